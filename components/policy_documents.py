@@ -1,0 +1,192 @@
+"""Builders for IAM and resource policy documents shared by the components.
+
+Documents are plain dicts that may hold ``pulumi.Input`` values; render them with
+``pulumi.Output.json_dumps``. Every builder scopes its statement to named resources: the few
+actions AWS only authorises on ``"Resource": "*"`` say so where they are built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+
+Statement = dict[str, Any]
+
+# Actions for using a customer-managed key for envelope encryption (S3, EBS volumes, logs).
+KMS_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+
+
+def document(*statements: Statement) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def render(policy: dict[str, Any]) -> pulumi.Output[str]:
+    return pulumi.Output.json_dumps(policy)
+
+
+def service_trust(service: str, account_id: str) -> dict[str, Any]:
+    """A trust policy for ``service`` that only acts on behalf of ``account_id`` (confused deputy guard)."""
+    return document(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        }
+    )
+
+
+def deny_insecure_transport(bucket_arn: pulumi.Input[str]) -> Statement:
+    """Deny any request that is not TLS, or uses TLS older than 1.2."""
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def deny_outdated_tls(bucket_arn: pulumi.Input[str]) -> Statement:
+    return {
+        "Sid": "DenyOutdatedTls",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+        "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
+    }
+
+
+def s3_read(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> list[Statement]:
+    """List the bucket under ``prefixes`` and read their objects."""
+    objects = [pulumi.Output.concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
+    statements: list[Statement] = [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": objects},
+    ]
+    list_statement: Statement = {
+        "Effect": "Allow",
+        "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+        "Resource": bucket_arn,
+    }
+    if any(prefixes):
+        list_statement["Condition"] = {"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}}
+    statements.insert(0, list_statement)
+    return statements
+
+
+def s3_read_write(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> list[Statement]:
+    """Read, write and delete objects under ``prefixes`` (multipart uploads included)."""
+    objects = [pulumi.Output.concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
+    return [
+        *s3_read(bucket_arn, prefixes),
+        {
+            "Effect": "Allow",
+            "Action": [
+                "s3:PutObject",
+                "s3:DeleteObject",
+                "s3:AbortMultipartUpload",
+                "s3:ListMultipartUploadParts",
+            ],
+            "Resource": objects,
+        },
+    ]
+
+
+def kms_use(key_arns: Sequence[pulumi.Input[str]]) -> list[Statement]:
+    """Use the keys for encryption, and let AWS services create the grants they need on them."""
+    return [
+        {"Effect": "Allow", "Action": KMS_USE_ACTIONS, "Resource": list(key_arns)},
+        {
+            "Effect": "Allow",
+            "Action": "kms:CreateGrant",
+            "Resource": list(key_arns),
+            # SageMaker creates grants for the volumes it attaches; nobody else needs one.
+            "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}},
+        },
+    ]
+
+
+def vpc_network_interfaces(
+    region: str,
+    account_id: str,
+    subnet_ids: Sequence[pulumi.Input[str]],
+    security_group_ids: Sequence[pulumi.Input[str]],
+) -> list[Statement]:
+    """What SageMaker needs to attach a job or endpoint to the platform's private subnets."""
+    ec2 = f"arn:aws:ec2:{region}:{account_id}"
+    return [
+        {
+            "Effect": "Allow",
+            "Action": ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission"],
+            "Resource": [
+                f"{ec2}:network-interface/*",
+                *(pulumi.Output.concat(f"{ec2}:subnet/", subnet) for subnet in subnet_ids),
+                *(pulumi.Output.concat(f"{ec2}:security-group/", group) for group in security_group_ids),
+            ],
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"],
+            "Resource": f"{ec2}:network-interface/*",
+        },
+        {
+            # EC2 Describe* actions have no resource-level permissions: AWS requires "*".
+            "Effect": "Allow",
+            "Action": [
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeDhcpOptions",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+            ],
+            "Resource": "*",
+        },
+    ]
+
+
+def sagemaker_logs_and_metrics(region: str, account_id: str) -> list[Statement]:
+    """Write job and endpoint logs to /aws/sagemaker/* groups and metrics to /aws/sagemaker/* namespaces."""
+    return [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogStreams",
+            ],
+            "Resource": [
+                f"arn:aws:logs:{region}:{account_id}:log-group:/aws/sagemaker/*",
+                f"arn:aws:logs:{region}:{account_id}:log-group:/aws/sagemaker/*:log-stream:*",
+            ],
+        },
+        {
+            # cloudwatch:PutMetricData has no resource-level permissions: AWS requires "*";
+            # the namespace condition is what scopes it.
+            "Effect": "Allow",
+            "Action": "cloudwatch:PutMetricData",
+            "Resource": "*",
+            "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "aws/sagemaker/*"]}},
+        },
+    ]
+
+
+def ecr_pull(region: str, registry_account_ids: Sequence[str]) -> list[Statement]:
+    """Pull images from the given registries (the platform's own account and trusted ones)."""
+    return [
+        {
+            # ecr:GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+            "Effect": "Allow",
+            "Action": "ecr:GetAuthorizationToken",
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            "Resource": [f"arn:aws:ecr:{region}:{account}:repository/*" for account in registry_account_ids],
+        },
+    ]

@@ -1,0 +1,226 @@
+"""Realistic mocked cloud state for the offline plan.
+
+Each mocked resource echoes its inputs (camelCase, as the engine and the policy pack see them) and
+adds the computed outputs a real create would return: ids in AWS's formats (``vpc-…``,
+``subnet-…``), ARNs in the resource's own format, auto-generated physical names. Values are
+derived from a hash of the logical name, so a plan is deterministic run to run.
+
+Extending: a resource type whose computed outputs a later component reads gets an entry in
+``_OUTPUTS`` (or ``_ID_PREFIXES``); an invoke the program calls gets an entry in ``_INVOKES``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+
+State = dict[str, Any]
+
+# Resource types whose physical id is "<prefix><17 hex digits>".
+_ID_PREFIXES: dict[str, str] = {
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
+    "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
+    "aws:ec2/flowLog:FlowLog": "fl-",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
+}
+
+
+def _digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def _kebab(class_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", class_name).lower()
+
+
+class PlatformMocks(Mocks):
+    """Mocks with realistic ids and ARNs for one account and region."""
+
+    def __init__(self, region: str, account_id: str) -> None:
+        self.region = region
+        self.account_id = account_id
+
+    # -- resources -------------------------------------------------------------------------
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, State]:
+        inputs: State = dict(args.inputs)
+        if not args.custom:  # component resources have no cloud state
+            return "", {}
+        if args.typ.startswith("pulumi:providers:"):
+            return f"{args.name}-provider-id", inputs
+        physical = f"{args.name}-{_digest(args.typ, args.name, length=7)}"
+        handler = _OUTPUTS.get(args.typ)
+        resource_id, state = (
+            handler(self, args.name, physical, inputs)
+            if handler
+            else self._generic(args.typ, physical, inputs)
+        )
+        return resource_id, {**inputs, **state, "id": resource_id}
+
+    def _generic(self, typ: str, physical: str, inputs: State) -> tuple[str, State]:
+        prefix = _ID_PREFIXES.get(typ)
+        resource_id = f"{prefix}{_digest(typ, physical)}" if prefix else physical
+        package, module, class_name = typ.split(":")
+        service = module.split("/")[0] if package == "aws" else package
+        name = inputs.get("name", physical)
+        state: State = {
+            "arn": f"arn:aws:{service}:{self.region}:{self.account_id}:{_kebab(class_name)}/{resource_id}",
+            "name": name,
+        }
+        if "tags" in inputs:
+            state["tagsAll"] = inputs["tags"]
+        return resource_id, state
+
+    def arn(self, service: str, resource: str, *, regional: bool = True, account: bool = True) -> str:
+        return f"arn:aws:{service}:{self.region if regional else ''}:{self.account_id if account else ''}:{resource}"
+
+    # -- invokes ---------------------------------------------------------------------------
+    def call(self, args: MockCallArgs) -> tuple[State, list[tuple[str, str]]]:
+        handler = _INVOKES.get(args.token)
+        if handler is None:
+            raise NotImplementedError(
+                f"the offline plan has no mock for invoke {args.token}; add one to planner/mocks.py _INVOKES"
+            )
+        return handler(self, dict(args.args)), []
+
+
+def _bucket(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    bucket = inputs.get("bucket") or physical.lower()
+    return bucket, {
+        "bucket": bucket,
+        "arn": f"arn:aws:s3:::{bucket}",
+        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{bucket}.s3.{mocks.region}.amazonaws.com",
+        "region": mocks.region,
+        "tagsAll": inputs.get("tags", {}),
+    }
+
+
+def _kms_key(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    digest = _digest("kms", name, length=32)
+    key_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+    return key_id, {
+        "keyId": key_id,
+        "arn": mocks.arn("kms", f"key/{key_id}"),
+        "tagsAll": inputs.get("tags", {}),
+    }
+
+
+def _kms_alias(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    alias = inputs.get("name", f"alias/{physical}")
+    return alias, {
+        "arn": mocks.arn("kms", alias),
+        "targetKeyArn": mocks.arn("kms", f"key/{inputs.get('targetKeyId')}"),
+    }
+
+
+def _iam_role(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    role_name = inputs.get("name", physical)
+    path = inputs.get("path", "/")
+    return role_name, {
+        "name": role_name,
+        "arn": mocks.arn("iam", f"role{path}{role_name}", regional=False),
+        "uniqueId": f"AROA{_digest('role', name, length=17).upper()}",
+        "tagsAll": inputs.get("tags", {}),
+    }
+
+
+def _iam_role_policy(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    policy_name = inputs.get("name", physical)
+    return f"{inputs.get('role')}:{policy_name}", {"name": policy_name}
+
+
+def _log_group(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    group = inputs.get("name", physical)
+    return group, {
+        "name": group,
+        "arn": mocks.arn("logs", f"log-group:{group}"),
+        "tagsAll": inputs.get("tags", {}),
+    }
+
+
+def _vpc(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    resource_id = f"vpc-{_digest('vpc', name)}"
+    return resource_id, {
+        "arn": mocks.arn("ec2", f"vpc/{resource_id}"),
+        "defaultSecurityGroupId": f"sg-{_digest('default-sg', name)}",
+        "mainRouteTableId": f"rtb-{_digest('main-rtb', name)}",
+        "tagsAll": inputs.get("tags", {}),
+    }
+
+
+def _vpc_endpoint(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    resource_id = f"vpce-{_digest('vpce', name)}"
+    state: State = {"arn": mocks.arn("ec2", f"vpc-endpoint/{resource_id}"), "tagsAll": inputs.get("tags", {})}
+    if inputs.get("vpcEndpointType") == "Gateway":
+        state["prefixListId"] = f"pl-{_digest('pl', name, length=8)}"
+    else:
+        service = str(inputs.get("serviceName", ""))
+        state["dnsEntries"] = [
+            {"dnsName": f"{resource_id}.{service.removeprefix('com.amazonaws.')}.vpce.amazonaws.com"}
+        ]
+    return resource_id, state
+
+
+_OUTPUTS: dict[str, Callable[[PlatformMocks, str, str, State], tuple[str, State]]] = {
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:kms/key:Key": _kms_key,
+    "aws:kms/alias:Alias": _kms_alias,
+    "aws:iam/role:Role": _iam_role,
+    "aws:iam/rolePolicy:RolePolicy": _iam_role_policy,
+    "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:ec2/vpc:Vpc": _vpc,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
+}
+
+
+def _availability_zones(mocks: PlatformMocks, args: State) -> State:
+    letters = "abc"
+    return {
+        "names": [f"{mocks.region}{letter}" for letter in letters],
+        "zoneIds": [
+            f"{mocks.region[:3]}{mocks.region.split('-')[-1]}-az{index}"
+            for index in range(1, len(letters) + 1)
+        ],
+        "region": mocks.region,
+        "id": mocks.region,
+    }
+
+
+def _caller_identity(mocks: PlatformMocks, args: State) -> State:
+    return {
+        "accountId": mocks.account_id,
+        "arn": mocks.arn("iam", "user/offline-plan", regional=False),
+        "userId": "AIDAOFFLINEPLAN",
+        "id": mocks.account_id,
+    }
+
+
+def _region(mocks: PlatformMocks, args: State) -> State:
+    return {
+        "name": mocks.region,
+        "region": mocks.region,
+        "endpoint": f"ec2.{mocks.region}.amazonaws.com",
+        "id": mocks.region,
+    }
+
+
+def _partition(mocks: PlatformMocks, args: State) -> State:
+    return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+
+
+_INVOKES: dict[str, Callable[[PlatformMocks, State], State]] = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
+    "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
+    "aws:index/getRegion:getRegion": _region,
+    "aws:index/getPartition:getPartition": _partition,
+}

@@ -1,0 +1,262 @@
+"""The resource-graph recorder: run a Pulumi program under mocks and record what it registers.
+
+One recorder serves the tests, the offline plan and policy evaluation. For every resource the
+program registers it keeps the type token, logical name, URN, parent, dependencies (all, and per
+property), options that matter for governance (protect, retain-on-delete, provider) and the inputs
+in wire form: camelCase names, exactly the shape a CrossGuard policy sees at preview.
+
+Isolation: each recording runs in a brand-new ``contextvars.Context`` with its own event loop, so
+Pulumi's ambient state (settings, config, root stack) never leaks from one run into the next.
+
+Typical use::
+
+    graph = record_stack_file("stacks/Pulumi.dev.yaml")      # the whole program for a stack file
+    graph = record_program(lambda: MyComponent("x", args))   # any program, e.g. one component
+    [key] = graph.of_type("aws:kms/key:Key")
+    assert key.inputs["enableKeyRotation"] is True
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.settings import SETTINGS
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from planner.mocks import PlatformMocks
+from stacks.config import CONFIG_KEY, PROJECT
+from stacks.stack_file import read_stack_file
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    """One registration, as the engine (and a policy pack) would see it."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    """False for component resources and the stack."""
+    parent: str | None
+    dependencies: tuple[str, ...]
+    property_dependencies: Mapping[str, tuple[str, ...]]
+    inputs: Mapping[str, Any]
+    """Inputs in wire form (camelCase keys)."""
+    outputs: Mapping[str, Any]
+    """The mocked state returned for the resource (inputs plus computed outputs)."""
+    provider: str | None
+    """Provider reference ``<provider urn>::<provider id>``, or None for the default provider."""
+    protect: bool
+    retain_on_delete: bool
+    id: str | None
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
+
+    @property
+    def is_cloud_resource(self) -> bool:
+        """A resource a provider creates in the cloud (not a component, the stack or a provider)."""
+        return self.custom and not self.is_provider
+
+    @property
+    def explicit_dependencies(self) -> tuple[str, ...]:
+        """Dependencies added with ``depends_on`` rather than implied by an input's value."""
+        implied = {urn for urns in self.property_dependencies.values() for urn in urns}
+        return tuple(urn for urn in self.dependencies if urn not in implied)
+
+
+@dataclass(frozen=True)
+class ResourceGraph:
+    """Everything one program run registered, in registration order."""
+
+    stack: str
+    source: str
+    resources: tuple[RecordedResource, ...]
+    exports: Mapping[str, Any] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[RecordedResource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def get(self, urn: str) -> RecordedResource:
+        for resource in self.resources:
+            if resource.urn == urn:
+                return resource
+        raise KeyError(urn)
+
+    def of_type(self, type_token: str) -> list[RecordedResource]:
+        return [resource for resource in self.resources if resource.type == type_token]
+
+    def named(self, name: str) -> RecordedResource:
+        matches = [resource for resource in self.resources if resource.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources named {name!r}")
+        return matches[0]
+
+    def children(self, parent: RecordedResource) -> list[RecordedResource]:
+        return [resource for resource in self.resources if resource.parent == parent.urn]
+
+    def descendants(self, parent: RecordedResource) -> list[RecordedResource]:
+        found: list[RecordedResource] = []
+        for child in self.children(parent):
+            found += [child, *self.descendants(child)]
+        return found
+
+    def component_of(self, resource: RecordedResource) -> RecordedResource | None:
+        """The nearest enclosing component resource (never the stack)."""
+        parent = resource.parent
+        while parent:
+            owner = self.get(parent)
+            if owner.type == STACK_TYPE:
+                return None
+            if not owner.custom:
+                return owner
+            parent = owner.parent
+        return None
+
+    @property
+    def cloud_resources(self) -> list[RecordedResource]:
+        return [resource for resource in self.resources if resource.is_cloud_resource]
+
+    @property
+    def components(self) -> list[RecordedResource]:
+        return [
+            resource for resource in self.resources if not resource.custom and resource.type != STACK_TYPE
+        ]
+
+    def referenced(self, resource: RecordedResource, property_name: str) -> list[RecordedResource]:
+        """The resources whose outputs flow into ``resource``'s input ``property_name``."""
+        return [self.get(urn) for urn in resource.property_dependencies.get(property_name, ())]
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A mock monitor that also keeps what the register request carries beyond the inputs."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.recorded: list[RecordedResource] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        registration = self.resources.get(response.urn)
+        self.recorded.append(
+            RecordedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent or None,
+                dependencies=tuple(request.dependencies),
+                property_dependencies={
+                    key: tuple(value.urns) for key, value in request.propertyDependencies.items()
+                },
+                inputs=_plain(rpc.deserialize_properties(request.object)),
+                outputs=_plain(registration.state) if registration else {},
+                provider=request.provider or None,
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                id=registration.id if registration else None,
+            )
+        )
+        return response
+
+
+def _plain(value: Any) -> Any:
+    """Deserialised properties as plain JSON-able data (secrets unwrapped, unknowns as None)."""
+    if isinstance(value, Mapping):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:  # a secret wrapper
+            return _plain(value.get("value"))
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if value is rpc.UNKNOWN or isinstance(value, pulumi.Resource):
+        return None
+    return value
+
+
+def _config_values(config: Mapping[str, Any]) -> dict[str, str]:
+    """Stack-file config as the engine passes it to a program: strings, objects as JSON."""
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+
+
+def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
+    platform = config.get(CONFIG_KEY)
+    platform = platform if isinstance(platform, Mapping) else {}
+    region = platform.get("region") if isinstance(platform.get("region"), str) else DEFAULT_REGION
+    account = platform.get("account_id") if isinstance(platform.get("account_id"), str) else DEFAULT_ACCOUNT
+    return region, account
+
+
+def record_program(
+    program: Callable[[], Any],
+    *,
+    stack: str = "test",
+    config: Mapping[str, Any] | None = None,
+    source: str = "<program>",
+) -> ResourceGraph:
+    """Run ``program`` under mocks with ``config`` (a stack file's ``config:`` map) and record it.
+
+    Exceptions raised by the program (e.g. :class:`~stacks.config.ConfigError`) propagate.
+    """
+    config = dict(config or {})
+    region, account = _mock_target(config)
+    mocks = PlatformMocks(region=region, account_id=account)
+    monitor = _RecordingMonitor(mocks)
+    exports: dict[str, Any] = {}
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            pulumi.runtime.set_all_config(_config_values(config), [])
+            pulumi_mocks.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+            SETTINGS.rpc_manager.clear()
+            SETTINGS.outputs.clear()
+            _sync_await(run_pulumi_func(program))
+            # set_mocks registers the root stack's (empty) outputs up front, so the values the
+            # program `pulumi.export`ed are read off the stack object itself.
+            root = pulumi.runtime.get_root_resource()
+            if root is not None:
+                exports.update(
+                    _plain(_sync_await(pulumi.Output.from_input(dict(root.outputs)).future()) or {})
+                )
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    contextvars.Context().run(run)
+    return ResourceGraph(stack=stack, source=source, resources=tuple(monitor.recorded), exports=exports)
+
+
+def record_stack_file(path: str, program: Callable[[str], Any] | None = None) -> ResourceGraph:
+    """Record the platform program for the stack file at ``path``.
+
+    Raises :class:`~stacks.config.ConfigError` for a malformed or invalid stack file, before any
+    resource is registered.
+    """
+    stack_file = read_stack_file(path)
+    if program is None:
+        from stacks.program import run as program  # the same entry `__main__.py` calls
+
+    return record_program(
+        lambda: program(stack_file.path),
+        stack=stack_file.stack,
+        config=stack_file.config,
+        source=stack_file.path,
+    )

@@ -1,0 +1,1 @@
+"""Stack files, the typed configuration model and the composition of the platform."""

@@ -1,0 +1,329 @@
+"""The typed configuration of one platform stack, and the errors bad configuration produces.
+
+A stack file (``stacks/Pulumi.<stack>.yaml``) holds one structured value under the key
+``mlops-platform:platform``. :func:`parse_platform_config` merges the environment defaults from
+``stacks.defaults`` under it and validates the result with :class:`PlatformConfig` (strict types,
+unknown keys rejected). Every problem becomes one line of a :class:`ConfigError` that names the
+stack file and the dotted key path and says what is allowed.
+
+Later capabilities plug in by adding a section model in their own module and a field here; the
+loader, the error rendering and the defaults merge need no change.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from stacks.aws_regions import SAGEMAKER_REGIONS
+from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
+
+PROJECT: Final = "mlops-platform"
+CONFIG_KEY: Final = f"{PROJECT}:platform"
+
+# Values CloudWatch Logs accepts for retentionInDays.
+LOG_RETENTION_DAYS: Final[tuple[int, ...]] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+# Interface endpoints every VPC gets, so that no SageMaker job or endpoint needs the internet.
+REQUIRED_INTERFACE_ENDPOINTS: Final[tuple[str, ...]] = (
+    "sagemaker.api",
+    "sagemaker.runtime",
+    "sts",
+    "logs",
+    "monitoring",
+    "ecr.api",
+    "ecr.dkr",
+)
+# Further interface endpoints a stack may add (each costs an hourly fee per AZ).
+OPTIONAL_INTERFACE_ENDPOINTS: Final[tuple[str, ...]] = (
+    "sagemaker.featurestore-runtime",
+    "kms",
+    "events",
+    "sns",
+    "sqs",
+    "glue",
+    "athena",
+    "secretsmanager",
+    "ssm",
+    "elasticloadbalancing",
+    "autoscaling",
+    "application-autoscaling",
+)
+
+_TAG_KEY = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
+_TAG_VALUE = re.compile(r"^[\w.:/=+\-@ ]{0,256}$")
+
+
+class ConfigError(Exception):
+    """Invalid stack configuration. ``str()`` is the complete, user-facing message."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [
+            f"{source}: invalid configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
+        ]
+        lines += [f"  {source}: {path or '<file>'}: {message}" for path, message in problems]
+        super().__init__("\n".join(lines))
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class ExistingVpcConfig(_Section):
+    """A VPC the platform does not own; it still gets the platform's security groups and endpoints."""
+
+    vpc_id: Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
+    cidr: str = Field(
+        description="The VPC's primary IPv4 CIDR (used for the HTTPS-only security group rules)."
+    )
+    private_subnet_ids: Annotated[
+        list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]], Field(min_length=2)
+    ]
+    route_table_ids: Annotated[
+        list[Annotated[str, Field(pattern=r"^rtb-[0-9a-f]{8,17}$")]], Field(min_length=1)
+    ]
+
+    @field_validator("cidr")
+    @classmethod
+    def _private_cidr(cls, value: str) -> str:
+        return _validate_cidr(value)
+
+
+class NetworkConfig(_Section):
+    """Private networking: either a VPC the platform creates (``cidr``) or an ``existing_vpc``."""
+
+    cidr: str | None = Field(default=None, description="IPv4 CIDR of the VPC to create, /16 to /22.")
+    az_count: Annotated[int, Field(ge=2, le=6)] = Field(
+        default=2, description="How many availability zones get a private subnet (when the VPC is created)."
+    )
+    availability_zones: list[str] | None = Field(
+        default=None,
+        description="Explicit AZ names (e.g. eu-west-1a); by default the first `az_count` available AZs.",
+    )
+    existing_vpc: ExistingVpcConfig | None = None
+    additional_interface_endpoints: list[str] = Field(
+        default_factory=list,
+        description=f"Interface endpoints beyond the required {', '.join(REQUIRED_INTERFACE_ENDPOINTS)}.",
+    )
+    flow_log_retention_days: int = Field(default=90, description="Retention of the VPC flow-log group.")
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr_in_range(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        network = _validate_cidr(value)
+        prefix = ipaddress.ip_network(network).prefixlen
+        if not 16 <= prefix <= 22:
+            raise ValueError(
+                f"prefix length must be /16 to /22 to fit one private subnet per AZ (got /{prefix})"
+            )
+        return network
+
+    @field_validator("additional_interface_endpoints")
+    @classmethod
+    def _known_endpoints(cls, value: list[str]) -> list[str]:
+        for service in value:
+            if service in REQUIRED_INTERFACE_ENDPOINTS:
+                raise ValueError(f"'{service}' is always created; remove it from the list")
+            if service not in OPTIONAL_INTERFACE_ENDPOINTS:
+                raise ValueError(
+                    f"unknown service '{service}'; allowed: {', '.join(OPTIONAL_INTERFACE_ENDPOINTS)}"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("duplicate service names")
+        return value
+
+    @field_validator("flow_log_retention_days")
+    @classmethod
+    def _cloudwatch_retention(cls, value: int) -> int:
+        return _validate_log_retention(value)
+
+    @model_validator(mode="after")
+    def _one_vpc_source(self) -> NetworkConfig:
+        if self.existing_vpc is not None and self.cidr is not None:
+            raise ValueError("set either `cidr` (create a VPC) or `existing_vpc`, not both")
+        if self.existing_vpc is None and self.cidr is None:
+            raise ValueError("missing `cidr` (the VPC to create) or `existing_vpc` (a VPC to use)")
+        if self.availability_zones is not None and len(self.availability_zones) != self.az_count:
+            raise ValueError(
+                f"availability_zones lists {len(self.availability_zones)} zones but az_count is {self.az_count}"
+            )
+        return self
+
+
+class StorageConfig(_Section):
+    """Lifecycle of the platform's buckets (encryption, versioning and TLS are not optional)."""
+
+    noncurrent_version_expiration_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    access_log_retention_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    abort_incomplete_multipart_upload_days: Annotated[int, Field(ge=1, le=30)] = 7
+
+
+class EncryptionConfig(_Section):
+    """Customer-managed KMS keys (rotation is always on)."""
+
+    key_deletion_window_days: Annotated[int, Field(ge=7, le=30)] = 30
+    rotation_period_days: Annotated[int, Field(ge=90, le=2560)] = 365
+
+
+class PlatformConfig(_Section):
+    """The whole ``mlops-platform:platform`` value of one stack, after environment defaults."""
+
+    environment: Environment
+    region: str
+    account_id: Annotated[str, Field(pattern=r"^\d{12}$")] = Field(
+        description="The AWS account this stack may deploy to; the provider refuses any other."
+    )
+    tags: dict[str, str] = Field(
+        description=f"Cost-allocation tags; must include {', '.join(REQUIRED_TAG_KEYS)}."
+    )
+    network: NetworkConfig
+    storage: StorageConfig = StorageConfig()
+    encryption: EncryptionConfig = EncryptionConfig()
+    trusted_image_registry_accounts: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
+        default_factory=list,
+        description="Accounts (besides this one) whose ECR images the execution roles may pull.",
+    )
+    protect_stateful_resources: bool = Field(
+        default=True, description="Protect and retain keys and buckets (on by default outside dev)."
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        if value not in SAGEMAKER_REGIONS:
+            raise ValueError(
+                f"'{value}' is not an AWS commercial region with SageMaker; allowed: {', '.join(sorted(SAGEMAKER_REGIONS))}"
+            )
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _valid_tags(cls, value: dict[str, str]) -> dict[str, str]:
+        missing = [key for key in REQUIRED_TAG_KEYS if not value.get(key, "").strip()]
+        if missing:
+            raise ValueError(f"missing required tag(s) {', '.join(missing)}")
+        for key, tag_value in value.items():
+            if key.lower().startswith("aws:"):
+                raise ValueError(f"tag key '{key}': the aws: prefix is reserved by AWS")
+            if not _TAG_KEY.match(key):
+                raise ValueError(f"tag key '{key}' must be 1-128 letters, digits, spaces or _.:/=+-@")
+            if not _TAG_VALUE.match(tag_value):
+                raise ValueError(f"tag '{key}' value must be at most 256 letters, digits, spaces or _.:/=+-@")
+        if "environment" in value:
+            raise ValueError("tag 'environment' is set by the platform from `environment`; remove it")
+        return value
+
+    @model_validator(mode="after")
+    def _zones_in_region(self) -> PlatformConfig:
+        for zone in self.network.availability_zones or []:
+            if not (zone.startswith(self.region) and len(zone) == len(self.region) + 1):
+                raise ValueError(
+                    f"network.availability_zones: '{zone}' is not a zone of region {self.region}"
+                )
+        return self
+
+    @property
+    def resource_tags(self) -> dict[str, str]:
+        """The tags every taggable resource carries."""
+        return {**self.tags, "environment": self.environment, "managed-by": "pulumi"}
+
+
+def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
+    """Validate the raw ``mlops-platform:platform`` value of stack file ``source``.
+
+    Raises :class:`ConfigError` naming ``source`` and each offending dotted key.
+    """
+    if raw is None:
+        raise ConfigError(source, [(CONFIG_KEY, "missing; the stack file must set this structured value")])
+    if not isinstance(raw, Mapping):
+        raise ConfigError(source, [(CONFIG_KEY, f"must be a map of settings, got {_type_name(raw)}")])
+    environment = raw.get("environment")
+    merged = (
+        merge_defaults(ENVIRONMENT_DEFAULTS[environment], dict(raw))
+        if isinstance(environment, str) and environment in ENVIRONMENTS
+        else dict(raw)
+    )
+    try:
+        return PlatformConfig.model_validate(merged)
+    except ValidationError as error:
+        raise ConfigError(source, [_describe(item) for item in error.errors()]) from None
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    location: tuple[Any, ...] = tuple(error["loc"])
+    path = CONFIG_KEY + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(location[:-1])
+        return path, f"unknown key; allowed keys here: {', '.join(allowed)}"
+    if kind == "missing":
+        return path, "missing required key"
+    message = error["msg"].removeprefix("Value error, ")
+    if (
+        kind not in {"value_error", "assertion_error"}
+        and "input" in error
+        and not isinstance(error["input"], dict)
+    ):
+        message += f" (got {error['input']!r})"
+    return path, message
+
+
+def _allowed_keys(location: tuple[Any, ...]) -> list[str]:
+    """The field names of the model found by walking ``location`` from :class:`PlatformConfig`."""
+    model: Any = PlatformConfig
+    for part in location:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return sorted(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _validate_cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as error:
+        raise ValueError(
+            f"'{value}' is not an IPv4 network in CIDR form such as 10.20.0.0/16 ({error})"
+        ) from None
+    if not network.is_private:
+        raise ValueError(f"'{value}' is not a private (RFC 1918) range")
+    return str(network)
+
+
+def _validate_log_retention(value: int) -> int:
+    if value not in LOG_RETENTION_DAYS:
+        raise ValueError(
+            f"{value} is not a CloudWatch Logs retention; allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"
+        )
+    return value
+
+
+def _type_name(value: Any) -> str:
+    return {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )

@@ -1,0 +1,52 @@
+"""Environment-aware defaults: the one place where dev, staging and prod differ by default.
+
+A stack file states only what differs from this table. The table is merged *under* the stack
+file's values before validation (see ``stacks.config``), so every key here is a real config key
+and is validated exactly like a value written in a stack file.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+Environment = Literal["dev", "staging", "prod"]
+
+ENVIRONMENTS: Final[tuple[Environment, ...]] = ("dev", "staging", "prod")
+
+ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
+    "dev": {
+        # Dev is disposable: `pulumi destroy` must be able to remove everything.
+        "protect_stateful_resources": False,
+        "network": {"az_count": 2, "flow_log_retention_days": 30},
+        "storage": {"noncurrent_version_expiration_days": 30, "access_log_retention_days": 90},
+        "encryption": {"key_deletion_window_days": 7},
+    },
+    "staging": {
+        "protect_stateful_resources": True,
+        "network": {"az_count": 2, "flow_log_retention_days": 90},
+        "storage": {"noncurrent_version_expiration_days": 90, "access_log_retention_days": 365},
+        "encryption": {"key_deletion_window_days": 30},
+    },
+    "prod": {
+        "protect_stateful_resources": True,
+        # Three AZs so that a multi-instance endpoint survives the loss of one zone.
+        "network": {"az_count": 3, "flow_log_retention_days": 365},
+        "storage": {"noncurrent_version_expiration_days": 365, "access_log_retention_days": 730},
+        "encryption": {"key_deletion_window_days": 30},
+    },
+}
+
+# Tag keys every stack must set; `environment` and `managed-by` are added by the platform itself.
+REQUIRED_TAG_KEYS: Final[tuple[str, ...]] = ("owner", "cost-center")
+
+
+def merge_defaults(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``overrides`` onto ``defaults``: nested maps merge, everything else is replaced."""
+    merged = dict(defaults)
+    for key, value in overrides.items():
+        base = merged.get(key)
+        if isinstance(base, dict) and isinstance(value, dict):
+            merged[key] = merge_defaults(base, value)
+        else:
+            merged[key] = value
+    return merged

@@ -1,0 +1,282 @@
+"""The composition: the only module that knows every component and wires them together.
+
+``build_platform`` turns a validated :class:`~stacks.config.PlatformConfig` into resources. It
+reads no Pulumi config and no environment of its own; environment differences arrive through the
+config (whose defaults come from ``stacks.defaults``), never through ``if environment == ...``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+from components.encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
+from components.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.policy_documents import (
+    ecr_pull,
+    kms_use,
+    s3_read,
+    s3_read_write,
+    sagemaker_logs_and_metrics,
+    vpc_network_interfaces,
+)
+from components.private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
+from components.secure_bucket import SecureBucket, SecureBucketArgs
+from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
+
+# Prefixes of the artifact bucket, shared by the roles that read and write them.
+MODEL_PREFIX = "models/"
+DATA_CAPTURE_PREFIX = "data-capture/"
+
+
+@dataclass(frozen=True)
+class Foundation:
+    """What later capabilities build on: the keys, buckets, network and execution roles."""
+
+    provider: aws.Provider
+    data_key: EncryptionKey
+    logs_key: EncryptionKey
+    access_logs: AccessLogBucket
+    datasets: SecureBucket
+    artifacts: SecureBucket
+    network: PrivateNetwork
+    training_role: ExecutionRole
+    pipeline_role: ExecutionRole
+    inference_role: ExecutionRole
+
+
+def role_path(config: PlatformConfig) -> str:
+    """IAM path of every platform role; the key policies trust exactly this path."""
+    return f"/mlops-platform/{config.environment}/"
+
+
+def build_platform(config: PlatformConfig) -> Foundation:
+    """Register every resource of the platform described by ``config``."""
+    provider = aws.Provider(
+        "aws",
+        region=config.region,
+        # Refuse to touch any other account, whatever credentials happen to be active.
+        allowed_account_ids=[config.account_id],
+    )
+    foundation = _build_foundation(config, pulumi.ResourceOptions(providers=[provider]), provider)
+    pulumi.export("vpc_id", foundation.network.vpc_id)
+    pulumi.export("datasets_bucket", foundation.datasets.bucket_name)
+    pulumi.export("artifacts_bucket", foundation.artifacts.bucket_name)
+    pulumi.export("data_key_arn", foundation.data_key.key_arn)
+    pulumi.export("training_role_arn", foundation.training_role.role_arn)
+    pulumi.export("pipeline_role_arn", foundation.pipeline_role.role_arn)
+    pulumi.export("inference_role_arn", foundation.inference_role.role_arn)
+    return foundation
+
+
+def _build_foundation(
+    config: PlatformConfig, opts: pulumi.ResourceOptions, provider: aws.Provider
+) -> Foundation:
+    tags = config.resource_tags
+    retain = config.protect_stateful_resources
+    path = role_path(config)
+    alias_prefix = f"mlops-platform-{config.environment}"
+    key_args = {
+        "account_id": config.account_id,
+        "user_role_path": path,
+        "tags": tags,
+        "deletion_window_days": config.encryption.key_deletion_window_days,
+        "rotation_period_days": config.encryption.rotation_period_days,
+        "retain": retain,
+        "alias_prefix": alias_prefix,
+    }
+    data_key = EncryptionKey("kms-data", EncryptionKeyArgs(purpose="data", **key_args), opts)
+    logs_key = EncryptionKey(
+        "kms-logs",
+        EncryptionKeyArgs(
+            purpose="logs",
+            service_grants=[
+                ServiceKeyGrant(
+                    sid="CloudWatchLogsOfThisAccount",
+                    service=f"logs.{config.region}.amazonaws.com",
+                    actions=[
+                        "kms:Encrypt*",
+                        "kms:Decrypt*",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:Describe*",
+                    ],
+                    condition={
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{config.region}:{config.account_id}:*"
+                        }
+                    },
+                )
+            ],
+            **key_args,
+        ),
+        opts,
+    )
+
+    access_logs = AccessLogBucket(
+        "access-logs",
+        AccessLogBucketArgs(
+            account_id=config.account_id,
+            tags=tags,
+            retention_days=config.storage.access_log_retention_days,
+            retain=retain,
+        ),
+        opts,
+    )
+    bucket_args = {
+        "kms_key_arn": data_key.key_arn,
+        "access_log_bucket": access_logs.bucket_name,
+        "tags": tags,
+        "noncurrent_version_expiration_days": config.storage.noncurrent_version_expiration_days,
+        "abort_incomplete_multipart_upload_days": config.storage.abort_incomplete_multipart_upload_days,
+        "retain": retain,
+    }
+    datasets = SecureBucket("datasets", SecureBucketArgs(purpose="datasets", **bucket_args), opts)
+    artifacts = SecureBucket("artifacts", SecureBucketArgs(purpose="artifacts", **bucket_args), opts)
+
+    network = PrivateNetwork("network", _network_args(config, logs_key, path, provider), opts)
+    workload_access = [
+        *vpc_network_interfaces(
+            config.region, config.account_id, network.private_subnet_ids, [network.workload_security_group_id]
+        ),
+        *sagemaker_logs_and_metrics(config.region, config.account_id),
+        *ecr_pull(config.region, [config.account_id, *config.trusted_image_registry_accounts]),
+        *kms_use([data_key.key_arn]),
+    ]
+    role = _role_factory(config, path, tags, opts)
+    training_role = role(
+        "training",
+        "Runs the platform's SageMaker training and processing jobs",
+        [*s3_read(datasets.bucket_arn), *s3_read_write(artifacts.bucket_arn), *workload_access],
+    )
+    inference_role = role(
+        "inference",
+        "Serves the platform's SageMaker models and writes their data capture",
+        [
+            *s3_read(artifacts.bucket_arn, [MODEL_PREFIX]),
+            *s3_read_write(artifacts.bucket_arn, [DATA_CAPTURE_PREFIX]),
+            *workload_access,
+        ],
+    )
+    pipeline_role = role(
+        "pipeline",
+        "Orchestrates the platform's SageMaker pipelines",
+        _pipeline_statements(config, training_role, artifacts, data_key),
+    )
+    return Foundation(
+        provider=provider,
+        data_key=data_key,
+        logs_key=logs_key,
+        access_logs=access_logs,
+        datasets=datasets,
+        artifacts=artifacts,
+        network=network,
+        training_role=training_role,
+        pipeline_role=pipeline_role,
+        inference_role=inference_role,
+    )
+
+
+def _network_args(
+    config: PlatformConfig, logs_key: EncryptionKey, path: str, provider: aws.Provider
+) -> PrivateNetworkArgs:
+    network = config.network
+    vpc: NewVpc | ExistingVpc
+    if network.existing_vpc is not None:
+        existing = network.existing_vpc
+        vpc = ExistingVpc(
+            vpc_id=existing.vpc_id,
+            cidr=existing.cidr,
+            private_subnet_ids=existing.private_subnet_ids,
+            route_table_ids=existing.route_table_ids,
+        )
+    else:
+        assert network.cidr is not None  # guaranteed by NetworkConfig
+        vpc = NewVpc(
+            cidr=network.cidr,
+            availability_zones=network.availability_zones or _available_zones(config, provider),
+            flow_log_retention_days=network.flow_log_retention_days,
+            flow_log_kms_key_arn=logs_key.key_arn,
+        )
+    return PrivateNetworkArgs(
+        region=config.region,
+        account_id=config.account_id,
+        vpc=vpc,
+        interface_endpoint_services=[*REQUIRED_INTERFACE_ENDPOINTS, *network.additional_interface_endpoints],
+        role_path=path,
+        tags=config.resource_tags,
+    )
+
+
+def _available_zones(config: PlatformConfig, provider: aws.Provider) -> list[str]:
+    """The first ``az_count`` standard (not Local/Wavelength) zones of the region."""
+    zones = aws.get_availability_zones(
+        state="available",
+        filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
+        opts=pulumi.InvokeOptions(provider=provider),
+    ).names
+    if len(zones) < config.network.az_count:
+        raise ValueError(
+            f"region {config.region} has {len(zones)} zones; network.az_count asks for {config.network.az_count}"
+        )
+    return sorted(zones)[: config.network.az_count]
+
+
+def _role_factory(config: PlatformConfig, path: str, tags: dict[str, str], opts: pulumi.ResourceOptions):
+    def role(name: str, description: str, statements: list[dict]) -> ExecutionRole:
+        return ExecutionRole(
+            f"{name}-role",
+            ExecutionRoleArgs(
+                description=description,
+                trusted_service="sagemaker.amazonaws.com",
+                account_id=config.account_id,
+                path=path,
+                statements=statements,
+                tags=tags,
+            ),
+            opts,
+        )
+
+    return role
+
+
+def _pipeline_statements(
+    config: PlatformConfig, training_role: ExecutionRole, artifacts: SecureBucket, data_key: EncryptionKey
+) -> list[dict]:
+    sagemaker = f"arn:aws:sagemaker:{config.region}:{config.account_id}"
+    return [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:DescribeProcessingJob",
+                "sagemaker:StopProcessingJob",
+                "sagemaker:CreateTrainingJob",
+                "sagemaker:DescribeTrainingJob",
+                "sagemaker:StopTrainingJob",
+                "sagemaker:AddTags",
+            ],
+            "Resource": [f"{sagemaker}:processing-job/*", f"{sagemaker}:training-job/*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:CreateModelPackage",
+                "sagemaker:DescribeModelPackage",
+                "sagemaker:DescribeModelPackageGroup",
+                "sagemaker:AddTags",
+            ],
+            "Resource": [f"{sagemaker}:model-package/*", f"{sagemaker}:model-package-group/*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": training_role.role_arn,
+            "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        },
+        *s3_read_write(artifacts.bucket_arn),
+        *kms_use([data_key.key_arn]),
+    ]
