@@ -220,6 +220,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             from_port=443,
             to_port=443,
             cidr_ipv4=cidr,
+            tags=self._tags("endpoints-https-in"),
             opts=child,
         )
         workloads = ec2.SecurityGroup(
@@ -252,6 +253,7 @@ class PrivateNetwork(pulumi.ComponentResource):
                 f"{name}-workloads-{rule_name}",
                 security_group_id=workloads.id,
                 description=rule_name.replace("-", " "),
+                tags=self._tags(f"workloads-{rule_name}"),
                 opts=child,
                 **targets[rule_name],
             )

@@ -87,6 +87,13 @@ class ResourceGraph:
     source: str
     resources: tuple[RecordedResource, ...]
     exports: Mapping[str, Any] = field(default_factory=dict)
+    config: Mapping[str, Any] = field(default_factory=dict)
+    """The stack file's ``config:`` map the program ran with."""
+
+    @property
+    def environment(self) -> str | None:
+        platform = self.config.get(CONFIG_KEY)
+        return platform.get("environment") if isinstance(platform, Mapping) else None
 
     def __iter__(self) -> Iterator[RecordedResource]:
         return iter(self.resources)
@@ -241,7 +248,9 @@ def record_program(
             loop.close()
 
     contextvars.Context().run(run)
-    return ResourceGraph(stack=stack, source=source, resources=tuple(monitor.recorded), exports=exports)
+    return ResourceGraph(
+        stack=stack, source=source, resources=tuple(monitor.recorded), exports=exports, config=config
+    )
 
 
 def record_stack_file(path: str, program: Callable[[str], Any] | None = None) -> ResourceGraph:

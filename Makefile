@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh clone: `make plan` and `make test`.
+# Every target creates or refreshes the uv environment from uv.lock first.
+
+PYTHON ?= python3
+# uv from PATH, else the copy `python3 -m pip install uv` puts next to the interpreter.
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+RUN := $(UV) run --locked
+
+STACK ?= dev
+FORMAT ?= text
+CONFIG ?=
+PLAN_TARGET := $(if $(CONFIG),--config $(CONFIG),--stack $(STACK))
+
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap plan test lint format bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+bootstrap: ## install uv with pip when it is missing
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+
+plan: bootstrap ## offline plan of a stack: STACK=dev|staging|prod or CONFIG=path, FORMAT=text|json
+	@$(RUN) python -m planner $(PLAN_TARGET) --format $(FORMAT)
+
+test: bootstrap ## lint, then the whole test suite
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) pytest
+
+lint: bootstrap ## ruff lint and format check
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: bootstrap ## apply ruff fixes and formatting
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+bench: bootstrap ## wall time and peak memory of the offline plan per stack
+	$(RUN) python bench/plan_bench.py

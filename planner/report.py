@@ -1,0 +1,126 @@
+"""Rendering a recorded plan: a rich resource tree for people, JSON for machines."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
+
+
+@dataclass(frozen=True)
+class PlanViolation:
+    """One policy finding, as the plan reports it (filled by the policy pack's offline evaluator)."""
+
+    policy_name: str
+    enforcement_level: str
+    message: str
+    resource_type: str | None = None
+    resource_name: str | None = None
+    urn: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    graph: ResourceGraph
+    violations: Sequence[PlanViolation] = ()
+    policies_evaluated: int = 0
+
+    @property
+    def mandatory_violations(self) -> list[PlanViolation]:
+        return [violation for violation in self.violations if violation.enforcement_level == "mandatory"]
+
+
+def to_json(plan: Plan) -> dict[str, Any]:
+    graph = plan.graph
+    cloud = graph.cloud_resources
+    return {
+        "stack": graph.stack,
+        "source": graph.source,
+        "summary": {
+            "resources": len(cloud),
+            "components": len(graph.components),
+            "protected": sum(resource.protect for resource in cloud),
+            "by_type": dict(sorted(Counter(resource.type for resource in cloud).items())),
+            "policies_evaluated": plan.policies_evaluated,
+            "mandatory_violations": len(plan.mandatory_violations),
+        },
+        "resources": [_resource_json(graph, resource) for resource in graph if resource.type != STACK_TYPE],
+        "exports": dict(graph.exports),
+        "violations": [asdict(violation) for violation in plan.violations],
+    }
+
+
+def _resource_json(graph: ResourceGraph, resource: RecordedResource) -> dict[str, Any]:
+    component = graph.component_of(resource)
+    return {
+        "urn": resource.urn,
+        "type": resource.type,
+        "name": resource.name,
+        "kind": "provider" if resource.is_provider else "resource" if resource.custom else "component",
+        "parent": resource.parent,
+        "component": component.name if component else None,
+        "dependencies": list(resource.dependencies),
+        "protect": resource.protect,
+        "retain_on_delete": resource.retain_on_delete,
+        "inputs": dict(resource.inputs),
+    }
+
+
+def render_text(plan: Plan, console: Console) -> None:
+    graph = plan.graph
+    cloud = graph.cloud_resources
+    root = Tree(
+        f"[bold]{graph.stack}[/] ({graph.source}): [bold]{len(cloud)}[/] resources in "
+        f"[bold]{len(graph.components)}[/] components, {sum(r.protect for r in cloud)} protected"
+    )
+    stack_urn = next((resource.urn for resource in graph if resource.type == STACK_TYPE), None)
+    for resource in graph:
+        if resource.parent == stack_urn and not resource.is_provider:
+            _add_branch(root, graph, resource)
+    console.print(root)
+    console.print(
+        "[dim]🔒 protected and retained on delete · offline plan of intent: no cloud state was read[/]"
+    )
+    _render_violations(plan, console)
+
+
+def _add_branch(tree: Tree, graph: ResourceGraph, resource: RecordedResource) -> None:
+    if resource.custom:
+        tree.add(_label(resource))
+        return
+    descendants = [r for r in graph.descendants(resource) if r.is_cloud_resource]
+    branch = tree.add(f"[bold cyan]{resource.name}[/] [dim]{resource.type}[/] ({len(descendants)} resources)")
+    for child in graph.children(resource):
+        _add_branch(branch, graph, child)
+
+
+def _label(resource: RecordedResource) -> str:
+    lock = " 🔒" if resource.protect else ""
+    return f"{resource.name} [dim]{resource.type}[/]{lock}"
+
+
+def _render_violations(plan: Plan, console: Console) -> None:
+    if not plan.violations:
+        console.print(f"[green]Policies: {plan.policies_evaluated} evaluated, no violations.[/]")
+        return
+    table = Table(title=f"Policy violations ({len(plan.mandatory_violations)} mandatory)", show_lines=False)
+    for column in ("rule", "resource", "level", "message"):
+        table.add_column(column, overflow="fold")
+    for violation in sorted(
+        plan.violations, key=lambda v: (v.enforcement_level != "mandatory", v.policy_name)
+    ):
+        style = "red" if violation.enforcement_level == "mandatory" else "yellow"
+        table.add_row(
+            violation.policy_name,
+            violation.resource_name or "(stack)",
+            f"[{style}]{violation.enforcement_level}[/]",
+            violation.message,
+        )
+    console.print(table)

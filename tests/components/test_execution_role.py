@@ -1,0 +1,136 @@
+"""Execution roles: trusted by one service of this account, least privilege, under the platform path."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.execution_role import ExecutionRole, ExecutionRoleArgs
+from planner.recorder import ResourceGraph, record_program
+from tests.graph_helpers import as_list, policy_of, statements
+
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+# The only actions AWS authorises on "Resource": "*" that the platform grants (each commented in code).
+WILDCARD_RESOURCE_ACTIONS = {
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+    "cloudwatch:PutMetricData",
+    "ecr:GetAuthorizationToken",
+}
+
+
+def _allow_statements(graph: ResourceGraph):
+    for policy in graph.of_type(ROLE_POLICY):
+        for statement in statements(policy_of(policy)):
+            if statement["Effect"] == "Allow":
+                yield policy, statement
+
+
+def test_no_statement_grants_every_action(stack_graph: ResourceGraph) -> None:
+    for policy, statement in _allow_statements(stack_graph):
+        assert "NotAction" not in statement
+        for action in as_list(statement["Action"]):
+            assert action != "*" and not action.endswith(":*"), f"{policy.name}: {action}"
+
+
+def test_wildcard_resources_only_where_aws_requires_them(stack_graph: ResourceGraph) -> None:
+    for policy, statement in _allow_statements(stack_graph):
+        if "*" in as_list(statement["Resource"]):
+            assert set(as_list(statement["Action"])) <= WILDCARD_RESOURCE_ACTIONS, (
+                f"{policy.name}: {statement}"
+            )
+
+
+def test_put_metric_data_is_limited_to_sagemaker_namespaces(stack_graph: ResourceGraph) -> None:
+    metrics = [
+        s for _, s in _allow_statements(stack_graph) if "cloudwatch:PutMetricData" in as_list(s["Action"])
+    ]
+    assert metrics
+    assert all(
+        s["Condition"]["StringLike"]["cloudwatch:namespace"] == ["/aws/sagemaker/*", "aws/sagemaker/*"]
+        for s in metrics
+    )
+
+
+def test_roles_live_under_the_platform_path_and_trust_one_service_of_this_account(
+    stack_graph: ResourceGraph,
+) -> None:
+    account = stack_graph.config["mlops-platform:platform"]["account_id"]
+    roles = stack_graph.of_type(ROLE)
+    assert {role.name for role in roles} == {
+        "training-role-role",
+        "pipeline-role-role",
+        "inference-role-role",
+        "network-flow-logs-role",
+    }
+    for role in roles:
+        assert role.inputs["path"] == f"/mlops-platform/{stack_graph.environment}/"
+        [trust] = statements(policy_of(role, "assumeRolePolicy"))
+        assert trust["Action"] == "sts:AssumeRole"
+        assert len(trust["Principal"]["Service"].split()) == 1
+        assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
+        assert not role.inputs.get("managedPolicyArns")
+
+
+def test_inference_role_reads_only_models_and_writes_only_data_capture(stack_graph: ResourceGraph) -> None:
+    artifacts = stack_graph.named("artifacts-bucket").outputs["arn"]
+    datasets = stack_graph.named("datasets-bucket").outputs["arn"]
+    policy = next(p for p in stack_graph.of_type(ROLE_POLICY) if p.name == "inference-role-permissions")
+    s3 = [s for s in statements(policy_of(policy)) if any(a.startswith("s3:") for a in as_list(s["Action"]))]
+    object_resources = {r for s in s3 for r in as_list(s["Resource"]) if r.startswith(f"{artifacts}/")}
+    writes = {r for s in s3 if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    assert object_resources == {f"{artifacts}/models/*", f"{artifacts}/data-capture/*"}
+    assert writes == {f"{artifacts}/data-capture/*"}
+    assert not any(datasets in str(s["Resource"]) for s in s3)
+
+
+def test_pipeline_role_may_pass_only_the_training_role_to_sagemaker(stack_graph: ResourceGraph) -> None:
+    policy = next(p for p in stack_graph.of_type(ROLE_POLICY) if p.name == "pipeline-role-permissions")
+    [pass_role] = [s for s in statements(policy_of(policy)) if "iam:PassRole" in as_list(s["Action"])]
+    assert pass_role["Resource"] == stack_graph.named("training-role-role").outputs["arn"]
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+
+
+def test_role_arn_output_waits_for_the_permissions() -> None:
+    import pulumi_aws as aws
+
+    def program() -> None:
+        role = ExecutionRole(
+            "job",
+            ExecutionRoleArgs(
+                description="test",
+                trusted_service="sagemaker.amazonaws.com",
+                account_id="123456789012",
+                path="/mlops-platform/test/",
+                statements=[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}],
+                tags={"owner": "t"},
+            ),
+        )
+        aws.ssm.Parameter("consumer", type="String", value=role.role_arn)
+
+    graph = record_program(program)
+    consumer = graph.named("consumer")
+    assert graph.named("job-permissions").urn in consumer.dependencies
+    assert (
+        consumer.inputs["value"]
+        == "arn:aws:iam::123456789012:role/mlops-platform/test/job-role-"
+        + graph.named("job-role").id.split("-")[-1]
+    )
+
+
+@pytest.mark.parametrize(("path", "statements_given", "message"), [
+    ("/mlops-platform/test/", [], "needs at least one permission statement"),
+    ("mlops-platform", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}], "path must start and end with '/'"),
+])  # fmt: skip
+def test_execution_role_rejects_bad_args(path, statements_given, message) -> None:
+    def program() -> None:
+        ExecutionRole(
+            "bad",
+            ExecutionRoleArgs("d", "sagemaker.amazonaws.com", "123456789012", path, statements_given, {}),
+        )
+
+    with pytest.raises(ValueError, match=message):
+        record_program(program)

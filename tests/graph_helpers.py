@@ -1,0 +1,52 @@
+"""Small helpers for asserting on recorded graphs."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+from functools import cache
+from typing import Any
+
+from planner.recorder import RecordedResource, ResourceGraph
+
+
+def policy_of(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
+    return json.loads(resource.inputs[key])
+
+
+def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    found = document["Statement"]
+    return found if isinstance(found, list) else [found]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def only(graph: ResourceGraph, type_token: str) -> RecordedResource:
+    [resource] = graph.of_type(type_token)
+    return resource
+
+
+def attached_to(
+    graph: ResourceGraph, type_token: str, target: RecordedResource, prop: str = "bucket"
+) -> list[RecordedResource]:
+    """Resources of ``type_token`` whose input ``prop`` is computed from ``target``'s outputs."""
+    return [
+        resource
+        for resource in graph.of_type(type_token)
+        if target.urn in resource.property_dependencies.get(prop, ())
+    ]
+
+
+@cache
+def is_taggable(type_token: str) -> bool:
+    """Whether the pulumi-aws resource class for ``type_token`` accepts a ``tags`` argument."""
+    package, module, class_name = type_token.split(":")
+    if package != "aws":
+        return False
+    python_module = module.split("/")[0].replace("-", "_")
+    module_path = f"pulumi_aws.{python_module}" if python_module != "index" else "pulumi_aws"
+    resource_class = getattr(importlib.import_module(module_path), class_name)
+    return "tags" in inspect.signature(resource_class._internal_init).parameters
