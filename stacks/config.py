@@ -80,16 +80,18 @@ class _Section(BaseModel):
 class ExistingVpcConfig(_Section):
     """A VPC the platform does not own; it still gets the platform's security groups and endpoints."""
 
-    vpc_id: Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")]
+    vpc_id: Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")] = Field(
+        description="Id of the VPC (vpc-…)."
+    )
     cidr: str = Field(
         description="The VPC's primary IPv4 CIDR (used for the HTTPS-only security group rules)."
     )
     private_subnet_ids: Annotated[
         list[Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]], Field(min_length=2)
-    ]
+    ] = Field(description="At least two private subnets in different AZs.")
     route_table_ids: Annotated[
         list[Annotated[str, Field(pattern=r"^rtb-[0-9a-f]{8,17}$")]], Field(min_length=1)
-    ]
+    ] = Field(description="Route tables of those subnets (they get the S3 gateway endpoint).")
 
     @field_validator("cidr")
     @classmethod
@@ -113,7 +115,9 @@ class NetworkConfig(_Section):
         default_factory=list,
         description=f"Interface endpoints beyond the required {', '.join(REQUIRED_INTERFACE_ENDPOINTS)}.",
     )
-    flow_log_retention_days: int = Field(default=90, description="Retention of the VPC flow-log group.")
+    flow_log_retention_days: int = Field(
+        default=90, description="Retention of the VPC flow-log group (a CloudWatch Logs retention value)."
+    )
 
     @field_validator("cidr")
     @classmethod
@@ -163,25 +167,37 @@ class NetworkConfig(_Section):
 class StorageConfig(_Section):
     """Lifecycle of the platform's buckets (encryption, versioning and TLS are not optional)."""
 
-    noncurrent_version_expiration_days: Annotated[int, Field(ge=1, le=3650)] = 90
-    access_log_retention_days: Annotated[int, Field(ge=1, le=3650)] = 365
-    abort_incomplete_multipart_upload_days: Annotated[int, Field(ge=1, le=30)] = 7
+    noncurrent_version_expiration_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=90, description="Days a replaced or deleted object version is kept."
+    )
+    access_log_retention_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=365, description="Days S3 server access logs are kept."
+    )
+    abort_incomplete_multipart_upload_days: Annotated[int, Field(ge=1, le=30)] = Field(
+        default=7, description="Days before an unfinished multipart upload is cleaned up."
+    )
 
 
 class EncryptionConfig(_Section):
     """Customer-managed KMS keys (rotation is always on)."""
 
-    key_deletion_window_days: Annotated[int, Field(ge=7, le=30)] = 30
-    rotation_period_days: Annotated[int, Field(ge=90, le=2560)] = 365
+    key_deletion_window_days: Annotated[int, Field(ge=7, le=30)] = Field(
+        default=30, description="Waiting period before a scheduled key deletion happens."
+    )
+    rotation_period_days: Annotated[int, Field(ge=90, le=2560)] = Field(
+        default=365, description="Days between automatic key rotations."
+    )
 
 
 class PlatformConfig(_Section):
     """The whole ``mlops-platform:platform`` value of one stack, after environment defaults."""
 
-    environment: Environment
-    region: str
+    environment: Environment = Field(description="Selects the environment defaults (stacks/defaults.py).")
+    region: str = Field(
+        description="AWS region of every resource (commercial partition, SageMaker available)."
+    )
     account_id: Annotated[str, Field(pattern=r"^\d{12}$")] = Field(
-        description="The AWS account this stack may deploy to; the provider refuses any other."
+        description="The 12-digit AWS account this stack may deploy to (quote it); the provider refuses any other."
     )
     tags: dict[str, str] = Field(
         description=f"Cost-allocation tags; must include {', '.join(REQUIRED_TAG_KEYS)}."
