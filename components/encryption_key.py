@@ -50,6 +50,12 @@ class EncryptionKeyArgs:
     """IAM path (``/mlops-platform/dev/``) whose roles may use the key for encryption."""
     tags: Mapping[str, str]
     service_grants: Sequence[ServiceKeyGrant] = ()
+    via_services: Sequence[str] = ()
+    """Services (``sagemaker``, ``s3``) through which the account's IAM-authorised principals, such as
+    the identity running `pulumi up`, may use the key: creating a SageMaker endpoint or feature group
+    with a customer-managed key needs the caller to create grants on it."""
+    region: str = ""
+    """Region of the ``via_services`` endpoints (required when ``via_services`` is set)."""
     deletion_window_days: int = 30
     rotation_period_days: int = 365
     retain: bool = True
@@ -76,6 +82,8 @@ class EncryptionKey(pulumi.ComponentResource):
         self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:foundation:EncryptionKey", name, None, opts)
+        if args.via_services and not args.region:
+            raise ValueError(f"EncryptionKey {name}: via_services needs the region of those services")
         stateful = pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain)
 
         self._key = kms.Key(
@@ -135,6 +143,24 @@ class EncryptionKey(pulumi.ComponentResource):
                 },
             },
         ]
+        if args.via_services:
+            statements.append(
+                {
+                    "Sid": "AccountPrincipalsThroughPlatformServices",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": account_root},
+                    "Action": [*KMS_USE_ACTIONS, "kms:CreateGrant"],
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {
+                            "kms:CallerAccount": args.account_id,
+                            "kms:ViaService": [
+                                f"{service}.{args.region}.amazonaws.com" for service in args.via_services
+                            ],
+                        }
+                    },
+                }
+            )
         statements += [
             {
                 "Sid": grant.sid,

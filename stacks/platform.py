@@ -88,7 +88,11 @@ def _build_foundation(
         "retain": retain,
         "alias_prefix": alias_prefix,
     }
-    data_key = EncryptionKey("kms-data", EncryptionKeyArgs(purpose="data", **key_args), opts)
+    data_key = EncryptionKey(
+        "kms-data",
+        EncryptionKeyArgs(purpose="data", via_services=["sagemaker", "s3"], region=config.region, **key_args),
+        opts,
+    )
     logs_key = EncryptionKey(
         "kms-logs",
         EncryptionKeyArgs(

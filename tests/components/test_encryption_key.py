@@ -27,20 +27,35 @@ def test_key_policy_has_no_unconditioned_wildcard_principal(stack_graph: Resourc
             assert not (wildcard and "Condition" not in statement), f"{key.name}: {statement}"
 
 
-def test_only_roles_under_the_platform_path_may_use_the_key(stack_graph: ResourceGraph) -> None:
+def test_account_principals_use_keys_only_as_platform_roles_or_through_platform_services(
+    stack_graph: ResourceGraph,
+) -> None:
     environment = stack_graph.environment
+    region = stack_graph.config["mlops-platform:platform"]["region"]
     for key in stack_graph.of_type(KEY):
         document = policy_of(key)
         account = key.outputs["arn"].split(":")[4]
-        users = [
-            s
+        users = {
+            s["Sid"]: s["Condition"]
             for s in statements(document)
             if "kms:Decrypt" in as_list(s["Action"]) and "AWS" in s["Principal"]
-        ]
-        assert len(users) == 1
-        assert users[0]["Condition"] == {
+        }
+        assert users.pop("PlatformRolesUseKey") == {
             "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{account}:role/mlops-platform/{environment}/*"}
         }
+        expected_via = (
+            {
+                "AccountPrincipalsThroughPlatformServices": {
+                    "StringEquals": {
+                        "kms:CallerAccount": account,
+                        "kms:ViaService": [f"sagemaker.{region}.amazonaws.com", f"s3.{region}.amazonaws.com"],
+                    }
+                }
+            }
+            if key.name == "kms-data-key"
+            else {}
+        )
+        assert users == expected_via
         [admin] = [s for s in statements(document) if s["Sid"] == "AccountAdministersKey"]
         assert admin["Principal"] == {"AWS": f"arn:aws:iam::{account}:root"}
         assert not {"kms:Decrypt", "kms:Encrypt", "kms:*"} & set(admin["Action"]), (

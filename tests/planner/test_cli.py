@@ -1,0 +1,80 @@
+"""The offline plan CLI: output formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import planner.policy_check
+from planner.__main__ import EXIT_OK, EXIT_VIOLATION, main, stack_file_path
+from planner.report import PlanViolation
+from tests.conftest import STACKS, stack_path
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_each_shipped_stack_plans_cleanly_as_json(capsys, stack: str) -> None:
+    assert main(["--config", str(stack_path(stack)), "--format", "json"]) == EXIT_OK
+
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["stack"] == stack
+    assert [v for v in plan["violations"] if v["enforcement_level"] == "mandatory"] == []
+    resources = [r for r in plan["resources"] if r["kind"] == "resource"]
+    assert plan["summary"]["resources"] == len(resources) > 50
+    assert plan["summary"]["policies_evaluated"] > 20
+    for resource in resources:
+        assert resource["type"].startswith("aws:") and resource["name"] and resource["parent"]
+        assert isinstance(resource["inputs"], dict)
+        assert resource["component"], f"{resource['name']} is outside any component"
+    assert sum(plan["summary"]["by_type"].values()) == len(resources)
+
+
+def test_text_plan_shows_the_tree_grouped_by_component(capsys) -> None:
+    assert main(["--stack", "prod"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "prod (stacks/Pulumi.prod.yaml)" in out
+    for component in ("network", "datasets", "artifacts", "access-logs", "kms-data", "training-role"):
+        assert component in out
+    assert "🔒" in out, "protected resources are marked in prod"
+    assert "Policies:" in out or "Policy violations" in out
+
+
+def test_a_mandatory_violation_exits_1_and_is_listed(monkeypatch, capsys) -> None:
+    finding = PlanViolation(
+        "bucket-sse-kms", "mandatory", "encrypt it", "aws:s3/bucket:Bucket", "datasets-bucket", "urn:x"
+    )
+    monkeypatch.setattr(planner.policy_check, "evaluate_policies", lambda graph: ([finding], 1))
+
+    assert main(["--stack", "dev", "--format", "json"]) == EXIT_VIOLATION
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["violations"] == [
+        {
+            "policy_name": "bucket-sse-kms",
+            "enforcement_level": "mandatory",
+            "message": "encrypt it",
+            "resource_type": "aws:s3/bucket:Bucket",
+            "resource_name": "datasets-bucket",
+            "urn": "urn:x",
+        }
+    ]
+    assert plan["summary"]["mandatory_violations"] == 1
+
+
+def test_an_advisory_violation_does_not_fail_the_plan(monkeypatch, capsys) -> None:
+    finding = PlanViolation("some-advice", "advisory", "consider it")
+    monkeypatch.setattr(planner.policy_check, "evaluate_policies", lambda graph: ([finding], 1))
+
+    assert main(["--stack", "dev"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "some-advice" in out and "advisory" in out
+
+
+def test_a_missing_stack_file_is_a_config_error(capsys) -> None:
+    assert main(["--stack", "qa"]) == 2
+    assert "stacks/Pulumi.qa.yaml: <file>: file not found" in capsys.readouterr().err
+
+
+def test_stack_and_config_select_the_file() -> None:
+    assert stack_file_path(None, None) == "stacks/Pulumi.dev.yaml"
+    assert stack_file_path("prod", None) == "stacks/Pulumi.prod.yaml"
+    assert stack_file_path(None, "x/Pulumi.y.yaml") == "x/Pulumi.y.yaml"
