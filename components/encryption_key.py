@@ -168,7 +168,11 @@ class EncryptionKey(pulumi.ComponentResource):
                 "Principal": {"Service": grant.service},
                 "Action": list(grant.actions),
                 "Resource": "*",
-                "Condition": {operator: dict(values) for operator, values in grant.condition.items()},
+                **(
+                    {"Condition": {op: dict(values) for op, values in grant.condition.items()}}
+                    if grant.condition
+                    else {}
+                ),
             }
             for grant in args.service_grants
         ]

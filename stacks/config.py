@@ -19,6 +19,9 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from components.experiment_tracking import ExperimentTrackingSpec
+from components.feature_store import FeatureGroupSpec
+from components.model_registry import ApprovalMode, ModelFamilySpec
 from stacks.aws_regions import SAGEMAKER_REGIONS
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 
@@ -189,6 +192,15 @@ class EncryptionConfig(_Section):
     )
 
 
+class ModelRegistryConfig(_Section):
+    """How new model versions enter the registry."""
+
+    approval: ApprovalMode = Field(
+        default="manual",
+        description="`auto`: new versions that pass evaluation are Approved; `manual`: PendingManualApproval.",
+    )
+
+
 class PlatformConfig(_Section):
     """The whole ``mlops-platform:platform`` value of one stack, after environment defaults."""
 
@@ -209,6 +221,15 @@ class PlatformConfig(_Section):
         default_factory=list,
         description="Accounts (besides this one) whose ECR images the execution roles may pull.",
     )
+    feature_groups: list[FeatureGroupSpec] = Field(
+        default_factory=list, description="Feature groups of the feature store (see README, Feature store)."
+    )
+    model_registry: ModelRegistryConfig = ModelRegistryConfig()
+    models: list[ModelFamilySpec] = Field(
+        default_factory=list,
+        description="Model families: one model package group each (see README, Model registry).",
+    )
+    experiment_tracking: ExperimentTrackingSpec = ExperimentTrackingSpec()
     protect_stateful_resources: bool = Field(
         default=True, description="Protect and retain keys and buckets (on by default outside dev)."
     )
@@ -237,6 +258,15 @@ class PlatformConfig(_Section):
                 raise ValueError(f"tag '{key}' value must be at most 256 letters, digits, spaces or _.:/=+-@")
         if "environment" in value:
             raise ValueError("tag 'environment' is set by the platform from `environment`; remove it")
+        return value
+
+    @field_validator("feature_groups", "models")
+    @classmethod
+    def _unique_names(cls, value: list[Any]) -> list[Any]:
+        names = [item.name for item in value]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate name(s) {', '.join(duplicates)}; names must be unique")
         return value
 
     @model_validator(mode="after")

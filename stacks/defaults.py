@@ -20,12 +20,18 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "network": {"az_count": 2, "flow_log_retention_days": 30},
         "storage": {"noncurrent_version_expiration_days": 30, "access_log_retention_days": 90},
         "encryption": {"key_deletion_window_days": 7},
+        # Dev registers versions that pass evaluation as Approved, so they deploy without a human.
+        "model_registry": {"approval": "auto"},
+        # Managed MLflow bills per hour: off in dev unless a stack turns it on.
+        "experiment_tracking": {"enabled": False},
     },
     "staging": {
         "protect_stateful_resources": True,
         "network": {"az_count": 2, "flow_log_retention_days": 90},
         "storage": {"noncurrent_version_expiration_days": 90, "access_log_retention_days": 365},
         "encryption": {"key_deletion_window_days": 30},
+        "model_registry": {"approval": "manual"},
+        "experiment_tracking": {"enabled": True},
     },
     "prod": {
         "protect_stateful_resources": True,
@@ -33,6 +39,8 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "network": {"az_count": 3, "flow_log_retention_days": 365},
         "storage": {"noncurrent_version_expiration_days": 365, "access_log_retention_days": 730},
         "encryption": {"key_deletion_window_days": 30},
+        "model_registry": {"approval": "manual"},
+        "experiment_tracking": {"enabled": True},
     },
 }
 

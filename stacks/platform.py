@@ -15,6 +15,9 @@ import pulumi_aws as aws
 from components.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
 from components.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
+from components.feature_store import FeatureStore, FeatureStoreArgs
+from components.model_registry import ModelRegistry, ModelRegistryArgs
 from components.policy_documents import (
     ecr_pull,
     kms_use,
@@ -39,6 +42,7 @@ class Foundation:
     provider: aws.Provider
     data_key: EncryptionKey
     logs_key: EncryptionKey
+    notifications_key: EncryptionKey
     access_logs: AccessLogBucket
     datasets: SecureBucket
     artifacts: SecureBucket
@@ -48,12 +52,22 @@ class Foundation:
     inference_role: ExecutionRole
 
 
+@dataclass(frozen=True)
+class Platform:
+    """Everything the stack built; optional capabilities are None where the config leaves them out."""
+
+    foundation: Foundation
+    feature_store: FeatureStore | None
+    model_registry: ModelRegistry | None
+    experiment_tracking: ExperimentTracking | None
+
+
 def role_path(config: PlatformConfig) -> str:
     """IAM path of every platform role; the key policies trust exactly this path."""
     return f"/mlops-platform/{config.environment}/"
 
 
-def build_platform(config: PlatformConfig) -> Foundation:
+def build_platform(config: PlatformConfig) -> Platform:
     """Register every resource of the platform described by ``config``."""
     provider = aws.Provider(
         "aws",
@@ -61,7 +75,20 @@ def build_platform(config: PlatformConfig) -> Foundation:
         # Refuse to touch any other account, whatever credentials happen to be active.
         allowed_account_ids=[config.account_id],
     )
-    foundation = _build_foundation(config, pulumi.ResourceOptions(providers=[provider]), provider)
+    opts = pulumi.ResourceOptions(providers=[provider])
+    foundation = _build_foundation(config, opts, provider)
+    platform = Platform(
+        foundation=foundation,
+        feature_store=_build_feature_store(config, foundation, opts),
+        model_registry=_build_model_registry(config, foundation, opts),
+        experiment_tracking=_build_experiment_tracking(config, foundation, opts),
+    )
+    _export(platform)
+    return platform
+
+
+def _export(platform: Platform) -> None:
+    foundation = platform.foundation
     pulumi.export("vpc_id", foundation.network.vpc_id)
     pulumi.export("datasets_bucket", foundation.datasets.bucket_name)
     pulumi.export("artifacts_bucket", foundation.artifacts.bucket_name)
@@ -69,7 +96,77 @@ def build_platform(config: PlatformConfig) -> Foundation:
     pulumi.export("training_role_arn", foundation.training_role.role_arn)
     pulumi.export("pipeline_role_arn", foundation.pipeline_role.role_arn)
     pulumi.export("inference_role_arn", foundation.inference_role.role_arn)
-    return foundation
+    if platform.feature_store:
+        pulumi.export("feature_group_names", platform.feature_store.feature_group_names)
+    if platform.model_registry:
+        pulumi.export("model_package_group_names", platform.model_registry.model_package_group_names)
+        pulumi.export("model_approval_topic_arn", platform.model_registry.approval_topic_arn)
+        pulumi.export("default_model_approval_status", platform.model_registry.default_approval_status)
+    if platform.experiment_tracking:
+        pulumi.export("mlflow_tracking_server_arn", platform.experiment_tracking.tracking_server_arn)
+
+
+def _build_feature_store(
+    config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
+) -> FeatureStore | None:
+    if not config.feature_groups:
+        return None
+    return FeatureStore(
+        "feature-store",
+        FeatureStoreArgs(
+            groups=config.feature_groups,
+            account_id=config.account_id,
+            region=config.region,
+            data_bucket_name=foundation.datasets.bucket_name,
+            data_bucket_arn=foundation.datasets.bucket_arn,
+            kms_key_arn=foundation.data_key.key_arn,
+            role_path=role_path(config),
+            tags=config.resource_tags,
+            retain=config.protect_stateful_resources,
+        ),
+        opts,
+    )
+
+
+def _build_model_registry(
+    config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
+) -> ModelRegistry | None:
+    if not config.models:
+        return None
+    return ModelRegistry(
+        "model-registry",
+        ModelRegistryArgs(
+            families=config.models,
+            approval_mode=config.model_registry.approval,
+            account_id=config.account_id,
+            region=config.region,
+            notification_key_arn=foundation.notifications_key.key_arn,
+            tags=config.resource_tags,
+            retain=config.protect_stateful_resources,
+        ),
+        opts,
+    )
+
+
+def _build_experiment_tracking(
+    config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
+) -> ExperimentTracking | None:
+    if not config.experiment_tracking.enabled:
+        return None
+    return ExperimentTracking(
+        "experiment-tracking",
+        ExperimentTrackingArgs(
+            spec=config.experiment_tracking,
+            account_id=config.account_id,
+            region=config.region,
+            artifact_bucket_name=foundation.artifacts.bucket_name,
+            artifact_bucket_arn=foundation.artifacts.bucket_arn,
+            kms_key_arn=foundation.data_key.key_arn,
+            role_path=role_path(config),
+            tags=config.resource_tags,
+        ),
+        opts,
+    )
 
 
 def _build_foundation(
@@ -114,6 +211,26 @@ def _build_foundation(
                         }
                     },
                 )
+            ],
+            **key_args,
+        ),
+        opts,
+    )
+
+    notifications_key = EncryptionKey(
+        "kms-notifications",
+        EncryptionKeyArgs(
+            purpose="notifications",
+            # EventBridge and CloudWatch alarms publish to the platform's encrypted SNS topics. AWS's
+            # documented grant for them has no condition: the topics' own policies decide who publishes.
+            service_grants=[
+                ServiceKeyGrant(
+                    sid=f"{service.split('.')[0].capitalize()}PublishesToEncryptedTopics",
+                    service=service,
+                    actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                    condition={},
+                )
+                for service in ("events.amazonaws.com", "cloudwatch.amazonaws.com")
             ],
             **key_args,
         ),
@@ -174,6 +291,7 @@ def _build_foundation(
         provider=provider,
         data_key=data_key,
         logs_key=logs_key,
+        notifications_key=notifications_key,
         access_logs=access_logs,
         datasets=datasets,
         artifacts=artifacts,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pulumi
 
 from stacks.config import PROJECT, PlatformConfig, parse_platform_config
-from stacks.platform import Foundation, build_platform
+from stacks.platform import Platform, build_platform
 
 
 def load_config(source: str) -> PlatformConfig:
@@ -17,6 +17,6 @@ def load_config(source: str) -> PlatformConfig:
     return parse_platform_config(pulumi.Config(PROJECT).get_object("platform"), source)
 
 
-def run(source: str) -> Foundation:
+def run(source: str) -> Platform:
     """Validate first, so that invalid configuration registers no resource at all."""
     return build_platform(load_config(source))

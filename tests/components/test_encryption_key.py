@@ -12,7 +12,7 @@ KEY = "aws:kms/key:Key"
 
 def test_every_key_rotates_and_is_symmetric(stack_graph: ResourceGraph) -> None:
     keys = stack_graph.of_type(KEY)
-    assert {key.name for key in keys} == {"kms-data-key", "kms-logs-key"}
+    assert {key.name for key in keys} == {"kms-data-key", "kms-logs-key", "kms-notifications-key"}
     for key in keys:
         assert key.inputs["enableKeyRotation"] is True
         assert key.inputs["rotationPeriodInDays"] == 365
@@ -73,6 +73,14 @@ def test_logs_key_trusts_cloudwatch_logs_of_this_account_only(stack_graph: Resou
     }
     data_key = stack_graph.named("kms-data-key")
     assert not [s for s in statements(policy_of(data_key)) if "Service" in s["Principal"]]
+
+
+def test_notifications_key_lets_eventbridge_and_cloudwatch_publish_to_encrypted_topics(stack_graph) -> None:
+    key = stack_graph.named("kms-notifications-key")
+    grants = {s["Principal"]["Service"]: s for s in statements(policy_of(key)) if "Service" in s["Principal"]}
+    assert set(grants) == {"events.amazonaws.com", "cloudwatch.amazonaws.com"}
+    for grant in grants.values():
+        assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
 
 
 @pytest.mark.parametrize(

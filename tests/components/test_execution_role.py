@@ -60,12 +60,15 @@ def test_roles_live_under_the_platform_path_and_trust_one_service_of_this_accoun
 ) -> None:
     account = stack_graph.config["mlops-platform:platform"]["account_id"]
     roles = stack_graph.of_type(ROLE)
-    assert {role.name for role in roles} == {
+    foundation_roles = {
         "training-role-role",
         "pipeline-role-role",
         "inference-role-role",
         "network-flow-logs-role",
     }
+    assert foundation_roles <= {role.name for role in roles}
+    # Every role belongs to an ExecutionRole component: none is created ad hoc.
+    assert all(stack_graph.component_of(role).type == "mlops:foundation:ExecutionRole" for role in roles)
     for role in roles:
         assert role.inputs["path"] == f"/mlops-platform/{stack_graph.environment}/"
         [trust] = statements(policy_of(role, "assumeRolePolicy"))
