@@ -27,7 +27,7 @@ class _Spec(BaseModel):
 
 
 class FeatureSpec(_Spec):
-    name: str = Field(description="Feature name: 1-64 letters/digits, single - or _ between.")
+    name: str = Field(description="Feature name: 1-64 letters/digits, separated by - or _.")
     type: Literal["Integral", "Fractional", "String"] = Field(description="SageMaker feature type.")
 
     @field_validator("name")
@@ -35,7 +35,7 @@ class FeatureSpec(_Spec):
     def _valid_name(cls, value: str) -> str:
         if not _SAGEMAKER_NAME.match(value):
             raise ValueError(
-                f"'{value}' is not a valid feature name: 1-64 letters or digits, single - or _ between"
+                f"'{value}' is not a valid feature name: 1-64 letters or digits, separated by - or _"
             )
         if value.lower() in RESERVED_FEATURE_NAMES:
             raise ValueError(
@@ -52,7 +52,7 @@ class OnlineTtl(_Spec):
 class FeatureGroupSpec(_Spec):
     """One feature group: its schema and which stores it has."""
 
-    name: str = Field(description="Feature group name: 1-64 letters/digits, single - or _ between.")
+    name: str = Field(description="Feature group name: 1-64 letters/digits, separated by - or _.")
     description: str = Field(default="", max_length=128)
     record_identifier: str = Field(description="Name of the feature that identifies a record.")
     event_time: str = Field(description="Name of the feature holding the record's event time.")
@@ -70,7 +70,7 @@ class FeatureGroupSpec(_Spec):
     def _valid_name(cls, value: str) -> str:
         if not _SAGEMAKER_NAME.match(value):
             raise ValueError(
-                f"'{value}' is not a valid feature group name: 1-64 letters or digits, single - or _ between"
+                f"'{value}' is not a valid feature group name: 1-64 letters or digits, separated by - or _"
             )
         return value
 

@@ -45,7 +45,7 @@ class PromotionCriterion(_Spec):
 class ModelFamilySpec(_Spec):
     """A model family: one model package group holding all its versions."""
 
-    name: str = Field(description="Model package group name: 1-63 letters/digits, single - between.")
+    name: str = Field(description="Model package group name: 1-63 letters/digits, separated by -.")
     description: str = Field(default="", max_length=1024)
     consumer_accounts: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
         default_factory=list,
@@ -60,7 +60,7 @@ class ModelFamilySpec(_Spec):
 
         if not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", value):
             raise ValueError(
-                f"'{value}' is not a valid model package group name: 1-63 letters or digits, single - between"
+                f"'{value}' is not a valid model package group name: 1-63 letters or digits, separated by -"
             )
         return value
 

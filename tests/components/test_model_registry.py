@@ -1,0 +1,135 @@
+"""Model registry: groups per family, cross-account read, approval events routed to an encrypted topic."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from moto.events.models import EventPattern
+
+from components.model_registry import CONSUMER_ACTIONS, approval_event_pattern
+from planner.recorder import ResourceGraph
+from tests.graph_helpers import as_list, only, policy_of, statements
+
+GROUP = "aws:sagemaker/modelPackageGroup:ModelPackageGroup"
+
+
+def _state_change(
+    group: str, status: str, detail_type: str = "SageMaker Model Package State Change"
+) -> dict[str, Any]:
+    """An event as EventBridge delivers it for a model package (shape from the SageMaker docs)."""
+    return {
+        "version": "0",
+        "id": "7a3c1d52-0000-0000-0000-000000000000",
+        "detail-type": detail_type,
+        "source": "aws.sagemaker",
+        "account": "111111111111",
+        "time": "2026-11-23T10:00:00Z",
+        "region": "eu-west-1",
+        "resources": [f"arn:aws:sagemaker:eu-west-1:111111111111:model-package/{group}/3"],
+        "detail": {
+            "ModelPackageGroupName": group,
+            "ModelPackageVersion": 3,
+            "ModelPackageArn": f"arn:aws:sagemaker:eu-west-1:111111111111:model-package/{group}/3",
+            "ModelApprovalStatus": status,
+            "CreationTime": 1763892000000,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("event", "matches"),
+    [
+        (_state_change("customer-churn", "Approved"), True),
+        (_state_change("customer-churn", "Rejected"), False),
+        (_state_change("customer-churn", "PendingManualApproval"), False),
+        (_state_change("fraud-detection", "Approved"), False),
+        (_state_change("customer-churn", "Approved", "SageMaker Model Package Group State Change"), False),
+    ],
+    ids=["approval-of-the-group", "rejection", "pending", "approval-of-another-group", "other-event-type"],
+)
+def test_rule_pattern_matches_only_approvals_of_its_group(stack_graph: ResourceGraph, event, matches) -> None:
+    [rule] = stack_graph.of_type("aws:cloudwatch/eventRule:EventRule")
+    assert json.loads(rule.inputs["eventPattern"]) == approval_event_pattern("customer-churn")
+    assert EventPattern.load(rule.inputs["eventPattern"]).matches_event(event) is matches
+
+
+def test_one_tagged_group_per_model_family(stack_graph: ResourceGraph) -> None:
+    [group] = stack_graph.of_type(GROUP)
+    assert group.inputs["modelPackageGroupName"] == "customer-churn"
+    assert group.inputs["tags"]["mlops:model-family"] == "customer-churn"
+    assert group.inputs["tags"]["cost-center"] == "cc-ml-1001"
+
+
+def test_registry_policy_names_only_the_configured_consumer_accounts(
+    stack_graphs: dict[str, ResourceGraph],
+) -> None:
+    dev = stack_graphs["dev"]
+    [policy] = dev.of_type("aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy")
+    [statement] = statements(policy_of(policy, "resourcePolicy"))
+    assert statement["Principal"] == {
+        "AWS": ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"]
+    }
+    assert statement["Action"] == CONSUMER_ACTIONS
+    assert not any(
+        action.startswith(("sagemaker:Update", "sagemaker:Delete", "sagemaker:Create"))
+        for action in statement["Action"]
+    )
+    assert sorted(as_list(statement["Resource"])) == [
+        "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/customer-churn",
+        "arn:aws:sagemaker:eu-west-1:111111111111:model-package/customer-churn/*",
+    ]
+    for stack in ("staging", "prod"):
+        assert (
+            stack_graphs[stack].of_type("aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy") == []
+        )
+
+
+def test_approvals_reach_a_kms_encrypted_topic_only_its_rules_publish_to(stack_graph: ResourceGraph) -> None:
+    topic = only(stack_graph, "aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"] == stack_graph.named("kms-notifications-key").outputs["arn"]
+    [rule] = stack_graph.of_type("aws:cloudwatch/eventRule:EventRule")
+    [target] = stack_graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
+    assert target.inputs["arn"] == topic.outputs["arn"] and target.inputs["rule"] == rule.outputs["name"]
+    policy = only(stack_graph, "aws:sns/topicPolicy:TopicPolicy")
+    allow = [s for s in statements(policy_of(policy)) if s["Effect"] == "Allow"]
+    assert allow == [
+        {
+            "Sid": "ApprovalRulesPublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": topic.outputs["arn"],
+            "Condition": {"ArnEquals": {"aws:SourceArn": [rule.outputs["arn"]]}},
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stack", "status"),
+    [("dev", "Approved"), ("staging", "PendingManualApproval"), ("prod", "PendingManualApproval")],
+)
+def test_default_approval_status_follows_the_environment(stack_graphs, stack: str, status: str) -> None:
+    assert stack_graphs[stack].exports["default_model_approval_status"] == status
+
+
+def test_mlflow_tracking_server_exists_only_where_enabled(stack_graphs: dict[str, ResourceGraph]) -> None:
+    assert stack_graphs["dev"].of_type("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer") == []
+    for stack in ("staging", "prod"):
+        graph = stack_graphs[stack]
+        server = only(graph, "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer")
+        bucket = graph.named("artifacts-bucket").outputs
+        assert server.inputs["artifactStoreUri"] == f"s3://{bucket['bucket']}/mlflow/"
+        assert server.inputs["trackingServerSize"] == "Small"
+        assert server.inputs["weeklyMaintenanceWindowStart"] == "Sun:03:00"
+        role_policy = next(
+            r for r in graph.referenced(server, "roleArn") if r.type == "aws:iam/rolePolicy:RolePolicy"
+        )
+        s3_objects = {
+            resource
+            for statement in statements(policy_of(role_policy))
+            for resource in as_list(statement["Resource"])
+            if resource.startswith(f"{bucket['arn']}/")
+        }
+        assert s3_objects == {f"{bucket['arn']}/mlflow/*"}

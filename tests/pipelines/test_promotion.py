@@ -1,0 +1,160 @@
+"""Promotion against moto: approve above the bar, reject below it, refuse what cannot be judged."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from components.model_registry import PromotionCriterion
+from pipelines.promotion import PromotionError, main, promote_model_package
+
+REGION = "eu-west-1"
+BUCKET = "artifacts-test"
+GROUP = "customer-churn"
+AUC = PromotionCriterion(metric="metrics.auc.value", threshold=0.8)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(variable, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    with mock_aws():
+        sagemaker = boto3.client("sagemaker", region_name=REGION)
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+        yield {"sagemaker": sagemaker, "s3": s3}
+
+
+def _register(
+    aws: dict[str, Any], report: dict[str, Any] | None, version: int = 1, group: str = GROUP
+) -> str:
+    request: dict[str, Any] = {
+        "ModelPackageGroupName": group,
+        "ModelApprovalStatus": "PendingManualApproval",
+        "InferenceSpecification": {
+            "Containers": [
+                {
+                    "Image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1",
+                    "ModelDataUrl": f"s3://{BUCKET}/models/{version}/model.tar.gz",
+                }
+            ],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    }
+    if report is not None:
+        key = f"evaluation/{version}/evaluation.json"
+        aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=json.dumps(report).encode())
+        request["ModelMetrics"] = {
+            "ModelQuality": {
+                "Statistics": {"ContentType": "application/json", "S3Uri": f"s3://{BUCKET}/{key}"}
+            }
+        }
+    return aws["sagemaker"].create_model_package(**request)["ModelPackageArn"]
+
+
+def _status(aws: dict[str, Any], arn: str) -> str:
+    return aws["sagemaker"].describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
+
+
+def test_a_version_above_the_threshold_is_approved(aws) -> None:
+    arn = _register(aws, {"metrics": {"auc": {"value": 0.91}}})
+
+    result = promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC
+    )
+
+    assert result.approved and result.value == pytest.approx(0.91)
+    assert _status(aws, arn) == "Approved"
+    assert (
+        "metrics.auc.value=0.91"
+        in aws["sagemaker"].describe_model_package(ModelPackageName=arn)["ApprovalDescription"]
+    )
+
+
+def test_a_version_below_the_threshold_is_rejected(aws) -> None:
+    arn = _register(aws, {"metrics": {"auc": {"value": 0.62}}})
+
+    result = promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC
+    )
+
+    assert not result.approved and result.status == "Rejected"
+    assert _status(aws, arn) == "Rejected"
+    assert result.describe() == "metrics.auc.value = 0.62 fails >= 0.8: Rejected"
+
+
+def test_minimised_metrics_pass_below_the_threshold(aws) -> None:
+    arn = _register(aws, {"metrics": {"rmse": {"value": 3.2}}})
+    criterion = PromotionCriterion(metric="metrics.rmse.value", threshold=4, direction="minimize")
+
+    assert promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=criterion
+    ).approved
+
+
+def test_an_unknown_group_is_a_clear_error(aws) -> None:
+    arn = _register(aws, {"metrics": {"auc": {"value": 0.91}}})
+
+    with pytest.raises(PromotionError, match="model package group 'no-such-group' does not exist"):
+        promote_model_package(
+            aws["sagemaker"], aws["s3"], group_name="no-such-group", model_package_arn=arn, criterion=AUC
+        )
+    assert _status(aws, arn) == "PendingManualApproval"
+
+
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        (None, "has no evaluation report"),
+        ({"metrics": {"accuracy": {"value": 0.9}}}, "has no metric 'metrics.auc.value'"),
+        ({"metrics": {"auc": {"value": "high"}}}, "is not a number"),
+    ],
+    ids=["no-report-attached", "metric-missing-from-report", "metric-not-a-number"],
+)
+def test_a_version_that_cannot_be_judged_is_left_pending(aws, report, message) -> None:
+    arn = _register(aws, report)
+
+    with pytest.raises(PromotionError, match=message):
+        promote_model_package(
+            aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC
+        )
+    assert _status(aws, arn) == "PendingManualApproval"
+
+
+def test_a_package_of_another_group_is_refused(aws) -> None:
+    aws["sagemaker"].create_model_package_group(ModelPackageGroupName="fraud")
+    arn = _register(aws, {"metrics": {"auc": {"value": 0.99}}}, group="fraud")
+
+    with pytest.raises(PromotionError, match="belongs to group 'fraud', not 'customer-churn'"):
+        promote_model_package(
+            aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC
+        )
+
+
+def test_cli_reads_the_threshold_from_the_stack_file(aws, capsys) -> None:
+    approved = _register(aws, {"metrics": {"auc": {"value": 0.85}}}, version=1)
+    rejected = _register(aws, {"metrics": {"auc": {"value": 0.75}}}, version=2)
+    args = ["--stack-file", "stacks/Pulumi.dev.yaml", "--model", GROUP, "--package-arn"]
+
+    assert main([*args, approved]) == 0
+    assert main([*args, rejected]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "metrics.auc.value = 0.85 passes >= 0.8: Approved",
+        "metrics.auc.value = 0.75 fails >= 0.8: Rejected",
+    ]
+
+
+def test_cli_names_an_unknown_model_family(aws, capsys) -> None:
+    assert main(["--stack-file", "stacks/Pulumi.dev.yaml", "--model", "fraud", "--package-arn", "arn:x"]) == 2
+    assert (
+        "stacks/Pulumi.dev.yaml: models: no model family 'fraud'; declared: customer-churn"
+        in capsys.readouterr().err
+    )
