@@ -45,25 +45,31 @@ class FeatureSpec(_Spec):
 
 
 class OnlineTtl(_Spec):
-    value: Annotated[int, Field(ge=1)]
-    unit: Literal["Seconds", "Minutes", "Hours", "Days", "Weeks"]
+    value: Annotated[int, Field(ge=1)] = Field(
+        description="How many units a record lives in the online store."
+    )
+    unit: Literal["Seconds", "Minutes", "Hours", "Days", "Weeks"] = Field(description="Unit of `value`.")
 
 
 class FeatureGroupSpec(_Spec):
     """One feature group: its schema and which stores it has."""
 
     name: str = Field(description="Feature group name: 1-64 letters/digits, separated by - or _.")
-    description: str = Field(default="", max_length=128)
+    description: str = Field(default="", max_length=128, description="Shown in the SageMaker console.")
     record_identifier: str = Field(description="Name of the feature that identifies a record.")
     event_time: str = Field(description="Name of the feature holding the record's event time.")
-    features: Annotated[list[FeatureSpec], Field(min_length=2, max_length=2500)]
-    online: bool = True
-    offline: bool = True
+    features: Annotated[list[FeatureSpec], Field(min_length=2, max_length=2500)] = Field(
+        description="The schema: every feature, including the record identifier and event time."
+    )
+    online: bool = Field(default=True, description="Low-latency online store (KMS-encrypted).")
+    offline: bool = Field(default=True, description="Offline store in the data bucket (KMS-encrypted).")
     online_ttl: OnlineTtl | None = Field(default=None, description="Expire online records after this long.")
     glue_catalog: Literal["managed", "disabled"] = Field(
         default="managed", description="`managed`: Feature Store creates the Glue table of the offline store."
     )
-    table_format: Literal["Iceberg", "Glue"] = "Iceberg"
+    table_format: Literal["Iceberg", "Glue"] = Field(
+        default="Iceberg", description="Offline store table format."
+    )
 
     @field_validator("name")
     @classmethod

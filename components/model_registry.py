@@ -35,8 +35,11 @@ class PromotionCriterion(_Spec):
     metric: str = Field(
         description="Dotted path of the metric in the evaluation report, e.g. `metrics.auc.value`."
     )
-    threshold: float | int
-    direction: Literal["maximize", "minimize"] = "maximize"
+    threshold: float | int = Field(description="The bar the metric must reach.")
+    direction: Literal["maximize", "minimize"] = Field(
+        default="maximize",
+        description="`maximize`: metric >= threshold passes; `minimize`: metric <= threshold.",
+    )
 
     def passes(self, value: float) -> bool:
         return value >= self.threshold if self.direction == "maximize" else value <= self.threshold
@@ -46,7 +49,9 @@ class ModelFamilySpec(_Spec):
     """A model family: one model package group holding all its versions."""
 
     name: str = Field(description="Model package group name: 1-63 letters/digits, separated by -.")
-    description: str = Field(default="", max_length=1024)
+    description: str = Field(
+        default="", max_length=1024, description="Description of the model package group."
+    )
     consumer_accounts: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
         default_factory=list,
         description="Accounts (staging/prod) allowed to read and deploy this family's versions.",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws.s3 as s3
 
 from components.bucket_hardening import expire_noncurrent_versions, harden_bucket
+from components.policy_documents import Statement
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class SecureBucketArgs:
     abort_incomplete_multipart_upload_days: int = 7
     retain: bool = True
     """Protect the bucket from `pulumi destroy` and keep it when removed from the program."""
+    reader_accounts: Sequence[str] = ()
+    """Other accounts that may read objects under ``reader_prefix`` (cross-account model promotion)."""
+    reader_prefix: str = ""
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -39,6 +43,10 @@ class SecureBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:foundation:SecureBucket", name, None, opts)
+        if args.reader_accounts and not args.reader_prefix:
+            raise ValueError(
+                f"SecureBucket {name}: reader_accounts need a reader_prefix; whole-bucket reads are not offered"
+            )
         child = pulumi.ResourceOptions(parent=self)
 
         bucket = s3.Bucket(
@@ -68,10 +76,24 @@ class SecureBucket(pulumi.ComponentResource):
             target_prefix=pulumi.Output.concat(bucket.id, "/"),
             opts=child,
         )
+        readers: list[Statement] = []
+        if args.reader_accounts:
+            readers.append(
+                {
+                    "Sid": "ReaderAccountsGetObjects",
+                    "Effect": "Allow",
+                    "Principal": {
+                        "AWS": [f"arn:aws:iam::{account}:root" for account in args.reader_accounts]
+                    },
+                    "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+                    "Resource": pulumi.Output.concat(bucket.arn, "/", args.reader_prefix, "*"),
+                }
+            )
         harden_bucket(
             name,
             bucket,
             parent=self,
+            extra_policy_statements=readers,
             lifecycle_rules=expire_noncurrent_versions(
                 args.noncurrent_version_expiration_days, args.abort_incomplete_multipart_upload_days
             ),

@@ -185,9 +185,16 @@ def _build_foundation(
         "retain": retain,
         "alias_prefix": alias_prefix,
     }
+    consumers = consumer_accounts(config)
     data_key = EncryptionKey(
         "kms-data",
-        EncryptionKeyArgs(purpose="data", via_services=["sagemaker", "s3"], region=config.region, **key_args),
+        EncryptionKeyArgs(
+            purpose="data",
+            via_services=["sagemaker", "s3"],
+            region=config.region,
+            extra_statements=_consumer_key_statements(config, consumers),
+            **key_args,
+        ),
         opts,
     )
     logs_key = EncryptionKey(
@@ -256,7 +263,13 @@ def _build_foundation(
         "retain": retain,
     }
     datasets = SecureBucket("datasets", SecureBucketArgs(purpose="datasets", **bucket_args), opts)
-    artifacts = SecureBucket("artifacts", SecureBucketArgs(purpose="artifacts", **bucket_args), opts)
+    artifacts = SecureBucket(
+        "artifacts",
+        SecureBucketArgs(
+            purpose="artifacts", reader_accounts=consumers, reader_prefix=MODEL_PREFIX, **bucket_args
+        ),
+        opts,
+    )
 
     network = PrivateNetwork("network", _network_args(config, logs_key, path, provider), opts)
     workload_access = [
@@ -300,6 +313,27 @@ def _build_foundation(
         pipeline_role=pipeline_role,
         inference_role=inference_role,
     )
+
+
+def consumer_accounts(config: PlatformConfig) -> list[str]:
+    """Accounts that deploy this stack's model versions (the union over model families)."""
+    return sorted({account for model in config.models for account in model.consumer_accounts})
+
+
+def _consumer_key_statements(config: PlatformConfig, consumers: list[str]) -> list[dict]:
+    """Consumer accounts decrypt model artifacts, and only while reading them through S3."""
+    if not consumers:
+        return []
+    return [
+        {
+            "Sid": "ConsumerAccountsDecryptModelArtifacts",
+            "Effect": "Allow",
+            "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in consumers]},
+            "Action": ["kms:Decrypt", "kms:DescribeKey"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{config.region}.amazonaws.com"}},
+        }
+    ]
 
 
 def _network_args(

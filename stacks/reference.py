@@ -68,6 +68,8 @@ def _show(value: Any) -> str:
         return f"`{str(value).lower()}`"
     if isinstance(value, BaseModel):
         return ""
+    if value == "":
+        return '`""`'
     return f"`{value}`"
 
 
@@ -97,11 +99,14 @@ def _rows(model: type[BaseModel], prefix: list[str]) -> list[str]:
                 else ("**required**" if required else _show(default))
             )
         key = f"`{'.'.join(path)}`"
-        if nested is None or typing.get_origin(field.annotation) is list:
-            description = (field.description or "") + _constraints(field)
+        description = (field.description or "") + _constraints(field)
+        if nested is None:
             rows.append(
                 f"| {key} | {_type_name(field.annotation)} | {' | '.join(per_environment)} | {description} |"
             )
+        elif typing.get_origin(field.annotation) is list:
+            rows.append(f"| {key} | list | {' | '.join(per_environment)} | {description} |")
+            rows += _rows(nested, [*path[:-1], f"{path[-1]}[]"])
         else:
             presence = "optional" if not required else "**required**"
             summary = field.description or (nested.__doc__ or "").strip().split("\n")[0]

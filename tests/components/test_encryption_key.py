@@ -38,7 +38,8 @@ def test_account_principals_use_keys_only_as_platform_roles_or_through_platform_
         users = {
             s["Sid"]: s["Condition"]
             for s in statements(document)
-            if "kms:Decrypt" in as_list(s["Action"]) and "AWS" in s["Principal"]
+            if "kms:Decrypt" in as_list(s["Action"])
+            and s["Principal"].get("AWS") == f"arn:aws:iam::{account}:root"
         }
         assert users.pop("PlatformRolesUseKey") == {
             "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{account}:role/mlops-platform/{environment}/*"}

@@ -133,3 +133,32 @@ def test_mlflow_tracking_server_exists_only_where_enabled(stack_graphs: dict[str
             if resource.startswith(f"{bucket['arn']}/")
         }
         assert s3_objects == {f"{bucket['arn']}/mlflow/*"}
+
+
+def test_consumer_accounts_may_read_and_decrypt_model_artifacts_only(
+    stack_graphs: dict[str, ResourceGraph],
+) -> None:
+    dev = stack_graphs["dev"]
+    roots = ["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"]
+    artifacts = dev.named("artifacts-bucket").outputs["arn"]
+    [bucket_policy] = [
+        p for p in dev.of_type("aws:s3/bucketPolicy:BucketPolicy") if p.name == "artifacts-policy"
+    ]
+    [read] = [s for s in statements(policy_of(bucket_policy)) if s.get("Sid") == "ReaderAccountsGetObjects"]
+    assert read["Principal"] == {"AWS": roots}
+    assert read["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]
+    assert read["Resource"] == f"{artifacts}/models/*"
+    [decrypt] = [
+        s
+        for s in statements(policy_of(dev.named("kms-data-key")))
+        if s.get("Sid") == "ConsumerAccountsDecryptModelArtifacts"
+    ]
+    assert decrypt["Principal"] == {"AWS": roots}
+    assert decrypt["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
+    assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
+    for stack in ("staging", "prod"):
+        graph = stack_graphs[stack]
+        assert "ReaderAccounts" not in str(
+            [p.inputs["policy"] for p in graph.of_type("aws:s3/bucketPolicy:BucketPolicy")]
+        )
+        assert "ConsumerAccounts" not in graph.named("kms-data-key").inputs["policy"]
