@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(to_json(plan), sys.stdout, indent=2, sort_keys=False, default=str)
         sys.stdout.write("\n")
     else:
-        render_text(plan, Console(soft_wrap=False))
+        # Off a terminal (CI logs, pipes) rich would wrap at 80 columns; plans read better wider.
+        console = Console() if sys.stdout.isatty() else Console(width=140)
+        render_text(plan, console)
     return EXIT_VIOLATION if plan.mandatory_violations else EXIT_OK
 
 

@@ -101,9 +101,19 @@ def _add_branch(tree: Tree, graph: ResourceGraph, resource: RecordedResource) ->
         _add_branch(branch, graph, child)
 
 
+def short_type(type_token: str) -> str:
+    """``aws:s3/bucketPolicy:BucketPolicy`` → ``aws.s3.BucketPolicy`` (as the Python SDK names it)."""
+    parts = type_token.split(":")
+    if len(parts) != 3:
+        return type_token
+    package, module, class_name = parts
+    module = module.split("/")[0]
+    return f"{package}.{class_name}" if module == "index" else f"{package}.{module}.{class_name}"
+
+
 def _label(resource: RecordedResource) -> str:
     lock = " 🔒" if resource.protect else ""
-    return f"{resource.name} [dim]{resource.type}[/]{lock}"
+    return f"{resource.name} [dim]{short_type(resource.type)}[/]{lock}"
 
 
 def _render_violations(plan: Plan, console: Console) -> None:

@@ -1,0 +1,349 @@
+"""Offline evaluation of the pack's policies over a planned resource graph.
+
+Used by the tests and by the offline plan. It mirrors what the Pulumi CLI, engine and
+pulumi-policy's analyzer server do, so a rule behaves the same here and under
+``pulumi preview --policy-pack policies``:
+
+* Config: schema defaults, then ``registry.INITIAL_CONFIG``, then ``config`` (the
+  ``--policy-pack-config`` shape, ``"all"`` included), as the CLI's reconciliation does.
+  Config values and props are passed through the protobuf ``Struct`` number handling:
+  integers arrive as floats.
+* Resource policies run once per *custom, non-provider* resource, on its inputs wrapped
+  in ``unknown_checking_proxy``. (The engine also sends component and provider resources;
+  no rule in this pack matches their types, so skipping them changes nothing.)
+* Stack policies receive *every* resource given, components and providers included (the
+  engine sends every registered resource), as ``PolicyResource`` objects whose parent,
+  dependencies and property dependencies point at each other, as the analyzer builds
+  them. One difference: the engine gives stack policies each resource's *outputs*; a plan
+  only has inputs, so inputs are used.
+* ``UnknownValueError`` means "cannot be decided at preview": no violation, recorded in
+  ``Report.undecided`` (the engine prints an advisory note instead). Violations reported
+  before the exception are kept, as the engine keeps them.
+* Disabled policies do not run; ``remediate`` is reported as mandatory, as the engine does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from inspect import isawaitable
+from typing import Any, Protocol
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyCustomTimeouts,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.policy import _NotApplicableError  # raised by args.not_applicable()
+from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
+
+from .registry import ALL_POLICIES, INITIAL_CONFIG, PACK_ENFORCEMENT_LEVEL
+
+PROVIDER_PREFIX = "pulumi:providers:"
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy_name: str
+    enforcement_level: str  # "advisory" | "mandatory" (disabled rules are not evaluated)
+    message: str
+    resource_type: str | None  # None for stack-level violations not tied to a resource
+    resource_name: str | None
+    urn: str | None
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A policy that could not decide at preview because it read an unknown value."""
+
+    policy_name: str
+    urn: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Report:
+    violations: list[Violation] = field(default_factory=list)
+    undecided: list[Undecided] = field(default_factory=list)
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.enforcement_level == EnforcementLevel.MANDATORY.value]
+
+
+class PlannedResource(Protocol):
+    """One recorded resource registration (the recorder's records satisfy this)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def urn(self) -> str: ...
+    @property
+    def inputs(self) -> Mapping[str, Any]: ...  # camelCase wire shape, exactly what the pack sees
+    @property
+    def parent(self) -> str | None: ...  # parent URN
+    @property
+    def dependencies(self) -> Sequence[str]: ...  # URNs
+    @property
+    def property_dependencies(self) -> Mapping[str, Sequence[str]]: ...
+    @property
+    def protect(self) -> bool: ...
+    @property
+    def provider(self) -> str | None: ...  # provider reference "<urn>::<id>" (or a bare URN)
+    @property
+    def custom(self) -> bool: ...  # False for component resources
+
+
+class PolicyEvaluationError(RuntimeError):
+    """A rule raised something other than UnknownValueError: a bug in the rule or its input."""
+
+
+# --- config ------------------------------------------------------------------------------
+
+
+def _level(value: Any, where: str) -> EnforcementLevel:
+    if isinstance(value, EnforcementLevel):
+        return value
+    try:
+        return EnforcementLevel(value)
+    except ValueError:
+        levels = [level.value for level in EnforcementLevel]
+        raise ValueError(f"{where}: {value!r} is not a valid enforcement level ({levels})") from None
+
+
+def _normalize(config: Mapping[str, Any]) -> dict[str, tuple[EnforcementLevel | None, dict[str, Any]]]:
+    result: dict[str, tuple[EnforcementLevel | None, dict[str, Any]]] = {}
+    for name, value in config.items():
+        if isinstance(value, str | EnforcementLevel):
+            result[name] = (_level(value, name), {})
+        elif isinstance(value, Mapping):
+            level = value.get("enforcementLevel")
+            props = {k: v for k, v in value.items() if k != "enforcementLevel"}
+            result[name] = (_level(level, f"{name}.enforcementLevel") if level is not None else None, props)
+        else:
+            raise ValueError(f"{name}: {value!r} must be an enforcement level or an object")
+    return result
+
+
+def resolve_config(
+    config: Mapping[str, Any] | None,
+    policies: Sequence[Policy] = ALL_POLICIES,
+) -> dict[str, tuple[EnforcementLevel, dict[str, Any]]]:
+    """``policy name -> (enforcement level, config properties)`` the analyzer would use."""
+    result: dict[str, tuple[EnforcementLevel, dict[str, Any]]] = {}
+    for policy in policies:
+        schema = policy.config_schema.properties if policy.config_schema else {}
+        defaults = {key: prop["default"] for key, prop in schema.items() if "default" in prop}
+        result[policy.name] = (policy.enforcement_level or PACK_ENFORCEMENT_LEVEL, defaults)
+    for layer in (INITIAL_CONFIG, config or {}):
+        normalized = _normalize(layer)
+        everyone = normalized.pop("all", (None, {}))[0]
+        if everyone is not None:
+            result = {name: (everyone, props) for name, (_, props) in result.items()}
+        for name, (level, props) in normalized.items():
+            if name in result:
+                current_level, current_props = result[name]
+                result[name] = (level or current_level, {**current_props, **props})
+    return result
+
+
+def enabled_policies(
+    config: Mapping[str, Any] | None, policies: Sequence[Policy] = ALL_POLICIES
+) -> list[Policy]:
+    """The policies ``config`` leaves enabled (resolved level not ``disabled``)."""
+    settings = resolve_config(config, policies)
+    return [p for p in policies if settings[p.name][0] is not EnforcementLevel.DISABLED]
+
+
+# --- building the policy SDK's objects -------------------------------------------------
+
+
+def _wire(value: Any) -> Any:
+    """Plain JSON-like values with the protobuf Struct's numbers: ints become floats."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {str(k): _wire(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [_wire(v) for v in value]
+    return value
+
+
+def _options(resource: PlannedResource, parent: str | None) -> PolicyResourceOptions:
+    return PolicyResourceOptions(
+        protect=bool(resource.protect),
+        ignore_changes=[],
+        delete_before_replace=None,
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+        parent=parent,
+    )
+
+
+def _provider(
+    resource: PlannedResource, by_urn: Mapping[str, PlannedResource]
+) -> PolicyProviderResource | None:
+    reference = resource.provider
+    if not reference:
+        return None
+    for urn, candidate in by_urn.items():
+        if reference == urn or reference.startswith(urn + "::"):
+            return PolicyProviderResource(
+                candidate.type, unknown_checking_proxy(_wire(candidate.inputs)), candidate.urn, candidate.name
+            )
+    return None
+
+
+def _stack_resources(
+    resources: Sequence[PlannedResource], by_urn: Mapping[str, PlannedResource]
+) -> list[PolicyResource]:
+    """PolicyResources linked to each other the way the analyzer server links them."""
+    built = {
+        r.urn: PolicyResource(
+            r.type,
+            unknown_checking_proxy(_wire(r.inputs)),
+            r.urn,
+            r.name,
+            _options(r, parent=None),  # the engine sends no options.parent here
+            _provider(r, by_urn),
+            None,
+            [],
+            {},
+        )
+        for r in resources
+    }
+    for r in resources:
+        resource = built[r.urn]
+        resource.parent = built.get(r.parent) if r.parent else None
+        resource.dependencies = [built[d] for d in r.dependencies if d in built]
+        resource.property_dependencies = {
+            key: [built[d] for d in urns if d in built] for key, urns in r.property_dependencies.items()
+        }
+    return list(built.values())
+
+
+def _run(policy: Policy, args: Any, report: Any) -> None:
+    result = policy.validate(args, report)  # type: ignore[attr-defined]
+    if isawaitable(result):
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(result)
+        finally:
+            loop.close()
+
+
+# --- evaluation --------------------------------------------------------------------------
+
+
+def evaluate_report(
+    resources: Sequence[PlannedResource],
+    config: Mapping[str, Any] | None = None,
+    policies: Sequence[Policy] = ALL_POLICIES,
+    *,
+    stack_tags: Mapping[str, str] | None = None,
+) -> Report:
+    """Run ``policies`` over ``resources`` with ``config``; violations and undecided checks."""
+    settings = resolve_config(config, policies)
+    by_urn = {r.urn: r for r in resources}
+    report = Report()
+    # Built once per evaluation and shared by every policy, as the analyzer server does for one
+    # analysis: props, options and provider of each validated resource, and the stack's resources.
+    validated = [
+        (
+            resource,
+            unknown_checking_proxy(_wire(resource.inputs)),
+            _options(resource, parent=resource.parent),
+            _provider(resource, by_urn),
+        )
+        for resource in resources
+        if resource.custom and not resource.type.startswith(PROVIDER_PREFIX)
+    ]
+    stack_resources: list[PolicyResource] | None = None
+
+    for policy in policies:
+        level, props = settings[policy.name]
+        if level == EnforcementLevel.DISABLED:
+            continue
+        shown_level = EnforcementLevel.MANDATORY if level == EnforcementLevel.REMEDIATE else level
+
+        def record(
+            message: str,
+            urn: str | None,
+            subject: PlannedResource | None,
+            policy: Policy = policy,
+            shown_level: EnforcementLevel = shown_level,
+        ) -> None:
+            report.violations.append(
+                Violation(
+                    policy_name=policy.name,
+                    enforcement_level=shown_level.value,
+                    message=message or policy.description,
+                    resource_type=subject.type if subject else None,
+                    resource_name=subject.name if subject else None,
+                    urn=subject.urn if subject else urn,
+                )
+            )
+
+        if isinstance(policy, ResourceValidationPolicy):
+            policy_props = _wire(props)
+            for resource, resource_props, options, provider in validated:
+                args = ResourceValidationArgs(
+                    resource.type,
+                    resource_props,
+                    resource.urn,
+                    resource.name,
+                    options,
+                    provider,
+                    policy_props,
+                    stack_tags,
+                )
+                _guarded(
+                    policy, args, lambda m, _urn=None, r=resource: record(m, r.urn, r), report, resource.urn
+                )
+        elif isinstance(policy, StackValidationPolicy):
+            if stack_resources is None:
+                stack_resources = _stack_resources(resources, by_urn)
+            args = StackValidationArgs(stack_resources, _wire(props), stack_tags)
+            _guarded(
+                policy,
+                args,
+                lambda m, urn=None: record(m, urn, by_urn.get(urn) if urn else None),
+                report,
+                None,
+            )
+    return report
+
+
+def _guarded(policy: Policy, args: Any, report_violation: Any, report: Report, urn: str | None) -> None:
+    try:
+        _run(policy, args, report_violation)
+    except UnknownValueError as error:
+        report.undecided.append(Undecided(policy.name, urn, error.message))
+    except _NotApplicableError:
+        pass
+    except Exception as error:
+        raise PolicyEvaluationError(
+            f"policy {policy.name!r} failed on {urn or 'the stack'}: {error!r}"
+        ) from error
+
+
+def evaluate(
+    resources: Sequence[PlannedResource],
+    config: Mapping[str, Any] | None = None,
+    policies: Sequence[Policy] = ALL_POLICIES,
+) -> list[Violation]:
+    """The violations ``pulumi preview --policy-pack policies`` would report for this plan."""
+    return evaluate_report(resources, config, policies).violations

@@ -1,0 +1,143 @@
+"""The one list of policies the pack serves, and the per-environment pack configuration.
+
+``policies/__main__.py`` serves ``ALL_POLICIES``; ``policies.local`` evaluates the same
+objects offline. Importing this module never constructs the ``PolicyPack``.
+
+Pack configuration files (``policies/<env>.json``) use the ``--policy-pack-config`` shape::
+
+    {"all": "advisory",                                   # optional, every policy
+     "<policy-name>": "mandatory" | "advisory" | "disabled" | "remediate",
+     "<policy-name>": {"enforcementLevel": "...", "<schema property>": value, ...}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pulumi_policy import EnforcementLevel, Policy
+
+from .rules import (
+    governance,
+    governance_compute,
+    governance_prod,
+    iam,
+    kms,
+    kubernetes,
+    network,
+    observability,
+    s3,
+    sagemaker,
+    sagemaker_jobs,
+    sagemaker_notebooks,
+)
+
+PACK_NAME = "mlops-platform"
+#: Level for a policy that sets none (every rule here sets its own).
+PACK_ENFORCEMENT_LEVEL = EnforcementLevel.ADVISORY
+#: Programmatic base config, applied after schema defaults and before the config file.
+#: Empty on purpose: environment values live in ``policies/<env>.json``.
+INITIAL_CONFIG: dict[str, EnforcementLevel | dict[str, Any]] = {}
+
+ALL_POLICIES: list[Policy] = [
+    *sagemaker_notebooks.POLICIES,
+    *sagemaker.POLICIES,
+    *sagemaker_jobs.POLICIES,
+    *s3.POLICIES,
+    *kms.POLICIES,
+    *iam.POLICIES,
+    *observability.POLICIES,
+    *network.POLICIES,
+    *kubernetes.POLICIES,
+    *governance.POLICIES,
+    *governance_compute.POLICIES,
+    *governance_prod.POLICIES,
+]
+POLICY_NAMES: frozenset[str] = frozenset(p.name for p in ALL_POLICIES)
+ENVIRONMENTS = ("dev", "staging", "prod")
+LEVELS = frozenset(level.value for level in EnforcementLevel)
+PACK_DIR = Path(__file__).resolve().parent
+
+
+def get_policy(name: str) -> Policy:
+    """The policy called ``name``; ``KeyError`` lists the known names."""
+    for policy in ALL_POLICIES:
+        if policy.name == name:
+            return policy
+    raise KeyError(f"no policy named {name!r}; known: {', '.join(sorted(POLICY_NAMES))}")
+
+
+def load_pack_config(env_or_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load ``policies/<env>.json`` (for ``dev``/``staging``/``prod``) or a config file path.
+
+    Raises ``ValueError`` naming the file and every problem when the config does not fit
+    the pack (unknown policy or property, invalid level, wrong value type).
+    """
+    name = os.fspath(env_or_path)
+    path = PACK_DIR / f"{name}.json" if name in ENVIRONMENTS else Path(name)
+    config = json.loads(path.read_text(encoding="utf-8"))
+    problems = validate_pack_config(config)
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return config
+
+
+def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES) -> list[str]:
+    """Problems in a ``--policy-pack-config`` mapping; empty when it fits ``policies``.
+
+    Stricter than the CLI on purpose: an unknown policy or property name is a typo here.
+    """
+    if not isinstance(config, Mapping):
+        return ["the config must be a JSON object"]
+    by_name = {p.name: p for p in policies}
+    problems: list[str] = []
+    for name, value in config.items():
+        policy = by_name.get(name)
+        if name != "all" and policy is None:
+            problems.append(f"{name}: no such policy")
+            continue
+        if isinstance(value, str):
+            if value not in LEVELS:
+                problems.append(f"{name}: {value!r} is not one of {sorted(LEVELS)}")
+            continue
+        if not isinstance(value, Mapping):
+            problems.append(f"{name}: must be an enforcement level or an object")
+            continue
+        level = value.get("enforcementLevel")
+        if level is not None and level not in LEVELS:
+            problems.append(f"{name}.enforcementLevel: {level!r} is not one of {sorted(LEVELS)}")
+        schema = policy.config_schema.properties if policy and policy.config_schema else {}
+        for key, item in value.items():
+            if key == "enforcementLevel":
+                continue
+            if key not in schema:
+                problems.append(f"{name}.{key}: not a config property of this policy ({sorted(schema)})")
+            elif not matches_schema(item, schema[key]):
+                problems.append(f"{name}.{key}: {item!r} does not match {schema[key]}")
+    return problems
+
+
+def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
+    """The subset of JSON Schema the rules' config schemas use: type, items, enum, minimum."""
+    kind = schema.get("type")
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    checks = {
+        "string": isinstance(value, str),
+        "boolean": isinstance(value, bool),
+        "number": is_number,
+        "integer": is_number and float(value).is_integer(),
+        "array": isinstance(value, list),
+        "object": isinstance(value, Mapping),
+    }
+    if kind is not None and not checks.get(kind, True):
+        return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if "minimum" in schema and is_number and value < schema["minimum"]:
+        return False
+    if kind == "array" and "items" in schema:
+        return all(matches_schema(item, schema["items"]) for item in value)
+    return True

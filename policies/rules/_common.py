@@ -1,0 +1,434 @@
+"""Helpers every rule module shares.
+
+Why they exist: at preview the engine hands rules *proxied* props
+(``pulumi_policy.proxy.unknown_checking_proxy``): they are ``Mapping``/``Sequence``
+objects, never ``dict``/``list``, and reading a value that is not known yet raises
+``UnknownValueError``. Numbers arrive as floats (the engine's props and config go
+through a protobuf ``Struct``). Nested one-item blocks are objects in pulumi-aws 7 but
+some providers still send one-item lists. The helpers below absorb those differences so
+the rules read like the controls they implement.
+
+This module imports nothing from ``components/`` or ``stacks/``: the pack governs any
+Pulumi program.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyComplianceFramework,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+ADVISORY = EnforcementLevel.ADVISORY
+MANDATORY = EnforcementLevel.MANDATORY
+LOW, MEDIUM, HIGH, CRITICAL = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL
+
+ResourceCheck = Callable[[ResourceValidationArgs, Mapping[str, Any]], Iterable[str]]
+StackCheck = Callable[[StackValidationArgs, Mapping[str, Any]], Iterable[tuple[str, str | None]]]
+ConfigSchema = Mapping[str, Mapping[str, Any]]
+
+# --- compliance frameworks -------------------------------------------------------------
+
+FSBP = "AWS Foundational Security Best Practices"
+AWS_CONFIG = "AWS Config managed rules"
+CHECKOV = "Checkov"
+IAM_CONDITION_KEYS = "AWS IAM condition keys (SageMaker)"
+
+
+def framework(name: str, reference: str, also: str | None = None) -> PolicyComplianceFramework:
+    """A source control for a rule; ``also`` lists the equivalent ids in other catalogues."""
+    version = "1.0.0" if name == FSBP else None
+    return PolicyComplianceFramework(name=name, version=version, reference=reference, specification=also)
+
+
+# --- instance families -----------------------------------------------------------------
+
+#: Accelerated families that count against the GPU quota (inf*/trn* are not GPUs).
+GPU_FAMILIES: tuple[str, ...] = (
+    "g4dn",
+    "g5",
+    "g6",
+    "g6e",
+    "p3",
+    "p3dn",
+    "p4d",
+    "p4de",
+    "p5",
+    "p5e",
+    "p5en",
+    "p6-b200",
+)
+
+#: Families with local NVMe instance storage. SageMaker encrypts that storage in hardware and
+#: rejects a storage-volume KMS key (EndpointConfig ``KmsKeyId``, ``VolumeKmsKeyId``) for them.
+INSTANCE_STORE_FAMILIES: frozenset[str] = frozenset(
+    {
+        "c5d",
+        "c6id",
+        "m5d",
+        "m6id",
+        "r5d",
+        "r6id",
+        "g4dn",
+        "g5",
+        "g6",
+        "g6e",
+        "p3dn",
+        "p4d",
+        "p4de",
+        "p5",
+        "p5e",
+        "p5en",
+        "p6-b200",
+        "trn1",
+        "trn1n",
+    }
+)
+
+
+def instance_family(instance_type: Any) -> str | None:
+    """``ml.g5.2xlarge`` -> ``g5``; anything that is not an instance type string -> None."""
+    if not isinstance(instance_type, str):
+        return None
+    parts = instance_type.split(".")
+    if len(parts) == 3 and parts[0] == "ml":
+        return parts[1]
+    return None
+
+
+def has_instance_store(instance_type: Any) -> bool:
+    return instance_family(instance_type) in INSTANCE_STORE_FAMILIES
+
+
+# --- reading props ---------------------------------------------------------------------
+
+
+def is_map(value: Any) -> bool:
+    return isinstance(value, Mapping)
+
+
+def is_seq(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
+def one(value: Any) -> Any:
+    """A nested block that some providers send as a one-item list."""
+    if is_seq(value):
+        return value[0] if len(value) else None
+    return value
+
+
+def get(obj: Any, path: str, default: Any = None) -> Any:
+    """Read a dotted camelCase path; ``None`` (what mocks record for unknowns) counts as unset.
+
+    Reading through the engine's proxy raises ``UnknownValueError`` for an unknown value;
+    that is deliberate: the engine turns it into a "cannot be decided at preview" note.
+    """
+    current = obj
+    for part in path.split("."):
+        current = one(current)
+        if not is_map(current):
+            return default
+        current = current.get(part)
+        if current is None:
+            return default
+    return current
+
+
+def get_or_none(obj: Any, path: str) -> Any:
+    """Like :func:`get` but an unknown value reads as ``None``; for matching, never for checks."""
+    try:
+        return get(obj, path)
+    except UnknownValueError:
+        return None
+
+
+def items(value: Any) -> list[Any]:
+    """A list input as a plain list (``None`` -> ``[]``, a single object -> ``[obj]``)."""
+    if value is None:
+        return []
+    if is_seq(value):
+        return list(value)
+    return [value]
+
+
+def is_set(value: Any) -> bool:
+    """Present and not empty."""
+    if value is None or value == "":
+        return False
+    if is_seq(value) or is_map(value):
+        return len(value) > 0
+    return True
+
+
+def is_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.lower() == "false")
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def to_plain(value: Any) -> Any:
+    """Copy proxied props into plain dicts/lists (reading every value, so unknowns raise)."""
+    if is_map(value):
+        return {key: to_plain(value[key]) for key in value}
+    if is_seq(value):
+        return [to_plain(item) for item in value]
+    return value
+
+
+def parse_json(value: Any) -> Any:
+    """A JSON document input: a string (the wire shape) or an object (what mocks record)."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    if is_map(value) or is_seq(value):
+        return to_plain(value)
+    return None
+
+
+UNKNOWN_TAG_VALUE = "<known after apply>"
+
+
+def tag_map(value: Any) -> dict[str, Any]:
+    """Tags as a dict: pulumi-aws sends a map, aws-native a list of ``{key, value}``.
+
+    A tag whose value is not known at preview still counts as present.
+    """
+    result: dict[str, Any] = {}
+    if is_map(value):
+        for key in value:
+            result[str(key)] = _known_or_placeholder(value, key)
+        return result
+    for item in items(value):
+        if is_map(item):
+            key = item.get("key", item.get("Key"))
+            if key is not None:
+                result[str(key)] = _known_or_placeholder(item, "value" if "value" in item else "Value")
+    return result
+
+
+def _known_or_placeholder(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except UnknownValueError:
+        return UNKNOWN_TAG_VALUE
+
+
+# --- config ----------------------------------------------------------------------------
+
+
+def config_of(config: Mapping[str, Any] | None, schema: ConfigSchema | None) -> dict[str, Any]:
+    """Schema defaults overlaid with the configured values.
+
+    The CLI applies schema defaults before calling the pack, but ``args.get_config()`` in
+    unit tests (and in any caller that skips the CLI) does not, so every rule does it here.
+    """
+    result = {key: prop["default"] for key, prop in (schema or {}).items() if "default" in prop}
+    result.update(dict(config or {}))
+    return result
+
+
+def str_list(value: Any) -> list[str]:
+    return [str(item) for item in items(value)]
+
+
+# --- factories -------------------------------------------------------------------------
+
+
+def resource_rule(
+    *,
+    name: str,
+    description: str,
+    resource_types: Iterable[str],
+    check: ResourceCheck,
+    enforcement_level: EnforcementLevel,
+    severity: Severity,
+    framework: PolicyComplianceFramework | None = None,
+    config: ConfigSchema | None = None,
+    tags: list[str] | None = None,
+) -> ResourceValidationPolicy:
+    """A resource policy that runs ``check`` on the listed types and reports each message.
+
+    Python CrossGuard has no ``validate_resource_of_type``, so the type filter lives here.
+    """
+    types = frozenset(resource_types)
+
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if args.resource_type not in types:
+            return
+        for message in check(args, config_of(args.get_config(), config)):
+            report_violation(message, None)
+
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=enforcement_level,
+        config_schema=PolicyConfigSchema(properties=dict(config)) if config else None,
+        severity=severity,
+        framework=framework,
+        tags=tags,
+    )
+
+
+def stack_rule(
+    *,
+    name: str,
+    description: str,
+    check: StackCheck,
+    enforcement_level: EnforcementLevel,
+    severity: Severity,
+    framework: PolicyComplianceFramework | None = None,
+    config: ConfigSchema | None = None,
+    tags: list[str] | None = None,
+) -> StackValidationPolicy:
+    """A stack policy; ``check`` yields ``(message, urn)`` pairs (urn None = whole stack)."""
+
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        for message, urn in check(args, config_of(args.get_config(), config)):
+            report_violation(message, urn)
+
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=enforcement_level,
+        config_schema=PolicyConfigSchema(properties=dict(config)) if config else None,
+        severity=severity,
+        framework=framework,
+        tags=tags,
+    )
+
+
+# --- stack graphs ----------------------------------------------------------------------
+
+
+def of_type(resources: Iterable[PolicyResource], types: Iterable[str]) -> list[PolicyResource]:
+    wanted = frozenset(types)
+    return [r for r in resources if r.resource_type in wanted]
+
+
+def deps(resource: PolicyResource, prop: str | None = None) -> list[PolicyResource]:
+    """What ``resource`` depends on: through one input (``prop``) or through any."""
+    if prop is not None:
+        return list(resource.property_dependencies.get(prop, []))
+    seen: dict[str, PolicyResource] = {d.urn: d for d in resource.dependencies}
+    for values in resource.property_dependencies.values():
+        for d in values:
+            seen.setdefault(d.urn, d)
+    return list(seen.values())
+
+
+def depends_on(resource: PolicyResource, target: PolicyResource, prop: str | None = None) -> bool:
+    return any(d.urn == target.urn for d in deps(resource, prop))
+
+
+def reaches(start: PolicyResource, target: PolicyResource, max_hops: int = 3) -> bool:
+    """True when ``start`` consumes ``target`` directly or through up to ``max_hops`` resources."""
+    frontier, seen = [start], {start.urn}
+    for _ in range(max_hops):
+        next_frontier: list[PolicyResource] = []
+        for resource in frontier:
+            for dep in deps(resource):
+                if dep.urn == target.urn:
+                    return True
+                if dep.urn not in seen:
+                    seen.add(dep.urn)
+                    next_frontier.append(dep)
+        frontier = next_frontier
+    return False
+
+
+def per_resource(
+    resources: Iterable[PolicyResource],
+    types: Iterable[str],
+    check: Callable[[PolicyResource], Iterable[tuple[str, str | None]]],
+) -> Iterator[tuple[str, str | None]]:
+    """Run ``check`` per resource; a resource whose inputs are unknown at preview is skipped.
+
+    A stack rule sees every resource at once, so one unknown value must not abort the
+    whole rule; the skipped resource is checked again when ``pulumi up`` re-runs stack
+    policies on final outputs.
+    """
+    for resource in of_type(resources, types):
+        try:
+            found = list(check(resource))
+        except UnknownValueError:
+            continue
+        yield from found
+
+
+def shown(value: Any) -> str:
+    """A value for a violation message: ``unset`` or its repr (``2`` rather than the wire's ``2.0``)."""
+    if value is None:
+        return "unset"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(to_plain(value))
+
+
+# --- SageMaker shapes shared by several modules ---------------------------------------
+
+
+def endpoint_variants(props: Any) -> list[tuple[str, Any]]:
+    """``(path, variant)`` for production and shadow variants of an endpoint configuration."""
+    result: list[tuple[str, Any]] = []
+    for key in ("productionVariants", "shadowProductionVariants"):
+        for index, variant in enumerate(items(get(props, key))):
+            if is_map(variant):
+                result.append((f"{key}[{index}]", variant))
+    return result
+
+
+def is_serverless(variant: Any) -> bool:
+    """Serverless variants have no instances: instance-count, autoscaling and quota rules skip them."""
+    return is_set(get(variant, "serverlessConfig"))
+
+
+# --- IAM-style policy documents (IAM, S3 bucket and KMS key policies) ------------------
+
+
+def policy_statements(document: Any) -> list[Mapping[str, Any]]:
+    """``Statement`` as a list of statement objects (it may be a single object)."""
+    if not is_map(document):
+        return []
+    return [s for s in items(document.get("Statement")) if is_map(s)]
+
+
+def principal_is_public(principal: Any) -> bool:
+    """``"*"``, ``{"AWS": "*"}`` or ``{"AWS": ["*", ...]}``: anyone."""
+    if principal == "*":
+        return True
+    if is_map(principal):
+        return any(value == "*" for value in items(principal.get("AWS")))
+    return False

@@ -1,0 +1,164 @@
+"""Reading SageMaker pipeline definitions (``aws:sagemaker/pipeline:Pipeline.pipelineDefinition``).
+
+The definition is the JSON the sagemaker SDK's ``Pipeline.definition()`` returns: a
+``Parameters`` list and ``Steps`` whose ``Arguments`` are the SageMaker API requests
+(``CreateTrainingJob``, ``CreateProcessingJob`` ...). Condition steps nest steps under
+``IfSteps``/``ElseSteps``, so steps are found by walking the whole document.
+
+Pipeline expressions: a value may be ``{"Get": "Parameters.X"}``, ``{"Std:Join": ...}``,
+``{"Get": "Steps.S.Properties..."}``. Only ``{"Get": "Parameters.<name>"}`` is resolved,
+to that parameter's ``DefaultValue`` (what an execution uses unless overridden). Any other
+expression is *not evaluated*: it counts as "set" for presence checks (a KMS key id taken
+from a parameter is still a KMS key) and as undecidable, hence compliant, for value checks
+(an instance type computed at run time cannot be checked at preview).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._common import get, is_map, items, parse_json
+
+# Job-shaped step types and where each setting lives in the step's Arguments.
+_TRAINING = {
+    "instance": "ResourceConfig.InstanceType",
+    "count": "ResourceConfig.InstanceCount",
+    "groups": "ResourceConfig.InstanceGroups",
+    "output": "OutputDataConfig",
+    "output_kms": "OutputDataConfig.KmsKeyId",
+    "volume_kms": "ResourceConfig.VolumeKmsKeyId",
+    "isolation": "EnableNetworkIsolation",
+    "transit": "EnableInterContainerTrafficEncryption",
+    "vpc": "VpcConfig",
+}
+_PROCESSING = {
+    "instance": "ProcessingResources.ClusterConfig.InstanceType",
+    "count": "ProcessingResources.ClusterConfig.InstanceCount",
+    "output": "ProcessingOutputConfig",
+    "output_kms": "ProcessingOutputConfig.KmsKeyId",
+    "volume_kms": "ProcessingResources.ClusterConfig.VolumeKmsKeyId",
+    "isolation": "NetworkConfig.EnableNetworkIsolation",
+    "transit": "NetworkConfig.EnableInterContainerTrafficEncryption",
+    "vpc": "NetworkConfig.VpcConfig",
+}
+_TRANSFORM = {
+    "instance": "TransformResources.InstanceType",
+    "count": "TransformResources.InstanceCount",
+    "output": "TransformOutput",
+    "output_kms": "TransformOutput.KmsKeyId",
+    "volume_kms": "TransformResources.VolumeKmsKeyId",
+}
+_PATHS: dict[str, dict[str, str]] = {
+    "Training": _TRAINING,
+    "Processing": _PROCESSING,
+    "QualityCheck": _PROCESSING,
+    "ClarifyCheck": _PROCESSING,
+    "Transform": _TRANSFORM,
+}
+
+#: Step types whose jobs take network settings (Transform isolation lives on the Model).
+NETWORKED_KINDS = frozenset({"Training", "Processing", "QualityCheck", "ClarifyCheck"})
+
+
+def is_expression(value: Any) -> bool:
+    return is_map(value) and any(key == "Get" or str(key).startswith("Std:") for key in value)
+
+
+@dataclass(frozen=True)
+class PipelineJob:
+    """One job a pipeline step runs: its step name, kind and API request (``spec``)."""
+
+    step: str
+    kind: str
+    spec: Mapping[str, Any]
+    prefix: str
+    definition: PipelineDefinition
+
+    def value(self, setting: str) -> Any:
+        path = _PATHS[self.kind].get(setting)
+        if path is None:
+            return None
+        return self.definition.resolve(get(self.spec, path))
+
+    def path(self, setting: str) -> str:
+        return f"Steps[{self.step}].Arguments.{self.prefix}{_PATHS[self.kind][setting]}"
+
+    def has(self, setting: str) -> bool:
+        return setting in _PATHS[self.kind]
+
+    def instances(self) -> list[tuple[str, Any, Any]]:
+        """``(path, instance type, count)`` for the job's cluster or instance groups."""
+        result: list[tuple[str, Any, Any]] = []
+        groups_path = _PATHS[self.kind].get("groups")
+        groups = items(get(self.spec, groups_path)) if groups_path else []
+        for index, group in enumerate(groups):
+            result.append(
+                (
+                    f"{self.path('groups')}[{index}].InstanceType",
+                    self.definition.resolve(get(group, "InstanceType")),
+                    self.definition.resolve(get(group, "InstanceCount")),
+                )
+            )
+        if not groups:
+            result.append((self.path("instance"), self.value("instance"), self.value("count")))
+        return result
+
+
+class PipelineDefinition:
+    """A parsed definition with its parameter defaults."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.parameters: dict[str, Any] = {}
+        for parameter in items(document.get("Parameters")):
+            if is_map(parameter) and "Name" in parameter:
+                self.parameters[str(parameter["Name"])] = parameter.get("DefaultValue")
+
+    @classmethod
+    def parse(cls, value: Any) -> PipelineDefinition | None:
+        document = parse_json(value)
+        return cls(document) if is_map(document) else None
+
+    def resolve(self, value: Any) -> Any:
+        """Resolve ``{"Get": "Parameters.X"}`` to X's default; leave other values as they are."""
+        if is_map(value) and len(value) == 1 and isinstance(value.get("Get"), str):
+            reference: str = value["Get"]
+            if reference.startswith("Parameters."):
+                name = reference.removeprefix("Parameters.")
+                if self.parameters.get(name) is not None:
+                    return self.parameters[name]
+        return value
+
+    def steps(self) -> Iterator[Mapping[str, Any]]:
+        """Every step, including those nested in condition steps."""
+        yield from _walk_steps(self.document.get("Steps"))
+
+    def jobs(self) -> Iterator[PipelineJob]:
+        for step in self.steps():
+            kind, name, arguments = step.get("Type"), str(step.get("Name")), step.get("Arguments")
+            if not is_map(arguments):
+                continue
+            if kind in _PATHS:
+                yield PipelineJob(name, kind, arguments, "", self)
+            elif kind == "Tuning":
+                # A tuning job trains with one definition or a list of them.
+                if is_map(arguments.get("TrainingJobDefinition")):
+                    yield PipelineJob(
+                        name, "Training", arguments["TrainingJobDefinition"], "TrainingJobDefinition.", self
+                    )
+                for index, spec in enumerate(items(arguments.get("TrainingJobDefinitions"))):
+                    if is_map(spec):
+                        yield PipelineJob(name, "Training", spec, f"TrainingJobDefinitions[{index}].", self)
+
+
+def _walk_steps(node: Any) -> Iterator[Mapping[str, Any]]:
+    for step in items(node):
+        if not is_map(step):
+            continue
+        yield step
+        arguments = step.get("Arguments")
+        if is_map(arguments):  # condition steps: {"Conditions": ..., "IfSteps": [...], "ElseSteps": [...]}
+            yield from _walk_steps(arguments.get("IfSteps"))
+            yield from _walk_steps(arguments.get("ElseSteps"))

@@ -1,0 +1,73 @@
+"""Following a SageMaker endpoint through the stack graph.
+
+An endpoint names its configuration (``endpointConfigName``), autoscaling targets name
+the endpoint inside ``resourceId`` (``endpoint/<endpoint>/variant/<variant>``) and
+scaling policies repeat the target's ``resourceId``. Each link is resolved through the
+engine's property dependencies first (what ``config.name`` / ``endpoint.name`` Outputs
+record) and by comparing literal names second.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import PolicyResource
+
+from ._common import depends_on, deps, get_or_none, of_type
+
+ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+SCALABLE_TARGET = "aws:appautoscaling/target:Target"
+SCALING_POLICY = "aws:appautoscaling/policy:Policy"
+VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+
+def endpoint_config_of(endpoint: PolicyResource, resources: list[PolicyResource]) -> PolicyResource | None:
+    for dep in deps(endpoint, "endpointConfigName"):
+        if dep.resource_type == ENDPOINT_CONFIG:
+            return dep
+    name = get_or_none(endpoint.props, "endpointConfigName")
+    for config in of_type(resources, [ENDPOINT_CONFIG]):
+        if name is not None and get_or_none(config.props, "name") == name:
+            return config
+    return None
+
+
+def parse_variant_resource_id(value: object) -> tuple[str, str] | None:
+    """``endpoint/<endpoint>/variant/<variant>`` -> ``(endpoint, variant)``."""
+    if isinstance(value, str):
+        parts = value.split("/")
+        if len(parts) == 4 and parts[0] == "endpoint" and parts[2] == "variant":
+            return parts[1], parts[3]
+    return None
+
+
+def is_variant_target(target: PolicyResource) -> bool:
+    return (
+        get_or_none(target.props, "serviceNamespace") == "sagemaker"
+        and get_or_none(target.props, "scalableDimension") == VARIANT_DIMENSION
+    )
+
+
+def variant_targets(
+    endpoint: PolicyResource, resources: list[PolicyResource]
+) -> list[tuple[PolicyResource, str | None]]:
+    """``(target, variant name)`` for the endpoint's variant scaling targets (variant None: not known)."""
+    endpoint_name = get_or_none(endpoint.props, "name")
+    result: list[tuple[PolicyResource, str | None]] = []
+    for target in of_type(resources, [SCALABLE_TARGET]):
+        if not is_variant_target(target):
+            continue
+        parsed = parse_variant_resource_id(get_or_none(target.props, "resourceId"))
+        matches = parsed[0] == endpoint_name if parsed and endpoint_name else depends_on(target, endpoint)
+        if matches:
+            result.append((target, parsed[1] if parsed else None))
+    return result
+
+
+def scaling_policies_of(target: PolicyResource, resources: list[PolicyResource]) -> list[PolicyResource]:
+    resource_id = get_or_none(target.props, "resourceId")
+    return [
+        p
+        for p in of_type(resources, [SCALING_POLICY])
+        if depends_on(p, target)
+        or (resource_id is not None and get_or_none(p.props, "resourceId") == resource_id)
+    ]

@@ -1,0 +1,244 @@
+"""Governance rules: cost-allocation tags, model approval, protection of stateful resources.
+
+Instance allowlist and GPU quota are in ``governance_compute.py``.
+
+The environment-specific values (required tags, whether manual approval and protection are
+required) come from the pack config (``policies/<env>.json``); each rule's schema default
+is the strict setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import ResourceValidationArgs, StackValidationArgs
+
+from ._common import (
+    FSBP,
+    HIGH,
+    LOW,
+    MANDATORY,
+    framework,
+    get,
+    is_map,
+    of_type,
+    parse_json,
+    resource_rule,
+    stack_rule,
+    str_list,
+    tag_map,
+)
+from ._pipeline import PipelineDefinition
+from .sagemaker_jobs import NATIVE_MODEL_MONITOR_JOBS
+
+#: Types checked for cost-allocation tags. To extend: add the type token here (and a test
+#: case); for an aws-native type the ``tags`` list of ``{key, value}`` is understood too.
+TAGGABLE_TYPES: frozenset[str] = frozenset(
+    {
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2",
+        "aws:kms/key:Key",
+        "aws:iam/role:Role",
+        "aws:iam/policy:Policy",
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/subnet:Subnet",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "aws:ec2/routeTable:RouteTable",
+        "aws:ec2/flowLog:FlowLog",
+        "aws:ec2/internetGateway:InternetGateway",
+        "aws:ec2/natGateway:NatGateway",
+        "aws:ec2/eip:Eip",
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws:cloudwatch/dashboard:Dashboard",
+        "aws:sns/topic:Topic",
+        "aws:eks/cluster:Cluster",
+        "aws:eks/nodeGroup:NodeGroup",
+        "aws:appautoscaling/target:Target",
+        "aws:sagemaker/notebookInstance:NotebookInstance",
+        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+        "aws:sagemaker/endpoint:Endpoint",
+        "aws:sagemaker/model:Model",
+        "aws:sagemaker/trainingJob:TrainingJob",
+        "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+        "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
+        "aws:sagemaker/featureGroup:FeatureGroup",
+        "aws:sagemaker/domain:Domain",
+        "aws:sagemaker/userProfile:UserProfile",
+        "aws:sagemaker/space:Space",
+        "aws:sagemaker/flowDefinition:FlowDefinition",
+        "aws:sagemaker/pipeline:Pipeline",
+        "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
+        "aws:sagemaker/appImageConfig:AppImageConfig",
+        "aws:sagemaker/image:Image",
+        "aws:sagemaker/project:Project",
+        "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
+        "aws-native:sagemaker:DataQualityJobDefinition",
+        "aws-native:sagemaker:MonitoringSchedule",
+        *NATIVE_MODEL_MONITOR_JOBS,
+    }
+)
+
+
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+
+Check = Iterator[str]
+
+
+# --- cost-allocation tags --------------------------------------------------------------
+
+
+def _provider_default_tags(args: ResourceValidationArgs) -> dict[str, Any]:
+    if args.provider is None:
+        return {}
+    default_tags = args.provider.props.get("defaultTags")
+    default_tags = parse_json(default_tags) if isinstance(default_tags, str) else default_tags
+    return tag_map(get(default_tags, "tags"))
+
+
+def _required_tags(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    tags = (
+        _provider_default_tags(args) | tag_map(get(args.props, "tagsAll")) | tag_map(get(args.props, "tags"))
+    )
+    missing = [key for key in str_list(cfg["requiredTags"]) if not str(tags.get(key) or "").strip()]
+    if missing:
+        yield (
+            f"tags lacks {', '.join(missing)}: set them on the resource or in the aws provider's "
+            "default_tags."
+        )
+
+
+required_cost_allocation_tags = resource_rule(
+    name="required-cost-allocation-tags",
+    description=(
+        "Taggable AWS resources must carry the cost-allocation tags in requiredTags (default owner, "
+        "cost-center, environment). Fix: set tags, or default_tags on the aws provider."
+    ),
+    resource_types=TAGGABLE_TYPES,
+    check=_required_tags,
+    enforcement_level=MANDATORY,
+    severity=LOW,
+    framework=framework(
+        FSBP, "SageMaker.6", "SageMaker.7 (app image configs and images tagged); ours: every taggable type"
+    ),
+    config={
+        "requiredTags": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["owner", "cost-center", "environment"],
+            "description": "Tag keys every taggable resource must carry with a non-empty value.",
+        }
+    },
+    tags=["governance", "cost"],
+)
+
+
+# --- model approval ------------------------------------------------------------------------
+
+
+def _manual_approval(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    if not cfg["requireManualApproval"]:
+        return
+    definition = PipelineDefinition.parse(get(args.props, "pipelineDefinition"))
+    if definition is None:
+        return
+    for step in definition.steps():
+        arguments = step.get("Arguments")
+        if step.get("Type") != "RegisterModel" or not is_map(arguments):
+            continue
+        status, path = (
+            arguments.get("ModelApprovalStatus"),
+            f"Steps[{step.get('Name')}].Arguments.ModelApprovalStatus",
+        )
+        reference = status.get("Get") if is_map(status) else None
+        if isinstance(reference, str) and reference.startswith("Parameters."):
+            name = reference.removeprefix("Parameters.")
+            default = definition.parameters.get(name)
+            if default != "PendingManualApproval":
+                yield (
+                    f"{path} comes from parameter {name} whose DefaultValue is {default!r}: set the "
+                    "default to 'PendingManualApproval'."
+                )
+        elif status == "Approved":
+            yield f"{path} is 'Approved': register as 'PendingManualApproval' and approve after review."
+
+
+model_package_group_manual_approval = resource_rule(
+    name="model-package-group-manual-approval",
+    description=(
+        "Where manual approval is required (requireManualApproval), pipelines must register models "
+        "as PendingManualApproval, never Approved. Fix: set the RegisterModel step's "
+        "ModelApprovalStatus (or its parameter's default) to 'PendingManualApproval'."
+    ),
+    resource_types=[PIPELINE],
+    check=_manual_approval,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    config={
+        "requireManualApproval": {
+            "type": "boolean",
+            "default": True,
+            "description": "False turns the rule off (auto-approval environments).",
+        }
+    },
+    tags=["governance", "mlops"],
+)
+
+
+# --- protection ----------------------------------------------------------------------------
+
+
+def _protected(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
+    if not cfg["requireProtection"]:
+        return
+    for resource in of_type(args.resources, str_list(cfg["protectedTypes"])):
+        if not resource.opts.protect:
+            yield (
+                (
+                    f"{resource.resource_type} {resource.name!r} is not protected: pass "
+                    "opts=pulumi.ResourceOptions(protect=True) (and retain_on_delete where data must outlive "
+                    "the stack)."
+                ),
+                resource.urn,
+            )
+
+
+stateful_resources_protected = stack_rule(
+    name="stateful-resources-protected",
+    description=(
+        "Stateful resources (KMS keys, buckets, feature groups, model package groups) must be "
+        "protected where requireProtection is true. Fix: set protect=True in their resource options."
+    ),
+    check=_protected,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    config={
+        "requireProtection": {
+            "type": "boolean",
+            "default": True,
+            "description": "False turns the rule off (disposable environments).",
+        },
+        "protectedTypes": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [
+                "aws:kms/key:Key",
+                "aws:s3/bucket:Bucket",
+                "aws:s3/bucketV2:BucketV2",
+                "aws:sagemaker/featureGroup:FeatureGroup",
+                "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
+            ],
+            "description": "Type tokens that must be protected.",
+        },
+    },
+    tags=["governance", "data-protection"],
+)
+
+POLICIES = [
+    required_cost_allocation_tags,
+    model_package_group_manual_approval,
+    stateful_resources_protected,
+]

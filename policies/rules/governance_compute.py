@@ -1,0 +1,217 @@
+"""Compute governance: instance types allowed per environment and the stack's GPU budget.
+
+Both read instance types the same way (``instances_of``): endpoint variants (shadow ones
+too, serverless skipped), training jobs, notebooks, monitoring jobs and schedules, and the
+job steps of pipeline definitions (``{"Get": "Parameters.X"}`` resolved to X's default,
+other expressions skipped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from fnmatch import fnmatch
+from typing import Any
+
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy.proxy import UnknownValueError
+
+from ._common import (
+    GPU_FAMILIES,
+    MANDATORY,
+    MEDIUM,
+    endpoint_variants,
+    get,
+    get_or_none,
+    instance_family,
+    is_serverless,
+    items,
+    number,
+    of_type,
+    resource_rule,
+    stack_rule,
+    str_list,
+)
+from ._pipeline import PipelineDefinition, is_expression
+from ._serving import ENDPOINT, endpoint_config_of, variant_targets
+from .sagemaker_jobs import NATIVE_MODEL_MONITOR_JOBS
+
+NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
+TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+MONITORING_SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
+JOB_DEFINITIONS = (
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+    "aws-native:sagemaker:DataQualityJobDefinition",
+    *NATIVE_MODEL_MONITOR_JOBS,
+)
+COMPUTE_TYPES = (NOTEBOOK, TRAINING_JOB, ENDPOINT_CONFIG, PIPELINE, MONITORING_SCHEDULE, *JOB_DEFINITIONS)
+
+Check = Iterator[str]
+Instance = tuple[str, Any, float]  # (path, instance type, count)
+
+
+# --- instance types ----------------------------------------------------------------------
+
+
+def _cluster(props: Any, base: str) -> list[Instance]:
+    return [
+        (
+            f"{base}.instanceType",
+            get(props, f"{base}.instanceType"),
+            number(get(props, f"{base}.instanceCount")) or 1.0,
+        )
+    ]
+
+
+def instances_of(resource_type: str, props: Any) -> list[Instance]:
+    """Every ``(path, instance type, count)`` a compute resource asks for (serverless skipped)."""
+    if resource_type == NOTEBOOK:
+        return [("instanceType", get(props, "instanceType"), 1.0)]
+    if resource_type == ENDPOINT_CONFIG:
+        return [
+            (f"{path}.instanceType", get(v, "instanceType"), number(get(v, "initialInstanceCount")) or 1.0)
+            for path, v in endpoint_variants(props)
+            if not is_serverless(v)
+        ]
+    if resource_type == TRAINING_JOB:
+        groups = [
+            (
+                f"resourceConfig.instanceGroups[{i}].instanceType",
+                get(g, "instanceType"),
+                number(get(g, "instanceCount")) or 1.0,
+            )
+            for i, g in enumerate(items(get(props, "resourceConfig.instanceGroups")))
+        ]
+        return groups or _cluster(props, "resourceConfig")
+    if resource_type in JOB_DEFINITIONS:
+        return _cluster(props, "jobResources.clusterConfig")
+    if resource_type == MONITORING_SCHEDULE:
+        return _cluster(
+            props, "monitoringScheduleConfig.monitoringJobDefinition.monitoringResources.clusterConfig"
+        )
+    if resource_type == PIPELINE:
+        definition = PipelineDefinition.parse(get(props, "pipelineDefinition"))
+        if definition is None:
+            return []
+        return [
+            (path, instance_type, number(count) or 1.0)
+            for job in definition.jobs()
+            for path, instance_type, count in job.instances()
+        ]
+    return []
+
+
+def _instance_allowlist(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    allowed = str_list(cfg["allowedInstanceTypes"])
+    for path, instance_type, _ in instances_of(args.resource_type, args.props):
+        if instance_type is None or is_expression(instance_type):
+            continue  # unset (service default) or decided at run time
+        if not any(fnmatch(str(instance_type), pattern) for pattern in allowed):
+            yield f"{path} {instance_type!r} is not allowed in this environment: use one of {allowed}."
+
+
+instance_type_allowlist = resource_rule(
+    name="instance-type-allowlist",
+    description=(
+        "SageMaker compute must use instance types allowed for the environment (allowedInstanceTypes, "
+        "fnmatch patterns). Covers endpoint variants (incl. shadow), training jobs, notebooks, "
+        "monitoring jobs and pipeline job steps. Fix: pick an allowed type or widen the env config."
+    ),
+    resource_types=COMPUTE_TYPES,
+    check=_instance_allowlist,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    config={
+        "allowedInstanceTypes": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [
+                "ml.t3.*",
+                "ml.m5.large",
+                "ml.m5.xlarge",
+                "ml.c5.xlarge",
+                "ml.g4dn.xlarge",
+                "ml.g5.xlarge",
+            ],
+            "description": "fnmatch patterns of allowed SageMaker instance types.",
+        }
+    },
+    tags=["governance", "cost"],
+)
+
+
+# --- GPU quota -----------------------------------------------------------------------------
+
+
+def _scaled_capacity(resources: list[PolicyResource]) -> dict[tuple[str, str], float]:
+    """``(endpoint config URN, variant) -> maxCapacity`` of the variant's autoscaling target."""
+    capacity: dict[tuple[str, str], float] = {}
+    for endpoint in of_type(resources, [ENDPOINT]):
+        config = endpoint_config_of(endpoint, resources)
+        for target, variant in variant_targets(endpoint, resources):
+            maximum = number(get_or_none(target.props, "maxCapacity"))
+            if config is not None and variant and maximum:
+                key = (config.urn, variant)
+                capacity[key] = max(capacity.get(key, 0.0), maximum)
+    return capacity
+
+
+def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
+    families = set(str_list(cfg["gpuFamilies"]))
+    quota = number(cfg["maxGpuInstances"]) or 0.0
+    capacity = _scaled_capacity(args.resources)
+    total, parts = 0.0, []
+    for resource in of_type(args.resources, COMPUTE_TYPES):
+        try:
+            found = instances_of(resource.resource_type, resource.props)
+            variants = {path: get(v, "variantName") for path, v in endpoint_variants(resource.props)}
+        except UnknownValueError:  # unknown at preview: counted when stack policies re-run on outputs
+            continue
+        for path, instance_type, count in found:
+            if instance_family(instance_type) not in families:
+                continue
+            variant = variants.get(path.removesuffix(".instanceType"))
+            count = max(count, capacity.get((resource.urn, str(variant)), 0.0))
+            total += count
+            parts.append(f"{resource.name}.{path}={instance_type} x{int(count)}")
+    if total > quota:
+        yield (
+            (
+                f"the stack asks for {int(total)} GPU instances, over maxGpuInstances={int(quota)} "
+                f"({'; '.join(parts)}): lower counts/maxCapacity or raise the quota in the env config."
+            ),
+            None,
+        )
+
+
+gpu_instance_quota = stack_rule(
+    name="gpu-instance-quota",
+    description=(
+        "The GPU instances a stack can run (endpoint variants at max(initialInstanceCount, autoscaling "
+        "maxCapacity), training jobs, notebooks, monitoring jobs, pipeline steps) must stay within "
+        "maxGpuInstances. GPU families: g4dn, g5, g6, g6e, p3, p4d, p4de, p5* (inf/trn are not GPUs). "
+        "Fix: reduce counts or raise the environment's quota."
+    ),
+    check=_gpu_quota,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    config={
+        "maxGpuInstances": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 4,
+            "description": "Most GPU instances the stack may run at once.",
+        },
+        "gpuFamilies": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": list(GPU_FAMILIES),
+            "description": "Instance families that count as GPU.",
+        },
+    },
+    tags=["governance", "cost", "gpu"],
+)
+
+
+POLICIES = [instance_type_allowlist, gpu_instance_quota]

@@ -1,0 +1,333 @@
+"""Production MLOps stack rules: every SageMaker endpoint is observed, scaled and rolled out safely.
+
+These are stack rules because each demand spans resources: an endpoint, its endpoint
+configuration, monitoring schedules and job definitions, autoscaling targets and
+policies, CloudWatch alarms. Links are followed through the engine's property
+dependencies (what passing ``other.name`` Outputs records) and, failing that, by literal
+names. They default to advisory; ``policies/prod.json`` makes them mandatory.
+Serverless variants are exempt from the autoscaling demand (they scale by themselves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, StackValidationArgs
+
+from ._common import (
+    ADVISORY,
+    HIGH,
+    MEDIUM,
+    deps,
+    get,
+    get_or_none,
+    is_false,
+    is_map,
+    is_serverless,
+    is_set,
+    items,
+    number,
+    of_type,
+    per_resource,
+    reaches,
+    shown,
+    stack_rule,
+    str_list,
+)
+from ._serving import ENDPOINT, endpoint_config_of, scaling_policies_of, variant_targets
+from .sagemaker_jobs import (
+    DATA_QUALITY_JOB,
+    MONITORING_SCHEDULE,
+    NATIVE_DATA_QUALITY_JOB,
+    NATIVE_MODEL_MONITOR_JOBS,
+    NATIVE_MONITORING_SCHEDULE,
+)
+
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+SCHEDULES = (MONITORING_SCHEDULE, NATIVE_MONITORING_SCHEDULE)
+JOB_DEFINITIONS = (DATA_QUALITY_JOB, NATIVE_DATA_QUALITY_JOB, *NATIVE_MODEL_MONITOR_JOBS)
+_ENDPOINT_NAME_PATHS = (
+    "endpointName",
+    "monitoringScheduleConfig.monitoringJobDefinition.monitoringInputs.endpointInput.endpointName",
+    "dataQualityJobInput.endpointInput.endpointName",
+    "modelQualityJobInput.endpointInput.endpointName",
+    "modelBiasJobInput.endpointInput.endpointName",
+    "modelExplainabilityJobInput.endpointInput.endpointName",
+)
+
+Findings = Iterator[tuple[str, str | None]]
+
+
+def _no_config(endpoint: PolicyResource) -> tuple[str, str | None]:
+    return (
+        f"endpoint {endpoint.name!r}: its EndpointConfiguration is not in this stack; pass "
+        "endpoint_config_name=<config>.name so the link is recorded."
+    ), endpoint.urn
+
+
+# --- data capture ------------------------------------------------------------------------
+
+
+def _data_capture(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
+    def check(endpoint: PolicyResource) -> Findings:
+        config = endpoint_config_of(endpoint, args.resources)
+        if config is None:
+            yield _no_config(endpoint)
+            return
+        capture = get(config.props, "dataCaptureConfig")
+        where = f"on {config.name!r} (serving endpoint {endpoint.name!r})"
+        if not is_set(capture):
+            yield (
+                (
+                    f"dataCaptureConfig is unset {where}: set data_capture_config with enable_capture=True, "
+                    "destination_s3_uri, kms_key_id and capture_options (serverless variants cannot capture)."
+                ),
+                config.urn,
+            )
+            return
+        if is_false(get(capture, "enableCapture")):
+            yield f"dataCaptureConfig.enableCapture is false {where}: set it to True.", config.urn
+        if not is_set(get(capture, "kmsKeyId")):
+            yield (
+                f"dataCaptureConfig.kmsKeyId is unset {where}: set it to a customer-managed KMS key.",
+                config.urn,
+            )
+
+    yield from per_resource(args.resources, [ENDPOINT], check)
+
+
+endpoint_data_capture_encrypted = stack_rule(
+    name="endpoint-data-capture-encrypted",
+    description=(
+        "Every endpoint's configuration must capture requests and responses, encrypted with KMS, "
+        "for monitoring. Fix: set dataCaptureConfig (enableCapture not false, kmsKeyId) on the "
+        "EndpointConfiguration named by endpointConfigName."
+    ),
+    check=_data_capture,
+    enforcement_level=ADVISORY,
+    severity=HIGH,
+    tags=["sagemaker", "prod", "monitoring"],
+)
+
+
+# --- monitoring ----------------------------------------------------------------------------
+
+
+def _named_endpoints(schedule: PolicyResource, resources: list[PolicyResource]) -> set[str]:
+    """Endpoint names a schedule (or the job definitions it uses) reads, when they are literal."""
+    definition_name = get_or_none(schedule.props, "monitoringScheduleConfig.monitoringJobDefinitionName")
+    sources = [schedule] + [d for d in deps(schedule) if d.resource_type in JOB_DEFINITIONS]
+    sources += [
+        j
+        for j in of_type(resources, JOB_DEFINITIONS)
+        if definition_name is not None
+        and definition_name in (get_or_none(j.props, "name"), get_or_none(j.props, "jobDefinitionName"))
+    ]
+    names: set[str] = set()
+    for source in sources:
+        for path in _ENDPOINT_NAME_PATHS:
+            value = get_or_none(source.props, path)
+            if isinstance(value, str):
+                names.add(value)
+    return names
+
+
+def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
+    schedules = of_type(args.resources, SCHEDULES)
+
+    def check(endpoint: PolicyResource) -> Findings:
+        name = get_or_none(endpoint.props, "name")
+        for schedule in schedules:
+            if reaches(schedule, endpoint) or (name and name in _named_endpoints(schedule, args.resources)):
+                return
+        yield (
+            (
+                f"endpoint {endpoint.name!r} has no MonitoringSchedule: add one whose job definition reads "
+                "endpoint_input.endpoint_name=<endpoint>.name."
+            ),
+            endpoint.urn,
+        )
+
+    yield from per_resource(args.resources, [ENDPOINT], check)
+
+
+endpoint_monitoring_schedule = stack_rule(
+    name="endpoint-monitoring-schedule",
+    description=(
+        "Every endpoint must be watched by a model-monitor schedule. Fix: create a "
+        "MonitoringSchedule (and job definition) whose endpointInput.endpointName is the endpoint's "
+        "name Output."
+    ),
+    check=_monitoring,
+    enforcement_level=ADVISORY,
+    severity=HIGH,
+    tags=["sagemaker", "prod", "monitoring"],
+)
+
+
+# --- autoscaling ---------------------------------------------------------------------------
+
+
+def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
+    minimum = number(cfg["minCapacity"]) or 2.0
+
+    def check(endpoint: PolicyResource) -> Findings:
+        config = endpoint_config_of(endpoint, args.resources)
+        if config is None:
+            yield _no_config(endpoint)
+            return
+        variants = [
+            v for v in items(get(config.props, "productionVariants")) if is_map(v) and not is_serverless(v)
+        ]
+        targets = variant_targets(endpoint, args.resources)
+        for variant in variants:
+            name = get(variant, "variantName")
+            matching = [t for t, v in targets if v is None or name is None or v == name]
+            if not matching:
+                yield (
+                    (
+                        f"variant {name!r} of endpoint {endpoint.name!r} has no autoscaling target: create "
+                        "aws.appautoscaling.Target(service_namespace='sagemaker', scalable_dimension="
+                        f"'sagemaker:variant:DesiredInstanceCount', resource_id='endpoint/<name>/variant/{name}', "
+                        f"min_capacity>={int(minimum)})."
+                    ),
+                    endpoint.urn,
+                )
+            for target in matching:
+                low = get(target.props, "minCapacity")
+                if (number(low) or 0.0) < minimum:
+                    yield (
+                        (
+                            f"minCapacity of scaling target {target.name!r} is {shown(low)}: set min_capacity >= "
+                            f"{int(minimum)}."
+                        ),
+                        target.urn,
+                    )
+                policies = scaling_policies_of(target, args.resources)
+                if not any(get(p.props, "policyType") == "TargetTrackingScaling" for p in policies):
+                    yield (
+                        (
+                            f"scaling target {target.name!r} has no TargetTrackingScaling policy: add "
+                            "aws.appautoscaling.Policy(policy_type='TargetTrackingScaling', "
+                            "resource_id=<target>.resource_id, ...)."
+                        ),
+                        target.urn,
+                    )
+
+    yield from per_resource(args.resources, [ENDPOINT], check)
+
+
+endpoint_autoscaling_configured = stack_rule(
+    name="endpoint-autoscaling-configured",
+    description=(
+        "Every instance-backed production variant must have an Application Auto Scaling target "
+        "(serviceNamespace sagemaker, scalableDimension sagemaker:variant:DesiredInstanceCount, "
+        "resourceId endpoint/<endpoint>/variant/<variant>) with minCapacity >= minCapacity (default 2) "
+        "and a TargetTrackingScaling policy. Serverless variants are exempt. Fix: add the target and "
+        "policy, built from the endpoint's name Output."
+    ),
+    check=_autoscaling,
+    enforcement_level=ADVISORY,
+    severity=HIGH,
+    config={
+        "minCapacity": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 2,
+            "description": "Lowest acceptable minCapacity of a variant's scaling target.",
+        }
+    },
+    tags=["sagemaker", "prod", "availability"],
+)
+
+
+# --- safe rollout --------------------------------------------------------------------------
+
+
+def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
+    alarms = of_type(args.resources, [METRIC_ALARM])
+    alarm_names = {n for n in (get_or_none(a.props, "name") for a in alarms) if n is not None}
+    routings = str_list(cfg["allowedTrafficRoutingTypes"])
+
+    def check(endpoint: PolicyResource) -> Findings:
+        config = get(endpoint.props, "deploymentConfig")
+        blue_green = get(config, "blueGreenUpdatePolicy")
+        if not is_set(blue_green):
+            yield (
+                (
+                    f"deploymentConfig.blueGreenUpdatePolicy is unset on endpoint {endpoint.name!r}: set "
+                    "deployment_config.blue_green_update_policy with canary or linear traffic routing."
+                ),
+                endpoint.urn,
+            )
+        else:
+            routing = get(blue_green, "trafficRoutingConfiguration.type")
+            if routing not in routings:
+                yield (
+                    (
+                        f"deploymentConfig.blueGreenUpdatePolicy.trafficRoutingConfiguration.type is {shown(routing)}: "
+                        f"use one of {routings}."
+                    ),
+                    endpoint.urn,
+                )
+        names = [
+            n
+            for n in (get(a, "alarmName") for a in items(get(config, "autoRollbackConfiguration.alarms")))
+            if is_set(n)
+        ]
+        if not names:
+            yield (
+                (
+                    f"deploymentConfig.autoRollbackConfiguration.alarms is empty on endpoint {endpoint.name!r}: "
+                    "list the CloudWatch alarms (latency, 5xx) that roll a deployment back."
+                ),
+                endpoint.urn,
+            )
+            return
+        unmatched = [n for n in names if n not in alarm_names]
+        linked = [
+            d
+            for d in deps(endpoint, "deploymentConfig")
+            if d.resource_type == METRIC_ALARM and get_or_none(d.props, "name") not in names
+        ]
+        if len(unmatched) > len(linked):
+            yield (
+                (
+                    f"deploymentConfig.autoRollbackConfiguration.alarms names {unmatched} that match no MetricAlarm "
+                    "in this stack: create the alarms and pass their name Outputs."
+                ),
+                endpoint.urn,
+            )
+
+    yield from per_resource(args.resources, [ENDPOINT], check)
+
+
+endpoint_safe_rollout = stack_rule(
+    name="endpoint-safe-rollout",
+    description=(
+        "Every endpoint must deploy blue/green (traffic routing in allowedTrafficRoutingTypes) with "
+        "auto-rollback on CloudWatch alarms that exist in the stack. Fix: set "
+        "deploymentConfig.blueGreenUpdatePolicy and deploymentConfig.autoRollbackConfiguration.alarms[]"
+        ".alarmName from MetricAlarm name Outputs."
+    ),
+    check=_safe_rollout,
+    enforcement_level=ADVISORY,
+    severity=MEDIUM,
+    config={
+        "allowedTrafficRoutingTypes": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["ALL_AT_ONCE", "CANARY", "LINEAR"]},
+            "default": ["ALL_AT_ONCE", "CANARY", "LINEAR"],
+            "description": "Accepted blueGreenUpdatePolicy.trafficRoutingConfiguration.type values.",
+        }
+    },
+    tags=["sagemaker", "prod", "deployment"],
+)
+
+POLICIES = [
+    endpoint_data_capture_encrypted,
+    endpoint_monitoring_schedule,
+    endpoint_autoscaling_configured,
+    endpoint_safe_rollout,
+]

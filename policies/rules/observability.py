@@ -1,0 +1,121 @@
+"""CloudWatch and SNS rules: logs are kept and encrypted, alarms notify, alert topics are encrypted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import ResourceValidationArgs
+
+from ._common import (
+    CHECKOV,
+    FSBP,
+    HIGH,
+    LOW,
+    MANDATORY,
+    MEDIUM,
+    framework,
+    get,
+    is_false,
+    is_set,
+    number,
+    resource_rule,
+    shown,
+)
+
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+
+Check = Iterator[str]
+
+
+def _log_group_retention(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    minimum = number(cfg["minRetentionDays"]) or 0.0
+    value = get(args.props, "retentionInDays")
+    days = number(value)
+    if days is None:
+        yield (
+            f"retentionInDays is unset: set retention_in_days >= {int(minimum)} "
+            "(0 keeps logs forever, which is allowed but costs storage)."
+        )
+    elif days != 0 and days < minimum:
+        yield f"retentionInDays is {shown(value)}: set retention_in_days >= {int(minimum)}."
+
+
+def _log_group_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    if not is_set(get(args.props, "kmsKeyId")):
+        yield "kmsKeyId is unset: set kms_key_id to a customer-managed KMS key whose policy allows CloudWatch Logs."
+
+
+def _alarm_has_actions(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    if not is_set(get(args.props, "alarmActions")):
+        yield "alarmActions is empty: set alarm_actions to the platform's SNS alert topic ARN."
+    if is_false(get(args.props, "actionsEnabled")):
+        yield "actionsEnabled is false: remove actions_enabled=False so the alarm notifies."
+
+
+def _sns_topic_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    if not is_set(get(args.props, "kmsMasterKeyId")):
+        yield "kmsMasterKeyId is unset: set kms_master_key_id to a KMS key (a customer-managed key for alerts)."
+
+
+log_group_retention = resource_rule(
+    name="log-group-retention",
+    description=(
+        "CloudWatch log groups must set a retention of at least minRetentionDays (default 365; "
+        "0 = never expire is accepted). Fix: set retentionInDays."
+    ),
+    resource_types=[LOG_GROUP],
+    check=_log_group_retention,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    framework=framework(FSBP, "CloudWatch.16", "Checkov CKV_AWS_338"),
+    config={
+        "minRetentionDays": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 365,
+            "description": "Minimum retentionInDays (0, never expire, is also accepted).",
+        }
+    },
+    tags=["logging"],
+)
+
+log_group_kms_encrypted = resource_rule(
+    name="log-group-kms-encrypted",
+    description="CloudWatch log groups must be encrypted with a customer-managed KMS key. Fix: set kmsKeyId.",
+    resource_types=[LOG_GROUP],
+    check=_log_group_kms_encrypted,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    framework=framework(CHECKOV, "CKV_AWS_158"),
+    tags=["logging", "encryption"],
+)
+
+alarm_has_actions = resource_rule(
+    name="alarm-has-actions",
+    description=(
+        "CloudWatch alarms must notify someone. Fix: set alarmActions (e.g. the alert SNS topic) and "
+        "leave actionsEnabled true."
+    ),
+    resource_types=[METRIC_ALARM],
+    check=_alarm_has_actions,
+    enforcement_level=MANDATORY,
+    severity=LOW,
+    framework=framework(FSBP, "CloudWatch.15"),
+    tags=["monitoring"],
+)
+
+sns_topic_kms_encrypted = resource_rule(
+    name="sns-topic-kms-encrypted",
+    description="SNS topics must be encrypted at rest with KMS. Fix: set kmsMasterKeyId.",
+    resource_types=[TOPIC],
+    check=_sns_topic_kms_encrypted,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(FSBP, "SNS.1"),
+    tags=["sns", "encryption"],
+)
+
+POLICIES = [log_group_retention, log_group_kms_encrypted, alarm_has_actions, sns_topic_kms_encrypted]

@@ -1,0 +1,454 @@
+"""Training jobs, model-monitor jobs and SageMaker pipeline definitions.
+
+Pipeline definitions are built here in the shape ``sagemaker.workflow.Pipeline.definition()``
+emits (API requests as step Arguments, parameters as ``{"Get": "Parameters.X"}``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
+DATA_QUALITY = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
+NATIVE_DATA_QUALITY = "aws-native:sagemaker:DataQualityJobDefinition"
+MODEL_QUALITY = "aws-native:sagemaker:ModelQualityJobDefinition"
+MODEL_BIAS = "aws-native:sagemaker:ModelBiasJobDefinition"
+EXPLAINABILITY = "aws-native:sagemaker:ModelExplainabilityJobDefinition"
+SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
+VPC = {"subnets": ["subnet-1"], "securityGroupIds": ["sg-1"]}
+API_VPC = {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}
+
+
+def training_job(instance_type: str = "ml.m5.xlarge", **changes: Any) -> dict[str, Any]:
+    job = {
+        "roleArn": "arn:aws:iam::111122223333:role/train",
+        "trainingJobName": "train",
+        "enableNetworkIsolation": True,
+        "enableInterContainerTrafficEncryption": True,
+        "vpcConfig": VPC,
+        "outputDataConfig": {"s3OutputPath": "s3://artifacts/", "kmsKeyId": KEY},
+        "resourceConfig": {
+            "instanceType": instance_type,
+            "instanceCount": 1,
+            "volumeSizeInGb": 30,
+            "volumeKmsKeyId": KEY,
+        },
+    }
+    job.update(changes)
+    return job
+
+
+def monitor_job(
+    output_config: str,
+    *,
+    isolation: bool = True,
+    transit: bool = True,
+    output_key: bool = True,
+    volume_key: bool = True,
+) -> dict[str, Any]:
+    cluster = {"instanceCount": 1, "instanceType": "ml.m5.xlarge", "volumeSizeInGb": 20}
+    if volume_key:
+        cluster["volumeKmsKeyId"] = KEY
+    output: dict[str, Any] = {
+        "monitoringOutputs": [{"s3Output": {"s3Uri": "s3://reports", "localPath": "/out"}}]
+    }
+    if output_key:
+        output["kmsKeyId"] = KEY
+    return {
+        "roleArn": "arn:aws:iam::111122223333:role/monitor",
+        "jobResources": {"clusterConfig": cluster},
+        output_config: output,
+        "networkConfig": {
+            "enableInterContainerTrafficEncryption": transit,
+            "enableNetworkIsolation": isolation,
+            "vpcConfig": VPC,
+        },
+    }
+
+
+def embedded_schedule(**kwargs: Any) -> dict[str, Any]:
+    job = monitor_job("monitoringOutputConfig", **kwargs)
+    job["monitoringResources"] = job.pop("jobResources")
+    return {"monitoringScheduleConfig": {"monitoringType": "DataQuality", "monitoringJobDefinition": job}}
+
+
+def definition(
+    *,
+    isolation: Any = True,
+    output_key: Any = KEY,
+    processing_volume_key: Any = KEY,
+    train_type: Any = None,
+    train_volume_key: Any = KEY,
+    evaluate_network: bool = True,
+    approval: Any = None,
+    approval_default: str | None = "PendingManualApproval",
+    isolation_default: bool = True,
+    tuning: bool = False,
+) -> str:
+    """A pipeline definition: preprocess -> train -> condition(evaluate, register)."""
+    network = {
+        "EnableNetworkIsolation": True,
+        "EnableInterContainerTrafficEncryption": True,
+        "VpcConfig": API_VPC,
+    }
+    preprocess = {
+        "Name": "Preprocess",
+        "Type": "Processing",
+        "Arguments": {
+            "ProcessingResources": {
+                "ClusterConfig": {
+                    "InstanceType": "ml.m5.xlarge",
+                    "InstanceCount": 1,
+                    "VolumeSizeInGB": 30,
+                    "VolumeKmsKeyId": processing_volume_key,
+                }
+            },
+            "ProcessingOutputConfig": {"Outputs": [], "KmsKeyId": {"Get": "Parameters.KmsKey"}},
+            "NetworkConfig": network,
+        },
+    }
+    train_arguments = {
+        "ResourceConfig": {
+            "InstanceType": train_type or {"Get": "Parameters.TrainingInstanceType"},
+            "InstanceCount": 1,
+            "VolumeSizeInGB": 30,
+            "VolumeKmsKeyId": train_volume_key,
+        },
+        "OutputDataConfig": {"S3OutputPath": "s3://artifacts/", "KmsKeyId": output_key},
+        "VpcConfig": API_VPC,
+        "EnableNetworkIsolation": isolation,
+        "EnableInterContainerTrafficEncryption": True,
+    }
+    train = (
+        {"Name": "Tune", "Type": "Tuning", "Arguments": {"TrainingJobDefinition": train_arguments}}
+        if tuning
+        else {"Name": "Train", "Type": "Training", "Arguments": train_arguments}
+    )
+    evaluate = {
+        "Name": "Evaluate",
+        "Type": "Processing",
+        "Arguments": {
+            "ProcessingResources": {
+                "ClusterConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeKmsKeyId": KEY}
+            },
+            **({"NetworkConfig": network} if evaluate_network else {}),
+        },
+    }
+    register = {
+        "Name": "Register",
+        "Type": "RegisterModel",
+        "Arguments": {
+            "ModelPackageGroupName": "churn",
+            "ModelApprovalStatus": approval or {"Get": "Parameters.ModelApprovalStatus"},
+        },
+    }
+    parameters = [
+        {"Name": "TrainingInstanceType", "Type": "String", "DefaultValue": "ml.m5.xlarge"},
+        {"Name": "KmsKey", "Type": "String", "DefaultValue": KEY},
+        {"Name": "Isolate", "Type": "Boolean", "DefaultValue": isolation_default},
+        {
+            "Name": "ModelApprovalStatus",
+            "Type": "String",
+            **({"DefaultValue": approval_default} if approval_default else {}),
+        },
+    ]
+    return json.dumps(
+        {
+            "Version": "2020-12-01",
+            "Parameters": parameters,
+            "Steps": [
+                preprocess,
+                train,
+                {
+                    "Name": "CheckQuality",
+                    "Type": "Condition",
+                    "Arguments": {"Conditions": [], "IfSteps": [evaluate, register], "ElseSteps": []},
+                },
+            ],
+        }
+    )
+
+
+def pipeline(**kwargs: Any) -> dict[str, Any]:
+    return {
+        "pipelineName": "churn",
+        "roleArn": "arn:aws:iam::111122223333:role/pipeline",
+        "pipelineDefinition": definition(**kwargs),
+    }
+
+
+CASES = [
+    # training jobs
+    pytest.param(
+        "training-job-network-isolated", TRAINING_JOB, training_job(), None, id="isolated-training-passes"
+    ),
+    pytest.param(
+        "training-job-network-isolated",
+        TRAINING_JOB,
+        training_job(enableNetworkIsolation=False),
+        "enableNetworkIsolation",
+        id="training-without-isolation-fails",
+    ),
+    pytest.param(
+        "training-job-network-isolated",
+        TRAINING_JOB,
+        training_job(vpcConfig=None),
+        "vpcConfig.subnets",
+        id="training-outside-vpc-fails",
+    ),
+    pytest.param(
+        "training-job-kms-encrypted", TRAINING_JOB, training_job(), None, id="encrypted-training-passes"
+    ),
+    pytest.param(
+        "training-job-kms-encrypted",
+        TRAINING_JOB,
+        training_job("ml.g5.2xlarge", resourceConfig={"instanceType": "ml.g5.2xlarge", "instanceCount": 1}),
+        None,
+        id="instance-store-gpu-without-volume-key-passes",
+    ),
+    pytest.param(
+        "training-job-kms-encrypted",
+        TRAINING_JOB,
+        training_job(outputDataConfig={"s3OutputPath": "s3://a/"}),
+        "outputDataConfig.kmsKeyId",
+        id="training-output-unencrypted-fails",
+    ),
+    pytest.param(
+        "training-job-kms-encrypted",
+        TRAINING_JOB,
+        training_job(resourceConfig={"instanceType": "ml.m5.xlarge", "instanceCount": 1}),
+        "resourceConfig.volumeKmsKeyId is unset",
+        id="training-volume-unencrypted-fails",
+    ),
+    pytest.param(
+        "training-job-kms-encrypted",
+        TRAINING_JOB,
+        training_job("ml.p4d.24xlarge"),
+        "instance-store types (ml.p4d.24xlarge)",
+        id="volume-key-on-instance-store-fails",
+    ),
+    # model-monitor job definitions
+    pytest.param(
+        "data-quality-job-encrypted-isolated",
+        DATA_QUALITY,
+        monitor_job("dataQualityJobOutputConfig"),
+        None,
+        id="hardened-data-quality-job-passes",
+    ),
+    pytest.param(
+        "data-quality-job-encrypted-isolated",
+        NATIVE_DATA_QUALITY,
+        monitor_job("dataQualityJobOutputConfig"),
+        None,
+        id="hardened-native-data-quality-job-passes",
+    ),
+    pytest.param(
+        "data-quality-job-encrypted-isolated",
+        DATA_QUALITY,
+        monitor_job("dataQualityJobOutputConfig", transit=False),
+        "networkConfig.enableInterContainerTrafficEncryption",
+        id="data-quality-without-transit-encryption-fails",
+    ),
+    pytest.param(
+        "data-quality-job-encrypted-isolated",
+        DATA_QUALITY,
+        monitor_job("dataQualityJobOutputConfig", output_key=False),
+        "dataQualityJobOutputConfig.kmsKeyId",
+        id="data-quality-output-unencrypted-fails",
+    ),
+    pytest.param(
+        "data-quality-job-encrypted-isolated",
+        DATA_QUALITY,
+        monitor_job("dataQualityJobOutputConfig", volume_key=False),
+        "jobResources.clusterConfig.volumeKmsKeyId",
+        id="data-quality-volume-unencrypted-fails",
+    ),
+    pytest.param(
+        "model-monitor-job-encrypted-isolated",
+        MODEL_QUALITY,
+        monitor_job("modelQualityJobOutputConfig"),
+        None,
+        id="hardened-model-quality-job-passes",
+    ),
+    pytest.param(
+        "model-monitor-job-encrypted-isolated",
+        MODEL_BIAS,
+        monitor_job("modelBiasJobOutputConfig"),
+        None,
+        id="hardened-bias-job-passes",
+    ),
+    pytest.param(
+        "model-monitor-job-encrypted-isolated",
+        MODEL_BIAS,
+        monitor_job("modelBiasJobOutputConfig", isolation=False),
+        "networkConfig.enableNetworkIsolation",
+        id="bias-job-without-isolation-fails",
+    ),
+    pytest.param(
+        "model-monitor-job-encrypted-isolated",
+        EXPLAINABILITY,
+        monitor_job("modelExplainabilityJobOutputConfig", output_key=False),
+        "modelExplainabilityJobOutputConfig.kmsKeyId",
+        id="explainability-output-unencrypted-fails",
+    ),
+    pytest.param(
+        "monitoring-schedule-encrypted-isolated",
+        SCHEDULE,
+        embedded_schedule(),
+        None,
+        id="hardened-embedded-definition-passes",
+    ),
+    pytest.param(
+        "monitoring-schedule-encrypted-isolated",
+        SCHEDULE,
+        {"monitoringScheduleConfig": {"monitoringJobDefinitionName": "dq", "monitoringType": "DataQuality"}},
+        None,
+        id="schedule-referencing-a-definition-is-checked-there",
+    ),
+    pytest.param(
+        "monitoring-schedule-encrypted-isolated",
+        SCHEDULE,
+        embedded_schedule(isolation=False),
+        "monitoringScheduleConfig.monitoringJobDefinition.networkConfig.enableNetworkIsolation",
+        id="embedded-definition-without-isolation-fails",
+    ),
+    # pipelines: network
+    pytest.param(
+        "pipeline-steps-network-isolated", PIPELINE, pipeline(), None, id="isolated-pipeline-passes"
+    ),
+    pytest.param(
+        "pipeline-steps-network-isolated",
+        PIPELINE,
+        pipeline(isolation={"Get": "Parameters.Isolate"}),
+        None,
+        id="isolation-from-true-parameter-default-passes",
+    ),
+    pytest.param(
+        "pipeline-steps-network-isolated",
+        PIPELINE,
+        pipeline(isolation={"Get": "Steps.Preprocess.ProcessingOutputConfig.Outputs"}),
+        None,
+        id="unevaluated-expression-counts-as-set",
+    ),
+    pytest.param(
+        "pipeline-steps-network-isolated",
+        PIPELINE,
+        pipeline(isolation={"Get": "Parameters.Isolate"}, isolation_default=False),
+        "Steps[Train].Arguments.EnableNetworkIsolation",
+        id="isolation-from-false-parameter-default-fails",
+    ),
+    pytest.param(
+        "pipeline-steps-network-isolated",
+        PIPELINE,
+        pipeline(evaluate_network=False),
+        "Steps[Evaluate].Arguments.NetworkConfig.EnableNetworkIsolation",
+        id="step-nested-in-condition-without-network-config-fails",
+    ),
+    pytest.param(
+        "pipeline-steps-network-isolated",
+        PIPELINE,
+        {"pipelineDefinition": "{not json"},
+        "pipelineDefinition is not a JSON object",
+        id="unparsable-definition-fails",
+    ),
+    # pipelines: KMS
+    pytest.param("pipeline-steps-kms-encrypted", PIPELINE, pipeline(), None, id="encrypted-pipeline-passes"),
+    pytest.param(
+        "pipeline-steps-kms-encrypted",
+        PIPELINE,
+        pipeline(train_type="ml.g5.xlarge", train_volume_key=None),
+        None,
+        id="instance-store-step-without-volume-key-passes",
+    ),
+    pytest.param(
+        "pipeline-steps-kms-encrypted",
+        PIPELINE,
+        pipeline(output_key=None),
+        "Steps[Train].Arguments.OutputDataConfig.KmsKeyId",
+        id="training-step-output-unencrypted-fails",
+    ),
+    pytest.param(
+        "pipeline-steps-kms-encrypted",
+        PIPELINE,
+        pipeline(processing_volume_key=None),
+        "Steps[Preprocess].Arguments.ProcessingResources.ClusterConfig.VolumeKmsKeyId",
+        id="processing-step-volume-unencrypted-fails",
+    ),
+    pytest.param(
+        "pipeline-steps-kms-encrypted",
+        PIPELINE,
+        pipeline(tuning=True, train_volume_key=None),
+        "Steps[Tune].Arguments.TrainingJobDefinition.ResourceConfig.VolumeKmsKeyId",
+        id="tuning-step-volume-unencrypted-fails",
+    ),
+    # pipelines: governance
+    pytest.param(
+        "model-package-group-manual-approval",
+        PIPELINE,
+        pipeline(),
+        None,
+        id="approval-parameter-defaulting-to-pending-passes",
+    ),
+    pytest.param(
+        "model-package-group-manual-approval",
+        PIPELINE,
+        pipeline(approval="PendingManualApproval"),
+        None,
+        id="literal-pending-approval-passes",
+    ),
+    pytest.param(
+        "model-package-group-manual-approval",
+        PIPELINE,
+        pipeline(approval="Approved"),
+        "Steps[Register].Arguments.ModelApprovalStatus is 'Approved'",
+        id="auto-approved-registration-fails",
+    ),
+    pytest.param(
+        "model-package-group-manual-approval",
+        PIPELINE,
+        pipeline(approval_default="Approved"),
+        "DefaultValue is 'Approved'",
+        id="approval-parameter-defaulting-to-approved-fails",
+    ),
+    pytest.param(
+        "model-package-group-manual-approval",
+        PIPELINE,
+        pipeline(approval_default=None),
+        "DefaultValue is None",
+        id="approval-parameter-without-default-fails",
+    ),
+    pytest.param(
+        "instance-type-allowlist", PIPELINE, pipeline(), None, id="pipeline-with-allowed-types-passes"
+    ),
+    pytest.param(
+        "instance-type-allowlist",
+        PIPELINE,
+        pipeline(train_type="ml.p4d.24xlarge", train_volume_key=None),
+        "Steps[Train].Arguments.ResourceConfig.InstanceType 'ml.p4d.24xlarge'",
+        id="pipeline-step-with-disallowed-type-fails",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy_name", "resource_type", "inputs", "fragment"), CASES)
+def test_rule(check_resource, outcome, policy_name, resource_type, inputs, fragment):
+    outcome(check_resource(policy_name, resource_type, inputs), policy_name, fragment)
+
+
+def test_manual_approval_can_be_switched_off_by_config(check_resource, outcome):
+    config = {"model-package-group-manual-approval": {"requireManualApproval": False}}
+    violations = check_resource(
+        "model-package-group-manual-approval", PIPELINE, pipeline(approval="Approved"), config
+    )
+    outcome(violations, "model-package-group-manual-approval", None)
+
+
+def test_definition_in_s3_is_not_inspected(check_resource, outcome):
+    inputs = {"pipelineDefinitionS3Location": {"bucket": "defs", "objectKey": "churn.json"}}
+    for name in ("pipeline-steps-network-isolated", "pipeline-steps-kms-encrypted"):
+        outcome(check_resource(name, PIPELINE, inputs), name, None)
