@@ -1,0 +1,57 @@
+"""The pack over graphs the recorder produced from real stack files, shipped and deliberately broken."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planner.__main__ import EXIT_VIOLATION, main
+from planner.policy_check import evaluate_policies
+from planner.recorder import record_stack_file
+from tests.conftest import STACKS
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_shipped_stacks_have_no_mandatory_violation(stack_graphs, stack: str) -> None:
+    violations, evaluated = evaluate_policies(stack_graphs[stack])
+    assert evaluated > 30
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
+
+
+def _unprotected(platform: dict) -> None:
+    platform["protect_stateful_resources"] = False
+
+
+def test_unprotected_prod_stateful_resources_violate_the_protection_rule(write_stack) -> None:
+    graph = record_stack_file(str(write_stack("prod", _unprotected)))
+    violations, _ = evaluate_policies(graph)
+
+    flagged = {v.resource_name for v in violations if v.policy_name == "stateful-resources-protected"}
+    assert flagged == {
+        "kms-data-key",
+        "kms-logs-key",
+        "kms-notifications-key",
+        "access-logs-bucket",
+        "datasets-bucket",
+        "artifacts-bucket",
+        "feature-store-customer-churn",
+        "model-registry-customer-churn",
+    }
+    assert {v.enforcement_level for v in violations if v.policy_name == "stateful-resources-protected"} == {
+        "mandatory"
+    }
+
+
+def test_the_same_change_is_allowed_in_dev(write_stack) -> None:
+    graph = record_stack_file(str(write_stack("dev", _unprotected)))
+    violations, _ = evaluate_policies(graph)
+    assert not [v for v in violations if v.policy_name == "stateful-resources-protected"]
+
+
+def test_plan_of_a_broken_prod_stack_exits_1_and_reports_the_rule(write_stack, capsys) -> None:
+    path = write_stack("prod", _unprotected)
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_VIOLATION
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["summary"]["mandatory_violations"] >= 8
+    assert {v["policy_name"] for v in plan["violations"]} >= {"stateful-resources-protected"}
