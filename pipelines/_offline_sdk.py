@@ -1,0 +1,168 @@
+"""Run the SageMaker Python SDK (v3) so that building a definition cannot reach AWS.
+
+The SDK is written to submit jobs, and even when it only composes a pipeline definition it
+reaches for the machine's AWS setup in places we do not control (sagemaker 3.27):
+
+- importing ``sagemaker.mlops`` creates boto3 clients at import time
+  (``sagemaker.ai_registry.air_hub.AIRHub``): that needs a region and resolves credentials, which
+  probes the EC2 metadata endpoint when none are configured;
+- every ``ProcessingStep`` builds a throw-away ``LocalSession`` (to read a method name), which
+  again needs a region and credentials and reads the SDK config files;
+- ``ModelTrainer`` validates its role with ``iam:SimulatePrincipalPolicy`` unless
+  ``SAGEMAKER_VALIDATE_ROLE=false`` (the SDK's documented switch);
+- ``@_telemetry_emitter`` sends a usage event (an STS call and an HTTPS GET to an AWS-owned S3
+  bucket) from a background thread unless the session config opts out, and a session config
+  makes every config lookup re-validate a large JSON schema (about seven seconds per build).
+
+:func:`sealed` contains all of that for the duration of one build: a process environment with a
+placeholder identity (static dummy keys, the target region, no profile or AWS config files, no
+metadata endpoint, an empty SDK defaults config, every endpoint pointed at a closed local port),
+telemetry dropped, the
+host's logging left as it was, and ``boto3.DEFAULT_SESSION`` restored afterwards. The session the
+builder hands to the SDK additionally refuses every API call with :class:`OfflineAwsError`, so
+an SDK change that starts calling AWS makes the build fail loudly instead of silently succeeding.
+The environment is process-wide, so builds are serialised by a lock and the previous values are
+restored even when the build fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+
+import boto3
+
+PLACEHOLDER_KEY = "offline-pipeline-build"
+UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
+"""Any client the SDK creates behind our back targets this closed local port, not AWS."""
+
+_REMOVED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+)
+_REMOVED_PREFIXES = ("AWS_ENDPOINT_URL_",)
+"""Per-service endpoint overrides would win over the global unreachable one."""
+_LOCK = threading.RLock()
+
+
+class OfflineAwsError(RuntimeError):
+    """The SageMaker SDK tried to call AWS while building a pipeline definition."""
+
+
+def _sealed_environment(region: str) -> dict[str, str]:
+    return {
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "AWS_ACCESS_KEY_ID": PLACEHOLDER_KEY,
+        "AWS_SECRET_ACCESS_KEY": PLACEHOLDER_KEY,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_ENDPOINT_URL": UNREACHABLE_ENDPOINT,
+        "SAGEMAKER_VALIDATE_ROLE": "false",
+        # An empty file in place of the SDK defaults config (admin and user): nothing machine-local
+        # (default tags, VPC, KMS...) leaks into the definition, and no config is fetched from S3.
+        "SAGEMAKER_ADMIN_CONFIG_OVERRIDE": os.devnull,
+        "SAGEMAKER_USER_CONFIG_OVERRIDE": os.devnull,
+    }
+
+
+def _refuse(event_name: str = "", **_: Any) -> None:
+    raise OfflineAwsError(
+        f"building the pipeline definition attempted an AWS call ({event_name.removeprefix('before-call.')}); "
+        "the SageMaker SDK must be given explicit values so that it never needs one"
+    )
+
+
+def _drop_telemetry(*_: Any, **__: Any) -> None:
+    return None
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    removed = (*_REMOVED, *(name for name in os.environ if name.startswith(_REMOVED_PREFIXES)))
+    saved = {name: os.environ.get(name) for name in (*values, *removed)}
+    try:
+        for name in removed:
+            os.environ.pop(name, None)
+        os.environ.update(values)
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _host_logging_preserved() -> Iterator[None]:
+    """The SDK calls ``logging.basicConfig`` at import and logs chattily while composing steps."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    noisy = [logging.getLogger(name) for name in ("sagemaker", "sagemaker.config", "botocore", "boto3")]
+    levels = [logger.level for logger in noisy]
+    try:
+        for logger in noisy:
+            logger.setLevel(logging.ERROR)
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for logger, previous in zip(noisy, levels, strict=True):
+            logger.setLevel(previous)
+
+
+@contextmanager
+def sealed(region: str) -> Iterator[None]:
+    """Import and run the SDK inside this block only; see the module docstring for what it seals."""
+    with _LOCK, _environment(_sealed_environment(region)), _host_logging_preserved():
+        previous_default_session = boto3.DEFAULT_SESSION
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                from sagemaker.core.telemetry import telemetry_logging
+
+                with mock.patch.object(telemetry_logging, "_send_telemetry_request", _drop_telemetry):
+                    yield
+        finally:
+            boto3.DEFAULT_SESSION = previous_default_session
+
+
+@functools.cache
+def _refusing_boto_session(region: str) -> boto3.Session:
+    """One per region: loading botocore's service models is most of a build's cost otherwise."""
+    session = boto3.Session(
+        region_name=region, aws_access_key_id=PLACEHOLDER_KEY, aws_secret_access_key=PLACEHOLDER_KEY
+    )
+    session.events.register("before-call", _refuse)
+    return session
+
+
+def pipeline_session(region: str, default_bucket: str) -> Any:
+    """A ``PipelineSession`` that refuses every AWS API call and carries no SDK defaults config.
+
+    ``default_bucket`` is set so that, were the SDK ever to want a default location, it would name
+    ours; asking for it still fails, because confirming the bucket is an S3 call. Call inside
+    :func:`sealed`.
+    """
+    from sagemaker.core.workflow.pipeline_context import PipelineSession
+
+    session = PipelineSession(boto_session=_refusing_boto_session(region), default_bucket=default_bucket)
+    if session.sagemaker_config or session.default_bucket_prefix:
+        raise RuntimeError("the sealed SDK environment still loaded an SDK defaults config")
+    return session

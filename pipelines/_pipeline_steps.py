@@ -1,0 +1,373 @@
+"""Compose the customer-churn pipeline with the SageMaker Python SDK v3.
+
+Imported only inside ``pipelines._offline_sdk.sealed`` (importing the SDK has side effects, see
+there); :func:`pipelines.training_pipeline.build_definition` is the public entry point.
+
+SDK classes: ``ScriptProcessor`` (sagemaker-core) for the two processing jobs, ``ModelTrainer``
+(sagemaker-train) for the training job, ``ModelBuilder.register`` (sagemaker-serve) for the
+model package, and ``Pipeline``/``ProcessingStep``/``TrainingStep``/``ModelStep``/
+``ConditionStep``/``FailStep`` (sagemaker-mlops). Every URI is given explicitly (scripts, data,
+outputs, model artifacts, checkpoints), so the SDK never needs its default bucket or an upload.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import PurePosixPath
+from typing import Any
+
+from sagemaker.core import image_uris
+from sagemaker.core.common_utils import instance_supports_kms
+from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
+from sagemaker.core.network import NetworkConfig
+from sagemaker.core.processing import ScriptProcessor
+from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
+from sagemaker.core.training.configs import (
+    CheckpointConfig,
+    Compute,
+    InputData,
+    MetricDefinition,
+    Networking,
+    OutputDataConfig,
+    StoppingCondition,
+)
+from sagemaker.core.workflow.conditions import ConditionGreaterThanOrEqualTo
+from sagemaker.core.workflow.execution_variables import ExecutionVariables
+from sagemaker.core.workflow.functions import Join, JsonGet
+from sagemaker.core.workflow.parameters import ParameterFloat, ParameterString
+from sagemaker.core.workflow.properties import PropertyFile
+from sagemaker.mlops.workflow import (
+    ConditionStep,
+    FailStep,
+    ModelStep,
+    Pipeline,
+    ProcessingStep,
+    TrainingStep,
+)
+from sagemaker.serve.model_builder import ModelBuilder
+from sagemaker.train.model_trainer import ModelTrainer
+
+from pipelines import _offline_sdk
+from pipelines.training_pipeline import (
+    APPROVAL_STATUSES,
+    EVALUATION_REPORT,
+    STEP_CHECK,
+    STEP_EVALUATE,
+    STEP_FAIL,
+    STEP_PREPROCESS,
+    STEP_REGISTER,
+    STEP_TRAIN,
+    TrainingPipelineSettings,
+)
+
+# Container paths: the step scripts' defaults (pipelines/steps/*.py) are the same.
+PROCESSING = PurePosixPath("/opt/ml/processing")
+RAW_DATA = PROCESSING / "input" / "data"
+SPLITS = ("train", "validation", "test")
+MODEL_INPUT = PROCESSING / "model"
+TEST_INPUT = PROCESSING / "test"
+EVALUATION_OUTPUT = PROCESSING / "evaluation"
+REPORT_FILE = "evaluation.json"
+CODE_CHANNEL_DIR = "/opt/ml/input/data/code"
+"""Where the training job's ``code`` channel (the train script) lands; see ``sagemaker_program``."""
+SERVING_CODE_DIR = "/opt/ml/model/code"
+"""train.py copies itself there, so the served model needs no code download."""
+CHECKPOINT_DIR = "/opt/ml/checkpoints"
+
+SPLIT_SEED = 42
+VOLUME_SIZE_GB = 30
+HYPERPARAMETERS = {
+    "max_iter": 200,
+    "learning_rate": 0.05,
+    "max_leaf_nodes": 15,
+    "min_samples_leaf": 20,
+    "l2_regularization": 1.0,
+    "random_state": 42,
+    "checkpoint_every": 25,
+}
+VALIDATION_AUC = MetricDefinition(name="validation:auc", regex="validation_auc=([0-9.]+);")
+CONTENT_TYPES = ["text/csv", "application/json"]
+REGISTRATION_INSTANCE_TYPE = "ml.m5.large"
+"""Only stops ModelBuilder from guessing one; it does not appear in the model package."""
+
+
+def supports_volume_kms(instance_type: str) -> bool:
+    """False for instance types with NVMe instance storage (SDK's list: *d families, g5, p5...)."""
+    return instance_supports_kms(instance_type)
+
+
+def compose(settings: TrainingPipelineSettings) -> Pipeline:
+    """The Pipeline object for ``settings``; call ``.definition()`` for the JSON."""
+    session = _offline_sdk.pipeline_session(settings.region, settings.artifact_bucket)
+    parameters = _Parameters(settings)
+    preprocess = _preprocess_step(settings, session, parameters)
+    train = _train_step(settings, session, parameters, preprocess)
+    evaluate, report = _evaluate_step(settings, session, parameters, preprocess, train)
+    register = _register_step(
+        settings, session, parameters, train, _output_uri(evaluate, "evaluation", REPORT_FILE)
+    )
+    fail = FailStep(
+        name=STEP_FAIL,
+        error_message=Join(
+            on="",
+            values=[
+                f"{settings.metric_path} in the evaluation report is below MetricThreshold (",
+                parameters.threshold,
+                "), so the model was not registered. Report: ",
+                _output_uri(evaluate, "evaluation"),
+                f"/{REPORT_FILE}",
+            ],
+        ),
+    )
+    check = ConditionStep(
+        name=STEP_CHECK,
+        conditions=[
+            ConditionGreaterThanOrEqualTo(
+                left=JsonGet(step_name=evaluate.name, property_file=report, json_path=settings.metric_path),
+                right=parameters.threshold,
+            )
+        ],
+        if_steps=[register],
+        else_steps=[fail],
+    )
+    return Pipeline(
+        name=settings.pipeline_name,
+        parameters=parameters.all(),
+        steps=[preprocess, train, evaluate, check],
+        sagemaker_session=session,
+        # No SageMaker Experiments trial per execution: tracking lives in MLflow, and this keeps
+        # sagemaker:CreateExperiment/CreateTrial out of the execution role.
+        pipeline_experiment_config=None,
+    )
+
+
+class _Parameters:
+    """The execution-time knobs; defaults come from the settings."""
+
+    def __init__(self, settings: TrainingPipelineSettings) -> None:
+        self.input_data = ParameterString("InputDataUri", default_value=settings.input_data_uri)
+        self.processing_instance_type = ParameterString(
+            "ProcessingInstanceType", default_value=settings.processing_instance_type
+        )
+        self.training_instance_type = ParameterString(
+            "TrainingInstanceType", default_value=settings.training_instance_type
+        )
+        self.approval_status = ParameterString(
+            "ModelApprovalStatus", default_value=settings.approval_status, enum_values=list(APPROVAL_STATUSES)
+        )
+        self.threshold = ParameterFloat("MetricThreshold", default_value=float(settings.metric_threshold))
+
+    def all(self) -> list[Any]:
+        return [
+            self.input_data,
+            self.processing_instance_type,
+            self.training_instance_type,
+            self.approval_status,
+            self.threshold,
+        ]
+
+
+def _image(settings: TrainingPipelineSettings, scope: str) -> str:
+    """From the SDK's bundled image table (no API call). scikit-learn images are CPU-only, so the
+    lookup ignores the instance type: on a GPU instance the same image runs, on its CPUs."""
+    return _sklearn_image(settings.region, settings.sklearn_framework_version, scope)
+
+
+@functools.cache
+def _sklearn_image(region: str, version: str, scope: str) -> str:
+    try:
+        return image_uris.retrieve("sklearn", region=region, version=version, image_scope=scope)
+    except ValueError as error:
+        raise ValueError(f"sklearn_framework_version {version!r}: {error}") from None
+
+
+def _run_uri(settings: TrainingPipelineSettings, *parts: Any) -> Join:
+    """s3://<bucket>/pipelines/<pipeline>/<execution id>/<parts...>: one prefix per execution."""
+    return Join(
+        on="/",
+        values=[
+            "s3:/",
+            settings.artifact_bucket,
+            "pipelines",
+            settings.pipeline_name,
+            ExecutionVariables.PIPELINE_EXECUTION_ID,
+            *parts,
+        ],
+    )
+
+
+def _output_uri(step: ProcessingStep, output: str, *suffix: str) -> Any:
+    uri = step.properties.ProcessingOutputConfig.Outputs[output].S3Output.S3Uri
+    return Join(on="/", values=[uri, *suffix]) if suffix else uri
+
+
+def _network(settings: TrainingPipelineSettings) -> NetworkConfig:
+    return NetworkConfig(
+        enable_network_isolation=settings.enable_network_isolation,
+        security_group_ids=list(settings.security_group_ids),
+        subnets=list(settings.subnet_ids),
+        encrypt_inter_container_traffic=True,
+    )
+
+
+def _processor(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters, job: str
+) -> ScriptProcessor:
+    volume_kms = supports_volume_kms(settings.processing_instance_type)
+    return ScriptProcessor(
+        role=settings.role_arn,
+        image_uri=_image(settings, "training"),
+        command=["python3"],
+        instance_count=1,
+        instance_type=parameters.processing_instance_type,
+        volume_size_in_gb=VOLUME_SIZE_GB,
+        volume_kms_key=settings.kms_key_arn if volume_kms else None,
+        output_kms_key=settings.kms_key_arn,
+        max_runtime_in_seconds=settings.max_run_seconds,
+        base_job_name=f"{settings.pipeline_name}-{job}"[:50],
+        sagemaker_session=session,
+        network_config=_network(settings),
+    )
+
+
+def _s3_input(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingInput:
+    return ProcessingInput(
+        input_name=name,
+        s3_input=ProcessingS3Input(
+            s3_uri=uri, local_path=str(local_path), s3_data_type="S3Prefix", s3_input_mode="File"
+        ),
+    )
+
+
+def _s3_output(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingOutput:
+    return ProcessingOutput(
+        output_name=name,
+        s3_output=ProcessingS3Output(s3_uri=uri, local_path=str(local_path), s3_upload_mode="EndOfJob"),
+    )
+
+
+def _preprocess_step(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters
+) -> ProcessingStep:
+    step_args = _processor(settings, session, parameters, "preprocess").run(
+        code=settings.script_uris["preprocess"],
+        inputs=[_s3_input("raw", parameters.input_data, RAW_DATA)],
+        outputs=[
+            _s3_output(split, _run_uri(settings, STEP_PREPROCESS, split), PROCESSING / "output" / split)
+            for split in SPLITS
+        ],
+        arguments=["--seed", str(SPLIT_SEED)],
+    )
+    return ProcessingStep(name=STEP_PREPROCESS, step_args=step_args)
+
+
+def _train_step(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters, preprocess: ProcessingStep
+) -> TrainingStep:
+    script = settings.script_uris["train"]
+    spot = settings.use_spot_instances
+    compute: dict[str, Any] = {
+        "instance_type": parameters.training_instance_type,
+        "instance_count": settings.training_instance_count,
+        "volume_size_in_gb": VOLUME_SIZE_GB,
+        "enable_managed_spot_training": spot,
+    }
+    if supports_volume_kms(settings.training_instance_type):
+        compute["volume_kms_key_id"] = settings.kms_key_arn
+    stopping: dict[str, Any] = {"max_runtime_in_seconds": settings.max_run_seconds}
+    if spot:
+        stopping["max_wait_time_in_seconds"] = settings.max_wait_seconds
+    trainer = ModelTrainer(
+        sagemaker_session=session,
+        role=settings.role_arn,
+        training_image=_image(settings, "training"),
+        base_job_name=f"{settings.pipeline_name}-train"[:50],
+        compute=Compute(**compute),
+        networking=Networking(
+            subnets=list(settings.subnet_ids),
+            security_group_ids=list(settings.security_group_ids),
+            enable_network_isolation=settings.enable_network_isolation,
+            enable_inter_container_traffic_encryption=True,
+        ),
+        stopping_condition=StoppingCondition(**stopping),
+        output_data_config=OutputDataConfig(
+            s3_output_path=f"s3://{settings.artifact_bucket}/models/{settings.pipeline_name}",
+            kms_key_id=settings.kms_key_arn,
+        ),
+        checkpoint_config=(
+            CheckpointConfig(s3_uri=_run_uri(settings, "checkpoints"), local_path=CHECKPOINT_DIR)
+            if spot
+            else None
+        ),
+        # Script mode of the scikit-learn container's training toolkit, fed from the ``code``
+        # channel rather than an S3 URL: the container is network-isolated and cannot download.
+        hyperparameters={
+            "sagemaker_program": PurePosixPath(script).name,
+            "sagemaker_submit_directory": CODE_CHANNEL_DIR,
+            **HYPERPARAMETERS,
+        },
+    ).with_metric_definitions([VALIDATION_AUC])
+    step_args = trainer.train(
+        input_data_config=[
+            InputData(channel_name="code", data_source=script),
+            InputData(channel_name="train", data_source=_output_uri(preprocess, "train")),
+            InputData(channel_name="validation", data_source=_output_uri(preprocess, "validation")),
+        ]
+    )
+    return TrainingStep(name=STEP_TRAIN, step_args=step_args)
+
+
+def _evaluate_step(
+    settings: TrainingPipelineSettings,
+    session: Any,
+    parameters: _Parameters,
+    preprocess: ProcessingStep,
+    train: TrainingStep,
+) -> tuple[ProcessingStep, PropertyFile]:
+    step_args = _processor(settings, session, parameters, "evaluate").run(
+        code=settings.script_uris["evaluate"],
+        inputs=[
+            _s3_input("model", train.properties.ModelArtifacts.S3ModelArtifacts, MODEL_INPUT),
+            _s3_input("test", _output_uri(preprocess, "test"), TEST_INPUT),
+        ],
+        outputs=[
+            _s3_output("evaluation", _run_uri(settings, STEP_EVALUATE, "evaluation"), EVALUATION_OUTPUT)
+        ],
+    )
+    report = PropertyFile(name=EVALUATION_REPORT, output_name="evaluation", path=REPORT_FILE)
+    return ProcessingStep(name=STEP_EVALUATE, step_args=step_args, property_files=[report]), report
+
+
+def _register_step(
+    settings: TrainingPipelineSettings,
+    session: Any,
+    parameters: _Parameters,
+    train: TrainingStep,
+    report_uri: Join,
+) -> ModelStep:
+    builder = ModelBuilder(
+        image_uri=_image(settings, "inference"),
+        s3_model_data_url=train.properties.ModelArtifacts.S3ModelArtifacts,
+        role_arn=settings.role_arn,
+        sagemaker_session=session,
+        instance_type=REGISTRATION_INSTANCE_TYPE,
+        # Falsy, or ModelBuilder packages and uploads inference code of its own.
+        dependencies={},
+        env_vars={
+            "SAGEMAKER_PROGRAM": PurePosixPath(settings.script_uris["train"]).name,
+            "SAGEMAKER_SUBMIT_DIRECTORY": SERVING_CODE_DIR,
+            "SAGEMAKER_CONTAINER_LOG_LEVEL": "20",
+            "SAGEMAKER_REGION": settings.region,
+        },
+        log_level=None,  # the default (DEBUG) would re-level the SDK's logger for the whole process
+    )
+    step_args = builder.register(
+        model_package_group_name=settings.model_package_group_name,
+        content_types=CONTENT_TYPES,
+        response_types=CONTENT_TYPES,
+        approval_status=parameters.approval_status,
+        model_metrics=ModelMetrics(
+            model_statistics=MetricsSource(content_type="application/json", s3_uri=report_uri)
+        ),
+    )
+    return ModelStep(name=STEP_REGISTER, step_args=step_args)

@@ -1,0 +1,132 @@
+"""Score the trained churn model on the held-out test split and write the evaluation report.
+
+Runs as the ``Evaluate`` processing job (SageMaker scikit-learn container, Python 3.9):
+
+    python3 evaluate.py [--model /opt/ml/processing/model] [--test /opt/ml/processing/test]
+                        [--output-dir /opt/ml/processing/evaluation]
+
+``--model`` is what SageMaker hands a processing job: a directory holding the training job's
+``model.tar.gz`` (or the archive itself, or an unpacked directory with ``model.joblib``). The report,
+``<output-dir>/evaluation.json``, has exactly this shape, which the pipeline's ``CheckMetric``
+condition (JsonGet ``metrics.auc.value``), the model registry (ModelQuality statistics) and
+``pipelines.promotion`` all read:
+
+    {"metrics": {"auc": {"value": 0.91}, "accuracy": {"value": 0.87}, "f1": {"value": 0.74}}}
+
+Exit status: 0 written, 2 unusable model or test data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import joblib
+import pandas as pd
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+
+FEATURES = ("tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d")
+LABEL = "churned"
+MODEL_FILE = "model.joblib"
+ARCHIVE = "model.tar.gz"
+REPORT_FILE = "evaluation.json"
+THRESHOLD = 0.5
+"""Probability above which a customer counts as churning for accuracy and F1 (AUC needs none)."""
+
+
+class EvaluationError(ValueError):
+    """The model or the test split cannot be evaluated; the message says which and why."""
+
+
+def _extract(archive: Path, into: Path) -> Path:
+    """Unpack a model archive, refusing members that would land outside ``into``."""
+    root = into.resolve()
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            target = (root / member.name).resolve()
+            outside = target != root and root not in target.parents
+            if outside or member.issym() or member.islnk():
+                raise EvaluationError(f"{archive}: refusing unsafe archive member {member.name!r}")
+        if hasattr(tarfile, "data_filter"):  # Python >= 3.9.17 / 3.11.4; older ones rely on the check
+            tar.extractall(root, filter="data")
+        else:
+            tar.extractall(root)
+    return root
+
+
+def load_model(location: Path):
+    """Load ``model.joblib`` from an archive, a directory holding one, or an unpacked directory."""
+    location = Path(location)
+    if location.is_dir() and (location / MODEL_FILE).is_file():
+        return joblib.load(location / MODEL_FILE)
+    archive = location / ARCHIVE if location.is_dir() else location
+    if not archive.is_file():
+        raise EvaluationError(f"no {MODEL_FILE} or {ARCHIVE} at {location}")
+    with tempfile.TemporaryDirectory() as scratch:
+        extracted = _extract(archive, Path(scratch))
+        if not (extracted / MODEL_FILE).is_file():
+            raise EvaluationError(f"{archive} has no {MODEL_FILE}")
+        return joblib.load(extracted / MODEL_FILE)
+
+
+def read_test(directory: Path) -> pd.DataFrame:
+    files = sorted(path for path in Path(directory).rglob("*.csv") if path.is_file())
+    if not files:
+        raise EvaluationError(f"no CSV files under {directory}")
+    frame = pd.concat([pd.read_csv(path) for path in files], ignore_index=True)
+    missing = [column for column in (*FEATURES, LABEL) if column not in frame.columns]
+    if missing:
+        raise EvaluationError(f"{directory}: missing column(s) {', '.join(missing)}")
+    if frame[LABEL].nunique() < 2:
+        raise EvaluationError(f"{directory}: the test split holds one class only; AUC is undefined")
+    return frame
+
+
+def evaluate(model, test: pd.DataFrame) -> dict:
+    """The report: ``{"metrics": {name: {"value": float}}}`` for auc, accuracy and f1."""
+    labels = test[LABEL].astype(int)
+    scores = model.predict_proba(test[list(FEATURES)])[:, 1]
+    predicted = (scores >= THRESHOLD).astype(int)
+    return {
+        "metrics": {
+            "auc": {"value": float(roc_auc_score(labels, scores))},
+            "accuracy": {"value": float(accuracy_score(labels, predicted))},
+            "f1": {"value": float(f1_score(labels, predicted, zero_division=0))},
+        }
+    }
+
+
+def write_report(report: dict, output_dir: Path) -> Path:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / REPORT_FILE
+    path.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, default=Path("/opt/ml/processing/model"))
+    parser.add_argument("--test", type=Path, default=Path("/opt/ml/processing/test"))
+    parser.add_argument("--output-dir", type=Path, default=Path("/opt/ml/processing/evaluation"))
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        report = evaluate(load_model(args.model), read_test(args.test))
+    except EvaluationError as error:
+        print(f"evaluation failed: {error}", file=sys.stderr)
+        return 2
+    path = write_report(report, args.output_dir)
+    metrics = ", ".join(f"{name}={entry['value']:.4f}" for name, entry in report["metrics"].items())
+    print(f"{metrics} -> {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

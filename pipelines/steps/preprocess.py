@@ -1,0 +1,224 @@
+"""Validate the raw customer-churn extract and split it into train, validation and test sets.
+
+Runs as the ``Preprocess`` processing job (SageMaker scikit-learn container, Python 3.9):
+
+    python3 preprocess.py [--input-dir /opt/ml/processing/input/data]
+                          [--output-dir /opt/ml/processing/output] [--seed 42]
+
+Every CSV under the input directory is read as text and checked before anything is trained on it:
+required columns, types, allowed categories, label values and nulls. Bad data stops the pipeline
+here with a message naming the column and the offending rows, instead of surfacing later as a
+confusing training error or, worse, as a model trained on garbage. The split is seeded and made
+after sorting by (customer_id, event_time), so the same extract always yields the same sets.
+
+Exit status: 0 written, 2 invalid data. The script is self-contained (the job downloads only this
+file), so the schema below is repeated in train.py and evaluate.py; the tests keep them in step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+ID_COLUMNS = ("customer_id", "event_time")
+"""Identify a record; kept in the outputs for traceability, never used as features."""
+INTEGRAL_FEATURES = ("tenure_months", "support_calls_90d")
+FRACTIONAL_FEATURES = ("monthly_charges", "total_charges")
+CATEGORICAL_FEATURES = {"contract_type": ("month-to-month", "one-year", "two-year")}
+LABEL = "churned"
+COLUMNS = (
+    "customer_id",
+    "event_time",
+    "tenure_months",
+    "monthly_charges",
+    "total_charges",
+    "contract_type",
+    "support_calls_90d",
+    LABEL,
+)
+NON_NEGATIVE = ("tenure_months", "monthly_charges", "total_charges", "support_calls_90d")
+SPLITS = ("train", "validation", "test")
+MIN_ROWS_PER_CLASS = 5
+"""Below this the stratified three-way split cannot put both classes in every set."""
+EXAMPLES = 3
+"""How many offending rows an error message quotes."""
+
+
+class DataValidationError(ValueError):
+    """The extract cannot be trained on; the message names the column and rows at fault."""
+
+
+def read_extract(input_dir: Path) -> pd.DataFrame:
+    """Read every ``*.csv`` under ``input_dir`` (sorted, recursively) as text.
+
+    Reading as text keeps the raw values, so a bad cell is reported as written in the file rather
+    than after pandas has guessed a dtype for it. ``_source`` records ``<file> row <n>`` (data rows, 1-based) for messages.
+    """
+    files = sorted(path for path in input_dir.rglob("*.csv") if path.is_file())
+    if not files:
+        raise DataValidationError(f"no CSV files under {input_dir}")
+    frames = []
+    for path in files:
+        frame = pd.read_csv(path, dtype=str, skipinitialspace=True)
+        frame["_source"] = [f"{path.name} row {row}" for row in range(1, len(frame) + 1)]
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _where(frame: pd.DataFrame, mask: pd.Series) -> str:
+    rows = frame.loc[mask, "_source"].head(EXAMPLES).tolist()
+    more = int(mask.sum()) - len(rows)
+    return ", ".join(rows) + (f" and {more} more" if more > 0 else "")
+
+
+def _clean(value: object) -> str | None:
+    """Strip a cell; empty and missing cells become None (null)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _numeric(text: pd.DataFrame, column: str, integral: bool) -> pd.Series:
+    values = pd.to_numeric(text[column], errors="coerce").astype(float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise DataValidationError(
+            f"column '{column}' must be a finite number; found {text.loc[bad, column].iloc[0]!r} "
+            f"at {_where(text, bad)}"
+        )
+    if integral:
+        fractional = values % 1 != 0
+        if fractional.any():
+            raise DataValidationError(
+                f"column '{column}' must hold whole numbers; found {text.loc[fractional, column].iloc[0]!r} "
+                f"at {_where(text, fractional)}"
+            )
+        return values.astype("int64")
+    return values
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check the raw extract and return it typed; raise :class:`DataValidationError` on bad data.
+
+    Checks run column by column in schema order and stop at the first problem, so the message is
+    about one thing the data owner has to fix.
+    """
+    missing = [column for column in COLUMNS if column not in frame.columns]
+    if missing:
+        raise DataValidationError(f"missing required column(s): {', '.join(missing)}")
+    if frame.empty:
+        raise DataValidationError("the extract has no rows")
+    sources = frame["_source"] if "_source" in frame.columns else [f"row {i + 1}" for i in range(len(frame))]
+    text = pd.DataFrame({column: frame[column].astype(object).map(_clean) for column in COLUMNS})
+    text["_source"] = list(sources)
+    for column in COLUMNS:
+        nulls = text[column].isna()
+        if nulls.any():
+            raise DataValidationError(
+                f"column '{column}' has {int(nulls.sum())} null value(s) at {_where(text, nulls)}"
+            )
+    typed = pd.DataFrame(
+        {"customer_id": text["customer_id"], "event_time": _numeric(text, "event_time", False)}
+    )
+    for column in INTEGRAL_FEATURES:
+        typed[column] = _numeric(text, column, integral=True)
+    for column in FRACTIONAL_FEATURES:
+        typed[column] = _numeric(text, column, integral=False)
+    for column in NON_NEGATIVE:
+        negative = typed[column] < 0
+        if negative.any():
+            raise DataValidationError(
+                f"column '{column}' must not be negative; found {text.loc[negative, column].iloc[0]!r} "
+                f"at {_where(text, negative)}"
+            )
+    for column, allowed in CATEGORICAL_FEATURES.items():
+        unknown = ~text[column].isin(allowed)
+        if unknown.any():
+            found = ", ".join(repr(value) for value in sorted(set(text.loc[unknown, column]))[:EXAMPLES])
+            raise DataValidationError(
+                f"column '{column}' has unknown value(s) {found} at {_where(text, unknown)}; "
+                f"allowed: {', '.join(allowed)}"
+            )
+        typed[column] = text[column]
+    label = pd.to_numeric(text[LABEL], errors="coerce")
+    not_binary = ~label.isin((0, 1))
+    if not_binary.any():
+        raise DataValidationError(
+            f"label '{LABEL}' must be 0 or 1; found {text.loc[not_binary, LABEL].iloc[0]!r} "
+            f"at {_where(text, not_binary)}"
+        )
+    typed[LABEL] = label.astype("int64")
+    for value in (0, 1):
+        count = int((typed[LABEL] == value).sum())
+        if count < MIN_ROWS_PER_CLASS:
+            raise DataValidationError(
+                f"label '{LABEL}' has {count} row(s) of class {value}; "
+                f"need at least {MIN_ROWS_PER_CLASS} of each class to split"
+            )
+    return typed[list(COLUMNS)]
+
+
+def split(
+    frame: pd.DataFrame, seed: int, validation_fraction: float, test_fraction: float
+) -> dict[str, pd.DataFrame]:
+    """Split deterministically, stratified on the label: same extract and seed, same sets."""
+    if (
+        not 0 < validation_fraction < 1
+        or not 0 < test_fraction < 1
+        or validation_fraction + test_fraction >= 1
+    ):
+        raise ValueError("validation and test fractions must be in (0, 1) and sum to less than 1")
+    ordered = frame.sort_values(["customer_id", "event_time"], kind="mergesort").reset_index(drop=True)
+    holdout = validation_fraction + test_fraction
+    train, rest = train_test_split(ordered, test_size=holdout, random_state=seed, stratify=ordered[LABEL])
+    validation, test = train_test_split(
+        rest, test_size=test_fraction / holdout, random_state=seed, stratify=rest[LABEL]
+    )
+    return {"train": train, "validation": validation, "test": test}
+
+
+def write_splits(splits: dict[str, pd.DataFrame], output_dir: Path) -> dict[str, Path]:
+    """Write ``<output_dir>/<split>/<split>.csv`` with a header (the job uploads each directory)."""
+    written = {}
+    for name, frame in splits.items():
+        path = output_dir / name / f"{name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(path, index=False)
+        written[name] = path
+    return written
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--input-dir", type=Path, default=Path("/opt/ml/processing/input/data"))
+    parser.add_argument("--output-dir", type=Path, default=Path("/opt/ml/processing/output"))
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--validation-fraction", type=float, default=0.15)
+    parser.add_argument("--test-fraction", type=float, default=0.15)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        frame = validate(read_extract(args.input_dir))
+    except DataValidationError as error:
+        print(f"data validation failed: {error}", file=sys.stderr)
+        return 2
+    written = write_splits(
+        split(frame, args.seed, args.validation_fraction, args.test_fraction), args.output_dir
+    )
+    for name, path in written.items():
+        print(f"{name}: {sum(1 for _ in path.open()) - 1} rows -> {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

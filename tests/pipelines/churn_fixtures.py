@@ -1,0 +1,111 @@
+"""Builders shared by the training-pipeline tests: settings, a synthetic churn extract, JSON helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pipelines.training_pipeline import TrainingPipelineSettings, iter_steps
+
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+PIPELINE = "customer-churn-training"
+BUCKET = "mlops-dev-artifacts-123456789012"
+KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-training-pipeline"
+SUBNETS = ("subnet-0a1b2c3d", "subnet-0e4f5a6b")
+SECURITY_GROUPS = ("sg-0123abcd",)
+SCRIPT_URIS = {
+    name: f"s3://{BUCKET}/pipelines/{PIPELINE}/code/5f3c9e2a/{name}.py"
+    for name in ("preprocess", "train", "evaluate")
+}
+CONTRACT_TYPES = ("month-to-month", "one-year", "two-year")
+
+
+def make_settings(**overrides: Any) -> TrainingPipelineSettings:
+    values: dict[str, Any] = {
+        "pipeline_name": PIPELINE,
+        "region": REGION,
+        "account_id": ACCOUNT,
+        "role_arn": ROLE,
+        "artifact_bucket": BUCKET,
+        "kms_key_arn": KMS_KEY,
+        "subnet_ids": SUBNETS,
+        "security_group_ids": SECURITY_GROUPS,
+        "model_package_group_name": "customer-churn",
+        "approval_status": "Approved",
+        "metric_path": "metrics.auc.value",
+        "metric_threshold": 0.75,
+        "input_data_uri": f"s3://mlops-dev-data-{ACCOUNT}/churn/extract/",
+        "script_uris": SCRIPT_URIS,
+    }
+    values.update(overrides)
+    return TrainingPipelineSettings(**values)
+
+
+def churn_extract(rows: int = 400, seed: int = 7) -> pd.DataFrame:
+    """A raw extract with a learnable signal: month-to-month contracts, short tenure, high charges
+    and many support calls churn more."""
+    rng = np.random.default_rng(seed)
+    contract = rng.choice(CONTRACT_TYPES, rows, p=[0.5, 0.3, 0.2])
+    tenure = rng.integers(0, 72, rows)
+    monthly = rng.uniform(20, 120, rows).round(2)
+    calls = rng.poisson(1.5, rows)
+    logit = -0.5 + 2.5 * (contract == "month-to-month") - 0.06 * tenure + 0.02 * (monthly - 70) + 0.7 * calls
+    churned = (rng.uniform(size=rows) < 1 / (1 + np.exp(-logit))).astype(int)
+    return pd.DataFrame(
+        {
+            "customer_id": [f"cust-{index:05d}" for index in range(rows)],
+            "event_time": (1.7e9 + rng.uniform(0, 3e7, rows)).round(3),
+            "tenure_months": tenure,
+            "monthly_charges": monthly,
+            "total_charges": (monthly * np.maximum(tenure, 1)).round(2),
+            "contract_type": contract,
+            "support_calls_90d": calls,
+            "churned": churned,
+        }
+    )
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def steps_by_name(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {step["Name"]: step for step in iter_steps(definition["Steps"])}
+
+
+def job_steps(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for step in iter_steps(definition["Steps"]) if step["Type"] in ("Processing", "Training")]
+
+
+_STEP_REFERENCE = re.compile(r"^Steps\.(?P<step>[A-Za-z0-9-]+)\.")
+
+
+def expressions(node: Any) -> Iterator[str]:
+    """Every ``{"Get": ...}`` expression below ``node``."""
+    if isinstance(node, dict):
+        if isinstance(node.get("Get"), str):
+            yield node["Get"]
+        for value in node.values():
+            yield from expressions(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from expressions(item)
+
+
+def referenced_steps(step: dict[str, Any]) -> set[str]:
+    """Steps whose properties ``step`` reads: the data dependencies SageMaker orders by. A
+    condition's branches are their own steps, so they are not searched here."""
+    arguments = dict(step.get("Arguments", {}))
+    arguments.pop("IfSteps", None)
+    arguments.pop("ElseSteps", None)
+    names = {match["step"] for match in map(_STEP_REFERENCE.match, expressions(arguments)) if match}
+    return names | set(step.get("DependsOn", []))

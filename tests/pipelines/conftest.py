@@ -1,0 +1,103 @@
+"""Definitions of the two shapes the stacks use, built once per session (the JSON is immutable)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.training_pipeline import TrainingPipelineSettings, build_definition
+from tests.pipelines.churn_fixtures import make_settings
+
+
+@pytest.fixture(scope="session")
+def dev_settings() -> TrainingPipelineSettings:
+    """On-demand CPU training, auto-approval, network isolation switched off."""
+    return make_settings(approval_status="Approved", enable_network_isolation=False)
+
+
+@pytest.fixture(scope="session")
+def prod_settings() -> TrainingPipelineSettings:
+    """Managed spot on a GPU instance, manual approval, network isolation on."""
+    return make_settings(
+        approval_status="PendingManualApproval",
+        metric_threshold=0.8,
+        training_instance_type="ml.g5.xlarge",
+        use_spot_instances=True,
+        max_run_seconds=3600,
+        max_wait_seconds=7200,
+        enable_network_isolation=True,
+    )
+
+
+_FRESH_BUILD = """
+import json, os, socket, threading
+attempts, threads, start_thread = [], [], threading.Thread.start
+def refuse(sock, address, *args):
+    attempts.append(repr(address))
+    raise OSError("network is cut")
+def record_thread(thread):
+    threads.append(thread.name)
+    start_thread(thread)
+socket.socket.connect = socket.socket.connect_ex = refuse
+threading.Thread.start = record_thread
+environment = dict(os.environ)
+from pipelines.training_pipeline import build_definition
+from tests.pipelines.churn_fixtures import make_settings
+definition = build_definition(make_settings(approval_status="Approved", enable_network_isolation=False))
+import boto3
+print(json.dumps({"attempts": attempts, "threads": threads, "definition": definition,
+                  "environment_restored": dict(os.environ) == environment,
+                  "default_session": repr(boto3.DEFAULT_SESSION)}))
+"""
+
+
+@pytest.fixture(scope="session")
+def fresh_process_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[str]]:
+    """The dev definition built by a new interpreter with every socket refused (and every thread
+    start recorded), no AWS_* or SAGEMAKER_* variables and an empty HOME (see
+    test_training_pipeline_offline).
+
+    Started before this process first imports the SageMaker SDK (see ``dev_json``) so that the two
+    imports, several seconds each, run side by side instead of one after the other."""
+    home = tmp_path_factory.mktemp("empty-home")
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "SAGEMAKER_"))
+    }
+    environment.update(HOME=str(home), PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    environment.pop("XDG_CONFIG_HOME", None)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _FRESH_BUILD],
+        cwd=home,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    yield process
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+@pytest.fixture(scope="session")
+def dev_json(dev_settings: TrainingPipelineSettings, fresh_process_build: subprocess.Popen[str]) -> str:
+    return build_definition(dev_settings)
+
+
+@pytest.fixture(scope="session")
+def prod_json(prod_settings: TrainingPipelineSettings) -> str:
+    return build_definition(prod_settings)
+
+
+@pytest.fixture(params=["dev", "prod"])
+def built(request: pytest.FixtureRequest) -> tuple[TrainingPipelineSettings, dict[str, Any]]:
+    """(settings, parsed definition) for each shape."""
+    settings = request.getfixturevalue(f"{request.param}_settings")
+    return settings, json.loads(request.getfixturevalue(f"{request.param}_json"))

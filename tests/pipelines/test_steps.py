@@ -1,0 +1,314 @@
+"""The step scripts, run locally on a small seeded extract with every container path overridden."""
+
+from __future__ import annotations
+
+import json
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from threadpoolctl import threadpool_limits
+
+from pipelines.steps import evaluate, preprocess, train
+from tests.pipelines.churn_fixtures import churn_extract, write_csv
+
+FAST = ["--max-iter", "40", "--checkpoint-every", "20"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """On a few hundred rows HistGradientBoosting's OpenMP start-up dominates, badly so on a small
+    CI runner (a hundredfold here); the result does not depend on the thread count."""
+    with threadpool_limits(limits=1):
+        yield
+
+
+@pytest.fixture(scope="module")
+def splits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """preprocess.py output for the standard extract: <dir>/{train,validation,test}/<split>.csv."""
+    root = tmp_path_factory.mktemp("preprocess")
+    write_csv(churn_extract(), root / "raw" / "extract.csv")
+    assert preprocess.main(["--input-dir", str(root / "raw"), "--output-dir", str(root / "out")]) == 0
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    model_dir = tmp_path_factory.mktemp("model")
+    argv = ["--train", str(splits / "train"), "--validation", str(splits / "validation")]
+    assert train.main([*argv, "--model-dir", str(model_dir), *FAST]) == 0
+    return model_dir
+
+
+def _archive(model_dir: Path, into: Path) -> Path:
+    """What SageMaker hands the Evaluate job: <into>/model.tar.gz with the model dir's contents."""
+    into.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(into / "model.tar.gz", "w:gz") as tar:
+        for path in sorted(model_dir.rglob("*")):
+            tar.add(path, arcname=str(path.relative_to(model_dir)), recursive=False)
+    return into
+
+
+# --- preprocess ------------------------------------------------------------------------------
+
+
+def test_preprocess_splits_deterministically_and_stratified(splits: Path, tmp_path: Path) -> None:
+    write_csv(churn_extract(), tmp_path / "raw" / "extract.csv")
+    assert preprocess.main(["--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]) == 0
+
+    frames = {name: pd.read_csv(splits / name / f"{name}.csv") for name in preprocess.SPLITS}
+    for name in preprocess.SPLITS:
+        again = (tmp_path / "out" / name / f"{name}.csv").read_text()
+        assert again == (splits / name / f"{name}.csv").read_text(), f"{name} split changed between runs"
+        assert list(frames[name].columns) == list(preprocess.COLUMNS)
+        assert set(frames[name]["churned"]) == {0, 1}
+    assert [len(frames[name]) for name in preprocess.SPLITS] == [280, 60, 60]
+    ids = [set(frame["customer_id"]) for frame in frames.values()]
+    assert not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2]), "a customer is in two splits"
+
+
+def test_preprocess_reads_every_csv_under_the_input_prefix(tmp_path: Path) -> None:
+    extract = churn_extract()
+    write_csv(extract.iloc[:150], tmp_path / "raw" / "2024-01" / "part-0.csv")
+    write_csv(extract.iloc[150:], tmp_path / "raw" / "2024-02" / "part-1.csv")
+
+    assert preprocess.main(["--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]) == 0
+
+    total = sum(len(pd.read_csv(tmp_path / "out" / n / f"{n}.csv")) for n in preprocess.SPLITS)
+    assert total == len(extract)
+
+
+def _corrupt(frame: pd.DataFrame, column: str, row: int, value: object) -> pd.DataFrame:
+    frame = frame.astype(object)
+    frame.loc[row, column] = value
+    return frame
+
+
+BAD_EXTRACTS = {
+    "missing-column": (
+        lambda f: f.drop(columns="tenure_months"),
+        "missing required column(s): tenure_months",
+    ),
+    "null-in-required-column": (
+        lambda f: _corrupt(f, "monthly_charges", 3, None),
+        "column 'monthly_charges' has 1 null value(s) at extract.csv row 4",
+    ),
+    "blank-identifier": (
+        lambda f: _corrupt(f, "customer_id", 0, "   "),
+        "column 'customer_id' has 1 null value(s) at extract.csv row 1",
+    ),
+    "unknown-contract-type": (
+        lambda f: _corrupt(f, "contract_type", 10, "weekly"),
+        "column 'contract_type' has unknown value(s) 'weekly' at extract.csv row 11; "
+        "allowed: month-to-month, one-year, two-year",
+    ),
+    "label-not-0-or-1": (
+        lambda f: _corrupt(f, "churned", 5, 2),
+        "label 'churned' must be 0 or 1; found '2' at extract.csv row 6",
+    ),
+    "text-in-numeric-column": (
+        lambda f: _corrupt(f, "tenure_months", 7, "twelve"),
+        "column 'tenure_months' must be a finite number; found 'twelve' at extract.csv row 8",
+    ),
+    "fraction-in-integral-column": (
+        lambda f: _corrupt(f, "support_calls_90d", 2, 1.5),
+        "column 'support_calls_90d' must hold whole numbers; found '1.5' at extract.csv row 3",
+    ),
+    "text-event-time": (
+        lambda f: _corrupt(f, "event_time", 0, "yesterday"),
+        "column 'event_time' must be a finite number; found 'yesterday' at extract.csv row 1",
+    ),
+    "negative-charges": (
+        lambda f: _corrupt(f, "total_charges", 9, -5.0),
+        "column 'total_charges' must not be negative; found '-5.0' at extract.csv row 10",
+    ),
+    "one-class-only": (
+        lambda f: f.assign(churned=0),
+        "label 'churned' has 0 row(s) of class 1; need at least 5 of each class to split",
+    ),
+}
+
+
+@pytest.mark.parametrize(("corrupt", "message"), BAD_EXTRACTS.values(), ids=BAD_EXTRACTS.keys())
+def test_preprocess_rejects_malformed_data_naming_the_problem(
+    corrupt, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_csv(corrupt(churn_extract(rows=60)), tmp_path / "raw" / "extract.csv")
+
+    status = preprocess.main(["--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")])
+
+    assert status == 2
+    assert capsys.readouterr().err.strip() == f"data validation failed: {message}"
+    assert not (tmp_path / "out").exists(), "nothing may be written from invalid data"
+
+
+def test_preprocess_rejects_an_empty_prefix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "raw").mkdir()
+    assert preprocess.main(["--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]) == 2
+    assert "no CSV files under" in capsys.readouterr().err
+
+
+def test_error_messages_count_the_rest_of_the_offending_rows() -> None:
+    frame = churn_extract(rows=40).astype(object)
+    frame.loc[[1, 2, 3, 4, 5], "contract_type"] = "monthly"
+    with pytest.raises(preprocess.DataValidationError, match=r"at row 2, row 3, row 4 and 2 more; allowed"):
+        preprocess.validate(frame)
+
+
+# --- train -----------------------------------------------------------------------------------
+
+
+def test_train_writes_a_model_and_its_inference_code(model_dir: Path, splits: Path) -> None:
+    model = train.model_fn(str(model_dir))
+    test = pd.read_csv(splits / "test" / "test.csv")
+
+    scores = model.predict_proba(test[list(train.FEATURES)])[:, 1]
+
+    assert scores.shape == (len(test),) and ((scores >= 0) & (scores <= 1)).all()
+    assert (model_dir / "code" / "train.py").read_text() == Path(train.__file__).read_text()
+    assert model.named_steps["classifier"].n_iter_ == 40
+
+
+def test_hyperparameters_come_from_cli_over_sm_hps_over_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SM_HPS", json.dumps({"max_iter": 30, "learning_rate": 0.3, "sagemaker_program": "x"}))
+    monkeypatch.setenv("SM_MODEL_DIR", "/tmp/model-from-env")
+
+    args, hyperparameters = train.parse_args(
+        ["--learning_rate", "0.2", "--max-leaf-nodes", "7", "--unknown", "1"]
+    )
+
+    assert hyperparameters.max_iter == 30, "SM_HPS value"
+    assert hyperparameters.learning_rate == 0.2, "toolkit-style CLI flag beats SM_HPS"
+    assert hyperparameters.max_leaf_nodes == 7, "hyphenated CLI flag"
+    assert hyperparameters.l2_regularization == train.Hyperparameters().l2_regularization, "default"
+    assert args.model_dir == Path("/tmp/model-from-env")
+
+
+def test_an_interrupted_training_resumes_from_its_checkpoint(
+    splits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = train.read_split(splits / "train")
+    hyperparameters = train.Hyperparameters(max_iter=40, checkpoint_every=15)
+    real_save = train.save_checkpoint
+
+    class SpotInterruption(Exception):
+        pass
+
+    def save_then_interrupt(*args, **kwargs):
+        real_save(*args, **kwargs)
+        raise SpotInterruption
+
+    monkeypatch.setattr(train, "save_checkpoint", save_then_interrupt)
+    with pytest.raises(SpotInterruption):
+        train.train(frame, hyperparameters, tmp_path / "checkpoints")
+    monkeypatch.setattr(train, "save_checkpoint", real_save)
+
+    resumed = train.train(frame, hyperparameters, tmp_path / "checkpoints")
+    uninterrupted = train.train(frame, hyperparameters)
+
+    assert (resumed.resumed_from, resumed.iterations) == (15, 40)
+    features = frame[list(train.FEATURES)]
+    np.testing.assert_allclose(
+        resumed.model.predict_proba(features), uninterrupted.model.predict_proba(features), rtol=1e-9
+    )
+    assert train.load_checkpoint(tmp_path / "checkpoints", train.fingerprint(frame, hyperparameters))[1] == 40
+
+
+def test_a_checkpoint_from_other_data_is_not_resumed(splits: Path, tmp_path: Path) -> None:
+    frame = train.read_split(splits / "train")
+    hyperparameters = train.Hyperparameters(max_iter=20, checkpoint_every=10)
+    train.train(frame.iloc[:100], hyperparameters, tmp_path / "checkpoints")
+
+    result = train.train(frame, hyperparameters, tmp_path / "checkpoints")
+
+    assert result.resumed_from == 0
+
+
+def test_the_model_serves_csv_and_json_requests(model_dir: Path) -> None:
+    model = train.model_fn(str(model_dir))
+    row = {
+        "tenure_months": 3,
+        "monthly_charges": 99.5,
+        "total_charges": 298.5,
+        "contract_type": "month-to-month",
+        "support_calls_90d": 4,
+    }
+    header_less = ",".join(str(row[name]) for name in train.FEATURES)
+    with_header = ",".join(train.FEATURES) + "\n" + header_less
+
+    scores = [
+        train.predict_fn(train.input_fn(header_less.encode(), "text/csv"), model),
+        train.predict_fn(train.input_fn(with_header, "text/csv; charset=utf-8"), model),
+        train.predict_fn(train.input_fn(json.dumps({"instances": [row]}), "application/json"), model),
+    ]
+
+    assert all(score.shape == (1,) for score in scores)
+    assert scores[0][0] == scores[1][0] == scores[2][0]
+    with pytest.raises(ValueError, match="unsupported content type 'text/plain'"):
+        train.input_fn("x", "text/plain")
+
+
+# --- evaluate --------------------------------------------------------------------------------
+
+
+def test_evaluate_writes_the_report_the_pipeline_reads(model_dir: Path, splits: Path, tmp_path: Path) -> None:
+    handed_over = _archive(model_dir, tmp_path / "processing" / "model")
+
+    status = evaluate.main(
+        ["--model", str(handed_over), "--test", str(splits / "test"), "--output-dir", str(tmp_path / "eval")]
+    )
+
+    assert status == 0
+    report = json.loads((tmp_path / "eval" / "evaluation.json").read_text())
+    assert set(report) == {"metrics"}
+    assert set(report["metrics"]) == {"auc", "accuracy", "f1"}
+    assert all(set(entry) == {"value"} and 0 <= entry["value"] <= 1 for entry in report["metrics"].values())
+    assert report["metrics"]["auc"]["value"] > 0.7, "the synthetic signal is learnable"
+
+
+def test_evaluate_loads_the_archive_the_directory_or_the_unpacked_model(
+    model_dir: Path, splits: Path, tmp_path: Path
+) -> None:
+    handed_over = _archive(model_dir, tmp_path / "handed-over")
+    test = evaluate.read_test(splits / "test")
+
+    reports = [
+        evaluate.evaluate(evaluate.load_model(location), test)
+        for location in (handed_over, handed_over / "model.tar.gz", model_dir)
+    ]
+
+    assert reports[0] == reports[1] == reports[2]
+
+
+def test_evaluate_refuses_an_archive_escaping_its_directory(tmp_path: Path, capsys) -> None:
+    payload = tmp_path / "model.joblib"
+    payload.write_text("not a model")
+    (tmp_path / "model").mkdir()
+    with tarfile.open(tmp_path / "model" / "model.tar.gz", "w:gz") as tar:
+        tar.add(payload, arcname="../../model.joblib")
+    write_csv(churn_extract(rows=20), tmp_path / "test" / "test.csv")
+
+    status = evaluate.main(
+        [
+            "--model",
+            str(tmp_path / "model"),
+            "--test",
+            str(tmp_path / "test"),
+            "--output-dir",
+            str(tmp_path / "out"),
+        ]
+    )
+
+    assert status == 2
+    assert "refusing unsafe archive member '../../model.joblib'" in capsys.readouterr().err
+
+
+def test_the_scripts_agree_on_the_schema() -> None:
+    """Each script is uploaded alone, so the schema is repeated; this keeps the copies equal."""
+    assert train.FEATURES == evaluate.FEATURES
+    assert set(train.FEATURES) == set(preprocess.COLUMNS) - {*preprocess.ID_COLUMNS, preprocess.LABEL}
+    assert train.LABEL == evaluate.LABEL == preprocess.LABEL
+    assert preprocess.CATEGORICAL_FEATURES["contract_type"] == train.CONTRACT_TYPES
+    assert set(train.NUMERIC_FEATURES) == {*preprocess.INTEGRAL_FEATURES, *preprocess.FRACTIONAL_FEATURES}
