@@ -27,6 +27,8 @@ class SecureBucketArgs:
     reader_accounts: Sequence[str] = ()
     """Other accounts that may read objects under ``reader_prefix`` (cross-account model promotion)."""
     reader_prefix: str = ""
+    eventbridge_notifications: bool = False
+    """Send object events to EventBridge (the training pipelines' new-data trigger listens there)."""
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -76,6 +78,8 @@ class SecureBucket(pulumi.ComponentResource):
             target_prefix=pulumi.Output.concat(bucket.id, "/"),
             opts=child,
         )
+        if args.eventbridge_notifications:
+            s3.BucketNotification(f"{name}-events", bucket=bucket.id, eventbridge=True, opts=child)
         readers: list[Statement] = []
         if args.reader_accounts:
             readers.append(
