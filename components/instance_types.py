@@ -1,0 +1,56 @@
+"""What the platform knows about SageMaker instance types: GPU families and local instance storage."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_INSTANCE_TYPE: Final = re.compile(r"^ml\.(?P<family>[a-z0-9-]+)\.(small|medium|large|[0-9]*xlarge)$")
+
+GPU_FAMILIES: Final = frozenset({"g4dn", "g5", "g6", "g6e", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en"})
+# Families whose volumes are local NVMe instance storage: hardware-encrypted, and SageMaker rejects a
+# storage KMS key (EndpointConfig KmsKeyArn, job VolumeKmsKeyId) for them.
+INSTANCE_STORE_FAMILIES: Final = frozenset(
+    {
+        "c5d",
+        "c6id",
+        "m5d",
+        "m6id",
+        "r5d",
+        "r6id",
+        "g4dn",
+        "g5",
+        "g6",
+        "g6e",
+        "p3dn",
+        "p4d",
+        "p4de",
+        "p5",
+        "p5e",
+        "p5en",
+        "trn1",
+        "trn1n",
+    }
+)
+
+
+def instance_family(instance_type: str) -> str:
+    match = _INSTANCE_TYPE.match(instance_type)
+    if match is None:
+        raise ValueError(
+            f"'{instance_type}' is not a SageMaker instance type such as ml.m5.xlarge or ml.g5.2xlarge"
+        )
+    return match.group("family")
+
+
+def validate_instance_type(instance_type: str) -> str:
+    instance_family(instance_type)
+    return instance_type
+
+
+def is_gpu(instance_type: str) -> bool:
+    return instance_family(instance_type) in GPU_FAMILIES
+
+
+def has_instance_store(instance_type: str) -> bool:
+    return instance_family(instance_type) in INSTANCE_STORE_FAMILIES

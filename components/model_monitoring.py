@@ -1,0 +1,206 @@
+"""ModelMonitoring: scheduled SageMaker Model Monitor data-quality checks of one endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+import pulumi
+import pulumi_aws.sagemaker as sagemaker
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from components.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.instance_types import has_instance_store, validate_instance_type
+from components.policy_documents import (
+    kms_use,
+    s3_read,
+    s3_read_write,
+    sagemaker_logs_and_metrics,
+    vpc_network_interfaces,
+)
+
+DATA_CAPTURE_PREFIX = "data-capture/"
+BASELINE_PREFIX = "baselines/"
+MONITORING_PREFIX = "monitoring/"
+# The analyzer image SageMaker Model Monitor publishes per region (resolved by the provider, offline).
+ANALYZER_REPOSITORY = "sagemaker-model-monitor-analyzer"
+
+
+def baseline_prefix(model_family: str) -> str:
+    """Where a model family's training run leaves ``constraints.json`` and ``statistics.json``."""
+    return f"{BASELINE_PREFIX}{model_family}/"
+
+
+class MonitoringSpec(BaseModel):
+    """Model Monitor data-quality schedules for the stack's endpoints that capture data."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    enabled: bool = Field(default=False, description="Monitor every endpoint that captures data.")
+    schedule: str = Field(default="cron(0 0 ? * * *)", description="How often a monitoring job runs.")
+    instance_type: str = Field(default="ml.m5.xlarge", description="Instance of the monitoring jobs.")
+    max_runtime_seconds: Annotated[int, Field(ge=60, le=3600)] = Field(
+        default=1800, description="Stop a job that runs longer (must end before the next hourly run)."
+    )
+    volume_size_gb: Annotated[int, Field(ge=1, le=512)] = 20
+
+    @field_validator("schedule")
+    @classmethod
+    def _model_monitor_schedule(cls, value: str) -> str:
+        # Model Monitor accepts cron expressions only, at most hourly.
+        if not (value.startswith("cron(") and value.endswith(")")):
+            raise ValueError(
+                f"'{value}' is not a Model Monitor schedule: use cron(...), e.g. cron(0 * ? * * *) hourly"
+            )
+        return value
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        return validate_instance_type(value)
+
+
+@dataclass(frozen=True)
+class ModelMonitoringArgs:
+    spec: MonitoringSpec
+    endpoint_name: pulumi.Input[str]
+    model_family: str
+    """Whose training baseline the captured data is compared with."""
+    account_id: str
+    region: str
+    artifact_bucket_name: pulumi.Input[str]
+    artifact_bucket_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    role_path: str
+    tags: Mapping[str, str]
+    provider: pulumi.ProviderResource | None = None
+    """Provider for the analyzer-image lookup (the caller's AWS provider)."""
+
+
+class ModelMonitoring(pulumi.ComponentResource):
+    """A data-quality job definition (captured requests vs. the training baseline) and its schedule.
+
+    Security posture: jobs run in the private subnets with network isolation and encrypted
+    inter-container traffic; volumes and reports are KMS-encrypted; the role reads only the
+    endpoint's capture and the family's baseline, and writes only the endpoint's reports.
+    """
+
+    schedule_name: pulumi.Output[str]
+    """Name of the monitoring schedule (the dimension of its CloudWatch metrics)."""
+    job_definition_name: pulumi.Output[str]
+    """Name of the data-quality job definition."""
+
+    def __init__(
+        self, name: str, args: ModelMonitoringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:observability:ModelMonitoring", name, None, opts)
+        spec = args.spec
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = pulumi.Output.concat("s3://", args.artifact_bucket_name, "/")
+        endpoint = pulumi.Output.from_input(args.endpoint_name)
+        role = ExecutionRole(
+            f"{name}-jobs",
+            ExecutionRoleArgs(
+                description="Runs SageMaker Model Monitor data-quality jobs of one endpoint",
+                trusted_service="sagemaker.amazonaws.com",
+                account_id=args.account_id,
+                path=args.role_path,
+                statements=[
+                    *s3_read(
+                        args.artifact_bucket_arn, [DATA_CAPTURE_PREFIX, baseline_prefix(args.model_family)]
+                    ),
+                    *s3_read_write(args.artifact_bucket_arn, [MONITORING_PREFIX]),
+                    *kms_use([args.kms_key_arn]),
+                    *vpc_network_interfaces(
+                        args.region, args.account_id, args.subnet_ids, args.security_group_ids
+                    ),
+                    *sagemaker_logs_and_metrics(args.region, args.account_id),
+                ],
+                tags=args.tags,
+            ),
+            opts=child,
+        )
+        image = sagemaker.get_prebuilt_ecr_image_output(
+            repository_name=ANALYZER_REPOSITORY,
+            image_tag="latest",
+            region=args.region,
+            opts=pulumi.InvokeOptions(parent=self, provider=args.provider),
+        )
+        baseline = pulumi.Output.concat(bucket, baseline_prefix(args.model_family))
+        definition = sagemaker.DataQualityJobDefinition(
+            f"{name}-data-quality",
+            role_arn=role.role_arn,
+            data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
+                image_uri=image.registry_path,
+                # Publish per-feature drift metrics, so alarms (and retraining) can act on them.
+                environment={"publish_cloudwatch_metrics": "Enabled"},
+            ),
+            data_quality_baseline_config=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs(
+                constraints_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigConstraintsResourceArgs(
+                    s3_uri=pulumi.Output.concat(baseline, "constraints.json")
+                ),
+                statistics_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigStatisticsResourceArgs(
+                    s3_uri=pulumi.Output.concat(baseline, "statistics.json")
+                ),
+            ),
+            data_quality_job_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(
+                endpoint_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputEndpointInputArgs(
+                    endpoint_name=endpoint,
+                    local_path="/opt/ml/processing/input/endpoint",
+                    s3_input_mode="File",
+                    s3_data_distribution_type="FullyReplicated",
+                )
+            ),
+            data_quality_job_output_config=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigArgs(
+                kms_key_id=args.kms_key_arn,
+                monitoring_outputs=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
+                    s3_output=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
+                        s3_uri=pulumi.Output.concat(bucket, MONITORING_PREFIX, endpoint, "/data-quality/"),
+                        local_path="/opt/ml/processing/output",
+                        s3_upload_mode="EndOfJob",
+                    )
+                ),
+            ),
+            job_resources=sagemaker.DataQualityJobDefinitionJobResourcesArgs(
+                cluster_config=sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(
+                    instance_count=1,
+                    instance_type=spec.instance_type,
+                    volume_size_in_gb=spec.volume_size_gb,
+                    # Local NVMe volumes are hardware-encrypted; SageMaker rejects a KMS key for them.
+                    volume_kms_key_id=None if has_instance_store(spec.instance_type) else args.kms_key_arn,
+                )
+            ),
+            network_config=sagemaker.DataQualityJobDefinitionNetworkConfigArgs(
+                enable_network_isolation=True,
+                enable_inter_container_traffic_encryption=True,
+                vpc_config=sagemaker.DataQualityJobDefinitionNetworkConfigVpcConfigArgs(
+                    subnets=list(args.subnet_ids), security_group_ids=list(args.security_group_ids)
+                ),
+            ),
+            stopping_condition=sagemaker.DataQualityJobDefinitionStoppingConditionArgs(
+                max_runtime_in_seconds=spec.max_runtime_seconds
+            ),
+            tags=dict(args.tags),
+            opts=child,
+        )
+        schedule = sagemaker.MonitoringSchedule(
+            f"{name}-data-quality",
+            monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
+                monitoring_type="DataQuality",
+                monitoring_job_definition_name=definition.name,
+                schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
+                    schedule_expression=spec.schedule
+                ),
+            ),
+            tags=dict(args.tags),
+            opts=child,
+        )
+
+        self.schedule_name = schedule.name
+        self.job_definition_name = definition.name
+        self.register_outputs(
+            {"schedule_name": self.schedule_name, "job_definition_name": self.job_definition_name}
+        )
