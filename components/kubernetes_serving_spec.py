@@ -1,0 +1,261 @@
+"""Typed, validated spec of a model served on an existing Kubernetes (EKS) cluster."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# A DNS-1035 label: also a DNS-1123 label, and valid for Service names (which must start with a letter).
+_DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+_DIGEST_PINNED = re.compile(r"^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$")
+_CPU = re.compile(r"^(\d+(\.\d{1,3})?|\d+m)$")
+# No "m" suffix: on memory it means milli-bytes, a classic typo for Mi.
+_MEMORY = re.compile(r"^\d+(\.\d+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+_HTTP_PATH = re.compile(r"^/[^\s]*$")
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+_LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
+_FACTORS = {
+    "m": 1e-3, "": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+}  # fmt: skip
+RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+GPU_RESOURCE = "nvidia.com/gpu"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _quantity_value(quantity: str) -> float:
+    """The numeric value of a validated CPU or memory quantity, for comparing requests with limits."""
+    number, suffix = re.fullmatch(r"([\d.]+)([a-zA-Z]*)", quantity).groups()  # type: ignore[union-attr]
+    return float(number) * _FACTORS[suffix]
+
+
+def invalid_labels(labels: dict[str, str]) -> list[str]:
+    """The ``key=value`` pairs of ``labels`` that Kubernetes would reject."""
+    bad = []
+    for key, value in labels.items():
+        prefix, _, name = key.rpartition("/")
+        valid_key = bool(_LABEL_NAME.match(name)) and (not prefix or bool(_LABEL_PREFIX.match(prefix)))
+        if not (valid_key and _LABEL_VALUE.match(value)):
+            bad.append(f"{key}={value}")
+    return bad
+
+
+LABEL_RULES = (
+    "keys [prefix/]name, names and values up to 63 letters, digits, '-', '_' or '.', "
+    "starting and ending with a letter or digit"
+)
+
+
+def _dns_label(value: str, what: str) -> str:
+    if not _DNS_LABEL.match(value):
+        raise ValueError(
+            f"{what} '{value}' is not a DNS-1123 label: 1-63 lower-case letters, digits or '-', "
+            "starting with a letter and ending with a letter or digit"
+        )
+    return value
+
+
+class Toleration(_Spec):
+    """A taint the pods tolerate (GPU node groups are usually tainted so only GPU pods land there)."""
+
+    key: str = Field(min_length=1, max_length=253)
+    operator: Literal["Exists", "Equal"] = "Exists"
+    value: str | None = Field(default=None, description="Only with operator Equal.")
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] = "NoSchedule"
+
+    @model_validator(mode="after")
+    def _value_matches_operator(self) -> Toleration:
+        if (self.operator == "Equal") != (self.value is not None):
+            raise ValueError(f"toleration '{self.key}': set value with operator Equal, and only then")
+        return self
+
+
+class PodsMetric(_Spec):
+    """A per-pod custom metric for the HPA, served through the custom metrics API (e.g. prometheus-adapter
+    exposing the DCGM exporter's ``DCGM_FI_DEV_GPU_UTIL``)."""
+
+    name: str = Field(description="Metric name as the custom metrics API serves it.")
+    target_average_value: str = Field(description="Target per-pod average, a quantity: '70', '500m'.")
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        if not _METRIC_NAME.match(value):
+            raise ValueError(f"'{value}' is not a metric name: letters, digits, '_' and ':'")
+        return value
+
+    @field_validator("target_average_value")
+    @classmethod
+    def _valid_target(cls, value: str) -> str:
+        if not _CPU.match(value) or _quantity_value(value) <= 0:
+            raise ValueError(
+                f"target_average_value '{value}' is not a positive quantity such as '70' or '500m'"
+            )
+        return value
+
+
+class KubernetesServingSpec(_Spec):
+    """What to serve and how: one model server Deployment with its Service, HPA and PDB."""
+
+    name: str = Field(description="Names the Deployment, Service, HPA and PDB; a DNS-1123 label.")
+    namespace: str = Field(default="ml-serving", description="Namespace to deploy into.")
+    create_namespace: bool = Field(
+        default=True,
+        description="Create the namespace (Pod Security `restricted`). Set false for every serving but one "
+        "when several share a namespace; it must then exist and enforce `restricted` itself.",
+    )
+    image: str = Field(description="Model server image pinned by digest: <repository>@sha256:<64 hex>.")
+    port: Annotated[int, Field(ge=1024, le=65535)] = Field(
+        default=8080, description="Container HTTP port (>= 1024: the server runs without capabilities)."
+    )
+    metrics_port: Annotated[int, Field(ge=1024, le=65535)] = Field(
+        default=9090,
+        description="Prometheus port, named `metrics` on the Service for a ServiceMonitor. Equal to `port` "
+        "for servers that serve /metrics on their HTTP port (vLLM, TGI).",
+    )
+    replicas: Annotated[int, Field(ge=1)] = Field(
+        default=2, description="Replicas at creation; the HPA owns the count afterwards."
+    )
+    min_replicas: Annotated[int, Field(ge=1)] = 2
+    max_replicas: Annotated[int, Field(ge=1)] = 4
+    gpus: Annotated[int, Field(ge=0, le=16)] = Field(default=1, description="GPUs per pod; 0 serves on CPU.")
+    cpu_request: str = "2"
+    cpu_limit: str = "4"
+    memory_request: str = "8Gi"
+    memory_limit: str = "8Gi"
+    gpu_node_selector: dict[str, str] = Field(
+        default_factory=lambda: {"nvidia.com/gpu.present": "true"},
+        description="Node labels of GPU nodes; applied only when gpus > 0.",
+    )
+    gpu_tolerations: list[Toleration] = Field(
+        default_factory=lambda: [Toleration(key=GPU_RESOURCE)],
+        description="Taints of GPU nodes to tolerate; applied only when gpus > 0.",
+    )
+    readiness_path: str = Field(
+        default="/ping", description="HTTP path that answers 200 when ready to serve."
+    )
+    liveness_path: str = Field(default="/ping", description="HTTP path that answers 200 while healthy.")
+    startup_timeout_seconds: Annotated[int, Field(ge=10, le=3600)] = Field(
+        default=600, description="How long the model may take to load before the pod is restarted."
+    )
+    env: dict[str, str] = Field(
+        default_factory=dict, description="Environment variables. Not for secrets: they are stored in clear."
+    )
+    model_cache_path: str = Field(
+        default="/var/cache/model", description="Writable emptyDir for downloaded weights (XDG_CACHE_HOME)."
+    )
+    model_cache_size: str = Field(default="20Gi", description="Size limit of the model cache emptyDir.")
+    target_cpu_utilization: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=70, description="HPA target: average CPU use as a percentage of the CPU request."
+    )
+    custom_metric: PodsMetric | None = Field(default=None, description="An extra per-pod HPA metric.")
+    scale_down_stabilization_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
+        default=300, description="The HPA scales down only to the highest recommendation of this window."
+    )
+    pdb_min_available: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description="Pods a voluntary disruption (node drain) must leave running. Default: 1 when "
+        "min_replicas > 1; otherwise the PDB allows one pod down (maxUnavailable 1).",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        return _dns_label(value, "name")
+
+    @field_validator("namespace")
+    @classmethod
+    def _valid_namespace(cls, value: str) -> str:
+        if value in RESERVED_NAMESPACES:
+            raise ValueError(
+                f"namespace '{value}' is reserved; serve from a dedicated namespace such as 'ml-serving'"
+            )
+        return _dns_label(value, "namespace")
+
+    @field_validator("image")
+    @classmethod
+    def _pinned_image(cls, value: str) -> str:
+        if not _DIGEST_PINNED.match(value):
+            raise ValueError(
+                f"image '{value}' must be pinned by digest: <repository>@sha256:<64 hex digits> "
+                "(a tag can be moved to other code; a digest cannot)"
+            )
+        return value
+
+    @field_validator("cpu_request", "cpu_limit")
+    @classmethod
+    def _cpu_quantity(cls, value: str) -> str:
+        if not _CPU.match(value) or _quantity_value(value) <= 0:
+            raise ValueError(f"'{value}' is not a CPU quantity: cores ('2', '0.5') or millicores ('500m')")
+        return value
+
+    @field_validator("memory_request", "memory_limit", "model_cache_size")
+    @classmethod
+    def _memory_quantity(cls, value: str) -> str:
+        if not _MEMORY.match(value) or _quantity_value(value) <= 0:
+            raise ValueError(
+                f"'{value}' is not a memory quantity: bytes with an optional suffix "
+                "(Ki, Mi, Gi, Ti or k, M, G, T), e.g. '8Gi'"
+            )
+        return value
+
+    @field_validator("readiness_path", "liveness_path", "model_cache_path")
+    @classmethod
+    def _absolute_path(cls, value: str) -> str:
+        if not _HTTP_PATH.match(value):
+            raise ValueError(f"'{value}' must be an absolute path: start with '/' and contain no spaces")
+        return value
+
+    @field_validator("gpu_node_selector")
+    @classmethod
+    def _node_labels(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = invalid_labels(value)
+        if bad:
+            raise ValueError(f"gpu_node_selector {bad} are not valid node labels: {LABEL_RULES}")
+        return value
+
+    @field_validator("env")
+    @classmethod
+    def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(key for key in value if not _ENV_NAME.match(key))
+        if bad:
+            raise ValueError(f"environment variable names {bad} must match [A-Za-z_][A-Za-z0-9_]*")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> KubernetesServingSpec:
+        if self.min_replicas > self.max_replicas:
+            raise ValueError(f"min_replicas ({self.min_replicas}) exceeds max_replicas ({self.max_replicas})")
+        if not self.min_replicas <= self.replicas <= self.max_replicas:
+            raise ValueError(
+                f"replicas ({self.replicas}) must lie within [min_replicas, max_replicas] "
+                f"= [{self.min_replicas}, {self.max_replicas}]"
+            )
+        for resource in ("cpu", "memory"):
+            request, limit = getattr(self, f"{resource}_request"), getattr(self, f"{resource}_limit")
+            if _quantity_value(request) > _quantity_value(limit):
+                raise ValueError(f"{resource}_request ({request}) exceeds {resource}_limit ({limit})")
+        if self.pdb_min_available is not None and self.pdb_min_available >= self.min_replicas:
+            raise ValueError(
+                f"pdb_min_available ({self.pdb_min_available}) must be below min_replicas "
+                f"({self.min_replicas}), or a node drain could never evict a pod at minimum scale"
+            )
+        if self.gpus > 0 and not (self.gpu_node_selector or self.gpu_tolerations):
+            raise ValueError(
+                "gpus > 0 needs gpu_node_selector or gpu_tolerations so the pods are placed on GPU nodes"
+            )
+        if self.model_cache_path in ("/tmp", "/"):
+            raise ValueError("model_cache_path must be its own directory, not '/' or '/tmp'")
+        return self
+
+    @property
+    def separate_metrics_port(self) -> bool:
+        return self.metrics_port != self.port
