@@ -3,10 +3,11 @@
 import pulumi
 
 from stacks.config import ConfigError
+from stacks.model_packages import ModelResolutionError
 from stacks.program import run
 
 try:
     run(source=f"stacks/Pulumi.{pulumi.get_stack()}.yaml")
-except ConfigError as error:
+except (ConfigError, ModelResolutionError) as error:
     # RunError prints the message alone, without a Python traceback.
     raise pulumi.RunError(str(error)) from None

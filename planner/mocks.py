@@ -214,6 +214,41 @@ def _region(mocks: PlatformMocks, args: State) -> State:
     }
 
 
+def _model_monitor_registries() -> dict[str, str]:
+    """AWS's per-region accounts of the Model Monitor analyzer, from the SageMaker SDK's own table
+    (read as data: importing the SDK would cost seconds)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sagemaker")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    table = (
+        Path(next(iter(spec.submodule_search_locations))) / "core" / "image_uri_config" / "model-monitor.json"
+    )
+    versions = json.loads(table.read_text())["versions"]
+    return next(iter(versions.values()))["registries"]
+
+
+def _prebuilt_ecr_image(mocks: PlatformMocks, args: State) -> State:
+    region = args.get("region") or mocks.region
+    repository, tag = args["repositoryName"], args.get("imageTag", "1")
+    account = (
+        _model_monitor_registries().get(region) if repository == "sagemaker-model-monitor-analyzer" else None
+    )
+    if account is None:
+        raise NotImplementedError(f"the offline plan knows no registry of {repository} in {region}")
+    path = f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}"
+    return {
+        "registryId": account,
+        "registryPath": f"{path}:{tag}",
+        "repositoryName": repository,
+        "region": region,
+        "id": path,
+    }
+
+
 def _partition(mocks: PlatformMocks, args: State) -> State:
     return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
 
@@ -223,4 +258,5 @@ _INVOKES: dict[str, Callable[[PlatformMocks, State], State]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getRegion:getRegion": _region,
     "aws:index/getPartition:getPartition": _partition,
+    "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": _prebuilt_ecr_image,
 }

@@ -253,6 +253,14 @@ def record_program(
     )
 
 
+def _offline_program(source: str) -> Any:
+    """The entry `__main__.py` calls, with the registry replaced by the offline stand-in."""
+    from stacks.model_packages import offline_resolver
+    from stacks.program import run
+
+    return run(source, resolver_factory=lambda config: offline_resolver(config.region, config.account_id))
+
+
 def record_stack_file(path: str, program: Callable[[str], Any] | None = None) -> ResourceGraph:
     """Record the platform program for the stack file at ``path``.
 
@@ -261,7 +269,7 @@ def record_stack_file(path: str, program: Callable[[str], Any] | None = None) ->
     """
     stack_file = read_stack_file(path)
     if program is None:
-        from stacks.program import run as program  # the same entry `__main__.py` calls
+        program = _offline_program
 
     return record_program(
         lambda: program(stack_file.path),

@@ -19,14 +19,21 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from components.alert_topic import AlertSubscription
 from components.experiment_tracking import ExperimentTrackingSpec
 from components.feature_store import FeatureGroupSpec
+from components.inference_endpoint_spec import DataCaptureSpec, DeploymentSpec, EndpointSpec
+from components.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
+from components.model_monitoring import MonitoringSpec
 from components.model_registry import ApprovalMode, ModelFamilySpec
+from components.training_pipeline import TrainingSpec
 from stacks.aws_regions import SAGEMAKER_REGIONS
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 
 PROJECT: Final = "mlops-platform"
 CONFIG_KEY: Final = f"{PROJECT}:platform"
+# A secret stack value (`pulumi config set --secret kubeconfig ...`): the cluster for kubernetes_serving.
+KUBECONFIG_KEY: Final = f"{PROJECT}:kubeconfig"
 
 # Values CloudWatch Logs accepts for retentionInDays.
 LOG_RETENTION_DAYS: Final[tuple[int, ...]] = (
@@ -201,6 +208,45 @@ class ModelRegistryConfig(_Section):
     )
 
 
+class EndpointDefaults(_Section):
+    """Defaults merged under every entry of `endpoints` (an endpoint's own values win)."""
+
+    deployment: DeploymentSpec = DeploymentSpec()
+    data_capture: DataCaptureSpec = DataCaptureSpec()
+    minimum_instances: Annotated[int, Field(ge=0, le=10)] = Field(
+        default=1,
+        description="Least instances an instance-based variant may run (initial count and scaling minimum); "
+        "async variants may still scale to zero where this is 0.",
+    )
+
+
+class AlertsConfig(_Section):
+    """Who is paged when an alarm fires."""
+
+    subscriptions: list[AlertSubscription] = Field(default_factory=list)
+
+
+class KubernetesServingConfig(_Section):
+    """Model servers on an existing EKS cluster (its kubeconfig is the secret `mlops-platform:kubeconfig`)."""
+
+    servings: list[KubernetesServingSpec] = Field(default_factory=list)
+    cluster_arn: (
+        Annotated[str, Field(pattern=r"^arn:aws:eks:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]+$")] | None
+    ) = Field(
+        default=None,
+        description="EKS cluster ARN: identifies the cluster, so rotating kubeconfig credentials replaces nothing.",
+    )
+
+    @field_validator("servings")
+    @classmethod
+    def _unique_names(cls, value: list[KubernetesServingSpec]) -> list[KubernetesServingSpec]:
+        names = [(serving.namespace, serving.name) for serving in value]
+        duplicates = sorted({f"{ns}/{name}" for ns, name in names if names.count((ns, name)) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate serving(s) {', '.join(duplicates)}")
+        return value
+
+
 class PlatformConfig(_Section):
     """The whole ``mlops-platform:platform`` value of one stack, after environment defaults."""
 
@@ -230,6 +276,19 @@ class PlatformConfig(_Section):
         description="Model families: one model package group each (see README, Model registry).",
     )
     experiment_tracking: ExperimentTrackingSpec = ExperimentTrackingSpec()
+    training: TrainingSpec = Field(
+        default=TrainingSpec(), description="Continuous training: one SageMaker pipeline per model family."
+    )
+    endpoint_defaults: EndpointDefaults = EndpointDefaults()
+    endpoints: list[EndpointSpec] = Field(
+        default_factory=list, description="SageMaker inference endpoints (see README, Inference endpoints)."
+    )
+    alerts: AlertsConfig = AlertsConfig()
+    kubernetes_serving: KubernetesServingConfig = KubernetesServingConfig()
+    monitoring: MonitoringSpec = Field(
+        default=MonitoringSpec(),
+        description="Model Monitor data-quality checks of endpoints that capture data.",
+    )
     protect_stateful_resources: bool = Field(
         default=True, description="Protect and retain keys and buckets (on by default outside dev)."
     )
@@ -260,7 +319,7 @@ class PlatformConfig(_Section):
             raise ValueError("tag 'environment' is set by the platform from `environment`; remove it")
         return value
 
-    @field_validator("feature_groups", "models")
+    @field_validator("feature_groups", "models", "endpoints")
     @classmethod
     def _unique_names(cls, value: list[Any]) -> list[Any]:
         names = [item.name for item in value]
@@ -268,6 +327,41 @@ class PlatformConfig(_Section):
         if duplicates:
             raise ValueError(f"duplicate name(s) {', '.join(duplicates)}; names must be unique")
         return value
+
+    @model_validator(mode="after")
+    def _endpoints_meet_the_minimum(self) -> PlatformConfig:
+        minimum = self.endpoint_defaults.minimum_instances
+        families = {model.name for model in self.models}
+        for index, endpoint in enumerate(self.endpoints):
+            for variant in endpoint.variants:
+                if variant.serverless is not None:
+                    continue
+                floor = variant.scaling.min_capacity if variant.scaling else variant.initial_instance_count
+                if min(floor, variant.initial_instance_count) < minimum:
+                    raise ValueError(
+                        f"endpoints[{index}] variant '{variant.name}': runs fewer than "
+                        f"endpoint_defaults.minimum_instances ({minimum}) instances; raise initial_instance_count "
+                        "and scaling.min_capacity, or lower the minimum"
+                    )
+            for variant in [*endpoint.variants, *endpoint.shadow_variants]:
+                family = variant.model.latest_approved_of
+                if family and family not in families and not family.startswith("arn:"):
+                    raise ValueError(
+                        f"endpoints[{index}] variant '{variant.name}': latest_approved_of '{family}' is not a "
+                        f"model family of this stack ({', '.join(sorted(families)) or 'none'}); use a group ARN "
+                        "for another account's registry"
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _tags_are_labels_where_kubernetes_serves(self) -> PlatformConfig:
+        if self.kubernetes_serving.servings:
+            bad = invalid_labels(self.resource_tags)
+            if bad:
+                raise ValueError(
+                    f"tags {bad} are not valid Kubernetes labels, which kubernetes_serving needs them to be"
+                )
+        return self
 
     @model_validator(mode="after")
     def _zones_in_region(self) -> PlatformConfig:
@@ -299,10 +393,25 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         if isinstance(environment, str) and environment in ENVIRONMENTS
         else dict(raw)
     )
+    merged = _merge_endpoint_defaults(merged)
     try:
         return PlatformConfig.model_validate(merged)
     except ValidationError as error:
         raise ConfigError(source, [_describe(item) for item in error.errors()]) from None
+
+
+def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``endpoint_defaults`` (deployment, data capture) under each entry of ``endpoints``."""
+    defaults = raw.get("endpoint_defaults")
+    endpoints = raw.get("endpoints")
+    if not isinstance(defaults, dict) or not isinstance(endpoints, list):
+        return raw
+    inherited = {key: value for key, value in defaults.items() if key in ("deployment", "data_capture")}
+    merged = [
+        merge_defaults(inherited, endpoint) if isinstance(endpoint, dict) else endpoint
+        for endpoint in endpoints
+    ]
+    return {**raw, "endpoints": merged}
 
 
 def _describe(error: Any) -> tuple[str, str]:

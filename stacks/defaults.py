@@ -24,6 +24,19 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "model_registry": {"approval": "auto"},
         # Managed MLflow bills per hour: off in dev unless a stack turns it on.
         "experiment_tracking": {"enabled": False},
+        # Spot capacity is cheap and dev retraining is started by hand.
+        "training": {"spot": True, "max_wait_seconds": 7200},
+        # Dev endpoints may idle at zero (async) and skip capture; updates swap all at once.
+        "endpoint_defaults": {
+            "minimum_instances": 0,
+            "deployment": {
+                "strategy": "all_at_once",
+                "wait_interval_seconds": 0,
+                "termination_wait_seconds": 0,
+            },
+            "data_capture": {"enabled": False},
+        },
+        "monitoring": {"enabled": False},
     },
     "staging": {
         "protect_stateful_resources": True,
@@ -32,6 +45,19 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "encryption": {"key_deletion_window_days": 30},
         "model_registry": {"approval": "manual"},
         "experiment_tracking": {"enabled": True},
+        "training": {
+            "spot": True,
+            "max_wait_seconds": 7200,
+            "schedule": "cron(0 3 ? * MON *)",
+            "new_data": {"enabled": True},
+            "drift_retraining": True,
+        },
+        "endpoint_defaults": {
+            "minimum_instances": 1,
+            "deployment": {"strategy": "canary", "canary_percent": 10, "wait_interval_seconds": 300},
+            "data_capture": {"enabled": True, "sampling_percent": 20},
+        },
+        "monitoring": {"enabled": True, "schedule": "cron(0 0 ? * * *)"},
     },
     "prod": {
         "protect_stateful_resources": True,
@@ -41,6 +67,20 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "encryption": {"key_deletion_window_days": 30},
         "model_registry": {"approval": "manual"},
         "experiment_tracking": {"enabled": True},
+        # On-demand capacity: a production retrain should not wait for spot.
+        "training": {
+            "spot": False,
+            "schedule": "cron(0 3 ? * MON *)",
+            "new_data": {"enabled": True},
+            "drift_retraining": True,
+        },
+        # Two instances at least, so an endpoint survives the loss of an instance or an AZ.
+        "endpoint_defaults": {
+            "minimum_instances": 2,
+            "deployment": {"strategy": "linear", "linear_step_percent": 20, "wait_interval_seconds": 600},
+            "data_capture": {"enabled": True, "sampling_percent": 20},
+        },
+        "monitoring": {"enabled": True, "schedule": "cron(0 * ? * * *)"},
     },
 }
 

@@ -13,11 +13,16 @@ import pulumi
 import pulumi_aws as aws
 
 from components.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+from components.alert_topic import AlertTopic, AlertTopicArgs
 from components.encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
 from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
 from components.feature_store import FeatureStore, FeatureStoreArgs
+from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+from components.kubernetes_serving import KubernetesServing, KubernetesServingArgs, kubernetes_provider
+from components.model_monitoring import ModelMonitoring, ModelMonitoringArgs
 from components.model_registry import ModelRegistry, ModelRegistryArgs
+from components.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.policy_documents import (
     ecr_pull,
     kms_use,
@@ -28,7 +33,9 @@ from components.policy_documents import (
 )
 from components.private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
+from components.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
+from stacks.model_packages import ModelPackageResolver
 
 # Prefixes of the artifact bucket, shared by the roles that read and write them.
 MODEL_PREFIX = "models/"
@@ -60,6 +67,17 @@ class Platform:
     feature_store: FeatureStore | None
     model_registry: ModelRegistry | None
     experiment_tracking: ExperimentTracking | None
+    training_pipelines: dict[str, TrainingPipeline]
+    """Per model family."""
+    pipeline_triggers: dict[str, PipelineTriggers]
+    """Per model family, where any trigger is configured."""
+    alerts: AlertTopic | None
+    endpoints: dict[str, InferenceEndpoint]
+    """Per endpoint name."""
+    monitors: dict[str, ModelMonitoring]
+    """Per monitored endpoint name."""
+    kubernetes_servings: dict[str, KubernetesServing]
+    """Per ``<namespace>/<name>``."""
 
 
 def role_path(config: PlatformConfig) -> str:
@@ -67,8 +85,16 @@ def role_path(config: PlatformConfig) -> str:
     return f"/mlops-platform/{config.environment}/"
 
 
-def build_platform(config: PlatformConfig) -> Platform:
-    """Register every resource of the platform described by ``config``."""
+def build_platform(
+    config: PlatformConfig,
+    resolve_model_package: ModelPackageResolver,
+    kubeconfig: pulumi.Input[str] | None = None,
+) -> Platform:
+    """Register every resource of the platform described by ``config``.
+
+    ``resolve_model_package`` turns a model family into the version to deploy for endpoints whose
+    model is ``latest_approved_of`` (the live registry under `pulumi up`, a stand-in offline).
+    """
     provider = aws.Provider(
         "aws",
         region=config.region,
@@ -77,11 +103,21 @@ def build_platform(config: PlatformConfig) -> Platform:
     )
     opts = pulumi.ResourceOptions(providers=[provider])
     foundation = _build_foundation(config, opts, provider)
+    registry = _build_model_registry(config, foundation, opts)
+    pipelines = _build_training_pipelines(config, foundation, registry, opts)
+    alerts = _build_alerts(config, foundation, opts)
+    endpoints = _build_endpoints(config, foundation, alerts, resolve_model_package, opts)
     platform = Platform(
         foundation=foundation,
         feature_store=_build_feature_store(config, foundation, opts),
-        model_registry=_build_model_registry(config, foundation, opts),
+        model_registry=registry,
         experiment_tracking=_build_experiment_tracking(config, foundation, opts),
+        training_pipelines=pipelines,
+        pipeline_triggers=_build_pipeline_triggers(config, foundation, pipelines, opts),
+        alerts=alerts,
+        endpoints=endpoints,
+        monitors=_build_monitors(config, foundation, endpoints, opts),
+        kubernetes_servings=_build_kubernetes_servings(config, kubeconfig),
     )
     _export(platform)
     return platform
@@ -102,6 +138,13 @@ def _export(platform: Platform) -> None:
         pulumi.export("model_package_group_names", platform.model_registry.model_package_group_names)
         pulumi.export("model_approval_topic_arn", platform.model_registry.approval_topic_arn)
         pulumi.export("default_model_approval_status", platform.model_registry.default_approval_status)
+    if platform.training_pipelines:
+        pulumi.export(
+            "training_pipeline_arns",
+            {family: pipeline.pipeline_arn for family, pipeline in platform.training_pipelines.items()},
+        )
+    if platform.endpoints:
+        pulumi.export("endpoint_names", {name: e.endpoint_name for name, e in platform.endpoints.items()})
     if platform.experiment_tracking:
         pulumi.export("mlflow_tracking_server_arn", platform.experiment_tracking.tracking_server_arn)
 
@@ -146,6 +189,198 @@ def _build_model_registry(
         ),
         opts,
     )
+
+
+def trains_models(config: PlatformConfig) -> bool:
+    return config.training.enabled and bool(config.models)
+
+
+def _build_training_pipelines(
+    config: PlatformConfig,
+    foundation: Foundation,
+    registry: ModelRegistry | None,
+    opts: pulumi.ResourceOptions,
+) -> dict[str, TrainingPipeline]:
+    if not trains_models(config) or registry is None:
+        return {}
+    network = foundation.network
+    group_names = registry.model_package_group_names
+    return {
+        family.name: TrainingPipeline(
+            f"training-{family.name}",
+            TrainingPipelineArgs(
+                family=family.name,
+                spec=config.training,
+                promotion=family.promotion,
+                approval_status=registry.default_approval_status,
+                account_id=config.account_id,
+                region=config.region,
+                datasets_bucket_name=foundation.datasets.bucket_name,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                kms_key_arn=foundation.data_key.key_arn,
+                subnet_ids=network.private_subnet_ids,
+                security_group_ids=[network.workload_security_group_id],
+                execution_role_arn=foundation.training_role.role_arn,
+                pipeline_role_arn=foundation.pipeline_role.role_arn,
+                # From the registry's output, so the pipeline is created after its group exists.
+                model_package_group_name=group_names.apply(lambda names, index=index: names[index]),
+                tags=config.resource_tags,
+            ),
+            opts,
+        )
+        for index, family in enumerate(config.models)
+    }
+
+
+def _build_pipeline_triggers(
+    config: PlatformConfig,
+    foundation: Foundation,
+    pipelines: dict[str, TrainingPipeline],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, PipelineTriggers]:
+    training = config.training
+    if not (training.schedule or training.new_data.enabled):
+        return {}
+    return {
+        family: PipelineTriggers(
+            f"triggers-{family}",
+            PipelineTriggersArgs(
+                pipeline_name=pipeline.pipeline_name,
+                pipeline_arn=pipeline.pipeline_arn,
+                account_id=config.account_id,
+                region=config.region,
+                role_path=role_path(config),
+                tags=config.resource_tags,
+                schedule=training.schedule,
+                new_data=(
+                    NewDataSource(
+                        bucket_name=foundation.datasets.bucket_name,
+                        prefix=training_data_prefix(family),
+                        batching_window_seconds=training.new_data.batching_window_seconds,
+                        queue_kms_key_arn=foundation.notifications_key.key_arn,
+                    )
+                    if training.new_data.enabled
+                    else None
+                ),
+            ),
+            opts,
+        )
+        for family, pipeline in pipelines.items()
+    }
+
+
+def _build_alerts(
+    config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
+) -> AlertTopic | None:
+    if not config.endpoints:
+        return None
+    return AlertTopic(
+        "alerts",
+        AlertTopicArgs(
+            account_id=config.account_id,
+            kms_key_arn=foundation.notifications_key.key_arn,
+            subscriptions=config.alerts.subscriptions,
+            tags=config.resource_tags,
+        ),
+        opts,
+    )
+
+
+def _build_endpoints(
+    config: PlatformConfig,
+    foundation: Foundation,
+    alerts: AlertTopic | None,
+    resolve_model_package: ModelPackageResolver,
+    opts: pulumi.ResourceOptions,
+) -> dict[str, InferenceEndpoint]:
+    if alerts is None:
+        return {}
+    network = foundation.network
+    endpoints = {}
+    for spec in config.endpoints:
+        resolved = {
+            variant.name: resolve_model_package(variant.model.latest_approved_of)
+            for variant in [*spec.variants, *spec.shadow_variants]
+            if variant.model.latest_approved_of
+        }
+        endpoints[spec.name] = InferenceEndpoint(
+            f"endpoint-{spec.name}",
+            InferenceEndpointArgs(
+                spec=spec,
+                resolved_model_packages=resolved,
+                account_id=config.account_id,
+                region=config.region,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                artifact_bucket_arn=foundation.artifacts.bucket_arn,
+                kms_key_arn=foundation.data_key.key_arn,
+                notification_key_arn=foundation.notifications_key.key_arn,
+                subnet_ids=network.private_subnet_ids,
+                security_group_ids=[network.workload_security_group_id],
+                image_registry_accounts=[config.account_id, *config.trusted_image_registry_accounts],
+                alarm_topic_arn=alerts.topic_arn,
+                role_path=role_path(config),
+                tags=config.resource_tags,
+            ),
+            opts,
+        )
+    return endpoints
+
+
+def _build_monitors(
+    config: PlatformConfig,
+    foundation: Foundation,
+    endpoints: dict[str, InferenceEndpoint],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, ModelMonitoring]:
+    if not config.monitoring.enabled:
+        return {}
+    network = foundation.network
+    monitors = {}
+    for spec in config.endpoints:
+        if not spec.data_capture.enabled:
+            continue  # nothing is captured, so there is nothing to compare with the baseline
+        primary = spec.variants[0].model
+        monitors[spec.name] = ModelMonitoring(
+            f"monitoring-{spec.name}",
+            ModelMonitoringArgs(
+                spec=config.monitoring,
+                endpoint_name=endpoints[spec.name].endpoint_name,
+                model_family=primary.latest_approved_of or spec.name,
+                account_id=config.account_id,
+                region=config.region,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                artifact_bucket_arn=foundation.artifacts.bucket_arn,
+                kms_key_arn=foundation.data_key.key_arn,
+                subnet_ids=network.private_subnet_ids,
+                security_group_ids=[network.workload_security_group_id],
+                role_path=role_path(config),
+                tags=config.resource_tags,
+                provider=foundation.provider,
+            ),
+            opts,
+        )
+    return monitors
+
+
+def _build_kubernetes_servings(
+    config: PlatformConfig, kubeconfig: pulumi.Input[str] | None
+) -> dict[str, KubernetesServing]:
+    servings = config.kubernetes_serving.servings
+    if not servings:
+        return {}
+    if kubeconfig is None:
+        raise ValueError("kubernetes_serving needs the cluster's kubeconfig")
+    provider = kubernetes_provider(
+        "kubernetes", kubeconfig, cluster_identifier=config.kubernetes_serving.cluster_arn
+    )
+    return {
+        f"{spec.namespace}/{spec.name}": KubernetesServing(
+            f"k8s-{spec.namespace}-{spec.name}",
+            KubernetesServingArgs(spec=spec, labels=config.resource_tags),
+            pulumi.ResourceOptions(providers=[provider]),
+        )
+        for spec in servings
+    }
 
 
 def _build_experiment_tracking(
@@ -262,7 +497,15 @@ def _build_foundation(
         "abort_incomplete_multipart_upload_days": config.storage.abort_incomplete_multipart_upload_days,
         "retain": retain,
     }
-    datasets = SecureBucket("datasets", SecureBucketArgs(purpose="datasets", **bucket_args), opts)
+    datasets = SecureBucket(
+        "datasets",
+        SecureBucketArgs(
+            purpose="datasets",
+            eventbridge_notifications=trains_models(config) and config.training.new_data.enabled,
+            **bucket_args,
+        ),
+        opts,
+    )
     artifacts = SecureBucket(
         "artifacts",
         SecureBucketArgs(

@@ -1,15 +1,21 @@
 """The Pulumi program: read the stack's typed config, then build the platform.
 
 ``__main__.py`` calls :func:`run` under the real engine; the offline recorder calls the very same
-function under mocks, so configuration is validated by one code path everywhere.
+function under mocks (with an offline model-package resolver), so configuration is validated by
+one code path everywhere.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pulumi
 
-from stacks.config import PROJECT, PlatformConfig, parse_platform_config
+from stacks.config import KUBECONFIG_KEY, PROJECT, ConfigError, PlatformConfig, parse_platform_config
+from stacks.model_packages import ModelPackageResolver, registry_resolver
 from stacks.platform import Platform, build_platform
+
+ResolverFactory = Callable[[PlatformConfig], ModelPackageResolver]
 
 
 def load_config(source: str) -> PlatformConfig:
@@ -17,6 +23,30 @@ def load_config(source: str) -> PlatformConfig:
     return parse_platform_config(pulumi.Config(PROJECT).get_object("platform"), source)
 
 
-def run(source: str) -> Platform:
+def _live_registry(config: PlatformConfig) -> ModelPackageResolver:
+    return registry_resolver(config.region)
+
+
+def load_kubeconfig(config: PlatformConfig, source: str) -> pulumi.Output[str] | None:
+    """The secret kubeconfig, required exactly when the stack serves on Kubernetes."""
+    if not config.kubernetes_serving.servings:
+        return None
+    kubeconfig = pulumi.Config(PROJECT).get_secret("kubeconfig")
+    if kubeconfig is None:
+        raise ConfigError(
+            source,
+            [
+                (
+                    KUBECONFIG_KEY,
+                    'missing; kubernetes_serving needs it: pulumi config set --secret kubeconfig "$(cat kubeconfig)"',
+                )
+            ],
+        )
+    return kubeconfig
+
+
+def run(source: str, resolver_factory: ResolverFactory = _live_registry) -> Platform:
     """Validate first, so that invalid configuration registers no resource at all."""
-    return build_platform(load_config(source))
+    config = load_config(source)
+    kubeconfig = load_kubeconfig(config, source)
+    return build_platform(config, resolver_factory(config), kubeconfig)

@@ -13,12 +13,12 @@ from typing import Any
 
 import yaml
 
-from stacks.config import CONFIG_KEY, PROJECT, ConfigError
+from stacks.config import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, ConfigError
 
 # Top-level keys Pulumi itself understands in a stack file.
 _STACK_FILE_KEYS = frozenset({"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"})
 # Project-namespace keys this program reads; anything else under `mlops-platform:` is a typo.
-_PROJECT_KEYS = frozenset({CONFIG_KEY})
+_PROJECT_KEYS = frozenset({CONFIG_KEY, KUBECONFIG_KEY})
 
 
 @dataclass(frozen=True)

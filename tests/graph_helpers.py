@@ -29,6 +29,12 @@ def only(graph: ResourceGraph, type_token: str) -> RecordedResource:
     return resource
 
 
+def within(graph: ResourceGraph, component_name: str, type_token: str) -> list[RecordedResource]:
+    """Resources of ``type_token`` anywhere under the component named ``component_name``."""
+    component = graph.named(component_name)
+    return [resource for resource in graph.descendants(component) if resource.type == type_token]
+
+
 def attached_to(
     graph: ResourceGraph, type_token: str, target: RecordedResource, prop: str = "bucket"
 ) -> list[RecordedResource]:

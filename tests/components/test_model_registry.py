@@ -10,7 +10,7 @@ from moto.events.models import EventPattern
 
 from components.model_registry import CONSUMER_ACTIONS, approval_event_pattern
 from planner.recorder import ResourceGraph
-from tests.graph_helpers import as_list, only, policy_of, statements
+from tests.graph_helpers import as_list, only, policy_of, statements, within
 
 GROUP = "aws:sagemaker/modelPackageGroup:ModelPackageGroup"
 
@@ -50,7 +50,7 @@ def _state_change(
     ids=["approval-of-the-group", "rejection", "pending", "approval-of-another-group", "other-event-type"],
 )
 def test_rule_pattern_matches_only_approvals_of_its_group(stack_graph: ResourceGraph, event, matches) -> None:
-    [rule] = stack_graph.of_type("aws:cloudwatch/eventRule:EventRule")
+    [rule] = within(stack_graph, "model-registry", "aws:cloudwatch/eventRule:EventRule")
     assert json.loads(rule.inputs["eventPattern"]) == approval_event_pattern("customer-churn")
     assert EventPattern.load(rule.inputs["eventPattern"]).matches_event(event) is matches
 
@@ -87,12 +87,12 @@ def test_registry_policy_names_only_the_configured_consumer_accounts(
 
 
 def test_approvals_reach_a_kms_encrypted_topic_only_its_rules_publish_to(stack_graph: ResourceGraph) -> None:
-    topic = only(stack_graph, "aws:sns/topic:Topic")
+    [topic] = within(stack_graph, "model-registry", "aws:sns/topic:Topic")
     assert topic.inputs["kmsMasterKeyId"] == stack_graph.named("kms-notifications-key").outputs["arn"]
-    [rule] = stack_graph.of_type("aws:cloudwatch/eventRule:EventRule")
-    [target] = stack_graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
+    [rule] = within(stack_graph, "model-registry", "aws:cloudwatch/eventRule:EventRule")
+    [target] = within(stack_graph, "model-registry", "aws:cloudwatch/eventTarget:EventTarget")
     assert target.inputs["arn"] == topic.outputs["arn"] and target.inputs["rule"] == rule.outputs["name"]
-    policy = only(stack_graph, "aws:sns/topicPolicy:TopicPolicy")
+    [policy] = within(stack_graph, "model-registry", "aws:sns/topicPolicy:TopicPolicy")
     allow = [s for s in statements(policy_of(policy)) if s["Effect"] == "Allow"]
     assert allow == [
         {

@@ -9,6 +9,7 @@ import pytest
 from components.private_network import subnet_cidrs
 from planner.recorder import ResourceGraph, record_program
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, parse_platform_config
+from stacks.model_packages import offline_resolver
 from stacks.platform import build_platform
 from tests.conftest import load_stack_document
 from tests.graph_helpers import only
@@ -149,7 +150,8 @@ def test_existing_vpc_gets_endpoints_but_no_new_vpc() -> None:
         "route_table_ids": ["rtb-0123456789abcdef0"],
     }}}  # fmt: skip
     config = parse_platform_config(raw, "existing")
-    graph = record_program(lambda: build_platform(config), config={"mlops-platform:platform": raw})
+    resolver = offline_resolver(config.region, config.account_id)
+    graph = record_program(lambda: build_platform(config, resolver), config={"mlops-platform:platform": raw})
 
     for absent in ("aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/flowLog:FlowLog"):
         assert not graph.of_type(absent)

@@ -1,0 +1,418 @@
+"""Inference endpoints: rollout, rollback alarms, autoscaling, capture, variants, and what SageMaker accepts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+from components.inference_endpoint_spec import EndpointSpec
+from planner.recorder import RecordedResource, ResourceGraph, record_program
+from stacks.config import ConfigError, parse_platform_config
+from tests.conftest import load_stack_document
+from tests.graph_helpers import as_list, policy_of, statements
+from tests.sagemaker_requests import to_request
+
+ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+TARGET = "aws:appautoscaling/target:Target"
+POLICY = "aws:appautoscaling/policy:Policy"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/data"
+
+
+def _endpoint(graph: ResourceGraph) -> RecordedResource:
+    [endpoint] = graph.of_type(ENDPOINT)
+    return endpoint
+
+
+def _config(graph: ResourceGraph) -> RecordedResource:
+    [config] = graph.referenced(_endpoint(graph), "endpointConfigName")
+    return config
+
+
+@pytest.mark.parametrize(
+    ("stack", "routing", "step"),
+    [
+        ("dev", "ALL_AT_ONCE", None),
+        ("staging", "CANARY", ("canarySize", 10)),
+        ("prod", "LINEAR", ("linearStepSize", 20)),
+    ],
+)
+def test_deployment_strategy_follows_the_environment(stack_graphs, stack, routing, step) -> None:
+    policy = _endpoint(stack_graphs[stack]).inputs["deploymentConfig"]["blueGreenUpdatePolicy"]
+    traffic = policy["trafficRoutingConfiguration"]
+    assert traffic["type"] == routing
+    if step:
+        assert traffic[step[0]] == {"type": "CAPACITY_PERCENT", "value": step[1]}
+    assert policy["maximumExecutionTimeoutInSeconds"] == 3600
+
+
+def test_rollback_alarms_exist_and_are_the_ones_referenced(stack_graph: ResourceGraph) -> None:
+    endpoint = _endpoint(stack_graph)
+    referenced = [
+        a["alarmName"] for a in endpoint.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
+    ]
+    alarms = {alarm.inputs["name"]: alarm for alarm in stack_graph.of_type(ALARM)}
+    assert referenced == ["customer-churn-primary-5xx-errors", "customer-churn-primary-model-latency-p99"]
+    for name in referenced:
+        alarm = alarms[name]
+        assert alarm.inputs["dimensions"] == {"EndpointName": "customer-churn", "VariantName": "primary"}
+        assert (
+            alarm.inputs["alarmActions"]
+            == alarm.inputs["okActions"]
+            == [stack_graph.named("alerts-topic").outputs["arn"]]
+        )
+        assert alarm.inputs["treatMissingData"] == "notBreaching"
+    slo_ms = {"dev": 500, "staging": 300, "prod": 250}[stack_graph.stack]
+    assert alarms["customer-churn-primary-model-latency-p99"].inputs["threshold"] == slo_ms * 1000
+    assert alarms["customer-churn-primary-model-latency-p99"].inputs["extendedStatistic"] == "p99"
+
+
+@pytest.mark.parametrize(("stack", "minimum", "maximum", "policies"), [
+    ("dev", 0, 2, {"backlog": "TargetTrackingScaling", "from-zero": "StepScaling"}),
+    ("staging", 1, 2, {"invocations": "TargetTrackingScaling", "gpu": "TargetTrackingScaling"}),
+    ("prod", 2, 8, {"invocations": "TargetTrackingScaling", "gpu": "TargetTrackingScaling"}),
+])  # fmt: skip
+def test_scalable_target_and_its_policies(stack_graphs, stack, minimum, maximum, policies) -> None:
+    graph = stack_graphs[stack]
+    [target] = graph.of_type(TARGET)
+    assert target.inputs["serviceNamespace"] == "sagemaker"
+    assert target.inputs["scalableDimension"] == "sagemaker:variant:DesiredInstanceCount"
+    assert target.inputs["resourceId"] == "endpoint/customer-churn/variant/primary"
+    assert (target.inputs["minCapacity"], target.inputs["maxCapacity"]) == (minimum, maximum)
+    assert _endpoint(graph).urn in target.dependencies, "the target is registered after the endpoint exists"
+    found = {
+        p.name.removeprefix("endpoint-customer-churn-primary-"): p.inputs["policyType"]
+        for p in graph.of_type(POLICY)
+    }
+    assert found == policies
+    for policy in graph.of_type(POLICY):
+        assert policy.inputs["resourceId"] == target.inputs["resourceId"]
+
+
+def test_gpu_tracking_uses_the_endpoint_gpu_metric(stack_graphs) -> None:
+    [gpu] = [p for p in stack_graphs["prod"].of_type(POLICY) if p.name.endswith("-gpu")]
+    config = gpu.inputs["targetTrackingScalingPolicyConfiguration"]
+    metric = config["customizedMetricSpecification"]
+    assert (metric["metricName"], metric["namespace"], metric["statistic"]) == (
+        "GPUUtilization",
+        "/aws/sagemaker/Endpoints",
+        "Average",
+    )
+    assert metric["dimensions"] == [
+        {"name": "EndpointName", "value": "customer-churn"},
+        {"name": "VariantName", "value": "primary"},
+    ]
+    assert config["targetValue"] == 70
+
+
+def test_scheduled_capacity_changes_follow_the_spec(stack_graphs) -> None:
+    actions = {
+        a.inputs["name"]: a.inputs
+        for a in stack_graphs["prod"].of_type("aws:appautoscaling/scheduledAction:ScheduledAction")
+    }
+    assert set(actions) == {"customer-churn-primary-business-hours", "customer-churn-primary-off-hours"}
+    business = actions["customer-churn-primary-business-hours"]
+    assert business["schedule"] == "cron(0 7 ? * MON-FRI *)" and business["timezone"] == "Europe/Dublin"
+    assert business["scalableTargetAction"] == {"minCapacity": 3, "maxCapacity": 8}
+
+
+def test_async_scale_from_zero_is_driven_by_a_backlog_alarm(stack_graphs) -> None:
+    graph = stack_graphs["dev"]
+    [step] = [p for p in graph.of_type(POLICY) if p.inputs["policyType"] == "StepScaling"]
+    [alarm] = [a for a in graph.of_type(ALARM) if a.inputs["metricName"] == "HasBacklogWithoutCapacity"]
+    assert alarm.inputs["alarmActions"] == [step.outputs["arn"]]
+    assert step.inputs["stepScalingPolicyConfiguration"]["stepAdjustments"] == [
+        {"metricIntervalLowerBound": "0", "scalingAdjustment": 1}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stack", "capture", "storage_key"),
+    [("dev", False, True), ("staging", True, False), ("prod", True, False)],
+)
+def test_data_capture_and_storage_encryption(stack_graphs, stack, capture, storage_key) -> None:
+    graph = stack_graphs[stack]
+    config = _config(graph)
+    key_arn = graph.named("kms-data-key").outputs["arn"]
+    bucket = graph.named("artifacts-bucket").outputs["bucket"]
+    if capture:
+        data_capture = config.inputs["dataCaptureConfig"]
+        assert data_capture["enableCapture"] is True and data_capture["kmsKeyId"] == key_arn
+        assert data_capture["destinationS3Uri"] == f"s3://{bucket}/data-capture/customer-churn/"
+        assert data_capture["initialSamplingPercentage"] == 20
+    else:
+        assert "dataCaptureConfig" not in config.inputs
+    # GPU (g5) variants run on local NVMe storage, for which SageMaker rejects a storage key.
+    assert (config.inputs.get("kmsKeyArn") == key_arn) is storage_key
+
+
+def test_models_run_isolated_in_the_private_subnets_from_the_registry(stack_graph: ResourceGraph) -> None:
+    subnets = sorted(s.id for s in stack_graph.of_type("aws:ec2/subnet:Subnet"))
+    for model in stack_graph.of_type("aws:sagemaker/model:Model"):
+        assert model.inputs["enableNetworkIsolation"] is True
+        assert sorted(model.inputs["vpcConfig"]["subnets"]) == subnets
+        assert model.inputs["vpcConfig"]["securityGroupIds"] == [stack_graph.named("network-workloads").id]
+        assert model.inputs["primaryContainer"]["modelPackageName"].endswith(
+            "model-package/customer-churn/latest-approved"
+        )
+
+
+def test_endpoint_role_reads_models_and_writes_only_its_own_prefixes(stack_graph: ResourceGraph) -> None:
+    artifacts = stack_graph.named("artifacts-bucket").outputs["arn"]
+    policy = stack_graph.named("endpoint-customer-churn-models-permissions")
+    s3 = [s for s in statements(policy_of(policy)) if any(a.startswith("s3:") for a in as_list(s["Action"]))]
+    writes = {r for s in s3 if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    reads = {r for s in s3 if "s3:GetObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    assert writes == {
+        f"{artifacts}/data-capture/customer-churn/*",
+        f"{artifacts}/async-inference/customer-churn/*",
+    }
+    assert f"{artifacts}/models/*" in reads
+
+
+# -- custom specs through the component -----------------------------------------------------------
+
+VARIANT = {
+    "model": {"model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"},
+    "instance_type": "ml.m5.xlarge",
+}
+
+
+def _record(spec: dict[str, Any]) -> ResourceGraph:
+    endpoint = EndpointSpec.model_validate(spec)
+    return record_program(
+        lambda: InferenceEndpoint(
+            "ep",
+            InferenceEndpointArgs(
+                spec=endpoint,
+                resolved_model_packages={},
+                account_id="123456789012",
+                region="eu-west-1",
+                artifact_bucket_name="artifacts",
+                artifact_bucket_arn="arn:aws:s3:::artifacts",
+                kms_key_arn=KEY_ARN,
+                notification_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
+                subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+                security_group_ids=["sg-0123456789abcdef0"],
+                image_registry_accounts=["123456789012"],
+                alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
+                role_path="/mlops-platform/test/",
+                tags={"owner": "t"},
+            ),
+        )
+    )
+
+
+def test_ab_variants_keep_their_weights_and_a_shadow_gets_its_own_model() -> None:
+    graph = _record({
+        "name": "churn",
+        "variants": [{**VARIANT, "name": "champion", "weight": 0.9}, {**VARIANT, "name": "challenger", "weight": 0.1}],
+        "shadow_variants": [{**VARIANT, "name": "shadow"}],
+    })  # fmt: skip
+    config = _config(graph)
+    weights = {v["variantName"]: v["initialVariantWeight"] for v in config.inputs["productionVariants"]}
+    assert weights == {"champion": 0.9, "challenger": 0.1}
+    assert sum(weights.values()) == pytest.approx(1.0)
+    [shadow] = config.inputs["shadowProductionVariants"]
+    models = {m.name: m.outputs["name"] for m in graph.of_type("aws:sagemaker/model:Model")}
+    assert shadow["modelName"] == models["ep-shadow-model"] != models["ep-champion-model"]
+    assert config.inputs["kmsKeyArn"] == KEY_ARN
+    # Rollback watches every production variant, not the shadow.
+    alarms = [
+        a["alarmName"]
+        for a in _endpoint(graph).inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
+    ]
+    assert len(alarms) == 4 and not any("shadow" in alarm for alarm in alarms)
+
+
+def test_serverless_variant_shape() -> None:
+    graph = _record({
+        "name": "churn",
+        "variants": [{"name": "only", "model": VARIANT["model"], "serverless": {"memory_mb": 4096, "max_concurrency": 10, "provisioned_concurrency": 2}}],
+        "data_capture": {"enabled": False},
+    })  # fmt: skip
+    [variant] = _config(graph).inputs["productionVariants"]
+    assert variant["serverlessConfig"] == {
+        "memorySizeInMb": 4096,
+        "maxConcurrency": 10,
+        "provisionedConcurrency": 2,
+    }
+    assert "instanceType" not in variant and "initialInstanceCount" not in variant
+    [model] = graph.of_type("aws:sagemaker/model:Model")
+    assert model.inputs["enableNetworkIsolation"] is False and "vpcConfig" not in model.inputs
+    assert "kmsKeyArn" not in _config(graph).inputs
+    assert graph.of_type(TARGET) == []
+
+
+def test_async_shape_with_notifications() -> None:
+    graph = _record(
+        {
+            "name": "churn",
+            "variants": [{**VARIANT, "name": "primary"}],
+            "async_inference": {"max_concurrent_invocations_per_instance": 2},
+        }
+    )
+    output = _config(graph).inputs["asyncInferenceConfig"]
+    topics = {t.name: t.outputs["arn"] for t in graph.of_type("aws:sns/topic:Topic")}
+    assert output["outputConfig"]["s3OutputPath"] == "s3://artifacts/async-inference/churn/results/"
+    assert output["outputConfig"]["s3FailurePath"] == "s3://artifacts/async-inference/churn/failures/"
+    assert output["outputConfig"]["kmsKeyId"] == KEY_ARN
+    assert output["outputConfig"]["notificationConfig"] == {
+        "successTopic": topics["ep-async-success"],
+        "errorTopic": topics["ep-async-error"],
+    }
+    assert output["clientConfig"] == {"maxConcurrentInvocationsPerInstance": 2}
+    publish = [
+        s for s in statements(policy_of(graph.named("ep-models-permissions"))) if s["Action"] == "sns:Publish"
+    ]
+    assert sorted(publish[0]["Resource"]) == sorted(topics.values())
+
+
+# -- malformed specs -------------------------------------------------------------------------------
+
+
+def _stack_with(endpoint: dict[str, Any], environment: str = "prod") -> dict[str, Any]:
+    return {**load_stack_document(environment)["config"]["mlops-platform:platform"], "endpoints": [endpoint]}
+
+
+GOOD = {
+    "name": "churn",
+    "variants": [
+        {
+            "name": "primary",
+            "model": {"latest_approved_of": "customer-churn"},
+            "instance_type": "ml.g5.xlarge",
+            "initial_instance_count": 2,
+            "scaling": {"min_capacity": 2, "max_capacity": 4},
+        }
+    ],
+}
+MALFORMED_ENDPOINTS: list[tuple[str, dict[str, Any], str, str]] = [
+    ("no-model-source", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {}}]}, "endpoints[0].variants[0].model", "set exactly one of model_package_arn"),
+    ("two-model-sources", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"latest_approved_of": "customer-churn", "image": "1.dkr.ecr.x/y"}}]}, "endpoints[0].variants[0].model", "got latest_approved_of, image"),
+    ("bad-package-arn", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"model_package_arn": "arn:aws:s3:::x"}}]}, "endpoints[0].variants[0].model", "not a model package version ARN"),
+    ("unknown-instance-type", {**GOOD, "variants": [{**GOOD["variants"][0], "instance_type": "g5.xlarge"}]}, "endpoints[0].variants[0].instance_type", "not a SageMaker instance type"),
+    ("min-above-max", {**GOOD, "variants": [{**GOOD["variants"][0], "scaling": {"min_capacity": 5, "max_capacity": 4}}]}, "endpoints[0].variants[0].scaling", "min_capacity 5 > max_capacity 4"),
+    ("initial-outside-bounds", {**GOOD, "variants": [{**GOOD["variants"][0], "initial_instance_count": 6}]}, "endpoints[0].variants[0]", "initial_instance_count 6 must lie within"),
+    ("scale-to-zero-without-async", {**GOOD, "variants": [{**GOOD["variants"][0], "scaling": {"min_capacity": 0, "max_capacity": 4}}]}, "endpoints[0]", "scaling to zero (min_capacity 0) needs async inference"),
+    ("below-the-prod-minimum", {**GOOD, "variants": [{**GOOD["variants"][0], "initial_instance_count": 1, "scaling": {"min_capacity": 1, "max_capacity": 4}}]}, "mlops-platform:platform", "fewer than endpoint_defaults.minimum_instances (2)"),
+    ("serverless-with-capture", {"name": "churn", "variants": [{"name": "p", "model": {"latest_approved_of": "customer-churn"}, "serverless": {}}], "data_capture": {"enabled": True}}, "endpoints[0]", "do not support data capture"),
+    ("serverless-bad-memory", {"name": "churn", "variants": [{"name": "p", "model": {"latest_approved_of": "customer-churn"}, "serverless": {"memory_mb": 1000}}]}, "endpoints[0].variants[0].serverless.memory_mb", "not a serverless memory size"),
+    ("instance-and-serverless", {**GOOD, "variants": [{**GOOD["variants"][0], "serverless": {}}]}, "endpoints[0].variants[0]", "either instance_type (instance-based) or serverless"),
+    ("duplicate-variant-names", {**GOOD, "variants": [GOOD["variants"][0], GOOD["variants"][0]]}, "endpoints[0]", "duplicate variant names: primary"),
+    ("gpu-target-on-cpu", {**GOOD, "variants": [{**GOOD["variants"][0], "instance_type": "ml.m5.xlarge", "scaling": {"min_capacity": 2, "max_capacity": 4, "gpu_utilization_percent": 70}}]}, "endpoints[0].variants[0]", "gpu_utilization_percent needs a GPU instance type"),
+    ("volume-on-instance-store", {**GOOD, "variants": [{**GOOD["variants"][0], "volume_size_gb": 100}]}, "endpoints[0].variants[0]", "local NVMe storage: remove volume_size_gb"),
+    ("unknown-strategy", {**GOOD, "deployment": {"strategy": "rolling"}}, "endpoints[0].deployment.strategy", "'all_at_once', 'canary' or 'linear'"),
+    ("unknown-model-family", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"latest_approved_of": "fraud"}}]}, "mlops-platform:platform", "latest_approved_of 'fraud' is not a model family of this stack"),
+    ("bad-endpoint-name", {**GOOD, "name": "churn_v2"}, "endpoints[0].name", "not a valid endpoint name"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "endpoint", "key", "fragment"), MALFORMED_ENDPOINTS, ids=[c[0] for c in MALFORMED_ENDPOINTS]
+)
+def test_malformed_endpoint_spec_is_rejected(case, endpoint, key, fragment) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_stack_with(endpoint), "stacks/Pulumi.prod.yaml")
+    path = key if key.startswith("mlops-platform") else f"mlops-platform:platform.{key}"
+    lines = [line for line in str(raised.value).splitlines() if f": {path}: " in line]
+    assert lines, str(raised.value)
+    assert fragment in lines[0] and lines[0].strip().startswith("stacks/Pulumi.prod.yaml: ")
+
+
+def test_the_good_spec_is_accepted() -> None:
+    assert parse_platform_config(_stack_with(GOOD), "stacks/Pulumi.prod.yaml").endpoints[0].name == "churn"
+
+
+# -- SageMaker (moto, with botocore's request validation) accepts what the stacks declare ---------
+
+
+def _hosting_instance_types() -> frozenset[str]:
+    """The instance types SageMaker hosting accepts, from botocore's service model (authoritative)."""
+    import botocore.loaders
+
+    model = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
+    return frozenset(model["shapes"]["ProductionVariantInstanceType"]["enum"])
+
+
+@pytest.fixture
+def current_instance_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's hard-coded list predates g5/g6; validate against the service model's enum instead."""
+    from moto.sagemaker import models as moto_sagemaker
+
+    valid = _hosting_instance_types()
+
+    def validate(self: Any, instance_type: str) -> None:
+        if instance_type not in valid:
+            raise moto_sagemaker.ValidationError(
+                message=f"Value '{instance_type}' at 'instanceType' failed to satisfy constraint"
+            )
+
+    monkeypatch.setattr(moto_sagemaker.FakeEndpointConfig, "validate_instance_type", validate)
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_sagemaker_accepts_the_endpoint_configuration_and_endpoint(
+    stack_graphs, stack, monkeypatch, current_instance_types
+) -> None:
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    graph = stack_graphs[stack]
+    config, endpoint = _config(graph), _endpoint(graph)
+    with mock_aws():
+        client = boto3.client("sagemaker", region_name="eu-west-1")
+        for model in graph.of_type("aws:sagemaker/model:Model"):
+            client.create_model(
+                ModelName=model.outputs["name"], **to_request("CreateModel", dict(model.inputs))
+            )
+        request = to_request("CreateEndpointConfig", dict(config.inputs))
+        client.create_endpoint_config(EndpointConfigName=config.outputs["name"], **request)
+        client.create_endpoint(
+            EndpointName=endpoint.inputs["name"],
+            EndpointConfigName=config.outputs["name"],
+            DeploymentConfig=to_request(
+                "CreateEndpoint", {"deploymentConfig": endpoint.inputs["deploymentConfig"]}
+            )["DeploymentConfig"],
+        )
+        described = client.describe_endpoint_config(EndpointConfigName=config.outputs["name"])
+        assert [v["VariantName"] for v in described["ProductionVariants"]] == ["primary"]
+        assert (
+            client.describe_endpoint(EndpointName="customer-churn")["EndpointConfigName"]
+            == config.outputs["name"]
+        )
+        assert re.fullmatch(
+            r"arn:aws:sagemaker:eu-west-1:\d{12}:endpoint/customer-churn",
+            client.describe_endpoint(EndpointName="customer-churn")["EndpointArn"],
+        )
+
+
+def test_the_instance_type_check_still_rejects_what_sagemaker_does(
+    monkeypatch, current_instance_types
+) -> None:
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    with mock_aws():
+        client = boto3.client("sagemaker", region_name="eu-west-1")
+        client.create_model(
+            ModelName="m",
+            ExecutionRoleArn="arn:aws:iam::123456789012:role/r",
+            PrimaryContainer={"Image": "i"},
+        )
+        with pytest.raises(client.exceptions.ClientError, match=re.escape("ml.g5.3xlarge")):
+            client.create_endpoint_config(
+                EndpointConfigName="c",
+                ProductionVariants=[
+                    {
+                        "VariantName": "v",
+                        "ModelName": "m",
+                        "InstanceType": "ml.g5.3xlarge",
+                        "InitialInstanceCount": 1,
+                    }
+                ],
+            )

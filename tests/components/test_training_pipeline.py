@@ -1,0 +1,206 @@
+"""Training pipelines and the continuous-training loop's triggers, through the recorder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from moto.events.models import EventPattern
+
+from components.pipeline_triggers import PipelineTriggers, PipelineTriggersArgs
+from components.training_pipeline import STEP_SCRIPTS, TrainingSpec
+from planner.recorder import ResourceGraph, record_program
+from tests.graph_helpers import as_list, policy_of, statements, within
+
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+PIPELINE_ARN = "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/customer-churn-training"
+
+
+def _pipeline(graph: ResourceGraph):
+    [pipeline] = graph.of_type(PIPELINE)
+    return pipeline
+
+
+def test_one_pipeline_per_family_run_by_the_pipeline_role(stack_graph: ResourceGraph) -> None:
+    pipeline = _pipeline(stack_graph)
+    assert pipeline.inputs["pipelineName"] == "customer-churn-training"
+    assert pipeline.inputs["roleArn"] == stack_graph.named("pipeline-role-role").outputs["arn"]
+    assert pipeline.inputs["parallelismConfiguration"] == {"maxParallelExecutionSteps": 2}
+    assert pipeline.inputs["tags"]["mlops:model-family"] == "customer-churn"
+
+
+def test_step_scripts_are_kms_encrypted_objects_the_definition_references(stack_graph: ResourceGraph) -> None:
+    pipeline = _pipeline(stack_graph)
+    definition = pipeline.inputs["pipelineDefinition"]
+    key_arn = stack_graph.named("kms-data-key").outputs["arn"]
+    bucket = stack_graph.named("artifacts-bucket").outputs["bucket"]
+    scripts = within(stack_graph, "training-customer-churn", "aws:s3/bucketObjectv2:BucketObjectv2")
+    assert len(scripts) == len(STEP_SCRIPTS)
+    for script in scripts:
+        assert script.inputs["serverSideEncryption"] == "aws:kms" and script.inputs["kmsKeyId"] == key_arn
+        assert script.inputs["bucket"] == bucket
+        key = script.inputs["key"]
+        assert key.startswith("pipelines/customer-churn-training/code/") and key.endswith(".py")
+        assert f"s3://{bucket}/{key}" in definition, "the definition runs the uploaded script"
+        assert script.urn in pipeline.dependencies, "the pipeline waits for its scripts"
+
+
+@pytest.mark.parametrize(
+    ("stack", "status"),
+    [("dev", "Approved"), ("staging", "PendingManualApproval"), ("prod", "PendingManualApproval")],
+)
+def test_new_versions_are_registered_with_the_environments_approval_status(
+    stack_graphs, stack, status
+) -> None:
+    definition = json.loads(_pipeline(stack_graphs[stack]).inputs["pipelineDefinition"])
+    parameters = {p["Name"]: p for p in definition["Parameters"]}
+    assert parameters["ModelApprovalStatus"]["DefaultValue"] == status
+    assert parameters["MetricThreshold"]["DefaultValue"] == 0.8
+
+
+def test_dev_has_no_automatic_triggers(stack_graphs) -> None:
+    graph = stack_graphs["dev"]
+    assert not [c for c in graph.components if c.type == "mlops:training:PipelineTriggers"]
+    assert graph.of_type("aws:s3/bucketNotification:BucketNotification") == []
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_schedule_starts_the_pipeline_with_a_role_that_may_do_only_that(stack_graphs, stack) -> None:
+    graph = stack_graphs[stack]
+    pipeline_arn = _pipeline(graph).outputs["arn"]
+    [schedule] = [
+        r for r in within(graph, "triggers-customer-churn", RULE) if r.inputs.get("scheduleExpression")
+    ]
+    assert schedule.inputs["scheduleExpression"] == "cron(0 3 ? * MON *)"
+    [target] = [
+        t
+        for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
+        if t.inputs["rule"] == schedule.outputs["name"]
+    ]
+    assert target.inputs["arn"] == pipeline_arn
+    [role] = [r for r in graph.referenced(target, "roleArn") if r.type == "aws:iam/role:Role"]
+    assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {
+        "Service": "events.amazonaws.com"
+    }
+    [policy] = [r for r in graph.referenced(target, "roleArn") if r.type == "aws:iam/rolePolicy:RolePolicy"]
+    assert statements(policy_of(policy)) == [
+        {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": pipeline_arn}
+    ]
+
+
+def _s3_event(bucket: str, key: str) -> dict:
+    return {
+        "version": "0",
+        "id": "e1",
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "account": "333333333333",
+        "time": "2026-11-23T10:00:00Z",
+        "region": "eu-west-1",
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {"bucket": {"name": bucket}, "object": {"key": key, "size": 10}},
+    }
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_new_data_under_the_family_prefix_batches_into_one_run(stack_graphs, stack) -> None:
+    graph = stack_graphs[stack]
+    datasets = graph.named("datasets-bucket").outputs["bucket"]
+    [notification] = graph.of_type("aws:s3/bucketNotification:BucketNotification")
+    assert notification.inputs == {"bucket": datasets, "eventbridge": True}
+    [rule] = [
+        r
+        for r in within(graph, "triggers-customer-churn", RULE)
+        if r.inputs.get("eventPattern") and "aws.s3" in r.inputs["eventPattern"]
+    ]
+    pattern = EventPattern.load(rule.inputs["eventPattern"])
+    assert pattern.matches_event(_s3_event(datasets, "training-data/customer-churn/2026-11-23/part-0.csv"))
+    assert not pattern.matches_event(_s3_event(datasets, "training-data/fraud/part-0.csv"))
+    assert not pattern.matches_event(_s3_event("another-bucket", "training-data/customer-churn/x.csv"))
+    [queue] = graph.of_type("aws:sqs/queue:Queue")
+    assert queue.inputs["kmsMasterKeyId"] == graph.named("kms-notifications-key").outputs["arn"]
+    [pipe] = graph.of_type("aws:pipes/pipe:Pipe")
+    assert (
+        pipe.inputs["source"] == queue.outputs["arn"]
+        and pipe.inputs["target"] == _pipeline(graph).outputs["arn"]
+    )
+    assert pipe.inputs["sourceParameters"]["sqsQueueParameters"]["maximumBatchingWindowInSeconds"] == 300
+    [policy] = [r for r in graph.referenced(pipe, "roleArn") if r.type == "aws:iam/rolePolicy:RolePolicy"]
+    granted = {
+        action: as_list(s["Resource"])
+        for s in statements(policy_of(policy))
+        for action in as_list(s["Action"])
+    }
+    assert granted["sagemaker:StartPipelineExecution"] == [_pipeline(graph).outputs["arn"]]
+    assert granted["sqs:ReceiveMessage"] == [queue.outputs["arn"]]
+    [queue_policy] = graph.of_type("aws:sqs/queuePolicy:QueuePolicy")
+    [allow] = [s for s in statements(policy_of(queue_policy)) if s["Effect"] == "Allow"]
+    assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": rule.outputs["arn"]}}
+
+
+def _alarm_event(name: str, state: str) -> dict:
+    return {
+        "version": "0",
+        "id": "a1",
+        "detail-type": "CloudWatch Alarm State Change",
+        "source": "aws.cloudwatch",
+        "account": "123456789012",
+        "time": "2026-11-23T10:00:00Z",
+        "region": "eu-west-1",
+        "resources": [f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:{name}"],
+        "detail": {"alarmName": name, "state": {"value": state}, "previousState": {"value": "OK"}},
+    }
+
+
+def test_a_drift_alarm_entering_alarm_starts_a_run() -> None:
+    graph = record_program(
+        lambda: PipelineTriggers(
+            "triggers",
+            PipelineTriggersArgs(
+                pipeline_name="customer-churn-training",
+                pipeline_arn=PIPELINE_ARN,
+                account_id="123456789012",
+                region="eu-west-1",
+                role_path="/mlops-platform/test/",
+                tags={"owner": "t"},
+                drift_alarm_names=["customer-churn-data-drift"],
+            ),
+        )
+    )
+    [rule] = graph.of_type(RULE)
+    pattern = EventPattern.load(rule.inputs["eventPattern"])
+    assert pattern.matches_event(_alarm_event("customer-churn-data-drift", "ALARM"))
+    assert not pattern.matches_event(_alarm_event("customer-churn-data-drift", "OK"))
+    assert not pattern.matches_event(_alarm_event("another-alarm", "ALARM"))
+    [target] = graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
+    assert target.inputs["arn"] == PIPELINE_ARN and "sagemakerPipelineTarget" in target.inputs
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"spot": True}, "spot training needs max_wait_seconds"),
+        ({"max_wait_seconds": 600, "max_run_seconds": 3600}, "must be greater than max_run_seconds"),
+        ({"training_instance_type": "p4d.24xlarge"}, "not a SageMaker instance type"),
+        ({"schedule": "every monday"}, "not an EventBridge schedule"),
+        ({"new_data": {"enabled": True, "batching_window_seconds": 900}}, "less than or equal to 300"),
+    ],
+    ids=[
+        "spot-without-max-wait",
+        "max-wait-below-max-run",
+        "instance-type-without-ml-prefix",
+        "schedule-not-an-expression",
+        "batching-window-too-long",
+    ],
+)
+def test_malformed_training_specs_are_rejected(change, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        TrainingSpec.model_validate(change)
+
+
+def test_gpu_training_instance_types_are_accepted() -> None:
+    assert (
+        TrainingSpec.model_validate({"training_instance_type": "ml.g5.12xlarge"}).training_instance_type
+        == "ml.g5.12xlarge"
+    )

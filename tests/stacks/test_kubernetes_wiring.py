@@ -1,0 +1,57 @@
+"""Kubernetes serving wired from the stack file: provider from the secret kubeconfig, clear errors without it."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.recorder import record_stack_file
+from stacks.config import ConfigError
+from tests.conftest import load_stack_document
+
+IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
+
+
+def _serving(platform: dict) -> None:
+    platform["kubernetes_serving"] = {
+        "cluster_arn": "arn:aws:eks:eu-west-1:333333333333:cluster/ml",
+        "servings": [{"name": "churn-gpu", "image": IMAGE}],
+    }
+
+
+def test_servings_use_a_kubernetes_provider_built_from_the_secret_kubeconfig(write_stack, tmp_path) -> None:
+    path = write_stack("prod", _serving)
+    text = path.read_text().replace(
+        "config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1\\nkind: Config'\n", 1
+    )
+    path.write_text(text)
+
+    graph = record_stack_file(str(path))
+
+    [provider] = graph.of_type("pulumi:providers:kubernetes")
+    assert provider.inputs["clusterIdentifier"] == "arn:aws:eks:eu-west-1:333333333333:cluster/ml"
+    [deployment] = graph.of_type("kubernetes:apps/v1:Deployment")
+    assert deployment.provider.startswith(provider.urn + "::")
+    assert graph.component_of(deployment).type == "mlops:serving:KubernetesServing"
+    assert deployment.inputs["metadata"]["labels"]["cost-center"] == "cc-ml-1001"
+
+
+def test_servings_without_a_kubeconfig_name_the_missing_key(write_stack) -> None:
+    path = write_stack("prod", _serving)
+    with pytest.raises(ConfigError, match=r"mlops-platform:kubeconfig: missing; kubernetes_serving needs it"):
+        record_stack_file(str(path))
+
+
+def test_tags_must_be_valid_labels_when_kubernetes_serves(write_stack) -> None:
+    def edit(platform: dict) -> None:
+        _serving(platform)
+        platform["tags"]["owner"] = "ML platform team"
+
+    with pytest.raises(
+        ConfigError, match=r"mlops-platform:platform: tags .* are not valid Kubernetes labels"
+    ):
+        record_stack_file(str(write_stack("prod", edit)))
+
+
+def test_shipped_stacks_serve_only_on_sagemaker() -> None:
+    for stack in ("dev", "staging", "prod"):
+        assert "kubernetes_serving" not in load_stack_document(stack)["config"]["mlops-platform:platform"]
