@@ -8,6 +8,7 @@ config (whose defaults come from ``stacks.defaults``), never through ``if enviro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
@@ -19,7 +20,6 @@ from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
 from components.feature_store import FeatureStore, FeatureStoreArgs
 from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
-from components.kubernetes_serving import KubernetesServing, KubernetesServingArgs, kubernetes_provider
 from components.model_monitoring import ModelMonitoring, ModelMonitoringArgs
 from components.model_registry import ModelRegistry, ModelRegistryArgs
 from components.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
@@ -36,6 +36,9 @@ from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
 from stacks.model_packages import ModelPackageResolver
+
+if TYPE_CHECKING:
+    from components.kubernetes_serving import KubernetesServing
 
 # Prefixes of the artifact bucket, shared by the roles that read and write them.
 MODEL_PREFIX = "models/"
@@ -370,6 +373,10 @@ def _build_kubernetes_servings(
         return {}
     if kubeconfig is None:
         raise ValueError("kubernetes_serving needs the cluster's kubeconfig")
+    # Imported only for stacks that serve on Kubernetes: merely having pulumi_kubernetes loaded
+    # makes the Pulumi runtime load every one of its modules during a run (about a second).
+    from components.kubernetes_serving import KubernetesServing, KubernetesServingArgs, kubernetes_provider
+
     provider = kubernetes_provider(
         "kubernetes", kubeconfig, cluster_identifier=config.kubernetes_serving.cluster_arn
     )
