@@ -55,3 +55,54 @@ def test_plan_of_a_broken_prod_stack_exits_1_and_reports_the_rule(write_stack, c
     plan = json.loads(capsys.readouterr().out)
     assert plan["summary"]["mandatory_violations"] >= 8
     assert {v["policy_name"] for v in plan["violations"]} >= {"stateful-resources-protected"}
+
+
+def _endpoint(platform: dict) -> dict:
+    return platform["endpoints"][0]
+
+
+def _no_capture(platform: dict) -> None:
+    _endpoint(platform)["data_capture"] = {"enabled": False}
+
+
+def _all_at_once(platform: dict) -> None:
+    _endpoint(platform)["deployment"] = {"strategy": "all_at_once"}
+
+
+def _no_autoscaling(platform: dict) -> None:
+    del _endpoint(platform)["variants"][0]["scaling"]
+
+
+def _no_monitoring(platform: dict) -> None:
+    platform["monitoring"] = {"enabled": False}
+
+
+@pytest.mark.parametrize(
+    ("edit", "rules"),
+    [
+        (_no_capture, {"endpoint-data-capture-encrypted", "endpoint-monitoring-schedule"}),
+        (_all_at_once, {"endpoint-safe-rollout"}),
+        (_no_autoscaling, {"endpoint-autoscaling-configured"}),
+        (_no_monitoring, {"endpoint-monitoring-schedule"}),
+    ],
+    ids=["capture-off", "all-at-once-rollout", "no-autoscaling", "monitoring-off"],
+)
+def test_a_broken_prod_endpoint_violates_exactly_the_matching_stack_rules(write_stack, edit, rules) -> None:
+    graph = record_stack_file(str(write_stack("prod", edit)))
+    violations, _ = evaluate_policies(graph)
+
+    mandatory = {v.policy_name for v in violations if v.enforcement_level == "mandatory"}
+    assert mandatory == rules
+    for violation in violations:
+        if violation.policy_name in rules:
+            # Reported where the fix goes: the endpoint, or the configuration it runs.
+            assert violation.resource_type in {
+                "aws:sagemaker/endpoint:Endpoint",
+                "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+            }
+
+
+def test_the_same_rollout_is_allowed_in_dev(write_stack) -> None:
+    graph = record_stack_file(str(write_stack("dev", _all_at_once)))
+    violations, _ = evaluate_policies(graph)
+    assert not [v for v in violations if v.policy_name == "endpoint-safe-rollout"]
