@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from components.endpoint_alarms import MAX_DRIFT_FEATURES, AlarmThresholds
 from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.instance_types import has_instance_store, validate_instance_type
 from components.policy_documents import (
@@ -44,6 +45,19 @@ class MonitoringSpec(BaseModel):
         default=1800, description="Stop a job that runs longer (must end before the next hourly run)."
     )
     volume_size_gb: Annotated[int, Field(ge=1, le=512)] = 20
+    alarms: AlarmThresholds = Field(
+        default=AlarmThresholds(), description="Thresholds of the endpoint alarms."
+    )
+    drift_features: (
+        Annotated[
+            list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]],
+            Field(max_length=MAX_DRIFT_FEATURES),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Features the drift alarm watches; default: the model family's feature group inputs.",
+    )
 
     @field_validator("schedule")
     @classmethod

@@ -80,7 +80,12 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
             "deployment": {"strategy": "linear", "linear_step_percent": 20, "wait_interval_seconds": 600},
             "data_capture": {"enabled": True, "sampling_percent": 20},
         },
-        "monitoring": {"enabled": True, "schedule": "cron(0 * ? * * *)"},
+        # Hourly checks; a production endpoint without traffic in business hours is an incident.
+        "monitoring": {
+            "enabled": True,
+            "schedule": "cron(0 * ? * * *)",
+            "alarms": {"zero_invocations_in_business_hours": True},
+        },
     },
 }
 

@@ -16,12 +16,20 @@ import pulumi_aws as aws
 from components.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.alert_topic import AlertTopic, AlertTopicArgs
 from components.encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
+from components.endpoint_alarms import EndpointAlarms, EndpointAlarmsArgs, VariantAlarms, drift_alarm_name
 from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
 from components.feature_store import FeatureStore, FeatureStoreArgs
 from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+from components.inference_endpoint_spec import EndpointSpec
 from components.model_monitoring import ModelMonitoring, ModelMonitoringArgs
 from components.model_registry import ModelRegistry, ModelRegistryArgs
+from components.monitoring_dashboard import (
+    DashboardEndpoint,
+    DashboardVariant,
+    MonitoringDashboard,
+    MonitoringDashboardArgs,
+)
 from components.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.policy_documents import (
     ecr_pull,
@@ -79,6 +87,9 @@ class Platform:
     """Per endpoint name."""
     monitors: dict[str, ModelMonitoring]
     """Per monitored endpoint name."""
+    endpoint_alarms: dict[str, EndpointAlarms]
+    """Per monitored endpoint name."""
+    dashboard: MonitoringDashboard | None
     kubernetes_servings: dict[str, KubernetesServing]
     """Per ``<namespace>/<name>``."""
 
@@ -110,6 +121,8 @@ def build_platform(
     pipelines = _build_training_pipelines(config, foundation, registry, opts)
     alerts = _build_alerts(config, foundation, opts)
     endpoints = _build_endpoints(config, foundation, alerts, resolve_model_package, opts)
+    monitors = _build_monitors(config, foundation, endpoints, opts)
+    endpoint_alarms = _build_endpoint_alarms(config, alerts, monitors, opts)
     platform = Platform(
         foundation=foundation,
         feature_store=_build_feature_store(config, foundation, opts),
@@ -119,7 +132,9 @@ def build_platform(
         pipeline_triggers=_build_pipeline_triggers(config, foundation, pipelines, opts),
         alerts=alerts,
         endpoints=endpoints,
-        monitors=_build_monitors(config, foundation, endpoints, opts),
+        monitors=monitors,
+        endpoint_alarms=endpoint_alarms,
+        dashboard=_build_dashboard(config, monitors, opts),
         kubernetes_servings=_build_kubernetes_servings(config, kubeconfig),
     )
     _export(platform)
@@ -242,7 +257,8 @@ def _build_pipeline_triggers(
     opts: pulumi.ResourceOptions,
 ) -> dict[str, PipelineTriggers]:
     training = config.training
-    if not (training.schedule or training.new_data.enabled):
+    drift_alarms = drift_alarms_by_family(config)
+    if not (training.schedule or training.new_data.enabled or drift_alarms):
         return {}
     return {
         family: PipelineTriggers(
@@ -265,6 +281,7 @@ def _build_pipeline_triggers(
                     if training.new_data.enabled
                     else None
                 ),
+                drift_alarm_names=drift_alarms.get(family, []),
             ),
             opts,
         )
@@ -329,26 +346,122 @@ def _build_endpoints(
     return endpoints
 
 
+def model_family_of(spec: EndpointSpec) -> str:
+    """The family an endpoint serves (its first production variant's), which is also the one it retrains."""
+    return spec.variants[0].model.latest_approved_of or spec.name
+
+
+def monitored_endpoints(config: PlatformConfig) -> list[EndpointSpec]:
+    """Endpoints that get a data-quality monitor and alarms: monitoring on, and traffic captured."""
+    if not config.monitoring.enabled:
+        return []
+    return [spec for spec in config.endpoints if spec.data_capture.enabled]
+
+
+def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
+    """The configured drift features, else the model inputs of the family's feature group."""
+    if config.monitoring.drift_features is not None:
+        return list(config.monitoring.drift_features)
+    family = model_family_of(spec)
+    group = next((group for group in config.feature_groups if group.name == family), None)
+    if group is None:
+        return []
+    keys = {group.record_identifier, group.event_time}
+    return [feature.name for feature in group.features if feature.name not in keys]
+
+
+def drift_alarms_by_family(config: PlatformConfig) -> dict[str, list[str]]:
+    """Drift alarm names per model family, for the families that retrain on drift."""
+    if not (config.training.drift_retraining and config.training.enabled):
+        return {}
+    families = {model.name for model in config.models}
+    alarms: dict[str, list[str]] = {}
+    for spec in monitored_endpoints(config):
+        family = model_family_of(spec)
+        if family in families and drift_features(config, spec):
+            alarms.setdefault(family, []).append(drift_alarm_name(spec.name))
+    return alarms
+
+
+def _build_endpoint_alarms(
+    config: PlatformConfig,
+    alerts: AlertTopic | None,
+    monitors: dict[str, ModelMonitoring],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, EndpointAlarms]:
+    if alerts is None:
+        return {}
+    return {
+        spec.name: EndpointAlarms(
+            f"alarms-{spec.name}",
+            EndpointAlarmsArgs(
+                endpoint_name=spec.name,
+                variants=[
+                    VariantAlarms(name=v.name, gpu=v.is_gpu, instance_based=v.serverless is None)
+                    for v in spec.variants
+                ],
+                thresholds=config.monitoring.alarms,
+                alarm_topic_arn=alerts.topic_arn,
+                tags=config.resource_tags,
+                monitoring_schedule_name=monitors[spec.name].schedule_name,
+                drift_features=drift_features(config, spec),
+            ),
+            opts,
+        )
+        for spec in monitored_endpoints(config)
+    }
+
+
+def _build_dashboard(
+    config: PlatformConfig, monitors: dict[str, ModelMonitoring], opts: pulumi.ResourceOptions
+) -> MonitoringDashboard | None:
+    endpoints = monitored_endpoints(config)
+    if not endpoints:
+        return None
+    return MonitoringDashboard(
+        "dashboard",
+        MonitoringDashboardArgs(
+            dashboard_name=f"mlops-platform-{config.environment}",
+            region=config.region,
+            endpoints=[
+                DashboardEndpoint(
+                    name=spec.name,
+                    latency_slo_ms=spec.deployment.latency_p99_slo_ms,
+                    monitoring_schedule_name=monitors[spec.name].schedule_name,
+                    drift_features=drift_features(config, spec),
+                    variants=[
+                        DashboardVariant(
+                            name=v.name,
+                            gpu=v.is_gpu,
+                            min_capacity=v.scaling.min_capacity if v.scaling else None,
+                            max_capacity=v.scaling.max_capacity if v.scaling else None,
+                            invocations_target=v.scaling.invocations_per_instance if v.scaling else None,
+                        )
+                        for v in spec.variants
+                    ],
+                )
+                for spec in endpoints
+            ],
+        ),
+        opts,
+    )
+
+
 def _build_monitors(
     config: PlatformConfig,
     foundation: Foundation,
     endpoints: dict[str, InferenceEndpoint],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelMonitoring]:
-    if not config.monitoring.enabled:
-        return {}
     network = foundation.network
     monitors = {}
-    for spec in config.endpoints:
-        if not spec.data_capture.enabled:
-            continue  # nothing is captured, so there is nothing to compare with the baseline
-        primary = spec.variants[0].model
+    for spec in monitored_endpoints(config):
         monitors[spec.name] = ModelMonitoring(
             f"monitoring-{spec.name}",
             ModelMonitoringArgs(
                 spec=config.monitoring,
                 endpoint_name=endpoints[spec.name].endpoint_name,
-                model_family=primary.latest_approved_of or spec.name,
+                model_family=model_family_of(spec),
                 account_id=config.account_id,
                 region=config.region,
                 artifact_bucket_name=foundation.artifacts.bucket_name,

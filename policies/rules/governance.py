@@ -53,7 +53,6 @@ TAGGABLE_TYPES: frozenset[str] = frozenset(
         "aws:cloudwatch/logGroup:LogGroup",
         "aws:cloudwatch/metricAlarm:MetricAlarm",
         "aws:cloudwatch/eventRule:EventRule",
-        "aws:cloudwatch/dashboard:Dashboard",
         "aws:sns/topic:Topic",
         "aws:eks/cluster:Cluster",
         "aws:eks/nodeGroup:NodeGroup",

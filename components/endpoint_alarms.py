@@ -1,0 +1,256 @@
+"""EndpointAlarms: the operational alarms of one SageMaker endpoint, and its data-drift alarm."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+import pulumi
+import pulumi_aws.cloudwatch as cloudwatch
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ENDPOINT_METRICS = "/aws/sagemaker/Endpoints"
+INVOCATION_METRICS = "AWS/SageMaker"
+DRIFT_METRICS = "aws/sagemaker/Endpoints/data-metrics"
+# CloudWatch evaluates at most 10 metrics in one alarm's metric math.
+MAX_DRIFT_FEATURES = 10
+
+
+class BusinessHours(BaseModel):
+    """When an endpoint is expected to receive traffic (UTC)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    start_hour_utc: Annotated[int, Field(ge=0, le=23)] = 8
+    end_hour_utc: Annotated[int, Field(ge=1, le=24)] = 18
+    weekdays_only: bool = True
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BusinessHours:
+        if self.start_hour_utc >= self.end_hour_utc:
+            raise ValueError(
+                f"start_hour_utc {self.start_hour_utc} must be before end_hour_utc {self.end_hour_utc}"
+            )
+        return self
+
+
+class AlarmThresholds(BaseModel):
+    """Thresholds of the endpoint alarms (the rollback alarms' 5xx and latency live in `deployment`)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    max_4xx_per_minute: Annotated[int, Field(ge=1)] = Field(
+        default=50,
+        description="Client errors a minute (3 of 5 minutes) that page: a broken caller or contract.",
+    )
+    gpu_utilization_percent: Annotated[float | int, Field(gt=0, le=800)] = Field(
+        default=90,
+        description="Sustained GPU utilisation (per instance, 100 per GPU) that pages: out of capacity.",
+    )
+    gpu_memory_percent: Annotated[float | int, Field(gt=0, le=800)] = 90
+    disk_percent: Annotated[float | int, Field(gt=0, le=100)] = 85
+    zero_invocations_in_business_hours: bool = Field(
+        default=False,
+        description="Page when a production variant gets no traffic for 15 minutes in business hours.",
+    )
+    business_hours: BusinessHours = BusinessHours()
+    drift_threshold: Annotated[float | int, Field(gt=0)] = Field(
+        default=0.2,
+        description="Baseline drift distance of any monitored feature that raises the drift alarm.",
+    )
+
+
+@dataclass(frozen=True)
+class VariantAlarms:
+    name: str
+    gpu: bool
+    instance_based: bool
+
+
+@dataclass(frozen=True)
+class EndpointAlarmsArgs:
+    endpoint_name: str
+    variants: Sequence[VariantAlarms]
+    thresholds: AlarmThresholds
+    alarm_topic_arn: pulumi.Input[str]
+    tags: Mapping[str, str]
+    monitoring_schedule_name: pulumi.Input[str] | None = None
+    """The data-quality schedule whose drift metrics the drift alarm watches (None: no drift alarm)."""
+    drift_features: Sequence[str] = ()
+
+
+def drift_alarm_name(endpoint_name: str) -> str:
+    """Deterministic, so the retraining trigger can name the alarm before it exists."""
+    return f"{endpoint_name}-data-drift"
+
+
+class EndpointAlarms(pulumi.ComponentResource):
+    """Alarms that page the alert topic: 4xx errors, GPU utilisation and memory, disk, no traffic in
+    business hours, and data drift (any monitored feature drifting from the training baseline).
+
+    Every alarm notifies on ALARM and OK; missing data is handled per alarm (see each one).
+    """
+
+    alarm_names: pulumi.Output[list[str]]
+    """Names of every alarm created."""
+    drift_alarm: str | None
+    """Name of the drift alarm, when there is one (what retraining listens to)."""
+
+    def __init__(
+        self, name: str, args: EndpointAlarmsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:observability:EndpointAlarms", name, None, opts)
+        if len(args.drift_features) > MAX_DRIFT_FEATURES:
+            raise ValueError(
+                f"EndpointAlarms {name}: at most {MAX_DRIFT_FEATURES} drift features (got {len(args.drift_features)})"
+            )
+        self._name, self._args = name, args
+        limits = args.thresholds
+        alarms: list[cloudwatch.MetricAlarm] = []
+        for variant in args.variants:
+            dimensions = {"EndpointName": args.endpoint_name, "VariantName": variant.name}
+            alarms.append(
+                self._alarm(
+                    f"{variant.name}-4xx",
+                    f"{variant.name}: more than {limits.max_4xx_per_minute} 4xx errors a minute",
+                    namespace=INVOCATION_METRICS,
+                    metric_name="Invocation4XXErrors",
+                    dimensions=dimensions,
+                    statistic="Sum",
+                    period=60,
+                    evaluation_periods=5,
+                    datapoints_to_alarm=3,
+                    threshold=limits.max_4xx_per_minute,
+                    # No requests means no client errors.
+                    treat_missing_data="notBreaching",
+                )
+            )
+            if variant.instance_based:
+                alarms.append(self._utilisation(variant, "disk", "DiskUtilization", limits.disk_percent))
+            if variant.gpu:
+                alarms.append(
+                    self._utilisation(variant, "gpu", "GPUUtilization", limits.gpu_utilization_percent)
+                )
+                alarms.append(
+                    self._utilisation(
+                        variant, "gpu-memory", "GPUMemoryUtilization", limits.gpu_memory_percent
+                    )
+                )
+            if limits.zero_invocations_in_business_hours:
+                alarms.append(self._no_traffic(variant, dimensions))
+        self.drift_alarm = None
+        if args.monitoring_schedule_name is not None and args.drift_features:
+            alarms.append(self._drift(args.monitoring_schedule_name))
+            self.drift_alarm = drift_alarm_name(args.endpoint_name)
+
+        self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in alarms])
+        self.register_outputs({"alarm_names": self.alarm_names, "drift_alarm": self.drift_alarm})
+
+    def _alarm(self, suffix: str, description: str, **settings: object) -> cloudwatch.MetricAlarm:
+        args = self._args
+        return cloudwatch.MetricAlarm(
+            f"{self._name}-{suffix}",
+            name=f"{args.endpoint_name}-{suffix}",
+            alarm_description=f"{args.endpoint_name}/{description}",
+            comparison_operator=settings.pop("comparison_operator", "GreaterThanThreshold"),
+            alarm_actions=[args.alarm_topic_arn],
+            ok_actions=[args.alarm_topic_arn],
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+            **settings,
+        )
+
+    def _utilisation(
+        self, variant: VariantAlarms, suffix: str, metric: str, threshold: float
+    ) -> cloudwatch.MetricAlarm:
+        return self._alarm(
+            f"{variant.name}-{suffix}",
+            f"{variant.name}: {metric} above {threshold}% for 15 minutes",
+            namespace=ENDPOINT_METRICS,
+            metric_name=metric,
+            dimensions={"EndpointName": self._args.endpoint_name, "VariantName": variant.name},
+            statistic="Average",
+            period=300,
+            evaluation_periods=3,
+            threshold=threshold,
+            # Instances that report nothing are caught by the 5xx and traffic alarms, not here.
+            treat_missing_data="notBreaching",
+        )
+
+    def _no_traffic(self, variant: VariantAlarms, dimensions: dict[str, str]) -> cloudwatch.MetricAlarm:
+        hours = self._args.thresholds.business_hours
+        window = f"HOUR(f) >= {hours.start_hour_utc} AND HOUR(f) < {hours.end_hour_utc}"
+        if hours.weekdays_only:
+            window = f"DAY(f) <= 5 AND {window}"
+        return self._alarm(
+            f"{variant.name}-no-traffic",
+            f"{variant.name}: no invocations for 15 minutes in business hours",
+            metric_queries=[
+                cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="m1",
+                    return_data=False,
+                    metric=cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                        namespace=INVOCATION_METRICS,
+                        metric_name="Invocations",
+                        dimensions=dimensions,
+                        stat="Sum",
+                        period=300,
+                    ),
+                ),
+                # A quiet endpoint publishes nothing: count missing periods as zero invocations.
+                cloudwatch.MetricAlarmMetricQueryArgs(id="f", expression="FILL(m1, 0)", return_data=False),
+                # Outside business hours the expression is 1, so a night without traffic never pages.
+                cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="e1",
+                    expression=f"IF({window}, f, 1)",
+                    label="Invocations in business hours",
+                    return_data=True,
+                ),
+            ],
+            comparison_operator="LessThanThreshold",
+            threshold=1,
+            evaluation_periods=3,
+            treat_missing_data="breaching",
+        )
+
+    def _drift(self, schedule_name: pulumi.Input[str]) -> cloudwatch.MetricAlarm:
+        args = self._args
+        queries = [
+            cloudwatch.MetricAlarmMetricQueryArgs(
+                id=f"d{index}",
+                return_data=False,
+                metric=cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                    namespace=DRIFT_METRICS,
+                    metric_name=f"feature_baseline_drift_{feature}",
+                    dimensions={"Endpoint": args.endpoint_name, "MonitoringSchedule": schedule_name},
+                    stat="Maximum",
+                    period=3600,
+                ),
+            )
+            for index, feature in enumerate(args.drift_features)
+        ]
+        ids = ", ".join(f"d{index}" for index in range(len(queries)))
+        return cloudwatch.MetricAlarm(
+            f"{self._name}-drift",
+            name=drift_alarm_name(args.endpoint_name),
+            alarm_description=(
+                f"{args.endpoint_name}: a monitored feature drifted more than {args.thresholds.drift_threshold} "
+                f"from the training baseline ({', '.join(args.drift_features)}); retraining starts where enabled"
+            ),
+            metric_queries=[
+                *queries,
+                cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="drift", expression=f"MAX([{ids}])", label="Largest feature drift", return_data=True
+                ),
+            ],
+            comparison_operator="GreaterThanThreshold",
+            threshold=args.thresholds.drift_threshold,
+            evaluation_periods=1,
+            # Drift metrics exist only when a monitoring job ran; between runs nothing is known.
+            treat_missing_data="notBreaching",
+            alarm_actions=[args.alarm_topic_arn],
+            ok_actions=[args.alarm_topic_arn],
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -1,0 +1,168 @@
+"""Endpoint alarms, the dashboard, and the closed loop: drift alarm -> retraining pipeline."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from moto.events.models import EventPattern
+
+from components.endpoint_alarms import AlarmThresholds, BusinessHours
+from planner.recorder import ResourceGraph
+from tests.graph_helpers import within
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+FEATURES = ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"]
+
+
+def _alarms(graph: ResourceGraph) -> dict[str, dict]:
+    return {alarm.inputs["name"]: alarm.inputs for alarm in graph.of_type(ALARM)}
+
+
+@pytest.mark.parametrize(("stack", "no_traffic"), [("staging", False), ("prod", True)])
+def test_every_monitored_endpoint_has_the_full_alarm_set(stack_graphs, stack, no_traffic) -> None:
+    names = set(_alarms(stack_graphs[stack]))
+    expected = {
+        "customer-churn-primary-5xx-errors",
+        "customer-churn-primary-model-latency-p99",
+        "customer-churn-primary-4xx",
+        "customer-churn-primary-disk",
+        "customer-churn-primary-gpu",
+        "customer-churn-primary-gpu-memory",
+        "customer-churn-data-drift",
+    }
+    assert expected <= names
+    assert ("customer-churn-primary-no-traffic" in names) is no_traffic
+
+
+def test_no_alarm_in_prod_lacks_an_action(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    topic = graph.named("alerts-topic").outputs["arn"]
+    for name, alarm in _alarms(graph).items():
+        assert alarm.get("alarmActions"), name
+        if name.endswith("backlog-without-capacity"):
+            continue  # drives scaling, not people
+        assert alarm["alarmActions"] == [topic] and alarm["okActions"] == [topic], name
+
+
+def test_thresholds_come_from_config(stack_graphs) -> None:
+    alarms, defaults = _alarms(stack_graphs["prod"]), AlarmThresholds()
+    assert alarms["customer-churn-primary-4xx"]["threshold"] == defaults.max_4xx_per_minute
+    assert alarms["customer-churn-primary-gpu"]["threshold"] == defaults.gpu_utilization_percent
+    assert alarms["customer-churn-primary-gpu-memory"]["threshold"] == defaults.gpu_memory_percent
+    assert alarms["customer-churn-primary-disk"]["threshold"] == defaults.disk_percent
+    assert alarms["customer-churn-data-drift"]["threshold"] == defaults.drift_threshold
+
+
+def test_thresholds_follow_a_stack_file_override(write_stack) -> None:
+    from planner.recorder import record_stack_file
+
+    def edit(platform: dict) -> None:
+        platform["monitoring"] = {"alarms": {"max_4xx_per_minute": 7, "drift_threshold": 0.35}}
+
+    alarms = _alarms(record_stack_file(str(write_stack("prod", edit))))
+    assert alarms["customer-churn-primary-4xx"]["threshold"] == 7
+    assert alarms["customer-churn-data-drift"]["threshold"] == 0.35
+
+
+def test_missing_data_is_handled_deliberately_per_alarm(stack_graphs) -> None:
+    alarms = _alarms(stack_graphs["prod"])
+    assert alarms["customer-churn-primary-no-traffic"]["treatMissingData"] == "breaching"
+    for name in ("customer-churn-primary-4xx", "customer-churn-primary-gpu", "customer-churn-data-drift"):
+        assert alarms[name]["treatMissingData"] == "notBreaching", name
+
+
+def test_no_traffic_alarm_only_counts_business_hours(stack_graphs) -> None:
+    alarm = _alarms(stack_graphs["prod"])["customer-churn-primary-no-traffic"]
+    queries = {q["id"]: q for q in alarm["metricQueries"]}
+    assert queries["m1"]["metric"]["metricName"] == "Invocations" and queries["m1"]["returnData"] is False
+    assert queries["f"]["expression"] == "FILL(m1, 0)"
+    hours = BusinessHours()
+    assert queries["e1"]["expression"] == (
+        f"IF(DAY(f) <= 5 AND HOUR(f) >= {hours.start_hour_utc} AND HOUR(f) < {hours.end_hour_utc}, f, 1)"
+    )
+    assert queries["e1"]["returnData"] is True
+    assert (alarm["comparisonOperator"], alarm["threshold"]) == ("LessThanThreshold", 1)
+
+
+def test_drift_alarm_watches_the_feature_groups_model_inputs(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    alarm = _alarms(graph)["customer-churn-data-drift"]
+    [schedule] = graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+    metrics = [q["metric"] for q in alarm["metricQueries"] if "metric" in q]
+    assert [m["metricName"] for m in metrics] == [f"feature_baseline_drift_{f}" for f in FEATURES]
+    assert all(
+        m["dimensions"] == {"Endpoint": "customer-churn", "MonitoringSchedule": schedule.outputs["name"]}
+        for m in metrics
+    )
+    [combined] = [q for q in alarm["metricQueries"] if q.get("returnData")]
+    assert combined["expression"] == "MAX([d0, d1, d2, d3, d4])"
+
+
+def _alarm_change(name: str, state: str) -> dict:
+    return {
+        "version": "0", "id": "1", "detail-type": "CloudWatch Alarm State Change", "source": "aws.cloudwatch",
+        "account": "333333333333", "time": "2026-11-23T10:00:00Z", "region": "eu-west-1", "resources": [],
+        "detail": {"alarmName": name, "state": {"value": state}, "previousState": {"value": "OK"}},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_drift_alarm_starts_the_familys_training_pipeline(stack_graphs, stack) -> None:
+    graph = stack_graphs[stack]
+    rules = within(graph, "triggers-customer-churn", "aws:cloudwatch/eventRule:EventRule")
+    [drift] = [r for r in rules if "aws.cloudwatch" in r.inputs.get("eventPattern", "")]
+    pattern = EventPattern.load(drift.inputs["eventPattern"])
+    assert pattern.matches_event(_alarm_change("customer-churn-data-drift", "ALARM"))
+    # The alarm stays in ALARM while drift persists: repeated violations start no further run.
+    assert not pattern.matches_event(_alarm_change("customer-churn-data-drift", "OK"))
+    assert not pattern.matches_event(_alarm_change("customer-churn-primary-4xx", "ALARM"))
+    [target] = [
+        t
+        for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
+        if t.inputs["rule"] == drift.outputs["name"]
+    ]
+    [pipeline] = graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    assert target.inputs["arn"] == pipeline.outputs["arn"]
+
+
+def test_dev_has_no_monitoring_alarms_or_dashboard(stack_graphs) -> None:
+    graph = stack_graphs["dev"]
+    assert set(_alarms(graph)) == {
+        "customer-churn-primary-5xx-errors",
+        "customer-churn-primary-model-latency-p99",
+    } | {name for name in _alarms(graph) if name.endswith("backlog-without-capacity")}
+    assert graph.of_type("aws:cloudwatch/dashboard:Dashboard") == []
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_dashboard_widgets_reference_every_monitored_endpoint(stack_graphs, stack) -> None:
+    graph = stack_graphs[stack]
+    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+    assert dashboard.inputs["dashboardName"] == f"mlops-platform-{stack}"
+    widgets = json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+    metrics = [m for w in widgets if w["type"] == "metric" for m in w["properties"]["metrics"]]
+    names = {m[1] for m in metrics}
+    for metric in ("Invocations", "InvocationsPerInstance", "ModelLatency", "Invocation4XXErrors", "Invocation5XXErrors",
+                   "CPUUtilization", "MemoryUtilization", "GPUUtilization", "GPUMemoryUtilization"):  # fmt: skip
+        assert metric in names, metric
+    assert {f"feature_baseline_drift_{f}" for f in FEATURES} <= names
+    assert all("customer-churn" in m for m in metrics)
+    latency = next(
+        w for w in widgets if w["type"] == "metric" and w["properties"]["title"].startswith("Model latency")
+    )
+    slo = {"staging": 300, "prod": 250}[stack]
+    assert latency["properties"]["annotations"]["horizontal"] == [{"label": "p99 SLO", "value": slo * 1000}]
+    [capacity] = [w for w in widgets if w["type"] == "text"]
+    limits = {"staging": "1-2", "prod": "2-8"}[stack]
+    assert f"**primary**: {limits} instances" in capacity["properties"]["markdown"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"business_hours": {"start_hour_utc": 18, "end_hour_utc": 8}}, "must be before end_hour_utc"),
+    ({"disk_percent": 120}, "less than or equal to 100"),
+    ({"drift_threshold": 0}, "greater than 0"),
+])  # fmt: skip
+def test_malformed_alarm_thresholds_are_rejected(change, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        AlarmThresholds.model_validate(change)
