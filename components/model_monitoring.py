@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from components.endpoint_alarms import MAX_DRIFT_FEATURES, AlarmThresholds
 from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.instance_types import has_instance_store, validate_instance_type
+from components.model_quality_spec import ModelQualitySpec
 from components.policy_documents import (
     kms_use,
     s3_read,
@@ -47,6 +48,10 @@ class MonitoringSpec(BaseModel):
     volume_size_gb: Annotated[int, Field(ge=1, le=512)] = 20
     alarms: AlarmThresholds = Field(
         default=AlarmThresholds(), description="Thresholds of the endpoint alarms."
+    )
+    model_monitors: ModelQualitySpec = Field(
+        default=ModelQualitySpec(),
+        description="Model-quality, bias and explainability monitors (aws-native).",
     )
     drift_features: (
         Annotated[

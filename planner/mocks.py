@@ -214,29 +214,35 @@ def _region(mocks: PlatformMocks, args: State) -> State:
     }
 
 
-def _model_monitor_registries() -> dict[str, str]:
-    """AWS's per-region accounts of the Model Monitor analyzer, from the SageMaker SDK's own table
+# Repository → (table in the SageMaker SDK's image_uri_config, keys down to its "versions").
+_PREBUILT_TABLES = {
+    "sagemaker-model-monitor-analyzer": ("model-monitor.json", ()),
+    "sagemaker-clarify-processing": ("clarify.json", ("processing",)),
+}
+
+
+def _prebuilt_registries(repository: str) -> dict[str, str]:
+    """AWS's per-region accounts of a prebuilt image, from the SageMaker SDK's own tables
     (read as data: importing the SDK would cost seconds)."""
     import importlib.util
     import json
     from pathlib import Path
 
     spec = importlib.util.find_spec("sagemaker")
-    if spec is None or not spec.submodule_search_locations:
+    if repository not in _PREBUILT_TABLES or spec is None or not spec.submodule_search_locations:
         return {}
-    table = (
-        Path(next(iter(spec.submodule_search_locations))) / "core" / "image_uri_config" / "model-monitor.json"
-    )
-    versions = json.loads(table.read_text())["versions"]
-    return next(iter(versions.values()))["registries"]
+    file_name, keys = _PREBUILT_TABLES[repository]
+    folder = Path(next(iter(spec.submodule_search_locations))) / "core" / "image_uri_config"
+    table = json.loads((folder / file_name).read_text())
+    for key in keys:
+        table = table[key]
+    return next(iter(table["versions"].values()))["registries"]
 
 
 def _prebuilt_ecr_image(mocks: PlatformMocks, args: State) -> State:
     region = args.get("region") or mocks.region
     repository, tag = args["repositoryName"], args.get("imageTag", "1")
-    account = (
-        _model_monitor_registries().get(region) if repository == "sagemaker-model-monitor-analyzer" else None
-    )
+    account = _prebuilt_registries(repository).get(region)
     if account is None:
         raise NotImplementedError(f"the offline plan knows no registry of {repository} in {region}")
     path = f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}"

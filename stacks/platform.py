@@ -47,6 +47,7 @@ from stacks.model_packages import ModelPackageResolver
 
 if TYPE_CHECKING:
     from components.kubernetes_serving import KubernetesServing
+    from components.model_quality_monitoring import ModelQualityMonitoring
 
 # Prefixes of the artifact bucket, shared by the roles that read and write them.
 MODEL_PREFIX = "models/"
@@ -89,6 +90,8 @@ class Platform:
     """Per monitored endpoint name."""
     endpoint_alarms: dict[str, EndpointAlarms]
     """Per monitored endpoint name."""
+    model_quality_monitors: dict[str, ModelQualityMonitoring]
+    """Per monitored endpoint name, where model-quality, bias or explainability monitors are on."""
     dashboard: MonitoringDashboard | None
     kubernetes_servings: dict[str, KubernetesServing]
     """Per ``<namespace>/<name>``."""
@@ -123,6 +126,7 @@ def build_platform(
     endpoints = _build_endpoints(config, foundation, alerts, resolve_model_package, opts)
     monitors = _build_monitors(config, foundation, endpoints, opts)
     endpoint_alarms = _build_endpoint_alarms(config, alerts, monitors, opts)
+    model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, opts)
     platform = Platform(
         foundation=foundation,
         feature_store=_build_feature_store(config, foundation, opts),
@@ -134,6 +138,7 @@ def build_platform(
         endpoints=endpoints,
         monitors=monitors,
         endpoint_alarms=endpoint_alarms,
+        model_quality_monitors=model_quality_monitors,
         dashboard=_build_dashboard(config, monitors, opts),
         kubernetes_servings=_build_kubernetes_servings(config, kubeconfig),
     )
@@ -409,6 +414,56 @@ def _build_endpoint_alarms(
             opts,
         )
         for spec in monitored_endpoints(config)
+    }
+
+
+def _build_model_quality_monitors(
+    config: PlatformConfig,
+    foundation: Foundation,
+    endpoints: dict[str, InferenceEndpoint],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, ModelQualityMonitoring]:
+    spec = config.monitoring.model_monitors
+    monitored = monitored_endpoints(config)
+    if not (spec.kinds and monitored):
+        return {}
+    # Imported only where used: pulumi_aws_native is large, and most stacks do not need it.
+    import pulumi_aws_native
+
+    from components.model_quality_monitoring import ModelQualityMonitoring, ModelQualityMonitoringArgs
+
+    native = pulumi_aws_native.Provider(
+        "aws-native", region=config.region, allowed_account_ids=[config.account_id]
+    )
+    native_opts = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(providers=[foundation.provider, native])
+    )
+    network = foundation.network
+    return {
+        endpoint.name: ModelQualityMonitoring(
+            f"model-monitors-{endpoint.name}",
+            ModelQualityMonitoringArgs(
+                spec=spec,
+                endpoint_name=endpoints[endpoint.name].endpoint_name,
+                endpoint_label=endpoint.name,
+                model_family=model_family_of(endpoint),
+                schedule=config.monitoring.schedule,
+                instance_type=config.monitoring.instance_type,
+                max_runtime_seconds=config.monitoring.max_runtime_seconds,
+                account_id=config.account_id,
+                region=config.region,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                artifact_bucket_arn=foundation.artifacts.bucket_arn,
+                kms_key_arn=foundation.data_key.key_arn,
+                subnet_ids=network.private_subnet_ids,
+                security_group_ids=[network.workload_security_group_id],
+                role_path=role_path(config),
+                tags=config.resource_tags,
+                aws_provider=foundation.provider,
+            ),
+            native_opts,
+        )
+        for endpoint in monitored
     }
 
 

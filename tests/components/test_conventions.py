@@ -38,13 +38,18 @@ def test_child_names_derive_from_their_component(stack_graph: ResourceGraph) -> 
 
 
 def test_every_aws_resource_uses_the_explicit_account_locked_provider(stack_graph: ResourceGraph) -> None:
-    [provider] = [r for r in stack_graph if r.is_provider]
-    account = stack_graph.config["mlops-platform:platform"]["account_id"]
-    # Provider inputs travel JSON-encoded on the wire, as the engine passes them.
-    assert json.loads(provider.inputs["allowedAccountIds"]) == [account]
-    assert provider.inputs["region"] == stack_graph.config["mlops-platform:platform"]["region"]
+    providers = {r.type.removeprefix("pulumi:providers:"): r for r in stack_graph if r.is_provider}
+    platform = stack_graph.config["mlops-platform:platform"]
+    for package in ("aws", *(["aws-native"] if "aws-native" in providers else [])):
+        provider = providers[package]
+        # Provider inputs travel JSON-encoded on the wire, as the engine passes them.
+        assert json.loads(provider.inputs["allowedAccountIds"]) == [platform["account_id"]]
+        assert provider.inputs["region"] == platform["region"]
     for resource in stack_graph.cloud_resources:
-        assert resource.provider and resource.provider.startswith(provider.urn + "::"), resource.name
+        package = resource.type.split(":")[0]
+        assert resource.provider and resource.provider.startswith(providers[package].urn + "::"), (
+            resource.name
+        )
 
 
 def test_every_taggable_resource_carries_the_cost_allocation_tags(stack_graph: ResourceGraph) -> None:

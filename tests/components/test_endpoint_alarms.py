@@ -88,7 +88,11 @@ def test_no_traffic_alarm_only_counts_business_hours(stack_graphs) -> None:
 def test_drift_alarm_watches_the_feature_groups_model_inputs(stack_graphs) -> None:
     graph = stack_graphs["prod"]
     alarm = _alarms(graph)["customer-churn-data-drift"]
-    [schedule] = graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+    [schedule] = [
+        s
+        for s in graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+        if s.inputs["monitoringScheduleConfig"]["monitoringType"] == "DataQuality"
+    ]
     metrics = [q["metric"] for q in alarm["metricQueries"] if "metric" in q]
     assert [m["metricName"] for m in metrics] == [f"feature_baseline_drift_{f}" for f in FEATURES]
     assert all(

@@ -24,7 +24,11 @@ def test_dev_captures_nothing_so_monitors_nothing(stack_graphs) -> None:
 def test_every_capturing_endpoint_has_a_scheduled_data_quality_job(stack_graphs, stack, expression) -> None:
     graph = stack_graphs[stack]
     [definition] = graph.of_type(DEFINITION)
-    [schedule] = graph.of_type(SCHEDULE)
+    [schedule] = [
+        s
+        for s in graph.of_type(SCHEDULE)
+        if s.inputs["monitoringScheduleConfig"]["monitoringType"] == "DataQuality"
+    ]
     config = schedule.inputs["monitoringScheduleConfig"]
     assert config["monitoringType"] == "DataQuality"
     assert config["monitoringJobDefinitionName"] == definition.outputs["name"]

@@ -23,7 +23,9 @@ def test_each_shipped_stack_plans_cleanly_as_json(capsys, stack: str) -> None:
     assert plan["summary"]["resources"] == len(resources) > 50
     assert plan["summary"]["policies_evaluated"] > 20
     for resource in resources:
-        assert resource["type"].startswith("aws:") and resource["name"] and resource["parent"]
+        assert (
+            resource["type"].startswith(("aws:", "aws-native:")) and resource["name"] and resource["parent"]
+        )
         assert isinstance(resource["inputs"], dict)
         assert resource["component"], f"{resource['name']} is outside any component"
     assert sum(plan["summary"]["by_type"].values()) == len(resources)

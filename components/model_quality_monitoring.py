@@ -1,0 +1,208 @@
+"""ModelQualityMonitoring: model-quality, bias and explainability monitors of one endpoint (aws-native).
+
+pulumi-aws has no resource for these job definitions, so they come from pulumi-aws-native (the
+CloudFormation resource model); their schedules are ordinary ``aws.sagemaker.MonitoringSchedule``s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws.sagemaker as sagemaker
+import pulumi_aws_native.sagemaker as native
+
+from components.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.instance_types import has_instance_store
+from components.model_quality_spec import Kind, ModelQualitySpec
+from components.policy_documents import (
+    kms_use,
+    s3_read,
+    s3_read_write,
+    sagemaker_logs_and_metrics,
+    vpc_network_interfaces,
+)
+
+GROUND_TRUTH_PREFIX = "ground-truth/"
+# Model quality compares predictions with ground truth using the Model Monitor analyzer; bias
+# and explainability are SageMaker Clarify analyses.
+ANALYZER_REPOSITORY: dict[Kind, str] = {
+    "ModelQuality": "sagemaker-model-monitor-analyzer",
+    "ModelBias": "sagemaker-clarify-processing",
+    "ModelExplainability": "sagemaker-clarify-processing",
+}
+
+
+@dataclass(frozen=True)
+class ModelQualityMonitoringArgs:
+    spec: ModelQualitySpec
+    endpoint_name: pulumi.Input[str]
+    endpoint_label: str
+    """The endpoint's configured name (job definition names derive from it)."""
+    model_family: str
+    schedule: str
+    instance_type: str
+    max_runtime_seconds: int
+    account_id: str
+    region: str
+    artifact_bucket_name: pulumi.Input[str]
+    artifact_bucket_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    role_path: str
+    tags: Mapping[str, str]
+    aws_provider: pulumi.ProviderResource | None = None
+    """For the analyzer-image lookups (aws-native resources use the caller's providers)."""
+
+
+class ModelQualityMonitoring(pulumi.ComponentResource):
+    """Scheduled model-quality (against ground truth under ``ground-truth/<endpoint>/``), bias and
+    explainability jobs, each isolated in the private subnets with KMS on volumes and reports."""
+
+    schedule_names: pulumi.Output[list[str]]
+    """Names of the monitoring schedules created."""
+
+    def __init__(
+        self, name: str, args: ModelQualityMonitoringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:observability:ModelQualityMonitoring", name, None, opts)
+        if not args.spec.kinds:
+            raise ValueError(
+                f"ModelQualityMonitoring {name}: enable at least one of model_quality, bias, explainability"
+            )
+        self._name, self._args = name, args
+        baselines = f"baselines/{args.model_family}/"
+        role = ExecutionRole(
+            f"{name}-jobs",
+            ExecutionRoleArgs(
+                description="Runs model-quality, bias and explainability monitoring jobs of one endpoint",
+                trusted_service="sagemaker.amazonaws.com",
+                account_id=args.account_id,
+                path=args.role_path,
+                statements=[
+                    *s3_read(args.artifact_bucket_arn, ["data-capture/", GROUND_TRUTH_PREFIX, baselines]),
+                    *s3_read_write(args.artifact_bucket_arn, ["monitoring/"]),
+                    *kms_use([args.kms_key_arn]),
+                    *vpc_network_interfaces(
+                        args.region, args.account_id, args.subnet_ids, args.security_group_ids
+                    ),
+                    *sagemaker_logs_and_metrics(args.region, args.account_id),
+                ],
+                tags=args.tags,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        schedules = [self._monitor(kind, role.role_arn, baselines) for kind in args.spec.kinds]
+        self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules])
+        self.register_outputs({"schedule_names": self.schedule_names})
+
+    def _monitor(
+        self, kind: Kind, role_arn: pulumi.Input[str], baselines: str
+    ) -> sagemaker.MonitoringSchedule:
+        args, spec = self._args, self._args.spec
+
+        def arg_type(part: str) -> Any:
+            # aws-native names each nested input type after its resource: <Kind>JobDefinition<Part>Args.
+            return getattr(native, f"{kind}JobDefinition{part}Args")
+
+        bucket = pulumi.Output.concat("s3://", args.artifact_bucket_name, "/")
+        image = sagemaker.get_prebuilt_ecr_image_output(
+            repository_name=ANALYZER_REPOSITORY[kind],
+            image_tag="latest" if kind == "ModelQuality" else "1.0",
+            region=args.region,
+            opts=pulumi.InvokeOptions(parent=self, provider=args.aws_provider),
+        )
+        hours = spec.ground_truth_delay_hours
+        reading: dict[str, Any] = {
+            "endpoint_name": args.endpoint_name,
+            "local_path": "/opt/ml/processing/input/endpoint",
+            "inference_attribute": spec.inference_attribute,
+            "probability_attribute": spec.probability_attribute,
+        }
+        if kind != "ModelExplainability":
+            # Predictions are joined with labels that arrive later: analyse an hour that has them.
+            reading |= {
+                "probability_threshold_attribute": spec.probability_threshold,
+                "start_time_offset": f"-PT{hours + 1}H",
+                "end_time_offset": f"-PT{hours}H",
+            }
+        endpoint_input = arg_type("EndpointInput")(**reading)
+        job_input: dict[str, Any] = {"endpoint_input": endpoint_input}
+        if kind != "ModelExplainability":
+            job_input["ground_truth_s3_input"] = arg_type("MonitoringGroundTruthS3Input")(
+                s3_uri=pulumi.Output.concat(bucket, GROUND_TRUTH_PREFIX, args.endpoint_label, "/")
+            )
+        snake = _SNAKE[kind]
+        app: dict[str, Any] = {"image_uri": image.registry_path}
+        if kind == "ModelQuality":
+            app["problem_type"] = spec.problem_type
+        else:
+            app["config_uri"] = pulumi.Output.concat(bucket, baselines, f"{snake}/analysis_config.json")
+        definition = getattr(native, f"{kind}JobDefinition")(
+            f"{self._name}-{snake.replace('_', '-')}",
+            job_definition_name=f"{args.endpoint_label}-{snake.replace('_', '-')}"[:63],
+            role_arn=role_arn,
+            **{
+                f"{snake}_app_specification": arg_type(f"{kind}AppSpecification")(**app),
+                f"{snake}_job_input": arg_type(f"{kind}JobInput")(**job_input),
+                f"{snake}_job_output_config": arg_type("MonitoringOutputConfig")(
+                    kms_key_id=args.kms_key_arn,
+                    monitoring_outputs=[
+                        arg_type("MonitoringOutput")(
+                            s3_output=arg_type("S3Output")(
+                                local_path="/opt/ml/processing/output",
+                                s3_uri=pulumi.Output.concat(
+                                    bucket, "monitoring/", args.endpoint_label, f"/{snake}/"
+                                ),
+                                s3_upload_mode="EndOfJob",
+                            )
+                        )
+                    ],
+                ),
+                f"{snake}_baseline_config": arg_type(f"{kind}BaselineConfig")(
+                    constraints_resource=arg_type("ConstraintsResource")(
+                        s3_uri=pulumi.Output.concat(bucket, baselines, f"{snake}/constraints.json")
+                    )
+                ),
+            },
+            job_resources=arg_type("MonitoringResources")(
+                cluster_config=arg_type("ClusterConfig")(
+                    instance_count=1,
+                    instance_type=args.instance_type,
+                    volume_size_in_gb=20,
+                    volume_kms_key_id=None if has_instance_store(args.instance_type) else args.kms_key_arn,
+                )
+            ),
+            network_config=arg_type("NetworkConfig")(
+                enable_network_isolation=True,
+                enable_inter_container_traffic_encryption=True,
+                vpc_config=arg_type("VpcConfig")(
+                    subnets=list(args.subnet_ids), security_group_ids=list(args.security_group_ids)
+                ),
+            ),
+            stopping_condition=arg_type("StoppingCondition")(max_runtime_in_seconds=args.max_runtime_seconds),
+            tags=[{"key": key, "value": value} for key, value in args.tags.items()],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return sagemaker.MonitoringSchedule(
+            f"{self._name}-{snake.replace('_', '-')}",
+            monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
+                monitoring_type=kind,
+                monitoring_job_definition_name=definition.job_definition_name,
+                schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
+                    schedule_expression=args.schedule
+                ),
+            ),
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+
+_SNAKE: dict[Kind, str] = {
+    "ModelQuality": "model_quality",
+    "ModelBias": "model_bias",
+    "ModelExplainability": "model_explainability",
+}

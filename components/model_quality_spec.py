@@ -1,0 +1,47 @@
+"""The typed spec of the model-quality, bias and explainability monitors (kept free of pulumi_aws_native,
+so validating a stack file does not import it)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["ModelQuality", "ModelBias", "ModelExplainability"]
+
+
+class ModelQualitySpec(BaseModel):
+    """Which advanced monitors run, and how predictions are read from the captured responses."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    model_quality: bool = Field(
+        default=False, description="Compare predictions with ground truth (needs labels)."
+    )
+    bias: bool = Field(
+        default=False, description="Clarify bias drift (needs an analysis config from training)."
+    )
+    explainability: bool = Field(default=False, description="Clarify feature-attribution drift.")
+    problem_type: Literal["BinaryClassification", "MulticlassClassification", "Regression"] = (
+        "BinaryClassification"
+    )
+    inference_attribute: str | None = Field(
+        default=None, description="Field of the response holding the prediction."
+    )
+    probability_attribute: str | None = Field(
+        default="0", description="Field (or CSV index) of the probability."
+    )
+    probability_threshold: Annotated[float, Field(ge=0, le=1)] = 0.5
+    ground_truth_delay_hours: Annotated[int, Field(ge=1, le=168)] = Field(
+        default=24,
+        description="How long labels take to arrive: each run analyses the hour that ended this long ago.",
+    )
+
+    @property
+    def kinds(self) -> list[Kind]:
+        enabled: list[tuple[bool, Kind]] = [
+            (self.model_quality, "ModelQuality"),
+            (self.bias, "ModelBias"),
+            (self.explainability, "ModelExplainability"),
+        ]
+        return [kind for on, kind in enabled if on]

@@ -1,0 +1,116 @@
+"""Model-quality, bias and explainability monitors (pulumi-aws-native job definitions)."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from components.model_quality_spec import ModelQualitySpec
+from planner.policy_check import evaluate_policies
+from planner.recorder import ResourceGraph, record_stack_file
+from tests.sagemaker_requests import to_request
+
+KINDS = ("ModelQuality", "ModelBias", "ModelExplainability")
+
+
+@pytest.fixture(scope="module")
+def all_monitors(tmp_path_factory) -> ResourceGraph:
+    import yaml
+
+    from tests.conftest import load_stack_document
+
+    document = load_stack_document("prod")
+    document["config"]["mlops-platform:platform"]["monitoring"] = {
+        "model_monitors": {"model_quality": True, "bias": True, "explainability": True}
+    }
+    path = tmp_path_factory.mktemp("stack") / "Pulumi.prod-monitors.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return record_stack_file(str(path))
+
+
+def _definitions(graph: ResourceGraph) -> dict[str, dict]:
+    return {
+        kind: r.inputs for kind in KINDS for r in graph.of_type(f"aws-native:sagemaker:{kind}JobDefinition")
+    }
+
+
+def test_prod_compares_predictions_with_ground_truth(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    definitions = _definitions(graph)
+    assert set(definitions) == {"ModelQuality"}
+    quality = definitions["ModelQuality"]
+    bucket = graph.named("artifacts-bucket").outputs["bucket"]
+    job_input = quality["modelQualityJobInput"]
+    assert job_input["groundTruthS3Input"] == {"s3Uri": f"s3://{bucket}/ground-truth/customer-churn/"}
+    assert (job_input["endpointInput"]["startTimeOffset"], job_input["endpointInput"]["endTimeOffset"]) == (
+        "-PT25H",
+        "-PT24H",
+    )
+    assert quality["modelQualityAppSpecification"]["problemType"] == "BinaryClassification"
+    [provider] = graph.of_type("pulumi:providers:aws-native")
+    assert graph.of_type("aws-native:sagemaker:ModelQualityJobDefinition")[0].provider.startswith(
+        provider.urn + "::"
+    )
+
+
+def test_staging_and_dev_do_not_load_aws_native(stack_graphs) -> None:
+    for stack in ("dev", "staging"):
+        assert stack_graphs[stack].of_type("pulumi:providers:aws-native") == []
+
+
+def test_every_monitor_kind_is_isolated_encrypted_and_scheduled(all_monitors) -> None:
+    definitions = _definitions(all_monitors)
+    assert set(definitions) == set(KINDS)
+    key_arn = all_monitors.named("kms-data-key").outputs["arn"]
+    subnets = sorted(s.id for s in all_monitors.of_type("aws:ec2/subnet:Subnet"))
+    for kind, inputs in definitions.items():
+        network = inputs["networkConfig"]
+        assert (
+            network["enableNetworkIsolation"] is True
+            and network["enableInterContainerTrafficEncryption"] is True
+        ), kind
+        assert sorted(network["vpcConfig"]["subnets"]) == subnets, kind
+        prefix = kind[0].lower() + kind[1:]
+        assert inputs[f"{prefix}JobOutputConfig"]["kmsKeyId"] == key_arn, kind
+        assert inputs["jobResources"]["clusterConfig"]["volumeKmsKeyId"] == key_arn, kind
+    types = sorted(
+        s.inputs["monitoringScheduleConfig"]["monitoringType"]
+        for s in all_monitors.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+    )
+    assert types == sorted(["DataQuality", *KINDS])
+
+
+def test_only_quality_and_bias_read_ground_truth(all_monitors) -> None:
+    definitions = _definitions(all_monitors)
+    assert "groundTruthS3Input" in definitions["ModelQuality"]["modelQualityJobInput"]
+    assert "groundTruthS3Input" in definitions["ModelBias"]["modelBiasJobInput"]
+    assert "groundTruthS3Input" not in definitions["ModelExplainability"]["modelExplainabilityJobInput"]
+    assert definitions["ModelBias"]["modelBiasAppSpecification"]["configUri"].endswith(
+        "/baselines/customer-churn/model_bias/analysis_config.json"
+    )
+    assert "clarify" in definitions["ModelExplainability"]["modelExplainabilityAppSpecification"]["imageUri"]
+
+
+def test_the_policy_pack_finds_nothing_to_fix_in_them(all_monitors) -> None:
+    violations, _ = evaluate_policies(all_monitors)
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
+
+
+def test_sagemaker_accepts_the_model_quality_job_definition(stack_graphs, monkeypatch) -> None:
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    [definition] = stack_graphs["prod"].of_type("aws-native:sagemaker:ModelQualityJobDefinition")
+    request = to_request("CreateModelQualityJobDefinition", dict(definition.inputs), skip=("tags",))
+    with mock_aws():
+        client = boto3.client("sagemaker", region_name="eu-west-1")
+        client.create_model_quality_job_definition(**request)
+        described = client.describe_model_quality_job_definition(
+            JobDefinitionName="customer-churn-model-quality"
+        )
+        assert described["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
+
+
+def test_an_empty_monitor_selection_is_no_monitor() -> None:
+    assert ModelQualitySpec().kinds == []
+    assert ModelQualitySpec(bias=True, explainability=True).kinds == ["ModelBias", "ModelExplainability"]
