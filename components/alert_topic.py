@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws.sns as sns
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from components.policy_documents import document, render
+from components.policy_documents import deny_insecure_transport, document, render
 
 
 class AlertSubscription(BaseModel):
@@ -71,14 +71,7 @@ class AlertTopic(pulumi.ComponentResource):
                         "Resource": topic.arn,
                         "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
                     },
-                    {
-                        "Sid": "DenyInsecureTransport",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "sns:Publish",
-                        "Resource": topic.arn,
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                    },
+                    deny_insecure_transport("sns:Publish", topic.arn),
                 )
             ),
             opts=child,

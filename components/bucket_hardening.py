@@ -61,7 +61,9 @@ def harden_bucket(
         bucket=bucket.id,
         policy=render(
             document(
-                deny_insecure_transport(bucket.arn), deny_outdated_tls(bucket.arn), *extra_policy_statements
+                deny_insecure_transport("s3:*", [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")]),
+                deny_outdated_tls(bucket.arn),
+                *extra_policy_statements,
             )
         ),
         # S3 refuses a bucket policy while the public-access block is still being applied.

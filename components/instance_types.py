@@ -7,7 +7,9 @@ from typing import Final
 
 _INSTANCE_TYPE: Final = re.compile(r"^ml\.(?P<family>[a-z0-9-]+)\.(small|medium|large|[0-9]*xlarge)$")
 
-GPU_FAMILIES: Final = frozenset({"g4dn", "g5", "g6", "g6e", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en"})
+GPU_FAMILIES: Final = frozenset(
+    {"g4dn", "g5", "g6", "g6e", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200"}
+)
 # Families whose volumes are local NVMe instance storage: hardware-encrypted, and SageMaker rejects a
 # storage KMS key (EndpointConfig KmsKeyArn, job VolumeKmsKeyId) for them.
 INSTANCE_STORE_FAMILIES: Final = frozenset(
@@ -28,6 +30,7 @@ INSTANCE_STORE_FAMILIES: Final = frozenset(
         "p5",
         "p5e",
         "p5en",
+        "p6-b200",
         "trn1",
         "trn1n",
     }

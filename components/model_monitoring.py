@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import pulumi
 import pulumi_aws.sagemaker as sagemaker
@@ -80,6 +80,36 @@ class MonitoringSpec(BaseModel):
         return validate_instance_type(value)
 
 
+def monitoring_job_role(
+    name: str, description: str, args: Any, *, reads: Sequence[str], parent: pulumi.Resource
+) -> ExecutionRole:
+    """The role of an endpoint's monitoring jobs: read ``reads`` of the artifact bucket, write only
+    ``monitoring/``, use the key, run in the private subnets, write logs and metrics.
+
+    ``args`` is any monitoring component's args (the fields used here are common to them).
+    """
+    return ExecutionRole(
+        name,
+        ExecutionRoleArgs(
+            description=description,
+            trusted_service="sagemaker.amazonaws.com",
+            account_id=args.account_id,
+            path=args.role_path,
+            statements=[
+                *s3_read(args.artifact_bucket_arn, list(reads)),
+                *s3_read_write(args.artifact_bucket_arn, [MONITORING_PREFIX]),
+                *kms_use([args.kms_key_arn]),
+                *vpc_network_interfaces(
+                    args.region, args.account_id, args.subnet_ids, args.security_group_ids
+                ),
+                *sagemaker_logs_and_metrics(args.region, args.account_id),
+            ],
+            tags=args.tags,
+        ),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
 @dataclass(frozen=True)
 class ModelMonitoringArgs:
     spec: MonitoringSpec
@@ -120,27 +150,12 @@ class ModelMonitoring(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         bucket = pulumi.Output.concat("s3://", args.artifact_bucket_name, "/")
         endpoint = pulumi.Output.from_input(args.endpoint_name)
-        role = ExecutionRole(
+        role = monitoring_job_role(
             f"{name}-jobs",
-            ExecutionRoleArgs(
-                description="Runs SageMaker Model Monitor data-quality jobs of one endpoint",
-                trusted_service="sagemaker.amazonaws.com",
-                account_id=args.account_id,
-                path=args.role_path,
-                statements=[
-                    *s3_read(
-                        args.artifact_bucket_arn, [DATA_CAPTURE_PREFIX, baseline_prefix(args.model_family)]
-                    ),
-                    *s3_read_write(args.artifact_bucket_arn, [MONITORING_PREFIX]),
-                    *kms_use([args.kms_key_arn]),
-                    *vpc_network_interfaces(
-                        args.region, args.account_id, args.subnet_ids, args.security_group_ids
-                    ),
-                    *sagemaker_logs_and_metrics(args.region, args.account_id),
-                ],
-                tags=args.tags,
-            ),
-            opts=child,
+            "Runs SageMaker Model Monitor data-quality jobs of one endpoint",
+            args,
+            reads=[DATA_CAPTURE_PREFIX, baseline_prefix(args.model_family)],
+            parent=self,
         )
         image = sagemaker.get_prebuilt_ecr_image_output(
             repository_name=ANALYZER_REPOSITORY,

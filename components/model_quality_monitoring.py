@@ -14,16 +14,9 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws_native.sagemaker as native
 
-from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.instance_types import has_instance_store
+from components.model_monitoring import DATA_CAPTURE_PREFIX, monitoring_job_role
 from components.model_quality_spec import Kind, ModelQualitySpec
-from components.policy_documents import (
-    kms_use,
-    s3_read,
-    s3_read_write,
-    sagemaker_logs_and_metrics,
-    vpc_network_interfaces,
-)
 
 GROUND_TRUTH_PREFIX = "ground-truth/"
 # Model quality compares predictions with ground truth using the Model Monitor analyzer; bias
@@ -75,25 +68,12 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             )
         self._name, self._args = name, args
         baselines = f"baselines/{args.model_family}/"
-        role = ExecutionRole(
+        role = monitoring_job_role(
             f"{name}-jobs",
-            ExecutionRoleArgs(
-                description="Runs model-quality, bias and explainability monitoring jobs of one endpoint",
-                trusted_service="sagemaker.amazonaws.com",
-                account_id=args.account_id,
-                path=args.role_path,
-                statements=[
-                    *s3_read(args.artifact_bucket_arn, ["data-capture/", GROUND_TRUTH_PREFIX, baselines]),
-                    *s3_read_write(args.artifact_bucket_arn, ["monitoring/"]),
-                    *kms_use([args.kms_key_arn]),
-                    *vpc_network_interfaces(
-                        args.region, args.account_id, args.subnet_ids, args.security_group_ids
-                    ),
-                    *sagemaker_logs_and_metrics(args.region, args.account_id),
-                ],
-                tags=args.tags,
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
+            "Runs model-quality, bias and explainability monitoring jobs of one endpoint",
+            args,
+            reads=[DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, baselines],
+            parent=self,
         )
         schedules = [self._monitor(kind, role.role_arn, baselines) for kind in args.spec.kinds]
         self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules])

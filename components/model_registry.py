@@ -13,7 +13,7 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.sns as sns
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from components.policy_documents import document, render
+from components.policy_documents import deny_insecure_transport, document, render
 
 ApprovalMode = Literal["auto", "manual"]
 # What a new model version is registered with, per approval mode (consumed by the training pipeline).
@@ -200,16 +200,7 @@ class ModelRegistry(pulumi.ComponentResource):
 
     @staticmethod
     def _topic_policy(topic: sns.Topic, rules: list[cloudwatch.EventRule]) -> dict[str, Any]:
-        statements: list[dict[str, Any]] = [
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "sns:Publish",
-                "Resource": topic.arn,
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ]
+        statements: list[dict[str, Any]] = [deny_insecure_transport("sns:Publish", topic.arn)]
         if rules:
             statements.append(
                 {

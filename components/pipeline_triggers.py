@@ -13,7 +13,7 @@ import pulumi_aws.pipes as pipes
 import pulumi_aws.sqs as sqs
 
 from components.execution_role import ExecutionRole, ExecutionRoleArgs
-from components.policy_documents import document, render
+from components.policy_documents import deny_insecure_transport, document, render
 
 
 @dataclass(frozen=True)
@@ -180,14 +180,7 @@ class PipelineTriggers(pulumi.ComponentResource):
                         "Resource": queue.arn,
                         "Condition": {"ArnEquals": {"aws:SourceArn": rule.arn}},
                     },
-                    {
-                        "Sid": "DenyInsecureTransport",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "sqs:*",
-                        "Resource": queue.arn,
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                    },
+                    deny_insecure_transport("sqs:*", queue.arn),
                 )
             ),
             opts=child,

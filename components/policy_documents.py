@@ -38,19 +38,20 @@ def service_trust(service: str, account_id: str) -> dict[str, Any]:
     )
 
 
-def deny_insecure_transport(bucket_arn: pulumi.Input[str]) -> Statement:
-    """Deny any request that is not TLS, or uses TLS older than 1.2."""
+def deny_insecure_transport(action: str, resource: pulumi.Input[str] | list[pulumi.Input[str]]) -> Statement:
+    """A resource-policy statement denying ``action`` to any request not made over TLS."""
     return {
         "Sid": "DenyInsecureTransport",
         "Effect": "Deny",
         "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+        "Action": action,
+        "Resource": resource,
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
 
 
 def deny_outdated_tls(bucket_arn: pulumi.Input[str]) -> Statement:
+    """Deny S3 requests made with TLS older than 1.2."""
     return {
         "Sid": "DenyOutdatedTls",
         "Effect": "Deny",

@@ -417,6 +417,22 @@ def _build_endpoint_alarms(
     }
 
 
+def _monitoring_job_placement(config: PlatformConfig, foundation: Foundation) -> dict:
+    """Where monitoring jobs run and what they may touch: shared by every monitoring component."""
+    network = foundation.network
+    return {
+        "account_id": config.account_id,
+        "region": config.region,
+        "artifact_bucket_name": foundation.artifacts.bucket_name,
+        "artifact_bucket_arn": foundation.artifacts.bucket_arn,
+        "kms_key_arn": foundation.data_key.key_arn,
+        "subnet_ids": network.private_subnet_ids,
+        "security_group_ids": [network.workload_security_group_id],
+        "role_path": role_path(config),
+        "tags": config.resource_tags,
+    }
+
+
 def _build_model_quality_monitors(
     config: PlatformConfig,
     foundation: Foundation,
@@ -438,7 +454,6 @@ def _build_model_quality_monitors(
     native_opts = pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(providers=[foundation.provider, native])
     )
-    network = foundation.network
     return {
         endpoint.name: ModelQualityMonitoring(
             f"model-monitors-{endpoint.name}",
@@ -450,15 +465,7 @@ def _build_model_quality_monitors(
                 schedule=config.monitoring.schedule,
                 instance_type=config.monitoring.instance_type,
                 max_runtime_seconds=config.monitoring.max_runtime_seconds,
-                account_id=config.account_id,
-                region=config.region,
-                artifact_bucket_name=foundation.artifacts.bucket_name,
-                artifact_bucket_arn=foundation.artifacts.bucket_arn,
-                kms_key_arn=foundation.data_key.key_arn,
-                subnet_ids=network.private_subnet_ids,
-                security_group_ids=[network.workload_security_group_id],
-                role_path=role_path(config),
-                tags=config.resource_tags,
+                **_monitoring_job_placement(config, foundation),
                 aws_provider=foundation.provider,
             ),
             native_opts,
@@ -508,7 +515,6 @@ def _build_monitors(
     endpoints: dict[str, InferenceEndpoint],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelMonitoring]:
-    network = foundation.network
     monitors = {}
     for spec in monitored_endpoints(config):
         monitors[spec.name] = ModelMonitoring(
@@ -517,15 +523,7 @@ def _build_monitors(
                 spec=config.monitoring,
                 endpoint_name=endpoints[spec.name].endpoint_name,
                 model_family=model_family_of(spec),
-                account_id=config.account_id,
-                region=config.region,
-                artifact_bucket_name=foundation.artifacts.bucket_name,
-                artifact_bucket_arn=foundation.artifacts.bucket_arn,
-                kms_key_arn=foundation.data_key.key_arn,
-                subnet_ids=network.private_subnet_ids,
-                security_group_ids=[network.workload_security_group_id],
-                role_path=role_path(config),
-                tags=config.resource_tags,
+                **_monitoring_job_placement(config, foundation),
                 provider=foundation.provider,
             ),
             opts,

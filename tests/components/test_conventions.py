@@ -78,3 +78,12 @@ def test_stack_exports_the_foundation_handles(stack_graph: ResourceGraph) -> Non
     assert exports["vpc_id"] == stack_graph.of_type("aws:ec2/vpc:Vpc")[0].id
     assert exports["datasets_bucket"] == stack_graph.named("datasets-bucket").outputs["bucket"]
     assert exports["training_role_arn"].startswith("arn:aws:iam::")
+
+
+def test_components_and_the_policy_pack_agree_on_instance_families() -> None:
+    """The pack imports nothing from components (it governs any program), so the lists are kept twice."""
+    from components import instance_types
+    from policies.rules import _common
+
+    assert set(instance_types.GPU_FAMILIES) == set(_common.GPU_FAMILIES)
+    assert set(instance_types.INSTANCE_STORE_FAMILIES) == set(_common.INSTANCE_STORE_FAMILIES)
