@@ -23,6 +23,7 @@ from components.alert_topic import AlertSubscription
 from components.experiment_tracking import ExperimentTrackingSpec
 from components.feature_store import FeatureGroupSpec
 from components.inference_endpoint_spec import DataCaptureSpec, DeploymentSpec, EndpointSpec
+from components.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
 from components.model_monitoring import MonitoringSpec
 from components.model_registry import ApprovalMode, ModelFamilySpec
@@ -236,6 +237,35 @@ class KubernetesServingConfig(_Section):
         default=None,
         description="EKS cluster ARN: identifies the cluster, so rotating kubeconfig credentials replaces nothing.",
     )
+
+    monitoring: KubernetesMonitoringSpec | None = Field(
+        default=None,
+        description="kube-prometheus-stack + DCGM exporter via Helm, ServiceMonitors, a GPU dashboard; "
+        "scrapes every serving unless `scrape` names them.",
+    )
+
+    @model_validator(mode="after")
+    def _scrape_targets_are_servings(self) -> KubernetesServingConfig:
+        if self.monitoring is None:
+            return self
+        servings = {(serving.namespace, serving.name) for serving in self.servings}
+        unknown = [
+            f"{t.namespace}/{t.name}" for t in self.monitoring.scrape if (t.namespace, t.name) not in servings
+        ]
+        if unknown:
+            raise ValueError(f"monitoring.scrape names no serving of this stack: {', '.join(unknown)}")
+        if not self.servings:
+            raise ValueError("monitoring needs at least one serving to monitor")
+        return self
+
+    @property
+    def scrape_targets(self) -> KubernetesMonitoringSpec | None:
+        """The monitoring spec, scraping every serving when it names none."""
+        if self.monitoring is None or self.monitoring.scrape:
+            return self.monitoring
+        targets = [{"name": serving.name, "namespace": serving.namespace} for serving in self.servings]
+        # Re-validated (not model_copy): the filled-in targets go through the same checks.
+        return KubernetesMonitoringSpec.model_validate({**self.monitoring.model_dump(), "scrape": targets})
 
     @field_validator("servings")
     @classmethod

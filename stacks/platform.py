@@ -546,11 +546,22 @@ def _build_kubernetes_servings(
     provider = kubernetes_provider(
         "kubernetes", kubeconfig, cluster_identifier=config.kubernetes_serving.cluster_arn
     )
+    on_cluster = pulumi.ResourceOptions(providers=[provider])
+    monitoring = config.kubernetes_serving.scrape_targets
+    if monitoring is not None:
+        from components.kubernetes_monitoring import KubernetesMonitoring, KubernetesMonitoringArgs
+
+        # No depends_on the servings: ServiceMonitors select Services by label, whenever they appear.
+        KubernetesMonitoring(
+            "k8s-monitoring",
+            KubernetesMonitoringArgs(spec=monitoring, labels=config.resource_tags),
+            on_cluster,
+        )
     return {
         f"{spec.namespace}/{spec.name}": KubernetesServing(
             f"k8s-{spec.namespace}-{spec.name}",
             KubernetesServingArgs(spec=spec, labels=config.resource_tags),
-            pulumi.ResourceOptions(providers=[provider]),
+            on_cluster,
         )
         for spec in servings
     }

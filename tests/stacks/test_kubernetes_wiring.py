@@ -55,3 +55,39 @@ def test_tags_must_be_valid_labels_when_kubernetes_serves(write_stack) -> None:
 def test_shipped_stacks_serve_only_on_sagemaker() -> None:
     for stack in ("dev", "staging", "prod"):
         assert "kubernetes_serving" not in load_stack_document(stack)["config"]["mlops-platform:platform"]
+
+
+def _monitored(platform: dict) -> None:
+    _serving(platform)
+    platform["kubernetes_serving"]["monitoring"] = {"grafana_admin_secret": {"name": "grafana-admin"}}
+
+
+def test_monitoring_scrapes_every_serving_by_default(write_stack) -> None:
+    path = write_stack("prod", _monitored)
+    path.write_text(
+        path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
+    )
+
+    graph = record_stack_file(str(path))
+
+    [provider] = graph.of_type("pulumi:providers:kubernetes")
+    releases = graph.of_type("kubernetes:helm.sh/v3:Release")
+    assert {r.inputs["chart"] for r in releases} == {"kube-prometheus-stack", "dcgm-exporter"}
+    assert all(r.provider.startswith(provider.urn + "::") for r in releases)
+    [monitor] = graph.of_type("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")
+    assert monitor.inputs["metadata"]["name"] == "ml-serving-churn-gpu"
+    assert monitor.inputs["spec"]["namespaceSelector"] == {"matchNames": ["ml-serving"]}
+
+
+def test_monitoring_must_scrape_servings_of_the_stack(write_stack) -> None:
+    def edit(platform: dict) -> None:
+        _monitored(platform)
+        platform["kubernetes_serving"]["monitoring"]["scrape"] = [
+            {"name": "fraud", "namespace": "ml-serving"}
+        ]
+
+    with pytest.raises(
+        ConfigError,
+        match=r"kubernetes_serving: monitoring.scrape names no serving of this stack: ml-serving/fraud",
+    ):
+        record_stack_file(str(write_stack("prod", edit)))
