@@ -45,3 +45,14 @@ format: bootstrap ## apply ruff fixes and formatting
 
 bench: bootstrap ## wall time and peak memory of the offline plan per stack
 	$(RUN) python bench/plan_bench.py
+
+# Post-deploy check (delivery/verify.py): needs AWS credentials for the stack's account.
+VERIFY_ARGS ?=
+.PHONY: verify
+verify: bootstrap ## check a deployed stack against its plan: STACK=dev|staging|prod or CONFIG=path
+	@$(RUN) python -m delivery.verify --stack-file $(if $(CONFIG),$(CONFIG),stacks/Pulumi.$(STACK).yaml) $(VERIFY_ARGS)
+
+# The README's prod cost floor, deploy time and Mermaid component diagram (planner/readme.py).
+.PHONY: diagram
+diagram: bootstrap ## regenerate the prod cost floor and component diagram in README.md
+	$(RUN) python -m planner.readme

@@ -1,0 +1,221 @@
+"""Compare a stack's expectations with what AWS reports (boto3), one result per expectation.
+
+Read-only: every call is a Describe/List, so the deploy role, or a read-only role, can run it.
+A missing resource, an unexpected state or an API error is a FAIL line, never an exception: the
+report must show everything that is wrong in one run. Only failures to reach AWS at all (no
+credentials, no network) propagate, as botocore errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+
+from delivery.expectations import (
+    EndpointExpectation,
+    Expectation,
+    ModelPackageGroupExpectation,
+    MonitoringScheduleExpectation,
+    PipelineExpectation,
+    ScalableTargetExpectation,
+    Unverifiable,
+    VariantExpectation,
+    describe_endpoint_state,
+)
+
+Status = Literal["ok", "FAIL", "skip"]
+
+
+@dataclass(frozen=True)
+class Clients:
+    """The boto3 clients the check reads through (a moto-backed pair in tests)."""
+
+    sagemaker: Any
+    autoscaling: Any
+
+    @classmethod
+    def for_region(cls, region: str) -> Clients:
+        import boto3
+
+        return cls(
+            sagemaker=boto3.client("sagemaker", region_name=region),
+            autoscaling=boto3.client("application-autoscaling", region_name=region),
+        )
+
+
+@dataclass(frozen=True)
+class Result:
+    check: str
+    resource: str
+    expected: str
+    actual: str
+    status: Status
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "FAIL"
+
+
+def check(expectations: Iterable[Expectation], clients: Clients) -> list[Result]:
+    """One :class:`Result` per expectation, in order."""
+    cloud = _Cloud(clients)
+    results = []
+    for expectation in expectations:
+        if isinstance(expectation, Unverifiable):
+            status, actual = "skip", "not verified"
+        else:
+            passed, actual = _CHECKS[type(expectation)](expectation, cloud)
+            status = "ok" if passed else "FAIL"
+        results.append(Result(expectation.kind, expectation.resource, expectation.expected, actual, status))
+    return results
+
+
+class _Cloud:
+    """The clients, with DescribeEndpoint memoised: the endpoint and each variant line read it."""
+
+    def __init__(self, clients: Clients) -> None:
+        self.sagemaker = clients.sagemaker
+        self.autoscaling = clients.autoscaling
+        self._endpoints: dict[str, dict[str, Any] | str] = {}
+
+    def endpoint(self, name: str) -> dict[str, Any] | str:
+        """DescribeEndpoint's answer, or a short text saying why there is none."""
+        if name not in self._endpoints:
+            try:
+                self._endpoints[name] = self.sagemaker.describe_endpoint(EndpointName=name)
+            except ClientError as error:
+                self._endpoints[name] = _explain(error)
+        return self._endpoints[name]
+
+
+def _explain(error: ClientError) -> str:
+    """``missing`` when the API says the resource does not exist, else the error code."""
+    code = error.response.get("Error", {}).get("Code", "")
+    message = error.response.get("Error", {}).get("Message", "").lower()
+    not_found = ("could not find", "does not exist", "not found", "cannot find")
+    if "NotFound" in code or any(text in message for text in not_found):
+        return "missing"
+    return f"error: {code or 'unknown'}"
+
+
+def _variants(described: dict[str, Any], shadow: bool) -> dict[str, dict[str, Any]]:
+    key = "ShadowProductionVariants" if shadow else "ProductionVariants"
+    return {variant["VariantName"]: variant for variant in described.get(key) or []}
+
+
+def _check_endpoint(expected: EndpointExpectation, cloud: _Cloud) -> tuple[bool, str]:
+    described = cloud.endpoint(expected.endpoint)
+    if isinstance(described, str):
+        return False, described
+    status = described.get("EndpointStatus", "unknown")
+    production = tuple(_variants(described, shadow=False))
+    shadow = tuple(_variants(described, shadow=True))
+    passed = (
+        status == "InService"
+        and sorted(production) == sorted(expected.variants)
+        and sorted(shadow) == sorted(expected.shadow_variants)
+    )
+    return passed, describe_endpoint_state(status, production, shadow)
+
+
+def _check_variant(expected: VariantExpectation, cloud: _Cloud) -> tuple[bool, str]:
+    described = cloud.endpoint(expected.endpoint)
+    if isinstance(described, str):
+        return False, f"endpoint {described}"
+    variant = _variants(described, expected.shadow).get(expected.variant)
+    if variant is None:
+        return False, "missing"
+    if expected.serverless:
+        serverless = "CurrentServerlessConfig" in variant or "DesiredServerlessConfig" in variant
+        return serverless, "serverless" if serverless else "instance-backed"
+    count = variant.get("CurrentInstanceCount")
+    if count is None:
+        return False, "no instance count reported"
+    return expected.accepts(count), f"{count} instances"
+
+
+def _check_scalable_target(expected: ScalableTargetExpectation, cloud: _Cloud) -> tuple[bool, str]:
+    try:
+        targets = cloud.autoscaling.describe_scalable_targets(
+            ServiceNamespace=expected.namespace,
+            ResourceIds=[expected.resource_id],
+            ScalableDimension=expected.dimension,
+        )["ScalableTargets"]
+    except ClientError as error:
+        return False, _explain(error)
+    if not targets:
+        return False, "not registered"
+    target = targets[0]
+    passed = (target["MinCapacity"], target["MaxCapacity"]) == (expected.min_capacity, expected.max_capacity)
+    return passed, f"min {target['MinCapacity']}, max {target['MaxCapacity']}"
+
+
+def _check_monitoring_schedule(expected: MonitoringScheduleExpectation, cloud: _Cloud) -> tuple[bool, str]:
+    try:
+        if expected.name:
+            summaries = [{"MonitoringScheduleName": expected.name}]
+        else:
+            summaries = _schedules_of(cloud.sagemaker, expected.endpoint, expected.monitoring_type)
+        if not summaries:
+            return False, "none for this endpoint"
+        found = [_describe_schedule(cloud.sagemaker, s["MonitoringScheduleName"]) for s in summaries]
+    except ClientError as error:
+        return False, _explain(error)
+    passed = any(
+        status == "Scheduled" and expected.schedule_expression in (None, expression)
+        for status, expression in found
+    )
+    return passed, "; ".join(
+        f"{status}, {expression}" if expression else status for status, expression in found
+    )
+
+
+def _schedules_of(sagemaker: Any, endpoint: str | None, monitoring_type: str | None) -> list[dict[str, Any]]:
+    request: dict[str, Any] = {"EndpointName": endpoint}
+    if monitoring_type:
+        request["MonitoringTypeEquals"] = monitoring_type
+    summaries: list[dict[str, Any]] = []
+    while True:
+        page = sagemaker.list_monitoring_schedules(**request)
+        summaries += page.get("MonitoringScheduleSummaries", [])
+        if not page.get("NextToken"):
+            return summaries
+        request["NextToken"] = page["NextToken"]
+
+
+def _describe_schedule(sagemaker: Any, name: str) -> tuple[str, str | None]:
+    described = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=name)
+    schedule = described.get("MonitoringScheduleConfig", {}).get("ScheduleConfig", {})
+    return described.get("MonitoringScheduleStatus", "unknown"), schedule.get("ScheduleExpression")
+
+
+def _check_pipeline(expected: PipelineExpectation, cloud: _Cloud) -> tuple[bool, str]:
+    try:
+        status = cloud.sagemaker.describe_pipeline(PipelineName=expected.name).get(
+            "PipelineStatus", "unknown"
+        )
+    except ClientError as error:
+        return False, _explain(error)
+    return status == expected.expected, status
+
+
+def _check_model_package_group(expected: ModelPackageGroupExpectation, cloud: _Cloud) -> tuple[bool, str]:
+    try:
+        described = cloud.sagemaker.describe_model_package_group(ModelPackageGroupName=expected.name)
+    except ClientError as error:
+        return False, _explain(error)
+    status = described.get("ModelPackageGroupStatus", "unknown")
+    return status == expected.expected, status
+
+
+_CHECKS: dict[type, Callable[[Any, _Cloud], tuple[bool, str]]] = {
+    EndpointExpectation: _check_endpoint,
+    VariantExpectation: _check_variant,
+    ScalableTargetExpectation: _check_scalable_target,
+    MonitoringScheduleExpectation: _check_monitoring_schedule,
+    PipelineExpectation: _check_pipeline,
+    ModelPackageGroupExpectation: _check_model_package_group,
+}

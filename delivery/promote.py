@@ -1,0 +1,162 @@
+"""Promotion helpers: what a deploy would roll out, and starting that deploy.
+
+    python -m delivery.promote status --stack-file stacks/Pulumi.staging.yaml
+    python -m delivery.promote deploy [--ref main] [--dry-run]
+
+A model version reaches an environment when it is Approved in the registry the stack resolves
+``latest_approved_of`` against and `pulumi up` runs (see docs/promotion.md). ``status`` shows, for
+every variant that follows a model family, the version it serves now and the newest Approved
+version, i.e. what the next `pulumi up` deploys. ``deploy`` starts the deploy workflow
+(dev → staging → prod, prod behind the environment's required reviewers) with the GitHub CLI.
+
+Exit status: 0 done, 2 invalid stack file or a failed `gh` call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from stacks.config import ConfigError, PlatformConfig, parse_platform_config
+from stacks.model_packages import ModelResolutionError, latest_approved_package
+from stacks.stack_file import read_stack_file
+
+DEPLOY_WORKFLOW = "deploy.yml"
+Runner = Callable[[Sequence[str]], int]
+
+
+@dataclass(frozen=True)
+class VariantStatus:
+    endpoint: str
+    variant: str
+    family: str
+    deployed: str | None
+    """Model package ARN the variant serves now; None when the endpoint or variant does not exist."""
+    latest_approved: str | None
+    """What `pulumi up` would deploy now; None when the family has no Approved version."""
+
+    @property
+    def action(self) -> str:
+        if self.latest_approved is None:
+            return "nothing to deploy: no Approved version (pulumi up fails until one is approved)"
+        if self.deployed == self.latest_approved:
+            return "up to date"
+        return f"pulumi up deploys {self.latest_approved}"
+
+
+def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStatus]:
+    """The deployed and the deployable version of every variant that follows a model family."""
+    found = []
+    for spec in config.endpoints:
+        for variant in [*spec.variants, *spec.shadow_variants]:
+            family = variant.model.latest_approved_of
+            if not family:
+                continue  # pinned package or image: promotion is an edit of the stack file
+            try:
+                latest: str | None = latest_approved_package(sagemaker, family)
+            except ModelResolutionError:
+                latest = None
+            found.append(
+                VariantStatus(
+                    spec.name, variant.name, family, _deployed(sagemaker, spec.name, variant.name), latest
+                )
+            )
+    return found
+
+
+def _deployed(sagemaker: Any, endpoint: str, variant: str) -> str | None:
+    """Endpoint → its configuration → the variant's model → the model package it was built from."""
+    try:
+        config_name = sagemaker.describe_endpoint(EndpointName=endpoint)["EndpointConfigName"]
+        config = sagemaker.describe_endpoint_config(EndpointConfigName=config_name)
+        variants = [*config.get("ProductionVariants", []), *config.get("ShadowProductionVariants", [])]
+        model_name = next((v["ModelName"] for v in variants if v["VariantName"] == variant), None)
+        if model_name is None:
+            return None
+        model = sagemaker.describe_model(ModelName=model_name)
+    except ClientError:
+        return None
+    containers = [model.get("PrimaryContainer") or {}, *(model.get("Containers") or [])]
+    return next((c["ModelPackageName"] for c in containers if c.get("ModelPackageName")), None)
+
+
+def render_status(stack_file: str, statuses: Sequence[VariantStatus]) -> str:
+    if not statuses:
+        return f"{stack_file}: no endpoint variant follows a model family (latest_approved_of)"
+    lines = [f"promotion status of {stack_file}"]
+    for status in statuses:
+        lines += [
+            f"{status.endpoint}/{status.variant} (family {status.family})",
+            f"  deployed:        {status.deployed or 'nothing (endpoint or variant not deployed)'}",
+            f"  latest approved: {status.latest_approved or 'none'}",
+            f"  next pulumi up:  {status.action}",
+        ]
+    return "\n".join(lines)
+
+
+def deploy_command(ref: str) -> list[str]:
+    """The `gh` call that starts the deploy workflow on ``ref`` (dev → staging → prod)."""
+    return ["gh", "workflow", "run", DEPLOY_WORKFLOW, "--ref", ref]
+
+
+def _run(command: Sequence[str]) -> int:
+    try:
+        return subprocess.run(list(command), check=False).returncode
+    except FileNotFoundError:
+        print("the GitHub CLI (gh) is not installed: https://cli.github.com", file=sys.stderr)
+        return 127
+
+
+def _status(args: argparse.Namespace, sagemaker: Any | None) -> int:
+    try:
+        stack_file = read_stack_file(args.stack_file)
+        config = parse_platform_config(stack_file.platform, stack_file.path)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if sagemaker is None:
+        import boto3
+
+        sagemaker = boto3.client("sagemaker", region_name=config.region)
+    print(render_status(args.stack_file, promotion_status(config, sagemaker)))
+    return 0
+
+
+def _deploy(args: argparse.Namespace, runner: Runner) -> int:
+    command = deploy_command(args.ref)
+    print("$ " + " ".join(command))
+    if args.dry_run:
+        return 0
+    code = runner(command)
+    if code != 0:
+        print(f"`{' '.join(command)}` failed (exit {code})", file=sys.stderr)
+        return 2
+    print(
+        f"started; follow it with: gh run watch $(gh run list --workflow {DEPLOY_WORKFLOW} -L1 --json databaseId -q '.[0].databaseId')"
+    )
+    print("prod waits for a required reviewer of the `prod` environment before `pulumi up`.")
+    return 0
+
+
+def main(argv: list[str] | None = None, *, sagemaker: Any | None = None, runner: Runner = _run) -> int:
+    parser = argparse.ArgumentParser(prog="python -m delivery.promote", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    status = commands.add_parser("status", help="deployed vs. latest approved version, per variant")
+    status.add_argument("--stack-file", required=True)
+    deploy = commands.add_parser("deploy", help="start the deploy workflow (gh workflow run)")
+    deploy.add_argument("--ref", default="main", help="branch or tag to deploy (default: main)")
+    deploy.add_argument("--dry-run", action="store_true", help="print the command, run nothing")
+    args = parser.parse_args(argv)
+    if args.command == "status":
+        return _status(args, sagemaker)
+    return _deploy(args, runner)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Post-deploy check: does the AWS account hold what the stack file promised?
+
+    python -m delivery.verify --stack-file stacks/Pulumi.prod.yaml
+    make verify STACK=prod
+
+The promises come from the offline plan of the stack file (see :mod:`delivery.expectations`);
+the region is the stack's own. `pulumi up` succeeding says the API calls succeeded; this says the
+platform is serving: endpoints InService with the planned variants and instance counts, scalable
+targets with the planned bounds, monitoring schedules Scheduled, pipelines and model package
+groups present.
+
+Exit status: 0 every check passed, 1 at least one FAIL, 2 the check could not run (invalid stack
+file, or AWS unreachable / no credentials).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError
+
+from delivery.checks import Clients, Result, check
+from delivery.expectations import expectations
+from stacks.config import CONFIG_KEY, ConfigError
+
+EXIT_OK, EXIT_MISMATCH, EXIT_CANNOT_RUN = 0, 1, 2
+COLUMNS = ("check", "resource", "expected", "actual", "result")
+
+
+def _row(result: Result) -> tuple[str, ...]:
+    return (result.check, result.resource, result.expected, result.actual, result.status)
+
+
+def summary_line(results: Sequence[Result]) -> str:
+    failed = sum(r.status == "FAIL" for r in results)
+    skipped = sum(r.status == "skip" for r in results)
+    passed = len(results) - failed - skipped
+    text = f"{len(results)} checks: {passed} ok, {failed} failed"
+    return f"{text}, {skipped} not verifiable" if skipped else text
+
+
+def render_text(stack_file: str, results: Sequence[Result]) -> str:
+    """Plain aligned columns: readable in a terminal and in CI logs alike (no colour codes)."""
+    rows = [COLUMNS, *(_row(r) for r in results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [f"post-deploy check of {stack_file}"]
+    lines += [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    lines.append(summary_line(results))
+    return "\n".join(lines)
+
+
+def render_markdown(stack_file: str, results: Sequence[Result]) -> str:
+    """The same report as a GitHub-flavoured table, for the job's step summary."""
+    verdict = "passed" if all(r.ok for r in results) else "FAILED"
+    lines = [f"### Post-deploy check of `{stack_file}`: {verdict}", "", f"{summary_line(results)}", ""]
+    lines += ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for result in results:
+        cells = [cell.replace("|", "\\|") for cell in _row(result)]
+        cells[-1] = "✅ ok" if result.status == "ok" else "❌ FAIL" if result.status == "FAIL" else "⚪ skip"
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def verify(
+    stack_file: str,
+    clients: Clients | None = None,
+    *,
+    attempts: int = 1,
+    interval: float = 30.0,
+    sleep: Callable[[float], None] = time.sleep,
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+) -> list[Result]:
+    """Record ``stack_file``, derive its expectations and check them, retrying while any fails.
+
+    Retries exist because a deploy can legitimately settle after `pulumi up` returns (a schedule
+    still Pending, a blue/green fleet still baking); ``attempts=1`` checks once.
+    Raises :class:`ConfigError` for a bad stack file and botocore errors when AWS is unreachable.
+    """
+    from planner.recorder import record_stack_file  # imports pulumi: not paid by `--help`
+
+    graph = record_stack_file(stack_file)
+    if clients is None:
+        clients = Clients.for_region(graph.config[CONFIG_KEY]["region"])
+    promised = expectations(graph)
+    for attempt in range(1, attempts + 1):
+        results = check(promised, clients)
+        if all(r.ok for r in results) or attempt == attempts:
+            return results
+        log(f"attempt {attempt}/{attempts}: {summary_line(results)}; checking again in {interval:g} s")
+        sleep(interval)
+    raise AssertionError("unreachable: attempts >= 1")
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m delivery.verify", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--stack-file", required=True, help="stacks/Pulumi.<stack>.yaml of the deployed stack"
+    )
+    parser.add_argument("--attempts", type=int, default=1, help="check up to N times while anything fails")
+    parser.add_argument("--interval", type=float, default=30.0, help="seconds between attempts")
+    parser.add_argument(
+        "--summary-file", help="also append a Markdown report here (e.g. $GITHUB_STEP_SUMMARY)"
+    )
+    args = parser.parse_args(argv)
+    if args.attempts < 1:
+        parser.error("--attempts must be at least 1")
+    return args
+
+
+def main(
+    argv: list[str] | None = None,
+    clients: Clients | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    args = _parse_args(argv)
+    try:
+        results = verify(
+            args.stack_file, clients, attempts=args.attempts, interval=args.interval, sleep=sleep
+        )
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except BotoCoreError as error:
+        print(f"{args.stack_file}: cannot reach AWS to verify the stack: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    print(render_text(args.stack_file, results))
+    if args.summary_file:
+        with Path(args.summary_file).open("a", encoding="utf-8") as summary:
+            summary.write(render_markdown(args.stack_file, results))
+    return EXIT_OK if all(r.ok for r in results) else EXIT_MISMATCH
+
+
+if __name__ == "__main__":
+    sys.exit(main())

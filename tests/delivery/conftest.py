@@ -1,0 +1,118 @@
+"""Fixtures for the delivery tests: a moto account the stacks' region, with monitoring schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+import botocore.loaders
+import pytest
+import yaml
+from moto import mock_aws
+
+from delivery.checks import Clients
+from planner.recorder import ResourceGraph, record_stack_file
+from stacks.config import CONFIG_KEY
+from tests.conftest import load_stack_document
+from tests.delivery.monitoring_schedules import MonitoringSchedules
+
+REGION = "eu-west-1"  # every shipped stack file's region
+
+
+@dataclass
+class Cloud:
+    clients: Clients
+    schedules: MonitoringSchedules
+
+
+@cache
+def _hosting_instance_types() -> frozenset[str]:
+    model = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
+    return frozenset(model["shapes"]["ProductionVariantInstanceType"]["enum"])
+
+
+@pytest.fixture
+def current_instance_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's hard-coded instance-type list predates g5/g6; validate against botocore's enum instead."""
+    from moto.sagemaker import models as moto_sagemaker
+
+    def validate(self: Any, instance_type: str) -> None:
+        if instance_type not in _hosting_instance_types():
+            raise moto_sagemaker.ValidationError(
+                message=f"Value '{instance_type}' at 'instanceType' failed to satisfy constraint"
+            )
+
+    monkeypatch.setattr(moto_sagemaker.FakeEndpointConfig, "validate_instance_type", validate)
+
+
+@pytest.fixture(scope="session")
+def aws_session() -> tuple[boto3.Session, Clients, MonitoringSchedules]:
+    """One boto3 session for the delivery tests (building sessions and clients costs ~0.5 s each).
+
+    Explicit dummy credentials keep it off the environment. moto intercepts its clients whenever a
+    mock is active; the monitoring-schedule stand-in is registered on the session, so clients the
+    code under test creates from it (``Clients.for_region``) see it too.
+    """
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    schedules = MonitoringSchedules(region=REGION)
+    schedules.install(session.events)
+    clients = Clients(session.client("sagemaker"), session.client("application-autoscaling"))
+    return session, clients, schedules
+
+
+@pytest.fixture
+def cloud(
+    monkeypatch: pytest.MonkeyPatch,
+    current_instance_types: None,
+    aws_session: tuple[boto3.Session, Clients, MonitoringSchedules],
+) -> Iterator[Cloud]:
+    """A fresh, empty moto account (and no monitoring schedules); boto3's default session is ours."""
+    session, clients, schedules = aws_session
+    schedules.schedules.clear()
+    with mock_aws():
+        # After the mock starts: starting it resets boto3's default session.
+        monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
+        yield Cloud(clients, schedules)
+
+
+@pytest.fixture(scope="session")
+def variety_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """The dev stack with two more endpoints: a serverless one and one with a shadow variant."""
+    document = load_stack_document("dev")
+    platform = document["config"][CONFIG_KEY]
+    model = {"latest_approved_of": "customer-churn"}
+    platform["endpoints"] = [
+        {
+            "name": "churn-serverless",
+            "data_capture": {"enabled": False},
+            "variants": [
+                {"name": "primary", "model": model, "serverless": {"memory_mb": 2048, "max_concurrency": 5}}
+            ],
+        },
+        {
+            "name": "churn-shadowed",
+            "variants": [
+                {
+                    "name": "primary",
+                    "model": model,
+                    "instance_type": "ml.m5.large",
+                    "initial_instance_count": 1,
+                    "scaling": {"min_capacity": 1, "max_capacity": 2},
+                }
+            ],
+            "shadow_variants": [
+                {
+                    "name": "challenger",
+                    "model": model,
+                    "instance_type": "ml.m5.large",
+                    "initial_instance_count": 1,
+                }
+            ],
+        },
+    ]
+    path = tmp_path_factory.mktemp("stacks") / "Pulumi.variety.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return record_stack_file(str(path))

@@ -1,0 +1,76 @@
+"""The pull request's plan summary, from real plan JSON of the shipped stacks."""
+
+from __future__ import annotations
+
+import json
+
+from delivery.plan_summary import TEXT_LIMIT, main, summarize
+from planner.report import Plan, PlanViolation, to_json
+
+
+def _plan_json(graph, violations=()) -> dict:
+    # Round-trip through JSON: the summary reads the file `make plan FORMAT=json` writes.
+    return json.loads(json.dumps(to_json(Plan(graph, violations, policies_evaluated=57)), default=str))
+
+
+def test_a_clean_plan_says_so_with_its_counts(stack_graphs) -> None:
+    plan = _plan_json(stack_graphs["prod"])
+
+    markdown = summarize("prod", plan, "prod (stacks/Pulumi.prod.yaml): the tree", 0)
+
+    assert markdown.startswith("### Offline plan `prod`: ✅ clean")
+    assert f"**{plan['summary']['resources']}** resources" in markdown
+    assert "57 policies evaluated, 0 mandatory violations" in markdown
+    assert "aws:sagemaker/endpoint:Endpoint" in markdown  # resources by type
+    assert "the tree" in markdown
+    assert "| level |" not in markdown
+
+
+def test_violations_are_listed_mandatory_first(stack_graphs) -> None:
+    violations = [
+        PlanViolation("vpc-flow-logs-enabled", "advisory", "no flow log", "aws:ec2/vpc:Vpc", "network-vpc"),
+        PlanViolation("gpu-instance-quota", "mandatory", "10 GPUs | max 2", None, None),
+    ]
+    markdown = summarize("dev", _plan_json(stack_graphs["dev"], violations), "", 1)
+
+    assert "❌ mandatory policy violations" in markdown
+    rows = [
+        line
+        for line in markdown.splitlines()
+        if line.startswith("| mandatory") or line.startswith("| advisory")
+    ]
+    assert rows == [
+        "| mandatory | `gpu-instance-quota` | stack | 10 GPUs \\| max 2 |",
+        "| advisory | `vpc-flow-logs-enabled` | network-vpc | no flow log |",
+    ]
+
+
+def test_an_invalid_stack_file_shows_the_error_instead() -> None:
+    error = "stacks/Pulumi.dev.yaml: invalid configuration (1 problem)\n  ...environment: Input should be"
+
+    markdown = summarize("dev", None, error, 2)
+
+    assert "❌ invalid stack file" in markdown
+    assert "invalid configuration (1 problem)" in markdown
+
+
+def test_a_long_text_plan_is_truncated_for_the_comment_limit() -> None:
+    markdown = summarize("dev", None, "x" * (TEXT_LIMIT + 500), 2)
+
+    assert "truncated (500 more characters" in markdown
+    assert len(markdown) < TEXT_LIMIT + 1000
+
+
+def test_the_cli_reads_the_files_and_tolerates_an_empty_json(tmp_path, stack_graphs, capsys) -> None:
+    good = tmp_path / "plan-staging.json"
+    good.write_text(json.dumps(_plan_json(stack_graphs["staging"])))
+    empty = tmp_path / "plan-dev.json"
+    empty.write_text("")
+    text = tmp_path / "plan-dev.txt"
+    text.write_text("stacks/Pulumi.dev.yaml: invalid configuration")
+
+    assert main(["--stack", "staging", "--json", str(good), "--status", "0"]) == 0
+    assert "✅ clean" in capsys.readouterr().out
+    assert main(["--stack", "dev", "--json", str(empty), "--text", str(text), "--status", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "❌ invalid stack file" in out and "invalid configuration" in out

@@ -1,0 +1,144 @@
+"""Promotion helpers: deployed vs. latest approved version (moto), and starting the deploy workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+import yaml
+
+from delivery.promote import DEPLOY_WORKFLOW, deploy_command, main, promotion_status
+from stacks.config import parse_platform_config
+from tests.conftest import REPO, load_stack_document, stack_path
+from tests.delivery.conftest import Cloud
+
+GROUP = "customer-churn"
+
+
+def _register(cloud: Cloud, status: str) -> str:
+    return cloud.clients.sagemaker.create_model_package(
+        ModelPackageGroupName=GROUP,
+        ModelApprovalStatus=status,
+        InferenceSpecification={
+            "Containers": [{"Image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/churn:1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    )["ModelPackageArn"]
+
+
+def _serve(cloud: Cloud, package_arn: str) -> None:
+    """An endpoint `customer-churn` whose variant `primary` runs a model built from ``package_arn``."""
+    sagemaker = cloud.clients.sagemaker
+    sagemaker.create_model(
+        ModelName="churn-model",
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/inference",
+        PrimaryContainer={"ModelPackageName": package_arn},
+    )
+    sagemaker.create_endpoint_config(
+        EndpointConfigName="churn-config",
+        ProductionVariants=[
+            {
+                "VariantName": "primary",
+                "ModelName": "churn-model",
+                "InstanceType": "ml.g5.xlarge",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
+    sagemaker.create_endpoint(EndpointName="customer-churn", EndpointConfigName="churn-config")
+
+
+def _staging():
+    return parse_platform_config(
+        load_stack_document("staging")["config"]["mlops-platform:platform"], "staging"
+    )
+
+
+def test_a_newer_approved_version_is_what_the_next_deploy_rolls_out(cloud: Cloud) -> None:
+    cloud.clients.sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    deployed = _register(cloud, "Approved")
+    _serve(cloud, deployed)
+    _register(cloud, "Rejected")
+    newer = _register(cloud, "Approved")
+    _register(cloud, "PendingManualApproval")
+
+    [status] = promotion_status(_staging(), cloud.clients.sagemaker)
+
+    assert (status.endpoint, status.variant, status.family) == ("customer-churn", "primary", GROUP)
+    assert (status.deployed, status.latest_approved) == (deployed, newer)
+    assert status.action == f"pulumi up deploys {newer}"
+
+
+def test_up_to_date_when_the_newest_approved_version_is_served(cloud: Cloud) -> None:
+    cloud.clients.sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    only = _register(cloud, "Approved")
+    _serve(cloud, only)
+
+    [status] = promotion_status(_staging(), cloud.clients.sagemaker)
+
+    assert status.action == "up to date"
+
+
+def test_nothing_deployed_and_nothing_approved(cloud: Cloud) -> None:
+    cloud.clients.sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    _register(cloud, "PendingManualApproval")
+
+    [status] = promotion_status(_staging(), cloud.clients.sagemaker)
+
+    assert (status.deployed, status.latest_approved) == (None, None)
+    assert status.action.startswith("nothing to deploy: no Approved version")
+
+
+def test_the_status_cli_prints_each_variant(cloud: Cloud, capsys) -> None:
+    cloud.clients.sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    newer = _register(cloud, "Approved")
+
+    code = main(["status", "--stack-file", str(stack_path("staging"))], sagemaker=cloud.clients.sagemaker)
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "customer-churn/primary (family customer-churn)" in out
+    assert f"latest approved: {newer}" in out
+    assert f"next pulumi up:  pulumi up deploys {newer}" in out
+
+
+def test_the_status_cli_exits_2_for_an_invalid_stack_file(write_stack, capsys) -> None:
+    path = write_stack(text="config: {}\n")
+
+    assert main(["status", "--stack-file", str(path)]) == 2
+    assert str(path) in capsys.readouterr().err
+
+
+def test_deploy_starts_the_deploy_workflow_with_gh(capsys) -> None:
+    calls: list[Sequence[str]] = []
+
+    def runner(command: Sequence[str]) -> int:
+        calls.append(list(command))
+        return 0
+
+    assert main(["deploy", "--ref", "release-7"], runner=runner) == 0
+    assert calls == [["gh", "workflow", "run", "deploy.yml", "--ref", "release-7"]]
+    assert "prod waits for a required reviewer" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "runner_code", "exit_code", "ran"), [
+    (["deploy", "--dry-run"], 0, 0, False),
+    (["deploy"], 1, 2, True),
+])  # fmt: skip
+def test_deploy_dry_run_and_failure(args, runner_code, exit_code, ran, capsys) -> None:
+    calls: list[Sequence[str]] = []
+
+    def runner(command: Sequence[str]) -> int:
+        calls.append(command)
+        return runner_code
+
+    assert main(args, runner=runner) == exit_code
+    assert bool(calls) is ran
+    assert "$ gh workflow run deploy.yml --ref main" in capsys.readouterr().out
+
+
+def test_the_command_names_a_workflow_that_can_be_dispatched() -> None:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / DEPLOY_WORKFLOW).read_text())
+    assert "workflow_dispatch" in workflow[True]  # YAML 1.1 reads `on` as True
+    assert deploy_command("main")[:4] == ["gh", "workflow", "run", DEPLOY_WORKFLOW]
