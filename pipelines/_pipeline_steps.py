@@ -3,24 +3,36 @@
 Imported only inside ``pipelines._offline_sdk.sealed`` (importing the SDK has side effects, see
 there); :func:`pipelines.training_pipeline.build_definition` is the public entry point.
 
-SDK classes: ``ScriptProcessor`` (sagemaker-core) for the two processing jobs, ``ModelTrainer``
-(sagemaker-train) for the training job, ``ModelBuilder.register`` (sagemaker-serve) for the
-model package, and ``Pipeline``/``ProcessingStep``/``TrainingStep``/``ModelStep``/
-``ConditionStep``/``FailStep`` (sagemaker-mlops). Every URI is given explicitly (scripts, data,
-outputs, model artifacts, checkpoints), so the SDK never needs its default bucket or an upload.
+SDK classes: ``ScriptProcessor`` (sagemaker-core) for the two script jobs, ``Processor`` running
+the Model Monitor analyzer image for the two baselining jobs, ``ModelTrainer`` (sagemaker-train)
+for the training job, ``ModelBuilder.register`` (sagemaker-serve) for the model package, and
+``Pipeline``/``ProcessingStep``/``TrainingStep``/``ModelStep``/``ConditionStep``/``FailStep``
+(sagemaker-mlops). Every URI is given explicitly (scripts, data, outputs, model artifacts,
+checkpoints, baselines), so the SDK never needs its default bucket or an upload.
+
+Why not ``QualityCheckStep``: in sagemaker-mlops 1.27 its request builder
+(``_check_job_request._build_check_job_request``) puts the ``NetworkConfig`` *object* into the
+request, so ``Pipeline.definition()`` raises ``TypeError: Object of type NetworkConfig is not JSON
+serializable``; without a network config the job would run outside the VPC. The baselining jobs
+are therefore plain processing jobs with the request ``QualityCheckStep`` would send (same image,
+same analyzer environment, same container paths; ``tests/pipelines/test_baselines.py`` checks the
+equivalence against the SDK), which also keeps the check-step semantics (drift check against the
+model package group's last baseline, its extra permissions) out of the pipeline.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import PurePosixPath
 from typing import Any
 
 from sagemaker.core import image_uris
 from sagemaker.core.common_utils import instance_supports_kms
 from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
+from sagemaker.core.model_monitor.dataset_format import DatasetFormat
 from sagemaker.core.network import NetworkConfig
-from sagemaker.core.processing import ScriptProcessor
+from sagemaker.core.processing import Processor, ScriptProcessor
 from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
 from sagemaker.core.training.configs import (
     CheckpointConfig,
@@ -51,9 +63,15 @@ from pipelines import _offline_sdk
 from pipelines.training_pipeline import (
     APPROVAL_STATUSES,
     EVALUATION_REPORT,
+    GROUND_TRUTH_COLUMN,
+    MODEL_QUALITY_PROBLEM_TYPE,
+    PROBABILITY_COLUMN,
+    PROBABILITY_THRESHOLD,
     STEP_CHECK,
+    STEP_DATA_BASELINE,
     STEP_EVALUATE,
     STEP_FAIL,
+    STEP_MODEL_BASELINE,
     STEP_PREPROCESS,
     STEP_REGISTER,
     STEP_TRAIN,
@@ -64,10 +82,18 @@ from pipelines.training_pipeline import (
 PROCESSING = PurePosixPath("/opt/ml/processing")
 RAW_DATA = PROCESSING / "input" / "data"
 SPLITS = ("train", "validation", "test")
+BASELINE_DATASET = "baseline"
+"""Preprocess output: the train split's model inputs (header, request column order, no label or
+ids), the dataset of the data-quality baseline."""
 MODEL_INPUT = PROCESSING / "model"
 TEST_INPUT = PROCESSING / "test"
 EVALUATION_OUTPUT = PROCESSING / "evaluation"
+PREDICTIONS_OUTPUT = PROCESSING / "predictions"
+"""Evaluate output: ``predictions.csv`` (probability, prediction, label) of the test split."""
 REPORT_FILE = "evaluation.json"
+# The analyzer's container contract (the paths QualityCheckStep uses).
+ANALYZER_INPUT = PROCESSING / "input" / "baseline_dataset_input"
+ANALYZER_OUTPUT = PROCESSING / "output"
 CODE_CHANNEL_DIR = "/opt/ml/input/data/code"
 """Where the training job's ``code`` channel (the train script) lands; see ``sagemaker_program``."""
 SERVING_CODE_DIR = "/opt/ml/model/code"
@@ -103,8 +129,16 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     preprocess = _preprocess_step(settings, session, parameters)
     train = _train_step(settings, session, parameters, preprocess)
     evaluate, report = _evaluate_step(settings, session, parameters, preprocess, train)
+    baselines = _baseline_steps(settings, session, preprocess, evaluate)
     register = _register_step(
-        settings, session, parameters, train, _output_uri(evaluate, "evaluation", REPORT_FILE)
+        settings,
+        session,
+        parameters,
+        train,
+        _output_uri(evaluate, "evaluation", REPORT_FILE),
+        # A registered version (which may be auto-approved and deployed) always finds its family's
+        # baselines in place; a failed baselining job fails the execution before any version exists.
+        depends_on=baselines,
     )
     fail = FailStep(
         name=STEP_FAIL,
@@ -127,7 +161,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
                 right=parameters.threshold,
             )
         ],
-        if_steps=[register],
+        if_steps=[*baselines, register],
         else_steps=[fail],
     )
     return Pipeline(
@@ -210,6 +244,10 @@ def _network(settings: TrainingPipelineSettings) -> NetworkConfig:
     )
 
 
+def _job_name(settings: TrainingPipelineSettings, job: str) -> str:
+    return f"{settings.pipeline_name}-{job}"[:50]
+
+
 def _processor(
     settings: TrainingPipelineSettings, session: Any, parameters: _Parameters, job: str
 ) -> ScriptProcessor:
@@ -224,7 +262,7 @@ def _processor(
         volume_kms_key=settings.kms_key_arn if volume_kms else None,
         output_kms_key=settings.kms_key_arn,
         max_runtime_in_seconds=settings.max_run_seconds,
-        base_job_name=f"{settings.pipeline_name}-{job}"[:50],
+        base_job_name=_job_name(settings, job),
         sagemaker_session=session,
         network_config=_network(settings),
     )
@@ -253,8 +291,8 @@ def _preprocess_step(
         code=settings.script_uris["preprocess"],
         inputs=[_s3_input("raw", parameters.input_data, RAW_DATA)],
         outputs=[
-            _s3_output(split, _run_uri(settings, STEP_PREPROCESS, split), PROCESSING / "output" / split)
-            for split in SPLITS
+            _s3_output(name, _run_uri(settings, STEP_PREPROCESS, name), PROCESSING / "output" / name)
+            for name in (*SPLITS, BASELINE_DATASET)
         ],
         arguments=["--seed", str(SPLIT_SEED)],
     )
@@ -331,11 +369,96 @@ def _evaluate_step(
             _s3_input("test", _output_uri(preprocess, "test"), TEST_INPUT),
         ],
         outputs=[
-            _s3_output("evaluation", _run_uri(settings, STEP_EVALUATE, "evaluation"), EVALUATION_OUTPUT)
+            _s3_output("evaluation", _run_uri(settings, STEP_EVALUATE, "evaluation"), EVALUATION_OUTPUT),
+            _s3_output("predictions", _run_uri(settings, STEP_EVALUATE, "predictions"), PREDICTIONS_OUTPUT),
         ],
     )
     report = PropertyFile(name=EVALUATION_REPORT, output_name="evaluation", path=REPORT_FILE)
     return ProcessingStep(name=STEP_EVALUATE, step_args=step_args, property_files=[report]), report
+
+
+def _baseline_steps(
+    settings: TrainingPipelineSettings, session: Any, preprocess: ProcessingStep, evaluate: ProcessingStep
+) -> list[ProcessingStep]:
+    """Data quality of the training features; model quality of the test-split predictions."""
+    model_quality = {
+        "analysis_type": "MODEL_QUALITY",
+        "problem_type": MODEL_QUALITY_PROBLEM_TYPE,
+        "probability_attribute": PROBABILITY_COLUMN,
+        "probability_threshold_attribute": str(PROBABILITY_THRESHOLD),
+        "ground_truth_attribute": GROUND_TRUTH_COLUMN,
+    }
+    return [
+        _baseline_step(
+            settings,
+            session,
+            STEP_DATA_BASELINE,
+            job="data-quality-baseline",
+            dataset=_output_uri(preprocess, BASELINE_DATASET),
+            destination=settings.data_quality_baseline_uri,
+            analysis={},
+        ),
+        _baseline_step(
+            settings,
+            session,
+            STEP_MODEL_BASELINE,
+            job="model-quality-baseline",
+            dataset=_output_uri(evaluate, "predictions"),
+            destination=settings.model_quality_baseline_uri,
+            analysis=model_quality,
+        ),
+    ]
+
+
+def _baseline_step(
+    settings: TrainingPipelineSettings,
+    session: Any,
+    name: str,
+    *,
+    job: str,
+    dataset: Any,
+    destination: str,
+    analysis: dict[str, str],
+) -> ProcessingStep:
+    """A Model Monitor baselining job: the analyzer reads the CSV (with header) under ``dataset``
+    and writes ``statistics.json`` and ``constraints.json`` to ``destination``.
+
+    ``analysis`` is empty for data quality, or the model-quality variables. The environment is the
+    analyzer's documented contract, exactly as the SDK's own ``QualityCheckStep`` sets it.
+    """
+    volume_kms = supports_volume_kms(settings.baseline_instance_type)
+    analyzer = Processor(
+        role=settings.role_arn,
+        image_uri=_analyzer_image(settings.region),
+        instance_count=1,
+        instance_type=settings.baseline_instance_type,
+        volume_size_in_gb=VOLUME_SIZE_GB,
+        volume_kms_key=settings.kms_key_arn if volume_kms else None,
+        output_kms_key=settings.kms_key_arn,
+        max_runtime_in_seconds=settings.max_run_seconds,
+        base_job_name=_job_name(settings, job),
+        sagemaker_session=session,
+        env={
+            "dataset_format": json.dumps(DatasetFormat.csv(header=True)),
+            "dataset_source": str(ANALYZER_INPUT),
+            "output_path": str(ANALYZER_OUTPUT),
+            # CloudWatch metrics belong to the monitoring schedules, not to baselining.
+            "publish_cloudwatch_metrics": "Disabled",
+            **analysis,
+        },
+        network_config=_network(settings),
+    )
+    step_args = analyzer.run(
+        inputs=[_s3_input("baseline_dataset_input", dataset, ANALYZER_INPUT)],
+        outputs=[_s3_output("baseline", destination, ANALYZER_OUTPUT)],
+    )
+    return ProcessingStep(name=name, step_args=step_args)
+
+
+@functools.cache
+def _analyzer_image(region: str) -> str:
+    """sagemaker-model-monitor-analyzer of the region, from the SDK's bundled table."""
+    return image_uris.retrieve("model-monitor", region=region)
 
 
 def _register_step(
@@ -344,6 +467,7 @@ def _register_step(
     parameters: _Parameters,
     train: TrainingStep,
     report_uri: Join,
+    depends_on: list[ProcessingStep],
 ) -> ModelStep:
     builder = ModelBuilder(
         image_uri=_image(settings, "inference"),
@@ -370,4 +494,4 @@ def _register_step(
             model_statistics=MetricsSource(content_type="application/json", s3_uri=report_uri)
         ),
     )
-    return ModelStep(name=STEP_REGISTER, step_args=step_args)
+    return ModelStep(name=STEP_REGISTER, step_args=step_args, depends_on=list(depends_on))

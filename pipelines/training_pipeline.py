@@ -2,12 +2,15 @@
 
     definition = build_definition(TrainingPipelineSettings(...))   # SageMaker Pipelines JSON
 
-Preprocess -> Train -> Evaluate -> CheckMetric -> RegisterModel | MetricBelowThreshold. Every
-job runs in the given private subnets with inter-container traffic encryption and network
-isolation (when enabled), encrypts its volumes and outputs with the given KMS key, and writes only
-under the artifact bucket. Building the definition makes no AWS call and uploads nothing: the step
-scripts are S3 objects the caller uploaded (``script_uris``), and the SDK runs sealed off from
-the machine's AWS setup (``pipelines._offline_sdk``). The same settings always give the same JSON,
+Preprocess -> Train -> Evaluate -> CheckMetric -> (DataQualityBaseline, ModelQualityBaseline ->
+RegisterModel) | MetricBelowThreshold: a model that passes the metric gets the Model Monitor
+baselines of its family (``baselines/<model_package_group_name>/`` in the artifact bucket, what the
+endpoint monitors read) and is registered only once they are written. Every job runs in the given
+private subnets with inter-container traffic encryption and network isolation (when enabled),
+encrypts its volumes and outputs with the given KMS key, and writes only under the artifact
+bucket. Building the definition makes no AWS call and uploads nothing: the step scripts are S3
+objects the caller uploaded (``script_uris``), and the SDK runs sealed off from the machine's AWS
+setup (``pipelines._offline_sdk``). The same settings always give the same JSON,
 so the function can run inside a Pulumi ``apply``.
 
 Importing this module is cheap; the SageMaker SDK (several seconds to import) is only loaded by
@@ -26,6 +29,19 @@ from typing import Any
 
 STEP_PREPROCESS, STEP_TRAIN, STEP_EVALUATE = "Preprocess", "Train", "Evaluate"
 STEP_CHECK, STEP_REGISTER, STEP_FAIL = "CheckMetric", "RegisterModel", "MetricBelowThreshold"
+STEP_DATA_BASELINE, STEP_MODEL_BASELINE = "DataQualityBaseline", "ModelQualityBaseline"
+BASELINE_STEPS = (STEP_DATA_BASELINE, STEP_MODEL_BASELINE)
+"""Model Monitor analyzer jobs, run on the passing branch before RegisterModel."""
+BASELINES_PREFIX = "baselines"
+"""s3://<artifact_bucket>/baselines/<family>/: what components/model_monitoring reads (the family is
+the model package group name); the model-quality baseline goes to its ``model_quality/``."""
+MODEL_QUALITY_DIR = "model_quality"
+MODEL_QUALITY_PROBLEM_TYPE = "BinaryClassification"
+PROBABILITY_THRESHOLD = 0.5
+"""Probability from which a prediction counts as churn: steps/evaluate.py's THRESHOLD, and the
+model-quality monitor's default (components/model_quality_spec.py)."""
+PROBABILITY_COLUMN, GROUND_TRUTH_COLUMN = "probability", "label"
+"""Columns of Evaluate's predictions.csv that the model-quality baselining job reads."""
 EVALUATION_REPORT = "EvaluationReport"
 """PropertyFile name of ``evaluation.json`` in the Evaluate step (read by CheckMetric)."""
 SCRIPT_KEYS = ("preprocess", "train", "evaluate")
@@ -89,6 +105,18 @@ class TrainingPipelineSettings:
     """Required, and greater than max_run_seconds, with spot instances; rejected without them."""
     sklearn_framework_version: str = "1.2-1"
     enable_network_isolation: bool = True
+    baseline_instance_type: str = "ml.m5.xlarge"
+    """Instance of the two Model Monitor baselining jobs (the Spark-based analyzer)."""
+
+    @property
+    def data_quality_baseline_uri(self) -> str:
+        """Where ``statistics.json`` and ``constraints.json`` of the training data land."""
+        return f"s3://{self.artifact_bucket}/{BASELINES_PREFIX}/{self.model_package_group_name}"
+
+    @property
+    def model_quality_baseline_uri(self) -> str:
+        """Where ``constraints.json`` (and ``statistics.json``) of the test-split predictions land."""
+        return f"{self.data_quality_baseline_uri}/{MODEL_QUALITY_DIR}"
 
     def __post_init__(self) -> None:
         problems = []
@@ -192,6 +220,10 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
             f"training_instance_type {s.training_instance_type!r} must be a SageMaker instance type such as 'ml.g5.xlarge'",
         ),
         (
+            _matches(_INSTANCE_TYPE, s.baseline_instance_type),
+            f"baseline_instance_type {s.baseline_instance_type!r} must be a SageMaker instance type such as 'ml.m5.xlarge'",
+        ),
+        (
             _is_int(s.training_instance_count) and s.training_instance_count >= 1,
             f"training_instance_count {s.training_instance_count!r} must be an integer >= 1",
         ),
@@ -282,6 +314,7 @@ def build_definition(settings: TrainingPipelineSettings) -> str:
             settings,
             processing_volume_kms=_pipeline_steps.supports_volume_kms(settings.processing_instance_type),
             training_volume_kms=_pipeline_steps.supports_volume_kms(settings.training_instance_type),
+            baseline_volume_kms=_pipeline_steps.supports_volume_kms(settings.baseline_instance_type),
         )
     return json.dumps(definition)
 
@@ -298,7 +331,7 @@ def normalise(definition: dict[str, Any]) -> dict[str, Any]:
     definition = {key: value for key, value in definition.items() if value is not None}
     for step in iter_steps(definition["Steps"]):
         arguments = step.get("Arguments", {})
-        if step["Type"] in ("Processing", "Training"):
+        if step["Type"] in _JOB_TYPES:
             arguments.pop("Tags", None)
         metrics = arguments.get("ModelMetrics", {}) if step["Type"] == "RegisterModel" else {}
         for block in ("Bias", "Explainability"):
@@ -316,16 +349,22 @@ def iter_steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             yield from iter_steps(step["Arguments"].get("ElseSteps", []))
 
 
+_PROCESSING_JOB_TYPES = ("Processing", "QualityCheck", "ClarifyCheck")
+"""Step types whose Arguments are a CreateProcessingJob request."""
+_JOB_TYPES = (*_PROCESSING_JOB_TYPES, "Training")
+
+
 def job_security_problems(
     step: dict[str, Any], settings: TrainingPipelineSettings, *, volume_kms: bool
 ) -> list[str]:
-    """What a Processing or Training step lacks of the platform's KMS and network posture.
+    """What a job step (processing, quality/clarify check, training) lacks of the platform's KMS
+    and network posture.
 
     ``volume_kms`` is False for instance types with NVMe instance storage (ml.g5, ml.p4d, *d
     families...): their volumes are hardware-encrypted and SageMaker rejects a VolumeKmsKeyId.
     """
     arguments = step.get("Arguments", {})
-    if step["Type"] == "Processing":
+    if step["Type"] in _PROCESSING_JOB_TYPES:
         volume = arguments.get("ProcessingResources", {}).get("ClusterConfig", {}).get("VolumeKmsKeyId")
         output = arguments.get("ProcessingOutputConfig", {}).get("KmsKeyId")
         network = arguments.get("NetworkConfig", {})
@@ -359,18 +398,26 @@ def verify(
     *,
     processing_volume_kms: bool,
     training_volume_kms: bool,
+    baseline_volume_kms: bool,
 ) -> None:
     """Refuse a definition in which a job lost its encryption or network settings.
 
     All of them are set through the SDK; this guards against an SDK upgrade that silently stops
-    emitting one, which would otherwise ship an unencrypted or internet-facing job.
+    emitting one, which would otherwise ship an unencrypted or internet-facing job. Every job step
+    is checked wherever it sits (condition branches included); the baselining jobs
+    (``BASELINE_STEPS``) run on ``baseline_instance_type``, hence their own volume flag.
     """
-    volume_kms = {"Processing": processing_volume_kms, "Training": training_volume_kms}
+
+    def volume_kms(step: dict[str, Any]) -> bool:
+        if step["Name"] in BASELINE_STEPS:
+            return baseline_volume_kms
+        return training_volume_kms if step["Type"] == "Training" else processing_volume_kms
+
     problems = [
         f"{step['Name']}: {problem}"
         for step in iter_steps(definition["Steps"])
-        if step["Type"] in volume_kms
-        for problem in job_security_problems(step, settings, volume_kms=volume_kms[step["Type"]])
+        if step["Type"] in _JOB_TYPES
+        for problem in job_security_problems(step, settings, volume_kms=volume_kms(step))
     ]
     if problems:
         raise RuntimeError(

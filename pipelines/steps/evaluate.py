@@ -4,6 +4,7 @@ Runs as the ``Evaluate`` processing job (SageMaker scikit-learn container, Pytho
 
     python3 evaluate.py [--model /opt/ml/processing/model] [--test /opt/ml/processing/test]
                         [--output-dir /opt/ml/processing/evaluation]
+                        [--predictions-dir /opt/ml/processing/predictions]
 
 ``--model`` is what SageMaker hands a processing job: a directory holding the training job's
 ``model.tar.gz`` (or the archive itself, or an unpacked directory with ``model.joblib``). The report,
@@ -12,6 +13,10 @@ condition (JsonGet ``metrics.auc.value``), the model registry (ModelQuality stat
 ``pipelines.promotion`` all read:
 
     {"metrics": {"auc": {"value": 0.91}, "accuracy": {"value": 0.87}, "f1": {"value": 0.74}}}
+
+The scores the report is computed from go to ``<predictions-dir>/predictions.csv`` (header
+``probability,prediction,label``: churn probability, the 0/1 prediction at THRESHOLD, the true
+label), the dataset of the pipeline's model-quality baseline.
 
 Exit status: 0 written, 2 unusable model or test data.
 """
@@ -34,6 +39,8 @@ LABEL = "churned"
 MODEL_FILE = "model.joblib"
 ARCHIVE = "model.tar.gz"
 REPORT_FILE = "evaluation.json"
+PREDICTIONS_FILE = "predictions.csv"
+PREDICTION_COLUMNS = ("probability", "prediction", "label")
 THRESHOLD = 0.5
 """Probability above which a customer counts as churning for accuracy and F1 (AUC needs none)."""
 
@@ -86,11 +93,22 @@ def read_test(directory: Path) -> pd.DataFrame:
     return frame
 
 
-def evaluate(model, test: pd.DataFrame) -> dict:
-    """The report: ``{"metrics": {name: {"value": float}}}`` for auc, accuracy and f1."""
-    labels = test[LABEL].astype(int)
+def predict(model, test: pd.DataFrame) -> pd.DataFrame:
+    """One row per test record: churn probability, the prediction at THRESHOLD, the true label."""
     scores = model.predict_proba(test[list(FEATURES)])[:, 1]
-    predicted = (scores >= THRESHOLD).astype(int)
+    return pd.DataFrame(
+        {
+            "probability": scores,
+            "prediction": (scores >= THRESHOLD).astype(int),
+            "label": test[LABEL].astype(int).to_numpy(),
+        },
+        columns=list(PREDICTION_COLUMNS),
+    )
+
+
+def report(predictions: pd.DataFrame) -> dict:
+    """The report: ``{"metrics": {name: {"value": float}}}`` for auc, accuracy and f1."""
+    labels, scores, predicted = (predictions[column] for column in ("label", "probability", "prediction"))
     return {
         "metrics": {
             "auc": {"value": float(roc_auc_score(labels, scores))},
@@ -100,10 +118,21 @@ def evaluate(model, test: pd.DataFrame) -> dict:
     }
 
 
+def evaluate(model, test: pd.DataFrame) -> dict:
+    return report(predict(model, test))
+
+
 def write_report(report: dict, output_dir: Path) -> Path:
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / REPORT_FILE
     path.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def write_predictions(predictions: pd.DataFrame, predictions_dir: Path) -> Path:
+    predictions_dir.mkdir(parents=True, exist_ok=True)
+    path = predictions_dir / PREDICTIONS_FILE
+    predictions.to_csv(path, index=False)
     return path
 
 
@@ -112,19 +141,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=Path("/opt/ml/processing/model"))
     parser.add_argument("--test", type=Path, default=Path("/opt/ml/processing/test"))
     parser.add_argument("--output-dir", type=Path, default=Path("/opt/ml/processing/evaluation"))
+    parser.add_argument("--predictions-dir", type=Path, default=Path("/opt/ml/processing/predictions"))
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        report = evaluate(load_model(args.model), read_test(args.test))
+        predictions = predict(load_model(args.model), read_test(args.test))
     except EvaluationError as error:
         print(f"evaluation failed: {error}", file=sys.stderr)
         return 2
-    path = write_report(report, args.output_dir)
-    metrics = ", ".join(f"{name}={entry['value']:.4f}" for name, entry in report["metrics"].items())
-    print(f"{metrics} -> {path}")
+    metrics = report(predictions)
+    path = write_report(metrics, args.output_dir)
+    summary = ", ".join(f"{name}={entry['value']:.4f}" for name, entry in metrics["metrics"].items())
+    print(f"{summary} -> {path}")
+    print(f"{len(predictions)} predictions -> {write_predictions(predictions, args.predictions_dir)}")
     return 0
 
 

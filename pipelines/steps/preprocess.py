@@ -11,6 +11,13 @@ here with a message naming the column and the offending rows, instead of surfaci
 confusing training error or, worse, as a model trained on garbage. The split is seeded and made
 after sorting by (customer_id, event_time), so the same extract always yields the same sets.
 
+Besides the splits it writes ``<output-dir>/baseline/baseline.csv``: the dataset of the pipeline's
+data-quality baseline, which the endpoint's Model Monitor compares the captured traffic with, column
+by column. Model Monitor puts the captured response (the prediction) first and the request's
+columns after it, so the baseline is the train split's label (standing in for the prediction, as in
+AWS's own churn example) followed by the model inputs in request order, with a header and no
+identifiers.
+
 Exit status: 0 written, 2 invalid data. The script is self-contained (the job downloads only this
 file), so the schema below is repeated in train.py and evaluate.py; the tests keep them in step.
 """
@@ -42,8 +49,12 @@ COLUMNS = (
     "support_calls_90d",
     LABEL,
 )
+FEATURES = tuple(column for column in COLUMNS if column not in (*ID_COLUMNS, LABEL))
+"""Model inputs in request order (train.py's FEATURES)."""
 NON_NEGATIVE = ("tenure_months", "monthly_charges", "total_charges", "support_calls_90d")
 SPLITS = ("train", "validation", "test")
+BASELINE = "baseline"
+"""Output directory of the data-quality baseline dataset (the train split's label, then its features)."""
 MIN_ROWS_PER_CLASS = 5
 """Below this the stratified three-way split cannot put both classes in every set."""
 EXAMPLES = 3
@@ -195,6 +206,14 @@ def write_splits(splits: dict[str, pd.DataFrame], output_dir: Path) -> dict[str,
     return written
 
 
+def write_baseline(train: pd.DataFrame, output_dir: Path) -> Path:
+    """Write ``<output_dir>/baseline/baseline.csv``: the label (the prediction's column), then FEATURES."""
+    path = output_dir / BASELINE / f"{BASELINE}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    train[[LABEL, *FEATURES]].to_csv(path, index=False)
+    return path
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--input-dir", type=Path, default=Path("/opt/ml/processing/input/data"))
@@ -212,9 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataValidationError as error:
         print(f"data validation failed: {error}", file=sys.stderr)
         return 2
-    written = write_splits(
-        split(frame, args.seed, args.validation_fraction, args.test_fraction), args.output_dir
-    )
+    splits = split(frame, args.seed, args.validation_fraction, args.test_fraction)
+    written = write_splits(splits, args.output_dir)
+    written[BASELINE] = write_baseline(splits["train"], args.output_dir)
     for name, path in written.items():
         print(f"{name}: {sum(1 for _ in path.open()) - 1} rows -> {path}")
     return 0

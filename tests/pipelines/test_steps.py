@@ -257,7 +257,16 @@ def test_evaluate_writes_the_report_the_pipeline_reads(model_dir: Path, splits: 
     handed_over = _archive(model_dir, tmp_path / "processing" / "model")
 
     status = evaluate.main(
-        ["--model", str(handed_over), "--test", str(splits / "test"), "--output-dir", str(tmp_path / "eval")]
+        [
+            "--model",
+            str(handed_over),
+            "--test",
+            str(splits / "test"),
+            "--output-dir",
+            str(tmp_path / "eval"),
+            "--predictions-dir",
+            str(tmp_path / "predictions"),
+        ]
     )
 
     assert status == 0
@@ -298,16 +307,57 @@ def test_evaluate_refuses_an_archive_escaping_its_directory(tmp_path: Path, caps
             str(tmp_path / "test"),
             "--output-dir",
             str(tmp_path / "out"),
+            "--predictions-dir",
+            str(tmp_path / "predictions"),
         ]
     )
 
     assert status == 2
+    assert not (tmp_path / "predictions").exists()
     assert "refusing unsafe archive member '../../model.joblib'" in capsys.readouterr().err
+
+
+# --- baseline datasets -----------------------------------------------------------------------
+
+
+def test_preprocess_writes_the_baseline_in_model_monitors_column_order(splits: Path) -> None:
+    """The data-quality baseline: the label first (Model Monitor puts the captured prediction first),
+    then the train split's model inputs, named, in request order; no identifiers."""
+    baseline = pd.read_csv(splits / preprocess.BASELINE / f"{preprocess.BASELINE}.csv")
+    train_split = pd.read_csv(splits / "train" / "train.csv")
+
+    assert list(baseline.columns) == [preprocess.LABEL, *train.FEATURES]
+    pd.testing.assert_frame_equal(baseline, train_split[[preprocess.LABEL, *train.FEATURES]])
+    assert not set(preprocess.ID_COLUMNS) & set(baseline.columns)
+    # A captured request is the feature columns of a row without header: the serving code reads it.
+    features = baseline[list(train.FEATURES)]
+    request = features.head(3).to_csv(index=False, header=False)
+    pd.testing.assert_frame_equal(train.input_fn(request, "text/csv"), features.head(3))
+
+
+def test_evaluate_writes_the_predictions_its_report_is_computed_from(
+    model_dir: Path, splits: Path, tmp_path: Path
+) -> None:
+    """The model-quality baseline: probability, prediction at the threshold, and the true label."""
+    argv = ["--model", str(model_dir), "--test", str(splits / "test")]
+    out = ["--output-dir", str(tmp_path / "eval"), "--predictions-dir", str(tmp_path / "predictions")]
+    assert evaluate.main([*argv, *out]) == 0
+
+    predictions = pd.read_csv(tmp_path / "predictions" / "predictions.csv")
+    test = pd.read_csv(splits / "test" / "test.csv")
+    report = json.loads((tmp_path / "eval" / "evaluation.json").read_text())
+
+    assert list(predictions.columns) == ["probability", "prediction", "label"]
+    assert predictions["label"].tolist() == test["churned"].tolist()
+    assert predictions["probability"].between(0, 1).all()
+    assert (predictions["prediction"] == (predictions["probability"] >= 0.5).astype(int)).all()
+    assert set(predictions["prediction"]) == {0, 1}, "a useful baseline has both outcomes"
+    assert evaluate.report(predictions) == report, "the baseline scores what CheckMetric gated on"
 
 
 def test_the_scripts_agree_on_the_schema() -> None:
     """Each script is uploaded alone, so the schema is repeated; this keeps the copies equal."""
-    assert train.FEATURES == evaluate.FEATURES
+    assert train.FEATURES == evaluate.FEATURES == preprocess.FEATURES
     assert set(train.FEATURES) == set(preprocess.COLUMNS) - {*preprocess.ID_COLUMNS, preprocess.LABEL}
     assert train.LABEL == evaluate.LABEL == preprocess.LABEL
     assert preprocess.CATEGORICAL_FEATURES["contract_type"] == train.CONTRACT_TYPES

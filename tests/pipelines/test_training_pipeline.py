@@ -27,6 +27,7 @@ from tests.pipelines.churn_fixtures import (
 )
 
 EXECUTION_PREFIX = ["s3:/", BUCKET, "pipelines", PIPELINE, {"Get": "Execution.PipelineExecutionId"}]
+ALL_EBS = {"processing_volume_kms": True, "training_volume_kms": True, "baseline_volume_kms": True}
 
 
 def _parameters(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -73,6 +74,8 @@ def test_steps_are_named_and_ordered_by_their_data(built) -> None:
         "Train": "Training",
         "Evaluate": "Processing",
         "CheckMetric": "Condition",
+        "DataQualityBaseline": "Processing",
+        "ModelQualityBaseline": "Processing",
         "RegisterModel": "RegisterModel",
         "MetricBelowThreshold": "Fail",
     }
@@ -81,11 +84,17 @@ def test_steps_are_named_and_ordered_by_their_data(built) -> None:
         "Train": {"Preprocess"},
         "Evaluate": {"Preprocess", "Train"},
         "CheckMetric": {"Evaluate"},
-        "RegisterModel": {"Train", "Evaluate"},
+        "DataQualityBaseline": {"Preprocess"},
+        "ModelQualityBaseline": {"Evaluate"},
+        "RegisterModel": {"Train", "Evaluate", "DataQualityBaseline", "ModelQualityBaseline"},
         "MetricBelowThreshold": {"Evaluate"},
     }
     check = steps["CheckMetric"]["Arguments"]
-    assert [s["Name"] for s in check["IfSteps"]] == ["RegisterModel"]
+    assert [s["Name"] for s in check["IfSteps"]] == [
+        "DataQualityBaseline",
+        "ModelQualityBaseline",
+        "RegisterModel",
+    ]
     assert [s["Name"] for s in check["ElseSteps"]] == ["MetricBelowThreshold"]
 
 
@@ -201,7 +210,13 @@ def test_every_job_is_kms_encrypted_and_runs_in_the_private_subnets(built) -> No
         assert network["VpcConfig"] == vpc, name
         assert network["EnableInterContainerTrafficEncryption"] is True, name
         assert network["EnableNetworkIsolation"] is settings.enable_network_isolation, name
-    assert [step["Name"] for step in job_steps(definition)] == ["Preprocess", "Train", "Evaluate"]
+    assert [step["Name"] for step in job_steps(definition)] == [
+        "Preprocess",
+        "Train",
+        "Evaluate",
+        "DataQualityBaseline",
+        "ModelQualityBaseline",
+    ]
 
 
 def test_nvme_gpu_instances_rely_on_hardware_volume_encryption_and_ebs_ones_on_the_key(
@@ -224,13 +239,17 @@ def test_every_output_stays_under_the_artifact_bucket(built) -> None:
     settings, definition = built
     steps = steps_by_name(definition)
 
-    for step, name in [("Preprocess", "train"), ("Preprocess", "validation"), ("Preprocess", "test")]:
+    for step, name in [
+        ("Preprocess", "train"),
+        ("Preprocess", "validation"),
+        ("Preprocess", "test"),
+        ("Preprocess", "baseline"),
+        ("Evaluate", "evaluation"),
+        ("Evaluate", "predictions"),
+    ]:
         assert _output(steps[step], name)["S3Uri"]["Std:Join"]["Values"] == [*EXECUTION_PREFIX, step, name]
-    assert _output(steps["Evaluate"], "evaluation")["S3Uri"]["Std:Join"]["Values"] == [
-        *EXECUTION_PREFIX,
-        "Evaluate",
-        "evaluation",
-    ]
+    for step in ("DataQualityBaseline", "ModelQualityBaseline"):
+        assert _output(steps[step], "baseline")["S3Uri"].startswith(f"s3://{BUCKET}/baselines/"), step
     train_job = steps["Train"]["Arguments"]
     assert train_job["OutputDataConfig"]["S3OutputPath"] == f"s3://{BUCKET}/models/{settings.pipeline_name}"
 
@@ -242,11 +261,11 @@ def test_verification_refuses_a_job_that_lost_a_setting(dev_settings, dev_json: 
     train_job["EnableInterContainerTrafficEncryption"] = False
 
     with pytest.raises(RuntimeError, match="insecure job definition") as raised:
-        verify(tampered, dev_settings, processing_volume_kms=True, training_volume_kms=True)
+        verify(tampered, dev_settings, **ALL_EBS)
 
     assert "Train: volume KMS key is None" in str(raised.value)
     assert "Train: inter-container traffic encryption is off" in str(raised.value)
-    verify(json.loads(dev_json), dev_settings, processing_volume_kms=True, training_volume_kms=True)
+    verify(json.loads(dev_json), dev_settings, **ALL_EBS)
 
 
 # --- spot, scripts, determinism --------------------------------------------------------------
@@ -295,6 +314,9 @@ def test_container_paths_match_the_scripts_defaults(dev_json: str) -> None:
     assert _input(steps["Evaluate"], "model")["LocalPath"] == str(evaluate_args.model)
     assert _input(steps["Evaluate"], "test")["LocalPath"] == str(evaluate_args.test)
     assert _output(steps["Evaluate"], "evaluation")["LocalPath"] == str(evaluate_args.output_dir)
+    assert _output(steps["Evaluate"], "predictions")["LocalPath"] == str(evaluate_args.predictions_dir)
+    baseline = PurePosixPath(_output(steps["Preprocess"], preprocess.BASELINE)["LocalPath"])
+    assert baseline == PurePosixPath(preprocess_args.output_dir) / preprocess.BASELINE
     hyperparameters = {
         key: value
         for key, value in steps["Train"]["Arguments"]["HyperParameters"].items()

@@ -179,4 +179,11 @@ def test_every_job_request_validates_against_the_sagemaker_api_model(built) -> N
         assert not report.has_errors(), f"{name} ({operation}):\n{report.generate_report()}"
         checked.append(name)
 
-    assert checked == ["Preprocess", "Train", "Evaluate", "RegisterModel"]
+    assert checked == [
+        "Preprocess",
+        "Train",
+        "Evaluate",
+        "DataQualityBaseline",
+        "ModelQualityBaseline",
+        "RegisterModel",
+    ]

@@ -86,6 +86,10 @@ INVALID = {
         {"training_instance_type": "g5.xlarge"},
         "training_instance_type 'g5.xlarge' must be a SageMaker instance type such as 'ml.g5.xlarge'",
     ),
+    "baseline-instance-type-without-ml-prefix": (
+        {"baseline_instance_type": "m5.xlarge"},
+        "baseline_instance_type 'm5.xlarge' must be a SageMaker instance type such as 'ml.m5.xlarge'",
+    ),
     "no-training-instances": (
         {"training_instance_count": 0},
         "training_instance_count 0 must be an integer >= 1",
