@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 import pulumi
 import pulumi_aws.sagemaker as sagemaker
@@ -80,14 +80,26 @@ class MonitoringSpec(BaseModel):
         return validate_instance_type(value)
 
 
+@dataclass(frozen=True)
+class JobPlacement:
+    """Where an endpoint's monitoring jobs run and what they may touch (shared by every monitor)."""
+
+    account_id: str
+    region: str
+    artifact_bucket_name: pulumi.Input[str]
+    artifact_bucket_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    role_path: str
+    tags: Mapping[str, str]
+
+
 def monitoring_job_role(
-    name: str, description: str, args: Any, *, reads: Sequence[str], parent: pulumi.Resource
+    name: str, description: str, args: JobPlacement, *, reads: Sequence[str], parent: pulumi.Resource
 ) -> ExecutionRole:
     """The role of an endpoint's monitoring jobs: read ``reads`` of the artifact bucket, write only
-    ``monitoring/``, use the key, run in the private subnets, write logs and metrics.
-
-    ``args`` is any monitoring component's args (the fields used here are common to them).
-    """
+    ``monitoring/``, use the key, run in the private subnets, write logs and metrics."""
     return ExecutionRole(
         name,
         ExecutionRoleArgs(
@@ -116,15 +128,7 @@ class ModelMonitoringArgs:
     endpoint_name: pulumi.Input[str]
     model_family: str
     """Whose training baseline the captured data is compared with."""
-    account_id: str
-    region: str
-    artifact_bucket_name: pulumi.Input[str]
-    artifact_bucket_arn: pulumi.Input[str]
-    kms_key_arn: pulumi.Input[str]
-    subnet_ids: Sequence[pulumi.Input[str]]
-    security_group_ids: Sequence[pulumi.Input[str]]
-    role_path: str
-    tags: Mapping[str, str]
+    placement: JobPlacement
     provider: pulumi.ProviderResource | None = None
     """Provider for the analyzer-image lookup (the caller's AWS provider)."""
 
@@ -148,19 +152,19 @@ class ModelMonitoring(pulumi.ComponentResource):
         super().__init__("mlops:observability:ModelMonitoring", name, None, opts)
         spec = args.spec
         child = pulumi.ResourceOptions(parent=self)
-        bucket = pulumi.Output.concat("s3://", args.artifact_bucket_name, "/")
+        bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
         endpoint = pulumi.Output.from_input(args.endpoint_name)
         role = monitoring_job_role(
             f"{name}-jobs",
             "Runs SageMaker Model Monitor data-quality jobs of one endpoint",
-            args,
+            args.placement,
             reads=[DATA_CAPTURE_PREFIX, baseline_prefix(args.model_family)],
             parent=self,
         )
         image = sagemaker.get_prebuilt_ecr_image_output(
             repository_name=ANALYZER_REPOSITORY,
             image_tag="latest",
-            region=args.region,
+            region=args.placement.region,
             opts=pulumi.InvokeOptions(parent=self, provider=args.provider),
         )
         baseline = pulumi.Output.concat(bucket, baseline_prefix(args.model_family))
@@ -189,7 +193,7 @@ class ModelMonitoring(pulumi.ComponentResource):
                 )
             ),
             data_quality_job_output_config=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigArgs(
-                kms_key_id=args.kms_key_arn,
+                kms_key_id=args.placement.kms_key_arn,
                 monitoring_outputs=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
                     s3_output=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
                         s3_uri=pulumi.Output.concat(bucket, MONITORING_PREFIX, endpoint, "/data-quality/"),
@@ -204,20 +208,23 @@ class ModelMonitoring(pulumi.ComponentResource):
                     instance_type=spec.instance_type,
                     volume_size_in_gb=spec.volume_size_gb,
                     # Local NVMe volumes are hardware-encrypted; SageMaker rejects a KMS key for them.
-                    volume_kms_key_id=None if has_instance_store(spec.instance_type) else args.kms_key_arn,
+                    volume_kms_key_id=None
+                    if has_instance_store(spec.instance_type)
+                    else args.placement.kms_key_arn,
                 )
             ),
             network_config=sagemaker.DataQualityJobDefinitionNetworkConfigArgs(
                 enable_network_isolation=True,
                 enable_inter_container_traffic_encryption=True,
                 vpc_config=sagemaker.DataQualityJobDefinitionNetworkConfigVpcConfigArgs(
-                    subnets=list(args.subnet_ids), security_group_ids=list(args.security_group_ids)
+                    subnets=list(args.placement.subnet_ids),
+                    security_group_ids=list(args.placement.security_group_ids),
                 ),
             ),
             stopping_condition=sagemaker.DataQualityJobDefinitionStoppingConditionArgs(
                 max_runtime_in_seconds=spec.max_runtime_seconds
             ),
-            tags=dict(args.tags),
+            tags=dict(args.placement.tags),
             opts=child,
         )
         schedule = sagemaker.MonitoringSchedule(
@@ -229,7 +236,7 @@ class ModelMonitoring(pulumi.ComponentResource):
                     schedule_expression=spec.schedule
                 ),
             ),
-            tags=dict(args.tags),
+            tags=dict(args.placement.tags),
             opts=child,
         )
 

@@ -6,7 +6,6 @@ CloudFormation resource model); their schedules are ordinary ``aws.sagemaker.Mon
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws_native.sagemaker as native
 
 from components.instance_types import has_instance_store
-from components.model_monitoring import DATA_CAPTURE_PREFIX, monitoring_job_role
+from components.model_monitoring import DATA_CAPTURE_PREFIX, JobPlacement, monitoring_job_role
 from components.model_quality_spec import Kind, ModelQualitySpec
 
 GROUND_TRUTH_PREFIX = "ground-truth/"
@@ -38,15 +37,7 @@ class ModelQualityMonitoringArgs:
     schedule: str
     instance_type: str
     max_runtime_seconds: int
-    account_id: str
-    region: str
-    artifact_bucket_name: pulumi.Input[str]
-    artifact_bucket_arn: pulumi.Input[str]
-    kms_key_arn: pulumi.Input[str]
-    subnet_ids: Sequence[pulumi.Input[str]]
-    security_group_ids: Sequence[pulumi.Input[str]]
-    role_path: str
-    tags: Mapping[str, str]
+    placement: JobPlacement
     aws_provider: pulumi.ProviderResource | None = None
     """For the analyzer-image lookups (aws-native resources use the caller's providers)."""
 
@@ -71,7 +62,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         role = monitoring_job_role(
             f"{name}-jobs",
             "Runs model-quality, bias and explainability monitoring jobs of one endpoint",
-            args,
+            args.placement,
             reads=[DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, baselines],
             parent=self,
         )
@@ -88,11 +79,11 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             # aws-native names each nested input type after its resource: <Kind>JobDefinition<Part>Args.
             return getattr(native, f"{kind}JobDefinition{part}Args")
 
-        bucket = pulumi.Output.concat("s3://", args.artifact_bucket_name, "/")
+        bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
         image = sagemaker.get_prebuilt_ecr_image_output(
             repository_name=ANALYZER_REPOSITORY[kind],
             image_tag="latest" if kind == "ModelQuality" else "1.0",
-            region=args.region,
+            region=args.placement.region,
             opts=pulumi.InvokeOptions(parent=self, provider=args.aws_provider),
         )
         hours = spec.ground_truth_delay_hours
@@ -129,7 +120,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                 f"{snake}_app_specification": arg_type(f"{kind}AppSpecification")(**app),
                 f"{snake}_job_input": arg_type(f"{kind}JobInput")(**job_input),
                 f"{snake}_job_output_config": arg_type("MonitoringOutputConfig")(
-                    kms_key_id=args.kms_key_arn,
+                    kms_key_id=args.placement.kms_key_arn,
                     monitoring_outputs=[
                         arg_type("MonitoringOutput")(
                             s3_output=arg_type("S3Output")(
@@ -153,18 +144,21 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                     instance_count=1,
                     instance_type=args.instance_type,
                     volume_size_in_gb=20,
-                    volume_kms_key_id=None if has_instance_store(args.instance_type) else args.kms_key_arn,
+                    volume_kms_key_id=None
+                    if has_instance_store(args.instance_type)
+                    else args.placement.kms_key_arn,
                 )
             ),
             network_config=arg_type("NetworkConfig")(
                 enable_network_isolation=True,
                 enable_inter_container_traffic_encryption=True,
                 vpc_config=arg_type("VpcConfig")(
-                    subnets=list(args.subnet_ids), security_group_ids=list(args.security_group_ids)
+                    subnets=list(args.placement.subnet_ids),
+                    security_group_ids=list(args.placement.security_group_ids),
                 ),
             ),
             stopping_condition=arg_type("StoppingCondition")(max_runtime_in_seconds=args.max_runtime_seconds),
-            tags=[{"key": key, "value": value} for key, value in args.tags.items()],
+            tags=[{"key": key, "value": value} for key, value in args.placement.tags.items()],
             opts=pulumi.ResourceOptions(parent=self),
         )
         return sagemaker.MonitoringSchedule(
@@ -176,7 +170,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                     schedule_expression=args.schedule
                 ),
             ),
-            tags=dict(args.tags),
+            tags=dict(args.placement.tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
 

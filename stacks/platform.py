@@ -22,7 +22,7 @@ from components.experiment_tracking import ExperimentTracking, ExperimentTrackin
 from components.feature_store import FeatureStore, FeatureStoreArgs
 from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from components.inference_endpoint_spec import EndpointSpec
-from components.model_monitoring import ModelMonitoring, ModelMonitoringArgs
+from components.model_monitoring import JobPlacement, ModelMonitoring, ModelMonitoringArgs
 from components.model_registry import ModelRegistry, ModelRegistryArgs
 from components.monitoring_dashboard import (
     DashboardEndpoint,
@@ -417,20 +417,20 @@ def _build_endpoint_alarms(
     }
 
 
-def _monitoring_job_placement(config: PlatformConfig, foundation: Foundation) -> dict:
+def _monitoring_job_placement(config: PlatformConfig, foundation: Foundation) -> JobPlacement:
     """Where monitoring jobs run and what they may touch: shared by every monitoring component."""
     network = foundation.network
-    return {
-        "account_id": config.account_id,
-        "region": config.region,
-        "artifact_bucket_name": foundation.artifacts.bucket_name,
-        "artifact_bucket_arn": foundation.artifacts.bucket_arn,
-        "kms_key_arn": foundation.data_key.key_arn,
-        "subnet_ids": network.private_subnet_ids,
-        "security_group_ids": [network.workload_security_group_id],
-        "role_path": role_path(config),
-        "tags": config.resource_tags,
-    }
+    return JobPlacement(
+        account_id=config.account_id,
+        region=config.region,
+        artifact_bucket_name=foundation.artifacts.bucket_name,
+        artifact_bucket_arn=foundation.artifacts.bucket_arn,
+        kms_key_arn=foundation.data_key.key_arn,
+        subnet_ids=network.private_subnet_ids,
+        security_group_ids=[network.workload_security_group_id],
+        role_path=role_path(config),
+        tags=config.resource_tags,
+    )
 
 
 def _build_model_quality_monitors(
@@ -465,7 +465,7 @@ def _build_model_quality_monitors(
                 schedule=config.monitoring.schedule,
                 instance_type=config.monitoring.instance_type,
                 max_runtime_seconds=config.monitoring.max_runtime_seconds,
-                **_monitoring_job_placement(config, foundation),
+                placement=_monitoring_job_placement(config, foundation),
                 aws_provider=foundation.provider,
             ),
             native_opts,
@@ -523,7 +523,7 @@ def _build_monitors(
                 spec=config.monitoring,
                 endpoint_name=endpoints[spec.name].endpoint_name,
                 model_family=model_family_of(spec),
-                **_monitoring_job_placement(config, foundation),
+                placement=_monitoring_job_placement(config, foundation),
                 provider=foundation.provider,
             ),
             opts,
