@@ -3,6 +3,7 @@
     python -m planner                                   # stacks/Pulumi.dev.yaml, text
     python -m planner --stack prod                      # stacks/Pulumi.prod.yaml
     python -m planner --config any/Pulumi.x.yaml --format json
+    python -m planner --stack prod --format mermaid     # the component graph as a Mermaid flowchart
 
 Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configuration.
 """
@@ -10,8 +11,11 @@ Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configurati
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -30,7 +34,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--stack", default=None, help="stack name: plans stacks/Pulumi.<stack>.yaml (default: dev)"
     )
     target.add_argument("--config", default=None, help="path of any stack file to plan")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "mermaid"), default="text")
     return parser.parse_args(argv)
 
 
@@ -40,14 +44,45 @@ def stack_file_path(stack: str | None, config: str | None) -> str:
     return str(STACKS_DIR / f"Pulumi.{stack or 'dev'}.yaml")
 
 
+# Young-generation threshold of the cyclic garbage collector while planning (CPython's default: 700).
+PLAN_GC_THRESHOLDS = (100_000, 50, 1000)
+
+
+@contextmanager
+def fewer_gc_pauses() -> Iterator[None]:
+    """Let the cyclic garbage collector run rarely while a plan is built.
+
+    A plan allocates millions of objects that live until it ends (pulumi_aws's classes, Outputs,
+    asyncio tasks) and frees few. At the default threshold the collector runs every 700
+    allocations and keeps re-scanning a growing heap: a quarter of a prod plan's CPU time and 40%
+    of a 50-endpoint one's (measured with gc.callbacks). Fewer, larger collections reclaim the same
+    garbage; peak memory does not change measurably.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*PLAN_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def build_plan(path: str) -> Plan:
-    """Record the stack file at ``path`` and evaluate the policy pack over it."""
+    """Record the stack file at ``path``, evaluate the policy pack, estimate cost and deploy time."""
+    from planner.cost import estimate_cost
+    from planner.critical_path import critical_path
     from planner.policy_check import evaluate_policies
     from planner.recorder import record_stack_file
 
-    graph = record_stack_file(path)
-    violations, evaluated = evaluate_policies(graph)
-    return Plan(graph=graph, violations=violations, policies_evaluated=evaluated)
+    with fewer_gc_pauses():
+        graph = record_stack_file(path)
+        violations, evaluated = evaluate_policies(graph)
+        return Plan(
+            graph=graph,
+            violations=violations,
+            policies_evaluated=evaluated,
+            cost=estimate_cost(graph),
+            critical_path=critical_path(graph),
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         json.dump(to_json(plan), sys.stdout, indent=2, sort_keys=False, default=str)
         sys.stdout.write("\n")
+    elif args.format == "mermaid":
+        from planner.diagram import render_mermaid
+
+        sys.stdout.write(render_mermaid(plan.graph))
     else:
         # Off a terminal (CI logs, pipes) rich would wrap at 80 columns; plans read better wider.
         console = Console() if sys.stdout.isatty() else Console(width=140)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
 from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
+
+if TYPE_CHECKING:
+    from planner.cost import CostEstimate
+    from planner.critical_path import CriticalPath
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class Plan:
     graph: ResourceGraph
     violations: Sequence[PlanViolation] = ()
     policies_evaluated: int = 0
+    cost: CostEstimate | None = None
+    critical_path: CriticalPath | None = None
 
     @property
     def mandatory_violations(self) -> list[PlanViolation]:
@@ -54,6 +60,8 @@ def to_json(plan: Plan) -> dict[str, Any]:
         "resources": [_resource_json(graph, resource) for resource in graph if resource.type != STACK_TYPE],
         "exports": dict(graph.exports),
         "violations": [asdict(violation) for violation in plan.violations],
+        "cost": plan.cost.to_json() if plan.cost else None,
+        "critical_path": plan.critical_path.to_json() if plan.critical_path else None,
     }
 
 
@@ -89,6 +97,58 @@ def render_text(plan: Plan, console: Console) -> None:
         "[dim]🔒 protected and retained on delete · offline plan of intent: no cloud state was read[/]"
     )
     _render_violations(plan, console)
+    if plan.cost:
+        _render_cost(plan.cost, console)
+    if plan.critical_path:
+        _render_critical_path(plan.critical_path, console)
+
+
+def _money(amount: float) -> str:
+    return f"${amount:,.2f}"
+
+
+def _render_cost(cost: CostEstimate, console: Console) -> None:
+    table = Table(
+        title=(
+            f"Monthly cost at {cost.region} list prices (compiled {cost.price_table_date}, {cost.currency}): "
+            f"min {_money(cost.monthly_min)} · max {_money(cost.monthly_max)}"
+        ),
+        title_justify="left",
+    )
+    table.add_column("component")
+    table.add_column("what bills by the hour or month", overflow="fold")
+    table.add_column("min", justify="right")
+    table.add_column("max", justify="right")
+    for name, component in cost.by_component.items():
+        table.add_row(name, component.summary(), _money(component.monthly_min), _money(component.monthly_max))
+    table.add_row(
+        "[bold]total[/]", "", f"[bold]{_money(cost.monthly_min)}[/]", f"[bold]{_money(cost.monthly_max)}[/]"
+    )
+    console.print(table)
+    for unpriced in cost.unpriced:
+        console.print(
+            f"[yellow]UNPRICED[/] {unpriced.resource} ({short_type(unpriced.type)}): {unpriced.reason}"
+        )
+    if cost.unpriced:
+        console.print("[yellow]The totals leave the unpriced resources out: they are a lower bound.[/]")
+    console.print(
+        "[dim]min = minimum capacity with scheduled scale-down; max = maximum capacity all month. "
+        "Usage-based charges (S3, training, feature store traffic, logs, requests) are excluded; "
+        "FORMAT=json lists every assumption.[/]"
+    )
+
+
+def _render_critical_path(path: CriticalPath, console: Console) -> None:
+    chain = " → ".join(f"{step.name} ({step.seconds:g}s)" for step in path.steps)
+    console.print(
+        f"Deployment critical path: ~{path.estimated_seconds / 60:.0f} min for a first `pulumi up` "
+        f"(serial sum {path.serial_seconds / 60:.0f} min): {chain}"
+    )
+    console.print(
+        f"[dim]typical create times from planner/data/create_times.json (compiled {path.create_times_compiled})"
+        + (f"; default time for {', '.join(path.defaulted_types)}" if path.defaulted_types else "")
+        + "[/]"
+    )
 
 
 def _add_branch(tree: Tree, graph: ResourceGraph, resource: RecordedResource) -> None:

@@ -1,0 +1,207 @@
+"""The monthly cost of a planned stack, at list prices: a floor (minimum capacity) and a ceiling.
+
+Only what bills by the hour or month whether or not anyone uses it is priced: endpoint instances,
+interface endpoints, KMS keys, the MLflow server, alarms, dashboards, and monitoring jobs (which
+run on a schedule). Usage-based charges (S3, training runs, feature-store traffic, logs, requests)
+are listed as exclusions rather than guessed. Prices come from ``planner/data/prices.json``, a
+dated table of list prices per region. A resource that should be priced but cannot be (an
+instance type the table lacks, a region it does not cover) becomes a visible *unpriced* line, so
+a total is never silently low.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from planner.pricing import (
+    PRICERS,
+    PRICES_PATH,
+    TYPICAL_MONITORING_RUN_MINUTES,
+    CostItem,
+    PriceMissing,
+    PriceTable,
+    PricingContext,
+    load_prices,
+)
+from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
+from stacks.config import CONFIG_KEY
+
+__all__ = [
+    "PRICES_PATH",
+    "ComponentCost",
+    "CostEstimate",
+    "CostItem",
+    "PriceTable",
+    "Unpriced",
+    "estimate_cost",
+]
+
+DEFAULT_REGION = "eu-west-1"
+STACK_LEVEL = "(stack)"
+
+
+@dataclass(frozen=True)
+class Unpriced:
+    """A resource that bills but could not be priced: shown, and left out of the totals."""
+
+    resource: str
+    type: str
+    component: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ComponentCost:
+    type: str
+    items: tuple[CostItem, ...]
+
+    @property
+    def monthly_min(self) -> float:
+        return round(sum(item.monthly_min for item in self.items), 2)
+
+    @property
+    def monthly_max(self) -> float:
+        return round(sum(item.monthly_max for item in self.items), 2)
+
+    def summary(self) -> str:
+        """Items described once with a count: ``11 x interface endpoint in 3 AZs``."""
+        counts = Counter(item.what for item in self.items)
+        return "; ".join(what if count == 1 else f"{count} x {what}" for what, count in counts.items())
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    currency: str
+    region: str
+    by_component: Mapping[str, ComponentCost]
+    unpriced: tuple[Unpriced, ...]
+    assumptions: tuple[str, ...]
+    price_table_date: str
+
+    @property
+    def monthly_min(self) -> float:
+        return round(sum(component.monthly_min for component in self.by_component.values()), 2)
+
+    @property
+    def monthly_max(self) -> float:
+        return round(sum(component.monthly_max for component in self.by_component.values()), 2)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "currency": self.currency,
+            "region": self.region,
+            "monthly_min": self.monthly_min,
+            "monthly_max": self.monthly_max,
+            "by_component": {
+                name: {
+                    "type": component.type,
+                    "monthly_min": component.monthly_min,
+                    "monthly_max": component.monthly_max,
+                    "items": [
+                        {
+                            "resource": item.resource,
+                            "type": item.type,
+                            "what": item.what,
+                            "monthly_min": item.monthly_min,
+                            "monthly_max": item.monthly_max,
+                        }
+                        for item in component.items
+                    ],
+                }
+                for name, component in self.by_component.items()
+            },
+            "unpriced": [
+                {"resource": u.resource, "type": u.type, "component": u.component, "reason": u.reason}
+                for u in self.unpriced
+            ],
+            "assumptions": list(self.assumptions),
+            "price_table_date": self.price_table_date,
+        }
+
+
+def _top_component(ctx: PricingContext, resource: RecordedResource) -> RecordedResource | None:
+    """The component directly under the stack that (transitively) contains ``resource``."""
+    top = None
+    parent = ctx.by_urn.get(resource.parent or "")
+    while parent is not None and parent.type != STACK_TYPE:
+        if not parent.custom:
+            top = parent
+        parent = ctx.by_urn.get(parent.parent or "")
+    return top
+
+
+def stack_region(graph: ResourceGraph) -> str | None:
+    platform = graph.config.get(CONFIG_KEY)
+    region = platform.get("region") if isinstance(platform, Mapping) else None
+    return region if isinstance(region, str) else None
+
+
+def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> CostEstimate:
+    """Price ``graph`` at ``prices`` (by default the table's prices for the stack's region)."""
+    region = stack_region(graph)
+    prices = prices or load_prices(region or DEFAULT_REGION)
+    ctx = PricingContext(graph, prices)
+    items: dict[str, list[CostItem]] = {}
+    types: dict[str, str] = {}
+    unpriced: list[Unpriced] = []
+    for resource in graph:
+        pricer = PRICERS.get(resource.type)
+        if pricer is None:
+            continue
+        component = _top_component(ctx, resource)
+        name = component.name if component else STACK_LEVEL
+        types[name] = component.type if component else STACK_TYPE
+        try:
+            priced = pricer(ctx, resource)
+        except PriceMissing as error:
+            unpriced.append(Unpriced(resource.name, resource.type, name, str(error)))
+            continue
+        rounded = [
+            CostItem(i.resource, i.type, i.what, round(i.monthly_min, 2), round(i.monthly_max, 2))
+            for i in priced
+        ]
+        if rounded:
+            items.setdefault(name, []).extend(rounded)
+    by_component = {
+        name: ComponentCost(types[name], tuple(sorted(found, key=lambda i: (i.resource, i.type, i.what))))
+        for name, found in sorted(
+            items.items(), key=lambda pair: (-sum(i.monthly_max for i in pair[1]), pair[0])
+        )
+    }
+    return CostEstimate(
+        currency=prices.currency,
+        region=prices.region,
+        by_component=by_component,
+        unpriced=tuple(unpriced),
+        assumptions=tuple(_assumptions(graph, prices, region) + ctx.notes),
+        price_table_date=prices.compiled,
+    )
+
+
+def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -> list[str]:
+    notes = [
+        f"List prices for {prices.region} from planner/data/prices.json (compiled {prices.compiled}): on-demand, "
+        "no Savings Plans, no free tier, before tax. Refresh them before budgeting.",
+        f"A month is {prices.hours_per_month:g} hours.",
+        "min: every endpoint variant at its minimum capacity, scheduled scaling applied as a time-weighted "
+        "average over a year (cron actions to the hour; time zones and daylight saving ignored); async "
+        "variants at 0 instances and serverless without provisioned concurrency cost $0 while idle.",
+        "max: every variant at its maximum capacity (the largest of the scaling target's and the scheduled "
+        "actions' maxima) all month; serverless at max concurrency, busy all month.",
+        f"Monitoring jobs: runs a month from the schedule x instances x runtime; min assumes a typical "
+        f"{TYPICAL_MONITORING_RUN_MINUTES}-minute run, max the job's max runtime.",
+        "CloudWatch alarms: per metric evaluated (metric math counts each metric it reads).",
+        "KMS: per key-month; the first two rotations add $1/month each (not included); API requests excluded.",
+        "Excluded, usage-based: S3 storage and requests; training jobs and pipeline runs; feature store "
+        "reads, writes and storage; endpoint data processing and ML storage volumes; CloudWatch Logs "
+        "(flow logs) ingestion and storage; interface-endpoint data processing; SNS, SQS, EventBridge "
+        "and Pipes requests (negligible at platform volumes).",
+    ]
+    if region is None:
+        notes.append(f"The stack names no region; priced at {prices.region} list prices.")
+    if any(resource.type.startswith("kubernetes:") for resource in graph):
+        notes.append("Kubernetes serving runs on an existing EKS cluster's nodes: not priced here.")
+    return notes

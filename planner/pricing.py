@@ -1,0 +1,286 @@
+"""Pricing one resource at list prices: the table, and a function per type that bills regardless of use.
+
+``planner/data/prices.json`` holds dated list prices per region. Each pricer returns what one
+resource costs a month at minimum and at maximum capacity, or raises :class:`PriceMissing` when
+the table lacks a price it needs (the estimate then shows an *unpriced* line instead of a silently
+low total). :mod:`planner.cost` runs them over a graph and aggregates by component.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from planner.recorder import RecordedResource, ResourceGraph
+from planner.schedules import ScheduledCapacity, UnsupportedSchedule, average_min_capacity, runs_per_month
+
+PRICES_PATH = Path(__file__).parent / "data" / "prices.json"
+TYPICAL_MONITORING_RUN_MINUTES = 10
+DEFAULT_MAX_RUNTIME_SECONDS = 3600
+SECONDS_PER_HOUR = 3600
+
+
+class PriceMissing(LookupError):
+    """The price table has no price for something the plan would pay for."""
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    region: str
+    prices: Mapping[str, Any]
+    """The table's entry for ``region`` (empty when the table does not cover it)."""
+    hours_per_month: float
+    compiled: str
+    currency: str
+
+    def get(self, key: str, item: str | None = None) -> float:
+        if not self.prices:
+            raise PriceMissing(f"planner/data/prices.json has no prices for region {self.region}")
+        value = self.prices.get(key)
+        if item is not None:
+            value = value.get(item) if isinstance(value, Mapping) else None
+        if not isinstance(value, (int, float)):
+            what = f"{key}[{item!r}]" if item is not None else key
+            raise PriceMissing(f"planner/data/prices.json has no {what} for {self.region}")
+        return float(value)
+
+
+@cache
+def _price_data(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+def load_prices(region: str, path: Path = PRICES_PATH) -> PriceTable:
+    data = _price_data(path)
+    return PriceTable(
+        region=region,
+        prices=data["regions"].get(region, {}),
+        hours_per_month=float(data["hours_per_month"]),
+        compiled=data["compiled"],
+        currency=data["currency"],
+    )
+
+
+@dataclass(frozen=True)
+class CostItem:
+    """What one resource costs a month at minimum and at maximum capacity, and why (``what``)."""
+
+    resource: str
+    type: str
+    what: str
+    monthly_min: float
+    monthly_max: float
+
+
+@dataclass
+class PricingContext:
+    """Indexes over one graph that the pricing functions share."""
+
+    graph: ResourceGraph
+    prices: PriceTable
+    by_urn: dict[str, RecordedResource] = field(init=False)
+    targets: dict[str, RecordedResource] = field(init=False)
+    actions: dict[str, list[RecordedResource]] = field(init=False)
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.by_urn = {resource.urn: resource for resource in self.graph}
+        self.targets, self.actions = {}, {}
+        for resource in self.graph:
+            resource_id = resource.inputs.get("resourceId")
+            if resource.type == "aws:appautoscaling/target:Target" and isinstance(resource_id, str):
+                self.targets[resource_id] = resource
+            elif resource.type == "aws:appautoscaling/scheduledAction:ScheduledAction":
+                self.actions.setdefault(str(resource_id), []).append(resource)
+
+    def referenced(
+        self, resource: RecordedResource, prop: str, type_fragment: str
+    ) -> RecordedResource | None:
+        for urn in resource.property_dependencies.get(prop, ()):
+            found = self.by_urn.get(urn)
+            if found is not None and type_fragment in found.type:
+                return found
+        return None
+
+    def monthly(self, hourly: float) -> float:
+        return hourly * self.prices.hours_per_month
+
+
+Pricer = Callable[[PricingContext, RecordedResource], list[CostItem]]
+
+
+def _variant_capacity(
+    ctx: PricingContext, endpoint_name: str, variant: Mapping[str, Any]
+) -> tuple[float, float, str]:
+    """(average minimum, maximum) instance count of a variant, and how the minimum was found."""
+    initial = float(variant.get("initialInstanceCount") or 1)
+    resource_id = f"endpoint/{endpoint_name}/variant/{variant.get('variantName')}"
+    target = ctx.targets.get(resource_id)
+    if target is None:
+        return initial, initial, "fixed"
+    base_min = float(target.inputs.get("minCapacity", initial))
+    base_max = float(target.inputs.get("maxCapacity", initial))
+    scheduled = [
+        ScheduledCapacity(
+            schedule=str(action.inputs.get("schedule", "")),
+            min_capacity=(action.inputs.get("scalableTargetAction") or {}).get("minCapacity"),
+            max_capacity=(action.inputs.get("scalableTargetAction") or {}).get("maxCapacity"),
+        )
+        for action in ctx.actions.get(resource_id, [])
+    ]
+    maximum = max([base_max, *(float(a.max_capacity) for a in scheduled if a.max_capacity is not None)])
+    try:
+        minimum = average_min_capacity(base_min, scheduled)
+    except UnsupportedSchedule as error:
+        ctx.notes.append(f"{resource_id}: {error}; its minimum is taken as the target's {base_min:g}")
+        minimum = base_min
+    how = "scheduled" if scheduled else "autoscaled"
+    return minimum, maximum, how
+
+
+def _endpoint(ctx: PricingContext, endpoint: RecordedResource) -> list[CostItem]:
+    config = ctx.referenced(endpoint, "endpointConfigName", "endpointConfiguration")
+    if config is None:
+        return []
+    name = str(endpoint.inputs.get("name") or endpoint.outputs.get("name") or endpoint.name)
+    variants = [
+        *config.inputs.get("productionVariants", []),
+        *config.inputs.get("shadowProductionVariants", []),
+    ]
+    mode = "async" if config.inputs.get("asyncInferenceConfig") else "real-time"
+    items = []
+    for variant in variants:
+        label = variant.get("variantName", "?")
+        serverless = variant.get("serverlessConfig")
+        if serverless:
+            items.append(_serverless_variant(ctx, endpoint, str(label), serverless))
+            continue
+        instance_type = str(variant.get("instanceType"))
+        hourly = ctx.prices.get("sagemaker_hosting_per_hour", instance_type)
+        minimum, maximum, how = _variant_capacity(ctx, name, variant)
+        what = f"{label}: {mode} {instance_type} x {minimum:.3g}-{maximum:g} ({how})"
+        items.append(
+            CostItem(
+                endpoint.name,
+                endpoint.type,
+                what,
+                ctx.monthly(hourly * minimum),
+                ctx.monthly(hourly * maximum),
+            )
+        )
+    return items
+
+
+def _serverless_variant(
+    ctx: PricingContext, endpoint: RecordedResource, label: str, config: Mapping[str, Any]
+) -> CostItem:
+    """Idle: provisioned concurrency only. Busy: every concurrent slot computing all month."""
+    memory_gb = float(config.get("memorySizeInMb", 1024)) / 1024
+    gb_seconds = memory_gb * ctx.prices.hours_per_month * SECONDS_PER_HOUR
+    provisioned = float(config.get("provisionedConcurrency") or 0)
+    concurrency = float(config.get("maxConcurrency") or 1)
+    floor = (
+        provisioned
+        * gb_seconds
+        * ctx.prices.get("sagemaker_serverless", "provisioned_concurrency_per_gb_second")
+    )
+    ceiling = concurrency * gb_seconds * ctx.prices.get("sagemaker_serverless", "per_gb_second")
+    what = f"{label}: serverless {memory_gb:g} GB x {provisioned:g} provisioned-{concurrency:g} concurrent"
+    return CostItem(endpoint.name, endpoint.type, what, floor, max(floor, ceiling))
+
+
+def _mlflow(ctx: PricingContext, server: RecordedResource) -> list[CostItem]:
+    size = str(server.inputs.get("trackingServerSize") or "Small")
+    monthly = ctx.monthly(ctx.prices.get("mlflow_tracking_server_per_hour", size))
+    return [CostItem(server.name, server.type, f"MLflow tracking server ({size})", monthly, monthly)]
+
+
+def _vpc_endpoint(ctx: PricingContext, endpoint: RecordedResource) -> list[CostItem]:
+    if endpoint.inputs.get("vpcEndpointType") != "Interface":
+        return []  # gateway endpoints (S3, DynamoDB) are free
+    zones = len(endpoint.inputs.get("subnetIds") or []) or 1
+    monthly = ctx.monthly(zones * ctx.prices.get("vpc_interface_endpoint_per_az_hour"))
+    return [CostItem(endpoint.name, endpoint.type, f"interface endpoint in {zones} AZs", monthly, monthly)]
+
+
+def _nat_gateway(ctx: PricingContext, gateway: RecordedResource) -> list[CostItem]:
+    monthly = ctx.monthly(ctx.prices.get("nat_gateway_per_hour"))
+    return [CostItem(gateway.name, gateway.type, "NAT gateway (hours only)", monthly, monthly)]
+
+
+def _kms_key(ctx: PricingContext, key: RecordedResource) -> list[CostItem]:
+    monthly = ctx.prices.get("kms_key_per_month")
+    return [CostItem(key.name, key.type, "KMS key", monthly, monthly)]
+
+
+def _alarm(ctx: PricingContext, alarm: RecordedResource) -> list[CostItem]:
+    """CloudWatch bills an alarm per metric it evaluates; metric math counts each metric it reads."""
+    queries = alarm.inputs.get("metricQueries") or []
+    metrics = [query["metric"] for query in queries if query.get("metric")] or [alarm.inputs]
+    high_resolution = any(float(metric.get("period") or 60) < 60 for metric in metrics)
+    key = (
+        "cloudwatch_high_resolution_alarm_per_metric_month"
+        if high_resolution
+        else "cloudwatch_alarm_per_metric_month"
+    )
+    monthly = len(metrics) * ctx.prices.get(key)
+    what = f"alarm on {len(metrics)} metric{'s' if len(metrics) > 1 else ''}"
+    return [CostItem(alarm.name, alarm.type, what, monthly, monthly)]
+
+
+def _dashboard(ctx: PricingContext, dashboard: RecordedResource) -> list[CostItem]:
+    monthly = ctx.prices.get("cloudwatch_dashboard_per_month")
+    return [CostItem(dashboard.name, dashboard.type, "dashboard", monthly, monthly)]
+
+
+def _monitoring_schedule(ctx: PricingContext, schedule: RecordedResource) -> list[CostItem]:
+    """Runs a month x instances x runtime: a typical run for the floor, the max runtime for the ceiling."""
+    config = schedule.inputs.get("monitoringScheduleConfig") or {}
+    expression = str((config.get("scheduleConfig") or {}).get("scheduleExpression") or "")
+    definition = config.get("monitoringJobDefinition")
+    if definition is None:
+        job = ctx.referenced(schedule, "monitoringScheduleConfig", "JobDefinition")
+        definition = job.inputs if job is not None else {}
+    cluster = (definition.get("jobResources") or definition.get("monitoringResources") or {}).get(
+        "clusterConfig"
+    ) or {}
+    instance_type = str(cluster.get("instanceType"))
+    hourly = float(cluster.get("instanceCount") or 1) * ctx.prices.get(
+        "sagemaker_processing_per_hour", instance_type
+    )
+    max_runtime = float(
+        (definition.get("stoppingCondition") or {}).get("maxRuntimeInSeconds") or DEFAULT_MAX_RUNTIME_SECONDS
+    )
+    typical = min(TYPICAL_MONITORING_RUN_MINUTES * 60, max_runtime)
+    try:
+        runs = runs_per_month(expression)
+    except UnsupportedSchedule as error:
+        raise PriceMissing(f"schedule {expression!r}: {error}") from error
+    what = f"{config.get('monitoringType') or 'monitoring'} job on {instance_type}, {runs:.0f} runs/month"
+    return [
+        CostItem(
+            schedule.name,
+            schedule.type,
+            what,
+            runs * hourly * typical / SECONDS_PER_HOUR,
+            runs * hourly * max_runtime / SECONDS_PER_HOUR,
+        )
+    ]
+
+
+PRICERS: Mapping[str, Pricer] = {
+    "aws:sagemaker/endpoint:Endpoint": _endpoint,
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _mlflow,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
+    "aws:ec2/natGateway:NatGateway": _nat_gateway,
+    "aws:kms/key:Key": _kms_key,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
+    "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": _monitoring_schedule,
+    "aws-native:sagemaker:MonitoringSchedule": _monitoring_schedule,
+}
+"""What bills by the hour or month regardless of use; every other type is free or usage-based."""
