@@ -46,6 +46,14 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
         f"{summary['mandatory_violations']} mandatory violations.",
         "",
     ]
+    cost = plan.get("cost")
+    if cost:
+        lines += [
+            f"Estimated monthly cost: **{cost['monthly_min']:,.2f} to {cost['monthly_max']:,.2f} {cost['currency']}** "
+            f"(min at minimum capacity, max at maximum; list prices of {cost['price_table_date']}, "
+            "usage-based S3 and training excluded).",
+            "",
+        ]
     violations = plan.get("violations") or []
     if violations:
         lines += ["| level | policy | resource | message |", "|---|---|---|---|"]

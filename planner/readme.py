@@ -43,7 +43,7 @@ def render_block(graph: ResourceGraph) -> str:
     rest = components[LISTED_COMPONENTS:]
     if rest:
         low, high = sum(c.monthly_min for _, c in rest), sum(c.monthly_max for _, c in rest)
-        listed.append(f"the other {len(rest)} {_range(low, high)}")
+        listed.append(f"the other {len(rest)} components together {_range(low, high)}")
     unpriced = f" ({len(cost.unpriced)} resources unpriced: see `make plan`)" if cost.unpriced else ""
     chain = " → ".join(f"`{name}`" for name in path.chain)
     return "\n".join(

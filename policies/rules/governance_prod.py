@@ -135,11 +135,19 @@ def _named_endpoints(schedule: PolicyResource, resources: list[PolicyResource]) 
 
 def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     schedules = of_type(args.resources, SCHEDULES)
+    # A schedule's endpoint names scan every resource: look them up once per schedule, not once per
+    # (endpoint, schedule) pair, which grew quadratically with the number of endpoints.
+    named: dict[str, set[str]] = {}
+
+    def names_of(schedule: PolicyResource) -> set[str]:
+        if schedule.urn not in named:
+            named[schedule.urn] = _named_endpoints(schedule, args.resources)
+        return named[schedule.urn]
 
     def check(endpoint: PolicyResource) -> Findings:
         name = get_or_none(endpoint.props, "name")
         for schedule in schedules:
-            if reaches(schedule, endpoint) or (name and name in _named_endpoints(schedule, args.resources)):
+            if reaches(schedule, endpoint) or (name and name in names_of(schedule)):
                 return
         yield (
             (

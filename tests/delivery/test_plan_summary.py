@@ -74,3 +74,26 @@ def test_the_cli_reads_the_files_and_tolerates_an_empty_json(tmp_path, stack_gra
     assert main(["--stack", "dev", "--json", str(empty), "--text", str(text), "--status", "2"]) == 0
     out = capsys.readouterr().out
     assert "❌ invalid stack file" in out and "invalid configuration" in out
+
+
+def test_the_summary_shows_the_stacks_monthly_cost(stack_graphs) -> None:
+    plan = _plan_json(stack_graphs["prod"])
+    assert "Estimated monthly cost" not in summarize("prod", plan, "", 0)
+
+    plan["cost"] = {
+        "currency": "USD",
+        "monthly_min": 3763.28,
+        "monthly_max": 10816.31,
+        "price_table_date": "2026-11-23",
+    }
+    markdown = summarize("prod", plan, "", 0)
+    assert "Estimated monthly cost: **3,763.28 to 10,816.31 USD**" in markdown
+    assert "list prices of 2026-11-23" in markdown
+
+
+def test_the_real_plan_json_carries_the_cost_the_summary_reads() -> None:
+    from planner.__main__ import build_plan
+    from planner.report import to_json
+
+    plan = json.loads(json.dumps(to_json(build_plan("stacks/Pulumi.dev.yaml")), default=str))
+    assert "Estimated monthly cost: **" in summarize("dev", plan, "", 0)
