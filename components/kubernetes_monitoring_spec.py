@@ -9,11 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from components import versions
 from components.kubernetes_serving_spec import (
-    GPU_RESOURCE,
-    LABEL_RULES,
     RESERVED_NAMESPACES,
-    Toleration,
-    invalid_labels,
+    GpuPlacement,
 )
 
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
@@ -219,7 +216,7 @@ class ServingMetricNames(_Spec):
         return value
 
 
-class KubernetesMonitoringSpec(_Spec):
+class KubernetesMonitoringSpec(GpuPlacement):
     """Prometheus, Grafana and GPU telemetry for the model servers of one cluster."""
 
     namespace: str = Field(
@@ -259,14 +256,6 @@ class KubernetesMonitoringSpec(_Spec):
     scrape: list[ScrapeTarget] = Field(
         default_factory=list, description="The KubernetesServings to scrape (one ServiceMonitor each)."
     )
-    gpu_node_selector: dict[str, str] = Field(
-        default_factory=lambda: {"nvidia.com/gpu.present": "true"},
-        description="Node labels of GPU nodes, where the DCGM exporter runs.",
-    )
-    gpu_tolerations: list[Toleration] = Field(
-        default_factory=lambda: [Toleration(key=GPU_RESOURCE)],
-        description="Taints of GPU nodes the DCGM exporter tolerates.",
-    )
     serving_metrics: ServingMetricNames = ServingMetricNames()
 
     @field_validator("namespace", "agents_namespace")
@@ -301,14 +290,6 @@ class KubernetesMonitoringSpec(_Spec):
     def _valid_storage_class(cls, value: str | None) -> str | None:
         if value is not None and (len(value) > 253 or not _DNS_SUBDOMAIN.match(value)):
             raise ValueError(f"storage_class '{value}' is not a StorageClass name")
-        return value
-
-    @field_validator("gpu_node_selector")
-    @classmethod
-    def _node_labels(cls, value: dict[str, str]) -> dict[str, str]:
-        bad = invalid_labels(value)
-        if bad:
-            raise ValueError(f"gpu_node_selector {bad} are not valid node labels: {LABEL_RULES}")
         return value
 
     @field_validator("scrape")

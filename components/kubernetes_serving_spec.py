@@ -102,7 +102,29 @@ class PodsMetric(_Spec):
         return value
 
 
-class KubernetesServingSpec(_Spec):
+class GpuPlacement(_Spec):
+    """Where GPU pods go: the GPU nodes' labels and the taints to tolerate (shared by the serving and
+    monitoring specs)."""
+
+    gpu_node_selector: dict[str, str] = Field(
+        default_factory=lambda: {"nvidia.com/gpu.present": "true"},
+        description="Node labels of the GPU nodes (applied to pods that need a GPU).",
+    )
+    gpu_tolerations: list[Toleration] = Field(
+        default_factory=lambda: [Toleration(key=GPU_RESOURCE)],
+        description="Taints of the GPU nodes to tolerate (applied to pods that need a GPU).",
+    )
+
+    @field_validator("gpu_node_selector")
+    @classmethod
+    def _node_labels(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = invalid_labels(value)
+        if bad:
+            raise ValueError(f"gpu_node_selector {bad} are not valid node labels: {LABEL_RULES}")
+        return value
+
+
+class KubernetesServingSpec(GpuPlacement):
     """What to serve and how: one model server Deployment with its Service, HPA and PDB."""
 
     name: str = Field(description="Names the Deployment, Service, HPA and PDB; a DNS-1123 label.")
@@ -131,14 +153,6 @@ class KubernetesServingSpec(_Spec):
     cpu_limit: str = "4"
     memory_request: str = "8Gi"
     memory_limit: str = "8Gi"
-    gpu_node_selector: dict[str, str] = Field(
-        default_factory=lambda: {"nvidia.com/gpu.present": "true"},
-        description="Node labels of GPU nodes; applied only when gpus > 0.",
-    )
-    gpu_tolerations: list[Toleration] = Field(
-        default_factory=lambda: [Toleration(key=GPU_RESOURCE)],
-        description="Taints of GPU nodes to tolerate; applied only when gpus > 0.",
-    )
     readiness_path: str = Field(
         default="/ping", description="HTTP path that answers 200 when ready to serve."
     )
@@ -212,14 +226,6 @@ class KubernetesServingSpec(_Spec):
     def _absolute_path(cls, value: str) -> str:
         if not _HTTP_PATH.match(value):
             raise ValueError(f"'{value}' must be an absolute path: start with '/' and contain no spaces")
-        return value
-
-    @field_validator("gpu_node_selector")
-    @classmethod
-    def _node_labels(cls, value: dict[str, str]) -> dict[str, str]:
-        bad = invalid_labels(value)
-        if bad:
-            raise ValueError(f"gpu_node_selector {bad} are not valid node labels: {LABEL_RULES}")
         return value
 
     @field_validator("env")
