@@ -9,11 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from components import versions
 from components.kubernetes_serving_spec import (
+    CPU_QUANTITY,
+    METRIC_NAME,
     RESERVED_NAMESPACES,
     GpuPlacement,
+    absolute_path,
+    dns_label,
 )
 
-_DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
 # Exact SemVer (Helm chart versions); no ranges, no "v" prefix, no "latest".
@@ -21,30 +24,18 @@ _EXACT_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Z
 # A Prometheus duration as the Prometheus Operator CRDs accept it ("15d", "1w", "12h30m").
 _DURATION = re.compile(r"^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$")
 _STORAGE = re.compile(r"^([1-9]\d*)(Gi|Ti)$")
-_CPU = re.compile(r"^(\d+(\.\d{1,3})?|\d+m)$")
 _MEMORY = re.compile(r"^[1-9]\d*(Mi|Gi)$")
-_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-_HTTP_PATH = re.compile(r"^/[^\s]*$")
 
 
 class _Spec(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
-def _dns_label(value: str, what: str) -> str:
-    if not _DNS_LABEL.match(value):
-        raise ValueError(
-            f"{what} '{value}' is not a DNS-1123 label: 1-63 lower-case letters, digits or '-', "
-            "starting with a letter and ending with a letter or digit"
-        )
-    return value
-
-
 def _namespace(value: str, what: str) -> str:
     if value in RESERVED_NAMESPACES:
         raise ValueError(f"{what} '{value}' is reserved for the cluster; use a dedicated namespace")
-    return _dns_label(value, what)
+    return dns_label(value, what)
 
 
 def _duration(value: str, what: str) -> str:
@@ -81,7 +72,7 @@ class ComputeResources(_Spec):
     @field_validator("cpu_request", "cpu_limit")
     @classmethod
     def _cpu(cls, value: str) -> str:
-        if not _CPU.match(value) or _cpu_millis(value) <= 0:
+        if not CPU_QUANTITY.match(value) or _cpu_millis(value) <= 0:
             raise ValueError(f"'{value}' is not a CPU quantity: cores ('2', '0.5') or millicores ('500m')")
         return value
 
@@ -167,7 +158,7 @@ class ScrapeTarget(_Spec):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
-        return _dns_label(value, "scrape target name")
+        return dns_label(value, "scrape target name")
 
     @field_validator("namespace")
     @classmethod
@@ -177,9 +168,7 @@ class ScrapeTarget(_Spec):
     @field_validator("path")
     @classmethod
     def _valid_path(cls, value: str) -> str:
-        if not _HTTP_PATH.match(value):
-            raise ValueError(f"'{value}' must be an absolute path: start with '/' and contain no spaces")
-        return value
+        return absolute_path(value)
 
     @field_validator("interval")
     @classmethod
@@ -204,7 +193,7 @@ class ServingMetricNames(_Spec):
     @field_validator("requests_total", "duration_histogram")
     @classmethod
     def _metric(cls, value: str) -> str:
-        if not _METRIC_NAME.match(value):
+        if not METRIC_NAME.match(value):
             raise ValueError(f"'{value}' is not a metric name: letters, digits, '_' and ':'")
         return value
 

@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 # A DNS-1035 label: also a DNS-1123 label, and valid for Service names (which must start with a letter).
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DIGEST_PINNED = re.compile(r"^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$")
-_CPU = re.compile(r"^(\d+(\.\d{1,3})?|\d+m)$")
+CPU_QUANTITY = re.compile(r"^(\d+(\.\d{1,3})?|\d+m)$")
 # No "m" suffix: on memory it means milli-bytes, a classic typo for Mi.
 _MEMORY = re.compile(r"^\d+(\.\d+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
-_HTTP_PATH = re.compile(r"^/[^\s]*$")
+METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+HTTP_PATH = re.compile(r"^/[^\s]*$")
 _LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
 _LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
@@ -54,12 +54,18 @@ LABEL_RULES = (
 )
 
 
-def _dns_label(value: str, what: str) -> str:
+def dns_label(value: str, what: str) -> str:
     if not _DNS_LABEL.match(value):
         raise ValueError(
             f"{what} '{value}' is not a DNS-1123 label: 1-63 lower-case letters, digits or '-', "
             "starting with a letter and ending with a letter or digit"
         )
+    return value
+
+
+def absolute_path(value: str) -> str:
+    if not HTTP_PATH.match(value):
+        raise ValueError(f"'{value}' must be an absolute path: start with '/' and contain no spaces")
     return value
 
 
@@ -88,14 +94,14 @@ class PodsMetric(_Spec):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
-        if not _METRIC_NAME.match(value):
+        if not METRIC_NAME.match(value):
             raise ValueError(f"'{value}' is not a metric name: letters, digits, '_' and ':'")
         return value
 
     @field_validator("target_average_value")
     @classmethod
     def _valid_target(cls, value: str) -> str:
-        if not _CPU.match(value) or _quantity_value(value) <= 0:
+        if not CPU_QUANTITY.match(value) or _quantity_value(value) <= 0:
             raise ValueError(
                 f"target_average_value '{value}' is not a positive quantity such as '70' or '500m'"
             )
@@ -183,7 +189,7 @@ class KubernetesServingSpec(GpuPlacement):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
-        return _dns_label(value, "name")
+        return dns_label(value, "name")
 
     @field_validator("namespace")
     @classmethod
@@ -192,7 +198,7 @@ class KubernetesServingSpec(GpuPlacement):
             raise ValueError(
                 f"namespace '{value}' is reserved; serve from a dedicated namespace such as 'ml-serving'"
             )
-        return _dns_label(value, "namespace")
+        return dns_label(value, "namespace")
 
     @field_validator("image")
     @classmethod
@@ -207,7 +213,7 @@ class KubernetesServingSpec(GpuPlacement):
     @field_validator("cpu_request", "cpu_limit")
     @classmethod
     def _cpu_quantity(cls, value: str) -> str:
-        if not _CPU.match(value) or _quantity_value(value) <= 0:
+        if not CPU_QUANTITY.match(value) or _quantity_value(value) <= 0:
             raise ValueError(f"'{value}' is not a CPU quantity: cores ('2', '0.5') or millicores ('500m')")
         return value
 
@@ -224,9 +230,7 @@ class KubernetesServingSpec(GpuPlacement):
     @field_validator("readiness_path", "liveness_path", "model_cache_path")
     @classmethod
     def _absolute_path(cls, value: str) -> str:
-        if not _HTTP_PATH.match(value):
-            raise ValueError(f"'{value}' must be an absolute path: start with '/' and contain no spaces")
-        return value
+        return absolute_path(value)
 
     @field_validator("env")
     @classmethod
