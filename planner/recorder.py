@@ -19,6 +19,7 @@ Typical use::
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -169,9 +170,11 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 name=request.name,
                 custom=bool(request.custom),
                 parent=request.parent or None,
-                dependencies=tuple(request.dependencies),
+                # The SDK gathers dependencies in sets: sorted, they read the same every run.
+                dependencies=tuple(sorted(request.dependencies)),
                 property_dependencies={
-                    key: tuple(value.urns) for key, value in request.propertyDependencies.items()
+                    key: tuple(sorted(value.urns))
+                    for key, value in sorted(request.propertyDependencies.items())
                 },
                 inputs=_plain(rpc.deserialize_properties(request.object)),
                 outputs=_plain(registration.state) if registration else {},
@@ -182,6 +185,42 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             )
         )
         return response
+
+
+class _InlineEngineExecutor(concurrent.futures.ThreadPoolExecutor):
+    """Runs the SDK's calls to the (mocked) engine inline, on a loop of their own.
+
+    The SDK sends every engine call (register, invoke, outputs) through the event loop's default
+    executor, a pool of threads, and the mock monitor pumps an event loop of its own inside each
+    call. In threads the calls finish in whatever order the OS schedules them, so the registration
+    order (and with it the plan's output) changed from run to run, and the handoffs cost time. Run
+    inline, one call at a time in submission order, the program is deterministic. The mock's own
+    event-loop pumping gets ``engine_loop``: pumping the program's loop from inside one of its
+    callbacks would re-enter it.
+    """
+
+    def __init__(
+        self, program_loop: asyncio.AbstractEventLoop, engine_loop: asyncio.AbstractEventLoop
+    ) -> None:
+        super().__init__(max_workers=1)  # never started: submit() does not use the pool
+        self._program_loop = program_loop
+        self._engine_loop = engine_loop
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        running = asyncio._get_running_loop()
+        # asyncio's hooks for event-loop implementations: the call must not see the program's
+        # loop as running, or the mock's _sync_await would pump it re-entrantly.
+        asyncio._set_running_loop(None)
+        asyncio.set_event_loop(self._engine_loop)
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # delivered to the awaiting task, as from a pool thread
+            future.set_exception(error)
+        finally:
+            asyncio.set_event_loop(self._program_loop)
+            asyncio._set_running_loop(running)
+        return future
 
 
 def _plain(value: Any) -> Any:
@@ -229,6 +268,8 @@ def record_program(
 
     def run() -> None:
         loop = asyncio.new_event_loop()
+        engine_loop = asyncio.new_event_loop()
+        loop.set_default_executor(_InlineEngineExecutor(loop, engine_loop))
         asyncio.set_event_loop(loop)
         try:
             pulumi.runtime.set_all_config(_config_values(config), [])
@@ -246,6 +287,7 @@ def record_program(
         finally:
             asyncio.set_event_loop(None)
             loop.close()
+            engine_loop.close()
 
     contextvars.Context().run(run)
     return ResourceGraph(

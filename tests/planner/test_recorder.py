@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from unittest.mock import patch
+
 import pulumi
 import pulumi_aws as aws
 import pytest
 
-from planner.recorder import record_program
+from planner.mocks import PlatformMocks
+from planner.recorder import RecordedResource, record_program, record_stack_file
+from tests.conftest import stack_path
 
 
 class _Box(pulumi.ComponentResource):
@@ -95,3 +101,33 @@ def test_an_unmocked_invoke_names_itself() -> None:
 
     with pytest.raises(Exception, match=r"no mock for invoke aws:ec2/getVpc:getVpc"):
         record_program(program)
+
+
+def test_a_stack_records_in_the_same_order_every_run() -> None:
+    # Engine calls used to run on a pool of threads and finish in the OS's order: the prod plan's
+    # resource order (and text, JSON and PR summary) changed from one run to the next.
+    first = record_stack_file(str(stack_path("prod")))
+    second = record_stack_file(str(stack_path("prod")))
+    assert [resource.urn for resource in first] == [resource.urn for resource in second]
+    assert [_canonical(resource) for resource in first] == [_canonical(resource) for resource in second]
+
+
+def _canonical(resource: RecordedResource) -> str:
+    """A recorded resource as text; assets (compared by identity) by their path."""
+    return json.dumps(
+        [resource.dependencies, resource.inputs], sort_keys=True, default=lambda value: value.path
+    )
+
+
+def test_engine_calls_do_not_leave_the_program_thread() -> None:
+    threads: set[int] = set()
+
+    class ThreadNotingMocks(PlatformMocks):
+        def new_resource(self, args):  # type: ignore[no-untyped-def]
+            threads.add(threading.get_ident())
+            return super().new_resource(args)
+
+    with patch("planner.recorder.PlatformMocks", ThreadNotingMocks):
+        graph = record_program(_box_program)
+    assert threads == {threading.get_ident()}
+    assert graph.named("box-queue").inputs["messageRetentionSeconds"] == 600
