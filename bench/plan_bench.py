@@ -45,9 +45,10 @@ LINEARITY_TOLERANCE = 1.5
 def _child(path: str) -> None:
     """Runs inside the measured process: time the imports, then the plan itself."""
     started = time.perf_counter()
-    from planner.__main__ import build_plan
+    from planner.__main__ import build_plan, exit_now, prepare_one_shot_process
 
     imported = time.perf_counter()
+    prepare_one_shot_process()  # as `python -m planner` does
     plan = build_plan(path)
     planned = time.perf_counter()
     print(
@@ -60,6 +61,7 @@ def _child(path: str) -> None:
             }
         )
     )
+    exit_now(0)
 
 
 def _measure(path: Path, definition_cache: str) -> dict[str, float]:

@@ -11,6 +11,7 @@ Extending: a resource type whose computed outputs a later component reads gets a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -221,6 +222,7 @@ _PREBUILT_TABLES = {
 }
 
 
+@functools.cache
 def _prebuilt_registries(repository: str) -> dict[str, str]:
     """AWS's per-region accounts of a prebuilt image, from the SageMaker SDK's own tables
     (read as data: importing the SDK would cost seconds)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pulumi
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
@@ -63,6 +65,20 @@ def to_json(plan: Plan) -> dict[str, Any]:
         "cost": plan.cost.to_json() if plan.cost else None,
         "critical_path": plan.critical_path.to_json() if plan.critical_path else None,
     }
+
+
+def json_value(value: Any) -> Any:
+    """``json.dump``'s fallback for what a plan holds beyond JSON: assets and archives by their
+    source (a file inside the checkout relative to it, so the JSON is the same in every clone)."""
+    if isinstance(value, pulumi.FileAsset | pulumi.FileArchive):
+        path = Path(value.path)
+        if path.is_absolute() and path.is_relative_to(Path.cwd()):
+            path = path.relative_to(Path.cwd())
+        kind = "file asset" if isinstance(value, pulumi.FileAsset) else "file archive"
+        return {"kind": kind, "path": path.as_posix()}
+    if isinstance(value, pulumi.StringAsset):
+        return {"kind": "string asset", "text": value.text}
+    return str(value)
 
 
 def _resource_json(graph: ResourceGraph, resource: RecordedResource) -> dict[str, Any]:

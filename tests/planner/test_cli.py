@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
+import pulumi
 import pytest
 
 import planner.policy_check
 from planner.__main__ import EXIT_OK, EXIT_VIOLATION, main, stack_file_path
-from planner.report import PlanViolation
-from tests.conftest import STACKS, stack_path
+from planner.report import PlanViolation, json_value
+from tests.conftest import REPO, STACKS, stack_path
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -80,3 +83,36 @@ def test_stack_and_config_select_the_file() -> None:
     assert stack_file_path(None, None) == "stacks/Pulumi.dev.yaml"
     assert stack_file_path("prod", None) == "stacks/Pulumi.prod.yaml"
     assert stack_file_path(None, "x/Pulumi.y.yaml") == "x/Pulumi.y.yaml"
+
+
+def _plan_in_a_process(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args], cwd=REPO, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_json_plan_is_byte_for_byte_the_same_in_every_process() -> None:
+    # Separate processes: set order (hash seeds) and object addresses differ between them.
+    first, second = (_plan_in_a_process("--stack", "dev", "--format", "json") for _ in range(2))
+    assert first.returncode == second.returncode == EXIT_OK, first.stderr
+    assert first.stdout == second.stdout
+    plan = json.loads(first.stdout)  # complete: the process flushed before it skipped teardown
+    [script] = [r for r in plan["resources"] if r["name"].endswith("-preprocess-script")]
+    assert script["inputs"]["source"] == {"kind": "file asset", "path": "pipelines/steps/preprocess.py"}
+
+
+def test_the_process_exit_status_is_the_plans() -> None:
+    result = _plan_in_a_process("--stack", "qa")
+    assert result.returncode == 2
+    assert "stacks/Pulumi.qa.yaml: <file>: file not found" in result.stderr
+    assert result.stdout == ""
+
+
+def test_assets_are_rendered_by_their_source() -> None:
+    inside = REPO / "pipelines" / "steps" / "train.py"
+    assert json_value(pulumi.FileAsset(str(inside))) == {
+        "kind": "file asset",
+        "path": "pipelines/steps/train.py",
+    }
+    assert json_value(pulumi.FileArchive("/opt/code")) == {"kind": "file archive", "path": "/opt/code"}
+    assert json_value(pulumi.StringAsset("print(1)")) == {"kind": "string asset", "text": "print(1)"}
