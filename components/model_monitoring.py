@@ -30,8 +30,47 @@ ANALYZER_REPOSITORY = "sagemaker-model-monitor-analyzer"
 
 
 def baseline_prefix(model_family: str) -> str:
-    """Where a model family's training run leaves ``constraints.json`` and ``statistics.json``."""
+    """A model family's baselines folder: each training execution writes its own folder below it
+    (registered with its model version), and baselines a team provides by hand go directly in it."""
     return f"{BASELINE_PREFIX}{model_family}/"
+
+
+@dataclass(frozen=True)
+class MonitoringBaselines:
+    """What an endpoint's monitors compare with: object keys in the stack's artifact bucket, all
+    under ``folder``, the only baselines its monitoring jobs may read."""
+
+    folder: str
+    data_statistics: str
+    data_constraints: str
+    model_constraints: str | None = None
+    """The model-quality baseline's constraints (None: the version registered none)."""
+    registered_bucket: str | None = None
+    """The bucket a registered model version names; it must be the artifact bucket (checked when
+    the bucket's name is known, at deploy)."""
+
+    @classmethod
+    def in_folder(cls, folder: str) -> MonitoringBaselines:
+        """The layout a training execution writes: data quality in ``folder``, model quality in
+        its ``model_quality/``."""
+        return cls(
+            folder=folder,
+            data_statistics=f"{folder}statistics.json",
+            data_constraints=f"{folder}constraints.json",
+            model_constraints=f"{folder}model_quality/constraints.json",
+        )
+
+    def uri(self, artifact_bucket_name: pulumi.Input[str], key: str) -> pulumi.Output[str]:
+        def located(bucket: str) -> str:
+            if self.registered_bucket not in (None, bucket):
+                raise ValueError(
+                    f"the model version's baselines are in s3://{self.registered_bucket}/{self.folder}, but "
+                    f"this stack's monitoring jobs read only its artifact bucket {bucket}: copy them to "
+                    f"s3://{bucket}/{self.folder} and register those, or disable monitoring"
+                )
+            return f"s3://{bucket}/{key}"
+
+        return pulumi.Output.from_input(artifact_bucket_name).apply(located)
 
 
 class MonitoringSpec(BaseModel):
@@ -126,8 +165,8 @@ def monitoring_job_role(
 class ModelMonitoringArgs:
     spec: MonitoringSpec
     endpoint_name: pulumi.Input[str]
-    model_family: str
-    """Whose training baseline the captured data is compared with."""
+    baselines: MonitoringBaselines
+    """The baselines of the model version the endpoint serves."""
     placement: JobPlacement
     provider: pulumi.ProviderResource | None = None
     """Provider for the analyzer-image lookup (the caller's AWS provider)."""
@@ -138,7 +177,7 @@ class ModelMonitoring(pulumi.ComponentResource):
 
     Security posture: jobs run in the private subnets with network isolation and encrypted
     inter-container traffic; volumes and reports are KMS-encrypted; the role reads only the
-    endpoint's capture and the family's baseline, and writes only the endpoint's reports.
+    endpoint's capture and the served version's baselines, and writes only the endpoint's reports.
     """
 
     schedule_name: pulumi.Output[str]
@@ -158,7 +197,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             f"{name}-jobs",
             "Runs SageMaker Model Monitor data-quality jobs of one endpoint",
             args.placement,
-            reads=[DATA_CAPTURE_PREFIX, baseline_prefix(args.model_family)],
+            reads=[DATA_CAPTURE_PREFIX, args.baselines.folder],
             parent=self,
         )
         image = sagemaker.get_prebuilt_ecr_image_output(
@@ -167,7 +206,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             region=args.placement.region,
             opts=pulumi.InvokeOptions(parent=self, provider=args.provider),
         )
-        baseline = pulumi.Output.concat(bucket, baseline_prefix(args.model_family))
+        baselines, bucket_name = args.baselines, args.placement.artifact_bucket_name
         definition = sagemaker.DataQualityJobDefinition(
             f"{name}-data-quality",
             role_arn=role.role_arn,
@@ -178,10 +217,10 @@ class ModelMonitoring(pulumi.ComponentResource):
             ),
             data_quality_baseline_config=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs(
                 constraints_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigConstraintsResourceArgs(
-                    s3_uri=pulumi.Output.concat(baseline, "constraints.json")
+                    s3_uri=baselines.uri(bucket_name, baselines.data_constraints)
                 ),
                 statistics_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigStatisticsResourceArgs(
-                    s3_uri=pulumi.Output.concat(baseline, "statistics.json")
+                    s3_uri=baselines.uri(bucket_name, baselines.data_statistics)
                 ),
             ),
             data_quality_job_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(

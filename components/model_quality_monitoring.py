@@ -14,7 +14,13 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws_native.sagemaker as native
 
 from components.instance_types import has_instance_store
-from components.model_monitoring import DATA_CAPTURE_PREFIX, JobPlacement, monitoring_job_role
+from components.model_monitoring import (
+    DATA_CAPTURE_PREFIX,
+    JobPlacement,
+    MonitoringBaselines,
+    baseline_prefix,
+    monitoring_job_role,
+)
 from components.model_quality_spec import Kind, ModelQualitySpec
 
 GROUND_TRUTH_PREFIX = "ground-truth/"
@@ -34,6 +40,10 @@ class ModelQualityMonitoringArgs:
     endpoint_label: str
     """The endpoint's configured name (job definition names derive from it)."""
     model_family: str
+    """Whose ``baselines/<family>/<kind>/`` hold the bias and explainability analysis configs and
+    constraints (provided by the team)."""
+    baselines: MonitoringBaselines
+    """The baselines of the model version the endpoint serves (the model-quality constraints)."""
     schedule: str
     instance_type: str
     max_runtime_seconds: int
@@ -57,21 +67,39 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             raise ValueError(
                 f"ModelQualityMonitoring {name}: enable at least one of model_quality, bias, explainability"
             )
+        if "ModelQuality" in args.spec.kinds and args.baselines.model_constraints is None:
+            raise ValueError(
+                f"ModelQualityMonitoring {name}: the served model version registered no model-quality "
+                "baseline (DriftCheckBaselines.ModelQuality.Constraints) to compare with"
+            )
         self._name, self._args = name, args
-        baselines = f"baselines/{args.model_family}/"
+        family_folder = baseline_prefix(args.model_family)
+        reads = [DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, args.baselines.folder]
+        if set(args.spec.kinds) - {"ModelQuality"}:
+            reads.append(family_folder)
         role = monitoring_job_role(
             f"{name}-jobs",
             "Runs model-quality, bias and explainability monitoring jobs of one endpoint",
             args.placement,
-            reads=[DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, baselines],
+            reads=reads,
             parent=self,
         )
-        schedules = [self._monitor(kind, role.role_arn, baselines) for kind in args.spec.kinds]
+        schedules = [self._monitor(kind, role.role_arn, family_folder) for kind in args.spec.kinds]
         self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules])
         self.register_outputs({"schedule_names": self.schedule_names})
 
+    def _constraints_uri(self, kind: Kind, family_folder: str) -> pulumi.Output[str]:
+        """Model quality: the served version's; bias and explainability: the family's (hand-made)."""
+        placement, baselines = self._args.placement, self._args.baselines
+        if kind == "ModelQuality":
+            assert baselines.model_constraints is not None  # checked in __init__
+            return baselines.uri(placement.artifact_bucket_name, baselines.model_constraints)
+        return pulumi.Output.concat(
+            "s3://", placement.artifact_bucket_name, "/", family_folder, f"{_SNAKE[kind]}/constraints.json"
+        )
+
     def _monitor(
-        self, kind: Kind, role_arn: pulumi.Input[str], baselines: str
+        self, kind: Kind, role_arn: pulumi.Input[str], family_folder: str
     ) -> sagemaker.MonitoringSchedule:
         args, spec = self._args, self._args.spec
 
@@ -111,7 +139,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         if kind == "ModelQuality":
             app["problem_type"] = spec.problem_type
         else:
-            app["config_uri"] = pulumi.Output.concat(bucket, baselines, f"{snake}/analysis_config.json")
+            app["config_uri"] = pulumi.Output.concat(bucket, family_folder, f"{snake}/analysis_config.json")
         definition = getattr(native, f"{kind}JobDefinition")(
             f"{self._name}-{snake.replace('_', '-')}",
             job_definition_name=f"{args.endpoint_label}-{snake.replace('_', '-')}"[:63],
@@ -135,7 +163,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                 ),
                 f"{snake}_baseline_config": arg_type(f"{kind}BaselineConfig")(
                     constraints_resource=arg_type("ConstraintsResource")(
-                        s3_uri=pulumi.Output.concat(bucket, baselines, f"{snake}/constraints.json")
+                        s3_uri=self._constraints_uri(kind, family_folder)
                     )
                 ),
             },

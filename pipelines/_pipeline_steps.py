@@ -29,6 +29,7 @@ from typing import Any
 
 from sagemaker.core import image_uris
 from sagemaker.core.common_utils import instance_supports_kms
+from sagemaker.core.drift_check_baselines import DriftCheckBaselines
 from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
 from sagemaker.core.model_monitor.dataset_format import DatasetFormat
 from sagemaker.core.network import NetworkConfig
@@ -62,11 +63,14 @@ from sagemaker.train.model_trainer import ModelTrainer
 from pipelines import _offline_sdk
 from pipelines.training_pipeline import (
     APPROVAL_STATUSES,
+    CONSTRAINTS_FILE,
     EVALUATION_REPORT,
     GROUND_TRUTH_COLUMN,
+    MODEL_QUALITY_DIR,
     MODEL_QUALITY_PROBLEM_TYPE,
     PROBABILITY_COLUMN,
     PROBABILITY_THRESHOLD,
+    STATISTICS_FILE,
     STEP_CHECK,
     STEP_DATA_BASELINE,
     STEP_EVALUATE,
@@ -228,6 +232,11 @@ def _run_uri(settings: TrainingPipelineSettings, *parts: Any) -> Join:
             *parts,
         ],
     )
+
+
+def _baseline_uri(settings: TrainingPipelineSettings, *parts: str) -> Join:
+    """s3://<bucket>/baselines/<family>/<execution id>/<parts...>: this execution's baselines."""
+    return Join(on="/", values=[settings.baselines_uri, ExecutionVariables.PIPELINE_EXECUTION_ID, *parts])
 
 
 def _output_uri(step: ProcessingStep, output: str, *suffix: str) -> Any:
@@ -395,7 +404,7 @@ def _baseline_steps(
             STEP_DATA_BASELINE,
             job="data-quality-baseline",
             dataset=_output_uri(preprocess, BASELINE_DATASET),
-            destination=settings.data_quality_baseline_uri,
+            destination=_baseline_uri(settings),
             analysis={},
         ),
         _baseline_step(
@@ -404,7 +413,7 @@ def _baseline_steps(
             STEP_MODEL_BASELINE,
             job="model-quality-baseline",
             dataset=_output_uri(evaluate, "predictions"),
-            destination=settings.model_quality_baseline_uri,
+            destination=_baseline_uri(settings, MODEL_QUALITY_DIR),
             analysis=model_quality,
         ),
     ]
@@ -417,7 +426,7 @@ def _baseline_step(
     *,
     job: str,
     dataset: Any,
-    destination: str,
+    destination: Join,
     analysis: dict[str, str],
 ) -> ProcessingStep:
     """A Model Monitor baselining job: the analyzer reads the CSV (with header) under ``dataset``
@@ -461,6 +470,10 @@ def _analyzer_image(region: str) -> str:
     return image_uris.retrieve("model-monitor", region=region)
 
 
+def _json_source(uri: Join) -> MetricsSource:
+    return MetricsSource(content_type="application/json", s3_uri=uri)
+
+
 def _register_step(
     settings: TrainingPipelineSettings,
     session: Any,
@@ -492,6 +505,13 @@ def _register_step(
         approval_status=parameters.approval_status,
         model_metrics=ModelMetrics(
             model_statistics=MetricsSource(content_type="application/json", s3_uri=report_uri)
+        ),
+        # What this version is monitored against once deployed (stacks/model_packages.py reads it).
+        drift_check_baselines=DriftCheckBaselines(
+            model_data_statistics=_json_source(_baseline_uri(settings, STATISTICS_FILE)),
+            model_data_constraints=_json_source(_baseline_uri(settings, CONSTRAINTS_FILE)),
+            model_statistics=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, STATISTICS_FILE)),
+            model_constraints=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, CONSTRAINTS_FILE)),
         ),
     )
     return ModelStep(name=STEP_REGISTER, step_args=step_args, depends_on=list(depends_on))

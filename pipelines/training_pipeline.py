@@ -3,9 +3,10 @@
     definition = build_definition(TrainingPipelineSettings(...))   # SageMaker Pipelines JSON
 
 Preprocess -> Train -> Evaluate -> CheckMetric -> (DataQualityBaseline, ModelQualityBaseline ->
-RegisterModel) | MetricBelowThreshold: a model that passes the metric gets the Model Monitor
-baselines of its family (``baselines/<model_package_group_name>/`` in the artifact bucket, what the
-endpoint monitors read) and is registered only once they are written. Every job runs in the given
+RegisterModel) | MetricBelowThreshold: a model that passes the metric gets its Model Monitor
+baselines (``baselines/<model_package_group_name>/<execution id>/`` in the artifact bucket) and is
+registered only once they are written, with them as its DriftCheckBaselines: what the monitors of
+an endpoint serving that version read. Every job runs in the given
 private subnets with inter-container traffic encryption and network isolation (when enabled),
 encrypts its volumes and outputs with the given KMS key, and writes only under the artifact
 bucket. Building the definition makes no AWS call and uploads nothing: the step scripts are S3
@@ -33,9 +34,11 @@ STEP_DATA_BASELINE, STEP_MODEL_BASELINE = "DataQualityBaseline", "ModelQualityBa
 BASELINE_STEPS = (STEP_DATA_BASELINE, STEP_MODEL_BASELINE)
 """Model Monitor analyzer jobs, run on the passing branch before RegisterModel."""
 BASELINES_PREFIX = "baselines"
-"""s3://<artifact_bucket>/baselines/<family>/: what components/model_monitoring reads (the family is
+"""s3://<artifact_bucket>/baselines/<family>/<execution id>/: one execution's baselines (the family is
 the model package group name); the model-quality baseline goes to its ``model_quality/``."""
 MODEL_QUALITY_DIR = "model_quality"
+STATISTICS_FILE, CONSTRAINTS_FILE = "statistics.json", "constraints.json"
+"""What a Model Monitor analyzer (baselining) job writes to its output folder."""
 MODEL_QUALITY_PROBLEM_TYPE = "BinaryClassification"
 PROBABILITY_THRESHOLD = 0.5
 """Probability from which a prediction counts as churn: steps/evaluate.py's THRESHOLD, and the
@@ -109,14 +112,13 @@ class TrainingPipelineSettings:
     """Instance of the two Model Monitor baselining jobs (the Spark-based analyzer)."""
 
     @property
-    def data_quality_baseline_uri(self) -> str:
-        """Where ``statistics.json`` and ``constraints.json`` of the training data land."""
+    def baselines_uri(self) -> str:
+        """The family's baselines folder. Each execution writes its own ``<execution id>/`` under it
+        (``statistics.json`` and ``constraints.json`` of the training data, and of the test-split
+        predictions in ``model_quality/``) and registers them with its model version as the
+        version's DriftCheckBaselines: the monitors of an endpoint read the baselines of the version
+        it serves, never those of a later version that is not (yet) approved."""
         return f"s3://{self.artifact_bucket}/{BASELINES_PREFIX}/{self.model_package_group_name}"
-
-    @property
-    def model_quality_baseline_uri(self) -> str:
-        """Where ``constraints.json`` (and ``statistics.json``) of the test-split predictions land."""
-        return f"{self.data_quality_baseline_uri}/{MODEL_QUALITY_DIR}"
 
     def __post_init__(self) -> None:
         problems = []

@@ -1,22 +1,41 @@
-"""Resolving ``latest_approved_of`` model sources to a model package version.
+"""Resolving ``latest_approved_of`` model sources to a model package version and its baselines.
 
 A real `pulumi preview`/`up` asks the registry (SageMaker ListModelPackages) for the newest
 Approved version of the group, so approving a version and re-running `pulumi up` is the
-deployment. The offline plan never reads cloud state: it uses :func:`offline_resolver`, whose ARN
-says plainly that the version is decided at deploy time.
+deployment. The same call reads the version's DriftCheckBaselines (the training pipeline
+registers the baselines its execution wrote), so an endpoint's monitors compare traffic with the
+baselines of the version it serves: a later version that passed evaluation but is not approved
+changes nothing. The offline plan never reads cloud state: it uses :func:`offline_resolver`, whose
+ARN and baseline folder say plainly that the version is decided at deploy time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import posixpath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-ModelPackageResolver = Callable[[str], str]
-"""Model family (group name or ARN) → model package version ARN."""
+from components.model_monitoring import MonitoringBaselines, baseline_prefix
+
+DATA_QUALITY, MODEL_QUALITY = "ModelDataQuality", "ModelQuality"
+"""The DriftCheckBaselines blocks the monitors use."""
+
+
+@dataclass(frozen=True)
+class ResolvedModelPackage:
+    arn: str
+    baselines: MonitoringBaselines | None
+    """The version's DriftCheckBaselines, or None when it registered none (a version registered
+    outside the training pipeline): its monitors then read the family folder's baselines."""
+
+
+ModelPackageResolver = Callable[[str], ResolvedModelPackage]
+"""Model family (group name or ARN) → the version to deploy."""
 
 
 class ModelResolutionError(Exception):
-    """The registry has no approved version to deploy."""
+    """The registry has no approved version to deploy, or the version is unusable."""
 
 
 def latest_approved_package(sagemaker: Any, group: str) -> str:
@@ -37,14 +56,87 @@ def latest_approved_package(sagemaker: Any, group: str) -> str:
     return packages[0]["ModelPackageArn"]
 
 
+def version_baselines(
+    package_arn: str, family: str, drift_check_baselines: Mapping[str, Any]
+) -> MonitoringBaselines | None:
+    """The monitors' baselines from a version's ``DriftCheckBaselines`` (DescribeModelPackage).
+
+    Raises :class:`ModelResolutionError` when they are incomplete, in more than one bucket, or
+    outside one folder below the family's ``baselines/<family>/`` (what the monitoring jobs may read).
+    """
+    data = drift_check_baselines.get(DATA_QUALITY)
+    if not data:
+        return None
+    statistics, constraints = _uri(data, "Statistics"), _uri(data, "Constraints")
+    if not (statistics and constraints):
+        raise ModelResolutionError(
+            f"model package {package_arn}: DriftCheckBaselines.{DATA_QUALITY} needs both Statistics and Constraints"
+        )
+    model_constraints = _uri(drift_check_baselines.get(MODEL_QUALITY) or {}, "Constraints")
+    located = [_split_s3_uri(package_arn, uri) for uri in (statistics, constraints, model_constraints) if uri]
+    buckets = {bucket for bucket, _ in located}
+    keys = [key for _, key in located]
+    folder = posixpath.dirname(keys[0]) + "/"
+    if (
+        len(buckets) != 1
+        or not folder.startswith(baseline_prefix(family))
+        or not all(key.startswith(folder) for key in keys)
+    ):
+        raise ModelResolutionError(
+            f"model package {package_arn}: its DriftCheckBaselines must be in one bucket, in one folder "
+            f"under {baseline_prefix(family)} (what the monitoring jobs may read); found "
+            + ", ".join(f"s3://{bucket}/{key}" for bucket, key in located)
+        )
+    return MonitoringBaselines(
+        folder=folder,
+        data_statistics=keys[0],
+        data_constraints=keys[1],
+        model_constraints=keys[2] if model_constraints else None,
+        registered_bucket=buckets.pop(),
+    )
+
+
+def _uri(block: Mapping[str, Any], name: str) -> str | None:
+    source = block.get(name)
+    return source.get("S3Uri") if isinstance(source, Mapping) else None
+
+
+def _split_s3_uri(package_arn: str, uri: str) -> tuple[str, str]:
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not uri.startswith("s3://") or not bucket or not key:
+        raise ModelResolutionError(f"model package {package_arn}: {uri!r} is not an s3:// object URI")
+    return bucket, key
+
+
+def family_name(group: str) -> str:
+    """The group's name, also when ``group`` is its ARN (…:model-package-group/<name>)."""
+    return group.rsplit("/", 1)[-1] if group.startswith("arn:") else group
+
+
+def resolve_latest_approved(sagemaker: Any, group: str) -> ResolvedModelPackage:
+    """The newest Approved version of ``group`` and its baselines (``sagemaker``: a boto3 client)."""
+    arn = latest_approved_package(sagemaker, group)
+    description = sagemaker.describe_model_package(ModelPackageName=arn)
+    baselines = description.get("DriftCheckBaselines") or {}
+    return ResolvedModelPackage(arn=arn, baselines=version_baselines(arn, family_name(group), baselines))
+
+
 def registry_resolver(region: str) -> ModelPackageResolver:
     """Resolve against the live registry of ``region`` (used by `pulumi preview`/`up`)."""
     import boto3
 
     client = boto3.client("sagemaker", region_name=region)
-    return lambda group: latest_approved_package(client, group)
+    return lambda group: resolve_latest_approved(client, group)
 
 
 def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:
-    """A stand-in for the offline plan: an ARN naming the group and saying the version is resolved later."""
-    return lambda group: f"arn:aws:sagemaker:{region}:{account_id}:model-package/{group}/latest-approved"
+    """A stand-in for the offline plan: an ARN naming the group and saying the version is resolved
+    later, and the baselines in that version's folder of the stack's artifact bucket."""
+
+    def resolve(group: str) -> ResolvedModelPackage:
+        return ResolvedModelPackage(
+            arn=f"arn:aws:sagemaker:{region}:{account_id}:model-package/{family_name(group)}/latest-approved",
+            baselines=MonitoringBaselines.in_folder(f"{baseline_prefix(family_name(group))}latest-approved/"),
+        )
+
+    return resolve

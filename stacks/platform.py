@@ -7,6 +7,7 @@ config (whose defaults come from ``stacks.defaults``), never through ``if enviro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,13 @@ from components.experiment_tracking import ExperimentTracking, ExperimentTrackin
 from components.feature_store import FeatureStore, FeatureStoreArgs
 from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from components.inference_endpoint_spec import EndpointSpec
-from components.model_monitoring import JobPlacement, ModelMonitoring, ModelMonitoringArgs
+from components.model_monitoring import (
+    JobPlacement,
+    ModelMonitoring,
+    ModelMonitoringArgs,
+    MonitoringBaselines,
+    baseline_prefix,
+)
 from components.model_registry import ModelRegistry, ModelRegistryArgs
 from components.monitoring_dashboard import (
     DashboardEndpoint,
@@ -43,7 +50,7 @@ from components.private_network import ExistingVpc, NewVpc, PrivateNetwork, Priv
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
-from stacks.model_packages import ModelPackageResolver
+from stacks.model_packages import ModelPackageResolver, ResolvedModelPackage
 
 if TYPE_CHECKING:
     from components.kubernetes_serving import KubernetesServing
@@ -123,10 +130,11 @@ def build_platform(
     registry = _build_model_registry(config, foundation, opts)
     pipelines = _build_training_pipelines(config, foundation, registry, opts)
     alerts = _build_alerts(config, foundation, opts)
-    endpoints = _build_endpoints(config, foundation, alerts, resolve_model_package, opts)
-    monitors = _build_monitors(config, foundation, endpoints, opts)
+    packages = _resolve_model_packages(config, resolve_model_package) if alerts else {}
+    endpoints = _build_endpoints(config, foundation, alerts, packages, opts)
+    monitors = _build_monitors(config, foundation, endpoints, packages, opts)
     endpoint_alarms = _build_endpoint_alarms(config, alerts, monitors, opts)
-    model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, opts)
+    model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, packages, opts)
     platform = Platform(
         foundation=foundation,
         feature_store=_build_feature_store(config, foundation, opts),
@@ -311,11 +319,41 @@ def _build_alerts(
     )
 
 
+ResolvedPackages = Mapping[str, Mapping[str, ResolvedModelPackage]]
+"""Endpoint name → variant name → the version it deploys (variants with ``latest_approved_of``)."""
+
+
+def _resolve_model_packages(config: PlatformConfig, resolve: ModelPackageResolver) -> ResolvedPackages:
+    return {
+        spec.name: {
+            variant.name: resolve(variant.model.latest_approved_of)
+            for variant in [*spec.variants, *spec.shadow_variants]
+            if variant.model.latest_approved_of
+        }
+        for spec in config.endpoints
+    }
+
+
+def served_baselines(spec: EndpointSpec, packages: ResolvedPackages) -> MonitoringBaselines:
+    """What an endpoint's monitors compare with: the baselines its first production variant's
+    model version registered; otherwise (a pinned version or an image, or a version registered
+    without baselines) those a team put in the family's ``baselines/<family>/`` folder."""
+    resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
+    if resolved is not None and resolved.baselines is not None:
+        return resolved.baselines
+    if resolved is not None:
+        pulumi.log.warn(
+            f"endpoint {spec.name}: model version {resolved.arn} registered no DriftCheckBaselines; its "
+            f"monitors read s3://<artifact bucket>/{baseline_prefix(model_family_of(spec))}"
+        )
+    return MonitoringBaselines.in_folder(baseline_prefix(model_family_of(spec)))
+
+
 def _build_endpoints(
     config: PlatformConfig,
     foundation: Foundation,
     alerts: AlertTopic | None,
-    resolve_model_package: ModelPackageResolver,
+    packages: ResolvedPackages,
     opts: pulumi.ResourceOptions,
 ) -> dict[str, InferenceEndpoint]:
     if alerts is None:
@@ -323,16 +361,13 @@ def _build_endpoints(
     network = foundation.network
     endpoints = {}
     for spec in config.endpoints:
-        resolved = {
-            variant.name: resolve_model_package(variant.model.latest_approved_of)
-            for variant in [*spec.variants, *spec.shadow_variants]
-            if variant.model.latest_approved_of
-        }
         endpoints[spec.name] = InferenceEndpoint(
             f"endpoint-{spec.name}",
             InferenceEndpointArgs(
                 spec=spec,
-                resolved_model_packages=resolved,
+                resolved_model_packages={
+                    variant: package.arn for variant, package in packages.get(spec.name, {}).items()
+                },
                 account_id=config.account_id,
                 region=config.region,
                 artifact_bucket_name=foundation.artifacts.bucket_name,
@@ -437,6 +472,7 @@ def _build_model_quality_monitors(
     config: PlatformConfig,
     foundation: Foundation,
     endpoints: dict[str, InferenceEndpoint],
+    packages: ResolvedPackages,
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelQualityMonitoring]:
     spec = config.monitoring.model_monitors
@@ -462,6 +498,7 @@ def _build_model_quality_monitors(
                 endpoint_name=endpoints[endpoint.name].endpoint_name,
                 endpoint_label=endpoint.name,
                 model_family=model_family_of(endpoint),
+                baselines=served_baselines(endpoint, packages),
                 schedule=config.monitoring.schedule,
                 instance_type=config.monitoring.instance_type,
                 max_runtime_seconds=config.monitoring.max_runtime_seconds,
@@ -513,6 +550,7 @@ def _build_monitors(
     config: PlatformConfig,
     foundation: Foundation,
     endpoints: dict[str, InferenceEndpoint],
+    packages: ResolvedPackages,
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelMonitoring]:
     monitors = {}
@@ -522,7 +560,7 @@ def _build_monitors(
             ModelMonitoringArgs(
                 spec=config.monitoring,
                 endpoint_name=endpoints[spec.name].endpoint_name,
-                model_family=model_family_of(spec),
+                baselines=served_baselines(spec, packages),
                 placement=_monitoring_job_placement(config, foundation),
                 provider=foundation.provider,
             ),

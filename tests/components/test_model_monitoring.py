@@ -41,7 +41,7 @@ def test_every_capturing_endpoint_has_a_scheduled_data_quality_job(stack_graphs,
 
 
 @pytest.mark.parametrize("stack", ["staging", "prod"])
-def test_monitoring_jobs_are_private_encrypted_and_compare_with_the_training_baseline(
+def test_monitoring_jobs_are_private_encrypted_and_compare_with_the_served_versions_baseline(
     stack_graphs, stack
 ) -> None:
     graph = stack_graphs[stack]
@@ -58,19 +58,17 @@ def test_monitoring_jobs_are_private_encrypted_and_compare_with_the_training_bas
     )
     assert inputs["dataQualityJobOutputConfig"]["kmsKeyId"] == key_arn
     assert inputs["jobResources"]["clusterConfig"]["volumeKmsKeyId"] == key_arn
+    # The served version's own baselines; offline that version is decided at deploy time.
+    served = f"s3://{bucket}/baselines/customer-churn/latest-approved"
     baseline = inputs["dataQualityBaselineConfig"]
-    assert (
-        baseline["constraintsResource"]["s3Uri"] == f"s3://{bucket}/baselines/customer-churn/constraints.json"
-    )
-    assert (
-        baseline["statisticsResource"]["s3Uri"] == f"s3://{bucket}/baselines/customer-churn/statistics.json"
-    )
+    assert baseline["constraintsResource"]["s3Uri"] == f"{served}/constraints.json"
+    assert baseline["statisticsResource"]["s3Uri"] == f"{served}/statistics.json"
     image = inputs["dataQualityAppSpecification"]["imageUri"]
     assert image == "468650794304.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest"
     assert inputs["dataQualityAppSpecification"]["environment"] == {"publish_cloudwatch_metrics": "Enabled"}
 
 
-def test_monitoring_role_reads_capture_and_baseline_and_writes_only_reports(stack_graphs) -> None:
+def test_monitoring_role_reads_capture_and_the_served_baselines_and_writes_only_reports(stack_graphs) -> None:
     graph = stack_graphs["prod"]
     artifacts = graph.named("artifacts-bucket").outputs["arn"]
     policy = graph.named("monitoring-customer-churn-jobs-permissions")
@@ -78,7 +76,11 @@ def test_monitoring_role_reads_capture_and_baseline_and_writes_only_reports(stac
     writes = {r for s in s3 if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
     reads = {r for s in s3 if "s3:GetObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
     assert writes == {f"{artifacts}/monitoring/*"}
-    assert {f"{artifacts}/data-capture/*", f"{artifacts}/baselines/customer-churn/*"} <= reads
+    # The served version's baselines only: not those of other versions of the family.
+    assert reads - writes == {
+        f"{artifacts}/data-capture/*",
+        f"{artifacts}/baselines/customer-churn/latest-approved/*",
+    }
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import boto3
 import pytest
 from moto import mock_aws
 
+from components.model_monitoring import JobPlacement, MonitoringBaselines
+from components.model_quality_monitoring import ModelQualityMonitoring, ModelQualityMonitoringArgs
 from components.model_quality_spec import ModelQualitySpec
 from planner.policy_check import evaluate_policies
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph, record_program, record_stack_file
+from tests.graph_helpers import as_list, policy_of, statements
 from tests.sagemaker_requests import to_request
 
 KINDS = ("ModelQuality", "ModelBias", "ModelExplainability")
@@ -90,6 +95,65 @@ def test_only_quality_and_bias_read_ground_truth(all_monitors) -> None:
         "/baselines/customer-churn/model_bias/analysis_config.json"
     )
     assert "clarify" in definitions["ModelExplainability"]["modelExplainabilityAppSpecification"]["imageUri"]
+
+
+def test_model_quality_compares_with_the_served_version_bias_and_explainability_with_the_family(
+    all_monitors,
+) -> None:
+    definitions = _definitions(all_monitors)
+    family = f"s3://{all_monitors.named('artifacts-bucket').outputs['bucket']}/baselines/customer-churn"
+
+    def constraints(kind: str) -> str:
+        prefix = kind[0].lower() + kind[1:]
+        return definitions[kind][f"{prefix}BaselineConfig"]["constraintsResource"]["s3Uri"]
+
+    assert constraints("ModelQuality") == f"{family}/latest-approved/model_quality/constraints.json"
+    assert constraints("ModelBias") == f"{family}/model_bias/constraints.json"
+    assert constraints("ModelExplainability") == f"{family}/model_explainability/constraints.json"
+
+
+@pytest.mark.parametrize(("monitors", "reads_family_folder"), [("prod", False), ("all", True)])
+def test_the_jobs_read_the_family_folder_only_for_bias_and_explainability(
+    stack_graphs, all_monitors, monitors, reads_family_folder
+) -> None:
+    graph = all_monitors if monitors == "all" else stack_graphs[monitors]
+    artifacts = graph.named("artifacts-bucket").outputs["arn"]
+    policy = graph.named("model-monitors-customer-churn-jobs-permissions")
+    reads = {
+        resource
+        for statement in statements(policy_of(policy))
+        if "s3:GetObject" in as_list(statement["Action"])
+        for resource in as_list(statement["Resource"])
+    }
+    assert f"{artifacts}/baselines/customer-churn/latest-approved/*" in reads
+    assert (f"{artifacts}/baselines/customer-churn/*" in reads) is reads_family_folder
+
+
+def test_a_version_without_a_model_quality_baseline_cannot_be_monitored_for_model_quality() -> None:
+    served = MonitoringBaselines.in_folder("baselines/customer-churn/exec-1/")
+    args = ModelQualityMonitoringArgs(
+        spec=ModelQualitySpec(model_quality=True),
+        endpoint_name="customer-churn",
+        endpoint_label="customer-churn",
+        model_family="customer-churn",
+        baselines=dataclasses.replace(served, model_constraints=None),
+        schedule="cron(0 * ? * * *)",
+        instance_type="ml.m5.xlarge",
+        max_runtime_seconds=1800,
+        placement=JobPlacement(
+            account_id="333333333333",
+            region="eu-west-1",
+            artifact_bucket_name="artifacts",
+            artifact_bucket_arn="arn:aws:s3:::artifacts",
+            kms_key_arn="arn:aws:kms:eu-west-1:333333333333:key/k",
+            subnet_ids=["subnet-1"],
+            security_group_ids=["sg-1"],
+            role_path="/mlops-platform/prod/",
+            tags={},
+        ),
+    )
+    with pytest.raises(ValueError, match=r"registered no model-quality baseline"):
+        record_program(lambda: ModelQualityMonitoring("monitors", args))
 
 
 def test_the_policy_pack_finds_nothing_to_fix_in_them(all_monitors) -> None:

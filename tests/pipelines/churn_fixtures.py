@@ -109,3 +109,24 @@ def referenced_steps(step: dict[str, Any]) -> set[str]:
     arguments.pop("ElseSteps", None)
     names = {match["step"] for match in map(_STEP_REFERENCE.match, expressions(arguments)) if match}
     return names | set(step.get("DependsOn", []))
+
+
+EXECUTION_ID = "k4fz8a2x1c9q"
+"""A pipeline execution id, as SageMaker generates them, for rendering execution-scoped URIs."""
+
+
+def rendered(node: Any, execution_id: str = EXECUTION_ID) -> Any:
+    """``node`` as SageMaker evaluates it in execution ``execution_id``: ``Std:Join``s joined and
+    the execution id filled in. Any other ``Get`` (a step property, a parameter) is an error here."""
+    if isinstance(node, dict) and "Std:Join" in node:
+        join = node["Std:Join"]
+        return join["On"].join(str(rendered(value, execution_id)) for value in join["Values"])
+    if isinstance(node, dict) and "Get" in node:
+        if node["Get"] != "Execution.PipelineExecutionId":
+            raise ValueError(f"cannot render {node['Get']} offline")
+        return execution_id
+    if isinstance(node, dict):
+        return {key: rendered(value, execution_id) for key, value in node.items()}
+    if isinstance(node, list):
+        return [rendered(item, execution_id) for item in node]
+    return node

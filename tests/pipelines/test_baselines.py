@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from components.model_monitoring import baseline_prefix
+from components.model_monitoring import MonitoringBaselines, baseline_prefix
 from components.model_quality_spec import ModelQualitySpec
 from pipelines import _offline_sdk
 from pipelines.steps import evaluate, preprocess
@@ -24,7 +24,8 @@ from pipelines.training_pipeline import (
     job_security_problems,
     verify,
 )
-from tests.pipelines.churn_fixtures import BUCKET, KMS_KEY, steps_by_name
+from stacks.model_packages import version_baselines
+from tests.pipelines.churn_fixtures import BUCKET, EXECUTION_ID, KMS_KEY, rendered, steps_by_name
 
 DATA, MODEL = "DataQualityBaseline", "ModelQualityBaseline"
 ANALYZER_INPUT, ANALYZER_OUTPUT = (
@@ -58,24 +59,44 @@ def _dataset(step: dict[str, Any]) -> Any:
 # --- where and when --------------------------------------------------------------------------
 
 
-def test_the_data_quality_baseline_lands_where_the_data_quality_monitor_reads_it(built) -> None:
+def test_each_execution_writes_its_baselines_in_a_folder_of_its_own_below_the_familys(built) -> None:
     settings, definition = built
-    monitor_reads = f"s3://{BUCKET}/{baseline_prefix(settings.model_package_group_name)}"
-    written = _destination(steps_by_name(definition)[DATA])
+    steps = steps_by_name(definition)
+    family = f"s3://{BUCKET}/{baseline_prefix(settings.model_package_group_name)}"
 
-    assert f"{written}/constraints.json" == f"{monitor_reads}constraints.json"
-    assert f"{written}/statistics.json" == f"{monitor_reads}statistics.json"
-    assert written == settings.data_quality_baseline_uri
+    for execution in ("k4fz8a2x1c9q", "p0q9r8s7t6u5"):
+        data = rendered(_destination(steps[DATA]), execution)
+        model = rendered(_destination(steps[MODEL]), execution)
+        assert data == f"{family}{execution}"
+        assert model == f"{family}{execution}/model_quality"
 
 
-def test_the_model_quality_baseline_lands_in_the_families_model_quality_folder(built) -> None:
-    """The URI the model-quality monitor reads is checked against the component itself in
-    test_every_baseline_a_shipped_monitor_reads_is_written_by_its_training_pipeline."""
+def test_the_registered_version_names_exactly_the_baselines_its_execution_wrote(built) -> None:
+    """What the version is monitored against once deployed (stacks/model_packages.py reads it)."""
+    _, definition = built
+    steps = steps_by_name(definition)
+    data, model = rendered(_destination(steps[DATA])), rendered(_destination(steps[MODEL]))
+
+    def files(folder: str) -> dict[str, Any]:
+        return {
+            "Statistics": {"ContentType": "application/json", "S3Uri": f"{folder}/statistics.json"},
+            "Constraints": {"ContentType": "application/json", "S3Uri": f"{folder}/constraints.json"},
+        }
+
+    registered = rendered(steps["RegisterModel"]["Arguments"]["DriftCheckBaselines"])
+    assert registered == {"ModelDataQuality": files(data), "ModelQuality": files(model)}
+
+
+def test_the_monitors_read_the_registered_baselines_in_the_layout_the_offline_plan_assumes(built) -> None:
     settings, definition = built
-    written = _destination(steps_by_name(definition)[MODEL])
+    family = settings.model_package_group_name
+    registered = rendered(steps_by_name(definition)["RegisterModel"]["Arguments"]["DriftCheckBaselines"])
+    package = f"arn:aws:sagemaker:{settings.region}:{settings.account_id}:model-package/{family}/3"
 
-    assert written == f"s3://{BUCKET}/{baseline_prefix(settings.model_package_group_name)}model_quality"
-    assert written == settings.model_quality_baseline_uri
+    baselines = version_baselines(package, family, registered)
+
+    folder = f"{baseline_prefix(family)}{EXECUTION_ID}/"
+    assert baselines == dataclasses.replace(MonitoringBaselines.in_folder(folder), registered_bucket=BUCKET)
 
 
 def test_baselines_are_written_only_for_a_passing_model_and_before_it_is_registered(built) -> None:
@@ -218,12 +239,12 @@ def _sdk_quality_check_steps(settings: TrainingPipelineSettings, network: bool) 
     data = DataQualityCheckConfig(
         baseline_dataset="s3://placeholder/baseline",
         dataset_format=csv,
-        output_s3_uri=settings.data_quality_baseline_uri,
+        output_s3_uri=f"{settings.baselines_uri}/{EXECUTION_ID}",
     )
     model = ModelQualityCheckConfig(
         baseline_dataset="s3://placeholder/predictions",
         dataset_format=csv,
-        output_s3_uri=settings.model_quality_baseline_uri,
+        output_s3_uri=f"{settings.baselines_uri}/{EXECUTION_ID}/model_quality",
         problem_type=MODEL_QUALITY_PROBLEM_TYPE,
         probability_attribute=PROBABILITY_COLUMN,
         probability_threshold_attribute=PROBABILITY_THRESHOLD,
@@ -247,7 +268,7 @@ def test_the_baselining_jobs_send_what_the_sdks_quality_check_step_would(dev_set
         assert actual["Environment"] == expected["Environment"], name
         assert actual["AppSpecification"] == expected["AppSpecification"], name
         assert actual["ProcessingResources"] == expected["ProcessingResources"], name
-        assert actual["ProcessingOutputConfig"] == {
+        assert rendered(actual["ProcessingOutputConfig"]) == {
             **expected["ProcessingOutputConfig"],
             "Outputs": [{**expected["ProcessingOutputConfig"]["Outputs"][0], "OutputName": "baseline"}],
         }, name
@@ -264,36 +285,3 @@ def test_the_sdks_quality_check_step_still_cannot_carry_a_network_config(dev_set
         pytest.raises(TypeError, match="NetworkConfig is not JSON serializable"),
     ):
         _sdk_quality_check_steps(dev_settings, network=True)
-
-
-# --- against the shipped stacks --------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def prod_graph():
-    from planner.recorder import record_stack_file
-    from tests.conftest import stack_path
-
-    return record_stack_file(str(stack_path("prod")))
-
-
-def test_every_baseline_a_shipped_monitor_reads_is_written_by_its_training_pipeline(prod_graph) -> None:
-    """The prod stack as recorded: the monitors' baseline URIs against the pipelines' outputs."""
-    written = set()
-    for pipeline in prod_graph.of_type("aws:sagemaker/pipeline:Pipeline"):
-        steps = steps_by_name(json.loads(pipeline.inputs["pipelineDefinition"]))
-        written |= {f"{_destination(steps[DATA])}/{name}" for name in ("constraints.json", "statistics.json")}
-        written.add(f"{_destination(steps[MODEL])}/constraints.json")
-    data_quality = [
-        job.inputs["dataQualityBaselineConfig"]
-        for job in prod_graph.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
-    ]
-    model_quality = [
-        job.inputs["modelQualityBaselineConfig"]
-        for job in prod_graph.of_type("aws-native:sagemaker:ModelQualityJobDefinition")
-    ]
-    read = {config[resource]["s3Uri"] for config in data_quality for resource in config}
-    read |= {config["constraintsResource"]["s3Uri"] for config in model_quality}
-
-    assert data_quality and model_quality, "prod monitors data and model quality"
-    assert read <= written, f"monitors read baselines no pipeline writes: {sorted(read - written)}"

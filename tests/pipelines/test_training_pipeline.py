@@ -23,6 +23,7 @@ from tests.pipelines.churn_fixtures import (
     SCRIPT_URIS,
     job_steps,
     referenced_steps,
+    rendered,
     steps_by_name,
 )
 
@@ -249,7 +250,9 @@ def test_every_output_stays_under_the_artifact_bucket(built) -> None:
     ]:
         assert _output(steps[step], name)["S3Uri"]["Std:Join"]["Values"] == [*EXECUTION_PREFIX, step, name]
     for step in ("DataQualityBaseline", "ModelQualityBaseline"):
-        assert _output(steps[step], "baseline")["S3Uri"].startswith(f"s3://{BUCKET}/baselines/"), step
+        assert rendered(_output(steps[step], "baseline")["S3Uri"]).startswith(f"s3://{BUCKET}/baselines/"), (
+            step
+        )
     train_job = steps["Train"]["Arguments"]
     assert train_job["OutputDataConfig"]["S3OutputPath"] == f"s3://{BUCKET}/models/{settings.pipeline_name}"
 

@@ -1,0 +1,224 @@
+"""Resolving the version an endpoint serves, and its baselines, from the registry (moto)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from components.model_monitoring import MonitoringBaselines
+from planner.recorder import ResourceGraph, record_stack_file
+from stacks.model_packages import (
+    ModelResolutionError,
+    ResolvedModelPackage,
+    offline_resolver,
+    resolve_latest_approved,
+    version_baselines,
+)
+from stacks.program import run
+from tests.conftest import stack_path
+from tests.graph_helpers import as_list, policy_of, statements
+from tests.pipelines.churn_fixtures import rendered, steps_by_name
+
+REGION, FAMILY = "eu-west-1", "customer-churn"
+ARN = f"arn:aws:sagemaker:{REGION}:333333333333:model-package/{FAMILY}/1"
+DATA_QUALITY_DEFINITION = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
+MODEL_QUALITY_DEFINITION = "aws-native:sagemaker:ModelQualityJobDefinition"
+
+
+@pytest.fixture
+def sagemaker() -> Iterator[Any]:
+    with mock_aws():
+        session = boto3.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+        )
+        client = session.client("sagemaker")
+        client.create_model_package_group(ModelPackageGroupName=FAMILY)
+        yield client
+
+
+@pytest.fixture(scope="module")
+def offline_prod() -> ResourceGraph:
+    return record_stack_file(str(stack_path("prod")))
+
+
+def _drift_check_baselines(graph: ResourceGraph, execution_id: str) -> dict[str, Any]:
+    """What the recorded training pipeline registers when execution ``execution_id`` passes."""
+    [pipeline] = graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    register = steps_by_name(json.loads(pipeline.inputs["pipelineDefinition"]))["RegisterModel"]
+    return rendered(register["Arguments"]["DriftCheckBaselines"], execution_id)
+
+
+def _register(sagemaker: Any, status: str, baselines: dict[str, Any] | None = None) -> str:
+    extra = {"DriftCheckBaselines": baselines} if baselines else {}
+    return sagemaker.create_model_package(
+        ModelPackageGroupName=FAMILY,
+        ModelApprovalStatus=status,
+        InferenceSpecification={
+            "Containers": [{"Image": f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sklearn:1.2-1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        **extra,
+    )["ModelPackageArn"]
+
+
+def _record_prod_against(sagemaker: Any) -> ResourceGraph:
+    """The prod stack as `pulumi up` runs it: versions resolved in the (moto) registry."""
+    return record_stack_file(
+        str(stack_path("prod")),
+        program=lambda source: run(
+            source, resolver_factory=lambda config: lambda group: resolve_latest_approved(sagemaker, group)
+        ),
+    )
+
+
+def _monitored_uris(graph: ResourceGraph) -> set[str]:
+    [data_quality] = graph.of_type(DATA_QUALITY_DEFINITION)
+    [model_quality] = graph.of_type(MODEL_QUALITY_DEFINITION)
+    config = data_quality.inputs["dataQualityBaselineConfig"]
+    return {
+        config["statisticsResource"]["s3Uri"],
+        config["constraintsResource"]["s3Uri"],
+        model_quality.inputs["modelQualityBaselineConfig"]["constraintsResource"]["s3Uri"],
+    }
+
+
+def _uris(baselines: dict[str, Any]) -> set[str]:
+    return {
+        baselines["ModelDataQuality"]["Statistics"]["S3Uri"],
+        baselines["ModelDataQuality"]["Constraints"]["S3Uri"],
+        baselines["ModelQuality"]["Constraints"]["S3Uri"],
+    }
+
+
+# --- the closed loop, end to end ------------------------------------------------------------
+
+
+def test_the_monitors_compare_with_the_baselines_of_the_version_the_endpoint_serves(
+    sagemaker, offline_prod
+) -> None:
+    served = _drift_check_baselines(offline_prod, "approved-run")
+    approved = _register(sagemaker, "Approved", served)
+    # A later run passes evaluation and writes its own baselines, but nobody approves it (prod).
+    _register(sagemaker, "PendingManualApproval", _drift_check_baselines(offline_prod, "unapproved-run"))
+
+    graph = _record_prod_against(sagemaker)
+
+    [endpoint_model] = graph.of_type("aws:sagemaker/model:Model")
+    assert endpoint_model.inputs["primaryContainer"]["modelPackageName"] == approved
+    assert _monitored_uris(graph) == _uris(served)
+    artifacts = graph.named("artifacts-bucket").outputs["arn"]
+    for policy in (
+        "monitoring-customer-churn-jobs-permissions",
+        "model-monitors-customer-churn-jobs-permissions",
+    ):
+        reads = {
+            resource
+            for statement in statements(policy_of(graph.named(policy)))
+            if "s3:GetObject" in as_list(statement["Action"])
+            for resource in as_list(statement["Resource"])
+        }
+        baselines = {resource for resource in reads if "/baselines/" in resource}
+        assert baselines == {f"{artifacts}/baselines/{FAMILY}/approved-run/*"}, policy
+
+
+def test_approving_a_newer_version_moves_the_monitors_with_the_endpoint(sagemaker, offline_prod) -> None:
+    _register(sagemaker, "Approved", _drift_check_baselines(offline_prod, "first-run"))
+    newer = _drift_check_baselines(offline_prod, "second-run")
+    _register(sagemaker, "Approved", newer)
+
+    assert _monitored_uris(_record_prod_against(sagemaker)) == _uris(newer)
+
+
+def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(
+    sagemaker, offline_prod
+) -> None:
+    _register(sagemaker, "Approved")
+
+    graph = _record_prod_against(sagemaker)
+
+    bucket = graph.named("artifacts-bucket").outputs["bucket"]
+    family = f"s3://{bucket}/baselines/{FAMILY}"
+    assert _monitored_uris(graph) == {
+        f"{family}/statistics.json",
+        f"{family}/constraints.json",
+        f"{family}/model_quality/constraints.json",
+    }
+
+
+def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod) -> None:
+    elsewhere = json.loads(
+        json.dumps(_drift_check_baselines(offline_prod, "run")).replace(
+            offline_prod.named("artifacts-bucket").outputs["bucket"], "mlops-dev-artifacts"
+        )
+    )
+    _register(sagemaker, "Approved", elsewhere)
+
+    with pytest.raises(Exception, match=r"s3://mlops-dev-artifacts/baselines/customer-churn/run/.*copy them"):
+        _record_prod_against(sagemaker)
+
+
+def test_no_approved_version_is_a_clear_error(sagemaker) -> None:
+    _register(sagemaker, "PendingManualApproval")
+    with pytest.raises(ModelResolutionError, match="no Approved version to deploy"):
+        resolve_latest_approved(sagemaker, FAMILY)
+
+
+# --- reading DriftCheckBaselines ------------------------------------------------------------
+
+
+def _files(folder: str) -> dict[str, Any]:
+    return {
+        "Statistics": {"ContentType": "application/json", "S3Uri": f"{folder}/statistics.json"},
+        "Constraints": {"ContentType": "application/json", "S3Uri": f"{folder}/constraints.json"},
+    }
+
+
+def test_a_pipeline_versions_baselines_are_read_as_one_folder() -> None:
+    folder = f"s3://artifacts/baselines/{FAMILY}/run-7"
+    baselines = {"ModelDataQuality": _files(folder), "ModelQuality": _files(f"{folder}/model_quality")}
+
+    assert version_baselines(ARN, FAMILY, baselines) == MonitoringBaselines(
+        folder=f"baselines/{FAMILY}/run-7/",
+        data_statistics=f"baselines/{FAMILY}/run-7/statistics.json",
+        data_constraints=f"baselines/{FAMILY}/run-7/constraints.json",
+        model_constraints=f"baselines/{FAMILY}/run-7/model_quality/constraints.json",
+        registered_bucket="artifacts",
+    )
+    assert version_baselines(ARN, FAMILY, {}) is None
+    data_only = version_baselines(ARN, FAMILY, {"ModelDataQuality": _files(folder)})
+    assert data_only is not None and data_only.model_constraints is None
+
+
+@pytest.mark.parametrize(
+    ("baselines", "message"),
+    [
+        ({"ModelDataQuality": {"Statistics": {"S3Uri": "s3://a/baselines/customer-churn/r/statistics.json"}}},
+         "needs both Statistics and Constraints"),
+        ({"ModelDataQuality": _files("s3://a/baselines/other-family/r")}, "under baselines/customer-churn/"),
+        ({"ModelDataQuality": _files("s3://a/baselines/customer-churn/r"),
+          "ModelQuality": _files("s3://b/baselines/customer-churn/r/model_quality")}, "in one bucket"),
+        ({"ModelDataQuality": _files("s3://a/baselines/customer-churn/r"),
+          "ModelQuality": _files("s3://a/baselines/customer-churn/other/model_quality")}, "in one folder"),
+        ({"ModelDataQuality": _files("https://a/baselines/customer-churn/r")}, "is not an s3:// object URI"),
+    ],
+)  # fmt: skip
+def test_unusable_baselines_are_refused_with_the_version_named(baselines, message) -> None:
+    with pytest.raises(ModelResolutionError, match=message) as raised:
+        version_baselines(ARN, FAMILY, baselines)
+    assert ARN in str(raised.value)
+
+
+def test_the_offline_stand_in_names_the_group_even_when_given_its_arn() -> None:
+    resolve = offline_resolver(REGION, "333333333333")
+    by_arn = resolve(f"arn:aws:sagemaker:{REGION}:111111111111:model-package-group/{FAMILY}")
+    assert by_arn == resolve(FAMILY)
+    assert by_arn == ResolvedModelPackage(
+        arn=f"arn:aws:sagemaker:{REGION}:333333333333:model-package/{FAMILY}/latest-approved",
+        baselines=MonitoringBaselines.in_folder(f"baselines/{FAMILY}/latest-approved/"),
+    )
