@@ -88,12 +88,15 @@ RAW_DATA = PROCESSING / "input" / "data"
 SPLITS = ("train", "validation", "test")
 BASELINE_DATASET = "baseline"
 """Preprocess output: the train split's model inputs (header, request column order, no label or
-ids), the dataset of the data-quality baseline."""
+ids); Evaluate's output: the same rows with the model's probability in front, the dataset of the
+data-quality baseline (Model Monitor captures the response first, then the request)."""
 MODEL_INPUT = PROCESSING / "model"
 TEST_INPUT = PROCESSING / "test"
+FEATURES_INPUT = PROCESSING / "features"
 EVALUATION_OUTPUT = PROCESSING / "evaluation"
 PREDICTIONS_OUTPUT = PROCESSING / "predictions"
 """Evaluate output: ``predictions.csv`` (probability, prediction, label) of the test split."""
+BASELINE_OUTPUT = PROCESSING / "baseline"
 REPORT_FILE = "evaluation.json"
 # The analyzer's container contract (the paths QualityCheckStep uses).
 ANALYZER_INPUT = PROCESSING / "input" / "baseline_dataset_input"
@@ -133,7 +136,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     preprocess = _preprocess_step(settings, session, parameters)
     train = _train_step(settings, session, parameters, preprocess)
     evaluate, report = _evaluate_step(settings, session, parameters, preprocess, train)
-    baselines = _baseline_steps(settings, session, preprocess, evaluate)
+    baselines = _baseline_steps(settings, session, evaluate)
     register = _register_step(
         settings,
         session,
@@ -376,10 +379,14 @@ def _evaluate_step(
         inputs=[
             _s3_input("model", train.properties.ModelArtifacts.S3ModelArtifacts, MODEL_INPUT),
             _s3_input("test", _output_uri(preprocess, "test"), TEST_INPUT),
+            _s3_input("features", _output_uri(preprocess, BASELINE_DATASET), FEATURES_INPUT),
         ],
         outputs=[
             _s3_output("evaluation", _run_uri(settings, STEP_EVALUATE, "evaluation"), EVALUATION_OUTPUT),
             _s3_output("predictions", _run_uri(settings, STEP_EVALUATE, "predictions"), PREDICTIONS_OUTPUT),
+            _s3_output(
+                BASELINE_DATASET, _run_uri(settings, STEP_EVALUATE, BASELINE_DATASET), BASELINE_OUTPUT
+            ),
         ],
     )
     report = PropertyFile(name=EVALUATION_REPORT, output_name="evaluation", path=REPORT_FILE)
@@ -387,9 +394,10 @@ def _evaluate_step(
 
 
 def _baseline_steps(
-    settings: TrainingPipelineSettings, session: Any, preprocess: ProcessingStep, evaluate: ProcessingStep
+    settings: TrainingPipelineSettings, session: Any, evaluate: ProcessingStep
 ) -> list[ProcessingStep]:
-    """Data quality of the training features; model quality of the test-split predictions."""
+    """Data quality of the training features behind the model's predictions of them; model quality
+    of the test-split predictions. Both datasets come from Evaluate, the first step with the model."""
     model_quality = {
         "analysis_type": "MODEL_QUALITY",
         "problem_type": MODEL_QUALITY_PROBLEM_TYPE,
@@ -403,7 +411,7 @@ def _baseline_steps(
             session,
             STEP_DATA_BASELINE,
             job="data-quality-baseline",
-            dataset=_output_uri(preprocess, BASELINE_DATASET),
+            dataset=_output_uri(evaluate, BASELINE_DATASET),
             destination=_baseline_uri(settings),
             analysis={},
         ),

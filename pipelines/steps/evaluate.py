@@ -3,8 +3,10 @@
 Runs as the ``Evaluate`` processing job (SageMaker scikit-learn container, Python 3.9):
 
     python3 evaluate.py [--model /opt/ml/processing/model] [--test /opt/ml/processing/test]
+                        [--features /opt/ml/processing/features]
                         [--output-dir /opt/ml/processing/evaluation]
                         [--predictions-dir /opt/ml/processing/predictions]
+                        [--baseline-dir /opt/ml/processing/baseline]
 
 ``--model`` is what SageMaker hands a processing job: a directory holding the training job's
 ``model.tar.gz`` (or the archive itself, or an unpacked directory with ``model.joblib``). The report,
@@ -17,6 +19,13 @@ condition (JsonGet ``metrics.auc.value``), the model registry (ModelQuality stat
 The scores the report is computed from go to ``<predictions-dir>/predictions.csv`` (header
 ``probability,prediction,label``: churn probability, the 0/1 prediction at THRESHOLD, the true
 label), the dataset of the pipeline's model-quality baseline.
+
+The data-quality baseline's dataset, ``<baseline-dir>/baseline.csv``, is what Model Monitor will
+capture for each request, in its order: the response (the churn probability, as ``predict_fn``
+serves it) first, then the request's columns. The rows are the train split's model inputs
+(``--features``, written by preprocess.py). With the label in the response's place instead, every
+monitoring run would flag the probabilities the endpoint returns as a type and distribution
+violation of an integral 0/1 column.
 
 Exit status: 0 written, 2 unusable model or test data.
 """
@@ -40,6 +49,9 @@ MODEL_FILE = "model.joblib"
 ARCHIVE = "model.tar.gz"
 REPORT_FILE = "evaluation.json"
 PREDICTIONS_FILE = "predictions.csv"
+BASELINE_FILE = "baseline.csv"
+RESPONSE_COLUMN = "probability"
+"""Header of the response column in the data-quality baseline (Model Monitor captures it first)."""
 PREDICTION_COLUMNS = ("probability", "prediction", "label")
 THRESHOLD = 0.5
 """Probability above which a customer counts as churning for accuracy and F1 (AUC needs none)."""
@@ -106,6 +118,21 @@ def predict(model, test: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def read_features(directory: Path) -> pd.DataFrame:
+    files = sorted(path for path in Path(directory).rglob("*.csv") if path.is_file())
+    if not files:
+        raise EvaluationError(f"no CSV files under {directory}")
+    frame = pd.concat([pd.read_csv(path) for path in files], ignore_index=True)
+    if list(frame.columns) != list(FEATURES):
+        raise EvaluationError(f"{directory}: expected the columns {', '.join(FEATURES)} in this order")
+    return frame
+
+
+def data_quality_baseline(model, features: pd.DataFrame) -> pd.DataFrame:
+    """Each row as Model Monitor captures it: the served churn probability, then the request."""
+    return pd.concat([pd.DataFrame({RESPONSE_COLUMN: model.predict_proba(features)[:, 1]}), features], axis=1)
+
+
 def report(predictions: pd.DataFrame) -> dict:
     """The report: ``{"metrics": {name: {"value": float}}}`` for auc, accuracy and f1."""
     labels, scores, predicted = (predictions[column] for column in ("label", "probability", "prediction"))
@@ -136,19 +163,30 @@ def write_predictions(predictions: pd.DataFrame, predictions_dir: Path) -> Path:
     return path
 
 
+def write_baseline(baseline: pd.DataFrame, baseline_dir: Path) -> Path:
+    baseline_dir.mkdir(parents=True, exist_ok=True)
+    path = baseline_dir / BASELINE_FILE
+    baseline.to_csv(path, index=False)
+    return path
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, default=Path("/opt/ml/processing/model"))
     parser.add_argument("--test", type=Path, default=Path("/opt/ml/processing/test"))
     parser.add_argument("--output-dir", type=Path, default=Path("/opt/ml/processing/evaluation"))
     parser.add_argument("--predictions-dir", type=Path, default=Path("/opt/ml/processing/predictions"))
+    parser.add_argument("--features", type=Path, default=Path("/opt/ml/processing/features"))
+    parser.add_argument("--baseline-dir", type=Path, default=Path("/opt/ml/processing/baseline"))
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        predictions = predict(load_model(args.model), read_test(args.test))
+        model = load_model(args.model)
+        predictions = predict(model, read_test(args.test))
+        baseline = data_quality_baseline(model, read_features(args.features))
     except EvaluationError as error:
         print(f"evaluation failed: {error}", file=sys.stderr)
         return 2
@@ -157,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = ", ".join(f"{name}={entry['value']:.4f}" for name, entry in metrics["metrics"].items())
     print(f"{summary} -> {path}")
     print(f"{len(predictions)} predictions -> {write_predictions(predictions, args.predictions_dir)}")
+    print(f"{len(baseline)} baseline rows -> {write_baseline(baseline, args.baseline_dir)}")
     return 0
 
 

@@ -11,12 +11,10 @@ here with a message naming the column and the offending rows, instead of surfaci
 confusing training error or, worse, as a model trained on garbage. The split is seeded and made
 after sorting by (customer_id, event_time), so the same extract always yields the same sets.
 
-Besides the splits it writes ``<output-dir>/baseline/baseline.csv``: the dataset of the pipeline's
-data-quality baseline, which the endpoint's Model Monitor compares the captured traffic with, column
-by column. Model Monitor puts the captured response (the prediction) first and the request's
-columns after it, so the baseline is the train split's label (standing in for the prediction, as in
-AWS's own churn example) followed by the model inputs in request order, with a header and no
-identifiers.
+Besides the splits it writes ``<output-dir>/baseline/baseline.csv``: the train split's model inputs
+in request order, with a header and no label or identifiers. ``evaluate.py`` puts the model's
+prediction in front of them to make the dataset of the data-quality baseline (Model Monitor puts
+the captured response first and the request's columns after it).
 
 Exit status: 0 written, 2 invalid data. The script is self-contained (the job downloads only this
 file), so the schema below is repeated in train.py and evaluate.py; the tests keep them in step.
@@ -54,7 +52,7 @@ FEATURES = tuple(column for column in COLUMNS if column not in (*ID_COLUMNS, LAB
 NON_NEGATIVE = ("tenure_months", "monthly_charges", "total_charges", "support_calls_90d")
 SPLITS = ("train", "validation", "test")
 BASELINE = "baseline"
-"""Output directory of the data-quality baseline dataset (the train split's label, then its features)."""
+"""Output directory of the train split's model inputs (FEATURES), the data-quality baseline's columns."""
 MIN_ROWS_PER_CLASS = 5
 """Below this the stratified three-way split cannot put both classes in every set."""
 EXAMPLES = 3
@@ -207,10 +205,10 @@ def write_splits(splits: dict[str, pd.DataFrame], output_dir: Path) -> dict[str,
 
 
 def write_baseline(train: pd.DataFrame, output_dir: Path) -> Path:
-    """Write ``<output_dir>/baseline/baseline.csv``: the label (the prediction's column), then FEATURES."""
+    """Write ``<output_dir>/baseline/baseline.csv``: the train split's FEATURES, in request order."""
     path = output_dir / BASELINE / f"{BASELINE}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    train[[LABEL, *FEATURES]].to_csv(path, index=False)
+    train[list(FEATURES)].to_csv(path, index=False)
     return path
 
 

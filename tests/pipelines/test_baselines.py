@@ -110,11 +110,18 @@ def test_baselines_are_written_only_for_a_passing_model_and_before_it_is_registe
     assert steps["RegisterModel"]["DependsOn"] == [DATA, MODEL]
 
 
-def test_the_data_quality_job_profiles_the_training_features_from_preprocess(built) -> None:
+def test_the_data_quality_job_profiles_the_training_features_behind_the_models_predictions(built) -> None:
     _, definition = built
-    job = steps_by_name(definition)[DATA]["Arguments"]
+    steps = steps_by_name(definition)
+    job = steps[DATA]["Arguments"]
 
-    assert _dataset(steps_by_name(definition)[DATA]) == {
+    assert _dataset(steps[DATA]) == {
+        "Get": f"Steps.Evaluate.ProcessingOutputConfig.Outputs['{preprocess.BASELINE}'].S3Output.S3Uri"
+    }
+    [features] = [
+        i for i in steps["Evaluate"]["Arguments"]["ProcessingInputs"] if i["InputName"] == "features"
+    ]
+    assert features["S3Input"]["S3Uri"] == {
         "Get": f"Steps.Preprocess.ProcessingOutputConfig.Outputs['{preprocess.BASELINE}'].S3Output.S3Uri"
     }
     assert job["Environment"] == ANALYZER_ENVIRONMENT

@@ -266,6 +266,10 @@ def test_evaluate_writes_the_report_the_pipeline_reads(model_dir: Path, splits: 
             str(tmp_path / "eval"),
             "--predictions-dir",
             str(tmp_path / "predictions"),
+            "--features",
+            str(splits / preprocess.BASELINE),
+            "--baseline-dir",
+            str(tmp_path / "baseline"),
         ]
     )
 
@@ -309,6 +313,10 @@ def test_evaluate_refuses_an_archive_escaping_its_directory(tmp_path: Path, caps
             str(tmp_path / "out"),
             "--predictions-dir",
             str(tmp_path / "predictions"),
+            "--features",
+            str(tmp_path / "test"),
+            "--baseline-dir",
+            str(tmp_path / "baseline"),
         ]
     )
 
@@ -320,28 +328,80 @@ def test_evaluate_refuses_an_archive_escaping_its_directory(tmp_path: Path, caps
 # --- baseline datasets -----------------------------------------------------------------------
 
 
-def test_preprocess_writes_the_baseline_in_model_monitors_column_order(splits: Path) -> None:
-    """The data-quality baseline: the label first (Model Monitor puts the captured prediction first),
-    then the train split's model inputs, named, in request order; no identifiers."""
-    baseline = pd.read_csv(splits / preprocess.BASELINE / f"{preprocess.BASELINE}.csv")
+def test_the_data_quality_baseline_is_what_model_monitor_captures_from_the_endpoint(
+    model_dir: Path, splits: Path, tmp_path: Path
+) -> None:
+    """Model Monitor captures the response first, then the request's columns: the baseline is the
+    probability the serving code returns for each train-split row, then that row's model inputs, in
+    request order, named; no label or identifiers (preprocess writes the inputs, evaluate the rest)."""
+    features = pd.read_csv(splits / preprocess.BASELINE / f"{preprocess.BASELINE}.csv")
     train_split = pd.read_csv(splits / "train" / "train.csv")
+    assert list(features.columns) == list(train.FEATURES)
+    pd.testing.assert_frame_equal(features, train_split[list(train.FEATURES)])
 
-    assert list(baseline.columns) == [preprocess.LABEL, *train.FEATURES]
-    pd.testing.assert_frame_equal(baseline, train_split[[preprocess.LABEL, *train.FEATURES]])
-    assert not set(preprocess.ID_COLUMNS) & set(baseline.columns)
-    # A captured request is the feature columns of a row without header: the serving code reads it.
-    features = baseline[list(train.FEATURES)]
-    request = features.head(3).to_csv(index=False, header=False)
-    pd.testing.assert_frame_equal(train.input_fn(request, "text/csv"), features.head(3))
+    argv = [
+        "--model",
+        str(model_dir),
+        "--test",
+        str(splits / "test"),
+        "--features",
+        str(splits / preprocess.BASELINE),
+    ]
+    out = ["--output-dir", str(tmp_path / "eval"), "--predictions-dir", str(tmp_path / "predictions")]
+    assert evaluate.main([*argv, *out, "--baseline-dir", str(tmp_path / "baseline")]) == 0
+    baseline = pd.read_csv(tmp_path / "baseline" / "baseline.csv")
+
+    assert list(baseline.columns) == ["probability", *train.FEATURES]
+    assert not {preprocess.LABEL, *preprocess.ID_COLUMNS} & set(baseline.columns)
+    pd.testing.assert_frame_equal(baseline[list(train.FEATURES)], features)
+    # Each row as the endpoint would answer it: the serving functions on the header-less request.
+    model = train.model_fn(str(model_dir))
+    request = features.head(5).to_csv(index=False, header=False)
+    served = train.predict_fn(train.input_fn(request, "text/csv"), model)
+    assert baseline["probability"].head(5).tolist() == pytest.approx(served.tolist())
+    assert baseline["probability"].dtype == float and baseline["probability"].between(0, 1).all()
+
+
+def test_evaluate_refuses_features_that_are_not_the_request_columns(
+    model_dir: Path, splits: Path, tmp_path: Path, capsys
+) -> None:
+    write_csv(pd.read_csv(splits / "train" / "train.csv"), tmp_path / "features" / "train.csv")
+    argv = [
+        "--model",
+        str(model_dir),
+        "--test",
+        str(splits / "test"),
+        "--features",
+        str(tmp_path / "features"),
+    ]
+    out = [
+        "--output-dir",
+        str(tmp_path / "eval"),
+        "--predictions-dir",
+        str(tmp_path / "p"),
+        "--baseline-dir",
+        str(tmp_path / "b"),
+    ]
+
+    assert evaluate.main([*argv, *out]) == 2
+    assert "expected the columns tenure_months, monthly_charges" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()
 
 
 def test_evaluate_writes_the_predictions_its_report_is_computed_from(
     model_dir: Path, splits: Path, tmp_path: Path
 ) -> None:
     """The model-quality baseline: probability, prediction at the threshold, and the true label."""
-    argv = ["--model", str(model_dir), "--test", str(splits / "test")]
+    argv = [
+        "--model",
+        str(model_dir),
+        "--test",
+        str(splits / "test"),
+        "--features",
+        str(splits / preprocess.BASELINE),
+    ]
     out = ["--output-dir", str(tmp_path / "eval"), "--predictions-dir", str(tmp_path / "predictions")]
-    assert evaluate.main([*argv, *out]) == 0
+    assert evaluate.main([*argv, *out, "--baseline-dir", str(tmp_path / "baseline")]) == 0
 
     predictions = pd.read_csv(tmp_path / "predictions" / "predictions.csv")
     test = pd.read_csv(splits / "test" / "test.csv")

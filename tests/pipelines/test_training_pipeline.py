@@ -85,7 +85,7 @@ def test_steps_are_named_and_ordered_by_their_data(built) -> None:
         "Train": {"Preprocess"},
         "Evaluate": {"Preprocess", "Train"},
         "CheckMetric": {"Evaluate"},
-        "DataQualityBaseline": {"Preprocess"},
+        "DataQualityBaseline": {"Evaluate"},
         "ModelQualityBaseline": {"Evaluate"},
         "RegisterModel": {"Train", "Evaluate", "DataQualityBaseline", "ModelQualityBaseline"},
         "MetricBelowThreshold": {"Evaluate"},
@@ -320,6 +320,8 @@ def test_container_paths_match_the_scripts_defaults(dev_json: str) -> None:
     assert _output(steps["Evaluate"], "predictions")["LocalPath"] == str(evaluate_args.predictions_dir)
     baseline = PurePosixPath(_output(steps["Preprocess"], preprocess.BASELINE)["LocalPath"])
     assert baseline == PurePosixPath(preprocess_args.output_dir) / preprocess.BASELINE
+    assert _input(steps["Evaluate"], "features")["LocalPath"] == str(evaluate_args.features)
+    assert _output(steps["Evaluate"], preprocess.BASELINE)["LocalPath"] == str(evaluate_args.baseline_dir)
     hyperparameters = {
         key: value
         for key, value in steps["Train"]["Arguments"]["HyperParameters"].items()
