@@ -83,8 +83,7 @@ def exit_now(status: int) -> None:
     """Flush the output and end the process without the interpreter's teardown.
 
     Teardown frees a plan's objects one by one (over a second for a 50-endpoint stack) and has
-    nothing else to do: the plan writes no file that is still open, and Pulumi's executor threads
-    only served the mocked engine.
+    nothing else to do: the plan leaves no file open for writing and no thread running.
     """
     for stream in (sys.stdout, sys.stderr):
         with suppress(BrokenPipeError, ValueError):  # a reader that left early, a closed stream

@@ -223,6 +223,18 @@ class _InlineEngineExecutor(concurrent.futures.ThreadPoolExecutor):
         return future
 
 
+def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
+    """Unwind what a failed program left scheduled, so its coroutines close here, not in a later
+    test's garbage collection with a "never awaited" warning."""
+    pending = asyncio.all_tasks(loop)
+    if not pending:
+        return
+    for task in pending:
+        task.cancel()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+
 def _plain(value: Any) -> Any:
     """Deserialised properties as plain JSON-able data (secrets unwrapped, unknowns as None)."""
     if isinstance(value, Mapping):
@@ -285,6 +297,8 @@ def record_program(
                     _plain(_sync_await(pulumi.Output.from_input(dict(root.outputs)).future()) or {})
                 )
         finally:
+            for used in (loop, engine_loop):
+                _cancel_pending(used)
             asyncio.set_event_loop(None)
             loop.close()
             engine_loop.close()

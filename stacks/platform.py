@@ -132,9 +132,10 @@ def build_platform(
     alerts = _build_alerts(config, foundation, opts)
     packages = _resolve_model_packages(config, resolve_model_package) if alerts else {}
     endpoints = _build_endpoints(config, foundation, alerts, packages, opts)
-    monitors = _build_monitors(config, foundation, endpoints, packages, opts)
+    baselines = {spec.name: served_baselines(spec, packages) for spec in monitored_endpoints(config)}
+    monitors = _build_monitors(config, foundation, endpoints, baselines, opts)
     endpoint_alarms = _build_endpoint_alarms(config, alerts, monitors, opts)
-    model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, packages, opts)
+    model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, baselines, opts)
     platform = Platform(
         foundation=foundation,
         feature_store=_build_feature_store(config, foundation, opts),
@@ -472,7 +473,7 @@ def _build_model_quality_monitors(
     config: PlatformConfig,
     foundation: Foundation,
     endpoints: dict[str, InferenceEndpoint],
-    packages: ResolvedPackages,
+    baselines: Mapping[str, MonitoringBaselines],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelQualityMonitoring]:
     spec = config.monitoring.model_monitors
@@ -498,7 +499,7 @@ def _build_model_quality_monitors(
                 endpoint_name=endpoints[endpoint.name].endpoint_name,
                 endpoint_label=endpoint.name,
                 model_family=model_family_of(endpoint),
-                baselines=served_baselines(endpoint, packages),
+                baselines=baselines[endpoint.name],
                 schedule=config.monitoring.schedule,
                 instance_type=config.monitoring.instance_type,
                 max_runtime_seconds=config.monitoring.max_runtime_seconds,
@@ -550,7 +551,7 @@ def _build_monitors(
     config: PlatformConfig,
     foundation: Foundation,
     endpoints: dict[str, InferenceEndpoint],
-    packages: ResolvedPackages,
+    baselines: Mapping[str, MonitoringBaselines],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelMonitoring]:
     monitors = {}
@@ -560,7 +561,7 @@ def _build_monitors(
             ModelMonitoringArgs(
                 spec=config.monitoring,
                 endpoint_name=endpoints[spec.name].endpoint_name,
-                baselines=served_baselines(spec, packages),
+                baselines=baselines[spec.name],
                 placement=_monitoring_job_placement(config, foundation),
                 provider=foundation.provider,
             ),
