@@ -63,6 +63,12 @@ class RecordedResource:
     protect: bool
     retain_on_delete: bool
     id: str | None
+    ignore_changes: tuple[str, ...] = ()
+    """Input paths the engine would leave alone on update (``ignore_changes``)."""
+    custom_timeouts: Mapping[str, str] = field(default_factory=dict)
+    """``create``/``update``/``delete`` timeouts that were set (e.g. ``{"create": "25m"}``)."""
+    secret_inputs: frozenset[str] = frozenset()
+    """Top-level inputs that are, or hold, a secret (``inputs`` has the plain values)."""
 
     @property
     def is_provider(self) -> bool:
@@ -163,6 +169,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         registration = self.resources.get(response.urn)
+        inputs = rpc.deserialize_properties(request.object)
         self.recorded.append(
             RecordedResource(
                 urn=response.urn,
@@ -176,12 +183,19 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     key: tuple(sorted(value.urns))
                     for key, value in sorted(request.propertyDependencies.items())
                 },
-                inputs=_plain(rpc.deserialize_properties(request.object)),
+                inputs=_plain(inputs),
                 outputs=_plain(registration.state) if registration else {},
                 provider=request.provider or None,
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 id=registration.id if registration else None,
+                ignore_changes=tuple(request.ignoreChanges),
+                custom_timeouts={
+                    operation: getattr(request.customTimeouts, operation)
+                    for operation in ("create", "update", "delete")
+                    if getattr(request.customTimeouts, operation)
+                },
+                secret_inputs=frozenset(key for key, value in inputs.items() if _holds_secret(value)),
             )
         )
         return response
@@ -235,10 +249,24 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
     loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
+def _is_secret(value: Any) -> bool:
+    return isinstance(value, Mapping) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
+
+
+def _holds_secret(value: Any) -> bool:
+    if _is_secret(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_holds_secret(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_secret(item) for item in value)
+    return False
+
+
 def _plain(value: Any) -> Any:
     """Deserialised properties as plain JSON-able data (secrets unwrapped, unknowns as None)."""
     if isinstance(value, Mapping):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:  # a secret wrapper
+        if _is_secret(value):
             return _plain(value.get("value"))
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

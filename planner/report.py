@@ -67,6 +67,9 @@ def to_json(plan: Plan) -> dict[str, Any]:
     }
 
 
+SECRET_MASK = "[secret]"
+
+
 def json_value(value: Any) -> Any:
     """``json.dump``'s fallback for what a plan holds beyond JSON: assets and archives by their
     source (a file inside the checkout relative to it, so the JSON is the same in every clone)."""
@@ -93,7 +96,13 @@ def _resource_json(graph: ResourceGraph, resource: RecordedResource) -> dict[str
         "dependencies": list(resource.dependencies),
         "protect": resource.protect,
         "retain_on_delete": resource.retain_on_delete,
-        "inputs": dict(resource.inputs),
+        "ignore_changes": list(resource.ignore_changes),
+        "custom_timeouts": dict(resource.custom_timeouts),
+        # Masked as `pulumi preview` masks them: a plan goes to CI logs and PR comments.
+        "inputs": {
+            key: SECRET_MASK if key in resource.secret_inputs else value
+            for key, value in resource.inputs.items()
+        },
     }
 
 

@@ -248,23 +248,15 @@ def test_rollouts_surge_without_losing_a_serving_pod_and_spread_over_zones(gpu_g
 
 
 def test_the_hpa_owns_the_replica_count_and_the_rollout_may_outlast_a_slow_model_load() -> None:
-    options: dict[str, pulumi.ResourceOptions] = {}
-
-    def capture(args: pulumi.ResourceTransformationArgs) -> None:
-        options[args.type_] = args.opts
-
-    graph = _record(
-        _spec(replicas=3, max_replicas=5, startup_timeout_seconds=1200),
-        opts=lambda: pulumi.ResourceOptions(transformations=[capture]),
-    )
-    spec = _only(graph, DEPLOYMENT).inputs["spec"]
+    graph = _record(_spec(replicas=3, max_replicas=5, startup_timeout_seconds=1200))
+    deployment = _only(graph, DEPLOYMENT)
+    spec = deployment.inputs["spec"]
     assert spec["replicas"] == 3
-    assert options[DEPLOYMENT].ignore_changes == ["spec.replicas"]
+    assert deployment.ignore_changes == ("spec.replicas",)
     # Kubernetes fails a rollout that makes no progress; Pulumi waits a little longer than that.
     assert spec["progressDeadlineSeconds"] == 1200 + ROLLOUT_SLACK_SECONDS
-    timeouts = options[DEPLOYMENT].custom_timeouts
-    assert timeouts is not None
-    assert timeouts.create == timeouts.update == f"{1200 + ROLLOUT_SLACK_SECONDS + 300}s"
+    wait = f"{1200 + ROLLOUT_SLACK_SECONDS + 300}s"
+    assert deployment.custom_timeouts == {"create": wait, "update": wait}
 
 
 # --- Service, HPA, PDB -----------------------------------------------------------------------
@@ -356,22 +348,13 @@ def test_every_child_uses_the_callers_kubernetes_provider(option: str) -> None:
 
 
 def test_kubernetes_provider_applies_server_side_and_keeps_the_kubeconfig_secret() -> None:
-    kubeconfigs: list[pulumi.Output[str]] = []
-
-    def program() -> None:
-        def capture(args: pulumi.ResourceTransformationArgs) -> None:
-            kubeconfigs.append(args.props["kubeconfig"])
-
-        kubernetes_provider("eks", "kubeconfig-contents", pulumi.ResourceOptions(transformations=[capture]))
-        pulumi.export("kubeconfig_is_secret", pulumi.Output.from_input(kubeconfigs[0].is_secret()))
-
-    graph = record_program(program)
+    graph = record_program(lambda: kubernetes_provider("eks", "kubeconfig-contents"))
     [provider] = [r for r in graph if r.is_provider]
     # Provider inputs travel JSON-encoded on the wire.
     assert provider.inputs["enableServerSideApply"] == "true"
     assert provider.inputs["deleteUnreachable"] == "false"
     assert provider.inputs["kubeconfig"] == "kubeconfig-contents"
-    assert graph.exports == {"kubeconfig_is_secret": True}
+    assert provider.secret_inputs == {"kubeconfig"}
 
 
 # --- offline schema validation ---------------------------------------------------------------

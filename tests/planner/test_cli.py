@@ -10,8 +10,10 @@ import pulumi
 import pytest
 
 import planner.policy_check
+from components.kubernetes_serving import kubernetes_provider
 from planner.__main__ import EXIT_OK, EXIT_VIOLATION, main, stack_file_path
-from planner.report import PlanViolation, json_value
+from planner.recorder import record_program
+from planner.report import Plan, PlanViolation, json_value
 from tests.conftest import REPO, STACKS, stack_path
 
 
@@ -116,3 +118,15 @@ def test_assets_are_rendered_by_their_source() -> None:
     }
     assert json_value(pulumi.FileArchive("/opt/code")) == {"kind": "file archive", "path": "/opt/code"}
     assert json_value(pulumi.StringAsset("print(1)")) == {"kind": "string asset", "text": "print(1)"}
+
+
+def test_the_json_plan_masks_secret_inputs(monkeypatch, capsys) -> None:
+    graph = record_program(lambda: kubernetes_provider("eks", "apiVersion: v1\nusers: [{token: t0p}]"))
+    monkeypatch.setattr("planner.__main__.build_plan", lambda path: Plan(graph=graph))
+
+    assert main(["--stack", "dev", "--format", "json"]) == EXIT_OK
+    output = capsys.readouterr().out
+    [provider] = json.loads(output)["resources"]
+    assert provider["inputs"]["kubeconfig"] == "[secret]"
+    assert provider["inputs"]["enableServerSideApply"] == "true"
+    assert "t0p" not in output

@@ -26,7 +26,13 @@ class _Box(pulumi.ComponentResource):
             kms_master_key_id=key.arn,
             message_retention_seconds=600,
             tags={"secret-ish": pulumi.Output.secret("hidden")},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[key], retain_on_delete=True),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[key],
+                retain_on_delete=True,
+                ignore_changes=["messageRetentionSeconds"],
+                custom_timeouts=pulumi.CustomTimeouts(create="2m", delete="5m"),
+            ),
         )
         self.register_outputs({})
 
@@ -66,6 +72,15 @@ def test_secrets_are_recorded_as_plain_values_and_exports_are_resolved() -> None
     assert graph.named("box-queue").inputs["tags"] == {"secret-ish": "hidden"}
     assert graph.exports["answer"] == 42
     assert "queue_url" in graph.exports
+
+
+def test_records_ignored_changes_timeouts_and_which_inputs_hold_secrets() -> None:
+    graph = record_program(_box_program)
+    queue, key = graph.named("box-queue"), graph.named("box-key")
+    assert queue.ignore_changes == ("messageRetentionSeconds",)
+    assert queue.custom_timeouts == {"create": "2m", "delete": "5m"}
+    assert queue.secret_inputs == {"tags"}
+    assert (key.ignore_changes, key.custom_timeouts, key.secret_inputs) == ((), {}, frozenset())
 
 
 def test_mocked_outputs_look_like_real_ones() -> None:
