@@ -157,6 +157,10 @@ def _scaled_capacity(resources: list[PolicyResource]) -> dict[tuple[str, str], f
     return capacity
 
 
+QUOTA_PARTS_NAMED = 5
+"""How many of the biggest GPU askers the quota message names."""
+
+
 def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
     families = set(str_list(cfg["gpuFamilies"]))
     quota = number(cfg["maxGpuInstances"]) or 0.0
@@ -174,12 +178,17 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
             variant = variants.get(path.removesuffix(".instanceType"))
             count = max(count, capacity.get((resource.urn, str(variant)), 0.0))
             total += count
-            parts.append(f"{resource.name}.{path}={instance_type} x{int(count)}")
+            parts.append((count, f"{resource.name}.{path}={instance_type} x{int(count)}"))
     if total > quota:
+        # The biggest askers first; a stack with fifty endpoints gets a readable message.
+        ranked = [text for _, text in sorted(parts, key=lambda part: -part[0])]
+        named = "; ".join(ranked[:QUOTA_PARTS_NAMED])
+        rest = len(ranked) - QUOTA_PARTS_NAMED
         yield (
             (
                 f"the stack asks for {int(total)} GPU instances, over maxGpuInstances={int(quota)} "
-                f"({'; '.join(parts)}): lower counts/maxCapacity or raise the quota in the env config."
+                f"({named}{f'; and {rest} more' if rest > 0 else ''}): lower counts/maxCapacity "
+                "or raise the quota in the env config."
             ),
             None,
         )

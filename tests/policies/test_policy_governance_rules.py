@@ -227,6 +227,24 @@ STACK_CASES = [
     ),
     pytest.param(
         "gpu-instance-quota",
+        [
+            {"type": ENDPOINT_CONFIG, "name": f"config-{n}", "inputs": config(variant("ml.g5.xlarge", n))}
+            for n in range(1, 9)
+        ],
+        "(config-8.productionVariants[0].instanceType=ml.g5.xlarge x8; config-7.",
+        id="over-quota-names-the-biggest-first",
+    ),
+    pytest.param(
+        "gpu-instance-quota",
+        [
+            {"type": ENDPOINT_CONFIG, "name": f"config-{n}", "inputs": config(variant("ml.g5.xlarge", n))}
+            for n in range(1, 9)
+        ],
+        "config-4.productionVariants[0].instanceType=ml.g5.xlarge x4; and 3 more):",
+        id="over-quota-names-five-then-counts-the-rest",
+    ),
+    pytest.param(
+        "gpu-instance-quota",
         endpoint_graph(count=2, max_capacity=6),
         "productionVariants[0].instanceType=ml.g5.xlarge x6",
         id="autoscaling-max-capacity-counts-fails",
