@@ -18,6 +18,7 @@ from delivery.expectations import (
     EndpointExpectation,
     Expectation,
     ModelPackageGroupExpectation,
+    MonitoringBaselinesExpectation,
     MonitoringScheduleExpectation,
     PipelineExpectation,
     ScalableTargetExpectation,
@@ -35,6 +36,7 @@ class Clients:
 
     sagemaker: Any
     autoscaling: Any
+    s3: Any
 
     @classmethod
     def for_region(cls, region: str) -> Clients:
@@ -43,6 +45,7 @@ class Clients:
         return cls(
             sagemaker=boto3.client("sagemaker", region_name=region),
             autoscaling=boto3.client("application-autoscaling", region_name=region),
+            s3=boto3.client("s3", region_name=region),
         )
 
 
@@ -79,6 +82,7 @@ class _Cloud:
     def __init__(self, clients: Clients) -> None:
         self.sagemaker = clients.sagemaker
         self.autoscaling = clients.autoscaling
+        self.s3 = clients.s3
         self._endpoints: dict[str, dict[str, Any] | str] = {}
 
     def endpoint(self, name: str) -> dict[str, Any] | str:
@@ -153,15 +157,19 @@ def _check_scalable_target(expected: ScalableTargetExpectation, cloud: _Cloud) -
     return passed, f"min {target['MinCapacity']}, max {target['MaxCapacity']}"
 
 
+def _schedule_names(expected: MonitoringScheduleExpectation, cloud: _Cloud) -> list[str]:
+    if expected.name:
+        return [expected.name]
+    summaries = _schedules_of(cloud.sagemaker, expected.endpoint, expected.monitoring_type)
+    return [summary["MonitoringScheduleName"] for summary in summaries]
+
+
 def _check_monitoring_schedule(expected: MonitoringScheduleExpectation, cloud: _Cloud) -> tuple[bool, str]:
     try:
-        if expected.name:
-            summaries = [{"MonitoringScheduleName": expected.name}]
-        else:
-            summaries = _schedules_of(cloud.sagemaker, expected.endpoint, expected.monitoring_type)
-        if not summaries:
+        names = _schedule_names(expected, cloud)
+        if not names:
             return False, "none for this endpoint"
-        found = [_describe_schedule(cloud.sagemaker, s["MonitoringScheduleName"]) for s in summaries]
+        found = [_describe_schedule(cloud.sagemaker, name) for name in names]
     except ClientError as error:
         return False, _explain(error)
     passed = any(
@@ -192,6 +200,72 @@ def _describe_schedule(sagemaker: Any, name: str) -> tuple[str, str | None]:
     return described.get("MonitoringScheduleStatus", "unknown"), schedule.get("ScheduleExpression")
 
 
+# Monitoring type → (DescribeXJobDefinition, its baseline config, its app specification).
+_JOB_DEFINITIONS = {
+    "DataQuality": ("describe_data_quality_job_definition", "DataQualityBaselineConfig", None),
+    "ModelQuality": ("describe_model_quality_job_definition", "ModelQualityBaselineConfig", None),
+    "ModelBias": (
+        "describe_model_bias_job_definition",
+        "ModelBiasBaselineConfig",
+        "ModelBiasAppSpecification",
+    ),
+    "ModelExplainability": (
+        "describe_model_explainability_job_definition",
+        "ModelExplainabilityBaselineConfig",
+        "ModelExplainabilityAppSpecification",
+    ),
+}
+
+
+def _check_monitoring_baselines(expected: MonitoringBaselinesExpectation, cloud: _Cloud) -> tuple[bool, str]:
+    try:
+        names = _schedule_names(expected.schedule, cloud)
+        if not names:
+            return False, "none for this endpoint"
+        uris = [uri for name in names for uri in _baseline_uris(cloud.sagemaker, name)]
+        missing = [uri for uri in uris if not _object_exists(cloud.s3, uri)]
+    except ClientError as error:
+        return False, _explain(error)
+    if missing:
+        return False, "missing " + ", ".join(missing)
+    return True, f"{len(uris)} present" if uris else "none configured"
+
+
+def _baseline_uris(sagemaker: Any, schedule_name: str) -> list[str]:
+    """The S3 objects the schedule's job definition reads besides the captured data."""
+    config = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=schedule_name)[
+        "MonitoringScheduleConfig"
+    ]
+    definition_name = config.get("MonitoringJobDefinitionName")
+    if not definition_name or config.get("MonitoringType") not in _JOB_DEFINITIONS:
+        # An inline (legacy) definition: its baselines sit in the schedule itself.
+        baseline = (config.get("MonitoringJobDefinition") or {}).get("BaselineConfig") or {}
+        return [
+            r["S3Uri"] for r in (baseline.get("ConstraintsResource"), baseline.get("StatisticsResource")) if r
+        ]
+    operation, baseline_key, app_key = _JOB_DEFINITIONS[config["MonitoringType"]]
+    described = getattr(sagemaker, operation)(JobDefinitionName=definition_name)
+    baseline = described.get(baseline_key) or {}
+    uris = [
+        resource["S3Uri"]
+        for resource in (baseline.get("ConstraintsResource"), baseline.get("StatisticsResource"))
+        if resource and resource.get("S3Uri")
+    ]
+    config_uri = (described.get(app_key) or {}).get("ConfigUri") if app_key else None
+    return uris + ([config_uri] if config_uri else [])
+
+
+def _object_exists(s3: Any, uri: str) -> bool:
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NoSuchBucket", "NotFound"):
+            return False
+        raise
+    return True
+
+
 def _check_pipeline(expected: PipelineExpectation, cloud: _Cloud) -> tuple[bool, str]:
     try:
         status = cloud.sagemaker.describe_pipeline(PipelineName=expected.name).get(
@@ -216,6 +290,7 @@ _CHECKS: dict[type, Callable[[Any, _Cloud], tuple[bool, str]]] = {
     VariantExpectation: _check_variant,
     ScalableTargetExpectation: _check_scalable_target,
     MonitoringScheduleExpectation: _check_monitoring_schedule,
+    MonitoringBaselinesExpectation: _check_monitoring_baselines,
     PipelineExpectation: _check_pipeline,
     ModelPackageGroupExpectation: _check_model_package_group,
 }

@@ -129,6 +129,23 @@ class MonitoringScheduleExpectation:
 
 
 @dataclass(frozen=True)
+class MonitoringBaselinesExpectation:
+    """Every file the schedule's job definition compares with (baseline statistics and constraints,
+    Clarify analysis configs) exists: without them each monitoring run fails."""
+
+    kind: ClassVar[str] = "monitoring baselines"
+    schedule: MonitoringScheduleExpectation
+
+    @property
+    def resource(self) -> str:
+        return self.schedule.resource
+
+    @property
+    def expected(self) -> str:
+        return "baseline files present"
+
+
+@dataclass(frozen=True)
 class PipelineExpectation:
     kind: ClassVar[str] = "pipeline"
     name: str
@@ -168,6 +185,7 @@ Expectation = (
     | VariantExpectation
     | ScalableTargetExpectation
     | MonitoringScheduleExpectation
+    | MonitoringBaselinesExpectation
     | PipelineExpectation
     | ModelPackageGroupExpectation
     | Unverifiable
@@ -189,7 +207,10 @@ def expectations(graph: ResourceGraph) -> list[Expectation]:
         elif resource.type == SCALABLE_TARGET:
             found += _scalable_target(resource)
         elif resource.type in MONITORING_SCHEDULES:
-            found.append(_monitoring_schedule(graph, resource))
+            schedule = _monitoring_schedule(graph, resource)
+            found.append(schedule)
+            if isinstance(schedule, MonitoringScheduleExpectation):
+                found.append(MonitoringBaselinesExpectation(schedule))
         elif resource.type == PIPELINE:
             found.append(_named(resource, "pipelineName", PipelineExpectation))
         elif resource.type == MODEL_PACKAGE_GROUP:

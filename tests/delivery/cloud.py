@@ -12,12 +12,33 @@ from typing import Any
 
 from delivery.checks import Clients
 from planner.recorder import RecordedResource, ResourceGraph
+from tests.delivery.conftest import REGION
 from tests.delivery.monitoring_schedules import MonitoringSchedules
 from tests.sagemaker_requests import to_request
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
-KINDS = ("endpoint", "scalable target", "monitoring schedule", "pipeline", "model package group")
+KINDS = (
+    "endpoint",
+    "scalable target",
+    "monitoring schedule",
+    "monitoring baselines",
+    "pipeline",
+    "model package group",
+)
+# Monitoring type → the job definition resource that schedule type reads, and its create operation.
+JOB_DEFINITIONS = {
+    "DataQuality": (
+        "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+        "CreateDataQualityJobDefinition",
+    ),
+    "ModelQuality": ("aws-native:sagemaker:ModelQualityJobDefinition", "CreateModelQualityJobDefinition"),
+    "ModelBias": ("aws-native:sagemaker:ModelBiasJobDefinition", "CreateModelBiasJobDefinition"),
+    "ModelExplainability": (
+        "aws-native:sagemaker:ModelExplainabilityJobDefinition",
+        "CreateModelExplainabilityJobDefinition",
+    ),
+}
 
 
 def provision(
@@ -40,6 +61,16 @@ def provision(
                 MinCapacity=int(inputs["minCapacity"]),
                 MaxCapacity=int(inputs["maxCapacity"]),
             )
+    if "monitoring schedule" not in omit:
+        create_job_definitions(graph, sagemaker)
+    if "monitoring baselines" not in omit:
+        for uri in baseline_uris(graph):
+            bucket, _, key = uri.removeprefix("s3://").partition("/")
+            if bucket not in {b["Name"] for b in clients.s3.list_buckets()["Buckets"]}:
+                clients.s3.create_bucket(
+                    Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
+                )
+            clients.s3.put_object(Bucket=bucket, Key=key, Body=b"{}")
     if "monitoring schedule" not in omit:
         for schedule in graph.of_type(SCHEDULE):
             config = schedule.inputs["monitoringScheduleConfig"]
@@ -74,6 +105,49 @@ def create_endpoint(
         EndpointConfigName=config.outputs["name"], **to_request("CreateEndpointConfig", inputs)
     )
     sagemaker.create_endpoint(EndpointName=endpoint.inputs["name"], EndpointConfigName=config.outputs["name"])
+
+
+def _job_definitions(graph: ResourceGraph) -> list[tuple[str, RecordedResource]]:
+    return [
+        (operation, definition)
+        for resource_type, operation in JOB_DEFINITIONS.values()
+        for definition in graph.of_type(resource_type)
+    ]
+
+
+def create_job_definitions(graph: ResourceGraph, sagemaker: Any) -> None:
+    """The monitoring job definitions as recorded (named as Pulumi names them)."""
+    for operation, definition in _job_definitions(graph):
+        inputs = dict(definition.inputs)
+        name = inputs.pop("jobDefinitionName", None) or definition.outputs["name"]
+        request = to_request(operation, inputs)
+        getattr(sagemaker, _snake(operation))(JobDefinitionName=name, **request)
+
+
+def baseline_uris(graph: ResourceGraph) -> list[str]:
+    """Every baseline file and analysis config the recorded job definitions read."""
+    return [uri for _, definition in _job_definitions(graph) for uri in baseline_uris_of(definition)]
+
+
+def baseline_uris_of(definition: RecordedResource) -> list[str]:
+    """The files one recorded job definition reads, in the order the check reports them."""
+    inputs = definition.inputs
+    uris = [
+        config[resource]["s3Uri"]
+        for key, config in inputs.items()
+        if key.endswith("BaselineConfig")
+        for resource in ("constraintsResource", "statisticsResource")
+        if resource in config
+    ]
+    return uris + [
+        spec["configUri"]
+        for key, spec in inputs.items()
+        if key.endswith("AppSpecification") and "configUri" in spec
+    ]
+
+
+def _snake(operation: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
 
 
 def _monitored_endpoint(graph: ResourceGraph, schedule: RecordedResource) -> str:

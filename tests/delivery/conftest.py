@@ -59,7 +59,9 @@ def aws_session() -> tuple[boto3.Session, Clients, MonitoringSchedules]:
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
     schedules = MonitoringSchedules(region=REGION)
     schedules.install(session.events)
-    clients = Clients(session.client("sagemaker"), session.client("application-autoscaling"))
+    clients = Clients(
+        session.client("sagemaker"), session.client("application-autoscaling"), session.client("s3")
+    )
     return session, clients, schedules
 
 

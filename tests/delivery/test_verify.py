@@ -13,7 +13,7 @@ from delivery.expectations import expectations
 from delivery.verify import main, render_markdown, render_text, verify
 from planner.recorder import ResourceGraph
 from tests.conftest import stack_path
-from tests.delivery.cloud import create_endpoint, provision
+from tests.delivery.cloud import JOB_DEFINITIONS, baseline_uris, baseline_uris_of, create_endpoint, provision
 from tests.delivery.conftest import REGION, Cloud
 
 ENDPOINT = "customer-churn"
@@ -48,7 +48,7 @@ def test_a_stack_deployed_as_planned_passes_every_check(cloud: Cloud, stack_grap
     assert all(r.status == "ok" for r in results)
     expected_kinds = {"endpoint", "variant", "scalable target", "pipeline", "model package group"}
     if stack != "dev":  # dev does not monitor
-        expected_kinds.add("monitoring schedule")
+        expected_kinds |= {"monitoring schedule", "monitoring baselines"}
     assert {r.check for r in results} == expected_kinds
 
 
@@ -93,6 +93,23 @@ def _schedule(field: str, value: str) -> Callable[[Cloud, ResourceGraph], None]:
                 schedule[field] = value
 
     return sabotage
+
+
+def _delete_baseline(file_name: str) -> Callable[[Cloud, ResourceGraph], None]:
+    def sabotage(cloud: Cloud, graph: ResourceGraph) -> None:
+        for uri in baseline_uris(graph):
+            if uri.endswith(f"latest-approved/{file_name}"):
+                bucket, _, key = uri.removeprefix("s3://").partition("/")
+                cloud.clients.s3.delete_object(Bucket=bucket, Key=key)
+
+    return sabotage
+
+
+def _baselines_read(graph: ResourceGraph, resource: str) -> list[str]:
+    """The files the job definition of schedule ``resource`` ("<endpoint> (<type>)") reads."""
+    monitoring_type = resource.split("(")[1].rstrip(")")
+    [definition] = graph.of_type(JOB_DEFINITIONS[monitoring_type][0])
+    return baseline_uris_of(definition)
 
 
 def _omit(kind: str) -> Callable[[Cloud, ResourceGraph], None]:
@@ -140,9 +157,30 @@ CASES = [
         "schedules-missing",
         _omit("monitoring schedule"),
         lambda graph: [
-            ("monitoring schedule", e.resource, "none for this endpoint")
+            (e.kind, e.resource, "none for this endpoint")
             for e in expectations(graph)
-            if e.kind == "monitoring schedule"
+            if e.kind in ("monitoring schedule", "monitoring baselines")
+        ],
+    ),
+    (
+        "baselines-never-written",
+        _omit("monitoring baselines"),
+        lambda graph: [
+            (e.kind, e.resource, "missing " + ", ".join(_baselines_read(graph, e.resource)))
+            for e in expectations(graph)
+            if e.kind == "monitoring baselines"
+        ],
+    ),
+    (
+        "one-baseline-file-deleted",
+        _delete_baseline("statistics.json"),
+        lambda graph: [
+            (
+                "monitoring baselines",
+                f"{ENDPOINT} (DataQuality)",
+                f"missing s3://{graph.named('artifacts-bucket').outputs['bucket']}"
+                "/baselines/customer-churn/latest-approved/statistics.json",
+            )
         ],
     ),
 ]
@@ -217,7 +255,7 @@ def test_the_cli_exits_1_with_fail_lines_and_a_markdown_summary(
     assert len(fail_lines) == 2
     assert any(line.startswith("pipeline") and "missing" in line for line in fail_lines)
     assert any(line.startswith("scalable target") and "min 2, max 3" in line for line in fail_lines)
-    assert out.splitlines()[-1].endswith("5 ok, 2 failed")
+    assert out.splitlines()[-1].endswith("7 ok, 2 failed")
     markdown = summary.read_text()
     assert "FAILED" in markdown and markdown.count("❌ FAIL") == 2
 
