@@ -236,23 +236,17 @@ def _baseline_uris(sagemaker: Any, schedule_name: str) -> list[str]:
     config = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=schedule_name)[
         "MonitoringScheduleConfig"
     ]
-    definition_name = config.get("MonitoringJobDefinitionName")
-    if not definition_name or config.get("MonitoringType") not in _JOB_DEFINITIONS:
-        # An inline (legacy) definition: its baselines sit in the schedule itself.
-        baseline = (config.get("MonitoringJobDefinition") or {}).get("BaselineConfig") or {}
-        return [
-            r["S3Uri"] for r in (baseline.get("ConstraintsResource"), baseline.get("StatisticsResource")) if r
-        ]
-    operation, baseline_key, app_key = _JOB_DEFINITIONS[config["MonitoringType"]]
-    described = getattr(sagemaker, operation)(JobDefinitionName=definition_name)
-    baseline = described.get(baseline_key) or {}
-    uris = [
-        resource["S3Uri"]
-        for resource in (baseline.get("ConstraintsResource"), baseline.get("StatisticsResource"))
-        if resource and resource.get("S3Uri")
-    ]
-    config_uri = (described.get(app_key) or {}).get("ConfigUri") if app_key else None
-    return uris + ([config_uri] if config_uri else [])
+    definition_name, monitoring_type = config.get("MonitoringJobDefinitionName"), config.get("MonitoringType")
+    config_uri = None
+    if definition_name and monitoring_type in _JOB_DEFINITIONS:
+        operation, baseline_key, app_key = _JOB_DEFINITIONS[monitoring_type]
+        described = getattr(sagemaker, operation)(JobDefinitionName=definition_name)
+        baseline = described.get(baseline_key)
+        config_uri = (described.get(app_key) or {}).get("ConfigUri") if app_key else None
+    else:  # a job definition inline in the schedule (the older form)
+        baseline = (config.get("MonitoringJobDefinition") or {}).get("BaselineConfig")
+    files = [(baseline or {}).get(name) or {} for name in ("ConstraintsResource", "StatisticsResource")]
+    return [uri for uri in (*(f.get("S3Uri") for f in files), config_uri) if uri]
 
 
 def _object_exists(s3: Any, uri: str) -> bool:

@@ -58,10 +58,11 @@ class MonitoringSchedules:
         *,
         endpoint: str,
         monitoring_type: str,
-        job_definition: str,
+        job_definition: str | dict[str, Any],
         expression: str,
         status: str = "Scheduled",
     ) -> None:
+        """``job_definition``: a definition's name, or the definition itself (inline, the older form)."""
         now = datetime.now(UTC)
         self.schedules[name] = {
             "MonitoringScheduleName": name,
@@ -83,7 +84,11 @@ class MonitoringSchedules:
     def _list(self, params: dict[str, Any], **_: Any) -> tuple[Any, dict[str, Any]]:
         request = json.loads(params["body"] or b"{}")
         summaries = [
-            {key: value for key, value in schedule.items() if key != "ScheduleExpression"}
+            {
+                key: value
+                for key, value in schedule.items()
+                if key != "ScheduleExpression" and not isinstance(value, dict)  # an inline definition
+            }
             for schedule in self.schedules.values()
             if request.get("EndpointName") in (None, schedule["EndpointName"])
             and request.get("MonitoringTypeEquals") in (None, schedule["MonitoringType"])
@@ -109,10 +114,15 @@ class MonitoringSchedules:
                 "LastModifiedTime",
             )
         }
+        definition = schedule["MonitoringJobDefinitionName"]
         described["MonitoringScheduleConfig"] = {
             "ScheduleConfig": {"ScheduleExpression": schedule["ScheduleExpression"]},
-            "MonitoringJobDefinitionName": schedule["MonitoringJobDefinitionName"],
             "MonitoringType": schedule["MonitoringType"],
+            **(
+                {"MonitoringJobDefinition": definition}
+                if isinstance(definition, dict)
+                else {"MonitoringJobDefinitionName": definition}
+            ),
         }
         return self._answer("DescribeMonitoringSchedule", described)
 

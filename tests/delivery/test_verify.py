@@ -9,7 +9,7 @@ import pytest
 from moto.sagemaker.models import sagemaker_backends
 
 from delivery.checks import Result, check
-from delivery.expectations import expectations
+from delivery.expectations import MonitoringBaselinesExpectation, MonitoringScheduleExpectation, expectations
 from delivery.verify import main, render_markdown, render_text, verify
 from planner.recorder import ResourceGraph
 from tests.conftest import stack_path
@@ -326,3 +326,43 @@ def test_reports_name_every_column() -> None:
     markdown = render_markdown("stacks/Pulumi.x.yaml", results)
     assert "| endpoint | e\\|x | InService | InService | ✅ ok |" in markdown
     assert "⚪ skip" in markdown
+
+
+def test_baselines_of_a_job_definition_inline_in_the_schedule_are_checked_too(cloud: Cloud) -> None:
+    """The older schedule form embeds its job definition (with the baselines) instead of naming one."""
+    s3 = cloud.clients.s3
+    s3.create_bucket(Bucket="baselines", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_object(Bucket="baselines", Key="churn/constraints.json", Body=b"{}")
+    processing = "/opt/ml/processing"
+    cloud.schedules.create(
+        "legacy-data-quality",
+        endpoint=ENDPOINT,
+        monitoring_type="DataQuality",
+        expression="cron(0 * ? * * *)",
+        job_definition={
+            "BaselineConfig": {
+                "ConstraintsResource": {"S3Uri": "s3://baselines/churn/constraints.json"},
+                "StatisticsResource": {"S3Uri": "s3://baselines/churn/statistics.json"},
+            },
+            "MonitoringInputs": [
+                {"EndpointInput": {"EndpointName": ENDPOINT, "LocalPath": f"{processing}/input"}}
+            ],
+            "MonitoringOutputConfig": {
+                "MonitoringOutputs": [
+                    {"S3Output": {"S3Uri": "s3://reports/churn", "LocalPath": f"{processing}/output"}}
+                ]
+            },
+            "MonitoringResources": {
+                "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}
+            },
+            "MonitoringAppSpecification": {
+                "ImageUri": "468650794304.dkr.ecr.eu-west-1.amazonaws.com/analyzer"
+            },
+            "RoleArn": "arn:aws:iam::123456789012:role/monitoring",
+        },
+    )
+    schedule = MonitoringScheduleExpectation(ENDPOINT, "DataQuality", "cron(0 * ? * * *)")
+
+    [result] = check([MonitoringBaselinesExpectation(schedule)], cloud.clients)
+
+    assert (result.status, result.actual) == ("FAIL", "missing s3://baselines/churn/statistics.json")
