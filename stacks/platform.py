@@ -50,7 +50,7 @@ from components.private_network import ExistingVpc, NewVpc, PrivateNetwork, Priv
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
-from stacks.model_packages import ModelPackageResolver, ResolvedModelPackage
+from stacks.model_packages import ModelPackageResolver, ResolvedModelPackage, family_name
 
 if TYPE_CHECKING:
     from components.kubernetes_serving import KubernetesServing
@@ -132,7 +132,9 @@ def build_platform(
     alerts = _build_alerts(config, foundation, opts)
     packages = _resolve_model_packages(config, resolve_model_package) if alerts else {}
     endpoints = _build_endpoints(config, foundation, alerts, packages, opts)
-    baselines = {spec.name: served_baselines(spec, packages) for spec in monitored_endpoints(config)}
+    baselines = {
+        spec.name: served_baselines(spec, packages, config.account_id) for spec in monitored_endpoints(config)
+    }
     monitors = _build_monitors(config, foundation, endpoints, baselines, opts)
     endpoint_alarms = _build_endpoint_alarms(config, alerts, monitors, opts)
     model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, baselines, opts)
@@ -335,19 +337,28 @@ def _resolve_model_packages(config: PlatformConfig, resolve: ModelPackageResolve
     }
 
 
-def served_baselines(spec: EndpointSpec, packages: ResolvedPackages) -> MonitoringBaselines:
+def served_baselines(spec: EndpointSpec, packages: ResolvedPackages, account_id: str) -> MonitoringBaselines:
     """What an endpoint's monitors compare with: the baselines its first production variant's
-    model version registered; otherwise (a pinned version or an image, or a version registered
-    without baselines) those a team put in the family's ``baselines/<family>/`` folder."""
+    model version registered. Otherwise (a pinned version or an image, a version registered without
+    baselines, or one from another account's registry, whose bucket the monitoring jobs cannot
+    read) those a team puts in the family's ``baselines/<family>/`` folder."""
+    family_folder = baseline_prefix(family_name(model_family_of(spec)))
     resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
-    if resolved is not None and resolved.baselines is not None:
+    if resolved is None:
+        return MonitoringBaselines.in_folder(family_folder)
+    owner = resolved.arn.split(":")[4]
+    if resolved.baselines is not None and owner == account_id:
         return resolved.baselines
-    if resolved is not None:
-        pulumi.log.warn(
-            f"endpoint {spec.name}: model version {resolved.arn} registered no DriftCheckBaselines; its "
-            f"monitors read s3://<artifact bucket>/{baseline_prefix(model_family_of(spec))}"
-        )
-    return MonitoringBaselines.in_folder(baseline_prefix(model_family_of(spec)))
+    why = (
+        "registered no DriftCheckBaselines"
+        if resolved.baselines is None
+        else f"is account {owner}'s: its baselines are in that account's bucket"
+    )
+    pulumi.log.warn(
+        f"endpoint {spec.name}: model version {resolved.arn} {why}; its monitors read "
+        f"s3://<artifact bucket>/{family_folder} (put the version's baselines there)"
+    )
+    return MonitoringBaselines.in_folder(family_folder)
 
 
 def _build_endpoints(

@@ -24,14 +24,16 @@ from tests.conftest import stack_path
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 
-REGION, FAMILY = "eu-west-1", "customer-churn"
-ARN = f"arn:aws:sagemaker:{REGION}:333333333333:model-package/{FAMILY}/1"
+REGION, FAMILY, PROD_ACCOUNT = "eu-west-1", "customer-churn", "333333333333"
+ARN = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{FAMILY}/1"
 DATA_QUALITY_DEFINITION = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
 MODEL_QUALITY_DEFINITION = "aws-native:sagemaker:ModelQualityJobDefinition"
 
 
 @pytest.fixture
-def sagemaker() -> Iterator[Any]:
+def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # The registry of the prod stack's own account (moto's default account is another one).
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", PROD_ACCOUNT)
     with mock_aws():
         session = boto3.Session(
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
@@ -149,6 +151,33 @@ def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(
         f"{family}/constraints.json",
         f"{family}/model_quality/constraints.json",
     }
+
+
+def test_another_accounts_version_is_monitored_against_the_family_folder(
+    sagemaker, offline_prod, monkeypatch
+) -> None:
+    """One registry in dev for every environment (docs/promotion.md): the version's baselines are in
+    dev's bucket, which prod's monitoring jobs cannot read."""
+    served = _drift_check_baselines(offline_prod, "dev-run")
+    dev_version = ResolvedModelPackage(
+        arn=f"arn:aws:sagemaker:{REGION}:111111111111:model-package/{FAMILY}/4",
+        baselines=version_baselines(ARN, FAMILY, served),
+    )
+    warnings: list[str] = []
+    monkeypatch.setattr("pulumi.log.warn", lambda message, *args, **kwargs: warnings.append(message))
+
+    graph = record_stack_file(
+        str(stack_path("prod")),
+        program=lambda source: run(source, resolver_factory=lambda config: lambda group: dev_version),
+    )
+
+    bucket = graph.named("artifacts-bucket").outputs["bucket"]
+    assert _monitored_uris(graph) == {
+        f"s3://{bucket}/baselines/{FAMILY}/statistics.json",
+        f"s3://{bucket}/baselines/{FAMILY}/constraints.json",
+        f"s3://{bucket}/baselines/{FAMILY}/model_quality/constraints.json",
+    }
+    assert any("is account 111111111111's" in warning for warning in warnings), warnings
 
 
 def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod) -> None:
