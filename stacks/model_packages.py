@@ -12,6 +12,7 @@ ARN and baseline folder say plainly that the version is decided at deploy time.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,12 @@ class ResolvedModelPackage:
 
 
 ModelPackageResolver = Callable[[str], ResolvedModelPackage]
-"""Model family (group name or ARN) → the version to deploy."""
+"""A model family (group name or ARN) → its version to deploy; a version's ARN (a pinned
+``model_package_arn``) → that version, with its baselines."""
+
+_VERSION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/(?P<group>[a-zA-Z0-9-]+)/(?P<version>\d+)$"
+)
 
 
 class ModelResolutionError(Exception):
@@ -121,22 +127,48 @@ def resolve_latest_approved(sagemaker: Any, group: str) -> ResolvedModelPackage:
     return ResolvedModelPackage(arn=arn, baselines=version_baselines(arn, family_name(group), baselines))
 
 
+def resolve_version(sagemaker: Any, arn: str) -> ResolvedModelPackage:
+    """A pinned version and the baselines it registered (``sagemaker``: a boto3 client)."""
+    match = _VERSION_ARN.match(arn)
+    if match is None:
+        raise ModelResolutionError(
+            f"{arn!r} is not a model package version ARN (…:model-package/<group>/<n>)"
+        )
+    description = sagemaker.describe_model_package(ModelPackageName=arn)
+    baselines = description.get("DriftCheckBaselines") or {}
+    return ResolvedModelPackage(arn=arn, baselines=version_baselines(arn, match["group"], baselines))
+
+
+def resolve(sagemaker: Any, source: str) -> ResolvedModelPackage:
+    """A version ARN as pinned, anything else as a family's latest Approved version."""
+    if _VERSION_ARN.match(source):
+        return resolve_version(sagemaker, source)
+    return resolve_latest_approved(sagemaker, source)
+
+
 def registry_resolver(region: str) -> ModelPackageResolver:
     """Resolve against the live registry of ``region`` (used by `pulumi preview`/`up`)."""
     import boto3
 
     client = boto3.client("sagemaker", region_name=region)
-    return lambda group: resolve_latest_approved(client, group)
+    return lambda source: resolve(client, source)
 
 
 def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:
     """A stand-in for the offline plan: an ARN naming the group and saying the version is resolved
-    later, and the baselines in that version's folder of the stack's artifact bucket."""
+    later, and the baselines in that version's folder of the stack's artifact bucket (a pinned
+    version keeps its ARN)."""
 
-    def resolve(group: str) -> ResolvedModelPackage:
+    def stand_in(source: str) -> ResolvedModelPackage:
+        pinned = _VERSION_ARN.match(source)
+        if pinned:  # its baselines folder is known only to the registry: named after the version here
+            folder = f"{baseline_prefix(pinned['group'])}registered-with-version-{pinned['version']}/"
+            return ResolvedModelPackage(arn=source, baselines=MonitoringBaselines.in_folder(folder))
         return ResolvedModelPackage(
-            arn=f"arn:aws:sagemaker:{region}:{account_id}:model-package/{family_name(group)}/latest-approved",
-            baselines=MonitoringBaselines.in_folder(f"{baseline_prefix(family_name(group))}latest-approved/"),
+            arn=f"arn:aws:sagemaker:{region}:{account_id}:model-package/{family_name(source)}/latest-approved",
+            baselines=MonitoringBaselines.in_folder(
+                f"{baseline_prefix(family_name(source))}latest-approved/"
+            ),
         )
 
-    return resolve
+    return stand_in

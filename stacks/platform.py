@@ -323,15 +323,16 @@ def _build_alerts(
 
 
 ResolvedPackages = Mapping[str, Mapping[str, ResolvedModelPackage]]
-"""Endpoint name → variant name → the version it deploys (variants with ``latest_approved_of``)."""
+"""Endpoint name → variant name → the version it deploys (variants with a registry source)."""
 
 
 def _resolve_model_packages(config: PlatformConfig, resolve: ModelPackageResolver) -> ResolvedPackages:
+    """Each registry-backed variant's version: the latest Approved of its family, or the pinned one."""
     return {
         spec.name: {
-            variant.name: resolve(variant.model.latest_approved_of)
+            variant.name: resolve(source)
             for variant in [*spec.variants, *spec.shadow_variants]
-            if variant.model.latest_approved_of
+            if (source := variant.model.latest_approved_of or variant.model.model_package_arn)
         }
         for spec in config.endpoints
     }
@@ -339,9 +340,9 @@ def _resolve_model_packages(config: PlatformConfig, resolve: ModelPackageResolve
 
 def served_baselines(spec: EndpointSpec, packages: ResolvedPackages, account_id: str) -> MonitoringBaselines:
     """What an endpoint's monitors compare with: the baselines its first production variant's
-    model version registered. Otherwise (a pinned version or an image, a version registered without
-    baselines, or one from another account's registry, whose bucket the monitoring jobs cannot
-    read) those a team puts in the family's ``baselines/<family>/`` folder."""
+    model version (latest approved or pinned) registered. Otherwise (an image, a version registered
+    without baselines, or one from another account's registry, whose bucket the monitoring jobs
+    cannot read) those a team puts in the family's ``baselines/<family>/`` folder."""
     family_folder = baseline_prefix(family_name(model_family_of(spec)))
     resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
     if resolved is None:

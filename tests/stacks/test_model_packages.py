@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+import yaml
 from moto import mock_aws
 
 from components.model_monitoring import MonitoringBaselines
@@ -16,11 +18,13 @@ from stacks.model_packages import (
     ModelResolutionError,
     ResolvedModelPackage,
     offline_resolver,
+    resolve,
     resolve_latest_approved,
+    resolve_version,
     version_baselines,
 )
 from stacks.program import run
-from tests.conftest import stack_path
+from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 
@@ -251,3 +255,52 @@ def test_the_offline_stand_in_names_the_group_even_when_given_its_arn() -> None:
         arn=f"arn:aws:sagemaker:{REGION}:333333333333:model-package/{FAMILY}/latest-approved",
         baselines=MonitoringBaselines.in_folder(f"baselines/{FAMILY}/latest-approved/"),
     )
+
+
+# --- a pinned version ------------------------------------------------------------------------
+
+
+def _pinned_prod(tmp_path: Path, package_arn: str) -> str:
+    """The prod stack file with its endpoint pinned to ``package_arn``."""
+    document = load_stack_document("prod")
+    [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
+    variant["model"] = {"model_package_arn": package_arn}
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return str(path)
+
+
+def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
+    sagemaker, offline_prod, tmp_path
+) -> None:
+    pinned_baselines = _drift_check_baselines(offline_prod, "pinned-run")
+    pinned = _register(sagemaker, "Approved", pinned_baselines)
+    _register(sagemaker, "Approved", _drift_check_baselines(offline_prod, "newer-run"))
+
+    graph = record_stack_file(
+        _pinned_prod(tmp_path, pinned),
+        program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),
+    )
+
+    [endpoint_model] = graph.of_type("aws:sagemaker/model:Model")
+    assert endpoint_model.inputs["primaryContainer"]["modelPackageName"] == pinned
+    assert _monitored_uris(graph) == _uris(pinned_baselines)
+
+
+def test_the_offline_plan_names_a_pinned_versions_baselines_after_it(tmp_path) -> None:
+    pinned = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{FAMILY}/12"
+
+    graph = record_stack_file(_pinned_prod(tmp_path, pinned))
+
+    bucket = graph.named("artifacts-bucket").outputs["bucket"]
+    folder = f"s3://{bucket}/baselines/{FAMILY}/registered-with-version-12"
+    assert _monitored_uris(graph) == {
+        f"{folder}/statistics.json",
+        f"{folder}/constraints.json",
+        f"{folder}/model_quality/constraints.json",
+    }
+
+
+def test_a_pinned_arn_that_is_not_a_version_is_refused(sagemaker) -> None:
+    with pytest.raises(ModelResolutionError, match="not a model package version ARN"):
+        resolve_version(sagemaker, f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{FAMILY}")
