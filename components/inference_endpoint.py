@@ -15,11 +15,13 @@ from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.inference_endpoint_spec import EndpointSpec, VariantSpec
 from components.instance_types import has_instance_store
 from components.policy_documents import (
+    SharedObjects,
     ecr_pull,
     kms_use,
     s3_read,
     s3_read_write,
     sagemaker_logs_and_metrics,
+    shared_s3_read,
     vpc_network_interfaces,
 )
 
@@ -46,6 +48,9 @@ class InferenceEndpointArgs:
     alarm_topic_arn: pulumi.Input[str]
     role_path: str
     tags: Mapping[str, str]
+    shared_model_objects: Sequence[SharedObjects] = ()
+    """Model artifacts of versions from other accounts' registries (cross-account promotion): the
+    models' role may read them and decrypt them through S3."""
 
 
 class InferenceEndpoint(pulumi.ComponentResource):
@@ -140,6 +145,11 @@ class InferenceEndpoint(pulumi.ComponentResource):
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),
+            *(
+                statement
+                for shared in args.shared_model_objects
+                for statement in shared_s3_read(args.region, shared.owner_account, shared.object_arns)
+            ),
         ]
         if topic_arns:
             statements.append({"Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arns})

@@ -15,10 +15,12 @@ from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.instance_types import has_instance_store, validate_instance_type
 from components.model_quality_spec import ModelQualitySpec
 from components.policy_documents import (
+    Statement,
     kms_use,
     s3_read,
     s3_read_write,
     sagemaker_logs_and_metrics,
+    shared_s3_read,
     vpc_network_interfaces,
 )
 
@@ -46,8 +48,29 @@ class MonitoringBaselines:
     model_constraints: str | None = None
     """The model-quality baseline's constraints (None: the version registered none)."""
     registered_bucket: str | None = None
-    """The bucket a registered model version names; it must be the artifact bucket (checked when
-    the bucket's name is known, at deploy)."""
+    """The bucket a registered model version names: the artifact bucket (checked when its name is
+    known, at deploy), or, for a version of another account's registry, that account's bucket."""
+    registered_account: str | None = None
+    """The account whose registry holds the version (None: the stack's own)."""
+
+    def shared_by(self, account_id: str) -> str | None:
+        """The account that shares these baselines with ``account_id``, or None for its own."""
+        if self.registered_account in (None, account_id):
+            return None
+        return self.registered_account
+
+    def read_statements(self, placement: JobPlacement) -> list[Statement]:
+        """What a monitoring job needs beyond its own bucket: another account's baselines."""
+        owner = self.shared_by(placement.account_id)
+        if owner is None:
+            return []
+        return shared_s3_read(
+            placement.region, owner, [f"arn:aws:s3:::{self.registered_bucket}/{self.folder}*"]
+        )
+
+    def own_folders(self, placement: JobPlacement) -> list[str]:
+        """Folders of the stack's artifact bucket the jobs read these baselines from."""
+        return [] if self.shared_by(placement.account_id) else [self.folder]
 
     @classmethod
     def in_folder(cls, folder: str) -> MonitoringBaselines:
@@ -60,7 +83,10 @@ class MonitoringBaselines:
             model_constraints=f"{folder}model_quality/constraints.json",
         )
 
-    def uri(self, artifact_bucket_name: pulumi.Input[str], key: str) -> pulumi.Output[str]:
+    def uri(self, placement: JobPlacement, key: str) -> pulumi.Output[str]:
+        if self.shared_by(placement.account_id):
+            return pulumi.Output.from_input(f"s3://{self.registered_bucket}/{key}")
+
         def located(bucket: str) -> str:
             if self.registered_bucket not in (None, bucket):
                 raise ValueError(
@@ -70,7 +96,7 @@ class MonitoringBaselines:
                 )
             return f"s3://{bucket}/{key}"
 
-        return pulumi.Output.from_input(artifact_bucket_name).apply(located)
+        return pulumi.Output.from_input(placement.artifact_bucket_name).apply(located)
 
 
 class MonitoringSpec(BaseModel):
@@ -135,7 +161,13 @@ class JobPlacement:
 
 
 def monitoring_job_role(
-    name: str, description: str, args: JobPlacement, *, reads: Sequence[str], parent: pulumi.Resource
+    name: str,
+    description: str,
+    args: JobPlacement,
+    *,
+    reads: Sequence[str],
+    parent: pulumi.Resource,
+    shared_reads: Sequence[Statement] = (),
 ) -> ExecutionRole:
     """The role of an endpoint's monitoring jobs: read ``reads`` of the artifact bucket, write only
     ``monitoring/``, use the key, run in the private subnets, write logs and metrics."""
@@ -154,6 +186,7 @@ def monitoring_job_role(
                     args.region, args.account_id, args.subnet_ids, args.security_group_ids
                 ),
                 *sagemaker_logs_and_metrics(args.region, args.account_id),
+                *shared_reads,
             ],
             tags=args.tags,
         ),
@@ -197,7 +230,8 @@ class ModelMonitoring(pulumi.ComponentResource):
             f"{name}-jobs",
             "Runs SageMaker Model Monitor data-quality jobs of one endpoint",
             args.placement,
-            reads=[DATA_CAPTURE_PREFIX, args.baselines.folder],
+            reads=[DATA_CAPTURE_PREFIX, *args.baselines.own_folders(args.placement)],
+            shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
         )
         image = sagemaker.get_prebuilt_ecr_image_output(
@@ -206,7 +240,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             region=args.placement.region,
             opts=pulumi.InvokeOptions(parent=self, provider=args.provider),
         )
-        baselines, bucket_name = args.baselines, args.placement.artifact_bucket_name
+        baselines, placement = args.baselines, args.placement
         definition = sagemaker.DataQualityJobDefinition(
             f"{name}-data-quality",
             role_arn=role.role_arn,
@@ -217,10 +251,10 @@ class ModelMonitoring(pulumi.ComponentResource):
             ),
             data_quality_baseline_config=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs(
                 constraints_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigConstraintsResourceArgs(
-                    s3_uri=baselines.uri(bucket_name, baselines.data_constraints)
+                    s3_uri=baselines.uri(placement, baselines.data_constraints)
                 ),
                 statistics_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigStatisticsResourceArgs(
-                    s3_uri=baselines.uri(bucket_name, baselines.data_statistics)
+                    s3_uri=baselines.uri(placement, baselines.data_statistics)
                 ),
             ),
             data_quality_job_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(

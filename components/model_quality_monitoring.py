@@ -74,7 +74,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             )
         self._name, self._args = name, args
         family_folder = baseline_prefix(args.model_family)
-        reads = [DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, args.baselines.folder]
+        reads = [DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, *args.baselines.own_folders(args.placement)]
         if set(args.spec.kinds) - {"ModelQuality"}:
             reads.append(family_folder)
         role = monitoring_job_role(
@@ -82,6 +82,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             "Runs model-quality, bias and explainability monitoring jobs of one endpoint",
             args.placement,
             reads=reads,
+            shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
         )
         schedules = [self._monitor(kind, role.role_arn, family_folder) for kind in args.spec.kinds]
@@ -93,7 +94,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         placement, baselines = self._args.placement, self._args.baselines
         if kind == "ModelQuality":
             assert baselines.model_constraints is not None  # checked in __init__
-            return baselines.uri(placement.artifact_bucket_name, baselines.model_constraints)
+            return baselines.uri(placement, baselines.model_constraints)
         return pulumi.Output.concat(
             "s3://", placement.artifact_bucket_name, "/", family_folder, f"{_SNAKE[kind]}/constraints.json"
         )

@@ -8,6 +8,7 @@ actions AWS only authorises on ``"Resource": "*"`` say so where they are built.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -93,6 +94,34 @@ def s3_read_write(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)
                 "s3:ListMultipartUploadParts",
             ],
             "Resource": objects,
+        },
+    ]
+
+
+@dataclass(frozen=True)
+class SharedObjects:
+    """S3 objects another account shares with this one: the owner and the objects' ARNs."""
+
+    owner_account: str
+    object_arns: tuple[str, ...]
+
+
+def shared_s3_read(region: str, owner_account: str, object_arns: Sequence[str]) -> list[Statement]:
+    """Read objects another account shares with this one (cross-account model promotion).
+
+    The owner's bucket policy and key policy must allow this account (a producer stack's
+    ``consumer_accounts`` do); this side may then read exactly ``object_arns`` and decrypt them
+    with the owner's keys, only through S3.
+    """
+    if not object_arns:
+        return []
+    return [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": list(object_arns)},
+        {
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": f"arn:aws:kms:{region}:{owner_account}:key/*",
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
         },
     ]
 

@@ -25,8 +25,8 @@ class SecureBucketArgs:
     retain: bool = True
     """Protect the bucket from `pulumi destroy` and keep it when removed from the program."""
     reader_accounts: Sequence[str] = ()
-    """Other accounts that may read objects under ``reader_prefix`` (cross-account model promotion)."""
-    reader_prefix: str = ""
+    """Other accounts that may read objects under ``reader_prefixes`` (cross-account model promotion)."""
+    reader_prefixes: Sequence[str] = ()
     eventbridge_notifications: bool = False
     """Send object events to EventBridge (the training pipelines' new-data trigger listens there)."""
 
@@ -45,9 +45,10 @@ class SecureBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:foundation:SecureBucket", name, None, opts)
-        if args.reader_accounts and not args.reader_prefix:
+        if args.reader_accounts and not all(args.reader_prefixes or [""]):
             raise ValueError(
-                f"SecureBucket {name}: reader_accounts need a reader_prefix; whole-bucket reads are not offered"
+                f"SecureBucket {name}: reader_accounts need reader_prefixes, none empty; whole-bucket reads "
+                "are not offered"
             )
         child = pulumi.ResourceOptions(parent=self)
 
@@ -90,7 +91,9 @@ class SecureBucket(pulumi.ComponentResource):
                         "AWS": [f"arn:aws:iam::{account}:root" for account in args.reader_accounts]
                     },
                     "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-                    "Resource": pulumi.Output.concat(bucket.arn, "/", args.reader_prefix, "*"),
+                    "Resource": [
+                        pulumi.Output.concat(bucket.arn, "/", prefix, "*") for prefix in args.reader_prefixes
+                    ],
                 }
             )
         harden_bucket(

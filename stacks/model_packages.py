@@ -29,6 +29,13 @@ class ResolvedModelPackage:
     baselines: MonitoringBaselines | None
     """The version's DriftCheckBaselines, or None when it registered none (a version registered
     outside the training pipeline): its monitors then read the family folder's baselines."""
+    model_data_urls: tuple[str, ...] = ()
+    """The ``s3://`` model artifacts of the version's containers (its InferenceSpecification)."""
+
+    @property
+    def account(self) -> str:
+        """The account whose registry holds the version."""
+        return self.arn.split(":")[4]
 
 
 ModelPackageResolver = Callable[[str], ResolvedModelPackage]
@@ -99,6 +106,7 @@ def version_baselines(
         data_constraints=keys[1],
         model_constraints=keys[2] if model_constraints else None,
         registered_bucket=buckets.pop(),
+        registered_account=package_arn.split(":")[4],
     )
 
 
@@ -121,10 +129,17 @@ def family_name(group: str) -> str:
 
 def resolve_latest_approved(sagemaker: Any, group: str) -> ResolvedModelPackage:
     """The newest Approved version of ``group`` and its baselines (``sagemaker``: a boto3 client)."""
-    arn = latest_approved_package(sagemaker, group)
+    return _described(sagemaker, latest_approved_package(sagemaker, group), family_name(group))
+
+
+def _described(sagemaker: Any, arn: str, family: str) -> ResolvedModelPackage:
     description = sagemaker.describe_model_package(ModelPackageName=arn)
-    baselines = description.get("DriftCheckBaselines") or {}
-    return ResolvedModelPackage(arn=arn, baselines=version_baselines(arn, family_name(group), baselines))
+    containers = (description.get("InferenceSpecification") or {}).get("Containers") or []
+    return ResolvedModelPackage(
+        arn=arn,
+        baselines=version_baselines(arn, family, description.get("DriftCheckBaselines") or {}),
+        model_data_urls=tuple(c["ModelDataUrl"] for c in containers if c.get("ModelDataUrl")),
+    )
 
 
 def resolve_version(sagemaker: Any, arn: str) -> ResolvedModelPackage:
@@ -134,9 +149,7 @@ def resolve_version(sagemaker: Any, arn: str) -> ResolvedModelPackage:
         raise ModelResolutionError(
             f"{arn!r} is not a model package version ARN (…:model-package/<group>/<n>)"
         )
-    description = sagemaker.describe_model_package(ModelPackageName=arn)
-    baselines = description.get("DriftCheckBaselines") or {}
-    return ResolvedModelPackage(arn=arn, baselines=version_baselines(arn, match["group"], baselines))
+    return _described(sagemaker, arn, match["group"])
 
 
 def resolve(sagemaker: Any, source: str) -> ResolvedModelPackage:

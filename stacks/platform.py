@@ -24,6 +24,7 @@ from components.feature_store import FeatureStore, FeatureStoreArgs
 from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from components.inference_endpoint_spec import EndpointSpec
 from components.model_monitoring import (
+    BASELINE_PREFIX,
     JobPlacement,
     ModelMonitoring,
     ModelMonitoringArgs,
@@ -39,6 +40,7 @@ from components.monitoring_dashboard import (
 )
 from components.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.policy_documents import (
+    SharedObjects,
     ecr_pull,
     kms_use,
     s3_read,
@@ -132,9 +134,7 @@ def build_platform(
     alerts = _build_alerts(config, foundation, opts)
     packages = _resolve_model_packages(config, resolve_model_package) if alerts else {}
     endpoints = _build_endpoints(config, foundation, alerts, packages, opts)
-    baselines = {
-        spec.name: served_baselines(spec, packages, config.account_id) for spec in monitored_endpoints(config)
-    }
+    baselines = {spec.name: served_baselines(spec, packages) for spec in monitored_endpoints(config)}
     monitors = _build_monitors(config, foundation, endpoints, baselines, opts)
     endpoint_alarms = _build_endpoint_alarms(config, alerts, monitors, opts)
     model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, baselines, opts)
@@ -338,28 +338,36 @@ def _resolve_model_packages(config: PlatformConfig, resolve: ModelPackageResolve
     }
 
 
-def served_baselines(spec: EndpointSpec, packages: ResolvedPackages, account_id: str) -> MonitoringBaselines:
+def served_baselines(spec: EndpointSpec, packages: ResolvedPackages) -> MonitoringBaselines:
     """What an endpoint's monitors compare with: the baselines its first production variant's
-    model version (latest approved or pinned) registered. Otherwise (an image, a version registered
-    without baselines, or one from another account's registry, whose bucket the monitoring jobs
-    cannot read) those a team puts in the family's ``baselines/<family>/`` folder."""
+    model version (latest approved or pinned; of this account's registry or a producer's that
+    shares them) registered. Otherwise (an image, a version registered without baselines) those a
+    team puts in the family's ``baselines/<family>/`` folder."""
     family_folder = baseline_prefix(family_name(model_family_of(spec)))
     resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
-    if resolved is None:
-        return MonitoringBaselines.in_folder(family_folder)
-    owner = resolved.arn.split(":")[4]
-    if resolved.baselines is not None and owner == account_id:
+    if resolved is not None and resolved.baselines is not None:
         return resolved.baselines
-    why = (
-        "registered no DriftCheckBaselines"
-        if resolved.baselines is None
-        else f"is account {owner}'s: its baselines are in that account's bucket"
-    )
-    pulumi.log.warn(
-        f"endpoint {spec.name}: model version {resolved.arn} {why}; its monitors read "
-        f"s3://<artifact bucket>/{family_folder} (put the version's baselines there)"
-    )
+    if resolved is not None:
+        pulumi.log.warn(
+            f"endpoint {spec.name}: model version {resolved.arn} registered no DriftCheckBaselines; its "
+            f"monitors read s3://<artifact bucket>/{family_folder} (put the version's baselines there)"
+        )
     return MonitoringBaselines.in_folder(family_folder)
+
+
+def shared_model_objects(
+    spec: EndpointSpec, packages: ResolvedPackages, account_id: str
+) -> list[SharedObjects]:
+    """The model artifacts of an endpoint's versions that other accounts' registries hold."""
+    shared: dict[str, list[str]] = {}
+    for package in packages.get(spec.name, {}).values():
+        if package.account != account_id:
+            shared.setdefault(package.account, []).extend(
+                f"arn:aws:s3:::{url.removeprefix('s3://')}" for url in package.model_data_urls
+            )
+    return [
+        SharedObjects(account, tuple(sorted(set(objects)))) for account, objects in sorted(shared.items())
+    ]
 
 
 def _build_endpoints(
@@ -381,6 +389,7 @@ def _build_endpoints(
                 resolved_model_packages={
                     variant: package.arn for variant, package in packages.get(spec.name, {}).items()
                 },
+                shared_model_objects=shared_model_objects(spec, packages, config.account_id),
                 account_id=config.account_id,
                 region=config.region,
                 artifact_bucket_name=foundation.artifacts.bucket_name,
@@ -744,7 +753,11 @@ def _build_foundation(
     artifacts = SecureBucket(
         "artifacts",
         SecureBucketArgs(
-            purpose="artifacts", reader_accounts=consumers, reader_prefix=MODEL_PREFIX, **bucket_args
+            purpose="artifacts",
+            reader_accounts=consumers,
+            # What a consumer account's endpoints and monitors read of a promoted version.
+            reader_prefixes=[MODEL_PREFIX, BASELINE_PREFIX],
+            **bucket_args,
         ),
         opts,
     )

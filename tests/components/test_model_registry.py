@@ -135,7 +135,7 @@ def test_mlflow_tracking_server_exists_only_where_enabled(stack_graphs: dict[str
         assert s3_objects == {f"{bucket['arn']}/mlflow/*"}
 
 
-def test_consumer_accounts_may_read_and_decrypt_model_artifacts_only(
+def test_consumer_accounts_may_read_and_decrypt_model_artifacts_and_baselines_only(
     stack_graphs: dict[str, ResourceGraph],
 ) -> None:
     dev = stack_graphs["dev"]
@@ -147,7 +147,7 @@ def test_consumer_accounts_may_read_and_decrypt_model_artifacts_only(
     [read] = [s for s in statements(policy_of(bucket_policy)) if s.get("Sid") == "ReaderAccountsGetObjects"]
     assert read["Principal"] == {"AWS": roots}
     assert read["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]
-    assert read["Resource"] == f"{artifacts}/models/*"
+    assert read["Resource"] == [f"{artifacts}/models/*", f"{artifacts}/baselines/*"]
     [decrypt] = [
         s
         for s in statements(policy_of(dev.named("kms-data-key")))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from planner.recorder import ResourceGraph
+import pytest
+
+from components.secure_bucket import SecureBucket, SecureBucketArgs
+from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, attached_to, only, policy_of, statements
 
 S3 = "aws:s3/"
@@ -117,3 +120,17 @@ def test_buckets_are_never_force_destroyed(stack_graph: ResourceGraph) -> None:
 
 def test_only_one_access_log_bucket(stack_graph: ResourceGraph) -> None:
     assert only(stack_graph, "mlops:foundation:AccessLogBucket").name == "access-logs"
+
+
+@pytest.mark.parametrize("prefixes", [(), ("models/", "")], ids=["no-prefix", "an-empty-prefix"])
+def test_other_accounts_are_never_offered_the_whole_bucket(prefixes: tuple[str, ...]) -> None:
+    args = SecureBucketArgs(
+        purpose="artifacts",
+        kms_key_arn="arn:aws:kms:eu-west-1:111111111111:key/k",
+        access_log_bucket="logs",
+        tags={},
+        reader_accounts=["222222222222"],
+        reader_prefixes=prefixes,
+    )
+    with pytest.raises(ValueError, match="whole-bucket reads are not offered"):
+        record_program(lambda: SecureBucket("artifacts", args))

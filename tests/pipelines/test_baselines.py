@@ -96,7 +96,11 @@ def test_the_monitors_read_the_registered_baselines_in_the_layout_the_offline_pl
     baselines = version_baselines(package, family, registered)
 
     folder = f"{baseline_prefix(family)}{EXECUTION_ID}/"
-    assert baselines == dataclasses.replace(MonitoringBaselines.in_folder(folder), registered_bucket=BUCKET)
+    assert baselines == dataclasses.replace(
+        MonitoringBaselines.in_folder(folder),
+        registered_bucket=BUCKET,
+        registered_account=settings.account_id,
+    )
 
 
 def test_baselines_are_written_only_for_a_passing_model_and_before_it_is_registered(built) -> None:

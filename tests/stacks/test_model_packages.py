@@ -13,6 +13,7 @@ import yaml
 from moto import mock_aws
 
 from components.model_monitoring import MonitoringBaselines
+from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import (
     ModelResolutionError,
@@ -157,31 +158,69 @@ def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(
     }
 
 
-def test_another_accounts_version_is_monitored_against_the_family_folder(
-    sagemaker, offline_prod, monkeypatch
+DEV_ACCOUNT, DEV_BUCKET = "111111111111", "mlops-dev-artifacts"
+
+
+def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucket(
+    offline_prod, monkeypatch
 ) -> None:
-    """One registry in dev for every environment (docs/promotion.md): the version's baselines are in
-    dev's bucket, which prod's monitoring jobs cannot read."""
-    served = _drift_check_baselines(offline_prod, "dev-run")
-    dev_version = ResolvedModelPackage(
-        arn=f"arn:aws:sagemaker:{REGION}:111111111111:model-package/{FAMILY}/4",
-        baselines=version_baselines(ARN, FAMILY, served),
-    )
-    warnings: list[str] = []
-    monkeypatch.setattr("pulumi.log.warn", lambda message, *args, **kwargs: warnings.append(message))
+    """One registry in dev for every environment (docs/promotion.md): prod's endpoint serves dev's
+    model artifact and its monitors read dev's baselines, both shared by dev's bucket policy."""
+    rendered_baselines = _drift_check_baselines(offline_prod, "dev-run")
+    own_bucket = offline_prod.named("artifacts-bucket").outputs["bucket"]
+    in_dev = json.loads(json.dumps(rendered_baselines).replace(own_bucket, DEV_BUCKET))
+    artifact = f"s3://{DEV_BUCKET}/models/customer-churn-training/dev-run/model.tar.gz"
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", DEV_ACCOUNT)  # the registry that answers is dev's
+    with mock_aws():
+        dev = boto3.Session("testing", "testing", region_name=REGION).client("sagemaker")
+        dev.create_model_package_group(ModelPackageGroupName=FAMILY)
+        version = dev.create_model_package(
+            ModelPackageGroupName=FAMILY,
+            ModelApprovalStatus="Approved",
+            InferenceSpecification={
+                "Containers": [
+                    {
+                        "Image": f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sklearn:1.2-1",
+                        "ModelDataUrl": artifact,
+                    }
+                ],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+            DriftCheckBaselines=in_dev,
+        )["ModelPackageArn"]
+        graph = _record_prod_against(dev)
 
-    graph = record_stack_file(
-        str(stack_path("prod")),
-        program=lambda source: run(source, resolver_factory=lambda config: lambda group: dev_version),
-    )
-
-    bucket = graph.named("artifacts-bucket").outputs["bucket"]
-    assert _monitored_uris(graph) == {
-        f"s3://{bucket}/baselines/{FAMILY}/statistics.json",
-        f"s3://{bucket}/baselines/{FAMILY}/constraints.json",
-        f"s3://{bucket}/baselines/{FAMILY}/model_quality/constraints.json",
+    assert version.split(":")[4] == DEV_ACCOUNT
+    assert _monitored_uris(graph) == _uris(in_dev)
+    dev_keys = {
+        "Effect": "Allow",
+        "Action": "kms:Decrypt",
+        "Resource": f"arn:aws:kms:{REGION}:{DEV_ACCOUNT}:key/*",
+        "Condition": {"StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}},
     }
-    assert any("is account 111111111111's" in warning for warning in warnings), warnings
+    models_role = statements(policy_of(graph.named("endpoint-customer-churn-models-permissions")))
+    assert {
+        "Effect": "Allow",
+        "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+        "Resource": [f"arn:aws:s3:::{artifact.removeprefix('s3://')}"],
+    } in models_role
+    assert dev_keys in models_role
+    for policy in (
+        "monitoring-customer-churn-jobs-permissions",
+        "model-monitors-customer-churn-jobs-permissions",
+    ):
+        monitoring_role = statements(policy_of(graph.named(policy)))
+        assert {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource": [f"arn:aws:s3:::{DEV_BUCKET}/baselines/{FAMILY}/dev-run/*"],
+        } in monitoring_role
+        assert dev_keys in monitoring_role
+        own = graph.named("artifacts-bucket").outputs["arn"]
+        assert not any(f"{own}/baselines/" in str(statement) for statement in monitoring_role), policy
+    violations, _ = evaluate_policies(graph)
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
 
 
 def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod) -> None:
@@ -222,6 +261,7 @@ def test_a_pipeline_versions_baselines_are_read_as_one_folder() -> None:
         data_constraints=f"baselines/{FAMILY}/run-7/constraints.json",
         model_constraints=f"baselines/{FAMILY}/run-7/model_quality/constraints.json",
         registered_bucket="artifacts",
+        registered_account=PROD_ACCOUNT,
     )
     assert version_baselines(ARN, FAMILY, {}) is None
     data_only = version_baselines(ARN, FAMILY, {"ModelDataQuality": _files(folder)})
