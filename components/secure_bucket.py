@@ -45,7 +45,7 @@ class SecureBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:foundation:SecureBucket", name, None, opts)
-        if args.reader_accounts and not all(args.reader_prefixes or [""]):
+        if args.reader_accounts and (not args.reader_prefixes or "" in args.reader_prefixes):
             raise ValueError(
                 f"SecureBucket {name}: reader_accounts need reader_prefixes, none empty; whole-bucket reads "
                 "are not offered"

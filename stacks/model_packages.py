@@ -35,7 +35,7 @@ class ResolvedModelPackage:
     @property
     def account(self) -> str:
         """The account whose registry holds the version."""
-        return self.arn.split(":")[4]
+        return _account_of(self.arn)
 
 
 ModelPackageResolver = Callable[[str], ResolvedModelPackage]
@@ -106,8 +106,12 @@ def version_baselines(
         data_constraints=keys[1],
         model_constraints=keys[2] if model_constraints else None,
         registered_bucket=buckets.pop(),
-        registered_account=package_arn.split(":")[4],
+        registered_account=_account_of(package_arn),
     )
+
+
+def _account_of(arn: str) -> str:
+    return arn.split(":")[4]
 
 
 def _uri(block: Mapping[str, Any], name: str) -> str | None:
