@@ -51,6 +51,18 @@ class ModelQualityMonitoringArgs:
     aws_provider: pulumi.ProviderResource | None = None
     """For the analyzer-image lookups (aws-native resources use the caller's providers)."""
 
+    def __post_init__(self) -> None:
+        if not self.spec.kinds:
+            raise ValueError(
+                f"ModelQualityMonitoring of {self.endpoint_label}: enable at least one of model_quality, "
+                "bias, explainability"
+            )
+        if "ModelQuality" in self.spec.kinds and self.baselines.model_constraints is None:
+            raise ValueError(
+                f"ModelQualityMonitoring of {self.endpoint_label}: the served model version registered no "
+                "model-quality baseline (DriftCheckBaselines.ModelQuality.Constraints) to compare with"
+            )
+
 
 class ModelQualityMonitoring(pulumi.ComponentResource):
     """Scheduled model-quality (against ground truth under ``ground-truth/<endpoint>/``), bias and
@@ -63,15 +75,6 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         self, name: str, args: ModelQualityMonitoringArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:observability:ModelQualityMonitoring", name, None, opts)
-        if not args.spec.kinds:
-            raise ValueError(
-                f"ModelQualityMonitoring {name}: enable at least one of model_quality, bias, explainability"
-            )
-        if "ModelQuality" in args.spec.kinds and args.baselines.model_constraints is None:
-            raise ValueError(
-                f"ModelQualityMonitoring {name}: the served model version registered no model-quality "
-                "baseline (DriftCheckBaselines.ModelQuality.Constraints) to compare with"
-            )
         self._name, self._args = name, args
         family_folder = baseline_prefix(args.model_family)
         reads = [DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, *args.baselines.own_folders(args.placement)]
@@ -93,7 +96,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         """Model quality: the served version's; bias and explainability: the family's (hand-made)."""
         placement, baselines = self._args.placement, self._args.baselines
         if kind == "ModelQuality":
-            assert baselines.model_constraints is not None  # checked in __init__
+            assert baselines.model_constraints is not None  # checked by the args
             return baselines.uri(placement, baselines.model_constraints)
         return pulumi.Output.concat(
             "s3://", placement.artifact_bucket_name, "/", family_folder, f"{_SNAKE[kind]}/constraints.json"

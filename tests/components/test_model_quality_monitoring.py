@@ -129,14 +129,13 @@ def test_the_jobs_read_the_family_folder_only_for_bias_and_explainability(
     assert (f"{artifacts}/baselines/customer-churn/*" in reads) is reads_family_folder
 
 
-def test_a_version_without_a_model_quality_baseline_cannot_be_monitored_for_model_quality() -> None:
-    served = MonitoringBaselines.in_folder("baselines/customer-churn/exec-1/")
-    args = ModelQualityMonitoringArgs(
-        spec=ModelQualitySpec(model_quality=True),
+def _args(spec: ModelQualitySpec, baselines: MonitoringBaselines) -> ModelQualityMonitoringArgs:
+    return ModelQualityMonitoringArgs(
+        spec=spec,
         endpoint_name="customer-churn",
         endpoint_label="customer-churn",
         model_family="customer-churn",
-        baselines=dataclasses.replace(served, model_constraints=None),
+        baselines=baselines,
         schedule="cron(0 * ? * * *)",
         instance_type="ml.m5.xlarge",
         max_runtime_seconds=1800,
@@ -152,8 +151,34 @@ def test_a_version_without_a_model_quality_baseline_cannot_be_monitored_for_mode
             tags={},
         ),
     )
-    with pytest.raises(ValueError, match=r"registered no model-quality baseline"):
-        record_program(lambda: ModelQualityMonitoring("monitors", args))
+
+
+SERVED = MonitoringBaselines.in_folder("baselines/customer-churn/exec-1/")
+
+
+@pytest.mark.parametrize(
+    ("spec", "baselines", "message"),
+    [
+        (ModelQualitySpec(), SERVED, "enable at least one of model_quality, bias, explainability"),
+        (
+            ModelQualitySpec(model_quality=True),
+            dataclasses.replace(SERVED, model_constraints=None),
+            "registered no model-quality baseline",
+        ),
+    ],
+    ids=["nothing-to-monitor", "no-model-quality-baseline"],
+)
+def test_monitors_that_cannot_run_are_refused_before_any_resource(spec, baselines, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        _args(spec, baselines)
+
+
+def test_bias_alone_needs_no_model_quality_baseline() -> None:
+    args = _args(ModelQualitySpec(bias=True), dataclasses.replace(SERVED, model_constraints=None))
+    graph = record_program(lambda: ModelQualityMonitoring("monitors", args))
+    assert [r.type for r in graph if r.type.startswith("aws-native:")] == [
+        "aws-native:sagemaker:ModelBiasJobDefinition"
+    ]
 
 
 def test_the_policy_pack_finds_nothing_to_fix_in_them(all_monitors) -> None:
