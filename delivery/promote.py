@@ -24,7 +24,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from stacks.config import ConfigError, PlatformConfig, parse_platform_config
-from stacks.model_packages import ModelResolutionError, latest_approved_package
+from stacks.model_packages import ModelResolutionError, latest_approved_package, resolve_version
 from stacks.stack_file import read_stack_file
 
 DEPLOY_WORKFLOW = "deploy.yml"
@@ -40,6 +40,9 @@ class VariantStatus:
     """Model package ARN the variant serves now; None when the endpoint or variant does not exist."""
     latest_approved: str | None
     """What `pulumi up` would deploy now; None when the family has no Approved version."""
+    monitored_against: str | None = None
+    """For a monitored endpoint's first production variant: the baselines its monitors will read
+    once ``latest_approved`` is deployed (the version's own, or why not)."""
 
     @property
     def action(self) -> str:
@@ -62,12 +65,31 @@ def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStat
                 latest: str | None = latest_approved_package(sagemaker, family)
             except ModelResolutionError:
                 latest = None
+            monitored = (
+                config.monitoring.enabled and spec.data_capture.enabled and variant == spec.variants[0]
+            )
             found.append(
                 VariantStatus(
-                    spec.name, variant.name, family, _deployed(sagemaker, spec.name, variant.name), latest
+                    spec.name,
+                    variant.name,
+                    family,
+                    _deployed(sagemaker, spec.name, variant.name),
+                    latest,
+                    _baselines_of(sagemaker, latest) if monitored and latest else None,
                 )
             )
     return found
+
+
+def _baselines_of(sagemaker: Any, package_arn: str) -> str:
+    """Where the monitors of a version will read its baselines, or why they cannot."""
+    try:
+        baselines = resolve_version(sagemaker, package_arn).baselines
+    except ModelResolutionError as error:
+        return f"unusable baselines: {error}"
+    if baselines is None:
+        return "no baselines registered: the monitors read the family's baselines/<family>/ folder"
+    return f"s3://{baselines.registered_bucket}/{baselines.folder}"
 
 
 def _deployed(sagemaker: Any, endpoint: str, variant: str) -> str | None:
@@ -97,6 +119,8 @@ def render_status(stack_file: str, statuses: Sequence[VariantStatus]) -> str:
             f"  latest approved: {status.latest_approved or 'none'}",
             f"  next pulumi up:  {status.action}",
         ]
+        if status.monitored_against:
+            lines.append(f"  monitored against: {status.monitored_against}")
     return "\n".join(lines)
 
 

@@ -15,10 +15,11 @@ from tests.delivery.conftest import Cloud
 GROUP = "customer-churn"
 
 
-def _register(cloud: Cloud, status: str) -> str:
+def _register(cloud: Cloud, status: str, baselines: dict | None = None) -> str:
     return cloud.clients.sagemaker.create_model_package(
         ModelPackageGroupName=GROUP,
         ModelApprovalStatus=status,
+        **({"DriftCheckBaselines": baselines} if baselines else {}),
         InferenceSpecification={
             "Containers": [{"Image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/churn:1"}],
             "SupportedContentTypes": ["text/csv"],
@@ -101,6 +102,41 @@ def test_the_status_cli_prints_each_variant(cloud: Cloud, capsys) -> None:
     assert "customer-churn/primary (family customer-churn)" in out
     assert f"latest approved: {newer}" in out
     assert f"next pulumi up:  pulumi up deploys {newer}" in out
+
+
+def _baselines(folder: str) -> dict:
+    def files(at: str) -> dict:
+        return {
+            "Statistics": {"ContentType": "application/json", "S3Uri": f"{at}/statistics.json"},
+            "Constraints": {"ContentType": "application/json", "S3Uri": f"{at}/constraints.json"},
+        }
+
+    return {"ModelDataQuality": files(folder), "ModelQuality": files(f"{folder}/model_quality")}
+
+
+@pytest.mark.parametrize(
+    ("baselines", "shown"),
+    [
+        (
+            _baselines("s3://artifacts/baselines/customer-churn/run-7"),
+            "s3://artifacts/baselines/customer-churn/run-7/",
+        ),
+        (None, "no baselines registered: the monitors read the family's baselines/<family>/ folder"),
+        (_baselines("s3://artifacts/baselines/other/run-7"), "unusable baselines: model package arn:"),
+    ],
+    ids=["registered", "none", "outside-the-family-folder"],
+)
+def test_the_status_says_what_the_monitors_will_compare_with(cloud: Cloud, capsys, baselines, shown) -> None:
+    cloud.clients.sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    _register(cloud, "Approved", baselines)
+
+    [status] = promotion_status(_staging(), cloud.clients.sagemaker)
+    assert (
+        main(["status", "--stack-file", str(stack_path("staging"))], sagemaker=cloud.clients.sagemaker) == 0
+    )
+
+    assert status.monitored_against is not None and status.monitored_against.startswith(shown)
+    assert f"  monitored against: {shown}" in capsys.readouterr().out
 
 
 def test_the_status_cli_exits_2_for_an_invalid_stack_file(write_stack, capsys) -> None:
