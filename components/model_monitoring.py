@@ -20,6 +20,7 @@ from components.policy_documents import (
     s3_read,
     s3_read_write,
     sagemaker_logs_and_metrics,
+    shared_s3_list,
     shared_s3_read,
     vpc_network_interfaces,
 )
@@ -64,9 +65,13 @@ class MonitoringBaselines:
         owner = self.shared_by(placement.account_id)
         if owner is None:
             return []
-        return shared_s3_read(
-            placement.region, owner, [f"arn:aws:s3:::{self.registered_bucket}/{self.folder}*"]
-        )
+        assert self.registered_bucket is not None  # a registered version names its bucket
+        return [
+            shared_s3_list(self.registered_bucket, self.folder),
+            *shared_s3_read(
+                placement.region, owner, [f"arn:aws:s3:::{self.registered_bucket}/{self.folder}*"]
+            ),
+        ]
 
     def own_folders(self, placement: JobPlacement) -> list[str]:
         """Folders of the stack's artifact bucket the jobs read these baselines from."""

@@ -126,6 +126,17 @@ def shared_s3_read(region: str, owner_account: str, object_arns: Sequence[str]) 
     ]
 
 
+def shared_s3_list(bucket: str, prefix: str) -> Statement:
+    """List one folder of another account's bucket: jobs that download a folder or a file as an S3
+    prefix list it first, and a missing object then reads as missing rather than denied."""
+    return {
+        "Effect": "Allow",
+        "Action": "s3:ListBucket",
+        "Resource": f"arn:aws:s3:::{bucket}",
+        "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}},
+    }
+
+
 def kms_use(key_arns: Sequence[pulumi.Input[str]]) -> list[Statement]:
     """Use the keys for encryption, and let AWS services create the grants they need on them."""
     return [

@@ -96,6 +96,20 @@ class SecureBucket(pulumi.ComponentResource):
                     ],
                 }
             )
+            readers.append(
+                {
+                    "Sid": "ReaderAccountsListTheirPrefixes",
+                    "Effect": "Allow",
+                    "Principal": {
+                        "AWS": [f"arn:aws:iam::{account}:root" for account in args.reader_accounts]
+                    },
+                    "Action": "s3:ListBucket",
+                    "Resource": bucket.arn,
+                    "Condition": {
+                        "StringLike": {"s3:prefix": [f"{prefix}*" for prefix in args.reader_prefixes]}
+                    },
+                }
+            )
         harden_bucket(
             name,
             bucket,

@@ -83,10 +83,10 @@ def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStat
 
 def _baselines_of(sagemaker: Any, package_arn: str) -> str:
     """Where the monitors of a version will read its baselines, or why they cannot."""
-    try:
-        baselines = resolve_version(sagemaker, package_arn).baselines
-    except ModelResolutionError as error:
-        return f"unusable baselines: {error}"
+    resolved = resolve_version(sagemaker, package_arn)
+    if resolved.unusable_baselines:
+        return f"unusable baselines: {resolved.unusable_baselines}"
+    baselines = resolved.baselines
     if baselines is None:
         return "no baselines registered: the monitors read the family's baselines/<family>/ folder"
     return f"s3://{baselines.registered_bucket}/{baselines.folder}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -246,7 +247,8 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
     for task in pending:
         task.cancel()
     asyncio.set_event_loop(loop)
-    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    with contextlib.suppress(Exception):  # a task that fails while cancelled is not the run's error
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _is_secret(value: Any) -> bool:
@@ -325,11 +327,13 @@ def record_program(
                     _plain(_sync_await(pulumi.Output.from_input(dict(root.outputs)).future()) or {})
                 )
         finally:
-            for used in (loop, engine_loop):
-                _cancel_pending(used)
-            asyncio.set_event_loop(None)
-            loop.close()
-            engine_loop.close()
+            try:
+                for used in (loop, engine_loop):
+                    _cancel_pending(used)
+            finally:  # whatever unwinding raised, the program's own error and the loops' closing win
+                asyncio.set_event_loop(None)
+                loop.close()
+                engine_loop.close()
 
     contextvars.Context().run(run)
     return ResourceGraph(

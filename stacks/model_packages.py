@@ -31,6 +31,10 @@ class ResolvedModelPackage:
     outside the training pipeline): its monitors then read the family folder's baselines."""
     model_data_urls: tuple[str, ...] = ()
     """The ``s3://`` model artifacts of the version's containers (its InferenceSpecification)."""
+    unusable_baselines: str | None = None
+    """Why the version's DriftCheckBaselines cannot be monitored against (then ``baselines`` is
+    None). Only an endpoint that monitors this version fails on it: see
+    :func:`stacks.platform.served_baselines`."""
 
     @property
     def account(self) -> str:
@@ -139,10 +143,18 @@ def resolve_latest_approved(sagemaker: Any, group: str) -> ResolvedModelPackage:
 def _described(sagemaker: Any, arn: str, family: str) -> ResolvedModelPackage:
     description = sagemaker.describe_model_package(ModelPackageName=arn)
     containers = (description.get("InferenceSpecification") or {}).get("Containers") or []
+    try:
+        baselines, unusable = (
+            version_baselines(arn, family, description.get("DriftCheckBaselines") or {}),
+            None,
+        )
+    except ModelResolutionError as error:
+        baselines, unusable = None, str(error)
     return ResolvedModelPackage(
         arn=arn,
-        baselines=version_baselines(arn, family, description.get("DriftCheckBaselines") or {}),
+        baselines=baselines,
         model_data_urls=tuple(c["ModelDataUrl"] for c in containers if c.get("ModelDataUrl")),
+        unusable_baselines=unusable,
     )
 
 

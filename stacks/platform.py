@@ -52,7 +52,12 @@ from components.private_network import ExistingVpc, NewVpc, PrivateNetwork, Priv
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
-from stacks.model_packages import ModelPackageResolver, ResolvedModelPackage, family_name
+from stacks.model_packages import (
+    ModelPackageResolver,
+    ModelResolutionError,
+    ResolvedModelPackage,
+    family_name,
+)
 
 if TYPE_CHECKING:
     from components.kubernetes_serving import KubernetesServing
@@ -118,8 +123,9 @@ def build_platform(
 ) -> Platform:
     """Register every resource of the platform described by ``config``.
 
-    ``resolve_model_package`` turns a model family into the version to deploy for endpoints whose
-    model is ``latest_approved_of`` (the live registry under `pulumi up`, a stand-in offline).
+    ``resolve_model_package`` turns each registry-backed variant's source (``latest_approved_of``, or a
+    pinned ``model_package_arn``) into the version to deploy with its baselines and artifacts (the
+    live registry under `pulumi preview`/`up`, a stand-in offline).
     """
     provider = aws.Provider(
         "aws",
@@ -345,6 +351,8 @@ def served_baselines(spec: EndpointSpec, packages: ResolvedPackages) -> Monitori
     team puts in the family's ``baselines/<family>/`` folder."""
     family_folder = baseline_prefix(family_name(model_family_of(spec)))
     resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
+    if resolved is not None and resolved.unusable_baselines:
+        raise ModelResolutionError(f"endpoint {spec.name} monitors {resolved.unusable_baselines}")
     if resolved is not None and resolved.baselines is not None:
         return resolved.baselines
     if resolved is not None:

@@ -148,6 +148,15 @@ def test_consumer_accounts_may_read_and_decrypt_model_artifacts_and_baselines_on
     assert read["Principal"] == {"AWS": roots}
     assert read["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]
     assert read["Resource"] == [f"{artifacts}/models/*", f"{artifacts}/baselines/*"]
+    [listing] = [
+        s for s in statements(policy_of(bucket_policy)) if s.get("Sid") == "ReaderAccountsListTheirPrefixes"
+    ]
+    assert (listing["Principal"], listing["Action"], listing["Resource"]) == (
+        {"AWS": roots},
+        "s3:ListBucket",
+        artifacts,
+    )
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["models/*", "baselines/*"]}}
     [decrypt] = [
         s
         for s in statements(policy_of(dev.named("kms-data-key")))

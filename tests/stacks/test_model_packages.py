@@ -217,6 +217,12 @@ def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucke
             "Resource": [f"arn:aws:s3:::{DEV_BUCKET}/baselines/{FAMILY}/dev-run/*"],
         } in monitoring_role
         assert dev_keys in monitoring_role
+        assert {
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": f"arn:aws:s3:::{DEV_BUCKET}",
+            "Condition": {"StringLike": {"s3:prefix": [f"baselines/{FAMILY}/dev-run/*"]}},
+        } in monitoring_role
         own = graph.named("artifacts-bucket").outputs["arn"]
         assert not any(f"{own}/baselines/" in str(statement) for statement in monitoring_role), policy
     violations, _ = evaluate_policies(graph)
@@ -344,3 +350,20 @@ def test_the_offline_plan_names_a_pinned_versions_baselines_after_it(tmp_path) -
 def test_a_pinned_arn_that_is_not_a_version_is_refused(sagemaker) -> None:
     with pytest.raises(ModelResolutionError, match="not a model package version ARN"):
         resolve_version(sagemaker, f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{FAMILY}")
+
+
+def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(sagemaker) -> None:
+    elsewhere = {"ModelDataQuality": _files("s3://artifacts/baselines/another-family/run-1")}
+    _register(sagemaker, "Approved", elsewhere)
+
+    with pytest.raises(
+        ModelResolutionError,
+        match=r"endpoint customer-churn monitors model package .*under baselines/customer-churn/",
+    ):
+        _record_prod_against(sagemaker)
+    # dev does not monitor: the same version deploys there.
+    graph = record_stack_file(
+        str(stack_path("dev")),
+        program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),
+    )
+    assert graph.of_type("aws:sagemaker/endpoint:Endpoint")
