@@ -11,6 +11,7 @@ ARN and baseline folder say plainly that the version is decided at deploy time.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Callable, Mapping
@@ -184,20 +185,30 @@ def registry_resolver(region: str) -> ModelPackageResolver:
 
 
 def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:
-    """A stand-in for the offline plan: an ARN naming the group and saying the version is resolved
-    later, and the baselines in that version's folder of the stack's artifact bucket (a pinned
-    version keeps its ARN)."""
+    """A stand-in for the offline plan, which never reads a registry: an ARN saying the version is
+    resolved later (a pinned version keeps its ARN), and its baselines in that version's folder.
+
+    A version of another account's registry (a group or version ARN of that account) is shown in
+    that account's artifact bucket, named ``mlops-artifacts-of-<account>`` here, so the plan and the
+    policy pack see the cross-account reads `pulumi up` grants.
+    """
 
     def stand_in(source: str) -> ResolvedModelPackage:
         pinned = _VERSION_ARN.match(source)
+        owner = _account_of(source) if source.startswith("arn:") else account_id
         if pinned:  # its baselines folder is known only to the registry: named after the version here
-            folder = f"{baseline_prefix(pinned['group'])}registered-with-version-{pinned['version']}/"
-            return ResolvedModelPackage(arn=source, baselines=MonitoringBaselines.in_folder(folder))
+            group, version, arn = pinned["group"], f"registered-with-version-{pinned['version']}", source
+        else:
+            group, version = family_name(source), "latest-approved"
+            arn = f"arn:aws:sagemaker:{region}:{owner}:model-package/{group}/{version}"
+        baselines = MonitoringBaselines.in_folder(f"{baseline_prefix(group)}{version}/")
+        if owner == account_id:
+            return ResolvedModelPackage(arn=arn, baselines=baselines)
+        bucket = f"mlops-artifacts-of-{owner}"
         return ResolvedModelPackage(
-            arn=f"arn:aws:sagemaker:{region}:{account_id}:model-package/{family_name(source)}/latest-approved",
-            baselines=MonitoringBaselines.in_folder(
-                f"{baseline_prefix(family_name(source))}latest-approved/"
-            ),
+            arn=arn,
+            baselines=dataclasses.replace(baselines, registered_bucket=bucket, registered_account=owner),
+            model_data_urls=(f"s3://{bucket}/models/{group}/{version}/model.tar.gz",),
         )
 
     return stand_in

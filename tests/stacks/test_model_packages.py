@@ -30,6 +30,7 @@ from tests.graph_helpers import as_list, policy_of, statements
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 
 REGION, FAMILY, PROD_ACCOUNT = "eu-west-1", "customer-churn", "333333333333"
+DEV_ACCOUNT, DEV_BUCKET = "111111111111", "mlops-dev-artifacts"
 ARN = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{FAMILY}/1"
 DATA_QUALITY_DEFINITION = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
 MODEL_QUALITY_DEFINITION = "aws-native:sagemaker:ModelQualityJobDefinition"
@@ -156,9 +157,6 @@ def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(
         f"{family}/constraints.json",
         f"{family}/model_quality/constraints.json",
     }
-
-
-DEV_ACCOUNT, DEV_BUCKET = "111111111111", "mlops-dev-artifacts"
 
 
 def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucket(
@@ -293,14 +291,47 @@ def test_unusable_baselines_are_refused_with_the_version_named(baselines, messag
     assert ARN in str(raised.value)
 
 
-def test_the_offline_stand_in_names_the_group_even_when_given_its_arn() -> None:
-    resolve = offline_resolver(REGION, "333333333333")
-    by_arn = resolve(f"arn:aws:sagemaker:{REGION}:111111111111:model-package-group/{FAMILY}")
-    assert by_arn == resolve(FAMILY)
-    assert by_arn == ResolvedModelPackage(
-        arn=f"arn:aws:sagemaker:{REGION}:333333333333:model-package/{FAMILY}/latest-approved",
-        baselines=MonitoringBaselines.in_folder(f"baselines/{FAMILY}/latest-approved/"),
+def test_the_offline_stand_in_names_the_group_and_the_registry_account() -> None:
+    resolve_offline = offline_resolver(REGION, PROD_ACCOUNT)
+    own_group = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{FAMILY}"
+    assert (
+        resolve_offline(own_group)
+        == resolve_offline(FAMILY)
+        == ResolvedModelPackage(
+            arn=f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{FAMILY}/latest-approved",
+            baselines=MonitoringBaselines.in_folder(f"baselines/{FAMILY}/latest-approved/"),
+        )
     )
+    devs = resolve_offline(f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{FAMILY}")
+    assert devs.arn == f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{FAMILY}/latest-approved"
+    assert devs.baselines is not None and devs.baselines.shared_by(PROD_ACCOUNT) == DEV_ACCOUNT
+    assert devs.model_data_urls == (
+        f"s3://mlops-artifacts-of-{DEV_ACCOUNT}/models/{FAMILY}/latest-approved/model.tar.gz",
+    )
+
+
+def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_path) -> None:
+    document = load_stack_document("prod")
+    [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
+    variant["model"] = {
+        "latest_approved_of": f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{FAMILY}"
+    }
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+    graph = record_stack_file(str(path))
+
+    shown = f"mlops-artifacts-of-{DEV_ACCOUNT}"
+    assert _monitored_uris(graph) == {
+        f"s3://{shown}/baselines/{FAMILY}/latest-approved/statistics.json",
+        f"s3://{shown}/baselines/{FAMILY}/latest-approved/constraints.json",
+        f"s3://{shown}/baselines/{FAMILY}/latest-approved/model_quality/constraints.json",
+    }
+    models_role = str(statements(policy_of(graph.named("endpoint-customer-churn-models-permissions"))))
+    assert f"arn:aws:s3:::{shown}/models/{FAMILY}/latest-approved/model.tar.gz" in models_role
+    assert f"arn:aws:kms:{REGION}:{DEV_ACCOUNT}:key/*" in models_role
+    violations, _ = evaluate_policies(graph)
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
 
 
 # --- a pinned version ------------------------------------------------------------------------
