@@ -25,6 +25,7 @@ pulumi-policy's analyzer server do, so a rule behaves the same here and under
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from inspect import isawaitable
@@ -182,15 +183,31 @@ def _wire(value: Any) -> Any:
 
 
 def _options(resource: PlannedResource, parent: str | None) -> PolicyResourceOptions:
+    # Optional on a planned resource: recorders that keep them pass them on, as the engine does.
+    timeouts: Mapping[str, str] = getattr(resource, "custom_timeouts", {}) or {}
     return PolicyResourceOptions(
         protect=bool(resource.protect),
-        ignore_changes=[],
+        ignore_changes=list(getattr(resource, "ignore_changes", ()) or ()),
         delete_before_replace=None,
         aliases=[],
-        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        custom_timeouts=PolicyCustomTimeouts(
+            *(duration_seconds(timeouts.get(operation, "")) for operation in ("create", "update", "delete"))
+        ),
         additional_secret_outputs=[],
         parent=parent,
     )
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def duration_seconds(duration: str) -> float:
+    """A Pulumi custom timeout (a Go duration such as ``"1h30m"`` or ``"1260s"``) in seconds; 0 unset."""
+    parts = _DURATION_PART.findall(duration)
+    if "".join(number + unit for number, unit in parts) != duration:
+        raise PolicyEvaluationError(f"custom timeout {duration!r} is not a duration such as '20m' or '1h30m'")
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
 
 
 def _provider(

@@ -29,7 +29,15 @@ from pulumi_policy.proxy import (
     unknown_checking_proxy,
 )
 
-from policies.local import PlannedResource, enabled_policies, evaluate, evaluate_report, resolve_config
+from policies.local import (
+    PlannedResource,
+    PolicyEvaluationError,
+    duration_seconds,
+    enabled_policies,
+    evaluate,
+    evaluate_report,
+    resolve_config,
+)
 from policies.registry import (
     ALL_POLICIES,
     ENVIRONMENTS,
@@ -382,3 +390,47 @@ def test_numbers_reach_rules_as_floats_like_the_engine(records):
         [probe],
     )
     assert seen == [(5.0, 3.0)] and all(isinstance(v, float) for v in seen[0])
+
+
+# --- resource options ------------------------------------------------------------------
+
+
+def test_rules_see_ignore_changes_and_custom_timeouts_as_the_engine_passes_them():
+    import pulumi
+    import pulumi_aws as aws
+    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+
+    from planner.recorder import record_program
+
+    seen = []
+    probe = ResourceValidationPolicy(
+        name="probe-options",
+        description="records what a rule sees",
+        validate=lambda args, report: seen.append((args.name, args.opts)),
+        enforcement_level=EnforcementLevel.ADVISORY,
+    )
+    graph = record_program(
+        lambda: aws.sqs.Queue(
+            "queue",
+            opts=pulumi.ResourceOptions(
+                ignore_changes=["tags"], custom_timeouts=pulumi.CustomTimeouts(create="1h30m", delete="90s")
+            ),
+        )
+    )
+
+    evaluate_report(graph.cloud_resources, None, [probe])
+
+    [(name, options)] = seen
+    assert name == "queue" and options.ignore_changes == ["tags"]
+    timeouts = options.custom_timeouts
+    assert (timeouts.create_seconds, timeouts.update_seconds, timeouts.delete_seconds) == (5400, 0, 90)
+
+
+@pytest.mark.parametrize(("duration", "seconds"), [("", 0), ("20m", 1200), ("1h30m", 5400), ("1.5s", 1.5)])
+def test_custom_timeouts_are_read_as_go_durations(duration, seconds):
+    assert duration_seconds(duration) == seconds
+
+
+def test_a_timeout_that_is_not_a_duration_is_an_error():
+    with pytest.raises(PolicyEvaluationError, match="'20 minutes' is not a duration"):
+        duration_seconds("20 minutes")
