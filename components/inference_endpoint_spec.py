@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from components.instance_types import has_instance_store, is_gpu, validate_instance_type
 
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-_PACKAGE_ARN = re.compile(r"^arn:aws:sagemaker:[a-z0-9-]+:\d{12}:model-package/[a-zA-Z0-9-]+/\d+$")
+MODEL_PACKAGE_VERSION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/(?P<group>[a-zA-Z0-9-]+)/(?P<version>\d+)$"
+)
+"""A registered model version: ``…:model-package/<group>/<n>``."""
 _SCHEDULE = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\([0-9T:-]+\))$")
 SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)
 
@@ -43,7 +46,7 @@ class ModelSource(_Spec):
                 "set exactly one of model_package_arn, latest_approved_of or image"
                 + (f" (got {', '.join(given)})" if given else "")
             )
-        if self.model_package_arn and not _PACKAGE_ARN.match(self.model_package_arn):
+        if self.model_package_arn and not MODEL_PACKAGE_VERSION_ARN.match(self.model_package_arn):
             raise ValueError(
                 f"'{self.model_package_arn}' is not a model package version ARN (…:model-package/<group>/<n>)"
             )

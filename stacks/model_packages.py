@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from components.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
 from components.model_monitoring import MonitoringBaselines, baseline_prefix
 
 DATA_QUALITY, MODEL_QUALITY = "ModelDataQuality", "ModelQuality"
@@ -46,10 +46,6 @@ class ResolvedModelPackage:
 ModelPackageResolver = Callable[[str], ResolvedModelPackage]
 """A model family (group name or ARN) → its version to deploy; a version's ARN (a pinned
 ``model_package_arn``) → that version, with its baselines."""
-
-_VERSION_ARN = re.compile(
-    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/(?P<group>[a-zA-Z0-9-]+)/(?P<version>\d+)$"
-)
 
 
 class ModelResolutionError(Exception):
@@ -161,7 +157,7 @@ def _described(sagemaker: Any, arn: str, family: str) -> ResolvedModelPackage:
 
 def resolve_version(sagemaker: Any, arn: str) -> ResolvedModelPackage:
     """A pinned version and the baselines it registered (``sagemaker``: a boto3 client)."""
-    match = _VERSION_ARN.match(arn)
+    match = MODEL_PACKAGE_VERSION_ARN.match(arn)
     if match is None:
         raise ModelResolutionError(
             f"{arn!r} is not a model package version ARN (…:model-package/<group>/<n>)"
@@ -171,7 +167,7 @@ def resolve_version(sagemaker: Any, arn: str) -> ResolvedModelPackage:
 
 def resolve(sagemaker: Any, source: str) -> ResolvedModelPackage:
     """A version ARN as pinned, anything else as a family's latest Approved version."""
-    if _VERSION_ARN.match(source):
+    if MODEL_PACKAGE_VERSION_ARN.match(source):
         return resolve_version(sagemaker, source)
     return resolve_latest_approved(sagemaker, source)
 
@@ -194,7 +190,7 @@ def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:
     """
 
     def stand_in(source: str) -> ResolvedModelPackage:
-        pinned = _VERSION_ARN.match(source)
+        pinned = MODEL_PACKAGE_VERSION_ARN.match(source)
         owner = _account_of(source) if source.startswith("arn:") else account_id
         if pinned:  # its baselines folder is known only to the registry: named after the version here
             group, version, arn = pinned["group"], f"registered-with-version-{pinned['version']}", source
