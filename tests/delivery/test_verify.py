@@ -366,3 +366,38 @@ def test_baselines_of_a_job_definition_inline_in_the_schedule_are_checked_too(cl
     [result] = check([MonitoringBaselinesExpectation(schedule)], cloud.clients)
 
     assert (result.status, result.actual) == ("FAIL", "missing s3://baselines/churn/statistics.json")
+
+
+@pytest.fixture(scope="module")
+def all_monitors_graph(tmp_path_factory) -> ResourceGraph:
+    """The prod stack with model-quality, bias and explainability monitors."""
+    import yaml
+
+    from planner.recorder import record_stack_file
+    from tests.conftest import load_stack_document
+
+    document = load_stack_document("prod")
+    document["config"]["mlops-platform:platform"]["monitoring"] = {
+        "model_monitors": {"model_quality": True, "bias": True, "explainability": True}
+    }
+    path = tmp_path_factory.mktemp("stack") / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return record_stack_file(str(path))
+
+
+def test_clarify_analysis_configs_are_baseline_files_too(cloud: Cloud, all_monitors_graph) -> None:
+    graph = all_monitors_graph
+    provision(graph, cloud.clients, cloud.schedules)
+    promised = [e for e in expectations(graph) if e.kind == "monitoring baselines"]
+    assert {e.resource for e in promised} == {
+        f"{ENDPOINT} ({kind})" for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
+    }
+    assert _failures(check(promised, cloud.clients)) == []
+
+    [config] = [uri for uri in baseline_uris(graph) if uri.endswith("model_bias/analysis_config.json")]
+    bucket, _, key = config.removeprefix("s3://").partition("/")
+    cloud.clients.s3.delete_object(Bucket=bucket, Key=key)
+
+    assert _failures(check(promised, cloud.clients)) == [
+        ("monitoring baselines", f"{ENDPOINT} (ModelBias)", f"missing {config}")
+    ]
