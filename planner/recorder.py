@@ -97,6 +97,8 @@ class ResourceGraph:
     exports: Mapping[str, Any] = field(default_factory=dict)
     config: Mapping[str, Any] = field(default_factory=dict)
     """The stack file's ``config:`` map the program ran with."""
+    secret_exports: frozenset[str] = frozenset()
+    """Exports whose values are secrets (``exports`` has the plain values)."""
 
     @property
     def environment(self) -> str | None:
@@ -307,6 +309,7 @@ def record_program(
     mocks = PlatformMocks(region=region, account_id=account)
     monitor = _RecordingMonitor(mocks)
     exports: dict[str, Any] = {}
+    secret_exports: set[str] = set()
 
     def run() -> None:
         loop = asyncio.new_event_loop()
@@ -326,6 +329,11 @@ def record_program(
                 exports.update(
                     _plain(_sync_await(pulumi.Output.from_input(dict(root.outputs)).future()) or {})
                 )
+                secret_exports.update(
+                    name
+                    for name, value in root.outputs.items()
+                    if _sync_await(pulumi.Output.from_input(value).is_secret())
+                )
         finally:
             try:
                 for used in (loop, engine_loop):
@@ -337,7 +345,12 @@ def record_program(
 
     contextvars.Context().run(run)
     return ResourceGraph(
-        stack=stack, source=source, resources=tuple(monitor.recorded), exports=exports, config=config
+        stack=stack,
+        source=source,
+        resources=tuple(monitor.recorded),
+        exports=exports,
+        config=config,
+        secret_exports=frozenset(secret_exports),
     )
 
 

@@ -60,7 +60,10 @@ def to_json(plan: Plan) -> dict[str, Any]:
             "mandatory_violations": len(plan.mandatory_violations),
         },
         "resources": [_resource_json(graph, resource) for resource in graph if resource.type != STACK_TYPE],
-        "exports": dict(graph.exports),
+        "exports": {
+            name: SECRET_MASK if name in graph.secret_exports else value
+            for name, value in graph.exports.items()
+        },
         "violations": [asdict(violation) for violation in plan.violations],
         "cost": plan.cost.to_json() if plan.cost else None,
         "critical_path": plan.critical_path.to_json() if plan.critical_path else None,

@@ -130,3 +130,15 @@ def test_the_json_plan_masks_secret_inputs(monkeypatch, capsys) -> None:
     assert provider["inputs"]["kubeconfig"] == "[secret]"
     assert provider["inputs"]["enableServerSideApply"] == "true"
     assert "t0p" not in output
+
+
+def test_the_json_plan_masks_secret_exports(monkeypatch, capsys) -> None:
+    def program() -> None:
+        pulumi.export("token", pulumi.Output.secret("t0p"))
+        pulumi.export("region", "eu-west-1")
+
+    graph = record_program(program)
+    monkeypatch.setattr("planner.__main__.build_plan", lambda path: Plan(graph=graph))
+
+    assert main(["--stack", "dev", "--format", "json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["exports"] == {"token": "[secret]", "region": "eu-west-1"}

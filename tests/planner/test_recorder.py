@@ -41,6 +41,7 @@ def _box_program() -> None:
     box = _Box("box")
     pulumi.export("queue_url", box.queue.url)
     pulumi.export("answer", 42)
+    pulumi.export("password", pulumi.Output.secret("hunter2"))
 
 
 def test_records_types_parents_options_and_camel_case_inputs() -> None:
@@ -71,6 +72,7 @@ def test_secrets_are_recorded_as_plain_values_and_exports_are_resolved() -> None
     graph = record_program(_box_program)
     assert graph.named("box-queue").inputs["tags"] == {"secret-ish": "hidden"}
     assert graph.exports["answer"] == 42
+    assert graph.exports["password"] == "hunter2" and graph.secret_exports == {"password"}
     assert "queue_url" in graph.exports
 
 
