@@ -35,6 +35,18 @@ def stack_graphs() -> dict[str, ResourceGraph]:
     return {stack: record_stack_file(str(stack_path(stack))) for stack in STACKS}
 
 
+@pytest.fixture(scope="session")
+def all_monitors_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """The prod stack with every monitor kind: model quality, bias and explainability."""
+    document = load_stack_document("prod")
+    document["config"]["mlops-platform:platform"]["monitoring"] = {
+        "model_monitors": {"model_quality": True, "bias": True, "explainability": True}
+    }
+    path = tmp_path_factory.mktemp("all-monitors") / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return record_stack_file(str(path))
+
+
 @pytest.fixture(params=STACKS)
 def stack_graph(request: pytest.FixtureRequest, stack_graphs: dict[str, ResourceGraph]) -> ResourceGraph:
     return stack_graphs[request.param]

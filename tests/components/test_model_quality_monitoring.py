@@ -12,26 +12,16 @@ from components.model_monitoring import JobPlacement, MonitoringBaselines
 from components.model_quality_monitoring import ModelQualityMonitoring, ModelQualityMonitoringArgs
 from components.model_quality_spec import ModelQualitySpec
 from planner.policy_check import evaluate_policies
-from planner.recorder import ResourceGraph, record_program, record_stack_file
+from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.sagemaker_requests import to_request
 
 KINDS = ("ModelQuality", "ModelBias", "ModelExplainability")
 
 
-@pytest.fixture(scope="module")
-def all_monitors(tmp_path_factory) -> ResourceGraph:
-    import yaml
-
-    from tests.conftest import load_stack_document
-
-    document = load_stack_document("prod")
-    document["config"]["mlops-platform:platform"]["monitoring"] = {
-        "model_monitors": {"model_quality": True, "bias": True, "explainability": True}
-    }
-    path = tmp_path_factory.mktemp("stack") / "Pulumi.prod-monitors.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+@pytest.fixture
+def all_monitors(all_monitors_graph: ResourceGraph) -> ResourceGraph:
+    return all_monitors_graph
 
 
 def _definitions(graph: ResourceGraph) -> dict[str, dict]:

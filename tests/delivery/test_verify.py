@@ -368,23 +368,6 @@ def test_baselines_of_a_job_definition_inline_in_the_schedule_are_checked_too(cl
     assert (result.status, result.actual) == ("FAIL", "missing s3://baselines/churn/statistics.json")
 
 
-@pytest.fixture(scope="module")
-def all_monitors_graph(tmp_path_factory) -> ResourceGraph:
-    """The prod stack with model-quality, bias and explainability monitors."""
-    import yaml
-
-    from planner.recorder import record_stack_file
-    from tests.conftest import load_stack_document
-
-    document = load_stack_document("prod")
-    document["config"]["mlops-platform:platform"]["monitoring"] = {
-        "model_monitors": {"model_quality": True, "bias": True, "explainability": True}
-    }
-    path = tmp_path_factory.mktemp("stack") / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
-
-
 def test_clarify_analysis_configs_are_baseline_files_too(cloud: Cloud, all_monitors_graph) -> None:
     graph = all_monitors_graph
     provision(graph, cloud.clients, cloud.schedules)

@@ -51,6 +51,18 @@ def _archive(model_dir: Path, into: Path) -> Path:
     return into
 
 
+def _run_evaluate(model: Path, splits: Path, out: Path, features: Path | None = None) -> int:
+    """evaluate.py as the Evaluate job runs it, writing its eval/, predictions/ and baseline/ under ``out``."""
+    return evaluate.main(
+        [
+            *("--model", str(model), "--test", str(splits / "test")),
+            *("--features", str(features or splits / preprocess.BASELINE)),
+            *("--output-dir", str(out / "eval"), "--predictions-dir", str(out / "predictions")),
+            *("--baseline-dir", str(out / "baseline")),
+        ]
+    )
+
+
 # --- preprocess ------------------------------------------------------------------------------
 
 
@@ -256,22 +268,7 @@ def test_the_model_serves_csv_and_json_requests(model_dir: Path) -> None:
 def test_evaluate_writes_the_report_the_pipeline_reads(model_dir: Path, splits: Path, tmp_path: Path) -> None:
     handed_over = _archive(model_dir, tmp_path / "processing" / "model")
 
-    status = evaluate.main(
-        [
-            "--model",
-            str(handed_over),
-            "--test",
-            str(splits / "test"),
-            "--output-dir",
-            str(tmp_path / "eval"),
-            "--predictions-dir",
-            str(tmp_path / "predictions"),
-            "--features",
-            str(splits / preprocess.BASELINE),
-            "--baseline-dir",
-            str(tmp_path / "baseline"),
-        ]
-    )
+    status = _run_evaluate(handed_over, splits, tmp_path)
 
     assert status == 0
     report = json.loads((tmp_path / "eval" / "evaluation.json").read_text())
@@ -303,22 +300,7 @@ def test_evaluate_refuses_an_archive_escaping_its_directory(tmp_path: Path, caps
         tar.add(payload, arcname="../../model.joblib")
     write_csv(churn_extract(rows=20), tmp_path / "test" / "test.csv")
 
-    status = evaluate.main(
-        [
-            "--model",
-            str(tmp_path / "model"),
-            "--test",
-            str(tmp_path / "test"),
-            "--output-dir",
-            str(tmp_path / "out"),
-            "--predictions-dir",
-            str(tmp_path / "predictions"),
-            "--features",
-            str(tmp_path / "test"),
-            "--baseline-dir",
-            str(tmp_path / "baseline"),
-        ]
-    )
+    status = _run_evaluate(tmp_path / "model", tmp_path, tmp_path, features=tmp_path / "test")
 
     assert status == 2
     assert not (tmp_path / "predictions").exists()
@@ -339,16 +321,7 @@ def test_the_data_quality_baseline_is_what_model_monitor_captures_from_the_endpo
     assert list(features.columns) == list(train.FEATURES)
     pd.testing.assert_frame_equal(features, train_split[list(train.FEATURES)])
 
-    argv = [
-        "--model",
-        str(model_dir),
-        "--test",
-        str(splits / "test"),
-        "--features",
-        str(splits / preprocess.BASELINE),
-    ]
-    out = ["--output-dir", str(tmp_path / "eval"), "--predictions-dir", str(tmp_path / "predictions")]
-    assert evaluate.main([*argv, *out, "--baseline-dir", str(tmp_path / "baseline")]) == 0
+    assert _run_evaluate(model_dir, splits, tmp_path) == 0
     baseline = pd.read_csv(tmp_path / "baseline" / "baseline.csv")
 
     assert list(baseline.columns) == ["probability", *train.FEATURES]
@@ -366,42 +339,17 @@ def test_evaluate_refuses_features_that_are_not_the_request_columns(
     model_dir: Path, splits: Path, tmp_path: Path, capsys
 ) -> None:
     write_csv(pd.read_csv(splits / "train" / "train.csv"), tmp_path / "features" / "train.csv")
-    argv = [
-        "--model",
-        str(model_dir),
-        "--test",
-        str(splits / "test"),
-        "--features",
-        str(tmp_path / "features"),
-    ]
-    out = [
-        "--output-dir",
-        str(tmp_path / "eval"),
-        "--predictions-dir",
-        str(tmp_path / "p"),
-        "--baseline-dir",
-        str(tmp_path / "b"),
-    ]
 
-    assert evaluate.main([*argv, *out]) == 2
+    assert _run_evaluate(model_dir, splits, tmp_path, features=tmp_path / "features") == 2
     assert "expected the columns tenure_months, monthly_charges" in capsys.readouterr().err
-    assert not (tmp_path / "b").exists()
+    assert not (tmp_path / "baseline").exists()
 
 
 def test_evaluate_writes_the_predictions_its_report_is_computed_from(
     model_dir: Path, splits: Path, tmp_path: Path
 ) -> None:
     """The model-quality baseline: probability, prediction at the threshold, and the true label."""
-    argv = [
-        "--model",
-        str(model_dir),
-        "--test",
-        str(splits / "test"),
-        "--features",
-        str(splits / preprocess.BASELINE),
-    ]
-    out = ["--output-dir", str(tmp_path / "eval"), "--predictions-dir", str(tmp_path / "predictions")]
-    assert evaluate.main([*argv, *out, "--baseline-dir", str(tmp_path / "baseline")]) == 0
+    assert _run_evaluate(model_dir, splits, tmp_path) == 0
 
     predictions = pd.read_csv(tmp_path / "predictions" / "predictions.csv")
     test = pd.read_csv(splits / "test" / "test.csv")

@@ -203,6 +203,11 @@ PROVIDER_DEFAULT_TAGS = [
     {"type": BUCKET, "name": "data", "inputs": {"bucket": "data"}, "provider": "aws"},
 ]
 
+EIGHT_CONFIGS_WITH_1_TO_8_GPUS = [
+    {"type": ENDPOINT_CONFIG, "name": f"config-{n}", "inputs": config(variant("ml.g5.xlarge", n))}
+    for n in range(1, 9)
+]
+
 STACK_CASES = [
     pytest.param(
         "required-cost-allocation-tags", PROVIDER_DEFAULT_TAGS, None, id="provider-default-tags-count"
@@ -227,19 +232,13 @@ STACK_CASES = [
     ),
     pytest.param(
         "gpu-instance-quota",
-        [
-            {"type": ENDPOINT_CONFIG, "name": f"config-{n}", "inputs": config(variant("ml.g5.xlarge", n))}
-            for n in range(1, 9)
-        ],
+        EIGHT_CONFIGS_WITH_1_TO_8_GPUS,
         "(config-8.productionVariants[0].instanceType=ml.g5.xlarge x8; config-7.",
         id="over-quota-names-the-biggest-first",
     ),
     pytest.param(
         "gpu-instance-quota",
-        [
-            {"type": ENDPOINT_CONFIG, "name": f"config-{n}", "inputs": config(variant("ml.g5.xlarge", n))}
-            for n in range(1, 9)
-        ],
+        EIGHT_CONFIGS_WITH_1_TO_8_GPUS,
         "config-4.productionVariants[0].instanceType=ml.g5.xlarge x4; and 3 more):",
         id="over-quota-names-five-then-counts-the-rest",
     ),

@@ -85,6 +85,16 @@ def _record_prod_against(sagemaker: Any) -> ResourceGraph:
     )
 
 
+def _prod_serving(tmp_path: Path, model: dict[str, str]) -> str:
+    """The prod stack file with its endpoint's model source replaced by ``model``."""
+    document = load_stack_document("prod")
+    [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
+    variant["model"] = model
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return str(path)
+
+
 def _monitored_uris(graph: ResourceGraph) -> set[str]:
     [data_quality] = graph.of_type(DATA_QUALITY_DEFINITION)
     [model_quality] = graph.of_type(MODEL_QUALITY_DEFINITION)
@@ -311,15 +321,9 @@ def test_the_offline_stand_in_names_the_group_and_the_registry_account() -> None
 
 
 def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_path) -> None:
-    document = load_stack_document("prod")
-    [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
-    variant["model"] = {
-        "latest_approved_of": f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{FAMILY}"
-    }
-    path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    dev_group = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{FAMILY}"
 
-    graph = record_stack_file(str(path))
+    graph = record_stack_file(_prod_serving(tmp_path, {"latest_approved_of": dev_group}))
 
     shown = f"mlops-artifacts-of-{DEV_ACCOUNT}"
     assert _monitored_uris(graph) == {
@@ -337,16 +341,6 @@ def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_pa
 # --- a pinned version ------------------------------------------------------------------------
 
 
-def _pinned_prod(tmp_path: Path, package_arn: str) -> str:
-    """The prod stack file with its endpoint pinned to ``package_arn``."""
-    document = load_stack_document("prod")
-    [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
-    variant["model"] = {"model_package_arn": package_arn}
-    path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return str(path)
-
-
 def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
     sagemaker, offline_prod, tmp_path
 ) -> None:
@@ -355,7 +349,7 @@ def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
     _register(sagemaker, "Approved", _drift_check_baselines(offline_prod, "newer-run"))
 
     graph = record_stack_file(
-        _pinned_prod(tmp_path, pinned),
+        _prod_serving(tmp_path, {"model_package_arn": pinned}),
         program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),
     )
 
@@ -367,7 +361,7 @@ def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
 def test_the_offline_plan_names_a_pinned_versions_baselines_after_it(tmp_path) -> None:
     pinned = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{FAMILY}/12"
 
-    graph = record_stack_file(_pinned_prod(tmp_path, pinned))
+    graph = record_stack_file(_prod_serving(tmp_path, {"model_package_arn": pinned}))
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
     folder = f"s3://{bucket}/baselines/{FAMILY}/registered-with-version-12"
