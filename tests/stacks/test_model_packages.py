@@ -106,6 +106,15 @@ def _monitored_uris(graph: ResourceGraph) -> set[str]:
     }
 
 
+def _layout(folder: str) -> set[str]:
+    """The files the monitors read from a baselines folder a training execution wrote."""
+    return {
+        f"{folder}/statistics.json",
+        f"{folder}/constraints.json",
+        f"{folder}/model_quality/constraints.json",
+    }
+
+
 def _uris(baselines: dict[str, Any]) -> set[str]:
     return {
         baselines["ModelDataQuality"]["Statistics"]["S3Uri"],
@@ -161,12 +170,7 @@ def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(
     graph = _record_prod_against(sagemaker)
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
-    family = f"s3://{bucket}/baselines/{FAMILY}"
-    assert _monitored_uris(graph) == {
-        f"{family}/statistics.json",
-        f"{family}/constraints.json",
-        f"{family}/model_quality/constraints.json",
-    }
+    assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{FAMILY}")
 
 
 def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucket(
@@ -326,11 +330,7 @@ def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_pa
     graph = record_stack_file(_prod_serving(tmp_path, {"latest_approved_of": dev_group}))
 
     shown = f"mlops-artifacts-of-{DEV_ACCOUNT}"
-    assert _monitored_uris(graph) == {
-        f"s3://{shown}/baselines/{FAMILY}/latest-approved/statistics.json",
-        f"s3://{shown}/baselines/{FAMILY}/latest-approved/constraints.json",
-        f"s3://{shown}/baselines/{FAMILY}/latest-approved/model_quality/constraints.json",
-    }
+    assert _monitored_uris(graph) == _layout(f"s3://{shown}/baselines/{FAMILY}/latest-approved")
     models_role = str(statements(policy_of(graph.named("endpoint-customer-churn-models-permissions"))))
     assert f"arn:aws:s3:::{shown}/models/{FAMILY}/latest-approved/model.tar.gz" in models_role
     assert f"arn:aws:kms:{REGION}:{DEV_ACCOUNT}:key/*" in models_role
@@ -364,12 +364,7 @@ def test_the_offline_plan_names_a_pinned_versions_baselines_after_it(tmp_path) -
     graph = record_stack_file(_prod_serving(tmp_path, {"model_package_arn": pinned}))
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
-    folder = f"s3://{bucket}/baselines/{FAMILY}/registered-with-version-12"
-    assert _monitored_uris(graph) == {
-        f"{folder}/statistics.json",
-        f"{folder}/constraints.json",
-        f"{folder}/model_quality/constraints.json",
-    }
+    assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{FAMILY}/registered-with-version-12")
 
 
 def test_a_pinned_arn_that_is_not_a_version_is_refused(sagemaker) -> None:
