@@ -92,11 +92,16 @@ def load_model(location: Path):
         return joblib.load(extracted / MODEL_FILE)
 
 
-def read_test(directory: Path) -> pd.DataFrame:
+def _read_csvs(directory: Path) -> pd.DataFrame:
+    """Every CSV file under ``directory`` (a processing input may hold several), in name order."""
     files = sorted(path for path in Path(directory).rglob("*.csv") if path.is_file())
     if not files:
         raise EvaluationError(f"no CSV files under {directory}")
-    frame = pd.concat([pd.read_csv(path) for path in files], ignore_index=True)
+    return pd.concat([pd.read_csv(path) for path in files], ignore_index=True)
+
+
+def read_test(directory: Path) -> pd.DataFrame:
+    frame = _read_csvs(directory)
     missing = [column for column in (*FEATURES, LABEL) if column not in frame.columns]
     if missing:
         raise EvaluationError(f"{directory}: missing column(s) {', '.join(missing)}")
@@ -119,10 +124,7 @@ def predict(model, test: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_features(directory: Path) -> pd.DataFrame:
-    files = sorted(path for path in Path(directory).rglob("*.csv") if path.is_file())
-    if not files:
-        raise EvaluationError(f"no CSV files under {directory}")
-    frame = pd.concat([pd.read_csv(path) for path in files], ignore_index=True)
+    frame = _read_csvs(directory)
     if list(frame.columns) != list(FEATURES):
         raise EvaluationError(f"{directory}: expected the columns {', '.join(FEATURES)} in this order")
     return frame
@@ -156,18 +158,18 @@ def write_report(report: dict, output_dir: Path) -> Path:
     return path
 
 
-def write_predictions(predictions: pd.DataFrame, predictions_dir: Path) -> Path:
-    predictions_dir.mkdir(parents=True, exist_ok=True)
-    path = predictions_dir / PREDICTIONS_FILE
-    predictions.to_csv(path, index=False)
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
     return path
+
+
+def write_predictions(predictions: pd.DataFrame, predictions_dir: Path) -> Path:
+    return _write_csv(predictions, predictions_dir / PREDICTIONS_FILE)
 
 
 def write_baseline(baseline: pd.DataFrame, baseline_dir: Path) -> Path:
-    baseline_dir.mkdir(parents=True, exist_ok=True)
-    path = baseline_dir / BASELINE_FILE
-    baseline.to_csv(path, index=False)
-    return path
+    return _write_csv(baseline, baseline_dir / BASELINE_FILE)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
