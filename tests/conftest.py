@@ -1,8 +1,13 @@
-"""Shared fixtures: recorded graphs of the shipped stacks and stack-file builders.
+"""Shared fixtures: recorded graphs of the test suite's own stacks and stack-file builders.
+
+The suite never reads the sample stack files in ``stacks/``: users edit those (add a model family,
+an endpoint, a stack), and that must not change what the tests assert. Its stacks live in
+``tests/fixtures/stacks/`` (one per environment); ``tests/stacks/test_shipped_stacks.py`` checks the
+samples only generically (valid, plan clean, cost and critical path computed).
 
 Each recording is a fresh program run in its own context and event loop (see planner.recorder);
-the graphs of the three shipped stacks are recorded once per session because a ResourceGraph is
-an immutable record of one run, not live Pulumi state.
+the graphs of the fixture stacks are recorded once per session because a ResourceGraph is an
+immutable record of one run, not live Pulumi state.
 """
 
 from __future__ import annotations
@@ -20,10 +25,15 @@ from stacks.config import CONFIG_KEY
 
 REPO = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod")
+"""The fixture stacks, one per environment."""
+FIXTURE_STACKS = REPO / "tests" / "fixtures" / "stacks"
+SHIPPED_STACK_FILES = tuple(sorted((REPO / "stacks").glob("Pulumi.*.yaml")))
+"""The sample stack files users edit: checked only generically."""
 
 
 def stack_path(stack: str) -> Path:
-    return REPO / "stacks" / f"Pulumi.{stack}.yaml"
+    """A fixture stack file of the suite (not the sample in ``stacks/``)."""
+    return FIXTURE_STACKS / f"Pulumi.{stack}.yaml"
 
 
 def load_stack_document(stack: str) -> dict[str, Any]:
@@ -54,7 +64,7 @@ def stack_graph(request: pytest.FixtureRequest, stack_graphs: dict[str, Resource
 
 @pytest.fixture
 def write_stack(tmp_path: Path) -> Callable[..., Path]:
-    """Write a variant of a shipped stack file: ``write_stack("prod", edit)`` where ``edit`` mutates
+    """Write a variant of a fixture stack file: ``write_stack("prod", edit)`` where ``edit`` mutates
     the ``mlops-platform:platform`` dict in place; or ``write_stack(text="...")`` for raw YAML."""
 
     def write(

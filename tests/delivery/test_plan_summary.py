@@ -6,6 +6,7 @@ import json
 
 from delivery.plan_summary import TEXT_LIMIT, main, summarize
 from planner.report import Plan, PlanViolation, to_json
+from tests.conftest import stack_path
 
 
 def _plan_json(graph, violations=()) -> dict:
@@ -95,5 +96,5 @@ def test_the_real_plan_json_carries_the_cost_the_summary_reads() -> None:
     from planner.__main__ import build_plan
     from planner.report import to_json
 
-    plan = json.loads(json.dumps(to_json(build_plan("stacks/Pulumi.dev.yaml")), default=str))
+    plan = json.loads(json.dumps(to_json(build_plan(str(stack_path("dev")))), default=str))
     assert "Estimated monthly cost: **" in summarize("dev", plan, "", 0)

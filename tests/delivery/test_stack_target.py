@@ -20,7 +20,7 @@ def test_the_target_is_the_stack_files_region_and_account(stack: str) -> None:
 
 
 def test_the_cli_prints_github_output_lines(capsys, monkeypatch) -> None:
-    monkeypatch.chdir(stack_path("prod").parent.parent)
+    monkeypatch.chdir(stack_path("prod").parent.parent)  # --stack reads stacks/Pulumi.<stack>.yaml
 
     assert main(["--stack", "prod"]) == 0
     assert capsys.readouterr().out.splitlines() == [

@@ -12,6 +12,7 @@ from moto import mock_aws
 
 from components.model_registry import PromotionCriterion
 from pipelines.promotion import PromotionError, main, promote_model_package
+from tests.conftest import stack_path
 
 REGION = "eu-west-1"
 BUCKET = "artifacts-test"
@@ -142,7 +143,7 @@ def test_a_package_of_another_group_is_refused(aws) -> None:
 def test_cli_reads_the_threshold_from_the_stack_file(aws, capsys) -> None:
     approved = _register(aws, {"metrics": {"auc": {"value": 0.85}}}, version=1)
     rejected = _register(aws, {"metrics": {"auc": {"value": 0.75}}}, version=2)
-    args = ["--stack-file", "stacks/Pulumi.dev.yaml", "--model", GROUP, "--package-arn"]
+    args = ["--stack-file", str(stack_path("dev")), "--model", GROUP, "--package-arn"]
 
     assert main([*args, approved]) == 0
     assert main([*args, rejected]) == 1
@@ -153,8 +154,8 @@ def test_cli_reads_the_threshold_from_the_stack_file(aws, capsys) -> None:
 
 
 def test_cli_names_an_unknown_model_family(aws, capsys) -> None:
-    assert main(["--stack-file", "stacks/Pulumi.dev.yaml", "--model", "fraud", "--package-arn", "arn:x"]) == 2
+    assert main(["--stack-file", str(stack_path("dev")), "--model", "fraud", "--package-arn", "arn:x"]) == 2
     assert (
-        "stacks/Pulumi.dev.yaml: models: no model family 'fraud'; declared: customer-churn"
+        f"{stack_path('dev')}: models: no model family 'fraud'; declared: customer-churn"
         in capsys.readouterr().err
     )

@@ -18,7 +18,7 @@ from tests.conftest import REPO, STACKS, stack_path
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_each_shipped_stack_plans_cleanly_as_json(capsys, stack: str) -> None:
+def test_each_fixture_stack_plans_cleanly_as_json(capsys, stack: str) -> None:
     assert main(["--config", str(stack_path(stack)), "--format", "json"]) == EXIT_OK
 
     plan = json.loads(capsys.readouterr().out)
@@ -37,9 +37,9 @@ def test_each_shipped_stack_plans_cleanly_as_json(capsys, stack: str) -> None:
 
 
 def test_text_plan_shows_the_tree_grouped_by_component(capsys) -> None:
-    assert main(["--stack", "prod"]) == EXIT_OK
+    assert main(["--config", str(stack_path("prod"))]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "prod (stacks/Pulumi.prod.yaml)" in out
+    assert f"prod ({stack_path('prod')})" in out
     for component in ("network", "datasets", "artifacts", "access-logs", "kms-data", "training-role"):
         assert component in out
     assert "🔒" in out, "protected resources are marked in prod"
@@ -52,7 +52,7 @@ def test_a_mandatory_violation_exits_1_and_is_listed(monkeypatch, capsys) -> Non
     )
     monkeypatch.setattr(planner.policy_check, "evaluate_policies", lambda graph: ([finding], 1))
 
-    assert main(["--stack", "dev", "--format", "json"]) == EXIT_VIOLATION
+    assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_VIOLATION
     plan = json.loads(capsys.readouterr().out)
     assert plan["violations"] == [
         {
@@ -71,7 +71,7 @@ def test_an_advisory_violation_does_not_fail_the_plan(monkeypatch, capsys) -> No
     finding = PlanViolation("some-advice", "advisory", "consider it")
     monkeypatch.setattr(planner.policy_check, "evaluate_policies", lambda graph: ([finding], 1))
 
-    assert main(["--stack", "dev"]) == EXIT_OK
+    assert main(["--config", str(stack_path("dev"))]) == EXIT_OK
     out = capsys.readouterr().out
     assert "some-advice" in out and "advisory" in out
 
@@ -95,7 +95,9 @@ def _plan_in_a_process(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_json_plan_is_byte_for_byte_the_same_in_every_process() -> None:
     # Separate processes: set order (hash seeds) and object addresses differ between them.
-    first, second = (_plan_in_a_process("--stack", "dev", "--format", "json") for _ in range(2))
+    first, second = (
+        _plan_in_a_process("--config", str(stack_path("dev")), "--format", "json") for _ in range(2)
+    )
     assert first.returncode == second.returncode == EXIT_OK, first.stderr
     assert first.stdout == second.stdout
     plan = json.loads(first.stdout)  # complete: the process flushed before it skipped teardown
@@ -124,7 +126,7 @@ def test_the_json_plan_masks_secret_inputs(monkeypatch, capsys) -> None:
     graph = record_program(lambda: kubernetes_provider("eks", "apiVersion: v1\nusers: [{token: t0p}]"))
     monkeypatch.setattr("planner.__main__.build_plan", lambda path: Plan(graph=graph))
 
-    assert main(["--stack", "dev", "--format", "json"]) == EXIT_OK
+    assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_OK
     output = capsys.readouterr().out
     [provider] = json.loads(output)["resources"]
     assert provider["inputs"]["kubeconfig"] == "[secret]"
@@ -140,5 +142,5 @@ def test_the_json_plan_masks_secret_exports(monkeypatch, capsys) -> None:
     graph = record_program(program)
     monkeypatch.setattr("planner.__main__.build_plan", lambda path: Plan(graph=graph))
 
-    assert main(["--stack", "dev", "--format", "json"]) == EXIT_OK
+    assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_OK
     assert json.loads(capsys.readouterr().out)["exports"] == {"token": "[secret]", "region": "eu-west-1"}

@@ -13,6 +13,7 @@ from planner.critical_path import critical_path
 from planner.diagram import component_edges, node_id, render_mermaid, top_level_components
 from planner.readme import BEGIN, END, README, current_block, render_block, replace_block
 from planner.report import Plan
+from tests.conftest import stack_path
 from tests.planner.test_critical_path import component, graph, resource
 
 NODE = re.compile(r'^    (c_\w+)\["([^"<]+)<br/>')
@@ -77,7 +78,7 @@ def test_format_mermaid_prints_the_diagram(monkeypatch, capsys, stack_graphs) ->
     prod = stack_graphs["prod"]
     monkeypatch.setattr(cli, "build_plan", lambda path: Plan(graph=prod))
 
-    assert cli.main(["--stack", "prod", "--format", "mermaid"]) == cli.EXIT_OK
+    assert cli.main(["--config", str(stack_path("prod")), "--format", "mermaid"]) == cli.EXIT_OK
     assert capsys.readouterr().out == render_mermaid(prod)
 
 
@@ -86,12 +87,12 @@ def test_text_and_json_plans_carry_cost_and_critical_path(monkeypatch, capsys, s
     plan = Plan(graph=prod, cost=estimate_cost(prod), critical_path=critical_path(prod))
     monkeypatch.setattr(cli, "build_plan", lambda path: plan)
 
-    assert cli.main(["--stack", "prod", "--format", "json"]) == cli.EXIT_OK
+    assert cli.main(["--config", str(stack_path("prod")), "--format", "json"]) == cli.EXIT_OK
     shape = json.loads(capsys.readouterr().out)
     assert shape["cost"]["monthly_min"] == plan.cost.monthly_min
     assert shape["critical_path"]["chain"] == plan.critical_path.chain
 
-    assert cli.main(["--stack", "prod"]) == cli.EXIT_OK
+    assert cli.main(["--config", str(stack_path("prod"))]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "Monthly cost at eu-west-1 list prices" in out and f"${plan.cost.monthly_min:,.2f}" in out
     assert "Deployment critical path: ~" in out and plan.critical_path.chain[-1] in out

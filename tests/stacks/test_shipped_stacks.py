@@ -1,0 +1,39 @@
+"""The sample stack files in ``stacks/``, checked only generically.
+
+Users edit these samples (add a model family, an endpoint, a stack file of their own), so nothing
+here depends on what they contain: every stack file there, whatever its name, must be valid, plan
+with no mandatory policy violation, and have a cost estimate and a deployment critical path.
+Behaviour is asserted on the suite's own stacks (``tests/fixtures/stacks/``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.__main__ import build_plan
+from stacks.config import parse_platform_config
+from stacks.stack_file import read_stack_file
+from tests.conftest import SHIPPED_STACK_FILES
+
+
+def test_the_samples_exist() -> None:
+    assert SHIPPED_STACK_FILES, "stacks/ holds at least one sample stack file"
+
+
+@pytest.mark.parametrize("path", SHIPPED_STACK_FILES, ids=lambda path: path.name)
+def test_a_sample_stack_file_is_valid(path: Path) -> None:
+    stack_file = read_stack_file(path)
+    parse_platform_config(stack_file.platform, stack_file.path)
+
+
+@pytest.mark.parametrize("path", SHIPPED_STACK_FILES, ids=lambda path: path.name)
+def test_a_sample_stack_plans_with_no_mandatory_violation_and_a_cost_and_critical_path(path: Path) -> None:
+    plan = build_plan(str(path))
+
+    assert list(plan.mandatory_violations) == []
+    assert plan.policies_evaluated > 0
+    assert 0 < plan.cost.monthly_min <= plan.cost.monthly_max
+    assert plan.critical_path.chain and plan.critical_path.estimated_seconds > 0
+    assert plan.critical_path.estimated_seconds <= plan.critical_path.serial_seconds
