@@ -11,6 +11,7 @@ import pulumi_aws.sagemaker as sagemaker
 from pydantic import BaseModel, ConfigDict, Field
 
 from components.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.naming import prefixed
 from components.policy_documents import kms_use, s3_read_write
 
 MLFLOW_PREFIX = "mlflow/"
@@ -22,7 +23,7 @@ class ExperimentTrackingSpec(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     enabled: bool = Field(default=False, description="Create the MLflow tracking server.")
-    name: str = Field(default="mlops-platform", pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
+    name: str = Field(default="mlflow", pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
     size: Literal["Small", "Medium", "Large"] = Field(default="Small", description="Tracking server size.")
     weekly_maintenance_window: str = Field(
         default="Sun:03:00",
@@ -47,6 +48,8 @@ class ExperimentTrackingArgs:
     kms_key_arn: pulumi.Input[str]
     role_path: str
     tags: Mapping[str, str]
+    name_prefix: str | None = None
+    """Starts the tracking server's name (``<prefix>-<spec name>``): stacks sharing an account differ."""
 
 
 class ExperimentTracking(pulumi.ComponentResource):
@@ -99,7 +102,7 @@ class ExperimentTracking(pulumi.ComponentResource):
         )
         server = sagemaker.MlflowTrackingServer(
             f"{name}-server",
-            tracking_server_name=spec.name,
+            tracking_server_name=prefixed(args.name_prefix, spec.name),
             artifact_store_uri=pulumi.Output.concat("s3://", args.artifact_bucket_name, "/", MLFLOW_PREFIX),
             role_arn=role.role_arn,
             tracking_server_size=spec.size,

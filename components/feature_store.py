@@ -12,6 +12,7 @@ import pulumi_aws.sagemaker as sagemaker
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from components.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.naming import prefixed
 from components.policy_documents import kms_use
 
 # SageMaker's FeatureGroupName / FeatureName pattern: letters and digits, single '-' or '_' between.
@@ -105,10 +106,10 @@ class FeatureGroupSpec(_Spec):
             raise ValueError("online_ttl needs the online store (online: true)")
         return self
 
-    @property
-    def glue_table_prefix(self) -> str:
-        """Feature Store names the offline table ``<group>_<creation time>``, lower-cased, with ``_``."""
-        return self.name.lower().replace("-", "_")
+
+def glue_table_prefix(feature_group_name: str) -> str:
+    """Feature Store names the offline table ``<group>_<creation time>``, lower-cased, with ``_``."""
+    return feature_group_name.lower().replace("-", "_")
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class FeatureStoreArgs:
     role_path: str
     tags: Mapping[str, str]
     retain: bool = True
+    name_prefix: str | None = None
+    """Starts each feature group's name (``<prefix>-<spec name>``): stacks sharing an account differ."""
 
 
 class FeatureStore(pulumi.ComponentResource):
@@ -154,6 +157,7 @@ class FeatureStore(pulumi.ComponentResource):
     def _create_group(
         self, name: str, spec: FeatureGroupSpec, args: FeatureStoreArgs
     ) -> sagemaker.FeatureGroup:
+        group_name = prefixed(args.name_prefix, spec.name)
         prefix = f"{OFFLINE_STORE_PREFIX}{spec.name}/"
         role = ExecutionRole(
             f"{name}-store",
@@ -162,7 +166,7 @@ class FeatureStore(pulumi.ComponentResource):
                 trusted_service="sagemaker.amazonaws.com",
                 account_id=args.account_id,
                 path=args.role_path,
-                statements=self._role_statements(spec, prefix, args),
+                statements=self._role_statements(spec, group_name, prefix, args),
                 tags=args.tags,
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -195,7 +199,7 @@ class FeatureStore(pulumi.ComponentResource):
             )
         return sagemaker.FeatureGroup(
             name,
-            feature_group_name=spec.name,
+            feature_group_name=group_name,
             description=spec.description or None,
             record_identifier_feature_name=spec.record_identifier,
             event_time_feature_name=spec.event_time,
@@ -213,7 +217,9 @@ class FeatureStore(pulumi.ComponentResource):
         )
 
     @staticmethod
-    def _role_statements(spec: FeatureGroupSpec, prefix: str, args: FeatureStoreArgs) -> list[dict]:
+    def _role_statements(
+        spec: FeatureGroupSpec, group_name: str, prefix: str, args: FeatureStoreArgs
+    ) -> list[dict]:
         statements: list[dict] = kms_use([args.kms_key_arn])
         if not spec.offline:
             return statements
@@ -235,7 +241,7 @@ class FeatureStore(pulumi.ComponentResource):
                     "Resource": [
                         f"{glue}:catalog",
                         f"{glue}:database/{FEATURE_STORE_GLUE_DATABASE}",
-                        f"{glue}:table/{FEATURE_STORE_GLUE_DATABASE}/{spec.glue_table_prefix}_*",
+                        f"{glue}:table/{FEATURE_STORE_GLUE_DATABASE}/{glue_table_prefix(group_name)}_*",
                     ],
                 }
             )

@@ -34,6 +34,9 @@ _TRAFFIC_ROUTING = {"all_at_once": "ALL_AT_ONCE", "canary": "CANARY", "linear": 
 @dataclass(frozen=True)
 class InferenceEndpointArgs:
     spec: EndpointSpec
+    endpoint_name: str
+    """The SageMaker endpoint's name, what clients invoke (account-wide: the stack's prefix keeps it
+    apart); it also starts the names of the endpoint's alarms. ``spec.name`` names its S3 prefixes."""
     resolved_model_packages: Mapping[str, str]
     """Variant name → model package ARN, for variants whose source is ``latest_approved_of``."""
     account_id: str
@@ -102,7 +105,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
         rollback_alarm_names = [alarm.name for alarm in alarms] + list(spec.deployment.extra_rollback_alarms)
         endpoint = sagemaker.Endpoint(
             f"{name}-endpoint",
-            name=spec.name,
+            name=args.endpoint_name,
             endpoint_config_name=config.name,
             deployment_config=self._deployment(rollback_alarm_names),
             tags=dict(args.tags),
@@ -156,7 +159,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
         return ExecutionRole(
             f"{self._name}-models",
             ExecutionRoleArgs(
-                description=f"Serves the models of SageMaker endpoint {spec.name}",
+                description=f"Serves the models of SageMaker endpoint {args.endpoint_name}",
                 trusted_service="sagemaker.amazonaws.com",
                 account_id=args.account_id,
                 path=args.role_path,
@@ -303,7 +306,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
     # -- rollout -----------------------------------------------------------------------------
     def _rollback_alarms(self, variant: VariantSpec) -> list[cloudwatch.MetricAlarm]:
         args, deployment = self._args, self._args.spec.deployment
-        dimensions = {"EndpointName": args.spec.name, "VariantName": variant.name}
+        dimensions = {"EndpointName": args.endpoint_name, "VariantName": variant.name}
         common = {
             "namespace": "AWS/SageMaker",
             "dimensions": dimensions,
@@ -319,8 +322,8 @@ class InferenceEndpoint(pulumi.ComponentResource):
         return [
             cloudwatch.MetricAlarm(
                 f"{self._name}-{variant.name}-5xx",
-                name=f"{args.spec.name}-{variant.name}-5xx-errors",
-                alarm_description=f"{args.spec.name}/{variant.name}: more than {deployment.max_5xx_per_minute} 5xx errors a minute",
+                name=f"{args.endpoint_name}-{variant.name}-5xx-errors",
+                alarm_description=f"{args.endpoint_name}/{variant.name}: more than {deployment.max_5xx_per_minute} 5xx errors a minute",
                 metric_name="Invocation5XXErrors",
                 statistic="Sum",
                 threshold=deployment.max_5xx_per_minute,
@@ -330,8 +333,8 @@ class InferenceEndpoint(pulumi.ComponentResource):
             ),
             cloudwatch.MetricAlarm(
                 f"{self._name}-{variant.name}-latency",
-                name=f"{args.spec.name}-{variant.name}-model-latency-p99",
-                alarm_description=f"{args.spec.name}/{variant.name}: p99 model latency above {deployment.latency_p99_slo_ms} ms",
+                name=f"{args.endpoint_name}-{variant.name}-model-latency-p99",
+                alarm_description=f"{args.endpoint_name}/{variant.name}: p99 model latency above {deployment.latency_p99_slo_ms} ms",
                 metric_name="ModelLatency",
                 extended_statistic="p99",
                 # ModelLatency is reported in microseconds.

@@ -21,7 +21,13 @@ from components.model_monitoring import (
     baseline_prefix,
     monitoring_job_role,
 )
-from components.model_quality_spec import Kind, ModelQualitySpec
+from components.model_quality_spec import (
+    JOB_DEFINITION_NAME_LIMIT,
+    SNAKE_NAMES,
+    Kind,
+    ModelQualitySpec,
+    job_definition_name,
+)
 
 GROUND_TRUTH_PREFIX = "ground-truth/"
 # Model quality compares predictions with ground truth using the Model Monitor analyzer; bias
@@ -38,7 +44,10 @@ class ModelQualityMonitoringArgs:
     spec: ModelQualitySpec
     endpoint_name: pulumi.Input[str]
     endpoint_label: str
-    """The endpoint's configured name (job definition names derive from it)."""
+    """The endpoint's configured name: its ``ground-truth/<label>/`` and ``monitoring/<label>/`` folders."""
+    job_definition_prefix: str
+    """Starts each job definition's name (``<prefix>-model-quality``...): account-wide, so give it the
+    endpoint's physical name."""
     model_family: str
     """Whose ``baselines/<family>/<kind>/`` hold the bias and explainability analysis configs and
     constraints (provided by the team)."""
@@ -57,11 +66,24 @@ class ModelQualityMonitoringArgs:
                 f"ModelQualityMonitoring of {self.endpoint_label}: enable at least one of model_quality, "
                 "bias, explainability"
             )
+        too_long = [
+            name
+            for name in map(self.job_definition_name, self.spec.kinds)
+            if len(name) > JOB_DEFINITION_NAME_LIMIT
+        ]
+        if too_long:
+            raise ValueError(
+                f"ModelQualityMonitoring of {self.endpoint_label}: job definition names {too_long} exceed "
+                f"{JOB_DEFINITION_NAME_LIMIT} characters; shorten job_definition_prefix"
+            )
         if "ModelQuality" in self.spec.kinds and self.baselines.model_constraints is None:
             raise ValueError(
                 f"ModelQualityMonitoring of {self.endpoint_label}: the served model version registered no "
                 "model-quality baseline (DriftCheckBaselines.ModelQuality.Constraints) to compare with"
             )
+
+    def job_definition_name(self, kind: Kind) -> str:
+        return job_definition_name(self.job_definition_prefix, kind)
 
 
 class ModelQualityMonitoring(pulumi.ComponentResource):
@@ -146,7 +168,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             app["config_uri"] = pulumi.Output.concat(bucket, family_folder, f"{snake}/analysis_config.json")
         definition = getattr(native, f"{kind}JobDefinition")(
             f"{self._name}-{snake.replace('_', '-')}",
-            job_definition_name=f"{args.endpoint_label}-{snake.replace('_', '-')}"[:63],
+            job_definition_name=args.job_definition_name(kind),
             role_arn=role_arn,
             **{
                 f"{snake}_app_specification": arg_type(f"{kind}AppSpecification")(**app),
@@ -207,8 +229,4 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         )
 
 
-_SNAKE: dict[Kind, str] = {
-    "ModelQuality": "model_quality",
-    "ModelBias": "model_bias",
-    "ModelExplainability": "model_explainability",
-}
+_SNAKE = SNAKE_NAMES

@@ -8,6 +8,18 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Kind = Literal["ModelQuality", "ModelBias", "ModelExplainability"]
+SNAKE_NAMES: dict[Kind, str] = {
+    "ModelQuality": "model_quality",
+    "ModelBias": "model_bias",
+    "ModelExplainability": "model_explainability",
+}
+"""Each kind's folder under the baselines and outputs, and (hyphenated) its job definition's suffix."""
+JOB_DEFINITION_NAME_LIMIT = 63
+
+
+def job_definition_name(prefix: str, kind: Kind) -> str:
+    """``<prefix>-model-quality`` (``-model-bias``, ``-model-explainability``): account-wide."""
+    return f"{prefix}-{SNAKE_NAMES[kind].replace('_', '-')}"
 
 
 class ModelQualitySpec(BaseModel):

@@ -13,6 +13,7 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.sns as sns
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from components.naming import prefixed
 from components.policy_documents import deny_insecure_transport, document, render
 
 ApprovalMode = Literal["auto", "manual"]
@@ -96,6 +97,11 @@ class ModelRegistryArgs:
     """KMS key of the approval topic; its policy must let EventBridge use it."""
     tags: Mapping[str, str]
     retain: bool = True
+    name_prefix: str | None = None
+    """Starts each model package group's name (``<prefix>-<family>``): stacks sharing an account differ."""
+
+    def group_name(self, family: str) -> str:
+        return prefixed(self.name_prefix, family)
 
 
 class ModelRegistry(pulumi.ComponentResource):
@@ -133,9 +139,10 @@ class ModelRegistry(pulumi.ComponentResource):
         )
         groups, rules = [], []
         for family in args.families:
+            group_name = args.group_name(family.name)
             group = sagemaker.ModelPackageGroup(
                 f"{name}-{family.name}",
-                model_package_group_name=family.name,
+                model_package_group_name=group_name,
                 model_package_group_description=family.description or None,
                 tags={**args.tags, "mlops:model-family": family.name},
                 opts=pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain),
@@ -150,7 +157,7 @@ class ModelRegistry(pulumi.ComponentResource):
             rule = cloudwatch.EventRule(
                 f"{name}-{family.name}-approved",
                 description=f"A version of model family {family.name} was approved",
-                event_pattern=json.dumps(approval_event_pattern(family.name)),
+                event_pattern=json.dumps(approval_event_pattern(group_name)),
                 tags=dict(args.tags),
                 # The rule filters on the group's name, so it must not exist before the group does.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
@@ -192,8 +199,8 @@ class ModelRegistry(pulumi.ComponentResource):
                 },
                 "Action": CONSUMER_ACTIONS,
                 "Resource": [
-                    f"{sagemaker_arn}:model-package-group/{family.name}",
-                    f"{sagemaker_arn}:model-package/{family.name}/*",
+                    f"{sagemaker_arn}:model-package-group/{args.group_name(family.name)}",
+                    f"{sagemaker_arn}:model-package/{args.group_name(family.name)}/*",
                 ],
             }
         )

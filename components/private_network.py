@@ -23,6 +23,8 @@ class NewVpc:
     availability_zones: Sequence[str]
     flow_log_retention_days: int
     flow_log_kms_key_arn: pulumi.Input[str]
+    flow_log_group_name: str
+    """CloudWatch log group of the VPC's flow logs (account-wide: give each stack its own)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ class PrivateNetwork(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         log_group = cloudwatch.LogGroup(
             f"{name}-flow-logs",
-            name=f"/mlops-platform/vpc-flow-logs/{name}",
+            name=spec.flow_log_group_name,
             retention_in_days=spec.flow_log_retention_days,
             kms_key_id=spec.flow_log_kms_key_arn,
             tags=dict(args.tags),

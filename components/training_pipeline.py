@@ -99,7 +99,9 @@ def training_data_prefix(family: str) -> str:
 @dataclass(frozen=True)
 class TrainingPipelineArgs:
     family: str
-    """Model family this pipeline trains; also its model package group."""
+    """Model family this pipeline trains (its training-data prefix and tags)."""
+    pipeline_name: str
+    """The SageMaker pipeline's name (account-wide: the stack's prefix keeps it apart)."""
     spec: TrainingSpec
     promotion: PromotionCriterion
     approval_status: str
@@ -136,7 +138,7 @@ class TrainingPipeline(pulumi.ComponentResource):
         self, name: str, args: TrainingPipelineArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:training:TrainingPipeline", name, None, opts)
-        pipeline_name = f"{args.family}-training"
+        pipeline_name = args.pipeline_name
 
         scripts = {step: self._upload_script(name, pipeline_name, step, args) for step in STEP_SCRIPTS}
         script_uris = {

@@ -62,7 +62,7 @@ def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStat
             if not family:
                 continue  # pinned package or image: promotion is an edit of the stack file
             try:
-                latest: str | None = latest_approved_package(sagemaker, family)
+                latest: str | None = latest_approved_package(sagemaker, config.model_package_group(family))
             except ModelResolutionError:
                 latest = None
             monitored = (
@@ -73,7 +73,7 @@ def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStat
                     spec.name,
                     variant.name,
                     family,
-                    _deployed(sagemaker, spec.name, variant.name),
+                    _deployed(sagemaker, config.endpoint_name(spec.name), variant.name),
                     latest,
                     _baselines_of(sagemaker, latest) if monitored and latest else None,
                 )

@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         result = promote_model_package(
             boto3.client("sagemaker", region_name=config.region),
             boto3.client("s3", region_name=config.region),
-            group_name=family.name,
+            group_name=config.model_package_group(family.name),
             model_package_arn=args.package_arn,
             criterion=family.promotion,
         )

@@ -28,6 +28,7 @@ from components.kubernetes_serving_spec import KubernetesServingSpec, invalid_la
 from components.model_monitoring import MonitoringSpec
 from components.model_registry import ApprovalMode, ModelFamilySpec
 from components.training_pipeline import TrainingSpec
+from stacks import naming
 from stacks.aws_regions import SAGEMAKER_REGIONS
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 
@@ -66,6 +67,9 @@ OPTIONAL_INTERFACE_ENDPOINTS: Final[tuple[str, ...]] = (
     "autoscaling",
     "application-autoscaling",
 )
+
+# Keys the loader fills in when a stack file leaves them out, and from what (shown in the reference).
+LOADER_DEFAULTS: Final[dict[str, str]] = {"name_prefix": "the stack's name"}
 
 _TAG_KEY = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
 _TAG_VALUE = re.compile(r"^[\w.:/=+\-@ ]{0,256}$")
@@ -280,7 +284,15 @@ class KubernetesServingConfig(_Section):
 class PlatformConfig(_Section):
     """The whole ``mlops-platform:platform`` value of one stack, after environment defaults."""
 
-    environment: Environment = Field(description="Selects the environment defaults (stacks/defaults.py).")
+    environment: Environment = Field(
+        description="Selects the environment defaults (stacks/defaults.py) and the policy pack's "
+        "configuration (policies/<environment>.json). Any number of stacks may share an environment."
+    )
+    name_prefix: str = Field(
+        description="Starts every physical name the platform sets (endpoints, feature groups, model package "
+        "groups, pipelines, alarms, KMS aliases, role paths...), so stacks sharing an account never collide. "
+        f"Default: the stack's name. Lower-case letters, digits and hyphens, at most {naming.MAX_NAME_PREFIX_LENGTH}."
+    )
     region: str = Field(
         description="AWS region of every resource (commercial partition, SageMaker available)."
     )
@@ -322,6 +334,14 @@ class PlatformConfig(_Section):
     protect_stateful_resources: bool = Field(
         default=True, description="Protect and retain keys and buckets (on by default outside dev)."
     )
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _valid_prefix(cls, value: str) -> str:
+        problem = naming.name_prefix_problem(value)
+        if problem:
+            raise ValueError(f"'{value}': {problem}")
+        return value
 
     @field_validator("region")
     @classmethod
@@ -407,16 +427,58 @@ class PlatformConfig(_Section):
         """The tags every taggable resource carries."""
         return {**self.tags, "environment": self.environment, "managed-by": "pulumi"}
 
+    # -- physical names (stacks.naming) ------------------------------------------------------
+    def physical_name(self, name: str) -> str:
+        """``<name_prefix>-<name>``."""
+        return naming.physical(self.name_prefix, name)
+
+    def model_package_group(self, family: str) -> str:
+        """The model package group a ``latest_approved_of`` value names: a family of this stack by
+        its prefixed group name, another account's group (an ARN) as it is."""
+        return family if family.startswith("arn:") else self.physical_name(family)
+
+    def endpoint_name(self, endpoint: str) -> str:
+        """The SageMaker endpoint's name (what clients invoke) for ``endpoints[].name``."""
+        return self.physical_name(endpoint)
+
+    @property
+    def role_path(self) -> str:
+        """IAM path of every role of this stack; its KMS key policies trust exactly this path."""
+        return naming.role_path(self.name_prefix)
+
+    @property
+    def monitored_endpoints(self) -> list[EndpointSpec]:
+        """Endpoints that get monitors and alarms: monitoring on, and traffic captured."""
+        if not self.monitoring.enabled:
+            return []
+        return [spec for spec in self.endpoints if spec.data_capture.enabled]
+
 
 def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     """Validate the raw ``mlops-platform:platform`` value of stack file ``source``.
 
+    ``name_prefix`` defaults to the stack's name, taken from ``source`` (``Pulumi.<stack>.yaml``).
     Raises :class:`ConfigError` naming ``source`` and each offending dotted key.
     """
     if raw is None:
         raise ConfigError(source, [(CONFIG_KEY, "missing; the stack file must set this structured value")])
     if not isinstance(raw, Mapping):
         raise ConfigError(source, [(CONFIG_KEY, f"must be a map of settings, got {_type_name(raw)}")])
+    if "name_prefix" not in raw:
+        stack = naming.stack_name_of(source)
+        problem = naming.name_prefix_problem(stack)
+        if problem:
+            raise ConfigError(
+                source,
+                [
+                    (
+                        f"{CONFIG_KEY}.name_prefix",
+                        f"not set, so the stack's name '{stack}' would start every physical name, but it "
+                        f"cannot ({problem}); set name_prefix",
+                    )
+                ],
+            )
+        raw = {**raw, "name_prefix": stack}
     environment = raw.get("environment")
     merged = (
         merge_defaults(ENVIRONMENT_DEFAULTS[environment], dict(raw))
@@ -425,9 +487,21 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     )
     merged = _merge_endpoint_defaults(merged)
     try:
-        return PlatformConfig.model_validate(merged)
+        config = PlatformConfig.model_validate(merged)
     except ValidationError as error:
         raise ConfigError(source, [_describe(item) for item in error.errors()]) from None
+    too_long = [
+        (
+            f"{CONFIG_KEY}.{derived.key}",
+            f"the {derived.what} name '{derived.name}' (name_prefix + name) is {len(derived.name)} characters; "
+            f"AWS allows at most {derived.limit}: shorten the name or name_prefix",
+        )
+        for derived in naming.derived_names(config)
+        if len(derived.name) > derived.limit
+    ]
+    if too_long:
+        raise ConfigError(source, too_long)
+    return config
 
 
 def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
 from components.feature_store import FeatureStore, FeatureStoreArgs
 from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
-from components.inference_endpoint_spec import EndpointSpec
+from components.inference_endpoint_spec import EndpointSpec, ModelSource
 from components.model_monitoring import (
     BASELINE_PREFIX,
     JobPlacement,
@@ -51,6 +51,7 @@ from components.policy_documents import (
 from components.private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
 from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
+from stacks import naming
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
 from stacks.model_packages import (
     ModelPackageResolver,
@@ -111,11 +112,6 @@ class Platform:
     """Per ``<namespace>/<name>``."""
 
 
-def role_path(config: PlatformConfig) -> str:
-    """IAM path of every platform role; the key policies trust exactly this path."""
-    return f"/mlops-platform/{config.environment}/"
-
-
 def build_platform(
     config: PlatformConfig,
     resolve_model_package: ModelPackageResolver,
@@ -140,7 +136,7 @@ def build_platform(
     alerts = _build_alerts(config, foundation, opts)
     packages = _resolve_model_packages(config, resolve_model_package) if alerts else {}
     endpoints = _build_endpoints(config, foundation, alerts, packages, opts)
-    baselines = {spec.name: served_baselines(spec, packages) for spec in monitored_endpoints(config)}
+    baselines = {spec.name: served_baselines(config, spec, packages) for spec in config.monitored_endpoints}
     monitors = _build_monitors(config, foundation, endpoints, baselines, opts)
     endpoint_alarms = _build_endpoint_alarms(config, alerts, monitors, opts)
     model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, baselines, opts)
@@ -203,9 +199,10 @@ def _build_feature_store(
             data_bucket_name=foundation.datasets.bucket_name,
             data_bucket_arn=foundation.datasets.bucket_arn,
             kms_key_arn=foundation.data_key.key_arn,
-            role_path=role_path(config),
+            role_path=config.role_path,
             tags=config.resource_tags,
             retain=config.protect_stateful_resources,
+            name_prefix=config.name_prefix,
         ),
         opts,
     )
@@ -226,6 +223,7 @@ def _build_model_registry(
             notification_key_arn=foundation.notifications_key.key_arn,
             tags=config.resource_tags,
             retain=config.protect_stateful_resources,
+            name_prefix=config.name_prefix,
         ),
         opts,
     )
@@ -250,6 +248,7 @@ def _build_training_pipelines(
             f"training-{family.name}",
             TrainingPipelineArgs(
                 family=family.name,
+                pipeline_name=naming.training_pipeline_name(config.model_package_group(family.name)),
                 spec=config.training,
                 promotion=family.promotion,
                 approval_status=registry.default_approval_status,
@@ -290,7 +289,7 @@ def _build_pipeline_triggers(
                 pipeline_arn=pipeline.pipeline_arn,
                 account_id=config.account_id,
                 region=config.region,
-                role_path=role_path(config),
+                role_path=config.role_path,
                 tags=config.resource_tags,
                 schedule=training.schedule,
                 new_data=(
@@ -338,18 +337,28 @@ def _resolve_model_packages(config: PlatformConfig, resolve: ModelPackageResolve
         spec.name: {
             variant.name: resolve(source)
             for variant in [*spec.variants, *spec.shadow_variants]
-            if (source := variant.model.latest_approved_of or variant.model.model_package_arn)
+            if (source := _registry_source(config, variant.model))
         }
         for spec in config.endpoints
     }
 
 
-def served_baselines(spec: EndpointSpec, packages: ResolvedPackages) -> MonitoringBaselines:
+def _registry_source(config: PlatformConfig, model: ModelSource) -> str | None:
+    """What the resolver looks up: a family's model package group (prefixed when it is this
+    stack's, an ARN as it is) or a pinned version's ARN; None for an image."""
+    if model.latest_approved_of:
+        return config.model_package_group(model.latest_approved_of)
+    return model.model_package_arn
+
+
+def served_baselines(
+    config: PlatformConfig, spec: EndpointSpec, packages: ResolvedPackages
+) -> MonitoringBaselines:
     """What an endpoint's monitors compare with: the baselines its first production variant's
     model version (latest approved or pinned; of this account's registry or a producer's that
     shares them) registered. Otherwise (an image, a version registered without baselines) those a
     team puts in the family's ``baselines/<family>/`` folder."""
-    family_folder = baseline_prefix(family_name(model_family_of(spec)))
+    family_folder = baseline_prefix(model_group_of(config, spec))
     resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
     if resolved is not None and resolved.unusable_baselines:
         raise ModelResolutionError(f"endpoint {spec.name} monitors {resolved.unusable_baselines}")
@@ -394,6 +403,7 @@ def _build_endpoints(
             f"endpoint-{spec.name}",
             InferenceEndpointArgs(
                 spec=spec,
+                endpoint_name=config.endpoint_name(spec.name),
                 resolved_model_packages={
                     variant: package.arn for variant, package in packages.get(spec.name, {}).items()
                 },
@@ -408,7 +418,7 @@ def _build_endpoints(
                 security_group_ids=[network.workload_security_group_id],
                 image_registry_accounts=[config.account_id, *config.trusted_image_registry_accounts],
                 alarm_topic_arn=alerts.topic_arn,
-                role_path=role_path(config),
+                role_path=config.role_path,
                 tags=config.resource_tags,
             ),
             opts,
@@ -421,11 +431,10 @@ def model_family_of(spec: EndpointSpec) -> str:
     return spec.variants[0].model.latest_approved_of or spec.name
 
 
-def monitored_endpoints(config: PlatformConfig) -> list[EndpointSpec]:
-    """Endpoints that get a data-quality monitor and alarms: monitoring on, and traffic captured."""
-    if not config.monitoring.enabled:
-        return []
-    return [spec for spec in config.endpoints if spec.data_capture.enabled]
+def model_group_of(config: PlatformConfig, spec: EndpointSpec) -> str:
+    """The model package group's name of the family an endpoint serves: its baselines folder
+    (``baselines/<group>/``) is named after it, as the training pipeline writes it."""
+    return family_name(config.model_package_group(model_family_of(spec)))
 
 
 def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
@@ -446,10 +455,10 @@ def drift_alarms_by_family(config: PlatformConfig) -> dict[str, list[str]]:
         return {}
     families = {model.name for model in config.models}
     alarms: dict[str, list[str]] = {}
-    for spec in monitored_endpoints(config):
+    for spec in config.monitored_endpoints:
         family = model_family_of(spec)
         if family in families and drift_features(config, spec):
-            alarms.setdefault(family, []).append(drift_alarm_name(spec.name))
+            alarms.setdefault(family, []).append(drift_alarm_name(config.endpoint_name(spec.name)))
     return alarms
 
 
@@ -465,7 +474,7 @@ def _build_endpoint_alarms(
         spec.name: EndpointAlarms(
             f"alarms-{spec.name}",
             EndpointAlarmsArgs(
-                endpoint_name=spec.name,
+                endpoint_name=config.endpoint_name(spec.name),
                 variants=[
                     VariantAlarms(name=v.name, gpu=v.is_gpu, instance_based=v.serverless is None)
                     for v in spec.variants
@@ -478,7 +487,7 @@ def _build_endpoint_alarms(
             ),
             opts,
         )
-        for spec in monitored_endpoints(config)
+        for spec in config.monitored_endpoints
     }
 
 
@@ -493,7 +502,7 @@ def _monitoring_job_placement(config: PlatformConfig, foundation: Foundation) ->
         kms_key_arn=foundation.data_key.key_arn,
         subnet_ids=network.private_subnet_ids,
         security_group_ids=[network.workload_security_group_id],
-        role_path=role_path(config),
+        role_path=config.role_path,
         tags=config.resource_tags,
     )
 
@@ -506,7 +515,7 @@ def _build_model_quality_monitors(
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelQualityMonitoring]:
     spec = config.monitoring.model_monitors
-    monitored = monitored_endpoints(config)
+    monitored = config.monitored_endpoints
     if not (spec.kinds and monitored):
         return {}
     # Imported only where used: pulumi_aws_native is large, and most stacks do not need it.
@@ -527,7 +536,8 @@ def _build_model_quality_monitors(
                 spec=spec,
                 endpoint_name=endpoints[endpoint.name].endpoint_name,
                 endpoint_label=endpoint.name,
-                model_family=model_family_of(endpoint),
+                job_definition_prefix=config.endpoint_name(endpoint.name),
+                model_family=model_group_of(config, endpoint),
                 baselines=baselines[endpoint.name],
                 schedule=config.monitoring.schedule,
                 instance_type=config.monitoring.instance_type,
@@ -544,17 +554,17 @@ def _build_model_quality_monitors(
 def _build_dashboard(
     config: PlatformConfig, monitors: dict[str, ModelMonitoring], opts: pulumi.ResourceOptions
 ) -> MonitoringDashboard | None:
-    endpoints = monitored_endpoints(config)
+    endpoints = config.monitored_endpoints
     if not endpoints:
         return None
     return MonitoringDashboard(
         "dashboard",
         MonitoringDashboardArgs(
-            dashboard_name=f"mlops-platform-{config.environment}",
+            dashboard_name=naming.dashboard_name(config.name_prefix),
             region=config.region,
             endpoints=[
                 DashboardEndpoint(
-                    name=spec.name,
+                    name=config.endpoint_name(spec.name),
                     latency_slo_ms=spec.deployment.latency_p99_slo_ms,
                     monitoring_schedule_name=monitors[spec.name].schedule_name,
                     drift_features=drift_features(config, spec),
@@ -584,7 +594,7 @@ def _build_monitors(
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelMonitoring]:
     monitors = {}
-    for spec in monitored_endpoints(config):
+    for spec in config.monitored_endpoints:
         monitors[spec.name] = ModelMonitoring(
             f"monitoring-{spec.name}",
             ModelMonitoringArgs(
@@ -649,8 +659,9 @@ def _build_experiment_tracking(
             artifact_bucket_name=foundation.artifacts.bucket_name,
             artifact_bucket_arn=foundation.artifacts.bucket_arn,
             kms_key_arn=foundation.data_key.key_arn,
-            role_path=role_path(config),
+            role_path=config.role_path,
             tags=config.resource_tags,
+            name_prefix=config.name_prefix,
         ),
         opts,
     )
@@ -661,8 +672,8 @@ def _build_foundation(
 ) -> Foundation:
     tags = config.resource_tags
     retain = config.protect_stateful_resources
-    path = role_path(config)
-    alias_prefix = f"mlops-platform-{config.environment}"
+    path = config.role_path
+    alias_prefix = naming.kms_alias_prefix(config.name_prefix)
     key_args = {
         "account_id": config.account_id,
         "user_role_path": path,
@@ -855,6 +866,7 @@ def _network_args(
             availability_zones=network.availability_zones or _available_zones(config, provider),
             flow_log_retention_days=network.flow_log_retention_days,
             flow_log_kms_key_arn=logs_key.key_arn,
+            flow_log_group_name=f"{naming.log_group_prefix(config.name_prefix)}vpc-flow-logs",
         )
     return PrivateNetworkArgs(
         region=config.region,

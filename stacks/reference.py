@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from stacks.config import CONFIG_KEY, PlatformConfig
+from stacks.config import CONFIG_KEY, LOADER_DEFAULTS, PlatformConfig
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -93,11 +93,13 @@ def _rows(model: type[BaseModel], prefix: list[str]) -> list[str]:
         per_environment = []
         for environment in ENVIRONMENTS:
             value = _lookup(ENVIRONMENT_DEFAULTS[environment], path)
-            per_environment.append(
-                _show(value)
-                if value is not PydanticUndefined
-                else ("**required**" if required else _show(default))
-            )
+            if value is not PydanticUndefined:
+                shown = _show(value)
+            elif ".".join(path) in LOADER_DEFAULTS:
+                shown = LOADER_DEFAULTS[".".join(path)]
+            else:
+                shown = "**required**" if required else _show(default)
+            per_environment.append(shown)
         key = f"`{'.'.join(path)}`"
         description = (field.description or "") + _constraints(field)
         if nested is None:

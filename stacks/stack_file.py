@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from stacks.config import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, ConfigError
+from stacks.naming import stack_name_of
 
 # Top-level keys Pulumi itself understands in a stack file.
 _STACK_FILE_KEYS = frozenset({"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"})
@@ -49,15 +50,6 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
-
-
-def stack_name_of(path: str | Path) -> str:
-    """``Pulumi.prod.yaml`` → ``prod``; any other file name → its stem."""
-    name = Path(path).name
-    for suffix in (".yaml", ".yml"):
-        if name.startswith("Pulumi.") and name.endswith(suffix):
-            return name[len("Pulumi.") : -len(suffix)]
-    return Path(path).stem
 
 
 def read_stack_file(path: str | Path) -> StackFile:
@@ -102,3 +94,6 @@ def read_stack_file(path: str | Path) -> StackFile:
     if CONFIG_KEY not in config:
         raise ConfigError(source, [(CONFIG_KEY, "missing required key")])
     return StackFile(path=source, stack=stack_name_of(path), config=config)
+
+
+__all__ = ["StackFile", "read_stack_file", "stack_name_of"]

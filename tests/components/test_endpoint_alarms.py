@@ -22,17 +22,18 @@ def _alarms(graph: ResourceGraph) -> dict[str, dict]:
 @pytest.mark.parametrize(("stack", "no_traffic"), [("staging", False), ("prod", True)])
 def test_every_monitored_endpoint_has_the_full_alarm_set(stack_graphs, stack, no_traffic) -> None:
     names = set(_alarms(stack_graphs[stack]))
+    endpoint = f"{stack}-customer-churn"  # alarm names start with the endpoint's physical name
     expected = {
-        "customer-churn-primary-5xx-errors",
-        "customer-churn-primary-model-latency-p99",
-        "customer-churn-primary-4xx",
-        "customer-churn-primary-disk",
-        "customer-churn-primary-gpu",
-        "customer-churn-primary-gpu-memory",
-        "customer-churn-data-drift",
+        f"{endpoint}-primary-5xx-errors",
+        f"{endpoint}-primary-model-latency-p99",
+        f"{endpoint}-primary-4xx",
+        f"{endpoint}-primary-disk",
+        f"{endpoint}-primary-gpu",
+        f"{endpoint}-primary-gpu-memory",
+        f"{endpoint}-data-drift",
     }
     assert expected <= names
-    assert ("customer-churn-primary-no-traffic" in names) is no_traffic
+    assert (f"{endpoint}-primary-no-traffic" in names) is no_traffic
 
 
 def test_no_alarm_in_prod_lacks_an_action(stack_graphs) -> None:
@@ -47,11 +48,11 @@ def test_no_alarm_in_prod_lacks_an_action(stack_graphs) -> None:
 
 def test_thresholds_come_from_config(stack_graphs) -> None:
     alarms, defaults = _alarms(stack_graphs["prod"]), AlarmThresholds()
-    assert alarms["customer-churn-primary-4xx"]["threshold"] == defaults.max_4xx_per_minute
-    assert alarms["customer-churn-primary-gpu"]["threshold"] == defaults.gpu_utilization_percent
-    assert alarms["customer-churn-primary-gpu-memory"]["threshold"] == defaults.gpu_memory_percent
-    assert alarms["customer-churn-primary-disk"]["threshold"] == defaults.disk_percent
-    assert alarms["customer-churn-data-drift"]["threshold"] == defaults.drift_threshold
+    assert alarms["prod-customer-churn-primary-4xx"]["threshold"] == defaults.max_4xx_per_minute
+    assert alarms["prod-customer-churn-primary-gpu"]["threshold"] == defaults.gpu_utilization_percent
+    assert alarms["prod-customer-churn-primary-gpu-memory"]["threshold"] == defaults.gpu_memory_percent
+    assert alarms["prod-customer-churn-primary-disk"]["threshold"] == defaults.disk_percent
+    assert alarms["prod-customer-churn-data-drift"]["threshold"] == defaults.drift_threshold
 
 
 def test_thresholds_follow_a_stack_file_override(write_stack) -> None:
@@ -61,19 +62,23 @@ def test_thresholds_follow_a_stack_file_override(write_stack) -> None:
         platform["monitoring"] = {"alarms": {"max_4xx_per_minute": 7, "drift_threshold": 0.35}}
 
     alarms = _alarms(record_stack_file(str(write_stack("prod", edit))))
-    assert alarms["customer-churn-primary-4xx"]["threshold"] == 7
-    assert alarms["customer-churn-data-drift"]["threshold"] == 0.35
+    assert alarms["prod-customer-churn-primary-4xx"]["threshold"] == 7
+    assert alarms["prod-customer-churn-data-drift"]["threshold"] == 0.35
 
 
 def test_missing_data_is_handled_deliberately_per_alarm(stack_graphs) -> None:
     alarms = _alarms(stack_graphs["prod"])
-    assert alarms["customer-churn-primary-no-traffic"]["treatMissingData"] == "breaching"
-    for name in ("customer-churn-primary-4xx", "customer-churn-primary-gpu", "customer-churn-data-drift"):
+    assert alarms["prod-customer-churn-primary-no-traffic"]["treatMissingData"] == "breaching"
+    for name in (
+        "prod-customer-churn-primary-4xx",
+        "prod-customer-churn-primary-gpu",
+        "prod-customer-churn-data-drift",
+    ):
         assert alarms[name]["treatMissingData"] == "notBreaching", name
 
 
 def test_no_traffic_alarm_only_counts_business_hours(stack_graphs) -> None:
-    alarm = _alarms(stack_graphs["prod"])["customer-churn-primary-no-traffic"]
+    alarm = _alarms(stack_graphs["prod"])["prod-customer-churn-primary-no-traffic"]
     queries = {q["id"]: q for q in alarm["metricQueries"]}
     assert queries["m1"]["metric"]["metricName"] == "Invocations" and queries["m1"]["returnData"] is False
     assert queries["f"]["expression"] == "FILL(m1, 0)"
@@ -87,7 +92,7 @@ def test_no_traffic_alarm_only_counts_business_hours(stack_graphs) -> None:
 
 def test_drift_alarm_watches_the_feature_groups_model_inputs(stack_graphs) -> None:
     graph = stack_graphs["prod"]
-    alarm = _alarms(graph)["customer-churn-data-drift"]
+    alarm = _alarms(graph)["prod-customer-churn-data-drift"]
     [schedule] = [
         s
         for s in graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
@@ -96,7 +101,7 @@ def test_drift_alarm_watches_the_feature_groups_model_inputs(stack_graphs) -> No
     metrics = [q["metric"] for q in alarm["metricQueries"] if "metric" in q]
     assert [m["metricName"] for m in metrics] == [f"feature_baseline_drift_{f}" for f in FEATURES]
     assert all(
-        m["dimensions"] == {"Endpoint": "customer-churn", "MonitoringSchedule": schedule.outputs["name"]}
+        m["dimensions"] == {"Endpoint": "prod-customer-churn", "MonitoringSchedule": schedule.outputs["name"]}
         for m in metrics
     )
     [combined] = [q for q in alarm["metricQueries"] if q.get("returnData")]
@@ -117,10 +122,13 @@ def test_drift_alarm_starts_the_familys_training_pipeline(stack_graphs, stack) -
     rules = within(graph, "triggers-customer-churn", "aws:cloudwatch/eventRule:EventRule")
     [drift] = [r for r in rules if "aws.cloudwatch" in r.inputs.get("eventPattern", "")]
     pattern = EventPattern.load(drift.inputs["eventPattern"])
-    assert pattern.matches_event(_alarm_change("customer-churn-data-drift", "ALARM"))
+    endpoint = f"{stack}-customer-churn"
+    assert pattern.matches_event(_alarm_change(f"{endpoint}-data-drift", "ALARM"))
     # The alarm stays in ALARM while drift persists: repeated violations start no further run.
-    assert not pattern.matches_event(_alarm_change("customer-churn-data-drift", "OK"))
-    assert not pattern.matches_event(_alarm_change("customer-churn-primary-4xx", "ALARM"))
+    assert not pattern.matches_event(_alarm_change(f"{endpoint}-data-drift", "OK"))
+    assert not pattern.matches_event(_alarm_change(f"{endpoint}-primary-4xx", "ALARM"))
+    # Another stack's endpoint of the same name (same account, other prefix) starts nothing here.
+    assert not pattern.matches_event(_alarm_change("sandbox-customer-churn-data-drift", "ALARM"))
     [target] = [
         t
         for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
@@ -133,8 +141,8 @@ def test_drift_alarm_starts_the_familys_training_pipeline(stack_graphs, stack) -
 def test_dev_has_no_monitoring_alarms_or_dashboard(stack_graphs) -> None:
     graph = stack_graphs["dev"]
     assert set(_alarms(graph)) == {
-        "customer-churn-primary-5xx-errors",
-        "customer-churn-primary-model-latency-p99",
+        "dev-customer-churn-primary-5xx-errors",
+        "dev-customer-churn-primary-model-latency-p99",
     } | {name for name in _alarms(graph) if name.endswith("backlog-without-capacity")}
     assert graph.of_type("aws:cloudwatch/dashboard:Dashboard") == []
 
@@ -151,7 +159,7 @@ def test_dashboard_widgets_reference_every_monitored_endpoint(stack_graphs, stac
                    "CPUUtilization", "MemoryUtilization", "GPUUtilization", "GPUMemoryUtilization"):  # fmt: skip
         assert metric in names, metric
     assert {f"feature_baseline_drift_{f}" for f in FEATURES} <= names
-    assert all("customer-churn" in m for m in metrics)
+    assert all(f"{stack}-customer-churn" in m for m in metrics)
     latency = next(
         w for w in widgets if w["type"] == "metric" and w["properties"]["title"].startswith("Model latency")
     )

@@ -19,14 +19,15 @@ def test_every_feature_group_encrypts_both_stores_with_the_platform_key(stack_gr
     key_arn = stack_graph.named("kms-data-key").outputs["arn"]
     bucket = stack_graph.named("datasets-bucket").outputs["bucket"]
     groups = stack_graph.of_type(GROUP)
-    assert [group.inputs["featureGroupName"] for group in groups] == ["customer-churn"]
+    # Account-wide name: the stack's prefix keeps it apart from another stack's group of that name.
+    assert [group.inputs["featureGroupName"] for group in groups] == [f"{stack_graph.stack}-customer-churn"]
     for group in groups:
         online = group.inputs["onlineStoreConfig"]
         assert online["enableOnlineStore"] is True
         assert online["securityConfig"] == {"kmsKeyId": key_arn}
         offline = group.inputs["offlineStoreConfig"]
         assert offline["s3StorageConfig"] == {
-            "s3Uri": f"s3://{bucket}/feature-store/{group.inputs['featureGroupName']}/",
+            "s3Uri": f"s3://{bucket}/feature-store/customer-churn/",
             "kmsKeyId": key_arn,
         }
         assert offline["tableFormat"] == "Iceberg"
@@ -64,7 +65,7 @@ def test_group_role_touches_only_its_prefix_key_and_table(stack_graph: ResourceG
     assert glue == {
         "catalog",
         "database/sagemaker_featurestore",
-        "table/sagemaker_featurestore/customer_churn_*",
+        f"table/sagemaker_featurestore/{stack_graph.stack}_customer_churn_*",
     }
     assert {r for r in resources if r.startswith("arn:aws:kms")} == {key_arn}
 

@@ -58,10 +58,11 @@ def test_rollback_alarms_exist_and_are_the_ones_referenced(stack_graph: Resource
         a["alarmName"] for a in endpoint.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
     ]
     alarms = {alarm.inputs["name"]: alarm for alarm in stack_graph.of_type(ALARM)}
-    assert referenced == ["customer-churn-primary-5xx-errors", "customer-churn-primary-model-latency-p99"]
-    for name in referenced:
-        alarm = alarms[name]
-        assert alarm.inputs["dimensions"] == {"EndpointName": "customer-churn", "VariantName": "primary"}
+    name = f"{stack_graph.stack}-customer-churn"  # the endpoint's physical name
+    assert referenced == [f"{name}-primary-5xx-errors", f"{name}-primary-model-latency-p99"]
+    for alarm_name in referenced:
+        alarm = alarms[alarm_name]
+        assert alarm.inputs["dimensions"] == {"EndpointName": name, "VariantName": "primary"}
         assert (
             alarm.inputs["alarmActions"]
             == alarm.inputs["okActions"]
@@ -69,8 +70,8 @@ def test_rollback_alarms_exist_and_are_the_ones_referenced(stack_graph: Resource
         )
         assert alarm.inputs["treatMissingData"] == "notBreaching"
     slo_ms = {"dev": 500, "staging": 300, "prod": 250}[stack_graph.stack]
-    assert alarms["customer-churn-primary-model-latency-p99"].inputs["threshold"] == slo_ms * 1000
-    assert alarms["customer-churn-primary-model-latency-p99"].inputs["extendedStatistic"] == "p99"
+    assert alarms[f"{name}-primary-model-latency-p99"].inputs["threshold"] == slo_ms * 1000
+    assert alarms[f"{name}-primary-model-latency-p99"].inputs["extendedStatistic"] == "p99"
 
 
 @pytest.mark.parametrize(("stack", "minimum", "maximum", "policies"), [
@@ -83,7 +84,7 @@ def test_scalable_target_and_its_policies(stack_graphs, stack, minimum, maximum,
     [target] = graph.of_type(TARGET)
     assert target.inputs["serviceNamespace"] == "sagemaker"
     assert target.inputs["scalableDimension"] == "sagemaker:variant:DesiredInstanceCount"
-    assert target.inputs["resourceId"] == "endpoint/customer-churn/variant/primary"
+    assert target.inputs["resourceId"] == f"endpoint/{stack}-customer-churn/variant/primary"
     assert (target.inputs["minCapacity"], target.inputs["maxCapacity"]) == (minimum, maximum)
     assert _endpoint(graph).urn in target.dependencies, "the target is registered after the endpoint exists"
     found = {
@@ -105,7 +106,7 @@ def test_gpu_tracking_uses_the_endpoint_gpu_metric(stack_graphs) -> None:
         "Average",
     )
     assert metric["dimensions"] == [
-        {"name": "EndpointName", "value": "customer-churn"},
+        {"name": "EndpointName", "value": "prod-customer-churn"},
         {"name": "VariantName", "value": "primary"},
     ]
     assert config["targetValue"] == 70
@@ -116,8 +117,11 @@ def test_scheduled_capacity_changes_follow_the_spec(stack_graphs) -> None:
         a.inputs["name"]: a.inputs
         for a in stack_graphs["prod"].of_type("aws:appautoscaling/scheduledAction:ScheduledAction")
     }
-    assert set(actions) == {"customer-churn-primary-business-hours", "customer-churn-primary-off-hours"}
-    business = actions["customer-churn-primary-business-hours"]
+    assert set(actions) == {
+        "prod-customer-churn-primary-business-hours",
+        "prod-customer-churn-primary-off-hours",
+    }
+    business = actions["prod-customer-churn-primary-business-hours"]
     assert business["schedule"] == "cron(0 7 ? * MON-FRI *)" and business["timezone"] == "Europe/Dublin"
     assert business["scalableTargetAction"] == {"minCapacity": 3, "maxCapacity": 8}
 
@@ -159,7 +163,7 @@ def test_models_run_isolated_in_the_private_subnets_from_the_registry(stack_grap
         assert sorted(model.inputs["vpcConfig"]["subnets"]) == subnets
         assert model.inputs["vpcConfig"]["securityGroupIds"] == [stack_graph.named("network-workloads").id]
         assert model.inputs["primaryContainer"]["modelPackageName"].endswith(
-            "model-package/customer-churn/latest-approved"
+            f"model-package/{stack_graph.stack}-customer-churn/latest-approved"
         )
 
 
@@ -191,6 +195,7 @@ def _record(spec: dict[str, Any]) -> ResourceGraph:
             "ep",
             InferenceEndpointArgs(
                 spec=endpoint,
+                endpoint_name=f"test-{endpoint.name}",
                 resolved_model_packages={},
                 account_id="123456789012",
                 region="eu-west-1",
@@ -383,12 +388,12 @@ def test_sagemaker_accepts_the_endpoint_configuration_and_endpoint(
         described = client.describe_endpoint_config(EndpointConfigName=config.outputs["name"])
         assert [v["VariantName"] for v in described["ProductionVariants"]] == ["primary"]
         assert (
-            client.describe_endpoint(EndpointName="customer-churn")["EndpointConfigName"]
+            client.describe_endpoint(EndpointName=f"{stack}-customer-churn")["EndpointConfigName"]
             == config.outputs["name"]
         )
         assert re.fullmatch(
-            r"arn:aws:sagemaker:eu-west-1:\d{12}:endpoint/customer-churn",
-            client.describe_endpoint(EndpointName="customer-churn")["EndpointArn"],
+            rf"arn:aws:sagemaker:eu-west-1:\d{{12}}:endpoint/{stack}-customer-churn",
+            client.describe_endpoint(EndpointName=f"{stack}-customer-churn")["EndpointArn"],
         )
 
 

@@ -59,7 +59,8 @@ def test_monitoring_jobs_are_private_encrypted_and_compare_with_the_served_versi
     assert inputs["dataQualityJobOutputConfig"]["kmsKeyId"] == key_arn
     assert inputs["jobResources"]["clusterConfig"]["volumeKmsKeyId"] == key_arn
     # The served version's own baselines; offline that version is decided at deploy time.
-    served = f"s3://{bucket}/baselines/customer-churn/latest-approved"
+    # Named after the model package group, as the training pipeline writes them.
+    served = f"s3://{bucket}/baselines/{graph.stack}-customer-churn/latest-approved"
     baseline = inputs["dataQualityBaselineConfig"]
     assert baseline["constraintsResource"]["s3Uri"] == f"{served}/constraints.json"
     assert baseline["statisticsResource"]["s3Uri"] == f"{served}/statistics.json"
@@ -79,7 +80,7 @@ def test_monitoring_role_reads_capture_and_the_served_baselines_and_writes_only_
     # The served version's baselines only: not those of other versions of the family.
     assert reads - writes == {
         f"{artifacts}/data-capture/*",
-        f"{artifacts}/baselines/customer-churn/latest-approved/*",
+        f"{artifacts}/baselines/prod-customer-churn/latest-approved/*",
     }
 
 
@@ -103,4 +104,4 @@ def test_sagemaker_accepts_the_job_definition(stack_graphs, monkeypatch) -> None
         client.create_data_quality_job_definition(JobDefinitionName=definition.outputs["name"], **request)
         described = client.describe_data_quality_job_definition(JobDefinitionName=definition.outputs["name"])
         assert described["NetworkConfig"]["EnableNetworkIsolation"] is True
-        assert described["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == "customer-churn"
+        assert described["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == "prod-customer-churn"

@@ -82,7 +82,7 @@ def test_only_quality_and_bias_read_ground_truth(all_monitors) -> None:
     assert "groundTruthS3Input" in definitions["ModelBias"]["modelBiasJobInput"]
     assert "groundTruthS3Input" not in definitions["ModelExplainability"]["modelExplainabilityJobInput"]
     assert definitions["ModelBias"]["modelBiasAppSpecification"]["configUri"].endswith(
-        "/baselines/customer-churn/model_bias/analysis_config.json"
+        "/baselines/prod-customer-churn/model_bias/analysis_config.json"
     )
     assert "clarify" in definitions["ModelExplainability"]["modelExplainabilityAppSpecification"]["imageUri"]
 
@@ -91,7 +91,7 @@ def test_model_quality_compares_with_the_served_version_bias_and_explainability_
     all_monitors,
 ) -> None:
     definitions = _definitions(all_monitors)
-    family = f"s3://{all_monitors.named('artifacts-bucket').outputs['bucket']}/baselines/customer-churn"
+    family = f"s3://{all_monitors.named('artifacts-bucket').outputs['bucket']}/baselines/prod-customer-churn"
 
     def constraints(kind: str) -> str:
         prefix = kind[0].lower() + kind[1:]
@@ -115,8 +115,8 @@ def test_the_jobs_read_the_family_folder_only_for_bias_and_explainability(
         if "s3:GetObject" in as_list(statement["Action"])
         for resource in as_list(statement["Resource"])
     }
-    assert f"{artifacts}/baselines/customer-churn/latest-approved/*" in reads
-    assert (f"{artifacts}/baselines/customer-churn/*" in reads) is reads_family_folder
+    assert f"{artifacts}/baselines/prod-customer-churn/latest-approved/*" in reads
+    assert (f"{artifacts}/baselines/prod-customer-churn/*" in reads) is reads_family_folder
 
 
 def _args(spec: ModelQualitySpec, baselines: MonitoringBaselines) -> ModelQualityMonitoringArgs:
@@ -124,7 +124,8 @@ def _args(spec: ModelQualitySpec, baselines: MonitoringBaselines) -> ModelQualit
         spec=spec,
         endpoint_name="customer-churn",
         endpoint_label="customer-churn",
-        model_family="customer-churn",
+        job_definition_prefix="prod-customer-churn",
+        model_family="prod-customer-churn",
         baselines=baselines,
         schedule="cron(0 * ? * * *)",
         instance_type="ml.m5.xlarge",
@@ -185,7 +186,7 @@ def test_sagemaker_accepts_the_model_quality_job_definition(stack_graphs, monkey
         client = boto3.client("sagemaker", region_name="eu-west-1")
         client.create_model_quality_job_definition(**request)
         described = client.describe_model_quality_job_definition(
-            JobDefinitionName="customer-churn-model-quality"
+            JobDefinitionName="prod-customer-churn-model-quality"
         )
         assert described["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
 

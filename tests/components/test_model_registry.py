@@ -38,26 +38,42 @@ def _state_change(
     }
 
 
+OWN = "{stack}-customer-churn"
+"""The fixture stack's group: the family's name after the stack's name prefix."""
+
+
 @pytest.mark.parametrize(
-    ("event", "matches"),
+    ("group", "status", "detail_type", "matches"),
     [
-        (_state_change("customer-churn", "Approved"), True),
-        (_state_change("customer-churn", "Rejected"), False),
-        (_state_change("customer-churn", "PendingManualApproval"), False),
-        (_state_change("fraud-detection", "Approved"), False),
-        (_state_change("customer-churn", "Approved", "SageMaker Model Package Group State Change"), False),
+        (OWN, "Approved", "SageMaker Model Package State Change", True),
+        (OWN, "Rejected", "SageMaker Model Package State Change", False),
+        (OWN, "PendingManualApproval", "SageMaker Model Package State Change", False),
+        ("fraud-detection", "Approved", "SageMaker Model Package State Change", False),
+        ("sandbox-customer-churn", "Approved", "SageMaker Model Package State Change", False),
+        (OWN, "Approved", "SageMaker Model Package Group State Change", False),
     ],
-    ids=["approval-of-the-group", "rejection", "pending", "approval-of-another-group", "other-event-type"],
+    ids=[
+        "approval-of-the-group",
+        "rejection",
+        "pending",
+        "approval-of-another-group",
+        "same-family-of-another-stack",
+        "other-event-type",
+    ],
 )
-def test_rule_pattern_matches_only_approvals_of_its_group(stack_graph: ResourceGraph, event, matches) -> None:
+def test_rule_pattern_matches_only_approvals_of_its_group(
+    stack_graph: ResourceGraph, group: str, status: str, detail_type: str, matches: bool
+) -> None:
     [rule] = within(stack_graph, "model-registry", "aws:cloudwatch/eventRule:EventRule")
-    assert json.loads(rule.inputs["eventPattern"]) == approval_event_pattern("customer-churn")
+    own = OWN.format(stack=stack_graph.stack)
+    assert json.loads(rule.inputs["eventPattern"]) == approval_event_pattern(own)
+    event = _state_change(group.format(stack=stack_graph.stack), status, detail_type)
     assert EventPattern.load(rule.inputs["eventPattern"]).matches_event(event) is matches
 
 
 def test_one_tagged_group_per_model_family(stack_graph: ResourceGraph) -> None:
     [group] = stack_graph.of_type(GROUP)
-    assert group.inputs["modelPackageGroupName"] == "customer-churn"
+    assert group.inputs["modelPackageGroupName"] == f"{stack_graph.stack}-customer-churn"
     assert group.inputs["tags"]["mlops:model-family"] == "customer-churn"
     assert group.inputs["tags"]["cost-center"] == "cc-ml-1001"
 
@@ -77,8 +93,8 @@ def test_registry_policy_names_only_the_configured_consumer_accounts(
         for action in statement["Action"]
     )
     assert sorted(as_list(statement["Resource"])) == [
-        "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/customer-churn",
-        "arn:aws:sagemaker:eu-west-1:111111111111:model-package/customer-churn/*",
+        "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/dev-customer-churn",
+        "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-customer-churn/*",
     ]
     for stack in ("staging", "prod"):
         assert (

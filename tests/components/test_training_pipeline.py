@@ -24,7 +24,7 @@ def _pipeline(graph: ResourceGraph):
 
 def test_one_pipeline_per_family_run_by_the_pipeline_role(stack_graph: ResourceGraph) -> None:
     pipeline = _pipeline(stack_graph)
-    assert pipeline.inputs["pipelineName"] == "customer-churn-training"
+    assert pipeline.inputs["pipelineName"] == f"{stack_graph.stack}-customer-churn-training"
     assert pipeline.inputs["roleArn"] == stack_graph.named("pipeline-role-role").outputs["arn"]
     assert pipeline.inputs["parallelismConfiguration"] == {"maxParallelExecutionSteps": 2}
     assert pipeline.inputs["tags"]["mlops:model-family"] == "customer-churn"
@@ -41,7 +41,9 @@ def test_step_scripts_are_kms_encrypted_objects_the_definition_references(stack_
         assert script.inputs["serverSideEncryption"] == "aws:kms" and script.inputs["kmsKeyId"] == key_arn
         assert script.inputs["bucket"] == bucket
         key = script.inputs["key"]
-        assert key.startswith("pipelines/customer-churn-training/code/") and key.endswith(".py")
+        assert key.startswith(
+            f"pipelines/{stack_graph.stack}-customer-churn-training/code/"
+        ) and key.endswith(".py")
         assert f"s3://{bucket}/{key}" in definition, "the definition runs the uploaded script"
         assert script.urn in pipeline.dependencies, "the pipeline waits for its scripts"
 

@@ -32,25 +32,27 @@ def test_endpoint_variant_counts_come_from_the_configuration_and_its_scalable_ta
     stack_graphs, stack, count, capacity
 ) -> None:
     graph = stack_graphs[stack]
-    assert _of(graph, EndpointExpectation) == [EndpointExpectation("customer-churn", ("primary",))]
+    endpoint = f"{stack}-customer-churn"  # the physical name: the stack's prefix, then the config name
+    assert _of(graph, EndpointExpectation) == [EndpointExpectation(endpoint, ("primary",))]
     [variant] = _of(graph, VariantExpectation)
     assert (variant.endpoint, variant.variant, variant.instance_count, variant.capacity) == (
-        "customer-churn",
+        endpoint,
         "primary",
         count,
         capacity,
     )
     [target] = _of(graph, ScalableTargetExpectation)
     assert (target.resource_id, target.dimension, target.min_capacity, target.max_capacity) == (
-        "endpoint/customer-churn/variant/primary",
+        f"endpoint/{endpoint}/variant/primary",
         "sagemaker:variant:DesiredInstanceCount",
         *capacity,
     )
 
 
 def test_registry_and_pipeline_names_are_the_planned_physical_names(stack_graph) -> None:
-    assert _of(stack_graph, PipelineExpectation) == [PipelineExpectation("customer-churn-training")]
-    assert _of(stack_graph, ModelPackageGroupExpectation) == [ModelPackageGroupExpectation("customer-churn")]
+    group = f"{stack_graph.stack}-customer-churn"
+    assert _of(stack_graph, PipelineExpectation) == [PipelineExpectation(f"{group}-training")]
+    assert _of(stack_graph, ModelPackageGroupExpectation) == [ModelPackageGroupExpectation(group)]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +66,7 @@ def test_every_monitoring_schedule_is_expected_through_its_endpoint(
     schedules = _of(graph, MonitoringScheduleExpectation)
     # One expectation per planned schedule, each found through the endpoint (the name is generated).
     assert len(schedules) == len(graph.of_type(SCHEDULE))
-    assert {(s.endpoint, s.name) for s in schedules} <= {("customer-churn", None)}
+    assert {(s.endpoint, s.name) for s in schedules} <= {(f"{stack}-customer-churn", None)}
     by_type = {s.monitoring_type: s.schedule_expression for s in schedules}
     assert by_type.get("DataQuality") == data_quality_schedule
 
@@ -92,15 +94,15 @@ def test_variant_counts_accepted(capacity, count, accepted) -> None:
 
 
 def test_a_serverless_variant_expects_no_instance_count(variety_graph) -> None:
-    variant = next(v for v in _of(variety_graph, VariantExpectation) if v.endpoint == "churn-serverless")
+    variant = next(v for v in _of(variety_graph, VariantExpectation) if v.endpoint == "dev-churn-serverless")
     assert variant.serverless and variant.expected == "serverless"
     assert [t.resource_id for t in _of(variety_graph, ScalableTargetExpectation)] == [
-        "endpoint/churn-shadowed/variant/primary"
+        "endpoint/dev-churn-shadowed/variant/primary"
     ]
 
 
 def test_a_shadow_variant_is_expected_as_a_shadow(variety_graph) -> None:
-    assert EndpointExpectation("churn-shadowed", ("primary",), ("challenger",)) in _of(
+    assert EndpointExpectation("dev-churn-shadowed", ("primary",), ("challenger",)) in _of(
         variety_graph, EndpointExpectation
     )
     challenger = next(v for v in _of(variety_graph, VariantExpectation) if v.variant == "challenger")

@@ -12,7 +12,9 @@ from stacks.config import parse_platform_config
 from tests.conftest import REPO, load_stack_document, stack_path
 from tests.delivery.conftest import Cloud
 
-GROUP = "customer-churn"
+FAMILY = "customer-churn"
+GROUP = f"staging-{FAMILY}"
+"""The staging fixture's model package group and endpoint: the family's name after the stack's prefix."""
 
 
 def _register(cloud: Cloud, status: str, baselines: dict | None = None) -> str:
@@ -29,7 +31,7 @@ def _register(cloud: Cloud, status: str, baselines: dict | None = None) -> str:
 
 
 def _serve(cloud: Cloud, package_arn: str) -> None:
-    """An endpoint `customer-churn` whose variant `primary` runs a model built from ``package_arn``."""
+    """The endpoint `staging-customer-churn`, whose variant `primary` runs a model built from ``package_arn``."""
     sagemaker = cloud.clients.sagemaker
     sagemaker.create_model(
         ModelName="churn-model",
@@ -47,7 +49,7 @@ def _serve(cloud: Cloud, package_arn: str) -> None:
             }
         ],
     )
-    sagemaker.create_endpoint(EndpointName="customer-churn", EndpointConfigName="churn-config")
+    sagemaker.create_endpoint(EndpointName=GROUP, EndpointConfigName="churn-config")
 
 
 def _staging():
@@ -66,7 +68,7 @@ def test_a_newer_approved_version_is_what_the_next_deploy_rolls_out(cloud: Cloud
 
     [status] = promotion_status(_staging(), cloud.clients.sagemaker)
 
-    assert (status.endpoint, status.variant, status.family) == ("customer-churn", "primary", GROUP)
+    assert (status.endpoint, status.variant, status.family) == ("customer-churn", "primary", FAMILY)
     assert (status.deployed, status.latest_approved) == (deployed, newer)
     assert status.action == f"pulumi up deploys {newer}"
 
@@ -118,8 +120,8 @@ def _baselines(folder: str) -> dict:
     ("baselines", "shown"),
     [
         (
-            _baselines("s3://artifacts/baselines/customer-churn/run-7"),
-            "s3://artifacts/baselines/customer-churn/run-7/",
+            _baselines(f"s3://artifacts/baselines/{GROUP}/run-7"),
+            f"s3://artifacts/baselines/{GROUP}/run-7/",
         ),
         (None, "no baselines registered: the monitors read the family's baselines/<family>/ folder"),
         (_baselines("s3://artifacts/baselines/other/run-7"), "unusable baselines: model package arn:"),

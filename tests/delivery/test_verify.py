@@ -16,7 +16,8 @@ from tests.conftest import stack_path
 from tests.delivery.cloud import JOB_DEFINITIONS, baseline_uris, baseline_uris_of, create_endpoint, provision
 from tests.delivery.conftest import REGION, Cloud
 
-ENDPOINT = "customer-churn"
+ENDPOINT = "prod-customer-churn"
+"""The prod fixture's endpoint and model package group: the config name after the stack's prefix."""
 DEFAULT_ACCOUNT = "123456789012"  # moto's
 
 
@@ -120,9 +121,9 @@ def _omit(kind: str) -> Callable[[Cloud, ResourceGraph], None]:
     return nothing
 
 
-TARGET = "endpoint/customer-churn/variant/primary"
+TARGET = f"endpoint/{ENDPOINT}/variant/primary"
 CASES = [
-    ("pipeline-missing", _omit("pipeline"), [("pipeline", "customer-churn-training", "missing")]),
+    ("pipeline-missing", _omit("pipeline"), [("pipeline", f"{ENDPOINT}-training", "missing")]),
     (
         "model-package-group-missing",
         _omit("model package group"),
@@ -179,7 +180,7 @@ CASES = [
                 "monitoring baselines",
                 f"{ENDPOINT} (DataQuality)",
                 f"missing s3://{graph.named('artifacts-bucket').outputs['bucket']}"
-                "/baselines/customer-churn/latest-approved/statistics.json",
+                f"/baselines/{ENDPOINT}/latest-approved/statistics.json",
             )
         ],
     ),
@@ -216,13 +217,13 @@ def test_serverless_and_shadow_endpoints(cloud: Cloud, variety_graph) -> None:
 
     results = {(r.check, r.resource): r for r in check(expectations(variety_graph), cloud.clients)}
 
-    serverless = results[("variant", "churn-serverless/primary")]
+    serverless = results[("variant", "dev-churn-serverless/primary")]
     assert (serverless.status, serverless.actual) == ("ok", "serverless")
     # moto drops ShadowProductionVariants from endpoints, so the shadow is reported missing here;
     # against SageMaker DescribeEndpoint returns it. This documents the limitation, and that a
     # missing shadow is a failure.
-    assert results[("variant", "churn-shadowed/challenger")].actual == "missing"
-    assert results[("endpoint", "churn-shadowed")].status == "FAIL"
+    assert results[("variant", "dev-churn-shadowed/challenger")].actual == "missing"
+    assert results[("endpoint", "dev-churn-shadowed")].status == "FAIL"
 
 
 def test_the_cli_passes_a_stack_deployed_as_planned(cloud: Cloud, stack_graphs, recorded, capsys) -> None:
@@ -235,7 +236,7 @@ def test_the_cli_passes_a_stack_deployed_as_planned(cloud: Cloud, stack_graphs, 
     assert code == 0, out
     assert not [line for line in out.splitlines() if line.endswith("FAIL")]
     assert out.splitlines()[-1].endswith(" ok, 0 failed")
-    assert "customer-churn-training" in out and "min 2, max 8" in out
+    assert f"{ENDPOINT}-training" in out and "min 2, max 8" in out
 
 
 def test_the_cli_exits_1_with_fail_lines_and_a_markdown_summary(
@@ -310,7 +311,7 @@ def test_gives_up_after_the_last_attempt(cloud: Cloud, stack_graphs, recorded) -
     )
 
     assert waits == [1, 1]
-    assert _failures(results) == [("pipeline", "customer-churn-training", "missing")]
+    assert _failures(results) == [("pipeline", f"{ENDPOINT}-training", "missing")]
 
 
 def test_reports_name_every_column() -> None:

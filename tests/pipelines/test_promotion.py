@@ -16,7 +16,9 @@ from tests.conftest import stack_path
 
 REGION = "eu-west-1"
 BUCKET = "artifacts-test"
-GROUP = "customer-churn"
+FAMILY = "customer-churn"
+GROUP = f"dev-{FAMILY}"
+"""The dev fixture's model package group: the family after the stack's name prefix."""
 AUC = PromotionCriterion(metric="metrics.auc.value", threshold=0.8)
 
 
@@ -134,7 +136,7 @@ def test_a_package_of_another_group_is_refused(aws) -> None:
     aws["sagemaker"].create_model_package_group(ModelPackageGroupName="fraud")
     arn = _register(aws, {"metrics": {"auc": {"value": 0.99}}}, group="fraud")
 
-    with pytest.raises(PromotionError, match="belongs to group 'fraud', not 'customer-churn'"):
+    with pytest.raises(PromotionError, match="belongs to group 'fraud', not 'dev-customer-churn'"):
         promote_model_package(
             aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC
         )
@@ -143,7 +145,7 @@ def test_a_package_of_another_group_is_refused(aws) -> None:
 def test_cli_reads_the_threshold_from_the_stack_file(aws, capsys) -> None:
     approved = _register(aws, {"metrics": {"auc": {"value": 0.85}}}, version=1)
     rejected = _register(aws, {"metrics": {"auc": {"value": 0.75}}}, version=2)
-    args = ["--stack-file", str(stack_path("dev")), "--model", GROUP, "--package-arn"]
+    args = ["--stack-file", str(stack_path("dev")), "--model", FAMILY, "--package-arn"]
 
     assert main([*args, approved]) == 0
     assert main([*args, rejected]) == 1

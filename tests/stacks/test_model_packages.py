@@ -30,8 +30,10 @@ from tests.graph_helpers import as_list, policy_of, statements
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 
 REGION, FAMILY, PROD_ACCOUNT = "eu-west-1", "customer-churn", "333333333333"
+GROUP = f"prod-{FAMILY}"
+"""The prod fixture's model package group: the family after the stack's prefix; its baselines folder."""
 DEV_ACCOUNT, DEV_BUCKET = "111111111111", "mlops-dev-artifacts"
-ARN = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{FAMILY}/1"
+ARN = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{GROUP}/1"
 DATA_QUALITY_DEFINITION = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
 MODEL_QUALITY_DEFINITION = "aws-native:sagemaker:ModelQualityJobDefinition"
 
@@ -45,7 +47,7 @@ def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
         )
         client = session.client("sagemaker")
-        client.create_model_package_group(ModelPackageGroupName=FAMILY)
+        client.create_model_package_group(ModelPackageGroupName=GROUP)
         yield client
 
 
@@ -64,7 +66,7 @@ def _drift_check_baselines(graph: ResourceGraph, execution_id: str) -> dict[str,
 def _register(sagemaker: Any, status: str, baselines: dict[str, Any] | None = None) -> str:
     extra = {"DriftCheckBaselines": baselines} if baselines else {}
     return sagemaker.create_model_package(
-        ModelPackageGroupName=FAMILY,
+        ModelPackageGroupName=GROUP,
         ModelApprovalStatus=status,
         InferenceSpecification={
             "Containers": [{"Image": f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sklearn:1.2-1"}],
@@ -151,7 +153,7 @@ def test_the_monitors_compare_with_the_baselines_of_the_version_the_endpoint_ser
             for resource in as_list(statement["Resource"])
         }
         baselines = {resource for resource in reads if "/baselines/" in resource}
-        assert baselines == {f"{artifacts}/baselines/{FAMILY}/approved-run/*"}, policy
+        assert baselines == {f"{artifacts}/baselines/{GROUP}/approved-run/*"}, policy
 
 
 def test_approving_a_newer_version_moves_the_monitors_with_the_endpoint(sagemaker, offline_prod) -> None:
@@ -170,7 +172,7 @@ def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(
     graph = _record_prod_against(sagemaker)
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
-    assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{FAMILY}")
+    assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{GROUP}")
 
 
 def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucket(
@@ -185,9 +187,9 @@ def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucke
     monkeypatch.setenv("MOTO_ACCOUNT_ID", DEV_ACCOUNT)  # the registry that answers is dev's
     with mock_aws():
         dev = boto3.Session("testing", "testing", region_name=REGION).client("sagemaker")
-        dev.create_model_package_group(ModelPackageGroupName=FAMILY)
+        dev.create_model_package_group(ModelPackageGroupName=GROUP)
         version = dev.create_model_package(
-            ModelPackageGroupName=FAMILY,
+            ModelPackageGroupName=GROUP,
             ModelApprovalStatus="Approved",
             InferenceSpecification={
                 "Containers": [
@@ -226,14 +228,14 @@ def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucke
         assert {
             "Effect": "Allow",
             "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-            "Resource": [f"arn:aws:s3:::{DEV_BUCKET}/baselines/{FAMILY}/dev-run/*"],
+            "Resource": [f"arn:aws:s3:::{DEV_BUCKET}/baselines/{GROUP}/dev-run/*"],
         } in monitoring_role
         assert dev_keys in monitoring_role
         assert {
             "Effect": "Allow",
             "Action": "s3:ListBucket",
             "Resource": f"arn:aws:s3:::{DEV_BUCKET}",
-            "Condition": {"StringLike": {"s3:prefix": [f"baselines/{FAMILY}/dev-run/*"]}},
+            "Condition": {"StringLike": {"s3:prefix": [f"baselines/{GROUP}/dev-run/*"]}},
         } in monitoring_role
         own = graph.named("artifacts-bucket").outputs["arn"]
         assert not any(f"{own}/baselines/" in str(statement) for statement in monitoring_role), policy
@@ -249,14 +251,16 @@ def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod
     )
     _register(sagemaker, "Approved", elsewhere)
 
-    with pytest.raises(Exception, match=r"s3://mlops-dev-artifacts/baselines/customer-churn/run/.*copy them"):
+    with pytest.raises(
+        Exception, match=r"s3://mlops-dev-artifacts/baselines/prod-customer-churn/run/.*copy them"
+    ):
         _record_prod_against(sagemaker)
 
 
 def test_no_approved_version_is_a_clear_error(sagemaker) -> None:
     _register(sagemaker, "PendingManualApproval")
     with pytest.raises(ModelResolutionError, match="no Approved version to deploy"):
-        resolve_latest_approved(sagemaker, FAMILY)
+        resolve_latest_approved(sagemaker, GROUP)
 
 
 # --- reading DriftCheckBaselines ------------------------------------------------------------
@@ -270,69 +274,69 @@ def _files(folder: str) -> dict[str, Any]:
 
 
 def test_a_pipeline_versions_baselines_are_read_as_one_folder() -> None:
-    folder = f"s3://artifacts/baselines/{FAMILY}/run-7"
+    folder = f"s3://artifacts/baselines/{GROUP}/run-7"
     baselines = {"ModelDataQuality": _files(folder), "ModelQuality": _files(f"{folder}/model_quality")}
 
-    assert version_baselines(ARN, FAMILY, baselines) == MonitoringBaselines(
-        folder=f"baselines/{FAMILY}/run-7/",
-        data_statistics=f"baselines/{FAMILY}/run-7/statistics.json",
-        data_constraints=f"baselines/{FAMILY}/run-7/constraints.json",
-        model_constraints=f"baselines/{FAMILY}/run-7/model_quality/constraints.json",
+    assert version_baselines(ARN, GROUP, baselines) == MonitoringBaselines(
+        folder=f"baselines/{GROUP}/run-7/",
+        data_statistics=f"baselines/{GROUP}/run-7/statistics.json",
+        data_constraints=f"baselines/{GROUP}/run-7/constraints.json",
+        model_constraints=f"baselines/{GROUP}/run-7/model_quality/constraints.json",
         registered_bucket="artifacts",
         registered_account=PROD_ACCOUNT,
     )
-    assert version_baselines(ARN, FAMILY, {}) is None
-    data_only = version_baselines(ARN, FAMILY, {"ModelDataQuality": _files(folder)})
+    assert version_baselines(ARN, GROUP, {}) is None
+    data_only = version_baselines(ARN, GROUP, {"ModelDataQuality": _files(folder)})
     assert data_only is not None and data_only.model_constraints is None
 
 
 @pytest.mark.parametrize(
     ("baselines", "message"),
     [
-        ({"ModelDataQuality": {"Statistics": {"S3Uri": "s3://a/baselines/customer-churn/r/statistics.json"}}},
+        ({"ModelDataQuality": {"Statistics": {"S3Uri": "s3://a/baselines/prod-customer-churn/r/statistics.json"}}},
          "needs both Statistics and Constraints"),
-        ({"ModelDataQuality": _files("s3://a/baselines/other-family/r")}, "under baselines/customer-churn/"),
-        ({"ModelDataQuality": _files("s3://a/baselines/customer-churn/r"),
-          "ModelQuality": _files("s3://b/baselines/customer-churn/r/model_quality")}, "in one bucket"),
-        ({"ModelDataQuality": _files("s3://a/baselines/customer-churn/r"),
-          "ModelQuality": _files("s3://a/baselines/customer-churn/other/model_quality")}, "in one folder"),
-        ({"ModelDataQuality": _files("https://a/baselines/customer-churn/r")}, "is not an s3:// object URI"),
+        ({"ModelDataQuality": _files("s3://a/baselines/other-family/r")}, "under baselines/prod-customer-churn/"),
+        ({"ModelDataQuality": _files("s3://a/baselines/prod-customer-churn/r"),
+          "ModelQuality": _files("s3://b/baselines/prod-customer-churn/r/model_quality")}, "in one bucket"),
+        ({"ModelDataQuality": _files("s3://a/baselines/prod-customer-churn/r"),
+          "ModelQuality": _files("s3://a/baselines/prod-customer-churn/other/model_quality")}, "in one folder"),
+        ({"ModelDataQuality": _files("https://a/baselines/prod-customer-churn/r")}, "is not an s3:// object URI"),
     ],
 )  # fmt: skip
 def test_unusable_baselines_are_refused_with_the_version_named(baselines, message) -> None:
     with pytest.raises(ModelResolutionError, match=message) as raised:
-        version_baselines(ARN, FAMILY, baselines)
+        version_baselines(ARN, GROUP, baselines)
     assert ARN in str(raised.value)
 
 
 def test_the_offline_stand_in_names_the_group_and_the_registry_account() -> None:
     resolve_offline = offline_resolver(REGION, PROD_ACCOUNT)
-    own_group = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{FAMILY}"
+    own_group = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{GROUP}"
     assert (
         resolve_offline(own_group)
-        == resolve_offline(FAMILY)
+        == resolve_offline(GROUP)
         == ResolvedModelPackage(
-            arn=f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{FAMILY}/latest-approved",
-            baselines=MonitoringBaselines.in_folder(f"baselines/{FAMILY}/latest-approved/"),
+            arn=f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{GROUP}/latest-approved",
+            baselines=MonitoringBaselines.in_folder(f"baselines/{GROUP}/latest-approved/"),
         )
     )
-    devs = resolve_offline(f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{FAMILY}")
-    assert devs.arn == f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{FAMILY}/latest-approved"
+    devs = resolve_offline(f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{GROUP}")
+    assert devs.arn == f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{GROUP}/latest-approved"
     assert devs.baselines is not None and devs.baselines.shared_by(PROD_ACCOUNT) == DEV_ACCOUNT
     assert devs.model_data_urls == (
-        f"s3://mlops-artifacts-of-{DEV_ACCOUNT}/models/{FAMILY}/latest-approved/model.tar.gz",
+        f"s3://mlops-artifacts-of-{DEV_ACCOUNT}/models/{GROUP}/latest-approved/model.tar.gz",
     )
 
 
 def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_path) -> None:
-    dev_group = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{FAMILY}"
+    dev_group = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{GROUP}"
 
     graph = record_stack_file(_prod_serving(tmp_path, {"latest_approved_of": dev_group}))
 
     shown = f"mlops-artifacts-of-{DEV_ACCOUNT}"
-    assert _monitored_uris(graph) == _layout(f"s3://{shown}/baselines/{FAMILY}/latest-approved")
+    assert _monitored_uris(graph) == _layout(f"s3://{shown}/baselines/{GROUP}/latest-approved")
     models_role = str(statements(policy_of(graph.named("endpoint-customer-churn-models-permissions"))))
-    assert f"arn:aws:s3:::{shown}/models/{FAMILY}/latest-approved/model.tar.gz" in models_role
+    assert f"arn:aws:s3:::{shown}/models/{GROUP}/latest-approved/model.tar.gz" in models_role
     assert f"arn:aws:kms:{REGION}:{DEV_ACCOUNT}:key/*" in models_role
     violations, _ = evaluate_policies(graph)
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
@@ -359,31 +363,35 @@ def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
 
 
 def test_the_offline_plan_names_a_pinned_versions_baselines_after_it(tmp_path) -> None:
-    pinned = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{FAMILY}/12"
+    pinned = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{GROUP}/12"
 
     graph = record_stack_file(_prod_serving(tmp_path, {"model_package_arn": pinned}))
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
-    assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{FAMILY}/registered-with-version-12")
+    assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{GROUP}/registered-with-version-12")
 
 
 def test_a_pinned_arn_that_is_not_a_version_is_refused(sagemaker) -> None:
     with pytest.raises(ModelResolutionError, match="not a model package version ARN"):
-        resolve_version(sagemaker, f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{FAMILY}")
+        resolve_version(sagemaker, f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{GROUP}")
 
 
-def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(sagemaker) -> None:
+def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(sagemaker, tmp_path) -> None:
     elsewhere = {"ModelDataQuality": _files("s3://artifacts/baselines/another-family/run-1")}
     _register(sagemaker, "Approved", elsewhere)
 
     with pytest.raises(
         ModelResolutionError,
-        match=r"endpoint customer-churn monitors model package .*under baselines/customer-churn/",
+        match=r"endpoint customer-churn monitors model package .*under baselines/prod-customer-churn/",
     ):
         _record_prod_against(sagemaker)
-    # dev does not monitor: the same version deploys there.
+    # dev does not monitor: the same version deploys there (a dev stack reading prod's group here).
+    dev = load_stack_document("dev")
+    dev["config"]["mlops-platform:platform"]["name_prefix"] = "prod"
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(yaml.safe_dump(dev, sort_keys=False))
     graph = record_stack_file(
-        str(stack_path("dev")),
+        str(path),
         program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),
     )
     assert graph.of_type("aws:sagemaker/endpoint:Endpoint")

@@ -1,0 +1,128 @@
+"""Physical names: every account-wide name the platform sets derives from the stack's name prefix.
+
+A stack is not an environment: two stacks of one environment (a team sandbox next to dev) may
+share an account, so no physical name may come from the environment or from a config name alone.
+Each one is ``<name_prefix>-<name>`` (or carries the prefix in its path), where ``name_prefix``
+defaults to the stack's name. Names Pulumi generates (buckets, roles, topics, rules, queues...)
+get a random suffix and never collide; the names below are the ones the platform chooses itself.
+:func:`derived_names` lists each with the config key it comes from and AWS's length limit, so
+config validation can reject a name AWS would refuse before anything is created.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from components.model_quality_spec import JOB_DEFINITION_NAME_LIMIT, job_definition_name
+from components.naming import prefixed
+
+if TYPE_CHECKING:
+    from stacks.config import PlatformConfig
+
+NAME_PREFIX: Final = re.compile(r"^[a-z0-9](-?[a-z0-9])*$")
+"""Lower-case letters and digits, single hyphens inside: valid in every AWS name it starts."""
+MAX_NAME_PREFIX_LENGTH: Final = 24
+PRODUCT: Final = "mlops-platform"
+"""Leads the names that list well beside other products' (KMS aliases, IAM paths, log groups)."""
+
+
+def stack_name_of(path: str | Path) -> str:
+    """``Pulumi.prod.yaml`` → ``prod``; any other file name → its stem."""
+    name = Path(path).name
+    for suffix in (".yaml", ".yml"):
+        if name.startswith("Pulumi.") and name.endswith(suffix):
+            return name[len("Pulumi.") : -len(suffix)]
+    return Path(path).stem
+
+
+def name_prefix_problem(prefix: str) -> str | None:
+    """Why ``prefix`` cannot start the platform's physical names, or None."""
+    if not NAME_PREFIX.match(prefix):
+        return "use lower-case letters, digits and single hyphens, starting and ending with a letter or digit"
+    if len(prefix) > MAX_NAME_PREFIX_LENGTH:
+        return f"at most {MAX_NAME_PREFIX_LENGTH} characters (it starts names AWS limits to 63)"
+    return None
+
+
+def physical(prefix: str, name: str) -> str:
+    """``<prefix>-<name>``: a SageMaker endpoint, feature group, model package group..."""
+    return prefixed(prefix, name)
+
+
+def role_path(prefix: str) -> str:
+    """IAM path of every role of the stack; its KMS key policies trust exactly this path."""
+    return f"/{PRODUCT}/{prefix}/"
+
+
+def kms_alias_prefix(prefix: str) -> str:
+    """Aliases are ``alias/<this>-<purpose>``."""
+    return f"{PRODUCT}-{prefix}"
+
+
+def log_group_prefix(prefix: str) -> str:
+    """Log groups the platform names itself live under this path."""
+    return f"/{PRODUCT}/{prefix}/"
+
+
+def dashboard_name(prefix: str) -> str:
+    return f"{PRODUCT}-{prefix}"
+
+
+def training_pipeline_name(group_name: str) -> str:
+    """The family's SageMaker pipeline, named after its (prefixed) model package group."""
+    return f"{group_name}-training"
+
+
+@dataclass(frozen=True)
+class DerivedName:
+    key: str
+    """Dotted config key the name derives from, e.g. ``endpoints[0].name``."""
+    name: str
+    limit: int
+    what: str
+
+
+SAGEMAKER_NAME_LIMIT: Final = 63
+"""Endpoints, model package groups, monitoring job definitions."""
+FEATURE_GROUP_NAME_LIMIT: Final = 64
+PIPELINE_NAME_LIMIT: Final = 256
+TRACKING_SERVER_NAME_LIMIT: Final = 256
+
+
+def derived_names(config: PlatformConfig) -> Iterator[DerivedName]:
+    """Every physical name the platform sets from a config name, with AWS's limit for it."""
+    for index, group in enumerate(config.feature_groups):
+        yield DerivedName(
+            f"feature_groups[{index}].name",
+            config.physical_name(group.name),
+            FEATURE_GROUP_NAME_LIMIT,
+            "feature group",
+        )
+    for index, family in enumerate(config.models):
+        group = config.model_package_group(family.name)
+        yield DerivedName(f"models[{index}].name", group, SAGEMAKER_NAME_LIMIT, "model package group")
+        yield DerivedName(
+            f"models[{index}].name", training_pipeline_name(group), PIPELINE_NAME_LIMIT, "training pipeline"
+        )
+    monitored = {spec.name for spec in config.monitored_endpoints}
+    for index, endpoint in enumerate(config.endpoints):
+        name = config.endpoint_name(endpoint.name)
+        yield DerivedName(f"endpoints[{index}].name", name, SAGEMAKER_NAME_LIMIT, "SageMaker endpoint")
+        for kind in config.monitoring.model_monitors.kinds if endpoint.name in monitored else ():
+            yield DerivedName(
+                f"endpoints[{index}].name",
+                job_definition_name(name, kind),
+                JOB_DEFINITION_NAME_LIMIT,
+                "monitoring job definition",
+            )
+    if config.experiment_tracking.enabled:
+        yield DerivedName(
+            "experiment_tracking.name",
+            config.physical_name(config.experiment_tracking.name),
+            TRACKING_SERVER_NAME_LIMIT,
+            "MLflow tracking server",
+        )
