@@ -47,7 +47,9 @@ class VariantStatus:
     @property
     def action(self) -> str:
         if self.latest_approved is None:
-            return "nothing to deploy: no Approved version (pulumi up fails until one is approved)"
+            return (
+                "nothing to deploy: no Approved version (pulumi up defers the endpoint until one is approved)"
+            )
         if self.deployed == self.latest_approved:
             return "up to date"
         return f"pulumi up deploys {self.latest_approved}"

@@ -3,8 +3,10 @@
     python -m delivery.verify --stack-file stacks/Pulumi.prod.yaml
     make verify STACK=prod
 
-The promises come from the offline plan of the stack file (see :mod:`delivery.expectations`);
-the region is the stack's own. `pulumi up` succeeding says the API calls succeeded; this says the
+The promises come from the stack file recorded the way `pulumi up` ran it: with each model
+family's version resolved in the live registry (see :mod:`delivery.expectations`), so an endpoint
+the deploy deferred (nothing approved yet, e.g. a first deploy) is reported as deferred, not as
+missing; the region is the stack's own. `pulumi up` succeeding says the API calls succeeded; this says the
 platform is serving: endpoints InService with the planned variants and instance counts, scalable
 targets with the planned bounds, monitoring schedules Scheduled, pipelines and model package
 groups present.
@@ -20,12 +22,18 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from delivery.checks import Clients, Result, check
 from delivery.expectations import expectations
-from stacks.config import CONFIG_KEY, ConfigError
+from stacks.config import ConfigError, parse_platform_config
+from stacks.model_packages import ModelResolutionError, resolve
+from stacks.stack_file import read_stack_file
+
+if TYPE_CHECKING:
+    from stacks.program import ResolverFactory
 
 EXIT_OK, EXIT_MISMATCH, EXIT_CANNOT_RUN = 0, 1, 2
 COLUMNS = ("check", "resource", "expected", "actual", "result")
@@ -71,6 +79,7 @@ def verify(
     stack_file: str,
     clients: Clients | None = None,
     *,
+    resolver_factory: ResolverFactory | None = None,
     attempts: int = 1,
     interval: float = 30.0,
     sleep: Callable[[float], None] = time.sleep,
@@ -80,13 +89,20 @@ def verify(
 
     Retries exist because a deploy can legitimately settle after `pulumi up` returns (a schedule
     still Pending, a blue/green fleet still baking); ``attempts=1`` checks once.
+    ``resolver_factory`` replaces the live registry (``clients.sagemaker``) the versions are
+    resolved in, as for :func:`stacks.program.run`.
     Raises :class:`ConfigError` for a bad stack file and botocore errors when AWS is unreachable.
     """
     from planner.recorder import record_stack_file  # imports pulumi: not paid by `--help`
+    from stacks.program import run
 
-    graph = record_stack_file(stack_file)
+    stack = read_stack_file(stack_file)
+    config = parse_platform_config(stack.platform, stack.path)
     if clients is None:
-        clients = Clients.for_region(graph.config[CONFIG_KEY]["region"])
+        clients = Clients.for_region(config.region)
+    registry = clients.sagemaker
+    factory = resolver_factory or (lambda _: lambda source: resolve(registry, source))
+    graph = record_stack_file(stack_file, program=lambda source: run(source, resolver_factory=factory))
     promised = expectations(graph)
     for attempt in range(1, attempts + 1):
         results = check(promised, clients)
@@ -126,7 +142,10 @@ def main(
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CANNOT_RUN
-    except BotoCoreError as error:
+    except ModelResolutionError as error:
+        print(f"{args.stack_file}: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except (BotoCoreError, ClientError) as error:
         print(f"{args.stack_file}: cannot reach AWS to verify the stack: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     print(render_text(args.stack_file, results))

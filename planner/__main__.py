@@ -4,6 +4,7 @@
     python -m planner --stack prod                      # stacks/Pulumi.prod.yaml
     python -m planner --config any/Pulumi.x.yaml --format json
     python -m planner --stack prod --format mermaid     # the component graph as a Mermaid flowchart
+    python -m planner --stack prod --registry empty     # a first deploy: nothing approved yet
 
 Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configuration.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from planner.recorder import REGISTRIES
 from planner.report import Plan, json_value, render_text, to_json
 from stacks.config import ConfigError
 
@@ -36,6 +38,13 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     target.add_argument("--config", default=None, help="path of any stack file to plan")
     parser.add_argument("--format", choices=("text", "json", "mermaid"), default="text")
+    parser.add_argument(
+        "--registry",
+        choices=REGISTRIES,
+        default="stand-in",
+        help="stand-in: every model family has an Approved version (default); empty: none has, as on a "
+        "first deploy, so endpoints serving a family are deferred",
+    )
     return parser.parse_args(argv)
 
 
@@ -91,7 +100,7 @@ def exit_now(status: int) -> None:
     os._exit(status)
 
 
-def build_plan(path: str) -> Plan:
+def build_plan(path: str, registry: str = "stand-in") -> Plan:
     """Record the stack file at ``path``, evaluate the policy pack, estimate cost and deploy time."""
     from planner.cost import estimate_cost
     from planner.critical_path import critical_path
@@ -99,7 +108,7 @@ def build_plan(path: str) -> Plan:
     from planner.recorder import record_stack_file
 
     with fewer_gc_pauses():
-        graph = record_stack_file(path)
+        graph = record_stack_file(path, registry=registry)
         violations, evaluated = evaluate_policies(graph)
         return Plan(
             graph=graph,
@@ -114,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     path = stack_file_path(args.stack, args.config)
     try:
-        plan = build_plan(path)
+        plan = build_plan(path, args.registry)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID_CONFIG

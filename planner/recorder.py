@@ -22,7 +22,9 @@ import asyncio
 import concurrent.futures
 import contextlib
 import contextvars
+import functools
 import json
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +101,8 @@ class ResourceGraph:
     """The stack file's ``config:`` map the program ran with."""
     secret_exports: frozenset[str] = frozenset()
     """Exports whose values are secrets (``exports`` has the plain values)."""
+    warnings: tuple[str, ...] = ()
+    """What the program logged with ``pulumi.log.warn`` (the engine shows these on `pulumi up`)."""
 
     @property
     def environment(self) -> str | None:
@@ -310,6 +314,7 @@ def record_program(
     monitor = _RecordingMonitor(mocks)
     exports: dict[str, Any] = {}
     secret_exports: set[str] = set()
+    warnings = _WarningCollector()
 
     def run() -> None:
         loop = asyncio.new_event_loop()
@@ -318,7 +323,9 @@ def record_program(
         asyncio.set_event_loop(loop)
         try:
             pulumi.runtime.set_all_config(_config_values(config), [])
-            pulumi_mocks.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+            pulumi_mocks.set_mocks(
+                mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor, logger=warnings.logger
+            )
             SETTINGS.rpc_manager.clear()
             SETTINGS.outputs.clear()
             _sync_await(run_pulumi_func(program))
@@ -351,26 +358,52 @@ def record_program(
         exports=exports,
         config=config,
         secret_exports=frozenset(secret_exports),
+        warnings=tuple(warnings.messages),
     )
 
 
-def _offline_program(source: str) -> Any:
-    """The entry `__main__.py` calls, with the registry replaced by the offline stand-in."""
-    from stacks.model_packages import offline_resolver
+class _WarningCollector(logging.Handler):
+    """Keeps the warnings the mock engine receives (``pulumi.log.warn``), in order, for the plan."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+        self.logger = logging.Logger(f"{__name__}.engine", level=logging.WARNING)
+        self.logger.propagate = False
+        self.logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+REGISTRIES = ("stand-in", "empty")
+"""What the offline plan assumes of the model registry: ``stand-in``, every family has an Approved
+version (decided at deploy time); ``empty``, none has (a first deploy: endpoints are deferred)."""
+
+
+def _offline_program(source: str, registry: str = "stand-in") -> Any:
+    """The entry `__main__.py` calls, with the registry replaced by an offline stand-in."""
+    from stacks.model_packages import empty_registry_resolver, offline_resolver
     from stacks.program import run
 
-    return run(source, resolver_factory=lambda config: offline_resolver(config.region, config.account_id))
+    resolver = {"stand-in": offline_resolver, "empty": empty_registry_resolver}[registry]
+    return run(source, resolver_factory=lambda config: resolver(config.region, config.account_id))
 
 
-def record_stack_file(path: str, program: Callable[[str], Any] | None = None) -> ResourceGraph:
+def record_stack_file(
+    path: str, program: Callable[[str], Any] | None = None, *, registry: str = "stand-in"
+) -> ResourceGraph:
     """Record the platform program for the stack file at ``path``.
 
-    Raises :class:`~stacks.config.ConfigError` for a malformed or invalid stack file, before any
-    resource is registered.
+    ``registry`` (one of :data:`REGISTRIES`) picks the offline registry when ``program`` is not
+    given. Raises :class:`~stacks.config.ConfigError` for a malformed or invalid stack file,
+    before any resource is registered.
     """
+    if registry not in REGISTRIES:
+        raise ValueError(f"registry {registry!r}: use one of {', '.join(REGISTRIES)}")
     stack_file = read_stack_file(path)
     if program is None:
-        program = _offline_program
+        program = functools.partial(_offline_program, registry=registry)
 
     return record_program(
         lambda: program(stack_file.path),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -58,7 +59,9 @@ def to_json(plan: Plan) -> dict[str, Any]:
             "by_type": dict(sorted(Counter(resource.type for resource in cloud).items())),
             "policies_evaluated": plan.policies_evaluated,
             "mandatory_violations": len(plan.mandatory_violations),
+            "deferred_endpoints": sorted(graph.exports.get("deferred_endpoints") or {}),
         },
+        "warnings": list(graph.warnings),
         "resources": [_resource_json(graph, resource) for resource in graph if resource.type != STACK_TYPE],
         "exports": {
             name: SECRET_MASK if name in graph.secret_exports else value
@@ -124,11 +127,24 @@ def render_text(plan: Plan, console: Console) -> None:
     console.print(
         "[dim]🔒 protected and retained on delete · offline plan of intent: no cloud state was read[/]"
     )
+    _render_warnings(graph, console)
     _render_violations(plan, console)
     if plan.cost:
         _render_cost(plan.cost, console)
     if plan.critical_path:
         _render_critical_path(plan.critical_path, console)
+
+
+def _render_warnings(graph: ResourceGraph, console: Console) -> None:
+    """What `pulumi up` would warn about (deferred endpoints first: they are missing from the tree)."""
+    deferred = graph.exports.get("deferred_endpoints") or {}
+    if deferred:
+        console.print(
+            f"[bold yellow]Deferred endpoints ({len(deferred)})[/]: nothing approved to serve yet, so they are "
+            "not in the tree above: " + ", ".join(sorted(deferred))
+        )
+    for warning in graph.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 def _money(amount: float) -> str:

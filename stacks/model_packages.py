@@ -5,8 +5,11 @@ Approved version of the group, so approving a version and re-running `pulumi up`
 deployment. The same call reads the version's DriftCheckBaselines (the training pipeline
 registers the baselines its execution wrote), so an endpoint's monitors compare traffic with the
 baselines of the version it serves: a later version that passed evaluation but is not approved
-changes nothing. The offline plan never reads cloud state: it uses :func:`offline_resolver`, whose
-ARN and baseline folder say plainly that the version is decided at deploy time.
+changes nothing. A family with nothing Approved yet (a first deploy creates its group) raises
+:class:`NoApprovedVersion`, and the platform defers the endpoints serving it (``stacks.serving``).
+The offline plan never reads cloud state: it uses :func:`offline_resolver`, whose ARN and baseline
+folder say plainly that the version is decided at deploy time, or :func:`empty_registry_resolver`
+to show a first deploy.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from components.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
 from components.model_monitoring import MonitoringBaselines, baseline_prefix
@@ -52,22 +57,57 @@ class ModelResolutionError(Exception):
     """The registry has no approved version to deploy, or the version is unusable."""
 
 
+class NoApprovedVersion(ModelResolutionError):
+    """The family has nothing to deploy yet: its group holds no Approved version, or does not exist
+    yet (a first `pulumi up` creates it). The platform defers the endpoints that serve it."""
+
+    def __init__(self, group: str, *, group_exists: bool) -> None:
+        self.group = group
+        self.group_exists = group_exists
+        state = "has no Approved version" if group_exists else "does not exist yet"
+        super().__init__(f"model package group {group!r} {state}")
+
+
+# What SageMaker answers for a group that does not exist (moto answers an empty list instead).
+_MISSING_GROUP_CODES = frozenset({"ValidationException", "ResourceNotFound"})
+
+
 def latest_approved_package(sagemaker: Any, group: str) -> str:
-    """The ARN of the newest Approved version in ``group`` (``sagemaker`` is a boto3 client)."""
-    response = sagemaker.list_model_packages(
-        ModelPackageGroupName=group,
-        ModelApprovalStatus="Approved",
-        SortBy="CreationTime",
-        SortOrder="Descending",
-        MaxResults=1,
-    )
+    """The ARN of the newest Approved version in ``group`` (``sagemaker`` is a boto3 client).
+
+    Raises :class:`NoApprovedVersion` when there is none, saying whether the group exists.
+    """
+    try:
+        response = sagemaker.list_model_packages(
+            ModelPackageGroupName=group,
+            ModelApprovalStatus="Approved",
+            SortBy="CreationTime",
+            SortOrder="Descending",
+            MaxResults=1,
+        )
+    except ClientError as error:
+        if _is_missing_group(error):
+            raise NoApprovedVersion(group, group_exists=False) from None
+        raise
     packages = response.get("ModelPackageSummaryList", [])
     if not packages:
-        raise ModelResolutionError(
-            f"model family {group!r} has no Approved version to deploy: approve one "
-            "(python -m pipelines.promotion ...) or pin `model.model_package_arn` in the stack file"
-        )
+        raise NoApprovedVersion(group, group_exists=_group_exists(sagemaker, group))
     return packages[0]["ModelPackageArn"]
+
+
+def _group_exists(sagemaker: Any, group: str) -> bool:
+    try:
+        sagemaker.describe_model_package_group(ModelPackageGroupName=group)
+    except ClientError as error:
+        if _is_missing_group(error):
+            return False
+        raise
+    return True
+
+
+def _is_missing_group(error: ClientError) -> bool:
+    details = error.response.get("Error", {})
+    return details.get("Code") in _MISSING_GROUP_CODES and "does not exist" in details.get("Message", "")
 
 
 def version_baselines(
@@ -138,7 +178,10 @@ def resolve_latest_approved(sagemaker: Any, group: str) -> ResolvedModelPackage:
 
 
 def _described(sagemaker: Any, arn: str, family: str) -> ResolvedModelPackage:
-    description = sagemaker.describe_model_package(ModelPackageName=arn)
+    try:
+        description = sagemaker.describe_model_package(ModelPackageName=arn)
+    except ClientError as error:
+        raise ModelResolutionError(f"model package {arn} cannot be read: {error}") from None
     containers = (description.get("InferenceSpecification") or {}).get("Containers") or []
     try:
         baselines, unusable = (
@@ -178,6 +221,20 @@ def registry_resolver(region: str) -> ModelPackageResolver:
 
     client = boto3.client("sagemaker", region_name=region)
     return lambda source: resolve(client, source)
+
+
+def empty_registry_resolver(region: str, account_id: str) -> ModelPackageResolver:
+    """The offline plan of a first deploy: no family has an Approved version yet, so every
+    ``latest_approved_of`` endpoint is deferred; a pinned version resolves as in
+    :func:`offline_resolver` (the stack file names it, the plan cannot check it)."""
+    stand_in = offline_resolver(region, account_id)
+
+    def resolve_in_empty_registry(source: str) -> ResolvedModelPackage:
+        if MODEL_PACKAGE_VERSION_ARN.match(source):
+            return stand_in(source)
+        raise NoApprovedVersion(source, group_exists=False)
+
+    return resolve_in_empty_registry
 
 
 def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:

@@ -22,7 +22,7 @@ from components.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
 from components.feature_store import FeatureStore, FeatureStoreArgs
 from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
-from components.inference_endpoint_spec import EndpointSpec, ModelSource
+from components.inference_endpoint_spec import EndpointSpec
 from components.model_monitoring import (
     BASELINE_PREFIX,
     JobPlacement,
@@ -53,12 +53,8 @@ from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
 from stacks import naming
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
-from stacks.model_packages import (
-    ModelPackageResolver,
-    ModelResolutionError,
-    ResolvedModelPackage,
-    family_name,
-)
+from stacks.model_packages import ModelPackageResolver, ModelResolutionError, family_name
+from stacks.serving import ResolvedPackages, Serving, resolve_serving
 
 if TYPE_CHECKING:
     from components.kubernetes_serving import KubernetesServing
@@ -100,7 +96,9 @@ class Platform:
     """Per model family, where any trigger is configured."""
     alerts: AlertTopic | None
     endpoints: dict[str, InferenceEndpoint]
-    """Per endpoint name."""
+    """Per endpoint name, for the endpoints served this run."""
+    deferred_endpoints: dict[str, str]
+    """Endpoint name → why it waits for a first approved version (see stacks.serving)."""
     monitors: dict[str, ModelMonitoring]
     """Per monitored endpoint name."""
     endpoint_alarms: dict[str, EndpointAlarms]
@@ -134,25 +132,28 @@ def build_platform(
     registry = _build_model_registry(config, foundation, opts)
     pipelines = _build_training_pipelines(config, foundation, registry, opts)
     alerts = _build_alerts(config, foundation, opts)
-    packages = _resolve_model_packages(config, resolve_model_package) if alerts else {}
-    endpoints = _build_endpoints(config, foundation, alerts, packages, opts)
-    baselines = {spec.name: served_baselines(config, spec, packages) for spec in config.monitored_endpoints}
-    monitors = _build_monitors(config, foundation, endpoints, baselines, opts)
-    endpoint_alarms = _build_endpoint_alarms(config, alerts, monitors, opts)
-    model_quality_monitors = _build_model_quality_monitors(config, foundation, endpoints, baselines, opts)
+    serving = resolve_serving(config, resolve_model_package)
+    endpoints = _build_endpoints(config, foundation, alerts, serving, opts)
+    baselines = {spec.name: served_baselines(config, spec, serving.packages) for spec in serving.monitored}
+    monitors = _build_monitors(config, foundation, serving, endpoints, baselines, opts)
+    endpoint_alarms = _build_endpoint_alarms(config, alerts, serving, monitors, opts)
+    model_quality_monitors = _build_model_quality_monitors(
+        config, foundation, serving, endpoints, baselines, opts
+    )
     platform = Platform(
         foundation=foundation,
         feature_store=_build_feature_store(config, foundation, opts),
         model_registry=registry,
         experiment_tracking=_build_experiment_tracking(config, foundation, opts),
         training_pipelines=pipelines,
-        pipeline_triggers=_build_pipeline_triggers(config, foundation, pipelines, opts),
+        pipeline_triggers=_build_pipeline_triggers(config, foundation, serving, pipelines, opts),
         alerts=alerts,
         endpoints=endpoints,
+        deferred_endpoints=dict(serving.deferred),
         monitors=monitors,
         endpoint_alarms=endpoint_alarms,
         model_quality_monitors=model_quality_monitors,
-        dashboard=_build_dashboard(config, monitors, opts),
+        dashboard=_build_dashboard(config, serving, monitors, opts),
         kubernetes_servings=_build_kubernetes_servings(config, kubeconfig),
     )
     _export(platform)
@@ -181,6 +182,8 @@ def _export(platform: Platform) -> None:
         )
     if platform.endpoints:
         pulumi.export("endpoint_names", {name: e.endpoint_name for name, e in platform.endpoints.items()})
+    if platform.deferred_endpoints:
+        pulumi.export("deferred_endpoints", platform.deferred_endpoints)
     if platform.experiment_tracking:
         pulumi.export("mlflow_tracking_server_arn", platform.experiment_tracking.tracking_server_arn)
 
@@ -274,11 +277,12 @@ def _build_training_pipelines(
 def _build_pipeline_triggers(
     config: PlatformConfig,
     foundation: Foundation,
+    serving: Serving,
     pipelines: dict[str, TrainingPipeline],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, PipelineTriggers]:
     training = config.training
-    drift_alarms = drift_alarms_by_family(config)
+    drift_alarms = drift_alarms_by_family(config, serving.monitored)
     if not (training.schedule or training.new_data.enabled or drift_alarms):
         return {}
     return {
@@ -327,30 +331,6 @@ def _build_alerts(
     )
 
 
-ResolvedPackages = Mapping[str, Mapping[str, ResolvedModelPackage]]
-"""Endpoint name → variant name → the version it deploys (variants with a registry source)."""
-
-
-def _resolve_model_packages(config: PlatformConfig, resolve: ModelPackageResolver) -> ResolvedPackages:
-    """Each registry-backed variant's version: the latest Approved of its family, or the pinned one."""
-    return {
-        spec.name: {
-            variant.name: resolve(source)
-            for variant in [*spec.variants, *spec.shadow_variants]
-            if (source := _registry_source(config, variant.model))
-        }
-        for spec in config.endpoints
-    }
-
-
-def _registry_source(config: PlatformConfig, model: ModelSource) -> str | None:
-    """What the resolver looks up: a family's model package group (prefixed when it is this
-    stack's, an ARN as it is) or a pinned version's ARN; None for an image."""
-    if model.latest_approved_of:
-        return config.model_package_group(model.latest_approved_of)
-    return model.model_package_arn
-
-
 def served_baselines(
     config: PlatformConfig, spec: EndpointSpec, packages: ResolvedPackages
 ) -> MonitoringBaselines:
@@ -391,14 +371,15 @@ def _build_endpoints(
     config: PlatformConfig,
     foundation: Foundation,
     alerts: AlertTopic | None,
-    packages: ResolvedPackages,
+    serving: Serving,
     opts: pulumi.ResourceOptions,
 ) -> dict[str, InferenceEndpoint]:
     if alerts is None:
         return {}
     network = foundation.network
+    packages = serving.packages
     endpoints = {}
-    for spec in config.endpoints:
+    for spec in serving.endpoints:
         endpoints[spec.name] = InferenceEndpoint(
             f"endpoint-{spec.name}",
             InferenceEndpointArgs(
@@ -449,13 +430,13 @@ def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
     return [feature.name for feature in group.features if feature.name not in keys]
 
 
-def drift_alarms_by_family(config: PlatformConfig) -> dict[str, list[str]]:
+def drift_alarms_by_family(config: PlatformConfig, monitored: list[EndpointSpec]) -> dict[str, list[str]]:
     """Drift alarm names per model family, for the families that retrain on drift."""
     if not (config.training.drift_retraining and config.training.enabled):
         return {}
     families = {model.name for model in config.models}
     alarms: dict[str, list[str]] = {}
-    for spec in config.monitored_endpoints:
+    for spec in monitored:
         family = model_family_of(spec)
         if family in families and drift_features(config, spec):
             alarms.setdefault(family, []).append(drift_alarm_name(config.endpoint_name(spec.name)))
@@ -465,6 +446,7 @@ def drift_alarms_by_family(config: PlatformConfig) -> dict[str, list[str]]:
 def _build_endpoint_alarms(
     config: PlatformConfig,
     alerts: AlertTopic | None,
+    serving: Serving,
     monitors: dict[str, ModelMonitoring],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, EndpointAlarms]:
@@ -487,7 +469,7 @@ def _build_endpoint_alarms(
             ),
             opts,
         )
-        for spec in config.monitored_endpoints
+        for spec in serving.monitored
     }
 
 
@@ -510,12 +492,13 @@ def _monitoring_job_placement(config: PlatformConfig, foundation: Foundation) ->
 def _build_model_quality_monitors(
     config: PlatformConfig,
     foundation: Foundation,
+    serving: Serving,
     endpoints: dict[str, InferenceEndpoint],
     baselines: Mapping[str, MonitoringBaselines],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelQualityMonitoring]:
     spec = config.monitoring.model_monitors
-    monitored = config.monitored_endpoints
+    monitored = serving.monitored
     if not (spec.kinds and monitored):
         return {}
     # Imported only where used: pulumi_aws_native is large, and most stacks do not need it.
@@ -552,9 +535,12 @@ def _build_model_quality_monitors(
 
 
 def _build_dashboard(
-    config: PlatformConfig, monitors: dict[str, ModelMonitoring], opts: pulumi.ResourceOptions
+    config: PlatformConfig,
+    serving: Serving,
+    monitors: dict[str, ModelMonitoring],
+    opts: pulumi.ResourceOptions,
 ) -> MonitoringDashboard | None:
-    endpoints = config.monitored_endpoints
+    endpoints = serving.monitored
     if not endpoints:
         return None
     return MonitoringDashboard(
@@ -589,12 +575,13 @@ def _build_dashboard(
 def _build_monitors(
     config: PlatformConfig,
     foundation: Foundation,
+    serving: Serving,
     endpoints: dict[str, InferenceEndpoint],
     baselines: Mapping[str, MonitoringBaselines],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, ModelMonitoring]:
     monitors = {}
-    for spec in config.monitored_endpoints:
+    for spec in serving.monitored:
         monitors[spec.name] = ModelMonitoring(
             f"monitoring-{spec.name}",
             ModelMonitoringArgs(

@@ -124,7 +124,7 @@ def test_assets_are_rendered_by_their_source() -> None:
 
 def test_the_json_plan_masks_secret_inputs(monkeypatch, capsys) -> None:
     graph = record_program(lambda: kubernetes_provider("eks", "apiVersion: v1\nusers: [{token: t0p}]"))
-    monkeypatch.setattr("planner.__main__.build_plan", lambda path: Plan(graph=graph))
+    monkeypatch.setattr("planner.__main__.build_plan", lambda path, registry: Plan(graph=graph))
 
     assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_OK
     output = capsys.readouterr().out
@@ -140,7 +140,7 @@ def test_the_json_plan_masks_secret_exports(monkeypatch, capsys) -> None:
         pulumi.export("region", "eu-west-1")
 
     graph = record_program(program)
-    monkeypatch.setattr("planner.__main__.build_plan", lambda path: Plan(graph=graph))
+    monkeypatch.setattr("planner.__main__.build_plan", lambda path, registry: Plan(graph=graph))
 
     assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_OK
     assert json.loads(capsys.readouterr().out)["exports"] == {"token": "[secret]", "region": "eu-west-1"}

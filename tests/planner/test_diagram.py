@@ -76,7 +76,7 @@ def test_node_ids_are_safe_for_mermaid() -> None:
 
 def test_format_mermaid_prints_the_diagram(monkeypatch, capsys, stack_graphs) -> None:
     prod = stack_graphs["prod"]
-    monkeypatch.setattr(cli, "build_plan", lambda path: Plan(graph=prod))
+    monkeypatch.setattr(cli, "build_plan", lambda path, registry: Plan(graph=prod))
 
     assert cli.main(["--config", str(stack_path("prod")), "--format", "mermaid"]) == cli.EXIT_OK
     assert capsys.readouterr().out == render_mermaid(prod)
@@ -85,7 +85,7 @@ def test_format_mermaid_prints_the_diagram(monkeypatch, capsys, stack_graphs) ->
 def test_text_and_json_plans_carry_cost_and_critical_path(monkeypatch, capsys, stack_graphs) -> None:
     prod = stack_graphs["prod"]
     plan = Plan(graph=prod, cost=estimate_cost(prod), critical_path=critical_path(prod))
-    monkeypatch.setattr(cli, "build_plan", lambda path: plan)
+    monkeypatch.setattr(cli, "build_plan", lambda path, registry: plan)
 
     assert cli.main(["--config", str(stack_path("prod")), "--format", "json"]) == cli.EXIT_OK
     shape = json.loads(capsys.readouterr().out)

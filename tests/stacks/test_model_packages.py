@@ -17,6 +17,7 @@ from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import (
     ModelResolutionError,
+    NoApprovedVersion,
     ResolvedModelPackage,
     offline_resolver,
     resolve,
@@ -257,10 +258,12 @@ def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod
         _record_prod_against(sagemaker)
 
 
-def test_no_approved_version_is_a_clear_error(sagemaker) -> None:
+def test_no_approved_version_is_a_deferral_naming_the_group(sagemaker) -> None:
     _register(sagemaker, "PendingManualApproval")
-    with pytest.raises(ModelResolutionError, match="no Approved version to deploy"):
+    with pytest.raises(NoApprovedVersion, match=f"model package group '{GROUP}' has no Approved version"):
         resolve_latest_approved(sagemaker, GROUP)
+    with pytest.raises(NoApprovedVersion, match="'never-created' does not exist yet"):
+        resolve_latest_approved(sagemaker, "never-created")
 
 
 # --- reading DriftCheckBaselines ------------------------------------------------------------

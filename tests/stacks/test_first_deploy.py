@@ -1,0 +1,219 @@
+"""A first `pulumi up` on an account whose registry holds nothing approved.
+
+The program runs with the real resolver against moto's registry, as `pulumi up` runs it: an
+endpoint whose family has no Approved version is deferred with one warning that says what to do;
+everything else is created; the run after an approval creates the endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+from moto import mock_aws
+
+from planner.__main__ import EXIT_OK, main
+from planner.policy_check import evaluate_policies
+from planner.recorder import ResourceGraph, record_stack_file
+from stacks.model_packages import ModelResolutionError, NoApprovedVersion, latest_approved_package, resolve
+from stacks.program import run
+from tests.conftest import load_stack_document, stack_path
+from tests.pipelines.churn_fixtures import rendered, steps_by_name
+
+REGION = "eu-west-1"
+ENDPOINT_TYPES = (
+    "aws:sagemaker/endpoint:Endpoint",
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    "aws:sagemaker/model:Model",
+    "aws:appautoscaling/target:Target",
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:cloudwatch/dashboard:Dashboard",
+    "aws-native:sagemaker:ModelQualityJobDefinition",
+)
+"""What exists only for an endpoint that serves something."""
+
+
+def _registry() -> Iterator[Any]:
+    """An empty moto registry (in the account MOTO_ACCOUNT_ID names)."""
+    with mock_aws():
+        yield boto3.Session("testing", "testing", region_name=REGION).client("sagemaker")
+
+
+@pytest.fixture
+def prod_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """An empty registry in the prod fixture's account."""
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "333333333333")
+    yield from _registry()
+
+
+def _up(path: Path | str, registry: Any) -> ResourceGraph:
+    """The stack as `pulumi up` runs it: every version resolved in ``registry`` (a boto3 client)."""
+    return record_stack_file(
+        str(path),
+        program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(registry, s)),
+    )
+
+
+def _types(graph: ResourceGraph) -> set[str]:
+    return {resource.type for resource in graph}
+
+
+def _register_approved(registry: Any, graph: ResourceGraph, group: str) -> str:
+    """What the training pipeline registers, approved: a version with its DriftCheckBaselines."""
+    [pipeline] = [
+        p
+        for p in graph.of_type("aws:sagemaker/pipeline:Pipeline")
+        if p.inputs["pipelineName"] == f"{group}-training"
+    ]
+    register = steps_by_name(json.loads(pipeline.inputs["pipelineDefinition"]))["RegisterModel"]
+    return registry.create_model_package(
+        ModelPackageGroupName=group,
+        ModelApprovalStatus="Approved",
+        InferenceSpecification={
+            "Containers": [{"Image": f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sklearn:1.2-1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        DriftCheckBaselines=rendered(register["Arguments"]["DriftCheckBaselines"], "first-run"),
+    )["ModelPackageArn"]
+
+
+def test_a_first_deploy_creates_everything_but_the_endpoint_and_says_what_to_do(prod_registry) -> None:
+    graph = _up(stack_path("prod"), prod_registry)
+
+    assert not _types(graph) & set(ENDPOINT_TYPES), "nothing of the endpoint is created"
+    # Everything else: the registry, the training pipeline and its triggers, the alert topic.
+    [group] = graph.of_type("aws:sagemaker/modelPackageGroup:ModelPackageGroup")
+    assert group.inputs["modelPackageGroupName"] == "prod-customer-churn"
+    assert graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    assert graph.named("alerts-topic")
+    rules = [r for r in graph.of_type("aws:cloudwatch/eventRule:EventRule") if "triggers-" in r.name]
+    assert any(r.inputs.get("scheduleExpression") for r in rules), "the weekly retraining is scheduled"
+    assert not any("aws.cloudwatch" in r.inputs.get("eventPattern", "") for r in rules), (
+        "no drift rule for an alarm that does not exist"
+    )
+    assert list(graph.exports["deferred_endpoints"]) == ["customer-churn"]
+    assert "endpoint_names" not in graph.exports
+    [warning] = graph.warnings
+    assert warning.startswith(
+        "endpoint customer-churn is deferred: variant primary follows model package group "
+        "prod-customer-churn, which does not exist yet."
+    )
+    # The steps that end the wait, for this stack (prod approves by hand).
+    assert "start-pipeline-execution --pipeline-name prod-customer-churn-training" in warning
+    assert "python -m pipelines.promotion" in warning and "--model customer-churn" in warning
+    assert warning.endswith("then run `pulumi up` again, which creates the endpoint (docs/first-deploy.md).")
+    violations, _ = evaluate_policies(graph)
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
+
+
+def test_the_up_after_an_approval_creates_the_endpoint(prod_registry) -> None:
+    first = _up(stack_path("prod"), prod_registry)
+    # What the first `pulumi up` created, then the pipeline's run and a reviewer's approval.
+    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
+    approved = _register_approved(prod_registry, first, "prod-customer-churn")
+
+    second = _up(stack_path("prod"), prod_registry)
+
+    assert set(ENDPOINT_TYPES) <= _types(second)
+    [model] = second.of_type("aws:sagemaker/model:Model")
+    assert model.inputs["primaryContainer"]["modelPackageName"] == approved
+    assert "deferred_endpoints" not in second.exports and second.warnings == ()
+
+
+def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_registry) -> None:
+    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
+    prod_registry.create_model_package(
+        ModelPackageGroupName="prod-customer-churn",
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sklearn:1.2-1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    )
+
+    graph = _up(stack_path("prod"), prod_registry)
+
+    [warning] = graph.warnings
+    assert "prod-customer-churn, which has no Approved version yet" in warning
+    with pytest.raises(NoApprovedVersion) as raised:
+        latest_approved_package(prod_registry, "prod-customer-churn")
+    assert raised.value.group_exists is True
+
+
+def test_dev_says_passing_versions_are_approved_automatically(monkeypatch) -> None:
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111111111111")
+    for registry in _registry():
+        graph = _up(stack_path("dev"), registry)
+    [warning] = graph.warnings
+    assert "approved automatically in this stack" in warning
+    assert "pipelines.promotion" not in warning
+
+
+def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(prod_registry, tmp_path) -> None:
+    """A shadow variant of a family with no version: the endpoint is not created half."""
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    platform["models"].append(
+        {"name": "churn-challenger", "promotion": {"metric": "metrics.auc.value", "threshold": 0.8}}
+    )
+    platform["endpoints"][0]["shadow_variants"] = [
+        {
+            "name": "challenger",
+            "model": {"latest_approved_of": "churn-challenger"},
+            "instance_type": "ml.g5.2xlarge",
+            "initial_instance_count": 2,
+        }
+    ]
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    first = _up(path, prod_registry)
+    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
+    _register_approved(prod_registry, first, "prod-customer-churn")
+
+    graph = _up(path, prod_registry)
+
+    assert not graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    [warning] = graph.warnings
+    assert "variant challenger follows model package group prod-churn-challenger" in warning
+    assert "variant primary" not in warning
+
+
+def test_a_pinned_version_that_does_not_exist_is_an_error_not_a_deferral(prod_registry, tmp_path) -> None:
+    document = load_stack_document("prod")
+    [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
+    variant["model"] = {
+        "model_package_arn": f"arn:aws:sagemaker:{REGION}:333333333333:model-package/prod-customer-churn/7"
+    }
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+    with pytest.raises(ModelResolutionError, match=r"model-package/prod-customer-churn/7 cannot be read"):
+        _up(path, prod_registry)
+
+
+def test_the_offline_plan_shows_a_first_deploy_on_demand(capsys) -> None:
+    code = main(["--config", str(stack_path("prod")), "--registry", "empty", "--format", "json"])
+
+    assert code == EXIT_OK
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["summary"]["deferred_endpoints"] == ["customer-churn"]
+    assert plan["summary"]["mandatory_violations"] == 0
+    [warning] = plan["warnings"]
+    assert warning.startswith("endpoint customer-churn is deferred")
+    assert not [r for r in plan["resources"] if r["type"] in ENDPOINT_TYPES]
+
+
+def test_the_text_plan_lists_the_deferred_endpoints(capsys) -> None:
+    assert main(["--config", str(stack_path("prod")), "--registry", "empty"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Deferred endpoints (1)" in out and "customer-churn" in out
+    assert "warning: endpoint customer-churn is deferred" in out
