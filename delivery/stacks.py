@@ -105,9 +105,6 @@ class StackListing:
     targets: list[StackTarget]
     errors: list[ConfigError] = field(default_factory=list)
 
-    def environment(self, environment: str) -> list[StackTarget]:
-        return [target for target in self.targets if target.environment == environment]
-
     def stack_files(self) -> list[dict[str, str]]:
         """Every stack file, valid first (promotion order), then the invalid ones by name."""
         valid = [{"stack": t.stack, "stack_file": t.stack_file} for t in self.targets]
@@ -119,28 +116,26 @@ class StackListing:
         ]
         return valid + invalid
 
+    def entries(self, environment: str | None = None) -> list[dict[str, str]]:
+        """Matrix entries of the valid stacks: all of them, or one environment's."""
+        return [t.matrix_entry() for t in self.targets if environment in (None, t.environment)]
+
     def document(self) -> dict[str, object]:
         return {
             "promotion_order": list(PROMOTION_ORDER),
             "stack_files": self.stack_files(),
-            "stacks": [target.matrix_entry() for target in self.targets],
-            "environments": {
-                environment: [target.matrix_entry() for target in self.environment(environment)]
-                for environment in PROMOTION_ORDER
-            },
+            "stacks": self.entries(),
+            "environments": {environment: self.entries(environment) for environment in PROMOTION_ORDER},
         }
 
     def github_outputs(self) -> dict[str, str]:
-        document = self.document()
-        compact = {"separators": (",", ":")}
-        outputs = {
-            "stack_files": json.dumps(document["stack_files"], **compact),
-            "stacks": json.dumps(document["stacks"], **compact),
+        """``name → compact JSON``: stack_files, stacks, then one per environment."""
+        values: dict[str, list[dict[str, str]]] = {
+            "stack_files": self.stack_files(),
+            "stacks": self.entries(),
         }
-        environments = document["environments"]
-        assert isinstance(environments, dict)
-        outputs |= {name: json.dumps(entries, **compact) for name, entries in environments.items()}
-        return outputs
+        values |= {environment: self.entries(environment) for environment in PROMOTION_ORDER}
+        return {name: json.dumps(value, separators=(",", ":")) for name, value in values.items()}
 
 
 def _promotion_key(target: StackTarget) -> tuple[int, str]:
