@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh clone: `make plan` and `make test`.
-# Every target creates or refreshes the uv environment from uv.lock first.
+# Every target first makes the locked environment ready (bin/bootstrap): uv from PATH, else a
+# private copy in .tools/uv-venv (bin/bootstrap-uv, PEP 668-safe), then `uv sync --locked` once
+# per change of uv.lock or pyproject.toml. Set-up output goes to stderr, and recipes are not
+# echoed, so stdout carries only what a target prints (`make plan FORMAT=json > plan.json`).
 
 PYTHON ?= python3
-# uv from PATH, else the copy `python3 -m pip install uv` puts next to the interpreter.
-UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
-# Sync once per change of the lock (a stamp), then run without re-checking the environment:
-# with compile-bytecode on, every implicit sync re-verifies ~20k files (about a second).
-VENV_STAMP := .venv/.synced
-RUN := $(UV) run --no-sync
+export PYTHON
+# uv's path: the `bootstrap` prerequisite has made sure there is one before any recipe expands this.
+UV = $(shell bin/bootstrap-uv)
+RUN = $(UV) run --no-sync
 
 STACK ?= dev
 FORMAT ?= text
@@ -20,15 +21,13 @@ PLAN_TARGET := $(if $(CONFIG),--config $(CONFIG),--stack $(STACK))
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-bootstrap: $(VENV_STAMP) ## install uv with pip when it is missing, then the locked environment
+bootstrap: ## install uv when it is missing (into .tools/uv-venv), then the locked environment
+	@bin/bootstrap >/dev/null
 
-$(VENV_STAMP): pyproject.toml uv.lock
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --locked
-	@touch $@
-
-plan: bootstrap ## offline plan of a stack: STACK=dev|staging|prod or CONFIG=path, FORMAT=text|json
-	@$(RUN) python -m planner $(PLAN_TARGET) --format $(FORMAT)
+# Exits non-zero on a mandatory policy violation or an invalid stack file (make reports any failure
+# as 2); bin/plan, which this runs, exits with the planner's own 0 / 1 / 2.
+plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|mermaid
+	@bin/plan $(PLAN_TARGET) --format $(FORMAT)
 
 test: bootstrap ## lint, then the whole test suite
 	$(RUN) ruff check .
@@ -49,7 +48,7 @@ bench: bootstrap ## wall time and peak memory of the offline plan per stack
 # Post-deploy check (delivery/verify.py): needs AWS credentials for the stack's account.
 VERIFY_ARGS ?=
 .PHONY: verify
-verify: bootstrap ## check a deployed stack against its plan: STACK=dev|staging|prod or CONFIG=path
+verify: bootstrap ## check a deployed stack against its plan: STACK=<name> or CONFIG=path
 	@$(RUN) python -m delivery.verify --stack-file $(if $(CONFIG),$(CONFIG),stacks/Pulumi.$(STACK).yaml) $(VERIFY_ARGS)
 
 # The README's prod cost floor, deploy time and Mermaid component diagram (planner/readme.py).

@@ -1,13 +1,15 @@
 """Markdown summary of an offline plan, for a pull request's step summary and comment.
 
-    make plan STACK=prod FORMAT=json > plan-prod.json; echo $? > plan-prod.status
-    make plan STACK=prod > plan-prod.txt 2>&1
+    bin/plan --config stacks/Pulumi.prod.yaml --format json > plan-prod.json; echo $? > plan-prod.status
+    bin/plan --config stacks/Pulumi.prod.yaml > plan-prod.txt 2>&1
     python -m delivery.plan_summary --stack prod --json plan-prod.json --text plan-prod.txt \\
         --status "$(cat plan-prod.status)"
 
-Reviewers see, per stack, whether the plan is clean, every policy finding, the resource counts,
-and the full text plan folded away. An invalid stack file (plan exit 2) has no JSON: its error
-message, which names the file and the offending keys, is shown instead.
+``--status`` is bin/plan's exit status, the planner's own (`make plan` turns every failure into 2).
+Reviewers see, per stack, whether the plan is clean (0), every policy finding with the mandatory
+violations first (1), the resource counts, and the full text plan folded away. An invalid stack
+file (2) has no JSON: its error message, which names the file and the offending keys, is shown
+instead, unfolded. A plan without a verdict (3, or no readable JSON) says so.
 """
 
 from __future__ import annotations
@@ -18,25 +20,42 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# A PR comment holds at most 65536 characters and carries three stacks: fold the text plan at this.
+# A PR comment holds at most 65536 characters and carries every stack: fold the text plan at this.
 TEXT_LIMIT = 15_000
-VERDICTS = {0: "✅ clean", 1: "❌ mandatory policy violations", 2: "❌ invalid stack file"}
+VERDICTS = {
+    0: "✅ clean",
+    1: "❌ mandatory policy violations",
+    2: "❌ invalid stack file",
+    3: "❌ no verdict: the plan did not run (exit 3)",
+}
 
 
 def _cell(value: Any) -> str:
     return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
 
 
-def _folded(title: str, text: str) -> list[str]:
+def _truncated(text: str) -> str:
     if len(text) > TEXT_LIMIT:
-        text = text[:TEXT_LIMIT] + f"\n… truncated ({len(text) - TEXT_LIMIT} more characters in the job log)"
-    return ["<details>", f"<summary>{title}</summary>", "", "```text", text.rstrip(), "```", "</details>", ""]
+        return text[:TEXT_LIMIT] + f"\n… truncated ({len(text) - TEXT_LIMIT} more characters in the job log)"
+    return text
+
+
+def _code_block(text: str) -> list[str]:
+    return ["```text", _truncated(text).rstrip(), "```"]
+
+
+def _folded(title: str, text: str) -> list[str]:
+    return ["<details>", f"<summary>{title}</summary>", "", *_code_block(text), "</details>", ""]
 
 
 def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -> str:
     """The Markdown section for one stack; ``plan`` is the FORMAT=json document, or None if absent."""
     verdict = VERDICTS.get(status, f"❌ plan failed (exit {status})")
+    if plan is None and status in (0, 1):
+        verdict = f"❌ no verdict: no readable plan JSON (exit {status})"
     lines = [f"### Offline plan `{stack}`: {verdict}", ""]
+    if plan is None and status == 2:
+        return "\n".join([*lines, *_code_block(text or "(no output)"), ""])
     if plan is None:
         return "\n".join([*lines, *_folded("Plan output", text or "(no output)")])
     summary = plan["summary"]
@@ -84,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m delivery.plan_summary", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--stack", required=True)
-    parser.add_argument("--json", type=Path, required=True, help="output of `make plan FORMAT=json`")
-    parser.add_argument("--text", type=Path, help="output of `make plan` (text), shown folded")
-    parser.add_argument("--status", type=int, required=True, help="exit status of the JSON plan")
+    parser.add_argument("--json", type=Path, required=True, help="stdout of `bin/plan --format json`")
+    parser.add_argument("--text", type=Path, help="stdout and stderr of `bin/plan` (text), shown folded")
+    parser.add_argument("--status", type=int, required=True, help="exit status of the JSON plan (bin/plan)")
     args = parser.parse_args(argv)
     text = args.text.read_text(encoding="utf-8") if args.text and args.text.exists() else ""
     print(summarize(args.stack, _read_plan(args.json), text, args.status))

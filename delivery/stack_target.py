@@ -1,10 +1,11 @@
-"""Print a stack's AWS target (region, account) as ``key=value`` lines for ``$GITHUB_OUTPUT``.
+"""Print one stack's AWS target (region, account) as ``key=value`` lines for ``$GITHUB_OUTPUT``.
 
     python -m delivery.stack_target --stack prod >> "$GITHUB_OUTPUT"
 
-The workflows read region and account from the stack file instead of repeating them in
-repository variables: the stack file stays the one place they are written, and
-``configure-aws-credentials`` refuses credentials for any other account (``allowed-account-ids``).
+Region and account come from the stack file instead of repository variables: the stack file stays
+the one place they are written, and ``configure-aws-credentials`` refuses credentials for any other
+account (``allowed-account-ids``). The workflows take them, for every stack at once, from
+``python -m delivery.stacks`` (same reader: :func:`delivery.stacks.read_target`).
 Exit status 2 (with the config error on stderr) for an invalid stack file.
 """
 
@@ -14,17 +15,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from stacks.config import ConfigError, parse_platform_config
-from stacks.stack_file import read_stack_file
+from delivery.stacks import read_target
+from stacks.config import ConfigError
 
 STACKS_DIR = Path("stacks")
 
 
 def stack_target(path: str | Path) -> dict[str, str]:
     """``{"stack", "region", "account_id"}`` of the stack file at ``path`` (validated)."""
-    stack_file = read_stack_file(path)
-    config = parse_platform_config(stack_file.platform, stack_file.path)
-    return {"stack": stack_file.stack, "region": config.region, "account_id": config.account_id}
+    target = read_target(path)
+    return {"stack": target.stack, "region": target.region, "account_id": target.account_id}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,9 @@
     python -m planner --stack prod --format mermaid     # the component graph as a Mermaid flowchart
     python -m planner --stack prod --registry empty     # a first deploy: nothing approved yet
 
-Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configuration.
+Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configuration, 3 no verdict
+(bad arguments, or the planner failed: the traceback is on stderr). CI reads these: 1 and 2 never
+mean anything else.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import gc
 import json
 import os
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 
@@ -26,12 +30,20 @@ from planner.recorder import REGISTRIES
 from planner.report import Plan, json_value, render_text, to_json
 from stacks.config import ConfigError
 
-EXIT_OK, EXIT_VIOLATION, EXIT_INVALID_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_VIOLATION, EXIT_INVALID_CONFIG, EXIT_FAILED = 0, 1, 2, 3
 STACKS_DIR = Path("stacks")
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """Usage errors exit EXIT_FAILED, not argparse's 2, which means an invalid stack file."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILED, f"{self.prog}: error: {message}\n")
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m planner", description=__doc__.split("\n")[0])
+    parser = _ArgumentParser(prog="python -m planner", description=__doc__.split("\n")[0])
     target = parser.add_mutually_exclusive_group()
     target.add_argument(
         "--stack", default=None, help="stack name: plans stacks/Pulumi.<stack>.yaml (default: dev)"
@@ -141,6 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_VIOLATION if plan.mandatory_violations else EXIT_OK
 
 
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main`, with any other failure (a crash, a reader that closed stdout) as EXIT_FAILED.
+
+    Python exits 1 on an uncaught exception, which CI would read as a policy violation.
+    """
+    try:
+        return main(argv)
+    except Exception:
+        traceback.print_exc()
+        return EXIT_FAILED
+
+
 if __name__ == "__main__":
     prepare_one_shot_process()
-    exit_now(main())
+    exit_now(run())

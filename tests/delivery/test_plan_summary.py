@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from delivery.plan_summary import TEXT_LIMIT, main, summarize
+from planner.__main__ import main as plan_main
 from planner.report import Plan, PlanViolation, to_json
 from tests.conftest import stack_path
 
@@ -98,3 +99,68 @@ def test_the_real_plan_json_carries_the_cost_the_summary_reads() -> None:
 
     plan = json.loads(json.dumps(to_json(build_plan(str(stack_path("dev")))), default=str))
     assert "Estimated monthly cost: **" in summarize("dev", plan, "", 0)
+
+
+# -- the planner's real exit statuses, from real plans of stack files built here -------------------
+
+
+def _plan_files(path, tmp_path, capsys) -> tuple[int, str, str]:
+    """Plan ``path`` as the workflow does: the JSON and the status; returns (status, json path, stderr)."""
+    status = plan_main(["--config", str(path), "--format", "json"])
+    captured = capsys.readouterr()
+    plan_json = tmp_path / "plan.json"
+    plan_json.write_text(captured.out)
+    return status, str(plan_json), captured.err
+
+
+def test_status_1_is_reported_with_the_mandatory_violations_table(write_stack, tmp_path, capsys) -> None:
+    path = write_stack(
+        "prod", lambda platform: platform.update(protect_stateful_resources=False), name="Pulumi.open.yaml"
+    )
+    status, plan_json, _ = _plan_files(path, tmp_path, capsys)
+    assert status == 1
+
+    assert main(["--stack", "open", "--json", plan_json, "--status", str(status)]) == 0
+
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("### Offline plan `open`: ❌ mandatory policy violations")
+    assert "✅" not in markdown and "invalid stack file" not in markdown
+    flagged = {
+        line.split(" | ")[2]
+        for line in markdown.splitlines()
+        if line.startswith("| mandatory | `stateful-resources-protected` |")
+    }
+    assert {"datasets-bucket", "artifacts-bucket", "kms-data-key"} <= flagged
+
+
+def test_status_2_is_reported_with_the_invalid_stack_file_message_unfolded(
+    write_stack, tmp_path, capsys
+) -> None:
+    path = write_stack("dev", lambda platform: platform["network"].update(az_count=9), name="Pulumi.bad.yaml")
+    status, plan_json, error = _plan_files(path, tmp_path, capsys)
+    assert status == 2
+    text = tmp_path / "plan.txt"
+    text.write_text(error)
+
+    assert main(["--stack", "bad", "--json", plan_json, "--text", str(text), "--status", str(status)]) == 0
+
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("### Offline plan `bad`: ❌ invalid stack file")
+    message = f"{path}: mlops-platform:platform.network.az_count: Input should be less than or equal to 6"
+    assert message in markdown
+    assert "<details>" not in markdown, "the message is the summary, not folded away"
+
+
+def test_a_clean_status_without_readable_json_is_no_verdict() -> None:
+    # e.g. set-up output that reached stdout ahead of the JSON: never "clean" on no evidence.
+    markdown = summarize("dev", None, "Resolved 192 packages\n{", 0)
+
+    assert "✅" not in markdown
+    assert "❌ no verdict: no readable plan JSON (exit 0)" in markdown
+
+
+def test_status_3_is_no_verdict() -> None:
+    markdown = summarize("dev", None, "Traceback (most recent call last): ...", 3)
+
+    assert "❌ no verdict: the plan did not run (exit 3)" in markdown
+    assert "Traceback" in markdown

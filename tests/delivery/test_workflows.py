@@ -1,8 +1,18 @@
-"""The GitHub workflows: schema-valid, every stack file previewed and deployed, OIDC only, pinned actions."""
+"""The GitHub workflows: schema-valid, every stack file planned, previewed and deployed, OIDC only.
+
+Nothing here lists stacks: the workflows compute them (the `stacks` job runs `python -m
+delivery.stacks --github-output`), so the expectations are computed the same way, from the stack
+files. Matrices are expanded and job conditions evaluated as GitHub would, for the shipped stack
+files and for a copy of the repository with an extra stack of an existing environment.
+"""
 
 from __future__ import annotations
 
+import itertools
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +21,21 @@ from typing import Any
 import pytest
 import yaml
 
-from stacks.stack_file import stack_name_of
+from delivery.stacks import PROMOTION_ORDER, list_stacks
+from delivery.stacks import main as list_stacks_main
+from tests.bin.sandbox import real_uv
 from tests.conftest import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
-STACK_FILES = sorted(stack_name_of(path) for path in (REPO / "stacks").glob("Pulumi.*.yaml"))
-PROMOTION_ORDER = ["dev", "staging", "prod"]
+ZIZMOR = Path(sys.executable).parent / "zizmor"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
 AWS_STEPS = ("pulumi/actions@", "aws-actions/configure-aws-credentials@")
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 
 
-def _load(name: str) -> dict[str, Any]:
-    document = yaml.safe_load((WORKFLOWS / name).read_text())
+def _load(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text())
     # YAML 1.1 reads the bare key `on` as True.
     document["on"] = document.pop(True, document.get("on"))
     return document
@@ -31,12 +43,12 @@ def _load(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def pull_request() -> dict[str, Any]:
-    return _load("pull-request.yml")
+    return _load(WORKFLOWS / "pull-request.yml")
 
 
 @pytest.fixture(scope="module")
 def deploy() -> dict[str, Any]:
-    return _load("deploy.yml")
+    return _load(WORKFLOWS / "deploy.yml")
 
 
 def _steps(job: dict[str, Any], uses: str) -> list[dict[str, Any]]:
@@ -48,9 +60,9 @@ def _only(job: dict[str, Any], uses: str) -> dict[str, Any]:
     return step
 
 
-def _matrix_stacks(job: dict[str, Any]) -> list[str]:
-    matrix = job["strategy"]["matrix"]
-    return list(matrix.get("stack") or [entry["stack"] for entry in matrix["include"]])
+def _needs(job: dict[str, Any]) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else list(needs)
 
 
 def _touches_aws(job: dict[str, Any]) -> bool:
@@ -63,26 +75,147 @@ def _touches_aws(job: dict[str, Any]) -> bool:
 def _all_jobs() -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
     found = []
     for path in sorted(WORKFLOWS.glob("*.yml")):
-        workflow = _load(path.name)
+        workflow = _load(path)
         found += [(path.name, name, job, workflow) for name, job in workflow["jobs"].items()]
     return found
 
 
-def _deploy_sequence(deploy: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Deploy jobs in `needs` order: the one needing nothing, then the one needing it, and so on."""
-    jobs = deploy["jobs"]
-    needs = {name: job.get("needs") for name, job in jobs.items()}
-    [current] = [name for name, need in needs.items() if not need]
-    sequence = [current]
-    while True:
-        following = [name for name, need in needs.items() if need in (current, [current])]
-        if not following:
-            return [(name, jobs[name]) for name in sequence]
-        [current] = following
-        sequence.append(current)
+# -- a small model of GitHub's evaluation: the stacks job's outputs, matrices, conditions ----------
 
 
-# -- schema --------------------------------------------------------------------------------------
+def _stacks_job_outputs(workflow: dict[str, Any], cwd: Path, monkeypatch, capsys) -> dict[str, str]:
+    """Run the stacks job's listing step in ``cwd`` and map its $GITHUB_OUTPUT lines to job outputs."""
+    job = workflow["jobs"]["stacks"]
+    [step] = [step for step in job["steps"] if "python -m delivery.stacks" in step.get("run", "")]
+    assert 'python -m delivery.stacks --github-output >> "$GITHUB_OUTPUT"' in step["run"]
+    monkeypatch.chdir(cwd)
+    capsys.readouterr()
+    assert list_stacks_main(["--github-output"]) == 0
+    step_outputs = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+    outputs = {}
+    for name, expression in job["outputs"].items():
+        assert expression == f"${{{{ steps.{step['id']}.outputs.{name} }}}}"
+        outputs[name] = step_outputs[name]
+    return outputs
+
+
+def _matrix(job: dict[str, Any], outputs: dict[str, str]) -> list[dict[str, str]]:
+    """The matrix entries of a job whose matrix is ``include: ${{ fromJSON(needs.stacks.outputs.X) }}``."""
+    include = job["strategy"]["matrix"]["include"]
+    match = re.fullmatch(r"\$\{\{ fromJSON\(needs\.stacks\.outputs\.(\w+)\) \}\}", include)
+    assert match, f"the matrix is computed, not listed: {include!r}"
+    assert "stacks" in _needs(job)
+    return json.loads(outputs[match[1]])
+
+
+def _expand(value: Any, entry: dict[str, str], variables: dict[str, str]) -> Any:
+    """``value`` with ``${{ matrix.x }}`` and ``${{ vars[matrix.a] || vars[matrix.b] }}`` resolved."""
+    if isinstance(value, dict):
+        return {key: _expand(item, entry, variables) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_expand(item, entry, variables) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def resolve(match: re.Match[str]) -> str:
+        expression = match[1]
+        if key := re.fullmatch(r"matrix\.(\w+)", expression):
+            return entry[key[1]]
+        if names := re.fullmatch(r"vars\[matrix\.(\w+)\] \|\| vars\[matrix\.(\w+)\]", expression):
+            return variables.get(entry[names[1]]) or variables.get(entry[names[2]], "")
+        return match[0]
+
+    return EXPRESSION.sub(resolve, value)
+
+
+def _instances(
+    job: dict[str, Any], outputs: dict[str, str], variables: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    return [_expand(job, entry, variables or {}) for entry in _matrix(job, outputs)]
+
+
+STATUS_FUNCTIONS = re.compile(r"\b(always|cancelled|success|failure)\(\)")
+
+
+def _condition(job: dict[str, Any], results: dict[str, str], outputs: dict[str, str], context: dict) -> bool:
+    """A job's `if` for the forms the workflows use (terms joined by &&), with GitHub's implicit
+    success(): without a status function, every needed job must have succeeded."""
+    expression = str(job.get("if", "")).strip()
+    if wrapped := EXPRESSION.fullmatch(expression):
+        expression = wrapped[1]
+    needed = [results[name] for name in _needs(job)]
+    if not STATUS_FUNCTIONS.search(expression) and any(result != "success" for result in needed):
+        return False
+    for term in filter(None, (term.strip() for term in expression.split("&&"))):
+        if term == "!cancelled()":
+            value = True
+        elif found := re.fullmatch(r"!contains\(needs\.\*\.result, '(\w+)'\)", term):
+            value = found[1] not in needed
+        elif found := re.fullmatch(r"needs\.stacks\.outputs\.(\w+) != '\[\]'", term):
+            value = outputs[found[1]] != "[]"
+        elif term == "github.event.pull_request.head.repo.full_name == github.repository":
+            value = context["head_repo"] == context["repository"]
+        else:
+            raise AssertionError(f"the model does not know the condition {term!r}: teach it")
+        if not value:
+            return False
+    return True
+
+
+def _run(
+    workflow: dict[str, Any],
+    outputs: dict[str, str],
+    failing: set[str] = frozenset(),
+    context: dict | None = None,
+) -> dict[str, str]:
+    """Each job's result (success, failure, skipped) in a run where the jobs in ``failing`` fail."""
+    context = context or {"head_repo": "my-org/mlops-platform", "repository": "my-org/mlops-platform"}
+    results: dict[str, str] = {}
+    pending = dict(workflow["jobs"])
+    while pending:
+        name, job = next((n, j) for n, j in pending.items() if set(_needs(j)) <= set(results))
+        del pending[name]
+        if not _condition(job, results, outputs, context):
+            results[name] = "skipped"
+        else:
+            results[name] = "failure" if name in failing else "success"
+    return results
+
+
+def _environment_of(job: dict[str, Any]) -> str | None:
+    environment = job.get("environment")
+    return environment if isinstance(environment, str | None) else environment["name"]
+
+
+def _deploy_job_names(deploy: dict[str, Any]) -> dict[str, str]:
+    """The deploy jobs' names by the environment they run in, in the file's order."""
+    return {
+        environment: name for name, job in deploy["jobs"].items() if (environment := _environment_of(job))
+    }
+
+
+def _deploy_jobs(deploy: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {environment: deploy["jobs"][name] for environment, name in _deploy_job_names(deploy).items()}
+
+
+@pytest.fixture
+def shipped_outputs(pull_request, deploy, monkeypatch, capsys) -> dict[str, dict[str, str]]:
+    return {
+        "pull_request": _stacks_job_outputs(pull_request, REPO, monkeypatch, capsys),
+        "deploy": _stacks_job_outputs(deploy, REPO, monkeypatch, capsys),
+    }
+
+
+def _shipped_targets() -> list[dict[str, str]]:
+    listing = list_stacks(REPO / "stacks")
+    assert listing.errors == []
+    return [
+        {**target.matrix_entry(), "stack_file": f"stacks/{Path(target.stack_file).name}"}
+        for target in listing.targets
+    ]
+
+
+# -- schema and static analysis ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in WORKFLOWS.glob("*.yml")))
@@ -108,36 +241,270 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
     assert result.returncode == 1 and "stepz" in result.stdout
 
 
+def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
+    config = REPO / ".github" / "zizmor.yml"
+    return subprocess.run(
+        [str(ZIZMOR), "--offline", "--no-progress", "--config", str(config), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_zizmor_finds_nothing_in_the_workflows() -> None:
+    result = _zizmor(WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_catches_a_template_injection(tmp_path: Path) -> None:
+    unsafe = tmp_path / "unsafe.yml"
+    unsafe.write_text(
+        "name: unsafe\non: pull_request\npermissions: {}\njobs:\n  a:\n    name: a\n"
+        "    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n"
+    )
+    result = _zizmor(unsafe)
+    assert result.returncode != 0 and "template-injection" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("workflow", "job_name", "job"), [pytest.param(w, n, j, id=f"{w}:{n}") for w, n, j, _ in _all_jobs()]
+)
+def test_run_scripts_take_values_through_env_never_expressions(workflow, job_name, job) -> None:
+    # Stack names come from file names a pull request can choose: an expression inside a script
+    # would run them as code.
+    scripts = [step["run"] for step in job.get("steps", []) if "run" in step]
+    assert [script for script in scripts if "${{" in script] == []
+
+
 def test_the_delivery_workflows_exist() -> None:
     assert {"deploy.yml", "pull-request.yml"} <= {path.name for path in WORKFLOWS.glob("*.yml")}
 
 
-# -- stacks: exactly the stack files --------------------------------------------------------------
+# -- stacks: exactly the stack files, computed ---------------------------------------------------
 
 
-def test_the_shipped_stack_files_are_the_promotion_order() -> None:
-    assert sorted(PROMOTION_ORDER) == STACK_FILES
-
-
-def test_the_offline_plan_matrix_is_exactly_the_stack_files(pull_request) -> None:
+def test_the_offline_plan_runs_for_every_stack_file(pull_request, shipped_outputs) -> None:
     plan = pull_request["jobs"]["plan"]
-    assert sorted(_matrix_stacks(plan)) == STACK_FILES
-    commands = " ".join(step.get("run", "") for step in plan["steps"])
-    assert "make plan STACK=${{ matrix.stack }} FORMAT=json" in commands
-    assert "make plan STACK=${{ matrix.stack }} >" in commands
-    assert "$GITHUB_STEP_SUMMARY" in commands
+
+    planned = [
+        instance["env"]["STACK_FILE"] for instance in _instances(plan, shipped_outputs["pull_request"])
+    ]
+
+    assert sorted(planned) == sorted(
+        f"stacks/{path.name}" for path in (REPO / "stacks").glob("Pulumi.*.yaml")
+    )
 
 
-def test_the_preview_matrix_is_exactly_the_stack_files(pull_request) -> None:
-    assert sorted(_matrix_stacks(pull_request["jobs"]["preview"])) == STACK_FILES
+def test_the_preview_runs_for_every_stack_with_its_environments_pack_config(
+    pull_request, shipped_outputs
+) -> None:
+    preview = pull_request["jobs"]["preview"]
+    expected = {
+        target["stack"]: (target["environment"], f"policies/{target['environment']}.json")
+        for target in _shipped_targets()
+    }
+
+    seen = {}
+    for instance in _instances(preview, shipped_outputs["pull_request"]):
+        step = _only(instance, "pulumi/actions@")["with"]
+        assert step["command"] == "preview"
+        assert step["diff"] is True and step["comment-on-pr"] is True
+        assert step["policyPacks"] == "policies" and (REPO / "policies" / "PulumiPolicy.yaml").exists()
+        assert (REPO / step["policyPackConfigs"]).is_file()
+        seen[step["stack-name"]] = step["policyPackConfigs"]
+    assert seen == {stack: pack for stack, (_, pack) in expected.items()}
 
 
-def test_deploys_run_dev_then_staging_then_prod_each_stack_file_once(deploy) -> None:
-    sequence = _deploy_sequence(deploy)
-    stacks = [_only(job, "pulumi/actions@")["with"]["stack-name"] for _, job in sequence]
-    assert stacks == PROMOTION_ORDER
-    assert sorted(stacks) == STACK_FILES
-    assert len(sequence) == len(deploy["jobs"]), "every deploy job is in the chain"
+def test_deploys_go_dev_then_staging_then_prod_each_stack_once_in_its_environment(
+    deploy, shipped_outputs
+) -> None:
+    jobs = _deploy_jobs(deploy)
+    assert list(jobs) == list(PROMOTION_ORDER), "one job per environment, in promotion order"
+    names = _deploy_job_names(deploy)
+    for earlier, later in itertools.pairwise(PROMOTION_ORDER):
+        assert set(_needs(jobs[later])) >= {"stacks", names[earlier]}
+    assert set(_needs(jobs["prod"])) >= {names[environment] for environment in PROMOTION_ORDER[:-1]}
+
+    deployed = {}
+    for environment, job in jobs.items():
+        for instance in _instances(job, shipped_outputs["deploy"]):
+            up = _only(instance, "pulumi/actions@")["with"]
+            assert up["stack-name"] not in deployed, "each stack once"
+            deployed[up["stack-name"]] = (environment, up["policyPackConfigs"])
+    assert deployed == {
+        target["stack"]: (target["environment"], f"policies/{target['environment']}.json")
+        for target in _shipped_targets()
+    }
+    assert set(deploy["jobs"]) == {"stacks", *names.values()}
+
+
+# -- an extra stack of an existing environment ----------------------------------------------------
+
+
+@pytest.fixture
+def repo_with_sandbox(tmp_path: Path, write_stack) -> Path:
+    """A copy of the workflows and a stacks/ dir: dev, staging, prod and eu-sandbox (environment dev)."""
+    shutil.copytree(WORKFLOWS, tmp_path / ".github" / "workflows")
+    (tmp_path / "stacks").mkdir()
+    for environment in PROMOTION_ORDER:
+        write_stack(environment, name=f"stacks/Pulumi.{environment}.yaml")
+    write_stack("dev", lambda p: p.update(account_id="444444444444"), name="stacks/Pulumi.eu-sandbox.yaml")
+    return tmp_path
+
+
+def test_an_extra_stack_of_an_existing_environment_is_planned_previewed_and_deployed(
+    repo_with_sandbox: Path, monkeypatch, capsys
+) -> None:
+    pull_request = _load(repo_with_sandbox / ".github" / "workflows" / "pull-request.yml")
+    deploy = _load(repo_with_sandbox / ".github" / "workflows" / "deploy.yml")
+    pr_outputs = _stacks_job_outputs(pull_request, repo_with_sandbox, monkeypatch, capsys)
+    deploy_outputs = _stacks_job_outputs(deploy, repo_with_sandbox, monkeypatch, capsys)
+    variables = {
+        "AWS_PREVIEW_ROLE_ARN_DEV": "arn:preview-dev",
+        "AWS_ROLE_ARN_EU_SANDBOX": "arn:deploy-sandbox",
+    }
+
+    plans = {
+        i["env"]["STACK"]: i["env"]["STACK_FILE"]
+        for i in _instances(pull_request["jobs"]["plan"], pr_outputs)
+    }
+    assert plans["eu-sandbox"] == "stacks/Pulumi.eu-sandbox.yaml"
+
+    [preview] = [
+        instance
+        for instance in _instances(pull_request["jobs"]["preview"], pr_outputs, variables)
+        if _only(instance, "pulumi/actions@")["with"]["stack-name"] == "eu-sandbox"
+    ]
+    assert _only(preview, "pulumi/actions@")["with"]["policyPackConfigs"] == "policies/dev.json"
+    credentials = _only(preview, "aws-actions/configure-aws-credentials@")["with"]
+    assert credentials["role-to-assume"] == "arn:preview-dev", "no stack variable: the environment's"
+    assert credentials["allowed-account-ids"] == "444444444444"
+
+    dev = _deploy_jobs(deploy)["dev"]
+    instances = {
+        _only(i, "pulumi/actions@")["with"]["stack-name"]: i
+        for i in _instances(dev, deploy_outputs, variables)
+    }
+    assert list(instances) == ["dev", "eu-sandbox"]
+    sandbox = instances["eu-sandbox"]
+    assert _only(sandbox, "pulumi/actions@")["with"]["policyPackConfigs"] == "policies/dev.json"
+    assert _only(sandbox, "aws-actions/configure-aws-credentials@")["with"]["role-to-assume"] == (
+        "arn:deploy-sandbox"
+    ), "the stack's own variable wins"
+    [verify] = [step for step in sandbox["steps"] if "make verify" in step.get("run", "")]
+    assert verify["env"]["STACK_FILE"] == "stacks/Pulumi.eu-sandbox.yaml"
+    assert 'make verify CONFIG="$STACK_FILE" ' in verify["run"]
+
+
+# -- conditions: empty environments, failures, forks ----------------------------------------------
+
+
+def test_an_environment_without_stack_files_is_skipped_and_the_next_still_runs(
+    deploy, tmp_path: Path, write_stack, monkeypatch, capsys
+) -> None:
+    (tmp_path / "stacks").mkdir()
+    write_stack("dev", name="stacks/Pulumi.dev.yaml")
+    write_stack("prod", name="stacks/Pulumi.prod.yaml")
+    outputs = _stacks_job_outputs(deploy, tmp_path, monkeypatch, capsys)
+    names = _deploy_job_names(deploy)
+
+    results = _run(deploy, outputs)
+
+    assert [results[names[environment]] for environment in PROMOTION_ORDER] == [
+        "success",  # dev
+        "skipped",  # staging: no stack files
+        "success",  # prod
+    ]
+
+
+@pytest.mark.parametrize(
+    ("failing", "expected"),
+    [
+        pytest.param("dev", ["failure", "skipped", "skipped"], id="dev-fails"),
+        pytest.param("staging", ["success", "failure", "skipped"], id="staging-fails"),
+        pytest.param(None, ["success", "success", "success"], id="all-deploy"),
+    ],
+)
+def test_a_failed_environment_stops_every_later_one(deploy, shipped_outputs, failing, expected) -> None:
+    names = _deploy_job_names(deploy)
+
+    results = _run(deploy, shipped_outputs["deploy"], failing={names[failing]} if failing else set())
+
+    assert [results[names[environment]] for environment in PROMOTION_ORDER] == expected
+
+
+def test_a_failed_stack_listing_deploys_nothing(deploy, shipped_outputs) -> None:
+    results = _run(deploy, shipped_outputs["deploy"], failing={"stacks"})
+    assert set(results.values()) == {"failure", "skipped"} and results["stacks"] == "failure"
+
+
+def test_pull_requests_from_forks_stop_at_the_offline_plan(pull_request, shipped_outputs) -> None:
+    fork = {"head_repo": "someone/mlops-platform", "repository": "my-org/mlops-platform"}
+
+    results = _run(pull_request, shipped_outputs["pull_request"], context=fork)
+
+    assert results["plan"] == results["test"] == results["plan-comment"] == "success"
+    assert results["preview"] == "skipped"
+    assert _run(pull_request, shipped_outputs["pull_request"])["preview"] == "success"
+
+
+def test_a_failed_offline_plan_stops_the_preview(pull_request, shipped_outputs) -> None:
+    results = _run(pull_request, shipped_outputs["pull_request"], failing={"plan"})
+    assert results["preview"] == "skipped" and results["plan-comment"] == "success"
+
+
+# -- the plan job records bin/plan's own exit status ----------------------------------------------
+
+
+def test_the_plan_step_records_bin_plans_exit_status_and_summarises_it(
+    pull_request, write_stack, tmp_path: Path
+) -> None:
+    plan = pull_request["jobs"]["plan"]
+    steps = {step.get("id") or step.get("name"): step for step in plan["steps"]}
+    assert "bin/plan" in steps["plan"]["run"]
+    broken = write_stack("dev", lambda p: p.update(environment="production"), name="Pulumi.broken.yaml")
+    stack = f"broken-{os.getpid()}"  # the step writes plan-<stack>.* into the checkout
+    output, summary = tmp_path / "github-output", tmp_path / "step-summary"
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(real_uv()).parent), os.environ["PATH"]]),
+        "STACK": stack,
+        "STACK_FILE": str(broken),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "UV_OFFLINE": "1",
+    }
+    try:
+        for step in (steps["plan"], steps["Summarise"]):
+            script = tmp_path / "step.sh"
+            script.write_text(step["run"])
+            step_env = {**env, **{key: str(value) for key, value in step.get("env", {}).items()}}
+            if "STATUS" in step_env:
+                step_env["STATUS"] = output.read_text().split("status=")[1].strip()
+            # GitHub's `shell: bash`.
+            result = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                cwd=REPO,
+                env=step_env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+        assert output.read_text() == "status=2\n", "an invalid stack file, not make's 2 for anything"
+        markdown = summary.read_text()
+    finally:
+        for leftover in REPO.glob(f"plan-{stack}.*"):
+            leftover.unlink()
+    assert f"### Offline plan `{stack}`: ❌ invalid stack file" in markdown
+    assert f"{broken}: mlops-platform:platform.environment: Input should be" in markdown
+
+
+def test_the_plan_job_fails_unless_the_plan_is_clean(pull_request) -> None:
+    [fail] = [step for step in pull_request["jobs"]["plan"]["steps"] if step.get("if")]
+    assert fail["if"] == "steps.plan.outputs.status != '0'"
+    assert fail["run"].rstrip().endswith("exit 1")
 
 
 # -- preview and deploy steps --------------------------------------------------------------------
@@ -149,60 +516,26 @@ def test_the_pull_request_runs_make_test(pull_request) -> None:
     assert "make test" in [step.get("run") for step in test["steps"]]
 
 
-@pytest.mark.parametrize("stack", STACK_FILES)
-def test_preview_runs_the_policy_pack_with_the_environments_config(pull_request, stack) -> None:
-    preview = pull_request["jobs"]["preview"]
-    step = {
-        key: str(value).replace("${{ matrix.stack }}", stack)
-        for key, value in _only(preview, "pulumi/actions@")["with"].items()
-    }
-    assert step["command"] == "preview"
-    assert step["stack-name"] == stack
-    assert step["diff"] == "True" and step["comment-on-pr"] == "True"
-    assert step["policyPacks"] == "policies" and (REPO / "policies" / "PulumiPolicy.yaml").exists()
-    assert step["policyPackConfigs"] == f"policies/{stack}.json"
-    assert (REPO / step["policyPackConfigs"]).is_file()
+def test_deploy_refreshes_enforces_the_pack_then_verifies(deploy, shipped_outputs) -> None:
+    for job in _deploy_jobs(deploy).values():
+        for instance in _instances(job, shipped_outputs["deploy"]):
+            steps = instance["steps"]
+            up = _only(instance, "pulumi/actions@")
+            assert up["with"]["command"] == "up"
+            assert up["with"]["refresh"] is True
+            assert up["with"]["policyPacks"] == "policies"
+            assert (REPO / up["with"]["policyPackConfigs"]).is_file()
+            after_up = steps[steps.index(up) + 1 :]
+            assert any(
+                step.get("run", "").startswith('make verify CONFIG="$STACK_FILE" ') for step in after_up
+            )
+            credentials = _only(instance, "aws-actions/configure-aws-credentials@")
+            assert steps.index(credentials) < steps.index(up)
 
 
-def test_preview_assumes_each_environments_preview_role(pull_request) -> None:
-    preview = pull_request["jobs"]["preview"]
-    roles = {entry["stack"]: entry["role_variable"] for entry in preview["strategy"]["matrix"]["include"]}
-    assert roles == {stack: f"AWS_PREVIEW_ROLE_ARN_{stack.upper()}" for stack in STACK_FILES}
-    assert _only(preview, "aws-actions/configure-aws-credentials@")["with"]["role-to-assume"] == (
-        "${{ vars[matrix.role_variable] }}"
-    )
-
-
-@pytest.mark.parametrize("stack", PROMOTION_ORDER)
-def test_deploy_refreshes_enforces_the_pack_then_verifies(deploy, stack) -> None:
-    [job] = [
-        job
-        for _, job in _deploy_sequence(deploy)
-        if _only(job, "pulumi/actions@")["with"]["stack-name"] == stack
-    ]
-    steps = job["steps"]
-    up = _only(job, "pulumi/actions@")
-    assert up["with"]["command"] == "up"
-    assert up["with"]["refresh"] is True
-    assert up["with"]["policyPacks"] == "policies"
-    assert up["with"]["policyPackConfigs"] == f"policies/{stack}.json"
-    assert (REPO / up["with"]["policyPackConfigs"]).is_file()
-    after_up = steps[steps.index(up) + 1 :]
-    assert any(step.get("run", "").startswith(f"make verify STACK={stack} ") for step in after_up)
-    credentials = _only(job, "aws-actions/configure-aws-credentials@")
-    assert steps.index(credentials) < steps.index(up)
-    assert credentials["with"]["role-to-assume"] == f"${{{{ vars.AWS_ROLE_ARN_{stack.upper()} }}}}"
-
-
-@pytest.mark.parametrize("stack", PROMOTION_ORDER)
-def test_every_deploy_job_runs_in_its_github_environment(deploy, stack) -> None:
-    [job] = [
-        job
-        for _, job in _deploy_sequence(deploy)
-        if _only(job, "pulumi/actions@")["with"]["stack-name"] == stack
-    ]
-    environment = job["environment"]
-    assert (environment if isinstance(environment, str) else environment["name"]) == stack
+def test_deploys_never_cancel_a_stack_halfway(deploy) -> None:
+    for job in _deploy_jobs(deploy).values():
+        assert job["strategy"]["fail-fast"] is False
 
 
 def test_deploy_triggers_and_concurrency(deploy, pull_request) -> None:
@@ -214,7 +547,16 @@ def test_deploy_triggers_and_concurrency(deploy, pull_request) -> None:
     assert pull_request["concurrency"]["cancel-in-progress"] is True
 
 
+def test_every_job_has_a_timeout() -> None:
+    assert [f"{w}:{n}" for w, n, job, _ in _all_jobs() if not job.get("timeout-minutes")] == []
+
+
 # -- credentials and permissions -----------------------------------------------------------------
+
+
+ROLE = re.compile(
+    r"\$\{\{ vars\[matrix\.(preview|deploy)_role_variable\] \|\| vars\[matrix\.\1_role_fallback\] \}\}"
+)
 
 
 @pytest.mark.parametrize(
@@ -223,11 +565,12 @@ def test_deploy_triggers_and_concurrency(deploy, pull_request) -> None:
 )
 def test_every_job_touching_aws_uses_oidc(workflow, job_name, job) -> None:
     credentials = _only(job, "aws-actions/configure-aws-credentials@")["with"]
-    assert re.fullmatch(
-        r"\$\{\{ vars(\.AWS_ROLE_ARN_[A-Z]+|\[matrix\.role_variable\]) \}\}", credentials["role-to-assume"]
-    )
+    role = ROLE.fullmatch(credentials["role-to-assume"])
+    assert role and role[1] == ("preview" if workflow == "pull-request.yml" else "deploy")
     assert not {"aws-access-key-id", "aws-secret-access-key", "aws-session-token"} & set(credentials)
-    assert credentials["allowed-account-ids"] == "${{ steps.target.outputs.account_id }}"
+    # From the validated stack file (python -m delivery.stacks), like the region.
+    assert credentials["allowed-account-ids"] == "${{ matrix.account_id }}"
+    assert credentials["aws-region"] == "${{ matrix.region }}"
     assert job["permissions"]["id-token"] == "write"
     first_aws_use = min(
         i
@@ -237,14 +580,29 @@ def test_every_job_touching_aws_uses_oidc(workflow, job_name, job) -> None:
     assert job["steps"].index(_only(job, "aws-actions/configure-aws-credentials@")) < first_aws_use
 
 
-def test_the_preview_and_deploy_jobs_are_recognised_as_touching_aws() -> None:
+def test_role_variables_fall_back_from_the_stack_to_the_environment(pull_request, shipped_outputs) -> None:
+    preview = pull_request["jobs"]["preview"]
+    for target in _shipped_targets():
+        stack_variable = f"AWS_PREVIEW_ROLE_ARN_{target['stack'].upper().replace('-', '_')}"
+        environment_variable = f"AWS_PREVIEW_ROLE_ARN_{target['environment'].upper()}"
+        for variables, expected in [
+            ({environment_variable: "arn:env"}, "arn:env"),
+            ({environment_variable: "arn:env", stack_variable: "arn:stack"}, "arn:stack"),
+        ]:
+            roles = {
+                _only(i, "pulumi/actions@")["with"]["stack-name"]: _only(
+                    i, "aws-actions/configure-aws-credentials@"
+                )["with"]["role-to-assume"]
+                for i in _instances(preview, shipped_outputs["pull_request"], variables)
+            }
+            assert roles[target["stack"]] == expected
+
+
+def test_the_preview_and_deploy_jobs_are_recognised_as_touching_aws(deploy) -> None:
     touching = {(workflow, name) for workflow, name, job, _ in _all_jobs() if _touches_aws(job)}
-    assert touching >= {
-        ("pull-request.yml", "preview"),
-        ("deploy.yml", "deploy-dev"),
-        ("deploy.yml", "deploy-staging"),
-        ("deploy.yml", "deploy-prod"),
-    }
+    deploy_jobs = {("deploy.yml", name) for name in _deploy_job_names(deploy).values()}
+    assert len(deploy_jobs) == len(PROMOTION_ORDER)
+    assert touching >= {("pull-request.yml", "preview"), *deploy_jobs}
 
 
 @pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
@@ -265,7 +623,7 @@ def test_permissions_are_least_privilege() -> None:
         if workflow == "pull-request.yml" and name in ("preview", "plan-comment"):
             allowed.add("pull-requests")
         assert writes <= allowed, f"{workflow}:{name} writes {writes - allowed}"
-    preview = _load("pull-request.yml")["jobs"]["preview"]
+    preview = _load(WORKFLOWS / "pull-request.yml")["jobs"]["preview"]
     assert preview["permissions"] == {"contents": "read", "id-token": "write", "pull-requests": "write"}
 
 
@@ -294,10 +652,10 @@ def test_the_pin_rule(use: str, pinned: bool) -> None:
 
 def test_make_verify_runs_the_check_for_the_stack_file() -> None:
     result = subprocess.run(
-        ["make", "-n", "verify", "STACK=prod", "VERIFY_ARGS=--attempts 3"],
+        ["make", "-n", "verify", "CONFIG=stacks/Pulumi.sandbox.yaml", "VERIFY_ARGS=--attempts 3"],
         cwd=REPO,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert "python -m delivery.verify --stack-file stacks/Pulumi.prod.yaml --attempts 3" in result.stdout
+    assert "python -m delivery.verify --stack-file stacks/Pulumi.sandbox.yaml --attempts 3" in result.stdout

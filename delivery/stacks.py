@@ -1,0 +1,178 @@
+"""The stack files under ``stacks/``, in promotion order, as GitHub Actions matrices.
+
+    python -m delivery.stacks                               # one JSON document
+    python -m delivery.stacks --github-output >> "$GITHUB_OUTPUT"
+
+A stack is not an environment: a stack file's environment is its
+``mlops-platform:platform.environment``, and any number of stack files may share one (a
+``stacks/Pulumi.sandbox.yaml`` with ``environment: dev`` is a second dev stack). Per stack, the
+entry carries what a workflow job needs: the stack name (``pulumi --stack``), the stack file, the
+environment, the region and account (``configure-aws-credentials``), the policy pack config of the
+environment (``policies/<environment>.json``) and the names of the repository variables holding
+its AWS roles: ``AWS_PREVIEW_ROLE_ARN_<STACK>`` / ``AWS_ROLE_ARN_<STACK>`` (the stack name
+upper-cased, every character but letters and digits as ``_``), falling back to
+``..._<ENVIRONMENT>`` (docs/ci-cd.md).
+
+The JSON document: ``promotion_order``; ``stack_files`` (every stack file as ``{stack,
+stack_file}``, valid or not: the offline plan reports an invalid one); ``stacks`` (the valid ones,
+dev stacks first, then staging, then prod, by name within one); ``environments`` (the same entries
+per environment). ``--github-output`` prints ``stack_files=``, ``stacks=`` and one line per
+environment (``dev=``, ``staging=``, ``prod=``), each compact JSON for ``fromJSON``; an
+environment without stack files is ``[]``.
+
+Exit status 0; 2 when a stack file is invalid (each error, naming the file and the key, on stderr;
+the valid ones are still printed) or there is no stack file at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from stacks.config import ConfigError, parse_platform_config
+from stacks.stack_file import read_stack_file, stack_name_of
+
+STACKS_DIR = Path("stacks")
+STACK_FILE_PATTERN = "Pulumi.*.yaml"
+# The order changes reach environments in (deploy.yml has one job per environment, in this order).
+PROMOTION_ORDER: Final = ("dev", "staging", "prod")
+PREVIEW_ROLE_PREFIX, DEPLOY_ROLE_PREFIX = "AWS_PREVIEW_ROLE_ARN_", "AWS_ROLE_ARN_"
+
+
+def role_variable(prefix: str, name: str) -> str:
+    """``AWS_ROLE_ARN_`` + ``eu-sandbox`` → ``AWS_ROLE_ARN_EU_SANDBOX`` (a valid variable name)."""
+    return prefix + re.sub(r"[^A-Za-z0-9]", "_", name).upper()
+
+
+def pack_config_path(environment: str) -> str:
+    """The policy pack's config for an environment: the environment decides, never the stack name."""
+    return f"policies/{environment}.json"
+
+
+@dataclass(frozen=True)
+class StackTarget:
+    """One valid stack file: where ``pulumi`` deploys it and with which policy config."""
+
+    stack: str
+    stack_file: str
+    environment: str
+    region: str
+    account_id: str
+
+    @property
+    def pack_config(self) -> str:
+        return pack_config_path(self.environment)
+
+    def matrix_entry(self) -> dict[str, str]:
+        return {
+            "stack": self.stack,
+            "stack_file": self.stack_file,
+            "environment": self.environment,
+            "region": self.region,
+            "account_id": self.account_id,
+            "pack_config": self.pack_config,
+            "preview_role_variable": role_variable(PREVIEW_ROLE_PREFIX, self.stack),
+            "preview_role_fallback": role_variable(PREVIEW_ROLE_PREFIX, self.environment),
+            "deploy_role_variable": role_variable(DEPLOY_ROLE_PREFIX, self.stack),
+            "deploy_role_fallback": role_variable(DEPLOY_ROLE_PREFIX, self.environment),
+        }
+
+
+def read_target(path: str | Path) -> StackTarget:
+    """The validated target of the stack file at ``path``; raises :class:`ConfigError`."""
+    stack_file = read_stack_file(path)
+    config = parse_platform_config(stack_file.platform, stack_file.path)
+    return StackTarget(
+        stack=stack_file.stack,
+        stack_file=stack_file.path,
+        environment=config.environment,
+        region=config.region,
+        account_id=config.account_id,
+    )
+
+
+@dataclass(frozen=True)
+class StackListing:
+    """Every stack file of a directory: the valid ones in promotion order, and the errors."""
+
+    files: list[Path]
+    targets: list[StackTarget]
+    errors: list[ConfigError] = field(default_factory=list)
+
+    def stack_files(self) -> list[dict[str, str]]:
+        """Every stack file, valid first (promotion order), then the invalid ones by name."""
+        valid = [{"stack": t.stack, "stack_file": t.stack_file} for t in self.targets]
+        listed = {entry["stack_file"] for entry in valid}
+        invalid = [
+            {"stack": stack_name_of(path), "stack_file": str(path)}
+            for path in self.files
+            if str(path) not in listed
+        ]
+        return valid + invalid
+
+    def entries(self, environment: str | None = None) -> list[dict[str, str]]:
+        """Matrix entries of the valid stacks: all of them, or one environment's."""
+        return [t.matrix_entry() for t in self.targets if environment in (None, t.environment)]
+
+    def document(self) -> dict[str, object]:
+        return {
+            "promotion_order": list(PROMOTION_ORDER),
+            "stack_files": self.stack_files(),
+            "stacks": self.entries(),
+            "environments": {environment: self.entries(environment) for environment in PROMOTION_ORDER},
+        }
+
+    def github_outputs(self) -> dict[str, str]:
+        """``name → compact JSON``: stack_files, stacks, then one per environment."""
+        values: dict[str, list[dict[str, str]]] = {
+            "stack_files": self.stack_files(),
+            "stacks": self.entries(),
+        }
+        values |= {environment: self.entries(environment) for environment in PROMOTION_ORDER}
+        return {name: json.dumps(value, separators=(",", ":")) for name, value in values.items()}
+
+
+def _promotion_key(target: StackTarget) -> tuple[int, str]:
+    return PROMOTION_ORDER.index(target.environment), target.stack
+
+
+def list_stacks(stacks_dir: str | Path = STACKS_DIR) -> StackListing:
+    """Read every ``Pulumi.<stack>.yaml`` under ``stacks_dir``; invalid ones become ``errors``."""
+    files = sorted(Path(stacks_dir).glob(STACK_FILE_PATTERN))
+    targets, errors = [], []
+    for path in files:
+        try:
+            targets.append(read_target(path))
+        except ConfigError as error:
+            errors.append(error)
+    return StackListing(files=files, targets=sorted(targets, key=_promotion_key), errors=errors)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m delivery.stacks", description=__doc__.split("\n")[0])
+    parser.add_argument("--stacks-dir", type=Path, default=STACKS_DIR, help="default: stacks")
+    parser.add_argument(
+        "--github-output", action="store_true", help="print name=<compact JSON> lines for $GITHUB_OUTPUT"
+    )
+    args = parser.parse_args(argv)
+    listing = list_stacks(args.stacks_dir)
+    if args.github_output:
+        for name, value in listing.github_outputs().items():
+            print(f"{name}={value}")
+    else:
+        print(json.dumps(listing.document(), indent=2))
+    for error in listing.errors:
+        print(error, file=sys.stderr)
+    if not listing.files:
+        print(f"{args.stacks_dir}: no stack files ({STACK_FILE_PATTERN})", file=sys.stderr)
+    return 2 if listing.errors or not listing.files else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

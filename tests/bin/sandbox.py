@@ -1,0 +1,127 @@
+"""A copy of the repository's set-up files (Makefile, bin/, pyproject.toml, uv.lock) on a machine
+of our making: a PATH with only the tools the scripts need, and stand-ins that record their calls.
+
+- ``python3``: the system interpreter. ``-m venv DIR`` makes a venv whose ``python`` is a stand-in
+  too; ``-m pip`` fails with ``externally-managed-environment``, as on Debian and Ubuntu (PEP 668).
+- the venv's ``python``: ``-m pip install ... uv`` puts the ``uv`` stand-in next to it and prints
+  pip's chatter on stdout, as pip does.
+- ``uv``: ``sync`` prints chatter on stdout and stderr and creates ``.venv``; ``run`` runs the real
+  uv in the real repository (with the real PATH), so the plan itself is real.
+
+Nothing touches the network or the real environment; every call lands in ``calls.log``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import REPO
+
+SETUP_FILES = ("Makefile", "pyproject.toml", "uv.lock")
+# What the Makefile and bin/ scripts run, besides the stand-ins.
+TOOLS = ("bash", "env", "make", "sh", "dirname", "rm", "touch", "mkdir", "cat", "cp", "grep", "awk")
+UV_SYNC_STDOUT = "Resolved 192 packages in 3ms (uv sync, stdout)"
+UV_SYNC_STDERR = "Installed 181 packages in 1.18s (uv sync, stderr)"
+PIP_STDOUT = "Collecting uv (pip install, stdout)"
+
+_SYSTEM_PYTHON = """\
+echo "python3 $*" >> "$CALLS"
+if [ "$1" = -m ] && [ "$2" = venv ]; then
+  [ -n "${NO_VENV_MODULE:-}" ] && { mkdir -p "$3"; echo "ensurepip is not available" >&2; exit 1; }
+  mkdir -p "$3/bin" && cp "$STANDINS/venv-python" "$3/bin/python" && exit 0
+fi
+if [ "$1" = -m ] && [ "$2" = pip ]; then echo "error: externally-managed-environment" >&2; exit 1; fi
+exit 1
+"""
+_VENV_PYTHON = """\
+echo "venv-python $*" >> "$CALLS"
+if [ "$1" = -m ] && [ "$2" = pip ] && [ "$3" = install ]; then
+  echo "{pip}"
+  cp "$STANDINS/uv" "$(dirname "$0")/uv" && exit 0
+fi
+exit 1
+"""
+_UV = """\
+echo "uv $*" >> "$CALLS"
+case "$1" in
+  sync) echo "{sync_out}"; echo "{sync_err}" >&2; mkdir -p .venv ;;
+  run) cd "$REAL_REPO" && PATH="$REAL_PATH" HOME="$REAL_HOME" exec "$REAL_UV" "$@" ;;
+  *) exit 1 ;;
+esac
+"""
+
+
+def real_uv() -> str:
+    """The uv the test run itself uses (PATH or the repository's .tools venv)."""
+    found = subprocess.run([str(REPO / "bin" / "bootstrap-uv")], capture_output=True, text=True, check=True)
+    return found.stdout.strip()
+
+
+@dataclass
+class Sandbox:
+    root: Path
+    repo: Path
+    path_dirs: list[Path]
+    env: dict[str, str]
+
+    @property
+    def calls(self) -> list[str]:
+        log = self.root / "calls.log"
+        return log.read_text().splitlines() if log.exists() else []
+
+    def put_uv_on_path(self) -> Path:
+        target = self.path_dirs[0] / "uv"
+        shutil.copy2(self.root / "standins" / "uv", target)
+        return target
+
+    def run(self, *command: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(part) for part in command],
+            cwd=self.repo,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+
+def _script(path: Path, body: str) -> None:
+    path.write_text(f"#!{shutil.which('bash')}\n{body}")
+    path.chmod(0o755)
+
+
+def make_sandbox(root: Path) -> Sandbox:
+    repo = root / "repo"
+    repo.mkdir(parents=True)
+    for name in SETUP_FILES:
+        shutil.copy2(REPO / name, repo / name)
+    shutil.copytree(REPO / "bin", repo / "bin")
+    standins = root / "standins"
+    standins.mkdir()
+    _script(standins / "venv-python", _VENV_PYTHON.replace("{pip}", PIP_STDOUT))
+    _script(standins / "uv", _UV.replace("{sync_out}", UV_SYNC_STDOUT).replace("{sync_err}", UV_SYNC_STDERR))
+    machine_bin, tools = root / "machine-bin", root / "tools"
+    machine_bin.mkdir()
+    tools.mkdir()
+    _script(machine_bin / "python3", _SYSTEM_PYTHON)
+    for tool in TOOLS:
+        found = shutil.which(tool)
+        assert found, f"{tool} is needed to run the set-up scripts"
+        (tools / tool).symlink_to(found)
+    path_dirs = [machine_bin, tools]
+    env = {
+        "PATH": os.pathsep.join(map(str, path_dirs)),
+        "HOME": str(root),
+        "CALLS": str(root / "calls.log"),
+        "STANDINS": str(standins),
+        "REAL_REPO": str(REPO),
+        "REAL_UV": real_uv(),
+        "REAL_PATH": os.environ["PATH"],
+        "REAL_HOME": os.environ.get("HOME", str(root)),
+        "UV_OFFLINE": "1",
+    }
+    return Sandbox(root=root, repo=repo, path_dirs=path_dirs, env=env)

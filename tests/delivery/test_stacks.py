@@ -1,0 +1,154 @@
+"""python -m delivery.stacks: every stack file, in promotion order, with its environment's pack config.
+
+The stack files are built here: any number per environment, named so that alphabetical order is not
+promotion order.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from delivery.stacks import PROMOTION_ORDER, list_stacks, main, pack_config_path, role_variable
+from stacks.defaults import ENVIRONMENTS
+from tests.conftest import REPO
+
+
+def _environment(name: str):
+    return lambda platform: platform.update(environment=name)
+
+
+@pytest.fixture
+def stacks_dir(tmp_path: Path, write_stack) -> Path:
+    """z-dev and b-dev (dev), m-staging (staging), a-prod (prod): four stacks, three environments."""
+    write_stack("dev", name="Pulumi.z-dev.yaml")
+    write_stack("dev", lambda p: p.update(account_id="444444444444"), name="Pulumi.b-dev.yaml")
+    write_stack("staging", name="Pulumi.m-staging.yaml")
+    write_stack("prod", name="Pulumi.a-prod.yaml")
+    (tmp_path / "README.md").write_text("not a stack file")
+    return tmp_path
+
+
+def _github_outputs(capsys, *args: str) -> tuple[int, dict[str, object], str]:
+    status = main([*args, "--github-output"])
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    outputs = dict(line.split("=", 1) for line in lines)
+    assert len(outputs) == len(lines), "one name=value line per output"
+    return status, {name: json.loads(value) for name, value in outputs.items()}, captured.err
+
+
+def test_the_promotion_order_is_every_environment_the_config_allows() -> None:
+    assert PROMOTION_ORDER == ("dev", "staging", "prod")
+    assert set(PROMOTION_ORDER) == set(ENVIRONMENTS)
+
+
+def test_stacks_come_in_promotion_order_then_by_name(stacks_dir: Path) -> None:
+    listing = list_stacks(stacks_dir)
+
+    assert [(t.environment, t.stack) for t in listing.targets] == [
+        ("dev", "b-dev"),
+        ("dev", "z-dev"),
+        ("staging", "m-staging"),
+        ("prod", "a-prod"),
+    ]
+    assert listing.errors == []
+
+
+def test_an_entry_carries_the_stack_its_environments_pack_config_and_role_variables(stacks_dir: Path) -> None:
+    [entry] = [e for e in list_stacks(stacks_dir).document()["stacks"] if e["stack"] == "b-dev"]
+
+    assert entry == {
+        "stack": "b-dev",
+        "stack_file": str(stacks_dir / "Pulumi.b-dev.yaml"),
+        "environment": "dev",
+        "region": "eu-west-1",
+        "account_id": "444444444444",
+        "pack_config": "policies/dev.json",
+        "preview_role_variable": "AWS_PREVIEW_ROLE_ARN_B_DEV",
+        "preview_role_fallback": "AWS_PREVIEW_ROLE_ARN_DEV",
+        "deploy_role_variable": "AWS_ROLE_ARN_B_DEV",
+        "deploy_role_fallback": "AWS_ROLE_ARN_DEV",
+    }
+    assert (REPO / entry["pack_config"]).is_file()
+
+
+@pytest.mark.parametrize("environment", PROMOTION_ORDER)
+def test_every_environment_has_its_pack_config(environment: str) -> None:
+    assert (REPO / pack_config_path(environment)).is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "variable"),
+    [
+        ("dev", "AWS_ROLE_ARN_DEV"),
+        ("eu-sandbox", "AWS_ROLE_ARN_EU_SANDBOX"),
+        ("team.ml_2", "AWS_ROLE_ARN_TEAM_ML_2"),
+    ],
+)
+def test_role_variable_names_are_valid_github_variable_names(name: str, variable: str) -> None:
+    assert role_variable("AWS_ROLE_ARN_", name) == variable
+
+
+def test_github_outputs_are_one_compact_json_line_each(stacks_dir: Path, capsys) -> None:
+    status, outputs, _ = _github_outputs(capsys, "--stacks-dir", str(stacks_dir))
+
+    assert status == 0
+    assert list(outputs) == ["stack_files", "stacks", "dev", "staging", "prod"]
+    assert [e["stack"] for e in outputs["dev"]] == ["b-dev", "z-dev"]
+    assert [e["stack"] for e in outputs["staging"]] == ["m-staging"]
+    assert [e["stack"] for e in outputs["prod"]] == ["a-prod"]
+    assert outputs["stacks"] == outputs["dev"] + outputs["staging"] + outputs["prod"]
+    assert [e["stack"] for e in outputs["stack_files"]] == ["b-dev", "z-dev", "m-staging", "a-prod"]
+
+
+def test_an_environment_without_stack_files_is_an_empty_list(tmp_path: Path, write_stack, capsys) -> None:
+    write_stack("dev", name="Pulumi.dev.yaml")
+    write_stack("prod", name="Pulumi.prod.yaml")
+
+    assert main(["--stacks-dir", str(tmp_path), "--github-output"]) == 0
+    assert "staging=[]" in capsys.readouterr().out.splitlines(), "the string the workflows compare with"
+
+
+def test_an_invalid_stack_file_exits_2_naming_the_file_and_key_and_the_rest_is_still_listed(
+    stacks_dir: Path, write_stack, capsys
+) -> None:
+    broken = write_stack("dev", _environment("production"), name="Pulumi.broken.yaml")
+
+    status, outputs, err = _github_outputs(capsys, "--stacks-dir", str(stacks_dir))
+
+    assert status == 2
+    assert f"{broken}: mlops-platform:platform.environment: Input should be 'dev', 'staging' or 'prod'" in err
+    assert "broken" not in [e["stack"] for e in outputs["stacks"]]
+    assert outputs["stack_files"][-1] == {"stack": "broken", "stack_file": str(broken)}, (
+        "the offline plan still gets it, and reports the error"
+    )
+
+
+def test_no_stack_files_at_all_exits_2(tmp_path: Path, capsys) -> None:
+    assert main(["--stacks-dir", str(tmp_path)]) == 2
+    assert "no stack files" in capsys.readouterr().err
+
+
+def test_the_default_is_one_json_document_of_the_stacks_dir(
+    capsys, monkeypatch, tmp_path, write_stack
+) -> None:
+    (tmp_path / "stacks").mkdir()
+    write_stack("staging", name="stacks/Pulumi.qa.yaml")
+    monkeypatch.chdir(tmp_path)
+
+    assert main([]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["promotion_order"] == ["dev", "staging", "prod"]
+    assert document["stack_files"] == [{"stack": "qa", "stack_file": "stacks/Pulumi.qa.yaml"}]
+    assert document["environments"] == {"dev": [], "staging": document["stacks"], "prod": []}
+    assert document["stacks"][0]["pack_config"] == "policies/staging.json"
+
+
+def test_the_shipped_stack_files_are_all_valid_and_listed() -> None:
+    listing = list_stacks(REPO / "stacks")
+
+    assert listing.errors == []
+    assert len(listing.targets) == len(listing.files) == len(list((REPO / "stacks").glob("Pulumi.*.yaml")))
