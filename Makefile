@@ -13,7 +13,9 @@ RUN = $(UV) run --no-sync
 STACK ?= dev
 FORMAT ?= text
 CONFIG ?=
-PLAN_TARGET := $(if $(CONFIG),--config $(CONFIG),--stack $(STACK))
+# REGISTRY=empty plans a first deploy: no model family has an approved version yet.
+REGISTRY ?=
+PLAN_TARGET := $(if $(CONFIG),--config $(CONFIG),--stack $(STACK))$(if $(REGISTRY), --registry $(REGISTRY))
 
 .DEFAULT_GOAL := help
 .PHONY: help bootstrap plan test lint format bench
@@ -26,7 +28,7 @@ bootstrap: ## install uv when it is missing (into .tools/uv-venv), then the lock
 
 # Exits non-zero on a mandatory policy violation or an invalid stack file (make reports any failure
 # as 2); bin/plan, which this runs, exits with the planner's own 0 / 1 / 2.
-plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|mermaid
+plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|mermaid, REGISTRY=empty
 	@bin/plan $(PLAN_TARGET) --format $(FORMAT)
 
 test: bootstrap ## lint, then the whole test suite

@@ -11,7 +11,7 @@ from planner.__main__ import EXIT_FAILED, run
 
 
 def test_a_crash_is_no_verdict(monkeypatch, capsys) -> None:
-    def crash(path: str) -> None:
+    def crash(path: str, registry: str) -> None:
         raise RuntimeError("a bug in a component")
 
     monkeypatch.setattr("planner.__main__.build_plan", crash)
