@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from components.naming import prefixed
 from components.policy_documents import deny_insecure_transport, document, render
+from components.training_spec import FamilyTrainingSpec
 
 ApprovalMode = Literal["auto", "manual"]
 # What a new model version is registered with, per approval mode (consumed by the training pipeline).
@@ -34,9 +36,24 @@ class PromotionCriterion(_Spec):
     """The evaluation metric a version must reach to be promoted (approved)."""
 
     metric: str = Field(
-        description="Dotted path of the metric in the evaluation report, e.g. `metrics.auc.value`."
+        pattern=r"^metrics\.[a-z][a-z0-9_]*\.value$",
+        description="Dotted path of the metric in the evaluation report, `metrics.<name>.value`, where "
+        "<name> is one of the family's training.metrics.",
     )
     threshold: float | int = Field(description="The bar the metric must reach.")
+
+    @property
+    def metric_name(self) -> str:
+        """``auc`` of ``metrics.auc.value``."""
+        return self.metric.split(".")[1]
+
+    @field_validator("threshold")
+    @classmethod
+    def _finite(cls, value: float | int) -> float | int:
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number")
+        return value
+
     direction: Literal["maximize", "minimize"] = Field(
         default="maximize",
         description="`maximize`: metric >= threshold passes; `minimize`: metric <= threshold.",
@@ -58,6 +75,11 @@ class ModelFamilySpec(_Spec):
         description="Accounts (staging/prod) allowed to read and deploy this family's versions.",
     )
     promotion: PromotionCriterion
+    training: FamilyTrainingSpec | None = Field(
+        default=None,
+        description="How the family trains (its code folder, framework, schema, metrics); required in a "
+        "stack that trains (training.enabled). The stack's training compute applies where it is silent.",
+    )
 
     @field_validator("name")
     @classmethod

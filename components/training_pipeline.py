@@ -3,97 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
 import pulumi
 import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from components.model_registry import PromotionCriterion
+from components.training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix
 
-STEPS_DIR = Path(__file__).resolve().parent.parent / "pipelines" / "steps"
-STEP_SCRIPTS = ("preprocess", "train", "evaluate")
-_INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.(small|medium|large|[0-9]*xlarge)$")
-_SCHEDULE = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
-
-
-class NewDataTrigger(BaseModel):
-    """Start a run when objects land under the family's training-data prefix."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-    enabled: bool = Field(default=False, description="Start a run when new training data arrives.")
-    batching_window_seconds: Annotated[int, Field(ge=0, le=300)] = Field(
-        default=300,
-        description="Uploads within this window start one run (EventBridge Pipes batching window).",
-    )
-
-
-class TrainingSpec(BaseModel):
-    """How every model family is trained (one pipeline per family)."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-    enabled: bool = Field(default=True, description="Create a training pipeline per model family.")
-    processing_instance_type: str = Field(default="ml.m5.xlarge", description="Preprocess and evaluate jobs.")
-    training_instance_type: str = Field(
-        default="ml.m5.xlarge", description="Training job (GPU types allowed)."
-    )
-    training_instance_count: Annotated[int, Field(ge=1, le=64)] = 1
-    spot: bool = Field(default=False, description="Managed spot training with checkpoints in S3.")
-    max_run_seconds: Annotated[int, Field(ge=60, le=2419200)] = Field(
-        default=3600, description="Training time limit."
-    )
-    max_wait_seconds: Annotated[int, Field(ge=60, le=2419200)] | None = Field(
-        default=None, description="With spot: total time including waiting for capacity (> max_run_seconds)."
-    )
-    max_parallel_steps: Annotated[int, Field(ge=1, le=50)] = Field(
-        default=2, description="Steps running at once."
-    )
-    schedule: str | None = Field(
-        default=None, description="EventBridge schedule, e.g. `cron(0 3 ? * MON *)`."
-    )
-    new_data: NewDataTrigger = NewDataTrigger()
-    drift_retraining: bool = Field(
-        default=False,
-        description="Retrain when a drift (monitor violation) alarm fires (wired by monitoring).",
-    )
-
-    @field_validator("processing_instance_type", "training_instance_type")
-    @classmethod
-    def _sagemaker_instance_type(cls, value: str) -> str:
-        if not _INSTANCE_TYPE.match(value):
-            raise ValueError(
-                f"'{value}' is not a SageMaker instance type such as ml.m5.xlarge or ml.g5.2xlarge"
-            )
-        return value
-
-    @field_validator("schedule")
-    @classmethod
-    def _schedule_expression(cls, value: str | None) -> str | None:
-        if value is not None and not _SCHEDULE.match(value):
-            raise ValueError(f"'{value}' is not an EventBridge schedule: use cron(...) or rate(N unit)")
-        return value
-
-    @model_validator(mode="after")
-    def _spot_needs_wait(self) -> TrainingSpec:
-        if self.spot and self.max_wait_seconds is None:
-            raise ValueError("spot training needs max_wait_seconds (greater than max_run_seconds)")
-        if self.max_wait_seconds is not None and self.max_wait_seconds <= self.max_run_seconds:
-            raise ValueError(
-                f"max_wait_seconds ({self.max_wait_seconds}) must be greater than max_run_seconds ({self.max_run_seconds})"
-            )
-        return self
-
-
-def training_data_prefix(family: str) -> str:
-    """Where a family's training data lands in the datasets bucket (the new-data trigger watches it)."""
-    return f"training-data/{family}/"
+__all__ = [
+    "FamilyTrainingSpec",
+    "TrainingPipeline",
+    "TrainingPipelineArgs",
+    "TrainingSpec",
+    "training_data_prefix",
+]
 
 
 @dataclass(frozen=True)
@@ -102,7 +29,8 @@ class TrainingPipelineArgs:
     """Model family this pipeline trains (its training-data prefix and tags)."""
     pipeline_name: str
     """The SageMaker pipeline's name (account-wide: the stack's prefix keeps it apart)."""
-    spec: TrainingSpec
+    spec: FamilyTrainingSpec
+    """The family's code, framework, schema, metrics and compute (the stack's defaults merged in)."""
     promotion: PromotionCriterion
     approval_status: str
     """Status new versions are registered with (``ModelRegistry.default_approval_status``)."""
@@ -119,6 +47,7 @@ class TrainingPipelineArgs:
     """Role SageMaker Pipelines assumes to orchestrate (create jobs, pass the execution role, register)."""
     model_package_group_name: pulumi.Input[str]
     tags: Mapping[str, str]
+    max_parallel_steps: int = 2
 
 
 class TrainingPipeline(pulumi.ComponentResource):
@@ -140,7 +69,10 @@ class TrainingPipeline(pulumi.ComponentResource):
         super().__init__("mlops:training:TrainingPipeline", name, None, opts)
         pipeline_name = args.pipeline_name
 
-        scripts = {step: self._upload_script(name, pipeline_name, step, args) for step in STEP_SCRIPTS}
+        scripts = {
+            step: self._upload_script(name, pipeline_name, step, path, args)
+            for step, path in args.spec.scripts.items()
+        }
         script_uris = {
             step: pulumi.Output.concat("s3://", script.bucket, "/", script.key)
             for step, script in scripts.items()
@@ -164,7 +96,7 @@ class TrainingPipeline(pulumi.ComponentResource):
             pipeline_definition=definition,
             role_arn=args.pipeline_role_arn,
             parallelism_configuration=sagemaker.PipelineParallelismConfigurationArgs(
-                max_parallel_execution_steps=args.spec.max_parallel_steps
+                max_parallel_execution_steps=args.max_parallel_steps
             ),
             tags={**args.tags, "mlops:model-family": args.family},
             opts=pulumi.ResourceOptions(parent=self),
@@ -175,14 +107,14 @@ class TrainingPipeline(pulumi.ComponentResource):
         self.register_outputs({"pipeline_arn": self.pipeline_arn, "pipeline_name": self.pipeline_name})
 
     def _upload_script(
-        self, name: str, pipeline_name: str, step: str, args: TrainingPipelineArgs
+        self, name: str, pipeline_name: str, step: str, path: Path, args: TrainingPipelineArgs
     ) -> s3.BucketObjectv2:
-        path = STEPS_DIR / f"{step}.py"
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
         return s3.BucketObjectv2(
             f"{name}-{step}-script",
             bucket=args.artifact_bucket_name,
-            key=f"pipelines/{pipeline_name}/code/{digest}/{step}.py",
+            # The file keeps its name: the train script's is the serving container's module name.
+            key=f"pipelines/{pipeline_name}/code/{digest}/{path.name}",
             source=pulumi.FileAsset(str(path)),
             content_type="text/x-python",
             server_side_encryption="aws:kms",
@@ -212,8 +144,18 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
             approval_status=args.approval_status,
             metric_path=args.promotion.metric,
             metric_threshold=float(args.promotion.threshold),
+            metric_direction=args.promotion.direction,
             input_data_uri=f"s3://{resolved['datasets_bucket']}/{training_data_prefix(args.family)}",
             script_uris=dict(resolved["scripts"]),
+            framework=spec.framework.name,
+            framework_version=spec.framework.version,
+            py_version=spec.framework.py_version,
+            label_column=spec.label,
+            identifier_columns=tuple(spec.identifiers),
+            problem_type=spec.problem_type,
+            evaluation_metrics=tuple(spec.metrics),
+            hyperparameters=dict(spec.hyperparameters),
+            metric_definitions=tuple((m.name, m.regex) for m in spec.metric_definitions),
             processing_instance_type=spec.processing_instance_type,
             training_instance_type=spec.training_instance_type,
             training_instance_count=spec.training_instance_count,

@@ -1,4 +1,4 @@
-"""Compose the customer-churn pipeline with the SageMaker Python SDK v3.
+"""Compose a model family's training pipeline with the SageMaker Python SDK v3.
 
 Imported only inside ``pipelines._offline_sdk.sealed`` (importing the SDK has side effects, see
 there); :func:`pipelines.training_pipeline.build_definition` is the public entry point.
@@ -44,7 +44,7 @@ from sagemaker.core.training.configs import (
     OutputDataConfig,
     StoppingCondition,
 )
-from sagemaker.core.workflow.conditions import ConditionGreaterThanOrEqualTo
+from sagemaker.core.workflow.conditions import ConditionGreaterThanOrEqualTo, ConditionLessThanOrEqualTo
 from sagemaker.core.workflow.execution_variables import ExecutionVariables
 from sagemaker.core.workflow.functions import Join, JsonGet
 from sagemaker.core.workflow.parameters import ParameterFloat, ParameterString
@@ -60,14 +60,14 @@ from sagemaker.mlops.workflow import (
 from sagemaker.serve.model_builder import ModelBuilder
 from sagemaker.train.model_trainer import ModelTrainer
 
-from pipelines import _offline_sdk
+from pipelines import _offline_sdk, frameworks
 from pipelines.training_pipeline import (
     APPROVAL_STATUSES,
     CONSTRAINTS_FILE,
     EVALUATION_REPORT,
     GROUND_TRUTH_COLUMN,
     MODEL_QUALITY_DIR,
-    MODEL_QUALITY_PROBLEM_TYPE,
+    PREDICTION_COLUMN,
     PROBABILITY_COLUMN,
     PROBABILITY_THRESHOLD,
     STATISTICS_FILE,
@@ -109,19 +109,13 @@ CHECKPOINT_DIR = "/opt/ml/checkpoints"
 
 SPLIT_SEED = 42
 VOLUME_SIZE_GB = 30
-HYPERPARAMETERS = {
-    "max_iter": 200,
-    "learning_rate": 0.05,
-    "max_leaf_nodes": 15,
-    "min_samples_leaf": 20,
-    "l2_regularization": 1.0,
-    "random_state": 42,
-    "checkpoint_every": 25,
-}
-VALIDATION_AUC = MetricDefinition(name="validation:auc", regex="validation_auc=([0-9.]+);")
 CONTENT_TYPES = ["text/csv", "application/json"]
 REGISTRATION_INSTANCE_TYPE = "ml.m5.large"
 """Only stops ModelBuilder from guessing one; it does not appear in the model package."""
+
+
+_PASSES = {"maximize": ConditionGreaterThanOrEqualTo, "minimize": ConditionLessThanOrEqualTo}
+"""CheckMetric per the promotion direction: the metric must reach MetricThreshold from its side."""
 
 
 def supports_volume_kms(instance_type: str) -> bool:
@@ -152,7 +146,8 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
         error_message=Join(
             on="",
             values=[
-                f"{settings.metric_path} in the evaluation report is below MetricThreshold (",
+                f"{settings.metric_path} in the evaluation report does not reach MetricThreshold ("
+                f"{'at least' if settings.metric_direction == 'maximize' else 'at most'} ",
                 parameters.threshold,
                 "), so the model was not registered. Report: ",
                 _output_uri(evaluate, "evaluation"),
@@ -163,7 +158,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     check = ConditionStep(
         name=STEP_CHECK,
         conditions=[
-            ConditionGreaterThanOrEqualTo(
+            _PASSES[settings.metric_direction](
                 left=JsonGet(step_name=evaluate.name, property_file=report, json_path=settings.metric_path),
                 right=parameters.threshold,
             )
@@ -208,18 +203,25 @@ class _Parameters:
         ]
 
 
-def _image(settings: TrainingPipelineSettings, scope: str) -> str:
-    """From the SDK's bundled image table (no API call). scikit-learn images are CPU-only, so the
-    lookup ignores the instance type: on a GPU instance the same image runs, on its CPUs."""
-    return _sklearn_image(settings.region, settings.sklearn_framework_version, scope)
+def _image(settings: TrainingPipelineSettings, scope: str, instance_type: str) -> str:
+    """The family framework's image from the SDK's bundled table (no API call). The instance type
+    picks the CPU or GPU build where the framework has both (PyTorch); scikit-learn and XGBoost
+    images are the same on either (on a GPU instance, XGBoost's image uses the GPU itself)."""
+    return _framework_image(
+        settings.framework,
+        settings.framework_version,
+        settings.py_version,
+        settings.region,
+        scope,
+        instance_type,
+    )
 
 
 @functools.cache
-def _sklearn_image(region: str, version: str, scope: str) -> str:
-    try:
-        return image_uris.retrieve("sklearn", region=region, version=version, image_scope=scope)
-    except ValueError as error:
-        raise ValueError(f"sklearn_framework_version {version!r}: {error}") from None
+def _framework_image(
+    framework: str, version: str, py_version: str | None, region: str, scope: str, instance_type: str
+) -> str:
+    return frameworks.image_uri(framework, version, py_version, region, scope, instance_type)  # type: ignore[arg-type]
 
 
 def _run_uri(settings: TrainingPipelineSettings, *parts: Any) -> Join:
@@ -266,7 +268,7 @@ def _processor(
     volume_kms = supports_volume_kms(settings.processing_instance_type)
     return ScriptProcessor(
         role=settings.role_arn,
-        image_uri=_image(settings, "training"),
+        image_uri=_image(settings, "training", settings.processing_instance_type),
         command=["python3"],
         instance_count=1,
         instance_type=parameters.processing_instance_type,
@@ -306,9 +308,17 @@ def _preprocess_step(
             _s3_output(name, _run_uri(settings, STEP_PREPROCESS, name), PROCESSING / "output" / name)
             for name in (*SPLITS, BASELINE_DATASET)
         ],
-        arguments=["--seed", str(SPLIT_SEED)],
+        arguments=["--seed", str(SPLIT_SEED), *_schema_arguments(settings)],
     )
     return ProcessingStep(name=STEP_PREPROCESS, step_args=step_args)
+
+
+def _schema_arguments(settings: TrainingPipelineSettings) -> list[str]:
+    """What the family's stack file says of its data, for the scripts (models/README.md)."""
+    arguments = ["--label", settings.label_column]
+    if settings.identifier_columns:
+        arguments += ["--identifiers", ",".join(settings.identifier_columns)]
+    return arguments
 
 
 def _train_step(
@@ -330,7 +340,7 @@ def _train_step(
     trainer = ModelTrainer(
         sagemaker_session=session,
         role=settings.role_arn,
-        training_image=_image(settings, "training"),
+        training_image=_image(settings, "training", settings.training_instance_type),
         base_job_name=f"{settings.pipeline_name}-train"[:50],
         compute=Compute(**compute),
         networking=Networking(
@@ -349,14 +359,20 @@ def _train_step(
             if spot
             else None
         ),
-        # Script mode of the scikit-learn container's training toolkit, fed from the ``code``
+        # Script mode of the framework container's training toolkit, fed from the ``code``
         # channel rather than an S3 URL: the container is network-isolated and cannot download.
+        # The family's own hyperparameters, then the platform's (RESERVED_HYPERPARAMETERS).
         hyperparameters={
+            **settings.hyperparameters,
+            "label": settings.label_column,
             "sagemaker_program": PurePosixPath(script).name,
             "sagemaker_submit_directory": CODE_CHANNEL_DIR,
-            **HYPERPARAMETERS,
         },
-    ).with_metric_definitions([VALIDATION_AUC])
+    )
+    if settings.metric_definitions:
+        trainer = trainer.with_metric_definitions(
+            [MetricDefinition(name=name, regex=regex) for name, regex in settings.metric_definitions]
+        )
     step_args = trainer.train(
         input_data_config=[
             InputData(channel_name="code", data_source=script),
@@ -376,6 +392,7 @@ def _evaluate_step(
 ) -> tuple[ProcessingStep, PropertyFile]:
     step_args = _processor(settings, session, parameters, "evaluate").run(
         code=settings.script_uris["evaluate"],
+        arguments=[*_schema_arguments(settings), "--metrics", ",".join(settings.evaluation_metrics)],
         inputs=[
             _s3_input("model", train.properties.ModelArtifacts.S3ModelArtifacts, MODEL_INPUT),
             _s3_input("test", _output_uri(preprocess, "test"), TEST_INPUT),
@@ -400,9 +417,8 @@ def _baseline_steps(
     of the test-split predictions. Both datasets come from Evaluate, the first step with the model."""
     model_quality = {
         "analysis_type": "MODEL_QUALITY",
-        "problem_type": MODEL_QUALITY_PROBLEM_TYPE,
-        "probability_attribute": PROBABILITY_COLUMN,
-        "probability_threshold_attribute": str(PROBABILITY_THRESHOLD),
+        "problem_type": settings.problem_type,
+        **_prediction_attributes(settings.problem_type),
         "ground_truth_attribute": GROUND_TRUTH_COLUMN,
     }
     return [
@@ -425,6 +441,17 @@ def _baseline_steps(
             analysis=model_quality,
         ),
     ]
+
+
+def _prediction_attributes(problem_type: str) -> dict[str, str]:
+    """Where the model-quality analyzer finds the prediction in Evaluate's predictions.csv: a binary
+    classifier's probability and its threshold, else the predicted value or class."""
+    if problem_type == "BinaryClassification":
+        return {
+            "probability_attribute": PROBABILITY_COLUMN,
+            "probability_threshold_attribute": str(PROBABILITY_THRESHOLD),
+        }
+    return {"inference_attribute": PREDICTION_COLUMN}
 
 
 def _baseline_step(
@@ -491,7 +518,8 @@ def _register_step(
     depends_on: list[ProcessingStep],
 ) -> ModelStep:
     builder = ModelBuilder(
-        image_uri=_image(settings, "inference"),
+        # A model trained on a GPU instance is served on one: its inference image is the GPU build.
+        image_uri=_image(settings, "inference", settings.training_instance_type),
         s3_model_data_url=train.properties.ModelArtifacts.S3ModelArtifacts,
         role_arn=settings.role_arn,
         sagemaker_session=session,

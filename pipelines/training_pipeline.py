@@ -1,9 +1,12 @@
-"""The customer-churn training pipeline: settings and a side-effect-free definition builder.
+"""A model family's training pipeline: settings and a side-effect-free definition builder.
 
     definition = build_definition(TrainingPipelineSettings(...))   # SageMaker Pipelines JSON
 
 Preprocess -> Train -> Evaluate -> CheckMetric -> (DataQualityBaseline, ModelQualityBaseline ->
-RegisterModel) | MetricBelowThreshold: a model that passes the metric gets its Model Monitor
+RegisterModel) | MetricBelowThreshold. The steps run the family's own scripts (``models/<family>/``)
+on its framework's SageMaker image; the platform passes each script the family's label and
+metrics and reads back what the contract in ``models/README.md`` asks for. A model that passes
+the metric gets its Model Monitor
 baselines (``baselines/<model_package_group_name>/<execution id>/`` in the artifact bucket) and is
 registered only once they are written, with them as its DriftCheckBaselines: what the monitors of
 an endpoint serving that version read. Every job runs in the given
@@ -24,9 +27,11 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+from pipelines.frameworks import FRAMEWORKS
 
 STEP_PREPROCESS, STEP_TRAIN, STEP_EVALUATE = "Preprocess", "Train", "Evaluate"
 STEP_CHECK, STEP_REGISTER, STEP_FAIL = "CheckMetric", "RegisterModel", "MetricBelowThreshold"
@@ -39,18 +44,21 @@ the model package group name); the model-quality baseline goes to its ``model_qu
 MODEL_QUALITY_DIR = "model_quality"
 STATISTICS_FILE, CONSTRAINTS_FILE = "statistics.json", "constraints.json"
 """What a Model Monitor analyzer (baselining) job writes to its output folder."""
-MODEL_QUALITY_PROBLEM_TYPE = "BinaryClassification"
+PROBLEM_TYPES = ("BinaryClassification", "MulticlassClassification", "Regression")
 PROBABILITY_THRESHOLD = 0.5
-"""Probability from which a prediction counts as churn: steps/evaluate.py's THRESHOLD, and the
-model-quality monitor's default (components/model_quality_spec.py)."""
-PROBABILITY_COLUMN, GROUND_TRUTH_COLUMN = "probability", "label"
-"""Columns of Evaluate's predictions.csv that the model-quality baselining job reads."""
+"""Probability from which a binary prediction counts as positive: the evaluation contract's, and
+the model-quality monitor's default (components/model_quality_spec.py)."""
+PROBABILITY_COLUMN, PREDICTION_COLUMN, GROUND_TRUTH_COLUMN = "probability", "prediction", "label"
+"""Columns of Evaluate's predictions.csv that the model-quality baselining job reads (the
+probability only for binary classification); the contract of models/README.md."""
+
 EVALUATION_REPORT = "EvaluationReport"
 """PropertyFile name of ``evaluation.json`` in the Evaluate step (read by CheckMetric)."""
 SCRIPT_KEYS = ("preprocess", "train", "evaluate")
 APPROVAL_STATUSES = ("Approved", "PendingManualApproval")
-EVALUATION_METRICS = ("auc", "accuracy", "f1")
-"""What ``steps/evaluate.py`` reports; ``metric_path`` must name one (all are higher-is-better)."""
+METRIC_DIRECTIONS = ("maximize", "minimize")
+RESERVED_HYPERPARAMETERS = ("label", "sagemaker_program", "sagemaker_submit_directory")
+"""Hyperparameters the platform sets for every family: the label, and the script-mode pair."""
 MAX_RUNTIME_SECONDS = 28 * 24 * 3600
 """SageMaker's ceiling for MaxRuntimeInSeconds and MaxWaitTimeInSeconds."""
 
@@ -66,7 +74,10 @@ _SUBNET = re.compile(r"^subnet-[0-9a-f]+$")
 _SECURITY_GROUP = re.compile(r"^sg-[0-9a-f]+$")
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")
 _METRIC_PATH = re.compile(r"^metrics\.(?P<metric>[a-z0-9_]+)\.value$")
+_METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _FRAMEWORK_VERSION = re.compile(r"^\d[\w.-]*$")
+_PY_VERSION = re.compile(r"^py\d+$")
+_COLUMN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
 
 
 @dataclass(frozen=True)
@@ -93,12 +104,31 @@ class TrainingPipelineSettings:
     approval_status: str
     """Default of the ModelApprovalStatus parameter: "Approved" or "PendingManualApproval"."""
     metric_path: str
-    """JsonGet path in evaluation.json, e.g. "metrics.auc.value"."""
+    """JsonGet path in evaluation.json, e.g. "metrics.auc.value"; the metric is one of
+    ``evaluation_metrics``."""
     metric_threshold: float
     input_data_uri: str
     """Default of the InputDataUri parameter: an S3 prefix holding the raw CSV extract."""
     script_uris: Mapping[str, str]
     """{"preprocess": "s3://.../preprocess.py", "train": "s3://.../train.py", "evaluate": ...}."""
+    framework: str
+    """The family's framework (sklearn, xgboost, pytorch): every step runs on its image."""
+    framework_version: str
+    label_column: str
+    """Passed to Preprocess and Evaluate as ``--label`` and to Train as the ``label`` hyperparameter."""
+    problem_type: str
+    """BinaryClassification, MulticlassClassification or Regression: the model-quality baseline's."""
+    evaluation_metrics: tuple[str, ...]
+    """What Evaluate must report (passed as ``--metrics``); ``metric_path`` names one of them."""
+    py_version: str | None = None
+    identifier_columns: tuple[str, ...] = ()
+    """Passed to Preprocess and Evaluate as ``--identifiers``: never features."""
+    metric_direction: str = "maximize"
+    """``maximize``: the metric must be >= MetricThreshold to register; ``minimize``: <=."""
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    """The family's, passed to the training script with the platform's own (label, script mode)."""
+    metric_definitions: tuple[tuple[str, str], ...] = ()
+    """(name, regex) of the training-log metrics published to CloudWatch."""
     processing_instance_type: str = "ml.m5.xlarge"
     training_instance_type: str = "ml.m5.xlarge"
     training_instance_count: int = 1
@@ -106,7 +136,6 @@ class TrainingPipelineSettings:
     max_run_seconds: int = 3600
     max_wait_seconds: int | None = None
     """Required, and greater than max_run_seconds, with spot instances; rejected without them."""
-    sklearn_framework_version: str = "1.2-1"
     enable_network_isolation: bool = True
     baseline_instance_type: str = "ml.m5.xlarge"
     """Instance of the two Model Monitor baselining jobs (the Spark-based analyzer)."""
@@ -128,11 +157,18 @@ class TrainingPipelineSettings:
                 problems.append(f"{name} must be a sequence of ids, not {value!r}")
                 value = ()
             object.__setattr__(self, name, tuple(value))
-        scripts = self.script_uris
-        if not isinstance(scripts, Mapping):
-            problems.append(f"script_uris must map {', '.join(SCRIPT_KEYS)} to S3 URIs, not {scripts!r}")
-            scripts = {}
-        object.__setattr__(self, "script_uris", MappingProxyType(dict(scripts)))
+        for name in ("identifier_columns", "evaluation_metrics", "metric_definitions"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                problems.append(f"{name} must be a sequence, not {value!r}")
+                value = ()
+            object.__setattr__(self, name, tuple(tuple(v) if isinstance(v, list) else v for v in value))
+        for name in ("script_uris", "hyperparameters"):
+            mapping = getattr(self, name)
+            if not isinstance(mapping, Mapping):
+                problems.append(f"{name} must be a mapping, not {mapping!r}")
+                mapping = {}
+            object.__setattr__(self, name, MappingProxyType(dict(mapping)))
         problems += _problems(self)
         if problems:
             raise ValueError("invalid training pipeline settings:\n- " + "\n- ".join(problems))
@@ -190,8 +226,44 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
             f"approval_status {s.approval_status!r} must be one of {', '.join(APPROVAL_STATUSES)}",
         ),
         (
-            metric is not None and metric["metric"] in EVALUATION_METRICS,
-            f"metric_path {s.metric_path!r} is not in the evaluation report; use one of {', '.join(f'metrics.{m}.value' for m in EVALUATION_METRICS)}",
+            metric is not None and metric["metric"] in s.evaluation_metrics,
+            f"metric_path {s.metric_path!r} is not in the evaluation report; use one of {', '.join(f'metrics.{m}.value' for m in s.evaluation_metrics)}",
+        ),
+        (
+            bool(s.evaluation_metrics) and all(_matches(_METRIC_NAME, m) for m in s.evaluation_metrics),
+            f"evaluation_metrics {s.evaluation_metrics!r} must name at least one metric (lower-case letters, digits, _)",
+        ),
+        (
+            s.metric_direction in METRIC_DIRECTIONS,
+            f"metric_direction {s.metric_direction!r} must be one of {', '.join(METRIC_DIRECTIONS)}",
+        ),
+        (
+            s.framework in FRAMEWORKS,
+            f"framework {s.framework!r} must be one of {', '.join(FRAMEWORKS)}",
+        ),
+        (
+            s.py_version is None or _matches(_PY_VERSION, s.py_version),
+            f"py_version {s.py_version!r} must be a Python version tag such as 'py311'",
+        ),
+        (
+            s.problem_type in PROBLEM_TYPES,
+            f"problem_type {s.problem_type!r} must be one of {', '.join(PROBLEM_TYPES)}",
+        ),
+        (
+            _matches(_COLUMN, s.label_column) and s.label_column not in s.identifier_columns,
+            f"label_column {s.label_column!r} must be a column name that is not an identifier",
+        ),
+        (
+            all(_matches(_COLUMN, c) for c in s.identifier_columns),
+            f"identifier_columns {s.identifier_columns!r} must be column names",
+        ),
+        (
+            not set(s.hyperparameters) & set(RESERVED_HYPERPARAMETERS),
+            f"hyperparameters {sorted(set(s.hyperparameters) & set(RESERVED_HYPERPARAMETERS))} are set by the platform",
+        ),
+        (
+            all(isinstance(d, tuple) and len(d) == 2 for d in s.metric_definitions),
+            f"metric_definitions {s.metric_definitions!r} must be (name, regex) pairs",
         ),
         (_is_number(s.metric_threshold), f"metric_threshold {s.metric_threshold!r} must be a finite number"),
         (_matches(_S3_URI, s.input_data_uri), f"input_data_uri {s.input_data_uri!r} must be an s3:// URI"),
@@ -235,8 +307,8 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
         ),
         *_spot_checks(s),
         (
-            _matches(_FRAMEWORK_VERSION, s.sklearn_framework_version),
-            f"sklearn_framework_version {s.sklearn_framework_version!r} must be a version such as '1.2-1'",
+            _matches(_FRAMEWORK_VERSION, s.framework_version),
+            f"framework_version {s.framework_version!r} must be a version such as '1.2-1'",
         ),
         (
             isinstance(s.use_spot_instances, bool),
@@ -301,7 +373,7 @@ def _is_number(value: object) -> bool:
 def build_definition(settings: TrainingPipelineSettings) -> str:
     """The pipeline definition JSON for ``settings``: deterministic, no AWS call, no upload.
 
-    Raises ``ValueError`` for settings the SDK rejects (an unknown scikit-learn version),
+    Raises ``ValueError`` for settings the SDK rejects (a framework version it has no image for),
     ``RuntimeError`` if the SDK output lost a security setting (see :func:`verify`) and
     ``pipelines._offline_sdk.OfflineAwsError`` if the SDK ever tries to call AWS.
     """

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -27,7 +28,8 @@ from components.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
 from components.model_monitoring import MonitoringSpec
 from components.model_registry import ApprovalMode, ModelFamilySpec
-from components.training_pipeline import TrainingSpec
+from components.training_spec import COMPUTE_KEYS, TrainingSpec
+from pipelines.frameworks import framework_problems
 from stacks import naming
 from stacks.aws_regions import SAGEMAKER_REGIONS
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
@@ -485,23 +487,90 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         if isinstance(environment, str) and environment in ENVIRONMENTS
         else dict(raw)
     )
-    merged = _merge_endpoint_defaults(merged)
+    merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
     try:
-        config = PlatformConfig.model_validate(merged)
+        config = PlatformConfig.model_validate(merged, context={"project_dir": project_dir(source)})
     except ValidationError as error:
         raise ConfigError(source, [_describe(item) for item in error.errors()]) from None
-    too_long = [
-        (
-            f"{CONFIG_KEY}.{derived.key}",
-            f"the {derived.what} name '{derived.name}' (name_prefix + name) is {len(derived.name)} characters; "
-            f"AWS allows at most {derived.limit}: shorten the name or name_prefix",
-        )
-        for derived in naming.derived_names(config)
-        if len(derived.name) > derived.limit
-    ]
-    if too_long:
-        raise ConfigError(source, too_long)
+    problems = [(f"{CONFIG_KEY}.{key}", message) for key, message in _cross_checks(config)]
+    if problems:
+        raise ConfigError(source, problems)
     return config
+
+
+def project_dir(source: str) -> Path:
+    """The Pulumi project of stack file ``source``: its nearest folder holding Pulumi.yaml (Pulumi
+    runs the program there), else the current directory. Paths in a stack file start here."""
+    for folder in Path(source).resolve().parents:
+        if (folder / "Pulumi.yaml").is_file():
+            return folder
+    return Path.cwd()
+
+
+def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Rules that span sections, each naming the key to change: physical names within AWS's
+    limits, every trained family's training complete and consistent with its promotion metric,
+    and a model-quality monitor computing what the served family predicts."""
+    for derived in naming.derived_names(config):
+        if len(derived.name) > derived.limit:
+            yield (
+                derived.key,
+                f"the {derived.what} name '{derived.name}' (name_prefix + name) is {len(derived.name)} "
+                f"characters; AWS allows at most {derived.limit}: shorten the name or name_prefix",
+            )
+    for index, family in enumerate(config.models):
+        training = family.training
+        if training is None:
+            if config.training.enabled:
+                yield (
+                    f"models[{index}].training",
+                    "missing: this stack trains (training.enabled), so each model family says how: its "
+                    "code folder, framework, label, problem type and metrics (see models/README.md)",
+                )
+            continue
+        for problem in framework_problems(
+            training.framework.name, training.framework.version, training.framework.py_version, config.region
+        ):
+            yield f"models[{index}].training.framework", problem
+        if family.promotion.metric_name not in training.metrics:
+            yield (
+                f"models[{index}].promotion.metric",
+                f"'{family.promotion.metric}' is not in the evaluation report: the family's evaluation "
+                f"reports {', '.join(training.metrics)} (models[{index}].training.metrics)",
+            )
+    yield from _model_quality_problems(config)
+
+
+def _model_quality_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    monitors = config.monitoring.model_monitors
+    if not monitors.model_quality:
+        return
+    trained = {family.name: family.training for family in config.models if family.training}
+    for endpoint in config.monitored_endpoints:
+        family = endpoint.variants[0].model.latest_approved_of
+        training = trained.get(family or "")
+        if training is not None and training.problem_type != monitors.problem_type:
+            yield (
+                "monitoring.model_monitors.problem_type",
+                f"{monitors.problem_type} differs from what endpoint {endpoint.name} serves: model family "
+                f"{family} is {training.problem_type} (its training.problem_type)",
+            )
+
+
+def _merge_training_defaults(raw: dict[str, Any]) -> dict[str, Any]:
+    """Merge the stack's training compute (instances, spot, limits) under each family's ``training``."""
+    training, models = raw.get("training"), raw.get("models")
+    if not isinstance(models, list):
+        return raw
+    stack = training if isinstance(training, dict) else {}
+    inherited = {key: value for key, value in stack.items() if key in COMPUTE_KEYS}
+    merged = [
+        {**model, "training": merge_defaults(inherited, model["training"])}
+        if isinstance(model, dict) and isinstance(model.get("training"), dict)
+        else model
+        for model in models
+    ]
+    return {**raw, "models": merged}
 
 
 def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:

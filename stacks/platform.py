@@ -252,7 +252,8 @@ def _build_training_pipelines(
             TrainingPipelineArgs(
                 family=family.name,
                 pipeline_name=naming.training_pipeline_name(config.model_package_group(family.name)),
-                spec=config.training,
+                # Present for every family of a stack that trains (stacks.config checks it).
+                spec=family.training,
                 promotion=family.promotion,
                 approval_status=registry.default_approval_status,
                 account_id=config.account_id,
@@ -267,10 +268,12 @@ def _build_training_pipelines(
                 # From the registry's output, so the pipeline is created after its group exists.
                 model_package_group_name=group_names.apply(lambda names, index=index: names[index]),
                 tags=config.resource_tags,
+                max_parallel_steps=config.training.max_parallel_steps,
             ),
             opts,
         )
         for index, family in enumerate(config.models)
+        if family.training is not None
     }
 
 

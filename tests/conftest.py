@@ -37,7 +37,14 @@ def stack_path(stack: str) -> Path:
 
 
 def load_stack_document(stack: str) -> dict[str, Any]:
-    return yaml.safe_load(stack_path(stack).read_text())
+    """A fixture stack file's document, its family code folders made absolute: tests write variants
+    of it outside the repository, where ``models/...`` would not resolve."""
+    document = yaml.safe_load(stack_path(stack).read_text())
+    for model in document["config"][CONFIG_KEY].get("models", []):
+        training = model.get("training")
+        if isinstance(training, dict) and isinstance(training.get("code"), str):
+            training["code"] = str(REPO / training["code"])
+    return document
 
 
 @pytest.fixture(scope="session")

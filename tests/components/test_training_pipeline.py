@@ -8,7 +8,8 @@ import pytest
 from moto.events.models import EventPattern
 
 from components.pipeline_triggers import PipelineTriggers, PipelineTriggersArgs
-from components.training_pipeline import STEP_SCRIPTS, TrainingSpec
+from components.training_pipeline import TrainingSpec
+from pipelines.training_pipeline import SCRIPT_KEYS
 from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, policy_of, statements, within
 
@@ -36,7 +37,7 @@ def test_step_scripts_are_kms_encrypted_objects_the_definition_references(stack_
     key_arn = stack_graph.named("kms-data-key").outputs["arn"]
     bucket = stack_graph.named("artifacts-bucket").outputs["bucket"]
     scripts = within(stack_graph, "training-customer-churn", "aws:s3/bucketObjectv2:BucketObjectv2")
-    assert len(scripts) == len(STEP_SCRIPTS)
+    assert len(scripts) == len(SCRIPT_KEYS)
     for script in scripts:
         assert script.inputs["serverSideEncryption"] == "aws:kms" and script.inputs["kmsKeyId"] == key_arn
         assert script.inputs["bucket"] == bucket

@@ -25,6 +25,15 @@ SCRIPT_URIS = {
     for name in ("preprocess", "train", "evaluate")
 }
 CONTRACT_TYPES = ("month-to-month", "one-year", "two-year")
+HYPERPARAMETERS = {
+    "max_iter": 200,
+    "learning_rate": 0.05,
+    "max_leaf_nodes": 15,
+    "min_samples_leaf": 20,
+    "l2_regularization": 1.0,
+    "random_state": 42,
+    "checkpoint_every": 25,
+}
 
 
 def make_settings(**overrides: Any) -> TrainingPipelineSettings:
@@ -43,6 +52,15 @@ def make_settings(**overrides: Any) -> TrainingPipelineSettings:
         "metric_threshold": 0.75,
         "input_data_uri": f"s3://mlops-dev-data-{ACCOUNT}/churn/extract/",
         "script_uris": SCRIPT_URIS,
+        # What the churn family's stack-file training says (models/customer-churn).
+        "framework": "sklearn",
+        "framework_version": "1.2-1",
+        "label_column": "churned",
+        "identifier_columns": ("customer_id", "event_time"),
+        "problem_type": "BinaryClassification",
+        "evaluation_metrics": ("auc", "accuracy", "f1"),
+        "hyperparameters": HYPERPARAMETERS,
+        "metric_definitions": (("validation:auc", "validation_auc=([0-9.]+);"),),
     }
     values.update(overrides)
     return TrainingPipelineSettings(**values)

@@ -13,10 +13,8 @@ import pytest
 from components.model_monitoring import MonitoringBaselines, baseline_prefix
 from components.model_quality_spec import ModelQualitySpec
 from pipelines import _offline_sdk
-from pipelines.steps import evaluate, preprocess
 from pipelines.training_pipeline import (
     GROUND_TRUTH_COLUMN,
-    MODEL_QUALITY_PROBLEM_TYPE,
     PROBABILITY_COLUMN,
     PROBABILITY_THRESHOLD,
     TrainingPipelineSettings,
@@ -25,7 +23,10 @@ from pipelines.training_pipeline import (
     verify,
 )
 from stacks.model_packages import version_baselines
+from tests.family_steps import churn_steps
 from tests.pipelines.churn_fixtures import BUCKET, EXECUTION_ID, KMS_KEY, rendered, steps_by_name
+
+preprocess, train, evaluate = churn_steps()
 
 DATA, MODEL = "DataQualityBaseline", "ModelQualityBaseline"
 ANALYZER_INPUT, ANALYZER_OUTPUT = (
@@ -135,7 +136,7 @@ def test_the_data_quality_job_profiles_the_training_features_behind_the_models_p
 
 
 def test_the_model_quality_job_scores_the_test_predictions_like_the_monitor_does(built) -> None:
-    _, definition = built
+    settings, definition = built
     job = steps_by_name(definition)[MODEL]["Arguments"]
     monitor = ModelQualitySpec()
 
@@ -152,7 +153,7 @@ def test_the_model_quality_job_scores_the_test_predictions_like_the_monitor_does
     }
     # Same problem and threshold as the monitor's defaults and as the evaluation report.
     monitor_defaults = (monitor.problem_type, monitor.probability_threshold)
-    assert monitor_defaults == (MODEL_QUALITY_PROBLEM_TYPE, PROBABILITY_THRESHOLD)
+    assert monitor_defaults == (settings.problem_type, PROBABILITY_THRESHOLD)
     assert PROBABILITY_THRESHOLD == evaluate.THRESHOLD
     assert {PROBABILITY_COLUMN, GROUND_TRUTH_COLUMN} <= set(evaluate.PREDICTION_COLUMNS)
 
@@ -256,7 +257,7 @@ def _sdk_quality_check_steps(settings: TrainingPipelineSettings, network: bool) 
         baseline_dataset="s3://placeholder/predictions",
         dataset_format=csv,
         output_s3_uri=f"{settings.baselines_uri}/{EXECUTION_ID}/model_quality",
-        problem_type=MODEL_QUALITY_PROBLEM_TYPE,
+        problem_type=settings.problem_type,
         probability_attribute=PROBABILITY_COLUMN,
         probability_threshold_attribute=PROBABILITY_THRESHOLD,
         ground_truth_attribute=GROUND_TRUTH_COLUMN,

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from pipelines.steps import evaluate, preprocess, train
 from pipelines.training_pipeline import (
     TrainingPipelineSettings,
     build_definition,
     verify,
 )
+from tests.family_steps import churn_steps
 from tests.pipelines.churn_fixtures import (
     BUCKET,
     KMS_KEY,
@@ -26,6 +26,8 @@ from tests.pipelines.churn_fixtures import (
     rendered,
     steps_by_name,
 )
+
+preprocess, train, evaluate = churn_steps()
 
 EXECUTION_PREFIX = ["s3:/", BUCKET, "pipelines", PIPELINE, {"Get": "Execution.PipelineExecutionId"}]
 ALL_EBS = {"processing_volume_kms": True, "training_volume_kms": True, "baseline_volume_kms": True}
@@ -172,9 +174,7 @@ def test_register_model_files_the_package_with_its_evaluation_report(built) -> N
     assert container["ModelDataUrl"] == {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}
     assert container["Environment"]["SAGEMAKER_PROGRAM"] == "train.py"
     assert container["Environment"]["SAGEMAKER_SUBMIT_DIRECTORY"] == "/opt/ml/model/code"
-    assert container["Image"].endswith(
-        f"/sagemaker-scikit-learn:{settings.sklearn_framework_version}-cpu-py3"
-    )
+    assert container["Image"].endswith(f"/sagemaker-scikit-learn:{settings.framework_version}-cpu-py3")
 
 
 def test_the_fail_step_names_the_metric_and_the_threshold(built) -> None:
@@ -182,7 +182,7 @@ def test_the_fail_step_names_the_metric_and_the_threshold(built) -> None:
     message = steps_by_name(definition)["MetricBelowThreshold"]["Arguments"]["ErrorMessage"]["Std:Join"]
 
     assert message["Values"][:3] == [
-        f"{settings.metric_path} in the evaluation report is below MetricThreshold (",
+        f"{settings.metric_path} in the evaluation report does not reach MetricThreshold (at least ",
         {"Get": "Parameters.MetricThreshold"},
         "), so the model was not registered. Report: ",
     ]
@@ -306,9 +306,13 @@ def test_scripts_are_referenced_where_the_caller_put_them_never_uploaded(dev_jso
 
 
 def test_container_paths_match_the_scripts_defaults(dev_json: str) -> None:
-    """The scripts run with their defaults in the jobs: the definition must mount data there."""
+    """The scripts run with their defaults in the jobs: the definition must mount data there, and
+    pass arguments the scripts accept (the family's label, identifiers and metrics)."""
     steps = steps_by_name(json.loads(dev_json))
-    preprocess_args, evaluate_args = preprocess.parse_args([]), evaluate.parse_args([])
+    preprocess_args = preprocess.parse_args(_container_arguments(steps["Preprocess"]))
+    evaluate_args = evaluate.parse_args(_container_arguments(steps["Evaluate"]))
+    assert (preprocess_args.label, preprocess_args.identifiers) == ("churned", "customer_id,event_time")
+    assert (evaluate_args.label, evaluate_args.metrics) == ("churned", "auc,accuracy,f1")
 
     assert _input(steps["Preprocess"], "raw")["LocalPath"] == str(preprocess_args.input_dir)
     for split in preprocess.SPLITS:
@@ -327,7 +331,12 @@ def test_container_paths_match_the_scripts_defaults(dev_json: str) -> None:
         for key, value in steps["Train"]["Arguments"]["HyperParameters"].items()
         if not key.startswith("sagemaker_")
     }
-    _, parsed = train.parse_args(
+    args, parsed = train.parse_args(
         [item for key, value in hyperparameters.items() for item in (f"--{key}", value)]
     )
+    assert args.label == hyperparameters.pop("label") == "churned"
     assert {key: str(value) for key, value in dataclasses.asdict(parsed).items()} == hyperparameters
+
+
+def _container_arguments(step: dict[str, Any]) -> list[str]:
+    return list(step["Arguments"]["AppSpecification"].get("ContainerArguments", []))

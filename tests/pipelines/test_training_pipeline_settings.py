@@ -133,6 +133,6 @@ def test_gpu_and_spot_settings_are_accepted() -> None:
     assert settings.training_instance_type == "ml.g5.xlarge"
 
 
-def test_an_unknown_scikit_learn_version_is_named_in_the_error() -> None:
-    with pytest.raises(ValueError, match=r"sklearn_framework_version '9\.9': Unsupported sklearn version"):
-        build_definition(make_settings(sklearn_framework_version="9.9"))
+def test_an_unknown_framework_version_is_named_in_the_error() -> None:
+    with pytest.raises(ValueError, match=r"framework sklearn 9\.9: Unsupported sklearn version"):
+        build_definition(make_settings(framework_version="9.9"))

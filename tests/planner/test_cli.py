@@ -102,7 +102,7 @@ def test_the_json_plan_is_byte_for_byte_the_same_in_every_process() -> None:
     assert first.stdout == second.stdout
     plan = json.loads(first.stdout)  # complete: the process flushed before it skipped teardown
     [script] = [r for r in plan["resources"] if r["name"].endswith("-preprocess-script")]
-    assert script["inputs"]["source"] == {"kind": "file asset", "path": "pipelines/steps/preprocess.py"}
+    assert script["inputs"]["source"] == {"kind": "file asset", "path": "models/customer-churn/preprocess.py"}
 
 
 def test_the_process_exit_status_is_the_plans() -> None:
@@ -113,10 +113,10 @@ def test_the_process_exit_status_is_the_plans() -> None:
 
 
 def test_assets_are_rendered_by_their_source() -> None:
-    inside = REPO / "pipelines" / "steps" / "train.py"
+    inside = REPO / "models" / "customer-churn" / "train.py"
     assert json_value(pulumi.FileAsset(str(inside))) == {
         "kind": "file asset",
-        "path": "pipelines/steps/train.py",
+        "path": "models/customer-churn/train.py",
     }
     assert json_value(pulumi.FileArchive("/opt/code")) == {"kind": "file archive", "path": "/opt/code"}
     assert json_value(pulumi.StringAsset("print(1)")) == {"kind": "string asset", "text": "print(1)"}

@@ -163,7 +163,11 @@ def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(prod_regist
     document = load_stack_document("prod")
     platform = document["config"]["mlops-platform:platform"]
     platform["models"].append(
-        {"name": "churn-challenger", "promotion": {"metric": "metrics.auc.value", "threshold": 0.8}}
+        {
+            "name": "churn-challenger",
+            "promotion": {"metric": "metrics.auc.value", "threshold": 0.8},
+            "training": platform["models"][0]["training"],
+        }
     )
     platform["endpoints"][0]["shadow_variants"] = [
         {

@@ -1,4 +1,6 @@
-"""The step scripts, run locally on a small seeded extract with every container path overridden."""
+"""The customer-churn family's step scripts, run locally on a small seeded extract with every
+container path overridden and the arguments the platform passes (the stack file's label,
+identifiers and metrics)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,16 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from pipelines.steps import evaluate, preprocess, train
+from tests.family_steps import churn_steps
 from tests.pipelines.churn_fixtures import churn_extract, write_csv
 
-FAST = ["--max-iter", "40", "--checkpoint-every", "20"]
+preprocess, train, evaluate = churn_steps()
+LABEL, IDENTIFIERS = "churned", ("customer_id", "event_time")
+SCHEMA = preprocess.Schema(LABEL, IDENTIFIERS)
+SCHEMA_ARGS = ["--label", LABEL, "--identifiers", ",".join(IDENTIFIERS)]
+"""What the platform passes Preprocess and Evaluate for the churn family's stack-file training."""
+METRICS = ("auc", "accuracy", "f1")
+FAST = ["--label", LABEL, "--max-iter", "40", "--checkpoint-every", "20"]
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -30,7 +38,10 @@ def splits(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """preprocess.py output for the standard extract: <dir>/{train,validation,test}/<split>.csv."""
     root = tmp_path_factory.mktemp("preprocess")
     write_csv(churn_extract(), root / "raw" / "extract.csv")
-    assert preprocess.main(["--input-dir", str(root / "raw"), "--output-dir", str(root / "out")]) == 0
+    assert (
+        preprocess.main([*SCHEMA_ARGS, "--input-dir", str(root / "raw"), "--output-dir", str(root / "out")])
+        == 0
+    )
     return root / "out"
 
 
@@ -55,6 +66,8 @@ def _run_evaluate(model: Path, splits: Path, out: Path, features: Path | None = 
     """evaluate.py as the Evaluate job runs it, writing its eval/, predictions/ and baseline/ under ``out``."""
     return evaluate.main(
         [
+            *SCHEMA_ARGS,
+            *("--metrics", ",".join(METRICS)),
             *("--model", str(model), "--test", str(splits / "test")),
             *("--features", str(features or splits / preprocess.BASELINE)),
             *("--output-dir", str(out / "eval"), "--predictions-dir", str(out / "predictions")),
@@ -68,13 +81,18 @@ def _run_evaluate(model: Path, splits: Path, out: Path, features: Path | None = 
 
 def test_preprocess_splits_deterministically_and_stratified(splits: Path, tmp_path: Path) -> None:
     write_csv(churn_extract(), tmp_path / "raw" / "extract.csv")
-    assert preprocess.main(["--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]) == 0
+    assert (
+        preprocess.main(
+            [*SCHEMA_ARGS, "--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]
+        )
+        == 0
+    )
 
     frames = {name: pd.read_csv(splits / name / f"{name}.csv") for name in preprocess.SPLITS}
     for name in preprocess.SPLITS:
         again = (tmp_path / "out" / name / f"{name}.csv").read_text()
         assert again == (splits / name / f"{name}.csv").read_text(), f"{name} split changed between runs"
-        assert list(frames[name].columns) == list(preprocess.COLUMNS)
+        assert list(frames[name].columns) == list(SCHEMA.columns)
         assert set(frames[name]["churned"]) == {0, 1}
     assert [len(frames[name]) for name in preprocess.SPLITS] == [280, 60, 60]
     ids = [set(frame["customer_id"]) for frame in frames.values()]
@@ -86,7 +104,12 @@ def test_preprocess_reads_every_csv_under_the_input_prefix(tmp_path: Path) -> No
     write_csv(extract.iloc[:150], tmp_path / "raw" / "2024-01" / "part-0.csv")
     write_csv(extract.iloc[150:], tmp_path / "raw" / "2024-02" / "part-1.csv")
 
-    assert preprocess.main(["--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]) == 0
+    assert (
+        preprocess.main(
+            [*SCHEMA_ARGS, "--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]
+        )
+        == 0
+    )
 
     total = sum(len(pd.read_csv(tmp_path / "out" / n / f"{n}.csv")) for n in preprocess.SPLITS)
     assert total == len(extract)
@@ -149,7 +172,9 @@ def test_preprocess_rejects_malformed_data_naming_the_problem(
 ) -> None:
     write_csv(corrupt(churn_extract(rows=60)), tmp_path / "raw" / "extract.csv")
 
-    status = preprocess.main(["--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")])
+    status = preprocess.main(
+        [*SCHEMA_ARGS, "--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]
+    )
 
     assert status == 2
     assert capsys.readouterr().err.strip() == f"data validation failed: {message}"
@@ -158,7 +183,12 @@ def test_preprocess_rejects_malformed_data_naming_the_problem(
 
 def test_preprocess_rejects_an_empty_prefix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "raw").mkdir()
-    assert preprocess.main(["--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]) == 2
+    assert (
+        preprocess.main(
+            [*SCHEMA_ARGS, "--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]
+        )
+        == 2
+    )
     assert "no CSV files under" in capsys.readouterr().err
 
 
@@ -166,7 +196,7 @@ def test_error_messages_count_the_rest_of_the_offending_rows() -> None:
     frame = churn_extract(rows=40).astype(object)
     frame.loc[[1, 2, 3, 4, 5], "contract_type"] = "monthly"
     with pytest.raises(preprocess.DataValidationError, match=r"at row 2, row 3, row 4 and 2 more; allowed"):
-        preprocess.validate(frame)
+        preprocess.validate(frame, SCHEMA)
 
 
 # --- train -----------------------------------------------------------------------------------
@@ -188,7 +218,7 @@ def test_hyperparameters_come_from_cli_over_sm_hps_over_defaults(monkeypatch: py
     monkeypatch.setenv("SM_MODEL_DIR", "/tmp/model-from-env")
 
     args, hyperparameters = train.parse_args(
-        ["--learning_rate", "0.2", "--max-leaf-nodes", "7", "--unknown", "1"]
+        ["--label", LABEL, "--learning_rate", "0.2", "--max-leaf-nodes", "7", "--unknown", "1"]
     )
 
     assert hyperparameters.max_iter == 30, "SM_HPS value"
@@ -201,7 +231,7 @@ def test_hyperparameters_come_from_cli_over_sm_hps_over_defaults(monkeypatch: py
 def test_an_interrupted_training_resumes_from_its_checkpoint(
     splits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    frame = train.read_split(splits / "train")
+    frame = train.read_split(splits / "train", LABEL)
     hyperparameters = train.Hyperparameters(max_iter=40, checkpoint_every=15)
     real_save = train.save_checkpoint
 
@@ -214,26 +244,29 @@ def test_an_interrupted_training_resumes_from_its_checkpoint(
 
     monkeypatch.setattr(train, "save_checkpoint", save_then_interrupt)
     with pytest.raises(SpotInterruption):
-        train.train(frame, hyperparameters, tmp_path / "checkpoints")
+        train.train(frame, LABEL, hyperparameters, tmp_path / "checkpoints")
     monkeypatch.setattr(train, "save_checkpoint", real_save)
 
-    resumed = train.train(frame, hyperparameters, tmp_path / "checkpoints")
-    uninterrupted = train.train(frame, hyperparameters)
+    resumed = train.train(frame, LABEL, hyperparameters, tmp_path / "checkpoints")
+    uninterrupted = train.train(frame, LABEL, hyperparameters)
 
     assert (resumed.resumed_from, resumed.iterations) == (15, 40)
     features = frame[list(train.FEATURES)]
     np.testing.assert_allclose(
         resumed.model.predict_proba(features), uninterrupted.model.predict_proba(features), rtol=1e-9
     )
-    assert train.load_checkpoint(tmp_path / "checkpoints", train.fingerprint(frame, hyperparameters))[1] == 40
+    assert (
+        train.load_checkpoint(tmp_path / "checkpoints", train.fingerprint(frame, LABEL, hyperparameters))[1]
+        == 40
+    )
 
 
 def test_a_checkpoint_from_other_data_is_not_resumed(splits: Path, tmp_path: Path) -> None:
-    frame = train.read_split(splits / "train")
+    frame = train.read_split(splits / "train", LABEL)
     hyperparameters = train.Hyperparameters(max_iter=20, checkpoint_every=10)
-    train.train(frame.iloc[:100], hyperparameters, tmp_path / "checkpoints")
+    train.train(frame.iloc[:100], LABEL, hyperparameters, tmp_path / "checkpoints")
 
-    result = train.train(frame, hyperparameters, tmp_path / "checkpoints")
+    result = train.train(frame, LABEL, hyperparameters, tmp_path / "checkpoints")
 
     assert result.resumed_from == 0
 
@@ -282,10 +315,10 @@ def test_evaluate_loads_the_archive_the_directory_or_the_unpacked_model(
     model_dir: Path, splits: Path, tmp_path: Path
 ) -> None:
     handed_over = _archive(model_dir, tmp_path / "handed-over")
-    test = evaluate.read_test(splits / "test")
+    test = evaluate.read_test(splits / "test", LABEL)
 
     reports = [
-        evaluate.evaluate(evaluate.load_model(location), test)
+        evaluate.evaluate(evaluate.load_model(location), test, LABEL)
         for location in (handed_over, handed_over / "model.tar.gz", model_dir)
     ]
 
@@ -325,7 +358,7 @@ def test_the_data_quality_baseline_is_what_model_monitor_captures_from_the_endpo
     baseline = pd.read_csv(tmp_path / "baseline" / "baseline.csv")
 
     assert list(baseline.columns) == ["probability", *train.FEATURES]
-    assert not {preprocess.LABEL, *preprocess.ID_COLUMNS} & set(baseline.columns)
+    assert not {LABEL, *IDENTIFIERS} & set(baseline.columns)
     pd.testing.assert_frame_equal(baseline[list(train.FEATURES)], features)
     # Each row as the endpoint would answer it: the serving functions on the header-less request.
     model = train.model_fn(str(model_dir))
@@ -360,13 +393,12 @@ def test_evaluate_writes_the_predictions_its_report_is_computed_from(
     assert predictions["probability"].between(0, 1).all()
     assert (predictions["prediction"] == (predictions["probability"] >= 0.5).astype(int)).all()
     assert set(predictions["prediction"]) == {0, 1}, "a useful baseline has both outcomes"
-    assert evaluate.report(predictions) == report, "the baseline scores what CheckMetric gated on"
+    assert evaluate.report(predictions, METRICS) == report, "the baseline scores what CheckMetric gated on"
 
 
 def test_the_scripts_agree_on_the_schema() -> None:
     """Each script is uploaded alone, so the schema is repeated; this keeps the copies equal."""
     assert train.FEATURES == evaluate.FEATURES == preprocess.FEATURES
-    assert set(train.FEATURES) == set(preprocess.COLUMNS) - {*preprocess.ID_COLUMNS, preprocess.LABEL}
-    assert train.LABEL == evaluate.LABEL == preprocess.LABEL
+    assert set(train.FEATURES) == set(SCHEMA.columns) - {*IDENTIFIERS, LABEL}
     assert preprocess.CATEGORICAL_FEATURES["contract_type"] == train.CONTRACT_TYPES
     assert set(train.NUMERIC_FEATURES) == {*preprocess.INTEGRAL_FEATURES, *preprocess.FRACTIONAL_FEATURES}

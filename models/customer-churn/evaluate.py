@@ -1,8 +1,10 @@
 """Score the trained churn model on the held-out test split and write the evaluation report.
 
-Runs as the ``Evaluate`` processing job (SageMaker scikit-learn container, Python 3.9):
+Runs as the ``Evaluate`` processing job (SageMaker scikit-learn container, Python 3.9); the
+platform passes the stack file's label, identifiers and metrics (models/README.md):
 
-    python3 evaluate.py [--model /opt/ml/processing/model] [--test /opt/ml/processing/test]
+    python3 evaluate.py --label churned --metrics auc,accuracy,f1 [--identifiers customer_id,...]
+                        [--model /opt/ml/processing/model] [--test /opt/ml/processing/test]
                         [--features /opt/ml/processing/features]
                         [--output-dir /opt/ml/processing/evaluation]
                         [--predictions-dir /opt/ml/processing/predictions]
@@ -12,7 +14,9 @@ Runs as the ``Evaluate`` processing job (SageMaker scikit-learn container, Pytho
 ``model.tar.gz`` (or the archive itself, or an unpacked directory with ``model.joblib``). The report,
 ``<output-dir>/evaluation.json``, has exactly this shape, which the pipeline's ``CheckMetric``
 condition (JsonGet ``metrics.auc.value``), the model registry (ModelQuality statistics) and
-``pipelines.promotion`` all read:
+``pipelines.promotion`` all read; it holds exactly the metrics ``--metrics`` asks for (any of
+METRICS; another name stops the job, so a stack file promising a metric this family does not
+compute fails here, naming it):
 
     {"metrics": {"auc": {"value": 0.91}, "accuracy": {"value": 0.87}, "f1": {"value": 0.74}}}
 
@@ -27,7 +31,7 @@ serves it) first, then the request's columns. The rows are the train split's mod
 monitoring run would flag the probabilities the endpoint returns as a type and distribution
 violation of an integral 0/1 column.
 
-Exit status: 0 written, 2 unusable model or test data.
+Exit status: 0 written, 2 unusable model or test data, or a metric this family cannot compute.
 """
 
 from __future__ import annotations
@@ -41,10 +45,9 @@ from pathlib import Path
 
 import joblib
 import pandas as pd
-from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score, roc_auc_score
 
 FEATURES = ("tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d")
-LABEL = "churned"
 MODEL_FILE = "model.joblib"
 ARCHIVE = "model.tar.gz"
 REPORT_FILE = "evaluation.json"
@@ -100,24 +103,24 @@ def _read_csvs(directory: Path) -> pd.DataFrame:
     return pd.concat([pd.read_csv(path) for path in files], ignore_index=True)
 
 
-def read_test(directory: Path) -> pd.DataFrame:
+def read_test(directory: Path, label: str) -> pd.DataFrame:
     frame = _read_csvs(directory)
-    missing = [column for column in (*FEATURES, LABEL) if column not in frame.columns]
+    missing = [column for column in (*FEATURES, label) if column not in frame.columns]
     if missing:
         raise EvaluationError(f"{directory}: missing column(s) {', '.join(missing)}")
-    if frame[LABEL].nunique() < 2:
+    if frame[label].nunique() < 2:
         raise EvaluationError(f"{directory}: the test split holds one class only; AUC is undefined")
     return frame
 
 
-def predict(model, test: pd.DataFrame) -> pd.DataFrame:
+def predict(model, test: pd.DataFrame, label: str) -> pd.DataFrame:
     """One row per test record: churn probability, the prediction at THRESHOLD, the true label."""
     scores = model.predict_proba(test[list(FEATURES)])[:, 1]
     return pd.DataFrame(
         {
             "probability": scores,
             "prediction": (scores >= THRESHOLD).astype(int),
-            "label": test[LABEL].astype(int).to_numpy(),
+            "label": test[label].astype(int).to_numpy(),
         },
         columns=list(PREDICTION_COLUMNS),
     )
@@ -135,20 +138,31 @@ def data_quality_baseline(model, features: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([pd.DataFrame({RESPONSE_COLUMN: model.predict_proba(features)[:, 1]}), features], axis=1)
 
 
-def report(predictions: pd.DataFrame) -> dict:
-    """The report: ``{"metrics": {name: {"value": float}}}`` for auc, accuracy and f1."""
-    labels, scores, predicted = (predictions[column] for column in ("label", "probability", "prediction"))
-    return {
-        "metrics": {
-            "auc": {"value": float(roc_auc_score(labels, scores))},
-            "accuracy": {"value": float(accuracy_score(labels, predicted))},
-            "f1": {"value": float(f1_score(labels, predicted, zero_division=0))},
-        }
-    }
+METRICS = {
+    "auc": lambda p: roc_auc_score(p["label"], p["probability"]),
+    "accuracy": lambda p: accuracy_score(p["label"], p["prediction"]),
+    "f1": lambda p: f1_score(p["label"], p["prediction"], zero_division=0),
+    "precision": lambda p: precision_score(p["label"], p["prediction"], zero_division=0),
+    "recall": lambda p: recall_score(p["label"], p["prediction"], zero_division=0),
+}
+"""What this family can report (all higher-is-better), from the predictions."""
 
 
-def evaluate(model, test: pd.DataFrame) -> dict:
-    return report(predict(model, test))
+def report(predictions: pd.DataFrame, metrics: tuple[str, ...] = ("auc", "accuracy", "f1")) -> dict:
+    """The report: ``{"metrics": {name: {"value": float}}}`` for each of ``metrics``."""
+    unknown = [name for name in metrics if name not in METRICS]
+    if unknown:
+        raise EvaluationError(
+            f"the stack file asks for metric(s) {', '.join(unknown)}; this family's evaluation computes "
+            f"{', '.join(METRICS)} (models[].training.metrics)"
+        )
+    return {"metrics": {name: {"value": float(METRICS[name](predictions))} for name in metrics}}
+
+
+def evaluate(
+    model, test: pd.DataFrame, label: str, metrics: tuple[str, ...] = ("auc", "accuracy", "f1")
+) -> dict:
+    return report(predict(model, test, label), metrics)
 
 
 def write_report(report: dict, output_dir: Path) -> Path:
@@ -174,6 +188,11 @@ def write_baseline(baseline: pd.DataFrame, baseline_dir: Path) -> Path:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--label", required=True, help="the label column (training.label)")
+    parser.add_argument("--identifiers", default="", help="identifier columns (training.identifiers)")
+    parser.add_argument(
+        "--metrics", required=True, help="comma-separated metrics to report (training.metrics)"
+    )
     parser.add_argument("--model", type=Path, default=Path("/opt/ml/processing/model"))
     parser.add_argument("--test", type=Path, default=Path("/opt/ml/processing/test"))
     parser.add_argument("--output-dir", type=Path, default=Path("/opt/ml/processing/evaluation"))
@@ -187,12 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         model = load_model(args.model)
-        predictions = predict(model, read_test(args.test))
+        predictions = predict(model, read_test(args.test, args.label), args.label)
+        metrics = report(predictions, tuple(name for name in args.metrics.split(",") if name))
         baseline = data_quality_baseline(model, read_features(args.features))
     except EvaluationError as error:
         print(f"evaluation failed: {error}", file=sys.stderr)
         return 2
-    metrics = report(predictions)
     path = write_report(metrics, args.output_dir)
     summary = ", ".join(f"{name}={entry['value']:.4f}" for name, entry in metrics["metrics"].items())
     print(f"{summary} -> {path}")

@@ -1,15 +1,18 @@
 """Validate the raw customer-churn extract and split it into train, validation and test sets.
 
-Runs as the ``Preprocess`` processing job (SageMaker scikit-learn container, Python 3.9):
+Runs as the ``Preprocess`` processing job (SageMaker scikit-learn container, Python 3.9); the
+platform passes the label and identifier columns the stack file declares for the family
+(``models[].training.label`` / ``identifiers``, see models/README.md):
 
-    python3 preprocess.py [--input-dir /opt/ml/processing/input/data]
+    python3 preprocess.py --label churned --identifiers customer_id,event_time
+                          [--input-dir /opt/ml/processing/input/data]
                           [--output-dir /opt/ml/processing/output] [--seed 42]
 
 Every CSV under the input directory is read as text and checked before anything is trained on it:
 required columns, types, allowed categories, label values and nulls. Bad data stops the pipeline
 here with a message naming the column and the offending rows, instead of surfacing later as a
 confusing training error or, worse, as a model trained on garbage. The split is seeded and made
-after sorting by (customer_id, event_time), so the same extract always yields the same sets.
+after sorting by the identifiers, so the same extract always yields the same sets.
 
 Besides the splits it writes ``<output-dir>/baseline/baseline.csv``: the train split's model inputs
 in request order, with a header and no label or identifiers. ``evaluate.py`` puts the model's
@@ -17,7 +20,8 @@ prediction in front of them to make the dataset of the data-quality baseline (Mo
 the captured response first and the request's columns after it).
 
 Exit status: 0 written, 2 invalid data. The script is self-contained (the job downloads only this
-file), so the schema below is repeated in train.py and evaluate.py; the tests keep them in step.
+file), so the feature schema below is repeated in train.py and evaluate.py; the tests keep them in
+step.
 """
 
 from __future__ import annotations
@@ -25,30 +29,20 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-ID_COLUMNS = ("customer_id", "event_time")
-"""Identify a record; kept in the outputs for traceability, never used as features."""
 INTEGRAL_FEATURES = ("tenure_months", "support_calls_90d")
 FRACTIONAL_FEATURES = ("monthly_charges", "total_charges")
 CATEGORICAL_FEATURES = {"contract_type": ("month-to-month", "one-year", "two-year")}
-LABEL = "churned"
-COLUMNS = (
-    "customer_id",
-    "event_time",
-    "tenure_months",
-    "monthly_charges",
-    "total_charges",
-    "contract_type",
-    "support_calls_90d",
-    LABEL,
-)
-FEATURES = tuple(column for column in COLUMNS if column not in (*ID_COLUMNS, LABEL))
+FEATURES = ("tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d")
 """Model inputs in request order (train.py's FEATURES)."""
+NUMERIC_IDENTIFIERS = ("event_time",)
+"""Identifiers that must be numbers when the stack file lists them (the feature store's event time)."""
 NON_NEGATIVE = ("tenure_months", "monthly_charges", "total_charges", "support_calls_90d")
 SPLITS = ("train", "validation", "test")
 BASELINE = "baseline"
@@ -61,6 +55,29 @@ EXAMPLES = 3
 
 class DataValidationError(ValueError):
     """The extract cannot be trained on; the message names the column and rows at fault."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What the stack file says of the data: the label, and the identifier columns (kept in the
+    outputs for traceability, never used as features)."""
+
+    label: str
+    identifiers: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.identifiers, *FEATURES, self.label)
+
+    def __post_init__(self) -> None:
+        overlap = sorted({*self.identifiers, self.label} & set(FEATURES))
+        if overlap:
+            raise DataValidationError(
+                f"the stack file's label/identifiers {', '.join(overlap)} are model inputs of this "
+                f"family ({', '.join(FEATURES)})"
+            )
+        if self.label in self.identifiers:
+            raise DataValidationError(f"label '{self.label}' is also an identifier")
 
 
 def read_extract(input_dir: Path) -> pd.DataFrame:
@@ -113,28 +130,33 @@ def _numeric(text: pd.DataFrame, column: str, integral: bool) -> pd.Series:
     return values
 
 
-def validate(frame: pd.DataFrame) -> pd.DataFrame:
+def validate(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     """Check the raw extract and return it typed; raise :class:`DataValidationError` on bad data.
 
     Checks run column by column in schema order and stop at the first problem, so the message is
     about one thing the data owner has to fix.
     """
-    missing = [column for column in COLUMNS if column not in frame.columns]
+    columns, label_column = schema.columns, schema.label
+    missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise DataValidationError(f"missing required column(s): {', '.join(missing)}")
     if frame.empty:
         raise DataValidationError("the extract has no rows")
     sources = frame["_source"] if "_source" in frame.columns else [f"row {i + 1}" for i in range(len(frame))]
-    text = pd.DataFrame({column: frame[column].astype(object).map(_clean) for column in COLUMNS})
+    text = pd.DataFrame({column: frame[column].astype(object).map(_clean) for column in columns})
     text["_source"] = list(sources)
-    for column in COLUMNS:
+    for column in columns:
         nulls = text[column].isna()
         if nulls.any():
             raise DataValidationError(
                 f"column '{column}' has {int(nulls.sum())} null value(s) at {_where(text, nulls)}"
             )
     typed = pd.DataFrame(
-        {"customer_id": text["customer_id"], "event_time": _numeric(text, "event_time", False)}
+        {
+            column: _numeric(text, column, integral=False) if column in NUMERIC_IDENTIFIERS else text[column]
+            for column in schema.identifiers
+        },
+        index=text.index,
     )
     for column in INTEGRAL_FEATURES:
         typed[column] = _numeric(text, column, integral=True)
@@ -156,26 +178,26 @@ def validate(frame: pd.DataFrame) -> pd.DataFrame:
                 f"allowed: {', '.join(allowed)}"
             )
         typed[column] = text[column]
-    label = pd.to_numeric(text[LABEL], errors="coerce")
+    label = pd.to_numeric(text[label_column], errors="coerce")
     not_binary = ~label.isin((0, 1))
     if not_binary.any():
         raise DataValidationError(
-            f"label '{LABEL}' must be 0 or 1; found {text.loc[not_binary, LABEL].iloc[0]!r} "
+            f"label '{label_column}' must be 0 or 1; found {text.loc[not_binary, label_column].iloc[0]!r} "
             f"at {_where(text, not_binary)}"
         )
-    typed[LABEL] = label.astype("int64")
+    typed[label_column] = label.astype("int64")
     for value in (0, 1):
-        count = int((typed[LABEL] == value).sum())
+        count = int((typed[label_column] == value).sum())
         if count < MIN_ROWS_PER_CLASS:
             raise DataValidationError(
-                f"label '{LABEL}' has {count} row(s) of class {value}; "
+                f"label '{label_column}' has {count} row(s) of class {value}; "
                 f"need at least {MIN_ROWS_PER_CLASS} of each class to split"
             )
-    return typed[list(COLUMNS)]
+    return typed[list(columns)]
 
 
 def split(
-    frame: pd.DataFrame, seed: int, validation_fraction: float, test_fraction: float
+    frame: pd.DataFrame, schema: Schema, seed: int, validation_fraction: float, test_fraction: float
 ) -> dict[str, pd.DataFrame]:
     """Split deterministically, stratified on the label: same extract and seed, same sets."""
     if (
@@ -184,11 +206,13 @@ def split(
         or validation_fraction + test_fraction >= 1
     ):
         raise ValueError("validation and test fractions must be in (0, 1) and sum to less than 1")
-    ordered = frame.sort_values(["customer_id", "event_time"], kind="mergesort").reset_index(drop=True)
+    order = list(schema.identifiers) or list(schema.columns)
+    ordered = frame.sort_values(order, kind="mergesort").reset_index(drop=True)
     holdout = validation_fraction + test_fraction
-    train, rest = train_test_split(ordered, test_size=holdout, random_state=seed, stratify=ordered[LABEL])
+    label = schema.label
+    train, rest = train_test_split(ordered, test_size=holdout, random_state=seed, stratify=ordered[label])
     validation, test = train_test_split(
-        rest, test_size=test_fraction / holdout, random_state=seed, stratify=rest[LABEL]
+        rest, test_size=test_fraction / holdout, random_state=seed, stratify=rest[label]
     )
     return {"train": train, "validation": validation, "test": test}
 
@@ -214,6 +238,10 @@ def write_baseline(train: pd.DataFrame, output_dir: Path) -> Path:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--label", required=True, help="the label column (the stack file's training.label)")
+    parser.add_argument(
+        "--identifiers", default="", help="comma-separated identifier columns (training.identifiers)"
+    )
     parser.add_argument("--input-dir", type=Path, default=Path("/opt/ml/processing/input/data"))
     parser.add_argument("--output-dir", type=Path, default=Path("/opt/ml/processing/output"))
     parser.add_argument("--seed", type=int, default=42)
@@ -225,11 +253,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        frame = validate(read_extract(args.input_dir))
+        schema = Schema(args.label, tuple(name for name in args.identifiers.split(",") if name))
+        frame = validate(read_extract(args.input_dir), schema)
     except DataValidationError as error:
         print(f"data validation failed: {error}", file=sys.stderr)
         return 2
-    splits = split(frame, args.seed, args.validation_fraction, args.test_fraction)
+    splits = split(frame, schema, args.seed, args.validation_fraction, args.test_fraction)
     written = write_splits(splits, args.output_dir)
     written[BASELINE] = write_baseline(splits["train"], args.output_dir)
     for name, path in written.items():

@@ -1,10 +1,12 @@
 """Train the customer-churn classifier, resumably, and serve it.
 
 Runs as the ``Train`` training job in the SageMaker scikit-learn container (Python 3.9) through the
-SageMaker training toolkit, which passes hyperparameters as ``--name value`` and sets ``SM_*``:
+SageMaker training toolkit, which passes hyperparameters as ``--name value`` and sets ``SM_*``. The
+family's hyperparameters come from the stack file (``models[].training.hyperparameters``); the
+platform adds ``label``, the stack file's ``training.label``:
 
-    python3 train.py [--train DIR] [--validation DIR] [--model-dir DIR] [--checkpoint-dir DIR]
-                     [--max-iter 200] [--learning-rate 0.1] ...
+    python3 train.py --label churned [--train DIR] [--validation DIR] [--model-dir DIR]
+                     [--checkpoint-dir DIR] [--max-iter 200] [--learning-rate 0.1] ...
 
 The model is a scikit-learn Pipeline (one-hot contract type, numeric features passed through) in
 front of a HistGradientBoostingClassifier grown with ``warm_start`` in chunks of
@@ -44,7 +46,6 @@ NUMERIC_FEATURES = ("tenure_months", "monthly_charges", "total_charges", "suppor
 CONTRACT_TYPES = ("month-to-month", "one-year", "two-year")
 FEATURES = ("tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d")
 """Model inputs, in the order a header-less CSV request lists them. Identifiers are not features."""
-LABEL = "churned"
 MODEL_FILE = "model.joblib"
 CHECKPOINT_FILE = "checkpoint.joblib"
 DEFAULT_CHECKPOINT_DIR = Path("/opt/ml/checkpoints")
@@ -103,21 +104,21 @@ def build_model(hyperparameters: Hyperparameters) -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
-def read_split(directory: Path) -> pd.DataFrame:
+def read_split(directory: Path, label: str) -> pd.DataFrame:
     """Read every CSV in a channel directory (sorted): the split written by preprocess.py."""
     files = sorted(path for path in Path(directory).rglob("*.csv") if path.is_file())
     if not files:
         raise FileNotFoundError(f"no CSV files under {directory}")
     frame = pd.concat([pd.read_csv(path) for path in files], ignore_index=True)
-    missing = [column for column in (*FEATURES, LABEL) if column not in frame.columns]
+    missing = [column for column in (*FEATURES, label) if column not in frame.columns]
     if missing:
         raise ValueError(f"{directory}: missing column(s) {', '.join(missing)}")
     return frame
 
 
-def fingerprint(frame: pd.DataFrame, hyperparameters: Hyperparameters) -> str:
+def fingerprint(frame: pd.DataFrame, label: str, hyperparameters: Hyperparameters) -> str:
     digest = hashlib.sha256(json.dumps(hyperparameters.identity(), sort_keys=True).encode())
-    digest.update(pd.util.hash_pandas_object(frame[[*FEATURES, LABEL]], index=False).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(frame[[*FEATURES, label]], index=False).to_numpy().tobytes())
     return digest.hexdigest()
 
 
@@ -143,10 +144,10 @@ def load_checkpoint(directory: Path, identity: str) -> tuple[Pipeline, int] | No
 
 
 def train(
-    frame: pd.DataFrame, hyperparameters: Hyperparameters, checkpoint_dir: Path | None = None
+    frame: pd.DataFrame, label: str, hyperparameters: Hyperparameters, checkpoint_dir: Path | None = None
 ) -> TrainingResult:
-    """Fit (or finish fitting) the model on ``frame``, checkpointing after every chunk."""
-    identity = fingerprint(frame, hyperparameters)
+    """Fit (or finish fitting) the model on ``frame``'s ``label``, checkpointing after every chunk."""
+    identity = fingerprint(frame, label, hyperparameters)
     restored = load_checkpoint(checkpoint_dir, identity) if checkpoint_dir is not None else None
     model, done = restored if restored is not None else (build_model(hyperparameters), 0)
     resumed_from = done
@@ -155,7 +156,7 @@ def train(
     chunk = (
         max(1, hyperparameters.checkpoint_every) if checkpoint_dir is not None else hyperparameters.max_iter
     )
-    features, labels = frame[list(FEATURES)], frame[LABEL].astype(int)
+    features, labels = frame[list(FEATURES)], frame[label].astype(int)
     while done < hyperparameters.max_iter:
         done = min(done + chunk, hyperparameters.max_iter)
         model.set_params(classifier__max_iter=done)
@@ -195,6 +196,11 @@ def _default_path(variable: str, fallback: str) -> Path:
 def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Hyperparameters]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
+        "--label",
+        required=True,
+        help="the label column (the platform passes the stack file's training.label)",
+    )
+    parser.add_argument(
         "--train", type=Path, default=_default_path("SM_CHANNEL_TRAIN", "/opt/ml/input/data/train")
     )
     parser.add_argument(
@@ -225,13 +231,13 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Hyperparamet
 
 def main(argv: list[str] | None = None) -> int:
     args, hyperparameters = parse_args(argv)
-    result = train(read_split(args.train), hyperparameters, args.checkpoint_dir)
+    result = train(read_split(args.train, args.label), args.label, hyperparameters, args.checkpoint_dir)
     print(f"trained {result.iterations} iterations (resumed from {result.resumed_from})")
     if args.validation.is_dir():
-        validation = read_split(args.validation)
+        validation = read_split(args.validation, args.label)
         scores = result.model.predict_proba(validation[list(FEATURES)])[:, 1]
-        # Matched by the training job's metric definition (validation:auc).
-        print(f"validation_auc={roc_auc_score(validation[LABEL].astype(int), scores):.6f};")
+        # The stack file's metric definition (validation:auc) publishes this line to CloudWatch.
+        print(f"validation_auc={roc_auc_score(validation[args.label].astype(int), scores):.6f};")
     print(f"model written to {save_model(result.model, args.model_dir)}")
     return 0
 

@@ -1,0 +1,113 @@
+"""The ML frameworks a model family trains with, checked against the SageMaker SDK's image table.
+
+A family names its framework and version in the stack file (``models[].training.framework``);
+the training pipeline runs every step on that framework's SageMaker image (training scope for
+the jobs, inference scope for the registered model). Whether an image exists for a version, a
+Python version and the region is read from the JSON tables the SDK ships
+(``sagemaker/core/image_uri_config/<framework>.json``) without importing the SDK, which takes
+seconds: config validation stays fast, and it agrees with what ``image_uris.retrieve`` will
+accept when the definition is built.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, Final, Literal
+
+FrameworkName = Literal["sklearn", "xgboost", "pytorch"]
+FRAMEWORKS: Final[tuple[FrameworkName, ...]] = ("sklearn", "xgboost", "pytorch")
+SCOPES: Final = ("training", "inference")
+"""A family needs both: jobs run the training image, the registered model the inference image."""
+_DEFAULT_PY_VERSIONS: Final = ({"py3"}, set())
+"""Tables whose only Python version is the SDK's default need no ``py_version``."""
+
+
+@cache
+def _table(framework: str) -> dict[str, Any]:
+    spec = importlib.util.find_spec("sagemaker")  # finds the package without importing it
+    locations = spec.submodule_search_locations if spec else None
+    for location in locations or ():
+        path = Path(location) / "core" / "image_uri_config" / f"{framework}.json"
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise FileNotFoundError(f"the SageMaker SDK's image table for {framework} is not installed")
+
+
+def _versions(scope: dict[str, Any]) -> list[str]:
+    return [*scope.get("versions", {}), *scope.get("version_aliases", {})]
+
+
+def framework_problems(framework: str, version: str, py_version: str | None, region: str) -> list[str]:
+    """Why SageMaker has no training or inference image for this framework, version, Python
+    version and region (empty when both exist)."""
+    if framework not in FRAMEWORKS:
+        return [f"framework {framework!r} is not supported; use one of {', '.join(FRAMEWORKS)}"]
+    table = _table(framework)
+    problems = []
+    for scope_name in SCOPES:
+        scope = table.get(scope_name, {})
+        full = scope.get("version_aliases", {}).get(version, version)
+        entry = scope.get("versions", {}).get(full)
+        if entry is None:
+            problems.append(
+                f"{framework} {version} has no {scope_name} image; SageMaker has "
+                + ", ".join(sorted(set(_versions(scope)), key=_version_key))
+            )
+            continue
+        listed = set(entry.get("py_versions", []))
+        if py_version is None and listed not in _DEFAULT_PY_VERSIONS:
+            problems.append(
+                f"{framework} {version} needs py_version for its {scope_name} image: one of "
+                + ", ".join(sorted(listed))
+            )
+        elif py_version is not None and py_version not in listed:
+            problems.append(
+                f"{framework} {version} has no {scope_name} image for {py_version}; it has "
+                + (", ".join(sorted(listed)) or "no py_version choice (leave py_version out)")
+            )
+        if region not in entry.get("registries", {}):
+            problems.append(f"{framework} {version} has no {scope_name} image in {region}")
+    return problems
+
+
+def _processors(framework: str, version: str, scope: str) -> set[str]:
+    """The builds (cpu, gpu) the table lists for the version, at its level or its scope's."""
+    table = _table(framework).get(scope, {})
+    entry = table.get("versions", {}).get(table.get("version_aliases", {}).get(version, version), {})
+    return set(entry.get("processors") or table.get("processors") or [])
+
+
+def _version_key(version: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in version.replace("-", ".").split("."))
+
+
+def image_uri(
+    framework: str,
+    version: str,
+    py_version: str | None,
+    region: str,
+    scope: Literal["training", "inference"],
+    instance_type: str,
+) -> str:
+    """The image's URI from the SDK's bundled table (no API call); imports the SDK.
+
+    The instance type picks the CPU or GPU build only where the version has both (PyTorch); a
+    CPU-only image (scikit-learn) runs on a GPU instance's CPUs, and XGBoost's single image uses
+    the GPU itself.
+    """
+    from sagemaker.core import image_uris
+
+    try:
+        return image_uris.retrieve(
+            framework,
+            region=region,
+            version=version,
+            py_version=py_version,
+            instance_type=instance_type if "gpu" in _processors(framework, version, scope) else None,
+            image_scope=scope,
+        )
+    except ValueError as error:
+        raise ValueError(f"framework {framework} {version}: {error}") from None
