@@ -86,6 +86,7 @@ class ServedModel:
         spec = importlib.util.spec_from_file_location("served_model", module_path)
         assert spec is not None and spec.loader is not None
         self.module: ModuleType = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = self.module  # its dataclasses resolve annotations through sys.modules
         spec.loader.exec_module(self.module)
         self.model = self.module.model_fn(str(directory))
         self.features: tuple[str, ...] = tuple(self.module.FEATURES)

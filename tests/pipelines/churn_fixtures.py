@@ -66,6 +66,35 @@ def make_settings(**overrides: Any) -> TrainingPipelineSettings:
     return TrainingPipelineSettings(**values)
 
 
+def forecast_settings(**overrides: Any) -> TrainingPipelineSettings:
+    """The demand-forecast family's stack-file training (models/demand-forecast): XGBoost, regression."""
+    pipeline = "demand-forecast-training"
+    values: dict[str, Any] = {
+        "pipeline_name": pipeline,
+        "model_package_group_name": "demand-forecast",
+        "approval_status": "PendingManualApproval",
+        "metric_path": "metrics.rmse.value",
+        "metric_threshold": 12.0,
+        "metric_direction": "minimize",
+        "input_data_uri": f"s3://mlops-dev-data-{ACCOUNT}/training-data/demand-forecast/",
+        "script_uris": {
+            name: f"s3://{BUCKET}/pipelines/{pipeline}/code/9a8b7c6d/{name}.py"
+            for name in ("preprocess", "train", "evaluate")
+        },
+        "framework": "xgboost",
+        "framework_version": "3.0-5",
+        "label_column": "units_sold",
+        "identifier_columns": ("store_id", "sku", "week_start"),
+        "problem_type": "Regression",
+        "evaluation_metrics": ("rmse", "mae", "r2", "wape"),
+        "hyperparameters": {"num_round": 300, "max_depth": 6, "eta": 0.1},
+        "metric_definitions": (("validation:rmse", "validation_rmse=([0-9.]+);"),),
+        "enable_network_isolation": True,
+    }
+    values.update(overrides)
+    return make_settings(**values)
+
+
 def churn_extract(rows: int = 400, seed: int = 7) -> pd.DataFrame:
     """A raw extract with a learnable signal: month-to-month contracts, short tenure, high charges
     and many support calls churn more."""

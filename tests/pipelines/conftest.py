@@ -1,4 +1,5 @@
-"""Definitions of the two shapes the stacks use, built once per session (the JSON is immutable)."""
+"""Definitions of the shapes the stacks use, built once per session (the JSON is immutable): the
+churn family on dev and prod settings, and the demand-forecast family (XGBoost regression)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from pipelines.training_pipeline import TrainingPipelineSettings, build_definition
-from tests.pipelines.churn_fixtures import make_settings
+from tests.pipelines.churn_fixtures import forecast_settings, make_settings
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +50,7 @@ socket.socket.connect = socket.socket.connect_ex = refuse
 threading.Thread.start = record_thread
 environment = dict(os.environ)
 from pipelines.training_pipeline import build_definition
-from tests.pipelines.churn_fixtures import make_settings
+from tests.pipelines.churn_fixtures import forecast_settings, make_settings
 definition = build_definition(make_settings(approval_status="Approved", enable_network_isolation=False))
 import boto3
 print(json.dumps({"attempts": attempts, "threads": threads, "definition": definition,
@@ -87,6 +88,17 @@ def fresh_process_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[su
 
 
 @pytest.fixture(scope="session")
+def forecast_settings_() -> TrainingPipelineSettings:
+    """XGBoost regression gated on RMSE (lower is better), manual approval, network isolation on."""
+    return forecast_settings()
+
+
+@pytest.fixture(scope="session")
+def forecast_json(forecast_settings_: TrainingPipelineSettings) -> str:
+    return build_definition(forecast_settings_)
+
+
+@pytest.fixture(scope="session")
 def dev_json(dev_settings: TrainingPipelineSettings, fresh_process_build: subprocess.Popen[str]) -> str:
     return build_definition(dev_settings)
 
@@ -96,8 +108,9 @@ def prod_json(prod_settings: TrainingPipelineSettings) -> str:
     return build_definition(prod_settings)
 
 
-@pytest.fixture(params=["dev", "prod"])
+@pytest.fixture(params=["dev", "prod", "forecast"])
 def built(request: pytest.FixtureRequest) -> tuple[TrainingPipelineSettings, dict[str, Any]]:
     """(settings, parsed definition) for each shape."""
-    settings = request.getfixturevalue(f"{request.param}_settings")
+    name = {"forecast": "forecast_settings_"}.get(request.param, f"{request.param}_settings")
+    settings = request.getfixturevalue(name)
     return settings, json.loads(request.getfixturevalue(f"{request.param}_json"))

@@ -23,7 +23,7 @@ from pipelines.training_pipeline import (
     verify,
 )
 from stacks.model_packages import version_baselines
-from tests.family_steps import churn_steps
+from tests.family_steps import churn_steps, load_step
 from tests.pipelines.churn_fixtures import BUCKET, EXECUTION_ID, KMS_KEY, rendered, steps_by_name
 
 preprocess, train, evaluate = churn_steps()
@@ -143,19 +143,28 @@ def test_the_model_quality_job_scores_the_test_predictions_like_the_monitor_does
     assert _dataset(steps_by_name(definition)[MODEL]) == {
         "Get": "Steps.Evaluate.ProcessingOutputConfig.Outputs['predictions'].S3Output.S3Uri"
     }
+    # Where the analyzer reads the prediction: a binary classifier's probability (and threshold),
+    # else the predicted value (predictions.csv of the evaluation contract, models/README.md).
+    prediction = (
+        {"probability_attribute": "probability", "probability_threshold_attribute": "0.5"}
+        if settings.problem_type == "BinaryClassification"
+        else {"inference_attribute": "prediction"}
+    )
     assert job["Environment"] == {
         **ANALYZER_ENVIRONMENT,
         "analysis_type": "MODEL_QUALITY",
-        "problem_type": "BinaryClassification",
-        "probability_attribute": "probability",
-        "probability_threshold_attribute": "0.5",
+        "problem_type": settings.problem_type,
+        **prediction,
         "ground_truth_attribute": "label",
     }
-    # Same problem and threshold as the monitor's defaults and as the evaluation report.
-    monitor_defaults = (monitor.problem_type, monitor.probability_threshold)
-    assert monitor_defaults == (settings.problem_type, PROBABILITY_THRESHOLD)
-    assert PROBABILITY_THRESHOLD == evaluate.THRESHOLD
-    assert {PROBABILITY_COLUMN, GROUND_TRUTH_COLUMN} <= set(evaluate.PREDICTION_COLUMNS)
+    if settings.problem_type == "BinaryClassification":
+        # Same problem and threshold as the monitor's defaults and as the churn evaluation.
+        monitor_defaults = (monitor.problem_type, monitor.probability_threshold)
+        assert monitor_defaults == (settings.problem_type, PROBABILITY_THRESHOLD)
+        assert PROBABILITY_THRESHOLD == evaluate.THRESHOLD
+        assert {PROBABILITY_COLUMN, GROUND_TRUTH_COLUMN} <= set(evaluate.PREDICTION_COLUMNS)
+    else:
+        assert load_step("demand-forecast", "evaluate").RESPONSE_COLUMN == "prediction"
 
 
 # --- security --------------------------------------------------------------------------------

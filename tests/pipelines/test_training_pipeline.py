@@ -30,6 +30,12 @@ from tests.pipelines.churn_fixtures import (
 preprocess, train, evaluate = churn_steps()
 
 EXECUTION_PREFIX = ["s3:/", BUCKET, "pipelines", PIPELINE, {"Get": "Execution.PipelineExecutionId"}]
+
+
+def _execution_prefix(settings: TrainingPipelineSettings) -> list[Any]:
+    return ["s3:/", BUCKET, "pipelines", settings.pipeline_name, {"Get": "Execution.PipelineExecutionId"}]
+
+
 ALL_EBS = {"processing_volume_kms": True, "training_volume_kms": True, "baseline_volume_kms": True}
 
 
@@ -137,8 +143,12 @@ def test_the_condition_compares_the_report_metric_with_the_threshold_parameter(b
     settings, definition = built
     (condition,) = steps_by_name(definition)["CheckMetric"]["Arguments"]["Conditions"]
 
+    # Registered only when the metric reaches the threshold from its side (the promotion direction).
+    expected = {"maximize": "GreaterThanOrEqualTo", "minimize": "LessThanOrEqualTo"}[
+        settings.metric_direction
+    ]
     assert condition == {
-        "Type": "GreaterThanOrEqualTo",
+        "Type": expected,
         "LeftValue": {
             "Std:JsonGet": {
                 "PropertyFile": {"Get": "Steps.Evaluate.PropertyFiles.EvaluationReport"},
@@ -174,7 +184,8 @@ def test_register_model_files_the_package_with_its_evaluation_report(built) -> N
     assert container["ModelDataUrl"] == {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}
     assert container["Environment"]["SAGEMAKER_PROGRAM"] == "train.py"
     assert container["Environment"]["SAGEMAKER_SUBMIT_DIRECTORY"] == "/opt/ml/model/code"
-    assert container["Image"].endswith(f"/sagemaker-scikit-learn:{settings.framework_version}-cpu-py3")
+    repository = {"sklearn": "sagemaker-scikit-learn", "xgboost": "sagemaker-xgboost"}[settings.framework]
+    assert container["Image"].split("/")[-1].startswith(f"{repository}:{settings.framework_version}")
 
 
 def test_the_fail_step_names_the_metric_and_the_threshold(built) -> None:
@@ -182,7 +193,8 @@ def test_the_fail_step_names_the_metric_and_the_threshold(built) -> None:
     message = steps_by_name(definition)["MetricBelowThreshold"]["Arguments"]["ErrorMessage"]["Std:Join"]
 
     assert message["Values"][:3] == [
-        f"{settings.metric_path} in the evaluation report does not reach MetricThreshold (at least ",
+        f"{settings.metric_path} in the evaluation report does not reach MetricThreshold ("
+        + {"maximize": "at least ", "minimize": "at most "}[settings.metric_direction],
         {"Get": "Parameters.MetricThreshold"},
         "), so the model was not registered. Report: ",
     ]
@@ -248,7 +260,11 @@ def test_every_output_stays_under_the_artifact_bucket(built) -> None:
         ("Evaluate", "evaluation"),
         ("Evaluate", "predictions"),
     ]:
-        assert _output(steps[step], name)["S3Uri"]["Std:Join"]["Values"] == [*EXECUTION_PREFIX, step, name]
+        assert _output(steps[step], name)["S3Uri"]["Std:Join"]["Values"] == [
+            *_execution_prefix(settings),
+            step,
+            name,
+        ]
     for step in ("DataQualityBaseline", "ModelQualityBaseline"):
         assert rendered(_output(steps[step], "baseline")["S3Uri"]).startswith(f"s3://{BUCKET}/baselines/"), (
             step

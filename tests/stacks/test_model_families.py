@@ -1,0 +1,298 @@
+"""Model families are data: a family's training (code, framework, schema, metrics, compute) comes
+from the stack file, and a family the platform cannot train is a config error naming the key."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pipelines.training_pipeline import iter_steps
+from planner.policy_check import evaluate_policies
+from planner.recorder import ResourceGraph, record_stack_file
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from tests.conftest import REPO, load_stack_document
+
+FORECAST: dict[str, Any] = {
+    "name": "demand-forecast",
+    "promotion": {"metric": "metrics.rmse.value", "threshold": 12.0, "direction": "minimize"},
+    "training": {
+        "code": str(REPO / "models" / "demand-forecast"),
+        "framework": {"name": "xgboost", "version": "3.0-5"},
+        "label": "units_sold",
+        "identifiers": ["store_id", "sku", "week_start"],
+        "problem_type": "Regression",
+        "metrics": ["rmse", "mae", "r2", "wape"],
+        "hyperparameters": {"num_round": 300, "eta": 0.1},
+    },
+}
+
+
+def _platform(stack: str = "dev", edit: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    platform = copy.deepcopy(load_stack_document(stack)["config"][CONFIG_KEY])
+    if edit is not None:
+        edit(platform)
+    return platform
+
+
+def _with_forecast(platform: dict[str, Any]) -> None:
+    platform["models"].append(copy.deepcopy(FORECAST))
+
+
+def _pipelines(graph: ResourceGraph) -> dict[str, dict[str, Any]]:
+    return {
+        p.inputs["pipelineName"]: json.loads(p.inputs["pipelineDefinition"])
+        for p in graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    }
+
+
+def _steps(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {step["Name"]: step for step in iter_steps(definition["Steps"])}
+
+
+def _parameter(definition: dict[str, Any], name: str) -> Any:
+    return next(p["DefaultValue"] for p in definition["Parameters"] if p["Name"] == name)
+
+
+@pytest.fixture(scope="module")
+def two_families(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """The dev fixture with the demand-forecast family added as the README describes."""
+    document = load_stack_document("dev")
+    _with_forecast(document["config"][CONFIG_KEY])
+    path = tmp_path_factory.mktemp("families") / "Pulumi.dev.yaml"
+    path.write_text(json.dumps(document))
+    return record_stack_file(str(path))
+
+
+def test_each_family_trains_its_own_code_on_its_own_framework(two_families: ResourceGraph) -> None:
+    pipelines = _pipelines(two_families)
+    assert sorted(pipelines) == ["dev-customer-churn-training", "dev-demand-forecast-training"]
+    churn = _steps(pipelines["dev-customer-churn-training"])
+    forecast = _steps(pipelines["dev-demand-forecast-training"])
+
+    assert (
+        "sagemaker-scikit-learn:1.2-1"
+        in churn["Train"]["Arguments"]["AlgorithmSpecification"]["TrainingImage"]
+    )
+    assert forecast["Train"]["Arguments"]["AlgorithmSpecification"]["TrainingImage"].endswith(
+        "/sagemaker-xgboost:3.0-5"
+    )
+    assert forecast["Preprocess"]["Arguments"]["AppSpecification"]["ContainerArguments"] == [
+        "--seed", "42", "--label", "units_sold", "--identifiers", "store_id,sku,week_start",
+    ]  # fmt: skip
+    hyperparameters = forecast["Train"]["Arguments"]["HyperParameters"]
+    assert (hyperparameters["label"], hyperparameters["num_round"], hyperparameters["eta"]) == (
+        "units_sold",
+        "300",
+        "0.1",
+    )
+    assert "max_iter" not in hyperparameters, "no other family's hyperparameters"
+    # RMSE: lower is better, so a version registers when it is at most the threshold.
+    [condition] = forecast["CheckMetric"]["Arguments"]["Conditions"]
+    assert (condition["Type"], condition["LeftValue"]["Std:JsonGet"]["Path"]) == (
+        "LessThanOrEqualTo",
+        "metrics.rmse.value",
+    )
+    assert forecast["ModelQualityBaseline"]["Arguments"]["Environment"]["problem_type"] == "Regression"
+    # Each family's scripts are its own objects, named after the family's pipeline.
+    scripts = {
+        resource.inputs["key"]
+        for resource in two_families.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+        if "demand-forecast" in resource.inputs["key"]
+    }
+    assert {key.rsplit("/", 1)[-1] for key in scripts} == {"preprocess.py", "train.py", "evaluate.py"}
+    violations, _ = evaluate_policies(two_families)
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
+
+
+def test_the_stacks_training_compute_applies_where_a_family_is_silent(two_families: ResourceGraph) -> None:
+    """Dev's defaults train on spot (stacks/defaults.py); a family may override any compute key."""
+    forecast = _pipelines(two_families)["dev-demand-forecast-training"]
+    train = _steps(forecast)["Train"]["Arguments"]
+    assert train["EnableManagedSpotTraining"] is True
+    assert train["StoppingCondition"]["MaxWaitTimeInSeconds"] == 7200
+
+    def override(platform: dict[str, Any]) -> None:
+        _with_forecast(platform)
+        platform["models"][1]["training"] |= {"spot": False, "training_instance_type": "ml.c5.2xlarge"}
+
+    config = parse_platform_config(_platform("dev", override), "stacks/Pulumi.dev.yaml")
+    churn, forecast_spec = (family.training for family in config.models)
+    assert churn is not None and forecast_spec is not None
+    assert (churn.spot, churn.training_instance_type) == (True, "ml.m5.xlarge")
+    assert (forecast_spec.spot, forecast_spec.training_instance_type) == (False, "ml.c5.2xlarge")
+
+
+def test_a_pytorch_family_on_a_gpu_gets_the_gpu_images(tmp_path) -> None:
+    def pytorch(platform: dict[str, Any]) -> None:
+        platform["models"][0]["training"] |= {
+            "framework": {"name": "pytorch", "version": "2.5", "py_version": "py311"},
+            "training_instance_type": "ml.g5.xlarge",
+        }
+
+    document = load_stack_document("dev")
+    pytorch(document["config"][CONFIG_KEY])
+    path = tmp_path / "Pulumi.dev.yaml"
+    path.write_text(json.dumps(document))
+    steps = _steps(next(iter(_pipelines(record_stack_file(str(path))).values())))
+
+    assert steps["Train"]["Arguments"]["AlgorithmSpecification"]["TrainingImage"].endswith(
+        "/pytorch-training:2.5-gpu-py311"
+    )
+    assert steps["Preprocess"]["Arguments"]["AppSpecification"]["ImageUri"].endswith(
+        "/pytorch-training:2.5-cpu-py311"
+    ), "the processing jobs run on CPU instances"
+    [container] = steps["RegisterModel"]["Arguments"]["InferenceSpecification"]["Containers"]
+    assert container["Image"].endswith("/pytorch-inference:2.5-gpu-py311")
+
+
+# -- config errors, each naming the key ------------------------------------------------------------
+
+
+def _training(**changes: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["training"] |= changes
+
+    return edit
+
+
+def _drop_training(platform: dict[str, Any]) -> None:
+    del platform["models"][0]["training"]
+
+
+def _promote_on(metric: str) -> Callable[[dict[str, Any]], None]:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["promotion"]["metric"] = metric
+
+    return edit
+
+
+def _forecast_on_a_model_quality_monitored_endpoint(platform: dict[str, Any]) -> None:
+    _with_forecast(platform)
+    platform["endpoints"][0]["variants"][0]["model"] = {"latest_approved_of": "demand-forecast"}
+
+
+BAD_FAMILIES = {
+    "no-training-in-a-training-stack": (_drop_training, "models[0].training", "missing: this stack trains"),
+    "code-folder-missing": (
+        _training(code="models/no-such-family"),
+        "models[0].training.code",
+        "'models/no-such-family' is not a folder",
+    ),
+    "entry-point-missing": (
+        _training(entry_points={"train": "fit.py"}),
+        "models[0].training",
+        "no such script in",
+    ),
+    "entry-point-not-a-module": (
+        _training(entry_points={"train": "train-v2.py"}),
+        "models[0].training.entry_points.train",
+        "importable module",
+    ),
+    "unknown-framework": (
+        _training(framework={"name": "tensorflow", "version": "2.16"}),
+        "models[0].training.framework.name",
+        "Input should be",
+    ),
+    "unknown-framework-version": (
+        _training(framework={"name": "sklearn", "version": "9.9"}),
+        "models[0].training.framework",
+        "sklearn 9.9 has no training image; SageMaker has",
+    ),
+    "pytorch-without-py-version": (
+        _training(framework={"name": "pytorch", "version": "2.5"}),
+        "models[0].training.framework",
+        "pytorch 2.5 needs py_version for its training image: one of py311",
+    ),
+    "promotion-metric-not-reported": (
+        _promote_on("metrics.rmse.value"),
+        "models[0].promotion.metric",
+        "'metrics.rmse.value' is not in the evaluation report: the family's evaluation reports auc, accuracy, f1",
+    ),
+    "promotion-metric-not-a-path": (_promote_on("auc"), "models[0].promotion.metric", "should match pattern"),
+    "reserved-hyperparameter": (
+        _training(hyperparameters={"label": "x"}),
+        "models[0].training.hyperparameters",
+        "'label' is set by the platform",
+    ),
+    "sagemaker-hyperparameter": (
+        _training(hyperparameters={"sagemaker_program": "x.py"}),
+        "models[0].training.hyperparameters",
+        "'sagemaker_program' is set by the platform",
+    ),
+    "label-is-an-identifier": (
+        _training(identifiers=["customer_id", "churned"]),
+        "models[0].training",
+        "label 'churned' is also listed",
+    ),
+    "no-metrics": (_training(metrics=[]), "models[0].training.metrics", "at least 1 item"),
+    "metric-regex-without-group": (
+        _training(metric_definitions=[{"name": "validation:auc", "regex": "validation_auc=[0-9.]+"}]),
+        "models[0].training.metric_definitions[0].regex",
+        "needs exactly one capturing group",
+    ),
+    "spot-without-wait": (
+        _training(spot=True, max_wait_seconds=None),
+        "models[0].training",
+        "spot training needs max_wait_seconds",
+    ),
+    "bad-instance-type": (
+        _training(training_instance_type="g5.xlarge"),
+        "models[0].training.training_instance_type",
+        "not a SageMaker instance type",
+    ),
+}
+
+
+@pytest.mark.parametrize(("edit", "key", "fragment"), BAD_FAMILIES.values(), ids=BAD_FAMILIES.keys())
+def test_a_family_the_platform_cannot_train_is_a_config_error_naming_the_key(edit, key, fragment) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_platform("dev", edit), "stacks/Pulumi.dev.yaml")
+
+    problems = [(path, message) for path, message in raised.value.problems]
+    assert any(path == f"{CONFIG_KEY}.{key}" and fragment in message for path, message in problems), problems
+    assert str(raised.value).startswith("stacks/Pulumi.dev.yaml: invalid configuration")
+
+
+def test_a_model_quality_monitor_must_compute_what_the_served_family_predicts() -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(
+            _platform("prod", _forecast_on_a_model_quality_monitored_endpoint), "stacks/Pulumi.prod.yaml"
+        )
+    [(path, message)] = raised.value.problems
+    assert path == f"{CONFIG_KEY}.monitoring.model_monitors.problem_type"
+    assert "BinaryClassification differs from what endpoint customer-churn serves" in message
+    assert "demand-forecast is Regression" in message
+
+
+def test_a_stack_that_does_not_train_needs_no_family_training() -> None:
+    def consumer(platform: dict[str, Any]) -> None:
+        _drop_training(platform)
+        platform["training"] = {"enabled": False}
+
+    config = parse_platform_config(_platform("staging", consumer), "stacks/Pulumi.staging.yaml")
+    assert config.models[0].training is None
+
+
+def test_code_folders_are_relative_to_the_project_not_the_working_directory(tmp_path, monkeypatch) -> None:
+    """`make plan CONFIG=...` from anywhere: a stack file in a project finds the project's models/."""
+    project = tmp_path / "project"
+    (project / "stacks").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text("name: mlops-platform\n")
+    (project / "models").symlink_to(REPO / "models")
+    document = load_stack_document("dev")
+    document["config"][CONFIG_KEY]["models"][0]["training"]["code"] = "models/customer-churn"
+    stack_file = project / "stacks" / "Pulumi.dev.yaml"
+    stack_file.write_text(json.dumps(document))
+    monkeypatch.chdir(tmp_path)
+
+    config = parse_platform_config(document["config"][CONFIG_KEY], str(stack_file))
+
+    training = config.models[0].training
+    assert (
+        training is not None
+        and training.scripts["train"] == project / "models" / "customer-churn" / "train.py"
+    )
