@@ -402,3 +402,54 @@ def test_the_scripts_agree_on_the_schema() -> None:
     assert set(train.FEATURES) == set(SCHEMA.columns) - {*IDENTIFIERS, LABEL}
     assert preprocess.CATEGORICAL_FEATURES["contract_type"] == train.CONTRACT_TYPES
     assert set(train.NUMERIC_FEATURES) == {*preprocess.INTEGRAL_FEATURES, *preprocess.FRACTIONAL_FEATURES}
+
+
+def test_evaluate_reports_exactly_the_metrics_the_stack_file_asks_for(
+    model_dir: Path, splits: Path, tmp_path: Path
+) -> None:
+    status = evaluate.main(
+        [
+            *SCHEMA_ARGS,
+            *("--metrics", "auc,recall", "--model", str(model_dir), "--test", str(splits / "test")),
+            *("--features", str(splits / preprocess.BASELINE), "--output-dir", str(tmp_path / "eval")),
+            *("--predictions-dir", str(tmp_path / "p"), "--baseline-dir", str(tmp_path / "b")),
+        ]
+    )
+
+    assert status == 0
+    report = json.loads((tmp_path / "eval" / "evaluation.json").read_text())
+    assert sorted(report["metrics"]) == ["auc", "recall"]
+
+
+def test_a_metric_the_churn_family_cannot_compute_stops_evaluate_naming_it(
+    model_dir: Path, splits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = evaluate.main(
+        [
+            *SCHEMA_ARGS,
+            *("--metrics", "auc,rmse", "--model", str(model_dir), "--test", str(splits / "test")),
+            *("--features", str(splits / preprocess.BASELINE), "--output-dir", str(tmp_path / "eval")),
+        ]
+    )
+
+    assert status == 2
+    assert (
+        "the stack file asks for metric(s) rmse; this family's evaluation computes auc"
+        in capsys.readouterr().err
+    )
+    assert not (tmp_path / "eval").exists()
+
+
+def test_the_stack_files_label_is_what_the_scripts_use(tmp_path: Path) -> None:
+    """Another label column name in the data and the stack file: the scripts follow the stack file."""
+    extract = churn_extract(rows=80).rename(columns={"churned": "left_within_90d"})
+    write_csv(extract, tmp_path / "raw" / "extract.csv")
+    args = ["--label", "left_within_90d", "--identifiers", "customer_id,event_time"]
+
+    assert (
+        preprocess.main([*args, "--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")])
+        == 0
+    )
+    assert "left_within_90d" in pd.read_csv(tmp_path / "out" / "train" / "train.csv").columns
+    with pytest.raises(preprocess.DataValidationError, match="model inputs of this family"):
+        preprocess.Schema("tenure_months", IDENTIFIERS)
