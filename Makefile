@@ -53,7 +53,7 @@ VERIFY_ARGS ?=
 verify: bootstrap ## check a deployed stack against its plan: STACK=<name> or CONFIG=path
 	@$(RUN) python -m delivery.verify --stack-file $(if $(CONFIG),$(CONFIG),stacks/Pulumi.$(STACK).yaml) $(VERIFY_ARGS)
 
-# The README's prod cost floor, deploy time and Mermaid component diagram (planner/readme.py).
+# docs/cost.md: the prod cost floor, deploy time and Mermaid component diagram (planner/readme.py).
 .PHONY: diagram
-diagram: bootstrap ## regenerate the prod cost floor and component diagram in README.md
+diagram: bootstrap ## regenerate the prod cost floor and component diagram in docs/cost.md
 	$(RUN) python -m planner.readme

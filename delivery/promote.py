@@ -90,7 +90,7 @@ def _baselines_of(sagemaker: Any, package_arn: str) -> str:
         return f"unusable baselines: {resolved.unusable_baselines}"
     baselines = resolved.baselines
     if baselines is None:
-        return "no baselines registered: the monitors read the family's baselines/<family>/ folder"
+        return "no baselines registered: the monitors read the family's baselines/<group>/ folder"
     return f"s3://{baselines.registered_bucket}/{baselines.folder}"
 
 

@@ -82,7 +82,7 @@ from pipelines.training_pipeline import (
     TrainingPipelineSettings,
 )
 
-# Container paths: the step scripts' defaults (pipelines/steps/*.py) are the same.
+# Container paths: the family step scripts' defaults are the same (the contract in models/README.md).
 PROCESSING = PurePosixPath("/opt/ml/processing")
 RAW_DATA = PROCESSING / "input" / "data"
 SPLITS = ("train", "validation", "test")

@@ -71,7 +71,10 @@ OPTIONAL_INTERFACE_ENDPOINTS: Final[tuple[str, ...]] = (
 )
 
 # Keys the loader fills in when a stack file leaves them out, and from what (shown in the reference).
-LOADER_DEFAULTS: Final[dict[str, str]] = {"name_prefix": "the stack's name"}
+LOADER_DEFAULTS: Final[dict[str, str]] = {
+    "name_prefix": "the stack's name",
+    **{f"models[].training.{key}": f"the stack's `training.{key}`" for key in COMPUTE_KEYS},
+}
 
 _TAG_KEY = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
 _TAG_VALUE = re.compile(r"^[\w.:/=+\-@ ]{0,256}$")
@@ -312,12 +315,13 @@ class PlatformConfig(_Section):
         description="Accounts (besides this one) whose ECR images the execution roles may pull.",
     )
     feature_groups: list[FeatureGroupSpec] = Field(
-        default_factory=list, description="Feature groups of the feature store (see README, Feature store)."
+        default_factory=list,
+        description="Feature groups of the feature store (docs/architecture.md, Feature store).",
     )
     model_registry: ModelRegistryConfig = ModelRegistryConfig()
     models: list[ModelFamilySpec] = Field(
         default_factory=list,
-        description="Model families: one model package group each (see README, Model registry).",
+        description="Model families: one model package group each (docs/architecture.md, Model registry).",
     )
     experiment_tracking: ExperimentTrackingSpec = ExperimentTrackingSpec()
     training: TrainingSpec = Field(
@@ -325,7 +329,8 @@ class PlatformConfig(_Section):
     )
     endpoint_defaults: EndpointDefaults = EndpointDefaults()
     endpoints: list[EndpointSpec] = Field(
-        default_factory=list, description="SageMaker inference endpoints (see README, Inference endpoints)."
+        default_factory=list,
+        description="SageMaker inference endpoints (docs/architecture.md, Inference endpoints).",
     )
     alerts: AlertsConfig = AlertsConfig()
     kubernetes_serving: KubernetesServingConfig = KubernetesServingConfig()

@@ -87,7 +87,7 @@ def deferral_message(
     return (
         f"endpoint {spec.name} is deferred: {reasons}. This `pulumi up` creates everything else and no "
         f"endpoint {config.endpoint_name(spec.name)}. Next: " + "; ".join(steps) + "; then run `pulumi up` "
-        "again, which creates the endpoint (docs/first-deploy.md)."
+        "again, which creates the endpoint (README.md, 'First deploy')."
     )
 
 

@@ -123,7 +123,7 @@ def _baselines(folder: str) -> dict:
             _baselines(f"s3://artifacts/baselines/{GROUP}/run-7"),
             f"s3://artifacts/baselines/{GROUP}/run-7/",
         ),
-        (None, "no baselines registered: the monitors read the family's baselines/<family>/ folder"),
+        (None, "no baselines registered: the monitors read the family's baselines/<group>/ folder"),
         (_baselines("s3://artifacts/baselines/other/run-7"), "unusable baselines: model package arn:"),
     ],
     ids=["registered", "none", "outside-the-family-folder"],

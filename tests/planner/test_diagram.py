@@ -1,4 +1,4 @@
-"""The Mermaid component diagram, `--format mermaid`, and the README's generated prod block."""
+"""The Mermaid component diagram, `--format mermaid`, and the generated prod block of docs/cost.md."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import planner.__main__ as cli
 from planner.cost import estimate_cost
 from planner.critical_path import critical_path
 from planner.diagram import component_edges, node_id, render_mermaid, top_level_components
-from planner.readme import BEGIN, END, README, current_block, render_block, replace_block
+from planner.readme import BEGIN, DOCUMENT, END, current_block, render_block, replace_block
 from planner.report import Plan
 from tests.conftest import stack_path
 from tests.planner.test_critical_path import component, graph, resource
@@ -100,7 +100,7 @@ def test_text_and_json_plans_carry_cost_and_critical_path(monkeypatch, capsys, s
 
 def test_the_readme_block_is_current(stack_graphs) -> None:
     """Regenerate with `make diagram` when this fails."""
-    text = README.read_text()
+    text = DOCUMENT.read_text()
 
     assert current_block(text) == render_block(stack_graphs["prod"]), "run `make diagram`"
 

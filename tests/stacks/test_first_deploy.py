@@ -109,7 +109,9 @@ def test_a_first_deploy_creates_everything_but_the_endpoint_and_says_what_to_do(
     # The steps that end the wait, for this stack (prod approves by hand).
     assert "start-pipeline-execution --pipeline-name prod-customer-churn-training" in warning
     assert "python -m pipelines.promotion" in warning and "--model customer-churn" in warning
-    assert warning.endswith("then run `pulumi up` again, which creates the endpoint (docs/first-deploy.md).")
+    assert warning.endswith(
+        "then run `pulumi up` again, which creates the endpoint (README.md, 'First deploy')."
+    )
     violations, _ = evaluate_policies(graph)
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
 
