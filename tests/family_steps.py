@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import tarfile
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -30,3 +31,12 @@ def load_step(family: str, step: str) -> ModuleType:
 def churn_steps() -> tuple[ModuleType, ModuleType, ModuleType]:
     """(preprocess, train, evaluate) of the customer-churn family."""
     return tuple(load_step("customer-churn", step) for step in ("preprocess", "train", "evaluate"))  # type: ignore[return-value]
+
+
+def archive(model_dir: Path, into: Path) -> Path:
+    """What SageMaker hands an Evaluate job: ``<into>/model.tar.gz`` holding the model dir's contents."""
+    into.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(into / "model.tar.gz", "w:gz") as tar:
+        for path in sorted(model_dir.rglob("*")):
+            tar.add(path, arcname=str(path.relative_to(model_dir)), recursive=False)
+    return into

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from tests.family_steps import churn_steps
+from tests.family_steps import archive, churn_steps
 from tests.pipelines.churn_fixtures import churn_extract, write_csv
 
 preprocess, train, evaluate = churn_steps()
@@ -51,15 +51,6 @@ def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     argv = ["--train", str(splits / "train"), "--validation", str(splits / "validation")]
     assert train.main([*argv, "--model-dir", str(model_dir), *FAST]) == 0
     return model_dir
-
-
-def _archive(model_dir: Path, into: Path) -> Path:
-    """What SageMaker hands the Evaluate job: <into>/model.tar.gz with the model dir's contents."""
-    into.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(into / "model.tar.gz", "w:gz") as tar:
-        for path in sorted(model_dir.rglob("*")):
-            tar.add(path, arcname=str(path.relative_to(model_dir)), recursive=False)
-    return into
 
 
 def _run_evaluate(model: Path, splits: Path, out: Path, features: Path | None = None) -> int:
@@ -299,7 +290,7 @@ def test_the_model_serves_csv_and_json_requests(model_dir: Path) -> None:
 
 
 def test_evaluate_writes_the_report_the_pipeline_reads(model_dir: Path, splits: Path, tmp_path: Path) -> None:
-    handed_over = _archive(model_dir, tmp_path / "processing" / "model")
+    handed_over = archive(model_dir, tmp_path / "processing" / "model")
 
     status = _run_evaluate(handed_over, splits, tmp_path)
 
@@ -314,7 +305,7 @@ def test_evaluate_writes_the_report_the_pipeline_reads(model_dir: Path, splits: 
 def test_evaluate_loads_the_archive_the_directory_or_the_unpacked_model(
     model_dir: Path, splits: Path, tmp_path: Path
 ) -> None:
-    handed_over = _archive(model_dir, tmp_path / "handed-over")
+    handed_over = archive(model_dir, tmp_path / "handed-over")
     test = evaluate.read_test(splits / "test", LABEL)
 
     reports = [

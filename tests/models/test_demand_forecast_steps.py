@@ -4,14 +4,13 @@ seeded weekly extract with the arguments the platform passes them."""
 from __future__ import annotations
 
 import json
-import tarfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.family_steps import load_step
+from tests.family_steps import archive, load_step
 
 preprocess, train, evaluate = (
     load_step("demand-forecast", step) for step in ("preprocess", "train", "evaluate")
@@ -75,14 +74,6 @@ def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     argv = ["--train", str(splits / "train"), "--validation", str(splits / "validation")]
     assert train.main([*argv, "--model-dir", str(model_dir), *FAST]) == 0
     return model_dir
-
-
-def _archive(model_dir: Path, into: Path) -> Path:
-    into.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(into / "model.tar.gz", "w:gz") as tar:
-        for path in sorted(model_dir.rglob("*")):
-            tar.add(path, arcname=str(path.relative_to(model_dir)), recursive=False)
-    return into
 
 
 def _evaluate(model: Path, splits: Path, out: Path, metrics: tuple[str, ...] = METRICS) -> int:
@@ -191,7 +182,7 @@ def test_the_validation_rmse_line_matches_the_stack_files_metric_definition(
 def test_evaluate_reports_exactly_the_requested_metrics_scored_as_served(
     model_dir: Path, splits: Path, tmp_path
 ) -> None:
-    assert _evaluate(_archive(model_dir, tmp_path / "model"), splits, tmp_path / "out") == 0
+    assert _evaluate(archive(model_dir, tmp_path / "model"), splits, tmp_path / "out") == 0
 
     report = json.loads((tmp_path / "out" / "eval" / "evaluation.json").read_text())
     assert sorted(report["metrics"]) == sorted(METRICS)
