@@ -21,10 +21,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from stacks.config import ConfigError, PlatformConfig, parse_platform_config
-from stacks.model_packages import ModelResolutionError, latest_approved_package, resolve_version
+from stacks.model_packages import (
+    ModelResolutionError,
+    deployed_endpoint,
+    latest_approved_package,
+    resolve_version,
+)
 from stacks.stack_file import read_stack_file
 
 DEPLOY_WORKFLOW = "deploy.yml"
@@ -95,19 +98,12 @@ def _baselines_of(sagemaker: Any, package_arn: str) -> str:
 
 
 def _deployed(sagemaker: Any, endpoint: str, variant: str) -> str | None:
-    """Endpoint → its configuration → the variant's model → the model package it was built from."""
+    """The model package the variant serves now; None when the endpoint or variant does not exist."""
     try:
-        config_name = sagemaker.describe_endpoint(EndpointName=endpoint)["EndpointConfigName"]
-        config = sagemaker.describe_endpoint_config(EndpointConfigName=config_name)
-        variants = [*config.get("ProductionVariants", []), *config.get("ShadowProductionVariants", [])]
-        model_name = next((v["ModelName"] for v in variants if v["VariantName"] == variant), None)
-        if model_name is None:
-            return None
-        model = sagemaker.describe_model(ModelName=model_name)
-    except ClientError:
+        current = deployed_endpoint(sagemaker, endpoint)
+    except ModelResolutionError:
         return None
-    containers = [model.get("PrimaryContainer") or {}, *(model.get("Containers") or [])]
-    return next((c["ModelPackageName"] for c in containers if c.get("ModelPackageName")), None)
+    return current.versions.get(variant) if current else None
 
 
 def render_status(stack_file: str, statuses: Sequence[VariantStatus]) -> str:

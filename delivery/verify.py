@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from delivery.checks import Clients, Result, check
 from delivery.expectations import expectations
 from stacks.config import ConfigError, parse_platform_config
-from stacks.model_packages import ModelResolutionError, resolve
+from stacks.model_packages import ModelResolutionError, deployed_endpoint, resolve
 from stacks.stack_file import read_stack_file
 
 if TYPE_CHECKING:
@@ -102,7 +102,14 @@ def verify(
         clients = Clients.for_region(config.region)
     registry = clients.sagemaker
     factory = resolver_factory or (lambda _: lambda source: resolve(registry, source))
-    graph = record_stack_file(stack_file, program=lambda source: run(source, resolver_factory=factory))
+    graph = record_stack_file(
+        stack_file,
+        program=lambda source: run(
+            source,
+            resolver_factory=factory,
+            deployed_factory=lambda _: lambda endpoint: deployed_endpoint(registry, endpoint),
+        ),
+    )
     promised = expectations(graph)
     for attempt in range(1, attempts + 1):
         results = check(promised, clients)

@@ -383,11 +383,15 @@ version (decided at deploy time); ``empty``, none has (a first deploy: endpoints
 
 def _offline_program(source: str, registry: str = "stand-in") -> Any:
     """The entry `__main__.py` calls, with the registry replaced by an offline stand-in."""
-    from stacks.model_packages import empty_registry_resolver, offline_resolver
+    from stacks.model_packages import empty_registry_resolver, nothing_deployed, offline_resolver
     from stacks.program import run
 
     resolver = {"stand-in": offline_resolver, "empty": empty_registry_resolver}[registry]
-    return run(source, resolver_factory=lambda config: resolver(config.region, config.account_id))
+    return run(
+        source,
+        resolver_factory=lambda config: resolver(config.region, config.account_id),
+        deployed_factory=lambda config: nothing_deployed,
+    )
 
 
 def record_stack_file(

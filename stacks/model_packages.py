@@ -88,7 +88,7 @@ def latest_approved_package(sagemaker: Any, group: str) -> str:
     except ClientError as error:
         if _is_missing_group(error):
             raise NoApprovedVersion(group, group_exists=False) from None
-        raise
+        raise ModelResolutionError(f"cannot read model package group {group}: {error}") from None
     packages = response.get("ModelPackageSummaryList", [])
     if not packages:
         raise NoApprovedVersion(group, group_exists=_group_exists(sagemaker, group))
@@ -101,7 +101,7 @@ def _group_exists(sagemaker: Any, group: str) -> bool:
     except ClientError as error:
         if _is_missing_group(error):
             return False
-        raise
+        raise ModelResolutionError(f"cannot read model package group {group}: {error}") from None
     return True
 
 
@@ -213,6 +213,63 @@ def resolve(sagemaker: Any, source: str) -> ResolvedModelPackage:
     if MODEL_PACKAGE_VERSION_ARN.match(source):
         return resolve_version(sagemaker, source)
     return resolve_latest_approved(sagemaker, source)
+
+
+@dataclass(frozen=True)
+class DeployedEndpoint:
+    """What an endpoint that exists serves: per variant (production and shadow), the model
+    package version its model was built from (absent for a model built from an image)."""
+
+    versions: Mapping[str, str]
+
+
+DeployedLookup = Callable[[str], "DeployedEndpoint | None"]
+"""An endpoint's physical name → what it serves now, or None when it does not exist."""
+
+
+def deployed_endpoint(sagemaker: Any, endpoint_name: str) -> DeployedEndpoint | None:
+    """Endpoint → its configuration → each variant's model → the package it was built from
+    (``sagemaker``: a boto3 client). Raises :class:`ModelResolutionError` when it cannot tell."""
+    try:
+        config_name = sagemaker.describe_endpoint(EndpointName=endpoint_name)["EndpointConfigName"]
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        if details.get("Code") == "ValidationException" and "Could not find endpoint" in details.get(
+            "Message", ""
+        ):
+            return None
+        raise ModelResolutionError(f"cannot tell what endpoint {endpoint_name} serves: {error}") from None
+    try:
+        config = sagemaker.describe_endpoint_config(EndpointConfigName=config_name)
+        versions = {}
+        for variant in [*config.get("ProductionVariants", []), *config.get("ShadowProductionVariants", [])]:
+            model = sagemaker.describe_model(ModelName=variant["ModelName"])
+            containers = [model.get("PrimaryContainer") or {}, *(model.get("Containers") or [])]
+            package = next((c["ModelPackageName"] for c in containers if c.get("ModelPackageName")), None)
+            if package:
+                versions[variant["VariantName"]] = package
+    except ClientError as error:
+        raise ModelResolutionError(f"cannot tell what endpoint {endpoint_name} serves: {error}") from None
+    return DeployedEndpoint(versions=versions)
+
+
+def live_deployed_lookup(region: str) -> DeployedLookup:
+    """What the endpoints of ``region`` serve now (used by `pulumi preview`/`up` and the check)."""
+    clients: list[Any] = []
+
+    def lookup(endpoint_name: str) -> DeployedEndpoint | None:
+        if not clients:  # only a deferral asks: most runs never create the client
+            import boto3
+
+            clients.append(boto3.client("sagemaker", region_name=region))
+        return deployed_endpoint(clients[0], endpoint_name)
+
+    return lookup
+
+
+def nothing_deployed(_: str) -> DeployedEndpoint | None:
+    """The offline plan's view: it reads no cloud state, so it knows of no deployed endpoint."""
+    return None
 
 
 def registry_resolver(region: str) -> ModelPackageResolver:

@@ -53,7 +53,13 @@ from components.secure_bucket import SecureBucket, SecureBucketArgs
 from components.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
 from stacks import naming
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
-from stacks.model_packages import ModelPackageResolver, ModelResolutionError, family_name
+from stacks.model_packages import (
+    DeployedLookup,
+    ModelPackageResolver,
+    ModelResolutionError,
+    family_name,
+    nothing_deployed,
+)
 from stacks.serving import ResolvedPackages, Serving, resolve_serving
 
 if TYPE_CHECKING:
@@ -114,6 +120,7 @@ def build_platform(
     config: PlatformConfig,
     resolve_model_package: ModelPackageResolver,
     kubeconfig: pulumi.Input[str] | None = None,
+    deployed: DeployedLookup = nothing_deployed,
 ) -> Platform:
     """Register every resource of the platform described by ``config``.
 
@@ -132,7 +139,7 @@ def build_platform(
     registry = _build_model_registry(config, foundation, opts)
     pipelines = _build_training_pipelines(config, foundation, registry, opts)
     alerts = _build_alerts(config, foundation, opts)
-    serving = resolve_serving(config, resolve_model_package)
+    serving = resolve_serving(config, resolve_model_package, deployed)
     endpoints = _build_endpoints(config, foundation, alerts, serving, opts)
     baselines = {spec.name: served_baselines(config, spec, serving.packages) for spec in serving.monitored}
     monitors = _build_monitors(config, foundation, serving, endpoints, baselines, opts)

@@ -12,10 +12,16 @@ from collections.abc import Callable
 import pulumi
 
 from stacks.config import KUBECONFIG_KEY, PROJECT, ConfigError, PlatformConfig, parse_platform_config
-from stacks.model_packages import ModelPackageResolver, registry_resolver
+from stacks.model_packages import (
+    DeployedLookup,
+    ModelPackageResolver,
+    live_deployed_lookup,
+    registry_resolver,
+)
 from stacks.platform import Platform, build_platform
 
 ResolverFactory = Callable[[PlatformConfig], ModelPackageResolver]
+DeployedFactory = Callable[[PlatformConfig], DeployedLookup]
 
 
 def load_config(source: str) -> PlatformConfig:
@@ -25,6 +31,10 @@ def load_config(source: str) -> PlatformConfig:
 
 def _live_registry(config: PlatformConfig) -> ModelPackageResolver:
     return registry_resolver(config.region)
+
+
+def _live_endpoints(config: PlatformConfig) -> DeployedLookup:
+    return live_deployed_lookup(config.region)
 
 
 def load_kubeconfig(config: PlatformConfig, source: str) -> pulumi.Output[str] | None:
@@ -45,8 +55,17 @@ def load_kubeconfig(config: PlatformConfig, source: str) -> pulumi.Output[str] |
     return kubeconfig
 
 
-def run(source: str, resolver_factory: ResolverFactory = _live_registry) -> Platform:
-    """Validate first, so that invalid configuration registers no resource at all."""
+def run(
+    source: str,
+    resolver_factory: ResolverFactory = _live_registry,
+    deployed_factory: DeployedFactory = _live_endpoints,
+) -> Platform:
+    """Validate first, so that invalid configuration registers no resource at all.
+
+    ``resolver_factory`` gives the registry versions are resolved in, ``deployed_factory`` what the
+    endpoints serve now (asked only for an endpoint whose family has nothing approved): the live
+    account under `pulumi up`, stand-ins offline.
+    """
     config = load_config(source)
     kubeconfig = load_kubeconfig(config, source)
-    return build_platform(config, resolver_factory(config), kubeconfig)
+    return build_platform(config, resolver_factory(config), kubeconfig, deployed_factory(config))

@@ -5,8 +5,13 @@ or a pinned ``model_package_arn``) is resolved to the version to deploy. On a fi
 the families' model package groups do not exist yet (this very run creates them), so nothing is
 approved: such an endpoint is *deferred*. Everything else is created (registry, pipelines,
 triggers, alert topic), and one warning per deferred endpoint says what to do next; the
-`pulumi up` after a version is approved creates it. A pinned version that does not resolve is an
-error, not a deferral: the stack file named something that is not there.
+`pulumi up` after a version is approved creates it.
+
+Deferral never removes what serves traffic: an endpoint that already exists keeps serving the
+version each variant runs now (a rollback that rejected the only approved version, say), with a
+warning; one whose variant has nothing to keep serving (a new shadow variant of a family with
+nothing approved) stops the run with an error instead. A pinned version that does not resolve is
+an error too: the stack file named something that is not there.
 """
 
 from __future__ import annotations
@@ -19,7 +24,14 @@ import pulumi
 from components.inference_endpoint_spec import EndpointSpec, ModelSource, VariantSpec
 from stacks import naming
 from stacks.config import PlatformConfig
-from stacks.model_packages import ModelPackageResolver, NoApprovedVersion, ResolvedModelPackage
+from stacks.model_packages import (
+    DeployedLookup,
+    ModelPackageResolver,
+    ModelResolutionError,
+    NoApprovedVersion,
+    ResolvedModelPackage,
+    nothing_deployed,
+)
 
 ResolvedPackages = Mapping[str, Mapping[str, ResolvedModelPackage]]
 """Endpoint name → variant name → the version it deploys (variants with a registry source)."""
@@ -46,8 +58,11 @@ def registry_source(config: PlatformConfig, model: ModelSource) -> str | None:
     return model.model_package_arn
 
 
-def resolve_serving(config: PlatformConfig, resolve: ModelPackageResolver) -> Serving:
-    """Resolve every registry-backed variant; defer the endpoints with nothing approved to serve."""
+def resolve_serving(
+    config: PlatformConfig, resolve: ModelPackageResolver, deployed: DeployedLookup = nothing_deployed
+) -> Serving:
+    """Resolve every registry-backed variant; defer the endpoints with nothing approved to serve,
+    unless they exist (``deployed``: what an endpoint serves now, by its physical name)."""
     packages: dict[str, dict[str, ResolvedModelPackage]] = {}
     deferred: dict[str, str] = {}
     for spec in config.endpoints:
@@ -61,14 +76,43 @@ def resolve_serving(config: PlatformConfig, resolve: ModelPackageResolver) -> Se
                 resolved[variant.name] = resolve(source)
             except NoApprovedVersion as nothing:
                 waiting.append((variant, nothing))
-        if waiting:
+        if waiting and (current := deployed(config.endpoint_name(spec.name))) is not None:
+            resolved |= _keep_serving(config, spec, waiting, current.versions, resolve)
+        elif waiting:
             deferred[spec.name] = deferral_message(config, spec, waiting)
             pulumi.log.warn(deferred[spec.name])
-        else:
-            packages[spec.name] = resolved
+            continue
+        packages[spec.name] = resolved
     served = [spec for spec in config.endpoints if spec.name not in deferred]
     monitored = [spec for spec in config.monitored_endpoints if spec.name not in deferred]
     return Serving(endpoints=served, monitored=monitored, packages=packages, deferred=deferred)
+
+
+def _keep_serving(
+    config: PlatformConfig,
+    spec: EndpointSpec,
+    waiting: list[tuple[VariantSpec, NoApprovedVersion]],
+    serving_now: Mapping[str, str],
+    resolve: ModelPackageResolver,
+) -> dict[str, ResolvedModelPackage]:
+    """The versions a deployed endpoint's waiting variants run now, so that it keeps serving them."""
+    kept = {}
+    for variant, nothing in waiting:
+        version = serving_now.get(variant.name)
+        if version is None:
+            raise ModelResolutionError(
+                f"endpoint {spec.name} is deployed, and its variant {variant.name} follows model package "
+                f"group {nothing.group}, which has no Approved version: approve one, or remove the "
+                "variant from the stack file (deferring it would replace the endpoint without it)"
+            )
+        kept[variant.name] = resolve(version)
+        pulumi.log.warn(
+            f"endpoint {spec.name}: model package group {nothing.group} has no Approved version now; "
+            f"variant {variant.name} keeps serving {version}, the version it runs (approve a version to "
+            f"move on, e.g. python -m pipelines.promotion --stack-file <this stack file> --model "
+            f"{variant.model.latest_approved_of} --package-arn <version ARN>)"
+        )
+    return kept
 
 
 def deferral_message(

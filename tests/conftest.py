@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,26 @@ def write_stack(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@cache
+def _hosting_instance_types() -> frozenset[str]:
+    """The instance types SageMaker hosting accepts, from botocore's service model (authoritative)."""
+    import botocore.loaders
+
+    model = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
+    return frozenset(model["shapes"]["ProductionVariantInstanceType"]["enum"])
+
+
+@pytest.fixture
+def current_instance_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's hard-coded instance-type list predates g5/g6; validate against botocore's enum instead."""
+    from moto.sagemaker import models as moto_sagemaker
+
+    def validate(self: Any, instance_type: str) -> None:
+        if instance_type not in _hosting_instance_types():
+            raise moto_sagemaker.ValidationError(
+                message=f"Value '{instance_type}' at 'instanceType' failed to satisfy constraint"
+            )
+
+    monkeypatch.setattr(moto_sagemaker.FakeEndpointConfig, "validate_instance_type", validate)

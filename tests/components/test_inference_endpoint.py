@@ -338,30 +338,6 @@ def test_the_good_spec_is_accepted() -> None:
 # -- SageMaker (moto, with botocore's request validation) accepts what the stacks declare ---------
 
 
-def _hosting_instance_types() -> frozenset[str]:
-    """The instance types SageMaker hosting accepts, from botocore's service model (authoritative)."""
-    import botocore.loaders
-
-    model = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
-    return frozenset(model["shapes"]["ProductionVariantInstanceType"]["enum"])
-
-
-@pytest.fixture
-def current_instance_types(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's hard-coded list predates g5/g6; validate against the service model's enum instead."""
-    from moto.sagemaker import models as moto_sagemaker
-
-    valid = _hosting_instance_types()
-
-    def validate(self: Any, instance_type: str) -> None:
-        if instance_type not in valid:
-            raise moto_sagemaker.ValidationError(
-                message=f"Value '{instance_type}' at 'instanceType' failed to satisfy constraint"
-            )
-
-    monkeypatch.setattr(moto_sagemaker.FakeEndpointConfig, "validate_instance_type", validate)
-
-
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_sagemaker_accepts_the_endpoint_configuration_and_endpoint(
     stack_graphs, stack, monkeypatch, current_instance_types

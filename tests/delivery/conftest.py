@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 import boto3
-import botocore.loaders
 import pytest
 import yaml
 from moto import mock_aws
@@ -26,26 +23,6 @@ REGION = "eu-west-1"  # every shipped stack file's region
 class Cloud:
     clients: Clients
     schedules: MonitoringSchedules
-
-
-@cache
-def _hosting_instance_types() -> frozenset[str]:
-    model = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
-    return frozenset(model["shapes"]["ProductionVariantInstanceType"]["enum"])
-
-
-@pytest.fixture
-def current_instance_types(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's hard-coded instance-type list predates g5/g6; validate against botocore's enum instead."""
-    from moto.sagemaker import models as moto_sagemaker
-
-    def validate(self: Any, instance_type: str) -> None:
-        if instance_type not in _hosting_instance_types():
-            raise moto_sagemaker.ValidationError(
-                message=f"Value '{instance_type}' at 'instanceType' failed to satisfy constraint"
-            )
-
-    monkeypatch.setattr(moto_sagemaker.FakeEndpointConfig, "validate_instance_type", validate)
 
 
 @pytest.fixture(scope="session")

@@ -223,3 +223,127 @@ def test_the_text_plan_lists_the_deferred_endpoints(capsys) -> None:
     out = capsys.readouterr().out
     assert "Deferred endpoints (1)" in out and "customer-churn" in out
     assert "warning: endpoint customer-churn is deferred" in out
+
+
+# -- a deployed endpoint is never deferred away --------------------------------------------------
+
+
+def _deploy(graph: ResourceGraph, registry: Any) -> None:
+    """What `pulumi up` created for the endpoint: its models, configuration and endpoint (moto)."""
+    from tests.delivery.cloud import create_endpoint
+
+    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    create_endpoint(graph, registry, endpoint)
+
+
+def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rejected(
+    prod_registry, current_instance_types
+) -> None:
+    """The rollback of docs/promotion.md on a family with one approved version: the endpoint stays."""
+    first = _up(stack_path("prod"), prod_registry)
+    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
+    approved = _register_approved(prod_registry, first, "prod-customer-churn")
+    serving = _up(stack_path("prod"), prod_registry)
+    _deploy(serving, prod_registry)
+    prod_registry.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
+
+    after = _up(stack_path("prod"), prod_registry)
+
+    assert set(ENDPOINT_TYPES) <= _types(after), "the endpoint, its alarms and monitors all stay"
+    [model] = after.of_type("aws:sagemaker/model:Model")
+    assert model.inputs["primaryContainer"]["modelPackageName"] == approved
+    assert "deferred_endpoints" not in after.exports
+    [warning] = after.warnings
+    assert warning.startswith(
+        "endpoint customer-churn: model package group prod-customer-churn has no Approved version now; "
+        f"variant primary keeps serving {approved}"
+    )
+    # Its monitors still compare with the baselines of the version it serves.
+    [definition] = after.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
+    assert "/baselines/prod-customer-churn/first-run/" in str(definition.inputs["dataQualityBaselineConfig"])
+
+
+def test_a_new_variant_with_nothing_approved_on_a_deployed_endpoint_stops_the_run(
+    prod_registry, current_instance_types, tmp_path
+) -> None:
+    first = _up(stack_path("prod"), prod_registry)
+    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
+    _register_approved(prod_registry, first, "prod-customer-churn")
+    _deploy(_up(stack_path("prod"), prod_registry), prod_registry)
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    platform["models"].append(
+        {
+            "name": "churn-challenger",
+            "promotion": {"metric": "metrics.auc.value", "threshold": 0.8},
+            "training": platform["models"][0]["training"],
+        }
+    )
+    platform["endpoints"][0]["shadow_variants"] = [
+        {
+            "name": "challenger",
+            "model": {"latest_approved_of": "churn-challenger"},
+            "instance_type": "ml.g5.2xlarge",
+            "initial_instance_count": 2,
+        }
+    ]
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+    with pytest.raises(
+        ModelResolutionError,
+        match=r"endpoint customer-churn is deployed, and its variant challenger follows model package group "
+        r"prod-churn-challenger, which has no Approved version: approve one, or remove the variant",
+    ):
+        _up(path, prod_registry)
+
+
+def _failing(registry: Any, operation: str, code: str, message: str) -> None:
+    """Make the (moto) client answer ``operation`` with an AWS error response that botocore parses."""
+    import botocore.awsrequest
+
+    def respond(request: Any, **_: Any) -> botocore.awsrequest.AWSResponse:
+        headers = {"x-amzn-RequestId": "r", "Content-Type": "application/x-amz-json-1.1"}
+        response = botocore.awsrequest.AWSResponse(request.url, 400, headers, None)
+        response._content = json.dumps({"__type": code, "message": message}).encode()
+        return response
+
+    registry.meta.events.register_first(f"before-send.sagemaker.{operation}", respond)
+
+
+@pytest.mark.parametrize(
+    ("operation", "code", "message", "outcome"),
+    [
+        pytest.param(
+            "ListModelPackages",
+            "ValidationException",
+            "Model Package Group prod-customer-churn does not exist.",
+            "does not exist yet",
+            id="missing-group-is-a-deferral",
+        ),
+        pytest.param(
+            "ListModelPackages",
+            "AccessDeniedException",
+            "User is not authorized to perform: sagemaker:ListModelPackages",
+            "cannot read model package group prod-customer-churn: An error occurred (AccessDeniedException)",
+            id="denied-list-is-an-error",
+        ),
+        pytest.param(
+            "DescribeModelPackageGroup",
+            "AccessDeniedException",
+            "User is not authorized to perform: sagemaker:DescribeModelPackageGroup",
+            "cannot read model package group prod-customer-churn: An error occurred (AccessDeniedException)",
+            id="denied-describe-is-an-error",
+        ),
+    ],
+)
+def test_what_the_registry_answers_is_a_deferral_only_when_nothing_is_there(
+    prod_registry, operation, code, message, outcome
+) -> None:
+    _failing(prod_registry, operation, code, message)
+
+    with pytest.raises(ModelResolutionError) as raised:
+        latest_approved_package(prod_registry, "prod-customer-churn")
+
+    assert outcome in str(raised.value)
+    assert isinstance(raised.value, NoApprovedVersion) is (outcome == "does not exist yet")
