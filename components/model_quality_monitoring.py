@@ -144,16 +144,13 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         reading: dict[str, Any] = {
             "endpoint_name": args.endpoint_name,
             "local_path": "/opt/ml/processing/input/endpoint",
-            "inference_attribute": spec.inference_attribute,
-            "probability_attribute": spec.probability_attribute,
+            **spec.prediction_attributes,
         }
         if kind != "ModelExplainability":
             # Predictions are joined with labels that arrive later: analyse an hour that has them.
-            reading |= {
-                "probability_threshold_attribute": spec.probability_threshold,
-                "start_time_offset": f"-PT{hours + 1}H",
-                "end_time_offset": f"-PT{hours}H",
-            }
+            reading |= {"start_time_offset": f"-PT{hours + 1}H", "end_time_offset": f"-PT{hours}H"}
+            if spec.binary:
+                reading["probability_threshold_attribute"] = spec.probability_threshold
         endpoint_input = arg_type("EndpointInput")(**reading)
         job_input: dict[str, Any] = {"endpoint_input": endpoint_input}
         if kind != "ModelExplainability":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Kind = Literal["ModelQuality", "ModelBias", "ModelExplainability"]
 SNAKE_NAMES: dict[Kind, str] = {
@@ -38,16 +38,46 @@ class ModelQualitySpec(BaseModel):
         "BinaryClassification"
     )
     inference_attribute: str | None = Field(
-        default=None, description="Field of the response holding the prediction."
+        default=None,
+        description="Field (or CSV index) of the response holding the prediction: for Regression and "
+        "MulticlassClassification `0` (the first CSV column) unless set; optional for BinaryClassification.",
     )
     probability_attribute: str | None = Field(
-        default="0", description="Field (or CSV index) of the probability."
+        default=None,
+        description="BinaryClassification only: field (or CSV index) of the probability; `0` unless set.",
     )
-    probability_threshold: Annotated[float, Field(ge=0, le=1)] = 0.5
+    probability_threshold: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.5,
+        description="BinaryClassification only: the probability from which a prediction is positive.",
+    )
     ground_truth_delay_hours: Annotated[int, Field(ge=1, le=168)] = Field(
         default=24,
         description="How long labels take to arrive: each run analyses the hour that ended this long ago.",
     )
+
+    @model_validator(mode="after")
+    def _probability_only_for_binary(self) -> ModelQualitySpec:
+        if self.problem_type != "BinaryClassification" and self.probability_attribute is not None:
+            raise ValueError(
+                f"probability_attribute applies to BinaryClassification only; a {self.problem_type} "
+                "model's prediction is read from inference_attribute"
+            )
+        return self
+
+    @property
+    def binary(self) -> bool:
+        return self.problem_type == "BinaryClassification"
+
+    @property
+    def prediction_attributes(self) -> dict[str, str]:
+        """Where the monitors find the prediction in a captured response (EndpointInput): a binary
+        classifier's probability (and its label, if set), else the predicted value or class."""
+        if self.binary:
+            found = {"probability_attribute": self.probability_attribute or "0"}
+            return found | (
+                {"inference_attribute": self.inference_attribute} if self.inference_attribute else {}
+            )
+        return {"inference_attribute": self.inference_attribute or "0"}
 
     @property
     def kinds(self) -> list[Kind]:

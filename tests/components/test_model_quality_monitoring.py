@@ -194,3 +194,42 @@ def test_sagemaker_accepts_the_model_quality_job_definition(stack_graphs, monkey
 def test_an_empty_monitor_selection_is_no_monitor() -> None:
     assert ModelQualitySpec().kinds == []
     assert ModelQualitySpec(bias=True, explainability=True).kinds == ["ModelBias", "ModelExplainability"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "reading"),
+    [
+        pytest.param(
+            ModelQualitySpec(model_quality=True),
+            {"probabilityAttribute": "0", "probabilityThresholdAttribute": 0.5},
+            id="binary-reads-the-probability",
+        ),
+        pytest.param(
+            ModelQualitySpec(model_quality=True, problem_type="Regression"),
+            {"inferenceAttribute": "0"},
+            id="regression-reads-the-predicted-value",
+        ),
+        pytest.param(
+            ModelQualitySpec(
+                model_quality=True, problem_type="MulticlassClassification", inference_attribute="1"
+            ),
+            {"inferenceAttribute": "1"},
+            id="multiclass-reads-the-predicted-class",
+        ),
+    ],
+)
+def test_the_monitor_reads_the_prediction_the_problem_type_produces(spec, reading) -> None:
+    graph = record_program(lambda: ModelQualityMonitoring("monitors", _args(spec, SERVED)))
+    [definition] = graph.of_type("aws-native:sagemaker:ModelQualityJobDefinition")
+    endpoint_input = definition.inputs["modelQualityJobInput"]["endpointInput"]
+
+    prediction_keys = {"inferenceAttribute", "probabilityAttribute", "probabilityThresholdAttribute"}
+    assert {key: endpoint_input[key] for key in prediction_keys & set(endpoint_input)} == reading
+    assert definition.inputs["modelQualityAppSpecification"]["problemType"] == spec.problem_type
+    request = to_request("CreateModelQualityJobDefinition", dict(definition.inputs), skip=("tags",))
+    assert request["ModelQualityJobInput"]["EndpointInput"]["EndpointName"]
+
+
+def test_a_probability_attribute_for_a_regression_monitor_is_refused() -> None:
+    with pytest.raises(ValueError, match="probability_attribute applies to BinaryClassification only"):
+        ModelQualitySpec(model_quality=True, problem_type="Regression", probability_attribute="0")

@@ -296,3 +296,24 @@ def test_code_folders_are_relative_to_the_project_not_the_working_directory(tmp_
         training is not None
         and training.scripts["train"] == project / "models" / "customer-churn" / "train.py"
     )
+
+
+def test_a_regression_family_served_in_prod_is_monitored_as_a_regression(tmp_path) -> None:
+    document = load_stack_document("prod")
+    platform = document["config"][CONFIG_KEY]
+    _forecast_on_a_model_quality_monitored_endpoint(platform)
+    platform["monitoring"]["model_monitors"]["problem_type"] = "Regression"
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(json.dumps(document))
+
+    graph = record_stack_file(str(path))
+
+    [definition] = graph.of_type("aws-native:sagemaker:ModelQualityJobDefinition")
+    assert definition.inputs["modelQualityAppSpecification"]["problemType"] == "Regression"
+    endpoint_input = definition.inputs["modelQualityJobInput"]["endpointInput"]
+    assert endpoint_input["inferenceAttribute"] == "0" and "probabilityAttribute" not in endpoint_input
+    # It compares with the forecast family's own model-quality baseline.
+    constraints = definition.inputs["modelQualityBaselineConfig"]["constraintsResource"]["s3Uri"]
+    assert "/baselines/prod-demand-forecast/latest-approved/model_quality/constraints.json" in constraints
+    violations, _ = evaluate_policies(graph)
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
