@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from components.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
 from components.model_monitoring import MonitoringBaselines, baseline_prefix
+from stacks.naming import training_pipeline_name
 
 DATA_QUALITY, MODEL_QUALITY = "ModelDataQuality", "ModelQuality"
 """The DriftCheckBaselines blocks the monitors use."""
@@ -318,7 +319,10 @@ def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:
         return ResolvedModelPackage(
             arn=arn,
             baselines=dataclasses.replace(baselines, registered_bucket=bucket, registered_account=owner),
-            model_data_urls=(f"s3://{bucket}/models/{group}/{version}/model.tar.gz",),
+            # Where that account's training pipeline writes its models (see pipelines/README.md).
+            model_data_urls=(
+                f"s3://{bucket}/models/{training_pipeline_name(group)}/{version}/output/model.tar.gz",
+            ),
         )
 
     return stand_in

@@ -123,6 +123,8 @@ def validate(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
             f"column '{WEEK}' must be a date like 2026-11-23; found {text.loc[bad, WEEK].iloc[0]!r} at {_where(text, bad)}"
         )
     typed = pd.DataFrame({column: text[column] for column in schema.identifiers})
+    # Written as ISO dates, so that 2026-9-28 and 2026-09-28 are one week and text order is time order.
+    typed[WEEK] = weeks.dt.strftime("%Y-%m-%d")
     for column in (*NUMERIC_FEATURES, schema.label):
         typed[column] = _number(text, column)
     for column in FLAG_FEATURES:

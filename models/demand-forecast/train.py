@@ -190,11 +190,12 @@ def predict_fn(input_data: pd.DataFrame, model: xgb.Booster) -> np.ndarray:
     return np.clip(model.predict(xgb.DMatrix(encode(input_data))), 0, None)
 
 
-def output_fn(prediction: np.ndarray, accept: str) -> str:
-    """One forecast per line for CSV (what Model Monitor captures), a JSON list otherwise."""
+def output_fn(prediction: np.ndarray, accept: str) -> tuple[str, str]:
+    """(body, content type): a JSON list when JSON is asked for, else one forecast per CSV line
+    (what Model Monitor captures), labelled as what it is whatever ``accept`` said."""
     if accept.split(";")[0].strip().lower() == "application/json":
-        return json.dumps([float(value) for value in prediction])
-    return "\n".join(f"{float(value):.6g}" for value in prediction)
+        return json.dumps([float(value) for value in prediction]), "application/json"
+    return "\n".join(f"{float(value):.6g}" for value in prediction), "text/csv"
 
 
 if __name__ == "__main__":

@@ -241,8 +241,11 @@ def test_serving_accepts_csv_with_and_without_header_and_json(model_dir: Path) -
     ]
     np.testing.assert_allclose(answers[0], answers[1])
     np.testing.assert_allclose(answers[0], answers[2])
-    assert train.output_fn(answers[0], "text/csv").count("\n") == 0
-    assert json.loads(train.output_fn(answers[0], "application/json")) == pytest.approx(list(answers[0]))
+    body, content_type = train.output_fn(answers[0], "text/csv")
+    assert (body.count("\n"), content_type) == (0, "text/csv")
+    body, content_type = train.output_fn(answers[0], "application/json")
+    assert json.loads(body) == pytest.approx(list(answers[0])) and content_type == "application/json"
+    assert train.output_fn(answers[0], "*/*")[1] == "text/csv", "CSV is labelled CSV"
     with pytest.raises(ValueError, match="unsupported content type"):
         train.input_fn("x", "text/plain")
     with pytest.raises(ValueError, match="needs 6 columns"):
@@ -253,3 +256,26 @@ def test_the_three_scripts_share_one_feature_schema() -> None:
     assert preprocess.FEATURES == train.FEATURES
     assert preprocess.CATEGORIES == train.CATEGORIES
     assert set(train.NUMERIC) == set(preprocess.NUMERIC_FEATURES) | set(preprocess.FLAG_FEATURES)
+
+
+def test_weeks_written_without_zero_padding_are_the_same_weeks_in_time_order(tmp_path) -> None:
+    extract = weekly_extract(weeks=8, stores=2, skus=2)
+    # Half the rows spell the date without zero padding: "2026-02-02" and "2026-2-2" are one week.
+    unpadded = extract["week_start"].map(lambda day: "-".join(str(int(part)) for part in day.split("-")))
+    extract.loc[::2, "week_start"] = unpadded[::2]
+    _write(extract, tmp_path / "raw" / "extract.csv")
+
+    assert (
+        preprocess.main(
+            [*SCHEMA_ARGS, "--input-dir", str(tmp_path / "raw"), "--output-dir", str(tmp_path / "out")]
+        )
+        == 0
+    )
+
+    weeks = {
+        name: set(pd.read_csv(tmp_path / "out" / name / f"{name}.csv")["week_start"])
+        for name in preprocess.SPLITS
+    }
+    assert sum(len(w) for w in weeks.values()) == 8, "eight weeks, not sixteen"
+    assert max(weeks["train"]) < min(weeks["validation"]) <= max(weeks["validation"]) < min(weeks["test"])
+    assert all(len(day) == 10 for w in weeks.values() for day in w)

@@ -327,7 +327,7 @@ def test_the_offline_stand_in_names_the_group_and_the_registry_account() -> None
     assert devs.arn == f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{GROUP}/latest-approved"
     assert devs.baselines is not None and devs.baselines.shared_by(PROD_ACCOUNT) == DEV_ACCOUNT
     assert devs.model_data_urls == (
-        f"s3://mlops-artifacts-of-{DEV_ACCOUNT}/models/{GROUP}/latest-approved/model.tar.gz",
+        f"s3://mlops-artifacts-of-{DEV_ACCOUNT}/models/{GROUP}-training/latest-approved/output/model.tar.gz",
     )
 
 
@@ -339,7 +339,7 @@ def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_pa
     shown = f"mlops-artifacts-of-{DEV_ACCOUNT}"
     assert _monitored_uris(graph) == _layout(f"s3://{shown}/baselines/{GROUP}/latest-approved")
     models_role = str(statements(policy_of(graph.named("endpoint-customer-churn-models-permissions"))))
-    assert f"arn:aws:s3:::{shown}/models/{GROUP}/latest-approved/model.tar.gz" in models_role
+    assert f"arn:aws:s3:::{shown}/models/{GROUP}-training/latest-approved/output/model.tar.gz" in models_role
     assert f"arn:aws:kms:{REGION}:{DEV_ACCOUNT}:key/*" in models_role
     violations, _ = evaluate_policies(graph)
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
