@@ -206,7 +206,7 @@ class _Parameters:
 def _image(settings: TrainingPipelineSettings, scope: str, instance_type: str) -> str:
     """The family framework's image from the SDK's bundled table (no API call). The instance type
     picks the CPU or GPU build where the framework has both (PyTorch); scikit-learn and XGBoost
-    images are the same on either (on a GPU instance, XGBoost's image uses the GPU itself)."""
+    images are the same on either (see ``frameworks.image_uri``)."""
     return _framework_image(
         settings.framework,
         settings.framework_version,

@@ -95,8 +95,8 @@ def image_uri(
     """The image's URI from the SDK's bundled table (no API call); imports the SDK.
 
     The instance type picks the CPU or GPU build only where the version has both (PyTorch); a
-    CPU-only image (scikit-learn) runs on a GPU instance's CPUs, and XGBoost's single image uses
-    the GPU itself.
+    CPU-only image (scikit-learn) runs on a GPU instance's CPUs, and XGBoost's single image runs
+    on either (a script trains on the GPU only when it asks for it, e.g. ``device="cuda"``).
     """
     from sagemaker.core import image_uris
 

@@ -7,7 +7,7 @@ version's ``ModelApprovalStatus`` to ``Approved`` or ``Rejected``. Approval is w
 EventBridge rule turns into a deployment.
 
     python -m pipelines.promotion --stack-file stacks/Pulumi.staging.yaml \\
-        --model customer-churn --package-arn arn:aws:sagemaker:...:model-package/customer-churn/3
+        --model customer-churn --package-arn arn:aws:sagemaker:...:model-package/staging-customer-churn/3
 
 Exit status: 0 approved, 1 rejected (below threshold), 2 error (unknown group, missing metric...).
 """

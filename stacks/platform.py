@@ -347,7 +347,8 @@ def served_baselines(
     """What an endpoint's monitors compare with: the baselines its first production variant's
     model version (latest approved or pinned; of this account's registry or a producer's that
     shares them) registered. Otherwise (an image, a version registered without baselines) those a
-    team puts in the family's ``baselines/<family>/`` folder."""
+    team puts in ``baselines/<group>/``: the family's model package group's folder, or for an
+    endpoint that follows no family, ``<name_prefix>-<endpoint name>``."""
     family_folder = baseline_prefix(model_group_of(config, spec))
     resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
     if resolved is not None and resolved.unusable_baselines:
