@@ -96,17 +96,24 @@ def test_the_sample_stacks_named_in_the_readme_exist(readme: str) -> None:
 
 
 def test_the_family_example_is_a_valid_family_entry(readme: str, tmp_path: Path) -> None:
-    """The `models:` example of "Add a model family", with the churn folder as its code."""
+    """The `models:` example of "Add a model family", as written, in a project whose models/my-model
+    is a copy of the churn folder (step 1 of the README)."""
     import yaml
 
     from tests.conftest import load_stack_document
 
     [block] = [b for b in _code_blocks(readme, "yaml") if "name: my-model" in b]
     [family] = yaml.safe_load(block)["models"]
-    family["training"]["code"] = str(REPO / "models" / "customer-churn")
-    family["training"]["label"] = "churned"
+    project = tmp_path / "project"
+    (project / "stacks").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text("name: mlops-platform\n")
+    (project / "models").mkdir()
+    (project / "models" / "my-model").symlink_to(REPO / "models" / "customer-churn")
     platform = load_stack_document("dev")["config"]["mlops-platform:platform"]
     platform["models"].append(family)
 
-    config = parse_platform_config(platform, "stacks/Pulumi.dev.yaml")
-    assert [m.name for m in config.models] == ["customer-churn", "my-model"]
+    config = parse_platform_config(platform, str(project / "stacks" / "Pulumi.dev.yaml"))
+
+    [mine] = [model for model in config.models if model.name == "my-model"]
+    assert mine.training is not None and mine.training.label == "my_label"
+    assert mine.training.scripts["train"] == project / "models" / "my-model" / "train.py"

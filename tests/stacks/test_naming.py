@@ -52,9 +52,11 @@ def physical_names(graph: ResourceGraph) -> set[str]:
     return {name for resource in graph for name in _physical_names(resource)}
 
 
-def _write(tmp_path: Path, stack: str, edit: Callable[[dict[str, Any]], None] | None = None) -> Path:
-    """The dev fixture as ``Pulumi.<stack>.yaml``, its name prefix left to default to the stack's name."""
-    document = copy.deepcopy(load_stack_document("dev"))
+def _write(
+    tmp_path: Path, stack: str, edit: Callable[[dict[str, Any]], None] | None = None, base: str = "dev"
+) -> Path:
+    """A fixture stack as ``Pulumi.<stack>.yaml``, its name prefix left to default to the stack's name."""
+    document = copy.deepcopy(load_stack_document(base))
     platform = document["config"][CONFIG_KEY]
     del platform["name_prefix"]
     if edit is not None:
@@ -64,9 +66,28 @@ def _write(tmp_path: Path, stack: str, edit: Callable[[dict[str, Any]], None] | 
     return path
 
 
+def _every_monitor(platform: dict[str, Any]) -> None:
+    platform["monitoring"]["model_monitors"] |= {"bias": True, "explainability": True}
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def pair(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[ResourceGraph, ResourceGraph]:
+    """Two stacks of one environment in one account: the fixture's stack and a team sandbox beside
+    it. The prod pair runs every kind of named resource: MLflow, every monitor, the dashboard,
+    drift, GPU and no-traffic alarms, scheduled scaling."""
+    base = request.param
+    edit = _every_monitor if base == "prod" else None
+    folder = tmp_path_factory.mktemp(f"stacks-{base}")
+    return (
+        record_stack_file(str(_write(folder, base, edit, base))),
+        record_stack_file(str(_write(folder, "sandbox", edit, base))),
+    )
+
+
 @pytest.fixture(scope="module")
 def dev_and_sandbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResourceGraph, ResourceGraph]:
-    """Two dev stacks in one account: the fixture's dev, and a team sandbox beside it."""
     folder = tmp_path_factory.mktemp("stacks")
     return (
         record_stack_file(str(_write(folder, "dev"))),
@@ -74,28 +95,42 @@ def dev_and_sandbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResourceG
     )
 
 
-def test_two_stacks_of_one_environment_in_one_account_share_no_physical_name(dev_and_sandbox) -> None:
-    dev, sandbox = dev_and_sandbox
-    assert dev.config[CONFIG_KEY]["account_id"] == sandbox.config[CONFIG_KEY]["account_id"]
-    assert dev.environment == sandbox.environment == "dev"
+def test_two_stacks_of_one_environment_in_one_account_share_no_physical_name(pair) -> None:
+    first, sandbox = pair
+    assert first.config[CONFIG_KEY]["account_id"] == sandbox.config[CONFIG_KEY]["account_id"]
+    assert first.environment == sandbox.environment
 
-    shared = physical_names(dev) & physical_names(sandbox)
+    shared = physical_names(first) & physical_names(sandbox)
 
     assert shared == set()
 
 
-def test_the_names_compared_are_the_ones_that_collided_before(dev_and_sandbox) -> None:
+def test_the_names_compared_are_the_ones_that_collided_before(pair) -> None:
     """The comparison above is not vacuous: each kind of chosen name is in it, with its prefix."""
-    names = physical_names(dev_and_sandbox[1])
-    for expected in (
+    first, sandbox = pair
+    expected = [
         "alias/mlops-platform-sandbox-data",  # KMS aliases
         "/mlops-platform/sandbox/",  # role paths (the key policies trust them)
         "/mlops-platform/sandbox/vpc-flow-logs",  # log groups
         "sandbox-customer-churn",  # endpoint, feature group, model package group
         "sandbox-customer-churn-training",  # pipeline
-        "sandbox-customer-churn-primary-5xx-errors",  # alarms
-    ):
-        assert expected in names, expected
+        "sandbox-customer-churn-primary-5xx-errors",  # rollback alarms
+    ]
+    if first.environment == "prod":
+        expected += [
+            "mlops-platform-sandbox",  # dashboard
+            "sandbox-mlflow",  # MLflow tracking server
+            "sandbox-customer-churn-data-drift",  # monitoring alarms
+            "sandbox-customer-churn-primary-gpu",
+            "sandbox-customer-churn-primary-no-traffic",
+            "sandbox-customer-churn-model-quality",  # monitoring job definitions
+            "sandbox-customer-churn-model-bias",
+            "sandbox-customer-churn-model-explainability",
+            "sandbox-customer-churn-primary-business-hours",  # scheduled scaling
+        ]
+    names = physical_names(sandbox)
+    for name in expected:
+        assert name in names, name
 
 
 def test_each_stacks_keys_trust_only_its_own_roles(dev_and_sandbox) -> None:
