@@ -121,7 +121,11 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             assert baselines.model_constraints is not None  # checked by the args
             return baselines.uri(placement, baselines.model_constraints)
         return pulumi.Output.concat(
-            "s3://", placement.artifact_bucket_name, "/", family_folder, f"{_SNAKE[kind]}/constraints.json"
+            "s3://",
+            placement.artifact_bucket_name,
+            "/",
+            family_folder,
+            f"{SNAKE_NAMES[kind]}/constraints.json",
         )
 
     def _monitor(
@@ -157,7 +161,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             job_input["ground_truth_s3_input"] = arg_type("MonitoringGroundTruthS3Input")(
                 s3_uri=pulumi.Output.concat(bucket, GROUND_TRUTH_PREFIX, args.endpoint_label, "/")
             )
-        snake = _SNAKE[kind]
+        snake = SNAKE_NAMES[kind]
         app: dict[str, Any] = {"image_uri": image.registry_path}
         if kind == "ModelQuality":
             app["problem_type"] = spec.problem_type
@@ -224,6 +228,3 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             tags=dict(args.placement.tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
-
-
-_SNAKE = SNAKE_NAMES
