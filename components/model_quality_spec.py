@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pipelines.training_pipeline import ProblemType
+
 Kind = Literal["ModelQuality", "ModelBias", "ModelExplainability"]
 SNAKE_NAMES: dict[Kind, str] = {
     "ModelQuality": "model_quality",
@@ -34,9 +36,7 @@ class ModelQualitySpec(BaseModel):
         default=False, description="Clarify bias drift (needs an analysis config from training)."
     )
     explainability: bool = Field(default=False, description="Clarify feature-attribution drift.")
-    problem_type: Literal["BinaryClassification", "MulticlassClassification", "Regression"] = (
-        "BinaryClassification"
-    )
+    problem_type: ProblemType = "BinaryClassification"
     inference_attribute: str | None = Field(
         default=None,
         description="Field (or CSV index) of the response holding the prediction: for Regression and "

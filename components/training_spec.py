@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from pipelines.frameworks import FrameworkName
-from pipelines.training_pipeline import MAX_RUNTIME_SECONDS, RESERVED_HYPERPARAMETERS
+from pipelines.training_pipeline import (
+    MAX_RUNTIME_SECONDS,
+    METRIC_NAME,
+    RESERVED_HYPERPARAMETERS,
+    ProblemType,
+)
 
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.(small|medium|large|[0-9]*xlarge)$")
 _SCHEDULE = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
 _COLUMN = r"^[A-Za-z0-9_.\-]{1,128}$"
-_METRIC_NAME = r"^[a-z][a-z0-9_]{0,62}$"
 _PYTHON_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
 MAX_HYPERPARAMETERS = 100
 """SageMaker's limit; the platform's own (RESERVED_HYPERPARAMETERS) count too."""
-ProblemType = Literal["BinaryClassification", "MulticlassClassification", "Regression"]
 
 
 class _Spec(BaseModel):
@@ -185,7 +188,7 @@ class FamilyTrainingSpec(TrainingCompute):
         "(predictions.csv: probability, prediction, label), `MulticlassClassification` or `Regression` "
         "(prediction, label)."
     )
-    metrics: Annotated[list[Annotated[str, Field(pattern=_METRIC_NAME)]], Field(min_length=1)] = Field(
+    metrics: Annotated[list[Annotated[str, Field(pattern=METRIC_NAME)]], Field(min_length=1)] = Field(
         description="What the evaluation reports (evaluation.json `metrics.<name>.value`; passed as --metrics)."
     )
     hyperparameters: dict[str, str | int | float | bool] = Field(

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pipelines.frameworks import FRAMEWORKS
 
@@ -44,7 +44,10 @@ the model package group name); the model-quality baseline goes to its ``model_qu
 MODEL_QUALITY_DIR = "model_quality"
 STATISTICS_FILE, CONSTRAINTS_FILE = "statistics.json", "constraints.json"
 """What a Model Monitor analyzer (baselining) job writes to its output folder."""
-PROBLEM_TYPES = ("BinaryClassification", "MulticlassClassification", "Regression")
+ProblemType = Literal["BinaryClassification", "MulticlassClassification", "Regression"]
+PROBLEM_TYPES: tuple[str, ...] = get_args(ProblemType)
+METRIC_NAME = r"^[a-z][a-z0-9_]{0,62}$"
+"""A metric of the evaluation report (``metrics.<name>.value``)."""
 PROBABILITY_THRESHOLD = 0.5
 """Probability from which a binary prediction counts as positive: the evaluation contract's, and
 the model-quality monitor's default (components/model_quality_spec.py)."""
@@ -74,7 +77,7 @@ _SUBNET = re.compile(r"^subnet-[0-9a-f]+$")
 _SECURITY_GROUP = re.compile(r"^sg-[0-9a-f]+$")
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")
 _METRIC_PATH = re.compile(r"^metrics\.(?P<metric>[a-z0-9_]+)\.value$")
-_METRIC_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_METRIC_NAME = re.compile(METRIC_NAME)
 _FRAMEWORK_VERSION = re.compile(r"^\d[\w.-]*$")
 _PY_VERSION = re.compile(r"^py\d+$")
 _COLUMN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
