@@ -77,7 +77,7 @@ def resolve_serving(
             except NoApprovedVersion as nothing:
                 waiting.append((variant, nothing))
         if waiting and (current := deployed(config.endpoint_name(spec.name))) is not None:
-            resolved |= _keep_serving(config, spec, waiting, current.versions, resolve)
+            resolved |= _keep_serving(spec, waiting, current.versions, resolve)
         elif waiting:
             deferred[spec.name] = deferral_message(config, spec, waiting)
             pulumi.log.warn(deferred[spec.name])
@@ -89,7 +89,6 @@ def resolve_serving(
 
 
 def _keep_serving(
-    config: PlatformConfig,
     spec: EndpointSpec,
     waiting: list[tuple[VariantSpec, NoApprovedVersion]],
     serving_now: Mapping[str, str],
@@ -108,9 +107,8 @@ def _keep_serving(
         kept[variant.name] = resolve(version)
         pulumi.log.warn(
             f"endpoint {spec.name}: model package group {nothing.group} has no Approved version now; "
-            f"variant {variant.name} keeps serving {version}, the version it runs (approve a version to "
-            f"move on, e.g. python -m pipelines.promotion --stack-file <this stack file> --model "
-            f"{variant.model.latest_approved_of} --package-arn <version ARN>)"
+            f"variant {variant.name} keeps serving {version}, the version it runs (approve a version of "
+            "the group to move on)"
         )
     return kept
 
