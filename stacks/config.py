@@ -28,6 +28,7 @@ from components.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
 from components.model_monitoring import MonitoringSpec
 from components.model_registry import ApprovalMode, ModelFamilySpec
+from components.naming import prefixed
 from components.training_spec import COMPUTE_KEYS, TrainingSpec
 from pipelines.frameworks import framework_problems
 from stacks import naming
@@ -437,7 +438,7 @@ class PlatformConfig(_Section):
     # -- physical names (stacks.naming) ------------------------------------------------------
     def physical_name(self, name: str) -> str:
         """``<name_prefix>-<name>``."""
-        return naming.physical(self.name_prefix, name)
+        return prefixed(self.name_prefix, name)
 
     def model_package_group(self, family: str) -> str:
         """The model package group a ``latest_approved_of`` value names: a family of this stack by

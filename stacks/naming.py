@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from components.model_quality_spec import JOB_DEFINITION_NAME_LIMIT, job_definition_name
-from components.naming import prefixed
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
@@ -46,11 +45,6 @@ def name_prefix_problem(prefix: str) -> str | None:
     if len(prefix) > MAX_NAME_PREFIX_LENGTH:
         return f"at most {MAX_NAME_PREFIX_LENGTH} characters (it starts names AWS limits to 63)"
     return None
-
-
-def physical(prefix: str, name: str) -> str:
-    """``<prefix>-<name>``: a SageMaker endpoint, feature group, model package group..."""
-    return prefixed(prefix, name)
 
 
 def role_path(prefix: str) -> str:
