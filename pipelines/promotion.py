@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from components.model_registry import PromotionCriterion
+from components.registry.model_registry import PromotionCriterion
 
 
 class PromotionError(Exception):

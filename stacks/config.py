@@ -20,17 +20,17 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from components.alert_topic import AlertSubscription
-from components.experiment_tracking import ExperimentTrackingSpec
-from components.feature_store import FeatureGroupSpec
-from components.inference_endpoint_spec import DataCaptureSpec, DeploymentSpec, EndpointSpec
-from components.kubernetes_monitoring_spec import KubernetesMonitoringSpec
-from components.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
-from components.model_monitoring import MonitoringSpec
-from components.model_registry import ApprovalMode, ModelFamilySpec
+from components.data.feature_store import FeatureGroupSpec
+from components.experiments.experiment_tracking import ExperimentTrackingSpec
+from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
+from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
 from components.naming import prefixed
-from components.training_spec import COMPUTE_KEYS, TrainingSpec
-from pipelines.frameworks import framework_problems
+from components.observability.alert_topic import AlertSubscription
+from components.observability.model_monitoring import MonitoringSpec
+from components.registry.model_registry import ApprovalMode, ModelFamilySpec
+from components.serving.inference_endpoint_spec import DataCaptureSpec, DeploymentSpec, EndpointSpec
+from components.training.frameworks import framework_problems
+from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
 from stacks.aws_regions import SAGEMAKER_REGIONS
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
@@ -287,6 +287,16 @@ class KubernetesServingConfig(_Section):
         return value
 
 
+class ModelFamilyConfig(ModelFamilySpec):
+    """A model family of the stack: its registry entry, and how it trains."""
+
+    training: FamilyTrainingSpec | None = Field(
+        default=None,
+        description="How the family trains (its code folder, framework, schema, metrics); required in a "
+        "stack that trains (training.enabled). The stack's training compute applies where it is silent.",
+    )
+
+
 class PlatformConfig(_Section):
     """The whole ``mlops-platform:platform`` value of one stack, after environment defaults."""
 
@@ -320,7 +330,7 @@ class PlatformConfig(_Section):
         description="Feature groups of the feature store (docs/architecture.md, Feature store).",
     )
     model_registry: ModelRegistryConfig = ModelRegistryConfig()
-    models: list[ModelFamilySpec] = Field(
+    models: list[ModelFamilyConfig] = Field(
         default_factory=list,
         description="Model families: one model package group each (docs/architecture.md, Model registry).",
     )
@@ -448,6 +458,11 @@ class PlatformConfig(_Section):
     def endpoint_name(self, endpoint: str) -> str:
         """The SageMaker endpoint's name (what clients invoke) for ``endpoints[].name``."""
         return self.physical_name(endpoint)
+
+    @property
+    def trains_models(self) -> bool:
+        """Whether this stack has a training pipeline per model family."""
+        return self.training.enabled and bool(self.models)
 
     @property
     def role_path(self) -> str:

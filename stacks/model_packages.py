@@ -6,7 +6,7 @@ deployment. The same call reads the version's DriftCheckBaselines (the training 
 registers the baselines its execution wrote), so an endpoint's monitors compare traffic with the
 baselines of the version it serves: a later version that passed evaluation but is not approved
 changes nothing. A family with nothing Approved yet (a first deploy creates its group) raises
-:class:`NoApprovedVersion`, and the platform defers the endpoints serving it (``stacks.serving``).
+:class:`NoApprovedVersion`, and the platform defers the endpoints serving it (``stacks.resolution``).
 The offline plan never reads cloud state: it uses :func:`offline_resolver`, whose ARN and baseline
 folder say plainly that the version is decided at deploy time, or :func:`empty_registry_resolver`
 to show a first deploy.
@@ -22,8 +22,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from components.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
-from components.model_monitoring import MonitoringBaselines, baseline_prefix
+from components.observability.model_monitoring import MonitoringBaselines, baseline_prefix
+from components.serving.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
 from stacks.naming import training_pipeline_name
 
 DATA_QUALITY, MODEL_QUALITY = "ModelDataQuality", "ModelQuality"
@@ -41,7 +41,7 @@ class ResolvedModelPackage:
     unusable_baselines: str | None = None
     """Why the version's DriftCheckBaselines cannot be monitored against (then ``baselines`` is
     None). Only an endpoint that monitors this version fails on it: see
-    :func:`stacks.platform.served_baselines`."""
+    :func:`stacks.composition.observability.served_baselines`."""
 
     @property
     def account(self) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from components.model_quality_spec import JOB_DEFINITION_NAME_LIMIT, job_definition_name
+from components.observability.model_quality_spec import JOB_DEFINITION_NAME_LIMIT, job_definition_name
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig

@@ -74,6 +74,9 @@ def test_the_invalid_stack_file_example_is_what_the_platform_prints(readme: str,
 
 def test_the_reuse_example_builds_kms_encrypted_logged_buckets(readme: str) -> None:
     [snippet] = [block for block in _code_blocks(readme, "python") if "SecureBucket(" in block]
+    # Installed, the components import as mlops_platform.components (tests/test_package.py runs the
+    # installed wheel); in this checkout they are the top-level package `components`.
+    snippet = snippet.replace("mlops_platform.components", "components")
     graph = record_program(lambda: exec(compile(snippet, str(README), "exec"), {}), stack="reuse")
 
     sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"

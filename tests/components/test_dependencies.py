@@ -68,7 +68,7 @@ MONITORING_COMPONENTS = frozenset(
         "mlops:observability:ModelQualityMonitoring",
         "mlops:observability:EndpointAlarms",
         "mlops:observability:MonitoringDashboard",
-        "mlops:observability:KubernetesMonitoring",
+        "mlops:kubernetes:KubernetesMonitoring",
     }
 )
 MONITORING_TYPES = frozenset(

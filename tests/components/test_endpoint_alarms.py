@@ -7,7 +7,7 @@ import json
 import pytest
 from moto.events.models import EventPattern
 
-from components.endpoint_alarms import AlarmThresholds, BusinessHours
+from components.observability.endpoint_alarms import AlarmThresholds, BusinessHours
 from planner.recorder import ResourceGraph
 from tests.graph_helpers import within
 

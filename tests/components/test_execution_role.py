@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, policy_of, statements
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.feature_store import FeatureGroupSpec, FeatureStore, FeatureStoreArgs
+from components.data.feature_store import FeatureGroupSpec, FeatureStore, FeatureStoreArgs
 from planner.recorder import ResourceGraph, record_program
 from stacks.config import ConfigError, parse_platform_config
 from tests.conftest import load_stack_document

@@ -9,8 +9,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from components.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
-from components.inference_endpoint_spec import EndpointSpec
+from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+from components.serving.inference_endpoint_spec import EndpointSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from stacks.config import ConfigError, parse_platform_config
 from tests.conftest import load_stack_document

@@ -16,14 +16,14 @@ import pytest
 from pydantic import ValidationError
 
 from components import versions
-from components.kubernetes_monitoring import (
+from components.kubernetes.kubernetes_monitoring import (
     DASHBOARD_CONFIG_MAP,
     KubernetesMonitoring,
     KubernetesMonitoringArgs,
     KubernetesMonitoringSpec,
     gpu_serving_dashboard,
 )
-from components.kubernetes_serving import (
+from components.kubernetes.kubernetes_serving import (
     KubernetesServing,
     KubernetesServingArgs,
     KubernetesServingSpec,
@@ -33,7 +33,7 @@ from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
 
-COMPONENT = "mlops:observability:KubernetesMonitoring"
+COMPONENT = "mlops:kubernetes:KubernetesMonitoring"
 NAMESPACE = "kubernetes:core/v1:Namespace"
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
 RELEASE = "kubernetes:helm.sh/v3:Release"

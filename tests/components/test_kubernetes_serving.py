@@ -12,7 +12,7 @@ import pulumi
 import pytest
 from pydantic import ValidationError
 
-from components.kubernetes_serving import (
+from components.kubernetes.kubernetes_serving import (
     ROLLOUT_SLACK_SECONDS,
     RUN_AS_ID,
     KubernetesServing,
@@ -25,7 +25,7 @@ from policies.local import enabled_policies, evaluate, evaluate_report
 from policies.registry import load_pack_config
 from policies.rules import kubernetes as kubernetes_rules
 
-COMPONENT = "mlops:serving:KubernetesServing"
+COMPONENT = "mlops:kubernetes:KubernetesServing"
 NAMESPACE = "kubernetes:core/v1:Namespace"
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"

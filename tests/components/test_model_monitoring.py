@@ -6,7 +6,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from components.model_monitoring import MonitoringSpec
+from components.observability.model_monitoring import MonitoringSpec
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.sagemaker_requests import to_request
 

@@ -8,9 +8,12 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from components.model_monitoring import JobPlacement, MonitoringBaselines
-from components.model_quality_monitoring import ModelQualityMonitoring, ModelQualityMonitoringArgs
-from components.model_quality_spec import ModelQualitySpec
+from components.observability.model_monitoring import JobPlacement, MonitoringBaselines
+from components.observability.model_quality_monitoring import (
+    ModelQualityMonitoring,
+    ModelQualityMonitoringArgs,
+)
+from components.observability.model_quality_spec import ModelQualitySpec
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, policy_of, statements

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
-from components.model_registry import CONSUMER_ACTIONS, approval_event_pattern
+from components.registry.model_registry import CONSUMER_ACTIONS, approval_event_pattern
 from planner.recorder import ResourceGraph
 from tests.graph_helpers import as_list, only, policy_of, statements, within
 

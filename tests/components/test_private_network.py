@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from components.private_network import subnet_cidrs
+from components.foundation.private_network import subnet_cidrs
 from planner.recorder import ResourceGraph, record_program
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, parse_platform_config
 from stacks.model_packages import offline_resolver

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.secure_bucket import SecureBucket, SecureBucketArgs
+from components.foundation.secure_bucket import SecureBucket, SecureBucketArgs
 from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, attached_to, only, policy_of, statements
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from moto.events.models import EventPattern
 
-from components.pipeline_triggers import PipelineTriggers, PipelineTriggersArgs
-from components.training_pipeline import TrainingSpec
-from pipelines.training_pipeline import SCRIPT_KEYS
+from components.training.definition import SCRIPT_KEYS
+from components.training.pipeline_triggers import PipelineTriggers, PipelineTriggersArgs
+from components.training.training_pipeline import TrainingSpec
 from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, policy_of, statements, within
 

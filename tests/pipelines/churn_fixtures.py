@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pipelines.training_pipeline import TrainingPipelineSettings, iter_steps
+from components.training.definition import TrainingPipelineSettings, iter_steps
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"

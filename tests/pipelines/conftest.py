@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.training_pipeline import TrainingPipelineSettings, build_definition
+from components.training.definition import TrainingPipelineSettings, build_definition
 from tests.pipelines.churn_fixtures import forecast_settings, make_settings
 
 
@@ -49,7 +49,7 @@ def record_thread(thread):
 socket.socket.connect = socket.socket.connect_ex = refuse
 threading.Thread.start = record_thread
 environment = dict(os.environ)
-from pipelines.training_pipeline import build_definition
+from components.training.definition import build_definition
 from tests.pipelines.churn_fixtures import forecast_settings, make_settings
 definition = build_definition(make_settings(approval_status="Approved", enable_network_isolation=False))
 import boto3

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from components.model_monitoring import MonitoringBaselines, baseline_prefix
-from components.model_quality_spec import ModelQualitySpec
-from pipelines import _offline_sdk
-from pipelines.training_pipeline import (
+from components.observability.model_monitoring import MonitoringBaselines, baseline_prefix
+from components.observability.model_quality_spec import ModelQualitySpec
+from components.training import _offline_sdk
+from components.training.definition import (
     GROUND_TRUTH_COLUMN,
     PROBABILITY_COLUMN,
     PROBABILITY_THRESHOLD,
@@ -299,7 +299,7 @@ def test_the_baselining_jobs_send_what_the_sdks_quality_check_step_would(dev_set
 
 
 def test_the_sdks_quality_check_step_still_cannot_carry_a_network_config(dev_settings) -> None:
-    """Why the baselining jobs are ProcessingSteps (see pipelines/_pipeline_steps.py). If this
+    """Why the baselining jobs are ProcessingSteps (see components/training/_definition_steps.py). If this
     fails, the SDK serialises NetworkConfig now and QualityCheckStep becomes an option."""
     with (
         _offline_sdk.sealed(dev_settings.region),

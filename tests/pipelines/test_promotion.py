@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from components.model_registry import PromotionCriterion
+from components.registry.model_registry import PromotionCriterion
 from pipelines.promotion import PromotionError, main, promote_model_package
 from tests.conftest import stack_path
 

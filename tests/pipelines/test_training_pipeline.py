@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.training_pipeline import (
+from components.training.definition import (
     TrainingPipelineSettings,
     build_definition,
     verify,

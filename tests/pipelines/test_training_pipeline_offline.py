@@ -27,8 +27,8 @@ import pytest
 from botocore.validate import ParamValidator
 from moto import mock_aws
 
-from pipelines import _offline_sdk
-from pipelines.training_pipeline import build_definition
+from components.training import _offline_sdk
+from components.training.definition import build_definition
 from tests.pipelines.churn_fixtures import BUCKET, REGION, steps_by_name
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.training_pipeline import build_definition
+from components.training.definition import build_definition
 from tests.pipelines.churn_fixtures import ACCOUNT, SCRIPT_URIS, make_settings
 
 INVALID = {

@@ -10,7 +10,7 @@ import pulumi
 import pytest
 
 import planner.policy_check
-from components.kubernetes_serving import kubernetes_provider
+from components.kubernetes.kubernetes_serving import kubernetes_provider
 from planner.__main__ import EXIT_OK, EXIT_VIOLATION, main, stack_file_path
 from planner.recorder import record_program
 from planner.report import Plan, PlanViolation, json_value

@@ -31,7 +31,7 @@ def test_servings_use_a_kubernetes_provider_built_from_the_secret_kubeconfig(wri
     assert provider.inputs["clusterIdentifier"] == "arn:aws:eks:eu-west-1:333333333333:cluster/ml"
     [deployment] = graph.of_type("kubernetes:apps/v1:Deployment")
     assert deployment.provider.startswith(provider.urn + "::")
-    assert graph.component_of(deployment).type == "mlops:serving:KubernetesServing"
+    assert graph.component_of(deployment).type == "mlops:kubernetes:KubernetesServing"
     assert deployment.inputs["metadata"]["labels"]["cost-center"] == "cc-ml-1001"
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.training_pipeline import iter_steps
+from components.training.definition import iter_steps
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from moto import mock_aws
 
-from components.model_monitoring import MonitoringBaselines
+from components.observability.model_monitoring import MonitoringBaselines
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import (

@@ -1,0 +1,118 @@
+"""ExperimentTracking: a SageMaker managed MLflow tracking server storing artifacts under KMS."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_aws.sagemaker as sagemaker
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..naming import prefixed
+from ..policy_documents import kms_use, s3_read_write
+
+MLFLOW_PREFIX = "mlflow/"
+
+
+class ExperimentTrackingSpec(BaseModel):
+    """Managed MLflow for experiment tracking (off in dev by default: it bills per hour)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    enabled: bool = Field(default=False, description="Create the MLflow tracking server.")
+    name: str = Field(default="mlflow", pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
+    size: Literal["Small", "Medium", "Large"] = Field(default="Small", description="Tracking server size.")
+    weekly_maintenance_window: str = Field(
+        default="Sun:03:00",
+        pattern=r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$",
+        description="Weekly maintenance start, `Ddd:HH:MM` in UTC.",
+    )
+    mlflow_version: str | None = Field(
+        default=None, description="MLflow version; the service default when unset."
+    )
+    automatic_model_registration: bool = Field(
+        default=False, description="Register MLflow models in the SageMaker model registry automatically."
+    )
+
+
+@dataclass(frozen=True)
+class ExperimentTrackingArgs:
+    spec: ExperimentTrackingSpec
+    account_id: str
+    region: str
+    artifact_bucket_name: pulumi.Input[str]
+    artifact_bucket_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    role_path: str
+    tags: Mapping[str, str]
+    name_prefix: str | None = None
+    """Starts the tracking server's name (``<prefix>-<spec name>``): stacks sharing an account differ."""
+
+
+class ExperimentTracking(pulumi.ComponentResource):
+    """An MLflow tracking server whose artifact store is ``mlflow/`` of the (SSE-KMS) artifact bucket.
+
+    Security posture: the server's role may read and write only that prefix and use only the
+    platform key (plus model-registry writes when automatic registration is on).
+    """
+
+    tracking_server_arn: pulumi.Output[str]
+    """ARN of the tracking server (what MLflow clients use as the tracking URI)."""
+    role_arn: pulumi.Output[str]
+    """ARN of the tracking server's role."""
+
+    def __init__(
+        self, name: str, args: ExperimentTrackingArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:experiments:ExperimentTracking", name, None, opts)
+        spec = args.spec
+        statements = [*s3_read_write(args.artifact_bucket_arn, [MLFLOW_PREFIX]), *kms_use([args.kms_key_arn])]
+        if spec.automatic_model_registration:
+            sagemaker_arn = f"arn:aws:sagemaker:{args.region}:{args.account_id}"
+            statements.append(
+                {
+                    "Effect": "Allow",
+                    "Action": [
+                        "sagemaker:CreateModelPackageGroup",
+                        "sagemaker:DescribeModelPackageGroup",
+                        "sagemaker:CreateModelPackage",
+                        "sagemaker:UpdateModelPackage",
+                        "sagemaker:AddTags",
+                    ],
+                    "Resource": [
+                        f"{sagemaker_arn}:model-package-group/*",
+                        f"{sagemaker_arn}:model-package/*",
+                    ],
+                }
+            )
+        role = ExecutionRole(
+            f"{name}-server",
+            ExecutionRoleArgs(
+                description="SageMaker managed MLflow tracking server",
+                trusted_service="sagemaker.amazonaws.com",
+                account_id=args.account_id,
+                path=args.role_path,
+                statements=statements,
+                tags=args.tags,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        server = sagemaker.MlflowTrackingServer(
+            f"{name}-server",
+            tracking_server_name=prefixed(args.name_prefix, spec.name),
+            artifact_store_uri=pulumi.Output.concat("s3://", args.artifact_bucket_name, "/", MLFLOW_PREFIX),
+            role_arn=role.role_arn,
+            tracking_server_size=spec.size,
+            weekly_maintenance_window_start=spec.weekly_maintenance_window,
+            mlflow_version=spec.mlflow_version,
+            automatic_model_registration=spec.automatic_model_registration,
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        self.tracking_server_arn = server.arn
+        self.role_arn = role.role_arn
+        self.register_outputs({"tracking_server_arn": self.tracking_server_arn, "role_arn": self.role_arn})

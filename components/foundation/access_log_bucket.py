@@ -1,0 +1,86 @@
+"""AccessLogBucket: the destination of the platform buckets' S3 server access logs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws.s3 as s3
+
+from .bucket_hardening import harden_bucket
+
+
+@dataclass(frozen=True)
+class AccessLogBucketArgs:
+    account_id: str
+    tags: Mapping[str, str]
+    retention_days: int = 365
+    retain: bool = True
+
+
+class AccessLogBucket(pulumi.ComponentResource):
+    """A versioned, private, TLS-only bucket that only the S3 logging service of this account writes to.
+
+    Encrypted with SSE-S3, not SSE-KMS: S3 server access log delivery does not support KMS-encrypted
+    target buckets. The bucket is tagged ``mlops:data-class=access-logs`` so that policy rules can
+    recognise this single, deliberate exception.
+    """
+
+    bucket_name: pulumi.Output[str]
+    """Physical name of the log bucket (the ``target_bucket`` of every platform bucket)."""
+    bucket_arn: pulumi.Output[str]
+    """ARN of the log bucket."""
+
+    def __init__(
+        self, name: str, args: AccessLogBucketArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:foundation:AccessLogBucket", name, None, opts)
+
+        bucket = s3.Bucket(
+            f"{name}-bucket",
+            force_destroy=False,
+            tags={**args.tags, "mlops:data-class": "access-logs"},
+            opts=pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain),
+        )
+        s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=bucket.id,
+            rules=[
+                s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    ),
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        log_delivery = {
+            "Sid": "S3ServerAccessLogDelivery",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": pulumi.Output.concat(bucket.arn, "/*"),
+            "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
+        }
+        harden_bucket(
+            name,
+            bucket,
+            parent=self,
+            extra_policy_statements=[log_delivery],
+            lifecycle_rules=[
+                s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-access-logs",
+                    status="Enabled",
+                    filter=s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                    expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.retention_days),
+                    noncurrent_version_expiration=s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=1
+                    ),
+                )
+            ],
+        )
+
+        self.bucket_name = bucket.bucket
+        self.bucket_arn = bucket.arn
+        self.register_outputs({"bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn})

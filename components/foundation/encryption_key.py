@@ -1,0 +1,180 @@
+"""EncryptionKey: one customer-managed KMS key with rotation, an alias and a least-privilege policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws.kms as kms
+
+from ..policy_documents import KMS_USE_ACTIONS, Statement, document, render
+
+# What the account may do to administer the key. Deliberately no kms:Encrypt/Decrypt: using the
+# key takes membership of the platform's role path (or a service grant below).
+KEY_ADMIN_ACTIONS = [
+    "kms:Create*",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
+]
+
+
+@dataclass(frozen=True)
+class ServiceKeyGrant:
+    """Lets an AWS service principal use the key, under a condition that scopes it to this account."""
+
+    sid: str
+    service: str
+    actions: Sequence[str]
+    condition: Mapping[str, Mapping[str, object]]
+
+
+@dataclass(frozen=True)
+class EncryptionKeyArgs:
+    purpose: str
+    """What the key protects, e.g. ``data`` or ``logs`` (used in the description and alias)."""
+    account_id: str
+    user_role_path: str
+    """IAM path (``/mlops-platform/dev/``) whose roles may use the key for encryption."""
+    tags: Mapping[str, str]
+    service_grants: Sequence[ServiceKeyGrant] = ()
+    via_services: Sequence[str] = ()
+    """Services (``sagemaker``, ``s3``) through which the account's IAM-authorised principals, such as
+    the identity running `pulumi up`, may use the key: creating a SageMaker endpoint or feature group
+    with a customer-managed key needs the caller to create grants on it."""
+    region: str = ""
+    """Region of the ``via_services`` endpoints (required when ``via_services`` is set)."""
+    deletion_window_days: int = 30
+    rotation_period_days: int = 365
+    retain: bool = True
+    """Protect the key from `pulumi destroy` and keep it when removed from the program."""
+    alias_prefix: str = "mlops-platform"
+    extra_statements: Sequence[Statement] = field(default_factory=tuple)
+
+
+class EncryptionKey(pulumi.ComponentResource):
+    """A symmetric KMS key with yearly (or configured) rotation and an alias.
+
+    Security posture: the account may administer but not use the key; only roles under the
+    platform's IAM path, and explicitly granted AWS services, may encrypt and decrypt with it.
+    """
+
+    key_arn: pulumi.Output[str]
+    """ARN of the key."""
+    key_id: pulumi.Output[str]
+    """Id of the key."""
+    alias_name: pulumi.Output[str]
+    """``alias/<prefix>-<purpose>``."""
+
+    def __init__(
+        self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:foundation:EncryptionKey", name, None, opts)
+        if args.via_services and not args.region:
+            raise ValueError(f"EncryptionKey {name}: via_services needs the region of those services")
+        stateful = pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain)
+
+        self._key = kms.Key(
+            f"{name}-key",
+            description=f"{args.alias_prefix}: {args.purpose} encryption",
+            key_usage="ENCRYPT_DECRYPT",
+            customer_master_key_spec="SYMMETRIC_DEFAULT",
+            enable_key_rotation=True,
+            rotation_period_in_days=args.rotation_period_days,
+            deletion_window_in_days=args.deletion_window_days,
+            policy=render(self._policy(args)),
+            tags=dict(args.tags),
+            opts=stateful,
+        )
+        alias = kms.Alias(
+            f"{name}-alias",
+            name=f"alias/{args.alias_prefix}-{args.purpose}",
+            target_key_id=self._key.key_id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        self.key_arn = self._key.arn
+        self.key_id = self._key.key_id
+        self.alias_name = alias.name
+        self.register_outputs({"key_arn": self.key_arn, "key_id": self.key_id, "alias_name": self.alias_name})
+
+    @staticmethod
+    def _policy(args: EncryptionKeyArgs) -> dict:
+        account_root = f"arn:aws:iam::{args.account_id}:root"
+        platform_roles = f"arn:aws:iam::{args.account_id}:role{args.user_role_path}*"
+        # In a key policy "Resource": "*" means "this key": key policies cannot name other resources.
+        statements: list[Statement] = [
+            {
+                "Sid": "AccountAdministersKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": account_root},
+                "Action": KEY_ADMIN_ACTIONS,
+                "Resource": "*",
+            },
+            {
+                "Sid": "PlatformRolesUseKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": account_root},
+                "Action": KMS_USE_ACTIONS,
+                "Resource": "*",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": platform_roles}},
+            },
+            {
+                "Sid": "PlatformRolesGrantToAwsResources",
+                "Effect": "Allow",
+                "Principal": {"AWS": account_root},
+                "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {"aws:PrincipalArn": platform_roles},
+                    "Bool": {"kms:GrantIsForAWSResource": "true"},
+                },
+            },
+        ]
+        if args.via_services:
+            statements.append(
+                {
+                    "Sid": "AccountPrincipalsThroughPlatformServices",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": account_root},
+                    "Action": [*KMS_USE_ACTIONS, "kms:CreateGrant"],
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {
+                            "kms:CallerAccount": args.account_id,
+                            "kms:ViaService": [
+                                f"{service}.{args.region}.amazonaws.com" for service in args.via_services
+                            ],
+                        }
+                    },
+                }
+            )
+        statements += [
+            {
+                "Sid": grant.sid,
+                "Effect": "Allow",
+                "Principal": {"Service": grant.service},
+                "Action": list(grant.actions),
+                "Resource": "*",
+                **(
+                    {"Condition": {op: dict(values) for op, values in grant.condition.items()}}
+                    if grant.condition
+                    else {}
+                ),
+            }
+            for grant in args.service_grants
+        ]
+        statements += list(args.extra_statements)
+        return document(*statements)

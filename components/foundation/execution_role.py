@@ -1,0 +1,65 @@
+"""ExecutionRole: an IAM role assumed by one AWS service, with one inline least-privilege policy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws.iam as iam
+
+from ..policy_documents import Statement, document, render, service_trust
+
+
+@dataclass(frozen=True)
+class ExecutionRoleArgs:
+    description: str
+    trusted_service: str
+    """Service principal that assumes the role, e.g. ``sagemaker.amazonaws.com``."""
+    account_id: str
+    path: str
+    """IAM path shared by the platform's roles (``/mlops-platform/dev/``); the KMS key policies trust it."""
+    statements: Sequence[Statement]
+    tags: Mapping[str, str]
+    max_session_duration_seconds: int = 3600
+
+
+class ExecutionRole(pulumi.ComponentResource):
+    """A service role whose trust policy is limited to this account and whose only permissions
+    are the statements given (no managed policies, so nothing broader sneaks in)."""
+
+    role_arn: pulumi.Output[str]
+    """ARN of the role."""
+    role_name: pulumi.Output[str]
+    """Name of the role."""
+
+    def __init__(
+        self, name: str, args: ExecutionRoleArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:foundation:ExecutionRole", name, None, opts)
+        if not args.statements:
+            raise ValueError(f"ExecutionRole {name}: a role needs at least one permission statement")
+        if not (args.path.startswith("/") and args.path.endswith("/")):
+            raise ValueError(f"ExecutionRole {name}: path must start and end with '/' (got {args.path!r})")
+
+        role = iam.Role(
+            f"{name}-role",
+            description=args.description,
+            path=args.path,
+            assume_role_policy=render(service_trust(args.trusted_service, args.account_id)),
+            max_session_duration=args.max_session_duration_seconds,
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        permissions = iam.RolePolicy(
+            f"{name}-permissions",
+            role=role.id,
+            policy=render(document(*args.statements)),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        # Resolve the ARN only once the permissions are attached, so that whatever is handed the
+        # role (a SageMaker job, a model) also waits for its policy instead of racing it.
+        self.role_arn = pulumi.Output.all(role.arn, permissions.id).apply(lambda values: values[0])
+        self.role_name = role.name
+        self.register_outputs({"role_arn": self.role_arn, "role_name": self.role_name})

@@ -1,0 +1,36 @@
+"""Kubernetes: GPU model serving and its monitoring stack on an existing EKS cluster (type tokens
+``mlops:kubernetes:*``). The components need pulumi-kubernetes (the ``kubernetes`` extra): they
+are imported on first use, so reading the specs does not load it."""
+
+from importlib import import_module
+from typing import Any
+
+from .kubernetes_monitoring_spec import KubernetesMonitoringSpec, ScrapeTarget
+from .kubernetes_serving_spec import GpuPlacement, KubernetesServingSpec, Toleration
+
+_ON_FIRST_USE = {
+    "KubernetesServing": ".kubernetes_serving",
+    "KubernetesServingArgs": ".kubernetes_serving",
+    "kubernetes_provider": ".kubernetes_serving",
+    "KubernetesMonitoring": ".kubernetes_monitoring",
+    "KubernetesMonitoringArgs": ".kubernetes_monitoring",
+}
+
+__all__ = [
+    "GpuPlacement",
+    "KubernetesMonitoring",
+    "KubernetesMonitoringArgs",
+    "KubernetesMonitoringSpec",
+    "KubernetesServing",
+    "KubernetesServingArgs",
+    "KubernetesServingSpec",
+    "ScrapeTarget",
+    "Toleration",
+    "kubernetes_provider",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ON_FIRST_USE:
+        return getattr(import_module(_ON_FIRST_USE[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,344 @@
+"""KubernetesMonitoring: kube-prometheus-stack, NVIDIA DCGM exporter, ServiceMonitors and a GPU dashboard."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+from pulumi_kubernetes.core import v1 as core
+from pulumi_kubernetes.meta import v1 as meta
+
+from .. import versions
+from .kubernetes_dashboards import gpu_serving_dashboard
+from .kubernetes_monitoring_spec import (
+    ComputeResources,
+    GrafanaAdminSecret,
+    KubernetesMonitoringSpec,
+    ScrapeTarget,
+)
+from .kubernetes_serving_spec import LABEL_RULES, invalid_labels
+
+DASHBOARD_CONFIG_MAP = "gpu-serving-dashboard"
+DASHBOARD_LABEL = ("grafana_dashboard", "1")
+"""The label Grafana's dashboard sidecar watches for (kube-prometheus-stack's default, set explicitly)."""
+METRICS_PORT = "metrics"
+"""KubernetesServing always names its Service's Prometheus port `metrics`."""
+RELEASE_TIMEOUT_SECONDS = 900
+"""A first install pulls several images and binds a volume; Helm's 5 minutes is often too short."""
+
+# (cpu request, cpu limit, memory request, memory limit) of the parts whose load hardly depends on the
+# workload; Prometheus is sized by the spec. Memory limits near requests: an OOM kill, not a node squeeze.
+_SIZES = {
+    "grafana": ("100m", "500m", "256Mi", "512Mi"),
+    "grafana-sidecar": ("50m", "200m", "128Mi", "128Mi"),
+    "operator": ("100m", "500m", "256Mi", "256Mi"),
+    "kube-state-metrics": ("50m", "500m", "256Mi", "512Mi"),
+    "node-exporter": ("50m", "250m", "64Mi", "128Mi"),
+    "dcgm-exporter": ("100m", "500m", "512Mi", "1Gi"),
+}
+
+
+def _resources(part: str) -> dict[str, dict[str, str]]:
+    cpu_request, cpu_limit, memory_request, memory_limit = _SIZES[part]
+    return ComputeResources(
+        cpu_request=cpu_request, cpu_limit=cpu_limit, memory_request=memory_request, memory_limit=memory_limit
+    ).as_values()
+
+
+def serving_service_selector(name: str) -> dict[str, str]:
+    """The labels that select a KubernetesServing's Service (and pods): its immutable pod selector."""
+    return {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "model-server"}
+
+
+@dataclass(frozen=True)
+class KubernetesMonitoringArgs:
+    """The spec, and labels for the objects this component creates; the provider comes in through ``opts``."""
+
+    spec: KubernetesMonitoringSpec
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra labels on the namespaces, ServiceMonitors and dashboard (e.g. the cost-allocation tags)."""
+
+    def __post_init__(self) -> None:
+        bad = invalid_labels(dict(self.labels))
+        if bad:
+            raise ValueError(f"labels {bad} are not valid Kubernetes labels: {LABEL_RULES}")
+        if DASHBOARD_LABEL[0] in self.labels:
+            raise ValueError(f"label '{DASHBOARD_LABEL[0]}' is reserved for Grafana's dashboard sidecar")
+
+
+class KubernetesMonitoring(pulumi.ComponentResource):
+    """Prometheus and Grafana (kube-prometheus-stack), the NVIDIA DCGM exporter, a ServiceMonitor per model
+    server and a GPU-serving dashboard, on an existing cluster; one instance per cluster.
+
+    Security posture: Prometheus and Grafana run under Pod Security `baseline` (audited against
+    `restricted`); only the node agents that need host access run in a separate `privileged` namespace.
+    Grafana's admin login comes from an existing Secret, never from config; charts are pinned exactly.
+    """
+
+    monitoring_namespace: pulumi.Output[str]
+    """Namespace of Prometheus, Grafana and the dashboard ConfigMap."""
+    agents_namespace: pulumi.Output[str]
+    """Namespace of node-exporter and the DCGM exporter."""
+    prometheus_release_name: pulumi.Output[str]
+    """Helm release of kube-prometheus-stack (its Services are named after it)."""
+    dcgm_exporter_release_name: pulumi.Output[str]
+    """Helm release of the DCGM exporter."""
+    dashboard_config_map_name: pulumi.Output[str]
+    """ConfigMap holding the GPU-serving dashboard."""
+
+    def __init__(
+        self, name: str, args: KubernetesMonitoringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        # Renamed from mlops:observability:KubernetesMonitoring when the components moved into per-area packages: the alias keeps
+        # the URNs of stacks deployed before, so nothing on the cluster is replaced.
+        opts = pulumi.ResourceOptions.merge(
+            opts,
+            pulumi.ResourceOptions(aliases=[pulumi.Alias(type_="mlops:observability:KubernetesMonitoring")]),
+        )
+        super().__init__("mlops:kubernetes:KubernetesMonitoring", name, None, opts)
+        spec = args.spec
+        self._labels = {
+            **args.labels,
+            "app.kubernetes.io/part-of": "mlops-platform",
+            "app.kubernetes.io/managed-by": "pulumi",
+        }
+        child = pulumi.ResourceOptions(parent=self)
+
+        monitoring: pulumi.Input[str] = spec.namespace
+        agents: pulumi.Input[str] = spec.agents_namespace
+        if spec.create_namespaces:
+            # Baseline forbids host namespaces, hostPath and privileged containers; restricted is audited
+            # and warned so any chart pod that would fail it shows up before enforcement is tightened.
+            monitoring = self._namespace(f"{name}-namespace", spec.namespace, "baseline", "restricted", child)
+            # node-exporter needs hostNetwork, hostPID and hostPath; the DCGM exporter runs as root with
+            # SYS_ADMIN and the kubelet's pod-resources socket. Only these two DaemonSets live here.
+            agents = self._namespace(
+                f"{name}-agents-namespace", spec.agents_namespace, "privileged", "baseline", child
+            )
+
+        prometheus = self._prometheus_release(name, spec, monitoring, agents, child)
+        dcgm = self._dcgm_release(name, spec, agents, prometheus, child)
+        for target in spec.scrape:
+            self._service_monitor(name, target, monitoring, prometheus, child)
+        dashboard = core.ConfigMap(
+            f"{name}-gpu-dashboard",
+            metadata=meta.ObjectMetaArgs(
+                name=DASHBOARD_CONFIG_MAP,
+                namespace=monitoring,
+                # The sidecar watches only Grafana's own namespace: a dashboard is whatever may write here.
+                labels={**self._labels, DASHBOARD_LABEL[0]: DASHBOARD_LABEL[1]},
+            ),
+            data={"gpu-serving.json": json.dumps(gpu_serving_dashboard(spec), indent=1, sort_keys=True)},
+            opts=child,
+        )
+
+        self.monitoring_namespace = pulumi.Output.from_input(monitoring)
+        self.agents_namespace = pulumi.Output.from_input(agents)
+        self.prometheus_release_name = prometheus.name
+        self.dcgm_exporter_release_name = dcgm.name
+        self.dashboard_config_map_name = dashboard.metadata.name
+        self.register_outputs(
+            {
+                "monitoring_namespace": self.monitoring_namespace,
+                "agents_namespace": self.agents_namespace,
+                "prometheus_release_name": self.prometheus_release_name,
+                "dcgm_exporter_release_name": self.dcgm_exporter_release_name,
+                "dashboard_config_map_name": self.dashboard_config_map_name,
+            }
+        )
+
+    def _namespace(
+        self, resource_name: str, namespace: str, enforce: str, audit: str, opts: pulumi.ResourceOptions
+    ) -> pulumi.Output[str]:
+        admission = {
+            "pod-security.kubernetes.io/enforce": enforce,
+            "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/audit": audit,
+        }
+        if enforce != "privileged":
+            # A warning on every apply of the node agents would be noise people learn to ignore.
+            admission["pod-security.kubernetes.io/warn"] = audit
+        created = core.Namespace(
+            resource_name,
+            metadata=meta.ObjectMetaArgs(name=namespace, labels={**self._labels, **admission}),
+            opts=opts,
+        )
+        return created.metadata.name
+
+    def _release(
+        self,
+        resource_name: str,
+        chart: versions.HelmChart,
+        version: str,
+        namespace: pulumi.Input[str],
+        values: Mapping[str, Any],
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.helm.v3.Release:
+        return k8s.helm.v3.Release(
+            resource_name,
+            k8s.helm.v3.ReleaseArgs(
+                # A fixed release name (the chart's): the charts derive object names from it, so they stay
+                # stable and readable (`kube-prometheus-stack-prometheus`), with no random suffix.
+                name=chart.chart,
+                chart=chart.chart,
+                version=version,
+                repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repository),
+                namespace=namespace,
+                values=dict(values),
+                # A failed install or upgrade is rolled back instead of leaving half a monitoring stack.
+                atomic=True,
+                cleanup_on_fail=True,
+                timeout=RELEASE_TIMEOUT_SECONDS,
+                max_history=10,
+            ),
+            opts=opts,
+        )
+
+    def _prometheus_release(
+        self,
+        name: str,
+        spec: KubernetesMonitoringSpec,
+        monitoring: pulumi.Input[str],
+        agents: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.helm.v3.Release:
+        volume: dict[str, Any] = {
+            "accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": spec.storage_size}},
+        }
+        if spec.storage_class:
+            volume["storageClassName"] = spec.storage_class
+        admin: GrafanaAdminSecret = spec.grafana_admin_secret
+        values = {
+            # Alerts from this platform page through the SNS alert topic; an Alertmanager with no
+            # receivers would only swallow them. Enable it here together with its receivers.
+            "alertmanager": {"enabled": False},
+            # EKS runs the control plane: these components cannot be scraped, and would fire TargetDown.
+            "kubeControllerManager": {"enabled": False},
+            "kubeScheduler": {"enabled": False},
+            "kubeEtcd": {"enabled": False},
+            "prometheusOperator": {"resources": _resources("operator")},
+            "prometheus": {
+                "prometheusSpec": {
+                    "retention": spec.retention,
+                    "retentionSize": spec.retention_size,
+                    "resources": spec.prometheus_resources.as_values(),
+                    # Without a volume, a Prometheus restart loses every sample.
+                    "storageSpec": {"volumeClaimTemplate": {"spec": volume}},
+                    # By default Prometheus selects only objects labelled with this release; these make it
+                    # pick up the ServiceMonitors (and rules) of every namespace, such as the DCGM
+                    # exporter's and the model servers'.
+                    "serviceMonitorSelectorNilUsesHelmValues": False,
+                    "podMonitorSelectorNilUsesHelmValues": False,
+                    "ruleSelectorNilUsesHelmValues": False,
+                    "probeSelectorNilUsesHelmValues": False,
+                    "scrapeConfigSelectorNilUsesHelmValues": False,
+                }
+            },
+            "grafana": {
+                # Without this the chart creates its own Secret with a well-known default password.
+                "admin": {
+                    "existingSecret": admin.name,
+                    "userKey": admin.user_key,
+                    "passwordKey": admin.password_key,
+                },
+                "resources": _resources("grafana"),
+                "sidecar": {
+                    "resources": _resources("grafana-sidecar"),
+                    "dashboards": {
+                        "enabled": True,
+                        "label": DASHBOARD_LABEL[0],
+                        "labelValue": DASHBOARD_LABEL[1],
+                    },
+                },
+            },
+            # kube-state-metrics serves the kube_horizontalpodautoscaler_* series of the dashboard.
+            "kube-state-metrics": {"resources": _resources("kube-state-metrics")},
+            "prometheus-node-exporter": {
+                # The host-access DaemonSet goes to the privileged agents namespace, not Grafana's.
+                "namespaceOverride": agents,
+                "resources": _resources("node-exporter"),
+            },
+        }
+        return self._release(
+            f"{name}-kube-prometheus-stack",
+            versions.KUBE_PROMETHEUS_STACK,
+            spec.kube_prometheus_stack_version,
+            monitoring,
+            values,
+            opts,
+        )
+
+    def _dcgm_release(
+        self,
+        name: str,
+        spec: KubernetesMonitoringSpec,
+        agents: pulumi.Input[str],
+        prometheus: k8s.helm.v3.Release,
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.helm.v3.Release:
+        values = {
+            "serviceMonitor": {
+                "enabled": True,
+                "interval": "30s",
+                # Not honouring labels keeps the exporter from overwriting target labels: the GPU's pod and
+                # namespace arrive as exported_pod and exported_namespace, which the dashboard uses.
+                "honorLabels": False,
+                "relabelings": [
+                    {
+                        "sourceLabels": ["__meta_kubernetes_pod_node_name"],
+                        "targetLabel": "node",
+                        "action": "replace",
+                    }
+                ],
+            },
+            "nodeSelector": dict(spec.gpu_node_selector),
+            "tolerations": [t.model_dump(exclude_none=True) for t in spec.gpu_tolerations],
+            "resources": _resources("dcgm-exporter"),
+        }
+        return self._release(
+            f"{name}-dcgm-exporter",
+            versions.DCGM_EXPORTER,
+            spec.dcgm_exporter_version,
+            agents,
+            values,
+            # The chart renders a ServiceMonitor, whose CRD kube-prometheus-stack installs: installed
+            # first, Helm would fail with "no matches for kind ServiceMonitor".
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[prometheus])),
+        )
+
+    def _service_monitor(
+        self,
+        name: str,
+        target: ScrapeTarget,
+        monitoring: pulumi.Input[str],
+        prometheus: k8s.helm.v3.Release,
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.apiextensions.CustomResource:
+        # In the monitoring namespace, reaching into the serving's: this works even where Prometheus is
+        # later restricted to ServiceMonitors of its own namespace, and leaves the serving namespace alone.
+        return k8s.apiextensions.CustomResource(
+            f"{name}-{target.namespace}-{target.name}-service-monitor",
+            api_version="monitoring.coreos.com/v1",
+            kind="ServiceMonitor",
+            metadata=meta.ObjectMetaArgs(
+                name=f"{target.namespace}-{target.name}", namespace=monitoring, labels=self._labels
+            ),
+            spec={
+                "selector": {"matchLabels": serving_service_selector(target.name)},
+                "namespaceSelector": {"matchNames": [target.namespace]},
+                "endpoints": [
+                    {"port": METRICS_PORT, "path": target.path, "interval": target.interval, "scheme": "http"}
+                ],
+            },
+            # The ServiceMonitor CRD comes with the kube-prometheus-stack release: created any earlier, the
+            # API server would reject the object with "no matches for kind ServiceMonitor".
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[prometheus])),
+        )
+
+
+# --- the dashboard ---------------------------------------------------------------------------------

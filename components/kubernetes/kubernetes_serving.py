@@ -1,0 +1,415 @@
+"""KubernetesServing: a model server on an existing EKS cluster (GPU Deployment, Service, HPA, PDB)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+# The API versions this component renders; pulumi-kubernetes' typed Args reject a misspelt field.
+from pulumi_kubernetes.apps import v1 as apps
+from pulumi_kubernetes.autoscaling import v2 as autoscaling
+from pulumi_kubernetes.core import v1 as core
+from pulumi_kubernetes.meta import v1 as meta
+from pulumi_kubernetes.policy import v1 as policy
+
+from .kubernetes_serving_spec import (
+    GPU_RESOURCE,
+    LABEL_RULES,
+    KubernetesServingSpec,
+    Toleration,
+    invalid_labels,
+)
+
+ROLLOUT_SLACK_SECONDS = 900
+"""Time a new pod may spend before its startup probe runs: GPU node provisioning and a large image pull."""
+RUN_AS_ID = 10001
+"""UID, GID and fsGroup of the server: non-root and above the host's user range."""
+_ZONE, _HOST = "topology.kubernetes.io/zone", "kubernetes.io/hostname"
+
+
+@dataclass(frozen=True)
+class KubernetesServingArgs:
+    """The spec, and labels for every object; the Kubernetes provider comes in through ``opts``."""
+
+    spec: KubernetesServingSpec
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra labels on every object and pod (e.g. the cost-allocation tags, for EKS split cost allocation)."""
+
+    def __post_init__(self) -> None:
+        bad = invalid_labels(dict(self.labels))
+        if bad:
+            raise ValueError(f"labels {bad} are not valid Kubernetes labels: {LABEL_RULES}")
+        clash = sorted(set(self.labels) & set(_selector(self.spec)))
+        if clash:
+            raise ValueError(f"labels {clash} are reserved for the pod selector")
+
+
+def _selector(spec: KubernetesServingSpec) -> dict[str, str]:
+    # Kept minimal and stable: a Deployment's selector is immutable.
+    return {"app.kubernetes.io/name": spec.name, "app.kubernetes.io/component": "model-server"}
+
+
+def kubernetes_provider(
+    name: str,
+    kubeconfig: pulumi.Input[str],
+    opts: pulumi.ResourceOptions | None = None,
+    *,
+    cluster_identifier: pulumi.Input[str] | None = None,
+) -> k8s.Provider:
+    """A Kubernetes provider for an existing cluster, for a *composition* to pass to KubernetesServing.
+
+    ``kubeconfig`` (contents, e.g. from a secret stack config value) is kept secret in the state.
+    ``cluster_identifier`` (e.g. the EKS cluster ARN), when given, is what decides whether the provider,
+    and so every object it manages, is replaced: rotating credentials in the kubeconfig then only updates it.
+    """
+    return k8s.Provider(
+        name,
+        kubeconfig=pulumi.Output.secret(kubeconfig),
+        cluster_identifier=cluster_identifier,
+        enable_server_side_apply=True,
+        # Never drop objects from the state because the cluster is unreachable (an expired token, a VPN).
+        delete_unreachable=False,
+        # A field owned by another manager is a conflict to look at, not something to overwrite.
+        enable_patch_force=False,
+        opts=opts,
+    )
+
+
+class KubernetesServing(pulumi.ComponentResource):
+    """A model server on an existing cluster: namespace, service account, Deployment, Service, HPA and PDB.
+
+    Security posture: the namespace enforces Pod Security `restricted`; pods run as UID 10001 with a
+    read-only root filesystem, no capabilities, no privilege escalation, RuntimeDefault seccomp, no
+    service account token, and an image pinned by digest. GPUs are requested as limits equal to requests.
+    """
+
+    namespace_name: pulumi.Output[str]
+    """Namespace the model server runs in."""
+    service_name: pulumi.Output[str]
+    """ClusterIP Service: port 80 (`http`) for inference, `metrics` for Prometheus."""
+    deployment_name: pulumi.Output[str]
+    """The model server's Deployment."""
+
+    def __init__(
+        self, name: str, args: KubernetesServingArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        # Renamed from mlops:serving:KubernetesServing when the components moved into per-area packages: the alias keeps
+        # the URNs of stacks deployed before, so nothing on the cluster is replaced.
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(type_="mlops:serving:KubernetesServing")])
+        )
+        super().__init__("mlops:kubernetes:KubernetesServing", name, None, opts)
+        spec = args.spec
+        self._labels = {
+            **args.labels,
+            **_selector(spec),
+            "app.kubernetes.io/part-of": "mlops-platform",
+            "app.kubernetes.io/managed-by": "pulumi",
+        }
+        child = pulumi.ResourceOptions(parent=self)
+
+        namespace: pulumi.Input[str] = spec.namespace
+        if spec.create_namespace:
+            namespace = self._create_namespace(name, spec, child).metadata.name
+        account = core.ServiceAccount(
+            f"{name}-service-account",
+            metadata=self._metadata(spec, namespace),
+            automount_service_account_token=False,
+            opts=child,
+        )
+        deployment = self._create_deployment(name, spec, namespace, account.metadata.name, child)
+        service = self._create_service(name, spec, namespace, child)
+        self._create_autoscaler(name, spec, namespace, deployment.metadata.name, child)
+        self._create_disruption_budget(name, spec, namespace, child)
+
+        self.namespace_name = deployment.metadata.namespace
+        self.service_name = service.metadata.name
+        self.deployment_name = deployment.metadata.name
+        self.register_outputs(
+            {
+                "namespace_name": self.namespace_name,
+                "service_name": self.service_name,
+                "deployment_name": self.deployment_name,
+            }
+        )
+
+    def _metadata(self, spec: KubernetesServingSpec, namespace: pulumi.Input[str]) -> meta.ObjectMetaArgs:
+        # Fixed names (not auto-named) give callers a stable in-cluster DNS name: <name>.<namespace>.svc.
+        return meta.ObjectMetaArgs(name=spec.name, namespace=namespace, labels=self._labels)
+
+    def _create_namespace(
+        self, name: str, spec: KubernetesServingSpec, opts: pulumi.ResourceOptions
+    ) -> core.Namespace:
+        admission = {
+            f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")
+        }
+        return core.Namespace(
+            f"{name}-namespace",
+            metadata=meta.ObjectMetaArgs(
+                name=spec.namespace,
+                labels={
+                    **{k: v for k, v in self._labels.items() if k not in _selector(spec)},
+                    **admission,
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                },
+            ),
+            opts=opts,
+        )
+
+    def _create_deployment(
+        self,
+        name: str,
+        spec: KubernetesServingSpec,
+        namespace: pulumi.Input[str],
+        service_account: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+    ) -> apps.Deployment:
+        rollout = f"{_progress_deadline(spec) + 300}s"
+        return apps.Deployment(
+            f"{name}-deployment",
+            metadata=self._metadata(spec, namespace),
+            spec=self._deployment_spec(spec, service_account),
+            # The HPA owns the replica count once the Deployment exists; re-applying `replicas` on every
+            # update would undo its scaling (and conflict with its field manager under server-side apply).
+            opts=pulumi.ResourceOptions.merge(
+                opts,
+                pulumi.ResourceOptions(
+                    ignore_changes=["spec.replicas"],
+                    # Pulumi waits for the rollout (10 minutes by default): let Kubernetes' own progress
+                    # deadline decide, since a GPU pod may need a new node, a large image and a slow load.
+                    custom_timeouts=pulumi.CustomTimeouts(create=rollout, update=rollout),
+                ),
+            ),
+        )
+
+    def _deployment_spec(
+        self, spec: KubernetesServingSpec, service_account: pulumi.Input[str]
+    ) -> apps.DeploymentSpecArgs:
+        gpu = spec.gpus > 0
+        return apps.DeploymentSpecArgs(
+            replicas=spec.replicas,
+            selector=meta.LabelSelectorArgs(match_labels=_selector(spec)),
+            # Surge one pod and never go below the serving count: a new model version must pass its
+            # readiness probe before an old pod is taken away.
+            strategy=apps.DeploymentStrategyArgs(
+                type="RollingUpdate",
+                rolling_update=apps.RollingUpdateDeploymentArgs(max_unavailable=0, max_surge=1),
+            ),
+            # A model that never becomes ready fails the rollout instead of hanging it.
+            progress_deadline_seconds=_progress_deadline(spec),
+            revision_history_limit=5,
+            template=core.PodTemplateSpecArgs(
+                metadata=meta.ObjectMetaArgs(labels=self._labels),
+                spec=core.PodSpecArgs(
+                    service_account_name=service_account,
+                    automount_service_account_token=False,
+                    # No Kubernetes-injected variables for every Service in the namespace.
+                    enable_service_links=False,
+                    security_context=core.PodSecurityContextArgs(
+                        run_as_non_root=True,
+                        run_as_user=RUN_AS_ID,
+                        run_as_group=RUN_AS_ID,
+                        fs_group=RUN_AS_ID,
+                        seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault"),
+                    ),
+                    containers=[self._container(spec)],
+                    volumes=[
+                        _scratch("tmp", "1Gi"),
+                        _scratch("model-cache", spec.model_cache_size),
+                    ],
+                    # GPU placement only for GPU pods: CPU pods stay off the expensive nodes.
+                    node_selector=dict(spec.gpu_node_selector) if gpu else None,
+                    tolerations=[_toleration(t) for t in spec.gpu_tolerations] if gpu else None,
+                    topology_spread_constraints=[self._spread(spec, key) for key in (_ZONE, _HOST)],
+                    termination_grace_period_seconds=60,
+                ),
+            ),
+        )
+
+    @staticmethod
+    def _spread(spec: KubernetesServingSpec, topology_key: str) -> core.TopologySpreadConstraintArgs:
+        # ScheduleAnyway: GPU capacity is often in one zone only; a hard constraint would leave pods Pending.
+        # pod-template-hash: spread each ReplicaSet on its own, so a rollout does not skew the new pods.
+        return core.TopologySpreadConstraintArgs(
+            max_skew=1,
+            topology_key=topology_key,
+            when_unsatisfiable="ScheduleAnyway",
+            label_selector=meta.LabelSelectorArgs(match_labels=_selector(spec)),
+            match_label_keys=["pod-template-hash"],
+        )
+
+    @staticmethod
+    def _container(spec: KubernetesServingSpec) -> core.ContainerArgs:
+        requests = {"cpu": spec.cpu_request, "memory": spec.memory_request}
+        limits = {"cpu": spec.cpu_limit, "memory": spec.memory_limit}
+        if spec.gpus > 0:
+            # GPUs are extended resources: allocated from limits, and requests must equal them.
+            requests[GPU_RESOURCE] = limits[GPU_RESOURCE] = str(spec.gpus)
+        ports = [core.ContainerPortArgs(name="http", container_port=spec.port, protocol="TCP")]
+        if spec.separate_metrics_port:
+            ports.append(
+                core.ContainerPortArgs(name="metrics", container_port=spec.metrics_port, protocol="TCP")
+            )
+        # Caches of most ML libraries (Hugging Face, torch hub) follow XDG_CACHE_HOME: point it at the
+        # writable volume, since the root filesystem is read-only. The spec's env may override it.
+        env = {"XDG_CACHE_HOME": spec.model_cache_path, **spec.env}
+        return core.ContainerArgs(
+            name="model-server",
+            image=spec.image,
+            ports=ports,
+            env=[core.EnvVarArgs(name=key, value=value) for key, value in env.items()],
+            resources=core.ResourceRequirementsArgs(requests=requests, limits=limits),
+            startup_probe=_probe(
+                spec.liveness_path,
+                period=10,
+                timeout=5,
+                failures=math.ceil(spec.startup_timeout_seconds / 10),
+            ),
+            readiness_probe=_probe(spec.readiness_path, period=10, timeout=3, failures=3),
+            liveness_probe=_probe(spec.liveness_path, period=20, timeout=5, failures=3),
+            security_context=core.SecurityContextArgs(
+                privileged=False,
+                allow_privilege_escalation=False,
+                read_only_root_filesystem=True,
+                run_as_non_root=True,
+                capabilities=core.CapabilitiesArgs(drop=["ALL"]),
+            ),
+            volume_mounts=[
+                core.VolumeMountArgs(name="tmp", mount_path="/tmp"),
+                core.VolumeMountArgs(name="model-cache", mount_path=spec.model_cache_path),
+            ],
+        )
+
+    def _create_service(
+        self,
+        name: str,
+        spec: KubernetesServingSpec,
+        namespace: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+    ) -> core.Service:
+        return core.Service(
+            f"{name}-service",
+            metadata=self._metadata(spec, namespace),
+            spec=core.ServiceSpecArgs(
+                type="ClusterIP",
+                selector=_selector(spec),
+                ports=[
+                    core.ServicePortArgs(name="http", port=80, target_port="http", protocol="TCP"),
+                    # Same name whether or not the server has a separate metrics port, so a future
+                    # ServiceMonitor always scrapes the port named `metrics`.
+                    core.ServicePortArgs(
+                        name="metrics",
+                        port=spec.metrics_port,
+                        target_port="metrics" if spec.separate_metrics_port else "http",
+                        protocol="TCP",
+                    ),
+                ],
+            ),
+            opts=opts,
+        )
+
+    def _create_autoscaler(
+        self,
+        name: str,
+        spec: KubernetesServingSpec,
+        namespace: pulumi.Input[str],
+        deployment: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+    ) -> autoscaling.HorizontalPodAutoscaler:
+        metrics = [
+            autoscaling.MetricSpecArgs(
+                type="Resource",
+                resource=autoscaling.ResourceMetricSourceArgs(
+                    name="cpu",
+                    target=autoscaling.MetricTargetArgs(
+                        type="Utilization", average_utilization=spec.target_cpu_utilization
+                    ),
+                ),
+            )
+        ]
+        if spec.custom_metric is not None:
+            metrics.append(
+                autoscaling.MetricSpecArgs(
+                    type="Pods",
+                    pods=autoscaling.PodsMetricSourceArgs(
+                        metric=autoscaling.MetricIdentifierArgs(name=spec.custom_metric.name),
+                        target=autoscaling.MetricTargetArgs(
+                            type="AverageValue", average_value=spec.custom_metric.target_average_value
+                        ),
+                    ),
+                )
+            )
+        return autoscaling.HorizontalPodAutoscaler(
+            f"{name}-hpa",
+            metadata=self._metadata(spec, namespace),
+            spec=autoscaling.HorizontalPodAutoscalerSpecArgs(
+                scale_target_ref=autoscaling.CrossVersionObjectReferenceArgs(
+                    api_version="apps/v1", kind="Deployment", name=deployment
+                ),
+                min_replicas=spec.min_replicas,
+                max_replicas=spec.max_replicas,
+                metrics=metrics,
+                # GPU pods are slow to start (image pull, model load): scale down one pod a minute, and
+                # only after load has stayed low for the whole window, so a brief lull does not flap.
+                behavior=autoscaling.HorizontalPodAutoscalerBehaviorArgs(
+                    scale_down=autoscaling.HPAScalingRulesArgs(
+                        stabilization_window_seconds=spec.scale_down_stabilization_seconds,
+                        policies=[autoscaling.HPAScalingPolicyArgs(type="Pods", value=1, period_seconds=60)],
+                    )
+                ),
+            ),
+            opts=opts,
+        )
+
+    def _create_disruption_budget(
+        self,
+        name: str,
+        spec: KubernetesServingSpec,
+        namespace: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+    ) -> policy.PodDisruptionBudget:
+        min_available = spec.pdb_min_available or (1 if spec.min_replicas > 1 else None)
+        return policy.PodDisruptionBudget(
+            f"{name}-pdb",
+            metadata=self._metadata(spec, namespace),
+            spec=policy.PodDisruptionBudgetSpecArgs(
+                selector=meta.LabelSelectorArgs(match_labels=_selector(spec)),
+                min_available=min_available,
+                # With a single replica, minAvailable 1 would block every node drain (and so cluster
+                # upgrades) forever; maxUnavailable 1 lets a drain evict it, a brief outage that a
+                # single-replica service accepts anyway.
+                max_unavailable=1 if min_available is None else None,
+                # A crash-looping pod must not block drains: evict unhealthy pods regardless of the budget.
+                unhealthy_pod_eviction_policy="AlwaysAllow",
+            ),
+            opts=opts,
+        )
+
+
+def _progress_deadline(spec: KubernetesServingSpec) -> int:
+    return spec.startup_timeout_seconds + ROLLOUT_SLACK_SECONDS
+
+
+def _toleration(toleration: Toleration) -> core.TolerationArgs:
+    return core.TolerationArgs(
+        key=toleration.key, operator=toleration.operator, value=toleration.value, effect=toleration.effect
+    )
+
+
+def _scratch(name: str, size: str) -> core.VolumeArgs:
+    # Node-local scratch space, bounded so a runaway download evicts this pod, not its neighbours.
+    return core.VolumeArgs(name=name, empty_dir=core.EmptyDirVolumeSourceArgs(size_limit=size))
+
+
+def _probe(path: str, *, period: int, timeout: int, failures: int) -> core.ProbeArgs:
+    return core.ProbeArgs(
+        http_get=core.HTTPGetActionArgs(path=path, port="http", scheme="HTTP"),
+        period_seconds=period,
+        timeout_seconds=timeout,
+        failure_threshold=failures,
+        success_threshold=1,
+    )

@@ -1,0 +1,56 @@
+"""Observability: Model Monitor schedules, endpoint alarms, the dashboard and the alert topic (type
+tokens ``mlops:observability:*``). ``ModelQualityMonitoring`` needs pulumi-aws-native: it is
+imported on first use, so the other components do not load it."""
+
+from importlib import import_module
+from typing import Any
+
+from .alert_topic import AlertSubscription, AlertTopic, AlertTopicArgs
+from .endpoint_alarms import AlarmThresholds, BusinessHours, EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
+from .model_monitoring import (
+    JobPlacement,
+    ModelMonitoring,
+    ModelMonitoringArgs,
+    MonitoringBaselines,
+    MonitoringSpec,
+)
+from .model_quality_spec import ModelQualitySpec
+from .monitoring_dashboard import (
+    DashboardEndpoint,
+    DashboardVariant,
+    MonitoringDashboard,
+    MonitoringDashboardArgs,
+)
+
+_ON_FIRST_USE = {
+    name: ".model_quality_monitoring" for name in ("ModelQualityMonitoring", "ModelQualityMonitoringArgs")
+}
+
+__all__ = [
+    "AlarmThresholds",
+    "AlertSubscription",
+    "AlertTopic",
+    "AlertTopicArgs",
+    "BusinessHours",
+    "DashboardEndpoint",
+    "DashboardVariant",
+    "EndpointAlarms",
+    "EndpointAlarmsArgs",
+    "JobPlacement",
+    "ModelMonitoring",
+    "ModelMonitoringArgs",
+    "ModelQualityMonitoring",
+    "ModelQualityMonitoringArgs",
+    "ModelQualitySpec",
+    "MonitoringBaselines",
+    "MonitoringDashboard",
+    "MonitoringDashboardArgs",
+    "MonitoringSpec",
+    "VariantAlarms",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ON_FIRST_USE:
+        return getattr(import_module(_ON_FIRST_USE[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

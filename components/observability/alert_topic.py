@@ -1,0 +1,88 @@
+"""AlertTopic: the KMS-encrypted SNS topic alarms page through, with its subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_aws.sns as sns
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..policy_documents import deny_insecure_transport, document, render
+
+
+class AlertSubscription(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    protocol: Literal["email", "https"] = Field(
+        description="`email` (confirmed by the recipient) or `https`."
+    )
+    endpoint: str = Field(description="E-mail address or https:// URL (e.g. a pager or chat webhook).")
+
+    @model_validator(mode="after")
+    def _endpoint_matches_protocol(self) -> AlertSubscription:
+        if self.protocol == "https" and not self.endpoint.startswith("https://"):
+            raise ValueError(f"an https subscription needs an https:// URL (got {self.endpoint!r})")
+        if self.protocol == "email" and ("@" not in self.endpoint or self.endpoint.startswith("@")):
+            raise ValueError(f"an email subscription needs an e-mail address (got {self.endpoint!r})")
+        return self
+
+
+@dataclass(frozen=True)
+class AlertTopicArgs:
+    account_id: str
+    kms_key_arn: pulumi.Input[str]
+    """Key whose policy lets CloudWatch and EventBridge publish (the platform's notifications key)."""
+    subscriptions: Sequence[AlertSubscription]
+    tags: Mapping[str, str]
+
+
+class AlertTopic(pulumi.ComponentResource):
+    """An SNS topic for CloudWatch alarm and OK notifications of this account.
+
+    Security posture: KMS-encrypted, TLS-only, and only CloudWatch alarms of this account may publish.
+    """
+
+    topic_arn: pulumi.Output[str]
+    """ARN of the topic: the alarm and OK action of every platform alarm."""
+
+    def __init__(self, name: str, args: AlertTopicArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("mlops:observability:AlertTopic", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        topic = sns.Topic(
+            f"{name}-topic",
+            display_name="MLOps platform alerts",
+            kms_master_key_id=args.kms_key_arn,
+            tags=dict(args.tags),
+            opts=child,
+        )
+        sns.TopicPolicy(
+            f"{name}-policy",
+            arn=topic.arn,
+            policy=render(
+                document(
+                    {
+                        "Sid": "CloudWatchAlarmsOfThisAccountPublish",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                        "Action": "sns:Publish",
+                        "Resource": topic.arn,
+                        "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
+                    },
+                    deny_insecure_transport("sns:Publish", topic.arn),
+                )
+            ),
+            opts=child,
+        )
+        for index, subscription in enumerate(args.subscriptions):
+            sns.TopicSubscription(
+                f"{name}-{subscription.protocol}-{index}",
+                topic=topic.arn,
+                protocol=subscription.protocol,
+                endpoint=subscription.endpoint,
+                opts=child,
+            )
+        self.topic_arn = topic.arn
+        self.register_outputs({"topic_arn": self.topic_arn})

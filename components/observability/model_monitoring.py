@@ -1,0 +1,325 @@
+"""ModelMonitoring: scheduled SageMaker Model Monitor data-quality checks of one endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+import pulumi
+import pulumi_aws.sagemaker as sagemaker
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..instance_types import has_instance_store, validate_instance_type
+from ..policy_documents import (
+    Statement,
+    kms_use,
+    s3_read,
+    s3_read_write,
+    sagemaker_logs_and_metrics,
+    shared_s3_list,
+    shared_s3_read,
+    vpc_network_interfaces,
+)
+from .endpoint_alarms import MAX_DRIFT_FEATURES, AlarmThresholds
+from .model_quality_spec import ModelQualitySpec
+
+DATA_CAPTURE_PREFIX = "data-capture/"
+BASELINE_PREFIX = "baselines/"
+MONITORING_PREFIX = "monitoring/"
+# The analyzer image SageMaker Model Monitor publishes per region (resolved by the provider, offline).
+ANALYZER_REPOSITORY = "sagemaker-model-monitor-analyzer"
+
+
+def baseline_prefix(model_family: str) -> str:
+    """A model family's baselines folder: each training execution writes its own folder below it
+    (registered with its model version), and baselines a team provides by hand go directly in it."""
+    return f"{BASELINE_PREFIX}{model_family}/"
+
+
+@dataclass(frozen=True)
+class MonitoringBaselines:
+    """What an endpoint's monitors compare with: object keys in the stack's artifact bucket, all
+    under ``folder``, the only baselines its monitoring jobs may read."""
+
+    folder: str
+    data_statistics: str
+    data_constraints: str
+    model_constraints: str | None = None
+    """The model-quality baseline's constraints (None: the version registered none)."""
+    registered_bucket: str | None = None
+    """The bucket a registered model version names: the artifact bucket (checked when its name is
+    known, at deploy), or, for a version of another account's registry, that account's bucket."""
+    registered_account: str | None = None
+    """The account whose registry holds the version (None: the stack's own)."""
+
+    def shared_by(self, account_id: str) -> str | None:
+        """The account that shares these baselines with ``account_id``, or None for its own."""
+        if self.registered_account in (None, account_id):
+            return None
+        return self.registered_account
+
+    def read_statements(self, placement: JobPlacement) -> list[Statement]:
+        """What a monitoring job needs beyond its own bucket: another account's baselines."""
+        owner = self.shared_by(placement.account_id)
+        if owner is None:
+            return []
+        assert self.registered_bucket is not None  # a registered version names its bucket
+        return [
+            shared_s3_list(self.registered_bucket, self.folder),
+            *shared_s3_read(
+                placement.region, owner, [f"arn:aws:s3:::{self.registered_bucket}/{self.folder}*"]
+            ),
+        ]
+
+    def own_folders(self, placement: JobPlacement) -> list[str]:
+        """Folders of the stack's artifact bucket the jobs read these baselines from."""
+        return [] if self.shared_by(placement.account_id) else [self.folder]
+
+    @classmethod
+    def in_folder(cls, folder: str) -> MonitoringBaselines:
+        """The layout a training execution writes: data quality in ``folder``, model quality in
+        its ``model_quality/``."""
+        return cls(
+            folder=folder,
+            data_statistics=f"{folder}statistics.json",
+            data_constraints=f"{folder}constraints.json",
+            model_constraints=f"{folder}model_quality/constraints.json",
+        )
+
+    def uri(self, placement: JobPlacement, key: str) -> pulumi.Output[str]:
+        if self.shared_by(placement.account_id):
+            return pulumi.Output.from_input(f"s3://{self.registered_bucket}/{key}")
+
+        def located(bucket: str) -> str:
+            if self.registered_bucket not in (None, bucket):
+                raise ValueError(
+                    f"the model version's baselines are in s3://{self.registered_bucket}/{self.folder}, but "
+                    f"this stack's monitoring jobs read only its artifact bucket {bucket}: copy them to "
+                    f"s3://{bucket}/{self.folder} and register those, or disable monitoring"
+                )
+            return f"s3://{bucket}/{key}"
+
+        return pulumi.Output.from_input(placement.artifact_bucket_name).apply(located)
+
+
+class MonitoringSpec(BaseModel):
+    """Model Monitor data-quality schedules for the stack's endpoints that capture data."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    enabled: bool = Field(default=False, description="Monitor every endpoint that captures data.")
+    schedule: str = Field(default="cron(0 0 ? * * *)", description="How often a monitoring job runs.")
+    instance_type: str = Field(default="ml.m5.xlarge", description="Instance of the monitoring jobs.")
+    max_runtime_seconds: Annotated[int, Field(ge=60, le=3600)] = Field(
+        default=1800, description="Stop a job that runs longer (must end before the next hourly run)."
+    )
+    volume_size_gb: Annotated[int, Field(ge=1, le=512)] = 20
+    alarms: AlarmThresholds = Field(
+        default=AlarmThresholds(), description="Thresholds of the endpoint alarms."
+    )
+    model_monitors: ModelQualitySpec = Field(
+        default=ModelQualitySpec(),
+        description="Model-quality, bias and explainability monitors (aws-native).",
+    )
+    drift_features: (
+        Annotated[
+            list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]],
+            Field(max_length=MAX_DRIFT_FEATURES),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Features the drift alarm watches; default: the model family's feature group inputs.",
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _model_monitor_schedule(cls, value: str) -> str:
+        # Model Monitor accepts cron expressions only, at most hourly.
+        if not (value.startswith("cron(") and value.endswith(")")):
+            raise ValueError(
+                f"'{value}' is not a Model Monitor schedule: use cron(...), e.g. cron(0 * ? * * *) hourly"
+            )
+        return value
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        return validate_instance_type(value)
+
+
+@dataclass(frozen=True)
+class JobPlacement:
+    """Where an endpoint's monitoring jobs run and what they may touch (shared by every monitor)."""
+
+    account_id: str
+    region: str
+    artifact_bucket_name: pulumi.Input[str]
+    artifact_bucket_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    role_path: str
+    tags: Mapping[str, str]
+
+
+def monitoring_job_role(
+    name: str,
+    description: str,
+    args: JobPlacement,
+    *,
+    reads: Sequence[str],
+    parent: pulumi.Resource,
+    shared_reads: Sequence[Statement] = (),
+) -> ExecutionRole:
+    """The role of an endpoint's monitoring jobs: read ``reads`` of the artifact bucket, write only
+    ``monitoring/``, use the key, run in the private subnets, write logs and metrics."""
+    return ExecutionRole(
+        name,
+        ExecutionRoleArgs(
+            description=description,
+            trusted_service="sagemaker.amazonaws.com",
+            account_id=args.account_id,
+            path=args.role_path,
+            statements=[
+                *s3_read(args.artifact_bucket_arn, list(reads)),
+                *s3_read_write(args.artifact_bucket_arn, [MONITORING_PREFIX]),
+                *kms_use([args.kms_key_arn]),
+                *vpc_network_interfaces(
+                    args.region, args.account_id, args.subnet_ids, args.security_group_ids
+                ),
+                *sagemaker_logs_and_metrics(args.region, args.account_id),
+                *shared_reads,
+            ],
+            tags=args.tags,
+        ),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+@dataclass(frozen=True)
+class ModelMonitoringArgs:
+    spec: MonitoringSpec
+    endpoint_name: pulumi.Input[str]
+    baselines: MonitoringBaselines
+    """The baselines of the model version the endpoint serves."""
+    placement: JobPlacement
+    provider: pulumi.ProviderResource | None = None
+    """Provider for the analyzer-image lookup (the caller's AWS provider)."""
+
+
+class ModelMonitoring(pulumi.ComponentResource):
+    """A data-quality job definition (captured requests vs. the training baseline) and its schedule.
+
+    Security posture: jobs run in the private subnets with network isolation and encrypted
+    inter-container traffic; volumes and reports are KMS-encrypted; the role reads only the
+    endpoint's capture and the served version's baselines, and writes only the endpoint's reports.
+    """
+
+    schedule_name: pulumi.Output[str]
+    """Name of the monitoring schedule (the dimension of its CloudWatch metrics)."""
+    job_definition_name: pulumi.Output[str]
+    """Name of the data-quality job definition."""
+
+    def __init__(
+        self, name: str, args: ModelMonitoringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:observability:ModelMonitoring", name, None, opts)
+        spec = args.spec
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
+        endpoint = pulumi.Output.from_input(args.endpoint_name)
+        role = monitoring_job_role(
+            f"{name}-jobs",
+            "Runs SageMaker Model Monitor data-quality jobs of one endpoint",
+            args.placement,
+            reads=[DATA_CAPTURE_PREFIX, *args.baselines.own_folders(args.placement)],
+            shared_reads=args.baselines.read_statements(args.placement),
+            parent=self,
+        )
+        image = sagemaker.get_prebuilt_ecr_image_output(
+            repository_name=ANALYZER_REPOSITORY,
+            image_tag="latest",
+            region=args.placement.region,
+            opts=pulumi.InvokeOptions(parent=self, provider=args.provider),
+        )
+        baselines, placement = args.baselines, args.placement
+        definition = sagemaker.DataQualityJobDefinition(
+            f"{name}-data-quality",
+            role_arn=role.role_arn,
+            data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
+                image_uri=image.registry_path,
+                # Publish per-feature drift metrics, so alarms (and retraining) can act on them.
+                environment={"publish_cloudwatch_metrics": "Enabled"},
+            ),
+            data_quality_baseline_config=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs(
+                constraints_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigConstraintsResourceArgs(
+                    s3_uri=baselines.uri(placement, baselines.data_constraints)
+                ),
+                statistics_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigStatisticsResourceArgs(
+                    s3_uri=baselines.uri(placement, baselines.data_statistics)
+                ),
+            ),
+            data_quality_job_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(
+                endpoint_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputEndpointInputArgs(
+                    endpoint_name=endpoint,
+                    local_path="/opt/ml/processing/input/endpoint",
+                    s3_input_mode="File",
+                    s3_data_distribution_type="FullyReplicated",
+                )
+            ),
+            data_quality_job_output_config=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigArgs(
+                kms_key_id=args.placement.kms_key_arn,
+                monitoring_outputs=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
+                    s3_output=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
+                        s3_uri=pulumi.Output.concat(bucket, MONITORING_PREFIX, endpoint, "/data-quality/"),
+                        local_path="/opt/ml/processing/output",
+                        s3_upload_mode="EndOfJob",
+                    )
+                ),
+            ),
+            job_resources=sagemaker.DataQualityJobDefinitionJobResourcesArgs(
+                cluster_config=sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(
+                    instance_count=1,
+                    instance_type=spec.instance_type,
+                    volume_size_in_gb=spec.volume_size_gb,
+                    # Local NVMe volumes are hardware-encrypted; SageMaker rejects a KMS key for them.
+                    volume_kms_key_id=None
+                    if has_instance_store(spec.instance_type)
+                    else args.placement.kms_key_arn,
+                )
+            ),
+            network_config=sagemaker.DataQualityJobDefinitionNetworkConfigArgs(
+                enable_network_isolation=True,
+                enable_inter_container_traffic_encryption=True,
+                vpc_config=sagemaker.DataQualityJobDefinitionNetworkConfigVpcConfigArgs(
+                    subnets=list(args.placement.subnet_ids),
+                    security_group_ids=list(args.placement.security_group_ids),
+                ),
+            ),
+            stopping_condition=sagemaker.DataQualityJobDefinitionStoppingConditionArgs(
+                max_runtime_in_seconds=spec.max_runtime_seconds
+            ),
+            tags=dict(args.placement.tags),
+            opts=child,
+        )
+        schedule = sagemaker.MonitoringSchedule(
+            f"{name}-data-quality",
+            monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
+                monitoring_type="DataQuality",
+                monitoring_job_definition_name=definition.name,
+                schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
+                    schedule_expression=spec.schedule
+                ),
+            ),
+            tags=dict(args.placement.tags),
+            opts=child,
+        )
+
+        self.schedule_name = schedule.name
+        self.job_definition_name = definition.name
+        self.register_outputs(
+            {"schedule_name": self.schedule_name, "job_definition_name": self.job_definition_name}
+        )

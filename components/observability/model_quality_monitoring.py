@@ -1,0 +1,230 @@
+"""ModelQualityMonitoring: model-quality, bias and explainability monitors of one endpoint (aws-native).
+
+pulumi-aws has no resource for these job definitions, so they come from pulumi-aws-native (the
+CloudFormation resource model); their schedules are ordinary ``aws.sagemaker.MonitoringSchedule``s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws.sagemaker as sagemaker
+import pulumi_aws_native.sagemaker as native
+
+from ..instance_types import has_instance_store
+from .model_monitoring import (
+    DATA_CAPTURE_PREFIX,
+    JobPlacement,
+    MonitoringBaselines,
+    baseline_prefix,
+    monitoring_job_role,
+)
+from .model_quality_spec import (
+    JOB_DEFINITION_NAME_LIMIT,
+    SNAKE_NAMES,
+    Kind,
+    ModelQualitySpec,
+    job_definition_name,
+)
+
+GROUND_TRUTH_PREFIX = "ground-truth/"
+# Model quality compares predictions with ground truth using the Model Monitor analyzer; bias
+# and explainability are SageMaker Clarify analyses.
+ANALYZER_REPOSITORY: dict[Kind, str] = {
+    "ModelQuality": "sagemaker-model-monitor-analyzer",
+    "ModelBias": "sagemaker-clarify-processing",
+    "ModelExplainability": "sagemaker-clarify-processing",
+}
+
+
+@dataclass(frozen=True)
+class ModelQualityMonitoringArgs:
+    spec: ModelQualitySpec
+    endpoint_name: pulumi.Input[str]
+    endpoint_label: str
+    """The endpoint's configured name: its ``ground-truth/<label>/`` and ``monitoring/<label>/`` folders."""
+    job_definition_prefix: str
+    """Starts each job definition's name (``<prefix>-model-quality``...): account-wide, so give it the
+    endpoint's physical name."""
+    model_family: str
+    """Whose ``baselines/<family>/<kind>/`` hold the bias and explainability analysis configs and
+    constraints (provided by the team)."""
+    baselines: MonitoringBaselines
+    """The baselines of the model version the endpoint serves (the model-quality constraints)."""
+    schedule: str
+    instance_type: str
+    max_runtime_seconds: int
+    placement: JobPlacement
+    aws_provider: pulumi.ProviderResource | None = None
+    """For the analyzer-image lookups (aws-native resources use the caller's providers)."""
+
+    def __post_init__(self) -> None:
+        if not self.spec.kinds:
+            raise ValueError(
+                f"ModelQualityMonitoring of {self.endpoint_label}: enable at least one of model_quality, "
+                "bias, explainability"
+            )
+        too_long = [
+            name
+            for name in map(self.job_definition_name, self.spec.kinds)
+            if len(name) > JOB_DEFINITION_NAME_LIMIT
+        ]
+        if too_long:
+            raise ValueError(
+                f"ModelQualityMonitoring of {self.endpoint_label}: job definition names {too_long} exceed "
+                f"{JOB_DEFINITION_NAME_LIMIT} characters; shorten job_definition_prefix"
+            )
+        if "ModelQuality" in self.spec.kinds and self.baselines.model_constraints is None:
+            raise ValueError(
+                f"ModelQualityMonitoring of {self.endpoint_label}: the served model version registered no "
+                "model-quality baseline (DriftCheckBaselines.ModelQuality.Constraints) to compare with"
+            )
+
+    def job_definition_name(self, kind: Kind) -> str:
+        return job_definition_name(self.job_definition_prefix, kind)
+
+
+class ModelQualityMonitoring(pulumi.ComponentResource):
+    """Scheduled model-quality (against ground truth under ``ground-truth/<endpoint>/``), bias and
+    explainability jobs, each isolated in the private subnets with KMS on volumes and reports."""
+
+    schedule_names: pulumi.Output[list[str]]
+    """Names of the monitoring schedules created."""
+
+    def __init__(
+        self, name: str, args: ModelQualityMonitoringArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:observability:ModelQualityMonitoring", name, None, opts)
+        self._name, self._args = name, args
+        family_folder = baseline_prefix(args.model_family)
+        reads = [DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, *args.baselines.own_folders(args.placement)]
+        if set(args.spec.kinds) - {"ModelQuality"}:
+            reads.append(family_folder)
+        role = monitoring_job_role(
+            f"{name}-jobs",
+            "Runs model-quality, bias and explainability monitoring jobs of one endpoint",
+            args.placement,
+            reads=reads,
+            shared_reads=args.baselines.read_statements(args.placement),
+            parent=self,
+        )
+        schedules = [self._monitor(kind, role.role_arn, family_folder) for kind in args.spec.kinds]
+        self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules])
+        self.register_outputs({"schedule_names": self.schedule_names})
+
+    def _constraints_uri(self, kind: Kind, family_folder: str) -> pulumi.Output[str]:
+        """Model quality: the served version's; bias and explainability: the family's (hand-made)."""
+        placement, baselines = self._args.placement, self._args.baselines
+        if kind == "ModelQuality":
+            assert baselines.model_constraints is not None  # checked by the args
+            return baselines.uri(placement, baselines.model_constraints)
+        return pulumi.Output.concat(
+            "s3://",
+            placement.artifact_bucket_name,
+            "/",
+            family_folder,
+            f"{SNAKE_NAMES[kind]}/constraints.json",
+        )
+
+    def _monitor(
+        self, kind: Kind, role_arn: pulumi.Input[str], family_folder: str
+    ) -> sagemaker.MonitoringSchedule:
+        args, spec = self._args, self._args.spec
+
+        def arg_type(part: str) -> Any:
+            # aws-native names each nested input type after its resource: <Kind>JobDefinition<Part>Args.
+            return getattr(native, f"{kind}JobDefinition{part}Args")
+
+        bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
+        image = sagemaker.get_prebuilt_ecr_image_output(
+            repository_name=ANALYZER_REPOSITORY[kind],
+            image_tag="latest" if kind == "ModelQuality" else "1.0",
+            region=args.placement.region,
+            opts=pulumi.InvokeOptions(parent=self, provider=args.aws_provider),
+        )
+        hours = spec.ground_truth_delay_hours
+        reading: dict[str, Any] = {
+            "endpoint_name": args.endpoint_name,
+            "local_path": "/opt/ml/processing/input/endpoint",
+            **spec.prediction_attributes,
+        }
+        if kind != "ModelExplainability":
+            # Predictions are joined with labels that arrive later: analyse an hour that has them.
+            reading |= {"start_time_offset": f"-PT{hours + 1}H", "end_time_offset": f"-PT{hours}H"}
+            if spec.binary:
+                reading["probability_threshold_attribute"] = spec.probability_threshold
+        endpoint_input = arg_type("EndpointInput")(**reading)
+        job_input: dict[str, Any] = {"endpoint_input": endpoint_input}
+        if kind != "ModelExplainability":
+            job_input["ground_truth_s3_input"] = arg_type("MonitoringGroundTruthS3Input")(
+                s3_uri=pulumi.Output.concat(bucket, GROUND_TRUTH_PREFIX, args.endpoint_label, "/")
+            )
+        snake = SNAKE_NAMES[kind]
+        app: dict[str, Any] = {"image_uri": image.registry_path}
+        if kind == "ModelQuality":
+            app["problem_type"] = spec.problem_type
+        else:
+            app["config_uri"] = pulumi.Output.concat(bucket, family_folder, f"{snake}/analysis_config.json")
+        definition = getattr(native, f"{kind}JobDefinition")(
+            f"{self._name}-{snake.replace('_', '-')}",
+            job_definition_name=args.job_definition_name(kind),
+            role_arn=role_arn,
+            **{
+                f"{snake}_app_specification": arg_type(f"{kind}AppSpecification")(**app),
+                f"{snake}_job_input": arg_type(f"{kind}JobInput")(**job_input),
+                f"{snake}_job_output_config": arg_type("MonitoringOutputConfig")(
+                    kms_key_id=args.placement.kms_key_arn,
+                    monitoring_outputs=[
+                        arg_type("MonitoringOutput")(
+                            s3_output=arg_type("S3Output")(
+                                local_path="/opt/ml/processing/output",
+                                s3_uri=pulumi.Output.concat(
+                                    bucket, "monitoring/", args.endpoint_label, f"/{snake}/"
+                                ),
+                                s3_upload_mode="EndOfJob",
+                            )
+                        )
+                    ],
+                ),
+                f"{snake}_baseline_config": arg_type(f"{kind}BaselineConfig")(
+                    constraints_resource=arg_type("ConstraintsResource")(
+                        s3_uri=self._constraints_uri(kind, family_folder)
+                    )
+                ),
+            },
+            job_resources=arg_type("MonitoringResources")(
+                cluster_config=arg_type("ClusterConfig")(
+                    instance_count=1,
+                    instance_type=args.instance_type,
+                    volume_size_in_gb=20,
+                    volume_kms_key_id=None
+                    if has_instance_store(args.instance_type)
+                    else args.placement.kms_key_arn,
+                )
+            ),
+            network_config=arg_type("NetworkConfig")(
+                enable_network_isolation=True,
+                enable_inter_container_traffic_encryption=True,
+                vpc_config=arg_type("VpcConfig")(
+                    subnets=list(args.placement.subnet_ids),
+                    security_group_ids=list(args.placement.security_group_ids),
+                ),
+            ),
+            stopping_condition=arg_type("StoppingCondition")(max_runtime_in_seconds=args.max_runtime_seconds),
+            tags=[{"key": key, "value": value} for key, value in args.placement.tags.items()],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return sagemaker.MonitoringSchedule(
+            f"{self._name}-{snake.replace('_', '-')}",
+            monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
+                monitoring_type=kind,
+                monitoring_job_definition_name=definition.job_definition_name,
+                schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
+                    schedule_expression=args.schedule
+                ),
+            ),
+            tags=dict(args.placement.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -1,0 +1,89 @@
+"""The typed spec of the model-quality, bias and explainability monitors (kept free of pulumi_aws_native,
+so validating a stack file does not import it)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..training.definition import ProblemType
+
+Kind = Literal["ModelQuality", "ModelBias", "ModelExplainability"]
+SNAKE_NAMES: dict[Kind, str] = {
+    "ModelQuality": "model_quality",
+    "ModelBias": "model_bias",
+    "ModelExplainability": "model_explainability",
+}
+"""Each kind's folder under the baselines and outputs, and (hyphenated) its job definition's suffix."""
+JOB_DEFINITION_NAME_LIMIT = 63
+
+
+def job_definition_name(prefix: str, kind: Kind) -> str:
+    """``<prefix>-model-quality`` (``-model-bias``, ``-model-explainability``): account-wide."""
+    return f"{prefix}-{SNAKE_NAMES[kind].replace('_', '-')}"
+
+
+class ModelQualitySpec(BaseModel):
+    """Which advanced monitors run, and how predictions are read from the captured responses."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    model_quality: bool = Field(
+        default=False, description="Compare predictions with ground truth (needs labels)."
+    )
+    bias: bool = Field(
+        default=False, description="Clarify bias drift (needs an analysis config from training)."
+    )
+    explainability: bool = Field(default=False, description="Clarify feature-attribution drift.")
+    problem_type: ProblemType = "BinaryClassification"
+    inference_attribute: str | None = Field(
+        default=None,
+        description="Field (or CSV index) of the response holding the prediction: for Regression and "
+        "MulticlassClassification `0` (the first CSV column) unless set; optional for BinaryClassification.",
+    )
+    probability_attribute: str | None = Field(
+        default=None,
+        description="BinaryClassification only: field (or CSV index) of the probability; `0` unless set.",
+    )
+    probability_threshold: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.5,
+        description="BinaryClassification only: the probability from which a prediction is positive.",
+    )
+    ground_truth_delay_hours: Annotated[int, Field(ge=1, le=168)] = Field(
+        default=24,
+        description="How long labels take to arrive: each run analyses the hour that ended this long ago.",
+    )
+
+    @model_validator(mode="after")
+    def _probability_only_for_binary(self) -> ModelQualitySpec:
+        if self.problem_type != "BinaryClassification" and self.probability_attribute is not None:
+            raise ValueError(
+                f"probability_attribute applies to BinaryClassification only; a {self.problem_type} "
+                "model's prediction is read from inference_attribute"
+            )
+        return self
+
+    @property
+    def binary(self) -> bool:
+        return self.problem_type == "BinaryClassification"
+
+    @property
+    def prediction_attributes(self) -> dict[str, str]:
+        """Where the monitors find the prediction in a captured response (EndpointInput): a binary
+        classifier's probability (and its label, if set), else the predicted value or class."""
+        if self.binary:
+            found = {"probability_attribute": self.probability_attribute or "0"}
+            return found | (
+                {"inference_attribute": self.inference_attribute} if self.inference_attribute else {}
+            )
+        return {"inference_attribute": self.inference_attribute or "0"}
+
+    @property
+    def kinds(self) -> list[Kind]:
+        enabled: list[tuple[bool, Kind]] = [
+            (self.model_quality, "ModelQuality"),
+            (self.bias, "ModelBias"),
+            (self.explainability, "ModelExplainability"),
+        ]
+        return [kind for on, kind in enabled if on]

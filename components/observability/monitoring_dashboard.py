@@ -1,0 +1,192 @@
+"""MonitoringDashboard: one CloudWatch dashboard for an environment's endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws.cloudwatch as cloudwatch
+
+from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
+
+
+@dataclass(frozen=True)
+class DashboardVariant:
+    name: str
+    gpu: bool
+    min_capacity: int | None = None
+    max_capacity: int | None = None
+    invocations_target: int | None = None
+
+
+@dataclass(frozen=True)
+class DashboardEndpoint:
+    name: str
+    variants: Sequence[DashboardVariant]
+    latency_slo_ms: int
+    monitoring_schedule_name: pulumi.Input[str] | None = None
+    drift_features: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class MonitoringDashboardArgs:
+    dashboard_name: str
+    region: str
+    endpoints: Sequence[DashboardEndpoint]
+
+
+class MonitoringDashboard(pulumi.ComponentResource):
+    """Per endpoint: traffic, latency percentiles against the SLO, errors, GPU/CPU/memory/disk,
+    capacity against the autoscaling limits, and the drift the monitor measured."""
+
+    dashboard_name: pulumi.Output[str]
+    """Name of the CloudWatch dashboard."""
+
+    def __init__(
+        self, name: str, args: MonitoringDashboardArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:observability:MonitoringDashboard", name, None, opts)
+        widgets: list[Any] = []
+        for row, endpoint in enumerate(args.endpoints):
+            widgets += _endpoint_widgets(endpoint, args.region, top=row * 19)
+        dashboard = cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=args.dashboard_name,
+            dashboard_body=pulumi.Output.json_dumps({"widgets": widgets}),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.dashboard_name = dashboard.dashboard_name
+        self.register_outputs({"dashboard_name": self.dashboard_name})
+
+
+def _graph(
+    title: str, metrics: list[list[Any]], region: str, x: int, y: int, **properties: Any
+) -> dict[str, Any]:
+    return {
+        "type": "metric",
+        "x": x,
+        "y": y,
+        "width": 8,
+        "height": 6,
+        "properties": {
+            "title": title,
+            "metrics": metrics,
+            "region": region,
+            "view": "timeSeries",
+            "period": 60,
+            **properties,
+        },
+    }
+
+
+def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> list[dict[str, Any]]:
+    def per_variant(namespace: str, metric: str, **options: Any) -> list[list[Any]]:
+        return [
+            [
+                namespace,
+                metric,
+                "EndpointName",
+                endpoint.name,
+                "VariantName",
+                v.name,
+                {"label": f"{v.name} {metric}", **options},
+            ]
+            for v in endpoint.variants
+        ]
+
+    capacity = "; ".join(
+        f"**{v.name}**: {v.min_capacity}-{v.max_capacity} instances"
+        for v in endpoint.variants
+        if v.max_capacity is not None
+    )
+    targets = [
+        {"label": f"{v.name} scaling target", "value": v.invocations_target}
+        for v in endpoint.variants
+        if v.invocations_target
+    ]
+    widgets: list[dict[str, Any]] = [
+        {
+            "type": "text",
+            "x": 0,
+            "y": top,
+            "width": 24,
+            "height": 1,
+            "properties": {"markdown": f"## {endpoint.name} — capacity: {capacity or 'serverless / fixed'}"},
+        },
+        _graph("Invocations", per_variant(INVOCATION_METRICS, "Invocations", stat="Sum"), region, 0, top + 1),
+        _graph(
+            "Invocations per instance (autoscaling metric)",
+            per_variant(INVOCATION_METRICS, "InvocationsPerInstance", stat="Sum"),
+            region,
+            8,
+            top + 1,
+            annotations={"horizontal": targets},
+        ),
+        _graph(
+            "Model latency (µs): p50 / p90 / p99",
+            [
+                metric
+                for stat in ("p50", "p90", "p99")
+                for metric in per_variant(INVOCATION_METRICS, "ModelLatency", stat=stat)
+            ],
+            region,
+            16,
+            top + 1,
+            annotations={"horizontal": [{"label": "p99 SLO", "value": endpoint.latency_slo_ms * 1000}]},
+        ),
+        _graph(
+            "Errors",
+            per_variant(INVOCATION_METRICS, "Invocation4XXErrors", stat="Sum")
+            + per_variant(INVOCATION_METRICS, "Invocation5XXErrors", stat="Sum"),
+            region,
+            0,
+            top + 7,
+        ),
+        _graph(
+            "CPU, memory and disk (%)",
+            per_variant(ENDPOINT_METRICS, "CPUUtilization")
+            + per_variant(ENDPOINT_METRICS, "MemoryUtilization")
+            + per_variant(ENDPOINT_METRICS, "DiskUtilization"),
+            region,
+            8,
+            top + 7,
+            period=300,
+        ),
+    ]
+    if any(v.gpu for v in endpoint.variants):
+        widgets.append(
+            _graph(
+                "GPU and GPU memory (%)",
+                per_variant(ENDPOINT_METRICS, "GPUUtilization")
+                + per_variant(ENDPOINT_METRICS, "GPUMemoryUtilization"),
+                region,
+                16,
+                top + 7,
+                period=300,
+            )
+        )
+    if endpoint.monitoring_schedule_name is not None and endpoint.drift_features:
+        widgets.append(
+            _graph(
+                "Feature drift from the training baseline (monitor)",
+                [
+                    [
+                        DRIFT_METRICS,
+                        f"feature_baseline_drift_{feature}",
+                        "Endpoint",
+                        endpoint.name,
+                        "MonitoringSchedule",
+                        endpoint.monitoring_schedule_name,
+                    ]
+                    for feature in endpoint.drift_features
+                ],
+                region,
+                0,
+                top + 13,
+                period=3600,
+                stat="Maximum",
+            )
+        )
+    return widgets

@@ -1,0 +1,238 @@
+"""ModelRegistry: model package groups, cross-account read, and approval events that drive deployment."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import pulumi
+import pulumi_aws.cloudwatch as cloudwatch
+import pulumi_aws.sagemaker as sagemaker
+import pulumi_aws.sns as sns
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..naming import prefixed
+from ..policy_documents import deny_insecure_transport, document, render
+
+ApprovalMode = Literal["auto", "manual"]
+# What a new model version is registered with, per approval mode (consumed by the training pipeline).
+APPROVAL_STATUS: dict[str, str] = {"auto": "Approved", "manual": "PendingManualApproval"}
+CONSUMER_ACTIONS = [
+    "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:ListModelPackages",
+]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class PromotionCriterion(_Spec):
+    """The evaluation metric a version must reach to be promoted (approved)."""
+
+    metric: str = Field(
+        pattern=r"^metrics\.[a-z][a-z0-9_]*\.value$",
+        description="Dotted path of the metric in the evaluation report, `metrics.<name>.value`, where "
+        "<name> is one of the family's training.metrics.",
+    )
+    threshold: float | int = Field(description="The bar the metric must reach.")
+
+    @property
+    def metric_name(self) -> str:
+        """``auc`` of ``metrics.auc.value``."""
+        return self.metric.split(".")[1]
+
+    @field_validator("threshold")
+    @classmethod
+    def _finite(cls, value: float | int) -> float | int:
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number")
+        return value
+
+    direction: Literal["maximize", "minimize"] = Field(
+        default="maximize",
+        description="`maximize`: metric >= threshold passes; `minimize`: metric <= threshold.",
+    )
+
+    def passes(self, value: float) -> bool:
+        return value >= self.threshold if self.direction == "maximize" else value <= self.threshold
+
+
+class ModelFamilySpec(_Spec):
+    """A model family: one model package group holding all its versions."""
+
+    name: str = Field(description="Model package group name: 1-63 letters/digits, separated by -.")
+    description: str = Field(
+        default="", max_length=1024, description="Description of the model package group."
+    )
+    consumer_accounts: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
+        default_factory=list,
+        description="Accounts (staging/prod) allowed to read and deploy this family's versions.",
+    )
+    promotion: PromotionCriterion
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        import re
+
+        if not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", value):
+            raise ValueError(
+                f"'{value}' is not a valid model package group name: 1-63 letters or digits, separated by -"
+            )
+        return value
+
+    @field_validator("consumer_accounts")
+    @classmethod
+    def _unique_accounts(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("duplicate account ids")
+        return value
+
+
+def approval_event_pattern(group_name: str) -> dict[str, Any]:
+    """EventBridge pattern matching a version of ``group_name`` becoming Approved."""
+    return {
+        "source": ["aws.sagemaker"],
+        "detail-type": ["SageMaker Model Package State Change"],
+        "detail": {"ModelPackageGroupName": [group_name], "ModelApprovalStatus": ["Approved"]},
+    }
+
+
+@dataclass(frozen=True)
+class ModelRegistryArgs:
+    families: Sequence[ModelFamilySpec]
+    approval_mode: ApprovalMode
+    account_id: str
+    region: str
+    notification_key_arn: pulumi.Input[str]
+    """KMS key of the approval topic; its policy must let EventBridge use it."""
+    tags: Mapping[str, str]
+    retain: bool = True
+    name_prefix: str | None = None
+    """Starts each model package group's name (``<prefix>-<family>``): stacks sharing an account differ."""
+
+    def group_name(self, family: str) -> str:
+        return prefixed(self.name_prefix, family)
+
+
+class ModelRegistry(pulumi.ComponentResource):
+    """A model package group per family, readable by the named consumer accounts, and an EventBridge
+    rule per group that publishes approvals to a KMS-encrypted SNS topic (the deployment trigger).
+
+    ``default_approval_status`` is what the training pipeline registers new versions with:
+    ``Approved`` where the environment auto-approves, ``PendingManualApproval`` otherwise.
+    """
+
+    model_package_group_names: pulumi.Output[list[str]]
+    """Names of the model package groups, in spec order."""
+    model_package_group_arns: pulumi.Output[list[str]]
+    """ARNs of the model package groups, in spec order."""
+    approval_topic_arn: pulumi.Output[str]
+    """SNS topic that receives every approval."""
+    default_approval_status: str
+    """``Approved`` or ``PendingManualApproval``."""
+
+    def __init__(
+        self, name: str, args: ModelRegistryArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:registry:ModelRegistry", name, None, opts)
+        names = [family.name for family in args.families]
+        if len(set(names)) != len(names):
+            raise ValueError(f"ModelRegistry {name}: model family names must be unique: {names}")
+        child = pulumi.ResourceOptions(parent=self)
+
+        topic = sns.Topic(
+            f"{name}-approvals",
+            display_name="Model versions approved for deployment",
+            kms_master_key_id=args.notification_key_arn,
+            tags=dict(args.tags),
+            opts=child,
+        )
+        groups, rules = [], []
+        for family in args.families:
+            group_name = args.group_name(family.name)
+            group = sagemaker.ModelPackageGroup(
+                f"{name}-{family.name}",
+                model_package_group_name=group_name,
+                model_package_group_description=family.description or None,
+                tags={**args.tags, "mlops:model-family": family.name},
+                opts=pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain),
+            )
+            if family.consumer_accounts:
+                sagemaker.ModelPackageGroupPolicy(
+                    f"{name}-{family.name}-consumers",
+                    model_package_group_name=group.model_package_group_name,
+                    resource_policy=render(self._consumer_policy(family, args)),
+                    opts=child,
+                )
+            rule = cloudwatch.EventRule(
+                f"{name}-{family.name}-approved",
+                description=f"A version of model family {family.name} was approved",
+                event_pattern=json.dumps(approval_event_pattern(group_name)),
+                tags=dict(args.tags),
+                # The rule filters on the group's name, so it must not exist before the group does.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
+            )
+            cloudwatch.EventTarget(
+                f"{name}-{family.name}-approved", rule=rule.name, arn=topic.arn, opts=child
+            )
+            groups.append(group)
+            rules.append(rule)
+
+        sns.TopicPolicy(
+            f"{name}-approvals", arn=topic.arn, policy=render(self._topic_policy(topic, rules)), opts=child
+        )
+
+        self.model_package_group_names = pulumi.Output.all(
+            *[group.model_package_group_name for group in groups]
+        )
+        self.model_package_group_arns = pulumi.Output.all(*[group.arn for group in groups])
+        self.approval_topic_arn = topic.arn
+        self.default_approval_status = APPROVAL_STATUS[args.approval_mode]
+        self.register_outputs(
+            {
+                "model_package_group_names": self.model_package_group_names,
+                "model_package_group_arns": self.model_package_group_arns,
+                "approval_topic_arn": self.approval_topic_arn,
+                "default_approval_status": self.default_approval_status,
+            }
+        )
+
+    @staticmethod
+    def _consumer_policy(family: ModelFamilySpec, args: ModelRegistryArgs) -> dict[str, Any]:
+        sagemaker_arn = f"arn:aws:sagemaker:{args.region}:{args.account_id}"
+        return document(
+            {
+                "Sid": "ConsumerAccountsReadModelVersions",
+                "Effect": "Allow",
+                "Principal": {
+                    "AWS": [f"arn:aws:iam::{account}:root" for account in family.consumer_accounts]
+                },
+                "Action": CONSUMER_ACTIONS,
+                "Resource": [
+                    f"{sagemaker_arn}:model-package-group/{args.group_name(family.name)}",
+                    f"{sagemaker_arn}:model-package/{args.group_name(family.name)}/*",
+                ],
+            }
+        )
+
+    @staticmethod
+    def _topic_policy(topic: sns.Topic, rules: list[cloudwatch.EventRule]) -> dict[str, Any]:
+        statements: list[dict[str, Any]] = [deny_insecure_transport("sns:Publish", topic.arn)]
+        if rules:
+            statements.append(
+                {
+                    "Sid": "ApprovalRulesPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic.arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": [rule.arn for rule in rules]}},
+                }
+            )
+        return document(*statements)

@@ -1,0 +1,165 @@
+"""Application Auto Scaling of one SageMaker endpoint variant (used by ``InferenceEndpoint``).
+
+Not a component of its own: the scalable target, policies and scheduled actions are children of
+the endpoint component that calls :func:`scale_variant`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws.appautoscaling as appautoscaling
+import pulumi_aws.cloudwatch as cloudwatch
+
+from .inference_endpoint_spec import ScalingSpec, VariantSpec
+
+DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+_TrackingConfig = appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
+_CustomMetric = appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationArgs
+_Dimension = (
+    appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationDimensionArgs
+)
+
+
+def scale_variant(
+    name: str,
+    *,
+    endpoint_name: pulumi.Output[str],
+    variant: VariantSpec,
+    asynchronous: bool,
+    tags: Mapping[str, str],
+    parent: pulumi.Resource,
+) -> appautoscaling.Target:
+    """Register the variant's scalable target with its target-tracking, step and scheduled policies."""
+    scaling = variant.scaling
+    assert scaling is not None  # callers only scale variants with a scaling spec
+    child = pulumi.ResourceOptions(parent=parent)
+    target = appautoscaling.Target(
+        f"{name}-scaling",
+        service_namespace="sagemaker",
+        scalable_dimension=DIMENSION,
+        # Built from the endpoint's output: the target is registered once the endpoint exists.
+        resource_id=pulumi.Output.concat("endpoint/", endpoint_name, "/variant/", variant.name),
+        min_capacity=scaling.min_capacity,
+        max_capacity=scaling.max_capacity,
+        tags=dict(tags),
+        opts=child,
+    )
+
+    def tracking(kind: str, value: float, **metric: object) -> None:
+        appautoscaling.Policy(
+            f"{name}-{kind}",
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            target_tracking_scaling_policy_configuration=_TrackingConfig(
+                target_value=value,
+                scale_in_cooldown=scaling.scale_in_cooldown_seconds,
+                scale_out_cooldown=scaling.scale_out_cooldown_seconds,
+                **metric,
+            ),
+            opts=child,
+        )
+
+    if scaling.invocations_per_instance is not None:
+        tracking(
+            "invocations",
+            float(scaling.invocations_per_instance),
+            predefined_metric_specification=appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                predefined_metric_type="SageMakerVariantInvocationsPerInstance"
+            ),
+        )
+    if scaling.gpu_utilization_percent is not None:
+        tracking(
+            "gpu",
+            float(scaling.gpu_utilization_percent),
+            customized_metric_specification=_CustomMetric(
+                metric_name="GPUUtilization",
+                namespace="/aws/sagemaker/Endpoints",
+                statistic="Average",
+                unit="Percent",
+                dimensions=[
+                    _Dimension(name="EndpointName", value=endpoint_name),
+                    _Dimension(name="VariantName", value=variant.name),
+                ],
+            ),
+        )
+    if asynchronous and scaling.backlog_per_instance is not None:
+        tracking(
+            "backlog",
+            float(scaling.backlog_per_instance),
+            customized_metric_specification=_CustomMetric(
+                metric_name="ApproximateBacklogSizePerInstance",
+                namespace="AWS/SageMaker",
+                statistic="Average",
+                dimensions=[_Dimension(name="EndpointName", value=endpoint_name)],
+            ),
+        )
+        if scaling.min_capacity == 0:
+            _scale_from_zero(name, endpoint_name, target, scaling, tags, child)
+    for action in scaling.scheduled:
+        appautoscaling.ScheduledAction(
+            f"{name}-{action.name}",
+            name=pulumi.Output.concat(endpoint_name, f"-{variant.name}-{action.name}"),
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            schedule=action.schedule,
+            timezone=action.timezone,
+            scalable_target_action=appautoscaling.ScheduledActionScalableTargetActionArgs(
+                min_capacity=action.min_capacity, max_capacity=action.max_capacity
+            ),
+            opts=child,
+        )
+    return target
+
+
+def _scale_from_zero(
+    name: str,
+    endpoint_name: pulumi.Output[str],
+    target: appautoscaling.Target,
+    scaling: ScalingSpec,
+    tags: Mapping[str, str],
+    child: pulumi.ResourceOptions,
+) -> None:
+    """Target tracking cannot leave zero instances (no per-instance metric exists at zero): a step
+    policy adds the first instance when requests wait with no capacity to serve them."""
+    step = appautoscaling.Policy(
+        f"{name}-from-zero",
+        policy_type="StepScaling",
+        service_namespace=target.service_namespace,
+        scalable_dimension=target.scalable_dimension,
+        resource_id=target.resource_id,
+        step_scaling_policy_configuration=appautoscaling.PolicyStepScalingPolicyConfigurationArgs(
+            adjustment_type="ChangeInCapacity",
+            cooldown=scaling.scale_out_cooldown_seconds,
+            metric_aggregation_type="Average",
+            step_adjustments=[
+                appautoscaling.PolicyStepScalingPolicyConfigurationStepAdjustmentArgs(
+                    metric_interval_lower_bound="0", scaling_adjustment=1
+                )
+            ],
+        ),
+        opts=child,
+    )
+    cloudwatch.MetricAlarm(
+        f"{name}-backlog-without-capacity",
+        name=pulumi.Output.concat(endpoint_name, "-backlog-without-capacity"),
+        alarm_description="Async requests are waiting and no instance is running: start one",
+        namespace="AWS/SageMaker",
+        metric_name="HasBacklogWithoutCapacity",
+        dimensions={"EndpointName": endpoint_name},
+        statistic="Average",
+        period=60,
+        evaluation_periods=2,
+        datapoints_to_alarm=2,
+        threshold=1,
+        comparison_operator="GreaterThanOrEqualToThreshold",
+        # While the endpoint is idle the metric is absent: that is the normal state, not a breach.
+        treat_missing_data="notBreaching",
+        alarm_actions=[step.arn],
+        tags=dict(tags),
+        opts=child,
+    )

@@ -1,0 +1,382 @@
+"""InferenceEndpoint: a SageMaker real-time, async or serverless endpoint with safe rollout and autoscaling."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws.cloudwatch as cloudwatch
+import pulumi_aws.sagemaker as sagemaker
+import pulumi_aws.sns as sns
+
+from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..instance_types import has_instance_store
+from ..policy_documents import (
+    SharedObjects,
+    ecr_pull,
+    kms_use,
+    s3_read,
+    s3_read_write,
+    sagemaker_logs_and_metrics,
+    shared_s3_read,
+    vpc_network_interfaces,
+)
+from .endpoint_autoscaling import scale_variant
+from .inference_endpoint_spec import EndpointSpec, VariantSpec
+
+MODEL_PREFIX = "models/"
+DATA_CAPTURE_PREFIX = "data-capture/"
+ASYNC_PREFIX = "async-inference/"
+_TRAFFIC_ROUTING = {"all_at_once": "ALL_AT_ONCE", "canary": "CANARY", "linear": "LINEAR"}
+
+
+@dataclass(frozen=True)
+class InferenceEndpointArgs:
+    spec: EndpointSpec
+    endpoint_name: str
+    """The SageMaker endpoint's name, what clients invoke (account-wide: the stack's prefix keeps it
+    apart); it also starts the names of the endpoint's alarms. ``spec.name`` names its S3 prefixes."""
+    resolved_model_packages: Mapping[str, str]
+    """Variant name → model package ARN, for variants whose source is ``latest_approved_of``."""
+    account_id: str
+    region: str
+    artifact_bucket_name: pulumi.Input[str]
+    artifact_bucket_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    notification_key_arn: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    image_registry_accounts: Sequence[str]
+    alarm_topic_arn: pulumi.Input[str]
+    role_path: str
+    tags: Mapping[str, str]
+    shared_model_objects: Sequence[SharedObjects] = ()
+    """Model artifacts of versions from other accounts' registries (cross-account promotion): the
+    models' role may read them and decrypt them through S3."""
+
+
+class InferenceEndpoint(pulumi.ComponentResource):
+    """Models, an endpoint configuration and an endpoint, with its own least-privilege role.
+
+    Security posture: models run in the private subnets with network isolation (serverless
+    variants excepted: AWS supports neither there); storage, data capture and async results are
+    KMS-encrypted. Every update is blue/green, rolled back automatically when the endpoint's 5xx or
+    p99-latency alarms (or any extra alarm named in the spec) fire.
+    """
+
+    endpoint_name: pulumi.Output[str]
+    """Name of the endpoint (clients invoke it by name)."""
+    endpoint_arn: pulumi.Output[str]
+    """ARN of the endpoint."""
+    rollback_alarm_names: pulumi.Output[list[str]]
+    """Alarms that roll a deployment back; monitoring reuses them instead of duplicating them."""
+    role_arn: pulumi.Output[str]
+    """Execution role of the endpoint's models."""
+
+    def __init__(
+        self, name: str, args: InferenceEndpointArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:serving:InferenceEndpoint", name, None, opts)
+        self._name, self._args = name, args
+        spec = args.spec
+        child = pulumi.ResourceOptions(parent=self)
+
+        topics = self._async_topics() if spec.async_inference and spec.async_inference.notifications else {}
+        role = self._role(list(topics.values()))
+        models = {
+            variant.name: self._model(variant, role.role_arn)
+            for variant in [*spec.variants, *spec.shadow_variants]
+        }
+        config = sagemaker.EndpointConfiguration(
+            f"{name}-config",
+            production_variants=[self._variant(v, models[v.name]) for v in spec.variants],
+            shadow_production_variants=[self._variant(v, models[v.name]) for v in spec.shadow_variants]
+            or None,
+            kms_key_arn=None if self._storage_key_unsupported() else args.kms_key_arn,
+            data_capture_config=self._data_capture(),
+            async_inference_config=self._async_config(topics),
+            tags=dict(args.tags),
+            # Auto-named: a changed configuration is replaced (created first), and the endpoint
+            # moves to it through the blue/green deployment below.
+            opts=child,
+        )
+        alarms = [alarm for variant in spec.variants for alarm in self._rollback_alarms(variant)]
+        rollback_alarm_names = [alarm.name for alarm in alarms] + list(spec.deployment.extra_rollback_alarms)
+        endpoint = sagemaker.Endpoint(
+            f"{name}-endpoint",
+            name=args.endpoint_name,
+            endpoint_config_name=config.name,
+            deployment_config=self._deployment(rollback_alarm_names),
+            tags=dict(args.tags),
+            opts=child,
+        )
+        for variant in spec.variants:
+            if variant.scaling is not None:
+                scale_variant(
+                    f"{name}-{variant.name}",
+                    endpoint_name=endpoint.name,
+                    variant=variant,
+                    asynchronous=spec.async_inference is not None,
+                    tags=args.tags,
+                    parent=self,
+                )
+
+        self.endpoint_name = endpoint.name
+        self.endpoint_arn = endpoint.arn
+        self.rollback_alarm_names = pulumi.Output.all(*rollback_alarm_names)
+        self.role_arn = role.role_arn
+        self.register_outputs(
+            {
+                "endpoint_name": self.endpoint_name,
+                "endpoint_arn": self.endpoint_arn,
+                "rollback_alarm_names": self.rollback_alarm_names,
+                "role_arn": self.role_arn,
+            }
+        )
+
+    # -- identity and models -----------------------------------------------------------------
+    def _role(self, topic_arns: list[pulumi.Output[str]]) -> ExecutionRole:
+        args, spec = self._args, self._args.spec
+        statements = [
+            *s3_read(args.artifact_bucket_arn, [MODEL_PREFIX]),
+            *s3_read_write(
+                args.artifact_bucket_arn,
+                [f"{DATA_CAPTURE_PREFIX}{spec.name}/", f"{ASYNC_PREFIX}{spec.name}/"],
+            ),
+            *kms_use([args.kms_key_arn, args.notification_key_arn]),
+            *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
+            *sagemaker_logs_and_metrics(args.region, args.account_id),
+            *ecr_pull(args.region, args.image_registry_accounts),
+            *(
+                statement
+                for shared in args.shared_model_objects
+                for statement in shared_s3_read(args.region, shared.owner_account, shared.object_arns)
+            ),
+        ]
+        if topic_arns:
+            statements.append({"Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arns})
+        return ExecutionRole(
+            f"{self._name}-models",
+            ExecutionRoleArgs(
+                description=f"Serves the models of SageMaker endpoint {args.endpoint_name}",
+                trusted_service="sagemaker.amazonaws.com",
+                account_id=args.account_id,
+                path=args.role_path,
+                statements=statements,
+                tags=args.tags,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _model(self, variant: VariantSpec, role_arn: pulumi.Input[str]) -> sagemaker.Model:
+        args = self._args
+        source = variant.model
+        if source.latest_approved_of:
+            if variant.name not in args.resolved_model_packages:
+                raise ValueError(
+                    f"InferenceEndpoint {self._name}: variant {variant.name} needs the resolved package of "
+                    f"{source.latest_approved_of} in resolved_model_packages"
+                )
+            container = sagemaker.ModelPrimaryContainerArgs(
+                model_package_name=args.resolved_model_packages[variant.name],
+                environment=variant.environment or None,
+            )
+        elif source.model_package_arn:
+            container = sagemaker.ModelPrimaryContainerArgs(
+                model_package_name=source.model_package_arn, environment=variant.environment or None
+            )
+        else:
+            container = sagemaker.ModelPrimaryContainerArgs(
+                image=source.image,
+                model_data_url=source.model_data_url,
+                environment=variant.environment or None,
+                image_config=sagemaker.ModelPrimaryContainerImageConfigArgs(
+                    repository_access_mode="Platform"
+                ),
+            )
+        # Serverless inference supports neither a VPC nor network isolation (AWS limitation).
+        private = variant.serverless is None
+        return sagemaker.Model(
+            f"{self._name}-{variant.name}-model",
+            execution_role_arn=role_arn,
+            primary_container=container,
+            enable_network_isolation=private,
+            vpc_config=(
+                sagemaker.ModelVpcConfigArgs(
+                    subnets=list(args.subnet_ids), security_group_ids=list(args.security_group_ids)
+                )
+                if private
+                else None
+            ),
+            tags={**args.tags, "mlops:endpoint": args.spec.name},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    # -- endpoint configuration --------------------------------------------------------------
+    def _variant(
+        self, variant: VariantSpec, model: sagemaker.Model
+    ) -> sagemaker.EndpointConfigurationProductionVariantArgs:
+        serverless = variant.serverless
+        return sagemaker.EndpointConfigurationProductionVariantArgs(
+            variant_name=variant.name,
+            model_name=model.name,
+            instance_type=variant.instance_type,
+            initial_instance_count=None if serverless else variant.initial_instance_count,
+            initial_variant_weight=float(variant.weight),
+            volume_size_in_gb=variant.volume_size_gb,
+            model_data_download_timeout_in_seconds=variant.model_download_timeout_seconds,
+            container_startup_health_check_timeout_in_seconds=variant.container_startup_health_check_timeout_seconds,
+            serverless_config=(
+                sagemaker.EndpointConfigurationProductionVariantServerlessConfigArgs(
+                    memory_size_in_mb=serverless.memory_mb,
+                    max_concurrency=serverless.max_concurrency,
+                    provisioned_concurrency=serverless.provisioned_concurrency,
+                )
+                if serverless
+                else None
+            ),
+        )
+
+    def _storage_key_unsupported(self) -> bool:
+        """SageMaker rejects a storage KMS key for serverless and local-NVMe (instance store) variants."""
+        variants = [*self._args.spec.variants, *self._args.spec.shadow_variants]
+        return any(
+            v.serverless is not None or has_instance_store(v.instance_type or "ml.m5.large") for v in variants
+        )
+
+    def _data_capture(self) -> sagemaker.EndpointConfigurationDataCaptureConfigArgs | None:
+        args, capture = self._args, self._args.spec.data_capture
+        if not capture.enabled:
+            return None
+        return sagemaker.EndpointConfigurationDataCaptureConfigArgs(
+            enable_capture=True,
+            initial_sampling_percentage=capture.sampling_percent,
+            destination_s3_uri=pulumi.Output.concat(
+                "s3://", args.artifact_bucket_name, f"/{DATA_CAPTURE_PREFIX}{args.spec.name}/"
+            ),
+            kms_key_id=args.kms_key_arn,
+            capture_options=[
+                sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Input"),
+                sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Output"),
+            ],
+            capture_content_type_header=sagemaker.EndpointConfigurationDataCaptureConfigCaptureContentTypeHeaderArgs(
+                csv_content_types=["text/csv"], json_content_types=["application/json"]
+            ),
+        )
+
+    def _async_topics(self) -> dict[str, pulumi.Output[str]]:
+        args = self._args
+        return {
+            outcome: sns.Topic(
+                f"{self._name}-async-{outcome}",
+                display_name=f"{args.spec.name} async inference {outcome}",
+                kms_master_key_id=args.notification_key_arn,
+                tags=dict(args.tags),
+                opts=pulumi.ResourceOptions(parent=self),
+            ).arn
+            for outcome in ("success", "error")
+        }
+
+    def _async_config(
+        self, topics: Mapping[str, pulumi.Output[str]]
+    ) -> sagemaker.EndpointConfigurationAsyncInferenceConfigArgs | None:
+        args, spec = self._args, self._args.spec
+        if spec.async_inference is None:
+            return None
+        prefix = pulumi.Output.concat("s3://", args.artifact_bucket_name, f"/{ASYNC_PREFIX}{spec.name}/")
+        return sagemaker.EndpointConfigurationAsyncInferenceConfigArgs(
+            output_config=sagemaker.EndpointConfigurationAsyncInferenceConfigOutputConfigArgs(
+                s3_output_path=pulumi.Output.concat(prefix, "results/"),
+                s3_failure_path=pulumi.Output.concat(prefix, "failures/"),
+                kms_key_id=args.kms_key_arn,
+                notification_config=(
+                    sagemaker.EndpointConfigurationAsyncInferenceConfigOutputConfigNotificationConfigArgs(
+                        success_topic=topics["success"], error_topic=topics["error"]
+                    )
+                    if topics
+                    else None
+                ),
+            ),
+            client_config=sagemaker.EndpointConfigurationAsyncInferenceConfigClientConfigArgs(
+                max_concurrent_invocations_per_instance=spec.async_inference.max_concurrent_invocations_per_instance
+            ),
+        )
+
+    # -- rollout -----------------------------------------------------------------------------
+    def _rollback_alarms(self, variant: VariantSpec) -> list[cloudwatch.MetricAlarm]:
+        args, deployment = self._args, self._args.spec.deployment
+        dimensions = {"EndpointName": args.endpoint_name, "VariantName": variant.name}
+        common = {
+            "namespace": "AWS/SageMaker",
+            "dimensions": dimensions,
+            "period": 60,
+            "comparison_operator": "GreaterThanThreshold",
+            # No traffic is not a failure: a quiet endpoint must not roll back or page.
+            "treat_missing_data": "notBreaching",
+            "alarm_actions": [args.alarm_topic_arn],
+            "ok_actions": [args.alarm_topic_arn],
+            "tags": dict(args.tags),
+            "opts": pulumi.ResourceOptions(parent=self),
+        }
+        return [
+            cloudwatch.MetricAlarm(
+                f"{self._name}-{variant.name}-5xx",
+                name=f"{args.endpoint_name}-{variant.name}-5xx-errors",
+                alarm_description=f"{args.endpoint_name}/{variant.name}: more than {deployment.max_5xx_per_minute} 5xx errors a minute",
+                metric_name="Invocation5XXErrors",
+                statistic="Sum",
+                threshold=deployment.max_5xx_per_minute,
+                evaluation_periods=2,
+                datapoints_to_alarm=2,
+                **common,
+            ),
+            cloudwatch.MetricAlarm(
+                f"{self._name}-{variant.name}-latency",
+                name=f"{args.endpoint_name}-{variant.name}-model-latency-p99",
+                alarm_description=f"{args.endpoint_name}/{variant.name}: p99 model latency above {deployment.latency_p99_slo_ms} ms",
+                metric_name="ModelLatency",
+                extended_statistic="p99",
+                # ModelLatency is reported in microseconds.
+                threshold=deployment.latency_p99_slo_ms * 1000,
+                evaluation_periods=3,
+                datapoints_to_alarm=3,
+                **common,
+            ),
+        ]
+
+    def _deployment(self, alarm_names: list[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:
+        deployment = self._args.spec.deployment
+        routing = sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
+            type=_TRAFFIC_ROUTING[deployment.strategy],
+            wait_interval_in_seconds=deployment.wait_interval_seconds,
+            canary_size=(
+                sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationCanarySizeArgs(
+                    type="CAPACITY_PERCENT", value=deployment.canary_percent
+                )
+                if deployment.strategy == "canary"
+                else None
+            ),
+            linear_step_size=(
+                sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationLinearStepSizeArgs(
+                    type="CAPACITY_PERCENT", value=deployment.linear_step_percent
+                )
+                if deployment.strategy == "linear"
+                else None
+            ),
+        )
+        return sagemaker.EndpointDeploymentConfigArgs(
+            blue_green_update_policy=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyArgs(
+                traffic_routing_configuration=routing,
+                termination_wait_in_seconds=deployment.termination_wait_seconds,
+                maximum_execution_timeout_in_seconds=deployment.maximum_execution_timeout_seconds,
+            ),
+            auto_rollback_configuration=sagemaker.EndpointDeploymentConfigAutoRollbackConfigurationArgs(
+                alarms=[
+                    sagemaker.EndpointDeploymentConfigAutoRollbackConfigurationAlarmArgs(
+                        alarm_name=alarm_name
+                    )
+                    for alarm_name in alarm_names
+                ]
+            ),
+        )

@@ -1,0 +1,290 @@
+"""Typed, validated specs of a SageMaker inference endpoint (used by stack config and the component)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..instance_types import has_instance_store, is_gpu, validate_instance_type
+
+_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+MODEL_PACKAGE_VERSION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/(?P<group>[a-zA-Z0-9-]+)/(?P<version>\d+)$"
+)
+"""A registered model version: ``…:model-package/<group>/<n>``."""
+_SCHEDULE = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\([0-9T:-]+\))$")
+SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _sagemaker_name(value: str, what: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError(f"'{value}' is not a valid {what}: 1-63 letters or digits, separated by -")
+    return value
+
+
+class ModelSource(_Spec):
+    """Exactly one of: a pinned model package, the latest approved package of a model family, or an image."""
+
+    model_package_arn: str | None = Field(default=None, description="A registered model version (pinned).")
+    latest_approved_of: str | None = Field(
+        default=None, description="Model family whose latest Approved version is resolved at deploy time."
+    )
+    image: str | None = Field(default=None, description="Bring-your-own container image (ECR URI).")
+    model_data_url: str | None = Field(default=None, description="With `image`: s3:// URI of model.tar.gz.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ModelSource:
+        given = [key for key in ("model_package_arn", "latest_approved_of", "image") if getattr(self, key)]
+        if len(given) != 1:
+            raise ValueError(
+                "set exactly one of model_package_arn, latest_approved_of or image"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        if self.model_package_arn and not MODEL_PACKAGE_VERSION_ARN.match(self.model_package_arn):
+            raise ValueError(
+                f"'{self.model_package_arn}' is not a model package version ARN (…:model-package/<group>/<n>)"
+            )
+        if self.model_data_url is not None and self.image is None:
+            raise ValueError("model_data_url goes with image; a model package carries its own artifacts")
+        if self.model_data_url is not None and not self.model_data_url.startswith("s3://"):
+            raise ValueError(f"model_data_url must be an s3:// URI (got {self.model_data_url!r})")
+        if self.image is not None and ".dkr.ecr." not in self.image:
+            raise ValueError(
+                f"image must be an ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/...), got {self.image!r}"
+            )
+        return self
+
+
+class ServerlessSpec(_Spec):
+    memory_mb: int = Field(default=2048, description=f"One of {', '.join(map(str, SERVERLESS_MEMORY_MB))}.")
+    max_concurrency: Annotated[int, Field(ge=1, le=200)] = 5
+    provisioned_concurrency: Annotated[int, Field(ge=1, le=200)] | None = None
+
+    @field_validator("memory_mb")
+    @classmethod
+    def _memory(cls, value: int) -> int:
+        if value not in SERVERLESS_MEMORY_MB:
+            raise ValueError(
+                f"{value} is not a serverless memory size; allowed: {', '.join(map(str, SERVERLESS_MEMORY_MB))}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _provisioned_within_max(self) -> ServerlessSpec:
+        if self.provisioned_concurrency is not None and self.provisioned_concurrency > self.max_concurrency:
+            raise ValueError("provisioned_concurrency cannot exceed max_concurrency")
+        return self
+
+
+class ScheduledCapacity(_Spec):
+    """A scheduled change of the scaling limits, e.g. scale down off-hours."""
+
+    name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,64}$")]
+    schedule: str = Field(description="cron(...), rate(...) or at(...) in `timezone`.")
+    min_capacity: Annotated[int, Field(ge=0)]
+    max_capacity: Annotated[int, Field(ge=1)]
+    timezone: str = "UTC"
+
+    @field_validator("schedule")
+    @classmethod
+    def _expression(cls, value: str) -> str:
+        if not _SCHEDULE.match(value):
+            raise ValueError(
+                f"'{value}' is not a schedule: use cron(...), rate(N unit) or at(yyyy-mm-ddThh:mm:ss)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ScheduledCapacity:
+        if self.min_capacity > self.max_capacity:
+            raise ValueError(f"min_capacity {self.min_capacity} > max_capacity {self.max_capacity}")
+        return self
+
+
+class ScalingSpec(_Spec):
+    """Application Auto Scaling of a variant's instance count."""
+
+    min_capacity: Annotated[int, Field(ge=0)]
+    max_capacity: Annotated[int, Field(ge=1, le=100)]
+    invocations_per_instance: Annotated[int, Field(ge=1)] | None = Field(
+        default=100, description="Target tracking on SageMakerVariantInvocationsPerInstance (per minute)."
+    )
+    gpu_utilization_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None, description="Target tracking on the variant's average GPUUtilization."
+    )
+    backlog_per_instance: Annotated[float, Field(gt=0)] | None = Field(
+        default=None,
+        description="Async only: target ApproximateBacklogSizePerInstance; scales from zero on backlog.",
+    )
+    scale_in_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = 300
+    scale_out_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
+    scheduled: list[ScheduledCapacity] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ScalingSpec:
+        if self.min_capacity > self.max_capacity:
+            raise ValueError(f"min_capacity {self.min_capacity} > max_capacity {self.max_capacity}")
+        if not (self.invocations_per_instance or self.gpu_utilization_percent or self.backlog_per_instance):
+            raise ValueError(
+                "a scaling spec needs at least one of invocations_per_instance, gpu_utilization_percent, backlog_per_instance"
+            )
+        for action in self.scheduled:
+            if action.max_capacity > self.max_capacity:
+                raise ValueError(
+                    f"scheduled '{action.name}' max_capacity exceeds max_capacity {self.max_capacity}"
+                )
+        return self
+
+
+class VariantSpec(_Spec):
+    """One production (or shadow) variant: a model on instances, or serverless."""
+
+    name: str
+    model: ModelSource
+    instance_type: str | None = Field(default=None, description="ml.* instance type; omit for serverless.")
+    initial_instance_count: Annotated[int, Field(ge=1, le=100)] = 1
+    weight: Annotated[float | int, Field(ge=0, le=1000)] = 1.0
+    serverless: ServerlessSpec | None = None
+    volume_size_gb: Annotated[int, Field(ge=1, le=512)] | None = None
+    model_download_timeout_seconds: Annotated[int, Field(ge=60, le=3600)] | None = Field(
+        default=None, description="Time to download large model artifacts (LLMs) before health checks start."
+    )
+    container_startup_health_check_timeout_seconds: Annotated[int, Field(ge=60, le=3600)] | None = None
+    environment: dict[str, str] = Field(default_factory=dict)
+    scaling: ScalingSpec | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        return _sagemaker_name(value, "variant name")
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str | None) -> str | None:
+        return None if value is None else validate_instance_type(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> VariantSpec:
+        if (self.instance_type is None) == (self.serverless is None):
+            raise ValueError("set either instance_type (instance-based) or serverless, not both or neither")
+        if self.serverless is not None:
+            if self.scaling is not None:
+                raise ValueError("serverless variants scale by concurrency: remove scaling")
+            if self.volume_size_gb is not None:
+                raise ValueError("serverless variants have no volume: remove volume_size_gb")
+        if self.volume_size_gb is not None and self.instance_type and has_instance_store(self.instance_type):
+            raise ValueError(f"{self.instance_type} serves from local NVMe storage: remove volume_size_gb")
+        if self.scaling is not None:
+            scaling = self.scaling
+            if not scaling.min_capacity <= self.initial_instance_count <= scaling.max_capacity:
+                raise ValueError(
+                    f"initial_instance_count {self.initial_instance_count} must lie within "
+                    f"min_capacity {scaling.min_capacity} and max_capacity {scaling.max_capacity}"
+                )
+            if scaling.gpu_utilization_percent is not None and not self.is_gpu:
+                raise ValueError(
+                    f"gpu_utilization_percent needs a GPU instance type (got {self.instance_type})"
+                )
+        return self
+
+    @property
+    def is_gpu(self) -> bool:
+        return self.instance_type is not None and is_gpu(self.instance_type)
+
+
+class AsyncSpec(_Spec):
+    """Asynchronous inference: requests queue, results land in S3 and notify SNS."""
+
+    max_concurrent_invocations_per_instance: Annotated[int, Field(ge=1, le=1000)] = 4
+    notifications: bool = Field(default=True, description="Publish success and error notifications to SNS.")
+
+
+class DataCaptureSpec(_Spec):
+    enabled: bool = Field(
+        default=True, description="Capture requests and responses (KMS-encrypted) for monitoring."
+    )
+    sampling_percent: Annotated[int, Field(ge=1, le=100)] = 20
+
+
+class DeploymentSpec(_Spec):
+    """How an update reaches traffic, and when it rolls back."""
+
+    strategy: Literal["all_at_once", "canary", "linear"] = Field(
+        default="all_at_once", description="Blue/green traffic shifting."
+    )
+    canary_percent: Annotated[int, Field(ge=1, le=50)] = 10
+    linear_step_percent: Annotated[int, Field(ge=5, le=50)] = 20
+    wait_interval_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
+        default=300, description="Baking time between traffic shifts."
+    )
+    termination_wait_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
+        default=600, description="Keep the old fleet this long after the shift, for a fast rollback."
+    )
+    maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=28800)] = 3600
+    latency_p99_slo_ms: Annotated[int, Field(ge=1)] = Field(
+        default=500, description="ModelLatency p99 above this rolls a deployment back (and alarms)."
+    )
+    max_5xx_per_minute: Annotated[int, Field(ge=1)] = Field(
+        default=5, description="Invocation5XXErrors per minute above this roll a deployment back (and alarm)."
+    )
+    extra_rollback_alarms: list[str] = Field(
+        default_factory=list, description="Names of further CloudWatch alarms that roll a deployment back."
+    )
+
+
+class EndpointSpec(_Spec):
+    """One SageMaker endpoint: production variants (A/B by weight), an optional shadow, a rollout plan."""
+
+    name: str
+    variants: Annotated[list[VariantSpec], Field(min_length=1, max_length=10)]
+    shadow_variants: Annotated[list[VariantSpec], Field(max_length=1)] = Field(default_factory=list)
+    async_inference: AsyncSpec | None = None
+    data_capture: DataCaptureSpec = DataCaptureSpec()
+    deployment: DeploymentSpec = DeploymentSpec()
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        return _sagemaker_name(value, "endpoint name")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EndpointSpec:
+        names = [variant.name for variant in [*self.variants, *self.shadow_variants]]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate variant names: {', '.join(duplicates)}")
+        serverless = [v.name for v in self.variants if v.serverless is not None]
+        if serverless:
+            if len(self.variants) > 1 or self.shadow_variants:
+                raise ValueError("a serverless endpoint has exactly one variant and no shadow variant")
+            if self.async_inference is not None:
+                raise ValueError("serverless and async inference cannot be combined")
+            if self.data_capture.enabled:
+                raise ValueError(
+                    "serverless endpoints do not support data capture: set data_capture.enabled: false"
+                )
+        if sum(v.weight for v in self.variants) <= 0:
+            raise ValueError("the production variants' weights must not all be 0")
+        for variant in [*self.variants, *self.shadow_variants]:
+            scaling = variant.scaling
+            if scaling is None:
+                continue
+            if scaling.min_capacity == 0 and self.async_inference is None:
+                raise ValueError(
+                    f"variant '{variant.name}': scaling to zero (min_capacity 0) needs async inference"
+                )
+            if scaling.backlog_per_instance is not None and self.async_inference is None:
+                raise ValueError(f"variant '{variant.name}': backlog_per_instance needs async inference")
+        if self.async_inference is not None and self.shadow_variants:
+            raise ValueError("async endpoints do not support shadow variants")
+        return self
+
+    @property
+    def is_serverless(self) -> bool:
+        return any(variant.serverless is not None for variant in self.variants)

@@ -1,0 +1,553 @@
+"""Compose a model family's training pipeline with the SageMaker Python SDK v3.
+
+Imported only inside ``components.training._offline_sdk.sealed`` (importing the SDK has side effects, see
+there); :func:`components.training.definition.build_definition` is the public entry point.
+
+SDK classes: ``ScriptProcessor`` (sagemaker-core) for the two script jobs, ``Processor`` running
+the Model Monitor analyzer image for the two baselining jobs, ``ModelTrainer`` (sagemaker-train)
+for the training job, ``ModelBuilder.register`` (sagemaker-serve) for the model package, and
+``Pipeline``/``ProcessingStep``/``TrainingStep``/``ModelStep``/``ConditionStep``/``FailStep``
+(sagemaker-mlops). Every URI is given explicitly (scripts, data, outputs, model artifacts,
+checkpoints, baselines), so the SDK never needs its default bucket or an upload.
+
+Why not ``QualityCheckStep``: in sagemaker-mlops 1.27 its request builder
+(``_check_job_request._build_check_job_request``) puts the ``NetworkConfig`` *object* into the
+request, so ``Pipeline.definition()`` raises ``TypeError: Object of type NetworkConfig is not JSON
+serializable``; without a network config the job would run outside the VPC. The baselining jobs
+are therefore plain processing jobs with the request ``QualityCheckStep`` would send (same image,
+same analyzer environment, same container paths; ``tests/pipelines/test_baselines.py`` checks the
+equivalence against the SDK), which also keeps the check-step semantics (drift check against the
+model package group's last baseline, its extra permissions) out of the pipeline.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import PurePosixPath
+from typing import Any
+
+from sagemaker.core import image_uris
+from sagemaker.core.common_utils import instance_supports_kms
+from sagemaker.core.drift_check_baselines import DriftCheckBaselines
+from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
+from sagemaker.core.model_monitor.dataset_format import DatasetFormat
+from sagemaker.core.network import NetworkConfig
+from sagemaker.core.processing import Processor, ScriptProcessor
+from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
+from sagemaker.core.training.configs import (
+    CheckpointConfig,
+    Compute,
+    InputData,
+    MetricDefinition,
+    Networking,
+    OutputDataConfig,
+    StoppingCondition,
+)
+from sagemaker.core.workflow.conditions import ConditionGreaterThanOrEqualTo, ConditionLessThanOrEqualTo
+from sagemaker.core.workflow.execution_variables import ExecutionVariables
+from sagemaker.core.workflow.functions import Join, JsonGet
+from sagemaker.core.workflow.parameters import ParameterFloat, ParameterString
+from sagemaker.core.workflow.properties import PropertyFile
+from sagemaker.mlops.workflow import (
+    ConditionStep,
+    FailStep,
+    ModelStep,
+    Pipeline,
+    ProcessingStep,
+    TrainingStep,
+)
+from sagemaker.serve.model_builder import ModelBuilder
+from sagemaker.train.model_trainer import ModelTrainer
+
+from . import _offline_sdk, frameworks
+from .definition import (
+    APPROVAL_STATUSES,
+    CONSTRAINTS_FILE,
+    EVALUATION_REPORT,
+    GROUND_TRUTH_COLUMN,
+    MODEL_QUALITY_DIR,
+    PREDICTION_COLUMN,
+    PROBABILITY_COLUMN,
+    PROBABILITY_THRESHOLD,
+    STATISTICS_FILE,
+    STEP_CHECK,
+    STEP_DATA_BASELINE,
+    STEP_EVALUATE,
+    STEP_FAIL,
+    STEP_MODEL_BASELINE,
+    STEP_PREPROCESS,
+    STEP_REGISTER,
+    STEP_TRAIN,
+    TrainingPipelineSettings,
+)
+
+# Container paths: the family step scripts' defaults are the same (the contract in models/README.md).
+PROCESSING = PurePosixPath("/opt/ml/processing")
+RAW_DATA = PROCESSING / "input" / "data"
+SPLITS = ("train", "validation", "test")
+BASELINE_DATASET = "baseline"
+"""Preprocess output: the train split's model inputs (header, request column order, no label or
+ids); Evaluate's output: the same rows with the model's probability in front, the dataset of the
+data-quality baseline (Model Monitor captures the response first, then the request)."""
+MODEL_INPUT = PROCESSING / "model"
+TEST_INPUT = PROCESSING / "test"
+FEATURES_INPUT = PROCESSING / "features"
+EVALUATION_OUTPUT = PROCESSING / "evaluation"
+PREDICTIONS_OUTPUT = PROCESSING / "predictions"
+"""Evaluate output: ``predictions.csv`` (probability, prediction, label) of the test split."""
+BASELINE_OUTPUT = PROCESSING / "baseline"
+REPORT_FILE = "evaluation.json"
+# The analyzer's container contract (the paths QualityCheckStep uses).
+ANALYZER_INPUT = PROCESSING / "input" / "baseline_dataset_input"
+ANALYZER_OUTPUT = PROCESSING / "output"
+CODE_CHANNEL_DIR = "/opt/ml/input/data/code"
+"""Where the training job's ``code`` channel (the train script) lands; see ``sagemaker_program``."""
+SERVING_CODE_DIR = "/opt/ml/model/code"
+"""train.py copies itself there, so the served model needs no code download."""
+CHECKPOINT_DIR = "/opt/ml/checkpoints"
+
+SPLIT_SEED = 42
+VOLUME_SIZE_GB = 30
+CONTENT_TYPES = ["text/csv", "application/json"]
+REGISTRATION_INSTANCE_TYPE = "ml.m5.large"
+"""Only stops ModelBuilder from guessing one; it does not appear in the model package."""
+
+
+_PASSES = {"maximize": ConditionGreaterThanOrEqualTo, "minimize": ConditionLessThanOrEqualTo}
+"""CheckMetric per the promotion direction: the metric must reach MetricThreshold from its side."""
+
+
+def supports_volume_kms(instance_type: str) -> bool:
+    """False for instance types with NVMe instance storage (SDK's list: *d families, g5, p5...)."""
+    return instance_supports_kms(instance_type)
+
+
+def compose(settings: TrainingPipelineSettings) -> Pipeline:
+    """The Pipeline object for ``settings``; call ``.definition()`` for the JSON."""
+    session = _offline_sdk.pipeline_session(settings.region, settings.artifact_bucket)
+    parameters = _Parameters(settings)
+    preprocess = _preprocess_step(settings, session, parameters)
+    train = _train_step(settings, session, parameters, preprocess)
+    evaluate, report = _evaluate_step(settings, session, parameters, preprocess, train)
+    baselines = _baseline_steps(settings, session, evaluate)
+    register = _register_step(
+        settings,
+        session,
+        parameters,
+        train,
+        _output_uri(evaluate, "evaluation", REPORT_FILE),
+        # A registered version (which may be auto-approved and deployed) always finds its family's
+        # baselines in place; a failed baselining job fails the execution before any version exists.
+        depends_on=baselines,
+    )
+    fail = FailStep(
+        name=STEP_FAIL,
+        error_message=Join(
+            on="",
+            values=[
+                f"{settings.metric_path} in the evaluation report does not reach MetricThreshold ("
+                f"{'at least' if settings.metric_direction == 'maximize' else 'at most'} ",
+                parameters.threshold,
+                "), so the model was not registered. Report: ",
+                _output_uri(evaluate, "evaluation"),
+                f"/{REPORT_FILE}",
+            ],
+        ),
+    )
+    check = ConditionStep(
+        name=STEP_CHECK,
+        conditions=[
+            _PASSES[settings.metric_direction](
+                left=JsonGet(step_name=evaluate.name, property_file=report, json_path=settings.metric_path),
+                right=parameters.threshold,
+            )
+        ],
+        if_steps=[*baselines, register],
+        else_steps=[fail],
+    )
+    return Pipeline(
+        name=settings.pipeline_name,
+        parameters=parameters.all(),
+        steps=[preprocess, train, evaluate, check],
+        sagemaker_session=session,
+        # No SageMaker Experiments trial per execution: tracking lives in MLflow, and this keeps
+        # sagemaker:CreateExperiment/CreateTrial out of the execution role.
+        pipeline_experiment_config=None,
+    )
+
+
+class _Parameters:
+    """The execution-time knobs; defaults come from the settings."""
+
+    def __init__(self, settings: TrainingPipelineSettings) -> None:
+        self.input_data = ParameterString("InputDataUri", default_value=settings.input_data_uri)
+        self.processing_instance_type = ParameterString(
+            "ProcessingInstanceType", default_value=settings.processing_instance_type
+        )
+        self.training_instance_type = ParameterString(
+            "TrainingInstanceType", default_value=settings.training_instance_type
+        )
+        self.approval_status = ParameterString(
+            "ModelApprovalStatus", default_value=settings.approval_status, enum_values=list(APPROVAL_STATUSES)
+        )
+        self.threshold = ParameterFloat("MetricThreshold", default_value=float(settings.metric_threshold))
+
+    def all(self) -> list[Any]:
+        return [
+            self.input_data,
+            self.processing_instance_type,
+            self.training_instance_type,
+            self.approval_status,
+            self.threshold,
+        ]
+
+
+def _image(settings: TrainingPipelineSettings, scope: str, instance_type: str) -> str:
+    """The family framework's image from the SDK's bundled table (no API call). The instance type
+    picks the CPU or GPU build where the framework has both (PyTorch); scikit-learn and XGBoost
+    images are the same on either (see ``frameworks.image_uri``)."""
+    return _framework_image(
+        settings.framework,
+        settings.framework_version,
+        settings.py_version,
+        settings.region,
+        scope,
+        instance_type,
+    )
+
+
+@functools.cache
+def _framework_image(
+    framework: str, version: str, py_version: str | None, region: str, scope: str, instance_type: str
+) -> str:
+    return frameworks.image_uri(framework, version, py_version, region, scope, instance_type)  # type: ignore[arg-type]
+
+
+def _run_uri(settings: TrainingPipelineSettings, *parts: Any) -> Join:
+    """s3://<bucket>/pipelines/<pipeline>/<execution id>/<parts...>: one prefix per execution."""
+    return Join(
+        on="/",
+        values=[
+            "s3:/",
+            settings.artifact_bucket,
+            "pipelines",
+            settings.pipeline_name,
+            ExecutionVariables.PIPELINE_EXECUTION_ID,
+            *parts,
+        ],
+    )
+
+
+def _baseline_uri(settings: TrainingPipelineSettings, *parts: str) -> Join:
+    """s3://<bucket>/baselines/<family>/<execution id>/<parts...>: this execution's baselines."""
+    return Join(on="/", values=[settings.baselines_uri, ExecutionVariables.PIPELINE_EXECUTION_ID, *parts])
+
+
+def _output_uri(step: ProcessingStep, output: str, *suffix: str) -> Any:
+    uri = step.properties.ProcessingOutputConfig.Outputs[output].S3Output.S3Uri
+    return Join(on="/", values=[uri, *suffix]) if suffix else uri
+
+
+def _network(settings: TrainingPipelineSettings) -> NetworkConfig:
+    return NetworkConfig(
+        enable_network_isolation=settings.enable_network_isolation,
+        security_group_ids=list(settings.security_group_ids),
+        subnets=list(settings.subnet_ids),
+        encrypt_inter_container_traffic=True,
+    )
+
+
+def _job_name(settings: TrainingPipelineSettings, job: str) -> str:
+    return f"{settings.pipeline_name}-{job}"[:50]
+
+
+def _processor(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters, job: str
+) -> ScriptProcessor:
+    volume_kms = supports_volume_kms(settings.processing_instance_type)
+    return ScriptProcessor(
+        role=settings.role_arn,
+        image_uri=_image(settings, "training", settings.processing_instance_type),
+        command=["python3"],
+        instance_count=1,
+        instance_type=parameters.processing_instance_type,
+        volume_size_in_gb=VOLUME_SIZE_GB,
+        volume_kms_key=settings.kms_key_arn if volume_kms else None,
+        output_kms_key=settings.kms_key_arn,
+        max_runtime_in_seconds=settings.max_run_seconds,
+        base_job_name=_job_name(settings, job),
+        sagemaker_session=session,
+        network_config=_network(settings),
+    )
+
+
+def _s3_input(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingInput:
+    return ProcessingInput(
+        input_name=name,
+        s3_input=ProcessingS3Input(
+            s3_uri=uri, local_path=str(local_path), s3_data_type="S3Prefix", s3_input_mode="File"
+        ),
+    )
+
+
+def _s3_output(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingOutput:
+    return ProcessingOutput(
+        output_name=name,
+        s3_output=ProcessingS3Output(s3_uri=uri, local_path=str(local_path), s3_upload_mode="EndOfJob"),
+    )
+
+
+def _preprocess_step(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters
+) -> ProcessingStep:
+    step_args = _processor(settings, session, parameters, "preprocess").run(
+        code=settings.script_uris["preprocess"],
+        inputs=[_s3_input("raw", parameters.input_data, RAW_DATA)],
+        outputs=[
+            _s3_output(name, _run_uri(settings, STEP_PREPROCESS, name), PROCESSING / "output" / name)
+            for name in (*SPLITS, BASELINE_DATASET)
+        ],
+        arguments=["--seed", str(SPLIT_SEED), *_schema_arguments(settings)],
+    )
+    return ProcessingStep(name=STEP_PREPROCESS, step_args=step_args)
+
+
+def _schema_arguments(settings: TrainingPipelineSettings) -> list[str]:
+    """What the family's stack file says of its data, for the scripts (models/README.md)."""
+    arguments = ["--label", settings.label_column]
+    if settings.identifier_columns:
+        arguments += ["--identifiers", ",".join(settings.identifier_columns)]
+    return arguments
+
+
+def _train_step(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters, preprocess: ProcessingStep
+) -> TrainingStep:
+    script = settings.script_uris["train"]
+    spot = settings.use_spot_instances
+    compute: dict[str, Any] = {
+        "instance_type": parameters.training_instance_type,
+        "instance_count": settings.training_instance_count,
+        "volume_size_in_gb": VOLUME_SIZE_GB,
+        "enable_managed_spot_training": spot,
+    }
+    if supports_volume_kms(settings.training_instance_type):
+        compute["volume_kms_key_id"] = settings.kms_key_arn
+    stopping: dict[str, Any] = {"max_runtime_in_seconds": settings.max_run_seconds}
+    if spot:
+        stopping["max_wait_time_in_seconds"] = settings.max_wait_seconds
+    trainer = ModelTrainer(
+        sagemaker_session=session,
+        role=settings.role_arn,
+        training_image=_image(settings, "training", settings.training_instance_type),
+        base_job_name=f"{settings.pipeline_name}-train"[:50],
+        compute=Compute(**compute),
+        networking=Networking(
+            subnets=list(settings.subnet_ids),
+            security_group_ids=list(settings.security_group_ids),
+            enable_network_isolation=settings.enable_network_isolation,
+            enable_inter_container_traffic_encryption=True,
+        ),
+        stopping_condition=StoppingCondition(**stopping),
+        output_data_config=OutputDataConfig(
+            s3_output_path=f"s3://{settings.artifact_bucket}/models/{settings.pipeline_name}",
+            kms_key_id=settings.kms_key_arn,
+        ),
+        checkpoint_config=(
+            CheckpointConfig(s3_uri=_run_uri(settings, "checkpoints"), local_path=CHECKPOINT_DIR)
+            if spot
+            else None
+        ),
+        # Script mode of the framework container's training toolkit, fed from the ``code``
+        # channel rather than an S3 URL: the container is network-isolated and cannot download.
+        # The family's own hyperparameters, then the platform's (RESERVED_HYPERPARAMETERS).
+        hyperparameters={
+            **settings.hyperparameters,
+            "label": settings.label_column,
+            "sagemaker_program": PurePosixPath(script).name,
+            "sagemaker_submit_directory": CODE_CHANNEL_DIR,
+        },
+    )
+    if settings.metric_definitions:
+        trainer = trainer.with_metric_definitions(
+            [MetricDefinition(name=name, regex=regex) for name, regex in settings.metric_definitions]
+        )
+    step_args = trainer.train(
+        input_data_config=[
+            InputData(channel_name="code", data_source=script),
+            InputData(channel_name="train", data_source=_output_uri(preprocess, "train")),
+            InputData(channel_name="validation", data_source=_output_uri(preprocess, "validation")),
+        ]
+    )
+    return TrainingStep(name=STEP_TRAIN, step_args=step_args)
+
+
+def _evaluate_step(
+    settings: TrainingPipelineSettings,
+    session: Any,
+    parameters: _Parameters,
+    preprocess: ProcessingStep,
+    train: TrainingStep,
+) -> tuple[ProcessingStep, PropertyFile]:
+    step_args = _processor(settings, session, parameters, "evaluate").run(
+        code=settings.script_uris["evaluate"],
+        arguments=[*_schema_arguments(settings), "--metrics", ",".join(settings.evaluation_metrics)],
+        inputs=[
+            _s3_input("model", train.properties.ModelArtifacts.S3ModelArtifacts, MODEL_INPUT),
+            _s3_input("test", _output_uri(preprocess, "test"), TEST_INPUT),
+            _s3_input("features", _output_uri(preprocess, BASELINE_DATASET), FEATURES_INPUT),
+        ],
+        outputs=[
+            _s3_output("evaluation", _run_uri(settings, STEP_EVALUATE, "evaluation"), EVALUATION_OUTPUT),
+            _s3_output("predictions", _run_uri(settings, STEP_EVALUATE, "predictions"), PREDICTIONS_OUTPUT),
+            _s3_output(
+                BASELINE_DATASET, _run_uri(settings, STEP_EVALUATE, BASELINE_DATASET), BASELINE_OUTPUT
+            ),
+        ],
+    )
+    report = PropertyFile(name=EVALUATION_REPORT, output_name="evaluation", path=REPORT_FILE)
+    return ProcessingStep(name=STEP_EVALUATE, step_args=step_args, property_files=[report]), report
+
+
+def _baseline_steps(
+    settings: TrainingPipelineSettings, session: Any, evaluate: ProcessingStep
+) -> list[ProcessingStep]:
+    """Data quality of the training features behind the model's predictions of them; model quality
+    of the test-split predictions. Both datasets come from Evaluate, the first step with the model."""
+    model_quality = {
+        "analysis_type": "MODEL_QUALITY",
+        "problem_type": settings.problem_type,
+        **_prediction_attributes(settings.problem_type),
+        "ground_truth_attribute": GROUND_TRUTH_COLUMN,
+    }
+    return [
+        _baseline_step(
+            settings,
+            session,
+            STEP_DATA_BASELINE,
+            job="data-quality-baseline",
+            dataset=_output_uri(evaluate, BASELINE_DATASET),
+            destination=_baseline_uri(settings),
+            analysis={},
+        ),
+        _baseline_step(
+            settings,
+            session,
+            STEP_MODEL_BASELINE,
+            job="model-quality-baseline",
+            dataset=_output_uri(evaluate, "predictions"),
+            destination=_baseline_uri(settings, MODEL_QUALITY_DIR),
+            analysis=model_quality,
+        ),
+    ]
+
+
+def _prediction_attributes(problem_type: str) -> dict[str, str]:
+    """Where the model-quality analyzer finds the prediction in Evaluate's predictions.csv: a binary
+    classifier's probability and its threshold, else the predicted value or class."""
+    if problem_type == "BinaryClassification":
+        return {
+            "probability_attribute": PROBABILITY_COLUMN,
+            "probability_threshold_attribute": str(PROBABILITY_THRESHOLD),
+        }
+    return {"inference_attribute": PREDICTION_COLUMN}
+
+
+def _baseline_step(
+    settings: TrainingPipelineSettings,
+    session: Any,
+    name: str,
+    *,
+    job: str,
+    dataset: Any,
+    destination: Join,
+    analysis: dict[str, str],
+) -> ProcessingStep:
+    """A Model Monitor baselining job: the analyzer reads the CSV (with header) under ``dataset``
+    and writes ``statistics.json`` and ``constraints.json`` to ``destination``.
+
+    ``analysis`` is empty for data quality, or the model-quality variables. The environment is the
+    analyzer's documented contract, exactly as the SDK's own ``QualityCheckStep`` sets it.
+    """
+    volume_kms = supports_volume_kms(settings.baseline_instance_type)
+    analyzer = Processor(
+        role=settings.role_arn,
+        image_uri=_analyzer_image(settings.region),
+        instance_count=1,
+        instance_type=settings.baseline_instance_type,
+        volume_size_in_gb=VOLUME_SIZE_GB,
+        volume_kms_key=settings.kms_key_arn if volume_kms else None,
+        output_kms_key=settings.kms_key_arn,
+        max_runtime_in_seconds=settings.max_run_seconds,
+        base_job_name=_job_name(settings, job),
+        sagemaker_session=session,
+        env={
+            "dataset_format": json.dumps(DatasetFormat.csv(header=True)),
+            "dataset_source": str(ANALYZER_INPUT),
+            "output_path": str(ANALYZER_OUTPUT),
+            # CloudWatch metrics belong to the monitoring schedules, not to baselining.
+            "publish_cloudwatch_metrics": "Disabled",
+            **analysis,
+        },
+        network_config=_network(settings),
+    )
+    step_args = analyzer.run(
+        inputs=[_s3_input("baseline_dataset_input", dataset, ANALYZER_INPUT)],
+        outputs=[_s3_output("baseline", destination, ANALYZER_OUTPUT)],
+    )
+    return ProcessingStep(name=name, step_args=step_args)
+
+
+@functools.cache
+def _analyzer_image(region: str) -> str:
+    """sagemaker-model-monitor-analyzer of the region, from the SDK's bundled table."""
+    return image_uris.retrieve("model-monitor", region=region)
+
+
+def _json_source(uri: Join) -> MetricsSource:
+    return MetricsSource(content_type="application/json", s3_uri=uri)
+
+
+def _register_step(
+    settings: TrainingPipelineSettings,
+    session: Any,
+    parameters: _Parameters,
+    train: TrainingStep,
+    report_uri: Join,
+    depends_on: list[ProcessingStep],
+) -> ModelStep:
+    builder = ModelBuilder(
+        # A model trained on a GPU instance is served on one: its inference image is the GPU build.
+        image_uri=_image(settings, "inference", settings.training_instance_type),
+        s3_model_data_url=train.properties.ModelArtifacts.S3ModelArtifacts,
+        role_arn=settings.role_arn,
+        sagemaker_session=session,
+        instance_type=REGISTRATION_INSTANCE_TYPE,
+        # Falsy, or ModelBuilder packages and uploads inference code of its own.
+        dependencies={},
+        env_vars={
+            "SAGEMAKER_PROGRAM": PurePosixPath(settings.script_uris["train"]).name,
+            "SAGEMAKER_SUBMIT_DIRECTORY": SERVING_CODE_DIR,
+            "SAGEMAKER_CONTAINER_LOG_LEVEL": "20",
+            "SAGEMAKER_REGION": settings.region,
+        },
+        log_level=None,  # the default (DEBUG) would re-level the SDK's logger for the whole process
+    )
+    step_args = builder.register(
+        model_package_group_name=settings.model_package_group_name,
+        content_types=CONTENT_TYPES,
+        response_types=CONTENT_TYPES,
+        approval_status=parameters.approval_status,
+        model_metrics=ModelMetrics(
+            model_statistics=MetricsSource(content_type="application/json", s3_uri=report_uri)
+        ),
+        # What this version is monitored against once deployed (stacks/model_packages.py reads it).
+        drift_check_baselines=DriftCheckBaselines(
+            model_data_statistics=_json_source(_baseline_uri(settings, STATISTICS_FILE)),
+            model_data_constraints=_json_source(_baseline_uri(settings, CONSTRAINTS_FILE)),
+            model_statistics=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, STATISTICS_FILE)),
+            model_constraints=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, CONSTRAINTS_FILE)),
+        ),
+    )
+    return ModelStep(name=STEP_REGISTER, step_args=step_args, depends_on=list(depends_on))

@@ -1,0 +1,502 @@
+"""A model family's training pipeline: settings and a side-effect-free definition builder.
+
+    definition = build_definition(TrainingPipelineSettings(...))   # SageMaker Pipelines JSON
+
+Preprocess -> Train -> Evaluate -> CheckMetric -> (DataQualityBaseline, ModelQualityBaseline ->
+RegisterModel) | MetricBelowThreshold. The steps run the family's own scripts (``models/<family>/``)
+on its framework's SageMaker image; the platform passes each script the family's label and
+metrics and reads back what the contract in ``models/README.md`` asks for. A model that passes
+the metric gets its Model Monitor
+baselines (``baselines/<model_package_group_name>/<execution id>/`` in the artifact bucket) and is
+registered only once they are written, with them as its DriftCheckBaselines: what the monitors of
+an endpoint serving that version read. Every job runs in the given
+private subnets with inter-container traffic encryption and network isolation (when enabled),
+encrypts its volumes and outputs with the given KMS key, and writes only under the artifact
+bucket. Building the definition makes no AWS call and uploads nothing: the step scripts are S3
+objects the caller uploaded (``script_uris``), and the SDK runs sealed off from the machine's AWS
+setup (``components.training._offline_sdk``). The same settings always give the same JSON,
+so the function can run inside a Pulumi ``apply``.
+
+Importing this module is cheap; the SageMaker SDK (several seconds to import) is only loaded by
+:func:`build_definition`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, get_args
+
+from .frameworks import FRAMEWORKS
+
+STEP_PREPROCESS, STEP_TRAIN, STEP_EVALUATE = "Preprocess", "Train", "Evaluate"
+STEP_CHECK, STEP_REGISTER, STEP_FAIL = "CheckMetric", "RegisterModel", "MetricBelowThreshold"
+STEP_DATA_BASELINE, STEP_MODEL_BASELINE = "DataQualityBaseline", "ModelQualityBaseline"
+BASELINE_STEPS = (STEP_DATA_BASELINE, STEP_MODEL_BASELINE)
+"""Model Monitor analyzer jobs, run on the passing branch before RegisterModel."""
+BASELINES_PREFIX = "baselines"
+"""s3://<artifact_bucket>/baselines/<family>/<execution id>/: one execution's baselines (the family is
+the model package group name); the model-quality baseline goes to its ``model_quality/``."""
+MODEL_QUALITY_DIR = "model_quality"
+STATISTICS_FILE, CONSTRAINTS_FILE = "statistics.json", "constraints.json"
+"""What a Model Monitor analyzer (baselining) job writes to its output folder."""
+ProblemType = Literal["BinaryClassification", "MulticlassClassification", "Regression"]
+PROBLEM_TYPES: tuple[str, ...] = get_args(ProblemType)
+METRIC_NAME = r"^[a-z][a-z0-9_]{0,62}$"
+"""A metric of the evaluation report (``metrics.<name>.value``)."""
+PROBABILITY_THRESHOLD = 0.5
+"""Probability from which a binary prediction counts as positive: the evaluation contract's, and
+the model-quality monitor's default (components/model_quality_spec.py)."""
+PROBABILITY_COLUMN, PREDICTION_COLUMN, GROUND_TRUTH_COLUMN = "probability", "prediction", "label"
+"""Columns of Evaluate's predictions.csv that the model-quality baselining job reads (the
+probability only for binary classification); the contract of models/README.md."""
+
+EVALUATION_REPORT = "EvaluationReport"
+"""PropertyFile name of ``evaluation.json`` in the Evaluate step (read by CheckMetric)."""
+SCRIPT_KEYS = ("preprocess", "train", "evaluate")
+APPROVAL_STATUSES = ("Approved", "PendingManualApproval")
+METRIC_DIRECTIONS = ("maximize", "minimize")
+RESERVED_HYPERPARAMETERS = ("label", "sagemaker_program", "sagemaker_submit_directory")
+"""Hyperparameters the platform sets for every family: the label, and the script-mode pair."""
+MAX_RUNTIME_SECONDS = 28 * 24 * 3600
+"""SageMaker's ceiling for MaxRuntimeInSeconds and MaxWaitTimeInSeconds."""
+
+_PIPELINE_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
+_PACKAGE_GROUP = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+_KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:(?P<region>[a-z0-9-]+):\d{12}:key/[\w-]+$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")
+_SUBNET = re.compile(r"^subnet-[0-9a-f]+$")
+_SECURITY_GROUP = re.compile(r"^sg-[0-9a-f]+$")
+_INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")
+_METRIC_PATH = re.compile(r"^metrics\.(?P<metric>[a-z0-9_]+)\.value$")
+_METRIC_NAME = re.compile(METRIC_NAME)
+_FRAMEWORK_VERSION = re.compile(r"^\d[\w.-]*$")
+_PY_VERSION = re.compile(r"^py\d+$")
+_COLUMN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
+
+
+@dataclass(frozen=True)
+class TrainingPipelineSettings:
+    """Everything the definition depends on; invalid values raise ``ValueError`` on construction.
+
+    Sequences and the script mapping are normalised to tuples and a read-only mapping, so a
+    settings object is immutable and Pulumi outputs (lists, dicts) can be passed as they resolve.
+    """
+
+    pipeline_name: str
+    region: str
+    account_id: str
+    role_arn: str
+    """Execution role of every job (and of model registration)."""
+    artifact_bucket: str
+    """Bucket name. Job outputs go to s3://<bucket>/pipelines/<pipeline_name>/<execution-id>/...,
+    model artifacts to s3://<bucket>/models/<pipeline_name>/<training-job>/output/model.tar.gz."""
+    kms_key_arn: str
+    """Output KMS key and volume KMS key of every job."""
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+    model_package_group_name: str
+    approval_status: str
+    """Default of the ModelApprovalStatus parameter: "Approved" or "PendingManualApproval"."""
+    metric_path: str
+    """JsonGet path in evaluation.json, e.g. "metrics.auc.value"; the metric is one of
+    ``evaluation_metrics``."""
+    metric_threshold: float
+    input_data_uri: str
+    """Default of the InputDataUri parameter: an S3 prefix holding the raw CSV extract."""
+    script_uris: Mapping[str, str]
+    """{"preprocess": "s3://.../preprocess.py", "train": "s3://.../train.py", "evaluate": ...}."""
+    framework: str
+    """The family's framework (sklearn, xgboost, pytorch): every step runs on its image."""
+    framework_version: str
+    label_column: str
+    """Passed to Preprocess and Evaluate as ``--label`` and to Train as the ``label`` hyperparameter."""
+    problem_type: str
+    """BinaryClassification, MulticlassClassification or Regression: the model-quality baseline's."""
+    evaluation_metrics: tuple[str, ...]
+    """What Evaluate must report (passed as ``--metrics``); ``metric_path`` names one of them."""
+    py_version: str | None = None
+    identifier_columns: tuple[str, ...] = ()
+    """Passed to Preprocess and Evaluate as ``--identifiers``: never features."""
+    metric_direction: str = "maximize"
+    """``maximize``: the metric must be >= MetricThreshold to register; ``minimize``: <=."""
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    """The family's, passed to the training script with the platform's own (label, script mode)."""
+    metric_definitions: tuple[tuple[str, str], ...] = ()
+    """(name, regex) of the training-log metrics published to CloudWatch."""
+    processing_instance_type: str = "ml.m5.xlarge"
+    training_instance_type: str = "ml.m5.xlarge"
+    training_instance_count: int = 1
+    use_spot_instances: bool = False
+    max_run_seconds: int = 3600
+    max_wait_seconds: int | None = None
+    """Required, and greater than max_run_seconds, with spot instances; rejected without them."""
+    enable_network_isolation: bool = True
+    baseline_instance_type: str = "ml.m5.xlarge"
+    """Instance of the two Model Monitor baselining jobs (the Spark-based analyzer)."""
+
+    @property
+    def baselines_uri(self) -> str:
+        """The family's baselines folder. Each execution writes its own ``<execution id>/`` under it
+        (``statistics.json`` and ``constraints.json`` of the training data, and of the test-split
+        predictions in ``model_quality/``) and registers them with its model version as the
+        version's DriftCheckBaselines: the monitors of an endpoint read the baselines of the version
+        it serves, never those of a later version that is not (yet) approved."""
+        return f"s3://{self.artifact_bucket}/{BASELINES_PREFIX}/{self.model_package_group_name}"
+
+    def __post_init__(self) -> None:
+        problems = []
+        for name in ("subnet_ids", "security_group_ids"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                problems.append(f"{name} must be a sequence of ids, not {value!r}")
+                value = ()
+            object.__setattr__(self, name, tuple(value))
+        for name in ("identifier_columns", "evaluation_metrics", "metric_definitions"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                problems.append(f"{name} must be a sequence, not {value!r}")
+                value = ()
+            object.__setattr__(self, name, tuple(tuple(v) if isinstance(v, list) else v for v in value))
+        for name in ("script_uris", "hyperparameters"):
+            mapping = getattr(self, name)
+            if not isinstance(mapping, Mapping):
+                problems.append(f"{name} must be a mapping, not {mapping!r}")
+                mapping = {}
+            object.__setattr__(self, name, MappingProxyType(dict(mapping)))
+        problems += _problems(self)
+        if problems:
+            raise ValueError("invalid training pipeline settings:\n- " + "\n- ".join(problems))
+
+
+def _problems(s: TrainingPipelineSettings) -> list[str]:
+    """Every problem at once, each naming the field, what was given and what is expected."""
+    key = _KMS_KEY_ARN.match(s.kms_key_arn) if isinstance(s.kms_key_arn, str) else None
+    metric = _METRIC_PATH.match(s.metric_path) if isinstance(s.metric_path, str) else None
+    bad_subnets = [x for x in s.subnet_ids if not (isinstance(x, str) and _SUBNET.match(x))]
+    bad_groups = [x for x in s.security_group_ids if not (isinstance(x, str) and _SECURITY_GROUP.match(x))]
+    missing_scripts = [name for name in SCRIPT_KEYS if name not in s.script_uris]
+    unknown_scripts = sorted(set(s.script_uris) - set(SCRIPT_KEYS))
+    checks = [
+        (
+            _matches(_PIPELINE_NAME, s.pipeline_name),
+            f"pipeline_name {s.pipeline_name!r}: use letters, digits and hyphens (at most 256)",
+        ),
+        (_matches(_REGION, s.region), f"region {s.region!r} is not an AWS region name such as 'eu-west-1'"),
+        (_matches(_ACCOUNT, s.account_id), f"account_id {s.account_id!r} must be 12 digits"),
+        (
+            _matches(_ROLE_ARN, s.role_arn),
+            f"role_arn {s.role_arn!r} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+        ),
+        (
+            _matches(_BUCKET, s.artifact_bucket),
+            f"artifact_bucket {s.artifact_bucket!r} must be a bucket name, not a URI",
+        ),
+        (
+            key is not None,
+            f"kms_key_arn {s.kms_key_arn!r} must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+        ),
+        (
+            key is None or key["region"] == s.region,
+            f"kms_key_arn is in region {key and key['region']!r}, but the jobs run in {s.region!r}",
+        ),
+        (bool(s.subnet_ids), "subnet_ids is empty: jobs must run in the platform's private subnets"),
+        (
+            len(s.subnet_ids) <= 16,
+            f"subnet_ids has {len(s.subnet_ids)} entries; SageMaker accepts at most 16",
+        ),
+        (not bad_subnets, f"subnet_ids {bad_subnets!r} are not subnet ids (subnet-...)"),
+        (bool(s.security_group_ids), "security_group_ids is empty: jobs need the platform's security groups"),
+        (
+            len(s.security_group_ids) <= 5,
+            f"security_group_ids has {len(s.security_group_ids)} entries; SageMaker accepts at most 5",
+        ),
+        (not bad_groups, f"security_group_ids {bad_groups!r} are not security group ids (sg-...)"),
+        (
+            _matches(_PACKAGE_GROUP, s.model_package_group_name),
+            f"model_package_group_name {s.model_package_group_name!r}: use letters, digits and hyphens (at most 63)",
+        ),
+        (
+            s.approval_status in APPROVAL_STATUSES,
+            f"approval_status {s.approval_status!r} must be one of {', '.join(APPROVAL_STATUSES)}",
+        ),
+        (
+            metric is not None and metric["metric"] in s.evaluation_metrics,
+            f"metric_path {s.metric_path!r} is not in the evaluation report; use one of {', '.join(f'metrics.{m}.value' for m in s.evaluation_metrics)}",
+        ),
+        (
+            bool(s.evaluation_metrics) and all(_matches(_METRIC_NAME, m) for m in s.evaluation_metrics),
+            f"evaluation_metrics {s.evaluation_metrics!r} must name at least one metric (lower-case letters, digits, _)",
+        ),
+        (
+            s.metric_direction in METRIC_DIRECTIONS,
+            f"metric_direction {s.metric_direction!r} must be one of {', '.join(METRIC_DIRECTIONS)}",
+        ),
+        (
+            s.framework in FRAMEWORKS,
+            f"framework {s.framework!r} must be one of {', '.join(FRAMEWORKS)}",
+        ),
+        (
+            s.py_version is None or _matches(_PY_VERSION, s.py_version),
+            f"py_version {s.py_version!r} must be a Python version tag such as 'py311'",
+        ),
+        (
+            s.problem_type in PROBLEM_TYPES,
+            f"problem_type {s.problem_type!r} must be one of {', '.join(PROBLEM_TYPES)}",
+        ),
+        (
+            _matches(_COLUMN, s.label_column) and s.label_column not in s.identifier_columns,
+            f"label_column {s.label_column!r} must be a column name that is not an identifier",
+        ),
+        (
+            all(_matches(_COLUMN, c) for c in s.identifier_columns),
+            f"identifier_columns {s.identifier_columns!r} must be column names",
+        ),
+        (
+            not set(s.hyperparameters) & set(RESERVED_HYPERPARAMETERS),
+            f"hyperparameters {sorted(set(s.hyperparameters) & set(RESERVED_HYPERPARAMETERS))} are set by the platform",
+        ),
+        (
+            all(isinstance(d, tuple) and len(d) == 2 for d in s.metric_definitions),
+            f"metric_definitions {s.metric_definitions!r} must be (name, regex) pairs",
+        ),
+        (_is_number(s.metric_threshold), f"metric_threshold {s.metric_threshold!r} must be a finite number"),
+        (_matches(_S3_URI, s.input_data_uri), f"input_data_uri {s.input_data_uri!r} must be an s3:// URI"),
+        (
+            not missing_scripts,
+            f"script_uris is missing {', '.join(map(repr, missing_scripts))}; it needs {', '.join(SCRIPT_KEYS)}",
+        ),
+        (
+            not unknown_scripts,
+            f"script_uris has unknown key(s) {', '.join(map(repr, unknown_scripts))}; expected {', '.join(SCRIPT_KEYS)}",
+        ),
+        *(
+            (_is_script_uri(uri), f"script_uris[{name!r}] {uri!r} must be the s3:// URI of a .py object")
+            for name, uri in s.script_uris.items()
+        ),
+        (
+            not _is_script_uri(s.script_uris.get("train"))
+            or _module_name(s.script_uris["train"]).isidentifier(),
+            f"script_uris['train'] must end in an importable module name such as train.py: the serving "
+            f"container imports it (SAGEMAKER_PROGRAM), not {s.script_uris.get('train')!r}",
+        ),
+        (
+            _matches(_INSTANCE_TYPE, s.processing_instance_type),
+            f"processing_instance_type {s.processing_instance_type!r} must be a SageMaker instance type such as 'ml.m5.xlarge'",
+        ),
+        (
+            _matches(_INSTANCE_TYPE, s.training_instance_type),
+            f"training_instance_type {s.training_instance_type!r} must be a SageMaker instance type such as 'ml.g5.xlarge'",
+        ),
+        (
+            _matches(_INSTANCE_TYPE, s.baseline_instance_type),
+            f"baseline_instance_type {s.baseline_instance_type!r} must be a SageMaker instance type such as 'ml.m5.xlarge'",
+        ),
+        (
+            _is_int(s.training_instance_count) and s.training_instance_count >= 1,
+            f"training_instance_count {s.training_instance_count!r} must be an integer >= 1",
+        ),
+        (
+            _is_int(s.max_run_seconds) and 0 < s.max_run_seconds <= MAX_RUNTIME_SECONDS,
+            f"max_run_seconds {s.max_run_seconds!r} must be between 1 and {MAX_RUNTIME_SECONDS}",
+        ),
+        *_spot_checks(s),
+        (
+            _matches(_FRAMEWORK_VERSION, s.framework_version),
+            f"framework_version {s.framework_version!r} must be a version such as '1.2-1'",
+        ),
+        (
+            isinstance(s.use_spot_instances, bool),
+            f"use_spot_instances {s.use_spot_instances!r} must be a bool",
+        ),
+        (
+            isinstance(s.enable_network_isolation, bool),
+            f"enable_network_isolation {s.enable_network_isolation!r} must be a bool",
+        ),
+    ]
+    return [message for ok, message in checks if not ok]
+
+
+def _spot_checks(s: TrainingPipelineSettings) -> list[tuple[bool, str]]:
+    if not s.use_spot_instances:
+        return [
+            (
+                s.max_wait_seconds is None,
+                "max_wait_seconds only applies with use_spot_instances; SageMaker rejects it for on-demand training",
+            )
+        ]
+    if s.max_wait_seconds is None:
+        return [
+            (
+                False,
+                "use_spot_instances needs max_wait_seconds (how long to wait for spot capacity, greater than max_run_seconds)",
+            )
+        ]
+    ok = (
+        _is_int(s.max_wait_seconds)
+        and _is_int(s.max_run_seconds)
+        and s.max_run_seconds < s.max_wait_seconds <= MAX_RUNTIME_SECONDS
+    )
+    return [
+        (
+            ok,
+            f"max_wait_seconds ({s.max_wait_seconds!r}) must be greater than max_run_seconds ({s.max_run_seconds!r}) and at most {MAX_RUNTIME_SECONDS}",
+        )
+    ]
+
+
+def _matches(pattern: re.Pattern[str], value: object) -> bool:
+    return isinstance(value, str) and pattern.match(value) is not None
+
+
+def _is_script_uri(uri: object) -> bool:
+    return _matches(_S3_URI, uri) and str(uri).endswith(".py") and "/" in str(uri).removeprefix("s3://")
+
+
+def _module_name(uri: str) -> str:
+    return uri.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def build_definition(settings: TrainingPipelineSettings) -> str:
+    """The pipeline definition JSON for ``settings``: deterministic, no AWS call, no upload.
+
+    Raises ``ValueError`` for settings the SDK rejects (a framework version it has no image for),
+    ``RuntimeError`` if the SDK output lost a security setting (see :func:`verify`) and
+    ``components.training._offline_sdk.OfflineAwsError`` if the SDK ever tries to call AWS.
+    """
+    from . import _offline_sdk
+
+    with _offline_sdk.sealed(settings.region):
+        from . import _definition_steps
+
+        definition = normalise(json.loads(_definition_steps.compose(settings).definition()))
+        verify(
+            definition,
+            settings,
+            processing_volume_kms=_definition_steps.supports_volume_kms(settings.processing_instance_type),
+            training_volume_kms=_definition_steps.supports_volume_kms(settings.training_instance_type),
+            baseline_volume_kms=_definition_steps.supports_volume_kms(settings.baseline_instance_type),
+        )
+    return json.dumps(definition)
+
+
+def normalise(definition: dict[str, Any]) -> dict[str, Any]:
+    """Deterministic clean-ups of what the SDK emits; each is a no-op on already clean input.
+
+    - top-level keys the SDK fills with ``null`` (``PipelineExperimentConfig``, ``MlflowConfig``)
+      are dropped: absent means the same and is what the service documents;
+    - ``Tags`` on job steps are dropped: the SDK adds SageMaker Studio project tags it finds by
+      walking up from the current directory, which would make the JSON depend on where it is built;
+    - the empty ``Bias`` and ``Explainability`` blocks the SDK adds to ``ModelMetrics`` are dropped.
+    """
+    definition = {key: value for key, value in definition.items() if value is not None}
+    for step in iter_steps(definition["Steps"]):
+        arguments = step.get("Arguments", {})
+        if step["Type"] in _JOB_TYPES:
+            arguments.pop("Tags", None)
+        metrics = arguments.get("ModelMetrics", {}) if step["Type"] == "RegisterModel" else {}
+        for block in ("Bias", "Explainability"):
+            if metrics.get(block) == {}:
+                del metrics[block]
+    return definition
+
+
+def iter_steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every step of a definition, including those in a condition's if and else branches."""
+    for step in steps:
+        yield step
+        if step["Type"] == "Condition":
+            yield from iter_steps(step["Arguments"].get("IfSteps", []))
+            yield from iter_steps(step["Arguments"].get("ElseSteps", []))
+
+
+_PROCESSING_JOB_TYPES = ("Processing", "QualityCheck", "ClarifyCheck")
+"""Step types whose Arguments are a CreateProcessingJob request."""
+_JOB_TYPES = (*_PROCESSING_JOB_TYPES, "Training")
+
+
+def job_security_problems(
+    step: dict[str, Any], settings: TrainingPipelineSettings, *, volume_kms: bool
+) -> list[str]:
+    """What a job step (processing, quality/clarify check, training) lacks of the platform's KMS
+    and network posture.
+
+    ``volume_kms`` is False for instance types with NVMe instance storage (ml.g5, ml.p4d, *d
+    families...): their volumes are hardware-encrypted and SageMaker rejects a VolumeKmsKeyId.
+    """
+    arguments = step.get("Arguments", {})
+    if step["Type"] in _PROCESSING_JOB_TYPES:
+        volume = arguments.get("ProcessingResources", {}).get("ClusterConfig", {}).get("VolumeKmsKeyId")
+        output = arguments.get("ProcessingOutputConfig", {}).get("KmsKeyId")
+        network = arguments.get("NetworkConfig", {})
+    elif step["Type"] == "Training":
+        volume = arguments.get("ResourceConfig", {}).get("VolumeKmsKeyId")
+        output = arguments.get("OutputDataConfig", {}).get("KmsKeyId")
+        network = arguments
+    else:
+        return []
+    vpc = {"Subnets": list(settings.subnet_ids), "SecurityGroupIds": list(settings.security_group_ids)}
+    expected_volume = settings.kms_key_arn if volume_kms else None
+    checks = [
+        (volume == expected_volume, f"volume KMS key is {volume!r}, expected {expected_volume!r}"),
+        (output == settings.kms_key_arn, f"output KMS key is {output!r}, expected {settings.kms_key_arn!r}"),
+        (network.get("VpcConfig") == vpc, f"VpcConfig is {network.get('VpcConfig')!r}, expected {vpc!r}"),
+        (
+            network.get("EnableInterContainerTrafficEncryption") is True,
+            "inter-container traffic encryption is off",
+        ),
+        (
+            network.get("EnableNetworkIsolation") is settings.enable_network_isolation,
+            f"EnableNetworkIsolation is {network.get('EnableNetworkIsolation')!r}, expected {settings.enable_network_isolation}",
+        ),
+    ]
+    return [message for ok, message in checks if not ok]
+
+
+def verify(
+    definition: dict[str, Any],
+    settings: TrainingPipelineSettings,
+    *,
+    processing_volume_kms: bool,
+    training_volume_kms: bool,
+    baseline_volume_kms: bool,
+) -> None:
+    """Refuse a definition in which a job lost its encryption or network settings.
+
+    All of them are set through the SDK; this guards against an SDK upgrade that silently stops
+    emitting one, which would otherwise ship an unencrypted or internet-facing job. Every job step
+    is checked wherever it sits (condition branches included); the baselining jobs
+    (``BASELINE_STEPS``) run on ``baseline_instance_type``, hence their own volume flag.
+    """
+
+    def volume_kms(step: dict[str, Any]) -> bool:
+        if step["Name"] in BASELINE_STEPS:
+            return baseline_volume_kms
+        return training_volume_kms if step["Type"] == "Training" else processing_volume_kms
+
+    problems = [
+        f"{step['Name']}: {problem}"
+        for step in iter_steps(definition["Steps"])
+        if step["Type"] in _JOB_TYPES
+        for problem in job_security_problems(step, settings, volume_kms=volume_kms(step))
+    ]
+    if problems:
+        raise RuntimeError(
+            "the SageMaker SDK produced an insecure job definition:\n- " + "\n- ".join(problems)
+        )

@@ -1,0 +1,221 @@
+"""PipelineTriggers: what starts a training pipeline: a schedule, new data, or a drift alarm."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws.cloudwatch as cloudwatch
+import pulumi_aws.pipes as pipes
+import pulumi_aws.sqs as sqs
+
+from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..policy_documents import deny_insecure_transport, document, render
+
+
+@dataclass(frozen=True)
+class NewDataSource:
+    bucket_name: pulumi.Input[str]
+    """Bucket that sends its object events to EventBridge (``SecureBucket(eventbridge_notifications=True)``)."""
+    prefix: str
+    batching_window_seconds: int
+    queue_kms_key_arn: pulumi.Input[str]
+    """Key of the buffering queue; EventBridge must be allowed to use it (the notifications key)."""
+
+
+@dataclass(frozen=True)
+class PipelineTriggersArgs:
+    pipeline_name: pulumi.Input[str]
+    pipeline_arn: pulumi.Input[str]
+    account_id: str
+    region: str
+    role_path: str
+    tags: Mapping[str, str]
+    schedule: str | None = None
+    new_data: NewDataSource | None = None
+    drift_alarm_names: Sequence[pulumi.Input[str]] = ()
+    """CloudWatch alarms (monitor violations) whose change to ALARM starts a retraining run."""
+
+
+def new_data_event_pattern(bucket_name: str, prefix: str) -> dict[str, Any]:
+    return {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {"bucket": {"name": [bucket_name]}, "object": {"key": [{"prefix": prefix}]}},
+    }
+
+
+def drift_event_pattern(alarm_names: Sequence[str]) -> dict[str, Any]:
+    """Alarm transitions into ALARM only: an alarm that stays in ALARM does not start more runs."""
+    return {
+        "source": ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        "detail": {"alarmName": list(alarm_names), "state": {"value": ["ALARM"]}},
+    }
+
+
+class PipelineTriggers(pulumi.ComponentResource):
+    """The continuous-training loop's entry points for one pipeline.
+
+    - schedule: an EventBridge schedule rule targeting the pipeline;
+    - new data: S3 "Object Created" events under a prefix → a KMS-encrypted SQS queue → an
+      EventBridge pipe whose batching window turns a burst of uploads into one run;
+    - drift: an EventBridge rule on the named alarms entering ALARM → the pipeline.
+
+    Security posture: the roles EventBridge and the pipe assume may start executions of this one
+    pipeline and nothing else (plus, for the pipe, consume its own queue).
+    """
+
+    rule_arns: pulumi.Output[list[str]]
+    """ARNs of the EventBridge rules created (schedule, new data, drift: those enabled)."""
+
+    def __init__(
+        self, name: str, args: PipelineTriggersArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:training:PipelineTriggers", name, None, opts)
+        self._name, self._args = name, args
+        rules: list[cloudwatch.EventRule] = []
+
+        direct_rules = []
+        if args.schedule:
+            direct_rules.append(
+                (
+                    "schedule",
+                    {
+                        "schedule_expression": args.schedule,
+                        "description": f"Scheduled retraining: {args.schedule}",
+                    },
+                )
+            )
+        if args.drift_alarm_names:
+            pattern = pulumi.Output.all(*args.drift_alarm_names).apply(
+                lambda names: json.dumps(drift_event_pattern(names))
+            )
+            direct_rules.append(
+                ("drift", {"event_pattern": pattern, "description": "Retrain when drift is detected"})
+            )
+        if direct_rules:
+            starter = self._starter_role("events", "events.amazonaws.com", [])
+            for kind, rule_args in direct_rules:
+                rule = cloudwatch.EventRule(
+                    f"{name}-{kind}",
+                    tags=dict(args.tags),
+                    opts=pulumi.ResourceOptions(parent=self),
+                    **rule_args,
+                )
+                cloudwatch.EventTarget(
+                    f"{name}-{kind}",
+                    rule=rule.name,
+                    arn=args.pipeline_arn,
+                    role_arn=starter.role_arn,
+                    sagemaker_pipeline_target=cloudwatch.EventTargetSagemakerPipelineTargetArgs(
+                        pipeline_parameter_lists=[]
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+                rules.append(rule)
+        if args.new_data:
+            rules.append(self._new_data(args.new_data))
+
+        self.rule_arns = pulumi.Output.all(*[rule.arn for rule in rules])
+        self.register_outputs({"rule_arns": self.rule_arns})
+
+    def _starter_role(self, suffix: str, service: str, extra: list[dict[str, Any]]) -> ExecutionRole:
+        args = self._args
+        return ExecutionRole(
+            f"{self._name}-{suffix}",
+            ExecutionRoleArgs(
+                description=f"Starts executions of one SageMaker pipeline ({service})",
+                trusted_service=service,
+                account_id=args.account_id,
+                path=args.role_path,
+                statements=[
+                    {
+                        "Effect": "Allow",
+                        "Action": "sagemaker:StartPipelineExecution",
+                        "Resource": args.pipeline_arn,
+                    },
+                    *extra,
+                ],
+                tags=args.tags,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _new_data(self, source: NewDataSource) -> cloudwatch.EventRule:
+        name, args = self._name, self._args
+        child = pulumi.ResourceOptions(parent=self)
+        queue = sqs.Queue(
+            f"{name}-new-data",
+            kms_master_key_id=source.queue_kms_key_arn,
+            kms_data_key_reuse_period_seconds=300,
+            message_retention_seconds=86400,
+            # Longer than the pipe's batching window, so a batch is not redelivered while it forms.
+            visibility_timeout_seconds=max(60, source.batching_window_seconds * 2),
+            tags=dict(args.tags),
+            opts=child,
+        )
+        rule = cloudwatch.EventRule(
+            f"{name}-new-data",
+            description="New training data arrived",
+            event_pattern=pulumi.Output.from_input(source.bucket_name).apply(
+                lambda bucket: json.dumps(new_data_event_pattern(bucket, source.prefix))
+            ),
+            tags=dict(args.tags),
+            opts=child,
+        )
+        sqs.QueuePolicy(
+            f"{name}-new-data",
+            queue_url=queue.url,
+            policy=render(
+                document(
+                    {
+                        "Sid": "NewDataRulePublishes",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "events.amazonaws.com"},
+                        "Action": "sqs:SendMessage",
+                        "Resource": queue.arn,
+                        "Condition": {"ArnEquals": {"aws:SourceArn": rule.arn}},
+                    },
+                    deny_insecure_transport("sqs:*", queue.arn),
+                )
+            ),
+            opts=child,
+        )
+        cloudwatch.EventTarget(f"{name}-new-data", rule=rule.name, arn=queue.arn, opts=child)
+        consumer = self._starter_role(
+            "pipe",
+            "pipes.amazonaws.com",
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                    "Resource": queue.arn,
+                },
+                {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": source.queue_kms_key_arn},
+            ],
+        )
+        pipes.Pipe(
+            f"{name}-new-data",
+            description="Batches new-data events into one training run per window",
+            role_arn=consumer.role_arn,
+            source=queue.arn,
+            source_parameters=pipes.PipeSourceParametersArgs(
+                sqs_queue_parameters=pipes.PipeSourceParametersSqsQueueParametersArgs(
+                    batch_size=10000 if source.batching_window_seconds else 1,
+                    maximum_batching_window_in_seconds=source.batching_window_seconds,
+                )
+            ),
+            target=args.pipeline_arn,
+            target_parameters=pipes.PipeTargetParametersArgs(
+                sagemaker_pipeline_parameters=pipes.PipeTargetParametersSagemakerPipelineParametersArgs(
+                    pipeline_parameters=[]
+                )
+            ),
+            tags=dict(args.tags),
+            opts=child,
+        )
+        return rule

@@ -1,0 +1,167 @@
+"""TrainingPipeline: a SageMaker pipeline (continuous training) with its step scripts shipped by Pulumi."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+import pulumi_aws.s3 as s3
+import pulumi_aws.sagemaker as sagemaker
+
+from ..registry.model_registry import PromotionCriterion
+from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix
+
+__all__ = [
+    "FamilyTrainingSpec",
+    "TrainingPipeline",
+    "TrainingPipelineArgs",
+    "TrainingSpec",
+    "training_data_prefix",
+]
+
+
+@dataclass(frozen=True)
+class TrainingPipelineArgs:
+    family: str
+    """Model family this pipeline trains (its training-data prefix and tags)."""
+    pipeline_name: str
+    """The SageMaker pipeline's name (account-wide: the stack's prefix keeps it apart)."""
+    spec: FamilyTrainingSpec
+    """The family's code, framework, schema, metrics and compute (the stack's defaults merged in)."""
+    promotion: PromotionCriterion
+    approval_status: str
+    """Status new versions are registered with (``ModelRegistry.default_approval_status``)."""
+    account_id: str
+    region: str
+    datasets_bucket_name: pulumi.Input[str]
+    artifact_bucket_name: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: Sequence[pulumi.Input[str]]
+    execution_role_arn: pulumi.Input[str]
+    """Role of every processing and training job."""
+    pipeline_role_arn: pulumi.Input[str]
+    """Role SageMaker Pipelines assumes to orchestrate (create jobs, pass the execution role, register)."""
+    model_package_group_name: pulumi.Input[str]
+    tags: Mapping[str, str]
+    max_parallel_steps: int = 2
+
+
+class TrainingPipeline(pulumi.ComponentResource):
+    """The family's SageMaker pipeline: preprocess → train → evaluate → register if the metric passes.
+
+    Step scripts are uploaded as KMS-encrypted S3 objects under a content-hashed key, so a script
+    change produces a new pipeline definition. The definition is built from resolved outputs and
+    never calls AWS. Every job runs in the private subnets with KMS on volumes and outputs.
+    """
+
+    pipeline_arn: pulumi.Output[str]
+    """ARN of the SageMaker pipeline (the triggers' target)."""
+    pipeline_name: pulumi.Output[str]
+    """Name of the SageMaker pipeline."""
+
+    def __init__(
+        self, name: str, args: TrainingPipelineArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:training:TrainingPipeline", name, None, opts)
+        pipeline_name = args.pipeline_name
+
+        scripts = {
+            step: self._upload_script(name, pipeline_name, step, path, args)
+            for step, path in args.spec.scripts.items()
+        }
+        script_uris = {
+            step: pulumi.Output.concat("s3://", script.bucket, "/", script.key)
+            for step, script in scripts.items()
+        }
+        definition = pulumi.Output.all(
+            artifact_bucket=args.artifact_bucket_name,
+            datasets_bucket=args.datasets_bucket_name,
+            kms_key_arn=args.kms_key_arn,
+            subnet_ids=pulumi.Output.all(*args.subnet_ids),
+            security_group_ids=pulumi.Output.all(*args.security_group_ids),
+            role_arn=args.execution_role_arn,
+            group=args.model_package_group_name,
+            scripts=pulumi.Output.all(**script_uris),
+        ).apply(lambda resolved: _definition(pipeline_name, args, resolved))
+
+        pipeline = sagemaker.Pipeline(
+            f"{name}-pipeline",
+            pipeline_name=pipeline_name,
+            pipeline_display_name=pipeline_name,
+            pipeline_description=f"Continuous training of model family {args.family}",
+            pipeline_definition=definition,
+            role_arn=args.pipeline_role_arn,
+            parallelism_configuration=sagemaker.PipelineParallelismConfigurationArgs(
+                max_parallel_execution_steps=args.max_parallel_steps
+            ),
+            tags={**args.tags, "mlops:model-family": args.family},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        self.pipeline_arn = pipeline.arn
+        self.pipeline_name = pipeline.pipeline_name
+        self.register_outputs({"pipeline_arn": self.pipeline_arn, "pipeline_name": self.pipeline_name})
+
+    def _upload_script(
+        self, name: str, pipeline_name: str, step: str, path: Path, args: TrainingPipelineArgs
+    ) -> s3.BucketObjectv2:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        return s3.BucketObjectv2(
+            f"{name}-{step}-script",
+            bucket=args.artifact_bucket_name,
+            # The file keeps its name: the train script's is the serving container's module name.
+            key=f"pipelines/{pipeline_name}/code/{digest}/{path.name}",
+            source=pulumi.FileAsset(str(path)),
+            content_type="text/x-python",
+            server_side_encryption="aws:kms",
+            kms_key_id=args.kms_key_arn,
+            tags={**args.tags, "mlops:model-family": args.family},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+
+def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) -> str:
+    # Imported here: the sagemaker SDK is only needed once values are known, not to build the graph.
+    from .definition import TrainingPipelineSettings, build_definition
+    from .definition_cache import cached_definition
+
+    spec = args.spec
+    return cached_definition(
+        TrainingPipelineSettings(
+            pipeline_name=pipeline_name,
+            region=args.region,
+            account_id=args.account_id,
+            role_arn=resolved["role_arn"],
+            artifact_bucket=resolved["artifact_bucket"],
+            kms_key_arn=resolved["kms_key_arn"],
+            subnet_ids=tuple(resolved["subnet_ids"]),
+            security_group_ids=tuple(resolved["security_group_ids"]),
+            model_package_group_name=resolved["group"],
+            approval_status=args.approval_status,
+            metric_path=args.promotion.metric,
+            metric_threshold=float(args.promotion.threshold),
+            metric_direction=args.promotion.direction,
+            input_data_uri=f"s3://{resolved['datasets_bucket']}/{training_data_prefix(args.family)}",
+            script_uris=dict(resolved["scripts"]),
+            framework=spec.framework.name,
+            framework_version=spec.framework.version,
+            py_version=spec.framework.py_version,
+            label_column=spec.label,
+            identifier_columns=tuple(spec.identifiers),
+            problem_type=spec.problem_type,
+            evaluation_metrics=tuple(spec.metrics),
+            hyperparameters=dict(spec.hyperparameters),
+            metric_definitions=tuple((m.name, m.regex) for m in spec.metric_definitions),
+            processing_instance_type=spec.processing_instance_type,
+            training_instance_type=spec.training_instance_type,
+            training_instance_count=spec.training_instance_count,
+            use_spot_instances=spec.spot,
+            max_run_seconds=spec.max_run_seconds,
+            max_wait_seconds=spec.max_wait_seconds if spec.spot else None,
+        ),
+        build_definition,
+    )

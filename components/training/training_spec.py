@@ -1,0 +1,258 @@
+"""The typed specs of continuous training: the stack's defaults and triggers, and each model
+family's own training (its code, framework, schema, metrics and compute).
+
+A model family is data, not platform code: the family's folder holds its step scripts, and the
+stack file says how to run them. The platform holds no model's column names; it passes the
+family's label and metrics to the scripts and checks the promotion metric against the metrics
+the family's evaluation reports.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from .definition import (
+    MAX_RUNTIME_SECONDS,
+    METRIC_NAME,
+    RESERVED_HYPERPARAMETERS,
+    ProblemType,
+)
+from .frameworks import FrameworkName
+
+_INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.(small|medium|large|[0-9]*xlarge)$")
+_SCHEDULE = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
+_COLUMN = r"^[A-Za-z0-9_.\-]{1,128}$"
+_PYTHON_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
+MAX_HYPERPARAMETERS = 100
+"""SageMaker's limit; the platform's own (RESERVED_HYPERPARAMETERS) count too."""
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def training_data_prefix(family: str) -> str:
+    """Where a family's training data lands in the datasets bucket (the new-data trigger watches it)."""
+    return f"training-data/{family}/"
+
+
+class TrainingCompute(_Spec):
+    """Instances and limits of a family's jobs; the stack's ``training`` sets them for every
+    family, and a family's ``training`` may override any of them."""
+
+    processing_instance_type: str = Field(default="ml.m5.xlarge", description="Preprocess and evaluate jobs.")
+    training_instance_type: str = Field(
+        default="ml.m5.xlarge", description="Training job (GPU types allowed)."
+    )
+    training_instance_count: Annotated[int, Field(ge=1, le=64)] = 1
+    spot: bool = Field(default=False, description="Managed spot training with checkpoints in S3.")
+    max_run_seconds: Annotated[int, Field(ge=60, le=MAX_RUNTIME_SECONDS)] = Field(
+        default=3600, description="Training time limit."
+    )
+    max_wait_seconds: Annotated[int, Field(ge=60, le=MAX_RUNTIME_SECONDS)] | None = Field(
+        default=None, description="With spot: total time including waiting for capacity (> max_run_seconds)."
+    )
+
+    @field_validator("processing_instance_type", "training_instance_type")
+    @classmethod
+    def _sagemaker_instance_type(cls, value: str) -> str:
+        if not _INSTANCE_TYPE.match(value):
+            raise ValueError(
+                f"'{value}' is not a SageMaker instance type such as ml.m5.xlarge or ml.g5.2xlarge"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _spot_needs_wait(self) -> TrainingCompute:
+        if self.spot and self.max_wait_seconds is None:
+            raise ValueError("spot training needs max_wait_seconds (greater than max_run_seconds)")
+        if self.max_wait_seconds is not None and self.max_wait_seconds <= self.max_run_seconds:
+            raise ValueError(
+                f"max_wait_seconds ({self.max_wait_seconds}) must be greater than max_run_seconds ({self.max_run_seconds})"
+            )
+        return self
+
+
+COMPUTE_KEYS = tuple(TrainingCompute.model_fields)
+"""The keys the stack's ``training`` passes down to every family's ``training``."""
+
+
+class NewDataTrigger(_Spec):
+    """Start a run when objects land under the family's training-data prefix."""
+
+    enabled: bool = Field(default=False, description="Start a run when new training data arrives.")
+    batching_window_seconds: Annotated[int, Field(ge=0, le=300)] = Field(
+        default=300,
+        description="Uploads within this window start one run (EventBridge Pipes batching window).",
+    )
+
+
+class TrainingSpec(TrainingCompute):
+    """Continuous training of the stack: one pipeline per model family, what starts it, and the
+    compute every family gets unless its own ``training`` says otherwise."""
+
+    enabled: bool = Field(default=True, description="Create a training pipeline per model family.")
+    max_parallel_steps: Annotated[int, Field(ge=1, le=50)] = Field(
+        default=2, description="Steps running at once."
+    )
+    schedule: str | None = Field(
+        default=None, description="EventBridge schedule, e.g. `cron(0 3 ? * MON *)`."
+    )
+    new_data: NewDataTrigger = NewDataTrigger()
+    drift_retraining: bool = Field(
+        default=False,
+        description="Retrain when a drift (monitor violation) alarm fires (wired by monitoring).",
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule_expression(cls, value: str | None) -> str | None:
+        if value is not None and not _SCHEDULE.match(value):
+            raise ValueError(f"'{value}' is not an EventBridge schedule: use cron(...) or rate(N unit)")
+        return value
+
+
+class FrameworkSpec(_Spec):
+    """The SageMaker framework image every step of the family runs on."""
+
+    name: FrameworkName = Field(description="`sklearn`, `xgboost` or `pytorch`.")
+    version: str = Field(
+        pattern=r"^\d[\w.-]*$", description="A version the SageMaker SDK has images for, e.g. `1.2-1`."
+    )
+    py_version: str | None = Field(
+        default=None,
+        pattern=r"^py\d+$",
+        description="Python of the image, where the framework has a choice (PyTorch: e.g. `py311`).",
+    )
+
+
+class EntryPoints(_Spec):
+    """The family's step scripts, file names in its ``code`` folder (each is self-contained)."""
+
+    preprocess: str = "preprocess.py"
+    train: str = Field(
+        default="train.py",
+        description="Also the model's inference script (model_fn...): an importable module name.",
+    )
+    evaluate: str = "evaluate.py"
+
+    @field_validator("preprocess", "train", "evaluate")
+    @classmethod
+    def _python_module(cls, value: str) -> str:
+        if not _PYTHON_FILE.match(value):
+            raise ValueError(f"'{value}' must be a Python file name such as train.py (an importable module)")
+        return value
+
+
+class MetricDefinitionSpec(_Spec):
+    """A metric the training job's log prints, published to CloudWatch (``regex`` captures the value)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^.+$")]
+    regex: Annotated[str, Field(min_length=1, max_length=500)]
+
+    @field_validator("regex")
+    @classmethod
+    def _one_group(cls, value: str) -> str:
+        try:
+            groups = re.compile(value).groups
+        except re.error as error:
+            raise ValueError(f"not a regular expression: {error}") from None
+        if groups != 1:
+            raise ValueError(f"needs exactly one capturing group (the value), found {groups}")
+        return value
+
+
+class FamilyTrainingSpec(TrainingCompute):
+    """How one model family trains: where its code lives, on which framework, with what schema
+    and metrics. Compute keys left out come from the stack's ``training``."""
+
+    code: str = Field(
+        description="Folder of the family's step scripts, relative to the project directory (where "
+        "Pulumi.yaml is), e.g. `models/customer-churn`."
+    )
+    framework: FrameworkSpec
+    entry_points: EntryPoints = EntryPoints()
+    label: Annotated[str, Field(pattern=_COLUMN)] = Field(
+        description="Column the model predicts (passed to the scripts as --label)."
+    )
+    identifiers: list[Annotated[str, Field(pattern=_COLUMN)]] = Field(
+        default_factory=list,
+        description="Columns that identify a record and are never features (passed as --identifiers).",
+    )
+    problem_type: ProblemType = Field(
+        description="What the model-quality baseline and monitor compute: `BinaryClassification` "
+        "(predictions.csv: probability, prediction, label), `MulticlassClassification` or `Regression` "
+        "(prediction, label)."
+    )
+    metrics: Annotated[list[Annotated[str, Field(pattern=METRIC_NAME)]], Field(min_length=1)] = Field(
+        description="What the evaluation reports (evaluation.json `metrics.<name>.value`; passed as --metrics)."
+    )
+    hyperparameters: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="Passed to the training script."
+    )
+    metric_definitions: list[MetricDefinitionSpec] = Field(
+        default_factory=list, description="Training-log metrics published to CloudWatch."
+    )
+
+    @field_validator("code")
+    @classmethod
+    def _folder_exists(cls, value: str, info: ValidationInfo) -> str:
+        """Relative to the project directory (the validation context's ``project_dir``, else the
+        current directory, which is where Pulumi runs the program)."""
+        root = Path((info.context or {}).get("project_dir") or Path.cwd())
+        folder = Path(value) if Path(value).is_absolute() else root / value
+        if not folder.is_dir():
+            raise ValueError(
+                f"'{value}' is not a folder (relative paths start at the project directory, {root})"
+            )
+        return value if root.resolve() == Path.cwd().resolve() else str(folder)
+
+    @field_validator("metrics")
+    @classmethod
+    def _unique_metrics(cls, value: list[str]) -> list[str]:
+        duplicates = sorted({name for name in value if value.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate metric(s) {', '.join(duplicates)}")
+        return value
+
+    @field_validator("hyperparameters")
+    @classmethod
+    def _sagemaker_hyperparameters(
+        cls, value: dict[str, str | int | float | bool]
+    ) -> dict[str, str | int | float | bool]:
+        for key, item in value.items():
+            if key in RESERVED_HYPERPARAMETERS or key.startswith("sagemaker_"):
+                raise ValueError(f"'{key}' is set by the platform; use another name")
+            if not 1 <= len(key) <= 256:
+                raise ValueError(f"hyperparameter names have 1-256 characters ('{key[:40]}...')")
+            if len(str(item)) > 2500:
+                raise ValueError(f"hyperparameter '{key}': values have at most 2500 characters")
+        if len(value) + len(RESERVED_HYPERPARAMETERS) > MAX_HYPERPARAMETERS:
+            raise ValueError(
+                f"{len(value)} hyperparameters; SageMaker takes {MAX_HYPERPARAMETERS} including the platform's "
+                f"{len(RESERVED_HYPERPARAMETERS)}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _scripts_exist_and_label_is_no_identifier(self) -> FamilyTrainingSpec:
+        folder = Path(self.code)
+        missing = [
+            f"entry_points.{step}: {file}"
+            for step, file in self.entry_points.model_dump().items()
+            if not (folder / file).is_file()
+        ]
+        if missing:
+            raise ValueError(f"no such script in {self.code}: {'; '.join(missing)}")
+        if self.label in self.identifiers:
+            raise ValueError(f"label '{self.label}' is also listed in identifiers")
+        return self
+
+    @property
+    def scripts(self) -> dict[str, Path]:
+        """Step → script path (``preprocess``, ``train``, ``evaluate``)."""
+        return {step: Path(self.code) / file for step, file in self.entry_points.model_dump().items()}

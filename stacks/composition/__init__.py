@@ -1,0 +1,1 @@
+"""The composition, one module per area: each builds its components from the stack's config."""

@@ -1,0 +1,32 @@
+"""Data: the feature store."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.data.feature_store import FeatureStore, FeatureStoreArgs
+from stacks.composition.foundation import Foundation
+from stacks.config import PlatformConfig
+
+
+def build_feature_store(
+    config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
+) -> FeatureStore | None:
+    if not config.feature_groups:
+        return None
+    return FeatureStore(
+        "feature-store",
+        FeatureStoreArgs(
+            groups=config.feature_groups,
+            account_id=config.account_id,
+            region=config.region,
+            data_bucket_name=foundation.datasets.bucket_name,
+            data_bucket_arn=foundation.datasets.bucket_arn,
+            kms_key_arn=foundation.data_key.key_arn,
+            role_path=config.role_path,
+            tags=config.resource_tags,
+            retain=config.protect_stateful_resources,
+            name_prefix=config.name_prefix,
+        ),
+        opts,
+    )

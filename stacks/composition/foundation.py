@@ -1,0 +1,330 @@
+"""Foundation: the keys, buckets, network and execution roles every capability builds on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.foundation.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+from components.foundation.encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
+from components.foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.foundation.private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
+from components.foundation.secure_bucket import SecureBucket, SecureBucketArgs
+from components.observability.model_monitoring import BASELINE_PREFIX
+from components.policy_documents import (
+    ecr_pull,
+    kms_use,
+    s3_read,
+    s3_read_write,
+    sagemaker_logs_and_metrics,
+    vpc_network_interfaces,
+)
+from stacks import naming
+from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
+
+# Prefixes of the artifact bucket, shared by the roles that read and write them.
+MODEL_PREFIX = "models/"
+
+
+DATA_CAPTURE_PREFIX = "data-capture/"
+
+
+@dataclass(frozen=True)
+class Foundation:
+    """What later capabilities build on: the keys, buckets, network and execution roles."""
+
+    provider: aws.Provider
+    data_key: EncryptionKey
+    logs_key: EncryptionKey
+    notifications_key: EncryptionKey
+    access_logs: AccessLogBucket
+    datasets: SecureBucket
+    artifacts: SecureBucket
+    network: PrivateNetwork
+    training_role: ExecutionRole
+    pipeline_role: ExecutionRole
+    inference_role: ExecutionRole
+
+
+def build_foundation(
+    config: PlatformConfig, opts: pulumi.ResourceOptions, provider: aws.Provider
+) -> Foundation:
+    tags = config.resource_tags
+    retain = config.protect_stateful_resources
+    path = config.role_path
+    alias_prefix = naming.kms_alias_prefix(config.name_prefix)
+    key_args = {
+        "account_id": config.account_id,
+        "user_role_path": path,
+        "tags": tags,
+        "deletion_window_days": config.encryption.key_deletion_window_days,
+        "rotation_period_days": config.encryption.rotation_period_days,
+        "retain": retain,
+        "alias_prefix": alias_prefix,
+    }
+    consumers = consumer_accounts(config)
+    data_key = EncryptionKey(
+        "kms-data",
+        EncryptionKeyArgs(
+            purpose="data",
+            via_services=["sagemaker", "s3"],
+            region=config.region,
+            extra_statements=_consumer_key_statements(config, consumers),
+            **key_args,
+        ),
+        opts,
+    )
+    logs_key = EncryptionKey(
+        "kms-logs",
+        EncryptionKeyArgs(
+            purpose="logs",
+            service_grants=[
+                ServiceKeyGrant(
+                    sid="CloudWatchLogsOfThisAccount",
+                    service=f"logs.{config.region}.amazonaws.com",
+                    actions=[
+                        "kms:Encrypt*",
+                        "kms:Decrypt*",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:Describe*",
+                    ],
+                    condition={
+                        "ArnLike": {
+                            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{config.region}:{config.account_id}:*"
+                        }
+                    },
+                )
+            ],
+            **key_args,
+        ),
+        opts,
+    )
+
+    notifications_key = EncryptionKey(
+        "kms-notifications",
+        EncryptionKeyArgs(
+            purpose="notifications",
+            # EventBridge and CloudWatch alarms publish to the platform's encrypted SNS topics. AWS's
+            # documented grant for them has no condition: the topics' own policies decide who publishes.
+            service_grants=[
+                ServiceKeyGrant(
+                    sid=f"{service.split('.')[0].capitalize()}PublishesToEncryptedTopics",
+                    service=service,
+                    actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                    condition={},
+                )
+                for service in ("events.amazonaws.com", "cloudwatch.amazonaws.com")
+            ],
+            **key_args,
+        ),
+        opts,
+    )
+
+    access_logs = AccessLogBucket(
+        "access-logs",
+        AccessLogBucketArgs(
+            account_id=config.account_id,
+            tags=tags,
+            retention_days=config.storage.access_log_retention_days,
+            retain=retain,
+        ),
+        opts,
+    )
+    bucket_args = {
+        "kms_key_arn": data_key.key_arn,
+        "access_log_bucket": access_logs.bucket_name,
+        "tags": tags,
+        "noncurrent_version_expiration_days": config.storage.noncurrent_version_expiration_days,
+        "abort_incomplete_multipart_upload_days": config.storage.abort_incomplete_multipart_upload_days,
+        "retain": retain,
+    }
+    datasets = SecureBucket(
+        "datasets",
+        SecureBucketArgs(
+            purpose="datasets",
+            eventbridge_notifications=config.trains_models and config.training.new_data.enabled,
+            **bucket_args,
+        ),
+        opts,
+    )
+    artifacts = SecureBucket(
+        "artifacts",
+        SecureBucketArgs(
+            purpose="artifacts",
+            reader_accounts=consumers,
+            # What a consumer account's endpoints and monitors read of a promoted version.
+            reader_prefixes=[MODEL_PREFIX, BASELINE_PREFIX],
+            **bucket_args,
+        ),
+        opts,
+    )
+
+    network = PrivateNetwork("network", _network_args(config, logs_key, path, provider), opts)
+    workload_access = [
+        *vpc_network_interfaces(
+            config.region, config.account_id, network.private_subnet_ids, [network.workload_security_group_id]
+        ),
+        *sagemaker_logs_and_metrics(config.region, config.account_id),
+        *ecr_pull(config.region, [config.account_id, *config.trusted_image_registry_accounts]),
+        *kms_use([data_key.key_arn]),
+    ]
+    role = _role_factory(config, path, tags, opts)
+    training_role = role(
+        "training",
+        "Runs the platform's SageMaker training and processing jobs",
+        [*s3_read(datasets.bucket_arn), *s3_read_write(artifacts.bucket_arn), *workload_access],
+    )
+    inference_role = role(
+        "inference",
+        "Serves the platform's SageMaker models and writes their data capture",
+        [
+            *s3_read(artifacts.bucket_arn, [MODEL_PREFIX]),
+            *s3_read_write(artifacts.bucket_arn, [DATA_CAPTURE_PREFIX]),
+            *workload_access,
+        ],
+    )
+    pipeline_role = role(
+        "pipeline",
+        "Orchestrates the platform's SageMaker pipelines",
+        _pipeline_statements(config, training_role, artifacts, data_key),
+    )
+    return Foundation(
+        provider=provider,
+        data_key=data_key,
+        logs_key=logs_key,
+        notifications_key=notifications_key,
+        access_logs=access_logs,
+        datasets=datasets,
+        artifacts=artifacts,
+        network=network,
+        training_role=training_role,
+        pipeline_role=pipeline_role,
+        inference_role=inference_role,
+    )
+
+
+def consumer_accounts(config: PlatformConfig) -> list[str]:
+    """Accounts that deploy this stack's model versions (the union over model families)."""
+    return sorted({account for model in config.models for account in model.consumer_accounts})
+
+
+def _consumer_key_statements(config: PlatformConfig, consumers: list[str]) -> list[dict]:
+    """Consumer accounts decrypt model artifacts, and only while reading them through S3."""
+    if not consumers:
+        return []
+    return [
+        {
+            "Sid": "ConsumerAccountsDecryptModelArtifacts",
+            "Effect": "Allow",
+            "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in consumers]},
+            "Action": ["kms:Decrypt", "kms:DescribeKey"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{config.region}.amazonaws.com"}},
+        }
+    ]
+
+
+def _network_args(
+    config: PlatformConfig, logs_key: EncryptionKey, path: str, provider: aws.Provider
+) -> PrivateNetworkArgs:
+    network = config.network
+    vpc: NewVpc | ExistingVpc
+    if network.existing_vpc is not None:
+        existing = network.existing_vpc
+        vpc = ExistingVpc(
+            vpc_id=existing.vpc_id,
+            cidr=existing.cidr,
+            private_subnet_ids=existing.private_subnet_ids,
+            route_table_ids=existing.route_table_ids,
+        )
+    else:
+        assert network.cidr is not None  # guaranteed by NetworkConfig
+        vpc = NewVpc(
+            cidr=network.cidr,
+            availability_zones=network.availability_zones or _available_zones(config, provider),
+            flow_log_retention_days=network.flow_log_retention_days,
+            flow_log_kms_key_arn=logs_key.key_arn,
+            flow_log_group_name=f"{naming.log_group_prefix(config.name_prefix)}vpc-flow-logs",
+        )
+    return PrivateNetworkArgs(
+        region=config.region,
+        account_id=config.account_id,
+        vpc=vpc,
+        interface_endpoint_services=[*REQUIRED_INTERFACE_ENDPOINTS, *network.additional_interface_endpoints],
+        role_path=path,
+        tags=config.resource_tags,
+    )
+
+
+def _available_zones(config: PlatformConfig, provider: aws.Provider) -> list[str]:
+    """The first ``az_count`` standard (not Local/Wavelength) zones of the region."""
+    zones = aws.get_availability_zones(
+        state="available",
+        filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
+        opts=pulumi.InvokeOptions(provider=provider),
+    ).names
+    if len(zones) < config.network.az_count:
+        raise ValueError(
+            f"region {config.region} has {len(zones)} zones; network.az_count asks for {config.network.az_count}"
+        )
+    return sorted(zones)[: config.network.az_count]
+
+
+def _role_factory(config: PlatformConfig, path: str, tags: dict[str, str], opts: pulumi.ResourceOptions):
+    def role(name: str, description: str, statements: list[dict]) -> ExecutionRole:
+        return ExecutionRole(
+            f"{name}-role",
+            ExecutionRoleArgs(
+                description=description,
+                trusted_service="sagemaker.amazonaws.com",
+                account_id=config.account_id,
+                path=path,
+                statements=statements,
+                tags=tags,
+            ),
+            opts,
+        )
+
+    return role
+
+
+def _pipeline_statements(
+    config: PlatformConfig, training_role: ExecutionRole, artifacts: SecureBucket, data_key: EncryptionKey
+) -> list[dict]:
+    sagemaker = f"arn:aws:sagemaker:{config.region}:{config.account_id}"
+    return [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:DescribeProcessingJob",
+                "sagemaker:StopProcessingJob",
+                "sagemaker:CreateTrainingJob",
+                "sagemaker:DescribeTrainingJob",
+                "sagemaker:StopTrainingJob",
+                "sagemaker:AddTags",
+            ],
+            "Resource": [f"{sagemaker}:processing-job/*", f"{sagemaker}:training-job/*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:CreateModelPackage",
+                "sagemaker:DescribeModelPackage",
+                "sagemaker:DescribeModelPackageGroup",
+                "sagemaker:AddTags",
+            ],
+            "Resource": [f"{sagemaker}:model-package/*", f"{sagemaker}:model-package-group/*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": training_role.role_arn,
+            "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        },
+        *s3_read_write(artifacts.bucket_arn),
+        *kms_use([data_key.key_arn]),
+    ]

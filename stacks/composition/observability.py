@@ -1,0 +1,280 @@
+"""Observability: the alert topic, monitors, alarms and the dashboard of the endpoints served."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pulumi
+
+from components.observability.alert_topic import AlertTopic, AlertTopicArgs
+from components.observability.endpoint_alarms import (
+    EndpointAlarms,
+    EndpointAlarmsArgs,
+    VariantAlarms,
+)
+from components.observability.model_monitoring import (
+    JobPlacement,
+    ModelMonitoring,
+    ModelMonitoringArgs,
+    MonitoringBaselines,
+    baseline_prefix,
+)
+from components.observability.monitoring_dashboard import (
+    DashboardEndpoint,
+    DashboardVariant,
+    MonitoringDashboard,
+    MonitoringDashboardArgs,
+)
+from components.serving.inference_endpoint import InferenceEndpoint
+from components.serving.inference_endpoint_spec import EndpointSpec
+from stacks import naming
+from stacks.composition.foundation import Foundation
+from stacks.composition.serving import model_family_of, model_group_of
+from stacks.config import PlatformConfig
+from stacks.model_packages import ModelResolutionError
+from stacks.resolution import ResolvedPackages, Serving
+
+if TYPE_CHECKING:
+    from components.observability.model_quality_monitoring import ModelQualityMonitoring
+
+
+def build_alerts(
+    config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
+) -> AlertTopic | None:
+    if not config.endpoints:
+        return None
+    return AlertTopic(
+        "alerts",
+        AlertTopicArgs(
+            account_id=config.account_id,
+            kms_key_arn=foundation.notifications_key.key_arn,
+            subscriptions=config.alerts.subscriptions,
+            tags=config.resource_tags,
+        ),
+        opts,
+    )
+
+
+def served_baselines(
+    config: PlatformConfig, spec: EndpointSpec, packages: ResolvedPackages
+) -> MonitoringBaselines:
+    """What an endpoint's monitors compare with: the baselines its first production variant's
+    model version (latest approved or pinned; of this account's registry or a producer's that
+    shares them) registered. Otherwise (an image, a version registered without baselines) those a
+    team puts in ``baselines/<group>/``: the family's model package group's folder, or for an
+    endpoint that follows no family, ``<name_prefix>-<endpoint name>``."""
+    family_folder = baseline_prefix(model_group_of(config, spec))
+    resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
+    if resolved is not None and resolved.unusable_baselines:
+        raise ModelResolutionError(f"endpoint {spec.name} monitors {resolved.unusable_baselines}")
+    if resolved is not None and resolved.baselines is not None:
+        return resolved.baselines
+    if resolved is not None:
+        pulumi.log.warn(
+            f"endpoint {spec.name}: model version {resolved.arn} registered no DriftCheckBaselines; its "
+            f"monitors read s3://<artifact bucket>/{family_folder} (put the version's baselines there)"
+        )
+    return MonitoringBaselines.in_folder(family_folder)
+
+
+def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
+    """The configured drift features, else the model inputs of the family's feature group."""
+    if config.monitoring.drift_features is not None:
+        return list(config.monitoring.drift_features)
+    family = model_family_of(spec)
+    group = next((group for group in config.feature_groups if group.name == family), None)
+    if group is None:
+        return []
+    keys = {group.record_identifier, group.event_time}
+    return [feature.name for feature in group.features if feature.name not in keys]
+
+
+def build_monitors(
+    config: PlatformConfig,
+    foundation: Foundation,
+    serving: Serving,
+    endpoints: dict[str, InferenceEndpoint],
+    baselines: Mapping[str, MonitoringBaselines],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, ModelMonitoring]:
+    monitors = {}
+    for spec in serving.monitored:
+        monitors[spec.name] = ModelMonitoring(
+            f"monitoring-{spec.name}",
+            ModelMonitoringArgs(
+                spec=config.monitoring,
+                endpoint_name=endpoints[spec.name].endpoint_name,
+                baselines=baselines[spec.name],
+                placement=_monitoring_job_placement(config, foundation),
+                provider=foundation.provider,
+            ),
+            opts,
+        )
+    return monitors
+
+
+def build_endpoint_alarms(
+    config: PlatformConfig,
+    alerts: AlertTopic | None,
+    serving: Serving,
+    monitors: dict[str, ModelMonitoring],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, EndpointAlarms]:
+    if alerts is None:
+        return {}
+    return {
+        spec.name: EndpointAlarms(
+            f"alarms-{spec.name}",
+            EndpointAlarmsArgs(
+                endpoint_name=config.endpoint_name(spec.name),
+                variants=[
+                    VariantAlarms(name=v.name, gpu=v.is_gpu, instance_based=v.serverless is None)
+                    for v in spec.variants
+                ],
+                thresholds=config.monitoring.alarms,
+                alarm_topic_arn=alerts.topic_arn,
+                tags=config.resource_tags,
+                monitoring_schedule_name=monitors[spec.name].schedule_name,
+                drift_features=drift_features(config, spec),
+            ),
+            opts,
+        )
+        for spec in serving.monitored
+    }
+
+
+def _monitoring_job_placement(config: PlatformConfig, foundation: Foundation) -> JobPlacement:
+    """Where monitoring jobs run and what they may touch: shared by every monitoring component."""
+    network = foundation.network
+    return JobPlacement(
+        account_id=config.account_id,
+        region=config.region,
+        artifact_bucket_name=foundation.artifacts.bucket_name,
+        artifact_bucket_arn=foundation.artifacts.bucket_arn,
+        kms_key_arn=foundation.data_key.key_arn,
+        subnet_ids=network.private_subnet_ids,
+        security_group_ids=[network.workload_security_group_id],
+        role_path=config.role_path,
+        tags=config.resource_tags,
+    )
+
+
+def build_model_quality_monitors(
+    config: PlatformConfig,
+    foundation: Foundation,
+    serving: Serving,
+    endpoints: dict[str, InferenceEndpoint],
+    baselines: Mapping[str, MonitoringBaselines],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, ModelQualityMonitoring]:
+    spec = config.monitoring.model_monitors
+    monitored = serving.monitored
+    if not (spec.kinds and monitored):
+        return {}
+    # Imported only where used: pulumi_aws_native is large, and most stacks do not need it.
+    import pulumi_aws_native
+
+    from components.observability.model_quality_monitoring import (
+        ModelQualityMonitoring,
+        ModelQualityMonitoringArgs,
+    )
+
+    native = pulumi_aws_native.Provider(
+        "aws-native", region=config.region, allowed_account_ids=[config.account_id]
+    )
+    native_opts = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(providers=[foundation.provider, native])
+    )
+    return {
+        endpoint.name: ModelQualityMonitoring(
+            f"model-monitors-{endpoint.name}",
+            ModelQualityMonitoringArgs(
+                spec=spec,
+                endpoint_name=endpoints[endpoint.name].endpoint_name,
+                endpoint_label=endpoint.name,
+                job_definition_prefix=config.endpoint_name(endpoint.name),
+                model_family=model_group_of(config, endpoint),
+                baselines=baselines[endpoint.name],
+                schedule=config.monitoring.schedule,
+                instance_type=config.monitoring.instance_type,
+                max_runtime_seconds=config.monitoring.max_runtime_seconds,
+                placement=_monitoring_job_placement(config, foundation),
+                aws_provider=foundation.provider,
+            ),
+            native_opts,
+        )
+        for endpoint in monitored
+    }
+
+
+def build_dashboard(
+    config: PlatformConfig,
+    serving: Serving,
+    monitors: dict[str, ModelMonitoring],
+    opts: pulumi.ResourceOptions,
+) -> MonitoringDashboard | None:
+    endpoints = serving.monitored
+    if not endpoints:
+        return None
+    return MonitoringDashboard(
+        "dashboard",
+        MonitoringDashboardArgs(
+            dashboard_name=naming.dashboard_name(config.name_prefix),
+            region=config.region,
+            endpoints=[
+                DashboardEndpoint(
+                    name=config.endpoint_name(spec.name),
+                    latency_slo_ms=spec.deployment.latency_p99_slo_ms,
+                    monitoring_schedule_name=monitors[spec.name].schedule_name,
+                    drift_features=drift_features(config, spec),
+                    variants=[
+                        DashboardVariant(
+                            name=v.name,
+                            gpu=v.is_gpu,
+                            min_capacity=v.scaling.min_capacity if v.scaling else None,
+                            max_capacity=v.scaling.max_capacity if v.scaling else None,
+                            invocations_target=v.scaling.invocations_per_instance if v.scaling else None,
+                        )
+                        for v in spec.variants
+                    ],
+                )
+                for spec in endpoints
+            ],
+        ),
+        opts,
+    )
+
+
+@dataclass(frozen=True)
+class Observability:
+    """What watches the endpoints served this run, per monitored endpoint name."""
+
+    monitors: dict[str, ModelMonitoring]
+    endpoint_alarms: dict[str, EndpointAlarms]
+    model_quality_monitors: dict[str, ModelQualityMonitoring]
+    """Where model-quality, bias or explainability monitors are on."""
+    dashboard: MonitoringDashboard | None
+
+
+def build_observability(
+    config: PlatformConfig,
+    foundation: Foundation,
+    alerts: AlertTopic | None,
+    serving: Serving,
+    endpoints: dict[str, InferenceEndpoint],
+    opts: pulumi.ResourceOptions,
+) -> Observability:
+    """Monitors compare each endpoint's traffic with the baselines of the version it serves; alarms
+    and the dashboard watch them."""
+    baselines = {spec.name: served_baselines(config, spec, serving.packages) for spec in serving.monitored}
+    monitors = build_monitors(config, foundation, serving, endpoints, baselines, opts)
+    return Observability(
+        monitors=monitors,
+        endpoint_alarms=build_endpoint_alarms(config, alerts, serving, monitors, opts),
+        model_quality_monitors=build_model_quality_monitors(
+            config, foundation, serving, endpoints, baselines, opts
+        ),
+        dashboard=build_dashboard(config, serving, monitors, opts),
+    )

@@ -1,0 +1,111 @@
+"""Training: a pipeline per model family and what starts it (schedule, new data, drift)."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.observability.endpoint_alarms import drift_alarm_name
+from components.registry.model_registry import ModelRegistry
+from components.serving.inference_endpoint_spec import EndpointSpec
+from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
+from components.training.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
+from stacks import naming
+from stacks.composition.foundation import Foundation
+from stacks.composition.observability import drift_features
+from stacks.composition.serving import model_family_of
+from stacks.config import PlatformConfig
+from stacks.resolution import Serving
+
+
+def build_training_pipelines(
+    config: PlatformConfig,
+    foundation: Foundation,
+    registry: ModelRegistry | None,
+    opts: pulumi.ResourceOptions,
+) -> dict[str, TrainingPipeline]:
+    if not config.trains_models or registry is None:
+        return {}
+    network = foundation.network
+    group_names = registry.model_package_group_names
+    return {
+        family.name: TrainingPipeline(
+            f"training-{family.name}",
+            TrainingPipelineArgs(
+                family=family.name,
+                pipeline_name=naming.training_pipeline_name(config.model_package_group(family.name)),
+                # Present for every family of a stack that trains (stacks.config checks it).
+                spec=family.training,
+                promotion=family.promotion,
+                approval_status=registry.default_approval_status,
+                account_id=config.account_id,
+                region=config.region,
+                datasets_bucket_name=foundation.datasets.bucket_name,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                kms_key_arn=foundation.data_key.key_arn,
+                subnet_ids=network.private_subnet_ids,
+                security_group_ids=[network.workload_security_group_id],
+                execution_role_arn=foundation.training_role.role_arn,
+                pipeline_role_arn=foundation.pipeline_role.role_arn,
+                # From the registry's output, so the pipeline is created after its group exists.
+                model_package_group_name=group_names.apply(lambda names, index=index: names[index]),
+                tags=config.resource_tags,
+                max_parallel_steps=config.training.max_parallel_steps,
+            ),
+            opts,
+        )
+        for index, family in enumerate(config.models)
+        if family.training is not None
+    }
+
+
+def build_pipeline_triggers(
+    config: PlatformConfig,
+    foundation: Foundation,
+    serving: Serving,
+    pipelines: dict[str, TrainingPipeline],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, PipelineTriggers]:
+    training = config.training
+    drift_alarms = drift_alarms_by_family(config, serving.monitored)
+    if not (training.schedule or training.new_data.enabled or drift_alarms):
+        return {}
+    return {
+        family: PipelineTriggers(
+            f"triggers-{family}",
+            PipelineTriggersArgs(
+                pipeline_name=pipeline.pipeline_name,
+                pipeline_arn=pipeline.pipeline_arn,
+                account_id=config.account_id,
+                region=config.region,
+                role_path=config.role_path,
+                tags=config.resource_tags,
+                schedule=training.schedule,
+                new_data=(
+                    NewDataSource(
+                        bucket_name=foundation.datasets.bucket_name,
+                        prefix=training_data_prefix(family),
+                        batching_window_seconds=training.new_data.batching_window_seconds,
+                        queue_kms_key_arn=foundation.notifications_key.key_arn,
+                    )
+                    if training.new_data.enabled
+                    else None
+                ),
+                drift_alarm_names=drift_alarms.get(family, []),
+            ),
+            opts,
+        )
+        for family, pipeline in pipelines.items()
+    }
+
+
+def drift_alarms_by_family(config: PlatformConfig, monitored: list[EndpointSpec]) -> dict[str, list[str]]:
+    """Drift alarm names per model family, for the families that retrain on drift."""
+    if not (config.training.drift_retraining and config.training.enabled):
+        return {}
+    families = {model.name for model in config.models}
+    alarms: dict[str, list[str]] = {}
+    for spec in monitored:
+        family = model_family_of(spec)
+        if family in families and drift_features(config, spec):
+            alarms.setdefault(family, []).append(drift_alarm_name(config.endpoint_name(spec.name)))
+    return alarms

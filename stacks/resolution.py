@@ -1,0 +1,154 @@
+"""Which endpoints this run serves, with which model versions, and which wait for a first version.
+
+Before any endpoint is registered, each registry-backed variant's source (``latest_approved_of``,
+or a pinned ``model_package_arn``) is resolved to the version to deploy. On a first `pulumi up`
+the families' model package groups do not exist yet (this very run creates them), so nothing is
+approved: such an endpoint is *deferred*. Everything else is created (registry, pipelines,
+triggers, alert topic), and one warning per deferred endpoint says what to do next; the
+`pulumi up` after a version is approved creates it.
+
+Deferral never removes what serves traffic: an endpoint that already exists keeps serving the
+version each variant runs now (a rollback that rejected the only approved version, say), with a
+warning; one whose variant has nothing to keep serving (a new shadow variant of a family with
+nothing approved) stops the run with an error instead. A pinned version that does not resolve is
+an error too: the stack file named something that is not there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+
+from components.serving.inference_endpoint_spec import EndpointSpec, ModelSource, VariantSpec
+from stacks import naming
+from stacks.config import PlatformConfig
+from stacks.model_packages import (
+    DeployedLookup,
+    ModelPackageResolver,
+    ModelResolutionError,
+    NoApprovedVersion,
+    ResolvedModelPackage,
+    nothing_deployed,
+)
+
+ResolvedPackages = Mapping[str, Mapping[str, ResolvedModelPackage]]
+"""Endpoint name → variant name → the version it deploys (variants with a registry source)."""
+
+
+@dataclass(frozen=True)
+class Serving:
+    """The endpoints this run creates, and those it defers."""
+
+    endpoints: list[EndpointSpec]
+    """Served this run, in stack-file order."""
+    monitored: list[EndpointSpec]
+    """Of those, the ones that get monitors and alarms (monitoring on, traffic captured)."""
+    packages: ResolvedPackages = field(default_factory=dict)
+    deferred: Mapping[str, str] = field(default_factory=dict)
+    """Endpoint name → why it waits and what to do next (also logged as a warning)."""
+
+
+def registry_source(config: PlatformConfig, model: ModelSource) -> str | None:
+    """What the resolver looks up: a family's model package group (prefixed when it is this
+    stack's, an ARN as it is) or a pinned version's ARN; None for an image."""
+    if model.latest_approved_of:
+        return config.model_package_group(model.latest_approved_of)
+    return model.model_package_arn
+
+
+def resolve_serving(
+    config: PlatformConfig, resolve: ModelPackageResolver, deployed: DeployedLookup = nothing_deployed
+) -> Serving:
+    """Resolve every registry-backed variant; defer the endpoints with nothing approved to serve,
+    unless they exist (``deployed``: what an endpoint serves now, by its physical name)."""
+    packages: dict[str, dict[str, ResolvedModelPackage]] = {}
+    deferred: dict[str, str] = {}
+    for spec in config.endpoints:
+        resolved: dict[str, ResolvedModelPackage] = {}
+        waiting: list[tuple[VariantSpec, NoApprovedVersion]] = []
+        for variant in [*spec.variants, *spec.shadow_variants]:
+            source = registry_source(config, variant.model)
+            if source is None:
+                continue
+            try:
+                resolved[variant.name] = resolve(source)
+            except NoApprovedVersion as nothing:
+                waiting.append((variant, nothing))
+        if waiting and (current := deployed(config.endpoint_name(spec.name))) is not None:
+            resolved |= _keep_serving(spec, waiting, current.versions, resolve)
+        elif waiting:
+            deferred[spec.name] = deferral_message(config, spec, waiting)
+            pulumi.log.warn(deferred[spec.name])
+            continue
+        packages[spec.name] = resolved
+    served = [spec for spec in config.endpoints if spec.name not in deferred]
+    monitored = [spec for spec in config.monitored_endpoints if spec.name not in deferred]
+    return Serving(endpoints=served, monitored=monitored, packages=packages, deferred=deferred)
+
+
+def _keep_serving(
+    spec: EndpointSpec,
+    waiting: list[tuple[VariantSpec, NoApprovedVersion]],
+    serving_now: Mapping[str, str],
+    resolve: ModelPackageResolver,
+) -> dict[str, ResolvedModelPackage]:
+    """The versions a deployed endpoint's waiting variants run now, so that it keeps serving them."""
+    kept = {}
+    for variant, nothing in waiting:
+        version = serving_now.get(variant.name)
+        if version is None:
+            raise ModelResolutionError(
+                f"endpoint {spec.name} is deployed, and its variant {variant.name} follows model package "
+                f"group {nothing.group}, which has no Approved version: approve one, or remove the "
+                "variant from the stack file (deferring it would replace the endpoint without it)"
+            )
+        kept[variant.name] = resolve(version)
+        pulumi.log.warn(
+            f"endpoint {spec.name}: model package group {nothing.group} has no Approved version now; "
+            f"variant {variant.name} keeps serving {version}, the version it runs (approve a version of "
+            "the group to move on)"
+        )
+    return kept
+
+
+def deferral_message(
+    config: PlatformConfig, spec: EndpointSpec, waiting: list[tuple[VariantSpec, NoApprovedVersion]]
+) -> str:
+    """One warning: which endpoint waits, for which group, and the steps that end the wait."""
+    reasons = "; ".join(
+        f"variant {variant.name} follows model package group {nothing.group}, which "
+        + ("has no Approved version yet" if nothing.group_exists else "does not exist yet")
+        for variant, nothing in waiting
+    )
+    families = sorted(
+        {variant.model.latest_approved_of for variant, _ in waiting if variant.model.latest_approved_of}
+    )
+    steps = [step for family in families for step in _next_steps(config, family)]
+    return (
+        f"endpoint {spec.name} is deferred: {reasons}. This `pulumi up` creates everything else and no "
+        f"endpoint {config.endpoint_name(spec.name)}. Next: " + "; ".join(steps) + "; then run `pulumi up` "
+        "again, which creates the endpoint (README.md, 'First deploy')."
+    )
+
+
+def _next_steps(config: PlatformConfig, family: str) -> list[str]:
+    group = config.model_package_group(family)
+    if family.startswith("arn:"):
+        return [f"approve a version in the registry that owns {group} (its own stack's training pipeline)"]
+    if not config.training.enabled:
+        return [f"register a version in model package group {group} and approve it"]
+    pipeline = naming.training_pipeline_name(group)
+    steps = [
+        f"put training data under training-data/{family}/ of the datasets bucket and start the pipeline "
+        f"(aws sagemaker start-pipeline-execution --pipeline-name {pipeline})"
+    ]
+    if config.model_registry.approval == "manual":
+        steps.append(
+            f"approve the version it registers (python -m pipelines.promotion --stack-file <this stack file> "
+            f"--model {family} --package-arn <version ARN>)"
+        )
+    else:
+        steps.append("a version that passes evaluation is approved automatically in this stack")
+    return steps
