@@ -1,0 +1,65 @@
+"""Run a Pulumi program under mocks and print what it registered, as JSON, on stdout.
+
+    python -I tests/package_harness.py <program.py>
+
+Runs inside the fresh virtual environment tests/test_package.py makes: it imports nothing of this
+repository (``-I`` keeps the script's folder and PYTHONPATH off ``sys.path``), only pulumi and
+what the program imports, i.e. the installed package.
+"""
+
+import json
+import runpy
+import sys
+from typing import Any
+
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, set_mocks
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+REGION, ACCOUNT = "eu-west-1", "123456789012"
+
+
+class Recording(Mocks):
+    def __init__(self) -> None:
+        self.resources: list[dict[str, Any]] = []
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.resources.append(
+            {"type": args.typ, "name": args.name, "custom": args.custom, "inputs": args.inputs}
+        )
+        service = args.typ.split(":")[1].split("/")[0] if args.typ.startswith("aws:") else "x"
+        physical = args.inputs.get("name") or f"{args.name}-1a2b3c4"
+        state = {
+            **args.inputs,
+            "arn": f"arn:aws:{service}:{REGION}:{ACCOUNT}:{physical}",
+            "name": physical,
+            "bucket": args.inputs.get("bucket") or physical,
+            "keyId": "1234abcd-12ab-34cd-56ef-1234567890ab",
+        }
+        return f"{physical}-id", state
+
+    def call(self, args: MockCallArgs) -> dict[str, Any]:
+        return {
+            "registryPath": f"468650794304.dkr.ecr.{REGION}.amazonaws.com/sagemaker-model-monitor-analyzer"
+        }
+
+
+def main(program: str) -> None:
+    mocks = Recording()
+    set_mocks(mocks, project="consumer", stack="test", preview=False)
+    _sync_await(run_pulumi_func(lambda: runpy.run_path(program, run_name="__main__")))
+    import mlops_platform
+
+    json.dump(
+        {
+            "package": mlops_platform.__file__,
+            "version": mlops_platform.__version__,
+            "resources": mocks.resources,
+        },
+        sys.stdout,
+        default=str,
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

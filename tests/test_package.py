@@ -1,0 +1,209 @@
+"""The distribution other teams install: what the wheel holds, that it imports as ``mlops_platform``
+with no repository on the path, that the consumer example runs from it, and that the base install
+is lean.
+
+The wheel is built from this checkout (``uv build``, without build isolation, so no network) and
+installed into a fresh virtual environment with uv, offline and without its dependencies; those
+come from this repository's environment through a ``.pth`` entry placed *after* the venv's own
+site-packages, so the package itself can only be the installed wheel. What the base install pulls
+is checked on the lock file's dependency closure instead (tests cannot download).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+HEAVY = {"mlflow", "pyarrow", "scipy", "sagemaker", "pulumi-aws-native", "pulumi-kubernetes"}
+"""What a team that only wants an endpoint must not pull."""
+
+
+def _uv() -> str:
+    return subprocess.run(
+        [str(REPO / "bin" / "bootstrap-uv")], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [_uv(), "build", "--no-build-isolation", "--offline", "--out-dir", str(out)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist: Path) -> Path:
+    [built] = dist.glob("mlops_platform-*-py3-none-any.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A fresh virtual environment holding the wheel (and, after its own site-packages, the deps)."""
+    root = tmp_path_factory.mktemp("consumer-venv")
+    uv = _uv()
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(root)], check=True)
+    environment = {**os.environ, "VIRTUAL_ENV": str(root)}
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--offline", "--no-deps", str(wheel)], check=True, env=environment
+    )
+    site = Path(
+        subprocess.run(
+            [str(root / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    (site / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return root
+
+
+def _run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    environment = {
+        key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")
+    }
+    return subprocess.run(
+        [str(venv / "bin" / "python"), "-I", *args], cwd=cwd, env=environment, capture_output=True, text=True
+    )
+
+
+def test_the_wheel_is_one_namespaced_package_with_only_what_runs(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    packages = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+
+    assert packages == {"mlops_platform"}
+    for area in (
+        "foundation",
+        "data",
+        "registry",
+        "experiments",
+        "training",
+        "serving",
+        "observability",
+        "kubernetes",
+    ):
+        assert f"mlops_platform/components/{area}/__init__.py" in names, area
+    assert "mlops_platform/components/training/definition.py" in names, "the definition builder ships"
+    assert "mlops_platform/policies/rules/__init__.py" in names
+    assert not [
+        name for name in names if re.search(r"(^|/)(tests|bench|planner|stacks|delivery|__pycache__)/", name)
+    ]
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("/METADATA"))).decode()
+    assert "License-Expression: Apache-2.0" in metadata
+    assert any(name.endswith("licenses/LICENSE") for name in names)
+
+
+def test_the_sdist_builds_the_same_package(dist: Path) -> None:
+    [sdist] = dist.glob("mlops_platform-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    top = names[0].split("/")[0]
+    for required in ("pyproject.toml", "LICENSE", "CHANGELOG.md", "README.md", "components/__init__.py"):
+        assert f"{top}/{required}" in names, required
+    assert not [name for name in names if "/tests/" in name or "/stacks/" in name]
+
+
+def test_the_installed_package_imports_without_the_repository(venv: Path, tmp_path: Path) -> None:
+    result = _run(
+        venv,
+        "-c",
+        "import json, sys, mlops_platform, mlops_platform.components.serving as s;"
+        "import importlib.util as u;"
+        "print(json.dumps([mlops_platform.__file__, mlops_platform.__version__, bool(u.find_spec('components')),"
+        " 'sagemaker' in sys.modules]))",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    location, version, repository_visible, sdk_loaded = json.loads(result.stdout)
+    assert Path(location).is_relative_to(venv)
+    assert version == re.search(r'^version = "(.+)"', (REPO / "pyproject.toml").read_text(), re.M)[1]
+    assert not repository_visible, "the repository's top-level packages are not on the path"
+    assert not sdk_loaded, "importing the serving components does not load the SageMaker SDK"
+
+
+def test_the_consumer_example_runs_from_the_installed_package(venv: Path, tmp_path: Path) -> None:
+    program = REPO / "examples" / "consumer" / "__main__.py"
+    result = _run(venv, str(REPO / "tests" / "package_harness.py"), str(program), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    recorded = json.loads(result.stdout)
+    assert Path(recorded["package"]).is_relative_to(venv)
+    by_type: dict[str, list[dict]] = {}
+    for resource in recorded["resources"]:
+        by_type.setdefault(resource["type"], []).append(resource)
+    assert {
+        "mlops:foundation:SecureBucket",
+        "mlops:serving:InferenceEndpoint",
+        "mlops:observability:ModelMonitoring",
+    } <= set(by_type)
+    [endpoint] = by_type["aws:sagemaker/endpoint:Endpoint"]
+    assert endpoint["inputs"]["name"] == "churn-serving-churn"
+    [config] = by_type["aws:sagemaker/endpointConfiguration:EndpointConfiguration"]
+    assert config["inputs"]["dataCaptureConfig"]["enableCapture"] is True
+    sse = by_type["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"]
+    algorithms = sorted(
+        r["inputs"]["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] for r in sse
+    )
+    assert algorithms == ["AES256", "aws:kms"], "artifacts under the KMS key, access logs under SSE-S3"
+    [schedule] = by_type["aws:sagemaker/monitoringSchedule:MonitoringSchedule"]
+    assert (
+        schedule["inputs"]["monitoringScheduleConfig"]["scheduleConfig"]["scheduleExpression"]
+        == "cron(0 * ? * * *)"
+    )
+
+
+def _closure(*extras: str) -> set[str]:
+    """The packages `uv` installs for the package (with ``extras``), from the lock file."""
+    command = [
+        _uv(),
+        "export",
+        "--frozen",
+        "--no-default-groups",
+        "--no-emit-project",
+        "--no-hashes",
+        "--no-header",
+    ]
+    command += [flag for extra in extras for flag in ("--extra", extra)]
+    exported = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True).stdout
+    return {line.split("==")[0].strip().lower() for line in exported.splitlines() if "==" in line}
+
+
+def test_the_base_install_leaves_out_the_heavy_parts_and_each_extra_adds_its_own() -> None:
+    base = _closure()
+    assert {"pulumi", "pulumi-aws", "pydantic"} <= base
+    assert not base & HEAVY, base & HEAVY
+    assert {"sagemaker", "mlflow", "pyarrow", "scipy"} <= _closure("training")
+    assert "pulumi-aws-native" in _closure("model-quality")
+    assert "pulumi-kubernetes" in _closure("kubernetes")
+    assert "pulumi-policy" in _closure("policies")
+    assert _closure("all") == _closure("training", "model-quality", "kubernetes", "policies")
+
+
+def test_the_repositorys_own_group_installs_every_extra() -> None:
+    """`uv sync` (and Pulumi's uv toolchain) installs the `platform` group: the program needs every extra."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    extras = {
+        dependency for group in project["project"]["optional-dependencies"].values() for dependency in group
+    }
+    platform = set(project["dependency-groups"]["platform"])
+    assert extras <= platform
+    assert "platform" in project["tool"]["uv"]["default-groups"]
