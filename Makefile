@@ -47,6 +47,13 @@ format: bootstrap ## apply ruff fixes and formatting
 bench: bootstrap ## wall time and peak memory of the offline plan per stack
 	$(RUN) python bench/plan_bench.py
 
+.PHONY: package package-sizes
+package: bootstrap ## build the distribution other teams install (wheel and sdist in dist/)
+	$(UV) build --no-build-isolation --out-dir dist
+
+package-sizes: bootstrap ## installed size of the package's base install and of each extra
+	$(RUN) python bench/package_sizes.py
+
 # Post-deploy check (delivery/verify.py): needs AWS credentials for the stack's account.
 VERIFY_ARGS ?=
 .PHONY: verify
