@@ -207,3 +207,41 @@ def test_the_repositorys_own_group_installs_every_extra() -> None:
     platform = set(project["dependency-groups"]["platform"])
     assert extras <= platform
     assert "platform" in project["tool"]["uv"]["default-groups"]
+
+
+@pytest.mark.parametrize("project", ["examples/consumer", "provider"])
+def test_projects_that_depend_on_the_package_install_it_and_are_locked(project: str) -> None:
+    """This repository's own uv project is virtual (``package = false``); a path dependency on it is
+    installed only when the source says ``package = true``, else uv installs its dependencies alone
+    and ``import mlops_platform`` fails. Each lock must be current with the package it points at."""
+    import tomllib
+
+    folder = REPO / project
+    source = tomllib.loads((folder / "pyproject.toml").read_text())["tool"]["uv"]["sources"]["mlops-platform"]
+    assert source["package"] is True and source["editable"] is False
+    check = subprocess.run(
+        [_uv(), "lock", "--check", "--offline"], cwd=folder, capture_output=True, text=True
+    )
+    assert check.returncode == 0, f"{project}/uv.lock is stale: run `uv lock` there\n{check.stderr}"
+    lock = tomllib.loads((folder / "uv.lock").read_text())
+    [package] = [p for p in lock["package"] if p["name"] == "mlops-platform"]
+    assert "directory" in package["source"], package["source"]
+
+
+def test_the_provider_serves_the_golden_schema_from_the_installed_package(venv: Path, tmp_path: Path) -> None:
+    """What `pulumi package add .../provider` runs: provider/__main__.py, importing only the installed
+    package. Its ComponentProvider (the object the host serves) must infer the checked-in schema."""
+    script = (
+        "import json, runpy, sys\n"
+        f"namespace = runpy.run_path({str(REPO / 'provider' / '__main__.py')!r}, run_name='provider')\n"
+        "from pulumi.provider.experimental.component import ComponentProvider\n"
+        "provider = ComponentProvider(namespace['COMPONENTS'], namespace['PACKAGE'], None, namespace['__version__'])\n"
+        "import mlops_platform\n"
+        "print(json.dumps({'schema': json.loads(provider.schema), 'package': mlops_platform.__file__}))\n"
+    )
+    result = _run(venv, "-c", script, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    served = json.loads(result.stdout)
+    assert Path(served["package"]).is_relative_to(venv)
+    assert served["schema"] == json.loads((REPO / "provider" / "schema.json").read_text())
