@@ -45,8 +45,7 @@ def test_the_schema_is_the_package_at_the_distribution_version(generated: dict[s
     provider = tomllib.loads((REPO / "provider" / "pyproject.toml").read_text())
     assert provider["project"]["dependencies"] == ["mlops-platform[training]"]
     assert provider["tool"]["uv"]["sources"]["mlops-platform"]["path"] == ".."
-    # The host reports the installed distribution's version; nothing else states one.
-    assert "version" not in provider["project"]
+    assert provider["project"]["version"] == VERSION, "bump provider/pyproject.toml with the package"
 
 
 def test_the_platform_components_are_exposed(generated: dict[str, Any]) -> None:
