@@ -209,7 +209,8 @@ class PrivateNetwork(pulumi.ComponentResource):
     private_subnet_ids: pulumi.Output[list[str]]
     """The private subnets, one per availability zone."""
     workload_security_group_id: pulumi.Output[str]
-    """Security group for SageMaker jobs and endpoints (HTTPS to the endpoints only)."""
+    """Security group for SageMaker jobs, models and endpoints (egress: HTTPS to the interface and S3
+    endpoints, and traffic within the group)."""
 
     def __init__(
         self, name: str, args: PrivateNetworkInputs, opts: pulumi.ResourceOptions | None = None

@@ -319,7 +319,7 @@ def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:
         return ResolvedModelPackage(
             arn=arn,
             baselines=dataclasses.replace(baselines, registered_bucket=bucket, registered_account=owner),
-            # Where that account's training pipeline writes its models (see pipelines/README.md).
+            # Where that account's training pipeline writes its models (see components/training/README.md).
             model_data_urls=(
                 f"s3://{bucket}/models/{training_pipeline_name(group)}/{version}/output/model.tar.gz",
             ),

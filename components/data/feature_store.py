@@ -115,14 +115,23 @@ def glue_table_prefix(feature_group_name: str) -> str:
 @dataclass(frozen=True)
 class FeatureStoreArgs:
     groups: Sequence[FeatureGroupSpec]
+    """The feature groups to create, each with its own role; names must be unique."""
     account_id: str
+    """The 12-digit AWS account of the feature groups (trust of their roles, Glue ARNs)."""
     region: str
+    """Region of the feature groups' Glue catalog tables (in their roles' permissions)."""
     data_bucket_name: pulumi.Input[str]
+    """Bucket of the offline stores; each group writes under ``feature-store/<group>/``."""
     data_bucket_arn: pulumi.Input[str]
+    """ARN of that bucket, to which each group's role is scoped."""
     kms_key_arn: pulumi.Input[str]
+    """Customer-managed KMS key of the online stores and the offline stores' objects."""
     role_path: str
+    """IAM path of the groups' roles (the KMS key policy trusts roles under it)."""
     tags: Mapping[str, str]
+    """Tags of the feature groups (plus ``mlops:feature-group``) and of their roles."""
     retain: bool = True
+    """Protect the feature groups from `pulumi destroy` and keep them when removed from the program."""
     name_prefix: str | None = None
     """Starts each feature group's name (``<prefix>-<spec name>``): stacks sharing an account differ."""
 

@@ -23,7 +23,12 @@ class ExperimentTrackingSpec(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     enabled: bool = Field(default=False, description="Create the MLflow tracking server.")
-    name: str = Field(default="mlflow", pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
+    name: str = Field(
+        default="mlflow",
+        pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$",
+        description="Tracking server name: letters/digits separated by -; the name prefix, where set, "
+        "goes in front (`<prefix>-<name>`).",
+    )
     size: Literal["Small", "Medium", "Large"] = Field(default="Small", description="Tracking server size.")
     weekly_maintenance_window: str = Field(
         default="Sun:03:00",
@@ -41,13 +46,22 @@ class ExperimentTrackingSpec(BaseModel):
 @dataclass(frozen=True)
 class ExperimentTrackingArgs:
     spec: ExperimentTrackingSpec
+    """The server's name, size, maintenance window and MLflow options (``enabled`` is not read here:
+    the caller decides whether to create the component)."""
     account_id: str
+    """The 12-digit AWS account of the server (trust of its role, model-registry ARNs)."""
     region: str
+    """Region of the model registry the server writes to with automatic model registration."""
     artifact_bucket_name: pulumi.Input[str]
+    """Bucket of the artifact store, ``s3://<bucket>/mlflow/``."""
     artifact_bucket_arn: pulumi.Input[str]
+    """ARN of that bucket; the server's role may read and write ``mlflow/`` only."""
     kms_key_arn: pulumi.Input[str]
+    """Customer-managed KMS key of the artifact bucket; the server's role may use it."""
     role_path: str
+    """IAM path of the server's role (the KMS key policy trusts roles under it)."""
     tags: Mapping[str, str]
+    """Tags of the tracking server and its role."""
     name_prefix: str | None = None
     """Starts the tracking server's name (``<prefix>-<spec name>``): stacks sharing an account differ."""
 

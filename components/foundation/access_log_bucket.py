@@ -14,9 +14,13 @@ from .bucket_hardening import harden_bucket
 @dataclass(frozen=True)
 class AccessLogBucketArgs:
     account_id: str
+    """The 12-digit AWS account whose S3 log delivery may write to the bucket (``aws:SourceAccount``)."""
     tags: Mapping[str, str]
+    """Tags of the bucket; ``mlops:data-class=access-logs`` is added to them."""
     retention_days: int = 365
+    """Days a log object is kept before it expires; S3 deletes the expired version a day later."""
     retain: bool = True
+    """Protect the bucket from `pulumi destroy` and keep it when removed from the program."""
 
 
 class AccessLogBucket(pulumi.ComponentResource):

@@ -36,9 +36,13 @@ class ServiceKeyGrant:
     """Lets an AWS service principal use the key, under a condition that scopes it to this account."""
 
     sid: str
+    """Statement id of the grant in the key policy; unique among the key's statements."""
     service: str
+    """Service principal the grant is for, e.g. ``logs.eu-west-1.amazonaws.com``."""
     actions: Sequence[str]
+    """KMS actions the service may perform on the key, e.g. ``kms:Decrypt``, ``kms:GenerateDataKey*``."""
     condition: Mapping[str, Mapping[str, object]]
+    """IAM condition block of the statement, operator → key → value(s); empty: no condition."""
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,13 @@ class EncryptionKeyArgs:
     purpose: str
     """What the key protects, e.g. ``data`` or ``logs`` (used in the description and alias)."""
     account_id: str
+    """The 12-digit AWS account that administers the key and whose roles may use it."""
     user_role_path: str
     """IAM path (``/mlops-platform/dev/``) whose roles may use the key for encryption."""
     tags: Mapping[str, str]
+    """Tags of the key."""
     service_grants: Sequence[ServiceKeyGrant] = ()
+    """AWS service principals that may use the key (CloudWatch Logs, EventBridge...), one statement each."""
     via_services: Sequence[str] = ()
     """Services (``sagemaker``, ``s3``) through which the account's IAM-authorised principals, such as
     the identity running `pulumi up`, may use the key: creating a SageMaker endpoint or feature group
@@ -57,11 +64,15 @@ class EncryptionKeyArgs:
     region: str = ""
     """Region of the ``via_services`` endpoints (required when ``via_services`` is set)."""
     deletion_window_days: int = 30
+    """Days between scheduling the key's deletion and the deletion, 7-30."""
     rotation_period_days: int = 365
+    """Days between automatic rotations of the key material, 90-2560; rotation is always on."""
     retain: bool = True
     """Protect the key from `pulumi destroy` and keep it when removed from the program."""
     alias_prefix: str = "mlops-platform"
+    """Starts the alias (``alias/<prefix>-<purpose>``) and the key's description."""
     extra_statements: Sequence[Statement] = field(default_factory=tuple)
+    """Key policy statements appended as given, e.g. cross-account decrypt for consumer accounts."""
 
 
 class EncryptionKey(pulumi.ComponentResource):

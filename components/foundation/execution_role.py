@@ -14,14 +14,19 @@ from ..policy_documents import Statement, document, render, service_trust
 @dataclass(frozen=True)
 class ExecutionRoleArgs:
     description: str
+    """What the role is for (its IAM description)."""
     trusted_service: str
     """Service principal that assumes the role, e.g. ``sagemaker.amazonaws.com``."""
     account_id: str
+    """The 12-digit AWS account the service may assume the role for (``aws:SourceAccount`` in the trust)."""
     path: str
     """IAM path shared by the platform's roles (``/mlops-platform/dev/``); the KMS key policies trust it."""
     statements: Sequence[Statement]
+    """The role's only permissions, as IAM policy statements of one inline policy; at least one."""
     tags: Mapping[str, str]
+    """Tags of the role."""
     max_session_duration_seconds: int = 3600
+    """Longest session the role's credentials last, in seconds (IAM allows 3600-43200)."""
 
 
 class ExecutionRole(pulumi.ComponentResource):

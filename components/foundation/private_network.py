@@ -20,9 +20,13 @@ class NewVpc:
     """Create a VPC with one private subnet per availability zone."""
 
     cidr: str
+    """IPv4 CIDR of the VPC; split into eight equal blocks, one private subnet per zone from the first."""
     availability_zones: Sequence[str]
+    """Zones (e.g. ``eu-west-1a``) that each get one private subnet; at most eight."""
     flow_log_retention_days: int
+    """Days the flow logs are kept (a CloudWatch Logs retention value, e.g. 90)."""
     flow_log_kms_key_arn: pulumi.Input[str]
+    """KMS key of the flow-log group; its policy must let CloudWatch Logs use it (the logs key)."""
     flow_log_group_name: str
     """CloudWatch log group of the VPC's flow logs (account-wide: give each stack its own)."""
 
@@ -32,20 +36,29 @@ class ExistingVpc:
     """Use a VPC someone else owns; the platform only adds security groups and endpoints to it."""
 
     vpc_id: str
+    """Id of the VPC (``vpc-...``)."""
     cidr: str
+    """The VPC's IPv4 CIDR: the endpoints accept HTTPS from it and workloads may send HTTPS to it."""
     private_subnet_ids: Sequence[str]
+    """Private subnets the interface endpoints are placed in and the workloads run in."""
     route_table_ids: Sequence[str]
+    """Route tables of those subnets; each gets a route to the S3 gateway endpoint."""
 
 
 @dataclass(frozen=True)
 class PrivateNetworkArgs:
     region: str
+    """Region of the VPC; names the endpoint services (``com.amazonaws.<region>.<service>``)."""
     account_id: str
+    """The 12-digit AWS account whose principals alone may use the endpoints."""
     vpc: NewVpc | ExistingVpc
+    """The VPC to create (``NewVpc``) or the one to add the endpoints and security groups to."""
     interface_endpoint_services: Sequence[str]
     """Short service names (``sagemaker.api``); each becomes ``com.amazonaws.<region>.<service>``."""
     role_path: str
+    """IAM path of the flow-log delivery role (created with a ``NewVpc`` only)."""
     tags: Mapping[str, str]
+    """Tags of every resource created; each also gets a ``Name`` tag."""
 
 
 class PrivateNetwork(pulumi.ComponentResource):

@@ -17,16 +17,21 @@ class SecureBucketArgs:
     purpose: str
     """What the bucket holds (``data``, ``artifacts``); tagged as ``mlops:data-class``."""
     kms_key_arn: pulumi.Input[str]
+    """Customer-managed KMS key every object is encrypted with by default (SSE-KMS, bucket key on)."""
     access_log_bucket: pulumi.Input[str]
     """Name of the bucket that receives this bucket's server access logs."""
     tags: Mapping[str, str]
+    """Tags of the bucket; ``mlops:data-class`` is set from ``purpose``."""
     noncurrent_version_expiration_days: int = 90
+    """Days a replaced or deleted object version is kept before S3 deletes it for good."""
     abort_incomplete_multipart_upload_days: int = 7
+    """Days after which S3 aborts an unfinished multipart upload and deletes its parts."""
     retain: bool = True
     """Protect the bucket from `pulumi destroy` and keep it when removed from the program."""
     reader_accounts: Sequence[str] = ()
     """Other accounts that may read objects under ``reader_prefixes`` (cross-account model promotion)."""
     reader_prefixes: Sequence[str] = ()
+    """Key prefixes (``models/``) ``reader_accounts`` may list and read; required with them, none empty."""
     eventbridge_notifications: bool = False
     """Send object events to EventBridge (the training pipelines' new-data trigger listens there)."""
 

@@ -59,6 +59,7 @@ class KubernetesMonitoringArgs:
     """The spec, and labels for the objects this component creates; the provider comes in through ``opts``."""
 
     spec: KubernetesMonitoringSpec
+    """Namespaces, chart versions, Prometheus storage and size, Grafana login and scrape targets."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Extra labels on the namespaces, ServiceMonitors and dashboard (e.g. the cost-allocation tags)."""
 

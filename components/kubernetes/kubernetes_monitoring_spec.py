@@ -64,10 +64,16 @@ def storage_mib(size: str) -> int:
 class ComputeResources(_Spec):
     """CPU and memory requests and limits of one container."""
 
-    cpu_request: str
-    cpu_limit: str
-    memory_request: str
-    memory_limit: str
+    cpu_request: str = Field(
+        description="CPU reserved: cores ('2', '0.5') or millicores ('500m'); at most `cpu_limit`."
+    )
+    cpu_limit: str = Field(description="CPU the container may use; it is throttled above it.")
+    memory_request: str = Field(
+        description="Memory reserved, in Mi or Gi (e.g. '4Gi'); at most `memory_limit`."
+    )
+    memory_limit: str = Field(
+        description="Memory the container may use, in Mi or Gi; above it the container is OOM-killed."
+    )
 
     @field_validator("cpu_request", "cpu_limit")
     @classmethod
@@ -184,7 +190,10 @@ class ServingMetricNames(_Spec):
     ``http_request_duration_seconds``. Servers with their own names (vLLM, TGI, Triton) set these.
     """
 
-    requests_total: str = "http_requests_total"
+    requests_total: str = Field(
+        default="http_requests_total",
+        description="Counter of handled requests, with the status label: the request and error rates.",
+    )
     duration_histogram: str = Field(
         default="http_request_duration_seconds", description="Histogram base name (without _bucket)."
     )
@@ -236,8 +245,10 @@ class KubernetesMonitoringSpec(GpuPlacement):
         "never stops ingestion before `retention` would.",
     )
     storage_class: str | None = Field(default=None, description="StorageClass; None: the cluster default.")
-    prometheus_resources: ComputeResources = ComputeResources(
-        cpu_request="500m", cpu_limit="2", memory_request="4Gi", memory_limit="4Gi"
+    prometheus_resources: ComputeResources = Field(
+        default=ComputeResources(cpu_request="500m", cpu_limit="2", memory_request="4Gi", memory_limit="4Gi"),
+        description="CPU and memory requests and limits of the Prometheus server (the other parts have "
+        "fixed sizes).",
     )
     grafana_admin_secret: GrafanaAdminSecret = Field(
         description="Existing Secret with Grafana's admin login."
@@ -245,7 +256,11 @@ class KubernetesMonitoringSpec(GpuPlacement):
     scrape: list[ScrapeTarget] = Field(
         default_factory=list, description="The KubernetesServings to scrape (one ServiceMonitor each)."
     )
-    serving_metrics: ServingMetricNames = ServingMetricNames()
+    serving_metrics: ServingMetricNames = Field(
+        default=ServingMetricNames(),
+        description="Names of the model servers' request metrics, for the dashboard's traffic and latency "
+        "panels.",
+    )
 
     @field_validator("namespace", "agents_namespace")
     @classmethod

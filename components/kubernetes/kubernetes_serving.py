@@ -36,6 +36,7 @@ class KubernetesServingArgs:
     """The spec, and labels for every object; the Kubernetes provider comes in through ``opts``."""
 
     spec: KubernetesServingSpec
+    """What to serve and how: image, resources, probes, autoscaling and placement."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Extra labels on every object and pod (e.g. the cost-allocation tags, for EKS split cost allocation)."""
 

@@ -72,10 +72,17 @@ def absolute_path(value: str) -> str:
 class Toleration(_Spec):
     """A taint the pods tolerate (GPU node groups are usually tainted so only GPU pods land there)."""
 
-    key: str = Field(min_length=1, max_length=253)
-    operator: Literal["Exists", "Equal"] = "Exists"
+    key: str = Field(
+        min_length=1, max_length=253, description="Taint key to tolerate, e.g. `nvidia.com/gpu`."
+    )
+    operator: Literal["Exists", "Equal"] = Field(
+        default="Exists",
+        description="`Exists` tolerates the key with any value; `Equal` only with `value`.",
+    )
     value: str | None = Field(default=None, description="Only with operator Equal.")
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] = "NoSchedule"
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] = Field(
+        default="NoSchedule", description="The taint effect tolerated."
+    )
 
     @model_validator(mode="after")
     def _value_matches_operator(self) -> Toleration:
@@ -152,13 +159,29 @@ class KubernetesServingSpec(GpuPlacement):
     replicas: Annotated[int, Field(ge=1)] = Field(
         default=2, description="Replicas at creation; the HPA owns the count afterwards."
     )
-    min_replicas: Annotated[int, Field(ge=1)] = 2
-    max_replicas: Annotated[int, Field(ge=1)] = 4
+    min_replicas: Annotated[int, Field(ge=1)] = Field(
+        default=2,
+        description="Fewest replicas the HPA keeps; at most `replicas`. Above 1, the PDB keeps a pod "
+        "running by default.",
+    )
+    max_replicas: Annotated[int, Field(ge=1)] = Field(
+        default=4, description="Most replicas the HPA runs; at least `replicas`."
+    )
     gpus: Annotated[int, Field(ge=0, le=16)] = Field(default=1, description="GPUs per pod; 0 serves on CPU.")
-    cpu_request: str = "2"
-    cpu_limit: str = "4"
-    memory_request: str = "8Gi"
-    memory_limit: str = "8Gi"
+    cpu_request: str = Field(
+        default="2",
+        description="CPU reserved per pod: cores ('2', '0.5') or millicores ('500m'); the base of "
+        "`target_cpu_utilization`, at most `cpu_limit`.",
+    )
+    cpu_limit: str = Field(default="4", description="CPU a pod may use; it is throttled above it.")
+    memory_request: str = Field(
+        default="8Gi",
+        description="Memory reserved per pod: bytes with an optional suffix (Ki, Mi, Gi, Ti or k, M, G, "
+        "T), e.g. '8Gi'; at most `memory_limit`.",
+    )
+    memory_limit: str = Field(
+        default="8Gi", description="Memory a pod may use; above it the container is OOM-killed."
+    )
     readiness_path: str = Field(
         default="/ping", description="HTTP path that answers 200 when ready to serve."
     )

@@ -33,10 +33,13 @@ class AlertSubscription(BaseModel):
 @dataclass(frozen=True)
 class AlertTopicArgs:
     account_id: str
+    """The 12-digit account whose CloudWatch alarms may publish to the topic (``aws:SourceAccount``)."""
     kms_key_arn: pulumi.Input[str]
     """Key whose policy lets CloudWatch and EventBridge publish (the platform's notifications key)."""
     subscriptions: Sequence[AlertSubscription]
+    """Who is notified: e-mail addresses (each confirms its subscription) or https endpoints."""
     tags: Mapping[str, str]
+    """Tags on the topic."""
 
 
 class AlertTopic(pulumi.ComponentResource):

@@ -22,9 +22,15 @@ class BusinessHours(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-    start_hour_utc: Annotated[int, Field(ge=0, le=23)] = 8
-    end_hour_utc: Annotated[int, Field(ge=1, le=24)] = 18
-    weekdays_only: bool = True
+    start_hour_utc: Annotated[int, Field(ge=0, le=23)] = Field(
+        default=8, description="First hour of the window (UTC, included); before `end_hour_utc`."
+    )
+    end_hour_utc: Annotated[int, Field(ge=1, le=24)] = Field(
+        default=18, description="Hour the window ends (UTC, excluded): 18 means until 17:59."
+    )
+    weekdays_only: bool = Field(
+        default=True, description="Monday to Friday only (UTC days); false: every day of the week."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> BusinessHours:
@@ -48,13 +54,24 @@ class AlarmThresholds(BaseModel):
         default=90,
         description="Sustained GPU utilisation (per instance, 100 per GPU) that pages: out of capacity.",
     )
-    gpu_memory_percent: Annotated[float | int, Field(gt=0, le=800)] = 90
-    disk_percent: Annotated[float | int, Field(gt=0, le=100)] = 85
+    gpu_memory_percent: Annotated[float | int, Field(gt=0, le=800)] = Field(
+        default=90,
+        description="GPU memory use (per instance, 100 per GPU) that pages when the average stays above "
+        "it for 15 minutes.",
+    )
+    disk_percent: Annotated[float | int, Field(gt=0, le=100)] = Field(
+        default=85,
+        description="Disk use of an instance-based variant, in percent, that pages when the average stays "
+        "above it for 15 minutes.",
+    )
     zero_invocations_in_business_hours: bool = Field(
         default=False,
         description="Page when a production variant gets no traffic for 15 minutes in business hours.",
     )
-    business_hours: BusinessHours = BusinessHours()
+    business_hours: BusinessHours = Field(
+        default=BusinessHours(),
+        description="When `zero_invocations_in_business_hours` expects traffic.",
+    )
     drift_threshold: Annotated[float | int, Field(gt=0)] = Field(
         default=0.2,
         description="Baseline drift distance of any monitored feature that raises the drift alarm.",
@@ -64,20 +81,31 @@ class AlarmThresholds(BaseModel):
 @dataclass(frozen=True)
 class VariantAlarms:
     name: str
+    """The variant's name: the ``VariantName`` of its alarms' metrics, and part of their names."""
     gpu: bool
+    """Whether it runs on GPU instances: adds the GPU utilisation and GPU memory alarms."""
     instance_based: bool
+    """False for a serverless variant: only instance-based variants get the disk alarm."""
 
 
 @dataclass(frozen=True)
 class EndpointAlarmsArgs:
     endpoint_name: str
+    """The SageMaker endpoint's name: the ``EndpointName`` of the alarms' metrics, and the start
+    of their names."""
     variants: Sequence[VariantAlarms]
+    """The variants to watch, each with its own alarms (the stack passes the production variants)."""
     thresholds: AlarmThresholds
+    """When the alarms fire, and the business hours of the no-traffic alarm."""
     alarm_topic_arn: pulumi.Input[str]
+    """SNS topic every alarm notifies on ALARM and on OK."""
     tags: Mapping[str, str]
+    """Tags on every alarm."""
     monitoring_schedule_name: pulumi.Input[str] | None = None
     """The data-quality schedule whose drift metrics the drift alarm watches (None: no drift alarm)."""
     drift_features: Sequence[str] = ()
+    """Features whose ``feature_baseline_drift_<feature>`` metrics the drift alarm takes the
+    largest of (at most 10); empty: no drift alarm."""
 
 
 def drift_alarm_name(endpoint_name: str) -> str:

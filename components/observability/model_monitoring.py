@@ -44,8 +44,11 @@ class MonitoringBaselines:
     under ``folder``, the only baselines its monitoring jobs may read."""
 
     folder: str
+    """Key prefix ending in ``/`` that holds the baselines, e.g. ``baselines/<group>/<execution>/``."""
     data_statistics: str
+    """Object key of the data-quality baseline's statistics (``statistics.json``)."""
     data_constraints: str
+    """Object key of the data-quality baseline's constraints (``constraints.json``)."""
     model_constraints: str | None = None
     """The model-quality baseline's constraints (None: the version registered none)."""
     registered_bucket: str | None = None
@@ -115,7 +118,11 @@ class MonitoringSpec(BaseModel):
     max_runtime_seconds: Annotated[int, Field(ge=60, le=3600)] = Field(
         default=1800, description="Stop a job that runs longer (must end before the next hourly run)."
     )
-    volume_size_gb: Annotated[int, Field(ge=1, le=512)] = 20
+    volume_size_gb: Annotated[int, Field(ge=1, le=512)] = Field(
+        default=20,
+        description="Storage volume of the data-quality job's instance, in GB (the model-quality, bias "
+        "and explainability jobs use 20).",
+    )
     alarms: AlarmThresholds = Field(
         default=AlarmThresholds(), description="Thresholds of the endpoint alarms."
     )
@@ -155,14 +162,26 @@ class JobPlacement:
     """Where an endpoint's monitoring jobs run and what they may touch (shared by every monitor)."""
 
     account_id: str
+    """The 12-digit account the jobs run in; baselines registered in another account are read
+    from that account's bucket."""
     region: str
+    """The jobs' AWS region (also where the analyzer images are looked up)."""
     artifact_bucket_name: pulumi.Input[str]
+    """The stack's artifact bucket: jobs read captured data and baselines there and write their
+    reports under ``monitoring/``."""
     artifact_bucket_arn: pulumi.Input[str]
+    """ARN of the same bucket, which scopes the jobs' role."""
     kms_key_arn: pulumi.Input[str]
+    """Key that encrypts the reports and the job volumes (no volume key for instance types with
+    local NVMe storage); the role may use it."""
     subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets the jobs run in (with network isolation)."""
     security_group_ids: Sequence[pulumi.Input[str]]
+    """Security groups of the jobs' network interfaces in ``subnet_ids``."""
     role_path: str
+    """IAM path of the jobs' execution role, e.g. ``/mlops-platform/dev/``."""
     tags: Mapping[str, str]
+    """Tags on the jobs' role, job definitions and schedules."""
 
 
 def monitoring_job_role(
@@ -202,10 +221,14 @@ def monitoring_job_role(
 @dataclass(frozen=True)
 class ModelMonitoringArgs:
     spec: MonitoringSpec
+    """Schedule, instance type, runtime limit and volume of the data-quality job."""
     endpoint_name: pulumi.Input[str]
+    """The SageMaker endpoint whose captured data is checked; reports go to
+    ``monitoring/<endpoint_name>/data-quality/``."""
     baselines: MonitoringBaselines
     """The baselines of the model version the endpoint serves."""
     placement: JobPlacement
+    """Where the job runs and what it may touch."""
     provider: pulumi.ProviderResource | None = None
     """Provider for the analyzer-image lookup (the caller's AWS provider)."""
 

@@ -42,7 +42,9 @@ ANALYZER_REPOSITORY: dict[Kind, str] = {
 @dataclass(frozen=True)
 class ModelQualityMonitoringArgs:
     spec: ModelQualitySpec
+    """Which monitors run (at least one), and how predictions are read from the captured data."""
     endpoint_name: pulumi.Input[str]
+    """The SageMaker endpoint whose captured data every job reads."""
     endpoint_label: str
     """The endpoint's configured name: its ``ground-truth/<label>/`` and ``monitoring/<label>/`` folders."""
     job_definition_prefix: str
@@ -54,9 +56,13 @@ class ModelQualityMonitoringArgs:
     baselines: MonitoringBaselines
     """The baselines of the model version the endpoint serves (the model-quality constraints)."""
     schedule: str
+    """Model Monitor cron expression shared by the monitors, e.g. ``cron(0 * ? * * *)`` (hourly)."""
     instance_type: str
+    """Instance type of the jobs (one instance each, with a 20 GB volume)."""
     max_runtime_seconds: int
+    """Seconds after which a job is stopped; keep it below the schedule's interval."""
     placement: JobPlacement
+    """Where the jobs run and what they may touch."""
     aws_provider: pulumi.ProviderResource | None = None
     """For the analyzer-image lookups (aws-native resources use the caller's providers)."""
 

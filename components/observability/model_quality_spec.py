@@ -36,7 +36,11 @@ class ModelQualitySpec(BaseModel):
         default=False, description="Clarify bias drift (needs an analysis config from training)."
     )
     explainability: bool = Field(default=False, description="Clarify feature-attribution drift.")
-    problem_type: ProblemType = "BinaryClassification"
+    problem_type: ProblemType = Field(
+        default="BinaryClassification",
+        description="`BinaryClassification`, `MulticlassClassification` or `Regression`: the metrics "
+        "the model-quality job computes, and which attributes hold the prediction.",
+    )
     inference_attribute: str | None = Field(
         default=None,
         description="Field (or CSV index) of the response holding the prediction: for Regression and "

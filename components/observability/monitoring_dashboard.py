@@ -15,26 +15,40 @@ from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
 @dataclass(frozen=True)
 class DashboardVariant:
     name: str
+    """The variant's name: the ``VariantName`` of its graphed metrics."""
     gpu: bool
+    """Whether it runs on GPU instances; any GPU variant adds the GPU and GPU memory graph."""
     min_capacity: int | None = None
+    """Its autoscaling minimum, shown in the endpoint's heading (None: not autoscaled)."""
     max_capacity: int | None = None
+    """Its autoscaling maximum; only variants with one are listed in the heading's capacity."""
     invocations_target: int | None = None
+    """Its target invocations per instance a minute, drawn on the invocations-per-instance graph
+    (None: no line)."""
 
 
 @dataclass(frozen=True)
 class DashboardEndpoint:
     name: str
+    """The SageMaker endpoint's name: the ``EndpointName`` of its metrics and its row's heading."""
     variants: Sequence[DashboardVariant]
+    """The variants graphed (the stack passes the production variants)."""
     latency_slo_ms: int
+    """The p99 latency objective in milliseconds, drawn as a line on the model latency graph."""
     monitoring_schedule_name: pulumi.Input[str] | None = None
+    """The data-quality schedule whose drift metrics are graphed (None: no drift graph)."""
     drift_features: Sequence[str] = field(default_factory=tuple)
+    """Features whose drift from the training baseline is graphed (empty: no drift graph)."""
 
 
 @dataclass(frozen=True)
 class MonitoringDashboardArgs:
     dashboard_name: str
+    """Name of the CloudWatch dashboard (unique in the account)."""
     region: str
+    """The region whose metrics the graphs show."""
     endpoints: Sequence[DashboardEndpoint]
+    """One row of graphs per endpoint, in this order."""
 
 
 class MonitoringDashboard(pulumi.ComponentResource):

@@ -73,7 +73,10 @@ class ModelFamilySpec(_Spec):
         default_factory=list,
         description="Accounts (staging/prod) allowed to read and deploy this family's versions.",
     )
-    promotion: PromotionCriterion
+    promotion: PromotionCriterion = Field(
+        description="The bar a new version must clear: the training pipeline registers only versions "
+        "whose evaluation passes it, and `pipelines.promotion` approves or rejects a version by it."
+    )
 
     @field_validator("name")
     @classmethod
@@ -106,13 +109,20 @@ def approval_event_pattern(group_name: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class ModelRegistryArgs:
     families: Sequence[ModelFamilySpec]
+    """Model families, one model package group and approval rule each; names must be unique."""
     approval_mode: ApprovalMode
+    """``auto``: new versions are registered ``Approved``; ``manual``: ``PendingManualApproval``
+    (becomes ``default_approval_status``)."""
     account_id: str
+    """The 12-digit AWS account of the registry (in the consumer accounts' read policy)."""
     region: str
+    """Region of the registry (in the consumer accounts' read policy)."""
     notification_key_arn: pulumi.Input[str]
     """KMS key of the approval topic; its policy must let EventBridge use it."""
     tags: Mapping[str, str]
+    """Tags of the topic, the approval rules and the model package groups (plus ``mlops:model-family``)."""
     retain: bool = True
+    """Protect the model package groups from `pulumi destroy` and keep them when removed from the program."""
     name_prefix: str | None = None
     """Starts each model package group's name (``<prefix>-<family>``): stacks sharing an account differ."""
 

@@ -34,23 +34,41 @@ _TRAFFIC_ROUTING = {"all_at_once": "ALL_AT_ONCE", "canary": "CANARY", "linear": 
 @dataclass(frozen=True)
 class InferenceEndpointArgs:
     spec: EndpointSpec
+    """The validated endpoint: its variants, async inference, data capture and rollout plan."""
     endpoint_name: str
     """The SageMaker endpoint's name, what clients invoke (account-wide: the stack's prefix keeps it
     apart); it also starts the names of the endpoint's alarms. ``spec.name`` names its S3 prefixes."""
     resolved_model_packages: Mapping[str, str]
     """Variant name → model package ARN, for variants whose source is ``latest_approved_of``."""
     account_id: str
+    """The 12-digit AWS account the endpoint lives in (scopes the models' role's permissions)."""
     region: str
+    """The endpoint's AWS region (scopes the models' role's permissions, ECR pulls included)."""
     artifact_bucket_name: pulumi.Input[str]
+    """The stack's artifact bucket: captured data goes to ``data-capture/<spec.name>/``, async
+    results and failures to ``async-inference/<spec.name>/``."""
     artifact_bucket_arn: pulumi.Input[str]
+    """ARN of the same bucket: the models' role reads ``models/`` and writes the endpoint's
+    data-capture and async-inference prefixes."""
     kms_key_arn: pulumi.Input[str]
+    """Key that encrypts captured data, async results and the instances' storage volumes (no
+    volume key when any variant is serverless or uses local NVMe storage); the role may use it."""
     notification_key_arn: pulumi.Input[str]
+    """Key of the async success and error SNS topics (created when
+    ``spec.async_inference.notifications``); the role may use it."""
     subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets the models run in (serverless variants run outside the VPC)."""
     security_group_ids: Sequence[pulumi.Input[str]]
+    """Security groups of the models' network interfaces in ``subnet_ids``."""
     image_registry_accounts: Sequence[str]
+    """Accounts whose ECR repositories in ``region`` the models' role may pull images from (the
+    stack's own and trusted ones)."""
     alarm_topic_arn: pulumi.Input[str]
+    """SNS topic the rollback alarms (5xx errors, p99 latency) notify on ALARM and on OK."""
     role_path: str
+    """IAM path of the models' execution role, e.g. ``/mlops-platform/dev/``."""
     tags: Mapping[str, str]
+    """Tags on the taggable resources the endpoint creates (its models also get ``mlops:endpoint``)."""
     shared_model_objects: Sequence[SharedObjects] = ()
     """Model artifacts of versions from other accounts' registries (cross-account promotion): the
     models' role may read them and decrypt them through S3."""

@@ -63,8 +63,16 @@ class ModelSource(_Spec):
 
 class ServerlessSpec(_Spec):
     memory_mb: int = Field(default=2048, description=f"One of {', '.join(map(str, SERVERLESS_MEMORY_MB))}.")
-    max_concurrency: Annotated[int, Field(ge=1, le=200)] = 5
-    provisioned_concurrency: Annotated[int, Field(ge=1, le=200)] | None = None
+    max_concurrency: Annotated[int, Field(ge=1, le=200)] = Field(
+        default=5,
+        description="Most invocations the serverless endpoint processes at once; requests beyond it are "
+        "throttled.",
+    )
+    provisioned_concurrency: Annotated[int, Field(ge=1, le=200)] | None = Field(
+        default=None,
+        description="Invocations kept warm (no cold start), billed while provisioned; at most "
+        "`max_concurrency`. Default: none, on-demand only.",
+    )
 
     @field_validator("memory_mb")
     @classmethod
@@ -85,11 +93,23 @@ class ServerlessSpec(_Spec):
 class ScheduledCapacity(_Spec):
     """A scheduled change of the scaling limits, e.g. scale down off-hours."""
 
-    name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,64}$")]
+    name: Annotated[str, Field(pattern=r"^[a-zA-Z0-9-]{1,64}$")] = Field(
+        description="1-64 letters, digits or '-'; the scheduled action is named "
+        "`<endpoint>-<variant>-<name>`, so keep it unique within the variant."
+    )
     schedule: str = Field(description="cron(...), rate(...) or at(...) in `timezone`.")
-    min_capacity: Annotated[int, Field(ge=0)]
-    max_capacity: Annotated[int, Field(ge=1)]
-    timezone: str = "UTC"
+    min_capacity: Annotated[int, Field(ge=0)] = Field(
+        description="The variant's minimum instance count from this schedule on, until another action "
+        "changes it; at most `max_capacity`."
+    )
+    max_capacity: Annotated[int, Field(ge=1)] = Field(
+        description="The variant's maximum instance count from this schedule on; at most the scaling "
+        "spec's `max_capacity`."
+    )
+    timezone: str = Field(
+        default="UTC",
+        description="IANA time zone `schedule` is read in, e.g. `Europe/Berlin`.",
+    )
 
     @field_validator("schedule")
     @classmethod
@@ -110,8 +130,13 @@ class ScheduledCapacity(_Spec):
 class ScalingSpec(_Spec):
     """Application Auto Scaling of a variant's instance count."""
 
-    min_capacity: Annotated[int, Field(ge=0)]
-    max_capacity: Annotated[int, Field(ge=1, le=100)]
+    min_capacity: Annotated[int, Field(ge=0)] = Field(
+        description="Fewest instances the autoscaler keeps. 0 (scale to zero) only with async inference; "
+        "set `backlog_per_instance` too, the only policy that starts the first instance again."
+    )
+    max_capacity: Annotated[int, Field(ge=1, le=100)] = Field(
+        description="Most instances the autoscaler runs; also caps every scheduled `max_capacity`."
+    )
     invocations_per_instance: Annotated[int, Field(ge=1)] | None = Field(
         default=100, description="Target tracking on SageMakerVariantInvocationsPerInstance (per minute)."
     )
@@ -122,9 +147,19 @@ class ScalingSpec(_Spec):
         default=None,
         description="Async only: target ApproximateBacklogSizePerInstance; scales from zero on backlog.",
     )
-    scale_in_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = 300
-    scale_out_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
-    scheduled: list[ScheduledCapacity] = Field(default_factory=list)
+    scale_in_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
+        default=300,
+        description="Seconds after a scale-in before the target-tracking policies may scale in again.",
+    )
+    scale_out_cooldown_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
+        default=60,
+        description="Seconds the target-tracking policies give added instances to take effect before "
+        "scaling out further; also the cooldown of the async scale-from-zero step.",
+    )
+    scheduled: list[ScheduledCapacity] = Field(
+        default_factory=list,
+        description="Scheduled changes of the scaling limits, e.g. fewer instances off-hours.",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> ScalingSpec:
@@ -145,19 +180,51 @@ class ScalingSpec(_Spec):
 class VariantSpec(_Spec):
     """One production (or shadow) variant: a model on instances, or serverless."""
 
-    name: str
-    model: ModelSource
+    name: str = Field(
+        description="Variant name: 1-63 letters or digits separated by '-', unique across the endpoint's "
+        "production and shadow variants; the `VariantName` of its metrics and alarms."
+    )
+    model: ModelSource = Field(description="What the variant serves.")
     instance_type: str | None = Field(default=None, description="ml.* instance type; omit for serverless.")
-    initial_instance_count: Annotated[int, Field(ge=1, le=100)] = 1
-    weight: Annotated[float | int, Field(ge=0, le=1000)] = 1.0
-    serverless: ServerlessSpec | None = None
-    volume_size_gb: Annotated[int, Field(ge=1, le=512)] | None = None
+    initial_instance_count: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1,
+        description="Instances the variant starts with in each new endpoint configuration (ignored for "
+        "serverless); with `scaling`, within its `min_capacity` and `max_capacity`.",
+    )
+    weight: Annotated[float | int, Field(ge=0, le=1000)] = Field(
+        default=1.0,
+        description="Traffic share of a production variant: its weight over the sum of the production "
+        "variants' weights (0 sends it none; not all may be 0). A shadow variant's weight goes to "
+        "SageMaker unchanged.",
+    )
+    serverless: ServerlessSpec | None = Field(
+        default=None,
+        description="Serverless inference instead of `instance_type`: then no `scaling` or "
+        "`volume_size_gb`, and the endpoint has this one variant, no shadow, no async, no data capture.",
+    )
+    volume_size_gb: Annotated[int, Field(ge=1, le=512)] | None = Field(
+        default=None,
+        description="Storage volume per instance, in GB; default: SageMaker's for the instance type. Not "
+        "for serverless variants or instance types with local NVMe storage.",
+    )
     model_download_timeout_seconds: Annotated[int, Field(ge=60, le=3600)] | None = Field(
         default=None, description="Time to download large model artifacts (LLMs) before health checks start."
     )
-    container_startup_health_check_timeout_seconds: Annotated[int, Field(ge=60, le=3600)] | None = None
-    environment: dict[str, str] = Field(default_factory=dict)
-    scaling: ScalingSpec | None = None
+    container_startup_health_check_timeout_seconds: Annotated[int, Field(ge=60, le=3600)] | None = Field(
+        default=None,
+        description="Seconds the container may take to pass its first health check (`/ping`) after it "
+        "starts; default: SageMaker's.",
+    )
+    environment: dict[str, str] = Field(
+        default_factory=dict,
+        description="Environment variables of the model container. Stored in clear in the model: not "
+        "for secrets.",
+    )
+    scaling: ScalingSpec | None = Field(
+        default=None,
+        description="Autoscaling of an instance-based production variant's instance count (not for "
+        "serverless; shadow variants are not scaled). Default: fixed at `initial_instance_count`.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -201,7 +268,10 @@ class VariantSpec(_Spec):
 class AsyncSpec(_Spec):
     """Asynchronous inference: requests queue, results land in S3 and notify SNS."""
 
-    max_concurrent_invocations_per_instance: Annotated[int, Field(ge=1, le=1000)] = 4
+    max_concurrent_invocations_per_instance: Annotated[int, Field(ge=1, le=1000)] = Field(
+        default=4,
+        description="Requests SageMaker sends to one instance at a time; the others wait in the queue.",
+    )
     notifications: bool = Field(default=True, description="Publish success and error notifications to SNS.")
 
 
@@ -209,7 +279,9 @@ class DataCaptureSpec(_Spec):
     enabled: bool = Field(
         default=True, description="Capture requests and responses (KMS-encrypted) for monitoring."
     )
-    sampling_percent: Annotated[int, Field(ge=1, le=100)] = 20
+    sampling_percent: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=20, description="Percentage of requests (with their responses) captured."
+    )
 
 
 class DeploymentSpec(_Spec):
@@ -218,15 +290,27 @@ class DeploymentSpec(_Spec):
     strategy: Literal["all_at_once", "canary", "linear"] = Field(
         default="all_at_once", description="Blue/green traffic shifting."
     )
-    canary_percent: Annotated[int, Field(ge=1, le=50)] = 10
-    linear_step_percent: Annotated[int, Field(ge=5, le=50)] = 20
+    canary_percent: Annotated[int, Field(ge=1, le=50)] = Field(
+        default=10,
+        description="With strategy `canary`: percentage of the new fleet's capacity that takes traffic "
+        "first, for `wait_interval_seconds`, before the rest shifts.",
+    )
+    linear_step_percent: Annotated[int, Field(ge=5, le=50)] = Field(
+        default=20,
+        description="With strategy `linear`: percentage of the new fleet's capacity turned on per step, "
+        "each followed by `wait_interval_seconds` (SageMaker documents steps of 10 to 50).",
+    )
     wait_interval_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=300, description="Baking time between traffic shifts."
     )
     termination_wait_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=600, description="Keep the old fleet this long after the shift, for a fast rollback."
     )
-    maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=28800)] = 3600
+    maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=28800)] = Field(
+        default=3600,
+        description="Longest a whole blue/green deployment may run, in seconds; AWS requires it to exceed "
+        "the baking intervals plus `termination_wait_seconds`.",
+    )
     latency_p99_slo_ms: Annotated[int, Field(ge=1)] = Field(
         default=500, description="ModelLatency p99 above this rolls a deployment back (and alarms)."
     )
@@ -241,12 +325,32 @@ class DeploymentSpec(_Spec):
 class EndpointSpec(_Spec):
     """One SageMaker endpoint: production variants (A/B by weight), an optional shadow, a rollout plan."""
 
-    name: str
-    variants: Annotated[list[VariantSpec], Field(min_length=1, max_length=10)]
-    shadow_variants: Annotated[list[VariantSpec], Field(max_length=1)] = Field(default_factory=list)
-    async_inference: AsyncSpec | None = None
-    data_capture: DataCaptureSpec = DataCaptureSpec()
-    deployment: DeploymentSpec = DeploymentSpec()
+    name: str = Field(
+        description="1-63 letters or digits separated by '-'. The stack prefixes it for the SageMaker "
+        "endpoint's name; it names the S3 prefixes `data-capture/<name>/` and `async-inference/<name>/`."
+    )
+    variants: Annotated[list[VariantSpec], Field(min_length=1, max_length=10)] = Field(
+        description="Production variants (1-10) serving traffic split by `weight`; a serverless endpoint "
+        "has exactly one."
+    )
+    shadow_variants: Annotated[list[VariantSpec], Field(max_length=1)] = Field(
+        default_factory=list,
+        description="At most one shadow variant: gets a copy of requests, its responses are not returned. "
+        "Not with serverless or async inference.",
+    )
+    async_inference: AsyncSpec | None = Field(
+        default=None,
+        description="Make the endpoint asynchronous (results in S3); needed to scale to zero and for "
+        "`backlog_per_instance`. Not with serverless or shadow variants.",
+    )
+    data_capture: DataCaptureSpec = Field(
+        default=DataCaptureSpec(),
+        description="Capture of requests and responses under `data-capture/<name>/`, the input of the "
+        "monitors; must be disabled for a serverless endpoint.",
+    )
+    deployment: DeploymentSpec = Field(
+        default=DeploymentSpec(), description="How an update reaches traffic, and when it rolls back."
+    )
 
     @field_validator("name")
     @classmethod

@@ -21,7 +21,9 @@ class NewDataSource:
     bucket_name: pulumi.Input[str]
     """Bucket that sends its object events to EventBridge (``SecureBucket(eventbridge_notifications=True)``)."""
     prefix: str
+    """Key prefix whose new objects start a run, e.g. ``training-data/<family>/``."""
     batching_window_seconds: int
+    """Seconds the pipe gathers new-object events into one run, 0-300; 0 starts a run per object."""
     queue_kms_key_arn: pulumi.Input[str]
     """Key of the buffering queue; EventBridge must be allowed to use it (the notifications key)."""
 
@@ -29,13 +31,21 @@ class NewDataSource:
 @dataclass(frozen=True)
 class PipelineTriggersArgs:
     pipeline_name: pulumi.Input[str]
+    """Name of the SageMaker pipeline the triggers start; currently unused (they target ``pipeline_arn``)."""
     pipeline_arn: pulumi.Input[str]
+    """ARN of the SageMaker pipeline: every trigger's target, and all its roles may start."""
     account_id: str
+    """The 12-digit AWS account of the pipeline (trust of the starter roles)."""
     region: str
+    """Region of the pipeline; currently unused."""
     role_path: str
+    """IAM path of the roles EventBridge and the pipe assume to start the pipeline."""
     tags: Mapping[str, str]
+    """Tags of the rules, the queue, the pipe and the roles."""
     schedule: str | None = None
+    """EventBridge schedule expression, ``cron(...)`` or ``rate(N unit)``; ``None``: no scheduled runs."""
     new_data: NewDataSource | None = None
+    """Where new training data lands, to start a run on it; ``None``: no new-data trigger."""
     drift_alarm_names: Sequence[pulumi.Input[str]] = ()
     """CloudWatch alarms (monitor violations) whose change to ALARM starts a retraining run."""
 

@@ -32,22 +32,34 @@ class TrainingPipelineArgs:
     spec: FamilyTrainingSpec
     """The family's code, framework, schema, metrics and compute (the stack's defaults merged in)."""
     promotion: PromotionCriterion
+    """The metric, threshold and direction the CheckMetric step applies: only a passing version is
+    registered (the threshold is the default of the ``MetricThreshold`` parameter)."""
     approval_status: str
     """Status new versions are registered with (``ModelRegistry.default_approval_status``)."""
     account_id: str
+    """The 12-digit AWS account of the pipeline."""
     region: str
+    """Region of the pipeline; picks the framework's images."""
     datasets_bucket_name: pulumi.Input[str]
+    """Bucket of the training data; the default input is ``s3://<bucket>/training-data/<family>/``."""
     artifact_bucket_name: pulumi.Input[str]
+    """Bucket of the step scripts, job outputs, model artifacts and baselines."""
     kms_key_arn: pulumi.Input[str]
+    """Customer-managed KMS key of the scripts, job outputs and (where the instance type allows) volumes."""
     subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets every job runs in."""
     security_group_ids: Sequence[pulumi.Input[str]]
+    """Security groups of every job."""
     execution_role_arn: pulumi.Input[str]
     """Role of every processing and training job."""
     pipeline_role_arn: pulumi.Input[str]
     """Role SageMaker Pipelines assumes to orchestrate (create jobs, pass the execution role, register)."""
     model_package_group_name: pulumi.Input[str]
+    """Model package group that passing versions are registered in (and whose baselines folder is used)."""
     tags: Mapping[str, str]
+    """Tags of the pipeline and the uploaded scripts (plus ``mlops:model-family``)."""
     max_parallel_steps: int = 2
+    """At most this many steps of one execution run at once."""
 
 
 class TrainingPipeline(pulumi.ComponentResource):

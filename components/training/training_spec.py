@@ -48,7 +48,11 @@ class TrainingCompute(_Spec):
     training_instance_type: str = Field(
         default="ml.m5.xlarge", description="Training job (GPU types allowed)."
     )
-    training_instance_count: Annotated[int, Field(ge=1, le=64)] = 1
+    training_instance_count: Annotated[int, Field(ge=1, le=64)] = Field(
+        default=1,
+        description="Instances of the training job (processing jobs always use one); more than one only "
+        "helps a script that trains distributed.",
+    )
     spot: bool = Field(default=False, description="Managed spot training with checkpoints in S3.")
     max_run_seconds: Annotated[int, Field(ge=60, le=MAX_RUNTIME_SECONDS)] = Field(
         default=3600, description="Training time limit."
@@ -102,7 +106,10 @@ class TrainingSpec(TrainingCompute):
     schedule: str | None = Field(
         default=None, description="EventBridge schedule, e.g. `cron(0 3 ? * MON *)`."
     )
-    new_data: NewDataTrigger = NewDataTrigger()
+    new_data: NewDataTrigger = Field(
+        default=NewDataTrigger(),
+        description="Start a run when objects land under `training-data/<family>/` of the datasets bucket.",
+    )
     drift_retraining: bool = Field(
         default=False,
         description="Retrain when a drift (monitor violation) alarm fires (wired by monitoring).",
@@ -133,12 +140,20 @@ class FrameworkSpec(_Spec):
 class EntryPoints(_Spec):
     """The family's step scripts, file names in its ``code`` folder (each is self-contained)."""
 
-    preprocess: str = "preprocess.py"
+    preprocess: str = Field(
+        default="preprocess.py",
+        description="Script of the preprocess job: validates the raw CSV and writes the train, validation "
+        "and test splits and the baseline features.",
+    )
     train: str = Field(
         default="train.py",
         description="Also the model's inference script (model_fn...): an importable module name.",
     )
-    evaluate: str = "evaluate.py"
+    evaluate: str = Field(
+        default="evaluate.py",
+        description="Script of the evaluate job: scores the model on the test split and writes "
+        "evaluation.json (the promotion metric's source) and the predictions.",
+    )
 
     @field_validator("preprocess", "train", "evaluate")
     @classmethod
@@ -151,8 +166,14 @@ class EntryPoints(_Spec):
 class MetricDefinitionSpec(_Spec):
     """A metric the training job's log prints, published to CloudWatch (``regex`` captures the value)."""
 
-    name: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^.+$")]
-    regex: Annotated[str, Field(min_length=1, max_length=500)]
+    name: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^.+$")] = Field(
+        description="Name of the metric on the training job and in CloudWatch, e.g. `validation:auc`; "
+        "1-255 characters."
+    )
+    regex: Annotated[str, Field(min_length=1, max_length=500)] = Field(
+        description="Regular expression matched against the training log, with exactly one capturing "
+        "group: the value; 1-500 characters."
+    )
 
     @field_validator("regex")
     @classmethod
@@ -174,8 +195,14 @@ class FamilyTrainingSpec(TrainingCompute):
         description="Folder of the family's step scripts, relative to the project directory (where "
         "Pulumi.yaml is), e.g. `models/customer-churn`."
     )
-    framework: FrameworkSpec
-    entry_points: EntryPoints = EntryPoints()
+    framework: FrameworkSpec = Field(
+        description="The SageMaker framework image every step runs on (its inference image serves the "
+        "registered model)."
+    )
+    entry_points: EntryPoints = Field(
+        default=EntryPoints(),
+        description="File names of the step scripts in the `code` folder; each must exist there.",
+    )
     label: Annotated[str, Field(pattern=_COLUMN)] = Field(
         description="Column the model predicts (passed to the scripts as --label)."
     )
