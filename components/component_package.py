@@ -14,15 +14,19 @@ same message a stack file would get.
 """
 
 import json
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, TypeVar
 
 import pulumi
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from . import data, foundation, observability, registry, serving, training
+from .extras import require
 
 PACKAGE = "mlops-platform"
 """The package name other languages import (``pulumi package add`` generates its SDK)."""
+
+
+_T = TypeVar("_T")
 
 
 def _token(component: str) -> str:
@@ -31,6 +35,14 @@ def _token(component: str) -> str:
 
 def _child(parent: pulumi.Resource) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(parent=parent)
+
+
+def _from_json(adapter: TypeAdapter[_T], text: str, input_name: str) -> _T:
+    """Parse and validate a JSON input; a mistake names the input as well as the field."""
+    try:
+        return adapter.validate_json(text)
+    except ValidationError as error:
+        raise ValueError(f"{input_name}: {error}") from None
 
 
 # -- foundation ------------------------------------------------------------------------------------
@@ -72,8 +84,9 @@ class EncryptionKey(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: EncryptionKeyInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        key_args = foundation.EncryptionKeyArgs(**args)  # type: ignore[arg-type]
         super().__init__(_token("EncryptionKey"), name, {}, opts)
-        key = foundation.EncryptionKey(name, foundation.EncryptionKeyArgs(**args), _child(self))  # type: ignore[arg-type]
+        key = foundation.EncryptionKey(name, key_args, _child(self))
         self.key_arn, self.key_id, self.alias_name = key.key_arn, key.key_id, key.alias_name
         self.register_outputs({"key_arn": self.key_arn, "key_id": self.key_id, "alias_name": self.alias_name})
 
@@ -100,8 +113,9 @@ class AccessLogBucket(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AccessLogBucketInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        bucket_args = foundation.AccessLogBucketArgs(**args)  # type: ignore[arg-type]
         super().__init__(_token("AccessLogBucket"), name, {}, opts)
-        bucket = foundation.AccessLogBucket(name, foundation.AccessLogBucketArgs(**args), _child(self))  # type: ignore[arg-type]
+        bucket = foundation.AccessLogBucket(name, bucket_args, _child(self))
         self.bucket_name, self.bucket_arn = bucket.bucket_name, bucket.bucket_arn
         self.register_outputs({"bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn})
 
@@ -136,8 +150,9 @@ class SecureBucket(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SecureBucketInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        bucket_args = foundation.SecureBucketArgs(**args)  # type: ignore[arg-type]
         super().__init__(_token("SecureBucket"), name, {}, opts)
-        bucket = foundation.SecureBucket(name, foundation.SecureBucketArgs(**args), _child(self))  # type: ignore[arg-type]
+        bucket = foundation.SecureBucket(name, bucket_args, _child(self))
         self.bucket_name, self.bucket_arn = bucket.bucket_name, bucket.bucket_arn
         self.register_outputs({"bucket_name": self.bucket_name, "bucket_arn": self.bucket_arn})
 
@@ -168,12 +183,13 @@ class ExecutionRole(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ExecutionRoleInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(_token("ExecutionRole"), name, {}, opts)
         values = dict(args)
-        statements = json.loads(values.pop("statements_json"))
-        role = foundation.ExecutionRole(
-            name, foundation.ExecutionRoleArgs(statements=statements, **values), _child(self)
-        )  # type: ignore[arg-type]
+        statements = _from_json(
+            TypeAdapter(list[dict[str, Any]]), values.pop("statements_json"), "statements_json"
+        )
+        role_args = foundation.ExecutionRoleArgs(statements=statements, **values)  # type: ignore[arg-type]
+        super().__init__(_token("ExecutionRole"), name, {}, opts)
+        role = foundation.ExecutionRole(name, role_args, _child(self))
         self.role_arn, self.role_name = role.role_arn, role.role_name
         self.register_outputs({"role_arn": self.role_arn, "role_name": self.role_name})
 
@@ -215,7 +231,6 @@ class PrivateNetwork(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PrivateNetworkInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(_token("PrivateNetwork"), name, {}, opts)
         vpc = foundation.NewVpc(
             cidr=args["cidr"],
             availability_zones=args["availability_zones"],
@@ -223,18 +238,16 @@ class PrivateNetwork(pulumi.ComponentResource):
             flow_log_kms_key_arn=args["flow_log_kms_key_arn"],
             flow_log_group_name=args["flow_log_group_name"],
         )
-        network = foundation.PrivateNetwork(
-            name,
-            foundation.PrivateNetworkArgs(
-                region=args["region"],
-                account_id=args["account_id"],
-                vpc=vpc,
-                interface_endpoint_services=args["interface_endpoint_services"],
-                role_path=args["role_path"],
-                tags=args["tags"],
-            ),
-            _child(self),
+        network_args = foundation.PrivateNetworkArgs(
+            region=args["region"],
+            account_id=args["account_id"],
+            vpc=vpc,
+            interface_endpoint_services=args["interface_endpoint_services"],
+            role_path=args["role_path"],
+            tags=args["tags"],
         )
+        super().__init__(_token("PrivateNetwork"), name, {}, opts)
+        network = foundation.PrivateNetwork(name, network_args, _child(self))
         self.vpc_id = network.vpc_id
         self.private_subnet_ids = pulumi.Output.all(*network.private_subnet_ids)
         self.workload_security_group_id = network.workload_security_group_id
@@ -284,10 +297,13 @@ class FeatureStore(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: FeatureStoreInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(_token("FeatureStore"), name, {}, opts)
         values = dict(args)
-        groups = TypeAdapter(list[data.FeatureGroupSpec]).validate_json(values.pop("groups_json"))
-        store = data.FeatureStore(name, data.FeatureStoreArgs(groups=groups, **values), _child(self))  # type: ignore[arg-type]
+        groups = _from_json(
+            TypeAdapter(list[data.FeatureGroupSpec]), values.pop("groups_json"), "groups_json"
+        )
+        store_args = data.FeatureStoreArgs(groups=groups, **values)  # type: ignore[arg-type]
+        super().__init__(_token("FeatureStore"), name, {}, opts)
+        store = data.FeatureStore(name, store_args, _child(self))
         self.feature_group_names, self.feature_group_arns = (
             store.feature_group_names,
             store.feature_group_arns,
@@ -329,12 +345,13 @@ class ModelRegistry(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ModelRegistryInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(_token("ModelRegistry"), name, {}, opts)
         values = dict(args)
-        families = TypeAdapter(list[registry.ModelFamilySpec]).validate_json(values.pop("families_json"))
-        groups = registry.ModelRegistry(
-            name, registry.ModelRegistryArgs(families=families, **values), _child(self)
-        )  # type: ignore[arg-type]
+        families = _from_json(
+            TypeAdapter(list[registry.ModelFamilySpec]), values.pop("families_json"), "families_json"
+        )
+        registry_args = registry.ModelRegistryArgs(families=families, **values)  # type: ignore[arg-type]
+        super().__init__(_token("ModelRegistry"), name, {}, opts)
+        groups = registry.ModelRegistry(name, registry_args, _child(self))
         self.model_package_group_names = groups.model_package_group_names
         self.model_package_group_arns = groups.model_package_group_arns
         self.approval_topic_arn = groups.approval_topic_arn
@@ -400,15 +417,17 @@ class TrainingPipeline(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: TrainingPipelineInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(_token("TrainingPipeline"), name, {}, opts)
         values = dict(args)
-        spec = training.FamilyTrainingSpec.model_validate_json(values.pop("training_json"))
-        promotion = registry.PromotionCriterion.model_validate_json(values.pop("promotion_json"))
-        pipeline = training.TrainingPipeline(
-            name,
-            training.TrainingPipelineArgs(spec=spec, promotion=promotion, **values),
-            _child(self),  # type: ignore[arg-type]
+        spec = _from_json(
+            TypeAdapter(training.FamilyTrainingSpec), values.pop("training_json"), "training_json"
         )
+        promotion = _from_json(
+            TypeAdapter(registry.PromotionCriterion), values.pop("promotion_json"), "promotion_json"
+        )
+        pipeline_args = training.TrainingPipelineArgs(spec=spec, promotion=promotion, **values)  # type: ignore[arg-type]
+        require("sagemaker", "TrainingPipeline (its pipeline definition)")
+        super().__init__(_token("TrainingPipeline"), name, {}, opts)
+        pipeline = training.TrainingPipeline(name, pipeline_args, _child(self))
         self.pipeline_arn, self.pipeline_name = pipeline.pipeline_arn, pipeline.pipeline_name
         self.register_outputs({"pipeline_arn": self.pipeline_arn, "pipeline_name": self.pipeline_name})
 
@@ -459,12 +478,11 @@ class InferenceEndpoint(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: InferenceEndpointInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(_token("InferenceEndpoint"), name, {}, opts)
         values: dict[str, Any] = {"resolved_model_packages": {}, **args}
-        spec = serving.EndpointSpec.model_validate_json(values.pop("spec_json"))
-        endpoint = serving.InferenceEndpoint(
-            name, serving.InferenceEndpointArgs(spec=spec, **values), _child(self)
-        )
+        spec = _from_json(TypeAdapter(serving.EndpointSpec), values.pop("spec_json"), "spec_json")
+        endpoint_args = serving.InferenceEndpointArgs(spec=spec, **values)
+        super().__init__(_token("InferenceEndpoint"), name, {}, opts)
+        endpoint = serving.InferenceEndpoint(name, endpoint_args, _child(self))
         self.endpoint_name, self.endpoint_arn, self.role_arn = (
             endpoint.endpoint_name,
             endpoint.endpoint_arn,
@@ -517,23 +535,20 @@ class ModelMonitoring(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ModelMonitoringInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__(_token("ModelMonitoring"), name, {}, opts)
         values = dict(args)
-        spec = observability.MonitoringSpec.model_validate_json(
-            values.pop("monitoring_json", None) or '{"enabled": true, "schedule": "cron(0 * ? * * *)"}'
+        spec = _from_json(
+            TypeAdapter(observability.MonitoringSpec),
+            values.pop("monitoring_json", None) or '{"enabled": true, "schedule": "cron(0 * ? * * *)"}',
+            "monitoring_json",
         )
-        endpoint_name = values.pop("endpoint_name")
-        baselines = observability.MonitoringBaselines.in_folder(values.pop("baselines_folder"))
-        monitor = observability.ModelMonitoring(
-            name,
-            observability.ModelMonitoringArgs(
-                spec=spec,
-                endpoint_name=endpoint_name,
-                baselines=baselines,
-                placement=observability.JobPlacement(**values),  # type: ignore[arg-type]
-            ),
-            _child(self),
+        monitor_args = observability.ModelMonitoringArgs(
+            spec=spec,
+            endpoint_name=values.pop("endpoint_name"),
+            baselines=observability.MonitoringBaselines.in_folder(values.pop("baselines_folder")),
+            placement=observability.JobPlacement(**values),  # type: ignore[arg-type]
         )
+        super().__init__(_token("ModelMonitoring"), name, {}, opts)
+        monitor = observability.ModelMonitoring(name, monitor_args, _child(self))
         self.schedule_name, self.job_definition_name = monitor.schedule_name, monitor.job_definition_name
         self.register_outputs(
             {"schedule_name": self.schedule_name, "job_definition_name": self.job_definition_name}

@@ -24,6 +24,7 @@ from components.data.feature_store import FeatureGroupSpec
 from components.experiments.experiment_tracking import ExperimentTrackingSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
+from components.limits import LOG_RETENTION_DAYS
 from components.naming import prefixed
 from components.observability.alert_topic import AlertSubscription
 from components.observability.model_monitoring import MonitoringSpec
@@ -39,11 +40,6 @@ PROJECT: Final = "mlops-platform"
 CONFIG_KEY: Final = f"{PROJECT}:platform"
 # A secret stack value (`pulumi config set --secret kubeconfig ...`): the cluster for kubernetes_serving.
 KUBECONFIG_KEY: Final = f"{PROJECT}:kubeconfig"
-
-# Values CloudWatch Logs accepts for retentionInDays.
-LOG_RETENTION_DAYS: Final[tuple[int, ...]] = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
 
 # Interface endpoints every VPC gets, so that no SageMaker job or endpoint needs the internet.
 REQUIRED_INTERFACE_ENDPOINTS: Final[tuple[str, ...]] = (

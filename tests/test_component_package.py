@@ -11,7 +11,6 @@ from typing import Any
 import pulumi
 import pytest
 from pulumi.provider.experimental.component import ComponentProvider
-from pydantic import ValidationError
 
 from components import component_package
 from components.component_package import COMPONENTS, PACKAGE, schema
@@ -235,36 +234,46 @@ def test_inputs_from_another_language_reach_the_resources(serving_graph: Resourc
     )
 
 
-def test_a_bad_spec_is_reported_as_the_stack_file_would_be() -> None:
+def test_a_bad_spec_is_reported_as_the_stack_file_would_be_and_creates_nothing() -> None:
     spec = json.loads(json.dumps(ENDPOINT_SPEC))
     spec["variants"][0]["instance_type"] = "m5.xlarge"
+    raised: list[Exception] = []
 
     def program() -> None:
-        _construct(
-            "InferenceEndpoint",
-            "bad",
-            {
-                "specJson": json.dumps(spec),
-                "endpointName": "bad",
-                "accountId": ACCOUNT,
-                "region": REGION,
-                "artifactBucketName": "artifacts",
-                "artifactBucketArn": "arn:aws:s3:::artifacts",
-                "kmsKeyArn": KEY_ARN,
-                "notificationKeyArn": KEY_ARN,
-                "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
-                "securityGroupIds": ["sg-0123456789abcdef0"],
-                "imageRegistryAccounts": [ACCOUNT],
-                "alarmTopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
-                "rolePath": "/team-x/",
-                "tags": TAGS,
-            },
-        )
+        try:
+            _construct(
+                "InferenceEndpoint",
+                "bad",
+                {
+                    "specJson": json.dumps(spec),
+                    "endpointName": "bad",
+                    "accountId": ACCOUNT,
+                    "region": REGION,
+                    "artifactBucketName": "artifacts",
+                    "artifactBucketArn": "arn:aws:s3:::artifacts",
+                    "kmsKeyArn": KEY_ARN,
+                    "notificationKeyArn": KEY_ARN,
+                    "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+                    "securityGroupIds": ["sg-0123456789abcdef0"],
+                    "imageRegistryAccounts": [ACCOUNT],
+                    "alarmTopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
+                    "rolePath": "/team-x/",
+                    "tags": TAGS,
+                },
+            )
+        except ValueError as error:
+            raised.append(error)
 
-    with pytest.raises(ValidationError) as raised:
-        record_program(program)
-    assert "variants.0.instance_type" in str(raised.value)
-    assert "m5.xlarge" in str(raised.value)
+    graph = record_program(program)
+    [error] = raised
+    assert str(error).startswith("spec_json: ")
+    assert "variants.0.instance_type" in str(error) and "m5.xlarge" in str(error)
+    assert [r.type for r in graph if r.type != "pulumi:pulumi:Stack"] == [], "nothing is registered"
+
+
+def test_invalid_json_names_the_input() -> None:
+    with pytest.raises(ValueError, match=r"(?s)^groups_json: .*Invalid JSON"):
+        component_package._from_json(component_package.TypeAdapter(list[int]), "[1, 2", "groups_json")
 
 
 def test_a_missing_required_input_is_named() -> None:
@@ -382,3 +391,23 @@ def _steps(definition: dict[str, Any]) -> list[dict[str, Any]]:
 def test_the_cli_prints_the_schema(capsys: pytest.CaptureFixture[str], generated: dict[str, Any]) -> None:
     assert component_package._main([]) == 0
     assert json.loads(capsys.readouterr().out) == generated
+
+
+def test_an_input_outside_awss_limits_is_named() -> None:
+    def program() -> None:
+        _construct(
+            "EncryptionKey",
+            "short",
+            {
+                "purpose": "data",
+                "accountId": ACCOUNT,
+                "userRolePath": "/team-x/",
+                "tags": TAGS,
+                "deletionWindowDays": 3,
+            },
+        )
+
+    with pytest.raises(
+        ValueError, match=r"EncryptionKeyArgs\.deletion_window_days: 3 is not an integer from 7 to 30"
+    ):
+        record_program(program)

@@ -126,16 +126,20 @@ def test_the_installed_package_imports_without_the_repository(venv: Path, tmp_pa
         "-c",
         "import json, sys, mlops_platform, mlops_platform.components.serving as s;"
         "import importlib.util as u;"
+        "sdk = 'sagemaker' in sys.modules;"
+        "from mlops_platform.policies.registry import ALL_POLICIES, load_pack_config;"
+        "load_pack_config('prod');"
         "print(json.dumps([mlops_platform.__file__, mlops_platform.__version__, bool(u.find_spec('components')),"
-        " 'sagemaker' in sys.modules]))",
+        " sdk, len(ALL_POLICIES)]))",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    location, version, repository_visible, sdk_loaded = json.loads(result.stdout)
+    location, version, repository_visible, sdk_loaded, rules = json.loads(result.stdout)
     assert Path(location).is_relative_to(venv)
     assert version == re.search(r'^version = "(.+)"', (REPO / "pyproject.toml").read_text(), re.M)[1]
     assert not repository_visible, "the repository's top-level packages are not on the path"
     assert not sdk_loaded, "importing the serving components does not load the SageMaker SDK"
+    assert rules > 20, "the policy pack's rules import from the installed package, with its configs"
 
 
 def test_the_consumer_example_runs_from_the_installed_package(venv: Path, tmp_path: Path) -> None:

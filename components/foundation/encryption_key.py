@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws.kms as kms
 
+from ..limits import in_range
 from ..policy_documents import KMS_USE_ACTIONS, Statement, document, render
 
 # What the account may do to administer the key. Deliberately no kms:Encrypt/Decrypt: using the
@@ -73,6 +74,10 @@ class EncryptionKeyArgs:
     """Starts the alias (``alias/<prefix>-<purpose>``) and the key's description."""
     extra_statements: Sequence[Statement] = field(default_factory=tuple)
     """Key policy statements appended as given, e.g. cross-account decrypt for consumer accounts."""
+
+    def __post_init__(self) -> None:
+        in_range(self, "deletion_window_days", 7, 30)
+        in_range(self, "rotation_period_days", 90, 2560)
 
 
 class EncryptionKey(pulumi.ComponentResource):

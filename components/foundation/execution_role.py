@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.iam as iam
 
+from ..limits import in_range
 from ..policy_documents import Statement, document, render, service_trust
 
 
@@ -27,6 +28,9 @@ class ExecutionRoleArgs:
     """Tags of the role."""
     max_session_duration_seconds: int = 3600
     """Longest session the role's credentials last, in seconds (IAM allows 3600-43200)."""
+
+    def __post_init__(self) -> None:
+        in_range(self, "max_session_duration_seconds", 3600, 43200)
 
 
 class ExecutionRole(pulumi.ComponentResource):

@@ -11,6 +11,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.ec2 as ec2
 import pulumi_aws.vpc as vpc
 
+from ..limits import LOG_RETENTION_DAYS, one_of
 from ..policy_documents import document, render
 from .execution_role import ExecutionRole, ExecutionRoleArgs
 
@@ -29,6 +30,9 @@ class NewVpc:
     """KMS key of the flow-log group; its policy must let CloudWatch Logs use it (the logs key)."""
     flow_log_group_name: str
     """CloudWatch log group of the VPC's flow logs (account-wide: give each stack its own)."""
+
+    def __post_init__(self) -> None:
+        one_of(self, "flow_log_retention_days", LOG_RETENTION_DAYS)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 ``mlops:kubernetes:*``). The components need pulumi-kubernetes (the ``kubernetes`` extra): they
 are imported on first use, so reading the specs does not load it."""
 
-from importlib import import_module
 from typing import Any
 
+from ..extras import import_needing
 from .kubernetes_monitoring_spec import KubernetesMonitoringSpec, ScrapeTarget
 from .kubernetes_serving_spec import GpuPlacement, KubernetesServingSpec, Toleration
 
@@ -32,5 +32,5 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _ON_FIRST_USE:
-        return getattr(import_module(_ON_FIRST_USE[name], __name__), name)
+        return getattr(import_needing(_ON_FIRST_USE[name], __name__, f"{__name__}.{name}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,9 +2,9 @@
 tokens ``mlops:observability:*``). ``ModelQualityMonitoring`` needs pulumi-aws-native: it is
 imported on first use, so the other components do not load it."""
 
-from importlib import import_module
 from typing import Any
 
+from ..extras import import_needing
 from .alert_topic import AlertSubscription, AlertTopic, AlertTopicArgs
 from .endpoint_alarms import AlarmThresholds, BusinessHours, EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
 from .model_monitoring import (
@@ -52,5 +52,5 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _ON_FIRST_USE:
-        return getattr(import_module(_ON_FIRST_USE[name], __name__), name)
+        return getattr(import_needing(_ON_FIRST_USE[name], __name__, f"{__name__}.{name}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

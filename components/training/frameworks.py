@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from ..extras import require
+
 FrameworkName = Literal["sklearn", "xgboost", "pytorch"]
 FRAMEWORKS: Final[tuple[FrameworkName, ...]] = ("sklearn", "xgboost", "pytorch")
 SCOPES: Final = ("training", "inference")
@@ -27,6 +29,7 @@ _DEFAULT_PY_VERSIONS: Final = ({"py3"}, set())
 
 @cache
 def _table(framework: str) -> dict[str, Any]:
+    require("sagemaker", "Checking a model family's framework against SageMaker's images")
     spec = importlib.util.find_spec("sagemaker")  # finds the package without importing it
     locations = spec.submodule_search_locations if spec else None
     for location in locations or ():

@@ -13,6 +13,7 @@ import pulumi_aws.pipes as pipes
 import pulumi_aws.sqs as sqs
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..limits import in_range
 from ..policy_documents import deny_insecure_transport, document, render
 
 
@@ -26,6 +27,9 @@ class NewDataSource:
     """Seconds the pipe gathers new-object events into one run, 0-300; 0 starts a run per object."""
     queue_kms_key_arn: pulumi.Input[str]
     """Key of the buffering queue; EventBridge must be allowed to use it (the notifications key)."""
+
+    def __post_init__(self) -> None:
+        in_range(self, "batching_window_seconds", 0, 300)
 
 
 @dataclass(frozen=True)

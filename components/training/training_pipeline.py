@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
+from ..extras import require
 from ..registry.model_registry import PromotionCriterion
 from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix
 
@@ -78,6 +79,9 @@ class TrainingPipeline(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: TrainingPipelineArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        # Before any resource: the definition is built inside an apply, where a missing SDK would
+        # surface as a bare import error in the middle of a preview.
+        require("sagemaker", "TrainingPipeline (its pipeline definition)")
         super().__init__("mlops:training:TrainingPipeline", name, None, opts)
         pipeline_name = args.pipeline_name
 

@@ -1,0 +1,83 @@
+"""A component whose extra is not installed says which extra to install, before creating anything.
+
+Each case runs in a fresh interpreter with the extra's module blocked (``sys.modules[name] = None``,
+what Python does for a module that cannot be imported), so nothing leaks into the other tests.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from components.extras import EXTRAS
+from tests.conftest import REPO
+
+
+def _run(blocked: str, code: str) -> subprocess.CompletedProcess[str]:
+    script = f"import sys\nsys.modules[{blocked!r}] = None\n" + textwrap.dedent(code)
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("blocked", "extra", "code"),
+    [
+        (
+            "pulumi_kubernetes",
+            "kubernetes",
+            "from components.kubernetes import KubernetesServing",
+        ),
+        (
+            "pulumi_kubernetes",
+            "kubernetes",
+            "import components.kubernetes as k; k.KubernetesMonitoringArgs",
+        ),
+        (
+            "pulumi_aws_native",
+            "model-quality",
+            "from components.observability import ModelQualityMonitoring",
+        ),
+        (
+            "sagemaker",
+            "training",
+            "from components.training import TrainingPipeline; TrainingPipeline('t', None)",
+        ),
+        (
+            "sagemaker",
+            "training",
+            "from components.training.frameworks import framework_problems;"
+            "framework_problems('sklearn', '1.2-1', None, 'eu-west-1')",
+        ),
+    ],
+)
+def test_a_missing_extra_is_named(blocked: str, extra: str, code: str) -> None:
+    result = _run(blocked, code)
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("components.extras.MissingExtraError:"), result.stderr
+    assert f"'mlops-platform[{extra}]'" in last and blocked in last
+
+
+def test_the_rest_of_an_area_works_without_its_extra() -> None:
+    result = _run(
+        "pulumi_kubernetes",
+        """
+        from components.kubernetes import KubernetesServingSpec, Toleration
+        from components.observability import ModelMonitoring, ModelQualitySpec
+        from components.serving import InferenceEndpoint
+        print("ok")
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_every_extra_of_the_distribution_is_known() -> None:
+    import tomllib
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {extra for extra, _ in EXTRAS.values()} == set(extras) - {"all"}
