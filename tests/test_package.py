@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.package_sizes import closure
+from stacks.component_reference import AREAS
 from tests.conftest import REPO
 
 HEAVY = {"mlflow", "pyarrow", "scipy", "sagemaker", "pulumi-aws-native", "pulumi-kubernetes"}
@@ -89,16 +91,7 @@ def test_the_wheel_is_one_namespaced_package_with_only_what_runs(wheel: Path) ->
     packages = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
 
     assert packages == {"mlops_platform"}
-    for area in (
-        "foundation",
-        "data",
-        "registry",
-        "experiments",
-        "training",
-        "serving",
-        "observability",
-        "kubernetes",
-    ):
+    for area in AREAS:
         assert f"mlops_platform/components/{area}/__init__.py" in names, area
     assert "mlops_platform/components/training/definition.py" in names, "the definition builder ships"
     assert "mlops_platform/policies/rules/__init__.py" in names
@@ -175,18 +168,7 @@ def test_the_consumer_example_runs_from_the_installed_package(venv: Path, tmp_pa
 
 def _closure(*extras: str) -> set[str]:
     """The packages `uv` installs for the package (with ``extras``), from the lock file."""
-    command = [
-        _uv(),
-        "export",
-        "--frozen",
-        "--no-default-groups",
-        "--no-emit-project",
-        "--no-hashes",
-        "--no-header",
-    ]
-    command += [flag for extra in extras for flag in ("--extra", extra)]
-    exported = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True).stdout
-    return {line.split("==")[0].strip().lower() for line in exported.splitlines() if "==" in line}
+    return closure(extras)
 
 
 def test_the_base_install_leaves_out_the_heavy_parts_and_each_extra_adds_its_own() -> None:
