@@ -132,7 +132,7 @@ class ScalingSpec(_Spec):
 
     min_capacity: Annotated[int, Field(ge=0)] = Field(
         description="Fewest instances the autoscaler keeps. 0 (scale to zero) only with async inference; "
-        "set `backlog_per_instance` too, the only policy that starts the first instance again."
+        "it needs `backlog_per_instance` too, the only policy that starts the first instance again."
     )
     max_capacity: Annotated[int, Field(ge=1, le=100)] = Field(
         description="Most instances the autoscaler runs; also caps every scheduled `max_capacity`."
@@ -385,6 +385,13 @@ class EndpointSpec(_Spec):
                 )
             if scaling.backlog_per_instance is not None and self.async_inference is None:
                 raise ValueError(f"variant '{variant.name}': backlog_per_instance needs async inference")
+            if scaling.min_capacity == 0 and scaling.backlog_per_instance is None:
+                # The scale-from-zero step policy is tied to the backlog target; without it a variant
+                # at zero instances has no metric that brings the first one back.
+                raise ValueError(
+                    f"variant '{variant.name}': scaling to zero (min_capacity 0) needs backlog_per_instance, "
+                    "the policy that starts the first instance again"
+                )
         if self.async_inference is not None and self.shadow_variants:
             raise ValueError("async endpoints do not support shadow variants")
         return self
