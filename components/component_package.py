@@ -13,8 +13,12 @@ a model family's training), the input is that spec as JSON in the shape of the s
 same message a stack file would get.
 """
 
+import argparse
 import json
-from typing import Any, NotRequired, TypedDict, TypeVar
+import tomllib
+from importlib import metadata
+from pathlib import Path
+from typing import Any, NotRequired, TypedDict, TypeVar, get_args, get_origin
 
 import pulumi
 from pydantic import TypeAdapter, ValidationError
@@ -35,6 +39,26 @@ def _token(component: str) -> str:
 
 def _child(parent: pulumi.Resource) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(parent=parent)
+
+
+_STATEMENTS: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[dict[str, Any]])
+_MONITORING_SETTINGS = ("schedule", "instance_type", "volume_size_gb", "max_runtime_seconds")
+"""The MonitoringSpec fields a data-quality monitor reads (the rest are the stack's concerns)."""
+
+
+def _wire(args: Any, inputs: type) -> dict[str, Any]:
+    """The inputs as the component's args take them. Numbers cross the engine's wire as floats, so
+    an integer input arrives as ``30.0``: a whole number is made an ``int`` again where the input is
+    declared ``int`` (a fraction is left for the args' own check to reject)."""
+    hints = inputs.__annotations__  # the objects themselves: this module defers no annotation
+    values = dict(args)
+    for key, value in values.items():
+        declared = hints.get(key)
+        if get_origin(declared) is NotRequired:
+            declared = get_args(declared)[0]
+        if declared is int and isinstance(value, float) and value.is_integer():
+            values[key] = int(value)
+    return values
 
 
 def _from_json(adapter: TypeAdapter[_T], text: str, input_name: str) -> _T:
@@ -84,7 +108,7 @@ class EncryptionKey(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: EncryptionKeyInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        key_args = foundation.EncryptionKeyArgs(**args)  # type: ignore[arg-type]
+        key_args = foundation.EncryptionKeyArgs(**_wire(args, EncryptionKeyInputs))
         super().__init__(_token("EncryptionKey"), name, {}, opts)
         key = foundation.EncryptionKey(name, key_args, _child(self))
         self.key_arn, self.key_id, self.alias_name = key.key_arn, key.key_id, key.alias_name
@@ -113,7 +137,7 @@ class AccessLogBucket(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AccessLogBucketInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        bucket_args = foundation.AccessLogBucketArgs(**args)  # type: ignore[arg-type]
+        bucket_args = foundation.AccessLogBucketArgs(**_wire(args, AccessLogBucketInputs))
         super().__init__(_token("AccessLogBucket"), name, {}, opts)
         bucket = foundation.AccessLogBucket(name, bucket_args, _child(self))
         self.bucket_name, self.bucket_arn = bucket.bucket_name, bucket.bucket_arn
@@ -150,7 +174,7 @@ class SecureBucket(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SecureBucketInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        bucket_args = foundation.SecureBucketArgs(**args)  # type: ignore[arg-type]
+        bucket_args = foundation.SecureBucketArgs(**_wire(args, SecureBucketInputs))
         super().__init__(_token("SecureBucket"), name, {}, opts)
         bucket = foundation.SecureBucket(name, bucket_args, _child(self))
         self.bucket_name, self.bucket_arn = bucket.bucket_name, bucket.bucket_arn
@@ -166,8 +190,9 @@ class ExecutionRoleInputs(TypedDict):
     """The 12-digit AWS account the resources live in."""
     path: str
     """IAM path the KMS keys trust (e.g. ``/team-x/``)."""
-    statements_json: str
-    """The role's only permissions: a JSON list of IAM policy statements."""
+    statements_json: pulumi.Input[str]
+    """The role's only permissions: a JSON list of IAM policy statements (may be built from other
+    resources' outputs)."""
     tags: dict[str, str]
     """Tags of every resource; must include the platform's required tags (``owner``, ``cost-center``...)."""
 
@@ -183,11 +208,14 @@ class ExecutionRole(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ExecutionRoleInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        values = dict(args)
-        statements = _from_json(
-            TypeAdapter(list[dict[str, Any]]), values.pop("statements_json"), "statements_json"
+        values = _wire(args, ExecutionRoleInputs)
+        statements_json = values.pop("statements_json")
+        statements = (
+            statements_json.apply(lambda text: _from_json(_STATEMENTS, text, "statements_json"))
+            if isinstance(statements_json, pulumi.Output)
+            else _from_json(_STATEMENTS, statements_json, "statements_json")
         )
-        role_args = foundation.ExecutionRoleArgs(statements=statements, **values)  # type: ignore[arg-type]
+        role_args = foundation.ExecutionRoleArgs(statements=statements, **values)
         super().__init__(_token("ExecutionRole"), name, {}, opts)
         role = foundation.ExecutionRole(name, role_args, _child(self))
         self.role_arn, self.role_name = role.role_arn, role.role_name
@@ -231,6 +259,7 @@ class PrivateNetwork(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PrivateNetworkInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        args = _wire(args, PrivateNetworkInputs)  # type: ignore[assignment]
         vpc = foundation.NewVpc(
             cidr=args["cidr"],
             availability_zones=args["availability_zones"],
@@ -297,7 +326,7 @@ class FeatureStore(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: FeatureStoreInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        values = dict(args)
+        values = _wire(args, FeatureStoreInputs)
         groups = _from_json(
             TypeAdapter(list[data.FeatureGroupSpec]), values.pop("groups_json"), "groups_json"
         )
@@ -345,7 +374,7 @@ class ModelRegistry(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ModelRegistryInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        values = dict(args)
+        values = _wire(args, ModelRegistryInputs)
         families = _from_json(
             TypeAdapter(list[registry.ModelFamilySpec]), values.pop("families_json"), "families_json"
         )
@@ -390,9 +419,9 @@ class TrainingPipelineInputs(TypedDict):
     """The artifact bucket (model artifacts, baselines, captured data)."""
     kms_key_arn: pulumi.Input[str]
     """The customer-managed KMS key that encrypts data at rest."""
-    subnet_ids: list[pulumi.Input[str]]
+    subnet_ids: pulumi.Input[list[str]]
     """Private subnets the jobs or endpoint run in."""
-    security_group_ids: list[pulumi.Input[str]]
+    security_group_ids: pulumi.Input[list[str]]
     """Security groups of the jobs or endpoint."""
     execution_role_arn: pulumi.Input[str]
     """Role the pipeline's jobs run as."""
@@ -451,9 +480,9 @@ class InferenceEndpointInputs(TypedDict):
     """The customer-managed KMS key that encrypts data at rest."""
     notification_key_arn: pulumi.Input[str]
     """KMS key of SNS topics (EventBridge and CloudWatch may use it)."""
-    subnet_ids: list[pulumi.Input[str]]
+    subnet_ids: pulumi.Input[list[str]]
     """Private subnets the jobs or endpoint run in."""
-    security_group_ids: list[pulumi.Input[str]]
+    security_group_ids: pulumi.Input[list[str]]
     """Security groups of the jobs or endpoint."""
     image_registry_accounts: list[str]
     """Accounts whose ECR repositories the endpoint may pull images from."""
@@ -478,7 +507,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: InferenceEndpointInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        values: dict[str, Any] = {"resolved_model_packages": {}, **args}
+        values: dict[str, Any] = {"resolved_model_packages": {}, **_wire(args, InferenceEndpointInputs)}
         spec = _from_json(TypeAdapter(serving.EndpointSpec), values.pop("spec_json"), "spec_json")
         endpoint_args = serving.InferenceEndpointArgs(spec=spec, **values)
         super().__init__(_token("InferenceEndpoint"), name, {}, opts)
@@ -502,8 +531,14 @@ class ModelMonitoringInputs(TypedDict):
     """Name of the SageMaker endpoint (max 63 characters)."""
     baselines_folder: str
     """Key prefix of the served version's baselines in the artifact bucket (``baselines/<group>/<run>/``)."""
-    monitoring_json: NotRequired[str]
-    """The stack file's ``monitoring`` section (JSON); default: hourly, monitoring on."""
+    schedule: NotRequired[str]
+    """When a monitoring job runs: ``cron(...)`` at most hourly (default daily, ``cron(0 0 ? * * *)``)."""
+    instance_type: NotRequired[str]
+    """Instance of the monitoring jobs (default ``ml.m5.xlarge``)."""
+    volume_size_gb: NotRequired[int]
+    """Processing volume of each job, 1-512 GB (default 20)."""
+    max_runtime_seconds: NotRequired[int]
+    """Limit of each job, 60-3600 seconds (default 1800)."""
     account_id: str
     """The 12-digit AWS account the resources live in."""
     region: str
@@ -514,9 +549,9 @@ class ModelMonitoringInputs(TypedDict):
     """ARN of the artifact bucket."""
     kms_key_arn: pulumi.Input[str]
     """The customer-managed KMS key that encrypts data at rest."""
-    subnet_ids: list[pulumi.Input[str]]
+    subnet_ids: pulumi.Input[list[str]]
     """Private subnets the jobs or endpoint run in."""
-    security_group_ids: list[pulumi.Input[str]]
+    security_group_ids: pulumi.Input[list[str]]
     """Security groups of the jobs or endpoint."""
     role_path: str
     """IAM path of the roles created (e.g. ``/team-x/``); the KMS keys trust this path."""
@@ -535,12 +570,9 @@ class ModelMonitoring(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ModelMonitoringInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        values = dict(args)
-        spec = _from_json(
-            TypeAdapter(observability.MonitoringSpec),
-            values.pop("monitoring_json", None) or '{"enabled": true, "schedule": "cron(0 * ? * * *)"}',
-            "monitoring_json",
-        )
+        values = _wire(args, ModelMonitoringInputs)
+        settings = {key: values.pop(key) for key in _MONITORING_SETTINGS if key in values}
+        spec = observability.MonitoringSpec(enabled=True, **settings)
         monitor_args = observability.ModelMonitoringArgs(
             spec=spec,
             endpoint_name=values.pop("endpoint_name"),
@@ -587,24 +619,30 @@ def schema(version: str) -> dict[str, Any]:
     ).to_json()
 
 
-def _main(argv: list[str] | None = None) -> int:
-    import argparse
-    import tomllib
-    from pathlib import Path
+def _version(root: Path) -> str:
+    """The installed distribution's version, or the checkout's ``pyproject.toml`` (where the
+    repository runs in place and nothing is installed)."""
+    try:
+        return metadata.version("mlops-platform")
+    except metadata.PackageNotFoundError:
+        return tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"]
 
+
+def _main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser(
         prog="python -m components.component_package",
-        description="Print the component package schema, or write provider/schema.json.",
+        description="Print the component package schema, or (in a checkout) write provider/schema.json.",
     )
     parser.add_argument("--write", action="store_true", help="write provider/schema.json")
     arguments = parser.parse_args(argv)
-    version = tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"]
-    text = json.dumps(schema(version), indent=2, sort_keys=True) + "\n"
-    if arguments.write:
-        (root / "provider" / "schema.json").write_text(text)
-    else:
+    text = json.dumps(schema(_version(root)), indent=2, sort_keys=True) + "\n"
+    if not arguments.write:
         print(text, end="")
+        return 0
+    if not (root / "provider").is_dir():
+        parser.error("--write needs a checkout of the repository (its provider/ folder)")
+    (root / "provider" / "schema.json").write_text(text)
     return 0
 
 

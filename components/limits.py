@@ -22,7 +22,7 @@ def in_range(args: object, field: str, low: int, high: int) -> None:
         raise ValueError(f"{type(args).__name__}.{field}: {value!r} is not an integer from {low} to {high}")
 
 
-def one_of(args: object, field: str, allowed: tuple[int, ...]) -> None:
+def one_of(args: object, field: str, allowed: tuple[int | str, ...]) -> None:
     """Raise ``ValueError`` naming ``<Args>.<field>`` unless its value is one of ``allowed``."""
     value = getattr(args, field)
     if isinstance(value, bool) or value not in allowed:

@@ -154,20 +154,28 @@ def kms_use(key_arns: Sequence[pulumi.Input[str]]) -> list[Statement]:
 def vpc_network_interfaces(
     region: str,
     account_id: str,
-    subnet_ids: Sequence[pulumi.Input[str]],
-    security_group_ids: Sequence[pulumi.Input[str]],
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+    security_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
 ) -> list[Statement]:
-    """What SageMaker needs to attach a job or endpoint to the platform's private subnets."""
+    """What SageMaker needs to attach a job or endpoint to the platform's private subnets.
+
+    The id lists may be outputs as a whole (another component's, or another language's), so the
+    ARNs are built once they resolve."""
     ec2 = f"arn:aws:ec2:{region}:{account_id}"
+    attachable = pulumi.Output.all(
+        pulumi.Output.from_input(subnet_ids), pulumi.Output.from_input(security_group_ids)
+    ).apply(
+        lambda ids: [
+            f"{ec2}:network-interface/*",
+            *(f"{ec2}:subnet/{subnet}" for subnet in ids[0]),
+            *(f"{ec2}:security-group/{group}" for group in ids[1]),
+        ]
+    )
     return [
         {
             "Effect": "Allow",
             "Action": ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission"],
-            "Resource": [
-                f"{ec2}:network-interface/*",
-                *(pulumi.Output.concat(f"{ec2}:subnet/", subnet) for subnet in subnet_ids),
-                *(pulumi.Output.concat(f"{ec2}:security-group/", group) for group in security_group_ids),
-            ],
+            "Resource": attachable,
         },
         {
             "Effect": "Allow",

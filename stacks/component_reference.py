@@ -261,7 +261,7 @@ def components_of(area: str) -> list[Component]:
         outputs = [
             Output(attribute, type_text, _one_line(docstring))
             for attribute, (type_text, docstring) in _annotated_attributes(cls).items()
-            if type_text.startswith(("pulumi.Output", "Output"))
+            if "Output[" in type_text
         ]
         found.append(Component(area, name, _token(cls), _summary(cls), args, outputs))
     return found

@@ -1,10 +1,12 @@
 """Run a Pulumi program under mocks and print what it registered, as JSON, on stdout.
 
-    python -I tests/package_harness.py <program.py>
+    python -I tests/package_harness.py <program.py> [<module the base install lacks> ...]
 
 Runs inside the fresh virtual environment tests/test_package.py makes: it imports nothing of this
 repository (``-I`` keeps the script's folder and PYTHONPATH off ``sys.path``), only pulumi and
-what the program imports, i.e. the installed package.
+what the program imports, i.e. the installed package. The modules named after the program are
+blocked, as if not installed: the environment's dependencies come from the repository's, which
+has every extra, and the program must run on the base install.
 """
 
 import json
@@ -62,4 +64,6 @@ def main(program: str) -> None:
 
 
 if __name__ == "__main__":
+    for module in sys.argv[2:]:
+        sys.modules[module] = None  # type: ignore[assignment]  # what Python does for a missing module
     main(sys.argv[1])

@@ -10,7 +10,9 @@ from typing import Any
 
 import pulumi
 import pytest
+from google.protobuf import struct_pb2
 from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.runtime import rpc
 
 from components import component_package
 from components.component_package import COMPONENTS, PACKAGE, schema
@@ -103,13 +105,22 @@ def test_resource_references_stay_inputs_and_names_stay_plain(generated: dict[st
 # -- construction, as the engine's Construct does it ------------------------------------------------
 
 
+def _over_the_wire(inputs: dict[str, Any]) -> dict[str, Any]:
+    """Known values as the engine delivers them to Construct: through a protobuf Struct, where every
+    number is a float. Outputs (another component's, in the same program) stay outputs."""
+    plain = {key: value for key, value in inputs.items() if not isinstance(value, pulumi.Output)}
+    wire = struct_pb2.Struct()
+    wire.update(plain)
+    return {**inputs, **rpc.deserialize_properties(wire)}
+
+
 def _construct(component: str, name: str, wire_inputs: dict[str, Any]) -> pulumi.ComponentResource:
     """Map schema-named inputs to the Python names and build the component, as
     ``ComponentProvider.construct`` does for a TypeScript or Go program."""
     provider = _provider()
     definition = provider._component_defs[component]
     cls = next(c for c in COMPONENTS if c.__name__ == component)
-    return cls(name, provider.map_inputs(wire_inputs, definition), None)  # type: ignore[call-arg]
+    return cls(name, provider.map_inputs(_over_the_wire(wire_inputs), definition), None)  # type: ignore[call-arg]
 
 
 _PROVIDER: list[ComponentProvider] = []
@@ -148,9 +159,11 @@ def _serving_program() -> None:
             "viaServices": ["sagemaker", "s3"],
             "region": REGION,
             "aliasPrefix": "team-x",
+            "deletionWindowDays": 14,
+            "rotationPeriodDays": 180,
         },
     )
-    logs = _construct("AccessLogBucket", "logs", {"accountId": ACCOUNT, "tags": TAGS})
+    logs = _construct("AccessLogBucket", "logs", {"accountId": ACCOUNT, "tags": TAGS, "retentionDays": 90})
     bucket = _construct(
         "SecureBucket",
         "artifacts",
@@ -191,7 +204,8 @@ def _serving_program() -> None:
             **placement,
             "endpointName": endpoint.endpoint_name,  # type: ignore[attr-defined]
             "baselinesFolder": "baselines/churn/7/",
-            "monitoringJson": json.dumps({"enabled": True, "schedule": "cron(0 */6 ? * * *)"}),
+            "schedule": "cron(0 */6 ? * * *)",
+            "volumeSizeGb": 40,
         },
     )
 
@@ -217,6 +231,8 @@ def test_hosted_components_wrap_the_python_components(serving_graph: ResourceGra
 def test_inputs_from_another_language_reach_the_resources(serving_graph: ResourceGraph) -> None:
     key = only(serving_graph, "aws:kms/key:Key")
     assert key.inputs["enableKeyRotation"] is True
+    # Integers arrive as floats over the wire; the args take them as the integers they are.
+    assert key.inputs["deletionWindowInDays"] == 14 and key.inputs["rotationPeriodInDays"] == 180
     alias = only(serving_graph, "aws:kms/alias:Alias")
     assert alias.inputs["name"] == "alias/team-x-data"
 
@@ -232,6 +248,8 @@ def test_inputs_from_another_language_reach_the_resources(serving_graph: Resourc
     assert schedule.inputs["monitoringScheduleConfig"]["scheduleConfig"]["scheduleExpression"] == (
         "cron(0 */6 ? * * *)"
     )
+    [job] = serving_graph.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
+    assert job.inputs["jobResources"]["clusterConfig"]["volumeSizeInGb"] == 40
 
 
 def test_a_bad_spec_is_reported_as_the_stack_file_would_be_and_creates_nothing() -> None:
@@ -411,3 +429,143 @@ def test_an_input_outside_awss_limits_is_named() -> None:
         ValueError, match=r"EncryptionKeyArgs\.deletion_window_days: 3 is not an integer from 7 to 30"
     ):
         record_program(program)
+
+
+def _network_and_role_program() -> None:
+    """What a TypeScript program writes: the network's subnet list and a role policy built from a
+    new key's ARN are outputs as a whole, handed to the next component."""
+    key = _construct(
+        "EncryptionKey",
+        "data",
+        {"purpose": "data", "accountId": ACCOUNT, "userRolePath": "/team-x/", "tags": TAGS},
+    )
+    network = _construct(
+        "PrivateNetwork",
+        "network",
+        {
+            "region": REGION,
+            "accountId": ACCOUNT,
+            "cidr": "10.30.0.0/16",
+            "availabilityZones": ["eu-west-1a", "eu-west-1b"],
+            "interfaceEndpointServices": ["sagemaker.api", "sagemaker.runtime", "sts", "logs"],
+            "flowLogKmsKeyArn": key.key_arn,  # type: ignore[attr-defined]
+            "flowLogGroupName": "/team-x/vpc-flow-logs",
+            "flowLogRetentionDays": 90,
+            "rolePath": "/team-x/",
+            "tags": TAGS,
+        },
+    )
+    statements = key.key_arn.apply(  # type: ignore[attr-defined]
+        lambda arn: json.dumps([{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": arn}])
+    )
+    _construct(
+        "ExecutionRole",
+        "reader",
+        {
+            "description": "Reads with the data key",
+            "trustedService": "sagemaker.amazonaws.com",
+            "accountId": ACCOUNT,
+            "path": "/team-x/",
+            "statementsJson": statements,
+            "tags": TAGS,
+        },
+    )
+    _construct(
+        "InferenceEndpoint",
+        "churn",
+        {
+            "specJson": json.dumps(ENDPOINT_SPEC),
+            "endpointName": "team-x-churn",
+            "accountId": ACCOUNT,
+            "region": REGION,
+            "artifactBucketName": "artifacts",
+            "artifactBucketArn": "arn:aws:s3:::artifacts",
+            "kmsKeyArn": key.key_arn,  # type: ignore[attr-defined]
+            "notificationKeyArn": key.key_arn,  # type: ignore[attr-defined]
+            "subnetIds": network.private_subnet_ids,  # type: ignore[attr-defined]
+            "securityGroupIds": network.workload_security_group_id.apply(lambda group: [group]),  # type: ignore[attr-defined]
+            "imageRegistryAccounts": [ACCOUNT],
+            "alarmTopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
+            "rolePath": "/team-x/",
+            "tags": TAGS,
+        },
+    )
+
+
+def test_outputs_of_one_hosted_component_feed_the_next() -> None:
+    graph = record_program(_network_and_role_program)
+    subnets = [subnet.outputs["id"] for subnet in graph.of_type("aws:ec2/subnet:Subnet")]
+    assert len(subnets) == 2
+    [log_group] = graph.of_type("aws:cloudwatch/logGroup:LogGroup")
+    assert log_group.inputs["retentionInDays"] == 90
+
+    config = only(graph, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+    [model] = graph.of_type("aws:sagemaker/model:Model")
+    assert sorted(model.inputs["vpcConfig"]["subnets"]) == sorted(subnets)
+    assert config.inputs["kmsKeyArn"] == only(graph, "aws:kms/key:Key").outputs["arn"]
+    # The endpoint role may attach interfaces only in those subnets.
+    attach = [
+        statement
+        for policy in graph.of_type("aws:iam/rolePolicy:RolePolicy")
+        for statement in json.loads(policy.inputs["policy"])["Statement"]
+        if "ec2:CreateNetworkInterface" in statement["Action"]
+    ]
+    assert attach and all(
+        {f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{subnet}" for subnet in subnets} <= set(s["Resource"])
+        for s in attach
+    )
+
+    [reader] = [
+        policy
+        for policy in graph.of_type("aws:iam/rolePolicy:RolePolicy")
+        if policy.name.startswith("reader")
+    ]
+    assert json.loads(reader.inputs["policy"])["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt"],
+            "Resource": only(graph, "aws:kms/key:Key").outputs["arn"],
+        }
+    ]
+
+
+def test_every_exposed_component_is_constructed_by_these_tests(serving_graph: ResourceGraph) -> None:
+    graphs = [
+        serving_graph,
+        record_program(_registry_and_training_program),
+        record_program(_network_and_role_program),
+    ]
+    constructed = {
+        r.type.rsplit(":", 1)[1] for graph in graphs for r in graph if r.type.startswith(f"{PACKAGE}:")
+    }
+    assert constructed == {component.__name__ for component in COMPONENTS}
+
+
+def test_a_wrong_approval_status_is_named_before_anything_registers() -> None:
+    training = {
+        "code": str(REPO / "models" / "customer-churn"),
+        "framework": {"name": "sklearn", "version": "1.2-1"},
+        "label": "churned",
+        "problem_type": "BinaryClassification",
+        "metrics": ["auc"],
+    }
+    inputs = {
+        "accountId": ACCOUNT,
+        "region": REGION,
+        "tags": TAGS,
+        "family": "churn",
+        "pipelineName": "team-x-churn-training",
+        "trainingJson": json.dumps(training),
+        "promotionJson": json.dumps({"metric": "metrics.auc.value", "threshold": 0.8}),
+        "approvalStatus": "approved",
+        "datasetsBucketName": "datasets",
+        "artifactBucketName": "artifacts",
+        "kmsKeyArn": KEY_ARN,
+        "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+        "securityGroupIds": ["sg-0123456789abcdef0"],
+        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/team-x/jobs",
+        "pipelineRoleArn": f"arn:aws:iam::{ACCOUNT}:role/team-x/pipeline",
+        "modelPackageGroupName": "team-x-churn",
+    }
+    with pytest.raises(ValueError, match=r"^TrainingPipelineArgs\.approval_status: 'approved' is not one of"):
+        _construct("TrainingPipeline", "churn-training", inputs)

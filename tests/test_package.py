@@ -101,6 +101,7 @@ def test_the_wheel_is_one_namespaced_package_with_only_what_runs(wheel: Path) ->
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("/METADATA"))).decode()
     assert "License-Expression: Apache-2.0" in metadata
     assert any(name.endswith("licenses/LICENSE") for name in names)
+    assert "mlops_platform/py.typed" in names, "type checkers read the package's annotations"
 
 
 def test_the_sdist_builds_the_same_package(dist: Path) -> None:
@@ -137,7 +138,8 @@ def test_the_installed_package_imports_without_the_repository(venv: Path, tmp_pa
 
 def test_the_consumer_example_runs_from_the_installed_package(venv: Path, tmp_path: Path) -> None:
     program = REPO / "examples" / "consumer" / "__main__.py"
-    result = _run(venv, str(REPO / "tests" / "package_harness.py"), str(program), cwd=tmp_path)
+    extras = ["sagemaker", "pulumi_aws_native", "pulumi_kubernetes", "pulumi_policy"]
+    result = _run(venv, str(REPO / "tests" / "package_harness.py"), str(program), *extras, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     recorded = json.loads(result.stdout)
@@ -188,8 +190,14 @@ def test_the_repositorys_own_group_installs_every_extra() -> None:
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
     extras = {
-        dependency for group in project["project"]["optional-dependencies"].values() for dependency in group
+        dependency
+        for group in project["project"]["optional-dependencies"].values()
+        for dependency in group
+        if not dependency.startswith("mlops-platform[")  # [all] names the other extras
     }
+    optional = project["project"]["optional-dependencies"]
+    others = [extra for extra in optional if extra != "all"]
+    assert optional["all"] == [f"mlops-platform[{','.join(others)}]"]
     platform = set(project["dependency-groups"]["platform"])
     assert extras <= platform
     assert "platform" in project["tool"]["uv"]["default-groups"]
@@ -231,3 +239,42 @@ def test_the_provider_serves_the_golden_schema_from_the_installed_package(venv: 
     served = json.loads(result.stdout)
     assert Path(served["package"]).is_relative_to(venv)
     assert served["schema"] == json.loads((REPO / "provider" / "schema.json").read_text())
+
+
+def test_the_installed_schema_command_prints_the_golden_schema(venv: Path, tmp_path: Path) -> None:
+    result = _run(venv, "-m", "mlops_platform.components.component_package", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads((REPO / "provider" / "schema.json").read_text())
+    refused = _run(venv, "-m", "mlops_platform.components.component_package", "--write", cwd=tmp_path)
+    assert refused.returncode == 2 and "needs a checkout" in refused.stderr
+
+
+def test_one_version_everywhere_a_release_names_it() -> None:
+    """pyproject.toml holds the version; every install command, tag and version field that names
+    one repeats it, so a release cannot leave a document pointing at the previous tag."""
+    import tomllib
+
+    import yaml
+
+    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    documents = [
+        REPO / "README.md",
+        *sorted((REPO / "docs").glob("*.md")),
+        REPO / "provider" / "README.md",
+        REPO / "provider" / "PulumiPlugin.yaml",
+        REPO / "examples" / "consumer" / "README.md",
+        REPO / "examples" / "consumer" / "pyproject.toml",
+        REPO / "packaging" / "mlops_platform" / "__init__.py",
+    ]
+    named = {
+        (path.relative_to(REPO).as_posix(), tag)
+        for path in documents
+        for tag in re.findall(r"@v(\d+\.\d+\.\d+)", path.read_text())
+    }
+    assert named, "the install commands name a tag"
+    assert {tag for _, tag in named} == {version}, sorted(named)
+    assert yaml.safe_load((REPO / "policies" / "PulumiPolicy.yaml").read_text())["version"] == version
+    assert f"## {version}" in (REPO / "CHANGELOG.md").read_text()
+    provider = tomllib.loads((REPO / "provider" / "pyproject.toml").read_text())
+    assert provider["project"]["version"] == version

@@ -22,8 +22,10 @@ class ExecutionRoleArgs:
     """The 12-digit AWS account the service may assume the role for (``aws:SourceAccount`` in the trust)."""
     path: str
     """IAM path shared by the platform's roles (``/mlops-platform/dev/``); the KMS key policies trust it."""
-    statements: Sequence[Statement]
-    """The role's only permissions, as IAM policy statements of one inline policy; at least one."""
+    statements: Sequence[Statement] | pulumi.Output[Sequence[Statement]]
+    """The role's only permissions, as IAM policy statements of one inline policy; at least one. An
+    output of the whole list (e.g. JSON another language built from new resources' ARNs) is checked
+    once it resolves."""
     tags: Mapping[str, str]
     """Tags of the role."""
     max_session_duration_seconds: int = 3600
@@ -46,8 +48,10 @@ class ExecutionRole(pulumi.ComponentResource):
         self, name: str, args: ExecutionRoleArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:foundation:ExecutionRole", name, None, opts)
-        if not args.statements:
-            raise ValueError(f"ExecutionRole {name}: a role needs at least one permission statement")
+        if isinstance(args.statements, pulumi.Output):
+            policy = args.statements.apply(lambda statements: _policy(name, statements))
+        else:
+            policy = render(document(*_checked(name, args.statements)))
         if not (args.path.startswith("/") and args.path.endswith("/")):
             raise ValueError(f"ExecutionRole {name}: path must start and end with '/' (got {args.path!r})")
 
@@ -63,7 +67,7 @@ class ExecutionRole(pulumi.ComponentResource):
         permissions = iam.RolePolicy(
             f"{name}-permissions",
             role=role.id,
-            policy=render(document(*args.statements)),
+            policy=policy,
             opts=pulumi.ResourceOptions(parent=self),
         )
 
@@ -72,3 +76,13 @@ class ExecutionRole(pulumi.ComponentResource):
         self.role_arn = pulumi.Output.all(role.arn, permissions.id).apply(lambda values: values[0])
         self.role_name = role.name
         self.register_outputs({"role_arn": self.role_arn, "role_name": self.role_name})
+
+
+def _checked(name: str, statements: Sequence[Statement]) -> Sequence[Statement]:
+    if not statements:
+        raise ValueError(f"ExecutionRole {name}: a role needs at least one permission statement")
+    return statements
+
+
+def _policy(name: str, statements: Sequence[Statement]) -> pulumi.Output[str]:
+    return render(document(*_checked(name, statements)))

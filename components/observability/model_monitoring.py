@@ -174,9 +174,9 @@ class JobPlacement:
     kms_key_arn: pulumi.Input[str]
     """Key that encrypts the reports and the job volumes (no volume key for instance types with
     local NVMe storage); the role may use it."""
-    subnet_ids: Sequence[pulumi.Input[str]]
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Private subnets the jobs run in (with network isolation)."""
-    security_group_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Security groups of the jobs' network interfaces in ``subnet_ids``."""
     role_path: str
     """IAM path of the jobs' execution role, e.g. ``/mlops-platform/dev/``."""
@@ -318,8 +318,8 @@ class ModelMonitoring(pulumi.ComponentResource):
                 enable_network_isolation=True,
                 enable_inter_container_traffic_encryption=True,
                 vpc_config=sagemaker.DataQualityJobDefinitionNetworkConfigVpcConfigArgs(
-                    subnets=list(args.placement.subnet_ids),
-                    security_group_ids=list(args.placement.security_group_ids),
+                    subnets=args.placement.subnet_ids,
+                    security_group_ids=args.placement.security_group_ids,
                 ),
             ),
             stopping_condition=sagemaker.DataQualityJobDefinitionStoppingConditionArgs(

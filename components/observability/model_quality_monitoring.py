@@ -214,8 +214,8 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                 enable_network_isolation=True,
                 enable_inter_container_traffic_encryption=True,
                 vpc_config=arg_type("VpcConfig")(
-                    subnets=list(args.placement.subnet_ids),
-                    security_group_ids=list(args.placement.security_group_ids),
+                    subnets=args.placement.subnet_ids,
+                    security_group_ids=args.placement.security_group_ids,
                 ),
             ),
             stopping_condition=arg_type("StoppingCondition")(max_runtime_in_seconds=args.max_runtime_seconds),

@@ -14,6 +14,7 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.sns as sns
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..limits import one_of
 from ..naming import prefixed
 from ..policy_documents import deny_insecure_transport, document, render
 
@@ -125,6 +126,9 @@ class ModelRegistryArgs:
     """Protect the model package groups from `pulumi destroy` and keep them when removed from the program."""
     name_prefix: str | None = None
     """Starts each model package group's name (``<prefix>-<family>``): stacks sharing an account differ."""
+
+    def __post_init__(self) -> None:
+        one_of(self, "approval_mode", tuple(APPROVAL_STATUS))
 
     def group_name(self, family: str) -> str:
         return prefixed(self.name_prefix, family)

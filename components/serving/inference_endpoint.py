@@ -56,9 +56,9 @@ class InferenceEndpointArgs:
     notification_key_arn: pulumi.Input[str]
     """Key of the async success and error SNS topics (created when
     ``spec.async_inference.notifications``); the role may use it."""
-    subnet_ids: Sequence[pulumi.Input[str]]
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Private subnets the models run in (serverless variants run outside the VPC)."""
-    security_group_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Security groups of the models' network interfaces in ``subnet_ids``."""
     image_registry_accounts: Sequence[str]
     """Accounts whose ECR repositories in ``region`` the models' role may pull images from (the
@@ -222,7 +222,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             enable_network_isolation=private,
             vpc_config=(
                 sagemaker.ModelVpcConfigArgs(
-                    subnets=list(args.subnet_ids), security_group_ids=list(args.security_group_ids)
+                    subnets=args.subnet_ids, security_group_ids=args.security_group_ids
                 )
                 if private
                 else None

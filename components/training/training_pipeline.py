@@ -12,7 +12,9 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
+from ..limits import one_of
 from ..registry.model_registry import PromotionCriterion
+from .definition import APPROVAL_STATUSES
 from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix
 
 __all__ = [
@@ -47,9 +49,9 @@ class TrainingPipelineArgs:
     """Bucket of the step scripts, job outputs, model artifacts and baselines."""
     kms_key_arn: pulumi.Input[str]
     """Customer-managed KMS key of the scripts, job outputs and (where the instance type allows) volumes."""
-    subnet_ids: Sequence[pulumi.Input[str]]
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Private subnets every job runs in."""
-    security_group_ids: Sequence[pulumi.Input[str]]
+    security_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Security groups of every job."""
     execution_role_arn: pulumi.Input[str]
     """Role of every processing and training job."""
@@ -61,6 +63,9 @@ class TrainingPipelineArgs:
     """Tags of the pipeline and the uploaded scripts (plus ``mlops:model-family``)."""
     max_parallel_steps: int = 2
     """At most this many steps of one execution run at once."""
+
+    def __post_init__(self) -> None:
+        one_of(self, "approval_status", APPROVAL_STATUSES)
 
 
 class TrainingPipeline(pulumi.ComponentResource):
@@ -97,8 +102,8 @@ class TrainingPipeline(pulumi.ComponentResource):
             artifact_bucket=args.artifact_bucket_name,
             datasets_bucket=args.datasets_bucket_name,
             kms_key_arn=args.kms_key_arn,
-            subnet_ids=pulumi.Output.all(*args.subnet_ids),
-            security_group_ids=pulumi.Output.all(*args.security_group_ids),
+            subnet_ids=pulumi.Output.from_input(args.subnet_ids),
+            security_group_ids=pulumi.Output.from_input(args.security_group_ids),
             role_arn=args.execution_role_arn,
             group=args.model_package_group_name,
             scripts=pulumi.Output.all(**script_uris),

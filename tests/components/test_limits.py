@@ -54,3 +54,20 @@ def test_log_retention_is_cloudwatchs_list() -> None:
     assert LOG_RETENTION_DAYS[0] == 1 and LOG_RETENTION_DAYS[-1] == 3653
     assert 30 in LOG_RETENTION_DAYS and 31 not in LOG_RETENTION_DAYS
     assert list(LOG_RETENTION_DAYS) == sorted(set(LOG_RETENTION_DAYS))
+
+
+def test_approval_settings_take_only_their_values() -> None:
+    from components.registry import ModelRegistryArgs
+
+    registry = {
+        "families": [],
+        "account_id": "123456789012",
+        "region": "eu-west-1",
+        "notification_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/k",
+        "tags": {},
+    }
+    assert ModelRegistryArgs(approval_mode="manual", **registry).approval_mode == "manual"
+    with pytest.raises(
+        ValueError, match=r"^ModelRegistryArgs\.approval_mode: 'Auto' is not one of auto, manual$"
+    ):
+        ModelRegistryArgs(approval_mode="Auto", **registry)
