@@ -302,6 +302,37 @@ def test_a_missing_required_input_is_named() -> None:
         )
 
 
+def _training_inputs(**overrides: Any) -> dict[str, Any]:
+    """A TrainingPipeline's wire inputs for the churn family (its scripts from models/)."""
+    training = {
+        "code": str(REPO / "models" / "customer-churn"),
+        "framework": {"name": "sklearn", "version": "1.2-1"},
+        "label": "churned",
+        "identifiers": ["customer_id", "event_time"],
+        "problem_type": "BinaryClassification",
+        "metrics": ["auc"],
+    }
+    return {
+        "accountId": ACCOUNT,
+        "region": REGION,
+        "tags": TAGS,
+        "family": "churn",
+        "pipelineName": "team-x-churn-training",
+        "trainingJson": json.dumps(training),
+        "promotionJson": json.dumps({"metric": "metrics.auc.value", "threshold": 0.8}),
+        "approvalStatus": "PendingManualApproval",
+        "datasetsBucketName": "datasets",
+        "artifactBucketName": "artifacts",
+        "kmsKeyArn": KEY_ARN,
+        "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+        "securityGroupIds": ["sg-0123456789abcdef0"],
+        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/team-x/jobs",
+        "pipelineRoleArn": f"arn:aws:iam::{ACCOUNT}:role/team-x/pipeline",
+        "modelPackageGroupName": "team-x-churn",
+        **overrides,
+    }
+
+
 def _registry_and_training_program() -> None:
     groups = [
         {
@@ -349,33 +380,12 @@ def _registry_and_training_program() -> None:
             "namePrefix": "team-x",
         },
     )
-    training = {
-        "code": str(REPO / "models" / "customer-churn"),
-        "framework": {"name": "sklearn", "version": "1.2-1"},
-        "label": "churned",
-        "identifiers": ["customer_id", "event_time"],
-        "problem_type": "BinaryClassification",
-        "metrics": ["auc"],
-    }
     _construct(
         "TrainingPipeline",
         "churn-training",
-        {
-            **common,
-            "family": "churn",
-            "pipelineName": "team-x-churn-training",
-            "trainingJson": json.dumps(training),
-            "promotionJson": json.dumps(families[0]["promotion"]),
-            "approvalStatus": "PendingManualApproval",
-            "datasetsBucketName": "datasets",
-            "artifactBucketName": "artifacts",
-            "kmsKeyArn": KEY_ARN,
-            "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
-            "securityGroupIds": ["sg-0123456789abcdef0"],
-            "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/team-x/jobs",
-            "pipelineRoleArn": f"arn:aws:iam::{ACCOUNT}:role/team-x/pipeline",
-            "modelPackageGroupName": registry.model_package_group_names.apply(lambda names: names[0]),  # type: ignore[attr-defined]
-        },
+        _training_inputs(
+            modelPackageGroupName=registry.model_package_group_names.apply(lambda names: names[0]),  # type: ignore[attr-defined]
+        ),
     )
 
 
@@ -542,30 +552,6 @@ def test_every_exposed_component_is_constructed_by_these_tests(serving_graph: Re
 
 
 def test_a_wrong_approval_status_is_named_before_anything_registers() -> None:
-    training = {
-        "code": str(REPO / "models" / "customer-churn"),
-        "framework": {"name": "sklearn", "version": "1.2-1"},
-        "label": "churned",
-        "problem_type": "BinaryClassification",
-        "metrics": ["auc"],
-    }
-    inputs = {
-        "accountId": ACCOUNT,
-        "region": REGION,
-        "tags": TAGS,
-        "family": "churn",
-        "pipelineName": "team-x-churn-training",
-        "trainingJson": json.dumps(training),
-        "promotionJson": json.dumps({"metric": "metrics.auc.value", "threshold": 0.8}),
-        "approvalStatus": "approved",
-        "datasetsBucketName": "datasets",
-        "artifactBucketName": "artifacts",
-        "kmsKeyArn": KEY_ARN,
-        "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
-        "securityGroupIds": ["sg-0123456789abcdef0"],
-        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/team-x/jobs",
-        "pipelineRoleArn": f"arn:aws:iam::{ACCOUNT}:role/team-x/pipeline",
-        "modelPackageGroupName": "team-x-churn",
-    }
+    inputs = _training_inputs(approvalStatus="approved")
     with pytest.raises(ValueError, match=r"^TrainingPipelineArgs\.approval_status: 'approved' is not one of"):
         _construct("TrainingPipeline", "churn-training", inputs)
