@@ -160,8 +160,8 @@ def test_dev_says_passing_versions_are_approved_automatically(monkeypatch) -> No
     assert "pipelines.promotion" not in warning
 
 
-def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(prod_registry, tmp_path) -> None:
-    """A shadow variant of a family with no version: the endpoint is not created half."""
+def _prod_with_challenger(tmp_path) -> Path:
+    """The prod stack with a second family, `churn-challenger`, shadowing the endpoint's primary."""
     document = load_stack_document("prod")
     platform = document["config"]["mlops-platform:platform"]
     platform["models"].append(
@@ -181,6 +181,12 @@ def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(prod_regist
     ]
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(prod_registry, tmp_path) -> None:
+    """A shadow variant of a family with no version: the endpoint is not created half."""
+    path = _prod_with_challenger(tmp_path)
     first = _up(path, prod_registry)
     prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
     _register_approved(prod_registry, first, "prod-customer-churn")
@@ -270,25 +276,7 @@ def test_a_new_variant_with_nothing_approved_on_a_deployed_endpoint_stops_the_ru
     prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
     _register_approved(prod_registry, first, "prod-customer-churn")
     _deploy(_up(stack_path("prod"), prod_registry), prod_registry)
-    document = load_stack_document("prod")
-    platform = document["config"]["mlops-platform:platform"]
-    platform["models"].append(
-        {
-            "name": "churn-challenger",
-            "promotion": {"metric": "metrics.auc.value", "threshold": 0.8},
-            "training": platform["models"][0]["training"],
-        }
-    )
-    platform["endpoints"][0]["shadow_variants"] = [
-        {
-            "name": "challenger",
-            "model": {"latest_approved_of": "churn-challenger"},
-            "instance_type": "ml.g5.2xlarge",
-            "initial_instance_count": 2,
-        }
-    ]
-    path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path = _prod_with_challenger(tmp_path)
 
     with pytest.raises(
         ModelResolutionError,
