@@ -29,7 +29,10 @@ from tests.conftest import REPO
 WORKFLOWS = REPO / ".github" / "workflows"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 ZIZMOR = Path(sys.executable).parent / "zizmor"
-PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
+# A full commit SHA (a tag or branch can be moved to other code) and the release it is, as a comment:
+# `uses: actions/checkout@<40 hex> # v4.2.2`. Dependabot bumps both together.
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(.*?)\s*$", re.MULTILINE)
 AWS_STEPS = ("pulumi/actions@", "aws-actions/configure-aws-credentials@")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 
@@ -241,30 +244,59 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
     assert result.returncode == 1 and "stepz" in result.stdout
 
 
-def _zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
-    config = REPO / ".github" / "zizmor.yml"
-    return subprocess.run(
-        [str(ZIZMOR), "--offline", "--no-progress", "--config", str(config), *map(str, paths)],
+def _zizmor_findings(*paths: Path) -> list[tuple[str, str, str]]:
+    """zizmor's medium and high findings as (audit, severity, file:line): no configuration, so
+    nothing is suppressed, and the auditor persona, so every audit runs."""
+    result = subprocess.run(
+        [str(ZIZMOR), "--offline", "--no-progress", "--no-config", "--persona=auditor", "--format=json"]
+        + [str(path) for path in paths],
         capture_output=True,
         text=True,
         check=False,
     )
+    assert result.stdout.startswith("["), result.stderr
+    findings = []
+    for finding in json.loads(result.stdout):
+        severity = finding["determinations"]["severity"]
+        if severity in ("Medium", "High") and not finding["ignored"]:
+            [where] = [loc for loc in finding["locations"] if loc["symbolic"]["kind"] == "Primary"][:1]
+            path = where["symbolic"]["key"]["Local"]["verbatim_path"]
+            line = where["concrete"]["location"]["start_point"]["row"] + 1
+            findings.append((finding["ident"], severity, f"{path}:{line}"))
+    return findings
 
 
-def test_zizmor_finds_nothing_in_the_workflows() -> None:
-    result = _zizmor(WORKFLOWS)
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_zizmor_finds_nothing_medium_or_high_without_any_configuration() -> None:
+    assert not (REPO / ".github" / "zizmor.yml").exists(), "no suppression config"
+    assert _zizmor_findings(REPO / ".github") == []
 
 
-def test_zizmor_catches_a_template_injection(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("step", "audit"),
+    [
+        pytest.param(
+            "- run: echo ${{ github.event.pull_request.title }}", "template-injection", id="injection"
+        ),
+        pytest.param("- uses: actions/checkout@v4", "unpinned-uses", id="tag-pin"),
+        pytest.param(
+            "- uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
+            "artipacked",
+            id="persisted-credentials",
+        ),
+        pytest.param(
+            "- run: make\n        env:\n          T: ${{ secrets.PULUMI_ACCESS_TOKEN }}",
+            "secrets-outside-env",
+            id="secret-outside-an-environment",
+        ),
+    ],
+)
+def test_zizmor_catches(tmp_path: Path, step: str, audit: str) -> None:
     unsafe = tmp_path / "unsafe.yml"
     unsafe.write_text(
         "name: unsafe\non: pull_request\npermissions: {}\njobs:\n  a:\n    name: a\n"
-        "    runs-on: ubuntu-latest\n    steps:\n"
-        "      - run: echo ${{ github.event.pull_request.title }}\n"
+        f"    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      {step}\n"
     )
-    result = _zizmor(unsafe)
-    assert result.returncode != 0 and "template-injection" in result.stdout
+    assert audit in {ident for ident, _, _ in _zizmor_findings(unsafe)}
 
 
 @pytest.mark.parametrize(
@@ -627,27 +659,87 @@ def test_permissions_are_least_privilege() -> None:
     assert preview["permissions"] == {"contents": "read", "id-token": "write", "pull-requests": "write"}
 
 
-def test_every_action_is_pinned_to_a_version_or_sha() -> None:
-    uses = [step["uses"] for _, _, job, _ in _all_jobs() for step in job.get("steps", []) if "uses" in step]
-    assert uses, "the workflows use actions"
+def _uses_lines() -> list[str]:
+    """Every ``uses:`` value with its trailing comment (YAML loading drops comments)."""
+    return [use for path in sorted(WORKFLOWS.glob("*.yml")) for use in USES.findall(path.read_text())]
+
+
+def test_every_action_is_pinned_to_a_commit_sha_with_its_version() -> None:
+    uses = _uses_lines()
+    steps = [step["uses"] for _, _, job, _ in _all_jobs() for step in job.get("steps", []) if "uses" in step]
+    assert uses and len(uses) == len(steps), "every step's uses: line is seen"
     unpinned = [use for use in uses if not use.startswith("./") and not PINNED.match(use)]
     assert unpinned == []
-    assert {use.split("@")[1] for use in uses if use.startswith("pulumi/actions@")} == {"v6"}
+    assert {use.split("# ")[1].split(".")[0] for use in uses if use.startswith("pulumi/actions@")} == {"v6"}
+    # One release per action across both workflows.
+    versions: dict[str, set[str]] = {}
+    for use in uses:
+        versions.setdefault(use.split("@")[0], set()).add(use.split("@")[1])
+    assert {action: pins for action, pins in versions.items() if len(pins) > 1} == {}
 
 
 @pytest.mark.parametrize(
     ("use", "pinned"),
     [
-        ("actions/checkout@v4", True),
-        ("actions/checkout@v4.2.2", True),
-        ("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683", True),
-        ("actions/checkout@main", False),
-        ("actions/checkout", False),
-        ("actions/checkout@11bd719", False),
+        pytest.param(
+            "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2", True, id="sha+version"
+        ),
+        pytest.param("actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683", False, id="sha-no-version"),
+        pytest.param(
+            "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4", False, id="major-only"
+        ),
+        pytest.param("actions/checkout@v4", False, id="tag"),
+        pytest.param("actions/checkout@v4.2.2", False, id="full-tag"),
+        pytest.param("actions/checkout@main", False, id="branch"),
+        pytest.param("actions/checkout", False, id="no-ref"),
+        pytest.param("actions/checkout@11bd719 # v4.2.2", False, id="short-sha"),
     ],
 )
 def test_the_pin_rule(use: str, pinned: bool) -> None:
     assert bool(PINNED.match(use)) is pinned
+
+
+@pytest.mark.parametrize(
+    ("workflow", "job_name", "job"), [pytest.param(w, n, j, id=f"{w}:{n}") for w, n, j, _ in _all_jobs()]
+)
+def test_checkouts_never_persist_the_token(workflow, job_name, job) -> None:
+    for step in _steps(job, "actions/checkout@"):
+        assert step.get("with", {}).get("persist-credentials") is False
+
+
+SECRET = re.compile(r"\bsecrets\.(\w+)")
+
+
+@pytest.mark.parametrize(
+    ("workflow", "job_name", "job"), [pytest.param(w, n, j, id=f"{w}:{n}") for w, n, j, _ in _all_jobs()]
+)
+def test_secrets_only_in_jobs_of_a_github_environment(workflow, job_name, job) -> None:
+    # Environment secrets reach only the jobs of that environment (and its protection rules).
+    used = set(SECRET.findall(json.dumps(job))) - {"GITHUB_TOKEN"}
+    if _environment_of(job) is None:
+        assert used == set()
+
+
+def test_the_preview_runs_in_the_preview_environment(pull_request, deploy) -> None:
+    preview = pull_request["jobs"]["preview"]
+    assert _environment_of(preview) == "preview"
+    assert "preview" not in _deploy_job_names(deploy), "never a deploy environment (or its role)"
+    assert set(SECRET.findall(json.dumps(preview))) >= {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
+
+
+def test_the_plan_comment_of_a_fork_is_skipped_with_a_notice_not_failed(pull_request) -> None:
+    # A fork's pull request runs with a read-only token: commenting would fail the job.
+    job = pull_request["jobs"]["plan-comment"]
+    same_repo = "github.event.pull_request.head.repo.full_name == github.repository"
+    fork = "github.event.pull_request.head.repo.full_name != github.repository"
+    comment = _only(job, "marocchino/sticky-pull-request-comment@")
+    assert comment["if"] == same_repo
+    assert comment["with"]["GITHUB_TOKEN"] == "${{ github.token }}", "the token is explicit"
+    [notice] = [step for step in job["steps"] if step.get("if") == fork]
+    assert notice["run"].startswith('echo "::notice')
+    [assemble] = [step for step in job["steps"] if "plan-comment.md" in step.get("run", "")]
+    assert 'cat plan-comment.md >> "$GITHUB_STEP_SUMMARY"' in assemble["run"]
+    assert "continue-on-error" not in json.dumps(job)
 
 
 def test_make_verify_runs_the_check_for_the_stack_file() -> None:
