@@ -63,21 +63,26 @@ def deny_outdated_tls(bucket_arn: pulumi.Input[str]) -> Statement:
     }
 
 
+def bucket_location(bucket_arn: pulumi.Input[str]) -> Statement:
+    """Find the bucket's region (SDKs and SageMaker ask before they read or write).
+
+    A statement of its own: a GetBucketLocation request carries no ``s3:prefix``, so a statement
+    that also lists the bucket under an ``s3:prefix`` condition would never grant it.
+    """
+    return {"Effect": "Allow", "Action": "s3:GetBucketLocation", "Resource": bucket_arn}
+
+
 def s3_read(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> list[Statement]:
-    """List the bucket under ``prefixes`` and read their objects."""
+    """List the bucket under ``prefixes``, find its region and read the prefixes' objects."""
     objects = [pulumi.Output.concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
-    statements: list[Statement] = [
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": objects},
-    ]
-    list_statement: Statement = {
-        "Effect": "Allow",
-        "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
-        "Resource": bucket_arn,
-    }
+    list_statement: Statement = {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn}
     if any(prefixes):
         list_statement["Condition"] = {"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}}
-    statements.insert(0, list_statement)
-    return statements
+    return [
+        list_statement,
+        bucket_location(bucket_arn),
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": objects},
+    ]
 
 
 def s3_read_write(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> list[Statement]:

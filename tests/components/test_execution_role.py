@@ -137,3 +137,78 @@ def test_execution_role_rejects_bad_args(path, statements_given, message) -> Non
 
     with pytest.raises(ValueError, match=message):
         record_program(program)
+
+
+# -- GetBucketLocation is granted: never under an s3:prefix condition -------------------------------
+
+
+def _condition_keys(statement: dict) -> set[str]:
+    return {key for operator in statement.get("Condition", {}).values() for key in operator}
+
+
+def _grants(statement: dict, action: str) -> bool:
+    """Whether an Allow statement names ``action`` (or a wildcard covering it)."""
+    service = action.split(":")[0]
+    return statement["Effect"] == "Allow" and any(
+        named in (action, "*", f"{service}:*") or (named.endswith("*") and action.startswith(named[:-1]))
+        for named in as_list(statement.get("Action", []))
+    )
+
+
+def _role_policies(graph: ResourceGraph):
+    for policy in graph.of_type(ROLE_POLICY):
+        yield policy, statements(policy_of(policy))
+
+
+def _assert_bucket_location_is_granted(graph: ResourceGraph) -> int:
+    """Every role policy that lists a bucket may also find its region: a GetBucketLocation request
+    carries no ``s3:prefix``, so only a statement without that condition grants it."""
+    checked = 0
+    for policy, found in _role_policies(graph):
+        for statement in found:
+            if _grants(statement, "s3:GetBucketLocation"):
+                assert "s3:prefix" not in _condition_keys(statement), f"{policy.name}: {statement}"
+        listed = {r for s in found if _grants(s, "s3:ListBucket") for r in as_list(s["Resource"])}
+        located = {
+            r
+            for s in found
+            if _grants(s, "s3:GetBucketLocation") and not _condition_keys(s)
+            for r in as_list(s["Resource"])
+        }
+        assert listed <= located, f"{policy.name}: no region lookup for {listed - located}"
+        checked += bool(listed)
+    return checked
+
+
+def test_every_role_that_lists_a_bucket_can_find_its_region(stack_graph: ResourceGraph) -> None:
+    assert _assert_bucket_location_is_granted(stack_graph) >= 4
+
+
+def test_monitoring_roles_can_find_their_buckets_region(all_monitors_graph: ResourceGraph) -> None:
+    assert _assert_bucket_location_is_granted(all_monitors_graph) >= 5
+
+
+@pytest.mark.parametrize(
+    ("prefixes", "list_condition"),
+    [
+        pytest.param(("",), None, id="whole-bucket"),
+        pytest.param(("models/", "baselines/"), {"StringLike": {"s3:prefix": ["models/*", "baselines/*"]}}, id="prefixes"),
+    ],
+)  # fmt: skip
+def test_s3_read_lists_under_the_prefixes_and_locates_the_bucket_unconditionally(
+    prefixes, list_condition
+) -> None:
+    from components.policy_documents import s3_read
+
+    def program() -> None:
+        ExecutionRole(
+            "reader",
+            ExecutionRoleArgs(
+                "d", "sagemaker.amazonaws.com", "123456789012", "/p/", s3_read("arn:aws:s3:::b", prefixes), {}
+            ),
+        )
+
+    listing, location, read = statements(policy_of(record_program(program).named("reader-permissions")))
+    assert (listing["Action"], listing.get("Condition")) == ("s3:ListBucket", list_condition)
+    assert location == {"Effect": "Allow", "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::b"}
+    assert read["Resource"] == [f"arn:aws:s3:::b/{prefix}*" for prefix in prefixes]
