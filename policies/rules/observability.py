@@ -26,6 +26,8 @@ from ._common import (
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
+NATIVE_LOG_GROUP = "aws-native:logs:LogGroup"  # same property names: retentionInDays, kmsKeyId
+NATIVE_TOPIC = "aws-native:sns:Topic"  # same property name: kmsMasterKeyId
 
 Check = Iterator[str]
 
@@ -66,7 +68,7 @@ log_group_retention = resource_rule(
         "CloudWatch log groups must set a retention of at least minRetentionDays (default 365; "
         "0 = never expire is accepted). Fix: set retentionInDays."
     ),
-    resource_types=[LOG_GROUP],
+    resource_types=[LOG_GROUP, NATIVE_LOG_GROUP],
     check=_log_group_retention,
     enforcement_level=MANDATORY,
     severity=MEDIUM,
@@ -85,7 +87,7 @@ log_group_retention = resource_rule(
 log_group_kms_encrypted = resource_rule(
     name="log-group-kms-encrypted",
     description="CloudWatch log groups must be encrypted with a customer-managed KMS key. Fix: set kmsKeyId.",
-    resource_types=[LOG_GROUP],
+    resource_types=[LOG_GROUP, NATIVE_LOG_GROUP],
     check=_log_group_kms_encrypted,
     enforcement_level=MANDATORY,
     severity=MEDIUM,
@@ -110,7 +112,7 @@ alarm_has_actions = resource_rule(
 sns_topic_kms_encrypted = resource_rule(
     name="sns-topic-kms-encrypted",
     description="SNS topics must be encrypted at rest with KMS. Fix: set kmsMasterKeyId.",
-    resource_types=[TOPIC],
+    resource_types=[TOPIC, NATIVE_TOPIC],
     check=_sns_topic_kms_encrypted,
     enforcement_level=MANDATORY,
     severity=HIGH,
