@@ -32,6 +32,12 @@ KEY_ADMIN_ACTIONS = [
 ]
 
 
+# Condition keys that tie a service principal's use of the key to resources of one account (the
+# confused-deputy guard): the service's own source keys, or the encryption context the service
+# itself sets (the ARN of the log group, topic or queue whose data it encrypts).
+ACCOUNT_SCOPING_KEYS = ("aws:SourceAccount", "aws:SourceArn", "kms:EncryptionContext:")
+
+
 @dataclass(frozen=True)
 class ServiceKeyGrant:
     """Lets an AWS service principal use the key, under a condition that scopes it to this account."""
@@ -43,7 +49,71 @@ class ServiceKeyGrant:
     actions: Sequence[str]
     """KMS actions the service may perform on the key, e.g. ``kms:Decrypt``, ``kms:GenerateDataKey*``."""
     condition: Mapping[str, Mapping[str, object]]
-    """IAM condition block of the statement, operator → key → value(s); empty: no condition."""
+    """IAM condition block of the statement, operator → key → value(s). It must name
+    ``aws:SourceAccount``, ``aws:SourceArn`` or a ``kms:EncryptionContext:`` key: without one, any
+    account's resources could have the service use this key (confused deputy)."""
+
+    def __post_init__(self) -> None:
+        keys = [key for values in self.condition.values() for key in values]
+        if not any(key.startswith(ACCOUNT_SCOPING_KEYS) for key in keys):
+            raise ValueError(
+                f"ServiceKeyGrant {self.sid} ({self.service}): the condition must scope the grant to this "
+                f"account with one of {', '.join(ACCOUNT_SCOPING_KEYS)}* (got {sorted(keys) or 'none'})"
+            )
+
+
+def cloudwatch_logs_grant(region: str, account_id: str) -> ServiceKeyGrant:
+    """CloudWatch Logs encrypts this account's log groups: the condition is the encryption context
+    Logs sets (the log group's ARN), the key AWS documents for log-group encryption."""
+    return ServiceKeyGrant(
+        sid="CloudWatchLogsOfThisAccount",
+        service=f"logs.{region}.amazonaws.com",
+        actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        condition={
+            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}
+        },
+    )
+
+
+def cloudwatch_alarms_grant(region: str, account_id: str) -> ServiceKeyGrant:
+    """CloudWatch alarms of this account publish to its encrypted SNS topics. CloudWatch passes
+    ``aws:SourceAccount`` and the alarm's ARN as ``aws:SourceArn``; SNS sets the topic's ARN as the
+    encryption context."""
+    return ServiceKeyGrant(
+        sid="CloudwatchPublishesToEncryptedTopics",
+        service="cloudwatch.amazonaws.com",
+        actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+        condition={
+            "StringEquals": {"aws:SourceAccount": account_id},
+            "ArnLike": {
+                "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account_id}:alarm:*",
+                "kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:{region}:{account_id}:*",
+            },
+        },
+    )
+
+
+def eventbridge_grants(region: str, account_id: str) -> list[ServiceKeyGrant]:
+    """EventBridge rules deliver to this account's encrypted SNS topics and SQS queues.
+
+    AWS documents that ``aws:SourceAccount``/``aws:SourceArn`` are not supported in a key policy
+    for EventBridge delivery to an encrypted topic (the request carries neither, and every event
+    would be dropped), so these grants are scoped by the encryption context SNS and SQS set: the
+    ARN of the topic or queue, in this account and region. One statement per target service:
+    the two context keys never appear in the same request.
+    """
+    return [
+        ServiceKeyGrant(
+            sid=f"EventsDeliversToEncrypted{kind}",
+            service="events.amazonaws.com",
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            condition={"ArnLike": {context_key: f"arn:aws:{service}:{region}:{account_id}:*"}},
+        )
+        for kind, service, context_key in (
+            ("Topics", "sns", "kms:EncryptionContext:aws:sns:topicArn"),
+            ("Queues", "sqs", "kms:EncryptionContext:aws:sqs:arn"),
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -57,7 +127,9 @@ class EncryptionKeyArgs:
     tags: Mapping[str, str]
     """Tags of the key."""
     service_grants: Sequence[ServiceKeyGrant] = ()
-    """AWS service principals that may use the key (CloudWatch Logs, EventBridge...), one statement each."""
+    """AWS service principals that may use the key (CloudWatch Logs, EventBridge...), one statement
+    each, each scoped to this account (``cloudwatch_logs_grant``, ``cloudwatch_alarms_grant``,
+    ``eventbridge_grants`` build the platform's)."""
     via_services: Sequence[str] = ()
     """Services (``sagemaker``, ``s3``) through which the account's IAM-authorised principals, such as
     the identity running `pulumi up`, may use the key: creating a SageMaker endpoint or feature group
@@ -84,7 +156,8 @@ class EncryptionKey(pulumi.ComponentResource):
     """A symmetric KMS key with yearly (or configured) rotation and an alias.
 
     Security posture: the account may administer but not use the key; only roles under the
-    platform's IAM path, and explicitly granted AWS services, may encrypt and decrypt with it.
+    platform's IAM path, and explicitly granted AWS services acting for this account's resources
+    (every service grant carries a confused-deputy condition), may encrypt and decrypt with it.
     """
 
     key_arn: pulumi.Output[str]
@@ -184,11 +257,7 @@ class EncryptionKey(pulumi.ComponentResource):
                 "Principal": {"Service": grant.service},
                 "Action": list(grant.actions),
                 "Resource": "*",
-                **(
-                    {"Condition": {op: dict(values) for op, values in grant.condition.items()}}
-                    if grant.condition
-                    else {}
-                ),
+                "Condition": {op: dict(values) for op, values in grant.condition.items()},
             }
             for grant in args.service_grants
         ]

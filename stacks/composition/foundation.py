@@ -8,7 +8,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components.foundation.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
-from components.foundation.encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
+from components.foundation.encryption_key import (
+    EncryptionKey,
+    EncryptionKeyArgs,
+    cloudwatch_alarms_grant,
+    cloudwatch_logs_grant,
+    eventbridge_grants,
+)
 from components.foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.foundation.private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
 from components.foundation.secure_bucket import SecureBucket, SecureBucketArgs
@@ -80,24 +86,7 @@ def build_foundation(
         "kms-logs",
         EncryptionKeyArgs(
             purpose="logs",
-            service_grants=[
-                ServiceKeyGrant(
-                    sid="CloudWatchLogsOfThisAccount",
-                    service=f"logs.{config.region}.amazonaws.com",
-                    actions=[
-                        "kms:Encrypt*",
-                        "kms:Decrypt*",
-                        "kms:ReEncrypt*",
-                        "kms:GenerateDataKey*",
-                        "kms:Describe*",
-                    ],
-                    condition={
-                        "ArnLike": {
-                            "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{config.region}:{config.account_id}:*"
-                        }
-                    },
-                )
-            ],
+            service_grants=[cloudwatch_logs_grant(config.region, config.account_id)],
             **key_args,
         ),
         opts,
@@ -107,16 +96,11 @@ def build_foundation(
         "kms-notifications",
         EncryptionKeyArgs(
             purpose="notifications",
-            # EventBridge and CloudWatch alarms publish to the platform's encrypted SNS topics. AWS's
-            # documented grant for them has no condition: the topics' own policies decide who publishes.
+            # EventBridge rules and CloudWatch alarms deliver to the platform's encrypted SNS topics
+            # (and EventBridge to its SQS queues), each grant scoped to this account's resources.
             service_grants=[
-                ServiceKeyGrant(
-                    sid=f"{service.split('.')[0].capitalize()}PublishesToEncryptedTopics",
-                    service=service,
-                    actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                    condition={},
-                )
-                for service in ("events.amazonaws.com", "cloudwatch.amazonaws.com")
+                *eventbridge_grants(config.region, config.account_id),
+                cloudwatch_alarms_grant(config.region, config.account_id),
             ],
             **key_args,
         ),

@@ -76,12 +76,84 @@ def test_logs_key_trusts_cloudwatch_logs_of_this_account_only(stack_graph: Resou
     assert not [s for s in statements(policy_of(data_key)) if "Service" in s["Principal"]]
 
 
-def test_notifications_key_lets_eventbridge_and_cloudwatch_publish_to_encrypted_topics(stack_graph) -> None:
+def _service_grants(key) -> dict[str, dict]:
+    return {s["Sid"]: s for s in statements(policy_of(key)) if "Service" in s["Principal"]}
+
+
+def test_notifications_key_lets_eventbridge_and_cloudwatch_deliver_to_this_accounts_topics_and_queues(
+    stack_graph,
+) -> None:
     key = stack_graph.named("kms-notifications-key")
-    grants = {s["Principal"]["Service"]: s for s in statements(policy_of(key)) if "Service" in s["Principal"]}
-    assert set(grants) == {"events.amazonaws.com", "cloudwatch.amazonaws.com"}
+    region, account = key.outputs["arn"].split(":")[3:5]
+    grants = _service_grants(key)
+    assert {sid: s["Principal"]["Service"] for sid, s in grants.items()} == {
+        "EventsDeliversToEncryptedTopics": "events.amazonaws.com",
+        "EventsDeliversToEncryptedQueues": "events.amazonaws.com",
+        "CloudwatchPublishesToEncryptedTopics": "cloudwatch.amazonaws.com",
+    }
     for grant in grants.values():
         assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    # EventBridge delivery carries no aws:SourceAccount/aws:SourceArn (AWS documents both as
+    # unsupported there): the encryption context SNS and SQS set is what scopes it.
+    assert grants["EventsDeliversToEncryptedTopics"]["Condition"] == {
+        "ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:{region}:{account}:*"}
+    }
+    assert grants["EventsDeliversToEncryptedQueues"]["Condition"] == {
+        "ArnLike": {"kms:EncryptionContext:aws:sqs:arn": f"arn:aws:sqs:{region}:{account}:*"}
+    }
+    assert grants["CloudwatchPublishesToEncryptedTopics"]["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {
+            "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:*",
+            "kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:{region}:{account}:*",
+        },
+    }
+
+
+def _scoping_values(statement: dict) -> dict[str, list[str]]:
+    """The confused-deputy keys of a statement's condition and their values."""
+    return {
+        key: as_list(value)
+        for operator, values in statement.get("Condition", {}).items()
+        for key, value in values.items()
+        if key in ("aws:SourceAccount", "aws:SourceArn") or key.startswith("kms:EncryptionContext:")
+    }
+
+
+def test_every_service_principal_acts_only_for_this_accounts_resources(
+    stack_graph: ResourceGraph, all_monitors_graph: ResourceGraph
+) -> None:
+    """Every Allow to a service principal, in every key the platform records, carries a condition
+    that names this account (source account, a source ARN or an encryption-context ARN in it)."""
+    checked = 0
+    for graph in (stack_graph, all_monitors_graph):
+        for key in graph.of_type(KEY):
+            region, account = key.outputs["arn"].split(":")[3:5]
+            for statement in statements(policy_of(key)):
+                if "Service" not in statement["Principal"] or statement["Effect"] != "Allow":
+                    continue
+                scoping = _scoping_values(statement)
+                assert scoping, f"{key.name}: {statement['Sid']} has no confused-deputy condition"
+                for name, values in scoping.items():
+                    for value in values:
+                        in_account = value == account or value.split(":")[3:5] == [region, account]
+                        assert in_account, f"{key.name}: {statement['Sid']}: {name} = {value}"
+                checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param({}, id="none"),
+        pytest.param({"Bool": {"aws:SecureTransport": "true"}}, id="not-account-scoped"),
+    ],
+)
+def test_a_service_grant_without_a_confused_deputy_condition_is_rejected(condition) -> None:
+    from components.foundation.encryption_key import ServiceKeyGrant
+
+    with pytest.raises(ValueError, match="must scope the grant to this account"):
+        ServiceKeyGrant(sid="S", service="sns.amazonaws.com", actions=["kms:Decrypt"], condition=condition)
 
 
 @pytest.mark.parametrize(
