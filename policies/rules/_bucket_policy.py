@@ -1,0 +1,227 @@
+"""Reading S3 bucket policies: TLS-only denies and public allows.
+
+TLS-only (FSBP S3.5): Deny statements conditioned on nothing but ``aws:SecureTransport =
+false`` (``Bool`` or ``BoolIfExists``, boolean or string) must together deny *every*
+principal (``"*"`` / ``{"AWS": "*"}``), every action (``s3:*`` or ``*``), on the bucket and
+on its objects. A deny narrowed by principal, action, resource, ``Not*`` or another
+condition key leaves a way in over plain HTTP.
+
+Public allows (S3's "meaning of public", CKV_AWS_70): an ``Allow`` to any principal (or with
+``NotPrincipal``) is public unless a condition pins it to fixed values of a key that names
+who or where the request comes from (``aws:SourceArn``, ``aws:SourceAccount``,
+``aws:SourceVpce``, ``aws:SourceVpc``, ``aws:PrincipalOrgID``, ``aws:PrincipalAccount``,
+``aws:SourceIp`` ...). Negated operators, ``...IfExists``, ``ForAllValues:``, ``Null`` and
+wildcard values do not restrict; a condition on an unrelated key does not either.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ._common import is_false, is_map, items, policy_statements
+
+#: Condition keys whose fixed values restrict who can use an ``Allow`` to ``*`` (lower case).
+RESTRICTING_KEYS = frozenset(
+    {
+        "aws:sourcearn",
+        "aws:sourceaccount",
+        "aws:sourceowner",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:sourceip",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:userid",
+        "s3:dataaccesspointaccount",
+        "s3:dataaccesspointarn",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    }
+)
+_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn", "s3:dataaccesspointarn"})
+_ORG_PATH_KEYS = frozenset({"aws:sourceorgpaths", "aws:principalorgpaths"})
+_MATCHING_OPERATORS = frozenset(
+    {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress"}
+)
+_TLS_OPERATORS = ("Bool", "BoolIfExists")
+SECURE_TRANSPORT = "aws:securetransport"
+RESTRICTING_HINT = "aws:SourceArn, aws:SourceAccount, aws:SourceVpce, aws:SourceVpc, aws:PrincipalOrgID"
+
+
+# --- shared pieces ---------------------------------------------------------------------
+
+
+def _principal_is_anyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if is_map(principal):
+        return any(value == "*" for key in principal for value in items(principal.get(key)))
+    return False
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in items(value) if isinstance(v, str)]
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """An IAM resource pattern (``*`` and ``?``, nothing else special) as a regex."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
+
+
+def _matches(patterns: list[str], value: str) -> bool:
+    return any(_glob(p).fullmatch(value) for p in patterns)
+
+
+# --- TLS-only --------------------------------------------------------------------------
+
+
+def _tls_deny_problems(statement: Mapping[str, Any]) -> list[str]:
+    """Why a Deny on ``aws:SecureTransport = false`` does not cover every request (empty: it does)."""
+    problems = [f"uses {key}" for key in ("NotPrincipal", "NotAction", "NotResource") if key in statement]
+    if not _principal_is_anyone(statement.get("Principal")):
+        problems.append(f"Principal is {statement.get('Principal')!r}, not '*'")
+    actions = [a.lower() for a in _strings(statement.get("Action"))]
+    if not ({"*", "s3:*"} & set(actions)):
+        problems.append(f"Action is {statement.get('Action')!r}, not 's3:*'")
+    condition = statement.get("Condition")
+    others = [
+        f"{operator} {key}"
+        for operator in condition
+        if is_map(condition.get(operator))
+        for key in condition[operator]
+        if not (operator in _TLS_OPERATORS and str(key).lower() == SECURE_TRANSPORT)
+    ]
+    if others:
+        problems.append(f"is narrowed by the condition(s) {', '.join(others)}")
+    return problems
+
+
+def _is_tls_deny(statement: Mapping[str, Any]) -> bool:
+    """Effect Deny with ``aws:SecureTransport`` false under Bool/BoolIfExists."""
+    condition = statement.get("Condition")
+    if statement.get("Effect") != "Deny" or not is_map(condition):
+        return False
+    for operator in _TLS_OPERATORS:
+        block = condition.get(operator)
+        if is_map(block):
+            for key in block:
+                if str(key).lower() == SECURE_TRANSPORT and any(is_false(v) for v in items(block[key])):
+                    return True
+    return False
+
+
+def _candidate_buckets(patterns: list[str]) -> list[str]:
+    """Bucket ARNs to probe: each pattern's part before the first ``/``, wildcards made concrete."""
+    return sorted({p.split("/", 1)[0].replace("*", "x").replace("?", "x") for p in patterns})
+
+
+def _covers_bucket_and_objects(patterns: list[str], bucket_arns: list[str] | None) -> bool:
+    probes = bucket_arns if bucket_arns else _candidate_buckets(patterns)
+    return any(_matches(patterns, arn) and _matches(patterns, f"{arn}/any/key") for arn in probes)
+
+
+def tls_only_problems(document: Any, bucket_arns: list[str] | None = None) -> list[str]:
+    """Empty when ``document`` is TLS-only; otherwise what is missing.
+
+    ``bucket_arns``: the bucket's possible ARNs when known (a stack rule); otherwise any
+    bucket the deny statements name counts.
+    """
+    denies = [s for s in policy_statements(document) if _is_tls_deny(s)]
+    if not denies:
+        return ["there is no Deny statement with Condition {'Bool': {'aws:SecureTransport': 'false'}}"]
+    full = [s for s in denies if not _tls_deny_problems(s)]
+    if not full:
+        return [
+            f"the aws:SecureTransport Deny statement {problem}"
+            for s in denies
+            for problem in _tls_deny_problems(s)
+        ]
+    patterns = [r for s in full for r in _strings(s.get("Resource"))]
+    if not _covers_bucket_and_objects(patterns, bucket_arns):
+        return [
+            f"the aws:SecureTransport Deny covers Resource {patterns!r}, not both the bucket ARN and "
+            "its objects (<bucket ARN>/*)"
+        ]
+    return []
+
+
+# --- public allows ---------------------------------------------------------------------
+
+
+def _fixed(key: str, value: Any, operator: str) -> bool:
+    """A value that pins the key: no wildcards (ARNs may wildcard after a fixed account)."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    if key == "aws:sourceip":
+        try:
+            network = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            return False
+        return operator == "IpAddress" and network.prefixlen > 0
+    if "*" not in value and "?" not in value:
+        return True
+    if key in _ARN_KEYS:
+        parts = value.split(":")
+        return len(parts) >= 6 and bool(re.fullmatch(r"\d{12}", parts[4]))
+    if key in _ORG_PATH_KEYS:
+        return bool(re.fullmatch(r"o-[a-z0-9]+", value.split("/", 1)[0]))
+    return False
+
+
+def restricting_condition(condition: Any) -> bool:
+    """True when some condition pins a source/principal key to fixed values."""
+    if not is_map(condition):
+        return False
+    for operator in condition:
+        block = condition.get(operator)
+        base = str(operator)
+        if base.startswith("ForAllValues:") or base.endswith("IfExists") or not is_map(block):
+            continue
+        base = base.removeprefix("ForAnyValue:")
+        if base not in _MATCHING_OPERATORS:
+            continue
+        for key in block:
+            name = str(key).lower()
+            values = items(block[key])
+            if name in RESTRICTING_KEYS and values and all(_fixed(name, v, base) for v in values):
+                if name == "aws:sourceip" and _whole_space(values):
+                    continue
+                return True
+    return False
+
+
+def _whole_space(cidrs: list[Any]) -> bool:
+    networks = []
+    for cidr in cidrs:
+        try:
+            networks.append(ipaddress.ip_network(str(cidr), strict=False))
+        except ValueError:
+            continue
+    for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
+        same = [n for n in networks if n.version == version]
+        if same and [str(n) for n in ipaddress.collapse_addresses(same)] == [everything]:  # type: ignore[arg-type]
+            return True
+    return False
+
+
+def public_allows(document: Any) -> list[str]:
+    """One message per ``Allow`` statement that lets anyone in without a restricting condition."""
+    found = []
+    for index, statement in enumerate(policy_statements(document)):
+        if statement.get("Effect") != "Allow":
+            continue
+        if "NotPrincipal" in statement:
+            who = "NotPrincipal (everyone but the listed principals)"
+        elif _principal_is_anyone(statement.get("Principal")):
+            who = f"Principal {statement.get('Principal')!r}"
+        else:
+            continue
+        if not restricting_condition(statement.get("Condition")):
+            found.append(f"Statement[{index}] allows {who} without a restricting condition")
+    return found
