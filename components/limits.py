@@ -7,7 +7,12 @@ value out of AWS's range must fail with the args' field named, not at deploy tim
 
 from __future__ import annotations
 
-from typing import Final
+import math
+from collections.abc import Callable
+from typing import Any, Final, NoReturn
+
+from pydantic import ConfigDict, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 LOG_RETENTION_DAYS: Final[tuple[int, ...]] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -29,3 +34,39 @@ def one_of(args: object, field: str, allowed: tuple[int | str, ...]) -> None:
         raise ValueError(
             f"{type(args).__name__}.{field}: {value!r} is not one of {', '.join(map(str, allowed))}"
         )
+
+
+SPEC_CONFIG: Final = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
+"""The model config of every spec a stack file fills in: exact types, no unknown keys, immutable,
+and no ``.nan``/``.inf`` where a number goes (AWS rejects them, and comparisons with NaN are
+always false, so a NaN would slip past every range check)."""
+
+
+def fail_at(model: str, location: tuple[str | int, ...], value: object, message: str) -> NoReturn:
+    """Raise a validation error at ``location`` below the model being validated, so that a rule
+    checked across fields (in a model validator) still names the key to change."""
+    raise ValidationError.from_exception_data(
+        model,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("value_error", "{message}", {"message": message}),
+                loc=location,
+                input=value,
+            )
+        ],
+    )
+
+
+def finite(args: object, field: str) -> None:
+    """Raise ``ValueError`` naming ``<Args>.<field>`` if its value is a NaN or an infinity."""
+    value = getattr(args, field)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{type(args).__name__}.{field}: {value!r} is not a finite number")
+
+
+def satisfies(args: object, field: str, problem_of: Callable[[Any], str | None]) -> None:
+    """Raise ``ValueError`` naming ``<Args>.<field>`` when ``problem_of(value)`` finds a problem
+    (e.g. a schedule expression or a time zone AWS would reject)."""
+    problem = problem_of(getattr(args, field))
+    if problem:
+        raise ValueError(f"{type(args).__name__}.{field}: {problem}")

@@ -44,3 +44,27 @@ SAGEMAKER_REGIONS: Final[frozenset[str]] = frozenset(
         "us-west-2",
     }
 )
+
+ZONE_LETTERS: Final[dict[str, str]] = {
+    **{region: "abc" for region in SAGEMAKER_REGIONS},
+    "us-east-1": "abcdef",
+    "us-west-2": "abcd",
+    "ap-northeast-1": "acd",
+    "ap-northeast-2": "abcd",
+    "ca-central-1": "abd",
+}
+"""The availability-zone letters each region has (``<region><letter>``, e.g. ``eu-west-1a``);
+from the EC2 DescribeAvailabilityZones listing of each region. Letters map to different physical
+zones in each account, but the set of letters is the region's."""
+ZONES_PER_ACCOUNT: Final[dict[str, int]] = {"us-west-1": 2}
+"""Regions where an account sees fewer zones than the region has letters (us-west-1: two of a-c)."""
+
+
+def zones_of(region: str) -> tuple[str, ...]:
+    """The zone names ``region`` may have, e.g. ``("eu-west-1a", "eu-west-1b", "eu-west-1c")``."""
+    return tuple(f"{region}{letter}" for letter in ZONE_LETTERS.get(region, ""))
+
+
+def usable_zone_count(region: str) -> int:
+    """How many zones one account can use in ``region``."""
+    return ZONES_PER_ACCOUNT.get(region, len(ZONE_LETTERS.get(region, "")))

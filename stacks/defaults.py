@@ -52,9 +52,12 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
             "new_data": {"enabled": True},
             "drift_retraining": True,
         },
+        # One instance by default: a canary or linear step must be a whole instance and not all of
+        # them, so staging shifts all at once and bakes (auto-rollback on the alarms) before the old
+        # fleet goes; an endpoint with two or more instances may choose canary.
         "endpoint_defaults": {
             "minimum_instances": 1,
-            "deployment": {"strategy": "canary", "canary_percent": 10, "wait_interval_seconds": 300},
+            "deployment": {"strategy": "all_at_once", "wait_interval_seconds": 300},
             "data_capture": {"enabled": True, "sampling_percent": 20},
         },
         "monitoring": {"enabled": True, "schedule": "cron(0 0 ? * * *)"},
@@ -77,7 +80,8 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         # Two instances at least, so an endpoint survives the loss of an instance or an AZ.
         "endpoint_defaults": {
             "minimum_instances": 2,
-            "deployment": {"strategy": "linear", "linear_step_percent": 20, "wait_interval_seconds": 600},
+            # Half the fleet per step: one instance of the two every prod endpoint runs at least.
+            "deployment": {"strategy": "linear", "linear_step_percent": 50, "wait_interval_seconds": 600},
             "data_capture": {"enabled": True, "sampling_percent": 20},
         },
         # Hourly checks; a production endpoint without traffic in business hours is an incident.

@@ -9,9 +9,10 @@ from typing import Annotated, Literal
 
 import pulumi
 import pulumi_aws.sagemaker as sagemaker
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..limits import SPEC_CONFIG
 from ..naming import prefixed
 from ..policy_documents import kms_use
 
@@ -24,7 +25,7 @@ FEATURE_STORE_GLUE_DATABASE = "sagemaker_featurestore"
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
 
 class FeatureSpec(_Spec):

@@ -8,9 +8,10 @@ from typing import Literal
 
 import pulumi
 import pulumi_aws.sagemaker as sagemaker
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..limits import SPEC_CONFIG
 from ..naming import prefixed
 from ..policy_documents import kms_use, s3_read_write
 
@@ -20,7 +21,7 @@ MLFLOW_PREFIX = "mlflow/"
 class ExperimentTrackingSpec(BaseModel):
     """Managed MLflow for experiment tracking (off in dev by default: it bills per hour)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     enabled: bool = Field(default=False, description="Create the MLflow tracking server.")
     name: str = Field(

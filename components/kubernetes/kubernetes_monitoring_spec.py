@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from .. import versions
+from ..limits import SPEC_CONFIG
 from .kubernetes_serving_spec import (
     CPU_QUANTITY,
     METRIC_NAME,
@@ -29,7 +30,7 @@ _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
 
 def _namespace(value: str, what: str) -> str:
@@ -238,6 +239,11 @@ class KubernetesMonitoringSpec(GpuPlacement):
     dcgm_exporter_version: str = Field(
         default=versions.DCGM_EXPORTER.version, description="Exact dcgm-exporter chart version."
     )
+    prometheus_adapter_version: str = Field(
+        default=versions.PROMETHEUS_ADAPTER.version,
+        description="Exact prometheus-adapter chart version (serves the GPU utilisation the servings' HPAs "
+        "scale on).",
+    )
     retention: str = Field(default="15d", description="How long Prometheus keeps samples.")
     storage_size: str = Field(
         default="50Gi",
@@ -267,7 +273,7 @@ class KubernetesMonitoringSpec(GpuPlacement):
     def _valid_namespace(cls, value: str, info: ValidationInfo) -> str:
         return _namespace(value, str(info.field_name))
 
-    @field_validator("kube_prometheus_stack_version", "dcgm_exporter_version")
+    @field_validator("kube_prometheus_stack_version", "dcgm_exporter_version", "prometheus_adapter_version")
     @classmethod
     def _pinned(cls, value: str) -> str:
         if not _EXACT_VERSION.match(value):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from ..limits import SPEC_CONFIG
 
 # A DNS-1035 label: also a DNS-1123 label, and valid for Service names (which must start with a letter).
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
@@ -25,10 +27,15 @@ _FACTORS = {
 }  # fmt: skip
 RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 GPU_RESOURCE = "nvidia.com/gpu"
+GPU_UTILIZATION_METRIC = "DCGM_FI_DEV_GPU_UTIL"
+"""The per-pod GPU utilisation (percent) the HPA scales on: the DCGM exporter's series, served under
+this same name by KubernetesMonitoring's prometheus-adapter through the custom metrics API."""
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
+"""The label Kubernetes sets on every namespace to its name (immutable): selects a namespace by name."""
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
 
 def _quantity_value(quantity: str) -> float:
@@ -137,6 +144,46 @@ class GpuPlacement(_Spec):
         return value
 
 
+class ServingNetwork(_Spec):
+    """Who may reach the model server: a NetworkPolicy denies every other ingress to its pods.
+
+    The platform installs no ingress controller or gateway, so by default no pod may call the serving
+    port: list the callers' namespaces (an ingress controller's, an API gateway's, an application's).
+    The kubelet's probes are node traffic, not pod ingress. Enforced only where the cluster's CNI
+    enforces NetworkPolicy (EKS: the VPC CNI with ``enableNetworkPolicy``, or Calico/Cilium).
+    """
+
+    client_namespaces: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Namespace selectors (label maps) whose pods may call the serving port, e.g. "
+        "`{kubernetes.io/metadata.name: api}` for the namespace `api`. Default none: no pod may call it.",
+    )
+    monitoring_namespace: str | None = Field(
+        default="monitoring",
+        description="Namespace whose pods (Prometheus) may scrape the metrics port; `kubernetes_serving."
+        "monitoring.namespace` when the stack installs monitoring. None: nobody scrapes.",
+    )
+
+    @field_validator("client_namespaces")
+    @classmethod
+    def _selectors(cls, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        for selector in value:
+            if not selector:
+                raise ValueError(
+                    "an empty namespace selector matches every namespace; name the callers' namespaces, "
+                    f"e.g. {{{NAMESPACE_NAME_LABEL}: api}}"
+                )
+            bad = invalid_labels(selector)
+            if bad:
+                raise ValueError(f"client_namespaces {bad} are not valid namespace labels: {LABEL_RULES}")
+        return value
+
+    @field_validator("monitoring_namespace")
+    @classmethod
+    def _valid_namespace(cls, value: str | None) -> str | None:
+        return None if value is None else dns_label(value, "monitoring_namespace")
+
+
 class KubernetesServingSpec(GpuPlacement):
     """What to serve and how: one model server Deployment with its Service, HPA and PDB."""
 
@@ -199,7 +246,17 @@ class KubernetesServingSpec(GpuPlacement):
     target_cpu_utilization: Annotated[int, Field(ge=1, le=100)] = Field(
         default=70, description="HPA target: average CPU use as a percentage of the CPU request."
     )
+    target_gpu_utilization: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        default=None,
+        description=f"HPA target: average GPU utilisation (percent) of the pods' GPUs ({GPU_UTILIZATION_METRIC}"
+        ", served by the stack's monitoring prometheus-adapter). Needs gpus > 0.",
+    )
     custom_metric: PodsMetric | None = Field(default=None, description="An extra per-pod HPA metric.")
+    network: ServingNetwork = Field(
+        default=ServingNetwork(),
+        description="Who may reach the pods (a NetworkPolicy denies all other ingress): the serving port "
+        "from `client_namespaces`, the metrics port from `monitoring_namespace`.",
+    )
     scale_down_stabilization_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=300, description="The HPA scales down only to the highest recommendation of this window."
     )
@@ -284,6 +341,15 @@ class KubernetesServingSpec(GpuPlacement):
         if self.gpus > 0 and not (self.gpu_node_selector or self.gpu_tolerations):
             raise ValueError(
                 "gpus > 0 needs gpu_node_selector or gpu_tolerations so the pods are placed on GPU nodes"
+            )
+        if self.target_gpu_utilization is not None and self.gpus == 0:
+            raise ValueError("target_gpu_utilization needs gpus > 0: a CPU server has no GPU to measure")
+        gpu_metric_twice = (
+            self.custom_metric is not None and self.custom_metric.name == GPU_UTILIZATION_METRIC
+        )
+        if self.target_gpu_utilization is not None and gpu_metric_twice:
+            raise ValueError(
+                f"custom_metric repeats {GPU_UTILIZATION_METRIC}, which target_gpu_utilization already sets"
             )
         if self.model_cache_path in ("/tmp", "/"):
             raise ValueError("model_cache_path must be its own directory, not '/' or '/tmp'")

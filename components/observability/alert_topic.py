@@ -8,13 +8,15 @@ from typing import Literal
 
 import pulumi
 import pulumi_aws.sns as sns
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from ..addresses import email_problem, https_url_problem
+from ..limits import SPEC_CONFIG, fail_at
 from ..policy_documents import deny_insecure_transport, document, render
 
 
 class AlertSubscription(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     protocol: Literal["email", "https"] = Field(
         description="`email` (confirmed by the recipient) or `https`."
@@ -23,10 +25,15 @@ class AlertSubscription(BaseModel):
 
     @model_validator(mode="after")
     def _endpoint_matches_protocol(self) -> AlertSubscription:
-        if self.protocol == "https" and not self.endpoint.startswith("https://"):
-            raise ValueError(f"an https subscription needs an https:// URL (got {self.endpoint!r})")
-        if self.protocol == "email" and ("@" not in self.endpoint or self.endpoint.startswith("@")):
-            raise ValueError(f"an email subscription needs an e-mail address (got {self.endpoint!r})")
+        problem = (https_url_problem if self.protocol == "https" else email_problem)(self.endpoint)
+        if problem:
+            what = "an https:// URL" if self.protocol == "https" else "an e-mail address"
+            fail_at(
+                "AlertSubscription",
+                ("endpoint",),
+                self.endpoint,
+                f"an {self.protocol} subscription needs {what}: {problem}",
+            )
         return self
 
 

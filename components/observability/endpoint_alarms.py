@@ -8,7 +8,9 @@ from typing import Annotated
 
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from ..limits import SPEC_CONFIG
 
 ENDPOINT_METRICS = "/aws/sagemaker/Endpoints"
 INVOCATION_METRICS = "AWS/SageMaker"
@@ -20,7 +22,7 @@ MAX_DRIFT_FEATURES = 10
 class BusinessHours(BaseModel):
     """When an endpoint is expected to receive traffic (UTC)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     start_hour_utc: Annotated[int, Field(ge=0, le=23)] = Field(
         default=8, description="First hour of the window (UTC, included); before `end_hour_utc`."
@@ -44,7 +46,7 @@ class BusinessHours(BaseModel):
 class AlarmThresholds(BaseModel):
     """Thresholds of the endpoint alarms (the rollback alarms' 5xx and latency live in `deployment`)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     max_4xx_per_minute: Annotated[int, Field(ge=1)] = Field(
         default=50,

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import pulumi
 import pulumi_aws.sagemaker as sagemaker
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store, validate_instance_type
+from ..limits import SPEC_CONFIG
 from ..policy_documents import (
     Statement,
     kms_use,
@@ -22,6 +23,7 @@ from ..policy_documents import (
     shared_s3_read,
     vpc_network_interfaces,
 )
+from ..schedules import model_monitor_schedule_problem
 from .endpoint_alarms import MAX_DRIFT_FEATURES, AlarmThresholds
 from .model_quality_spec import ModelQualitySpec
 
@@ -110,7 +112,7 @@ class MonitoringBaselines:
 class MonitoringSpec(BaseModel):
     """Model Monitor data-quality schedules for the stack's endpoints that capture data."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     enabled: bool = Field(default=False, description="Monitor every endpoint that captures data.")
     schedule: str = Field(default="cron(0 0 ? * * *)", description="How often a monitoring job runs.")
@@ -144,11 +146,9 @@ class MonitoringSpec(BaseModel):
     @field_validator("schedule")
     @classmethod
     def _model_monitor_schedule(cls, value: str) -> str:
-        # Model Monitor accepts cron expressions only, at most hourly.
-        if not (value.startswith("cron(") and value.endswith(")")):
-            raise ValueError(
-                f"'{value}' is not a Model Monitor schedule: use cron(...), e.g. cron(0 * ? * * *) hourly"
-            )
+        problem = model_monitor_schedule_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("instance_type")

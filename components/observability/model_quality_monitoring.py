@@ -14,6 +14,8 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws_native.sagemaker as native
 
 from ..instance_types import has_instance_store
+from ..limits import satisfies
+from ..schedules import model_monitor_schedule_problem
 from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
     JobPlacement,
@@ -67,6 +69,7 @@ class ModelQualityMonitoringArgs:
     """For the analyzer-image lookups (aws-native resources use the caller's providers)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "schedule", model_monitor_schedule_problem)
         if not self.spec.kinds:
             raise ValueError(
                 f"ModelQualityMonitoring of {self.endpoint_label}: enable at least one of model_quality, "

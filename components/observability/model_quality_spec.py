@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from ..limits import SPEC_CONFIG
 from ..training.definition import ProblemType
 
 Kind = Literal["ModelQuality", "ModelBias", "ModelExplainability"]
@@ -27,7 +28,7 @@ def job_definition_name(prefix: str, kind: Kind) -> str:
 class ModelQualitySpec(BaseModel):
     """Which advanced monitors run, and how predictions are read from the captured responses."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
     model_quality: bool = Field(
         default=False, description="Compare predictions with ground truth (needs labels)."

@@ -12,9 +12,9 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.sns as sns
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from ..limits import one_of
+from ..limits import SPEC_CONFIG, one_of
 from ..naming import prefixed
 from ..policy_documents import deny_insecure_transport, document, render
 
@@ -29,7 +29,7 @@ CONSUMER_ACTIONS = [
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
 
 class PromotionCriterion(_Spec):

@@ -51,8 +51,8 @@ class InferenceEndpointArgs:
     """ARN of the same bucket: the models' role reads ``models/`` and writes the endpoint's
     data-capture and async-inference prefixes."""
     kms_key_arn: pulumi.Input[str]
-    """Key that encrypts captured data, async results and the instances' storage volumes (no
-    volume key when any variant is serverless or uses local NVMe storage); the role may use it."""
+    """Key that encrypts captured data, async results and the storage volumes (serverless
+    configurations too; no volume key when any variant uses local NVMe storage); the role may use it."""
     notification_key_arn: pulumi.Input[str]
     """Key of the async success and error SNS topics (created when
     ``spec.async_inference.notifications``); the role may use it."""
@@ -257,10 +257,15 @@ class InferenceEndpoint(pulumi.ComponentResource):
         )
 
     def _storage_key_unsupported(self) -> bool:
-        """SageMaker rejects a storage KMS key for serverless and local-NVMe (instance store) variants."""
+        """SageMaker rejects a storage KMS key when a variant runs on local-NVMe (instance store) types.
+
+        Serverless variants take the key: ``KmsKeyId`` is optional on a serverless endpoint
+        configuration (the CreateEndpointConfig reference restricts it only for local storage), and
+        the policy pack's ``endpoint-config-kms-encrypted`` demands it there as on instances.
+        """
         variants = [*self._args.spec.variants, *self._args.spec.shadow_variants]
         return any(
-            v.serverless is not None or has_instance_store(v.instance_type or "ml.m5.large") for v in variants
+            v.serverless is None and has_instance_store(v.instance_type or "ml.m5.large") for v in variants
         )
 
     def _data_capture(self) -> sagemaker.EndpointConfigurationDataCaptureConfigArgs | None:
@@ -387,7 +392,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             blue_green_update_policy=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyArgs(
                 traffic_routing_configuration=routing,
                 termination_wait_in_seconds=deployment.termination_wait_seconds,
-                maximum_execution_timeout_in_seconds=deployment.maximum_execution_timeout_seconds,
+                maximum_execution_timeout_in_seconds=self._args.spec.execution_timeout_seconds,
             ),
             auto_rollback_configuration=sagemaker.EndpointDeploymentConfigAutoRollbackConfigurationArgs(
                 alarms=[

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..instance_types import has_instance_store, is_gpu, validate_instance_type
+from ..limits import SPEC_CONFIG, fail_at
+from ..schedules import eventbridge_schedule_problem, time_zone_problem
 
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 MODEL_PACKAGE_VERSION_ARN = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/(?P<group>[a-zA-Z0-9-]+)/(?P<version>\d+)$"
 )
 """A registered model version: ``…:model-package/<group>/<n>``."""
-_SCHEDULE = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\([0-9T:-]+\))$")
 SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)
+MAX_EXECUTION_TIMEOUT = 28800
+"""SageMaker's ``MaximumExecutionTimeoutInSeconds`` range is 600-28800 (BlueGreenUpdatePolicy)."""
+LAUNCH_SECONDS = {"cpu": 300, "accelerated": 600}
+"""Allowance for SageMaker to launch a new fleet's instances, by instance class: GPU and
+accelerator instances (ml.g*, ml.p*, ml.inf*, ml.trn*) are scarcer and boot larger images."""
+DEFAULT_DOWNLOAD_SECONDS = 300
+DEFAULT_STARTUP_SECONDS = 300
+"""Allowances for the model download and the container's first health check where the variant
+leaves ``model_download_timeout_seconds`` and ``container_startup_health_check_timeout_seconds``
+unset (its own values, the longest SageMaker waits for them, are used where set)."""
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
 
 def _sagemaker_name(value: str, what: str) -> str:
@@ -114,10 +126,17 @@ class ScheduledCapacity(_Spec):
     @field_validator("schedule")
     @classmethod
     def _expression(cls, value: str) -> str:
-        if not _SCHEDULE.match(value):
-            raise ValueError(
-                f"'{value}' is not a schedule: use cron(...), rate(N unit) or at(yyyy-mm-ddThh:mm:ss)"
-            )
+        problem = eventbridge_schedule_problem(value, one_time=True)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana_zone(cls, value: str) -> str:
+        problem = time_zone_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")
@@ -169,6 +188,11 @@ class ScalingSpec(_Spec):
             raise ValueError(
                 "a scaling spec needs at least one of invocations_per_instance, gpu_utilization_percent, backlog_per_instance"
             )
+        names = [action.name for action in self.scheduled]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            # The action's name (and its Pulumi resource's) is <endpoint>-<variant>-<name>.
+            raise ValueError(f"duplicate scheduled action name(s) {', '.join(duplicates)}")
         for action in self.scheduled:
             if action.max_capacity > self.max_capacity:
                 raise ValueError(
@@ -264,6 +288,28 @@ class VariantSpec(_Spec):
     def is_gpu(self) -> bool:
         return self.instance_type is not None and is_gpu(self.instance_type)
 
+    @property
+    def minimum_instances(self) -> int:
+        """The fewest instances the variant may run: its initial count, the autoscaler's minimum and
+        every scheduled minimum (a deployment may start at any of them)."""
+        counts = [self.initial_instance_count]
+        if self.scaling is not None:
+            counts += [self.scaling.min_capacity, *(action.min_capacity for action in self.scaling.scheduled)]
+        return min(counts)
+
+    @property
+    def provisioning_allowance_seconds(self) -> int:
+        """A conservative bound on bringing up the variant's new fleet in a deployment: launching its
+        instances (LAUNCH_SECONDS by instance class), downloading the model and passing the
+        container's first health check."""
+        accelerated = self.instance_type is not None and (
+            self.is_gpu or self.instance_type.startswith(("ml.inf", "ml.trn"))
+        )
+        launch = LAUNCH_SECONDS["accelerated" if accelerated else "cpu"]
+        download = self.model_download_timeout_seconds or DEFAULT_DOWNLOAD_SECONDS
+        startup = self.container_startup_health_check_timeout_seconds or DEFAULT_STARTUP_SECONDS
+        return launch + download + startup
+
 
 class AsyncSpec(_Spec):
     """Asynchronous inference: requests queue, results land in S3 and notify SNS."""
@@ -295,22 +341,43 @@ class DeploymentSpec(_Spec):
         description="With strategy `canary`: percentage of the new fleet's capacity that takes traffic "
         "first, for `wait_interval_seconds`, before the rest shifts.",
     )
-    linear_step_percent: Annotated[int, Field(ge=5, le=50)] = Field(
+    linear_step_percent: Annotated[int, Field(ge=10, le=50)] = Field(
         default=20,
         description="With strategy `linear`: percentage of the new fleet's capacity turned on per step, "
-        "each followed by `wait_interval_seconds` (SageMaker documents steps of 10 to 50).",
+        "each followed by `wait_interval_seconds`: 10 to 50 (SageMaker's `LinearStepSize`), and at "
+        "least one instance of every variant at its minimum capacity.",
     )
     wait_interval_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
-        default=300, description="Baking time between traffic shifts."
+        default=300, description="Baking time after each traffic shift, 0-3600 seconds."
     )
     termination_wait_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
-        default=600, description="Keep the old fleet this long after the shift, for a fast rollback."
+        default=600,
+        description="Keep the old fleet this long after the shift, for a fast rollback; 0-3600 seconds.",
     )
-    maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=28800)] = Field(
-        default=3600,
-        description="Longest a whole blue/green deployment may run, in seconds; AWS requires it to exceed "
-        "the baking intervals plus `termination_wait_seconds`.",
+    maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=MAX_EXECUTION_TIMEOUT)] | None = Field(
+        default=None,
+        description="Longest a whole blue/green deployment may run, 600-28800 seconds. It must exceed "
+        "the baking periods (one for all_at_once, two for canary, one per step for linear) plus "
+        "`termination_wait_seconds` plus the time to provision the new fleet (see "
+        "`provisioning_allowance_seconds`). Default: exactly that total plus 10 %, rounded up to a "
+        "minute.",
     )
+
+    @property
+    def baking_periods(self) -> int:
+        """Baking periods of one deployment: all at once bakes once; a canary bakes the canary, then
+        the whole new fleet; linear bakes after each of its ``ceil(100 / step)`` steps."""
+        if self.strategy == "canary":
+            return 2
+        if self.strategy == "linear":
+            return math.ceil(100 / self.linear_step_percent)
+        return 1
+
+    @property
+    def waiting_seconds(self) -> int:
+        """The waits a deployment always spends: its baking periods and the termination wait."""
+        return self.baking_periods * self.wait_interval_seconds + self.termination_wait_seconds
+
     latency_p99_slo_ms: Annotated[int, Field(ge=1)] = Field(
         default=500, description="ModelLatency p99 above this rolls a deployment back (and alarms)."
     )
@@ -385,6 +452,14 @@ class EndpointSpec(_Spec):
                 )
             if scaling.backlog_per_instance is not None and self.async_inference is None:
                 raise ValueError(f"variant '{variant.name}': backlog_per_instance needs async inference")
+            for action in scaling.scheduled:
+                if action.min_capacity == 0 and (
+                    self.async_inference is None or scaling.backlog_per_instance is None
+                ):
+                    raise ValueError(
+                        f"variant '{variant.name}': scheduled '{action.name}' min_capacity 0 scales to zero, "
+                        "which needs async inference and backlog_per_instance"
+                    )
             if scaling.min_capacity == 0 and scaling.backlog_per_instance is None:
                 # The scale-from-zero step policy is tied to the backlog target; without it a variant
                 # at zero instances has no metric that brings the first one back.
@@ -395,6 +470,71 @@ class EndpointSpec(_Spec):
         if self.async_inference is not None and self.shadow_variants:
             raise ValueError("async endpoints do not support shadow variants")
         return self
+
+    @model_validator(mode="after")
+    def _deployment_fits_the_fleet(self) -> EndpointSpec:
+        """SageMaker's blue/green rules, checked here rather than at deploy time: a canary or a linear
+        step is a part of every variant's fleet (at least one instance, never all of them), and the
+        execution timeout exceeds the waits plus provisioning."""
+        deployment = self.deployment
+        if deployment.strategy != "all_at_once":
+            field = "canary_percent" if deployment.strategy == "canary" else "linear_step_percent"
+            percent = getattr(deployment, field)
+            for variant in self.variants:
+                if variant.serverless is not None:
+                    continue
+                count = variant.minimum_instances
+                if percent * count < 100:
+                    fail_at(
+                        "EndpointSpec",
+                        ("deployment", field),
+                        percent,
+                        f"{percent} % of variant '{variant.name}' at its minimum of {count} instance"
+                        f"{'s' if count != 1 else ''} is {percent * count / 100:g} instances; a "
+                        f"{deployment.strategy} step must be at least one instance and not all of them: "
+                        + (
+                            f"raise {field} to at least {math.ceil(100 / count)}"
+                            if count and math.ceil(100 / count) <= 50
+                            else f"keep at least {math.ceil(100 / percent)} instances (initial_instance_count, "
+                            "scaling.min_capacity and scheduled min_capacity)"
+                        )
+                        + ", or use strategy all_at_once",
+                    )
+        required = self.deployment_duration_seconds
+        timeout = deployment.maximum_execution_timeout_seconds
+        if required >= MAX_EXECUTION_TIMEOUT or (timeout is not None and timeout <= required):
+            fail_at(
+                "EndpointSpec",
+                ("deployment", "maximum_execution_timeout_seconds"),
+                timeout,
+                f"a deployment waits {deployment.waiting_seconds} s ({deployment.baking_periods} baking "
+                f"period(s) of {deployment.wait_interval_seconds} s and termination_wait_seconds "
+                f"{deployment.termination_wait_seconds}) and may take {required - deployment.waiting_seconds} s "
+                f"to provision the new fleet, {required} s in all; the timeout must exceed that and AWS "
+                f"allows at most {MAX_EXECUTION_TIMEOUT}: shorten the waits"
+                + (
+                    ""
+                    if timeout is None or required >= MAX_EXECUTION_TIMEOUT
+                    else f" or raise it above {required}"
+                ),
+            )
+        return self
+
+    @property
+    def deployment_duration_seconds(self) -> int:
+        """The longest a deployment may take: its waits plus the slowest variant's provisioning."""
+        variants = [*self.variants, *self.shadow_variants]
+        return self.deployment.waiting_seconds + max(v.provisioning_allowance_seconds for v in variants)
+
+    @property
+    def execution_timeout_seconds(self) -> int:
+        """``MaximumExecutionTimeoutInSeconds``: the configured value, else the deployment's duration
+        plus 10 %, rounded up to a minute (600-28800)."""
+        configured = self.deployment.maximum_execution_timeout_seconds
+        if configured is not None:
+            return configured
+        padded = math.ceil(self.deployment_duration_seconds * 1.1 / 60) * 60
+        return min(max(padded, 600), MAX_EXECUTION_TIMEOUT)
 
     @property
     def is_serverless(self) -> bool:

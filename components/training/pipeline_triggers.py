@@ -13,8 +13,9 @@ import pulumi_aws.pipes as pipes
 import pulumi_aws.sqs as sqs
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import in_range
+from ..limits import in_range, satisfies
 from ..policy_documents import deny_insecure_transport, document, render
+from ..schedules import eventbridge_schedule_problem
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class PipelineTriggersArgs:
     """Tags of the rules, the queue, the pipe and the roles."""
     schedule: str | None = None
     """EventBridge schedule expression, ``cron(...)`` or ``rate(N unit)``; ``None``: no scheduled runs."""
+
+    def __post_init__(self) -> None:
+        if self.schedule is not None:
+            satisfies(self, "schedule", eventbridge_schedule_problem)
+
     new_data: NewDataSource | None = None
     """Where new training data lands, to start a run on it; ``None``: no new-data trigger."""
     drift_alarm_names: Sequence[pulumi.Input[str]] = ()

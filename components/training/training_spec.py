@@ -13,8 +13,10 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from ..limits import SPEC_CONFIG
+from ..schedules import eventbridge_schedule_problem
 from .definition import (
     MAX_RUNTIME_SECONDS,
     METRIC_NAME,
@@ -24,7 +26,6 @@ from .definition import (
 from .frameworks import FrameworkName
 
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.(small|medium|large|[0-9]*xlarge)$")
-_SCHEDULE = re.compile(r"^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$")
 _COLUMN = r"^[A-Za-z0-9_.\-]{1,128}$"
 _PYTHON_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
 MAX_HYPERPARAMETERS = 100
@@ -32,7 +33,7 @@ MAX_HYPERPARAMETERS = 100
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
 
 def training_data_prefix(family: str) -> str:
@@ -118,8 +119,9 @@ class TrainingSpec(TrainingCompute):
     @field_validator("schedule")
     @classmethod
     def _schedule_expression(cls, value: str | None) -> str | None:
-        if value is not None and not _SCHEDULE.match(value):
-            raise ValueError(f"'{value}' is not an EventBridge schedule: use cron(...) or rate(N unit)")
+        problem = None if value is None else eventbridge_schedule_problem(value)
+        if problem:
+            raise ValueError(f"not an EventBridge schedule: {problem}")
         return value
 
 

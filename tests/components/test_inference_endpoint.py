@@ -39,8 +39,8 @@ def _config(graph: ResourceGraph) -> RecordedResource:
     ("stack", "routing", "step"),
     [
         ("dev", "ALL_AT_ONCE", None),
-        ("staging", "CANARY", ("canarySize", 10)),
-        ("prod", "LINEAR", ("linearStepSize", 20)),
+        ("staging", "ALL_AT_ONCE", None),
+        ("prod", "LINEAR", ("linearStepSize", 50)),
     ],
 )
 def test_deployment_strategy_follows_the_environment(stack_graphs, stack, routing, step) -> None:
@@ -49,7 +49,9 @@ def test_deployment_strategy_follows_the_environment(stack_graphs, stack, routin
     assert traffic["type"] == routing
     if step:
         assert traffic[step[0]] == {"type": "CAPACITY_PERCENT", "value": step[1]}
-    assert policy["maximumExecutionTimeoutInSeconds"] == 3600
+    # Unset in the stack: the waits plus the provisioning allowance, plus 10 %, in AWS's range.
+    waits = traffic["waitIntervalInSeconds"] * (2 if step else 1) + policy["terminationWaitInSeconds"]
+    assert waits < policy["maximumExecutionTimeoutInSeconds"] <= 28800
 
 
 def test_rollback_alarms_exist_and_are_the_ones_referenced(stack_graph: ResourceGraph) -> None:
@@ -251,7 +253,7 @@ def test_serverless_variant_shape() -> None:
     assert "instanceType" not in variant and "initialInstanceCount" not in variant
     [model] = graph.of_type("aws:sagemaker/model:Model")
     assert model.inputs["enableNetworkIsolation"] is False and "vpcConfig" not in model.inputs
-    assert "kmsKeyArn" not in _config(graph).inputs
+    assert _config(graph).inputs["kmsKeyArn"] == KEY_ARN  # serverless configurations take a storage key
     assert graph.of_type(TARGET) == []
 
 
@@ -307,7 +309,8 @@ MALFORMED_ENDPOINTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("initial-outside-bounds", {**GOOD, "variants": [{**GOOD["variants"][0], "initial_instance_count": 6}]}, "endpoints[0].variants[0]", "initial_instance_count 6 must lie within"),
     ("scale-to-zero-without-async", {**GOOD, "variants": [{**GOOD["variants"][0], "scaling": {"min_capacity": 0, "max_capacity": 4}}]}, "endpoints[0]", "scaling to zero (min_capacity 0) needs async inference"),
     ("scale-to-zero-without-backlog", {**GOOD, "async_inference": {"max_concurrent_invocations_per_instance": 4}, "variants": [{**GOOD["variants"][0], "scaling": {"min_capacity": 0, "max_capacity": 4}}]}, "endpoints[0]", "needs backlog_per_instance, the policy that starts the first instance again"),
-    ("below-the-prod-minimum", {**GOOD, "variants": [{**GOOD["variants"][0], "initial_instance_count": 1, "scaling": {"min_capacity": 1, "max_capacity": 4}}]}, "mlops-platform:platform", "fewer than endpoint_defaults.minimum_instances (2)"),
+    # all_at_once: prod's linear default is checked first (a step of one instance needs two).
+    ("below-the-prod-minimum", {**GOOD, "deployment": {"strategy": "all_at_once"}, "variants": [{**GOOD["variants"][0], "initial_instance_count": 1, "scaling": {"min_capacity": 1, "max_capacity": 4}}]}, "mlops-platform:platform", "fewer than endpoint_defaults.minimum_instances (2)"),
     ("serverless-with-capture", {"name": "churn", "variants": [{"name": "p", "model": {"latest_approved_of": "customer-churn"}, "serverless": {}}], "data_capture": {"enabled": True}}, "endpoints[0]", "do not support data capture"),
     ("serverless-bad-memory", {"name": "churn", "variants": [{"name": "p", "model": {"latest_approved_of": "customer-churn"}, "serverless": {"memory_mb": 1000}}]}, "endpoints[0].variants[0].serverless.memory_mb", "not a serverless memory size"),
     ("instance-and-serverless", {**GOOD, "variants": [{**GOOD["variants"][0], "serverless": {}}]}, "endpoints[0].variants[0]", "either instance_type (instance-based) or serverless"),
