@@ -18,7 +18,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from components.data.feature_store import FeatureGroupSpec
 from components.experiments.experiment_tracking import ExperimentTrackingSpec
@@ -33,8 +41,10 @@ from components.serving.inference_endpoint_spec import DataCaptureSpec, Deployme
 from components.training.frameworks import framework_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
+from stacks.arns import ArnError, parse_model_package_group_arn
 from stacks.aws_regions import SAGEMAKER_REGIONS
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
+from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
 
 PROJECT: Final = "mlops-platform"
 CONFIG_KEY: Final = f"{PROJECT}:platform"
@@ -78,7 +88,11 @@ _TAG_VALUE = re.compile(r"^[\w.:/=+\-@ ]{0,256}$")
 
 
 class ConfigError(Exception):
-    """Invalid stack configuration. ``str()`` is the complete, user-facing message."""
+    """Invalid stack configuration. ``str()`` is the complete, user-facing message.
+
+    It is bounded whatever the input: at most :data:`MAX_PROBLEMS_SHOWN` problems, each key path
+    and message cut short (a 5 MB value never floods a terminal or a CI log).
+    """
 
     def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
         self.source = source
@@ -86,8 +100,16 @@ class ConfigError(Exception):
         lines = [
             f"{source}: invalid configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
         ]
-        lines += [f"  {source}: {path or '<file>'}: {message}" for path, message in problems]
+        lines += [
+            f"  {source}: {shorten(path, 160) or '<file>'}: {shorten(message, 1000)}"
+            for path, message in problems[:MAX_PROBLEMS_SHOWN]
+        ]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"  {source}: … and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
         super().__init__("\n".join(lines))
+
+
+MAX_PROBLEMS_SHOWN: Final = 50
 
 
 class _Section(BaseModel):
@@ -483,6 +505,11 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         raise ConfigError(source, [(CONFIG_KEY, "missing; the stack file must set this structured value")])
     if not isinstance(raw, Mapping):
         raise ConfigError(source, [(CONFIG_KEY, f"must be a map of settings, got {_type_name(raw)}")])
+    # Bounded before anything walks it (a stack file is checked as it is read; a value from
+    # elsewhere, such as the program's JSON, here): no consumer recurses too deep or for too long.
+    bounds = [(_dotted(path), message) for path, message in structure_problems(raw)]
+    if bounds:
+        raise ConfigError(source, bounds)
     if "name_prefix" not in raw:
         stack = naming.stack_name_of(source)
         problem = naming.name_prefix_problem(stack)
@@ -498,21 +525,68 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
                 ],
             )
         raw = {**raw, "name_prefix": stack}
-    environment = raw.get("environment")
-    merged = (
-        merge_defaults(ENVIRONMENT_DEFAULTS[environment], dict(raw))
-        if isinstance(environment, str) and environment in ENVIRONMENTS
-        else dict(raw)
-    )
-    merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
+    context = {"project_dir": project_dir(source)}
+    merged: dict[str, Any] = dict(raw)
     try:
-        config = PlatformConfig.model_validate(merged, context={"project_dir": project_dir(source)})
+        environment = raw.get("environment")
+        if isinstance(environment, str) and environment in ENVIRONMENTS:
+            merged = merge_defaults(ENVIRONMENT_DEFAULTS[environment], merged)
+        merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
+        config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
         raise ConfigError(source, [_describe(item) for item in error.errors()]) from None
-    problems = [(f"{CONFIG_KEY}.{key}", message) for key, message in _cross_checks(config)]
+    except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
+        raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
+    try:
+        problems = [(f"{CONFIG_KEY}.{key}", message) for key, message in _cross_checks(config)]
+    except _UNEXPECTED as error:
+        raise ConfigError(source, [(CONFIG_KEY, _unexpected(error))]) from None
     if problems:
         raise ConfigError(source, problems)
     return config
+
+
+# What a validator or helper raises on input it did not expect (pydantic turns only ValueError and
+# AssertionError into validation errors): reported as a problem of the key, never as a traceback.
+_UNEXPECTED = (TypeError, ValueError, LookupError, AttributeError, ArithmeticError, RecursionError)
+
+
+def _unexpected(error: BaseException) -> str:
+    return (
+        f"cannot be validated ({type(error).__name__}: {shorten(str(error))}); this is a bug of the "
+        "validation, please report it with this value"
+    )
+
+
+def _failing_key(merged: Mapping[str, Any], context: dict[str, Any]) -> str:
+    """The section (or list item) whose validation alone raises unexpectedly; the whole value when
+    only a check across sections does."""
+    for name, field in PlatformConfig.model_fields.items():
+        if name not in merged:
+            continue
+        adapter: TypeAdapter[Any] = TypeAdapter(Annotated[field.annotation, *field.metadata])
+        try:
+            adapter.validate_python(merged[name], context=context)
+        except ValidationError:
+            continue
+        except _UNEXPECTED:
+            return f"{CONFIG_KEY}.{name}{_failing_item(field.annotation, merged[name], context)}"
+    return CONFIG_KEY
+
+
+def _failing_item(annotation: Any, value: Any, context: dict[str, Any]) -> str:
+    arguments = getattr(annotation, "__args__", ())
+    if getattr(annotation, "__origin__", None) is not list or not isinstance(value, list) or not arguments:
+        return ""
+    item: TypeAdapter[Any] = TypeAdapter(arguments[0])
+    for index, element in enumerate(value):
+        try:
+            item.validate_python(element, context=context)
+        except ValidationError:
+            continue
+        except _UNEXPECTED:
+            return f"[{index}]"
+    return ""
 
 
 def project_dir(source: str) -> Path:
@@ -524,10 +598,26 @@ def project_dir(source: str) -> Path:
     return Path.cwd()
 
 
+def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """``latest_approved_of`` naming another account's registry: a model package group ARN, parsed
+    field by field (the resolver and the IAM grants take its account and group from it)."""
+    for index, endpoint in enumerate(config.endpoints):
+        for kind in ("variants", "shadow_variants"):
+            for position, variant in enumerate(getattr(endpoint, kind)):
+                family = variant.model.latest_approved_of
+                if not (family and family.startswith("arn:")):
+                    continue
+                try:
+                    parse_model_package_group_arn(family)
+                except ArnError as error:
+                    yield f"endpoints[{index}].{kind}[{position}].model.latest_approved_of", str(error)
+
+
 def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Rules that span sections, each naming the key to change: physical names within AWS's
     limits, every trained family's training complete and consistent with its promotion metric,
     and a model-quality monitor computing what the served family predicts."""
+    yield from _group_arn_problems(config)
     for derived in naming.derived_names(config):
         if len(derived.name) > derived.limit:
             yield (
@@ -604,9 +694,15 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     return {**raw, "endpoints": merged}
 
 
+def _dotted(path: str) -> str:
+    return f"{CONFIG_KEY}.{path}" if path and not path.startswith("[") else f"{CONFIG_KEY}{path}"
+
+
 def _describe(error: Any) -> tuple[str, str]:
     location: tuple[Any, ...] = tuple(error["loc"])
-    path = CONFIG_KEY + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location)
+    path = CONFIG_KEY + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{shorten(str(part))}" for part in location
+    )
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(location[:-1])
@@ -619,7 +715,10 @@ def _describe(error: Any) -> tuple[str, str]:
         and "input" in error
         and not isinstance(error["input"], dict)
     ):
-        message += f" (got {error['input']!r})"
+        message += f" (got {echo(error['input'])})"
+    refused = error.get("input")
+    if isinstance(refused, str) and len(refused) > ECHO_LIMIT and refused in message:
+        message = message.replace(refused, shorten(refused))  # a validator repeating what it refuses
     return path, message
 
 

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from components.observability.model_monitoring import MonitoringBaselines, baseline_prefix
 from components.serving.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
+from stacks.arns import ArnError, parse_arn, parse_model_package_group_arn
 from stacks.naming import training_pipeline_name
 
 DATA_QUALITY, MODEL_QUALITY = "ModelDataQuality", "ModelQuality"
@@ -153,7 +154,10 @@ def version_baselines(
 
 
 def _account_of(arn: str) -> str:
-    return arn.split(":")[4]
+    try:
+        return parse_arn(arn, "sagemaker").account
+    except ArnError as error:
+        raise ModelResolutionError(str(error)) from None
 
 
 def _uri(block: Mapping[str, Any], name: str) -> str | None:
@@ -170,7 +174,12 @@ def _split_s3_uri(package_arn: str, uri: str) -> tuple[str, str]:
 
 def family_name(group: str) -> str:
     """The group's name, also when ``group`` is its ARN (…:model-package-group/<name>)."""
-    return group.rsplit("/", 1)[-1] if group.startswith("arn:") else group
+    if not group.startswith("arn:"):
+        return group
+    try:
+        return parse_model_package_group_arn(group).group
+    except ArnError as error:
+        raise ModelResolutionError(str(error)) from None
 
 
 def resolve_latest_approved(sagemaker: Any, group: str) -> ResolvedModelPackage:

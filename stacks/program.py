@@ -19,14 +19,21 @@ from stacks.model_packages import (
     registry_resolver,
 )
 from stacks.platform import Platform, build_platform
+from stacks.stack_file import platform_from_json
 
 ResolverFactory = Callable[[PlatformConfig], ModelPackageResolver]
 DeployedFactory = Callable[[PlatformConfig], DeployedLookup]
 
 
 def load_config(source: str) -> PlatformConfig:
-    """Validate the stack's ``mlops-platform:platform`` value; ``source`` names the stack file in errors."""
-    return parse_platform_config(pulumi.Config(PROJECT).get_object("platform"), source)
+    """Validate the stack's ``mlops-platform:platform`` value; ``source`` names the stack file in errors.
+
+    Read as text, not with ``get_object``: a value that is not a JSON object (``platform: a string``)
+    is a :class:`ConfigError` naming the key, not the SDK's ConfigTypeError, and the text is bounded
+    like a stack file before it is parsed.
+    """
+    raw = platform_from_json(pulumi.Config(PROJECT).get("platform"), source)
+    return parse_platform_config(raw, source)
 
 
 def _live_registry(config: PlatformConfig) -> ModelPackageResolver:

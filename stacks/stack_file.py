@@ -3,23 +3,52 @@
 The offline plan and the tests start from the stack file itself, so YAML mistakes (syntax errors,
 an empty file, a duplicated key, a misspelt ``mlops-platform:`` key) are reported here with the
 same :class:`~stacks.config.ConfigError` the program raises for semantic mistakes.
+
+The input is bounded before anything is built from it (``stacks.input_limits``): the file's size,
+then its encoding (UTF-8; a UTF-16 or Latin-1 file is named as such), then, from the parser's
+event stream and before any value is constructed, its nesting depth and its number of values
+once YAML aliases are expanded. Each problem names the file and the dotted key where it is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import codecs
+import contextlib
+import json
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from stacks.config import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, ConfigError
+from stacks.input_limits import (
+    MAX_NESTING_DEPTH,
+    MAX_STACK_FILE_BYTES,
+    MAX_VALUES,
+    depth_problem,
+    json_depth_exceeds,
+    shorten,
+    size_problem,
+    values_problem,
+)
 from stacks.naming import stack_name_of
 
 # Top-level keys Pulumi itself understands in a stack file.
 _STACK_FILE_KEYS = frozenset({"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"})
 # Project-namespace keys this program reads; anything else under `mlops-platform:` is a typo.
 _PROJECT_KEYS = frozenset({CONFIG_KEY, KUBECONFIG_KEY})
+# libyaml's parser when PyYAML has it (fast, and not recursive); the pure-Python one otherwise.
+_BaseLoader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+# Byte-order marks of encodings a stack file must not use (UTF-32's first: it starts like UTF-16's).
+_FOREIGN_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32 (little-endian)"),
+    (codecs.BOM_UTF32_BE, "UTF-32 (big-endian)"),
+    (codecs.BOM_UTF16_LE, "UTF-16 (little-endian)"),
+    (codecs.BOM_UTF16_BE, "UTF-16 (big-endian)"),
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +64,8 @@ class StackFile:
         return self.config.get(CONFIG_KEY)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A SafeLoader that rejects duplicated keys instead of silently keeping the last one."""
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that rejects duplicated keys instead of silently keeping the last one."""
 
 
 def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -44,7 +73,9 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {shorten(repr(key))}", key_node.start_mark
+            )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
@@ -52,22 +83,263 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
 
 
-def read_stack_file(path: str | Path) -> StackFile:
-    """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file."""
-    source = str(path)
+def _key_of(path: str) -> str:
+    """A document path as errors name it: relative to ``config:`` (``mlops-platform:platform.tags``)."""
+    return path.removeprefix("config.")
+
+
+def _where(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+
+
+@dataclass
+class _Collection:
+    """A map or list the scan is inside of."""
+
+    path: str
+    is_map: bool
+    anchor: str | None
+    values: int = 1
+    """Values of this collection so far, itself included, aliases expanded."""
+    height: int = 1
+    """Levels of maps and lists from this one down, aliases expanded."""
+    index: int = 0
+    key: str = "?"
+    """In a map: the last key."""
+    in_value: bool = False
+    """In a map: whether the next node is the value of ``key`` (else it is a key)."""
+
+
+@dataclass
+class _Scan:
+    """One pass over the parser's events, before anything is constructed: it bounds the nesting
+    depth and the number of values after alias expansion, and it knows the dotted path of every
+    key, so that a later error at a line and column can name its key."""
+
+    open: list[_Collection] = field(default_factory=list)
+    anchors: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Anchor → (values, height) of the node it names."""
+    total: int = 0
+    aliased: bool = False
+    key_marks: list[tuple[int, int]] = field(default_factory=list)
+    key_paths: list[str] = field(default_factory=list)
+    path: str = ""
+    """Where the last event was."""
+
+    def run(self, text: str) -> None:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            self._event(event)
+
+    def key_at(self, mark: Any) -> str:
+        """The key nearest before ``mark`` (the one whose value holds it, usually)."""
+        if mark is None or not self.key_marks:
+            return ""
+        index = bisect.bisect_right(self.key_marks, (mark.line, mark.column)) - 1
+        return self.key_paths[index] if index >= 0 else ""
+
+    def _child_path(self) -> str:
+        if not self.open:
+            return ""
+        parent = self.open[-1]
+        if not parent.is_map:
+            return f"{parent.path}[{parent.index}]"
+        if not parent.in_value:  # a key itself: errors in it belong to the map
+            return parent.path
+        return f"{parent.path}.{parent.key}" if parent.path else parent.key
+
+    def _fail(self, mark: Any, message: str) -> None:
+        raise _ScanError(self.path, f"{_where(mark)}: {message}" if mark is not None else message)
+
+    def _event(self, event: yaml.Event) -> None:
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+            self.path = self._child_path()
+        if isinstance(event, yaml.ScalarEvent):
+            parent = self.open[-1] if self.open else None
+            if parent is not None and parent.is_map and not parent.in_value:
+                self._record_key(parent, event)
+                return
+            if event.anchor:
+                self.anchors[event.anchor] = (1, 0)
+            self._add(1, event.start_mark)
+            self._finished(1, 0)
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            parent = self.open[-1] if self.open else None
+            if parent is not None and parent.is_map and not parent.in_value:
+                parent.key = "?"  # a complex key: the constructor refuses it when it is unhashable
+            self.open.append(_Collection(self.path, isinstance(event, yaml.MappingStartEvent), event.anchor))
+            if len(self.open) > MAX_NESTING_DEPTH:
+                self._fail(event.start_mark, depth_problem(len(self.open)))
+            self._add(1, event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            done = self.open.pop()
+            if done.anchor:
+                self.anchors[done.anchor] = (done.values, done.height)
+            self._finished(done.values, done.height)
+
+    def _record_key(self, parent: _Collection, event: yaml.ScalarEvent) -> None:
+        parent.key, parent.in_value = shorten(event.value), True
+        path = f"{parent.path}.{parent.key}" if parent.path else parent.key
+        self.key_marks.append((event.start_mark.line, event.start_mark.column))
+        self.key_paths.append(path)
+        self.path = path
+        self._add(1, event.start_mark)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        anchor = event.anchor
+        if anchor not in self.anchors:
+            if any(collection.anchor == anchor for collection in self.open):
+                self._fail(
+                    event.start_mark, f"alias *{shorten(anchor)} refers to a map or list it is inside of"
+                )
+            self._fail(event.start_mark, f"alias *{shorten(anchor)} refers to no anchor defined before it")
+        values, height = self.anchors[anchor]
+        self.aliased = True
+        if len(self.open) + height > MAX_NESTING_DEPTH:
+            self._fail(
+                event.start_mark, depth_problem(len(self.open) + height) + " once aliases are expanded"
+            )
+        parent = self.open[-1] if self.open else None
+        if parent is not None and parent.is_map and not parent.in_value:
+            parent.key, parent.in_value = f"*{shorten(anchor)}", True
+            self._add(values, event.start_mark)
+            return
+        self._add(values, event.start_mark)
+        self._finished(values, height)
+
+    def _add(self, values: int, mark: Any) -> None:
+        self.total += values
+        if self.total > MAX_VALUES:
+            self._fail(mark, values_problem(self.aliased))
+
+    def _finished(self, values: int, height: int) -> None:
+        """A node of the innermost open collection is complete: a list item, a map's key or value."""
+        if not self.open:
+            return
+        parent = self.open[-1]
+        parent.values += values
+        parent.height = max(parent.height, height + 1)
+        if parent.is_map:
+            parent.in_value = not parent.in_value
+        else:
+            parent.index += 1
+
+
+class _ScanError(Exception):
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def _decode(data: bytes, source: str) -> str:
+    for bom, encoding in _FOREIGN_BOMS:
+        if data.startswith(bom):
+            raise ConfigError(
+                source,
+                [("", f"is encoded as {encoding} (it starts with that byte-order mark); a stack file must be "
+                      "UTF-8: re-save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)")],
+            )  # fmt: skip
+    data = data.removeprefix(codecs.BOM_UTF8)  # allowed by YAML, and harmless
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise ConfigError(
+            source,
+            [("", f"has a NUL byte at {_byte_position(data, offset)}: it looks UTF-16 or UTF-32 encoded, or "
+                  "binary; a stack file must be UTF-8 text")],
+        )  # fmt: skip
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8")
+        scan = _Scan()  # where the bad byte is: the path of the last value before it
+        with contextlib.suppress(yaml.YAMLError, _ScanError):
+            scan.run(before)
+        byte = data[error.start]
+        hint = " (Latin-1 or Windows-1252 text?)" if 0x80 <= byte <= 0xFF else ""
+        raise ConfigError(
+            source,
+            [("", f"{_byte_position(data, error.start)}{_near(scan.path)}: byte 0x{byte:02x} is not valid UTF-8{hint}; "
+                  "a stack file must be UTF-8: re-save it as UTF-8")],
+        ) from None  # fmt: skip
+
+
+def _byte_position(data: bytes, offset: int) -> str:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    return f"line {line}, column {offset - line_start + 1} (byte {offset})"
+
+
+def _read_text(path: str | Path, source: str) -> str:
+    try:
+        with open(path, "rb") as stream:
+            problem = size_problem(os.fstat(stream.fileno()).st_size)
+            if problem:
+                raise ConfigError(source, [("", problem)])
+            data = stream.read(MAX_STACK_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(source, [("", "file not found")]) from None
     except OSError as error:
         raise ConfigError(source, [("", f"cannot be read: {error.strerror}")]) from None
+    if len(data) > MAX_STACK_FILE_BYTES:  # a pipe or special file, whose size fstat does not know
+        raise ConfigError(
+            source, [("", f"is larger than {MAX_STACK_FILE_BYTES:,} bytes, the most a stack file may be")]
+        )
+    return _decode(data, source)
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """The document in ``text`` (stack file ``source``), its size and depth checked before it is built."""
+    scan = _Scan()
     try:
-        document = yaml.load(text, Loader=_UniqueKeyLoader)
+        scan.run(text)
+    except _ScanError as error:
+        raise ConfigError(source, [(_key_of(error.path), error.message)]) from None
+    except yaml.YAMLError as error:
+        raise ConfigError(source, [("", _yaml_problem(error, scan.path))]) from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(source, [("", f"YAML syntax error at {where}{problem}")]) from None
+        raise ConfigError(source, [("", _yaml_problem(error, scan.key_at(mark)))]) from None
+
+
+def _near(path: str) -> str:
+    """Where a problem found at a line and column is, as a key: a hint, so it goes in the message."""
+    return f" (at {_key_of(path)})" if path else ""
+
+
+def _yaml_problem(error: yaml.YAMLError, path: str) -> str:
+    mark = getattr(error, "problem_mark", None)
+    where = f"{_where(mark)}{_near(path)}: " if mark is not None else ""
+    problem = getattr(error, "problem", None) or str(error)
+    kind = "YAML error" if isinstance(error, yaml.constructor.ConstructorError) else "YAML syntax error"
+    return f"{kind} at {where}{shorten(problem, 200)}"
+
+
+def platform_from_json(text: str | None, source: str) -> Any:
+    """The ``mlops-platform:platform`` value as the Pulumi engine hands it to the program: JSON for
+    a structured value, the text itself for a plain string. Bounded like a stack file (its size;
+    its depth before parsing, which recurses once per level); :func:`~stacks.config.parse_platform_config`
+    then says what is wrong with a value that is not a map."""
+    if text is None:
+        return None
+    problem = size_problem(len(text.encode("utf-8", "surrogatepass")))
+    if problem:
+        raise ConfigError(source, [(CONFIG_KEY, f"the value {problem.removeprefix('is ')}")])
+    if json_depth_exceeds(text):
+        raise ConfigError(source, [(CONFIG_KEY, depth_problem(MAX_NESTING_DEPTH + 1))])
+    try:
+        return json.loads(text)
+    except ValueError:  # not JSON: the engine passes a plain string value as it is
+        return text
+
+
+def read_stack_file(path: str | Path) -> StackFile:
+    """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file."""
+    source = str(path)
+    document = load_yaml(_read_text(path, source), source)
     if document is None:
         raise ConfigError(source, [("", f"the file is empty; expected `config:` with `{CONFIG_KEY}`")])
     if not isinstance(document, dict):
@@ -96,4 +368,11 @@ def read_stack_file(path: str | Path) -> StackFile:
     return StackFile(path=source, stack=stack_name_of(path), config=config)
 
 
-__all__ = ["StackFile", "read_stack_file", "stack_name_of"]
+__all__ = [
+    "MAX_STACK_FILE_BYTES",
+    "StackFile",
+    "load_yaml",
+    "platform_from_json",
+    "read_stack_file",
+    "stack_name_of",
+]

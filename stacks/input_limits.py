@@ -1,0 +1,119 @@
+"""Bounds on a stack file's input, checked before anything is built from it.
+
+A stack file is small: the largest realistic one (fifty endpoints, a dozen model families) is
+tens of kilobytes, a few thousand values and about ten levels deep. These limits are far above
+that and far below what would make reading a file slow or deep enough to exhaust Python's
+recursion limit, so a malformed or hostile file (a YAML alias bomb, thousands of nested
+brackets, megabytes of tags) fails at once with a message instead of hanging or crashing:
+
+- :data:`MAX_STACK_FILE_BYTES`: the file's size (also the structured value Pulumi passes the program).
+- :data:`MAX_NESTING_DEPTH`: maps and lists inside each other, counted after alias expansion.
+- :data:`MAX_VALUES`: values (maps, lists, scalars) of the document once every YAML alias is
+  expanded: what any consumer walking the configuration visits.
+
+:func:`shorten` bounds how much of a value an error message echoes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+MAX_STACK_FILE_BYTES: Final = 1024 * 1024
+"""1 MiB: some 40 times the largest realistic stack file."""
+MAX_NESTING_DEPTH: Final = 64
+"""Nested maps and lists; a stack file's deepest key is about ten levels down."""
+MAX_VALUES: Final = 200_000
+"""Maps, lists and scalars after alias expansion; a large stack file has a few thousand."""
+ECHO_LIMIT: Final = 80
+"""Characters of a value an error message repeats."""
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis that says how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
+    """``repr(value)`` for an error message, bounded (the repr of a huge value is never built whole)."""
+    if isinstance(value, str) and len(value) > limit:
+        return shorten(repr(value[: limit + 1]), limit)
+    if isinstance(value, (Mapping, list, tuple)) and len(value) > limit:
+        return f"a {type(value).__name__} of {len(value):,} items"
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"a nested {type(value).__name__}"
+    return shorten(text, limit)
+
+
+def size_problem(size: int) -> str | None:
+    """Why ``size`` bytes is too large for a stack file, or None."""
+    if size <= MAX_STACK_FILE_BYTES:
+        return None
+    return (
+        f"is {size:,} bytes; a stack file may be at most {MAX_STACK_FILE_BYTES:,} bytes (1 MiB), far more "
+        "than any real stack needs"
+    )
+
+
+def depth_problem(depth: int) -> str:
+    return f"nests maps and lists more than {MAX_NESTING_DEPTH} levels deep (a stack file needs about ten)"
+
+
+def values_problem(through_aliases: bool) -> str:
+    how = " once its YAML aliases are expanded (an alias bomb?)" if through_aliases else ""
+    return f"holds more than {MAX_VALUES:,} values{how}; a stack file needs a few thousand"
+
+
+def structure_problems(value: Any) -> Iterator[tuple[str, str]]:
+    """Depth, size and cycles of an already-built value (a dict from JSON or YAML), iteratively.
+
+    Yields at most one ``(dotted path relative to value, message)``. Objects shared between
+    several places are counted at each place, as a consumer walking the value would visit them.
+    """
+    stack: list[tuple[Any, str, int, frozenset[int]]] = [(value, "", 0, frozenset())]
+    count = 0
+    while stack:
+        node, path, depth, ancestors = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            yield path, values_problem(through_aliases=False)
+            return
+        if isinstance(node, Mapping):
+            children: Iterator[tuple[str, Any]] = (
+                (f"{path}.{key}" if path else str(key), child) for key, child in node.items()
+            )
+        elif isinstance(node, (list, tuple)):
+            children = ((f"{path}[{index}]", child) for index, child in enumerate(node))
+        else:
+            continue
+        if id(node) in ancestors:
+            yield path, "contains itself (a recursive YAML alias)"
+            return
+        if depth >= MAX_NESTING_DEPTH:
+            yield path, depth_problem(depth)
+            return
+        inner = ancestors | {id(node)}
+        stack.extend((child, child_path, depth + 1, inner) for child_path, child in children)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def json_depth_exceeds(text: str) -> bool:
+    """Whether JSON ``text`` nests deeper than :data:`MAX_NESTING_DEPTH` (checked before parsing,
+    which would otherwise recurse once per level)."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_NESTING_DEPTH:
+                return True
+        elif bracket in "]}":
+            depth -= 1
+    return False
