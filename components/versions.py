@@ -38,3 +38,10 @@ DCGM_EXPORTER = HelmChart(
     # The chart version is the exporter version (image <dcgm>-<exporter>, e.g. 4.5.2-4.8.1).
     version="4.8.1",
 )
+
+PROMETHEUS_ADAPTER = HelmChart(
+    chart="prometheus-adapter",
+    repository="https://prometheus-community.github.io/helm-charts",
+    # Serves Prometheus series through the custom metrics API: the HPA's GPU utilisation (adapter v0.12.0).
+    version="5.3.0",
+)

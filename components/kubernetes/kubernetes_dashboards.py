@@ -10,7 +10,7 @@ DASHBOARD_UID = "mlops-gpu-serving"
 
 _DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 _SERVING = 'namespace="$namespace", service="$serving"'
-_SERVING_GPUS = 'exported_namespace="$namespace", exported_pod=~"$serving-.+"'
+_SERVING_GPUS = 'namespace="$namespace", pod=~"$serving-.+"'
 _HPA = 'namespace="$namespace", horizontalpodautoscaler="$serving"'
 
 
@@ -76,11 +76,11 @@ def gpu_serving_dashboard(spec: KubernetesMonitoringSpec) -> dict[str, Any]:
         _panel(
             "GPUs of $serving",
             [
-                (f"DCGM_FI_DEV_GPU_UTIL{{{_SERVING_GPUS}}}", "{{exported_pod}} utilisation"),
+                (f"DCGM_FI_DEV_GPU_UTIL{{{_SERVING_GPUS}}}", "{{pod}} utilisation"),
                 (
                     f"100 * {used}{{{_SERVING_GPUS}}}"
                     f" / ({used}{{{_SERVING_GPUS}}} + {free}{{{_SERVING_GPUS}}})",
-                    "{{exported_pod}} memory",
+                    "{{pod}} memory",
                 ),
             ],
             "percent",

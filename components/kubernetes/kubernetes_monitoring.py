@@ -1,4 +1,5 @@
-"""KubernetesMonitoring: kube-prometheus-stack, NVIDIA DCGM exporter, ServiceMonitors and a GPU dashboard."""
+"""KubernetesMonitoring: kube-prometheus-stack, NVIDIA DCGM exporter, prometheus-adapter (the HPAs' GPU
+metric), ServiceMonitors and a GPU dashboard."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from .kubernetes_monitoring_spec import (
     KubernetesMonitoringSpec,
     ScrapeTarget,
 )
-from .kubernetes_serving_spec import LABEL_RULES, invalid_labels
+from .kubernetes_serving_spec import GPU_UTILIZATION_METRIC, LABEL_RULES, invalid_labels
 
 DASHBOARD_CONFIG_MAP = "gpu-serving-dashboard"
 DASHBOARD_LABEL = ("grafana_dashboard", "1")
@@ -29,6 +30,11 @@ METRICS_PORT = "metrics"
 """KubernetesServing always names its Service's Prometheus port `metrics`."""
 RELEASE_TIMEOUT_SECONDS = 900
 """A first install pulls several images and binds a volume; Helm's 5 minutes is often too short."""
+PROMETHEUS_SERVICE = f"{versions.KUBE_PROMETHEUS_STACK.chart}-prometheus"
+"""kube-prometheus-stack's Prometheus Service (the release is named after the chart), port 9090."""
+# The target labels of the DCGM exporter's own pod, which would otherwise attribute idle GPUs to it: with
+# them dropped, `pod`/`namespace` on a series are only ever the exporter's attribution of a GPU's pod.
+_EXPORTER_TARGET_LABELS = "pod|namespace|container"
 
 # (cpu request, cpu limit, memory request, memory limit) of the parts whose load hardly depends on the
 # workload; Prometheus is sized by the spec. Memory limits near requests: an OOM kill, not a node squeeze.
@@ -39,6 +45,7 @@ _SIZES = {
     "kube-state-metrics": ("50m", "500m", "256Mi", "512Mi"),
     "node-exporter": ("50m", "250m", "64Mi", "128Mi"),
     "dcgm-exporter": ("100m", "500m", "512Mi", "1Gi"),
+    "prometheus-adapter": ("50m", "250m", "128Mi", "256Mi"),
 }
 
 
@@ -47,6 +54,18 @@ def _resources(part: str) -> dict[str, dict[str, str]]:
     return ComputeResources(
         cpu_request=cpu_request, cpu_limit=cpu_limit, memory_request=memory_request, memory_limit=memory_limit
     ).as_values()
+
+
+def gpu_utilization_rule() -> dict[str, Any]:
+    """The prometheus-adapter rule serving the DCGM exporter's GPU utilisation as a per-pod custom metric
+    named ``GPU_UTILIZATION_METRIC``: the name KubernetesServing's HPA requests. The exporter labels each
+    GPU's series with the pod and namespace using it; a pod with several GPUs gets their average."""
+    return {
+        "seriesQuery": f'{GPU_UTILIZATION_METRIC}{{namespace!="",pod!=""}}',
+        "resources": {"overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}},
+        "name": {"matches": f"^{GPU_UTILIZATION_METRIC}$", "as": GPU_UTILIZATION_METRIC},
+        "metricsQuery": "avg by (<<.GroupBy>>) (<<.Series>>{<<.LabelMatchers>>})",
+    }
 
 
 def serving_service_selector(name: str) -> dict[str, str]:
@@ -72,8 +91,9 @@ class KubernetesMonitoringArgs:
 
 
 class KubernetesMonitoring(pulumi.ComponentResource):
-    """Prometheus and Grafana (kube-prometheus-stack), the NVIDIA DCGM exporter, a ServiceMonitor per model
-    server and a GPU-serving dashboard, on an existing cluster; one instance per cluster.
+    """Prometheus and Grafana (kube-prometheus-stack), the NVIDIA DCGM exporter, prometheus-adapter (the GPU
+    utilisation the servings' HPAs scale on), a ServiceMonitor per model server and a GPU-serving
+    dashboard, on an existing cluster; one instance per cluster.
 
     Security posture: Prometheus and Grafana run under Pod Security `baseline` (audited against
     `restricted`); only the node agents that need host access run in a separate `privileged` namespace.
@@ -88,6 +108,8 @@ class KubernetesMonitoring(pulumi.ComponentResource):
     """Helm release of kube-prometheus-stack (its Services are named after it)."""
     dcgm_exporter_release_name: pulumi.Output[str]
     """Helm release of the DCGM exporter."""
+    prometheus_adapter_release_name: pulumi.Output[str]
+    """Helm release of prometheus-adapter (the custom metrics API)."""
     dashboard_config_map_name: pulumi.Output[str]
     """ConfigMap holding the GPU-serving dashboard."""
 
@@ -123,6 +145,7 @@ class KubernetesMonitoring(pulumi.ComponentResource):
 
         prometheus = self._prometheus_release(name, spec, monitoring, agents, child)
         dcgm = self._dcgm_release(name, spec, agents, prometheus, child)
+        adapter = self._adapter_release(name, spec, monitoring, prometheus, child)
         for target in spec.scrape:
             self._service_monitor(name, target, monitoring, prometheus, child)
         dashboard = core.ConfigMap(
@@ -141,6 +164,7 @@ class KubernetesMonitoring(pulumi.ComponentResource):
         self.agents_namespace = pulumi.Output.from_input(agents)
         self.prometheus_release_name = prometheus.name
         self.dcgm_exporter_release_name = dcgm.name
+        self.prometheus_adapter_release_name = adapter.name
         self.dashboard_config_map_name = dashboard.metadata.name
         self.register_outputs(
             {
@@ -148,6 +172,7 @@ class KubernetesMonitoring(pulumi.ComponentResource):
                 "agents_namespace": self.agents_namespace,
                 "prometheus_release_name": self.prometheus_release_name,
                 "dcgm_exporter_release_name": self.dcgm_exporter_release_name,
+                "prometheus_adapter_release_name": self.prometheus_adapter_release_name,
                 "dashboard_config_map_name": self.dashboard_config_map_name,
             }
         )
@@ -286,15 +311,19 @@ class KubernetesMonitoring(pulumi.ComponentResource):
             "serviceMonitor": {
                 "enabled": True,
                 "interval": "30s",
-                # Not honouring labels keeps the exporter from overwriting target labels: the GPU's pod and
-                # namespace arrive as exported_pod and exported_namespace, which the dashboard uses.
-                "honorLabels": False,
+                # The exporter labels each GPU's series with the pod and namespace using it. Honouring its
+                # labels keeps them as `pod` and `namespace` (not exported_pod/exported_namespace), the
+                # labels prometheus-adapter maps to the serving pods for the HPA.
+                "honorLabels": True,
                 "relabelings": [
                     {
                         "sourceLabels": ["__meta_kubernetes_pod_node_name"],
                         "targetLabel": "node",
                         "action": "replace",
-                    }
+                    },
+                    # The exporter pod's own pod/namespace/container target labels would otherwise fill in
+                    # for a GPU no pod uses, attributing it to the exporter.
+                    {"action": "labeldrop", "regex": _EXPORTER_TARGET_LABELS},
                 ],
             },
             "nodeSelector": dict(spec.gpu_node_selector),
@@ -309,6 +338,36 @@ class KubernetesMonitoring(pulumi.ComponentResource):
             values,
             # The chart renders a ServiceMonitor, whose CRD kube-prometheus-stack installs: installed
             # first, Helm would fail with "no matches for kind ServiceMonitor".
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[prometheus])),
+        )
+
+    def _adapter_release(
+        self,
+        name: str,
+        spec: KubernetesMonitoringSpec,
+        monitoring: pulumi.Input[str],
+        prometheus: k8s.helm.v3.Release,
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.helm.v3.Release:
+        values = {
+            "prometheus": {
+                "url": pulumi.Output.concat("http://", PROMETHEUS_SERVICE, ".", monitoring, ".svc"),
+                "port": 9090,
+            },
+            # Only the GPU metric: the chart's default rules would publish every container_* series.
+            "rules": {"default": False, "custom": [gpu_utilization_rule()]},
+            # Two replicas behind a budget: while the custom metrics API is down, no HPA can scale on it.
+            "replicas": 2,
+            "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
+            "resources": _resources("prometheus-adapter"),
+        }
+        return self._release(
+            f"{name}-prometheus-adapter",
+            versions.PROMETHEUS_ADAPTER,
+            spec.prometheus_adapter_version,
+            monitoring,
+            values,
+            # It queries the Prometheus the stack release creates.
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[prometheus])),
         )
 

@@ -1,4 +1,5 @@
-"""KubernetesServing: a model server on an existing EKS cluster (GPU Deployment, Service, HPA, PDB)."""
+"""KubernetesServing: a model server on an existing EKS cluster (GPU Deployment, Service, HPA, PDB,
+NetworkPolicy)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from pulumi_kubernetes.apps import v1 as apps
 from pulumi_kubernetes.autoscaling import v2 as autoscaling
 from pulumi_kubernetes.core import v1 as core
 from pulumi_kubernetes.meta import v1 as meta
+from pulumi_kubernetes.networking import v1 as networking
 from pulumi_kubernetes.policy import v1 as policy
 
 from .kubernetes_serving_spec import (
     GPU_RESOURCE,
+    GPU_UTILIZATION_METRIC,
     LABEL_RULES,
+    NAMESPACE_NAME_LABEL,
     KubernetesServingSpec,
     Toleration,
     invalid_labels,
@@ -81,11 +85,14 @@ def kubernetes_provider(
 
 
 class KubernetesServing(pulumi.ComponentResource):
-    """A model server on an existing cluster: namespace, service account, Deployment, Service, HPA and PDB.
+    """A model server on an existing cluster: namespace, service account, Deployment, Service, HPA, PDB
+    and NetworkPolicy.
 
     Security posture: the namespace enforces Pod Security `restricted`; pods run as UID 10001 with a
     read-only root filesystem, no capabilities, no privilege escalation, RuntimeDefault seccomp, no
-    service account token, and an image pinned by digest. GPUs are requested as limits equal to requests.
+    service account token, and an image pinned by digest. A NetworkPolicy denies all ingress to the pods
+    but the serving port from the configured client namespaces and the metrics port from the
+    monitoring namespace. GPUs are requested as limits equal to requests.
     """
 
     namespace_name: pulumi.Output[str]
@@ -126,6 +133,7 @@ class KubernetesServing(pulumi.ComponentResource):
         service = self._create_service(name, spec, namespace, child)
         self._create_autoscaler(name, spec, namespace, deployment.metadata.name, child)
         self._create_disruption_budget(name, spec, namespace, child)
+        self._create_network_policy(name, spec, namespace, child)
 
         self.namespace_name = deployment.metadata.namespace
         self.service_name = service.metadata.name
@@ -332,18 +340,12 @@ class KubernetesServing(pulumi.ComponentResource):
                 ),
             )
         ]
-        if spec.custom_metric is not None:
+        if spec.target_gpu_utilization is not None:
             metrics.append(
-                autoscaling.MetricSpecArgs(
-                    type="Pods",
-                    pods=autoscaling.PodsMetricSourceArgs(
-                        metric=autoscaling.MetricIdentifierArgs(name=spec.custom_metric.name),
-                        target=autoscaling.MetricTargetArgs(
-                            type="AverageValue", average_value=spec.custom_metric.target_average_value
-                        ),
-                    ),
-                )
+                _pods_metric(GPU_UTILIZATION_METRIC, str(spec.target_gpu_utilization)),
             )
+        if spec.custom_metric is not None:
+            metrics.append(_pods_metric(spec.custom_metric.name, spec.custom_metric.target_average_value))
         return autoscaling.HorizontalPodAutoscaler(
             f"{name}-hpa",
             metadata=self._metadata(spec, namespace),
@@ -362,6 +364,51 @@ class KubernetesServing(pulumi.ComponentResource):
                         policies=[autoscaling.HPAScalingPolicyArgs(type="Pods", value=1, period_seconds=60)],
                     )
                 ),
+            ),
+            opts=opts,
+        )
+
+    def _create_network_policy(
+        self,
+        name: str,
+        spec: KubernetesServingSpec,
+        namespace: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+    ) -> networking.NetworkPolicy:
+        # Selecting the pods with policyTypes Ingress denies them every connection no rule allows. Ports
+        # are the pods' (a NetworkPolicy sees traffic after the Service's translation), not the Service's.
+        rules = []
+        if spec.network.client_namespaces:
+            rules.append(
+                _ingress(
+                    spec.port,
+                    [
+                        networking.NetworkPolicyPeerArgs(
+                            namespace_selector=meta.LabelSelectorArgs(match_labels=dict(selector))
+                        )
+                        for selector in spec.network.client_namespaces
+                    ],
+                )
+            )
+        if spec.network.monitoring_namespace is not None:
+            monitoring = {NAMESPACE_NAME_LABEL: spec.network.monitoring_namespace}
+            rules.append(
+                _ingress(
+                    spec.metrics_port,
+                    [
+                        networking.NetworkPolicyPeerArgs(
+                            namespace_selector=meta.LabelSelectorArgs(match_labels=monitoring)
+                        )
+                    ],
+                )
+            )
+        return networking.NetworkPolicy(
+            f"{name}-network-policy",
+            metadata=self._metadata(spec, namespace),
+            spec=networking.NetworkPolicySpecArgs(
+                pod_selector=meta.LabelSelectorArgs(match_labels=_selector(spec)),
+                policy_types=["Ingress"],
+                ingress=rules,
             ),
             opts=opts,
         )
@@ -389,6 +436,25 @@ class KubernetesServing(pulumi.ComponentResource):
             ),
             opts=opts,
         )
+
+
+def _ingress(
+    port: int, peers: list[networking.NetworkPolicyPeerArgs]
+) -> networking.NetworkPolicyIngressRuleArgs:
+    return networking.NetworkPolicyIngressRuleArgs(
+        from_=peers, ports=[networking.NetworkPolicyPortArgs(port=port, protocol="TCP")]
+    )
+
+
+def _pods_metric(name: str, target: str) -> autoscaling.MetricSpecArgs:
+    """A per-pod metric from the custom metrics API, averaged over the pods."""
+    return autoscaling.MetricSpecArgs(
+        type="Pods",
+        pods=autoscaling.PodsMetricSourceArgs(
+            metric=autoscaling.MetricIdentifierArgs(name=name),
+            target=autoscaling.MetricTargetArgs(type="AverageValue", average_value=target),
+        ),
+    )
 
 
 def _progress_deadline(spec: KubernetesServingSpec) -> int:

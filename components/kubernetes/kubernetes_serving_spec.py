@@ -160,8 +160,8 @@ class ServingNetwork(_Spec):
     )
     monitoring_namespace: str | None = Field(
         default="monitoring",
-        description="Namespace whose pods (Prometheus) may scrape the metrics port; `kubernetes_serving."
-        "monitoring.namespace` when the stack installs monitoring. None: nobody scrapes.",
+        description="Namespace whose pods (Prometheus) may scrape the metrics port. Unset in a stack that "
+        "installs `kubernetes_serving.monitoring`: that namespace. None: nobody scrapes.",
     )
 
     @field_validator("client_namespaces")

@@ -9,7 +9,20 @@ import pulumi
 from stacks.config import PlatformConfig
 
 if TYPE_CHECKING:
+    from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
     from components.kubernetes.kubernetes_serving import KubernetesServing
+    from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
+
+
+def scraped_by(
+    spec: KubernetesServingSpec, monitoring: KubernetesMonitoringSpec | None
+) -> KubernetesServingSpec:
+    """The serving's spec with its NetworkPolicy letting the stack's Prometheus scrape it: the monitoring
+    namespace, unless the stack file sets `network.monitoring_namespace` itself."""
+    if monitoring is None or "monitoring_namespace" in spec.network.model_fields_set:
+        return spec
+    network = spec.network.model_copy(update={"monitoring_namespace": monitoring.namespace})
+    return spec.model_copy(update={"network": network})
 
 
 def build_kubernetes_servings(
@@ -45,7 +58,7 @@ def build_kubernetes_servings(
     return {
         f"{spec.namespace}/{spec.name}": KubernetesServing(
             f"k8s-{spec.namespace}-{spec.name}",
-            KubernetesServingArgs(spec=spec, labels=config.resource_tags),
+            KubernetesServingArgs(spec=scraped_by(spec, monitoring), labels=config.resource_tags),
             on_cluster,
         )
         for spec in servings

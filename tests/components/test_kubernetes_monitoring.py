@@ -29,6 +29,7 @@ from components.kubernetes.kubernetes_serving import (
     KubernetesServingSpec,
     kubernetes_provider,
 )
+from components.kubernetes.kubernetes_serving_spec import GPU_UTILIZATION_METRIC
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
@@ -89,6 +90,7 @@ def _record(
             "agents_namespace",
             "prometheus_release_name",
             "dcgm_exporter_release_name",
+            "prometheus_adapter_release_name",
             "dashboard_config_map_name",
         ):
             pulumi.export(output, getattr(monitoring, output))
@@ -164,6 +166,7 @@ def existing_namespaces_graph() -> ResourceGraph:
             agents_namespace="node-agents",
             kube_prometheus_stack_version="80.0.0",
             dcgm_exporter_version="4.7.0",
+            prometheus_adapter_version="5.2.1",
             storage_class="gp3",
             storage_size="1Ti",
             retention="30d",
@@ -183,6 +186,7 @@ def test_every_child_is_parented_to_the_component_and_named_after_it(graph: Reso
             (NAMESPACE, "monitoring-agents-namespace"),
             (RELEASE, "monitoring-kube-prometheus-stack"),
             (RELEASE, "monitoring-dcgm-exporter"),
+            (RELEASE, "monitoring-prometheus-adapter"),
             (SERVICE_MONITOR, "monitoring-ml-serving-churn-service-monitor"),
             (SERVICE_MONITOR, "monitoring-risk-serving-fraud-service-monitor"),
             (CONFIG_MAP, "monitoring-gpu-dashboard"),
@@ -195,7 +199,7 @@ def test_every_child_is_parented_to_the_component_and_named_after_it(graph: Reso
 def test_every_child_uses_the_callers_kubernetes_provider(option: str) -> None:
     graph = _record(_spec(scrape=SCRAPE[:1]), option=option)
     [provider] = [r for r in graph if r.is_provider]
-    assert len(graph.cloud_resources) == 6
+    assert len(graph.cloud_resources) == 7
     assert all((r.provider or "").startswith(f"{provider.urn}::") for r in graph.cloud_resources)
 
 
@@ -205,6 +209,7 @@ def test_outputs_name_the_namespaces_releases_and_dashboard(graph, existing_name
         "agents_namespace": "monitoring-agents",
         "prometheus_release_name": "kube-prometheus-stack",
         "dcgm_exporter_release_name": "dcgm-exporter",
+        "prometheus_adapter_release_name": "prometheus-adapter",
         "dashboard_config_map_name": DASHBOARD_CONFIG_MAP,
     }
     exports = existing_namespaces_graph.exports
@@ -216,8 +221,12 @@ def test_outputs_name_the_namespaces_releases_and_dashboard(graph, existing_name
 
 @pytest.mark.parametrize(
     ("chart", "namespace"),
-    [(versions.KUBE_PROMETHEUS_STACK, "monitoring"), (versions.DCGM_EXPORTER, "monitoring-agents")],
-    ids=["kube-prometheus-stack", "dcgm-exporter"],
+    [
+        (versions.KUBE_PROMETHEUS_STACK, "monitoring"),
+        (versions.DCGM_EXPORTER, "monitoring-agents"),
+        (versions.PROMETHEUS_ADAPTER, "monitoring"),
+    ],
+    ids=["kube-prometheus-stack", "dcgm-exporter", "prometheus-adapter"],
 )
 def test_releases_install_the_pinned_chart_from_its_repository(
     graph: ResourceGraph, chart: versions.HelmChart, namespace: str
@@ -236,6 +245,7 @@ def test_releases_install_the_pinned_chart_from_its_repository(
 def test_chart_versions_come_from_the_spec_when_overridden(existing_namespaces_graph) -> None:
     assert _release(existing_namespaces_graph, "kube-prometheus-stack").inputs["version"] == "80.0.0"
     assert _release(existing_namespaces_graph, "dcgm-exporter").inputs["version"] == "4.7.0"
+    assert _release(existing_namespaces_graph, "prometheus-adapter").inputs["version"] == "5.2.1"
 
 
 def test_prometheus_keeps_samples_on_a_volume_for_the_retention(graph, existing_namespaces_graph) -> None:
@@ -286,6 +296,7 @@ def test_every_part_of_the_stack_has_cpu_and_memory_requests_and_limits(graph: R
         "kube-state-metrics": stack["kube-state-metrics"]["resources"],
         "node-exporter": stack["prometheus-node-exporter"]["resources"],
         "dcgm-exporter": _values(graph, "dcgm-exporter")["resources"],
+        "prometheus-adapter": _values(graph, "prometheus-adapter")["resources"],
     }
     for part, block in resources.items():
         for kind in ("requests", "limits"):
@@ -306,7 +317,6 @@ def test_dcgm_exporter_runs_on_gpu_nodes_with_its_service_monitor(graph: Resourc
     values = _values(graph, "dcgm-exporter")
     assert values["serviceMonitor"]["enabled"] is True
     assert values["serviceMonitor"]["interval"] == "30s"
-    assert values["serviceMonitor"]["honorLabels"] is False
     assert values["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
     assert values["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
 
@@ -314,7 +324,95 @@ def test_dcgm_exporter_runs_on_gpu_nodes_with_its_service_monitor(graph: Resourc
 def test_dcgm_exporter_waits_for_the_service_monitor_crd(graph: ResourceGraph) -> None:
     stack = _release(graph, "kube-prometheus-stack")
     assert _release(graph, "dcgm-exporter").explicit_dependencies == (stack.urn,)
+    assert _release(graph, "prometheus-adapter").explicit_dependencies == (stack.urn,)
     assert stack.explicit_dependencies == ()
+
+
+def _relabel(config: dict[str, Any], labels: dict[str, str]) -> dict[str, str]:
+    """Prometheus' relabelling of a target's labels for the two actions the component uses."""
+    labels = dict(labels)
+    if config["action"] == "replace":
+        value = ";".join(labels.get(source, "") for source in config["sourceLabels"])
+        labels[config["targetLabel"]] = value
+    elif config["action"] == "labeldrop":
+        labels = {k: v for k, v in labels.items() if not re.fullmatch(config["regex"], k)}
+    else:
+        raise AssertionError(f"unknown action {config['action']}")
+    return labels
+
+
+def _scraped(monitor: dict[str, Any], series: dict[str, str], target: dict[str, str]) -> dict[str, str]:
+    """The labels Prometheus stores for a scraped ``series`` of a ``target`` (honor_labels semantics)."""
+    for config in monitor["relabelings"]:
+        target = _relabel(config, target)
+    target = {k: v for k, v in target.items() if not k.startswith("__")}
+    if monitor["honorLabels"]:
+        return {**target, **series}
+    # Without honor_labels a clash is kept as exported_<label> and the target's value wins.
+    return {**{(f"exported_{k}" if k in target else k): v for k, v in series.items()}, **target}
+
+
+# The exporter pod's target labels (the operator sets namespace/pod/container from the endpoint) and
+# what dcgm-exporter itself sets on a GPU used by a pod (pod, namespace, container) and on an idle one.
+_EXPORTER_TARGET = {
+    "namespace": "monitoring-agents",
+    "pod": "dcgm-exporter-x7k2p",
+    "container": "exporter",
+    "service": "dcgm-exporter",
+    "__meta_kubernetes_pod_node_name": "ip-10-0-1-20",
+}
+_SERVING_GPU = {
+    "gpu": "0",
+    "pod": "churn-5d9c7b-abcde",
+    "namespace": "ml-serving",
+    "container": "model-server",
+}
+_IDLE_GPU = {"gpu": "1"}
+
+
+def test_dcgm_series_keep_the_serving_pods_labels_for_the_adapter(graph: ResourceGraph) -> None:
+    monitor = _values(graph, "dcgm-exporter")["serviceMonitor"]
+    assert monitor["honorLabels"] is True
+    stored = _scraped(monitor, _SERVING_GPU, _EXPORTER_TARGET)
+    # The GPU's series names the serving pod and namespace as `pod`/`namespace`: the labels the
+    # adapter rule maps to the pod resource the HPA asks about.
+    assert (stored["pod"], stored["namespace"], stored["node"]) == (
+        "churn-5d9c7b-abcde",
+        "ml-serving",
+        "ip-10-0-1-20",
+    )
+    assert not any(key.startswith("exported_") for key in stored)
+    # A GPU no pod uses is attributed to no pod (not to the exporter's own), so the adapter skips it.
+    idle = _scraped(monitor, _IDLE_GPU, _EXPORTER_TARGET)
+    assert "pod" not in idle and "namespace" not in idle
+
+
+def test_the_adapter_serves_the_gpu_metric_under_the_name_the_hpa_requests(graph: ResourceGraph) -> None:
+    serving = KubernetesServingSpec(name="churn", image=IMAGE, target_gpu_utilization=60)
+    serving_graph = _record(_spec(), serving=serving)
+    [hpa] = serving_graph.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+    [requested] = [m["pods"]["metric"]["name"] for m in hpa.inputs["spec"]["metrics"] if m["type"] == "Pods"]
+
+    values = _values(graph, "prometheus-adapter")
+    assert values["rules"]["default"] is False, "only the GPU metric, not every container_* series"
+    [rule] = values["rules"]["custom"]
+    assert rule["name"]["as"] == requested == GPU_UTILIZATION_METRIC
+    # It reads the exporter's series, per pod (the HPA's Pods metric), mapped by namespace and pod.
+    assert re.fullmatch(rule["name"]["matches"], GPU_UTILIZATION_METRIC)
+    assert rule["seriesQuery"] == 'DCGM_FI_DEV_GPU_UTIL{namespace!="",pod!=""}'
+    assert rule["resources"] == {
+        "overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}
+    }
+    assert rule["metricsQuery"] == "avg by (<<.GroupBy>>) (<<.Series>>{<<.LabelMatchers>>})"
+    # The labels the rule maps are the ones a serving GPU's series carries after scraping.
+    stored = _scraped(_values(graph, "dcgm-exporter")["serviceMonitor"], _SERVING_GPU, _EXPORTER_TARGET)
+    assert set(rule["resources"]["overrides"]) <= set(stored)
+    # And it asks the stack's Prometheus.
+    assert values["prometheus"] == {
+        "url": "http://kube-prometheus-stack-prometheus.monitoring.svc",
+        "port": 9090,
+    }
+    assert (values["replicas"], values["podDisruptionBudget"]["enabled"]) == (2, True)
 
 
 # --- namespaces and Pod Security -----------------------------------------------------------------
@@ -597,6 +695,9 @@ def test_policy_pack_reports_nothing_for_the_rendered_resources(
             {"dcgm_exporter_version": "latest"}, "is not an exact version", id="chart-version-latest"
         ),
         pytest.param({"dcgm_exporter_version": "v4.8.1"}, "is not an exact version", id="chart-version-v"),
+        pytest.param(
+            {"prometheus_adapter_version": "5.x"}, "is not an exact version", id="adapter-version-range"
+        ),
         pytest.param({"retention": "15 days"}, "is not a Prometheus duration", id="retention-in-words"),
         pytest.param({"retention": "15D"}, "is not a Prometheus duration", id="retention-upper-case-unit"),
         pytest.param({"retention": "0"}, "is not a Prometheus duration", id="retention-zero"),
@@ -687,10 +788,16 @@ def test_a_spec_needs_only_the_secret_reference_and_defaults_to_the_pinned_chart
 
 
 @pytest.mark.parametrize(
-    "chart", [versions.KUBE_PROMETHEUS_STACK, versions.DCGM_EXPORTER], ids=lambda c: c.chart
+    "chart",
+    [versions.KUBE_PROMETHEUS_STACK, versions.DCGM_EXPORTER, versions.PROMETHEUS_ADAPTER],
+    ids=lambda c: c.chart,
 )
 def test_versions_module_pins_exact_versions_from_https_repositories(chart: versions.HelmChart) -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", chart.version), chart.version
     assert chart.repository.startswith("https://"), chart.repository
     # The defaults pass the spec's own validation.
-    _spec(kube_prometheus_stack_version=chart.version, dcgm_exporter_version=chart.version)
+    _spec(
+        kube_prometheus_stack_version=chart.version,
+        dcgm_exporter_version=chart.version,
+        prometheus_adapter_version=chart.version,
+    )

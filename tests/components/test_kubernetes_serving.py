@@ -32,11 +32,12 @@ DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 SERVICE = "kubernetes:core/v1:Service"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 PDB = "kubernetes:policy/v1:PodDisruptionBudget"
+NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 # The oldest release with every field used GA (PDB unhealthyPodEvictionPolicy: 1.31) and a recent one.
 KUBERNETES_VERSIONS = ("1.31", "1.34")
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "0123456789abcdef" * 4
 LABELS = {"owner": "ml-platform-team", "cost-center": "cc-ml-1001"}
-GPU_METRIC = {"name": "DCGM_FI_DEV_GPU_UTIL", "target_average_value": "60"}
+CLIENTS = [{"kubernetes.io/metadata.name": "api"}, {"team": "fraud"}]
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -101,8 +102,8 @@ def _manifest(resource: RecordedResource) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def gpu_graph() -> ResourceGraph:
-    """Defaults (1 GPU, 2-4 replicas) plus a GPU-utilisation metric and cost labels."""
-    return _record(_spec(custom_metric=GPU_METRIC), labels=LABELS)
+    """Defaults (1 GPU, 2-4 replicas) plus a GPU-utilisation target, two client namespaces and cost labels."""
+    return _record(_spec(target_gpu_utilization=60, network={"client_namespaces": CLIENTS}), labels=LABELS)
 
 
 @pytest.fixture(scope="module")
@@ -131,13 +132,14 @@ def test_every_child_is_parented_to_the_component_and_named_after_it(gpu_graph: 
         SERVICE: "churn-serving-service",
         HPA: "churn-serving-hpa",
         PDB: "churn-serving-pdb",
+        NETWORK_POLICY: "churn-serving-network-policy",
     }
     assert all(r.parent == component.urn for r in gpu_graph.cloud_resources)
 
 
 def test_objects_carry_the_spec_name_namespace_and_labels(gpu_graph: ResourceGraph) -> None:
     assert _only(gpu_graph, NAMESPACE).inputs["metadata"]["name"] == "ml-serving"
-    for type_token in (SERVICE_ACCOUNT, DEPLOYMENT, SERVICE, HPA, PDB):
+    for type_token in (SERVICE_ACCOUNT, DEPLOYMENT, SERVICE, HPA, PDB, NETWORK_POLICY):
         metadata = _only(gpu_graph, type_token).inputs["metadata"]
         assert (metadata["name"], metadata["namespace"]) == ("churn", "ml-serving"), type_token
         assert LABELS.items() <= metadata["labels"].items(), type_token
@@ -332,6 +334,85 @@ def test_disruption_budget_protects_the_deployments_pods(
     assert pdb["unhealthyPodEvictionPolicy"] == "AlwaysAllow"
 
 
+# --- network policy --------------------------------------------------------------------------
+
+
+def _allowed(policy: dict[str, Any], namespace_labels: dict[str, str], port: int) -> bool:
+    """Whether the NetworkPolicy admits a TCP connection to ``port`` from a pod in a namespace with
+    ``namespace_labels`` (the peer forms the component uses: namespace selectors by matchLabels)."""
+    for rule in policy["ingress"]:
+        ports = {(p["port"], p["protocol"]) for p in rule["ports"]}
+        peers = [peer["namespaceSelector"]["matchLabels"] for peer in rule["from"]]
+        assert all(set(peer) == {"namespaceSelector"} for peer in rule["from"]), "namespace peers only"
+        if (port, "TCP") in ports and any(selector.items() <= namespace_labels.items() for selector in peers):
+            return True
+    return False
+
+
+def _namespace_labels(name: str, **labels: str) -> dict[str, str]:
+    return {"kubernetes.io/metadata.name": name, **labels}
+
+
+def test_network_policy_denies_all_ingress_to_the_serving_pods_but_what_it_allows(graph) -> None:
+    policy = _only(graph, NETWORK_POLICY).inputs["spec"]
+    deployment = _only(graph, DEPLOYMENT).inputs["spec"]
+    # It selects exactly the serving's pods (the Deployment's selector, carried by the pod template).
+    assert policy["podSelector"] == deployment["selector"]
+    assert (
+        policy["podSelector"]["matchLabels"].items() <= deployment["template"]["metadata"]["labels"].items()
+    )
+    assert policy["policyTypes"] == ["Ingress"], "an Ingress policy: everything else is denied"
+    assert "egress" not in policy
+
+
+@pytest.mark.parametrize(
+    ("namespace", "port", "allowed"),
+    [
+        pytest.param(_namespace_labels("api"), 8080, True, id="client-namespace-by-name-serving-port"),
+        pytest.param(_namespace_labels("fraud-app", team="fraud"), 8080, True, id="client-by-label"),
+        pytest.param(_namespace_labels("api"), 9090, False, id="client-never-the-metrics-port"),
+        pytest.param(_namespace_labels("monitoring"), 9090, True, id="prometheus-metrics-port"),
+        pytest.param(_namespace_labels("monitoring"), 8080, False, id="prometheus-never-the-serving-port"),
+        pytest.param(_namespace_labels("ml-serving"), 8080, False, id="own-namespace-not-listed"),
+        pytest.param(_namespace_labels("other", team="risk"), 8080, False, id="any-other-namespace"),
+        pytest.param(_namespace_labels("api"), 22, False, id="any-other-port"),
+    ],
+)
+def test_network_policy_allows_exactly_the_clients_serving_port_and_monitorings_metrics_port(
+    gpu_graph: ResourceGraph, namespace: dict[str, str], port: int, allowed: bool
+) -> None:
+    policy = _only(gpu_graph, NETWORK_POLICY).inputs["spec"]
+    assert _allowed(policy, namespace, port) is allowed
+    assert policy["ingress"] == [
+        {
+            "from": [{"namespaceSelector": {"matchLabels": selector}} for selector in CLIENTS],
+            "ports": [{"port": 8080, "protocol": "TCP"}],
+        },
+        {
+            "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
+            "ports": [{"port": 9090, "protocol": "TCP"}],
+        },
+    ]
+
+
+def test_by_default_only_monitoring_reaches_the_pods_and_on_the_port_serving_metrics(cpu_graph) -> None:
+    # No client namespaces configured: the platform installs no gateway, so nothing may call the model.
+    policy = _only(cpu_graph, NETWORK_POLICY).inputs["spec"]
+    assert policy["ingress"] == [
+        {
+            "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
+            "ports": [{"port": 8080, "protocol": "TCP"}],  # metrics on the HTTP port
+        }
+    ]
+    assert not _allowed(policy, _namespace_labels("api"), 8080)
+
+
+def test_without_clients_or_monitoring_the_pods_accept_no_ingress_at_all() -> None:
+    graph = _record(_spec(network={"monitoring_namespace": None}))
+    policy = _only(graph, NETWORK_POLICY).inputs["spec"]
+    assert (policy["policyTypes"], policy.get("ingress", [])) == (["Ingress"], [])
+
+
 # --- providers -------------------------------------------------------------------------------
 
 
@@ -343,7 +424,7 @@ def test_every_child_uses_the_callers_kubernetes_provider(option: str) -> None:
 
     graph = _record(_spec(), opts=opts)
     [provider] = [r for r in graph if r.is_provider]
-    assert len(graph.cloud_resources) == 6
+    assert len(graph.cloud_resources) == 7
     assert all((r.provider or "").startswith(f"{provider.urn}::") for r in graph.cloud_resources)
 
 
@@ -368,6 +449,7 @@ def test_every_manifest_is_valid_against_the_kubernetes_schema(graph: ResourceGr
         "Deployment",
         "Service",
         "HorizontalPodAutoscaler",
+        "NetworkPolicy",
     }
     for manifest in manifests:
         # strict: no field the schema does not know (a misspelt field fails, not silently dropped).
@@ -492,6 +574,31 @@ def test_policy_pack_flags_a_deployment_that_drifts_from_the_component(gpu_graph
             id="equal-toleration-without-value",
         ),
         pytest.param({"target_cpu_utilization": 0}, "greater than or equal to 1", id="zero-cpu-target"),
+        pytest.param(
+            {"gpus": 0, "target_gpu_utilization": 60}, "needs gpus > 0", id="gpu-target-on-a-cpu-server"
+        ),
+        pytest.param({"target_gpu_utilization": 101}, "less than or equal to 100", id="gpu-target-above-100"),
+        pytest.param(
+            {
+                "target_gpu_utilization": 60,
+                "custom_metric": {"name": "DCGM_FI_DEV_GPU_UTIL", "target_average_value": "60"},
+            },
+            "which target_gpu_utilization already sets",
+            id="gpu-metric-twice",
+        ),
+        pytest.param(
+            {"network": {"client_namespaces": [{}]}}, "matches every namespace", id="empty-client-selector"
+        ),
+        pytest.param(
+            {"network": {"client_namespaces": [{"team": "fraud detection"}]}},
+            "not valid namespace labels",
+            id="bad-client-selector",
+        ),
+        pytest.param(
+            {"network": {"monitoring_namespace": "Monitoring"}},
+            "is not a DNS-1123 label",
+            id="bad-monitoring-namespace",
+        ),
     ],
 )
 def test_malformed_spec_is_rejected_with_a_clear_message(changes: dict[str, Any], message: str) -> None:

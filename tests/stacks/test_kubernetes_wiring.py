@@ -72,7 +72,11 @@ def test_monitoring_scrapes_every_serving_by_default(write_stack) -> None:
 
     [provider] = graph.of_type("pulumi:providers:kubernetes")
     releases = graph.of_type("kubernetes:helm.sh/v3:Release")
-    assert {r.inputs["chart"] for r in releases} == {"kube-prometheus-stack", "dcgm-exporter"}
+    assert {r.inputs["chart"] for r in releases} == {
+        "kube-prometheus-stack",
+        "dcgm-exporter",
+        "prometheus-adapter",
+    }
     assert all(r.provider.startswith(provider.urn + "::") for r in releases)
     [monitor] = graph.of_type("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")
     assert monitor.inputs["metadata"]["name"] == "ml-serving-churn-gpu"
@@ -91,3 +95,34 @@ def test_monitoring_must_scrape_servings_of_the_stack(write_stack) -> None:
         match=r"kubernetes_serving: monitoring.scrape names no serving of this stack: ml-serving/fraud",
     ):
         record_stack_file(str(write_stack("prod", edit)))
+
+
+def _metrics_peers(graph) -> list[dict]:
+    [policy] = graph.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    [rule] = policy.inputs["spec"]["ingress"]
+    assert rule["ports"] == [{"port": 9090, "protocol": "TCP"}]
+    return rule["from"]
+
+
+@pytest.mark.parametrize(
+    ("network", "allowed"),
+    [
+        pytest.param(None, "observability", id="the-stacks-monitoring-namespace"),
+        pytest.param({"monitoring_namespace": "prometheus"}, "prometheus", id="explicit-setting-wins"),
+    ],
+)
+def test_servings_let_the_stacks_prometheus_scrape_their_metrics_port(write_stack, network, allowed) -> None:
+    def edit(platform: dict) -> None:
+        _monitored(platform)
+        platform["kubernetes_serving"]["monitoring"]["namespace"] = "observability"
+        if network is not None:
+            platform["kubernetes_serving"]["servings"][0]["network"] = network
+
+    path = write_stack("prod", edit)
+    path.write_text(
+        path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
+    )
+
+    peers = _metrics_peers(record_stack_file(str(path)))
+
+    assert peers == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": allowed}}}]
