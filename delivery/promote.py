@@ -9,7 +9,9 @@ every variant that follows a model family, the version it serves now and the new
 version, i.e. what the next `pulumi up` deploys. ``deploy`` starts the deploy workflow
 (dev → staging → prod, prod behind the environment's required reviewers) with the GitHub CLI.
 
-Exit status: 0 done, 2 invalid stack file or a failed `gh` call.
+Exit status: 0 done, 2 cannot run: an invalid stack file (its ARNs are checked before any AWS
+call), AWS itself (no credentials, expired credentials, access denied, no region or network: one
+line on stderr, no traceback), or a failed `gh` call.
 """
 
 from __future__ import annotations
@@ -21,9 +23,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from delivery import aws_errors
+from delivery.aws_errors import AWS_ERRORS, is_access_problem
 from stacks.config import ConfigError, PlatformConfig, parse_platform_config
+from stacks.input_limits import shorten
 from stacks.model_packages import (
     ModelResolutionError,
+    NoApprovedVersion,
     deployed_endpoint,
     latest_approved_package,
     resolve_version,
@@ -68,7 +76,7 @@ def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStat
                 continue  # pinned package or image: promotion is an edit of the stack file
             try:
                 latest: str | None = latest_approved_package(sagemaker, config.model_package_group(family))
-            except ModelResolutionError:
+            except NoApprovedVersion:  # anything else (a denied read, say) is an error, not "none"
                 latest = None
             monitored = (
                 config.monitoring.enabled and spec.data_capture.enabled and variant == spec.variants[0]
@@ -98,11 +106,11 @@ def _baselines_of(sagemaker: Any, package_arn: str) -> str:
 
 
 def _deployed(sagemaker: Any, endpoint: str, variant: str) -> str | None:
-    """The model package the variant serves now; None when the endpoint or variant does not exist."""
-    try:
-        current = deployed_endpoint(sagemaker, endpoint)
-    except ModelResolutionError:
-        return None
+    """The model package the variant serves now; None when the endpoint or variant does not exist.
+
+    Raises :class:`ModelResolutionError` when it cannot tell (a denied read is not "nothing deployed").
+    """
+    current = deployed_endpoint(sagemaker, endpoint)
     return current.versions.get(variant) if current else None
 
 
@@ -142,11 +150,25 @@ def _status(args: argparse.Namespace, sagemaker: Any | None) -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    if sagemaker is None:
-        import boto3
+    try:
+        if sagemaker is None:
+            import boto3
 
-        sagemaker = boto3.client("sagemaker", region_name=config.region)
-    print(render_status(args.stack_file, promotion_status(config, sagemaker)))
+            sagemaker = boto3.client("sagemaker", region_name=config.region)
+        statuses = promotion_status(config, sagemaker)
+    except ModelResolutionError as error:
+        # The resolver words a failed read as its own error; a credentials or permission problem
+        # underneath is reported as that.
+        cause = error.__context__
+        if isinstance(cause, ClientError) and is_access_problem(cause):
+            print(f"{args.stack_file}: {aws_errors.describe(cause)}", file=sys.stderr)
+        else:
+            print(f"{args.stack_file}: {shorten(' '.join(str(error).split()), 400)}", file=sys.stderr)
+        return 2
+    except AWS_ERRORS as error:
+        print(f"{args.stack_file}: {aws_errors.describe(error)}", file=sys.stderr)
+        return 2
+    print(render_status(args.stack_file, statuses))
     return 0
 
 

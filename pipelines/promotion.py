@@ -9,7 +9,10 @@ EventBridge rule turns into a deployment.
     python -m pipelines.promotion --stack-file stacks/Pulumi.staging.yaml \\
         --model customer-churn --package-arn arn:aws:sagemaker:...:model-package/staging-customer-churn/3
 
-Exit status: 0 approved, 1 rejected (below threshold), 2 error (unknown group, missing metric...).
+Exit status: 0 approved, 1 rejected (below threshold), 2 cannot judge: an invalid stack file or
+package ARN (checked before any AWS call), an unknown group or version, no usable evaluation report,
+or AWS itself (no credentials, expired credentials, access denied, no network). Each prints one line
+on stderr.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from components.registry.model_registry import PromotionCriterion
+from delivery import aws_errors
+from delivery.aws_errors import AWS_ERRORS, is_access_problem
+from stacks.arns import ArnError, parse_model_package_version_arn
+from stacks.input_limits import shorten
 
 
 class PromotionError(Exception):
@@ -91,6 +98,8 @@ def _require_group(sagemaker: Any, group_name: str) -> None:
     try:
         sagemaker.describe_model_package_group(ModelPackageGroupName=group_name)
     except ClientError as error:
+        if is_access_problem(error):
+            raise  # credentials or permissions, not a missing group: main says so
         raise PromotionError(
             f"model package group {group_name!r} does not exist or is not readable: {error}"
         ) from None
@@ -100,6 +109,8 @@ def _describe_package(sagemaker: Any, model_package_arn: str) -> dict[str, Any]:
     try:
         return sagemaker.describe_model_package(ModelPackageName=model_package_arn)
     except ClientError as error:
+        if is_access_problem(error):
+            raise
         raise PromotionError(
             f"model package {model_package_arn} does not exist or is not readable: {error}"
         ) from None
@@ -116,6 +127,8 @@ def _metric_value(s3: Any, package: dict[str, Any], metric: str, arn: str) -> fl
     try:
         report = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
     except ClientError as error:
+        if is_access_problem(error):
+            raise
         raise PromotionError(f"cannot read the evaluation report {uri}: {error}") from None
     except json.JSONDecodeError as error:
         raise PromotionError(f"the evaluation report {uri} is not JSON: {error}") from None
@@ -127,6 +140,21 @@ def _metric_value(s3: Any, package: dict[str, Any], metric: str, arn: str) -> fl
     if isinstance(node, bool) or not isinstance(node, (int, float)):
         raise PromotionError(f"metric {metric!r} in {uri} is not a number: {node!r}")
     return float(node)
+
+
+def package_arn_problem(arn: str, group_name: str, region: str) -> str | None:
+    """Why ``arn`` cannot be a version of ``group_name`` in the stack's registry (its region), checked
+    locally, field by field, before any AWS call; None when it can."""
+    try:
+        version = parse_model_package_version_arn(arn)
+    except ArnError as error:
+        return str(error)
+    group = group_name.rsplit("/", 1)[-1]
+    if version.group.lower() != group.lower():
+        return f"{shorten(arn)} is a version of group {version.group}, not of {group}"
+    if version.arn.region != region:
+        return f"{shorten(arn)} is in region {version.arn.region}; the stack's registry is in {region}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,16 +180,24 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.stack_file}: models: no model family {args.model!r}; declared: {known}", file=sys.stderr
         )
         return 2
+    group_name = config.model_package_group(family.name)
+    problem = package_arn_problem(args.package_arn, group_name, config.region)
+    if problem:
+        print(f"--package-arn: {problem}", file=sys.stderr)
+        return 2
     try:
         result = promote_model_package(
             boto3.client("sagemaker", region_name=config.region),
             boto3.client("s3", region_name=config.region),
-            group_name=config.model_package_group(family.name),
+            group_name=group_name,
             model_package_arn=args.package_arn,
             criterion=family.promotion,
         )
     except PromotionError as error:
         print(f"promotion failed: {error}", file=sys.stderr)
+        return 2
+    except AWS_ERRORS as error:
+        print(f"promotion failed: {aws_errors.describe(error)}", file=sys.stderr)
         return 2
     print(result.describe())
     return 0 if result.approved else 1
