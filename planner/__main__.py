@@ -116,16 +116,17 @@ def build_plan(path: str, registry: str = "stand-in") -> Plan:
     """Record the stack file at ``path``, evaluate the policy pack, estimate cost and deploy time."""
     from planner.cost import estimate_cost
     from planner.critical_path import critical_path
-    from planner.policy_check import evaluate_policies
+    from planner.policy_check import check_policies
     from planner.recorder import record_stack_file
 
     with fewer_gc_pauses():
         graph = record_stack_file(path, registry=registry)
-        violations, evaluated = evaluate_policies(graph)
+        policies = check_policies(graph)
         return Plan(
             graph=graph,
-            violations=violations,
-            policies_evaluated=evaluated,
+            violations=policies.violations,
+            policies_evaluated=policies.evaluated,
+            undecided=policies.undecided,
             cost=estimate_cost(graph),
             critical_path=critical_path(graph),
         )

@@ -6,16 +6,29 @@ configuration for the stack's environment (``policies/<environment>.json``) sets
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from planner.recorder import ResourceGraph
 from planner.report import PlanViolation
 
 
-def evaluate_policies(graph: ResourceGraph) -> tuple[list[PlanViolation], int]:
-    """Return the violations and the number of policies that were enforced (not disabled)."""
-    from policies.local import enabled_policies, evaluate
+@dataclass(frozen=True)
+class PolicyResults:
+    violations: list[PlanViolation]
+    evaluated: int
+    """How many policies were enforced (not disabled)."""
+    undecided: dict[str, int] = field(default_factory=dict)
+    """Checks that need values known only after apply, per policy: every enforced stack policy
+    (0 included) and resource policies with any."""
+
+
+def check_policies(graph: ResourceGraph) -> PolicyResults:
+    """Violations, the number of enforced policies and the undecided checks per policy."""
+    from policies.local import enabled_policies, evaluate_report
     from policies.registry import load_pack_config
 
     config = load_pack_config(graph.environment or "dev")
+    report = evaluate_report(graph.resources, config)
     violations = [
         PlanViolation(
             policy_name=violation.policy_name,
@@ -25,6 +38,12 @@ def evaluate_policies(graph: ResourceGraph) -> tuple[list[PlanViolation], int]:
             resource_name=violation.resource_name,
             urn=violation.urn,
         )
-        for violation in evaluate(graph.resources, config)
+        for violation in report.violations
     ]
-    return violations, len(enabled_policies(config))
+    return PolicyResults(violations, len(enabled_policies(config)), report.undecided_by_policy())
+
+
+def evaluate_policies(graph: ResourceGraph) -> tuple[list[PlanViolation], int]:
+    """Return the violations and the number of policies that were enforced (not disabled)."""
+    results = check_policies(graph)
+    return results.violations, results.evaluated

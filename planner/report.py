@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,9 @@ class Plan:
     policies_evaluated: int = 0
     cost: CostEstimate | None = None
     critical_path: CriticalPath | None = None
+    undecided: Mapping[str, int] = field(default_factory=dict)
+    """Policy checks that need values known only after apply, per policy (every stack policy
+    that ran, 0 included; resource policies with any). `pulumi up` decides them on outputs."""
 
     @property
     def mandatory_violations(self) -> list[PlanViolation]:
@@ -59,6 +62,7 @@ def to_json(plan: Plan) -> dict[str, Any]:
             "by_type": dict(sorted(Counter(resource.type for resource in cloud).items())),
             "policies_evaluated": plan.policies_evaluated,
             "mandatory_violations": len(plan.mandatory_violations),
+            "undecided_checks": sum(plan.undecided.values()),
             "deferred_endpoints": sorted(graph.exports.get("deferred_endpoints") or {}),
         },
         "warnings": list(graph.warnings),
@@ -68,6 +72,7 @@ def to_json(plan: Plan) -> dict[str, Any]:
             for name, value in graph.exports.items()
         },
         "violations": [asdict(violation) for violation in plan.violations],
+        "undecided": dict(plan.undecided),
         "cost": plan.cost.to_json() if plan.cost else None,
         "critical_path": plan.critical_path.to_json() if plan.critical_path else None,
     }
@@ -220,7 +225,23 @@ def _label(resource: RecordedResource) -> str:
     return f"{resource.name} [dim]{short_type(resource.type)}[/]{lock}"
 
 
+def _render_undecided(plan: Plan, console: Console) -> None:
+    """Checks a rule could not decide (a value known only after apply): `pulumi up` decides them."""
+    if not plan.undecided:
+        return
+    pending = {name: count for name, count in plan.undecided.items() if count}
+    if not pending:
+        console.print("[dim]Undecided policy checks: 0 (every value the rules read is known).[/]")
+        return
+    listed = ", ".join(f"{name} ({count})" for name, count in sorted(pending.items()))
+    console.print(
+        f"[yellow]Undecided policy checks: {sum(pending.values())}[/], decided by `pulumi up` on outputs: "
+        f"{listed}"
+    )
+
+
 def _render_violations(plan: Plan, console: Console) -> None:
+    _render_undecided(plan, console)
     if not plan.violations:
         console.print(f"[green]Policies: {plan.policies_evaluated} evaluated, no violations.[/]")
         return

@@ -18,7 +18,9 @@ pulumi-policy's analyzer server do, so a rule behaves the same here and under
   only has inputs, so inputs are used.
 * ``UnknownValueError`` means "cannot be decided at preview": no violation, recorded in
   ``Report.undecided`` (the engine prints an advisory note instead). Violations reported
-  before the exception are kept, as the engine keeps them.
+  before the exception are kept, as the engine keeps them. A stack rule checks every
+  resource it can and then raises ``UndecidedResources`` naming the ones it could not
+  decide: one undecided check per resource (``Report.stack_undecided`` counts them per rule).
 * Disabled policies do not run; ``remediate`` is reported as mandatory, as the engine does.
 """
 
@@ -47,6 +49,7 @@ from pulumi_policy.policy import _NotApplicableError  # raised by args.not_appli
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from .registry import ALL_POLICIES, INITIAL_CONFIG, PACK_ENFORCEMENT_LEVEL
+from .rules._common import UndecidedResources
 
 PROVIDER_PREFIX = "pulumi:providers:"
 
@@ -74,10 +77,29 @@ class Undecided:
 class Report:
     violations: list[Violation] = field(default_factory=list)
     undecided: list[Undecided] = field(default_factory=list)
+    stack_policies: list[str] = field(default_factory=list)
+    """Names of the stack policies that ran (enabled ones), in evaluation order."""
 
     @property
     def mandatory(self) -> list[Violation]:
         return [v for v in self.violations if v.enforcement_level == EnforcementLevel.MANDATORY.value]
+
+    @property
+    def stack_undecided(self) -> dict[str, int]:
+        """Per stack policy that ran, how many resources it could not decide (0 included)."""
+        counts = dict.fromkeys(self.stack_policies, 0)
+        for item in self.undecided:
+            if item.policy_name in counts:
+                counts[item.policy_name] += 1
+        return counts
+
+    def undecided_by_policy(self) -> dict[str, int]:
+        """Undecided checks per policy: every stack policy that ran, and resource policies with any."""
+        counts = self.stack_undecided
+        for item in self.undecided:
+            if item.policy_name not in self.stack_policies:
+                counts[item.policy_name] = counts.get(item.policy_name, 0) + 1
+        return counts
 
 
 class PlannedResource(Protocol):
@@ -333,6 +355,7 @@ def evaluate_report(
         elif isinstance(policy, StackValidationPolicy):
             if stack_resources is None:
                 stack_resources = _stack_resources(resources, by_urn)
+            report.stack_policies.append(policy.name)
             args = StackValidationArgs(stack_resources, _wire(props), stack_tags)
             _guarded(
                 policy,
@@ -347,6 +370,8 @@ def evaluate_report(
 def _guarded(policy: Policy, args: Any, report_violation: Any, report: Report, urn: str | None) -> None:
     try:
         _run(policy, args, report_violation)
+    except UndecidedResources as error:
+        report.undecided.extend(Undecided(policy.name, urn, reason) for urn, reason in error.reasons.items())
     except UnknownValueError as error:
         report.undecided.append(Undecided(policy.name, urn, error.message))
     except _NotApplicableError:

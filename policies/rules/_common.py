@@ -432,3 +432,62 @@ def principal_is_public(principal: Any) -> bool:
     if is_map(principal):
         return any(value == "*" for value in items(principal.get("AWS")))
     return False
+
+
+# --- resources a stack rule could not decide -------------------------------------------
+
+
+class UndecidedResources(UnknownValueError):
+    """Raised by a stack rule *after* it reported everything it could decide.
+
+    ``reasons`` maps the URN of each resource whose verdict needs a value unknown at preview
+    to what was unknown. The engine shows the message as an advisory "can't run policy during
+    preview" note and keeps the violations reported before; ``policies.local`` counts one
+    undecided check per URN.
+    """
+
+    def __init__(self, reasons: Mapping[str, str], sentinel: str) -> None:
+        super().__init__(sentinel, [])
+        self.reasons = dict(reasons)
+        names = ", ".join(urn.rsplit("::", 1)[-1] for urn in self.reasons)
+        self.message = (
+            f"{len(self.reasons)} resource(s) need values known only after apply ({names}); "
+            "they are checked when stack policies re-run on outputs"
+        )
+
+
+class UndecidedCollector:
+    """Collects undecided resources while a stack rule runs; :meth:`raise_if_any` at its end."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[str, str] = {}
+        self.sentinel = ""
+
+    def add(self, resource: PolicyResource, error: UnknownValueError) -> None:
+        self.reasons.setdefault(resource.urn, error.message)
+        self.sentinel = self.sentinel or error.unknown_type_sentinel
+
+    def raise_if_any(self) -> None:
+        if self.reasons:
+            raise UndecidedResources(self.reasons, self.sentinel)
+
+
+def each_resource(
+    resources: Iterable[PolicyResource],
+    types: Iterable[str],
+    check: Callable[[PolicyResource], Iterable[tuple[str, str | None]]],
+) -> Iterator[tuple[str, str | None]]:
+    """Like :func:`per_resource`, but the resources skipped for an unknown value are counted.
+
+    Every decidable resource is checked and reported first; then, if any resource could not be
+    decided, :class:`UndecidedResources` names them (one undecided check each).
+    """
+    undecided = UndecidedCollector()
+    for resource in of_type(resources, types):
+        try:
+            found = list(check(resource))
+        except UnknownValueError as error:
+            undecided.add(resource, error)
+            continue
+        yield from found
+    undecided.raise_if_any()

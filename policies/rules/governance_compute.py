@@ -19,9 +19,9 @@ from ._common import (
     GPU_FAMILIES,
     MANDATORY,
     MEDIUM,
+    UndecidedCollector,
     endpoint_variants,
     get,
-    get_or_none,
     instance_family,
     is_serverless,
     items,
@@ -144,17 +144,29 @@ instance_type_allowlist = resource_rule(
 # --- GPU quota -----------------------------------------------------------------------------
 
 
-def _scaled_capacity(resources: list[PolicyResource]) -> dict[tuple[str, str], float]:
-    """``(endpoint config URN, variant) -> maxCapacity`` of the variant's autoscaling target."""
-    capacity: dict[tuple[str, str], float] = {}
+Variant = tuple[str, str]  # (endpoint configuration URN, variant name)
+
+
+def _scaled_capacity(
+    resources: list[PolicyResource],
+) -> tuple[dict[Variant, float], dict[Variant, tuple[PolicyResource, UnknownValueError]]]:
+    """The ``maxCapacity`` of each variant's autoscaling target, and the targets whose is unknown."""
+    capacity: dict[Variant, float] = {}
+    unknown: dict[Variant, tuple[PolicyResource, UnknownValueError]] = {}
     for endpoint in of_type(resources, [ENDPOINT]):
         config = endpoint_config_of(endpoint, resources)
         for target, variant in variant_targets(endpoint, resources):
-            maximum = number(get_or_none(target.props, "maxCapacity"))
-            if config is not None and variant and maximum:
-                key = (config.urn, variant)
+            if config is None or not variant:
+                continue
+            key = (config.urn, variant)
+            try:
+                maximum = number(get(target.props, "maxCapacity"))
+            except UnknownValueError as error:
+                unknown[key] = (target, error)
+                continue
+            if maximum:
                 capacity[key] = max(capacity.get(key, 0.0), maximum)
-    return capacity
+    return capacity, unknown
 
 
 QUOTA_PARTS_NAMED = 5
@@ -164,19 +176,23 @@ QUOTA_PARTS_NAMED = 5
 def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
     families = set(str_list(cfg["gpuFamilies"]))
     quota = number(cfg["maxGpuInstances"]) or 0.0
-    capacity = _scaled_capacity(args.resources)
+    undecided = UndecidedCollector()
+    capacity, unknown_capacity = _scaled_capacity(args.resources)
     total, parts = 0.0, []
     for resource in of_type(args.resources, COMPUTE_TYPES):
         try:
             found = instances_of(resource.resource_type, resource.props)
             variants = {path: get(v, "variantName") for path, v in endpoint_variants(resource.props)}
-        except UnknownValueError:  # unknown at preview: counted when stack policies re-run on outputs
+        except UnknownValueError as error:  # counted when stack policies re-run on outputs
+            undecided.add(resource, error)
             continue
         for path, instance_type, count in found:
             if instance_family(instance_type) not in families:
                 continue
-            variant = variants.get(path.removesuffix(".instanceType"))
-            count = max(count, capacity.get((resource.urn, str(variant)), 0.0))
+            key = (resource.urn, str(variants.get(path.removesuffix(".instanceType"))))
+            if key in unknown_capacity:  # a GPU variant whose autoscaling ceiling is not known yet
+                undecided.add(*unknown_capacity[key])
+            count = max(count, capacity.get(key, 0.0))
             total += count
             parts.append((count, f"{resource.name}.{path}={instance_type} x{int(count)}"))
     if total > quota:
@@ -192,6 +208,9 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
             ),
             None,
         )
+    else:
+        # Within the quota so far: an undecided resource (or maxCapacity) could still tip it over.
+        undecided.raise_if_any()
 
 
 gpu_instance_quota = stack_rule(

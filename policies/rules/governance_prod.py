@@ -14,12 +14,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, StackValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ._common import (
     ADVISORY,
     HIGH,
     MEDIUM,
     deps,
+    each_resource,
     get,
     get_or_none,
     is_false,
@@ -29,7 +31,6 @@ from ._common import (
     items,
     number,
     of_type,
-    per_resource,
     reaches,
     shown,
     stack_rule,
@@ -86,15 +87,23 @@ def _data_capture(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
                 config.urn,
             )
             return
-        if is_false(get(capture, "enableCapture")):
-            yield f"dataCaptureConfig.enableCapture is false {where}: set it to True.", config.urn
+        enabled = get(capture, "enableCapture")
+        if enabled is None:
+            # pulumi-aws sends enable_capture=false when it is unset (and reports false after apply).
+            yield (
+                f"dataCaptureConfig.enableCapture is unset {where}, which pulumi-aws sends as false: "
+                "set enable_capture=True.",
+                config.urn,
+            )
+        elif is_false(enabled):
+            yield f"dataCaptureConfig.enableCapture is false {where}: set enable_capture=True.", config.urn
         if not is_set(get(capture, "kmsKeyId")):
             yield (
                 f"dataCaptureConfig.kmsKeyId is unset {where}: set it to a customer-managed KMS key.",
                 config.urn,
             )
 
-    yield from per_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, [ENDPOINT], check)
 
 
 endpoint_data_capture_encrypted = stack_rule(
@@ -157,7 +166,7 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
             endpoint.urn,
         )
 
-    yield from per_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, [ENDPOINT], check)
 
 
 endpoint_monitoring_schedule = stack_rule(
@@ -223,7 +232,7 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
                         target.urn,
                     )
 
-    yield from per_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, [ENDPOINT], check)
 
 
 endpoint_autoscaling_configured = stack_rule(
@@ -279,12 +288,18 @@ def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings
                     ),
                     endpoint.urn,
                 )
-        names = [
-            n
-            for n in (get(a, "alarmName") for a in items(get(config, "autoRollbackConfiguration.alarms")))
-            if is_set(n)
-        ]
-        if not names:
+        names: list[Any] = []
+        unknown: UnknownValueError | None = None  # names not known at preview (alarm name Outputs)
+        pending = 0
+        for alarm in items(get(config, "autoRollbackConfiguration.alarms")):
+            try:
+                name = get(alarm, "alarmName")
+            except UnknownValueError as error:
+                unknown, pending = error, pending + 1
+                continue
+            if is_set(name):
+                names.append(name)
+        if not names and not pending:
             yield (
                 (
                     f"deploymentConfig.autoRollbackConfiguration.alarms is empty on endpoint {endpoint.name!r}: "
@@ -307,8 +322,10 @@ def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings
                 ),
                 endpoint.urn,
             )
+        elif unknown is not None and len(unmatched) + pending > len(linked):
+            raise unknown  # names known only after apply, and not all from alarms of this stack
 
-    yield from per_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, [ENDPOINT], check)
 
 
 endpoint_safe_rollout = stack_rule(

@@ -12,6 +12,7 @@ import pytest
 import planner.policy_check
 from components.kubernetes.kubernetes_serving import kubernetes_provider
 from planner.__main__ import EXIT_OK, EXIT_VIOLATION, main, stack_file_path
+from planner.policy_check import PolicyResults
 from planner.recorder import record_program
 from planner.report import Plan, PlanViolation, json_value
 from tests.conftest import REPO, STACKS, stack_path
@@ -50,7 +51,7 @@ def test_a_mandatory_violation_exits_1_and_is_listed(monkeypatch, capsys) -> Non
     finding = PlanViolation(
         "bucket-sse-kms", "mandatory", "encrypt it", "aws:s3/bucket:Bucket", "datasets-bucket", "urn:x"
     )
-    monkeypatch.setattr(planner.policy_check, "evaluate_policies", lambda graph: ([finding], 1))
+    monkeypatch.setattr(planner.policy_check, "check_policies", lambda graph: PolicyResults([finding], 1))
 
     assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_VIOLATION
     plan = json.loads(capsys.readouterr().out)
@@ -69,7 +70,7 @@ def test_a_mandatory_violation_exits_1_and_is_listed(monkeypatch, capsys) -> Non
 
 def test_an_advisory_violation_does_not_fail_the_plan(monkeypatch, capsys) -> None:
     finding = PlanViolation("some-advice", "advisory", "consider it")
-    monkeypatch.setattr(planner.policy_check, "evaluate_policies", lambda graph: ([finding], 1))
+    monkeypatch.setattr(planner.policy_check, "check_policies", lambda graph: PolicyResults([finding], 1))
 
     assert main(["--config", str(stack_path("dev"))]) == EXIT_OK
     out = capsys.readouterr().out
