@@ -1,45 +1,56 @@
-"""IAM rules: no administrator grants, no privilege escalation, no service-wide wildcards.
+"""IAM identity-policy rules: no admin grants, no escalation, nothing sensitive on every resource.
 
-Policy documents are read from ``aws:iam/policy:Policy``, ``rolePolicy``, ``userPolicy``,
-``groupPolicy`` (``policy``) and ``aws:iam/role:Role`` (``inlinePolicies[].policy``).
-``Statement`` may be an object or a list, ``Action``/``Resource`` a string or a list, and
-``Allow`` + ``NotAction`` is treated as a grant of (almost) everything.
+Documents are read wherever a principal gets permissions inline: ``aws:iam/policy:Policy``,
+``rolePolicy``, ``userPolicy``, ``groupPolicy`` (``policy``), ``aws:iam/role:Role``
+(``inlinePolicies[].policy``), and the aws-native twins ``ManagedPolicy``, ``RolePolicy``,
+``UserPolicy``, ``GroupPolicy`` (``policyDocument``) and ``Role``/``User``/``Group``
+(``policies[].policyDocument``), and IAM Identity Center permission sets
+(``aws:ssoadmin/permissionSetInlinePolicy``, ``aws-native:sso:PermissionSet``: ``inlinePolicy``). A document may be a JSON string or an object;
+``Statement``, ``Action`` and ``Resource`` a value or a list. ``Allow`` + ``NotAction`` grants
+everything but the listed actions and ``Allow`` + ``NotResource`` every resource but the listed
+ones. "Every resource" is ``*`` or an ARN that names every resource of its kind in every
+account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``).
+
+Unknown values (preview): what the known values prove is reported, the rest is undecided
+(see ``_iam_documents``). Managed-policy attachments and trust policies are in ``iam_grants``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from fnmatch import fnmatchcase
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import (
-    ADVISORY,
-    CHECKOV,
-    CRITICAL,
-    HIGH,
-    MANDATORY,
-    MEDIUM,
-    framework,
-    get,
-    is_map,
-    items,
-    parse_json,
-    policy_statements,
-    resource_rule,
+from ._common import ADVISORY, CHECKOV, CRITICAL, HIGH, MANDATORY, MEDIUM, framework, resource_rule
+from ._iam_actions import sensitive_category
+from ._iam_documents import (
+    IDENTITY_DOCUMENTS,
+    INVALID,
+    ConditionKey,
+    Findings,
+    Unknown,
+    action_patterns,
+    all3,
+    any3,
+    as_list,
+    broad_resource,
+    condition_restricts,
+    covers,
+    grants_everything,
+    identity_documents,
+    is_allow,
+    is_every_action,
+    not3,
+    on_broad_resources,
+    only_wildcards,
+    statements,
 )
 
-POLICY_DOCUMENT_TYPES = (
-    "aws:iam/policy:Policy",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:iam/userPolicy:UserPolicy",
-    "aws:iam/groupPolicy:GroupPolicy",
-)
-ROLE = "aws:iam/role:Role"
-TYPES = (*POLICY_DOCUMENT_TYPES, ROLE)
+TYPES = tuple(IDENTITY_DOCUMENTS)
 
-#: Actions that let a principal grant itself more than it was given (CKV_AWS_286-288).
+#: Actions that let a principal grant itself more than it was given (CKV_AWS_286, after
+#: cloudsplaining's PRIVILEGE_ESCALATION_METHODS and the Rhino Security Labs research).
 ESCALATION_ACTIONS = (
     "iam:PassRole",
     "iam:CreatePolicyVersion",
@@ -50,84 +61,212 @@ ESCALATION_ACTIONS = (
     "iam:PutRolePolicy",
     "iam:PutUserPolicy",
     "iam:PutGroupPolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
     "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
     "iam:CreateLoginProfile",
     "iam:UpdateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
     "iam:UpdateAssumeRolePolicy",
     "iam:AddUserToGroup",
+    "lambda:UpdateFunctionCode",
+    "glue:UpdateDevEndpoint",
+    "ssm:SendCommand",
+    "ssm:StartSession",
+    "ec2-instance-connect:SendSSHPublicKey",
 )
-ADMIN_ACTIONS = ("*", "*:*")
+_ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
+
+#: Conditions that narrow a ``"*"`` resource to specific resources, honoured by
+#: ``iam-no-unscoped-sensitive-actions`` only (admin, escalation and PassRole rules ignore
+#: conditions, as Checkov does). A service's key only counts for that service's actions.
+RESOURCE_SCOPE_KEYS: tuple[ConditionKey, ...] = (
+    ConditionKey("aws:ResourceTag/*"),
+    ConditionKey("*:ResourceTag/*"),
+    ConditionKey("aws:ResourceAccount", "id"),
+    ConditionKey("aws:ResourceOrgID", "id"),
+    ConditionKey("aws:ResourceOrgPaths", "orgpath"),
+    ConditionKey("s3:ResourceAccount", "id"),
+    ConditionKey("kms:ViaService"),
+    ConditionKey("cloudwatch:namespace"),
+    ConditionKey("iam:PermissionsBoundary", "arn"),
+    ConditionKey("ec2:Vpc", "arn"),
+    ConditionKey("secretsmanager:SecretId", "arn"),
+)
+PASSED_TO_SERVICE = (ConditionKey("iam:PassedToService", "id"),)
 
 Check = Iterator[str]
-Statement = Mapping[str, Any]
 
 
-def _documents(args: ResourceValidationArgs) -> Iterator[tuple[str, Any]]:
-    """``(path, raw document)`` for every policy document the resource carries."""
-    if args.resource_type == ROLE:
-        for index, inline in enumerate(items(get(args.props, "inlinePolicies"))):
-            if is_map(inline) and inline.get("policy") is not None:
-                yield f"inlinePolicies[{index}].policy", inline["policy"]
-    elif get(args.props, "policy") is not None:
-        yield "policy", get(args.props, "policy")
+def _statements(
+    args: ResourceValidationArgs, findings: Findings, report_invalid: bool = False
+) -> Iterator[tuple[str, Any]]:
+    """``(path, statement)``; an unknown document yields one unknown statement.
 
-
-def _allow_statements(args: ResourceValidationArgs) -> Iterator[tuple[str, Statement | None]]:
-    """``(path, statement)`` of Allow statements; ``(path, None)`` for an unparsable document."""
-    for path, raw in _documents(args):
-        document = parse_json(raw)
-        if document is None:
-            yield path, None
+    An unparsable document is reported once, by ``iam-no-admin-access`` (``report_invalid``).
+    """
+    for path, document in identity_documents(args.resource_type, args.props):
+        if document is INVALID:
+            findings.add(report_invalid, f"{path} is not valid JSON: pass a JSON policy document.")
             continue
-        for index, statement in enumerate(policy_statements(document)):
-            if statement.get("Effect") == "Allow":
-                yield f"{path} Statement[{index}]", statement
-
-
-def _actions(statement: Statement) -> list[str]:
-    return [str(a) for a in items(statement.get("Action"))]
-
-
-def _on_all_resources(statement: Statement) -> bool:
-    return "NotResource" in statement or "*" in [str(r) for r in items(statement.get("Resource"))]
+        for label, statement in statements(document):
+            yield f"{path} {label}", statement
 
 
 def _no_admin_access(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    for path, statement in _allow_statements(args):
-        if statement is None:
-            yield f"{path} is not valid JSON: pass a JSON policy document."
-        elif "NotAction" in statement:
-            yield f"{path} combines Allow with NotAction: list the allowed actions in Action instead."
-        elif any(action in ADMIN_ACTIONS for action in _actions(statement)):
-            yield f"{path} allows Action '*': list only the actions the workload calls."
+    findings = Findings()
+    for path, statement in _statements(args, findings, report_invalid=True):
+        if isinstance(statement, dict) and "NotAction" in statement:
+            findings.add(
+                is_allow(statement),
+                f"{path} combines Allow with NotAction: list the allowed actions in Action instead.",
+            )
+        else:
+            findings.add(
+                grants_everything(statement),
+                f"{path} allows Action '*': list only the actions the workload calls.",
+            )
+    yield from findings.report()
+
+
+def _on_every_resource(statement: Any) -> Any:
+    """Allow on every resource, for a statement the admin rule does not already report."""
+    if grants_everything(statement) is True:
+        return False
+    return all3([is_allow(statement), on_broad_resources(statement)])
 
 
 def _no_privilege_escalation(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    for path, statement in _allow_statements(args):
-        if statement is None or not _on_all_resources(statement):
+    findings = Findings()
+    for path, statement in _statements(args, findings):
+        scope = _on_every_resource(statement)
+        if scope is False:
             continue
-        actions = [a for a in _actions(statement) if a not in ADMIN_ACTIONS]
-        granted = sorted(
-            {e for e in ESCALATION_ACTIONS for a in actions if fnmatchcase(e.lower(), a.lower())}
+        verdicts = {action: all3([scope, covers(statement, action)]) for action in ESCALATION_ACTIONS}
+        granted = sorted(action for action, verdict in verdicts.items() if verdict is True)
+        findings.add(
+            bool(granted),
+            f"{path} allows {', '.join(granted)} on Resource '*': scope Resource to the specific "
+            "role/policy ARNs (e.g. iam:PassRole on the execution role only).",
         )
-        if granted:
-            yield (
-                f"{path} allows {', '.join(granted)} on Resource '*': scope Resource to the specific "
-                "role/policy ARNs (e.g. iam:PassRole on the execution role only)."
-            )
+        if not granted:
+            findings.undecided(any3(verdicts.values()))
+    yield from findings.report()
 
 
 def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    for path, statement in _allow_statements(args):
-        if statement is None or not _on_all_resources(statement):
+    findings = Findings()
+    for path, statement in _statements(args, findings):
+        scope = _on_every_resource(statement)
+        patterns = action_patterns(statement)
+        if scope is False or patterns is None:
             continue
-        wildcards = [a for a in _actions(statement) if a.endswith(":*") and a not in ADMIN_ACTIONS]
-        if wildcards:
-            yield (
+        if isinstance(patterns, Unknown):
+            findings.undecided(all3([scope, patterns]))
+            continue
+        wildcards = [
+            p for p in patterns if isinstance(p, str) and p.endswith(":*") and not is_every_action(p)
+        ]
+        findings.add(
+            all3([scope, bool(wildcards)]),
+            lambda path=path, wildcards=wildcards: (
                 f"{path} allows {', '.join(wildcards)} on Resource '*': name the actions used and scope "
                 "Resource to the ARNs the workload touches."
-            )
+            ),
+        )
+        findings.undecided(all3([scope, any3(p for p in patterns if isinstance(p, Unknown))]))
+    yield from findings.report()
 
+
+def _scoping_service(pattern: str) -> str:
+    service = pattern.split(":", 1)[0]
+    return "aws" if only_wildcards(service) or "*" in service else service
+
+
+def _no_unscoped_sensitive_actions(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    findings = Findings()
+    for path, statement in _statements(args, findings):
+        scope = _on_every_resource(statement)
+        patterns = action_patterns(statement)
+        if scope is False or patterns is None:
+            continue
+        if isinstance(patterns, Unknown):
+            findings.undecided(all3([scope, patterns]))
+            continue
+        flagged: list[str] = []
+        for pattern in patterns:
+            if isinstance(pattern, Unknown):
+                findings.undecided(all3([scope, pattern]))
+                continue
+            if not isinstance(pattern, str) or is_every_action(pattern) or pattern.lower() in _ESCALATION:
+                continue  # Action '*' and the escalation list have their own rules
+            category = sensitive_category(pattern)
+            if category is None:
+                continue
+            scoped = condition_restricts(statement, RESOURCE_SCOPE_KEYS, service=_scoping_service(pattern))
+            verdict = all3([scope, not3(scoped)])
+            if verdict is True:
+                flagged.append(f"{pattern} ({category})")
+            findings.undecided(verdict)
+        findings.add(
+            bool(flagged),
+            f"{path} allows {', '.join(flagged)} on every resource: scope Resource to the ARNs the "
+            "workload touches, or restrict it with a resource condition (aws:ResourceTag/..., "
+            "aws:ResourceAccount, kms:ViaService).",
+        )
+    yield from findings.report()
+
+
+def _role_wildcard(resource: str) -> str | None:
+    """For a role ARN with a wildcard: ``"any"`` (every role of an account) or ``"path"``."""
+    parts = resource.split(":", 5)
+    if len(parts) != 6 or parts[2].lower() != "iam" or not parts[5].startswith("role/"):
+        return None
+    if "*" in parts[4] or "?" in parts[4] or only_wildcards(parts[5][len("role/") :], "/"):
+        return "any"
+    return "path" if set(parts[5]) & {"*", "?"} else None
+
+
+def _pass_role_scoped(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    findings = Findings()
+    for path, statement in _statements(args, findings):
+        passes = all3([is_allow(statement), covers(statement, "iam:PassRole")])
+        if passes is False:
+            continue
+        if isinstance(statement, Unknown):
+            findings.undecided(statement)
+            continue
+        if "NotResource" in statement:
+            findings.add(
+                passes, f"{path} allows iam:PassRole with NotResource: list the role ARNs in Resource."
+            )
+            continue
+        resources = statement.get("Resource")
+        for resource in [resources] if isinstance(resources, Unknown) else as_list(resources):
+            if isinstance(resource, Unknown):
+                findings.undecided(all3([passes, resource]))
+                continue
+            kind = "any" if broad_resource(resource) is True else _role_wildcard(str(resource))
+            if kind == "any":
+                findings.add(
+                    passes,
+                    f"{path} allows iam:PassRole on {resource!r}, every role: name the execution role ARN.",
+                )
+            elif kind == "path":
+                condition = condition_restricts(statement, PASSED_TO_SERVICE, service="iam")
+                findings.add(
+                    all3([passes, not3(condition)]),
+                    f"{path} allows iam:PassRole on {resource!r} without an iam:PassedToService condition: "
+                    "name the role ARN, or add StringEquals iam:PassedToService for the one service.",
+                )
+    yield from findings.report()
+
+
+_FRAMEWORK_TAGS = ["iam", "least-privilege"]
 
 iam_no_admin_access = resource_rule(
     name="iam-no-admin-access",
@@ -139,23 +278,24 @@ iam_no_admin_access = resource_rule(
     check=_no_admin_access,
     enforcement_level=MANDATORY,
     severity=CRITICAL,
-    framework=framework(CHECKOV, "CKV_AWS_62", "CKV_AWS_63"),
-    tags=["iam", "least-privilege"],
+    framework=framework(CHECKOV, "CKV_AWS_62", "CKV_AWS_63, CKV_AWS_1"),
+    tags=_FRAMEWORK_TAGS,
 )
 
 iam_no_privilege_escalation = resource_rule(
     name="iam-no-privilege-escalation",
     description=(
         "IAM policies must not allow privilege-escalation actions (iam:PassRole, "
-        "iam:CreatePolicyVersion, iam:Attach*/Put*Policy, iam:CreateAccessKey, "
-        "iam:UpdateAssumeRolePolicy ...) on Resource '*'. Fix: scope Resource to specific ARNs."
+        "iam:CreatePolicyVersion, iam:Attach*/Put*Policy, permissions boundaries, access keys, "
+        "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand ...) on every "
+        "resource. Fix: scope Resource to specific ARNs."
     ),
     resource_types=TYPES,
     check=_no_privilege_escalation,
     enforcement_level=MANDATORY,
     severity=HIGH,
     framework=framework(CHECKOV, "CKV_AWS_286", "CKV_AWS_287, CKV_AWS_288"),
-    tags=["iam", "least-privilege"],
+    tags=_FRAMEWORK_TAGS,
 )
 
 iam_no_service_wildcard = resource_rule(
@@ -169,7 +309,46 @@ iam_no_service_wildcard = resource_rule(
     enforcement_level=ADVISORY,
     severity=MEDIUM,
     framework=framework(CHECKOV, "CKV_AWS_289", "CKV_AWS_290"),
-    tags=["iam", "least-privilege"],
+    tags=_FRAMEWORK_TAGS,
 )
 
-POLICIES = [iam_no_admin_access, iam_no_privilege_escalation, iam_no_service_wildcard]
+iam_no_unscoped_sensitive_actions = resource_rule(
+    name="iam-no-unscoped-sensitive-actions",
+    description=(
+        "IAM policies must not allow write, permissions-management, credential or data/secret-read "
+        "actions (s3:Put*, iam:*, sts:AssumeRole, secretsmanager:GetSecretValue, ssm:GetParameter*, "
+        "kms:Decrypt ...) on every resource. Actions AWS only authorises on '*' "
+        "(ecr:GetAuthorizationToken, cloudwatch:PutMetricData, Describe/List) are exempt. Fix: scope "
+        "Resource to ARNs, or add a resource condition (aws:ResourceTag/..., aws:ResourceAccount, "
+        "kms:ViaService)."
+    ),
+    resource_types=TYPES,
+    check=_no_unscoped_sensitive_actions,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(CHECKOV, "CKV_AWS_290", "CKV_AWS_287, CKV_AWS_288, CKV_AWS_289, CKV_AWS_355"),
+    tags=_FRAMEWORK_TAGS,
+)
+
+iam_pass_role_scoped = resource_rule(
+    name="iam-pass-role-scoped",
+    description=(
+        "iam:PassRole (also through iam:* or *) must name roles: never '*' or every role of an "
+        "account (arn:aws:iam::*:role/*, arn:aws:iam::123456789012:role/*); a path or name wildcard "
+        "(role/mlops/*) needs an iam:PassedToService condition. Fix: list the execution role ARNs."
+    ),
+    resource_types=TYPES,
+    check=_pass_role_scoped,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(CHECKOV, "CKV_AWS_286", "cloudsplaining iam:PassRole privilege escalation"),
+    tags=_FRAMEWORK_TAGS,
+)
+
+POLICIES = [
+    iam_no_admin_access,
+    iam_no_privilege_escalation,
+    iam_no_service_wildcard,
+    iam_no_unscoped_sensitive_actions,
+    iam_pass_role_scoped,
+]

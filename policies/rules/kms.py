@@ -1,4 +1,10 @@
-"""KMS rules: keys rotate, and no key policy lets anyone use the key unconditionally."""
+"""KMS rules: keys rotate, and no key policy lets anyone use or administer the key.
+
+Key policies are read from ``aws:kms/key:Key``, ``keyPolicy``, ``replicaKey``, ``externalKey``,
+``replicaExternalKey`` (``policy``) and ``aws-native:kms:Key``/``ReplicaKey`` (``keyPolicy``), as
+JSON strings or objects; unknown values follow ``_iam_documents`` (known facts reported, the
+rest undecided).
+"""
 
 from __future__ import annotations
 
@@ -15,17 +21,50 @@ from ._common import (
     MEDIUM,
     framework,
     get,
-    is_set,
     is_true,
-    parse_json,
-    policy_statements,
-    principal_is_public,
     resource_rule,
     shown,
+)
+from ._iam_documents import (
+    INVALID,
+    PRINCIPAL_KEYS,
+    ConditionKey,
+    Findings,
+    all3,
+    condition_restricts,
+    covers_any,
+    is_allow,
+    not3,
+    parse_document,
+    principal_is_anyone,
+    read,
+    statements,
 )
 
 KEY = "aws:kms/key:Key"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+#: Where each type keeps its key policy.
+KEY_POLICY_PROPS = {
+    KEY: "policy",
+    KEY_POLICY: "policy",
+    "aws:kms/replicaKey:ReplicaKey": "policy",
+    "aws:kms/externalKey:ExternalKey": "policy",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey": "policy",
+    "aws-native:kms:Key": "keyPolicy",
+    "aws-native:kms:ReplicaKey": "keyPolicy",
+}
+#: Conditions that pin who may use a key shared with ``*``: the IAM principal keys plus
+#: ``kms:CallerAccount``. ``kms:ViaService`` alone does not: any account's principals can call
+#: the service.
+KEY_POLICY_KEYS: tuple[ConditionKey, ...] = (*PRINCIPAL_KEYS, ConditionKey("kms:CallerAccount", "id"))
+#: Actions that change who controls the key or destroy it: never for a wildcard principal.
+KEY_ADMIN_ACTIONS = (
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+    "kms:DisableKey",
+    "kms:ReplicateKey",
+    "kms:UpdatePrimaryRegion",
+)
 
 Check = Iterator[str]
 
@@ -39,23 +78,32 @@ def _key_rotation_enabled(args: ResourceValidationArgs, _: Mapping[str, Any]) ->
 
 
 def _key_policy_no_public_principal(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    raw = get(args.props, "policy")
-    if raw is None:
-        return  # the default key policy grants the account root only
-    document = parse_json(raw)
+    findings = Findings()
+    prop = KEY_POLICY_PROPS[args.resource_type]
+    document = parse_document(read(args.props, prop))
     if document is None:
-        yield "policy is not valid JSON: pass a JSON key policy document."
+        return  # the default key policy grants the account root only
+    if document is INVALID:
+        yield f"{prop} is not valid JSON: pass a JSON key policy document."
         return
-    for index, statement in enumerate(policy_statements(document)):
-        if (
-            statement.get("Effect") == "Allow"
-            and principal_is_public(statement.get("Principal"))
-            and not is_set(statement.get("Condition"))
-        ):
-            yield (
-                f"policy Statement[{index}] allows Principal '*' without a Condition: name the account or "
-                "roles as principals, or add a Condition such as kms:CallerAccount/kms:ViaService."
+    for label, statement in statements(document):
+        anyone = all3([is_allow(statement), principal_is_anyone(statement)])
+        if anyone is False:
+            continue
+        restricted = condition_restricts(statement, KEY_POLICY_KEYS)
+        unconditional = all3([anyone, not3(restricted)])
+        findings.add(
+            unconditional,
+            f"{prop} {label} allows Principal '*' without a condition that pins the caller: name the "
+            "account or roles as principals, or add kms:CallerAccount/aws:PrincipalOrgID/aws:PrincipalArn.",
+        )
+        if unconditional is not True:
+            findings.add(
+                all3([anyone, covers_any(statement, KEY_ADMIN_ACTIONS)]),
+                f"{prop} {label} lets Principal '*' administer the key (kms:* or key-policy/deletion "
+                "actions), even with a condition: grant key administration to named roles only.",
             )
+    yield from findings.report()
 
 
 kms_key_rotation_enabled = resource_rule(
@@ -75,10 +123,13 @@ kms_key_rotation_enabled = resource_rule(
 kms_key_policy_no_public_principal = resource_rule(
     name="kms-key-policy-no-public-principal",
     description=(
-        "KMS key policies must not allow Principal '*' without a Condition. Fix: list the account "
-        "root or specific roles as principals, or restrict the statement with a Condition."
+        "KMS key policies must not allow Principal '*' (or NotPrincipal) unless a condition pins the "
+        "caller (kms:CallerAccount, aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, "
+        "aws:SourceAccount/Arn), and never let it administer the key (kms:*, kms:PutKeyPolicy, "
+        "kms:ScheduleKeyDeletion). Fix: list the account root or specific roles as "
+        "principals."
     ),
-    resource_types=[KEY, KEY_POLICY],
+    resource_types=KEY_POLICY_PROPS,
     check=_key_policy_no_public_principal,
     enforcement_level=MANDATORY,
     severity=CRITICAL,

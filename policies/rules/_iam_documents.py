@@ -1,0 +1,479 @@
+"""IAM policy documents read with three-valued logic: true, false or not known at preview.
+
+At preview the engine wraps props in ``unknown_checking_proxy``: reading a value that is not
+known yet raises ``UnknownValueError``. A document given as an *object* (aws-native, or a
+mock) may hold one unknown field among known ones, so it is copied here with :class:`Unknown`
+markers in place of the unknown values, and every question asked of a statement answers
+``True``, ``False`` or an :class:`Unknown` (undecided). A rule reports what the known values
+already prove (``Action: "*"`` with an unknown ``Resource`` is still admin access) and raises
+the kept ``UnknownValueError`` at the end when something stayed undecided, so the evaluator
+records it as undecided rather than as a pass. A JSON *string* is unknown as a whole or not
+at all.
+
+Used by the IAM and KMS rules; imports nothing from ``components/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy.proxy import (
+    UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+)
+
+from ._common import is_map, is_seq
+
+_SENTINELS = frozenset(
+    {
+        UNKNOWN_ARCHIVE_VALUE,
+        UNKNOWN_ARRAY_VALUE,
+        UNKNOWN_ASSET_VALUE,
+        UNKNOWN_BOOLEAN_VALUE,
+        UNKNOWN_NUMBER_VALUE,
+        UNKNOWN_OBJECT_VALUE,
+        UNKNOWN_STRING_VALUE,
+    }
+)
+
+
+class Unknown:
+    """A value not known at preview; keeps the proxy's error so a rule can raise it."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: UnknownValueError) -> None:
+        self.error = error
+
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+Tri = bool | Unknown
+INVALID = object()  # a document that is neither a JSON object nor a JSON string of one
+
+
+def any3(values: Iterable[Tri]) -> Tri:
+    pending: Unknown | None = None
+    for value in values:
+        if value is True:
+            return True
+        if isinstance(value, Unknown) and pending is None:
+            pending = value
+    return pending if pending is not None else False
+
+
+def all3(values: Iterable[Tri]) -> Tri:
+    pending: Unknown | None = None
+    for value in values:
+        if value is False:
+            return False
+        if isinstance(value, Unknown) and pending is None:
+            pending = value
+    return pending if pending is not None else True
+
+
+def not3(value: Tri) -> Tri:
+    return value if isinstance(value, Unknown) else not value
+
+
+# --- reading proxied props -------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """Plain dicts/lists with :class:`Unknown` where a value is not known (never raises)."""
+    if isinstance(value, str) and value in _SENTINELS:
+        return Unknown(UnknownValueError(value, []))
+    if is_map(value):
+        result: dict[str, Any] = {}
+        for key in value:  # iterating keys never raises; reading a value may
+            try:
+                result[str(key)] = plain(value[key])
+            except UnknownValueError as error:
+                result[str(key)] = Unknown(error)
+        return result
+    if is_seq(value):
+        values: list[Any] = []
+        for index in range(len(value)):
+            try:
+                values.append(plain(value[index]))
+            except UnknownValueError as error:
+                values.append(Unknown(error))
+        return values
+    return value
+
+
+def read(props: Any, key: str) -> Any:
+    """``props[key]`` as :func:`plain` data; ``None`` when absent, :class:`Unknown` when unknown."""
+    if not is_map(props):
+        return None
+    try:
+        return plain(props.get(key))
+    except UnknownValueError as error:
+        return Unknown(error)
+
+
+def as_list(value: Any) -> list[Any]:
+    """A string-or-list policy field as a list (``None`` -> ``[]``)."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def parse_document(raw: Any) -> Any:
+    """A policy document: a dict, :class:`Unknown`, ``None`` (absent) or :data:`INVALID`."""
+    if raw is None or isinstance(raw, Unknown):
+        return raw
+    if isinstance(raw, str):
+        try:
+            raw = plain(json.loads(raw))
+        except ValueError:
+            return INVALID
+    return raw if isinstance(raw, dict) else INVALID
+
+
+#: Where each resource type keeps its identity-policy documents: a property holding one
+#: document, or ``(list property, document property)`` for a list of inline policies.
+IDENTITY_DOCUMENTS: Mapping[str, tuple[str, ...] | tuple[str, str, str]] = {
+    "aws:iam/policy:Policy": ("policy",),
+    "aws:iam/rolePolicy:RolePolicy": ("policy",),
+    "aws:iam/userPolicy:UserPolicy": ("policy",),
+    "aws:iam/groupPolicy:GroupPolicy": ("policy",),
+    "aws:iam/role:Role": ("inlinePolicies", "policy", "list"),
+    "aws-native:iam:ManagedPolicy": ("policyDocument",),
+    "aws-native:iam:RolePolicy": ("policyDocument",),
+    "aws-native:iam:UserPolicy": ("policyDocument",),
+    "aws-native:iam:GroupPolicy": ("policyDocument",),
+    "aws-native:iam:Role": ("policies", "policyDocument", "list"),
+    "aws-native:iam:User": ("policies", "policyDocument", "list"),
+    "aws-native:iam:Group": ("policies", "policyDocument", "list"),
+    # IAM Identity Center permission sets become roles in every assigned account
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": ("inlinePolicy",),
+    "aws-native:sso:PermissionSet": ("inlinePolicy",),
+}
+
+
+def identity_documents(resource_type: str, props: Any) -> Iterator[tuple[str, Any]]:
+    """``(path, document)`` for every identity-policy document ``props`` carries."""
+    where = IDENTITY_DOCUMENTS.get(resource_type)
+    if where is None:
+        return
+    if len(where) == 1:
+        raw = read(props, where[0])
+        if raw is not None:
+            yield where[0], parse_document(raw)
+        return
+    list_prop, document_prop = where[0], where[1]
+    inline = read(props, list_prop)
+    if isinstance(inline, Unknown):
+        yield list_prop, inline
+        return
+    for index, item in enumerate(as_list(inline)):
+        path = f"{list_prop}[{index}].{document_prop}"
+        if isinstance(item, Unknown):
+            yield path, item
+        elif isinstance(item, dict) and item.get(document_prop) is not None:
+            yield path, parse_document(item[document_prop])
+
+
+def statements(document: Any) -> list[tuple[str, Any]]:
+    """``("Statement[i]", statement)`` where a statement is a dict or :class:`Unknown`."""
+    if isinstance(document, Unknown):
+        return [("Statement", document)]
+    if not isinstance(document, dict):
+        return []
+    found = document.get("Statement")
+    if isinstance(found, Unknown):
+        return [("Statement", found)]
+    return [
+        (f"Statement[{index}]", statement)
+        for index, statement in enumerate(as_list(found))
+        if isinstance(statement, dict | Unknown)
+    ]
+
+
+# --- statement questions ---------------------------------------------------------------
+
+
+def _field(statement: Any, key: str) -> Any:
+    if isinstance(statement, Unknown):
+        return statement
+    return statement.get(key)
+
+
+def is_allow(statement: Any) -> Tri:
+    effect = _field(statement, "Effect")
+    if isinstance(effect, Unknown):
+        return effect
+    return isinstance(effect, str) and effect.lower() == "allow"
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    """An IAM wildcard (``*``, ``?``) as a case-insensitive regex."""
+    escaped = re.escape(text).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.compile(f"^{escaped}$", re.IGNORECASE)
+
+
+def wildcard_match(pattern: Any, value: str) -> Tri:
+    if isinstance(pattern, Unknown):
+        return pattern
+    return isinstance(pattern, str) and bool(_pattern(pattern).match(value))
+
+
+def action_patterns(statement: Any) -> Any:
+    """The ``Action`` list, or :class:`Unknown`; ``None`` when the statement uses ``NotAction``."""
+    if isinstance(statement, Unknown):
+        return statement
+    if "NotAction" in statement:
+        return None
+    actions = statement.get("Action")
+    return actions if isinstance(actions, Unknown) else as_list(actions)
+
+
+def covers(statement: Any, action: str) -> Tri:
+    """Whether the statement's Action/NotAction reaches ``action`` (``service:Name``)."""
+    if isinstance(statement, Unknown):
+        return statement
+    if "NotAction" in statement:
+        excluded = statement["NotAction"]
+        if isinstance(excluded, Unknown):
+            return excluded
+        return not3(any3(wildcard_match(p, action) for p in as_list(excluded)))
+    actions = statement.get("Action")
+    if isinstance(actions, Unknown):
+        return actions
+    return any3(wildcard_match(p, action) for p in as_list(actions))
+
+
+def covers_any(statement: Any, actions: Iterable[str]) -> Tri:
+    return any3(covers(statement, action) for action in actions)
+
+
+def is_every_action(pattern: Any) -> Tri:
+    """``*``, ``*:*`` (and other spellings made only of wildcards): every action of every service."""
+    if isinstance(pattern, Unknown):
+        return pattern
+    return isinstance(pattern, str) and "*" in pattern and set(pattern) <= {"*", ":"}
+
+
+def grants_everything(statement: Any) -> Tri:
+    """Allow of every action (``*``/``*:*``) or Allow + ``NotAction`` (all but a few)."""
+    if isinstance(statement, Unknown):
+        return statement
+    if "NotAction" in statement:
+        return is_allow(statement)
+    actions = action_patterns(statement)
+    if isinstance(actions, Unknown):
+        return all3([is_allow(statement), actions])
+    return all3([is_allow(statement), any3(is_every_action(a) for a in actions)])
+
+
+_ARN = re.compile(
+    r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)$"
+)
+_WILD = frozenset("*?")
+
+
+def only_wildcards(text: str, also: str = "") -> bool:
+    return bool(text) and set(text) <= _WILD | set(also)
+
+
+def broad_resource(resource: Any) -> Tri:
+    """``*`` or an ARN that names every resource of its kind in every account.
+
+    ``arn:aws:s3:::*``, ``arn:aws:kms:*:*:key/*`` and ``arn:aws:iam::*:role/*`` are as broad as
+    ``*``; ``arn:aws:kms:eu-west-1:111122223333:key/*`` (one account) and
+    ``arn:aws:s3:::bucket/*`` (one bucket) are not.
+    """
+    if isinstance(resource, Unknown):
+        return resource
+    if not isinstance(resource, str):
+        return False
+    if only_wildcards(resource) or re.fullmatch(r"arn:[*?:]*", resource):
+        return True
+    arn = _ARN.match(resource)
+    if arn is None:
+        return False
+    rest = arn["resource"]
+    if only_wildcards(rest, "/:"):
+        return True
+    if arn["service"].lower() == "s3" or not only_wildcards(arn["account"]):
+        return False  # S3 ARNs start with a bucket name; other ARNs name an account
+    parts = re.split(r"[/:]", rest, maxsplit=1)  # resource type, then the names
+    return len(parts) == 2 and only_wildcards(parts[1], "/:")
+
+
+def on_broad_resources(statement: Any) -> Tri:
+    """Whether the statement reaches every resource: ``Resource`` broad, or ``NotResource``."""
+    if isinstance(statement, Unknown):
+        return statement
+    if "NotResource" in statement:
+        excluded = statement["NotResource"]
+        if isinstance(excluded, Unknown):
+            return excluded
+        return not3(any3(broad_resource(r) for r in as_list(excluded)))
+    resources = statement.get("Resource")
+    if isinstance(resources, Unknown):
+        return resources
+    return any3(broad_resource(r) for r in as_list(resources))
+
+
+def principal_is_anyone(statement: Any) -> Tri:
+    """``"*"``, ``{"AWS": "*"}``, ``{"AWS": ["*", ...]}`` (``*`` under any key) or ``NotPrincipal``."""
+    if isinstance(statement, Unknown):
+        return statement
+    if "NotPrincipal" in statement:
+        return True  # Allow + NotPrincipal: everyone but the listed principals
+    principal = statement.get("Principal")
+    if isinstance(principal, Unknown) or principal == "*":
+        return principal if isinstance(principal, Unknown) else True
+    if not isinstance(principal, dict):
+        return False
+    values = [
+        v
+        for value in principal.values()
+        for v in (as_list(value) if not isinstance(value, Unknown) else [value])
+    ]
+    return any3(v if isinstance(v, Unknown) else v == "*" for v in values)
+
+
+# --- conditions ------------------------------------------------------------------------
+
+#: Condition operators that restrict: the request must match a listed value. Negated
+#: operators (``StringNotEquals``), ``...IfExists`` (true when the key is absent), ``Null``
+#: and ``ForAllValues:`` (true for an empty set) do not.
+_EXACT_OPERATORS = frozenset({"stringequals", "stringequalsignorecase"})
+_WILDCARD_OPERATORS = frozenset({"stringlike", "arnequals", "arnlike"})
+
+
+@dataclass(frozen=True)
+class ConditionKey:
+    """A condition key that restricts a statement, and how to tell a restricting value.
+
+    ``kind``: ``"id"`` (an account, organization or external id: a wildcard defeats it),
+    ``"arn"`` (an ARN: a wildcard account or an all-wildcard resource defeats it),
+    ``"orgpath"`` (must at least name the organization) or ``"text"`` (anything but ``*``).
+    """
+
+    pattern: str  # key name, case-insensitive; ``*`` matches any text (``aws:ResourceTag/*``)
+    kind: str = "text"
+
+    def matches(self, key: str) -> bool:
+        return bool(_pattern(self.pattern).match(key))
+
+
+def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:
+    if isinstance(value, Unknown):
+        return True if not wildcards else value  # an exact match on any one value restricts
+    if not isinstance(value, str) or not wildcards or not (_WILD & set(value)):
+        return True
+    if only_wildcards(value):
+        return False
+    if kind == "id":
+        return False
+    if kind == "orgpath":
+        return bool(re.match(r"^o-[a-z0-9]{10,32}/", value.split("*")[0].split("?")[0]))
+    if kind == "arn":
+        arn = _ARN.match(value)
+        if arn is None:
+            return False
+        if _WILD & set(arn["account"]):
+            return False
+        return not (arn["account"] == "" and only_wildcards(arn["resource"], "/:"))
+    return True
+
+
+def condition_restricts(statement: Any, keys: Iterable[ConditionKey], *, service: str | None = None) -> Tri:
+    """Whether ``Condition`` restricts the statement through one of ``keys``.
+
+    ``service``: a service-prefixed key (``kms:ViaService``) only counts for that service's
+    actions; ``aws:`` keys count for all.
+    """
+    if isinstance(statement, Unknown):
+        return statement
+    condition = statement.get("Condition")
+    if isinstance(condition, Unknown):
+        return condition
+    if not isinstance(condition, dict):
+        return False
+    wanted = list(keys)
+    found: list[Tri] = []
+    for operator, block in condition.items():
+        name = operator.lower()
+        if name.startswith("forallvalues:") or name.endswith("ifexists"):
+            continue
+        name = name.removeprefix("foranyvalue:")
+        if name not in _EXACT_OPERATORS and name not in _WILDCARD_OPERATORS:
+            continue
+        if isinstance(block, Unknown):
+            found.append(block)
+            continue
+        if not isinstance(block, dict):
+            continue
+        for key, values in block.items():
+            prefix = key.split(":", 1)[0].lower()
+            if service is not None and prefix not in ("aws", service.lower()):
+                continue
+            spec = next((k for k in wanted if k.matches(key)), None)
+            if spec is None:
+                continue
+            listed = [values] if isinstance(values, Unknown) else as_list(values)
+            wildcards = name in _WILDCARD_OPERATORS
+            found.append(
+                all3(_restricting_value(spec.kind, v, wildcards) for v in listed) if listed else False
+            )
+    return any3(found)
+
+
+#: Keys that pin *who* may act: an organization, account, principal, calling resource or
+#: external id. Network keys (``aws:SourceIp``, ``aws:SourceVpc``) and request attributes
+#: (``aws:SecureTransport``, ``aws:MultiFactorAuthPresent``) do not identify the caller.
+PRINCIPAL_KEYS: tuple[ConditionKey, ...] = (
+    ConditionKey("aws:PrincipalOrgID", "id"),
+    ConditionKey("aws:PrincipalOrgPaths", "orgpath"),
+    ConditionKey("aws:PrincipalAccount", "id"),
+    ConditionKey("aws:PrincipalArn", "arn"),
+    ConditionKey("aws:userid", "text"),
+    ConditionKey("aws:SourceAccount", "id"),
+    ConditionKey("aws:SourceArn", "arn"),
+    ConditionKey("aws:SourceOrgID", "id"),
+    ConditionKey("aws:SourceOrgPaths", "orgpath"),
+    ConditionKey("aws:SourceOwner", "id"),
+)
+
+
+# --- collecting findings ---------------------------------------------------------------
+
+
+class Findings:
+    """Violation messages, and the first undecided question (raised once they are reported)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.pending: Unknown | None = None
+
+    def add(self, verdict: Tri, message: str | Callable[[], str]) -> None:
+        if verdict is True:
+            self.messages.append(message() if callable(message) else message)
+        else:
+            self.undecided(verdict)
+
+    def undecided(self, verdict: Any) -> None:
+        if isinstance(verdict, Unknown) and self.pending is None:
+            self.pending = verdict
+
+    def report(self) -> Iterator[str]:
+        """Yield the violations, then raise ``UnknownValueError`` if something stayed undecided."""
+        yield from self.messages
+        if self.pending is not None:
+            raise self.pending.error

@@ -1,0 +1,260 @@
+"""Who may assume a role, and administrator policies attached to principals.
+
+* Trust policies (``aws:iam/role:Role.assumeRolePolicy``, ``aws-native:iam:Role.
+  assumeRolePolicyDocument``) must not let anyone (``Principal: "*"``, ``{"AWS": "*"}``,
+  ``NotPrincipal``) assume the role unless a condition pins the caller: organization,
+  account, principal ARN, calling resource or ``sts:ExternalId`` (``PRINCIPAL_KEYS``).
+  Negated, ``...IfExists`` and ``ForAllValues`` operators, all-wildcard values and keys that do
+  not identify the caller (``aws:SecureTransport``, ``aws:SourceIp``) do not count.
+* Every attachment path (``*PolicyAttachment``, ``PolicyAttachment``, ``*PolicyAttachmentsExclusive``,
+  ``Role.managedPolicyArns``, aws-native ``Role``/``User``/``Group.managedPolicyArns``, IAM
+  Identity Center ``ManagedPolicyAttachment(sExclusive)`` and ``PermissionSet.managedPolicies``) must not
+  attach an AWS-managed administrator-equivalent policy (any partition), nor (stack rule) a
+  customer-managed policy of the stack that grants everything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy.proxy import UnknownValueError
+
+from ._common import CHECKOV, CRITICAL, MANDATORY, deps, framework, of_type, resource_rule, stack_rule
+from ._iam_documents import (
+    PRINCIPAL_KEYS,
+    ConditionKey,
+    Findings,
+    Unknown,
+    all3,
+    any3,
+    as_list,
+    condition_restricts,
+    grants_everything,
+    is_allow,
+    not3,
+    on_broad_resources,
+    parse_document,
+    principal_is_anyone,
+    read,
+    statements,
+    wildcard_match,
+)
+
+ROLE = "aws:iam/role:Role"
+NATIVE_ROLE = "aws-native:iam:Role"
+TRUST_DOCUMENTS = {ROLE: "assumeRolePolicy", NATIVE_ROLE: "assumeRolePolicyDocument"}
+TRUST_KEYS: tuple[ConditionKey, ...] = (*PRINCIPAL_KEYS, ConditionKey("sts:ExternalId", "id"))
+
+#: Where each type names the managed policies it attaches.
+ATTACHMENTS: Mapping[str, str] = {
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "policyArn",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "policyArn",
+    "aws:iam/policyAttachment:PolicyAttachment": "policyArn",
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "policyArns",
+    ROLE: "managedPolicyArns",
+    NATIVE_ROLE: "managedPolicyArns",
+    "aws-native:iam:User": "managedPolicyArns",
+    "aws-native:iam:Group": "managedPolicyArns",
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": "managedPolicyArn",
+    "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive": "managedPolicyArns",
+    "aws-native:sso:PermissionSet": "managedPolicies",
+}
+#: Customer-managed policy types a stack may attach, and their document property.
+MANAGED_POLICIES: Mapping[str, str] = {
+    "aws:iam/policy:Policy": "policy",
+    "aws-native:iam:ManagedPolicy": "policyDocument",
+}
+#: AWS-managed policies that amount to administrator access: AdministratorAccess (``*`` on
+#: ``*``), PowerUserAccess (Allow + NotAction iam/organizations/account) and IAMFullAccess
+#: (``iam:*``: can attach AdministratorAccess to itself).
+ADMIN_EQUIVALENT_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"]
+_AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$", re.IGNORECASE)
+
+Check = Iterator[str]
+
+
+def _trust_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    findings = Findings()
+    prop = TRUST_DOCUMENTS[args.resource_type]
+    document = parse_document(read(args.props, prop))
+    if document is not None and not isinstance(document, dict | Unknown):
+        findings.add(True, f"{prop} is not valid JSON: pass a JSON trust policy.")
+    for label, statement in statements(document):
+        anyone = all3([is_allow(statement), principal_is_anyone(statement)])
+        restricted = condition_restricts(statement, TRUST_KEYS)
+        findings.add(
+            all3([anyone, not3(restricted)]),
+            f"{prop} {label} lets any principal ('*') assume the role without a condition on "
+            "aws:PrincipalOrgID/aws:PrincipalAccount/aws:PrincipalArn/aws:SourceAccount/aws:SourceArn/"
+            "sts:ExternalId: name the trusted service or account as Principal.",
+        )
+    yield from findings.report()
+
+
+def _admin_policy_name(arn: Any, forbidden: list[str]) -> Any:
+    """The forbidden AWS-managed policy ``arn`` names, None, or :class:`Unknown`."""
+    if isinstance(arn, Unknown):
+        return arn
+    match = _AWS_MANAGED.match(arn) if isinstance(arn, str) else None
+    if match is None:
+        return None
+    name = match["name"].lower()
+    return next((f for f in forbidden if wildcard_match(f, name) is True), None)
+
+
+def _no_admin_managed_policy(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
+    findings = Findings()
+    prop = ATTACHMENTS[args.resource_type]
+    forbidden = [str(name) for name in config.get("forbiddenManagedPolicies", ADMIN_EQUIVALENT_POLICIES)]
+    value = read(args.props, prop)
+    arns = [value] if isinstance(value, Unknown) else as_list(value)
+    for index, arn in enumerate(arns):
+        name = _admin_policy_name(arn, forbidden)
+        where = f"{prop}[{index}]" if isinstance(value, list) else prop
+        if isinstance(name, Unknown):
+            findings.undecided(name)
+        elif name is not None:
+            findings.add(
+                True,
+                f"{where} attaches the AWS-managed {name} ({arn}), administrator-equivalent: attach a "
+                "policy that lists the actions and resources the principal needs.",
+            )
+    yield from findings.report()
+
+
+def grants_admin(document: Any) -> Any:
+    """Whether a policy document grants everything (``*``, NotAction) or ``iam:*`` everywhere."""
+    verdicts = []
+    for _, statement in statements(document):
+        full_iam = all3([is_allow(statement), _has_full_iam(statement), on_broad_resources(statement)])
+        verdicts.append(any3([grants_everything(statement), full_iam]))
+    return any3(verdicts)
+
+
+def _has_full_iam(statement: Any) -> Any:
+    if isinstance(statement, Unknown):
+        return statement
+    actions = statement.get("Action")
+    if "NotAction" in statement or isinstance(actions, Unknown):
+        return actions if isinstance(actions, Unknown) else False
+    return any3(
+        a if isinstance(a, Unknown) else str(a).lower() in ("iam:*", "iam:*:*") for a in as_list(actions)
+    )
+
+
+def _policy_arn_name(arn: Any) -> str | None:
+    """``arn:aws:iam::123:policy/path/name`` -> ``name`` (customer-managed policies only)."""
+    if not isinstance(arn, str) or _AWS_MANAGED.match(arn):
+        return None
+    match = re.match(r"^arn:[^:]+:iam::[^:]*:policy/(?:.*/)?([^/]+)$", arn)
+    return match[1] if match else None
+
+
+def _attached_policies(resource: PolicyResource, policies: list[PolicyResource]) -> list[PolicyResource]:
+    """Stack policies ``resource`` attaches: through the ARN input's dependencies, else by name."""
+    prop = ATTACHMENTS[resource.resource_type]
+    linked = [d for d in deps(resource, prop) if d.resource_type in MANAGED_POLICIES]
+    if linked:
+        return linked
+    value = read(resource.props, prop)
+    names = {_policy_arn_name(arn) for arn in ([] if isinstance(value, Unknown) else as_list(value))} - {None}
+    by_name = []
+    for policy in policies:
+        name = read(
+            policy.props, "name" if policy.resource_type == "aws:iam/policy:Policy" else "managedPolicyName"
+        )
+        if isinstance(name, str) and name in names:
+            by_name.append(policy)
+    return by_name
+
+
+def _admin_policy_not_attached(
+    args: StackValidationArgs, _: Mapping[str, Any]
+) -> Iterator[tuple[str, str | None]]:
+    policies = [r for r in args.resources if r.resource_type in MANAGED_POLICIES]
+
+    def check(resource: PolicyResource) -> Iterator[tuple[str, str | None]]:
+        for policy in _attached_policies(resource, policies):
+            verdict = grants_admin(parse_document(read(policy.props, MANAGED_POLICIES[policy.resource_type])))
+            if isinstance(verdict, Unknown):
+                raise verdict.error
+            if verdict:
+                yield (
+                    f"{ATTACHMENTS[resource.resource_type]} attaches {policy.name}, a policy of this stack "
+                    "that allows every action (or iam:* on every resource): attach a least-privilege policy.",
+                    resource.urn,
+                )
+
+    pending: UnknownValueError | None = None
+    for resource in of_type(args.resources, ATTACHMENTS):
+        try:
+            found = list(check(resource))
+        except UnknownValueError as error:  # undecided: checked again on final outputs
+            pending = pending or error
+            continue
+        yield from found
+    if pending is not None:
+        raise pending
+
+
+iam_role_trust_not_public = resource_rule(
+    name="iam-role-trust-not-public",
+    description=(
+        "A role's trust policy must not let any principal ('*', {'AWS': '*'}, NotPrincipal) assume "
+        "it unless a condition pins the caller (aws:PrincipalOrgID, aws:PrincipalAccount, "
+        "aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId). Fix: name the trusted "
+        "service or account as Principal."
+    ),
+    resource_types=TRUST_DOCUMENTS,
+    check=_trust_not_public,
+    enforcement_level=MANDATORY,
+    severity=CRITICAL,
+    framework=framework(CHECKOV, "CKV_AWS_60"),
+    tags=["iam", "access"],
+)
+
+iam_no_admin_managed_policy = resource_rule(
+    name="iam-no-admin-managed-policy",
+    description=(
+        "Attachments and managedPolicyArns must not attach an administrator-equivalent AWS-managed "
+        "policy (forbiddenManagedPolicies: AdministratorAccess, PowerUserAccess, IAMFullAccess, in "
+        "any partition). Fix: attach a policy listing the actions and resources the principal needs."
+    ),
+    resource_types=ATTACHMENTS,
+    check=_no_admin_managed_policy,
+    enforcement_level=MANDATORY,
+    severity=CRITICAL,
+    framework=framework(CHECKOV, "CKV_AWS_274", "CKV2_AWS_56, CKV_AWS_62, CKV_AWS_63"),
+    config={
+        "forbiddenManagedPolicies": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ADMIN_EQUIVALENT_POLICIES,
+            "description": "AWS-managed policy names (wildcards allowed) never to attach.",
+        }
+    },
+    tags=["iam", "least-privilege"],
+)
+
+iam_admin_policy_not_attached = stack_rule(
+    name="iam-admin-policy-not-attached",
+    description=(
+        "No attachment or managedPolicyArns may attach a customer-managed policy of the stack "
+        "(aws:iam/policy:Policy, aws-native:iam:ManagedPolicy) that allows every action or iam:* "
+        "on every resource, found through the ARN's property dependency or the policy name. Fix: "
+        "attach a least-privilege policy."
+    ),
+    check=_admin_policy_not_attached,
+    enforcement_level=MANDATORY,
+    severity=CRITICAL,
+    framework=framework(CHECKOV, "CKV_AWS_62", "CKV_AWS_274"),
+    tags=["iam", "least-privilege"],
+)
+
+POLICIES = [iam_role_trust_not_public, iam_no_admin_managed_policy, iam_admin_policy_not_attached]
