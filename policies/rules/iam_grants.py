@@ -20,9 +20,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
-from pulumi_policy.proxy import UnknownValueError
 
-from ._common import CHECKOV, CRITICAL, MANDATORY, deps, framework, of_type, resource_rule, stack_rule
+from ._common import CHECKOV, CRITICAL, MANDATORY, deps, each_resource, framework, resource_rule, stack_rule
 from ._iam_documents import (
     PRINCIPAL_KEYS,
     ConditionKey,
@@ -191,16 +190,8 @@ def _admin_policy_not_attached(
                     resource.urn,
                 )
 
-    pending: UnknownValueError | None = None
-    for resource in of_type(args.resources, ATTACHMENTS):
-        try:
-            found = list(check(resource))
-        except UnknownValueError as error:  # undecided: checked again on final outputs
-            pending = pending or error
-            continue
-        yield from found
-    if pending is not None:
-        raise pending
+    # an attachment whose policy document is unknown is counted undecided, the rest reported
+    yield from each_resource(args.resources, ATTACHMENTS, check)
 
 
 iam_role_trust_not_public = resource_rule(
