@@ -34,6 +34,7 @@ from .rules import (
     sagemaker,
     sagemaker_jobs,
     sagemaker_notebooks,
+    sqs,
 )
 
 PACK_NAME = "mlops-platform"
@@ -53,6 +54,7 @@ ALL_POLICIES: list[Policy] = [
     *iam_grants.POLICIES,
     *observability.POLICIES,
     *network.POLICIES,
+    *sqs.POLICIES,
     *kubernetes.POLICIES,
     *governance.POLICIES,
     *governance_compute.POLICIES,

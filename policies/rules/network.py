@@ -1,4 +1,16 @@
-"""Network rules: EKS control planes, security-group ingress and VPC flow logs."""
+"""Network rules: EKS control planes, security-group ingress, default security groups and VPC
+flow logs; pulumi-aws and aws-native types.
+
+Ingress is judged per CIDR (``/0`` of either family, host bits ignored) and per security group
+on the union of its CIDRs: inline ``ingress``, ``SecurityGroupRule`` (type ingress),
+``vpc.SecurityGroupIngressRule`` and the aws-native twins, collapsed with
+``ipaddress.collapse_addresses``; ``0.0.0.0/1`` + ``128.0.0.0/1`` is the internet too.
+Prefix lists and security-group sources carry no CIDR and are fine.
+
+Stack rules (union, default security group, flow logs) read property dependencies, which
+the engine records in both shapes, and fall back to literal ids (``id``/``groupId``/``vpcId``
+in outputs after create). What they cannot decide at preview is counted as undecided.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +18,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from ._common import (
     ADVISORY,
+    CHECKOV,
     FSBP,
     HIGH,
     MANDATORY,
     MEDIUM,
-    depends_on,
     framework,
     get,
     get_or_none,
@@ -21,21 +34,32 @@ from ._common import (
     is_map,
     items,
     of_type,
-    per_resource,
     resource_rule,
     stack_rule,
     str_list,
 )
+from ._network_graph import (
+    DEFAULT_SECURITY_GROUP,
+    EGRESS_RULE_TYPES,
+    GROUP_TYPES,
+    RULE_TYPES,
+    VPC_TYPES,
+    attached_to_vpc,
+    ingress_cidrs,
+    networks,
+    open_to_internet,
+    rule_group,
+    whole_spaces,
+)
+from ._undecided import Undecided
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
-SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
-INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
-OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+NATIVE_FLOW_LOG = "aws-native:ec2:FlowLog"
+FLOW_LOG_TYPES = (FLOW_LOG, NATIVE_FLOW_LOG)
 
 Check = Iterator[str]
+StackFindings = Iterator[tuple[str, str | None]]
 
 
 # --- EKS -------------------------------------------------------------------------------
@@ -103,56 +127,150 @@ eks_audit_logging = resource_rule(
 # --- security groups and VPCs ----------------------------------------------------------
 
 
-def _open_cidrs(rule: Any, keys: tuple[str, ...]) -> list[str]:
-    return [c for key in keys for c in str_list(get(rule, key)) if c in OPEN_CIDRS]
-
-
 def _no_unrestricted_ingress(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    props = args.props
-    found: list[tuple[str, list[str]]] = []
-    if args.resource_type == SECURITY_GROUP:
-        for index, rule in enumerate(items(get(props, "ingress"))):
-            found.append((f"ingress[{index}]", _open_cidrs(rule, ("cidrBlocks", "ipv6CidrBlocks"))))
-    elif args.resource_type == SECURITY_GROUP_RULE and get(props, "type") == "ingress":
-        found.append(("cidrBlocks", _open_cidrs(props, ("cidrBlocks", "ipv6CidrBlocks"))))
-    elif args.resource_type == INGRESS_RULE:
-        found.append(("cidrIpv4/cidrIpv6", _open_cidrs(props, ("cidrIpv4", "cidrIpv6"))))
-    for path, cidrs in found:
-        if cidrs:
-            yield (
-                f"{path} allows ingress from {', '.join(cidrs)}: restrict the source to the VPC CIDR, a "
-                "prefix list or a security group."
-            )
+    for finding in open_to_internet(args.resource_type, args.props):
+        yield (f"{finding}: restrict the source to the VPC CIDR, a prefix list or a security group.")
 
 
-def _vpc_flow_logs(args: StackValidationArgs, _: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:
-    flow_logs = of_type(args.resources, [FLOW_LOG])
-
-    def check(vpc: PolicyResource) -> Iterator[tuple[str, str | None]]:
-        vpc_id = get_or_none(vpc.props, "id")
-        covered = any(
-            depends_on(f, vpc, "vpcId") or (vpc_id and get_or_none(f.props, "vpcId") == vpc_id)
-            for f in flow_logs
+def _default_sg_no_rules(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    rules = [key for key in ("ingress", "egress") if items(get(args.props, key))]
+    if rules:
+        yield (
+            f"the default security group has {' and '.join(rules)} rules: declare aws.ec2.DefaultSecurityGroup "
+            "with no ingress or egress, and put workloads in their own security groups."
         )
-        if not covered:
+
+
+def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
+    groups = of_type(args.resources, GROUP_TYPES)
+    vpcs = of_type(args.resources, VPC_TYPES)
+    undecided = Undecided()
+    # group key -> (group resource or None, [(contributor, cidrs)])
+    members: dict[str, tuple[PolicyResource | None, list[tuple[PolicyResource, list[str]]]]] = {}
+
+    def add(key: str, group: PolicyResource | None, contributor: PolicyResource, cidrs: list[str]) -> None:
+        members.setdefault(key, (group, []))[1].append((contributor, cidrs))
+
+    def collect_group(group: PolicyResource) -> StackFindings:
+        cidrs = [c for _, cs in ingress_cidrs(group.resource_type, group.props) for c in cs]
+        add(group.urn, group, group, cidrs)
+        return iter(())
+
+    def collect_rule(rule: PolicyResource) -> StackFindings:
+        cidrs = [c for _, cs in ingress_cidrs(rule.resource_type, rule.props) for c in cs]
+        if not cidrs:
+            return iter(())
+        target = rule_group(rule, groups, vpcs)
+        if target is None:
+            return iter(())
+        if isinstance(target, str):
+            add(target, None, rule, cidrs)
+        else:
+            add(target.urn, target, rule, cidrs)
+        return iter(())
+
+    yield from undecided.each(args.resources, (*GROUP_TYPES, DEFAULT_SECURITY_GROUP), collect_group)
+    yield from undecided.each(args.resources, RULE_TYPES, collect_rule)
+    for key, (group, contributors) in members.items():
+        if len(contributors) < 2:
+            continue  # one resource alone is the resource rule's case
+        if any(whole_spaces(networks(cidrs)) for _, cidrs in contributors):
+            continue  # already reported by security-group-no-unrestricted-ingress
+        covered = whole_spaces(networks(c for _, cidrs in contributors for c in cidrs))
+        if covered:
+            names = ", ".join(sorted(c.name for c, cidrs in contributors if cidrs))
+            label = repr(group.name) if group else key
             yield (
                 (
-                    f"VPC {vpc.name!r} has no aws.ec2.FlowLog: create one with vpc_id=<vpc>.id, "
-                    "traffic_type='ALL' and a KMS-encrypted log group destination."
+                    f"security group {label}: ingress from {names} together covers {', '.join(covered)}, the "
+                    "whole internet: restrict the sources to the VPC CIDR, a prefix list or a security group."
+                ),
+                group.urn if group else contributors[0][0].urn,
+            )
+    undecided.raise_if_any()
+
+
+def _flow_log_vpc_prop(flow_log: PolicyResource) -> str | None:
+    if flow_log.resource_type == NATIVE_FLOW_LOG:
+        return "resourceId" if get_or_none(flow_log.props, "resourceType") == "VPC" else None
+    return "vpcId"
+
+
+def _vpc_flow_logs(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
+    flow_logs = of_type(args.resources, FLOW_LOG_TYPES)
+    undecided = Undecided()
+
+    def check(vpc: PolicyResource) -> StackFindings:
+        verdicts = []
+        for flow_log in flow_logs:
+            prop = _flow_log_vpc_prop(flow_log)
+            if prop is not None:
+                verdicts.append(attached_to_vpc(flow_log, vpc, prop))
+        if True in verdicts:
+            return
+        if None in verdicts:
+            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["vpcId"])
+        yield (
+            (
+                f"VPC {vpc.name!r} has no flow log: create an aws.ec2.FlowLog with vpc_id=<vpc>.id, "
+                "traffic_type='ALL' and a KMS-encrypted log group destination."
+            ),
+            vpc.urn,
+        )
+
+    yield from undecided.each(args.resources, VPC_TYPES, check)
+    undecided.raise_if_any()
+
+
+def _vpc_default_sg(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
+    defaults = of_type(args.resources, [DEFAULT_SECURITY_GROUP])
+    groups = of_type(args.resources, GROUP_TYPES)
+    vpcs = of_type(args.resources, VPC_TYPES)
+    undecided = Undecided()
+
+    def check_vpc(vpc: PolicyResource) -> StackFindings:
+        verdicts = [attached_to_vpc(d, vpc, "vpcId") for d in defaults]
+        adopted = [d for d, verdict in zip(defaults, verdicts, strict=True) if verdict]
+        if not adopted and None in verdicts:
+            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["vpcId"])
+        if not adopted:
+            yield (
+                (
+                    f"VPC {vpc.name!r} leaves its default security group as AWS creates it (all traffic "
+                    "within the group, all egress): adopt it with aws.ec2.DefaultSecurityGroup(vpc_id=<vpc>.id) "
+                    "and no ingress or egress."
                 ),
                 vpc.urn,
             )
 
-    yield from per_resource(args.resources, [VPC], check)
+    def check_rule(rule: PolicyResource) -> StackFindings:
+        target = rule_group(rule, groups, vpcs)
+        if (
+            target is not None
+            and not isinstance(target, str)
+            and target.resource_type in (DEFAULT_SECURITY_GROUP, *VPC_TYPES)
+        ):
+            yield (
+                (
+                    f"{rule.name!r} adds a rule to a VPC's default security group: put the rule on a "
+                    "security group of your own; the default group must stay empty."
+                ),
+                rule.urn,
+            )
+
+    yield from undecided.each(args.resources, VPC_TYPES, check_vpc)
+    yield from undecided.each(args.resources, (*RULE_TYPES, *EGRESS_RULE_TYPES), check_rule)
+    undecided.raise_if_any()
 
 
 security_group_no_unrestricted_ingress = resource_rule(
     name="security-group-no-unrestricted-ingress",
     description=(
-        "Security groups must not accept ingress from 0.0.0.0/0 or ::/0. Fix: restrict the source "
-        "to the VPC CIDR, a prefix list or another security group."
+        "Security groups must not accept ingress from the whole internet: 0.0.0.0/0, ::/0, or CIDRs "
+        "that together cover either space (0.0.0.0/1 + 128.0.0.0/1). Fix: restrict the source to "
+        "the VPC CIDR, a prefix list or another security group."
     ),
-    resource_types=[SECURITY_GROUP, SECURITY_GROUP_RULE, INGRESS_RULE],
+    resource_types=[*GROUP_TYPES, DEFAULT_SECURITY_GROUP, *RULE_TYPES],
     check=_no_unrestricted_ingress,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -160,9 +278,54 @@ security_group_no_unrestricted_ingress = resource_rule(
     tags=["network"],
 )
 
+security_group_ingress_union_restricted = stack_rule(
+    name="security-group-ingress-union-restricted",
+    description=(
+        "The ingress CIDRs of one security group, across its inline rules and separate rule resources "
+        "(SecurityGroupRule, SecurityGroupIngressRule, aws-native SecurityGroupIngress), must not together "
+        "cover 0.0.0.0/0 or ::/0. Fix: restrict the sources to the VPC CIDR, a prefix list or a security group."
+    ),
+    check=_ingress_union,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(FSBP, "EC2.18", "EC2.19; Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260"),
+    tags=["network"],
+)
+
+default_security_group_no_rules = resource_rule(
+    name="default-security-group-no-rules",
+    description=(
+        "A VPC's default security group must have no rules. Fix: declare aws.ec2.DefaultSecurityGroup "
+        "without ingress or egress; use dedicated security groups for workloads."
+    ),
+    resource_types=[DEFAULT_SECURITY_GROUP],
+    check=_default_sg_no_rules,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    framework=framework(CHECKOV, "CKV2_AWS_12", "FSBP EC2.2"),
+    tags=["network"],
+)
+
+vpc_default_security_group_adopted = stack_rule(
+    name="vpc-default-security-group-adopted",
+    description=(
+        "Every VPC the stack creates must adopt its default security group with no rules, and no "
+        "rule resource may target it. Fix: add aws.ec2.DefaultSecurityGroup(vpc_id=<vpc>.id) without "
+        "ingress/egress and attach rules to your own security groups."
+    ),
+    check=_vpc_default_sg,
+    enforcement_level=ADVISORY,
+    severity=MEDIUM,
+    framework=framework(CHECKOV, "CKV2_AWS_12", "FSBP EC2.2"),
+    tags=["network"],
+)
+
 vpc_flow_logs_enabled = stack_rule(
     name="vpc-flow-logs-enabled",
-    description="Every VPC needs a flow log. Fix: create an aws.ec2.FlowLog with vpc_id=<vpc>.id.",
+    description=(
+        "Every VPC needs a flow log. Fix: create an aws.ec2.FlowLog with vpc_id=<vpc>.id (aws-native: "
+        "resourceType 'VPC', resourceId=<vpc>.vpc_id)."
+    ),
     check=_vpc_flow_logs,
     enforcement_level=ADVISORY,
     severity=MEDIUM,
@@ -175,5 +338,8 @@ POLICIES = [
     eks_secrets_encrypted,
     eks_audit_logging,
     security_group_no_unrestricted_ingress,
+    security_group_ingress_union_restricted,
+    default_security_group_no_rules,
+    vpc_default_security_group_adopted,
     vpc_flow_logs_enabled,
 ]

@@ -1,12 +1,23 @@
-"""S3 rules: public access, TLS-only access, SSE-KMS and the per-bucket security baseline.
+"""S3 rules: public access, bucket policies (TLS-only, no public allows), SSE-KMS, access
+logging and the per-bucket security baseline; pulumi-aws and aws-native types.
 
-Companion resources (public access block, policy, versioning, encryption) are matched to
-their bucket through the engine's property dependencies on their ``bucket`` input, which
-is how a program wires ``bucket=my_bucket.id``; a literal ``bucket`` name equal to the
-bucket's ``bucket`` input is accepted too.
+Companion resources (public access block, policy, versioning, encryption, logging) are
+matched to their bucket through the engine's property dependencies on their ``bucket``
+input, which is how a program wires ``bucket=my_bucket.id``; a literal ``bucket`` name equal
+to the bucket's name (``bucket``/``bucketName`` input, or ``id`` in outputs) is accepted too
+(``_s3_buckets``). Bucket policies are read by ``_bucket_policy``.
+
+Stack rules see inputs at preview but *outputs* after create (``pulumi up``). A new
+``aws.s3.Bucket``'s outputs carry computed values (``id``, ``arn``, a resolved ``bucket``,
+``serverSideEncryptionConfiguration`` = S3's default AES256, ``versioning.enabled=false``)
+even when companions configure it, so companions always win over the bucket's own
+deprecated inline blocks, and a bucket with neither is judged as S3 leaves it (SSE-S3, no
+logging) in both shapes. What a stack rule cannot decide (an unknown value) is counted and
+reported as undecided.
 
 Access-log buckets: S3 server access logging only delivers to buckets encrypted with
-SSE-S3 (AES256), so a bucket tagged ``mlops:data-class = access-logs`` may use AES256.
+SSE-S3 (AES256), so a bucket tagged ``mlops:data-class = access-logs`` may use AES256 and
+needs no access logging of its own.
 """
 
 from __future__ import annotations
@@ -15,94 +26,102 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from ._bucket_policy import RESTRICTING_HINT, public_allows, tls_only_problems
 from ._common import (
     CHECKOV,
     FSBP,
     HIGH,
     MANDATORY,
-    deps,
+    MEDIUM,
     framework,
     get,
     get_or_none,
-    is_false,
     is_map,
     is_set,
     is_true,
     items,
     of_type,
     parse_json,
-    per_resource,
-    policy_statements,
     resource_rule,
     shown,
     stack_rule,
-    tag_map,
 )
-
-BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-SSE_TYPES = (
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+from ._s3_buckets import (
+    ACCESS_LOG_TAG_KEY,
+    ACCESS_LOG_TAG_VALUE,
+    BUCKET,
+    BUCKET_TYPES,
+    BUCKET_V2,
+    KMS_ALGORITHMS,
+    LOGGING_TYPES,
+    NATIVE_BUCKET,
+    PARTITIONS,
+    POLICY_TYPES,
+    PUBLIC_ACCESS_BLOCK,
+    PUBLIC_ACCESS_FLAGS,
+    SSE_TYPES,
+    VERSIONING_TYPES,
+    bucket_arns,
+    buckets_of,
+    configures,
+    inline_logging,
+    inline_sse,
+    is_access_log_bucket,
+    is_aws_managed_key,
+    policy_document,
+    unresolved,
 )
-VERSIONING_TYPES = (
-    "aws:s3/bucketVersioning:BucketVersioning",
-    "aws:s3/bucketVersioningV2:BucketVersioningV2",
-)
-
-ACCESS_LOG_TAG_KEY = "mlops:data-class"
-ACCESS_LOG_TAG_VALUE = "access-logs"
-PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+from ._undecided import Undecided
 
 Check = Iterator[str]
 StackFindings = Iterator[tuple[str, str | None]]
-
-
-def is_tls_only(document: Any) -> bool:
-    """A Deny statement conditioned on ``Bool aws:SecureTransport = false``."""
-    for statement in policy_statements(document):
-        if statement.get("Effect") != "Deny" or not is_map(statement.get("Condition")):
-            continue
-        for operator in ("Bool", "BoolIfExists"):
-            block = statement["Condition"].get(operator)
-            if not is_map(block):
-                continue
-            for key, value in block.items():
-                if key.lower() == "aws:securetransport" and any(is_false(v) for v in items(value)):
-                    return True
-    return False
-
-
-def is_access_log_bucket(bucket: PolicyResource) -> bool:
-    tags = tag_map(get_or_none(bucket.props, "tagsAll")) | tag_map(get_or_none(bucket.props, "tags"))
-    return tags.get(ACCESS_LOG_TAG_KEY) == ACCESS_LOG_TAG_VALUE
-
-
-def _buckets_of(companion: PolicyResource, buckets: list[PolicyResource]) -> list[PolicyResource]:
-    """The bucket(s) a companion resource configures."""
-    found = [d for d in deps(companion, "bucket") if d.resource_type in BUCKET_TYPES]
-    if found:
-        return found
-    name = get_or_none(companion.props, "bucket")
-    return [b for b in buckets if name is not None and get_or_none(b.props, "bucket") == name]
 
 
 # --- resource rules --------------------------------------------------------------------
 
 
 def _public_access_blocked(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    off = [flag for flag in PUBLIC_ACCESS_FLAGS if not is_true(get(args.props, flag))]
+    prefix = ""
+    props = args.props
+    if args.resource_type == NATIVE_BUCKET:
+        props = get(props, "publicAccessBlockConfiguration")
+        if props is None:  # the baseline rule demands it; a PublicAccessBlock resource may supply it
+            return
+        prefix = "publicAccessBlockConfiguration."
+    off = [prefix + flag for flag in PUBLIC_ACCESS_FLAGS if not is_true(get(props, flag))]
     if off:
         yield f"{', '.join(off)} not true: set all four of {', '.join(PUBLIC_ACCESS_FLAGS)} to True."
 
 
 def _bucket_policy_tls_only(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    if not is_tls_only(parse_json(get(args.props, "policy"))):
+    document = policy_document(args.resource_type, args.props)
+    if args.resource_type in BUCKET_TYPES and not is_set(document):
+        return  # no inline policy: the baseline rule asks for a BucketPolicy
+    name = get_or_none(args.props, "bucket")  # a literal name pins the ARNs; an Output is unknown here
+    arns = [f"arn:{p}:s3:::{name}" for p in PARTITIONS] if isinstance(name, str) and name else None
+    problems = tls_only_problems(parse_json(document), arns)
+    if problems:
         yield (
-            "policy has no Deny statement with Condition {'Bool': {'aws:SecureTransport': 'false'}}: add "
-            "one denying s3:* on the bucket and its objects to every principal."
+            f"policy is not TLS-only: {'; '.join(problems)}. Fix: add a statement Deny, Principal '*', "
+            "Action 's3:*', Resource [<bucket ARN>, <bucket ARN>/*], Condition {'Bool': "
+            "{'aws:SecureTransport': 'false'}} and nothing else."
+        )
+
+
+def _bucket_policy_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    document = policy_document(args.resource_type, args.props)
+    if not is_set(document):
+        return
+    parsed = parse_json(document)
+    if parsed is None:
+        yield "policy is not valid JSON: fix the document."
+        return
+    for finding in public_allows(parsed):
+        yield (
+            f"{finding}: name the principals (account, role or service), or pin the statement with "
+            f"a condition on fixed values of {RESTRICTING_HINT} (or aws:PrincipalAccount, aws:SourceIp)."
         )
 
 
@@ -110,9 +129,10 @@ s3_public_access_blocked = resource_rule(
     name="s3-public-access-blocked",
     description=(
         "S3 public access blocks must set all four flags. Fix: set blockPublicAcls, "
-        "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true."
+        "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true (on an aws-native "
+        "bucket: under publicAccessBlockConfiguration)."
     ),
-    resource_types=[PUBLIC_ACCESS_BLOCK],
+    resource_types=[PUBLIC_ACCESS_BLOCK, NATIVE_BUCKET],
     check=_public_access_blocked,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -123,10 +143,11 @@ s3_public_access_blocked = resource_rule(
 s3_bucket_policy_tls_only = resource_rule(
     name="s3-bucket-policy-tls-only",
     description=(
-        "S3 bucket policies must deny requests that do not use TLS. Fix: add a Deny statement "
-        "with Condition Bool aws:SecureTransport = false."
+        "S3 bucket policies must deny every request that does not use TLS. Fix: add a Deny "
+        "statement for Principal '*', Action 's3:*', Resource the bucket ARN and <ARN>/*, with "
+        "only Condition Bool aws:SecureTransport = false."
     ),
-    resource_types=[BUCKET_POLICY],
+    resource_types=[*POLICY_TYPES, BUCKET, BUCKET_V2],
     check=_bucket_policy_tls_only,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -134,21 +155,43 @@ s3_bucket_policy_tls_only = resource_rule(
     tags=["s3", "encryption-in-transit"],
 )
 
+s3_bucket_policy_not_public = resource_rule(
+    name="s3-bucket-policy-not-public",
+    description=(
+        "S3 bucket policies must not Allow Principal '*' (or use NotPrincipal) unless a condition "
+        "pins fixed values of aws:SourceArn, aws:SourceAccount, aws:SourceVpce, aws:SourceVpc, "
+        "aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceIp. Fix: name the principals or "
+        "add such a condition."
+    ),
+    resource_types=[*POLICY_TYPES, BUCKET, BUCKET_V2],
+    check=_bucket_policy_not_public,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(CHECKOV, "CKV_AWS_70", "FSBP S3.2, S3.3"),
+    tags=["s3", "public-access"],
+)
+
 
 # --- stack rules -----------------------------------------------------------------------
 
 
-def _sse_findings(rules: Any, path: str, bucket: PolicyResource | None) -> Check:
+def _sse_findings(rules: Any, path: str, bucket: PolicyResource | None, by_default: str) -> Check:
     rules = [r for r in items(rules) if is_map(r)]
     if not rules:
         yield f"{path} is empty: add a rule with sse_algorithm='aws:kms' and kms_master_key_id."
     for index, rule in enumerate(rules):
-        default = f"{path}[{index}].applyServerSideEncryptionByDefault"
-        algorithm = get(rule, "applyServerSideEncryptionByDefault.sseAlgorithm")
-        if algorithm in ("aws:kms", "aws:kms:dsse"):
-            if not is_set(get(rule, "applyServerSideEncryptionByDefault.kmsMasterKeyId")):
+        default = f"{path}[{index}].{by_default}"
+        algorithm = get(rule, f"{by_default}.sseAlgorithm")
+        key = get(rule, f"{by_default}.kmsMasterKeyId")
+        if algorithm in KMS_ALGORITHMS:
+            if not is_set(key):
                 yield (
                     f"{default}.kmsMasterKeyId is unset (the AWS-managed aws/s3 key): set "
+                    "kms_master_key_id to a customer-managed KMS key."
+                )
+            elif is_aws_managed_key(key):
+                yield (
+                    f"{default}.kmsMasterKeyId is {shown(key)}, the AWS-managed key: set "
                     "kms_master_key_id to a customer-managed KMS key."
                 )
         elif algorithm == "AES256" and bucket is not None and is_access_log_bucket(bucket):
@@ -162,71 +205,155 @@ def _sse_findings(rules: Any, path: str, bucket: PolicyResource | None) -> Check
 
 def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
     buckets = of_type(args.resources, BUCKET_TYPES)
+    configs = of_type(args.resources, SSE_TYPES)
+    undecided = Undecided()
 
     def check_config(config: PolicyResource) -> StackFindings:
-        targets = _buckets_of(config, buckets)
+        targets = buckets_of(config, buckets)
         bucket = targets[0] if targets else None
-        for message in _sse_findings(get(config.props, "rules"), "rules", bucket):
+        rules = get(config.props, "rules")
+        for message in _sse_findings(rules, "rules", bucket, "applyServerSideEncryptionByDefault"):
             yield message, config.urn
 
-    def check_inline(bucket: PolicyResource) -> StackFindings:
-        inline = get(bucket.props, "serverSideEncryptionConfiguration.rule")
-        if inline is not None:  # deprecated inline form on the bucket itself
-            for message in _sse_findings(inline, "serverSideEncryptionConfiguration.rule", bucket):
+    def check_bucket(bucket: PolicyResource) -> StackFindings:
+        if any(configures(c, bucket, buckets) for c in configs):
+            return  # the configuration resource wins over the bucket's (computed) inline block
+        inline = inline_sse(bucket)
+        if inline is not None:
+            path, rules, by_default = inline
+            for message in _sse_findings(rules, path, bucket, by_default):
                 yield message, bucket.urn
+            return
+        if is_access_log_bucket(bucket):
+            return  # S3's default SSE-S3 is what access-log delivery needs
+        if unresolved(configs):
+            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
+        yield (
+            (
+                f"bucket {bucket.name!r} has no default-encryption configuration (S3 falls back to SSE-S3 "
+                "AES256): create an aws.s3.BucketServerSideEncryptionConfiguration with bucket=<bucket>.id, "
+                "sse_algorithm='aws:kms' and a customer-managed kms_master_key_id."
+            ),
+            bucket.urn,
+        )
 
-    yield from per_resource(args.resources, SSE_TYPES, check_config)
-    yield from per_resource(args.resources, BUCKET_TYPES, check_inline)
+    yield from undecided.each(args.resources, SSE_TYPES, check_config)
+    yield from undecided.each(args.resources, BUCKET_TYPES, check_bucket)
+    undecided.raise_if_any()
+
+
+def _access_logging(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
+    buckets = of_type(args.resources, BUCKET_TYPES)
+    loggings = of_type(args.resources, LOGGING_TYPES)
+    undecided = Undecided()
+
+    def check(bucket: PolicyResource) -> StackFindings:
+        if is_access_log_bucket(bucket):
+            return
+        if any(configures(log, bucket, buckets) for log in loggings) or inline_logging(bucket):
+            return
+        if unresolved(loggings):
+            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
+        yield (
+            (
+                f"bucket {bucket.name!r} has no server access logging: create an aws.s3.BucketLogging with "
+                "bucket=<bucket>.id and target_bucket=<the access-log bucket> (aws-native: set "
+                f"loggingConfiguration). The log bucket itself is tagged {ACCESS_LOG_TAG_KEY}="
+                f"{ACCESS_LOG_TAG_VALUE}."
+            ),
+            bucket.urn,
+        )
+
+    yield from undecided.each(args.resources, BUCKET_TYPES, check)
+    undecided.raise_if_any()
 
 
 def _bucket_baseline(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
     buckets = of_type(args.resources, BUCKET_TYPES)
+    undecided = Undecided()
 
     def companions(bucket: PolicyResource, types: tuple[str, ...]) -> list[PolicyResource]:
-        return [
-            c
-            for c in of_type(args.resources, types)
-            if any(b.urn == bucket.urn for b in _buckets_of(c, buckets))
-        ]
+        return [c for c in of_type(args.resources, types) if configures(c, bucket, buckets)]
 
-    def check(bucket: PolicyResource) -> StackFindings:
-        missing: list[str] = []
-        blocks = companions(bucket, (PUBLIC_ACCESS_BLOCK,))
-        if not any(all(is_true(get(b.props, f)) for f in PUBLIC_ACCESS_FLAGS) for b in blocks):
-            missing.append("a BucketPublicAccessBlock with all four flags true")
-        policies = [parse_json(get(p.props, "policy")) for p in companions(bucket, (BUCKET_POLICY,))]
-        policies.append(parse_json(get(bucket.props, "policy")))
-        if not any(is_tls_only(doc) for doc in policies):
-            missing.append("a TLS-only BucketPolicy (Deny when aws:SecureTransport is false)")
-        versioned = is_true(get(bucket.props, "versioning.enabled")) or any(
+    def blocked(bucket: PolicyResource) -> bool:
+        native = (
+            get(bucket.props, "publicAccessBlockConfiguration")
+            if bucket.resource_type == NATIVE_BUCKET
+            else None
+        )
+        blocks = [b.props for b in companions(bucket, (PUBLIC_ACCESS_BLOCK,))] + ([native] if native else [])
+        return any(all(is_true(get(b, f)) for f in PUBLIC_ACCESS_FLAGS) for b in blocks)
+
+    def tls_only(bucket: PolicyResource) -> bool:
+        documents = [policy_document(p.resource_type, p.props) for p in companions(bucket, POLICY_TYPES)]
+        if bucket.resource_type != NATIVE_BUCKET:
+            documents.append(get(bucket.props, "policy"))
+        arns = bucket_arns(bucket)
+        return any(is_set(d) and not tls_only_problems(parse_json(d), arns) for d in documents)
+
+    def versioned(bucket: PolicyResource) -> bool:
+        props = bucket.props
+        inline = (
+            get(props, "versioningConfiguration.status") == "Enabled"
+            if bucket.resource_type == NATIVE_BUCKET
+            else is_true(get(props, "versioning.enabled"))
+            or any(is_true(get(v, "enabled")) for v in items(get(props, "versionings")))
+        )
+        return inline or any(
             get(v.props, "versioningConfiguration.status") == "Enabled"
             for v in companions(bucket, VERSIONING_TYPES)
         )
-        if not versioned:
+
+    def encrypted(bucket: PolicyResource) -> bool:
+        if companions(bucket, SSE_TYPES) or is_access_log_bucket(bucket):
+            return True
+        inline = inline_sse(bucket)
+        if inline is None:
+            return False
+        _, rules, by_default = inline
+        # A plain bucket's outputs report S3's default AES256: only an explicit KMS block counts.
+        return bucket.resource_type == NATIVE_BUCKET or any(
+            get(r, f"{by_default}.sseAlgorithm") in KMS_ALGORITHMS for r in rules
+        )
+
+    def check(bucket: PolicyResource) -> StackFindings:
+        missing: list[str] = []
+        if not blocked(bucket):
+            missing.append("a BucketPublicAccessBlock with all four flags true")
+        if not tls_only(bucket):
+            missing.append(
+                "a TLS-only BucketPolicy (Deny Principal '*' Action 's3:*' on the bucket and its objects "
+                "when aws:SecureTransport is false)"
+            )
+        if not versioned(bucket):
             missing.append("a BucketVersioning with versioningConfiguration.status='Enabled'")
-        if not (
-            companions(bucket, SSE_TYPES) or is_set(get(bucket.props, "serverSideEncryptionConfiguration"))
-        ):
+        if not encrypted(bucket):
             missing.append("a BucketServerSideEncryptionConfiguration")
+        if missing and unresolved(
+            of_type(args.resources, (PUBLIC_ACCESS_BLOCK, *POLICY_TYPES, *VERSIONING_TYPES, *SSE_TYPES))
+        ):
+            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
         if missing:
             yield (
                 (
                     f"bucket {bucket.name!r} lacks {'; '.join(missing)}: create them with bucket=<bucket>.id "
-                    "so the dependency is recorded."
+                    "so the dependency is recorded (aws-native: publicAccessBlockConfiguration, "
+                    "versioningConfiguration, bucketEncryption and an aws-native:s3:BucketPolicy)."
                 ),
                 bucket.urn,
             )
 
-    yield from per_resource(args.resources, BUCKET_TYPES, check)
+    yield from undecided.each(args.resources, BUCKET_TYPES, check)
+    undecided.raise_if_any()
 
 
 s3_sse_kms_encrypted = stack_rule(
     name="s3-sse-kms-encrypted",
     description=(
-        "S3 buckets must default to SSE-KMS with a customer-managed key. Fix: set "
-        "rules[].applyServerSideEncryptionByDefault.sseAlgorithm='aws:kms' and kmsMasterKeyId. "
-        "Exemption: buckets tagged mlops:data-class=access-logs may use AES256, the only "
-        "encryption S3 access-log delivery supports."
+        "S3 buckets must default to SSE-KMS with a customer-managed key (not alias/aws/s3). Fix: "
+        "create a BucketServerSideEncryptionConfiguration (aws-native: bucketEncryption) with "
+        "sseAlgorithm 'aws:kms' (or 'aws:kms:dsse') and kmsMasterKeyId. Exemption: buckets tagged "
+        "mlops:data-class=access-logs may use AES256, the only encryption S3 access-log delivery supports."
     ),
     check=_sse_kms_encrypted,
     enforcement_level=MANDATORY,
@@ -235,12 +362,26 @@ s3_sse_kms_encrypted = stack_rule(
     tags=["s3", "encryption"],
 )
 
+s3_bucket_access_logging = stack_rule(
+    name="s3-bucket-access-logging",
+    description=(
+        "Every S3 bucket must have server access logging, except the access-log bucket itself "
+        "(tagged mlops:data-class=access-logs). Fix: create an aws.s3.BucketLogging with "
+        "bucket=<bucket>.id and target_bucket=<access-log bucket> (aws-native: loggingConfiguration)."
+    ),
+    check=_access_logging,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    framework=framework(FSBP, "S3.9", "Checkov CKV_AWS_18"),
+    tags=["s3", "logging"],
+)
+
 s3_bucket_security_baseline = stack_rule(
     name="s3-bucket-security-baseline",
     description=(
         "Every S3 bucket needs a public access block (four flags), a TLS-only bucket policy, "
         "versioning Enabled and a default-encryption configuration. Fix: create the missing "
-        "companion resources with bucket=<bucket>.id."
+        "companion resources with bucket=<bucket>.id (aws-native: the bucket's own blocks)."
     ),
     check=_bucket_baseline,
     enforcement_level=MANDATORY,
@@ -252,6 +393,8 @@ s3_bucket_security_baseline = stack_rule(
 POLICIES = [
     s3_public_access_blocked,
     s3_bucket_policy_tls_only,
+    s3_bucket_policy_not_public,
     s3_sse_kms_encrypted,
+    s3_bucket_access_logging,
     s3_bucket_security_baseline,
 ]

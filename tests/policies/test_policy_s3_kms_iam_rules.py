@@ -197,7 +197,7 @@ CASES = [
     pytest.param(
         "s3-bucket-policy-tls-only",
         BUCKET_POLICY,
-        {"bucket": "b", "policy": doc(TLS_DENY, READ)},
+        {"bucket": "mlops-data", "policy": doc(TLS_DENY, READ)},
         None,
         id="tls-deny-statement-passes",
     ),
@@ -205,7 +205,7 @@ CASES = [
         "s3-bucket-policy-tls-only",
         BUCKET_POLICY,
         {
-            "bucket": "b",
+            "bucket": "mlops-data",
             "policy": {"Statement": {**TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": ["false"]}}}},
         },
         None,

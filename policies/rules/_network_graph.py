@@ -1,0 +1,155 @@
+"""Reading security groups, their rules and VPCs (shared by the rules in ``network.py``).
+
+CIDRs are parsed with host bits ignored (``10.0.0.0/0`` is the whole space, as EC2 treats it)
+and unions collapsed with ``ipaddress.collapse_addresses``. A rule resource belongs to the
+group its ``securityGroupId`` (aws-native ``groupId``/``groupName``) depends on or names; a
+dependency on a VPC means the VPC's default security group (``vpc.default_security_group_id``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from typing import Any
+
+from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UnknownValueError
+
+from ._common import depends_on, deps, get, get_or_none, items, str_list
+
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+NATIVE_SECURITY_GROUP = "aws-native:ec2:SecurityGroup"
+DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+NATIVE_INGRESS = "aws-native:ec2:SecurityGroupIngress"
+EGRESS_RULE_TYPES = (
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws-native:ec2:SecurityGroupEgress",
+)
+GROUP_TYPES = (SECURITY_GROUP, NATIVE_SECURITY_GROUP)
+RULE_TYPES = (SECURITY_GROUP_RULE, INGRESS_RULE, NATIVE_INGRESS)
+VPC = "aws:ec2/vpc:Vpc"
+VPC_TYPES = (VPC, "aws-native:ec2:Vpc")
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def networks(cidrs: Iterable[Any]) -> list[IPNetwork]:
+    """Parsed CIDRs (host bits ignored, as EC2 does: ``10.0.0.0/0`` is the whole space)."""
+    result: list[IPNetwork] = []
+    for cidr in cidrs:
+        try:
+            result.append(ipaddress.ip_network(str(cidr).strip(), strict=False))
+        except ValueError:
+            continue
+    return result
+
+
+def whole_spaces(networks: Iterable[IPNetwork]) -> list[str]:
+    """``0.0.0.0/0`` and/or ``::/0`` when ``networks`` together cover that whole address space."""
+    found = []
+    for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
+        same = [n for n in networks if n.version == version]
+        if same and [str(n) for n in ipaddress.collapse_addresses(same)] == [everything]:  # type: ignore[arg-type]
+            found.append(everything)
+    return found
+
+
+def ingress_cidrs(resource_type: str, props: Any) -> list[tuple[str, list[str]]]:
+    """``(path, CIDRs)`` of each ingress rule a resource declares (egress and other types: none)."""
+    if resource_type in (SECURITY_GROUP, DEFAULT_SECURITY_GROUP):
+        return [
+            (f"ingress[{i}]", str_list(get(r, "cidrBlocks")) + str_list(get(r, "ipv6CidrBlocks")))
+            for i, r in enumerate(items(get(props, "ingress")))
+        ]
+    if resource_type == NATIVE_SECURITY_GROUP:
+        return [
+            (f"securityGroupIngress[{i}]", str_list(get(r, "cidrIp")) + str_list(get(r, "cidrIpv6")))
+            for i, r in enumerate(items(get(props, "securityGroupIngress")))
+        ]
+    if resource_type == SECURITY_GROUP_RULE:
+        if get(props, "type") != "ingress":
+            return []
+        return [
+            (
+                "cidrBlocks/ipv6CidrBlocks",
+                str_list(get(props, "cidrBlocks")) + str_list(get(props, "ipv6CidrBlocks")),
+            )
+        ]
+    if resource_type == INGRESS_RULE:
+        return [("cidrIpv4/cidrIpv6", str_list(get(props, "cidrIpv4")) + str_list(get(props, "cidrIpv6")))]
+    if resource_type == NATIVE_INGRESS:
+        return [("cidrIp/cidrIpv6", str_list(get(props, "cidrIp")) + str_list(get(props, "cidrIpv6")))]
+    return []
+
+
+def open_to_internet(resource_type: str, props: Any) -> list[str]:
+    """What about a resource's own ingress lets the whole internet in (one CIDR or the union)."""
+    found = []
+    entries = ingress_cidrs(resource_type, props)
+    for path, cidrs in entries:
+        wide = [c for c in cidrs if any(n.prefixlen == 0 for n in networks([c]))]
+        opened = whole_spaces(networks(cidrs))
+        if wide:
+            found.append(f"{path} allows ingress from {', '.join(wide)}")
+        elif opened:
+            found.append(f"{path} CIDRs {cidrs} together cover {', '.join(opened)}")
+    if not found and len(entries) > 1:
+        union = whole_spaces(networks(c for _, cs in entries for c in cs))
+        if union:
+            found.append(f"the ingress rules' CIDRs together cover {', '.join(union)}")
+    return found
+
+
+def group_ids(group: PolicyResource) -> set[str]:
+    """A security group's known ids and names (outputs: ``id``; aws-native ``groupId``, ``groupName``)."""
+    values = (get_or_none(group.props, key) for key in ("id", "groupId", "groupName"))
+    return {v for v in values if isinstance(v, str) and v}
+
+
+def default_group_ids(vpc: PolicyResource) -> set[str]:
+    """The VPC's default group id (outputs: ``defaultSecurityGroupId``, aws-native ``defaultSecurityGroup``)."""
+    values = (get_or_none(vpc.props, key) for key in ("defaultSecurityGroupId", "defaultSecurityGroup"))
+    return {v for v in values if isinstance(v, str) and v}
+
+
+def rule_group(
+    rule: PolicyResource, groups: list[PolicyResource], vpcs: list[PolicyResource]
+) -> PolicyResource | str | None:
+    """The security group a rule resource belongs to: a resource, a literal id, or None (none given).
+
+    Raises ``UnknownValueError`` when the id is unknown at preview and no dependency names it.
+    """
+    prop = "groupId" if rule.resource_type.startswith("aws-native:") else "securityGroupId"
+    if prop == "groupId" and not deps(rule, prop) and get(rule.props, prop) is None:
+        prop = "groupName"  # aws-native rules of a default-VPC group may name it instead
+    linked = [
+        d for d in deps(rule, prop) if d.resource_type in (*GROUP_TYPES, DEFAULT_SECURITY_GROUP, *VPC_TYPES)
+    ]
+    if linked:
+        return linked[0]
+    value = get(rule.props, prop)
+    if not isinstance(value, str) or not value:
+        return None
+    for candidate in (*groups, *vpcs):
+        if value in group_ids(candidate) or value in default_group_ids(candidate):
+            return candidate
+    return value
+
+
+def vpc_ids(vpc: PolicyResource) -> set[str]:
+    values = (get_or_none(vpc.props, key) for key in ("id", "vpcId"))
+    return {v for v in values if isinstance(v, str) and v}
+
+
+def attached_to_vpc(resource: PolicyResource, vpc: PolicyResource, prop: str) -> bool | None:
+    """Whether ``resource``'s ``prop`` names ``vpc``; None when that is unknown at preview."""
+    if depends_on(resource, vpc, prop):
+        return True
+    if deps(resource, prop):
+        return False
+    try:
+        value = get(resource.props, prop)
+    except UnknownValueError:
+        return None
+    return isinstance(value, str) and value in vpc_ids(vpc)

@@ -1,0 +1,131 @@
+"""Reading S3 buckets and their companions (shared by the S3 rules in ``s3.py``).
+
+Companions (public access block, policy, versioning, encryption, logging) are matched to their
+bucket through the engine's property dependencies on their ``bucket`` input, or a literal
+``bucket`` equal to the bucket's name (``bucket``/``bucketName`` input, ``id`` in outputs).
+A bucket's own deprecated inline blocks are read per type: pulumi-aws ``Bucket``
+(``serverSideEncryptionConfiguration.rule``, ``logging``), ``BucketV2`` (list forms) and
+``aws-native:s3:Bucket`` (``bucketEncryption``, ``loggingConfiguration``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UnknownValueError
+
+from ._common import deps, get, get_or_none, is_map, is_set, items, tag_map
+
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
+NATIVE_BUCKET = "aws-native:s3:Bucket"
+BUCKET_TYPES = (BUCKET, BUCKET_V2, NATIVE_BUCKET)
+PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+NATIVE_BUCKET_POLICY = "aws-native:s3:BucketPolicy"
+POLICY_TYPES = (BUCKET_POLICY, NATIVE_BUCKET_POLICY)
+SSE_TYPES = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+VERSIONING_TYPES = (
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketVersioningV2:BucketVersioningV2",
+)
+LOGGING_TYPES = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+ACCESS_LOG_TAG_KEY = "mlops:data-class"
+ACCESS_LOG_TAG_VALUE = "access-logs"
+PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-eusc")
+#: ``alias/aws/s3`` (bare or as an alias ARN in any partition): an AWS-managed key.
+AWS_MANAGED_KEY = re.compile(r"(^|:)alias/aws/")
+
+
+def is_access_log_bucket(bucket: PolicyResource) -> bool:
+    tags = tag_map(get_or_none(bucket.props, "tagsAll")) | tag_map(get_or_none(bucket.props, "tags"))
+    return tags.get(ACCESS_LOG_TAG_KEY) == ACCESS_LOG_TAG_VALUE
+
+
+def bucket_names(bucket: PolicyResource) -> set[str]:
+    """The bucket's known physical names: ``bucket``/``bucketName`` inputs, ``id`` in outputs."""
+    names = (get_or_none(bucket.props, key) for key in ("bucket", "bucketName", "id"))
+    return {n for n in names if isinstance(n, str) and n}
+
+
+def bucket_arns(bucket: PolicyResource) -> list[str] | None:
+    """The bucket's ARN (outputs) or the ARNs its known name has in every partition; None unknown."""
+    arn = get_or_none(bucket.props, "arn")
+    if isinstance(arn, str) and arn:
+        return [arn]
+    names = bucket_names(bucket)
+    return [f"arn:{p}:s3:::{n}" for n in sorted(names) for p in PARTITIONS] or None
+
+
+def buckets_of(companion: PolicyResource, buckets: list[PolicyResource]) -> list[PolicyResource]:
+    """The bucket(s) a companion resource configures."""
+    found = [d for d in deps(companion, "bucket") if d.resource_type in BUCKET_TYPES]
+    if found:
+        return found
+    name = get_or_none(companion.props, "bucket")
+    return [b for b in buckets if isinstance(name, str) and name in bucket_names(b)]
+
+
+def configures(companion: PolicyResource, bucket: PolicyResource, buckets: list[PolicyResource]) -> bool:
+    return any(b.urn == bucket.urn for b in buckets_of(companion, buckets))
+
+
+def unresolved(companions: list[PolicyResource]) -> bool:
+    """Some companion has no ``bucket`` dependency and a ``bucket`` unknown at preview."""
+    for companion in companions:
+        if deps(companion, "bucket"):
+            continue
+        try:
+            get(companion.props, "bucket")
+        except UnknownValueError:
+            return True
+    return False
+
+
+def policy_document(resource_type: str, props: Any) -> Any:
+    key = "policyDocument" if resource_type == NATIVE_BUCKET_POLICY else "policy"
+    return get(props, key)
+
+
+def is_aws_managed_key(key: Any) -> bool:
+    return isinstance(key, str) and bool(AWS_MANAGED_KEY.search(key))
+
+
+def inline_sse(bucket: PolicyResource) -> tuple[str, list[Any], str] | None:
+    """``(path, rules, by-default key)`` of the bucket's own encryption block, if it has one."""
+    props = bucket.props
+    if bucket.resource_type == NATIVE_BUCKET:
+        rules = get(props, "bucketEncryption.serverSideEncryptionConfiguration")
+        if rules is None:
+            return None
+        return (
+            "bucketEncryption.serverSideEncryptionConfiguration",
+            items(rules),
+            "serverSideEncryptionByDefault",
+        )
+    if bucket.resource_type == BUCKET_V2:
+        configs = [c for c in items(get(props, "serverSideEncryptionConfigurations")) if is_map(c)]
+        if not configs:
+            return None
+        rules = [r for c in configs for r in items(get(c, "rules"))]
+        return "serverSideEncryptionConfigurations[].rules", rules, "applyServerSideEncryptionByDefault"
+    rule = get(props, "serverSideEncryptionConfiguration.rule")
+    if rule is None:
+        return None
+    return "serverSideEncryptionConfiguration.rule", items(rule), "applyServerSideEncryptionByDefault"
+
+
+def inline_logging(bucket: PolicyResource) -> bool:
+    props = bucket.props
+    if bucket.resource_type == NATIVE_BUCKET:
+        return is_map(get(props, "loggingConfiguration"))
+    if bucket.resource_type == BUCKET_V2:
+        return any(is_set(get(entry, "targetBucket")) for entry in items(get(props, "loggings")))
+    return is_set(get(props, "logging.targetBucket"))
