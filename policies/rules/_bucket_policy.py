@@ -57,8 +57,12 @@ RESTRICTING_HINT = "aws:SourceArn, aws:SourceAccount, aws:SourceVpce, aws:Source
 # --- shared pieces ---------------------------------------------------------------------
 
 
+def _effect(statement: Mapping[str, Any]) -> str:
+    return str(statement.get("Effect", "")).lower()
+
+
 def _principal_is_anyone(principal: Any) -> bool:
-    if principal == "*":
+    if principal == "*" or "*" in _strings(principal):
         return True
     if is_map(principal):
         return any(value == "*" for key in principal for value in items(principal.get(key)))
@@ -105,7 +109,7 @@ def _tls_deny_problems(statement: Mapping[str, Any]) -> list[str]:
 def _is_tls_deny(statement: Mapping[str, Any]) -> bool:
     """Effect Deny with ``aws:SecureTransport`` false under Bool/BoolIfExists."""
     condition = statement.get("Condition")
-    if statement.get("Effect") != "Deny" or not is_map(condition):
+    if _effect(statement) != "deny" or not is_map(condition):
         return False
     for operator in _TLS_OPERATORS:
         block = condition.get(operator)
@@ -156,6 +160,10 @@ def tls_only_problems(document: Any, bucket_arns: list[str] | None = None) -> li
 
 def _fixed(key: str, value: Any, operator: str) -> bool:
     """A value that pins the key: no wildcards (ARNs may wildcard after a fixed account)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # an account id written as a JSON number
+    if isinstance(value, float) and value.is_integer():
+        value = str(int(value))
     if not isinstance(value, str) or not value.strip():
         return False
     if key == "aws:sourceip":
@@ -214,7 +222,7 @@ def public_allows(document: Any) -> list[str]:
     """One message per ``Allow`` statement that lets anyone in without a restricting condition."""
     found = []
     for index, statement in enumerate(policy_statements(document)):
-        if statement.get("Effect") != "Allow":
+        if _effect(statement) != "allow":
             continue
         if "NotPrincipal" in statement:
             who = "NotPrincipal (everyone but the listed principals)"
