@@ -5,36 +5,20 @@ from __future__ import annotations
 import re
 from typing import Final
 
+try:  # the installed wheel: mlops_platform.components next to mlops_platform.policies
+    from ..policies import aws_instance_storage as _instance_storage
+except ImportError:  # the repository: top-level `components` and `policies` packages
+    from policies import aws_instance_storage as _instance_storage
+
 _INSTANCE_TYPE: Final = re.compile(r"^ml\.(?P<family>[a-z0-9-]+)\.(small|medium|large|[0-9]*xlarge)$")
 
 GPU_FAMILIES: Final = frozenset(
     {"g4dn", "g5", "g6", "g6e", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200"}
 )
 # Families whose volumes are local NVMe instance storage: hardware-encrypted, and SageMaker rejects a
-# storage KMS key (EndpointConfig KmsKeyArn, job VolumeKmsKeyId) for them.
-INSTANCE_STORE_FAMILIES: Final = frozenset(
-    {
-        "c5d",
-        "c6id",
-        "m5d",
-        "m6id",
-        "r5d",
-        "r6id",
-        "g4dn",
-        "g5",
-        "g6",
-        "g6e",
-        "p3dn",
-        "p4d",
-        "p4de",
-        "p5",
-        "p5e",
-        "p5en",
-        "p6-b200",
-        "trn1",
-        "trn1n",
-    }
-)
+# storage KMS key (EndpointConfig KmsKeyId, job VolumeKmsKeyId) for them. One maintained list, shared
+# with the policy pack and the training builder (policies/aws_instance_storage.py, pure data).
+INSTANCE_STORE_FAMILIES: Final = _instance_storage.INSTANCE_STORE_FAMILIES
 
 
 def instance_family(instance_type: str) -> str:

@@ -28,7 +28,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from sagemaker.core import image_uris
-from sagemaker.core.common_utils import instance_supports_kms
 from sagemaker.core.drift_check_baselines import DriftCheckBaselines
 from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
 from sagemaker.core.model_monitor.dataset_format import DatasetFormat
@@ -60,6 +59,7 @@ from sagemaker.mlops.workflow import (
 from sagemaker.serve.model_builder import ModelBuilder
 from sagemaker.train.model_trainer import ModelTrainer
 
+from ..instance_types import has_instance_store
 from . import _offline_sdk, frameworks
 from .definition import (
     APPROVAL_STATUSES,
@@ -119,8 +119,12 @@ _PASSES = {"maximize": ConditionGreaterThanOrEqualTo, "minimize": ConditionLessT
 
 
 def supports_volume_kms(instance_type: str) -> bool:
-    """False for instance types with NVMe instance storage (SDK's list: *d families, g5, p5...)."""
-    return instance_supports_kms(instance_type)
+    """False for instance types with NVMe instance storage (*d families, g5, p5...).
+
+    The platform's one list (``components.instance_types``, shared with the policy pack), not the
+    SDK's heuristic: the key the builder sets is then exactly the key the pack demands.
+    """
+    return not has_instance_store(instance_type)
 
 
 def compose(settings: TrainingPipelineSettings) -> Pipeline:

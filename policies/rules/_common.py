@@ -32,6 +32,8 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
+from ..aws_instance_storage import INSTANCE_STORE_FAMILIES as _STORE_FAMILIES
+
 ADVISORY = EnforcementLevel.ADVISORY
 MANDATORY = EnforcementLevel.MANDATORY
 LOW, MEDIUM, HIGH, CRITICAL = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL
@@ -72,31 +74,10 @@ GPU_FAMILIES: tuple[str, ...] = (
     "p6-b200",
 )
 
-#: Families with local NVMe instance storage. SageMaker encrypts that storage in hardware and
+#: Families with local NVMe instance storage, from the one maintained list (a pure-data module the
+#: components and the training builder read too). SageMaker encrypts that storage in hardware and
 #: rejects a storage-volume KMS key (EndpointConfig ``KmsKeyId``, ``VolumeKmsKeyId``) for them.
-INSTANCE_STORE_FAMILIES: frozenset[str] = frozenset(
-    {
-        "c5d",
-        "c6id",
-        "m5d",
-        "m6id",
-        "r5d",
-        "r6id",
-        "g4dn",
-        "g5",
-        "g6",
-        "g6e",
-        "p3dn",
-        "p4d",
-        "p4de",
-        "p5",
-        "p5e",
-        "p5en",
-        "p6-b200",
-        "trn1",
-        "trn1n",
-    }
-)
+INSTANCE_STORE_FAMILIES: frozenset[str] = _STORE_FAMILIES
 
 
 def instance_family(instance_type: Any) -> str | None:

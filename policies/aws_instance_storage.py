@@ -1,0 +1,87 @@
+"""SageMaker instance families whose storage is local NVMe (instance store): the one maintained list.
+
+Why it matters: SageMaker encrypts instance-store volumes with a hardware module and rejects a
+storage-volume KMS key for them: ``CreateEndpointConfig`` ``KmsKeyId`` ("If you specify a value for
+KmsKeyId when using any nitro-based instances with local storage, the call to CreateEndpointConfig
+fails"), ``ResourceConfig`` / ``ProcessingClusterConfig`` / ``TransformResources`` /
+``HyperParameterTuningResourceConfig`` ``VolumeKmsKeyId`` ("You can't request a VolumeKmsKeyId when
+using an instance type with local storage"; SageMaker API reference, botocore's service model).
+
+Who reads it: the policy pack (``policies/rules/_common.py``), the components
+(``components/instance_types.py``) and the training pipeline builder
+(``components/training/_definition_steps.py``), so the key a component sets and the key the pack
+demands can never disagree. This module is pure data with no imports: it lives in ``policies/``
+because the pack may import nothing from ``components/`` (it governs any Pulumi program) while
+components may import from the pack's package (the wheel ships both, as ``mlops_platform.policies``
+next to ``mlops_platform.components``), and importing it needs neither pulumi-policy nor pulumi.
+
+Sources, and how to extend: AWS's "Instance store volumes" tables (EC2 user guide) and SageMaker's
+"Training storage folders" page list the families with NVMe instance storage. Rule of thumb: a
+``d`` in the family name (c5d, m6gd, p4d, g4dn...) means local NVMe, and so do the accelerated
+families g5/g6/g6e/g7e, p5*, p6*, trn1/trn1n/trn2 and dl1. The sagemaker SDK encodes the same rule
+(``sagemaker.core.common_utils.volume_size_supported``: ``"d" in family`` or a prefix of
+g5/g6/g7e/p5/p6-b200/trn1/trn2); ``tests/components/test_instance_storage.py`` compares the two
+and names each deliberate difference. Add a new family here (one line) and every reader follows.
+"""
+
+from __future__ import annotations
+
+#: Families (the middle of ``ml.<family>.<size>``) with local NVMe instance storage.
+INSTANCE_STORE_FAMILIES: frozenset[str] = frozenset(
+    {
+        # general purpose, compute and memory optimised with local NVMe ("d")
+        "c5d",
+        "c6gd",
+        "c6id",
+        "c7gd",
+        "m5d",
+        "m6gd",
+        "m6id",
+        "m7gd",
+        "r5d",
+        "r6gd",
+        "r6id",
+        "r7gd",
+        # GPU
+        "g4ad",
+        "g4dn",
+        "g5",
+        "g6",
+        "g6e",
+        "g7e",
+        "p3dn",
+        "p4d",
+        "p4de",
+        "p5",
+        "p5e",
+        "p5en",
+        "p6-b200",
+        "p6-b300",
+        "p6e-gb200",
+        # other accelerators
+        "dl1",
+        "trn1",
+        "trn1n",
+        "trn2",
+    }
+)
+
+
+def family_of(instance_type: object) -> str | None:
+    """``ml.g5.2xlarge`` -> ``g5``; anything that is not an ``ml.<family>.<size>`` string -> None."""
+    if not isinstance(instance_type, str):
+        return None
+    parts = instance_type.split(".")
+    if len(parts) == 3 and parts[0] == "ml" and parts[1]:
+        return parts[1]
+    return None
+
+
+def has_instance_store(instance_type: object) -> bool:
+    """True when SageMaker runs ``instance_type`` on local NVMe storage (no storage KMS key allowed)."""
+    return family_of(instance_type) in INSTANCE_STORE_FAMILIES
+
+
+def accepts_storage_kms_key(instance_type: object) -> bool:
+    """True when SageMaker accepts a storage-volume KMS key for ``instance_type`` (EBS-backed)."""
+    return not has_instance_store(instance_type)
