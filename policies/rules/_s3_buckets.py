@@ -16,13 +16,14 @@ from typing import Any
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from ._common import deps, get, get_or_none, is_map, is_set, items, tag_map
+from ._common import deps, get, get_or_none, is_map, is_set, items, parse_json, tag_map
 
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
 NATIVE_BUCKET = "aws-native:s3:Bucket"
 BUCKET_TYPES = (BUCKET, BUCKET_V2, NATIVE_BUCKET)
 PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 NATIVE_BUCKET_POLICY = "aws-native:s3:BucketPolicy"
 POLICY_TYPES = (BUCKET_POLICY, NATIVE_BUCKET_POLICY)
@@ -45,8 +46,23 @@ AWS_MANAGED_KEY = re.compile(r"(^|:)alias/aws/")
 
 
 def is_access_log_bucket(bucket: PolicyResource) -> bool:
-    tags = tag_map(get_or_none(bucket.props, "tagsAll")) | tag_map(get_or_none(bucket.props, "tags"))
+    """Tagged ``mlops:data-class=access-logs`` on the bucket, in ``tagsAll`` or by its provider's default tags."""
+    tags = (
+        _provider_default_tags(bucket)
+        | tag_map(get_or_none(bucket.props, "tagsAll"))
+        | tag_map(get_or_none(bucket.props, "tags"))
+    )
     return tags.get(ACCESS_LOG_TAG_KEY) == ACCESS_LOG_TAG_VALUE
+
+
+def _provider_default_tags(resource: PolicyResource) -> dict[str, Any]:
+    provider = getattr(resource, "provider", None)
+    if provider is None:
+        return {}
+    default_tags = get_or_none(provider.props, "defaultTags")
+    if isinstance(default_tags, str):
+        default_tags = parse_json(default_tags)
+    return tag_map(get_or_none(default_tags, "tags"))
 
 
 def bucket_names(bucket: PolicyResource) -> set[str]:

@@ -51,6 +51,7 @@ from ._common import (
 from ._s3_buckets import (
     ACCESS_LOG_TAG_KEY,
     ACCESS_LOG_TAG_VALUE,
+    ACCOUNT_PUBLIC_ACCESS_BLOCK,
     BUCKET,
     BUCKET_TYPES,
     BUCKET_V2,
@@ -130,9 +131,9 @@ s3_public_access_blocked = resource_rule(
     description=(
         "S3 public access blocks must set all four flags. Fix: set blockPublicAcls, "
         "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true (on an aws-native "
-        "bucket: under publicAccessBlockConfiguration)."
+        "bucket: under publicAccessBlockConfiguration; account-level blocks too)."
     ),
-    resource_types=[PUBLIC_ACCESS_BLOCK, NATIVE_BUCKET],
+    resource_types=[PUBLIC_ACCESS_BLOCK, ACCOUNT_PUBLIC_ACCESS_BLOCK, NATIVE_BUCKET],
     check=_public_access_blocked,
     enforcement_level=MANDATORY,
     severity=HIGH,

@@ -352,6 +352,20 @@ CASES = [
         "publicAccessBlockConfiguration.ignorePublicAcls",
         id="aws-native-bucket-with-a-flag-off-fails",
     ),
+    pytest.param(
+        "s3-public-access-blocked",
+        "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+        {**FLAGS, "blockPublicPolicy": False},
+        "blockPublicPolicy",
+        id="account-block-with-a-flag-off-fails",
+    ),
+    pytest.param(
+        "s3-public-access-blocked",
+        "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+        FLAGS,
+        None,
+        id="account-block-with-four-flags-passes",
+    ),
     # security-group-no-unrestricted-ingress: /0 in any spelling, or CIDRs covering the space
     pytest.param(
         "security-group-no-unrestricted-ingress",
@@ -884,6 +898,20 @@ STACK_CASES = [
         [native_bucket(loggingConfiguration=None)],
         "loggingConfiguration",
         id="aws-native-bucket-without-logging-fails",
+    ),
+    pytest.param(
+        "s3-bucket-access-logging",
+        [
+            {
+                "type": "pulumi:providers:aws",
+                "name": "logs-provider",
+                "inputs": {"region": "eu-west-1", "defaultTags": json.dumps({"tags": LOG_TAGS})},
+                "custom": True,
+            },
+            {**inputs_bucket(tags=TAGS), "provider": "logs-provider"},
+        ],
+        None,
+        id="access-log-tag-from-provider-default-tags-is-exempt",
     ),
     # s3-bucket-security-baseline, both shapes and aws-native
     *both("s3-bucket-security-baseline", lambda s: bucket_stack(s), None, "complete-bucket-passes"),
