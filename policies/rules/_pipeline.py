@@ -5,6 +5,14 @@ The definition is the JSON the sagemaker SDK's ``Pipeline.definition()`` returns
 (``CreateTrainingJob``, ``CreateProcessingJob`` ...). Condition steps nest steps under
 ``IfSteps``/``ElseSteps``, so steps are found by walking the whole document.
 
+Tuning steps (``"Type": "Tuning"``, a ``CreateHyperParameterTuningJob`` request) train with
+``TrainingJobDefinition`` or ``TrainingJobDefinitions[]`` (``HyperParameterTrainingJobDefinition``:
+the training job's settings, its instances in ``ResourceConfig`` or
+``HyperParameterTuningResourceConfig``). AutoML steps (``"Type": "AutoML"``, a ``CreateAutoMLJob``
+request; ``CreateAutoMLJobV2``'s top-level ``SecurityConfig`` is read too) keep their volume key,
+inter-container encryption and VPC in ``AutoMLJobConfig.SecurityConfig``; AutoML has no network
+isolation setting and picks its own instance types, so neither is checked there.
+
 Pipeline expressions: a value may be ``{"Get": "Parameters.X"}``, ``{"Std:Join": ...}``,
 ``{"Get": "Steps.S.Properties..."}``. Only ``{"Get": "Parameters.<name>"}`` is resolved,
 to that parameter's ``DefaultValue`` (what an execution uses unless overridden). Any other
@@ -19,7 +27,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._common import get, is_map, items, parse_json
+from ._common import get, is_map, is_set, items, parse_json
+
+#: A setting's path, or alternatives tried in order (the first one present is the one used).
+Path = str | tuple[str, ...]
 
 # Job-shaped step types and where each setting lives in the step's Arguments.
 _TRAINING = {
@@ -50,8 +61,30 @@ _TRANSFORM = {
     "output_kms": "TransformOutput.KmsKeyId",
     "volume_kms": "TransformResources.VolumeKmsKeyId",
 }
-_PATHS: dict[str, dict[str, str]] = {
+# One HyperParameterTrainingJobDefinition of a tuning step: a training job whose instances are in
+# ResourceConfig or in HyperParameterTuningResourceConfig (InstanceConfigs instead of InstanceGroups).
+_TUNING: dict[str, Path] = {
+    **_TRAINING,
+    "instance": ("ResourceConfig.InstanceType", "HyperParameterTuningResourceConfig.InstanceType"),
+    "count": ("ResourceConfig.InstanceCount", "HyperParameterTuningResourceConfig.InstanceCount"),
+    "groups": ("ResourceConfig.InstanceGroups", "HyperParameterTuningResourceConfig.InstanceConfigs"),
+    "volume_kms": ("ResourceConfig.VolumeKmsKeyId", "HyperParameterTuningResourceConfig.VolumeKmsKeyId"),
+}
+# CreateAutoMLJob (AutoMLJobConfig.SecurityConfig) or CreateAutoMLJobV2 (top-level SecurityConfig).
+_AUTOML: dict[str, Path] = {
+    "output": "OutputDataConfig",
+    "output_kms": "OutputDataConfig.KmsKeyId",
+    "volume_kms": ("AutoMLJobConfig.SecurityConfig.VolumeKmsKeyId", "SecurityConfig.VolumeKmsKeyId"),
+    "transit": (
+        "AutoMLJobConfig.SecurityConfig.EnableInterContainerTrafficEncryption",
+        "SecurityConfig.EnableInterContainerTrafficEncryption",
+    ),
+    "vpc": ("AutoMLJobConfig.SecurityConfig.VpcConfig", "SecurityConfig.VpcConfig"),
+}
+_PATHS: dict[str, dict[str, Path]] = {
     "Training": _TRAINING,
+    "Tuning": _TUNING,
+    "AutoML": _AUTOML,
     "Processing": _PROCESSING,
     "QualityCheck": _PROCESSING,
     "ClarifyCheck": _PROCESSING,
@@ -59,7 +92,24 @@ _PATHS: dict[str, dict[str, str]] = {
 }
 
 #: Step types whose jobs take network settings (Transform isolation lives on the Model).
-NETWORKED_KINDS = frozenset({"Training", "Processing", "QualityCheck", "ClarifyCheck"})
+NETWORKED_KINDS = frozenset({"Training", "Tuning", "AutoML", "Processing", "QualityCheck", "ClarifyCheck"})
+
+
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+NATIVE_PIPELINE = "aws-native:sagemaker:Pipeline"
+PIPELINES = (PIPELINE, NATIVE_PIPELINE)
+
+
+def definition_body(props: Any) -> Any:
+    """The definition as the program gave it, or None when only an S3 location is given.
+
+    pulumi-aws: ``pipelineDefinition`` (the JSON string); aws-native: ``pipelineDefinition`` is
+    ``{"pipelineDefinitionBody": <JSON string>}`` or ``{"pipelineDefinitionS3Location": {...}}``.
+    """
+    raw = get(props, "pipelineDefinition")
+    if is_map(raw) and ("pipelineDefinitionBody" in raw or "pipelineDefinitionS3Location" in raw):
+        return get(raw, "pipelineDefinitionBody")
+    return raw
 
 
 def is_expression(value: Any) -> bool:
@@ -76,22 +126,36 @@ class PipelineJob:
     prefix: str
     definition: PipelineDefinition
 
+    def _where(self, setting: str) -> str | None:
+        """The path of ``setting`` in this job: the first alternative whose block is present, else the first.
+
+        ``HyperParameterTuningResourceConfig.VolumeKmsKeyId`` is where a tuning definition that sizes
+        its jobs in ``HyperParameterTuningResourceConfig`` keeps its key, set or not.
+        """
+        paths = _PATHS[self.kind].get(setting)
+        if paths is None:
+            return None
+        options = (paths,) if isinstance(paths, str) else paths
+        return next((p for p in options if is_set(get(self.spec, p.rsplit(".", 1)[0]))), options[0])
+
     def value(self, setting: str) -> Any:
-        path = _PATHS[self.kind].get(setting)
+        path = self._where(setting)
         if path is None:
             return None
         return self.definition.resolve(get(self.spec, path))
 
     def path(self, setting: str) -> str:
-        return f"Steps[{self.step}].Arguments.{self.prefix}{_PATHS[self.kind][setting]}"
+        return f"Steps[{self.step}].Arguments.{self.prefix}{self._where(setting)}"
 
     def has(self, setting: str) -> bool:
         return setting in _PATHS[self.kind]
 
     def instances(self) -> list[tuple[str, Any, Any]]:
-        """``(path, instance type, count)`` for the job's cluster or instance groups."""
+        """``(path, instance type, count)`` for the job's cluster or instance groups (none for AutoML)."""
         result: list[tuple[str, Any, Any]] = []
-        groups_path = _PATHS[self.kind].get("groups")
+        if not self.has("instance"):
+            return result
+        groups_path = self._where("groups")
         groups = items(get(self.spec, groups_path)) if groups_path else []
         for index, group in enumerate(groups):
             result.append(
@@ -140,17 +204,17 @@ class PipelineDefinition:
             kind, name, arguments = step.get("Type"), str(step.get("Name")), step.get("Arguments")
             if not is_map(arguments):
                 continue
-            if kind in _PATHS:
+            if kind in _PATHS and kind != "Tuning":
                 yield PipelineJob(name, kind, arguments, "", self)
             elif kind == "Tuning":
                 # A tuning job trains with one definition or a list of them.
                 if is_map(arguments.get("TrainingJobDefinition")):
                     yield PipelineJob(
-                        name, "Training", arguments["TrainingJobDefinition"], "TrainingJobDefinition.", self
+                        name, "Tuning", arguments["TrainingJobDefinition"], "TrainingJobDefinition.", self
                     )
                 for index, spec in enumerate(items(arguments.get("TrainingJobDefinitions"))):
                     if is_map(spec):
-                        yield PipelineJob(name, "Training", spec, f"TrainingJobDefinitions[{index}].", self)
+                        yield PipelineJob(name, "Tuning", spec, f"TrainingJobDefinitions[{index}].", self)
 
 
 def _walk_steps(node: Any) -> Iterator[Mapping[str, Any]]:

@@ -4,7 +4,8 @@ An endpoint names its configuration (``endpointConfigName``), autoscaling target
 the endpoint inside ``resourceId`` (``endpoint/<endpoint>/variant/<variant>``) and
 scaling policies repeat the target's ``resourceId``. Each link is resolved through the
 engine's property dependencies first (what ``config.name`` / ``endpoint.name`` Outputs
-record) and by comparing literal names second.
+record) and by comparing literal names second. aws-native twins name themselves
+``endpointName`` / ``endpointConfigName`` instead of ``name``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,19 @@ from ._common import depends_on, deps, get_or_none, of_type
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+NATIVE_ENDPOINT = "aws-native:sagemaker:Endpoint"
+NATIVE_ENDPOINT_CONFIG = "aws-native:sagemaker:EndpointConfig"
+ENDPOINTS = (ENDPOINT, NATIVE_ENDPOINT)
+ENDPOINT_CONFIGS = (ENDPOINT_CONFIG, NATIVE_ENDPOINT_CONFIG)
+#: The property holding a resource's own name, per type (pulumi-aws: ``name``).
+_NAME_PATHS = {NATIVE_ENDPOINT: "endpointName", NATIVE_ENDPOINT_CONFIG: "endpointConfigName"}
+
+
+def name_of(resource: PolicyResource) -> object:
+    """The resource's literal name (None when unset or unknown)."""
+    return get_or_none(resource.props, _NAME_PATHS.get(resource.resource_type, "name"))
+
+
 SCALABLE_TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
@@ -22,11 +36,11 @@ VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 
 def endpoint_config_of(endpoint: PolicyResource, resources: list[PolicyResource]) -> PolicyResource | None:
     for dep in deps(endpoint, "endpointConfigName"):
-        if dep.resource_type == ENDPOINT_CONFIG:
+        if dep.resource_type in ENDPOINT_CONFIGS:
             return dep
     name = get_or_none(endpoint.props, "endpointConfigName")
-    for config in of_type(resources, [ENDPOINT_CONFIG]):
-        if name is not None and get_or_none(config.props, "name") == name:
+    for config in of_type(resources, ENDPOINT_CONFIGS):
+        if name is not None and name_of(config) == name:
             return config
     return None
 
@@ -51,7 +65,7 @@ def variant_targets(
     endpoint: PolicyResource, resources: list[PolicyResource]
 ) -> list[tuple[PolicyResource, str | None]]:
     """``(target, variant name)`` for the endpoint's variant scaling targets (variant None: not known)."""
-    endpoint_name = get_or_none(endpoint.props, "name")
+    endpoint_name = name_of(endpoint)
     result: list[tuple[PolicyResource, str | None]] = []
     for target in of_type(resources, [SCALABLE_TARGET]):
         if not is_variant_target(target):

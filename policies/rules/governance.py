@@ -29,7 +29,7 @@ from ._common import (
     str_list,
     tag_map,
 )
-from ._pipeline import PipelineDefinition
+from ._pipeline import PIPELINES, PipelineDefinition, definition_body
 from .sagemaker_jobs import NATIVE_MODEL_MONITOR_JOBS
 
 #: Types checked for cost-allocation tags. To extend: add the type token here (and a test
@@ -75,9 +75,28 @@ TAGGABLE_TYPES: frozenset[str] = frozenset(
         "aws:sagemaker/image:Image",
         "aws:sagemaker/project:Project",
         "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
+        "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob",
         "aws-native:sagemaker:DataQualityJobDefinition",
         "aws-native:sagemaker:MonitoringSchedule",
         *NATIVE_MODEL_MONITOR_JOBS,
+        # aws-native twins of the SageMaker types above (tags: a list of {key, value})
+        "aws-native:sagemaker:NotebookInstance",
+        "aws-native:sagemaker:EndpointConfig",
+        "aws-native:sagemaker:Endpoint",
+        "aws-native:sagemaker:Model",
+        "aws-native:sagemaker:FeatureGroup",
+        "aws-native:sagemaker:Domain",
+        "aws-native:sagemaker:UserProfile",
+        "aws-native:sagemaker:Space",
+        "aws-native:sagemaker:Pipeline",
+        "aws-native:sagemaker:ModelPackageGroup",
+        "aws-native:sagemaker:AppImageConfig",
+        "aws-native:sagemaker:Image",
+        "aws-native:sagemaker:Project",
+        "aws-native:sagemaker:MlflowTrackingServer",
+        "aws-native:sagemaker:ProcessingJob",
+        "aws-native:sagemaker:InferenceExperiment",
+        "aws-native:sagemaker:InferenceComponent",
     }
 )
 
@@ -121,7 +140,11 @@ required_cost_allocation_tags = resource_rule(
     enforcement_level=MANDATORY,
     severity=LOW,
     framework=framework(
-        FSBP, "SageMaker.6", "SageMaker.7 (app image configs and images tagged); ours: every taggable type"
+        FSBP,
+        "SageMaker.6",
+        "SageMaker.7 (app image configs and images tagged); AWS Config sagemaker-app-image-config-tagged, "
+        "sagemaker-image-tagged, sagemaker-domain-tagged, sagemaker-feature-group-tagged, "
+        "sagemaker-inferenceexperiment-tagged; ours: every taggable type",
     ),
     config={
         "requiredTags": {
@@ -141,7 +164,7 @@ required_cost_allocation_tags = resource_rule(
 def _manual_approval(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     if not cfg["requireManualApproval"]:
         return
-    definition = PipelineDefinition.parse(get(args.props, "pipelineDefinition"))
+    definition = PipelineDefinition.parse(definition_body(args.props))
     if definition is None:
         return
     for step in definition.steps():
@@ -172,7 +195,7 @@ model_package_group_manual_approval = resource_rule(
         "as PendingManualApproval, never Approved. Fix: set the RegisterModel step's "
         "ModelApprovalStatus (or its parameter's default) to 'PendingManualApproval'."
     ),
-    resource_types=[PIPELINE],
+    resource_types=PIPELINES,
     check=_manual_approval,
     enforcement_level=MANDATORY,
     severity=HIGH,

@@ -24,28 +24,44 @@ from ._common import (
     get,
     instance_family,
     is_serverless,
-    items,
     number,
     of_type,
     resource_rule,
     stack_rule,
     str_list,
 )
-from ._pipeline import PipelineDefinition, is_expression
-from ._serving import ENDPOINT, endpoint_config_of, variant_targets
-from .sagemaker_jobs import NATIVE_MODEL_MONITOR_JOBS
+from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression
+from ._serving import ENDPOINTS, endpoint_config_of, variant_targets
+from .sagemaker import ENDPOINT_CONFIGS, NATIVE_INFERENCE_EXPERIMENT, experiment_instances
+from .sagemaker_jobs import (
+    NATIVE_MODEL_MONITOR_JOBS,
+    NATIVE_PROCESSING_JOB,
+    TRAINING_JOBS,
+    training_instances,
+    training_specs,
+)
+from .sagemaker_notebooks import NOTEBOOKS
 
-NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
-TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
-ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
-PIPELINE = "aws:sagemaker/pipeline:Pipeline"
-MONITORING_SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
+MONITORING_SCHEDULES = (
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
+    "aws-native:sagemaker:MonitoringSchedule",
+)
 JOB_DEFINITIONS = (
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
     "aws-native:sagemaker:DataQualityJobDefinition",
     *NATIVE_MODEL_MONITOR_JOBS,
 )
-COMPUTE_TYPES = (NOTEBOOK, TRAINING_JOB, ENDPOINT_CONFIG, PIPELINE, MONITORING_SCHEDULE, *JOB_DEFINITIONS)
+#: Every type ``instances_of`` reads, pulumi-aws and aws-native twins alike.
+COMPUTE_TYPES = (
+    *NOTEBOOKS,
+    *TRAINING_JOBS,
+    *ENDPOINT_CONFIGS,
+    *PIPELINES,
+    *MONITORING_SCHEDULES,
+    *JOB_DEFINITIONS,
+    NATIVE_PROCESSING_JOB,
+    NATIVE_INFERENCE_EXPERIMENT,
+)
 
 Check = Iterator[str]
 Instance = tuple[str, Any, float]  # (path, instance type, count)
@@ -66,32 +82,32 @@ def _cluster(props: Any, base: str) -> list[Instance]:
 
 def instances_of(resource_type: str, props: Any) -> list[Instance]:
     """Every ``(path, instance type, count)`` a compute resource asks for (serverless skipped)."""
-    if resource_type == NOTEBOOK:
+    if resource_type in NOTEBOOKS:
         return [("instanceType", get(props, "instanceType"), 1.0)]
-    if resource_type == ENDPOINT_CONFIG:
+    if resource_type in ENDPOINT_CONFIGS:
         return [
             (f"{path}.instanceType", get(v, "instanceType"), number(get(v, "initialInstanceCount")) or 1.0)
             for path, v in endpoint_variants(props)
             if not is_serverless(v)
         ]
-    if resource_type == TRAINING_JOB:
-        groups = [
-            (
-                f"resourceConfig.instanceGroups[{i}].instanceType",
-                get(g, "instanceType"),
-                number(get(g, "instanceCount")) or 1.0,
-            )
-            for i, g in enumerate(items(get(props, "resourceConfig.instanceGroups")))
+    if resource_type in TRAINING_JOBS:  # a tuning job runs each definition's instances
+        return [
+            (prefix + path, instance_type, number(count) or 1.0)
+            for prefix, spec in training_specs(resource_type, props)
+            for path, instance_type, count in training_instances(spec)
         ]
-        return groups or _cluster(props, "resourceConfig")
     if resource_type in JOB_DEFINITIONS:
         return _cluster(props, "jobResources.clusterConfig")
-    if resource_type == MONITORING_SCHEDULE:
+    if resource_type == NATIVE_PROCESSING_JOB:
+        return _cluster(props, "processingResources.clusterConfig")
+    if resource_type == NATIVE_INFERENCE_EXPERIMENT:
+        return [(path, t, number(count) or 1.0) for path, t, count in experiment_instances(props)]
+    if resource_type in MONITORING_SCHEDULES:
         return _cluster(
             props, "monitoringScheduleConfig.monitoringJobDefinition.monitoringResources.clusterConfig"
         )
-    if resource_type == PIPELINE:
-        definition = PipelineDefinition.parse(get(props, "pipelineDefinition"))
+    if resource_type in PIPELINES:
+        definition = PipelineDefinition.parse(definition_body(props))
         if definition is None:
             return []
         return [
@@ -115,8 +131,9 @@ instance_type_allowlist = resource_rule(
     name="instance-type-allowlist",
     description=(
         "SageMaker compute must use instance types allowed for the environment (allowedInstanceTypes, "
-        "fnmatch patterns). Covers endpoint variants (incl. shadow), training jobs, notebooks, "
-        "monitoring jobs and pipeline job steps. Fix: pick an allowed type or widen the env config."
+        "fnmatch patterns). Covers endpoint variants (incl. shadow), training and tuning jobs, notebooks, "
+        "monitoring and processing jobs, inference experiments and pipeline job steps (tuning steps "
+        "too), aws-native twins included. Fix: pick an allowed type or widen the env config."
     ),
     resource_types=COMPUTE_TYPES,
     check=_instance_allowlist,
@@ -153,7 +170,7 @@ def _scaled_capacity(
     """The ``maxCapacity`` of each variant's autoscaling target, and the targets whose is unknown."""
     capacity: dict[Variant, float] = {}
     unknown: dict[Variant, tuple[PolicyResource, UnknownValueError]] = {}
-    for endpoint in of_type(resources, [ENDPOINT]):
+    for endpoint in of_type(resources, ENDPOINTS):
         config = endpoint_config_of(endpoint, resources)
         for target, variant in variant_targets(endpoint, resources):
             if config is None or not variant:

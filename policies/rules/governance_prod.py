@@ -36,7 +36,7 @@ from ._common import (
     stack_rule,
     str_list,
 )
-from ._serving import ENDPOINT, endpoint_config_of, scaling_policies_of, variant_targets
+from ._serving import ENDPOINT, ENDPOINTS, endpoint_config_of, scaling_policies_of, variant_targets
 from .sagemaker_jobs import (
     DATA_QUALITY_JOB,
     MONITORING_SCHEDULE,
@@ -103,7 +103,7 @@ def _data_capture(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
                 config.urn,
             )
 
-    yield from each_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, ENDPOINTS, check)
 
 
 endpoint_data_capture_encrypted = stack_rule(

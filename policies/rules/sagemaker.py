@@ -19,6 +19,7 @@ from ._common import (
     CHECKOV,
     FSBP,
     HIGH,
+    LOW,
     MANDATORY,
     MEDIUM,
     endpoint_variants,
@@ -40,6 +41,27 @@ ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 MODEL = "aws:sagemaker/model:Model"
 FEATURE_GROUP = "aws:sagemaker/featureGroup:FeatureGroup"
 FLOW_DEFINITION = "aws:sagemaker/flowDefinition:FlowDefinition"
+IMAGE = "aws:sagemaker/image:Image"
+# aws-native twins (CloudFormation shapes, camelCase). Same property names as pulumi-aws except
+# where KEY_PATHS / DESCRIPTION_PATHS say otherwise.
+NATIVE_ENDPOINT_CONFIG = "aws-native:sagemaker:EndpointConfig"
+NATIVE_MODEL = "aws-native:sagemaker:Model"
+NATIVE_FEATURE_GROUP = "aws-native:sagemaker:FeatureGroup"
+NATIVE_IMAGE = "aws-native:sagemaker:Image"
+NATIVE_INFERENCE_EXPERIMENT = "aws-native:sagemaker:InferenceExperiment"
+ENDPOINT_CONFIGS = (ENDPOINT_CONFIG, NATIVE_ENDPOINT_CONFIG)
+MODELS = (MODEL, NATIVE_MODEL)
+FEATURE_GROUPS = (FEATURE_GROUP, NATIVE_FEATURE_GROUP)
+#: Where an endpoint configuration keeps its storage key: pulumi-aws ``kmsKeyArn``, aws-native ``kmsKeyId``.
+KEY_PATHS = {ENDPOINT_CONFIG: "kmsKeyArn", NATIVE_ENDPOINT_CONFIG: "kmsKeyId"}
+_ARGUMENT = {"kmsKeyArn": "kms_key_arn", "kmsKeyId": "kms_key_id"}
+#: Where a resource keeps its description (AWS Config sagemaker-image-description / -featuregroup-description).
+DESCRIPTION_PATHS = {
+    IMAGE: "description",
+    NATIVE_IMAGE: "imageDescription",
+    FEATURE_GROUP: "description",
+    NATIVE_FEATURE_GROUP: "description",
+}
 
 Check = Iterator[str]
 
@@ -61,7 +83,14 @@ def _endpoint_config_min_instance_count(args: ResourceValidationArgs, cfg: Mappi
 
 
 def _endpoint_config_kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-    key = get(args.props, "kmsKeyArn")
+    """Instance-backed and serverless variants take the key; local-NVMe variants must not have one.
+
+    Serverless variants: SageMaker accepts ``KmsKeyId`` on a serverless endpoint configuration (it
+    is optional there, and the AWS Config rule sagemaker-endpoint-configuration-kms-key-configured
+    does not exempt serverless), so a serverless-only configuration needs the key like any other.
+    """
+    key_path = KEY_PATHS[args.resource_type]
+    key = get(args.props, key_path)
     local = sorted(
         {
             str(get(v, "instanceType"))
@@ -72,17 +101,20 @@ def _endpoint_config_kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[st
     if local:
         if is_set(key):
             yield (
-                f"kmsKeyArn is set but variants use instance-store types ({', '.join(local)}): remove "
-                "kms_key_arn; their NVMe volumes are hardware-encrypted and CreateEndpointConfig rejects "
+                f"{key_path} is set but variants use instance-store types ({', '.join(local)}): remove "
+                f"{_ARGUMENT[key_path]}; their NVMe volumes are hardware-encrypted and CreateEndpointConfig rejects "
                 "a storage KMS key for them."
             )
         return
     if not is_set(key):
-        yield "kmsKeyArn is unset: set kms_key_arn to a customer-managed KMS key for the endpoint's storage volumes."
+        yield (
+            f"{key_path} is unset: set {_ARGUMENT[key_path]} to a customer-managed KMS key for the "
+            "endpoint's storage volumes (serverless variants accept it too)."
+        )
         return
     allowed = str_list(cfg["allowedKmsKeyArns"])
     if allowed and key not in allowed:
-        yield f"kmsKeyArn {key!r} is not an allowed key: use one of {allowed}."
+        yield f"{key_path} {key!r} is not an allowed key: use one of {allowed}."
 
 
 endpoint_config_min_instance_count = resource_rule(
@@ -92,7 +124,7 @@ endpoint_config_min_instance_count = resource_rule(
         "(default 2) instances. Fix: raise productionVariants[].initialInstanceCount. Serverless "
         "variants (productionVariants[].serverlessConfig) are exempt."
     ),
-    resource_types=[ENDPOINT_CONFIG],
+    resource_types=ENDPOINT_CONFIGS,
     check=_endpoint_config_min_instance_count,
     enforcement_level=ADVISORY,
     severity=MEDIUM,
@@ -111,17 +143,20 @@ endpoint_config_min_instance_count = resource_rule(
 endpoint_config_kms_encrypted = resource_rule(
     name="endpoint-config-kms-encrypted",
     description=(
-        "Endpoint configurations must encrypt storage volumes with a customer-managed KMS key. "
-        "Fix: set kmsKeyArn (optionally one of allowedKmsKeyArns). Exemption: when a variant uses "
-        "an instance-store type (ml.g4dn/g5/g6/p4d...), kmsKeyArn must stay unset because "
-        "SageMaker hardware-encrypts local NVMe storage and rejects the key."
+        "Endpoint configurations (pulumi-aws and aws-native) must encrypt storage volumes with a "
+        "customer-managed KMS key, serverless ones included. Fix: set kmsKeyArn (aws-native: kmsKeyId; "
+        "optionally one of allowedKmsKeyArns). Exemption: when a variant uses an instance-store type "
+        "(ml.g4dn/g5/g6/p4d...), the key must stay unset because SageMaker hardware-encrypts local "
+        "NVMe storage and rejects the key."
     ),
-    resource_types=[ENDPOINT_CONFIG],
+    resource_types=ENDPOINT_CONFIGS,
     check=_endpoint_config_kms_encrypted,
     enforcement_level=MANDATORY,
     severity=HIGH,
     framework=framework(
-        AWS_CONFIG, "sagemaker-endpoint-configuration-kms-key-configured", "Checkov CKV_AWS_98"
+        AWS_CONFIG,
+        "sagemaker-endpoint-configuration-kms-key-configured",
+        "AWS Config sagemaker-endpoint-config-kms-key-required; Checkov CKV_AWS_98",
     ),
     config={
         "allowedKmsKeyArns": {
@@ -193,7 +228,7 @@ model_network_isolation = resource_rule(
         "SageMaker models must enable network isolation. Fix: set enableNetworkIsolation=true "
         "(serverless endpoints do not support it: relax this rule where they are used)."
     ),
-    resource_types=[MODEL],
+    resource_types=MODELS,
     check=_model_network_isolation,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -209,7 +244,7 @@ model_in_vpc = resource_rule(
         "SageMaker models must run in the platform VPC. Fix: set vpcConfig.subnets and "
         "vpcConfig.securityGroupIds (serverless endpoints do not support VPC config)."
     ),
-    resource_types=[MODEL],
+    resource_types=MODELS,
     check=_model_in_vpc,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -224,12 +259,15 @@ model_private_registry_via_vpc = resource_rule(
         "imageConfig.repositoryAccessMode='Vpc' on primaryContainer and every containers[] entry, "
         "or push the image to ECR. Registries matching platformRegistryPatterns are exempt."
     ),
-    resource_types=[MODEL],
+    resource_types=MODELS,
     check=_model_private_registry_via_vpc,
     enforcement_level=MANDATORY,
     severity=MEDIUM,
     framework=framework(
-        FSBP, "SageMaker.16", "SageMaker.19; AWS Config sagemaker-model-private-registry-required"
+        FSBP,
+        "SageMaker.16",
+        "SageMaker.19; AWS Config sagemaker-model-private-registry-required, "
+        "sagemaker-model-multicontainer-private-registry",
     ),
     config={
         "platformRegistryPatterns": {
@@ -249,7 +287,7 @@ prod_model_from_model_package = resource_rule(
         "not from a raw image and artifact. Fix: set primaryContainer.modelPackageName (and on "
         "every containers[] entry)."
     ),
-    resource_types=[MODEL],
+    resource_types=MODELS,
     check=_prod_model_from_model_package,
     enforcement_level=ADVISORY,
     severity=HIGH,
@@ -294,11 +332,16 @@ feature_group_kms_encrypted = resource_rule(
         "offlineStoreConfig.s3StorageConfig.kmsKeyId and onlineStoreConfig.securityConfig.kmsKeyId "
         "(InMemory online stores are exempt)."
     ),
-    resource_types=[FEATURE_GROUP],
+    resource_types=FEATURE_GROUPS,
     check=_feature_group_kms_encrypted,
     enforcement_level=MANDATORY,
     severity=HIGH,
-    framework=framework(FSBP, "SageMaker.17", "SageMaker.18"),
+    framework=framework(
+        FSBP,
+        "SageMaker.17",
+        "SageMaker.18; AWS Config sagemaker-featuregroup-encryption-at-rest, "
+        "sagemaker-featuregroup-online-store-encryption",
+    ),
     tags=["sagemaker", "encryption"],
 )
 
@@ -313,6 +356,94 @@ flow_definition_output_kms = resource_rule(
     tags=["sagemaker", "encryption"],
 )
 
+# --- inference experiments (shadow tests) ----------------------------------------------
+
+
+def experiment_instances(props: Any) -> list[tuple[str, Any, Any]]:
+    """``(path, instance type, count)`` of an inference experiment's model variants."""
+    result = []
+    for index, variant in enumerate(items(get(props, "modelVariants"))):
+        base = f"modelVariants[{index}].infrastructureConfig.realTimeInferenceConfig"
+        result.append(
+            (
+                f"{base}.instanceType",
+                get(variant, "infrastructureConfig.realTimeInferenceConfig.instanceType"),
+                get(variant, "infrastructureConfig.realTimeInferenceConfig.instanceCount"),
+            )
+        )
+    return result
+
+
+def _inference_experiment_kms(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    """SageMaker.23: the variants' storage volume key; SageMaker.24: the captured data's key.
+
+    When every variant runs on local-NVMe types there is no storage volume to encrypt, so the
+    experiment's ``kmsKey`` is not demanded (nor forbidden: the API does not document a rejection).
+    """
+    props = args.props
+    types = [instance_type for _, instance_type, _ in experiment_instances(props)]
+    all_local = bool(types) and all(has_instance_store(t) for t in types)
+    if not all_local and not is_set(get(props, "kmsKey")):
+        yield (
+            "kmsKey is unset: set it to a customer-managed KMS key for the storage volumes of the "
+            "experiment's shadow and production variants."
+        )
+    if is_set(get(props, "dataStorageConfig")) and not is_set(get(props, "dataStorageConfig.kmsKey")):
+        yield (
+            "dataStorageConfig.kmsKey is unset: set it to a customer-managed KMS key for the captured "
+            "inference requests and responses."
+        )
+
+
+inference_experiment_kms_encrypted = resource_rule(
+    name="inference-experiment-kms-encrypted",
+    description=(
+        "SageMaker inference experiments (shadow tests) must encrypt the variants' storage volumes and "
+        "the captured data with customer-managed KMS keys. Fix: set kmsKey (not needed when every "
+        "variant uses a local-NVMe instance type) and, when dataStorageConfig is set, "
+        "dataStorageConfig.kmsKey."
+    ),
+    resource_types=[NATIVE_INFERENCE_EXPERIMENT],
+    check=_inference_experiment_kms,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    framework=framework(
+        FSBP,
+        "SageMaker.23",
+        "SageMaker.24; AWS Config sagemaker-inf-experiment-instance-storage-kms-encrypted, "
+        "sagemaker-inf-experiment-data-storage-kms-encrypted",
+    ),
+    tags=["sagemaker", "encryption"],
+)
+
+
+# --- descriptions ----------------------------------------------------------------------
+
+
+def _has_description(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    path = DESCRIPTION_PATHS[args.resource_type]
+    value = get(args.props, path)
+    if not (isinstance(value, str) and value.strip()):
+        yield f"{path} is {shown(value)}: describe what the resource holds and who uses it."
+
+
+sagemaker_resource_described = resource_rule(
+    name="sagemaker-resource-described",
+    description=(
+        "SageMaker images and feature groups must carry a description (inventory and review). Fix: "
+        "set description (aws-native Image: imageDescription) to a non-empty text."
+    ),
+    resource_types=list(DESCRIPTION_PATHS),
+    check=_has_description,
+    enforcement_level=ADVISORY,
+    severity=LOW,
+    framework=framework(
+        AWS_CONFIG, "sagemaker-image-description", "AWS Config sagemaker-featuregroup-description"
+    ),
+    tags=["sagemaker", "governance"],
+)
+
+
 POLICIES = [
     endpoint_config_min_instance_count,
     endpoint_config_kms_encrypted,
@@ -322,4 +453,6 @@ POLICIES = [
     prod_model_from_model_package,
     feature_group_kms_encrypted,
     flow_definition_output_kms,
+    inference_experiment_kms_encrypted,
+    sagemaker_resource_described,
 ]

@@ -25,20 +25,37 @@ from ._common import (
     framework,
     get,
     has_instance_store,
+    is_map,
     is_set,
     is_true,
     items,
+    number,
     resource_rule,
     shown,
 )
-from ._pipeline import NETWORKED_KINDS, PipelineDefinition, PipelineJob, is_expression
+from ._pipeline import (
+    NETWORKED_KINDS,
+    PIPELINES,
+    PipelineDefinition,
+    PipelineJob,
+    definition_body,
+    is_expression,
+)
 
 TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
+TUNING_JOB = "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob"
+TRAINING_JOBS = (TRAINING_JOB, TUNING_JOB)
+NATIVE_PROCESSING_JOB = "aws-native:sagemaker:ProcessingJob"
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 DATA_QUALITY_JOB = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
 MONITORING_SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
 NATIVE_DATA_QUALITY_JOB = "aws-native:sagemaker:DataQualityJobDefinition"
 NATIVE_MONITORING_SCHEDULE = "aws-native:sagemaker:MonitoringSchedule"
+#: Job definitions whose inter-container encryption matters only with 2+ instances (Security Hub
+#: SageMaker.15; AWS Config sagemaker-model-bias/-explainability-job-encrypt-in-transit).
+TRANSIT_WHEN_DISTRIBUTED = frozenset(
+    {"aws-native:sagemaker:ModelBiasJobDefinition", "aws-native:sagemaker:ModelExplainabilityJobDefinition"}
+)
 #: aws-native job definitions pulumi-aws lacks, with the property holding their output config.
 NATIVE_MODEL_MONITOR_JOBS: dict[str, str] = {
     "aws-native:sagemaker:ModelQualityJobDefinition": "modelQualityJobOutputConfig",
@@ -62,37 +79,79 @@ def _volume_key(props: Any, key_path: str, instance_types: list[Any]) -> Check:
         yield f"{key_path} is unset: set it to a customer-managed KMS key for the job's storage volume."
 
 
-# --- training jobs ---------------------------------------------------------------------
+# --- training and tuning jobs -------------------------------------------------------------
+
+
+def training_specs(resource_type: str, props: Any) -> list[tuple[str, Any]]:
+    """``(path prefix, training settings)``: a training job is one; a tuning job has one per definition."""
+    if resource_type == TRAINING_JOB:
+        return [("", props)]
+    result = [("trainingJobDefinition.", get(props, "trainingJobDefinition"))]
+    result += [
+        (f"trainingJobDefinitions[{i}].", d)
+        for i, d in enumerate(items(get(props, "trainingJobDefinitions")))
+    ]
+    return [(prefix, spec) for prefix, spec in result if is_map(spec)]
+
+
+def _resources_path(spec: Any) -> str:
+    """A tuning definition may size its jobs in hyperParameterTuningResourceConfig instead."""
+    if not is_set(get(spec, "resourceConfig")) and is_set(get(spec, "hyperParameterTuningResourceConfig")):
+        return "hyperParameterTuningResourceConfig"
+    return "resourceConfig"
+
+
+def training_instances(spec: Any) -> list[tuple[str, Any, Any]]:
+    """``(path, instance type, count)`` of one training spec's cluster or instance groups/configs."""
+    base = _resources_path(spec)
+    group_key = "instanceConfigs" if base == "hyperParameterTuningResourceConfig" else "instanceGroups"
+    groups = [
+        (f"{base}.{group_key}[{i}].instanceType", get(g, "instanceType"), get(g, "instanceCount"))
+        for i, g in enumerate(items(get(spec, f"{base}.{group_key}")))
+    ]
+    return groups or [
+        (f"{base}.instanceType", get(spec, f"{base}.instanceType"), get(spec, f"{base}.instanceCount"))
+    ]
 
 
 def _training_job_network_isolated(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    props = args.props
-    if not is_true(get(props, "enableNetworkIsolation")):
-        yield "enableNetworkIsolation is not true: set enable_network_isolation=True."
-    if not is_true(get(props, "enableInterContainerTrafficEncryption")):
-        yield "enableInterContainerTrafficEncryption is not true: set enable_inter_container_traffic_encryption=True."
-    for path in ("vpcConfig.subnets", "vpcConfig.securityGroupIds"):
-        if not is_set(get(props, path)):
-            yield f"{path} is empty: set vpc_config with the platform VPC's private subnets and security group."
+    for prefix, spec in training_specs(args.resource_type, args.props):
+        if not is_true(get(spec, "enableNetworkIsolation")):
+            yield f"{prefix}enableNetworkIsolation is not true: set enable_network_isolation=True."
+        if not is_true(get(spec, "enableInterContainerTrafficEncryption")):
+            yield (
+                f"{prefix}enableInterContainerTrafficEncryption is not true: set "
+                "enable_inter_container_traffic_encryption=True."
+            )
+        for path in ("vpcConfig.subnets", "vpcConfig.securityGroupIds"):
+            if not is_set(get(spec, path)):
+                yield (
+                    f"{prefix}{path} is empty: set vpc_config with the platform VPC's private subnets and "
+                    "security group."
+                )
 
 
 def _training_job_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    props = args.props
-    if not is_set(get(props, "outputDataConfig.kmsKeyId")):
-        yield "outputDataConfig.kmsKeyId is unset: set it to a customer-managed KMS key for model artifacts."
-    types = [get(props, "resourceConfig.instanceType")]
-    types += [get(g, "instanceType") for g in items(get(props, "resourceConfig.instanceGroups"))]
-    yield from _volume_key(props, "resourceConfig.volumeKmsKeyId", types)
+    for prefix, spec in training_specs(args.resource_type, args.props):
+        if not is_set(get(spec, "outputDataConfig.kmsKeyId")):
+            yield (
+                f"{prefix}outputDataConfig.kmsKeyId is unset: set it to a customer-managed KMS key for "
+                "model artifacts."
+            )
+        types = [instance_type for _, instance_type, _ in training_instances(spec)]
+        for message in _volume_key(spec, f"{_resources_path(spec)}.volumeKmsKeyId", types):
+            yield prefix + message
 
 
 training_job_network_isolated = resource_rule(
     name="training-job-network-isolated",
     description=(
-        "Training jobs must run network-isolated, in the VPC, with inter-container traffic "
-        "encryption. Fix: set enableNetworkIsolation, enableInterContainerTrafficEncryption and "
-        "vpcConfig (subnets, securityGroupIds)."
+        "Training jobs, and every training job definition of a hyperparameter tuning job, must run "
+        "network-isolated, in the VPC, with inter-container traffic encryption. Fix: set "
+        "enableNetworkIsolation, enableInterContainerTrafficEncryption and vpcConfig (subnets, "
+        "securityGroupIds)."
     ),
-    resource_types=[TRAINING_JOB],
+    resource_types=TRAINING_JOBS,
     check=_training_job_network_isolated,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -107,11 +166,12 @@ training_job_network_isolated = resource_rule(
 training_job_kms_encrypted = resource_rule(
     name="training-job-kms-encrypted",
     description=(
-        "Training jobs must encrypt output and storage volumes with KMS. Fix: set "
-        "outputDataConfig.kmsKeyId and resourceConfig.volumeKmsKeyId (leave the volume key unset "
-        "on instance-store types such as ml.g5/ml.p4d, which SageMaker encrypts in hardware)."
+        "Training jobs and tuning jobs' training definitions must encrypt output and storage volumes "
+        "with KMS. Fix: set outputDataConfig.kmsKeyId and resourceConfig.volumeKmsKeyId (tuning: or "
+        "hyperParameterTuningResourceConfig.volumeKmsKeyId); leave the volume key unset on "
+        "instance-store types such as ml.g5/ml.p4d, which SageMaker encrypts in hardware."
     ),
-    resource_types=[TRAINING_JOB],
+    resource_types=TRAINING_JOBS,
     check=_training_job_kms_encrypted,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -123,16 +183,25 @@ training_job_kms_encrypted = resource_rule(
 # --- model-monitor jobs ----------------------------------------------------------------
 
 
-def _monitoring_job(props: Any, base: str, output_config: str, resources: str) -> Check:
-    """The four settings every monitoring job needs, under the given property names."""
+def _monitoring_job(
+    props: Any, base: str, output_config: str, resources: str, transit_when_distributed: bool = False
+) -> Check:
+    """The four settings every monitoring job needs, under the given property names.
+
+    ``transit_when_distributed``: inter-container encryption is demanded only with 2+ instances
+    (a single instance has no inter-container traffic; Security Hub SageMaker.15 says so).
+    """
+    cluster = f"{base}{resources}.clusterConfig"
+    distributed = (number(get(props, f"{cluster}.instanceCount")) or 1.0) >= 2
     for flag in ("enableInterContainerTrafficEncryption", "enableNetworkIsolation"):
         path = f"{base}networkConfig.{flag}"
+        if flag.startswith("enableInter") and transit_when_distributed and not distributed:
+            continue
         if not is_true(get(props, path)):
             yield f"{path} is {shown(get(props, path))}: set it to true."
     output_key = f"{base}{output_config}.kmsKeyId"
     if not is_set(get(props, output_key)):
         yield f"{output_key} is unset: set it to a customer-managed KMS key for monitoring reports."
-    cluster = f"{base}{resources}.clusterConfig"
     yield from _volume_key(props, f"{cluster}.volumeKmsKeyId", [get(props, f"{cluster}.instanceType")])
 
 
@@ -141,7 +210,30 @@ def _data_quality_job(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Che
 
 
 def _model_monitor_job(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    yield from _monitoring_job(args.props, "", NATIVE_MODEL_MONITOR_JOBS[args.resource_type], "jobResources")
+    yield from _monitoring_job(
+        args.props,
+        "",
+        NATIVE_MODEL_MONITOR_JOBS[args.resource_type],
+        "jobResources",
+        transit_when_distributed=args.resource_type in TRANSIT_WHEN_DISTRIBUTED,
+    )
+
+
+def _processing_job(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    props = args.props
+    for flag in ("enableNetworkIsolation", "enableInterContainerTrafficEncryption"):
+        path = f"networkConfig.{flag}"
+        if not is_true(get(props, path)):
+            yield f"{path} is {shown(get(props, path))}: set it to true."
+    for path in ("networkConfig.vpcConfig.subnets", "networkConfig.vpcConfig.securityGroupIds"):
+        if not is_set(get(props, path)):
+            yield f"{path} is empty: run the job in the platform VPC's private subnets and security group."
+    if is_set(get(props, "processingOutputConfig")) and not is_set(
+        get(props, "processingOutputConfig.kmsKeyId")
+    ):
+        yield "processingOutputConfig.kmsKeyId is unset: set it to a customer-managed KMS key for the outputs."
+    cluster = "processingResources.clusterConfig"
+    yield from _volume_key(props, f"{cluster}.volumeKmsKeyId", [get(props, f"{cluster}.instanceType")])
 
 
 def _monitoring_schedule(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -164,7 +256,12 @@ data_quality_job_encrypted_isolated = resource_rule(
     check=_data_quality_job,
     enforcement_level=MANDATORY,
     severity=HIGH,
-    framework=framework(FSBP, "SageMaker.9", "SageMaker.11; Checkov CKV_AWS_367, CKV_AWS_368, CKV_AWS_369"),
+    framework=framework(
+        FSBP,
+        "SageMaker.9",
+        "SageMaker.11; AWS Config sagemaker-data-quality-job-encrypt-in-transit, "
+        "sagemaker-data-quality-job-isolation; Checkov CKV_AWS_367, CKV_AWS_368, CKV_AWS_369",
+    ),
     tags=["sagemaker", "monitoring"],
 )
 
@@ -172,14 +269,21 @@ model_monitor_job_encrypted_isolated = resource_rule(
     name="model-monitor-job-encrypted-isolated",
     description=(
         "Model-quality, bias and explainability job definitions (aws-native) must encrypt traffic, "
-        "output and volumes and run isolated. " + _MONITORING_FIX
+        "output and volumes and run isolated (bias and explainability jobs: inter-container encryption "
+        "only with 2+ instances). " + _MONITORING_FIX
     ),
     resource_types=list(NATIVE_MODEL_MONITOR_JOBS),
     check=_model_monitor_job,
     enforcement_level=MANDATORY,
     severity=HIGH,
     framework=framework(
-        FSBP, "SageMaker.10", "SageMaker.12, .13, .15, .20, .23, .24, .25 (bias/quality/explainability jobs)"
+        FSBP,
+        "SageMaker.10",
+        "SageMaker.12, SageMaker.13, SageMaker.15, SageMaker.20, SageMaker.25 (bias/quality/explainability "
+        "jobs); AWS Config sagemaker-model-explainability-job-encrypt-in-transit, "
+        "sagemaker-model-bias-job-isolation, sagemaker-model-quality-job-encrypt-in-transit, "
+        "sagemaker-model-bias-job-encrypt-in-transit, sagemaker-model-explainability-job-network-isolation, "
+        "sagemaker-model-quality-job-definition-isolation",
     ),
     tags=["sagemaker", "monitoring"],
 )
@@ -196,8 +300,36 @@ monitoring_schedule_encrypted_isolated = resource_rule(
     check=_monitoring_schedule,
     enforcement_level=MANDATORY,
     severity=HIGH,
-    framework=framework(FSBP, "SageMaker.14", "SageMaker.22"),
+    framework=framework(
+        FSBP,
+        "SageMaker.14",
+        "SageMaker.22; AWS Config sagemaker-monitoring-schedule-isolation, "
+        "sagemaker-monitoring-schedule-traffic-encryption",
+    ),
     tags=["sagemaker", "monitoring"],
+)
+
+
+processing_job_encrypted_isolated = resource_rule(
+    name="processing-job-encrypted-isolated",
+    description=(
+        "SageMaker processing jobs (aws-native ProcessingJob) must run network-isolated in the VPC with "
+        "inter-container encryption and KMS-encrypted outputs and volumes, like pipeline processing "
+        "steps. Fix: set networkConfig.enableNetworkIsolation/enableInterContainerTrafficEncryption=true, "
+        "networkConfig.vpcConfig, processingOutputConfig.kmsKeyId and "
+        "processingResources.clusterConfig.volumeKmsKeyId (unset on instance-store types)."
+    ),
+    resource_types=[NATIVE_PROCESSING_JOB],
+    check=_processing_job,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(
+        IAM_CONDITION_KEYS,
+        "sagemaker:NetworkIsolation",
+        "sagemaker:InterContainerTrafficEncryption; sagemaker:VpcSubnets; sagemaker:VolumeKmsKey; "
+        "sagemaker:OutputKmsKey",
+    ),
+    tags=["sagemaker", "processing"],
 )
 
 
@@ -205,7 +337,7 @@ monitoring_schedule_encrypted_isolated = resource_rule(
 
 
 def _definition(args: ResourceValidationArgs) -> tuple[PipelineDefinition | None, str | None]:
-    raw = get(args.props, "pipelineDefinition")
+    raw = definition_body(args.props)
     if raw is None:  # pipelineDefinitionS3Location: the body is not visible to the pack
         return None, None
     parsed = PipelineDefinition.parse(raw)
@@ -226,7 +358,7 @@ def _step_network(job: PipelineJob) -> Check:
     if job.kind not in NETWORKED_KINDS:
         return
     for setting, fix in (("isolation", "true"), ("transit", "true")):
-        if not _enabled(job.value(setting)):
+        if job.has(setting) and not _enabled(job.value(setting)):
             yield f"{job.path(setting)} is {shown(job.value(setting))}: set it to {fix}."
     vpc = job.value("vpc")
     if not (is_expression(vpc) or (is_set(get(vpc, "Subnets")) and is_set(get(vpc, "SecurityGroupIds")))):
@@ -271,12 +403,14 @@ def _pipeline_kms(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
 pipeline_steps_network_isolated = resource_rule(
     name="pipeline-steps-network-isolated",
     description=(
-        "Training, tuning and processing steps of SageMaker pipelines must run network-isolated, "
-        "in the VPC, with inter-container encryption. Fix: in the step's job set "
-        "EnableNetworkIsolation, EnableInterContainerTrafficEncryption and VpcConfig (NetworkConfig "
-        "for processing). Pipeline expressions count as set; {'Get': 'Parameters.X'} uses X's default."
+        "Training, tuning (every training job definition), AutoML and processing steps of SageMaker "
+        "pipelines (pulumi-aws and aws-native) must run network-isolated, in the VPC, with "
+        "inter-container encryption. Fix: in the step's job set EnableNetworkIsolation, "
+        "EnableInterContainerTrafficEncryption and VpcConfig (NetworkConfig for processing; "
+        "AutoMLJobConfig.SecurityConfig for AutoML, which has no isolation setting). Pipeline "
+        "expressions count as set; {'Get': 'Parameters.X'} uses X's default."
     ),
-    resource_types=[PIPELINE],
+    resource_types=PIPELINES,
     check=_pipeline_network,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -293,10 +427,11 @@ pipeline_steps_kms_encrypted = resource_rule(
     description=(
         "Job steps of SageMaker pipelines must encrypt outputs and volumes with KMS. Fix: set "
         "OutputDataConfig.KmsKeyId / ProcessingOutputConfig.KmsKeyId / TransformOutput.KmsKeyId and "
-        "ResourceConfig.VolumeKmsKeyId / ProcessingResources.ClusterConfig.VolumeKmsKeyId "
+        "ResourceConfig.VolumeKmsKeyId (tuning: or HyperParameterTuningResourceConfig.VolumeKmsKeyId) / "
+        "ProcessingResources.ClusterConfig.VolumeKmsKeyId / AutoMLJobConfig.SecurityConfig.VolumeKmsKeyId "
         "(unset on instance-store types)."
     ),
-    resource_types=[PIPELINE],
+    resource_types=PIPELINES,
     check=_pipeline_kms,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -310,6 +445,7 @@ POLICIES = [
     data_quality_job_encrypted_isolated,
     model_monitor_job_encrypted_isolated,
     monitoring_schedule_encrypted_isolated,
+    processing_job_encrypted_isolated,
     pipeline_steps_network_isolated,
     pipeline_steps_kms_encrypted,
 ]

@@ -29,6 +29,12 @@ from ._common import (
 
 NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
 DOMAIN = "aws:sagemaker/domain:Domain"
+NATIVE_NOTEBOOK = "aws-native:sagemaker:NotebookInstance"
+NATIVE_DOMAIN = "aws-native:sagemaker:Domain"
+NOTEBOOKS = (NOTEBOOK, NATIVE_NOTEBOOK)
+DOMAINS = (DOMAIN, NATIVE_DOMAIN)
+#: The notebook's security groups: pulumi-aws ``securityGroups``, aws-native ``securityGroupIds``.
+SECURITY_GROUPS = {NOTEBOOK: "securityGroups", NATIVE_NOTEBOOK: "securityGroupIds"}
 
 Check = Iterator[str]
 
@@ -48,8 +54,9 @@ def _notebook_no_direct_internet(args: ResourceValidationArgs, _: Mapping[str, A
 def _notebook_in_vpc(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     if not is_set(get(args.props, "subnetId")):
         yield "subnetId is unset: set subnet_id to a private subnet of the platform VPC."
-    if not is_set(get(args.props, "securityGroups")):
-        yield "securityGroups is empty: set security_groups to a security group of the platform VPC."
+    path = SECURITY_GROUPS[args.resource_type]
+    if not is_set(get(args.props, path)):
+        yield f"{path} is empty: set it to a security group of the platform VPC."
 
 
 def _notebook_root_access_disabled(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -91,7 +98,7 @@ notebook_no_direct_internet = resource_rule(
         "SageMaker notebook instances must not have direct internet access. Fix: set "
         "directInternetAccess='Disabled' and place the notebook in a VPC subnet with endpoints."
     ),
-    resource_types=[NOTEBOOK],
+    resource_types=NOTEBOOKS,
     check=_notebook_no_direct_internet,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -107,7 +114,7 @@ notebook_in_vpc = resource_rule(
         "SageMaker notebook instances must run in a custom VPC. Fix: set subnetId and "
         "securityGroups to the platform VPC's private subnet and security group."
     ),
-    resource_types=[NOTEBOOK],
+    resource_types=NOTEBOOKS,
     check=_notebook_in_vpc,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -120,7 +127,7 @@ notebook_in_vpc = resource_rule(
 notebook_root_access_disabled = resource_rule(
     name="notebook-root-access-disabled",
     description="SageMaker notebook users must not have root access. Fix: set rootAccess='Disabled'.",
-    resource_types=[NOTEBOOK],
+    resource_types=NOTEBOOKS,
     check=_notebook_root_access_disabled,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -136,11 +143,11 @@ notebook_supported_platform = resource_rule(
         "SageMaker notebook instances must run a supported platform. Fix: set platformIdentifier "
         "to a current platform such as 'notebook-al2023-v1' (configurable prefixes)."
     ),
-    resource_types=[NOTEBOOK],
+    resource_types=NOTEBOOKS,
     check=_notebook_supported_platform,
     enforcement_level=ADVISORY,
     severity=MEDIUM,
-    framework=framework(FSBP, "SageMaker.8"),
+    framework=framework(FSBP, "SageMaker.8", "AWS Config sagemaker-notebook-instance-platform-version"),
     config={
         "allowedPlatformPrefixes": {
             "type": "array",
@@ -157,14 +164,15 @@ notebook_kms_encrypted = resource_rule(
     description=(
         "SageMaker notebook volumes must be encrypted with a customer-managed KMS key. Fix: set kmsKeyId."
     ),
-    resource_types=[NOTEBOOK],
+    resource_types=NOTEBOOKS,
     check=_notebook_kms_encrypted,
     enforcement_level=MANDATORY,
     severity=HIGH,
     framework=framework(
         FSBP,
         "SageMaker.21",
-        "AWS Config sagemaker-notebook-instance-kms-key-configured; Checkov CKV_AWS_22, CKV_AWS_187",
+        "AWS Config sagemaker-notebook-instance-storage-vol-kms-encrypted, "
+        "sagemaker-notebook-instance-kms-key-configured; Checkov CKV_AWS_22, CKV_AWS_187",
     ),
     tags=_NOTEBOOK_TAGS,
 )
@@ -175,7 +183,7 @@ notebook_imdsv2_only = resource_rule(
         "SageMaker notebook instances must allow IMDSv2 only. Fix: set "
         "instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion='2'."
     ),
-    resource_types=[NOTEBOOK],
+    resource_types=NOTEBOOKS,
     check=_notebook_imdsv2_only,
     enforcement_level=MANDATORY,
     severity=MEDIUM,
@@ -201,7 +209,7 @@ studio_domain_vpc_only_encrypted = resource_rule(
         "SageMaker Studio domains must be VPC-only and KMS-encrypted. Fix: set "
         "appNetworkAccessType='VpcOnly' and kmsKeyId."
     ),
-    resource_types=[DOMAIN],
+    resource_types=DOMAINS,
     check=_studio_domain_vpc_only_encrypted,
     enforcement_level=MANDATORY,
     severity=HIGH,
