@@ -12,6 +12,7 @@ import pulumi_aws.sns as sns
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
+from ..naming import child_name
 from ..policy_documents import (
     SharedObjects,
     ecr_pull,
@@ -107,7 +108,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             for variant in [*spec.variants, *spec.shadow_variants]
         }
         config = sagemaker.EndpointConfiguration(
-            f"{name}-config",
+            child_name(f"{name}-config", "aws:sagemaker/endpointConfiguration:EndpointConfiguration"),
             production_variants=[self._variant(v, models[v.name]) for v in spec.variants],
             shadow_production_variants=[self._variant(v, models[v.name]) for v in spec.shadow_variants]
             or None,
@@ -216,7 +217,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
         # Serverless inference supports neither a VPC nor network isolation (AWS limitation).
         private = variant.serverless is None
         return sagemaker.Model(
-            f"{self._name}-{variant.name}-model",
+            child_name(f"{self._name}-{variant.name}-model", "aws:sagemaker/model:Model"),
             execution_role_arn=role_arn,
             primary_container=container,
             enable_network_isolation=private,
@@ -292,7 +293,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
         args = self._args
         return {
             outcome: sns.Topic(
-                f"{self._name}-async-{outcome}",
+                child_name(f"{self._name}-async-{outcome}", "aws:sns/topic:Topic"),
                 display_name=f"{args.spec.name} async inference {outcome}",
                 kms_master_key_id=args.notification_key_arn,
                 tags=dict(args.tags),
@@ -336,7 +337,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             "period": 60,
             "comparison_operator": "GreaterThanThreshold",
             # No traffic is not a failure: a quiet endpoint must not roll back or page.
-            "treat_missing_data": "notBreaching",
+            "treat_missing_data": "breaching",
             "alarm_actions": [args.alarm_topic_arn],
             "ok_actions": [args.alarm_topic_arn],
             "tags": dict(args.tags),
