@@ -1,15 +1,28 @@
-"""Kubernetes workload hygiene for inference pods (Checkov CKV_K8S_* and GPU scheduling).
+"""Kubernetes workload hygiene for pods (Checkov CKV_K8S_* and GPU scheduling).
 
-Applies to Deployments and StatefulSets (``spec.template.spec``). Workloads in
-``exemptNamespaces`` (default ``kube-system``) are skipped: system add-ons such as device
-plugins legitimately need host access. A ``helm.v3.Release`` is opaque to the pack; charts
-Pulumi renders itself (``helm.v3.Chart``, ``helm.v4.Chart``) register their Deployments,
+Every pod-bearing kind is checked through one extractor, :func:`pod_specs`: ``core/v1`` Pod
+(``spec``), PodTemplate (``template.spec``) and ReplicationController, ``apps`` Deployment /
+StatefulSet / DaemonSet / ReplicaSet and ``batch`` Job (``spec.template.spec``), CronJob
+(``spec.jobTemplate.spec.template.spec``), in every API version pulumi-kubernetes has a token
+for, plus their ``*List`` (each of ``items[]``) and ``*Patch`` variants. A Patch changes only
+what it names, so presence demands (probes, limits, ``runAsNonRoot``...) are skipped there while
+values it does set are still checked (``privileged: true`` in a patch is a violation).
+
+Containers: ``containers`` always; ``initContainers`` wherever a setting applies to them
+(resources, security context, image pinning, UID, GPUs; not probes, which only restartable
+"sidecar" init containers take); ``ephemeralContainers`` (debug containers) for the security
+context, image pinning and UID, the only settings Kubernetes lets them carry.
+
+Workloads in ``exemptNamespaces`` (default ``kube-system``) are skipped: system add-ons such as
+device plugins legitimately need host access. A ``helm.v3.Release`` is opaque to the pack;
+charts Pulumi renders itself (``helm.v3.Chart``, ``helm.v4.Chart``) register their workloads,
 which are checked like any other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
@@ -22,7 +35,6 @@ from ._common import (
     MANDATORY,
     MEDIUM,
     ConfigSchema,
-    ResourceCheck,
     framework,
     get,
     get_or_none,
@@ -36,8 +48,88 @@ from ._common import (
     str_list,
 )
 
-WORKLOADS = ("kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet")
-POD = "spec.template.spec"
+# --- which kinds carry a pod, and where -------------------------------------------------
+
+#: Kind -> where its pod spec sits in the object.
+POD_SPEC_PATHS: dict[str, str] = {
+    "Pod": "spec",
+    "PodTemplate": "template.spec",
+    "ReplicationController": "spec.template.spec",
+    "Deployment": "spec.template.spec",
+    "StatefulSet": "spec.template.spec",
+    "DaemonSet": "spec.template.spec",
+    "ReplicaSet": "spec.template.spec",
+    "Job": "spec.template.spec",
+    "CronJob": "spec.jobTemplate.spec.template.spec",
+}
+#: API group/version -> the pod-bearing kinds pulumi-kubernetes has tokens for there.
+_GROUP_KINDS: dict[str, tuple[str, ...]] = {
+    "core/v1": ("Pod", "PodTemplate", "ReplicationController"),
+    "apps/v1": ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"),
+    "apps/v1beta1": ("Deployment", "StatefulSet"),
+    "apps/v1beta2": ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"),
+    "extensions/v1beta1": ("Deployment", "DaemonSet", "ReplicaSet"),
+    "batch/v1": ("Job", "CronJob"),
+    "batch/v1beta1": ("CronJob",),
+    "batch/v2alpha1": ("CronJob",),
+}
+#: Type token -> (kind, variant): variant "" (the object), "List" (``items[]``) or "Patch".
+POD_KINDS: dict[str, tuple[str, str]] = {
+    f"kubernetes:{group}:{kind}{variant}": (kind, variant)
+    for group, kinds in _GROUP_KINDS.items()
+    for kind in kinds
+    for variant in ("", "List", "Patch")
+}
+WORKLOADS = tuple(POD_KINDS)
+
+
+@dataclass(frozen=True)
+class PodSpec:
+    """One pod spec in a resource: where it is, its namespace, and whether it is a partial patch."""
+
+    path: str
+    spec: Any
+    namespace: Any
+    partial: bool
+
+    def containers(self, *kinds: str) -> list[tuple[str, Any]]:
+        """``(path, container)`` for the given lists (``containers``, ``initContainers``...)."""
+        return [
+            (f"{self.path}.{key}[{i}]", c)
+            for key in kinds
+            for i, c in enumerate(items(get(self.spec, key)))
+            if is_map(c)
+        ]
+
+    def get(self, path: str) -> Any:
+        return get(self.spec, path)
+
+
+ALL = ("containers", "initContainers", "ephemeralContainers")
+RUNNING = ("containers", "initContainers")
+
+
+def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
+    """Every pod spec a Kubernetes resource carries (none for other types)."""
+    kind_variant = POD_KINDS.get(resource_type)
+    if kind_variant is None:
+        return []
+    kind, variant = kind_variant
+    spec_path = POD_SPEC_PATHS[kind]
+    objects = (
+        [(f"items[{i}].", o) for i, o in enumerate(items(get(props, "items"))) if is_map(o)]
+        if variant == "List"
+        else [("", props)]
+    )
+    result = []
+    for prefix, obj in objects:
+        spec = get(obj, spec_path)
+        if spec is None and variant == "Patch":
+            continue  # the patch leaves the pod alone
+        namespace = get_or_none(obj, "metadata.namespace")
+        result.append(PodSpec(prefix + spec_path, spec, namespace, variant == "Patch"))
+    return result
+
 
 Check = Iterator[str]
 
@@ -50,16 +142,13 @@ _EXEMPT_NAMESPACES: ConfigSchema = {
     }
 }
 
-
-def _containers(pod: Any, include_init: bool = False) -> list[tuple[str, Any]]:
-    keys = ("containers", "initContainers") if include_init else ("containers",)
-    return [(f"{POD}.{key}[{i}]", c) for key in keys for i, c in enumerate(items(get(pod, key))) if is_map(c)]
+PodCheck = Any  # Callable[[PodSpec, Mapping[str, Any]], Iterator[str]]
 
 
 def _workload_rule(
     name: str,
     description: str,
-    check: ResourceCheck,
+    check: PodCheck,
     *,
     level: Any,
     severity: Any,
@@ -67,13 +156,14 @@ def _workload_rule(
     also: str | None = None,
     config: ConfigSchema | None = None,
 ) -> Any:
-    """A resource rule on pod templates that honours ``exemptNamespaces``."""
+    """A resource rule run on every pod spec of every pod-bearing kind, honouring ``exemptNamespaces``."""
 
     def checked(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-        # An unknown namespace (an Output of a new Namespace) is never an exempt system namespace.
-        namespace = get_or_none(args.props, "metadata.namespace") or "default"
-        if namespace not in str_list(cfg["exemptNamespaces"]):
-            yield from check(args, cfg)
+        exempt = str_list(cfg["exemptNamespaces"])
+        for pod in pod_specs(args.resource_type, args.props):
+            # An unknown namespace (an Output of a new Namespace) is never an exempt system namespace.
+            if (pod.namespace or "default") not in exempt:
+                yield from check(pod, cfg)
 
     return resource_rule(
         name=name,
@@ -91,43 +181,51 @@ def _workload_rule(
 # --- checks ----------------------------------------------------------------------------
 
 
-def _probes(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    for path, container in _containers(get(args.props, POD)):
+def _probes(pod: PodSpec, _: Mapping[str, Any]) -> Check:
+    if pod.partial:
+        return
+    for path, container in pod.containers("containers"):
         for probe in ("readinessProbe", "livenessProbe"):
             if not is_set(get(container, probe)):
                 yield f"{path}.{probe} is unset: add an HTTP or TCP {probe} for the model server."
 
 
-def _resources(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    for path, container in _containers(get(args.props, POD)):
+def _resources(pod: PodSpec, _: Mapping[str, Any]) -> Check:
+    if pod.partial:
+        return
+    for path, container in pod.containers(*RUNNING):
         for kind in ("requests", "limits"):
             for resource in ("cpu", "memory"):
                 if not is_set(get(container, f"resources.{kind}.{resource}")):
                     yield f"{path}.resources.{kind}.{resource} is unset: set it so the pod is scheduled and bounded."
 
 
-def _image_digest(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    for path, container in _containers(get(args.props, POD), include_init=True):
-        image = str(get(container, "image") or "")
-        if "@sha256:" not in image:
-            yield f"{path}.image {image!r} is not pinned by digest: use <repository>@sha256:<digest>."
+def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:
+    for path, container in pod.containers(*ALL):
+        image = get(container, "image")
+        if image is None and pod.partial:
+            continue
+        if "@sha256:" not in str(image or ""):
+            yield f"{path}.image {str(image or '')!r} is not pinned by digest: use <repository>@sha256:<digest>."
 
 
-def _security_context(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    pod = get(args.props, POD)
-    pod_non_root = is_true(get(pod, "securityContext.runAsNonRoot"))
-    for path, container in _containers(pod, include_init=True):
+def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
+    pod_non_root = is_true(pod.get("securityContext.runAsNonRoot"))
+    for path, container in pod.containers(*ALL):
         sc, at = get(container, "securityContext"), f"{path}.securityContext"
         if is_true(get(sc, "privileged")):
             yield f"{at}.privileged is true: remove it."
-        if get(sc, "allowPrivilegeEscalation") is not False:
-            yield f"{at}.allowPrivilegeEscalation is {shown(get(sc, 'allowPrivilegeEscalation'))}: set it to false."
-        if not is_true(get(sc, "readOnlyRootFilesystem")):
+        escalation = get(sc, "allowPrivilegeEscalation")
+        if escalation is not False and not (pod.partial and escalation is None):
+            yield f"{at}.allowPrivilegeEscalation is {shown(escalation)}: set it to false."
+        read_only = get(sc, "readOnlyRootFilesystem")
+        if not is_true(read_only) and not (pod.partial and read_only is None):
             yield f"{at}.readOnlyRootFilesystem is not true: set it and mount an emptyDir for scratch space."
         own = get(sc, "runAsNonRoot")
-        if own is False or (own is None and not pod_non_root):
-            yield f"{at}.runAsNonRoot is not true (nor {POD}.securityContext.runAsNonRoot): set it to true."
-        if "ALL" not in [c.upper() for c in str_list(get(sc, "capabilities.drop"))]:
+        if own is False or (own is None and not pod_non_root and not pod.partial):
+            yield f"{at}.runAsNonRoot is not true (nor {pod.path}.securityContext.runAsNonRoot): set it to true."
+        drop = get(sc, "capabilities.drop")
+        if "ALL" not in [c.upper() for c in str_list(drop)] and not (pod.partial and drop is None):
             yield f"{at}.capabilities.drop does not contain 'ALL': drop ALL capabilities."
         added = [
             c for c in str_list(get(sc, "capabilities.add")) if c.upper() in ("ALL", "NET_RAW", "SYS_ADMIN")
@@ -136,28 +234,28 @@ def _security_context(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Che
             yield f"{at}.capabilities.add contains {added}: do not add them back."
 
 
-def _host_namespaces(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+def _host_namespaces(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     for flag in ("hostPID", "hostIPC", "hostNetwork"):
-        if is_true(get(args.props, f"{POD}.{flag}")):
-            yield f"{POD}.{flag} is true: remove it; inference pods do not share host namespaces."
+        if is_true(pod.get(flag)):
+            yield f"{pod.path}.{flag} is true: remove it; inference pods do not share host namespaces."
 
 
-def _token_not_automounted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    if get(args.props, f"{POD}.automountServiceAccountToken") is not False:
+def _token_not_automounted(pod: PodSpec, _: Mapping[str, Any]) -> Check:
+    value = pod.get("automountServiceAccountToken")
+    if value is not False and not (pod.partial and value is None):
         yield (
-            f"{POD}.automountServiceAccountToken is not false: set it to false unless the pod calls the "
+            f"{pod.path}.automountServiceAccountToken is not false: set it to false unless the pod calls the "
             "Kubernetes API (IRSA web-identity tokens are mounted separately)."
         )
 
 
-def _high_uid(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-    pod = get(args.props, POD)
+def _high_uid(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     minimum = number(cfg["minUid"]) or 10000.0
-    pod_uid = number(get(pod, "securityContext.runAsUser"))
-    for path, container in _containers(pod, include_init=True):
+    pod_uid = number(pod.get("securityContext.runAsUser"))
+    for path, container in pod.containers(*ALL):
         uid = number(get(container, "securityContext.runAsUser"))
         uid = pod_uid if uid is None else uid
-        if uid is None or uid < minimum:
+        if (uid is None and not pod.partial) or (uid is not None and uid < minimum):
             yield f"{path}.securityContext.runAsUser is {shown(uid)}: run as a UID >= {int(minimum)}."
 
 
@@ -168,10 +266,10 @@ def _quantity(value: Any) -> str:
     return str(value)
 
 
-def _gpu_pods(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-    pod, gpu = get(args.props, POD), str(cfg["gpuResourceName"])
+def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
+    gpu = str(cfg["gpuResourceName"])
     uses_gpu = False
-    for path, container in _containers(pod):
+    for path, container in pod.containers(*RUNNING):
         requests, limits = get(container, "resources.requests"), get(container, "resources.limits")
         requested = requests.get(gpu) if is_map(requests) else None
         limited = limits.get(gpu) if is_map(limits) else None
@@ -182,22 +280,22 @@ def _gpu_pods(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
             yield f"{path}.resources.limits['{gpu}'] is unset: GPUs are allocated from limits; set it."
         elif requested is not None and _quantity(requested) != _quantity(limited):
             yield f"{path}.resources.requests['{gpu}'] differs from limits['{gpu}']: make them equal."
-    if not uses_gpu:
+    if not uses_gpu or pod.partial:
         return
     keys = set(str_list(cfg["gpuNodeSelectorKeys"]))
-    selector = get(pod, "nodeSelector")
+    selector = pod.get("nodeSelector")
     selected = is_map(selector) and bool(keys & {str(k) for k in selector})
     terms = items(
-        get(pod, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms")
+        pod.get("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms")
     )
     selected = selected or any(
         get(e, "key") in keys for t in terms for e in items(get(t, "matchExpressions"))
     )
-    tolerated = any(get(t, "key") == gpu for t in items(get(pod, "tolerations")))
+    tolerated = any(get(t, "key") == gpu for t in items(pod.get("tolerations")))
     if not (selected or tolerated):
         yield (
-            f"{POD}.nodeSelector has no GPU key and {POD}.tolerations has no '{gpu}' toleration: select GPU "
-            f"nodes (one of {sorted(keys)}) or tolerate the '{gpu}' taint."
+            f"{pod.path}.nodeSelector has no GPU key and {pod.path}.tolerations has no '{gpu}' toleration: "
+            f"select GPU nodes (one of {sorted(keys)}) or tolerate the '{gpu}' taint."
         )
 
 
