@@ -70,3 +70,39 @@ def satisfies(args: object, field: str, problem_of: Callable[[Any], str | None])
     problem = problem_of(getattr(args, field))
     if problem:
         raise ValueError(f"{type(args).__name__}.{field}: {problem}")
+
+
+PHYSICAL_NAME_LIMITS: Final[dict[str, tuple[str, int]]] = {
+    # type token: (input holding the resource's own name, AWS's longest name). Sources: botocore's
+    # service models (tests/components/test_limits.py compares each with its shape), and the
+    # service quotas pages where the model sets no maximum (SQS, SNS, dashboards, security groups).
+    "aws:iam/role:Role": ("name", 64),
+    "aws:iam/rolePolicy:RolePolicy": ("name", 128),
+    "aws:cloudwatch/eventRule:EventRule": ("name", 64),
+    "aws:pipes/pipe:Pipe": ("name", 64),
+    "aws:scheduler/schedule:Schedule": ("name", 64),
+    "aws:sqs/queue:Queue": ("name", 80),
+    "aws:sns/topic:Topic": ("name", 256),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("name", 255),
+    "aws:cloudwatch/dashboard:Dashboard": ("dashboardName", 255),
+    "aws:cloudwatch/logGroup:LogGroup": ("name", 512),
+    "aws:kms/alias:Alias": ("name", 256),
+    "aws:appautoscaling/policy:Policy": ("name", 256),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": ("name", 256),
+    "aws:ec2/securityGroup:SecurityGroup": ("name", 255),
+    "aws:s3/bucket:Bucket": ("bucket", 63),
+    "aws:sagemaker/model:Model": ("name", 63),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": ("name", 63),
+    "aws:sagemaker/endpoint:Endpoint": ("name", 63),
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": ("name", 63),
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": ("name", 63),
+    "aws-native:sagemaker:ModelQualityJobDefinition": ("jobDefinitionName", 63),
+    "aws-native:sagemaker:ModelBiasJobDefinition": ("jobDefinitionName", 63),
+    "aws-native:sagemaker:ModelExplainabilityJobDefinition": ("jobDefinitionName", 63),
+    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": ("modelPackageGroupName", 63),
+    "aws:sagemaker/featureGroup:FeatureGroup": ("featureGroupName", 64),
+    "aws:sagemaker/pipeline:Pipeline": ("pipelineName", 256),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": ("trackingServerName", 256),
+}
+"""AWS's length limit on each kind of physical name the platform creates. A name left out of the
+inputs is Pulumi's auto-name, ``<logical name>-<7 random hex>``: see components.naming.child_name."""

@@ -1,6 +1,25 @@
-"""How a component turns a caller's name prefix and a config name into a physical name."""
+"""How a component turns a caller's name prefix and a config name into a physical name.
+
+Two kinds of account-wide names derive from configured names:
+
+- names a component sets itself (``<prefix>-<name>``), checked against AWS's limits when the
+  stack is read (stacks.naming.derived_names), because users see and use them;
+- names Pulumi generates from a child's logical name (``<logical>-<7 random hex>``), internal:
+  :func:`child_name` keeps each one within its AWS limit by shortening the logical name
+  deterministically, with a hash, only when it would not fit (so a name that already deployed
+  never changes, and two long names never collide).
+"""
 
 from __future__ import annotations
+
+import hashlib
+from typing import Final
+
+from .limits import PHYSICAL_NAME_LIMITS
+
+AUTONAME_SUFFIX: Final = 8
+"""What Pulumi appends to a logical name to auto-name a resource: ``-`` and 7 random hex digits."""
+HASH_LENGTH: Final = 8
 
 
 def prefixed(prefix: str | None, name: str) -> str:
@@ -10,3 +29,19 @@ def prefixed(prefix: str | None, name: str) -> str:
     ``name_prefix``: stacks sharing an account pass different prefixes and never collide.
     """
     return f"{prefix}-{name}" if prefix else name
+
+
+def fit(name: str, limit: int) -> str:
+    """``name`` if it has at most ``limit`` characters, else its start and a hash of all of it
+    (``<start>-<8 hex>``), exactly ``limit`` long: deterministic, and distinct for distinct names."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:HASH_LENGTH]
+    return f"{name[: limit - HASH_LENGTH - 1].rstrip('-_.')}-{digest}"
+
+
+def child_name(logical: str, type_token: str) -> str:
+    """The logical name for a child of type ``type_token`` whose Pulumi auto-name fits AWS's limit
+    (components.limits.PHYSICAL_NAME_LIMITS); unchanged when it fits already."""
+    _, limit = PHYSICAL_NAME_LIMITS[type_token]
+    return fit(logical, limit - AUTONAME_SUFFIX)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from components.observability.model_quality_spec import JOB_DEFINITION_NAME_LIMIT, job_definition_name
+from components.limits import PHYSICAL_NAME_LIMITS
+from components.observability.model_quality_spec import job_definition_name
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
@@ -76,47 +77,55 @@ class DerivedName:
     key: str
     """Dotted config key the name derives from, e.g. ``endpoints[0].name``."""
     name: str
-    limit: int
+    type_token: str
+    """The Pulumi type of the resource it names: its limit is in PHYSICAL_NAME_LIMITS."""
     what: str
 
-
-SAGEMAKER_NAME_LIMIT: Final = 63
-"""Endpoints, model package groups, monitoring job definitions."""
-FEATURE_GROUP_NAME_LIMIT: Final = 64
-PIPELINE_NAME_LIMIT: Final = 256
-TRACKING_SERVER_NAME_LIMIT: Final = 256
+    @property
+    def limit(self) -> int:
+        return PHYSICAL_NAME_LIMITS[self.type_token][1]
 
 
 def derived_names(config: PlatformConfig) -> Iterator[DerivedName]:
-    """Every physical name the platform sets from a config name, with AWS's limit for it."""
+    """Every physical name the platform sets itself from a config name (``<prefix>-<name>``...).
+
+    Names Pulumi generates from logical names are kept within their limits by
+    components.naming.child_name instead; tests/stacks/test_name_limits.py checks both kinds on
+    the recorded program of a stack with the longest names the config accepts.
+    """
     for index, group in enumerate(config.feature_groups):
         yield DerivedName(
             f"feature_groups[{index}].name",
             config.physical_name(group.name),
-            FEATURE_GROUP_NAME_LIMIT,
+            "aws:sagemaker/featureGroup:FeatureGroup",
             "feature group",
         )
     for index, family in enumerate(config.models):
         group = config.model_package_group(family.name)
-        yield DerivedName(f"models[{index}].name", group, SAGEMAKER_NAME_LIMIT, "model package group")
+        key = f"models[{index}].name"
         yield DerivedName(
-            f"models[{index}].name", training_pipeline_name(group), PIPELINE_NAME_LIMIT, "training pipeline"
+            key, group, "aws:sagemaker/modelPackageGroup:ModelPackageGroup", "model package group"
         )
+        if config.trains_models:
+            yield DerivedName(
+                key, training_pipeline_name(group), "aws:sagemaker/pipeline:Pipeline", "training pipeline"
+            )
     monitored = {spec.name for spec in config.monitored_endpoints}
     for index, endpoint in enumerate(config.endpoints):
         name = config.endpoint_name(endpoint.name)
-        yield DerivedName(f"endpoints[{index}].name", name, SAGEMAKER_NAME_LIMIT, "SageMaker endpoint")
+        key = f"endpoints[{index}].name"
+        yield DerivedName(key, name, "aws:sagemaker/endpoint:Endpoint", "SageMaker endpoint")
         for kind in config.monitoring.model_monitors.kinds if endpoint.name in monitored else ():
             yield DerivedName(
-                f"endpoints[{index}].name",
+                key,
                 job_definition_name(name, kind),
-                JOB_DEFINITION_NAME_LIMIT,
+                f"aws-native:sagemaker:{kind}JobDefinition",
                 "monitoring job definition",
             )
     if config.experiment_tracking.enabled:
         yield DerivedName(
             "experiment_tracking.name",
             config.physical_name(config.experiment_tracking.name),
-            TRACKING_SERVER_NAME_LIMIT,
+            "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
             "MLflow tracking server",
         )

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws.iam as iam
 
 from ..limits import in_range
+from ..naming import child_name
 from ..policy_documents import Statement, document, render, service_trust
 
 
@@ -56,7 +57,7 @@ class ExecutionRole(pulumi.ComponentResource):
             raise ValueError(f"ExecutionRole {name}: path must start and end with '/' (got {args.path!r})")
 
         role = iam.Role(
-            f"{name}-role",
+            child_name(f"{name}-role", "aws:iam/role:Role"),
             description=args.description,
             path=args.path,
             assume_role_policy=render(service_trust(args.trusted_service, args.account_id)),
@@ -65,7 +66,7 @@ class ExecutionRole(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         permissions = iam.RolePolicy(
-            f"{name}-permissions",
+            child_name(f"{name}-permissions", "aws:iam/rolePolicy:RolePolicy"),
             role=role.id,
             policy=policy,
             opts=pulumi.ResourceOptions(parent=self),

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store, validate_instance_type
 from ..limits import SPEC_CONFIG
+from ..naming import child_name
 from ..policy_documents import (
     Statement,
     kms_use,
@@ -270,7 +271,9 @@ class ModelMonitoring(pulumi.ComponentResource):
         )
         baselines, placement = args.baselines, args.placement
         definition = sagemaker.DataQualityJobDefinition(
-            f"{name}-data-quality",
+            child_name(
+                f"{name}-data-quality", "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
+            ),
             role_arn=role.role_arn,
             data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
                 image_uri=image.registry_path,
@@ -329,7 +332,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             opts=child,
         )
         schedule = sagemaker.MonitoringSchedule(
-            f"{name}-data-quality",
+            child_name(f"{name}-data-quality", "aws:sagemaker/monitoringSchedule:MonitoringSchedule"),
             monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
                 monitoring_type="DataQuality",
                 monitoring_job_definition_name=definition.name,

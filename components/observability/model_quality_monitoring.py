@@ -15,6 +15,7 @@ import pulumi_aws_native.sagemaker as native
 
 from ..instance_types import has_instance_store
 from ..limits import satisfies
+from ..naming import child_name
 from ..schedules import model_monitor_schedule_problem
 from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
@@ -226,7 +227,10 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return sagemaker.MonitoringSchedule(
-            f"{self._name}-{snake.replace('_', '-')}",
+            child_name(
+                f"{self._name}-{snake.replace('_', '-')}",
+                "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
+            ),
             monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
                 monitoring_type=kind,
                 monitoring_job_definition_name=definition.job_definition_name,

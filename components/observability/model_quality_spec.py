@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from ..limits import SPEC_CONFIG
+from ..limits import PHYSICAL_NAME_LIMITS, SPEC_CONFIG
 from ..training.definition import ProblemType
 
 Kind = Literal["ModelQuality", "ModelBias", "ModelExplainability"]
@@ -17,7 +17,7 @@ SNAKE_NAMES: dict[Kind, str] = {
     "ModelExplainability": "model_explainability",
 }
 """Each kind's folder under the baselines and outputs, and (hyphenated) its job definition's suffix."""
-JOB_DEFINITION_NAME_LIMIT = 63
+JOB_DEFINITION_NAME_LIMIT = PHYSICAL_NAME_LIMITS["aws-native:sagemaker:ModelQualityJobDefinition"][1]
 
 
 def job_definition_name(prefix: str, kind: Kind) -> str:

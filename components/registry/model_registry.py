@@ -15,7 +15,7 @@ import pulumi_aws.sns as sns
 from pydantic import BaseModel, Field, field_validator
 
 from ..limits import SPEC_CONFIG, one_of
-from ..naming import prefixed
+from ..naming import child_name, prefixed
 from ..policy_documents import deny_insecure_transport, document, render
 
 ApprovalMode = Literal["auto", "manual"]
@@ -185,7 +185,7 @@ class ModelRegistry(pulumi.ComponentResource):
                     opts=child,
                 )
             rule = cloudwatch.EventRule(
-                f"{name}-{family.name}-approved",
+                child_name(f"{name}-{family.name}-approved", "aws:cloudwatch/eventRule:EventRule"),
                 description=f"A version of model family {family.name} was approved",
                 event_pattern=json.dumps(approval_event_pattern(group_name)),
                 tags=dict(args.tags),

@@ -337,7 +337,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             "period": 60,
             "comparison_operator": "GreaterThanThreshold",
             # No traffic is not a failure: a quiet endpoint must not roll back or page.
-            "treat_missing_data": "breaching",
+            "treat_missing_data": "notBreaching",
             "alarm_actions": [args.alarm_topic_arn],
             "ok_actions": [args.alarm_topic_arn],
             "tags": dict(args.tags),

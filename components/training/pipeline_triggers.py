@@ -14,6 +14,7 @@ import pulumi_aws.sqs as sqs
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import in_range, satisfies
+from ..naming import child_name
 from ..policy_documents import deny_insecure_transport, document, render
 from ..schedules import eventbridge_schedule_problem
 
@@ -121,7 +122,7 @@ class PipelineTriggers(pulumi.ComponentResource):
             starter = self._starter_role("events", "events.amazonaws.com", [])
             for kind, rule_args in direct_rules:
                 rule = cloudwatch.EventRule(
-                    f"{name}-{kind}",
+                    child_name(f"{name}-{kind}", "aws:cloudwatch/eventRule:EventRule"),
                     tags=dict(args.tags),
                     opts=pulumi.ResourceOptions(parent=self),
                     **rule_args,
@@ -169,7 +170,7 @@ class PipelineTriggers(pulumi.ComponentResource):
         name, args = self._name, self._args
         child = pulumi.ResourceOptions(parent=self)
         queue = sqs.Queue(
-            f"{name}-new-data",
+            child_name(f"{name}-new-data", "aws:sqs/queue:Queue"),
             kms_master_key_id=source.queue_kms_key_arn,
             kms_data_key_reuse_period_seconds=300,
             message_retention_seconds=86400,
@@ -179,7 +180,7 @@ class PipelineTriggers(pulumi.ComponentResource):
             opts=child,
         )
         rule = cloudwatch.EventRule(
-            f"{name}-new-data",
+            child_name(f"{name}-new-data", "aws:cloudwatch/eventRule:EventRule"),
             description="New training data arrived",
             event_pattern=pulumi.Output.from_input(source.bucket_name).apply(
                 lambda bucket: json.dumps(new_data_event_pattern(bucket, source.prefix))
@@ -219,7 +220,7 @@ class PipelineTriggers(pulumi.ComponentResource):
             ],
         )
         pipes.Pipe(
-            f"{name}-new-data",
+            child_name(f"{name}-new-data", "aws:pipes/pipe:Pipe"),
             description="Batches new-data events into one training run per window",
             role_arn=consumer.role_arn,
             source=queue.arn,

@@ -1,0 +1,233 @@
+"""Every physical name the program records fits AWS's limit for its kind, for the longest names
+the configuration accepts.
+
+The stacks here start from the prod fixture (with a second, async endpoint and a shadow variant),
+then lengthen each configured name (name prefix, feature group, model family, endpoints, variants,
+scheduled actions, tracking server) to the longest the config accepts: one character more must be
+rejected naming the key. The recorded program's names, the ones the platform sets and the ones
+Pulumi generates (``<logical name>-<7 random hex>``), are then checked against
+``components.limits.PHYSICAL_NAME_LIMITS``: a limit case for every kind of name at once, and a new
+resource type must be classified before it can be recorded.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from components.limits import PHYSICAL_NAME_LIMITS
+from components.naming import AUTONAME_SUFFIX
+from planner.recorder import RecordedResource, ResourceGraph, record_stack_file
+from stacks.config import (
+    CONFIG_KEY,
+    MAX_STACK_TAGS,
+    MAX_TAGS_PER_RESOURCE,
+    ConfigError,
+    parse_platform_config,
+)
+from tests.conftest import load_stack_document
+
+UNNAMED: frozenset[str] = frozenset(
+    {
+        "aws:appautoscaling/target:Target",
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        "aws:ec2/flowLog:FlowLog",
+        "aws:ec2/routeTable:RouteTable",
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "aws:ec2/subnet:Subnet",
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "aws:kms/key:Key",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketNotification:BucketNotification",
+        "aws:s3/bucketObjectv2:BucketObjectv2",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy",
+        "aws:sns/topicPolicy:TopicPolicy",
+        "aws:sns/topicSubscription:TopicSubscription",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    }
+)
+"""Resource types with no account-wide name of their own (ids, or names of what they attach to)."""
+
+Platform = dict[str, Any]
+
+
+def _family(platform: Platform, name: str) -> None:
+    """Rename the model family, and every variant serving it."""
+    old = platform["models"][0]["name"]
+    platform["models"][0]["name"] = name
+    for endpoint in platform["endpoints"]:
+        for variant in [*endpoint["variants"], *endpoint.get("shadow_variants", [])]:
+            if variant["model"].get("latest_approved_of") == old:
+                variant["model"]["latest_approved_of"] = name
+
+
+def _setter(*path: str | int) -> Callable[[Platform, str], None]:
+    def set_name(platform: Platform, name: str) -> None:
+        node: Any = platform
+        for part in path[:-1]:
+            node = node.setdefault(part, {}) if isinstance(part, str) else node[part]
+        node[path[-1]] = name
+
+    return set_name
+
+
+# (dotted key, how to set it, the longest a name of that kind may be anywhere)
+SLOTS: list[tuple[str, Callable[[Platform, str], None], int]] = [
+    ("name_prefix", _setter("name_prefix"), 24),
+    ("feature_groups[0].name", _setter("feature_groups", 0, "name"), 64),
+    ("models[0].name", _family, 63),
+    ("endpoints[0].name", _setter("endpoints", 0, "name"), 63),
+    ("endpoints[1].name", _setter("endpoints", 1, "name"), 63),
+    ("endpoints[0].variants[0].name", _setter("endpoints", 0, "variants", 0, "name"), 63),
+    ("endpoints[0].shadow_variants[0].name", _setter("endpoints", 0, "shadow_variants", 0, "name"), 63),
+    ("endpoints[1].variants[0].name", _setter("endpoints", 1, "variants", 0, "name"), 63),
+    (
+        "endpoints[0].variants[0].scaling.scheduled[0].name",
+        _setter("endpoints", 0, "variants", 0, "scaling", "scheduled", 0, "name"),
+        64,
+    ),
+    ("experiment_tracking.name", _setter("experiment_tracking", "name"), 256),
+]
+
+
+def _base(model_monitors: dict[str, Any]) -> dict[str, Any]:
+    document = copy.deepcopy(load_stack_document("prod"))
+    platform = document["config"][CONFIG_KEY]
+    platform["monitoring"] = {"model_monitors": model_monitors}
+    # The most tags a stack may set: with the platform's own, every resource is at AWS's limit.
+    platform["tags"] |= {f"tag-{index}": "x" * 256 for index in range(MAX_STACK_TAGS - len(platform["tags"]))}
+    first = platform["endpoints"][0]
+    first["shadow_variants"] = [
+        {
+            "name": "shadow",
+            "model": {"latest_approved_of": "customer-churn"},
+            "instance_type": "ml.g5.2xlarge",
+        }
+    ]
+    second = copy.deepcopy(first)
+    second |= {"name": "async", "shadow_variants": [], "async_inference": {"notifications": True}}
+    second["variants"][0]["scaling"]["backlog_per_instance"] = 5.0
+    platform["endpoints"].append(second)
+    return document
+
+
+def _problems(document: dict[str, Any]) -> list[tuple[str, str]]:
+    try:
+        parse_platform_config(document["config"][CONFIG_KEY], "Pulumi.longest.yaml")
+    except ConfigError as error:
+        return error.problems
+    return []
+
+
+def _longest(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    """Each slot in turn at the longest value the config accepts (given the slots before it);
+    asserts that one character more is rejected naming that slot's key."""
+    assert _problems(document) == []
+    lengths: dict[str, int] = {}
+    for index, (key, set_name, cap) in enumerate(SLOTS):
+        rejected: list[tuple[str, str]] = []
+        for length in range(cap, 0, -1):
+            trial = copy.deepcopy(document)
+            # Distinct per slot (two endpoints, two variants of one endpoint must differ).
+            set_name(trial["config"][CONFIG_KEY], (chr(ord("a") + index) + "1-b" * 90)[: length - 1] + "z")
+            problems = _problems(trial)
+            if not problems:
+                if length < cap:  # one character more was refused, naming this key
+                    assert rejected, f"{key}: {length + 1} characters refused with no problem"
+                    assert all(path.endswith(key) or key in message for path, message in rejected), rejected
+                document, lengths[key] = trial, length
+                break
+            rejected = problems
+    return document, lengths
+
+
+def _record(tmp_path_factory: pytest.TempPathFactory, model_monitors: dict[str, Any]) -> ResourceGraph:
+    document, _ = _longest(_base(model_monitors))
+    path = tmp_path_factory.mktemp("longest") / "Pulumi.longest.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return record_stack_file(str(path))
+
+
+@pytest.fixture(scope="module", params=["every-monitor", "data-quality-only"])
+def longest_graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """Every monitor: job-definition names bound the endpoint names (17 characters); data quality
+    only: endpoint names reach 38 characters and the monitoring schedules' auto-names get long."""
+    monitors = (
+        {"model_quality": True, "bias": True, "explainability": True}
+        if request.param == "every-monitor"
+        else {}
+    )
+    return _record(tmp_path_factory, monitors)
+
+
+def physical_name(resource: RecordedResource) -> str:
+    """The name AWS sees: the one the platform sets, else Pulumi's auto-name."""
+    key, _ = PHYSICAL_NAME_LIMITS[resource.type]
+    name = resource.inputs.get(key)
+    return name if isinstance(name, str) else f"{resource.name}-{'0' * (AUTONAME_SUFFIX - 1)}"
+
+
+def test_the_longest_names_reach_their_limits() -> None:
+    _, lengths = _longest(_base({"model_quality": True, "bias": True, "explainability": True}))
+    assert lengths["name_prefix"] == 24
+    # <prefix>-<endpoint>-model-explainability is a 63-character job definition name.
+    assert lengths["endpoints[0].name"] == 63 - 25 - len("-model-explainability")
+    assert lengths["models[0].name"] == 63 - 25  # <prefix>-<family>: a model package group
+    assert lengths["feature_groups[0].name"] == 64 - 25
+    assert lengths["endpoints[0].variants[0].name"] == 63  # a variant name is never prefixed
+
+
+def test_every_physical_name_fits_its_aws_limit(longest_graph: ResourceGraph) -> None:
+    too_long = [
+        f"{resource.type} {name!r}: {len(name)} > {PHYSICAL_NAME_LIMITS[resource.type][1]}"
+        for resource in longest_graph.cloud_resources
+        if resource.type in PHYSICAL_NAME_LIMITS
+        and len(name := physical_name(resource)) > PHYSICAL_NAME_LIMITS[resource.type][1]
+    ]
+    assert too_long == []
+
+
+def test_every_recorded_type_is_classified(longest_graph: ResourceGraph) -> None:
+    unclassified = (
+        {resource.type for resource in longest_graph.cloud_resources} - UNNAMED - set(PHYSICAL_NAME_LIMITS)
+    )
+    assert unclassified == set(), "add each to PHYSICAL_NAME_LIMITS (with its AWS limit) or to UNNAMED"
+
+
+def test_no_resource_carries_more_tags_than_aws_allows(longest_graph: ResourceGraph) -> None:
+    counts = {
+        resource.name: len(tags)
+        for resource in longest_graph.cloud_resources
+        if (tags := resource.inputs.get("tags")) is not None
+    }
+    assert max(counts.values()) == MAX_TAGS_PER_RESOURCE  # a component's own tag fills the last place
+    assert all(count <= MAX_TAGS_PER_RESOURCE for count in counts.values())
+
+
+def test_a_stack_file_with_too_long_a_name_fails_naming_the_file_and_key(tmp_path: Path) -> None:
+    document = _base({"explainability": True})
+    platform = document["config"][CONFIG_KEY]
+    platform["name_prefix"] = "p" * 24
+    platform["endpoints"][0]["name"] = "e" * 17  # the longest: a 63-character job definition name
+    assert _problems(document) == []
+    platform["endpoints"][0]["name"] = "e" * 18
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    with pytest.raises(ConfigError) as raised:
+        record_stack_file(str(path))
+    assert f"{path}: {CONFIG_KEY}.endpoints[0].name: the monitoring job definition name" in str(raised.value)
