@@ -1000,8 +1000,6 @@ def vpc_stack(
     specs: list[dict[str, Any]] = [{"type": VPC, "name": "vpc", "inputs": vpc_props}]
     deps = {"vpcId": ["vpc"]} if linked else {}
     literal = {"vpcId": "vpc-1"} if shape == "outputs" or not linked else {}
-    if not linked and shape == "inputs":
-        vpc_props["id"] = "vpc-1"
     if flow_log:
         specs.append(
             {"type": FLOW_LOG, "name": "flow", "inputs": {"trafficType": "ALL", **literal}, "deps": deps}
@@ -1112,11 +1110,11 @@ STACK_CASES += [
         None,
         "vpc-with-adopted-default-group-passes",
     ),
-    *both(
+    pytest.param(  # a literal id exists only once the VPC does: outputs
         "vpc-default-security-group-adopted",
-        lambda s: vpc_stack(s, linked=False),
+        vpc_stack("outputs", linked=False),
         None,
-        "default-group-by-literal-vpc-id-passes",
+        id="default-group-by-literal-vpc-id-passes-outputs",
     ),
     *both(
         "vpc-default-security-group-adopted",
@@ -1202,11 +1200,11 @@ STACK_CASES += [
     ),
     # vpc-flow-logs-enabled, both shapes and aws-native
     *both("vpc-flow-logs-enabled", lambda s: vpc_stack(s), None, "vpc-with-flow-log-passes"),
-    *both(
+    pytest.param(  # a literal id exists only once the VPC does: outputs
         "vpc-flow-logs-enabled",
-        lambda s: vpc_stack(s, linked=False),
+        vpc_stack("outputs", linked=False),
         None,
-        "flow-log-by-literal-vpc-id-passes",
+        id="flow-log-by-literal-vpc-id-passes-outputs",
     ),
     *both(
         "vpc-flow-logs-enabled",
