@@ -212,7 +212,7 @@ def _vpc_flow_logs(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFind
             raise UnknownValueError(UNKNOWN_STRING_VALUE, ["vpcId"])
         yield (
             (
-                f"VPC {vpc.name!r} has no flow log: create an aws.ec2.FlowLog with vpc_id=<vpc>.id, "
+                f"VPC {vpc.name!r} has no aws.ec2.FlowLog (or aws-native FlowLog on it): create one with vpc_id=<vpc>.id, "
                 "traffic_type='ALL' and a KMS-encrypted log group destination."
             ),
             vpc.urn,

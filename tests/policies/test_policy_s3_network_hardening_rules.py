@@ -1209,7 +1209,7 @@ STACK_CASES += [
     *both(
         "vpc-flow-logs-enabled",
         lambda s: vpc_stack(s, flow_log=False),
-        "has no flow log",
+        "has no aws.ec2.FlowLog",
         "vpc-without-flow-log-fails",
     ),
     pytest.param(
@@ -1236,7 +1236,7 @@ STACK_CASES += [
                 "inputs": {"resourceType": "Subnet", "resourceId": "vpc-9"},
             },
         ],
-        "has no flow log",
+        "has no aws.ec2.FlowLog",
         id="aws-native-subnet-flow-log-does-not-cover-the-vpc",
     ),
 ]
