@@ -375,10 +375,10 @@ class ConditionKey:
 def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:
     if isinstance(value, Unknown):
         return True if not wildcards else value  # an exact match on any one value restricts
+    if isinstance(value, str) and only_wildcards(value):
+        return False  # '*' restricts nothing under a wildcard operator; never trust it under others
     if not isinstance(value, str) or not wildcards or not (_WILD & set(value)):
         return True
-    if only_wildcards(value):
-        return False
     if kind == "id":
         return False
     if kind == "orgpath":

@@ -170,6 +170,17 @@ CASES = [
     pytest.param(
         "iam-role-trust-not-public",
         ROLE,
+        {
+            "assumeRolePolicy": doc(
+                trust("*", {"StringEquals": {"aws:PrincipalOrgID": ["o-a1b2c3d4e5", "*"]}})
+            )
+        },
+        "any principal",
+        id="trust-star-with-a-star-among-organizations-fails",
+    ),
+    pytest.param(
+        "iam-role-trust-not-public",
+        ROLE,
         {"assumeRolePolicy": doc({"Effect": "Allow", "NotPrincipal": ROOT, "Action": "sts:AssumeRole"})},
         "any principal",
         id="trust-allow-not-principal-fails",
