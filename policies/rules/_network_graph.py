@@ -30,7 +30,8 @@ EGRESS_RULE_TYPES = (
 GROUP_TYPES = (SECURITY_GROUP, NATIVE_SECURITY_GROUP)
 RULE_TYPES = (SECURITY_GROUP_RULE, INGRESS_RULE, NATIVE_INGRESS)
 VPC = "aws:ec2/vpc:Vpc"
-VPC_TYPES = (VPC, "aws-native:ec2:Vpc")
+#: VPCs the stack creates or adopts (``aws.ec2.DefaultVpc`` manages the account's default VPC).
+VPC_TYPES = (VPC, "aws:ec2/defaultVpc:DefaultVpc", "aws-native:ec2:Vpc")
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 

@@ -1160,6 +1160,12 @@ STACK_CASES += [
     ),
     pytest.param(
         "vpc-default-security-group-adopted",
+        [{"type": "aws:ec2/defaultVpc:DefaultVpc", "name": "default-vpc", "inputs": {}}],
+        "VPC 'default-vpc' leaves its default security group",
+        id="adopted-default-vpc-needs-its-default-group-emptied",
+    ),
+    pytest.param(
+        "vpc-default-security-group-adopted",
         [
             {
                 "type": NATIVE_VPC,
