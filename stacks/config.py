@@ -13,14 +13,13 @@ loader, the error rendering and the defaults merge need no change.
 from __future__ import annotations
 
 import ipaddress
-import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     TypeAdapter,
     ValidationError,
@@ -32,7 +31,7 @@ from components.data.feature_store import FeatureGroupSpec
 from components.experiments.experiment_tracking import ExperimentTrackingSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
-from components.limits import LOG_RETENTION_DAYS
+from components.limits import LOG_RETENTION_DAYS, SPEC_CONFIG, fail_at
 from components.naming import prefixed
 from components.observability.alert_topic import AlertSubscription
 from components.observability.model_monitoring import MonitoringSpec
@@ -42,7 +41,7 @@ from components.training.frameworks import framework_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
 from stacks.arns import ArnError, parse_model_package_group_arn
-from stacks.aws_regions import SAGEMAKER_REGIONS
+from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
 
@@ -83,8 +82,14 @@ LOADER_DEFAULTS: Final[dict[str, str]] = {
     **{f"models[].training.{key}": f"the stack's `training.{key}`" for key in COMPUTE_KEYS},
 }
 
-_TAG_KEY = re.compile(r"^[\w.:/=+\-@ ]{1,128}$")
-_TAG_VALUE = re.compile(r"^[\w.:/=+\-@ ]{0,256}$")
+PLATFORM_TAG_KEYS: Final[tuple[str, ...]] = ("environment", "managed-by")
+"""Tags the platform adds to every resource (:attr:`PlatformConfig.resource_tags`)."""
+COMPONENT_TAG_PREFIX: Final = "mlops:"
+"""Components add at most one tag of their own to a resource (``mlops:endpoint``, ``mlops:model-family``,
+``mlops:feature-group``)."""
+MAX_TAGS_PER_RESOURCE: Final = 50
+"""AWS's limit on tags per resource (user tags, the platform's and the component's together)."""
+MAX_STACK_TAGS: Final = MAX_TAGS_PER_RESOURCE - len(PLATFORM_TAG_KEYS) - 1
 
 
 class ConfigError(Exception):
@@ -113,7 +118,7 @@ MAX_PROBLEMS_SHOWN: Final = 50
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = SPEC_CONFIG
 
 
 class ExistingVpcConfig(_Section):
@@ -334,7 +339,11 @@ class PlatformConfig(_Section):
         description="The 12-digit AWS account this stack may deploy to (quote it); the provider refuses any other."
     )
     tags: dict[str, str] = Field(
-        description=f"Cost-allocation tags; must include {', '.join(REQUIRED_TAG_KEYS)}."
+        description=f"Cost-allocation tags on every resource; must include {', '.join(REQUIRED_TAG_KEYS)}. "
+        f"At most {MAX_STACK_TAGS} (AWS allows {MAX_TAGS_PER_RESOURCE} per resource, the platform adds "
+        f"{', '.join(PLATFORM_TAG_KEYS)} and one `{COMPONENT_TAG_PREFIX}*` tag); keys 1-128 and values "
+        "0-256 letters, digits, spaces or `_.:/=+-@`; keys starting with `aws:` or "
+        f"`{COMPONENT_TAG_PREFIX}` are reserved."
     )
     network: NetworkConfig
     storage: StorageConfig = StorageConfig()
@@ -394,15 +403,19 @@ class PlatformConfig(_Section):
         missing = [key for key in REQUIRED_TAG_KEYS if not value.get(key, "").strip()]
         if missing:
             raise ValueError(f"missing required tag(s) {', '.join(missing)}")
+        if len(value) > MAX_STACK_TAGS:
+            raise ValueError(
+                f"{len(value)} tags; AWS allows {MAX_TAGS_PER_RESOURCE} per resource and the platform adds "
+                f"up to {MAX_TAGS_PER_RESOURCE - MAX_STACK_TAGS} ({', '.join(PLATFORM_TAG_KEYS)} and one "
+                f"{COMPONENT_TAG_PREFIX}* tag), so a stack sets at most {MAX_STACK_TAGS}"
+            )
         for key, tag_value in value.items():
-            if key.lower().startswith("aws:"):
-                raise ValueError(f"tag key '{key}': the aws: prefix is reserved by AWS")
-            if not _TAG_KEY.match(key):
-                raise ValueError(f"tag key '{key}' must be 1-128 letters, digits, spaces or _.:/=+-@")
-            if not _TAG_VALUE.match(tag_value):
-                raise ValueError(f"tag '{key}' value must be at most 256 letters, digits, spaces or _.:/=+-@")
-        if "environment" in value:
-            raise ValueError("tag 'environment' is set by the platform from `environment`; remove it")
+            problem = tag_problem(key, tag_value)
+            if problem:
+                fail_at("tags", (key,), tag_value, problem)
+        for key in PLATFORM_TAG_KEYS:
+            if key in value:
+                fail_at("tags", (key,), value[key], f"tag '{key}' is set by the platform; remove it")
         return value
 
     @field_validator("feature_groups", "models", "endpoints")
@@ -422,12 +435,11 @@ class PlatformConfig(_Section):
             for variant in endpoint.variants:
                 if variant.serverless is not None:
                     continue
-                floor = variant.scaling.min_capacity if variant.scaling else variant.initial_instance_count
-                if min(floor, variant.initial_instance_count) < minimum:
+                if variant.minimum_instances < minimum:
                     raise ValueError(
                         f"endpoints[{index}] variant '{variant.name}': runs fewer than "
-                        f"endpoint_defaults.minimum_instances ({minimum}) instances; raise initial_instance_count "
-                        "and scaling.min_capacity, or lower the minimum"
+                        f"endpoint_defaults.minimum_instances ({minimum}) instances; raise initial_instance_count, "
+                        "scaling.min_capacity and every scheduled min_capacity, or lower the minimum"
                     )
             for variant in [*endpoint.variants, *endpoint.shadow_variants]:
                 family = variant.model.latest_approved_of
@@ -451,17 +463,40 @@ class PlatformConfig(_Section):
 
     @model_validator(mode="after")
     def _zones_in_region(self) -> PlatformConfig:
-        for zone in self.network.availability_zones or []:
-            if not (zone.startswith(self.region) and len(zone) == len(self.region) + 1):
-                raise ValueError(
-                    f"network.availability_zones: '{zone}' is not a zone of region {self.region}"
+        zones = self.network.availability_zones or []
+        for index, zone in enumerate(zones):
+            if zone not in zones_of(self.region):
+                fail_at(
+                    "PlatformConfig",
+                    ("network", "availability_zones", index),
+                    zone,
+                    f"'{zone}' is not an availability zone of region {self.region}; it has "
+                    f"{', '.join(zones_of(self.region))}",
                 )
+        duplicates = sorted({zone for zone in zones if zones.count(zone) > 1})
+        if duplicates:
+            fail_at(
+                "PlatformConfig",
+                ("network", "availability_zones"),
+                zones,
+                f"zone(s) {', '.join(duplicates)} listed twice; each private subnet needs its own zone",
+            )
+        usable = usable_zone_count(self.region)
+        if self.network.existing_vpc is None and self.network.az_count > usable:
+            fail_at(
+                "PlatformConfig",
+                ("network", "az_count"),
+                self.network.az_count,
+                f"region {self.region} offers an account {usable} availability zones; az_count is "
+                f"{self.network.az_count}",
+            )
         return self
 
     @property
     def resource_tags(self) -> dict[str, str]:
         """The tags every taggable resource carries."""
-        return {**self.tags, "environment": self.environment, "managed-by": "pulumi"}
+        platform = dict(zip(PLATFORM_TAG_KEYS, (self.environment, "pulumi"), strict=True))
+        return {**self.tags, **platform}
 
     # -- physical names (stacks.naming) ------------------------------------------------------
     def physical_name(self, name: str) -> str:
@@ -744,6 +779,31 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         found = _model_in(argument)
         if found is not None:
             return found
+    return None
+
+
+def _tag_characters_problem(text: str) -> bool:
+    """Whether ``text`` has a character outside AWS's tag set ``\\p{L}\\p{Z}\\p{N}_.:/=+\\-@``."""
+    return any(
+        unicodedata.category(character)[0] not in "LZN" and character not in "_.:/=+-@" for character in text
+    )
+
+
+def tag_problem(key: str, value: str) -> str | None:
+    """Why AWS would refuse the tag ``key: value``, or None (lengths count Unicode characters)."""
+    allowed = "letters, digits, spaces and _.:/=+-@"
+    if not 1 <= len(key) <= 128:
+        return f"tag key '{key[:40]}': 1-128 characters (got {len(key)})"
+    if _tag_characters_problem(key):
+        return f"tag key '{key}': only {allowed}"
+    if key.lower().startswith("aws:"):
+        return f"tag key '{key}': the aws: prefix is reserved by AWS"
+    if key.lower().startswith(COMPONENT_TAG_PREFIX):
+        return f"tag key '{key}': the {COMPONENT_TAG_PREFIX} prefix is the platform's own"
+    if len(value) > 256:
+        return f"tag '{key}' value: at most 256 characters (got {len(value)})"
+    if _tag_characters_problem(value):
+        return f"tag '{key}' value '{value}': only {allowed}"
     return None
 
 

@@ -71,3 +71,282 @@ def test_approval_settings_take_only_their_values() -> None:
         ValueError, match=r"^ModelRegistryArgs\.approval_mode: 'Auto' is not one of auto, manual$"
     ):
         ModelRegistryArgs(approval_mode="Auto", **registry)
+
+
+# -- physical names -------------------------------------------------------------------------------
+BOTOCORE_NAME_SHAPES = {
+    # type token: (service, operation, member) whose shape's "max" is the limit
+    "aws:iam/role:Role": ("iam", "CreateRole", "RoleName"),
+    "aws:iam/rolePolicy:RolePolicy": ("iam", "PutRolePolicy", "PolicyName"),
+    "aws:cloudwatch/eventRule:EventRule": ("events", "PutRule", "Name"),
+    "aws:pipes/pipe:Pipe": ("pipes", "CreatePipe", "Name"),
+    "aws:scheduler/schedule:Schedule": ("scheduler", "CreateSchedule", "Name"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("cloudwatch", "PutMetricAlarm", "AlarmName"),
+    "aws:cloudwatch/logGroup:LogGroup": ("logs", "CreateLogGroup", "logGroupName"),
+    "aws:kms/alias:Alias": ("kms", "CreateAlias", "AliasName"),
+    "aws:appautoscaling/policy:Policy": ("application-autoscaling", "PutScalingPolicy", "PolicyName"),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": (
+        "application-autoscaling",
+        "PutScheduledAction",
+        "ScheduledActionName",
+    ),
+    "aws:sagemaker/model:Model": ("sagemaker", "CreateModel", "ModelName"),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (
+        "sagemaker",
+        "CreateEndpointConfig",
+        "EndpointConfigName",
+    ),
+    "aws:sagemaker/endpoint:Endpoint": ("sagemaker", "CreateEndpoint", "EndpointName"),
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": (
+        "sagemaker",
+        "CreateMonitoringSchedule",
+        "MonitoringScheduleName",
+    ),
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": (
+        "sagemaker",
+        "CreateDataQualityJobDefinition",
+        "JobDefinitionName",
+    ),
+    "aws-native:sagemaker:ModelQualityJobDefinition": (
+        "sagemaker",
+        "CreateModelQualityJobDefinition",
+        "JobDefinitionName",
+    ),
+    "aws-native:sagemaker:ModelBiasJobDefinition": (
+        "sagemaker",
+        "CreateModelBiasJobDefinition",
+        "JobDefinitionName",
+    ),
+    "aws-native:sagemaker:ModelExplainabilityJobDefinition": (
+        "sagemaker",
+        "CreateModelExplainabilityJobDefinition",
+        "JobDefinitionName",
+    ),
+    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": (
+        "sagemaker",
+        "CreateModelPackageGroup",
+        "ModelPackageGroupName",
+    ),
+    "aws:sagemaker/featureGroup:FeatureGroup": ("sagemaker", "CreateFeatureGroup", "FeatureGroupName"),
+    "aws:sagemaker/pipeline:Pipeline": ("sagemaker", "CreatePipeline", "PipelineName"),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": (
+        "sagemaker",
+        "CreateMlflowTrackingServer",
+        "TrackingServerName",
+    ),
+}
+"""Where botocore's service models state each limit; the rest (SQS queues 80, SNS topics 256,
+dashboards 255, security groups 255, buckets 63) have no maximum in the model: the services'
+quota pages state them."""
+
+
+def _botocore_max(service: str, operation: str, member: str) -> int:
+    import botocore.loaders
+
+    model = botocore.loaders.Loader().load_service_model(service, "service-2")
+    shapes = model["shapes"]
+    request = shapes[model["operations"][operation]["input"]["shape"]]
+    return shapes[request["members"][member]["shape"]]["max"]
+
+
+@pytest.mark.parametrize("type_token", sorted(BOTOCORE_NAME_SHAPES))
+def test_name_limits_are_botocores(type_token: str) -> None:
+    from components.limits import PHYSICAL_NAME_LIMITS
+
+    assert PHYSICAL_NAME_LIMITS[type_token][1] == _botocore_max(*BOTOCORE_NAME_SHAPES[type_token])
+
+
+def test_every_name_limit_has_a_source() -> None:
+    from components.limits import PHYSICAL_NAME_LIMITS
+
+    documented = {
+        "aws:sqs/queue:Queue": 80,
+        "aws:sns/topic:Topic": 256,
+        "aws:cloudwatch/dashboard:Dashboard": 255,
+        "aws:ec2/securityGroup:SecurityGroup": 255,
+        "aws:s3/bucket:Bucket": 63,
+    }
+    assert set(PHYSICAL_NAME_LIMITS) == set(BOTOCORE_NAME_SHAPES) | set(documented)
+    assert all(PHYSICAL_NAME_LIMITS[token][1] == limit for token, limit in documented.items())
+
+
+def test_fit_keeps_a_name_that_fits_and_hashes_one_that_does_not() -> None:
+    from components.naming import AUTONAME_SUFFIX, child_name, fit
+
+    assert fit("a" * 63, 63) == "a" * 63
+    long = fit("a" * 64, 63)
+    assert len(long) == 63 and long.startswith("a" * 54 + "-") and long == fit("a" * 64, 63)
+    assert fit("a" * 64, 63) != fit("a" * 63 + "b", 63), "distinct names stay distinct"
+    assert not fit("ab-" * 30, 40).split("-")[-2].endswith("-")
+    role = "monitoring-" + "e" * 60 + "-jobs-role"
+    assert len(child_name(role, "aws:iam/role:Role")) + AUTONAME_SUFFIX == 64
+    assert child_name("training-role-role", "aws:iam/role:Role") == "training-role-role"
+
+
+# -- schedules, time zones, addresses -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("expression", "problem"),
+    [
+        ("cron(0 7 ? * MON-FRI *)", None),
+        ("cron(0/15 * * * ? *)", None),
+        ("cron(0 8 L * ? *)", None),
+        ("cron(0 8 15W * ? *)", None),
+        ("cron(0 8 ? * 3#2 *)", None),
+        ("cron(0 8 ? * FRI-MON *)", None),
+        ("cron(0 8 ? JAN,JUL * 2026/2)", None),
+        ("rate(1 minute)", None),
+        ("rate(5 minutes)", None),
+        ("rate(1 day)", None),
+        ("cron(0 8 * * * *)", "must be '?'"),
+        ("cron(0 8 ? * ? *)", "must be '?'"),
+        ("cron(0 8 ? * 3#6 *)", "day-of-week '3#6'"),
+        ("cron(0 8 ? 0 * *)", "month '0'"),
+        ("cron(5-1 8 ? * * *)", "runs backwards"),
+        ("cron(*/61 8 ? * * *)", "step 61"),
+        ("cron(0  8 ? * * *)", "6 fields"),
+        ("rate(0 minutes)", "positive whole number"),
+        ("rate(1 minutes)", "write rate(1 minute)"),
+        ("rate(2 hour)", "write rate(2 hours)"),
+        ("rate(2 weeks)", "minute(s), hour(s) or day(s)"),
+        ("rate(-1 minutes)", "not rate(N unit)"),
+        ("at(2027-01-01T00:00:00)", "not a schedule"),
+        ("every day", "not a schedule"),
+    ],
+)
+def test_eventbridge_schedules_field_by_field(expression: str, problem: str | None) -> None:
+    from components.schedules import eventbridge_schedule_problem
+
+    found = eventbridge_schedule_problem(expression)
+    assert (found is None) if problem is None else (found is not None and problem in found), found
+
+
+def test_scaling_schedules_take_at_too() -> None:
+    from components.schedules import eventbridge_schedule_problem
+
+    assert eventbridge_schedule_problem("at(2027-01-01T00:00:00)", one_time=True) is None
+    assert "not a date" in (eventbridge_schedule_problem("at(2027-13-01T00:00:00)", one_time=True) or "")
+    assert "not at(" in (eventbridge_schedule_problem("at(2027-01-01 00:00)", one_time=True) or "")
+
+
+@pytest.mark.parametrize(
+    ("expression", "valid"),
+    [
+        ("cron(0 * ? * * *)", True),
+        ("cron(0 0 ? * * *)", True),
+        ("cron(0 23 ? * * *)", True),
+        ("cron(0 05 ? * * *)", True),
+        ("cron(0 17/12 ? * * *)", True),
+        ("cron(0 0/24 ? * * *)", True),
+        ("cron(0 0/25 ? * * *)", False),
+        ("cron(0 24 ? * * *)", False),
+        ("cron(30 * ? * * *)", False),
+        ("cron(0 0 ? * MON *)", False),
+        ("cron(0 0 1 * ? *)", False),
+        ("NOW", False),
+        ("rate(1 hour)", False),
+    ],
+)
+def test_model_monitor_schedules_are_hourly_or_daily(expression: str, valid: bool) -> None:
+    from components.schedules import model_monitor_schedule_problem
+
+    assert (model_monitor_schedule_problem(expression) is None) is valid
+
+
+def test_time_zones_come_from_the_iana_database() -> None:
+    from components.schedules import time_zone_problem, time_zones
+
+    assert "Europe/Dublin" in time_zones() and "UTC" in time_zones()
+    assert time_zone_problem("Asia/Kolkata") is None
+    assert "did you mean Asia/Kolkata" in (time_zone_problem("asia/kolkata") or "")
+    assert "not an IANA time zone" in (time_zone_problem("CEST") or "")
+
+
+@pytest.mark.parametrize(
+    ("address", "valid"),
+    [
+        ("oncall@example.com", True),
+        ("first.last+ml@mail.example.co.uk", True),
+        ("o'brien@example.ie", True),
+        ("x@bücher.de", True),
+        ("oncall@", False),
+        ("@example.com", False),
+        ("oncall", False),
+        ("on..call@example.com", False),
+        (".oncall@example.com", False),
+        ("on call@example.com", False),
+        ("oncall@localhost", False),
+        ("oncall@example.123", False),
+        ("oncall@-example.com", False),
+        ("oncall@exa_mple.com", False),
+        ("a" * 65 + "@example.com", False),
+        ("a@" + "b" * 250 + ".com", False),
+    ],
+)
+def test_email_addresses_are_parsed(address: str, valid: bool) -> None:
+    from components.addresses import email_problem
+
+    assert (email_problem(address) is None) is valid
+
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://events.example.com/hook", True),
+        ("https://events.example.com:8443/hook?team=ml", True),
+        ("https://10.1.2.3/hook", True),
+        ("https://", False),
+        ("https:///path", False),
+        ("http://events.example.com/hook", False),
+        ("HTTPS://events.example.com", True),  # schemes are case-insensitive (RFC 3986)
+        ("https://events.example.com:99999/", False),
+        ("https://events.example.com/ x", False),
+        ("https://events.example.com/#part", False),
+        ("https://localhost/hook", False),
+    ],
+)
+def test_https_endpoints_are_parsed(url: str, valid: bool) -> None:
+    from components.addresses import https_url_problem
+
+    assert (https_url_problem(url) is None) is valid
+
+
+# -- component args built directly -----------------------------------------------------------------
+def test_args_reject_schedules_aws_would() -> None:
+    from components.training import PipelineTriggersArgs
+
+    base = {
+        "pipeline_name": "p",
+        "pipeline_arn": "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/p",
+        "account_id": "123456789012",
+        "region": "eu-west-1",
+        "role_path": "/x/",
+        "tags": {},
+    }
+    assert PipelineTriggersArgs(**base, schedule="rate(1 hour)").schedule == "rate(1 hour)"
+    with pytest.raises(ValueError, match=r"^PipelineTriggersArgs\.schedule: 'rate\(1 hours\)'"):
+        PipelineTriggersArgs(**base, schedule="rate(1 hours)")
+
+
+def test_an_endpoint_spec_names_the_deployment_key_it_breaks() -> None:
+    from pydantic import ValidationError
+
+    from components.serving import EndpointSpec
+
+    spec = {
+        "name": "churn",
+        "variants": [
+            {"name": "p", "model": {"latest_approved_of": "churn"}, "instance_type": "ml.m5.xlarge"}
+        ],
+        "deployment": {"strategy": "canary", "canary_percent": 50},
+    }
+    with pytest.raises(ValidationError) as raised:
+        EndpointSpec.model_validate(spec)
+    [error] = raised.value.errors()
+    assert error["loc"] == ("deployment", "canary_percent") and "keep at least 2 instances" in error["msg"]
+    spec["variants"][0]["initial_instance_count"] = 2
+    endpoint = EndpointSpec.model_validate(spec)
+    # 2 baking periods of 300 s, 600 s termination wait, 900 s provisioning (CPU), plus 10 %.
+    assert endpoint.deployment_duration_seconds == 2100
+    assert endpoint.execution_timeout_seconds == 2340
+    with pytest.raises(ValidationError, match="finite number"):
+        EndpointSpec.model_validate({**spec, "variants": [{**spec["variants"][0], "weight": float("nan")}]})
