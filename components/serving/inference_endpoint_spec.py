@@ -348,11 +348,11 @@ class DeploymentSpec(_Spec):
         "least one instance of every variant at its minimum capacity.",
     )
     wait_interval_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
-        default=300, description="Baking time after each traffic shift, 0-3600 seconds."
+        default=300, description="Baking time after each traffic shift, in seconds."
     )
     termination_wait_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=600,
-        description="Keep the old fleet this long after the shift, for a fast rollback; 0-3600 seconds.",
+        description="Keep the old fleet this long after the shift, for a fast rollback (seconds).",
     )
     maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=MAX_EXECUTION_TIMEOUT)] | None = Field(
         default=None,
