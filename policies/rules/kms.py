@@ -43,6 +43,7 @@ from ._iam_documents import (
 
 KEY = "aws:kms/key:Key"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+NATIVE_KEY = "aws-native:kms:Key"
 #: Where each type keeps its key policy.
 KEY_POLICY_PROPS = {
     KEY: "policy",
@@ -50,7 +51,7 @@ KEY_POLICY_PROPS = {
     "aws:kms/replicaKey:ReplicaKey": "policy",
     "aws:kms/externalKey:ExternalKey": "policy",
     "aws:kms/replicaExternalKey:ReplicaExternalKey": "policy",
-    "aws-native:kms:Key": "keyPolicy",
+    NATIVE_KEY: "keyPolicy",
     "aws-native:kms:ReplicaKey": "keyPolicy",
 }
 #: Conditions that pin who may use a key shared with ``*``: the IAM principal keys plus
@@ -70,9 +71,11 @@ Check = Iterator[str]
 
 
 def _key_rotation_enabled(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    spec = get(args.props, "customerMasterKeySpec")
+    spec = get(args.props, "customerMasterKeySpec") or get(args.props, "keySpec")  # aws-native: keySpec
     if spec not in (None, "SYMMETRIC_DEFAULT"):
         return  # asymmetric and HMAC keys cannot rotate automatically
+    if get(args.props, "origin") not in (None, "AWS_KMS"):
+        return  # imported (EXTERNAL) or external-store key material cannot rotate automatically
     if not is_true(get(args.props, "enableKeyRotation")):
         yield f"enableKeyRotation is {shown(get(args.props, 'enableKeyRotation'))}: set enable_key_rotation=True."
 
@@ -109,10 +112,10 @@ def _key_policy_no_public_principal(args: ResourceValidationArgs, _: Mapping[str
 kms_key_rotation_enabled = resource_rule(
     name="kms-key-rotation-enabled",
     description=(
-        "Symmetric KMS keys must rotate automatically. Fix: set enableKeyRotation=true "
-        "(asymmetric and HMAC keys, which cannot rotate, are exempt)."
+        "Symmetric KMS keys (aws:kms/key:Key, aws-native:kms:Key) must rotate automatically. Fix: set "
+        "enableKeyRotation=true (asymmetric, HMAC and imported-material keys, which cannot rotate, are exempt)."
     ),
-    resource_types=[KEY],
+    resource_types=[KEY, NATIVE_KEY],
     check=_key_rotation_enabled,
     enforcement_level=MANDATORY,
     severity=MEDIUM,

@@ -641,6 +641,28 @@ CASES = [
         None,
         id="read-every-role-is-not-pass-role-passes",
     ),
+    # --- KMS rotation on the aws-native key ---------------------------------------------
+    pytest.param(
+        "kms-key-rotation-enabled",
+        NATIVE_KEY,
+        {"enableKeyRotation": True},
+        None,
+        id="native-rotating-key-passes",
+    ),
+    pytest.param(
+        "kms-key-rotation-enabled",
+        NATIVE_KEY,
+        {"keySpec": "RSA_2048", "keyUsage": "SIGN_VERIFY"},
+        None,
+        id="native-asymmetric-key-is-exempt",
+    ),
+    pytest.param(
+        "kms-key-rotation-enabled",
+        NATIVE_KEY,
+        {"keyPolicy": obj({"Effect": "Allow", "Principal": ROOT, "Action": "kms:*", "Resource": "*"})},
+        "enableKeyRotation",
+        id="native-key-without-rotation-fails",
+    ),
     # --- KMS key policies ----------------------------------------------------------------
     pytest.param(
         "kms-key-policy-no-public-principal",
