@@ -329,7 +329,7 @@ def on_broad_resources(statement: Any) -> Tri:
 
 
 def principal_is_anyone(statement: Any) -> Tri:
-    """``"*"``, ``{"AWS": "*"}``, ``{"AWS": ["*", ...]}`` (``*`` under any key) or ``NotPrincipal``."""
+    """``"*"``, ``{"AWS": "*"}``, ``{"AWS": ["*", ...]}`` (a wildcard under any key) or ``NotPrincipal``."""
     if isinstance(statement, Unknown):
         return statement
     if "NotPrincipal" in statement:
@@ -344,7 +344,8 @@ def principal_is_anyone(statement: Any) -> Tri:
         for value in principal.values()
         for v in (as_list(value) if not isinstance(value, Unknown) else [value])
     ]
-    return any3(v if isinstance(v, Unknown) else v == "*" for v in values)
+    # IAM rejects other wildcards in principals; counting them as "anyone" is the safe reading
+    return any3(v if isinstance(v, Unknown) else isinstance(v, str) and "*" in v for v in values)
 
 
 # --- conditions ------------------------------------------------------------------------

@@ -106,6 +106,20 @@ CASES = [
     pytest.param(
         "iam-role-trust-not-public",
         ROLE,
+        {"assumeRolePolicy": doc(trust({"AWS": "arn:aws:iam::*:root"}))},
+        "any principal",
+        id="trust-wildcard-account-principal-fails",
+    ),
+    pytest.param(
+        "iam-role-trust-not-public",
+        ROLE,
+        {"assumeRolePolicy": doc(trust({"AWS": "444455556666"}, {"StringEquals": {"sts:ExternalId": "x"}}))},
+        None,
+        id="trust-another-named-account-passes",
+    ),
+    pytest.param(
+        "iam-role-trust-not-public",
+        ROLE,
         {"assumeRolePolicy": doc(trust("*", ORG))},
         None,
         id="trust-star-restricted-to-organization-passes",
