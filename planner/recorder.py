@@ -3,7 +3,9 @@
 One recorder serves the tests, the offline plan and policy evaluation. For every resource the
 program registers it keeps the type token, logical name, URN, parent, dependencies (all, and per
 property), options that matter for governance (protect, retain-on-delete, provider) and the inputs
-in wire form: camelCase names, exactly the shape a CrossGuard policy sees at preview.
+in wire form: camelCase names, exactly the shape a CrossGuard policy sees at preview, except that
+a number the provider's schema types as an integer is recorded as an int, not the wire's float
+(:mod:`planner.schema_numbers`).
 
 Isolation: each recording runs in a brand-new ``contextvars.Context`` with its own event loop, so
 Pulumi's ambient state (settings, config, root stack) never leaks from one run into the next.
@@ -37,6 +39,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from planner.mocks import PlatformMocks
+from planner.schema_numbers import with_schema_integers
 from stacks.config import CONFIG_KEY, PROJECT
 from stacks.stack_file import read_stack_file
 
@@ -190,8 +193,10 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     key: tuple(sorted(value.urns))
                     for key, value in sorted(request.propertyDependencies.items())
                 },
-                inputs=_plain(inputs),
-                outputs=_plain(registration.state) if registration else {},
+                inputs=with_schema_integers(request.type, _plain(inputs)),
+                outputs=with_schema_integers(request.type, _plain(registration.state))
+                if registration
+                else {},
                 provider=request.provider or None,
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from unittest.mock import patch
 
@@ -148,3 +149,109 @@ def test_engine_calls_do_not_leave_the_program_thread() -> None:
         graph = record_program(_box_program)
     assert threads == {threading.get_ident()}
     assert graph.named("box-queue").inputs["messageRetentionSeconds"] == 600
+
+
+def test_integers_of_the_provider_schema_are_recorded_as_ints_and_other_numbers_stay_floats() -> None:
+    def program() -> None:
+        aws.cloudwatch.MetricAlarm(
+            "alarm",
+            comparison_operator="GreaterThanThreshold",
+            evaluation_periods=2,
+            period=60,
+            threshold=5,
+            metric_name="Invocations",
+            namespace="AWS/SageMaker",
+            statistic="Sum",
+            dimensions={"EndpointName": "churn"},
+        )
+        aws.appautoscaling.Policy(
+            "policy",
+            resource_id="endpoint/churn/variant/primary",
+            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            service_namespace="sagemaker",
+            policy_type="TargetTrackingScaling",
+            target_tracking_scaling_policy_configuration={
+                "target_value": 200,
+                "scale_in_cooldown": 300,
+                "predefined_metric_specification": {
+                    "predefined_metric_type": "SageMakerVariantInvocationsPerInstance"
+                },
+            },
+        )
+
+    graph = record_program(program)
+    alarm, policy = graph.named("alarm"), graph.named("policy")
+    assert type(alarm.inputs["period"]) is int and type(alarm.inputs["evaluationPeriods"]) is int
+    assert type(alarm.inputs["threshold"]) is float  # a number in the provider's schema
+    tracking = policy.inputs["targetTrackingScalingPolicyConfiguration"]
+    assert type(tracking["scaleInCooldown"]) is int and type(tracking["targetValue"]) is float
+    assert json.dumps(alarm.inputs["period"]) == "60"
+
+
+def _named_resources_program() -> None:
+    topic = aws.sns.Topic("alerts")
+    queue = aws.sqs.Queue("new-data")
+    aws.sqs.QueuePolicy("new-data-policy", queue_url=queue.url, policy="{}")
+    aws.cloudwatch.EventRule("drift", event_pattern="{}")
+    aws.cloudwatch.EventRule("custom", event_bus_name="ml-events", event_pattern="{}")
+    aws.sagemaker.Endpoint("endpoint", name="Dev-Churn", endpoint_config_name="dev-churn-config")
+    aws.sagemaker.Pipeline(
+        "pipeline",
+        pipeline_name="Dev-Churn-Training",
+        pipeline_display_name="churn",
+        role_arn="arn:aws:iam::1:role/x",
+    )
+    aws.pipes.Pipe("pipe", source=queue.arn, target=topic.arn, role_arn="arn:aws:iam::1:role/x")
+    aws.scheduler.Schedule(
+        "nightly",
+        schedule_expression="rate(1 day)",
+        flexible_time_window={"mode": "OFF"},
+        target={"arn": topic.arn, "role_arn": "arn:aws:iam::1:role/x"},
+    )
+    aws.cloudwatch.MetricAlarm(
+        "alarm", name="churn-5xx", comparison_operator="GreaterThanThreshold", evaluation_periods=1
+    )
+    aws.appautoscaling.Policy(
+        "scale",
+        resource_id="endpoint/churn/variant/primary",
+        scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+        service_namespace="sagemaker",
+    )
+    aws.iam.Role("role", assume_role_policy="{}", path="/mlops/")
+
+
+def test_mocked_ids_names_and_arns_are_in_each_services_format() -> None:
+    graph = record_program(
+        _named_resources_program,
+        config={"mlops-platform:platform": {"region": "eu-central-1", "account_id": "210987654321"}},
+    )
+    arn = {r.name: r.outputs.get("arn") for r in graph.cloud_resources}
+    prefix = "eu-central-1:210987654321"
+    topic, queue = graph.named("alerts"), graph.named("new-data")
+    assert (
+        re.fullmatch(rf"arn:aws:sns:{prefix}:alerts-[0-9a-f]{{7}}", arn["alerts"])
+        and topic.id == arn["alerts"]
+    )
+    assert queue.outputs["name"] == arn["new-data"].rsplit(":", 1)[1]
+    assert arn["new-data"] == f"arn:aws:sqs:{prefix}:{queue.outputs['name']}"
+    assert (
+        queue.id
+        == queue.outputs["url"]
+        == f"https://sqs.eu-central-1.amazonaws.com/210987654321/{queue.outputs['name']}"
+    )
+    [policy] = graph.of_type("aws:sqs/queuePolicy:QueuePolicy")
+    assert policy.inputs["queueUrl"] == queue.outputs["url"]
+    assert re.fullmatch(rf"arn:aws:events:{prefix}:rule/drift-[0-9a-f]{{7}}", arn["drift"])
+    assert re.fullmatch(rf"arn:aws:events:{prefix}:rule/ml-events/custom-[0-9a-f]{{7}}", arn["custom"])
+    assert arn["endpoint"] == f"arn:aws:sagemaker:{prefix}:endpoint/dev-churn"
+    assert graph.named("endpoint").id == "Dev-Churn"
+    assert arn["pipeline"] == f"arn:aws:sagemaker:{prefix}:pipeline/dev-churn-training"
+    assert re.fullmatch(rf"arn:aws:pipes:{prefix}:pipe/pipe-[0-9a-f]{{7}}", arn["pipe"])
+    assert re.fullmatch(rf"arn:aws:scheduler:{prefix}:schedule/default/nightly-[0-9a-f]{{7}}", arn["nightly"])
+    assert arn["alarm"] == f"arn:aws:cloudwatch:{prefix}:alarm:churn-5xx"
+    assert re.fullmatch(
+        rf"arn:aws:autoscaling:{prefix}:scalingPolicy:[0-9a-f-]{{36}}:resource/sagemaker/"
+        r"endpoint/churn/variant/primary:policyName/scale-[0-9a-f]{7}",
+        arn["scale"],
+    )
+    assert re.fullmatch(r"arn:aws:iam::210987654321:role/mlops/role-[0-9a-f]{7}", arn["role"])

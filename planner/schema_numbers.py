@@ -1,0 +1,92 @@
+"""Integers back as integers: the wire (a protobuf ``Struct``) carries every number as a float.
+
+``retentionInDays: 30`` reaches the mock monitor as ``30.0``. Where the provider's schema types
+an input as an integer, the provider sends an integer to the cloud, so the recorded graph (and the
+plan's JSON) should say ``30``. The schema is read from the provider SDK's own input types (the
+generated ``<Resource>Args`` classes and their nested ``...Args`` types, whose annotations say
+``int`` or ``float``): a number typed ``float`` (a threshold, a target value) stays a float, and
+so does anything the SDK does not type (a JSON document, an unknown resource type).
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import functools
+import sys
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+from pulumi import _types as pulumi_types
+from pulumi.runtime import rpc
+
+
+def with_schema_integers(type_token: str, properties: Mapping[str, Any]) -> dict[str, Any]:
+    """``properties`` (wire names) with whole floats made ints where the schema says integer."""
+    types = _resource_input_types(type_token)
+    return {key: _typed(value, types.get(key)) for key, value in properties.items()}
+
+
+@functools.cache
+def _resource_input_types(type_token: str) -> Mapping[str, Any]:
+    """Wire name → annotated type of a resource's inputs, from its SDK's ``<Name>Args`` class."""
+    parts = type_token.split(":")
+    if len(parts) != 3:
+        return {}
+    package, module, class_name = parts
+    for resource_module in rpc._RESOURCE_MODULES.get(f"{package}:{module}", []):
+        info = getattr(resource_module, "mod_info", None)  # the SDKs' generated registry entries
+        if not isinstance(info, Mapping) or type_token not in info.get("classes", {}):
+            continue
+        resource_class = getattr(sys.modules.get(info["fqn"]), info["classes"][type_token], None)
+        module_of_class = sys.modules.get(getattr(resource_class, "__module__", ""))
+        args_class = getattr(module_of_class, f"{class_name}Args", None)
+        if args_class is not None and pulumi_types.is_input_type(args_class):
+            return _input_types(args_class)
+    return {}
+
+
+@functools.cache
+def _input_types(args_class: type) -> Mapping[str, Any]:
+    try:
+        return pulumi_types.input_type_types(args_class)
+    except Exception:  # an annotation the SDK itself cannot resolve: leave the numbers alone
+        return {}
+
+
+def _typed(value: Any, hint: Any) -> Any:
+    if hint is None or value is None:
+        return value
+    hint = _concrete(hint)
+    if hint is int:
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+    origin = typing.get_origin(hint)
+    arguments = typing.get_args(hint)
+    if isinstance(value, list) and origin in (list, collections.abc.Sequence) and arguments:
+        return [_typed(item, arguments[0]) for item in value]
+    if isinstance(value, Mapping):
+        if origin in (dict, collections.abc.Mapping) and len(arguments) == 2:
+            return {key: _typed(item, arguments[1]) for key, item in value.items()}
+        if isinstance(hint, type) and pulumi_types.is_input_type(hint):
+            types = _input_types(hint)
+            return {key: _typed(item, types.get(key)) for key, item in value.items()}
+    return value
+
+
+def _concrete(hint: Any) -> Any:
+    """``Input[Optional[Sequence[Input[X]]]]`` → ``Sequence[Input[X]]``; a union of an args class
+    and its TypedDict → the args class; a union of unrelated types stays as it is."""
+    hint = pulumi_types.unwrap_type(hint)
+    if typing.get_origin(hint) is typing.Union:
+        options = [
+            option
+            for option in typing.get_args(hint)
+            if option is not type(None)
+            and typing.get_origin(option) not in (collections.abc.Awaitable, pulumi.Output)
+            and option is not pulumi.Output
+            and not (isinstance(option, type) and typing.is_typeddict(option))
+        ]
+        if len(options) == 1:
+            return _concrete(options[0])
+    return hint
