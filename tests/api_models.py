@@ -1,0 +1,181 @@
+"""Check an AWS API request against botocore's service model: what the API itself would refuse.
+
+botocore's own ``ParamValidator`` checks types, required members and minimums (length, value).
+The API also enforces what the model states but the client never checks: maximum lengths and
+values, ``pattern`` and ``enum``. :func:`request_errors` reports both, one line per problem, with
+the member's path (``PutMetricAlarm.Metrics[0].Id``).
+
+Patterns in the models are Java regular expressions, matched against the whole value. Python's
+``re`` lacks Java's Unicode classes (``\\p{L}``) and its UTF-16 surrogate ranges; :func:`java_pattern`
+translates both.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import botocore.model
+import botocore.session
+import botocore.validate
+
+
+@cache
+def service_model(service: str) -> botocore.model.ServiceModel:
+    return _session().get_service_model(service)
+
+
+@cache
+def _session() -> Any:
+    return botocore.session.get_session()
+
+
+def request_errors(service: str, operation: str, params: Mapping[str, Any]) -> list[str]:
+    """Everything the model says is wrong with ``params`` as the input of ``operation``."""
+    shape = service_model(service).operation_model(operation).input_shape
+    report = botocore.validate.ParamValidator().validate(dict(params), shape)
+    errors = [line.strip() for line in report.generate_report().splitlines() if line.strip()]
+    _check(params, shape, operation, errors)
+    return errors
+
+
+def _check(value: Any, shape: botocore.model.Shape, path: str, errors: list[str]) -> None:
+    """The constraints ParamValidator leaves out: max, pattern, enum (and a map's entry count)."""
+    if value is None:
+        return
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "structure" and isinstance(value, Mapping):
+        for name, item in value.items():
+            if name in shape.members:
+                _check(item, shape.members[name], f"{path}.{name}", errors)
+    elif kind == "list" and isinstance(value, list):
+        _bound(len(value), meta, path, "entries", errors, lower=False)
+        for index, item in enumerate(value):
+            _check(item, shape.member, f"{path}[{index}]", errors)
+    elif kind == "map" and isinstance(value, Mapping):
+        _bound(len(value), meta, path, "entries", errors)
+        for key, item in value.items():
+            _check(key, shape.key, f"{path} (key {key!r})", errors)
+            _check(item, shape.value, f"{path}.{key}", errors)
+    elif kind == "string" and isinstance(value, str):
+        _bound(len(value), meta, path, "characters", errors, lower=False)
+        if shape.enum and value not in shape.enum:
+            errors.append(f"{path}: {value!r} is not one of {sorted(shape.enum)}")
+        pattern = meta.get("pattern")
+        if pattern and not java_pattern(pattern).fullmatch(value):
+            errors.append(f"{path}: {value!r} does not match the pattern {pattern}")
+    elif kind in ("integer", "long", "float", "double") and isinstance(value, int | float):
+        _bound(value, meta, path, "", errors, lower=False)
+
+
+def _bound(
+    measured: float, meta: Mapping[str, Any], path: str, unit: str, errors: list[str], *, lower: bool = True
+) -> None:
+    """``max`` (and ``min`` where ParamValidator does not check it, ``lower=True``)."""
+    suffix = f" {unit}" if unit else ""
+    if "max" in meta and measured > meta["max"]:
+        errors.append(f"{path}: {measured}{suffix}, more than the maximum {meta['max']}")
+    if lower and "min" in meta and measured < meta["min"]:
+        errors.append(f"{path}: {measured}{suffix}, less than the minimum {meta['min']}")
+
+
+# --- Java patterns ---------------------------------------------------------------------------
+
+# Java's POSIX-style classes (US-ASCII only, as in java.util.regex without UNICODE_CHARACTER_CLASS).
+_POSIX = {
+    "Lower": "a-z",
+    "Upper": "A-Z",
+    "ASCII": "\\x00-\\x7f",
+    "Alpha": "a-zA-Z",
+    "Digit": "0-9",
+    "Alnum": "a-zA-Z0-9",
+    "Punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
+    "Graph": "\\x21-\\x7e",
+    "Print": "\\x20-\\x7e",
+    "Blank": " \\t",
+    "Space": " \\t\\n\\x0b\\f\\r",
+    "XDigit": "0-9a-fA-F",
+}
+_PROPERTY = re.compile(r"\\p\{(\w+)\}|\\p([LMNPSZC])")
+_SURROGATE_PAIR = re.compile(r"\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})", re.IGNORECASE)
+
+
+@cache
+def java_pattern(pattern: str) -> re.Pattern[str]:
+    """A botocore (Java) pattern as a Python regular expression with the same meaning.
+
+    ``\\p{L}``-style Unicode categories and Java's POSIX classes become explicit ranges (usable
+    inside a character class, as the models use them); a UTF-16 surrogate pair (``\\uD800\\uDC00``)
+    becomes the code point it encodes.
+    """
+    translated = _SURROGATE_PAIR.sub(lambda match: _code_point(match[1], match[2]), pattern)
+    translated = _PROPERTY.sub(lambda match: _property_class(match[1] or match[2]), translated)
+    if translated.startswith("\\p") or "\\p" in translated:
+        raise ValueError(f"untranslated Java class in {pattern!r}")
+    translated = _bracket_bare_classes(translated)
+    return re.compile(translated, re.DOTALL)
+
+
+def _code_point(high: str, low: str) -> str:
+    point = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00)
+    return f"\\U{point:08x}"
+
+
+def _property_class(name: str) -> str:
+    """The members of a class as range text, marked so a bare class can be bracketed after."""
+    if name in _POSIX:
+        return f"\0{_POSIX[name]}\0"
+    if len(name) == 1 and name in "LMNPSZC":
+        return f"\0{_category_ranges(name)}\0"
+    raise ValueError(f"the Java class \\p{{{name}}} has no translation here")
+
+
+def _bracket_bare_classes(pattern: str) -> str:
+    """``\\p{X}`` outside ``[...]`` is a class of its own: wrap its ranges in brackets."""
+    out, depth, index = [], 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]" and depth:
+            depth -= 1
+        if char == "\0":
+            end = pattern.index("\0", index + 1)
+            body = pattern[index + 1 : end]
+            out.append(body if depth else f"[{body}]")
+            index = end + 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _category_ranges(major: str) -> str:
+    """Every code point of a Unicode major category (L, N, Z...) as character-class ranges."""
+    return _all_category_ranges()[major]
+
+
+@cache
+def _all_category_ranges() -> dict[str, str]:
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for point in range(sys.maxunicode + 1):
+        spans = ranges.setdefault(unicodedata.category(chr(point))[0], [])
+        if spans and spans[-1][1] == point - 1:
+            spans[-1] = (spans[-1][0], point)
+        else:
+            spans.append((point, point))
+    return {
+        major: "".join(
+            f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in spans
+        )
+        for major, spans in ranges.items()
+    }

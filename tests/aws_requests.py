@@ -1,0 +1,598 @@
+"""The API requests a recorded resource's inputs become, one explicit table per Pulumi type.
+
+Each table maps every top-level camelCase input of the type to the API member the provider sends
+it as (or to a small function for the few that change shape: a map of dimensions, an attribute
+map, tags). Nested values follow the API's shape case-insensitively (``tests/sagemaker_requests``'s
+walk). An input no table of its type names raises: a new setting cannot slip past the check. What
+the provider itself fills in (client tokens, a target's id) is in ``provider_fills``.
+
+Use::
+
+    for service, operation, params in requests(resource):
+        assert request_errors(service, operation, params) == []
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.recorder import RecordedResource
+from tests.api_models import service_model
+from tests.sagemaker_requests import convert
+
+Member = str | Callable[[Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API call the provider makes to create the resource, and the inputs it carries."""
+
+    service: str
+    operation: str
+    members: Mapping[str, Member]
+    provider_fills: Mapping[str, Any] = field(default_factory=dict)
+    renames: Mapping[str, str] = field(default_factory=dict)
+    """Nested provider names that differ from the API's by more than case."""
+
+
+class UnmappedInput(KeyError):
+    """A recorded input that no call of its type carries."""
+
+
+# --- shape changes -----------------------------------------------------------------------------
+
+
+def _tag_list(value: Mapping[str, str]) -> dict[str, Any]:
+    return {"Tags": [{"Key": key, "Value": item} for key, item in value.items()]}
+
+
+def _tag_map(member: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda value: {member: dict(value)}
+
+
+def _dimensions(value: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"Name": name, "Value": item} for name, item in value.items()]
+
+
+def _attribute(name: str) -> Callable[[Any], dict[str, Any]]:
+    """One entry of an SNS/SQS ``Attributes`` map: every value travels as a string."""
+
+    def build(value: Any) -> dict[str, Any]:
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        else:
+            text = str(value)
+        return {"Attributes": {name: text}}
+
+    return build
+
+
+def _metric_queries(value: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The provider's flat ``metricQueries[].metric`` is the API's ``Metrics[].MetricStat``."""
+    metrics = []
+    for query in value:
+        entry = {
+            api: query[provider]
+            for provider, api in (
+                ("id", "Id"),
+                ("expression", "Expression"),
+                ("label", "Label"),
+                ("returnData", "ReturnData"),
+                ("period", "Period"),
+                ("accountId", "AccountId"),
+            )
+            if query.get(provider) is not None
+        }
+        unknown = set(query) - {"id", "expression", "label", "returnData", "period", "accountId", "metric"}
+        if unknown:
+            raise UnmappedInput(f"metricQueries[]: {sorted(unknown)}")
+        metric = query.get("metric")
+        if metric:
+            entry["MetricStat"] = {
+                "Metric": {
+                    "Namespace": metric.get("namespace"),
+                    "MetricName": metric["metricName"],
+                    "Dimensions": _dimensions(metric.get("dimensions") or {}),
+                },
+                "Period": metric["period"],
+                "Stat": metric["stat"],
+                **({"Unit": metric["unit"]} if metric.get("unit") else {}),
+            }
+        metrics.append(entry)
+    return {"Metrics": metrics}
+
+
+# --- the tables ----------------------------------------------------------------------------------
+
+_SAGEMAKER_TAGS = {"tags": _tag_list}
+_TOKEN = "00000000-0000-4000-8000-000000000000"
+
+REQUESTS: dict[str, tuple[Call, ...]] = {
+    # SageMaker
+    "aws:sagemaker/endpoint:Endpoint": (
+        Call(
+            "sagemaker",
+            "CreateEndpoint",
+            {
+                "name": "EndpointName",
+                "endpointConfigName": "EndpointConfigName",
+                "deploymentConfig": "DeploymentConfig",
+                **_SAGEMAKER_TAGS,
+            },
+        ),
+    ),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (
+        Call(
+            "sagemaker",
+            "CreateEndpointConfig",
+            {
+                "name": "EndpointConfigName",
+                "productionVariants": "ProductionVariants",
+                "shadowProductionVariants": "ShadowProductionVariants",
+                "dataCaptureConfig": "DataCaptureConfig",
+                "asyncInferenceConfig": "AsyncInferenceConfig",
+                "kmsKeyArn": "KmsKeyId",
+                **_SAGEMAKER_TAGS,
+            },
+        ),
+    ),
+    "aws:sagemaker/model:Model": (
+        Call(
+            "sagemaker",
+            "CreateModel",
+            {
+                "name": "ModelName",
+                "primaryContainer": "PrimaryContainer",
+                "containers": "Containers",
+                "inferenceExecutionConfig": "InferenceExecutionConfig",
+                "executionRoleArn": "ExecutionRoleArn",
+                "vpcConfig": "VpcConfig",
+                "enableNetworkIsolation": "EnableNetworkIsolation",
+                **_SAGEMAKER_TAGS,
+            },
+        ),
+    ),
+    "aws:sagemaker/pipeline:Pipeline": (
+        Call(
+            "sagemaker",
+            "CreatePipeline",
+            {
+                "pipelineName": "PipelineName",
+                "pipelineDisplayName": "PipelineDisplayName",
+                "pipelineDescription": "PipelineDescription",
+                "pipelineDefinition": "PipelineDefinition",
+                "roleArn": "RoleArn",
+                "parallelismConfiguration": "ParallelismConfiguration",
+                **_SAGEMAKER_TAGS,
+            },
+            provider_fills={"ClientRequestToken": _TOKEN},
+        ),
+    ),
+    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": (
+        Call(
+            "sagemaker",
+            "CreateModelPackageGroup",
+            {
+                "modelPackageGroupName": "ModelPackageGroupName",
+                "modelPackageGroupDescription": "ModelPackageGroupDescription",
+                **_SAGEMAKER_TAGS,
+            },
+        ),
+    ),
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": (
+        Call(
+            "sagemaker",
+            "PutModelPackageGroupPolicy",
+            {"modelPackageGroupName": "ModelPackageGroupName", "resourcePolicy": "ResourcePolicy"},
+        ),
+    ),
+    "aws:sagemaker/featureGroup:FeatureGroup": (
+        Call(
+            "sagemaker",
+            "CreateFeatureGroup",
+            {
+                "featureGroupName": "FeatureGroupName",
+                "recordIdentifierFeatureName": "RecordIdentifierFeatureName",
+                "eventTimeFeatureName": "EventTimeFeatureName",
+                "featureDefinitions": "FeatureDefinitions",
+                "onlineStoreConfig": "OnlineStoreConfig",
+                "offlineStoreConfig": "OfflineStoreConfig",
+                "throughputConfig": "ThroughputConfig",
+                "roleArn": "RoleArn",
+                "description": "Description",
+                **_SAGEMAKER_TAGS,
+            },
+        ),
+    ),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": (
+        Call(
+            "sagemaker",
+            "CreateMlflowTrackingServer",
+            {
+                "trackingServerName": "TrackingServerName",
+                "artifactStoreUri": "ArtifactStoreUri",
+                "trackingServerSize": "TrackingServerSize",
+                "mlflowVersion": "MlflowVersion",
+                "roleArn": "RoleArn",
+                "automaticModelRegistration": "AutomaticModelRegistration",
+                "weeklyMaintenanceWindowStart": "WeeklyMaintenanceWindowStart",
+                **_SAGEMAKER_TAGS,
+            },
+        ),
+    ),
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": (
+        Call(
+            "sagemaker",
+            "CreateDataQualityJobDefinition",
+            {
+                "name": "JobDefinitionName",
+                "dataQualityAppSpecification": "DataQualityAppSpecification",
+                "dataQualityBaselineConfig": "DataQualityBaselineConfig",
+                "dataQualityJobInput": "DataQualityJobInput",
+                "dataQualityJobOutputConfig": "DataQualityJobOutputConfig",
+                "jobResources": "JobResources",
+                "networkConfig": "NetworkConfig",
+                "roleArn": "RoleArn",
+                "stoppingCondition": "StoppingCondition",
+                **_SAGEMAKER_TAGS,
+            },
+        ),
+    ),
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": (
+        Call(
+            "sagemaker",
+            "CreateMonitoringSchedule",
+            {
+                "name": "MonitoringScheduleName",
+                "monitoringScheduleConfig": "MonitoringScheduleConfig",
+                **_SAGEMAKER_TAGS,
+            },
+        ),
+    ),
+    "aws-native:sagemaker:ModelQualityJobDefinition": (
+        Call(
+            "sagemaker",
+            "CreateModelQualityJobDefinition",
+            {
+                "jobDefinitionName": "JobDefinitionName",
+                "modelQualityAppSpecification": "ModelQualityAppSpecification",
+                "modelQualityBaselineConfig": "ModelQualityBaselineConfig",
+                "modelQualityJobInput": "ModelQualityJobInput",
+                "modelQualityJobOutputConfig": "ModelQualityJobOutputConfig",
+                "jobResources": "JobResources",
+                "networkConfig": "NetworkConfig",
+                "roleArn": "RoleArn",
+                "stoppingCondition": "StoppingCondition",
+                "tags": "Tags",  # aws-native: already a list of {key, value}
+            },
+        ),
+    ),
+    # CloudWatch
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (
+        Call(
+            "cloudwatch",
+            "PutMetricAlarm",
+            {
+                "name": "AlarmName",
+                "alarmDescription": "AlarmDescription",
+                "actionsEnabled": "ActionsEnabled",
+                "okActions": "OKActions",
+                "alarmActions": "AlarmActions",
+                "insufficientDataActions": "InsufficientDataActions",
+                "metricName": "MetricName",
+                "namespace": "Namespace",
+                "statistic": "Statistic",
+                "extendedStatistic": "ExtendedStatistic",
+                "dimensions": lambda value: {"Dimensions": _dimensions(value)},
+                "period": "Period",
+                "unit": "Unit",
+                "evaluationPeriods": "EvaluationPeriods",
+                "datapointsToAlarm": "DatapointsToAlarm",
+                "threshold": "Threshold",
+                "thresholdMetricId": "ThresholdMetricId",
+                "comparisonOperator": "ComparisonOperator",
+                "treatMissingData": "TreatMissingData",
+                "evaluateLowSampleCountPercentiles": "EvaluateLowSampleCountPercentile",
+                "metricQueries": _metric_queries,
+                "tags": _tag_list,
+            },
+        ),
+    ),
+    "aws:cloudwatch/dashboard:Dashboard": (
+        Call(
+            "cloudwatch", "PutDashboard", {"dashboardName": "DashboardName", "dashboardBody": "DashboardBody"}
+        ),
+    ),
+    "aws:cloudwatch/logGroup:LogGroup": (
+        Call(
+            "logs",
+            "CreateLogGroup",
+            {
+                "name": "logGroupName",
+                "kmsKeyId": "kmsKeyId",
+                "logGroupClass": "logGroupClass",
+                "tags": _tag_map("tags"),
+            },
+        ),
+        Call("logs", "PutRetentionPolicy", {"name": "logGroupName", "retentionInDays": "retentionInDays"}),
+    ),
+    # EventBridge
+    "aws:cloudwatch/eventRule:EventRule": (
+        Call(
+            "events",
+            "PutRule",
+            {
+                "name": "Name",
+                "scheduleExpression": "ScheduleExpression",
+                "eventPattern": "EventPattern",
+                "state": "State",
+                "description": "Description",
+                "roleArn": "RoleArn",
+                "eventBusName": "EventBusName",
+                "tags": _tag_list,
+            },
+        ),
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": (
+        Call(
+            "events",
+            "PutTargets",
+            {"rule": "Rule", "eventBusName": "EventBusName", "targetId": "Targets[].Id"}
+            | {
+                key: f"Targets[].{member}"
+                for key, member in {
+                    "arn": "Arn",
+                    "roleArn": "RoleArn",
+                    "input": "Input",
+                    "inputPath": "InputPath",
+                    "inputTransformer": "InputTransformer",
+                    "sqsTarget": "SqsParameters",
+                    "sagemakerPipelineTarget": "SageMakerPipelineParameters",
+                    "deadLetterConfig": "DeadLetterConfig",
+                    "retryPolicy": "RetryPolicy",
+                }.items()
+            },
+            provider_fills={"Targets[].Id": "terraform-20260101000000000000000001"},
+            renames={"pipelineParameterLists": "PipelineParameterList"},
+        ),
+    ),
+    "aws:scheduler/schedule:Schedule": (
+        Call(
+            "scheduler",
+            "CreateSchedule",
+            {
+                "name": "Name",
+                "groupName": "GroupName",
+                "scheduleExpression": "ScheduleExpression",
+                "scheduleExpressionTimezone": "ScheduleExpressionTimezone",
+                "startDate": "StartDate",
+                "endDate": "EndDate",
+                "description": "Description",
+                "state": "State",
+                "kmsKeyArn": "KmsKeyArn",
+                "target": "Target",
+                "flexibleTimeWindow": "FlexibleTimeWindow",
+                "actionAfterCompletion": "ActionAfterCompletion",
+            },
+            renames={"pipelineParameters": "PipelineParameterList"},
+        ),
+    ),
+    "aws:scheduler/scheduleGroup:ScheduleGroup": (
+        Call("scheduler", "CreateScheduleGroup", {"name": "Name", "tags": _tag_list}),
+    ),
+    # SNS
+    "aws:sns/topic:Topic": (
+        Call(
+            "sns",
+            "CreateTopic",
+            {
+                "name": "Name",
+                "displayName": _attribute("DisplayName"),
+                "kmsMasterKeyId": _attribute("KmsMasterKeyId"),
+                "policy": _attribute("Policy"),
+                "deliveryPolicy": _attribute("DeliveryPolicy"),
+                "fifoTopic": _attribute("FifoTopic"),
+                "contentBasedDeduplication": _attribute("ContentBasedDeduplication"),
+                "signatureVersion": _attribute("SignatureVersion"),
+                "tracingConfig": _attribute("TracingConfig"),
+                "tags": _tag_list,
+            },
+        ),
+    ),
+    "aws:sns/topicPolicy:TopicPolicy": (
+        Call(
+            "sns",
+            "SetTopicAttributes",
+            {"arn": "TopicArn", "policy": lambda value: {"AttributeName": "Policy", "AttributeValue": value}},
+        ),
+    ),
+    "aws:sns/topicSubscription:TopicSubscription": (
+        Call(
+            "sns",
+            "Subscribe",
+            {
+                "topic": "TopicArn",
+                "protocol": "Protocol",
+                "endpoint": "Endpoint",
+                "filterPolicy": _attribute("FilterPolicy"),
+                "filterPolicyScope": _attribute("FilterPolicyScope"),
+                "rawMessageDelivery": _attribute("RawMessageDelivery"),
+                "redrivePolicy": _attribute("RedrivePolicy"),
+                "subscriptionRoleArn": _attribute("SubscriptionRoleArn"),
+                "deliveryPolicy": _attribute("DeliveryPolicy"),
+                # The provider's wait for an HTTP(S) confirmation: no part of the request.
+                "endpointAutoConfirms": lambda value: {},
+                "confirmationTimeoutInMinutes": lambda value: {},
+            },
+            provider_fills={"ReturnSubscriptionArn": True},
+        ),
+    ),
+    # SQS
+    "aws:sqs/queue:Queue": (
+        Call(
+            "sqs",
+            "CreateQueue",
+            {
+                "name": "QueueName",
+                "delaySeconds": _attribute("DelaySeconds"),
+                "maxMessageSize": _attribute("MaximumMessageSize"),
+                "messageRetentionSeconds": _attribute("MessageRetentionPeriod"),
+                "receiveWaitTimeSeconds": _attribute("ReceiveMessageWaitTimeSeconds"),
+                "visibilityTimeoutSeconds": _attribute("VisibilityTimeout"),
+                "policy": _attribute("Policy"),
+                "redrivePolicy": _attribute("RedrivePolicy"),
+                "redriveAllowPolicy": _attribute("RedriveAllowPolicy"),
+                "fifoQueue": _attribute("FifoQueue"),
+                "contentBasedDeduplication": _attribute("ContentBasedDeduplication"),
+                "deduplicationScope": _attribute("DeduplicationScope"),
+                "fifoThroughputLimit": _attribute("FifoThroughputLimit"),
+                "kmsMasterKeyId": _attribute("KmsMasterKeyId"),
+                "kmsDataKeyReusePeriodSeconds": _attribute("KmsDataKeyReusePeriodSeconds"),
+                "sqsManagedSseEnabled": _attribute("SqsManagedSseEnabled"),
+                "tags": _tag_map("tags"),
+            },
+        ),
+    ),
+    "aws:sqs/queuePolicy:QueuePolicy": (
+        Call("sqs", "SetQueueAttributes", {"queueUrl": "QueueUrl", "policy": _attribute("Policy")}),
+    ),
+    # Pipes
+    "aws:pipes/pipe:Pipe": (
+        Call(
+            "pipes",
+            "CreatePipe",
+            {
+                "name": "Name",
+                "description": "Description",
+                "desiredState": "DesiredState",
+                "source": "Source",
+                "sourceParameters": "SourceParameters",
+                "enrichment": "Enrichment",
+                "enrichmentParameters": "EnrichmentParameters",
+                "target": "Target",
+                "targetParameters": "TargetParameters",
+                "roleArn": "RoleArn",
+                "logConfiguration": "LogConfiguration",
+                "kmsKeyIdentifier": "KmsKeyIdentifier",
+                "tags": _tag_map("Tags"),
+            },
+            renames={"pipelineParameters": "PipelineParameterList"},
+        ),
+    ),
+    # Application Auto Scaling
+    "aws:appautoscaling/target:Target": (
+        Call(
+            "application-autoscaling",
+            "RegisterScalableTarget",
+            {
+                "serviceNamespace": "ServiceNamespace",
+                "resourceId": "ResourceId",
+                "scalableDimension": "ScalableDimension",
+                "minCapacity": "MinCapacity",
+                "maxCapacity": "MaxCapacity",
+                "roleArn": "RoleARN",
+                "suspendedState": "SuspendedState",
+                "tags": _tag_map("Tags"),
+            },
+        ),
+    ),
+    "aws:appautoscaling/policy:Policy": (
+        Call(
+            "application-autoscaling",
+            "PutScalingPolicy",
+            {
+                "name": "PolicyName",
+                "serviceNamespace": "ServiceNamespace",
+                "resourceId": "ResourceId",
+                "scalableDimension": "ScalableDimension",
+                "policyType": "PolicyType",
+                "stepScalingPolicyConfiguration": "StepScalingPolicyConfiguration",
+                "targetTrackingScalingPolicyConfiguration": "TargetTrackingScalingPolicyConfiguration",
+                "predictiveScalingPolicyConfiguration": "PredictiveScalingPolicyConfiguration",
+            },
+        ),
+    ),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": (
+        Call(
+            "application-autoscaling",
+            "PutScheduledAction",
+            {
+                "name": "ScheduledActionName",
+                "serviceNamespace": "ServiceNamespace",
+                "resourceId": "ResourceId",
+                "scalableDimension": "ScalableDimension",
+                "schedule": "Schedule",
+                "timezone": "Timezone",
+                "startTime": "StartTime",
+                "endTime": "EndTime",
+                "scalableTargetAction": "ScalableTargetAction",
+            },
+        ),
+    ),
+}
+
+NO_REQUEST = ("region",)
+"""Inputs that configure the provider's client, not the request."""
+
+
+def requests(resource: RecordedResource) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(service, operation, params)`` for each call creating ``resource``, from its inputs.
+
+    Names the provider would generate (auto-naming) come from the mocked state, as the provider
+    puts them in the request.
+    """
+    calls = REQUESTS[resource.type]
+    inputs = {
+        key: value for key, value in resource.inputs.items() if key not in NO_REQUEST and value is not None
+    }
+    for call in calls:
+        for key in call.members:
+            if key not in inputs and key in _AUTO_NAMED and key in resource.outputs:
+                inputs[key] = resource.outputs[key]
+    unmapped = set(inputs) - {key for call in calls for key in call.members}
+    if unmapped:
+        raise UnmappedInput(f"{resource.type}: no API member for input(s) {sorted(unmapped)}")
+    return [(call.service, call.operation, _params(call, inputs)) for call in calls]
+
+
+_AUTO_NAMED = ("name",)
+
+
+def _params(call: Call, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    shape = service_model(call.service).operation_model(call.operation).input_shape
+    renames = {"kmsKeyArn": "KmsKeyId", **call.renames}
+    params: dict[str, Any] = {}
+    for key, member in call.members.items():
+        if key not in inputs:
+            continue
+        value = inputs[key]
+        if callable(member):
+            _merge(params, member(value))
+        elif member.startswith("Targets[]."):
+            target_member = member.removeprefix("Targets[].")
+            target_shape = shape.members["Targets"].member.members[target_member]
+            _merge(params, {"Targets": [{target_member: convert(value, target_shape, member, renames)}]})
+        else:
+            params[member] = convert(value, shape.members[member], f"{call.operation}.{member}", renames)
+    for member, value in call.provider_fills.items():
+        if member.startswith("Targets[]."):
+            target = params.setdefault("Targets", [{}])[0]
+            target.setdefault(member.removeprefix("Targets[]."), value)
+        else:
+            params.setdefault(member, value)
+    return params
+
+
+def _merge(params: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    """Merge attribute maps and the single EventBridge target entry member by member."""
+    for key, value in extra.items():
+        if key == "Targets" and key in params:
+            params[key][0].update(value[0])
+        elif isinstance(value, dict) and isinstance(params.get(key), dict):
+            params[key].update(value)
+        else:
+            params[key] = value

@@ -1,0 +1,278 @@
+"""The recorded stacks' SageMaker, CloudWatch, EventBridge, SNS, SQS, Pipes and Application Auto
+Scaling inputs as API requests, checked against botocore's service models.
+
+Each resource's inputs become the requests the provider sends (tests/aws_requests.py), and each
+request is checked for what the API enforces (tests/api_models.py): types, required members,
+lengths, ranges, patterns and enums. Resolved outputs of other resources (names, ARNs from the
+offline plan's mocks) are part of those requests, so the mocks' fakes must pass the patterns too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from planner.recorder import RecordedResource, ResourceGraph, record_program
+from tests.api_models import java_pattern, request_errors
+from tests.aws_requests import REQUESTS, UnmappedInput, requests
+
+CHECKED_STACKS = ("dev", "prod")
+CHECKED_PREFIXES = (
+    "aws:sagemaker/",
+    "aws-native:sagemaker:",
+    "aws:cloudwatch/",
+    "aws:scheduler/",
+    "aws:sns/",
+    "aws:sqs/",
+    "aws:pipes/",
+    "aws:appautoscaling/",
+)
+
+
+# Values of the offline plan that stand for something decided at deploy time, and that no API
+# pattern can accept: (type, request member path, what the value ends with). Nothing else is exempt.
+STAND_INS = (
+    # stacks/model_packages.py's offline resolver: "the latest Approved version, resolved by
+    # `pulumi up`", where AWS would see a version number (model-package/<group>/<n>).
+    ("aws:sagemaker/model:Model", "CreateModel.PrimaryContainer.ModelPackageName", "/latest-approved'"),
+)
+
+
+def _checked(graph: ResourceGraph) -> list[RecordedResource]:
+    return [r for r in graph.cloud_resources if r.type.startswith(CHECKED_PREFIXES)]
+
+
+def _unknown_paths(value: Any, path: str) -> list[str]:
+    if value is None:
+        return [path]
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _unknown_paths(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _unknown_paths(item, f"{path}[{index}]")]
+    return []
+
+
+def _problems(resource: RecordedResource) -> list[str]:
+    problems = [f"{path}: unknown in the offline plan" for path in _unknown_paths(dict(resource.inputs), "")]
+    for service, operation, params in requests(resource):
+        problems += [
+            f"{service} {error}"
+            for error in request_errors(service, operation, params)
+            if not _stand_in(resource.type, error)
+        ]
+    return problems
+
+
+def _stand_in(type_token: str, error: str) -> bool:
+    return any(
+        type_token == exempt_type and error.startswith(f"{path}: ") and f"{ending} does not match" in error
+        for exempt_type, path, ending in STAND_INS
+    )
+
+
+@pytest.mark.parametrize("stack", CHECKED_STACKS)
+def test_every_checked_type_has_a_request_table(stack: str, stack_graphs: dict[str, ResourceGraph]) -> None:
+    missing = {r.type for r in _checked(stack_graphs[stack])} - set(REQUESTS)
+    assert not missing, f"add a table to tests/aws_requests.py for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("stack", CHECKED_STACKS)
+def test_recorded_inputs_are_requests_the_apis_accept(
+    stack: str, stack_graphs: dict[str, ResourceGraph]
+) -> None:
+    found = {
+        f"{resource.type} {resource.name}": problems
+        for resource in _checked(stack_graphs[stack])
+        if (problems := _problems(resource))
+    }
+    assert not found, "\n".join(f"{name}:\n  " + "\n  ".join(problems) for name, problems in found.items())
+
+
+def test_the_stacks_exercise_every_service_checked(stack_graphs: dict[str, ResourceGraph]) -> None:
+    types = {r.type for stack in CHECKED_STACKS for r in _checked(stack_graphs[stack])}
+    for prefix in (
+        "aws:sagemaker/",
+        "aws:cloudwatch/",
+        "aws:sns/",
+        "aws:sqs/",
+        "aws:pipes/",
+        "aws:appautoscaling/",
+    ):
+        assert any(t.startswith(prefix) for t in types), prefix
+
+
+def test_the_stand_in_exemption_is_still_needed(stack_graphs: dict[str, ResourceGraph]) -> None:
+    """Once the offline registry stand-in looks like a real version ARN, drop STAND_INS."""
+    [model] = stack_graphs["dev"].of_type("aws:sagemaker/model:Model")
+    [(service, operation, params)] = requests(model)
+    errors = request_errors(service, operation, params)
+    assert errors and all(_stand_in(model.type, error) for error in errors)
+
+
+# --- every check can fail ----------------------------------------------------------------------
+
+
+def _request(graph: ResourceGraph, type_token: str, index: int = 0) -> tuple[str, str, dict[str, Any]]:
+    return requests(graph.of_type(type_token)[index])[0]
+
+
+def _set(params: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        params = params[int(part)] if isinstance(params, list) else params[part]
+    if value is _DROP:
+        del params[last]
+    elif isinstance(params, list):
+        params[int(last)] = value
+    else:
+        params[last] = value
+
+
+_DROP = object()
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+PIPE = "aws:pipes/pipe:Pipe"
+ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+QUEUE = "aws:sqs/queue:Queue"
+POLICY = "aws:appautoscaling/policy:Policy"
+TARGET = "aws:appautoscaling/target:Target"
+
+
+@pytest.mark.parametrize(
+    ("type_token", "path", "value", "reported"),
+    [
+        pytest.param(ENDPOINT, "EndpointName", "e" * 64, "more than the maximum 63", id="name-too-long"),
+        pytest.param(ENDPOINT, "EndpointName", "prod_churn", "does not match the pattern", id="name-pattern"),
+        pytest.param(ALARM, "ComparisonOperator", "Bigger", "is not one of", id="bad-enum"),
+        pytest.param(
+            ALARM,
+            "AlarmActions",
+            [f"arn:aws:sns:eu-west-1:333333333333:t{i}" for i in range(6)],
+            "6 entries, more than the maximum 5",
+            id="list-too-long",
+        ),
+        pytest.param(ALARM, "AlarmName", _DROP, "Missing required parameter", id="required-missing"),
+        pytest.param(ALARM, "EvaluationPeriods", 0, "valid min value: 1", id="integer-below-min"),
+        pytest.param(ALARM, "Period", 60.0, "Invalid type", id="float-for-an-integer"),
+        pytest.param(
+            PIPE,
+            "SourceParameters.SqsQueueParameters.BatchSize",
+            10001,
+            "more than the maximum 10000",
+            id="integer-above-max",
+        ),
+        pytest.param(
+            PIPE,
+            "RoleArn",
+            "arn:aws:iam:eu-west-1:333333333333:role/pipe",
+            "does not match the pattern",
+            id="arn-not-in-the-service-format",
+        ),
+        pytest.param(
+            ENDPOINT,
+            "Tags",
+            [{"Key": "team", "Value": "a;b"}],
+            "does not match the pattern",
+            id="tag-value-outside-p-classes",
+        ),
+        pytest.param(
+            CONFIG,
+            "AsyncInferenceConfig.OutputConfig.NotificationConfig.ErrorTopic",
+            "arn:aws:sns:eu-west-1:333333333333:topic/errors",
+            "does not match the pattern",
+            id="sns-arn-of-the-old-mocks",
+        ),
+        pytest.param(QUEUE, "Attributes", {"MessageRetention": "60"}, "is not one of", id="map-key-enum"),
+        pytest.param(
+            POLICY,
+            "TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType",
+            "Invocations",
+            "is not one of",
+            id="nested-enum",
+        ),
+        pytest.param(TARGET, "ResourceId", "x" * 1601, "more than the maximum 1600", id="string-too-long"),
+    ],
+)
+def test_a_request_the_api_would_refuse_is_reported(
+    stack_graphs: dict[str, ResourceGraph], type_token: str, path: str, value: Any, reported: str
+) -> None:
+    stack = "dev" if type_token == CONFIG else "prod"  # dev's endpoint is the asynchronous one
+    service, operation, params = _request(stack_graphs[stack], type_token)
+    assert not [e for e in request_errors(service, operation, params) if not _stand_in(type_token, e)]
+    _set(params, path, value)
+    errors = request_errors(service, operation, params)
+    assert any(reported in error for error in errors), errors
+
+
+def test_tags_in_any_script_pass_and_others_do_not() -> None:
+    pattern = java_pattern(r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$")
+    assert pattern.fullmatch("Équipe données 42")
+    assert not pattern.fullmatch("a;b")
+
+
+def test_java_surrogate_pairs_and_posix_classes_are_translated() -> None:
+    text = java_pattern(r"[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*")
+    assert text.fullmatch("ok \U0001f600") and not text.fullmatch("\x01")
+    printable = java_pattern(r"\p{Print}+")
+    assert printable.fullmatch("a b~") and not printable.fullmatch("é")
+    with pytest.raises(ValueError, match="no translation"):
+        java_pattern(r"\p{IsGreek}")
+
+
+def test_an_input_no_table_maps_is_an_error(stack_graphs: dict[str, ResourceGraph]) -> None:
+    [queue] = stack_graphs["prod"].of_type(QUEUE)
+    renamed = dataclasses.replace(queue, inputs={**queue.inputs, "messageRetentionDays": 1})
+    with pytest.raises(UnmappedInput, match="messageRetentionDays"):
+        requests(renamed)
+
+
+# --- types the fixture stacks do not use ---------------------------------------------------------
+
+
+def _scheduler_program() -> None:
+    import pulumi_aws as aws
+
+    group = aws.scheduler.ScheduleGroup("retraining", tags={"team": "ml"})
+    role = aws.iam.Role("scheduler", assume_role_policy="{}", path="/mlops/")
+    pipeline = aws.sagemaker.Pipeline(
+        "churn", pipeline_name="Dev-Churn-Training", pipeline_display_name="churn", role_arn=role.arn
+    )
+    aws.scheduler.Schedule(
+        "nightly",
+        group_name=group.name,
+        schedule_expression="cron(0 3 * * ? *)",
+        schedule_expression_timezone="Europe/Dublin",
+        flexible_time_window={"mode": "FLEXIBLE", "maximum_window_in_minutes": 30},
+        target={
+            "arn": pipeline.arn,
+            "role_arn": role.arn,
+            "sagemaker_pipeline_parameters": {"pipeline_parameters": [{"name": "Mode", "value": "full"}]},
+            "retry_policy": {"maximum_retry_attempts": 3, "maximum_event_age_in_seconds": 3600},
+        },
+    )
+    bus = aws.cloudwatch.EventBus("ml-events")
+    rule = aws.cloudwatch.EventRule("drift", event_bus_name=bus.name, event_pattern='{"source": ["mlops"]}')
+    aws.cloudwatch.EventTarget(
+        "drift", rule=rule.name, event_bus_name=bus.name, arn=pipeline.arn, role_arn=role.arn
+    )
+    topic = aws.sns.Topic("ordered", fifo_topic=True, content_based_deduplication=True)
+    aws.sns.TopicSubscription(
+        "ordered",
+        topic=topic.arn,
+        protocol="sqs",
+        endpoint=aws.sqs.Queue("ordered.fifo", fifo_queue=True).arn,
+        raw_message_delivery=True,
+    )
+
+
+def test_scheduler_custom_buses_and_fifo_resources_are_requests_the_apis_accept() -> None:
+    graph = record_program(_scheduler_program)
+    checked = [r for r in graph.cloud_resources if r.type in REQUESTS]
+    assert {r.type for r in checked} >= {
+        "aws:scheduler/schedule:Schedule",
+        "aws:scheduler/scheduleGroup:ScheduleGroup",
+    }
+    found = {r.name: problems for r in checked if (problems := _problems(r))}
+    assert not found, found
