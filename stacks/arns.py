@@ -17,11 +17,13 @@ from stacks.input_limits import shorten
 PARTITIONS: Final = frozenset(
     {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f"}
 )
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
-_ACCOUNT = re.compile(r"^\d{12}$")
+# Matched whole (fullmatch: `$` would let a trailing newline through), ASCII digits only (`\d` is
+# any Unicode digit).
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}")
+_ACCOUNT = re.compile(r"[0-9]{12}")
 # SageMaker's name pattern for model package groups (and so for the group part of a version ARN).
-_GROUP_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
-_VERSION = re.compile(r"^[1-9]\d{0,9}$")
+_GROUP_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+_VERSION = re.compile(r"[1-9][0-9]{0,9}")
 
 
 class ArnError(ValueError):
@@ -70,9 +72,9 @@ def parse_arn(text: object, service: str) -> Arn:
         )
     if found_service != service:
         raise ArnError(f"'{shown}': service '{shorten(found_service)}' is not {service}")
-    if not _REGION.match(region):
+    if not _REGION.fullmatch(region):
         raise ArnError(f"'{shown}': region '{shorten(region)}' is not an AWS region such as eu-west-1")
-    if not _ACCOUNT.match(account):
+    if not _ACCOUNT.fullmatch(account):
         raise ArnError(f"'{shown}': account '{shorten(account)}' is not a 12-digit AWS account id")
     if not resource:
         raise ArnError(f"'{shown}': the resource part after the account is empty")
@@ -83,7 +85,7 @@ def parse_model_package_group_arn(text: object) -> ModelPackageGroupArn:
     """``arn:<partition>:sagemaker:<region>:<account>:model-package-group/<group>``."""
     arn = parse_arn(text, "sagemaker")
     kind, _, group = arn.resource.partition("/")
-    if kind != "model-package-group" or not _GROUP_NAME.match(group):
+    if kind != "model-package-group" or not _GROUP_NAME.fullmatch(group):
         raise ArnError(
             f"'{shorten(str(text))}': resource '{shorten(arn.resource)}' is not model-package-group/<group> "
             "(a group name: 1-63 letters or digits, separated by -)"
@@ -96,7 +98,7 @@ def parse_model_package_version_arn(text: object) -> ModelPackageVersionArn:
     arn = parse_arn(text, "sagemaker")
     kind, _, rest = arn.resource.partition("/")
     group, _, version = rest.partition("/")
-    if kind != "model-package" or not _GROUP_NAME.match(group) or not _VERSION.match(version):
+    if kind != "model-package" or not _GROUP_NAME.fullmatch(group) or not _VERSION.fullmatch(version):
         raise ArnError(
             f"'{shorten(str(text))}': resource '{shorten(arn.resource)}' is not model-package/<group>/<version> "
             "(a model package version, e.g. model-package/prod-customer-churn/3)"

@@ -40,7 +40,7 @@ from components.serving.inference_endpoint_spec import DataCaptureSpec, Deployme
 from components.training.frameworks import framework_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
-from stacks.arns import ArnError, parse_model_package_group_arn
+from stacks.arns import ArnError, parse_model_package_group_arn, parse_model_package_version_arn
 from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
@@ -106,7 +106,7 @@ class ConfigError(Exception):
             f"{source}: invalid configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
         ]
         lines += [
-            f"  {source}: {shorten(path, 160) or '<file>'}: {shorten(message, 1000)}"
+            f"  {source}: {_one_line(shorten(path, 160)) or '<file>'}: {_one_line(shorten(message, 1000))}"
             for path, message in problems[:MAX_PROBLEMS_SHOWN]
         ]
         if len(problems) > MAX_PROBLEMS_SHOWN:
@@ -115,6 +115,11 @@ class ConfigError(Exception):
 
 
 MAX_PROBLEMS_SHOWN: Final = 50
+
+
+def _one_line(text: str) -> str:
+    """One problem, one line: line breaks inside an echoed value are shown escaped."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class _Section(BaseModel):
@@ -265,7 +270,7 @@ class KubernetesServingConfig(_Section):
 
     servings: list[KubernetesServingSpec] = Field(default_factory=list)
     cluster_arn: (
-        Annotated[str, Field(pattern=r"^arn:aws:eks:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]+$")] | None
+        Annotated[str, Field(pattern=r"^arn:aws:eks:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]+$")] | None
     ) = Field(
         default=None,
         description="EKS cluster ARN: identifies the cluster, so rotating kubeconfig credentials replaces nothing.",
@@ -335,7 +340,7 @@ class PlatformConfig(_Section):
     region: str = Field(
         description="AWS region of every resource (commercial partition, SageMaker available)."
     )
-    account_id: Annotated[str, Field(pattern=r"^\d{12}$")] = Field(
+    account_id: Annotated[str, Field(pattern=r"^[0-9]{12}$")] = Field(
         description="The 12-digit AWS account this stack may deploy to (quote it); the provider refuses any other."
     )
     tags: dict[str, str] = Field(
@@ -348,7 +353,7 @@ class PlatformConfig(_Section):
     network: NetworkConfig
     storage: StorageConfig = StorageConfig()
     encryption: EncryptionConfig = EncryptionConfig()
-    trusted_image_registry_accounts: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
+    trusted_image_registry_accounts: list[Annotated[str, Field(pattern=r"^[0-9]{12}$")]] = Field(
         default_factory=list,
         description="Accounts (besides this one) whose ECR images the execution roles may pull.",
     )
@@ -634,18 +639,21 @@ def project_dir(source: str) -> Path:
 
 
 def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
-    """``latest_approved_of`` naming another account's registry: a model package group ARN, parsed
-    field by field (the resolver and the IAM grants take its account and group from it)."""
+    """The model ARNs of endpoint variants, parsed field by field (the resolver and the IAM grants
+    take their account, group and version from them): ``latest_approved_of`` naming another
+    account's registry is a model package group ARN, a pinned ``model_package_arn`` a version's."""
     for index, endpoint in enumerate(config.endpoints):
         for kind in ("variants", "shadow_variants"):
             for position, variant in enumerate(getattr(endpoint, kind)):
-                family = variant.model.latest_approved_of
-                if not (family and family.startswith("arn:")):
-                    continue
+                key = f"endpoints[{index}].{kind}[{position}].model"
+                family, pinned = variant.model.latest_approved_of, variant.model.model_package_arn
                 try:
-                    parse_model_package_group_arn(family)
+                    if family and family.startswith("arn:"):
+                        parse_model_package_group_arn(family)
+                    if pinned:
+                        parse_model_package_version_arn(pinned)
                 except ArnError as error:
-                    yield f"endpoints[{index}].{kind}[{position}].model.latest_approved_of", str(error)
+                    yield f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}", str(error)
 
 
 def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:

@@ -17,6 +17,7 @@ import codecs
 import contextlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -365,7 +366,42 @@ def read_stack_file(path: str | Path) -> StackFile:
         raise ConfigError(source, problems)
     if CONFIG_KEY not in config:
         raise ConfigError(source, [(CONFIG_KEY, "missing required key")])
+    problems = list(_json_problems(config))
+    if problems:
+        raise ConfigError(source, problems)
     return StackFile(path=source, stack=stack_name_of(path), config=config)
+
+
+_YAML_ONLY = {
+    "date": "a YAML date",
+    "datetime": "a YAML timestamp",
+    "bytes": "YAML binary data",
+    "set": "a YAML set",
+}
+
+
+def _json_problems(config: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Values Pulumi cannot hand the program (it passes configuration as JSON): a YAML date,
+    timestamp, binary or set, or a map key that is not a string, number or boolean. Quoting the
+    value makes it the string that was probably meant."""
+    stack: list[tuple[str, Any]] = [("", config)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                if not (key is None or isinstance(key, str | int | float | bool)):
+                    yield path or "config", f"key {shorten(str(key))} is {_what(key)}, not a string: quote it"
+                else:
+                    stack.append((child_path, child))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", child) for index, child in enumerate(value))
+        elif not (value is None or isinstance(value, str | int | float | bool)):
+            yield path, f"is {_what(value)} ({shorten(str(value))}), which Pulumi cannot pass on: quote it"
+
+
+def _what(value: Any) -> str:
+    return _YAML_ONLY.get(type(value).__name__, f"a {type(value).__name__}")
 
 
 __all__ = [

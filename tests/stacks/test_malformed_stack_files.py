@@ -1,0 +1,145 @@
+"""Every malformed stack file gets a clear error: the file named, the key named, no traceback,
+and output of bounded size (tests/stacks/malformed.py generates the cases from the fixtures).
+
+Most cases go through the reader and the parser in-process (a :class:`ConfigError` is what every
+CLI turns into exit 2); a sample goes through ``python -m planner`` in subprocesses, for the exit
+status and stderr a user sees. How long the worst cases take is measured by ``make bench``
+(bench/malformed_bench.py), never asserted here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.__main__ import EXIT_INVALID_CONFIG
+from stacks.config import ConfigError, parse_platform_config
+from stacks.stack_file import read_stack_file
+from tests.conftest import REPO
+from tests.stacks.malformed import Case, all_cases
+
+CASES = all_cases()
+MAX_OUTPUT = 20_000
+"""Characters of error output any case may produce (a 5 MB value must not flood the terminal)."""
+PLANNER_SAMPLE = (
+    "utf16-le-bom",
+    "latin1-tag-value",
+    "alias-bomb-in-tags",
+    "nesting-flow-lists",
+    "size-60000-tags",
+    "platform-is-string",
+    "dev-latest-approved-of-arn-too-few-fields",
+    "dev-nan-models.0.promotion.threshold",
+    "duplicate-key-cidr",
+    "prod-name-prefix-huge",
+    "yaml-date-value",
+)
+"""Through the real CLI: one of each kind of protection."""
+
+
+def _param(case: Case) -> object:
+    marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+def _write(case: Case, directory: Path) -> Path:
+    path = directory / f"Pulumi.{case.base}.yaml"
+    path.write_bytes(case.content())
+    return path
+
+
+def _parent(key: str) -> str:
+    if key.endswith("]"):
+        return key[: key.rindex("[")]
+    return key.rsplit(".", 1)[0] if "." in key else ""
+
+
+def names_the_key(case: Case, problems: list[tuple[str, str]]) -> bool:
+    """A problem is at the mutated key (or below it, or, for a dropped key, at the map missing it),
+    or, for an error found at a line and column, its message says which key that is."""
+    for reported, message in problems:
+        if not case.key:
+            if reported == "":
+                return True
+            continue
+        if (
+            reported == case.key
+            or reported.startswith((f"{case.key}.", f"{case.key}["))
+            or (case.parent_ok and reported == _parent(case.key))
+            or f"(at {case.key}" in message
+        ):
+            return True
+    return False
+
+
+def test_the_generator_covers_every_section_with_enough_cases() -> None:
+    from stacks.config import PlatformConfig
+
+    assert len(CASES) >= 150
+    mutated = {
+        case.key.removeprefix("mlops-platform:platform.").split(".")[0].split("[")[0] for case in CASES
+    }
+    assert set(PlatformConfig.model_fields) - mutated <= {
+        # Sections the fixtures leave at their defaults: mutated through the unknown-key and type
+        # cases of the maps holding them only when a fixture sets them.
+        "storage", "encryption", "trusted_image_registry_accounts", "model_registry", "experiment_tracking",
+        "training", "endpoint_defaults", "kubernetes_serving", "protect_stateful_resources",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in CASES])
+def test_a_malformed_stack_file_is_a_clear_error(case: Case, tmp_path: Path) -> None:
+    path = _write(case, tmp_path)
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(read_stack_file(path).platform, str(path))
+
+    error = raised.value
+    message = str(error)
+    assert len(message) <= MAX_OUTPUT, f"{len(message)} characters of error output"
+    assert error.source == str(path)
+    assert all(
+        line.startswith(f"{path}: ") or line.startswith(f"  {path}: ") for line in message.splitlines()
+    )
+    assert names_the_key(case, error.problems), f"expected the key {case.key or '<file>'!r}:\n{message}"
+    assert case.fragment in message
+
+
+@pytest.fixture(scope="module")
+def planner_runs(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[Path, subprocess.CompletedProcess[str]]]:
+    """The sample, planned by ``python -m planner`` in parallel processes (each fails before planning)."""
+    directory = tmp_path_factory.mktemp("malformed")
+    by_id = {case.id: case for case in CASES}
+    processes = {}
+    for case_id in PLANNER_SAMPLE:
+        folder = directory / case_id
+        folder.mkdir()
+        path = _write(by_id[case_id], folder)
+        command = [sys.executable, "-m", "planner", "--config", str(path)]
+        processes[case_id] = (
+            path,
+            subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        )
+    results = {}
+    for case_id, (path, process) in processes.items():
+        out, err = process.communicate(timeout=120)
+        results[case_id] = (path, subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return results
+
+
+@pytest.mark.parametrize("case_id", PLANNER_SAMPLE)
+def test_the_planner_exits_2_naming_file_and_key(case_id: str, planner_runs) -> None:
+    case = next(case for case in CASES if case.id == case_id)
+    path, run = planner_runs[case_id]
+
+    assert run.returncode == EXIT_INVALID_CONFIG, run.stderr[-2000:]
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr) <= MAX_OUTPUT
+    assert str(path) in run.stderr
+    assert (case.key or "<file>") in run.stderr
