@@ -108,6 +108,29 @@ def _metric_queries(value: list[Mapping[str, Any]]) -> dict[str, Any]:
 
 # --- the tables ----------------------------------------------------------------------------------
 
+
+def _native_monitor_definition(kind: str) -> Call:
+    """A model-quality, bias or explainability job definition (pulumi-aws-native): its members
+    are the API's, camelCased; tags are already a list of ``{key, value}``."""
+    lower = kind[0].lower() + kind[1:]
+    return Call(
+        "sagemaker",
+        f"Create{kind}JobDefinition",
+        {
+            "jobDefinitionName": "JobDefinitionName",
+            f"{lower}AppSpecification": f"{kind}AppSpecification",
+            f"{lower}BaselineConfig": f"{kind}BaselineConfig",
+            f"{lower}JobInput": f"{kind}JobInput",
+            f"{lower}JobOutputConfig": f"{kind}JobOutputConfig",
+            "jobResources": "JobResources",
+            "networkConfig": "NetworkConfig",
+            "roleArn": "RoleArn",
+            "stoppingCondition": "StoppingCondition",
+            "tags": "Tags",
+        },
+    )
+
+
 _SAGEMAKER_TAGS = {"tags": _tag_list}
 _TOKEN = "00000000-0000-4000-8000-000000000000"
 
@@ -253,24 +276,10 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
             },
         ),
     ),
-    "aws-native:sagemaker:ModelQualityJobDefinition": (
-        Call(
-            "sagemaker",
-            "CreateModelQualityJobDefinition",
-            {
-                "jobDefinitionName": "JobDefinitionName",
-                "modelQualityAppSpecification": "ModelQualityAppSpecification",
-                "modelQualityBaselineConfig": "ModelQualityBaselineConfig",
-                "modelQualityJobInput": "ModelQualityJobInput",
-                "modelQualityJobOutputConfig": "ModelQualityJobOutputConfig",
-                "jobResources": "JobResources",
-                "networkConfig": "NetworkConfig",
-                "roleArn": "RoleArn",
-                "stoppingCondition": "StoppingCondition",
-                "tags": "Tags",  # aws-native: already a list of {key, value}
-            },
-        ),
-    ),
+    **{
+        f"aws-native:sagemaker:{kind}JobDefinition": (_native_monitor_definition(kind),)
+        for kind in ("ModelQuality", "ModelBias", "ModelExplainability")
+    },
     # CloudWatch
     "aws:cloudwatch/metricAlarm:MetricAlarm": (
         Call(

@@ -82,9 +82,19 @@ def test_every_checked_type_has_a_request_table(stack: str, stack_graphs: dict[s
 def test_recorded_inputs_are_requests_the_apis_accept(
     stack: str, stack_graphs: dict[str, ResourceGraph]
 ) -> None:
+    _assert_accepted(stack_graphs[stack])
+
+
+def test_every_model_monitor_kind_is_a_request_the_api_accepts(all_monitors_graph: ResourceGraph) -> None:
+    kinds = {r.type for r in _checked(all_monitors_graph) if r.type.startswith("aws-native:")}
+    assert len(kinds) == 3, kinds
+    _assert_accepted(all_monitors_graph)
+
+
+def _assert_accepted(graph: ResourceGraph) -> None:
     found = {
         f"{resource.type} {resource.name}": problems
-        for resource in _checked(stack_graphs[stack])
+        for resource in _checked(graph)
         if (problems := _problems(resource))
     }
     assert not found, "\n".join(f"{name}:\n  " + "\n  ".join(problems) for name, problems in found.items())
