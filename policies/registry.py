@@ -21,6 +21,7 @@ from typing import Any
 from pulumi_policy import EnforcementLevel, Policy
 
 from .rules import (
+    alarms,
     governance,
     governance_compute,
     governance_prod,
@@ -59,6 +60,7 @@ ALL_POLICIES: list[Policy] = [
     *governance.POLICIES,
     *governance_compute.POLICIES,
     *governance_prod.POLICIES,
+    *alarms.POLICIES,
 ]
 POLICY_NAMES: frozenset[str] = frozenset(p.name for p in ALL_POLICIES)
 ENVIRONMENTS = ("dev", "staging", "prod")

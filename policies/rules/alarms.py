@@ -1,0 +1,447 @@
+"""Alarm and scaling semantics: alarms fire on the bad side of their metric, over a statistic that
+fits it; rollback alarms can fire; SageMaker scaling policies scale the right way.
+
+Only metrics whose meaning is known are judged (``METRICS``, ``MODEL_QUALITY``); an alarm on any
+other metric passes. An alarm on metric math is judged when the query it returns is a plain
+metric (its ``stat`` is the statistic) or ``MAX``/``MIN``/``AVG``/``SUM`` over plain metrics of
+one meaning (the drift alarm's largest feature drift); any other expression is skipped, because
+it can invert or rescale the metric (``IF``, ``FILL``, arithmetic). Unset values read as the provider reports them
+after apply (``""``, ``[]``, ``0``) count as unset.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
+
+from ._common import (
+    HIGH,
+    MANDATORY,
+    MEDIUM,
+    depends_on,
+    deps,
+    each_resource,
+    get,
+    get_or_none,
+    is_map,
+    is_set,
+    items,
+    number,
+    of_type,
+    resource_rule,
+    shown,
+    stack_rule,
+    str_list,
+)
+from ._serving import ENDPOINT, SCALING_POLICY
+
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+INVOCATION_METRICS = "AWS/SageMaker"
+ENDPOINT_METRICS = "/aws/sagemaker/Endpoints"
+DRIFT_METRICS = "aws/sagemaker/Endpoints/data-metrics"
+QUALITY_METRICS = "aws/sagemaker/Endpoints/model-metrics"
+PERCENTILE = re.compile(r"^p\d{1,2}(\.\d+)?$")
+
+Check = Iterator[str]
+Findings = Iterator[tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """What a known metric means: which side is bad, and the statistics that fit it."""
+
+    bad: str  # "high" | "low"
+    kind: str  # "errors" | "latency" | "utilisation" | "backlog" | "drift" | "quality"
+
+    @property
+    def fires_on(self) -> str:
+        return "GreaterThanThreshold" if self.bad == "high" else "LessThanThreshold"
+
+
+ERRORS, LATENCY = Metric("high", "errors"), Metric("high", "latency")
+UTILISATION, BACKLOG = Metric("high", "utilisation"), Metric("high", "backlog")
+
+#: (namespace, metric name) -> meaning.
+METRICS: Mapping[tuple[str, str], Metric] = {
+    (INVOCATION_METRICS, "Invocation5XXErrors"): ERRORS,
+    (INVOCATION_METRICS, "Invocation4XXErrors"): ERRORS,
+    (INVOCATION_METRICS, "InvocationModelErrors"): ERRORS,
+    (INVOCATION_METRICS, "ModelLatency"): LATENCY,
+    (INVOCATION_METRICS, "OverheadLatency"): LATENCY,
+    (INVOCATION_METRICS, "HasBacklogWithoutCapacity"): BACKLOG,
+    (INVOCATION_METRICS, "ApproximateBacklogSize"): BACKLOG,
+    (INVOCATION_METRICS, "ApproximateBacklogSizePerInstance"): BACKLOG,
+    **{
+        (ENDPOINT_METRICS, name): UTILISATION
+        for name in (
+            "GPUUtilization",
+            "GPUMemoryUtilization",
+            "DiskUtilization",
+            "MemoryUtilization",
+            "CPUUtilization",
+        )
+    },
+}
+#: Model Monitor model-quality metrics (``aws/sagemaker/Endpoints/model-metrics``) by direction.
+MODEL_QUALITY: Mapping[str, Metric] = {
+    **{
+        name: Metric("low", "quality")
+        for name in (
+            "accuracy",
+            "auc",
+            "f0_5",
+            "f1",
+            "f2",
+            "precision",
+            "recall",
+            "r2",
+            "balanced_accuracy",
+            "true_positive_rate",
+            "true_negative_rate",
+        )
+    },
+    **{
+        name: Metric("high", "quality")
+        for name in ("mae", "mse", "rmse", "false_positive_rate", "false_negative_rate")
+    },
+}
+#: Which side of the threshold each comparison operator fires on ("both": an anomaly band).
+OPERATOR_SIDES: Mapping[str, str] = {
+    "GreaterThanThreshold": "high",
+    "GreaterThanOrEqualToThreshold": "high",
+    "GreaterThanUpperThreshold": "high",
+    "LessThanThreshold": "low",
+    "LessThanOrEqualToThreshold": "low",
+    "LessThanLowerThreshold": "low",
+    "LessThanLowerOrGreaterThanUpperThreshold": "both",
+}
+
+
+def metric_of(namespace: Any, name: Any) -> Metric | None:
+    if not isinstance(namespace, str) or not isinstance(name, str):
+        return None
+    if namespace == DRIFT_METRICS and name.startswith("feature_baseline_drift_"):
+        return Metric("high", "drift")
+    if namespace == QUALITY_METRICS:
+        return MODEL_QUALITY.get(name)
+    return METRICS.get((namespace, name))
+
+
+@dataclass(frozen=True)
+class Watched:
+    """The metric an alarm evaluates and the statistic it takes (``""``: unset)."""
+
+    namespace: str
+    name: str
+    statistic: str
+    where: str  # where the statistic is set, for messages
+
+    @property
+    def meaning(self) -> Metric | None:
+        return metric_of(self.namespace, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"{self.namespace} {self.name}"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def watched_metric(props: Any) -> Watched | None:
+    """The plain metric an alarm watches, directly or as the query its metric math returns."""
+    queries = [q for q in items(get(props, "metricQueries")) if is_map(q)]
+    if not queries:
+        statistic = _text(get(props, "extendedStatistic")) or _text(get(props, "statistic"))
+        key = "extendedStatistic" if _text(get(props, "extendedStatistic")) else "statistic"
+        return Watched(_text(get(props, "namespace")), _text(get(props, "metricName")), statistic, key)
+    returned = [q for q in queries if get(q, "returnData") is not False]
+    returned = [q for q in queries if get(q, "returnData") is True] or returned
+    if len(returned) != 1:
+        return None
+    [query] = returned
+    if not is_set(get(query, "expression")):
+        return _query_metric(queries, query)
+    # MAX/MIN/AVG/SUM over plain metrics of one meaning keep its direction (each rises with every
+    # input); any other expression can invert or rescale the metric and is not judged.
+    found = AGGREGATE.match(_text(get(query, "expression")).replace(" ", ""))
+    by_id = {get(q, "id"): q for q in queries}
+    parts = [
+        _query_metric(queries, by_id[i]) if i in by_id else None
+        for i in (found[1].split(",") if found else [])
+    ]
+    meanings = {p.meaning for p in parts if p is not None}
+    if not parts or None in parts or len(meanings) != 1 or None in meanings:
+        return None
+    statistics = {p.statistic for p in parts if p is not None}
+    first = parts[0]
+    assert first is not None
+    return Watched(first.namespace, first.name, statistics.pop() if len(statistics) == 1 else "", first.where)
+
+
+AGGREGATE = re.compile(r"^(?:MAX|MIN|AVG|SUM)\(\[?([A-Za-z0-9_,]+)\]?\)$")
+
+
+def _query_metric(queries: list[Any], query: Any) -> Watched | None:
+    if not is_set(get(query, "metric")):
+        return None
+    return Watched(
+        _text(get(query, "metric.namespace")),
+        _text(get(query, "metric.metricName")),
+        _text(get(query, "metric.stat")),
+        f"metricQueries[{queries.index(query)}].metric.stat",
+    )
+
+
+def _side(props: Any) -> tuple[str, str | None]:
+    operator = _text(get(props, "comparisonOperator"))
+    return operator, OPERATOR_SIDES.get(operator)
+
+
+# --- direction -----------------------------------------------------------------------------------
+
+
+def _bad_side(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    watched = watched_metric(args.props)
+    meaning = watched.meaning if watched else None
+    operator, side = _side(args.props)
+    if watched is None or meaning is None or side is None or side in ("both", meaning.bad):
+        return
+    yield (
+        f"comparisonOperator {operator!r} fires when {watched.label} is {side}, but {meaning.kind} "
+        f"metrics are bad when {meaning.bad}: use {meaning.fires_on!r} (or its OrEqualTo form)."
+    )
+
+
+alarm_fires_on_the_bad_side = resource_rule(
+    name="alarm-fires-on-the-bad-side",
+    description=(
+        "A CloudWatch alarm on a known SageMaker metric must fire on the metric's bad side: errors, "
+        "latency, utilisation, async backlog, feature drift and error-type model-quality metrics "
+        "(mae, mse, rmse) when high; score-type model-quality metrics (accuracy, auc, f1, precision, "
+        "recall, r2) when low. Metric math is judged when it returns a plain metric. Fix: flip "
+        "comparisonOperator."
+    ),
+    resource_types=[METRIC_ALARM],
+    check=_bad_side,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    tags=["monitoring", "alarms"],
+)
+
+
+# --- statistic -----------------------------------------------------------------------------------
+
+
+def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    watched = watched_metric(args.props)
+    meaning = watched.meaning if watched else None
+    if watched is None or meaning is None:
+        return
+    statistic = watched.statistic
+    if meaning.kind == "errors" and statistic != "Sum":
+        yield (
+            f"{watched.where} of {watched.label} is {shown(statistic or None)}: an error count is judged by "
+            "its Sum per period (an Average, Minimum or Maximum of counts hides bursts): use 'Sum'."
+        )
+    elif meaning.kind == "latency" and statistic != "Average" and not PERCENTILE.match(statistic):
+        yield (
+            f"{watched.where} of {watched.label} is {shown(statistic or None)}: judge latency by its "
+            "'Average' or a percentile extendedStatistic such as 'p99'."
+        )
+
+
+alarm_statistic_fits_the_metric = resource_rule(
+    name="alarm-statistic-fits-the-metric",
+    description=(
+        "A CloudWatch alarm on a SageMaker error count (Invocation4XXErrors, Invocation5XXErrors, "
+        "InvocationModelErrors) must use the Sum statistic; one on ModelLatency/OverheadLatency the "
+        "Average or a pNN extendedStatistic. Fix: set statistic (or extendedStatistic, or the "
+        "returned metric query's stat)."
+    ),
+    resource_types=[METRIC_ALARM],
+    check=_statistic,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    tags=["monitoring", "alarms"],
+)
+
+
+# --- rollback alarms ------------------------------------------------------------------------------
+
+
+def _rollback_alarms(endpoint: PolicyResource, alarms: list[PolicyResource]) -> list[PolicyResource]:
+    """The stack's alarms an endpoint's autoRollbackConfiguration names (known names first)."""
+    entries = items(get(endpoint.props, "deploymentConfig.autoRollbackConfiguration.alarms"))
+    names = {get_or_none(entry, "alarmName") for entry in entries}
+    linked = [d for d in deps(endpoint, "deploymentConfig") if d.resource_type == METRIC_ALARM]
+    by_name = [a for a in alarms if get_or_none(a.props, "name") in names]
+    return list({a.urn: a for a in [*by_name, *linked]}.values())
+
+
+def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
+    alarms = of_type(args.resources, [METRIC_ALARM])
+    extra = set(str_list(cfg["extraBadWhenHighMetrics"]))
+
+    def check(endpoint: PolicyResource) -> Findings:
+        for alarm in _rollback_alarms(endpoint, alarms):
+            watched = watched_metric(alarm.props)
+            operator, side = _side(alarm.props)
+            where = f"rollback alarm {alarm.name!r} of endpoint {endpoint.name!r}"
+            if watched is None:
+                yield (
+                    f"{where} evaluates a metric-math expression: roll back on a plain failure metric "
+                    "(5xx errors, latency) whose direction is known.",
+                    alarm.urn,
+                )
+                continue
+            meaning = watched.meaning
+            custom = f"{watched.namespace}:{watched.name}" in extra
+            if not custom and (meaning is None or meaning.bad != "high"):
+                yield (
+                    f"{where} watches {watched.label or 'no metric'}, not a failure that rises: roll back on "
+                    "errors, latency or utilisation (or list the metric in extraBadWhenHighMetrics).",
+                    alarm.urn,
+                )
+            elif side != "high":
+                yield (
+                    f"{where} has comparisonOperator {shown(operator or None)}, so it never fires when "
+                    f"{watched.label} rises: use 'GreaterThanThreshold'.",
+                    alarm.urn,
+                )
+
+    yield from each_resource(args.resources, [ENDPOINT], check)
+
+
+rollback_alarms_can_fire = stack_rule(
+    name="rollback-alarms-can-fire",
+    description=(
+        "Every CloudWatch alarm in this stack that an endpoint's deploymentConfig."
+        "autoRollbackConfiguration names must watch a failure that rises (SageMaker errors, latency, "
+        "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator: a rollback "
+        "alarm that cannot fire never rolls a bad deployment back. Fix: point the rollback list at "
+        "5xx/latency alarms firing above their threshold."
+    ),
+    check=_rollback_can_fire,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    config={
+        "extraBadWhenHighMetrics": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "Further 'Namespace:MetricName' metrics that are bad when high (custom failure metrics).",
+        }
+    },
+    tags=["sagemaker", "deployment", "alarms"],
+)
+
+
+# --- scaling policies -----------------------------------------------------------------------------
+
+
+def _on_sagemaker(props: Any) -> bool:
+    return get(props, "serviceNamespace") == "sagemaker"
+
+
+def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    if not _on_sagemaker(args.props) or get(args.props, "policyType") != "TargetTrackingScaling":
+        return
+    config = get(args.props, "targetTrackingScalingPolicyConfiguration")
+    target = number(get(config, "targetValue"))
+    if target is None or target <= 0:
+        yield (
+            f"targetTrackingScalingPolicyConfiguration.targetValue is {shown(get(config, 'targetValue'))}: "
+            "set a positive target per instance."
+        )
+    scale_in, scale_out = number(get(config, "scaleInCooldown")), number(get(config, "scaleOutCooldown"))
+    if scale_in is not None and scale_out is not None and scale_in < scale_out:
+        yield (
+            f"scaleInCooldown {shown(scale_in)} is shorter than scaleOutCooldown {shown(scale_out)}: scale in "
+            "slowly and out fast (were they swapped?)."
+        )
+
+
+sagemaker_target_tracking_sound = resource_rule(
+    name="sagemaker-target-tracking-sound",
+    description=(
+        "Target-tracking scaling policies of SageMaker variants must have a positive targetValue and "
+        "scaleInCooldown >= scaleOutCooldown (scale out fast, in slowly). Fix: set "
+        "target_tracking_scaling_policy_configuration's target_value and cooldowns."
+    ),
+    resource_types=[SCALING_POLICY],
+    check=_target_tracking,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    tags=["sagemaker", "availability", "scaling"],
+)
+
+
+def _triggers(policy: PolicyResource, alarms: list[PolicyResource]) -> list[PolicyResource]:
+    """Alarms whose alarmActions run ``policy`` (through the ARN Output, or the literal ARN)."""
+    arn = get_or_none(policy.props, "arn")
+    return [
+        a
+        for a in alarms
+        if depends_on(a, policy, "alarmActions")
+        or (arn and arn in str_list(get_or_none(a.props, "alarmActions")))
+    ]
+
+
+def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
+    alarms = of_type(args.resources, [METRIC_ALARM])
+
+    def check(policy: PolicyResource) -> Findings:
+        if not _on_sagemaker(policy.props) or get(policy.props, "policyType") != "StepScaling":
+            return
+        rising = []
+        for alarm in _triggers(policy, alarms):
+            watched = watched_metric(alarm.props)
+            meaning = watched.meaning if watched else None
+            if meaning and meaning.bad == "high" and _side(alarm.props)[1] == "high":
+                rising.append(alarm.name)
+        if not rising:
+            return
+        config = get(policy.props, "stepScalingPolicyConfiguration")
+        steps = [s for s in items(get(config, "stepAdjustments")) if is_map(s)]
+        shrinking = [
+            shown(get(s, "scalingAdjustment"))
+            for s in steps
+            if (number(get(s, "scalingAdjustment")) or 0) <= 0
+        ]
+        if not steps or shrinking:
+            yield (
+                f"step scaling policy {policy.name!r} runs when {rising} fire on rising demand, but its "
+                f"stepAdjustments add {shrinking or 'nothing'}: every scalingAdjustment must be positive.",
+                policy.urn,
+            )
+
+    yield from each_resource(args.resources, [SCALING_POLICY], check)
+
+
+scale_out_steps_add_capacity = stack_rule(
+    name="scale-out-steps-add-capacity",
+    description=(
+        "A SageMaker step scaling policy run by an alarm on rising demand or failure (e.g. "
+        "HasBacklogWithoutCapacity above its threshold) must add capacity: every stepAdjustments[]."
+        "scalingAdjustment positive. Fix: use positive adjustments, or a separate scale-in policy."
+    ),
+    check=_scale_out_steps,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    tags=["sagemaker", "availability", "scaling"],
+)
+
+
+POLICIES = [
+    alarm_fires_on_the_bad_side,
+    alarm_statistic_fits_the_metric,
+    rollback_alarms_can_fire,
+    sagemaker_target_tracking_sound,
+    scale_out_steps_add_capacity,
+]

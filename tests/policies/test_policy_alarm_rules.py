@@ -1,0 +1,414 @@
+"""Alarm and scaling semantics rules: each violating case has a compliant near miss beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies.conftest import assert_outcome, build
+from tests.policies.engine_shapes import as_outputs
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+POLICY = "aws:appautoscaling/policy:Policy"
+TOPIC = "arn:aws:sns:eu-west-1:111122223333:alerts"
+DIMENSIONS = {"EndpointName": "churn", "VariantName": "primary"}
+DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+
+def alarm(metric: str, namespace: str = "AWS/SageMaker", **changes: Any) -> dict[str, Any]:
+    props = {
+        "namespace": namespace,
+        "metricName": metric,
+        "dimensions": DIMENSIONS,
+        "statistic": "Sum",
+        "period": 60,
+        "evaluationPeriods": 2,
+        "comparisonOperator": "GreaterThanThreshold",
+        "threshold": 5,
+        "alarmActions": [TOPIC],
+    }
+    props.update(changes)
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def metric_math(returned: dict[str, Any], *metrics: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    queries = [{"id": f"m{i}", "returnData": False, "metric": m} for i, m in enumerate(metrics)]
+    props = {
+        "metricQueries": [*queries, {"id": "out", "returnData": True, **returned}],
+        "comparisonOperator": "GreaterThanThreshold",
+        "threshold": 0.2,
+        "evaluationPeriods": 1,
+        "alarmActions": [TOPIC],
+    }
+    props.update(changes)
+    return props
+
+
+def drift(feature: str, stat: str = "Maximum") -> dict[str, Any]:
+    return {
+        "namespace": "aws/sagemaker/Endpoints/data-metrics",
+        "metricName": f"feature_baseline_drift_{feature}",
+        "dimensions": {"Endpoint": "churn", "MonitoringSchedule": "churn-dq"},
+        "stat": stat,
+        "period": 3600,
+    }
+
+
+QUALITY = "aws/sagemaker/Endpoints/model-metrics"
+LATENCY = alarm("ModelLatency", statistic=None, extendedStatistic="p99", threshold=250_000)
+GPU = alarm("GPUUtilization", "/aws/sagemaker/Endpoints", statistic="Average", threshold=90)
+
+
+def tracking(**config: Any) -> dict[str, Any]:
+    return {
+        "policyType": "TargetTrackingScaling",
+        "serviceNamespace": "sagemaker",
+        "scalableDimension": DIMENSION,
+        "resourceId": "endpoint/churn/variant/primary",
+        "targetTrackingScalingPolicyConfiguration": {
+            "targetValue": 200,
+            "scaleInCooldown": 300,
+            "scaleOutCooldown": 60,
+            "predefinedMetricSpecification": {
+                "predefinedMetricType": "SageMakerVariantInvocationsPerInstance"
+            },
+            **config,
+        },
+    }
+
+
+CASES = [
+    # direction
+    pytest.param(
+        "alarm-fires-on-the-bad-side", ALARM, alarm("Invocation5XXErrors"), None, id="5xx-above-passes"
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("Invocation5XXErrors", comparisonOperator="LessThanThreshold"),
+        "fires when AWS/SageMaker Invocation5XXErrors is low",
+        id="5xx-below-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("Invocation4XXErrors", comparisonOperator="LessThanOrEqualToThreshold"),
+        "use 'GreaterThanThreshold'",
+        id="4xx-below-or-equal-fails",
+    ),
+    pytest.param("alarm-fires-on-the-bad-side", ALARM, GPU, None, id="gpu-above-passes"),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        {**GPU, "comparisonOperator": "LessThanThreshold"},
+        "utilisation metrics are bad when high",
+        id="gpu-below-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm(
+            "accuracy", QUALITY, statistic="Average", comparisonOperator="LessThanThreshold", threshold=0.8
+        ),
+        None,
+        id="accuracy-below-passes",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("accuracy", QUALITY, statistic="Average", threshold=0.8),
+        "quality metrics are bad when low: use 'LessThanThreshold'",
+        id="accuracy-above-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("rmse", QUALITY, statistic="Average", threshold=3),
+        None,
+        id="rmse-above-passes",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("rmse", QUALITY, statistic="Average", comparisonOperator="LessThanThreshold", threshold=3),
+        "bad when high",
+        id="rmse-below-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("Invocations", statistic="Sum", comparisonOperator="LessThanThreshold", threshold=1),
+        None,
+        id="unknown-metric-is-not-judged",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm(
+            "HasBacklogWithoutCapacity",
+            statistic="Average",
+            comparisonOperator="LessThanThreshold",
+            threshold=1,
+        ),
+        "backlog metrics are bad when high",
+        id="backlog-below-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        metric_math({"expression": "MAX([m0, m1])"}, drift("a"), drift("b")),
+        None,
+        id="largest-drift-above-passes",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        metric_math(
+            {"expression": "MAX([m0, m1])"}, drift("a"), drift("b"), comparisonOperator="LessThanThreshold"
+        ),
+        "drift metrics are bad when high",
+        id="largest-drift-below-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        metric_math(
+            {"expression": "1 - m0"}, drift("a"), comparisonOperator="LessThanThreshold"
+        ),  # the expression inverts it
+        None,
+        id="other-expressions-are-skipped",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        metric_math({"metric": drift("a")}, comparisonOperator="LessThanThreshold"),
+        "drift metrics are bad when high",
+        id="returned-plain-metric-is-judged",
+    ),
+    # statistic
+    pytest.param(
+        "alarm-statistic-fits-the-metric", ALARM, alarm("Invocation4XXErrors"), None, id="4xx-sum-passes"
+    ),
+    pytest.param(
+        "alarm-statistic-fits-the-metric",
+        ALARM,
+        alarm("Invocation4XXErrors", statistic="Average"),
+        "statistic of AWS/SageMaker Invocation4XXErrors is 'Average'",
+        id="4xx-average-fails",
+    ),
+    pytest.param(
+        "alarm-statistic-fits-the-metric",
+        ALARM,
+        alarm("Invocation5XXErrors", statistic="Maximum"),
+        "use 'Sum'",
+        id="5xx-maximum-fails",
+    ),
+    pytest.param(
+        "alarm-statistic-fits-the-metric",
+        ALARM,
+        alarm("Invocation5XXErrors", statistic=None, extendedStatistic="p99"),
+        "extendedStatistic of AWS/SageMaker Invocation5XXErrors is 'p99'",
+        id="5xx-percentile-fails",
+    ),
+    pytest.param("alarm-statistic-fits-the-metric", ALARM, LATENCY, None, id="latency-p99-passes"),
+    pytest.param(
+        "alarm-statistic-fits-the-metric",
+        ALARM,
+        alarm("OverheadLatency", statistic="Average"),
+        None,
+        id="latency-average-passes",
+    ),
+    pytest.param(
+        "alarm-statistic-fits-the-metric",
+        ALARM,
+        alarm("ModelLatency", statistic="Sum"),
+        "judge latency by its 'Average' or a percentile",
+        id="latency-sum-fails",
+    ),
+    pytest.param(
+        "alarm-statistic-fits-the-metric",
+        ALARM,
+        metric_math(
+            {"metric": {**drift("a"), "metricName": "Invocation5XXErrors", "namespace": "AWS/SageMaker"}}
+        ),
+        "metricQueries[0].metric.stat",
+        id="math-returning-an-error-count-by-maximum-fails",
+    ),
+    # target tracking
+    pytest.param("sagemaker-target-tracking-sound", POLICY, tracking(), None, id="in-slow-out-fast-passes"),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        POLICY,
+        tracking(scaleInCooldown=60, scaleOutCooldown=300),
+        "scaleInCooldown 60 is shorter than scaleOutCooldown 300",
+        id="swapped-cooldowns-fail",
+    ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        POLICY,
+        tracking(scaleInCooldown=120, scaleOutCooldown=120),
+        None,
+        id="equal-cooldowns-pass",
+    ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        POLICY,
+        tracking(targetValue=0),
+        "targetValue is 0",
+        id="zero-target-fails",
+    ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        POLICY,
+        {**tracking(targetValue=0), "serviceNamespace": "ecs"},
+        None,
+        id="other-services-are-not-judged",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy_name", "resource_type", "inputs", "fragment"), CASES)
+def test_rule(check_resource, outcome, policy_name, resource_type, inputs, fragment):
+    outcome(check_resource(policy_name, resource_type, inputs), policy_name, fragment)
+
+
+# --- stack rules ----------------------------------------------------------------------------------
+
+
+def rollback_stack(errors: dict[str, Any] | None = None, *, linked: bool = True) -> list[dict[str, Any]]:
+    """An endpoint rolling back on a 5xx and a latency alarm (linked through their name Outputs)."""
+    return [
+        {
+            "type": ALARM,
+            "name": "errors",
+            "inputs": {"name": "churn-5xx", **(errors or alarm("Invocation5XXErrors"))},
+        },
+        {"type": ALARM, "name": "latency", "inputs": {"name": "churn-latency", **LATENCY}},
+        {
+            "type": ENDPOINT,
+            "name": "endpoint",
+            "deps": {"deploymentConfig": ["errors", "latency"] if linked else []},
+            "inputs": {
+                "name": "churn",
+                "endpointConfigName": "churn-config",
+                "deploymentConfig": {
+                    "autoRollbackConfiguration": {
+                        "alarms": [{"alarmName": "churn-5xx"}, {"alarmName": "churn-latency"}]
+                    }
+                },
+            },
+        },
+    ]
+
+
+def step_stack(adjustment: float, operator: str = "GreaterThanOrEqualToThreshold") -> list[dict[str, Any]]:
+    """An async endpoint's scale-from-zero: a backlog alarm running a step scaling policy."""
+    return [
+        {
+            "type": POLICY,
+            "name": "from-zero",
+            "inputs": {
+                "policyType": "StepScaling",
+                "serviceNamespace": "sagemaker",
+                "scalableDimension": DIMENSION,
+                "resourceId": "endpoint/churn/variant/primary",
+                "stepScalingPolicyConfiguration": {
+                    "adjustmentType": "ChangeInCapacity",
+                    "cooldown": 60,
+                    "stepAdjustments": [{"metricIntervalLowerBound": "0", "scalingAdjustment": adjustment}],
+                },
+            },
+        },
+        {
+            "type": ALARM,
+            "name": "backlog",
+            "deps": {"alarmActions": ["from-zero"]},
+            "inputs": alarm(
+                "HasBacklogWithoutCapacity",
+                dimensions={"EndpointName": "churn"},
+                statistic="Average",
+                comparisonOperator=operator,
+                threshold=1,
+                alarmActions=["arn:aws:autoscaling:eu-west-1:111122223333:scalingPolicy:from-zero"],
+            ),
+        },
+    ]
+
+
+STACK_CASES = [
+    pytest.param("rollback-alarms-can-fire", rollback_stack(), None, id="5xx-and-latency-above-pass"),
+    pytest.param(
+        "rollback-alarms-can-fire",
+        rollback_stack(alarm("Invocation5XXErrors", comparisonOperator="LessThanThreshold")),
+        "never fires when AWS/SageMaker Invocation5XXErrors rises",
+        id="rollback-alarm-below-fails",
+    ),
+    pytest.param(
+        "rollback-alarms-can-fire",
+        rollback_stack(alarm("Invocation5XXErrors", comparisonOperator="LessThanThreshold"), linked=False),
+        "never fires",
+        id="found-by-literal-name-too",
+    ),
+    pytest.param(
+        "rollback-alarms-can-fire",
+        rollback_stack(
+            alarm("accuracy", QUALITY, statistic="Average", comparisonOperator="LessThanThreshold")
+        ),
+        "not a failure that rises",
+        id="rollback-on-a-score-fails",
+    ),
+    pytest.param(
+        "rollback-alarms-can-fire",
+        rollback_stack(metric_math({"expression": "m0 * 2"}, drift("a"))),
+        "evaluates a metric-math expression",
+        id="rollback-on-an-expression-fails",
+    ),
+    pytest.param("scale-out-steps-add-capacity", step_stack(1), None, id="backlog-step-adds-passes"),
+    pytest.param(
+        "scale-out-steps-add-capacity",
+        step_stack(-1),
+        "stepAdjustments add ['-1']",
+        id="backlog-step-removes-fails",
+    ),
+    pytest.param(
+        "scale-out-steps-add-capacity",
+        step_stack(-1, operator="LessThanThreshold"),
+        None,
+        id="step-run-by-a-falling-alarm-is-not-a-scale-out",
+    ),
+]
+
+
+def _shaped(specs: list[dict[str, Any]], shape: str) -> list[Any]:
+    records = build(specs)
+    return records if shape == "inputs" else as_outputs(records)
+
+
+@pytest.mark.parametrize("shape", ["inputs", "outputs"])
+@pytest.mark.parametrize(("policy_name", "specs", "fragment"), STACK_CASES)
+def test_stack_rule_in_both_engine_shapes(policy_name, specs, fragment, shape):
+    report = evaluate_report(_shaped(specs, shape), None, [get_policy(policy_name)])
+    assert_outcome(report.violations, policy_name, fragment)
+    assert report.undecided == []
+
+
+def test_extra_bad_when_high_metrics_allow_custom_rollback_alarms(check_stack, outcome):
+    specs = rollback_stack(alarm("CheckoutFailures", "Shop", comparisonOperator="GreaterThanThreshold"))
+    outcome(
+        check_stack("rollback-alarms-can-fire", specs), "rollback-alarms-can-fire", "not a failure that rises"
+    )
+    config = {"rollback-alarms-can-fire": {"extraBadWhenHighMetrics": ["Shop:CheckoutFailures"]}}
+    outcome(check_stack("rollback-alarms-can-fire", specs, config), "rollback-alarms-can-fire", None)
+
+
+def test_a_rollback_alarm_whose_operator_is_unknown_is_undecided():
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    specs = rollback_stack(alarm("Invocation5XXErrors", comparisonOperator=UNKNOWN_STRING_VALUE))
+    report = evaluate_report(build(specs), None, [get_policy("rollback-alarms-can-fire")])
+    assert report.violations == []
+    assert report.stack_undecided == {"rollback-alarms-can-fire": 1}
