@@ -118,7 +118,7 @@ def java_pattern(pattern: str) -> re.Pattern[str]:
     if translated.startswith("\\p") or "\\p" in translated:
         raise ValueError(f"untranslated Java class in {pattern!r}")
     translated = _bracket_bare_classes(translated)
-    return re.compile(translated, re.DOTALL)
+    return re.compile(translated)  # Java semantics: "." stops at a line end
 
 
 def _code_point(high: str, low: str) -> str:

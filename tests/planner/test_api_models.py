@@ -1,4 +1,4 @@
-"""The recorded stacks' SageMaker, CloudWatch, EventBridge, SNS, SQS, Pipes and Application Auto
+"""The recorded fixture stacks' SageMaker, CloudWatch, EventBridge, SNS, SQS, Pipes and Application Auto
 Scaling inputs as API requests, checked against botocore's service models.
 
 Each resource's inputs become the requests the provider sends (tests/aws_requests.py), and each
@@ -18,7 +18,7 @@ from planner.recorder import RecordedResource, ResourceGraph, record_program
 from tests.api_models import java_pattern, request_errors
 from tests.aws_requests import REQUESTS, UnmappedInput, requests
 
-CHECKED_STACKS = ("dev", "prod")
+CHECKED_STACKS = ("dev", "staging", "prod")
 CHECKED_PREFIXES = (
     "aws:sagemaker/",
     "aws-native:sagemaker:",
