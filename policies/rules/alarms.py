@@ -37,9 +37,11 @@ from ._common import (
     stack_rule,
     str_list,
 )
-from ._serving import ENDPOINT, SCALING_POLICY
+from ._serving import ENDPOINTS, SCALING_POLICY
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+NATIVE_ALARM = "aws-native:cloudwatch:Alarm"
+ALARMS = (METRIC_ALARM, NATIVE_ALARM)
 INVOCATION_METRICS = "AWS/SageMaker"
 ENDPOINT_METRICS = "/aws/sagemaker/Endpoints"
 DRIFT_METRICS = "aws/sagemaker/Endpoints/data-metrics"
@@ -155,7 +157,8 @@ def _text(value: Any) -> str:
 
 def watched_metric(props: Any) -> Watched | None:
     """The plain metric an alarm watches, directly or as the query its metric math returns."""
-    queries = [q for q in items(get(props, "metricQueries")) if is_map(q)]
+    # pulumi-aws: metricQueries[].metric.stat; aws-native: metrics[].metricStat.{metric,stat}.
+    queries = [q for q in items(get(props, "metricQueries") or get(props, "metrics")) if is_map(q)]
     if not queries:
         statistic = _text(get(props, "extendedStatistic")) or _text(get(props, "statistic"))
         key = "extendedStatistic" if _text(get(props, "extendedStatistic")) else "statistic"
@@ -188,13 +191,21 @@ AGGREGATE = re.compile(r"^(?:MAX|MIN|AVG|SUM)\(\[?([A-Za-z0-9_,]+)\]?\)$")
 
 
 def _query_metric(queries: list[Any], query: Any) -> Watched | None:
+    index = queries.index(query)
+    if is_set(get(query, "metricStat")):  # aws-native
+        return Watched(
+            _text(get(query, "metricStat.metric.namespace")),
+            _text(get(query, "metricStat.metric.metricName")),
+            _text(get(query, "metricStat.stat")),
+            f"metrics[{index}].metricStat.stat",
+        )
     if not is_set(get(query, "metric")):
         return None
     return Watched(
         _text(get(query, "metric.namespace")),
         _text(get(query, "metric.metricName")),
         _text(get(query, "metric.stat")),
-        f"metricQueries[{queries.index(query)}].metric.stat",
+        f"metricQueries[{index}].metric.stat",
     )
 
 
@@ -227,7 +238,7 @@ alarm_fires_on_the_bad_side = resource_rule(
         "recall, r2) when low. Metric math is judged when it returns a plain metric. Fix: flip "
         "comparisonOperator."
     ),
-    resource_types=[METRIC_ALARM],
+    resource_types=ALARMS,
     check=_bad_side,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -264,7 +275,7 @@ alarm_statistic_fits_the_metric = resource_rule(
         "Average or a pNN extendedStatistic. Fix: set statistic (or extendedStatistic, or the "
         "returned metric query's stat)."
     ),
-    resource_types=[METRIC_ALARM],
+    resource_types=ALARMS,
     check=_statistic,
     enforcement_level=MANDATORY,
     severity=MEDIUM,
@@ -275,17 +286,21 @@ alarm_statistic_fits_the_metric = resource_rule(
 # --- rollback alarms ------------------------------------------------------------------------------
 
 
+def _alarm_name(alarm: PolicyResource) -> Any:
+    return get_or_none(alarm.props, "name") or get_or_none(alarm.props, "alarmName")
+
+
 def _rollback_alarms(endpoint: PolicyResource, alarms: list[PolicyResource]) -> list[PolicyResource]:
     """The stack's alarms an endpoint's autoRollbackConfiguration names (known names first)."""
     entries = items(get(endpoint.props, "deploymentConfig.autoRollbackConfiguration.alarms"))
-    names = {get_or_none(entry, "alarmName") for entry in entries}
-    linked = [d for d in deps(endpoint, "deploymentConfig") if d.resource_type == METRIC_ALARM]
-    by_name = [a for a in alarms if get_or_none(a.props, "name") in names]
+    names = {get_or_none(entry, "alarmName") for entry in entries} - {None}
+    linked = [d for d in deps(endpoint, "deploymentConfig") if d.resource_type in ALARMS]
+    by_name = [a for a in alarms if _alarm_name(a) in names]
     return list({a.urn: a for a in [*by_name, *linked]}.values())
 
 
 def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
-    alarms = of_type(args.resources, [METRIC_ALARM])
+    alarms = of_type(args.resources, ALARMS)
     extra = set(str_list(cfg["extraBadWhenHighMetrics"]))
 
     def check(endpoint: PolicyResource) -> Findings:
@@ -315,7 +330,7 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     alarm.urn,
                 )
 
-    yield from each_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, ENDPOINTS, check)
 
 
 rollback_alarms_can_fire = stack_rule(
@@ -394,7 +409,7 @@ def _triggers(policy: PolicyResource, alarms: list[PolicyResource]) -> list[Poli
 
 
 def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
-    alarms = of_type(args.resources, [METRIC_ALARM])
+    alarms = of_type(args.resources, ALARMS)
 
     def check(policy: PolicyResource) -> Findings:
         if not _on_sagemaker(policy.props) or get(policy.props, "policyType") != "StepScaling":

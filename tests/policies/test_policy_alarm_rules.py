@@ -412,3 +412,43 @@ def test_a_rollback_alarm_whose_operator_is_unknown_is_undecided():
     report = evaluate_report(build(specs), None, [get_policy("rollback-alarms-can-fire")])
     assert report.violations == []
     assert report.stack_undecided == {"rollback-alarms-can-fire": 1}
+
+
+NATIVE_ALARM = "aws-native:cloudwatch:Alarm"
+
+
+def native(operator: str, stat: str = "Sum") -> dict[str, Any]:
+    return {
+        "alarmName": "churn-5xx",
+        "comparisonOperator": operator,
+        "threshold": 5,
+        "evaluationPeriods": 2,
+        "metrics": [
+            {
+                "id": "m0",
+                "returnData": True,
+                "metricStat": {
+                    "metric": {"namespace": "AWS/SageMaker", "metricName": "Invocation5XXErrors"},
+                    "period": 60,
+                    "stat": stat,
+                },
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("policy_name", "inputs", "fragment"),
+    [
+        ("alarm-fires-on-the-bad-side", native("GreaterThanThreshold"), None),
+        ("alarm-fires-on-the-bad-side", native("LessThanThreshold"), "errors metrics are bad when high"),
+        (
+            "alarm-statistic-fits-the-metric",
+            native("GreaterThanThreshold", "Average"),
+            "metrics[0].metricStat.stat",
+        ),
+    ],
+    ids=["above-passes", "below-fails", "average-fails"],
+)
+def test_aws_native_alarms_are_judged_too(check_resource, outcome, policy_name, inputs, fragment):
+    outcome(check_resource(policy_name, NATIVE_ALARM, inputs), policy_name, fragment)
