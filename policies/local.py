@@ -14,8 +14,9 @@ pulumi-policy's analyzer server do, so a rule behaves the same here and under
 * Stack policies receive *every* resource given, components and providers included (the
   engine sends every registered resource), as ``PolicyResource`` objects whose parent,
   dependencies and property dependencies point at each other, as the analyzer builds
-  them. One difference: the engine gives stack policies each resource's *outputs*; a plan
-  only has inputs, so inputs are used.
+  them. One difference: the engine gives stack policies each resource's *outputs* after
+  ``pulumi up`` creates them; a plan only has inputs, so inputs are used (the tests run every
+  stack rule over both shapes, ``tests/policies/engine_shapes.py``).
 * ``UnknownValueError`` means "cannot be decided at preview": no violation, recorded in
   ``Report.undecided`` (the engine prints an advisory note instead). Violations reported
   before the exception are kept, as the engine keeps them. A stack rule checks every

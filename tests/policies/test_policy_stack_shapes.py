@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE
 
 from planner.recorder import ResourceGraph
 from policies.local import evaluate_report
@@ -20,6 +20,7 @@ from policies.registry import ALL_POLICIES, get_policy, load_pack_config
 from tests.policies.conftest import assert_outcome, build
 from tests.policies.engine_shapes import as_outputs
 from tests.policies.test_policy_governance_rules import STACK_CASES as GOVERNANCE_CASES
+from tests.policies.test_policy_governance_rules import endpoint_graph
 from tests.policies.test_policy_prod_stack_rules import PROD, capture, prod_graph, rollout
 from tests.policies.test_policy_prod_stack_rules import STACK_CASES as PROD_CASES
 
@@ -166,3 +167,44 @@ def test_auto_named_resources_are_linked_in_both_shapes(shape) -> None:
         report = run(policy_name, specs, shape, PROD, applied)
         assert_outcome(report.violations, policy_name, None)
         assert report.undecided == [], f"{policy_name}: linked through property dependencies"
+
+
+# --- counting what cannot be decided ---------------------------------------------------------------
+
+
+def _unknown_ceiling(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for spec in specs:
+        if spec["name"] == "target":
+            spec["inputs"]["maxCapacity"] = UNKNOWN_NUMBER_VALUE
+    return specs
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "count", "undecided", "violated"),
+    [
+        ("ml.g5.xlarge", 2, 1, False),  # within the quota so far: the unknown ceiling could tip it
+        ("ml.g5.xlarge", 5, 0, True),  # over the quota already: decided whatever the ceiling is
+        ("ml.m5.xlarge", 2, 0, False),  # not a GPU variant: its ceiling does not matter
+    ],
+    ids=["gpu-within-quota-undecided", "gpu-over-quota-decided", "cpu-variant-decided"],
+)
+def test_gpu_quota_counts_an_unknown_ceiling_only_when_it_matters(
+    instance_type, count, undecided, violated
+) -> None:
+    specs = _unknown_ceiling(endpoint_graph(instance_type, count, max_capacity=8))
+    report = evaluate_report(build(specs), None, [get_policy("gpu-instance-quota")])
+    assert report.stack_undecided == {"gpu-instance-quota": undecided}
+    assert bool(report.violations) is violated
+
+
+def test_each_endpoint_a_rule_cannot_decide_counts_once_and_the_rest_are_checked() -> None:
+    specs = prod_graph(endpoint={"deploymentConfig": UNKNOWN_STRING_VALUE})
+    other = {
+        "type": "aws:sagemaker/endpoint:Endpoint",
+        "name": "other",
+        "inputs": {"name": "other", "endpointConfigName": "churn-config", "deploymentConfig": {}},
+    }
+    report = evaluate_report(build([*specs, other]), PROD, [get_policy("endpoint-safe-rollout")])
+    assert {v.resource_name for v in report.violations} == {"other"}
+    assert report.stack_undecided == {"endpoint-safe-rollout": 1}
+    assert [u.urn.rsplit("::", 1)[-1] for u in report.undecided] == ["endpoint"]
