@@ -33,7 +33,7 @@ class ExperimentTrackingSpec(BaseModel):
     size: Literal["Small", "Medium", "Large"] = Field(default="Small", description="Tracking server size.")
     weekly_maintenance_window: str = Field(
         default="Sun:03:00",
-        pattern=r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):[0-5]\d$",
+        pattern=r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01][0-9]|2[0-3]):[0-5][0-9]$",
         description="Weekly maintenance start, `Ddd:HH:MM` in UTC.",
     )
     mlflow_version: str | None = Field(

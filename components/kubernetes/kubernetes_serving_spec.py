@@ -12,12 +12,12 @@ from ..limits import SPEC_CONFIG
 # A DNS-1035 label: also a DNS-1123 label, and valid for Service names (which must start with a letter).
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DIGEST_PINNED = re.compile(r"^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$")
-CPU_QUANTITY = re.compile(r"^(\d+(\.\d{1,3})?|\d+m)$")
+CPU_QUANTITY = re.compile(r"^(\d+(\.\d{1,3})?|\d+m)$", re.ASCII)
 # No "m" suffix: on memory it means milli-bytes, a classic typo for Mi.
-_MEMORY = re.compile(r"^\d+(\.\d+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
+_MEMORY = re.compile(r"^\d+(\.\d+)?(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$", re.ASCII)
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
-HTTP_PATH = re.compile(r"^/[^\s]*$")
+HTTP_PATH = re.compile(r"^/[!-~]*$")
 _LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
 _LABEL_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$")
@@ -72,7 +72,9 @@ def dns_label(value: str, what: str) -> str:
 
 def absolute_path(value: str) -> str:
     if not HTTP_PATH.match(value):
-        raise ValueError(f"'{value}' must be an absolute path: start with '/' and contain no spaces")
+        raise ValueError(
+            f"'{value}' must be an absolute path: start with '/', then printable ASCII without spaces (percent-encode the rest)"
+        )
     return value
 
 

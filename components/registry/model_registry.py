@@ -70,7 +70,7 @@ class ModelFamilySpec(_Spec):
     description: str = Field(
         default="", max_length=1024, description="Description of the model package group."
     )
-    consumer_accounts: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
+    consumer_accounts: list[Annotated[str, Field(pattern=r"^[0-9]{12}$")]] = Field(
         default_factory=list,
         description="Accounts (staging/prod) allowed to read and deploy this family's versions.",
     )

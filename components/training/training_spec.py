@@ -130,11 +130,12 @@ class FrameworkSpec(_Spec):
 
     name: FrameworkName = Field(description="`sklearn`, `xgboost` or `pytorch`.")
     version: str = Field(
-        pattern=r"^\d[\w.-]*$", description="A version the SageMaker SDK has images for, e.g. `1.2-1`."
+        pattern=r"^[0-9][A-Za-z0-9_.-]*$",
+        description="A version the SageMaker SDK has images for, e.g. `1.2-1`.",
     )
     py_version: str | None = Field(
         default=None,
-        pattern=r"^py\d+$",
+        pattern=r"^py[0-9]+$",
         description="Python of the image, where the framework has a choice (PyTorch: e.g. `py311`).",
     )
 

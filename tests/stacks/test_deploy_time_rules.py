@@ -184,3 +184,22 @@ def test_no_model_of_the_stack_file_accepts_nan_or_infinity() -> None:
     assert len(models) > 20
     lax = sorted(model.__name__ for model in models if model.model_config.get("allow_inf_nan", True))
     assert lax == []
+
+
+def _patterns(schema: Any) -> list[str]:
+    if isinstance(schema, dict):
+        own = [schema["pattern"]] if isinstance(schema.get("pattern"), str) else []
+        return own + [pattern for value in schema.values() for pattern in _patterns(value)]
+    if isinstance(schema, list):
+        return [pattern for value in schema for pattern in _patterns(value)]
+    return []
+
+
+def test_no_pattern_of_the_stack_file_takes_unicode_digits_or_spaces() -> None:
+    """\\d, \\w and \\s match any script's digits, letters and spaces in pydantic's (and Python's)
+    regular expressions; AWS takes ASCII digits in account ids, versions, ARNs and times."""
+    patterns = _patterns(PlatformConfig.model_json_schema())
+    assert len(patterns) > 10
+    assert [
+        pattern for pattern in patterns if any(escape in pattern for escape in ("\\d", "\\w", "\\s"))
+    ] == []
