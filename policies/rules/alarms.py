@@ -141,6 +141,7 @@ class Watched:
     name: str
     statistic: str
     where: str  # where the statistic is set, for messages
+    endpoint: str | None = None  # its EndpointName (Endpoint for Model Monitor) dimension, when literal
 
     @property
     def meaning(self) -> Metric | None:
@@ -162,7 +163,13 @@ def watched_metric(props: Any) -> Watched | None:
     if not queries:
         statistic = _text(get(props, "extendedStatistic")) or _text(get(props, "statistic"))
         key = "extendedStatistic" if _text(get(props, "extendedStatistic")) else "statistic"
-        return Watched(_text(get(props, "namespace")), _text(get(props, "metricName")), statistic, key)
+        return Watched(
+            _text(get(props, "namespace")),
+            _text(get(props, "metricName")),
+            statistic,
+            key,
+            _endpoint_dimension(get_or_none(props, "dimensions")),
+        )
     returned = [q for q in queries if get(q, "returnData") is not False]
     returned = [q for q in queries if get(q, "returnData") is True] or returned
     if len(returned) != 1:
@@ -184,7 +191,13 @@ def watched_metric(props: Any) -> Watched | None:
     statistics = {p.statistic for p in parts if p is not None}
     first = parts[0]
     assert first is not None
-    return Watched(first.namespace, first.name, statistics.pop() if len(statistics) == 1 else "", first.where)
+    return Watched(
+        first.namespace,
+        first.name,
+        statistics.pop() if len(statistics) == 1 else "",
+        first.where,
+        first.endpoint if len({p.endpoint for p in parts if p is not None}) == 1 else None,
+    )
 
 
 AGGREGATE = re.compile(r"^(?:MAX|MIN|AVG|SUM)\(\[?([A-Za-z0-9_,]+)\]?\)$")
@@ -198,6 +211,7 @@ def _query_metric(queries: list[Any], query: Any) -> Watched | None:
             _text(get(query, "metricStat.metric.metricName")),
             _text(get(query, "metricStat.stat")),
             f"metrics[{index}].metricStat.stat",
+            _endpoint_dimension(get_or_none(query, "metricStat.metric.dimensions")),
         )
     if not is_set(get(query, "metric")):
         return None
@@ -206,7 +220,19 @@ def _query_metric(queries: list[Any], query: Any) -> Watched | None:
         _text(get(query, "metric.metricName")),
         _text(get(query, "metric.stat")),
         f"metricQueries[{index}].metric.stat",
+        _endpoint_dimension(get_or_none(query, "metric.dimensions")),
     )
+
+
+def _endpoint_dimension(dimensions: Any) -> str | None:
+    """The endpoint a metric's dimensions name (a map, or aws-native's ``[{name, value}]``)."""
+    pairs = (
+        {str(k): get_or_none(dimensions, str(k)) for k in dimensions}
+        if is_map(dimensions)
+        else {get_or_none(d, "name"): get_or_none(d, "value") for d in items(dimensions) if is_map(d)}
+    )
+    value = pairs.get("EndpointName") or pairs.get("Endpoint")
+    return value if isinstance(value, str) else None
 
 
 def _side(props: Any) -> tuple[str, str | None]:
@@ -304,6 +330,7 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
     extra = set(str_list(cfg["extraBadWhenHighMetrics"]))
 
     def check(endpoint: PolicyResource) -> Findings:
+        name = get_or_none(endpoint.props, "name") or get_or_none(endpoint.props, "endpointName")
         for alarm in _rollback_alarms(endpoint, alarms):
             watched = watched_metric(alarm.props)
             operator, side = _side(alarm.props)
@@ -329,6 +356,12 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     f"{watched.label} rises: use 'GreaterThanThreshold'.",
                     alarm.urn,
                 )
+            elif watched.endpoint and name and watched.endpoint != name:
+                yield (
+                    f"{where} watches endpoint {watched.endpoint!r}, not {name!r}: its deployments never trip "
+                    "it; set the alarm's EndpointName dimension to this endpoint's name.",
+                    alarm.urn,
+                )
 
     yield from each_resource(args.resources, ENDPOINTS, check)
 
@@ -338,9 +371,10 @@ rollback_alarms_can_fire = stack_rule(
     description=(
         "Every CloudWatch alarm in this stack that an endpoint's deploymentConfig."
         "autoRollbackConfiguration names must watch a failure that rises (SageMaker errors, latency, "
-        "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator: a rollback "
-        "alarm that cannot fire never rolls a bad deployment back. Fix: point the rollback list at "
-        "5xx/latency alarms firing above their threshold."
+        "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator, on that "
+        "endpoint (its EndpointName dimension): a rollback alarm that cannot fire never rolls a bad "
+        "deployment back. Fix: point the rollback list at the endpoint's 5xx/latency alarms firing "
+        "above their threshold."
     ),
     check=_rollback_can_fire,
     enforcement_level=MANDATORY,

@@ -367,6 +367,14 @@ STACK_CASES = [
         "evaluates a metric-math expression",
         id="rollback-on-an-expression-fails",
     ),
+    pytest.param(
+        "rollback-alarms-can-fire",
+        rollback_stack(
+            alarm("Invocation5XXErrors", dimensions={"EndpointName": "other", "VariantName": "primary"})
+        ),
+        "watches endpoint 'other', not 'churn'",
+        id="rollback-alarm-on-another-endpoint-fails",
+    ),
     pytest.param("scale-out-steps-add-capacity", step_stack(1), None, id="backlog-step-adds-passes"),
     pytest.param(
         "scale-out-steps-add-capacity",
