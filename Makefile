@@ -44,8 +44,9 @@ format: bootstrap ## apply ruff fixes and formatting
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-bench: bootstrap ## wall time and peak memory of the offline plan per stack
+bench: bootstrap ## wall time and peak memory of the offline plan per stack; time to the error of the worst malformed stack files
 	$(RUN) python bench/plan_bench.py
+	$(RUN) python bench/malformed_bench.py
 
 .PHONY: package package-sizes
 package: bootstrap ## build the distribution other teams install (wheel and sdist in dist/)

@@ -24,7 +24,7 @@ MAX_STACK_FILE_BYTES: Final = 1024 * 1024
 """1 MiB: some 40 times the largest realistic stack file."""
 MAX_NESTING_DEPTH: Final = 64
 """Nested maps and lists; a stack file's deepest key is about ten levels down."""
-MAX_VALUES: Final = 200_000
+MAX_VALUES: Final = 50_000
 """Maps, lists and scalars after alias expansion; a large stack file has a few thousand."""
 ECHO_LIMIT: Final = 80
 """Characters of a value an error message repeats."""
@@ -74,31 +74,39 @@ def structure_problems(value: Any) -> Iterator[tuple[str, str]]:
 
     Yields at most one ``(dotted path relative to value, message)``. Objects shared between
     several places are counted at each place, as a consumer walking the value would visit them.
+    Only maps and lists are visited one by one (scalars are counted by their collection's length),
+    and a path is built only for the problem found.
     """
-    stack: list[tuple[Any, str, int, frozenset[int]]] = [(value, "", 0, frozenset())]
-    count = 0
+    # (collection, depth, ids of the collections holding it, trail: (parent trail, key) pairs)
+    if not isinstance(value, (Mapping, list, tuple)):
+        return
+    stack: list[tuple[Any, int, frozenset[int], Any]] = [(value, 0, frozenset(), None)]
+    count = 1
     while stack:
-        node, path, depth, ancestors = stack.pop()
-        count += 1
-        if count > MAX_VALUES:
-            yield path, values_problem(through_aliases=False)
-            return
-        if isinstance(node, Mapping):
-            children: Iterator[tuple[str, Any]] = (
-                (f"{path}.{key}" if path else str(key), child) for key, child in node.items()
-            )
-        elif isinstance(node, (list, tuple)):
-            children = ((f"{path}[{index}]", child) for index, child in enumerate(node))
-        else:
-            continue
+        node, depth, ancestors, trail = stack.pop()
         if id(node) in ancestors:
-            yield path, "contains itself (a recursive YAML alias)"
+            yield _trail_path(trail), "contains itself (a recursive YAML alias)"
             return
         if depth >= MAX_NESTING_DEPTH:
-            yield path, depth_problem(depth)
+            yield _trail_path(trail), depth_problem(depth)
             return
+        count += len(node)
+        if count > MAX_VALUES:
+            yield _trail_path(trail), values_problem(through_aliases=False)
+            return
+        items = node.items() if isinstance(node, Mapping) else enumerate(node)
         inner = ancestors | {id(node)}
-        stack.extend((child, child_path, depth + 1, inner) for child_path, child in children)
+        for key, child in items:
+            if isinstance(child, (Mapping, list, tuple)):
+                stack.append((child, depth + 1, inner, (trail, key)))
+
+
+def _trail_path(trail: Any) -> str:
+    parts: list[str] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "".join(reversed(parts)).removeprefix(".")
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)

@@ -124,11 +124,30 @@ class _Scan:
     aliased: bool = False
     key_marks: list[tuple[int, int]] = field(default_factory=list)
     key_paths: list[str] = field(default_factory=list)
-    path: str = ""
-    """Where the last event was."""
+    last: tuple[str, str | int | None] = ("", None)
+    """Where the last node was: its collection's path and its key or index there (a path string is
+    built only when an error needs one: most nodes never need theirs)."""
 
     def run(self, text: str) -> None:
+        scalar = yaml.ScalarEvent
         for event in yaml.parse(text, Loader=_BaseLoader):
+            # The common case inline (a plain value in a list, or a map's value): large files are
+            # mostly that, and this pass should cost less than building the document.
+            if type(event) is scalar and not event.anchor and self.open:
+                parent = self.open[-1]
+                if not parent.is_map or parent.in_value:
+                    self.total += 1
+                    if self.total > MAX_VALUES:
+                        self.last = self._here()
+                        self._fail(event.start_mark, values_problem(self.aliased))
+                    if parent.is_map:
+                        self.last = (parent.path, parent.key)
+                        parent.in_value = False
+                    else:
+                        self.last = (parent.path, parent.index)
+                        parent.index += 1
+                    parent.values += 1
+                    continue
             self._event(event)
 
     def key_at(self, mark: Any) -> str:
@@ -138,22 +157,31 @@ class _Scan:
         index = bisect.bisect_right(self.key_marks, (mark.line, mark.column)) - 1
         return self.key_paths[index] if index >= 0 else ""
 
-    def _child_path(self) -> str:
+    @property
+    def path(self) -> str:
+        """The dotted path of the last node."""
+        collection, place = self.last
+        if place is None:
+            return collection
+        if isinstance(place, int):
+            return f"{collection}[{place}]"
+        return f"{collection}.{place}" if collection else place
+
+    def _here(self) -> tuple[str, str | int | None]:
         if not self.open:
-            return ""
+            return ("", None)
         parent = self.open[-1]
         if not parent.is_map:
-            return f"{parent.path}[{parent.index}]"
-        if not parent.in_value:  # a key itself: errors in it belong to the map
-            return parent.path
-        return f"{parent.path}.{parent.key}" if parent.path else parent.key
+            return (parent.path, parent.index)
+        # A key itself: errors in it belong to the map.
+        return (parent.path, parent.key) if parent.in_value else (parent.path, None)
 
     def _fail(self, mark: Any, message: str) -> None:
         raise _ScanError(self.path, f"{_where(mark)}: {message}" if mark is not None else message)
 
     def _event(self, event: yaml.Event) -> None:
         if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
-            self.path = self._child_path()
+            self.last = self._here()
         if isinstance(event, yaml.ScalarEvent):
             parent = self.open[-1] if self.open else None
             if parent is not None and parent.is_map and not parent.in_value:
@@ -184,7 +212,7 @@ class _Scan:
         path = f"{parent.path}.{parent.key}" if parent.path else parent.key
         self.key_marks.append((event.start_mark.line, event.start_mark.column))
         self.key_paths.append(path)
-        self.path = path
+        self.last = (parent.path, parent.key)
         self._add(1, event.start_mark)
 
     def _alias(self, event: yaml.AliasEvent) -> None:
@@ -372,6 +400,7 @@ def read_stack_file(path: str | Path) -> StackFile:
     return StackFile(path=source, stack=stack_name_of(path), config=config)
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 _YAML_ONLY = {
     "date": "a YAML date",
     "datetime": "a YAML timestamp",
@@ -395,6 +424,8 @@ def _json_problems(config: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 else:
                     stack.append((child_path, child))
         elif isinstance(value, list):
+            if {type(child) for child in value} <= _JSON_SCALARS:
+                continue
             stack.extend((f"{path}[{index}]", child) for index, child in enumerate(value))
         elif not (value is None or isinstance(value, str | int | float | bool)):
             yield path, f"is {_what(value)} ({shorten(str(value))}), which Pulumi cannot pass on: quote it"
