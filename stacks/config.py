@@ -597,13 +597,16 @@ def _failing_key(merged: Mapping[str, Any], context: dict[str, Any]) -> str:
     for name, field in PlatformConfig.model_fields.items():
         if name not in merged:
             continue
-        adapter: TypeAdapter[Any] = TypeAdapter(Annotated[field.annotation, *field.metadata])
         try:
-            adapter.validate_python(merged[name], context=context)
+            annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+            TypeAdapter(annotation).validate_python(merged[name], context=context)
         except ValidationError:
             continue
         except _UNEXPECTED:
-            return f"{CONFIG_KEY}.{name}{_failing_item(field.annotation, merged[name], context)}"
+            try:
+                return f"{CONFIG_KEY}.{name}{_failing_item(field.annotation, merged[name], context)}"
+            except _UNEXPECTED:
+                return f"{CONFIG_KEY}.{name}"
     return CONFIG_KEY
 
 
