@@ -7,7 +7,6 @@ value out of AWS's range must fail with the args' field named, not at deploy tim
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any, Final, NoReturn
 
@@ -55,13 +54,6 @@ def fail_at(model: str, location: tuple[str | int, ...], value: object, message:
             )
         ],
     )
-
-
-def finite(args: object, field: str) -> None:
-    """Raise ``ValueError`` naming ``<Args>.<field>`` if its value is a NaN or an infinity."""
-    value = getattr(args, field)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{type(args).__name__}.{field}: {value!r} is not a finite number")
 
 
 def satisfies(args: object, field: str, problem_of: Callable[[Any], str | None]) -> None:

@@ -163,7 +163,7 @@ def eventbridge_schedule_problem(expression: str, *, one_time: bool = False) -> 
 
 _MONITOR_HOUR = r"(0?[0-9]|1[0-9]|2[0-3])"
 _MONITOR_CRON = re.compile(
-    rf"^cron\(0 (\*|{_MONITOR_HOUR}|{_MONITOR_HOUR}/(0?[1-9]|1[0-9]|2[0-4])) \? \* \* \*\)$"
+    rf"^cron\(0 (\*|{_MONITOR_HOUR}|({_MONITOR_HOUR}|\*)/(0?[1-9]|1[0-9]|2[0-4])) \? \* \* \*\)$"
 )
 
 
@@ -171,8 +171,8 @@ def model_monitor_schedule_problem(expression: str) -> str | None:
     """Why ``expression`` is not a recurring Model Monitor schedule, or None.
 
     Model Monitor runs at most hourly, on the hour: ``cron(0 * ? * * *)`` (hourly), ``cron(0 H ? * * *)``
-    (daily at H UTC) or ``cron(0 H/N ? * * *)`` (every N hours from H). ``NOW`` (one run) needs an
-    analysis window the platform does not set, so it is rejected too.
+    (daily at H UTC) or ``cron(0 H/N ? * * *)`` (every N hours from H; ``*/N`` counts from 0).
+    ``NOW`` (one run) needs an analysis window the platform does not set, so it is rejected too.
     """
     if _MONITOR_CRON.match(expression):
         return None
