@@ -17,6 +17,7 @@ import codecs
 import contextlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,6 +303,8 @@ def _byte_position(data: bytes, offset: int) -> str:
 
 def _read_text(path: str | Path, source: str) -> str:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe or device could block or never end
+            raise ConfigError(source, [("", "is not a regular file (a directory, pipe or device?)")])
         with open(path, "rb") as stream:
             problem = size_problem(os.fstat(stream.fileno()).st_size)
             if problem:

@@ -130,3 +130,19 @@ def test_at_most_fifty_problems_are_shown() -> None:
     lines = str(error).splitlines()
     assert len(lines) == 52 and lines[-1].endswith("… and 59950 more problems")
     assert json.dumps(error.problems[:1])  # every problem is still there for a caller
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo"])
+def test_a_stack_file_that_is_not_a_regular_file_is_refused_without_reading_it(kind, tmp_path) -> None:
+    import os
+
+    from stacks.stack_file import read_stack_file
+
+    path = tmp_path / "Pulumi.dev.yaml"
+    if kind == "directory":
+        path.mkdir()
+    else:
+        os.mkfifo(path)  # opening it to read would wait for a writer forever
+
+    with pytest.raises(ConfigError, match="not a regular file"):
+        read_stack_file(path)
