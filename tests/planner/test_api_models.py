@@ -148,6 +148,7 @@ CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 QUEUE = "aws:sqs/queue:Queue"
 POLICY = "aws:appautoscaling/policy:Policy"
 TARGET = "aws:appautoscaling/target:Target"
+DATA_QUALITY = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
 
 
 @pytest.mark.parametrize(
@@ -203,6 +204,20 @@ TARGET = "aws:appautoscaling/target:Target"
             id="nested-enum",
         ),
         pytest.param(TARGET, "ResourceId", "x" * 1601, "more than the maximum 1600", id="string-too-long"),
+        pytest.param(
+            DATA_QUALITY,
+            "DataQualityAppSpecification.Environment",
+            {f"VAR_{index}": "1" for index in range(51)},
+            "51 entries, more than the maximum 50",
+            id="map-too-large",
+        ),
+        pytest.param(
+            DATA_QUALITY,
+            "DataQualityAppSpecification.Environment",
+            {"1BAD": "x"},
+            "does not match the pattern",
+            id="map-key-pattern",
+        ),
     ],
 )
 def test_a_request_the_api_would_refuse_is_reported(
