@@ -6,19 +6,18 @@ import re
 from typing import Final
 
 try:  # the installed wheel: mlops_platform.components next to mlops_platform.policies
-    from ..policies import aws_instance_storage as _instance_storage
+    from ..policies import aws_instance_types as _instance_types
 except ImportError:  # the repository: top-level `components` and `policies` packages
-    from policies import aws_instance_storage as _instance_storage
+    from policies import aws_instance_types as _instance_types
 
 _INSTANCE_TYPE: Final = re.compile(r"^ml\.(?P<family>[a-z0-9-]+)\.(small|medium|large|[0-9]*xlarge)$")
 
-GPU_FAMILIES: Final = frozenset(
-    {"g4dn", "g5", "g6", "g6e", "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200"}
-)
+# Families with GPUs (GPU images, GPU alarms, the pack's GPU quota): the same one list.
+GPU_FAMILIES: Final = _instance_types.GPU_FAMILIES
 # Families whose volumes are local NVMe instance storage: hardware-encrypted, and SageMaker rejects a
 # storage KMS key (EndpointConfig KmsKeyId, job VolumeKmsKeyId) for them. One maintained list, shared
-# with the policy pack and the training builder (policies/aws_instance_storage.py, pure data).
-INSTANCE_STORE_FAMILIES: Final = _instance_storage.INSTANCE_STORE_FAMILIES
+# with the policy pack and the training builder (policies/aws_instance_types.py, pure data).
+INSTANCE_STORE_FAMILIES: Final = _instance_types.INSTANCE_STORE_FAMILIES
 
 
 def instance_family(instance_type: str) -> str:

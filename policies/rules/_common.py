@@ -32,7 +32,8 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError
 
-from ..aws_instance_storage import INSTANCE_STORE_FAMILIES as _STORE_FAMILIES
+from ..aws_instance_types import GPU_FAMILIES as _GPU_FAMILIES
+from ..aws_instance_types import INSTANCE_STORE_FAMILIES as _STORE_FAMILIES
 
 ADVISORY = EnforcementLevel.ADVISORY
 MANDATORY = EnforcementLevel.MANDATORY
@@ -58,21 +59,9 @@ def framework(name: str, reference: str, also: str | None = None) -> PolicyCompl
 
 # --- instance families -----------------------------------------------------------------
 
-#: Accelerated families that count against the GPU quota (inf*/trn* are not GPUs).
-GPU_FAMILIES: tuple[str, ...] = (
-    "g4dn",
-    "g5",
-    "g6",
-    "g6e",
-    "p3",
-    "p3dn",
-    "p4d",
-    "p4de",
-    "p5",
-    "p5e",
-    "p5en",
-    "p6-b200",
-)
+#: Families that count against the GPU quota (inf*/trn*/dl1 are accelerators, not GPUs), from the
+#: one maintained list the components read too.
+GPU_FAMILIES: tuple[str, ...] = tuple(sorted(_GPU_FAMILIES))
 
 #: Families with local NVMe instance storage, from the one maintained list (a pure-data module the
 #: components and the training builder read too). SageMaker encrypts that storage in hardware and

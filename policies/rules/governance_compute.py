@@ -235,7 +235,7 @@ gpu_instance_quota = stack_rule(
     description=(
         "The GPU instances a stack can run (endpoint variants at max(initialInstanceCount, autoscaling "
         "maxCapacity), training jobs, notebooks, monitoring jobs, pipeline steps) must stay within "
-        "maxGpuInstances. GPU families: g4dn, g5, g6, g6e, p3, p4d, p4de, p5* (inf/trn are not GPUs). "
+        "maxGpuInstances. GPU families: policies/aws_instance_types.py (inf/trn/dl1 are not GPUs). "
         "Fix: reduce counts or raise the environment's quota."
     ),
     check=_gpu_quota,

@@ -2,7 +2,7 @@
 
 SageMaker rejects a storage-volume KMS key on instance-store types (EndpointConfig ``KmsKeyId``,
 ``VolumeKmsKeyId``), so the key a component sets and the key the pack demands must follow the same
-list: ``policies/aws_instance_storage.py``. The sagemaker SDK's heuristic is compared too, with
+list: ``policies/aws_instance_types.py``. The sagemaker SDK's heuristic is compared too, with
 each deliberate difference named.
 """
 
@@ -15,7 +15,7 @@ import pytest
 
 from components import instance_types
 from components.training import _offline_sdk
-from policies import aws_instance_storage
+from policies import aws_instance_types
 from policies.rules import _common
 
 
@@ -31,7 +31,7 @@ def _sdk() -> tuple[ModuleType, Any]:
 _definition_steps, instance_supports_kms = _sdk()
 
 # Families the platform treats as local NVMe: every one of them, by name.
-NVME = sorted(aws_instance_storage.INSTANCE_STORE_FAMILIES)
+NVME = sorted(aws_instance_types.INSTANCE_STORE_FAMILIES)
 # EBS-backed families a stack is likely to use: a storage key is required there.
 EBS = ["t3", "m5", "m6i", "m7i", "c5", "c6i", "c7i", "r5", "r6i", "p2", "p3", "inf1", "inf2"]
 # Where the SDK's heuristic (a "d" in the family, or a g5/g6/g7e/p5/p6-b200/trn1/trn2 prefix)
@@ -53,7 +53,7 @@ def test_nvme_family_gets_no_storage_key_anywhere(family: str) -> None:
     assert instance_types.has_instance_store(instance_type)
     assert _definition_steps.supports_volume_kms(instance_type) is False
     assert _common.has_instance_store(instance_type)
-    assert aws_instance_storage.accepts_storage_kms_key(instance_type) is False
+    assert aws_instance_types.accepts_storage_kms_key(instance_type) is False
 
 
 @pytest.mark.parametrize("family", EBS, ids=EBS)
@@ -67,7 +67,7 @@ def test_ebs_family_gets_a_storage_key_everywhere(family: str) -> None:
 @pytest.mark.parametrize("family", NVME + EBS, ids=NVME + EBS)
 def test_sdk_heuristic_agrees_except_where_named(family: str) -> None:
     sdk_says_nvme = not instance_supports_kms(_type(family))
-    ours = family in aws_instance_storage.INSTANCE_STORE_FAMILIES
+    ours = family in aws_instance_types.INSTANCE_STORE_FAMILIES
     if family in SDK_LAGS:
         assert ours and not sdk_says_nvme, f"{family}: the SDK caught up; drop it from SDK_LAGS"
     elif family in SDK_OVERREACHES:
@@ -77,12 +77,12 @@ def test_sdk_heuristic_agrees_except_where_named(family: str) -> None:
 
 
 def test_the_three_readers_share_one_object() -> None:
-    assert instance_types.INSTANCE_STORE_FAMILIES is aws_instance_storage.INSTANCE_STORE_FAMILIES
-    assert _common.INSTANCE_STORE_FAMILIES is aws_instance_storage.INSTANCE_STORE_FAMILIES
+    assert instance_types.INSTANCE_STORE_FAMILIES is aws_instance_types.INSTANCE_STORE_FAMILIES
+    assert _common.INSTANCE_STORE_FAMILIES is aws_instance_types.INSTANCE_STORE_FAMILIES
 
 
 def test_current_nvme_families_are_listed() -> None:
-    assert REQUIRED_BY_BRIEF <= aws_instance_storage.INSTANCE_STORE_FAMILIES
+    assert REQUIRED_BY_BRIEF <= aws_instance_types.INSTANCE_STORE_FAMILIES
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_current_nvme_families_are_listed() -> None:
     ],
 )
 def test_family_parsing(value: object, family: str | None) -> None:
-    assert aws_instance_storage.family_of(value) == family
+    assert aws_instance_types.family_of(value) == family
 
 
 def test_the_shared_list_imports_without_pulumi() -> None:
@@ -104,7 +104,7 @@ def test_the_shared_list_imports_without_pulumi() -> None:
     import ast
     from pathlib import Path
 
-    tree = ast.parse(Path(aws_instance_storage.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(aws_instance_types.__file__).read_text(encoding="utf-8"))
     imported = {
         (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
         for node in ast.walk(tree)
@@ -112,3 +112,16 @@ def test_the_shared_list_imports_without_pulumi() -> None:
         for alias in node.names
     }
     assert imported <= {"__future__"}
+
+
+@pytest.mark.parametrize("family", ["g4ad", "g7e", "p6-b300", "p6e-gb200", "p5en", "p3"])
+def test_every_gpu_family_is_gpu_for_components_and_pack(family: str) -> None:
+    instance_type = f"ml.{family}.48xlarge"
+    assert instance_types.is_gpu(instance_type)
+    assert family in _common.GPU_FAMILIES
+
+
+@pytest.mark.parametrize("family", ["inf2", "trn1", "trn2", "dl1", "m5", "c6gd"])
+def test_accelerators_and_cpus_are_not_gpus(family: str) -> None:
+    assert not instance_types.is_gpu(f"ml.{family}.xlarge")
+    assert family not in _common.GPU_FAMILIES

@@ -1,4 +1,6 @@
-"""SageMaker instance families whose storage is local NVMe (instance store): the one maintained list.
+"""What SageMaker instance families are: the one maintained list of GPU and local-NVMe families.
+
+GPU families count against the pack's GPU quota and get GPU images and GPU alarms from the components.
 
 Why it matters: SageMaker encrypts instance-store volumes with a hardware module and rejects a
 storage-volume KMS key for them: ``CreateEndpointConfig`` ``KmsKeyId`` ("If you specify a value for
@@ -25,6 +27,30 @@ and names each deliberate difference. Add a new family here (one line) and every
 """
 
 from __future__ import annotations
+
+#: Families with GPUs (the middle of ``ml.<family>.<size>``): they count against the GPU quota and
+#: get GPU images and GPU alarms. Inferentia/Trainium (inf*, trn*) and Gaudi (dl1) are accelerators
+#: but not GPUs: no DCGM/GPUUtilization metric, no CUDA images.
+GPU_FAMILIES: frozenset[str] = frozenset(
+    {
+        "g4ad",
+        "g4dn",
+        "g5",
+        "g6",
+        "g6e",
+        "g7e",
+        "p3",
+        "p3dn",
+        "p4d",
+        "p4de",
+        "p5",
+        "p5e",
+        "p5en",
+        "p6-b200",
+        "p6-b300",
+        "p6e-gb200",
+    }
+)
 
 #: Families (the middle of ``ml.<family>.<size>``) with local NVMe instance storage.
 INSTANCE_STORE_FAMILIES: frozenset[str] = frozenset(
