@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -57,9 +58,21 @@ def _alarm_has_actions(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
         yield "actionsEnabled is false: remove actions_enabled=False so the alarm notifies."
 
 
+#: ``alias/aws/sns`` bare or as an alias ARN in any partition: the AWS-managed key.
+_AWS_MANAGED_KEY = re.compile(r"(^|:)alias/aws/")
+
+
 def _sns_topic_kms_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    if not is_set(get(args.props, "kmsMasterKeyId")):
+    key = get(args.props, "kmsMasterKeyId")
+    if not is_set(key):
         yield "kmsMasterKeyId is unset: set kms_master_key_id to a KMS key (a customer-managed key for alerts)."
+    elif isinstance(key, str) and _AWS_MANAGED_KEY.search(key):
+        # The AWS-managed key's policy cannot grant CloudWatch or EventBridge: alarms and rules
+        # publishing to the topic would fail silently.
+        yield (
+            f"kmsMasterKeyId is the AWS-managed {shown(key)}: use a customer-managed key whose policy "
+            "lets CloudWatch and EventBridge publish."
+        )
 
 
 log_group_retention = resource_rule(
@@ -111,7 +124,10 @@ alarm_has_actions = resource_rule(
 
 sns_topic_kms_encrypted = resource_rule(
     name="sns-topic-kms-encrypted",
-    description="SNS topics must be encrypted at rest with KMS. Fix: set kmsMasterKeyId.",
+    description=(
+        "SNS topics must be encrypted at rest with a customer-managed KMS key (not alias/aws/sns, "
+        "which CloudWatch alarms and EventBridge cannot use). Fix: set kmsMasterKeyId."
+    ),
     resource_types=[TOPIC, NATIVE_TOPIC],
     check=_sns_topic_kms_encrypted,
     enforcement_level=MANDATORY,

@@ -145,6 +145,27 @@ CASES = [
     pytest.param(
         "sns-topic-kms-encrypted", TOPIC, {"name": "alerts"}, "kmsMasterKeyId", id="plain-topic-fails"
     ),
+    pytest.param(
+        "sns-topic-kms-encrypted",
+        TOPIC,
+        {"kmsMasterKeyId": "alias/aws/sns"},
+        "AWS-managed",
+        id="aws-managed-key-alias-fails",
+    ),
+    pytest.param(
+        "sns-topic-kms-encrypted",
+        TOPIC,
+        {"kmsMasterKeyId": "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/aws/sns"},
+        "AWS-managed",
+        id="aws-managed-key-alias-arn-fails",
+    ),
+    pytest.param(
+        "sns-topic-kms-encrypted",
+        TOPIC,
+        {"kmsMasterKeyId": "alias/mlops/aws/alerts"},
+        None,
+        id="customer-alias-containing-aws-passes",
+    ),
     # EKS and security groups
     pytest.param("eks-endpoint-private", EKS, EKS_OK, None, id="private-endpoint-passes"),
     pytest.param(
