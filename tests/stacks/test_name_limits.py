@@ -134,12 +134,14 @@ def _problems(document: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-def _longest(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
-    """Each slot in turn at the longest value the config accepts (given the slots before it);
-    asserts that one character more is rejected naming that slot's key."""
+def _longest(document: dict[str, Any], prefix: int = 24) -> tuple[dict[str, Any], dict[str, int]]:
+    """Each slot in turn at the longest value the config accepts (given the slots before it, and a
+    name prefix of at most ``prefix`` characters); asserts that one character more is rejected
+    naming that slot's key."""
     assert _problems(document) == []
     lengths: dict[str, int] = {}
-    for index, (key, set_name, cap) in enumerate(SLOTS):
+    for index, (key, set_name, most) in enumerate(SLOTS):
+        cap = min(most, prefix) if key == "name_prefix" else most
         rejected: list[tuple[str, str]] = []
         for length in range(cap, 0, -1):
             trial = copy.deepcopy(document)
@@ -156,23 +158,23 @@ def _longest(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
     return document, lengths
 
 
-def _record(tmp_path_factory: pytest.TempPathFactory, model_monitors: dict[str, Any]) -> ResourceGraph:
-    document, _ = _longest(_base(model_monitors))
+def _record(
+    tmp_path_factory: pytest.TempPathFactory, model_monitors: dict[str, Any], prefix: int
+) -> ResourceGraph:
+    document, _ = _longest(_base(model_monitors), prefix)
     path = tmp_path_factory.mktemp("longest") / "Pulumi.longest.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     return record_stack_file(str(path))
 
 
-@pytest.fixture(scope="module", params=["every-monitor", "data-quality-only"])
+@pytest.fixture(scope="module", params=["every-monitor", "data-quality-only-one-letter-prefix"])
 def longest_graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    """Every monitor: job-definition names bound the endpoint names (17 characters); data quality
-    only: endpoint names reach 38 characters and the monitoring schedules' auto-names get long."""
-    monitors = (
-        {"model_quality": True, "bias": True, "explainability": True}
-        if request.param == "every-monitor"
-        else {}
-    )
-    return _record(tmp_path_factory, monitors)
+    """Every monitor with a 24-character prefix: job-definition names bound the endpoint names (17
+    characters). Data quality only with a one-letter prefix: endpoint, family and feature group
+    names reach 61-62 characters, and the auto-names built from them get longest."""
+    if request.param == "every-monitor":
+        return _record(tmp_path_factory, {"model_quality": True, "bias": True, "explainability": True}, 24)
+    return _record(tmp_path_factory, {}, 1)
 
 
 def physical_name(resource: RecordedResource) -> str:
