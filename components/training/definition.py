@@ -172,8 +172,6 @@ class TrainingPipelineSettings:
                 problems.append(f"{name} must be a mapping, not {mapping!r}")
                 mapping = {}
             object.__setattr__(self, name, MappingProxyType(dict(mapping)))
-        if not isinstance(self.metric_threshold, (int, float)) or not math.isfinite(self.metric_threshold):
-            problems.append(f"metric_threshold must be a finite number, not {self.metric_threshold!r}")
         problems += _problems(self)
         if problems:
             raise ValueError("invalid training pipeline settings:\n- " + "\n- ".join(problems))
