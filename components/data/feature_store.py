@@ -210,7 +210,8 @@ class FeatureStore(pulumi.ComponentResource):
         return sagemaker.FeatureGroup(
             name,
             feature_group_name=group_name,
-            description=spec.description or None,
+            # Config's sagemaker-featuregroup-description: never empty, so the catalogue says what it is.
+            description=spec.description or f"{spec.name}: one record per {spec.record_identifier}"[:128],
             record_identifier_feature_name=spec.record_identifier,
             event_time_feature_name=spec.event_time,
             feature_definitions=[

@@ -160,3 +160,19 @@ def test_malformed_feature_group_spec_is_rejected(case, groups, key, fragment) -
     assert lines, str(raised.value)
     assert fragment in lines[0]
     assert lines[0].strip().startswith("stacks/Pulumi.dev.yaml: ")
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        pytest.param("Customer activity", "Customer activity", id="configured-description-is-kept"),
+        pytest.param("", "SPEC_NAME: one record per RECORD_ID", id="empty-description-gets-a-derived-one"),
+    ],
+)
+def test_every_feature_group_has_a_description(description: str, expected: str) -> None:
+    spec = _spec(description=description)
+    [group] = _record(spec).of_type(GROUP)
+    assert group.inputs["description"] == expected.replace("SPEC_NAME", spec.name).replace(
+        "RECORD_ID", spec.record_identifier
+    )
+    assert 0 < len(group.inputs["description"]) <= 128
