@@ -339,25 +339,6 @@ def reaches(start: PolicyResource, target: PolicyResource, max_hops: int = 3) ->
     return False
 
 
-def per_resource(
-    resources: Iterable[PolicyResource],
-    types: Iterable[str],
-    check: Callable[[PolicyResource], Iterable[tuple[str, str | None]]],
-) -> Iterator[tuple[str, str | None]]:
-    """Run ``check`` per resource; a resource whose inputs are unknown at preview is skipped.
-
-    A stack rule sees every resource at once, so one unknown value must not abort the
-    whole rule; the skipped resource is checked again when ``pulumi up`` re-runs stack
-    policies on final outputs.
-    """
-    for resource in of_type(resources, types):
-        try:
-            found = list(check(resource))
-        except UnknownValueError:
-            continue
-        yield from found
-
-
 def shown(value: Any) -> str:
     """A value for a violation message: ``unset`` or its repr (``2`` rather than the wire's ``2.0``)."""
     if value is None:
@@ -447,10 +428,12 @@ def each_resource(
     types: Iterable[str],
     check: Callable[[PolicyResource], Iterable[tuple[str, str | None]]],
 ) -> Iterator[tuple[str, str | None]]:
-    """Like :func:`per_resource`, but the resources skipped for an unknown value are counted.
+    """Run ``check`` per resource of ``types``; the resources an unknown value stops are counted.
 
-    Every decidable resource is checked and reported first; then, if any resource could not be
-    decided, :class:`UndecidedResources` names them (one undecided check each).
+    A stack rule sees every resource at once, so one unknown value must not abort the whole rule:
+    every decidable resource is checked and reported first; then, if any resource could not be
+    decided, :class:`UndecidedResources` names them (one undecided check each). ``pulumi up``
+    re-runs stack policies on final outputs, where they are decided.
     """
     undecided = UndecidedCollector()
     for resource in of_type(resources, types):
