@@ -65,6 +65,14 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
         f"{summary['mandatory_violations']} mandatory violations.",
         "",
     ]
+    undecided = {name: count for name, count in (plan.get("undecided") or {}).items() if count}
+    if undecided:
+        pending = ", ".join(f"`{_cell(name)}` ({count})" for name, count in sorted(undecided.items()))
+        lines += [
+            f"Undecided until `pulumi up` (values unknown at preview): **{sum(undecided.values())}** "
+            f"resource checks: {pending}.",
+            "",
+        ]
     cost = plan.get("cost")
     if cost:
         lines += [

@@ -28,6 +28,32 @@ def test_a_clean_plan_says_so_with_its_counts(stack_graphs) -> None:
     assert "| level |" not in markdown
 
 
+def test_undecided_checks_are_counted_per_policy_and_zero_counts_are_not_listed(stack_graphs) -> None:
+    plan = json.loads(
+        json.dumps(
+            to_json(
+                Plan(
+                    stack_graphs["prod"],
+                    (),
+                    policies_evaluated=57,
+                    undecided={
+                        "endpoint-safe-rollout": 2,
+                        "gpu-instance-quota": 1,
+                        "s3-sse-kms-encrypted": 0,
+                    },
+                )
+            ),
+            default=str,
+        )
+    )
+
+    markdown = summarize("prod", plan, "", 0)
+
+    assert "**3** resource checks: `endpoint-safe-rollout` (2), `gpu-instance-quota` (1)." in markdown
+    assert "s3-sse-kms-encrypted" not in markdown
+    assert "Undecided" not in summarize("prod", _plan_json(stack_graphs["prod"]), "", 0)
+
+
 def test_violations_are_listed_mandatory_first(stack_graphs) -> None:
     violations = [
         PlanViolation("vpc-flow-logs-enabled", "advisory", "no flow log", "aws:ec2/vpc:Vpc", "network-vpc"),
