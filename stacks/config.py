@@ -257,6 +257,24 @@ class AlertsConfig(_Section):
 
     subscriptions: list[AlertSubscription] = Field(default_factory=list)
 
+    @field_validator("subscriptions")
+    @classmethod
+    def _unique(cls, value: list[AlertSubscription]) -> list[AlertSubscription]:
+        # SNS subscribes an endpoint once per topic: a second entry would be the same subscription,
+        # and removing either would unsubscribe both.
+        seen: set[tuple[str, str]] = set()
+        for index, subscription in enumerate(value):
+            identity = (subscription.protocol, subscription.endpoint)
+            if identity in seen:
+                fail_at(
+                    "subscriptions",
+                    (index, "endpoint"),
+                    subscription.endpoint,
+                    "subscribed twice; remove one",
+                )
+            seen.add(identity)
+        return value
+
 
 class KubernetesServingConfig(_Section):
     """Model servers on an existing EKS cluster (its kubeconfig is the secret `mlops-platform:kubeconfig`)."""
@@ -341,7 +359,7 @@ class PlatformConfig(_Section):
         f"At most {MAX_STACK_TAGS} (AWS allows {MAX_TAGS_PER_RESOURCE} per resource, the platform adds "
         f"{', '.join(PLATFORM_TAG_KEYS)} and one `{COMPONENT_TAG_PREFIX}*` tag); keys 1-128 and values "
         "0-256 letters, digits, spaces or `_.:/=+-@`; keys starting with `aws:` or "
-        f"`{COMPONENT_TAG_PREFIX}` are reserved."
+        f"`{COMPONENT_TAG_PREFIX}` are reserved, and keys may not differ only in case (IAM)."
     )
     network: NetworkConfig
     storage: StorageConfig = StorageConfig()
@@ -411,9 +429,20 @@ class PlatformConfig(_Section):
             problem = tag_problem(key, tag_value)
             if problem:
                 fail_at("tags", (key,), tag_value, problem)
-        for key in PLATFORM_TAG_KEYS:
-            if key in value:
-                fail_at("tags", (key,), value[key], f"tag '{key}' is set by the platform; remove it")
+        for key in value:
+            if key.lower() in PLATFORM_TAG_KEYS:
+                fail_at("tags", (key,), value[key], f"tag '{key.lower()}' is set by the platform; remove it")
+        # IAM (every role carries these tags) refuses keys that differ only in case.
+        folded: dict[str, str] = {}
+        for key in value:
+            if key.lower() in folded:
+                fail_at(
+                    "tags",
+                    (key,),
+                    value[key],
+                    f"tag keys '{folded[key.lower()]}' and '{key}' differ only in case, which IAM refuses",
+                )
+            folded[key.lower()] = key
         return value
 
     @field_validator("feature_groups", "models", "endpoints")

@@ -119,6 +119,7 @@ CASES: list[tuple[str, str, Edit, str | None, str]] = [
     ("email-double-dot-fails", "prod", at("alerts.subscriptions", [{"protocol": "email", "endpoint": "on..call@example.com"}]), f"{P}.alerts.subscriptions[0].endpoint", "dot-separated words"),
     ("https-passes", "prod", at("alerts.subscriptions", [{"protocol": "https", "endpoint": "https://events.example.com:8443/hook?team=ml"}]), None, ""),
     ("https-without-host-fails", "prod", at("alerts.subscriptions", [{"protocol": "https", "endpoint": "https://"}]), f"{P}.alerts.subscriptions[0].endpoint", "no host name"),
+    ("subscription-twice-fails", "prod", at("alerts.subscriptions", [{"protocol": "email", "endpoint": "ml@example.com"}, {"protocol": "email", "endpoint": "ml@example.com"}]), f"{P}.alerts.subscriptions[1].endpoint", "subscribed twice"),
     ("https-plain-http-fails", "prod", at("alerts.subscriptions", [{"protocol": "https", "endpoint": "http://events.example.com/hook"}]), f"{P}.alerts.subscriptions[0].endpoint", "must start with https://"),
     # -- availability zones ----------------------------------------------------------------------
     ("zones-of-the-region-pass", "dev", at("network.availability_zones", ["eu-west-1a", "eu-west-1c"]), None, ""),
@@ -137,6 +138,8 @@ CASES: list[tuple[str, str, Edit, str | None, str]] = [
     ("tag-aws-prefix-any-case-fails", "prod", at("tags.AWS:team", "x"), f"{P}.tags.AWS:team", "reserved by AWS"),
     ("tag-platform-prefix-fails", "prod", at("tags.mlops:endpoint", "x"), f"{P}.tags.mlops:endpoint", "platform's own"),
     ("tag-managed-by-fails", "prod", at("tags.managed-by", "terraform"), f"{P}.tags.managed-by", "set by the platform"),
+    ("tag-platform-key-in-capitals-fails", "prod", at("tags.Environment", "prod"), f"{P}.tags.Environment", "set by the platform"),
+    ("tag-keys-differing-in-case-fail", "prod", at("tags.Owner", "someone"), f"{P}.tags.Owner", "differ only in case"),
     # -- no NaN or infinity where a number goes ---------------------------------------------------
     ("nan-retention-fails", "prod", at("storage.noncurrent_version_expiration_days", math.nan), f"{P}.storage.noncurrent_version_expiration_days", "valid integer"),
     ("nan-probability-threshold-fails", "prod", at("monitoring.model_monitors.probability_threshold", math.nan), f"{P}.monitoring.model_monitors.probability_threshold", "finite number"),
