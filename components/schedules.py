@@ -182,6 +182,22 @@ def model_monitor_schedule_problem(expression: str) -> str | None:
     )
 
 
+def is_hourly(expression: str) -> bool:
+    """Whether a Model Monitor schedule runs every hour (``cron(0 * ? * * *)``, ``cron(0 H/1 ? * * *)``)."""
+    match = re.match(r"^cron\(0 (\S+) \? \* \* \*\)$", expression)
+    return match is not None and (match[1] == "*" or match[1].endswith("/1") or match[1].endswith("/01"))
+
+
+HOURLY_MAX_RUNTIME: Final = {
+    "DataQuality": 3600,
+    "ModelExplainability": 3600,
+    "ModelQuality": 1800,
+    "ModelBias": 1800,
+}
+"""The longest a job of an hourly Model Monitor schedule may run, by monitoring type
+(MonitoringStoppingCondition.MaxRuntimeInSeconds in the SageMaker API)."""
+
+
 @cache
 def time_zones() -> frozenset[str]:
     """IANA time-zone names: the system's database, else the ``tzdata`` package's."""

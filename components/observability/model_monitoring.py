@@ -8,11 +8,11 @@ from typing import Annotated
 
 import pulumi
 import pulumi_aws.sagemaker as sagemaker
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store, validate_instance_type
-from ..limits import SPEC_CONFIG
+from ..limits import SPEC_CONFIG, fail_at
 from ..naming import child_name
 from ..policy_documents import (
     Statement,
@@ -24,7 +24,7 @@ from ..policy_documents import (
     shared_s3_read,
     vpc_network_interfaces,
 )
-from ..schedules import model_monitor_schedule_problem
+from ..schedules import HOURLY_MAX_RUNTIME, is_hourly, model_monitor_schedule_problem
 from .endpoint_alarms import MAX_DRIFT_FEATURES, AlarmThresholds
 from .model_quality_spec import ModelQualitySpec
 
@@ -156,6 +156,22 @@ class MonitoringSpec(BaseModel):
     @classmethod
     def _instance_type(cls, value: str) -> str:
         return validate_instance_type(value)
+
+    @model_validator(mode="after")
+    def _jobs_end_before_the_next_run(self) -> MonitoringSpec:
+        if not is_hourly(self.schedule):
+            return self
+        kinds = ["DataQuality", *self.model_monitors.kinds]
+        limit = min(HOURLY_MAX_RUNTIME[kind] for kind in kinds)
+        if self.max_runtime_seconds > limit:
+            fail_at(
+                "MonitoringSpec",
+                ("max_runtime_seconds",),
+                self.max_runtime_seconds,
+                f"{self.max_runtime_seconds} s: an hourly schedule's {' and '.join(k for k in kinds if HOURLY_MAX_RUNTIME[k] == limit)} "
+                f"jobs may run at most {limit} s (SageMaker's MaxRuntimeInSeconds); lower it or run less often",
+            )
+        return self
 
 
 @dataclass(frozen=True)
