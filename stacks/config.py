@@ -448,10 +448,13 @@ class PlatformConfig(_Section):
     @field_validator("feature_groups", "models", "endpoints")
     @classmethod
     def _unique_names(cls, value: list[Any]) -> list[Any]:
-        names = [item.name for item in value]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
+        # SageMaker names are case-insensitive (its ARNs are lower-case): Churn and churn collide.
+        names = [item.name.lower() for item in value]
+        duplicates = sorted({item.name for item in value if names.count(item.name.lower()) > 1})
         if duplicates:
-            raise ValueError(f"duplicate name(s) {', '.join(duplicates)}; names must be unique")
+            raise ValueError(
+                f"duplicate name(s) {', '.join(duplicates)}; names must be unique, whatever their case"
+            )
         return value
 
     @model_validator(mode="after")
@@ -596,7 +599,7 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
-        raise ConfigError(source, [_describe(item) for item in error.errors()]) from None
+        raise ConfigError(source, _merge_branches([_describe(item) for item in error.errors()])) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -766,8 +769,37 @@ def _dotted(path: str) -> str:
     return f"{CONFIG_KEY}.{path}" if path and not path.startswith("[") else f"{CONFIG_KEY}{path}"
 
 
+# How pydantic names the members of a union in an error's location (``threshold.float``,
+# ``threshold.int``): not keys of the stack file, so left out of the dotted path.
+_UNION_MEMBERS = frozenset({"int", "float", "str", "bool", "none", "bytes"})
+_UNION_MEMBER_PREFIXES = (
+    "function-",
+    "literal[",
+    "list[",
+    "dict[",
+    "tagged-union[",
+    "nullable[",
+    "constrained-",
+)
+
+
+def _is_union_member(part: Any) -> bool:
+    return isinstance(part, str) and (part in _UNION_MEMBERS or part.startswith(_UNION_MEMBER_PREFIXES))
+
+
+def _merge_branches(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One problem per key: what each member of a union refused, joined (``a finite number; or: an
+    integer``), instead of one line per member."""
+    merged: dict[str, list[str]] = {}
+    for path, message in problems:
+        messages = merged.setdefault(path, [])
+        if message not in messages:
+            messages.append(message)
+    return [(path, "; or: ".join(messages)) for path, messages in merged.items()]
+
+
 def _describe(error: Any) -> tuple[str, str]:
-    location: tuple[Any, ...] = tuple(error["loc"])
+    location: tuple[Any, ...] = tuple(part for part in error["loc"] if not _is_union_member(part))
     path = CONFIG_KEY + "".join(
         f"[{part}]" if isinstance(part, int) else f".{shorten(str(part))}" for part in location
     )

@@ -146,3 +146,17 @@ def test_a_stack_file_that_is_not_a_regular_file_is_refused_without_reading_it(k
 
     with pytest.raises(ConfigError, match="not a regular file"):
         read_stack_file(path)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["nan", "inf", "-inf"])
+def test_a_non_finite_number_is_one_problem_at_its_key(value: float) -> None:
+    """A number that may be an integer or a float: one line at the key, not one per union member."""
+    raw = load_stack_document("dev")["config"][CONFIG_KEY]
+    raw["models"][0]["promotion"]["threshold"] = value
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(raw, SOURCE)
+
+    [(key, message)] = raised.value.problems
+    assert key == f"{CONFIG_KEY}.models[0].promotion.threshold"
+    assert message.startswith("Input should be a finite number")
