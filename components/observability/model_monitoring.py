@@ -116,10 +116,16 @@ class MonitoringSpec(BaseModel):
     model_config = SPEC_CONFIG
 
     enabled: bool = Field(default=False, description="Monitor every endpoint that captures data.")
-    schedule: str = Field(default="cron(0 0 ? * * *)", description="How often a monitoring job runs.")
+    schedule: str = Field(
+        default="cron(0 0 ? * * *)",
+        description="How often the monitoring jobs run (UTC), in Model Monitor's forms: `cron(0 * ? * * *)` "
+        "hourly, `cron(0 H ? * * *)` daily at hour H, `cron(0 H/N ? * * *)` every N hours from H.",
+    )
     instance_type: str = Field(default="ml.m5.xlarge", description="Instance of the monitoring jobs.")
     max_runtime_seconds: Annotated[int, Field(ge=60, le=3600)] = Field(
-        default=1800, description="Stop a job that runs longer (must end before the next hourly run)."
+        default=1800,
+        description="Stop a job that runs longer. With an hourly schedule at most 1800 for model quality "
+        "and bias jobs (3600 for data quality and explainability).",
     )
     volume_size_gb: Annotated[int, Field(ge=1, le=512)] = Field(
         default=20,
