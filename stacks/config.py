@@ -458,6 +458,35 @@ class PlatformConfig(_Section):
         return value
 
     @model_validator(mode="after")
+    def _joined_names_are_distinct(self) -> PlatformConfig:
+        """Children of an endpoint are named ``<endpoint>-<variant>[-<action>]`` (Pulumi resources,
+        alarms): endpoint ``a-b`` with variant ``c`` and endpoint ``a`` with variant ``b-c`` would
+        register the same resources twice (duplicate URNs) and share alarm names."""
+        seen: dict[str, str] = {}
+        for index, endpoint in enumerate(self.endpoints):
+            for kind in ("variants", "shadow_variants"):
+                for position, variant in enumerate(getattr(endpoint, kind)):
+                    at: tuple[str | int, ...] = ("endpoints", index, kind, position)
+                    joined = [(f"{endpoint.name}-{variant.name}", (*at, "name"))]
+                    for number, action in enumerate(variant.scaling.scheduled if variant.scaling else []):
+                        name = f"{endpoint.name}-{variant.name}-{action.name}"
+                        joined.append((name, (*at, "scaling", "scheduled", number, "name")))
+                    for name, location in joined:
+                        key = "".join(
+                            f"[{part}]" if isinstance(part, int) else f".{part}" for part in location
+                        )
+                        if name.lower() in seen:
+                            fail_at(
+                                "PlatformConfig",
+                                location,
+                                name,
+                                f"'{name}' (endpoint-variant[-scheduled action]) is also {seen[name.lower()]}'s: "
+                                "resources and alarms named after both would collide; rename one",
+                            )
+                        seen[name.lower()] = key.lstrip(".")
+        return self
+
+    @model_validator(mode="after")
     def _endpoints_meet_the_minimum(self) -> PlatformConfig:
         minimum = self.endpoint_defaults.minimum_instances
         families = {model.name for model in self.models}

@@ -117,6 +117,8 @@ CASES: list[tuple[str, str, Edit, str | None, str]] = [
     ("scheduled-zero-on-real-time-fails", "staging", at("endpoints.0.variants.0.scaling.scheduled.0.min_capacity", 0), EP, "scheduled 'off-hours' min_capacity 0 scales to zero"),
     ("scheduled-below-the-minimum-fails", "prod", both(at(DEPLOY, {"strategy": "all_at_once"}), at("endpoints.0.variants.0.scaling.scheduled", [{"name": "night", "schedule": "cron(0 20 * * ? *)", "min_capacity": 1, "max_capacity": 8}])), P, "every scheduled min_capacity"),
     ("endpoint-names-differing-in-case-fail", "prod", lambda platform: platform["endpoints"].append({**platform["endpoints"][0], "name": "Customer-Churn"}), f"{P}.endpoints", "whatever their case"),
+    ("joined-endpoint-variant-names-collide", "prod", lambda platform: platform["endpoints"].append({**platform["endpoints"][0], "name": "customer", "variants": [{**platform["endpoints"][0]["variants"][0], "name": "churn-primary"}]}), f"{P}.endpoints[1].variants[0].name", "would collide"),
+    ("joined-action-names-collide", "prod", lambda platform: platform["endpoints"].append({**platform["endpoints"][0], "name": "customer-churn-primary", "variants": [{**platform["endpoints"][0]["variants"][0], "name": "business-hours"}]}), f"{P}.endpoints[1].variants[0].name", "would collide"),
     # -- subscriptions ---------------------------------------------------------------------------
     ("email-passes", "prod", at("alerts.subscriptions", [{"protocol": "email", "endpoint": "first.last+ml@mail.example.co.uk"}]), None, ""),
     ("email-without-domain-fails", "prod", at("alerts.subscriptions", [{"protocol": "email", "endpoint": "oncall@"}]), f"{P}.alerts.subscriptions[0].endpoint", "not an e-mail address"),

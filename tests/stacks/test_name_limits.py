@@ -233,3 +233,9 @@ def test_a_stack_file_with_too_long_a_name_fails_naming_the_file_and_key(tmp_pat
     with pytest.raises(ConfigError) as raised:
         record_stack_file(str(path))
     assert f"{path}: {CONFIG_KEY}.endpoints[0].name: the monitoring job definition name" in str(raised.value)
+
+
+def test_no_two_resources_share_a_urn(longest_graph: ResourceGraph) -> None:
+    """Child names join configured names with '-': the longest names must not make two the same."""
+    urns = [resource.urn for resource in longest_graph]
+    assert len(urns) == len(set(urns))
