@@ -358,9 +358,20 @@ class DeploymentSpec(_Spec):
         default=None,
         description="Longest a whole blue/green deployment may run, 600-28800 seconds. It must exceed "
         "the baking periods (one for all_at_once, two for canary, one per step for linear) plus "
-        "`termination_wait_seconds` plus the time to provision the new fleet (see "
-        "`provisioning_allowance_seconds`). Default: exactly that total plus 10 %, rounded up to a "
-        "minute.",
+        "`termination_wait_seconds` plus an allowance for provisioning the new fleet: 300 s to launch "
+        "CPU instances (600 s for GPU, Inferentia and Trainium) plus each variant's "
+        "`model_download_timeout_seconds` and `container_startup_health_check_timeout_seconds` (300 s "
+        "each where unset). Default: that total plus 10 %, rounded up to a minute.",
+    )
+
+    latency_p99_slo_ms: Annotated[int, Field(ge=1)] = Field(
+        default=500, description="ModelLatency p99 above this rolls a deployment back (and alarms)."
+    )
+    max_5xx_per_minute: Annotated[int, Field(ge=1)] = Field(
+        default=5, description="Invocation5XXErrors per minute above this roll a deployment back (and alarm)."
+    )
+    extra_rollback_alarms: list[str] = Field(
+        default_factory=list, description="Names of further CloudWatch alarms that roll a deployment back."
     )
 
     @property
@@ -377,16 +388,6 @@ class DeploymentSpec(_Spec):
     def waiting_seconds(self) -> int:
         """The waits a deployment always spends: its baking periods and the termination wait."""
         return self.baking_periods * self.wait_interval_seconds + self.termination_wait_seconds
-
-    latency_p99_slo_ms: Annotated[int, Field(ge=1)] = Field(
-        default=500, description="ModelLatency p99 above this rolls a deployment back (and alarms)."
-    )
-    max_5xx_per_minute: Annotated[int, Field(ge=1)] = Field(
-        default=5, description="Invocation5XXErrors per minute above this roll a deployment back (and alarm)."
-    )
-    extra_rollback_alarms: list[str] = Field(
-        default_factory=list, description="Names of further CloudWatch alarms that roll a deployment back."
-    )
 
 
 class EndpointSpec(_Spec):
