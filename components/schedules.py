@@ -163,7 +163,7 @@ def eventbridge_schedule_problem(expression: str, *, one_time: bool = False) -> 
 
 _MONITOR_HOUR = r"(0?[0-9]|1[0-9]|2[0-3])"
 _MONITOR_CRON = re.compile(
-    rf"^cron\(0 (\*|{_MONITOR_HOUR}|({_MONITOR_HOUR}|\*)/(0?[1-9]|1[0-9]|2[0-4])) \? \* \* \*\)$"
+    rf"^cron\(0 (\*|{_MONITOR_HOUR}|{_MONITOR_HOUR}/(0?[1-9]|1[0-9]|2[0-4])) \? \* \* \*\)$"
 )
 
 
@@ -171,11 +171,15 @@ def model_monitor_schedule_problem(expression: str) -> str | None:
     """Why ``expression`` is not a recurring Model Monitor schedule, or None.
 
     Model Monitor runs at most hourly, on the hour: ``cron(0 * ? * * *)`` (hourly), ``cron(0 H ? * * *)``
-    (daily at H UTC) or ``cron(0 H/N ? * * *)`` (every N hours from H; ``*/N`` counts from 0).
+    (daily at H UTC) or ``cron(0 H/N ? * * *)`` (every N hours from H), the forms the ScheduleConfig
+    API reference lists. ``*/N`` is not among them, so it is refused with the documented ``0/N``.
     ``NOW`` (one run) needs an analysis window the platform does not set, so it is rejected too.
     """
     if _MONITOR_CRON.match(expression):
         return None
+    step = re.match(r"^cron\(0 \*/(\d+) \? \* \* \*\)$", expression)
+    if step:
+        return f"'{expression}': Model Monitor documents H/N, not */N: use cron(0 0/{step[1]} ? * * *)"
     return (
         f"'{expression}' is not a Model Monitor schedule: use cron(0 * ? * * *) (hourly), "
         "cron(0 H ? * * *) (daily at hour H, 0-23, UTC) or cron(0 H/N ? * * *) (every N hours, 1-24)"

@@ -204,7 +204,7 @@ def _serving_program() -> None:
             **placement,
             "endpointName": endpoint.endpoint_name,  # type: ignore[attr-defined]
             "baselinesFolder": "baselines/churn/7/",
-            "schedule": "cron(0 */6 ? * * *)",
+            "schedule": "cron(0 0/6 ? * * *)",
             "volumeSizeGb": 40,
         },
     )
@@ -246,7 +246,7 @@ def test_inputs_from_another_language_reach_the_resources(serving_graph: Resourc
 
     schedule = only(serving_graph, "aws:sagemaker/monitoringSchedule:MonitoringSchedule")
     assert schedule.inputs["monitoringScheduleConfig"]["scheduleConfig"]["scheduleExpression"] == (
-        "cron(0 */6 ? * * *)"
+        "cron(0 0/6 ? * * *)"
     )
     [job] = serving_graph.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
     assert job.inputs["jobResources"]["clusterConfig"]["volumeSizeInGb"] == 40
