@@ -13,9 +13,9 @@ from typing import Final
 from urllib.parse import urlsplit
 
 _ATEXT: Final = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LOCAL_PART: Final = re.compile(rf"^{_ATEXT}(\.{_ATEXT})*$")
+_LOCAL_PART: Final = re.compile(rf"^{_ATEXT}(\.{_ATEXT})*\Z")
 """RFC 5322 dot-atom: no leading, trailing or doubled dots (quoted local parts are not taken)."""
-_LABEL: Final = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+_LABEL: Final = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
 MAX_EMAIL_LENGTH: Final = 254
 """RFC 5321's limit on a forward path (the address SNS mails)."""
 

@@ -10,7 +10,7 @@ try:  # the installed wheel: mlops_platform.components next to mlops_platform.po
 except ImportError:  # the repository: top-level `components` and `policies` packages
     from policies import aws_instance_types as _instance_types
 
-_INSTANCE_TYPE: Final = re.compile(r"^ml\.(?P<family>[a-z0-9-]+)\.(small|medium|large|[0-9]*xlarge)$")
+_INSTANCE_TYPE: Final = re.compile(r"^ml\.(?P<family>[a-z0-9-]+)\.(small|medium|large|[0-9]*xlarge)\Z")
 
 # Families with GPUs (GPU images, GPU alarms, the pack's GPU quota): the same one list.
 GPU_FAMILIES: Final = _instance_types.GPU_FAMILIES

@@ -47,9 +47,9 @@ _FIELDS: Final = (
     _Field("day-of-week", 1, 7, _DAYS, day=True),
     _Field("year", 1970, 2199),
 )
-_RANGE = re.compile(r"^(?P<start>[0-9A-Z]+)(-(?P<end>[0-9A-Z]+))?(/(?P<step>[0-9]+))?$")
-_RATE = re.compile(r"^rate\((?P<value>[0-9]+) (?P<unit>[a-z]+)\)$")
-_AT = re.compile(r"^at\((?P<time>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
+_RANGE = re.compile(r"^(?P<start>[0-9A-Z]+)(-(?P<end>[0-9A-Z]+))?(/(?P<step>[0-9]+))?\Z")
+_RATE = re.compile(r"^rate\((?P<value>[0-9]+) (?P<unit>[a-z]+)\)\Z")
+_AT = re.compile(r"^at\((?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})\)\Z")
 
 
 def _value(text: str, field: _Field) -> int | None:
@@ -163,7 +163,7 @@ def eventbridge_schedule_problem(expression: str, *, one_time: bool = False) -> 
 
 _MONITOR_HOUR = r"(0?[0-9]|1[0-9]|2[0-3])"
 _MONITOR_CRON = re.compile(
-    rf"^cron\(0 (\*|{_MONITOR_HOUR}|{_MONITOR_HOUR}/(0?[1-9]|1[0-9]|2[0-4])) \? \* \* \*\)$"
+    rf"^cron\(0 (\*|{_MONITOR_HOUR}|{_MONITOR_HOUR}/(0?[1-9]|1[0-9]|2[0-4])) \? \* \* \*\)\Z"
 )
 
 

@@ -34,9 +34,9 @@ _MONTHS = {
         ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1
     )
 }
-_CRON = re.compile(r"^cron\((?P<fields>[^)]+)\)$")
-_RATE = re.compile(r"^rate\((?P<value>\d+) (?P<unit>minutes?|hours?|days?)\)$")
-_AT = re.compile(r"^at\([^)]*\)$")
+_CRON = re.compile(r"^cron\((?P<fields>[^)]+)\)\Z")
+_RATE = re.compile(r"^rate\((?P<value>[0-9]+) (?P<unit>minutes?|hours?|days?)\)\Z")
+_AT = re.compile(r"^at\([^)]*\)\Z")
 _RATE_MINUTES = {"minute": 1, "hour": 60, "day": 1440}
 
 

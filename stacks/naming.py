@@ -23,7 +23,7 @@ from components.observability.model_quality_spec import job_definition_name
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
 
-NAME_PREFIX: Final = re.compile(r"^[a-z0-9](-?[a-z0-9])*$")
+NAME_PREFIX: Final = re.compile(r"^[a-z0-9](-?[a-z0-9])*\Z")
 """Lower-case letters and digits, single hyphens inside: valid in every AWS name it starts."""
 MAX_NAME_PREFIX_LENGTH: Final = 24
 PRODUCT: Final = "mlops-platform"

@@ -17,7 +17,7 @@ from ..naming import prefixed
 from ..policy_documents import kms_use
 
 # SageMaker's FeatureGroupName / FeatureName pattern: letters and digits, single '-' or '_' between.
-_SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}$")
+_SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
 # Names the offline store adds to every record; a feature may not use them.
 RESERVED_FEATURE_NAMES = frozenset({"is_deleted", "write_time", "api_invocation_time"})
 OFFLINE_STORE_PREFIX = "feature-store/"

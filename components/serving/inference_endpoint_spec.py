@@ -12,9 +12,9 @@ from ..instance_types import has_instance_store, is_gpu, validate_instance_type
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
 
-_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
 MODEL_PACKAGE_VERSION_ARN = re.compile(
-    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/(?P<group>[a-zA-Z0-9-]+)/(?P<version>[0-9]+)$"
+    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/(?P<group>[a-zA-Z0-9-]+)/(?P<version>[0-9]+)\Z"
 )
 """A registered model version: ``…:model-package/<group>/<n>``."""
 SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)

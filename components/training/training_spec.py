@@ -25,9 +25,9 @@ from .definition import (
 )
 from .frameworks import FrameworkName
 
-_INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.(small|medium|large|[0-9]*xlarge)$")
+_INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.(small|medium|large|[0-9]*xlarge)\Z")
 _COLUMN = r"^[A-Za-z0-9_.\-]{1,128}$"
-_PYTHON_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
+_PYTHON_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py\Z")
 MAX_HYPERPARAMETERS = 100
 """SageMaker's limit; the platform's own (RESERVED_HYPERPARAMETERS) count too."""
 
