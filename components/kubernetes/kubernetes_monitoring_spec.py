@@ -21,9 +21,13 @@ from .kubernetes_serving_spec import (
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}\Z")
 # Exact SemVer (Helm chart versions); no ranges, no "v" prefix, no "latest".
-_EXACT_VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?\Z", re.ASCII)
+_EXACT_VERSION = re.compile(
+    r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?\Z", re.ASCII
+)
 # A Prometheus duration as the Prometheus Operator CRDs accept it ("15d", "1w", "12h30m").
-_DURATION = re.compile(r"^([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?\Z", re.ASCII)
+_DURATION = re.compile(
+    r"^([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?\Z", re.ASCII
+)
 _STORAGE = re.compile(r"^([1-9][0-9]*)(Gi|Ti)\Z", re.ASCII)
 _MEMORY = re.compile(r"^[1-9][0-9]*(Mi|Gi)\Z", re.ASCII)
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*\Z")

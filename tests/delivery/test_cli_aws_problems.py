@@ -140,7 +140,9 @@ def test_status_refuses_a_garbage_group_arn_in_the_stack_file_before_any_aws_cal
     write_stack, no_credentials: None, capsys
 ) -> None:
     def cross_account(platform: dict) -> None:
-        platform["endpoints"][0]["variants"][0]["model"] = {"latest_approved_of": "arn:aws:sagemaker:eu-west-1"}
+        platform["endpoints"][0]["variants"][0]["model"] = {
+            "latest_approved_of": "arn:aws:sagemaker:eu-west-1"
+        }
 
     path = write_stack("staging", cross_account)
 
