@@ -680,6 +680,65 @@ def test_every_action_is_pinned_to_a_commit_sha_with_its_version() -> None:
     assert {action: pins for action, pins in versions.items() if len(pins) > 1} == {}
 
 
+# Inputs this repository passes that an action only reads from a release on: an older release
+# ignores an unknown input with a warning, so the guard it stands for silently does nothing
+# (configure-aws-credentials before v5.0.0 has no `allowed-account-ids`: any account's credentials pass).
+INPUT_SINCE = {("aws-actions/configure-aws-credentials", "allowed-account-ids"): (5, 0, 0)}
+
+
+def _too_old_for_its_inputs(use: str, given: set[str]) -> list[str]:
+    action, pin = use.split("@")
+    release = tuple(int(part) for part in pin.split("# v")[1].split("."))
+    return [
+        f"{action} {pin.split('# ')[1]} has no input {name} (since v{'.'.join(map(str, since))})"
+        for (needs_action, name), since in INPUT_SINCE.items()
+        if needs_action == action and name in given and release < since
+    ]
+
+
+def test_every_pinned_release_reads_the_inputs_it_is_given() -> None:
+    lines = iter(_uses_lines())
+    problems = []
+    for _, _, job, _ in _all_jobs():
+        for step in job.get("steps", []):
+            if "uses" in step:
+                problems += _too_old_for_its_inputs(next(lines), set(step.get("with", {})))
+    assert problems == []
+
+
+def test_the_pins_in_docs_ci_cd_are_the_workflows_pins() -> None:
+    documented = set(
+        re.findall(
+            r"^\| `([\w.-]+/[\w.-]+)` \| (v[\d.]+) \| `([0-9a-f]{40})` \|$",
+            (REPO / "docs" / "ci-cd.md").read_text(),
+            re.M,
+        )
+    )
+    pinned = {
+        (use.split("@")[0], use.split("# ")[1], use.split("@")[1].split(" ")[0]) for use in _uses_lines()
+    }
+    assert documented == pinned
+
+
+@pytest.mark.parametrize(
+    ("use", "too_old"),
+    [
+        pytest.param(
+            "aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a # v4.3.1",
+            True,
+            id="v4-ignores-allowed-account-ids",
+        ),
+        pytest.param(
+            "aws-actions/configure-aws-credentials@61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1",
+            False,
+            id="v5-reads-it",
+        ),
+    ],
+)
+def test_the_input_release_rule(use: str, too_old: bool) -> None:
+    assert bool(_too_old_for_its_inputs(use, {"allowed-account-ids", "aws-region"})) is too_old
+
+
 @pytest.mark.parametrize(
     ("use", "pinned"),
     [
