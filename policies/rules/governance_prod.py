@@ -36,7 +36,14 @@ from ._common import (
     stack_rule,
     str_list,
 )
-from ._serving import ENDPOINT, ENDPOINTS, endpoint_config_of, scaling_policies_of, variant_targets
+from ._serving import (
+    ENDPOINT,
+    ENDPOINTS,
+    NATIVE_ENDPOINT_CONFIG,
+    endpoint_config_of,
+    scaling_policies_of,
+    variant_targets,
+)
 from .sagemaker_jobs import (
     DATA_QUALITY_JOB,
     MONITORING_SCHEDULE,
@@ -88,8 +95,9 @@ def _data_capture(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
             )
             return
         enabled = get(capture, "enableCapture")
-        if enabled is None:
+        if enabled is None and config.resource_type != NATIVE_ENDPOINT_CONFIG:
             # pulumi-aws sends enable_capture=false when it is unset (and reports false after apply).
+            # aws-native passes an unset EnableCapture on to SageMaker, whose default is enabled.
             yield (
                 f"dataCaptureConfig.enableCapture is unset {where}, which pulumi-aws sends as false: "
                 "set enable_capture=True.",

@@ -996,6 +996,29 @@ def test_data_capture_rule_follows_a_native_endpoint_to_its_native_config(check_
     outcome(check_stack(rule, [captured, endpoint]), rule, None)
 
 
+def test_native_data_capture_with_enable_capture_unset_captures(check_stack, outcome):
+    """SageMaker's DataCaptureConfig.EnableCapture defaults to enabled; aws-native passes it through
+    (only pulumi-aws sends false when it is unset), so an unset flag on an aws-native config is capture on."""
+    config = {
+        "type": N_ENDPOINT_CONFIG,
+        "name": "cfg",
+        "inputs": {**N_CONFIG_OK, "endpointConfigName": "cfg", "dataCaptureConfig": {"kmsKeyId": KEY}},
+    }
+    endpoint = {
+        "type": "aws-native:sagemaker:Endpoint",
+        "name": "ep",
+        "inputs": {"endpointConfigName": "cfg"},
+        "deps": {"endpointConfigName": ["cfg"]},
+    }
+    rule = "endpoint-data-capture-encrypted"
+    outcome(check_stack(rule, [config, endpoint]), rule, None)
+    off = {
+        **config,
+        "inputs": {**config["inputs"], "dataCaptureConfig": {"enableCapture": False, "kmsKeyId": KEY}},
+    }
+    outcome(check_stack(rule, [off, endpoint]), rule, "dataCaptureConfig.enableCapture is false")
+
+
 def test_an_unknown_experiment_key_is_undecided_not_a_violation(records):
     built = records([{"type": N_EXPERIMENT, "name": "x", "inputs": experiment(kmsKey=UNKNOWN_STRING_VALUE)}])
     report = evaluate_report(built, None, [get_policy("inference-experiment-kms-encrypted")])
