@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -130,16 +131,23 @@ def _metric_value(s3: Any, package: dict[str, Any], metric: str, arn: str) -> fl
         if is_access_problem(error):
             raise
         raise PromotionError(f"cannot read the evaluation report {uri}: {error}") from None
-    except json.JSONDecodeError as error:
-        raise PromotionError(f"the evaluation report {uri} is not JSON: {error}") from None
+    except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, an integer of 4,300+ digits
+        raise PromotionError(f"the evaluation report {uri} is not JSON: {shorten(str(error))}") from None
     node: Any = report
     for part in metric.split("."):
         if not isinstance(node, dict) or part not in node:
             raise PromotionError(f"the evaluation report {uri} has no metric {metric!r}")
         node = node[part]
     if isinstance(node, bool) or not isinstance(node, (int, float)):
-        raise PromotionError(f"metric {metric!r} in {uri} is not a number: {node!r}")
-    return float(node)
+        raise PromotionError(f"metric {metric!r} in {uri} is not a number: {shorten(repr(node))}")
+    try:
+        value = float(node)
+    except OverflowError:  # an integer beyond any float
+        value = math.inf
+    if not math.isfinite(value):
+        # json reads NaN and Infinity: NaN fails every comparison, infinity clears every bar.
+        raise PromotionError(f"metric {metric!r} in {uri} is not a finite number: {shorten(repr(node))}")
+    return value
 
 
 def package_arn_problem(arn: str, group_name: str, region: str) -> str | None:
