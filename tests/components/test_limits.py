@@ -3,6 +3,7 @@ also built without a stack file (from Python, or from another language through t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -177,7 +178,11 @@ def test_fit_keeps_a_name_that_fits_and_hashes_one_that_does_not() -> None:
     long = fit("a" * 64, 63)
     assert len(long) == 63 and long.startswith("a" * 54 + "-") and long == fit("a" * 64, 63)
     assert fit("a" * 64, 63) != fit("a" * 63 + "b", 63), "distinct names stay distinct"
-    assert not fit("ab-" * 30, 40).split("-")[-2].endswith("-")
+    # Cut where a separator ends the kept start: no '--' before the hash (SageMaker names allow
+    # repeated hyphens, but '_-' or '.-' would break names of other services' patterns).
+    for separator in "-_.":
+        cut = fit("a" * 30 + separator + "b" * 20, 40)
+        assert re.fullmatch(r"a{30}-[0-9a-f]{8}", cut), cut
     role = "monitoring-" + "e" * 60 + "-jobs-role"
     assert len(child_name(role, "aws:iam/role:Role")) + AUTONAME_SUFFIX == 64
     assert child_name("training-role-role", "aws:iam/role:Role") == "training-role-role"
