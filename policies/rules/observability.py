@@ -26,6 +26,7 @@ from ._common import (
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+NATIVE_ALARM = "aws-native:cloudwatch:Alarm"  # same property names: alarmActions, actionsEnabled
 TOPIC = "aws:sns/topic:Topic"
 NATIVE_LOG_GROUP = "aws-native:logs:LogGroup"  # same property names: retentionInDays, kmsKeyId
 NATIVE_TOPIC = "aws-native:sns:Topic"  # same property name: kmsMasterKeyId
@@ -114,7 +115,7 @@ alarm_has_actions = resource_rule(
         "CloudWatch alarms must notify someone. Fix: set alarmActions (e.g. the alert SNS topic) and "
         "leave actionsEnabled true."
     ),
-    resource_types=[METRIC_ALARM],
+    resource_types=[METRIC_ALARM, NATIVE_ALARM],
     check=_alarm_has_actions,
     enforcement_level=MANDATORY,
     severity=LOW,

@@ -140,6 +140,27 @@ CASES = [
         id="alarm-with-actions-disabled-fails",
     ),
     pytest.param(
+        "alarm-has-actions",
+        "aws-native:cloudwatch:Alarm",
+        ALARM_OK,
+        None,
+        id="native-alarm-notifying-topic-passes",
+    ),
+    pytest.param(
+        "alarm-has-actions",
+        "aws-native:cloudwatch:Alarm",
+        {"comparisonOperator": "GreaterThanThreshold", "evaluationPeriods": 1},
+        "alarmActions",
+        id="native-alarm-without-actions-fails",
+    ),
+    pytest.param(
+        "alarm-has-actions",
+        "aws-native:cloudwatch:Alarm",
+        {**ALARM_OK, "actionsEnabled": False},
+        "actionsEnabled",
+        id="native-alarm-with-actions-disabled-fails",
+    ),
+    pytest.param(
         "sns-topic-kms-encrypted", TOPIC, {"kmsMasterKeyId": KEY}, None, id="encrypted-topic-passes"
     ),
     pytest.param(
