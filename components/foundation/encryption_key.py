@@ -36,6 +36,34 @@ KEY_ADMIN_ACTIONS = [
 # confused-deputy guard): the service's own source keys, or the encryption context the service
 # itself sets (the ARN of the log group, topic or queue whose data it encrypts).
 ACCOUNT_SCOPING_KEYS = ("aws:SourceAccount", "aws:SourceArn", "kms:EncryptionContext:")
+# Operators under which such a key pins the caller: a negated one admits every other account, and an
+# ...IfExists one a request that lacks the key.
+_PINNING_OPERATORS = ("StringEquals", "StringLike", "ArnEquals", "ArnLike")
+
+
+def _pins_an_account(key: str, value: object) -> bool:
+    """Whether ``value`` of a scoping ``key`` names one account: the 12 digits themselves, or an ARN
+    whose account field is them (not a wildcard)."""
+    if not isinstance(value, str):
+        return False
+    account = value if key == "aws:SourceAccount" else (value.split(":") + [""] * 6)[4]
+    return len(account) == 12 and account.isascii() and account.isdigit()
+
+
+def _scopes_to_an_account(condition: Mapping[str, Mapping[str, object]]) -> bool:
+    """At least one scoping key under a pinning operator with every value naming an account."""
+    for operator, values in condition.items():
+        if operator not in _PINNING_OPERATORS:
+            continue
+        for key, value in values.items():
+            listed = value if isinstance(value, list | tuple) else [value]
+            if (
+                key.startswith(ACCOUNT_SCOPING_KEYS)
+                and listed
+                and all(_pins_an_account(key, v) for v in listed)
+            ):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -49,16 +77,18 @@ class ServiceKeyGrant:
     actions: Sequence[str]
     """KMS actions the service may perform on the key, e.g. ``kms:Decrypt``, ``kms:GenerateDataKey*``."""
     condition: Mapping[str, Mapping[str, object]]
-    """IAM condition block of the statement, operator → key → value(s). It must name
-    ``aws:SourceAccount``, ``aws:SourceArn`` or a ``kms:EncryptionContext:`` key: without one, any
-    account's resources could have the service use this key (confused deputy)."""
+    """IAM condition block of the statement, operator → key → value(s). It must pin
+    ``aws:SourceAccount``, ``aws:SourceArn`` or a ``kms:EncryptionContext:`` key to an account
+    (the 12 digits, or ARNs in that account) under a ``StringEquals``, ``StringLike``,
+    ``ArnEquals`` or ``ArnLike`` operator: otherwise any account's resources could have the service
+    use this key (confused deputy)."""
 
     def __post_init__(self) -> None:
-        keys = [key for values in self.condition.values() for key in values]
-        if not any(key.startswith(ACCOUNT_SCOPING_KEYS) for key in keys):
+        if not _scopes_to_an_account(self.condition):
             raise ValueError(
                 f"ServiceKeyGrant {self.sid} ({self.service}): the condition must scope the grant to this "
-                f"account with one of {', '.join(ACCOUNT_SCOPING_KEYS)}* (got {sorted(keys) or 'none'})"
+                f"account: one of {', '.join(ACCOUNT_SCOPING_KEYS)}* under {'/'.join(_PINNING_OPERATORS)}, "
+                f"each value the account or an ARN in it (got {dict(self.condition) or 'none'})"
             )
 
 

@@ -112,12 +112,17 @@ def test_notifications_key_lets_eventbridge_and_cloudwatch_deliver_to_this_accou
 
 def _scoping_values(statement: dict) -> dict[str, list[str]]:
     """The confused-deputy keys of a statement's condition and their values."""
-    return {
-        key: as_list(value)
+    scoping = {
+        (operator, key): as_list(value)
         for operator, values in statement.get("Condition", {}).items()
         for key, value in values.items()
         if key in ("aws:SourceAccount", "aws:SourceArn") or key.startswith("kms:EncryptionContext:")
     }
+    # Only a positive operator pins the caller (a negated one admits the others, IfExists a request
+    # without the key).
+    pinning = ("StringEquals", "StringLike", "ArnEquals", "ArnLike")
+    assert {operator for operator, _ in scoping} <= set(pinning), statement
+    return {key: values for (_, key), values in scoping.items()}
 
 
 def test_every_service_principal_acts_only_for_this_accounts_resources(
@@ -147,6 +152,17 @@ def test_every_service_principal_acts_only_for_this_accounts_resources(
     [
         pytest.param({}, id="none"),
         pytest.param({"Bool": {"aws:SecureTransport": "true"}}, id="not-account-scoped"),
+        # Present, yet scoping nothing: a negated operator admits every other account, IfExists a
+        # request without the key, and a lone wildcard any value.
+        pytest.param({"StringNotEquals": {"aws:SourceAccount": "111122223333"}}, id="negated"),
+        pytest.param({"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}}, id="if-exists"),
+        pytest.param({"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": "*"}}, id="wildcard-context"),
+        pytest.param(
+            {"StringLike": {"aws:SourceAccount": ["111122223333", "*"]}}, id="wildcard-among-values"
+        ),
+        pytest.param(
+            {"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:*:alarm:*"}}, id="any-account-arn"
+        ),
     ],
 )
 def test_a_service_grant_without_a_confused_deputy_condition_is_rejected(condition) -> None:
@@ -154,6 +170,29 @@ def test_a_service_grant_without_a_confused_deputy_condition_is_rejected(conditi
 
     with pytest.raises(ValueError, match="must scope the grant to this account"):
         ServiceKeyGrant(sid="S", service="sns.amazonaws.com", actions=["kms:Decrypt"], condition=condition)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param({"StringEquals": {"aws:SourceAccount": "111122223333"}}, id="source-account"),
+        pytest.param(
+            {"ArnLike": {"kms:EncryptionContext:aws:sqs:arn": "arn:aws:sqs:eu-west-1:111122223333:*"}},
+            id="context-arn-in-the-account",
+        ),
+        pytest.param(
+            {
+                "StringEquals": {"aws:SourceAccount": "111122223333"},
+                "Bool": {"aws:SecureTransport": "true"},
+            },
+            id="with-an-unrelated-condition",
+        ),
+    ],
+)
+def test_a_service_grant_pinned_to_an_account_is_accepted(condition) -> None:
+    from components.foundation.encryption_key import ServiceKeyGrant
+
+    ServiceKeyGrant(sid="S", service="sns.amazonaws.com", actions=["kms:Decrypt"], condition=condition)
 
 
 @pytest.mark.parametrize(
