@@ -29,7 +29,12 @@ from components.naming import prefixed
 from components.observability.alert_topic import AlertSubscription
 from components.observability.model_monitoring import MonitoringSpec
 from components.registry.model_registry import ApprovalMode, ModelFamilySpec
-from components.serving.inference_endpoint_spec import DataCaptureSpec, DeploymentSpec, EndpointSpec
+from components.serving.inference_endpoint_spec import (
+    DataCaptureSpec,
+    DeploymentSpec,
+    EndpointSpec,
+    VariantSpec,
+)
 from components.training.frameworks import framework_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
@@ -491,23 +496,29 @@ class PlatformConfig(_Section):
         minimum = self.endpoint_defaults.minimum_instances
         families = {model.name for model in self.models}
         for index, endpoint in enumerate(self.endpoints):
-            for variant in endpoint.variants:
-                if variant.serverless is not None:
+            for position, variant in enumerate(endpoint.variants):
+                if variant.serverless is not None or variant.minimum_instances >= minimum:
                     continue
-                if variant.minimum_instances < minimum:
-                    raise ValueError(
-                        f"endpoints[{index}] variant '{variant.name}': runs fewer than "
-                        f"endpoint_defaults.minimum_instances ({minimum}) instances; raise initial_instance_count, "
-                        "scaling.min_capacity and every scheduled min_capacity, or lower the minimum"
-                    )
-            for variant in [*endpoint.variants, *endpoint.shadow_variants]:
-                family = variant.model.latest_approved_of
-                if family and family not in families and not family.startswith("arn:"):
-                    raise ValueError(
-                        f"endpoints[{index}] variant '{variant.name}': latest_approved_of '{family}' is not a "
-                        f"model family of this stack ({', '.join(sorted(families)) or 'none'}); use a group ARN "
-                        "for another account's registry"
-                    )
+                fail_at(
+                    "PlatformConfig",
+                    ("endpoints", index, "variants", position, *_below_the_minimum(variant, minimum)),
+                    variant.minimum_instances,
+                    f"variant '{variant.name}' runs fewer than endpoint_defaults.minimum_instances ({minimum}) "
+                    "instances; raise initial_instance_count, scaling.min_capacity and every scheduled "
+                    "min_capacity, or lower the minimum",
+                )
+            for kind in ("variants", "shadow_variants"):
+                for position, variant in enumerate(getattr(endpoint, kind)):
+                    family = variant.model.latest_approved_of
+                    if family and family not in families and not family.startswith("arn:"):
+                        fail_at(
+                            "PlatformConfig",
+                            ("endpoints", index, kind, position, "model", "latest_approved_of"),
+                            family,
+                            f"'{family}' is not a model family of this stack "
+                            f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
+                            "account's registry",
+                        )
         return self
 
     @model_validator(mode="after")
@@ -587,6 +598,19 @@ class PlatformConfig(_Section):
         if not self.monitoring.enabled:
             return []
         return [spec for spec in self.endpoints if spec.data_capture.enabled]
+
+
+def _below_the_minimum(variant: VariantSpec, minimum: int) -> tuple[str | int, ...]:
+    """The key of a variant's instance count that is below ``minimum``: its initial count, the
+    autoscaler's minimum, or the first scheduled minimum."""
+    if variant.initial_instance_count < minimum or variant.scaling is None:
+        return ("initial_instance_count",)
+    if variant.scaling.min_capacity < minimum:
+        return ("scaling", "min_capacity")
+    for number, action in enumerate(variant.scaling.scheduled):
+        if action.min_capacity < minimum:
+            return ("scaling", "scheduled", number, "min_capacity")
+    return ()
 
 
 def parse_platform_config(raw: Any, source: str) -> PlatformConfig:

@@ -310,7 +310,7 @@ MALFORMED_ENDPOINTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("scale-to-zero-without-async", {**GOOD, "variants": [{**GOOD["variants"][0], "scaling": {"min_capacity": 0, "max_capacity": 4}}]}, "endpoints[0]", "scaling to zero (min_capacity 0) needs async inference"),
     ("scale-to-zero-without-backlog", {**GOOD, "async_inference": {"max_concurrent_invocations_per_instance": 4}, "variants": [{**GOOD["variants"][0], "scaling": {"min_capacity": 0, "max_capacity": 4}}]}, "endpoints[0]", "needs backlog_per_instance, the policy that starts the first instance again"),
     # all_at_once: prod's linear default is checked first (a step of one instance needs two).
-    ("below-the-prod-minimum", {**GOOD, "deployment": {"strategy": "all_at_once"}, "variants": [{**GOOD["variants"][0], "initial_instance_count": 1, "scaling": {"min_capacity": 1, "max_capacity": 4}}]}, "mlops-platform:platform", "fewer than endpoint_defaults.minimum_instances (2)"),
+    ("below-the-prod-minimum", {**GOOD, "deployment": {"strategy": "all_at_once"}, "variants": [{**GOOD["variants"][0], "initial_instance_count": 1, "scaling": {"min_capacity": 1, "max_capacity": 4}}]}, "endpoints[0].variants[0].initial_instance_count", "fewer than endpoint_defaults.minimum_instances (2)"),
     ("serverless-with-capture", {"name": "churn", "variants": [{"name": "p", "model": {"latest_approved_of": "customer-churn"}, "serverless": {}}], "data_capture": {"enabled": True}}, "endpoints[0]", "do not support data capture"),
     ("serverless-bad-memory", {"name": "churn", "variants": [{"name": "p", "model": {"latest_approved_of": "customer-churn"}, "serverless": {"memory_mb": 1000}}]}, "endpoints[0].variants[0].serverless.memory_mb", "not a serverless memory size"),
     ("instance-and-serverless", {**GOOD, "variants": [{**GOOD["variants"][0], "serverless": {}}]}, "endpoints[0].variants[0]", "either instance_type (instance-based) or serverless"),
@@ -318,7 +318,7 @@ MALFORMED_ENDPOINTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("gpu-target-on-cpu", {**GOOD, "variants": [{**GOOD["variants"][0], "instance_type": "ml.m5.xlarge", "scaling": {"min_capacity": 2, "max_capacity": 4, "gpu_utilization_percent": 70}}]}, "endpoints[0].variants[0]", "gpu_utilization_percent needs a GPU instance type"),
     ("volume-on-instance-store", {**GOOD, "variants": [{**GOOD["variants"][0], "volume_size_gb": 100}]}, "endpoints[0].variants[0]", "local NVMe storage: remove volume_size_gb"),
     ("unknown-strategy", {**GOOD, "deployment": {"strategy": "rolling"}}, "endpoints[0].deployment.strategy", "'all_at_once', 'canary' or 'linear'"),
-    ("unknown-model-family", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"latest_approved_of": "fraud"}}]}, "mlops-platform:platform", "latest_approved_of 'fraud' is not a model family of this stack"),
+    ("unknown-model-family", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"latest_approved_of": "fraud"}}]}, "endpoints[0].variants[0].model.latest_approved_of", "'fraud' is not a model family of this stack"),
     ("bad-endpoint-name", {**GOOD, "name": "churn_v2"}, "endpoints[0].name", "not a valid endpoint name"),
 ]  # fmt: skip
 
