@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_valid
 from components.data.feature_store import FeatureGroupSpec
 from components.experiments.experiment_tracking import ExperimentTrackingSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
-from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec, invalid_labels
+from components.kubernetes.kubernetes_serving_spec import LABEL_RULES, KubernetesServingSpec, invalid_labels
 from components.limits import LOG_RETENTION_DAYS, SPEC_CONFIG, fail_at
 from components.naming import prefixed
 from components.observability.alert_topic import AlertSubscription
@@ -523,11 +523,17 @@ class PlatformConfig(_Section):
 
     @model_validator(mode="after")
     def _tags_are_labels_where_kubernetes_serves(self) -> PlatformConfig:
-        if self.kubernetes_serving.servings:
-            bad = invalid_labels(self.resource_tags)
-            if bad:
-                raise ValueError(
-                    f"tags {bad} are not valid Kubernetes labels, which kubernetes_serving needs them to be"
+        if not self.kubernetes_serving.servings:
+            return self
+        for key, value in self.tags.items():
+            if invalid_labels({key: value}):
+                label = "value" if not invalid_labels({key: "x"}) else "key"
+                fail_at(
+                    "PlatformConfig",
+                    ("tags", key),
+                    value,
+                    f"{key if label == 'key' else value!r} is not a valid Kubernetes label {label}, which "
+                    f"kubernetes_serving needs every tag to be ({LABEL_RULES})",
                 )
         return self
 
