@@ -79,8 +79,10 @@ def _event_rule(mocks: PlatformMocks, name: str, physical: str, inputs: State) -
 
 
 def _event_target(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
-    target_id = inputs.get("targetId", physical)
-    return f"{inputs.get('rule')}-{target_id}", {"targetId": target_id}
+    """The provider's id: ``<rule>-<target id>``, prefixed by ``<bus>-`` on a custom bus."""
+    target_id, bus = inputs.get("targetId", physical), inputs.get("eventBusName")
+    parts = [bus] if bus and bus != "default" else []
+    return "-".join([*parts, str(inputs.get("rule")), target_id]), {"targetId": target_id}
 
 
 def _events_named(kind: str) -> Handler:
@@ -150,7 +152,9 @@ def _scheduled_action(mocks: PlatformMocks, name: str, physical: str, inputs: St
         str(inputs.get("resourceId")),
         action,
     )
-    return action, {"name": action, "arn": arn}
+    # The provider's id joins the name, namespace and resource id with '-'.
+    resource_id = f"{action}-{inputs.get('serviceNamespace')}-{inputs.get('resourceId')}"
+    return resource_id, {"name": action, "arn": arn}
 
 
 def _metric_alarm(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:

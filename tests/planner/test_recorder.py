@@ -255,3 +255,32 @@ def test_mocked_ids_names_and_arns_are_in_each_services_format() -> None:
         arn["scale"],
     )
     assert re.fullmatch(r"arn:aws:iam::210987654321:role/mlops/role-[0-9a-f]{7}", arn["role"])
+
+
+def test_mocked_ids_join_what_the_provider_joins() -> None:
+    """The provider's ids for an EventBridge target (``[<bus>-]<rule>-<target id>``, the bus only
+    when it is not the default) and a scheduled action (``<name>-<namespace>-<resource id>``)."""
+
+    def program() -> None:
+        rule = aws.cloudwatch.EventRule("drift", name="drift", event_pattern="{}")
+        aws.cloudwatch.EventTarget("default-bus", rule=rule.name, target_id="t1", arn="arn:aws:sns:x")
+        custom = aws.cloudwatch.EventRule(
+            "custom", name="custom", event_bus_name="ml-events", event_pattern="{}"
+        )
+        aws.cloudwatch.EventTarget(
+            "custom-bus", rule=custom.name, event_bus_name="ml-events", target_id="t2", arn="arn:aws:sns:x"
+        )
+        aws.appautoscaling.ScheduledAction(
+            "night",
+            name="night",
+            service_namespace="sagemaker",
+            resource_id="endpoint/churn/variant/primary",
+            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            schedule="cron(0 20 * * ? *)",
+            scalable_target_action={"min_capacity": 1, "max_capacity": 1},
+        )
+
+    graph = record_program(program)
+    assert graph.named("default-bus").id == "drift-t1"
+    assert graph.named("custom-bus").id == "ml-events-custom-t2"
+    assert graph.named("night").id == "night-sagemaker-endpoint/churn/variant/primary"
