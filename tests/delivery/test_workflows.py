@@ -158,6 +158,8 @@ def _condition(job: dict[str, Any], results: dict[str, str], outputs: dict[str, 
             value = outputs[found[1]] != "[]"
         elif term == "github.event.pull_request.head.repo.full_name == github.repository":
             value = context["head_repo"] == context["repository"]
+        elif term == "github.event.pull_request.user.login != 'dependabot[bot]'":
+            value = context.get("author", "octocat") != "dependabot[bot]"
         else:
             raise AssertionError(f"the model does not know the condition {term!r}: teach it")
         if not value:
@@ -479,6 +481,21 @@ def test_pull_requests_from_forks_stop_at_the_offline_plan(pull_request, shipped
     assert results["plan"] == results["test"] == results["plan-comment"] == "success"
     assert results["preview"] == "skipped"
     assert _run(pull_request, shipped_outputs["pull_request"])["preview"] == "success"
+
+
+def test_dependabots_pull_requests_stop_at_the_offline_plan(pull_request, shipped_outputs) -> None:
+    # Dependabot's branches are in the repository, but its runs get only Dependabot secrets (not the
+    # preview environment's Pulumi token): a preview could only fail. An action bump changes no stack.
+    dependabot = {
+        "head_repo": "my-org/mlops-platform",
+        "repository": "my-org/mlops-platform",
+        "author": "dependabot[bot]",
+    }
+
+    results = _run(pull_request, shipped_outputs["pull_request"], context=dependabot)
+
+    assert results["plan"] == results["test"] == results["plan-comment"] == "success"
+    assert results["preview"] == "skipped"
 
 
 def test_a_failed_offline_plan_stops_the_preview(pull_request, shipped_outputs) -> None:
