@@ -70,9 +70,16 @@ class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader that rejects duplicated keys instead of silently keeping the last one."""
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """The map of ``node``, refusing a key written twice; merge keys (``<<: *anchor``, which Pulumi's
+    YAML reader takes too) merge the anchored maps in, and the keys written beside them win."""
     seen: set[Any] = set()
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue  # construct_mapping flattens it
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
