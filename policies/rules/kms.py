@@ -21,6 +21,7 @@ from ._common import (
     MEDIUM,
     framework,
     get,
+    is_set,
     is_true,
     resource_rule,
     shown,
@@ -76,6 +77,8 @@ def _key_rotation_enabled(args: ResourceValidationArgs, _: Mapping[str, Any]) ->
         return  # asymmetric and HMAC keys cannot rotate automatically
     if get(args.props, "origin") not in (None, "AWS_KMS"):
         return  # imported (EXTERNAL) or external-store key material cannot rotate automatically
+    if is_set(get(args.props, "customKeyStoreId")):
+        return  # keys in a CloudHSM or external key store (pulumi-aws) cannot rotate automatically
     if not is_true(get(args.props, "enableKeyRotation")):
         yield f"enableKeyRotation is {shown(get(args.props, 'enableKeyRotation'))}: set enable_key_rotation=True."
 
@@ -113,7 +116,8 @@ kms_key_rotation_enabled = resource_rule(
     name="kms-key-rotation-enabled",
     description=(
         "Symmetric KMS keys (aws:kms/key:Key, aws-native:kms:Key) must rotate automatically. Fix: set "
-        "enableKeyRotation=true (asymmetric, HMAC and imported-material keys, which cannot rotate, are exempt)."
+        "enableKeyRotation=true (asymmetric, HMAC, imported-material and custom-key-store keys, which cannot rotate, "
+        "are exempt)."
     ),
     resource_types=[KEY, NATIVE_KEY],
     check=_key_rotation_enabled,

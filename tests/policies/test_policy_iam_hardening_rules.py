@@ -677,6 +677,27 @@ CASES = [
         "enableKeyRotation",
         id="native-key-without-rotation-fails",
     ),
+    pytest.param(
+        "kms-key-rotation-enabled",
+        KEY,
+        {"customKeyStoreId": "cks-1234567890abcdef0"},
+        None,
+        id="custom-key-store-key-is-exempt",
+    ),
+    pytest.param(
+        "kms-key-rotation-enabled",
+        KEY,
+        {"customKeyStoreId": "cks-1234567890abcdef0", "xksKeyId": "external-key-1"},
+        None,
+        id="external-key-store-key-is-exempt",
+    ),
+    pytest.param(
+        "kms-key-rotation-enabled",
+        KEY,
+        {"customKeyStoreId": ""},
+        "enableKeyRotation",
+        id="empty-custom-key-store-is-not-an-exemption",
+    ),
     # --- KMS key policies ----------------------------------------------------------------
     pytest.param(
         "kms-key-policy-no-public-principal",
