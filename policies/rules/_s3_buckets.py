@@ -4,7 +4,8 @@ Companions (public access block, policy, versioning, encryption, logging) are ma
 bucket through the engine's property dependencies on their ``bucket`` input, or a literal
 ``bucket`` equal to the bucket's name (``bucket``/``bucketName`` input, ``id`` in outputs).
 A bucket's own deprecated inline blocks are read per type: pulumi-aws ``Bucket``
-(``serverSideEncryptionConfiguration.rule``, ``logging``), ``BucketV2`` (list forms) and
+(``serverSideEncryptionConfiguration.rule``, ``logging``), ``BucketV2`` (list forms:
+``serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]``) and
 ``aws-native:s3:Bucket`` (``bucketEncryption``, ``loggingConfiguration``).
 """
 
@@ -131,7 +132,8 @@ def inline_sse(bucket: PolicyResource) -> tuple[str, list[Any], str] | None:
         if not configs:
             return None
         rules = [r for c in configs for r in items(get(c, "rules"))]
-        return "serverSideEncryptionConfigurations[].rules", rules, "applyServerSideEncryptionByDefault"
+        # BucketV2's nested blocks are lists, this one named in the plural (at most one item).
+        return "serverSideEncryptionConfigurations[].rules", rules, "applyServerSideEncryptionByDefaults"
     rule = get(props, "serverSideEncryptionConfiguration.rule")
     if rule is None:
         return None

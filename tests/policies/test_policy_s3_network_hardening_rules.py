@@ -608,6 +608,13 @@ def sse_rule(algorithm: str = "aws:kms", key: str | None = KEY) -> dict[str, Any
     return {"applyServerSideEncryptionByDefault": default, "bucketKeyEnabled": True}
 
 
+def v2_sse(algorithm: str = "aws:kms", key: str | None = KEY) -> dict[str, Any]:
+    """A BucketV2's inline block as pulumi-aws sends it: every nested block is a list, and the
+    default is ``applyServerSideEncryptionByDefaults`` (plural)."""
+    default = {"sseAlgorithm": algorithm, **({"kmsMasterKeyId": key} if key else {})}
+    return {"rules": [{"applyServerSideEncryptionByDefaults": [default], "bucketKeyEnabled": True}]}
+
+
 def inputs_bucket(name: str = "data", *, tags: dict[str, str] = TAGS, **extra: Any) -> dict[str, Any]:
     """A bucket as the program declares it: an autonamed bucket has no name yet."""
     return {"type": BUCKET, "name": name, "inputs": {"tags": tags, "forceDestroy": False, **extra}}
@@ -701,6 +708,13 @@ def bucket_stack(
     return specs
 
 
+def v2_inline_stack() -> list[dict[str, Any]]:
+    """The companions of :func:`bucket_stack` around a BucketV2 that encrypts with its own inline block."""
+    specs = bucket_stack("inputs", sse=[])
+    inputs = {**specs[0]["inputs"], "serverSideEncryptionConfigurations": [v2_sse()]}
+    return [{**specs[0], "type": BUCKET_V2, "inputs": inputs}, *specs[1:]]
+
+
 def native_bucket(**props: Any) -> dict[str, Any]:
     base = {
         "bucketName": NAME,
@@ -783,15 +797,24 @@ STACK_CASES = [
     ),
     pytest.param(
         "s3-sse-kms-encrypted",
+        [{"type": BUCKET_V2, "name": "v2", "inputs": {"serverSideEncryptionConfigurations": [v2_sse()]}}],
+        None,
+        id="bucket-v2-inline-kms-passes",
+    ),
+    pytest.param(
+        "s3-sse-kms-encrypted",
         [
             {
                 "type": BUCKET_V2,
                 "name": "v2",
-                "inputs": {"serverSideEncryptionConfigurations": [{"rules": [sse_rule()]}]},
+                "inputs": {"serverSideEncryptionConfigurations": [v2_sse("AES256", None)]},
             }
         ],
-        None,
-        id="bucket-v2-inline-kms-passes",
+        "sseAlgorithm is 'AES256'",
+        id="bucket-v2-inline-aes256-fails",
+    ),
+    pytest.param(
+        "s3-bucket-security-baseline", v2_inline_stack(), None, id="bucket-v2-inline-kms-counts-as-encrypted"
     ),
     pytest.param(
         "s3-sse-kms-encrypted",
