@@ -57,7 +57,12 @@ class FeatureGroupSpec(_Spec):
     """One feature group: its schema and which stores it has."""
 
     name: str = Field(description="Feature group name: 1-64 letters/digits, separated by - or _.")
-    description: str = Field(default="", max_length=128, description="Shown in the SageMaker console.")
+    description: str = Field(
+        default="",
+        max_length=128,
+        description="Shown in the SageMaker console; default: `<name>: one record per <record_identifier>`. "
+        "Set when the group is created: SageMaker cannot change it, so a later edit is not applied.",
+    )
     record_identifier: str = Field(description="Name of the feature that identifies a record.")
     event_time: str = Field(description="Name of the feature holding the record's event time.")
     features: Annotated[list[FeatureSpec], Field(min_length=2, max_length=2500)] = Field(
@@ -224,7 +229,15 @@ class FeatureStore(pulumi.ComponentResource):
             offline_store_config=offline,
             role_arn=role.role_arn,
             tags={**args.tags, "mlops:feature-group": spec.name},
-            opts=pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.retain,
+                retain_on_delete=args.retain,
+                # SageMaker cannot update a description (the provider replaces the group for it): set
+                # at creation only, so neither the derived one nor an edit replaces a deployed group
+                # and drops its online store.
+                ignore_changes=["description"],
+            ),
         )
 
     @staticmethod

@@ -176,3 +176,11 @@ def test_every_feature_group_has_a_description(description: str, expected: str) 
         "RECORD_ID", spec.record_identifier
     )
     assert 0 < len(group.inputs["description"]) <= 128
+
+
+def test_a_feature_groups_description_is_set_once_never_replacing_it() -> None:
+    """SageMaker cannot update a feature group's description (UpdateFeatureGroup has no such
+    field; the provider replaces the group for it): the derived description reaches new groups
+    only, and neither it nor a later edit replaces a deployed group and its online store."""
+    [group] = _record(_spec(description="")).of_type(GROUP)
+    assert "description" in group.ignore_changes
