@@ -723,20 +723,6 @@ def test_every_pinned_release_reads_the_inputs_it_is_given() -> None:
     assert problems == []
 
 
-def test_the_pins_in_docs_ci_cd_are_the_workflows_pins() -> None:
-    documented = set(
-        re.findall(
-            r"^\| `([\w.-]+/[\w.-]+)` \| (v[\d.]+) \| `([0-9a-f]{40})` \|$",
-            (REPO / "docs" / "ci-cd.md").read_text(),
-            re.M,
-        )
-    )
-    pinned = {
-        (use.split("@")[0], use.split("# ")[1], use.split("@")[1].split(" ")[0]) for use in _uses_lines()
-    }
-    assert documented == pinned
-
-
 @pytest.mark.parametrize(
     ("use", "too_old"),
     [
