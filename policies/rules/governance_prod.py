@@ -37,10 +37,10 @@ from ._common import (
     str_list,
 )
 from ._serving import (
-    ENDPOINT,
     ENDPOINTS,
     NATIVE_ENDPOINT_CONFIG,
     endpoint_config_of,
+    name_of,
     scaling_policies_of,
     variant_targets,
 )
@@ -53,6 +53,7 @@ from .sagemaker_jobs import (
 )
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+ALARMS = (METRIC_ALARM, "aws-native:cloudwatch:Alarm")
 SCHEDULES = (MONITORING_SCHEDULE, NATIVE_MONITORING_SCHEDULE)
 JOB_DEFINITIONS = (DATA_QUALITY_JOB, NATIVE_DATA_QUALITY_JOB, *NATIVE_MODEL_MONITOR_JOBS)
 _ENDPOINT_NAME_PATHS = (
@@ -162,7 +163,7 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
         return named[schedule.urn]
 
     def check(endpoint: PolicyResource) -> Findings:
-        name = get_or_none(endpoint.props, "name")
+        name = name_of(endpoint)
         for schedule in schedules:
             if reaches(schedule, endpoint) or (name and name in names_of(schedule)):
                 return
@@ -174,7 +175,7 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
             endpoint.urn,
         )
 
-    yield from each_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, ENDPOINTS, check)
 
 
 endpoint_monitoring_schedule = stack_rule(
@@ -240,7 +241,7 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
                         target.urn,
                     )
 
-    yield from each_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, ENDPOINTS, check)
 
 
 endpoint_autoscaling_configured = stack_rule(
@@ -270,9 +271,14 @@ endpoint_autoscaling_configured = stack_rule(
 # --- safe rollout --------------------------------------------------------------------------
 
 
+def _alarm_name(alarm: PolicyResource) -> Any:
+    """A CloudWatch alarm's name: pulumi-aws ``name``, aws-native ``alarmName``."""
+    return get_or_none(alarm.props, "name") or get_or_none(alarm.props, "alarmName")
+
+
 def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
-    alarms = of_type(args.resources, [METRIC_ALARM])
-    alarm_names = {n for n in (get_or_none(a.props, "name") for a in alarms) if n is not None}
+    alarms = of_type(args.resources, ALARMS)
+    alarm_names = {n for n in (_alarm_name(a) for a in alarms) if n is not None}
     routings = str_list(cfg["allowedTrafficRoutingTypes"])
 
     def check(endpoint: PolicyResource) -> Findings:
@@ -320,29 +326,29 @@ def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings
         linked = [
             d
             for d in deps(endpoint, "deploymentConfig")
-            if d.resource_type == METRIC_ALARM and get_or_none(d.props, "name") not in names
+            if d.resource_type in ALARMS and _alarm_name(d) not in names
         ]
         if len(unmatched) > len(linked):
             yield (
                 (
-                    f"deploymentConfig.autoRollbackConfiguration.alarms names {unmatched} that match no MetricAlarm "
-                    "in this stack: create the alarms and pass their name Outputs."
+                    f"deploymentConfig.autoRollbackConfiguration.alarms names {unmatched} that match no CloudWatch "
+                    "alarm in this stack: create the alarms and pass their name Outputs."
                 ),
                 endpoint.urn,
             )
         elif unknown is not None and len(unmatched) + pending > len(linked):
             raise unknown  # names known only after apply, and not all from alarms of this stack
 
-    yield from each_resource(args.resources, [ENDPOINT], check)
+    yield from each_resource(args.resources, ENDPOINTS, check)
 
 
 endpoint_safe_rollout = stack_rule(
     name="endpoint-safe-rollout",
     description=(
         "Every endpoint must deploy blue/green (traffic routing in allowedTrafficRoutingTypes) with "
-        "auto-rollback on CloudWatch alarms that exist in the stack. Fix: set "
-        "deploymentConfig.blueGreenUpdatePolicy and deploymentConfig.autoRollbackConfiguration.alarms[]"
-        ".alarmName from MetricAlarm name Outputs."
+        "auto-rollback on CloudWatch alarms that exist in the stack (MetricAlarm or aws-native Alarm; "
+        "aws-native endpoints too). Fix: set deploymentConfig.blueGreenUpdatePolicy and "
+        "deploymentConfig.autoRollbackConfiguration.alarms[].alarmName from the alarms' name Outputs."
     ),
     check=_safe_rollout,
     enforcement_level=ADVISORY,

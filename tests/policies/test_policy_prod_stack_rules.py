@@ -292,7 +292,7 @@ STACK_CASES = [
     pytest.param(
         "endpoint-safe-rollout",
         prod_graph(drop=("errors",), unlink=("endpoint.deploymentConfig",)),
-        "['churn-5xx'] that match no MetricAlarm",
+        "['churn-5xx'] that match no CloudWatch alarm",
         id="rollback-alarm-missing-from-stack-fails",
     ),
 ]

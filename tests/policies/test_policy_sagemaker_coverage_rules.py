@@ -1019,6 +1019,123 @@ def test_native_data_capture_with_enable_capture_unset_captures(check_stack, out
     outcome(check_stack(rule, [off, endpoint]), rule, "dataCaptureConfig.enableCapture is false")
 
 
+def native_serving(*extra: dict[str, Any], **endpoint_inputs: Any) -> list[dict[str, Any]]:
+    """An aws-native endpoint named ``churn`` on its aws-native configuration, plus ``extra`` specs."""
+    config = {
+        "type": N_ENDPOINT_CONFIG,
+        "name": "cfg",
+        "inputs": {**N_CONFIG_OK, "endpointConfigName": "cfg"},
+    }
+    endpoint = {
+        "type": "aws-native:sagemaker:Endpoint",
+        "name": "ep",
+        "inputs": {"endpointConfigName": "cfg", "endpointName": "churn", **endpoint_inputs},
+        "deps": {"endpointConfigName": ["cfg"]},
+    }
+    return [config, endpoint, *extra]
+
+
+NATIVE_ROLLOUT = {
+    "blueGreenUpdatePolicy": {
+        "trafficRoutingConfiguration": {"type": "CANARY", "waitIntervalInSeconds": 300}
+    },
+    "autoRollbackConfiguration": {"alarms": [{"alarmName": "churn-5xx"}]},
+}
+NATIVE_5XX_ALARM = {
+    "type": "aws-native:cloudwatch:Alarm",
+    "name": "errors",
+    "inputs": {
+        "alarmName": "churn-5xx",
+        "namespace": "AWS/SageMaker",
+        "metricName": "Invocation5XXErrors",
+        "statistic": "Sum",
+        "comparisonOperator": "GreaterThanThreshold",
+        "threshold": 1,
+        "evaluationPeriods": 1,
+        "dimensions": [{"name": "EndpointName", "value": "churn"}],
+    },
+}
+NATIVE_TARGET = {
+    "type": "aws:appautoscaling/target:Target",
+    "name": "target",
+    "inputs": {
+        "serviceNamespace": "sagemaker",
+        "scalableDimension": "sagemaker:variant:DesiredInstanceCount",
+        "resourceId": "endpoint/churn/variant/primary",
+        "minCapacity": 2,
+        "maxCapacity": 4,
+    },
+}
+NATIVE_TARGET_POLICY = {
+    "type": "aws:appautoscaling/policy:Policy",
+    "name": "tracking",
+    "inputs": {
+        "policyType": "TargetTrackingScaling",
+        "serviceNamespace": "sagemaker",
+        "scalableDimension": "sagemaker:variant:DesiredInstanceCount",
+        "resourceId": "endpoint/churn/variant/primary",
+        "targetTrackingScalingPolicyConfiguration": {"targetValue": 70},
+    },
+    "deps": {"resourceId": ["target"]},
+}
+NATIVE_SCHEDULE = {
+    "type": "aws-native:sagemaker:MonitoringSchedule",
+    "name": "schedule",
+    "inputs": {"endpointName": "churn", "monitoringScheduleConfig": {"monitoringJobDefinitionName": "dq"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("rule", "specs", "fragment"),
+    [
+        pytest.param(
+            "endpoint-safe-rollout",
+            native_serving(NATIVE_5XX_ALARM),
+            "blueGreenUpdatePolicy is unset",
+            id="native-endpoint-without-blue-green-fails",
+        ),
+        pytest.param(
+            "endpoint-safe-rollout",
+            native_serving(NATIVE_5XX_ALARM, deploymentConfig=NATIVE_ROLLOUT),
+            None,
+            id="native-endpoint-rolling-back-on-a-native-alarm-passes",
+        ),
+        pytest.param(
+            "endpoint-safe-rollout",
+            native_serving(deploymentConfig=NATIVE_ROLLOUT),
+            "match no",
+            id="native-endpoint-rolling-back-on-a-missing-alarm-fails",
+        ),
+        pytest.param(
+            "endpoint-autoscaling-configured",
+            native_serving(),
+            "has no autoscaling target",
+            id="native-endpoint-without-autoscaling-fails",
+        ),
+        pytest.param(
+            "endpoint-autoscaling-configured",
+            native_serving(NATIVE_TARGET, NATIVE_TARGET_POLICY),
+            None,
+            id="native-endpoint-with-target-tracking-passes",
+        ),
+        pytest.param(
+            "endpoint-monitoring-schedule",
+            native_serving(),
+            "has no MonitoringSchedule",
+            id="native-endpoint-without-schedule-fails",
+        ),
+        pytest.param(
+            "endpoint-monitoring-schedule",
+            native_serving(NATIVE_SCHEDULE),
+            None,
+            id="native-endpoint-watched-by-name-passes",
+        ),
+    ],
+)
+def test_prod_rules_follow_native_endpoints(check_stack, outcome, rule, specs, fragment):
+    outcome(check_stack(rule, specs), rule, fragment)
+
+
 def test_an_unknown_experiment_key_is_undecided_not_a_violation(records):
     built = records([{"type": N_EXPERIMENT, "name": "x", "inputs": experiment(kmsKey=UNKNOWN_STRING_VALUE)}])
     report = evaluate_report(built, None, [get_policy("inference-experiment-kms-encrypted")])
