@@ -5,7 +5,8 @@ an input as an integer, the provider sends an integer to the cloud, so the recor
 plan's JSON) should say ``30``. The schema is read from the provider SDK's own input types (the
 generated ``<Resource>Args`` classes and their nested ``...Args`` types, whose annotations say
 ``int`` or ``float``): a number typed ``float`` (a threshold, a target value) stays a float, and
-so does anything the SDK does not type (a JSON document, an unknown resource type).
+so does anything the SDK does not type (a JSON document, an unknown resource type). A number in
+an int-or-string (``Union[int, str]``, Kubernetes' ports) is the int.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def _typed(value: Any, hint: Any) -> Any:
     if hint is None or value is None:
         return value
     hint = _concrete(hint)
-    if hint is int:
+    if hint is int or _int_or_string(hint):
         return int(value) if isinstance(value, float) and value.is_integer() else value
     origin = typing.get_origin(hint)
     arguments = typing.get_args(hint)
@@ -74,19 +75,30 @@ def _typed(value: Any, hint: Any) -> Any:
     return value
 
 
+def _int_or_string(hint: Any) -> bool:
+    """Kubernetes' IntOrString (``Union[int, str]``): a number there can only be the int."""
+    return set(_options(hint)) == {int, str}
+
+
+def _options(hint: Any) -> list[Any]:
+    """The members of a union that a plain value can be (no None, awaitable, Output or TypedDict)."""
+    if typing.get_origin(hint) is not typing.Union:
+        return []
+    return [
+        option
+        for option in typing.get_args(hint)
+        if option is not type(None)
+        and typing.get_origin(option) not in (collections.abc.Awaitable, pulumi.Output)
+        and option is not pulumi.Output
+        and not (isinstance(option, type) and typing.is_typeddict(option))
+    ]
+
+
 def _concrete(hint: Any) -> Any:
     """``Input[Optional[Sequence[Input[X]]]]`` → ``Sequence[Input[X]]``; a union of an args class
     and its TypedDict → the args class; a union of unrelated types stays as it is."""
     hint = pulumi_types.unwrap_type(hint)
-    if typing.get_origin(hint) is typing.Union:
-        options = [
-            option
-            for option in typing.get_args(hint)
-            if option is not type(None)
-            and typing.get_origin(option) not in (collections.abc.Awaitable, pulumi.Output)
-            and option is not pulumi.Output
-            and not (isinstance(option, type) and typing.is_typeddict(option))
-        ]
-        if len(options) == 1:
-            return _concrete(options[0])
+    options = _options(hint)
+    if len(options) == 1:
+        return _concrete(options[0])
     return hint

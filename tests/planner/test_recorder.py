@@ -284,3 +284,35 @@ def test_mocked_ids_join_what_the_provider_joins() -> None:
     assert graph.named("default-bus").id == "drift-t1"
     assert graph.named("custom-bus").id == "ml-events-custom-t2"
     assert graph.named("night").id == "night-sagemaker-endpoint/churn/variant/primary"
+
+
+def test_an_int_or_string_number_is_recorded_as_an_int() -> None:
+    """Kubernetes' IntOrString (``Union[int, str]`` in the SDK): a number there is an int (a port),
+    as the provider sends it; a name stays a string."""
+    from pulumi_kubernetes.core import v1 as core
+    from pulumi_kubernetes.networking import v1 as networking
+
+    def program() -> None:
+        networking.NetworkPolicy(
+            "policy",
+            spec=networking.NetworkPolicySpecArgs(
+                pod_selector={"matchLabels": {"app": "churn"}},
+                ingress=[
+                    networking.NetworkPolicyIngressRuleArgs(
+                        ports=[
+                            networking.NetworkPolicyPortArgs(port=8080, protocol="TCP"),
+                            networking.NetworkPolicyPortArgs(port="metrics", protocol="TCP"),
+                        ]
+                    )
+                ],
+            ),
+        )
+        core.Service(
+            "service", spec=core.ServiceSpecArgs(ports=[core.ServicePortArgs(port=80, target_port=8080)])
+        )
+
+    graph = record_program(program)
+    ports = graph.named("policy").inputs["spec"]["ingress"][0]["ports"]
+    assert [(type(p["port"]), p["port"]) for p in ports] == [(int, 8080), (str, "metrics")]
+    [service_port] = graph.named("service").inputs["spec"]["ports"]
+    assert (type(service_port["port"]), type(service_port["targetPort"])) == (int, int)
