@@ -363,7 +363,9 @@ class ConditionKey:
 
     ``kind``: ``"id"`` (an account, organization or external id: a wildcard defeats it),
     ``"arn"`` (an ARN: a wildcard account or an all-wildcard resource defeats it),
-    ``"orgpath"`` (must at least name the organization) or ``"text"`` (anything but ``*``).
+    ``"orgpath"`` (must at least name the organization), ``"userid"`` (a wildcard only after a
+    fixed unique id and ``:``, as in ``AROAEXAMPLEID:*``, every session of one role) or ``"text"``
+    (anything but ``*``).
     """
 
     pattern: str  # key name, case-insensitive; ``*`` matches any text (``aws:ResourceTag/*``)
@@ -384,6 +386,9 @@ def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:
         return False
     if kind == "orgpath":
         return bool(re.match(r"^o-[a-z0-9]{10,32}/", value.split("*")[0].split("?")[0]))
+    if kind == "userid":
+        unique_id, colon, _ = value.partition(":")
+        return bool(colon) and bool(unique_id) and not (_WILD & set(unique_id))
     if kind == "arn":
         arn = _ARN.match(value)
         if arn is None:
@@ -444,7 +449,7 @@ PRINCIPAL_KEYS: tuple[ConditionKey, ...] = (
     ConditionKey("aws:PrincipalOrgPaths", "orgpath"),
     ConditionKey("aws:PrincipalAccount", "id"),
     ConditionKey("aws:PrincipalArn", "arn"),
-    ConditionKey("aws:userid", "text"),
+    ConditionKey("aws:userid", "userid"),
     ConditionKey("aws:SourceAccount", "id"),
     ConditionKey("aws:SourceArn", "arn"),
     ConditionKey("aws:SourceOrgID", "id"),

@@ -74,6 +74,42 @@ SAGEMAKER = {"Service": "sagemaker.amazonaws.com"}
 EXEC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-platform/prod/training"
 
 CASES = [
+    # --- aws:userid pins the caller only with a fixed unique id ("AROAEXAMPLEID:*" = one role) -
+    pytest.param(
+        "iam-role-trust-not-public",
+        ROLE,
+        {"assumeRolePolicy": doc(trust({"AWS": "*"}, {"StringLike": {"aws:userid": "*:*"}}))},
+        "lets any principal",
+        id="trust-userid-any-role-session-fails",
+    ),
+    pytest.param(
+        "iam-role-trust-not-public",
+        ROLE,
+        {"assumeRolePolicy": doc(trust({"AWS": "*"}, {"StringLike": {"aws:userid": "AROA*"}}))},
+        "lets any principal",
+        id="trust-userid-any-role-id-fails",
+    ),
+    pytest.param(
+        "iam-role-trust-not-public",
+        ROLE,
+        {"assumeRolePolicy": doc(trust({"AWS": "*"}, {"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}}))},
+        None,
+        id="trust-userid-one-role-any-session-passes",
+    ),
+    pytest.param(
+        "kms-key-policy-no-public-principal",
+        KEY,
+        {"policy": doc(anyone("kms:Decrypt", {"StringLike": {"aws:userid": "*:*"}}))},
+        "allows Principal '*'",
+        id="key-policy-userid-any-role-session-fails",
+    ),
+    pytest.param(
+        "kms-key-policy-no-public-principal",
+        KEY,
+        {"policy": doc(anyone("kms:Decrypt", {"StringEquals": {"aws:userid": "AIDAEXAMPLEUSERID"}}))},
+        None,
+        id="key-policy-userid-one-user-passes",
+    ),
     # --- CKV_AWS_60: trust policies -----------------------------------------------------
     pytest.param(
         "iam-role-trust-not-public",
