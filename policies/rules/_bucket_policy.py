@@ -179,6 +179,9 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
         return len(parts) >= 6 and bool(re.fullmatch(r"\d{12}", parts[4]))
     if key in _ORG_PATH_KEYS:
         return bool(re.fullmatch(r"o-[a-z0-9]+", value.split("/", 1)[0]))
+    if key == "aws:userid":  # "AROLEID:*" (every session of one role) is fixed; "*:*" is anyone
+        unique_id, colon, _ = value.partition(":")
+        return bool(colon) and bool(unique_id) and "*" not in unique_id and "?" not in unique_id
     return False
 
 

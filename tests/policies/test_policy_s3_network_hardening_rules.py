@@ -124,6 +124,20 @@ CASES = [
     pytest.param(
         "s3-bucket-policy-not-public",
         BUCKET_POLICY,
+        {"bucket": NAME, "policy": doc(public({"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}}))},
+        None,
+        id="public-allow-pinned-to-one-role-id-passes",
+    ),
+    pytest.param(
+        "s3-bucket-policy-not-public",
+        BUCKET_POLICY,
+        {"bucket": NAME, "policy": doc(public({"StringLike": {"aws:userid": "*:*"}}))},
+        "allows Principal '*'",
+        id="public-allow-on-any-role-session-fails",
+    ),
+    pytest.param(
+        "s3-bucket-policy-not-public",
+        BUCKET_POLICY,
         {"bucket": NAME, "policy": doc(public({"Bool": {"aws:SecureTransport": "true"}}, Effect="allow"))},
         "without a restricting condition",
         id="tls-condition-does-not-restrict-who",
