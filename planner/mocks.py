@@ -160,9 +160,11 @@ def _vpc_endpoint(mocks: PlatformMocks, name: str, physical: str, inputs: State)
     if inputs.get("vpcEndpointType") == "Gateway":
         state["prefixListId"] = f"pl-{digest('pl', name, length=8)}"
     else:
-        service = str(inputs.get("serviceName", ""))
+        # vpce-<id>-<suffix>.<service>.<region>.vpce.amazonaws.com
+        service = str(inputs.get("serviceName", "")).removeprefix(f"com.amazonaws.{mocks.region}.")
+        suffix = digest("vpce-dns", name, length=8)
         state["dnsEntries"] = [
-            {"dnsName": f"{resource_id}.{service.removeprefix('com.amazonaws.')}.vpce.amazonaws.com"}
+            {"dnsName": f"{resource_id}-{suffix}.{service}.{mocks.region}.vpce.amazonaws.com"}
         ]
     return resource_id, state
 

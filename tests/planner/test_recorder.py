@@ -316,3 +316,23 @@ def test_an_int_or_string_number_is_recorded_as_an_int() -> None:
     assert [(type(p["port"]), p["port"]) for p in ports] == [(int, 8080), (str, "metrics")]
     [service_port] = graph.named("service").inputs["spec"]["ports"]
     assert (type(service_port["port"]), type(service_port["targetPort"])) == (int, int)
+
+
+def test_an_interface_endpoints_dns_name_puts_the_service_before_the_region() -> None:
+    def program() -> None:
+        aws.ec2.VpcEndpoint(
+            "sagemaker-api",
+            vpc_id="vpc-0123456789abcdef0",
+            service_name="com.amazonaws.eu-central-1.sagemaker.api",
+            vpc_endpoint_type="Interface",
+        )
+
+    graph = record_program(
+        program, config={"mlops-platform:platform": {"region": "eu-central-1", "account_id": "210987654321"}}
+    )
+    endpoint = graph.named("sagemaker-api")
+    [entry] = endpoint.outputs["dnsEntries"]
+    # vpce-<id>-<suffix>.<service>.<region>.vpce.amazonaws.com, as AWS names it.
+    assert re.fullmatch(
+        rf"{endpoint.id}-[0-9a-z]{{8}}\.sagemaker\.api\.eu-central-1\.vpce\.amazonaws\.com", entry["dnsName"]
+    ), entry
