@@ -17,6 +17,7 @@ Unknown values (preview): what the known values prove is reported, the rest is u
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -221,14 +222,29 @@ def _no_unscoped_sensitive_actions(args: ResourceValidationArgs, _: Mapping[str,
     yield from findings.report()
 
 
+#: Role names a pattern matching every role of an account must match (a plain and a pathed one).
+_ANY_ROLE_PROBES = ("role/zz-any-role-probe", "role/zz/any/path/zz-any-role-probe")
+
+
 def _role_wildcard(resource: str) -> str | None:
-    """For a role ARN with a wildcard: ``"any"`` (every role of an account) or ``"path"``."""
+    """For a role ARN with a wildcard: ``"any"`` (every role of an account) or ``"path"``.
+
+    The wildcard may sit in the resource type too: ``role*``, ``r*`` and ``ro?e/*`` match every
+    role as ``role/*`` does.
+    """
     parts = resource.split(":", 5)
-    if len(parts) != 6 or parts[2].lower() != "iam" or not parts[5].startswith("role/"):
+    if len(parts) != 6 or parts[2].lower() != "iam":
         return None
-    if "*" in parts[4] or "?" in parts[4] or only_wildcards(parts[5][len("role/") :], "/"):
+    name = parts[5]
+    if not set(name) & {"*", "?"}:
+        return "any" if name.startswith("role/") and set(parts[4]) & {"*", "?"} else None
+    pattern = re.compile(re.escape(name).replace(r"\*", ".*").replace(r"\?", "."))
+    if all(pattern.fullmatch(probe) for probe in _ANY_ROLE_PROBES):
         return "any"
-    return "path" if set(parts[5]) & {"*", "?"} else None
+    fixed = re.split(r"[*?]", name, maxsplit=1)[0]
+    if not (fixed.startswith("role/") or "role/".startswith(fixed)):
+        return None  # matches no role (user/*, policy/*)
+    return "any" if set(parts[4]) & {"*", "?"} else "path"
 
 
 def _pass_role_scoped(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

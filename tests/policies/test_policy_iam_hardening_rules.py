@@ -620,6 +620,27 @@ CASES = [
     pytest.param(
         "iam-pass-role-scoped",
         ROLE_POLICY,
+        {"role": "r", "policy": doc(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role*"))},
+        "every role",
+        id="pass-role-with-a-wildcard-in-the-resource-type-fails",
+    ),
+    pytest.param(
+        "iam-pass-role-scoped",
+        ROLE_POLICY,
+        {"role": "r", "policy": doc(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:ro?e/*"))},
+        "every role",
+        id="pass-role-with-a-single-character-wildcard-in-the-type-fails",
+    ),
+    pytest.param(
+        "iam-pass-role-scoped",
+        ROLE_POLICY,
+        {"role": "r", "policy": doc(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:user/*"))},
+        None,
+        id="pass-role-on-users-only-matches-no-role-passes",
+    ),
+    pytest.param(
+        "iam-pass-role-scoped",
+        ROLE_POLICY,
         {
             "role": "r",
             "policy": doc(
