@@ -7,7 +7,7 @@ value out of AWS's range must fail with the args' field named, not at deploy tim
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NoReturn
 
 from pydantic import ConfigDict, ValidationError
@@ -98,3 +98,18 @@ PHYSICAL_NAME_LIMITS: Final[dict[str, tuple[str, int]]] = {
 }
 """AWS's length limit on each kind of physical name the platform creates. A name left out of the
 inputs is Pulumi's auto-name, ``<logical name>-<7 random hex>``: see components.naming.child_name."""
+
+
+S3_OBJECT_MAX_TAGS: Final = 10
+"""S3's limit on tags per object (other resources take 50)."""
+
+
+def object_tags(tags: Mapping[str, str], own: Mapping[str, str], first: Sequence[str] = ()) -> dict[str, str]:
+    """The tags of an S3 object: ``own``, then the ``first`` keys of ``tags``, then the rest of ``tags``
+    in order, at most :data:`S3_OBJECT_MAX_TAGS` in all (a stack may set up to 47 tags)."""
+    chosen = dict(own)
+    for key in [*(key for key in first if key in tags), *tags]:
+        if len(chosen) >= S3_OBJECT_MAX_TAGS:
+            break
+        chosen.setdefault(key, tags[key])
+    return chosen

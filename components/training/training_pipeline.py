@@ -12,7 +12,7 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
-from ..limits import one_of
+from ..limits import object_tags, one_of
 from ..registry.model_registry import PromotionCriterion
 from .definition import APPROVAL_STATUSES
 from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix
@@ -63,6 +63,9 @@ class TrainingPipelineArgs:
     """Tags of the pipeline and the uploaded scripts (plus ``mlops:model-family``)."""
     max_parallel_steps: int = 2
     """At most this many steps of one execution run at once."""
+    object_tag_keys: Sequence[str] = ()
+    """Keys of ``tags`` the uploaded scripts carry first: S3 takes at most ``S3_OBJECT_MAX_TAGS``
+    per object, so a script gets ``mlops:model-family``, these, then the other tags while they fit."""
 
     def __post_init__(self) -> None:
         one_of(self, "approval_status", APPROVAL_STATUSES)
@@ -140,7 +143,7 @@ class TrainingPipeline(pulumi.ComponentResource):
             content_type="text/x-python",
             server_side_encryption="aws:kms",
             kms_key_id=args.kms_key_arn,
-            tags={**args.tags, "mlops:model-family": args.family},
+            tags=object_tags(args.tags, {"mlops:model-family": args.family}, args.object_tag_keys),
             opts=pulumi.ResourceOptions(parent=self),
         )
 

@@ -13,7 +13,8 @@ from stacks import naming
 from stacks.composition.foundation import Foundation
 from stacks.composition.observability import drift_features
 from stacks.composition.serving import model_family_of
-from stacks.config import PlatformConfig
+from stacks.config import PLATFORM_TAG_KEYS, PlatformConfig
+from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.resolution import Serving
 
 
@@ -50,6 +51,7 @@ def build_training_pipelines(
                 model_package_group_name=group_names.apply(lambda names, index=index: names[index]),
                 tags=config.resource_tags,
                 max_parallel_steps=config.training.max_parallel_steps,
+                object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
             ),
             opts,
         )

@@ -356,3 +356,14 @@ def test_an_endpoint_spec_names_the_deployment_key_it_breaks() -> None:
     assert endpoint.execution_timeout_seconds == 2340
     with pytest.raises(ValidationError, match="finite number"):
         EndpointSpec.model_validate({**spec, "variants": [{**spec["variants"][0], "weight": float("nan")}]})
+
+
+def test_object_tags_fit_s3s_ten_keeping_own_and_first_keys() -> None:
+    from components.limits import S3_OBJECT_MAX_TAGS, object_tags
+
+    tags = {f"t{n}": "x" for n in range(47)} | {"owner": "o", "environment": "prod"}
+    chosen = object_tags(tags, {"mlops:model-family": "churn", "t0": "own"}, ["environment", "owner", "nope"])
+    assert len(chosen) == S3_OBJECT_MAX_TAGS
+    assert list(chosen)[:4] == ["mlops:model-family", "t0", "environment", "owner"]
+    assert chosen["t0"] == "own" and chosen["owner"] == "o"
+    assert object_tags({"a": "1"}, {"b": "2"}) == {"b": "2", "a": "1"}

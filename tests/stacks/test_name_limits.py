@@ -211,6 +211,10 @@ def test_every_recorded_type_is_classified(longest_graph: ResourceGraph) -> None
     assert unclassified == set(), "add each to PHYSICAL_NAME_LIMITS (with its AWS limit) or to UNNAMED"
 
 
+TAG_LIMITS: dict[str, int] = {"aws:s3/bucketObjectv2:BucketObjectv2": 10}
+"""Resource types allowing fewer than MAX_TAGS_PER_RESOURCE tags (S3: at most 10 per object)."""
+
+
 def test_no_resource_carries_more_tags_than_aws_allows(longest_graph: ResourceGraph) -> None:
     counts = {
         resource.name: len(tags)
@@ -218,7 +222,22 @@ def test_no_resource_carries_more_tags_than_aws_allows(longest_graph: ResourceGr
         if (tags := resource.inputs.get("tags")) is not None
     }
     assert max(counts.values()) == MAX_TAGS_PER_RESOURCE  # a component's own tag fills the last place
-    assert all(count <= MAX_TAGS_PER_RESOURCE for count in counts.values())
+    too_many = {
+        resource.name: len(tags)
+        for resource in longest_graph.cloud_resources
+        if (tags := resource.inputs.get("tags")) is not None
+        and len(tags) > TAG_LIMITS.get(resource.type, MAX_TAGS_PER_RESOURCE)
+    }
+    assert too_many == {}
+
+
+def test_uploaded_objects_keep_the_platform_and_required_tags(longest_graph: ResourceGraph) -> None:
+    objects = longest_graph.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+    assert objects
+    for resource in objects:
+        tags = resource.inputs["tags"]
+        assert len(tags) == 10
+        assert {"environment", "managed-by", "owner", "cost-center", "mlops:model-family"} <= set(tags)
 
 
 def test_a_stack_file_with_too_long_a_name_fails_naming_the_file_and_key(tmp_path: Path) -> None:
