@@ -291,8 +291,8 @@ def only_wildcards(text: str, also: str = "") -> bool:
 def broad_resource(resource: Any) -> Tri:
     """``*`` or an ARN that names every resource of its kind in every account.
 
-    ``arn:aws:s3:::*``, ``arn:aws:kms:*:*:key/*`` and ``arn:aws:iam::*:role/*`` are as broad as
-    ``*``; ``arn:aws:kms:eu-west-1:111122223333:key/*`` (one account) and
+    ``arn:aws:s3:::*``, ``arn:aws:kms:*:*:key/*``, ``arn:aws:kms:*:*:key*`` and
+    ``arn:aws:iam::*:role/*`` are as broad as ``*``; ``arn:aws:kms:eu-west-1:111122223333:key/*`` (one account) and
     ``arn:aws:s3:::bucket/*`` (one bucket) are not.
     """
     if isinstance(resource, Unknown):
@@ -310,7 +310,14 @@ def broad_resource(resource: Any) -> Tri:
     if arn["service"].lower() == "s3" or not only_wildcards(arn["account"]):
         return False  # S3 ARNs start with a bucket name; other ARNs name an account
     parts = re.split(r"[/:]", rest, maxsplit=1)  # resource type, then the names
-    return len(parts) == 2 and only_wildcards(parts[1], "/:")
+    if len(parts) == 2 and only_wildcards(parts[1], "/:"):
+        return True
+    # A wildcard in the resource type (``key*``, ``secret*``) also matches every name of that type.
+    kind = parts[0]
+    if not _WILD & set(kind):
+        return False
+    probe = kind.replace("*", "x").replace("?", "x")
+    return all(_pattern(rest).match(f"{probe}{sep}zz-any-name") for sep in "/:")
 
 
 def on_broad_resources(statement: Any) -> Tri:

@@ -485,6 +485,31 @@ CASES = [
     pytest.param(
         "iam-no-unscoped-sensitive-actions",
         POLICY,
+        {"policy": doc(allow("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret*"))},
+        "secretsmanager:GetSecretValue (reads data or secrets)",
+        id="secret-read-on-every-secret-by-a-type-wildcard-fails",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        POLICY,
+        {"policy": doc(allow("kms:Decrypt", "arn:aws:kms:*:*:k?y/*"))},
+        "kms:Decrypt (reads data or secrets)",
+        id="decrypt-with-every-key-by-a-type-wildcard-fails",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        POLICY,
+        {
+            "policy": doc(
+                allow("ssm:GetParameter", ["arn:aws:ssm:*:*:parameter/app/*", "arn:aws:kms:*:*:k*y"])
+            )
+        },
+        None,
+        id="parameter-path-and-partial-key-pattern-are-not-every-resource-passes",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        POLICY,
         {"policy": doc(allow("s3:Put*"))},
         "s3:Put* (manages permissions)",
         id="s3-put-wildcard-on-star-fails",
