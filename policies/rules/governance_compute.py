@@ -13,7 +13,7 @@ from fnmatch import fnmatch
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from ._common import (
     GPU_FAMILIES,
@@ -22,6 +22,7 @@ from ._common import (
     UndecidedCollector,
     endpoint_variants,
     get,
+    get_or_none,
     instance_family,
     is_serverless,
     number,
@@ -172,8 +173,17 @@ def _scaled_capacity(
     unknown: dict[Variant, tuple[PolicyResource, UnknownValueError]] = {}
     for endpoint in of_type(resources, ENDPOINTS):
         config = endpoint_config_of(endpoint, resources)
+        if config is None:
+            continue
+        names = [str(get_or_none(v, "variantName")) for _, v in endpoint_variants(config.props)]
         for target, variant in variant_targets(endpoint, resources):
-            if config is None or not variant:
+            if not variant and len(names) == 1:
+                variant = names[0]  # a target linked to a one-variant endpoint scales that variant
+            if not variant:
+                # Linked to the endpoint, resourceId not known yet (preview): any variant's ceiling.
+                error = UnknownValueError(UNKNOWN_STRING_VALUE, ["resourceId"])
+                for name in names:
+                    unknown.setdefault((config.urn, name), (target, error))
                 continue
             key = (config.urn, variant)
             try:

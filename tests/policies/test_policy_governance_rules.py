@@ -6,6 +6,10 @@ import json
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from policies.local import evaluate_report
+from policies.registry import get_policy
 
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
@@ -323,3 +327,29 @@ def test_quota_and_protection_follow_config(check_stack, outcome):
 def test_quota_violation_is_stack_level(check_stack):
     [violation] = check_stack("gpu-instance-quota", endpoint_graph(count=5))
     assert (violation.urn, violation.resource_type, violation.resource_name) == (None, None, None)
+
+
+def _unknown_resource_id(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The target's ``resourceId`` as a preview sees ``endpoint.name.apply(...)``: unknown."""
+    for spec in specs:
+        if spec["name"] == "target":
+            spec["inputs"]["resourceId"] = UNKNOWN_STRING_VALUE
+    return specs
+
+
+def test_gpu_quota_counts_the_ceiling_of_a_target_whose_variant_is_unknown_at_preview(records) -> None:
+    """One variant: the target linked to its endpoint scales that variant, whatever its resourceId."""
+    specs = _unknown_resource_id(endpoint_graph("ml.g5.xlarge", 2, max_capacity=8))
+    report = evaluate_report(records(specs), None, [get_policy("gpu-instance-quota")])
+    assert [v.message for v in report.violations if "asks for 8 GPU instances" in v.message], (
+        report.violations
+    )
+
+
+def test_gpu_quota_is_undecided_when_an_unknown_target_may_scale_a_gpu_variant(records) -> None:
+    """Two variants and a target whose variant is unknown: the GPU variant's ceiling is not known yet."""
+    specs = _unknown_resource_id(endpoint_graph("ml.g5.xlarge", 2, max_capacity=8))
+    specs[0]["inputs"] = config(variant("ml.g5.xlarge", 2), variant("ml.m5.xlarge", 2, name="cpu"))
+    report = evaluate_report(records(specs), None, [get_policy("gpu-instance-quota")])
+    assert report.violations == []
+    assert report.stack_undecided == {"gpu-instance-quota": 1}
