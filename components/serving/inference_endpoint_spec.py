@@ -189,14 +189,22 @@ class ScalingSpec(_Spec):
                 "a scaling spec needs at least one of invocations_per_instance, gpu_utilization_percent, backlog_per_instance"
             )
         names = [action.name for action in self.scheduled]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            # The action's name (and its Pulumi resource's) is <endpoint>-<variant>-<name>.
-            raise ValueError(f"duplicate scheduled action name(s) {', '.join(duplicates)}")
-        for action in self.scheduled:
+        for number, name in enumerate(names):
+            if name in names[:number]:
+                # The action's name (and its Pulumi resource's) is <endpoint>-<variant>-<name>.
+                fail_at(
+                    "ScalingSpec",
+                    ("scheduled", number, "name"),
+                    name,
+                    f"duplicate scheduled action name(s) {name}: also scheduled[{names.index(name)}]'s",
+                )
+        for number, action in enumerate(self.scheduled):
             if action.max_capacity > self.max_capacity:
-                raise ValueError(
-                    f"scheduled '{action.name}' max_capacity exceeds max_capacity {self.max_capacity}"
+                fail_at(
+                    "ScalingSpec",
+                    ("scheduled", number, "max_capacity"),
+                    action.max_capacity,
+                    f"scheduled '{action.name}' max_capacity exceeds max_capacity {self.max_capacity}",
                 )
         return self
 
@@ -443,7 +451,10 @@ class EndpointSpec(_Spec):
                 )
         if sum(v.weight for v in self.variants) <= 0:
             raise ValueError("the production variants' weights must not all be 0")
-        for variant in [*self.variants, *self.shadow_variants]:
+        for kind, position, variant in [
+            *(("variants", index, variant) for index, variant in enumerate(self.variants)),
+            *(("shadow_variants", index, variant) for index, variant in enumerate(self.shadow_variants)),
+        ]:
             scaling = variant.scaling
             if scaling is None:
                 continue
@@ -453,13 +464,16 @@ class EndpointSpec(_Spec):
                 )
             if scaling.backlog_per_instance is not None and self.async_inference is None:
                 raise ValueError(f"variant '{variant.name}': backlog_per_instance needs async inference")
-            for action in scaling.scheduled:
+            for number, action in enumerate(scaling.scheduled):
                 if action.min_capacity == 0 and (
                     self.async_inference is None or scaling.backlog_per_instance is None
                 ):
-                    raise ValueError(
+                    fail_at(
+                        "EndpointSpec",
+                        (kind, position, "scaling", "scheduled", number, "min_capacity"),
+                        0,
                         f"variant '{variant.name}': scheduled '{action.name}' min_capacity 0 scales to zero, "
-                        "which needs async inference and backlog_per_instance"
+                        "which needs async inference and backlog_per_instance",
                     )
             if scaling.min_capacity == 0 and scaling.backlog_per_instance is None:
                 # The scale-from-zero step policy is tied to the backlog target; without it a variant
