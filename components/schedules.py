@@ -26,6 +26,10 @@ from typing import Final
 _MONTHS: Final = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DAYS: Final = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 RATE_UNITS: Final = ("minute", "hour", "day")
+EVENTBRIDGE_MAX_LENGTH: Final = 256
+"""Longest ``ScheduleExpression`` EventBridge's PutRule takes (and SageMaker's ScheduleConfig)."""
+SCALING_MAX_LENGTH: Final = 1600
+"""Longest ``Schedule`` Application Auto Scaling's PutScheduledAction takes."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,10 @@ def rate_problem(expression: str) -> str | None:
 
 def eventbridge_schedule_problem(expression: str, *, one_time: bool = False) -> str | None:
     """Why ``expression`` is not an EventBridge ``cron(...)``/``rate(...)`` (with ``one_time``, also
-    Application Auto Scaling's ``at(yyyy-mm-ddThh:mm:ss)``), or None."""
+    Application Auto Scaling's ``at(yyyy-mm-ddThh:mm:ss)``, and its longer limit), or None."""
+    limit = SCALING_MAX_LENGTH if one_time else EVENTBRIDGE_MAX_LENGTH
+    if len(expression) > limit:
+        return f"'{expression}' has {len(expression)} characters; AWS takes at most {limit}"
     if expression.startswith("cron(") and expression.endswith(")"):
         problem = cron_fields_problem(expression[len("cron(") : -1])
         return f"'{expression}': {problem}" if problem else None
