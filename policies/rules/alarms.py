@@ -243,12 +243,29 @@ def _side(props: Any) -> tuple[str, str | None]:
 # --- direction -----------------------------------------------------------------------------------
 
 
+#: An Application Auto Scaling policy ARN (``arn:aws:autoscaling:<region>:<account>:scalingPolicy:...``).
+SCALING_POLICY_ARN = re.compile(r"^arn:[^:]+:autoscaling:[^:]*:[^:]*:scalingPolicy:")
+#: Demand metrics a step-scaling scale-in alarm legitimately watches on their low side.
+DEMAND_KINDS = frozenset({"utilisation", "backlog"})
+
+
+def _scales_in(props: Any) -> bool:
+    """Every alarm action runs an Application Auto Scaling policy (a scale-in trigger, not an alert).
+
+    Raises ``UnknownValueError`` when the actions are not known yet (a policy's ARN Output at preview).
+    """
+    actions = items(get(props, "alarmActions"))
+    return bool(actions) and all(isinstance(a, str) and SCALING_POLICY_ARN.match(a) for a in actions)
+
+
 def _bad_side(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     watched = watched_metric(args.props)
     meaning = watched.meaning if watched else None
     operator, side = _side(args.props)
     if watched is None or meaning is None or side is None or side in ("both", meaning.bad):
         return
+    if meaning.kind in DEMAND_KINDS and _scales_in(args.props):
+        return  # low utilisation or backlog running scaling policies only: a scale-in trigger
     yield (
         f"comparisonOperator {operator!r} fires when {watched.label} is {side}, but {meaning.kind} "
         f"metrics are bad when {meaning.bad}: use {meaning.fires_on!r} (or its OrEqualTo form)."
@@ -261,8 +278,9 @@ alarm_fires_on_the_bad_side = resource_rule(
         "A CloudWatch alarm on a known SageMaker metric must fire on the metric's bad side: errors, "
         "latency, utilisation, async backlog, feature drift and error-type model-quality metrics "
         "(mae, mse, rmse) when high; score-type model-quality metrics (accuracy, auc, f1, precision, "
-        "recall, r2) when low. Metric math is judged when it returns a plain metric. Fix: flip "
-        "comparisonOperator."
+        "recall, r2) when low. Metric math is judged when it returns a plain metric. Utilisation and "
+        "backlog alarms whose only actions are Application Auto Scaling policies (scale-in triggers) may "
+        "fire low. Fix: flip comparisonOperator."
     ),
     resource_types=ALARMS,
     check=_bad_side,

@@ -16,6 +16,10 @@ ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 POLICY = "aws:appautoscaling/policy:Policy"
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:alerts"
 DIMENSIONS = {"EndpointName": "churn", "VariantName": "primary"}
+SCALE_IN = (
+    "arn:aws:autoscaling:eu-west-1:111122223333:scalingPolicy:0d1f2c3b-aaaa-bbbb-cccc-1234567890ab:"
+    "resource/sagemaker/endpoint/churn/variant/primary:policyName/scale-in"
+)
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 
 
@@ -107,6 +111,46 @@ CASES = [
         {**GPU, "comparisonOperator": "LessThanThreshold"},
         "utilisation metrics are bad when high",
         id="gpu-below-fails",
+    ),
+    # scale-in triggers: a low-demand alarm whose only actions are Application Auto Scaling policies
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        {
+            **GPU,
+            "comparisonOperator": "LessThanOrEqualToThreshold",
+            "threshold": 20,
+            "alarmActions": [SCALE_IN],
+        },
+        None,
+        id="gpu-below-running-a-scale-in-policy-passes",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm(
+            "ApproximateBacklogSizePerInstance",
+            statistic="Average",
+            comparisonOperator="LessThanThreshold",
+            threshold=1,
+            alarmActions=[SCALE_IN],
+        ),
+        None,
+        id="backlog-below-running-a-scale-in-policy-passes",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        {**GPU, "comparisonOperator": "LessThanThreshold", "alarmActions": [SCALE_IN, TOPIC]},
+        "utilisation metrics are bad when high",
+        id="gpu-below-notifying-a-topic-too-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("Invocation5XXErrors", comparisonOperator="LessThanThreshold", alarmActions=[SCALE_IN]),
+        "errors metrics are bad when high",
+        id="5xx-below-is-never-a-scale-in-trigger-fails",
     ),
     pytest.param(
         "alarm-fires-on-the-bad-side",
@@ -460,3 +504,19 @@ def native(operator: str, stat: str = "Sum") -> dict[str, Any]:
 )
 def test_aws_native_alarms_are_judged_too(check_resource, outcome, policy_name, inputs, fragment):
     outcome(check_resource(policy_name, NATIVE_ALARM, inputs), policy_name, fragment)
+
+
+@pytest.mark.parametrize(
+    ("operator", "undecided", "violated"),
+    [("LessThanThreshold", 1, False), ("GreaterThanThreshold", 0, False)],
+    ids=["low-side-with-unknown-actions-is-undecided", "high-side-with-unknown-actions-is-decided"],
+)
+def test_a_demand_alarm_whose_actions_are_unknown_waits_for_them(operator, undecided, violated) -> None:
+    """At preview a scaling policy's ARN is an unknown Output: only a low-side demand alarm needs it."""
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    inputs = {**GPU, "comparisonOperator": operator, "alarmActions": [UNKNOWN_STRING_VALUE]}
+    specs = [{"type": ALARM, "name": "gpu", "inputs": inputs}]
+    report = evaluate_report(build(specs), None, [get_policy("alarm-fires-on-the-bad-side")])
+    assert len(report.undecided) == undecided
+    assert bool(report.violations) is violated
