@@ -239,7 +239,9 @@ def _role_wildcard(resource: str) -> str | None:
     if not set(name) & {"*", "?"}:
         return "any" if name.startswith("role/") and set(parts[4]) & {"*", "?"} else None
     pattern = re.compile(re.escape(name).replace(r"\*", ".*").replace(r"\?", "."))
-    if all(pattern.fullmatch(probe) for probe in _ANY_ROLE_PROBES):
+    if all(pattern.fullmatch(probe) for probe in _ANY_ROLE_PROBES) or (
+        name.startswith("role/") and only_wildcards(name[len("role/") :], "/")
+    ):
         return "any"
     fixed = re.split(r"[*?]", name, maxsplit=1)[0]
     if not (fixed.startswith("role/") or "role/".startswith(fixed)):

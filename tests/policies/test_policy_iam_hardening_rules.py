@@ -659,6 +659,22 @@ CASES = [
     pytest.param(
         "iam-pass-role-scoped",
         ROLE_POLICY,
+        {
+            "role": "r",
+            "policy": doc(
+                allow(
+                    "iam:PassRole",
+                    f"arn:aws:iam::{ACCOUNT}:role/*/*",
+                    Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+                )
+            ),
+        },
+        "every role",
+        id="pass-role-on-every-pathed-role-is-every-role-even-with-passed-to-service-fails",
+    ),
+    pytest.param(
+        "iam-pass-role-scoped",
+        ROLE_POLICY,
         {"role": "r", "policy": doc(allow("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:user/*"))},
         None,
         id="pass-role-on-users-only-matches-no-role-passes",
