@@ -31,6 +31,10 @@ def name_of(resource: PolicyResource) -> object:
 
 SCALABLE_TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
+#: Application Auto Scaling targets and policies, pulumi-aws and aws-native (same property names;
+#: an aws-native policy may name its target through ``scalingTargetId``, a dependency).
+SCALABLE_TARGETS = (SCALABLE_TARGET, "aws-native:applicationautoscaling:ScalableTarget")
+SCALING_POLICIES = (SCALING_POLICY, "aws-native:applicationautoscaling:ScalingPolicy")
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 
 
@@ -67,7 +71,7 @@ def variant_targets(
     """``(target, variant name)`` for the endpoint's variant scaling targets (variant None: not known)."""
     endpoint_name = name_of(endpoint)
     result: list[tuple[PolicyResource, str | None]] = []
-    for target in of_type(resources, [SCALABLE_TARGET]):
+    for target in of_type(resources, SCALABLE_TARGETS):
         if not is_variant_target(target):
             continue
         parsed = parse_variant_resource_id(get_or_none(target.props, "resourceId"))
@@ -81,7 +85,7 @@ def scaling_policies_of(target: PolicyResource, resources: list[PolicyResource])
     resource_id = get_or_none(target.props, "resourceId")
     return [
         p
-        for p in of_type(resources, [SCALING_POLICY])
+        for p in of_type(resources, SCALING_POLICIES)
         if depends_on(p, target)
         or (resource_id is not None and get_or_none(p.props, "resourceId") == resource_id)
     ]

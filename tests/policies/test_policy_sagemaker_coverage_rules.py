@@ -1119,6 +1119,26 @@ NATIVE_SCHEDULE = {
             id="native-endpoint-with-target-tracking-passes",
         ),
         pytest.param(
+            "endpoint-autoscaling-configured",
+            native_serving(
+                {**NATIVE_TARGET, "type": "aws-native:applicationautoscaling:ScalableTarget"},
+                {
+                    **NATIVE_TARGET_POLICY,
+                    "type": "aws-native:applicationautoscaling:ScalingPolicy",
+                    "inputs": {"policyType": "TargetTrackingScaling", "scalingTargetId": "target-id"},
+                    "deps": {"scalingTargetId": ["target"]},
+                },
+            ),
+            None,
+            id="native-endpoint-with-native-scalable-target-passes",
+        ),
+        pytest.param(
+            "endpoint-autoscaling-configured",
+            native_serving({**NATIVE_TARGET, "type": "aws-native:applicationautoscaling:ScalableTarget"}),
+            "has no TargetTrackingScaling policy",
+            id="native-scalable-target-without-policy-fails",
+        ),
+        pytest.param(
             "endpoint-monitoring-schedule",
             native_serving(),
             "has no MonitoringSchedule",
