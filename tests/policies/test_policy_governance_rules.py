@@ -268,6 +268,26 @@ STACK_CASES = [
         "aws:sagemaker/featureGroup:FeatureGroup 'features' is not protected",
         id="unprotected-feature-group-fails",
     ),
+    *(
+        pytest.param(
+            "stateful-resources-protected",
+            [{"type": KEY_TYPE, "name": "key", "protect": True}, {"type": native, "name": "native"}],
+            f"{native} 'native' is not protected",
+            id=f"unprotected-{native.replace(':', '-')}-fails",
+        )
+        for native in (
+            "aws-native:kms:Key",
+            "aws-native:s3:Bucket",
+            "aws-native:sagemaker:FeatureGroup",
+            "aws-native:sagemaker:ModelPackageGroup",
+        )
+    ),
+    pytest.param(
+        "stateful-resources-protected",
+        [{"type": "aws-native:s3:Bucket", "name": "native", "protect": True}],
+        None,
+        id="protected-aws-native-bucket-passes",
+    ),
 ]
 
 
