@@ -49,15 +49,17 @@ ZONE_LETTERS: Final[dict[str, str]] = {
     **{region: "abc" for region in SAGEMAKER_REGIONS},
     "us-east-1": "abcdef",
     "us-west-2": "abcd",
-    "ap-northeast-1": "acd",
+    "ap-northeast-1": "abcd",
     "ap-northeast-2": "abcd",
     "ca-central-1": "abd",
 }
 """The availability-zone letters each region has (``<region><letter>``, e.g. ``eu-west-1a``);
 from the EC2 DescribeAvailabilityZones listing of each region. Letters map to different physical
 zones in each account, but the set of letters is the region's."""
-ZONES_PER_ACCOUNT: Final[dict[str, int]] = {"us-west-1": 2}
-"""Regions where an account sees fewer zones than the region has letters (us-west-1: two of a-c)."""
+ZONES_PER_ACCOUNT: Final[dict[str, int]] = {"us-west-1": 2, "ap-northeast-1": 3}
+"""Regions where an account sees fewer zones than the region has letters: us-west-1 two of a-c,
+ap-northeast-1 three of a-d (accounts created before 2012 still see ap-northeast-1b, newer ones
+do not), so a letter is refused only when no account can have it."""
 
 
 def zones_of(region: str) -> tuple[str, ...]:

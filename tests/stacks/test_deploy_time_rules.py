@@ -140,6 +140,8 @@ CASES: list[tuple[str, str, Edit, str | None, str]] = [
     ("zone-the-region-lacks-fails", "dev", at("network.availability_zones", ["eu-west-1a", "eu-west-1d"]), f"{P}.network.availability_zones[1]", "not an availability zone of region eu-west-1"),
     ("zone-listed-twice-fails", "dev", at("network.availability_zones", ["eu-west-1a", "eu-west-1a"]), f"{P}.network.availability_zones", "listed twice"),
     ("more-zones-than-the-region-offers-fails", "dev", both(at("region", "us-west-1"), at("network.az_count", 3)), f"{P}.network.az_count", "offers an account 2"),
+    ("zone-only-older-accounts-have-passes", "dev", both(at("region", "ap-northeast-1"), at("network.availability_zones", ["ap-northeast-1b", "ap-northeast-1c"])), None, ""),
+    ("four-zones-where-an-account-has-three-fails", "dev", both(at("region", "ap-northeast-1"), at("network.az_count", 4)), f"{P}.network.az_count", "offers an account 3"),
     # -- tags (AWS: 50 per resource; the platform adds environment, managed-by and one mlops:* tag)
     ("47-tags-pass", "prod", tags(47), None, ""),
     ("48-tags-fail", "prod", tags(48), f"{P}.tags", "at most 47"),
