@@ -299,6 +299,24 @@ class KubernetesServingConfig(_Section):
     )
 
     @model_validator(mode="after")
+    def _gpu_autoscaling_is_monitored(self) -> KubernetesServingConfig:
+        # The HPA reads DCGM_FI_DEV_GPU_UTIL through prometheus-adapter, which `monitoring` installs;
+        # without it the metric never arrives and the HPA can scale out on CPU but never back in.
+        if self.monitoring is not None:
+            return self
+        for index, serving in enumerate(self.servings):
+            if serving.target_gpu_utilization is not None:
+                fail_at(
+                    "KubernetesServingConfig",
+                    ("servings", index, "target_gpu_utilization"),
+                    serving.target_gpu_utilization,
+                    f"serving '{serving.name}' scales on GPU utilisation, which only kubernetes_serving.monitoring "
+                    "provides (DCGM exporter and prometheus-adapter): add monitoring, or remove "
+                    "target_gpu_utilization",
+                )
+        return self
+
+    @model_validator(mode="after")
     def _scrape_targets_are_servings(self) -> KubernetesServingConfig:
         if self.monitoring is None:
             return self

@@ -129,3 +129,27 @@ def test_servings_let_the_stacks_prometheus_scrape_their_metrics_port(write_stac
     peers = _metrics_peers(record_stack_file(str(path)))
 
     assert peers == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": allowed}}}]
+
+
+@pytest.mark.parametrize("monitored", [False, True], ids=["unmonitored-fails", "monitored-passes"])
+def test_gpu_autoscaling_needs_the_stacks_monitoring(write_stack, monitored: bool) -> None:
+    def edit(platform: dict) -> None:
+        (_monitored if monitored else _serving)(platform)
+        platform["kubernetes_serving"]["servings"][0].update({"gpus": 1, "target_gpu_utilization": 70})
+
+    path = write_stack("prod", edit)
+    path.write_text(
+        path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
+    )
+    if not monitored:
+        with pytest.raises(ConfigError) as error:
+            record_stack_file(str(path))
+        message = str(error.value)
+        assert str(path) in message
+        assert "kubernetes_serving.servings[0].target_gpu_utilization" in message
+        assert "prometheus-adapter" in message
+        return
+    graph = record_stack_file(str(path))
+    [hpa] = graph.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+    metrics = [m["pods"]["metric"]["name"] for m in hpa.inputs["spec"]["metrics"] if m["type"] == "Pods"]
+    assert metrics == ["DCGM_FI_DEV_GPU_UTIL"]
