@@ -306,6 +306,23 @@ class VariantSpec(_Spec):
         return min(counts)
 
     @property
+    def maximum_instances(self) -> int:
+        """The most instances the variant may run when a deployment starts: the autoscaler's maximum
+        (which caps every scheduled maximum), else its initial count."""
+        if self.scaling is not None:
+            return max(self.initial_instance_count, self.scaling.max_capacity)
+        return self.initial_instance_count
+
+    def linear_steps(self, step_percent: int) -> int:
+        """How many steps a linear shift of ``step_percent`` takes on this variant, at the worst fleet
+        size it may have. SageMaker shifts whole instances and does not document its rounding, so
+        the step is taken as rounded down (at least one instance): 50 % of 3 instances is 3 steps."""
+        return max(
+            math.ceil(count / max(1, count * step_percent // 100))
+            for count in range(self.minimum_instances, self.maximum_instances + 1)
+        )
+
+    @property
     def provisioning_allowance_seconds(self) -> int:
         """A conservative bound on bringing up the variant's new fleet in a deployment: launching its
         instances (LAUNCH_SECONDS by instance class), downloading the model and passing the
@@ -522,9 +539,9 @@ class EndpointSpec(_Spec):
                 "EndpointSpec",
                 ("deployment", "maximum_execution_timeout_seconds"),
                 timeout,
-                f"a deployment waits {deployment.waiting_seconds} s ({deployment.baking_periods} baking "
+                f"a deployment waits {self.waiting_seconds} s ({self.baking_periods} baking "
                 f"period(s) of {deployment.wait_interval_seconds} s and termination_wait_seconds "
-                f"{deployment.termination_wait_seconds}) and may take {required - deployment.waiting_seconds} s "
+                f"{deployment.termination_wait_seconds}) and may take {required - self.waiting_seconds} s "
                 f"to provision the new fleet, {required} s in all; the timeout must exceed that and AWS "
                 f"allows at most {MAX_EXECUTION_TIMEOUT}: shorten the waits"
                 + (
@@ -536,10 +553,28 @@ class EndpointSpec(_Spec):
         return self
 
     @property
+    def baking_periods(self) -> int:
+        """Baking periods of one deployment of this endpoint: the strategy's, and for linear the
+        most steps any instance-backed variant's fleet needs (whole instances per step)."""
+        deployment = self.deployment
+        steps = [
+            variant.linear_steps(deployment.linear_step_percent)
+            for variant in self.variants
+            if deployment.strategy == "linear" and variant.serverless is None
+        ]
+        return max([deployment.baking_periods, *steps])
+
+    @property
+    def waiting_seconds(self) -> int:
+        """The waits one deployment of this endpoint always spends: baking and the termination wait."""
+        deployment = self.deployment
+        return self.baking_periods * deployment.wait_interval_seconds + deployment.termination_wait_seconds
+
+    @property
     def deployment_duration_seconds(self) -> int:
         """The longest a deployment may take: its waits plus the slowest variant's provisioning."""
         variants = [*self.variants, *self.shadow_variants]
-        return self.deployment.waiting_seconds + max(v.provisioning_allowance_seconds for v in variants)
+        return self.waiting_seconds + max(v.provisioning_allowance_seconds for v in variants)
 
     @property
     def execution_timeout_seconds(self) -> int:

@@ -367,3 +367,32 @@ def test_object_tags_fit_s3s_ten_keeping_own_and_first_keys() -> None:
     assert list(chosen)[:4] == ["mlops:model-family", "t0", "environment", "owner"]
     assert chosen["t0"] == "own" and chosen["owner"] == "o"
     assert object_tags({"a": "1"}, {"b": "2"}) == {"b": "2", "a": "1"}
+
+
+@pytest.mark.parametrize(
+    ("instances", "step_percent", "steps"),
+    [
+        pytest.param((2, 2), 50, 2, id="half-of-two-is-two-steps"),
+        pytest.param((3, 3), 50, 3, id="half-of-three-rounds-down-to-one-instance-three-steps"),
+        pytest.param((2, 8), 50, 3, id="a-fleet-of-2-to-8-takes-the-worst-size"),
+        pytest.param((10, 10), 10, 10, id="tenth-of-ten-is-ten-steps"),
+        pytest.param((10, 19), 10, 19, id="tenth-of-nineteen-is-one-instance-per-step"),
+    ],
+)
+def test_linear_steps_count_whole_instances_at_the_worst_fleet_size(
+    instances: tuple[int, int], step_percent: int, steps: int
+) -> None:
+    from components.serving.inference_endpoint_spec import VariantSpec
+
+    low, high = instances
+    scaling = {"min_capacity": low, "max_capacity": high, "invocations_per_instance": 100}
+    variant = VariantSpec.model_validate(
+        {
+            "name": "primary",
+            "instance_type": "ml.m5.large",
+            "initial_instance_count": low,
+            "model": {"latest_approved_of": "churn"},
+            **({"scaling": scaling} if high > low else {}),
+        }
+    )
+    assert variant.linear_steps(step_percent) == steps
