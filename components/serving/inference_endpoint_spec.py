@@ -382,7 +382,8 @@ class DeploymentSpec(_Spec):
     maximum_execution_timeout_seconds: Annotated[int, Field(ge=600, le=MAX_EXECUTION_TIMEOUT)] | None = Field(
         default=None,
         description="Longest a whole blue/green deployment may run, 600-28800 seconds. It must exceed "
-        "the baking periods (one for all_at_once, two for canary, one per step for linear) plus "
+        "the baking periods (one for all_at_once, two for canary, one per step for linear, in whole "
+        "instances at the worst fleet size the variant may have) plus "
         "`termination_wait_seconds` plus an allowance for provisioning the new fleet: 300 s to launch "
         "CPU instances (600 s for GPU, Inferentia and Trainium) plus each variant's "
         "`model_download_timeout_seconds` and `container_startup_health_check_timeout_seconds` (300 s "
