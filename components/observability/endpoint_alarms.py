@@ -88,6 +88,12 @@ class VariantAlarms:
     """Whether it runs on GPU instances: adds the GPU utilisation and GPU memory alarms."""
     instance_based: bool
     """False for a serverless variant: only instance-based variants get the disk alarm."""
+    max_5xx_per_minute: int | None = None
+    """With ``latency_p99_slo_ms``: page on this variant's 5xx errors and p99 model latency too. For
+    variants no deployment rolls back on (a shadow variant: its errors never reach a caller), whose
+    5xx and latency alarms are therefore not the endpoint's rollback alarms. None: no such alarms."""
+    latency_p99_slo_ms: int | None = None
+    """The p99 ``ModelLatency`` objective, in milliseconds, of the alarm above."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,8 @@ class EndpointAlarmsArgs:
     """The SageMaker endpoint's name: the ``EndpointName`` of the alarms' metrics, and the start
     of their names."""
     variants: Sequence[VariantAlarms]
-    """The variants to watch, each with its own alarms (the stack passes the production variants)."""
+    """The variants to watch, each with its own alarms on its ``VariantName`` (the stack passes every
+    production variant and the shadow variant)."""
     thresholds: AlarmThresholds
     """When the alarms fire, and the business hours of the no-traffic alarm."""
     alarm_topic_arn: pulumi.Input[str]
@@ -156,6 +163,8 @@ class EndpointAlarms(pulumi.ComponentResource):
                     treat_missing_data="notBreaching",
                 )
             )
+            if variant.max_5xx_per_minute is not None and variant.latency_p99_slo_ms is not None:
+                alarms += self._errors_and_latency(variant, dimensions)
             if variant.instance_based:
                 alarms.append(self._utilisation(variant, "disk", "DiskUtilization", limits.disk_percent))
             if variant.gpu:
@@ -190,6 +199,43 @@ class EndpointAlarms(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
             **settings,
         )
+
+    def _errors_and_latency(
+        self, variant: VariantAlarms, dimensions: dict[str, str]
+    ) -> list[cloudwatch.MetricAlarm]:
+        """The rollback alarms' twins for a variant without them: same metrics, thresholds and
+        periods, but they only page."""
+        max_5xx, slo_ms = variant.max_5xx_per_minute, variant.latency_p99_slo_ms
+        common = {
+            "namespace": INVOCATION_METRICS,
+            "dimensions": dimensions,
+            "period": 60,
+            # No traffic (a shadow receives a copy only while the endpoint is invoked) is no failure.
+            "treat_missing_data": "notBreaching",
+        }
+        return [
+            self._alarm(
+                f"{variant.name}-5xx-errors",
+                f"{variant.name}: more than {max_5xx} 5xx errors a minute",
+                metric_name="Invocation5XXErrors",
+                statistic="Sum",
+                threshold=max_5xx,
+                evaluation_periods=2,
+                datapoints_to_alarm=2,
+                **common,
+            ),
+            self._alarm(
+                f"{variant.name}-model-latency-p99",
+                f"{variant.name}: p99 model latency above {slo_ms} ms",
+                metric_name="ModelLatency",
+                extended_statistic="p99",
+                # ModelLatency is reported in microseconds.
+                threshold=slo_ms * 1000,
+                evaluation_periods=3,
+                datapoints_to_alarm=3,
+                **common,
+            ),
+        ]
 
     def _utilisation(
         self, variant: VariantAlarms, suffix: str, metric: str, threshold: float

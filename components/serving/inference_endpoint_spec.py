@@ -254,8 +254,10 @@ class VariantSpec(_Spec):
     )
     scaling: ScalingSpec | None = Field(
         default=None,
-        description="Autoscaling of an instance-based production variant's instance count (not for "
-        "serverless; shadow variants are not scaled). Default: fixed at `initial_instance_count`.",
+        description="Autoscaling of an instance-based production variant's instance count. Not for "
+        "serverless variants, nor for shadow variants: Application Auto Scaling registers production "
+        "variants only (a shadow runs `initial_instance_count` instances). Default: fixed at "
+        "`initial_instance_count`.",
     )
 
     @field_validator("name")
@@ -466,6 +468,17 @@ class EndpointSpec(_Spec):
             if self.data_capture.enabled:
                 raise ValueError(
                     "serverless endpoints do not support data capture: set data_capture.enabled: false"
+                )
+        for position, shadow in enumerate(self.shadow_variants):
+            if shadow.scaling is not None:
+                # Application Auto Scaling's SageMaker target is a production variant
+                # (endpoint/<name>/variant/<variant>); a shadow's scaling would be dropped silently.
+                fail_at(
+                    "EndpointSpec",
+                    ("shadow_variants", position, "scaling"),
+                    "scaling",
+                    f"shadow variant '{shadow.name}' cannot autoscale (Application Auto Scaling scales "
+                    "production variants only): remove scaling and size it with initial_instance_count",
                 )
         if sum(v.weight for v in self.variants) <= 0:
             raise ValueError("the production variants' weights must not all be 0")
