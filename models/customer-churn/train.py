@@ -23,6 +23,7 @@ needs no code download (endpoints run network-isolated). See ``model_fn`` and be
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -30,6 +31,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -229,16 +231,65 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Hyperparamet
     return args, hyperparameters
 
 
+# --- Experiment tracking: MLflow, where the platform asks for it ------------------------------
+
+
+@contextlib.contextmanager
+def tracked_run() -> Iterator[Any]:
+    """The pipeline execution's MLflow run (the ``mlflow`` module, inside it), or None.
+
+    With a tracking server the platform sets ``MLFLOW_TRACKING_URI`` (the server's ARN, which the
+    sagemaker-mlflow plugin resolves), ``MLFLOW_EXPERIMENT_NAME`` (the model family) and
+    ``MLFLOW_RUN_NAME`` (the pipeline execution id). Train and Evaluate of one execution log to one
+    run: the first creates it, the second finds it by name. Without the variables, or without
+    mlflow in the image (the scikit-learn and XGBoost framework images have none), nothing is
+    logged and the step runs as it would untracked. An unreachable server fails the step: a model
+    whose run is missing would be registered with a link to nothing.
+    """
+    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    if not uri:
+        yield None
+        return
+    try:
+        import mlflow
+    except ImportError:
+        print("MLFLOW_TRACKING_URI is set but mlflow is not installed in this image: not tracking")
+        yield None
+        return
+    mlflow.set_tracking_uri(uri)
+    experiment = mlflow.set_experiment(os.environ.get("MLFLOW_EXPERIMENT_NAME") or "Default")
+    name = os.environ.get("MLFLOW_RUN_NAME") or None
+    found = []
+    if name:
+        found = mlflow.search_runs(
+            [experiment.experiment_id],
+            filter_string="attributes.run_name = '{}'".format(name.replace("'", "")),
+            max_results=1,
+            output_format="list",
+        )
+    run_id = found[0].info.run_id if found else None
+    with mlflow.start_run(run_id=run_id, run_name=None if run_id else name):
+        yield mlflow
+
+
 def main(argv: list[str] | None = None) -> int:
     args, hyperparameters = parse_args(argv)
-    result = train(read_split(args.train, args.label), args.label, hyperparameters, args.checkpoint_dir)
-    print(f"trained {result.iterations} iterations (resumed from {result.resumed_from})")
-    if args.validation.is_dir():
-        validation = read_split(args.validation, args.label)
-        scores = result.model.predict_proba(validation[list(FEATURES)])[:, 1]
-        # The stack file's metric definition (validation:auc) publishes this line to CloudWatch.
-        print(f"validation_auc={roc_auc_score(validation[args.label].astype(int), scores):.6f};")
-    print(f"model written to {save_model(result.model, args.model_dir)}")
+    with tracked_run() as mlflow:
+        result = train(read_split(args.train, args.label), args.label, hyperparameters, args.checkpoint_dir)
+        print(f"trained {result.iterations} iterations (resumed from {result.resumed_from})")
+        if mlflow is not None:
+            mlflow.log_params({"label": args.label, **dataclasses.asdict(hyperparameters)})
+        if args.validation.is_dir():
+            validation = read_split(args.validation, args.label)
+            scores = result.model.predict_proba(validation[list(FEATURES)])[:, 1]
+            auc = roc_auc_score(validation[args.label].astype(int), scores)
+            # The stack file's metric definition (validation:auc) publishes this line to CloudWatch.
+            print(f"validation_auc={auc:.6f};")
+            if mlflow is not None:
+                mlflow.log_metric("validation_auc", float(auc))
+        print(f"model written to {save_model(result.model, args.model_dir)}")
+        if mlflow is not None:
+            mlflow.log_artifacts(str(args.model_dir), artifact_path="model")
     return 0
 
 

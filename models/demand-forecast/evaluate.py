@@ -25,13 +25,17 @@ Exit status: 0 written, 2 unusable model or test data, or a metric this family c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
+import os
 import sys
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -163,6 +167,55 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+# --- Experiment tracking: MLflow, where the platform asks for it ------------------------------
+
+
+@contextlib.contextmanager
+def tracked_run() -> Iterator[Any]:
+    """The pipeline execution's MLflow run (the ``mlflow`` module, inside it), or None.
+
+    With a tracking server the platform sets ``MLFLOW_TRACKING_URI`` (the server's ARN, which the
+    sagemaker-mlflow plugin resolves), ``MLFLOW_EXPERIMENT_NAME`` (the model family) and
+    ``MLFLOW_RUN_NAME`` (the pipeline execution id). Train and Evaluate of one execution log to one
+    run: the first creates it, the second finds it by name. Without the variables, or without
+    mlflow in the image (the scikit-learn and XGBoost framework images have none), nothing is
+    logged and the step runs as it would untracked. An unreachable server fails the step: a model
+    whose run is missing would be registered with a link to nothing.
+    """
+    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    if not uri:
+        yield None
+        return
+    try:
+        import mlflow
+    except ImportError:
+        print("MLFLOW_TRACKING_URI is set but mlflow is not installed in this image: not tracking")
+        yield None
+        return
+    mlflow.set_tracking_uri(uri)
+    experiment = mlflow.set_experiment(os.environ.get("MLFLOW_EXPERIMENT_NAME") or "Default")
+    name = os.environ.get("MLFLOW_RUN_NAME") or None
+    found = []
+    if name:
+        found = mlflow.search_runs(
+            [experiment.experiment_id],
+            filter_string="attributes.run_name = '{}'".format(name.replace("'", "")),
+            max_results=1,
+            output_format="list",
+        )
+    run_id = found[0].info.run_id if found else None
+    with mlflow.start_run(run_id=run_id, run_name=None if run_id else name):
+        yield mlflow
+
+
+def log_evaluation(report: dict, report_path: Path) -> None:
+    """The report's metrics (``test_<name>``) and the report itself, on the execution's MLflow run."""
+    with tracked_run() as mlflow:
+        if mlflow is not None:
+            mlflow.log_metrics({f"test_{name}": entry["value"] for name, entry in report["metrics"].items()})
+            mlflow.log_artifact(str(report_path), artifact_path="evaluation")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
@@ -175,7 +228,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"evaluation failed: {error}", file=sys.stderr)
             return 2
     summary = ", ".join(f"{name}={entry['value']:.4f}" for name, entry in metrics["metrics"].items())
-    print(f"{summary} -> {_write(metrics, args.output_dir / REPORT_FILE)}")
+    report_path = _write(metrics, args.output_dir / REPORT_FILE)
+    print(f"{summary} -> {report_path}")
+    log_evaluation(metrics, report_path)
     print(f"{len(predictions)} predictions -> {_write(predictions, args.predictions_dir / PREDICTIONS_FILE)}")
     print(f"{len(baseline)} baseline rows -> {_write(baseline, args.baseline_dir / BASELINE_FILE)}")
     return 0

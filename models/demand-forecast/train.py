@@ -20,13 +20,16 @@ functions (``model_fn``, ``input_fn``, ``predict_fn``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import io
 import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -144,14 +147,62 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Hyperparamet
     return args, hyperparameters
 
 
+# --- Experiment tracking: MLflow, where the platform asks for it ------------------------------
+
+
+@contextlib.contextmanager
+def tracked_run() -> Iterator[Any]:
+    """The pipeline execution's MLflow run (the ``mlflow`` module, inside it), or None.
+
+    With a tracking server the platform sets ``MLFLOW_TRACKING_URI`` (the server's ARN, which the
+    sagemaker-mlflow plugin resolves), ``MLFLOW_EXPERIMENT_NAME`` (the model family) and
+    ``MLFLOW_RUN_NAME`` (the pipeline execution id). Train and Evaluate of one execution log to one
+    run: the first creates it, the second finds it by name. Without the variables, or without
+    mlflow in the image (the scikit-learn and XGBoost framework images have none), nothing is
+    logged and the step runs as it would untracked. An unreachable server fails the step: a model
+    whose run is missing would be registered with a link to nothing.
+    """
+    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    if not uri:
+        yield None
+        return
+    try:
+        import mlflow
+    except ImportError:
+        print("MLFLOW_TRACKING_URI is set but mlflow is not installed in this image: not tracking")
+        yield None
+        return
+    mlflow.set_tracking_uri(uri)
+    experiment = mlflow.set_experiment(os.environ.get("MLFLOW_EXPERIMENT_NAME") or "Default")
+    name = os.environ.get("MLFLOW_RUN_NAME") or None
+    found = []
+    if name:
+        found = mlflow.search_runs(
+            [experiment.experiment_id],
+            filter_string="attributes.run_name = '{}'".format(name.replace("'", "")),
+            max_results=1,
+            output_format="list",
+        )
+    run_id = found[0].info.run_id if found else None
+    with mlflow.start_run(run_id=run_id, run_name=None if run_id else name):
+        yield mlflow
+
+
 def main(argv: list[str] | None = None) -> int:
     args, hyperparameters = parse_args(argv)
     validation = read_split(args.validation, args.label) if args.validation.is_dir() else None
-    booster, rmse = train(read_split(args.train, args.label), args.label, hyperparameters, validation)
-    if rmse is not None:
-        # The stack file's metric definition (validation:rmse) publishes this line to CloudWatch.
-        print(f"validation_rmse={rmse:.6f};")
-    print(f"model written to {save_model(booster, args.model_dir)}")
+    with tracked_run() as mlflow:
+        booster, rmse = train(read_split(args.train, args.label), args.label, hyperparameters, validation)
+        if mlflow is not None:
+            mlflow.log_params({"label": args.label, **dataclasses.asdict(hyperparameters)})
+        if rmse is not None:
+            # The stack file's metric definition (validation:rmse) publishes this line to CloudWatch.
+            print(f"validation_rmse={rmse:.6f};")
+            if mlflow is not None:
+                mlflow.log_metric("validation_rmse", float(rmse))
+        print(f"model written to {save_model(booster, args.model_dir)}")
+        if mlflow is not None:
+            mlflow.log_artifacts(str(args.model_dir), artifact_path="model")
     return 0
 
 
