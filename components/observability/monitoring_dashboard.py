@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
@@ -25,6 +25,10 @@ class DashboardVariant:
     invocations_target: int | None = None
     """Its target invocations per instance a minute, drawn on the invocations-per-instance graph
     (None: no line)."""
+    role: Literal["champion", "challenger", "shadow"] = "champion"
+    """What it is in an A/B or shadow test: the first production variant is the champion, the
+    others challengers, a shadow variant a shadow; with more than one variant the endpoint gets a
+    comparison row (p99 latency, 5xx error rate and invocations per variant, labelled by role)."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ class DashboardEndpoint:
     name: str
     """The SageMaker endpoint's name: the ``EndpointName`` of its metrics and its row's heading."""
     variants: Sequence[DashboardVariant]
-    """The variants graphed (the stack passes the production variants)."""
+    """The variants graphed, each on its ``VariantName`` (the stack passes the production variants,
+    then the shadow variant)."""
     latency_slo_ms: int
     """The p99 latency objective in milliseconds, drawn as a line on the model latency graph."""
     monitoring_schedule_name: pulumi.Input[str] | None = None
@@ -53,7 +58,8 @@ class MonitoringDashboardArgs:
 
 class MonitoringDashboard(pulumi.ComponentResource):
     """Per endpoint: traffic, latency percentiles against the SLO, errors, GPU/CPU/memory/disk,
-    capacity against the autoscaling limits, and the drift the monitor measured."""
+    capacity against the autoscaling limits, and the drift the monitor measured; an endpoint with
+    challengers or a shadow also gets a champion-versus-challenger row."""
 
     dashboard_name: pulumi.Output[str]
     """Name of the CloudWatch dashboard."""
@@ -63,8 +69,13 @@ class MonitoringDashboard(pulumi.ComponentResource):
     ) -> None:
         super().__init__("mlops:observability:MonitoringDashboard", name, None, opts)
         widgets: list[Any] = []
-        for row, endpoint in enumerate(args.endpoints):
-            widgets += _endpoint_widgets(endpoint, args.region, top=row * 19)
+        top = 0
+        for endpoint in args.endpoints:
+            rows = _endpoint_widgets(endpoint, args.region, top=top)
+            if len(endpoint.variants) > 1:
+                rows += _comparison_widgets(endpoint, args.region, top=top + 19)
+            widgets += rows
+            top = max(widget["y"] + widget["height"] for widget in rows)
         dashboard = cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=args.dashboard_name,
@@ -204,3 +215,59 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
             )
         )
     return widgets
+
+
+def _comparison_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> list[dict[str, Any]]:
+    """Champion against challengers and shadow, side by side: p99 model latency against the SLO,
+    5xx error rate (errors over invocations, in percent) and invocations, one line per variant,
+    labelled with its role. Model quality is not split here: Model Monitor measures the endpoint's
+    captured traffic as a whole (one schedule per endpoint), not a variant's."""
+
+    def labelled(v: DashboardVariant) -> str:
+        return f"{v.name} ({v.role})"
+
+    def variant_metric(v: DashboardVariant, metric: str, **options: Any) -> list[Any]:
+        return [INVOCATION_METRICS, metric, "EndpointName", endpoint.name, "VariantName", v.name, options]
+
+    error_rate: list[list[Any]] = []
+    for index, v in enumerate(endpoint.variants):
+        error_rate += [
+            variant_metric(v, "Invocation5XXErrors", id=f"e{index}", stat="Sum", visible=False),
+            variant_metric(v, "Invocations", id=f"n{index}", stat="Sum", visible=False),
+            [
+                {
+                    "expression": f"100 * FILL(e{index}, 0) / n{index}",
+                    "label": f"{labelled(v)} 5xx %",
+                    "id": f"r{index}",
+                }
+            ],
+        ]
+    return [
+        {
+            "type": "text",
+            "x": 0,
+            "y": top,
+            "width": 24,
+            "height": 1,
+            "properties": {
+                "markdown": f"### {endpoint.name} — champion vs challenger: "
+                + ", ".join(labelled(v) for v in endpoint.variants)
+            },
+        },
+        _graph(
+            "Champion vs challenger: p99 model latency (µs)",
+            [variant_metric(v, "ModelLatency", stat="p99", label=labelled(v)) for v in endpoint.variants],
+            region,
+            0,
+            top + 1,
+            annotations={"horizontal": [{"label": "p99 SLO", "value": endpoint.latency_slo_ms * 1000}]},
+        ),
+        _graph("Champion vs challenger: 5xx error rate (%)", error_rate, region, 8, top + 1, period=300),
+        _graph(
+            "Champion vs challenger: invocations",
+            [variant_metric(v, "Invocations", stat="Sum", label=labelled(v)) for v in endpoint.variants],
+            region,
+            16,
+            top + 1,
+        ),
+    ]

@@ -288,8 +288,13 @@ def build_dashboard(
                             min_capacity=v.scaling.min_capacity if v.scaling else None,
                             max_capacity=v.scaling.max_capacity if v.scaling else None,
                             invocations_target=v.scaling.invocations_per_instance if v.scaling else None,
+                            role="champion" if position == 0 else "challenger",
                         )
-                        for v in spec.variants
+                        for position, v in enumerate(spec.variants)
+                    ]
+                    + [
+                        DashboardVariant(name=v.name, gpu=v.is_gpu, role="shadow")
+                        for v in spec.shadow_variants
                     ],
                 )
                 for spec in endpoints

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -76,3 +77,67 @@ def test_the_shadow_pages_on_errors_and_latency_but_never_rolls_back(graph) -> N
     topic = graph.named("alerts-topic").outputs["arn"]
     assert errors["alarmActions"] == latency["alarmActions"] == [topic]
     assert errors["treatMissingData"] == latency["treatMissingData"] == "notBreaching"
+
+
+def _widgets(graph: ResourceGraph) -> list[dict[str, Any]]:
+    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+    return json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+
+
+def _variant_lines(widget: dict[str, Any], metric: str) -> dict[str, dict[str, Any]]:
+    """VariantName → the options of the widget's ``metric`` line of that variant."""
+    return {
+        line[5]: line[6]
+        for line in widget["properties"]["metrics"]
+        if isinstance(line[0], str)
+        and line[1] == metric
+        and line[2:5] == ["EndpointName", ENDPOINT, "VariantName"]
+    }
+
+
+def test_every_variant_is_graphed_on_the_endpoint_row(graph) -> None:
+    widgets = {w["properties"]["title"]: w for w in _widgets(graph) if w["type"] == "metric"}
+    for title, metric in [
+        ("Invocations", "Invocations"),
+        ("Errors", "Invocation5XXErrors"),
+        ("GPU and GPU memory (%)", "GPUUtilization"),
+    ]:
+        assert set(_variant_lines(widgets[title], metric)) == {"primary", "challenger", "shadow"}, title
+
+
+def test_the_comparison_row_sets_champion_challenger_and_shadow_side_by_side(graph) -> None:
+    widgets = _widgets(graph)
+    comparison = {
+        w["properties"]["title"]: w
+        for w in widgets
+        if w["type"] == "metric" and w["properties"]["title"].startswith("Champion vs challenger")
+    }
+    roles = {
+        "primary": "primary (champion)",
+        "challenger": "challenger (challenger)",
+        "shadow": "shadow (shadow)",
+    }
+    latency = comparison["Champion vs challenger: p99 model latency (µs)"]
+    assert {v: o["label"] for v, o in _variant_lines(latency, "ModelLatency").items()} == roles
+    assert {o["stat"] for o in _variant_lines(latency, "ModelLatency").values()} == {"p99"}
+    assert latency["properties"]["annotations"]["horizontal"] == [{"label": "p99 SLO", "value": 250_000}]
+    invocations = comparison["Champion vs challenger: invocations"]
+    assert {v: o["label"] for v, o in _variant_lines(invocations, "Invocations").items()} == roles
+    # The error rate: each variant's 5xx over its own invocations, the inputs hidden.
+    rate = comparison["Champion vs challenger: 5xx error rate (%)"]["properties"]["metrics"]
+    ids = {line[1] + ":" + line[5]: line[6]["id"] for line in rate if isinstance(line[0], str)}
+    assert all(not line[6]["visible"] for line in rate if isinstance(line[0], str))
+    expressions = {line[0]["label"]: line[0]["expression"] for line in rate if isinstance(line[0], dict)}
+    for variant, label in roles.items():
+        errors, calls = ids[f"Invocation5XXErrors:{variant}"], ids[f"Invocations:{variant}"]
+        assert expressions[f"{label} 5xx %"] == f"100 * FILL({errors}, 0) / {calls}"
+    # Below the endpoint's row, not on top of it.
+    row = [w for w in widgets if not w["properties"].get("title", "").startswith("Champion vs challenger")]
+    assert min(w["y"] for w in comparison.values()) >= max(
+        w["y"] + w["height"] for w in row if w["type"] == "metric"
+    )
+
+
+def test_a_one_variant_endpoint_has_no_comparison_row(stack_graphs) -> None:
+    [dashboard] = stack_graphs["prod"].of_type("aws:cloudwatch/dashboard:Dashboard")
+    assert "Champion vs challenger" not in dashboard.inputs["dashboardBody"]
