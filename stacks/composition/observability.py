@@ -102,7 +102,11 @@ def served_baselines(
     model version (latest approved or pinned; of this account's registry or a producer's that
     shares them) registered. Otherwise (an image, a version registered without baselines) those a
     team puts in ``baselines/<group>/``: the family's model package group's folder, or for an
-    endpoint that follows no family, ``<name_prefix>-<endpoint name>``."""
+    endpoint that follows no family, ``<name_prefix>-<endpoint name>``.
+
+    The champion's (first production variant's) and not each variant's: Model Monitor watches an
+    endpoint's captured traffic as a whole, one schedule per endpoint and type; challengers and a
+    shadow are judged by their own variant metrics (docs/monitoring.md, 'A/B and shadow variants')."""
     family_folder = baseline_prefix(model_group_of(config, spec))
     resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
     if resolved is not None and resolved.unusable_baselines:
