@@ -556,6 +556,44 @@ class PlatformConfig(_Section):
         return self
 
     @model_validator(mode="after")
+    def _sns_alerting_cluster_is_ours(self) -> PlatformConfig:
+        # Alertmanager publishes with a role EKS Pod Identity binds on the cluster: the association is
+        # created with this stack's AWS provider, so the cluster must be in its account and region.
+        serving = self.kubernetes_serving
+        alerting = serving.monitoring.alerting if serving.monitoring else None
+        if alerting is None or alerting.destination != "sns":
+            return self
+        where = ("kubernetes_serving", "cluster_arn")
+        if serving.cluster_arn is None:
+            fail_at(
+                "PlatformConfig",
+                where,
+                None,
+                "monitoring.alerting.destination sns needs the cluster's ARN: Alertmanager's SNS role is bound "
+                "to its service account by an EKS Pod Identity association on that cluster",
+            )
+        _, _, _, region, account, _ = serving.cluster_arn.split(":", 5)
+        if (region, account) != (self.region, self.account_id):
+            fail_at(
+                "PlatformConfig",
+                where,
+                serving.cluster_arn,
+                f"monitoring.alerting.destination sns needs a cluster in this stack's account and region "
+                f"({self.account_id}, {self.region}); use destination webhook for a cluster elsewhere",
+            )
+        return self
+
+    @property
+    def kubernetes_alerts_to_sns(self) -> bool:
+        """Whether Alertmanager on the cluster publishes to the stack's alert topic."""
+        monitoring = self.kubernetes_serving.monitoring
+        return (
+            monitoring is not None
+            and monitoring.alerting is not None
+            and monitoring.alerting.destination == "sns"
+        )
+
+    @model_validator(mode="after")
     def _zones_in_region(self) -> PlatformConfig:
         zones = self.network.availability_zones or []
         for index, zone in enumerate(zones):

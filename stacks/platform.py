@@ -125,7 +125,7 @@ def build_platform(
         endpoint_alarms=observed.endpoint_alarms,
         model_quality_monitors=observed.model_quality_monitors,
         dashboard=observed.dashboard,
-        kubernetes_servings=build_kubernetes_servings(config, kubeconfig),
+        kubernetes_servings=build_kubernetes_servings(config, kubeconfig, foundation, alerts, opts),
     )
     _export(platform)
     return platform

@@ -5,10 +5,12 @@ are imported on first use, so reading the specs does not load it."""
 from typing import Any
 
 from ..extras import import_needing
-from .kubernetes_monitoring_spec import KubernetesMonitoringSpec, ScrapeTarget
-from .kubernetes_serving_spec import GpuPlacement, KubernetesServingSpec, Toleration
+from .kubernetes_monitoring_spec import AlertRouting, KubernetesMonitoringSpec, ScrapeTarget
+from .kubernetes_serving_spec import GpuPlacement, KubernetesServingSpec, ServingAlerts, Toleration
 
 _ON_FIRST_USE = {
+    "AlertmanagerSnsAccess": ".alertmanager_sns_access",
+    "AlertmanagerSnsAccessArgs": ".alertmanager_sns_access",
     "KubernetesServing": ".kubernetes_serving",
     "KubernetesServingArgs": ".kubernetes_serving",
     "kubernetes_provider": ".kubernetes_serving",
@@ -17,6 +19,9 @@ _ON_FIRST_USE = {
 }
 
 __all__ = [
+    "AlertRouting",
+    "AlertmanagerSnsAccess",
+    "AlertmanagerSnsAccessArgs",
     "GpuPlacement",
     "KubernetesMonitoring",
     "KubernetesMonitoringArgs",
@@ -25,6 +30,7 @@ __all__ = [
     "KubernetesServingArgs",
     "KubernetesServingSpec",
     "ScrapeTarget",
+    "ServingAlerts",
     "Toleration",
     "kubernetes_provider",
 ]

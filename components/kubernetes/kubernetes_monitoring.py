@@ -4,7 +4,7 @@ metric), ServiceMonitors and a GPU dashboard."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from pulumi_kubernetes.core import v1 as core
 from pulumi_kubernetes.meta import v1 as meta
 
 from .. import versions
+from .kubernetes_alerts import ALERTMANAGER_SERVICE_ACCOUNT, alertmanager_config, serving_alert_rules
 from .kubernetes_dashboards import gpu_serving_dashboard
 from .kubernetes_monitoring_spec import (
     ComputeResources,
@@ -21,7 +22,12 @@ from .kubernetes_monitoring_spec import (
     KubernetesMonitoringSpec,
     ScrapeTarget,
 )
-from .kubernetes_serving_spec import GPU_UTILIZATION_METRIC, LABEL_RULES, invalid_labels
+from .kubernetes_serving_spec import (
+    GPU_UTILIZATION_METRIC,
+    LABEL_RULES,
+    KubernetesServingSpec,
+    invalid_labels,
+)
 
 DASHBOARD_CONFIG_MAP = "gpu-serving-dashboard"
 DASHBOARD_LABEL = ("grafana_dashboard", "1")
@@ -46,6 +52,7 @@ _SIZES = {
     "node-exporter": ("50m", "250m", "64Mi", "128Mi"),
     "dcgm-exporter": ("100m", "500m", "512Mi", "1Gi"),
     "prometheus-adapter": ("50m", "250m", "128Mi", "256Mi"),
+    "alertmanager": ("50m", "250m", "128Mi", "256Mi"),
 }
 
 
@@ -81,8 +88,21 @@ class KubernetesMonitoringArgs:
     """Namespaces, chart versions, Prometheus storage and size, Grafana login and scrape targets."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Extra labels on the namespaces, ServiceMonitors and dashboard (e.g. the cost-allocation tags)."""
+    servings: Sequence[KubernetesServingSpec] = ()
+    """The servings to alert on: a PrometheusRule each (those whose ``alerts.enabled``)."""
+    alert_topic_arn: pulumi.Input[str] | None = None
+    """The SNS topic Alertmanager publishes to when ``spec.alerting.destination`` is ``sns``."""
+    region: str | None = None
+    """The topic's region (Alertmanager signs its SNS requests for it)."""
 
     def __post_init__(self) -> None:
+        alerting = self.spec.alerting
+        if (
+            alerting is not None
+            and alerting.destination == "sns"
+            and not (self.alert_topic_arn and self.region)
+        ):
+            raise ValueError("spec.alerting.destination sns needs alert_topic_arn and region")
         bad = invalid_labels(dict(self.labels))
         if bad:
             raise ValueError(f"labels {bad} are not valid Kubernetes labels: {LABEL_RULES}")
@@ -143,11 +163,14 @@ class KubernetesMonitoring(pulumi.ComponentResource):
                 f"{name}-agents-namespace", spec.agents_namespace, "privileged", "baseline", child
             )
 
-        prometheus = self._prometheus_release(name, spec, monitoring, agents, child)
+        prometheus = self._prometheus_release(name, args, monitoring, agents, child)
         dcgm = self._dcgm_release(name, spec, agents, prometheus, child)
         adapter = self._adapter_release(name, spec, monitoring, prometheus, child)
         for target in spec.scrape:
             self._service_monitor(name, target, monitoring, prometheus, child)
+        for serving in args.servings:
+            if serving.alerts.enabled:
+                self._alert_rules(name, serving, spec, monitoring, prometheus, child)
         dashboard = core.ConfigMap(
             f"{name}-gpu-dashboard",
             metadata=meta.ObjectMetaArgs(
@@ -227,11 +250,12 @@ class KubernetesMonitoring(pulumi.ComponentResource):
     def _prometheus_release(
         self,
         name: str,
-        spec: KubernetesMonitoringSpec,
+        args: KubernetesMonitoringArgs,
         monitoring: pulumi.Input[str],
         agents: pulumi.Input[str],
         opts: pulumi.ResourceOptions,
     ) -> k8s.helm.v3.Release:
+        spec = args.spec
         volume: dict[str, Any] = {
             "accessModes": ["ReadWriteOnce"],
             "resources": {"requests": {"storage": spec.storage_size}},
@@ -240,9 +264,7 @@ class KubernetesMonitoring(pulumi.ComponentResource):
             volume["storageClassName"] = spec.storage_class
         admin: GrafanaAdminSecret = spec.grafana_admin_secret
         values = {
-            # Alerts from this platform page through the SNS alert topic; an Alertmanager with no
-            # receivers would only swallow them. Enable it here together with its receivers.
-            "alertmanager": {"enabled": False},
+            "alertmanager": self._alertmanager_values(args),
             # EKS runs the control plane: these components cannot be scraped, and would fire TargetDown.
             "kubeControllerManager": {"enabled": False},
             "kubeScheduler": {"enabled": False},
@@ -297,6 +319,49 @@ class KubernetesMonitoring(pulumi.ComponentResource):
             monitoring,
             values,
             opts,
+        )
+
+    @staticmethod
+    def _alertmanager_values(args: KubernetesMonitoringArgs) -> dict[str, Any]:
+        routing = args.spec.alerting
+        if routing is None:
+            # An Alertmanager with no receiver would only swallow the alerts.
+            return {"enabled": False}
+        return {
+            "enabled": True,
+            # A fixed name: EKS Pod Identity binds the SNS publishing role to this service account.
+            "serviceAccount": {"create": True, "name": ALERTMANAGER_SERVICE_ACCOUNT},
+            "config": alertmanager_config(routing, args.alert_topic_arn, args.region),
+            "alertmanagerSpec": {"resources": _resources("alertmanager")},
+        }
+
+    def _alert_rules(
+        self,
+        name: str,
+        serving: KubernetesServingSpec,
+        spec: KubernetesMonitoringSpec,
+        monitoring: pulumi.Input[str],
+        prometheus: k8s.helm.v3.Release,
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.apiextensions.CustomResource:
+        # Beside the ServiceMonitors: Prometheus selects the rules of every namespace (ruleSelector).
+        return k8s.apiextensions.CustomResource(
+            f"{name}-{serving.namespace}-{serving.name}-alerts",
+            api_version="monitoring.coreos.com/v1",
+            kind="PrometheusRule",
+            metadata=meta.ObjectMetaArgs(
+                name=f"{serving.namespace}-{serving.name}-alerts", namespace=monitoring, labels=self._labels
+            ),
+            spec={
+                "groups": [
+                    {
+                        "name": f"{serving.namespace}-{serving.name}",
+                        "rules": serving_alert_rules(serving, spec.serving_metrics),
+                    }
+                ]
+            },
+            # The PrometheusRule CRD comes with the kube-prometheus-stack release.
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[prometheus])),
         )
 
     def _dcgm_release(

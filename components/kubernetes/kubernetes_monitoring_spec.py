@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from .. import versions
+from ..addresses import https_url_problem
 from ..limits import SPEC_CONFIG
 from .kubernetes_serving_spec import (
     CPU_QUANTITY,
@@ -219,6 +220,39 @@ class ServingMetricNames(_Spec):
         return value
 
 
+class AlertRouting(_Spec):
+    """Where Alertmanager (kube-prometheus-stack's) sends the servings' alerts.
+
+    ``sns``: the stack's alert topic (the one its CloudWatch alarms page through). Alertmanager signs
+    its requests with an IAM role bound to its service account by EKS Pod Identity, allowed to publish
+    to that one topic; the cluster needs the ``eks-pod-identity-agent`` add-on and must be in the
+    stack's account (``cluster_arn``). ``webhook``: an HTTPS endpoint (a pager or chat webhook).
+    """
+
+    destination: Literal["sns", "webhook"] = Field(
+        description="`sns` (the stack's alert topic) or `webhook` (`webhook_url`)."
+    )
+    webhook_url: str | None = Field(default=None, description="https:// URL; only with destination webhook.")
+    repeat_interval: str = Field(
+        default="4h", description="How often a still-firing alert is sent again (a Prometheus duration)."
+    )
+
+    @field_validator("repeat_interval")
+    @classmethod
+    def _valid_repeat(cls, value: str) -> str:
+        return _duration(value, "repeat_interval")
+
+    @model_validator(mode="after")
+    def _url_matches_destination(self) -> AlertRouting:
+        if (self.destination == "webhook") != (self.webhook_url is not None):
+            raise ValueError("set webhook_url with destination webhook, and only then")
+        if self.webhook_url is not None:
+            problem = https_url_problem(self.webhook_url)
+            if problem:
+                raise ValueError(f"webhook_url needs an https:// URL: {problem}")
+        return self
+
+
 class KubernetesMonitoringSpec(GpuPlacement):
     """Prometheus, Grafana and GPU telemetry for the model servers of one cluster."""
 
@@ -270,6 +304,13 @@ class KubernetesMonitoringSpec(GpuPlacement):
         default=ServingMetricNames(),
         description="Names of the model servers' request metrics, for the dashboard's traffic and latency "
         "panels.",
+    )
+
+    alerting: AlertRouting | None = Field(
+        default=None,
+        description="Run Alertmanager and send the servings' alerts (5xx ratio, p99 latency, GPU saturation, "
+        "pods not ready) to the stack's SNS alert topic or a webhook. None: the rules are evaluated (visible "
+        "in Prometheus and Grafana) but page nobody.",
     )
 
     @field_validator("namespace", "agents_namespace")

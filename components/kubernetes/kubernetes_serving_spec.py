@@ -186,6 +186,31 @@ class ServingNetwork(_Spec):
         return None if value is None else dns_label(value, "monitoring_namespace")
 
 
+class ServingAlerts(_Spec):
+    """When a serving pages: the thresholds of its PrometheusRule (rendered by the stack's
+    ``kubernetes_serving.monitoring``, routed by its ``alerting``)."""
+
+    enabled: bool = Field(default=True, description="Render the serving's alert rules.")
+    error_rate_percent: Annotated[float, Field(gt=0, le=100)] = Field(
+        default=5.0,
+        description="Alert when 5xx responses exceed this share of requests (percent) for 5 minutes.",
+    )
+    p99_latency_seconds: Annotated[float, Field(gt=0, le=600)] = Field(
+        default=2.0, description="Alert when the 99th-percentile request latency exceeds this for 10 minutes."
+    )
+    gpu_saturation_percent: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=95,
+        description=f"Alert when the pods' average GPU utilisation ({GPU_UTILIZATION_METRIC}) stays above this "
+        "(only for servings with gpus > 0).",
+    )
+    gpu_saturation_minutes: Annotated[int, Field(ge=1, le=1440)] = Field(
+        default=15, description="How long the GPU utilisation must stay above the threshold."
+    )
+    not_ready_minutes: Annotated[int, Field(ge=1, le=1440)] = Field(
+        default=10, description="Alert when some of the Deployment's pods stay unavailable this long."
+    )
+
+
 class KubernetesServingSpec(GpuPlacement):
     """What to serve and how: one model server Deployment with its Service, HPA and PDB."""
 
@@ -261,6 +286,11 @@ class KubernetesServingSpec(GpuPlacement):
     )
     scale_down_stabilization_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=300, description="The HPA scales down only to the highest recommendation of this window."
+    )
+    alerts: ServingAlerts = Field(
+        default=ServingAlerts(),
+        description="Alert thresholds: 5xx ratio, p99 latency, GPU saturation, pods not ready (rules need "
+        "`kubernetes_serving.monitoring`; paging needs its `alerting`).",
     )
     pdb_min_available: Annotated[int, Field(ge=1)] | None = Field(
         default=None,

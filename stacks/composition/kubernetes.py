@@ -9,9 +9,12 @@ import pulumi
 from stacks.config import PlatformConfig
 
 if TYPE_CHECKING:
+    from components.kubernetes.kubernetes_monitoring import KubernetesMonitoring
     from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
     from components.kubernetes.kubernetes_serving import KubernetesServing
     from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
+    from components.observability.alert_topic import AlertTopic
+    from stacks.composition.foundation import Foundation
 
 
 def scraped_by(
@@ -26,8 +29,14 @@ def scraped_by(
 
 
 def build_kubernetes_servings(
-    config: PlatformConfig, kubeconfig: pulumi.Input[str] | None
+    config: PlatformConfig,
+    kubeconfig: pulumi.Input[str] | None,
+    foundation: Foundation | None = None,
+    alerts: AlertTopic | None = None,
+    aws_opts: pulumi.ResourceOptions | None = None,
 ) -> dict[str, KubernetesServing]:
+    """The servings on the cluster, and its monitoring; ``foundation``, ``alerts`` and ``aws_opts`` (the
+    stack's AWS provider) are needed when the monitoring's alerts go to the SNS alert topic."""
     servings = config.kubernetes_serving.servings
     if not servings:
         return {}
@@ -49,12 +58,27 @@ def build_kubernetes_servings(
     if monitoring is not None:
         from components.kubernetes.kubernetes_monitoring import KubernetesMonitoring, KubernetesMonitoringArgs
 
+        scraped = {(target.namespace, target.name) for target in monitoring.scrape}
+        topic_arn = None
+        if config.kubernetes_alerts_to_sns:
+            if foundation is None or alerts is None or aws_opts is None:
+                raise ValueError("alerting to SNS needs the foundation, the alert topic and the AWS provider")
+            topic_arn = alerts.topic_arn
         # No depends_on the servings: ServiceMonitors select Services by label, whenever they appear.
-        KubernetesMonitoring(
+        monitored = KubernetesMonitoring(
             "k8s-monitoring",
-            KubernetesMonitoringArgs(spec=monitoring, labels=config.resource_tags),
+            KubernetesMonitoringArgs(
+                spec=monitoring,
+                labels=config.resource_tags,
+                # Alert on the servings Prometheus scrapes: the others' request metrics never arrive.
+                servings=[spec for spec in servings if (spec.namespace, spec.name) in scraped],
+                alert_topic_arn=topic_arn,
+                region=config.region,
+            ),
             on_cluster,
         )
+        if topic_arn is not None:
+            _alertmanager_publishes(config, foundation, alerts, monitored, aws_opts)
     return {
         f"{spec.namespace}/{spec.name}": KubernetesServing(
             f"k8s-{spec.namespace}-{spec.name}",
@@ -63,3 +87,31 @@ def build_kubernetes_servings(
         )
         for spec in servings
     }
+
+
+def _alertmanager_publishes(
+    config: PlatformConfig,
+    foundation: Foundation | None,
+    alerts: AlertTopic | None,
+    monitored: KubernetesMonitoring,
+    aws_opts: pulumi.ResourceOptions | None,
+) -> None:
+    from components.kubernetes.alertmanager_sns_access import AlertmanagerSnsAccess, AlertmanagerSnsAccessArgs
+    from components.kubernetes.kubernetes_alerts import ALERTMANAGER_SERVICE_ACCOUNT
+
+    assert foundation is not None and alerts is not None and config.kubernetes_serving.cluster_arn
+    AlertmanagerSnsAccess(
+        "k8s-alertmanager-sns",
+        AlertmanagerSnsAccessArgs(
+            account_id=config.account_id,
+            region=config.region,
+            cluster_name=config.kubernetes_serving.cluster_arn.rsplit("/", 1)[1],
+            namespace=monitored.monitoring_namespace,
+            service_account=ALERTMANAGER_SERVICE_ACCOUNT,
+            topic_arn=alerts.topic_arn,
+            kms_key_arn=foundation.notifications_key.key_arn,
+            role_path=config.role_path,
+            tags=config.resource_tags,
+        ),
+        aws_opts,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from planner.recorder import record_stack_file
@@ -153,3 +155,110 @@ def test_gpu_autoscaling_needs_the_stacks_monitoring(write_stack, monitored: boo
     [hpa] = graph.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
     metrics = [m["pods"]["metric"]["name"] for m in hpa.inputs["spec"]["metrics"] if m["type"] == "Pods"]
     assert metrics == ["DCGM_FI_DEV_GPU_UTIL"]
+
+
+def _alerting(destination: dict) -> object:
+    def edit(platform: dict) -> None:
+        _monitored(platform)
+        platform["kubernetes_serving"]["monitoring"]["alerting"] = destination
+
+    return edit
+
+
+def _with_kubeconfig(path) -> str:
+    path.write_text(
+        path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
+    )
+    return str(path)
+
+
+def test_sns_alerting_publishes_to_the_stacks_alert_topic_through_pod_identity(write_stack) -> None:
+    graph = record_stack_file(_with_kubeconfig(write_stack("prod", _alerting({"destination": "sns"}))))
+
+    [topic] = [t for t in graph.of_type("aws:sns/topic:Topic") if t.name == "alerts-topic"]
+    [stack] = [
+        r
+        for r in graph.of_type("kubernetes:helm.sh/v3:Release")
+        if r.inputs["chart"] == "kube-prometheus-stack"
+    ]
+    config = stack.inputs["values"]["alertmanager"]["config"]
+    [receiver] = [r for r in config["receivers"] if r["name"] == "mlops-platform"]
+    assert receiver["sns_configs"][0]["topic_arn"] == topic.outputs["arn"]
+    assert receiver["sns_configs"][0]["sigv4"] == {"region": "eu-west-1"}
+
+    [association] = graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert association.inputs["clusterName"] == "ml"
+    assert association.inputs["namespace"] == "monitoring"
+    assert association.inputs["serviceAccount"] == "alertmanager"
+    [role] = [r for r in graph.of_type("aws:iam/role:Role") if r.name == "k8s-alertmanager-sns-role"]
+    assert association.inputs["roleArn"] == role.outputs["arn"]
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust == [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "pods.eks.amazonaws.com"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {"StringEquals": {"aws:SourceAccount": "333333333333"}},
+        }
+    ]
+    [policy] = [
+        p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "k8s-alertmanager-sns-publish"
+    ]
+    publish, kms = json.loads(policy.inputs["policy"])["Statement"]
+    assert (publish["Action"], publish["Resource"]) == ("sns:Publish", topic.outputs["arn"])
+    [key] = [k for k in graph.of_type("aws:kms/key:Key") if k.name.startswith("kms-notifications")]
+    assert kms["Action"] == ["kms:GenerateDataKey*", "kms:Decrypt"]
+    assert kms["Resource"] == key.outputs["arn"]
+    assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "sns.eu-west-1.amazonaws.com"}}
+    # Under the platform's role path: the notifications key's policy lets those roles use it.
+    assert role.inputs["path"] == graph.of_type("aws:iam/role:Role")[0].inputs["path"]
+
+    rules = graph.of_type("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+    assert [r.inputs["metadata"]["name"] for r in rules] == ["ml-serving-churn-gpu-alerts"]
+
+
+def test_webhook_alerting_needs_no_aws_access(write_stack) -> None:
+    url = "https://hooks.example.com/alerts"
+    path = write_stack("prod", _alerting({"destination": "webhook", "webhook_url": url}))
+    graph = record_stack_file(_with_kubeconfig(path))
+    assert graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
+
+
+@pytest.mark.parametrize(
+    ("cluster_arn", "message"),
+    [
+        pytest.param(None, "needs the cluster's ARN", id="no-cluster-arn"),
+        pytest.param(
+            "arn:aws:eks:eu-west-1:444444444444:cluster/ml",
+            "in this stack's account and region",
+            id="other-account",
+        ),
+        pytest.param(
+            "arn:aws:eks:us-east-1:333333333333:cluster/ml",
+            "in this stack's account and region",
+            id="other-region",
+        ),
+    ],
+)
+def test_sns_alerting_needs_a_cluster_of_the_stacks_account(write_stack, cluster_arn, message) -> None:
+    def edit(platform: dict) -> None:
+        _alerting({"destination": "sns"})(platform)
+        platform["kubernetes_serving"]["cluster_arn"] = cluster_arn
+        if cluster_arn is None:
+            del platform["kubernetes_serving"]["cluster_arn"]
+
+    path = write_stack("prod", edit)
+    with pytest.raises(ConfigError) as error:
+        record_stack_file(_with_kubeconfig(path))
+    assert f"{path}: mlops-platform:platform.kubernetes_serving.cluster_arn" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_a_malformed_webhook_names_its_key(write_stack) -> None:
+    path = write_stack(
+        "prod", _alerting({"destination": "webhook", "webhook_url": "http://hooks.example.com"})
+    )
+    with pytest.raises(ConfigError) as error:
+        record_stack_file(_with_kubeconfig(path))
+    assert "kubernetes_serving.monitoring.alerting" in str(error.value)
+    assert "must start with https://" in str(error.value)

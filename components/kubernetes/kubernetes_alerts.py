@@ -1,0 +1,142 @@
+"""The servings' Prometheus alert rules and the Alertmanager configuration that routes them (plain data:
+KubernetesMonitoring renders them as a PrometheusRule per serving and as kube-prometheus-stack values)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from .kubernetes_monitoring_spec import AlertRouting, ServingMetricNames
+from .kubernetes_serving_spec import GPU_UTILIZATION_METRIC, KubernetesServingSpec
+
+ROUTE_LABEL = ("mlops_platform", "serving")
+"""Every serving alert carries this label; Alertmanager's route sends exactly these to the receiver."""
+RECEIVER = "mlops-platform"
+NULL_RECEIVER = "null"
+"""Everything else (kube-prometheus-stack's cluster rules, its always-firing Watchdog) goes nowhere: the
+cluster's owners page on those, not the model servers' team."""
+ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager"
+"""The Alertmanager pods' service account (set in the chart values): EKS Pod Identity binds the SNS
+publishing role to it."""
+KUBE_STATE_UNAVAILABLE = "kube_deployment_status_replicas_unavailable"
+"""kube-state-metrics' (kube-prometheus-stack's) count of a Deployment's unavailable replicas."""
+ERROR_WINDOW = "5m"
+LATENCY_FOR = "10m"
+
+
+def _selector(spec: KubernetesServingSpec, extra: str = "") -> str:
+    """The serving's series as the ServiceMonitor labels them: the target's namespace and Service."""
+    return f'{{namespace="{spec.namespace}",service="{spec.name}"{extra}}}'
+
+
+def serving_alert_rules(spec: KubernetesServingSpec, metrics: ServingMetricNames) -> list[dict[str, Any]]:
+    """The serving's alerting rules (one PrometheusRule group): 5xx ratio, p99 latency, GPU saturation
+    (GPU servings only) and pods not ready, with the spec's thresholds."""
+    alerts = spec.alerts
+    where = f"{spec.namespace}/{spec.name}"
+    labels = {"namespace": spec.namespace, "serving": spec.name, ROUTE_LABEL[0]: ROUTE_LABEL[1]}
+    requests = metrics.requests_total
+    server_errors = _selector(spec, f',{metrics.status_label}=~"5.."')
+    errors = f"sum(rate({requests}{server_errors}[{ERROR_WINDOW}]))"
+    total = f"sum(rate({requests}{_selector(spec)}[{ERROR_WINDOW}]))"
+    latency = (
+        f"histogram_quantile(0.99, sum by (le) "
+        f"(rate({metrics.duration_histogram}_bucket{_selector(spec)}[{ERROR_WINDOW}])))"
+    )
+    rules = [
+        {
+            "alert": "ModelServerHighErrorRate",
+            # No traffic: 0/0 is NaN and never fires; an idle server is not an erroring one.
+            "expr": f"100 * {errors} / {total} > {alerts.error_rate_percent:g}",
+            "for": "5m",
+            "labels": {**labels, "severity": "critical"},
+            "annotations": {
+                "summary": f"{where}: more than {alerts.error_rate_percent:g}% of requests fail with 5xx",
+                "description": "5xx share of requests over 5 minutes: {{ $value | humanize }}%.",
+            },
+        },
+        {
+            "alert": "ModelServerHighLatencyP99",
+            "expr": f"{latency} > {alerts.p99_latency_seconds:g}",
+            "for": LATENCY_FOR,
+            "labels": {**labels, "severity": "warning"},
+            "annotations": {
+                "summary": f"{where}: p99 latency above {alerts.p99_latency_seconds:g}s",
+                "description": "99th-percentile request latency: {{ $value | humanizeDuration }}.",
+            },
+        },
+    ]
+    if spec.gpus > 0:
+        # The DCGM exporter labels a GPU's series with the pod using it; a Deployment's pods are named
+        # <deployment>-<pod-template-hash>-<suffix>, which no other Deployment's pods match.
+        pods = (
+            f'{GPU_UTILIZATION_METRIC}{{namespace="{spec.namespace}",pod=~"{spec.name}-[a-z0-9]+-[a-z0-9]+"}}'
+        )
+        rules.append(
+            {
+                "alert": "ModelServerGpuSaturated",
+                "expr": f"avg({pods}) > {alerts.gpu_saturation_percent}",
+                "for": f"{alerts.gpu_saturation_minutes}m",
+                "labels": {**labels, "severity": "warning"},
+                "annotations": {
+                    "summary": f"{where}: GPUs above {alerts.gpu_saturation_percent}% for "
+                    f"{alerts.gpu_saturation_minutes} minutes",
+                    "description": "Average GPU utilisation of the pods: {{ $value | humanize }}%. The HPA "
+                    "may be at max_replicas, or the node group out of GPUs.",
+                },
+            }
+        )
+    rules.append(
+        {
+            "alert": "ModelServerPodsNotReady",
+            "expr": f'{KUBE_STATE_UNAVAILABLE}{{namespace="{spec.namespace}",deployment="{spec.name}"}} > 0',
+            "for": f"{alerts.not_ready_minutes}m",
+            "labels": {**labels, "severity": "critical"},
+            "annotations": {
+                "summary": f"{where}: pods not ready for {alerts.not_ready_minutes} minutes",
+                "description": "Unavailable replicas: {{ $value }} (failing readiness, crash-looping, "
+                "or unschedulable).",
+            },
+        }
+    )
+    return rules
+
+
+def alertmanager_config(
+    routing: AlertRouting, topic_arn: pulumi.Input[str] | None, region: str | None
+) -> dict[str, Any]:
+    """Alertmanager's configuration: the serving alerts to the one receiver, everything else to none."""
+    receiver: dict[str, Any] = {"name": RECEIVER}
+    if routing.destination == "sns":
+        if topic_arn is None or region is None:
+            raise ValueError("alerting destination sns needs the alert topic's ARN and region")
+        receiver["sns_configs"] = [
+            {
+                "topic_arn": topic_arn,
+                # Credentials from the environment: EKS Pod Identity's, for the service account's role.
+                "sigv4": {"region": region},
+                "subject": "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} "
+                "{{ .CommonLabels.namespace }}/{{ .CommonLabels.serving }}",
+                "send_resolved": True,
+            }
+        ]
+    else:
+        receiver["webhook_configs"] = [{"url": routing.webhook_url, "send_resolved": True}]
+    return {
+        "route": {
+            "receiver": NULL_RECEIVER,
+            "group_by": ["alertname", "namespace", "serving"],
+            "group_wait": "30s",
+            "group_interval": "5m",
+            "repeat_interval": routing.repeat_interval,
+            "routes": [
+                {
+                    "receiver": RECEIVER,
+                    "matchers": [f'{ROUTE_LABEL[0]}="{ROUTE_LABEL[1]}"'],
+                    "repeat_interval": routing.repeat_interval,
+                }
+            ],
+        },
+        "receivers": [{"name": NULL_RECEIVER}, receiver],
+    }
