@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             # The stack file's metric definition (validation:auc) publishes this line to CloudWatch.
             print(f"validation_auc={auc:.6f};")
             if mlflow is not None:
-                mlflow.log_metric("validation_auc", float(auc))
+                mlflow.log_metrics({"validation_auc": float(auc)})
         print(f"model written to {save_model(result.model, args.model_dir)}")
         if mlflow is not None:
             mlflow.log_artifacts(str(args.model_dir), artifact_path="model")

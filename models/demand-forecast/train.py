@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             # The stack file's metric definition (validation:rmse) publishes this line to CloudWatch.
             print(f"validation_rmse={rmse:.6f};")
             if mlflow is not None:
-                mlflow.log_metric("validation_rmse", float(rmse))
+                mlflow.log_metrics({"validation_rmse": float(rmse)})
         print(f"model written to {save_model(booster, args.model_dir)}")
         if mlflow is not None:
             mlflow.log_artifacts(str(args.model_dir), artifact_path="model")
