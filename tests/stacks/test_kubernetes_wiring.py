@@ -7,6 +7,8 @@ import json
 import pytest
 
 from planner.recorder import record_stack_file
+from policies.local import evaluate_report
+from policies.registry import load_pack_config
 from stacks.config import ConfigError
 from tests.conftest import load_stack_document
 
@@ -215,6 +217,12 @@ def test_sns_alerting_publishes_to_the_stacks_alert_topic_through_pod_identity(w
 
     rules = graph.of_type("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
     assert [r.inputs["metadata"]["name"] for r in rules] == ["ml-serving-churn-gpu-alerts"]
+
+    # The pack judges the new role, policy and association like every other resource of the stack.
+    report = evaluate_report(graph.resources, load_pack_config("prod"))
+    new = {"k8s-alertmanager-sns-role", "k8s-alertmanager-sns-publish", "k8s-alertmanager-sns-pod-identity"}
+    assert [v for v in report.violations if v.resource_name in new] == []
+    assert [u for u in report.undecided if any((u.urn or "").endswith(f"::{n}") for n in new)] == []
 
 
 def test_webhook_alerting_needs_no_aws_access(write_stack) -> None:
