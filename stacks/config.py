@@ -556,12 +556,28 @@ class PlatformConfig(_Section):
         return self
 
     @model_validator(mode="after")
-    def _sns_alerting_cluster_is_ours(self) -> PlatformConfig:
-        # Alertmanager publishes with a role EKS Pod Identity binds on the cluster: the association is
-        # created with this stack's AWS provider, so the cluster must be in its account and region.
+    def _pod_identity_cluster_is_ours(self) -> PlatformConfig:
+        # Alertmanager (alerting to SNS) and registry-backed servings (reading their artifact) use roles
+        # EKS Pod Identity binds on the cluster: the associations are created with this stack's AWS
+        # provider, so the cluster must be in its account and region.
         serving = self.kubernetes_serving
-        alerting = serving.monitoring.alerting if serving.monitoring else None
-        if alerting is None or alerting.destination != "sns":
+        families = {model.name for model in self.models}
+        needs = []
+        if self.kubernetes_alerts_to_sns:
+            needs.append("monitoring.alerting.destination sns")
+        for index, spec in enumerate(serving.servings):
+            if spec.latest_approved_of is None:
+                continue
+            if spec.latest_approved_of not in families:
+                fail_at(
+                    "PlatformConfig",
+                    ("kubernetes_serving", "servings", index, "latest_approved_of"),
+                    spec.latest_approved_of,
+                    f"'{spec.latest_approved_of}' is not a model family of this stack "
+                    f"({', '.join(sorted(families)) or 'none'})",
+                )
+            needs.append(f"servings[{index}].latest_approved_of")
+        if not needs:
             return self
         where = ("kubernetes_serving", "cluster_arn")
         if serving.cluster_arn is None:
@@ -569,8 +585,8 @@ class PlatformConfig(_Section):
                 "PlatformConfig",
                 where,
                 None,
-                "monitoring.alerting.destination sns needs the cluster's ARN: Alertmanager's SNS role is bound "
-                "to its service account by an EKS Pod Identity association on that cluster",
+                f"{needs[0]} needs the cluster's ARN: its IAM role is bound to a service account by an EKS "
+                "Pod Identity association on that cluster",
             )
         _, _, _, region, account, _ = serving.cluster_arn.split(":", 5)
         if (region, account) != (self.region, self.account_id):
@@ -578,8 +594,8 @@ class PlatformConfig(_Section):
                 "PlatformConfig",
                 where,
                 serving.cluster_arn,
-                f"monitoring.alerting.destination sns needs a cluster in this stack's account and region "
-                f"({self.account_id}, {self.region}); use destination webhook for a cluster elsewhere",
+                f"{needs[0]} needs a cluster in this stack's account and region ({self.account_id}, "
+                f"{self.region}): its EKS Pod Identity association is created there",
             )
         return self
 

@@ -125,7 +125,9 @@ def build_platform(
         endpoint_alarms=observed.endpoint_alarms,
         model_quality_monitors=observed.model_quality_monitors,
         dashboard=observed.dashboard,
-        kubernetes_servings=build_kubernetes_servings(config, kubeconfig, foundation, alerts, opts),
+        kubernetes_servings=build_kubernetes_servings(
+            config, kubeconfig, foundation, alerts, opts, resolve_model_package
+        ),
     )
     _export(platform)
     return platform

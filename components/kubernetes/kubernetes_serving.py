@@ -22,6 +22,7 @@ from .kubernetes_serving_spec import (
     GPU_RESOURCE,
     GPU_UTILIZATION_METRIC,
     LABEL_RULES,
+    MODEL_ENV,
     NAMESPACE_NAME_LABEL,
     KubernetesServingSpec,
     Toleration,
@@ -36,6 +37,20 @@ _ZONE, _HOST = "topology.kubernetes.io/zone", "kubernetes.io/hostname"
 
 
 @dataclass(frozen=True)
+class RegistryModel:
+    """The approved model version a registry-backed serving runs."""
+
+    package_arn: str
+    """The model package version (``MODEL_PACKAGE_ARN``; also the pods' annotation)."""
+    model_data_url: str | None = None
+    """Its model artifact, ``s3://bucket/key`` (``MODEL_DATA_URL``); None for a version that names none."""
+
+
+MODEL_PACKAGE_ANNOTATION = "mlops-platform/model-package"
+"""On the pod template: the version the pods run (a new version rolls them like any template change)."""
+
+
+@dataclass(frozen=True)
 class KubernetesServingArgs:
     """The spec, and labels for every object; the Kubernetes provider comes in through ``opts``."""
 
@@ -43,8 +58,12 @@ class KubernetesServingArgs:
     """What to serve and how: image, resources, probes, autoscaling and placement."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Extra labels on every object and pod (e.g. the cost-allocation tags, for EKS split cost allocation)."""
+    model: RegistryModel | None = None
+    """The approved version to serve: given exactly when ``spec.latest_approved_of`` is set."""
 
     def __post_init__(self) -> None:
+        if (self.model is None) != (self.spec.latest_approved_of is None):
+            raise ValueError("give model (the resolved version) exactly when spec.latest_approved_of is set")
         bad = invalid_labels(dict(self.labels))
         if bad:
             raise ValueError(f"labels {bad} are not valid Kubernetes labels: {LABEL_RULES}")
@@ -129,6 +148,7 @@ class KubernetesServing(pulumi.ComponentResource):
             automount_service_account_token=False,
             opts=child,
         )
+        self._model = args.model
         deployment = self._create_deployment(name, spec, namespace, account.metadata.name, child)
         service = self._create_service(name, spec, namespace, child)
         self._create_autoscaler(name, spec, namespace, deployment.metadata.name, child)
@@ -212,7 +232,10 @@ class KubernetesServing(pulumi.ComponentResource):
             progress_deadline_seconds=_progress_deadline(spec),
             revision_history_limit=5,
             template=core.PodTemplateSpecArgs(
-                metadata=meta.ObjectMetaArgs(labels=self._labels),
+                metadata=meta.ObjectMetaArgs(
+                    labels=self._labels,
+                    annotations={MODEL_PACKAGE_ANNOTATION: self._model.package_arn} if self._model else None,
+                ),
                 spec=core.PodSpecArgs(
                     service_account_name=service_account,
                     automount_service_account_token=False,
@@ -225,7 +248,7 @@ class KubernetesServing(pulumi.ComponentResource):
                         fs_group=RUN_AS_ID,
                         seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault"),
                     ),
-                    containers=[self._container(spec)],
+                    containers=[self._container(spec, self._model)],
                     volumes=[
                         _scratch("tmp", "1Gi"),
                         _scratch("model-cache", spec.model_cache_size),
@@ -252,7 +275,7 @@ class KubernetesServing(pulumi.ComponentResource):
         )
 
     @staticmethod
-    def _container(spec: KubernetesServingSpec) -> core.ContainerArgs:
+    def _container(spec: KubernetesServingSpec, model: RegistryModel | None) -> core.ContainerArgs:
         requests = {"cpu": spec.cpu_request, "memory": spec.memory_request}
         limits = {"cpu": spec.cpu_limit, "memory": spec.memory_limit}
         if spec.gpus > 0:
@@ -266,6 +289,10 @@ class KubernetesServing(pulumi.ComponentResource):
         # Caches of most ML libraries (Hugging Face, torch hub) follow XDG_CACHE_HOME: point it at the
         # writable volume, since the root filesystem is read-only. The spec's env may override it.
         env = {"XDG_CACHE_HOME": spec.model_cache_path, **spec.env}
+        if model is not None:
+            env[MODEL_ENV[0]] = model.package_arn
+            if model.model_data_url is not None:
+                env[MODEL_ENV[1]] = model.model_data_url
         return core.ContainerArgs(
             name="model-server",
             image=spec.image,

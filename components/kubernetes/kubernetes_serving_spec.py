@@ -25,6 +25,8 @@ _FACTORS = {
     "m": 1e-3, "": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
     "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
 }  # fmt: skip
+MODEL_ENV = ("MODEL_PACKAGE_ARN", "MODEL_DATA_URL")
+"""The variables a registry-backed serving's container gets: the approved version and its artifact."""
 RESERVED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 GPU_RESOURCE = "nvidia.com/gpu"
 GPU_UTILIZATION_METRIC = "DCGM_FI_DEV_GPU_UTIL"
@@ -222,6 +224,13 @@ class KubernetesServingSpec(GpuPlacement):
         "when several share a namespace; it must then exist and enforce `restricted` itself.",
     )
     image: str = Field(description="Model server image pinned by digest: <repository>@sha256:<64 hex>.")
+    latest_approved_of: str | None = Field(
+        default=None,
+        description="A model family of this stack: the server gets its latest Approved version "
+        f"({MODEL_ENV[0]}) and that version's model artifact ({MODEL_ENV[1]}, an s3:// URI it may read "
+        "through an EKS Pod Identity role, and only that object); with nothing approved the serving is "
+        "deferred. None: the image carries or fetches its model itself.",
+    )
     port: Annotated[int, Field(ge=1024, le=65535)] = Field(
         default=8080, description="Container HTTP port (>= 1024: the server runs without capabilities)."
     )
@@ -383,6 +392,9 @@ class KubernetesServingSpec(GpuPlacement):
             raise ValueError(
                 f"custom_metric repeats {GPU_UTILIZATION_METRIC}, which target_gpu_utilization already sets"
             )
+        taken = sorted(set(MODEL_ENV) & set(self.env)) if self.latest_approved_of else []
+        if taken:
+            raise ValueError(f"env {taken} are set from the registry with latest_approved_of; remove them")
         if self.model_cache_path in ("/tmp", "/"):
             raise ValueError("model_cache_path must be its own directory, not '/' or '/tmp'")
         return self

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 import pulumi
 
 from stacks.config import PlatformConfig
+from stacks.model_packages import ModelPackageResolver, ModelResolutionError, NoApprovedVersion
 
 if TYPE_CHECKING:
     from components.kubernetes.kubernetes_monitoring import KubernetesMonitoring
     from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
-    from components.kubernetes.kubernetes_serving import KubernetesServing
+    from components.kubernetes.kubernetes_serving import KubernetesServing, RegistryModel
     from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
     from components.observability.alert_topic import AlertTopic
     from stacks.composition.foundation import Foundation
@@ -34,12 +35,19 @@ def build_kubernetes_servings(
     foundation: Foundation | None = None,
     alerts: AlertTopic | None = None,
     aws_opts: pulumi.ResourceOptions | None = None,
+    resolve: ModelPackageResolver | None = None,
 ) -> dict[str, KubernetesServing]:
     """The servings on the cluster, and its monitoring; ``foundation``, ``alerts`` and ``aws_opts`` (the
-    stack's AWS provider) are needed when the monitoring's alerts go to the SNS alert topic."""
-    servings = config.kubernetes_serving.servings
-    if not servings:
+    stack's AWS provider) are needed when the monitoring's alerts go to the SNS alert topic or a serving
+    reads an approved version's artifact, ``resolve`` (the registry) when a serving follows a family."""
+    if not config.kubernetes_serving.servings:
         return {}
+    models = _resolve_models(config, resolve)
+    servings = [
+        spec
+        for spec in config.kubernetes_serving.servings
+        if spec.latest_approved_of is None or spec.name in models
+    ]
     if kubeconfig is None:
         raise ValueError("kubernetes_serving needs the cluster's kubeconfig")
     # Imported only for stacks that serve on Kubernetes: merely having pulumi_kubernetes loaded
@@ -58,6 +66,7 @@ def build_kubernetes_servings(
     if monitoring is not None:
         from components.kubernetes.kubernetes_monitoring import KubernetesMonitoring, KubernetesMonitoringArgs
 
+        # Deferred servings are not alerted on (their Deployment does not exist).
         scraped = {(target.namespace, target.name) for target in monitoring.scrape}
         topic_arn = None
         if config.kubernetes_alerts_to_sns:
@@ -79,14 +88,83 @@ def build_kubernetes_servings(
         )
         if topic_arn is not None:
             _alertmanager_publishes(config, foundation, alerts, monitored, aws_opts)
-    return {
-        f"{spec.namespace}/{spec.name}": KubernetesServing(
+    built = {}
+    for spec in servings:
+        model = models.get(spec.name)
+        built[f"{spec.namespace}/{spec.name}"] = KubernetesServing(
             f"k8s-{spec.namespace}-{spec.name}",
-            KubernetesServingArgs(spec=scraped_by(spec, monitoring), labels=config.resource_tags),
+            KubernetesServingArgs(
+                spec=scraped_by(spec, monitoring), labels=config.resource_tags, model=model
+            ),
             on_cluster,
         )
-        for spec in servings
-    }
+        if model is not None and model.model_data_url is not None:
+            _reads_its_artifact(config, spec, model.model_data_url, foundation, aws_opts)
+    return built
+
+
+def _resolve_models(config: PlatformConfig, resolve: ModelPackageResolver | None) -> dict[str, RegistryModel]:
+    """Serving name → the approved version it runs, for the servings that follow a family; a serving whose
+    family has nothing approved yet is left out (deferred) with a warning, like a SageMaker endpoint."""
+    from components.kubernetes.kubernetes_serving import RegistryModel
+
+    models = {}
+    for spec in config.kubernetes_serving.servings:
+        if spec.latest_approved_of is None:
+            continue
+        if resolve is None:
+            raise ValueError("a serving that follows a model family needs the registry resolver")
+        group = config.model_package_group(spec.latest_approved_of)
+        try:
+            resolved = resolve(group)
+        except NoApprovedVersion as nothing:
+            pulumi.log.warn(
+                f"kubernetes serving {spec.namespace}/{spec.name} is deferred: model package group "
+                f"{nothing.group} "
+                + ("has no Approved version yet" if nothing.group_exists else "does not exist yet")
+                + ". This `pulumi up` creates everything else and not the serving; approve a version of the "
+                "family, then run `pulumi up` again. A serving that is already deployed is removed by such a "
+                "run: keep a version approved while it serves."
+            )
+            continue
+        if len(resolved.model_data_urls) > 1:
+            raise ModelResolutionError(
+                f"kubernetes serving {spec.namespace}/{spec.name}: model package {resolved.arn} has "
+                f"{len(resolved.model_data_urls)} containers with model artifacts; a Kubernetes serving runs one server"
+            )
+        url = resolved.model_data_urls[0] if resolved.model_data_urls else None
+        models[spec.name] = RegistryModel(package_arn=resolved.arn, model_data_url=url)
+    return models
+
+
+def _reads_its_artifact(
+    config: PlatformConfig,
+    spec: KubernetesServingSpec,
+    url: str,
+    foundation: Foundation | None,
+    aws_opts: pulumi.ResourceOptions | None,
+) -> None:
+    from components.kubernetes.model_artifact_access import ModelArtifactAccess, ModelArtifactAccessArgs
+
+    if foundation is None or aws_opts is None or config.kubernetes_serving.cluster_arn is None:
+        raise ValueError("reading a model artifact needs the foundation, the AWS provider and cluster_arn")
+    ModelArtifactAccess(
+        f"k8s-{spec.namespace}-{spec.name}-artifact",
+        ModelArtifactAccessArgs(
+            account_id=config.account_id,
+            region=config.region,
+            cluster_name=config.kubernetes_serving.cluster_arn.rsplit("/", 1)[1],
+            namespace=spec.namespace,
+            # KubernetesServing names the pods' service account after the serving.
+            service_account=spec.name,
+            model_data_url=url,
+            # The training pipeline writes models to the artifacts bucket, encrypted with the data key.
+            kms_key_arn=foundation.data_key.key_arn,
+            role_path=config.role_path,
+            tags=config.resource_tags,
+        ),
+        aws_opts,
+    )
 
 
 def _alertmanager_publishes(

@@ -270,3 +270,98 @@ def test_a_malformed_webhook_names_its_key(write_stack) -> None:
         record_stack_file(_with_kubeconfig(path))
     assert "kubernetes_serving.monitoring.alerting" in str(error.value)
     assert "must start with https://" in str(error.value)
+
+
+ARTIFACT = "s3://prod-artifacts-1a2b/models/prod-customer-churn-training/7/output/model.tar.gz"
+
+
+def _follows_family(platform: dict) -> None:
+    _serving(platform)
+    platform["kubernetes_serving"]["servings"][0]["latest_approved_of"] = "customer-churn"
+
+
+def _program_with(resolve):
+    from stacks.model_packages import nothing_deployed
+    from stacks.program import run
+
+    return lambda source: run(
+        source, resolver_factory=lambda config: resolve, deployed_factory=lambda config: nothing_deployed
+    )
+
+
+def test_a_serving_follows_its_familys_latest_approved_version(write_stack) -> None:
+    from stacks.model_packages import ResolvedModelPackage
+
+    asked = []
+
+    def resolve(source: str) -> ResolvedModelPackage:
+        asked.append(source)
+        arn = f"arn:aws:sagemaker:eu-west-1:333333333333:model-package/{source}/7"
+        return ResolvedModelPackage(arn=arn, baselines=None, model_data_urls=(ARTIFACT,))
+
+    path = _with_kubeconfig(write_stack("prod", _follows_family))
+    graph = record_stack_file(path, _program_with(resolve))
+
+    [deployment] = graph.of_type("kubernetes:apps/v1:Deployment")
+    [container] = deployment.inputs["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item["value"] for item in container["env"]}
+    group = next(source for source in asked if "customer-churn" in source)
+    assert env["MODEL_PACKAGE_ARN"] == f"arn:aws:sagemaker:eu-west-1:333333333333:model-package/{group}/7"
+    assert env["MODEL_DATA_URL"] == ARTIFACT
+    [association] = graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert (association.inputs["clusterName"], association.inputs["namespace"]) == ("ml", "ml-serving")
+    assert association.inputs["serviceAccount"] == "churn-gpu"
+    [policy] = [
+        p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-artifact-read")
+    ]
+    read, decrypt = json.loads(policy.inputs["policy"])["Statement"]
+    assert read["Resource"] == "arn:aws:s3:::" + ARTIFACT.removeprefix("s3://")
+    [data_key] = [k for k in graph.of_type("aws:kms/key:Key") if k.name.startswith("kms-data")]
+    assert decrypt["Resource"] == data_key.outputs["arn"]
+
+
+def test_a_serving_with_nothing_approved_is_deferred(write_stack) -> None:
+    from stacks.model_packages import NoApprovedVersion, offline_resolver
+
+    stand_in = offline_resolver("eu-west-1", "333333333333")
+
+    def resolve(source: str):
+        if "customer-churn" in source and "model-package/" not in source:
+            raise NoApprovedVersion(source, group_exists=False)
+        return stand_in(source)
+
+    path = _with_kubeconfig(write_stack("prod", _follows_family))
+    graph = record_stack_file(path, _program_with(resolve))
+
+    assert graph.of_type("kubernetes:apps/v1:Deployment") == []
+    assert graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
+    assert any("kubernetes serving ml-serving/churn-gpu is deferred" in w for w in graph.warnings)
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "message"),
+    [
+        pytest.param(
+            {"latest_approved_of": "fraud"},
+            "kubernetes_serving.servings[0].latest_approved_of",
+            "'fraud' is not a model family of this stack (customer-churn)",
+            id="unknown-family",
+        ),
+        pytest.param(
+            {"latest_approved_of": "customer-churn", "env": {"MODEL_DATA_URL": "s3://x/y"}},
+            "kubernetes_serving.servings[0]",
+            "are set from the registry",
+            id="hand-set-artifact",
+        ),
+    ],
+)
+def test_registry_backed_serving_errors_name_the_key(write_stack, edit, key, message) -> None:
+    def change(platform: dict) -> None:
+        _serving(platform)
+        platform["kubernetes_serving"]["servings"][0].update(edit)
+
+    path = write_stack("prod", change)
+    with pytest.raises(ConfigError) as error:
+        record_stack_file(_with_kubeconfig(path))
+    assert f"{path}: mlops-platform:platform.{key}" in str(error.value)
+    assert message in str(error.value)

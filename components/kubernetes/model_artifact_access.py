@@ -1,0 +1,114 @@
+"""ModelArtifactAccess: an IAM role a registry-backed model server's service account assumes (EKS Pod
+Identity) to read the one model artifact of the approved version it serves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws.eks as eks
+import pulumi_aws.iam as iam
+
+from ..policy_documents import document, render
+from .alertmanager_sns_access import POD_IDENTITY_SERVICE
+
+
+def s3_object_arn(url: str) -> str:
+    """The ARN of the object at ``s3://bucket/key``."""
+    if not url.startswith("s3://") or "/" not in url[5:] or url.endswith("/"):
+        raise ValueError(f"'{url}' is not an s3://bucket/key URI of one object")
+    return f"arn:aws:s3:::{url[5:]}"
+
+
+@dataclass(frozen=True)
+class ModelArtifactAccessArgs:
+    account_id: str
+    """The account of the cluster (the trust policy's ``aws:SourceAccount``)."""
+    region: str
+    """Region of the artifact's bucket and key (the key is used only through S3 there)."""
+    cluster_name: str
+    """The EKS cluster the server runs on (it needs the ``eks-pod-identity-agent`` add-on)."""
+    namespace: str
+    """The server's namespace."""
+    service_account: str
+    """The server's service account."""
+    model_data_url: str
+    """``s3://bucket/key`` of the artifact: the one object the role may read."""
+    kms_key_arn: pulumi.Input[str]
+    """The key the artifact is encrypted with (SSE-KMS)."""
+    role_path: str
+    """IAM path of the role (the platform keys' policies let the roles under it use them)."""
+    tags: Mapping[str, str]
+    """Tags on the role and the association."""
+
+    def __post_init__(self) -> None:
+        s3_object_arn(self.model_data_url)
+
+
+class ModelArtifactAccess(pulumi.ComponentResource):
+    """An IAM role bound by EKS Pod Identity to a model server's service account, allowed
+    ``s3:GetObject`` on exactly one model artifact and ``kms:Decrypt`` of its key only through S3.
+
+    Security posture: only EKS Pod Identity of this account may assume the role, and only the
+    association's one service account receives its credentials; a new version gets a new policy.
+    """
+
+    role_arn: pulumi.Output[str]
+    """ARN of the role the server reads its artifact with."""
+
+    def __init__(
+        self, name: str, args: ModelArtifactAccessArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlops:kubernetes:ModelArtifactAccess", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        role = iam.Role(
+            f"{name}-role",
+            path=args.role_path,
+            description=f"Model server {args.namespace}/{args.service_account} reads its approved model artifact",
+            assume_role_policy=render(
+                document(
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": POD_IDENTITY_SERVICE},
+                        "Action": ["sts:AssumeRole", "sts:TagSession"],
+                        "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
+                    }
+                )
+            ),
+            tags=dict(args.tags),
+            opts=child,
+        )
+        iam.RolePolicy(
+            f"{name}-read",
+            role=role.name,
+            policy=render(
+                document(
+                    {
+                        "Sid": "ReadTheApprovedArtifact",
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": s3_object_arn(args.model_data_url),
+                    },
+                    {
+                        "Sid": "DecryptThroughS3",
+                        "Effect": "Allow",
+                        "Action": "kms:Decrypt",
+                        "Resource": args.kms_key_arn,
+                        "Condition": {"StringEquals": {"kms:ViaService": f"s3.{args.region}.amazonaws.com"}},
+                    },
+                )
+            ),
+            opts=child,
+        )
+        eks.PodIdentityAssociation(
+            f"{name}-pod-identity",
+            cluster_name=args.cluster_name,
+            namespace=args.namespace,
+            service_account=args.service_account,
+            role_arn=role.arn,
+            tags=dict(args.tags),
+            opts=child,
+        )
+        self.role_arn = role.arn
+        self.register_outputs({"role_arn": self.role_arn})
