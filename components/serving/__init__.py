@@ -1,6 +1,10 @@
 """Serving: SageMaker inference endpoints with autoscaling and blue/green deployment (type token
-``mlops:serving:InferenceEndpoint``)."""
+``mlops:serving:InferenceEndpoint``), and their scheduled shadow tests (``mlops:serving:ShadowTest``). ``ShadowTest`` needs
+pulumi-aws-native: it is imported on first use, so the endpoints do not load it."""
 
+from typing import Any
+
+from ..extras import import_needing
 from .inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from .inference_endpoint_spec import (
     AsyncSpec,
@@ -11,8 +15,12 @@ from .inference_endpoint_spec import (
     ScalingSpec,
     ScheduledCapacity,
     ServerlessSpec,
+    ShadowTestSpec,
     VariantSpec,
 )
+
+# pulumi-aws-native is large and optional: the shadow test loads it on first use.
+_ON_FIRST_USE = {name: ".shadow_test" for name in ("ShadowTest", "ShadowTestArgs")}
 
 __all__ = [
     "AsyncSpec",
@@ -25,5 +33,14 @@ __all__ = [
     "ScalingSpec",
     "ScheduledCapacity",
     "ServerlessSpec",
+    "ShadowTest",
+    "ShadowTestArgs",
+    "ShadowTestSpec",
     "VariantSpec",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ON_FIRST_USE:
+        return getattr(import_needing(_ON_FIRST_USE[name], __name__, f"{__name__}.{name}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

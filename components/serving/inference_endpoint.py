@@ -92,6 +92,8 @@ class InferenceEndpoint(pulumi.ComponentResource):
     """Alarms that roll a deployment back; monitoring reuses them instead of duplicating them."""
     role_arn: pulumi.Output[str]
     """Execution role of the endpoint's models."""
+    model_names: dict[str, pulumi.Output[str]]
+    """Variant name → name of the SageMaker model it serves (production and shadow variants)."""
 
     def __init__(
         self, name: str, args: InferenceEndpointArgs, opts: pulumi.ResourceOptions | None = None
@@ -110,8 +112,10 @@ class InferenceEndpoint(pulumi.ComponentResource):
         config = sagemaker.EndpointConfiguration(
             child_name(f"{name}-config", "aws:sagemaker/endpointConfiguration:EndpointConfiguration"),
             production_variants=[self._variant(v, models[v.name]) for v in spec.variants],
-            shadow_production_variants=[self._variant(v, models[v.name]) for v in spec.shadow_variants]
-            or None,
+            # A shadow test deploys its shadow variant itself, for the test's window only.
+            shadow_production_variants=None
+            if spec.shadow_test is not None
+            else [self._variant(v, models[v.name]) for v in spec.shadow_variants] or None,
             kms_key_arn=None if self._storage_key_unsupported() else args.kms_key_arn,
             data_capture_config=self._data_capture(),
             async_inference_config=self._async_config(topics),
@@ -145,12 +149,14 @@ class InferenceEndpoint(pulumi.ComponentResource):
         self.endpoint_arn = endpoint.arn
         self.rollback_alarm_names = pulumi.Output.all(*rollback_alarm_names)
         self.role_arn = role.role_arn
+        self.model_names = {variant: model.name for variant, model in models.items()}
         self.register_outputs(
             {
                 "endpoint_name": self.endpoint_name,
                 "endpoint_arn": self.endpoint_arn,
                 "rollback_alarm_names": self.rollback_alarm_names,
                 "role_arn": self.role_arn,
+                "model_names": self.model_names,
             }
         )
 

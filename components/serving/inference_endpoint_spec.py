@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -418,6 +419,67 @@ class DeploymentSpec(_Spec):
         return self.baking_periods * self.wait_interval_seconds + self.termination_wait_seconds
 
 
+MAX_SHADOW_TEST = timedelta(days=30)
+"""The longest an inference experiment may run (SageMaker's ``InferenceExperimentSchedule``)."""
+
+
+class ShadowTestSpec(_Spec):
+    """A SageMaker shadow test (inference experiment, type ShadowMode): for its schedule SageMaker
+    deploys the endpoint's shadow variant and copies a share of the champion's (first production
+    variant's) requests to it; the responses of the shadow are compared, never returned."""
+
+    start: datetime = Field(
+        description="When the test starts: an ISO 8601 timestamp with its UTC offset, e.g. "
+        "`2027-01-04T08:00:00Z`."
+    )
+    end: datetime = Field(
+        description="When it ends (the shadow is removed): after `start`, at most 30 days later "
+        "(SageMaker's limit)."
+    )
+    sampling_percent: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=100, description="Percentage of the champion's requests copied to the shadow, 1-100."
+    )
+    capture: bool = Field(
+        default=True,
+        description="Store the test's requests and responses under `data-capture/<endpoint>/shadow-test/` "
+        "of the artifact bucket, KMS-encrypted.",
+    )
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _aware(cls, value: object) -> datetime:
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not an ISO 8601 timestamp, e.g. 2027-01-04T08:00:00Z"
+                ) from None
+        if not isinstance(value, datetime):
+            raise ValueError(f"{value!r} is not a timestamp: write it as e.g. 2027-01-04T08:00:00Z")
+        if value.tzinfo is None:
+            raise ValueError(f"{value.isoformat()} has no UTC offset: write it as e.g. 2027-01-04T08:00:00Z")
+        return value.astimezone(UTC)
+
+    @model_validator(mode="after")
+    def _window(self) -> ShadowTestSpec:
+        if self.end <= self.start:
+            fail_at("ShadowTestSpec", ("end",), self.end.isoformat(), "end must be after start")
+        if self.end - self.start > MAX_SHADOW_TEST:
+            fail_at(
+                "ShadowTestSpec",
+                ("end",),
+                self.end.isoformat(),
+                f"a shadow test runs at most 30 days (SageMaker's limit); this one runs {self.end - self.start}",
+            )
+        return self
+
+    @staticmethod
+    def timestamp(value: datetime) -> str:
+        """The form the schedule is sent in: UTC, seconds, ``Z``."""
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class EndpointSpec(_Spec):
     """One SageMaker endpoint: production variants (A/B by weight), an optional shadow, a rollout plan."""
 
@@ -433,6 +495,12 @@ class EndpointSpec(_Spec):
         default_factory=list,
         description="At most one shadow variant: gets a copy of requests, its responses are not returned. "
         "Not with serverless or async inference.",
+    )
+    shadow_test: ShadowTestSpec | None = Field(
+        default=None,
+        description="Run the shadow variant as a scheduled SageMaker shadow test (inference experiment) "
+        "instead of deploying it with the endpoint: SageMaker adds it for the test's window only. "
+        "Needs one instance-based shadow variant and an instance-based champion.",
     )
     async_inference: AsyncSpec | None = Field(
         default=None,
@@ -515,6 +583,37 @@ class EndpointSpec(_Spec):
                 )
         if self.async_inference is not None and self.shadow_variants:
             raise ValueError("async endpoints do not support shadow variants")
+        if self.shadow_test is not None:
+            if not self.shadow_variants:
+                fail_at(
+                    "EndpointSpec",
+                    ("shadow_test",),
+                    "shadow_test",
+                    "a shadow test runs the endpoint's shadow variant: add one to shadow_variants",
+                )
+            for kind, variant in (("champion", self.variants[0]), ("shadow", self.shadow_variants[0])):
+                if variant.instance_type is None:
+                    fail_at(
+                        "EndpointSpec",
+                        ("shadow_test",),
+                        "shadow_test",
+                        f"a shadow test deploys real-time instances: its {kind} variant '{variant.name}' "
+                        "needs an instance_type",
+                    )
+            champion, shadow = self.variants[0], self.shadow_variants[0]
+            if has_instance_store(champion.instance_type or "") != has_instance_store(
+                shadow.instance_type or ""
+            ):
+                # The test's volume key goes to both variants: SageMaker refuses one for local-NVMe
+                # types, and an EBS volume must have one (the pack's inference-experiment-kms-encrypted).
+                fail_at(
+                    "EndpointSpec",
+                    ("shadow_test",),
+                    "shadow_test",
+                    f"the champion '{champion.name}' ({champion.instance_type}) and the shadow '{shadow.name}' "
+                    f"({shadow.instance_type}) must both use local-NVMe instance types or both EBS-backed ones: "
+                    "the test's one volume key is refused by the first and required by the second",
+                )
         return self
 
     @model_validator(mode="after")

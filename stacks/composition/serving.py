@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
 
 from components.observability.alert_topic import AlertTopic
 from components.policy_documents import SharedObjects
-from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+from components.serving.inference_endpoint import (
+    DATA_CAPTURE_PREFIX,
+    InferenceEndpoint,
+    InferenceEndpointArgs,
+)
 from components.serving.inference_endpoint_spec import EndpointSpec
 from stacks.composition.foundation import Foundation
 from stacks.config import PlatformConfig
 from stacks.model_packages import family_name
 from stacks.resolution import ResolvedPackages, Serving
+
+if TYPE_CHECKING:
+    from components.serving.shadow_test import ShadowTest
 
 
 def build_endpoints(
@@ -51,7 +60,53 @@ def build_endpoints(
             ),
             opts,
         )
+    build_shadow_tests(config, foundation, serving, endpoints, opts)
     return endpoints
+
+
+def build_shadow_tests(
+    config: PlatformConfig,
+    foundation: Foundation,
+    serving: Serving,
+    endpoints: dict[str, InferenceEndpoint],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, ShadowTest]:
+    """A SageMaker shadow test per endpoint that schedules one (``endpoints[].shadow_test``)."""
+    tested = [spec for spec in serving.endpoints if spec.shadow_test is not None and spec.name in endpoints]
+    if not tested:
+        return {}
+    # Imported only where used: pulumi_aws_native is large, and most stacks do not need it.
+    import pulumi_aws_native
+
+    from components.serving.shadow_test import ShadowTest, ShadowTestArgs
+
+    native = pulumi_aws_native.Provider(
+        "aws-native-serving", region=config.region, allowed_account_ids=[config.account_id]
+    )
+    native_opts = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(providers=[foundation.provider, native])
+    )
+    return {
+        spec.name: ShadowTest(
+            f"shadow-test-{spec.name}",
+            ShadowTestArgs(
+                spec=spec,
+                endpoint_name=endpoints[spec.name].endpoint_name,
+                physical_endpoint_name=config.endpoint_name(spec.name),
+                model_names=endpoints[spec.name].model_names,
+                account_id=config.account_id,
+                region=config.region,
+                kms_key_arn=foundation.data_key.key_arn,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                artifact_bucket_arn=foundation.artifacts.bucket_arn,
+                capture_prefix=f"{DATA_CAPTURE_PREFIX}{spec.name}/",
+                role_path=config.role_path,
+                tags=config.resource_tags,
+            ),
+            native_opts,
+        )
+        for spec in tested
+    }
 
 
 def shared_model_objects(

@@ -10,25 +10,28 @@ from typing import Any
 import pytest
 import yaml
 
+from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_stack_file
-from stacks.config import CONFIG_KEY
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import load_stack_document
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 ENDPOINT = "prod-customer-churn"
+ACCOUNT = load_stack_document("prod")["config"][CONFIG_KEY]["account_id"]
 
 
 def champion_challenger(platform: dict[str, Any]) -> None:
     """The prod fixture's endpoint with a 90/10 challenger and a shadow of the same family."""
     [endpoint] = platform["endpoints"]
     champion = endpoint["variants"][0]
-    challenger = {
-        key: value for key, value in copy.deepcopy(champion).items() if key not in ("scaling", "name")
-    }
-    challenger |= {"name": "challenger", "weight": 0.1}
+    # Smaller than the champion: the prod pack's GPU quota (16 instances) covers all three.
+    scaling = {"min_capacity": 2, "max_capacity": 4, "invocations_per_instance": 200}
+    challenger = {**copy.deepcopy(champion), "name": "challenger", "weight": 0.1, "scaling": scaling}
     champion["weight"] = 0.9
     endpoint["variants"].append(challenger)
-    endpoint["shadow_variants"] = [{**copy.deepcopy(challenger), "name": "shadow", "weight": 1}]
+    # A shadow variant is not autoscaled (refused): it runs its initial instances.
+    shadow = {key: value for key, value in copy.deepcopy(champion).items() if key != "scaling"}
+    endpoint["shadow_variants"] = [{**shadow, "name": "shadow", "weight": 1}]
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +144,129 @@ def test_the_comparison_row_sets_champion_challenger_and_shadow_side_by_side(gra
 def test_a_one_variant_endpoint_has_no_comparison_row(stack_graphs) -> None:
     [dashboard] = stack_graphs["prod"].of_type("aws:cloudwatch/dashboard:Dashboard")
     assert "Champion vs challenger" not in dashboard.inputs["dashboardBody"]
+
+
+# -- the shadow run as a scheduled SageMaker shadow test ----------------------------------------
+
+EXPERIMENT = "aws-native:sagemaker:InferenceExperiment"
+SHADOW_TEST = {"start": "2027-01-04T08:00:00Z", "end": "2027-01-18T08:00:00+01:00", "sampling_percent": 25}
+
+
+@pytest.fixture(scope="module")
+def tested(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    document = load_stack_document("prod")
+    platform = document["config"][CONFIG_KEY]
+    champion_challenger(platform)
+    platform["endpoints"][0]["shadow_test"] = SHADOW_TEST
+    path = tmp_path_factory.mktemp("shadow-test") / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return record_stack_file(str(path))
+
+
+def test_the_shadow_test_runs_the_shadow_against_the_champion_on_its_schedule(tested) -> None:
+    [experiment] = tested.of_type(EXPERIMENT)
+    inputs = experiment.inputs
+    [endpoint] = tested.of_type("aws:sagemaker/endpoint:Endpoint")
+    assert inputs["type"] == "ShadowMode" and inputs["name"] == f"{ENDPOINT}-shadow-test"
+    assert inputs["endpointName"] == endpoint.outputs["name"]
+    assert inputs["schedule"] == {"startTime": "2027-01-04T08:00:00Z", "endTime": "2027-01-18T07:00:00Z"}
+    assert inputs["shadowModeConfig"] == {
+        "sourceModelVariantName": "primary",
+        "shadowModelVariants": [{"shadowModelVariantName": "shadow", "samplingPercentage": 25}],
+    }
+    models = {m.name: m.outputs["name"] for m in tested.of_type("aws:sagemaker/model:Model")}
+    variants = {v["variantName"]: v for v in inputs["modelVariants"]}
+    assert set(variants) == {"primary", "shadow"}
+    for name, variant in variants.items():
+        assert variant["modelName"] == models[f"endpoint-customer-churn-{name}-model"]
+        assert variant["infrastructureConfig"] == {
+            "infrastructureType": "RealTimeInference",
+            "realTimeInferenceConfig": {"instanceType": "ml.g5.2xlarge", "instanceCount": 2},
+        }
+    # The test deploys the shadow itself: the endpoint configuration has none.
+    [config] = tested.referenced(endpoint, "endpointConfigName")
+    assert "shadowProductionVariants" not in config.inputs
+
+
+def test_the_shadow_test_is_kms_encrypted_and_captures_to_its_own_folder(tested) -> None:
+    [experiment] = tested.of_type(EXPERIMENT)
+    [endpoint] = tested.of_type("aws:sagemaker/endpoint:Endpoint")
+    [config] = tested.referenced(endpoint, "endpointConfigName")
+    key = config.inputs["dataCaptureConfig"]["kmsKeyId"]  # the stack's data key
+    assert key.startswith("arn:aws:kms:")
+    # ml.g5 instances serve from local NVMe storage: SageMaker takes no volume key for them, as
+    # for the endpoint's own configuration (tests/components/test_shadow_test.py: EBS types get it).
+    assert "kmsKeyArn" not in config.inputs and "kmsKey" not in experiment.inputs
+    storage = experiment.inputs["dataStorageConfig"]
+    assert storage["kmsKey"] == key
+    assert storage["destination"].endswith("/data-capture/customer-churn/shadow-test/")
+
+
+def test_the_stacks_with_ab_variants_and_a_shadow_test_pass_the_policy_pack(graph, tested) -> None:
+    for recorded in (graph, tested):
+        violations, _ = evaluate_policies(recorded)
+        assert [
+            (v.policy_name, v.resource_name, v.message)
+            for v in violations
+            if v.enforcement_level == "mandatory"
+        ] == []
+
+
+def test_the_shadow_test_role_may_update_this_endpoint_and_write_only_its_folder(tested) -> None:
+    [experiment] = tested.of_type(EXPERIMENT)
+    [role] = [
+        r for r in tested.of_type("aws:iam/role:Role") if r.outputs["arn"] == experiment.inputs["roleArn"]
+    ]
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    assert {s["Principal"]["Service"] for s in trust["Statement"]} == {"sagemaker.amazonaws.com"}
+    [policy] = [
+        p for p in tested.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.outputs["id"]
+    ]
+    statements = json.loads(policy.inputs["policy"])["Statement"]
+    by_action = {
+        a: s for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    assert (
+        by_action["sagemaker:UpdateEndpoint"]["Resource"]
+        == f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:endpoint/{ENDPOINT}"
+    )
+    writes = by_action["s3:PutObject"]["Resource"]
+    assert all(
+        r.endswith("/data-capture/customer-churn/shadow-test/*")
+        for r in ([writes] if isinstance(writes, str) else writes)
+    )
+    assert "iam:PassRole" not in by_action and "*" not in by_action
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "fragment"),
+    [
+        ({"end": "2027-01-04T08:00:00Z"}, "shadow_test.end", "end must be after start"),
+        ({"end": "2027-02-04T08:00:01Z"}, "shadow_test.end", "at most 30 days"),
+        ({"start": "2027-01-04T08:00:00"}, "shadow_test.start", "no UTC offset"),
+        ({"sampling_percent": 0}, "shadow_test.sampling_percent", "greater than or equal to 1"),
+        ({"sampling_percent": 101}, "shadow_test.sampling_percent", "less than or equal to 100"),
+    ],
+    ids=["end-not-after-start", "longer-than-30-days", "no-offset", "sampling-0", "sampling-101"],
+)
+def test_a_malformed_shadow_test_is_refused_at_its_key(write_stack, change, key, fragment) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        champion_challenger(platform)
+        platform["endpoints"][0]["shadow_test"] = {**SHADOW_TEST, **change}
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(
+            yaml.safe_load(write_stack("prod", edit).read_text())["config"][CONFIG_KEY], "Pulumi.prod.yaml"
+        )
+    lines = [line for line in str(raised.value).splitlines() if f"endpoints[0].{key}: " in line]
+    assert lines and fragment in lines[0], str(raised.value)
+
+
+def test_a_shadow_test_needs_a_shadow_variant(write_stack) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["endpoints"][0]["shadow_test"] = SHADOW_TEST
+
+    with pytest.raises(ConfigError, match=r"endpoints\[0\]\.shadow_test: .*add one to shadow_variants"):
+        parse_platform_config(
+            yaml.safe_load(write_stack("prod", edit).read_text())["config"][CONFIG_KEY], "Pulumi.prod.yaml"
+        )

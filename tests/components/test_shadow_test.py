@@ -1,0 +1,128 @@
+"""ShadowTest: the inference experiment of an endpoint's shadow variant, through the component."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+from components.serving.inference_endpoint_spec import EndpointSpec
+from components.serving.shadow_test import ShadowTest, ShadowTestArgs
+from planner.policy_check import evaluate_policies
+from planner.recorder import ResourceGraph, record_program
+
+EXPERIMENT = "aws-native:sagemaker:InferenceExperiment"
+KEY = "arn:aws:kms:eu-west-1:123456789012:key/data"
+VARIANT = {
+    "model": {"model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"},
+    "instance_type": "ml.m5.xlarge",
+}
+TEST = {"start": "2027-03-01T00:00:00Z", "end": "2027-03-31T00:00:00Z"}
+
+
+def _record(spec: dict[str, Any]) -> ResourceGraph:
+    endpoint = EndpointSpec.model_validate(spec)
+
+    def program() -> None:
+        served = InferenceEndpoint(
+            "ep",
+            InferenceEndpointArgs(
+                spec=endpoint,
+                endpoint_name=f"test-{endpoint.name}",
+                resolved_model_packages={},
+                account_id="123456789012",
+                region="eu-west-1",
+                artifact_bucket_name="artifacts",
+                artifact_bucket_arn="arn:aws:s3:::artifacts",
+                kms_key_arn=KEY,
+                notification_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
+                subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+                security_group_ids=["sg-0123456789abcdef0"],
+                image_registry_accounts=["123456789012"],
+                alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
+                role_path="/mlops-platform/test/",
+                tags={"owner": "t", "cost-center": "c"},
+            ),
+        )
+        ShadowTest(
+            "st",
+            ShadowTestArgs(
+                spec=endpoint,
+                endpoint_name=served.endpoint_name,
+                physical_endpoint_name=f"test-{endpoint.name}",
+                model_names=served.model_names,
+                account_id="123456789012",
+                region="eu-west-1",
+                kms_key_arn=KEY,
+                artifact_bucket_name="artifacts",
+                artifact_bucket_arn="arn:aws:s3:::artifacts",
+                capture_prefix=f"data-capture/{endpoint.name}/",
+                role_path="/mlops-platform/test/",
+                tags={"owner": "t", "cost-center": "c"},
+            ),
+        )
+
+    return record_program(program)
+
+
+def _spec(**test: Any) -> dict[str, Any]:
+    return {
+        "name": "churn",
+        "variants": [{**VARIANT, "name": "champion"}],
+        "shadow_variants": [{**VARIANT, "name": "challenger", "initial_instance_count": 2}],
+        "shadow_test": {**TEST, **test},
+    }
+
+
+def test_ebs_backed_variants_get_the_volume_key_and_the_rule_passes() -> None:
+    graph = _record(_spec(sampling_percent=50))
+    [experiment] = graph.of_type(EXPERIMENT)
+    assert experiment.inputs["kmsKey"] == KEY
+    assert experiment.inputs["dataStorageConfig"]["kmsKey"] == KEY
+    assert (
+        experiment.inputs["dataStorageConfig"]["destination"]
+        == "s3://artifacts/data-capture/churn/shadow-test/"
+    )
+    assert experiment.inputs["schedule"] == {
+        "startTime": "2027-03-01T00:00:00Z",
+        "endTime": "2027-03-31T00:00:00Z",
+    }
+    counts = {
+        v["variantName"]: v["infrastructureConfig"]["realTimeInferenceConfig"]["instanceCount"]
+        for v in experiment.inputs["modelVariants"]
+    }
+    assert counts == {"champion": 1, "challenger": 2}
+    assert {t["key"] for t in experiment.inputs["tags"]} == {"owner", "cost-center"}
+    violations, _ = evaluate_policies(graph)
+    assert [v.message for v in violations if v.policy_name == "inference-experiment-kms-encrypted"] == []
+
+
+def test_without_capture_there_is_no_storage_config_and_no_bucket_access() -> None:
+    graph = _record(_spec(capture=False))
+    [experiment] = graph.of_type(EXPERIMENT)
+    assert "dataStorageConfig" not in experiment.inputs
+    [policy] = [p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.startswith("st-")]
+    actions = [
+        a
+        for s in json.loads(policy.inputs["policy"])["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    ]
+    assert not [a for a in actions if a.startswith("s3:")]
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ({"shadow_variants": []}, "add one to shadow_variants"),
+        (
+            {"shadow_variants": [{**VARIANT, "name": "challenger", "instance_type": "ml.g5.xlarge"}]},
+            "both use local-NVMe instance types or both EBS-backed",
+        ),
+    ],
+    ids=["no-shadow", "mixed-storage"],
+)
+def test_a_shadow_test_the_variants_cannot_run_is_refused(spec, fragment) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        EndpointSpec.model_validate({**_spec(), **spec})
