@@ -21,6 +21,7 @@ from components.observability.alert_topic import AlertTopic
 from components.observability.endpoint_alarms import (
     EndpointAlarms,
 )
+from components.observability.failure_alerts import FailureAlerts
 from components.observability.model_monitoring import (
     ModelMonitoring,
 )
@@ -35,7 +36,7 @@ from stacks.composition.data import build_feature_store
 from stacks.composition.experiments import build_experiment_tracking
 from stacks.composition.foundation import Foundation, build_foundation
 from stacks.composition.kubernetes import build_kubernetes_servings
-from stacks.composition.observability import build_alerts, build_observability
+from stacks.composition.observability import build_alerts, build_failure_alerts, build_observability
 from stacks.composition.registry import build_model_registry
 from stacks.composition.serving import build_endpoints
 from stacks.composition.training import build_pipeline_triggers, build_training_pipelines
@@ -65,6 +66,8 @@ class Platform:
     pipeline_triggers: dict[str, PipelineTriggers]
     """Per model family, where any trigger is configured."""
     alerts: AlertTopic | None
+    failure_alerts: FailureAlerts | None
+    """EventBridge rules paging the alert topic on failed pipelines, jobs, monitors and endpoint updates."""
     endpoints: dict[str, InferenceEndpoint]
     """Per endpoint name, for the endpoints served this run."""
     deferred_endpoints: dict[str, str]
@@ -119,6 +122,7 @@ def build_platform(
         training_pipelines=pipelines,
         pipeline_triggers=triggers,
         alerts=alerts,
+        failure_alerts=build_failure_alerts(config, alerts, pipelines, opts),
         endpoints=endpoints,
         deferred_endpoints=dict(serving.deferred),
         monitors=observed.monitors,
@@ -153,6 +157,9 @@ def _export(platform: Platform) -> None:
             "training_pipeline_arns",
             {family: pipeline.pipeline_arn for family, pipeline in platform.training_pipelines.items()},
         )
+    if platform.alerts:
+        # What AWS Chatbot (Slack, Teams, Chime channels) subscribes to.
+        pulumi.export("alert_topic_arn", platform.alerts.topic_arn)
     if platform.endpoints:
         pulumi.export("endpoint_names", {name: e.endpoint_name for name, e in platform.endpoints.items()})
     if platform.deferred_endpoints:

@@ -7,6 +7,7 @@ from typing import Any
 from ..extras import import_needing
 from .alert_topic import AlertSubscription, AlertTopic, AlertTopicArgs
 from .endpoint_alarms import AlarmThresholds, BusinessHours, EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
+from .failure_alerts import FailureAlerts, FailureAlertsArgs
 from .model_monitoring import (
     JobPlacement,
     ModelMonitoring,
@@ -36,6 +37,8 @@ __all__ = [
     "DashboardVariant",
     "EndpointAlarms",
     "EndpointAlarmsArgs",
+    "FailureAlerts",
+    "FailureAlertsArgs",
     "JobPlacement",
     "ModelMonitoring",
     "ModelMonitoringArgs",

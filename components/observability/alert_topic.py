@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlsplit
 
 import pulumi
 import pulumi_aws.sns as sns
@@ -14,18 +15,40 @@ from ..addresses import email_problem, https_url_problem
 from ..limits import SPEC_CONFIG, fail_at
 from ..policy_documents import deny_insecure_transport, document, render
 
+# Chat incoming webhooks (Slack, Microsoft Teams, Amazon Chime) cannot answer SNS's subscription
+# confirmation, so SNS would never deliver to them: chat goes through AWS Chatbot instead.
+CHAT_WEBHOOK_HOSTS = ("hooks.slack.com", "webhook.office.com", "hooks.chime.aws")
+
+
+def chat_webhook_problem(url: str) -> str | None:
+    """Why ``url``, a chat app's incoming webhook, cannot be an SNS https subscription, or None."""
+    host = (urlsplit(url).hostname or "").lower()
+    if any(host == known or host.endswith(f".{known}") for known in CHAT_WEBHOOK_HOSTS):
+        return (
+            f"'{url}' is a chat incoming webhook, which cannot confirm an SNS subscription (SNS never "
+            "delivers to it): subscribe the channel with AWS Chatbot to the stack's alert_topic_arn "
+            "output, or use a https endpoint that confirms SNS subscriptions (PagerDuty, Opsgenie, a relay)"
+        )
+    return None
+
 
 class AlertSubscription(BaseModel):
     model_config = SPEC_CONFIG
 
     protocol: Literal["email", "https"] = Field(
-        description="`email` (confirmed by the recipient) or `https`."
+        description="`email` (confirmed by the recipient) or `https` (an endpoint that confirms SNS "
+        "subscriptions: a pager such as PagerDuty or Opsgenie, or a chat relay). Chat channels "
+        "(Slack, Teams, Chime) subscribe through AWS Chatbot to the `alert_topic_arn` output instead: "
+        "their incoming webhooks cannot confirm, and are refused."
     )
-    endpoint: str = Field(description="E-mail address or https:// URL (e.g. a pager or chat webhook).")
+    endpoint: str = Field(description="E-mail address or https:// URL of a pager or chat relay.")
 
     @model_validator(mode="after")
     def _endpoint_matches_protocol(self) -> AlertSubscription:
-        problem = (https_url_problem if self.protocol == "https" else email_problem)(self.endpoint)
+        if self.protocol == "https":
+            problem = https_url_problem(self.endpoint) or chat_webhook_problem(self.endpoint)
+        else:
+            problem = email_problem(self.endpoint)
         if problem:
             what = "an https:// URL" if self.protocol == "https" else "an e-mail address"
             fail_at(
@@ -40,7 +63,8 @@ class AlertSubscription(BaseModel):
 @dataclass(frozen=True)
 class AlertTopicArgs:
     account_id: str
-    """The 12-digit account whose CloudWatch alarms may publish to the topic (``aws:SourceAccount``)."""
+    """The 12-digit account whose CloudWatch alarms and EventBridge rules may publish to the topic
+    (``aws:SourceAccount``)."""
     kms_key_arn: pulumi.Input[str]
     """Key whose policy lets CloudWatch and EventBridge publish (the platform's notifications key)."""
     subscriptions: Sequence[AlertSubscription]
@@ -50,9 +74,11 @@ class AlertTopicArgs:
 
 
 class AlertTopic(pulumi.ComponentResource):
-    """An SNS topic for CloudWatch alarm and OK notifications of this account.
+    """An SNS topic for CloudWatch alarm and OK notifications and EventBridge failure events of
+    this account.
 
-    Security posture: KMS-encrypted, TLS-only, and only CloudWatch alarms of this account may publish.
+    Security posture: KMS-encrypted, TLS-only, and only CloudWatch alarms and EventBridge rules of
+    this account may publish.
     """
 
     topic_arn: pulumi.Output[str]
@@ -77,6 +103,15 @@ class AlertTopic(pulumi.ComponentResource):
                         "Sid": "CloudWatchAlarmsOfThisAccountPublish",
                         "Effect": "Allow",
                         "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                        "Action": "sns:Publish",
+                        "Resource": topic.arn,
+                        "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
+                    },
+                    {
+                        # The failure rules (FailureAlerts) page through the topic.
+                        "Sid": "EventBridgeRulesOfThisAccountPublish",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "events.amazonaws.com"},
                         "Action": "sns:Publish",
                         "Resource": topic.arn,
                         "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import pulumi
 
 from components.observability.alert_topic import AlertTopic, AlertTopicArgs
-from components.observability.failure_alerts import FailureAlerts, FailureAlertsArgs
 from components.observability.endpoint_alarms import (
     EndpointAlarms,
     EndpointAlarmsArgs,
     VariantAlarms,
 )
+from components.observability.failure_alerts import FailureAlerts, FailureAlertsArgs
 from components.observability.model_monitoring import (
     JobPlacement,
     ModelMonitoring,
@@ -64,7 +64,7 @@ def build_alerts(
 
 NO_SUBSCRIBERS = (
     "alerts.subscriptions is empty: failed pipelines, jobs, monitors and endpoint rollbacks, and "
-    "every alarm, reach no one. Add an e-mail address or an https endpoint (docs/alerts.md)."
+    "every alarm, reach no one: add an e-mail address or an https endpoint (docs/monitoring.md)."
 )
 
 
