@@ -6,7 +6,13 @@ from typing import Any
 
 from ..extras import import_needing
 from .kubernetes_monitoring_spec import AlertRouting, KubernetesMonitoringSpec, ScrapeTarget
-from .kubernetes_serving_spec import GpuPlacement, KubernetesServingSpec, ServingAlerts, Toleration
+from .kubernetes_serving_spec import (
+    CanarySpec,
+    GpuPlacement,
+    KubernetesServingSpec,
+    ServingAlerts,
+    Toleration,
+)
 
 _ON_FIRST_USE = {
     "AlertmanagerSnsAccess": ".alertmanager_sns_access",
@@ -25,6 +31,7 @@ __all__ = [
     "AlertRouting",
     "AlertmanagerSnsAccess",
     "AlertmanagerSnsAccessArgs",
+    "CanarySpec",
     "GpuPlacement",
     "KubernetesMonitoring",
     "KubernetesMonitoringArgs",

@@ -72,9 +72,18 @@ class KubernetesServingArgs:
             raise ValueError(f"labels {clash} are reserved for the pod selector")
 
 
-def _selector(spec: KubernetesServingSpec) -> dict[str, str]:
+STABLE, CANARY = "model-server", "model-server-canary"
+"""The pods' ``app.kubernetes.io/component``: the stable and the canary Deployment select disjoint pods."""
+
+
+def _selector(spec: KubernetesServingSpec, component: str = STABLE) -> dict[str, str]:
     # Kept minimal and stable: a Deployment's selector is immutable.
-    return {"app.kubernetes.io/name": spec.name, "app.kubernetes.io/component": "model-server"}
+    return {"app.kubernetes.io/name": spec.name, "app.kubernetes.io/component": component}
+
+
+def _served_by(spec: KubernetesServingSpec) -> dict[str, str]:
+    """The pods behind the Service (and its NetworkPolicy): with a canary, those of both Deployments."""
+    return {"app.kubernetes.io/name": spec.name} if spec.canary is not None else _selector(spec)
 
 
 def kubernetes_provider(
@@ -150,6 +159,8 @@ class KubernetesServing(pulumi.ComponentResource):
         )
         self._model = args.model
         deployment = self._create_deployment(name, spec, namespace, account.metadata.name, child)
+        if spec.canary is not None:
+            self._create_canary(name, spec, namespace, account.metadata.name, child)
         service = self._create_service(name, spec, namespace, child)
         self._create_autoscaler(name, spec, namespace, deployment.metadata.name, child)
         self._create_disruption_budget(name, spec, namespace, child)
@@ -215,13 +226,43 @@ class KubernetesServing(pulumi.ComponentResource):
             ),
         )
 
+    def _create_canary(
+        self,
+        name: str,
+        spec: KubernetesServingSpec,
+        namespace: pulumi.Input[str],
+        service_account: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+    ) -> apps.Deployment:
+        canary = spec.canary
+        assert canary is not None
+        # The serving's pod with the canary's image, count and extra variables; its own component label keeps
+        # the two Deployments' selectors disjoint, its name label puts it behind the same Service.
+        variant = spec.model_copy(
+            update={"image": canary.image, "replicas": canary.replicas, "env": {**spec.env, **canary.env}}
+        )
+        rollout = f"{_progress_deadline(spec) + 300}s"
+        return apps.Deployment(
+            f"{name}-canary-deployment",
+            metadata=meta.ObjectMetaArgs(
+                name=f"{spec.name}-canary",
+                namespace=namespace,
+                labels={**self._labels, "app.kubernetes.io/component": CANARY},
+            ),
+            spec=self._deployment_spec(variant, service_account, CANARY),
+            opts=pulumi.ResourceOptions.merge(
+                opts,
+                pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create=rollout, update=rollout)),
+            ),
+        )
+
     def _deployment_spec(
-        self, spec: KubernetesServingSpec, service_account: pulumi.Input[str]
+        self, spec: KubernetesServingSpec, service_account: pulumi.Input[str], component: str = STABLE
     ) -> apps.DeploymentSpecArgs:
         gpu = spec.gpus > 0
         return apps.DeploymentSpecArgs(
             replicas=spec.replicas,
-            selector=meta.LabelSelectorArgs(match_labels=_selector(spec)),
+            selector=meta.LabelSelectorArgs(match_labels=_selector(spec, component)),
             # Surge one pod and never go below the serving count: a new model version must pass its
             # readiness probe before an old pod is taken away.
             strategy=apps.DeploymentStrategyArgs(
@@ -233,7 +274,7 @@ class KubernetesServing(pulumi.ComponentResource):
             revision_history_limit=5,
             template=core.PodTemplateSpecArgs(
                 metadata=meta.ObjectMetaArgs(
-                    labels=self._labels,
+                    labels={**self._labels, "app.kubernetes.io/component": component},
                     annotations={MODEL_PACKAGE_ANNOTATION: self._model.package_arn} if self._model else None,
                 ),
                 spec=core.PodSpecArgs(
@@ -256,21 +297,25 @@ class KubernetesServing(pulumi.ComponentResource):
                     # GPU placement only for GPU pods: CPU pods stay off the expensive nodes.
                     node_selector=dict(spec.gpu_node_selector) if gpu else None,
                     tolerations=[_toleration(t) for t in spec.gpu_tolerations] if gpu else None,
-                    topology_spread_constraints=[self._spread(spec, key) for key in (_ZONE, _HOST)],
+                    topology_spread_constraints=[
+                        self._spread(spec, key, component) for key in (_ZONE, _HOST)
+                    ],
                     termination_grace_period_seconds=60,
                 ),
             ),
         )
 
     @staticmethod
-    def _spread(spec: KubernetesServingSpec, topology_key: str) -> core.TopologySpreadConstraintArgs:
+    def _spread(
+        spec: KubernetesServingSpec, topology_key: str, component: str
+    ) -> core.TopologySpreadConstraintArgs:
         # ScheduleAnyway: GPU capacity is often in one zone only; a hard constraint would leave pods Pending.
         # pod-template-hash: spread each ReplicaSet on its own, so a rollout does not skew the new pods.
         return core.TopologySpreadConstraintArgs(
             max_skew=1,
             topology_key=topology_key,
             when_unsatisfiable="ScheduleAnyway",
-            label_selector=meta.LabelSelectorArgs(match_labels=_selector(spec)),
+            label_selector=meta.LabelSelectorArgs(match_labels=_selector(spec, component)),
             match_label_keys=["pod-template-hash"],
         )
 
@@ -332,7 +377,7 @@ class KubernetesServing(pulumi.ComponentResource):
             metadata=self._metadata(spec, namespace),
             spec=core.ServiceSpecArgs(
                 type="ClusterIP",
-                selector=_selector(spec),
+                selector=_served_by(spec),
                 ports=[
                     core.ServicePortArgs(name="http", port=80, target_port="http", protocol="TCP"),
                     # Same name whether or not the server has a separate metrics port, so a future
@@ -433,7 +478,7 @@ class KubernetesServing(pulumi.ComponentResource):
             f"{name}-network-policy",
             metadata=self._metadata(spec, namespace),
             spec=networking.NetworkPolicySpecArgs(
-                pod_selector=meta.LabelSelectorArgs(match_labels=_selector(spec)),
+                pod_selector=meta.LabelSelectorArgs(match_labels=_served_by(spec)),
                 policy_types=["Ingress"],
                 ingress=rules,
             ),

@@ -188,6 +188,40 @@ class ServingNetwork(_Spec):
         return None if value is None else dns_label(value, "monitoring_namespace")
 
 
+class CanarySpec(_Spec):
+    """A canary: a second Deployment (``<name>-canary``) of another image behind the same Service.
+
+    The Service spreads requests evenly over the ready pods of both, so the canary takes about
+    ``replicas / (stable replicas + replicas)`` of the traffic (the stable count is the HPA's). Promote by
+    setting the serving's ``image`` to the canary's and removing ``canary``; roll back by removing it.
+    """
+
+    image: str = Field(description="The canary's image, pinned by digest.")
+    replicas: Annotated[int, Field(ge=1, le=16)] = Field(
+        default=1, description="Canary pods (fixed; not scaled by the HPA): its share of the traffic."
+    )
+    env: dict[str, str] = Field(
+        default_factory=dict, description="Environment variables the canary sets on top of the serving's."
+    )
+
+    @field_validator("image")
+    @classmethod
+    def _pinned_image(cls, value: str) -> str:
+        if not _DIGEST_PINNED.match(value):
+            raise ValueError(
+                f"canary image '{value}' must be pinned by digest: <repository>@sha256:<64 hex digits>"
+            )
+        return value
+
+    @field_validator("env")
+    @classmethod
+    def _env_names(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(key for key in value if not _ENV_NAME.match(key))
+        if bad:
+            raise ValueError(f"environment variable names {bad} must match [A-Za-z_][A-Za-z0-9_]*")
+        return value
+
+
 class ServingAlerts(_Spec):
     """When a serving pages: the thresholds of its PrometheusRule (rendered by the stack's
     ``kubernetes_serving.monitoring``, routed by its ``alerting``)."""
@@ -296,6 +330,12 @@ class KubernetesServingSpec(GpuPlacement):
     scale_down_stabilization_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
         default=300, description="The HPA scales down only to the highest recommendation of this window."
     )
+    canary: CanarySpec | None = Field(
+        default=None,
+        description="A canary Deployment (`<name>-canary`) of another image behind the same Service, taking "
+        "about replicas / (stable + canary replicas) of the requests. Promotion: set `image` to the canary's "
+        "and remove `canary`.",
+    )
     alerts: ServingAlerts = Field(
         default=ServingAlerts(),
         description="Alert thresholds: 5xx ratio, p99 latency, GPU saturation, pods not ready (rules need "
@@ -392,6 +432,15 @@ class KubernetesServingSpec(GpuPlacement):
             raise ValueError(
                 f"custom_metric repeats {GPU_UTILIZATION_METRIC}, which target_gpu_utilization already sets"
             )
+        if self.canary is not None:
+            if len(self.name) > 56:
+                raise ValueError(
+                    f"name '{self.name}' is too long for a canary: at most 56 characters (+ '-canary')"
+                )
+            if self.canary.image == self.image:
+                raise ValueError("canary.image is the serving's image: the canary is promoted, remove canary")
+            if self.latest_approved_of and set(MODEL_ENV) & set(self.canary.env):
+                raise ValueError(f"canary.env cannot set {list(MODEL_ENV)}: they come from the registry")
         taken = sorted(set(MODEL_ENV) & set(self.env)) if self.latest_approved_of else []
         if taken:
             raise ValueError(f"env {taken} are set from the registry with latest_approved_of; remove them")
