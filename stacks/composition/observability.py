@@ -14,6 +14,7 @@ from components.observability.endpoint_alarms import (
     EndpointAlarmsArgs,
     VariantAlarms,
 )
+from components.observability.failure_alerts import FailureAlerts, FailureAlertsArgs
 from components.observability.model_monitoring import (
     JobPlacement,
     ModelMonitoring,
@@ -29,6 +30,7 @@ from components.observability.monitoring_dashboard import (
 )
 from components.serving.inference_endpoint import InferenceEndpoint
 from components.serving.inference_endpoint_spec import EndpointSpec
+from components.training.training_pipeline import TrainingPipeline
 from stacks import naming
 from stacks.composition.foundation import Foundation
 from stacks.composition.serving import model_family_of, model_group_of
@@ -43,14 +45,50 @@ if TYPE_CHECKING:
 def build_alerts(
     config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
 ) -> AlertTopic | None:
-    if not config.endpoints:
+    """The alert topic of every stack that trains or serves; a plan warning where it pages no one."""
+    if not (config.endpoints or config.trains_models or config.kubernetes_alerts_to_sns):
         return None
+    if not config.alerts.subscriptions:
+        pulumi.log.warn(NO_SUBSCRIBERS)
     return AlertTopic(
         "alerts",
         AlertTopicArgs(
             account_id=config.account_id,
             kms_key_arn=foundation.notifications_key.key_arn,
             subscriptions=config.alerts.subscriptions,
+            tags=config.resource_tags,
+        ),
+        opts,
+    )
+
+
+NO_SUBSCRIBERS = (
+    "alerts.subscriptions is empty: failed pipelines, jobs, monitors and endpoint rollbacks, and "
+    "every alarm, reach no one: add an e-mail address or an https endpoint (docs/monitoring.md)."
+)
+
+
+def build_failure_alerts(
+    config: PlatformConfig,
+    alerts: AlertTopic | None,
+    pipelines: Mapping[str, TrainingPipeline],
+    opts: pulumi.ResourceOptions,
+) -> FailureAlerts | None:
+    """Pipeline, job and monitor failures and endpoint rollbacks of this stack page the alert topic."""
+    if alerts is None:
+        return None
+    return FailureAlerts(
+        "failure-alerts",
+        FailureAlertsArgs(
+            topic_arn=alerts.topic_arn,
+            region=config.region,
+            account_id=config.account_id,
+            role_path=config.role_path,
+            name_prefix=config.name_prefix,
+            pipeline_names=[
+                naming.training_pipeline_name(config.model_package_group(family)) for family in pipelines
+            ],
+            endpoint_names=[config.endpoint_name(spec.name) for spec in config.endpoints],
             tags=config.resource_tags,
         ),
         opts,
