@@ -14,7 +14,9 @@ What pages, and how each rule is scoped to this stack only:
 - a transform job ``Failed``: its name starts with the stack's name prefix (the event carries no
   role: the model's role runs it);
 - an endpoint update rolled back or failed: ``SageMaker Endpoint State Change`` of one of the
-  stack's endpoints entering ``ROLLING_BACK``, ``UPDATE_ROLLBACK_FAILED`` or ``FAILED``.
+  stack's endpoints entering ``ROLLING_BACK``, ``UPDATE_ROLLBACK_FAILED`` or ``FAILED``, or back
+  ``IN_SERVICE`` with a ``FailureReason`` (DescribeEndpoint's "in service, but the update failed":
+  what a rolled-back blue/green deployment or a failed UpdateEndpoint leaves).
 """
 
 from __future__ import annotations
@@ -96,7 +98,15 @@ def endpoint_failure_pattern(endpoint_names: Sequence[str]) -> dict[str, Any]:
     return {
         "source": SOURCE,
         "detail-type": [ENDPOINT],
-        "detail": {"EndpointStatus": ENDPOINT_FAILURE_STATUSES, "EndpointName": list(endpoint_names)},
+        "detail": {
+            "EndpointName": list(endpoint_names),
+            "$or": [
+                {"EndpointStatus": ENDPOINT_FAILURE_STATUSES},
+                # An update that failed or was rolled back (a blue/green deployment whose alarms
+                # fired) leaves the endpoint in service on its old configuration, with the reason.
+                {"EndpointStatus": ["IN_SERVICE", "InService"], "FailureReason": [{"exists": True}]},
+            ],
+        },
     }
 
 

@@ -104,23 +104,25 @@ def transform_job(name: str, status: str) -> dict[str, Any]:
     return _event("SageMaker Transform Job State Change", arn, detail)
 
 
-def endpoint_state(name: str, status: str, detail_type: str = "SageMaker Endpoint State Change") -> dict:
+def endpoint_state(
+    name: str, status: str, detail_type: str = "SageMaker Endpoint State Change", *, reason: bool = True
+) -> dict[str, Any]:
     arn = f"{SAGEMAKER}:endpoint/{name}"
-    return _event(
-        detail_type,
-        arn,
-        {
-            "EndpointName": name,
-            "EndpointArn": arn,
-            "EndpointConfigName": f"{name}-config-2",
-            "ProductionVariants": [{"DesiredWeight": 1.0, "DesiredInstanceCount": 2.0}],
-            "EndpointStatus": status,
-            "FailureReason": "Deployment rolled back: alarm prod-customer-churn-primary-5xx-errors in ALARM",
-            "CreationTime": 1592411992203.0,
-            "LastModifiedTime": 1592411994287.0,
-            "Tags": {},
-        },
-    )
+    detail = {
+        "EndpointName": name,
+        "EndpointArn": arn,
+        "EndpointConfigName": f"{name}-config-2",
+        "ProductionVariants": [{"DesiredWeight": 1.0, "DesiredInstanceCount": 2.0}],
+        "EndpointStatus": status,
+        "CreationTime": 1592411992203.0,
+        "LastModifiedTime": 1592411994287.0,
+        "Tags": {},
+    }
+    if reason:
+        detail["FailureReason"] = (
+            "Deployment rolled back: alarm prod-customer-churn-primary-5xx-errors in ALARM"
+        )
+    return _event(detail_type, arn, detail)
 
 
 OWN_ROLES = "/mlops-platform/prod/"
@@ -164,8 +166,9 @@ CASES: list[tuple[str, dict[str, Any], bool]] = [
     ("endpoint-updates", endpoint_state(ENDPOINT, "ROLLING_BACK"), True),
     ("endpoint-updates", endpoint_state(ENDPOINT, "UPDATE_ROLLBACK_FAILED"), True),
     ("endpoint-updates", endpoint_state(ENDPOINT, "FAILED"), True),
-    ("endpoint-updates", endpoint_state(ENDPOINT, "IN_SERVICE"), False),
-    ("endpoint-updates", endpoint_state(ENDPOINT, "UPDATING"), False),
+    ("endpoint-updates", endpoint_state(ENDPOINT, "IN_SERVICE"), True),
+    ("endpoint-updates", endpoint_state(ENDPOINT, "IN_SERVICE", reason=False), False),
+    ("endpoint-updates", endpoint_state(ENDPOINT, "UPDATING", reason=False), False),
     ("endpoint-updates", endpoint_state("prod-fraud", "FAILED"), False),
     ("endpoint-updates", endpoint_state("prod-customer-churn-v2", "FAILED"), False),
     ("endpoint-updates", endpoint_state(ENDPOINT, "FAILED", "SageMaker Endpoint Config State Change"), False),
@@ -198,6 +201,7 @@ IDS = [
     "endpoint-rolling-back",
     "endpoint-rollback-failed",
     "endpoint-failed",
+    "endpoint-in-service-after-a-failed-or-rolled-back-update",
     "endpoint-in-service",
     "endpoint-updating",
     "another-endpoint",
