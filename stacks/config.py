@@ -28,6 +28,7 @@ from components.limits import LOG_RETENTION_DAYS, SPEC_CONFIG, fail_at
 from components.naming import prefixed
 from components.observability.alert_topic import AlertSubscription
 from components.observability.model_monitoring import MonitoringSpec
+from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.registry.model_registry import ApprovalMode, ModelFamilySpec
 from components.serving.inference_endpoint_spec import (
     DataCaptureSpec,
@@ -357,6 +358,20 @@ class ModelFamilyConfig(ModelFamilySpec):
         description="How the family trains (its code folder, framework, schema, metrics); required in a "
         "stack that trains (training.enabled). The stack's training compute applies where it is silent.",
     )
+    quality_alarms: dict[str, float] = Field(
+        default_factory=dict,
+        description="Model-quality metric -> threshold: an alarm each on the endpoints serving the family, "
+        "paging the alert topic (and retraining the family where `training.drift_retraining`) when the "
+        "metric is worse: `auc`, `f1`, `accuracy`... below it, `mae`, `rmse`, `mse` above it (`r2` below). "
+        "Metrics of the family's problem type (docs/monitoring.md); needs `monitoring.model_monitors.model_quality` (with `monitoring.enabled` false there are no alarms).",
+    )
+
+    @field_validator("quality_alarms")
+    @classmethod
+    def _known_quality_metrics(cls, value: dict[str, float]) -> dict[str, float]:
+        for metric, problem in quality_alarms_problems(value):
+            fail_at("ModelFamilyConfig", (metric,), value[metric], problem)
+        return value
 
 
 class PlatformConfig(_Section):
@@ -852,6 +867,23 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
 
 def _model_quality_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     monitors = config.monitoring.model_monitors
+    for index, model in enumerate(config.models):
+        if not model.quality_alarms:
+            continue
+        if not config.monitoring.enabled:
+            continue  # nothing is monitored, so no monitor's alarm exists
+        if not monitors.model_quality:
+            yield (
+                f"models[{index}].quality_alarms",
+                "no model-quality monitor publishes these metrics: set monitoring.model_monitors.model_quality: true",
+            )
+            continue
+        source = "training.problem_type" if model.training else "monitoring.model_monitors.problem_type"
+        problem_type = model.training.problem_type if model.training else monitors.problem_type
+        for metric in model.quality_alarms:
+            problem = quality_metric_problem(problem_type, metric)
+            if problem:
+                yield f"models[{index}].quality_alarms.{metric}", f"{problem} (the family's {source})"
     if not monitors.model_quality:
         return
     trained = {family.name: family.training for family in config.models if family.training}

@@ -15,6 +15,7 @@ from .model_monitoring import (
     MonitoringBaselines,
     MonitoringSpec,
 )
+from .model_quality_alarms import ModelQualityAlarms, ModelQualityAlarmsArgs
 from .model_quality_spec import ModelQualitySpec
 from .monitoring_dashboard import (
     DashboardEndpoint,
@@ -42,6 +43,8 @@ __all__ = [
     "JobPlacement",
     "ModelMonitoring",
     "ModelMonitoringArgs",
+    "ModelQualityAlarms",
+    "ModelQualityAlarmsArgs",
     "ModelQualityMonitoring",
     "ModelQualityMonitoringArgs",
     "ModelQualitySpec",

@@ -102,6 +102,8 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
 
     schedule_names: pulumi.Output[list[str]]
     """Names of the monitoring schedules created."""
+    model_quality_schedule_name: pulumi.Output[str] | None
+    """Name of the model-quality schedule (the ``MonitoringSchedule`` dimension of its metrics), if on."""
 
     def __init__(
         self, name: str, args: ModelQualityMonitoringArgs, opts: pulumi.ResourceOptions | None = None
@@ -120,9 +122,16 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
         )
-        schedules = [self._monitor(kind, role.role_arn, family_folder) for kind in args.spec.kinds]
-        self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules])
-        self.register_outputs({"schedule_names": self.schedule_names})
+        schedules = {kind: self._monitor(kind, role.role_arn, family_folder) for kind in args.spec.kinds}
+        self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules.values()])
+        quality = schedules.get("ModelQuality")
+        self.model_quality_schedule_name = quality.name if quality is not None else None
+        self.register_outputs(
+            {
+                "schedule_names": self.schedule_names,
+                "model_quality_schedule_name": self.model_quality_schedule_name,
+            }
+        )
 
     def _constraints_uri(self, kind: Kind, family_folder: str) -> pulumi.Output[str]:
         """Model quality: the served version's; bias and explainability: the family's (hand-made)."""
@@ -174,7 +183,11 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         snake = SNAKE_NAMES[kind]
         app: dict[str, Any] = {"image_uri": image.registry_path}
         if kind == "ModelQuality":
-            app["problem_type"] = spec.problem_type
+            # Publish the metrics (aws/sagemaker/Endpoints/model-metrics) the quality alarms watch.
+            app |= {
+                "problem_type": spec.problem_type,
+                "environment": {"publish_cloudwatch_metrics": "Enabled"},
+            }
         else:
             app["config_uri"] = pulumi.Output.concat(bucket, family_folder, f"{snake}/analysis_config.json")
         definition = getattr(native, f"{kind}JobDefinition")(

@@ -3,7 +3,8 @@ so validating a stack file does not import it)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -18,6 +19,73 @@ SNAKE_NAMES: dict[Kind, str] = {
 }
 """Each kind's folder under the baselines and outputs, and (hyphenated) its job definition's suffix."""
 JOB_DEFINITION_NAME_LIMIT = PHYSICAL_NAME_LIMITS["aws-native:sagemaker:ModelQualityJobDefinition"][1]
+
+Side = Literal["high", "low"]
+_SCORES: Final = ("accuracy", "precision", "recall", "f0_5", "f1", "f2", "auc", "au_prc")
+QUALITY_METRICS: Final[dict[ProblemType, dict[str, Side]]] = {
+    "BinaryClassification": {
+        **dict.fromkeys(_SCORES, "low"),
+        "true_positive_rate": "low",
+        "true_negative_rate": "low",
+        "false_positive_rate": "high",
+        "false_negative_rate": "high",
+    },
+    "MulticlassClassification": {
+        "accuracy": "low",
+        **{f"weighted_{name}": "low" for name in ("precision", "recall", "f0_5", "f1", "f2")},
+    },
+    "Regression": {"mae": "high", "mse": "high", "rmse": "high", "r2": "low"},
+}
+"""The metrics a model-quality job publishes to CloudWatch (``aws/sagemaker/Endpoints/model-metrics``)
+per problem type, each with the side on which it is bad: scores and true rates drop, errors and false
+rates rise. (The ``*_best_constant_classifier`` references it also publishes measure no model.)"""
+
+
+def quality_threshold_problem(metric: str, threshold: float) -> str | None:
+    """Why ``threshold`` cannot be a model-quality alarm's threshold on ``metric``, or None: ratios
+    lie strictly between 0 and 1, r2 below 1 (perfect), errors above 0; an alarm at a bound would
+    always or never fire."""
+    if not math.isfinite(threshold):
+        return f"{threshold}: a threshold is a finite number"
+    if metric in ("mae", "mse", "rmse"):
+        return (
+            None
+            if threshold > 0
+            else f"{threshold}: {metric} is at least 0, so the threshold must be above 0"
+        )
+    if metric == "r2":
+        return (
+            None
+            if threshold < 1
+            else f"{threshold}: r2 is at most 1 (a perfect fit), so the threshold must be below 1"
+        )
+    if not 0 < threshold < 1:
+        return f"{threshold}: {metric} lies between 0 and 1, so the threshold must be strictly between them"
+    return None
+
+
+def quality_metric_problem(problem_type: ProblemType, metric: str) -> str | None:
+    """Why ``metric`` is not a metric the model-quality job of ``problem_type`` publishes, or None."""
+    if metric in QUALITY_METRICS[problem_type]:
+        return None
+    return (
+        f"'{metric}' is not a model-quality metric of a {problem_type} model; "
+        f"use one of {', '.join(QUALITY_METRICS[problem_type])}"
+    )
+
+
+def quality_alarms_problems(thresholds: dict[str, float]) -> list[tuple[str, str]]:
+    """(metric, problem) for every metric no problem type publishes or whose threshold is out of range."""
+    known = {name for metrics in QUALITY_METRICS.values() for name in metrics}
+    problems = []
+    for metric, threshold in thresholds.items():
+        if metric not in known:
+            problems.append(
+                (metric, f"'{metric}' is not a model-quality metric; use one of {', '.join(sorted(known))}")
+            )
+        elif problem := quality_threshold_problem(metric, threshold):
+            problems.append((metric, problem))
+    return problems
 
 
 def job_definition_name(prefix: str, kind: Kind) -> str:

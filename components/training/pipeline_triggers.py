@@ -58,7 +58,7 @@ class PipelineTriggersArgs:
     new_data: NewDataSource | None = None
     """Where new training data lands, to start a run on it; ``None``: no new-data trigger."""
     drift_alarm_names: Sequence[pulumi.Input[str]] = ()
-    """CloudWatch alarms (monitor violations) whose change to ALARM starts a retraining run."""
+    """CloudWatch alarms (data drift, model-quality drops) whose change to ALARM starts a retraining run."""
 
 
 def new_data_event_pattern(bucket_name: str, prefix: str) -> dict[str, Any]:
@@ -116,7 +116,10 @@ class PipelineTriggers(pulumi.ComponentResource):
                 lambda names: json.dumps(drift_event_pattern(names))
             )
             direct_rules.append(
-                ("drift", {"event_pattern": pattern, "description": "Retrain when drift is detected"})
+                (
+                    "drift",
+                    {"event_pattern": pattern, "description": "Retrain on drift or a model-quality drop"},
+                )
             )
         if direct_rules:
             starter = self._starter_role("events", "events.amazonaws.com", [])

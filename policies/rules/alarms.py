@@ -101,9 +101,16 @@ MODEL_QUALITY: Mapping[str, Metric] = {
             "precision",
             "recall",
             "r2",
+            "au_prc",
             "balanced_accuracy",
             "true_positive_rate",
             "true_negative_rate",
+            # MulticlassClassification
+            "weighted_precision",
+            "weighted_recall",
+            "weighted_f0_5",
+            "weighted_f1",
+            "weighted_f2",
         )
     },
     **{
@@ -277,8 +284,8 @@ alarm_fires_on_the_bad_side = resource_rule(
     description=(
         "A CloudWatch alarm on a known SageMaker metric must fire on the metric's bad side: errors, "
         "latency, utilisation, async backlog, feature drift and error-type model-quality metrics "
-        "(mae, mse, rmse) when high; score-type model-quality metrics (accuracy, auc, f1, precision, "
-        "recall, r2) when low. Metric math is judged when it returns a plain metric. Utilisation and "
+        "(mae, mse, rmse, false rates) when high; score-type model-quality metrics (accuracy, auc, au_prc, "
+        "f1, precision, recall, weighted_*, r2, true rates) when low. Metric math is judged when it returns a plain metric. Utilisation and "
         "backlog alarms whose only actions are Application Auto Scaling policies (scale-in triggers) may "
         "fire low. Fix: flip comparisonOperator."
     ),

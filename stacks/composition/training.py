@@ -5,13 +5,14 @@ from __future__ import annotations
 import pulumi
 
 from components.observability.endpoint_alarms import drift_alarm_name
+from components.observability.model_quality_alarms import quality_alarm_name
 from components.registry.model_registry import ModelRegistry
 from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.training.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
 from stacks import naming
 from stacks.composition.foundation import Foundation
-from stacks.composition.observability import drift_features
+from stacks.composition.observability import drift_features, quality_alarm_family
 from stacks.composition.serving import model_family_of
 from stacks.config import PLATFORM_TAG_KEYS, PlatformConfig
 from stacks.defaults import REQUIRED_TAG_KEYS
@@ -101,13 +102,21 @@ def build_pipeline_triggers(
 
 
 def drift_alarms_by_family(config: PlatformConfig, monitored: list[EndpointSpec]) -> dict[str, list[str]]:
-    """Drift alarm names per model family, for the families that retrain on drift."""
+    """Drift and model-quality alarm names per model family (of the endpoints serving it), for the
+    families that retrain on drift: a quality drop starts the same run as drift does."""
     if not (config.training.drift_retraining and config.training.enabled):
         return {}
     families = {model.name for model in config.models}
     alarms: dict[str, list[str]] = {}
     for spec in monitored:
         family = model_family_of(spec)
-        if family in families and drift_features(config, spec):
-            alarms.setdefault(family, []).append(drift_alarm_name(config.endpoint_name(spec.name)))
+        if family not in families:
+            continue
+        endpoint_name = config.endpoint_name(spec.name)
+        if drift_features(config, spec):
+            alarms.setdefault(family, []).append(drift_alarm_name(endpoint_name))
+        quality = quality_alarm_family(config, spec)
+        if quality is not None:
+            names = [quality_alarm_name(endpoint_name, metric) for metric in quality.quality_alarms]
+            alarms.setdefault(family, []).extend(names)
     return alarms

@@ -185,6 +185,27 @@ CASES = [
     pytest.param(
         "alarm-fires-on-the-bad-side",
         ALARM,
+        alarm("weighted_f1", QUALITY, statistic="Minimum", threshold=0.7),
+        "quality metrics are bad when low",
+        id="multiclass-weighted-f1-above-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("au_prc", QUALITY, statistic="Minimum", comparisonOperator="LessThanThreshold", threshold=0.7),
+        None,
+        id="au-prc-below-passes",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        alarm("false_positive_rate", QUALITY, statistic="Maximum", comparisonOperator="LessThanThreshold"),
+        "bad when high",
+        id="false-positive-rate-below-fails",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
         alarm("Invocations", statistic="Sum", comparisonOperator="LessThanThreshold", threshold=1),
         None,
         id="unknown-metric-is-not-judged",
