@@ -92,9 +92,9 @@ def test_a_version_without_an_artifact_sets_only_its_arn() -> None:
 
 
 def test_a_registry_backed_spec_needs_the_resolved_model_and_only_it() -> None:
-    with pytest.raises(ValueError, match="exactly when spec.latest_approved_of is set"):
+    with pytest.raises(ValueError, match=r"exactly when spec\.latest_approved_of is set"):
         KubernetesServingArgs(spec=_spec())
-    with pytest.raises(ValueError, match="exactly when spec.latest_approved_of is set"):
+    with pytest.raises(ValueError, match=r"exactly when spec\.latest_approved_of is set"):
         KubernetesServingArgs(spec=_spec(latest_approved_of=None), model=RegistryModel(package_arn=PACKAGE))
 
 
