@@ -11,6 +11,9 @@ import pulumi_aws.cloudwatch as cloudwatch
 
 from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
 
+MODEL_QUALITY_METRICS = "aws/sagemaker/Endpoints/model-metrics"
+"""Where a model-quality monitor publishes its metrics (dimensions Endpoint, MonitoringSchedule)."""
+
 
 @dataclass(frozen=True)
 class DashboardVariant:
@@ -44,6 +47,11 @@ class DashboardEndpoint:
     """The data-quality schedule whose drift metrics are graphed (None: no drift graph)."""
     drift_features: Sequence[str] = field(default_factory=tuple)
     """Features whose drift from the training baseline is graphed (empty: no drift graph)."""
+    model_quality_schedule_name: pulumi.Input[str] | None = None
+    """The model-quality schedule whose metrics against ground truth are graphed (None: no graph).
+    Model Monitor measures the endpoint's captured traffic as a whole, all variants together."""
+    model_quality_metrics: Sequence[str] = field(default_factory=tuple)
+    """Which of its metrics (``auc``, ``rmse``...) are graphed (empty: no graph)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ class MonitoringDashboardArgs:
 
 class MonitoringDashboard(pulumi.ComponentResource):
     """Per endpoint: traffic, latency percentiles against the SLO, errors, GPU/CPU/memory/disk,
-    capacity against the autoscaling limits, and the drift the monitor measured; an endpoint with
+    capacity against the autoscaling limits, the drift and model quality the monitors measured; an endpoint with
     challengers or a shadow also gets a champion-versus-challenger row."""
 
     dashboard_name: pulumi.Output[str]
@@ -212,6 +220,28 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
                 top + 13,
                 period=3600,
                 stat="Maximum",
+            )
+        )
+    if endpoint.model_quality_schedule_name is not None and endpoint.model_quality_metrics:
+        widgets.append(
+            _graph(
+                "Model quality against ground truth (monitor; the endpoint's traffic, all variants)",
+                [
+                    [
+                        MODEL_QUALITY_METRICS,
+                        metric,
+                        "Endpoint",
+                        endpoint.name,
+                        "MonitoringSchedule",
+                        endpoint.model_quality_schedule_name,
+                    ]
+                    for metric in endpoint.model_quality_metrics
+                ],
+                region,
+                8,
+                top + 13,
+                period=3600,
+                stat="Average",
             )
         )
     return widgets

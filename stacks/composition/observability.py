@@ -22,7 +22,6 @@ from components.observability.model_monitoring import (
     MonitoringBaselines,
     baseline_prefix,
 )
-from components.observability.model_quality_alarms import ModelQualityAlarms, ModelQualityAlarmsArgs
 from components.observability.monitoring_dashboard import (
     DashboardEndpoint,
     DashboardVariant,
@@ -41,7 +40,6 @@ from stacks.resolution import ResolvedPackages, Serving
 
 if TYPE_CHECKING:
     from components.observability.model_quality_monitoring import ModelQualityMonitoring
-    from stacks.config import ModelFamilyConfig
 
 
 def build_alerts(
@@ -267,47 +265,6 @@ def build_model_quality_monitors(
     }
 
 
-def quality_alarm_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
-    """The family whose ``quality_alarms`` watch an endpoint: the one it serves, when it sets any and a
-    model-quality monitor runs (stacks.config refuses thresholds without one)."""
-    family = model_family_of(spec)
-    model = next((model for model in config.models if model.name == family), None)
-    if model is None or not model.quality_alarms or not config.monitoring.model_monitors.model_quality:
-        return None
-    return model
-
-
-def build_model_quality_alarms(
-    config: PlatformConfig,
-    alerts: AlertTopic | None,
-    serving: Serving,
-    quality_monitors: dict[str, ModelQualityMonitoring],
-    opts: pulumi.ResourceOptions,
-) -> dict[str, ModelQualityAlarms]:
-    """An alarm per ``models[].quality_alarms`` metric on each monitored endpoint serving the family."""
-    alarms = {}
-    for spec in serving.monitored:
-        family = quality_alarm_family(config, spec)
-        monitor = quality_monitors.get(spec.name)
-        schedule = monitor.model_quality_schedule_name if monitor else None
-        if alerts is None or family is None or schedule is None:
-            continue
-        alarms[spec.name] = ModelQualityAlarms(
-            f"quality-alarms-{spec.name}",
-            ModelQualityAlarmsArgs(
-                endpoint_name=config.endpoint_name(spec.name),
-                monitoring_schedule_name=schedule,
-                schedule=config.monitoring.schedule,
-                problem_type=config.monitoring.model_monitors.problem_type,
-                thresholds=family.quality_alarms,
-                alarm_topic_arn=alerts.topic_arn,
-                tags=config.resource_tags,
-            ),
-            opts,
-        )
-    return alarms
-
-
 def build_dashboard(
     config: PlatformConfig,
     serving: Serving,
@@ -359,8 +316,6 @@ class Observability:
     endpoint_alarms: dict[str, EndpointAlarms]
     model_quality_monitors: dict[str, ModelQualityMonitoring]
     """Where model-quality, bias or explainability monitors are on."""
-    model_quality_alarms: dict[str, ModelQualityAlarms]
-    """Where the served family sets ``quality_alarms``."""
     dashboard: MonitoringDashboard | None
 
 
@@ -376,11 +331,11 @@ def build_observability(
     and the dashboard watch them."""
     baselines = {spec.name: served_baselines(config, spec, serving.packages) for spec in serving.monitored}
     monitors = build_monitors(config, foundation, serving, endpoints, baselines, opts)
-    quality_monitors = build_model_quality_monitors(config, foundation, serving, endpoints, baselines, opts)
     return Observability(
         monitors=monitors,
         endpoint_alarms=build_endpoint_alarms(config, alerts, serving, monitors, opts),
-        model_quality_monitors=quality_monitors,
-        model_quality_alarms=build_model_quality_alarms(config, alerts, serving, quality_monitors, opts),
+        model_quality_monitors=build_model_quality_monitors(
+            config, foundation, serving, endpoints, baselines, opts
+        ),
         dashboard=build_dashboard(config, serving, monitors, opts),
     )

@@ -270,3 +270,31 @@ def test_a_shadow_test_needs_a_shadow_variant(write_stack) -> None:
         parse_platform_config(
             yaml.safe_load(write_stack("prod", edit).read_text())["config"][CONFIG_KEY], "Pulumi.prod.yaml"
         )
+
+
+def test_model_quality_against_ground_truth_is_graphed_for_the_endpoint(graph) -> None:
+    [widget] = [
+        w
+        for w in _widgets(graph)
+        if w["type"] == "metric" and w["properties"]["title"].startswith("Model quality")
+    ]
+    [schedule] = [
+        s.outputs["name"]
+        for s in graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+        if s.inputs["monitoringScheduleConfig"]["monitoringType"] == "ModelQuality"
+    ]
+    platform = load_stack_document("prod")["config"][CONFIG_KEY]
+    [family] = [m for m in platform["models"] if m["name"] == "customer-churn"]
+    metrics = list(family.get("quality_alarms") or ["auc"])
+    assert widget["properties"]["metrics"] == [
+        [
+            "aws/sagemaker/Endpoints/model-metrics",
+            metric,
+            "Endpoint",
+            ENDPOINT,
+            "MonitoringSchedule",
+            schedule,
+        ]
+        for metric in metrics
+    ]
+    assert widget["properties"]["period"] == 3600
