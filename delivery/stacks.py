@@ -2,6 +2,7 @@
 
     python -m delivery.stacks                               # one JSON document
     python -m delivery.stacks --github-output >> "$GITHUB_OUTPUT"
+    python -m delivery.stacks --github-output --approved-model "$GITHUB_EVENT_PATH" >> "$GITHUB_OUTPUT"
 
 A stack is not an environment: a stack file's environment is its
 ``mlops-platform:platform.environment``, and any number of stack files may share one (a
@@ -18,9 +19,11 @@ stack_file}``, valid or not: the offline plan reports an invalid one); ``stacks`
 dev stacks first, then staging, then prod, by name within one); ``environments`` (the same entries
 per environment). ``--github-output`` prints ``stack_files=``, ``stacks=`` and one line per
 environment (``dev=``, ``staging=``, ``prod=``), each compact JSON for ``fromJSON``; an
-environment without stack files is ``[]``.
+environment without stack files is ``[]``. ``--approved-model EVENT_FILE`` (a ``model-approved``
+repository_dispatch event, validated by ``delivery.approved_model``) lists only the environment
+after the approving stack's: every other environment is ``[]``, so the deploy workflow runs that one.
 
-Exit status 0; 2 when a stack file is invalid (each error, naming the file and the key, on stderr;
+Exit status 0; 2 when the approval event is invalid (nothing listed), a stack file is invalid (each error, naming the file and the key, on stderr;
 the valid ones are still printed) or there is no stack file at all.
 """
 
@@ -128,13 +131,17 @@ class StackListing:
             "environments": {environment: self.entries(environment) for environment in PROMOTION_ORDER},
         }
 
-    def github_outputs(self) -> dict[str, str]:
-        """``name → compact JSON``: stack_files, stacks, then one per environment."""
+    def github_outputs(self, only: str | None = None) -> dict[str, str]:
+        """``name → compact JSON``: stack_files, stacks, then one per environment; with ``only``,
+        the stacks of that environment alone (the others ``[]``)."""
         values: dict[str, list[dict[str, str]]] = {
             "stack_files": self.stack_files(),
-            "stacks": self.entries(),
+            "stacks": self.entries(only),
         }
-        values |= {environment: self.entries(environment) for environment in PROMOTION_ORDER}
+        values |= {
+            environment: self.entries(environment) if only in (None, environment) else []
+            for environment in PROMOTION_ORDER
+        }
         return {name: json.dumps(value, separators=(",", ":")) for name, value in values.items()}
 
 
@@ -160,10 +167,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--github-output", action="store_true", help="print name=<compact JSON> lines for $GITHUB_OUTPUT"
     )
+    parser.add_argument(
+        "--approved-model",
+        metavar="EVENT_FILE",
+        help="a model-approved repository_dispatch event: list only the environment it deploys",
+    )
     args = parser.parse_args(argv)
     listing = list_stacks(args.stacks_dir)
+    only = None
+    if args.approved_model:
+        from delivery.approved_model import DispatchError, approved_model, read_event
+
+        try:
+            approval = approved_model(read_event(args.approved_model), listing)
+        except DispatchError as error:
+            print(f"refused repository_dispatch event: {error}", file=sys.stderr)
+            return 2
+        only = approval.target_environment
+        print(
+            f"model {approval.family} version {approval.model_package_arn} approved in stack "
+            f"{approval.source.stack} ({approval.source.environment}): deploying {only}",
+            file=sys.stderr,
+        )
     if args.github_output:
-        for name, value in listing.github_outputs().items():
+        for name, value in listing.github_outputs(only).items():
             print(f"{name}={value}")
     else:
         print(json.dumps(listing.document(), indent=2))

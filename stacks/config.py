@@ -42,6 +42,7 @@ from stacks import naming
 from stacks.arns import ArnError, parse_model_package_group_arn, parse_model_package_version_arn
 from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
+from stacks.delivery_config import DeliveryConfig, delivery_problems
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
 
 PROJECT: Final = "mlops-platform"
@@ -433,6 +434,7 @@ class PlatformConfig(_Section):
     protect_stateful_resources: bool = Field(
         default=True, description="Protect and retain keys and buckets (on by default outside dev)."
     )
+    delivery: DeliveryConfig = DeliveryConfig()
 
     @field_validator("name_prefix")
     @classmethod
@@ -863,6 +865,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                 f"reports {', '.join(training.metrics)} (models[{index}].training.metrics)",
             )
     yield from _model_quality_problems(config)
+    yield from delivery_problems(config)
 
 
 def _model_quality_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:

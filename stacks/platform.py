@@ -28,6 +28,7 @@ from components.observability.model_monitoring import (
 from components.observability.monitoring_dashboard import (
     MonitoringDashboard,
 )
+from components.registry.approval_dispatch import ApprovalDispatch
 from components.registry.model_registry import ModelRegistry
 from components.serving.inference_endpoint import InferenceEndpoint
 from components.training.pipeline_triggers import PipelineTriggers
@@ -37,7 +38,7 @@ from stacks.composition.experiments import build_experiment_tracking
 from stacks.composition.foundation import Foundation, build_foundation
 from stacks.composition.kubernetes import build_kubernetes_servings
 from stacks.composition.observability import build_alerts, build_failure_alerts, build_observability
-from stacks.composition.registry import build_model_registry
+from stacks.composition.registry import build_approval_dispatch, build_model_registry
 from stacks.composition.serving import build_endpoints
 from stacks.composition.training import build_pipeline_triggers, build_training_pipelines
 from stacks.config import PlatformConfig
@@ -60,6 +61,8 @@ class Platform:
     foundation: Foundation
     feature_store: FeatureStore | None
     model_registry: ModelRegistry | None
+    approval_dispatch: ApprovalDispatch | None
+    """Approvals → the deploy workflow, where ``delivery.approval_dispatch`` asks for it."""
     experiment_tracking: ExperimentTracking | None
     training_pipelines: dict[str, TrainingPipeline]
     """Per model family."""
@@ -88,6 +91,7 @@ def build_platform(
     resolve_model_package: ModelPackageResolver,
     kubeconfig: pulumi.Input[str] | None = None,
     deployed: DeployedLookup = nothing_deployed,
+    approval_dispatch_token: pulumi.Input[str] | None = None,
 ) -> Platform:
     """Register every resource of the platform described by ``config``.
 
@@ -95,7 +99,8 @@ def build_platform(
     pinned ``model_package_arn``) into the version to deploy with its baselines and artifacts (the
     live registry under `pulumi preview`/`up`, a stand-in offline); ``deployed`` says what an
     endpoint serves now, so that an endpoint with nothing approved is deferred only while it does
-    not exist (``stacks.resolution``).
+    not exist (``stacks.resolution``). ``approval_dispatch_token`` is the secret GitHub token
+    ``delivery.approval_dispatch`` sends approvals with.
     """
     provider = aws.Provider(
         "aws",
@@ -118,6 +123,9 @@ def build_platform(
         foundation=foundation,
         feature_store=feature_store,
         model_registry=registry,
+        approval_dispatch=build_approval_dispatch(
+            config, foundation, registry, approval_dispatch_token, opts
+        ),
         experiment_tracking=experiment_tracking,
         training_pipelines=pipelines,
         pipeline_triggers=triggers,
@@ -152,6 +160,10 @@ def _export(platform: Platform) -> None:
         pulumi.export("model_package_group_names", platform.model_registry.model_package_group_names)
         pulumi.export("model_approval_topic_arn", platform.model_registry.approval_topic_arn)
         pulumi.export("default_model_approval_status", platform.model_registry.default_approval_status)
+    if platform.approval_dispatch:
+        pulumi.export(
+            "approval_dispatch_dead_letter_queue_url", platform.approval_dispatch.dead_letter_queue_url
+        )
     if platform.training_pipelines:
         pulumi.export(
             "training_pipeline_arns",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pulumi
 
 from stacks.config import KUBECONFIG_KEY, PROJECT, ConfigError, PlatformConfig, parse_platform_config
+from stacks.delivery_config import TOKEN_CONFIG_NAME
 from stacks.model_packages import (
     DeployedLookup,
     ModelPackageResolver,
@@ -62,6 +63,26 @@ def load_kubeconfig(config: PlatformConfig, source: str) -> pulumi.Output[str] |
     return kubeconfig
 
 
+def load_approval_dispatch_token(config: PlatformConfig, source: str) -> pulumi.Output[str] | None:
+    """The secret GitHub token, required exactly when the stack dispatches approvals."""
+    if config.delivery.approval_dispatch is None:
+        return None
+    token = pulumi.Config(PROJECT).get_secret(TOKEN_CONFIG_NAME)
+    if token is None:
+        raise ConfigError(
+            source,
+            [
+                (
+                    f"{PROJECT}:{TOKEN_CONFIG_NAME}",
+                    "missing; delivery.approval_dispatch needs the GitHub token (repository_dispatch on "
+                    f"{config.delivery.approval_dispatch.repository}): pulumi config set --secret "
+                    f"{TOKEN_CONFIG_NAME} <token>",
+                )
+            ],
+        )
+    return token
+
+
 def run(
     source: str,
     resolver_factory: ResolverFactory = _live_registry,
@@ -75,4 +96,5 @@ def run(
     """
     config = load_config(source)
     kubeconfig = load_kubeconfig(config, source)
-    return build_platform(config, resolver_factory(config), kubeconfig, deployed_factory(config))
+    token = load_approval_dispatch_token(config, source)
+    return build_platform(config, resolver_factory(config), kubeconfig, deployed_factory(config), token)

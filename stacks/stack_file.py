@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from stacks.config import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, ConfigError
+from stacks.delivery_config import TOKEN_KEY
 from stacks.input_limits import (
     MAX_NESTING_DEPTH,
     MAX_STACK_FILE_BYTES,
@@ -41,7 +42,7 @@ from stacks.naming import stack_name_of
 # Top-level keys Pulumi itself understands in a stack file.
 _STACK_FILE_KEYS = frozenset({"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"})
 # Project-namespace keys this program reads; anything else under `mlops-platform:` is a typo.
-_PROJECT_KEYS = frozenset({CONFIG_KEY, KUBECONFIG_KEY})
+_PROJECT_KEYS = frozenset({CONFIG_KEY, KUBECONFIG_KEY, TOKEN_KEY})
 # libyaml's parser when PyYAML has it (fast, and not recursive); the pure-Python one otherwise.
 _BaseLoader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 # Byte-order marks of encodings a stack file must not use (UTF-32's first: it starts like UTF-16's).

@@ -1,6 +1,8 @@
 """Registry: model package groups per model family, cross-account read and approval events
-(type token ``mlops:registry:ModelRegistry``)."""
+(type token ``mlops:registry:ModelRegistry``), and the dispatch of approvals to the deploy workflow
+(``mlops:registry:ApprovalDispatch``)."""
 
+from .approval_dispatch import ApprovalDispatch, ApprovalDispatchArgs
 from .model_registry import (
     ApprovalMode,
     ModelFamilySpec,
@@ -11,6 +13,8 @@ from .model_registry import (
 )
 
 __all__ = [
+    "ApprovalDispatch",
+    "ApprovalDispatchArgs",
     "ApprovalMode",
     "ModelFamilySpec",
     "ModelRegistry",

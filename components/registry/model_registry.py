@@ -148,6 +148,10 @@ class ModelRegistry(pulumi.ComponentResource):
     """ARNs of the model package groups, in spec order."""
     approval_topic_arn: pulumi.Output[str]
     """SNS topic that receives every approval."""
+    approval_rule_names: dict[str, pulumi.Output[str]]
+    """Model family → name of the EventBridge rule matching its approvals (more targets may use it)."""
+    approval_rule_arns: dict[str, pulumi.Output[str]]
+    """Model family → ARN of that rule."""
     default_approval_status: str
     """``Approved`` or ``PendingManualApproval``."""
 
@@ -207,12 +211,16 @@ class ModelRegistry(pulumi.ComponentResource):
         )
         self.model_package_group_arns = pulumi.Output.all(*[group.arn for group in groups])
         self.approval_topic_arn = topic.arn
+        self.approval_rule_names = {f.name: rule.name for f, rule in zip(args.families, rules, strict=True)}
+        self.approval_rule_arns = {f.name: rule.arn for f, rule in zip(args.families, rules, strict=True)}
         self.default_approval_status = APPROVAL_STATUS[args.approval_mode]
         self.register_outputs(
             {
                 "model_package_group_names": self.model_package_group_names,
                 "model_package_group_arns": self.model_package_group_arns,
                 "approval_topic_arn": self.approval_topic_arn,
+                "approval_rule_names": self.approval_rule_names,
+                "approval_rule_arns": self.approval_rule_arns,
                 "default_approval_status": self.default_approval_status,
             }
         )

@@ -68,7 +68,8 @@ def test_stateful_resources_are_protected_and_retained_outside_dev(
 ) -> None:
     graph = stack_graphs[stack]
     stateful = [r for r in graph.cloud_resources if r.type in STATEFUL]
-    assert len([r for r in stateful if r.type in STATEFUL[:2]]) == 6  # three keys, three buckets
+    # Four keys (data, logs, notifications; deliveries: the fixtures dispatch approvals), three buckets.
+    assert len([r for r in stateful if r.type in STATEFUL[:2]]) == 7
     assert all(r.protect is protected and r.retain_on_delete is protected for r in stateful)
     assert not [r.name for r in graph.cloud_resources if r.type not in STATEFUL and r.protect]
 

@@ -815,3 +815,51 @@ def test_make_verify_runs_the_check_for_the_stack_file() -> None:
         check=True,
     )
     assert "python -m delivery.verify --stack-file stacks/Pulumi.sandbox.yaml --attempts 3" in result.stdout
+
+
+# -- an approved model version (repository_dispatch from delivery.approval_dispatch) --------------
+
+
+def test_an_approval_event_starts_the_deploy_workflow(deploy) -> None:
+    from stacks.delivery_config import ApprovalDispatchConfig
+
+    assert deploy["on"]["repository_dispatch"] == {"types": ["model-approved"]}
+    default = ApprovalDispatchConfig(repository="o/n").event_type
+    assert default in deploy["on"]["repository_dispatch"]["types"], "what a stack sends by default is heard"
+    assert {"push", "workflow_dispatch"} <= set(deploy["on"]), "pushes and manual runs still deploy"
+
+
+def test_the_approval_payload_is_read_from_the_event_file_and_validated_never_expanded(deploy) -> None:
+    [step] = [s for s in deploy["jobs"]["stacks"]["steps"] if s.get("id") == "list"]
+    script = step["run"]
+    assert '[ "$GITHUB_EVENT_NAME" = repository_dispatch ]' in script
+    assert (
+        'python -m delivery.stacks --github-output --approved-model "$GITHUB_EVENT_PATH" >> "$GITHUB_OUTPUT"'
+        in script
+    )
+    assert "${{" not in script and "client_payload" not in json.dumps(deploy)
+
+
+@pytest.mark.parametrize(
+    ("source", "deployed"),
+    [("dev", {"staging"}), ("staging", {"prod"}), ("prod", {"prod"})],
+    ids=["dev-approval-deploys-staging", "staging-approval-deploys-prod", "prod-approval-deploys-prod"],
+)
+def test_an_approval_deploys_only_the_next_environment_through_its_gates(deploy, source, deployed) -> None:
+    from delivery.approved_model import next_environment
+    from tests.conftest import FIXTURE_STACKS
+
+    listing = list_stacks(FIXTURE_STACKS)
+    outputs = listing.github_outputs(next_environment(source))
+    results = _run(deploy, outputs)
+    names = _deploy_job_names(deploy)
+    assert {env for env, name in names.items() if results[name] == "success"} == deployed
+    assert {env for env, name in names.items() if results[name] == "skipped"} == set(
+        PROMOTION_ORDER
+    ) - deployed
+    # The gates are the jobs' own: prod still runs in the `prod` environment (required reviewers),
+    # and a failed earlier environment still stops it.
+    assert _environment_of(deploy["jobs"][names["prod"]]) == "prod"
+    if "prod" in deployed:
+        failed = _run(deploy, listing.github_outputs(), failing={names["staging"]})
+        assert failed[names["prod"]] == "skipped"

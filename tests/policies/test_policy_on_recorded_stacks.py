@@ -32,6 +32,7 @@ def test_unprotected_prod_stateful_resources_violate_the_protection_rule(write_s
         "kms-data-key",
         "kms-logs-key",
         "kms-notifications-key",
+        "kms-deliveries-key",
         "access-logs-bucket",
         "datasets-bucket",
         "artifacts-bucket",

@@ -1,0 +1,91 @@
+"""What a ``model-approved`` repository_dispatch event asks the deploy workflow to do.
+
+The event comes from a stack's ``delivery.approval_dispatch`` (components/registry/approval_dispatch.py):
+its ``client_payload`` names the model family, the approved model package version and the stack
+whose registry approved it. Anyone holding a token that may dispatch to the repository can send
+one, so the payload is untrusted: every field is checked against a strict format and against the
+stack files (the source stack must be one of them, and the version must be in its account and
+region), and only the environment after the source stack's in the promotion order is deployed
+(dev → staging, staging → prod; an approval in prod's own registry deploys prod). The environments'
+gates stay as they are: prod still waits for its reviewers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from delivery.stacks import PROMOTION_ORDER, StackListing, StackTarget
+
+FAMILY: Final = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+STACK: Final = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}")
+MODEL_PACKAGE_ARN: Final = re.compile(
+    r"arn:aws:sagemaker:(?P<region>[a-z]{2}(-[a-z]+)+-[0-9]):(?P<account>[0-9]{12}):"
+    r"model-package/(?P<group>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})/(?P<version>[1-9][0-9]{0,9})"
+)
+FIELDS: Final = ("family", "model_package_arn", "source_stack")
+
+
+class DispatchError(ValueError):
+    """The event is not a valid approval of a model version of one of the stacks."""
+
+
+@dataclass(frozen=True)
+class ApprovedModel:
+    family: str
+    model_package_arn: str
+    source: StackTarget
+    target_environment: str
+
+
+def _field(payload: Mapping[str, Any], name: str, pattern: re.Pattern[str]) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        shown = json.dumps(value)[:80] if value is not None else "missing"
+        raise DispatchError(f"client_payload.{name}: {shown} does not match {pattern.pattern}")
+    return value
+
+
+def next_environment(environment: str) -> str:
+    """The environment after ``environment`` in the promotion order; the last one is its own."""
+    position = PROMOTION_ORDER.index(environment)
+    return PROMOTION_ORDER[min(position + 1, len(PROMOTION_ORDER) - 1)]
+
+
+def approved_model(event: Any, listing: StackListing) -> ApprovedModel:
+    """Validate a repository_dispatch event (the JSON GitHub writes to ``$GITHUB_EVENT_PATH``)."""
+    payload = event.get("client_payload") if isinstance(event, Mapping) else None
+    if not isinstance(payload, Mapping):
+        raise DispatchError("client_payload: missing or not an object")
+    family = _field(payload, "family", FAMILY)
+    arn = _field(payload, "model_package_arn", MODEL_PACKAGE_ARN)
+    stack = _field(payload, "source_stack", STACK)
+    source = next((target for target in listing.targets if target.stack == stack), None)
+    if source is None:
+        raise DispatchError(
+            f"client_payload.source_stack: '{stack}' is not a valid stack file of this repository"
+        )
+    parts = MODEL_PACKAGE_ARN.fullmatch(arn)
+    assert parts is not None
+    if (parts["account"], parts["region"]) != (source.account_id, source.region):
+        raise DispatchError(
+            f"client_payload.model_package_arn: not in stack {stack}'s account and region "
+            f"({source.account_id}, {source.region})"
+        )
+    group = parts["group"].lower()
+    if group != family.lower() and not group.endswith(f"-{family.lower()}"):
+        raise DispatchError(
+            f"client_payload.model_package_arn: group {parts['group']} is not model family {family}'s"
+        )
+    return ApprovedModel(family, arn, source, next_environment(source.environment))
+
+
+def read_event(path: str | Path) -> Any:
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError) as error:
+        raise DispatchError(f"{path}: not a readable JSON event ({error})") from None
