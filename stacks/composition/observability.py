@@ -22,6 +22,7 @@ from components.observability.model_monitoring import (
     MonitoringBaselines,
     baseline_prefix,
 )
+from components.observability.model_quality_alarms import ModelQualityAlarms, ModelQualityAlarmsArgs
 from components.observability.monitoring_dashboard import (
     DashboardEndpoint,
     DashboardVariant,
@@ -40,6 +41,7 @@ from stacks.resolution import ResolvedPackages, Serving
 
 if TYPE_CHECKING:
     from components.observability.model_quality_monitoring import ModelQualityMonitoring
+    from stacks.config import ModelFamilyConfig
 
 
 def build_alerts(
@@ -265,13 +267,73 @@ def build_model_quality_monitors(
     }
 
 
+def quality_alarm_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
+    """The family whose ``quality_alarms`` watch an endpoint: the one it serves, when it sets any and a
+    model-quality monitor runs (stacks.config refuses thresholds without one)."""
+    family = model_family_of(spec)
+    model = next((model for model in config.models if model.name == family), None)
+    if model is None or not model.quality_alarms or not config.monitoring.model_monitors.model_quality:
+        return None
+    return model
+
+
+def build_model_quality_alarms(
+    config: PlatformConfig,
+    alerts: AlertTopic | None,
+    serving: Serving,
+    quality_monitors: dict[str, ModelQualityMonitoring],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, ModelQualityAlarms]:
+    """An alarm per ``models[].quality_alarms`` metric on each monitored endpoint serving the family."""
+    alarms = {}
+    for spec in serving.monitored:
+        family = quality_alarm_family(config, spec)
+        monitor = quality_monitors.get(spec.name)
+        schedule = monitor.model_quality_schedule_name if monitor else None
+        if alerts is None or family is None or schedule is None:
+            continue
+        alarms[spec.name] = ModelQualityAlarms(
+            f"quality-alarms-{spec.name}",
+            ModelQualityAlarmsArgs(
+                endpoint_name=config.endpoint_name(spec.name),
+                monitoring_schedule_name=schedule,
+                schedule=config.monitoring.schedule,
+                problem_type=config.monitoring.model_monitors.problem_type,
+                thresholds=family.quality_alarms,
+                alarm_topic_arn=alerts.topic_arn,
+                tags=config.resource_tags,
+            ),
+            opts,
+        )
+    return alarms
+
+
+DEFAULT_QUALITY_METRIC = {
+    "BinaryClassification": "auc",
+    "MulticlassClassification": "accuracy",
+    "Regression": "rmse",
+}
+"""The model-quality metric graphed where the served family names none in ``quality_alarms``."""
+
+
+def dashboard_quality_metrics(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
+    """The model-quality metrics an endpoint's dashboard graphs: those the served family alarms on,
+    else the problem type's headline metric."""
+    family = quality_alarm_family(config, spec)
+    if family is not None:
+        return list(family.quality_alarms)
+    return [DEFAULT_QUALITY_METRIC[config.monitoring.model_monitors.problem_type]]
+
+
 def build_dashboard(
     config: PlatformConfig,
     serving: Serving,
     monitors: dict[str, ModelMonitoring],
     opts: pulumi.ResourceOptions,
+    quality_monitors: Mapping[str, ModelQualityMonitoring] | None = None,
 ) -> MonitoringDashboard | None:
     endpoints = serving.monitored
+    quality = quality_monitors or {}
     if not endpoints:
         return None
     return MonitoringDashboard(
@@ -285,6 +347,10 @@ def build_dashboard(
                     latency_slo_ms=spec.deployment.latency_p99_slo_ms,
                     monitoring_schedule_name=monitors[spec.name].schedule_name,
                     drift_features=drift_features(config, spec),
+                    model_quality_schedule_name=(
+                        quality[spec.name].model_quality_schedule_name if spec.name in quality else None
+                    ),
+                    model_quality_metrics=dashboard_quality_metrics(config, spec),
                     variants=[
                         DashboardVariant(
                             name=v.name,
@@ -316,6 +382,8 @@ class Observability:
     endpoint_alarms: dict[str, EndpointAlarms]
     model_quality_monitors: dict[str, ModelQualityMonitoring]
     """Where model-quality, bias or explainability monitors are on."""
+    model_quality_alarms: dict[str, ModelQualityAlarms]
+    """Where the served family sets ``quality_alarms``."""
     dashboard: MonitoringDashboard | None
 
 
@@ -331,11 +399,11 @@ def build_observability(
     and the dashboard watch them."""
     baselines = {spec.name: served_baselines(config, spec, serving.packages) for spec in serving.monitored}
     monitors = build_monitors(config, foundation, serving, endpoints, baselines, opts)
+    quality_monitors = build_model_quality_monitors(config, foundation, serving, endpoints, baselines, opts)
     return Observability(
         monitors=monitors,
         endpoint_alarms=build_endpoint_alarms(config, alerts, serving, monitors, opts),
-        model_quality_monitors=build_model_quality_monitors(
-            config, foundation, serving, endpoints, baselines, opts
-        ),
-        dashboard=build_dashboard(config, serving, monitors, opts),
+        model_quality_monitors=quality_monitors,
+        model_quality_alarms=build_model_quality_alarms(config, alerts, serving, quality_monitors, opts),
+        dashboard=build_dashboard(config, serving, monitors, opts, quality_monitors),
     )
