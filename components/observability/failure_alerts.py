@@ -37,6 +37,7 @@ TRAINING_JOB = "SageMaker Training Job State Change"
 PROCESSING_JOB = "SageMaker Processing Job State Change"
 TRANSFORM_JOB = "SageMaker Transform Job State Change"
 ENDPOINT = "SageMaker Endpoint State Change"
+MODEL_PACKAGE = "SageMaker Model Package State Change"
 # The endpoint event spells statuses upper-case with underscores (``IN_SERVICE``), DescribeEndpoint
 # in Pascal case (``InService``): both spellings match.
 ENDPOINT_FAILURE_STATUSES = [
@@ -110,6 +111,16 @@ def endpoint_failure_pattern(endpoint_names: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def model_rejection_pattern(group_names: Sequence[str]) -> dict[str, Any]:
+    """A version of one of the stack's model package groups set to ``Rejected`` (by
+    ``pipelines.promotion`` or a person): it will not be deployed, or is rolled back."""
+    return {
+        "source": SOURCE,
+        "detail-type": [MODEL_PACKAGE],
+        "detail": {"ModelPackageGroupName": list(group_names), "ModelApprovalStatus": ["Rejected"]},
+    }
+
+
 @dataclass(frozen=True)
 class FailureRule:
     """One rule: what it matches, and the message its target publishes."""
@@ -165,6 +176,8 @@ class FailureAlertsArgs:
     """The stack's SageMaker pipelines; none: no pipeline rule."""
     endpoint_names: Sequence[str] = ()
     """The stack's SageMaker endpoints; none: no endpoint rule."""
+    model_package_group_names: Sequence[str] = ()
+    """The stack's model package groups, whose rejected versions page; none: no rejection rule."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags of the rules."""
 
@@ -233,6 +246,25 @@ class FailureAlertsArgs:
                     message=(
                         "SageMaker endpoint <name> is <status>: <reason>. "
                         f"{console(region, 'endpoints/<name>')}"
+                    ),
+                )
+            )
+        if self.model_package_group_names:
+            rules.append(
+                FailureRule(
+                    key="model-rejections",
+                    description="A model version of this stack's registry was rejected",
+                    pattern=model_rejection_pattern(self.model_package_group_names),
+                    input_paths={
+                        "group": "$.detail.ModelPackageGroupName",
+                        "version": "$.detail.ModelPackageVersion",
+                        "arn": "$.detail.ModelPackageArn",
+                    },
+                    message=(
+                        "Model version <version> of <group> was Rejected: it is not deployed, and an "
+                        "endpoint serving it returns to the newest Approved version on the next deploy "
+                        "(python -m delivery.promote status shows what that is). Version <arn>. "
+                        f"{console(region, '')}"
                     ),
                 )
             )

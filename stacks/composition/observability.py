@@ -76,7 +76,8 @@ def build_failure_alerts(
     pipelines: Mapping[str, TrainingPipeline],
     opts: pulumi.ResourceOptions,
 ) -> FailureAlerts | None:
-    """Pipeline, job and monitor failures and endpoint rollbacks of this stack page the alert topic."""
+    """Pipeline, job and monitor failures, endpoint rollbacks and rejected model versions of this
+    stack page the alert topic."""
     if alerts is None:
         return None
     return FailureAlerts(
@@ -91,6 +92,7 @@ def build_failure_alerts(
                 naming.training_pipeline_name(config.model_package_group(family)) for family in pipelines
             ],
             endpoint_names=[config.endpoint_name(spec.name) for spec in config.endpoints],
+            model_package_group_names=[config.physical_name(model.name) for model in config.models],
             tags=config.resource_tags,
         ),
         opts,

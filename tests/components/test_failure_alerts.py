@@ -321,6 +321,7 @@ def test_the_prod_plan_records_every_rule_scoped_to_prod(stack_graphs: dict[str,
         "monitoring-violations",
         "transform-jobs",
         "endpoint-updates",
+        "model-rejections",
     }
     patterns = {key: json.loads(rule.inputs["eventPattern"]) for key, rule in rules.items()}
     assert patterns["training-jobs"]["detail"]["RoleArn"] == [
