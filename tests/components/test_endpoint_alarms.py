@@ -59,7 +59,8 @@ def test_thresholds_follow_a_stack_file_override(write_stack) -> None:
     from planner.recorder import record_stack_file
 
     def edit(platform: dict) -> None:
-        platform["monitoring"] = {"alarms": {"max_4xx_per_minute": 7, "drift_threshold": 0.35}}
+        # Only the alarm thresholds change; the fixture's monitors (and their quality alarms) stay.
+        platform["monitoring"]["alarms"] = {"max_4xx_per_minute": 7, "drift_threshold": 0.35}
 
     alarms = _alarms(record_stack_file(str(write_stack("prod", edit))))
     assert alarms["prod-customer-churn-primary-4xx"]["threshold"] == 7
