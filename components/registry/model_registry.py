@@ -136,7 +136,8 @@ class ModelRegistryArgs:
 
 class ModelRegistry(pulumi.ComponentResource):
     """A model package group per family, readable by the named consumer accounts, and an EventBridge
-    rule per group that publishes approvals to a KMS-encrypted SNS topic (the deployment trigger).
+    rule per group that publishes approvals to a KMS-encrypted SNS topic (``ApprovalDispatch`` adds
+    the deployment trigger to the same rules).
 
     ``default_approval_status`` is what the training pipeline registers new versions with:
     ``Approved`` where the environment auto-approves, ``PendingManualApproval`` otherwise.
