@@ -7,12 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws.eks as eks
-import pulumi_aws.iam as iam
 
-from ..policy_documents import document, render
-
-POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
+from ._pod_identity import pod_identity_role
 
 
 @dataclass(frozen=True)
@@ -52,55 +48,32 @@ class AlertmanagerSnsAccess(pulumi.ComponentResource):
         self, name: str, args: AlertmanagerSnsAccessArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:kubernetes:AlertmanagerSnsAccess", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        role = iam.Role(
-            f"{name}-role",
-            path=args.role_path,
+        role = pod_identity_role(
+            name,
             description="Alertmanager publishes Kubernetes serving alerts to the platform alert topic",
-            assume_role_policy=render(
-                document(
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": POD_IDENTITY_SERVICE},
-                        # EKS Pod Identity tags the session with the cluster, namespace and service account.
-                        "Action": ["sts:AssumeRole", "sts:TagSession"],
-                        "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
-                    }
-                )
-            ),
-            tags=dict(args.tags),
-            opts=child,
-        )
-        iam.RolePolicy(
-            f"{name}-publish",
-            role=role.name,
-            policy=render(
-                document(
-                    {
-                        "Sid": "PublishAlerts",
-                        "Effect": "Allow",
-                        "Action": "sns:Publish",
-                        "Resource": args.topic_arn,
-                    },
-                    {
-                        "Sid": "EncryptThroughSns",
-                        "Effect": "Allow",
-                        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-                        "Resource": args.kms_key_arn,
-                        "Condition": {"StringEquals": {"kms:ViaService": f"sns.{args.region}.amazonaws.com"}},
-                    },
-                )
-            ),
-            opts=child,
-        )
-        eks.PodIdentityAssociation(
-            f"{name}-pod-identity",
+            account_id=args.account_id,
             cluster_name=args.cluster_name,
             namespace=args.namespace,
             service_account=args.service_account,
-            role_arn=role.arn,
-            tags=dict(args.tags),
-            opts=child,
+            role_path=args.role_path,
+            policy_name="publish",
+            statements=[
+                {
+                    "Sid": "PublishAlerts",
+                    "Effect": "Allow",
+                    "Action": "sns:Publish",
+                    "Resource": args.topic_arn,
+                },
+                {
+                    "Sid": "EncryptThroughSns",
+                    "Effect": "Allow",
+                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    "Resource": args.kms_key_arn,
+                    "Condition": {"StringEquals": {"kms:ViaService": f"sns.{args.region}.amazonaws.com"}},
+                },
+            ],
+            tags=args.tags,
+            parent=self,
         )
         self.role_arn = role.arn
         self.register_outputs({"role_arn": self.role_arn})

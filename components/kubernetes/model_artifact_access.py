@@ -7,11 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws.eks as eks
-import pulumi_aws.iam as iam
 
-from ..policy_documents import document, render
-from .alertmanager_sns_access import POD_IDENTITY_SERVICE
+from ._pod_identity import pod_identity_role
 
 
 def s3_object_arn(url: str) -> str:
@@ -61,54 +58,32 @@ class ModelArtifactAccess(pulumi.ComponentResource):
         self, name: str, args: ModelArtifactAccessArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:kubernetes:ModelArtifactAccess", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        role = iam.Role(
-            f"{name}-role",
-            path=args.role_path,
+        role = pod_identity_role(
+            name,
             description=f"Model server {args.namespace}/{args.service_account} reads its approved model artifact",
-            assume_role_policy=render(
-                document(
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": POD_IDENTITY_SERVICE},
-                        "Action": ["sts:AssumeRole", "sts:TagSession"],
-                        "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
-                    }
-                )
-            ),
-            tags=dict(args.tags),
-            opts=child,
-        )
-        iam.RolePolicy(
-            f"{name}-read",
-            role=role.name,
-            policy=render(
-                document(
-                    {
-                        "Sid": "ReadTheApprovedArtifact",
-                        "Effect": "Allow",
-                        "Action": "s3:GetObject",
-                        "Resource": s3_object_arn(args.model_data_url),
-                    },
-                    {
-                        "Sid": "DecryptThroughS3",
-                        "Effect": "Allow",
-                        "Action": "kms:Decrypt",
-                        "Resource": args.kms_key_arn,
-                        "Condition": {"StringEquals": {"kms:ViaService": f"s3.{args.region}.amazonaws.com"}},
-                    },
-                )
-            ),
-            opts=child,
-        )
-        eks.PodIdentityAssociation(
-            f"{name}-pod-identity",
+            account_id=args.account_id,
             cluster_name=args.cluster_name,
             namespace=args.namespace,
             service_account=args.service_account,
-            role_arn=role.arn,
-            tags=dict(args.tags),
-            opts=child,
+            role_path=args.role_path,
+            policy_name="read",
+            statements=[
+                {
+                    "Sid": "ReadTheApprovedArtifact",
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": s3_object_arn(args.model_data_url),
+                },
+                {
+                    "Sid": "DecryptThroughS3",
+                    "Effect": "Allow",
+                    "Action": "kms:Decrypt",
+                    "Resource": args.kms_key_arn,
+                    "Condition": {"StringEquals": {"kms:ViaService": f"s3.{args.region}.amazonaws.com"}},
+                },
+            ],
+            tags=args.tags,
+            parent=self,
         )
         self.role_arn = role.arn
         self.register_outputs({"role_arn": self.role_arn})
