@@ -26,9 +26,8 @@ from typing import Any
 
 import annotated_types
 import yaml
-from pydantic import BaseModel
 
-from stacks.config import CONFIG_KEY, PlatformConfig
+from stacks.config import CONFIG_KEY, PlatformConfig, model_in
 from stacks.defaults import ENVIRONMENT_DEFAULTS
 from stacks.input_limits import shorten
 from tests.conftest import load_stack_document
@@ -138,14 +137,10 @@ def _walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
 # --- what the model declares -----------------------------------------------------------------
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in getattr(annotation, "__args__", ()):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
+def _declares_keys(path: Path) -> bool:
+    """Whether the map at ``path`` is a pydantic model (its keys are declared), not a user-keyed dict."""
+    field = _field(path)
+    return field is not None and model_in(field.annotation) is not None
 
 
 def _field(path: Path) -> Any:
@@ -160,7 +155,7 @@ def _field(path: Path) -> Any:
         field = model.model_fields.get(part)
         if field is None:
             return None
-        model = _model_in(field.annotation)
+        model = model_in(field.annotation)
     return field
 
 
@@ -221,7 +216,8 @@ def structural_cases(base: str) -> Iterator[Case]:
                 f"{key}.unexpected_key",
                 base,
                 _setter((*path, "unexpected_key"), 1),
-                fragment="" if path == ("tags",) else "unknown key",  # tags: any key, string values
+                # A map keyed by the user (tags, quality_alarms) rejects the key by its own rule.
+                fragment="unknown key" if _declares_keys(path) else "",
             )
         elif isinstance(value, list):
             yield Case(_name(base, "map-for-list", path), key, base, _setter(path, {"a": 1}))
