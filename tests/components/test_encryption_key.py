@@ -12,7 +12,12 @@ KEY = "aws:kms/key:Key"
 
 def test_every_key_rotates_and_is_symmetric(stack_graph: ResourceGraph) -> None:
     keys = stack_graph.of_type(KEY)
-    assert {key.name for key in keys} == {"kms-data-key", "kms-logs-key", "kms-notifications-key"}
+    assert {key.name for key in keys} == {
+        "kms-data-key",
+        "kms-logs-key",
+        "kms-notifications-key",
+        "kms-deliveries-key",
+    }
     for key in keys:
         assert key.inputs["enableKeyRotation"] is True
         assert key.inputs["rotationPeriodInDays"] == 365
@@ -54,6 +59,21 @@ def test_account_principals_use_keys_only_as_platform_roles_or_through_platform_
                 }
             }
             if key.name == "kms-data-key"
+            else {
+                # EventBridge keeps a connection's credentials in a Secrets Manager secret it owns.
+                "EventBridgeConnectionSecretsOfThisAccount": {
+                    "StringEquals": {
+                        "kms:CallerAccount": account,
+                        "kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
+                    },
+                    "StringLike": {
+                        "kms:EncryptionContext:SecretARN": (
+                            f"arn:aws:secretsmanager:{region}:{account}:secret:events!connection/*"
+                        )
+                    },
+                }
+            }
+            if key.name == "kms-deliveries-key"
             else {}
         )
         assert users == expected_via
