@@ -121,7 +121,8 @@ def test_new_data_under_the_family_prefix_batches_into_one_run(stack_graphs, sta
     assert pattern.matches_event(_s3_event(datasets, "training-data/customer-churn/2026-11-23/part-0.csv"))
     assert not pattern.matches_event(_s3_event(datasets, "training-data/fraud/part-0.csv"))
     assert not pattern.matches_event(_s3_event("another-bucket", "training-data/customer-churn/x.csv"))
-    [queue] = graph.of_type("aws:sqs/queue:Queue")
+    # The trigger's own queue (the approval dispatch has a dead-letter queue of its own).
+    [queue] = within(graph, "triggers-customer-churn", "aws:sqs/queue:Queue")
     assert queue.inputs["kmsMasterKeyId"] == graph.named("kms-notifications-key").outputs["arn"]
     [pipe] = graph.of_type("aws:pipes/pipe:Pipe")
     assert (
@@ -137,7 +138,7 @@ def test_new_data_under_the_family_prefix_batches_into_one_run(stack_graphs, sta
     }
     assert granted["sagemaker:StartPipelineExecution"] == [_pipeline(graph).outputs["arn"]]
     assert granted["sqs:ReceiveMessage"] == [queue.outputs["arn"]]
-    [queue_policy] = graph.of_type("aws:sqs/queuePolicy:QueuePolicy")
+    [queue_policy] = within(graph, "triggers-customer-churn", "aws:sqs/queuePolicy:QueuePolicy")
     [allow] = [s for s in statements(policy_of(queue_policy)) if s["Effect"] == "Allow"]
     assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": rule.outputs["arn"]}}
 
