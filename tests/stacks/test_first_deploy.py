@@ -155,7 +155,8 @@ def test_dev_says_passing_versions_are_approved_automatically(monkeypatch) -> No
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "111111111111")
     for registry in _registry():
         graph = _up(stack_path("dev"), registry)
-    [warning] = graph.warnings
+    # The dev fixture subscribes no one to its alerts (warned separately); one deferral besides.
+    [warning] = [w for w in graph.warnings if not w.startswith("alerts.subscriptions is empty")]
     assert "approved automatically in this stack" in warning
     assert "pipelines.promotion" not in warning
 
