@@ -366,7 +366,45 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                 }.items()
             },
             provider_fills={"Targets[].Id": "terraform-20260101000000000000000001"},
-            renames={"pipelineParameterLists": "PipelineParameterList"},
+            renames={"pipelineParameterLists": "PipelineParameterList", "inputPaths": "InputPathsMap"},
+        ),
+    ),
+    "aws:cloudwatch/eventConnection:EventConnection": (
+        Call(
+            "events",
+            "CreateConnection",
+            {
+                "name": "Name",
+                "description": "Description",
+                "authorizationType": "AuthorizationType",
+                "authParameters": "AuthParameters",
+                "invocationConnectivityParameters": "InvocationConnectivityParameters",
+                "kmsKeyIdentifier": "KmsKeyIdentifier",
+            },
+            renames={
+                "apiKey": "ApiKeyAuthParameters",
+                "key": "ApiKeyName",
+                "value": "ApiKeyValue",
+                "basic": "BasicAuthParameters",
+                "oauth": "OAuthParameters",
+                "headers": "HeaderParameters",
+                "queryStrings": "QueryStringParameters",
+                "bodies": "BodyParameters",
+            },
+        ),
+    ),
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": (
+        Call(
+            "events",
+            "CreateApiDestination",
+            {
+                "name": "Name",
+                "description": "Description",
+                "connectionArn": "ConnectionArn",
+                "invocationEndpoint": "InvocationEndpoint",
+                "httpMethod": "HttpMethod",
+                "invocationRateLimitPerSecond": "InvocationRateLimitPerSecond",
+            },
         ),
     ),
     "aws:scheduler/schedule:Schedule": (

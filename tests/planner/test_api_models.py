@@ -247,10 +247,12 @@ def test_java_surrogate_pairs_and_posix_classes_are_translated() -> None:
 
 
 def test_an_input_no_table_maps_is_an_error(stack_graphs: dict[str, ResourceGraph]) -> None:
-    [queue] = stack_graphs["prod"].of_type(QUEUE)
-    renamed = dataclasses.replace(queue, inputs={**queue.inputs, "messageRetentionDays": 1})
-    with pytest.raises(UnmappedInput, match="messageRetentionDays"):
-        requests(renamed)
+    queues = stack_graphs["prod"].of_type(QUEUE)
+    assert queues
+    for queue in queues:
+        renamed = dataclasses.replace(queue, inputs={**queue.inputs, "messageRetentionDays": 1})
+        with pytest.raises(UnmappedInput, match="messageRetentionDays"):
+            requests(renamed)
 
 
 # --- types the fixture stacks do not use ---------------------------------------------------------
