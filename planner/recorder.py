@@ -289,9 +289,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+SECRET_STAND_IN = "offline-plan-secret-stand-in"
+"""What a ``secure:`` stack value reads as offline, where the engine would pass it decrypted: plain
+text any API accepts where the real secret goes (a ciphertext, with its ``:``, would not)."""
+
+
 def _config_values(config: Mapping[str, Any]) -> dict[str, str]:
-    """Stack-file config as the engine passes it to a program: strings, objects as JSON."""
-    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+    """Stack-file config as the engine passes it to a program: strings, objects as JSON, and
+    encrypted (``secure:``) values as :data:`SECRET_STAND_IN` in place of their decrypted text."""
+    return {
+        key: value if isinstance(value, str) else SECRET_STAND_IN if _is_secure(value) else json.dumps(value)
+        for key, value in config.items()
+    }
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)
 
 
 def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
