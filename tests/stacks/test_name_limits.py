@@ -109,6 +109,9 @@ def _base(model_monitors: dict[str, Any]) -> dict[str, Any]:
     document = copy.deepcopy(load_stack_document("prod"))
     platform = document["config"][CONFIG_KEY]
     platform["monitoring"] = {"model_monitors": model_monitors}
+    if not model_monitors.get("model_quality"):  # quality alarms need the model-quality monitor
+        for model in platform["models"]:
+            model.pop("quality_alarms", None)
     # The most tags a stack may set: with the platform's own, every resource is at AWS's limit.
     platform["tags"] |= {f"tag-{index}": "x" * 256 for index in range(MAX_STACK_TAGS - len(platform["tags"]))}
     first = platform["endpoints"][0]
