@@ -71,6 +71,8 @@ PHYSICAL_NAME_LIMITS: Final[dict[str, tuple[str, int]]] = {
     "aws:iam/role:Role": ("name", 64),
     "aws:iam/rolePolicy:RolePolicy": ("name", 128),
     "aws:cloudwatch/eventRule:EventRule": ("name", 64),
+    "aws:cloudwatch/eventConnection:EventConnection": ("name", 64),
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": ("name", 64),
     "aws:pipes/pipe:Pipe": ("name", 64),
     "aws:scheduler/schedule:Schedule": ("name", 64),
     "aws:sqs/queue:Queue": ("name", 80),

@@ -80,6 +80,8 @@ BOTOCORE_NAME_SHAPES = {
     "aws:iam/role:Role": ("iam", "CreateRole", "RoleName"),
     "aws:iam/rolePolicy:RolePolicy": ("iam", "PutRolePolicy", "PolicyName"),
     "aws:cloudwatch/eventRule:EventRule": ("events", "PutRule", "Name"),
+    "aws:cloudwatch/eventConnection:EventConnection": ("events", "CreateConnection", "Name"),
+    "aws:cloudwatch/eventApiDestination:EventApiDestination": ("events", "CreateApiDestination", "Name"),
     "aws:pipes/pipe:Pipe": ("pipes", "CreatePipe", "Name"),
     "aws:scheduler/schedule:Schedule": ("scheduler", "CreateSchedule", "Name"),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("cloudwatch", "PutMetricAlarm", "AlarmName"),
