@@ -57,8 +57,6 @@ class Case:
     """Text the message must contain, when the case proves a particular message."""
     parent_ok: bool = False
     """A model-level check may name the map holding ``key`` instead (a dropped key it misses)."""
-    xfail: str | None = None
-    """Why the case is not rejected yet (work in progress elsewhere); the test is xfail(strict)."""
 
     def document(self) -> dict[str, Any]:
         document = copy.deepcopy(_base(self.base))
