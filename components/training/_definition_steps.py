@@ -18,6 +18,14 @@ are therefore plain processing jobs with the request ``QualityCheckStep`` would 
 same analyzer environment, same container paths; ``tests/pipelines/test_baselines.py`` checks the
 equivalence against the SDK), which also keeps the check-step semantics (drift check against the
 model package group's last baseline, its extra permissions) out of the pipeline.
+
+Experiment tracking (``settings.experiment_tracking``): the TrackExperiment step runs the platform's
+``steps/track_experiment.py`` on the SageMaker Distribution image (``sagemaker-distribution-prod``
+in the region's SageMaker ECR account, from the SDK's bundled ``image_uris`` table, the image
+``ModelBuilder`` itself uses for inference): its 3.2 release ships ``mlflow`` (>=2.22,<3) and the
+``sagemaker-mlflow`` plugin (aws/sagemaker-distribution ``build_artifacts/v3/v3.2/v3.2.0/cpu.env.in``),
+the plugin AWS documents for connecting to a tracking server by its ARN ("Integrate MLflow with
+your environment", docs.aws.amazon.com/sagemaker/latest/dg/mlflow-track-experiments.html).
 """
 
 from __future__ import annotations
@@ -65,7 +73,10 @@ from .definition import (
     APPROVAL_STATUSES,
     CONSTRAINTS_FILE,
     EVALUATION_REPORT,
+    EXPERIMENT_RUN,
     GROUND_TRUTH_COLUMN,
+    MLFLOW_RUN_ID_KEY,
+    MLFLOW_SERVER_KEY,
     MODEL_QUALITY_DIR,
     PREDICTION_COLUMN,
     PROBABILITY_COLUMN,
@@ -78,7 +89,9 @@ from .definition import (
     STEP_MODEL_BASELINE,
     STEP_PREPROCESS,
     STEP_REGISTER,
+    STEP_TRACK,
     STEP_TRAIN,
+    TRACKING_INSTANCE_TYPE,
     TrainingPipelineSettings,
 )
 
@@ -106,6 +119,13 @@ CODE_CHANNEL_DIR = "/opt/ml/input/data/code"
 SERVING_CODE_DIR = "/opt/ml/model/code"
 """train.py copies itself there, so the served model needs no code download."""
 CHECKPOINT_DIR = "/opt/ml/checkpoints"
+TRACKING_OUTPUT = PROCESSING / "tracking"
+RUN_FILE = "run.json"
+"""TrackExperiment's property file: ``{"run_id": ..., "experiment_id": ..., "run_name": ...}``."""
+TRACKING_IMAGE_VERSION = "3.2.0"
+"""SageMaker Distribution release of TrackExperiment's image (pinned: a new one is a reviewed change)."""
+MAX_ARGUMENT_LENGTH = 256
+"""CreateProcessingJob's limit on each ContainerArguments entry."""
 
 SPLIT_SEED = 42
 VOLUME_SIZE_GB = 30
@@ -135,6 +155,9 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     train = _train_step(settings, session, parameters, preprocess)
     evaluate, report = _evaluate_step(settings, session, parameters, preprocess, train)
     baselines = _baseline_steps(settings, session, evaluate)
+    tracked = (
+        _track_step(settings, session, train, evaluate, report) if settings.experiment_tracking else None
+    )
     register = _register_step(
         settings,
         session,
@@ -143,7 +166,8 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
         _output_uri(evaluate, "evaluation", REPORT_FILE),
         # A registered version (which may be auto-approved and deployed) always finds its family's
         # baselines in place; a failed baselining job fails the execution before any version exists.
-        depends_on=baselines,
+        depends_on=[*baselines, *([tracked[0]] if tracked else [])],
+        run=tracked,
     )
     fail = FailStep(
         name=STEP_FAIL,
@@ -173,7 +197,8 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     return Pipeline(
         name=settings.pipeline_name,
         parameters=parameters.all(),
-        steps=[preprocess, train, evaluate, check],
+        # TrackExperiment logs every execution, also one whose model misses the threshold.
+        steps=[preprocess, train, evaluate, *([tracked[0]] if tracked else []), check],
         sagemaker_session=session,
         # No SageMaker Experiments trial per execution: tracking lives in MLflow, and this keeps
         # sagemaker:CreateExperiment/CreateTrial out of the execution role.
@@ -513,6 +538,104 @@ def _json_source(uri: Join) -> MetricsSource:
     return MetricsSource(content_type="application/json", s3_uri=uri)
 
 
+def _track_step(
+    settings: TrainingPipelineSettings,
+    session: Any,
+    train: TrainingStep,
+    evaluate: ProcessingStep,
+    report: PropertyFile,
+) -> tuple[ProcessingStep, PropertyFile]:
+    """Log the execution to the MLflow tracking server; its ``run.json`` names the run.
+
+    Not network-isolated (it calls the tracking server through the VPC endpoint), and therefore
+    given nothing to read: its only input is its script. The metrics come from Evaluate's report
+    by ``JsonGet``, the model by reference (artifact URI and training job name), the rest from the
+    settings; each argument is one ContainerArguments entry (at most 256 characters, so a long
+    hyperparameter value is cut). It runs as the tracking role, not the data steps' role.
+    """
+    tracking = settings.experiment_tracking
+    assert tracking is not None
+    volume_kms = supports_volume_kms(TRACKING_INSTANCE_TYPE)
+    processor = ScriptProcessor(
+        role=tracking.role_arn,
+        image_uri=_tracking_image(settings.region),
+        command=["python3"],
+        instance_count=1,
+        instance_type=TRACKING_INSTANCE_TYPE,
+        volume_size_in_gb=VOLUME_SIZE_GB,
+        volume_kms_key=settings.kms_key_arn if volume_kms else None,
+        output_kms_key=settings.kms_key_arn,
+        max_runtime_in_seconds=TRACKING_MAX_RUNTIME_SECONDS,
+        base_job_name=_job_name(settings, "track-experiment"),
+        sagemaker_session=session,
+        env={"MLFLOW_TRACKING_URI": tracking.tracking_server_arn},
+        network_config=NetworkConfig(
+            enable_network_isolation=False,
+            security_group_ids=list(settings.security_group_ids),
+            subnets=list(settings.subnet_ids),
+            encrypt_inter_container_traffic=True,
+        ),
+    )
+    params = {**settings.hyperparameters, "label": settings.label_column}
+    metrics: list[Any] = []
+    for metric in settings.evaluation_metrics:
+        value = JsonGet(step_name=evaluate.name, property_file=report, json_path=f"metrics.{metric}.value")
+        metrics += ["--metric", Join(on="=", values=[metric, value])]
+    tags = [
+        ("sagemaker.pipeline", settings.pipeline_name),
+        ("sagemaker.pipeline_execution_arn", ExecutionVariables.PIPELINE_EXECUTION_ARN),
+        ("sagemaker.training_job", train.properties.TrainingJobName),
+        ("model.artifact_uri", train.properties.ModelArtifacts.S3ModelArtifacts),
+        ("model.package_group", settings.model_package_group_name),
+        ("model.framework", f"{settings.framework} {settings.framework_version}"),
+        ("evaluation.report_uri", _output_uri(evaluate, "evaluation", REPORT_FILE)),
+    ]
+    step_args = processor.run(
+        code=tracking.script_uri,
+        arguments=[
+            "--experiment",
+            settings.model_package_group_name,
+            "--run-name",
+            ExecutionVariables.PIPELINE_EXECUTION_ID,
+            *(
+                item
+                for key, value in sorted(params.items())
+                for item in ("--param", f"{key}={value}"[:MAX_ARGUMENT_LENGTH])
+            ),
+            *metrics,
+            *(item for key, value in tags for item in ("--tag", _key_value(key, value))),
+        ],
+        outputs=[_s3_output("tracking", _run_uri(settings, STEP_TRACK, "tracking"), TRACKING_OUTPUT)],
+    )
+    run = PropertyFile(name=EXPERIMENT_RUN, output_name="tracking", path=RUN_FILE)
+    return ProcessingStep(name=STEP_TRACK, step_args=step_args, property_files=[run]), run
+
+
+def _key_value(key: str, value: Any) -> Any:
+    """``key=value``: a plain string when the value is known now, else a Join resolved at run time."""
+    return (
+        f"{key}={value}"[:MAX_ARGUMENT_LENGTH]
+        if isinstance(value, str)
+        else Join(on="=", values=[key, value])
+    )
+
+
+TRACKING_MAX_RUNTIME_SECONDS = 900
+"""A handful of API calls; a stuck job is stopped long before it costs anything."""
+
+
+@functools.cache
+def _tracking_image(region: str) -> str:
+    """The SageMaker Distribution CPU image of the region (SDK's bundled table, no API call)."""
+    return image_uris.retrieve(
+        "sagemaker-distribution",
+        region=region,
+        version=TRACKING_IMAGE_VERSION,
+        image_scope="inference",
+        instance_type=TRACKING_INSTANCE_TYPE,
+    )
+
+
 def _register_step(
     settings: TrainingPipelineSettings,
     session: Any,
@@ -520,6 +643,7 @@ def _register_step(
     train: TrainingStep,
     report_uri: Join,
     depends_on: list[ProcessingStep],
+    run: tuple[ProcessingStep, PropertyFile] | None = None,
 ) -> ModelStep:
     builder = ModelBuilder(
         # A model trained on a GPU instance is served on one: its inference image is the GPU build.
@@ -552,6 +676,15 @@ def _register_step(
             model_data_constraints=_json_source(_baseline_uri(settings, CONSTRAINTS_FILE)),
             model_statistics=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, STATISTICS_FILE)),
             model_constraints=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, CONSTRAINTS_FILE)),
+        ),
+        # The version's MLflow run (what its metrics and parameters were), when the stack tracks.
+        customer_metadata_properties=(
+            {
+                MLFLOW_RUN_ID_KEY: JsonGet(step_name=run[0].name, property_file=run[1], json_path="run_id"),
+                MLFLOW_SERVER_KEY: settings.experiment_tracking.tracking_server_arn,
+            }
+            if run is not None and settings.experiment_tracking is not None
+            else None
         ),
     )
     return ModelStep(name=STEP_REGISTER, step_args=step_args, depends_on=list(depends_on))

@@ -36,6 +36,15 @@ from .frameworks import FRAMEWORKS
 STEP_PREPROCESS, STEP_TRAIN, STEP_EVALUATE = "Preprocess", "Train", "Evaluate"
 STEP_CHECK, STEP_REGISTER, STEP_FAIL = "CheckMetric", "RegisterModel", "MetricBelowThreshold"
 STEP_DATA_BASELINE, STEP_MODEL_BASELINE = "DataQualityBaseline", "ModelQualityBaseline"
+STEP_TRACK = "TrackExperiment"
+"""The platform's MLflow logging step (only with ``experiment_tracking``): the one job that is not
+network-isolated, see :class:`ExperimentTrackingSettings`."""
+EXPERIMENT_RUN = "ExperimentRun"
+"""PropertyFile name of TrackExperiment's ``run.json`` (read by RegisterModel)."""
+MLFLOW_RUN_ID_KEY, MLFLOW_SERVER_KEY = "mlflow_run_id", "mlflow_tracking_server_arn"
+"""Keys of the model package's CustomerMetadataProperties that link a version to its MLflow run."""
+TRACKING_INSTANCE_TYPE = "ml.t3.medium"
+"""TrackExperiment only makes a few HTTPS calls: the smallest processing instance."""
 BASELINE_STEPS = (STEP_DATA_BASELINE, STEP_MODEL_BASELINE)
 """Model Monitor analyzer jobs, run on the passing branch before RegisterModel."""
 BASELINES_PREFIX = "baselines"
@@ -69,6 +78,9 @@ _PIPELINE_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}\Z")
 _PACKAGE_GROUP = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+\Z")
 _ACCOUNT = re.compile(r"^[0-9]{12}\Z")
+_TRACKING_SERVER_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):mlflow-tracking-server/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}\Z"
+)
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]+\Z")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:(?P<region>[a-z0-9-]+):[0-9]{12}:key/[A-Za-z0-9_-]+\Z")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
@@ -81,6 +93,30 @@ _METRIC_NAME = re.compile(METRIC_NAME)
 _FRAMEWORK_VERSION = re.compile(r"^[0-9][A-Za-z0-9_.-]*\Z")
 _PY_VERSION = re.compile(r"^py[0-9]+\Z")
 _COLUMN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}\Z")
+
+
+@dataclass(frozen=True)
+class ExperimentTrackingSettings:
+    """Log every execution to an MLflow tracking server and link the model package to the run.
+
+    Adds the TrackExperiment step after Evaluate: a processing job running ``script_uri`` (the
+    platform's ``components/training/steps/track_experiment.py``) on the SageMaker Distribution
+    image, which has mlflow and the sagemaker-mlflow plugin. It is the pipeline's one job that is
+    *not* network-isolated (it must reach the tracking server's VPC endpoint), and what keeps it
+    from being a way out for data is that it runs in the private subnets with the jobs' security
+    groups, takes no input but its script (metrics, hyperparameters and the model's location
+    arrive as arguments), and runs as its own role (``role_arn``), which must not be the data
+    steps' execution role: the policy pack's ``pipeline-steps-network-isolated`` exception is
+    exactly these conditions.
+    """
+
+    tracking_server_arn: str
+    """ARN of the MLflow tracking server: the job's ``MLFLOW_TRACKING_URI``."""
+    role_arn: str
+    """Role of the TrackExperiment job: the server's ``sagemaker-mlflow:`` actions, its own script
+    and output, and nothing of the datasets or models."""
+    script_uri: str
+    """s3:// URI of the uploaded track_experiment.py."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +178,9 @@ class TrainingPipelineSettings:
     enable_network_isolation: bool = True
     baseline_instance_type: str = "ml.m5.xlarge"
     """Instance of the two Model Monitor baselining jobs (the Spark-based analyzer)."""
+    experiment_tracking: ExperimentTrackingSettings | None = None
+    """With a tracking server: the TrackExperiment step and the model package's link to its run;
+    without, the pipeline has neither."""
 
     @property
     def baselines_uri(self) -> str:
@@ -322,6 +361,45 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
             f"enable_network_isolation {s.enable_network_isolation!r} must be a bool",
         ),
     ]
+    return [message for ok, message in checks if not ok] + _tracking_problems(s)
+
+
+def _tracking_problems(s: TrainingPipelineSettings) -> list[str]:
+    tracking = s.experiment_tracking
+    if tracking is None:
+        return []
+    if not isinstance(tracking, ExperimentTrackingSettings):
+        return [f"experiment_tracking {tracking!r} must be ExperimentTrackingSettings or None"]
+    server = (
+        _TRACKING_SERVER_ARN.match(tracking.tracking_server_arn)
+        if isinstance(tracking.tracking_server_arn, str)
+        else None
+    )
+    checks = [
+        (
+            server is not None,
+            f"experiment_tracking.tracking_server_arn {tracking.tracking_server_arn!r} must be an MLflow "
+            "tracking server ARN (arn:aws:sagemaker:<region>:<account>:mlflow-tracking-server/<name>)",
+        ),
+        (
+            server is None or (server["region"], server["account"]) == (s.region, s.account_id),
+            f"experiment_tracking.tracking_server_arn is not in the pipeline's region and account "
+            f"({s.region}, {s.account_id})",
+        ),
+        (
+            _matches(_ROLE_ARN, tracking.role_arn),
+            f"experiment_tracking.role_arn {tracking.role_arn!r} must be an IAM role ARN",
+        ),
+        (
+            tracking.role_arn != s.role_arn,
+            "experiment_tracking.role_arn must not be role_arn: the step that reaches the network "
+            "must not hold the data steps' credentials",
+        ),
+        (
+            _is_script_uri(tracking.script_uri),
+            f"experiment_tracking.script_uri {tracking.script_uri!r} must be the s3:// URI of a .py object",
+        ),
+    ]
     return [message for ok, message in checks if not ok]
 
 
@@ -392,6 +470,7 @@ def build_definition(settings: TrainingPipelineSettings) -> str:
             processing_volume_kms=_definition_steps.supports_volume_kms(settings.processing_instance_type),
             training_volume_kms=_definition_steps.supports_volume_kms(settings.training_instance_type),
             baseline_volume_kms=_definition_steps.supports_volume_kms(settings.baseline_instance_type),
+            tracking_volume_kms=_definition_steps.supports_volume_kms(TRACKING_INSTANCE_TYPE),
         )
     return json.dumps(definition)
 
@@ -453,6 +532,8 @@ def job_security_problems(
         return []
     vpc = {"Subnets": list(settings.subnet_ids), "SecurityGroupIds": list(settings.security_group_ids)}
     expected_volume = settings.kms_key_arn if volume_kms else None
+    # TrackExperiment alone reaches the network (the tracking server), with no input but its script.
+    isolated = settings.enable_network_isolation and step.get("Name") != STEP_TRACK
     checks = [
         (volume == expected_volume, f"volume KMS key is {volume!r}, expected {expected_volume!r}"),
         (output == settings.kms_key_arn, f"output KMS key is {output!r}, expected {settings.kms_key_arn!r}"),
@@ -462,10 +543,22 @@ def job_security_problems(
             "inter-container traffic encryption is off",
         ),
         (
-            network.get("EnableNetworkIsolation") is settings.enable_network_isolation,
-            f"EnableNetworkIsolation is {network.get('EnableNetworkIsolation')!r}, expected {settings.enable_network_isolation}",
+            network.get("EnableNetworkIsolation") is isolated,
+            f"EnableNetworkIsolation is {network.get('EnableNetworkIsolation')!r}, expected {isolated}",
         ),
     ]
+    if step.get("Name") == STEP_TRACK:
+        inputs = arguments.get("ProcessingInputs", [])
+        checks.append(
+            (
+                [i.get("InputName") for i in inputs] == ["code"],
+                f"its inputs are {[i.get('InputName') for i in inputs]!r}, expected its script only",
+            )
+        )
+        role = settings.experiment_tracking.role_arn if settings.experiment_tracking else None
+        checks.append(
+            (arguments.get("RoleArn") == role, f"its role is {arguments.get('RoleArn')!r}, expected {role!r}")
+        )
     return [message for ok, message in checks if not ok]
 
 
@@ -476,6 +569,7 @@ def verify(
     processing_volume_kms: bool,
     training_volume_kms: bool,
     baseline_volume_kms: bool,
+    tracking_volume_kms: bool = True,
 ) -> None:
     """Refuse a definition in which a job lost its encryption or network settings.
 
@@ -488,6 +582,8 @@ def verify(
     def volume_kms(step: dict[str, Any]) -> bool:
         if step["Name"] in BASELINE_STEPS:
             return baseline_volume_kms
+        if step["Name"] == STEP_TRACK:
+            return tracking_volume_kms
         return training_volume_kms if step["Type"] == "Training" else processing_volume_kms
 
     problems = [

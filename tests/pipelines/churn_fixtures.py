@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from components.training.definition import TrainingPipelineSettings, iter_steps
+from components.training.definition import ExperimentTrackingSettings, TrainingPipelineSettings, iter_steps
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -34,6 +34,21 @@ HYPERPARAMETERS = {
     "random_state": 42,
     "checkpoint_every": 25,
 }
+
+
+TRACKING_SERVER = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:mlflow-tracking-server/mlops-dev-tracking"
+TRACKING_ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-experiment-tracking-job"
+TRACK_SCRIPT = f"s3://{BUCKET}/pipelines/{PIPELINE}/code/9a8b7c6d/track_experiment.py"
+
+
+def tracking_settings(**overrides: Any) -> ExperimentTrackingSettings:
+    values: dict[str, Any] = {
+        "tracking_server_arn": TRACKING_SERVER,
+        "role_arn": TRACKING_ROLE,
+        "script_uri": TRACK_SCRIPT,
+    }
+    values.update(overrides)
+    return ExperimentTrackingSettings(**values)
 
 
 def make_settings(**overrides: Any) -> TrainingPipelineSettings:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from components.training.definition import TrainingPipelineSettings, build_definition
-from tests.pipelines.churn_fixtures import forecast_settings, make_settings
+from tests.pipelines.churn_fixtures import forecast_settings, make_settings, tracking_settings
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +108,23 @@ def prod_json(prod_settings: TrainingPipelineSettings) -> str:
     return build_definition(prod_settings)
 
 
-@pytest.fixture(params=["dev", "prod", "forecast"])
+@pytest.fixture(scope="session")
+def tracked_settings() -> TrainingPipelineSettings:
+    """The prod shape with an MLflow tracking server: TrackExperiment and the package's run link."""
+    return make_settings(
+        approval_status="PendingManualApproval",
+        training_instance_type="ml.g5.xlarge",
+        enable_network_isolation=True,
+        experiment_tracking=tracking_settings(),
+    )
+
+
+@pytest.fixture(scope="session")
+def tracked_json(tracked_settings: TrainingPipelineSettings) -> str:
+    return build_definition(tracked_settings)
+
+
+@pytest.fixture(params=["dev", "prod", "forecast", "tracked"])
 def built(request: pytest.FixtureRequest) -> tuple[TrainingPipelineSettings, dict[str, Any]]:
     """(settings, parsed definition) for each shape."""
     name = {"forecast": "forecast_settings_"}.get(request.param, f"{request.param}_settings")

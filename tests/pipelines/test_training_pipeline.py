@@ -69,19 +69,24 @@ def test_the_definition_is_pipeline_json(dev_json: str) -> None:
 
 
 def test_steps_are_named_and_ordered_by_their_data(built) -> None:
-    _, definition = built
+    settings, definition = built
     steps = steps_by_name(definition)
+    # With a tracking server, TrackExperiment logs every execution (before the metric decides) and
+    # RegisterModel reads its run id; without one, neither exists.
+    track = ["TrackExperiment"] if settings.experiment_tracking else []
 
     assert [step["Name"] for step in definition["Steps"]] == [
         "Preprocess",
         "Train",
         "Evaluate",
+        *track,
         "CheckMetric",
     ]
     assert {name: step["Type"] for name, step in steps.items()} == {
         "Preprocess": "Processing",
         "Train": "Training",
         "Evaluate": "Processing",
+        **dict.fromkeys(track, "Processing"),
         "CheckMetric": "Condition",
         "DataQualityBaseline": "Processing",
         "ModelQualityBaseline": "Processing",
@@ -92,10 +97,11 @@ def test_steps_are_named_and_ordered_by_their_data(built) -> None:
         "Preprocess": set(),
         "Train": {"Preprocess"},
         "Evaluate": {"Preprocess", "Train"},
+        **{key: {"Train", "Evaluate"} for key in track},
         "CheckMetric": {"Evaluate"},
         "DataQualityBaseline": {"Evaluate"},
         "ModelQualityBaseline": {"Evaluate"},
-        "RegisterModel": {"Train", "Evaluate", "DataQualityBaseline", "ModelQualityBaseline"},
+        "RegisterModel": {"Train", "Evaluate", "DataQualityBaseline", "ModelQualityBaseline", *track},
         "MetricBelowThreshold": {"Evaluate"},
     }
     check = steps["CheckMetric"]["Arguments"]
@@ -222,11 +228,14 @@ def test_every_job_is_kms_encrypted_and_runs_in_the_private_subnets(built) -> No
         assert output == KMS_KEY, name
         assert network["VpcConfig"] == vpc, name
         assert network["EnableInterContainerTrafficEncryption"] is True, name
-        assert network["EnableNetworkIsolation"] is settings.enable_network_isolation, name
+        # TrackExperiment alone reaches the network (see test_track_experiment).
+        isolated = settings.enable_network_isolation and name != "TrackExperiment"
+        assert network["EnableNetworkIsolation"] is isolated, name
     assert [step["Name"] for step in job_steps(definition)] == [
         "Preprocess",
         "Train",
         "Evaluate",
+        *(["TrackExperiment"] if settings.experiment_tracking else []),
         "DataQualityBaseline",
         "ModelQualityBaseline",
     ]
