@@ -226,3 +226,67 @@ def _walk_steps(node: Any) -> Iterator[Mapping[str, Any]]:
         if is_map(arguments):  # condition steps: {"Conditions": ..., "IfSteps": [...], "ElseSteps": [...]}
             yield from _walk_steps(arguments.get("IfSteps"))
             yield from _walk_steps(arguments.get("ElseSteps"))
+
+
+# --- the one way a pipeline job may run without network isolation ------------------------------
+
+#: What a processing step that may reach the network may download: its own Python script.
+SCRIPT_SUFFIX = ".py"
+
+
+def network_exception_problems(job: PipelineJob) -> list[str]:
+    """Why ``job`` may *not* run without network isolation; empty when it may.
+
+    Network isolation does two things for a job: its container has no network, and it holds no AWS
+    credentials. A job that must call a service (an experiment tracker such as SageMaker MLflow, a
+    notification) cannot have the first, so what replaces it has to guarantee the second's purpose:
+    that the job cannot read the pipeline's data and send it somewhere. The exception is therefore
+    structural, never by step name:
+
+    - a processing step only (training, tuning and AutoML jobs read datasets by design; the check
+      steps run the Model Monitor analyzer over them);
+    - in the VPC: literal ``Subnets`` and ``SecurityGroupIds`` (no expression an execution could
+      override), so it reaches only what the subnets' endpoints and security groups allow;
+    - inter-container traffic encryption on;
+    - no input but its script: at most one ``ProcessingInputs`` entry, an S3 input whose literal
+      ``S3Uri`` ends in ``.py`` (no dataset definition, no step output, no parameter); what it
+      logs reaches it as container arguments (values such as metrics, never files);
+    - its own role: a literal ``RoleArn`` that no other job of the pipeline runs as, and every
+      other job's role known, so it does not hold the credentials of the steps that read data.
+
+    What the role may do is IAM's side (the pack judges the role's policy in its own rules); this
+    only proves the step is given no data and no data role.
+    """
+    if job.kind != "Processing" or job.prefix:
+        return [f"only a processing step may run without isolation, not a {job.kind} step"]
+    problems = []
+    vpc = job.value("vpc")
+    for key in ("Subnets", "SecurityGroupIds"):
+        ids = get(vpc, key)
+        if not (isinstance(ids, list) and ids and all(isinstance(i, str) and i for i in ids)):
+            problems.append(f"its VpcConfig.{key} is not a literal, non-empty list")
+    if job.value("transit") is not True:
+        problems.append("inter-container traffic encryption is not on")
+    inputs = items(get(job.spec, "ProcessingInputs"))
+    if len(inputs) > 1 or not all(_is_script_input(entry) for entry in inputs):
+        problems.append(f"it takes inputs other than its {SCRIPT_SUFFIX} script (a literal S3 URI)")
+    role = get(job.spec, "RoleArn")
+    others = [
+        job.definition.resolve(get(other.spec, "RoleArn"))
+        for other in job.definition.jobs()
+        if other.step != job.step
+    ]
+    if not isinstance(role, str) or not role:
+        problems.append("its RoleArn is not a literal role")
+    elif not all(isinstance(other, str) for other in others):
+        problems.append("another job's RoleArn is an expression, so the roles cannot be told apart")
+    elif role in others:
+        problems.append("it runs as the role of another job of the pipeline")
+    return problems
+
+
+def _is_script_input(entry: Any) -> bool:
+    if not is_map(entry) or "DatasetDefinition" in entry:
+        return False
+    uri = get(entry, "S3Input.S3Uri")
+    return isinstance(uri, str) and uri.startswith("s3://") and uri.endswith(SCRIPT_SUFFIX)

@@ -40,6 +40,7 @@ from ._pipeline import (
     PipelineJob,
     definition_body,
     is_expression,
+    network_exception_problems,
 )
 
 TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
@@ -357,9 +358,19 @@ def _enabled(value: Any) -> bool:
 def _step_network(job: PipelineJob) -> Check:
     if job.kind not in NETWORKED_KINDS:
         return
-    for setting, fix in (("isolation", "true"), ("transit", "true")):
-        if job.has(setting) and not _enabled(job.value(setting)):
-            yield f"{job.path(setting)} is {shown(job.value(setting))}: set it to {fix}."
+    isolation = job.value("isolation") if job.has("isolation") else True
+    if not _enabled(isolation):
+        # The narrow exception (see _pipeline.network_exception_problems): a processing step in the
+        # VPC, encrypted, given nothing but its script and running as its own role.
+        problems = network_exception_problems(job)
+        if problems:
+            yield (
+                f"{job.path('isolation')} is {shown(isolation)}: set it to true. A processing step may "
+                "run without isolation only in the VPC, with inter-container encryption, no input but "
+                f"its .py script and a role no other step uses; this one fails that: {'; '.join(problems)}."
+            )
+    if job.has("transit") and not _enabled(job.value("transit")):
+        yield f"{job.path('transit')} is {shown(job.value('transit'))}: set it to true."
     vpc = job.value("vpc")
     if not (is_expression(vpc) or (is_set(get(vpc, "Subnets")) and is_set(get(vpc, "SecurityGroupIds")))):
         yield (
@@ -405,7 +416,11 @@ pipeline_steps_network_isolated = resource_rule(
     description=(
         "Training, tuning (every training job definition), AutoML and processing steps of SageMaker "
         "pipelines (pulumi-aws and aws-native) must run network-isolated, in the VPC, with "
-        "inter-container encryption. Fix: in the step's job set EnableNetworkIsolation, "
+        "inter-container encryption. One exception, by structure not name: a processing step in the "
+        "VPC (literal subnets and security groups) with inter-container encryption, no input but its "
+        ".py script and a role no other job of the pipeline uses may run without isolation (it can "
+        "reach a service such as an MLflow tracking server but is given no data and no data role). "
+        "Fix: in the step's job set EnableNetworkIsolation, "
         "EnableInterContainerTrafficEncryption and VpcConfig (NetworkConfig for processing; "
         "AutoMLJobConfig.SecurityConfig for AutoML, which has no isolation setting). Pipeline "
         "expressions count as set; {'Get': 'Parameters.X'} uses X's default."
