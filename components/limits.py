@@ -74,6 +74,7 @@ PHYSICAL_NAME_LIMITS: Final[dict[str, tuple[str, int]]] = {
     "aws:cloudwatch/eventConnection:EventConnection": ("name", 64),
     "aws:cloudwatch/eventApiDestination:EventApiDestination": ("name", 64),
     "aws:pipes/pipe:Pipe": ("name", 64),
+    "aws:sfn/stateMachine:StateMachine": ("name", 80),
     "aws:scheduler/schedule:Schedule": ("name", 64),
     "aws:sqs/queue:Queue": ("name", 80),
     "aws:sns/topic:Topic": ("name", 256),

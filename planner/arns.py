@@ -44,6 +44,9 @@ class Arns:
     def pipe(self, name: str) -> str:
         return self._arn("pipes", f"pipe/{name}")
 
+    def state_machine(self, name: str) -> str:
+        return self._arn("states", f"stateMachine:{name}")
+
     def scaling_policy(self, policy_id: str, namespace: str, resource_id: str, name: str) -> str:
         return self._arn(
             "autoscaling", f"scalingPolicy:{policy_id}:resource/{namespace}/{resource_id}:policyName/{name}"

@@ -157,6 +157,13 @@ def _scheduled_action(mocks: PlatformMocks, name: str, physical: str, inputs: St
     return resource_id, {"name": action, "arn": arn}
 
 
+def _state_machine(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    """The provider identifies a state machine by its ARN."""
+    machine = inputs.get("name", physical)
+    arn = mocks.arns.state_machine(machine)
+    return arn, {"name": machine, "arn": arn, "status": "ACTIVE", **_tags_all(inputs)}
+
+
 def _metric_alarm(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
     alarm = inputs.get("name", physical)
     return alarm, {"name": alarm, "arn": mocks.arns.cloudwatch_alarm(alarm), **_tags_all(inputs)}
@@ -207,6 +214,7 @@ SERVICE_OUTPUTS: dict[str, Handler] = {
     "aws:scheduler/schedule:Schedule": _schedule,
     "aws:scheduler/scheduleGroup:ScheduleGroup": _schedule_group,
     "aws:pipes/pipe:Pipe": _pipe,
+    "aws:sfn/stateMachine:StateMachine": _state_machine,
     "aws:appautoscaling/target:Target": _scalable_target,
     "aws:appautoscaling/policy:Policy": _scaling_policy,
     "aws:appautoscaling/scheduledAction:ScheduledAction": _scheduled_action,

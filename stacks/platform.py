@@ -130,7 +130,9 @@ def build_platform(
         training_pipelines=pipelines,
         pipeline_triggers=triggers,
         alerts=alerts,
-        failure_alerts=build_failure_alerts(config, alerts, pipelines, opts),
+        failure_alerts=build_failure_alerts(
+            config, alerts, pipelines, opts, [family for family, t in triggers.items() if t.retrains]
+        ),
         endpoints=endpoints,
         deferred_endpoints=dict(serving.deferred),
         monitors=observed.monitors,

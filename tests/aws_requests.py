@@ -530,6 +530,24 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
             renames={"pipelineParameters": "PipelineParameterList"},
         ),
     ),
+    # Step Functions (its API is camelCase, tags included)
+    "aws:sfn/stateMachine:StateMachine": (
+        Call(
+            "stepfunctions",
+            "CreateStateMachine",
+            {
+                "name": "name",
+                "definition": "definition",
+                "roleArn": "roleArn",
+                "type": "type",
+                "loggingConfiguration": "loggingConfiguration",
+                "tracingConfiguration": "tracingConfiguration",
+                "encryptionConfiguration": "encryptionConfiguration",
+                "publish": "publish",
+                "tags": lambda value: {"tags": [{"key": key, "value": item} for key, item in value.items()]},
+            },
+        ),
+    ),
     # Application Auto Scaling
     "aws:appautoscaling/target:Target": (
         Call(

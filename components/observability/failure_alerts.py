@@ -111,6 +111,16 @@ def endpoint_failure_pattern(endpoint_names: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def retraining_gate_pattern(state_machine_arns: Sequence[str]) -> dict[str, Any]:
+    """A retraining gate's execution that failed, timed out or was aborted: an alarm that should
+    have started retraining did not (a gate that skips in its cooldown *succeeds*)."""
+    return {
+        "source": ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        "detail": {"stateMachineArn": list(state_machine_arns), "status": ["FAILED", "TIMED_OUT", "ABORTED"]},
+    }
+
+
 def model_rejection_pattern(group_names: Sequence[str]) -> dict[str, Any]:
     """A version of one of the stack's model package groups set to ``Rejected`` (by
     ``pipelines.promotion`` or a person): it will not be deployed, or is rolled back."""
@@ -178,6 +188,8 @@ class FailureAlertsArgs:
     """The stack's SageMaker endpoints; none: no endpoint rule."""
     model_package_group_names: Sequence[str] = ()
     """The stack's model package groups, whose rejected versions page; none: no rejection rule."""
+    retraining_gate_names: Sequence[str] = ()
+    """The stack's retraining gates (Step Functions state machines); none: no gate rule."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags of the rules."""
 
@@ -246,6 +258,24 @@ class FailureAlertsArgs:
                     message=(
                         "SageMaker endpoint <name> is <status>: <reason>. "
                         f"{console(region, 'endpoints/<name>')}"
+                    ),
+                )
+            )
+        if self.retraining_gate_names:
+            gates = [
+                f"arn:aws:states:{region}:{self.account_id}:stateMachine:{n}"
+                for n in self.retraining_gate_names
+            ]
+            rules.append(
+                FailureRule(
+                    key="retraining-gates",
+                    description="A drift or quality alarm of this stack could not start retraining",
+                    pattern=retraining_gate_pattern(gates),
+                    input_paths={"execution": "$.detail.executionArn", "status": "$.detail.status"},
+                    message=(
+                        "Retraining gate execution <execution> is <status>: an alarm did not start "
+                        "retraining; the execution's history shows the failed step. "
+                        f"https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/<execution>"
                     ),
                 )
             )

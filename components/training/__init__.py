@@ -3,6 +3,7 @@
 imports the SageMaker SDK, the ``training`` extra, only when a definition is built)."""
 
 from .pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
+from .retraining_gate import RetrainingGate, RetrainingGateArgs
 from .training_pipeline import TrainingPipeline, TrainingPipelineArgs
 from .training_spec import (
     EntryPoints,
@@ -24,6 +25,8 @@ __all__ = [
     "NewDataTrigger",
     "PipelineTriggers",
     "PipelineTriggersArgs",
+    "RetrainingGate",
+    "RetrainingGateArgs",
     "TrainingCompute",
     "TrainingPipeline",
     "TrainingPipelineArgs",

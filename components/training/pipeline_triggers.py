@@ -17,6 +17,7 @@ from ..limits import in_range, satisfies
 from ..naming import child_name
 from ..policy_documents import deny_insecure_transport, document, render
 from ..schedules import eventbridge_schedule_problem
+from .retraining_gate import MAX_COOLDOWN_SECONDS, RetrainingGate, RetrainingGateArgs
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,13 @@ class NewDataSource:
 @dataclass(frozen=True)
 class PipelineTriggersArgs:
     pipeline_name: pulumi.Input[str]
-    """Name of the SageMaker pipeline the triggers start; currently unused (they target ``pipeline_arn``)."""
+    """Name of the SageMaker pipeline the triggers start (the retraining gate calls it by name)."""
     pipeline_arn: pulumi.Input[str]
     """ARN of the SageMaker pipeline: every trigger's target, and all its roles may start."""
     account_id: str
     """The 12-digit AWS account of the pipeline (trust of the starter roles)."""
     region: str
-    """Region of the pipeline; currently unused."""
+    """Region of the pipeline (and of the retraining gate)."""
     role_path: str
     """IAM path of the roles EventBridge and the pipe assume to start the pipeline."""
     tags: Mapping[str, str]
@@ -51,14 +52,18 @@ class PipelineTriggersArgs:
     schedule: str | None = None
     """EventBridge schedule expression, ``cron(...)`` or ``rate(N unit)``; ``None``: no scheduled runs."""
 
-    def __post_init__(self) -> None:
-        if self.schedule is not None:
-            satisfies(self, "schedule", eventbridge_schedule_problem)
-
     new_data: NewDataSource | None = None
     """Where new training data lands, to start a run on it; ``None``: no new-data trigger."""
     drift_alarm_names: Sequence[pulumi.Input[str]] = ()
-    """CloudWatch alarms (data drift, model-quality drops) whose change to ALARM starts a retraining run."""
+    """CloudWatch alarms (data drift, model-quality drops) whose change to ALARM starts a retraining
+    run, through a :class:`RetrainingGate` (at most one run per ``retraining_cooldown_seconds``)."""
+    retraining_cooldown_seconds: int = 24 * 3600
+    """Shortest time between two runs the alarms start, 3600 s to 30 days."""
+
+    def __post_init__(self) -> None:
+        if self.schedule is not None:
+            satisfies(self, "schedule", eventbridge_schedule_problem)
+        in_range(self, "retraining_cooldown_seconds", 3600, MAX_COOLDOWN_SECONDS)
 
 
 def new_data_event_pattern(bucket_name: str, prefix: str) -> dict[str, Any]:
@@ -84,7 +89,8 @@ class PipelineTriggers(pulumi.ComponentResource):
     - schedule: an EventBridge schedule rule targeting the pipeline;
     - new data: S3 "Object Created" events under a prefix → a KMS-encrypted SQS queue → an
       EventBridge pipe whose batching window turns a burst of uploads into one run;
-    - drift: an EventBridge rule on the named alarms entering ALARM → the pipeline.
+    - drift: an EventBridge rule on the named alarms entering ALARM → a :class:`RetrainingGate`
+      (Step Functions) that starts the pipeline at most once per cooldown.
 
     Security posture: the roles EventBridge and the pipe assume may start executions of this one
     pipeline and nothing else (plus, for the pipe, consume its own queue).
@@ -92,60 +98,78 @@ class PipelineTriggers(pulumi.ComponentResource):
 
     rule_arns: pulumi.Output[list[str]]
     """ARNs of the EventBridge rules created (schedule, new data, drift: those enabled)."""
+    retrains: bool
+    """Whether alarms start retraining here (through a retraining gate)."""
 
     def __init__(
         self, name: str, args: PipelineTriggersArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:training:PipelineTriggers", name, None, opts)
         self._name, self._args = name, args
+        self.retrains = bool(args.drift_alarm_names)
         rules: list[cloudwatch.EventRule] = []
 
-        direct_rules = []
         if args.schedule:
-            direct_rules.append(
-                (
-                    "schedule",
-                    {
-                        "schedule_expression": args.schedule,
-                        "description": f"Scheduled retraining: {args.schedule}",
-                    },
-                )
-            )
-        if args.drift_alarm_names:
-            pattern = pulumi.Output.all(*args.drift_alarm_names).apply(
-                lambda names: json.dumps(drift_event_pattern(names))
-            )
-            direct_rules.append(
-                (
-                    "drift",
-                    {"event_pattern": pattern, "description": "Retrain on drift or a model-quality drop"},
-                )
-            )
-        if direct_rules:
             starter = self._starter_role("events", "events.amazonaws.com", [])
-            for kind, rule_args in direct_rules:
-                rule = cloudwatch.EventRule(
-                    child_name(f"{name}-{kind}", "aws:cloudwatch/eventRule:EventRule"),
-                    tags=dict(args.tags),
-                    opts=pulumi.ResourceOptions(parent=self),
-                    **rule_args,
-                )
-                cloudwatch.EventTarget(
-                    f"{name}-{kind}",
-                    rule=rule.name,
-                    arn=args.pipeline_arn,
-                    role_arn=starter.role_arn,
-                    sagemaker_pipeline_target=cloudwatch.EventTargetSagemakerPipelineTargetArgs(
-                        pipeline_parameter_lists=[]
-                    ),
-                    opts=pulumi.ResourceOptions(parent=self),
-                )
-                rules.append(rule)
+            rule = cloudwatch.EventRule(
+                child_name(f"{name}-schedule", "aws:cloudwatch/eventRule:EventRule"),
+                schedule_expression=args.schedule,
+                description=f"Scheduled retraining: {args.schedule}",
+                tags=dict(args.tags),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            cloudwatch.EventTarget(
+                f"{name}-schedule",
+                rule=rule.name,
+                arn=args.pipeline_arn,
+                role_arn=starter.role_arn,
+                sagemaker_pipeline_target=cloudwatch.EventTargetSagemakerPipelineTargetArgs(
+                    pipeline_parameter_lists=[]
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            rules.append(rule)
+        if args.drift_alarm_names:
+            rules.append(self._retraining(args.drift_alarm_names))
         if args.new_data:
             rules.append(self._new_data(args.new_data))
 
         self.rule_arns = pulumi.Output.all(*[rule.arn for rule in rules])
         self.register_outputs({"rule_arns": self.rule_arns})
+
+    def _retraining(self, alarm_names: Sequence[pulumi.Input[str]]) -> cloudwatch.EventRule:
+        name, args = self._name, self._args
+        child = pulumi.ResourceOptions(parent=self)
+        gate = RetrainingGate(
+            f"{name}-retraining",
+            RetrainingGateArgs(
+                pipeline_name=args.pipeline_name,
+                pipeline_arn=args.pipeline_arn,
+                account_id=args.account_id,
+                region=args.region,
+                role_path=args.role_path,
+                tags=args.tags,
+                cooldown_seconds=args.retraining_cooldown_seconds,
+            ),
+            opts=child,
+        )
+        rule = cloudwatch.EventRule(
+            child_name(f"{name}-drift", "aws:cloudwatch/eventRule:EventRule"),
+            event_pattern=pulumi.Output.all(*alarm_names).apply(
+                lambda names: json.dumps(drift_event_pattern(names))
+            ),
+            description="Retrain on drift or a model-quality drop (through the retraining gate)",
+            tags=dict(args.tags),
+            opts=child,
+        )
+        cloudwatch.EventTarget(
+            f"{name}-drift",
+            rule=rule.name,
+            arn=gate.state_machine_arn,
+            role_arn=gate.starter_role_arn,
+            opts=child,
+        )
+        return rule
 
     def _starter_role(self, suffix: str, service: str, extra: list[dict[str, Any]]) -> ExecutionRole:
         args = self._args

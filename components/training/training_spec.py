@@ -113,7 +113,13 @@ class TrainingSpec(TrainingCompute):
     )
     drift_retraining: bool = Field(
         default=False,
-        description="Retrain when a drift (monitor violation) alarm fires (wired by monitoring).",
+        description="Retrain when a drift (monitor violation) or model-quality alarm fires (wired by "
+        "monitoring), through a Step Functions gate that starts at most one run per cooldown.",
+    )
+    retraining_cooldown_hours: Annotated[int, Field(ge=1, le=720)] = Field(
+        default=24,
+        description="Shortest time between two runs that drift or quality alarms start, 1-720 hours; "
+        "alarms within it (and while a run is executing) start nothing.",
     )
 
     @field_validator("schedule")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from components.observability.monitoring_dashboard import (
 )
 from components.serving.inference_endpoint import InferenceEndpoint
 from components.serving.inference_endpoint_spec import EndpointSpec
+from components.training.retraining_gate import gate_name
 from components.training.training_pipeline import TrainingPipeline
 from stacks import naming
 from stacks.composition.foundation import Foundation
@@ -75,8 +76,10 @@ def build_failure_alerts(
     alerts: AlertTopic | None,
     pipelines: Mapping[str, TrainingPipeline],
     opts: pulumi.ResourceOptions,
+    retrained_families: Sequence[str] = (),
 ) -> FailureAlerts | None:
-    """Pipeline, job and monitor failures, endpoint rollbacks and rejected model versions of this
+    """Pipeline, job and monitor failures, endpoint rollbacks, rejected model versions and alarms
+    that could not start retraining (``retrained_families``: those with a retraining gate) of this
     stack page the alert topic."""
     if alerts is None:
         return None
@@ -93,6 +96,10 @@ def build_failure_alerts(
             ],
             endpoint_names=[config.endpoint_name(spec.name) for spec in config.endpoints],
             model_package_group_names=[config.physical_name(model.name) for model in config.models],
+            retraining_gate_names=[
+                gate_name(naming.training_pipeline_name(config.model_package_group(family)))
+                for family in retrained_families
+            ],
             tags=config.resource_tags,
         ),
         opts,

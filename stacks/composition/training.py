@@ -94,6 +94,7 @@ def build_pipeline_triggers(
                     else None
                 ),
                 drift_alarm_names=drift_alarms.get(family, []),
+                retraining_cooldown_seconds=training.retraining_cooldown_hours * 3600,
             ),
             opts,
         )

@@ -322,6 +322,7 @@ def test_the_prod_plan_records_every_rule_scoped_to_prod(stack_graphs: dict[str,
         "transform-jobs",
         "endpoint-updates",
         "model-rejections",
+        "retraining-gates",
     }
     patterns = {key: json.loads(rule.inputs["eventPattern"]) for key, rule in rules.items()}
     assert patterns["training-jobs"]["detail"]["RoleArn"] == [
@@ -331,6 +332,54 @@ def test_the_prod_plan_records_every_rule_scoped_to_prod(stack_graphs: dict[str,
         {"equals-ignore-case": f"{SAGEMAKER}:pipeline/prod-customer-churn-training"}
     ]
     assert "prod-customer-churn" in patterns["endpoint-updates"]["detail"]["EndpointName"]
+
+
+def _gate_execution(machine: str, status: str) -> dict[str, Any]:
+    """The event Step Functions sends when a Standard execution changes status (user guide sample)."""
+    execution = machine.replace(":stateMachine:", ":execution:") + ":0d4f1f8a-1b8e-4c4e-9a55-0d7a2f7b7c11"
+    return {
+        "version": "0",
+        "id": "315c1398-40ff-a850-213b-158f73e60175",
+        "detail-type": "Step Functions Execution Status Change",
+        "source": "aws.states",
+        "account": ACCOUNT,
+        "time": "2026-11-23T10:00:00Z",
+        "region": REGION,
+        "resources": [execution],
+        "detail": {
+            "executionArn": execution,
+            "stateMachineArn": machine,
+            "name": "0d4f1f8a-1b8e-4c4e-9a55-0d7a2f7b7c11",
+            "status": status,
+            "startDate": 1763892000000,
+            "stopDate": 1763892003000,
+            "input": "{}",
+            "output": None,
+        },
+    }
+
+
+def test_an_alarm_that_could_not_start_retraining_pages(stack_graphs: dict[str, ResourceGraph]) -> None:
+    graph = stack_graphs["prod"]
+    [gate] = graph.of_type("aws:sfn/stateMachine:StateMachine")
+    machine = gate.outputs["arn"]
+    pattern = EventPattern.load(_rules(graph)["retraining-gates"].inputs["eventPattern"])
+    for status in ("FAILED", "TIMED_OUT", "ABORTED"):
+        assert pattern.matches_event(_gate_execution(machine, status)), status
+    for status in ("SUCCEEDED", "RUNNING"):
+        assert not pattern.matches_event(_gate_execution(machine, status)), "a skip in the cooldown succeeds"
+    assert not pattern.matches_event(_gate_execution(machine.replace("prod-", "staging-"), "FAILED"))
+
+    transformer = _targets(graph)["retraining-gates"].inputs["inputTransformer"]
+    event = _gate_execution(machine, "FAILED")
+    message = json.loads(transformer["inputTemplate"])
+    for placeholder, path in transformer["inputPaths"].items():
+        message = message.replace(f"<{placeholder}>", str(_resolve(event, path)))
+    assert "<" not in message and event["detail"]["executionArn"] in message and "FAILED" in message
+    assert (
+        f"https://{REGION}.console.aws.amazon.com/states/home?region={REGION}#/v2/executions/details/"
+        in message
+    )
 
 
 def _plan(capsys: pytest.CaptureFixture[str], path: Any) -> dict[str, Any]:

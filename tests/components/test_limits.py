@@ -83,6 +83,7 @@ BOTOCORE_NAME_SHAPES = {
     "aws:cloudwatch/eventConnection:EventConnection": ("events", "CreateConnection", "Name"),
     "aws:cloudwatch/eventApiDestination:EventApiDestination": ("events", "CreateApiDestination", "Name"),
     "aws:pipes/pipe:Pipe": ("pipes", "CreatePipe", "Name"),
+    "aws:sfn/stateMachine:StateMachine": ("stepfunctions", "CreateStateMachine", "name"),
     "aws:scheduler/schedule:Schedule": ("scheduler", "CreateSchedule", "Name"),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("cloudwatch", "PutMetricAlarm", "AlarmName"),
     "aws:cloudwatch/logGroup:LogGroup": ("logs", "CreateLogGroup", "logGroupName"),

@@ -127,7 +127,13 @@ def test_a_quality_alarm_entering_alarm_starts_the_familys_retraining(stack_grap
     assert not pattern.matches_event(_alarm_event("prod-customer-churn-model-quality-recall", "ALARM"))
     [target] = [t for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget") if t.name == rule.name]
     [pipeline] = graph.of_type("aws:sagemaker/pipeline:Pipeline")
-    assert target.inputs["arn"] == pipeline.outputs["arn"]
+    [gate] = [
+        g
+        for g in graph.of_type("aws:sfn/stateMachine:StateMachine")
+        if g.outputs["arn"] == target.inputs["arn"]
+    ]
+    start = json.loads(gate.inputs["definition"])["States"]["StartRetraining"]
+    assert start["Parameters"]["PipelineName"] == pipeline.outputs["pipelineName"], "the same gate as drift"
 
 
 def test_quality_alarms_retrain_only_where_drift_retraining_is_on(write_stack) -> None:

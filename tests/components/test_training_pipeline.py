@@ -170,7 +170,8 @@ def test_a_drift_alarm_entering_alarm_starts_a_run() -> None:
                 tags={"owner": "t"},
                 drift_alarm_names=["customer-churn-data-drift"],
             ),
-        )
+        ),
+        config={"mlops-platform:platform": {"region": "eu-west-1", "account_id": "123456789012"}},
     )
     [rule] = graph.of_type(RULE)
     pattern = EventPattern.load(rule.inputs["eventPattern"])
@@ -178,7 +179,20 @@ def test_a_drift_alarm_entering_alarm_starts_a_run() -> None:
     assert not pattern.matches_event(_alarm_event("customer-churn-data-drift", "OK"))
     assert not pattern.matches_event(_alarm_event("another-alarm", "ALARM"))
     [target] = graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
-    assert target.inputs["arn"] == PIPELINE_ARN and "sagemakerPipelineTarget" in target.inputs
+    [gate] = graph.of_type("aws:sfn/stateMachine:StateMachine")
+    assert target.inputs["arn"] == gate.outputs["arn"], (
+        "the rule starts the retraining gate, not the pipeline"
+    )
+    assert "sagemakerPipelineTarget" not in target.inputs
+    assert json.loads(gate.inputs["definition"])["States"]["Cooldown"]["Seconds"] == 24 * 3600, "the default"
+    [role] = [r for r in graph.referenced(target, "roleArn") if r.type == "aws:iam/role:Role"]
+    assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {
+        "Service": "events.amazonaws.com"
+    }
+    [policy] = [r for r in graph.referenced(target, "roleArn") if r.type == "aws:iam/rolePolicy:RolePolicy"]
+    assert statements(policy_of(policy)) == [
+        {"Effect": "Allow", "Action": "states:StartExecution", "Resource": gate.outputs["arn"]}
+    ]
 
 
 @pytest.mark.parametrize(

@@ -106,6 +106,8 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
         "'us-east-1a' is not an availability zone of region eu-west-1",
     ),
     ("zones-count-mismatch", _set("network.availability_zones", ["eu-west-1a"]), f"{P}.network", "lists 1 zones but az_count is 2"),
+    ("retraining-cooldown-zero", _set("training.retraining_cooldown_hours", 0), f"{P}.training.retraining_cooldown_hours", "greater than or equal to 1"),
+    ("retraining-cooldown-over-a-month", _set("training.retraining_cooldown_hours", 721), f"{P}.training.retraining_cooldown_hours", "less than or equal to 720"),
     ("key-deletion-window-too-short", _set("encryption.key_deletion_window_days", 3), f"{P}.encryption.key_deletion_window_days", "greater than or equal to 7"),
     ("existing-vpc-bad-subnet-id", _both(_delete("network.cidr"), _set("network.existing_vpc", {"vpc_id": "vpc-0123456789abcdef0", "cidr": "10.1.0.0/16", "private_subnet_ids": ["subnet-1", "subnet-0123456789abcdef1"], "route_table_ids": ["rtb-0123456789abcdef0"]})), f"{P}.network.existing_vpc.private_subnet_ids[0]", "match pattern"),
 ]  # fmt: skip

@@ -1,0 +1,242 @@
+"""The retraining gate: executed by moto's Step Functions interpreter against moto's SageMaker.
+
+moto passes an AWS SDK integration's parameters to boto3 as written and returns boto3's response
+as is. Step Functions itself takes and returns PascalCase names even where the service API is
+camelCase (its own ``listExecutions``: ``StateMachineArn``, ``Executions[].ExecutionArn``; AWS
+documents this under "AWS SDK service integrations"). The ``sdk_integration_casing`` fixture gives
+moto that documented conversion, through the service's botocore shapes (moto's own converter, which
+its optimised integrations already use): an unknown parameter name still fails the call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from moto import mock_aws
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_aws_sdk as aws_sdk,
+)
+
+from components.training.retraining_gate import (
+    RetrainingGate,
+    RetrainingGateArgs,
+    gate_definition,
+    gate_name,
+)
+from planner.recorder import record_program
+from tests.graph_helpers import policy_of, statements
+
+REGION = "eu-west-1"
+PIPELINE = "prod-customer-churn-training"
+PIPELINE_ARN = f"arn:aws:sagemaker:{REGION}:123456789012:pipeline/{PIPELINE}"
+COOLDOWN = 2
+
+
+@pytest.fixture
+def sdk_integration_casing(monkeypatch: pytest.MonkeyPatch) -> None:
+    models = botocore.session.get_session()
+
+    def operation(task: Any) -> Any:
+        action = task.resource.api_action
+        service = models.get_service_model(task._get_boto_service_name())
+        return service.operation_model(action[0].upper() + action[1:])
+
+    def parameters(
+        task: Any, values: dict, boto_service_name: Any = None, service_action_name: Any = None
+    ) -> None:
+        task._to_boto_request(values, operation(task).input_shape)
+
+    def response(
+        task: Any, value: Any, boto_service_name: Any = None, service_action_name: Any = None
+    ) -> None:
+        task._from_boto_response(value, operation(task).output_shape)
+
+    monkeypatch.setattr(aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", parameters)
+    monkeypatch.setattr(aws_sdk.StateTaskServiceAwsSdk, "_normalise_response", response)
+
+
+@pytest.fixture
+def aws(sdk_integration_casing: None) -> Iterator[dict[str, Any]]:
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        iam = boto3.client("iam", region_name=REGION)
+        role = iam.create_role(RoleName="gate", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        sagemaker = boto3.client("sagemaker", region_name=REGION)
+        sagemaker.create_pipeline(
+            PipelineName=PIPELINE,
+            PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}),
+            RoleArn=role,
+        )
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        gate = sfn.create_state_machine(
+            name=gate_name(PIPELINE),
+            definition=json.dumps(gate_definition(PIPELINE, COOLDOWN)),
+            roleArn=role,
+        )["stateMachineArn"]
+        yield {"sfn": sfn, "sagemaker": sagemaker, "gate": gate}
+
+
+def _alarm(aws: dict[str, Any], execution: str, alarm: str = "prod-customer-churn-data-drift") -> str:
+    """Start the gate as the retraining rule does: with the alarm's state-change event."""
+    event = {
+        "source": "aws.cloudwatch",
+        "detail-type": "CloudWatch Alarm State Change",
+        "detail": {"alarmName": alarm, "state": {"value": "ALARM"}, "previousState": {"value": "OK"}},
+    }
+    return aws["sfn"].start_execution(stateMachineArn=aws["gate"], name=execution, input=json.dumps(event))[
+        "executionArn"
+    ]
+
+
+def _states(aws: dict[str, Any], execution: str) -> list[str]:
+    events = aws["sfn"].get_execution_history(executionArn=execution)["events"]
+    return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+
+
+def _wait(aws: dict[str, Any], execution: str, *, until: str | None = None, timeout: float = 20) -> None:
+    """Until the execution has ended, or entered state ``until``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = aws["sfn"].describe_execution(executionArn=execution)["status"]
+        if (until and until in _states(aws, execution)) or (not until and status != "RUNNING"):
+            assert status in ("RUNNING", "SUCCEEDED"), (status, _states(aws, execution))
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{execution} still running: {_states(aws, execution)}")
+
+
+def _runs(aws: dict[str, Any]) -> list[dict[str, Any]]:
+    return aws["sagemaker"].list_pipeline_executions(PipelineName=PIPELINE)["PipelineExecutionSummaries"]
+
+
+def test_an_alarm_starts_one_run_and_alarms_during_the_cooldown_start_none(aws) -> None:
+    first = _alarm(aws, "first")
+    _wait(aws, first, until="Cooldown")
+    assert len(_runs(aws)) == 1
+
+    for name in ("flapping", "quality-drop"):
+        later = _alarm(aws, name, alarm="prod-customer-churn-model-quality-auc")
+        _wait(aws, later)
+        assert _states(aws, later)[-1] == "InCooldown"
+    assert len(_runs(aws)) == 1, "alarms within the cooldown start no run"
+
+    _wait(aws, first)
+    after = _alarm(aws, "after-the-cooldown")
+    _wait(aws, after, until="Cooldown")
+    assert len(_runs(aws)) == 2, "the first alarm after the cooldown retrains again"
+
+
+def test_alarms_arriving_together_start_exactly_one_run(aws) -> None:
+    executions = [_alarm(aws, f"burst-{i}") for i in range(4)]
+    for execution in executions:
+        _wait(aws, execution, until="Cooldown") if execution == executions[0] else _wait(aws, execution)
+    assert len(_runs(aws)) == 1
+    assert [_states(aws, e)[-1] for e in executions[1:]] == ["InCooldown"] * 3
+
+
+def test_no_second_run_while_one_is_executing(aws) -> None:
+    from moto.sagemaker.models import sagemaker_backends
+
+    aws["sagemaker"].start_pipeline_execution(PipelineName=PIPELINE, ClientRequestToken="s" * 32)
+    [running] = sagemaker_backends["123456789012"][REGION].pipelines[PIPELINE].pipeline_executions.values()
+    running.pipeline_execution_status = "Executing"  # a scheduled run, still going
+
+    execution = _alarm(aws, "during-a-run")
+    _wait(aws, execution)
+    assert _states(aws, execution)[-1] == "RunInProgress"
+    assert len(_runs(aws)) == 1
+
+
+def test_the_run_names_its_alarm_and_a_retried_start_cannot_double_it(aws) -> None:
+    from moto.sagemaker.models import sagemaker_backends
+
+    execution = _alarm(aws, "described", alarm="prod-customer-churn-model-quality-f1")
+    _wait(aws, execution, until="Cooldown")
+    [run] = _runs(aws)
+    assert (
+        run["PipelineExecutionDescription"]
+        == "Retraining: alarm prod-customer-churn-model-quality-f1 entered ALARM"
+    )
+    [stored] = sagemaker_backends["123456789012"][REGION].pipelines[PIPELINE].pipeline_executions.values()
+    assert stored.client_request_token == hashlib.sha256(execution.encode()).hexdigest()
+
+
+def test_the_definition_waits_the_whole_cooldown_after_starting_and_never_before() -> None:
+    states = gate_definition(PIPELINE, 86400)["States"]
+    assert states["StartRetraining"]["Next"] == "Cooldown"
+    assert states["Cooldown"] == {"Type": "Wait", "Seconds": 86400, "End": True}
+    skips = {name for name, state in states.items() if state["Type"] == "Succeed"}
+    assert skips == {"InCooldown", "RunInProgress"}
+
+
+def test_the_gate_may_start_its_one_pipeline_and_eventbridge_may_start_only_the_gate() -> None:
+    graph = record_program(
+        lambda: RetrainingGate(
+            "retraining",
+            RetrainingGateArgs(
+                pipeline_name=PIPELINE,
+                pipeline_arn=PIPELINE_ARN,
+                account_id="123456789012",
+                region=REGION,
+                role_path="/mlops-platform/prod/",
+                tags={"owner": "t"},
+                cooldown_seconds=6 * 3600,
+            ),
+        ),
+        config={"mlops-platform:platform": {"region": REGION, "account_id": "123456789012"}},
+    )
+    [machine] = graph.of_type("aws:sfn/stateMachine:StateMachine")
+    gate_arn = machine.outputs["arn"]
+    assert gate_arn == f"arn:aws:states:{REGION}:123456789012:stateMachine:{PIPELINE}-retraining"
+    assert machine.inputs["type"] == "STANDARD"
+    assert json.loads(machine.inputs["definition"]) == gate_definition(PIPELINE, 6 * 3600)
+    policies = {
+        json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"]["Service"]: statements(
+            policy_of(
+                next(
+                    p
+                    for p in graph.of_type("aws:iam/rolePolicy:RolePolicy")
+                    if graph.referenced(p, "role") == [role]
+                )
+            )
+        )
+        for role in graph.of_type("aws:iam/role:Role")
+    }
+    assert policies == {
+        "states.amazonaws.com": [
+            {"Effect": "Allow", "Action": "states:ListExecutions", "Resource": gate_arn},
+            {
+                "Effect": "Allow",
+                "Action": ["sagemaker:ListPipelineExecutions", "sagemaker:StartPipelineExecution"],
+                "Resource": PIPELINE_ARN,
+            },
+        ],
+        "events.amazonaws.com": [
+            {"Effect": "Allow", "Action": "states:StartExecution", "Resource": gate_arn}
+        ],
+    }
+
+
+@pytest.mark.parametrize("seconds", [0, 3599, 30 * 24 * 3600 + 1])
+def test_cooldowns_outside_an_hour_to_a_month_are_refused(seconds) -> None:
+    with pytest.raises(ValueError, match="cooldown_seconds"):
+        RetrainingGateArgs(
+            pipeline_name=PIPELINE,
+            pipeline_arn=PIPELINE_ARN,
+            account_id="123456789012",
+            region=REGION,
+            role_path="/p/",
+            tags={},
+            cooldown_seconds=seconds,
+        )
+
+
+def test_long_pipeline_names_give_gate_names_within_the_limit() -> None:
+    name = gate_name("p" * 256)
+    assert len(name) == 80 and name != gate_name("p" * 255)
