@@ -28,7 +28,7 @@ bootstrap: ## install uv when it is missing (into .tools/uv-venv), then the lock
 
 # Exits non-zero on a mandatory policy violation or an invalid stack file (make reports any failure
 # as 2); bin/plan, which this runs, exits with the planner's own 0 / 1 / 2.
-plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|mermaid, REGISTRY=empty
+plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|mermaid|loop, REGISTRY=empty
 	@bin/plan $(PLAN_TARGET) --format $(FORMAT)
 
 test: bootstrap ## lint, then the whole test suite
@@ -61,7 +61,8 @@ VERIFY_ARGS ?=
 verify: bootstrap ## check a deployed stack against its plan: STACK=<name> or CONFIG=path
 	@$(RUN) python -m delivery.verify --stack-file $(if $(CONFIG),$(CONFIG),stacks/Pulumi.$(STACK).yaml) $(VERIFY_ARGS)
 
-# docs/cost.md: the prod cost floor, deploy time and Mermaid component diagram (planner/readme.py).
+# docs/cost.md: the prod cost floor, deploy time and Mermaid component diagram; README.md: the
+# prod MLOps loop (planner/readme.py).
 .PHONY: diagram
-diagram: bootstrap ## regenerate the prod cost floor and component diagram in docs/cost.md
+diagram: bootstrap ## regenerate the prod cost floor and diagrams in docs/cost.md and the README's loop
 	$(RUN) python -m planner.readme

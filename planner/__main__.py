@@ -4,6 +4,7 @@
     python -m planner --stack prod                      # stacks/Pulumi.prod.yaml
     python -m planner --config any/Pulumi.x.yaml --format json
     python -m planner --stack prod --format mermaid     # the component graph as a Mermaid flowchart
+    python -m planner --stack prod --format loop        # the MLOps loop as a Mermaid flowchart
     python -m planner --stack prod --registry empty     # a first deploy: nothing approved yet
 
 Exit status: 0 clean plan, 1 a mandatory policy violation, 2 invalid configuration, 3 no verdict
@@ -49,7 +50,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--stack", default=None, help="stack name: plans stacks/Pulumi.<stack>.yaml (default: dev)"
     )
     target.add_argument("--config", default=None, help="path of any stack file to plan")
-    parser.add_argument("--format", choices=("text", "json", "mermaid"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "mermaid", "loop"), default="text")
     parser.add_argument(
         "--registry",
         choices=REGISTRIES,
@@ -147,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         from planner.diagram import render_mermaid
 
         sys.stdout.write(render_mermaid(plan.graph))
+    elif args.format == "loop":
+        from planner.loop_diagram import render_loop
+
+        sys.stdout.write(render_loop(plan.graph))
     else:
         # Off a terminal (CI logs, pipes) rich would wrap at 80 columns; plans read better wider.
         console = Console() if sys.stdout.isatty() else Console(width=140)
