@@ -602,13 +602,52 @@ def _kubernetes_alerting(graph, index, loop, servings, member, role_of) -> None:
 # -- rendering ------------------------------------------------------------------------------------
 
 
+SHORT_IDS = {
+    "data": "s3",
+    "new_data_rule": "new",
+    "batch": "batch",
+    "schedule": "cron",
+    "retrain_rule": "retrain",
+    "pipeline": "train",
+    "registry": "reg",
+    "approval_rule": "appr",
+    "approvals_topic": "apprsns",
+    "dispatch": "dest",
+    "deploy": "deploy",
+    "next_stacks": "next",
+    "endpoint": "ep",
+    "shadow_test": "shadow",
+    "k8s_serving": "k8s",
+    "capture": "cap",
+    "endpoint_alarms": "epalm",
+    "prometheus_rule": "prom",
+    "alertmanager": "am",
+    "failure_rules": "fail",
+    "alert_topic": "sns",
+    "alert_subscriptions": "subs",
+    "approvals_subscriptions": "apprsubs",
+    "webhook": "hook",
+    "monitor:DataQuality": "dq",
+    "monitor:ModelQuality": "mq",
+    "monitor:ModelBias": "bias",
+    "monitor:ModelExplainability": "expl",
+    "alarms:DataQuality": "dqalm",
+    "alarms:ModelQuality": "mqalm",
+    "alarms:ModelBias": "biasalm",
+    "alarms:ModelExplainability": "explalm",
+}
+"""Short node ids keep the README's block small; any other role's id is its sanitised key
+(``target:StateMachine`` → ``l_target_StateMachine``), which no short id starts like."""
+
+
 def node_id(role: str) -> str:
-    """A Mermaid-safe node id: ``monitor:DataQuality`` → ``l_monitor_DataQuality``.
+    """A Mermaid-safe node id: ``pipeline`` → ``l_train``, ``target:StateMachine`` →
+    ``l_target_StateMachine``.
 
     The prefix keeps ids clear of Mermaid keywords (``end``) and of ids starting with ``o`` or
     ``x``, which Mermaid would read as circle or cross arrow heads (as in :mod:`planner.diagram`).
     """
-    return "l_" + _ID_UNSAFE.sub("_", role)
+    return "l_" + _ID_UNSAFE.sub("_", SHORT_IDS.get(role, role))
 
 
 def _lane_and_names(role: str, loop: Loop) -> tuple[str, str, str]:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import planner.__main__ as cli
-from planner.loop_diagram import derive_loop, node_id, render, render_loop
+from planner.loop_diagram import MONITOR_KINDS, ROLES, derive_loop, node_id, render, render_loop
 from planner.readme import LOOP_BEGIN, LOOP_DOCUMENT, LOOP_END, current_block, render_loop_block
 from planner.recorder import ResourceGraph, record_program, record_stack_file
 from planner.report import Plan
@@ -295,10 +295,15 @@ def test_the_mermaid_is_valid_ids_are_safe_and_labels_quoted(name, stack_graphs,
     assert text == render_loop(graph), "the same graph renders the same text"
 
 
-def test_node_ids_are_safe_for_mermaid() -> None:
-    assert node_id("monitor:DataQuality") == "l_monitor_DataQuality"
+def test_node_ids_are_safe_for_mermaid_and_distinct() -> None:
+    assert node_id("monitor:DataQuality") == "l_dq"
+    assert node_id("target:StateMachine") == "l_target_StateMachine"
     assert node_id("end") == "l_end", "a bare `end` would close a subgraph"
     assert node_id("o") == "l_o", "a leading o or x reads as an arrow head"
+    known = [*ROLES, *(f"{prefix}:{kind}" for prefix in ("monitor", "alarms") for kind in MONITOR_KINDS)]
+    ids = [node_id(role) for role in known]
+    assert len(set(ids)) == len(ids)
+    assert not any(i.startswith(("l_monitor_", "l_alarms_", "l_target_")) for i in ids)
 
 
 def test_format_loop_prints_the_loop(monkeypatch, capsys, stack_graphs) -> None:
