@@ -113,7 +113,7 @@ def build_platform(
     feature_store = build_feature_store(config, foundation, opts)
     registry = build_model_registry(config, foundation, opts)
     experiment_tracking = build_experiment_tracking(config, foundation, opts)
-    pipelines = build_training_pipelines(config, foundation, registry, opts)
+    pipelines = build_training_pipelines(config, foundation, registry, opts, experiment_tracking)
     serving = resolve_serving(config, resolve_model_package, deployed)
     triggers = build_pipeline_triggers(config, foundation, serving, pipelines, opts)
     alerts = build_alerts(config, foundation, opts)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import SPEC_CONFIG
 from ..naming import prefixed
-from ..policy_documents import kms_use, s3_read_write
+from ..policy_documents import Statement, kms_use, s3_read_write
 
 MLFLOW_PREFIX = "mlflow/"
 
@@ -42,6 +42,37 @@ class ExperimentTrackingSpec(BaseModel):
     automatic_model_registration: bool = Field(
         default=False, description="Register MLflow models in the SageMaker model registry automatically."
     )
+
+
+MLFLOW_LOGGING_ACTIONS = (
+    "sagemaker-mlflow:GetExperimentByName",
+    "sagemaker-mlflow:CreateExperiment",
+    "sagemaker-mlflow:CreateRun",
+    "sagemaker-mlflow:LogBatch",
+    "sagemaker-mlflow:UpdateRun",
+)
+"""What a client needs to log runs (the training pipeline's TrackExperiment step): find or create
+the experiment, create the run, log its parameters, metrics and tags in batches, end it. Action
+names from the Service Authorization Reference for "Amazon SageMaker with MLflow" (service prefix
+``sagemaker-mlflow``; every action takes the ``mlflow-tracking-server`` resource), one per MLflow
+REST call the client makes. No read, search, delete, model-registry or UI action."""
+
+
+def tracking_server_arn(region: str, account_id: str, server_name: str) -> str:
+    """The ARN AWS gives a tracking server (``CreateMlflowTrackingServer``'s documented pattern
+    ``arn:aws[a-z-]*:sagemaker:<region>:<account>:mlflow-tracking-server/<name>``), known before the
+    server exists so that a role created earlier can be scoped to it."""
+    return f"arn:aws:sagemaker:{region}:{account_id}:mlflow-tracking-server/{server_name}"
+
+
+def tracking_server_name(spec: ExperimentTrackingSpec, name_prefix: str | None) -> str:
+    """The server's name: the spec's, behind the stack's name prefix where one is set."""
+    return prefixed(name_prefix, spec.name)
+
+
+def mlflow_logging(server_arn: pulumi.Input[str]) -> Statement:
+    """Log runs to that one tracking server (``MLFLOW_LOGGING_ACTIONS``), nothing else."""
+    return {"Effect": "Allow", "Action": list(MLFLOW_LOGGING_ACTIONS), "Resource": server_arn}
 
 
 @dataclass(frozen=True)
@@ -117,7 +148,7 @@ class ExperimentTracking(pulumi.ComponentResource):
         )
         server = sagemaker.MlflowTrackingServer(
             f"{name}-server",
-            tracking_server_name=prefixed(args.name_prefix, spec.name),
+            tracking_server_name=tracking_server_name(spec, args.name_prefix),
             artifact_store_uri=pulumi.Output.concat("s3://", args.artifact_bucket_name, "/", MLFLOW_PREFIX),
             role_arn=role.role_arn,
             tracking_server_size=spec.size,

@@ -15,6 +15,19 @@ from ..limits import LOG_RETENTION_DAYS, one_of
 from ..policy_documents import document, render
 from .execution_role import ExecutionRole, ExecutionRoleArgs
 
+SAGEMAKER_PRIVATELINK_SERVICES = ("sagemaker.experiments",)
+"""SageMaker services whose PrivateLink name is ``aws.sagemaker.<region>.<name>`` rather than
+``com.amazonaws.<region>.<service>``: ``sagemaker.experiments`` is SageMaker's managed MLflow, whose
+tracking servers answer at ``<region>.experiments.sagemaker.aws`` (the host the sagemaker-mlflow
+plugin builds from a tracking server ARN), like Studio's ``aws.sagemaker.<region>.studio``."""
+
+
+def endpoint_service_name(region: str, service: str) -> str:
+    """The VPC endpoint service name of a short ``service`` name (``sagemaker.api``, ``sagemaker.experiments``)."""
+    if service in SAGEMAKER_PRIVATELINK_SERVICES:
+        return f"aws.sagemaker.{region}.{service.removeprefix('sagemaker.')}"
+    return f"com.amazonaws.{region}.{service}"
+
 
 @dataclass(frozen=True)
 class NewVpc:
@@ -58,7 +71,8 @@ class PrivateNetworkArgs:
     vpc: NewVpc | ExistingVpc
     """The VPC to create (``NewVpc``) or the one to add the endpoints and security groups to."""
     interface_endpoint_services: Sequence[str]
-    """Short service names (``sagemaker.api``); each becomes ``com.amazonaws.<region>.<service>``."""
+    """Short service names (``sagemaker.api``); each becomes ``com.amazonaws.<region>.<service>``
+    (``aws.sagemaker.<region>.<name>`` for ``SAGEMAKER_PRIVATELINK_SERVICES``)."""
     role_path: str
     """IAM path of the flow-log delivery role (created with a ``NewVpc`` only)."""
     tags: Mapping[str, str]
@@ -109,7 +123,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             ec2.VpcEndpoint(
                 f"{name}-{service.replace('.', '-')}",
                 vpc_id=vpc_id,
-                service_name=f"com.amazonaws.{args.region}.{service}",
+                service_name=endpoint_service_name(args.region, service),
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
                 subnet_ids=subnet_ids,

@@ -19,11 +19,27 @@ from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefi
 
 __all__ = [
     "FamilyTrainingSpec",
+    "PipelineExperimentTracking",
     "TrainingPipeline",
     "TrainingPipelineArgs",
     "TrainingSpec",
     "training_data_prefix",
 ]
+
+TRACK_EXPERIMENT_SCRIPT = Path(__file__).resolve().parent / "steps" / "track_experiment.py"
+"""The platform's TrackExperiment step script, uploaded beside the family's scripts."""
+
+
+@dataclass(frozen=True)
+class PipelineExperimentTracking:
+    """Where TrackExperiment logs each execution, and the role it runs as."""
+
+    tracking_server_arn: pulumi.Input[str]
+    """ARN of the MLflow tracking server (the step's ``MLFLOW_TRACKING_URI``)."""
+    role_arn: pulumi.Input[str]
+    """Role of the TrackExperiment job: the server's logging actions, its script and output; never
+    the execution role (the step is not network-isolated, so it must not hold the data role). The
+    pipeline role must be allowed to pass it."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,9 @@ class TrainingPipelineArgs:
     """Tags of the pipeline and the uploaded scripts (plus ``mlops:model-family``)."""
     max_parallel_steps: int = 2
     """At most this many steps of one execution run at once."""
+    experiment_tracking: PipelineExperimentTracking | None = None
+    """With a tracking server: every execution is logged to it (the TrackExperiment step) and each
+    registered version records its MLflow run id; without one, the pipeline has neither."""
     object_tag_keys: Sequence[str] = ()
     """Keys of ``tags`` the uploaded scripts carry first: S3 takes at most ``S3_OBJECT_MAX_TAGS``
     per object, so a script gets ``mlops:model-family``, these, then the other tags while they fit."""
@@ -101,6 +120,17 @@ class TrainingPipeline(pulumi.ComponentResource):
             step: pulumi.Output.concat("s3://", script.bucket, "/", script.key)
             for step, script in scripts.items()
         }
+        tracking = args.experiment_tracking
+        tracking_inputs = {}
+        if tracking is not None:
+            script = self._upload_script(
+                name, pipeline_name, "track-experiment", TRACK_EXPERIMENT_SCRIPT, args
+            )
+            tracking_inputs = {
+                "tracking_script": pulumi.Output.concat("s3://", script.bucket, "/", script.key),
+                "tracking_server_arn": tracking.tracking_server_arn,
+                "tracking_role_arn": tracking.role_arn,
+            }
         definition = pulumi.Output.all(
             artifact_bucket=args.artifact_bucket_name,
             datasets_bucket=args.datasets_bucket_name,
@@ -110,6 +140,7 @@ class TrainingPipeline(pulumi.ComponentResource):
             role_arn=args.execution_role_arn,
             group=args.model_package_group_name,
             scripts=pulumi.Output.all(**script_uris),
+            **tracking_inputs,
         ).apply(lambda resolved: _definition(pipeline_name, args, resolved))
 
         pipeline = sagemaker.Pipeline(
@@ -150,10 +181,19 @@ class TrainingPipeline(pulumi.ComponentResource):
 
 def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) -> str:
     # Imported here: the sagemaker SDK is only needed once values are known, not to build the graph.
-    from .definition import TrainingPipelineSettings, build_definition
+    from .definition import ExperimentTrackingSettings, TrainingPipelineSettings, build_definition
     from .definition_cache import cached_definition
 
     spec = args.spec
+    tracking = (
+        ExperimentTrackingSettings(
+            tracking_server_arn=resolved["tracking_server_arn"],
+            role_arn=resolved["tracking_role_arn"],
+            script_uri=resolved["tracking_script"],
+        )
+        if "tracking_script" in resolved
+        else None
+    )
     return cached_definition(
         TrainingPipelineSettings(
             pipeline_name=pipeline_name,
@@ -186,6 +226,7 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
             use_spot_instances=spec.spot,
             max_run_seconds=spec.max_run_seconds,
             max_wait_seconds=spec.max_wait_seconds if spec.spot else None,
+            experiment_tracking=tracking,
         ),
         build_definition,
     )

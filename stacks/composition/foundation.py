@@ -7,6 +7,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.experiments.experiment_tracking import (
+    mlflow_logging,
+    tracking_server_arn,
+    tracking_server_name,
+)
 from components.foundation.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.foundation.encryption_key import (
     EncryptionKey,
@@ -20,6 +25,7 @@ from components.foundation.private_network import ExistingVpc, NewVpc, PrivateNe
 from components.foundation.secure_bucket import SecureBucket, SecureBucketArgs
 from components.observability.model_monitoring import BASELINE_PREFIX
 from components.policy_documents import (
+    Statement,
     ecr_pull,
     kms_use,
     s3_read,
@@ -27,6 +33,7 @@ from components.policy_documents import (
     sagemaker_logs_and_metrics,
     vpc_network_interfaces,
 )
+from components.training.definition import STEP_TRACK
 from stacks import naming
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
 
@@ -35,6 +42,10 @@ MODEL_PREFIX = "models/"
 
 
 DATA_CAPTURE_PREFIX = "data-capture/"
+PIPELINE_CODE_PREFIX = "pipelines/*/code/"
+"""Where TrainingPipeline uploads step scripts (``pipelines/<pipeline>/code/<digest>/<file>``)."""
+TRACKING_OUTPUT_PREFIX = f"pipelines/*/{STEP_TRACK}/"
+"""Where TrackExperiment writes its run id (``pipelines/<pipeline>/<execution>/TrackExperiment/``)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ class Foundation:
     training_role: ExecutionRole
     pipeline_role: ExecutionRole
     inference_role: ExecutionRole
+    tracking_job_role: ExecutionRole | None = None
+    """Role of the training pipelines' TrackExperiment step, where the stack trains and tracks."""
 
 
 def build_foundation(
@@ -170,10 +183,19 @@ def build_foundation(
             *workload_access,
         ],
     )
+    tracking_job_role = (
+        role(
+            "tracking-job",
+            "Logs the platform's training pipeline executions to the MLflow tracking server",
+            _tracking_job_statements(config, artifacts, workload_access),
+        )
+        if config.trains_models and config.experiment_tracking.enabled
+        else None
+    )
     pipeline_role = role(
         "pipeline",
         "Orchestrates the platform's SageMaker pipelines",
-        _pipeline_statements(config, training_role, artifacts, data_key),
+        _pipeline_statements(config, training_role, artifacts, data_key, tracking_job_role),
     )
     return Foundation(
         provider=provider,
@@ -187,6 +209,7 @@ def build_foundation(
         training_role=training_role,
         pipeline_role=pipeline_role,
         inference_role=inference_role,
+        tracking_job_role=tracking_job_role,
     )
 
 
@@ -237,7 +260,12 @@ def _network_args(
         region=config.region,
         account_id=config.account_id,
         vpc=vpc,
-        interface_endpoint_services=[*REQUIRED_INTERFACE_ENDPOINTS, *network.additional_interface_endpoints],
+        interface_endpoint_services=[
+            *REQUIRED_INTERFACE_ENDPOINTS,
+            *network.additional_interface_endpoints,
+            # The MLflow tracking server, reached from the private subnets (TrackExperiment, notebooks).
+            *(["sagemaker.experiments"] if config.experiment_tracking.enabled else []),
+        ],
         role_path=path,
         tags=config.resource_tags,
     )
@@ -275,8 +303,33 @@ def _role_factory(config: PlatformConfig, path: str, tags: dict[str, str], opts:
     return role
 
 
+def _tracking_job_statements(
+    config: PlatformConfig, artifacts: SecureBucket, workload_access: list[Statement]
+) -> list[Statement]:
+    """TrackExperiment runs with network access, so its role holds nothing of the data: the
+    tracking server's logging actions, the step scripts (to download its own), its run-id output,
+    and what every SageMaker job needs (VPC interfaces, logs, image pull, the data key)."""
+    server = tracking_server_arn(
+        config.region, config.account_id, tracking_server_name(config.experiment_tracking, config.name_prefix)
+    )
+    return [
+        mlflow_logging(server),
+        *s3_read(artifacts.bucket_arn, [PIPELINE_CODE_PREFIX]),
+        {
+            "Effect": "Allow",
+            "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+            "Resource": pulumi.Output.concat(artifacts.bucket_arn, "/", TRACKING_OUTPUT_PREFIX, "*"),
+        },
+        *workload_access,
+    ]
+
+
 def _pipeline_statements(
-    config: PlatformConfig, training_role: ExecutionRole, artifacts: SecureBucket, data_key: EncryptionKey
+    config: PlatformConfig,
+    training_role: ExecutionRole,
+    artifacts: SecureBucket,
+    data_key: EncryptionKey,
+    tracking_job_role: ExecutionRole | None = None,
 ) -> list[dict]:
     sagemaker = f"arn:aws:sagemaker:{config.region}:{config.account_id}"
     return [
@@ -306,7 +359,11 @@ def _pipeline_statements(
         {
             "Effect": "Allow",
             "Action": "iam:PassRole",
-            "Resource": training_role.role_arn,
+            "Resource": (
+                [training_role.role_arn, tracking_job_role.role_arn]
+                if tracking_job_role is not None
+                else training_role.role_arn
+            ),
             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
         },
         *s3_read_write(artifacts.bucket_arn),

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pulumi
 
+from components.experiments.experiment_tracking import ExperimentTracking
 from components.observability.endpoint_alarms import drift_alarm_name
 from components.observability.model_quality_alarms import quality_alarm_name
 from components.registry.model_registry import ModelRegistry
 from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
-from components.training.training_pipeline import TrainingPipeline, TrainingPipelineArgs, training_data_prefix
+from components.training.training_pipeline import (
+    PipelineExperimentTracking,
+    TrainingPipeline,
+    TrainingPipelineArgs,
+    training_data_prefix,
+)
 from stacks import naming
 from stacks.composition.foundation import Foundation
 from stacks.composition.observability import drift_features, quality_alarm_family
@@ -24,11 +30,21 @@ def build_training_pipelines(
     foundation: Foundation,
     registry: ModelRegistry | None,
     opts: pulumi.ResourceOptions,
+    experiment_tracking: ExperimentTracking | None = None,
 ) -> dict[str, TrainingPipeline]:
     if not config.trains_models or registry is None:
         return {}
     network = foundation.network
     group_names = registry.model_package_group_names
+    # Every execution is logged to the stack's MLflow server, by a step with its own role.
+    role = foundation.tracking_job_role
+    tracking = (
+        PipelineExperimentTracking(
+            tracking_server_arn=experiment_tracking.tracking_server_arn, role_arn=role.role_arn
+        )
+        if experiment_tracking is not None and role is not None
+        else None
+    )
     return {
         family.name: TrainingPipeline(
             f"training-{family.name}",
@@ -52,6 +68,7 @@ def build_training_pipelines(
                 model_package_group_name=group_names.apply(lambda names, index=index: names[index]),
                 tags=config.resource_tags,
                 max_parallel_steps=config.training.max_parallel_steps,
+                experiment_tracking=tracking,
                 object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
             ),
             opts,

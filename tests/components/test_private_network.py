@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from components.foundation.private_network import subnet_cidrs
+from components.foundation.private_network import endpoint_service_name, subnet_cidrs
 from planner.recorder import ResourceGraph, record_program
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, parse_platform_config
 from stacks.model_packages import offline_resolver
@@ -53,6 +53,8 @@ def test_additional_endpoints_come_from_config(stack_graphs: dict[str, ResourceG
         "kms",
         "events",
         "sns",
+        # With a tracking server (prod's default): SageMaker MLflow's own PrivateLink service.
+        "aws.sagemaker.eu-west-1.experiments",
     }
 
 
@@ -177,3 +179,16 @@ def test_subnet_cidrs_split_the_vpc(cidr: str, count: int, expected: list[str]) 
 def test_subnet_cidrs_refuse_more_than_eight_zones() -> None:
     with pytest.raises(ValueError, match="cannot hold 9 subnets"):
         subnet_cidrs("10.0.0.0/16", 9)
+
+
+@pytest.mark.parametrize(
+    ("service", "name"),
+    [
+        ("sagemaker.api", "com.amazonaws.eu-west-1.sagemaker.api"),
+        ("ecr.dkr", "com.amazonaws.eu-west-1.ecr.dkr"),
+        # SageMaker MLflow: its own PrivateLink namespace, like Studio's aws.sagemaker.<region>.studio.
+        ("sagemaker.experiments", "aws.sagemaker.eu-west-1.experiments"),
+    ],
+)
+def test_endpoint_service_names(service: str, name: str) -> None:
+    assert endpoint_service_name("eu-west-1", service) == name
