@@ -501,13 +501,11 @@ def derive_loop(graph: ResourceGraph) -> Loop:
             if destination.type != API_DESTINATION:
                 loop.connect(role, role_of(destination))
         if role == "failure_rules":
-            watched = [
-                *(
-                    index.named(PIPELINE, arn.rsplit("/", 1)[-1])
-                    for arn in _pattern_strings(pattern, "pipelineArn")
-                ),
-                *(endpoints.get(name) for name in _pattern_strings(pattern, "EndpointName")),
-            ]
+            # What it watches: a resource of the loop whose ARN the pattern matches (a pipeline, a
+            # state machine), or an endpoint it names (names alone are ambiguous: an endpoint and a
+            # model package group may share one, so only the EndpointName field counts).
+            watched = [index.by_arn.get(s) for s in _strings(pattern.get("detail"))]
+            watched += [endpoints.get(name) for name in _pattern_strings(pattern, "EndpointName")]
             for resource in watched:
                 loop.connect(role_of(resource), role, dotted=True)
     for pipe in graph.of_type(PIPE):

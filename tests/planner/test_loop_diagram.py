@@ -157,6 +157,8 @@ def test_dotted_edges_are_references_that_are_not_steps(stack_graphs) -> None:
     assert loop.edges[("registry", "endpoint")].dotted, "the endpoint serves the approved version"
     assert loop.edges[("endpoint_alarms", "endpoint")].dotted, "its rollback alarms"
     assert loop.edges[("pipeline", "failure_rules")].dotted, "a failure rule names the pipeline"
+    [gate] = [role for role in loop.members if role.startswith("target:")]
+    assert loop.edges[(gate, "failure_rules")].dotted, "and the retraining gate between rule and pipeline"
     assert not loop.edges[("deploy", "endpoint")].dotted
 
 
@@ -213,6 +215,18 @@ def test_kubernetes_nodes_appear_only_with_kubernetes_serving(stack_graphs, bare
         ("deploy", "k8s_serving"),
     } <= sns.pairs
     assert "webhook" not in sns.members
+
+
+def test_every_monitor_kind_reads_the_captured_data(all_monitors_graph) -> None:
+    loop = derive_loop(all_monitors_graph)
+
+    for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability"):
+        assert ("capture", f"monitor:{kind}") in loop.pairs, kind
+    nodes, _, _ = _parsed(render(loop))
+    assert {nodes[node_id("monitor:ModelBias")], nodes[node_id("monitor:ModelExplainability")]} == {
+        "bias monitor",
+        "explainability monitor",
+    }
 
 
 def test_variants_and_the_shadow_test_are_counted_on_the_endpoint(stack_graphs, full) -> None:
@@ -272,9 +286,11 @@ def test_a_trigger_target_of_any_type_between_a_rule_and_the_pipeline_is_drawn()
 # -- Mermaid ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["dev", "staging", "prod", "bare", "full"])
-def test_the_mermaid_is_valid_ids_are_safe_and_labels_quoted(name, stack_graphs, bare, full) -> None:
-    graph = {"bare": bare, "full": full}.get(name) or stack_graphs[name]
+@pytest.mark.parametrize("name", ["dev", "staging", "prod", "bare", "full", "all-monitors"])
+def test_the_mermaid_is_valid_ids_are_safe_and_labels_quoted(
+    name, stack_graphs, bare, full, all_monitors_graph
+) -> None:
+    graph = {"bare": bare, "full": full, "all-monitors": all_monitors_graph}.get(name) or stack_graphs[name]
     text = render_loop(graph)
     lines = text.splitlines()
     nodes, edges, _ = _parsed(text)
