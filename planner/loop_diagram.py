@@ -10,7 +10,8 @@ the alert topic's subscribers; Kubernetes servings page through their Prometheus
 Alertmanager.
 
 Nothing is drawn from a fixed picture. Every node is a set of recorded resources (counted: "7
-failure rules") and every edge is a reference the plan holds: an EventBridge target's ``rule``
+failure rules") or what they call (the deploy workflow an API destination posts to, the next
+environment it deploys), and every edge is a reference the plan holds: an EventBridge target's ``rule``
 and ``arn``, a Pipe's ``source`` and ``target``, the alarm names, model package group names and
 bucket names in an event pattern, an alarm's actions and ``MonitoringSchedule`` or
 ``EndpointName`` dimension, a monitoring job's ``endpointName``, a model's ``modelPackageName``,
@@ -325,7 +326,11 @@ def derive_loop(graph: ResourceGraph) -> Loop:
     # Rules, by what they match and what they start.
     for rule in rules:
         pattern, destinations = patterns[rule.urn], targets_of.get(rule.urn, [])
-        starts = [d for d in destinations if role_of(d) in ("pipeline", "batch")]
+        starts = [
+            d
+            for d in destinations
+            if role_of(d) in ("pipeline", "batch") or str(role_of(d)).startswith("target:")
+        ]
         unknown = [d for d in destinations if role_of(d) is None and d.type not in (QUEUE, API_DESTINATION)]
         starts += [d for d in unknown if reaches_pipeline(d)]
         if rule.urn in approval_rules:

@@ -253,8 +253,17 @@ def test_a_trigger_target_of_any_type_between_a_rule_and_the_pipeline_is_drawn()
         alarm = aws.cloudwatch.MetricAlarm(
             "drift", name="p-drift", comparison_operator="GreaterThanThreshold", evaluation_periods=1
         )
-        for name, environment in (("gate", pipeline.pipeline_name), ("other", "p-training-archive")):
-            function = aws.lambda_.Function(
+        pattern = alarm.name.apply(
+            lambda alarm_name: json.dumps(
+                {
+                    "source": ["aws.cloudwatch"],
+                    "detail-type": ["CloudWatch Alarm State Change"],
+                    "detail": {"alarmName": [alarm_name], "state": {"value": ["ALARM"]}},
+                }
+            )
+        )
+        functions = {
+            name: aws.lambda_.Function(
                 name,
                 role="arn:aws:iam::123456789012:role/f",
                 runtime="python3.12",
@@ -262,25 +271,22 @@ def test_a_trigger_target_of_any_type_between_a_rule_and_the_pipeline_is_drawn()
                 code=pulumi.AssetArchive({}),
                 environment={"variables": {"PIPELINE": environment}},
             )
-            rule = aws.cloudwatch.EventRule(
-                f"{name}-rule",
-                event_pattern=alarm.name.apply(
-                    lambda alarm_name: json.dumps(
-                        {
-                            "source": ["aws.cloudwatch"],
-                            "detail-type": ["CloudWatch Alarm State Change"],
-                            "detail": {"alarmName": [alarm_name], "state": {"value": ["ALARM"]}},
-                        }
-                    )
-                ),
+            for name, environment in (
+                ("gate", pipeline.pipeline_name),
+                ("gate-2", pipeline.pipeline_name),
+                ("other", "p-training-archive"),
             )
-            aws.cloudwatch.EventTarget(f"{name}-target", rule=rule.name, arn=function.arn)
+        }
+        # Two rules start the first gate, one the second; the third function names no pipeline.
+        for rule_name, function in (("a", "gate"), ("b", "gate"), ("c", "gate-2"), ("d", "other")):
+            rule = aws.cloudwatch.EventRule(rule_name, event_pattern=pattern)
+            aws.cloudwatch.EventTarget(rule_name, rule=rule.name, arn=functions[function].arn)
 
     loop = derive_loop(record_program(program))
 
-    assert len(loop.members["retrain_rule"]) == 1, "the rule whose target names no pipeline is not one"
+    assert len(loop.members["retrain_rule"]) == 3, "the rule whose target names no pipeline is not one"
     assert {("retrain_rule", "target:Function"), ("target:Function", "pipeline")} <= loop.pairs
-    assert "Lambda function" in render(loop)
+    assert "2 Lambda functions" in render(loop)
 
 
 # -- Mermaid ----------------------------------------------------------------------------------------
