@@ -9,7 +9,9 @@ metrics and reads back what the contract in ``models/README.md`` asks for. A mod
 the metric gets its Model Monitor
 baselines (``baselines/<model_package_group_name>/<execution id>/`` in the artifact bucket) and is
 registered only once they are written, with them as its DriftCheckBaselines: what the monitors of
-an endpoint serving that version read. Every job runs in the given
+an endpoint serving that version read. With ``experiment_tracking``, TrackExperiment runs after
+Evaluate and logs the execution to an MLflow tracking server; RegisterModel records the run id (see
+:class:`ExperimentTrackingSettings`, the one job without network isolation). Every job runs in the given
 private subnets with inter-container traffic encryption and network isolation (when enabled),
 encrypts its volumes and outputs with the given KMS key, and writes only under the artifact
 bucket. Building the definition makes no AWS call and uploads nothing: the step scripts are S3
