@@ -4,13 +4,14 @@ and a pipeline without a tracking server that has neither."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from typing import Any
 
 import pytest
 
-from components.training.definition import TrainingPipelineSettings
+from components.training.definition import TrainingPipelineSettings, verify
 from components.training.definition_cache import cache_key
 from tests.pipelines.churn_fixtures import (
     BUCKET,
@@ -194,3 +195,25 @@ def test_tracking_settings_must_be_the_dataclass() -> None:
 
 def _fields(settings: TrainingPipelineSettings) -> dict[str, Any]:
     return {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
+
+
+@pytest.mark.parametrize(
+    ("tamper", "problem"),
+    [
+        (lambda a: a["ProcessingInputs"].append(copy.deepcopy(a["ProcessingInputs"][0]) | {"InputName": "data"}),
+         "its inputs are .*expected its script only"),
+        (lambda a: a.__setitem__("RoleArn", ROLE), "its role is"),
+        (lambda a: a["NetworkConfig"].__setitem__("EnableNetworkIsolation", True), "EnableNetworkIsolation is True"),
+        (lambda a: a["NetworkConfig"].pop("VpcConfig"), "VpcConfig is None"),
+    ],
+)  # fmt: skip
+def test_verification_refuses_a_tracking_step_that_lost_its_shape(
+    tracked_settings: TrainingPipelineSettings, tracked_json: str, tamper, problem: str
+) -> None:
+    verify(json.loads(tracked_json), tracked_settings, processing_volume_kms=True, training_volume_kms=False,
+           baseline_volume_kms=True)  # fmt: skip
+    tampered = json.loads(tracked_json)
+    tamper(steps_by_name(tampered)["TrackExperiment"]["Arguments"])
+    with pytest.raises(RuntimeError, match=f"TrackExperiment: {problem}"):
+        verify(tampered, tracked_settings, processing_volume_kms=True, training_volume_kms=False,
+               baseline_volume_kms=True)  # fmt: skip
