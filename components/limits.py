@@ -70,6 +70,7 @@ PHYSICAL_NAME_LIMITS: Final[dict[str, tuple[str, int]]] = {
     # service quotas pages where the model sets no maximum (SQS, SNS, dashboards, security groups).
     "aws:iam/role:Role": ("name", 64),
     "aws:iam/rolePolicy:RolePolicy": ("name", 128),
+    "aws:iam/policy:Policy": ("name", 128),
     "aws:cloudwatch/eventRule:EventRule": ("name", 64),
     "aws:cloudwatch/eventConnection:EventConnection": ("name", 64),
     "aws:cloudwatch/eventApiDestination:EventApiDestination": ("name", 64),

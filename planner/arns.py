@@ -75,6 +75,9 @@ class Arns:
     def iam_role(self, name: str, path: str = "/") -> str:
         return self._arn("iam", f"role{path}{name}", regional=False)
 
+    def iam_policy(self, name: str, path: str = "/") -> str:
+        return self._arn("iam", f"policy{path}{name}", regional=False)
+
     def kms_key(self, key_id: str) -> str:
         return self._arn("kms", f"key/{key_id}")
 

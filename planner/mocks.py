@@ -135,6 +135,18 @@ def _iam_role_policy(mocks: PlatformMocks, name: str, physical: str, inputs: Sta
     return f"{inputs.get('role')}:{policy_name}", {"name": policy_name}
 
 
+def _iam_policy(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    policy_name = inputs.get("name", physical)
+    arn = mocks.arns.iam_policy(policy_name, inputs.get("path", "/"))
+    # The provider's id of a managed policy is its ARN.
+    return arn, {
+        "name": policy_name,
+        "arn": arn,
+        "policyId": f"ANPA{digest('policy', name, length=17).upper()}",
+        "tagsAll": inputs.get("tags", {}),
+    }
+
+
 def _log_group(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
     group = inputs.get("name", physical)
     return group, {
@@ -175,6 +187,7 @@ _OUTPUTS: dict[str, Handler] = {
     "aws:kms/alias:Alias": _kms_alias,
     "aws:iam/role:Role": _iam_role,
     "aws:iam/rolePolicy:RolePolicy": _iam_role_policy,
+    "aws:iam/policy:Policy": _iam_policy,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,

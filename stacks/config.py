@@ -20,6 +20,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
+from components.data.dvc_remote_spec import DvcRemoteSpec
 from components.data.feature_store import FeatureGroupSpec
 from components.experiments.experiment_tracking import ExperimentTrackingSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
@@ -410,6 +411,11 @@ class PlatformConfig(_Section):
     feature_groups: list[FeatureGroupSpec] = Field(
         default_factory=list,
         description="Feature groups of the feature store (docs/architecture.md, Feature store).",
+    )
+    dvc_remote: DvcRemoteSpec = Field(
+        default=DvcRemoteSpec(),
+        description="A DVC remote under a prefix of the datasets bucket, with a role scoped to it "
+        "(docs/ecosystem.md, DVC).",
     )
     model_registry: ModelRegistryConfig = ModelRegistryConfig()
     models: list[ModelFamilyConfig] = Field(

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_aws as aws
 
+from components.data.dvc_remote import SSE as DVC_SSE
+from components.data.dvc_remote import DvcRemote
 from components.data.feature_store import FeatureStore
 from components.experiments.experiment_tracking import ExperimentTracking
 from components.observability.alert_topic import AlertTopic
@@ -33,7 +35,7 @@ from components.registry.model_registry import ModelRegistry
 from components.serving.inference_endpoint import InferenceEndpoint
 from components.training.pipeline_triggers import PipelineTriggers
 from components.training.training_pipeline import TrainingPipeline
-from stacks.composition.data import build_feature_store
+from stacks.composition.data import build_dvc_remote, build_feature_store
 from stacks.composition.experiments import build_experiment_tracking
 from stacks.composition.foundation import Foundation, build_foundation
 from stacks.composition.kubernetes import build_kubernetes_servings
@@ -60,6 +62,8 @@ class Platform:
 
     foundation: Foundation
     feature_store: FeatureStore | None
+    dvc_remote: DvcRemote | None
+    """The DVC remote's role and policy, where ``dvc_remote.enabled``."""
     model_registry: ModelRegistry | None
     approval_dispatch: ApprovalDispatch | None
     """Approvals → the deploy workflow, where ``delivery.approval_dispatch`` asks for it."""
@@ -122,6 +126,7 @@ def build_platform(
     platform = Platform(
         foundation=foundation,
         feature_store=feature_store,
+        dvc_remote=build_dvc_remote(config, foundation, opts),
         model_registry=registry,
         approval_dispatch=build_approval_dispatch(
             config, foundation, registry, approval_dispatch_token, opts
@@ -158,6 +163,14 @@ def _export(platform: Platform) -> None:
     pulumi.export("inference_role_arn", foundation.inference_role.role_arn)
     if platform.feature_store:
         pulumi.export("feature_group_names", platform.feature_store.feature_group_names)
+    if platform.dvc_remote:
+        # `dvc remote add` / `dvc remote modify` settings (docs/ecosystem.md, DVC).
+        pulumi.export("dvc_remote_url", platform.dvc_remote.remote_url)
+        pulumi.export("dvc_remote_role_arn", platform.dvc_remote.role_arn)
+        pulumi.export("dvc_remote_policy_arn", platform.dvc_remote.policy_arn)
+        pulumi.export("dvc_remote_region", platform.dvc_remote.region)
+        pulumi.export("dvc_remote_sse", DVC_SSE)
+        pulumi.export("dvc_remote_sse_kms_key_id", platform.dvc_remote.kms_key_arn)
     if platform.model_registry:
         pulumi.export("model_package_group_names", platform.model_registry.model_package_group_names)
         pulumi.export("model_approval_topic_arn", platform.model_registry.approval_topic_arn)

@@ -1,9 +1,10 @@
-"""Data: the feature store."""
+"""Data: the feature store and the DVC remote."""
 
 from __future__ import annotations
 
 import pulumi
 
+from components.data.dvc_remote import DvcRemote, DvcRemoteArgs
 from components.data.feature_store import FeatureStore, FeatureStoreArgs
 from stacks.composition.foundation import Foundation
 from stacks.config import PlatformConfig
@@ -27,6 +28,30 @@ def build_feature_store(
             tags=config.resource_tags,
             retain=config.protect_stateful_resources,
             name_prefix=config.name_prefix,
+        ),
+        opts,
+    )
+
+
+def build_dvc_remote(
+    config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
+) -> DvcRemote | None:
+    spec = config.dvc_remote
+    if not spec.enabled:
+        return None
+    return DvcRemote(
+        "dvc-remote",
+        DvcRemoteArgs(
+            account_id=config.account_id,
+            region=config.region,
+            bucket_name=foundation.datasets.bucket_name,
+            bucket_arn=foundation.datasets.bucket_arn,
+            kms_key_arn=foundation.data_key.key_arn,
+            prefix=spec.prefix,
+            trusted_principals=spec.trusted_principals,
+            github_subjects=spec.github_subjects,
+            role_path=config.role_path,
+            tags=config.resource_tags,
         ),
         opts,
     )

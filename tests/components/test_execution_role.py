@@ -59,7 +59,10 @@ def test_roles_live_under_the_platform_path_and_trust_one_service_of_this_accoun
     stack_graph: ResourceGraph,
 ) -> None:
     account = stack_graph.config["mlops-platform:platform"]["account_id"]
-    roles = stack_graph.of_type(ROLE)
+    # The DVC remote's role is for people and workflows, not a service (tests/components/test_dvc_remote.py).
+    roles = [
+        r for r in stack_graph.of_type(ROLE) if stack_graph.component_of(r).type != "mlops:data:DvcRemote"
+    ]
     foundation_roles = {
         "training-role-role",
         "pipeline-role-role",

@@ -79,6 +79,7 @@ BOTOCORE_NAME_SHAPES = {
     # type token: (service, operation, member) whose shape's "max" is the limit
     "aws:iam/role:Role": ("iam", "CreateRole", "RoleName"),
     "aws:iam/rolePolicy:RolePolicy": ("iam", "PutRolePolicy", "PolicyName"),
+    "aws:iam/policy:Policy": ("iam", "CreatePolicy", "PolicyName"),
     "aws:cloudwatch/eventRule:EventRule": ("events", "PutRule", "Name"),
     "aws:cloudwatch/eventConnection:EventConnection": ("events", "CreateConnection", "Name"),
     "aws:cloudwatch/eventApiDestination:EventApiDestination": ("events", "CreateApiDestination", "Name"),

@@ -71,7 +71,7 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
     ("region-wrong-type", _set("region", 42), f"{P}.region", "valid string"),
     ("account-id-too-short", _set("account_id", "1234"), f"{P}.account_id", "match pattern"),
     ("account-id-unquoted-number", _set("account_id", 111111111111), f"{P}.account_id", "valid string"),
-    ("unknown-top-key", _set("enviroment", "dev"), f"{P}.enviroment", "allowed keys here: account_id, alerts, delivery, encryption"),
+    ("unknown-top-key", _set("enviroment", "dev"), f"{P}.enviroment", "allowed keys here: account_id, alerts"),
     ("unknown-nested-key", _set("network.cidrs", "10.0.0.0/16"), f"{P}.network.cidrs", "allowed keys here: additional_interface_endpoints"),
     ("missing-required-tag", _delete("tags.cost-center"), f"{P}.tags", "missing required tag(s) cost-center"),
     ("reserved-tag-prefix", _set("tags.aws:team", "x"), f"{P}.tags.aws:team", "aws: prefix is reserved"),

@@ -43,6 +43,7 @@ UNNAMED: frozenset[str] = frozenset(
         "aws:ec2/subnet:Subnet",
         "aws:ec2/vpc:Vpc",
         "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         "aws:kms/key:Key",
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
         "aws:s3/bucketLogging:BucketLogging",
