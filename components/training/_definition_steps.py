@@ -25,7 +25,10 @@ in the region's SageMaker ECR account, from the SDK's bundled ``image_uris`` tab
 ``ModelBuilder`` itself uses for inference): its 3.2 release ships ``mlflow`` (>=2.22,<3) and the
 ``sagemaker-mlflow`` plugin (aws/sagemaker-distribution ``build_artifacts/v3/v3.2/v3.2.0/cpu.env.in``),
 the plugin AWS documents for connecting to a tracking server by its ARN ("Integrate MLflow with
-your environment", docs.aws.amazon.com/sagemaker/latest/dg/mlflow-track-experiments.html).
+your environment", docs.aws.amazon.com/sagemaker/latest/dg/mlflow-track-experiments.html). The
+image's ``PATH`` starts with the conda environment (``/opt/conda/bin``, aws/sagemaker-distribution
+``template/v3/Dockerfile``), so the ``python3`` entrypoint runs that environment; the image's user
+is ``sagemaker-user`` (uid 1000), not root.
 """
 
 from __future__ import annotations
