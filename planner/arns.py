@@ -84,6 +84,13 @@ class Arns:
     def kms_alias(self, alias: str) -> str:
         return self._arn("kms", alias)
 
+    def budget(self, name: str) -> str:
+        return self._arn("budgets", f"budget/{name}", regional=False)
+
+    def cost_explorer(self, kind: str, resource_id: str) -> str:
+        """``anomalymonitor/<uuid>``, ``anomalysubscription/<uuid>``: Cost Explorer is global."""
+        return self._arn("ce", f"{kind}/{resource_id}", regional=False)
+
     def s3_bucket(self, bucket: str) -> str:
         return f"arn:{self.partition}:s3:::{bucket}"
 

@@ -202,6 +202,11 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
     ]
     if region is None:
         notes.append(f"The stack names no region; priced at {prices.region} list prices.")
+    if any(resource.type.startswith(("aws:budgets/", "aws:costexplorer/")) for resource in graph):
+        notes.append(
+            "Cost guardrails: a budget without actions, Cost Anomaly Detection and cost-allocation tags "
+            "bill nothing; the Cost Explorer API requests `pulumi up` makes for them ($0.01 each) are excluded."
+        )
     if any(resource.type.startswith("kubernetes:") for resource in graph):
         notes.append("Kubernetes serving runs on an existing EKS cluster's nodes: not priced here.")
     return notes

@@ -199,7 +199,36 @@ def _model_package_group_policy(
     return str(inputs.get("modelPackageGroupName")), {}
 
 
+def _budget(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    budget = inputs.get("name", physical)
+    # The provider's id of a budget is "<account id>:<budget name>".
+    return f"{mocks.account_id}:{budget}", {
+        "name": budget,
+        "arn": mocks.arns.budget(budget),
+        "accountId": inputs.get("accountId", mocks.account_id),
+        **_tags_all(inputs),
+    }
+
+
+def _cost_explorer(kind: str) -> Handler:
+    """Anomaly monitors and subscriptions: identified by their ARN, ``<kind>/<uuid>``."""
+
+    def handler(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+        arn = mocks.arns.cost_explorer(kind, uuid(kind, name))
+        return arn, {"arn": arn, "name": inputs.get("name", physical), **_tags_all(inputs)}
+
+    return handler
+
+
+def _cost_allocation_tag(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    return str(inputs.get("tagKey")), {"type": "UserDefined"}
+
+
 SERVICE_OUTPUTS: dict[str, Handler] = {
+    "aws:budgets/budget:Budget": _budget,
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": _cost_explorer("anomalymonitor"),
+    "aws:costexplorer/anomalySubscription:AnomalySubscription": _cost_explorer("anomalysubscription"),
+    "aws:costexplorer/costAllocationTag:CostAllocationTag": _cost_allocation_tag,
     "aws:sns/topic:Topic": _sns_topic,
     "aws:sns/topicPolicy:TopicPolicy": _sns_topic_policy,
     "aws:sns/topicSubscription:TopicSubscription": _sns_subscription,

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from planner.budget import BudgetCheck, budget_check
 from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
 
 if TYPE_CHECKING:
@@ -73,12 +74,20 @@ def to_json(plan: Plan) -> dict[str, Any]:
         },
         "violations": [asdict(violation) for violation in plan.violations],
         "undecided": dict(plan.undecided),
-        "cost": plan.cost.to_json() if plan.cost else None,
+        "cost": _cost_json(plan),
         "critical_path": plan.critical_path.to_json() if plan.critical_path else None,
     }
 
 
 SECRET_MASK = "[secret]"
+
+
+def _cost_json(plan: Plan) -> dict[str, Any] | None:
+    """The estimate, with the stack's budget beside it (``budget``: None where it has none)."""
+    if not plan.cost:
+        return None
+    check = budget_check(plan.graph, plan.cost)
+    return {**plan.cost.to_json(), "budget": check.to_json() if check else None}
 
 
 def json_value(value: Any) -> Any:
@@ -136,6 +145,7 @@ def render_text(plan: Plan, console: Console) -> None:
     _render_violations(plan, console)
     if plan.cost:
         _render_cost(plan.cost, console)
+        _render_budget(budget_check(graph, plan.cost), console)
     if plan.critical_path:
         _render_critical_path(plan.critical_path, console)
 
@@ -185,6 +195,20 @@ def _render_cost(cost: CostEstimate, console: Console) -> None:
         "Usage-based charges (S3, training, feature store traffic, logs, requests) are excluded; "
         "FORMAT=json lists every assumption.[/]"
     )
+
+
+def _render_budget(check: BudgetCheck | None, console: Console) -> None:
+    """The budget beside the estimate, and a warning where the estimate's maximum exceeds it."""
+    if check is None:
+        return
+    if check.monthly_limit is not None:
+        console.print(
+            f"Budget: {_money(check.monthly_limit)}/month (budget.monthly_limit_usd) beside the estimate's "
+            f"max {_money(check.estimate_max)}: {check.estimate_max / check.monthly_limit:.0%} of it"
+            + (" (a lower bound: unpriced resources)" if check.unpriced else "")
+        )
+    if check.warning:
+        console.print(f"[yellow]warning:[/] {escape(check.warning)}")
 
 
 def _render_critical_path(path: CriticalPath, console: Console) -> None:

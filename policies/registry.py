@@ -22,6 +22,7 @@ from pulumi_policy import EnforcementLevel, Policy
 
 from .rules import (
     alarms,
+    cost,
     governance,
     governance_compute,
     governance_prod,
@@ -57,6 +58,7 @@ ALL_POLICIES: list[Policy] = [
     *network.POLICIES,
     *sqs.POLICIES,
     *kubernetes.POLICIES,
+    *cost.POLICIES,
     *governance.POLICIES,
     *governance_compute.POLICIES,
     *governance_prod.POLICIES,

@@ -28,6 +28,7 @@ from components.kubernetes.kubernetes_serving_spec import LABEL_RULES, Kubernete
 from components.limits import LOG_RETENTION_DAYS, SPEC_CONFIG, fail_at
 from components.naming import prefixed
 from components.observability.alert_topic import AlertSubscription
+from components.observability.cost_guardrails import BudgetSpec
 from components.observability.model_monitoring import MonitoringSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.registry.model_registry import ApprovalMode, ModelFamilySpec
@@ -83,8 +84,9 @@ LOADER_DEFAULTS: Final[dict[str, str]] = {
     **{f"models[].training.{key}": f"the stack's `training.{key}`" for key in COMPUTE_KEYS},
 }
 
-PLATFORM_TAG_KEYS: Final[tuple[str, ...]] = ("environment", "managed-by")
-"""Tags the platform adds to every resource (:attr:`PlatformConfig.resource_tags`)."""
+PLATFORM_TAG_KEYS: Final[tuple[str, ...]] = ("environment", "managed-by", "stack")
+"""Tags the platform adds to every resource (:attr:`PlatformConfig.resource_tags`); ``stack`` (the
+name prefix, unique in an account) is what the stack's budget and cost anomaly monitor filter on."""
 COMPONENT_TAG_PREFIX: Final = "mlops:"
 """Components add at most one tag of their own to a resource (``mlops:endpoint``, ``mlops:model-family``,
 ``mlops:feature-group``)."""
@@ -432,6 +434,11 @@ class PlatformConfig(_Section):
         description="SageMaker inference endpoints (docs/architecture.md, Inference endpoints).",
     )
     alerts: AlertsConfig = AlertsConfig()
+    budget: BudgetSpec = Field(
+        default=BudgetSpec(),
+        description="Cost guardrails: a monthly AWS Budget and a Cost Anomaly Detection monitor on the "
+        "stack's `stack` tag, paging the alert topic, and the stack's cost-allocation tags (docs/cost.md).",
+    )
     kubernetes_serving: KubernetesServingConfig = KubernetesServingConfig()
     monitoring: MonitoringSpec = Field(
         default=MonitoringSpec(),
@@ -666,7 +673,7 @@ class PlatformConfig(_Section):
     @property
     def resource_tags(self) -> dict[str, str]:
         """The tags every taggable resource carries."""
-        platform = dict(zip(PLATFORM_TAG_KEYS, (self.environment, "pulumi"), strict=True))
+        platform = dict(zip(PLATFORM_TAG_KEYS, (self.environment, "pulumi", self.name_prefix), strict=True))
         return {**self.tags, **platform}
 
     # -- physical names (stacks.naming) ------------------------------------------------------

@@ -20,6 +20,7 @@ from components.data.dvc_remote import DvcRemote
 from components.data.feature_store import FeatureStore
 from components.experiments.experiment_tracking import ExperimentTracking
 from components.observability.alert_topic import AlertTopic
+from components.observability.cost_guardrails import CostGuardrails
 from components.observability.endpoint_alarms import (
     EndpointAlarms,
 )
@@ -39,7 +40,12 @@ from stacks.composition.data import build_dvc_remote, build_feature_store
 from stacks.composition.experiments import build_experiment_tracking
 from stacks.composition.foundation import Foundation, build_foundation
 from stacks.composition.kubernetes import build_kubernetes_servings
-from stacks.composition.observability import build_alerts, build_failure_alerts, build_observability
+from stacks.composition.observability import (
+    build_alerts,
+    build_cost_guardrails,
+    build_failure_alerts,
+    build_observability,
+)
 from stacks.composition.registry import build_approval_dispatch, build_model_registry
 from stacks.composition.serving import build_endpoints
 from stacks.composition.training import build_pipeline_triggers, build_training_pipelines
@@ -75,6 +81,8 @@ class Platform:
     alerts: AlertTopic | None
     failure_alerts: FailureAlerts | None
     """EventBridge rules paging the alert topic on failed pipelines, jobs, monitors and endpoint updates."""
+    cost_guardrails: CostGuardrails | None
+    """The stack's budget and cost anomaly monitor, where ``budget.enabled``."""
     endpoints: dict[str, InferenceEndpoint]
     """Per endpoint name, for the endpoints served this run."""
     deferred_endpoints: dict[str, str]
@@ -138,6 +146,7 @@ def build_platform(
         failure_alerts=build_failure_alerts(
             config, alerts, pipelines, opts, [family for family, t in triggers.items() if t.retrains]
         ),
+        cost_guardrails=build_cost_guardrails(config, alerts, opts),
         endpoints=endpoints,
         deferred_endpoints=dict(serving.deferred),
         monitors=observed.monitors,

@@ -118,7 +118,32 @@ def java_pattern(pattern: str) -> re.Pattern[str]:
     if translated.startswith("\\p") or "\\p" in translated:
         raise ValueError(f"untranslated Java class in {pattern!r}")
     translated = _bracket_bare_classes(translated)
+    translated = _scope_inline_flags(translated)
     return re.compile(translated)  # Java semantics: "." stops at a line end
+
+
+def _scope_inline_flags(pattern: str) -> str:
+    """Java's ``(?i)`` inside a group applies to the rest of that group; Python takes global flags
+    only at the start, so a later one becomes the scoped group ``(?i:...)`` up to the group's end
+    (Budgets' budget-name pattern: ``...|(?i).*<script>.*</script>.*)``)."""
+    start = pattern.find("(?i)", 1)
+    if start < 0:
+        return pattern
+    depth, index = 0, start + 4
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        index += 1
+    scoped = f"{pattern[:start]}(?i:{pattern[start + 4 : index]}){pattern[index:]}"
+    return _scope_inline_flags(scoped)
 
 
 def _code_point(high: str, low: str) -> str:

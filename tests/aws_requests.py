@@ -14,6 +14,7 @@ Use::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,6 +133,45 @@ def _native_monitor_definition(kind: str) -> Call:
 
 
 _SAGEMAKER_TAGS = {"tags": _tag_list}
+
+
+def _budget(members: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    """A member of CreateBudget's ``Budget`` structure."""
+    return lambda value: {"Budget": members(value)}
+
+
+def _budget_notifications(value: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The provider's flat ``notifications[]`` is the API's notification and its subscribers."""
+    return {
+        "NotificationsWithSubscribers": [
+            {
+                "Notification": {
+                    "NotificationType": item["notificationType"],
+                    "ComparisonOperator": item["comparisonOperator"],
+                    "Threshold": item["threshold"],
+                    "ThresholdType": item["thresholdType"],
+                },
+                "Subscribers": [
+                    *(
+                        {"SubscriptionType": "SNS", "Address": arn}
+                        for arn in item.get("subscriberSnsTopicArns", [])
+                    ),
+                    *(
+                        {"SubscriptionType": "EMAIL", "Address": address}
+                        for address in item.get("subscriberEmailAddresses", [])
+                    ),
+                ],
+            }
+            for item in value
+        ]
+    }
+
+
+def _within(member: str, inner: str) -> Callable[[Any], dict[str, Any]]:
+    """A member of the request's ``member`` structure (CreateAnomalyMonitor's ``AnomalyMonitor``...)."""
+    return lambda value: {member: {inner: value}}
+
+
 _TOKEN = "00000000-0000-4000-8000-000000000000"
 
 REQUESTS: dict[str, tuple[Call, ...]] = {
@@ -431,6 +471,81 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
     "aws:scheduler/scheduleGroup:ScheduleGroup": (
         Call("scheduler", "CreateScheduleGroup", {"name": "Name", "tags": _tag_list}),
     ),
+    # Budgets and Cost Explorer
+    "aws:budgets/budget:Budget": (
+        Call(
+            "budgets",
+            "CreateBudget",
+            {
+                "accountId": "AccountId",
+                "name": _budget(lambda value: {"BudgetName": value}),
+                "budgetType": _budget(lambda value: {"BudgetType": value}),
+                "timeUnit": _budget(lambda value: {"TimeUnit": value}),
+                "limitAmount": _budget(lambda value: {"BudgetLimit": {"Amount": value}}),
+                "limitUnit": _budget(lambda value: {"BudgetLimit": {"Unit": value}}),
+                "costFilters": _budget(
+                    lambda value: {"CostFilters": {item["name"]: item["values"] for item in value}}
+                ),
+                "notifications": _budget_notifications,
+                "tags": lambda value: {"ResourceTags": _tag_list(value)["Tags"]},
+            },
+        ),
+    ),
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": (
+        Call(
+            "ce",
+            "CreateAnomalyMonitor",
+            {
+                "name": _within("AnomalyMonitor", "MonitorName"),
+                "monitorType": _within("AnomalyMonitor", "MonitorType"),
+                "monitorDimension": _within("AnomalyMonitor", "MonitorDimension"),
+                "monitorSpecification": lambda value: {
+                    "AnomalyMonitor": {"MonitorSpecification": json.loads(value)}
+                },
+                "tags": lambda value: {"ResourceTags": _tag_list(value)["Tags"]},
+            },
+        ),
+    ),
+    "aws:costexplorer/anomalySubscription:AnomalySubscription": (
+        Call(
+            "ce",
+            "CreateAnomalySubscription",
+            {
+                "name": _within("AnomalySubscription", "SubscriptionName"),
+                "accountId": _within("AnomalySubscription", "AccountId"),
+                "frequency": _within("AnomalySubscription", "Frequency"),
+                "monitorArnLists": _within("AnomalySubscription", "MonitorArnList"),
+                "subscribers": lambda value: {
+                    "AnomalySubscription": {
+                        "Subscribers": [{"Address": item["address"], "Type": item["type"]} for item in value]
+                    }
+                },
+                # The provider's singular ``dimension`` is the API's ``Dimensions``.
+                "thresholdExpression": lambda value: {
+                    "AnomalySubscription": {
+                        "ThresholdExpression": {
+                            "Dimensions": {
+                                "Key": value["dimension"]["key"],
+                                "MatchOptions": value["dimension"]["matchOptions"],
+                                "Values": value["dimension"]["values"],
+                            }
+                        }
+                    }
+                },
+                "tags": lambda value: {"ResourceTags": _tag_list(value)["Tags"]},
+            },
+        ),
+    ),
+    "aws:costexplorer/costAllocationTag:CostAllocationTag": (
+        Call(
+            "ce",
+            "UpdateCostAllocationTagsStatus",
+            {
+                "tagKey": lambda value: {"CostAllocationTagsStatus": [{"TagKey": value}]},
+                "status": lambda value: {"CostAllocationTagsStatus": [{"Status": value}]},
+            },
+        ),
+    ),
     # SNS
     "aws:sns/topic:Topic": (
         Call(
@@ -653,11 +768,12 @@ def _params(call: Call, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _merge(params: dict[str, Any], extra: Mapping[str, Any]) -> None:
-    """Merge attribute maps and the single EventBridge target entry member by member."""
+    """Merge attribute maps, structures built member by member (a budget's ``Budget``) and the
+    single entry of EventBridge's ``Targets`` (and of ``CostAllocationTagsStatus``) member by member."""
     for key, value in extra.items():
-        if key == "Targets" and key in params:
-            params[key][0].update(value[0])
+        if key in ("Targets", "CostAllocationTagsStatus") and key in params:
+            _merge(params[key][0], value[0])
         elif isinstance(value, dict) and isinstance(params.get(key), dict):
-            params[key].update(value)
+            _merge(params[key], value)
         else:
             params[key] = value

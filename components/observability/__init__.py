@@ -1,11 +1,12 @@
-"""Observability: Model Monitor schedules, endpoint alarms, the dashboard and the alert topic (type
-tokens ``mlops:observability:*``). ``ModelQualityMonitoring`` needs pulumi-aws-native: it is
-imported on first use, so the other components do not load it."""
+"""Observability: Model Monitor schedules, endpoint alarms, the dashboard, the alert topic and the
+cost guardrails (type tokens ``mlops:observability:*``). ``ModelQualityMonitoring`` needs
+pulumi-aws-native: it is imported on first use, so the other components do not load it."""
 
 from typing import Any
 
 from ..extras import import_needing
 from .alert_topic import AlertSubscription, AlertTopic, AlertTopicArgs
+from .cost_guardrails import BudgetSpec, CostGuardrails, CostGuardrailsArgs
 from .endpoint_alarms import AlarmThresholds, BusinessHours, EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
 from .failure_alerts import FailureAlerts, FailureAlertsArgs
 from .model_monitoring import (
@@ -33,7 +34,10 @@ __all__ = [
     "AlertSubscription",
     "AlertTopic",
     "AlertTopicArgs",
+    "BudgetSpec",
     "BusinessHours",
+    "CostGuardrails",
+    "CostGuardrailsArgs",
     "DashboardEndpoint",
     "DashboardVariant",
     "EndpointAlarms",

@@ -71,6 +71,36 @@ class AlertTopicArgs:
     """Who is notified: e-mail addresses (each confirms its subscription) or https endpoints."""
     tags: Mapping[str, str]
     """Tags on the topic."""
+    cost_alerts: bool = False
+    """Whether AWS Budgets and Cost Anomaly Detection of this account may publish too (the stack's
+    cost guardrails page here); their use of the key is the key policy's (``budgets_key_grant``,
+    ``cost_anomaly_key_grant``)."""
+
+
+def _cost_alert_statements(topic_arn: pulumi.Input[str], account_id: str) -> list[dict]:
+    """AWS Budgets (the conditions AWS documents for budget notifications: this account, and one of
+    its budgets as the source) and Cost Anomaly Detection (this account) publish to the topic."""
+    return [
+        {
+            "Sid": "BudgetsOfThisAccountPublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "budgets.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account_id},
+                "ArnLike": {"aws:SourceArn": f"arn:aws:budgets::{account_id}:*"},
+            },
+        },
+        {
+            "Sid": "CostAnomalyDetectionOfThisAccountPublishes",
+            "Effect": "Allow",
+            "Principal": {"Service": "costalerts.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": topic_arn,
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        },
+    ]
 
 
 class AlertTopic(pulumi.ComponentResource):
@@ -78,11 +108,14 @@ class AlertTopic(pulumi.ComponentResource):
     this account.
 
     Security posture: KMS-encrypted, TLS-only, and only CloudWatch alarms and EventBridge rules of
-    this account may publish.
+    this account (and, with ``cost_alerts``, its AWS Budgets and Cost Anomaly Detection) may publish.
     """
 
     topic_arn: pulumi.Output[str]
     """ARN of the topic: the alarm and OK action of every platform alarm."""
+    topic_policy: sns.TopicPolicy
+    """Who may publish: what a publisher that checks its permission when it is created (an AWS
+    Budget's notifications) waits for."""
 
     def __init__(self, name: str, args: AlertTopicArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:observability:AlertTopic", name, None, opts)
@@ -94,7 +127,7 @@ class AlertTopic(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=child,
         )
-        sns.TopicPolicy(
+        self.topic_policy = sns.TopicPolicy(
             f"{name}-policy",
             arn=topic.arn,
             policy=render(
@@ -116,6 +149,7 @@ class AlertTopic(pulumi.ComponentResource):
                         "Resource": topic.arn,
                         "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
                     },
+                    *(_cost_alert_statements(topic.arn, args.account_id) if args.cost_alerts else ()),
                     deny_insecure_transport("sns:Publish", topic.arn),
                 )
             ),

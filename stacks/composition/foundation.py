@@ -16,6 +16,7 @@ from components.foundation.access_log_bucket import AccessLogBucket, AccessLogBu
 from components.foundation.encryption_key import (
     EncryptionKey,
     EncryptionKeyArgs,
+    ServiceKeyGrant,
     cloudwatch_alarms_grant,
     cloudwatch_logs_grant,
     eventbridge_grants,
@@ -23,6 +24,7 @@ from components.foundation.encryption_key import (
 from components.foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from components.foundation.private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
 from components.foundation.secure_bucket import SecureBucket, SecureBucketArgs
+from components.observability.cost_guardrails import budgets_key_grant, cost_anomaly_key_grant
 from components.observability.model_monitoring import BASELINE_PREFIX
 from components.policy_documents import (
     Statement,
@@ -114,6 +116,8 @@ def build_foundation(
             service_grants=[
                 *eventbridge_grants(config.region, config.account_id),
                 cloudwatch_alarms_grant(config.region, config.account_id),
+                # The stack's budget and cost anomaly monitor page the alert topic.
+                *cost_alert_grants(config),
             ],
             **key_args,
         ),
@@ -211,6 +215,16 @@ def build_foundation(
         inference_role=inference_role,
         tracking_job_role=tracking_job_role,
     )
+
+
+def cost_alert_grants(config: PlatformConfig) -> list[ServiceKeyGrant]:
+    """AWS Budgets and Cost Anomaly Detection use the notifications key, where ``budget.enabled``."""
+    if not config.budget.enabled:
+        return []
+    return [
+        budgets_key_grant(config.region, config.account_id),
+        cost_anomaly_key_grant(config.region, config.account_id),
+    ]
 
 
 def consumer_accounts(config: PlatformConfig) -> list[str]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pulumi
 
 from components.observability.alert_topic import AlertTopic, AlertTopicArgs
+from components.observability.cost_guardrails import CostGuardrails, CostGuardrailsArgs
 from components.observability.endpoint_alarms import (
     EndpointAlarms,
     EndpointAlarmsArgs,
@@ -49,7 +50,9 @@ def build_alerts(
     config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
 ) -> AlertTopic | None:
     """The alert topic of every stack that trains or serves; a plan warning where it pages no one."""
-    if not (config.endpoints or config.trains_models or config.kubernetes_alerts_to_sns):
+    if not (
+        config.endpoints or config.trains_models or config.kubernetes_alerts_to_sns or config.budget.enabled
+    ):
         return None
     if not config.alerts.subscriptions:
         pulumi.log.warn(NO_SUBSCRIBERS)
@@ -60,6 +63,7 @@ def build_alerts(
             kms_key_arn=foundation.notifications_key.key_arn,
             subscriptions=config.alerts.subscriptions,
             tags=config.resource_tags,
+            cost_alerts=config.budget.enabled,
         ),
         opts,
     )
@@ -68,6 +72,49 @@ def build_alerts(
 NO_SUBSCRIBERS = (
     "alerts.subscriptions is empty: failed pipelines, jobs, monitors and endpoint rollbacks, and "
     "every alarm, reach no one: add an e-mail address or an https endpoint (docs/monitoring.md)."
+)
+
+
+def build_cost_guardrails(
+    config: PlatformConfig, alerts: AlertTopic | None, opts: pulumi.ResourceOptions
+) -> CostGuardrails | None:
+    """The stack's budget and cost anomaly monitor on its ``stack`` tag, paging the alert topic.
+
+    The limit is ``budget.monthly_limit_usd``, never computed here: the estimate it is checked
+    against comes from the offline plan's record of the whole stack and its price table, which a
+    real `pulumi up` neither has nor should load, and a limit that followed the estimate would rise
+    with every capacity change instead of bounding it. Unset, the plan suggests one (its maximum
+    estimate plus ``margin_percent``) and the stack gets the anomaly monitor alone, with a warning.
+    """
+    spec = config.budget
+    if not spec.enabled or alerts is None:
+        return None
+    if spec.monthly_limit_usd is None:
+        pulumi.log.warn(NO_BUDGET_LIMIT)
+    stack_tag = "stack"
+    return CostGuardrails(
+        "cost-guardrails",
+        CostGuardrailsArgs(
+            account_id=config.account_id,
+            name_prefix=config.name_prefix,
+            scope_tag=(stack_tag, config.resource_tags[stack_tag]),
+            topic_arn=alerts.topic_arn,
+            monthly_limit_usd=spec.monthly_limit_usd,
+            actual_thresholds_percent=spec.actual_thresholds_percent,
+            forecast_thresholds_percent=spec.forecast_thresholds_percent,
+            anomaly_threshold_usd=spec.anomaly_threshold_usd,
+            activate_tag_keys=list(config.resource_tags) if spec.activate_cost_allocation_tags else [],
+            tags=config.resource_tags,
+            # The topic's policy lets Budgets publish: in place before the budget.
+            publish_permission=[alerts.topic_policy],
+        ),
+        opts,
+    )
+
+
+NO_BUDGET_LIMIT = (
+    "budget.monthly_limit_usd is not set: no budget is created (the cost anomaly monitor runs): set it "
+    "from the limit the plan suggests beside its cost estimate (docs/cost.md, Budgets)."
 )
 
 

@@ -45,6 +45,12 @@ ALLOWED_EXPLICIT_DEPENDENCIES = (
         "them; created first, the rule would watch a group that does not exist yet.",
     ),
     Allowed(
+        "aws:budgets/budget:Budget",
+        "aws:sns/topicPolicy:TopicPolicy",
+        "AWS Budgets checks that it may publish to a notification's SNS topic when the budget is "
+        "created; the topic's ARN is an input, its policy (which grants budgets.amazonaws.com) is not.",
+    ),
+    Allowed(
         "kubernetes:helm.sh/v3:Release",
         "kubernetes:helm.sh/v3:Release",
         "dcgm-exporter's chart renders a ServiceMonitor, whose CRD the kube-prometheus-stack release "

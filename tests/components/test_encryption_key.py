@@ -110,6 +110,9 @@ def test_notifications_key_lets_eventbridge_and_cloudwatch_deliver_to_this_accou
         "EventsDeliversToEncryptedTopics": "events.amazonaws.com",
         "EventsDeliversToEncryptedQueues": "events.amazonaws.com",
         "CloudwatchPublishesToEncryptedTopics": "cloudwatch.amazonaws.com",
+        # The fixtures' budget and cost anomaly monitor page the alert topic (test_cost_guardrails).
+        "BudgetsPublishToEncryptedTopics": "budgets.amazonaws.com",
+        "CostAnomalyDetectionPublishesToEncryptedTopics": "costalerts.amazonaws.com",
     }
     for grant in grants.values():
         assert grant["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -161,7 +164,11 @@ def test_every_service_principal_acts_only_for_this_accounts_resources(
                 assert scoping, f"{key.name}: {statement['Sid']} has no confused-deputy condition"
                 for name, values in scoping.items():
                     for value in values:
-                        in_account = value == account or value.split(":")[3:5] == [region, account]
+                        # AWS Budgets is global: its ARNs name no region.
+                        in_account = value == account or value.split(":")[3:5] in (
+                            [region, account],
+                            ["", account],
+                        )
                         assert in_account, f"{key.name}: {statement['Sid']}: {name} = {value}"
                 checked += 1
     assert checked >= 8

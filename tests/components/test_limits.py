@@ -139,6 +139,17 @@ BOTOCORE_NAME_SHAPES = {
         "CreateMlflowTrackingServer",
         "TrackingServerName",
     ),
+    "aws:budgets/budget:Budget": ("budgets", "CreateBudget", "Budget.BudgetName"),
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": (
+        "ce",
+        "CreateAnomalyMonitor",
+        "AnomalyMonitor.MonitorName",
+    ),
+    "aws:costexplorer/anomalySubscription:AnomalySubscription": (
+        "ce",
+        "CreateAnomalySubscription",
+        "AnomalySubscription.SubscriptionName",
+    ),
 }
 """Where botocore's service models state each limit; the rest (SQS queues 80, SNS topics 256,
 dashboards 255, security groups 255, buckets 63) have no maximum in the model: the services'
@@ -150,8 +161,10 @@ def _botocore_max(service: str, operation: str, member: str) -> int:
 
     model = botocore.loaders.Loader().load_service_model(service, "service-2")
     shapes = model["shapes"]
-    request = shapes[model["operations"][operation]["input"]["shape"]]
-    return shapes[request["members"][member]["shape"]]["max"]
+    shape = shapes[model["operations"][operation]["input"]["shape"]]
+    for part in member.split("."):  # a member of a nested structure: Budget.BudgetName
+        shape = shapes[shape["members"][part]["shape"]]
+    return shape["max"]
 
 
 @pytest.mark.parametrize("type_token", sorted(BOTOCORE_NAME_SHAPES))

@@ -21,6 +21,8 @@ from tests.aws_requests import REQUESTS, UnmappedInput, requests
 CHECKED_STACKS = ("dev", "staging", "prod")
 CHECKED_PREFIXES = (
     "aws:sagemaker/",
+    "aws:budgets/",
+    "aws:costexplorer/",
     "aws-native:sagemaker:",
     "aws:cloudwatch/",
     "aws:scheduler/",
@@ -104,6 +106,8 @@ def test_the_stacks_exercise_every_service_checked(stack_graphs: dict[str, Resou
     types = {r.type for stack in CHECKED_STACKS for r in _checked(stack_graphs[stack])}
     for prefix in (
         "aws:sagemaker/",
+        "aws:budgets/",
+        "aws:costexplorer/",
         "aws:cloudwatch/",
         "aws:sns/",
         "aws:sqs/",

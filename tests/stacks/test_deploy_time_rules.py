@@ -143,9 +143,10 @@ CASES: list[tuple[str, str, Edit, str | None, str]] = [
     ("more-zones-than-the-region-offers-fails", "dev", both(at("region", "us-west-1"), at("network.az_count", 3)), f"{P}.network.az_count", "offers an account 2"),
     ("zone-only-older-accounts-have-passes", "dev", both(at("region", "ap-northeast-1"), at("network.availability_zones", ["ap-northeast-1b", "ap-northeast-1c"])), None, ""),
     ("four-zones-where-an-account-has-three-fails", "dev", both(at("region", "ap-northeast-1"), at("network.az_count", 4)), f"{P}.network.az_count", "offers an account 3"),
-    # -- tags (AWS: 50 per resource; the platform adds environment, managed-by and one mlops:* tag)
-    ("47-tags-pass", "prod", tags(47), None, ""),
-    ("48-tags-fail", "prod", tags(48), f"{P}.tags", "at most 47"),
+    # -- tags (AWS: 50 per resource; the platform adds environment, managed-by, stack and one mlops:* tag)
+    ("46-tags-pass", "prod", tags(46), None, ""),
+    ("47-tags-fail", "prod", tags(47), f"{P}.tags", "at most 46"),
+    ("tag-stack-fails", "prod", at("tags.stack", "mine"), f"{P}.tags.stack", "set by the platform"),
     ("tag-key-128-passes", "prod", at("tags." + "k" * 128, "v"), None, ""),
     ("tag-key-129-fails", "prod", at("tags." + "k" * 129, "v"), f"{P}.tags", "1-128 characters (got 129)"),
     ("tag-value-256-passes", "prod", at("tags.team", "v" * 256), None, ""),

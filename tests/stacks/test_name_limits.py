@@ -43,6 +43,8 @@ UNNAMED: frozenset[str] = frozenset(
         "aws:ec2/subnet:Subnet",
         "aws:ec2/vpc:Vpc",
         "aws:ec2/vpcEndpoint:VpcEndpoint",
+        # Named by the tag key it activates (the stack's tags, checked with them).
+        "aws:costexplorer/costAllocationTag:CostAllocationTag",
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         "aws:kms/key:Key",
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",

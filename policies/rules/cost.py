@@ -1,0 +1,113 @@
+"""Cost rules: a stack that creates AWS resources has a cost budget whose alerts reach a pager.
+
+A stack rule, because the demand is on the stack as a whole: some ``aws:budgets/budget:Budget``
+(or its aws-native twin) of type ``COST`` must exist among its resources, and every such budget
+must notify an SNS topic (where the stack's alerting subscribes people and pagers) on actual or
+forecast spend. An e-mail-only budget reaches one inbox and no on-call rotation. The AWS
+Well-Architected Cost Optimization pillar asks for both (COST02-BP05 "Implement cost controls",
+COST03-BP05 "Configure billing and cost management tools": budgets with notifications). The rule
+defaults to advisory; ``policies/staging.json`` and ``policies/prod.json`` make it mandatory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, StackValidationArgs
+
+from ._common import (
+    ADVISORY,
+    MEDIUM,
+    each_resource,
+    framework,
+    get,
+    is_set,
+    items,
+    of_type,
+    shown,
+    stack_rule,
+)
+
+BUDGET = "aws:budgets/budget:Budget"
+NATIVE_BUDGET = "aws-native:budgets:Budget"
+BUDGETS = (BUDGET, NATIVE_BUDGET)
+#: What counts as the stack creating AWS resources (providers are not resources).
+CLOUD_PREFIXES = ("aws:", "aws-native:")
+NOTIFIED_ON = ("ACTUAL", "FORECASTED")
+
+Findings = Iterator[tuple[str, str | None]]
+
+
+def _budget_type(budget: PolicyResource) -> Any:
+    if budget.resource_type == NATIVE_BUDGET:
+        return get(budget.props, "budget.budgetType")
+    return get(budget.props, "budgetType")
+
+
+def _sns_notifications(budget: PolicyResource) -> list[Any]:
+    """The budget's notifications on actual or forecast spend that go to at least one SNS topic."""
+    found = []
+    if budget.resource_type == NATIVE_BUDGET:
+        for entry in items(get(budget.props, "notificationsWithSubscribers")):
+            kind = get(entry, "notification.notificationType")
+            if kind in NOTIFIED_ON and any(
+                get(subscriber, "subscriptionType") == "SNS" and is_set(get(subscriber, "address"))
+                for subscriber in items(get(entry, "subscribers"))
+            ):
+                found.append(entry)
+        return found
+    for notification in items(get(budget.props, "notifications")):
+        if get(notification, "notificationType") in NOTIFIED_ON and is_set(
+            get(notification, "subscriberSnsTopicArns")
+        ):
+            found.append(notification)
+    return found
+
+
+def _check_budget(budget: PolicyResource) -> Findings:
+    kind = _budget_type(budget)
+    if kind != "COST":
+        yield (
+            f"budgetType is {shown(kind)}: the stack's budget must be a COST budget (spend in USD). "
+            "Fix: set budget_type='COST'.",
+            budget.urn,
+        )
+    if not _sns_notifications(budget):
+        yield (
+            "no notification on ACTUAL or FORECASTED spend goes to an SNS topic, so an overrun pages no "
+            "one: add notifications with subscriber_sns_topic_arns=[<the stack's alert topic>] (its "
+            "policy must let budgets.amazonaws.com publish).",
+            budget.urn,
+        )
+
+
+def _stack_cost_budget(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
+    resources = list(args.resources)
+    cloud = [r for r in resources if r.resource_type.startswith(CLOUD_PREFIXES)]
+    if cloud and not of_type(resources, BUDGETS):
+        yield (
+            f"the stack creates {len(cloud)} AWS resources but no cost budget: nobody is told when it "
+            "overspends. Fix: add an aws.budgets.Budget (COST, MONTHLY, filtered on the stack's tag) "
+            "notifying an SNS topic; in this platform, set budget.enabled and budget.monthly_limit_usd.",
+            None,
+        )
+    yield from each_resource(resources, BUDGETS, _check_budget)
+
+
+stack_cost_budget = stack_rule(
+    name="stack-cost-budget",
+    description=(
+        "A stack that creates AWS resources has a COST budget that notifies an SNS topic on actual or "
+        "forecast spend. Fix: add an aws.budgets.Budget with budget_type='COST' and notifications "
+        "whose subscriber_sns_topic_arns name the alert topic (this platform: budget.enabled with "
+        "budget.monthly_limit_usd)."
+    ),
+    check=_stack_cost_budget,
+    enforcement_level=ADVISORY,
+    severity=MEDIUM,
+    framework=framework("AWS Well-Architected", "COST02-BP05", "COST03-BP05"),
+    tags=["cost", "budgets"],
+)
+
+POLICIES = [stack_cost_budget]
