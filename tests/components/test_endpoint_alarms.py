@@ -135,8 +135,15 @@ def test_drift_alarm_starts_the_familys_training_pipeline(stack_graphs, stack) -
         for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
         if t.inputs["rule"] == drift.outputs["name"]
     ]
+    # Through the family's retraining gate, which starts the family's pipeline (once per cooldown).
     [pipeline] = graph.of_type("aws:sagemaker/pipeline:Pipeline")
-    assert target.inputs["arn"] == pipeline.outputs["arn"]
+    [gate] = [
+        g
+        for g in graph.of_type("aws:sfn/stateMachine:StateMachine")
+        if g.outputs["arn"] == target.inputs["arn"]
+    ]
+    start = json.loads(gate.inputs["definition"])["States"]["StartRetraining"]
+    assert start["Parameters"]["PipelineName"] == pipeline.outputs["pipelineName"]
 
 
 def test_dev_has_no_monitoring_alarms_or_dashboard(stack_graphs) -> None:
