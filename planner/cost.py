@@ -2,7 +2,8 @@
 
 Only what bills by the hour or month whether or not anyone uses it is priced: endpoint instances,
 interface endpoints, KMS keys, the MLflow server, alarms, dashboards, and monitoring jobs (which
-run on a schedule). Usage-based charges (S3, training runs, feature-store traffic, logs, requests)
+run on a schedule); and CloudTrail data events, from $0 up to a stated ceiling. Usage-based
+charges (S3, training runs, feature-store traffic, logs, requests)
 are listed as exclusions rather than guessed. Prices come from ``planner/data/prices.json``, a
 dated table of list prices per region. A resource that should be priced but cannot be (an
 instance type the table lacks, a region it does not cover) becomes a visible *unpriced* line, so
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.pricing import (
+    ASSUMED_MAX_TRAIL_DATA_EVENTS_PER_MONTH,
     PRICERS,
     PRICES_PATH,
     TYPICAL_MONITORING_RUN_MINUTES,
@@ -206,6 +208,13 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         notes.append(
             "Cost guardrails: a budget without actions, Cost Anomaly Detection and cost-allocation tags "
             "bill nothing; the Cost Explorer API requests `pulumi up` makes for them ($0.01 each) are excluded."
+        )
+    if graph.of_type("aws:cloudtrail/trail:Trail"):
+        notes.append(
+            "CloudTrail: management events are the account's first copy, free (a second trail recording "
+            "them bills $2.00 per 100,000: point audit_trail.existing_organization_trail at the one that "
+            "does); data events $0 at min, at max an assumed "
+            f"{ASSUMED_MAX_TRAIL_DATA_EVENTS_PER_MONTH / 1e6:g} million S3 object events a month per trail."
         )
     if any(resource.type.startswith("kubernetes:") for resource in graph):
         notes.append("Kubernetes serving runs on an existing EKS cluster's nodes: not priced here.")

@@ -22,6 +22,9 @@ PRICES_PATH = Path(__file__).parent / "data" / "prices.json"
 TYPICAL_MONITORING_RUN_MINUTES = 10
 DEFAULT_MAX_RUNTIME_SECONDS = 3600
 SECONDS_PER_HOUR = 3600
+ASSUMED_MAX_TRAIL_DATA_EVENTS_PER_MONTH = 10_000_000
+"""The ceiling assumed for a trail's data events a month (S3 object reads and writes it records): the
+volume follows use, not capacity, so the estimate needs a stated number; see planner.cost's notes."""
 
 
 class PriceMissing(LookupError):
@@ -272,6 +275,35 @@ def _monitoring_schedule(ctx: PricingContext, schedule: RecordedResource) -> lis
     ]
 
 
+def _trail_categories(trail: RecordedResource) -> set[str]:
+    """The event categories a trail's advanced selectors record (management only without any)."""
+    selectors = trail.inputs.get("advancedEventSelectors") or []
+    if not selectors:
+        return {"Management"}
+    return {
+        value
+        for selector in selectors
+        for field_selector in selector.get("fieldSelectors") or []
+        if field_selector.get("field") == "eventCategory"
+        for value in field_selector.get("equals") or []
+    }
+
+
+def _trail(ctx: PricingContext, trail: RecordedResource) -> list[CostItem]:
+    """Management events: the account's first copy is free (assumed: no other trail records them).
+    Data events: $0 without object traffic, up to the assumed monthly ceiling."""
+    categories = _trail_categories(trail)
+    items = []
+    if "Management" in categories:
+        items.append(CostItem(trail.name, trail.type, "management events (first copy: free)", 0.0, 0.0))
+    if "Data" in categories:
+        ceiling = ASSUMED_MAX_TRAIL_DATA_EVENTS_PER_MONTH
+        per_100k = ctx.prices.get("cloudtrail_data_events_per_100k")
+        what = f"data events, 0-{ceiling / 1e6:g}M a month (assumed ceiling)"
+        items.append(CostItem(trail.name, trail.type, what, 0.0, ceiling / 100_000 * per_100k))
+    return items
+
+
 PRICERS: Mapping[str, Pricer] = {
     "aws:sagemaker/endpoint:Endpoint": _endpoint,
     "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _mlflow,
@@ -282,5 +314,7 @@ PRICERS: Mapping[str, Pricer] = {
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": _monitoring_schedule,
     "aws-native:sagemaker:MonitoringSchedule": _monitoring_schedule,
+    "aws:cloudtrail/trail:Trail": _trail,
 }
-"""What bills by the hour or month regardless of use; every other type is free or usage-based."""
+"""What bills by the hour or month regardless of use (and CloudTrail data events, at an assumed
+ceiling); every other type is free or usage-based."""

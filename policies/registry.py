@@ -22,6 +22,7 @@ from pulumi_policy import EnforcementLevel, Policy
 
 from .rules import (
     alarms,
+    cloudtrail,
     cost,
     governance,
     governance_compute,
@@ -57,6 +58,7 @@ ALL_POLICIES: list[Policy] = [
     *observability.POLICIES,
     *network.POLICIES,
     *sqs.POLICIES,
+    *cloudtrail.POLICIES,
     *kubernetes.POLICIES,
     *cost.POLICIES,
     *governance.POLICIES,

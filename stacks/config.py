@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_valid
 from components.data.dvc_remote_spec import DvcRemoteSpec
 from components.data.feature_store import FeatureGroupSpec
 from components.experiments.experiment_tracking import ExperimentTrackingSpec
+from components.foundation.audit_trail import AuditTrailSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving_spec import LABEL_RULES, KubernetesServingSpec, invalid_labels
 from components.limits import LOG_RETENTION_DAYS, SPEC_CONFIG, fail_at
@@ -406,6 +407,12 @@ class PlatformConfig(_Section):
     network: NetworkConfig
     storage: StorageConfig = StorageConfig()
     encryption: EncryptionConfig = EncryptionConfig()
+    audit_trail: AuditTrailSpec = Field(
+        default=AuditTrailSpec(),
+        description="A CloudTrail trail: the account's management events and the datasets and artifact "
+        "buckets' object events, log files validated, KMS-encrypted, in a locked-down bucket "
+        "(docs/architecture.md, Audit trail).",
+    )
     trusted_image_registry_accounts: list[Annotated[str, Field(pattern=r"^[0-9]{12}$")]] = Field(
         default_factory=list,
         description="Accounts (besides this one) whose ECR images the execution roles may pull.",

@@ -20,6 +20,8 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "network": {"az_count": 2, "flow_log_retention_days": 30},
         "storage": {"noncurrent_version_expiration_days": 30, "access_log_retention_days": 90},
         "encryption": {"key_deletion_window_days": 7},
+        # Who changed the data and models; reads (every training job's) are left out to keep it cheap.
+        "audit_trail": {"data_events": "write_only", "log_retention_days": 90},
         # Dev registers versions that pass evaluation as Approved, so they deploy without a human.
         "model_registry": {"approval": "auto"},
         # Managed MLflow bills per hour: off in dev unless a stack turns it on.
@@ -43,6 +45,7 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "network": {"az_count": 2, "flow_log_retention_days": 90},
         "storage": {"noncurrent_version_expiration_days": 90, "access_log_retention_days": 365},
         "encryption": {"key_deletion_window_days": 30},
+        "audit_trail": {"data_events": "all", "log_retention_days": 365},
         "model_registry": {"approval": "manual"},
         "experiment_tracking": {"enabled": True},
         "training": {
@@ -68,6 +71,8 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "network": {"az_count": 3, "flow_log_retention_days": 365},
         "storage": {"noncurrent_version_expiration_days": 365, "access_log_retention_days": 730},
         "encryption": {"key_deletion_window_days": 30},
+        # Who read and wrote the production data and models, kept seven years.
+        "audit_trail": {"data_events": "all", "log_retention_days": 2557},
         "model_registry": {"approval": "manual"},
         "experiment_tracking": {"enabled": True},
         # On-demand capacity: a production retrain should not wait for spot.

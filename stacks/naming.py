@@ -63,6 +63,11 @@ def log_group_prefix(prefix: str) -> str:
     return f"/{PRODUCT}/{prefix}/"
 
 
+def audit_trail_name(prefix: str) -> str:
+    """The stack's CloudTrail trail (its ARN is built from it before the trail exists)."""
+    return f"{PRODUCT}-{prefix}-audit"
+
+
 def dashboard_name(prefix: str) -> str:
     return f"{PRODUCT}-{prefix}"
 

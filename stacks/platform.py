@@ -170,6 +170,10 @@ def _export(platform: Platform) -> None:
     pulumi.export("training_role_arn", foundation.training_role.role_arn)
     pulumi.export("pipeline_role_arn", foundation.pipeline_role.role_arn)
     pulumi.export("inference_role_arn", foundation.inference_role.role_arn)
+    if foundation.audit_trail_arn is not None:
+        pulumi.export("audit_trail_arn", foundation.audit_trail_arn)
+    if foundation.audit_trail is not None:
+        pulumi.export("audit_log_bucket", foundation.audit_trail.log_bucket_name)
     if platform.feature_store:
         pulumi.export("feature_group_names", platform.feature_store.feature_group_names)
     if platform.dvc_remote:

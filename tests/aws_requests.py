@@ -546,6 +546,40 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
             },
         ),
     ),
+    # CloudTrail: the trail, then its advanced event selectors and logging state (the provider's
+    # separate calls after CreateTrail).
+    "aws:cloudtrail/trail:Trail": (
+        Call(
+            "cloudtrail",
+            "CreateTrail",
+            {
+                "name": "Name",
+                "s3BucketName": "S3BucketName",
+                "s3KeyPrefix": "S3KeyPrefix",
+                "snsTopicName": "SnsTopicName",
+                "includeGlobalServiceEvents": "IncludeGlobalServiceEvents",
+                "isMultiRegionTrail": "IsMultiRegionTrail",
+                "enableLogFileValidation": "EnableLogFileValidation",
+                "cloudWatchLogsGroupArn": "CloudWatchLogsLogGroupArn",
+                "cloudWatchLogsRoleArn": "CloudWatchLogsRoleArn",
+                "kmsKeyId": "KmsKeyId",
+                "isOrganizationTrail": "IsOrganizationTrail",
+                "tags": lambda value: {"TagsList": [{"Key": k, "Value": v} for k, v in value.items()]},
+            },
+        ),
+        Call(
+            "cloudtrail",
+            "PutEventSelectors",
+            {"name": "TrailName", "advancedEventSelectors": "AdvancedEventSelectors"},
+            renames={
+                "startsWiths": "StartsWith",
+                "endsWiths": "EndsWith",
+                "notStartsWiths": "NotStartsWith",
+                "notEndsWiths": "NotEndsWith",
+            },
+        ),
+        Call("cloudtrail", "StartLogging", {"name": "Name", "enableLogging": lambda value: {}}),
+    ),
     # SNS
     "aws:sns/topic:Topic": (
         Call(

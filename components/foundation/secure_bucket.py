@@ -8,8 +8,50 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.s3 as s3
 
+from ..limits import in_range
 from ..policy_documents import Statement
 from .bucket_hardening import expire_noncurrent_versions, harden_bucket
+
+
+@dataclass(frozen=True)
+class LogDelivery:
+    """An AWS service that delivers log files into the bucket the way AWS documents for CloudTrail:
+    it checks the bucket's ACL and puts objects under ``key_prefix`` with ``bucket-owner-full-control``,
+    each only on behalf of ``source_arn`` (the confused-deputy guard)."""
+
+    sid: str
+    """Starts the Sids of the two statements (``<sid>AclCheck``, ``<sid>Write``)."""
+    service: str
+    """Service principal that delivers, e.g. ``cloudtrail.amazonaws.com``."""
+    source_arn: pulumi.Input[str]
+    """The one resource (e.g. the trail's ARN) on whose behalf the service may deliver (``aws:SourceArn``)."""
+    key_prefix: str
+    """Key prefix the service writes under, e.g. ``AWSLogs/<account>/``; must end with ``/``."""
+
+    def __post_init__(self) -> None:
+        if not self.key_prefix.endswith("/"):
+            raise ValueError(f"LogDelivery.key_prefix: {self.key_prefix!r} must end with '/'")
+
+    def statements(self, bucket_arn: pulumi.Input[str]) -> list[Statement]:
+        condition = {"aws:SourceArn": self.source_arn}
+        return [
+            {
+                "Sid": f"{self.sid}AclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": self.service},
+                "Action": "s3:GetBucketAcl",
+                "Resource": bucket_arn,
+                "Condition": {"StringEquals": condition},
+            },
+            {
+                "Sid": f"{self.sid}Write",
+                "Effect": "Allow",
+                "Principal": {"Service": self.service},
+                "Action": "s3:PutObject",
+                "Resource": pulumi.Output.concat(bucket_arn, "/", self.key_prefix, "*"),
+                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", **condition}},
+            },
+        ]
 
 
 @dataclass(frozen=True)
@@ -34,6 +76,21 @@ class SecureBucketArgs:
     """Key prefixes (``models/``) ``reader_accounts`` may list and read; required with them, none empty."""
     eventbridge_notifications: bool = False
     """Send object events to EventBridge (the training pipelines' new-data trigger listens there)."""
+    log_deliveries: Sequence[LogDelivery] = ()
+    """AWS services that deliver log files into the bucket (CloudTrail), each scoped to one source."""
+    expiration_days: int | None = None
+    """Days after which a current object expires (becomes noncurrent, then goes after
+    ``noncurrent_version_expiration_days``); None keeps objects until deleted. 1-36500."""
+    bucket_key: bool = True
+    """Use an S3 Bucket Key for SSE-KMS (cuts KMS requests). Off where a service encrypting with its
+    own encryption context must keep it on each object (CloudTrail log files)."""
+    deny_object_deletion: bool = False
+    """Deny every principal deleting objects or object versions (lifecycle expiry still removes them):
+    for logs that must outlive whoever could delete them."""
+
+    def __post_init__(self) -> None:
+        if self.expiration_days is not None:
+            in_range(self, "expiration_days", 1, 36500)
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -47,6 +104,9 @@ class SecureBucket(pulumi.ComponentResource):
     """Physical name of the bucket."""
     bucket_arn: pulumi.Output[str]
     """ARN of the bucket."""
+    bucket_policy: s3.BucketPolicy
+    """The bucket's policy: what a service that checks its access when it is created (a CloudTrail
+    trail) waits for."""
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:foundation:SecureBucket", name, None, opts)
@@ -72,7 +132,7 @@ class SecureBucket(pulumi.ComponentResource):
                         sse_algorithm="aws:kms", kms_master_key_id=args.kms_key_arn
                     ),
                     # A bucket key cuts KMS requests (and cost) by orders of magnitude.
-                    bucket_key_enabled=True,
+                    bucket_key_enabled=args.bucket_key,
                 )
             ],
             opts=child,
@@ -86,9 +146,9 @@ class SecureBucket(pulumi.ComponentResource):
         )
         if args.eventbridge_notifications:
             s3.BucketNotification(f"{name}-events", bucket=bucket.id, eventbridge=True, opts=child)
-        readers: list[Statement] = []
+        statements: list[Statement] = []
         if args.reader_accounts:
-            readers.append(
+            statements.append(
                 {
                     "Sid": "ReaderAccountsGetObjects",
                     "Effect": "Allow",
@@ -101,7 +161,7 @@ class SecureBucket(pulumi.ComponentResource):
                     ],
                 }
             )
-            readers.append(
+            statements.append(
                 {
                     "Sid": "ReaderAccountsListTheirPrefixes",
                     "Effect": "Allow",
@@ -115,14 +175,32 @@ class SecureBucket(pulumi.ComponentResource):
                     },
                 }
             )
-        harden_bucket(
-            name,
-            bucket,
-            parent=self,
-            extra_policy_statements=readers,
-            lifecycle_rules=expire_noncurrent_versions(
-                args.noncurrent_version_expiration_days, args.abort_incomplete_multipart_upload_days
-            ),
+        for delivery in args.log_deliveries:
+            statements += delivery.statements(bucket.arn)
+        if args.deny_object_deletion:
+            statements.append(
+                {
+                    "Sid": "DenyObjectDeletion",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+                    "Resource": pulumi.Output.concat(bucket.arn, "/*"),
+                }
+            )
+        lifecycle = expire_noncurrent_versions(
+            args.noncurrent_version_expiration_days, args.abort_incomplete_multipart_upload_days
+        )
+        if args.expiration_days is not None:
+            lifecycle.append(
+                s3.BucketLifecycleConfigurationRuleArgs(
+                    id="expire-current-versions",
+                    status="Enabled",
+                    filter=s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                    expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.expiration_days),
+                )
+            )
+        self.bucket_policy = harden_bucket(
+            name, bucket, parent=self, extra_policy_statements=statements, lifecycle_rules=lifecycle
         )
 
         self.bucket_name = bucket.bucket

@@ -52,6 +52,7 @@ TAGGABLE_TYPES: frozenset[str] = frozenset(
         "aws:ec2/eip:Eip",
         "aws:cloudwatch/logGroup:LogGroup",
         "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:cloudtrail/trail:Trail",
         "aws:cloudwatch/eventRule:EventRule",
         "aws:sns/topic:Topic",
         "aws:eks/cluster:Cluster",
@@ -231,7 +232,7 @@ def _protected(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
 stateful_resources_protected = stack_rule(
     name="stateful-resources-protected",
     description=(
-        "Stateful resources (KMS keys, buckets, feature groups, model package groups) must be "
+        "Stateful resources (KMS keys, buckets, feature groups, model package groups, audit trails) must be "
         "protected where requireProtection is true. Fix: set protect=True in their resource options."
     ),
     check=_protected,
@@ -252,12 +253,14 @@ stateful_resources_protected = stack_rule(
                 "aws:s3/bucketV2:BucketV2",
                 "aws:sagemaker/featureGroup:FeatureGroup",
                 "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
+                "aws:cloudtrail/trail:Trail",
                 "aws:kms/replicaKey:ReplicaKey",
                 "aws-native:kms:Key",
                 "aws-native:kms:ReplicaKey",
                 "aws-native:s3:Bucket",
                 "aws-native:sagemaker:FeatureGroup",
                 "aws-native:sagemaker:ModelPackageGroup",
+                "aws-native:cloudtrail:Trail",
             ],
             "description": "Type tokens that must be protected (pulumi-aws and aws-native twins).",
         },

@@ -13,6 +13,7 @@ from components.experiments.experiment_tracking import (
     tracking_server_name,
 )
 from components.foundation.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+from components.foundation.audit_trail import AuditTrail, AuditTrailArgs
 from components.foundation.encryption_key import (
     EncryptionKey,
     EncryptionKeyArgs,
@@ -67,6 +68,11 @@ class Foundation:
     inference_role: ExecutionRole
     tracking_job_role: ExecutionRole | None = None
     """Role of the training pipelines' TrackExperiment step, where the stack trains and tracks."""
+    audit_trail: AuditTrail | None = None
+    """The stack's CloudTrail trail, where ``audit_trail`` creates one."""
+    audit_trail_arn: pulumi.Input[str] | None = None
+    """The trail recording the account's management events: the stack's own or the configured
+    ``existing_organization_trail``; None where ``audit_trail.enabled`` is false."""
 
 
 def build_foundation(
@@ -163,6 +169,7 @@ def build_foundation(
         opts,
     )
 
+    audit_trail = _audit_trail(config, access_logs, [datasets, artifacts], opts)
     network = PrivateNetwork("network", _network_args(config, logs_key, path, provider), opts)
     workload_access = [
         *vpc_network_interfaces(
@@ -214,6 +221,8 @@ def build_foundation(
         pipeline_role=pipeline_role,
         inference_role=inference_role,
         tracking_job_role=tracking_job_role,
+        audit_trail=audit_trail,
+        audit_trail_arn=_management_trail_arn(config, audit_trail),
     )
 
 
@@ -225,6 +234,49 @@ def cost_alert_grants(config: PlatformConfig) -> list[ServiceKeyGrant]:
         budgets_key_grant(config.region, config.account_id),
         cost_anomaly_key_grant(config.region, config.account_id),
     ]
+
+
+def _audit_trail(
+    config: PlatformConfig,
+    access_logs: AccessLogBucket,
+    buckets: list[SecureBucket],
+    opts: pulumi.ResourceOptions,
+) -> AuditTrail | None:
+    """The stack's trail: management events unless another trail records them, and the object
+    events of the datasets and artifact buckets as ``audit_trail.data_events`` says."""
+    spec = config.audit_trail
+    if not spec.creates_trail:
+        return None
+    return AuditTrail(
+        "audit",
+        AuditTrailArgs(
+            trail_name=naming.audit_trail_name(config.name_prefix),
+            region=config.region,
+            account_id=config.account_id,
+            user_role_path=config.role_path,
+            access_log_bucket=access_logs.bucket_name,
+            tags=config.resource_tags,
+            data_event_buckets=[bucket.bucket_name for bucket in buckets],
+            data_events=spec.data_events,
+            management_events=spec.existing_organization_trail is None,
+            log_retention_days=spec.log_retention_days,
+            noncurrent_version_expiration_days=config.storage.noncurrent_version_expiration_days,
+            key_deletion_window_days=config.encryption.key_deletion_window_days,
+            key_rotation_period_days=config.encryption.rotation_period_days,
+            alias_prefix=naming.kms_alias_prefix(config.name_prefix),
+            retain=config.protect_stateful_resources,
+        ),
+        opts,
+    )
+
+
+def _management_trail_arn(config: PlatformConfig, trail: AuditTrail | None) -> pulumi.Input[str] | None:
+    spec = config.audit_trail
+    if not spec.enabled:
+        return None
+    if spec.existing_organization_trail is not None:
+        return spec.existing_organization_trail
+    return trail.trail_arn if trail is not None else None
 
 
 def consumer_accounts(config: PlatformConfig) -> list[str]:

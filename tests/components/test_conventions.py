@@ -16,6 +16,7 @@ STATEFUL = (
     "aws:s3/bucket:Bucket",
     "aws:sagemaker/featureGroup:FeatureGroup",
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
+    "aws:cloudtrail/trail:Trail",
 )
 
 
@@ -68,8 +69,10 @@ def test_stateful_resources_are_protected_and_retained_outside_dev(
 ) -> None:
     graph = stack_graphs[stack]
     stateful = [r for r in graph.cloud_resources if r.type in STATEFUL]
-    # Four keys (data, logs, notifications; deliveries: the fixtures dispatch approvals), three buckets.
-    assert len([r for r in stateful if r.type in STATEFUL[:2]]) == 7
+    # Five keys (data, logs, notifications, audit; deliveries: the fixtures dispatch approvals), four
+    # buckets (datasets, artifacts, access logs, audit logs), and the audit trail.
+    assert len([r for r in stateful if r.type in STATEFUL[:2]]) == 9
+    assert len(graph.of_type("aws:cloudtrail/trail:Trail")) == 1
     assert all(r.protect is protected and r.retain_on_delete is protected for r in stateful)
     assert not [r.name for r in graph.cloud_resources if r.type not in STATEFUL and r.protect]
 

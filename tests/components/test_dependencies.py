@@ -51,6 +51,12 @@ ALLOWED_EXPLICIT_DEPENDENCIES = (
         "created; the topic's ARN is an input, its policy (which grants budgets.amazonaws.com) is not.",
     ),
     Allowed(
+        "aws:cloudtrail/trail:Trail",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "CreateTrail checks that CloudTrail may write to the log bucket (InsufficientS3BucketPolicy"
+        "Exception); the bucket's name is an input, its policy (granting cloudtrail.amazonaws.com) is not.",
+    ),
+    Allowed(
         "kubernetes:helm.sh/v3:Release",
         "kubernetes:helm.sh/v3:Release",
         "dcgm-exporter's chart renders a ServiceMonitor, whose CRD the kube-prometheus-stack release "

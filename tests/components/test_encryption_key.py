@@ -17,6 +17,7 @@ def test_every_key_rotates_and_is_symmetric(stack_graph: ResourceGraph) -> None:
         "kms-logs-key",
         "kms-notifications-key",
         "kms-deliveries-key",
+        "audit-key-key",
     }
     for key in keys:
         assert key.inputs["enableKeyRotation"] is True
@@ -74,6 +75,16 @@ def test_account_principals_use_keys_only_as_platform_roles_or_through_platform_
                 }
             }
             if key.name == "kms-deliveries-key"
+            else {
+                # Auditors read the trail's log and digest files, and nothing else the key encrypts.
+                "AccountPrincipalsDecryptTrailLogs": {
+                    "StringEquals": {"kms:CallerAccount": account},
+                    "StringLike": {
+                        "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account}:trail/*"
+                    },
+                }
+            }
+            if key.name == "audit-key-key"
             else {}
         )
         assert users == expected_via
@@ -164,10 +175,12 @@ def test_every_service_principal_acts_only_for_this_accounts_resources(
                 assert scoping, f"{key.name}: {statement['Sid']} has no confused-deputy condition"
                 for name, values in scoping.items():
                     for value in values:
-                        # AWS Budgets is global: its ARNs name no region.
+                        # AWS Budgets is global: its ARNs name no region. A multi-region trail
+                        # encrypts every region's log files: its context may name any region.
                         in_account = value == account or value.split(":")[3:5] in (
                             [region, account],
                             ["", account],
+                            ["*", account],
                         )
                         assert in_account, f"{key.name}: {statement['Sid']}: {name} = {value}"
                 checked += 1
@@ -237,5 +250,5 @@ def test_deletion_window_and_protection_follow_the_environment(
 def test_aliases_name_the_environment_and_point_at_their_key(stack_graph: ResourceGraph) -> None:
     for alias in stack_graph.of_type("aws:kms/alias:Alias"):
         [key] = stack_graph.referenced(alias, "targetKeyId")
-        purpose = key.name.removeprefix("kms-").removesuffix("-key")
+        purpose = key.name.removeprefix("kms-").removesuffix("-key").removesuffix("-key")
         assert alias.inputs["name"] == f"alias/mlops-platform-{stack_graph.environment}-{purpose}"

@@ -183,6 +183,8 @@ def test_every_name_limit_has_a_source() -> None:
         "aws:cloudwatch/dashboard:Dashboard": 255,
         "aws:ec2/securityGroup:SecurityGroup": 255,
         "aws:s3/bucket:Bucket": 63,
+        # CloudTrail User Guide, "Naming requirements": 3-128 characters (the model sets no maximum).
+        "aws:cloudtrail/trail:Trail": 128,
     }
     assert set(PHYSICAL_NAME_LIMITS) == set(BOTOCORE_NAME_SHAPES) | set(documented)
     assert all(PHYSICAL_NAME_LIMITS[token][1] == limit for token, limit in documented.items())

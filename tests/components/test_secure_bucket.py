@@ -34,7 +34,7 @@ def test_data_buckets_use_sse_kms_with_the_platform_data_key(stack_graph: Resour
 
 def test_every_bucket_blocks_all_public_access_and_disables_acls(stack_graph: ResourceGraph) -> None:
     buckets = stack_graph.of_type(f"{S3}bucket:Bucket")
-    assert len(buckets) == 3
+    assert len(buckets) == 4  # datasets, artifacts, access logs, audit logs
     for bucket in buckets:
         [block] = attached_to(stack_graph, f"{S3}bucketPublicAccessBlock:BucketPublicAccessBlock", bucket)
         for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):

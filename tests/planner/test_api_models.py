@@ -1,5 +1,5 @@
-"""The recorded fixture stacks' SageMaker, CloudWatch, EventBridge, SNS, SQS, Pipes and Application Auto
-Scaling inputs as API requests, checked against botocore's service models.
+"""The recorded fixture stacks' SageMaker, CloudWatch, EventBridge, SNS, SQS, Pipes, Application Auto
+Scaling and CloudTrail inputs as API requests, checked against botocore's service models.
 
 Each resource's inputs become the requests the provider sends (tests/aws_requests.py), and each
 request is checked for what the API enforces (tests/api_models.py): types, required members,
@@ -30,6 +30,7 @@ CHECKED_PREFIXES = (
     "aws:sqs/",
     "aws:pipes/",
     "aws:appautoscaling/",
+    "aws:cloudtrail/",
 )
 
 
@@ -113,6 +114,7 @@ def test_the_stacks_exercise_every_service_checked(stack_graphs: dict[str, Resou
         "aws:sqs/",
         "aws:pipes/",
         "aws:appautoscaling/",
+        "aws:cloudtrail/",
     ):
         assert any(t.startswith(prefix) for t in types), prefix
 

@@ -36,6 +36,9 @@ def test_unprotected_prod_stateful_resources_violate_the_protection_rule(write_s
         "access-logs-bucket",
         "datasets-bucket",
         "artifacts-bucket",
+        "audit-key-key",
+        "audit-logs-bucket",
+        "audit-trail",
         "feature-store-customer-churn",
         "model-registry-customer-churn",
     }

@@ -85,7 +85,7 @@ def test_the_generator_covers_every_section_with_enough_cases() -> None:
         # Sections the fixtures leave at their defaults: mutated through the unknown-key and type
         # cases of the maps holding them only when a fixture sets them.
         "storage", "encryption", "trusted_image_registry_accounts", "model_registry", "experiment_tracking",
-        "training", "endpoint_defaults", "kubernetes_serving", "protect_stateful_resources",
+        "training", "endpoint_defaults", "kubernetes_serving", "protect_stateful_resources", "audit_trail",
     }  # fmt: skip
 
 
