@@ -10,10 +10,12 @@ from typing import Literal
 
 import pulumi
 import pulumi_aws.cloudtrail as cloudtrail
-from pydantic import BaseModel, Field
+import pulumi_aws.cloudwatch as cloudwatch
+from pydantic import BaseModel, Field, field_validator
 
-from ..limits import SPEC_CONFIG, in_range
+from ..limits import LOG_RETENTION_DAYS, SPEC_CONFIG, in_range, one_of
 from .encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
+from .execution_role import ExecutionRole, ExecutionRoleArgs
 from .secure_bucket import LogDelivery, SecureBucket, SecureBucketArgs
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
@@ -57,6 +59,21 @@ class AuditTrailSpec(BaseModel):
         description="Days a log file is kept; the expired version goes after "
         "`storage.noncurrent_version_expiration_days` more.",
     )
+    cloudwatch_logs_retention_days: int | None = Field(
+        default=None,
+        description="Also deliver the trail's events to a CloudWatch Logs group (encrypted with the logs "
+        "key) kept this many days, for metric filters and alarms on API activity (FSBP CloudTrail.5); "
+        "ingestion bills per GB. Unset: S3 only. A CloudWatch Logs retention value.",
+    )
+
+    @field_validator("cloudwatch_logs_retention_days")
+    @classmethod
+    def _cloudwatch_retention(cls, value: int | None) -> int | None:
+        if value is not None and value not in LOG_RETENTION_DAYS:
+            raise ValueError(
+                f"{value} is not a CloudWatch Logs retention; allowed: {', '.join(map(str, LOG_RETENTION_DAYS))}"
+            )
+        return value
 
     @property
     def creates_trail(self) -> bool:
@@ -147,6 +164,13 @@ class AuditTrailArgs:
     retain: bool = True
     """Protect the trail, its key and bucket from `pulumi destroy`, keep them when removed from the
     program, and deny deleting log files (only the lifecycle expires them)."""
+    cloudwatch_logs_retention_days: int | None = None
+    """Also deliver events to a CloudWatch Logs group kept this many days (a CloudWatch Logs
+    retention value); None: S3 only. Needs ``log_group_name`` and ``logs_kms_key_arn``."""
+    log_group_name: str | None = None
+    """Name of that log group (``/mlops-platform/<prefix>/cloudtrail``)."""
+    logs_kms_key_arn: pulumi.Input[str] | None = None
+    """KMS key of that log group; its policy must let CloudWatch Logs of this account use it."""
 
     def __post_init__(self) -> None:
         if not _TRAIL_NAME.fullmatch(self.trail_name):
@@ -161,6 +185,12 @@ class AuditTrailArgs:
             raise ValueError(
                 f"AuditTrailArgs.data_events: {self.data_events!r} is not all, write_only or off"
             )
+        if self.cloudwatch_logs_retention_days is not None:
+            one_of(self, "cloudwatch_logs_retention_days", LOG_RETENTION_DAYS)
+            if not self.log_group_name or self.logs_kms_key_arn is None:
+                raise ValueError(
+                    "AuditTrailArgs: cloudwatch_logs_retention_days needs log_group_name and logs_kms_key_arn"
+                )
         if not self.management_events and (self.data_events == "off" or not self.data_event_buckets):
             raise ValueError(
                 "AuditTrailArgs: the trail would record nothing: keep management_events, or give "
@@ -273,6 +303,7 @@ class AuditTrail(pulumi.ComponentResource):
             ),
             child,
         )
+        delivery = self._cloudwatch_logs(name, args)
         trail = cloudtrail.Trail(
             f"{name}-trail",
             name=args.trail_name,
@@ -283,6 +314,8 @@ class AuditTrail(pulumi.ComponentResource):
             is_multi_region_trail=True,
             include_global_service_events=True,
             advanced_event_selectors=event_selectors(args),
+            cloud_watch_logs_group_arn=delivery[0] if delivery else None,
+            cloud_watch_logs_role_arn=delivery[1] if delivery else None,
             tags=dict(args.tags),
             # CloudTrail checks at creation that it may write to the bucket and use the key. The key
             # (its policy inline) comes first through kms_key_id; the bucket policy through this edge.
@@ -300,3 +333,40 @@ class AuditTrail(pulumi.ComponentResource):
         self.register_outputs(
             {"trail_arn": self.trail_arn, "log_bucket_name": self.log_bucket_name, "key_arn": self.key_arn}
         )
+
+    def _cloudwatch_logs(
+        self, name: str, args: AuditTrailArgs
+    ) -> tuple[pulumi.Output[str], pulumi.Output[str]] | None:
+        """The log group the trail also delivers to and the role CloudTrail writes with: ARN of the
+        group with the log-stream wildcard CloudTrail requires, and the role's ARN (resolved once its
+        policy is attached, so CreateTrail's check that it may write passes)."""
+        if args.cloudwatch_logs_retention_days is None:
+            return None
+        child = pulumi.ResourceOptions(parent=self)
+        log_group = cloudwatch.LogGroup(
+            f"{name}-events",
+            name=args.log_group_name,
+            retention_in_days=args.cloudwatch_logs_retention_days,
+            kms_key_id=args.logs_kms_key_arn,
+            tags=dict(args.tags),
+            opts=child,
+        )
+        delivery = ExecutionRole(
+            f"{name}-events",
+            ExecutionRoleArgs(
+                description="Delivers the platform's CloudTrail events to CloudWatch Logs",
+                trusted_service=CLOUDTRAIL,
+                account_id=args.account_id,
+                path=args.user_role_path,
+                statements=[
+                    {
+                        "Effect": "Allow",
+                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        "Resource": pulumi.Output.concat(log_group.arn, ":log-stream:*"),
+                    }
+                ],
+                tags=args.tags,
+            ),
+            opts=child,
+        )
+        return pulumi.Output.concat(log_group.arn, ":*"), delivery.role_arn

@@ -169,7 +169,7 @@ def build_foundation(
         opts,
     )
 
-    audit_trail = _audit_trail(config, access_logs, [datasets, artifacts], opts)
+    audit_trail = _audit_trail(config, access_logs, [datasets, artifacts], logs_key, opts)
     network = PrivateNetwork("network", _network_args(config, logs_key, path, provider), opts)
     workload_access = [
         *vpc_network_interfaces(
@@ -240,6 +240,7 @@ def _audit_trail(
     config: PlatformConfig,
     access_logs: AccessLogBucket,
     buckets: list[SecureBucket],
+    logs_key: EncryptionKey,
     opts: pulumi.ResourceOptions,
 ) -> AuditTrail | None:
     """The stack's trail: management events unless another trail records them, and the object
@@ -265,6 +266,9 @@ def _audit_trail(
             key_rotation_period_days=config.encryption.rotation_period_days,
             alias_prefix=naming.kms_alias_prefix(config.name_prefix),
             retain=config.protect_stateful_resources,
+            cloudwatch_logs_retention_days=spec.cloudwatch_logs_retention_days,
+            log_group_name=f"{naming.log_group_prefix(config.name_prefix)}cloudtrail",
+            logs_kms_key_arn=logs_key.key_arn,
         ),
         opts,
     )

@@ -221,7 +221,7 @@ P = f"{CONFIG_KEY}.audit_trail"
         ({"data_events": "reads"}, f"{P}.data_events", "'all', 'write_only' or 'off'"),
         ({"log_retention_days": 0}, f"{P}.log_retention_days", "greater than or equal to 1"),
         ({"enabled": "yes"}, f"{P}.enabled", "valid boolean"),
-        ({"cloudwatch": True}, f"{P}.cloudwatch", "unknown key; allowed keys here: data_events, enabled"),
+        ({"cloudwatch": True}, f"{P}.cloudwatch", "unknown key; allowed keys here: cloudwatch_logs_retention_days, data_events"),
     ],
     ids=["trail-arn-pattern", "data-events-values", "retention-minimum", "strict-boolean", "unknown-key"],
 )  # fmt: skip
@@ -261,6 +261,11 @@ ARGS: dict[str, Any] = {
             {"management_events": False, "data_event_buckets": ["b"], "data_events": "off"},
             "would record nothing",
         ),
+        ({"cloudwatch_logs_retention_days": 365}, "needs log_group_name and logs_kms_key_arn"),
+        (
+            {"cloudwatch_logs_retention_days": 100, "log_group_name": "g", "logs_kms_key_arn": "k"},
+            "cloudwatch_logs_retention_days",
+        ),
     ],
 )
 def test_args_refuse_what_cloudtrail_would(change: dict[str, Any], fragment: str) -> None:
@@ -271,3 +276,50 @@ def test_args_refuse_what_cloudtrail_would(change: dict[str, Any], fragment: str
 def test_args_accept_cloudtrails_names() -> None:
     for name in ("abc", "a.b_c-d", "A" * 128, "mlops-platform-dev-audit"):
         assert AuditTrailArgs(**{**ARGS, "trail_name": name}).arn.endswith(f":trail/{name}")
+
+
+def test_cloudwatch_logs_delivery_writes_to_an_encrypted_group_through_a_scoped_role(write_stack) -> None:
+    from planner.policy_check import evaluate_policies
+    from tests.api_models import request_errors
+    from tests.aws_requests import requests
+
+    def edit(platform: dict[str, Any]) -> None:
+        platform["audit_trail"] = {"cloudwatch_logs_retention_days": 365}
+
+    graph = record_stack_file(str(write_stack("prod", edit)))
+    trail = only(graph, TRAIL)
+    [group] = within(graph, "audit", "aws:cloudwatch/logGroup:LogGroup")
+    assert group.inputs["name"] == "/mlops-platform/prod/cloudtrail"
+    assert group.inputs["retentionInDays"] == 365
+    assert group.inputs["kmsKeyId"] == graph.named("kms-logs-key").outputs["arn"]
+    assert trail.inputs["cloudWatchLogsGroupArn"] == f"{group.outputs['arn']}:*"
+    [role] = within(graph, "audit", "aws:iam/role:Role")
+    assert trail.inputs["cloudWatchLogsRoleArn"] == role.outputs["arn"]
+    trust = statements(policy_of(role, "assumeRolePolicy"))
+    assert [s["Principal"] for s in trust] == [{"Service": "cloudtrail.amazonaws.com"}]
+    assert trust[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": "333333333333"}}
+    [permissions] = within(graph, "audit", "aws:iam/rolePolicy:RolePolicy")
+    assert statements(policy_of(permissions)) == [
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{group.outputs['arn']}:log-stream:*",
+        }
+    ]
+    for service, operation, params in requests(trail):
+        assert request_errors(service, operation, params) == [], operation
+    violations, _ = evaluate_policies(graph)
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
+
+
+def test_cloudwatch_logs_retention_must_be_one_cloudwatch_accepts(write_stack) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["audit_trail"] = {"cloudwatch_logs_retention_days": 100}
+
+    path = write_stack("dev", edit)
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(read_stack_file(path).platform, str(path))
+    [line] = [
+        line for line in str(raised.value).splitlines() if f": {P}.cloudwatch_logs_retention_days: " in line
+    ]
+    assert "not a CloudWatch Logs retention" in line
