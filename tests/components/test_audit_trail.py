@@ -324,3 +324,26 @@ def test_cloudwatch_logs_retention_must_be_one_cloudwatch_accepts(write_stack) -
         line for line in str(raised.value).splitlines() if f": {P}.cloudwatch_logs_retention_days: " in line
     ]
     assert "not a CloudWatch Logs retention" in line
+
+
+@pytest.mark.parametrize(
+    ("operation", "change", "reported"),
+    [
+        ("PutEventSelectors", lambda p: p["AdvancedEventSelectors"][1]["FieldSelectors"][2].update(StartsWith=[]), "valid min length: 1"),
+        ("PutEventSelectors", lambda p: p["AdvancedEventSelectors"][0]["FieldSelectors"][0].update(Field="event Category"), "does not match the pattern"),
+        ("CreateTrail", lambda p: p.update(TagsList=[{"Key": f"k{i}", "Value": "v"} for i in range(201)]), "more than the maximum 200"),
+    ],
+    ids=["empty-starts-with", "field-name-pattern", "too-many-tags"],
+)  # fmt: skip
+def test_the_trails_requests_pass_botocore_and_a_refused_one_is_reported(
+    stack_graphs: dict[str, ResourceGraph], operation: str, change, reported: str
+) -> None:
+    from tests.api_models import request_errors
+    from tests.aws_requests import requests
+
+    calls = {op: (service, params) for service, op, params in requests(only(stack_graphs["prod"], TRAIL))}
+    assert list(calls) == ["CreateTrail", "PutEventSelectors", "StartLogging"]
+    assert all(request_errors(service, op, params) == [] for op, (service, params) in calls.items())
+    service, params = calls[operation]
+    change(params)
+    assert any(reported in error for error in request_errors(service, operation, params))
