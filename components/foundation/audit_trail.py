@@ -3,6 +3,7 @@ locked-down bucket, recording management events and the platform buckets' object
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,8 +23,7 @@ CLOUDTRAIL = "cloudtrail.amazonaws.com"
 DataEvents = Literal["all", "write_only", "off"]
 TRAIL_ARN_PATTERN = r"^arn:aws:cloudtrail:[a-z0-9-]+:[0-9]{12}:trail/[A-Za-z0-9._-]{3,128}$"
 # CloudTrail's naming rules: 3-128 of letters, digits, '.', '_', '-'; starts and ends with a letter
-# or digit; no two of '.', '_', '-' in a row. (An IP-address-like name is refused too: the platform's
-# names always hold a letter.)
+# or digit; no two of '.', '_', '-' in a row; not in IP address form (checked in AuditTrailArgs).
 _TRAIL_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|[._-](?=[A-Za-z0-9])){2,127}\Z")
 
 
@@ -173,10 +173,10 @@ class AuditTrailArgs:
     """KMS key of that log group; its policy must let CloudWatch Logs of this account use it."""
 
     def __post_init__(self) -> None:
-        if not _TRAIL_NAME.fullmatch(self.trail_name):
+        if not _TRAIL_NAME.fullmatch(self.trail_name) or _is_ip_address(self.trail_name):
             raise ValueError(
                 f"AuditTrailArgs.trail_name: {self.trail_name!r} is not a trail name (3-128 letters, digits, "
-                "'.', '_', '-'; starting and ending with a letter or digit; no two of '._-' in a row)"
+                "'.', '_', '-'; starting and ending with a letter or digit; no two of '._-' in a row; not an IP address)"
             )
         if not re.fullmatch(r"[0-9]{12}", self.account_id):
             raise ValueError(f"AuditTrailArgs.account_id: {self.account_id!r} is not a 12-digit account")
@@ -200,6 +200,14 @@ class AuditTrailArgs:
     @property
     def arn(self) -> str:
         return trail_arn(self.region, self.account_id, self.trail_name)
+
+
+def _is_ip_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def event_selectors(args: AuditTrailArgs) -> list[cloudtrail.TrailAdvancedEventSelectorArgs]:

@@ -254,6 +254,7 @@ ARGS: dict[str, Any] = {
         ({"trail_name": "a--b"}, "trail_name"),
         ({"trail_name": "audit-"}, "trail_name"),
         ({"trail_name": "a" * 129}, "trail_name"),
+        ({"trail_name": "192.168.5.4"}, "trail_name"),
         ({"account_id": "1234"}, "account_id"),
         ({"log_retention_days": 0}, "log_retention_days"),
         ({"data_events": "reads"}, "data_events"),
