@@ -21,10 +21,10 @@ _PREFIX = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*\Z")
 _MAX_PREFIX = 200
 # An IAM user or role ARN (its name may hold the ArnLike wildcards * and ?), of any commercial account.
 _PRINCIPAL = re.compile(
-    r"^arn:aws:iam::(?P<account>[0-9]{12}):(?P<kind>role|user)/(?P<name>[\w+=,.@/*?-]+)\Z"
+    r"^arn:aws:iam::(?P<account>[0-9]{12}):(?P<kind>role|user)/(?P<name>[A-Za-z0-9_+=,.@/*?-]+)\Z"
 )
 # A GitHub Actions OIDC subject of one named repository: repo:<owner>/<name>:<ref, environment...>.
-_SUBJECT = re.compile(r"^repo:[A-Za-z0-9-]+/[A-Za-z0-9._-]+:[\w.@/:*?=+-]+\Z")
+_SUBJECT = re.compile(r"^repo:[A-Za-z0-9-]+/[A-Za-z0-9._-]+:[A-Za-z0-9_.@/:*?=+-]+\Z")
 
 
 def principal_account(pattern: str) -> str:
