@@ -112,7 +112,9 @@ def test_baselines_are_written_only_for_a_passing_model_and_before_it_is_registe
     assert {DATA, MODEL}.isdisjoint(step["Name"] for step in definition["Steps"])
     assert [step["Name"] for step in branches["IfSteps"]] == [DATA, MODEL, "RegisterModel"]
     assert [step["Name"] for step in branches["ElseSteps"]] == ["MetricBelowThreshold"]
-    assert steps["RegisterModel"]["DependsOn"] == [DATA, MODEL]
+    # Registration waits for the baselines (and, with experiment tracking, the MLflow run it links to).
+    tracked = ["TrackExperiment"] if "TrackExperiment" in steps else []
+    assert steps["RegisterModel"]["DependsOn"] == [DATA, MODEL, *tracked]
 
 
 def test_the_data_quality_job_profiles_the_training_features_behind_the_models_predictions(built) -> None:
