@@ -16,7 +16,7 @@ SYSTEMS = {
     "Evidently": "planned",
     "Triton": "planned",
     "TorchServe": "instead",
-    "KServe": "planned",
+    "KServe": "provided",
     "Seldon": "instead",
     "BentoML": "instead",
     "Airflow": "instead",

@@ -69,10 +69,9 @@ def serving_alert_rules(spec: KubernetesServingSpec, metrics: ServingMetricNames
     ]
     if spec.gpus > 0:
         # The DCGM exporter labels a GPU's series with the pod using it; a Deployment's pods are named
-        # <deployment>-<pod-template-hash>-<suffix>, which no other Deployment's pods match.
-        pods = (
-            f'{GPU_UTILIZATION_METRIC}{{namespace="{spec.namespace}",pod=~"{spec.name}-[a-z0-9]+-[a-z0-9]+"}}'
-        )
+        # <deployment>-<pod-template-hash>-<suffix>, which no other Deployment's pods match (KServe's
+        # Deployment is <name>-predictor).
+        pods = f'{GPU_UTILIZATION_METRIC}{{namespace="{spec.namespace}",pod=~"{spec.deployment_name}-[a-z0-9]+-[a-z0-9]+"}}'
         rules.append(
             {
                 "alert": "ModelServerGpuSaturated",
@@ -90,7 +89,7 @@ def serving_alert_rules(spec: KubernetesServingSpec, metrics: ServingMetricNames
     rules.append(
         {
             "alert": "ModelServerPodsNotReady",
-            "expr": f'{KUBE_STATE_UNAVAILABLE}{{namespace="{spec.namespace}",deployment="{spec.name}"}} > 0',
+            "expr": f'{KUBE_STATE_UNAVAILABLE}{{namespace="{spec.namespace}",deployment="{spec.deployment_name}"}} > 0',
             "for": f"{alerts.not_ready_minutes}m",
             "labels": {**labels, "severity": "critical"},
             "annotations": {

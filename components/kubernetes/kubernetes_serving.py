@@ -1,11 +1,12 @@
 """KubernetesServing: a model server on an existing EKS cluster (GPU Deployment, Service, HPA, PDB,
-NetworkPolicy)."""
+NetworkPolicy), or the same pod as a KServe InferenceService predictor."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -48,6 +49,12 @@ class RegistryModel:
 
 MODEL_PACKAGE_ANNOTATION = "mlops-platform/model-package"
 """On the pod template: the version the pods run (a new version rolls them like any template change)."""
+KSERVE_API_VERSION = "serving.kserve.io/v1beta1"
+KSERVE_CONTAINER = "kserve-container"
+"""The name KServe gives (and looks for on) a predictor's model server container."""
+STORAGE_URI_ENV = "STORAGE_URI"
+"""On a KServe custom container: the artifact KServe's storage initializer downloads (and unpacks) into
+``/mnt/models`` before the server starts."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,8 @@ def kubernetes_provider(
 
 class KubernetesServing(pulumi.ComponentResource):
     """A model server on an existing cluster: namespace, service account, Deployment, Service, HPA, PDB
-    and NetworkPolicy.
+    and NetworkPolicy. With ``spec.kserve`` a KServe ``InferenceService`` (raw deployment mode) replaces
+    the Deployment and HPA: KServe creates them from its predictor, which carries the same pod.
 
     Security posture: the namespace enforces Pod Security `restricted`; pods run as UID 10001 with a
     read-only root filesystem, no capabilities, no privilege escalation, RuntimeDefault seccomp, no
@@ -128,7 +136,7 @@ class KubernetesServing(pulumi.ComponentResource):
     service_name: pulumi.Output[str]
     """ClusterIP Service: port 80 (`http`) for inference, `metrics` for Prometheus."""
     deployment_name: pulumi.Output[str]
-    """The model server's Deployment."""
+    """The model server's Deployment (with ``spec.kserve``, the ``<name>-predictor`` KServe creates)."""
 
     def __init__(
         self, name: str, args: KubernetesServingArgs, opts: pulumi.ResourceOptions | None = None
@@ -158,17 +166,26 @@ class KubernetesServing(pulumi.ComponentResource):
             opts=child,
         )
         self._model = args.model
-        deployment = self._create_deployment(name, spec, namespace, account.metadata.name, child)
-        if spec.canary is not None:
-            self._create_canary(name, spec, namespace, account.metadata.name, child)
+        if spec.kserve is not None:
+            # KServe creates the Deployment (<name>-predictor) and its HPA from the predictor.
+            service_of = self._create_inference_service(name, spec, namespace, account.metadata.name, child)
+            # Known once the InferenceService is (a custom resource's outputs are untyped).
+            self.namespace_name = pulumi.Output.all(service_of.id, namespace).apply(lambda known: known[1])
+            self.deployment_name = service_of.id.apply(lambda _: spec.deployment_name)
+        else:
+            deployment = self._create_deployment(name, spec, namespace, account.metadata.name, child)
+            if spec.canary is not None:
+                self._create_canary(name, spec, namespace, account.metadata.name, child)
+            self._create_autoscaler(name, spec, namespace, deployment.metadata.name, child)
+            self.namespace_name = deployment.metadata.namespace
+            self.deployment_name = deployment.metadata.name
+        # Also in front of KServe's pods: the stable <name>.<namespace>.svc address and the `metrics` port
+        # the stack's ServiceMonitor scrapes.
         service = self._create_service(name, spec, namespace, child)
-        self._create_autoscaler(name, spec, namespace, deployment.metadata.name, child)
         self._create_disruption_budget(name, spec, namespace, child)
         self._create_network_policy(name, spec, namespace, child)
 
-        self.namespace_name = deployment.metadata.namespace
         self.service_name = service.metadata.name
-        self.deployment_name = deployment.metadata.name
         self.register_outputs(
             {
                 "namespace_name": self.namespace_name,
@@ -259,7 +276,6 @@ class KubernetesServing(pulumi.ComponentResource):
     def _deployment_spec(
         self, spec: KubernetesServingSpec, service_account: pulumi.Input[str], component: str = STABLE
     ) -> apps.DeploymentSpecArgs:
-        gpu = spec.gpus > 0
         return apps.DeploymentSpecArgs(
             replicas=spec.replicas,
             selector=meta.LabelSelectorArgs(match_labels=_selector(spec, component)),
@@ -274,35 +290,83 @@ class KubernetesServing(pulumi.ComponentResource):
             revision_history_limit=5,
             template=core.PodTemplateSpecArgs(
                 metadata=meta.ObjectMetaArgs(
-                    labels={**self._labels, "app.kubernetes.io/component": component},
-                    annotations={MODEL_PACKAGE_ANNOTATION: self._model.package_arn} if self._model else None,
+                    labels=self._pod_labels(component), annotations=self._pod_annotations()
                 ),
-                spec=core.PodSpecArgs(
-                    service_account_name=service_account,
-                    automount_service_account_token=False,
-                    # No Kubernetes-injected variables for every Service in the namespace.
-                    enable_service_links=False,
-                    security_context=core.PodSecurityContextArgs(
-                        run_as_non_root=True,
-                        run_as_user=RUN_AS_ID,
-                        run_as_group=RUN_AS_ID,
-                        fs_group=RUN_AS_ID,
-                        seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault"),
-                    ),
-                    containers=[self._container(spec, self._model)],
-                    volumes=[
-                        _scratch("tmp", "1Gi"),
-                        _scratch("model-cache", spec.model_cache_size),
-                    ],
-                    # GPU placement only for GPU pods: CPU pods stay off the expensive nodes.
-                    node_selector=dict(spec.gpu_node_selector) if gpu else None,
-                    tolerations=[_toleration(t) for t in spec.gpu_tolerations] if gpu else None,
-                    topology_spread_constraints=[
-                        self._spread(spec, key, component) for key in (_ZONE, _HOST)
-                    ],
-                    termination_grace_period_seconds=60,
-                ),
+                spec=core.PodSpecArgs(**self._pod_fields(spec, service_account, component)),
             ),
+        )
+
+    def _pod_labels(self, component: str) -> dict[str, str]:
+        return {**self._labels, "app.kubernetes.io/component": component}
+
+    def _pod_annotations(self) -> dict[str, str] | None:
+        return {MODEL_PACKAGE_ANNOTATION: self._model.package_arn} if self._model else None
+
+    def _pod_fields(
+        self, spec: KubernetesServingSpec, service_account: pulumi.Input[str], component: str
+    ) -> dict[str, Any]:
+        """The pod spec's fields (``core.PodSpecArgs`` keywords), shared by the Deployment and KServe."""
+        gpu = spec.gpus > 0
+        return dict(
+            service_account_name=service_account,
+            automount_service_account_token=False,
+            # No Kubernetes-injected variables for every Service in the namespace.
+            enable_service_links=False,
+            security_context=core.PodSecurityContextArgs(
+                run_as_non_root=True,
+                run_as_user=RUN_AS_ID,
+                run_as_group=RUN_AS_ID,
+                fs_group=RUN_AS_ID,
+                seccomp_profile=core.SeccompProfileArgs(type="RuntimeDefault"),
+            ),
+            containers=[self._container(spec, self._model)],
+            volumes=[
+                _scratch("tmp", "1Gi"),
+                _scratch("model-cache", spec.model_cache_size),
+            ],
+            # GPU placement only for GPU pods: CPU pods stay off the expensive nodes.
+            node_selector=dict(spec.gpu_node_selector) if gpu else None,
+            tolerations=[_toleration(t) for t in spec.gpu_tolerations] if gpu else None,
+            topology_spread_constraints=[self._spread(spec, key, component) for key in (_ZONE, _HOST)],
+            termination_grace_period_seconds=60,
+        )
+
+    def _create_inference_service(
+        self,
+        name: str,
+        spec: KubernetesServingSpec,
+        namespace: pulumi.Input[str],
+        service_account: pulumi.Input[str],
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.apiextensions.CustomResource:
+        assert spec.kserve is not None
+        pod = {_camel(key): value for key, value in self._pod_fields(spec, service_account, STABLE).items()}
+        predictor = {
+            # KServe's own HPA (raw deployment mode): CPU utilisation of the request, like the Deployment's.
+            "minReplicas": spec.min_replicas,
+            "maxReplicas": spec.max_replicas,
+            "scaleMetric": "cpu",
+            "scaleTarget": spec.target_cpu_utilization,
+            # On the pods KServe creates: the selector of the Service, PDB and NetworkPolicy rendered here.
+            "labels": self._pod_labels(STABLE),
+            "annotations": self._pod_annotations(),
+            **{key: value for key, value in pod.items() if value is not None},
+        }
+        return k8s.apiextensions.CustomResource(
+            f"{name}-inference-service",
+            api_version=KSERVE_API_VERSION,
+            kind="InferenceService",
+            metadata=meta.ObjectMetaArgs(
+                name=spec.name,
+                namespace=namespace,
+                labels=self._labels,
+                annotations={
+                    "serving.kserve.io/deploymentMode": spec.kserve.deployment_mode,
+                    "serving.kserve.io/autoscalerClass": "hpa",
+                },
+            ),
+            spec={"predictor": {key: value for key, value in predictor.items() if value is not None}},
+            opts=opts,
         )
 
     @staticmethod
@@ -327,6 +391,8 @@ class KubernetesServing(pulumi.ComponentResource):
             # GPUs are extended resources: allocated from limits, and requests must equal them.
             requests[GPU_RESOURCE] = limits[GPU_RESOURCE] = str(spec.gpus)
         ports = [core.ContainerPortArgs(name="http", container_port=spec.port, protocol="TCP")]
+        if spec.grpc_port is not None:
+            ports.append(core.ContainerPortArgs(name="grpc", container_port=spec.grpc_port, protocol="TCP"))
         if spec.separate_metrics_port:
             ports.append(
                 core.ContainerPortArgs(name="metrics", container_port=spec.metrics_port, protocol="TCP")
@@ -338,9 +404,22 @@ class KubernetesServing(pulumi.ComponentResource):
             env[MODEL_ENV[0]] = model.package_arn
             if model.model_data_url is not None:
                 env[MODEL_ENV[1]] = model.model_data_url
+                if spec.kserve is not None:
+                    env[STORAGE_URI_ENV] = model.model_data_url
+        command, arguments = None, None
+        if spec.server == "triton":
+            command = ["tritonserver"]
+            arguments = [
+                f"--model-repository={spec.model_repository}",
+                f"--http-port={spec.port}",
+                f"--grpc-port={spec.grpc_port}",
+                f"--metrics-port={spec.metrics_port}",
+            ]
         return core.ContainerArgs(
-            name="model-server",
+            name=KSERVE_CONTAINER if spec.kserve is not None else "model-server",
             image=spec.image,
+            command=command,
+            args=arguments,
             ports=ports,
             env=[core.EnvVarArgs(name=key, value=value) for key, value in env.items()],
             resources=core.ResourceRequirementsArgs(requests=requests, limits=limits),
@@ -380,6 +459,15 @@ class KubernetesServing(pulumi.ComponentResource):
                 selector=_served_by(spec),
                 ports=[
                     core.ServicePortArgs(name="http", port=80, target_port="http", protocol="TCP"),
+                    *(
+                        [
+                            core.ServicePortArgs(
+                                name="grpc", port=spec.grpc_port, target_port="grpc", protocol="TCP"
+                            )
+                        ]
+                        if spec.grpc_port is not None
+                        else []
+                    ),
                     # Same name whether or not the server has a separate metrics port, so a future
                     # ServiceMonitor always scrapes the port named `metrics`.
                     core.ServicePortArgs(
@@ -453,7 +541,7 @@ class KubernetesServing(pulumi.ComponentResource):
         if spec.network.client_namespaces:
             rules.append(
                 _ingress(
-                    spec.port,
+                    [spec.port] if spec.grpc_port is None else [spec.port, spec.grpc_port],
                     [
                         networking.NetworkPolicyPeerArgs(
                             namespace_selector=meta.LabelSelectorArgs(match_labels=dict(selector))
@@ -466,7 +554,7 @@ class KubernetesServing(pulumi.ComponentResource):
             monitoring = {NAMESPACE_NAME_LABEL: spec.network.monitoring_namespace}
             rules.append(
                 _ingress(
-                    spec.metrics_port,
+                    [spec.metrics_port],
                     [
                         networking.NetworkPolicyPeerArgs(
                             namespace_selector=meta.LabelSelectorArgs(match_labels=monitoring)
@@ -511,11 +599,16 @@ class KubernetesServing(pulumi.ComponentResource):
 
 
 def _ingress(
-    port: int, peers: list[networking.NetworkPolicyPeerArgs]
+    ports: list[int], peers: list[networking.NetworkPolicyPeerArgs]
 ) -> networking.NetworkPolicyIngressRuleArgs:
     return networking.NetworkPolicyIngressRuleArgs(
-        from_=peers, ports=[networking.NetworkPolicyPortArgs(port=port, protocol="TCP")]
+        from_=peers, ports=[networking.NetworkPolicyPortArgs(port=port, protocol="TCP") for port in ports]
     )
+
+
+def _camel(snake: str) -> str:
+    first, *rest = snake.split("_")
+    return first + "".join(part.capitalize() for part in rest)
 
 
 def _pods_metric(name: str, target: str) -> autoscaling.MetricSpecArgs:

@@ -34,6 +34,17 @@ GPU_UTILIZATION_METRIC = "DCGM_FI_DEV_GPU_UTIL"
 this same name by KubernetesMonitoring's prometheus-adapter through the custom metrics API."""
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 """The label Kubernetes sets on every namespace to its name (immutable): selects a namespace by name."""
+TRITON_PORTS = {"port": 8000, "grpc": 8001, "metrics_port": 8002}
+"""Triton's HTTP (KServe v2 protocol), gRPC and Prometheus metrics ports."""
+TRITON_PRESET = {
+    "port": TRITON_PORTS["port"],
+    "metrics_port": TRITON_PORTS["metrics_port"],
+    "readiness_path": "/v2/health/ready",
+    "liveness_path": "/v2/health/live",
+}
+"""What ``server: triton`` sets (a stack file may repeat these values, not change them)."""
+KSERVE_MODEL_DIR = "/mnt/models"
+"""Where KServe's storage initializer puts (and unpacks) the model at ``STORAGE_URI``."""
 
 
 class _Spec(BaseModel):
@@ -247,6 +258,17 @@ class ServingAlerts(_Spec):
     )
 
 
+class KServeSpec(_Spec):
+    """Serve through KServe: an ``InferenceService`` (``serving.kserve.io/v1beta1``) whose predictor runs the
+    serving's container; KServe creates the Deployment and its HPA. The cluster must run KServe."""
+
+    deployment_mode: Literal["RawDeployment", "Standard"] = Field(
+        default="RawDeployment",
+        description="KServe's `serving.kserve.io/deploymentMode`: plain Deployment and HPA, no Knative or "
+        "Istio. `Standard` is the name KServe 0.15+ gives the same mode.",
+    )
+
+
 class KubernetesServingSpec(GpuPlacement):
     """What to serve and how: one model server Deployment with its Service, HPA and PDB."""
 
@@ -258,6 +280,26 @@ class KubernetesServingSpec(GpuPlacement):
         "when several share a namespace; it must then exist and enforce `restricted` itself.",
     )
     image: str = Field(description="Model server image pinned by digest: <repository>@sha256:<64 hex>.")
+    server: Literal["custom", "triton"] = Field(
+        default="custom",
+        description="`triton`: the image is NVIDIA Triton (`nvcr.io/nvidia/tritonserver:<version>-py3`, "
+        "pinned by digest, or an image built on it): the pod runs `tritonserver` on `model_repository` "
+        "with HTTP on 8000, gRPC on 8001, metrics on 8002 and `/v2/health/ready|live` probes. `custom`: "
+        "the image's own entrypoint.",
+    )
+    model_repository: str | None = Field(
+        default=None,
+        description="With server `triton`: the Triton model repository directory in the pod. Default "
+        f"`/models` (baked into the image), `{KSERVE_MODEL_DIR}` with `kserve` (the unpacked artifact).",
+    )
+    kserve: KServeSpec | None = Field(
+        default=None,
+        description="Render a KServe `InferenceService` instead of the Deployment and HPA (the cluster must "
+        "run KServe): its predictor runs this container with the same security context and resources, "
+        "KServe scales it between min_replicas and max_replicas on CPU, and with `latest_approved_of` its "
+        f"storage initializer unpacks the approved artifact into `{KSERVE_MODEL_DIR}`. No canary and no GPU "
+        "or custom-metric autoscaling.",
+    )
     latest_approved_of: str | None = Field(
         default=None,
         description="A model family of this stack: the server gets its latest Approved version "
@@ -347,10 +389,29 @@ class KubernetesServingSpec(GpuPlacement):
         "min_replicas > 1; otherwise the PDB allows one pod down (maxUnavailable 1).",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _triton_preset(cls, data: object) -> object:
+        if not (isinstance(data, dict) and data.get("server") == "triton"):
+            return data
+        changed = sorted(key for key, value in TRITON_PRESET.items() if data.get(key, value) != value)
+        if changed:
+            raise ValueError(
+                f"server triton sets {', '.join(f'{key} to {TRITON_PRESET[key]}' for key in changed)}: remove "
+                f"{', '.join(changed)}"
+            )
+        default_repository = KSERVE_MODEL_DIR if data.get("kserve") is not None else "/models"
+        return {**TRITON_PRESET, "model_repository": default_repository, **data}
+
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
         return dns_label(value, "name")
+
+    @field_validator("model_repository")
+    @classmethod
+    def _repository_path(cls, value: str | None) -> str | None:
+        return None if value is None else absolute_path(value)
 
     @field_validator("namespace")
     @classmethod
@@ -446,7 +507,40 @@ class KubernetesServingSpec(GpuPlacement):
             raise ValueError(f"env {taken} are set from the registry with latest_approved_of; remove them")
         if self.model_cache_path in ("/tmp", "/"):
             raise ValueError("model_cache_path must be its own directory, not '/' or '/tmp'")
+        self._check_server()
         return self
+
+    def _check_server(self) -> None:
+        if self.server != "triton" and self.model_repository is not None:
+            raise ValueError("model_repository goes with server triton")
+        if self.server == "triton" and self.latest_approved_of and self.kserve is None:
+            raise ValueError(
+                "server triton with latest_approved_of needs kserve: Triton reads a model repository "
+                "directory, and the approved version's artifact is a model.tar.gz that KServe's storage "
+                f"initializer unpacks into {KSERVE_MODEL_DIR} (or bake the repository into the image instead)"
+            )
+        if self.kserve is None:
+            return
+        refused = [
+            (self.canary is not None, "canary (KServe's canaryTrafficPercent needs its Serverless mode)"),
+            (self.target_gpu_utilization is not None, "target_gpu_utilization (KServe's HPA scales on CPU)"),
+            (self.custom_metric is not None, "custom_metric (KServe's HPA scales on CPU)"),
+        ]
+        bad = [what for given, what in refused if given]
+        if bad:
+            raise ValueError(f"kserve does not take {'; '.join(bad)}: remove them or kserve")
+        if self.latest_approved_of and "STORAGE_URI" in self.env:
+            raise ValueError("env STORAGE_URI is set from the registry with kserve and latest_approved_of")
+
+    @property
+    def deployment_name(self) -> str:
+        """The Deployment running the pods: this one's, or the ``<name>-predictor`` KServe creates."""
+        return f"{self.name}-predictor" if self.kserve is not None else self.name
+
+    @property
+    def grpc_port(self) -> int | None:
+        """Triton's gRPC port (None for a custom server)."""
+        return TRITON_PORTS["grpc"] if self.server == "triton" else None
 
     @property
     def separate_metrics_port(self) -> bool:

@@ -4,7 +4,10 @@ Every pod-bearing kind is checked through one extractor, :func:`pod_specs`: ``co
 (``spec``), PodTemplate (``template.spec``) and ReplicationController, ``apps`` Deployment /
 StatefulSet / DaemonSet / ReplicaSet and ``batch`` Job (``spec.template.spec``), CronJob
 (``spec.jobTemplate.spec.template.spec``), in every API version pulumi-kubernetes has a token
-for, plus their ``*List`` (each of ``items[]``) and ``*Patch`` variants. A Patch changes only
+for, plus their ``*List`` (each of ``items[]``) and ``*Patch`` variants, and KServe's
+``serving.kserve.io/v1beta1`` InferenceService (a custom resource: ``spec.predictor``, and
+``spec.transformer`` and ``spec.explainer`` where present, each a pod spec whose one-container fields
+such as ``model`` or ``triton`` count as containers). A Patch changes only
 what it names, so presence demands (probes, limits, ``runAsNonRoot``...) are skipped there while
 values it does set are still checked (``privileged: true`` in a patch is a violation).
 
@@ -61,7 +64,20 @@ POD_SPEC_PATHS: dict[str, str] = {
     "ReplicaSet": "spec.template.spec",
     "Job": "spec.template.spec",
     "CronJob": "spec.jobTemplate.spec.template.spec",
+    "InferenceService": "spec.predictor",
 }
+#: Kind -> further optional pod specs in the object (KServe's other components).
+OPTIONAL_POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
+    "InferenceService": ("spec.transformer", "spec.explainer"),
+}
+#: Kind -> fields of its pod specs that each hold one container: KServe's ``model`` (with a serving
+#: runtime) and its per-framework predictors and explainers.
+SINGLE_CONTAINERS: dict[str, tuple[str, ...]] = {
+    "InferenceService": (
+        "model", "sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "pmml", "lightgbm",
+        "paddle", "huggingface", "alibi", "art",
+    ),
+}  # fmt: skip
 #: API group/version -> the pod-bearing kinds pulumi-kubernetes has tokens for there.
 _GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "core/v1": ("Pod", "PodTemplate", "ReplicationController"),
@@ -72,6 +88,7 @@ _GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "batch/v1": ("Job", "CronJob"),
     "batch/v1beta1": ("CronJob",),
     "batch/v2alpha1": ("CronJob",),
+    "serving.kserve.io/v1beta1": ("InferenceService",),
 }
 #: Type token -> (kind, variant): variant "" (the object), "List" (``items[]``) or "Patch".
 POD_KINDS: dict[str, tuple[str, str]] = {
@@ -91,15 +108,20 @@ class PodSpec:
     spec: Any
     namespace: Any
     partial: bool
+    singles: tuple[str, ...] = ()
+    """Fields that each hold one container, counted with ``containers``."""
 
     def containers(self, *kinds: str) -> list[tuple[str, Any]]:
         """``(path, container)`` for the given lists (``containers``, ``initContainers``...)."""
-        return [
+        found = [
             (f"{self.path}.{key}[{i}]", c)
             for key in kinds
             for i, c in enumerate(items(get(self.spec, key)))
             if is_map(c)
         ]
+        if "containers" in kinds:
+            found += [(f"{self.path}.{key}", get(self.spec, key)) for key in self.singles]
+        return [(path, c) for path, c in found if is_map(c)]
 
     def get(self, path: str) -> Any:
         return get(self.spec, path)
@@ -121,13 +143,15 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
         if variant == "List"
         else [("", props)]
     )
+    singles = SINGLE_CONTAINERS.get(kind, ())
     result = []
     for prefix, obj in objects:
-        spec = get(obj, spec_path)
-        if spec is None and variant == "Patch":
-            continue  # the patch leaves the pod alone
         namespace = get_or_none(obj, "metadata.namespace")
-        result.append(PodSpec(prefix + spec_path, spec, namespace, variant == "Patch"))
+        for path in (spec_path, *OPTIONAL_POD_SPEC_PATHS.get(kind, ())):
+            spec = get(obj, path)
+            if spec is None and (variant == "Patch" or path != spec_path):
+                continue  # the patch leaves the pod alone, or the optional component is absent
+            result.append(PodSpec(prefix + path, spec, namespace, variant == "Patch", singles))
     return result
 
 

@@ -73,6 +73,15 @@ def privileged(pod: dict[str, Any], key: str = "containers") -> dict[str, Any]:
     return pod
 
 
+ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
+
+
+def isvc(**single: dict[str, Any]) -> dict[str, Any]:
+    """An InferenceService whose hardened predictor pod serves through one runtime container (``model``...)."""
+    pod = {k: v for k, v in POD.items() if k not in ("containers", "initContainers")}
+    return {**obj("InferenceService"), "spec": {"predictor": {**copy.deepcopy(pod), **copy.deepcopy(single)}}}
+
+
 BASE_TOKENS = sorted(t for t, (_, variant) in POD_KINDS.items() if variant == "")
 
 
@@ -241,6 +250,72 @@ CASES = [
         None,
         id="patch-without-a-pod-is-not-checked",
     ),
+    # KServe InferenceService: the predictor, and the transformer and explainer where present, are pods;
+    # a runtime-backed `model` (or a per-framework predictor) is one container.
+    pytest.param(
+        "k8s-container-security-context",
+        ISVC,
+        isvc(
+            model={
+                **CONTAINER,
+                "modelFormat": {"name": "triton"},
+                "securityContext": {**HARDENED, "privileged": True},
+            }
+        ),
+        "spec.predictor.model.securityContext.privileged",
+        id="isvc-privileged-model-container-fails",
+    ),
+    pytest.param(
+        "k8s-image-pinned-by-digest",
+        ISVC,
+        isvc(sklearn={**CONTAINER, "image": None, "storageUri": "s3://models/churn"}),
+        "spec.predictor.sklearn.image",
+        id="isvc-framework-predictor-on-the-runtimes-unpinned-image-fails",
+    ),
+    pytest.param(
+        "k8s-probes-configured",
+        ISVC,
+        isvc(model={k: v for k, v in CONTAINER.items() if k != "livenessProbe"}),
+        "spec.predictor.model.livenessProbe",
+        id="isvc-model-container-without-liveness-probe-fails",
+    ),
+    pytest.param(
+        "k8s-container-security-context",
+        ISVC,
+        {
+            **obj("InferenceService"),
+            "spec": {"predictor": copy.deepcopy(POD), "transformer": privileged(POD)},
+        },
+        "spec.transformer.containers[0].securityContext.privileged",
+        id="isvc-privileged-transformer-fails",
+    ),
+    pytest.param(
+        "k8s-service-account-token-not-automounted",
+        ISVC,
+        {
+            **obj("InferenceService"),
+            "spec": {
+                "predictor": copy.deepcopy(POD),
+                "explainer": {**POD, "automountServiceAccountToken": True},
+            },
+        },
+        "spec.explainer.automountServiceAccountToken",
+        id="isvc-explainer-mounting-the-token-fails",
+    ),
+    pytest.param(
+        "k8s-container-security-context",
+        ISVC,
+        obj("InferenceService", privileged(POD), namespace="kube-system"),
+        None,
+        id="isvc-in-kube-system-is-exempt",
+    ),
+    pytest.param(
+        "k8s-probes-configured",
+        ISVC + "Patch",
+        {"metadata": {"name": "w", "annotations": {"serving.kserve.io/deploymentMode": "RawDeployment"}}},
+        None,
+        id="isvc-patch-without-a-predictor-is-not-checked",
+    ),
 ]
 
 
@@ -257,3 +332,15 @@ def test_one_extractor_finds_the_pod_of_a_cronjob_list():
         "items[1].spec.jobTemplate.spec.template.spec",
     ]
     assert pod_specs("aws:s3/bucket:Bucket", props) == []
+
+
+def test_an_inference_service_yields_each_component_present_and_its_one_container_fields():
+    props = {
+        **isvc(model=CONTAINER),
+        "spec": {"predictor": {"model": CONTAINER}, "transformer": copy.deepcopy(POD)},
+    }
+    specs = pod_specs(ISVC, props)
+    assert [s.path for s in specs] == ["spec.predictor", "spec.transformer"]
+    assert [path for path, _ in specs[0].containers("containers")] == ["spec.predictor.model"]
+    assert [path for path, _ in specs[1].containers("containers")] == ["spec.transformer.containers[0]"]
+    assert ISVC in k8s.WORKLOADS and ISVC + "Patch" in k8s.WORKLOADS
