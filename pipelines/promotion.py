@@ -4,15 +4,20 @@ A training pipeline registers each version with its evaluation report attached a
 (``ModelMetrics.ModelQuality.Statistics``). Promotion reads that report, compares the configured
 metric with the model family's threshold (``models[].promotion`` in the stack file) and sets the
 version's ``ModelApprovalStatus`` to ``Approved`` or ``Rejected``. Approval is what the registry's
-EventBridge rule turns into a deployment.
+EventBridge rule turns into a deployment. A family with ``models[].model_card`` gets the version's
+SageMaker Model Card first (``pipelines.model_card``), so no deploy sees the version approved
+without it; ``--model-card-only`` creates the card of a version approved before (or elsewhere).
 
     python -m pipelines.promotion --stack-file stacks/Pulumi.staging.yaml \\
         --model customer-churn --package-arn arn:aws:sagemaker:...:model-package/staging-customer-churn/3
+    python -m pipelines.promotion ... --model-card-only   # the card of an Approved version, no verdict
 
 Exit status: 0 approved, 1 rejected (below threshold), 2 cannot judge: an invalid stack file or
 package ARN (checked before any AWS call), an unknown group or version, no usable evaluation report,
 or AWS itself (no credentials, expired credentials, access denied, no network). Each prints one line
 on stderr.
+With ``--model-card-only``: 0 the card exists (created now or before), 2 it cannot be created (the
+version is not Approved, the family has no ``model_card``, or the reasons above).
 """
 
 from __future__ import annotations
@@ -22,15 +27,25 @@ import json
 import math
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from components.registry.model_registry import PromotionCriterion
 from delivery import aws_errors
 from delivery.aws_errors import AWS_ERRORS, is_access_problem
+from pipelines.model_card import (
+    CardSettings,
+    ModelCardError,
+    card_content,
+    create_model_card,
+    data_key_alias,
+)
 from stacks.arns import ArnError, parse_model_package_version_arn
 from stacks.input_limits import shorten
+
+if TYPE_CHECKING:
+    from stacks.config import ModelFamilyConfig, PlatformConfig
 
 
 class PromotionError(Exception):
@@ -46,6 +61,8 @@ class PromotionResult:
     direction: str
     status: str
     """The approval status that was set: ``Approved`` or ``Rejected``."""
+    model_card: str | None = None
+    """The ARN of the version's model card, when the family has cards and the version is Approved."""
 
     @property
     def approved(self) -> bool:
@@ -54,7 +71,10 @@ class PromotionResult:
     def describe(self) -> str:
         comparison = ">=" if self.direction == "maximize" else "<="
         verdict = "passes" if self.approved else "fails"
-        return f"{self.metric} = {self.value:g} {verdict} {comparison} {self.threshold:g}: {self.status}"
+        card = f"; model card {self.model_card}" if self.model_card else ""
+        return (
+            f"{self.metric} = {self.value:g} {verdict} {comparison} {self.threshold:g}: {self.status}{card}"
+        )
 
 
 def promote_model_package(
@@ -65,20 +85,23 @@ def promote_model_package(
     model_package_arn: str,
     criterion: PromotionCriterion,
     approver: str = "pipelines.promotion",
+    card: CardSettings | None = None,
+    kms: Any = None,
 ) -> PromotionResult:
     """Judge ``model_package_arn`` of ``group_name`` against ``criterion`` and record the verdict.
 
-    ``sagemaker`` and ``s3`` are boto3 clients. Raises :class:`PromotionError` when the version
-    cannot be judged; a version below the threshold is not an error: it is Rejected.
+    ``sagemaker``, ``s3`` (and ``kms``, with ``card``) are boto3 clients. Raises
+    :class:`PromotionError` when the version cannot be judged; a version below the threshold is not
+    an error: it is Rejected. With ``card``, a version that passes gets its model card before it is
+    Approved (a card that cannot be created leaves the version as it was).
     """
-    _require_group(sagemaker, group_name)
-    package = _describe_package(sagemaker, model_package_arn)
-    if package.get("ModelPackageGroupName") != group_name:
-        raise PromotionError(
-            f"model package {model_package_arn} belongs to group {package.get('ModelPackageGroupName')!r}, not {group_name!r}"
-        )
-    value = _metric_value(s3, package, criterion.metric, model_package_arn)
+    package = _package_of_group(sagemaker, group_name, model_package_arn)
+    uri, report = _report(s3, package, model_package_arn)
+    value = _metric_in(report, criterion.metric, uri)
     status = "Approved" if criterion.passes(value) else "Rejected"
+    card_arn = None
+    if card is not None and status == "Approved":
+        card_arn = _created_card(sagemaker, kms, package, report, uri, card)[0]
     comparison = ">=" if criterion.direction == "maximize" else "<="
     sagemaker.update_model_package(
         ModelPackageArn=model_package_arn,
@@ -92,7 +115,48 @@ def promote_model_package(
         threshold=float(criterion.threshold),
         direction=criterion.direction,
         status=status,
+        model_card=card_arn,
     )
+
+
+def create_card_of_approved(
+    sagemaker: Any, s3: Any, kms: Any, *, group_name: str, model_package_arn: str, card: CardSettings
+) -> tuple[str, bool]:
+    """The model card of a version that is Approved already (boto3 clients): its ARN, and whether
+    this call created it. Raises :class:`PromotionError` when the version is not Approved."""
+    package = _package_of_group(sagemaker, group_name, model_package_arn)
+    if package.get("ModelApprovalStatus") != "Approved":
+        raise PromotionError(
+            f"model package {model_package_arn} is {package.get('ModelApprovalStatus')}, not Approved: "
+            "approve it (without --model-card-only), which creates its card"
+        )
+    uri, report = _report(s3, package, model_package_arn)
+    return _created_card(sagemaker, kms, package, report, uri, card)
+
+
+def _created_card(
+    sagemaker: Any, kms: Any, package: dict[str, Any], report: Any, uri: str, card: CardSettings
+) -> tuple[str, bool]:
+    try:
+        return create_model_card(sagemaker, kms, package, card_content(package, report, uri, card), card)
+    except ModelCardError as error:
+        raise PromotionError(str(error)) from None
+    except ClientError as error:
+        if is_access_problem(error):
+            raise
+        raise PromotionError(
+            f"cannot create the model card of {package['ModelPackageArn']}: {error}"
+        ) from None
+
+
+def _package_of_group(sagemaker: Any, group_name: str, model_package_arn: str) -> dict[str, Any]:
+    _require_group(sagemaker, group_name)
+    package = _describe_package(sagemaker, model_package_arn)
+    if package.get("ModelPackageGroupName") != group_name:
+        raise PromotionError(
+            f"model package {model_package_arn} belongs to group {package.get('ModelPackageGroupName')!r}, not {group_name!r}"
+        )
+    return package
 
 
 def _require_group(sagemaker: Any, group_name: str) -> None:
@@ -117,7 +181,8 @@ def _describe_package(sagemaker: Any, model_package_arn: str) -> dict[str, Any]:
         ) from None
 
 
-def _metric_value(s3: Any, package: dict[str, Any], metric: str, arn: str) -> float:
+def _report(s3: Any, package: dict[str, Any], arn: str) -> tuple[str, Any]:
+    """The version's evaluation report: its S3 URI and its JSON."""
     statistics = package.get("ModelMetrics", {}).get("ModelQuality", {}).get("Statistics", {})
     uri = statistics.get("S3Uri")
     if not uri:
@@ -133,6 +198,10 @@ def _metric_value(s3: Any, package: dict[str, Any], metric: str, arn: str) -> fl
         raise PromotionError(f"cannot read the evaluation report {uri}: {error}") from None
     except (ValueError, RecursionError) as error:  # not JSON, not UTF-8, an integer of 4,300+ digits
         raise PromotionError(f"the evaluation report {uri} is not JSON: {shorten(str(error))}") from None
+    return uri, report
+
+
+def _metric_in(report: Any, metric: str, uri: str) -> float:
     node: Any = report
     for part in metric.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -165,6 +234,21 @@ def package_arn_problem(arn: str, group_name: str, region: str) -> str | None:
     return None
 
 
+def card_settings(config: PlatformConfig, family: ModelFamilyConfig) -> CardSettings | None:
+    """What the stack says about ``family``'s model cards; None when it has no ``model_card``."""
+    if family.model_card is None:
+        return None
+    return CardSettings(
+        family=family.name,
+        spec=family.model_card,
+        criterion=family.promotion,
+        key_alias=data_key_alias(config.name_prefix),
+        description=family.description,
+        training=family.training,
+        tags=config.resource_tags,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     import boto3
 
@@ -175,6 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack-file", required=True, help="the stack whose models[].promotion sets the bar")
     parser.add_argument("--model", required=True, help="model family name (models[].name)")
     parser.add_argument("--package-arn", required=True)
+    parser.add_argument(
+        "--model-card-only",
+        action="store_true",
+        help="create the model card of a version that is Approved already; judge nothing",
+    )
     args = parser.parse_args(argv)
     try:
         config = parse_platform_config(read_stack_file(args.stack_file).platform, args.stack_file)
@@ -193,13 +282,31 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"--package-arn: {problem}", file=sys.stderr)
         return 2
+    card = card_settings(config, family)
+    if args.model_card_only and card is None:
+        print(
+            f"{args.stack_file}: models: {family.name} has no model_card to create a card from",
+            file=sys.stderr,
+        )
+        return 2
+    sagemaker, s3 = (boto3.client(name, region_name=config.region) for name in ("sagemaker", "s3"))
+    kms = boto3.client("kms", region_name=config.region) if card else None
     try:
+        if args.model_card_only:
+            assert card is not None
+            arn, created = create_card_of_approved(
+                sagemaker, s3, kms, group_name=group_name, model_package_arn=args.package_arn, card=card
+            )
+            print(f"model card {arn} {'created' if created else 'exists already'}")
+            return 0
         result = promote_model_package(
-            boto3.client("sagemaker", region_name=config.region),
-            boto3.client("s3", region_name=config.region),
+            sagemaker,
+            s3,
             group_name=group_name,
             model_package_arn=args.package_arn,
             criterion=family.promotion,
+            card=card,
+            kms=kms,
         )
     except PromotionError as error:
         print(f"promotion failed: {error}", file=sys.stderr)

@@ -47,6 +47,7 @@ from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 from stacks.delivery_config import DeliveryConfig, delivery_problems
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
+from stacks.model_cards import ModelCardSpec
 
 PROJECT: Final = "mlops-platform"
 CONFIG_KEY: Final = f"{PROJECT}:platform"
@@ -249,6 +250,12 @@ class ModelRegistryConfig(_Section):
         default="manual",
         description="`auto`: new versions that pass evaluation are Approved; `manual`: PendingManualApproval.",
     )
+    require_model_card: bool = Field(
+        default=False,
+        description="Deploy only versions that have a SageMaker Model Card (created when `pipelines.promotion` "
+        "approves a version; docs/promotion.md, Model cards): `pulumi up` stops on a version without one. "
+        "Needs `models[].model_card` on every family. On by default in staging and prod.",
+    )
 
 
 class EndpointDefaults(_Section):
@@ -362,6 +369,12 @@ class ModelFamilyConfig(ModelFamilySpec):
         default=None,
         description="How the family trains (its code folder, framework, schema, metrics); required in a "
         "stack that trains (training.enabled). The stack's training compute applies where it is silent.",
+    )
+    model_card: ModelCardSpec | None = Field(
+        default=None,
+        description="What each approved version's SageMaker Model Card says of the family (intended use, "
+        "risk rating); `pipelines.promotion` adds the version's training details and evaluation metrics. "
+        "Required where `model_registry.require_model_card`.",
     )
     quality_alarms: dict[str, float] = Field(
         default_factory=dict,
@@ -884,6 +897,15 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                 f"'{family.promotion.metric}' is not in the evaluation report: the family's evaluation "
                 f"reports {', '.join(training.metrics)} (models[{index}].training.metrics)",
             )
+    if config.model_registry.require_model_card:
+        for index, family in enumerate(config.models):
+            if family.model_card is None:
+                yield (
+                    f"models[{index}].model_card",
+                    "missing: this stack deploys only versions with a model card "
+                    "(model_registry.require_model_card, on by default in staging and prod), whose intended "
+                    "use and risk rating come from here: set {intended_use: ..., risk_rating: High|Medium|Low|Unknown}",
+                )
     yield from _model_quality_problems(config)
     yield from delivery_problems(config)
 

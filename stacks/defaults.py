@@ -46,7 +46,8 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "storage": {"noncurrent_version_expiration_days": 90, "access_log_retention_days": 365},
         "encryption": {"key_deletion_window_days": 30},
         "audit_trail": {"data_events": "all", "log_retention_days": 365},
-        "model_registry": {"approval": "manual"},
+        # Only versions with a model card (intended use, risk rating, evaluation) are deployed.
+        "model_registry": {"approval": "manual", "require_model_card": True},
         "experiment_tracking": {"enabled": True},
         "training": {
             "spot": True,
@@ -73,7 +74,8 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         "encryption": {"key_deletion_window_days": 30},
         # Who read and wrote the production data and models, kept seven years.
         "audit_trail": {"data_events": "all", "log_retention_days": 2557},
-        "model_registry": {"approval": "manual"},
+        # Only versions with a model card (intended use, risk rating, evaluation) are deployed.
+        "model_registry": {"approval": "manual", "require_model_card": True},
         "experiment_tracking": {"enabled": True},
         # On-demand capacity: a production retrain should not wait for spot.
         "training": {

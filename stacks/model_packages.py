@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 from components.observability.model_monitoring import MonitoringBaselines, baseline_prefix
 from components.serving.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
 from stacks.arns import ArnError, parse_arn, parse_model_package_group_arn
+from stacks.model_cards import model_card_name
 from stacks.naming import training_pipeline_name
 
 DATA_QUALITY, MODEL_QUALITY = "ModelDataQuality", "ModelQuality"
@@ -43,6 +44,12 @@ class ResolvedModelPackage:
     """Why the version's DriftCheckBaselines cannot be monitored against (then ``baselines`` is
     None). Only an endpoint that monitors this version fails on it: see
     :func:`stacks.composition.observability.served_baselines`."""
+    model_card: str | None = None
+    """The ARN of the version's model card (``stacks.model_cards``), None when it has none or it
+    was not looked up (``model_card_checked``)."""
+    model_card_checked: bool = False
+    """Whether the registry was asked for the card: only by a stack that requires cards, only for
+    versions of its own account (cards cannot be read across accounts), never offline."""
 
     @property
     def account(self) -> str:
@@ -182,12 +189,17 @@ def family_name(group: str) -> str:
         raise ModelResolutionError(str(error)) from None
 
 
-def resolve_latest_approved(sagemaker: Any, group: str) -> ResolvedModelPackage:
-    """The newest Approved version of ``group`` and its baselines (``sagemaker``: a boto3 client)."""
-    return _described(sagemaker, latest_approved_package(sagemaker, group), family_name(group))
+def resolve_latest_approved(
+    sagemaker: Any, group: str, *, cards_in: str | None = None
+) -> ResolvedModelPackage:
+    """The newest Approved version of ``group`` and its baselines (``sagemaker``: a boto3 client),
+    and its model card when it is a version of account ``cards_in``."""
+    return _described(
+        sagemaker, latest_approved_package(sagemaker, group), family_name(group), cards_in=cards_in
+    )
 
 
-def _described(sagemaker: Any, arn: str, family: str) -> ResolvedModelPackage:
+def _described(sagemaker: Any, arn: str, family: str, *, cards_in: str | None = None) -> ResolvedModelPackage:
     try:
         description = sagemaker.describe_model_package(ModelPackageName=arn)
     except ClientError as error:
@@ -200,29 +212,48 @@ def _described(sagemaker: Any, arn: str, family: str) -> ResolvedModelPackage:
         )
     except ModelResolutionError as error:
         baselines, unusable = None, str(error)
+    checked = cards_in is not None and _account_of(arn) == cards_in
     return ResolvedModelPackage(
         arn=arn,
         baselines=baselines,
         model_data_urls=tuple(c["ModelDataUrl"] for c in containers if c.get("ModelDataUrl")),
         unusable_baselines=unusable,
+        model_card=model_card_of(sagemaker, arn) if checked else None,
+        model_card_checked=checked,
     )
 
 
-def resolve_version(sagemaker: Any, arn: str) -> ResolvedModelPackage:
-    """A pinned version and the baselines it registered (``sagemaker``: a boto3 client)."""
+def model_card_of(sagemaker: Any, package_arn: str) -> str | None:
+    """The ARN of the model card of version ``package_arn`` (named by :func:`model_card_name`), or
+    None when it has none (``sagemaker``: a boto3 client of the version's account)."""
+    match = MODEL_PACKAGE_VERSION_ARN.match(package_arn)
+    if match is None:
+        raise ModelResolutionError(f"{package_arn!r} is not a model package version ARN")
+    name = model_card_name(match["group"], match["version"])
+    try:
+        return sagemaker.describe_model_card(ModelCardName=name)["ModelCardArn"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ResourceNotFound":
+            return None
+        raise ModelResolutionError(f"cannot read model card {name} of {package_arn}: {error}") from None
+
+
+def resolve_version(sagemaker: Any, arn: str, *, cards_in: str | None = None) -> ResolvedModelPackage:
+    """A pinned version and the baselines it registered (``sagemaker``: a boto3 client), and its
+    model card when it is a version of account ``cards_in``."""
     match = MODEL_PACKAGE_VERSION_ARN.match(arn)
     if match is None:
         raise ModelResolutionError(
             f"{arn!r} is not a model package version ARN (…:model-package/<group>/<n>)"
         )
-    return _described(sagemaker, arn, match["group"])
+    return _described(sagemaker, arn, match["group"], cards_in=cards_in)
 
 
-def resolve(sagemaker: Any, source: str) -> ResolvedModelPackage:
+def resolve(sagemaker: Any, source: str, *, cards_in: str | None = None) -> ResolvedModelPackage:
     """A version ARN as pinned, anything else as a family's latest Approved version."""
     if MODEL_PACKAGE_VERSION_ARN.match(source):
-        return resolve_version(sagemaker, source)
-    return resolve_latest_approved(sagemaker, source)
+        return resolve_version(sagemaker, source, cards_in=cards_in)
+    return resolve_latest_approved(sagemaker, source, cards_in=cards_in)
 
 
 @dataclass(frozen=True)
@@ -282,12 +313,13 @@ def nothing_deployed(_: str) -> DeployedEndpoint | None:
     return None
 
 
-def registry_resolver(region: str) -> ModelPackageResolver:
-    """Resolve against the live registry of ``region`` (used by `pulumi preview`/`up`)."""
+def registry_resolver(region: str, *, model_cards_in: str | None = None) -> ModelPackageResolver:
+    """Resolve against the live registry of ``region`` (used by `pulumi preview`/`up`); with
+    ``model_cards_in`` (an account id), look up the model card of each version of that account."""
     import boto3
 
     client = boto3.client("sagemaker", region_name=region)
-    return lambda source: resolve(client, source)
+    return lambda source: resolve(client, source, cards_in=model_cards_in)
 
 
 def empty_registry_resolver(region: str, account_id: str) -> ModelPackageResolver:

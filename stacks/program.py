@@ -38,7 +38,9 @@ def load_config(source: str) -> PlatformConfig:
 
 
 def _live_registry(config: PlatformConfig) -> ModelPackageResolver:
-    return registry_resolver(config.region)
+    # A stack that deploys only versions with a model card looks up the cards of its own versions.
+    cards_in = config.account_id if config.model_registry.require_model_card else None
+    return registry_resolver(config.region, model_cards_in=cards_in)
 
 
 def _live_endpoints(config: PlatformConfig) -> DeployedLookup:

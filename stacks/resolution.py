@@ -11,7 +11,9 @@ Deferral never removes what serves traffic: an endpoint that already exists keep
 version each variant runs now (a rollback that rejected the only approved version, say), with a
 warning; one whose variant has nothing to keep serving (a new shadow variant of a family with
 nothing approved) stops the run with an error instead. A pinned version that does not resolve is
-an error too: the stack file named something that is not there.
+an error too: the stack file named something that is not there. So is, in a stack that requires
+model cards (``model_registry.require_model_card``, staging and prod), a version of its own
+registry without one: the error names the command that creates it (``stacks.model_cards``).
 """
 
 from __future__ import annotations
@@ -21,9 +23,15 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from components.serving.inference_endpoint_spec import EndpointSpec, ModelSource, VariantSpec
+from components.serving.inference_endpoint_spec import (
+    MODEL_PACKAGE_VERSION_ARN,
+    EndpointSpec,
+    ModelSource,
+    VariantSpec,
+)
 from stacks import naming
 from stacks.config import PlatformConfig
+from stacks.model_cards import create_card_command, model_card_name
 from stacks.model_packages import (
     DeployedLookup,
     ModelPackageResolver,
@@ -76,6 +84,8 @@ def resolve_serving(
                 resolved[variant.name] = resolve(source)
             except NoApprovedVersion as nothing:
                 waiting.append((variant, nothing))
+            else:
+                _require_model_card(config, spec, variant, resolved[variant.name])
         if waiting and (current := deployed(config.endpoint_name(spec.name))) is not None:
             resolved |= _keep_serving(spec, waiting, current.versions, resolve)
         elif waiting:
@@ -86,6 +96,29 @@ def resolve_serving(
     served = [spec for spec in config.endpoints if spec.name not in deferred]
     monitored = [spec for spec in config.monitored_endpoints if spec.name not in deferred]
     return Serving(endpoints=served, monitored=monitored, packages=packages, deferred=deferred)
+
+
+def _require_model_card(
+    config: PlatformConfig, spec: EndpointSpec, variant: VariantSpec, package: ResolvedModelPackage
+) -> None:
+    """Stop the run when the stack requires model cards and the version to deploy has none.
+
+    Only a version whose card was looked up is judged: the offline plan reads no registry, and a
+    version of another account's registry has its card there (its own stack requires it).
+    """
+    if not (config.model_registry.require_model_card and package.model_card_checked):
+        return
+    if package.model_card is not None:
+        return
+    match = MODEL_PACKAGE_VERSION_ARN.match(package.arn)
+    group, version = (match["group"], match["version"]) if match else (package.arn, "?")
+    family = variant.model.latest_approved_of or group.removeprefix(f"{config.name_prefix}-")
+    raise ModelResolutionError(
+        f"endpoint {spec.name}, variant {variant.name}: version {version} of model family {family} "
+        f"({package.arn}) has no model card {model_card_name(group, version)}, and this stack deploys only "
+        "versions with one (model_registry.require_model_card). Create it: "
+        f"{create_card_command(family, package.arn)}; then run `pulumi up` again"
+    )
 
 
 def _keep_serving(

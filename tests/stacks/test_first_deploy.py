@@ -170,6 +170,7 @@ def _prod_with_challenger(tmp_path) -> Path:
             "name": "churn-challenger",
             "promotion": {"metric": "metrics.auc.value", "threshold": 0.8},
             "training": platform["models"][0]["training"],
+            "model_card": platform["models"][0]["model_card"],
         }
     )
     platform["endpoints"][0]["shadow_variants"] = [

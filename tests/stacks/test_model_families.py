@@ -19,6 +19,7 @@ from tests.conftest import REPO, load_stack_document
 FORECAST: dict[str, Any] = {
     "name": "demand-forecast",
     "promotion": {"metric": "metrics.rmse.value", "threshold": 12.0, "direction": "minimize"},
+    "model_card": {"intended_use": "Weekly demand forecasts for replenishment.", "risk_rating": "Low"},
     "training": {
         "code": str(REPO / "models" / "demand-forecast"),
         "framework": {"name": "xgboost", "version": "3.0-5"},

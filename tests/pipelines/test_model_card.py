@@ -1,0 +1,273 @@
+"""Model cards at approval, against moto: the card of an approved version carries the stack file's
+intended use and risk rating, the version's evaluation metrics, its package's ARN, and the stack's
+data key; its CreateModelCard request passes botocore's model, and its content has the shape of
+SageMaker's model card schema (as pulumi-aws-native's ModelCard types spell it)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pulumi_aws_native.sagemaker._inputs as native_card
+import pytest
+from moto import mock_aws
+
+from components.registry.model_registry import PromotionCriterion
+from pipelines.model_card import CardSettings, ModelCardError, card_content, data_key_alias, report_metrics
+from pipelines.promotion import (
+    PromotionError,
+    create_card_of_approved,
+    main,
+    promote_model_package,
+)
+from stacks.config import parse_platform_config
+from stacks.model_cards import MODEL_CARD_NAME, ModelCardSpec, model_card_name
+from stacks.stack_file import read_stack_file
+from tests.api_models import request_errors
+from tests.conftest import stack_path
+
+REGION = "eu-west-1"
+BUCKET = "artifacts-test"
+GROUP = "staging-customer-churn"
+REPORT = {"metrics": {"auc": {"value": 0.91}, "accuracy": {"value": 0.87}, "f1": {"value": 0.74}}}
+SPEC = ModelCardSpec(
+    intended_use="Rank customers by churn risk for retention offers.",
+    risk_rating="Medium",
+    risk_rating_explanation="Wrong scores cost offers, not customers.",
+    owner="churn team",
+)
+AUC = PromotionCriterion(metric="metrics.auc.value", threshold=0.8)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(variable, "testing")
+    with mock_aws():
+        clients = {name: boto3.client(name, region_name=REGION) for name in ("sagemaker", "s3", "kms")}
+        clients["s3"].create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        clients["sagemaker"].create_model_package_group(ModelPackageGroupName=GROUP)
+        key = clients["kms"].create_key(Description="data")["KeyMetadata"]
+        clients["kms"].create_alias(AliasName=data_key_alias("staging"), TargetKeyId=key["KeyId"])
+        clients["key_arn"] = key["Arn"]
+        requests: list[dict[str, Any]] = []
+        clients["sagemaker"].meta.events.register(
+            "provide-client-params.sagemaker.CreateModelCard",
+            lambda params, **_: requests.append(dict(params)),
+        )
+        clients["requests"] = requests
+        yield clients
+
+
+def _settings(**changes: Any) -> CardSettings:
+    settings: dict[str, Any] = {
+        "family": "customer-churn",
+        "spec": SPEC,
+        "criterion": AUC,
+        "key_alias": data_key_alias("staging"),
+        "description": "Gradient-boosted churn classifier",
+        "tags": {"owner": "ml", "environment": "staging"},
+    }
+    return CardSettings(**(settings | changes))
+
+
+def _register(aws: dict[str, Any], report: dict[str, Any] | None = REPORT, version: int = 1) -> str:
+    key = f"evaluation/{version}/evaluation.json"
+    aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=json.dumps(report).encode())
+    return aws["sagemaker"].create_model_package(
+        ModelPackageGroupName=GROUP,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [
+                {
+                    "Image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1",
+                    "ModelDataUrl": f"s3://{BUCKET}/models/{version}/model.tar.gz",
+                }
+            ],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        ModelMetrics={
+            "ModelQuality": {
+                "Statistics": {"ContentType": "application/json", "S3Uri": f"s3://{BUCKET}/{key}"}
+            }
+        },
+    )["ModelPackageArn"]
+
+
+def _card(aws: dict[str, Any], arn: str) -> dict[str, Any]:
+    name = model_card_name(GROUP, arn.rsplit("/", 1)[-1])
+    return aws["sagemaker"].describe_model_card(ModelCardName=name)
+
+
+def test_an_approved_version_gets_an_encrypted_card_from_its_evaluation_report(aws) -> None:
+    arn = _register(aws)
+
+    result = promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
+        card=_settings(), kms=aws["kms"],
+    )  # fmt: skip
+
+    card = _card(aws, arn)
+    assert result.approved and result.model_card == card["ModelCardArn"]
+    assert card["ModelCardName"] == f"{GROUP}-v1" and card["ModelCardStatus"] == "Approved"
+    assert card["SecurityConfig"] == {"KmsKeyId": aws["key_arn"]}  # the data key, by ARN
+    content = json.loads(card["Content"])
+    assert content["intended_uses"]["risk_rating"] == "Medium"
+    assert content["intended_uses"]["intended_uses"] == SPEC.intended_use
+    assert content["model_package_details"]["model_package_arn"] == arn
+    assert content["model_package_details"]["model_approval_status"] == "Approved"
+    [evaluation] = content["evaluation_details"]
+    assert evaluation["metadata"] == {"report": f"s3://{BUCKET}/evaluation/1/evaluation.json"}
+    [group] = evaluation["metric_groups"]
+    assert {metric["name"]: metric["value"] for metric in group["metric_data"]} == {
+        "auc": 0.91, "accuracy": 0.87, "f1": 0.74,
+    }  # fmt: skip
+    assert {metric["type"] for metric in group["metric_data"]} == {"number"}
+    objective = content["training_details"]["objective_function"]
+    assert objective["function"] == {"function": "Maximize", "condition": "auc >= 0.8"}
+    assert "model card" in result.describe()
+
+
+def test_the_create_model_card_request_passes_botocores_model(aws) -> None:
+    arn = _register(aws)
+    promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
+        card=_settings(), kms=aws["kms"],
+    )  # fmt: skip
+
+    [request] = aws["requests"]
+    assert request_errors("sagemaker", "CreateModelCard", request) == []
+    assert {"Key": "owner", "Value": "ml"} in request["Tags"]
+
+
+def test_a_rejected_version_gets_no_card(aws) -> None:
+    arn = _register(aws, {"metrics": {"auc": {"value": 0.6}}})
+
+    result = promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
+        card=_settings(), kms=aws["kms"],
+    )  # fmt: skip
+
+    assert result.status == "Rejected" and result.model_card is None
+    assert aws["requests"] == []
+
+
+def test_the_card_of_an_approved_version_is_created_once(aws) -> None:
+    arn = _register(aws)
+    aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+
+    first = create_card_of_approved(
+        aws["sagemaker"], aws["s3"], aws["kms"], group_name=GROUP, model_package_arn=arn, card=_settings()
+    )
+    second = create_card_of_approved(
+        aws["sagemaker"], aws["s3"], aws["kms"], group_name=GROUP, model_package_arn=arn, card=_settings()
+    )
+
+    assert first[1] and not second[1] and first[0] == second[0]
+    assert len(aws["requests"]) == 1
+
+
+def test_a_card_only_for_a_version_that_is_not_approved_is_refused(aws) -> None:
+    arn = _register(aws)
+
+    with pytest.raises(PromotionError, match="PendingManualApproval, not Approved"):
+        create_card_of_approved(
+            aws["sagemaker"], aws["s3"], aws["kms"], group_name=GROUP, model_package_arn=arn, card=_settings()
+        )
+
+
+def test_a_card_that_cannot_be_created_leaves_the_version_as_it_was(aws) -> None:
+    arn = _register(aws)
+
+    with pytest.raises(PromotionError, match="cannot create the model card"):
+        promote_model_package(
+            aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
+            card=_settings(key_alias="alias/no-such-key"), kms=aws["kms"],
+        )  # fmt: skip
+
+    status = aws["sagemaker"].describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
+    assert status == "PendingManualApproval"
+
+
+def test_a_report_without_numeric_metrics_makes_no_card() -> None:
+    with pytest.raises(ModelCardError, match="no numeric metrics"):
+        report_metrics({"metrics": {"loss": {"value": "n/a"}, "auc": {"value": True}}}, "s3://b/r.json")
+
+
+def test_the_cli_creates_the_card_of_an_approved_version(aws, write_stack, capsys) -> None:
+    path = write_stack("staging", name="Pulumi.staging.yaml")
+    arn = _register(aws)
+    aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+    args = ["--stack-file", str(path), "--model", "customer-churn", "--package-arn", arn, "--model-card-only"]
+
+    assert main(args) == 0
+    assert "created" in capsys.readouterr().out
+    assert main(args) == 0
+    assert "exists already" in capsys.readouterr().out
+    assert json.loads(_card(aws, arn)["Content"])["intended_uses"]["risk_rating"] == "Medium"
+
+
+# -- the content against the model card schema ----------------------------------------------------
+
+
+def _fields(type_name: str) -> dict[str, str]:
+    """The members of a pulumi-aws-native ModelCard type (the schema's snake_case names), each with
+    the annotation naming its nested type."""
+    return {name: str(hint) for name, hint in getattr(native_card, type_name).__annotations__.items()}
+
+
+def _schema_problems(value: Any, type_name: str, path: str) -> Iterator[str]:
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _schema_problems(item, type_name, f"{path}[{index}]")
+        return
+    if not isinstance(value, dict):
+        return
+    fields = _fields(type_name)
+    for name, item in value.items():
+        if name not in fields:
+            yield f"{path}.{name} is not in {type_name}"
+            continue
+        nested = re.findall(r"ModelCard\w+ArgsDict", fields[name])
+        if nested and isinstance(item, dict | list):
+            # A metric list names several types: the simple metric is the one the card uses.
+            yield from _schema_problems(item, nested[0], f"{path}.{name}")
+
+
+def test_the_card_content_has_the_model_card_schemas_shape(aws) -> None:
+    arn = _register(aws)
+    package = aws["sagemaker"].describe_model_package(ModelPackageName=arn)
+    package["CustomerMetadataProperties"] = {"git-commit": "abc123"}
+    source = str(stack_path("staging"))
+    training = parse_platform_config(read_stack_file(source).platform, source).models[0].training
+
+    content = card_content(package, REPORT, "s3://b/r.json", _settings(training=training))
+
+    assert list(_schema_problems(content, "ModelCardContentArgsDict", "content")) == []
+    assert content["training_details"]["training_job_details"]["user_provided_hyper_parameters"]
+    assert content["additional_information"]["custom_details"] == {"git-commit": "abc123"}
+    assert content["model_overview"]["problem_type"] == "BinaryClassification"
+
+
+def test_the_schema_check_reports_a_member_the_schema_lacks() -> None:
+    content = {"intended_uses": {"risk": "High"}, "model_overview": {"model_name": "x"}}
+
+    assert list(_schema_problems(content, "ModelCardContentArgsDict", "content")) == [
+        "content.intended_uses.risk is not in ModelCardIntendedUsesArgsDict"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("group", "version"),
+    [("staging-customer-churn", 7), ("a" * 63, 12345), ("ab-" * 20 + "abc", 1)],
+    ids=["short group", "longest group", "a cut ending in a hyphen"],
+)
+def test_card_names_are_valid_and_unique_per_version(group: str, version: int) -> None:
+    name = model_card_name(group, version)
+
+    assert len(name) <= 63 and MODEL_CARD_NAME.fullmatch(name)
+    assert name.endswith(f"-v{version}") and name != model_card_name(group, version + 1)
