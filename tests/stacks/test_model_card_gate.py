@@ -11,9 +11,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from planner.recorder import record_stack_file
 from stacks.config import ConfigError, PlatformConfig, parse_platform_config
 from stacks.model_cards import model_card_name
 from stacks.model_packages import ModelResolutionError, ResolvedModelPackage, offline_resolver, resolve
+from stacks.program import run
 from stacks.resolution import resolve_serving
 from stacks.stack_file import read_stack_file
 from tests.conftest import stack_path
@@ -166,3 +168,37 @@ def test_a_stack_may_turn_the_requirement_off(write_stack) -> None:
     config = _config(write_stack, "prod", edit)
 
     assert not config.model_registry.require_model_card and config.models[0].model_card is None
+
+
+# -- end to end: the program as `pulumi up` runs it, against moto's registry ----------------------
+
+
+@pytest.fixture
+def staging_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The staging fixture's account, its family's group holding one Approved version."""
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "222222222222")
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    with mock_aws():
+        client = boto3.client("sagemaker", region_name=REGION)
+        client.create_model_package_group(ModelPackageGroupName=GROUP)
+        _approved_version(client)
+        yield client
+
+
+def _up() -> Any:
+    """`pulumi up` of the staging fixture: the live resolver (``stacks.program``'s own) and endpoints."""
+    return record_stack_file(str(stack_path("staging")), program=run)
+
+
+def test_pulumi_up_stops_on_a_version_without_a_card_and_deploys_it_once_it_has_one(staging_registry) -> None:
+    with pytest.raises(ModelResolutionError, match=f"no model card {GROUP}-v1"):
+        _up()
+
+    staging_registry.create_model_card(ModelCardName=f"{GROUP}-v1", Content="{}", ModelCardStatus="Approved")
+    graph = _up()
+
+    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    [model] = graph.of_type("aws:sagemaker/model:Model")
+    assert model.inputs["primaryContainer"]["modelPackageName"].endswith(f"model-package/{GROUP}/1")
+    assert endpoint
