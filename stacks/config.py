@@ -897,6 +897,17 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                 f"'{family.promotion.metric}' is not in the evaluation report: the family's evaluation "
                 f"reports {', '.join(training.metrics)} (models[{index}].training.metrics)",
             )
+    if (
+        config.model_registry.require_model_card
+        and config.model_registry.approval == "auto"
+        and config.trains_models
+    ):
+        yield (
+            "model_registry.require_model_card",
+            "versions the training pipeline approves itself (model_registry.approval: auto) get no model "
+            "card, so none could be deployed: set model_registry.approval: manual (pipelines.promotion "
+            "approves and creates the card) or require_model_card: false",
+        )
     if config.model_registry.require_model_card:
         for index, family in enumerate(config.models):
             if family.model_card is None:

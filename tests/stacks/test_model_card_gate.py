@@ -160,6 +160,17 @@ def test_model_card_config_errors_name_the_file_and_key(write_stack, edit, key: 
     assert str(path) in line and says in line
 
 
+def test_requiring_cards_of_versions_the_pipeline_approves_itself_is_an_error(write_stack) -> None:
+    path = write_stack(
+        "prod", lambda p: p.update(model_registry={"approval": "auto"}), name="Pulumi.prod.yaml"
+    )
+
+    with pytest.raises(
+        ConfigError, match=r"model_registry.require_model_card: versions the training pipeline"
+    ):
+        parse_platform_config(read_stack_file(str(path)).platform, str(path))
+
+
 def test_a_stack_may_turn_the_requirement_off(write_stack) -> None:
     def edit(platform: dict[str, Any]) -> None:
         _drop_card(platform)
