@@ -45,3 +45,8 @@ PROMETHEUS_ADAPTER = HelmChart(
     # Serves Prometheus series through the custom metrics API: the HPA's GPU utilisation (adapter v0.12.0).
     version="5.3.0",
 )
+
+TRITON_SAGEMAKER_VERSION = "25.09"
+"""Default Triton release of SageMaker's ``sagemaker-tritonserver`` image (``models[].triton.version``
+on an endpoint variant): one the installed SageMaker SDK lists (components/serving/triton.py checks it).
+Bump with the SDK, after reading NVIDIA's release notes for model-configuration changes."""

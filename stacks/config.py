@@ -39,6 +39,7 @@ from components.serving.inference_endpoint_spec import (
     EndpointSpec,
     VariantSpec,
 )
+from components.serving.triton import triton_region_problem
 from components.training.frameworks import framework_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
@@ -865,11 +866,23 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                     yield f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}", str(error)
 
 
+def _triton_region_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Triton variants whose SageMaker image release is not published in the stack's region."""
+    for index, endpoint in enumerate(config.endpoints):
+        for kind in ("variants", "shadow_variants"):
+            for position, variant in enumerate(getattr(endpoint, kind)):
+                triton = variant.model.triton
+                problem = triton_region_problem(triton.version, config.region) if triton else None
+                if problem:
+                    yield f"endpoints[{index}].{kind}[{position}].model.triton.version", problem
+
+
 def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Rules that span sections, each naming the key to change: physical names within AWS's
     limits, every trained family's training complete and consistent with its promotion metric,
     and a model-quality monitor computing what the served family predicts."""
     yield from _group_arn_problems(config)
+    yield from _triton_region_problems(config)
     for derived in naming.derived_names(config):
         if len(derived.name) > derived.limit:
             yield (

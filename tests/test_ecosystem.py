@@ -14,7 +14,7 @@ DOCUMENT = REPO / "docs" / "ecosystem.md"
 SYSTEMS = {
     "DVC": "provided",
     "Evidently": "planned",
-    "Triton": "planned",
+    "Triton": "provided",
     "TorchServe": "instead",
     "KServe": "provided",
     "Seldon": "instead",

@@ -25,6 +25,7 @@ from ..policy_documents import (
 )
 from .endpoint_autoscaling import scale_variant
 from .inference_endpoint_spec import EndpointSpec, VariantSpec
+from .triton import DEFAULT_MODEL_ENV, TRITON_IMAGE, triton_image_uri
 
 MODEL_PREFIX = "models/"
 DATA_CAPTURE_PREFIX = "data-capture/"
@@ -173,6 +174,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),
+            *self._triton_pull(),
             *(
                 statement
                 for shared in args.shared_model_objects
@@ -194,10 +196,48 @@ class InferenceEndpoint(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+    def _triton_images(self) -> dict[str, str]:
+        """Variant name → its SageMaker Triton image, for the variants serving a Triton repository."""
+        spec, region = self._args.spec, self._args.region
+        return {
+            variant.name: triton_image_uri(variant.model.triton.version, region, variant.instance_type or "")
+            for variant in [*spec.variants, *spec.shadow_variants]
+            if variant.model.triton is not None
+        }
+
+    def _triton_pull(self) -> list[dict[str, object]]:
+        """Pulling SageMaker's Triton image: that one repository of the registry account the SDK names."""
+        registries = sorted({image.split(".", 1)[0] for image in self._triton_images().values()})
+        if not registries:
+            return []
+        return [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:BatchCheckLayerAvailability",
+                ],
+                "Resource": [
+                    f"arn:aws:ecr:{self._args.region}:{account}:repository/{TRITON_IMAGE}"
+                    for account in registries
+                ],
+            }
+        ]
+
     def _model(self, variant: VariantSpec, role_arn: pulumi.Input[str]) -> sagemaker.Model:
         args = self._args
         source = variant.model
-        if source.latest_approved_of:
+        if source.triton is not None:
+            container = sagemaker.ModelPrimaryContainerArgs(
+                image=self._triton_images()[variant.name],
+                model_data_url=source.triton.model_data_url,
+                environment={**variant.environment, DEFAULT_MODEL_ENV: source.triton.default_model_name},
+                image_config=sagemaker.ModelPrimaryContainerImageConfigArgs(
+                    repository_access_mode="Platform"
+                ),
+            )
+        elif source.latest_approved_of:
             if variant.name not in args.resolved_model_packages:
                 raise ValueError(
                     f"InferenceEndpoint {self._name}: variant {variant.name} needs the resolved package of "

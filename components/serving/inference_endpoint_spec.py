@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from ..instance_types import has_instance_store, is_gpu, validate_instance_type
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
+from ..versions import TRITON_SAGEMAKER_VERSION
+from .triton import DEFAULT_MODEL_ENV, triton_instance_problem, triton_version_problem
 
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
 MODEL_PACKAGE_VERSION_ARN = re.compile(
@@ -41,8 +43,55 @@ def _sagemaker_name(value: str, what: str) -> str:
     return value
 
 
+_TRITON_MODEL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
+
+
+class TritonSource(_Spec):
+    """NVIDIA Triton Inference Server on SageMaker: the SageMaker SDK's ``sagemaker-tritonserver`` image
+    (GPU build on GPU instance types, CPU build otherwise) serving a Triton model repository."""
+
+    model_data_url: str = Field(
+        description="s3:// URI of a model.tar.gz (under the artifact bucket's `models/` prefix) holding a "
+        "Triton model repository at its root: `<model>/config.pbtxt` and `<model>/<version>/<model file>` "
+        "(e.g. `churn/1/model.onnx`); SageMaker unpacks it into /opt/ml/model."
+    )
+    default_model_name: str = Field(
+        description=f"The model (or ensemble) the endpoint serves: its directory in the repository "
+        f"(`{DEFAULT_MODEL_ENV}`)."
+    )
+    version: str = Field(
+        default=TRITON_SAGEMAKER_VERSION,
+        description="Triton release of the SageMaker image, e.g. '25.09': one the SageMaker SDK lists.",
+    )
+
+    @field_validator("model_data_url")
+    @classmethod
+    def _artifact(cls, value: str) -> str:
+        if not value.startswith("s3://") or not value.endswith(".tar.gz"):
+            raise ValueError(f"model_data_url must be the s3:// URI of a .tar.gz (got {value!r})")
+        return value
+
+    @field_validator("default_model_name")
+    @classmethod
+    def _model_name(cls, value: str) -> str:
+        if not _TRITON_MODEL_NAME.match(value):
+            raise ValueError(
+                f"'{value}' is not a model directory name: 1-128 letters, digits, '_', '.' or '-'"
+            )
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: str) -> str:
+        problem = triton_version_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
 class ModelSource(_Spec):
-    """Exactly one of: a pinned model package, the latest approved package of a model family, or an image."""
+    """Exactly one of: a pinned model package, the latest approved package of a model family, an image,
+    or a Triton model repository."""
 
     model_package_arn: str | None = Field(default=None, description="A registered model version (pinned).")
     latest_approved_of: str | None = Field(
@@ -50,13 +99,20 @@ class ModelSource(_Spec):
     )
     image: str | None = Field(default=None, description="Bring-your-own container image (ECR URI).")
     model_data_url: str | None = Field(default=None, description="With `image`: s3:// URI of model.tar.gz.")
+    triton: TritonSource | None = Field(
+        default=None,
+        description="Serve a Triton model repository with SageMaker's NVIDIA Triton image (the SDK's "
+        "`sagemaker-tritonserver`, GPU or CPU build by instance type); instance-based variants only, not "
+        "Inferentia or Trainium.",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelSource:
-        given = [key for key in ("model_package_arn", "latest_approved_of", "image") if getattr(self, key)]
+        kinds = ("model_package_arn", "latest_approved_of", "image", "triton")
+        given = [key for key in kinds if getattr(self, key)]
         if len(given) != 1:
             raise ValueError(
-                "set exactly one of model_package_arn, latest_approved_of or image"
+                "set exactly one of model_package_arn, latest_approved_of, image or triton"
                 + (f" (got {', '.join(given)})" if given else "")
             )
         if self.model_package_arn and not MODEL_PACKAGE_VERSION_ARN.match(self.model_package_arn):
@@ -293,7 +349,18 @@ class VariantSpec(_Spec):
                 raise ValueError(
                     f"gpu_utilization_percent needs a GPU instance type (got {self.instance_type})"
                 )
+        if self.model.triton is not None:
+            self._check_triton()
         return self
+
+    def _check_triton(self) -> None:
+        if self.instance_type is None:
+            raise ValueError("a Triton variant runs on instances: set instance_type, not serverless")
+        problem = triton_instance_problem(self.instance_type)
+        if problem:
+            raise ValueError(problem)
+        if DEFAULT_MODEL_ENV in self.environment:
+            raise ValueError(f"environment {DEFAULT_MODEL_ENV} comes from model.triton.default_model_name")
 
     @property
     def is_gpu(self) -> bool:
