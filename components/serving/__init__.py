@@ -16,6 +16,7 @@ from .inference_endpoint_spec import (
     ScheduledCapacity,
     ServerlessSpec,
     ShadowTestSpec,
+    TritonSource,
     VariantSpec,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "ShadowTest",
     "ShadowTestArgs",
     "ShadowTestSpec",
+    "TritonSource",
     "VariantSpec",
 ]
 
