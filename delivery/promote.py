@@ -6,7 +6,8 @@
 A model version reaches an environment when it is Approved in the registry the stack resolves
 ``latest_approved_of`` against and `pulumi up` runs (see docs/promotion.md). ``status`` shows, for
 every variant that follows a model family, the version it serves now and the newest Approved
-version, i.e. what the next `pulumi up` deploys. ``deploy`` starts the deploy workflow
+version, i.e. what the next `pulumi up` deploys, and the lineage each of them records (platform
+commit, family code, pipeline execution, training data: docs/lineage.md). ``deploy`` starts the deploy workflow
 (dev → staging → prod, prod behind the environment's required reviewers) with the GitHub CLI.
 
 Exit status: 0 done, 2 cannot run: an invalid stack file (its ARNs are checked before any AWS
@@ -20,13 +21,14 @@ import argparse
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from delivery import aws_errors
 from delivery.aws_errors import AWS_ERRORS, is_access_problem
+from delivery.lineage import render_lineage, version_lineage
 from stacks.config import ConfigError, PlatformConfig, parse_platform_config
 from stacks.input_limits import shorten
 from stacks.model_packages import (
@@ -54,6 +56,9 @@ class VariantStatus:
     monitored_against: str | None = None
     """For a monitored endpoint's first production variant: the baselines its monitors will read
     once ``latest_approved`` is deployed (the version's own, or why not)."""
+    lineage: dict[str, list[tuple[str, str]]] = field(default_factory=dict, compare=False)
+    """Package ARN → what that version records of where it came from (docs/lineage.md), for the
+    deployed and the latest approved version."""
 
     @property
     def action(self) -> str:
@@ -81,14 +86,20 @@ def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStat
             monitored = (
                 config.monitoring.enabled and spec.data_capture.enabled and variant == spec.variants[0]
             )
+            deployed = _deployed(sagemaker, config.endpoint_name(spec.name), variant.name)
             found.append(
                 VariantStatus(
                     spec.name,
                     variant.name,
                     family,
-                    _deployed(sagemaker, config.endpoint_name(spec.name), variant.name),
+                    deployed,
                     latest,
                     _baselines_of(sagemaker, latest) if monitored and latest else None,
+                    {
+                        arn: version_lineage(sagemaker, arn)
+                        for arn in dict.fromkeys((deployed, latest))
+                        if arn
+                    },
                 )
             )
     return found
@@ -127,6 +138,8 @@ def render_status(stack_file: str, statuses: Sequence[VariantStatus]) -> str:
         ]
         if status.monitored_against:
             lines.append(f"  monitored against: {status.monitored_against}")
+        for arn, entries in status.lineage.items():
+            lines += render_lineage(arn, entries)
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ immutable record of one run, not live Pulumi state.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,10 @@ import yaml
 
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.config import CONFIG_KEY
+
+# Lineage records the platform's commit in every pipeline definition (stacks/provenance.py): one
+# fixed value keeps the recorded graphs (and the definition cache) the same from commit to commit.
+os.environ.setdefault("MLOPS_PLATFORM_COMMIT", "0123456789abcdef0123456789abcdef01234567")
 
 REPO = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod")

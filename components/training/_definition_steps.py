@@ -75,12 +75,18 @@ from . import _offline_sdk, frameworks
 from .definition import (
     APPROVAL_STATUSES,
     CONSTRAINTS_FILE,
+    DATA_MANIFEST_KEY,
+    DATA_URI_KEY,
+    DATASET_MANIFEST,
     EVALUATION_REPORT,
+    EXECUTION_ARN_KEY,
     EXPERIMENT_RUN,
+    FAMILY_CODE_KEY,
     GROUND_TRUTH_COLUMN,
     MLFLOW_RUN_ID_KEY,
     MLFLOW_SERVER_KEY,
     MODEL_QUALITY_DIR,
+    PLATFORM_COMMIT_KEY,
     PREDICTION_COLUMN,
     PROBABILITY_COLUMN,
     PROBABILITY_THRESHOLD,
@@ -89,6 +95,7 @@ from .definition import (
     STEP_DATA_BASELINE,
     STEP_EVALUATE,
     STEP_FAIL,
+    STEP_MANIFEST,
     STEP_MODEL_BASELINE,
     STEP_PREPROCESS,
     STEP_REGISTER,
@@ -124,6 +131,11 @@ SERVING_CODE_DIR = "/opt/ml/model/code"
 CHECKPOINT_DIR = "/opt/ml/checkpoints"
 TRACKING_OUTPUT = PROCESSING / "tracking"
 RUN_FILE = "run.json"
+MANIFEST_INPUT_NAME = "raw"
+"""DatasetManifest's input has Preprocess's input name (its script finds the URI under it)."""
+MANIFEST_OUTPUT = PROCESSING / "manifest"
+SUMMARY_FILE = "summary.json"
+"""DatasetManifest's property file: ``{"manifest_sha256", "objects", "bytes", "input_uri"}``."""
 """TrackExperiment's property file: ``{"run_id": ..., "experiment_id": ..., "run_name": ...}``."""
 TRACKING_IMAGE_VERSION = "3.2.0"
 """SageMaker Distribution release of TrackExperiment's image (pinned: a new one is a reviewed change)."""
@@ -155,6 +167,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     session = _offline_sdk.pipeline_session(settings.region, settings.artifact_bucket)
     parameters = _Parameters(settings)
     preprocess = _preprocess_step(settings, session, parameters)
+    manifest = _manifest_step(settings, session, parameters) if settings.lineage else None
     train = _train_step(settings, session, parameters, preprocess)
     evaluate, report = _evaluate_step(settings, session, parameters, preprocess, train)
     baselines = _baseline_steps(settings, session, evaluate)
@@ -171,6 +184,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
         # baselines in place; a failed baselining job fails the execution before any version exists.
         depends_on=[*baselines, *([tracked[0]] if tracked else [])],
         run=tracked,
+        manifest=manifest,
     )
     fail = FailStep(
         name=STEP_FAIL,
@@ -201,7 +215,14 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
         name=settings.pipeline_name,
         parameters=parameters.all(),
         # TrackExperiment logs every execution, also one whose model misses the threshold.
-        steps=[preprocess, train, evaluate, *([tracked[0]] if tracked else []), check],
+        steps=[
+            preprocess,
+            *([manifest[0]] if manifest else []),
+            train,
+            evaluate,
+            *([tracked[0]] if tracked else []),
+            check,
+        ],
         sagemaker_session=session,
         # No SageMaker Experiments trial per execution: tracking lives in MLflow, and this keeps
         # sagemaker:CreateExperiment/CreateTrial out of the execution role.
@@ -343,6 +364,43 @@ def _preprocess_step(
         arguments=["--seed", str(SPLIT_SEED), *_schema_arguments(settings)],
     )
     return ProcessingStep(name=STEP_PREPROCESS, step_args=step_args)
+
+
+def _manifest_step(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters
+) -> tuple[ProcessingStep, PropertyFile]:
+    """Fingerprint the training data beside Preprocess: the same input (InputDataUri, downloaded at
+    the same time), the same processor (image, instance, network isolation, KMS), the platform's
+    ``steps/dataset_manifest.py``; its ``summary.json`` is what RegisterModel records."""
+    assert settings.lineage is not None
+    step_args = _processor(settings, session, parameters, "dataset-manifest").run(
+        code=settings.lineage.manifest_script_uri,
+        inputs=[_s3_input(MANIFEST_INPUT_NAME, parameters.input_data, RAW_DATA)],
+        outputs=[_s3_output("manifest", _run_uri(settings, STEP_MANIFEST, "manifest"), MANIFEST_OUTPUT)],
+        arguments=["--input-dir", str(RAW_DATA), "--output-dir", str(MANIFEST_OUTPUT)],
+    )
+    summary = PropertyFile(name=DATASET_MANIFEST, output_name="manifest", path=SUMMARY_FILE)
+    return ProcessingStep(name=STEP_MANIFEST, step_args=step_args, property_files=[summary]), summary
+
+
+def _lineage_properties(
+    settings: TrainingPipelineSettings, manifest: tuple[ProcessingStep, PropertyFile] | None
+) -> dict[str, Any]:
+    """Where the version came from (docs/lineage.md): always the execution ARN; with ``lineage``
+    the platform's commit, the family code's hash and the training data's URI and manifest hash.
+    No feature-group keys: no family reads its training set from a feature group yet."""
+    properties: dict[str, Any] = {EXECUTION_ARN_KEY: ExecutionVariables.PIPELINE_EXECUTION_ARN}
+    lineage = settings.lineage
+    if lineage is None or manifest is None:
+        return properties
+    step, summary = manifest
+    return {
+        PLATFORM_COMMIT_KEY: lineage.platform_commit,
+        FAMILY_CODE_KEY: lineage.family_code_sha256,
+        **properties,
+        DATA_URI_KEY: JsonGet(step_name=step.name, property_file=summary, json_path="input_uri"),
+        DATA_MANIFEST_KEY: JsonGet(step_name=step.name, property_file=summary, json_path="manifest_sha256"),
+    }
 
 
 def _schema_arguments(settings: TrainingPipelineSettings) -> list[str]:
@@ -647,6 +705,7 @@ def _register_step(
     report_uri: Join,
     depends_on: list[ProcessingStep],
     run: tuple[ProcessingStep, PropertyFile] | None = None,
+    manifest: tuple[ProcessingStep, PropertyFile] | None = None,
 ) -> ModelStep:
     builder = ModelBuilder(
         # A model trained on a GPU instance is served on one: its inference image is the GPU build.
@@ -680,14 +739,20 @@ def _register_step(
             model_statistics=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, STATISTICS_FILE)),
             model_constraints=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, CONSTRAINTS_FILE)),
         ),
-        # The version's MLflow run (what its metrics and parameters were), when the stack tracks.
-        customer_metadata_properties=(
-            {
-                MLFLOW_RUN_ID_KEY: JsonGet(step_name=run[0].name, property_file=run[1], json_path="run_id"),
-                MLFLOW_SERVER_KEY: settings.experiment_tracking.tracking_server_arn,
-            }
-            if run is not None and settings.experiment_tracking is not None
-            else None
-        ),
+        # The version's lineage, and its MLflow run (what its metrics and parameters were) when
+        # the stack tracks.
+        customer_metadata_properties={
+            **_lineage_properties(settings, manifest),
+            **(
+                {
+                    MLFLOW_RUN_ID_KEY: JsonGet(
+                        step_name=run[0].name, property_file=run[1], json_path="run_id"
+                    ),
+                    MLFLOW_SERVER_KEY: settings.experiment_tracking.tracking_server_arn,
+                }
+                if run is not None and settings.experiment_tracking is not None
+                else {}
+            ),
+        },
     )
     return ModelStep(name=STEP_REGISTER, step_args=step_args, depends_on=list(depends_on))

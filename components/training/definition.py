@@ -11,7 +11,9 @@ baselines (``baselines/<model_package_group_name>/<execution id>/`` in the artif
 registered only once they are written, with them as its DriftCheckBaselines: what the monitors of
 an endpoint serving that version read. With ``experiment_tracking``, TrackExperiment runs after
 Evaluate and logs the execution to an MLflow tracking server; RegisterModel records the run id (see
-:class:`ExperimentTrackingSettings`, the one job without network isolation). Every job runs in the given
+:class:`ExperimentTrackingSettings`, the one job without network isolation). With ``lineage``,
+DatasetManifest fingerprints the training data beside Preprocess, and RegisterModel records where
+the version came from (:class:`LineageSettings`, docs/lineage.md). Every job runs in the given
 private subnets with inter-container traffic encryption and network isolation (when enabled),
 encrypts its volumes and outputs with the given KMS key, and writes only under the artifact
 bucket. Building the definition makes no AWS call and uploads nothing: the step scripts are S3
@@ -45,6 +47,31 @@ EXPERIMENT_RUN = "ExperimentRun"
 """PropertyFile name of TrackExperiment's ``run.json`` (read by RegisterModel)."""
 MLFLOW_RUN_ID_KEY, MLFLOW_SERVER_KEY = "mlflow_run_id", "mlflow_tracking_server_arn"
 """Keys of the model package's CustomerMetadataProperties that link a version to its MLflow run."""
+STEP_MANIFEST = "DatasetManifest"
+"""The platform's training-data fingerprint (with ``lineage``): runs beside Preprocess on the same
+input, network-isolated, and writes the dataset manifest RegisterModel records the hash of."""
+DATASET_MANIFEST = "DatasetManifestSummary"
+"""PropertyFile name of DatasetManifest's ``summary.json`` (read by RegisterModel)."""
+PLATFORM_COMMIT_KEY, FAMILY_CODE_KEY = "platform_commit", "family_code_sha256"
+EXECUTION_ARN_KEY = "pipeline_execution_arn"
+DATA_URI_KEY, DATA_MANIFEST_KEY = "training_data_uri", "training_data_manifest_sha256"
+FEATURE_GROUP_KEY, FEATURE_SNAPSHOT_KEY = "feature_group_name", "feature_group_snapshot_time"
+"""Reserved for a pipeline that reads its training set from a feature group's offline store (none
+does yet, so no version carries them): the group and the point in time of the snapshot."""
+LINEAGE_KEYS = (
+    PLATFORM_COMMIT_KEY,
+    FAMILY_CODE_KEY,
+    EXECUTION_ARN_KEY,
+    DATA_URI_KEY,
+    DATA_MANIFEST_KEY,
+    FEATURE_GROUP_KEY,
+    FEATURE_SNAPSHOT_KEY,
+)
+"""CustomerMetadataProperties keys of a model version's lineage (docs/lineage.md), in display order."""
+UNKNOWN_COMMIT = "unknown"
+"""``platform_commit`` when the program cannot tell which commit it runs (no git, no CI value)."""
+EXECUTION_ID_MAX = 32
+"""Room left for a pipeline execution id in its ARN (SageMaker's ids are 12 characters)."""
 TRACKING_INSTANCE_TYPE = "ml.t3.medium"
 """TrackExperiment only makes a few HTTPS calls: the smallest processing instance."""
 BASELINE_STEPS = (STEP_DATA_BASELINE, STEP_MODEL_BASELINE)
@@ -95,6 +122,12 @@ _METRIC_NAME = re.compile(METRIC_NAME)
 _FRAMEWORK_VERSION = re.compile(r"^[0-9][A-Za-z0-9_.-]*\Z")
 _PY_VERSION = re.compile(r"^py[0-9]+\Z")
 _COLUMN = re.compile(r"^[A-Za-z0-9_.\-]{1,128}\Z")
+COMMIT_PATTERN = r"^([0-9a-f]{7,40}(-dirty)?|unknown)\Z"
+"""A platform commit as lineage records it: a git commit id (``-dirty`` with uncommitted changes)."""
+_COMMIT = re.compile(COMMIT_PATTERN)
+_SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
+_METADATA_VALUE_MAX = 256
+"""CreateModelPackage: a CustomerMetadataProperties value has 1-256 characters (at most 50 entries)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +152,24 @@ class ExperimentTrackingSettings:
     and output, and nothing of the datasets or models."""
     script_uri: str
     """s3:// URI of the uploaded track_experiment.py."""
+
+
+@dataclass(frozen=True)
+class LineageSettings:
+    """What every registered version records of where it came from (CustomerMetadataProperties).
+
+    With it, the pipeline gets the DatasetManifest step (``manifest_script_uri``, the platform's
+    ``components/training/steps/dataset_manifest.py``) and RegisterModel records the platform's
+    commit, the family code's hash, the execution ARN, the training data's URI and its manifest's
+    SHA-256. Without it, RegisterModel records the execution ARN only.
+    """
+
+    platform_commit: str
+    """Git commit of the platform that built the definition (``unknown`` when not known)."""
+    family_code_sha256: str
+    """SHA-256 over the family's uploaded step scripts (see ``family_code_sha256``)."""
+    manifest_script_uri: str
+    """s3:// URI of the uploaded dataset_manifest.py."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +234,8 @@ class TrainingPipelineSettings:
     experiment_tracking: ExperimentTrackingSettings | None = None
     """With a tracking server: the TrackExperiment step and the model package's link to its run;
     without, the pipeline has neither."""
+    lineage: LineageSettings | None = None
+    """With it: the DatasetManifest step and the version's full lineage; without, the execution ARN."""
 
     @property
     def baselines_uri(self) -> str:
@@ -363,7 +416,46 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
             f"enable_network_isolation {s.enable_network_isolation!r} must be a bool",
         ),
     ]
-    return [message for ok, message in checks if not ok] + _tracking_problems(s)
+    return [message for ok, message in checks if not ok] + _tracking_problems(s) + _lineage_problems(s)
+
+
+def execution_arn_length(pipeline_name: str, region: str, account_id: str) -> int:
+    """Longest ARN an execution of the pipeline can have (partition aws-us-gov, a 32-character id)."""
+    prefix = f"arn:aws-us-gov:sagemaker:{region}:{account_id}:pipeline/{pipeline_name}/execution/"
+    return len(prefix) + EXECUTION_ID_MAX
+
+
+def _lineage_problems(s: TrainingPipelineSettings) -> list[str]:
+    problems = []
+    if isinstance(s.pipeline_name, str) and isinstance(s.region, str) and isinstance(s.account_id, str):
+        length = execution_arn_length(s.pipeline_name, s.region, s.account_id)
+        if length > _METADATA_VALUE_MAX:
+            problems.append(
+                f"pipeline_name {s.pipeline_name!r} is too long for lineage: its execution ARNs reach "
+                f"{length} characters, and a model package's CustomerMetadataProperties value holds "
+                f"{_METADATA_VALUE_MAX}"
+            )
+    lineage = s.lineage
+    if lineage is None:
+        return problems
+    if not isinstance(lineage, LineageSettings):
+        return [*problems, f"lineage {lineage!r} must be LineageSettings or None"]
+    checks = [
+        (
+            _matches(_COMMIT, lineage.platform_commit),
+            f"lineage.platform_commit {lineage.platform_commit!r} must be a git commit (7-40 hex digits, "
+            f"optionally '-dirty') or {UNKNOWN_COMMIT!r}",
+        ),
+        (
+            _matches(_SHA256, lineage.family_code_sha256),
+            f"lineage.family_code_sha256 {lineage.family_code_sha256!r} must be 64 lowercase hex digits",
+        ),
+        (
+            _is_script_uri(lineage.manifest_script_uri),
+            f"lineage.manifest_script_uri {lineage.manifest_script_uri!r} must be the s3:// URI of a .py object",
+        ),
+    ]
+    return problems + [message for ok, message in checks if not ok]
 
 
 def _tracking_problems(s: TrainingPipelineSettings) -> list[str]:
@@ -564,6 +656,28 @@ def job_security_problems(
     return [message for ok, message in checks if not ok]
 
 
+def expected_lineage_keys(settings: TrainingPipelineSettings) -> tuple[str, ...]:
+    """The lineage keys RegisterModel records for ``settings`` (never the feature-group pair yet)."""
+    if settings.lineage is None:
+        return (EXECUTION_ARN_KEY,)
+    return (PLATFORM_COMMIT_KEY, FAMILY_CODE_KEY, EXECUTION_ARN_KEY, DATA_URI_KEY, DATA_MANIFEST_KEY)
+
+
+def lineage_metadata_problems(step: dict[str, Any], settings: TrainingPipelineSettings) -> list[str]:
+    """What a RegisterModel step lacks of the version's lineage, or holds beyond the service's limits."""
+    properties = step.get("Arguments", {}).get("CustomerMetadataProperties", {})
+    missing = [key for key in expected_lineage_keys(settings) if key not in properties]
+    problems = [f"CustomerMetadataProperties lacks lineage key(s) {missing}"] if missing else []
+    if len(properties) > 50:
+        problems.append(f"CustomerMetadataProperties has {len(properties)} entries; SageMaker accepts 50")
+    problems += [
+        f"CustomerMetadataProperties[{key!r}] = {value!r} is not 1-{_METADATA_VALUE_MAX} characters"
+        for key, value in properties.items()
+        if isinstance(value, str) and not 1 <= len(value) <= _METADATA_VALUE_MAX
+    ]
+    return problems
+
+
 def verify(
     definition: dict[str, Any],
     settings: TrainingPipelineSettings,
@@ -598,3 +712,11 @@ def verify(
         raise RuntimeError(
             "the SageMaker SDK produced an insecure job definition:\n- " + "\n- ".join(problems)
         )
+    lineage = [
+        f"{step['Name']}: {problem}"
+        for step in iter_steps(definition["Steps"])
+        if step["Type"] == "RegisterModel"
+        for problem in lineage_metadata_problems(step, settings)
+    ]
+    if lineage:
+        raise RuntimeError("the SageMaker SDK lost the model version's lineage:\n- " + "\n- ".join(lineage))

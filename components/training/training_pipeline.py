@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ import pulumi_aws.sagemaker as sagemaker
 from ..extras import require
 from ..limits import object_tags, one_of
 from ..registry.model_registry import PromotionCriterion
-from .definition import APPROVAL_STATUSES
+from .definition import APPROVAL_STATUSES, COMMIT_PATTERN, UNKNOWN_COMMIT
 from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix
 
 __all__ = [
@@ -23,11 +24,26 @@ __all__ = [
     "TrainingPipeline",
     "TrainingPipelineArgs",
     "TrainingSpec",
+    "family_code_sha256",
     "training_data_prefix",
 ]
 
 TRACK_EXPERIMENT_SCRIPT = Path(__file__).resolve().parent / "steps" / "track_experiment.py"
 """The platform's TrackExperiment step script, uploaded beside the family's scripts."""
+DATASET_MANIFEST_SCRIPT = Path(__file__).resolve().parent / "steps" / "dataset_manifest.py"
+"""The platform's DatasetManifest step script (the training data's fingerprint, for lineage)."""
+
+
+def family_code_sha256(scripts: Mapping[str, Path]) -> str:
+    """The family code's fingerprint that every registered version records (``family_code_sha256``).
+
+    SHA-256 of what ``sha256sum`` prints for the family's step scripts in file-name order, so
+    ``cd models/<family> && sha256sum evaluate.py preprocess.py train.py | sha256sum`` gives it
+    back: the code of the uploaded scripts, whichever commit or working tree it came from.
+    """
+    files = sorted({Path(path) for path in scripts.values()}, key=lambda path: (path.name, str(path)))
+    lines = "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in files)
+    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -82,12 +98,20 @@ class TrainingPipelineArgs:
     experiment_tracking: PipelineExperimentTracking | None = None
     """With a tracking server: every execution is logged to it (the TrackExperiment step) and each
     registered version records its MLflow run id; without one, the pipeline has neither."""
+    platform_commit: str = UNKNOWN_COMMIT
+    """Git commit of the platform code running `pulumi up` (the stack reads it, see
+    ``stacks/provenance.py``); recorded on every version the pipeline registers."""
     object_tag_keys: Sequence[str] = ()
     """Keys of ``tags`` the uploaded scripts carry first: S3 takes at most ``S3_OBJECT_MAX_TAGS``
     per object, so a script gets ``mlops:model-family``, these, then the other tags while they fit."""
 
     def __post_init__(self) -> None:
         one_of(self, "approval_status", APPROVAL_STATUSES)
+        if not isinstance(self.platform_commit, str) or not re.match(COMMIT_PATTERN, self.platform_commit):
+            raise ValueError(
+                f"platform_commit {self.platform_commit!r} must be a git commit id (7-40 lowercase hex "
+                f"digits, optionally ending in -dirty) or {UNKNOWN_COMMIT!r}"
+            )
 
 
 class TrainingPipeline(pulumi.ComponentResource):
@@ -120,6 +144,9 @@ class TrainingPipeline(pulumi.ComponentResource):
             step: pulumi.Output.concat("s3://", script.bucket, "/", script.key)
             for step, script in scripts.items()
         }
+        manifest_script = self._upload_script(
+            name, pipeline_name, "dataset-manifest", DATASET_MANIFEST_SCRIPT, args
+        )
         tracking = args.experiment_tracking
         tracking_inputs = {}
         if tracking is not None:
@@ -140,6 +167,7 @@ class TrainingPipeline(pulumi.ComponentResource):
             role_arn=args.execution_role_arn,
             group=args.model_package_group_name,
             scripts=pulumi.Output.all(**script_uris),
+            manifest_script=pulumi.Output.concat("s3://", manifest_script.bucket, "/", manifest_script.key),
             **tracking_inputs,
         ).apply(lambda resolved: _definition(pipeline_name, args, resolved))
 
@@ -181,7 +209,12 @@ class TrainingPipeline(pulumi.ComponentResource):
 
 def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) -> str:
     # Imported here: the sagemaker SDK is only needed once values are known, not to build the graph.
-    from .definition import ExperimentTrackingSettings, TrainingPipelineSettings, build_definition
+    from .definition import (
+        ExperimentTrackingSettings,
+        LineageSettings,
+        TrainingPipelineSettings,
+        build_definition,
+    )
     from .definition_cache import cached_definition
 
     spec = args.spec
@@ -227,6 +260,11 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
             max_run_seconds=spec.max_run_seconds,
             max_wait_seconds=spec.max_wait_seconds if spec.spot else None,
             experiment_tracking=tracking,
+            lineage=LineageSettings(
+                platform_commit=args.platform_commit,
+                family_code_sha256=family_code_sha256(spec.scripts),
+                manifest_script_uri=resolved["manifest_script"],
+            ),
         ),
         build_definition,
     )

@@ -22,6 +22,7 @@ from stacks.composition.observability import drift_features, quality_alarm_famil
 from stacks.composition.serving import model_family_of
 from stacks.config import PLATFORM_TAG_KEYS, PlatformConfig
 from stacks.defaults import REQUIRED_TAG_KEYS
+from stacks.provenance import platform_commit
 from stacks.resolution import Serving
 
 
@@ -69,6 +70,7 @@ def build_training_pipelines(
                 tags=config.resource_tags,
                 max_parallel_steps=config.training.max_parallel_steps,
                 experiment_tracking=tracking,
+                platform_commit=platform_commit(),
                 object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
             ),
             opts,

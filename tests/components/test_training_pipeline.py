@@ -37,9 +37,10 @@ def test_step_scripts_are_kms_encrypted_objects_the_definition_references(stack_
     key_arn = stack_graph.named("kms-data-key").outputs["arn"]
     bucket = stack_graph.named("artifacts-bucket").outputs["bucket"]
     scripts = within(stack_graph, "training-customer-churn", "aws:s3/bucketObjectv2:BucketObjectv2")
-    # The family's scripts, and the platform's TrackExperiment script where the stack tracks.
+    # The family's scripts, the platform's DatasetManifest script (lineage), and its TrackExperiment
+    # script where the stack tracks.
     tracked = bool(stack_graph.of_type("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"))
-    assert len(scripts) == len(SCRIPT_KEYS) + tracked
+    assert len(scripts) == len(SCRIPT_KEYS) + 1 + tracked
     for script in scripts:
         assert script.inputs["serverSideEncryption"] == "aws:kms" and script.inputs["kmsKeyId"] == key_arn
         assert script.inputs["bucket"] == bucket

@@ -10,7 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from components.training.definition import ExperimentTrackingSettings, TrainingPipelineSettings, iter_steps
+from components.training.definition import (
+    ExperimentTrackingSettings,
+    LineageSettings,
+    TrainingPipelineSettings,
+    iter_steps,
+)
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -39,6 +44,21 @@ HYPERPARAMETERS = {
 TRACKING_SERVER = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:mlflow-tracking-server/mlops-dev-tracking"
 TRACKING_ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-dev-experiment-tracking-job"
 TRACK_SCRIPT = f"s3://{BUCKET}/pipelines/{PIPELINE}/code/9a8b7c6d/track_experiment.py"
+
+
+PLATFORM_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+FAMILY_CODE = "5f3c9e2a" * 8
+MANIFEST_SCRIPT = f"s3://{BUCKET}/pipelines/{PIPELINE}/code/7e6d5c4b/dataset_manifest.py"
+
+
+def lineage_settings(**overrides: Any) -> LineageSettings:
+    values: dict[str, Any] = {
+        "platform_commit": PLATFORM_COMMIT,
+        "family_code_sha256": FAMILY_CODE,
+        "manifest_script_uri": MANIFEST_SCRIPT,
+    }
+    values.update(overrides)
+    return LineageSettings(**values)
 
 
 def tracking_settings(**overrides: Any) -> ExperimentTrackingSettings:
@@ -76,6 +96,8 @@ def make_settings(**overrides: Any) -> TrainingPipelineSettings:
         "evaluation_metrics": ("auc", "accuracy", "f1"),
         "hyperparameters": HYPERPARAMETERS,
         "metric_definitions": (("validation:auc", "validation_auc=([0-9.]+);"),),
+        # What TrainingPipeline always passes: every registered version records its lineage.
+        "lineage": lineage_settings(),
     }
     values.update(overrides)
     return TrainingPipelineSettings(**values)

@@ -120,7 +120,9 @@ def test_the_run_id_property_file_is_written_under_the_execution_and_read_by_reg
         "s3:/", BUCKET, "pipelines", PIPELINE, {"Get": "Execution.PipelineExecutionId"}, "TrackExperiment", "tracking"
     ]  # fmt: skip
     register = steps["RegisterModel"]
-    assert register["Arguments"]["CustomerMetadataProperties"] == {
+    properties = register["Arguments"]["CustomerMetadataProperties"]
+    # Beside the version's lineage (tests/pipelines/test_lineage.py).
+    assert {key: properties[key] for key in ("mlflow_run_id", "mlflow_tracking_server_arn")} == {
         "mlflow_run_id": {
             "Std:JsonGet": {
                 "PropertyFile": {"Get": "Steps.TrackExperiment.PropertyFiles.ExperimentRun"},
@@ -135,7 +137,9 @@ def test_the_run_id_property_file_is_written_under_the_execution_and_read_by_reg
 def test_without_a_tracking_server_there_is_no_step_and_no_link(prod_json: str) -> None:
     steps = steps_by_name(json.loads(prod_json))
     assert "TrackExperiment" not in steps
-    assert "CustomerMetadataProperties" not in steps["RegisterModel"]["Arguments"]
+    assert not any(
+        key.startswith("mlflow") for key in steps["RegisterModel"]["Arguments"]["CustomerMetadataProperties"]
+    )
     assert "MLFLOW" not in prod_json and "mlflow" not in prod_json
     assert all(
         s["Arguments"]["NetworkConfig"]["EnableNetworkIsolation"] is True

@@ -77,6 +77,7 @@ def test_steps_are_named_and_ordered_by_their_data(built) -> None:
 
     assert [step["Name"] for step in definition["Steps"]] == [
         "Preprocess",
+        "DatasetManifest",  # the training data's fingerprint, beside Preprocess (test_lineage)
         "Train",
         "Evaluate",
         *track,
@@ -84,6 +85,7 @@ def test_steps_are_named_and_ordered_by_their_data(built) -> None:
     ]
     assert {name: step["Type"] for name, step in steps.items()} == {
         "Preprocess": "Processing",
+        "DatasetManifest": "Processing",
         "Train": "Training",
         "Evaluate": "Processing",
         **dict.fromkeys(track, "Processing"),
@@ -95,13 +97,21 @@ def test_steps_are_named_and_ordered_by_their_data(built) -> None:
     }
     assert {name: referenced_steps(step) for name, step in steps.items()} == {
         "Preprocess": set(),
+        "DatasetManifest": set(),
         "Train": {"Preprocess"},
         "Evaluate": {"Preprocess", "Train"},
         **{key: {"Train", "Evaluate"} for key in track},
         "CheckMetric": {"Evaluate"},
         "DataQualityBaseline": {"Evaluate"},
         "ModelQualityBaseline": {"Evaluate"},
-        "RegisterModel": {"Train", "Evaluate", "DataQualityBaseline", "ModelQualityBaseline", *track},
+        "RegisterModel": {
+            "Train",
+            "Evaluate",
+            "DataQualityBaseline",
+            "ModelQualityBaseline",
+            "DatasetManifest",
+            *track,
+        },
         "MetricBelowThreshold": {"Evaluate"},
     }
     check = steps["CheckMetric"]["Arguments"]
@@ -233,6 +243,7 @@ def test_every_job_is_kms_encrypted_and_runs_in_the_private_subnets(built) -> No
         assert network["EnableNetworkIsolation"] is isolated, name
     assert [step["Name"] for step in job_steps(definition)] == [
         "Preprocess",
+        "DatasetManifest",
         "Train",
         "Evaluate",
         *(["TrackExperiment"] if settings.experiment_tracking else []),

@@ -181,6 +181,7 @@ def test_every_job_request_validates_against_the_sagemaker_api_model(built) -> N
 
     assert checked == [
         "Preprocess",
+        "DatasetManifest",
         "Train",
         "Evaluate",
         *(["TrackExperiment"] if built[0].experiment_tracking else []),

@@ -104,7 +104,13 @@ def test_each_family_trains_its_own_code_on_its_own_framework(two_families: Reso
         for resource in two_families.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
         if "demand-forecast" in resource.inputs["key"]
     }
-    assert {key.rsplit("/", 1)[-1] for key in scripts} == {"preprocess.py", "train.py", "evaluate.py"}
+    # (and the platform's DatasetManifest script, the same for every family).
+    assert {key.rsplit("/", 1)[-1] for key in scripts} == {
+        "preprocess.py",
+        "train.py",
+        "evaluate.py",
+        "dataset_manifest.py",
+    }
     violations, _ = evaluate_policies(two_families)
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
 
