@@ -19,9 +19,11 @@ from typing import Any
 
 from planner.pricing import (
     ASSUMED_MAX_TRAIL_DATA_EVENTS_PER_MONTH,
+    ASSUMED_MAX_TRANSFORM_RUN_MINUTES,
     PRICERS,
     PRICES_PATH,
     TYPICAL_MONITORING_RUN_MINUTES,
+    TYPICAL_TRANSFORM_RUN_MINUTES,
     CostItem,
     PriceMissing,
     PriceTable,
@@ -195,9 +197,12 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         "actions' maxima) all month; serverless at max concurrency, busy all month.",
         f"Monitoring jobs: runs a month from the schedule x instances x runtime; min assumes a typical "
         f"{TYPICAL_MONITORING_RUN_MINUTES}-minute run, max the job's max runtime.",
+        "Batch scoring (a Scheduler schedule starting a pipeline's Transform steps): runs a month from the "
+        f"schedule x instances at the hosting rate x runtime; min assumes a {TYPICAL_TRANSFORM_RUN_MINUTES}-minute "
+        f"run, max {ASSUMED_MAX_TRANSFORM_RUN_MINUTES} minutes (a transform job has no runtime limit to read).",
         "CloudWatch alarms: per metric evaluated (metric math counts each metric it reads).",
         "KMS: per key-month; the first two rotations add $1/month each (not included); API requests excluded.",
-        "Excluded, usage-based: S3 storage and requests; training jobs and pipeline runs; feature store "
+        "Excluded, usage-based: S3 storage and requests; training jobs and unscheduled pipeline runs; feature store "
         "reads, writes and storage; endpoint data processing and ML storage volumes; CloudWatch Logs "
         "(flow logs) ingestion and storage; interface-endpoint data processing; SNS, SQS, EventBridge "
         "and Pipes requests (negligible at platform volumes).",

@@ -92,6 +92,7 @@ ROLES: dict[str, tuple[str, str, str]] = {
     "next_stacks": ("deliver", "next environment", "next environments"),
     "endpoint": ("serve", "SageMaker endpoint", "SageMaker endpoints"),
     "shadow_test": ("serve", "shadow test", "shadow tests"),
+    "batch_scoring": ("serve", "batch scoring pipeline", "batch scoring pipelines"),
     "k8s_serving": ("serve", "Kubernetes serving", "Kubernetes servings"),
     "capture": ("monitor", "data capture", "data captures"),
     "endpoint_alarms": ("monitor", "endpoint alarm", "endpoint alarms"),
@@ -199,6 +200,15 @@ def _pattern_strings(pattern: Mapping[str, Any], key: str) -> set[str]:
     return {s for value in _values_under(pattern, key) for s in _strings(value)}
 
 
+def _scores_only(pipeline: RecordedResource) -> bool:
+    """A pipeline whose steps are all Transform steps: batch scoring, not training."""
+    try:
+        steps = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}")).get("Steps") or []
+    except ValueError:
+        return False
+    return bool(steps) and all(step.get("Type") == "Transform" for step in steps)
+
+
 def _names(resource: RecordedResource) -> set[str]:
     """The physical names and ARN a reference to ``resource`` may carry."""
     found = {resource.outputs.get(key) for key in ("arn", "name", "id")}
@@ -281,7 +291,7 @@ def derive_loop(graph: ResourceGraph) -> Loop:
 
     # Training: the pipelines, what starts them, and what they register into.
     for pipeline in graph.of_type(PIPELINE):
-        member(pipeline, "pipeline")
+        member(pipeline, "batch_scoring" if _scores_only(pipeline) else "pipeline")
     for group in graph.of_type(PACKAGE_GROUP):
         member(group, "registry")
     for pipe in graph.of_type(PIPE):
@@ -435,6 +445,22 @@ def derive_loop(graph: ResourceGraph) -> Loop:
                 loop.add("next_stacks", deployed, f"environment:{deployed}")
                 loop.connect("deploy", "next_stacks", text="pulumi up")
     for pipeline in graph.of_type(PIPELINE):
+        if _scores_only(pipeline):
+            # Batch scoring runs a model of the approved version (the model its Transform step names).
+            models = [
+                m
+                for m in graph.of_type(MODEL)
+                if _mentions(str(pipeline.inputs.get("pipelineDefinition")), m.outputs.get("name", ""))
+            ]
+            groups = {
+                group.urn
+                for model in models
+                for text in _strings(model.inputs.get("primaryContainer"))
+                if ":model-package/" in text and (group := _package_group_of(text, index.groups)) is not None
+            }
+            if groups:
+                loop.connect("registry", "batch_scoring", dotted=True, text="approved version")
+            continue
         definition = str(pipeline.inputs.get("pipelineDefinition", ""))
         for group in graph.of_type(PACKAGE_GROUP):
             if group in index.depends_on(pipeline, PACKAGE_GROUP) or any(
@@ -620,6 +646,7 @@ SHORT_IDS = {
     "next_stacks": "next",
     "endpoint": "ep",
     "shadow_test": "shadow",
+    "batch_scoring": "bscore",
     "k8s_serving": "k8s",
     "capture": "cap",
     "endpoint_alarms": "epalm",

@@ -23,6 +23,10 @@ TYPICAL_MONITORING_RUN_MINUTES = 10
 DEFAULT_MAX_RUNTIME_SECONDS = 3600
 SECONDS_PER_HOUR = 3600
 ASSUMED_MAX_TRAIL_DATA_EVENTS_PER_MONTH = 10_000_000
+TYPICAL_TRANSFORM_RUN_MINUTES = 15
+"""A scheduled batch transform run: instances start (5-10 min), then score; the floor per run."""
+ASSUMED_MAX_TRANSFORM_RUN_MINUTES = 60
+"""The ceiling per run: a transform job has no runtime limit to read, so an hour is assumed."""
 """The ceiling assumed for a trail's data events a month (S3 object reads and writes it records): the
 volume follows use, not capacity, so the estimate needs a stated number; see planner.cost's notes."""
 
@@ -275,6 +279,45 @@ def _monitoring_schedule(ctx: PricingContext, schedule: RecordedResource) -> lis
     ]
 
 
+def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list[CostItem]:
+    """A Scheduler schedule starting a SageMaker pipeline: its Transform steps' instances x runs a
+    month x an assumed run time (batch transform bills instance-seconds at the hosting rate)."""
+    pipeline = ctx.referenced(schedule, "target", "sagemaker/pipeline:Pipeline")
+    if pipeline is None:
+        return []
+    try:
+        definition = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))
+    except ValueError:
+        return []
+    transforms = [
+        (step.get("Arguments") or {}).get("TransformResources") or {}
+        for step in definition.get("Steps") or []
+        if step.get("Type") == "Transform"
+    ]
+    if not transforms:
+        return []
+    expression = str(schedule.inputs.get("scheduleExpression") or "")
+    try:
+        runs = runs_per_month(expression)
+    except UnsupportedSchedule as error:
+        raise PriceMissing(f"schedule {expression!r}: {error}") from error
+    items = []
+    for resources in transforms:
+        instance_type, count = str(resources.get("InstanceType")), float(resources.get("InstanceCount") or 1)
+        hourly = count * ctx.prices.get("sagemaker_hosting_per_hour", instance_type)
+        what = f"batch transform on {instance_type} x {count:g}, {runs:.0f} runs/month"
+        items.append(
+            CostItem(
+                schedule.name,
+                schedule.type,
+                what,
+                runs * hourly * TYPICAL_TRANSFORM_RUN_MINUTES / 60,
+                runs * hourly * ASSUMED_MAX_TRANSFORM_RUN_MINUTES / 60,
+            )
+        )
+    return items
+
+
 def _trail_categories(trail: RecordedResource) -> set[str]:
     """The event categories a trail's advanced selectors record (management only without any)."""
     selectors = trail.inputs.get("advancedEventSelectors") or []
@@ -315,6 +358,7 @@ PRICERS: Mapping[str, Pricer] = {
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": _monitoring_schedule,
     "aws-native:sagemaker:MonitoringSchedule": _monitoring_schedule,
     "aws:cloudtrail/trail:Trail": _trail,
+    "aws:scheduler/schedule:Schedule": _scheduled_pipeline,
 }
 """What bills by the hour or month regardless of use (and CloudTrail data events, at an assumed
 ceiling); every other type is free or usage-based."""

@@ -33,6 +33,7 @@ from components.observability.cost_guardrails import BudgetSpec
 from components.observability.model_monitoring import MonitoringSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.registry.model_registry import ApprovalMode, ModelFamilySpec
+from components.serving.batch_scoring import BatchScoringSpec
 from components.serving.inference_endpoint_spec import (
     DataCaptureSpec,
     DeploymentSpec,
@@ -383,6 +384,12 @@ class ModelFamilyConfig(ModelFamilySpec):
         "paging the alert topic (and retraining the family where `training.drift_retraining`) when the "
         "metric is worse: `auc`, `f1`, `accuracy`... below it, `mae`, `rmse`, `mse` above it (`r2` below). "
         "Metrics of the family's problem type (docs/monitoring.md); needs `monitoring.model_monitors.model_quality` (with `monitoring.enabled` false there are no alarms).",
+    )
+    batch_scoring: BatchScoringSpec | None = Field(
+        default=None,
+        description="Scheduled batch scoring of `batch-input/<family>/` (datasets bucket) into "
+        "`batch-output/<family>/<execution id>/` with the family's latest Approved (or a pinned) "
+        "version: a network-isolated transform job in the private subnets (docs/batch-scoring.md).",
     )
 
     @field_validator("quality_alarms")

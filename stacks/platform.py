@@ -9,7 +9,7 @@ its own; environment differences arrive through the config (whose defaults come 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pulumi
@@ -33,9 +33,11 @@ from components.observability.monitoring_dashboard import (
 )
 from components.registry.approval_dispatch import ApprovalDispatch
 from components.registry.model_registry import ModelRegistry
+from components.serving.batch_scoring import BatchScoring
 from components.serving.inference_endpoint import InferenceEndpoint
 from components.training.pipeline_triggers import PipelineTriggers
 from components.training.training_pipeline import TrainingPipeline
+from stacks.composition.batch_scoring import batch_pipeline_name, build_batch_scoring, resolve_batch_scoring
 from stacks.composition.data import build_dvc_remote, build_feature_store
 from stacks.composition.experiments import build_experiment_tracking
 from stacks.composition.foundation import Foundation, build_foundation
@@ -96,6 +98,10 @@ class Platform:
     dashboard: MonitoringDashboard | None
     kubernetes_servings: dict[str, KubernetesServing]
     """Per ``<namespace>/<name>``."""
+    batch_scoring: dict[str, BatchScoring] = field(default_factory=dict)
+    """Per model family with ``batch_scoring`` and a version to score with."""
+    deferred_batch_scoring: dict[str, str] = field(default_factory=dict)
+    """Model family → why its batch scoring waits for a first approved version."""
 
 
 def build_platform(
@@ -130,6 +136,7 @@ def build_platform(
     triggers = build_pipeline_triggers(config, foundation, serving, pipelines, opts)
     alerts = build_alerts(config, foundation, opts)
     endpoints = build_endpoints(config, foundation, alerts, serving, opts)
+    batch_plan = resolve_batch_scoring(config, resolve_model_package)
     observed = build_observability(config, foundation, alerts, serving, endpoints, opts)
     platform = Platform(
         foundation=foundation,
@@ -144,7 +151,12 @@ def build_platform(
         pipeline_triggers=triggers,
         alerts=alerts,
         failure_alerts=build_failure_alerts(
-            config, alerts, pipelines, opts, [family for family, t in triggers.items() if t.retrains]
+            config,
+            alerts,
+            pipelines,
+            opts,
+            [family for family, t in triggers.items() if t.retrains],
+            [batch_pipeline_name(config, family) for family in batch_plan.packages],
         ),
         cost_guardrails=build_cost_guardrails(config, alerts, opts),
         endpoints=endpoints,
@@ -156,6 +168,8 @@ def build_platform(
         kubernetes_servings=build_kubernetes_servings(
             config, kubeconfig, foundation, alerts, opts, resolve_model_package
         ),
+        batch_scoring=build_batch_scoring(config, foundation, batch_plan, opts),
+        deferred_batch_scoring=dict(batch_plan.deferred),
     )
     _export(platform)
     return platform
@@ -196,6 +210,11 @@ def _export(platform: Platform) -> None:
         pulumi.export(
             "training_pipeline_arns",
             {family: pipeline.pipeline_arn for family, pipeline in platform.training_pipelines.items()},
+        )
+    if platform.batch_scoring:
+        pulumi.export(
+            "batch_scoring_pipeline_arns",
+            {family: scoring.pipeline_arn for family, scoring in platform.batch_scoring.items()},
         )
     if platform.alerts:
         # What AWS Chatbot (Slack, Teams, Chime channels) subscribes to.

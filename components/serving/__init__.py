@@ -1,10 +1,12 @@
 """Serving: SageMaker inference endpoints with autoscaling and blue/green deployment (type token
-``mlops:serving:InferenceEndpoint``), and their scheduled shadow tests (``mlops:serving:ShadowTest``). ``ShadowTest`` needs
+``mlops:serving:InferenceEndpoint``), their scheduled shadow tests (``mlops:serving:ShadowTest``), and
+scheduled batch scoring of a model family (``mlops:serving:BatchScoring``). ``ShadowTest`` needs
 pulumi-aws-native: it is imported on first use, so the endpoints do not load it."""
 
 from typing import Any
 
 from ..extras import import_needing
+from .batch_scoring import BatchScoring, BatchScoringArgs, BatchScoringSpec
 from .inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from .inference_endpoint_spec import (
     AsyncSpec,
@@ -25,6 +27,9 @@ _ON_FIRST_USE = {name: ".shadow_test" for name in ("ShadowTest", "ShadowTestArgs
 
 __all__ = [
     "AsyncSpec",
+    "BatchScoring",
+    "BatchScoringArgs",
+    "BatchScoringSpec",
     "DataCaptureSpec",
     "DeploymentSpec",
     "EndpointSpec",

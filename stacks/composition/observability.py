@@ -124,10 +124,11 @@ def build_failure_alerts(
     pipelines: Mapping[str, TrainingPipeline],
     opts: pulumi.ResourceOptions,
     retrained_families: Sequence[str] = (),
+    batch_pipeline_names: Sequence[str] = (),
 ) -> FailureAlerts | None:
     """Pipeline, job and monitor failures, endpoint rollbacks, rejected model versions and alarms
     that could not start retraining (``retrained_families``: those with a retraining gate) of this
-    stack page the alert topic."""
+    stack page the alert topic; so do failed runs of the batch-scoring pipelines named."""
     if alerts is None:
         return None
     return FailureAlerts(
@@ -139,7 +140,8 @@ def build_failure_alerts(
             role_path=config.role_path,
             name_prefix=config.name_prefix,
             pipeline_names=[
-                naming.training_pipeline_name(config.model_package_group(family)) for family in pipelines
+                *(naming.training_pipeline_name(config.model_package_group(family)) for family in pipelines),
+                *batch_pipeline_names,
             ],
             endpoint_names=[config.endpoint_name(spec.name) for spec in config.endpoints],
             model_package_group_names=[config.physical_name(model.name) for model in config.models],

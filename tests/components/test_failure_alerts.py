@@ -329,7 +329,9 @@ def test_the_prod_plan_records_every_rule_scoped_to_prod(stack_graphs: dict[str,
         {"prefix": f"arn:aws:iam::{ACCOUNT}:role/mlops-platform/prod/"}
     ]
     assert patterns["pipeline-executions"]["detail"]["pipelineArn"] == [
-        {"equals-ignore-case": f"{SAGEMAKER}:pipeline/prod-customer-churn-training"}
+        {"equals-ignore-case": f"{SAGEMAKER}:pipeline/prod-customer-churn-training"},
+        # The family's batch scoring (models[].batch_scoring) pages like its training.
+        {"equals-ignore-case": f"{SAGEMAKER}:pipeline/prod-customer-churn-batch-scoring"},
     ]
     assert "prod-customer-churn" in patterns["endpoint-updates"]["detail"]["EndpointName"]
 

@@ -1,0 +1,374 @@
+"""BatchScoring: scheduled batch transform of a model family's approved version.
+
+A SageMaker model (from the resolved model package: the family's latest approved version or a
+pinned one) with network isolation in the private subnets; a SageMaker pipeline whose one
+Transform step scores every object under the input prefix and writes KMS-encrypted results under
+``<output prefix><execution id>/``; an EventBridge Scheduler schedule that starts the pipeline.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+import pulumi
+import pulumi_aws.sagemaker as sagemaker
+import pulumi_aws.scheduler as scheduler
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..instance_types import has_instance_store
+from ..limits import SPEC_CONFIG, fail_at
+from ..naming import child_name
+from ..policy_documents import (
+    ecr_pull,
+    kms_use,
+    s3_read,
+    s3_read_write,
+    sagemaker_logs_and_metrics,
+    vpc_network_interfaces,
+)
+from ..schedules import eventbridge_schedule_problem, time_zone_problem
+from .batch_definition import BatchDefinitionSettings, build_batch_definition
+
+BATCH_INPUT_PREFIX, BATCH_OUTPUT_PREFIX = "batch-input/", "batch-output/"
+"""Datasets-bucket prefixes: ``batch-input/<family>/`` is scored, ``batch-output/<family>/`` holds results."""
+BATCH_CAPTURE_PREFIX = "data-capture/batch/"
+"""Artifact-bucket prefix of the transform jobs' data capture: ``data-capture/batch/<family>/``."""
+MODEL_PREFIX = "models/"
+"""Where the training pipelines write model artifacts in the artifact bucket."""
+MAX_PAYLOAD_MB = 100
+"""CreateTransformJob: MaxPayloadInMB at most 100, and MaxConcurrentTransforms x MaxPayloadInMB too."""
+
+
+@functools.cache
+def transform_instance_types() -> frozenset[str]:
+    """botocore's ``TransformInstanceType`` enum: the types a transform job accepts."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    return frozenset(model.shape_for("TransformInstanceType").enum)
+
+
+class BatchScoringSpec(BaseModel):
+    """Scheduled batch scoring of a model family (``models[].batch_scoring``)."""
+
+    model_config = SPEC_CONFIG
+
+    schedule: str = Field(
+        description="EventBridge Scheduler expression starting a run, `cron(...)` or `rate(N unit)`, "
+        "e.g. `cron(0 2 * * ? *)`."
+    )
+    schedule_timezone: str = Field(
+        default="UTC", description="IANA time zone the cron expression is read in, e.g. `Europe/Berlin`."
+    )
+    model_package_arn: str | None = Field(
+        default=None,
+        pattern=r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/[a-zA-Z0-9-]+/[0-9]+$",
+        description="A pinned version (`...:model-package/<group>/<n>`); unset: the family's latest "
+        "Approved version at `pulumi up` (batch scoring waits, with a warning, until one is approved).",
+    )
+    instance_type: str = Field(default="ml.m5.xlarge", description="Transform instance type.")
+    instance_count: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1, description="Instances the job spreads the input objects over, 1-100."
+    )
+    content_type: str = Field(
+        default="text/csv", min_length=1, max_length=256, description="MIME type of the input objects."
+    )
+    accept: str = Field(
+        default="text/csv", min_length=1, max_length=256, description="MIME type the model answers in."
+    )
+    split_type: Literal["None", "Line", "RecordIO", "TFRecord"] = Field(
+        default="Line", description="How an input object is split into records."
+    )
+    batch_strategy: Literal["MultiRecord", "SingleRecord"] = Field(
+        default="MultiRecord",
+        description="Records per request: as many as fit `max_payload_mb` (MultiRecord) or one.",
+    )
+    assemble_with: Literal["None", "Line"] = Field(
+        default="Line", description="How results are joined in an output object (`Line`: one per line)."
+    )
+    max_payload_mb: Annotated[int, Field(ge=0, le=MAX_PAYLOAD_MB)] = Field(
+        default=6,
+        description="Largest request to the container, 0-100 MB (0: chunked, for models that stream).",
+    )
+    max_concurrent_transforms: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1,
+        description="Parallel requests per instance; times `max_payload_mb` at most 100 MB.",
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule_expression(cls, value: str) -> str:
+        problem = eventbridge_schedule_problem(value)
+        if problem:
+            raise ValueError(f"not an EventBridge Scheduler expression: {problem}")
+        return value
+
+    @field_validator("schedule_timezone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        problem = time_zone_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("instance_type")
+    @classmethod
+    def _transform_instance(cls, value: str) -> str:
+        if value not in transform_instance_types():
+            raise ValueError(
+                f"'{value}' is not an instance type SageMaker batch transform offers "
+                "(botocore's TransformInstanceType), e.g. ml.m5.xlarge, ml.c5.2xlarge, ml.g4dn.xlarge"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _aws_limits(self) -> BatchScoringSpec:
+        if self.max_payload_mb * self.max_concurrent_transforms > MAX_PAYLOAD_MB:
+            fail_at(
+                "BatchScoringSpec",
+                ("max_concurrent_transforms",),
+                self.max_concurrent_transforms,
+                f"max_concurrent_transforms x max_payload_mb is "
+                f"{self.max_concurrent_transforms * self.max_payload_mb} MB; SageMaker allows at most "
+                f"{MAX_PAYLOAD_MB} MB: lower one of them",
+            )
+        if self.batch_strategy == "MultiRecord" and self.split_type == "None":
+            fail_at(
+                "BatchScoringSpec",
+                ("batch_strategy",),
+                self.batch_strategy,
+                "MultiRecord needs records to batch: set split_type to Line, RecordIO or TFRecord, or "
+                "use SingleRecord",
+            )
+        if self.max_payload_mb == 0 and self.batch_strategy == "MultiRecord":
+            fail_at(
+                "BatchScoringSpec",
+                ("max_payload_mb",),
+                0,
+                "0 (chunked, unlimited) works only with SingleRecord: set a size in MB, or SingleRecord",
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class BatchScoringArgs:
+    spec: BatchScoringSpec
+    """Schedule, compute and request settings (the stack file's ``models[].batch_scoring``)."""
+    family: str
+    """The model family scored (names the prefixes, the tags and the descriptions)."""
+    pipeline_name: str
+    """Physical name of the batch-scoring pipeline."""
+    model_package_arn: pulumi.Input[str]
+    """The version to score with: the resolved latest approved one, or the pinned one."""
+    account_id: str
+    """The 12-digit account of the pipeline (scopes the roles and their trust)."""
+    region: str
+    """Region of the pipeline (scopes the roles; the SDK builds the definition for it)."""
+    datasets_bucket_name: pulumi.Input[str]
+    """Bucket holding ``batch-input/<family>/`` and receiving ``batch-output/<family>/``."""
+    datasets_bucket_arn: pulumi.Input[str]
+    """ARN of the datasets bucket (the model role's reads and writes)."""
+    artifact_bucket_name: pulumi.Input[str]
+    """Bucket of the model artifacts and of ``data-capture/batch/<family>/``."""
+    artifact_bucket_arn: pulumi.Input[str]
+    """ARN of the artifact bucket (the model role's reads and capture writes)."""
+    kms_key_arn: pulumi.Input[str]
+    """Encrypts the job's volumes, results and capture (the data key of both buckets)."""
+    subnet_ids: Sequence[pulumi.Input[str]]
+    """Private subnets the model's containers run in."""
+    security_group_ids: Sequence[pulumi.Input[str]]
+    """Security groups of the model's containers."""
+    image_registry_accounts: Sequence[str]
+    """Accounts whose ECR the model's image may come from."""
+    role_path: str
+    """IAM path of the three roles (model, pipeline, scheduler)."""
+    tags: Mapping[str, str]
+    """Tags of the model, the pipeline and the roles."""
+    data_capture: bool = False
+    """Capture the jobs' inputs and outputs under ``data-capture/batch/<family>/`` (monitoring on)."""
+
+
+class BatchScoring(pulumi.ComponentResource):
+    """Scheduled, network-isolated batch scoring of one model family.
+
+    Security posture: the model runs with network isolation in the private subnets and reads only
+    ``batch-input/<family>/`` and the model artifacts; results and capture are KMS-encrypted; the
+    pipeline's role may run transform jobs only, and the scheduler's role may start this one pipeline.
+    """
+
+    pipeline_arn: pulumi.Output[str]
+    """ARN of the batch-scoring pipeline."""
+    model_name: pulumi.Output[str]
+    """The SageMaker model the transform jobs run."""
+    schedule_arn: pulumi.Output[str]
+    """ARN of the EventBridge Scheduler schedule that starts the pipeline."""
+
+    def __init__(self, name: str, args: BatchScoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("mlops:serving:BatchScoring", name, None, opts)
+        self._name, self._args = name, args
+        child = pulumi.ResourceOptions(parent=self)
+        family, spec = args.family, args.spec
+        model_role = self._model_role()
+        model = sagemaker.Model(
+            child_name(f"{name}-model", "aws:sagemaker/model:Model"),
+            execution_role_arn=model_role.role_arn,
+            primary_container=sagemaker.ModelPrimaryContainerArgs(model_package_name=args.model_package_arn),
+            enable_network_isolation=True,
+            vpc_config=sagemaker.ModelVpcConfigArgs(
+                subnets=list(args.subnet_ids), security_group_ids=list(args.security_group_ids)
+            ),
+            tags={**args.tags, "mlops:model-family": family},
+            opts=child,
+        )
+        definition = pulumi.Output.all(
+            model=model.name,
+            datasets=args.datasets_bucket_name,
+            artifacts=args.artifact_bucket_name,
+            key=args.kms_key_arn,
+        ).apply(lambda resolved: self._definition(resolved))
+        pipeline_role = self._pipeline_role()
+        pipeline = sagemaker.Pipeline(
+            f"{name}-pipeline",
+            pipeline_name=args.pipeline_name,
+            pipeline_display_name=args.pipeline_name,
+            pipeline_description=f"Batch scoring of model family {family}",
+            pipeline_definition=definition,
+            role_arn=pipeline_role.role_arn,
+            tags={**args.tags, "mlops:model-family": family},
+            opts=child,
+        )
+        starter = ExecutionRole(
+            f"{name}-scheduler",
+            ExecutionRoleArgs(
+                description=f"Starts batch-scoring pipeline {args.pipeline_name} (EventBridge Scheduler)",
+                trusted_service="scheduler.amazonaws.com",
+                account_id=args.account_id,
+                path=args.role_path,
+                statements=[
+                    {
+                        "Effect": "Allow",
+                        "Action": "sagemaker:StartPipelineExecution",
+                        "Resource": pipeline.arn,
+                    }
+                ],
+                tags=args.tags,
+            ),
+            opts=child,
+        )
+        schedule = scheduler.Schedule(
+            child_name(f"{name}-schedule", "aws:scheduler/schedule:Schedule"),
+            description=f"Batch scoring of model family {family}: {spec.schedule}",
+            schedule_expression=spec.schedule,
+            schedule_expression_timezone=spec.schedule_timezone,
+            flexible_time_window=scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
+            target=scheduler.ScheduleTargetArgs(
+                arn=pipeline.arn,
+                role_arn=starter.role_arn,
+                sagemaker_pipeline_parameters=scheduler.ScheduleTargetSagemakerPipelineParametersArgs(
+                    pipeline_parameters=[]
+                ),
+                retry_policy=scheduler.ScheduleTargetRetryPolicyArgs(
+                    maximum_retry_attempts=3, maximum_event_age_in_seconds=3600
+                ),
+            ),
+            opts=child,
+        )
+
+        self.pipeline_arn = pipeline.arn
+        self.model_name = model.name
+        self.schedule_arn = schedule.arn
+        self.register_outputs(
+            {
+                "pipeline_arn": self.pipeline_arn,
+                "model_name": self.model_name,
+                "schedule_arn": self.schedule_arn,
+            }
+        )
+
+    def _definition(self, resolved: Mapping[str, str]) -> str:
+        args, spec, family = self._args, self._args.spec, self._args.family
+        return build_batch_definition(
+            BatchDefinitionSettings(
+                region=args.region,
+                model_name=resolved["model"],
+                job_name_prefix=args.pipeline_name[:40],
+                input_uri=f"s3://{resolved['datasets']}/{BATCH_INPUT_PREFIX}{family}/",
+                output_uri=f"s3://{resolved['datasets']}/{BATCH_OUTPUT_PREFIX}{family}/",
+                kms_key_arn=resolved["key"],
+                instance_type=spec.instance_type,
+                instance_count=spec.instance_count,
+                split_type=spec.split_type,
+                batch_strategy=spec.batch_strategy,
+                max_payload_mb=spec.max_payload_mb,
+                max_concurrent_transforms=spec.max_concurrent_transforms,
+                content_type=spec.content_type,
+                accept=spec.accept,
+                assemble_with=spec.assemble_with,
+                capture_uri=(
+                    f"s3://{resolved['artifacts']}/{BATCH_CAPTURE_PREFIX}{family}/"
+                    if args.data_capture
+                    else None
+                ),
+                volume_kms=not has_instance_store(spec.instance_type),
+            )
+        )
+
+    def _model_role(self) -> ExecutionRole:
+        """The transform job runs as the model's role: it reads the input and writes results and capture."""
+        args, family = self._args, self._args.family
+        capture = [f"{BATCH_CAPTURE_PREFIX}{family}/"] if args.data_capture else []
+        statements = [
+            *s3_read(args.datasets_bucket_arn, [f"{BATCH_INPUT_PREFIX}{family}/"]),
+            *s3_read_write(args.datasets_bucket_arn, [f"{BATCH_OUTPUT_PREFIX}{family}/"]),
+            *s3_read(args.artifact_bucket_arn, [MODEL_PREFIX]),
+            *(s3_read_write(args.artifact_bucket_arn, capture) if capture else []),
+            *kms_use([args.kms_key_arn]),
+            *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
+            *sagemaker_logs_and_metrics(args.region, args.account_id),
+            *ecr_pull(args.region, args.image_registry_accounts),
+        ]
+        return ExecutionRole(
+            f"{self._name}-model",
+            ExecutionRoleArgs(
+                description=f"Runs the batch-scoring model of family {family}",
+                trusted_service="sagemaker.amazonaws.com",
+                account_id=args.account_id,
+                path=args.role_path,
+                statements=statements,
+                tags=args.tags,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _pipeline_role(self) -> ExecutionRole:
+        """SageMaker Pipelines creates, watches and stops the transform jobs; nothing else."""
+        args = self._args
+        jobs = f"arn:aws:sagemaker:{args.region}:{args.account_id}:transform-job/*"
+        return ExecutionRole(
+            f"{self._name}-pipeline",
+            ExecutionRoleArgs(
+                description=f"Orchestrates batch-scoring pipeline {args.pipeline_name}",
+                trusted_service="sagemaker.amazonaws.com",
+                account_id=args.account_id,
+                path=args.role_path,
+                statements=[
+                    {
+                        "Effect": "Allow",
+                        "Action": [
+                            "sagemaker:CreateTransformJob",
+                            "sagemaker:DescribeTransformJob",
+                            "sagemaker:StopTransformJob",
+                            "sagemaker:AddTags",
+                        ],
+                        "Resource": jobs,
+                    },
+                    *kms_use([args.kms_key_arn]),
+                ],
+                tags=args.tags,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -1,0 +1,93 @@
+"""Batch scoring: per model family with ``batch_scoring``, a scheduled transform pipeline.
+
+The version scored is resolved like an endpoint's (``stacks.resolution``): the family's latest
+Approved version at `pulumi up`, or the pinned ``model_package_arn``. A family with nothing approved
+yet is *deferred* with a warning saying what to do next; the `pulumi up` after an approval creates
+its batch scoring (and moves it to each newly approved version).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+
+from components.serving.batch_scoring import BatchScoring, BatchScoringArgs
+from stacks.composition.foundation import Foundation
+from stacks.config import ModelFamilyConfig, PlatformConfig
+from stacks.model_packages import ModelPackageResolver, NoApprovedVersion, ResolvedModelPackage
+from stacks.resolution import _next_steps
+
+
+def batch_pipeline_name(config: PlatformConfig, family: str) -> str:
+    """The family's batch-scoring pipeline: ``<prefix>-<family>-batch-scoring``."""
+    return config.physical_name(f"{family}-batch-scoring")
+
+
+@dataclass(frozen=True)
+class BatchScoringPlan:
+    """The families scored this run, with their versions, and those that wait for an approval."""
+
+    packages: dict[str, ResolvedModelPackage] = field(default_factory=dict)
+    deferred: dict[str, str] = field(default_factory=dict)
+
+
+def resolve_batch_scoring(config: PlatformConfig, resolve: ModelPackageResolver) -> BatchScoringPlan:
+    plan = BatchScoringPlan()
+    for family in _scored(config):
+        spec = family.batch_scoring
+        assert spec is not None
+        source = spec.model_package_arn or config.model_package_group(family.name)
+        try:
+            plan.packages[family.name] = resolve(source)
+        except NoApprovedVersion as nothing:
+            state = "has no Approved version yet" if nothing.group_exists else "does not exist yet"
+            message = (
+                f"batch scoring of model family {family.name} is deferred: model package group "
+                f"{nothing.group} {state}. This `pulumi up` creates no pipeline "
+                f"{batch_pipeline_name(config, family.name)}. Next: "
+                + "; ".join(_next_steps(config, family.name))
+                + "; then run `pulumi up` again (docs/batch-scoring.md)."
+            )
+            plan.deferred[family.name] = message
+            pulumi.log.warn(message)
+    return plan
+
+
+def build_batch_scoring(
+    config: PlatformConfig, foundation: Foundation, plan: BatchScoringPlan, opts: pulumi.ResourceOptions
+) -> dict[str, BatchScoring]:
+    network = foundation.network
+    scored = {}
+    for family in _scored(config):
+        if family.name not in plan.packages:
+            continue
+        assert family.batch_scoring is not None
+        scored[family.name] = BatchScoring(
+            f"batch-{family.name}",
+            BatchScoringArgs(
+                spec=family.batch_scoring,
+                family=family.name,
+                pipeline_name=batch_pipeline_name(config, family.name),
+                model_package_arn=plan.packages[family.name].arn,
+                account_id=config.account_id,
+                region=config.region,
+                datasets_bucket_name=foundation.datasets.bucket_name,
+                datasets_bucket_arn=foundation.datasets.bucket_arn,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                artifact_bucket_arn=foundation.artifacts.bucket_arn,
+                kms_key_arn=foundation.data_key.key_arn,
+                subnet_ids=network.private_subnet_ids,
+                security_group_ids=[network.workload_security_group_id],
+                image_registry_accounts=[config.account_id, *config.trusted_image_registry_accounts],
+                role_path=config.role_path,
+                tags=config.resource_tags,
+                data_capture=config.monitoring.enabled,
+            ),
+            opts,
+        )
+    return scored
+
+
+def _scored(config: PlatformConfig) -> list[ModelFamilyConfig]:
+    return [family for family in config.models if family.batch_scoring is not None]

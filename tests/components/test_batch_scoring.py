@@ -1,0 +1,283 @@
+"""Batch scoring: a network-isolated model in the VPC, a pipeline with one KMS-encrypted Transform
+step that the SageMaker API accepts, and a Scheduler schedule whose role may start only that pipeline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.validate import ParamValidator
+
+from planner.recorder import ResourceGraph, record_stack_file
+from stacks.config import ConfigError
+from tests.graph_helpers import policy_of, statements, within
+
+COMPONENT = "batch-customer-churn"
+MODEL = "aws:sagemaker/model:Model"
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+def _one(graph: ResourceGraph, type_token: str) -> Any:
+    [resource] = within(graph, COMPONENT, type_token)
+    return resource
+
+
+def _transform_step(graph: ResourceGraph) -> dict[str, Any]:
+    definition = json.loads(_one(graph, PIPELINE).inputs["pipelineDefinition"])
+    [step] = definition["Steps"]
+    assert step["Type"] == "Transform" and step["Name"] == "BatchTransform"
+    assert definition["Parameters"] == []
+    return step["Arguments"]
+
+
+def _role_statements(graph: ResourceGraph, role_name: str) -> list[dict[str, Any]]:
+    [permissions] = [r for r in within(graph, COMPONENT, ROLE_POLICY) if r.name == f"{role_name}-permissions"]
+    return statements(policy_of(permissions))
+
+
+def test_the_model_is_the_resolved_version_network_isolated_in_the_private_subnets(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    model = _one(graph, MODEL)
+    endpoint_model = graph.named("endpoint-customer-churn-primary-model")
+
+    assert model.inputs["enableNetworkIsolation"] is True
+    assert model.inputs["vpcConfig"] == endpoint_model.inputs["vpcConfig"]
+    assert len(model.inputs["vpcConfig"]["subnets"]) == 3
+    # The offline plan's stand-in for the family's latest approved version, as the endpoint's.
+    assert (
+        model.inputs["primaryContainer"]["modelPackageName"]
+        == endpoint_model.inputs["primaryContainer"]["modelPackageName"]
+        == "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/latest-approved"
+    )
+
+
+def test_the_transform_step_scores_the_input_prefix_into_encrypted_per_execution_output(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    arguments = _transform_step(graph)
+    key = graph.named("kms-data-key").outputs["arn"]
+    datasets = graph.named("datasets-bucket").outputs["bucket"]
+    artifacts = graph.named("artifacts-bucket").outputs["bucket"]
+
+    assert arguments["ModelName"] == _one(graph, MODEL).outputs["name"]
+    assert arguments["TransformInput"] == {
+        "DataSource": {
+            "S3DataSource": {
+                "S3DataType": "S3Prefix",
+                "S3Uri": f"s3://{datasets}/batch-input/customer-churn/",
+            }
+        },
+        "ContentType": "text/csv",
+        "SplitType": "Line",
+    }
+    assert arguments["TransformOutput"] == {
+        "S3OutputPath": {
+            "Std:Join": {
+                "On": "",
+                "Values": [
+                    f"s3://{datasets}/batch-output/customer-churn/",
+                    {"Get": "Execution.PipelineExecutionId"},
+                    "/",
+                ],
+            }
+        },
+        "Accept": "text/csv",
+        "AssembleWith": "Line",
+        "KmsKeyId": key,
+    }
+    assert arguments["TransformResources"] == {
+        "InstanceType": "ml.m5.xlarge",
+        "InstanceCount": 2,
+        "VolumeKmsKeyId": key,
+    }
+    assert (
+        arguments["BatchStrategy"],
+        arguments["MaxPayloadInMB"],
+        arguments["MaxConcurrentTransforms"],
+    ) == (
+        "MultiRecord",
+        6,
+        4,
+    )
+    # Monitoring is on in the prod fixture: the job captures its inputs and outputs.
+    assert arguments["DataCaptureConfig"] == {
+        "DestinationS3Uri": f"s3://{artifacts}/data-capture/batch/customer-churn/",
+        "KmsKeyId": key,
+        "GenerateInferenceId": True,
+    }
+
+
+def test_the_transform_request_validates_against_the_sagemaker_api_model(stack_graphs) -> None:
+    arguments = _transform_step(stack_graphs["prod"])
+    shape = (
+        botocore.session.get_session()
+        .get_service_model("sagemaker")
+        .operation_model("CreateTransformJob")
+        .input_shape
+    )
+    output = arguments["TransformOutput"]
+    # What the pipeline supplies (the job name) and resolves at execution time (the output path).
+    request = {
+        **arguments,
+        "TransformJobName": "pipelines-placeholder",
+        "TransformOutput": {**output, "S3OutputPath": "s3://placeholder/batch-output/execution/"},
+    }
+    report = ParamValidator().validate(request, shape)
+    assert not report.has_errors(), report.generate_report()
+
+
+def test_the_schedule_starts_the_pipeline_through_a_role_allowed_only_that(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    schedule, pipeline = _one(graph, SCHEDULE), _one(graph, PIPELINE)
+    [starter] = [r for r in within(graph, COMPONENT, ROLE) if r.name == f"{COMPONENT}-scheduler-role"]
+
+    assert schedule.inputs["scheduleExpression"] == "cron(0 2 * * ? *)"
+    assert schedule.inputs["scheduleExpressionTimezone"] == "UTC"
+    assert schedule.inputs["flexibleTimeWindow"] == {"mode": "OFF"}
+    target = schedule.inputs["target"]
+    assert target["arn"] == pipeline.outputs["arn"]
+    assert target["roleArn"] == starter.outputs["arn"]
+    assert target["sagemakerPipelineParameters"] == {"pipelineParameters": []}
+    assert statements(policy_of(starter, "assumeRolePolicy"))[0]["Principal"] == {
+        "Service": "scheduler.amazonaws.com"
+    }
+    assert _role_statements(graph, f"{COMPONENT}-scheduler") == [
+        {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": pipeline.outputs["arn"]}
+    ]
+    assert pipeline.inputs["pipelineName"] == "prod-customer-churn-batch-scoring"
+
+
+def test_the_pipeline_role_runs_transform_jobs_and_nothing_else(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    pipeline = _one(graph, PIPELINE)
+    [role] = [r for r in within(graph, COMPONENT, ROLE) if r.name == f"{COMPONENT}-pipeline-role"]
+    found = _role_statements(graph, f"{COMPONENT}-pipeline")
+
+    assert pipeline.inputs["roleArn"] == role.outputs["arn"]
+    assert found[0] == {
+        "Effect": "Allow",
+        "Action": [
+            "sagemaker:CreateTransformJob",
+            "sagemaker:DescribeTransformJob",
+            "sagemaker:StopTransformJob",
+            "sagemaker:AddTags",
+        ],
+        "Resource": "arn:aws:sagemaker:eu-west-1:333333333333:transform-job/*",
+    }
+    assert all(not str(s["Action"]).startswith("sagemaker:") for s in found[1:])
+    assert all("iam:PassRole" not in json.dumps(s) for s in found)
+
+
+def test_the_model_role_reads_only_the_family_input_and_writes_its_output_and_capture(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    text = json.dumps(_role_statements(graph, f"{COMPONENT}-model"))
+    datasets = graph.named("datasets-bucket").outputs["arn"]
+    artifacts = graph.named("artifacts-bucket").outputs["arn"]
+
+    for prefix in ("batch-input/customer-churn/", "batch-output/customer-churn/"):
+        assert f"{datasets}/{prefix}*" in text
+    assert f"{artifacts}/data-capture/batch/customer-churn/*" in text
+    assert f"{datasets}/training-data" not in text and f'"{datasets}/*"' not in text
+
+
+def test_monitoring_off_means_no_capture(write_stack) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["monitoring"] = {"enabled": False}
+
+    graph = record_stack_file(str(write_stack("prod", edit)))
+    assert "DataCaptureConfig" not in _transform_step(graph)
+    assert "data-capture" not in json.dumps(_role_statements(graph, f"{COMPONENT}-model"))
+
+
+def test_a_family_with_nothing_approved_waits_and_a_pinned_version_does_not(write_stack) -> None:
+    graph = record_stack_file(str(write_stack("prod")), registry="empty")
+    assert not [r for r in graph if r.name.startswith(COMPONENT)]
+    [warning] = [w for w in graph.warnings if "batch scoring of model family customer-churn" in w]
+    assert "is deferred" in warning and "prod-customer-churn-batch-scoring" in warning
+
+    pinned = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/7"
+
+    def pin(platform: dict[str, Any]) -> None:
+        platform["models"][0]["batch_scoring"]["model_package_arn"] = pinned
+
+    graph = record_stack_file(str(write_stack("prod", pin, name="Pulumi.pinned.yaml")), registry="empty")
+    assert _one(graph, MODEL).inputs["primaryContainer"]["modelPackageName"] == pinned
+
+
+@pytest.mark.parametrize(
+    ("settings", "key", "message"),
+    [
+        pytest.param(
+            {"max_payload_mb": 30, "max_concurrent_transforms": 4},
+            "max_concurrent_transforms",
+            "120 MB; SageMaker allows at most 100 MB",
+            id="payload-times-concurrency-over-100-mb",
+        ),
+        pytest.param(
+            {"max_payload_mb": 101}, "max_payload_mb", "less than or equal to 100", id="payload-over-100"
+        ),
+        pytest.param(
+            {"split_type": "None"}, "batch_strategy", "MultiRecord needs records", id="multirecord-unsplit"
+        ),
+        pytest.param(
+            {"max_payload_mb": 0}, "max_payload_mb", "works only with SingleRecord", id="chunked-multirecord"
+        ),
+        pytest.param(
+            {"instance_type": "ml.t3.medium"},
+            "instance_type",
+            "not an instance type SageMaker batch",
+            id="instance",
+        ),
+        pytest.param({"schedule": "every night"}, "schedule", "not an EventBridge Scheduler", id="schedule"),
+        pytest.param({"schedule_timezone": "Mars/Olympus"}, "schedule_timezone", "IANA", id="time-zone"),
+        pytest.param(
+            {"model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package-group/x"},
+            "model_package_arn",
+            "pattern",
+            id="pin-is-not-a-version",
+        ),
+    ],
+)
+def test_invalid_batch_scoring_names_the_file_and_key(write_stack, settings, key, message) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["batch_scoring"].update(settings)
+
+    path = write_stack("prod", edit)
+    with pytest.raises(ConfigError) as raised:
+        record_stack_file(str(path))
+    text = str(raised.value)
+    dotted = f": mlops-platform:platform.models[0].batch_scoring.{key}: "
+    line = next((line for line in text.splitlines() if dotted in line), None)
+    assert line is not None, text
+    assert line.strip().startswith(f"{path}: ") and message in line, line
+
+
+def test_the_plan_costs_the_runs_the_schedule_starts(stack_graphs) -> None:
+    from planner.cost import estimate_cost
+    from planner.pricing import load_prices
+    from planner.schedules import runs_per_month
+
+    item = next(
+        item
+        for component in estimate_cost(stack_graphs["prod"]).by_component.values()
+        for item in component.items
+        if item.type == SCHEDULE
+    )
+    # Two instances at the hosting rate, a 15-minute run for the floor and an hour for the ceiling.
+    hourly = 2 * load_prices("eu-west-1").get("sagemaker_hosting_per_hour", "ml.m5.xlarge")
+    assert item.what == "batch transform on ml.m5.xlarge x 2, 30 runs/month"
+    runs = runs_per_month("cron(0 2 * * ? *)")  # a day's run, 365/12 a month
+    assert (item.monthly_min, item.monthly_max) == pytest.approx((runs * hourly / 4, runs * hourly), abs=0.01)
+
+
+def test_a_failed_or_stopped_run_pages_like_a_training_run(stack_graphs) -> None:
+    graph = stack_graphs["prod"]
+    [rule] = [
+        r for r in graph.of_type("aws:cloudwatch/eventRule:EventRule") if "pipeline-executions" in r.name
+    ]
+    arns = json.loads(rule.inputs["eventPattern"])["detail"]["pipelineArn"]
+    assert {"equals-ignore-case": _one(graph, PIPELINE).outputs["arn"]} in arns
