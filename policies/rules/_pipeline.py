@@ -61,6 +61,12 @@ _TRANSFORM = {
     "output_kms": "TransformOutput.KmsKeyId",
     "volume_kms": "TransformResources.VolumeKmsKeyId",
 }
+# A Model step (``"Type": "Model"``, a CreateModel request): the model a Transform step runs, whose
+# network isolation and VPC are the transform job's (CreateTransformJob has neither).
+_MODEL = {
+    "isolation": "EnableNetworkIsolation",
+    "vpc": "VpcConfig",
+}
 # One HyperParameterTrainingJobDefinition of a tuning step: a training job whose instances are in
 # ResourceConfig or in HyperParameterTuningResourceConfig (InstanceConfigs instead of InstanceGroups).
 _TUNING: dict[str, Path] = {
@@ -89,10 +95,14 @@ _PATHS: dict[str, dict[str, Path]] = {
     "QualityCheck": _PROCESSING,
     "ClarifyCheck": _PROCESSING,
     "Transform": _TRANSFORM,
+    "Model": _MODEL,
 }
 
-#: Step types whose jobs take network settings (Transform isolation lives on the Model).
-NETWORKED_KINDS = frozenset({"Training", "Tuning", "AutoML", "Processing", "QualityCheck", "ClarifyCheck"})
+#: Step types whose jobs take network settings (Transform isolation lives on the Model: a Model
+#: step's CreateModel request, or a model resource of the stack, judged by the model rules).
+NETWORKED_KINDS = frozenset(
+    {"Training", "Tuning", "AutoML", "Processing", "QualityCheck", "ClarifyCheck", "Model"}
+)
 
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"

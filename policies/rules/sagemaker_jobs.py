@@ -382,6 +382,8 @@ def _step_network(job: PipelineJob) -> Check:
 def _step_kms(job: PipelineJob) -> Check:
     if is_set(job.value("output")) and not is_set(job.value("output_kms")):
         yield f"{job.path('output_kms')} is unset: set output_kms_key to a customer-managed KMS key."
+    if not job.has("volume_kms"):  # a Model step: no volume of its own
+        return
     types = [instance_type for _, instance_type, _ in job.instances()]
     local = sorted({str(t) for t in types if has_instance_store(t)})
     key = job.value("volume_kms")
@@ -416,7 +418,8 @@ pipeline_steps_network_isolated = resource_rule(
     description=(
         "Training, tuning (every training job definition), AutoML and processing steps of SageMaker "
         "pipelines (pulumi-aws and aws-native) must run network-isolated, in the VPC, with "
-        "inter-container encryption. One exception, by structure not name: a processing step in the "
+        "inter-container encryption; so must the models that Model steps create (what a Transform "
+        "step runs: EnableNetworkIsolation and VpcConfig of CreateModel). One exception, by structure not name: a processing step in the "
         "VPC (literal subnets and security groups) with inter-container encryption, no input but its "
         ".py script and a role no other job of the pipeline uses may run without isolation (it can "
         "reach a service such as an MLflow tracking server but is given no data and no data role). "
