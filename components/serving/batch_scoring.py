@@ -23,11 +23,13 @@ from ..instance_types import has_instance_store
 from ..limits import SPEC_CONFIG, fail_at
 from ..naming import child_name
 from ..policy_documents import (
+    SharedObjects,
     ecr_pull,
     kms_use,
     s3_read,
     s3_read_write,
     sagemaker_logs_and_metrics,
+    shared_s3_read,
     vpc_network_interfaces,
 )
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
@@ -190,6 +192,8 @@ class BatchScoringArgs:
     """Tags of the model, the pipeline and the roles."""
     data_capture: bool = False
     """Capture the jobs' inputs and outputs under ``data-capture/batch/<family>/`` (monitoring on)."""
+    shared_model_objects: Sequence[SharedObjects] = ()
+    """The version's model artifacts another account's registry holds (a pinned producer version)."""
 
 
 class BatchScoring(pulumi.ComponentResource):
@@ -330,6 +334,11 @@ class BatchScoring(pulumi.ComponentResource):
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),
+            *(
+                statement
+                for shared in args.shared_model_objects
+                for statement in shared_s3_read(args.region, shared.owner_account, shared.object_arns)
+            ),
         ]
         return ExecutionRole(
             f"{self._name}-model",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.policy_documents import SharedObjects
 from components.serving.batch_scoring import BatchScoring, BatchScoringArgs
 from stacks.composition.foundation import Foundation
 from stacks.config import ModelFamilyConfig, PlatformConfig
@@ -83,10 +84,19 @@ def build_batch_scoring(
                 role_path=config.role_path,
                 tags=config.resource_tags,
                 data_capture=config.monitoring.enabled,
+                shared_model_objects=_shared(plan.packages[family.name], config.account_id),
             ),
             opts,
         )
     return scored
+
+
+def _shared(package: ResolvedModelPackage, account_id: str) -> list[SharedObjects]:
+    """The artifacts of a version another account's registry holds (read across accounts)."""
+    if package.account == account_id or not package.model_data_urls:
+        return []
+    objects = sorted({f"arn:aws:s3:::{url.removeprefix('s3://')}" for url in package.model_data_urls})
+    return [SharedObjects(package.account, tuple(objects))]
 
 
 def _scored(config: PlatformConfig) -> list[ModelFamilyConfig]:

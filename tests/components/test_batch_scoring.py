@@ -281,3 +281,30 @@ def test_a_failed_or_stopped_run_pages_like_a_training_run(stack_graphs) -> None
     ]
     arns = json.loads(rule.inputs["eventPattern"])["detail"]["pipelineArn"]
     assert {"equals-ignore-case": _one(graph, PIPELINE).outputs["arn"]} in arns
+
+
+def test_a_pinned_version_of_another_account_is_read_across_accounts(write_stack) -> None:
+    pinned = "arn:aws:sagemaker:eu-west-1:444444444444:model-package/shared-churn/2"
+
+    def pin(platform: dict[str, Any]) -> None:
+        platform["models"][0]["batch_scoring"]["model_package_arn"] = pinned
+
+    graph = record_stack_file(str(write_stack("prod", pin)))
+    found = _role_statements(graph, f"{COMPONENT}-model")
+
+    assert _one(graph, MODEL).inputs["primaryContainer"]["modelPackageName"] == pinned
+    # The offline stand-in puts that account's artifacts in mlops-artifacts-of-<account>.
+    assert {
+        "Effect": "Allow",
+        "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+        "Resource": [
+            "arn:aws:s3:::mlops-artifacts-of-444444444444/models/shared-churn-training/"
+            "registered-with-version-2/output/model.tar.gz"
+        ],
+    } in found
+    assert {
+        "Effect": "Allow",
+        "Action": "kms:Decrypt",
+        "Resource": "arn:aws:kms:eu-west-1:444444444444:key/*",
+        "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
+    } in found
