@@ -873,6 +873,27 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                     yield f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}", str(error)
 
 
+def _batch_scoring_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """A pinned batch-scoring version, parsed; SageMaker creates a model only from a version of
+    its own region's registry."""
+    for index, family in enumerate(config.models):
+        pinned = family.batch_scoring.model_package_arn if family.batch_scoring else None
+        if pinned is None:
+            continue
+        key = f"models[{index}].batch_scoring.model_package_arn"
+        try:
+            version = parse_model_package_version_arn(pinned)
+        except ArnError as error:
+            yield key, str(error)
+            continue
+        if version.arn.region != config.region:
+            yield (
+                key,
+                f"a version in region {version.arn.region}; SageMaker creates the scoring model only from "
+                f"a version in the stack's region ({config.region}): copy it there or pin one of that region",
+            )
+
+
 def _triton_region_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Triton variants whose SageMaker image release is not published in the stack's region."""
     for index, endpoint in enumerate(config.endpoints):
@@ -890,6 +911,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     and a model-quality monitor computing what the served family predicts."""
     yield from _group_arn_problems(config)
     yield from _triton_region_problems(config)
+    yield from _batch_scoring_problems(config)
     for derived in naming.derived_names(config):
         if len(derived.name) > derived.limit:
             yield (

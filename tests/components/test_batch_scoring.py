@@ -240,6 +240,15 @@ def test_a_family_with_nothing_approved_waits_and_a_pinned_version_does_not(writ
             "pattern",
             id="pin-is-not-a-version",
         ),
+        pytest.param(
+            {
+                "model_package_arn": "arn:aws:sagemaker:us-east-1:333333333333:model-package/prod-customer-churn/3"
+            },
+            "model_package_arn",
+            "a version in region us-east-1; SageMaker creates the scoring model only from a version in "
+            "the stack's region (eu-west-1)",
+            id="pin-in-another-region",
+        ),
     ],
 )
 def test_invalid_batch_scoring_names_the_file_and_key(write_stack, settings, key, message) -> None:
