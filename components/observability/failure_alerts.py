@@ -206,7 +206,7 @@ class FailureAlertsArgs:
             rules.append(
                 FailureRule(
                     key="pipeline-executions",
-                    description="A training pipeline execution of this stack failed or was stopped",
+                    description="A pipeline execution (training or batch scoring) of this stack failed or was stopped",
                     pattern=pipeline_execution_pattern(arns),
                     input_paths={
                         "pipeline": "$.detail.pipelineArn",
