@@ -317,3 +317,28 @@ def test_a_pinned_version_of_another_account_is_read_across_accounts(write_stack
         "Resource": "arn:aws:kms:eu-west-1:444444444444:key/*",
         "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
     } in found
+
+
+def test_moto_accepts_the_pipeline_and_starts_it_as_the_schedule_would(stack_graphs, monkeypatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    pipeline = _one(stack_graphs["prod"], PIPELINE)
+    with mock_aws():
+        sagemaker = boto3.client("sagemaker", region_name="eu-west-1")
+        sagemaker.create_pipeline(
+            PipelineName=pipeline.inputs["pipelineName"],
+            PipelineDefinition=pipeline.inputs["pipelineDefinition"],
+            RoleArn=pipeline.inputs["roleArn"],
+        )
+        # What the schedule's SageMakerPipelineParameters send: no parameter overrides.
+        execution = sagemaker.start_pipeline_execution(
+            PipelineName=pipeline.inputs["pipelineName"], PipelineParameters=[]
+        )["PipelineExecutionArn"]
+        described = sagemaker.describe_pipeline(PipelineName=pipeline.inputs["pipelineName"])
+
+    assert described["PipelineDefinition"] == pipeline.inputs["pipelineDefinition"]
+    # moto's account is its own; the pipeline name is the one the schedule's role may start.
+    assert ":pipeline/prod-customer-churn-batch-scoring/execution/" in execution
