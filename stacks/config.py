@@ -22,7 +22,11 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_valid
 
 from components.data.dvc_remote_spec import DvcRemoteSpec
 from components.data.feature_store import FeatureGroupSpec
-from components.experiments.experiment_tracking import ExperimentTrackingSpec
+from components.experiments.experiment_tracking import (
+    ExperimentTrackingSpec,
+    tracking_server_arn,
+    tracking_server_name,
+)
 from components.foundation.audit_trail import AuditTrailSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving_spec import LABEL_RULES, KubernetesServingSpec, invalid_labels
@@ -905,6 +909,26 @@ def _triton_region_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
                     yield f"endpoints[{index}].{kind}[{position}].model.triton.version", problem
 
 
+MODEL_PACKAGE_METADATA_VALUE_LIMIT = 256
+"""CreateModelPackage's CustomerMetadataProperties: each value at most 256 characters."""
+
+
+def _tracking_server_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """A trained family's versions record the tracking server's ARN (``mlflow_tracking_server_arn``):
+    a server name AWS accepts (256 characters) can still make that ARN too long for the registry."""
+    if not (config.experiment_tracking.enabled and config.trains_models):
+        return
+    name = tracking_server_name(config.experiment_tracking, config.name_prefix)
+    arn = tracking_server_arn(config.region, config.account_id, name)
+    if len(arn) > MODEL_PACKAGE_METADATA_VALUE_LIMIT:
+        yield (
+            "experiment_tracking.name",
+            f"the tracking server's ARN would be {len(arn)} characters; each model version records it "
+            f"and the registry keeps at most {MODEL_PACKAGE_METADATA_VALUE_LIMIT}: shorten the name or "
+            f"name_prefix by {len(arn) - MODEL_PACKAGE_METADATA_VALUE_LIMIT}",
+        )
+
+
 def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Rules that span sections, each naming the key to change: physical names within AWS's
     limits, every trained family's training complete and consistent with its promotion metric,
@@ -912,6 +936,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     yield from _group_arn_problems(config)
     yield from _triton_region_problems(config)
     yield from _batch_scoring_problems(config)
+    yield from _tracking_server_arn_problems(config)
     for derived in naming.derived_names(config):
         if len(derived.name) > derived.limit:
             yield (

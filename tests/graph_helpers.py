@@ -56,3 +56,12 @@ def is_taggable(type_token: str) -> bool:
     module_path = f"pulumi_aws.{python_module}" if python_module != "index" else "pulumi_aws"
     resource_class = getattr(importlib.import_module(module_path), class_name)
     return "tags" in inspect.signature(resource_class._internal_init).parameters
+
+
+def training_pipelines(graph: ResourceGraph) -> list[RecordedResource]:
+    """The training pipelines (one per family), not other components' SageMaker pipelines (batch scoring)."""
+    return [
+        p
+        for p in graph.of_type("aws:sagemaker/pipeline:Pipeline")
+        if "mlops:training:TrainingPipeline$" in p.urn
+    ]

@@ -154,9 +154,10 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Hyperparamet
 def tracked_run() -> Iterator[Any]:
     """The pipeline execution's MLflow run (the ``mlflow`` module, inside it), or None.
 
-    With a tracking server the platform sets ``MLFLOW_TRACKING_URI`` (the server's ARN, which the
-    sagemaker-mlflow plugin resolves), ``MLFLOW_EXPERIMENT_NAME`` (the model family) and
-    ``MLFLOW_RUN_NAME`` (the pipeline execution id). Train and Evaluate of one execution log to one
+    Where ``MLFLOW_TRACKING_URI`` (a server's ARN, which the sagemaker-mlflow plugin resolves, or
+    a local store), ``MLFLOW_EXPERIMENT_NAME`` and ``MLFLOW_RUN_NAME`` are set (a notebook, a local
+    run, a step that is not network-isolated), this logs. The platform's own pipeline steps are
+    network-isolated and never get them: its TrackExperiment step logs each execution instead. Train and Evaluate of one execution log to one
     run: the first creates it, the second finds it by name. Without the variables, or without
     mlflow in the image (the scikit-learn and XGBoost framework images have none), nothing is
     logged and the step runs as it would untracked. An unreachable server fails the step: a model

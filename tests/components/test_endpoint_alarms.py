@@ -9,7 +9,7 @@ from moto.events.models import EventPattern
 
 from components.observability.endpoint_alarms import AlarmThresholds, BusinessHours
 from planner.recorder import ResourceGraph
-from tests.graph_helpers import within
+from tests.graph_helpers import training_pipelines, within
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FEATURES = ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"]
@@ -136,7 +136,7 @@ def test_drift_alarm_starts_the_familys_training_pipeline(stack_graphs, stack) -
         if t.inputs["rule"] == drift.outputs["name"]
     ]
     # Through the family's retraining gate, which starts the family's pipeline (once per cooldown).
-    [pipeline] = graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    [pipeline] = training_pipelines(graph)
     [gate] = [
         g
         for g in graph.of_type("aws:sfn/stateMachine:StateMachine")

@@ -22,6 +22,7 @@ from policies.rules.alarms import QUALITY_METRICS as PACK_NAMESPACE
 from policies.rules.alarms import metric_of
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
+from tests.graph_helpers import training_pipelines
 from tests.stacks.test_model_families import FORECAST
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -126,7 +127,7 @@ def test_a_quality_alarm_entering_alarm_starts_the_familys_retraining(stack_grap
     )
     assert not pattern.matches_event(_alarm_event("prod-customer-churn-model-quality-recall", "ALARM"))
     [target] = [t for t in graph.of_type("aws:cloudwatch/eventTarget:EventTarget") if t.name == rule.name]
-    [pipeline] = graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    [pipeline] = training_pipelines(graph)
     [gate] = [
         g
         for g in graph.of_type("aws:sfn/stateMachine:StateMachine")

@@ -19,7 +19,8 @@ PIPELINE_ARN = "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/customer-churn
 
 
 def _pipeline(graph: ResourceGraph):
-    [pipeline] = graph.of_type(PIPELINE)
+    """The family's training pipeline (a batch-scoring pipeline is another component's)."""
+    [pipeline] = within(graph, "training-customer-churn", PIPELINE)
     return pipeline
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from planner.recorder import ResourceGraph
-from tests.graph_helpers import as_list, only, policy_of, statements
+from tests.graph_helpers import as_list, only, policy_of, statements, training_pipelines
 
 SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
@@ -47,7 +47,7 @@ def _role_arn(graph: ResourceGraph, role: str) -> str:
 
 
 def _definitions(graph: ResourceGraph) -> list[dict[str, Any]]:
-    return [json.loads(p.inputs["pipelineDefinition"]) for p in graph.of_type(PIPELINE)]
+    return [json.loads(p.inputs["pipelineDefinition"]) for p in training_pipelines(graph)]
 
 
 def _step(definition: dict[str, Any], name: str) -> dict[str, Any] | None:

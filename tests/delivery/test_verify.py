@@ -122,8 +122,14 @@ def _omit(kind: str) -> Callable[[Cloud, ResourceGraph], None]:
 
 
 TARGET = f"endpoint/{ENDPOINT}/variant/primary"
+#: The prod fixture's two SageMaker pipelines, as verify reports them when neither exists.
+PIPELINES_MISSING = [
+    ("pipeline", f"{ENDPOINT}-batch-scoring", "missing"),
+    ("pipeline", f"{ENDPOINT}-training", "missing"),
+]
+
 CASES = [
-    ("pipeline-missing", _omit("pipeline"), [("pipeline", f"{ENDPOINT}-training", "missing")]),
+    ("pipeline-missing", _omit("pipeline"), PIPELINES_MISSING),
     (
         "model-package-group-missing",
         _omit("model package group"),
@@ -253,12 +259,12 @@ def test_the_cli_exits_1_with_fail_lines_and_a_markdown_summary(
     out = capsys.readouterr().out
     assert code == 1
     fail_lines = [line for line in out.splitlines() if line.endswith("FAIL")]
-    assert len(fail_lines) == 2
+    assert len(fail_lines) == 3, "both pipelines (training, batch scoring) and the scalable target"
     assert any(line.startswith("pipeline") and "missing" in line for line in fail_lines)
     assert any(line.startswith("scalable target") and "min 2, max 3" in line for line in fail_lines)
-    assert out.splitlines()[-1].endswith("7 ok, 2 failed")
+    assert out.splitlines()[-1].endswith("7 ok, 3 failed")
     markdown = summary.read_text()
-    assert "FAILED" in markdown and markdown.count("❌ FAIL") == 2
+    assert "FAILED" in markdown and markdown.count("❌ FAIL") == 3
 
 
 def test_the_cli_exits_2_for_an_invalid_stack_file(write_stack, capsys) -> None:
@@ -311,7 +317,7 @@ def test_gives_up_after_the_last_attempt(cloud: Cloud, stack_graphs, recorded) -
     )
 
     assert waits == [1, 1]
-    assert _failures(results) == [("pipeline", f"{ENDPOINT}-training", "missing")]
+    assert _failures(results) == PIPELINES_MISSING
 
 
 def test_reports_name_every_column() -> None:

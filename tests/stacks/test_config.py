@@ -106,6 +106,7 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
         "'us-east-1a' is not an availability zone of region eu-west-1",
     ),
     ("zones-count-mismatch", _set("network.availability_zones", ["eu-west-1a"]), f"{P}.network", "lists 1 zones but az_count is 2"),
+    ("tracking-server-arn-too-long-for-the-registry", _both(_set("experiment_tracking.enabled", True), _set("experiment_tracking.name", "m" * 250)), f"{P}.experiment_tracking.name", "registry keeps at most 256"),
     ("retraining-cooldown-zero", _set("training.retraining_cooldown_hours", 0), f"{P}.training.retraining_cooldown_hours", "greater than or equal to 1"),
     ("retraining-cooldown-over-a-month", _set("training.retraining_cooldown_hours", 721), f"{P}.training.retraining_cooldown_hours", "less than or equal to 720"),
     ("key-deletion-window-too-short", _set("encryption.key_deletion_window_days", 3), f"{P}.encryption.key_deletion_window_days", "greater than or equal to 7"),

@@ -65,6 +65,15 @@ def _types(graph: ResourceGraph) -> set[str]:
     return {resource.type for resource in graph}
 
 
+def _endpoint_warnings(warnings: Any) -> list[str]:
+    """The endpoint's warnings (the family's batch scoring, deferred or not, warns on its own)."""
+    return [w for w in warnings if w.startswith("endpoint ")]
+
+
+def _endpoint_models(graph: ResourceGraph) -> list[Any]:
+    return [m for m in graph.of_type("aws:sagemaker/model:Model") if "InferenceEndpoint$" in m.urn]
+
+
 def _register_approved(registry: Any, graph: ResourceGraph, group: str) -> str:
     """What the training pipeline registers, approved: a version with its DriftCheckBaselines."""
     [pipeline] = [
@@ -101,7 +110,10 @@ def test_a_first_deploy_creates_everything_but_the_endpoint_and_says_what_to_do(
     )
     assert list(graph.exports["deferred_endpoints"]) == ["customer-churn"]
     assert "endpoint_names" not in graph.exports
-    [warning] = graph.warnings
+    batch = [w for w in graph.warnings if not w.startswith("endpoint ")]
+    assert [w.split(":")[0] for w in batch] == ["batch scoring of model family customer-churn is deferred"]
+    assert not graph.of_type("aws:scheduler/schedule:Schedule"), "no batch scoring without a version"
+    [warning] = _endpoint_warnings(graph.warnings)
     assert warning.startswith(
         "endpoint customer-churn is deferred: variant primary follows model package group "
         "prod-customer-churn, which does not exist yet."
@@ -125,7 +137,7 @@ def test_the_up_after_an_approval_creates_the_endpoint(prod_registry) -> None:
     second = _up(stack_path("prod"), prod_registry)
 
     assert set(ENDPOINT_TYPES) <= _types(second)
-    [model] = second.of_type("aws:sagemaker/model:Model")
+    [model] = _endpoint_models(second)
     assert model.inputs["primaryContainer"]["modelPackageName"] == approved
     assert "deferred_endpoints" not in second.exports and second.warnings == ()
 
@@ -144,7 +156,7 @@ def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_regi
 
     graph = _up(stack_path("prod"), prod_registry)
 
-    [warning] = graph.warnings
+    [warning] = _endpoint_warnings(graph.warnings)
     assert "prod-customer-churn, which has no Approved version yet" in warning
     with pytest.raises(NoApprovedVersion) as raised:
         latest_approved_package(prod_registry, "prod-customer-churn")
@@ -196,7 +208,7 @@ def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(prod_regist
     graph = _up(path, prod_registry)
 
     assert not graph.of_type("aws:sagemaker/endpoint:Endpoint")
-    [warning] = graph.warnings
+    [warning] = _endpoint_warnings(graph.warnings)
     assert "variant challenger follows model package group prod-churn-challenger" in warning
     assert "variant primary" not in warning
 
@@ -221,7 +233,7 @@ def test_the_offline_plan_shows_a_first_deploy_on_demand(capsys) -> None:
     plan = json.loads(capsys.readouterr().out)
     assert plan["summary"]["deferred_endpoints"] == ["customer-churn"]
     assert plan["summary"]["mandatory_violations"] == 0
-    [warning] = plan["warnings"]
+    [warning] = _endpoint_warnings(plan["warnings"])
     assert warning.startswith("endpoint customer-churn is deferred")
     assert not [r for r in plan["resources"] if r["type"] in ENDPOINT_TYPES]
 
@@ -258,10 +270,10 @@ def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rej
     after = _up(stack_path("prod"), prod_registry)
 
     assert set(ENDPOINT_TYPES) <= _types(after), "the endpoint, its alarms and monitors all stay"
-    [model] = after.of_type("aws:sagemaker/model:Model")
+    [model] = _endpoint_models(after)
     assert model.inputs["primaryContainer"]["modelPackageName"] == approved
     assert "deferred_endpoints" not in after.exports
-    [warning] = after.warnings
+    [warning] = _endpoint_warnings(after.warnings)
     assert warning.startswith(
         "endpoint customer-churn: model package group prod-customer-churn has no Approved version now; "
         f"variant primary keeps serving {approved}"

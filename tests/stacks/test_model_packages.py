@@ -27,7 +27,7 @@ from stacks.model_packages import (
 )
 from stacks.program import run
 from tests.conftest import load_stack_document, stack_path
-from tests.graph_helpers import as_list, policy_of, statements
+from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 
 REGION, FAMILY, PROD_ACCOUNT = "eu-west-1", "customer-churn", "333333333333"
@@ -59,7 +59,7 @@ def offline_prod() -> ResourceGraph:
 
 def _drift_check_baselines(graph: ResourceGraph, execution_id: str) -> dict[str, Any]:
     """What the recorded training pipeline registers when execution ``execution_id`` passes."""
-    [pipeline] = graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    [pipeline] = training_pipelines(graph)
     register = steps_by_name(json.loads(pipeline.inputs["pipelineDefinition"]))["RegisterModel"]
     return rendered(register["Arguments"]["DriftCheckBaselines"], execution_id)
 
@@ -139,7 +139,9 @@ def test_the_monitors_compare_with_the_baselines_of_the_version_the_endpoint_ser
 
     graph = _record_prod_against(sagemaker)
 
-    [endpoint_model] = graph.of_type("aws:sagemaker/model:Model")
+    [endpoint_model] = [
+        m for m in graph.of_type("aws:sagemaker/model:Model") if "InferenceEndpoint$" in m.urn
+    ]
     assert endpoint_model.inputs["primaryContainer"]["modelPackageName"] == approved
     assert _monitored_uris(graph) == _uris(served)
     artifacts = graph.named("artifacts-bucket").outputs["arn"]
@@ -360,7 +362,9 @@ def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
         program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),
     )
 
-    [endpoint_model] = graph.of_type("aws:sagemaker/model:Model")
+    [endpoint_model] = [
+        m for m in graph.of_type("aws:sagemaker/model:Model") if "InferenceEndpoint$" in m.urn
+    ]
     assert endpoint_model.inputs["primaryContainer"]["modelPackageName"] == pinned
     assert _monitored_uris(graph) == _uris(pinned_baselines)
 
