@@ -43,8 +43,16 @@ from sagemaker.core.drift_check_baselines import DriftCheckBaselines
 from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
 from sagemaker.core.model_monitor.dataset_format import DatasetFormat
 from sagemaker.core.network import NetworkConfig
+from sagemaker.core.parameter import CategoricalParameter, ContinuousParameter, IntegerParameter
 from sagemaker.core.processing import Processor, ScriptProcessor
-from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
+from sagemaker.core.shapes import (
+    HyperbandStrategyConfig,
+    HyperParameterTuningJobStrategyConfig,
+    ProcessingInput,
+    ProcessingOutput,
+    ProcessingS3Input,
+    ProcessingS3Output,
+)
 from sagemaker.core.training.configs import (
     CheckpointConfig,
     Compute,
@@ -66,9 +74,11 @@ from sagemaker.mlops.workflow import (
     Pipeline,
     ProcessingStep,
     TrainingStep,
+    TuningStep,
 )
 from sagemaker.serve.model_builder import ModelBuilder
 from sagemaker.train.model_trainer import ModelTrainer
+from sagemaker.train.tuner import HyperparameterTuner
 
 from ..instance_types import has_instance_store
 from . import _offline_sdk, frameworks
@@ -101,9 +111,11 @@ from .definition import (
     STEP_REGISTER,
     STEP_TRACK,
     STEP_TRAIN,
+    STEP_TUNE,
     TRACKING_INSTANCE_TYPE,
     TrainingPipelineSettings,
 )
+from .tuning import ParameterRange
 
 # Container paths: the family step scripts' defaults are the same (the contract in models/README.md).
 PROCESSING = PurePosixPath("/opt/ml/processing")
@@ -168,7 +180,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     parameters = _Parameters(settings)
     preprocess = _preprocess_step(settings, session, parameters)
     manifest = _manifest_step(settings, session, parameters) if settings.lineage else None
-    train = _train_step(settings, session, parameters, preprocess)
+    train = (_tune_step if settings.tuning else _train_step)(settings, session, parameters, preprocess)
     evaluate, report = _evaluate_step(settings, session, parameters, preprocess, train)
     baselines = _baseline_steps(settings, session, evaluate)
     tracked = (
@@ -411,9 +423,8 @@ def _schema_arguments(settings: TrainingPipelineSettings) -> list[str]:
     return arguments
 
 
-def _train_step(
-    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters, preprocess: ProcessingStep
-) -> TrainingStep:
+def _trainer(settings: TrainingPipelineSettings, session: Any, parameters: _Parameters) -> ModelTrainer:
+    """The training job's settings, shared by Train and (with ``tuning``) every job Tune starts."""
     script = settings.script_uris["train"]
     spot = settings.use_spot_instances
     compute: dict[str, Any] = {
@@ -441,7 +452,7 @@ def _train_step(
         ),
         stopping_condition=StoppingCondition(**stopping),
         output_data_config=OutputDataConfig(
-            s3_output_path=f"s3://{settings.artifact_bucket}/models/{settings.pipeline_name}",
+            s3_output_path=_models_uri(settings),
             kms_key_id=settings.kms_key_arn,
         ),
         checkpoint_config=(
@@ -463,14 +474,117 @@ def _train_step(
         trainer = trainer.with_metric_definitions(
             [MetricDefinition(name=name, regex=regex) for name, regex in settings.metric_definitions]
         )
-    step_args = trainer.train(
-        input_data_config=[
-            InputData(channel_name="code", data_source=script),
-            InputData(channel_name="train", data_source=_output_uri(preprocess, "train")),
-            InputData(channel_name="validation", data_source=_output_uri(preprocess, "validation")),
-        ]
+    return trainer
+
+
+def _models_uri(settings: TrainingPipelineSettings) -> str:
+    """Where training jobs write ``<job name>/output/model.tar.gz``."""
+    return f"s3://{settings.artifact_bucket}/{_models_prefix(settings)}"
+
+
+def _models_prefix(settings: TrainingPipelineSettings) -> str:
+    return f"models/{settings.pipeline_name}"
+
+
+def _training_inputs(settings: TrainingPipelineSettings, preprocess: ProcessingStep) -> list[InputData]:
+    return [
+        InputData(channel_name="code", data_source=settings.script_uris["train"]),
+        InputData(channel_name="train", data_source=_output_uri(preprocess, "train")),
+        InputData(channel_name="validation", data_source=_output_uri(preprocess, "validation")),
+    ]
+
+
+def _train_step(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters, preprocess: ProcessingStep
+) -> TrainingStep:
+    step_args = _trainer(settings, session, parameters).train(
+        input_data_config=_training_inputs(settings, preprocess)
     )
     return TrainingStep(name=STEP_TRAIN, step_args=step_args)
+
+
+def _model_artifacts(train: TrainingStep | TuningStep, settings: TrainingPipelineSettings) -> Any:
+    """The model Evaluate, TrackExperiment and RegisterModel take: Train's, or Tune's best job's."""
+    if isinstance(train, TuningStep):
+        return train.get_top_model_s3_uri(
+            top_k=0, s3_bucket=settings.artifact_bucket, prefix=_models_prefix(settings)
+        )
+    return train.properties.ModelArtifacts.S3ModelArtifacts
+
+
+def _training_job_name(train: TrainingStep | TuningStep) -> Any:
+    """Train's job, or the best of Tune's (the job ``_model_artifacts`` takes the model of)."""
+    if isinstance(train, TuningStep):
+        return train.properties.TrainingJobSummaries[0].TrainingJobName
+    return train.properties.TrainingJobName
+
+
+class _IsolatedTuner(HyperparameterTuner):
+    """The SDK's tuner, keeping what its training job definition drops.
+
+    sagemaker-train 1.27's ``_build_training_job_definition`` copies the trainer's VPC, spot,
+    checkpoint, stopping condition and output KMS key, but builds ``ResourceConfig`` from the
+    instance type, count and volume size only (the volume KMS key is lost) and never sets
+    ``EnableNetworkIsolation`` or ``EnableInterContainerTrafficEncryption``: the tuned jobs would
+    run with network access, unencrypted inter-node traffic and an AWS-managed volume key. This
+    puts the trainer's values back; ``definition.verify`` refuses a Tune step without them.
+    """
+
+    def _build_training_job_definition(self, inputs: Any) -> Any:
+        definition = super()._build_training_job_definition(inputs)
+        trainer = self.model_trainer
+        volume_key = trainer.compute.volume_kms_key_id
+        if isinstance(volume_key, str):
+            definition.resource_config.volume_kms_key_id = volume_key
+        definition.enable_network_isolation = bool(trainer.networking.enable_network_isolation)
+        definition.enable_inter_container_traffic_encryption = bool(
+            trainer.networking.enable_inter_container_traffic_encryption
+        )
+        return definition
+
+
+def _tune_step(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters, preprocess: ProcessingStep
+) -> TuningStep:
+    """A hyperparameter tuning job over the Train step's exact trainer (same inputs, image,
+    instance, VPC, isolation, encryption, spot and checkpoints); its best job's model goes on."""
+    tuning = settings.tuning
+    assert tuning is not None
+    hyperband = (tuning.hyperband_min_resource, tuning.hyperband_max_resource)
+    tuner = _IsolatedTuner(
+        model_trainer=_trainer(settings, session, parameters),
+        objective_metric_name=tuning.objective_metric,
+        objective_type=tuning.objective_type,
+        hyperparameter_ranges={name: _range(tuning.parameters[name]) for name in tuning.parameter_order},
+        metric_definitions=[{"Name": name, "Regex": regex} for name, regex in settings.metric_definitions],
+        strategy=tuning.strategy,
+        max_jobs=tuning.max_jobs,
+        max_parallel_jobs=tuning.max_parallel_jobs,
+        early_stopping_type=tuning.early_stopping,
+        base_tuning_job_name=f"{settings.pipeline_name}-tune"[:32],
+        strategy_config=(
+            HyperParameterTuningJobStrategyConfig(
+                hyperband_strategy_config=HyperbandStrategyConfig(
+                    **{
+                        key: value
+                        for key, value in zip(("min_resource", "max_resource"), hyperband, strict=True)
+                        if value is not None
+                    }
+                )
+            )
+            if tuning.strategy == "Hyperband" and hyperband != (None, None)
+            else None
+        ),
+    )
+    step_args = tuner.tune(inputs=_training_inputs(settings, preprocess))
+    return TuningStep(name=STEP_TUNE, step_args=step_args)
+
+
+def _range(r: ParameterRange) -> Any:
+    if r.kind == "categorical":
+        return CategoricalParameter(list(r.values))
+    kind = IntegerParameter if r.kind == "integer" else ContinuousParameter
+    return kind(r.min_value, r.max_value, scaling_type=r.scaling)
 
 
 def _evaluate_step(
@@ -478,13 +592,13 @@ def _evaluate_step(
     session: Any,
     parameters: _Parameters,
     preprocess: ProcessingStep,
-    train: TrainingStep,
+    train: TrainingStep | TuningStep,
 ) -> tuple[ProcessingStep, PropertyFile]:
     step_args = _processor(settings, session, parameters, "evaluate").run(
         code=settings.script_uris["evaluate"],
         arguments=[*_schema_arguments(settings), "--metrics", ",".join(settings.evaluation_metrics)],
         inputs=[
-            _s3_input("model", train.properties.ModelArtifacts.S3ModelArtifacts, MODEL_INPUT),
+            _s3_input("model", _model_artifacts(train, settings), MODEL_INPUT),
             _s3_input("test", _output_uri(preprocess, "test"), TEST_INPUT),
             _s3_input("features", _output_uri(preprocess, BASELINE_DATASET), FEATURES_INPUT),
         ],
@@ -602,7 +716,7 @@ def _json_source(uri: Join) -> MetricsSource:
 def _track_step(
     settings: TrainingPipelineSettings,
     session: Any,
-    train: TrainingStep,
+    train: TrainingStep | TuningStep,
     evaluate: ProcessingStep,
     report: PropertyFile,
 ) -> tuple[ProcessingStep, PropertyFile]:
@@ -645,8 +759,8 @@ def _track_step(
     tags = [
         ("sagemaker.pipeline", settings.pipeline_name),
         ("sagemaker.pipeline_execution_arn", ExecutionVariables.PIPELINE_EXECUTION_ARN),
-        ("sagemaker.training_job", train.properties.TrainingJobName),
-        ("model.artifact_uri", train.properties.ModelArtifacts.S3ModelArtifacts),
+        ("sagemaker.training_job", _training_job_name(train)),
+        ("model.artifact_uri", _model_artifacts(train, settings)),
         ("model.package_group", settings.model_package_group_name),
         ("model.framework", f"{settings.framework} {settings.framework_version}"),
         ("evaluation.report_uri", _output_uri(evaluate, "evaluation", REPORT_FILE)),
@@ -701,7 +815,7 @@ def _register_step(
     settings: TrainingPipelineSettings,
     session: Any,
     parameters: _Parameters,
-    train: TrainingStep,
+    train: TrainingStep | TuningStep,
     report_uri: Join,
     depends_on: list[ProcessingStep],
     run: tuple[ProcessingStep, PropertyFile] | None = None,
@@ -710,7 +824,7 @@ def _register_step(
     builder = ModelBuilder(
         # A model trained on a GPU instance is served on one: its inference image is the GPU build.
         image_uri=_image(settings, "inference", settings.training_instance_type),
-        s3_model_data_url=train.properties.ModelArtifacts.S3ModelArtifacts,
+        s3_model_data_url=_model_artifacts(train, settings),
         role_arn=settings.role_arn,
         sagemaker_session=session,
         instance_type=REGISTRATION_INSTANCE_TYPE,

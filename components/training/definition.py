@@ -36,10 +36,13 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from .frameworks import FRAMEWORKS
+from .tuning import TuningSettings, as_text, tuning_problems
 
 STEP_PREPROCESS, STEP_TRAIN, STEP_EVALUATE = "Preprocess", "Train", "Evaluate"
 STEP_CHECK, STEP_REGISTER, STEP_FAIL = "CheckMetric", "RegisterModel", "MetricBelowThreshold"
 STEP_DATA_BASELINE, STEP_MODEL_BASELINE = "DataQualityBaseline", "ModelQualityBaseline"
+STEP_TUNE = "Tune"
+"""With ``tuning``: the hyperparameter tuning job that replaces Train (its best job's model goes on)."""
 STEP_TRACK = "TrackExperiment"
 """The platform's MLflow logging step (only with ``experiment_tracking``): the one job that is not
 network-isolated, see :class:`ExperimentTrackingSettings`."""
@@ -236,6 +239,9 @@ class TrainingPipelineSettings:
     without, the pipeline has neither."""
     lineage: LineageSettings | None = None
     """With it: the DatasetManifest step and the version's full lineage; without, the execution ARN."""
+    tuning: TuningSettings | None = None
+    """With it: the Tune step (a hyperparameter tuning job over the Train step's exact training
+    settings) replaces Train, and Evaluate, TrackExperiment and RegisterModel take its best job."""
 
     @property
     def baselines_uri(self) -> str:
@@ -416,7 +422,28 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
             f"enable_network_isolation {s.enable_network_isolation!r} must be a bool",
         ),
     ]
-    return [message for ok, message in checks if not ok] + _tracking_problems(s) + _lineage_problems(s)
+    return (
+        [message for ok, message in checks if not ok]
+        + _tracking_problems(s)
+        + _lineage_problems(s)
+        + _tuning_problems(s)
+    )
+
+
+def _tuning_problems(s: TrainingPipelineSettings) -> list[str]:
+    if s.tuning is None:
+        return []
+    if not isinstance(s.tuning, TuningSettings):
+        return [f"tuning {s.tuning!r} must be TuningSettings or None"]
+    return [
+        f"tuning.{as_text(location)}: {message}"
+        for location, message in tuning_problems(
+            s.tuning,
+            hyperparameters=s.hyperparameters,
+            metric_names=[d[0] for d in s.metric_definitions if isinstance(d, tuple) and d],
+            reserved=RESERVED_HYPERPARAMETERS,
+        )
+    ]
 
 
 def execution_arn_length(pipeline_name: str, region: str, account_id: str) -> int:
@@ -601,13 +628,13 @@ def iter_steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 _PROCESSING_JOB_TYPES = ("Processing", "QualityCheck", "ClarifyCheck")
 """Step types whose Arguments are a CreateProcessingJob request."""
-_JOB_TYPES = (*_PROCESSING_JOB_TYPES, "Training")
+_JOB_TYPES = (*_PROCESSING_JOB_TYPES, "Training", "Tuning")
 
 
 def job_security_problems(
     step: dict[str, Any], settings: TrainingPipelineSettings, *, volume_kms: bool
 ) -> list[str]:
-    """What a job step (processing, quality/clarify check, training) lacks of the platform's KMS
+    """What a job step (processing, quality/clarify check, training, tuning) lacks of the platform's KMS
     and network posture.
 
     ``volume_kms`` is False for instance types with NVMe instance storage (ml.g5, ml.p4d, *d
@@ -618,7 +645,9 @@ def job_security_problems(
         volume = arguments.get("ProcessingResources", {}).get("ClusterConfig", {}).get("VolumeKmsKeyId")
         output = arguments.get("ProcessingOutputConfig", {}).get("KmsKeyId")
         network = arguments.get("NetworkConfig", {})
-    elif step["Type"] == "Training":
+    elif step["Type"] in ("Training", "Tuning"):
+        if step["Type"] == "Tuning":  # every job the tuning job starts is this definition
+            arguments = arguments.get("TrainingJobDefinition", {})
         volume = arguments.get("ResourceConfig", {}).get("VolumeKmsKeyId")
         output = arguments.get("OutputDataConfig", {}).get("KmsKeyId")
         network = arguments
@@ -700,7 +729,7 @@ def verify(
             return baseline_volume_kms
         if step["Name"] == STEP_TRACK:
             return tracking_volume_kms
-        return training_volume_kms if step["Type"] == "Training" else processing_volume_kms
+        return training_volume_kms if step["Type"] in ("Training", "Tuning") else processing_volume_kms
 
     problems = [
         f"{step['Name']}: {problem}"

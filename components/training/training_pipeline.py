@@ -260,6 +260,7 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
             max_run_seconds=spec.max_run_seconds,
             max_wait_seconds=spec.max_wait_seconds if spec.spot else None,
             experiment_tracking=tracking,
+            tuning=spec.tuning.as_settings() if spec.tuning else None,
             lineage=LineageSettings(
                 platform_commit=args.platform_commit,
                 family_code_sha256=family_code_sha256(spec.scripts),

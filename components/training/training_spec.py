@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG
+from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem
 from .definition import (
     MAX_RUNTIME_SECONDS,
@@ -24,6 +24,16 @@ from .definition import (
     ProblemType,
 )
 from .frameworks import FrameworkName
+from .tuning import (
+    EarlyStopping,
+    ObjectiveType,
+    ParameterRange,
+    RangeKind,
+    ScalingType,
+    TuningSettings,
+    TuningStrategy,
+    tuning_problems,
+)
 
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.(small|medium|large|[0-9]*xlarge)\Z")
 _COLUMN = r"^[A-Za-z0-9_.\-]{1,128}$"
@@ -196,6 +206,93 @@ class MetricDefinitionSpec(_Spec):
         return value
 
 
+class ParameterRangeSpec(_Spec):
+    """One hyperparameter the tuning job searches: `continuous` or `integer` between `min` and
+    `max`, or `categorical` over `values`."""
+
+    type: RangeKind = Field(description="`continuous`, `integer` or `categorical`.")
+    min: int | float | None = Field(default=None, description="Lowest value (continuous, integer).")
+    max: int | float | None = Field(default=None, description="Highest value (continuous, integer).")
+    scaling: ScalingType = Field(
+        default="Auto",
+        description="`Auto`, `Linear`, `Logarithmic` (range above 0) or `ReverseLogarithmic` "
+        "(continuous, 0 <= min, max < 1).",
+    )
+    values: list[str | int | float | bool] = Field(
+        default_factory=list, description="Categorical: 1-30 values to try."
+    )
+
+    def as_range(self) -> ParameterRange:
+        return ParameterRange(
+            kind=self.type,
+            min_value=self.min,
+            max_value=self.max,
+            scaling=self.scaling,
+            values=tuple(str(v).lower() if isinstance(v, bool) else str(v) for v in self.values),
+        )
+
+
+class TuningObjectiveSpec(_Spec):
+    """The training-log metric the tuning job ranks its training jobs by."""
+
+    metric: str = Field(description="A name of the family's `metric_definitions`, e.g. `validation:auc`.")
+    type: ObjectiveType = Field(description="`Maximize` or `Minimize`.")
+
+
+class HyperbandSpec(_Spec):
+    """Resources (epochs) of one Hyperband training job."""
+
+    min_resource: int | None = Field(default=None, description="Epochs before Hyperband may stop a job.")
+    max_resource: int | None = Field(
+        default=None,
+        description="Epochs at which Hyperband stops a job (at most 20,000); needed unless a fixed "
+        "hyperparameter `epochs`, `num_epochs`... gives it.",
+    )
+
+
+class TuningSpec(_Spec):
+    """Hyperparameter tuning in place of the single training job (docs/training.md): the same
+    training settings (image, instance, VPC, network isolation, encryption, spot), several jobs,
+    and the best one's model goes on to evaluation and registration."""
+
+    strategy: TuningStrategy = Field(
+        default="Bayesian",
+        description="`Bayesian`, `Random`, `Hyperband` or `Grid` (categorical ranges only).",
+    )
+    objective: TuningObjectiveSpec = Field(
+        description="Metric (one of `metric_definitions`) and direction the best job is chosen by."
+    )
+    max_jobs: int | None = Field(
+        default=None,
+        description="Training jobs per run, 1-750 (the cost of a run is this many training jobs); "
+        "required except with Grid, which runs every combination.",
+    )
+    max_parallel_jobs: int = Field(
+        default=1, description="Training jobs at once, 1-100 and at most `max_jobs`."
+    )
+    parameters: dict[str, ParameterRangeSpec] = Field(
+        description="Hyperparameter name -> range (at most 30); a name must not also be a fixed "
+        "`hyperparameters` value."
+    )
+    early_stopping: EarlyStopping = Field(
+        default="Off", description="`Auto` stops jobs unlikely to beat the best so far (not with Hyperband)."
+    )
+    hyperband: HyperbandSpec | None = Field(default=None, description="Hyperband only: epochs per job.")
+
+    def as_settings(self) -> TuningSettings:
+        return TuningSettings(
+            objective_metric=self.objective.metric,
+            objective_type=self.objective.type,
+            parameters={name: spec.as_range() for name, spec in self.parameters.items()},
+            strategy=self.strategy,
+            max_jobs=self.max_jobs,
+            max_parallel_jobs=self.max_parallel_jobs,
+            early_stopping=self.early_stopping,
+            hyperband_min_resource=self.hyperband.min_resource if self.hyperband else None,
+            hyperband_max_resource=self.hyperband.max_resource if self.hyperband else None,
+        )
+
+
 class FamilyTrainingSpec(TrainingCompute):
     """How one model family trains: where its code lives, on which framework, with what schema
     and metrics. Compute keys left out come from the stack's ``training``."""
@@ -232,6 +329,11 @@ class FamilyTrainingSpec(TrainingCompute):
     )
     metric_definitions: list[MetricDefinitionSpec] = Field(
         default_factory=list, description="Training-log metrics published to CloudWatch."
+    )
+    tuning: TuningSpec | None = Field(
+        default=None,
+        description="Hyperparameter tuning in place of the single training job: strategy, objective "
+        "(a metric definition), max_jobs/max_parallel_jobs, parameter ranges (docs/training.md).",
     )
 
     @field_validator("code")
@@ -286,6 +388,14 @@ class FamilyTrainingSpec(TrainingCompute):
             raise ValueError(f"no such script in {self.code}: {'; '.join(missing)}")
         if self.label in self.identifiers:
             raise ValueError(f"label '{self.label}' is also listed in identifiers")
+        if self.tuning is not None:
+            for location, problem in tuning_problems(
+                self.tuning.as_settings(),
+                hyperparameters=self.hyperparameters,
+                metric_names=[m.name for m in self.metric_definitions],
+                reserved=RESERVED_HYPERPARAMETERS,
+            ):
+                fail_at("FamilyTrainingSpec", ("tuning", *location), self.tuning, problem)
         return self
 
     @property

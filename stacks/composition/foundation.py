@@ -438,4 +438,30 @@ def _pipeline_statements(
         },
         *s3_read_write(artifacts.bucket_arn),
         *kms_use([data_key.key_arn]),
+        *_tuning_statements(config, sagemaker),
+    ]
+
+
+def _tuning_statements(config: PlatformConfig, sagemaker: str) -> list[dict]:
+    """The Tune step's actions, only where a family tunes. Resource ``hyper-parameter-tuning-job/*``:
+    SageMaker Pipelines names the jobs it starts itself (the definition carries no job name), as
+    for the processing and training jobs above; the jobs the tuning job starts are training jobs
+    (``training-job/*``) running as the training role the statement above passes."""
+    tunes = config.training.enabled and any(
+        model.training is not None and model.training.tuning is not None for model in config.models
+    )
+    if not tunes:
+        return []
+    return [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:CreateHyperParameterTuningJob",
+                "sagemaker:DescribeHyperParameterTuningJob",
+                "sagemaker:StopHyperParameterTuningJob",
+                "sagemaker:ListTrainingJobsForHyperParameterTuningJob",
+                "sagemaker:AddTags",
+            ],
+            "Resource": f"{sagemaker}:hyper-parameter-tuning-job/*",
+        }
     ]
