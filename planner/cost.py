@@ -31,6 +31,7 @@ from planner.pricing import (
     load_prices,
 )
 from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
+from planner.training_cost import TrainingRunCost, training_run_costs
 from stacks.config import CONFIG_KEY
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "CostEstimate",
     "CostItem",
     "PriceTable",
+    "TrainingRunCost",
     "Unpriced",
     "estimate_cost",
 ]
@@ -84,6 +86,8 @@ class CostEstimate:
     unpriced: tuple[Unpriced, ...]
     assumptions: tuple[str, ...]
     price_table_date: str
+    training_runs: tuple[TrainingRunCost, ...] = ()
+    """Each training pipeline's training (or tuning) step, per run: outside the monthly totals."""
 
     @property
     def monthly_min(self) -> float:
@@ -123,6 +127,7 @@ class CostEstimate:
             ],
             "assumptions": list(self.assumptions),
             "price_table_date": self.price_table_date,
+            "training_runs": [run.to_json() for run in self.training_runs],
         }
 
 
@@ -182,6 +187,7 @@ def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> Cos
         unpriced=tuple(unpriced),
         assumptions=tuple(_assumptions(graph, prices, region) + ctx.notes),
         price_table_date=prices.compiled,
+        training_runs=training_run_costs(graph, prices),
     )
 
 
@@ -200,6 +206,11 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         "Batch scoring (a Scheduler schedule starting a pipeline's Transform steps): runs a month from the "
         f"schedule x instances at the hosting rate x runtime; min assumes a {TYPICAL_TRANSFORM_RUN_MINUTES}-minute "
         f"run, max {ASSUMED_MAX_TRANSFORM_RUN_MINUTES} minutes (a transform job has no runtime limit to read).",
+        "Training runs (training_runs, per run, outside the monthly totals: how often a pipeline runs "
+        "follows its triggers and people): at most every job's MaxRuntimeInSeconds on every instance at "
+        "the on-demand training rate (managed spot bills less); a Tune step runs up to "
+        "MaxNumberOfTrainingJobs jobs, so it costs that many times one job, and MaxParallelTrainingJobs "
+        "sets the waves of jobs (the step's longest wall time), not the bill.",
         "CloudWatch alarms: per metric evaluated (metric math counts each metric it reads).",
         "KMS: per key-month; the first two rotations add $1/month each (not included); API requests excluded.",
         "Excluded, usage-based: S3 storage and requests; training jobs and unscheduled pipeline runs; feature store "

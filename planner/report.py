@@ -190,11 +190,23 @@ def _render_cost(cost: CostEstimate, console: Console) -> None:
         )
     if cost.unpriced:
         console.print("[yellow]The totals leave the unpriced resources out: they are a lower bound.[/]")
+    _render_training_runs(cost, console)
     console.print(
         "[dim]min = minimum capacity with scheduled scale-down; max = maximum capacity all month. "
         "Usage-based charges (S3, training, feature store traffic, logs, requests) are excluded; "
         "FORMAT=json lists every assumption.[/]"
     )
+
+
+def _render_training_runs(cost: CostEstimate, console: Console) -> None:
+    """Per run of each training pipeline (not in the monthly totals): the training or tuning step's
+    ceiling and its longest wall time."""
+    for run in cost.training_runs:
+        price = f"at most {_money(run.max_per_run)}" if run.max_per_run is not None else "UNPRICED"
+        console.print(
+            f"Training run of {run.pipeline}: {escape(run.what())}: {price} per run, up to "
+            f"{run.max_wall_seconds / 3600:g} h" + (f" ({run.unpriced})" if run.unpriced else "")
+        )
 
 
 def _render_budget(check: BudgetCheck | None, console: Console) -> None:

@@ -1,0 +1,150 @@
+"""What one run of each training pipeline may cost: its training (or tuning) step at list prices.
+
+A run is started by a schedule, new data, a drift alarm or a person, so it is priced per run, not
+per month, and stays out of the monthly totals. The ceiling bills every training job its full
+``MaxRuntimeInSeconds`` on every instance at the on-demand rate (managed spot bills less, by an
+amount the plan cannot know). A Tune step (hyperparameter tuning) starts up to
+``MaxNumberOfTrainingJobs`` training jobs, so its ceiling is that many jobs; running them
+``MaxParallelTrainingJobs`` at a time changes how long the step may take (the run's wall time),
+not what it bills.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from planner.pricing import SECONDS_PER_HOUR, PriceMissing, PriceTable
+from planner.recorder import ResourceGraph
+
+PIPELINE_TYPE = "aws:sagemaker/pipeline:Pipeline"
+TRAINING_PRICES = "sagemaker_training_per_hour"
+
+
+@dataclass(frozen=True)
+class TrainingRunCost:
+    """The training step of one pipeline run: what it bills at most and how long it may take."""
+
+    pipeline: str
+    """The pipeline resource's name."""
+    step: str
+    step_type: str
+    """``Training`` (one job) or ``Tuning`` (up to ``jobs`` jobs)."""
+    instance_type: str
+    instance_count: int
+    jobs: int
+    parallel_jobs: int
+    max_runtime_seconds: int
+    spot: bool
+    max_per_run: float | None
+    """None when the price table lacks the instance type (``unpriced`` says why)."""
+    max_wall_seconds: int
+    """Waves of parallel jobs x each job's limit (with spot: its wait limit, which includes waiting
+    for capacity): how long the step may hold up the run."""
+    unpriced: str | None = None
+
+    def what(self) -> str:
+        jobs = (
+            f"{self.jobs} training jobs ({self.parallel_jobs} at a time)"
+            if self.step_type == "Tuning"
+            else "1 training job"
+        )
+        spot = ", managed spot" if self.spot else ""
+        return (
+            f"{self.step}: {jobs} on {self.instance_type} x {self.instance_count}, at most "
+            f"{self.max_runtime_seconds / SECONDS_PER_HOUR:g} h each{spot}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pipeline": self.pipeline,
+            "step": self.step,
+            "step_type": self.step_type,
+            "instance_type": self.instance_type,
+            "instance_count": self.instance_count,
+            "jobs": self.jobs,
+            "parallel_jobs": self.parallel_jobs,
+            "max_runtime_seconds": self.max_runtime_seconds,
+            "spot": self.spot,
+            "max_per_run": self.max_per_run,
+            "max_wall_seconds": self.max_wall_seconds,
+            "unpriced": self.unpriced,
+        }
+
+
+def _steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for step in steps:
+        yield step
+        if step.get("Type") == "Condition":
+            arguments = step.get("Arguments") or {}
+            yield from _steps(arguments.get("IfSteps") or [])
+            yield from _steps(arguments.get("ElseSteps") or [])
+
+
+def _resolved(value: Any, parameters: Mapping[str, Any]) -> Any:
+    """A ``{"Get": "Parameters.X"}`` reference as the parameter's default (what a run uses unless
+    it overrides it)."""
+    if isinstance(value, Mapping) and isinstance(value.get("Get"), str):
+        name = value["Get"].removeprefix("Parameters.")
+        return parameters.get(name)
+    return value
+
+
+def training_run_costs(graph: ResourceGraph, prices: PriceTable) -> tuple[TrainingRunCost, ...]:
+    costs = []
+    for pipeline in graph.of_type(PIPELINE_TYPE):
+        try:
+            definition = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))
+        except ValueError:
+            continue
+        parameters = {
+            p.get("Name"): p.get("DefaultValue")
+            for p in definition.get("Parameters") or []
+            if isinstance(p, dict)
+        }
+        for step in _steps(definition.get("Steps") or []):
+            if step.get("Type") in ("Training", "Tuning"):
+                costs.append(_step_cost(pipeline.name, step, parameters, prices))
+    return tuple(costs)
+
+
+def _step_cost(
+    pipeline: str, step: dict[str, Any], parameters: Mapping[str, Any], prices: PriceTable
+) -> TrainingRunCost:
+    arguments = step.get("Arguments") or {}
+    jobs = parallel = 1
+    if step["Type"] == "Tuning":
+        limits = (arguments.get("HyperParameterTuningJobConfig") or {}).get("ResourceLimits") or {}
+        jobs = int(limits.get("MaxNumberOfTrainingJobs") or 1)
+        parallel = min(int(limits.get("MaxParallelTrainingJobs") or 1), jobs)
+        arguments = arguments.get("TrainingJobDefinition") or {}
+    resources = arguments.get("ResourceConfig") or {}
+    stopping = arguments.get("StoppingCondition") or {}
+    instance_type = str(_resolved(resources.get("InstanceType"), parameters))
+    count = int(resources.get("InstanceCount") or 1)
+    runtime = int(stopping.get("MaxRuntimeInSeconds") or 0)
+    spot = bool(arguments.get("EnableManagedSpotTraining"))
+    wall_per_job = int(stopping.get("MaxWaitTimeInSeconds") or runtime) if spot else runtime
+    unpriced, per_run = None, None
+    try:
+        hourly = prices.get(TRAINING_PRICES, instance_type)
+        per_run = round(jobs * count * hourly * runtime / SECONDS_PER_HOUR, 2)
+    except PriceMissing as error:
+        unpriced = str(error)
+    return TrainingRunCost(
+        pipeline=pipeline,
+        step=str(step.get("Name")),
+        step_type=step["Type"],
+        instance_type=instance_type,
+        instance_count=count,
+        jobs=jobs,
+        parallel_jobs=parallel,
+        max_runtime_seconds=runtime,
+        spot=spot,
+        max_per_run=per_run,
+        max_wall_seconds=math.ceil(jobs / parallel) * wall_per_job,
+        unpriced=unpriced,
+    )
