@@ -43,6 +43,10 @@ _TRAINING = {
     "isolation": "EnableNetworkIsolation",
     "transit": "EnableInterContainerTrafficEncryption",
     "vpc": "VpcConfig",
+    "spot": "EnableManagedSpotTraining",
+    "checkpoint": "CheckpointConfig.S3Uri",
+    "max_run": "StoppingCondition.MaxRuntimeInSeconds",
+    "max_wait": "StoppingCondition.MaxWaitTimeInSeconds",
 }
 _PROCESSING = {
     "instance": "ProcessingResources.ClusterConfig.InstanceType",

@@ -18,10 +18,12 @@ from typing import Any
 from pulumi_policy import ResourceValidationArgs
 
 from ._common import (
+    ADVISORY,
     FSBP,
     HIGH,
     IAM_CONDITION_KEYS,
     MANDATORY,
+    MEDIUM,
     framework,
     get,
     has_instance_store,
@@ -457,6 +459,85 @@ pipeline_steps_kms_encrypted = resource_rule(
     tags=["sagemaker", "pipeline", "encryption"],
 )
 
+# --- managed spot training --------------------------------------------------------------
+
+
+def _spot_problems(
+    path: Callable[[str], str], spot: Any, checkpoint: Any, max_run: Any, max_wait: Any
+) -> Check:
+    if not is_true(spot):
+        return
+    if not (is_set(checkpoint) or is_expression(checkpoint)):
+        yield (
+            f"{path('checkpoint')} is unset: a managed spot job that is interrupted starts over. Set "
+            "checkpoint_config (an S3 URI under the artifact bucket) and have the script resume from "
+            "/opt/ml/checkpoints."
+        )
+    if max_wait is None:
+        yield (
+            f"{path('max_wait')} is unset: managed spot training needs a wait limit greater than "
+            f"{path('max_run')}."
+        )
+        return
+    wait, run = number(max_wait), number(max_run)
+    if wait is not None and run is not None and wait <= run:
+        yield (
+            f"{path('max_wait')} ({shown(max_wait)}) must be greater than {path('max_run')} "
+            f"({shown(max_run)}): the time for spot capacity is what it leaves."
+        )
+
+
+def _pipeline_spot(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    def check(job: PipelineJob) -> Check:
+        if job.kind not in ("Training", "Tuning"):
+            return
+        yield from _spot_problems(
+            job.path, job.value("spot"), job.value("checkpoint"), job.value("max_run"), job.value("max_wait")
+        )
+
+    yield from _pipeline_steps(args, check)
+
+
+def _training_job_spot(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    paths = {
+        "checkpoint": "checkpointConfig.s3Uri",
+        "max_run": "stoppingCondition.maxRuntimeInSeconds",
+        "max_wait": "stoppingCondition.maxWaitTimeInSeconds",
+    }
+    for prefix, spec in training_specs(args.resource_type, args.props):
+        yield from _spot_problems(
+            lambda setting, prefix=prefix: f"{prefix}{paths[setting]}",
+            get(spec, "enableManagedSpotTraining"),
+            get(spec, paths["checkpoint"]),
+            get(spec, paths["max_run"]),
+            get(spec, paths["max_wait"]),
+        )
+
+
+def _spot_checkpointed(args: ResourceValidationArgs, config: Mapping[str, Any]) -> Check:
+    if args.resource_type in PIPELINES:
+        yield from _pipeline_spot(args, config)
+    else:
+        yield from _training_job_spot(args, config)
+
+
+pipeline_spot_training_checkpointed = resource_rule(
+    name="pipeline-spot-training-checkpointed",
+    description=(
+        "Managed spot training (pipeline Training and Tuning steps, training and tuning jobs) must "
+        "checkpoint to S3 and wait longer than it runs, or an interrupted job starts over and every "
+        "tuned job pays for it again. Fix: set CheckpointConfig.S3Uri and "
+        "StoppingCondition.MaxWaitTimeInSeconds > MaxRuntimeInSeconds (the sagemaker SDK's "
+        "checkpoint_config and max_wait_time_in_seconds); or train on demand."
+    ),
+    resource_types=(*PIPELINES, *TRAINING_JOBS),
+    check=_spot_checkpointed,
+    enforcement_level=ADVISORY,
+    severity=MEDIUM,
+    framework=framework("AWS Well-Architected Machine Learning Lens", "MLCOST-18"),
+    tags=["sagemaker", "training", "cost"],
+)
+
 POLICIES = [
     training_job_network_isolated,
     training_job_kms_encrypted,
@@ -466,4 +547,5 @@ POLICIES = [
     processing_job_encrypted_isolated,
     pipeline_steps_network_isolated,
     pipeline_steps_kms_encrypted,
+    pipeline_spot_training_checkpointed,
 ]

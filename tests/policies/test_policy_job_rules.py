@@ -386,6 +386,42 @@ CASES = [
         "Steps[Tune].Arguments.TrainingJobDefinition.ResourceConfig.VolumeKmsKeyId",
         id="tuning-step-volume-unencrypted-fails",
     ),
+    # managed spot: checkpoints and a wait limit (pipelines and jobs)
+    pytest.param(
+        "pipeline-spot-training-checkpointed", PIPELINE, pipeline(), None, id="on-demand-training-step-passes"
+    ),
+    pytest.param(
+        "pipeline-spot-training-checkpointed",
+        TRAINING_JOB,
+        training_job(
+            enableManagedSpotTraining=True,
+            checkpointConfig={"s3Uri": "s3://artifacts/checkpoints/"},
+            stoppingCondition={"maxRuntimeInSeconds": 3600, "maxWaitTimeInSeconds": 7200},
+        ),
+        None,
+        id="checkpointed-spot-training-job-passes",
+    ),
+    pytest.param(
+        "pipeline-spot-training-checkpointed",
+        TRAINING_JOB,
+        training_job(
+            enableManagedSpotTraining=True,
+            stoppingCondition={"maxRuntimeInSeconds": 3600, "maxWaitTimeInSeconds": 7200},
+        ),
+        "checkpointConfig.s3Uri is unset",
+        id="spot-training-job-without-checkpoints-fails",
+    ),
+    pytest.param(
+        "pipeline-spot-training-checkpointed",
+        TRAINING_JOB,
+        training_job(
+            enableManagedSpotTraining=True,
+            checkpointConfig={"s3Uri": "s3://artifacts/checkpoints/"},
+            stoppingCondition={"maxRuntimeInSeconds": 3600, "maxWaitTimeInSeconds": 3600},
+        ),
+        "stoppingCondition.maxWaitTimeInSeconds (3600) must be greater than",
+        id="spot-training-job-waiting-no-longer-than-it-runs-fails",
+    ),
     # pipelines: governance
     pytest.param(
         "model-package-group-manual-approval",
