@@ -92,8 +92,9 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
             if not is_serverless(v)
         ]
     if resource_type in TRAINING_JOBS:  # a tuning job runs each definition's instances
+        parallel = number(get(props, "hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs"))
         return [
-            (prefix + path, instance_type, number(count) or 1.0)
+            (prefix + path, instance_type, (number(count) or 1.0) * (parallel or 1.0))
             for prefix, spec in training_specs(resource_type, props)
             for path, instance_type, count in training_instances(spec)
         ]
@@ -111,12 +112,29 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
         definition = PipelineDefinition.parse(definition_body(props))
         if definition is None:
             return []
+        parallel = _tuning_parallelism(definition)
         return [
-            (path, instance_type, number(count) or 1.0)
+            (path, instance_type, (number(count) or 1.0) * parallel.get(job.step, 1.0))
             for job in definition.jobs()
             for path, instance_type, count in job.instances()
         ]
     return []
+
+
+def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float]:
+    """Tuning step name -> training jobs it runs at once (MaxParallelTrainingJobs): each holds the
+    definition's instances, so a tuning step asks for that many times them."""
+    parallel = {}
+    for step in definition.steps():
+        if step.get("Type") == "Tuning":
+            limit = definition.resolve(
+                get(
+                    step.get("Arguments"),
+                    "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs",
+                )
+            )
+            parallel[str(step.get("Name"))] = number(limit) or 1.0
+    return parallel
 
 
 def _instance_allowlist(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
@@ -244,7 +262,8 @@ gpu_instance_quota = stack_rule(
     name="gpu-instance-quota",
     description=(
         "The GPU instances a stack can run (endpoint variants at max(initialInstanceCount, autoscaling "
-        "maxCapacity), training jobs, notebooks, monitoring jobs, pipeline steps) must stay within "
+        "maxCapacity), training jobs, tuning jobs and steps x MaxParallelTrainingJobs, notebooks, "
+        "monitoring jobs, pipeline steps) must stay within "
         "maxGpuInstances. GPU families: policies/aws_instance_types.py (inf/trn/dl1 are not GPUs). "
         "Fix: reduce counts or raise the environment's quota."
     ),

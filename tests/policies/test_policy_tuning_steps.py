@@ -139,3 +139,58 @@ def test_on_demand_tuning_needs_no_checkpoints(check_resource, outcome, recorded
         del job["StoppingCondition"]["MaxWaitTimeInSeconds"]
 
     outcome(check_resource(SPOT, PIPELINE, _with(recorded, on_demand)), SPOT, None)
+
+
+def _on_gpus(parallel: int) -> Callable[[dict[str, Any]], None]:
+    def edit(definition: dict[str, Any]) -> None:
+        tune = next(step for step in definition["Steps"] if step["Name"] == "Tune")["Arguments"]
+        tune["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxParallelTrainingJobs"] = parallel
+        job = tune["TrainingJobDefinition"]
+        job["ResourceConfig"]["InstanceType"] = "ml.g5.xlarge"
+        del job["ResourceConfig"]["VolumeKmsKeyId"]  # NVMe: hardware-encrypted
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("parallel", "fragment"),
+    [
+        pytest.param(4, None, id="four-gpu-jobs-at-once-within-a-quota-of-4"),
+        pytest.param(5, "asks for 5 GPU instances, over maxGpuInstances=4", id="five-at-once-over-it"),
+    ],
+)
+def test_a_tune_step_asks_for_its_instances_times_its_parallel_jobs(
+    check_stack, outcome, recorded, parallel: int, fragment: str | None
+) -> None:
+    """Each of MaxParallelTrainingJobs jobs holds the definition's instances at the same time."""
+    definition = json.loads(recorded["pipelineDefinition"])
+    _on_gpus(parallel)(definition)
+    inputs = {**recorded, "pipelineDefinition": json.dumps(definition)}
+    spec = {"type": PIPELINE, "name": "subject", "inputs": inputs}
+
+    violations = check_stack("gpu-instance-quota", [spec], {"gpu-instance-quota": {"maxGpuInstances": 4}})
+
+    outcome(violations, "gpu-instance-quota", fragment)
+    if fragment:
+        assert (
+            "Steps[Tune].Arguments.TrainingJobDefinition.ResourceConfig.InstanceType=ml.g5.xlarge x5"
+            in violations[0].message
+        )
+
+
+def test_a_tuning_job_resource_asks_for_its_instances_times_its_parallel_jobs(check_stack, outcome) -> None:
+    job = {
+        "hyperParameterTuningJobConfig": {"resourceLimits": {"maxParallelTrainingJobs": 3}},
+        "trainingJobDefinition": {"resourceConfig": {"instanceType": "ml.g5.xlarge", "instanceCount": 2}},
+    }
+    spec = {
+        "type": "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob",
+        "name": "tuning",
+        "inputs": job,
+    }
+
+    for quota, fragment in ((6, None), (5, "asks for 6 GPU instances, over maxGpuInstances=5")):
+        violations = check_stack(
+            "gpu-instance-quota", [spec], {"gpu-instance-quota": {"maxGpuInstances": quota}}
+        )
+        outcome(violations, "gpu-instance-quota", fragment)
