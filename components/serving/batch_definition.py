@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 STEP_TRANSFORM = "BatchTransform"
@@ -53,7 +54,17 @@ class BatchDefinitionSettings:
 
 
 def build_batch_definition(settings: BatchDefinitionSettings) -> str:
-    """The pipeline definition JSON: deterministic, no AWS call (see the module docstring)."""
+    """The pipeline definition JSON: deterministic, no AWS call (see the module docstring).
+
+    Served from the pipeline-definition cache when the same settings were built before, with the
+    same builder and SDK (composing imports the SageMaker SDK: seconds).
+    """
+    from components.training.definition_cache import cached_definition
+
+    return cached_definition(settings, _build, extra_sources=(Path(__file__).resolve(),))
+
+
+def _build(settings: BatchDefinitionSettings) -> str:
     from components.training import _offline_sdk
 
     with _offline_sdk.sealed(settings.region):

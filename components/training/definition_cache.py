@@ -31,10 +31,12 @@ BUILDER_SOURCES = ("definition.py", "_definition_steps.py", "_offline_sdk.py", "
 
 
 @cache
-def builder_fingerprint() -> str:
+def builder_fingerprint(extra_sources: tuple[Path, ...] = ()) -> str:
+    """The training builder's sources, ``extra_sources`` (another builder's own modules) and the
+    SDK's versions."""
     digest = hashlib.sha256()
-    for name in BUILDER_SOURCES:
-        digest.update((BUILDER_DIR / name).read_bytes())
+    for path in (*(BUILDER_DIR / name for name in BUILDER_SOURCES), *extra_sources):
+        digest.update(path.read_bytes())
     for package in ("sagemaker", "sagemaker-core", "sagemaker-mlops", "sagemaker-train"):
         digest.update(f"{package}=={metadata.version(package)}".encode())
     return digest.hexdigest()
@@ -50,10 +52,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def cache_key(settings: Any) -> str:
+def cache_key(settings: Any, extra_sources: tuple[Path, ...] = ()) -> str:
     values = {field.name: _plain(getattr(settings, field.name)) for field in dataclasses.fields(settings)}
     fields = json.dumps(values, sort_keys=True, default=str)
-    return hashlib.sha256(f"{builder_fingerprint()}\n{fields}".encode()).hexdigest()
+    kind = f"{type(settings).__module__}.{type(settings).__qualname__}"
+    return hashlib.sha256(f"{builder_fingerprint(extra_sources)}\n{kind}\n{fields}".encode()).hexdigest()
 
 
 def cache_dir() -> Path | None:
@@ -63,12 +66,19 @@ def cache_dir() -> Path | None:
     return Path(configured) if configured else DEFAULT_DIR
 
 
-def cached_definition(settings: Any, build: Callable[[Any], str]) -> str:
-    """``build(settings)``, served from the cache when the same inputs were built before."""
+def cached_definition(
+    settings: Any, build: Callable[[Any], str], extra_sources: tuple[Path, ...] = ()
+) -> str:
+    """``build(settings)``, served from the cache when the same inputs were built before.
+
+    ``settings`` is a dataclass holding every input of ``build``; ``extra_sources`` are the files of
+    a builder outside this package (e.g. the batch-scoring pipeline's), so that editing one is a
+    new key too. The settings' class is part of the key: two builders never share an entry.
+    """
     directory = cache_dir()
     if directory is None:
         return build(settings)
-    path = directory / f"{cache_key(settings)}.json"
+    path = directory / f"{cache_key(settings, extra_sources)}.json"
     if path.is_file():
         return path.read_text()
     definition = build(settings)

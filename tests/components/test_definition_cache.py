@@ -1,0 +1,103 @@
+"""The pipeline-definition cache: a hit returns exactly what the builder would, and a changed
+input (a setting, the builder's source, the kind of definition) is a different key, never a stale
+hit. Batch-scoring definitions are cached like training ones (composing them imports the SDK)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from components.serving import batch_definition
+from components.serving.batch_definition import BatchDefinitionSettings, build_batch_definition
+from components.training.definition_cache import cache_key, cached_definition
+
+BATCH_SOURCE = Path(batch_definition.__file__).resolve()
+
+
+def _batch_settings(**changes: object) -> BatchDefinitionSettings:
+    settings = BatchDefinitionSettings(
+        region="eu-west-1",
+        model_name="prod-customer-churn-batch",
+        job_name_prefix="prod-customer-churn-batch",
+        input_uri="s3://prod-datasets/batch-input/customer-churn/",
+        output_uri="s3://prod-datasets/batch-output/customer-churn/",
+        kms_key_arn="arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        instance_type="ml.m5.xlarge",
+        instance_count=2,
+        split_type="Line",
+        batch_strategy="MultiRecord",
+        max_payload_mb=6,
+        max_concurrent_transforms=4,
+        content_type="text/csv",
+        accept="text/csv",
+        assemble_with="Line",
+    )
+    return dataclasses.replace(settings, **changes)
+
+
+def test_a_batch_definition_is_built_once_then_served_from_the_cache(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(tmp_path))
+    settings = _batch_settings()
+
+    built = build_batch_definition(settings)
+    [entry] = tmp_path.glob("*.json")
+    assert entry.name == f"{cache_key(settings, (BATCH_SOURCE,))}.json"
+    assert entry.read_text() == built
+    [step] = json.loads(built)["Steps"]
+    assert step["Arguments"]["TransformResources"] == {
+        "InstanceType": "ml.m5.xlarge",
+        "InstanceCount": 2,
+        "VolumeKmsKeyId": settings.kms_key_arn,
+    }
+
+    # A hit is read, not rebuilt: what the entry holds is what the next build returns.
+    entry.write_text('{"served": "from the cache"}')
+    assert build_batch_definition(settings) == '{"served": "from the cache"}'
+    # Another setting is another key: built afresh, next to the first entry.
+    other = build_batch_definition(_batch_settings(instance_count=3))
+    assert json.loads(other)["Steps"][0]["Arguments"]["TransformResources"]["InstanceCount"] == 3
+    assert len(list(tmp_path.glob("*.json"))) == 2
+
+
+def test_off_disables_the_cache(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", "off")
+    monkeypatch.chdir(tmp_path)
+    built = cached_definition(_batch_settings(), lambda settings: f"built {settings.instance_count}")
+    assert built == "built 2"
+    assert not any(tmp_path.rglob("*.json"))
+
+
+def test_the_key_covers_the_builder_source_and_the_kind_of_settings(tmp_path) -> None:
+    settings = _batch_settings()
+    sources = {}
+    for name, text in (("first", "VERSION = 1\n"), ("edited", "VERSION = 2\n"), ("copy", "VERSION = 1\n")):
+        sources[name] = tmp_path / f"{name}.py"
+        sources[name].write_text(text)
+
+    # The builder's content, not its path, is in the key.
+    assert cache_key(settings, (sources["first"],)) != cache_key(settings, (sources["edited"],))
+    assert cache_key(settings, (sources["first"],)) == cache_key(settings, (sources["copy"],))
+    assert cache_key(settings, (sources["first"],)) != cache_key(settings)
+
+    @dataclasses.dataclass(frozen=True)
+    class SameFieldsOtherBuilder:
+        region: str
+
+    @dataclasses.dataclass(frozen=True)
+    class RegionOnly:
+        region: str
+
+    assert cache_key(RegionOnly("eu-west-1")) != cache_key(SameFieldsOtherBuilder("eu-west-1"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"kms_key_arn": "arn:aws:kms:eu-west-1:333333333333:key/other"}, {"capture_uri": "s3://a/capture/"}],
+)
+def test_every_setting_is_part_of_the_key(change) -> None:
+    assert cache_key(_batch_settings(**change), (BATCH_SOURCE,)) != cache_key(
+        _batch_settings(), (BATCH_SOURCE,)
+    )
