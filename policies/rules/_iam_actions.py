@@ -22,6 +22,7 @@ Names are compared case-insensitively, as IAM does.
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Actions that return credentials or console sessions (cloudsplaining's list, CKV_AWS_287,
@@ -162,6 +163,7 @@ _EXEMPT = frozenset(action.lower() for action in NO_RESOURCE_LEVEL)
 _VERBS = tuple(verb.lower() for verb in WRITE_VERBS)
 
 
+@functools.cache
 def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile("^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$", re.IGNORECASE)
 
@@ -180,6 +182,9 @@ def _may_start_with_write_verb(name: str) -> bool:
     return any(prefix.startswith(verb) or (wildcard and verb.startswith(prefix)) for verb in _VERBS)
 
 
+# Cached: a pure function of the pattern, asked again for every role of a large stack (each
+# endpoint's, monitor's and pipeline's roles repeat the same actions).
+@functools.cache
 def sensitive_category(pattern: str) -> str | None:
     """Why ``pattern`` (one ``Action`` entry) must not be granted on every resource, or None.
 
