@@ -44,8 +44,12 @@ format: bootstrap ## apply ruff fixes and formatting
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-bench: bootstrap ## wall time and peak memory of the offline plan per stack; time to the error of the worst malformed stack files
-	$(RUN) python bench/plan_bench.py
+# bench/run.py: each figure of issue 18 (plan warm/cold, 200 endpoints, and bench/suite_bench.py,
+# bench/setup_bench.py when present) with its spread and target; QUICK=1 skips the slow figures.
+QUICK ?=
+BENCH_ARGS ?=
+bench: bootstrap ## speed figures against their targets (QUICK=1: skip the slow ones), then malformed stack files
+	$(RUN) python bench/run.py $(if $(QUICK),--quick) $(BENCH_ARGS)
 	$(RUN) python bench/malformed_bench.py
 
 .PHONY: package package-sizes

@@ -1,0 +1,95 @@
+"""`make bench`'s inputs and table: the scale series' synthetic stacks are valid stacks of the
+intended shape, and each figure's median is compared with its target. Timing itself is measured
+by `make bench`, never asserted here."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench import plan_bench, run
+from stacks.config import parse_platform_config
+from stacks.stack_file import read_stack_file
+
+
+@pytest.mark.parametrize(("endpoints", "families"), [(1, 1), (10, 1), (50, 5), (200, 20)])
+def test_the_scale_series_stacks_are_valid_with_every_family_trained_and_served(
+    tmp_path: Path, endpoints: int, families: int
+) -> None:
+    assert plan_bench.families_for(endpoints) == families
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(plan_bench.synthetic_stack_text(plan_bench.REFERENCE_PROD, endpoints, families))
+
+    config = parse_platform_config(read_stack_file(path).platform, str(path))
+
+    assert len(config.endpoints) == endpoints
+    assert len({endpoint.name for endpoint in config.endpoints}) == endpoints
+    assert len(config.models) == families
+    assert all(model.training is not None and model.batch_scoring is not None for model in config.models)
+    served = Counter(endpoint.variants[0].model.latest_approved_of for endpoint in config.endpoints)
+    # Round-robin: every family serves its share of the endpoints.
+    assert set(served) == {model.name for model in config.models}
+    assert max(served.values()) - min(served.values()) <= 1
+    # Each copy keeps the reference endpoint's settings (its autoscaling and instance type).
+    reference = parse_platform_config(
+        read_stack_file(plan_bench.REFERENCE_PROD).platform, str(plan_bench.REFERENCE_PROD)
+    ).endpoints[0]
+    assert {endpoint.variants[0].instance_type for endpoint in config.endpoints} == {
+        reference.variants[0].instance_type
+    }
+
+
+def _figure(values: list[float], target: object, unit: str = "s") -> dict:
+    return {"figure": "f", "unit": unit, "values": values, "target": target, "note": ""}
+
+
+@pytest.mark.parametrize(
+    ("values", "target", "met"),
+    [
+        ([1.4, 1.6, 1.2], 1.5, "yes"),  # the median, 1.4, is under the bound: one slow run does not fail it
+        ([1.6, 1.4, 1.7], 1.5, "no"),
+        ([1.5, 1.5, 1.5], 1.5, "no"),  # the bound itself is not under it
+        ([50.0, 70.0, 55.0], "< 60", "yes"),  # another module's target written as text
+        ([62.0, 61.0, 70.0], "60 s", "no"),
+        ([12.0], None, "report"),  # reported, no target
+    ],
+)
+def test_a_figure_meets_its_target_when_its_median_is_below_it(values, target, met) -> None:
+    assert run.verdict(_figure(values, target)) == met
+
+
+def test_the_table_shows_median_spread_runs_and_target() -> None:
+    [row] = run.rows([_figure([2.0, 1.0, 3.5], 1.5)])
+    assert row == ("f", "2.00 s", "1.00-3.50", "3", "< 1.50 s", "no")
+    [row] = run.rows([_figure([210.0, 190.0, 200.0], None, "MiB")])
+    assert row == ("f", "200 MiB", "190-210", "3", "-", "report")
+
+
+def test_make_bench_runs_without_the_other_modules_and_includes_them_when_present(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    calls = []
+
+    def plan_measure(runs: int, *, slow: bool = True) -> list[dict]:
+        calls.append(("plan", runs, slow))
+        return [_figure([1.0] * runs, 1.5)]
+
+    monkeypatch.setattr(plan_bench, "measure", plan_measure)
+    monkeypatch.setitem(__import__("sys").modules, "plan_bench", plan_bench)
+    monkeypatch.setattr(run, "BENCH", tmp_path)  # no suite_bench.py nor setup_bench.py there
+    assert run.main(["--runs", "3", "--strict"]) == 0
+    assert calls == [("plan", 3, True)]
+    assert "f       1.00 s  1.00-1.00         3     < 1.50 s  yes" in capsys.readouterr().out
+
+    (tmp_path / "suite_bench.py").write_text(
+        "def measure(runs):\n"
+        "    return [{'figure': 'make test', 'unit': 's', 'values': [70.0] * runs, 'target': 60, 'note': 'n'}]\n"
+    )
+    assert run.main(["--runs", "3", "--strict"]) == 1  # the suite misses its target
+    assert "make test" in capsys.readouterr().out
+    # --quick: the plan without its slow figures, and a module without a `slow` switch skipped.
+    assert run.main(["--runs", "3", "--quick", "--strict"]) == 0
+    assert calls[-1] == ("plan", 3, False)
+    assert "skipped with --quick: bench/suite_bench.py" in capsys.readouterr().out
