@@ -31,10 +31,14 @@ bootstrap: ## install uv when it is missing (into .tools/uv-venv), then the lock
 plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|mermaid|loop, REGISTRY=empty
 	@bin/plan $(PLAN_TARGET) --format $(FORMAT)
 
+# The suite runs on every core (pytest-xdist); each stack document is recorded once per run, by
+# whichever worker needs it first (tests/recorded.py). `worksteal` rebalances the tail: a few
+# tests take seconds, most milliseconds. PYTEST_ARGS adds options (`make test PYTEST_ARGS=-x`).
+PYTEST_ARGS ?=
 test: bootstrap ## lint, then the whole test suite
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) pytest
+	$(RUN) pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: bootstrap ## ruff lint and format check
 	$(RUN) ruff check .

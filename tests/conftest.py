@@ -6,8 +6,9 @@ an endpoint, a stack), and that must not change what the tests assert. Its stack
 samples only generically (valid, plan clean, cost and critical path computed).
 
 Each recording is a fresh program run in its own context and event loop (see planner.recorder);
-the graphs of the fixture stacks are recorded once per session because a ResourceGraph is an
-immutable record of one run, not live Pulumi state.
+a stack document is recorded once per test run, whichever test or xdist worker asks first
+(tests/recorded.py), because a ResourceGraph is an immutable record of one run, not live Pulumi
+state.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from typing import Any
 import pytest
 import yaml
 
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
+from tests import recorded
+from tests.recorded import recorded_stack
 
 # Lineage records the platform's commit in every pipeline definition (stacks/provenance.py): one
 # fixed value keeps the recorded graphs (and the definition cache) the same from commit to commit.
@@ -53,9 +56,20 @@ def load_stack_document(stack: str) -> dict[str, Any]:
     return document
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _recorded_stacks_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One cache of recorded graphs per run, shared by its xdist workers (tests/recorded.py)."""
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker's basetemp is a folder of the run's; alone, the run's own.
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    directory = run / "recorded-stacks"
+    directory.mkdir(exist_ok=True)
+    recorded.use_cache_dir(directory)
+
+
 @pytest.fixture(scope="session")
 def stack_graphs() -> dict[str, ResourceGraph]:
-    return {stack: record_stack_file(str(stack_path(stack))) for stack in STACKS}
+    return {stack: recorded_stack(stack_path(stack)) for stack in STACKS}
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +81,7 @@ def all_monitors_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGrap
     }
     path = tmp_path_factory.mktemp("all-monitors") / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+    return recorded_stack(path)
 
 
 @pytest.fixture(params=STACKS)

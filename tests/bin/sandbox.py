@@ -23,7 +23,7 @@ from tests.conftest import REPO
 
 SETUP_FILES = ("Makefile", "pyproject.toml", "uv.lock")
 # What the Makefile and bin/ scripts run, besides the stand-ins.
-TOOLS = ("bash", "env", "make", "sh", "dirname", "rm", "touch", "mkdir", "cat", "cp", "grep", "awk")
+TOOLS = ("bash", "env", "make", "sh", "dirname", "rm", "touch", "mkdir", "cat", "cksum", "cp", "grep", "awk")
 UV_SYNC_STDOUT = "Resolved 192 packages in 3ms (uv sync, stdout)"
 UV_SYNC_STDERR = "Installed 181 packages in 1.18s (uv sync, stderr)"
 PIP_STDOUT = "Collecting uv (pip install, stdout)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.bin.sandbox import PIP_STDOUT, Sandbox, make_sandbox
@@ -93,3 +95,28 @@ def test_bootstrap_syncs_the_environment_once_per_lock_change_and_prints_only_uv
     assert first.stdout == second.stdout == f"{uv}\n"
     assert sandbox.calls == ["uv sync --locked"], "the second run finds the stamp fresh"
     assert (sandbox.repo / ".venv" / ".synced").exists()
+
+
+def test_an_environment_restored_under_a_fresh_checkout_is_found_ready_until_the_lock_changes(
+    sandbox: Sandbox,
+) -> None:
+    # CI restores .venv (stamp included) from a cache saved by an earlier job, under a checkout whose
+    # files are all newer than that stamp: the stamp's checksum, not mtimes, says it is ready.
+    sandbox.put_uv_on_path()
+    assert sandbox.run("bin/bootstrap").returncode == 0
+    stamp = sandbox.repo / ".venv" / ".synced"
+    synced = stamp.stat().st_mtime
+    for name in ("pyproject.toml", "uv.lock"):
+        os.utime(sandbox.repo / name, (synced + 3600, synced + 3600))
+
+    restored = sandbox.run("bin/bootstrap")
+
+    assert restored.returncode == 0, restored.stderr
+    assert sandbox.calls == ["uv sync --locked"], "the restored environment is not synced again"
+
+    with (sandbox.repo / "uv.lock").open("a") as lock:
+        lock.write("\n# a dependency changed\n")
+    changed = sandbox.run("bin/bootstrap")
+
+    assert changed.returncode == 0, changed.stderr
+    assert sandbox.calls == ["uv sync --locked", "uv sync --locked"], "a changed lock syncs again"

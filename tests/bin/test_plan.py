@@ -113,9 +113,9 @@ def test_make_plan_json_after_a_lock_change_is_only_json(sandbox, write_stack) -
     sandbox.put_uv_on_path()
     (sandbox.repo / ".venv").mkdir()
     stamp = sandbox.repo / ".venv" / ".synced"
-    stamp.touch()
+    stamp.write_text("4242 17\n")  # the checksum of an earlier pyproject.toml and uv.lock
     lock_time = (sandbox.repo / "uv.lock").stat().st_mtime
-    os.utime(stamp, (lock_time - 60, lock_time - 60))  # synced before the lock changed
+    os.utime(stamp, (lock_time - 60, lock_time - 60))
     path = write_stack("prod", _unprotected, name="Pulumi.broken.yaml")
 
     result = sandbox.run("make", "plan", f"CONFIG={path}", "FORMAT=json")

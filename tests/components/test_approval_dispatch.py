@@ -18,11 +18,12 @@ from components.registry.approval_dispatch import (
     event_type_problem,
     repository_problem,
 )
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from stacks.composition.registry import NOT_WIRED
 from stacks.config import ConfigError
 from tests.components.test_model_registry import _state_change
 from tests.graph_helpers import as_list, policy_of, statements, within
+from tests.recorded import recorded_stack
 
 CONNECTION = "aws:cloudwatch/eventConnection:EventConnection"
 DESTINATION = "aws:cloudwatch/eventApiDestination:EventApiDestination"
@@ -163,7 +164,7 @@ def test_without_approval_dispatch_nothing_is_created_and_the_plan_warns(write_s
     def edit(platform: dict[str, Any]) -> None:
         del platform["delivery"]
 
-    graph = record_stack_file(str(write_stack("prod", edit)))
+    graph = recorded_stack(str(write_stack("prod", edit)))
     assert graph.of_type(CONNECTION) == graph.of_type(DESTINATION) == []
     assert [w for w in graph.warnings if "approvals are not wired" in w] == [NOT_WIRED]
 
@@ -193,7 +194,7 @@ def test_invalid_approval_dispatch_names_the_file_and_the_key(write_stack, secti
 
     path = write_stack("prod", edit)
     with pytest.raises(ConfigError) as raised:
-        record_stack_file(str(path))
+        recorded_stack(str(path))
     text = str(raised.value)
     assert f"{path}: mlops-platform:platform.{key}: " in text and message in text
 
@@ -207,7 +208,7 @@ def test_approval_dispatch_without_model_families_is_refused(write_stack) -> Non
     with pytest.raises(
         ConfigError, match=r"mlops-platform:platform\.delivery\.approval_dispatch: the stack has no model"
     ):
-        record_stack_file(str(path))
+        recorded_stack(str(path))
 
 
 def test_the_token_is_required_as_a_secret_stack_value(write_stack, tmp_path) -> None:
@@ -218,7 +219,7 @@ def test_the_token_is_required_as_a_secret_stack_value(write_stack, tmp_path) ->
     del document["config"]["mlops-platform:approval_dispatch_token"]
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     with pytest.raises(ConfigError, match=r"mlops-platform:approval_dispatch_token: missing; .*--secret"):
-        record_stack_file(str(path))
+        recorded_stack(str(path))
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from components.foundation.audit_trail import AuditTrailArgs, trail_arn
-from planner.recorder import RecordedResource, ResourceGraph, record_stack_file
+from planner.recorder import RecordedResource, ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.graph_helpers import attached_to, only, policy_of, statements, within
+from tests.recorded import recorded_stack
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -182,7 +183,7 @@ def _org_trail(data_events: str):
 
 
 def test_an_organisation_trail_without_data_events_creates_nothing_and_is_exported(write_stack) -> None:
-    graph = record_stack_file(str(write_stack("prod", _org_trail("off"))))
+    graph = recorded_stack(str(write_stack("prod", _org_trail("off"))))
     assert graph.of_type(TRAIL) == []
     assert "audit" not in {resource.name for resource in graph}
     assert graph.exports["audit_trail_arn"] == ORG_TRAIL
@@ -190,7 +191,7 @@ def test_an_organisation_trail_without_data_events_creates_nothing_and_is_export
 
 
 def test_an_organisation_trail_with_data_events_leaves_management_events_to_it(write_stack) -> None:
-    graph = record_stack_file(str(write_stack("prod", _org_trail("write_only"))))
+    graph = recorded_stack(str(write_stack("prod", _org_trail("write_only"))))
     selectors = _selectors(only(graph, TRAIL))
     assert list(selectors) == ["Object events of the platform buckets"], "no second paid management copy"
     assert graph.exports["audit_trail_arn"] == ORG_TRAIL
@@ -200,7 +201,7 @@ def test_a_disabled_audit_trail_creates_nothing(write_stack) -> None:
     def edit(platform: dict[str, Any]) -> None:
         platform["audit_trail"] = {"enabled": False}
 
-    graph = record_stack_file(str(write_stack("dev", edit)))
+    graph = recorded_stack(str(write_stack("dev", edit)))
     assert graph.of_type(TRAIL) == [] and "audit_trail_arn" not in graph.exports
     assert not [resource.name for resource in graph if resource.name.startswith("audit")]
     assert len(graph.of_type(BUCKET)) == 3 and len(graph.of_type(KEY)) == 4
@@ -288,7 +289,7 @@ def test_cloudwatch_logs_delivery_writes_to_an_encrypted_group_through_a_scoped_
     def edit(platform: dict[str, Any]) -> None:
         platform["audit_trail"] = {"cloudwatch_logs_retention_days": 365}
 
-    graph = record_stack_file(str(write_stack("prod", edit)))
+    graph = recorded_stack(str(write_stack("prod", edit)))
     trail = only(graph, TRAIL)
     [group] = within(graph, "audit", "aws:cloudwatch/logGroup:LogGroup")
     assert group.inputs["name"] == "/mlops-platform/prod/cloudtrail"

@@ -10,9 +10,10 @@ import botocore.session
 import pytest
 from botocore.validate import ParamValidator
 
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from stacks.config import ConfigError
 from tests.graph_helpers import policy_of, statements, within
+from tests.recorded import recorded_stack
 
 COMPONENT = "batch-customer-churn"
 MODEL = "aws:sagemaker/model:Model"
@@ -188,13 +189,13 @@ def test_monitoring_off_means_no_capture(write_stack) -> None:
     def edit(platform: dict[str, Any]) -> None:
         platform["monitoring"] = {"enabled": False}
 
-    graph = record_stack_file(str(write_stack("prod", edit)))
+    graph = recorded_stack(str(write_stack("prod", edit)))
     assert "DataCaptureConfig" not in _transform_step(graph)
     assert "data-capture" not in json.dumps(_role_statements(graph, f"{COMPONENT}-model"))
 
 
 def test_a_family_with_nothing_approved_waits_and_a_pinned_version_does_not(write_stack) -> None:
-    graph = record_stack_file(str(write_stack("prod")), registry="empty")
+    graph = recorded_stack(str(write_stack("prod")), registry="empty")
     assert not [r for r in graph if r.name.startswith(COMPONENT)]
     [warning] = [w for w in graph.warnings if "batch scoring of model family customer-churn" in w]
     assert "is deferred" in warning and "prod-customer-churn-batch-scoring" in warning
@@ -204,7 +205,7 @@ def test_a_family_with_nothing_approved_waits_and_a_pinned_version_does_not(writ
     def pin(platform: dict[str, Any]) -> None:
         platform["models"][0]["batch_scoring"]["model_package_arn"] = pinned
 
-    graph = record_stack_file(str(write_stack("prod", pin, name="Pulumi.pinned.yaml")), registry="empty")
+    graph = recorded_stack(str(write_stack("prod", pin, name="Pulumi.pinned.yaml")), registry="empty")
     assert _one(graph, MODEL).inputs["primaryContainer"]["modelPackageName"] == pinned
 
 
@@ -257,7 +258,7 @@ def test_invalid_batch_scoring_names_the_file_and_key(write_stack, settings, key
 
     path = write_stack("prod", edit)
     with pytest.raises(ConfigError) as raised:
-        record_stack_file(str(path))
+        recorded_stack(str(path))
     text = str(raised.value)
     dotted = f": mlops-platform:platform.models[0].batch_scoring.{key}: "
     line = next((line for line in text.splitlines() if dotted in line), None)
@@ -298,7 +299,7 @@ def test_a_pinned_version_of_another_account_is_read_across_accounts(write_stack
     def pin(platform: dict[str, Any]) -> None:
         platform["models"][0]["batch_scoring"]["model_package_arn"] = pinned
 
-    graph = record_stack_file(str(write_stack("prod", pin)))
+    graph = recorded_stack(str(write_stack("prod", pin)))
     found = _role_statements(graph, f"{COMPONENT}-model")
 
     assert _one(graph, MODEL).inputs["primaryContainer"]["modelPackageName"] == pinned

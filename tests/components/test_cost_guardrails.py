@@ -14,10 +14,11 @@ from components.observability.cost_guardrails import (
     budget_name_problem,
     suggested_limit,
 )
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.graph_helpers import only, policy_of, statements
+from tests.recorded import recorded_stack
 
 BUDGET = "aws:budgets/budget:Budget"
 MONITOR = "aws:costexplorer/anomalyMonitor:AnomalyMonitor"
@@ -181,7 +182,7 @@ def _variant(write_stack, base: str, budget: dict | None) -> ResourceGraph:
         else:
             platform["budget"] = budget
 
-    return record_stack_file(str(write_stack(base, edit)))
+    return recorded_stack(str(write_stack(base, edit)))
 
 
 def test_without_a_limit_there_is_no_budget_but_the_monitor_runs_and_the_plan_warns(write_stack) -> None:
@@ -209,7 +210,7 @@ def test_a_stack_that_neither_trains_nor_serves_gets_an_alert_topic_for_its_budg
         platform["endpoints"] = []
         platform["budget"] = {"enabled": True, "monthly_limit_usd": 300}
 
-    graph = record_stack_file(str(write_stack("dev", edit)))
+    graph = recorded_stack(str(write_stack("dev", edit)))
     assert _alert_topic(graph)
     assert only(graph, BUDGET).inputs["limitAmount"] == "300.00"
 

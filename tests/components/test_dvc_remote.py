@@ -15,9 +15,10 @@ from components.data.dvc_remote import DvcRemoteArgs
 from components.data.dvc_remote_spec import PLATFORM_PREFIXES, DvcRemoteSpec
 from components.training.training_spec import training_data_prefix
 from planner.policy_check import evaluate_policies
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from stacks.config import ConfigError
 from tests.graph_helpers import policy_of, within
+from tests.recorded import recorded_stack
 
 POLICY = "aws:iam/policy:Policy"
 ROLE = "aws:iam/role:Role"
@@ -153,7 +154,7 @@ def test_a_nested_prefix_and_only_a_workflow(write_stack) -> None:
             "github_subjects": ["repo:my-org/churn-data:environment:prod"],
         }
 
-    graph = record_stack_file(str(write_stack("prod", edit)))
+    graph = recorded_stack(str(write_stack("prod", edit)))
     bucket_arn = graph.named("datasets-bucket").outputs["arn"]
     policy, trust = _remote(graph)
     assert policy["Statement"] == _expected_policy(
@@ -172,7 +173,7 @@ def test_principals_of_another_account_are_trusted_through_its_root(write_stack)
         platform["dvc_remote"]["trusted_principals"] = [other, SSO_DATA_SCIENTISTS]
         platform["dvc_remote"]["github_subjects"] = []
 
-    _, trust = _remote(record_stack_file(str(write_stack("dev", edit))))
+    _, trust = _remote(recorded_stack(str(write_stack("dev", edit))))
     [statement] = trust["Statement"]
     assert statement["Principal"] == {
         "AWS": ["arn:aws:iam::111111111111:root", "arn:aws:iam::444444444444:root"]
@@ -243,7 +244,7 @@ def test_invalid_sections_name_the_file_and_the_key(write_stack, section, key, m
 
     path = write_stack("dev", edit)
     with pytest.raises(ConfigError) as raised:
-        record_stack_file(str(path))
+        recorded_stack(str(path))
     text = str(raised.value)
     line = next((line for line in text.splitlines() if f": mlops-platform:platform.{key}: " in line), None)
     assert line is not None, text

@@ -10,6 +10,7 @@ from moto.events.models import EventPattern
 from components.observability.endpoint_alarms import AlarmThresholds, BusinessHours
 from planner.recorder import ResourceGraph
 from tests.graph_helpers import training_pipelines, within
+from tests.recorded import recorded_stack
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FEATURES = ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"]
@@ -56,13 +57,12 @@ def test_thresholds_come_from_config(stack_graphs) -> None:
 
 
 def test_thresholds_follow_a_stack_file_override(write_stack) -> None:
-    from planner.recorder import record_stack_file
 
     def edit(platform: dict) -> None:
         # Only the alarm thresholds change; the fixture's monitors (and their quality alarms) stay.
         platform["monitoring"]["alarms"] = {"max_4xx_per_minute": 7, "drift_threshold": 0.35}
 
-    alarms = _alarms(record_stack_file(str(write_stack("prod", edit))))
+    alarms = _alarms(recorded_stack(str(write_stack("prod", edit))))
     assert alarms["prod-customer-churn-primary-4xx"]["threshold"] == 7
     assert alarms["prod-customer-churn-data-drift"]["threshold"] == 0.35
 

@@ -15,6 +15,7 @@ from planner.__main__ import EXIT_OK, main
 from planner.recorder import ResourceGraph
 from stacks.composition.observability import NO_SUBSCRIBERS
 from tests.graph_helpers import policy_of, statements, within
+from tests.recorded import recorded_stack
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -409,12 +410,11 @@ def test_the_plan_warns_when_alerts_reach_no_one(capsys, write_stack, base: str)
 
 
 def test_a_stack_that_only_trains_has_the_topic_and_its_rules(write_stack) -> None:
-    from planner.recorder import record_stack_file
 
     def train_only(platform: dict[str, Any]) -> None:
         platform["endpoints"] = []
 
-    graph = record_stack_file(str(write_stack("dev", train_only)))
+    graph = recorded_stack(str(write_stack("dev", train_only)))
     assert graph.of_type("aws:sagemaker/endpoint:Endpoint") == []
     assert graph.named("alerts-topic")
     rules = _rules(graph)

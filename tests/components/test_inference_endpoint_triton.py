@@ -19,6 +19,7 @@ from planner.recorder import ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import ConfigError
+from tests.recorded import recorded_stack
 from tests.sagemaker_requests import to_request
 
 MODEL = "aws:sagemaker/model:Model"
@@ -258,7 +259,6 @@ def test_a_region_without_the_release_names_the_version_key(write_stack) -> None
 def staging_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     import yaml
 
-    from planner.recorder import record_stack_file
     from stacks.config import CONFIG_KEY
     from tests.conftest import load_stack_document
 
@@ -266,7 +266,7 @@ def staging_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     _triton_endpoint()(document["config"][CONFIG_KEY])
     path = tmp_path_factory.mktemp("triton") / "Pulumi.staging.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+    return recorded_stack(str(path))
 
 
 def test_a_staging_stack_with_a_triton_endpoint_plans_without_mandatory_violations(staging_graph) -> None:

@@ -17,12 +17,13 @@ from components.observability.model_quality_alarms import (
 )
 from components.observability.model_quality_spec import QUALITY_METRICS
 from planner.policy_check import evaluate_policies
-from planner.recorder import RecordedResource, ResourceGraph, record_program, record_stack_file
+from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.rules.alarms import QUALITY_METRICS as PACK_NAMESPACE
 from policies.rules.alarms import metric_of
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.graph_helpers import training_pipelines
+from tests.recorded import recorded_stack
 from tests.stacks.test_model_families import FORECAST
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -141,7 +142,7 @@ def test_quality_alarms_retrain_only_where_drift_retraining_is_on(write_stack) -
     def off(platform: dict[str, Any]) -> None:
         platform.setdefault("training", {})["drift_retraining"] = False
 
-    graph = record_stack_file(str(write_stack("prod", off, name="Pulumi.prod.yaml")))
+    graph = recorded_stack(str(write_stack("prod", off, name="Pulumi.prod.yaml")))
     assert len(_quality_alarms(graph)) == 2, "they still page"
     patterns = [r.inputs.get("eventPattern") or "" for r in graph.of_type(RULE)]
     assert not any("model-quality" in pattern for pattern in patterns)
@@ -169,7 +170,7 @@ def forecast_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     _forecast_served(document["config"][CONFIG_KEY])
     path = tmp_path_factory.mktemp("forecast") / "Pulumi.prod.yaml"
     path.write_text(json.dumps(document))
-    return record_stack_file(str(path))
+    return recorded_stack(str(path))
 
 
 def test_a_regression_family_pages_when_its_error_rises_or_its_r2_drops(forecast_graph) -> None:

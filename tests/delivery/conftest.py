@@ -11,10 +11,11 @@ import yaml
 from moto import mock_aws
 
 from delivery.checks import Clients
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
 from tests.delivery.monitoring_schedules import MonitoringSchedules
+from tests.recorded import recorded_stack
 
 REGION = "eu-west-1"  # every shipped stack file's region
 
@@ -94,4 +95,4 @@ def variety_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     ]
     path = tmp_path_factory.mktemp("stacks") / "Pulumi.variety.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+    return recorded_stack(str(path))

@@ -15,6 +15,7 @@ from planner.recorder import ResourceGraph
 from tests.conftest import stack_path
 from tests.delivery.cloud import JOB_DEFINITIONS, baseline_uris, baseline_uris_of, create_endpoint, provision
 from tests.delivery.conftest import REGION, Cloud
+from tests.recorded import recorded_stack
 
 ENDPOINT = "prod-customer-churn"
 """The prod fixture's endpoint and model package group: the config name after the stack's prefix."""
@@ -396,9 +397,8 @@ def test_clarify_analysis_configs_are_baseline_files_too(cloud: Cloud, all_monit
 def test_a_first_deploy_passes_with_its_endpoint_reported_as_deferred(cloud: Cloud) -> None:
     """`pulumi up` on an empty registry deferred the endpoint; the check resolves versions in the
     same (moto) registry, so it expects no endpoint and says why instead of failing."""
-    from planner.recorder import record_stack_file
 
-    provision(record_stack_file(str(stack_path("prod")), registry="empty"), cloud.clients, cloud.schedules)
+    provision(recorded_stack(str(stack_path("prod")), registry="empty"), cloud.clients, cloud.schedules)
 
     results = verify(str(stack_path("prod")), cloud.clients, log=lambda _: None)
 

@@ -12,8 +12,9 @@ from rich.console import Console
 from planner.__main__ import main
 from planner.budget import budget_check
 from planner.cost import estimate_cost
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from planner.report import Plan, render_text, to_json
+from tests.recorded import recorded_stack
 
 
 def _text(plan: Plan) -> str:
@@ -33,7 +34,7 @@ def _with_budget(write_stack, budget: dict | None) -> ResourceGraph:
         else:
             platform["budget"] = budget
 
-    return record_stack_file(str(write_stack("prod", edit)))
+    return recorded_stack(str(write_stack("prod", edit)))
 
 
 def test_the_json_plan_puts_the_budget_beside_the_estimate(stack_graphs: dict[str, ResourceGraph]) -> None:

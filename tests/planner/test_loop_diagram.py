@@ -16,10 +16,11 @@ import yaml
 import planner.__main__ as cli
 from planner.loop_diagram import MONITOR_KINDS, ROLES, derive_loop, node_id, render, render_loop
 from planner.readme import LOOP_BEGIN, LOOP_DOCUMENT, LOOP_END, current_block, render_loop_block
-from planner.recorder import ResourceGraph, record_program, record_stack_file
+from planner.recorder import ResourceGraph, record_program
 from planner.report import Plan
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document, stack_path
+from tests.recorded import recorded_stack
 from tests.stacks.test_champion_challenger import SHADOW_TEST, champion_challenger
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
@@ -44,7 +45,7 @@ def _record(
         document["config"]["mlops-platform:kubeconfig"] = "apiVersion: v1"
     path = tmp_path_factory.mktemp("loop") / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+    return recorded_stack(str(path))
 
 
 @pytest.fixture(scope="module")

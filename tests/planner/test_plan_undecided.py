@@ -11,8 +11,9 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 import planner.recorder
 from planner.__main__ import EXIT_OK, main
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from tests.conftest import stack_path
+from tests.recorded import recorded_stack
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -28,7 +29,7 @@ STACK_RULES = {
 
 @pytest.fixture(scope="module")
 def prod() -> ResourceGraph:
-    return record_stack_file(str(stack_path("prod")))
+    return recorded_stack(str(stack_path("prod")))
 
 
 def _with_unknowns(graph: ResourceGraph) -> ResourceGraph:

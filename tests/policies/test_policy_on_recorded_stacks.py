@@ -8,8 +8,8 @@ import pytest
 
 from planner.__main__ import EXIT_VIOLATION, main
 from planner.policy_check import evaluate_policies
-from planner.recorder import record_stack_file
 from tests.conftest import STACKS
+from tests.recorded import recorded_stack
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -24,7 +24,7 @@ def _unprotected(platform: dict) -> None:
 
 
 def test_unprotected_prod_stateful_resources_violate_the_protection_rule(write_stack) -> None:
-    graph = record_stack_file(str(write_stack("prod", _unprotected)))
+    graph = recorded_stack(str(write_stack("prod", _unprotected)))
     violations, _ = evaluate_policies(graph)
 
     flagged = {v.resource_name for v in violations if v.policy_name == "stateful-resources-protected"}
@@ -48,7 +48,7 @@ def test_unprotected_prod_stateful_resources_violate_the_protection_rule(write_s
 
 
 def test_the_same_change_is_allowed_in_dev(write_stack) -> None:
-    graph = record_stack_file(str(write_stack("dev", _unprotected)))
+    graph = recorded_stack(str(write_stack("dev", _unprotected)))
     violations, _ = evaluate_policies(graph)
     assert not [v for v in violations if v.policy_name == "stateful-resources-protected"]
 
@@ -92,7 +92,7 @@ def _no_monitoring(platform: dict) -> None:
     ids=["capture-off", "all-at-once-rollout", "no-autoscaling", "monitoring-off"],
 )
 def test_a_broken_prod_endpoint_violates_exactly_the_matching_stack_rules(write_stack, edit, rules) -> None:
-    graph = record_stack_file(str(write_stack("prod", edit)))
+    graph = recorded_stack(str(write_stack("prod", edit)))
     violations, _ = evaluate_policies(graph)
 
     mandatory = {v.policy_name for v in violations if v.enforcement_level == "mandatory"}
@@ -107,7 +107,7 @@ def test_a_broken_prod_endpoint_violates_exactly_the_matching_stack_rules(write_
 
 
 def test_the_same_rollout_is_allowed_in_dev(write_stack) -> None:
-    graph = record_stack_file(str(write_stack("dev", _all_at_once)))
+    graph = recorded_stack(str(write_stack("dev", _all_at_once)))
     violations, _ = evaluate_policies(graph)
     assert not [v for v in violations if v.policy_name == "endpoint-safe-rollout"]
 

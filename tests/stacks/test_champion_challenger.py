@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 from planner.policy_check import evaluate_policies
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import load_stack_document
+from tests.recorded import recorded_stack
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 ENDPOINT = "prod-customer-churn"
@@ -40,7 +41,7 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     champion_challenger(document["config"][CONFIG_KEY])
     path = tmp_path_factory.mktemp("champion-challenger") / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+    return recorded_stack(str(path))
 
 
 def _alarms(graph: ResourceGraph) -> dict[str, dict[str, Any]]:
@@ -160,7 +161,7 @@ def tested(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     platform["endpoints"][0]["shadow_test"] = SHADOW_TEST
     path = tmp_path_factory.mktemp("shadow-test") / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+    return recorded_stack(str(path))
 
 
 def test_the_shadow_test_runs_the_shadow_against_the_champion_on_its_schedule(tested) -> None:

@@ -11,6 +11,7 @@ from planner.recorder import record_stack_file
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import ConfigError
+from tests.recorded import recorded_stack
 
 TRITON = "nvcr.io/nvidia/tritonserver@sha256:" + "a" * 64
 ARTIFACT = "s3://prod-artifacts-1a2b/models/prod-customer-churn-training/7/output/model.tar.gz"
@@ -97,6 +98,6 @@ def test_kserve_triton_serves_the_approved_artifact_read_through_its_role(write_
 def test_preset_errors_name_the_file_and_key(write_stack, serving, message) -> None:
     path = write_stack("prod", _triton(**serving))
     with pytest.raises(ConfigError) as error:
-        record_stack_file(_with_kubeconfig(path))
+        recorded_stack(_with_kubeconfig(path))
     assert f"{path}: mlops-platform:platform.kubernetes_serving.servings[0]" in str(error.value)
     assert message in str(error.value)

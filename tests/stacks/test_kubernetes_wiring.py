@@ -11,6 +11,7 @@ from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import ConfigError
 from tests.conftest import load_stack_document
+from tests.recorded import recorded_stack
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
 
@@ -29,7 +30,7 @@ def test_servings_use_a_kubernetes_provider_built_from_the_secret_kubeconfig(wri
     )
     path.write_text(text)
 
-    graph = record_stack_file(str(path))
+    graph = recorded_stack(str(path))
 
     [provider] = graph.of_type("pulumi:providers:kubernetes")
     assert provider.inputs["clusterIdentifier"] == "arn:aws:eks:eu-west-1:333333333333:cluster/ml"
@@ -42,7 +43,7 @@ def test_servings_use_a_kubernetes_provider_built_from_the_secret_kubeconfig(wri
 def test_servings_without_a_kubeconfig_name_the_missing_key(write_stack) -> None:
     path = write_stack("prod", _serving)
     with pytest.raises(ConfigError, match=r"mlops-platform:kubeconfig: missing; kubernetes_serving needs it"):
-        record_stack_file(str(path))
+        recorded_stack(str(path))
 
 
 def test_tags_must_be_valid_labels_when_kubernetes_serves(write_stack) -> None:
@@ -52,7 +53,7 @@ def test_tags_must_be_valid_labels_when_kubernetes_serves(write_stack) -> None:
 
     path = write_stack("prod", edit)
     with pytest.raises(ConfigError) as raised:
-        record_stack_file(str(path))
+        recorded_stack(str(path))
     assert (
         f"{path}: mlops-platform:platform.tags.owner: 'ML platform team' is not a valid Kubernetes "
         "label value, which kubernetes_serving needs every tag to be"
@@ -75,7 +76,7 @@ def test_monitoring_scrapes_every_serving_by_default(write_stack) -> None:
         path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
     )
 
-    graph = record_stack_file(str(path))
+    graph = recorded_stack(str(path))
 
     [provider] = graph.of_type("pulumi:providers:kubernetes")
     releases = graph.of_type("kubernetes:helm.sh/v3:Release")
@@ -101,7 +102,7 @@ def test_monitoring_must_scrape_servings_of_the_stack(write_stack) -> None:
         ConfigError,
         match=r"kubernetes_serving: monitoring.scrape names no serving of this stack: ml-serving/fraud",
     ):
-        record_stack_file(str(write_stack("prod", edit)))
+        recorded_stack(str(write_stack("prod", edit)))
 
 
 def _metrics_peers(graph) -> list[dict]:
@@ -130,7 +131,7 @@ def test_servings_let_the_stacks_prometheus_scrape_their_metrics_port(write_stac
         path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
     )
 
-    peers = _metrics_peers(record_stack_file(str(path)))
+    peers = _metrics_peers(recorded_stack(str(path)))
 
     assert peers == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": allowed}}}]
 
@@ -147,13 +148,13 @@ def test_gpu_autoscaling_needs_the_stacks_monitoring(write_stack, monitored: boo
     )
     if not monitored:
         with pytest.raises(ConfigError) as error:
-            record_stack_file(str(path))
+            recorded_stack(str(path))
         message = str(error.value)
         assert str(path) in message
         assert "kubernetes_serving.servings[0].target_gpu_utilization" in message
         assert "prometheus-adapter" in message
         return
-    graph = record_stack_file(str(path))
+    graph = recorded_stack(str(path))
     [hpa] = graph.of_type("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
     metrics = [m["pods"]["metric"]["name"] for m in hpa.inputs["spec"]["metrics"] if m["type"] == "Pods"]
     assert metrics == ["DCGM_FI_DEV_GPU_UTIL"]
@@ -175,7 +176,7 @@ def _with_kubeconfig(path) -> str:
 
 
 def test_sns_alerting_publishes_to_the_stacks_alert_topic_through_pod_identity(write_stack) -> None:
-    graph = record_stack_file(_with_kubeconfig(write_stack("prod", _alerting({"destination": "sns"}))))
+    graph = recorded_stack(_with_kubeconfig(write_stack("prod", _alerting({"destination": "sns"}))))
 
     [topic] = [t for t in graph.of_type("aws:sns/topic:Topic") if t.name == "alerts-topic"]
     [stack] = [
@@ -228,7 +229,7 @@ def test_sns_alerting_publishes_to_the_stacks_alert_topic_through_pod_identity(w
 def test_webhook_alerting_needs_no_aws_access(write_stack) -> None:
     url = "https://hooks.example.com/alerts"
     path = write_stack("prod", _alerting({"destination": "webhook", "webhook_url": url}))
-    graph = record_stack_file(_with_kubeconfig(path))
+    graph = recorded_stack(_with_kubeconfig(path))
     assert graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
 
 
@@ -257,7 +258,7 @@ def test_sns_alerting_needs_a_cluster_of_the_stacks_account(write_stack, cluster
 
     path = write_stack("prod", edit)
     with pytest.raises(ConfigError) as error:
-        record_stack_file(_with_kubeconfig(path))
+        recorded_stack(_with_kubeconfig(path))
     assert f"{path}: mlops-platform:platform.kubernetes_serving.cluster_arn" in str(error.value)
     assert message in str(error.value)
 
@@ -267,7 +268,7 @@ def test_a_malformed_webhook_names_its_key(write_stack) -> None:
         "prod", _alerting({"destination": "webhook", "webhook_url": "http://hooks.example.com"})
     )
     with pytest.raises(ConfigError) as error:
-        record_stack_file(_with_kubeconfig(path))
+        recorded_stack(_with_kubeconfig(path))
     assert "kubernetes_serving.monitoring.alerting" in str(error.value)
     assert "must start with https://" in str(error.value)
 
@@ -362,6 +363,6 @@ def test_registry_backed_serving_errors_name_the_key(write_stack, edit, key, mes
 
     path = write_stack("prod", change)
     with pytest.raises(ConfigError) as error:
-        record_stack_file(_with_kubeconfig(path))
+        recorded_stack(_with_kubeconfig(path))
     assert f"{path}: mlops-platform:platform.{key}" in str(error.value)
     assert message in str(error.value)

@@ -12,9 +12,10 @@ import pytest
 
 from components.training.definition import iter_steps
 from planner.policy_check import evaluate_policies
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import REPO, load_stack_document
+from tests.recorded import recorded_stack
 
 FORECAST: dict[str, Any] = {
     "name": "demand-forecast",
@@ -65,7 +66,7 @@ def two_families(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     _with_forecast(document["config"][CONFIG_KEY])
     path = tmp_path_factory.mktemp("families") / "Pulumi.dev.yaml"
     path.write_text(json.dumps(document))
-    return record_stack_file(str(path))
+    return recorded_stack(str(path))
 
 
 def test_each_family_trains_its_own_code_on_its_own_framework(two_families: ResourceGraph) -> None:
@@ -144,7 +145,7 @@ def test_a_pytorch_family_on_a_gpu_gets_the_gpu_images(tmp_path) -> None:
     pytorch(document["config"][CONFIG_KEY])
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text(json.dumps(document))
-    steps = _steps(next(iter(_pipelines(record_stack_file(str(path))).values())))
+    steps = _steps(next(iter(_pipelines(recorded_stack(str(path))).values())))
 
     assert steps["Train"]["Arguments"]["AlgorithmSpecification"]["TrainingImage"].endswith(
         "/pytorch-training:2.5-gpu-py311"
@@ -313,7 +314,7 @@ def test_a_regression_family_served_in_prod_is_monitored_as_a_regression(tmp_pat
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(json.dumps(document))
 
-    graph = record_stack_file(str(path))
+    graph = recorded_stack(str(path))
 
     [definition] = graph.of_type("aws-native:sagemaker:ModelQualityJobDefinition")
     assert definition.inputs["modelQualityAppSpecification"]["problemType"] == "Regression"

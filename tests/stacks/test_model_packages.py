@@ -29,6 +29,7 @@ from stacks.program import run
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
+from tests.recorded import recorded_stack
 
 REGION, FAMILY, PROD_ACCOUNT = "eu-west-1", "customer-churn", "333333333333"
 GROUP = f"prod-{FAMILY}"
@@ -54,7 +55,7 @@ def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def offline_prod() -> ResourceGraph:
-    return record_stack_file(str(stack_path("prod")))
+    return recorded_stack(str(stack_path("prod")))
 
 
 def _drift_check_baselines(graph: ResourceGraph, execution_id: str) -> dict[str, Any]:
@@ -336,7 +337,7 @@ def test_the_offline_stand_in_names_the_group_and_the_registry_account() -> None
 def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_path) -> None:
     dev_group = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{GROUP}"
 
-    graph = record_stack_file(_prod_serving(tmp_path, {"latest_approved_of": dev_group}))
+    graph = recorded_stack(_prod_serving(tmp_path, {"latest_approved_of": dev_group}))
 
     shown = f"mlops-artifacts-of-{DEV_ACCOUNT}"
     assert _monitored_uris(graph) == _layout(f"s3://{shown}/baselines/{GROUP}/latest-approved")
@@ -372,7 +373,7 @@ def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
 def test_the_offline_plan_names_a_pinned_versions_baselines_after_it(tmp_path) -> None:
     pinned = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{GROUP}/12"
 
-    graph = record_stack_file(_prod_serving(tmp_path, {"model_package_arn": pinned}))
+    graph = recorded_stack(_prod_serving(tmp_path, {"model_package_arn": pinned}))
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
     assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{GROUP}/registered-with-version-12")

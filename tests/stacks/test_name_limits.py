@@ -22,7 +22,7 @@ import yaml
 
 from components.limits import PHYSICAL_NAME_LIMITS
 from components.naming import AUTONAME_SUFFIX
-from planner.recorder import RecordedResource, ResourceGraph, record_stack_file
+from planner.recorder import RecordedResource, ResourceGraph
 from stacks.config import (
     CONFIG_KEY,
     MAX_STACK_TAGS,
@@ -31,6 +31,7 @@ from stacks.config import (
     parse_platform_config,
 )
 from tests.conftest import load_stack_document
+from tests.recorded import recorded_stack
 
 UNNAMED: frozenset[str] = frozenset(
     {
@@ -170,7 +171,7 @@ def _record(
     document, _ = _longest(_base(model_monitors), prefix)
     path = tmp_path_factory.mktemp("longest") / "Pulumi.longest.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+    return recorded_stack(str(path))
 
 
 @pytest.fixture(scope="module", params=["every-monitor", "data-quality-only-one-letter-prefix"])
@@ -256,7 +257,7 @@ def test_a_stack_file_with_too_long_a_name_fails_naming_the_file_and_key(tmp_pat
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     with pytest.raises(ConfigError) as raised:
-        record_stack_file(str(path))
+        recorded_stack(str(path))
     assert f"{path}: {CONFIG_KEY}.endpoints[0].name: the monitoring job definition name" in str(raised.value)
 
 

@@ -16,10 +16,11 @@ import pytest
 import yaml
 
 from planner.policy_check import evaluate_policies
-from planner.recorder import RecordedResource, ResourceGraph, record_stack_file
+from planner.recorder import RecordedResource, ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import load_stack_document
 from tests.graph_helpers import policy_of, statements
+from tests.recorded import recorded_stack
 
 OWN_NAME_KEYS = (
     "name",
@@ -81,8 +82,8 @@ def pair(
     edit = _every_monitor if base == "prod" else None
     folder = tmp_path_factory.mktemp(f"stacks-{base}")
     return (
-        record_stack_file(str(_write(folder, base, edit, base))),
-        record_stack_file(str(_write(folder, "sandbox", edit, base))),
+        recorded_stack(str(_write(folder, base, edit, base))),
+        recorded_stack(str(_write(folder, "sandbox", edit, base))),
     )
 
 
@@ -90,8 +91,8 @@ def pair(
 def dev_and_sandbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResourceGraph, ResourceGraph]:
     folder = tmp_path_factory.mktemp("stacks")
     return (
-        record_stack_file(str(_write(folder, "dev"))),
-        record_stack_file(str(_write(folder, "sandbox"))),
+        recorded_stack(str(_write(folder, "dev"))),
+        recorded_stack(str(_write(folder, "sandbox"))),
     )
 
 
@@ -151,7 +152,7 @@ def test_the_policy_pack_config_is_the_environments_for_any_stack(dev_and_sandbo
 
 def test_an_explicit_name_prefix_wins_over_the_stack_name(tmp_path) -> None:
     path = _write(tmp_path, "sandbox", lambda platform: platform.update(name_prefix="team-a"))
-    graph = record_stack_file(str(path))
+    graph = recorded_stack(str(path))
     [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
     assert endpoint.inputs["name"] == "team-a-customer-churn"
 

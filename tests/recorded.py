@@ -1,0 +1,84 @@
+"""Recorded stack graphs shared by the whole test run: each distinct stack document is recorded once.
+
+Recording a stack runs the whole platform program (6-12 s of CPU for a fixture stack); many tests
+read the same document (a fixture stack, or the same variant of one). :func:`recorded_stack` is
+:func:`planner.recorder.record_stack_file` for the offline program, keyed by what the recording
+depends on: the stack file's bytes and name, the registry stand-in and the environment the
+program reads (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``). The first caller records; every other caller
+in the run, in any pytest-xdist worker, unpickles the same graph (a fresh copy: a test that
+mutates an input cannot change what another test reads), with ``source`` naming its own file.
+
+The cache lives in the run's temporary directory (shared by the xdist workers of one run, never by
+two runs), so a code change can never be served a stale graph. A stack file that fails to record
+(ConfigError...) is not cached: the error is raised again for every caller.
+
+Only for tests that read the offline recording of a document: a test that patches the program,
+the resolver or the recorder (monkeypatch) calls ``record_stack_file`` itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from planner.recorder import ResourceGraph, record_stack_file
+
+_ENVIRONMENT_PREFIXES = ("MLOPS_", "AWS_", "PULUMI_", "MOTO_")
+
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(directory: Path | None) -> None:
+    """Where this run's graphs are kept (set once per session by tests/conftest.py)."""
+    global _cache_dir
+    _cache_dir = directory
+
+
+def _key(path: Path, registry: str, *, located: bool) -> str:
+    digest = hashlib.sha256()
+    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENVIRONMENT_PREFIXES))
+    for part in (path.name, registry, repr(environment), str(path.resolve().parent) if located else ""):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _record(source: str, path: Path, registry: str) -> tuple[ResourceGraph, bytes, bool]:
+    """Record, and tell whether the graph depends on the file's folder beyond ``source``."""
+    graph = record_stack_file(source, registry=registry)
+    data = pickle.dumps(dataclasses.replace(graph, source=""), protocol=pickle.HIGHEST_PROTOCOL)
+    return graph, data, str(path.resolve().parent).encode() in data
+
+
+def recorded_stack(path: str | Path, *, registry: str = "stand-in") -> ResourceGraph:
+    """The offline recording of the stack file at ``path`` (see the module's docstring)."""
+    source = str(path)
+    path = Path(path)
+    if _cache_dir is None:
+        return record_stack_file(source, registry=registry)
+    for located in (False, True):
+        entry = _cache_dir / f"{_key(path, registry, located=located)}.pickle"
+        if entry.exists():
+            return dataclasses.replace(pickle.loads(entry.read_bytes()), source=source)
+    # One recorder per document across the workers: the others wait for its graph.
+    entry = _cache_dir / f"{_key(path, registry, located=False)}.pickle"
+    with open(_cache_dir / f"{entry.stem}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            for located in (False, True):
+                found = _cache_dir / f"{_key(path, registry, located=located)}.pickle"
+                if found.exists():
+                    return dataclasses.replace(pickle.loads(found.read_bytes()), source=source)
+            graph, data, located = _record(source, path, registry)
+            target = _cache_dir / f"{_key(path, registry, located=located)}.pickle"
+            partial = target.with_suffix(f".{os.getpid()}.partial")
+            partial.write_bytes(data)
+            partial.replace(target)
+            return graph
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
