@@ -97,6 +97,10 @@ def _stacks_job_outputs(workflow: dict[str, Any], cwd: Path, monkeypatch, capsys
     step_outputs = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
     outputs = {}
     for name, expression in job["outputs"].items():
+        if name == "environment":  # the environment's cache key: the environment tests check it
+            assert expression == "${{ steps.environment.outputs.key }}"
+            outputs[name] = "venv-Linux-X64-ubuntu24-20261201.1-py3.12.3-0123abcd"
+            continue
         assert expression == f"${{{{ steps.{step['id']}.outputs.{name} }}}}"
         outputs[name] = step_outputs[name]
     return outputs
@@ -863,3 +867,57 @@ def test_an_approval_deploys_only_the_next_environment_through_its_gates(deploy,
     if "prod" in deployed:
         failed = _run(deploy, listing.github_outputs(), failing={names["staging"]})
         assert failed[names["prod"]] == "skipped"
+
+
+# -- the environment: built once per run, restored by every other job ------------------------------
+
+
+def _uses_the_environment(job: dict[str, Any]) -> bool:
+    return any(
+        re.search(r"\bmake (bootstrap|test|verify)\b|\buv run\b|\bbin/plan\b", step.get("run", ""))
+        for step in job.get("steps", [])
+    )
+
+
+def _first_use(job: dict[str, Any]) -> int:
+    return min(i for i, step in enumerate(job["steps"]) if _uses_the_environment({"steps": [step]}))
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
+def test_the_environment_is_built_once_per_run_and_every_other_job_restores_it(name: str) -> None:
+    jobs = _load(WORKFLOWS / name)["jobs"]
+    users = {job_name for job_name, job in jobs.items() if _uses_the_environment(job)}
+    expected = {"stacks", "test", "plan", "preview"} if name == "pull-request.yml" else {"stacks"}
+    if name == "deploy.yml":
+        expected |= set(_deploy_job_names(_load(WORKFLOWS / name)).values())
+    assert users == expected
+
+    # The stacks job (every other job needs it) restores the environment or builds and saves it.
+    builder = jobs["stacks"]
+    [key] = [step for step in builder["steps"] if step.get("id") == "environment"]
+    assert key["env"]["LOCK_HASH"] == "${{ hashFiles('uv.lock', 'pyproject.toml') }}"
+    assert "$ImageOS-$ImageVersion-py$python-$LOCK_HASH" in key["run"], "the runner image and its Python"
+    restore, save = _only(builder, "actions/cache/restore@"), _only(builder, "actions/cache/save@")
+    assert restore["with"] == save["with"] == {"path": ".venv", "key": "${{ steps.environment.outputs.key }}"}
+    assert save["if"] == f"steps.{restore['id']}.outputs.cache-hit != 'true'", "saved only when built"
+    assert _only(builder, "astral-sh/setup-uv@")["with"]["enable-cache"] == (
+        "${{ steps.restore.outputs.cache-hit != 'true' }}"
+    ), "uv's package cache only to build the environment"
+    steps = builder["steps"]
+    [bootstrap] = [step for step in steps if step.get("run") == "make bootstrap"]
+    assert steps.index(key) < steps.index(restore) < steps.index(bootstrap) < steps.index(save)
+    assert bootstrap["env"] == {"UV_COMPILE_BYTECODE": "1"}, "compiled once, for every job"
+    assert builder["outputs"]["environment"] == "${{ steps.environment.outputs.key }}"
+
+    for job_name in users - {"stacks"}:
+        job = jobs[job_name]
+        assert "stacks" in _needs(job), job_name
+        restored = _only(job, "actions/cache/restore@")
+        assert restored["with"] == {
+            "path": ".venv",
+            "key": "${{ needs.stacks.outputs.environment }}",
+            "fail-on-cache-miss": True,
+        }, f"{job_name} restores the run's environment, or fails rather than build its own"
+        assert job["steps"].index(restored) < _first_use(job), job_name
+        assert not _steps(job, "actions/cache/save@") and not _steps(job, "actions/cache@"), job_name
+        assert _only(job, "astral-sh/setup-uv@")["with"]["enable-cache"] is False, job_name
