@@ -6,6 +6,10 @@
 
 PYTHON ?= python3
 export PYTHON
+# Python caches the bytecode of what it imports (the environment's and pytest's rewritten test
+# modules) from the second run on, even where the shell sets PYTHONDONTWRITEBYTECODE (.venv and
+# __pycache__ are git-ignored).
+unexport PYTHONDONTWRITEBYTECODE
 # uv's path: the `bootstrap` prerequisite has made sure there is one before any recipe expands this.
 UV = $(shell bin/bootstrap-uv)
 RUN = $(UV) run --no-sync

@@ -1,0 +1,118 @@
+"""Benchmark of set-up: a fresh clone to its first offline plan, with a warm uv package cache.
+
+Each run clones this repository's committed HEAD into a temporary folder (`git clone`, no
+`.venv`), then times what a newcomer runs: `bin/bootstrap` (uv sync --locked from uv's cache) and
+the first `make plan` (STACK=dev), then a second `make plan` (every import now cached). The clone
+is removed afterwards. uv's cache must already hold the locked packages (any earlier `make
+bootstrap` on this machine fills it); nothing else is shared with this checkout.
+
+    python bench/setup_bench.py            # 3 runs, a table
+    python bench/setup_bench.py --runs 1 --json
+
+Target (issue 18): fresh clone to first plan under 60 s with a warm package cache. Timing is
+measured here, never asserted in tests. `measure(runs)` is what `make bench`'s table reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET_SECONDS = 60.0
+# What would point uv or Python at another environment than the clone's own .venv.
+_FOREIGN = ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH", "PYTHONPYCACHEPREFIX")
+
+
+def _timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        raise SystemExit(f"{' '.join(command)} failed in {cwd} (exit {result.returncode})")
+    return elapsed
+
+
+def _one_run() -> dict[str, float]:
+    env = {name: value for name, value in os.environ.items() if name not in _FOREIGN}
+    folder = Path(tempfile.mkdtemp(prefix="setup-bench-"))
+    try:
+        clone = folder / "clone"
+        cloned = _timed(["git", "clone", "--quiet", str(REPO), str(clone)], folder, env)
+        synced = _timed(["bin/bootstrap"], clone, env)
+        first = _timed(["make", "plan", "STACK=dev"], clone, env)
+        second = _timed(["make", "plan", "STACK=dev"], clone, env)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"clone": cloned, "sync": synced, "first_plan": first, "second_plan": second}
+
+
+def measure(runs: int = 3) -> list[dict[str, Any]]:
+    """Fresh clone to first plan ``runs`` times: one row per figure, one value per run."""
+    results = [_one_run() for _ in range(runs)]
+    load = os.getloadavg()[0]
+    return [
+        {
+            "figure": "fresh clone to first plan",
+            "unit": "s",
+            "values": [r["clone"] + r["sync"] + r["first_plan"] for r in results],
+            "target": TARGET_SECONDS,
+            "note": f"git clone + bin/bootstrap + make plan STACK=dev; {os.cpu_count()} CPUs, load {load:.1f}",
+        },
+        {
+            "figure": "set-up: uv sync --locked",
+            "unit": "s",
+            "values": [r["sync"] for r in results],
+            "target": None,
+            "note": "bin/bootstrap from uv's warm cache",
+        },
+        {
+            "figure": "set-up: first make plan",
+            "unit": "s",
+            "values": [r["first_plan"] for r in results],
+            "target": None,
+            "note": "compiles what it imports",
+        },
+        {
+            "figure": "set-up: second make plan",
+            "unit": "s",
+            "values": [r["second_plan"] for r in results],
+            "target": None,
+            "note": "imports from cached bytecode",
+        },
+    ]
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    lines = [f"{'figure':28} {'median':>8} {'spread':>15} {'target':>8}  note"]
+    for row in rows:
+        values = row["values"]
+        target = f"< {row['target']:.0f} {row['unit']}" if row["target"] else ""
+        spread = f"{min(values):.1f}-{max(values):.1f}" if len(values) > 1 else ""
+        median = statistics.median(values)
+        lines.append(f"{row['figure']:28} {median:7.1f}{row['unit']} {spread:>15} {target:>8}  {row['note']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = parser.parse_args(argv)
+    rows = measure(args.runs)
+    print(json.dumps(rows, indent=2) if args.json else _table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""Benchmark of `make test`: the lint, the pytest run and the whole target, per run.
+
+Runs exactly what `make test` runs (the Makefile's recipe, through make), ``runs`` times, and
+reports wall time per run plus the CPU time of all child processes (a fairer figure on a loaded
+machine). The pytest figure is pytest's own "in N s" from its summary line; lint is the rest.
+
+    python bench/suite_bench.py            # 3 runs, a table
+    python bench/suite_bench.py --runs 1 --json
+
+Target (issue 18): `make test` under 60 s on a quiet 2-core machine. Timing is measured here,
+never asserted in tests. `measure(runs)` is what `make bench`'s table reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET_SECONDS = 60.0
+SUMMARY = re.compile(r"\b(\d+) passed\b.* in ([0-9.]+)s")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _one_run() -> dict[str, float]:
+    cpu_before, started = _children_cpu(), time.perf_counter()
+    result = subprocess.run(["make", "test"], cwd=REPO, capture_output=True, text=True, check=False)
+    wall, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit(f"make test failed (exit {result.returncode}): nothing to measure")
+    found = SUMMARY.findall(result.stdout)
+    if not found:
+        raise SystemExit("make test printed no pytest summary line")
+    passed, pytest_seconds = int(found[-1][0]), float(found[-1][1])
+    return {
+        "total": wall,
+        "pytest": pytest_seconds,
+        "lint": wall - pytest_seconds,
+        "cpu": cpu,
+        "tests": passed,
+    }
+
+
+def measure(runs: int = 3) -> list[dict[str, Any]]:
+    """`make test` ``runs`` times: one row per figure, one value per run."""
+    results = [_one_run() for _ in range(runs)]
+    load = os.getloadavg()[0]
+    note = f"{os.cpu_count()} CPUs, load {load:.1f} at the end; {results[-1]['tests']:.0f} tests"
+    return [
+        {
+            "figure": "make test (lint + pytest)",
+            "unit": "s",
+            "values": [r["total"] for r in results],
+            "target": TARGET_SECONDS,
+            "note": note,
+        },
+        {
+            "figure": "make test: pytest -n auto",
+            "unit": "s",
+            "values": [r["pytest"] for r in results],
+            "target": None,
+            "note": "pytest's own figure (after start-up and collection in the workers)",
+        },
+        {
+            "figure": "make test: lint and start-up",
+            "unit": "s",
+            "values": [r["lint"] for r in results],
+            "target": None,
+            "note": "ruff check, ruff format --check, make and pytest start-up",
+        },
+        {
+            "figure": "make test: CPU time",
+            "unit": "s",
+            "values": [r["cpu"] for r in results],
+            "target": None,
+            "note": "user + system of every process it ran",
+        },
+    ]
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    lines = [f"{'figure':34} {'median':>8} {'spread':>15} {'target':>8}  note"]
+    for row in rows:
+        values = row["values"]
+        target = f"< {row['target']:.0f} {row['unit']}" if row["target"] else ""
+        spread = f"{min(values):.1f}-{max(values):.1f}" if len(values) > 1 else ""
+        median = statistics.median(values)
+        lines.append(f"{row['figure']:34} {median:7.1f}{row['unit']} {spread:>15} {target:>8}  {row['note']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = parser.parse_args(argv)
+    rows = measure(args.runs)
+    print(json.dumps(rows, indent=2) if args.json else _table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
