@@ -6,9 +6,9 @@ an endpoint, a stack), and that must not change what the tests assert. Its stack
 samples only generically (valid, plan clean, cost and critical path computed).
 
 Each recording is a fresh program run in its own context and event loop (see planner.recorder);
-a stack document is recorded once per test run, whichever test or xdist worker asks first
-(tests/recorded.py), because a ResourceGraph is an immutable record of one run, not live Pulumi
-state.
+a stack document is recorded once per version of the code, whichever test or xdist worker asks
+first (tests/recorded.py), because a ResourceGraph is an immutable record of one run, not live
+Pulumi state.
 """
 
 from __future__ import annotations
@@ -57,14 +57,9 @@ def load_stack_document(stack: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _recorded_stacks_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """One cache of recorded graphs per run, shared by its xdist workers (tests/recorded.py)."""
-    base = tmp_path_factory.getbasetemp()
-    # Under xdist each worker's basetemp is a folder of the run's; alone, the run's own.
-    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    directory = run / "recorded-stacks"
-    directory.mkdir(exist_ok=True)
-    recorded.use_cache_dir(directory)
+def _recorded_stacks_cache() -> None:
+    """Graphs recorded once per version of the code, shared by the xdist workers (tests/recorded.py)."""
+    recorded.use_cache_dir(recorded.cache_dir_for(REPO))
 
 
 @pytest.fixture(scope="session")

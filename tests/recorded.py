@@ -1,16 +1,19 @@
-"""Recorded stack graphs shared by the whole test run: each distinct stack document is recorded once.
+"""Recorded stack graphs shared by every test: each distinct stack document is recorded once.
 
 Recording a stack runs the whole platform program (6-12 s of CPU for a fixture stack); many tests
 read the same document (a fixture stack, or the same variant of one). :func:`recorded_stack` is
 :func:`planner.recorder.record_stack_file` for the offline program, keyed by what the recording
 depends on: the stack file's bytes and name, the registry stand-in and the environment the
-program reads (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``). The first caller records; every other caller
-in the run, in any pytest-xdist worker, unpickles the same graph (a fresh copy: a test that
+program reads (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``). The first caller records; every
+other caller, in any pytest-xdist worker, unpickles the same graph (a fresh copy: a test that
 mutates an input cannot change what another test reads), with ``source`` naming its own file.
 
-The cache lives in the run's temporary directory (shared by the xdist workers of one run, never by
-two runs), so a code change can never be served a stale graph. A stack file that fails to record
-(ConfigError...) is not cached: the error is raised again for every caller.
+The cache is ``.cache/recorded-stacks/<fingerprint>/``: the fingerprint hashes every file of the
+code a recording runs (components, stacks, planner, policies, models, packaging: tracked or not),
+``uv.lock``, ``pyproject.toml`` and the Python version, so any change to them starts an empty
+cache (older ones are removed) and a graph is never stale; a later run of unchanged code records
+nothing. A stack file that fails to record (ConfigError...) is not cached: the error is raised
+again for every caller.
 
 Only for tests that read the offline recording of a document: a test that patches the program,
 the resolver or the recorder (monkeypatch) calls ``record_stack_file`` itself.
@@ -23,17 +26,51 @@ import fcntl
 import hashlib
 import os
 import pickle
+import shutil
+import sys
 from pathlib import Path
 
 from planner.recorder import ResourceGraph, record_stack_file
 
 _ENVIRONMENT_PREFIXES = ("MLOPS_", "AWS_", "PULUMI_", "MOTO_")
 
+# Everything the offline program runs or reads besides the stack file and the environment.
+SOURCE_FOLDERS = ("components", "stacks", "planner", "policies", "models", "packaging")
+SOURCE_FILES = ("uv.lock", "pyproject.toml")
+
 _cache_dir: Path | None = None
 
 
+def source_fingerprint(repo: Path) -> str:
+    """A hash of the code a recording runs (see the module's docstring)."""
+    digest = hashlib.sha256(sys.version.encode())
+    files = [repo / name for name in SOURCE_FILES]
+    for folder in SOURCE_FOLDERS:
+        files += sorted(
+            path
+            for path in (repo / folder).rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        )
+    for path in files:
+        digest.update(str(path.relative_to(repo)).encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"")
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def cache_dir_for(repo: Path) -> Path:
+    """This code's cache folder under ``repo/.cache/recorded-stacks``; other versions' are removed."""
+    base = repo / ".cache" / "recorded-stacks"
+    directory = base / source_fingerprint(repo)
+    directory.mkdir(parents=True, exist_ok=True)
+    for other in base.iterdir():
+        if other != directory:
+            shutil.rmtree(other, ignore_errors=True)
+    return directory
+
+
 def use_cache_dir(directory: Path | None) -> None:
-    """Where this run's graphs are kept (set once per session by tests/conftest.py)."""
+    """Where the graphs are kept (set once per session by tests/conftest.py)."""
     global _cache_dir
     _cache_dir = directory
 

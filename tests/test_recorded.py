@@ -10,6 +10,7 @@ import pytest
 from planner.recorder import RecordedResource, ResourceGraph
 from stacks.config import ConfigError
 from tests import recorded
+from tests.conftest import REPO
 
 
 def _graph(source: str, *, bucket: str = "data-bucket") -> ResourceGraph:
@@ -131,11 +132,56 @@ def test_without_a_cache_folder_every_call_records(tmp_path, recordings, monkeyp
     assert len(recordings) == 2
 
 
-def test_the_suites_cache_is_this_runs_own(request) -> None:
-    # tests/conftest.py points the cache at this run's temporary folder (the xdist workers' parent).
+def test_the_suites_cache_is_that_of_this_version_of_the_code() -> None:
+    # tests/conftest.py points the cache at the folder of the code's fingerprint.
     folder = recorded._cache_dir
     assert folder is not None and folder.is_dir()
-    basetemp = request.config._tmp_path_factory.getbasetemp()
-    assert folder.parent in (basetemp, basetemp.parent)
+    assert folder == REPO / ".cache" / "recorded-stacks" / recorded.source_fingerprint(REPO)
     for entry in folder.glob("*.pickle"):
         assert isinstance(pickle.loads(entry.read_bytes()), ResourceGraph)
+
+
+def _code(root: Path) -> Path:
+    for folder in recorded.SOURCE_FOLDERS:
+        (root / folder).mkdir(parents=True)
+    (root / "components" / "bucket.py").write_text("BUCKET = 'data'\n")
+    (root / "uv.lock").write_text("version = 1\n")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("change", "changes_the_fingerprint"),
+    [
+        pytest.param(lambda root: (root / "components" / "bucket.py").write_text("B = 1\n"), True, id="code"),
+        pytest.param(lambda root: (root / "models" / "new.py").write_text("x = 1\n"), True, id="new-file"),
+        pytest.param(lambda root: (root / "uv.lock").write_text("version = 2\n"), True, id="lock"),
+        pytest.param(lambda root: (root / "stacks" / "Pulumi.dev.yaml").write_text("{}\n"), True, id="stack"),
+        pytest.param(
+            lambda root: (root / "components" / "__pycache__").mkdir() or None, False, id="bytecode-folder"
+        ),
+        pytest.param(lambda root: (root / "README.md").write_text("# docs\n"), False, id="docs"),
+        pytest.param(lambda root: (root / "tests").mkdir() or None, False, id="tests"),
+    ],
+)
+def test_the_fingerprint_changes_with_the_code_a_recording_runs(
+    tmp_path: Path, change, changes_the_fingerprint: bool
+) -> None:
+    root = _code(tmp_path)
+    before = recorded.source_fingerprint(root)
+
+    change(root)
+
+    assert (recorded.source_fingerprint(root) != before) is changes_the_fingerprint
+
+
+def test_a_new_version_of_the_code_starts_an_empty_cache_and_removes_the_old_one(tmp_path: Path) -> None:
+    root = _code(tmp_path)
+    old = recorded.cache_dir_for(root)
+    (old / "graph.pickle").write_bytes(b"old")
+    assert recorded.cache_dir_for(root) == old and (old / "graph.pickle").exists(), "same code, same cache"
+
+    (root / "components" / "bucket.py").write_text("BUCKET = 'logs'\n")
+    new = recorded.cache_dir_for(root)
+
+    assert new != old and not list(new.iterdir())
+    assert not old.exists()
