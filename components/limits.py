@@ -87,6 +87,7 @@ PHYSICAL_NAME_LIMITS: Final[dict[str, tuple[str, int]]] = {
     "aws:cloudwatch/logGroup:LogGroup": ("name", 512),
     "aws:kms/alias:Alias": ("name", 256),
     "aws:cloudtrail/trail:Trail": ("name", 128),
+    "aws:athena/workgroup:Workgroup": ("name", 128),
     "aws:appautoscaling/policy:Policy": ("name", 256),
     "aws:appautoscaling/scheduledAction:ScheduledAction": ("name", 256),
     "aws:ec2/securityGroup:SecurityGroup": ("name", 255),

@@ -191,6 +191,25 @@ def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> Cos
     )
 
 
+def _athena_note(workgroup: RecordedResource, prices: PriceTable) -> str:
+    """Athena bills per query (data scanned), so a workgroup costs nothing at rest; its cutoff caps a query."""
+    cutoff = (workgroup.inputs.get("configuration") or {}).get("bytesScannedCutoffPerQuery")
+    try:
+        per_tb = prices.get("athena_per_tb_scanned")
+    except PriceMissing:
+        return f"Athena workgroup {workgroup.name}: usage-based (per TB scanned), not priced for {prices.region}."
+    cap = (
+        f"; a query scanning more than {cutoff / 1024**3:g} GiB is cancelled, so one costs at most "
+        f"${cutoff / 1024**4 * per_tb:,.2f}"
+        if isinstance(cutoff, (int, float))
+        else "; no per-query cutoff"
+    )
+    return (
+        f"Athena workgroup {workgroup.name}: ${per_tb:g} per TB scanned (10 MB minimum per query), one query "
+        f"per training run reading a feature group, not in min/max (runs are usage-based){cap}."
+    )
+
+
 def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -> list[str]:
     notes = [
         f"List prices for {prices.region} from planner/data/prices.json (compiled {prices.compiled}): on-demand, "
@@ -232,6 +251,8 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
             "does); data events $0 at min, at max an assumed "
             f"{ASSUMED_MAX_TRAIL_DATA_EVENTS_PER_MONTH / 1e6:g} million S3 object events a month per trail."
         )
+    for workgroup in graph.of_type("aws:athena/workgroup:Workgroup"):
+        notes.append(_athena_note(workgroup, prices))
     if any(resource.type.startswith("kubernetes:") for resource in graph):
         notes.append("Kubernetes serving runs on an existing EKS cluster's nodes: not priced here.")
     return notes

@@ -22,6 +22,7 @@ from pulumi_policy import EnforcementLevel, Policy
 
 from .rules import (
     alarms,
+    athena,
     cloudtrail,
     cost,
     governance,
@@ -58,6 +59,7 @@ ALL_POLICIES: list[Policy] = [
     *observability.POLICIES,
     *network.POLICIES,
     *sqs.POLICIES,
+    *athena.POLICIES,
     *cloudtrail.POLICIES,
     *kubernetes.POLICIES,
     *cost.POLICIES,

@@ -404,6 +404,17 @@ class ModelFamilyConfig(ModelFamilySpec):
         return value
 
 
+class FeatureQueriesConfig(_Section):
+    """The Athena workgroup the training pipelines read feature groups' offline stores through
+    (created when a family's ``training.data.feature_group`` is set)."""
+
+    scan_limit_gb: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=100,
+        description="A query that would scan more than this many GiB is cancelled (Athena's "
+        "bytes-scanned cutoff per query; at $5 per TB scanned, 100 GiB is about $0.49).",
+    )
+
+
 class PlatformConfig(_Section):
     """The whole ``mlops-platform:platform`` value of one stack, after environment defaults."""
 
@@ -445,6 +456,11 @@ class PlatformConfig(_Section):
     feature_groups: list[FeatureGroupSpec] = Field(
         default_factory=list,
         description="Feature groups of the feature store (docs/architecture.md, Feature store).",
+    )
+    feature_queries: FeatureQueriesConfig = Field(
+        default=FeatureQueriesConfig(),
+        description="Athena workgroup of the training pipelines' offline-store reads "
+        "(docs/feature-store.md); only created where a family trains from a feature group.",
     )
     dvc_remote: DvcRemoteSpec = Field(
         default=DvcRemoteSpec(),
@@ -728,6 +744,21 @@ class PlatformConfig(_Section):
         return self.training.enabled and bool(self.models)
 
     @property
+    def feature_training(self) -> list[tuple[int, FeatureGroupSpec]]:
+        """(model index, feature group) of each trained family that reads a feature group of this
+        stack (``models[].training.data.feature_group``); the cross checks report a missing group."""
+        if not self.trains_models:
+            return []
+        groups = {group.name: group for group in self.feature_groups}
+        return [
+            (index, groups[family.training.data.feature_group])
+            for index, family in enumerate(self.models)
+            if family.training is not None
+            and family.training.data is not None
+            and family.training.data.feature_group in groups
+        ]
+
+    @property
     def role_path(self) -> str:
         """IAM path of every role of this stack; its KMS key policies trust exactly this path."""
         return naming.role_path(self.name_prefix)
@@ -929,6 +960,56 @@ def _tracking_server_arn_problems(config: PlatformConfig) -> Iterator[tuple[str,
         )
 
 
+def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """A family trained from a feature group: the group is this stack's, has an offline store with
+    its Glue table (what Athena queries), and holds every column the family's scripts are given.
+    What the version records is bounded by the group's name (64 characters) and the snapshot time
+    ExtractFeatures formats itself."""
+    groups = {group.name: group for group in config.feature_groups}
+    for index, family in enumerate(config.models):
+        training = family.training
+        if training is None or training.data is None:
+            continue
+        key = f"models[{index}].training.data"
+        group = groups.get(training.data.feature_group)
+        if group is None:
+            declared = ", ".join(sorted(groups)) or "none"
+            yield (
+                f"{key}.feature_group",
+                f"'{training.data.feature_group}' is not a feature group of this stack (feature_groups[].name: "
+                f"{declared})",
+            )
+            continue
+        if not group.offline:
+            yield (
+                f"{key}.feature_group",
+                f"feature group '{group.name}' has no offline store (offline: false): the pipeline reads the "
+                "offline store",
+            )
+        elif group.glue_catalog != "managed":
+            yield (
+                f"{key}.feature_group",
+                f"feature group '{group.name}' has glue_catalog: disabled: Athena reads the offline store "
+                "through the Glue table Feature Store creates (glue_catalog: managed)",
+            )
+        features = [feature.name for feature in group.features]
+        unknown = [column for column in training.data.columns if column not in features]
+        if unknown:
+            yield (
+                f"{key}.columns",
+                f"{', '.join(unknown)} not feature(s) of '{group.name}' ({', '.join(features)})",
+            )
+        columns = training.data.columns or features
+        for name, wanted in (("label", [training.label]), ("identifiers", training.identifiers)):
+            missing = [column for column in wanted if column not in columns]
+            if missing:
+                yield (
+                    f"models[{index}].training.{name}",
+                    f"{', '.join(missing)} not in the training set read from feature group '{group.name}' "
+                    f"(its columns: {', '.join(columns)})",
+                )
+
+
 def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Rules that span sections, each naming the key to change: physical names within AWS's
     limits, every trained family's training complete and consistent with its promotion metric,
@@ -937,6 +1018,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     yield from _triton_region_problems(config)
     yield from _batch_scoring_problems(config)
     yield from _tracking_server_arn_problems(config)
+    yield from _training_data_problems(config)
     for derived in naming.derived_names(config):
         if len(derived.name) > derived.limit:
             yield (

@@ -72,6 +72,11 @@ def dashboard_name(prefix: str) -> str:
     return f"{PRODUCT}-{prefix}"
 
 
+def feature_query_workgroup_name(prefix: str) -> str:
+    """The stack's Athena workgroup of offline-store reads (the extraction role is scoped to it)."""
+    return f"{PRODUCT}-{prefix}-feature-queries"
+
+
 def training_pipeline_name(group_name: str) -> str:
     """The family's SageMaker pipeline, named after its (prefixed) model package group."""
     return f"{group_name}-training"
@@ -127,6 +132,13 @@ def derived_names(config: PlatformConfig) -> Iterator[DerivedName]:
                 f"aws-native:sagemaker:{kind}JobDefinition",
                 "monitoring job definition",
             )
+    if config.feature_training:
+        yield DerivedName(
+            "name_prefix",
+            feature_query_workgroup_name(config.name_prefix),
+            "aws:athena/workgroup:Workgroup",
+            "Athena workgroup",
+        )
     if config.experiment_tracking.enabled:
         yield DerivedName(
             "experiment_tracking.name",

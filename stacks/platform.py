@@ -38,7 +38,7 @@ from components.serving.inference_endpoint import InferenceEndpoint
 from components.training.pipeline_triggers import PipelineTriggers
 from components.training.training_pipeline import TrainingPipeline
 from stacks.composition.batch_scoring import batch_pipeline_name, build_batch_scoring, resolve_batch_scoring
-from stacks.composition.data import build_dvc_remote, build_feature_store
+from stacks.composition.data import build_dvc_remote, build_feature_query_workgroup, build_feature_store
 from stacks.composition.experiments import build_experiment_tracking
 from stacks.composition.foundation import Foundation, build_foundation
 from stacks.composition.kubernetes import build_kubernetes_servings
@@ -131,7 +131,10 @@ def build_platform(
     feature_store = build_feature_store(config, foundation, opts)
     registry = build_model_registry(config, foundation, opts)
     experiment_tracking = build_experiment_tracking(config, foundation, opts)
-    pipelines = build_training_pipelines(config, foundation, registry, opts, experiment_tracking)
+    feature_queries = build_feature_query_workgroup(config, foundation, opts)
+    pipelines = build_training_pipelines(
+        config, foundation, registry, opts, experiment_tracking, feature_store, feature_queries
+    )
     serving = resolve_serving(config, resolve_model_package, deployed)
     triggers = build_pipeline_triggers(config, foundation, serving, pipelines, opts)
     alerts = build_alerts(config, foundation, opts)

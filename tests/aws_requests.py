@@ -546,6 +546,26 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
             },
         ),
     ),
+    # Athena: the workgroup and its configuration in one CreateWorkGroup (the provider's
+    # force_destroy only decides how it deletes; the workgroup is created ENABLED).
+    "aws:athena/workgroup:Workgroup": (
+        Call(
+            "athena",
+            "CreateWorkGroup",
+            {
+                "name": "Name",
+                "description": "Description",
+                "configuration": "Configuration",
+                "tags": _tag_list,
+                "forceDestroy": lambda value: {},
+            },
+            renames={
+                "enforceWorkgroupConfiguration": "EnforceWorkGroupConfiguration",
+                "publishCloudwatchMetricsEnabled": "PublishCloudWatchMetricsEnabled",
+                "kmsKeyArn": "KmsKey",
+            },
+        ),
+    ),
     # CloudTrail: the trail, then its advanced event selectors and logging state (the provider's
     # separate calls after CreateTrail).
     "aws:cloudtrail/trail:Trail": (

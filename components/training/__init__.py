@@ -12,6 +12,7 @@ from .training_spec import (
     MetricDefinitionSpec,
     NewDataTrigger,
     TrainingCompute,
+    TrainingDataSpec,
     TrainingSpec,
     training_data_prefix,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "RetrainingGate",
     "RetrainingGateArgs",
     "TrainingCompute",
+    "TrainingDataSpec",
     "TrainingPipeline",
     "TrainingPipelineArgs",
     "TrainingSpec",

@@ -91,7 +91,11 @@ from .definition import (
     EVALUATION_REPORT,
     EXECUTION_ARN_KEY,
     EXPERIMENT_RUN,
+    EXTRACT_INSTANCE_TYPE,
     FAMILY_CODE_KEY,
+    FEATURE_GROUP_KEY,
+    FEATURE_SNAPSHOT,
+    FEATURE_SNAPSHOT_KEY,
     GROUND_TRUTH_COLUMN,
     MLFLOW_RUN_ID_KEY,
     MLFLOW_SERVER_KEY,
@@ -100,10 +104,13 @@ from .definition import (
     PREDICTION_COLUMN,
     PROBABILITY_COLUMN,
     PROBABILITY_THRESHOLD,
+    SNAPSHOT_AT_START,
+    SNAPSHOT_PARAMETER,
     STATISTICS_FILE,
     STEP_CHECK,
     STEP_DATA_BASELINE,
     STEP_EVALUATE,
+    STEP_EXTRACT,
     STEP_FAIL,
     STEP_MANIFEST,
     STEP_MODEL_BASELINE,
@@ -178,6 +185,9 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     """The Pipeline object for ``settings``; call ``.definition()`` for the JSON."""
     session = _offline_sdk.pipeline_session(settings.region, settings.artifact_bucket)
     parameters = _Parameters(settings)
+    extract = _extract_step(settings, session, parameters) if settings.feature_input else None
+    if extract:
+        parameters.training_data = _output_uri(extract[0], EXTRACT_DATASET)
     preprocess = _preprocess_step(settings, session, parameters)
     manifest = _manifest_step(settings, session, parameters) if settings.lineage else None
     train = (_tune_step if settings.tuning else _train_step)(settings, session, parameters, preprocess)
@@ -197,6 +207,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
         depends_on=[*baselines, *([tracked[0]] if tracked else [])],
         run=tracked,
         manifest=manifest,
+        features=extract,
     )
     fail = FailStep(
         name=STEP_FAIL,
@@ -228,6 +239,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
         parameters=parameters.all(),
         # TrackExperiment logs every execution, also one whose model misses the threshold.
         steps=[
+            *([extract[0]] if extract else []),
             preprocess,
             *([manifest[0]] if manifest else []),
             train,
@@ -257,6 +269,13 @@ class _Parameters:
             "ModelApprovalStatus", default_value=settings.approval_status, enum_values=list(APPROVAL_STATUSES)
         )
         self.threshold = ParameterFloat("MetricThreshold", default_value=float(settings.metric_threshold))
+        self.training_data: Any = self.input_data
+        """What Preprocess (and DatasetManifest) read: InputDataUri, or ExtractFeatures' output."""
+        self.snapshot_time = (
+            ParameterString(SNAPSHOT_PARAMETER, default_value=SNAPSHOT_AT_START)
+            if settings.feature_input
+            else None
+        )
 
     def all(self) -> list[Any]:
         return [
@@ -265,6 +284,7 @@ class _Parameters:
             self.training_instance_type,
             self.approval_status,
             self.threshold,
+            *([self.snapshot_time] if self.snapshot_time is not None else []),
         ]
 
 
@@ -368,7 +388,7 @@ def _preprocess_step(
 ) -> ProcessingStep:
     step_args = _processor(settings, session, parameters, "preprocess").run(
         code=settings.script_uris["preprocess"],
-        inputs=[_s3_input("raw", parameters.input_data, RAW_DATA)],
+        inputs=[_s3_input("raw", parameters.training_data, RAW_DATA)],
         outputs=[
             _s3_output(name, _run_uri(settings, STEP_PREPROCESS, name), PROCESSING / "output" / name)
             for name in (*SPLITS, BASELINE_DATASET)
@@ -387,7 +407,7 @@ def _manifest_step(
     assert settings.lineage is not None
     step_args = _processor(settings, session, parameters, "dataset-manifest").run(
         code=settings.lineage.manifest_script_uri,
-        inputs=[_s3_input(MANIFEST_INPUT_NAME, parameters.input_data, RAW_DATA)],
+        inputs=[_s3_input(MANIFEST_INPUT_NAME, parameters.training_data, RAW_DATA)],
         outputs=[_s3_output("manifest", _run_uri(settings, STEP_MANIFEST, "manifest"), MANIFEST_OUTPUT)],
         arguments=["--input-dir", str(RAW_DATA), "--output-dir", str(MANIFEST_OUTPUT)],
     )
@@ -400,7 +420,7 @@ def _lineage_properties(
 ) -> dict[str, Any]:
     """Where the version came from (docs/lineage.md): always the execution ARN; with ``lineage``
     the platform's commit, the family code's hash and the training data's URI and manifest hash.
-    No feature-group keys: no family reads its training set from a feature group yet."""
+    The feature-group pair is :func:`_feature_lineage`'s."""
     properties: dict[str, Any] = {EXECUTION_ARN_KEY: ExecutionVariables.PIPELINE_EXECUTION_ARN}
     lineage = settings.lineage
     if lineage is None or manifest is None:
@@ -820,6 +840,7 @@ def _register_step(
     depends_on: list[ProcessingStep],
     run: tuple[ProcessingStep, PropertyFile] | None = None,
     manifest: tuple[ProcessingStep, PropertyFile] | None = None,
+    features: tuple[ProcessingStep, PropertyFile] | None = None,
 ) -> ModelStep:
     builder = ModelBuilder(
         # A model trained on a GPU instance is served on one: its inference image is the GPU build.
@@ -857,6 +878,7 @@ def _register_step(
         # the stack tracks.
         customer_metadata_properties={
             **_lineage_properties(settings, manifest),
+            **_feature_lineage(settings, features),
             **(
                 {
                     MLFLOW_RUN_ID_KEY: JsonGet(
@@ -870,3 +892,85 @@ def _register_step(
         },
     )
     return ModelStep(name=STEP_REGISTER, step_args=step_args, depends_on=list(depends_on))
+
+
+EXTRACT_DATASET, EXTRACT_SNAPSHOT = "features", "snapshot"
+"""ExtractFeatures' outputs: the training set (what Preprocess reads) and ``snapshot.json``, kept
+apart so the property file never lands among the training data."""
+EXTRACT_OUTPUT = PROCESSING / "output" / EXTRACT_DATASET
+SNAPSHOT_OUTPUT = PROCESSING / "output" / EXTRACT_SNAPSHOT
+SNAPSHOT_FILE = "snapshot.json"
+"""ExtractFeatures' property file: ``{"feature_group", "as_of", "rows", "table", "query_execution_id"}``."""
+
+
+def _extract_step(
+    settings: TrainingPipelineSettings, session: Any, parameters: _Parameters
+) -> tuple[ProcessingStep, PropertyFile]:
+    """Query the feature group's offline store at ``FeatureSnapshotTime`` (the execution's start by
+    default) and write the training set: the platform's ``steps/extract_features.py`` on the
+    SageMaker Distribution image (it has boto3), as the extraction role, through the stack's
+    Athena workgroup. Not network-isolated (it calls Athena and SageMaker through the VPC
+    endpoints), so, like TrackExperiment, its only input is its script; its outputs are encrypted
+    with the platform key like every job's."""
+    features = settings.feature_input
+    assert features is not None and parameters.snapshot_time is not None
+    volume_kms = supports_volume_kms(EXTRACT_INSTANCE_TYPE)
+    processor = ScriptProcessor(
+        role=features.role_arn,
+        image_uri=_tracking_image(settings.region),
+        command=["python3"],
+        instance_count=1,
+        instance_type=EXTRACT_INSTANCE_TYPE,
+        volume_size_in_gb=VOLUME_SIZE_GB,
+        volume_kms_key=settings.kms_key_arn if volume_kms else None,
+        output_kms_key=settings.kms_key_arn,
+        max_runtime_in_seconds=settings.max_run_seconds,
+        base_job_name=_job_name(settings, "extract-features"),
+        sagemaker_session=session,
+        network_config=NetworkConfig(
+            enable_network_isolation=False,
+            security_group_ids=list(settings.security_group_ids),
+            subnets=list(settings.subnet_ids),
+            encrypt_inter_container_traffic=True,
+        ),
+    )
+    step_args = processor.run(
+        code=features.script_uri,
+        arguments=[
+            "--feature-group",
+            features.feature_group_name,
+            "--workgroup",
+            features.workgroup,
+            "--region",
+            settings.region,
+            "--as-of",
+            parameters.snapshot_time,
+            "--execution-start",
+            ExecutionVariables.START_DATETIME,
+            *(item for column in features.columns for item in ("--column", column)),
+            "--output-dir",
+            str(EXTRACT_OUTPUT),
+            "--snapshot-dir",
+            str(SNAPSHOT_OUTPUT),
+        ],
+        outputs=[
+            _s3_output(EXTRACT_DATASET, _run_uri(settings, STEP_EXTRACT, EXTRACT_DATASET), EXTRACT_OUTPUT),
+            _s3_output(EXTRACT_SNAPSHOT, _run_uri(settings, STEP_EXTRACT, EXTRACT_SNAPSHOT), SNAPSHOT_OUTPUT),
+        ],
+    )
+    snapshot = PropertyFile(name=FEATURE_SNAPSHOT, output_name=EXTRACT_SNAPSHOT, path=SNAPSHOT_FILE)
+    return ProcessingStep(name=STEP_EXTRACT, step_args=step_args, property_files=[snapshot]), snapshot
+
+
+def _feature_lineage(
+    settings: TrainingPipelineSettings, features: tuple[ProcessingStep, PropertyFile] | None
+) -> dict[str, Any]:
+    """The feature group the training set came from and the snapshot time ExtractFeatures resolved
+    (``FeatureSnapshotTime``, or the execution's start), from its ``snapshot.json``."""
+    if settings.feature_input is None or features is None:
+        return {}
+    step, snapshot = features
+    return {
+        FEATURE_GROUP_KEY: settings.feature_input.feature_group_name,
+        FEATURE_SNAPSHOT_KEY: JsonGet(step_name=step.name, property_file=snapshot, json_path="as_of"),
+    }

@@ -13,7 +13,10 @@ an endpoint serving that version read. With ``experiment_tracking``, TrackExperi
 Evaluate and logs the execution to an MLflow tracking server; RegisterModel records the run id (see
 :class:`ExperimentTrackingSettings`, the one job without network isolation). With ``lineage``,
 DatasetManifest fingerprints the training data beside Preprocess, and RegisterModel records where
-the version came from (:class:`LineageSettings`, docs/lineage.md). Every job runs in the given
+the version came from (:class:`LineageSettings`, docs/lineage.md). With ``feature_input``,
+ExtractFeatures runs first and reads the training set from a feature group's offline store at the
+``FeatureSnapshotTime`` parameter; Preprocess reads its output and RegisterModel records the group
+and the snapshot time (:class:`FeatureInputSettings`, docs/feature-store.md). Every job runs in the given
 private subnets with inter-container traffic encryption and network isolation (when enabled),
 encrypts its volumes and outputs with the given KMS key, and writes only under the artifact
 bucket. Building the definition makes no AWS call and uploads nothing: the step scripts are S3
@@ -59,8 +62,22 @@ PLATFORM_COMMIT_KEY, FAMILY_CODE_KEY = "platform_commit", "family_code_sha256"
 EXECUTION_ARN_KEY = "pipeline_execution_arn"
 DATA_URI_KEY, DATA_MANIFEST_KEY = "training_data_uri", "training_data_manifest_sha256"
 FEATURE_GROUP_KEY, FEATURE_SNAPSHOT_KEY = "feature_group_name", "feature_group_snapshot_time"
-"""Reserved for a pipeline that reads its training set from a feature group's offline store (none
-does yet, so no version carries them): the group and the point in time of the snapshot."""
+"""Recorded by a pipeline that reads its training set from a feature group's offline store
+(:class:`FeatureInputSettings`): the group and the point in time of the snapshot."""
+STEP_EXTRACT = "ExtractFeatures"
+"""The platform's offline-store extract (with ``feature_input``): queries the feature group's
+offline store with Athena at a point in time and writes the training set Preprocess reads; not
+network-isolated (it calls Athena), see :class:`FeatureInputSettings`."""
+FEATURE_SNAPSHOT = "FeatureSnapshot"
+"""PropertyFile name of ExtractFeatures' ``snapshot.json`` (read by RegisterModel)."""
+SNAPSHOT_PARAMETER = "FeatureSnapshotTime"
+"""Pipeline parameter: the point in time of the offline-store snapshot (ISO 8601, UTC)."""
+SNAPSHOT_AT_START = "execution-start"
+"""Default of ``FeatureSnapshotTime``: the execution's start time."""
+MAX_FEATURE_COLUMNS = 100
+"""Columns ExtractFeatures can be given by name (two ContainerArguments entries each, of 256)."""
+EXTRACT_INSTANCE_TYPE = "ml.t3.medium"
+"""ExtractFeatures only pages Athena's results into a CSV file: the smallest processing instance."""
 LINEAGE_KEYS = (
     PLATFORM_COMMIT_KEY,
     FAMILY_CODE_KEY,
@@ -158,6 +175,34 @@ class ExperimentTrackingSettings:
 
 
 @dataclass(frozen=True)
+class FeatureInputSettings:
+    """Read the training set from a feature group's offline store at a point in time.
+
+    Adds the ExtractFeatures step before Preprocess: a processing job running ``script_uri`` (the
+    platform's ``components/training/steps/extract_features.py``) on the SageMaker Distribution
+    image, which asks Athena, through ``workgroup`` (results KMS-encrypted in the artifact bucket,
+    enforced by the workgroup), for the latest record per record identifier with an event time at
+    or before the snapshot time, deleted records left out, and writes those ``columns`` as the CSV
+    Preprocess and DatasetManifest read. Like TrackExperiment it is not network-isolated (it calls
+    Athena and SageMaker through the VPC endpoints), takes no input but its script and runs as its
+    own role (``role_arn``: Athena on the one workgroup, Glue and S3 read of the group's offline
+    store), never the data steps' role: the policy pack's ``pipeline-steps-network-isolated``
+    exception. RegisterModel records the group and the snapshot time.
+    """
+
+    feature_group_name: str
+    """Physical name of the feature group (recorded as ``feature_group_name``)."""
+    workgroup: str
+    """Athena workgroup the query runs in."""
+    role_arn: str
+    """Role of the ExtractFeatures job."""
+    script_uri: str
+    """s3:// URI of the uploaded extract_features.py."""
+    columns: tuple[str, ...] = ()
+    """Features written to the training set, in order; empty: every feature of the group."""
+
+
+@dataclass(frozen=True)
 class LineageSettings:
     """What every registered version records of where it came from (CustomerMetadataProperties).
 
@@ -242,6 +287,9 @@ class TrainingPipelineSettings:
     tuning: TuningSettings | None = None
     """With it: the Tune step (a hyperparameter tuning job over the Train step's exact training
     settings) replaces Train, and Evaluate, TrackExperiment and RegisterModel take its best job."""
+    feature_input: FeatureInputSettings | None = None
+    """With it: the training set comes from a feature group's offline store (the ExtractFeatures
+    step, the ``FeatureSnapshotTime`` parameter) instead of ``input_data_uri``."""
 
     @property
     def baselines_uri(self) -> str:
@@ -427,6 +475,7 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
         + _tracking_problems(s)
         + _lineage_problems(s)
         + _tuning_problems(s)
+        + _feature_input_problems(s)
     )
 
 
@@ -524,6 +573,61 @@ def _tracking_problems(s: TrainingPipelineSettings) -> list[str]:
     return [message for ok, message in checks if not ok]
 
 
+_WORKGROUP = re.compile(r"^[a-zA-Z0-9._-]{1,128}\Z")
+_FEATURE_GROUP = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
+
+
+def _feature_input_problems(s: TrainingPipelineSettings) -> list[str]:
+    features = s.feature_input
+    if features is None:
+        return []
+    if not isinstance(features, FeatureInputSettings):
+        return [f"feature_input {features!r} must be FeatureInputSettings or None"]
+    columns = features.columns
+    checks = [
+        (
+            _matches(_FEATURE_GROUP, features.feature_group_name),
+            f"feature_input.feature_group_name {features.feature_group_name!r} must be a feature group name "
+            "(1-64 letters or digits, separated by - or _)",
+        ),
+        (
+            _matches(_WORKGROUP, features.workgroup),
+            f"feature_input.workgroup {features.workgroup!r} must be an Athena workgroup name "
+            "(1-128 letters, digits, '.', '_' or '-')",
+        ),
+        (
+            _matches(_ROLE_ARN, features.role_arn),
+            f"feature_input.role_arn {features.role_arn!r} must be an IAM role ARN",
+        ),
+        (
+            features.role_arn not in (s.role_arn, getattr(s.experiment_tracking, "role_arn", None)),
+            "feature_input.role_arn must be neither role_arn nor the tracking role: the step that reaches "
+            "the network holds only what the extract needs",
+        ),
+        (
+            _is_script_uri(features.script_uri),
+            f"feature_input.script_uri {features.script_uri!r} must be the s3:// URI of a .py object",
+        ),
+        (
+            isinstance(columns, tuple)
+            and all(_matches(_FEATURE_GROUP, c) for c in columns)
+            and len(set(columns)) == len(columns),
+            f"feature_input.columns {columns!r} must be distinct feature names",
+        ),
+        (
+            # One ContainerArguments pair per column; CreateProcessingJob takes at most 256 entries.
+            isinstance(columns, tuple) and len(columns) <= MAX_FEATURE_COLUMNS,
+            f"feature_input.columns has {len(columns) if isinstance(columns, tuple) else columns!r} entries; "
+            f"at most {MAX_FEATURE_COLUMNS} (leave it empty for every feature of the group)",
+        ),
+        (
+            not columns or s.label_column in columns,
+            f"feature_input.columns must include the label column {s.label_column!r}",
+        ),
+    ]
+    return [message for ok, message in checks if not ok]
+
+
 def _spot_checks(s: TrainingPipelineSettings) -> list[tuple[bool, str]]:
     if not s.use_spot_instances:
         return [
@@ -592,6 +696,7 @@ def build_definition(settings: TrainingPipelineSettings) -> str:
             training_volume_kms=_definition_steps.supports_volume_kms(settings.training_instance_type),
             baseline_volume_kms=_definition_steps.supports_volume_kms(settings.baseline_instance_type),
             tracking_volume_kms=_definition_steps.supports_volume_kms(TRACKING_INSTANCE_TYPE),
+            extract_volume_kms=_definition_steps.supports_volume_kms(EXTRACT_INSTANCE_TYPE),
         )
     return json.dumps(definition)
 
@@ -655,8 +760,10 @@ def job_security_problems(
         return []
     vpc = {"Subnets": list(settings.subnet_ids), "SecurityGroupIds": list(settings.security_group_ids)}
     expected_volume = settings.kms_key_arn if volume_kms else None
-    # TrackExperiment alone reaches the network (the tracking server), with no input but its script.
-    isolated = settings.enable_network_isolation and step.get("Name") != STEP_TRACK
+    # TrackExperiment and ExtractFeatures alone reach the network (the tracking server, Athena),
+    # each with no input but its script and its own role.
+    networked = {STEP_TRACK: settings.experiment_tracking, STEP_EXTRACT: settings.feature_input}
+    isolated = settings.enable_network_isolation and step.get("Name") not in networked
     checks = [
         (volume == expected_volume, f"volume KMS key is {volume!r}, expected {expected_volume!r}"),
         (output == settings.kms_key_arn, f"output KMS key is {output!r}, expected {settings.kms_key_arn!r}"),
@@ -670,7 +777,7 @@ def job_security_problems(
             f"EnableNetworkIsolation is {network.get('EnableNetworkIsolation')!r}, expected {isolated}",
         ),
     ]
-    if step.get("Name") == STEP_TRACK:
+    if step.get("Name") in networked:
         inputs = arguments.get("ProcessingInputs", [])
         checks.append(
             (
@@ -678,7 +785,8 @@ def job_security_problems(
                 f"its inputs are {[i.get('InputName') for i in inputs]!r}, expected its script only",
             )
         )
-        role = settings.experiment_tracking.role_arn if settings.experiment_tracking else None
+        owner = networked[step["Name"]]
+        role = getattr(owner, "role_arn", None)
         checks.append(
             (arguments.get("RoleArn") == role, f"its role is {arguments.get('RoleArn')!r}, expected {role!r}")
         )
@@ -686,10 +794,19 @@ def job_security_problems(
 
 
 def expected_lineage_keys(settings: TrainingPipelineSettings) -> tuple[str, ...]:
-    """The lineage keys RegisterModel records for ``settings`` (never the feature-group pair yet)."""
+    """The lineage keys RegisterModel records for ``settings`` (the feature-group pair with
+    ``feature_input``)."""
+    features = (FEATURE_GROUP_KEY, FEATURE_SNAPSHOT_KEY) if settings.feature_input else ()
     if settings.lineage is None:
-        return (EXECUTION_ARN_KEY,)
-    return (PLATFORM_COMMIT_KEY, FAMILY_CODE_KEY, EXECUTION_ARN_KEY, DATA_URI_KEY, DATA_MANIFEST_KEY)
+        return (EXECUTION_ARN_KEY, *features)
+    return (
+        PLATFORM_COMMIT_KEY,
+        FAMILY_CODE_KEY,
+        EXECUTION_ARN_KEY,
+        DATA_URI_KEY,
+        DATA_MANIFEST_KEY,
+        *features,
+    )
 
 
 def lineage_metadata_problems(step: dict[str, Any], settings: TrainingPipelineSettings) -> list[str]:
@@ -715,6 +832,7 @@ def verify(
     training_volume_kms: bool,
     baseline_volume_kms: bool,
     tracking_volume_kms: bool = True,
+    extract_volume_kms: bool = True,
 ) -> None:
     """Refuse a definition in which a job lost its encryption or network settings.
 
@@ -729,6 +847,8 @@ def verify(
             return baseline_volume_kms
         if step["Name"] == STEP_TRACK:
             return tracking_volume_kms
+        if step["Name"] == STEP_EXTRACT:
+            return extract_volume_kms
         return training_volume_kms if step["Type"] in ("Training", "Tuning") else processing_volume_kms
 
     problems = [

@@ -21,6 +21,7 @@ from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefi
 __all__ = [
     "FamilyTrainingSpec",
     "PipelineExperimentTracking",
+    "PipelineFeatureInput",
     "TrainingPipeline",
     "TrainingPipelineArgs",
     "TrainingSpec",
@@ -32,6 +33,8 @@ TRACK_EXPERIMENT_SCRIPT = Path(__file__).resolve().parent / "steps" / "track_exp
 """The platform's TrackExperiment step script, uploaded beside the family's scripts."""
 DATASET_MANIFEST_SCRIPT = Path(__file__).resolve().parent / "steps" / "dataset_manifest.py"
 """The platform's DatasetManifest step script (the training data's fingerprint, for lineage)."""
+EXTRACT_FEATURES_SCRIPT = Path(__file__).resolve().parent / "steps" / "extract_features.py"
+"""The platform's ExtractFeatures step script (the training set from a feature group's offline store)."""
 
 
 def family_code_sha256(scripts: Mapping[str, Path]) -> str:
@@ -56,6 +59,20 @@ class PipelineExperimentTracking:
     """Role of the TrackExperiment job: the server's logging actions, its script and output; never
     the execution role (the step is not network-isolated, so it must not hold the data role). The
     pipeline role must be allowed to pass it."""
+
+
+@dataclass(frozen=True)
+class PipelineFeatureInput:
+    """The feature group the family's training set comes from (``spec.data``), and how it is read."""
+
+    feature_group_name: pulumi.Input[str]
+    """Physical name of the feature group (the model versions record it)."""
+    workgroup: pulumi.Input[str]
+    """Athena workgroup of the ExtractFeatures query (its results location and key are enforced)."""
+    role_arn: pulumi.Input[str]
+    """Role of the ExtractFeatures job: Athena on the workgroup, read of the group's offline store;
+    never the execution role (the step is not network-isolated). The pipeline role must be allowed
+    to pass it."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,9 @@ class TrainingPipelineArgs:
     experiment_tracking: PipelineExperimentTracking | None = None
     """With a tracking server: every execution is logged to it (the TrackExperiment step) and each
     registered version records its MLflow run id; without one, the pipeline has neither."""
+    feature_input: PipelineFeatureInput | None = None
+    """With ``spec.data``: the ExtractFeatures step reads the training set from this feature group's
+    offline store (its columns from ``spec.data.columns``); required exactly when ``spec.data`` is set."""
     platform_commit: str = UNKNOWN_COMMIT
     """Git commit of the platform code running `pulumi up` (the stack reads it, see
     ``stacks/provenance.py``); recorded on every version the pipeline registers."""
@@ -107,6 +127,10 @@ class TrainingPipelineArgs:
 
     def __post_init__(self) -> None:
         one_of(self, "approval_status", APPROVAL_STATUSES)
+        if (self.spec.data is None) != (self.feature_input is None):
+            raise ValueError(
+                "TrainingPipelineArgs.feature_input must be given exactly when spec.data names a feature group"
+            )
         if not isinstance(self.platform_commit, str) or not re.match(COMMIT_PATTERN, self.platform_commit):
             raise ValueError(
                 f"platform_commit {self.platform_commit!r} must be a git commit id (7-40 lowercase hex "
@@ -158,6 +182,18 @@ class TrainingPipeline(pulumi.ComponentResource):
                 "tracking_server_arn": tracking.tracking_server_arn,
                 "tracking_role_arn": tracking.role_arn,
             }
+        features = args.feature_input
+        feature_inputs = {}
+        if features is not None:
+            script = self._upload_script(
+                name, pipeline_name, "extract-features", EXTRACT_FEATURES_SCRIPT, args
+            )
+            feature_inputs = {
+                "extract_script": pulumi.Output.concat("s3://", script.bucket, "/", script.key),
+                "feature_group": features.feature_group_name,
+                "feature_workgroup": features.workgroup,
+                "feature_role_arn": features.role_arn,
+            }
         definition = pulumi.Output.all(
             artifact_bucket=args.artifact_bucket_name,
             datasets_bucket=args.datasets_bucket_name,
@@ -169,6 +205,7 @@ class TrainingPipeline(pulumi.ComponentResource):
             scripts=pulumi.Output.all(**script_uris),
             manifest_script=pulumi.Output.concat("s3://", manifest_script.bucket, "/", manifest_script.key),
             **tracking_inputs,
+            **feature_inputs,
         ).apply(lambda resolved: _definition(pipeline_name, args, resolved))
 
         pipeline = sagemaker.Pipeline(
@@ -211,6 +248,7 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
     # Imported here: the sagemaker SDK is only needed once values are known, not to build the graph.
     from .definition import (
         ExperimentTrackingSettings,
+        FeatureInputSettings,
         LineageSettings,
         TrainingPipelineSettings,
         build_definition,
@@ -265,6 +303,17 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
                 platform_commit=args.platform_commit,
                 family_code_sha256=family_code_sha256(spec.scripts),
                 manifest_script_uri=resolved["manifest_script"],
+            ),
+            feature_input=(
+                FeatureInputSettings(
+                    feature_group_name=resolved["feature_group"],
+                    workgroup=resolved["feature_workgroup"],
+                    role_arn=resolved["feature_role_arn"],
+                    script_uri=resolved["extract_script"],
+                    columns=tuple(spec.data.columns),
+                )
+                if "extract_script" in resolved and spec.data is not None
+                else None
             ),
         ),
         build_definition,

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem
 from .definition import (
+    MAX_FEATURE_COLUMNS,
     MAX_RUNTIME_SECONDS,
     METRIC_NAME,
     RESERVED_HYPERPARAMETERS,
@@ -293,6 +294,32 @@ class TuningSpec(_Spec):
         )
 
 
+class TrainingDataSpec(_Spec):
+    """Where a family's training set comes from, when not from its training-data prefix."""
+
+    feature_group: str = Field(
+        description="A feature group of this stack (`feature_groups[].name`, with an offline store and "
+        "`glue_catalog: managed`): each run reads the group's offline store as of the `FeatureSnapshotTime` "
+        "pipeline parameter (default: the run's start) with Athena, the latest record per record "
+        "identifier, deleted records left out (docs/feature-store.md)."
+    )
+    columns: Annotated[
+        list[Annotated[str, Field(pattern=_COLUMN)]], Field(max_length=MAX_FEATURE_COLUMNS)
+    ] = Field(
+        default_factory=list,
+        description="Features written to the training set, in order (they must include the label and "
+        "the identifiers); default: every feature of the group.",
+    )
+
+    @field_validator("columns")
+    @classmethod
+    def _unique_columns(cls, value: list[str]) -> list[str]:
+        duplicates = sorted({name for name in value if value.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate column(s) {', '.join(duplicates)}")
+        return value
+
+
 class FamilyTrainingSpec(TrainingCompute):
     """How one model family trains: where its code lives, on which framework, with what schema
     and metrics. Compute keys left out come from the stack's ``training``."""
@@ -334,6 +361,11 @@ class FamilyTrainingSpec(TrainingCompute):
         default=None,
         description="Hyperparameter tuning in place of the single training job: strategy, objective "
         "(a metric definition), max_jobs/max_parallel_jobs, parameter ranges (docs/training.md).",
+    )
+    data: TrainingDataSpec | None = Field(
+        default=None,
+        description="Read the training set from a feature group's offline store instead of "
+        "`training-data/<family>/` of the datasets bucket.",
     )
 
     @field_validator("code")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pulumi
 
 from components.data.dvc_remote import DvcRemote, DvcRemoteArgs
+from components.data.feature_query_workgroup import FeatureQueryWorkgroup, FeatureQueryWorkgroupArgs
 from components.data.feature_store import FeatureStore, FeatureStoreArgs
+from stacks import naming
 from stacks.composition.foundation import Foundation
 from stacks.config import PlatformConfig
 
@@ -28,6 +30,26 @@ def build_feature_store(
             tags=config.resource_tags,
             retain=config.protect_stateful_resources,
             name_prefix=config.name_prefix,
+        ),
+        opts,
+    )
+
+
+def build_feature_query_workgroup(
+    config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
+) -> FeatureQueryWorkgroup | None:
+    """The Athena workgroup of the pipelines' offline-store reads, where a family trains from a group."""
+    if not config.feature_training:
+        return None
+    return FeatureQueryWorkgroup(
+        "feature-queries",
+        FeatureQueryWorkgroupArgs(
+            workgroup_name=naming.feature_query_workgroup_name(config.name_prefix),
+            account_id=config.account_id,
+            results_bucket_name=foundation.artifacts.bucket_name,
+            kms_key_arn=foundation.data_key.key_arn,
+            bytes_scanned_cutoff_per_query=config.feature_queries.scan_limit_gb * 1024**3,
+            tags=config.resource_tags,
         ),
         opts,
     )

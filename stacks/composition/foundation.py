@@ -7,6 +7,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.data.feature_query_workgroup import RESULTS_PREFIX
+from components.data.feature_store import (
+    FEATURE_STORE_GLUE_DATABASE,
+    OFFLINE_STORE_PREFIX,
+    glue_table_prefix,
+)
 from components.experiments.experiment_tracking import (
     mlflow_logging,
     tracking_server_arn,
@@ -36,7 +42,7 @@ from components.policy_documents import (
     sagemaker_logs_and_metrics,
     vpc_network_interfaces,
 )
-from components.training.definition import STEP_TRACK
+from components.training.definition import STEP_EXTRACT, STEP_TRACK
 from stacks import naming
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
 
@@ -49,6 +55,9 @@ PIPELINE_CODE_PREFIX = "pipelines/*/code/"
 """Where TrainingPipeline uploads step scripts (``pipelines/<pipeline>/code/<digest>/<file>``)."""
 TRACKING_OUTPUT_PREFIX = f"pipelines/*/{STEP_TRACK}/"
 """Where TrackExperiment writes its run id (``pipelines/<pipeline>/<execution>/TrackExperiment/``)."""
+EXTRACT_OUTPUT_PREFIX = f"pipelines/*/{STEP_EXTRACT}/"
+"""Where ExtractFeatures writes the training set and snapshot.json
+(``pipelines/<pipeline>/<execution>/ExtractFeatures/``)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,8 @@ class Foundation:
     inference_role: ExecutionRole
     tracking_job_role: ExecutionRole | None = None
     """Role of the training pipelines' TrackExperiment step, where the stack trains and tracks."""
+    feature_extraction_role: ExecutionRole | None = None
+    """Role of the training pipelines' ExtractFeatures step, where a family trains from a feature group."""
     audit_trail: AuditTrail | None = None
     """The stack's CloudTrail trail, where ``audit_trail`` creates one."""
     audit_trail_arn: pulumi.Input[str] | None = None
@@ -203,10 +214,25 @@ def build_foundation(
         if config.trains_models and config.experiment_tracking.enabled
         else None
     )
+    feature_extraction_role = (
+        role(
+            "feature-extraction",
+            "Reads feature groups' offline stores with Athena for the platform's training pipelines",
+            _feature_extraction_statements(config, datasets, artifacts, workload_access),
+        )
+        if config.feature_training
+        else None
+    )
     pipeline_role = role(
         "pipeline",
         "Orchestrates the platform's SageMaker pipelines",
-        _pipeline_statements(config, training_role, artifacts, data_key, tracking_job_role),
+        _pipeline_statements(
+            config,
+            training_role,
+            artifacts,
+            data_key,
+            [job_role for job_role in (tracking_job_role, feature_extraction_role) if job_role is not None],
+        ),
     )
     return Foundation(
         provider=provider,
@@ -221,6 +247,7 @@ def build_foundation(
         pipeline_role=pipeline_role,
         inference_role=inference_role,
         tracking_job_role=tracking_job_role,
+        feature_extraction_role=feature_extraction_role,
         audit_trail=audit_trail,
         audit_trail_arn=_management_trail_arn(config, audit_trail),
     )
@@ -335,6 +362,13 @@ def _network_args(
             *network.additional_interface_endpoints,
             # The MLflow tracking server, reached from the private subnets (TrackExperiment, notebooks).
             *(["sagemaker.experiments"] if config.experiment_tracking.enabled else []),
+            # ExtractFeatures' Athena calls (SageMaker's DescribeFeatureGroup goes to sagemaker.api;
+            # Athena itself reads Glue and S3 service-side, so the job needs no glue endpoint).
+            *(
+                ["athena"]
+                if config.feature_training and "athena" not in network.additional_interface_endpoints
+                else []
+            ),
         ],
         role_path=path,
         tags=config.resource_tags,
@@ -394,13 +428,76 @@ def _tracking_job_statements(
     ]
 
 
+def _feature_extraction_statements(
+    config: PlatformConfig,
+    datasets: SecureBucket,
+    artifacts: SecureBucket,
+    workload_access: list[Statement],
+) -> list[Statement]:
+    """ExtractFeatures runs with network access, so its role holds only what the extract needs:
+    Athena on the stack's one workgroup, DescribeFeatureGroup and the Glue table of the feature
+    groups families train from, read of those groups' offline-store prefixes, the workgroup's
+    results prefix (Athena writes and reads results as the caller), its script and its output."""
+    region, account = config.region, config.account_id
+    groups = [group for _, group in config.feature_training]
+    names = sorted({config.physical_name(group.name) for group in groups})
+    workgroup = f"arn:aws:athena:{region}:{account}:workgroup/{naming.feature_query_workgroup_name(config.name_prefix)}"
+    glue = f"arn:aws:glue:{region}:{account}"
+    sagemaker = f"arn:aws:sagemaker:{region}:{account}:feature-group"
+    return [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "athena:StartQueryExecution",
+                "athena:GetQueryExecution",
+                "athena:GetQueryResults",
+                "athena:StopQueryExecution",
+                "athena:GetWorkGroup",
+            ],
+            "Resource": workgroup,
+        },
+        {
+            "Effect": "Allow",
+            "Action": "sagemaker:DescribeFeatureGroup",
+            # SageMaker ARNs carry the name lower-cased.
+            "Resource": sorted({f"{sagemaker}/{name.lower()}" for name in names}),
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
+            "Resource": [
+                f"{glue}:catalog",
+                f"{glue}:database/{FEATURE_STORE_GLUE_DATABASE}",
+                *(
+                    f"{glue}:table/{FEATURE_STORE_GLUE_DATABASE}/{glue_table_prefix(name)}_*"
+                    for name in names
+                ),
+            ],
+        },
+        *s3_read(datasets.bucket_arn, sorted({f"{OFFLINE_STORE_PREFIX}{group.name}/" for group in groups})),
+        *s3_read_write(
+            artifacts.bucket_arn,
+            [f"{RESULTS_PREFIX}{naming.feature_query_workgroup_name(config.name_prefix)}/"],
+        ),
+        *s3_read(artifacts.bucket_arn, [PIPELINE_CODE_PREFIX]),
+        {
+            "Effect": "Allow",
+            "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+            "Resource": pulumi.Output.concat(artifacts.bucket_arn, "/", EXTRACT_OUTPUT_PREFIX, "*"),
+        },
+        *workload_access,
+    ]
+
+
 def _pipeline_statements(
     config: PlatformConfig,
     training_role: ExecutionRole,
     artifacts: SecureBucket,
     data_key: EncryptionKey,
-    tracking_job_role: ExecutionRole | None = None,
+    job_roles: list[ExecutionRole] | None = None,
 ) -> list[dict]:
+    """``job_roles``: the roles of the networked steps (TrackExperiment, ExtractFeatures) besides
+    the execution role, which the pipeline passes to their jobs."""
     sagemaker = f"arn:aws:sagemaker:{config.region}:{config.account_id}"
     return [
         {
@@ -430,8 +527,8 @@ def _pipeline_statements(
             "Effect": "Allow",
             "Action": "iam:PassRole",
             "Resource": (
-                [training_role.role_arn, tracking_job_role.role_arn]
-                if tracking_job_role is not None
+                [training_role.role_arn, *(job_role.role_arn for job_role in job_roles)]
+                if job_roles
                 else training_role.role_arn
             ),
             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pulumi
 
+from components.data.feature_query_workgroup import FeatureQueryWorkgroup
+from components.data.feature_store import FeatureStore
 from components.experiments.experiment_tracking import ExperimentTracking
 from components.observability.endpoint_alarms import drift_alarm_name
 from components.observability.model_quality_alarms import quality_alarm_name
@@ -12,6 +14,7 @@ from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.training.training_pipeline import (
     PipelineExperimentTracking,
+    PipelineFeatureInput,
     TrainingPipeline,
     TrainingPipelineArgs,
     training_data_prefix,
@@ -32,6 +35,8 @@ def build_training_pipelines(
     registry: ModelRegistry | None,
     opts: pulumi.ResourceOptions,
     experiment_tracking: ExperimentTracking | None = None,
+    feature_store: FeatureStore | None = None,
+    feature_queries: FeatureQueryWorkgroup | None = None,
 ) -> dict[str, TrainingPipeline]:
     if not config.trains_models or registry is None:
         return {}
@@ -70,6 +75,7 @@ def build_training_pipelines(
                 tags=config.resource_tags,
                 max_parallel_steps=config.training.max_parallel_steps,
                 experiment_tracking=tracking,
+                feature_input=feature_input(config, family.name, foundation, feature_store, feature_queries),
                 platform_commit=platform_commit(),
                 object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
             ),
@@ -140,3 +146,26 @@ def drift_alarms_by_family(config: PlatformConfig, monitored: list[EndpointSpec]
             names = [quality_alarm_name(endpoint_name, metric) for metric in quality.quality_alarms]
             alarms.setdefault(family, []).extend(names)
     return alarms
+
+
+def feature_input(
+    config: PlatformConfig,
+    family: str,
+    foundation: Foundation,
+    feature_store: FeatureStore | None,
+    feature_queries: FeatureQueryWorkgroup | None,
+) -> PipelineFeatureInput | None:
+    """How the family's pipeline reads its feature group, where ``training.data`` names one: the
+    group's name from the feature store's output (so the pipeline is created after the group)."""
+    spec = next(model for model in config.models if model.name == family).training
+    if spec is None or spec.data is None:
+        return None
+    role = foundation.feature_extraction_role
+    # stacks.config checks the group is this stack's; then the store, workgroup and role exist.
+    assert feature_store is not None and feature_queries is not None and role is not None
+    index = next(i for i, group in enumerate(config.feature_groups) if group.name == spec.data.feature_group)
+    return PipelineFeatureInput(
+        feature_group_name=feature_store.feature_group_names.apply(lambda names: names[index]),
+        workgroup=feature_queries.workgroup_name,
+        role_arn=role.role_arn,
+    )

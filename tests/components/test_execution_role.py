@@ -94,12 +94,18 @@ def test_inference_role_reads_only_models_and_writes_only_data_capture(stack_gra
 
 
 def test_pipeline_role_may_pass_only_the_training_role_to_sagemaker(stack_graph: ResourceGraph) -> None:
-    """And, where the stack tracks experiments, the TrackExperiment step's own role."""
+    """And, where the stack tracks experiments or trains from a feature group, the TrackExperiment
+    and ExtractFeatures steps' own roles."""
     policy = next(p for p in stack_graph.of_type(ROLE_POLICY) if p.name == "pipeline-role-permissions")
     [pass_role] = [s for s in statements(policy_of(policy)) if "iam:PassRole" in as_list(s["Action"])]
     training = stack_graph.named("training-role-role").outputs["arn"]
-    tracking = [r.outputs["arn"] for r in stack_graph.of_type(ROLE) if r.name == "tracking-job-role-role"]
-    assert pass_role["Resource"] == ([training, *tracking] if tracking else training)
+    networked = [
+        r.outputs["arn"]
+        for name in ("tracking-job-role-role", "feature-extraction-role-role")
+        for r in stack_graph.of_type(ROLE)
+        if r.name == name
+    ]
+    assert pass_role["Resource"] == ([training, *networked] if networked else training)
     assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
 
 

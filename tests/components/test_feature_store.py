@@ -15,19 +15,34 @@ from tests.graph_helpers import as_list, policy_of, statements
 GROUP = "aws:sagemaker/featureGroup:FeatureGroup"
 
 
+def _churn(graph: ResourceGraph) -> Any:
+    """The fixtures' customer-churn group (prod also has customer-churn-labelled, offline only, which
+    the churn pipeline trains from: tests/stacks/test_feature_training.py)."""
+    [group] = [
+        g for g in graph.of_type(GROUP) if g.inputs["featureGroupName"] == f"{graph.stack}-customer-churn"
+    ]
+    return group
+
+
 def test_every_feature_group_encrypts_both_stores_with_the_platform_key(stack_graph: ResourceGraph) -> None:
     key_arn = stack_graph.named("kms-data-key").outputs["arn"]
     bucket = stack_graph.named("datasets-bucket").outputs["bucket"]
     groups = stack_graph.of_type(GROUP)
+    specs = ["customer-churn", *(["customer-churn-labelled"] if stack_graph.stack == "prod" else [])]
     # Account-wide name: the stack's prefix keeps it apart from another stack's group of that name.
-    assert [group.inputs["featureGroupName"] for group in groups] == [f"{stack_graph.stack}-customer-churn"]
-    for group in groups:
-        online = group.inputs["onlineStoreConfig"]
-        assert online["enableOnlineStore"] is True
-        assert online["securityConfig"] == {"kmsKeyId": key_arn}
+    assert [group.inputs["featureGroupName"] for group in groups] == [
+        f"{stack_graph.stack}-{s}" for s in specs
+    ]
+    for group, spec in zip(groups, specs, strict=True):
+        online = group.inputs.get("onlineStoreConfig")
+        if spec == "customer-churn":
+            assert online["enableOnlineStore"] is True
+            assert online["securityConfig"] == {"kmsKeyId": key_arn}
+        else:
+            assert online is None, "online: false"
         offline = group.inputs["offlineStoreConfig"]
         assert offline["s3StorageConfig"] == {
-            "s3Uri": f"s3://{bucket}/feature-store/customer-churn/",
+            "s3Uri": f"s3://{bucket}/feature-store/{spec}/",
             "kmsKeyId": key_arn,
         }
         assert offline["tableFormat"] == "Iceberg"
@@ -36,12 +51,12 @@ def test_every_feature_group_encrypts_both_stores_with_the_platform_key(stack_gr
 
 @pytest.mark.parametrize(("stack", "days"), [("dev", 7), ("staging", 30), ("prod", 30)])
 def test_online_ttl_comes_from_the_spec(stack_graphs, stack: str, days: int) -> None:
-    [group] = stack_graphs[stack].of_type(GROUP)
+    group = _churn(stack_graphs[stack])
     assert group.inputs["onlineStoreConfig"]["ttlDuration"] == {"value": days, "unit": "Days"}
 
 
 def test_feature_definitions_and_keys_follow_the_spec(stack_graph: ResourceGraph) -> None:
-    [group] = stack_graph.of_type(GROUP)
+    group = _churn(stack_graph)
     spec = load_stack_document(stack_graph.stack)["config"]["mlops-platform:platform"]["feature_groups"][0]
     assert group.inputs["recordIdentifierFeatureName"] == spec["record_identifier"]
     assert group.inputs["eventTimeFeatureName"] == spec["event_time"]
@@ -51,7 +66,7 @@ def test_feature_definitions_and_keys_follow_the_spec(stack_graph: ResourceGraph
 
 
 def test_group_role_touches_only_its_prefix_key_and_table(stack_graph: ResourceGraph) -> None:
-    [group] = stack_graph.of_type(GROUP)
+    group = _churn(stack_graph)
     # role_arn resolves only after the role's permissions exist, so the group depends on both.
     role_and_policy = {r.type: r for r in stack_graph.referenced(group, "roleArn")}
     assert set(role_and_policy) == {"aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"}
@@ -72,7 +87,7 @@ def test_group_role_touches_only_its_prefix_key_and_table(stack_graph: ResourceG
 
 def test_protection_of_feature_groups_follows_the_environment(stack_graphs) -> None:
     assert [g.protect for g in stack_graphs["dev"].of_type(GROUP)] == [False]
-    assert [g.protect for g in stack_graphs["prod"].of_type(GROUP)] == [True]
+    assert [g.protect for g in stack_graphs["prod"].of_type(GROUP)] == [True, True]
 
 
 def _spec(**changes: Any) -> FeatureGroupSpec:

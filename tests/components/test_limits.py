@@ -185,6 +185,8 @@ def test_every_name_limit_has_a_source() -> None:
         "aws:s3/bucket:Bucket": 63,
         # CloudTrail User Guide, "Naming requirements": 3-128 characters (the model sets no maximum).
         "aws:cloudtrail/trail:Trail": 128,
+        # botocore's WorkGroupName has no "max", only the pattern [a-zA-Z0-9._-]{1,128}.
+        "aws:athena/workgroup:Workgroup": 128,
     }
     assert set(PHYSICAL_NAME_LIMITS) == set(BOTOCORE_NAME_SHAPES) | set(documented)
     assert all(PHYSICAL_NAME_LIMITS[token][1] == limit for token, limit in documented.items())

@@ -55,6 +55,8 @@ def test_additional_endpoints_come_from_config(stack_graphs: dict[str, ResourceG
         "sns",
         # With a tracking server (prod's default): SageMaker MLflow's own PrivateLink service.
         "aws.sagemaker.eu-west-1.experiments",
+        # The churn family trains from a feature group: ExtractFeatures calls Athena.
+        "athena",
     }
 
 

@@ -84,7 +84,12 @@ def test_the_tracking_role_reads_no_data(prod: ResourceGraph) -> None:
 
 def test_the_pipeline_role_may_pass_the_tracking_role(prod: ResourceGraph) -> None:
     (passing,) = [s for s in _role_statements(prod, "pipeline") if s["Action"] == "iam:PassRole"]
-    assert passing["Resource"] == [_role_arn(prod, "training"), _role_arn(prod, "tracking-job")]
+    # The prod fixture also trains from a feature group: ExtractFeatures' role comes last.
+    assert passing["Resource"] == [
+        _role_arn(prod, "training"),
+        _role_arn(prod, "tracking-job"),
+        _role_arn(prod, "feature-extraction"),
+    ]
     assert passing["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
 
 

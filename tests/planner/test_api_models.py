@@ -31,6 +31,7 @@ CHECKED_PREFIXES = (
     "aws:pipes/",
     "aws:appautoscaling/",
     "aws:cloudtrail/",
+    "aws:athena/",
 )
 
 
@@ -115,6 +116,7 @@ def test_the_stacks_exercise_every_service_checked(stack_graphs: dict[str, Resou
         "aws:pipes/",
         "aws:appautoscaling/",
         "aws:cloudtrail/",
+        "aws:athena/",
     ):
         assert any(t.startswith(prefix) for t in types), prefix
 

@@ -40,6 +40,7 @@ def test_unprotected_prod_stateful_resources_violate_the_protection_rule(write_s
         "audit-logs-bucket",
         "audit-trail",
         "feature-store-customer-churn",
+        "feature-store-customer-churn-labelled",
         "model-registry-customer-churn",
     }
     assert {v.enforcement_level for v in violations if v.policy_name == "stateful-resources-protected"} == {

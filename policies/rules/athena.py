@@ -1,0 +1,72 @@
+"""Athena rules: a workgroup enforces its own KMS-encrypted results configuration.
+
+A workgroup whose configuration is not enforced lets every query choose its own results location
+and encryption (or none), so the workgroup's settings prove nothing about where results land.
+Results are copies of the data queried: they are encrypted with a KMS key (``SSE_KMS`` or
+``CSE_KMS``, with the key named), never ``SSE_S3`` or unencrypted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import ResourceValidationArgs
+
+from ._common import CHECKOV, HIGH, MANDATORY, framework, get, is_set, is_true, resource_rule, shown
+
+WORKGROUP = "aws:athena/workgroup:Workgroup"
+NATIVE_WORKGROUP = "aws-native:athena:WorkGroup"
+KMS_OPTIONS = ("SSE_KMS", "CSE_KMS")
+
+Check = Iterator[str]
+
+# Where each setting lives: pulumi-aws (``configuration``) and aws-native (``workGroupConfiguration``).
+_PATHS = {
+    WORKGROUP: {
+        "enforce": "configuration.enforceWorkgroupConfiguration",
+        "option": "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
+        "key": "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn",
+    },
+    NATIVE_WORKGROUP: {
+        "enforce": "workGroupConfiguration.enforceWorkGroupConfiguration",
+        "option": "workGroupConfiguration.resultConfiguration.encryptionConfiguration.encryptionOption",
+        "key": "workGroupConfiguration.resultConfiguration.encryptionConfiguration.kmsKey",
+    },
+}
+
+
+def _workgroup_encrypted_enforced(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    paths = _PATHS[args.resource_type]
+    props: Any = args.props
+    if not is_true(get(props, paths["enforce"])):
+        yield (
+            f"{paths['enforce']} is not true: queries could choose their own results location and "
+            "encryption; set enforce_workgroup_configuration=True."
+        )
+    option = get(props, paths["option"])
+    if option not in KMS_OPTIONS:
+        yield (
+            f"{paths['option']} is {shown(option)}: query results are copies of the data; encrypt them "
+            f"with KMS ({' or '.join(KMS_OPTIONS)}) and a customer-managed key."
+        )
+    elif not is_set(get(props, paths["key"])):
+        yield f"{paths['key']} is unset: name the customer-managed KMS key the results are encrypted with."
+
+
+athena_workgroup_encrypted_enforced = resource_rule(
+    name="athena-workgroup-encrypted-enforced",
+    description=(
+        "Athena workgroups must enforce their configuration and encrypt query results with a KMS key. "
+        "Fix: set configuration.enforceWorkgroupConfiguration=true and "
+        "resultConfiguration.encryptionConfiguration {encryptionOption: SSE_KMS, kmsKeyArn: <key>}."
+    ),
+    resource_types=[WORKGROUP, NATIVE_WORKGROUP],
+    check=_workgroup_encrypted_enforced,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(CHECKOV, "CKV_AWS_82", "CKV_AWS_159"),
+    tags=["athena", "encryption"],
+)
+
+POLICIES = [athena_workgroup_encrypted_enforced]
