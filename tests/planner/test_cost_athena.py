@@ -14,7 +14,9 @@ CONFIG = {"mlops-platform:platform": {"region": "eu-west-1"}}
 
 def _estimate(configuration: dict):
     inputs = {"name": "mlops-platform-prod-feature-queries", "configuration": configuration}
-    return estimate_cost(graph(resource("feature-queries-workgroup", WORKGROUP, inputs=inputs), config=CONFIG))
+    return estimate_cost(
+        graph(resource("feature-queries-workgroup", WORKGROUP, inputs=inputs), config=CONFIG)
+    )
 
 
 def test_the_cutoff_caps_one_query_at_the_scanned_price() -> None:
