@@ -13,8 +13,10 @@ import pytest
 from components.serving import batch_definition
 from components.serving.batch_definition import BatchDefinitionSettings, build_batch_definition
 from components.training.definition_cache import cache_key, cached_definition
+from planner.recorder import record_stack_file
 
 BATCH_SOURCE = Path(batch_definition.__file__).resolve()
+PROD_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stacks" / "Pulumi.prod.yaml"
 
 
 def _batch_settings(**changes: object) -> BatchDefinitionSettings:
@@ -101,3 +103,16 @@ def test_every_setting_is_part_of_the_key(change) -> None:
     assert cache_key(_batch_settings(**change), (BATCH_SOURCE,)) != cache_key(
         _batch_settings(), (BATCH_SOURCE,)
     )
+
+
+def test_every_pipeline_definition_of_a_plan_is_served_by_the_cache(tmp_path, monkeypatch) -> None:
+    """A warm plan composes nothing: every pipeline the prod stack defines (training, batch
+    scoring) goes through the cache, so none pays the SageMaker SDK's import on every plan."""
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(tmp_path / "definitions"))
+    graph = record_stack_file(str(PROD_FIXTURE))
+
+    pipelines = graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    kinds = {json.loads(pipeline.inputs["pipelineDefinition"])["Steps"][0]["Type"] for pipeline in pipelines}
+    assert len(pipelines) >= 2 and "Transform" in kinds  # training and batch scoring at least
+    cached = sorted(path.read_text() for path in (tmp_path / "definitions").glob("*.json"))
+    assert sorted(pipeline.inputs["pipelineDefinition"] for pipeline in pipelines) == cached
