@@ -3,16 +3,17 @@
 Recording a stack runs the whole platform program (6-12 s of CPU for a fixture stack); many tests
 read the same document (a fixture stack, or the same variant of one). :func:`recorded_stack` is
 :func:`planner.recorder.record_stack_file` for the offline program, keyed by what the recording
-depends on: the stack file's bytes and name, the registry stand-in and the environment the
-program reads (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``). The first caller records; every
-other caller, in any pytest-xdist worker, unpickles the same graph (a fresh copy: a test that
-mutates an input cannot change what another test reads), with ``source`` naming its own file.
+depends on: the stack file's bytes and name, the registry stand-in, the environment the program
+reads (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``) and the working directory. The first
+caller records; every other caller, in any pytest-xdist worker, unpickles the same graph (a fresh
+copy: a test that mutates an input cannot change what another test reads), with ``source``
+naming its own file.
 
 The cache is ``.cache/recorded-stacks/<fingerprint>/``: the fingerprint hashes every file of the
 code a recording runs (components, stacks, planner, policies, models, packaging: tracked or not),
-``uv.lock``, ``pyproject.toml`` and the Python version, so any change to them starts an empty
-cache (older ones are removed) and a graph is never stale; a later run of unchanged code records
-nothing. A stack file that fails to record (ConfigError...) is not cached: the error is raised
+``uv.lock``, ``pyproject.toml``, this module and the Python version, so any change to them starts
+an empty cache (older ones are removed) and a graph is never stale; a later run of unchanged code
+records nothing. A stack file that fails to record (ConfigError...) is not cached: the error is raised
 again for every caller.
 
 Only for tests that read the offline recording of a document: a test that patches the program,
@@ -36,7 +37,7 @@ _ENVIRONMENT_PREFIXES = ("MLOPS_", "AWS_", "PULUMI_", "MOTO_")
 
 # Everything the offline program runs or reads besides the stack file and the environment.
 SOURCE_FOLDERS = ("components", "stacks", "planner", "policies", "models", "packaging")
-SOURCE_FILES = ("uv.lock", "pyproject.toml")
+SOURCE_FILES = ("uv.lock", "pyproject.toml", "tests/recorded.py")
 
 _cache_dir: Path | None = None
 
@@ -78,7 +79,8 @@ def use_cache_dir(directory: Path | None) -> None:
 def _key(path: Path, registry: str, *, located: bool) -> str:
     digest = hashlib.sha256()
     environment = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENVIRONMENT_PREFIXES))
-    for part in (path.name, registry, repr(environment), str(path.resolve().parent) if located else ""):
+    where = str(path.resolve().parent) if located else ""
+    for part in (path.name, registry, repr(environment), os.getcwd(), where):
         digest.update(part.encode())
         digest.update(b"\0")
     digest.update(path.read_bytes())

@@ -100,6 +100,16 @@ def test_the_environment_the_program_reads_is_part_of_the_key(tmp_path, recordin
     assert len(recordings) == 2
 
 
+def test_another_working_directory_records_again(tmp_path, recordings, monkeypatch) -> None:
+    path = _write(tmp_path / "a", "config: {}\n")
+    recorded.recorded_stack(path)
+    monkeypatch.chdir(tmp_path)
+
+    recorded.recorded_stack(path)
+
+    assert len(recordings) == 2, "a relative path in the document may resolve elsewhere"
+
+
 def test_a_graph_that_names_its_folder_is_shared_only_within_that_folder(tmp_path, recordings) -> None:
     here = _write(tmp_path / "a", "config: {here: 1}\n")
     there = _write(tmp_path / "b", "config: {here: 1}\n")
