@@ -12,9 +12,10 @@ naming its own file.
 The cache is ``.cache/recorded-stacks/<fingerprint>/``: the fingerprint hashes every file of the
 code a recording runs (components, stacks, planner, policies, models, packaging: tracked or not),
 ``uv.lock``, ``pyproject.toml``, this module and the Python version, so any change to them starts
-an empty cache (older ones are removed) and a graph is never stale; a later run of unchanged code
-records nothing. A stack file that fails to record (ConfigError...) is not cached: the error is raised
-again for every caller.
+an empty cache and a graph is never stale; a later run of unchanged code records nothing. Other
+versions' folders are removed after an hour unchanged (a session of other code may still be
+running in this checkout; if its folder goes, it records again). A stack file that fails to
+record (ConfigError...) is not cached: the error is raised again for every caller.
 
 Only for tests that read the offline recording of a document: a test that patches the program,
 the resolver or the recorder (monkeypatch) calls ``record_stack_file`` itself.
@@ -29,6 +30,7 @@ import os
 import pickle
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from planner.recorder import ResourceGraph, record_stack_file
@@ -59,13 +61,22 @@ def source_fingerprint(repo: Path) -> str:
     return digest.hexdigest()[:32]
 
 
+# Another version's folder unchanged for this long belongs to no running session: it is removed.
+STALE_SECONDS = 3600
+
+
 def cache_dir_for(repo: Path) -> Path:
-    """This code's cache folder under ``repo/.cache/recorded-stacks``; other versions' are removed."""
+    """This code's cache folder under ``repo/.cache/recorded-stacks``; other versions' are removed
+    once stale (a session of other code may still be running in this checkout)."""
     base = repo / ".cache" / "recorded-stacks"
     directory = base / source_fingerprint(repo)
     directory.mkdir(parents=True, exist_ok=True)
     for other in base.iterdir():
-        if other != directory:
+        try:
+            stale = time.time() - other.stat().st_mtime > STALE_SECONDS
+        except FileNotFoundError:
+            continue
+        if other != directory and stale:
             shutil.rmtree(other, ignore_errors=True)
     return directory
 
@@ -94,30 +105,44 @@ def _record(source: str, path: Path, registry: str) -> tuple[ResourceGraph, byte
     return graph, data, str(path.resolve().parent).encode() in data
 
 
+def _cached(directory: Path, path: Path, registry: str, source: str) -> ResourceGraph | None:
+    for located in (False, True):
+        entry = directory / f"{_key(path, registry, located=located)}.pickle"
+        try:
+            data = entry.read_bytes()
+        except FileNotFoundError:
+            continue
+        return dataclasses.replace(pickle.loads(data), source=source)
+    return None
+
+
 def recorded_stack(path: str | Path, *, registry: str = "stand-in") -> ResourceGraph:
     """The offline recording of the stack file at ``path`` (see the module's docstring)."""
     source = str(path)
     path = Path(path)
-    if _cache_dir is None:
+    directory = _cache_dir
+    if directory is None:
         return record_stack_file(source, registry=registry)
-    for located in (False, True):
-        entry = _cache_dir / f"{_key(path, registry, located=located)}.pickle"
-        if entry.exists():
-            return dataclasses.replace(pickle.loads(entry.read_bytes()), source=source)
+    found = _cached(directory, path, registry, source)
+    if found is not None:
+        return found
+    # Another session (of other code, in this checkout) may have removed the folder: make it again.
+    directory.mkdir(parents=True, exist_ok=True)
     # One recorder per document across the workers: the others wait for its graph.
-    entry = _cache_dir / f"{_key(path, registry, located=False)}.pickle"
-    with open(_cache_dir / f"{entry.stem}.lock", "w") as lock:
+    with open(directory / f"{_key(path, registry, located=False)}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            for located in (False, True):
-                found = _cache_dir / f"{_key(path, registry, located=located)}.pickle"
-                if found.exists():
-                    return dataclasses.replace(pickle.loads(found.read_bytes()), source=source)
+            found = _cached(directory, path, registry, source)
+            if found is not None:
+                return found
             graph, data, located = _record(source, path, registry)
-            target = _cache_dir / f"{_key(path, registry, located=located)}.pickle"
+            target = directory / f"{_key(path, registry, located=located)}.pickle"
             partial = target.with_suffix(f".{os.getpid()}.partial")
-            partial.write_bytes(data)
-            partial.replace(target)
+            try:
+                partial.write_bytes(data)
+                partial.replace(target)
+            except FileNotFoundError:
+                pass  # the folder was removed meanwhile: the graph is still this caller's
             return graph
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)

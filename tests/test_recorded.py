@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -121,6 +124,18 @@ def test_a_graph_that_names_its_folder_is_shared_only_within_that_folder(tmp_pat
     assert recordings == [(str(here), "stand-in"), (str(there), "stand-in")]
 
 
+def test_a_cache_folder_removed_by_another_session_is_made_again(tmp_path, recordings) -> None:
+    # A run of other code in the same checkout removes this code's folder (cache_dir_for).
+    path = _write(tmp_path / "a", "config: {}\n")
+    recorded.recorded_stack(path)
+    shutil.rmtree(tmp_path / "cache")
+
+    recorded.recorded_stack(path)
+    recorded.recorded_stack(path)
+
+    assert len(recordings) == 2, "recorded again once, then served from the new folder"
+
+
 def test_a_stack_file_that_fails_raises_for_every_caller(tmp_path, recordings) -> None:
     path = _write(tmp_path / "a", "config: {broken: 1}\n")
 
@@ -184,7 +199,7 @@ def test_the_fingerprint_changes_with_the_code_a_recording_runs(
     assert (recorded.source_fingerprint(root) != before) is changes_the_fingerprint
 
 
-def test_a_new_version_of_the_code_starts_an_empty_cache_and_removes_the_old_one(tmp_path: Path) -> None:
+def test_a_new_version_of_the_code_starts_an_empty_cache_and_removes_stale_ones(tmp_path: Path) -> None:
     root = _code(tmp_path)
     old = recorded.cache_dir_for(root)
     (old / "graph.pickle").write_bytes(b"old")
@@ -194,4 +209,8 @@ def test_a_new_version_of_the_code_starts_an_empty_cache_and_removes_the_old_one
     new = recorded.cache_dir_for(root)
 
     assert new != old and not list(new.iterdir())
+    assert old.exists(), "a session of the old code may still be running"
+    hours_ago = time.time() - recorded.STALE_SECONDS - 60
+    os.utime(old, (hours_ago, hours_ago))
+    assert recorded.cache_dir_for(root) == new
     assert not old.exists()
