@@ -61,6 +61,19 @@ def _up(path: Path | str, registry: Any) -> ResourceGraph:
     )
 
 
+@pytest.fixture(scope="module")
+def first_up() -> ResourceGraph:
+    """The prod fixture's first `pulumi up` against an empty registry of its account: one recording
+    read by every test that starts from it (the graph depends only on the registry being empty)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_ACCOUNT_ID", "333333333333")
+        registries = _registry()
+        try:
+            return _up(stack_path("prod"), next(registries))
+        finally:
+            registries.close()
+
+
 def _types(graph: ResourceGraph) -> set[str]:
     return {resource.type for resource in graph}
 
@@ -94,8 +107,8 @@ def _register_approved(registry: Any, graph: ResourceGraph, group: str) -> str:
     )["ModelPackageArn"]
 
 
-def test_a_first_deploy_creates_everything_but_the_endpoint_and_says_what_to_do(prod_registry) -> None:
-    graph = _up(stack_path("prod"), prod_registry)
+def test_a_first_deploy_creates_everything_but_the_endpoint_and_says_what_to_do(first_up) -> None:
+    graph = first_up
 
     assert not _types(graph) & set(ENDPOINT_TYPES), "nothing of the endpoint is created"
     # Everything else: the registry, the training pipeline and its triggers, the alert topic.
@@ -128,8 +141,8 @@ def test_a_first_deploy_creates_everything_but_the_endpoint_and_says_what_to_do(
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
 
 
-def test_the_up_after_an_approval_creates_the_endpoint(prod_registry) -> None:
-    first = _up(stack_path("prod"), prod_registry)
+def test_the_up_after_an_approval_creates_the_endpoint(first_up, prod_registry) -> None:
+    first = first_up
     # What the first `pulumi up` created, then the pipeline's run and a reviewer's approval.
     prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
     approved = _register_approved(prod_registry, first, "prod-customer-churn")
@@ -257,10 +270,10 @@ def _deploy(graph: ResourceGraph, registry: Any) -> None:
 
 
 def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rejected(
-    prod_registry, current_instance_types
+    first_up, prod_registry, current_instance_types
 ) -> None:
     """The rollback of docs/promotion.md on a family with one approved version: the endpoint stays."""
-    first = _up(stack_path("prod"), prod_registry)
+    first = first_up
     prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
     approved = _register_approved(prod_registry, first, "prod-customer-churn")
     serving = _up(stack_path("prod"), prod_registry)
@@ -284,9 +297,9 @@ def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rej
 
 
 def test_a_new_variant_with_nothing_approved_on_a_deployed_endpoint_stops_the_run(
-    prod_registry, current_instance_types, tmp_path
+    first_up, prod_registry, current_instance_types, tmp_path
 ) -> None:
-    first = _up(stack_path("prod"), prod_registry)
+    first = first_up
     prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
     _register_approved(prod_registry, first, "prod-customer-churn")
     _deploy(_up(stack_path("prod"), prod_registry), prod_registry)
