@@ -39,8 +39,21 @@ def test_every_version_records_the_platform_commit_the_family_code_and_the_data(
     assert properties["training_data_manifest_sha256"] == {
         "Std:JsonGet": {"PropertyFile": summary, "Path": "manifest_sha256"}
     }
-    # No family reads its training set from a feature group yet: nothing claims one.
-    assert not {"feature_group_name", "feature_group_snapshot_time"} & set(properties)
+    # Only prod's churn family trains from a feature group (tests/stacks/test_feature_training.py);
+    # elsewhere nothing claims one.
+    features = {
+        key: properties[key]
+        for key in ("feature_group_name", "feature_group_snapshot_time")
+        if key in properties
+    }
+    if stack_graph.stack == "prod":
+        snapshot = {"Get": "Steps.ExtractFeatures.PropertyFiles.FeatureSnapshot"}
+        assert features == {
+            "feature_group_name": "prod-customer-churn-labelled",
+            "feature_group_snapshot_time": {"Std:JsonGet": {"PropertyFile": snapshot, "Path": "as_of"}},
+        }
+    else:
+        assert features == {}
 
 
 def test_the_dataset_manifest_script_is_uploaded_and_run(stack_graph: ResourceGraph) -> None:
