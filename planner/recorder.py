@@ -33,7 +33,9 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as pulumi_resource
 from pulumi.runtime import rpc
+from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -368,7 +370,8 @@ def record_program(
                 loop.close()
                 engine_loop.close()
 
-    contextvars.Context().run(run)
+    with _without_stack_traces():
+        contextvars.Context().run(run)
     return ResourceGraph(
         stack=stack,
         source=source,
@@ -378,6 +381,26 @@ def record_program(
         secret_exports=frozenset(secret_exports),
         warnings=tuple(warnings.messages),
     )
+
+
+def _empty_stack_trace() -> source_pb2.StackTrace:
+    return source_pb2.StackTrace()
+
+
+@contextlib.contextmanager
+def _without_stack_traces() -> Iterator[None]:
+    """Registrations carry no stack trace while a program is recorded.
+
+    For each resource and invoke the SDK walks the Python stack (``traceback.extract_stack``,
+    reading source lines) and turns every frame into a file URI, for the engine's source positions;
+    the mock monitor drops them, and they were 3-4 % of a large plan's CPU time.
+    """
+    original = pulumi_resource._get_stack_trace
+    pulumi_resource._get_stack_trace = _empty_stack_trace
+    try:
+        yield
+    finally:
+        pulumi_resource._get_stack_trace = original
 
 
 class _WarningCollector(logging.Handler):
