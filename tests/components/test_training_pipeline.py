@@ -38,10 +38,13 @@ def test_step_scripts_are_kms_encrypted_objects_the_definition_references(stack_
     key_arn = stack_graph.named("kms-data-key").outputs["arn"]
     bucket = stack_graph.named("artifacts-bucket").outputs["bucket"]
     scripts = within(stack_graph, "training-customer-churn", "aws:s3/bucketObjectv2:BucketObjectv2")
-    # The family's scripts, the platform's DatasetManifest script (lineage), and its TrackExperiment
-    # script where the stack tracks.
+    # The family's scripts, the platform's DatasetManifest script (lineage), its TrackExperiment
+    # script where the stack tracks, and its ExtractFeatures script where the family trains from a
+    # feature group (prod's churn family).
     tracked = bool(stack_graph.of_type("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"))
-    assert len(scripts) == len(SCRIPT_KEYS) + 1 + tracked
+    extracts = stack_graph.stack == "prod"
+    assert len(scripts) == len(SCRIPT_KEYS) + 1 + tracked + extracts
+    assert [s.inputs["key"].endswith("/extract_features.py") for s in scripts].count(True) == extracts
     for script in scripts:
         assert script.inputs["serverSideEncryption"] == "aws:kms" and script.inputs["kmsKeyId"] == key_arn
         assert script.inputs["bucket"] == bucket
