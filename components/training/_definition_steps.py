@@ -196,6 +196,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     tracked = (
         _track_step(settings, session, train, evaluate, report) if settings.experiment_tracking else None
     )
+    evidently = _evidently_steps(settings, session, preprocess) if settings.evidently else []
     register = _register_step(
         settings,
         session,
@@ -245,6 +246,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
             train,
             evaluate,
             *([tracked[0]] if tracked else []),
+            *evidently,
             check,
         ],
         sagemaker_session=session,
@@ -828,6 +830,35 @@ def _tracking_image(region: str) -> str:
         version=TRACKING_IMAGE_VERSION,
         image_scope="inference",
         instance_type=TRACKING_INSTANCE_TYPE,
+    )
+
+
+def _evidently_steps(
+    settings: TrainingPipelineSettings, session: Any, preprocess: ProcessingStep
+) -> list[ProcessingStep]:
+    """EvidentlyReport of the run's training features (Preprocess's baseline dataset: the train
+    split's request columns) against the family's reference, then PublishDriftMetrics. Neither
+    gates registration: a drifted training set is reported (and alarmed on), not refused."""
+    from ._evidently_steps import JobContext, evidently_steps
+    from .evidently import REPORT_OUTPUT, STEP_EVIDENTLY
+
+    assert settings.evidently is not None
+    context = JobContext(
+        session=session,
+        region=settings.region,
+        role_arn=settings.role_arn,
+        kms_key_arn=settings.kms_key_arn,
+        subnet_ids=settings.subnet_ids,
+        security_group_ids=settings.security_group_ids,
+        isolated=settings.enable_network_isolation,
+        job_name_prefix=settings.pipeline_name,
+        pipeline_kind="training",
+    )
+    return evidently_steps(
+        settings.evidently,
+        context,
+        current=_output_uri(preprocess, BASELINE_DATASET),
+        output_uri=_run_uri(settings, STEP_EVIDENTLY, REPORT_OUTPUT),
     )
 
 

@@ -38,6 +38,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
+from ..instance_types import has_instance_store
+from .evidently import (
+    PUBLISH_INSTANCE_TYPE,
+    STEP_EVIDENTLY,
+    STEP_PUBLISH_DRIFT,
+    EvidentlySettings,
+    evidently_problems,
+)
 from .frameworks import FRAMEWORKS
 from .tuning import TuningSettings, as_text, tuning_problems
 
@@ -290,6 +298,9 @@ class TrainingPipelineSettings:
     feature_input: FeatureInputSettings | None = None
     """With it: the training set comes from a feature group's offline store (the ExtractFeatures
     step, the ``FeatureSnapshotTime`` parameter) instead of ``input_data_uri``."""
+    evidently: EvidentlySettings | None = None
+    """With it: EvidentlyReport on the run's training features against the family's reference, and
+    PublishDriftMetrics (see ``components/training/evidently.py``); without, neither."""
 
     @property
     def baselines_uri(self) -> str:
@@ -476,6 +487,7 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
         + _lineage_problems(s)
         + _tuning_problems(s)
         + _feature_input_problems(s)
+        + evidently_problems(s.evidently, region=s.region, account_id=s.account_id, data_role_arn=s.role_arn)
     )
 
 
@@ -760,13 +772,22 @@ def job_security_problems(
         return []
     vpc = {"Subnets": list(settings.subnet_ids), "SecurityGroupIds": list(settings.security_group_ids)}
     expected_volume = settings.kms_key_arn if volume_kms else None
-    # TrackExperiment and ExtractFeatures alone reach the network (the tracking server, Athena),
-    # each with no input but its script and its own role.
-    networked = {STEP_TRACK: settings.experiment_tracking, STEP_EXTRACT: settings.feature_input}
+    # TrackExperiment, ExtractFeatures and PublishDriftMetrics alone reach the network (the tracking
+    # server, Athena, CloudWatch), each with no input but its script and its own role.
+    networked = {
+        STEP_TRACK: settings.experiment_tracking,
+        STEP_EXTRACT: settings.feature_input,
+        STEP_PUBLISH_DRIFT: settings.evidently,
+    }
     isolated = settings.enable_network_isolation and step.get("Name") not in networked
     checks = [
         (volume == expected_volume, f"volume KMS key is {volume!r}, expected {expected_volume!r}"),
-        (output == settings.kms_key_arn, f"output KMS key is {output!r}, expected {settings.kms_key_arn!r}"),
+        (
+            output == settings.kms_key_arn
+            # PublishDriftMetrics writes nothing (it only calls CloudWatch): no output, no output key.
+            or (step.get("Name") == STEP_PUBLISH_DRIFT and "ProcessingOutputConfig" not in arguments),
+            f"output KMS key is {output!r}, expected {settings.kms_key_arn!r}",
+        ),
         (network.get("VpcConfig") == vpc, f"VpcConfig is {network.get('VpcConfig')!r}, expected {vpc!r}"),
         (
             network.get("EnableInterContainerTrafficEncryption") is True,
@@ -786,7 +807,10 @@ def job_security_problems(
             )
         )
         owner = networked[step["Name"]]
-        role = getattr(owner, "role_arn", None)
+        # PublishDriftMetrics' role is the Evidently settings' publisher role.
+        role = getattr(
+            owner, "publisher_role_arn" if step["Name"] == STEP_PUBLISH_DRIFT else "role_arn", None
+        )
         checks.append(
             (arguments.get("RoleArn") == role, f"its role is {arguments.get('RoleArn')!r}, expected {role!r}")
         )
@@ -849,6 +873,10 @@ def verify(
             return tracking_volume_kms
         if step["Name"] == STEP_EXTRACT:
             return extract_volume_kms
+        if step["Name"] == STEP_PUBLISH_DRIFT:
+            return not has_instance_store(PUBLISH_INSTANCE_TYPE)
+        if step["Name"] == STEP_EVIDENTLY and settings.evidently is not None:
+            return not has_instance_store(settings.evidently.instance_type)
         return training_volume_kms if step["Type"] in ("Training", "Tuning") else processing_volume_kms
 
     problems = [
