@@ -78,6 +78,7 @@ PHYSICAL_NAME_LIMITS: Final[dict[str, tuple[str, int]]] = {
     "aws:sfn/stateMachine:StateMachine": ("name", 80),
     "aws:scheduler/schedule:Schedule": ("name", 64),
     "aws:sqs/queue:Queue": ("name", 80),
+    "aws:ecr/repository:Repository": ("name", 256),
     "aws:sns/topic:Topic": ("name", 256),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("name", 255),
     "aws:cloudwatch/dashboard:Dashboard": ("dashboardName", 255),

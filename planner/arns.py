@@ -29,6 +29,12 @@ class Arns:
     def sqs_queue_url(self, name: str) -> str:
         return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{name}"
 
+    def ecr_repository(self, name: str) -> str:
+        return self._arn("ecr", f"repository/{name}")
+
+    def ecr_repository_url(self, name: str) -> str:
+        return f"{self.account}.dkr.ecr.{self.region}.amazonaws.com/{name}"
+
     def events(self, kind: str, name: str, *, bus: str | None = None) -> str:
         """``rule/<name>`` (``rule/<bus>/<name>`` on a custom bus), ``event-bus/<name>``,
         ``api-destination/<name>/<uuid>``, ``connection/<name>/<uuid>``, ``archive/<name>``."""

@@ -68,6 +68,18 @@ def _sqs_queue(mocks: PlatformMocks, name: str, physical: str, inputs: State) ->
     return url, {"name": queue, "arn": mocks.arns.sqs_queue(queue), "url": url, **_tags_all(inputs)}
 
 
+def _ecr_repository(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
+    """ECR's id is the repository name; its URL is what ``docker push`` and the jobs' images use."""
+    repository = inputs.get("name") or physical
+    return repository, {
+        "name": repository,
+        "arn": mocks.arns.ecr_repository(repository),
+        "registryId": mocks.arns.account,
+        "repositoryUrl": mocks.arns.ecr_repository_url(repository),
+        **_tags_all(inputs),
+    }
+
+
 def _sqs_queue_policy(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
     return str(inputs.get("queueUrl")), {}
 
@@ -234,6 +246,7 @@ SERVICE_OUTPUTS: dict[str, Handler] = {
     "aws:sns/topicSubscription:TopicSubscription": _sns_subscription,
     "aws:sqs/queue:Queue": _sqs_queue,
     "aws:sqs/queuePolicy:QueuePolicy": _sqs_queue_policy,
+    "aws:ecr/repository:Repository": _ecr_repository,
     "aws:cloudwatch/eventRule:EventRule": _event_rule,
     "aws:cloudwatch/eventTarget:EventTarget": _event_target,
     "aws:cloudwatch/eventBus:EventBus": _events_named("event-bus"),

@@ -224,6 +224,17 @@ def _kms_key(ctx: PricingContext, key: RecordedResource) -> list[CostItem]:
     return [CostItem(key.name, key.type, "KMS key", monthly, monthly)]
 
 
+ASSUMED_MAX_IMAGE_STORAGE_GB = 5.0
+"""Ceiling of an image repository's storage: tags are immutable, so every pushed version stays
+(the Evidently image is about 0.4 GB compressed: a dozen versions)."""
+
+
+def _ecr_repository(ctx: PricingContext, repository: RecordedResource) -> list[CostItem]:
+    per_gb = ctx.prices.get("ecr_storage_per_gb_month")
+    what = f"image storage, 0-{ASSUMED_MAX_IMAGE_STORAGE_GB:g} GB (assumed ceiling)"
+    return [CostItem(repository.name, repository.type, what, 0.0, ASSUMED_MAX_IMAGE_STORAGE_GB * per_gb)]
+
+
 def _alarm(ctx: PricingContext, alarm: RecordedResource) -> list[CostItem]:
     """CloudWatch bills an alarm per metric it evaluates; metric math counts each metric it reads."""
     queries = alarm.inputs.get("metricQueries") or []
@@ -353,6 +364,7 @@ PRICERS: Mapping[str, Pricer] = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
     "aws:ec2/natGateway:NatGateway": _nat_gateway,
     "aws:kms/key:Key": _kms_key,
+    "aws:ecr/repository:Repository": _ecr_repository,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": _monitoring_schedule,

@@ -45,6 +45,7 @@ from components.serving.inference_endpoint_spec import (
     VariantSpec,
 )
 from components.serving.triton import triton_region_problem
+from components.training.evidently import EvidentlySpec
 from components.training.frameworks import framework_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
@@ -394,6 +395,15 @@ class ModelFamilyConfig(ModelFamilySpec):
         description="Scheduled batch scoring of `batch-input/<family>/` (datasets bucket) into "
         "`batch-output/<family>/<execution id>/` with the family's latest Approved (or a pinned) "
         "version: a network-isolated transform job in the private subnets (docs/batch-scoring.md).",
+    )
+
+    evidently: EvidentlySpec | None = Field(
+        default=None,
+        description="An Evidently drift and data-quality report of the family's data against its reference "
+        "dataset: in the training pipeline (the run's training features) and the batch-scoring pipeline "
+        "(the batch input), HTML and JSON under the execution's prefix, `DriftedColumnsShare` and "
+        "`DatasetDrift` to CloudWatch, an alarm to the alert topic (docs/evidently.md). Needs `training` "
+        "(with `training.enabled`) or `batch_scoring`.",
     )
 
     @field_validator("quality_alarms")
@@ -929,6 +939,20 @@ def _batch_scoring_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
             )
 
 
+def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """An Evidently report needs a pipeline to run in: the family's training or batch scoring."""
+    for index, family in enumerate(config.models):
+        if family.evidently is None:
+            continue
+        trains = config.trains_models and family.training is not None
+        if not (trains or family.batch_scoring is not None):
+            yield (
+                f"models[{index}].evidently",
+                "no pipeline would run the report: give the family `training` (in a stack with "
+                "`training.enabled`) or `batch_scoring`, or remove `evidently`",
+            )
+
+
 def _triton_region_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Triton variants whose SageMaker image release is not published in the stack's region."""
     for index, endpoint in enumerate(config.endpoints):
@@ -1017,6 +1041,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     yield from _group_arn_problems(config)
     yield from _triton_region_problems(config)
     yield from _batch_scoring_problems(config)
+    yield from _evidently_problems(config)
     yield from _tracking_server_arn_problems(config)
     yield from _training_data_problems(config)
     for derived in naming.derived_names(config):

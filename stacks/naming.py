@@ -58,6 +58,11 @@ def kms_alias_prefix(prefix: str) -> str:
     return f"{PRODUCT}-{prefix}"
 
 
+def evidently_repository_name(prefix: str) -> str:
+    """The stack's ECR repository of the Evidently image (lowercase: ECR's rule)."""
+    return f"{PRODUCT}-{prefix}-evidently".lower()
+
+
 def log_group_prefix(prefix: str) -> str:
     """Log groups the platform names itself live under this path."""
     return f"/{PRODUCT}/{prefix}/"

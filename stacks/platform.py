@@ -21,6 +21,7 @@ from components.data.feature_store import FeatureStore
 from components.experiments.experiment_tracking import ExperimentTracking
 from components.observability.alert_topic import AlertTopic
 from components.observability.cost_guardrails import CostGuardrails
+from components.observability.drift_report_alarm import DriftReportAlarm
 from components.observability.endpoint_alarms import (
     EndpointAlarms,
 )
@@ -45,6 +46,7 @@ from stacks.composition.kubernetes import build_kubernetes_servings
 from stacks.composition.observability import (
     build_alerts,
     build_cost_guardrails,
+    build_drift_report_alarms,
     build_failure_alerts,
     build_observability,
 )
@@ -100,6 +102,8 @@ class Platform:
     """Per ``<namespace>/<name>``."""
     batch_scoring: dict[str, BatchScoring] = field(default_factory=dict)
     """Per model family with ``batch_scoring`` and a version to score with."""
+    drift_report_alarms: dict[str, DriftReportAlarm] = field(default_factory=dict)
+    """Per trained model family with ``evidently``: the alarm on its training data's drift."""
     deferred_batch_scoring: dict[str, str] = field(default_factory=dict)
     """Model family → why its batch scoring waits for a first approved version."""
 
@@ -173,6 +177,7 @@ def build_platform(
         ),
         batch_scoring=build_batch_scoring(config, foundation, batch_plan, opts),
         deferred_batch_scoring=dict(batch_plan.deferred),
+        drift_report_alarms=build_drift_report_alarms(config, alerts, pipelines, opts),
     )
     _export(platform)
     return platform
@@ -191,6 +196,9 @@ def _export(platform: Platform) -> None:
         pulumi.export("audit_trail_arn", foundation.audit_trail_arn)
     if foundation.audit_trail is not None:
         pulumi.export("audit_log_bucket", foundation.audit_trail.log_bucket_name)
+    if foundation.evidently_repository is not None:
+        # Where to push images/evidently (docs/evidently.md).
+        pulumi.export("evidently_repository_url", foundation.evidently_repository.repository_url)
     if platform.feature_store:
         pulumi.export("feature_group_names", platform.feature_store.feature_group_names)
     if platform.dvc_remote:

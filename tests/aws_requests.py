@@ -647,6 +647,30 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
             provider_fills={"ReturnSubscriptionArn": True},
         ),
     ),
+    # ECR
+    "aws:ecr/repository:Repository": (
+        Call(
+            "ecr",
+            "CreateRepository",
+            {
+                "name": "repositoryName",
+                "imageTagMutability": "imageTagMutability",
+                "imageScanningConfiguration": "imageScanningConfiguration",
+                # The provider sends the one block as the request's single structure.
+                "encryptionConfigurations": lambda value: {"encryptionConfiguration": value[0]},
+                # The provider's own switch for DeleteRepository: no part of the request.
+                "forceDelete": lambda value: {},
+                "tags": lambda value: {"tags": [{"Key": key, "Value": item} for key, item in value.items()]},
+            },
+        ),
+    ),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (
+        Call(
+            "ecr",
+            "PutLifecyclePolicy",
+            {"repository": "repositoryName", "policy": "lifecyclePolicyText"},
+        ),
+    ),
     # SQS
     "aws:sqs/queue:Queue": (
         Call(

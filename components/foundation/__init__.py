@@ -5,6 +5,7 @@ from .access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from .audit_trail import AuditTrail, AuditTrailArgs, AuditTrailSpec
 from .encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
 from .execution_role import ExecutionRole, ExecutionRoleArgs
+from .image_repository import ImageRepository, ImageRepositoryArgs
 from .private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
 from .secure_bucket import LogDelivery, SecureBucket, SecureBucketArgs
 
@@ -19,6 +20,8 @@ __all__ = [
     "ExecutionRole",
     "ExecutionRoleArgs",
     "ExistingVpc",
+    "ImageRepository",
+    "ImageRepositoryArgs",
     "LogDelivery",
     "NewVpc",
     "PrivateNetwork",

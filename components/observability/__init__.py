@@ -7,6 +7,7 @@ from typing import Any
 from ..extras import import_needing
 from .alert_topic import AlertSubscription, AlertTopic, AlertTopicArgs
 from .cost_guardrails import BudgetSpec, CostGuardrails, CostGuardrailsArgs
+from .drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
 from .endpoint_alarms import AlarmThresholds, BusinessHours, EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
 from .failure_alerts import FailureAlerts, FailureAlertsArgs
 from .model_monitoring import (
@@ -40,6 +41,8 @@ __all__ = [
     "CostGuardrailsArgs",
     "DashboardEndpoint",
     "DashboardVariant",
+    "DriftReportAlarm",
+    "DriftReportAlarmArgs",
     "EndpointAlarms",
     "EndpointAlarmsArgs",
     "FailureAlerts",

@@ -27,7 +27,15 @@ BUILDER_DIR = Path(__file__).resolve().parent
 DEFAULT_DIR = Path(".cache") / "pipeline-definitions"
 """Relative to the current directory: the project's, never the installed package's."""
 # The modules whose code decides the definition (step scripts only appear by S3 URI).
-BUILDER_SOURCES = ("definition.py", "_definition_steps.py", "_offline_sdk.py", "frameworks.py", "tuning.py")
+BUILDER_SOURCES = (
+    "definition.py",
+    "_definition_steps.py",
+    "_offline_sdk.py",
+    "frameworks.py",
+    "tuning.py",
+    "evidently.py",
+    "_evidently_steps.py",
+)
 
 
 @cache

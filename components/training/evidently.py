@@ -22,7 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from ..limits import SPEC_CONFIG
 
 STEP_EVIDENTLY: Final = "EvidentlyReport"
 STEP_PUBLISH_DRIFT: Final = "PublishDriftMetrics"
@@ -44,6 +48,71 @@ PUBLISH_INSTANCE_TYPE: Final = "ml.t3.medium"
 PUBLISH_MAX_RUNTIME_SECONDS: Final = 600
 REPORT_OUTPUT: Final = "report"
 """Output name (and folder) of EvidentlyReport: ``<execution prefix>/EvidentlyReport/report/``."""
+
+REFERENCE_PREFIX: Final = "evidently-reference/"
+"""Datasets-bucket prefix of the reference datasets: ``evidently-reference/<family>/`` by default."""
+IMAGE_TAG_PATTERN: Final = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+"""An ECR image tag (CreateRepository/PutImage: at most 128 characters)."""
+
+
+def drift_report_alarm_name(pipeline_name: str) -> str:
+    """The alarm on a pipeline's ``DriftedColumnsShare``: deterministic, so the retraining trigger
+    can name it before it exists."""
+    return f"{pipeline_name}-evidently-drift"
+
+
+class EvidentlySpec(BaseModel):
+    """A model family's Evidently report (``models[].evidently``): in its training pipeline on the
+    run's training features, and in its batch-scoring pipeline on the batch input, each against the
+    family's reference dataset; summary metrics to CloudWatch and an alarm on the drifted share."""
+
+    model_config = SPEC_CONFIG
+
+    image_tag: str = Field(
+        pattern=IMAGE_TAG_PATTERN,
+        description="Tag of the Evidently image in the stack's ECR repository (`images/evidently/`, "
+        "built and pushed by you; tags are immutable, so a rebuild is a new tag), e.g. `0.7.23-1`.",
+    )
+    reports: list[Literal["data_drift", "data_quality"]] = Field(
+        default_factory=lambda: list(REPORTS),
+        min_length=1,
+        max_length=2,
+        description="What the report holds: `data_drift` (Evidently's DataDriftPreset, the summary "
+        "metrics) and/or `data_quality` (DataSummaryPreset). Without `data_drift` the metrics are 0.",
+    )
+    drift_share: Annotated[float, Field(gt=0, le=1)] = Field(
+        default=0.5,
+        description="Share of drifted columns (0-1] from which the dataset counts as drifted: Evidently's "
+        "threshold, and the alarm's (DriftedColumnsShare >= it).",
+    )
+    reference_prefix: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$",
+        max_length=512,
+        description="Datasets-bucket prefix of the reference dataset (CSV with a header, the model's request "
+        "columns: what Preprocess writes as the train split's baseline). Default "
+        "`evidently-reference/<family>/`.",
+    )
+    instance_type: str = Field(
+        default="ml.m5.large",
+        pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$",
+        description="Processing instance of the report job (pandas in memory: size it for both datasets).",
+    )
+    max_runtime_seconds: Annotated[int, Field(ge=60, le=28 * 24 * 3600)] = Field(
+        default=3600, description="Longest a report job may run before SageMaker stops it."
+    )
+
+    @field_validator("reports")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError(f"list each report once, not {value}")
+        return value
+
+    def reference(self, family: str) -> str:
+        """The reference dataset's datasets-bucket prefix."""
+        return self.reference_prefix or f"{REFERENCE_PREFIX}{family}/"
+
 
 _ECR_IMAGE = re.compile(
     r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/"

@@ -16,10 +16,12 @@ from ..extras import require
 from ..limits import object_tags, one_of
 from ..registry.model_registry import PromotionCriterion
 from .definition import APPROVAL_STATUSES, COMMIT_PATTERN, UNKNOWN_COMMIT
+from .evidently import EvidentlySpec
 from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix
 
 __all__ = [
     "FamilyTrainingSpec",
+    "PipelineEvidently",
     "PipelineExperimentTracking",
     "PipelineFeatureInput",
     "TrainingPipeline",
@@ -35,6 +37,10 @@ DATASET_MANIFEST_SCRIPT = Path(__file__).resolve().parent / "steps" / "dataset_m
 """The platform's DatasetManifest step script (the training data's fingerprint, for lineage)."""
 EXTRACT_FEATURES_SCRIPT = Path(__file__).resolve().parent / "steps" / "extract_features.py"
 """The platform's ExtractFeatures step script (the training set from a feature group's offline store)."""
+
+EVIDENTLY_REPORT_SCRIPT = Path(__file__).resolve().parent / "steps" / "evidently_report.py"
+PUBLISH_DRIFT_SCRIPT = Path(__file__).resolve().parent / "steps" / "publish_drift_metrics.py"
+"""The platform's Evidently step scripts (EvidentlyReport, PublishDriftMetrics)."""
 
 
 def family_code_sha256(scripts: Mapping[str, Path]) -> str:
@@ -73,6 +79,19 @@ class PipelineFeatureInput:
     """Role of the ExtractFeatures job: Athena on the workgroup, read of the group's offline store;
     never the execution role (the step is not network-isolated). The pipeline role must be allowed
     to pass it."""
+
+
+@dataclass(frozen=True)
+class PipelineEvidently:
+    """The family's Evidently report of each run's training features (``components/training/evidently.py``)."""
+
+    spec: EvidentlySpec
+    """What to report, the drift share, the reference prefix (in the datasets bucket) and the job size."""
+    image_uri: pulumi.Input[str]
+    """The Evidently image with its tag (``<repository url>:<image_tag>``), in the pipeline's account."""
+    publisher_role_arn: pulumi.Input[str]
+    """Role of PublishDriftMetrics (PutMetricData in the Evidently namespace); never the execution
+    role. The pipeline role must be allowed to pass it."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +140,9 @@ class TrainingPipelineArgs:
     platform_commit: str = UNKNOWN_COMMIT
     """Git commit of the platform code running `pulumi up` (the stack reads it, see
     ``stacks/provenance.py``); recorded on every version the pipeline registers."""
+    evidently: PipelineEvidently | None = None
+    """With it: EvidentlyReport and PublishDriftMetrics after Preprocess (the run's training features
+    against the family's reference); without, neither."""
     object_tag_keys: Sequence[str] = ()
     """Keys of ``tags`` the uploaded scripts carry first: S3 takes at most ``S3_OBJECT_MAX_TAGS``
     per object, so a script gets ``mlops:model-family``, these, then the other tags while they fit."""
@@ -194,6 +216,18 @@ class TrainingPipeline(pulumi.ComponentResource):
                 "feature_workgroup": features.workgroup,
                 "feature_role_arn": features.role_arn,
             }
+        evidently_inputs = {}
+        if args.evidently is not None:
+            report = self._upload_script(
+                name, pipeline_name, "evidently-report", EVIDENTLY_REPORT_SCRIPT, args
+            )
+            publish = self._upload_script(name, pipeline_name, "publish-drift", PUBLISH_DRIFT_SCRIPT, args)
+            evidently_inputs = {
+                "evidently_report_script": pulumi.Output.concat("s3://", report.bucket, "/", report.key),
+                "evidently_publish_script": pulumi.Output.concat("s3://", publish.bucket, "/", publish.key),
+                "evidently_image": args.evidently.image_uri,
+                "evidently_role_arn": args.evidently.publisher_role_arn,
+            }
         definition = pulumi.Output.all(
             artifact_bucket=args.artifact_bucket_name,
             datasets_bucket=args.datasets_bucket_name,
@@ -206,6 +240,7 @@ class TrainingPipeline(pulumi.ComponentResource):
             manifest_script=pulumi.Output.concat("s3://", manifest_script.bucket, "/", manifest_script.key),
             **tracking_inputs,
             **feature_inputs,
+            **evidently_inputs,
         ).apply(lambda resolved: _definition(pipeline_name, args, resolved))
 
         pipeline = sagemaker.Pipeline(
@@ -265,6 +300,23 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
         if "tracking_script" in resolved
         else None
     )
+    evidently = None
+    if args.evidently is not None and "evidently_image" in resolved:
+        from .evidently import EvidentlySettings
+
+        ev = args.evidently.spec
+        evidently = EvidentlySettings(
+            image_uri=resolved["evidently_image"],
+            reference_uri=f"s3://{resolved['datasets_bucket']}/{ev.reference(args.family)}",
+            report_script_uri=resolved["evidently_report_script"],
+            publish_script_uri=resolved["evidently_publish_script"],
+            publisher_role_arn=resolved["evidently_role_arn"],
+            family=args.family,
+            reports=tuple(ev.reports),
+            drift_share=float(ev.drift_share),
+            instance_type=ev.instance_type,
+            max_runtime_seconds=ev.max_runtime_seconds,
+        )
     return cached_definition(
         TrainingPipelineSettings(
             pipeline_name=pipeline_name,
@@ -315,6 +367,7 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
                 if "extract_script" in resolved and spec.data is not None
                 else None
             ),
+            evidently=evidently,
         ),
         build_definition,
     )

@@ -29,6 +29,7 @@ from components.foundation.encryption_key import (
     eventbridge_grants,
 )
 from components.foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from components.foundation.image_repository import ImageRepository, ImageRepositoryArgs
 from components.foundation.private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
 from components.foundation.secure_bucket import SecureBucket, SecureBucketArgs
 from components.observability.cost_guardrails import budgets_key_grant, cost_anomaly_key_grant
@@ -43,6 +44,7 @@ from components.policy_documents import (
     vpc_network_interfaces,
 )
 from components.training.definition import STEP_EXTRACT, STEP_TRACK
+from components.training.evidently import NAMESPACE as EVIDENTLY_NAMESPACE
 from stacks import naming
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
 
@@ -79,6 +81,10 @@ class Foundation:
     """Role of the training pipelines' TrackExperiment step, where the stack trains and tracks."""
     feature_extraction_role: ExecutionRole | None = None
     """Role of the training pipelines' ExtractFeatures step, where a family trains from a feature group."""
+    evidently_repository: ImageRepository | None = None
+    """The ECR repository of the Evidently image, where a model family has ``evidently``."""
+    drift_metrics_role: ExecutionRole | None = None
+    """Role of the PublishDriftMetrics steps (CloudWatch in the Evidently namespace only)."""
     audit_trail: AuditTrail | None = None
     """The stack's CloudTrail trail, where ``audit_trail`` creates one."""
     audit_trail_arn: pulumi.Input[str] | None = None
@@ -107,7 +113,8 @@ def build_foundation(
         "kms-data",
         EncryptionKeyArgs(
             purpose="data",
-            via_services=["sagemaker", "s3"],
+            # ECR encrypts the Evidently image with it (grants it creates for the pushing principal).
+            via_services=["sagemaker", "s3", *(["ecr"] if uses_evidently(config) else [])],
             region=config.region,
             extra_statements=_consumer_key_statements(config, consumers),
             **key_args,
@@ -223,6 +230,29 @@ def build_foundation(
         if config.feature_training
         else None
     )
+    drift_metrics_role = (
+        role(
+            "drift-metrics-job",
+            "Publishes the Evidently reports' summary metrics to CloudWatch",
+            _drift_metrics_statements(artifacts, workload_access),
+        )
+        if uses_evidently(config)
+        else None
+    )
+    evidently_repository = (
+        ImageRepository(
+            "evidently-image",
+            ImageRepositoryArgs(
+                repository_name=naming.evidently_repository_name(config.name_prefix),
+                kms_key_arn=data_key.key_arn,
+                tags=tags,
+                retain=retain,
+            ),
+            opts,
+        )
+        if uses_evidently(config)
+        else None
+    )
     pipeline_role = role(
         "pipeline",
         "Orchestrates the platform's SageMaker pipelines",
@@ -231,7 +261,11 @@ def build_foundation(
             training_role,
             artifacts,
             data_key,
-            [job_role for job_role in (tracking_job_role, feature_extraction_role) if job_role is not None],
+            [
+                job_role
+                for job_role in (tracking_job_role, feature_extraction_role, drift_metrics_role)
+                if job_role is not None
+            ],
         ),
     )
     return Foundation(
@@ -248,6 +282,8 @@ def build_foundation(
         inference_role=inference_role,
         tracking_job_role=tracking_job_role,
         feature_extraction_role=feature_extraction_role,
+        evidently_repository=evidently_repository,
+        drift_metrics_role=drift_metrics_role,
         audit_trail=audit_trail,
         audit_trail_arn=_management_trail_arn(config, audit_trail),
     )
@@ -485,6 +521,27 @@ def _feature_extraction_statements(
             "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
             "Resource": pulumi.Output.concat(artifacts.bucket_arn, "/", EXTRACT_OUTPUT_PREFIX, "*"),
         },
+        *workload_access,
+    ]
+
+
+def uses_evidently(config: PlatformConfig) -> bool:
+    """Whether a model family has an Evidently report (its image repository and publisher role)."""
+    return any(family.evidently is not None for family in config.models)
+
+
+def _drift_metrics_statements(artifacts: SecureBucket, workload_access: list[Statement]) -> list[Statement]:
+    """PublishDriftMetrics reaches CloudWatch, so its role holds nothing of the data: PutMetricData
+    in the Evidently namespace only (the action has no resource ARN; the namespace condition is
+    its scope), its own script, and what every SageMaker job needs."""
+    return [
+        {
+            "Effect": "Allow",
+            "Action": "cloudwatch:PutMetricData",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"cloudwatch:namespace": EVIDENTLY_NAMESPACE}},
+        },
+        *s3_read(artifacts.bucket_arn, [PIPELINE_CODE_PREFIX]),
         *workload_access,
     ]
 

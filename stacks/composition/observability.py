@@ -10,6 +10,7 @@ import pulumi
 
 from components.observability.alert_topic import AlertTopic, AlertTopicArgs
 from components.observability.cost_guardrails import CostGuardrails, CostGuardrailsArgs
+from components.observability.drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
 from components.observability.endpoint_alarms import (
     EndpointAlarms,
     EndpointAlarmsArgs,
@@ -358,6 +359,36 @@ def build_model_quality_alarms(
                 schedule=config.monitoring.schedule,
                 problem_type=config.monitoring.model_monitors.problem_type,
                 thresholds=family.quality_alarms,
+                alarm_topic_arn=alerts.topic_arn,
+                tags=config.resource_tags,
+            ),
+            opts,
+        )
+    return alarms
+
+
+def build_drift_report_alarms(
+    config: PlatformConfig,
+    alerts: AlertTopic | None,
+    pipelines: Mapping[str, TrainingPipeline],
+    opts: pulumi.ResourceOptions,
+) -> dict[str, DriftReportAlarm]:
+    """An alarm on each trained family's Evidently report (``models[].evidently``), to the alert topic.
+
+    It pages only: the drift is in the data the run trains on, so retraining would not answer it."""
+    if alerts is None:
+        return {}
+    alarms = {}
+    for family in config.models:
+        if family.evidently is None or family.name not in pipelines:
+            continue
+        alarms[family.name] = DriftReportAlarm(
+            f"evidently-training-{family.name}",
+            DriftReportAlarmArgs(
+                pipeline_name=naming.training_pipeline_name(config.model_package_group(family.name)),
+                family=family.name,
+                pipeline_kind="training",
+                drift_share=family.evidently.drift_share,
                 alarm_topic_arn=alerts.topic_arn,
                 tags=config.resource_tags,
             ),

@@ -13,6 +13,7 @@ from components.registry.model_registry import ModelRegistry
 from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.training.training_pipeline import (
+    PipelineEvidently,
     PipelineExperimentTracking,
     PipelineFeatureInput,
     TrainingPipeline,
@@ -23,7 +24,7 @@ from stacks import naming
 from stacks.composition.foundation import Foundation
 from stacks.composition.observability import drift_features, quality_alarm_family
 from stacks.composition.serving import model_family_of
-from stacks.config import PLATFORM_TAG_KEYS, PlatformConfig
+from stacks.config import PLATFORM_TAG_KEYS, ModelFamilyConfig, PlatformConfig
 from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.provenance import platform_commit
 from stacks.resolution import Serving
@@ -76,6 +77,7 @@ def build_training_pipelines(
                 max_parallel_steps=config.training.max_parallel_steps,
                 experiment_tracking=tracking,
                 feature_input=feature_input(config, family.name, foundation, feature_store, feature_queries),
+                evidently=_evidently(family, foundation),
                 platform_commit=platform_commit(),
                 object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
             ),
@@ -84,6 +86,19 @@ def build_training_pipelines(
         for index, family in enumerate(config.models)
         if family.training is not None
     }
+
+
+def _evidently(family: ModelFamilyConfig, foundation: Foundation) -> PipelineEvidently | None:
+    """The family's Evidently report in its training pipeline (the stack's image repository and
+    publisher role exist wherever a family has ``evidently``)."""
+    repository, role = foundation.evidently_repository, foundation.drift_metrics_role
+    if family.evidently is None or repository is None or role is None:
+        return None
+    return PipelineEvidently(
+        spec=family.evidently,
+        image_uri=pulumi.Output.concat(repository.repository_url, ":", family.evidently.image_tag),
+        publisher_role_arn=role.role_arn,
+    )
 
 
 def build_pipeline_triggers(

@@ -78,6 +78,7 @@ def test_approval_settings_take_only_their_values() -> None:
 BOTOCORE_NAME_SHAPES = {
     # type token: (service, operation, member) whose shape's "max" is the limit
     "aws:iam/role:Role": ("iam", "CreateRole", "RoleName"),
+    "aws:ecr/repository:Repository": ("ecr", "CreateRepository", "repositoryName"),
     "aws:iam/rolePolicy:RolePolicy": ("iam", "PutRolePolicy", "PolicyName"),
     "aws:iam/policy:Policy": ("iam", "CreatePolicy", "PolicyName"),
     "aws:cloudwatch/eventRule:EventRule": ("events", "PutRule", "Name"),

@@ -39,6 +39,8 @@ UNNAMED: frozenset[str] = frozenset(
         "aws:cloudwatch/eventTarget:EventTarget",
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
         "aws:ec2/flowLog:FlowLog",
+        # Named by the repository it belongs to.
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy",
         "aws:ec2/routeTable:RouteTable",
         "aws:ec2/routeTableAssociation:RouteTableAssociation",
         "aws:ec2/subnet:Subnet",
