@@ -103,7 +103,7 @@ class Platform:
     batch_scoring: dict[str, BatchScoring] = field(default_factory=dict)
     """Per model family with ``batch_scoring`` and a version to score with."""
     drift_report_alarms: dict[str, DriftReportAlarm] = field(default_factory=dict)
-    """Per trained model family with ``evidently``: the alarm on its training data's drift."""
+    """Per ``<training|batch-scoring>/<family>`` with ``evidently``: the alarm on its report's drift."""
     deferred_batch_scoring: dict[str, str] = field(default_factory=dict)
     """Model family → why its batch scoring waits for a first approved version."""
 
@@ -177,7 +177,9 @@ def build_platform(
         ),
         batch_scoring=build_batch_scoring(config, foundation, batch_plan, opts),
         deferred_batch_scoring=dict(batch_plan.deferred),
-        drift_report_alarms=build_drift_report_alarms(config, alerts, pipelines, opts),
+        drift_report_alarms=build_drift_report_alarms(
+            config, alerts, pipelines, list(batch_plan.packages), opts
+        ),
     )
     _export(platform)
     return platform

@@ -13,7 +13,7 @@ DOCUMENT = REPO / "docs" / "ecosystem.md"
 # The systems the lifecycle documents (../shared/seeds) name, and the status each has today.
 SYSTEMS = {
     "DVC": "provided",
-    "Evidently": "planned",
+    "Evidently": "provided",
     "Triton": "provided",
     "TorchServe": "instead",
     "KServe": "provided",

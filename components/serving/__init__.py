@@ -6,7 +6,7 @@ pulumi-aws-native: it is imported on first use, so the endpoints do not load it.
 from typing import Any
 
 from ..extras import import_needing
-from .batch_scoring import BatchScoring, BatchScoringArgs, BatchScoringSpec
+from .batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs, BatchScoringSpec
 from .inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from .inference_endpoint_spec import (
     AsyncSpec,
@@ -27,6 +27,7 @@ _ON_FIRST_USE = {name: ".shadow_test" for name in ("ShadowTest", "ShadowTestArgs
 
 __all__ = [
     "AsyncSpec",
+    "BatchEvidently",
     "BatchScoring",
     "BatchScoringArgs",
     "BatchScoringSpec",

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from components.training.evidently import EvidentlySettings
+
 STEP_TRANSFORM = "BatchTransform"
 
 
@@ -51,6 +53,16 @@ class BatchDefinitionSettings:
     transform monitoring; None: no capture."""
     volume_kms: bool = True
     """False on instance-store types, where SageMaker refuses a volume key."""
+    evidently: EvidentlySettings | None = None
+    """With it: EvidentlyReport on ``input_uri`` against the family's reference, and
+    PublishDriftMetrics, beside the Transform step (``components/training/evidently.py``)."""
+    report_role_arn: str | None = None
+    """Role of EvidentlyReport (the model's role: it already reads the batch input)."""
+    report_uri: str | None = None
+    """``s3://<artifacts>/pipelines/<pipeline>/``: the report goes to ``<execution id>/EvidentlyReport/report/``."""
+    subnet_ids: tuple[str, ...] = ()
+    """Private subnets of the Evidently jobs (the transform's live on its model)."""
+    security_group_ids: tuple[str, ...] = ()
 
 
 def build_batch_definition(settings: BatchDefinitionSettings) -> str:
@@ -121,7 +133,47 @@ def _compose(settings: BatchDefinitionSettings) -> dict[str, Any]:
     )
     pipeline = Pipeline(
         name=settings.job_name_prefix,
-        steps=[TransformStep(name=STEP_TRANSFORM, step_args=step_args)],
+        steps=[TransformStep(name=STEP_TRANSFORM, step_args=step_args), *_evidently(settings, session)],
         sagemaker_session=session,
     )
     return json.loads(pipeline.definition())
+
+
+def _evidently(settings: BatchDefinitionSettings, session: Any) -> list[Any]:
+    """The batch input's Evidently report (beside the transform: drift never holds up scoring)."""
+    if settings.evidently is None:
+        return []
+    from sagemaker.core.workflow.execution_variables import ExecutionVariables
+    from sagemaker.core.workflow.functions import Join
+
+    from components.training._evidently_steps import JobContext, evidently_steps
+    from components.training.evidently import REPORT_OUTPUT, STEP_EVIDENTLY
+
+    if not (
+        settings.report_role_arn
+        and settings.report_uri
+        and settings.subnet_ids
+        and settings.security_group_ids
+    ):
+        raise ValueError("evidently needs report_role_arn, report_uri, subnet_ids and security_group_ids")
+    context = JobContext(
+        session=session,
+        region=settings.region,
+        role_arn=settings.report_role_arn,
+        kms_key_arn=settings.kms_key_arn,
+        subnet_ids=settings.subnet_ids,
+        security_group_ids=settings.security_group_ids,
+        isolated=True,
+        job_name_prefix=settings.job_name_prefix,
+        pipeline_kind="batch-scoring",
+    )
+    output = Join(
+        on="/",
+        values=[
+            settings.report_uri.rstrip("/"),
+            ExecutionVariables.PIPELINE_EXECUTION_ID,
+            STEP_EVIDENTLY,
+            REPORT_OUTPUT,
+        ],
+    )
+    return evidently_steps(settings.evidently, context, current=settings.input_uri, output_uri=output)

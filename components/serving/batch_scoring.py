@@ -9,11 +9,14 @@ Transform step scores every object under the input prefix and writes KMS-encrypt
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import pulumi
+import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.scheduler as scheduler
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -33,12 +36,16 @@ from ..policy_documents import (
     vpc_network_interfaces,
 )
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
+from ..training.evidently import STEP_EVIDENTLY, EvidentlySettings, EvidentlySpec
 from .batch_definition import BatchDefinitionSettings, build_batch_definition
 
 BATCH_INPUT_PREFIX, BATCH_OUTPUT_PREFIX = "batch-input/", "batch-output/"
 """Datasets-bucket prefixes: ``batch-input/<family>/`` is scored, ``batch-output/<family>/`` holds results."""
 BATCH_CAPTURE_PREFIX = "data-capture/batch/"
 """Artifact-bucket prefix of the transform jobs' data capture: ``data-capture/batch/<family>/``."""
+STEPS = Path(__file__).resolve().parents[1] / "training" / "steps"
+EVIDENTLY_SCRIPTS = {"report": STEPS / "evidently_report.py", "publish": STEPS / "publish_drift_metrics.py"}
+"""The platform's Evidently step scripts (shared with the training pipeline)."""
 MODEL_PREFIX = "models/"
 """Where the training pipelines write model artifacts in the artifact bucket."""
 MAX_PAYLOAD_MB = 100
@@ -157,6 +164,18 @@ class BatchScoringSpec(BaseModel):
 
 
 @dataclass(frozen=True)
+class BatchEvidently:
+    """The family's Evidently report of each batch input (``components/training/evidently.py``)."""
+
+    spec: EvidentlySpec
+    """What to report, the drift share, the reference prefix (datasets bucket) and the job size."""
+    image_uri: pulumi.Input[str]
+    """The Evidently image with its tag, in the pipeline's account."""
+    publisher_role_arn: pulumi.Input[str]
+    """Role of PublishDriftMetrics (PutMetricData in the Evidently namespace only)."""
+
+
+@dataclass(frozen=True)
 class BatchScoringArgs:
     spec: BatchScoringSpec
     """Schedule, compute and request settings (the stack file's ``models[].batch_scoring``)."""
@@ -194,6 +213,10 @@ class BatchScoringArgs:
     """Capture the jobs' inputs and outputs under ``data-capture/batch/<family>/`` (monitoring on)."""
     shared_model_objects: Sequence[SharedObjects] = ()
     """The version's model artifacts another account's registry holds (a pinned producer version)."""
+    evidently: BatchEvidently | None = None
+    """With it: EvidentlyReport (as the model's role, which reads the batch input) and
+    PublishDriftMetrics beside the Transform step; the report goes under
+    ``pipelines/<pipeline>/<execution id>/EvidentlyReport/report/`` of the artifact bucket."""
 
 
 class BatchScoring(pulumi.ComponentResource):
@@ -228,13 +251,28 @@ class BatchScoring(pulumi.ComponentResource):
             tags={**args.tags, "mlops:model-family": family},
             opts=child,
         )
+        evidently_inputs: dict[str, pulumi.Input] = {}
+        if args.evidently is not None:
+            scripts = {step: self._upload_script(path) for step, path in EVIDENTLY_SCRIPTS.items()}
+            evidently_inputs = {
+                **{
+                    f"{step}_script": pulumi.Output.concat("s3://", obj.bucket, "/", obj.key)
+                    for step, obj in scripts.items()
+                },
+                "image": args.evidently.image_uri,
+                "publisher": args.evidently.publisher_role_arn,
+                "report_role": model_role.role_arn,
+                "subnets": pulumi.Output.from_input(list(args.subnet_ids)),
+                "groups": pulumi.Output.from_input(list(args.security_group_ids)),
+            }
         definition = pulumi.Output.all(
             model=model.name,
             datasets=args.datasets_bucket_name,
             artifacts=args.artifact_bucket_name,
             key=args.kms_key_arn,
+            **evidently_inputs,
         ).apply(lambda resolved: self._definition(resolved))
-        pipeline_role = self._pipeline_role()
+        pipeline_role = self._pipeline_role(model_role)
         pipeline = sagemaker.Pipeline(
             f"{name}-pipeline",
             pipeline_name=args.pipeline_name,
@@ -318,7 +356,51 @@ class BatchScoring(pulumi.ComponentResource):
                     else None
                 ),
                 volume_kms=not has_instance_store(spec.instance_type),
+                **self._evidently_settings(resolved),
             )
+        )
+
+    def _evidently_settings(self, resolved: Mapping[str, Any]) -> dict[str, Any]:
+        args = self._args
+        if args.evidently is None:
+            return {}
+        spec = args.evidently.spec
+        return {
+            "evidently": EvidentlySettings(
+                image_uri=resolved["image"],
+                reference_uri=f"s3://{resolved['datasets']}/{spec.reference(args.family)}",
+                report_script_uri=resolved["report_script"],
+                publish_script_uri=resolved["publish_script"],
+                publisher_role_arn=resolved["publisher"],
+                family=args.family,
+                reports=tuple(spec.reports),
+                drift_share=float(spec.drift_share),
+                instance_type=spec.instance_type,
+                max_runtime_seconds=spec.max_runtime_seconds,
+            ),
+            "report_role_arn": resolved["report_role"],
+            "report_uri": f"s3://{resolved['artifacts']}/{self._pipeline_prefix()}",
+            "subnet_ids": tuple(resolved["subnets"]),
+            "security_group_ids": tuple(resolved["groups"]),
+        }
+
+    def _pipeline_prefix(self) -> str:
+        """``pipelines/<pipeline>/``: the scripts under ``code/``, each execution's report under its id."""
+        return f"pipelines/{self._args.pipeline_name}/"
+
+    def _upload_script(self, path: Path) -> s3.BucketObjectv2:
+        args = self._args
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        return s3.BucketObjectv2(
+            f"{self._name}-{path.stem.replace('_', '-')}-script",
+            bucket=args.artifact_bucket_name,
+            key=f"{self._pipeline_prefix()}code/{digest}/{path.name}",
+            source=pulumi.FileAsset(str(path)),
+            content_type="text/x-python",
+            server_side_encryption="aws:kms",
+            kms_key_id=args.kms_key_arn,
+            tags={**args.tags, "mlops:model-family": args.family},
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     def _model_role(self) -> ExecutionRole:
@@ -330,6 +412,7 @@ class BatchScoring(pulumi.ComponentResource):
             *s3_read_write(args.datasets_bucket_arn, [f"{BATCH_OUTPUT_PREFIX}{family}/"]),
             *s3_read(args.artifact_bucket_arn, [MODEL_PREFIX]),
             *(s3_read_write(args.artifact_bucket_arn, capture) if capture else []),
+            *self._report_statements(),
             *kms_use([args.kms_key_arn]),
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),
@@ -353,10 +436,51 @@ class BatchScoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _pipeline_role(self) -> ExecutionRole:
-        """SageMaker Pipelines creates, watches and stops the transform jobs; nothing else."""
+    def _report_statements(self) -> list[dict[str, Any]]:
+        """With Evidently, the model's role also runs EvidentlyReport: the family's reference, the
+        step's script, and its report under the pipeline's prefix."""
+        args = self._args
+        if args.evidently is None:
+            return []
+        prefix = self._pipeline_prefix()
+        return [
+            *s3_read(args.datasets_bucket_arn, [args.evidently.spec.reference(args.family)]),
+            *s3_read(args.artifact_bucket_arn, [f"{prefix}code/"]),
+            {
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+                "Resource": pulumi.Output.concat(args.artifact_bucket_arn, f"/{prefix}*/{STEP_EVIDENTLY}/*"),
+            },
+        ]
+
+    def _pipeline_role(self, model_role: ExecutionRole) -> ExecutionRole:
+        """SageMaker Pipelines creates, watches and stops the transform jobs (and, with Evidently,
+        the two processing jobs, passing them their roles); nothing else."""
         args = self._args
         jobs = f"arn:aws:sagemaker:{args.region}:{args.account_id}:transform-job/*"
+        processing = f"arn:aws:sagemaker:{args.region}:{args.account_id}:processing-job/*"
+        evidently = (
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": [
+                        "sagemaker:CreateProcessingJob",
+                        "sagemaker:DescribeProcessingJob",
+                        "sagemaker:StopProcessingJob",
+                        "sagemaker:AddTags",
+                    ],
+                    "Resource": processing,
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:PassRole",
+                    "Resource": [model_role.role_arn, args.evidently.publisher_role_arn],
+                    "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+                },
+            ]
+            if args.evidently is not None
+            else []
+        )
         return ExecutionRole(
             f"{self._name}-pipeline",
             ExecutionRoleArgs(
@@ -375,6 +499,7 @@ class BatchScoring(pulumi.ComponentResource):
                         ],
                         "Resource": jobs,
                     },
+                    *evidently,
                     *kms_use([args.kms_key_arn]),
                 ],
                 tags=args.tags,

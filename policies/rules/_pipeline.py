@@ -266,7 +266,10 @@ def network_exception_problems(job: PipelineJob) -> list[str]:
       ``S3Uri`` ends in ``.py`` (no dataset definition, no step output, no parameter); what it
       logs reaches it as container arguments (values such as metrics, never files);
     - its own role: a literal ``RoleArn`` that no other job of the pipeline runs as, and every
-      other job's role known, so it does not hold the credentials of the steps that read data.
+      other job's role known, so it does not hold the credentials of the steps that read data. A
+      Model step's role is its ``ExecutionRoleArn``; a Transform step carries none (CreateTransformJob
+      runs as its model's role, set by a Model step, counted, or by a model outside the definition,
+      which this rule cannot see: the model rules judge that model).
 
     What the role may do is IAM's side (the pack judges the role's policy in its own rules); this
     only proves the step is given no data and no data role.
@@ -286,9 +289,9 @@ def network_exception_problems(job: PipelineJob) -> list[str]:
         problems.append(f"it takes inputs other than its {SCRIPT_SUFFIX} script (a literal S3 URI)")
     role = get(job.spec, "RoleArn")
     others = [
-        job.definition.resolve(get(other.spec, "RoleArn"))
+        job.definition.resolve(get(other.spec, _ROLE_PATHS.get(other.kind, "RoleArn")))
         for other in job.definition.jobs()
-        if other.step != job.step
+        if other.step != job.step and other.kind != "Transform"
     ]
     if not isinstance(role, str) or not role:
         problems.append("its RoleArn is not a literal role")
@@ -297,6 +300,10 @@ def network_exception_problems(job: PipelineJob) -> list[str]:
     elif role in others:
         problems.append("it runs as the role of another job of the pipeline")
     return problems
+
+
+_ROLE_PATHS = {"Model": "ExecutionRoleArn"}
+"""Where a job kind's role is, where it is not ``RoleArn`` (Transform jobs have none of their own)."""
 
 
 def _is_script_input(entry: Any) -> bool:

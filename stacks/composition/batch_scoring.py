@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from components.policy_documents import SharedObjects
-from components.serving.batch_scoring import BatchScoring, BatchScoringArgs
+from components.serving.batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs
 from stacks.composition.foundation import Foundation
 from stacks.config import ModelFamilyConfig, PlatformConfig
 from stacks.model_packages import ModelPackageResolver, NoApprovedVersion, ResolvedModelPackage
@@ -85,10 +85,23 @@ def build_batch_scoring(
                 tags=config.resource_tags,
                 data_capture=config.monitoring.enabled,
                 shared_model_objects=_shared(plan.packages[family.name], config.account_id),
+                evidently=_evidently(family, foundation),
             ),
             opts,
         )
     return scored
+
+
+def _evidently(family: ModelFamilyConfig, foundation: Foundation) -> BatchEvidently | None:
+    """The family's Evidently report of each batch input (image and publisher role: the stack's)."""
+    repository, role = foundation.evidently_repository, foundation.drift_metrics_role
+    if family.evidently is None or repository is None or role is None:
+        return None
+    return BatchEvidently(
+        spec=family.evidently,
+        image_uri=pulumi.Output.concat(repository.repository_url, ":", family.evidently.image_tag),
+        publisher_role_arn=role.role_arn,
+    )
 
 
 def _shared(package: ResolvedModelPackage, account_id: str) -> list[SharedObjects]:

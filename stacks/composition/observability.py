@@ -36,6 +36,7 @@ from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.retraining_gate import gate_name
 from components.training.training_pipeline import TrainingPipeline
 from stacks import naming
+from stacks.composition.batch_scoring import batch_pipeline_name
 from stacks.composition.foundation import Foundation
 from stacks.composition.serving import model_family_of, model_group_of
 from stacks.config import PlatformConfig
@@ -371,29 +372,39 @@ def build_drift_report_alarms(
     config: PlatformConfig,
     alerts: AlertTopic | None,
     pipelines: Mapping[str, TrainingPipeline],
+    batch_scored: Sequence[str],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, DriftReportAlarm]:
-    """An alarm on each trained family's Evidently report (``models[].evidently``), to the alert topic.
+    """An alarm on each Evidently report (``models[].evidently``) of a training pipeline and of a
+    batch-scoring pipeline (families in ``batch_scored``), to the alert topic.
 
-    It pages only: the drift is in the data the run trains on, so retraining would not answer it."""
+    The training one pages only: the drift is in the data the run trains on, so retraining would
+    not answer it. The batch one also retrains where ``training.drift_retraining`` is on (its name
+    is among the family's drift alarms, see ``stacks.composition.training``)."""
     if alerts is None:
         return {}
     alarms = {}
     for family in config.models:
-        if family.evidently is None or family.name not in pipelines:
+        if family.evidently is None:
             continue
-        alarms[family.name] = DriftReportAlarm(
-            f"evidently-training-{family.name}",
-            DriftReportAlarmArgs(
-                pipeline_name=naming.training_pipeline_name(config.model_package_group(family.name)),
-                family=family.name,
-                pipeline_kind="training",
-                drift_share=family.evidently.drift_share,
-                alarm_topic_arn=alerts.topic_arn,
-                tags=config.resource_tags,
-            ),
-            opts,
-        )
+        runs = [
+            *([("training", naming.training_pipeline_name(config.model_package_group(family.name)))]
+              if family.name in pipelines else []),
+            *([("batch-scoring", batch_pipeline_name(config, family.name))] if family.name in batch_scored else []),
+        ]  # fmt: skip
+        for kind, pipeline_name in runs:
+            alarms[f"{kind}/{family.name}"] = DriftReportAlarm(
+                f"evidently-{kind}-{family.name}",
+                DriftReportAlarmArgs(
+                    pipeline_name=pipeline_name,
+                    family=family.name,
+                    pipeline_kind=kind,
+                    drift_share=family.evidently.drift_share,
+                    alarm_topic_arn=alerts.topic_arn,
+                    tags=config.resource_tags,
+                ),
+                opts,
+            )
     return alarms
 
 

@@ -11,6 +11,7 @@ from components.observability.endpoint_alarms import drift_alarm_name
 from components.observability.model_quality_alarms import quality_alarm_name
 from components.registry.model_registry import ModelRegistry
 from components.serving.inference_endpoint_spec import EndpointSpec
+from components.training.evidently import drift_report_alarm_name
 from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.training.training_pipeline import (
     PipelineEvidently,
@@ -21,6 +22,7 @@ from components.training.training_pipeline import (
     training_data_prefix,
 )
 from stacks import naming
+from stacks.composition.batch_scoring import batch_pipeline_name
 from stacks.composition.foundation import Foundation
 from stacks.composition.observability import drift_features, quality_alarm_family
 from stacks.composition.serving import model_family_of
@@ -160,6 +162,13 @@ def drift_alarms_by_family(config: PlatformConfig, monitored: list[EndpointSpec]
         if quality is not None:
             names = [quality_alarm_name(endpoint_name, metric) for metric in quality.quality_alarms]
             alarms.setdefault(family, []).extend(names)
+    # Drift in what a family's batch scoring reads (its Evidently report): the served model's data
+    # has moved. (A deferred batch scoring has no alarm yet; its name matches nothing meanwhile.)
+    for model in config.models:
+        if model.evidently is not None and model.batch_scoring is not None:
+            alarms.setdefault(model.name, []).append(
+                drift_report_alarm_name(batch_pipeline_name(config, model.name))
+            )
     return alarms
 
 

@@ -55,7 +55,16 @@ def test_account_principals_use_keys_only_as_platform_roles_or_through_platform_
                 "AccountPrincipalsThroughPlatformServices": {
                     "StringEquals": {
                         "kms:CallerAccount": account,
-                        "kms:ViaService": [f"sagemaker.{region}.amazonaws.com", f"s3.{region}.amazonaws.com"],
+                        "kms:ViaService": [
+                            f"sagemaker.{region}.amazonaws.com",
+                            f"s3.{region}.amazonaws.com",
+                            # ECR encrypts the Evidently image where a family has `evidently`.
+                            *(
+                                [f"ecr.{region}.amazonaws.com"]
+                                if stack_graph.of_type("aws:ecr/repository:Repository")
+                                else []
+                            ),
+                        ],
                     }
                 }
             }

@@ -29,7 +29,11 @@ def prod(stack_graphs: dict[str, ResourceGraph]) -> ResourceGraph:
 
 
 def _role_statements(graph: ResourceGraph, role: str) -> list[dict[str, Any]]:
-    (policy,) = [r for r in graph.of_type(ROLE_POLICY) if r.name == f"{role}-role-permissions"]
+    return _policy_statements(graph, f"{role}-role")
+
+
+def _policy_statements(graph: ResourceGraph, role: str) -> list[dict[str, Any]]:
+    (policy,) = [r for r in graph.of_type(ROLE_POLICY) if r.name == f"{role}-permissions"]
     return statements(policy_of(policy))
 
 
@@ -131,16 +135,6 @@ def test_the_drift_alarm_pages_when_the_share_reaches_the_threshold(prod: Resour
     assert alarm.inputs["alarmActions"] == alarm.inputs["okActions"] == [topic.outputs["arn"]]
 
 
-def test_the_training_drift_alarm_does_not_retrain(prod: ResourceGraph) -> None:
-    """The drift is in the data the run trains on: a new run would train on it again."""
-    retraining = [
-        r
-        for r in prod.of_type("aws:cloudwatch/eventRule:EventRule")
-        if "evidently" in r.inputs.get("eventPattern", "")
-    ]
-    assert retraining == []
-
-
 def test_without_evidently_there_is_none_of_it(stack_graphs) -> None:
     dev = stack_graphs["dev"]
     assert dev.of_type(REPOSITORY) == [] and dev.of_type(LIFECYCLE) == []
@@ -200,3 +194,87 @@ def test_evidently_without_a_pipeline_to_run_it_is_refused_and_the_plan_exits_2(
         in captured.err
     )
     assert "aws.ecr.Repository" not in captured.out
+
+
+def _batch_pipeline(graph: ResourceGraph) -> Any:
+    [pipeline] = [p for p in graph.of_type("aws:sagemaker/pipeline:Pipeline") if p.name.startswith("batch-")]
+    return pipeline
+
+
+def test_batch_scoring_reports_on_the_batch_input_as_the_models_role(prod: ResourceGraph) -> None:
+    pipeline = _batch_pipeline(prod)
+    steps = {s["Name"]: s for s in json.loads(pipeline.inputs["pipelineDefinition"])["Steps"]}
+    assert set(steps) == {"BatchTransform", "EvidentlyReport", "PublishDriftMetrics"}
+    report, publish = steps["EvidentlyReport"]["Arguments"], steps["PublishDriftMetrics"]["Arguments"]
+    datasets = next(b for b in prod.of_type("aws:s3/bucket:Bucket") if b.name.startswith("datasets"))
+    artifacts = next(b for b in prod.of_type("aws:s3/bucket:Bucket") if b.name.startswith("artifacts"))
+    inputs = {i["InputName"]: i["S3Input"]["S3Uri"] for i in report["ProcessingInputs"]}
+    bucket = datasets.outputs["bucket"]
+    assert (
+        inputs["current"]
+        == steps["BatchTransform"]["Arguments"]["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"]
+    )
+    assert inputs["current"] == f"s3://{bucket}/batch-input/customer-churn/"
+    assert inputs["reference"] == f"s3://{bucket}/evidently-reference/customer-churn/"
+    [output] = report["ProcessingOutputConfig"]["Outputs"]
+    assert output["S3Output"]["S3Uri"]["Std:Join"]["Values"] == [
+        f"s3://{artifacts.outputs['bucket']}/pipelines/prod-customer-churn-batch-scoring",
+        {"Get": "Execution.PipelineExecutionId"}, "EvidentlyReport", "report",
+    ]  # fmt: skip
+    [model] = [m for m in prod.of_type("aws:sagemaker/model:Model") if m.name.startswith("batch-")]
+    assert report["RoleArn"] == model.inputs["executionRoleArn"]
+    assert report["NetworkConfig"]["EnableNetworkIsolation"] is True
+    assert publish["RoleArn"] == _role_arn(prod, "drift-metrics-job")
+    assert "--dimension" in publish["AppSpecification"]["ContainerArguments"]
+    assert "Pipeline=batch-scoring" in publish["AppSpecification"]["ContainerArguments"]
+
+
+def test_batch_roles_read_the_reference_write_the_report_and_pass_only_the_two_roles(prod) -> None:
+    model_statements = _policy_statements(prod, "batch-customer-churn-model")
+    reads = [
+        r for s in model_statements if "s3:GetObject" in as_list(s["Action"]) for r in as_list(s["Resource"])
+    ]
+    assert any(r.endswith("/evidently-reference/customer-churn/*") for r in reads), reads
+    writes = [
+        r for s in model_statements if "s3:PutObject" in as_list(s["Action"]) for r in as_list(s["Resource"])
+    ]
+    assert any(r.endswith("/pipelines/prod-customer-churn-batch-scoring/*/EvidentlyReport/*") for r in writes)
+    pipeline_statements = _policy_statements(prod, "batch-customer-churn-pipeline")
+    [passing] = [s for s in pipeline_statements if s["Action"] == "iam:PassRole"]
+    [model] = [m for m in prod.of_type("aws:sagemaker/model:Model") if m.name.startswith("batch-")]
+    assert sorted(as_list(passing["Resource"])) == sorted(
+        [model.inputs["executionRoleArn"], _role_arn(prod, "drift-metrics-job")]
+    )
+    assert passing["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+
+
+def test_the_batch_drift_alarm_pages_and_retrains_the_family_the_training_one_only_pages(prod) -> None:
+    """Drift in the training run's own data would be trained on again: that alarm retrains nothing."""
+    from moto.events.models import EventPattern
+
+    [alarm] = [a for a in prod.of_type(ALARM) if a.name.startswith("evidently-batch-scoring-")]
+    assert alarm.inputs["name"] == "prod-customer-churn-batch-scoring-evidently-drift"
+    assert alarm.inputs["dimensions"] == {"Family": "customer-churn", "Pipeline": "batch-scoring"}
+    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == (
+        "GreaterThanOrEqualToThreshold",
+        0.3,
+    )
+    rules = [
+        r
+        for r in prod.of_type("aws:cloudwatch/eventRule:EventRule")
+        if r.name.startswith("triggers-customer-churn")
+        and "aws.cloudwatch" in r.inputs.get("eventPattern", "")
+    ]
+    [rule] = rules
+    pattern = EventPattern.load(rule.inputs["eventPattern"])
+
+    def change(name: str, state: str) -> dict[str, Any]:
+        return {
+            "version": "0", "id": "1", "detail-type": "CloudWatch Alarm State Change", "source": "aws.cloudwatch",
+            "account": "333333333333", "time": "2026-11-23T10:00:00Z", "region": "eu-west-1", "resources": [],
+            "detail": {"alarmName": name, "state": {"value": state}, "previousState": {"value": "OK"}},
+        }  # fmt: skip
+
+    assert pattern.matches_event(change("prod-customer-churn-batch-scoring-evidently-drift", "ALARM"))
+    assert not pattern.matches_event(change("prod-customer-churn-batch-scoring-evidently-drift", "OK"))
+    assert not pattern.matches_event(change("prod-customer-churn-training-evidently-drift", "ALARM"))

@@ -49,8 +49,11 @@ def test_put_metric_data_is_limited_to_sagemaker_namespaces(stack_graph: Resourc
         s for _, s in _allow_statements(stack_graph) if "cloudwatch:PutMetricData" in as_list(s["Action"])
     ]
     assert metrics
+    # The one other namespace: the Evidently publisher's own (tests/components/test_evidently_wiring.py).
+    evidently = {"StringEquals": {"cloudwatch:namespace": "MLOpsPlatform/Evidently"}}
     assert all(
-        s["Condition"]["StringLike"]["cloudwatch:namespace"] == ["/aws/sagemaker/*", "aws/sagemaker/*"]
+        s["Condition"] == evidently
+        or s["Condition"]["StringLike"]["cloudwatch:namespace"] == ["/aws/sagemaker/*", "aws/sagemaker/*"]
         for s in metrics
     )
 
@@ -94,14 +97,14 @@ def test_inference_role_reads_only_models_and_writes_only_data_capture(stack_gra
 
 
 def test_pipeline_role_may_pass_only_the_training_role_to_sagemaker(stack_graph: ResourceGraph) -> None:
-    """And, where the stack tracks experiments or trains from a feature group, the TrackExperiment
-    and ExtractFeatures steps' own roles."""
+    """And, where the stack tracks experiments, trains from a feature group or has an Evidently
+    report, the TrackExperiment, ExtractFeatures and PublishDriftMetrics steps' own roles."""
     policy = next(p for p in stack_graph.of_type(ROLE_POLICY) if p.name == "pipeline-role-permissions")
     [pass_role] = [s for s in statements(policy_of(policy)) if "iam:PassRole" in as_list(s["Action"])]
     training = stack_graph.named("training-role-role").outputs["arn"]
     networked = [
         r.outputs["arn"]
-        for name in ("tracking-job-role-role", "feature-extraction-role-role")
+        for name in ("tracking-job-role-role", "feature-extraction-role-role", "drift-metrics-job-role-role")
         for r in stack_graph.of_type(ROLE)
         if r.name == name
     ]

@@ -39,11 +39,13 @@ def test_step_scripts_are_kms_encrypted_objects_the_definition_references(stack_
     bucket = stack_graph.named("artifacts-bucket").outputs["bucket"]
     scripts = within(stack_graph, "training-customer-churn", "aws:s3/bucketObjectv2:BucketObjectv2")
     # The family's scripts, the platform's DatasetManifest script (lineage), its TrackExperiment
-    # script where the stack tracks, and its ExtractFeatures script where the family trains from a
-    # feature group (prod's churn family).
+    # script where the stack tracks, its ExtractFeatures script where the family trains from a
+    # feature group (prod's churn family), and its two Evidently scripts where the family has
+    # `evidently` (prod's churn family too).
     tracked = bool(stack_graph.of_type("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"))
     extracts = stack_graph.stack == "prod"
-    assert len(scripts) == len(SCRIPT_KEYS) + 1 + tracked + extracts
+    evidently = 2 * bool(stack_graph.of_type("aws:ecr/repository:Repository"))
+    assert len(scripts) == len(SCRIPT_KEYS) + 1 + tracked + extracts + evidently
     assert [s.inputs["key"].endswith("/extract_features.py") for s in scripts].count(True) == extracts
     for script in scripts:
         assert script.inputs["serverSideEncryption"] == "aws:kms" and script.inputs["kmsKeyId"] == key_arn

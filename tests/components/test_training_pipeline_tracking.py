@@ -84,11 +84,13 @@ def test_the_tracking_role_reads_no_data(prod: ResourceGraph) -> None:
 
 def test_the_pipeline_role_may_pass_the_tracking_role(prod: ResourceGraph) -> None:
     (passing,) = [s for s in _role_statements(prod, "pipeline") if s["Action"] == "iam:PassRole"]
-    # The prod fixture also trains from a feature group: ExtractFeatures' role comes last.
+    # The prod fixture also trains from a feature group and has an Evidently report: ExtractFeatures'
+    # role, then PublishDriftMetrics' (tests/components/test_evidently_wiring.py).
     assert passing["Resource"] == [
         _role_arn(prod, "training"),
         _role_arn(prod, "tracking-job"),
         _role_arn(prod, "feature-extraction"),
+        _role_arn(prod, "drift-metrics-job"),
     ]
     assert passing["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
 

@@ -82,3 +82,41 @@ def test_a_near_miss_is_rejected(
     violations = check_resource(RULE, PIPELINE, _pipeline(broken))
     outcome(violations, RULE, fragment)
     assert any(step in v.message for v in violations), [v.message for v in violations]
+
+
+def _batch_definition(graph_getter) -> dict[str, Any]:
+    [pipeline] = [p for p in graph_getter.of_type(PIPELINE) if p.name.startswith("batch-")]
+    return json.loads(pipeline.inputs["pipelineDefinition"])
+
+
+def test_the_batch_pipelines_evidently_steps_pass(check_resource, outcome, stack_graphs) -> None:
+    """A Transform step carries no role of its own (its model's): it does not make the publisher's
+    role undecidable."""
+    outcome(check_resource(RULE, PIPELINE, _pipeline(_batch_definition(stack_graphs["prod"]))), RULE, None)
+
+
+def test_a_batch_publisher_as_the_reports_role_is_rejected(check_resource, outcome, stack_graphs) -> None:
+    definition = _batch_definition(stack_graphs["prod"])
+    steps = steps_by_name(definition)
+    steps["PublishDriftMetrics"]["Arguments"]["RoleArn"] = steps["EvidentlyReport"]["Arguments"]["RoleArn"]
+    outcome(check_resource(RULE, PIPELINE, _pipeline(definition)), RULE, "runs as the role of another job")
+
+
+def test_a_model_steps_execution_role_counts_as_another_jobs_role(
+    check_resource, outcome, definition
+) -> None:
+    broken = json.loads(json.dumps(definition))
+    publisher = steps_by_name(broken)["PublishDriftMetrics"]["Arguments"]["RoleArn"]
+    broken["Steps"].append(
+        {
+            "Name": "CreateScoringModel",
+            "Type": "Model",
+            "Arguments": {
+                "ExecutionRoleArn": publisher,
+                "PrimaryContainer": {"Image": "image"},
+                "EnableNetworkIsolation": True,
+                "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]},
+            },
+        }
+    )
+    outcome(check_resource(RULE, PIPELINE, _pipeline(broken)), RULE, "runs as the role of another job")
