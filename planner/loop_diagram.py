@@ -201,12 +201,14 @@ def _pattern_strings(pattern: Mapping[str, Any], key: str) -> set[str]:
 
 
 def _scores_only(pipeline: RecordedResource) -> bool:
-    """A pipeline whose steps are all Transform steps: batch scoring, not training."""
+    """A pipeline that runs Transform steps and trains nothing (no Training or Tuning step):
+    batch scoring, not training (its processing steps, such as an Evidently report, score no model)."""
     try:
         steps = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}")).get("Steps") or []
     except ValueError:
         return False
-    return bool(steps) and all(step.get("Type") == "Transform" for step in steps)
+    kinds = {step.get("Type") for step in steps}
+    return "Transform" in kinds and not kinds & {"Training", "Tuning"}
 
 
 def _names(resource: RecordedResource) -> set[str]:
