@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
-from ..limits import SPEC_CONFIG, fail_at
+from ..limits import SPEC_CONFIG, fail_at, object_tags
 from ..naming import child_name
 from ..policy_documents import (
     SharedObjects,
@@ -213,6 +213,8 @@ class BatchScoringArgs:
     """Capture the jobs' inputs and outputs under ``data-capture/batch/<family>/`` (monitoring on)."""
     shared_model_objects: Sequence[SharedObjects] = ()
     """The version's model artifacts another account's registry holds (a pinned producer version)."""
+    object_tag_keys: Sequence[str] = ()
+    """Keys of ``tags`` the uploaded Evidently scripts carry first (S3 keeps at most 10 per object)."""
     evidently: BatchEvidently | None = None
     """With it: EvidentlyReport (as the model's role, which reads the batch input) and
     PublishDriftMetrics beside the Transform step; the report goes under
@@ -399,7 +401,7 @@ class BatchScoring(pulumi.ComponentResource):
             content_type="text/x-python",
             server_side_encryption="aws:kms",
             kms_key_id=args.kms_key_arn,
-            tags={**args.tags, "mlops:model-family": args.family},
+            tags=object_tags(args.tags, {"mlops:model-family": args.family}, args.object_tag_keys),
             opts=pulumi.ResourceOptions(parent=self),
         )
 

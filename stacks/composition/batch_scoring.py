@@ -15,7 +15,8 @@ import pulumi
 from components.policy_documents import SharedObjects
 from components.serving.batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs
 from stacks.composition.foundation import Foundation
-from stacks.config import ModelFamilyConfig, PlatformConfig
+from stacks.config import PLATFORM_TAG_KEYS, ModelFamilyConfig, PlatformConfig
+from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.model_packages import ModelPackageResolver, NoApprovedVersion, ResolvedModelPackage
 from stacks.resolution import _next_steps
 
@@ -86,6 +87,7 @@ def build_batch_scoring(
                 data_capture=config.monitoring.enabled,
                 shared_model_objects=_shared(plan.packages[family.name], config.account_id),
                 evidently=_evidently(family, foundation),
+                object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
             ),
             opts,
         )
