@@ -140,10 +140,12 @@ def build_platform(
         config, foundation, registry, opts, experiment_tracking, feature_store, feature_queries
     )
     serving = resolve_serving(config, resolve_model_package, deployed)
-    triggers = build_pipeline_triggers(config, foundation, serving, pipelines, opts)
+    batch_plan = resolve_batch_scoring(config, resolve_model_package)
+    triggers = build_pipeline_triggers(
+        config, foundation, serving, pipelines, opts, list(batch_plan.packages)
+    )
     alerts = build_alerts(config, foundation, opts)
     endpoints = build_endpoints(config, foundation, alerts, serving, opts)
-    batch_plan = resolve_batch_scoring(config, resolve_model_package)
     observed = build_observability(config, foundation, alerts, serving, endpoints, opts)
     platform = Platform(
         foundation=foundation,

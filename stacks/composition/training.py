@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 
 from components.data.feature_query_workgroup import FeatureQueryWorkgroup
@@ -109,9 +111,10 @@ def build_pipeline_triggers(
     serving: Serving,
     pipelines: dict[str, TrainingPipeline],
     opts: pulumi.ResourceOptions,
+    batch_scored: Sequence[str] = (),
 ) -> dict[str, PipelineTriggers]:
     training = config.training
-    drift_alarms = drift_alarms_by_family(config, serving.monitored)
+    drift_alarms = drift_alarms_by_family(config, serving.monitored, batch_scored)
     if not (training.schedule or training.new_data.enabled or drift_alarms):
         return {}
     return {
@@ -144,7 +147,9 @@ def build_pipeline_triggers(
     }
 
 
-def drift_alarms_by_family(config: PlatformConfig, monitored: list[EndpointSpec]) -> dict[str, list[str]]:
+def drift_alarms_by_family(
+    config: PlatformConfig, monitored: list[EndpointSpec], batch_scored: Sequence[str] = ()
+) -> dict[str, list[str]]:
     """Drift and model-quality alarm names per model family (of the endpoints serving it), for the
     families that retrain on drift: a quality drop starts the same run as drift does."""
     if not (config.training.drift_retraining and config.training.enabled):
@@ -163,9 +168,9 @@ def drift_alarms_by_family(config: PlatformConfig, monitored: list[EndpointSpec]
             names = [quality_alarm_name(endpoint_name, metric) for metric in quality.quality_alarms]
             alarms.setdefault(family, []).extend(names)
     # Drift in what a family's batch scoring reads (its Evidently report): the served model's data
-    # has moved. (A deferred batch scoring has no alarm yet; its name matches nothing meanwhile.)
+    # has moved. Only where batch scoring runs (``batch_scored``: not deferred), so its alarm exists.
     for model in config.models:
-        if model.evidently is not None and model.batch_scoring is not None:
+        if model.evidently is not None and model.name in batch_scored:
             alarms.setdefault(model.name, []).append(
                 drift_report_alarm_name(batch_pipeline_name(config, model.name))
             )
