@@ -40,3 +40,90 @@ def is_gpu(instance_type: str) -> bool:
 
 def has_instance_store(instance_type: str) -> bool:
     return instance_family(instance_type) in INSTANCE_STORE_FAMILIES
+
+
+# vCPUs, memory (MiB) and accelerator devices (GPUs) of the hosting instance types an inference
+# component's compute requirements are checked against (AWS's "Amazon EC2 instance types" tables;
+# the ml.* type has its EC2 twin's hardware). Add a type here to host inference components on it.
+def _sizes(family: str, sizes: dict[str, tuple[int, int, int]]) -> dict[str, tuple[int, int, int]]:
+    return {
+        f"ml.{family}.{size}": (cpus, gib * 1024, devices) for size, (cpus, gib, devices) in sizes.items()
+    }
+
+
+_G5_SHAPES: Final = {
+    "xlarge": (4, 16, 1),
+    "2xlarge": (8, 32, 1),
+    "4xlarge": (16, 64, 1),
+    "8xlarge": (32, 128, 1),
+    "12xlarge": (48, 192, 4),
+    "16xlarge": (64, 256, 1),
+    "24xlarge": (96, 384, 4),
+    "48xlarge": (192, 768, 8),
+}
+INSTANCE_RESOURCES: Final[dict[str, tuple[int, int, int]]] = {
+    **_sizes(
+        "m5",
+        {
+            "large": (2, 8, 0),
+            "xlarge": (4, 16, 0),
+            "2xlarge": (8, 32, 0),
+            "4xlarge": (16, 64, 0),
+            "12xlarge": (48, 192, 0),
+            "24xlarge": (96, 384, 0),
+        },
+    ),
+    **_sizes(
+        "c5",
+        {
+            "large": (2, 4, 0),
+            "xlarge": (4, 8, 0),
+            "2xlarge": (8, 16, 0),
+            "4xlarge": (16, 32, 0),
+            "9xlarge": (36, 72, 0),
+            "18xlarge": (72, 144, 0),
+        },
+    ),
+    **_sizes(
+        "r5",
+        {
+            "large": (2, 16, 0),
+            "xlarge": (4, 32, 0),
+            "2xlarge": (8, 64, 0),
+            "4xlarge": (16, 128, 0),
+            "12xlarge": (48, 384, 0),
+            "24xlarge": (96, 768, 0),
+        },
+    ),
+    **_sizes(
+        "g4dn",
+        {
+            "xlarge": (4, 16, 1),
+            "2xlarge": (8, 32, 1),
+            "4xlarge": (16, 64, 1),
+            "8xlarge": (32, 128, 1),
+            "12xlarge": (48, 192, 4),
+            "16xlarge": (64, 256, 1),
+        },
+    ),
+    **_sizes("g5", _G5_SHAPES),
+    **_sizes("g6", _G5_SHAPES),
+    **_sizes(
+        "g6e",
+        {size: (cpus, gib * 2, devices) for size, (cpus, gib, devices) in _G5_SHAPES.items()},
+    ),
+    "ml.p4d.24xlarge": (96, 1152 * 1024, 8),
+}
+"""Instance type → (vCPUs, memory in MiB, accelerator devices)."""
+
+
+def instance_resources(instance_type: str) -> tuple[int, int, int]:
+    """(vCPUs, memory MiB, accelerator devices) of a hosting instance type; ValueError naming the
+    known types when the table lacks it."""
+    validate_instance_type(instance_type)
+    if instance_type not in INSTANCE_RESOURCES:
+        raise ValueError(
+            f"'{instance_type}' has no known vCPU/memory/GPU sizes to check inference components "
+            f"against; use one of {', '.join(sorted(INSTANCE_RESOURCES))} (components/instance_types.py)"
+        )
+    return INSTANCE_RESOURCES[instance_type]

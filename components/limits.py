@@ -101,6 +101,7 @@ PHYSICAL_NAME_LIMITS: Final[dict[str, tuple[str, int]]] = {
     "aws-native:sagemaker:ModelQualityJobDefinition": ("jobDefinitionName", 63),
     "aws-native:sagemaker:ModelBiasJobDefinition": ("jobDefinitionName", 63),
     "aws-native:sagemaker:ModelExplainabilityJobDefinition": ("jobDefinitionName", 63),
+    "aws-native:sagemaker:InferenceComponent": ("inferenceComponentName", 63),
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": ("modelPackageGroupName", 63),
     "aws:sagemaker/featureGroup:FeatureGroup": ("featureGroupName", 64),
     "aws:sagemaker/pipeline:Pipeline": ("pipelineName", 256),

@@ -253,6 +253,13 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         )
     for workgroup in graph.of_type("aws:athena/workgroup:Workgroup"):
         notes.append(_athena_note(workgroup, prices))
+    if graph.of_type("aws-native:sagemaker:InferenceComponent"):
+        notes.append(
+            "Shared endpoints (inference components): the instances are priced once, min at managed instance "
+            "scaling's minimum, max at its maximum; each component's line is its share, weighed by what its "
+            "copies reserve (copies x the largest fraction of an instance's vCPUs, memory or GPUs one copy "
+            "reserves), at its fewest copies for min and its most for max. The shares add up to the fleet."
+        )
     if any(resource.type.startswith("kubernetes:") for resource in graph):
         notes.append("Kubernetes serving runs on an existing EKS cluster's nodes: not priced here.")
     return notes

@@ -50,6 +50,7 @@ MODEL = "aws:sagemaker/model:Model"
 ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 EXPERIMENT = "aws-native:sagemaker:InferenceExperiment"
+INFERENCE_COMPONENT = "aws-native:sagemaker:InferenceComponent"
 SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
@@ -384,6 +385,15 @@ def derive_loop(graph: ResourceGraph) -> Loop:
                 group = _package_group_of(str(container.get("modelPackageName", "")), index.groups)
                 if group is not None:
                     serves.setdefault(endpoint.urn, set()).add(group.urn)
+        # An endpoint of inference components serves the models its components name.
+        for component in graph.of_type(INFERENCE_COMPONENT):
+            if component.inputs.get("endpointName") not in _names(endpoint):
+                continue
+            model = models.get((component.inputs.get("specification") or {}).get("modelName"))
+            container = (model.inputs.get("primaryContainer") or {}) if model else {}
+            group = _package_group_of(str(container.get("modelPackageName", "")), index.groups)
+            if group is not None:
+                serves.setdefault(endpoint.urn, set()).add(group.urn)
         capture = (config.inputs.get("dataCaptureConfig") or {}) if config else {}
         if capture.get("enableCapture"):
             loop.add("capture", endpoint.urn)

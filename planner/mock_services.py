@@ -285,6 +285,9 @@ SERVICE_OUTPUTS: dict[str, Handler] = {
         )
         for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
     },
+    "aws-native:sagemaker:InferenceComponent": _sagemaker(
+        "inference-component", "inferenceComponentName", arn_output="inferenceComponentArn"
+    ),
     "aws-native:sagemaker:MonitoringSchedule": _sagemaker(
         "monitoring-schedule", "monitoringScheduleName", arn_output="monitoringScheduleArn"
     ),

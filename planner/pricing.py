@@ -153,6 +153,9 @@ def _endpoint(ctx: PricingContext, endpoint: RecordedResource) -> list[CostItem]
     config = ctx.referenced(endpoint, "endpointConfigName", "endpointConfiguration")
     if config is None:
         return []
+    components = _components_on(ctx, endpoint)
+    if components:
+        return _shared_instances(ctx, endpoint, config, components)
     name = str(endpoint.inputs.get("name") or endpoint.outputs.get("name") or endpoint.name)
     variants = [
         *config.inputs.get("productionVariants", []),
@@ -179,6 +182,96 @@ def _endpoint(ctx: PricingContext, endpoint: RecordedResource) -> list[CostItem]
                 ctx.monthly(hourly * maximum),
             )
         )
+    return items
+
+
+INFERENCE_COMPONENT = "aws-native:sagemaker:InferenceComponent"
+COPY_TARGET_PREFIX = "inference-component/"
+
+
+def _components_on(ctx: PricingContext, endpoint: RecordedResource) -> list[RecordedResource]:
+    """The inference components placed on ``endpoint`` (they name it in ``endpointName``)."""
+    return [
+        component
+        for component in ctx.graph.of_type(INFERENCE_COMPONENT)
+        if ctx.referenced(component, "endpointName", "sagemaker/endpoint:Endpoint") is endpoint
+    ]
+
+
+def _copies(ctx: PricingContext, component: RecordedResource) -> tuple[float, float]:
+    """(fewest, most) copies of a component: its copy-count target's bounds, else its fixed count."""
+    fixed = float((component.inputs.get("runtimeConfig") or {}).get("copyCount") or 1)
+    name = component.inputs.get("inferenceComponentName") or component.outputs.get("inferenceComponentName")
+    target = ctx.targets.get(f"{COPY_TARGET_PREFIX}{name}")
+    if target is None:
+        return fixed, fixed
+    return float(target.inputs.get("minCapacity", fixed)), float(target.inputs.get("maxCapacity", fixed))
+
+
+def copy_share(requirements: Mapping[str, Any], instance_type: str) -> float:
+    """The share of one instance a copy reserves: its largest fraction of the instance's vCPUs,
+    memory or accelerators (dominant share; memory alone where the instance's sizes are unknown)."""
+    from components.instance_types import INSTANCE_RESOURCES
+
+    memory = float(requirements.get("minMemoryRequiredInMb") or 0)
+    sizes = INSTANCE_RESOURCES.get(instance_type)
+    if sizes is None:
+        return memory
+    cpus, mebibytes, devices = sizes
+    fractions = [
+        float(requirements.get("numberOfCpuCoresRequired") or 0) / cpus,
+        memory / mebibytes,
+        float(requirements.get("numberOfAcceleratorDevicesRequired") or 0) / devices if devices else 0.0,
+    ]
+    return max(fractions)
+
+
+def _shared_instances(
+    ctx: PricingContext,
+    endpoint: RecordedResource,
+    config: RecordedResource,
+    components: list[RecordedResource],
+) -> list[CostItem]:
+    """An endpoint of inference components: its instances priced once, each component shown with
+    its share, weighed by what its copies reserve (copies x dominant share of an instance) at the
+    fewest copies for the floor and the most for the ceiling. The shares add up to the fleet."""
+    items = []
+    for variant in config.inputs.get("productionVariants", []):
+        instance_type = str(variant.get("instanceType"))
+        hourly = ctx.prices.get("sagemaker_hosting_per_hour", instance_type)
+        managed = variant.get("managedInstanceScaling") or {}
+        initial = float(variant.get("initialInstanceCount") or 1)
+        if managed.get("status") == "ENABLED":
+            fewest = float(managed.get("minInstanceCount", initial))
+            most = float(managed.get("maxInstanceCount", initial))
+            how = "managed"
+        else:
+            fewest = most = initial
+            how = "fixed"
+        floor, ceiling = ctx.monthly(hourly * fewest), ctx.monthly(hourly * most)
+        weights = []
+        for component in components:
+            spec = component.inputs.get("specification") or {}
+            share = copy_share(spec.get("computeResourceRequirements") or {}, instance_type)
+            low, high = _copies(ctx, component)
+            weights.append((component, low * share, high * share, low, high))
+        low_total = sum(w[1] for w in weights) or 1.0
+        high_total = sum(w[2] for w in weights) or 1.0
+        for component, low_weight, high_weight, low, high in weights:
+            name = component.inputs.get("inferenceComponentName") or component.name
+            what = (
+                f"{name}: {low_weight / low_total:.0%}-{high_weight / high_total:.0%} of shared {instance_type} "
+                f"x {fewest:g}-{most:g} ({how}), {low:g}-{high:g} copies"
+            )
+            items.append(
+                CostItem(
+                    component.name,
+                    component.type,
+                    what,
+                    floor * low_weight / low_total,
+                    ceiling * high_weight / high_total,
+                )
+            )
     return items
 
 

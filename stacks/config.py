@@ -44,6 +44,7 @@ from components.serving.inference_endpoint_spec import (
     EndpointSpec,
     VariantSpec,
 )
+from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from components.serving.triton import triton_region_problem
 from components.training.evidently import EvidentlySpec
 from components.training.frameworks import framework_problems
@@ -491,6 +492,11 @@ class PlatformConfig(_Section):
         default_factory=list,
         description="SageMaker inference endpoints (docs/architecture.md, Inference endpoints).",
     )
+    shared_endpoints: list[SharedEndpointSpec] = Field(
+        default_factory=list,
+        description="Endpoints hosting several models as inference components on one fleet of instances, "
+        "each with its own compute, copies and scaling (docs/shared-endpoints.md).",
+    )
     alerts: AlertsConfig = AlertsConfig()
     budget: BudgetSpec = Field(
         default=BudgetSpec(),
@@ -556,7 +562,7 @@ class PlatformConfig(_Section):
             folded[key.lower()] = key
         return value
 
-    @field_validator("feature_groups", "models", "endpoints")
+    @field_validator("feature_groups", "models", "endpoints", "shared_endpoints")
     @classmethod
     def _unique_names(cls, value: list[Any]) -> list[Any]:
         # SageMaker names are case-insensitive (its ARNs are lower-case): Churn and churn collide.
@@ -625,6 +631,48 @@ class PlatformConfig(_Section):
                             f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
                             "account's registry",
                         )
+        return self
+
+    @model_validator(mode="after")
+    def _shared_endpoints_fit_the_stack(self) -> PlatformConfig:
+        """Shared endpoints: names apart from the endpoints' (both are SageMaker endpoints), at least
+        ``endpoint_defaults.minimum_instances`` instances, and families of this stack."""
+        minimum = self.endpoint_defaults.minimum_instances
+        families = {model.name for model in self.models}
+        endpoints = {endpoint.name.lower(): index for index, endpoint in enumerate(self.endpoints)}
+        for index, shared in enumerate(self.shared_endpoints):
+            if shared.name.lower() in endpoints:
+                fail_at(
+                    "PlatformConfig",
+                    ("shared_endpoints", index, "name"),
+                    shared.name,
+                    f"'{shared.name}' is also endpoints[{endpoints[shared.name.lower()]}]'s name: both would be "
+                    "the same SageMaker endpoint",
+                )
+            if shared.min_instances < minimum:
+                fail_at(
+                    "PlatformConfig",
+                    ("shared_endpoints", index)
+                    + (
+                        ("managed_scaling", "min_instances")
+                        if shared.managed_scaling
+                        else ("initial_instance_count",)
+                    ),
+                    shared.min_instances,
+                    f"shared endpoint '{shared.name}' runs fewer than endpoint_defaults.minimum_instances "
+                    f"({minimum}) instances",
+                )
+            for position, component in enumerate(shared.components):
+                family = component.model.latest_approved_of
+                if family and family not in families and not family.startswith("arn:"):
+                    fail_at(
+                        "PlatformConfig",
+                        ("shared_endpoints", index, "components", position, "model", "latest_approved_of"),
+                        family,
+                        f"'{family}' is not a model family of this stack "
+                        f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
+                        "account's registry",
+                    )
         return self
 
     @model_validator(mode="after")
@@ -916,6 +964,17 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                         parse_model_package_version_arn(pinned)
                 except ArnError as error:
                     yield f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}", str(error)
+    for index, shared in enumerate(config.shared_endpoints):
+        for position, component in enumerate(shared.components):
+            key = f"shared_endpoints[{index}].components[{position}].model"
+            family, pinned = component.model.latest_approved_of, component.model.model_package_arn
+            try:
+                if family and family.startswith("arn:"):
+                    parse_model_package_group_arn(family)
+                if pinned:
+                    parse_model_package_version_arn(pinned)
+            except ArnError as error:
+                yield f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}", str(error)
 
 
 def _batch_scoring_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
@@ -1145,17 +1204,24 @@ def _merge_training_defaults(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``endpoint_defaults`` (deployment, data capture) under each entry of ``endpoints``."""
+    """Merge ``endpoint_defaults`` (deployment, data capture) under each entry of ``endpoints``, and
+    its data capture under each entry of ``shared_endpoints``."""
     defaults = raw.get("endpoint_defaults")
-    endpoints = raw.get("endpoints")
-    if not isinstance(defaults, dict) or not isinstance(endpoints, list):
+    if not isinstance(defaults, dict):
         return raw
-    inherited = {key: value for key, value in defaults.items() if key in ("deployment", "data_capture")}
-    merged = [
-        merge_defaults(inherited, endpoint) if isinstance(endpoint, dict) else endpoint
-        for endpoint in endpoints
-    ]
-    return {**raw, "endpoints": merged}
+    merged = dict(raw)
+    for section, keys in (
+        ("endpoints", ("deployment", "data_capture")),
+        ("shared_endpoints", ("data_capture",)),
+    ):
+        entries = raw.get(section)
+        if not isinstance(entries, list):
+            continue
+        inherited = {key: value for key, value in defaults.items() if key in keys}
+        merged[section] = [
+            merge_defaults(inherited, entry) if isinstance(entry, dict) else entry for entry in entries
+        ]
+    return merged
 
 
 def _dotted(path: str) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from components.limits import PHYSICAL_NAME_LIMITS
 from components.observability.model_quality_spec import job_definition_name
+from components.serving.shared_endpoint_spec import inference_component_name
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
@@ -144,6 +145,18 @@ def derived_names(config: PlatformConfig) -> Iterator[DerivedName]:
             "aws:athena/workgroup:Workgroup",
             "Athena workgroup",
         )
+    for index, shared in enumerate(config.shared_endpoints):
+        name = config.endpoint_name(shared.name)
+        yield DerivedName(
+            f"shared_endpoints[{index}].name", name, "aws:sagemaker/endpoint:Endpoint", "SageMaker endpoint"
+        )
+        for position, component in enumerate(shared.components):
+            yield DerivedName(
+                f"shared_endpoints[{index}].components[{position}].name",
+                inference_component_name(name, component.name),
+                "aws-native:sagemaker:InferenceComponent",
+                f"inference component (<shared_endpoints[{index}].name>-<components[{position}].name>)",
+            )
     if config.experiment_tracking.enabled:
         yield DerivedName(
             "experiment_tracking.name",

@@ -64,6 +64,7 @@ from stacks.resolution import resolve_serving
 if TYPE_CHECKING:
     from components.kubernetes.kubernetes_serving import KubernetesServing
     from components.observability.model_quality_monitoring import ModelQualityMonitoring
+    from components.serving.shared_endpoint import SharedEndpoint
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ class Platform:
     """The stack's budget and cost anomaly monitor, where ``budget.enabled``."""
     endpoints: dict[str, InferenceEndpoint]
     """Per endpoint name, for the endpoints served this run."""
+    shared_endpoints: dict[str, SharedEndpoint]
+    """Per shared endpoint name (inference components), for those served this run."""
     deferred_endpoints: dict[str, str]
     """Endpoint name → why it waits for a first approved version (see stacks.resolution)."""
     monitors: dict[str, ModelMonitoring]
@@ -145,7 +148,7 @@ def build_platform(
         config, foundation, serving, pipelines, opts, list(batch_plan.packages)
     )
     alerts = build_alerts(config, foundation, opts)
-    endpoints = build_endpoints(config, foundation, alerts, serving, opts)
+    endpoints, shared_endpoints = build_endpoints(config, foundation, alerts, serving, opts)
     observed = build_observability(config, foundation, alerts, serving, endpoints, opts)
     platform = Platform(
         foundation=foundation,
@@ -169,6 +172,7 @@ def build_platform(
         ),
         cost_guardrails=build_cost_guardrails(config, alerts, opts),
         endpoints=endpoints,
+        shared_endpoints=shared_endpoints,
         deferred_endpoints=dict(serving.deferred),
         monitors=observed.monitors,
         endpoint_alarms=observed.endpoint_alarms,
@@ -236,6 +240,14 @@ def _export(platform: Platform) -> None:
         pulumi.export("alert_topic_arn", platform.alerts.topic_arn)
     if platform.endpoints:
         pulumi.export("endpoint_names", {name: e.endpoint_name for name, e in platform.endpoints.items()})
+    if platform.shared_endpoints:
+        pulumi.export(
+            "shared_endpoints",
+            {
+                name: {"endpoint_name": shared.endpoint_name, "components": shared.component_names}
+                for name, shared in platform.shared_endpoints.items()
+            },
+        )
     if platform.deferred_endpoints:
         pulumi.export("deferred_endpoints", platform.deferred_endpoints)
     if platform.experiment_tracking:

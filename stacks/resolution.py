@@ -29,6 +29,7 @@ from components.serving.inference_endpoint_spec import (
     ModelSource,
     VariantSpec,
 )
+from components.serving.shared_endpoint_spec import InferenceComponentSpec, SharedEndpointSpec
 from stacks import naming
 from stacks.config import PlatformConfig
 from stacks.model_cards import create_card_command, model_card_name
@@ -56,6 +57,10 @@ class Serving:
     packages: ResolvedPackages = field(default_factory=dict)
     deferred: Mapping[str, str] = field(default_factory=dict)
     """Endpoint name → why it waits and what to do next (also logged as a warning)."""
+    shared_endpoints: list[SharedEndpointSpec] = field(default_factory=list)
+    """Shared endpoints (inference components) served this run, in stack-file order."""
+    shared_packages: ResolvedPackages = field(default_factory=dict)
+    """Shared endpoint name → component name → the version it deploys."""
 
 
 def registry_source(config: PlatformConfig, model: ModelSource) -> str | None:
@@ -95,11 +100,73 @@ def resolve_serving(
         packages[spec.name] = resolved
     served = [spec for spec in config.endpoints if spec.name not in deferred]
     monitored = [spec for spec in config.monitored_endpoints if spec.name not in deferred]
-    return Serving(endpoints=served, monitored=monitored, packages=packages, deferred=deferred)
+    shared, shared_packages = _resolve_shared(config, resolve, deployed, deferred)
+    return Serving(
+        endpoints=served,
+        monitored=monitored,
+        packages=packages,
+        deferred=deferred,
+        shared_endpoints=shared,
+        shared_packages=shared_packages,
+    )
+
+
+def _resolve_shared(
+    config: PlatformConfig,
+    resolve: ModelPackageResolver,
+    deployed: DeployedLookup,
+    deferred: dict[str, str],
+) -> tuple[list[SharedEndpointSpec], dict[str, dict[str, ResolvedModelPackage]]]:
+    """Resolve every registry-backed component of the shared endpoints. One with nothing approved
+    defers its endpoint while that does not exist (a warning in ``deferred``); on an existing
+    endpoint it stops the run, since deferring would delete the endpoint with every other model."""
+    served, packages = [], {}
+    for spec in config.shared_endpoints:
+        resolved: dict[str, ResolvedModelPackage] = {}
+        waiting: list[tuple[str, str | None, NoApprovedVersion]] = []
+        for component in spec.components:
+            source = registry_source(config, component.model)
+            if source is None:
+                continue
+            try:
+                resolved[component.name] = resolve(source)
+            except NoApprovedVersion as nothing:
+                waiting.append((component.name, component.model.latest_approved_of, nothing))
+            else:
+                _require_model_card(config, spec, component, resolved[component.name])
+        if waiting and deployed(config.endpoint_name(spec.name)) is not None:
+            name, _, nothing = waiting[0]
+            raise ModelResolutionError(
+                f"shared endpoint {spec.name} is deployed, and its component {name} follows model package "
+                f"group {nothing.group}, which has no Approved version: approve one, or remove the component "
+                "from the stack file (deferring would delete the endpoint and every model on it)"
+            )
+        if waiting:
+            reasons = "; ".join(
+                f"component {name} follows model package group {nothing.group}, which "
+                + ("has no Approved version yet" if nothing.group_exists else "does not exist yet")
+                for name, _, nothing in waiting
+            )
+            families = sorted({family for _, family, _ in waiting if family})
+            steps = [step for family in families for step in _next_steps(config, family)]
+            deferred[spec.name] = (
+                f"shared endpoint {spec.name} is deferred: {reasons}. This `pulumi up` creates everything "
+                f"else and no endpoint {config.endpoint_name(spec.name)}. Next: "
+                + "; ".join(steps or ["approve a version of each group"])
+                + "; then run `pulumi up` again, which creates the endpoint."
+            )
+            pulumi.log.warn(deferred[spec.name])
+            continue
+        served.append(spec)
+        packages[spec.name] = resolved
+    return served, packages
 
 
 def _require_model_card(
-    config: PlatformConfig, spec: EndpointSpec, variant: VariantSpec, package: ResolvedModelPackage
+    config: PlatformConfig,
+    spec: EndpointSpec | SharedEndpointSpec,
+    variant: VariantSpec | InferenceComponentSpec,
+    package: ResolvedModelPackage,
 ) -> None:
     """Stop the run when the stack requires model cards and the version to deploy has none.
 

@@ -135,6 +135,53 @@ def _native_monitor_definition(kind: str) -> Call:
 _SAGEMAKER_TAGS = {"tags": _tag_list}
 
 
+def _production_variants(value: list[dict[str, Any]]) -> dict[str, Any]:
+    """pulumi-aws's ``routingConfigs`` (a list of at most one) is the API's ``RoutingConfig`` structure."""
+    variants = [
+        {
+            ("routingConfig" if key == "routingConfigs" else key): (
+                item[0] if key == "routingConfigs" and isinstance(item, list) else item
+            )
+            for key, item in variant.items()
+        }
+        for variant in value
+    ]
+    shape = service_model("sagemaker").operation_model("CreateEndpointConfig").input_shape
+    return {
+        "ProductionVariants": convert(
+            variants,
+            shape.members["ProductionVariants"],
+            "CreateEndpointConfig.ProductionVariants",
+            {"kmsKeyArn": "KmsKeyId"},
+        )
+    }
+
+
+def _inference_component() -> tuple[Call, ...]:
+    """An inference component (pulumi-aws-native): created with its specification and copies; its
+    ``deploymentConfig`` is what CloudFormation sends with each UpdateInferenceComponent."""
+    return (
+        Call(
+            "sagemaker",
+            "CreateInferenceComponent",
+            {
+                "inferenceComponentName": "InferenceComponentName",
+                "endpointName": "EndpointName",
+                "variantName": "VariantName",
+                "specification": "Specification",
+                "specifications": "Specifications",
+                "runtimeConfig": "RuntimeConfig",
+                "tags": "Tags",
+            },
+        ),
+        Call(
+            "sagemaker",
+            "UpdateInferenceComponent",
+            {"inferenceComponentName": "InferenceComponentName", "deploymentConfig": "DeploymentConfig"},
+        ),
+    )
+
+
 def _budget(members: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
     """A member of CreateBudget's ``Budget`` structure."""
     return lambda value: {"Budget": members(value)}
@@ -194,7 +241,8 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
             "CreateEndpointConfig",
             {
                 "name": "EndpointConfigName",
-                "productionVariants": "ProductionVariants",
+                "productionVariants": _production_variants,
+                "executionRoleArn": "ExecutionRoleArn",
                 "shadowProductionVariants": "ShadowProductionVariants",
                 "dataCaptureConfig": "DataCaptureConfig",
                 "asyncInferenceConfig": "AsyncInferenceConfig",
@@ -316,6 +364,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
             },
         ),
     ),
+    "aws-native:sagemaker:InferenceComponent": _inference_component(),
     **{
         f"aws-native:sagemaker:{kind}JobDefinition": (_native_monitor_definition(kind),)
         for kind in ("ModelQuality", "ModelBias", "ModelExplainability")

@@ -65,3 +65,9 @@ def training_pipelines(graph: ResourceGraph) -> list[RecordedResource]:
         for p in graph.of_type("aws:sagemaker/pipeline:Pipeline")
         if "mlops:training:TrainingPipeline$" in p.urn
     ]
+
+
+def inference_endpoints(graph: ResourceGraph) -> list[RecordedResource]:
+    """The SageMaker endpoints of ``InferenceEndpoint`` components (a stack's shared endpoints, of
+    inference components, are SageMaker endpoints too)."""
+    return [e for e in graph.of_type("aws:sagemaker/endpoint:Endpoint") if "InferenceEndpoint$" in e.urn]

@@ -1,7 +1,9 @@
 """Serving: SageMaker inference endpoints with autoscaling and blue/green deployment (type token
-``mlops:serving:InferenceEndpoint``), their scheduled shadow tests (``mlops:serving:ShadowTest``), and
-scheduled batch scoring of a model family (``mlops:serving:BatchScoring``). ``ShadowTest`` needs
-pulumi-aws-native: it is imported on first use, so the endpoints do not load it."""
+``mlops:serving:InferenceEndpoint``), their scheduled shadow tests (``mlops:serving:ShadowTest``),
+endpoints sharing their instances among several models as inference components
+(``mlops:serving:SharedEndpoint``), and scheduled batch scoring of a model family
+(``mlops:serving:BatchScoring``). ``ShadowTest`` and ``SharedEndpoint`` need pulumi-aws-native: they
+are imported on first use, so the endpoints do not load it."""
 
 from typing import Any
 
@@ -21,9 +23,19 @@ from .inference_endpoint_spec import (
     TritonSource,
     VariantSpec,
 )
+from .shared_endpoint_spec import (
+    ComponentScalingSpec,
+    ComputeSpec,
+    InferenceComponentSpec,
+    ManagedScalingSpec,
+    SharedEndpointSpec,
+)
 
-# pulumi-aws-native is large and optional: the shadow test loads it on first use.
-_ON_FIRST_USE = {name: ".shadow_test" for name in ("ShadowTest", "ShadowTestArgs")}
+# pulumi-aws-native is large and optional: the shadow test and the shared endpoint load it on first use.
+_ON_FIRST_USE = {
+    **{name: ".shadow_test" for name in ("ShadowTest", "ShadowTestArgs")},
+    **{name: ".shared_endpoint" for name in ("SharedEndpoint", "SharedEndpointArgs")},
+}
 
 __all__ = [
     "AsyncSpec",
@@ -31,11 +43,15 @@ __all__ = [
     "BatchScoring",
     "BatchScoringArgs",
     "BatchScoringSpec",
+    "ComponentScalingSpec",
+    "ComputeSpec",
     "DataCaptureSpec",
     "DeploymentSpec",
     "EndpointSpec",
+    "InferenceComponentSpec",
     "InferenceEndpoint",
     "InferenceEndpointArgs",
+    "ManagedScalingSpec",
     "ModelSource",
     "ScalingSpec",
     "ScheduledCapacity",
@@ -43,6 +59,9 @@ __all__ = [
     "ShadowTest",
     "ShadowTestArgs",
     "ShadowTestSpec",
+    "SharedEndpoint",
+    "SharedEndpointArgs",
+    "SharedEndpointSpec",
     "TritonSource",
     "VariantSpec",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pulumi_policy import PolicyResource
 
-from ._common import depends_on, deps, get_or_none, of_type
+from ._common import depends_on, deps, get_or_none, is_map, items, of_type
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -88,4 +88,43 @@ def scaling_policies_of(target: PolicyResource, resources: list[PolicyResource])
         for p in of_type(resources, SCALING_POLICIES)
         if depends_on(p, target)
         or (resource_id is not None and get_or_none(p.props, "resourceId") == resource_id)
+    ]
+
+
+# --- inference components ------------------------------------------------------------------------
+
+INFERENCE_COMPONENT = "aws-native:sagemaker:InferenceComponent"
+COPY_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
+
+
+def hosts_inference_components(config: PolicyResource) -> bool:
+    """An endpoint configuration for inference components: instance-backed variants that name no
+    model (the components bring theirs; SageMaker then requires ``ExecutionRoleArn``)."""
+    variants = [v for v in items(get_or_none(config.props, "productionVariants")) if is_map(v)]
+    instance = [v for v in variants if get_or_none(v, "serverlessConfig") is None]
+    return bool(instance) and all(get_or_none(v, "modelName") is None for v in instance)
+
+
+def components_of(endpoint: PolicyResource, resources: list[PolicyResource]) -> list[PolicyResource]:
+    """The inference components placed on ``endpoint`` (by dependency, else by literal name)."""
+    endpoint_name = name_of(endpoint)
+    return [
+        component
+        for component in of_type(resources, (INFERENCE_COMPONENT,))
+        if depends_on(component, endpoint, "endpointName")
+        or (endpoint_name is not None and get_or_none(component.props, "endpointName") == endpoint_name)
+    ]
+
+
+def copy_targets(component: PolicyResource, resources: list[PolicyResource]) -> list[PolicyResource]:
+    """Application Auto Scaling targets of a component's copy count (``inference-component/<name>``)."""
+    name = get_or_none(component.props, "inferenceComponentName")
+    return [
+        target
+        for target in of_type(resources, SCALABLE_TARGETS)
+        if get_or_none(target.props, "scalableDimension") == COPY_DIMENSION
+        and (
+            depends_on(target, component)
+            or (name is not None and get_or_none(target.props, "resourceId") == f"inference-component/{name}")
+        )
     ]

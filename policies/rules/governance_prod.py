@@ -39,7 +39,10 @@ from ._common import (
 from ._serving import (
     ENDPOINTS,
     NATIVE_ENDPOINT_CONFIG,
+    components_of,
+    copy_targets,
     endpoint_config_of,
+    hosts_inference_components,
     name_of,
     scaling_policies_of,
     variant_targets,
@@ -163,6 +166,11 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
         return named[schedule.urn]
 
     def check(endpoint: PolicyResource) -> Findings:
+        config = endpoint_config_of(endpoint, args.resources)
+        if config is not None and hosts_inference_components(config):
+            # Model Monitor watches endpoints that host a single model; an endpoint of inference
+            # components hosts several (their data capture is still demanded, for ground truth).
+            return
         name = name_of(endpoint)
         for schedule in schedules:
             if reaches(schedule, endpoint) or (name and name in names_of(schedule)):
@@ -183,7 +191,8 @@ endpoint_monitoring_schedule = stack_rule(
     description=(
         "Every endpoint must be watched by a model-monitor schedule. Fix: create a "
         "MonitoringSchedule (and job definition) whose endpointInput.endpointName is the endpoint's "
-        "name Output."
+        "name Output. Endpoints of inference components are exempt (Model Monitor watches endpoints "
+        "hosting one model)."
     ),
     check=_monitoring,
     enforcement_level=ADVISORY,
@@ -202,6 +211,9 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
         config = endpoint_config_of(endpoint, args.resources)
         if config is None:
             yield _no_config(endpoint)
+            return
+        if hosts_inference_components(config):
+            yield from _component_scaling(endpoint, config, args.resources, minimum)
             return
         variants = [
             v for v in items(get(config.props, "productionVariants")) if is_map(v) and not is_serverless(v)
@@ -244,14 +256,88 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
     yield from each_resource(args.resources, ENDPOINTS, check)
 
 
+def _component_scaling(
+    endpoint: PolicyResource, config: PolicyResource, resources: list[PolicyResource], minimum: float
+) -> Findings:
+    """An endpoint of inference components scales twice: its instances by SageMaker's managed
+    instance scaling, each component's copies by an Application Auto Scaling target."""
+    for variant in items(get(config.props, "productionVariants")):
+        if not is_map(variant):
+            continue
+        managed = get(variant, "managedInstanceScaling")
+        low = get(managed, "minInstanceCount")
+        if get(managed, "status") != "ENABLED":
+            yield (
+                (
+                    f"variant {get(variant, 'variantName')!r} of endpoint {endpoint.name!r} hosts inference "
+                    "components without managed instance scaling: set managed_instance_scaling with "
+                    f"status='ENABLED' and min_instance_count>={int(minimum)}."
+                ),
+                config.urn,
+            )
+        elif (number(low) or 0.0) < minimum:
+            yield (
+                (
+                    f"managedInstanceScaling.minInstanceCount of variant {get(variant, 'variantName')!r} is "
+                    f"{shown(low)}: set min_instance_count >= {int(minimum)}."
+                ),
+                config.urn,
+            )
+    components = components_of(endpoint, resources)
+    if not components:
+        yield (
+            (
+                f"endpoint {endpoint.name!r} is configured for inference components but none is placed on "
+                "it: create aws-native InferenceComponents with endpoint_name=<endpoint>.name."
+            ),
+            endpoint.urn,
+        )
+    for component in components:
+        targets = copy_targets(component, resources)
+        if not targets:
+            yield (
+                (
+                    f"inference component {component.name!r} has no copy-count scaling target: create "
+                    "aws.appautoscaling.Target(service_namespace='sagemaker', scalable_dimension="
+                    "'sagemaker:inference-component:DesiredCopyCount', resource_id='inference-component/<name>', "
+                    f"min_capacity>={int(minimum)})."
+                ),
+                component.urn,
+            )
+        for target in targets:
+            low = get(target.props, "minCapacity")
+            if (number(low) or 0.0) < minimum:
+                yield (
+                    (
+                        f"minCapacity of scaling target {target.name!r} is {shown(low)}: keep at least "
+                        f"{int(minimum)} copies (min_capacity)."
+                    ),
+                    target.urn,
+                )
+            if not any(
+                get(p.props, "policyType") == "TargetTrackingScaling"
+                for p in scaling_policies_of(target, resources)
+            ):
+                yield (
+                    (
+                        f"scaling target {target.name!r} has no TargetTrackingScaling policy: add one on "
+                        "SageMakerInferenceComponentInvocationsPerCopy."
+                    ),
+                    target.urn,
+                )
+
+
 endpoint_autoscaling_configured = stack_rule(
     name="endpoint-autoscaling-configured",
     description=(
         "Every instance-backed production variant must have an Application Auto Scaling target "
         "(serviceNamespace sagemaker, scalableDimension sagemaker:variant:DesiredInstanceCount, "
         "resourceId endpoint/<endpoint>/variant/<variant>) with minCapacity >= minCapacity (default 2) "
-        "and a TargetTrackingScaling policy. Serverless variants are exempt. Fix: add the target and "
-        "policy, built from the endpoint's name Output."
+        "and a TargetTrackingScaling policy. Serverless variants are exempt. An endpoint of inference "
+        "components instead needs managedInstanceScaling ENABLED with minInstanceCount >= minCapacity, "
+        "and each component a target on sagemaker:inference-component:DesiredCopyCount "
+        "(inference-component/<name>) with the same minimum and a TargetTrackingScaling policy. Fix: add "
+        "the targets and policies, built from the endpoint's (component's) name Output."
     ),
     check=_autoscaling,
     enforcement_level=ADVISORY,
@@ -282,6 +368,12 @@ def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings
     routings = str_list(cfg["allowedTrafficRoutingTypes"])
 
     def check(endpoint: PolicyResource) -> Findings:
+        endpoint_config = endpoint_config_of(endpoint, args.resources)
+        if endpoint_config is not None and hosts_inference_components(endpoint_config):
+            # Models reach an endpoint of inference components through the components' updates.
+            for component in components_of(endpoint, args.resources):
+                yield from _component_rollout(component, alarm_names)
+            return
         config = get(endpoint.props, "deploymentConfig")
         blue_green = get(config, "blueGreenUpdatePolicy")
         if not is_set(blue_green):
@@ -342,13 +434,47 @@ def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings
     yield from each_resource(args.resources, ENDPOINTS, check)
 
 
+def _component_rollout(component: PolicyResource, alarm_names: set[Any]) -> Findings:
+    """An inference component's update: a rolling update rolled back by alarms of this stack."""
+    config = get(component.props, "deploymentConfig")
+    if not is_set(get(config, "rollingUpdatePolicy")):
+        yield (
+            (
+                f"deploymentConfig.rollingUpdatePolicy is unset on inference component {component.name!r}: "
+                "set deployment_config.rolling_update_policy (maximum_batch_size, wait_interval_in_seconds)."
+            ),
+            component.urn,
+        )
+    names = [get(alarm, "alarmName") for alarm in items(get(config, "autoRollbackConfiguration.alarms"))]
+    if not names:
+        yield (
+            (
+                f"deploymentConfig.autoRollbackConfiguration.alarms is empty on inference component "
+                f"{component.name!r}: list the alarms (latency, 5xx) that roll its update back."
+            ),
+            component.urn,
+        )
+    linked = [d for d in deps(component, "deploymentConfig") if d.resource_type in ALARMS]
+    unmatched = [n for n in names if n not in alarm_names]
+    if len(unmatched) > len(linked):
+        yield (
+            (
+                f"deploymentConfig.autoRollbackConfiguration.alarms of inference component {component.name!r} "
+                f"names {unmatched} that match no CloudWatch alarm in this stack: pass the alarms' name Outputs."
+            ),
+            component.urn,
+        )
+
+
 endpoint_safe_rollout = stack_rule(
     name="endpoint-safe-rollout",
     description=(
         "Every endpoint must deploy blue/green (traffic routing in allowedTrafficRoutingTypes) with "
         "auto-rollback on CloudWatch alarms that exist in the stack (MetricAlarm or aws-native Alarm; "
         "aws-native endpoints too). Fix: set deploymentConfig.blueGreenUpdatePolicy and "
-        "deploymentConfig.autoRollbackConfiguration.alarms[].alarmName from the alarms' name Outputs."
+        "deploymentConfig.autoRollbackConfiguration.alarms[].alarmName from the alarms' name Outputs. "
+        "On an endpoint of inference components each component must instead set "
+        "deploymentConfig.rollingUpdatePolicy and autoRollbackConfiguration.alarms the same way."
     ),
     check=_safe_rollout,
     enforcement_level=ADVISORY,

@@ -49,6 +49,7 @@ NATIVE_MODEL = "aws-native:sagemaker:Model"
 NATIVE_FEATURE_GROUP = "aws-native:sagemaker:FeatureGroup"
 NATIVE_IMAGE = "aws-native:sagemaker:Image"
 NATIVE_INFERENCE_EXPERIMENT = "aws-native:sagemaker:InferenceExperiment"
+NATIVE_INFERENCE_COMPONENT = "aws-native:sagemaker:InferenceComponent"
 ENDPOINT_CONFIGS = (ENDPOINT_CONFIG, NATIVE_ENDPOINT_CONFIG)
 MODELS = (MODEL, NATIVE_MODEL)
 FEATURE_GROUPS = (FEATURE_GROUP, NATIVE_FEATURE_GROUP)
@@ -444,6 +445,111 @@ sagemaker_resource_described = resource_rule(
 )
 
 
+# --- inference components -----------------------------------------------------------------
+
+
+def _component_specifications(props: Any) -> list[tuple[str, Any]]:
+    """``specification`` (one instance type) or each of ``specifications`` (per instance type)."""
+    if is_set(get(props, "specification")):
+        return [("specification", get(props, "specification"))]
+    return [(f"specifications[{i}]", spec) for i, spec in enumerate(items(get(props, "specifications")))]
+
+
+def _component_model_governed(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    specifications = _component_specifications(args.props)
+    if not specifications:
+        yield "specification is unset: set specification.model_name to the SageMaker model the component runs."
+    for path, spec in specifications:
+        if is_set(get(spec, "baseInferenceComponentName")):
+            continue  # an adapter runs inside its base component, on that component's model
+        if is_set(get(spec, "container")):
+            yield (
+                f"{path}.container is set: an inline container has no network isolation, VPC or role of its "
+                "own; deploy a SageMaker model (enable_network_isolation, vpc_config) and set "
+                f"{path}.model_name instead."
+            )
+        if not is_set(get(spec, "modelName")):
+            yield (
+                f"{path}.modelName is unset: set model_name to a SageMaker model, which the pack's model rules "
+                "judge (network isolation, VPC, model package)."
+            )
+
+
+def _component_compute_reserved(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    for path, spec in _component_specifications(args.props):
+        if is_set(get(spec, "baseInferenceComponentName")):
+            continue  # an adapter uses its base component's compute
+        compute = get(spec, "computeResourceRequirements")
+        memory = number(get(compute, "minMemoryRequiredInMb"))
+        if memory is None or memory < 128:
+            yield (
+                f"{path}.computeResourceRequirements.minMemoryRequiredInMb is "
+                f"{shown(get(compute, 'minMemoryRequiredInMb'))}: reserve the memory a copy needs (at least "
+                "128 MiB) so copies of other models cannot starve it."
+            )
+    copies = number(get(args.props, "runtimeConfig.copyCount"))
+    if copies is None or copies < 1:
+        yield (
+            f"runtimeConfig.copyCount is {shown(get(args.props, 'runtimeConfig.copyCount'))}: deploy at least "
+            "one copy (runtime_config.copy_count)."
+        )
+
+
+def _components_endpoint_config_role(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    variants = [v for _, v in endpoint_variants(args.props) if not is_serverless(v)]
+    hosts_components = bool(variants) and all(not is_set(get(v, "modelName")) for v in variants)
+    if hosts_components and not is_set(get(args.props, "executionRoleArn")):
+        yield (
+            "productionVariants name no model (an endpoint of inference components) and executionRoleArn "
+            "is unset: set execution_role_arn to a least-privilege SageMaker role; SageMaker requires it."
+        )
+
+
+inference_component_model_governed = resource_rule(
+    name="inference-component-model-governed",
+    description=(
+        "An inference component must run a SageMaker model (specification.modelName), never an inline "
+        "container, so that the model rules (network isolation, VPC, model package) judge what it "
+        "serves; adapter components (baseInferenceComponentName) are exempt. Fix: create the model "
+        "and pass its name Output as specification.model_name."
+    ),
+    resource_types=(NATIVE_INFERENCE_COMPONENT,),
+    check=_component_model_governed,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    tags=["sagemaker", "network", "inference-components"],
+)
+
+inference_component_compute_reserved = resource_rule(
+    name="inference-component-compute-reserved",
+    description=(
+        "An inference component must reserve its compute (computeResourceRequirements."
+        "minMemoryRequiredInMb >= 128) and run at least one copy (runtimeConfig.copyCount >= 1), so "
+        "models sharing instances cannot starve each other. Fix: set "
+        "specification.compute_resource_requirements and runtime_config.copy_count."
+    ),
+    resource_types=(NATIVE_INFERENCE_COMPONENT,),
+    check=_component_compute_reserved,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    tags=["sagemaker", "availability", "inference-components"],
+)
+
+inference_component_endpoint_config_role = resource_rule(
+    name="inference-component-endpoint-config-role",
+    description=(
+        "An endpoint configuration whose instance-backed variants name no model (it hosts inference "
+        "components) must set executionRoleArn, the role SageMaker acts with for the components. Fix: "
+        "set execution_role_arn to the endpoint's least-privilege SageMaker role."
+    ),
+    resource_types=ENDPOINT_CONFIGS,
+    check=_components_endpoint_config_role,
+    enforcement_level=MANDATORY,
+    severity=MEDIUM,
+    tags=["sagemaker", "iam", "inference-components"],
+)
+
+
 POLICIES = [
     endpoint_config_min_instance_count,
     endpoint_config_kms_encrypted,
@@ -454,5 +560,8 @@ POLICIES = [
     feature_group_kms_encrypted,
     flow_definition_output_kms,
     inference_experiment_kms_encrypted,
+    inference_component_model_governed,
+    inference_component_compute_reserved,
+    inference_component_endpoint_config_role,
     sagemaker_resource_described,
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import pulumi
@@ -619,3 +620,23 @@ def _tuning_statements(config: PlatformConfig, sagemaker: str) -> list[dict]:
             "Resource": f"{sagemaker}:hyper-parameter-tuning-job/*",
         }
     ]
+
+
+_NATIVE_PROVIDERS: weakref.WeakKeyDictionary[aws.Provider, pulumi.ProviderResource] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def native_provider(config: PlatformConfig, foundation: Foundation) -> pulumi.ProviderResource:
+    """The stack's one pulumi-aws-native provider (account-locked like the AWS one), created on first
+    use: pulumi_aws_native is large, and most stacks do not need it. Model monitors, shadow tests and
+    shared endpoints all deploy through it."""
+    found = _NATIVE_PROVIDERS.get(foundation.provider)
+    if found is None:
+        import pulumi_aws_native
+
+        found = pulumi_aws_native.Provider(
+            "aws-native", region=config.region, allowed_account_ids=[config.account_id]
+        )
+        _NATIVE_PROVIDERS[foundation.provider] = found
+    return found

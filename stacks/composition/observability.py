@@ -37,7 +37,7 @@ from components.training.retraining_gate import gate_name
 from components.training.training_pipeline import TrainingPipeline
 from stacks import naming
 from stacks.composition.batch_scoring import batch_pipeline_name
-from stacks.composition.foundation import Foundation
+from stacks.composition.foundation import Foundation, native_provider
 from stacks.composition.serving import model_family_of, model_group_of
 from stacks.config import PlatformConfig
 from stacks.model_packages import ModelResolutionError
@@ -291,17 +291,12 @@ def build_model_quality_monitors(
     monitored = serving.monitored
     if not (spec.kinds and monitored):
         return {}
-    # Imported only where used: pulumi_aws_native is large, and most stacks do not need it.
-    import pulumi_aws_native
-
     from components.observability.model_quality_monitoring import (
         ModelQualityMonitoring,
         ModelQualityMonitoringArgs,
     )
 
-    native = pulumi_aws_native.Provider(
-        "aws-native", region=config.region, allowed_account_ids=[config.account_id]
-    )
+    native = native_provider(config, foundation)
     native_opts = pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(providers=[foundation.provider, native])
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pulumi
@@ -14,13 +15,14 @@ from components.serving.inference_endpoint import (
     InferenceEndpointArgs,
 )
 from components.serving.inference_endpoint_spec import EndpointSpec
-from stacks.composition.foundation import Foundation
+from stacks.composition.foundation import Foundation, native_provider
 from stacks.config import PlatformConfig
-from stacks.model_packages import family_name
+from stacks.model_packages import ResolvedModelPackage, family_name
 from stacks.resolution import ResolvedPackages, Serving
 
 if TYPE_CHECKING:
     from components.serving.shadow_test import ShadowTest
+    from components.serving.shared_endpoint import SharedEndpoint
 
 
 def build_endpoints(
@@ -29,9 +31,10 @@ def build_endpoints(
     alerts: AlertTopic | None,
     serving: Serving,
     opts: pulumi.ResourceOptions,
-) -> dict[str, InferenceEndpoint]:
+) -> tuple[dict[str, InferenceEndpoint], dict[str, SharedEndpoint]]:
+    """The endpoints, their shadow tests and the shared endpoints (inference components) served this run."""
     if alerts is None:
-        return {}
+        return {}, {}
     network = foundation.network
     packages = serving.packages
     endpoints = {}
@@ -60,8 +63,65 @@ def build_endpoints(
             ),
             opts,
         )
-    build_shadow_tests(config, foundation, serving, endpoints, opts)
-    return endpoints
+    native = _NativeOptions(config, foundation, opts)
+    build_shadow_tests(config, foundation, serving, endpoints, opts, native)
+    return endpoints, build_shared_endpoints(config, foundation, alerts, serving, native)
+
+
+class _NativeOptions:
+    """Resource options with the stack's aws-native provider beside the AWS one, made on first use."""
+
+    def __init__(self, config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions) -> None:
+        self._config, self._foundation, self._opts = config, foundation, opts
+        self._merged: pulumi.ResourceOptions | None = None
+
+    def __call__(self) -> pulumi.ResourceOptions:
+        if self._merged is None:
+            native = native_provider(self._config, self._foundation)
+            self._merged = pulumi.ResourceOptions.merge(
+                self._opts, pulumi.ResourceOptions(providers=[self._foundation.provider, native])
+            )
+        return self._merged
+
+
+def build_shared_endpoints(
+    config: PlatformConfig,
+    foundation: Foundation,
+    alerts: AlertTopic,
+    serving: Serving,
+    native_opts: _NativeOptions,
+) -> dict[str, SharedEndpoint]:
+    """A SharedEndpoint (inference components) per served entry of ``shared_endpoints``."""
+    if not serving.shared_endpoints:
+        return {}
+    from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
+
+    network = foundation.network
+    built = {}
+    for spec in serving.shared_endpoints:
+        packages = serving.shared_packages.get(spec.name, {})
+        built[spec.name] = SharedEndpoint(
+            f"shared-endpoint-{spec.name}",
+            SharedEndpointArgs(
+                spec=spec,
+                endpoint_name=config.endpoint_name(spec.name),
+                resolved_model_packages={component: package.arn for component, package in packages.items()},
+                shared_model_objects=_shared_objects(packages.values(), config.account_id),
+                account_id=config.account_id,
+                region=config.region,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                artifact_bucket_arn=foundation.artifacts.bucket_arn,
+                kms_key_arn=foundation.data_key.key_arn,
+                subnet_ids=network.private_subnet_ids,
+                security_group_ids=[network.workload_security_group_id],
+                image_registry_accounts=[config.account_id, *config.trusted_image_registry_accounts],
+                alarm_topic_arn=alerts.topic_arn,
+                role_path=config.role_path,
+                tags=config.resource_tags,
+            ),
+            native_opts(),
+        )
+    return built
 
 
 def build_shadow_tests(
@@ -70,22 +130,15 @@ def build_shadow_tests(
     serving: Serving,
     endpoints: dict[str, InferenceEndpoint],
     opts: pulumi.ResourceOptions,
+    native_opts: _NativeOptions | None = None,
 ) -> dict[str, ShadowTest]:
     """A SageMaker shadow test per endpoint that schedules one (``endpoints[].shadow_test``)."""
     tested = [spec for spec in serving.endpoints if spec.shadow_test is not None and spec.name in endpoints]
     if not tested:
         return {}
-    # Imported only where used: pulumi_aws_native is large, and most stacks do not need it.
-    import pulumi_aws_native
-
     from components.serving.shadow_test import ShadowTest, ShadowTestArgs
 
-    native = pulumi_aws_native.Provider(
-        "aws-native-serving", region=config.region, allowed_account_ids=[config.account_id]
-    )
-    native_opts = pulumi.ResourceOptions.merge(
-        opts, pulumi.ResourceOptions(providers=[foundation.provider, native])
-    )
+    native_opts = native_opts or _NativeOptions(config, foundation, opts)
     return {
         spec.name: ShadowTest(
             f"shadow-test-{spec.name}",
@@ -103,7 +156,7 @@ def build_shadow_tests(
                 role_path=config.role_path,
                 tags=config.resource_tags,
             ),
-            native_opts,
+            native_opts(),
         )
         for spec in tested
     }
@@ -113,8 +166,12 @@ def shared_model_objects(
     spec: EndpointSpec, packages: ResolvedPackages, account_id: str
 ) -> list[SharedObjects]:
     """The model artifacts of an endpoint's versions that other accounts' registries hold."""
+    return _shared_objects(packages.get(spec.name, {}).values(), account_id)
+
+
+def _shared_objects(packages: Iterable[ResolvedModelPackage], account_id: str) -> list[SharedObjects]:
     shared: dict[str, list[str]] = {}
-    for package in packages.get(spec.name, {}).values():
+    for package in packages:
         if package.account != account_id:
             shared.setdefault(package.account, []).extend(
                 f"arn:aws:s3:::{url.removeprefix('s3://')}" for url in package.model_data_urls

@@ -128,6 +128,11 @@ BOTOCORE_NAME_SHAPES = {
         "CreateModelExplainabilityJobDefinition",
         "JobDefinitionName",
     ),
+    "aws-native:sagemaker:InferenceComponent": (
+        "sagemaker",
+        "CreateInferenceComponent",
+        "InferenceComponentName",
+    ),
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": (
         "sagemaker",
         "CreateModelPackageGroup",

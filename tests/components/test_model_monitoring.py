@@ -7,7 +7,7 @@ import pytest
 from moto import mock_aws
 
 from components.observability.model_monitoring import MonitoringSpec
-from tests.graph_helpers import as_list, policy_of, statements
+from tests.graph_helpers import as_list, inference_endpoints, policy_of, statements
 from tests.sagemaker_requests import to_request
 
 DEFINITION = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
@@ -33,7 +33,7 @@ def test_every_capturing_endpoint_has_a_scheduled_data_quality_job(stack_graphs,
     assert config["monitoringType"] == "DataQuality"
     assert config["monitoringJobDefinitionName"] == definition.outputs["name"]
     assert config["scheduleConfig"] == {"scheduleExpression": expression}
-    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    [endpoint] = inference_endpoints(graph)
     assert (
         definition.inputs["dataQualityJobInput"]["endpointInput"]["endpointName"] == endpoint.outputs["name"]
     )

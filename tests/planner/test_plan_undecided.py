@@ -37,6 +37,8 @@ def _with_unknowns(graph: ResourceGraph) -> ResourceGraph:
     are unknown: the rollout, quota and autoscaling rules cannot decide."""
 
     def blur(resource: Any) -> Any:
+        if "InferenceEndpoint$" not in resource.urn:  # the shared endpoint's names stay known
+            return resource
         if resource.type == ENDPOINT:
             return dataclasses.replace(
                 resource, inputs={**resource.inputs, "deploymentConfig": UNKNOWN_STRING_VALUE}

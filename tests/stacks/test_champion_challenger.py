@@ -14,6 +14,7 @@ from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import load_stack_document
+from tests.graph_helpers import inference_endpoints
 from tests.recorded import recorded_stack
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -59,7 +60,7 @@ def test_every_variant_has_its_own_alarms_on_its_variant_name(graph, variant) ->
 
 def test_the_shadow_pages_on_errors_and_latency_but_never_rolls_back(graph) -> None:
     alarms = _alarms(graph)
-    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    [endpoint] = inference_endpoints(graph)
     rollback = {
         a["alarmName"] for a in endpoint.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
     }
@@ -167,7 +168,7 @@ def tested(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
 def test_the_shadow_test_runs_the_shadow_against_the_champion_on_its_schedule(tested) -> None:
     [experiment] = tested.of_type(EXPERIMENT)
     inputs = experiment.inputs
-    [endpoint] = tested.of_type("aws:sagemaker/endpoint:Endpoint")
+    [endpoint] = inference_endpoints(tested)
     assert inputs["type"] == "ShadowMode" and inputs["name"] == f"{ENDPOINT}-shadow-test"
     assert inputs["endpointName"] == endpoint.outputs["name"]
     assert inputs["schedule"] == {"startTime": "2027-01-04T08:00:00Z", "endTime": "2027-01-18T07:00:00Z"}
@@ -191,7 +192,7 @@ def test_the_shadow_test_runs_the_shadow_against_the_champion_on_its_schedule(te
 
 def test_the_shadow_test_is_kms_encrypted_and_captures_to_its_own_folder(tested) -> None:
     [experiment] = tested.of_type(EXPERIMENT)
-    [endpoint] = tested.of_type("aws:sagemaker/endpoint:Endpoint")
+    [endpoint] = inference_endpoints(tested)
     [config] = tested.referenced(endpoint, "endpointConfigName")
     key = config.inputs["dataCaptureConfig"]["kmsKeyId"]  # the stack's data key
     assert key.startswith("arn:aws:kms:")

@@ -23,6 +23,7 @@ from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import ModelResolutionError, NoApprovedVersion, latest_approved_package, resolve
 from stacks.program import run
 from tests.conftest import load_stack_document, stack_path
+from tests.graph_helpers import inference_endpoints
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 
 REGION = "eu-west-1"
@@ -272,7 +273,7 @@ def _deploy(graph: ResourceGraph, registry: Any) -> None:
     """What `pulumi up` created for the endpoint: its models, configuration and endpoint (moto)."""
     from tests.delivery.cloud import create_endpoint
 
-    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    [endpoint] = inference_endpoints(graph)
     create_endpoint(graph, registry, endpoint)
 
 

@@ -80,6 +80,10 @@ def _family(platform: Platform, name: str) -> None:
         for variant in [*endpoint["variants"], *endpoint.get("shadow_variants", [])]:
             if variant["model"].get("latest_approved_of") == old:
                 variant["model"]["latest_approved_of"] = name
+    for shared in platform.get("shared_endpoints", []):
+        for component in shared["components"]:
+            if component["model"].get("latest_approved_of") == old:
+                component["model"]["latest_approved_of"] = name
 
 
 def _setter(*path: str | int) -> Callable[[Platform, str], None]:
@@ -107,6 +111,8 @@ SLOTS: list[tuple[str, Callable[[Platform, str], None], int]] = [
         _setter("endpoints", 0, "variants", 0, "scaling", "scheduled", 0, "name"),
         64,
     ),
+    ("shared_endpoints[0].name", _setter("shared_endpoints", 0, "name"), 63),
+    ("shared_endpoints[0].components[0].name", _setter("shared_endpoints", 0, "components", 0, "name"), 63),
     ("experiment_tracking.name", _setter("experiment_tracking", "name"), 256),
 ]
 
@@ -132,6 +138,24 @@ def _base(model_monitors: dict[str, Any]) -> dict[str, Any]:
     second |= {"name": "async", "shadow_variants": [], "async_inference": {"notifications": True}}
     second["variants"][0]["scaling"]["backlog_per_instance"] = 5.0
     platform["endpoints"].append(second)
+    # A shared endpoint: its inference components are named <prefix>-<endpoint>-<component>.
+    platform["shared_endpoints"] = [
+        {
+            "name": "small-models",
+            "instance_type": "ml.m5.4xlarge",
+            "initial_instance_count": 2,
+            "components": [
+                {
+                    "name": name,
+                    "model": {"latest_approved_of": "customer-churn"},
+                    "compute": {"cpu_cores": 1, "memory_mb": 2048},
+                    "copies": 2,
+                    "scaling": {"min_copies": 2, "max_copies": 4},
+                }
+                for name in ("churn", "retention-offer")
+            ],
+        }
+    ]
     return document
 
 
@@ -201,6 +225,10 @@ def test_the_longest_names_reach_their_limits() -> None:
     assert lengths["models[0].name"] == 63 - 25  # <prefix>-<family>: a model package group
     assert lengths["feature_groups[0].name"] == 64 - 25
     assert lengths["endpoints[0].variants[0].name"] == 63  # a variant name is never prefixed
+    # <prefix>-<shared endpoint>-<component>: a 63-character inference component name, the
+    # endpoint name bounded by its longest component's ("retention-offer", 15 characters).
+    assert lengths["shared_endpoints[0].name"] == 63 - 25 - len("-retention-offer")
+    assert lengths["shared_endpoints[0].components[0].name"] == len("retention-offer")
 
 
 def test_every_physical_name_fits_its_aws_limit(longest_graph: ResourceGraph) -> None:
