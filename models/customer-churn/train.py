@@ -11,9 +11,18 @@ platform adds ``label``, the stack file's ``training.label``:
 The model is a scikit-learn Pipeline (one-hot contract type, numeric features passed through) in
 front of a HistGradientBoostingClassifier grown with ``warm_start`` in chunks of
 ``checkpoint_every`` iterations. After each chunk the pipeline is written to the checkpoint
-directory (``/opt/ml/checkpoints``, which SageMaker syncs to S3), so a managed-spot job that is
-interrupted resumes where it stopped instead of starting over. A checkpoint made from other data
-or other hyperparameters is ignored.
+directory, so a managed-spot job that is interrupted resumes where it stopped instead of
+starting over. A checkpoint made from other data or other hyperparameters is ignored.
+
+Checkpoints live in a sub-folder named by the training job (``/opt/ml/checkpoints/<job name>``,
+the job name from ``TRAINING_JOB_NAME``, which SageMaker sets in every training container):
+SageMaker syncs the whole checkpoint S3 path into every job's ``/opt/ml/checkpoints`` and back, and
+the jobs of one tuning run share that path, so without the sub-folder parallel jobs would overwrite
+one another's checkpoints and a restarted job could resume from a sibling's.
+
+With a validation channel, ``validation_auc=<value>;`` is printed after every checkpoint chunk,
+not only at the end: a tuning job's early stopping (and Hyperband) judges a job by its objective
+metric as training goes. The last line printed is the final model's.
 
 This file is also the inference script of the registered model: training copies it to
 ``<model-dir>/code`` and the model package points ``SAGEMAKER_SUBMIT_DIRECTORY`` there, so serving
@@ -31,7 +40,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +60,8 @@ FEATURES = ("tenure_months", "monthly_charges", "total_charges", "contract_type"
 MODEL_FILE = "model.joblib"
 CHECKPOINT_FILE = "checkpoint.joblib"
 DEFAULT_CHECKPOINT_DIR = Path("/opt/ml/checkpoints")
+JOB_NAME_VARIABLE = "TRAINING_JOB_NAME"
+"""Set by SageMaker in every training container: the job's TrainingJobName."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +73,8 @@ class Hyperparameters:
     l2_regularization: float = 0.0
     random_state: int = 42
     checkpoint_every: int = 25
-    """Iterations per checkpoint; does not change the model, so it is left out of the fingerprint."""
+    """Iterations per chunk: a checkpoint and a validation metric line after each; does not change
+    the model, so it is left out of the fingerprint."""
 
     def identity(self) -> dict[str, Any]:
         values = dataclasses.asdict(self)
@@ -145,19 +157,33 @@ def load_checkpoint(directory: Path, identity: str) -> tuple[Pipeline, int] | No
     return state["model"], int(state["iterations"])
 
 
+def job_checkpoint_dir(root: Path, job_name: str | None) -> Path:
+    """This job's own checkpoint folder under the synced ``root``: ``<root>/<job name>``."""
+    if not job_name:
+        return root
+    if "/" in job_name or job_name in (".", ".."):
+        raise ValueError(f"{job_name!r} is not a training job name")
+    return root / job_name
+
+
 def train(
-    frame: pd.DataFrame, label: str, hyperparameters: Hyperparameters, checkpoint_dir: Path | None = None
+    frame: pd.DataFrame,
+    label: str,
+    hyperparameters: Hyperparameters,
+    checkpoint_dir: Path | None = None,
+    on_chunk: Callable[[Pipeline, int], None] | None = None,
 ) -> TrainingResult:
-    """Fit (or finish fitting) the model on ``frame``'s ``label``, checkpointing after every chunk."""
+    """Fit (or finish fitting) the model on ``frame``'s ``label``, checkpointing after every chunk
+    and then calling ``on_chunk(model, iterations)``."""
     identity = fingerprint(frame, label, hyperparameters)
     restored = load_checkpoint(checkpoint_dir, identity) if checkpoint_dir is not None else None
     model, done = restored if restored is not None else (build_model(hyperparameters), 0)
     resumed_from = done
     if resumed_from:
         print(f"resuming from checkpoint at iteration {resumed_from}")
-    chunk = (
-        max(1, hyperparameters.checkpoint_every) if checkpoint_dir is not None else hyperparameters.max_iter
-    )
+    # Chunks with or without a checkpoint folder: the metric is reported after each (warm-started
+    # chunks grow the same trees as one fit).
+    chunk = max(1, hyperparameters.checkpoint_every)
     features, labels = frame[list(FEATURES)], frame[label].astype(int)
     while done < hyperparameters.max_iter:
         done = min(done + chunk, hyperparameters.max_iter)
@@ -165,6 +191,8 @@ def train(
         model.fit(features, labels)
         if checkpoint_dir is not None:
             save_checkpoint(checkpoint_dir, model, done, identity)
+        if on_chunk is not None:
+            on_chunk(model, done)
     return TrainingResult(model=model, resumed_from=resumed_from, iterations=done)
 
 
@@ -215,7 +243,13 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Hyperparamet
         "--checkpoint-dir",
         type=Path,
         default=DEFAULT_CHECKPOINT_DIR if DEFAULT_CHECKPOINT_DIR.is_dir() else None,
-        help="where to resume from and save checkpoints (default: /opt/ml/checkpoints when it exists)",
+        help="the synced checkpoint folder (default: /opt/ml/checkpoints when it exists); this job's "
+        "checkpoints go to its sub-folder named by --job-name",
+    )
+    parser.add_argument(
+        "--job-name",
+        default=os.environ.get(JOB_NAME_VARIABLE) or None,
+        help=f"this training job's name (default: ${JOB_NAME_VARIABLE}, which SageMaker sets)",
     )
     defaults = _hyperparameter_defaults()
     for field in dataclasses.fields(Hyperparameters):
@@ -275,19 +309,32 @@ def tracked_run() -> Iterator[Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args, hyperparameters = parse_args(argv)
+    checkpoint_dir = (
+        job_checkpoint_dir(args.checkpoint_dir, args.job_name) if args.checkpoint_dir is not None else None
+    )
+    validation = read_split(args.validation, args.label) if args.validation.is_dir() else None
+    aucs: list[float] = []
+
+    def report(model: Pipeline, iterations: int) -> None:
+        if validation is None:
+            return
+        scores = model.predict_proba(validation[list(FEATURES)])[:, 1]
+        aucs.append(float(roc_auc_score(validation[args.label].astype(int), scores)))
+        # The stack file's metric definition (validation:auc) publishes this line to CloudWatch;
+        # early stopping and Hyperband read it as training goes.
+        print(f"iteration {iterations}: validation_auc={aucs[-1]:.6f};", flush=True)
+
     with tracked_run() as mlflow:
-        result = train(read_split(args.train, args.label), args.label, hyperparameters, args.checkpoint_dir)
+        result = train(
+            read_split(args.train, args.label), args.label, hyperparameters, checkpoint_dir, report
+        )
         print(f"trained {result.iterations} iterations (resumed from {result.resumed_from})")
         if mlflow is not None:
             mlflow.log_params({"label": args.label, **dataclasses.asdict(hyperparameters)})
-        if args.validation.is_dir():
-            validation = read_split(args.validation, args.label)
-            scores = result.model.predict_proba(validation[list(FEATURES)])[:, 1]
-            auc = roc_auc_score(validation[args.label].astype(int), scores)
-            # The stack file's metric definition (validation:auc) publishes this line to CloudWatch.
-            print(f"validation_auc={auc:.6f};")
-            if mlflow is not None:
-                mlflow.log_metrics({"validation_auc": float(auc)})
+        if validation is not None and not aucs:
+            report(result.model, result.iterations)  # resumed at the end: no chunk left to train
+        if mlflow is not None and aucs:
+            mlflow.log_metrics({"validation_auc": aucs[-1]})
         print(f"model written to {save_model(result.model, args.model_dir)}")
         if mlflow is not None:
             mlflow.log_artifacts(str(args.model_dir), artifact_path="model")

@@ -5,12 +5,15 @@ identifiers and metrics)."""
 from __future__ import annotations
 
 import json
+import re
 import tarfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
 from tests.family_steps import archive, churn_steps
@@ -444,3 +447,48 @@ def test_the_stack_files_label_is_what_the_scripts_use(tmp_path: Path) -> None:
     assert "left_within_90d" in pd.read_csv(tmp_path / "out" / "train" / "train.csv").columns
     with pytest.raises(preprocess.DataValidationError, match="model inputs of this family"):
         preprocess.Schema("tenure_months", IDENTIFIERS)
+
+
+def test_jobs_sharing_one_checkpoint_path_each_resume_only_their_own(
+    splits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The jobs of a tuning run share one checkpoint S3 path, synced whole into each job's
+    /opt/ml/checkpoints: each keeps its checkpoint under its own job name (TRAINING_JOB_NAME)."""
+    shared = tmp_path / "checkpoints"
+    data = ["--train", str(splits / "train"), "--model-dir", str(tmp_path / "model")]
+    jobs = {
+        "tune-001-a": ["--label", LABEL, "--max-iter", "40", "--checkpoint-every", "20"],
+        "tune-002-b": ["--label", LABEL, "--max-iter", "20", "--checkpoint-every", "10", "--learning-rate", "0.3"],
+    }  # fmt: skip
+
+    def run(job: str) -> str:
+        monkeypatch.setenv("TRAINING_JOB_NAME", job)
+        assert train.main([*data, "--checkpoint-dir", str(shared), *jobs[job]]) == 0
+        return capsys.readouterr().out
+
+    for job in jobs:
+        assert "resumed from 0)" in run(job)
+    assert sorted(path.name for path in shared.iterdir()) == sorted(jobs)
+    # Restarted (a spot interruption), each job finds its own finished checkpoint, not its sibling's.
+    assert "trained 40 iterations (resumed from 40)" in run("tune-001-a")
+    assert "trained 20 iterations (resumed from 20)" in run("tune-002-b")
+
+
+def test_train_reports_the_objective_metric_after_every_chunk(
+    splits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Early stopping and Hyperband judge a tuned job by its objective as it trains: the staging
+    fixture's metric regex must match once per chunk, the last match being the final model's."""
+    fixture = Path(__file__).parents[1] / "fixtures" / "stacks" / "Pulumi.staging.yaml"
+    platform = yaml.safe_load(fixture.read_text())["config"]["mlops-platform:platform"]
+    churn = next(m for m in platform["models"] if m["training"].get("tuning"))
+    [regex] = [d["regex"] for d in churn["training"]["metric_definitions"] if d["name"] == "validation:auc"]
+    argv = ["--train", str(splits / "train"), "--validation", str(splits / "validation")]
+
+    assert train.main([*argv, "--model-dir", str(tmp_path), "--label", LABEL, "--max-iter", "40", "--checkpoint-every", "10"]) == 0  # fmt: skip
+
+    values = [float(v) for v in re.findall(regex, capsys.readouterr().out)]
+    assert len(values) == 4 and all(0.5 < v <= 1 for v in values)
+    validation = pd.read_csv(splits / "validation" / "validation.csv")
+    final = train.model_fn(str(tmp_path)).predict_proba(validation[list(train.FEATURES)])[:, 1]
+    assert values[-1] == pytest.approx(roc_auc_score(validation[LABEL].astype(int), final), abs=1e-6)
