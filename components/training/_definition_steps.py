@@ -526,18 +526,28 @@ def _train_step(
 
 
 def _model_artifacts(train: TrainingStep | TuningStep, settings: TrainingPipelineSettings) -> Any:
-    """The model Evaluate, TrackExperiment and RegisterModel take: Train's, or Tune's best job's."""
+    """The model Evaluate, TrackExperiment and RegisterModel take: Train's, or Tune's best job's
+    (``<S3OutputPath>/<job name>/output/model.tar.gz``, where OutputDataConfig puts it)."""
     if isinstance(train, TuningStep):
-        return train.get_top_model_s3_uri(
-            top_k=0, s3_bucket=settings.artifact_bucket, prefix=_models_prefix(settings)
+        return Join(
+            on="/",
+            values=[
+                "s3:/",
+                settings.artifact_bucket,
+                _models_prefix(settings),
+                _training_job_name(train),
+                "output/model.tar.gz",
+            ],
         )
     return train.properties.ModelArtifacts.S3ModelArtifacts
 
 
 def _training_job_name(train: TrainingStep | TuningStep) -> Any:
-    """Train's job, or the best of Tune's (the job ``_model_artifacts`` takes the model of)."""
+    """Train's job, or Tune's best (DescribeHyperParameterTuningJob's ``BestTrainingJob``: best by
+    the objective in its direction; the order of ``TrainingJobSummaries``, which the SDK's
+    ``get_top_model_s3_uri`` reads, is not documented)."""
     if isinstance(train, TuningStep):
-        return train.properties.TrainingJobSummaries[0].TrainingJobName
+        return train.properties.BestTrainingJob.TrainingJobName
     return train.properties.TrainingJobName
 
 

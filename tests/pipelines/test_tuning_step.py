@@ -33,7 +33,9 @@ from tests.pipelines.test_training_pipeline_offline import _resolved
 
 TUNED = ("learning_rate", "max_leaf_nodes")
 FIXED = {key: value for key, value in HYPERPARAMETERS.items() if key not in TUNED}
-BEST_JOB = {"Get": "Steps.Tune.TrainingJobSummaries[0].TrainingJobName"}
+BEST_JOB = {"Get": "Steps.Tune.BestTrainingJob.TrainingJobName"}
+"""DescribeHyperParameterTuningJob's best job, by the objective in its direction (the order of
+TrainingJobSummaries, which the SDK's get_top_model_s3_uri reads, is undocumented)."""
 BEST_MODEL = {
     "Std:Join": {
         "On": "/",
@@ -108,7 +110,7 @@ def test_tune_replaces_train_and_the_best_job_feeds_evaluation_tracking_and_regi
 
 
 def test_the_best_models_uri_is_where_each_tuned_job_writes_its_model(tuned) -> None:
-    """get_top_model_s3_uri builds <S3OutputPath>/<job name>/output/model.tar.gz: the prefix must be
+    """The best model is <S3OutputPath>/<best job name>/output/model.tar.gz: the prefix must be
     the training definition's S3OutputPath, or Evaluate would read a model that is not there."""
     _, definition = tuned
     output = steps_by_name(definition)["Tune"]["Arguments"]["TrainingJobDefinition"]["OutputDataConfig"]
@@ -217,6 +219,39 @@ def test_grid_sends_no_job_limit_and_hyperband_its_resources(variants) -> None:
     }
     # An NVMe GPU instance: hardware-encrypted volume, so no volume key (SageMaker rejects one).
     assert "VolumeKmsKeyId" not in hyperband["TrainingJobDefinition"]["ResourceConfig"]
+
+
+def _gets(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        found = [value["Get"]] if isinstance(value.get("Get"), str) else []
+        return found + [g for item in value.values() for g in _gets(item)]
+    if isinstance(value, list):
+        return [g for item in value for g in _gets(item)]
+    return []
+
+
+def test_a_minimized_objectives_best_job_is_tunes_best_training_job_a_property_sagemaker_knows() -> None:
+    """With Minimize as with Maximize, the model that goes on is BestTrainingJob's (SageMaker picks it
+    by the objective's direction), and every Get of the Tune step's properties is a member path of
+    DescribeHyperParameterTuningJob's response (what SageMaker validates a pipeline's Get against)."""
+    definition = json.loads(build_definition(_settings(_tuning(objective_type="Minimize"))))
+    steps = steps_by_name(definition)
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    response = model.operation_model("DescribeHyperParameterTuningJob").output_shape
+
+    assert steps["Tune"]["Arguments"]["HyperParameterTuningJobConfig"]["HyperParameterTuningJobObjective"] == {
+        "Type": "Minimize", "MetricName": "validation:auc"
+    }  # fmt: skip
+    (container,) = steps["RegisterModel"]["Arguments"]["InferenceSpecification"]["Containers"]
+    assert container["ModelDataUrl"] == BEST_MODEL
+    tune_gets = sorted({g for g in _gets(definition) if g.startswith("Steps.Tune.")})
+    assert tune_gets == ["Steps.Tune.BestTrainingJob.TrainingJobName"]
+    for get in tune_gets:
+        shape = response
+        for member in get.split(".")[2:]:
+            assert member in shape.members, (get, member)
+            shape = shape.members[member]
+        assert shape.type_name == "string"
 
 
 def test_every_tuning_request_validates_against_the_sagemaker_api_model(tuned, variants) -> None:
