@@ -4,7 +4,8 @@ A run is started by a schedule, new data, a drift alarm or a person, so it is pr
 per month, and stays out of the monthly totals. The ceiling bills every training job its full
 ``MaxRuntimeInSeconds`` on every instance at the on-demand rate (managed spot bills less, by an
 amount the plan cannot know). A Tune step (hyperparameter tuning) starts up to
-``MaxNumberOfTrainingJobs`` training jobs, so its ceiling is that many jobs; running them
+``MaxNumberOfTrainingJobs`` training jobs (Grid, which takes no limit: one per combination of
+its categorical values), so its ceiling is that many jobs; running them
 ``MaxParallelTrainingJobs`` at a time changes how long the step may take (the run's wall time),
 not what it bills.
 """
@@ -118,7 +119,13 @@ def _step_cost(
     jobs = parallel = 1
     if step["Type"] == "Tuning":
         limits = (arguments.get("HyperParameterTuningJobConfig") or {}).get("ResourceLimits") or {}
-        jobs = int(limits.get("MaxNumberOfTrainingJobs") or 1)
+        config = arguments.get("HyperParameterTuningJobConfig") or {}
+        if config.get("Strategy") == "Grid":
+            # Grid takes no MaxNumberOfTrainingJobs: it runs every combination of the values.
+            categorical = (config.get("ParameterRanges") or {}).get("CategoricalParameterRanges") or []
+            jobs = math.prod(len(r.get("Values") or ()) for r in categorical) or 1
+        else:
+            jobs = int(limits.get("MaxNumberOfTrainingJobs") or 1)
         parallel = min(int(limits.get("MaxParallelTrainingJobs") or 1), jobs)
         arguments = arguments.get("TrainingJobDefinition") or {}
     resources = arguments.get("ResourceConfig") or {}

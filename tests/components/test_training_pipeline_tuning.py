@@ -1,14 +1,24 @@
 """The staging fixture tunes the churn family (models[0].training.tuning): what the recorded stack
 holds because of it. The pipeline's Tune step carries the stack file's search; the pipeline role
-may run tuning jobs, only where a family tunes; the plan prices a run as max_jobs training jobs."""
+may run tuning jobs, only where a family tunes; the plan prices a run as max_jobs training jobs (a
+Grid search: one per combination), per run, leaving the monthly totals as they are untuned."""
 
 from __future__ import annotations
 
+import copy
 import json
+from typing import Any
+
+import pytest
+import yaml
 
 from planner.cost import estimate_cost
 from planner.pricing import load_prices
+from planner.recorder import ResourceGraph
+from stacks.config import CONFIG_KEY
+from tests.conftest import load_stack_document
 from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
+from tests.recorded import recorded_stack
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 TUNING_ACTIONS = {
@@ -86,6 +96,55 @@ def test_the_plan_prices_a_tuned_run_as_max_jobs_training_jobs(stack_graphs) -> 
     (train,) = dev.training_runs
     assert (train.step, train.jobs, train.parallel_jobs) == ("Train", 1, 1)
     assert train.max_per_run == round(rate * train.max_runtime_seconds / 3600, 2)
-    # Per run, not per month: the monthly totals do not move.
-    assert staging.monthly_max == round(sum(c.monthly_max for c in staging.by_component.values()), 2)
     assert staging.to_json()["training_runs"][0]["max_per_run"] == tune.max_per_run
+
+
+def _untuned(platform: dict[str, Any]) -> None:
+    for model in platform["models"]:
+        (model.get("training") or {}).pop("tuning", None)
+
+
+def _grid(platform: dict[str, Any]) -> None:
+    platform["models"][0]["training"]["tuning"] = {
+        "strategy": "Grid",
+        "objective": {"metric": "validation:auc", "type": "Maximize"},
+        "max_parallel_jobs": 2,
+        "parameters": {
+            "learning_rate": {"type": "categorical", "values": ["0.05", "0.1", "0.2"]},
+            "max_leaf_nodes": {"type": "categorical", "values": ["15", "31", "63"]},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def staging_variants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ResourceGraph]:
+    """The staging fixture untuned, and tuning with a 3 x 3 Grid."""
+    graphs = {}
+    for name, edit in (("untuned", _untuned), ("grid", _grid)):
+        document = copy.deepcopy(load_stack_document("staging"))
+        edit(document["config"][CONFIG_KEY])
+        path = tmp_path_factory.mktemp(name) / "Pulumi.staging.yaml"
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+        graphs[name] = recorded_stack(path)
+    return graphs
+
+
+def test_tuning_is_priced_per_run_and_leaves_the_monthly_totals_as_untuned(
+    stack_graphs, staging_variants
+) -> None:
+    tuned, untuned = estimate_cost(stack_graphs["staging"]), estimate_cost(staging_variants["untuned"])
+
+    assert [run.step_type for run in untuned.training_runs] == ["Training"]
+    assert (tuned.monthly_min, tuned.monthly_max) == (untuned.monthly_min, untuned.monthly_max)
+
+
+def test_the_plan_prices_a_grid_search_as_one_job_per_combination(staging_variants) -> None:
+    """Grid sends no MaxNumberOfTrainingJobs: it runs every combination, 3 x 3 here."""
+    rate = load_prices("eu-west-1").get("sagemaker_training_per_hour", "ml.m5.xlarge")
+
+    (tune,) = estimate_cost(staging_variants["grid"]).training_runs
+
+    assert (tune.step_type, tune.jobs, tune.parallel_jobs) == ("Tuning", 9, 2)
+    assert tune.max_per_run == round(9 * rate * tune.max_runtime_seconds / 3600, 2)
+    # Two at a time: five waves, each up to the spot wait limit (7200 s in staging's defaults).
+    assert tune.max_wall_seconds == 5 * 7200
