@@ -1,7 +1,8 @@
 """ExtractFeatures' script: the point-in-time SQL run on real rows, and the whole step against moto.
 
 The SQL is the exact string the step sends to Athena, run by SQLite with Athena's one function it
-uses (``from_iso8601_timestamp``) registered in Python: SQLite has the window functions, the
+uses (``from_iso8601_timestamp``) registered in Python, returning Unix seconds, as which the
+offline store's timestamp columns (``write_time``, ``api_invocation_time``) are stored: SQLite has the window functions, the
 quoting and the boolean arithmetic the query relies on, so a wrong ranking, a deletion filtered
 before ranking, or a strict ``<`` gives wrong rows here."""
 
@@ -38,7 +39,7 @@ def _store(rows: list[tuple], event_time_type: str) -> sqlite3.Connection:
     event_type = "TEXT" if event_time_type == "String" else "REAL"
     connection.execute(
         f'CREATE TABLE {DATABASE}."{TABLE}" (customer_id TEXT, event_time {event_type}, tenure_months '
-        "INTEGER, churned INTEGER, write_time TEXT, api_invocation_time TEXT, is_deleted BOOLEAN)"
+        "INTEGER, churned INTEGER, write_time TIMESTAMP, api_invocation_time TIMESTAMP, is_deleted BOOLEAN)"
     )
     connection.executemany(f'INSERT INTO {DATABASE}."{TABLE}" VALUES (?, ?, ?, ?, ?, ?, ?)', rows)
     return connection
@@ -57,8 +58,17 @@ def _snapshot(connection: sqlite3.Connection, event_time_type: str, as_of: str =
     return connection.execute(sql).fetchall()
 
 
-def _row(customer: str, event: str, tenure: int, churned: int, invoked: str, deleted: bool = False) -> tuple:
-    return (customer, event, tenure, churned, invoked, invoked, deleted)
+def _row(
+    customer: str,
+    event: str,
+    tenure: int,
+    churned: int,
+    invoked: str,
+    deleted: bool = False,
+    written: str = "",
+) -> tuple:
+    """A record put at ``invoked`` and written to the offline store at ``written`` (default: then)."""
+    return (customer, event, tenure, churned, _iso_epoch(written or invoked), _iso_epoch(invoked), deleted)
 
 
 STRING_HISTORY = [
@@ -77,12 +87,18 @@ STRING_HISTORY = [
     _row("e", "2026-04-01T00:00:00Z", 5, 0, "2026-04-01T00:00:01Z"),
     _row("e", "2026-04-01T00:00:00Z", 50, 1, "2026-04-02T00:00:00Z"),
     # f: exactly at the snapshot time, written in another offset: included (at or before).
-    _row("f", "2026-06-30T02:00:00+02:00", 6, 1, "2026-06-30T00:00:01Z"),
+    _row("f", "2026-06-30T02:00:00+02:00", 6, 1, "2026-06-30T00:00:00Z"),
     # g: deleted, then put again before the snapshot time: in it, as put again.
     _row("g", "2026-01-01T00:00:00Z", 8, 0, "2026-01-01T00:00:01Z", deleted=True),
     _row("g", "2026-05-01T00:00:00Z", 9, 1, "2026-05-01T00:00:01Z"),
     # h: one millisecond after the snapshot time: absent.
     _row("h", "2026-06-30T00:00:00.001Z", 10, 0, "2026-06-30T00:00:01Z"),
+    # i: back-dated, ingested after the snapshot time: absent (a rerun at the same time must not see it).
+    _row("i", "2026-03-01T00:00:00Z", 11, 1, "2026-09-01T00:00:00Z"),
+    # c: a back-dated correction ingested after the snapshot time does not replace what it had.
+    _row("c", "2026-05-01T00:00:00Z", 30, 0, "2026-09-02T00:00:00Z"),
+    # j: put before the snapshot time, in the offline store only after it (its write lag): absent.
+    _row("j", "2026-06-29T23:55:00Z", 12, 0, "2026-06-29T23:55:00Z", written="2026-06-30T00:07:00Z"),
 ]
 
 
@@ -101,7 +117,7 @@ def test_the_snapshot_is_the_latest_live_record_per_identifier_at_the_time() -> 
 def test_a_later_snapshot_sees_the_later_updates_and_deletions() -> None:
     rows = _snapshot(_store(STRING_HISTORY, "String"), "String", as_of="2026-12-31T00:00:00Z")
 
-    assert [row[0] for row in rows] == ["a", "d", "e", "f", "g", "h"]
+    assert [row[0] for row in rows] == ["a", "d", "e", "f", "g", "h", "i", "j"]
     assert rows[0] == ("a", "2026-07-01T00:00:00Z", 7, 1)
 
 

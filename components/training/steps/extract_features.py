@@ -6,7 +6,10 @@ The platform's own step (no model family writes it), run before Preprocess when 
 the stack's workgroup (which enforces its KMS-encrypted results location), for the group as it was
 at the snapshot time:
 
-- every record whose event time is at or before the snapshot time;
+- every record whose event time is at or before the snapshot time and that the offline store had
+  at that time (``api_invocation_time`` and ``write_time`` at or before it): a record ingested later
+  but back-dated (an event time before the snapshot time) is not in the snapshot, so rerunning with
+  the same snapshot time gives the same rows;
 - of those, the latest per record identifier (ties broken by the later ``api_invocation_time``,
   then ``write_time``: a record written twice with the same event time counts once, as written last);
 - left out when that latest record is a deletion (``is_deleted``): a record deleted before the
@@ -21,6 +24,9 @@ it from there. ``snapshot.json`` in ``--snapshot-dir`` is the property file Regi
 
 ``--as-of`` is the ``FeatureSnapshotTime`` parameter: an ISO 8601 time, or ``execution-start``
 (its default) for the execution's start (``--execution-start``). A time without an offset is UTC.
+Feature Store writes a ``PutRecord`` to the offline store within 15 minutes: records put in the
+last minutes before the snapshot time may not be in the offline store yet, and are then not in
+the snapshot (on a rerun either: ``write_time`` is after it).
 
 Runs on the SageMaker Distribution image (boto3 is there), not network-isolated: it reaches Athena
 and SageMaker through the VPC's interface endpoints, as its own role.
@@ -126,6 +132,8 @@ def point_in_time_query(
         raise ExtractError(
             f"event time feature {event_time!r} is {event_time_type}, not String or Fractional"
         )
+    # api_invocation_time and write_time are timestamps (Glue and Iceberg tables alike).
+    known_by = f"CAST(from_iso8601_timestamp('{iso(as_of)}') AS timestamp)"
     ranking = ", ".join(
         [f"{event} DESC", f"{_quoted('api_invocation_time')} DESC", f"{_quoted('write_time')} DESC"]
     )
@@ -136,6 +144,8 @@ def point_in_time_query(
         f" AS {_quoted(RANK_COLUMN)}\n"
         f"  FROM {_quoted(database)}.{_quoted(table)}\n"
         f"  WHERE {event} <= {limit}\n"
+        f"    AND {_quoted('api_invocation_time')} <= {known_by}"
+        f" AND {_quoted('write_time')} <= {known_by}\n"
         f") AS {_quoted('latest')}\n"
         f"WHERE {_quoted(RANK_COLUMN)} = 1 AND NOT {_quoted('is_deleted')}\n"
         f"ORDER BY {_quoted(record_identifier)}"
