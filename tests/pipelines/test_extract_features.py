@@ -191,7 +191,7 @@ def _cell(value: str | None) -> dict[str, str]:
     return {} if value is None else {"VarCharValue": value}
 
 
-def _queue_results(rows: list[list[str | None]]) -> None:
+def _queue_results(rows: list[list[str | None]], types: list[str] | None = None) -> None:
     """moto's documented way to give the next query its results (``/moto-api/static/athena/query-results``)."""
     response = requests.post(
         "http://motoapi.amazonaws.com/moto-api/static/athena/query-results",
@@ -201,7 +201,10 @@ def _queue_results(rows: list[list[str | None]]) -> None:
             "results": [
                 {
                     "rows": [{"Data": [_cell(value) for value in row]} for row in rows],
-                    "column_info": [{"Name": name, "Type": "varchar"} for name in rows[0]],
+                    "column_info": [
+                        {"Name": name, "Type": kind}
+                        for name, kind in zip(rows[0], types or ["varchar"] * len(rows[0]), strict=True)
+                    ],
                 }
             ],
         },
@@ -278,7 +281,11 @@ def test_the_step_queries_the_groups_table_in_the_workgroup_and_writes_the_train
 ) -> None:
     sagemaker, athena = aws
     header = ["customer_id", "event_time", "tenure_months", "churned"]
-    _queue_results([header, ["a", "1767225600.0", "12", "0"], ["b", "1767225601.5", None, "1"]])
+    # As Athena renders them: a double as Java's Double.toString, a bigint in decimal, NULL as no value.
+    _queue_results(
+        [header, ["a", "1.7672256E9", "12", "0"], ["b", "1.7672256015E9", None, "1"]],
+        types=["varchar", "double", "bigint", "bigint"],
+    )
 
     snapshot = _run(sagemaker, athena, tmp_path)
 
@@ -356,3 +363,55 @@ def test_a_group_without_a_glue_table_is_refused(aws: Any) -> None:
     del description["OfflineStoreConfig"]["DataCatalogConfig"]
     with pytest.raises(step.ExtractError, match="no offline store table"):
         step.offline_table(description)
+
+
+def test_a_failure_reason_it_cannot_write_does_not_hide_the_failure(
+    aws: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/opt/ml/output/message may refuse the job's user: the step still exits 1 with the real reason
+    on stderr (the job's log), not an OSError traceback."""
+    unwritable = tmp_path / "output" / "message"
+    unwritable.mkdir(parents=True)  # writing a file there fails with an OSError, even as root
+    monkeypatch.setattr(step, "FAILURE_MESSAGE", unwritable)
+    argv = ["--feature-group", GROUP, "--workgroup", WORKGROUP, "--region", REGION, "--as-of", "last tuesday"]
+
+    status = step.main(
+        [*argv, "--execution-start", "2026-12-02T06:00:00Z", "--output-dir", str(tmp_path / "f"),
+         "--snapshot-dir", str(tmp_path / "s")]
+    )  # fmt: skip
+
+    assert status == 1
+    stderr = capsys.readouterr().err
+    assert "ExtractFeatures failed: 'last tuesday' is not an ISO 8601 time" in stderr
+    assert "could not write the failure reason" in stderr
+
+
+def test_the_failure_reason_is_written_where_sagemaker_reads_it(tmp_path: Path) -> None:
+    message = tmp_path / "message"
+
+    step.write_failure_reason("x" * 2000, message)
+
+    assert message.read_text() == "x" * 1024
+
+
+def test_athenas_doubles_are_written_in_plain_form() -> None:
+    """Athena renders a double as Java does: 1.7672256E9, 1.5E-4; the training set gets Python's
+    shortest exact form; NULL stays empty."""
+    assert [step.plain_number(v) for v in ("1.7672256E9", "1.7672256015E9", "1.5E-4", "12.5", "", "NaN")] == [
+        "1767225600.0", "1767225601.5", "0.00015", "12.5", "", "NaN"
+    ]  # fmt: skip
+    with pytest.raises(step.ExtractError, match="floating-point"):
+        step.plain_number("twelve")
+
+
+def test_more_rows_than_the_step_reads_is_a_clear_failure(aws: Any) -> None:
+    _, athena = aws
+    _queue_results([["customer_id"], ["a"], ["b"], ["c"]])
+    execution_id = athena.start_query_execution(QueryString="SELECT 1", WorkGroup=WORKGROUP)[
+        "QueryExecutionId"
+    ]
+    athena.get_query_execution(QueryExecutionId=execution_id)
+
+    assert list(step.result_rows(athena, execution_id, max_rows=3)) == [["customer_id"], ["a"], ["b"], ["c"]]
+    with pytest.raises(step.ExtractError, match="more than 2 rows"):
+        list(step.result_rows(athena, execution_id, max_rows=2))

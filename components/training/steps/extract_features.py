@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import re
 import sys
 import time
@@ -62,6 +63,13 @@ _TIME = re.compile(
     r"(?P<zone>Z|[+-]\d{2}:?\d{2})?\Z"
 )
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
+FLOATING_TYPES = ("double", "float", "real")
+"""Athena result column types rendered as Java doubles (``1.7672256E9``)."""
+MAX_ROWS = 2_000_000
+"""Rows ExtractFeatures reads at most: 2,000 GetQueryResults calls (1,000 rows each, about 0.2-0.5 s
+apiece), some 7-17 minutes, inside the job's MaxRuntimeInSeconds (the training max runtime). The
+query's own result CSV in S3 would have no such limit, but moto (the tests' Athena) writes none
+for a workgroup-enforced results location, so the step is tested as it pages."""
 
 
 class ExtractError(Exception):
@@ -213,12 +221,41 @@ def run_query(
     return execution_id
 
 
-def result_rows(athena: Any, execution_id: str) -> Iterator[list[str]]:
-    """Every row of the results, the header first (Athena's first row of a SELECT); NULL is ''."""
+def plain_number(value: str) -> str:
+    """A double as Athena renders it (Java's ``Double.toString``: ``1.7672256E9``) in Python's
+    shortest exact form (``1767225600.0``); non-finite values and ''(NULL) as they are."""
+    if not value:
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        raise ExtractError(f"Athena returned {value!r} for a floating-point column") from None
+    return repr(number) if math.isfinite(number) else value
+
+
+def result_rows(athena: Any, execution_id: str, max_rows: int = MAX_ROWS) -> Iterator[list[str]]:
+    """Every row of the results, the header first (Athena's first row of a SELECT); NULL is '';
+    floating-point columns (``ResultSetMetadata``) as :func:`plain_number`. GetQueryResults pages
+    1,000 rows a call: more than ``max_rows`` data rows is an ExtractError (see ``MAX_ROWS``)."""
     paginator = athena.get_paginator("get_query_results")
-    for page in paginator.paginate(QueryExecutionId=execution_id):
+    seen = 0
+    floating: list[bool] = []
+    for page in paginator.paginate(QueryExecutionId=execution_id, PaginationConfig={"PageSize": 1000}):
+        if not floating:
+            columns = page["ResultSet"].get("ResultSetMetadata", {}).get("ColumnInfo", [])
+            floating = [column.get("Type", "").lower() in FLOATING_TYPES for column in columns] or [False]
         for row in page["ResultSet"]["Rows"]:
-            yield [datum.get("VarCharValue", "") for datum in row["Data"]]
+            values = [datum.get("VarCharValue", "") for datum in row["Data"]]
+            if seen:
+                values = [plain_number(v) if f else v for v, f in zip(values, floating, strict=False)]
+            if seen > max_rows:
+                raise ExtractError(
+                    f"the snapshot has more than {max_rows:,} rows, more than ExtractFeatures reads through "
+                    "Athena's GetQueryResults (1,000 rows a call) within a training job's runtime: "
+                    "select fewer columns or train from a narrower feature group"
+                )
+            seen += 1
+            yield values
 
 
 def write_training_set(rows: Iterator[list[str]], columns: Sequence[str], path: Path) -> int:
@@ -287,6 +324,20 @@ def extract(
     return snapshot
 
 
+FAILURE_MESSAGE = Path("/opt/ml/output/message")
+
+
+def write_failure_reason(reason: str, path: Path | None = None) -> None:
+    """Best effort: an image whose user may not write there (or a full disk) must not turn the real
+    failure into an OSError traceback; the reason is on stderr (the job's log) either way."""
+    path = path or FAILURE_MESSAGE
+    try:
+        if path.parent.is_dir():
+            path.write_text(reason[:1024])
+    except OSError as error:
+        print(f"could not write the failure reason to {path}: {error}", file=sys.stderr)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feature-group", required=True)
@@ -320,9 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     except ExtractError as error:
         # SageMaker shows the last lines of /opt/ml/output/message as the job's FailureReason.
         print(f"ExtractFeatures failed: {error}", file=sys.stderr)
-        failure = Path("/opt/ml/output/message")
-        if failure.parent.is_dir():
-            failure.write_text(str(error)[:1024])
+        write_failure_reason(str(error))
         return 1
     print(json.dumps(snapshot, sort_keys=True))
     return 0
