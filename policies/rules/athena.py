@@ -3,7 +3,12 @@
 A workgroup whose configuration is not enforced lets every query choose its own results location
 and encryption (or none), so the workgroup's settings prove nothing about where results land.
 Results are copies of the data queried: they are encrypted with a KMS key (``SSE_KMS`` or
-``CSE_KMS``, with the key named), never ``SSE_S3`` or unencrypted.
+``CSE_KMS``, with the key named), never ``SSE_S3`` or unencrypted. A workgroup that keeps its
+results in Athena-owned storage (``managedQueryResultsConfiguration.enabled``) passes when that
+storage is encrypted with a named KMS key (``managedQueryResultsConfiguration.encryptionConfiguration.kmsKey``).
+
+An unset enforcement flag is judged by the resource type's default: pulumi-aws (the Terraform
+provider) defaults ``enforceWorkgroupConfiguration`` to true; aws-native (CloudFormation) to false.
 """
 
 from __future__ import annotations
@@ -27,23 +32,39 @@ _PATHS = {
         "enforce": "configuration.enforceWorkgroupConfiguration",
         "option": "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
         "key": "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn",
+        "managed": "configuration.managedQueryResultsConfiguration",
     },
     NATIVE_WORKGROUP: {
         "enforce": "workGroupConfiguration.enforceWorkGroupConfiguration",
         "option": "workGroupConfiguration.resultConfiguration.encryptionConfiguration.encryptionOption",
         "key": "workGroupConfiguration.resultConfiguration.encryptionConfiguration.kmsKey",
+        "managed": "workGroupConfiguration.managedQueryResultsConfiguration",
     },
 }
+ENFORCED_BY_DEFAULT = {WORKGROUP: True, NATIVE_WORKGROUP: False}
+"""What an unset enforcement flag means: pulumi_aws/athena/_inputs.py ("Defaults to `true`"); the
+CloudFormation resource's default is false."""
 
 
 def _workgroup_encrypted_enforced(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     paths = _PATHS[args.resource_type]
     props: Any = args.props
-    if not is_true(get(props, paths["enforce"])):
+    enforce = get(props, paths["enforce"])
+    if enforce is None:
+        enforce = ENFORCED_BY_DEFAULT[args.resource_type]
+    if not is_true(enforce):
         yield (
             f"{paths['enforce']} is not true: queries could choose their own results location and "
             "encryption; set enforce_workgroup_configuration=True."
         )
+    if is_true(get(props, f"{paths['managed']}.enabled")):
+        managed_key = f"{paths['managed']}.encryptionConfiguration.kmsKey"
+        if not is_set(get(props, managed_key)):
+            yield (
+                f"{managed_key} is unset: results in Athena-owned storage are copies of the data; "
+                "encrypt them with a customer-managed KMS key."
+            )
+        return
     option = get(props, paths["option"])
     if option not in KMS_OPTIONS:
         yield (

@@ -41,6 +41,14 @@ def _native(configuration: dict[str, Any]) -> dict[str, Any]:
     return {"name": "wg", "workGroupConfiguration": configuration}
 
 
+def _managed(managed: dict[str, Any]) -> dict[str, Any]:
+    """Results in Athena-owned storage (no S3 results location)."""
+    return {
+        "name": "wg",
+        "configuration": {"enforceWorkgroupConfiguration": True, "managedQueryResultsConfiguration": managed},
+    }
+
+
 _NATIVE_ENCRYPTED = {"encryptionConfiguration": {"encryptionOption": "SSE_KMS", "kmsKey": KEY}}
 _OPTION = "configuration.resultConfiguration.encryptionConfiguration.encryptionOption"
 
@@ -54,12 +62,67 @@ CASES = [
         "is not true",
         id="not-enforced",
     ),
+    # pulumi-aws defaults enforce_workgroup_configuration to true (pulumi_aws/athena/_inputs.py).
     pytest.param(
         RULE,
         WORKGROUP,
         _with("configuration.enforceWorkgroupConfiguration", None),
+        None,
+        id="enforce-unset-defaults-true",
+    ),
+    # CloudFormation (aws-native) defaults EnforceWorkGroupConfiguration to false.
+    pytest.param(
+        RULE,
+        NATIVE_WORKGROUP,
+        _native({"resultConfiguration": _NATIVE_ENCRYPTED}),
         "is not true",
-        id="enforce-unset",
+        id="native-enforce-unset",
+    ),
+    pytest.param(
+        RULE,
+        WORKGROUP,
+        _managed({"enabled": True, "encryptionConfiguration": {"kmsKey": KEY}}),
+        None,
+        id="managed-results-kms",
+    ),
+    pytest.param(
+        RULE,
+        WORKGROUP,
+        _managed({"enabled": True}),
+        "managedQueryResultsConfiguration.encryptionConfiguration.kmsKey is unset",
+        id="managed-results-no-key",
+    ),
+    pytest.param(
+        RULE,
+        NATIVE_WORKGROUP,
+        _native(
+            {
+                "enforceWorkGroupConfiguration": True,
+                "managedQueryResultsConfiguration": {
+                    "enabled": True,
+                    "encryptionConfiguration": {"kmsKey": KEY},
+                },
+            }
+        ),
+        None,
+        id="native-managed-results-kms",
+    ),
+    pytest.param(
+        RULE,
+        NATIVE_WORKGROUP,
+        _native(
+            {"enforceWorkGroupConfiguration": True, "managedQueryResultsConfiguration": {"enabled": True}}
+        ),
+        "encryptionConfiguration.kmsKey is unset",
+        id="native-managed-results-no-key",
+    ),
+    # Disabled managed results: the S3 results location is what is judged.
+    pytest.param(
+        RULE,
+        WORKGROUP,
+        _managed({"enabled": False, "encryptionConfiguration": {"kmsKey": KEY}}),
+        "encrypt them with KMS",
+        id="managed-results-disabled",
     ),
     pytest.param(RULE, WORKGROUP, _with(_OPTION, "SSE_S3"), "encrypt them with KMS", id="sse-s3"),
     pytest.param(
@@ -76,7 +139,7 @@ CASES = [
         "kmsKeyArn is unset",
         id="kms-without-a-key",
     ),
-    pytest.param(RULE, WORKGROUP, {"name": "adhoc"}, "is not true", id="no-configuration"),
+    pytest.param(RULE, WORKGROUP, {"name": "adhoc"}, "encrypt them with KMS", id="no-configuration"),
     pytest.param(
         RULE,
         NATIVE_WORKGROUP,
