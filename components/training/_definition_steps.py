@@ -122,7 +122,7 @@ from .definition import (
     TRACKING_INSTANCE_TYPE,
     TrainingPipelineSettings,
 )
-from .tuning import ParameterRange
+from .tuning import ParameterRange, tuning_runtime
 
 # Container paths: the family step scripts' defaults are the same (the contract in models/README.md).
 PROCESSING = PurePosixPath("/opt/ml/processing")
@@ -592,6 +592,12 @@ def _tune_step(
         strategy=tuning.strategy,
         max_jobs=tuning.max_jobs,
         max_parallel_jobs=tuning.max_parallel_jobs,
+        max_runtime_in_seconds=tuning_runtime(
+            tuning,
+            (settings.max_wait_seconds or settings.max_run_seconds)
+            if settings.use_spot_instances
+            else settings.max_run_seconds,
+        ),
         early_stopping_type=tuning.early_stopping,
         base_tuning_job_name=f"{settings.pipeline_name}-tune"[:32],
         strategy_config=(

@@ -279,6 +279,12 @@ class TuningSpec(_Spec):
         default="Off", description="`Auto` stops jobs unlikely to beat the best so far (not with Hyperband)."
     )
     hyperband: HyperbandSpec | None = Field(default=None, description="Hyperband only: epochs per job.")
+    max_runtime_seconds: int | None = Field(
+        default=None,
+        description="The whole tuning job's limit, 120-15,768,000 s; default: the waves of parallel "
+        "jobs (`max_jobs` / `max_parallel_jobs`, rounded up) times one job's limit (with spot its "
+        "wait limit).",
+    )
 
     def as_settings(self) -> TuningSettings:
         return TuningSettings(
@@ -291,6 +297,7 @@ class TuningSpec(_Spec):
             early_stopping=self.early_stopping,
             hyperband_min_resource=self.hyperband.min_resource if self.hyperband else None,
             hyperband_max_resource=self.hyperband.max_resource if self.hyperband else None,
+            max_runtime_seconds=self.max_runtime_seconds,
         )
 
 

@@ -47,6 +47,8 @@ HYPERBAND_MAX_RESOURCE = 20_000
 """HyperbandStrategyConfig.MaxResource: at most 20,000 (epochs)."""
 HYPERBAND_EPOCH_KEYS = ("epochs", "numepochs", "n-epochs", "n_epochs", "num_epochs")
 """Static hyperparameters Hyperband infers MaxResource from when it is not given."""
+MIN_TUNING_RUNTIME_SECONDS, MAX_TUNING_RUNTIME_SECONDS = 120, 15_768_000
+"""ResourceLimits.MaxRuntimeInSeconds: 120 s to 15,768,000 s (about six months), botocore's range."""
 INTEGER_SCALING = ("Auto", "Linear", "Logarithmic")
 """IntegerParameterRange.ScalingType: reverse-logarithmic scaling is for continuous ranges only."""
 
@@ -83,6 +85,9 @@ class TuningSettings:
     early_stopping: str = "Off"
     hyperband_min_resource: int | None = None
     hyperband_max_resource: int | None = None
+    max_runtime_seconds: int | None = None
+    """The whole tuning job's limit (ResourceLimits.MaxRuntimeInSeconds); None: :func:`tuning_runtime`'s
+    default, enough for every wave of parallel jobs to run to each job's own limit."""
     parameter_order: tuple[str, ...] = field(default=(), init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -95,6 +100,16 @@ class TuningSettings:
         if self.strategy == "Grid":
             return grid_size(self.parameters)
         return int(self.max_jobs or 1)
+
+
+def tuning_runtime(tuning: TuningSettings, seconds_per_job: int) -> int:
+    """``max_runtime_seconds``, or by default the waves of parallel jobs
+    (``ceil(training_jobs / max_parallel_jobs)``) times one job's limit (its wait limit with spot,
+    which includes waiting for capacity), within SageMaker's 120-15,768,000 s."""
+    if tuning.max_runtime_seconds is not None:
+        return tuning.max_runtime_seconds
+    waves = math.ceil(tuning.training_jobs / max(1, tuning.max_parallel_jobs))
+    return min(MAX_TUNING_RUNTIME_SECONDS, max(MIN_TUNING_RUNTIME_SECONDS, waves * seconds_per_job))
 
 
 def grid_size(parameters: Mapping[str, ParameterRange]) -> int:
@@ -229,10 +244,28 @@ def _limit_problems(t: TuningSettings) -> list[tuple[tuple[Any, ...], str]]:
         problems.append(
             (("max_parallel_jobs",), f"{t.max_parallel_jobs!r} is not 1-{MAX_PARALLEL_TRAINING_JOBS}")
         )
+    runtime = t.max_runtime_seconds
+    if runtime is not None and not (
+        _int(runtime) and MIN_TUNING_RUNTIME_SECONDS <= runtime <= MAX_TUNING_RUNTIME_SECONDS
+    ):
+        problems.append(
+            (
+                ("max_runtime_seconds",),
+                f"{runtime!r} is not {MIN_TUNING_RUNTIME_SECONDS}-{MAX_TUNING_RUNTIME_SECONDS:,} "
+                "(ResourceLimits.MaxRuntimeInSeconds)",
+            )
+        )
     if t.strategy == "Grid":
         if t.max_jobs is not None:
             problems.append((("max_jobs",), "Grid runs every combination of the values: leave max_jobs out"))
         size = grid_size(t.parameters)
+        if _int(t.max_parallel_jobs) and size and t.max_parallel_jobs > size:
+            problems.append(
+                (
+                    ("max_parallel_jobs",),
+                    f"{t.max_parallel_jobs} is more than the grid's {size} combinations (every job it runs)",
+                )
+            )
         if size > MAX_TRAINING_JOBS:
             problems.append(
                 (
@@ -269,8 +302,8 @@ def _strategy_problems(
     for key, value in (("min_resource", low), ("max_resource", high)):
         if value is not None and not (_int(value) and 1 <= value <= HYPERBAND_MAX_RESOURCE):
             problems.append((("hyperband", key), f"{value!r} is not 1-{HYPERBAND_MAX_RESOURCE}"))
-    if _int(low) and _int(high) and low > high:  # type: ignore[operator]
-        problems.append((("hyperband", "max_resource"), f"{high} is less than min_resource ({low})"))
+    if _int(low) and _int(high) and low >= high:  # type: ignore[operator]
+        problems.append((("hyperband", "max_resource"), f"{high} must be greater than min_resource ({low})"))
     if high is None and not any(key in hyperparameters for key in HYPERBAND_EPOCH_KEYS):
         problems.append(
             (

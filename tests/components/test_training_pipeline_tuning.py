@@ -44,7 +44,10 @@ def test_the_staging_pipeline_tunes_with_the_stack_files_search(stack_graphs) ->
     assert "Train" not in steps
     assert config["Strategy"] == "Bayesian" and config["TrainingJobEarlyStoppingType"] == "Auto"
     assert config["HyperParameterTuningJobObjective"] == {"Type": "Maximize", "MetricName": "validation:auc"}
-    assert config["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 12, "MaxParallelTrainingJobs": 3}
+    # The whole job's limit by default: four waves of three, each up to the spot wait limit (7200 s).
+    assert config["ResourceLimits"] == {
+        "MaxNumberOfTrainingJobs": 12, "MaxParallelTrainingJobs": 3, "MaxRuntimeInSeconds": 4 * 7200
+    }  # fmt: skip
     assert {r["Name"]: (r["MinValue"], r["MaxValue"], r["ScalingType"]) for r in config["ParameterRanges"]["ContinuousParameterRanges"]} == {
         "learning_rate": ("0.01", "0.3", "Logarithmic")
     }  # fmt: skip

@@ -168,7 +168,10 @@ def test_the_tuning_job_searches_the_configured_ranges_for_the_configured_object
 
     assert config["Strategy"] == "Bayesian"
     assert config["HyperParameterTuningJobObjective"] == {"Type": "Maximize", "MetricName": "validation:auc"}
-    assert config["ResourceLimits"] == {"MaxNumberOfTrainingJobs": 12, "MaxParallelTrainingJobs": 3}
+    # Default limit of the whole job: 4 waves of 3 jobs, each up to its spot wait limit (7200 s).
+    assert config["ResourceLimits"] == {
+        "MaxNumberOfTrainingJobs": 12, "MaxParallelTrainingJobs": 3, "MaxRuntimeInSeconds": 4 * 7200
+    }  # fmt: skip
     assert config["TrainingJobEarlyStoppingType"] == "Auto"
     assert config["ParameterRanges"] == {
         "IntegerParameterRanges": [
@@ -209,7 +212,8 @@ def test_grid_sends_no_job_limit_and_hyperband_its_resources(variants) -> None:
     grid = steps_by_name(variants["grid"])["Tune"]["Arguments"]["HyperParameterTuningJobConfig"]
     hyperband = steps_by_name(variants["hyperband-gpu"])["Tune"]["Arguments"]
 
-    assert grid["ResourceLimits"] == {"MaxParallelTrainingJobs": 2}
+    # Six combinations, two at a time: three waves of the spot wait limit.
+    assert grid["ResourceLimits"] == {"MaxParallelTrainingJobs": 2, "MaxRuntimeInSeconds": 3 * 7200}
     assert [r["Name"] for r in grid["ParameterRanges"]["CategoricalParameterRanges"]] == [
         "learning_rate",
         "max_leaf_nodes",
@@ -252,6 +256,23 @@ def test_a_minimized_objectives_best_job_is_tunes_best_training_job_a_property_s
             assert member in shape.members, (get, member)
             shape = shape.members[member]
         assert shape.type_name == "string"
+
+
+def test_the_tuning_jobs_runtime_limit_is_the_configured_one_or_fits_every_wave() -> None:
+    def limit(tuning: TuningSettings, **changes: Any) -> int:
+        definition = json.loads(build_definition(_settings(tuning, **changes)))
+        return steps_by_name(definition)["Tune"]["Arguments"]["HyperParameterTuningJobConfig"]["ResourceLimits"][
+            "MaxRuntimeInSeconds"
+        ]  # fmt: skip
+
+    assert limit(_tuning(max_runtime_seconds=5000)) == 5000
+    # On demand: each job's MaxRuntimeInSeconds per wave (12 jobs, 5 at a time: 3 waves).
+    on_demand = {"use_spot_instances": False, "max_wait_seconds": None}
+    assert limit(_tuning(max_parallel_jobs=5), **on_demand) == 3 * 3600
+    # Capped at SageMaker's 15,768,000 s.
+    assert (
+        limit(_tuning(max_jobs=750, max_parallel_jobs=1), max_run_seconds=432_000, **on_demand) == 15_768_000
+    )
 
 
 def test_every_tuning_request_validates_against_the_sagemaker_api_model(tuned, variants) -> None:

@@ -217,7 +217,35 @@ BAD: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
             strategy="Hyperband", early_stopping="Off", hyperband={"min_resource": 50, "max_resource": 10}
         ),
         f"{TUNING}.hyperband.max_resource",
-        "less than min_resource",
+        "must be greater than min_resource (50)",
+    ),
+    "hyperband-min-equal-to-max": (
+        _tuning(
+            strategy="Hyperband", early_stopping="Off", hyperband={"min_resource": 10, "max_resource": 10}
+        ),
+        f"{TUNING}.hyperband.max_resource",
+        "must be greater than min_resource (10)",
+    ),
+    "grid-more-parallel-jobs-than-combinations": (
+        _tuning(
+            strategy="Grid",
+            max_jobs=None,
+            max_parallel_jobs=3,
+            early_stopping="Off",
+            parameters={"loss": CATEGORICAL},
+        ),
+        f"{TUNING}.max_parallel_jobs",
+        "more than the grid's 2 combinations",
+    ),
+    "max-runtime-below-120": (
+        _tuning(max_runtime_seconds=119),
+        f"{TUNING}.max_runtime_seconds",
+        "not 120-15,768,000",
+    ),
+    "max-runtime-above-six-months": (
+        _tuning(max_runtime_seconds=15_768_001),
+        f"{TUNING}.max_runtime_seconds",
+        "not 120-15,768,000",
     ),
     "hyperband-settings-without-hyperband": (
         _tuning(hyperband={"max_resource": 200}),
@@ -252,6 +280,15 @@ GOOD: dict[str, Callable[[dict[str, Any]], None]] = {
         strategy="Hyperband", early_stopping="Off", hyperband={"min_resource": 10, "max_resource": 200}
     ),
     "max-jobs-750-and-100-at-once": _tuning(max_jobs=750, max_parallel_jobs=100),
+    "grid-as-many-parallel-jobs-as-combinations": _tuning(
+        strategy="Grid",
+        max_jobs=None,
+        max_parallel_jobs=2,
+        early_stopping="Off",
+        parameters={"loss": CATEGORICAL},
+    ),
+    "max-runtime-at-the-limits": _tuning(max_runtime_seconds=120),
+    "max-runtime-six-months": _tuning(max_runtime_seconds=15_768_000),
     "30-ranges": _ranges(**{f"p{i}": CONTINUOUS for i in range(30)}),
     "reverse-logarithmic-below-one": _ranges(
         momentum={"type": "continuous", "min": 0.5, "max": 0.999, "scaling": "ReverseLogarithmic"}
