@@ -44,7 +44,8 @@ class TrainingRunCost:
     """None when the price table lacks the instance type (``unpriced`` says why)."""
     max_wall_seconds: int
     """Waves of parallel jobs x each job's limit (with spot: its wait limit, which includes waiting
-    for capacity): how long the step may hold up the run."""
+    for capacity), or a Tuning step's own MaxRuntimeInSeconds when shorter: how long the step may
+    hold up the run."""
     unpriced: str | None = None
 
     def what(self) -> str:
@@ -117,6 +118,7 @@ def _step_cost(
 ) -> TrainingRunCost:
     arguments = step.get("Arguments") or {}
     jobs = parallel = 1
+    whole_limit = 0
     if step["Type"] == "Tuning":
         limits = (arguments.get("HyperParameterTuningJobConfig") or {}).get("ResourceLimits") or {}
         config = arguments.get("HyperParameterTuningJobConfig") or {}
@@ -127,6 +129,7 @@ def _step_cost(
         else:
             jobs = int(limits.get("MaxNumberOfTrainingJobs") or 1)
         parallel = min(int(limits.get("MaxParallelTrainingJobs") or 1), jobs)
+        whole_limit = int(limits.get("MaxRuntimeInSeconds") or 0)
         arguments = arguments.get("TrainingJobDefinition") or {}
     resources = arguments.get("ResourceConfig") or {}
     stopping = arguments.get("StoppingCondition") or {}
@@ -135,6 +138,7 @@ def _step_cost(
     runtime = int(stopping.get("MaxRuntimeInSeconds") or 0)
     spot = bool(arguments.get("EnableManagedSpotTraining"))
     wall_per_job = int(stopping.get("MaxWaitTimeInSeconds") or runtime) if spot else runtime
+    waves = math.ceil(jobs / parallel) * wall_per_job
     unpriced, per_run = None, None
     try:
         hourly = prices.get(TRAINING_PRICES, instance_type)
@@ -152,6 +156,6 @@ def _step_cost(
         max_runtime_seconds=runtime,
         spot=spot,
         max_per_run=per_run,
-        max_wall_seconds=math.ceil(jobs / parallel) * wall_per_job,
+        max_wall_seconds=min(waves, whole_limit) if whole_limit else waves,
         unpriced=unpriced,
     )

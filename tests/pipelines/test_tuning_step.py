@@ -275,6 +275,19 @@ def test_the_tuning_jobs_runtime_limit_is_the_configured_one_or_fits_every_wave(
     )
 
 
+def test_the_plan_bounds_a_tune_steps_wall_time_by_its_own_runtime_limit() -> None:
+    from planner.pricing import load_prices
+    from planner.training_cost import _step_cost
+
+    prices = load_prices(REGION)
+    for configured, wall in ((5000, 5000), (None, 4 * 7200)):
+        definition = json.loads(build_definition(_settings(_tuning(max_runtime_seconds=configured))))
+        cost = _step_cost(
+            PIPELINE, steps_by_name(definition)["Tune"], {"TrainingInstanceType": "ml.m5.xlarge"}, prices
+        )
+        assert (cost.jobs, cost.parallel_jobs, cost.max_wall_seconds) == (12, 3, wall), configured
+
+
 def test_every_tuning_request_validates_against_the_sagemaker_api_model(tuned, variants) -> None:
     model = botocore.session.get_session().get_service_model("sagemaker")
     shape = model.operation_model("CreateHyperParameterTuningJob").input_shape
