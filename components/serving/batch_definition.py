@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from components.training.evidently import EvidentlySettings
+from ..training.evidently import EvidentlySettings
 
 STEP_TRANSFORM = "BatchTransform"
 
@@ -71,13 +71,13 @@ def build_batch_definition(settings: BatchDefinitionSettings) -> str:
     Served from the pipeline-definition cache when the same settings were built before, with the
     same builder and SDK (composing imports the SageMaker SDK: seconds).
     """
-    from components.training.definition_cache import cached_definition
+    from ..training.definition_cache import cached_definition
 
     return cached_definition(settings, _build, extra_sources=(Path(__file__).resolve(),))
 
 
 def _build(settings: BatchDefinitionSettings) -> str:
-    from components.training import _offline_sdk
+    from ..training import _offline_sdk
 
     with _offline_sdk.sealed(settings.region):
         definition = _compose(settings)
@@ -96,7 +96,7 @@ def _compose(settings: BatchDefinitionSettings) -> dict[str, Any]:
     from sagemaker.mlops.workflow import Pipeline
     from sagemaker.mlops.workflow.steps import TransformStep
 
-    from components.training import _offline_sdk
+    from ..training import _offline_sdk
 
     bucket = settings.output_uri.removeprefix("s3://").split("/", 1)[0]
     session = _offline_sdk.pipeline_session(settings.region, bucket)
@@ -146,8 +146,8 @@ def _evidently(settings: BatchDefinitionSettings, session: Any) -> list[Any]:
     from sagemaker.core.workflow.execution_variables import ExecutionVariables
     from sagemaker.core.workflow.functions import Join
 
-    from components.training._evidently_steps import JobContext, evidently_steps
-    from components.training.evidently import REPORT_OUTPUT, STEP_EVIDENTLY
+    from ..training._evidently_steps import JobContext, evidently_steps
+    from ..training.evidently import REPORT_OUTPUT, STEP_EVIDENTLY
 
     if not (
         settings.report_role_arn

@@ -205,7 +205,9 @@ def test_a_regression_family_pages_when_its_error_rises_or_its_r2_drops(forecast
 
 def test_a_degraded_forecast_retrains_the_forecast_family_not_churn(forecast_graph) -> None:
     rules = {r.name: r for r in forecast_graph.of_type(RULE)}
-    assert "triggers-customer-churn-drift" not in rules, "no endpoint serves churn here"
+    # No endpoint serves churn here: its drift rule retrains on its batch input's Evidently alarm only.
+    churn = json.loads(rules["triggers-customer-churn-drift"].inputs["eventPattern"])["detail"]["alarmName"]
+    assert churn == ["prod-customer-churn-batch-scoring-evidently-drift"]
     pattern = EventPattern.load(rules["triggers-demand-forecast-drift"].inputs["eventPattern"])
     assert json.loads(rules["triggers-demand-forecast-drift"].inputs["eventPattern"])["detail"][
         "alarmName"

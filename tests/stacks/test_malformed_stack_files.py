@@ -86,6 +86,7 @@ def test_the_generator_covers_every_section_with_enough_cases() -> None:
         # cases of the maps holding them only when a fixture sets them.
         "storage", "encryption", "trusted_image_registry_accounts", "model_registry", "experiment_tracking",
         "training", "endpoint_defaults", "kubernetes_serving", "protect_stateful_resources", "audit_trail",
+        "shared_endpoints", "feature_queries",
     }  # fmt: skip
 
 

@@ -59,8 +59,8 @@ OFFLINE_STORE_COLUMNS = ("write_time", "api_invocation_time", "is_deleted")
 _FEATURE = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
 _GLUE_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}\Z")
 _TIME = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)"
-    r"(?P<zone>Z|[+-]\d{2}:?\d{2})?\Z"
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ](?P<time>[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)"
+    r"(?P<zone>Z|[+-][0-9]{2}:?[0-9]{2})?\Z"
 )
 FINISHED = ("SUCCEEDED", "FAILED", "CANCELLED")
 FLOATING_TYPES = ("double", "float", "real")
