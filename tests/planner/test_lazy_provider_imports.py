@@ -89,7 +89,12 @@ def test_every_public_name_of_every_imported_service_is_the_same_object(real: di
         getattr(module, next(iter(names)))  # loads pulumi's lazy placeholder (_utils.lazy_import)
         assert isinstance(module, lazy.LazyServicePackage), package
         assert sorted(n for n in dir(module) if not n.startswith("_")) == sorted(names), package
-        assert sorted(module.__all__) == sorted(names), package
+        if module.__dict__.get("__lazy_fallback_done__"):
+            # An earlier test of this worker asked for a name the index lacks: the real __init__.py
+            # ran, and the package is now exactly the generated one (which has no __all__).
+            assert not hasattr(module, "__all__"), package
+        else:
+            assert sorted(module.__all__) == sorted(names), package
         mismatched = {
             n: (describe(getattr(module, n)), d)
             for n, d in names.items()
