@@ -25,6 +25,7 @@ from ..policy_documents import (
 )
 from .endpoint_autoscaling import scale_variant
 from .inference_endpoint_spec import EndpointSpec, VariantSpec
+from .rollback_alarms import rollback_alarms
 from .triton import DEFAULT_MODEL_ENV, TRITON_IMAGE, triton_image_uri
 
 MODEL_PREFIX = "models/"
@@ -376,44 +377,17 @@ class InferenceEndpoint(pulumi.ComponentResource):
     # -- rollout -----------------------------------------------------------------------------
     def _rollback_alarms(self, variant: VariantSpec) -> list[cloudwatch.MetricAlarm]:
         args, deployment = self._args, self._args.spec.deployment
-        dimensions = {"EndpointName": args.endpoint_name, "VariantName": variant.name}
-        common = {
-            "namespace": "AWS/SageMaker",
-            "dimensions": dimensions,
-            "period": 60,
-            "comparison_operator": "GreaterThanThreshold",
-            # No traffic is not a failure: a quiet endpoint must not roll back or page.
-            "treat_missing_data": "notBreaching",
-            "alarm_actions": [args.alarm_topic_arn],
-            "ok_actions": [args.alarm_topic_arn],
-            "tags": dict(args.tags),
-            "opts": pulumi.ResourceOptions(parent=self),
-        }
-        return [
-            cloudwatch.MetricAlarm(
-                f"{self._name}-{variant.name}-5xx",
-                name=f"{args.endpoint_name}-{variant.name}-5xx-errors",
-                alarm_description=f"{args.endpoint_name}/{variant.name}: more than {deployment.max_5xx_per_minute} 5xx errors a minute",
-                metric_name="Invocation5XXErrors",
-                statistic="Sum",
-                threshold=deployment.max_5xx_per_minute,
-                evaluation_periods=2,
-                datapoints_to_alarm=2,
-                **common,
-            ),
-            cloudwatch.MetricAlarm(
-                f"{self._name}-{variant.name}-latency",
-                name=f"{args.endpoint_name}-{variant.name}-model-latency-p99",
-                alarm_description=f"{args.endpoint_name}/{variant.name}: p99 model latency above {deployment.latency_p99_slo_ms} ms",
-                metric_name="ModelLatency",
-                extended_statistic="p99",
-                # ModelLatency is reported in microseconds.
-                threshold=deployment.latency_p99_slo_ms * 1000,
-                evaluation_periods=3,
-                datapoints_to_alarm=3,
-                **common,
-            ),
-        ]
+        return rollback_alarms(
+            self,
+            f"{self._name}-{variant.name}",
+            f"{args.endpoint_name}-{variant.name}",
+            f"{args.endpoint_name}/{variant.name}",
+            {"EndpointName": args.endpoint_name, "VariantName": variant.name},
+            max_5xx_per_minute=deployment.max_5xx_per_minute,
+            latency_p99_slo_ms=deployment.latency_p99_slo_ms,
+            topic_arn=args.alarm_topic_arn,
+            tags=args.tags,
+        )
 
     def _deployment(self, alarm_names: list[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:
         deployment = self._args.spec.deployment

@@ -29,6 +29,7 @@ from ..policy_documents import (
     shared_s3_read,
     vpc_network_interfaces,
 )
+from .rollback_alarms import rollback_alarms
 from .shared_endpoint_spec import (
     ROUTING_STRATEGIES,
     InferenceComponentSpec,
@@ -349,40 +350,14 @@ class SharedEndpoint(pulumi.ComponentResource):
 
     def _alarms(self, component: InferenceComponentSpec, physical: str) -> list[cloudwatch.MetricAlarm]:
         args, spec = self._args, self._args.spec
-        common = {
-            "namespace": "AWS/SageMaker",
-            "dimensions": {"InferenceComponentName": physical},
-            "period": 60,
-            "comparison_operator": "GreaterThanThreshold",
-            # No traffic is not a failure: a quiet model must not roll back or page.
-            "treat_missing_data": "notBreaching",
-            "alarm_actions": [args.alarm_topic_arn],
-            "ok_actions": [args.alarm_topic_arn],
-            "tags": dict(args.tags),
-            "opts": pulumi.ResourceOptions(parent=self),
-        }
-        return [
-            cloudwatch.MetricAlarm(
-                f"{self._name}-{component.name}-5xx",
-                name=f"{physical}-5xx-errors",
-                alarm_description=f"{physical}: more than {spec.max_5xx_per_minute} 5xx errors a minute",
-                metric_name="Invocation5XXErrors",
-                statistic="Sum",
-                threshold=spec.max_5xx_per_minute,
-                evaluation_periods=2,
-                datapoints_to_alarm=2,
-                **common,
-            ),
-            cloudwatch.MetricAlarm(
-                f"{self._name}-{component.name}-latency",
-                name=f"{physical}-model-latency-p99",
-                alarm_description=f"{physical}: p99 model latency above {spec.latency_p99_slo_ms} ms",
-                metric_name="ModelLatency",
-                extended_statistic="p99",
-                # ModelLatency is reported in microseconds.
-                threshold=spec.latency_p99_slo_ms * 1000,
-                evaluation_periods=3,
-                datapoints_to_alarm=3,
-                **common,
-            ),
-        ]
+        return rollback_alarms(
+            self,
+            f"{self._name}-{component.name}",
+            physical,
+            physical,
+            {"InferenceComponentName": physical},
+            max_5xx_per_minute=spec.max_5xx_per_minute,
+            latency_p99_slo_ms=spec.latency_p99_slo_ms,
+            topic_arn=args.alarm_topic_arn,
+            tags=args.tags,
+        )
