@@ -23,13 +23,13 @@ from ..policy_documents import (
     shared_s3_read,
     vpc_network_interfaces,
 )
+from .data_capture import DATA_CAPTURE_PREFIX, data_capture_config
 from .endpoint_autoscaling import scale_variant
 from .inference_endpoint_spec import EndpointSpec, VariantSpec
 from .rollback_alarms import rollback_alarms
 from .triton import DEFAULT_MODEL_ENV, TRITON_IMAGE, triton_image_uri
 
 MODEL_PREFIX = "models/"
-DATA_CAPTURE_PREFIX = "data-capture/"
 ASYNC_PREFIX = "async-inference/"
 _TRAFFIC_ROUTING = {"all_at_once": "ALL_AT_ONCE", "canary": "CANARY", "linear": "LINEAR"}
 
@@ -317,23 +317,9 @@ class InferenceEndpoint(pulumi.ComponentResource):
         )
 
     def _data_capture(self) -> sagemaker.EndpointConfigurationDataCaptureConfigArgs | None:
-        args, capture = self._args, self._args.spec.data_capture
-        if not capture.enabled:
-            return None
-        return sagemaker.EndpointConfigurationDataCaptureConfigArgs(
-            enable_capture=True,
-            initial_sampling_percentage=capture.sampling_percent,
-            destination_s3_uri=pulumi.Output.concat(
-                "s3://", args.artifact_bucket_name, f"/{DATA_CAPTURE_PREFIX}{args.spec.name}/"
-            ),
-            kms_key_id=args.kms_key_arn,
-            capture_options=[
-                sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Input"),
-                sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Output"),
-            ],
-            capture_content_type_header=sagemaker.EndpointConfigurationDataCaptureConfigCaptureContentTypeHeaderArgs(
-                csv_content_types=["text/csv"], json_content_types=["application/json"]
-            ),
+        args = self._args
+        return data_capture_config(
+            args.spec.data_capture, args.spec.name, args.artifact_bucket_name, args.kms_key_arn
         )
 
     def _async_topics(self) -> dict[str, pulumi.Output[str]]:
