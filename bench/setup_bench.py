@@ -106,24 +106,17 @@ def measure(runs: int = 3) -> list[dict[str, Any]]:
     ]
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
-    lines = [f"{'figure':28} {'median':>8} {'spread':>15} {'target':>8}  note"]
-    for row in rows:
-        values = row["values"]
-        target = f"< {row['target']:.0f} {row['unit']}" if row["target"] else ""
-        spread = f"{min(values):.1f}-{max(values):.1f}" if len(values) > 1 else ""
-        median = statistics.median(values)
-        lines.append(f"{row['figure']:28} {median:7.1f}{row['unit']} {spread:>15} {target:>8}  {row['note']}")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args(argv)
     rows = measure(args.runs)
-    print(json.dumps(rows, indent=2) if args.json else _table(rows))
+    try:
+        from run import render_text  # run as a script: bench/ is on the path
+    except ImportError:
+        from bench.run import render_text
+    print(json.dumps(rows, indent=2) if args.json else render_text(rows), end="\n" if args.json else "")
     return 0
 
 
