@@ -9,7 +9,6 @@ Transform step scores every object under the input prefix and writes KMS-encrypt
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,9 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
-from ..limits import SPEC_CONFIG, fail_at, object_tags
+from ..limits import SPEC_CONFIG, fail_at
 from ..naming import child_name
+from ..pipeline_scripts import upload_pipeline_script
 from ..policy_documents import (
     SharedObjects,
     ecr_pull,
@@ -392,17 +392,16 @@ class BatchScoring(pulumi.ComponentResource):
 
     def _upload_script(self, path: Path) -> s3.BucketObjectv2:
         args = self._args
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-        return s3.BucketObjectv2(
+        return upload_pipeline_script(
+            self,
             f"{self._name}-{path.stem.replace('_', '-')}-script",
+            path,
             bucket=args.artifact_bucket_name,
-            key=f"{self._pipeline_prefix()}code/{digest}/{path.name}",
-            source=pulumi.FileAsset(str(path)),
-            content_type="text/x-python",
-            server_side_encryption="aws:kms",
-            kms_key_id=args.kms_key_arn,
-            tags=object_tags(args.tags, {"mlops:model-family": args.family}, args.object_tag_keys),
-            opts=pulumi.ResourceOptions(parent=self),
+            pipeline_name=args.pipeline_name,
+            family=args.family,
+            kms_key_arn=args.kms_key_arn,
+            tags=args.tags,
+            object_tag_keys=args.object_tag_keys,
         )
 
     def _model_role(self) -> ExecutionRole:

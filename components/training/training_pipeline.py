@@ -13,7 +13,8 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
-from ..limits import object_tags, one_of
+from ..limits import one_of
+from ..pipeline_scripts import upload_pipeline_script
 from ..registry.model_registry import PromotionCriterion
 from .definition import APPROVAL_STATUSES, COMMIT_PATTERN, UNKNOWN_COMMIT
 from .evidently import EvidentlySpec
@@ -264,18 +265,16 @@ class TrainingPipeline(pulumi.ComponentResource):
     def _upload_script(
         self, name: str, pipeline_name: str, step: str, path: Path, args: TrainingPipelineArgs
     ) -> s3.BucketObjectv2:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-        return s3.BucketObjectv2(
+        return upload_pipeline_script(
+            self,
             f"{name}-{step}-script",
+            path,
             bucket=args.artifact_bucket_name,
-            # The file keeps its name: the train script's is the serving container's module name.
-            key=f"pipelines/{pipeline_name}/code/{digest}/{path.name}",
-            source=pulumi.FileAsset(str(path)),
-            content_type="text/x-python",
-            server_side_encryption="aws:kms",
-            kms_key_id=args.kms_key_arn,
-            tags=object_tags(args.tags, {"mlops:model-family": args.family}, args.object_tag_keys),
-            opts=pulumi.ResourceOptions(parent=self),
+            pipeline_name=pipeline_name,
+            family=args.family,
+            kms_key_arn=args.kms_key_arn,
+            tags=args.tags,
+            object_tag_keys=args.object_tag_keys,
         )
 
 
