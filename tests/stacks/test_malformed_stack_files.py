@@ -14,12 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from planner.__main__ import EXIT_INVALID_CONFIG
 from stacks.config import ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.conftest import REPO
-from tests.stacks.malformed import Case, all_cases
+from tests.stacks.malformed import BASES, Case, all_cases, dump_document
 
 CASES = all_cases()
 MAX_OUTPUT = 20_000
@@ -90,9 +91,35 @@ def test_the_generator_covers_every_section_with_enough_cases() -> None:
     }  # fmt: skip
 
 
+def test_the_fast_emitter_writes_what_pyyaml_writes() -> None:
+    """The cases are dumped with libyaml's emitter (tests/stacks/malformed.py, dump_document): the
+    base documents, and every case whose text or bytes are edited after the dump (those edits
+    expect PyYAML's layout), come out as ``yaml.safe_dump`` writes them."""
+    documents = [Case(id=base, key="", base=base).document() for base in BASES]
+    documents += [case.document() for case in CASES if case.text is not None or case.data is not None]
+    [emoji] = [case for case in CASES if case.id == "prod-tag-value-emoji"]  # beyond the BMP
+    documents.append(emoji.document())
+    assert len(documents) > 40
+    for document in documents:
+        expected = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1_000_000)
+        assert dump_document(document) == expected
+
+
+@pytest.fixture(scope="module")
+def cases_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the cases' files, each case in its own subfolder named by its id.
+
+    pytest's ``tmp_path`` numbers each test's folder by listing every folder made so far, so over
+    this file's ~870 cases it cost more than a case's own parsing; a case's folder holds only its
+    stack file, which no other case reads or writes."""
+    return tmp_path_factory.mktemp("malformed-cases")
+
+
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
-def test_a_malformed_stack_file_is_a_clear_error(case: Case, tmp_path: Path) -> None:
-    path = _write(case, tmp_path)
+def test_a_malformed_stack_file_is_a_clear_error(case: Case, cases_dir: Path) -> None:
+    folder = cases_dir / case.id
+    folder.mkdir(exist_ok=True)
+    path = _write(case, folder)
 
     with pytest.raises(ConfigError) as raised:
         parse_platform_config(read_stack_file(path).platform, str(path))
