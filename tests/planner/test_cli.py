@@ -10,16 +10,27 @@ import pulumi
 import pytest
 
 import planner.policy_check
+import planner.recorder
 from components.kubernetes.kubernetes_serving import kubernetes_provider
 from planner.__main__ import EXIT_OK, EXIT_VIOLATION, main, stack_file_path
 from planner.policy_check import PolicyResults
 from planner.recorder import record_program
 from planner.report import Plan, PlanViolation, json_value
 from tests.conftest import REPO, STACKS, stack_path
+from tests.recorded import recorded_stack
+
+
+@pytest.fixture
+def recorded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``main`` records the stack file through tests/recorded.py: the same graph, recorded once per
+    version of the code for the whole suite (these tests are about what ``main`` makes of a fixture
+    stack's graph: its formats, exit codes and policy verdicts). The CLI's own recording runs in
+    the subprocess tests below and in tests/bin/test_plan.py."""
+    monkeypatch.setattr(planner.recorder, "record_stack_file", recorded_stack)
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_each_fixture_stack_plans_cleanly_as_json(capsys, stack: str) -> None:
+def test_each_fixture_stack_plans_cleanly_as_json(recorded_once, capsys, stack: str) -> None:
     assert main(["--config", str(stack_path(stack)), "--format", "json"]) == EXIT_OK
 
     plan = json.loads(capsys.readouterr().out)
@@ -37,7 +48,7 @@ def test_each_fixture_stack_plans_cleanly_as_json(capsys, stack: str) -> None:
     assert sum(plan["summary"]["by_type"].values()) == len(resources)
 
 
-def test_text_plan_shows_the_tree_grouped_by_component(capsys) -> None:
+def test_text_plan_shows_the_tree_grouped_by_component(recorded_once, capsys) -> None:
     assert main(["--config", str(stack_path("prod"))]) == EXIT_OK
     out = capsys.readouterr().out
     assert f"prod ({stack_path('prod')})" in out
@@ -47,7 +58,7 @@ def test_text_plan_shows_the_tree_grouped_by_component(capsys) -> None:
     assert "Policies:" in out or "Policy violations" in out
 
 
-def test_a_mandatory_violation_exits_1_and_is_listed(monkeypatch, capsys) -> None:
+def test_a_mandatory_violation_exits_1_and_is_listed(recorded_once, monkeypatch, capsys) -> None:
     finding = PlanViolation(
         "bucket-sse-kms", "mandatory", "encrypt it", "aws:s3/bucket:Bucket", "datasets-bucket", "urn:x"
     )
@@ -68,7 +79,7 @@ def test_a_mandatory_violation_exits_1_and_is_listed(monkeypatch, capsys) -> Non
     assert plan["summary"]["mandatory_violations"] == 1
 
 
-def test_an_advisory_violation_does_not_fail_the_plan(monkeypatch, capsys) -> None:
+def test_an_advisory_violation_does_not_fail_the_plan(recorded_once, monkeypatch, capsys) -> None:
     finding = PlanViolation("some-advice", "advisory", "consider it")
     monkeypatch.setattr(planner.policy_check, "check_policies", lambda graph: PolicyResults([finding], 1))
 
@@ -94,11 +105,23 @@ def _plan_in_a_process(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _plans_in_processes(count: int, *args: str) -> list[subprocess.CompletedProcess[str]]:
+    """``count`` planner processes with the same arguments, run side by side (each its own process)."""
+    command = [sys.executable, "-m", "planner", *args]
+    processes = [
+        subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(count)
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=600)
+        results.append(subprocess.CompletedProcess(command, process.returncode, out, err))
+    return results
+
+
 def test_the_json_plan_is_byte_for_byte_the_same_in_every_process() -> None:
     # Separate processes: set order (hash seeds) and object addresses differ between them.
-    first, second = (
-        _plan_in_a_process("--config", str(stack_path("dev")), "--format", "json") for _ in range(2)
-    )
+    first, second = _plans_in_processes(2, "--config", str(stack_path("dev")), "--format", "json")
     assert first.returncode == second.returncode == EXIT_OK, first.stderr
     assert first.stdout == second.stdout
     plan = json.loads(first.stdout)  # complete: the process flushed before it skipped teardown
