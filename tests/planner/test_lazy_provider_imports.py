@@ -13,15 +13,16 @@ import os
 import subprocess
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from planner import lazy_provider_imports as lazy
-from planner.recorder import ResourceGraph, record_stack_file
+from planner.recorder import ResourceGraph
 from tests.conftest import REPO, stack_path
+from tests.recorded import recorded_stack
 
 # Both sides describe objects the same way: identity across processes is module + qualified name.
 _DESCRIBE = """
@@ -50,10 +51,14 @@ print(json.dumps({"names": names, "lazy": lazy, "resources": resources}, default
 )
 
 
-def describe(value: Any) -> list[str]:
+def _describer() -> Callable[[Any], list[str]]:
     namespace: dict[str, Any] = {}
     exec(_DESCRIBE, namespace)  # the same describe() as the subprocess's
-    return namespace["describe"](value)
+    return namespace["describe"]
+
+
+describe = _describer()
+"""Compiled once: the test below describes every public name of every service package (thousands)."""
 
 
 def _resources(graph: ResourceGraph) -> list[Any]:
@@ -112,7 +117,9 @@ def test_a_submodule_imported_by_name_does_not_shadow_the_function_of_the_same_n
 
 
 def test_the_recorded_prod_graph_is_the_same_with_and_without_the_hook(real: dict[str, Any]) -> None:
-    lazy_graph = _resources(record_stack_file(str(stack_path("prod"))))
+    # The suite's shared recording (tests/recorded.py), made in a process with the hook, as this one:
+    # its key holds every MLOPS_* variable, so a graph recorded with the switch off is never served.
+    lazy_graph = _resources(recorded_stack(stack_path("prod")))
     assert len(lazy_graph) > 100
     assert lazy_graph == real["resources"]
 
