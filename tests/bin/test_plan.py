@@ -35,6 +35,23 @@ def _unprotected(platform: dict) -> None:
     platform["protect_stateful_resources"] = False
 
 
+def _small(platform: dict) -> None:
+    """The fixture stack without its feature groups, model families, endpoints and DVC remote (and
+    the approval dispatch, which needs a family): its network, buckets, keys, roles, alerts and
+    budget, about 100 resources. These tests are about the exit status and the streams of bin/plan
+    and make, not the graph: a real plan of a smaller stack proves them, for half the CPU of the
+    prod fixture's (tests/planner and tests/stacks plan the fixtures themselves)."""
+    for key in ("feature_groups", "models", "endpoints"):
+        platform[key] = []
+    for key in ("dvc_remote", "delivery"):
+        platform.pop(key, None)
+
+
+def _small_unprotected(platform: dict) -> None:
+    _small(platform)
+    _unprotected(platform)
+
+
 def test_bin_plan_is_an_executable_bash_script() -> None:
     assert os.access(BIN_PLAN, os.X_OK)
     text = BIN_PLAN.read_text()
@@ -42,7 +59,7 @@ def test_bin_plan_is_an_executable_bash_script() -> None:
 
 
 def test_a_clean_stack_file_exits_0_with_the_json_plan_on_stdout(write_stack) -> None:
-    path = write_stack("dev", name="Pulumi.clean.yaml")
+    path = write_stack("dev", _small, name="Pulumi.clean.yaml")
 
     result = _bin_plan("--config", str(path), "--format", "json")
 
@@ -52,7 +69,7 @@ def test_a_clean_stack_file_exits_0_with_the_json_plan_on_stdout(write_stack) ->
 
 
 def test_a_mandatory_policy_violation_exits_1(write_stack) -> None:
-    path = write_stack("prod", _unprotected)
+    path = write_stack("prod", _small_unprotected)
 
     result = _bin_plan("--config", str(path), "--format", "json")
 
@@ -94,7 +111,7 @@ def _set_up_noise_went_to_stderr(result: subprocess.CompletedProcess[str], *nois
 
 def test_make_plan_json_on_a_fresh_clone_of_a_machine_without_uv_is_only_json(sandbox, write_stack) -> None:
     # No uv anywhere and no .venv: the set-up makes .tools/uv-venv, pip installs uv, uv syncs.
-    path = write_stack("dev", name="Pulumi.fresh.yaml")
+    path = write_stack("dev", _small, name="Pulumi.fresh.yaml")
 
     result = sandbox.run("make", "plan", f"CONFIG={path}", "FORMAT=json")
 
@@ -116,7 +133,7 @@ def test_make_plan_json_after_a_lock_change_is_only_json(sandbox, write_stack) -
     stamp.write_text("4242 17\n")  # the checksum of an earlier pyproject.toml and uv.lock
     lock_time = (sandbox.repo / "uv.lock").stat().st_mtime
     os.utime(stamp, (lock_time - 60, lock_time - 60))
-    path = write_stack("prod", _unprotected, name="Pulumi.broken.yaml")
+    path = write_stack("prod", _small_unprotected, name="Pulumi.broken.yaml")
 
     result = sandbox.run("make", "plan", f"CONFIG={path}", "FORMAT=json")
 
