@@ -105,23 +105,11 @@ def _plan_in_a_process(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _plans_in_processes(count: int, *args: str) -> list[subprocess.CompletedProcess[str]]:
-    """``count`` planner processes with the same arguments, run side by side (each its own process)."""
-    command = [sys.executable, "-m", "planner", *args]
-    processes = [
-        subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(count)
-    ]
-    results = []
-    for process in processes:
-        out, err = process.communicate(timeout=600)
-        results.append(subprocess.CompletedProcess(command, process.returncode, out, err))
-    return results
-
-
 def test_the_json_plan_is_byte_for_byte_the_same_in_every_process() -> None:
     # Separate processes: set order (hash seeds) and object addresses differ between them.
-    first, second = _plans_in_processes(2, "--config", str(stack_path("dev")), "--format", "json")
+    first, second = (
+        _plan_in_a_process("--config", str(stack_path("dev")), "--format", "json") for _ in range(2)
+    )
     assert first.returncode == second.returncode == EXIT_OK, first.stderr
     assert first.stdout == second.stdout
     plan = json.loads(first.stdout)  # complete: the process flushed before it skipped teardown
