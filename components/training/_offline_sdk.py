@@ -6,8 +6,10 @@ reaches for the machine's AWS setup in places we do not control (sagemaker 3.27)
 - importing ``sagemaker.mlops`` creates boto3 clients at import time
   (``sagemaker.ai_registry.air_hub.AIRHub``): that needs a region and resolves credentials, which
   probes the EC2 metadata endpoint when none are configured;
-- every ``ProcessingStep`` builds a throw-away ``LocalSession`` (to read a method name), which
-  again needs a region and credentials and reads the SDK config files;
+- every ``ProcessingStep`` and ``TransformStep`` builds a throw-away ``LocalSagemakerClient`` (to
+  read a method's name), whose ``LocalSession`` is a new boto3 session: it needs a region and
+  credentials, reads the SDK config files and loads botocore's endpoint and service models afresh
+  (about four fifths of a build's CPU time);
 - ``ModelTrainer`` validates its role with ``iam:SimulatePrincipalPolicy`` unless
   ``SAGEMAKER_VALIDATE_ROLE=false`` (the SDK's documented switch);
 - ``@_telemetry_emitter`` sends a usage event (an STS call and an HTTPS GET to an AWS-owned S3
@@ -18,6 +20,7 @@ reaches for the machine's AWS setup in places we do not control (sagemaker 3.27)
 placeholder identity (static dummy keys, the target region, no profile or AWS config files, no
 metadata endpoint, an empty SDK defaults config, every endpoint pointed at a closed local port),
 telemetry dropped, the
+SDK's steps given a ``LocalSagemakerClient`` without a session (they only read its method names), the
 host's logging left as it was, and ``boto3.DEFAULT_SESSION`` restored afterwards. The session the
 builder hands to the SDK additionally refuses every API call with :class:`OfflineAwsError`, so
 an SDK change that starts calling AWS makes the build fail loudly instead of silently succeeding.
@@ -136,11 +139,31 @@ def sealed(region: str) -> Iterator[None]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 from sagemaker.core.telemetry import telemetry_logging
+                from sagemaker.mlops.workflow import steps
 
-                with mock.patch.object(telemetry_logging, "_send_telemetry_request", _drop_telemetry):
+                with (
+                    mock.patch.object(telemetry_logging, "_send_telemetry_request", _drop_telemetry),
+                    mock.patch.object(steps, "LocalSagemakerClient", _method_names_client()),
+                ):
                     yield
         finally:
             boto3.DEFAULT_SESSION = previous_default_session
+
+
+@functools.cache
+def _method_names_client() -> type:
+    """``LocalSagemakerClient`` without its session, for ``ProcessingStep`` and ``TransformStep``: they
+    build one only to check that their arguments came from ``create_processing_job`` or
+    ``create_transform_job`` (by the method's ``__name__``), and the real one's ``LocalSession``
+    loads botocore's models in a new boto3 session each time. A step that used it for more would
+    fail on the missing session: loudly, at build time."""
+    from sagemaker.core.local.local_session import LocalSagemakerClient
+
+    class MethodNames(LocalSagemakerClient):
+        def __init__(self, *_: Any, **__: Any) -> None:
+            """No session: only the class's methods are read."""
+
+    return MethodNames
 
 
 @functools.cache

@@ -1,0 +1,65 @@
+"""The sealed SDK opens no boto3 session of its own while it composes a definition.
+
+``ProcessingStep`` and ``TransformStep`` construct a ``LocalSagemakerClient`` only to read a method's
+name; the real one opens a ``LocalSession`` on a new boto3 session, which loads botocore's endpoint
+and service models afresh: most of a build's cost, once per step. Sealed, they get a client
+without a session (components/training/_offline_sdk.py), and the only session a build uses is the
+refusing one, made once per region.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from components.serving.batch_definition import build_batch_definition
+from components.training.definition import build_definition
+from tests.components.test_definition_cache import _batch_settings
+from tests.pipelines.churn_fixtures import make_settings
+
+
+def test_building_a_training_and_a_batch_definition_opens_no_boto3_session(monkeypatch) -> None:
+    # The batch builder goes through the definition cache: off, so that it composes.
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", "off")
+    settings = make_settings(approval_status="Approved", enable_network_isolation=False)
+    batch = _batch_settings()
+    # The first builds import the SDK (whose import opens sessions) and make the refusing session.
+    build_definition(settings)
+    build_batch_definition(batch)
+    opened: list[dict[str, Any]] = []
+    original = boto3.Session.__init__
+
+    def record(self: boto3.Session, *args: Any, **kwargs: Any) -> None:
+        opened.append(kwargs)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(boto3.Session, "__init__", record)
+    training = json.loads(build_definition(settings))
+    scoring = json.loads(build_batch_definition(batch))
+
+    assert {step["Type"] for step in training["Steps"]} >= {"Processing", "Training"}
+    assert [step["Type"] for step in scoring["Steps"]] == ["Transform"]
+    assert opened == []
+
+
+def test_a_step_that_needs_more_than_the_method_names_fails_loudly() -> None:
+    """The session-less client has the real client's methods, and nothing to run them with; the
+    SDK's own class is back once the block ends."""
+    from components.training import _offline_sdk
+
+    with _offline_sdk.sealed("eu-west-1"):
+        from sagemaker.core.local.local_session import LocalSagemakerClient
+        from sagemaker.mlops.workflow import steps
+
+        client = steps.LocalSagemakerClient()
+        assert isinstance(client, LocalSagemakerClient)
+        assert client.create_processing_job.__name__ == "create_processing_job"
+        assert client.create_transform_job.__name__ == "create_transform_job"
+        # A method that uses the client's session finds none (it would call AWS through it).
+        with pytest.raises(AttributeError, match="sagemaker_session"):
+            client.describe_user_profile(DomainId="d-1", UserProfileName="someone")
+
+    assert steps.LocalSagemakerClient is LocalSagemakerClient
