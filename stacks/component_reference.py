@@ -23,6 +23,7 @@ import sys
 import textwrap
 import typing
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +81,26 @@ class Component:
 # -- reading the source ----------------------------------------------------------------------------
 
 
+@cache
+def _module_tree(module: str) -> ast.Module:
+    return ast.parse(inspect.getsource(sys.modules[module]))
+
+
+@cache
 def _class_node(cls: type) -> ast.ClassDef:
-    node = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
-    assert isinstance(node, ast.ClassDef)
-    return node
+    """The class's definition, from its module's source parsed once: every field table, output
+    list and token reads it (and each base class's again), and ``inspect.getsource`` of a class
+    parses its whole module each time. Callers only read the tree."""
+    scope: ast.Module | ast.ClassDef = _module_tree(cls.__module__)
+    for name in cls.__qualname__.split("."):
+        found = [n for n in scope.body if isinstance(n, ast.ClassDef) and n.name == name]
+        if len(found) != 1:  # defined in a function or a branch, or twice: as inspect finds it
+            node = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+            assert isinstance(node, ast.ClassDef)
+            return node
+        scope = found[0]
+    assert isinstance(scope, ast.ClassDef)
+    return scope
 
 
 def _annotated_attributes(cls: type) -> dict[str, tuple[str, str]]:

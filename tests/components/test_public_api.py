@@ -3,6 +3,7 @@ tokens that name their folder, every field and output described, and docs/compon
 
 from __future__ import annotations
 
+import ast
 import enum
 import importlib
 import inspect
@@ -14,6 +15,7 @@ import pytest
 from stacks.component_reference import (
     AREAS,
     REFERENCE,
+    _class_node,
     components_of,
     documented_block,
     fields_of,
@@ -102,3 +104,28 @@ def test_the_component_reference_is_current() -> None:
 def test_the_reference_is_linked_from_the_readme() -> None:
     assert REFERENCE.name == "components.md" and REFERENCE.parent.name == "docs"
     assert "docs/components.md" in (REPO / "README.md").read_text()
+
+
+class _Outer:
+    class Inner:
+        depth: int
+        """The nested class's own field."""
+
+    depth: str
+
+
+def test_a_class_is_read_from_its_own_definition() -> None:
+    """The reference reads each class from its module's source, parsed once (not once per class and
+    per read): a nested class by its qualified name, one defined in a function as ``inspect`` finds it."""
+
+    class Local:
+        width: float
+
+    def fields(cls: type) -> list[str]:
+        node = _class_node(cls)
+        return [ast.unparse(statement) for statement in node.body if isinstance(statement, ast.AnnAssign)]
+
+    assert fields(_Outer) == ["depth: str"]
+    assert fields(_Outer.Inner) == ["depth: int"]
+    assert fields(Local) == ["width: float"]
+    assert _class_node(_Outer.Inner) is _class_node(_Outer.Inner)
