@@ -11,7 +11,6 @@ import boto3
 import botocore.session
 import pytest
 from botocore.validate import ParamValidator
-from moto import mock_aws
 
 from components.training.definition import (
     FeatureInputSettings,
@@ -19,6 +18,7 @@ from components.training.definition import (
     verify,
 )
 from components.training.steps import extract_features
+from tests.aws_sessions import mocked_aws
 from tests.pipelines.churn_fixtures import (
     ACCOUNT,
     BUCKET,
@@ -274,7 +274,7 @@ def test_moto_accepts_the_definition_and_an_execution_with_a_snapshot_time(built
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "testing")
     overrides = [{"Name": "FeatureSnapshotTime", "Value": "2026-06-30T00:00:00Z"}]
-    with mock_aws():
+    with mocked_aws(REGION):
         sagemaker = boto3.client("sagemaker", region_name=REGION)
         sagemaker.create_pipeline(
             PipelineName=settings.pipeline_name,

@@ -13,7 +13,6 @@ from typing import Any
 import boto3
 import pulumi_aws_native.sagemaker._inputs as native_card
 import pytest
-from moto import mock_aws
 
 from components.registry.model_registry import PromotionCriterion
 from pipelines.model_card import CardSettings, ModelCardError, card_content, data_key_alias, report_metrics
@@ -27,6 +26,7 @@ from stacks.config import parse_platform_config
 from stacks.model_cards import MODEL_CARD_NAME, ModelCardSpec, model_card_name
 from stacks.stack_file import read_stack_file
 from tests.api_models import request_errors
+from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path
 
 REGION = "eu-west-1"
@@ -46,7 +46,7 @@ AUC = PromotionCriterion(metric="metrics.auc.value", threshold=0.8)
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(variable, "testing")
-    with mock_aws():
+    with mocked_aws(REGION):
         clients = {name: boto3.client(name, region_name=REGION) for name in ("sagemaker", "s3", "kms")}
         clients["s3"].create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         clients["sagemaker"].create_model_package_group(ModelPackageGroupName=GROUP)

@@ -14,10 +14,10 @@ import boto3
 import botocore.session
 import pytest
 from botocore.validate import ParamValidator
-from moto import mock_aws
 
 from components.training.definition import TrainingPipelineSettings, build_definition, verify
 from components.training.tuning import ParameterRange, TuningSettings
+from tests.aws_sessions import mocked_aws
 from tests.pipelines.churn_fixtures import (
     BUCKET,
     HYPERPARAMETERS,
@@ -303,7 +303,7 @@ def test_moto_accepts_the_tuned_pipeline(tuned, monkeypatch) -> None:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "testing")
     settings, definition = tuned
-    with mock_aws():
+    with mocked_aws(REGION):
         sagemaker = boto3.client("sagemaker", region_name=REGION)
         sagemaker.create_pipeline(
             PipelineName=settings.pipeline_name,

@@ -1,0 +1,36 @@
+"""moto for tests whose boto3 clients read botocore's service models once per process.
+
+A new botocore session loads and parses each service's JSON model again (the SageMaker model alone
+is megabytes): 0.15-0.5 s of CPU for a test's few clients, paid in every test, since
+``mock_aws()`` resets boto3's default session. The loader is the cache of those parsed documents,
+which botocore treats as read-only (it shares one loader between all the clients of a session);
+credentials, configuration, event handlers and clients are still new in every session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import boto3
+import botocore.loaders
+import botocore.session
+from moto import mock_aws
+
+
+@cache
+def _loader() -> botocore.loaders.Loader:
+    return botocore.loaders.create_loader()
+
+
+@contextmanager
+def mocked_aws(region: str) -> Iterator[boto3.Session]:
+    """``mock_aws()`` whose default boto3 session (what ``boto3.client`` uses, in the test and in the
+    code under test) is new but reads the shared loader; moto restores the previous default
+    session on exit."""
+    with mock_aws():
+        session = botocore.session.get_session()
+        session.register_component("data_loader", _loader())
+        boto3.setup_default_session(botocore_session=session, region_name=region)
+        yield boto3.DEFAULT_SESSION
