@@ -50,7 +50,7 @@ from pulumi_policy.policy import _NotApplicableError  # raised by args.not_appli
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from .registry import ALL_POLICIES, INITIAL_CONFIG, PACK_ENFORCEMENT_LEVEL
-from .rules._common import UndecidedResources
+from .rules._common import UndecidedResources, resource_types_of
 
 PROVIDER_PREFIX = "pulumi:providers:"
 
@@ -339,7 +339,11 @@ def evaluate_report(
 
         if isinstance(policy, ResourceValidationPolicy):
             policy_props = _wire(props)
-            for resource, resource_props, options, provider in validated:
+            types = resource_types_of(policy)
+            # A rule reports nothing on a type it does not check: only its own types are called
+            # (in the resources' order, as the analyzer calls them).
+            checked = validated if types is None else [v for v in validated if v[0].type in types]
+            for resource, resource_props, options, provider in checked:
                 args = ResourceValidationArgs(
                     resource.type,
                     resource_props,

@@ -235,6 +235,12 @@ def str_list(value: Any) -> list[str]:
 # --- factories -------------------------------------------------------------------------
 
 
+RESOURCE_TYPES_ATTRIBUTE = "mlops_resource_types"
+"""Set on each :func:`resource_rule` policy: the offline evaluator (policies/local.py) calls it only
+on resources of those types. The analyzer calls every policy on every resource; the rule's own
+first line returns on any other type, so skipping those calls changes no verdict."""
+
+
 def resource_rule(
     *,
     name: str,
@@ -259,7 +265,7 @@ def resource_rule(
         for message in check(args, config_of(args.get_config(), config)):
             report_violation(message, None)
 
-    return ResourceValidationPolicy(
+    policy = ResourceValidationPolicy(
         name=name,
         description=description,
         validate=validate,
@@ -269,6 +275,14 @@ def resource_rule(
         framework=framework,
         tags=tags,
     )
+    setattr(policy, RESOURCE_TYPES_ATTRIBUTE, types)
+    return policy
+
+
+def resource_types_of(policy: object) -> frozenset[str] | None:
+    """The types a :func:`resource_rule` policy checks (it reports nothing on any other type);
+    None for a policy made otherwise, which may check every resource."""
+    return getattr(policy, RESOURCE_TYPES_ATTRIBUTE, None)
 
 
 def stack_rule(
