@@ -81,6 +81,71 @@ def _child(path: str) -> None:
     exit_now(0)
 
 
+FLOOR_RESOURCES = 500
+
+
+def floor_program(count: int) -> Any:
+    """A Pulumi program of ``count`` plain CloudWatch alarms (ten inputs each, no component, no
+    apply): what registering and recording one resource costs the real SDK's mock path, with
+    nothing of the platform's own code around it."""
+    import pulumi_aws as aws
+
+    def program() -> None:
+        for index in range(count):
+            aws.cloudwatch.MetricAlarm(
+                f"floor-{index}",
+                name=f"floor-{index}",
+                comparison_operator="GreaterThanThreshold",
+                evaluation_periods=1,
+                metric_name="Invocations",
+                namespace="AWS/SageMaker",
+                period=60,
+                statistic="Sum",
+                threshold=1.0,
+                alarm_actions=["arn:aws:sns:eu-west-1:123456789012:alerts"],
+                tags={"owner": "bench"},
+            )
+
+    return program
+
+
+def _floor_child(count: int) -> None:
+    """Runs inside the measured process: CPU per resource of :func:`floor_program` (after a
+    small warm-up recording, so imports and first-use caches are not counted)."""
+    from planner.recorder import record_program
+
+    record_program(floor_program(20))
+    started = time.process_time()
+    graph = record_program(floor_program(count))
+    cpu = time.process_time() - started
+    print(json.dumps({"ms_per_resource": 1000 * cpu / len(graph.cloud_resources)}))
+
+
+def measure_floor(runs: int) -> list[dict[str, Any]]:
+    """The Pulumi SDK's own cost per resource (:func:`floor_program`), one fresh process per run."""
+    values = []
+    for _ in range(runs):
+        output = subprocess.run(
+            [sys.executable, str(REPO / "bench" / "plan_bench.py"), "--floor-child", str(FLOOR_RESOURCES)],
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+        values.append(json.loads(output.strip().splitlines()[-1])["ms_per_resource"])
+    return [
+        _figure(
+            "SDK floor per resource",
+            "ms",
+            values,
+            None,
+            f"CPU to register and record one plain resource through the real Pulumi SDK's mock path "
+            f"({FLOOR_RESOURCES} CloudWatch alarms, no component code, no policies): no plan costs "
+            "less per resource",
+        )
+    ]
+
+
 def _measure(path: Path, definition_cache: str, checkout: Path = REPO) -> dict[str, float]:
     """Plan ``path`` in a fresh process run from ``checkout``: its wall time, CPU time (user +
     system, what other jobs on the machine cannot inflate much) and peak resident memory."""
@@ -361,7 +426,7 @@ def measure_scale(runs: int, counts: tuple[int, ...] = SCALE_SERIES) -> list[dic
 def measure(runs: int, *, slow: bool = True) -> list[dict[str, Any]]:
     """The plan's figures for `make bench`: each with one value per run (``slow``: with the scale
     series, minutes on a 2-core machine)."""
-    figures = measure_prod(runs)
+    figures = measure_prod(runs) + measure_floor(runs)
     if slow:
         figures += measure_scale(runs)
     return figures
@@ -385,9 +450,13 @@ def main() -> int:
     parser.add_argument("--base", type=Path, default=REFERENCE_PROD)
     parser.add_argument("--no-shipped", action="store_true", help="only the synthetic stacks")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--floor-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child)
+        return 0
+    if args.floor_child:
+        _floor_child(args.floor_child)
         return 0
 
     over = 0 if args.no_shipped else bench_shipped(args.stack_files, args.repeat)

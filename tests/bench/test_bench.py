@@ -93,3 +93,16 @@ def test_make_bench_runs_without_the_other_modules_and_includes_them_when_presen
     assert run.main(["--runs", "3", "--quick", "--strict"]) == 0
     assert calls[-1] == ("plan", 3, False)
     assert "skipped with --quick: bench/suite_bench.py" in capsys.readouterr().out
+
+
+def test_the_sdk_floor_program_is_plain_resources_of_ten_inputs_and_nothing_else() -> None:
+    """The floor figure divides CPU by resources: it must record exactly the alarms it names,
+    with no component or other resource around them."""
+    from planner.recorder import record_program
+
+    graph = record_program(plan_bench.floor_program(7))
+
+    assert [r.type for r in graph.cloud_resources] == ["aws:cloudwatch/metricAlarm:MetricAlarm"] * 7
+    assert graph.components == []
+    assert {len(r.inputs) for r in graph.cloud_resources} == {10}
+    assert graph.cloud_resources[0].inputs["comparisonOperator"] == "GreaterThanThreshold"
