@@ -8,9 +8,10 @@ pulumi-policy's analyzer server do, so a rule behaves the same here and under
   ``--policy-pack-config`` shape, ``"all"`` included), as the CLI's reconciliation does.
   Config values and props are passed through the protobuf ``Struct`` number handling:
   integers arrive as floats.
-* Resource policies run once per *custom, non-provider* resource, on its inputs wrapped
-  in ``unknown_checking_proxy``. (The engine also sends component and provider resources;
-  no rule in this pack matches their types, so skipping them changes nothing.)
+* Resource policies run once per *custom, non-provider* resource of the types the rule
+  checks, on its inputs wrapped in ``unknown_checking_proxy``. (The engine also sends
+  component and provider resources, and calls every rule on every type; each rule returns
+  at once on a type it does not check, so skipping those calls changes nothing.)
 * Stack policies receive *every* resource given, components and providers included (the
   engine sends every registered resource), as ``PolicyResource`` objects whose parent,
   dependencies and property dependencies point at each other, as the analyzer builds

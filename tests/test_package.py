@@ -171,9 +171,12 @@ def test_the_consumer_example_runs_from_the_installed_package(venv: Path, tmp_pa
 
 def _closures(*installs: tuple[str, ...]) -> list[set[str]]:
     """The packages `uv` installs for the package with each tuple of extras, from the lock file
-    (one `uv export` each, run side by side: each is a process that mostly waits)."""
-    with ThreadPoolExecutor(len(installs)) as pool:
-        return list(pool.map(closure, installs))
+    (one `uv export` each, run side by side: each is a process that mostly waits). The first runs
+    alone: it may have to install uv (bin/bootstrap-uv), which the others then reuse instead of
+    each replacing the others' copy."""
+    first, *rest = installs
+    with ThreadPoolExecutor(max(1, len(rest))) as pool:
+        return [closure(first), *pool.map(closure, rest)]
 
 
 def test_the_base_install_leaves_out_the_heavy_parts_and_each_extra_adds_its_own() -> None:

@@ -77,23 +77,31 @@ def dump_document(document: dict[str, Any]) -> str:
 
     Dumping every case's document with PyYAML's pure-Python emitter was two thirds of the CPU time
     of the in-process cases; libyaml's emitter (``CSafeDumper``) is about five times faster and
-    writes the same text for every case (tests/stacks/test_malformed_stack_files.py checks this),
-    except that it escapes characters beyond the Basic Multilingual Plane (an emoji in a tag)
-    where PyYAML's writes them as they are: such a document keeps PyYAML's emitter, so every
-    case's bytes stay what the case was written against.
+    writes the same text for plain documents. The two differ on some strings: characters beyond
+    the Basic Multilingual Plane (libyaml escapes them), NEL and other non-printable characters,
+    a key holding a line break, keys of about 128 characters or more (PyYAML writes a ``? ``
+    key). A document holding any string outside printable ASCII, or a key of 100 characters or
+    more, keeps PyYAML's emitter, so every case's bytes stay what the case was written against
+    (tests/stacks/test_malformed_stack_files.py compares the two on the documents that take the
+    fast path).
     """
     fast = getattr(yaml, "CSafeDumper", None)
-    dumper = yaml.SafeDumper if fast is None or _beyond_the_bmp(document) else fast
+    dumper = yaml.SafeDumper if fast is None or _emitters_may_differ(document) else fast
     return yaml.dump(document, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
 
 
-def _beyond_the_bmp(value: Any) -> bool:
+_LONG_KEY = 100
+
+
+def _emitters_may_differ(value: Any, *, key: bool = False) -> bool:
     if isinstance(value, str):
-        return any(ord(character) > 0xFFFF for character in value)
+        return (key and len(value) >= _LONG_KEY) or not all(" " <= character <= "~" for character in value)
     if isinstance(value, dict):
-        return any(_beyond_the_bmp(key) or _beyond_the_bmp(item) for key, item in value.items())
+        return any(
+            _emitters_may_differ(name, key=True) or _emitters_may_differ(item) for name, item in value.items()
+        )
     if isinstance(value, list):
-        return any(_beyond_the_bmp(item) for item in value)
+        return any(_emitters_may_differ(item) for item in value)
     return False
 
 

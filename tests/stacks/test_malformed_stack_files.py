@@ -99,6 +99,13 @@ def test_the_fast_emitter_writes_what_pyyaml_writes() -> None:
     documents += [case.document() for case in CASES if case.text is not None or case.data is not None]
     [emoji] = [case for case in CASES if case.id == "prod-tag-value-emoji"]  # beyond the BMP
     documents.append(emoji.document())
+    # Strings libyaml writes differently from PyYAML: each must send its document to PyYAML.
+    documents += [
+        {"config": {"k": "x\N{NEXT LINE}y"}},
+        {"config": {"a\rb": 1}},
+        {"config": {"k" * 128: 1, "v": "k" * 300}},
+        {"config": {"tag": "\N{GRINNING FACE}", "nbsp": "a\u00a0b"}},
+    ]
     assert len(documents) > 40
     for document in documents:
         expected = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1_000_000)
