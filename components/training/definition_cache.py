@@ -12,6 +12,7 @@ directory, or ``off`` disables it.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import json
@@ -24,27 +25,69 @@ from pathlib import Path
 from typing import Any
 
 BUILDER_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = BUILDER_DIR.parent
+"""``components/``: the builders' sources are followed through imports within it."""
 DEFAULT_DIR = Path(".cache") / "pipeline-definitions"
 """Relative to the current directory: the project's, never the installed package's."""
-# The modules whose code decides the definition (step scripts only appear by S3 URI).
-BUILDER_SOURCES = (
-    "definition.py",
-    "_definition_steps.py",
-    "_offline_sdk.py",
-    "frameworks.py",
-    "tuning.py",
-    "evidently.py",
-    "_evidently_steps.py",
-)
+BUILDER_ROOTS = ("definition.py", "_definition_steps.py")
+"""The training builder's entry modules; what they import within ``components/`` counts too."""
+
+
+def _module_file(package_dir: Path, dotted: str) -> Path | None:
+    """``a.b`` below ``package_dir`` as its file (``a/b.py``, else ``a/b/__init__.py``)."""
+    base = package_dir.joinpath(*dotted.split(".")) if dotted else package_dir
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_files(path: Path, package_dir: Path) -> set[Path]:
+    """The files of ``package_dir`` that ``path`` imports relatively, at module level or inside a
+    function: ``from .x import y`` is ``x.py`` (or ``x/y.py`` when ``y`` is a submodule), never
+    the package's ``__init__.py`` for a submodule import."""
+    found: set[Path] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom) or node.level == 0:
+            continue
+        anchor = path.parent
+        for _ in range(node.level - 1):
+            anchor = anchor.parent
+        if not anchor.is_relative_to(package_dir):
+            continue
+        prefix = ".".join(anchor.relative_to(package_dir).parts)
+        dotted = ".".join(part for part in (prefix, node.module or "") if part)
+        for alias in node.names:
+            submodule = _module_file(package_dir, f"{dotted}.{alias.name}" if dotted else alias.name)
+            target = submodule or _module_file(package_dir, dotted)
+            if target is not None:
+                found.add(target)
+    return found
+
+
+def source_closure(roots: tuple[Path, ...], package_dir: Path = PACKAGE_DIR) -> tuple[Path, ...]:
+    """``roots`` and every file of ``package_dir`` they import, transitively (sorted): the code
+    that decides a definition, found by following imports, not listed by hand."""
+    seen: set[Path] = set()
+    pending = [root.resolve() for root in roots]
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        pending.extend(_imported_files(path, package_dir.resolve()) - seen)
+    return tuple(sorted(seen))
 
 
 @cache
 def builder_fingerprint(extra_sources: tuple[Path, ...] = ()) -> str:
-    """The training builder's sources, ``extra_sources`` (another builder's own modules) and the
-    SDK's versions."""
+    """The training builder's sources and theirs, ``extra_sources`` (another builder's own
+    modules) and theirs, and the SDK's versions."""
     digest = hashlib.sha256()
-    for path in (*(BUILDER_DIR / name for name in BUILDER_SOURCES), *extra_sources):
-        digest.update(path.read_bytes())
+    roots = (*(BUILDER_DIR / name for name in BUILDER_ROOTS), *extra_sources)
+    for path in source_closure(roots, PACKAGE_DIR):  # the content decides, not where it lives
+        data = path.read_bytes()
+        digest.update(f"{len(data)}\0".encode() + data)
     for package in ("sagemaker", "sagemaker-core", "sagemaker-mlops", "sagemaker-train"):
         digest.update(f"{package}=={metadata.version(package)}".encode())
     return digest.hexdigest()

@@ -12,6 +12,7 @@ import pytest
 
 from components.serving import batch_definition
 from components.serving.batch_definition import BatchDefinitionSettings, build_batch_definition
+from components.training import definition_cache
 from components.training.definition_cache import cache_key, cached_definition
 from planner.recorder import record_stack_file
 
@@ -116,3 +117,73 @@ def test_every_pipeline_definition_of_a_plan_is_served_by_the_cache(tmp_path, mo
     assert len(pipelines) >= 2 and "Transform" in kinds  # training and batch scoring at least
     cached = sorted(path.read_text() for path in (tmp_path / "definitions").glob("*.json"))
     assert sorted(pipeline.inputs["pipelineDefinition"] for pipeline in pipelines) == cached
+
+
+# -- what the key covers: the builders' sources, found by following their imports ----------------
+
+
+def test_the_training_builders_key_covers_every_module_it_imports_within_the_package() -> None:
+    closure = definition_cache.source_closure(
+        tuple(definition_cache.BUILDER_DIR / name for name in definition_cache.BUILDER_ROOTS)
+    )
+    names = {str(path.relative_to(definition_cache.PACKAGE_DIR)) for path in closure}
+
+    # instance_types decides the volume keys, limits and extras the settings' checks.
+    assert {"instance_types.py", "limits.py", "extras.py", "training/_offline_sdk.py"} <= names
+    assert {"training/frameworks.py", "training/tuning.py", "training/_evidently_steps.py"} <= names
+    assert "training/training_pipeline.py" not in names  # a component, not the builder
+    batch = definition_cache.source_closure((BATCH_SOURCE,))
+    assert definition_cache.BUILDER_DIR / "_offline_sdk.py" in batch
+
+
+def _tree(root: Path) -> Path:
+    package = root / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("from .unrelated import thing\n")
+    (package / "sub" / "__init__.py").write_text("import heavy\n")
+    (package / "sub" / "root.py").write_text(
+        "from .helper import f\n\ndef build():\n    from ..shared import g\n    from . import sibling\n"
+    )
+    (package / "sub" / "helper.py").write_text("from ..deep.leaf import h\n")
+    (package / "sub" / "sibling.py").write_text("VALUE = 1\n")
+    (package / "shared.py").write_text("g = 1\n")
+    (package / "deep").mkdir()
+    (package / "deep" / "__init__.py").write_text("")
+    (package / "deep" / "leaf.py").write_text("h = 1\n")
+    (package / "unrelated.py").write_text("thing = 1\n")
+    return package
+
+
+def test_the_closure_follows_relative_imports_at_any_depth_and_inside_functions(tmp_path: Path) -> None:
+    package = _tree(tmp_path)
+    closure = definition_cache.source_closure((package / "sub" / "root.py",), package)
+
+    assert {str(path.relative_to(package.resolve())) for path in closure} == {
+        "sub/root.py",
+        "sub/helper.py",
+        "sub/sibling.py",
+        "shared.py",
+        "deep/leaf.py",
+    }
+
+
+def test_editing_a_module_the_builder_imports_is_a_new_key_and_another_module_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = _tree(tmp_path)
+    monkeypatch.setattr(definition_cache, "PACKAGE_DIR", package)
+    monkeypatch.setattr(definition_cache, "BUILDER_DIR", package / "sub")
+    monkeypatch.setattr(definition_cache, "BUILDER_ROOTS", ("root.py",))
+
+    def fingerprint() -> str:
+        definition_cache.builder_fingerprint.cache_clear()
+        return definition_cache.builder_fingerprint()
+
+    try:
+        before = fingerprint()
+        (package / "unrelated.py").write_text("thing = 2\n")
+        assert fingerprint() == before
+        (package / "deep" / "leaf.py").write_text("h = 2\n")
+        assert fingerprint() != before
+    finally:
+        definition_cache.builder_fingerprint.cache_clear()
