@@ -20,14 +20,13 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
 
-from planner.recorder import REGISTRIES
+from planner.recorder import PLAN_GC_THRESHOLDS, REGISTRIES, fewer_gc_pauses
 from planner.report import Plan, json_value, render_text, to_json
 from stacks.config import ConfigError
 
@@ -65,28 +64,6 @@ def stack_file_path(stack: str | None, config: str | None) -> str:
     if config:
         return config
     return str(STACKS_DIR / f"Pulumi.{stack or 'dev'}.yaml")
-
-
-# Young-generation threshold of the cyclic garbage collector while planning (CPython's default: 700).
-PLAN_GC_THRESHOLDS = (100_000, 50, 1000)
-
-
-@contextmanager
-def fewer_gc_pauses() -> Iterator[None]:
-    """Let the cyclic garbage collector run rarely while a plan is built.
-
-    A plan allocates millions of objects that live until it ends (pulumi_aws's classes, Outputs,
-    asyncio tasks) and frees few. At the default threshold the collector runs every 700
-    allocations and keeps re-scanning a growing heap: a quarter of a prod plan's CPU time and 40%
-    of a 50-endpoint one's (measured with gc.callbacks). Fewer, larger collections reclaim the same
-    garbage; peak memory does not change measurably.
-    """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*PLAN_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def prepare_one_shot_process() -> None:

@@ -25,6 +25,7 @@ import concurrent.futures
 import contextlib
 import contextvars
 import functools
+import gc
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -370,7 +371,7 @@ def record_program(
                 loop.close()
                 engine_loop.close()
 
-    with _without_stack_traces():
+    with _without_stack_traces(), fewer_gc_pauses():
         contextvars.Context().run(run)
     return ResourceGraph(
         stack=stack,
@@ -381,6 +382,30 @@ def record_program(
         secret_exports=frozenset(secret_exports),
         warnings=tuple(warnings.messages),
     )
+
+
+# Young-generation threshold of the cyclic garbage collector while recording (CPython's default: 700).
+PLAN_GC_THRESHOLDS = (100_000, 50, 1000)
+
+
+@contextlib.contextmanager
+def fewer_gc_pauses() -> Iterator[None]:
+    """Let the cyclic garbage collector run rarely while a program is recorded (and a plan built).
+
+    A recording allocates millions of objects that live until it ends (pulumi_aws's classes,
+    Outputs, asyncio tasks) and frees few. At the default threshold the collector runs every 700
+    allocations and keeps re-scanning a growing heap: a quarter of a prod plan's CPU time and 40%
+    of a 50-endpoint one's (measured with gc.callbacks), and more in a process that holds much else
+    (a test session). Fewer, larger collections reclaim the same garbage; peak memory does not
+    change measurably. Every recording gets it here, whoever asks for it (the offline plan,
+    `delivery verify`, the tests).
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*PLAN_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _empty_stack_trace() -> source_pb2.StackTrace:
