@@ -12,19 +12,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import yaml
-from moto import mock_aws
 
+import planner.recorder
 from planner.__main__ import EXIT_OK, main
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import ModelResolutionError, NoApprovedVersion, latest_approved_package, resolve
 from stacks.program import run
+from tests.boto_sessions import client, mocked_aws
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import inference_endpoints
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
+from tests.recorded import recorded_stack
 
 REGION = "eu-west-1"
 ENDPOINT_TYPES = (
@@ -43,8 +44,8 @@ ENDPOINT_TYPES = (
 
 def _registry() -> Iterator[Any]:
     """An empty moto registry (in the account MOTO_ACCOUNT_ID names)."""
-    with mock_aws():
-        yield boto3.Session("testing", "testing", region_name=REGION).client("sagemaker")
+    with mocked_aws(REGION):
+        yield client("sagemaker", REGION)
 
 
 @pytest.fixture
@@ -147,13 +148,32 @@ def test_a_first_deploy_creates_everything_but_the_endpoint_and_says_what_to_do(
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
 
 
-def test_the_up_after_an_approval_creates_the_endpoint(first_up, prod_registry) -> None:
-    first = first_up
-    # What the first `pulumi up` created, then the pipeline's run and a reviewer's approval.
-    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
-    approved = _register_approved(prod_registry, first, "prod-customer-churn")
+def _approve(registry: Any, first: ResourceGraph) -> str:
+    """What the first `pulumi up` created (the group), then the pipeline's run and a reviewer's
+    approval: the version the endpoint will serve."""
+    registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
+    return _register_approved(registry, first, "prod-customer-churn")
 
-    second = _up(stack_path("prod"), prod_registry)
+
+@pytest.fixture(scope="module")
+def up_after_approval(first_up: ResourceGraph) -> tuple[ResourceGraph, str]:
+    """The `pulumi up` after the first one and an approval (:func:`_approve`), and the approved
+    version's ARN: one recording, read by every test that starts from that registry. Each of those
+    tests builds the same registry content in its own moto account, checks that its version is
+    this one (moto numbers versions from 1 per group), and goes on from there."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_ACCOUNT_ID", "333333333333")
+        registries = _registry()
+        try:
+            registry = next(registries)
+            approved = _approve(registry, first_up)
+            return _up(stack_path("prod"), registry), approved
+        finally:
+            registries.close()
+
+
+def test_the_up_after_an_approval_creates_the_endpoint(up_after_approval) -> None:
+    second, approved = up_after_approval
 
     assert set(ENDPOINT_TYPES) <= _types(second)
     [model] = _endpoint_models(second)
@@ -217,12 +237,18 @@ def _prod_with_challenger(tmp_path) -> Path:
     return path
 
 
-def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(prod_registry, tmp_path) -> None:
-    """A shadow variant of a family with no version: the endpoint is not created half."""
+def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(
+    first_up, prod_registry, tmp_path
+) -> None:
+    """A shadow variant of a family with no version: the endpoint is not created half.
+
+    The primary's family is approved as its training pipeline registers versions. That pipeline is
+    the prod fixture's own (`first_up`'s): adding the challenger family adds a pipeline of its own
+    and leaves this one's definition as it was, and a first `pulumi up` of this stack, which reads
+    the registry and writes nothing, would leave the registry as empty as it found it."""
     path = _prod_with_challenger(tmp_path)
-    first = _up(path, prod_registry)
     prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
-    _register_approved(prod_registry, first, "prod-customer-churn")
+    _register_approved(prod_registry, first_up, "prod-customer-churn")
 
     graph = _up(path, prod_registry)
 
@@ -245,7 +271,20 @@ def test_a_pinned_version_that_does_not_exist_is_an_error_not_a_deferral(prod_re
         _up(path, prod_registry)
 
 
-def test_the_offline_plan_shows_a_first_deploy_on_demand(capsys) -> None:
+@pytest.fixture
+def cached_recordings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m planner` (its ``main``, in this process) with the offline recording of the stack
+    file served by tests/recorded.py: the same graph for the same document, registry, environment
+    and code, recorded once for every test that plans it. Arguments, policy pack, cost, rendering
+    and exit status all run as they do in the CLI."""
+    monkeypatch.setattr(
+        planner.recorder,
+        "record_stack_file",
+        lambda path, registry="stand-in": recorded_stack(path, registry=registry),
+    )
+
+
+def test_the_offline_plan_shows_a_first_deploy_on_demand(capsys, cached_recordings) -> None:
     code = main(["--config", str(stack_path("prod")), "--registry", "empty", "--format", "json"])
 
     assert code == EXIT_OK
@@ -259,7 +298,7 @@ def test_the_offline_plan_shows_a_first_deploy_on_demand(capsys) -> None:
     ]
 
 
-def test_the_text_plan_lists_the_deferred_endpoints(capsys) -> None:
+def test_the_text_plan_lists_the_deferred_endpoints(capsys, cached_recordings) -> None:
     assert main(["--config", str(stack_path("prod")), "--registry", "empty"]) == EXIT_OK
     out = capsys.readouterr().out
     assert "Deferred endpoints (1)" in out and "customer-churn" in out
@@ -278,13 +317,12 @@ def _deploy(graph: ResourceGraph, registry: Any) -> None:
 
 
 def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rejected(
-    first_up, prod_registry, current_instance_types
+    first_up, up_after_approval, prod_registry, current_instance_types
 ) -> None:
     """The rollback of docs/promotion.md on a family with one approved version: the endpoint stays."""
-    first = first_up
-    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
-    approved = _register_approved(prod_registry, first, "prod-customer-churn")
-    serving = _up(stack_path("prod"), prod_registry)
+    serving, serving_version = up_after_approval
+    approved = _approve(prod_registry, first_up)
+    assert approved == serving_version, "this registry holds the version the shared `up` serves"
     _deploy(serving, prod_registry)
     prod_registry.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
 
@@ -305,12 +343,11 @@ def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rej
 
 
 def test_a_new_variant_with_nothing_approved_on_a_deployed_endpoint_stops_the_run(
-    first_up, prod_registry, current_instance_types, tmp_path
+    first_up, up_after_approval, prod_registry, current_instance_types, tmp_path
 ) -> None:
-    first = first_up
-    prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
-    _register_approved(prod_registry, first, "prod-customer-churn")
-    _deploy(_up(stack_path("prod"), prod_registry), prod_registry)
+    serving, serving_version = up_after_approval
+    assert _approve(prod_registry, first_up) == serving_version, "the version the shared `up` serves"
+    _deploy(serving, prod_registry)
     path = _prod_with_challenger(tmp_path)
 
     with pytest.raises(
