@@ -7,10 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import yaml
-from moto import mock_aws
 
 from components.observability.model_monitoring import MonitoringBaselines
 from planner.policy_check import evaluate_policies
@@ -26,6 +24,7 @@ from stacks.model_packages import (
     version_baselines,
 )
 from stacks.program import run
+from tests.boto_sessions import client, mocked_aws
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
@@ -44,13 +43,10 @@ MODEL_QUALITY_DEFINITION = "aws-native:sagemaker:ModelQualityJobDefinition"
 def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # The registry of the prod stack's own account (moto's default account is another one).
     monkeypatch.setenv("MOTO_ACCOUNT_ID", PROD_ACCOUNT)
-    with mock_aws():
-        session = boto3.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-        )
-        client = session.client("sagemaker")
-        client.create_model_package_group(ModelPackageGroupName=GROUP)
-        yield client
+    with mocked_aws(REGION):
+        sagemaker = client("sagemaker", REGION)
+        sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+        yield sagemaker
 
 
 @pytest.fixture(scope="module")
@@ -189,8 +185,8 @@ def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucke
     in_dev = json.loads(json.dumps(rendered_baselines).replace(own_bucket, DEV_BUCKET))
     artifact = f"s3://{DEV_BUCKET}/models/customer-churn-training/dev-run/model.tar.gz"
     monkeypatch.setenv("MOTO_ACCOUNT_ID", DEV_ACCOUNT)  # the registry that answers is dev's
-    with mock_aws():
-        dev = boto3.Session("testing", "testing", region_name=REGION).client("sagemaker")
+    with mocked_aws(REGION):
+        dev = client("sagemaker", REGION)
         dev.create_model_package_group(ModelPackageGroupName=GROUP)
         version = dev.create_model_package(
             ModelPackageGroupName=GROUP,
