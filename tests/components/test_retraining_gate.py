@@ -6,23 +6,25 @@ camelCase (its own ``listExecutions``: ``StateMachineArn``, ``Executions[].Execu
 documents this under "AWS SDK service integrations"). The ``sdk_integration_casing`` fixture gives
 moto that documented conversion, through the service's botocore shapes (moto's own converter, which
 its optimised integrations already use): an unknown parameter name still fails the call.
+
+The gate holds its cooldown in a Wait state, which moto's interpreter would wait out for real: the
+``cooldown`` fixture puts it on a clock the test moves instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
-import botocore.session
 import pytest
-from moto import mock_aws
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_aws_sdk as aws_sdk,
 )
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 
 from components.training.retraining_gate import (
     RetrainingGate,
@@ -31,21 +33,21 @@ from components.training.retraining_gate import (
     gate_name,
 )
 from planner.recorder import record_program
+from tests.api_models import service_model
+from tests.boto_sessions import client, mocked_aws
 from tests.graph_helpers import policy_of, statements
 
 REGION = "eu-west-1"
 PIPELINE = "prod-customer-churn-training"
 PIPELINE_ARN = f"arn:aws:sagemaker:{REGION}:123456789012:pipeline/{PIPELINE}"
-COOLDOWN = 2
+COOLDOWN = 6 * 3600
 
 
 @pytest.fixture
 def sdk_integration_casing(monkeypatch: pytest.MonkeyPatch) -> None:
-    models = botocore.session.get_session()
-
     def operation(task: Any) -> Any:
         action = task.resource.api_action
-        service = models.get_service_model(task._get_boto_service_name())
+        service = service_model(task._get_boto_service_name())
         return service.operation_model(action[0].upper() + action[1:])
 
     def parameters(
@@ -62,24 +64,54 @@ def sdk_integration_casing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(aws_sdk.StateTaskServiceAwsSdk, "_normalise_response", response)
 
 
+class Cooldown:
+    """The clock of the gate's Wait state (its cooldown): a Wait lasts until :meth:`passes`.
+
+    moto's interpreter waits a Wait state's seconds for real, in the execution's thread. With a
+    cooldown of seconds, the cooldown test waited it out (most of its run time) and raced it: its
+    later alarms had to arrive before it ended, which a loaded machine can miss. Here the test says
+    when the cooldown has passed, and the seconds each Wait was given are kept (``waits``).
+    """
+
+    def __init__(self) -> None:
+        self.waits: list[int] = []
+        self._passed = threading.Event()
+
+    def wait(self, env: Any, wait_seconds: int) -> None:
+        """``WaitFunction._wait_interval`` (a bound method in its place: no WaitFunction ``self``)."""
+        self.waits.append(wait_seconds)
+        self._passed.wait()
+
+    def passes(self) -> None:
+        self._passed.set()
+
+
 @pytest.fixture
-def aws(sdk_integration_casing: None) -> Iterator[dict[str, Any]]:
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        iam = boto3.client("iam", region_name=REGION)
+def cooldown(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cooldown]:
+    clock = Cooldown()
+    monkeypatch.setattr(WaitFunction, "_wait_interval", clock.wait)
+    yield clock
+    clock.passes()  # no execution of this test waits on after it
+
+
+@pytest.fixture
+def aws(sdk_integration_casing: None, cooldown: Cooldown) -> Iterator[dict[str, Any]]:
+    with mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}):
+        iam = client("iam", REGION)
         role = iam.create_role(RoleName="gate", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        sagemaker = boto3.client("sagemaker", region_name=REGION)
+        sagemaker = client("sagemaker", REGION)
         sagemaker.create_pipeline(
             PipelineName=PIPELINE,
             PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}),
             RoleArn=role,
         )
-        sfn = boto3.client("stepfunctions", region_name=REGION)
+        sfn = client("stepfunctions", REGION)
         gate = sfn.create_state_machine(
             name=gate_name(PIPELINE),
             definition=json.dumps(gate_definition(PIPELINE, COOLDOWN)),
             roleArn=role,
         )["stateMachineArn"]
-        yield {"sfn": sfn, "sagemaker": sagemaker, "gate": gate}
+        yield {"sfn": sfn, "sagemaker": sagemaker, "gate": gate, "cooldown": cooldown}
 
 
 def _alarm(aws: dict[str, Any], execution: str, alarm: str = "prod-customer-churn-data-drift") -> str:
@@ -126,7 +158,9 @@ def test_an_alarm_starts_one_run_and_alarms_during_the_cooldown_start_none(aws) 
         assert _states(aws, later)[-1] == "InCooldown"
     assert len(_runs(aws)) == 1, "alarms within the cooldown start no run"
 
+    aws["cooldown"].passes()
     _wait(aws, first)
+    assert aws["cooldown"].waits[0] == COOLDOWN, "the first run's gate held the whole cooldown"
     after = _alarm(aws, "after-the-cooldown")
     _wait(aws, after, until="Cooldown")
     assert len(_runs(aws)) == 2, "the first alarm after the cooldown retrains again"
