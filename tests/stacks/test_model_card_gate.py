@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from planner.recorder import record_stack_file
 from stacks.config import ConfigError, PlatformConfig, parse_platform_config
@@ -18,6 +16,7 @@ from stacks.model_packages import ModelResolutionError, ResolvedModelPackage, of
 from stacks.program import run
 from stacks.resolution import resolve_serving
 from stacks.stack_file import read_stack_file
+from tests.boto_sessions import client, mocked_aws
 from tests.conftest import stack_path
 
 REGION = "eu-west-1"
@@ -33,10 +32,10 @@ def _config(write_stack, stack: str, edit=None) -> PlatformConfig:
 def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(variable, "testing")
-    with mock_aws():
-        client = boto3.client("sagemaker", region_name=REGION)
-        client.create_model_package_group(ModelPackageGroupName=GROUP)
-        yield client
+    with mocked_aws(REGION):
+        sagemaker = client("sagemaker", REGION)
+        sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+        yield sagemaker
 
 
 def _approved_version(sagemaker: Any) -> str:
@@ -190,11 +189,11 @@ def staging_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "222222222222")
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "testing")
-    with mock_aws():
-        client = boto3.client("sagemaker", region_name=REGION)
-        client.create_model_package_group(ModelPackageGroupName=GROUP)
-        _approved_version(client)
-        yield client
+    with mocked_aws(REGION):
+        sagemaker = client("sagemaker", REGION)
+        sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+        _approved_version(sagemaker)
+        yield sagemaker
 
 
 def _up() -> Any:
