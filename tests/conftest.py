@@ -129,3 +129,18 @@ def current_instance_types(monkeypatch: pytest.MonkeyPatch) -> None:
             )
 
     monkeypatch.setattr(moto_sagemaker.FakeEndpointConfig, "validate_instance_type", validate)
+
+
+@pytest.fixture
+def cached_recordings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m planner` (its ``main``, in this process) with the offline recording of the stack
+    file served by :func:`tests.recorded.recorded_stack`: the same graph for the same document,
+    registry, environment and code, recorded once for every test that plans it. Arguments, policy
+    pack, cost, rendering and exit status all run as they do in the CLI."""
+    import planner.recorder
+
+    monkeypatch.setattr(
+        planner.recorder,
+        "record_stack_file",
+        lambda path, registry="stand-in": recorded_stack(path, registry=registry),
+    )

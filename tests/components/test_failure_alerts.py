@@ -391,7 +391,7 @@ def _plan(capsys: pytest.CaptureFixture[str], path: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("base", ["dev", "prod"])
-def test_the_plan_warns_when_alerts_reach_no_one(capsys, write_stack, base: str) -> None:
+def test_the_plan_warns_when_alerts_reach_no_one(capsys, write_stack, cached_recordings, base: str) -> None:
     def without(platform: dict[str, Any]) -> None:
         platform.pop("alerts", None)
 

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import yaml
 
-import planner.recorder
 from planner.__main__ import EXIT_OK, main
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_stack_file
@@ -25,7 +24,6 @@ from tests.boto_sessions import client, mocked_aws
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import inference_endpoints
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
-from tests.recorded import recorded_stack
 
 REGION = "eu-west-1"
 ENDPOINT_TYPES = (
@@ -269,19 +267,6 @@ def test_a_pinned_version_that_does_not_exist_is_an_error_not_a_deferral(prod_re
 
     with pytest.raises(ModelResolutionError, match=r"model-package/prod-customer-churn/7 cannot be read"):
         _up(path, prod_registry)
-
-
-@pytest.fixture
-def cached_recordings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`python -m planner` (its ``main``, in this process) with the offline recording of the stack
-    file served by tests/recorded.py: the same graph for the same document, registry, environment
-    and code, recorded once for every test that plans it. Arguments, policy pack, cost, rendering
-    and exit status all run as they do in the CLI."""
-    monkeypatch.setattr(
-        planner.recorder,
-        "record_stack_file",
-        lambda path, registry="stand-in": recorded_stack(path, registry=registry),
-    )
 
 
 def test_the_offline_plan_shows_a_first_deploy_on_demand(capsys, cached_recordings) -> None:
