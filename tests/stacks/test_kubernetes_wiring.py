@@ -322,17 +322,9 @@ def test_a_serving_follows_its_familys_latest_approved_version(write_stack) -> N
 
 
 def test_a_serving_with_nothing_approved_is_deferred(write_stack) -> None:
-    from stacks.model_packages import NoApprovedVersion, offline_resolver
-
-    stand_in = offline_resolver("eu-west-1", "333333333333")
-
-    def resolve(source: str):
-        if "customer-churn" in source and "model-package/" not in source:
-            raise NoApprovedVersion(source, group_exists=False)
-        return stand_in(source)
-
     path = _with_kubeconfig(write_stack("prod", _follows_family))
-    graph = record_stack_file(path, _program_with(resolve))
+    # The offline plan of a first deploy: its registry has no Approved version of any family.
+    graph = recorded_stack(path, registry="empty")
 
     assert graph.of_type("kubernetes:apps/v1:Deployment") == []
     assert graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
