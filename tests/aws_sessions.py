@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 import boto3
 import botocore.loaders
@@ -25,11 +26,11 @@ def _loader() -> botocore.loaders.Loader:
 
 
 @contextmanager
-def mocked_aws(region: str) -> Iterator[boto3.Session]:
-    """``mock_aws()`` whose default boto3 session (what ``boto3.client`` uses, in the test and in the
-    code under test) is new but reads the shared loader; moto restores the previous default
-    session on exit."""
-    with mock_aws():
+def mocked_aws(region: str, **mock_options: Any) -> Iterator[boto3.Session]:
+    """``mock_aws(**mock_options)`` whose default boto3 session (what ``boto3.client`` uses, in the
+    test and in the code under test) is new but reads the shared loader; moto restores the
+    previous default session on exit."""
+    with mock_aws(**mock_options):
         session = botocore.session.get_session()
         session.register_component("data_loader", _loader())
         boto3.setup_default_session(botocore_session=session, region_name=region)

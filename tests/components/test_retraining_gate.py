@@ -34,7 +34,7 @@ from components.training.retraining_gate import (
 )
 from planner.recorder import record_program
 from tests.api_models import service_model
-from tests.boto_sessions import client, mocked_aws
+from tests.aws_sessions import mocked_aws
 from tests.graph_helpers import policy_of, statements
 
 REGION = "eu-west-1"
@@ -96,16 +96,16 @@ def cooldown(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cooldown]:
 
 @pytest.fixture
 def aws(sdk_integration_casing: None, cooldown: Cooldown) -> Iterator[dict[str, Any]]:
-    with mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}):
-        iam = client("iam", REGION)
+    with mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}) as session:
+        iam = session.client("iam")
         role = iam.create_role(RoleName="gate", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        sagemaker = client("sagemaker", REGION)
+        sagemaker = session.client("sagemaker")
         sagemaker.create_pipeline(
             PipelineName=PIPELINE,
             PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}),
             RoleArn=role,
         )
-        sfn = client("stepfunctions", REGION)
+        sfn = session.client("stepfunctions")
         gate = sfn.create_state_machine(
             name=gate_name(PIPELINE),
             definition=json.dumps(gate_definition(PIPELINE, COOLDOWN)),

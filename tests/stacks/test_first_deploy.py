@@ -20,7 +20,7 @@ from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import ModelResolutionError, NoApprovedVersion, latest_approved_package, resolve
 from stacks.program import run
-from tests.boto_sessions import client, mocked_aws
+from tests.aws_sessions import mocked_aws
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import inference_endpoints
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
@@ -42,8 +42,8 @@ ENDPOINT_TYPES = (
 
 def _registry() -> Iterator[Any]:
     """An empty moto registry (in the account MOTO_ACCOUNT_ID names)."""
-    with mocked_aws(REGION):
-        yield client("sagemaker", REGION)
+    with mocked_aws(REGION) as session:
+        yield session.client("sagemaker")
 
 
 @pytest.fixture

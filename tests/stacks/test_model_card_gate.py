@@ -16,7 +16,7 @@ from stacks.model_packages import ModelResolutionError, ResolvedModelPackage, of
 from stacks.program import run
 from stacks.resolution import resolve_serving
 from stacks.stack_file import read_stack_file
-from tests.boto_sessions import client, mocked_aws
+from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path
 
 REGION = "eu-west-1"
@@ -32,8 +32,8 @@ def _config(write_stack, stack: str, edit=None) -> PlatformConfig:
 def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(variable, "testing")
-    with mocked_aws(REGION):
-        sagemaker = client("sagemaker", REGION)
+    with mocked_aws(REGION) as session:
+        sagemaker = session.client("sagemaker")
         sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
         yield sagemaker
 
@@ -189,8 +189,8 @@ def staging_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "222222222222")
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "testing")
-    with mocked_aws(REGION):
-        sagemaker = client("sagemaker", REGION)
+    with mocked_aws(REGION) as session:
+        sagemaker = session.client("sagemaker")
         sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
         _approved_version(sagemaker)
         yield sagemaker

@@ -24,7 +24,7 @@ from stacks.model_packages import (
     version_baselines,
 )
 from stacks.program import run
-from tests.boto_sessions import client, mocked_aws
+from tests.aws_sessions import mocked_aws
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
@@ -43,8 +43,8 @@ MODEL_QUALITY_DEFINITION = "aws-native:sagemaker:ModelQualityJobDefinition"
 def sagemaker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # The registry of the prod stack's own account (moto's default account is another one).
     monkeypatch.setenv("MOTO_ACCOUNT_ID", PROD_ACCOUNT)
-    with mocked_aws(REGION):
-        sagemaker = client("sagemaker", REGION)
+    with mocked_aws(REGION) as session:
+        sagemaker = session.client("sagemaker")
         sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
         yield sagemaker
 
@@ -185,8 +185,8 @@ def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucke
     in_dev = json.loads(json.dumps(rendered_baselines).replace(own_bucket, DEV_BUCKET))
     artifact = f"s3://{DEV_BUCKET}/models/customer-churn-training/dev-run/model.tar.gz"
     monkeypatch.setenv("MOTO_ACCOUNT_ID", DEV_ACCOUNT)  # the registry that answers is dev's
-    with mocked_aws(REGION):
-        dev = client("sagemaker", REGION)
+    with mocked_aws(REGION) as session:
+        dev = session.client("sagemaker")
         dev.create_model_package_group(ModelPackageGroupName=GROUP)
         version = dev.create_model_package(
             ModelPackageGroupName=GROUP,
