@@ -29,9 +29,13 @@ def _loader() -> botocore.loaders.Loader:
 def mocked_aws(region: str, **mock_options: Any) -> Iterator[boto3.Session]:
     """``mock_aws(**mock_options)`` whose default boto3 session (what ``boto3.client`` uses, in the
     test and in the code under test) is new but reads the shared loader; moto restores the
-    previous default session on exit."""
+    previous default session on exit. Not nested: an inner block would neither reset moto nor
+    restore the session."""
+    loader = _loader()
     with mock_aws(**mock_options):
         session = botocore.session.get_session()
-        session.register_component("data_loader", _loader())
+        session.register_component("data_loader", loader)
         boto3.setup_default_session(botocore_session=session, region_name=region)
+        # boto3 appends its own data folder to the loader's search paths for every session.
+        loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
         yield boto3.DEFAULT_SESSION

@@ -26,69 +26,126 @@ from typing import Any
 
 BUILDER_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = BUILDER_DIR.parent
-"""``components/``: the builders' sources are followed through imports within it."""
+"""``components/``; its parent holds the first-party packages the builders' imports are followed
+into (the repository's root: ``components/``, ``policies/``; the wheel's ``mlops_platform/``)."""
 DEFAULT_DIR = Path(".cache") / "pipeline-definitions"
 """Relative to the current directory: the project's, never the installed package's."""
 BUILDER_ROOTS = ("definition.py", "_definition_steps.py")
-"""The training builder's entry modules; what they import within ``components/`` counts too."""
+"""The training builder's entry modules; what they import from first-party packages counts too."""
+SDK_DISTRIBUTIONS = ("sagemaker", "sagemaker-core", "sagemaker-mlops", "sagemaker-serve", "sagemaker-train")
+"""The SDK packages the builders compose with (each may be upgraded on its own)."""
 
 
-def _module_file(package_dir: Path, dotted: str) -> Path | None:
-    """``a.b`` below ``package_dir`` as its file (``a/b.py``, else ``a/b/__init__.py``)."""
-    base = package_dir.joinpath(*dotted.split(".")) if dotted else package_dir
+def _module_file(root: Path, dotted: str) -> Path | None:
+    """``a.b`` below ``root`` as its file (``a/b.py``, else ``a/b/__init__.py``)."""
+    if not dotted:
+        return None
+    base = root.joinpath(*dotted.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
             return candidate
     return None
 
 
-def _imported_files(path: Path, package_dir: Path) -> set[Path]:
-    """The files of ``package_dir`` that ``path`` imports relatively, at module level or inside a
-    function: ``from .x import y`` is ``x.py`` (or ``x/y.py`` when ``y`` is a submodule), never
-    the package's ``__init__.py`` for a submodule import."""
+def _imported_modules(node: ast.AST, path: Path, root: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """``(module, names)`` pairs ``node`` imports, relative imports anchored below ``root``."""
+    if isinstance(node, ast.Import):
+        return [(alias.name, ()) for alias in node.names]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    if node.level == 0:
+        return [(node.module or "", tuple(alias.name for alias in node.names))]
+    anchor = path.parent
+    for _ in range(node.level - 1):
+        anchor = anchor.parent
+    if not anchor.is_relative_to(root):
+        return []
+    prefix = ".".join(anchor.relative_to(root).parts)
+    dotted = ".".join(part for part in (prefix, node.module or "") if part)
+    return [(dotted, tuple(alias.name for alias in node.names))]
+
+
+def _imported_files(path: Path, root: Path) -> set[Path]:
+    """The first-party files (below ``root``) that ``path`` imports, at module level or inside a
+    function, relatively or absolutely (``components/instance_types.py`` reads
+    ``policies/aws_instance_types.py`` either way): ``from x import y`` is ``x/y.py`` when ``y``
+    is a submodule, else ``x``'s own file; third-party imports resolve to no file below ``root``."""
     found: set[Path] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.ImportFrom) or node.level == 0:
-            continue
-        anchor = path.parent
-        for _ in range(node.level - 1):
-            anchor = anchor.parent
-        if not anchor.is_relative_to(package_dir):
-            continue
-        prefix = ".".join(anchor.relative_to(package_dir).parts)
-        dotted = ".".join(part for part in (prefix, node.module or "") if part)
-        for alias in node.names:
-            submodule = _module_file(package_dir, f"{dotted}.{alias.name}" if dotted else alias.name)
-            target = submodule or _module_file(package_dir, dotted)
-            if target is not None:
-                found.add(target)
+        for dotted, names in _imported_modules(node, path, root):
+            targets = [_module_file(root, f"{dotted}.{name}" if dotted else name) for name in names]
+            if not names or None in targets:
+                targets.append(_module_file(root, dotted))
+            found.update(target for target in targets if target is not None)
     return found
 
 
-def source_closure(roots: tuple[Path, ...], package_dir: Path = PACKAGE_DIR) -> tuple[Path, ...]:
-    """``roots`` and every file of ``package_dir`` they import, transitively (sorted): the code
-    that decides a definition, found by following imports, not listed by hand."""
+def source_closure(roots: tuple[Path, ...], root: Path) -> tuple[Path, ...]:
+    """``roots`` and every first-party file below ``root`` they import, transitively (sorted): the
+    code that decides a definition, found by following imports, not listed by hand."""
+    root = root.resolve()
     seen: set[Path] = set()
-    pending = [root.resolve() for root in roots]
+    pending = [path.resolve() for path in roots]
     while pending:
         path = pending.pop()
         if path in seen:
             continue
         seen.add(path)
-        pending.extend(_imported_files(path, package_dir.resolve()) - seen)
+        pending.extend(_imported_files(path, root) - seen)
     return tuple(sorted(seen))
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def sources_digest(roots: tuple[Path, ...], root: Path) -> str:
+    """A hash of the contents of ``source_closure(roots, root)``.
+
+    Parsing the builders' modules to follow their imports costs a warm plan about 0.15 s, so the
+    closure's files and their sizes and modification times are kept beside the definitions
+    (``closures/``): while none of those files changed, neither did the closure nor the digest
+    (any edit to the imports is an edit to one of them)."""
+    directory = cache_dir()
+    identity = "\0".join([str(root.resolve()), *sorted(str(path.resolve()) for path in roots)])
+    memo = (
+        directory / "closures" / f"{hashlib.sha256(identity.encode()).hexdigest()}.json"
+        if directory
+        else None
+    )
+    if memo is not None:
+        try:
+            data = json.loads(memo.read_text())
+            if all(_stamp(Path(name)) == stamp for name, stamp in data["files"]):
+                return str(data["digest"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # absent, damaged, or a file of the closure is gone: follow the imports again
+    closure = source_closure(roots, root)
+    stamps = [[str(path), _stamp(path)] for path in closure]
+    digest = hashlib.sha256()
+    for path in closure:  # the content decides, not where it lives
+        data = path.read_bytes()
+        digest.update(f"{len(data)}\0".encode() + data)
+    result = digest.hexdigest()
+    if memo is not None and stamps == [[str(path), _stamp(path)] for path in closure]:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            partial = memo.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"files": stamps, "digest": result}))
+            partial.replace(memo)
+        except OSError:
+            pass  # a read-only checkout follows the imports on every plan
+    return result
 
 
 @cache
 def builder_fingerprint(extra_sources: tuple[Path, ...] = ()) -> str:
     """The training builder's sources and theirs, ``extra_sources`` (another builder's own
     modules) and theirs, and the SDK's versions."""
-    digest = hashlib.sha256()
     roots = (*(BUILDER_DIR / name for name in BUILDER_ROOTS), *extra_sources)
-    for path in source_closure(roots, PACKAGE_DIR):  # the content decides, not where it lives
-        data = path.read_bytes()
-        digest.update(f"{len(data)}\0".encode() + data)
-    for package in ("sagemaker", "sagemaker-core", "sagemaker-mlops", "sagemaker-train"):
+    digest = hashlib.sha256(sources_digest(roots, PACKAGE_DIR.parent).encode())
+    for package in SDK_DISTRIBUTIONS:
         digest.update(f"{package}=={metadata.version(package)}".encode())
     return digest.hexdigest()
 

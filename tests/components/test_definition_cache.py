@@ -122,48 +122,60 @@ def test_every_pipeline_definition_of_a_plan_is_served_by_the_cache(tmp_path, mo
 # -- what the key covers: the builders' sources, found by following their imports ----------------
 
 
-def test_the_training_builders_key_covers_every_module_it_imports_within_the_package() -> None:
+def test_the_training_builders_key_covers_every_first_party_module_it_imports() -> None:
+    root = definition_cache.PACKAGE_DIR.parent
     closure = definition_cache.source_closure(
-        tuple(definition_cache.BUILDER_DIR / name for name in definition_cache.BUILDER_ROOTS)
+        tuple(definition_cache.BUILDER_DIR / name for name in definition_cache.BUILDER_ROOTS), root
     )
-    names = {str(path.relative_to(definition_cache.PACKAGE_DIR)) for path in closure}
+    names = {str(path.relative_to(root.resolve())) for path in closure}
 
-    # instance_types decides the volume keys, limits and extras the settings' checks.
-    assert {"instance_types.py", "limits.py", "extras.py", "training/_offline_sdk.py"} <= names
-    assert {"training/frameworks.py", "training/tuning.py", "training/_evidently_steps.py"} <= names
-    assert "training/training_pipeline.py" not in names  # a component, not the builder
-    batch = definition_cache.source_closure((BATCH_SOURCE,))
+    # The instance-store families decide the volume keys (components/instance_types.py re-exports
+    # policies/aws_instance_types.py); limits and extras the settings' checks.
+    assert {"components/instance_types.py", "policies/aws_instance_types.py"} <= names
+    assert {"components/limits.py", "components/extras.py", "components/training/_offline_sdk.py"} <= names
+    assert {"components/training/frameworks.py", "components/training/tuning.py"} <= names
+    assert "components/training/_evidently_steps.py" in names
+    assert "components/training/training_pipeline.py" not in names  # a component, not the builder
+    batch = definition_cache.source_closure((BATCH_SOURCE,), root)
     assert definition_cache.BUILDER_DIR / "_offline_sdk.py" in batch
+    assert "sagemaker-serve" in definition_cache.SDK_DISTRIBUTIONS  # ModelBuilder registers the model
 
 
 def _tree(root: Path) -> Path:
+    """``root/pkg`` (the builder's package) beside ``root/data`` (another first-party package)."""
     package = root / "pkg"
     (package / "sub").mkdir(parents=True)
     (package / "__init__.py").write_text("from .unrelated import thing\n")
     (package / "sub" / "__init__.py").write_text("import heavy\n")
     (package / "sub" / "root.py").write_text(
-        "from .helper import f\n\ndef build():\n    from ..shared import g\n    from . import sibling\n"
+        "import json\nfrom .helper import f\n\ndef build():\n    from ..shared import g\n    from . import sibling\n"
     )
-    (package / "sub" / "helper.py").write_text("from ..deep.leaf import h\n")
-    (package / "sub" / "sibling.py").write_text("VALUE = 1\n")
+    (package / "sub" / "helper.py").write_text("from ..deep.leaf import h\nfrom ...data import table\n")
+    (package / "sub" / "sibling.py").write_text("from data.other import VALUE\n")
     (package / "shared.py").write_text("g = 1\n")
     (package / "deep").mkdir()
     (package / "deep" / "__init__.py").write_text("")
     (package / "deep" / "leaf.py").write_text("h = 1\n")
     (package / "unrelated.py").write_text("thing = 1\n")
+    (root / "data").mkdir()
+    (root / "data" / "__init__.py").write_text("import pkg\n")
+    (root / "data" / "table.py").write_text("ROWS = 1\n")
+    (root / "data" / "other.py").write_text("VALUE = 1\n")
     return package
 
 
-def test_the_closure_follows_relative_imports_at_any_depth_and_inside_functions(tmp_path: Path) -> None:
-    package = _tree(tmp_path)
-    closure = definition_cache.source_closure((package / "sub" / "root.py",), package)
+def test_the_closure_follows_first_party_imports_at_any_depth_and_inside_functions(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    closure = definition_cache.source_closure((tmp_path / "pkg" / "sub" / "root.py",), tmp_path)
 
-    assert {str(path.relative_to(package.resolve())) for path in closure} == {
-        "sub/root.py",
-        "sub/helper.py",
-        "sub/sibling.py",
-        "shared.py",
-        "deep/leaf.py",
+    assert {str(path.relative_to(tmp_path.resolve())) for path in closure} == {
+        "pkg/sub/root.py",
+        "pkg/sub/helper.py",
+        "pkg/sub/sibling.py",
+        "pkg/shared.py",
+        "pkg/deep/leaf.py",
+        "data/table.py",  # relatively, from beyond the builder's package
+        "data/other.py",  # absolutely
     }
 
 
@@ -184,6 +196,39 @@ def test_editing_a_module_the_builder_imports_is_a_new_key_and_another_module_is
         (package / "unrelated.py").write_text("thing = 2\n")
         assert fingerprint() == before
         (package / "deep" / "leaf.py").write_text("h = 2\n")
-        assert fingerprint() != before
+        after_leaf = fingerprint()
+        assert after_leaf != before
+        (tmp_path / "data" / "other.py").write_text("VALUE = 2\n")
+        assert fingerprint() != after_leaf
     finally:
         definition_cache.builder_fingerprint.cache_clear()
+
+
+def test_the_closure_digest_is_kept_while_its_files_are_unchanged_and_follows_any_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path / "src")
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(tmp_path / "definitions"))
+    roots = (tmp_path / "src" / "pkg" / "sub" / "root.py",)
+
+    first = definition_cache.sources_digest(roots, tmp_path / "src")
+    [memo] = (tmp_path / "definitions" / "closures").glob("*.json")
+    # A kept digest is what the memo says, without following the imports again.
+    data = json.loads(memo.read_text())
+    memo.write_text(json.dumps({**data, "digest": "kept"}))
+    assert definition_cache.sources_digest(roots, tmp_path / "src") == "kept"
+
+    # An edit to an imported file, or an import added to one, is a new digest.
+    (tmp_path / "src" / "pkg" / "shared.py").write_text("g = 2\n")
+    edited = definition_cache.sources_digest(roots, tmp_path / "src")
+    assert edited not in ("kept", first)
+    (tmp_path / "src" / "pkg" / "shared.py").write_text("from .unrelated import thing\n")
+    imports = definition_cache.sources_digest(roots, tmp_path / "src")
+    assert imports not in (edited, first)
+    (tmp_path / "src" / "pkg" / "unrelated.py").write_text("thing = 3\n")  # now in the closure
+    with_import = definition_cache.sources_digest(roots, tmp_path / "src")
+    assert with_import != imports
+    assert definition_cache.sources_digest(roots, tmp_path / "src") == with_import
+
+    memo.write_text("{not json")  # damaged: followed again, same answer
+    assert definition_cache.sources_digest(roots, tmp_path / "src") == with_import

@@ -18,6 +18,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -78,12 +79,23 @@ class Cooldown:
         self._passed = threading.Event()
 
     def wait(self, env: Any, wait_seconds: int) -> None:
-        """``WaitFunction._wait_interval`` (a bound method in its place: no WaitFunction ``self``)."""
+        """``WaitFunction._wait_interval`` (a bound method in its place: no WaitFunction ``self``).
+        Ends when the test says so or, as moto's own wait does, when the execution stops."""
         self.waits.append(wait_seconds)
-        self._passed.wait()
+        while not self._passed.wait(0.05):
+            if env.program_state_event.is_set():
+                return
 
     def passes(self) -> None:
         self._passed.set()
+
+
+@contextmanager
+def _released(clock: Cooldown) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        clock.passes()
 
 
 @pytest.fixture
@@ -96,7 +108,10 @@ def cooldown(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cooldown]:
 
 @pytest.fixture
 def aws(sdk_integration_casing: None, cooldown: Cooldown) -> Iterator[dict[str, Any]]:
-    with mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}) as session:
+    with (
+        mocked_aws(REGION, config={"stepfunctions": {"execute_state_machine": True}}) as session,
+        _released(cooldown),  # executions still waiting end before moto stops
+    ):
         iam = session.client("iam")
         role = iam.create_role(RoleName="gate", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         sagemaker = session.client("sagemaker")
