@@ -136,8 +136,7 @@ def cached_recordings(monkeypatch: pytest.MonkeyPatch) -> None:
     """`python -m planner` (its ``main``, in this process) with the offline recording of the stack
     file served by :func:`tests.recorded.recorded_stack`: the same graph for the same document,
     registry, environment and code, recorded once for every test that plans it. Arguments, policy
-    pack, cost, rendering and exit status all run as they do in the CLI (tests/planner/test_cli.py's
-    ``recorded_once`` does the same for its own tests)."""
+    pack, cost, rendering and exit status all run as they do in the CLI."""
     import planner.recorder
 
     monkeypatch.setattr(planner.recorder, "record_stack_file", recorded_stack)

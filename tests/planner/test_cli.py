@@ -17,20 +17,14 @@ from planner.policy_check import PolicyResults
 from planner.recorder import record_program
 from planner.report import Plan, PlanViolation, json_value
 from tests.conftest import REPO, STACKS, stack_path
-from tests.recorded import recorded_stack
 
-
-@pytest.fixture
-def recorded_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``main`` records the stack file through tests/recorded.py: the same graph, recorded once per
-    version of the code for the whole suite (these tests are about what ``main`` makes of a fixture
-    stack's graph: its formats, exit codes and policy verdicts). The CLI's own recording runs in
-    the subprocess tests below and in tests/bin/test_plan.py."""
-    monkeypatch.setattr(planner.recorder, "record_stack_file", recorded_stack)
+# The in-process ``main`` tests are about what ``main`` makes of a fixture stack's graph (formats,
+# exit codes, policy verdicts): they take ``cached_recordings`` (tests/conftest.py). The CLI's own
+# recording runs in the subprocess tests below and in tests/bin/test_plan.py.
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_each_fixture_stack_plans_cleanly_as_json(recorded_once, capsys, stack: str) -> None:
+def test_each_fixture_stack_plans_cleanly_as_json(cached_recordings, capsys, stack: str) -> None:
     assert main(["--config", str(stack_path(stack)), "--format", "json"]) == EXIT_OK
 
     plan = json.loads(capsys.readouterr().out)
@@ -48,7 +42,7 @@ def test_each_fixture_stack_plans_cleanly_as_json(recorded_once, capsys, stack: 
     assert sum(plan["summary"]["by_type"].values()) == len(resources)
 
 
-def test_text_plan_shows_the_tree_grouped_by_component(recorded_once, capsys) -> None:
+def test_text_plan_shows_the_tree_grouped_by_component(cached_recordings, capsys) -> None:
     assert main(["--config", str(stack_path("prod"))]) == EXIT_OK
     out = capsys.readouterr().out
     assert f"prod ({stack_path('prod')})" in out
@@ -58,7 +52,7 @@ def test_text_plan_shows_the_tree_grouped_by_component(recorded_once, capsys) ->
     assert "Policies:" in out or "Policy violations" in out
 
 
-def test_a_mandatory_violation_exits_1_and_is_listed(recorded_once, monkeypatch, capsys) -> None:
+def test_a_mandatory_violation_exits_1_and_is_listed(cached_recordings, monkeypatch, capsys) -> None:
     finding = PlanViolation(
         "bucket-sse-kms", "mandatory", "encrypt it", "aws:s3/bucket:Bucket", "datasets-bucket", "urn:x"
     )
@@ -79,7 +73,7 @@ def test_a_mandatory_violation_exits_1_and_is_listed(recorded_once, monkeypatch,
     assert plan["summary"]["mandatory_violations"] == 1
 
 
-def test_an_advisory_violation_does_not_fail_the_plan(recorded_once, monkeypatch, capsys) -> None:
+def test_an_advisory_violation_does_not_fail_the_plan(cached_recordings, monkeypatch, capsys) -> None:
     finding = PlanViolation("some-advice", "advisory", "consider it")
     monkeypatch.setattr(planner.policy_check, "check_policies", lambda graph: PolicyResults([finding], 1))
 
