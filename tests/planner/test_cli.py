@@ -10,7 +10,6 @@ import pulumi
 import pytest
 
 import planner.policy_check
-import planner.recorder
 from components.kubernetes.kubernetes_serving import kubernetes_provider
 from planner.__main__ import EXIT_OK, EXIT_VIOLATION, main, stack_file_path
 from planner.policy_check import PolicyResults
