@@ -338,12 +338,13 @@ def test_a_pinned_version_of_another_account_is_read_across_accounts(write_stack
 
 def test_moto_accepts_the_pipeline_and_starts_it_as_the_schedule_would(stack_graphs, monkeypatch) -> None:
     import boto3
-    from moto import mock_aws
+
+    from tests.aws_sessions import mocked_aws
 
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "testing")
     pipeline = _one(stack_graphs["prod"], PIPELINE)
-    with mock_aws():
+    with mocked_aws("eu-west-1"):
         sagemaker = boto3.client("sagemaker", region_name="eu-west-1")
         sagemaker.create_pipeline(
             PipelineName=pipeline.inputs["pipelineName"],

@@ -9,7 +9,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from components.data.dvc_remote import DvcRemoteArgs
 from components.data.dvc_remote_spec import PLATFORM_PREFIXES, DvcRemoteSpec
@@ -17,6 +16,7 @@ from components.training.training_spec import training_data_prefix
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph
 from stacks.config import ConfigError
+from tests.aws_sessions import mocked_aws
 from tests.graph_helpers import policy_of, within
 from tests.recorded import recorded_stack
 
@@ -184,7 +184,7 @@ def test_principals_of_another_account_are_trusted_through_its_root(write_stack)
 def test_iam_accepts_the_recorded_documents(stack_graphs) -> None:
     """moto applies IAM's own document checks (syntax, principals, condition operators)."""
     policy, trust = _remote(stack_graphs["dev"])
-    with mock_aws():
+    with mocked_aws("eu-west-1"):
         iam = boto3.client("iam", region_name="eu-west-1")
         arn = iam.create_policy(
             PolicyName="dvc-remote", Path="/mlops-platform/dev/", PolicyDocument=json.dumps(policy)

@@ -7,12 +7,12 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from components.serving.inference_endpoint_spec import EndpointSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from stacks.config import ConfigError, parse_platform_config
+from tests.aws_sessions import mocked_aws
 from tests.conftest import load_stack_document
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.sagemaker_requests import to_request
@@ -351,7 +351,7 @@ def test_sagemaker_accepts_the_endpoint_configuration_and_endpoint(
         monkeypatch.setenv(variable, "testing")
     graph = stack_graphs[stack]
     config, endpoint = _config(graph), _endpoint(graph)
-    with mock_aws():
+    with mocked_aws("eu-west-1"):
         client = boto3.client("sagemaker", region_name="eu-west-1")
         for model in graph.of_type("aws:sagemaker/model:Model"):
             client.create_model(
@@ -383,7 +383,7 @@ def test_the_instance_type_check_still_rejects_what_sagemaker_does(
 ) -> None:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "testing")
-    with mock_aws():
+    with mocked_aws("eu-west-1"):
         client = boto3.client("sagemaker", region_name="eu-west-1")
         client.create_model(
             ModelName="m",

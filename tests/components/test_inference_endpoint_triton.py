@@ -8,7 +8,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from pydantic import ValidationError
 
 from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
@@ -19,6 +18,7 @@ from planner.recorder import ResourceGraph, record_program
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import ConfigError
+from tests.aws_sessions import mocked_aws
 from tests.recorded import recorded_stack
 from tests.sagemaker_requests import to_request
 
@@ -132,7 +132,7 @@ def test_sagemaker_accepts_the_models_and_endpoint_configuration(
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "testing")
     [config] = graph.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
-    with mock_aws():
+    with mocked_aws("eu-west-1"):
         client = boto3.client("sagemaker", region_name="eu-west-1")
         for model in graph.of_type(MODEL):
             client.create_model(

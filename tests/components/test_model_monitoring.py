@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from components.observability.model_monitoring import MonitoringSpec
+from tests.aws_sessions import mocked_aws
 from tests.graph_helpers import as_list, inference_endpoints, policy_of, statements
 from tests.sagemaker_requests import to_request
 
@@ -99,7 +99,7 @@ def test_sagemaker_accepts_the_job_definition(stack_graphs, monkeypatch) -> None
         monkeypatch.setenv(variable, "testing")
     [definition] = stack_graphs["prod"].of_type(DEFINITION)
     request = to_request("CreateDataQualityJobDefinition", dict(definition.inputs))
-    with mock_aws():
+    with mocked_aws("eu-west-1"):
         client = boto3.client("sagemaker", region_name="eu-west-1")
         client.create_data_quality_job_definition(JobDefinitionName=definition.outputs["name"], **request)
         described = client.describe_data_quality_job_definition(JobDefinitionName=definition.outputs["name"])

@@ -6,7 +6,6 @@ import dataclasses
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from components.observability.model_monitoring import JobPlacement, MonitoringBaselines
 from components.observability.model_quality_monitoring import (
@@ -16,6 +15,7 @@ from components.observability.model_quality_monitoring import (
 from components.observability.model_quality_spec import ModelQualitySpec
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_program
+from tests.aws_sessions import mocked_aws
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.sagemaker_requests import to_request
 
@@ -185,7 +185,7 @@ def test_sagemaker_accepts_the_model_quality_job_definition(stack_graphs, monkey
         monkeypatch.setenv(variable, "testing")
     [definition] = stack_graphs["prod"].of_type("aws-native:sagemaker:ModelQualityJobDefinition")
     request = to_request("CreateModelQualityJobDefinition", dict(definition.inputs), skip=("tags",))
-    with mock_aws():
+    with mocked_aws("eu-west-1"):
         client = boto3.client("sagemaker", region_name="eu-west-1")
         client.create_model_quality_job_definition(**request)
         described = client.describe_model_quality_job_definition(
