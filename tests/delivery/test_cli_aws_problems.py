@@ -15,12 +15,12 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.exceptions import ClientError, NoRegionError
-from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 
 from delivery import promote
 from delivery.aws_errors import describe, is_access_problem
 from pipelines import promotion
+from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path
 
 REGION = "eu-west-1"
@@ -86,7 +86,7 @@ def test_rejected_credentials_are_one_line_and_exit_2(cli: Cli, monkeypatch, cap
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(variable, "unknown-to-the-account")
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-    with mock_aws():
+    with mocked_aws(REGION):
         assert cli() == 2
     line = _one_clean_line(capsys)
     assert "denied" in line or "rejected the credentials" in line

@@ -14,10 +14,10 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from components.registry.model_registry import PromotionCriterion
 from pipelines.promotion import PromotionError, promote_model_package
+from tests.aws_sessions import mocked_aws
 
 REGION = "eu-west-1"
 BUCKET = "reports-test"
@@ -28,7 +28,7 @@ GROUP = "dev-customer-churn"
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(variable, "testing")
-    with mock_aws():
+    with mocked_aws(REGION):
         sagemaker = boto3.client("sagemaker", region_name=REGION)
         s3 = boto3.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
