@@ -11,9 +11,9 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from components.training.steps import evidently_report, publish_drift_metrics
+from tests.aws_sessions import mocked_aws
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "evidently"
 
@@ -125,24 +125,27 @@ ARGS = ["--region", "eu-west-1", "--namespace", "MLOpsPlatform/Evidently",
         "--metric", "DriftedColumnsShare=0.5", "--metric", "DatasetDrift=1"]  # fmt: skip
 
 
-@mock_aws
 def test_publisher_puts_both_metrics_with_both_dimensions() -> None:
-    assert publish_drift_metrics.main(ARGS) == 0
-    cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1")
-    dimensions = [{"Name": "Family", "Value": "customer-churn"}, {"Name": "Pipeline", "Value": "training"}]
-    listed = cloudwatch.list_metrics(Namespace="MLOpsPlatform/Evidently")["Metrics"]
-    assert sorted(m["MetricName"] for m in listed) == ["DatasetDrift", "DriftedColumnsShare"]
-    assert all(sorted(m["Dimensions"], key=lambda d: d["Name"]) == dimensions for m in listed)
-    now = datetime.now(UTC)
-    values = {}
-    for name in ("DriftedColumnsShare", "DatasetDrift"):
-        points = cloudwatch.get_metric_statistics(
-            Namespace="MLOpsPlatform/Evidently", MetricName=name, Dimensions=dimensions,
-            StartTime=now - timedelta(minutes=5), EndTime=now + timedelta(minutes=5), Period=60,
-            Statistics=["Maximum"],
-        )["Datapoints"]  # fmt: skip
-        values[name] = [p["Maximum"] for p in points]
-    assert values == {"DriftedColumnsShare": [0.5], "DatasetDrift": [1.0]}
+    with mocked_aws("eu-west-1"):
+        assert publish_drift_metrics.main(ARGS) == 0
+        cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1")
+        dimensions = [
+            {"Name": "Family", "Value": "customer-churn"},
+            {"Name": "Pipeline", "Value": "training"},
+        ]
+        listed = cloudwatch.list_metrics(Namespace="MLOpsPlatform/Evidently")["Metrics"]
+        assert sorted(m["MetricName"] for m in listed) == ["DatasetDrift", "DriftedColumnsShare"]
+        assert all(sorted(m["Dimensions"], key=lambda d: d["Name"]) == dimensions for m in listed)
+        now = datetime.now(UTC)
+        values = {}
+        for name in ("DriftedColumnsShare", "DatasetDrift"):
+            points = cloudwatch.get_metric_statistics(
+                Namespace="MLOpsPlatform/Evidently", MetricName=name, Dimensions=dimensions,
+                StartTime=now - timedelta(minutes=5), EndTime=now + timedelta(minutes=5), Period=60,
+                Statistics=["Maximum"],
+            )["Datapoints"]  # fmt: skip
+            values[name] = [p["Maximum"] for p in points]
+        assert values == {"DriftedColumnsShare": [0.5], "DatasetDrift": [1.0]}
 
 
 @pytest.mark.parametrize(
@@ -153,9 +156,9 @@ def test_publisher_puts_both_metrics_with_both_dimensions() -> None:
         pytest.param("DatasetDrift=", "must be NAME=VALUE", id="empty"),
     ],
 )
-@mock_aws
 def test_publisher_refuses_what_is_not_a_number(metric: str, message: str) -> None:
-    with pytest.raises(SystemExit, match=message):
-        publish_drift_metrics.main([*ARGS[:8], "--metric", metric])
-    cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1")
-    assert cloudwatch.list_metrics(Namespace="MLOpsPlatform/Evidently")["Metrics"] == []
+    with mocked_aws("eu-west-1"):
+        with pytest.raises(SystemExit, match=message):
+            publish_drift_metrics.main([*ARGS[:8], "--metric", metric])
+        cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1")
+        assert cloudwatch.list_metrics(Namespace="MLOpsPlatform/Evidently")["Metrics"] == []

@@ -15,12 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from moto import mock_aws
 
 from components.training.steps import extract_features as step
+from tests.aws_sessions import mocked_aws
 
 DATABASE, TABLE = "sagemaker_featurestore", "prod_customer_churn_labelled_1764547200"
 COLUMNS = ["customer_id", "event_time", "tenure_months", "churned"]
@@ -222,8 +221,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
         "MOTO_ACCOUNT_ID": ACCOUNT,
     }.items():
         monkeypatch.setenv(name, value)
-    with mock_aws():
-        session = boto3.Session(region_name=REGION)
+    with mocked_aws(REGION) as session:
         sagemaker, athena, s3 = (session.client(name) for name in ("sagemaker", "athena", "s3"))
         s3.create_bucket(
             Bucket=f"prod-artifacts-{ACCOUNT}", CreateBucketConfiguration={"LocationConstraint": REGION}
