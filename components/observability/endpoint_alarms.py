@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 from pydantic import BaseModel, Field, model_validator
 
+from ..invocation_alarms import error_and_latency_alarms
 from ..limits import SPEC_CONFIG
 
 ENDPOINT_METRICS = "/aws/sagemaker/Endpoints"
@@ -205,36 +206,11 @@ class EndpointAlarms(pulumi.ComponentResource):
     ) -> list[cloudwatch.MetricAlarm]:
         """The rollback alarms' twins for a variant without them: same metrics, thresholds and
         periods, but they only page."""
-        max_5xx, slo_ms = variant.max_5xx_per_minute, variant.latency_p99_slo_ms
-        common = {
-            "namespace": INVOCATION_METRICS,
-            "dimensions": dimensions,
-            "period": 60,
-            # No traffic (a shadow receives a copy only while the endpoint is invoked) is no failure.
-            "treat_missing_data": "notBreaching",
-        }
         return [
-            self._alarm(
-                f"{variant.name}-5xx-errors",
-                f"{variant.name}: more than {max_5xx} 5xx errors a minute",
-                metric_name="Invocation5XXErrors",
-                statistic="Sum",
-                threshold=max_5xx,
-                evaluation_periods=2,
-                datapoints_to_alarm=2,
-                **common,
-            ),
-            self._alarm(
-                f"{variant.name}-model-latency-p99",
-                f"{variant.name}: p99 model latency above {slo_ms} ms",
-                metric_name="ModelLatency",
-                extended_statistic="p99",
-                # ModelLatency is reported in microseconds.
-                threshold=slo_ms * 1000,
-                evaluation_periods=3,
-                datapoints_to_alarm=3,
-                **common,
-            ),
+            self._alarm(f"{variant.name}-{suffix}", description, dimensions=dimensions, **settings)
+            for suffix, description, settings in error_and_latency_alarms(
+                variant.name, variant.max_5xx_per_minute, variant.latency_p99_slo_ms
+            )
         ]
 
     def _utilisation(

@@ -11,6 +11,11 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
+from ..invocation_alarms import error_and_latency_alarms
+
+RESOURCE_SUFFIXES = {"5xx-errors": "5xx", "model-latency-p99": "latency"}
+"""Each alarm's Pulumi name after the rollout's (as first deployed: a new name would replace it)."""
+
 
 def rollback_alarms(
     parent: pulumi.Resource,
@@ -26,40 +31,19 @@ def rollback_alarms(
 ) -> list[cloudwatch.MetricAlarm]:
     """``<resource_name>-5xx`` / ``-latency`` named ``<physical_name>-5xx-errors`` /
     ``-model-latency-p99``; ``label`` names what they watch in their descriptions."""
-    common = {
-        "namespace": "AWS/SageMaker",
-        "dimensions": dict(dimensions),
-        "period": 60,
-        "comparison_operator": "GreaterThanThreshold",
-        # No traffic is not a failure: a quiet model must not roll back or page.
-        "treat_missing_data": "notBreaching",
-        "alarm_actions": [topic_arn],
-        "ok_actions": [topic_arn],
-        "tags": dict(tags),
-        "opts": pulumi.ResourceOptions(parent=parent),
-    }
     return [
         cloudwatch.MetricAlarm(
-            f"{resource_name}-5xx",
-            name=f"{physical_name}-5xx-errors",
-            alarm_description=f"{label}: more than {max_5xx_per_minute} 5xx errors a minute",
-            metric_name="Invocation5XXErrors",
-            statistic="Sum",
-            threshold=max_5xx_per_minute,
-            evaluation_periods=2,
-            datapoints_to_alarm=2,
-            **common,
-        ),
-        cloudwatch.MetricAlarm(
-            f"{resource_name}-latency",
-            name=f"{physical_name}-model-latency-p99",
-            alarm_description=f"{label}: p99 model latency above {latency_p99_slo_ms} ms",
-            metric_name="ModelLatency",
-            extended_statistic="p99",
-            # ModelLatency is reported in microseconds.
-            threshold=latency_p99_slo_ms * 1000,
-            evaluation_periods=3,
-            datapoints_to_alarm=3,
-            **common,
-        ),
+            f"{resource_name}-{RESOURCE_SUFFIXES[suffix]}",
+            name=f"{physical_name}-{suffix}",
+            alarm_description=description,
+            dimensions=dict(dimensions),
+            alarm_actions=[topic_arn],
+            ok_actions=[topic_arn],
+            tags=dict(tags),
+            opts=pulumi.ResourceOptions(parent=parent),
+            **settings,
+        )
+        for suffix, description, settings in error_and_latency_alarms(
+            label, max_5xx_per_minute, latency_p99_slo_ms
+        )
     ]

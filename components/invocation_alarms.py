@@ -1,0 +1,50 @@
+"""An endpoint variant's (or inference component's) 5xx-error and p99-latency alarms: the one
+definition of their metrics, statistics, thresholds and periods, shared by the alarms a rollout
+rolls back on (components/serving/rollback_alarms.py) and their paging twins for a variant that
+rolls back on nothing (components/observability/endpoint_alarms.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def error_and_latency_alarms(
+    label: str, max_5xx_per_minute: int, latency_p99_slo_ms: int
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(name suffix, description, MetricAlarm settings)`` of each alarm; ``label`` names what it
+    watches in its description. The caller adds names, dimensions, actions and tags."""
+    common: dict[str, Any] = {
+        "namespace": "AWS/SageMaker",
+        "period": 60,
+        "comparison_operator": "GreaterThanThreshold",
+        # No traffic is not a failure (a quiet model, a shadow that receives a copy only while
+        # the endpoint is invoked): it must not roll back or page.
+        "treat_missing_data": "notBreaching",
+    }
+    return [
+        (
+            "5xx-errors",
+            f"{label}: more than {max_5xx_per_minute} 5xx errors a minute",
+            {
+                "metric_name": "Invocation5XXErrors",
+                "statistic": "Sum",
+                "threshold": max_5xx_per_minute,
+                "evaluation_periods": 2,
+                "datapoints_to_alarm": 2,
+                **common,
+            },
+        ),
+        (
+            "model-latency-p99",
+            f"{label}: p99 model latency above {latency_p99_slo_ms} ms",
+            {
+                "metric_name": "ModelLatency",
+                "extended_statistic": "p99",
+                # ModelLatency is reported in microseconds.
+                "threshold": latency_p99_slo_ms * 1000,
+                "evaluation_periods": 3,
+                "datapoints_to_alarm": 3,
+                **common,
+            },
+        ),
+    ]
