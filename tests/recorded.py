@@ -19,6 +19,11 @@ record (ConfigError...) is not cached: the error is raised again for every calle
 
 Only for tests that read the offline recording of a document: a test that patches the program,
 the resolver or the recorder (monkeypatch) calls ``record_stack_file`` itself.
+
+:func:`computed_once` is the same cache for any other deterministic, picklable result (a module
+fixture's recording with a custom program, a subprocess's report): computed once per version of the
+code and of the tests' support files, the module that computes it and an explicit key, whichever
+worker asks first; every caller unpickles its own copy.
 """
 
 from __future__ import annotations
@@ -31,7 +36,11 @@ import pickle
 import shutil
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from planner.recorder import ResourceGraph, record_stack_file
 
@@ -87,11 +96,15 @@ def use_cache_dir(directory: Path | None) -> None:
     _cache_dir = directory
 
 
+def _environment() -> str:
+    """The environment the program reads (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``)."""
+    return repr(sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENVIRONMENT_PREFIXES)))
+
+
 def _key(path: Path, registry: str, *, located: bool) -> str:
     digest = hashlib.sha256()
-    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENVIRONMENT_PREFIXES))
     where = str(path.resolve().parent) if located else ""
-    for part in (path.name, registry, repr(environment), os.getcwd(), where):
+    for part in (path.name, registry, _environment(), os.getcwd(), where):
         digest.update(part.encode())
         digest.update(b"\0")
     digest.update(path.read_bytes())
@@ -129,20 +142,115 @@ def recorded_stack(path: str | Path, *, registry: str = "stand-in") -> ResourceG
     # Another session (of other code, in this checkout) may have removed the folder: make it again.
     directory.mkdir(parents=True, exist_ok=True)
     # One recorder per document across the workers: the others wait for its graph.
-    with open(directory / f"{_key(path, registry, located=False)}.lock", "w") as lock:
+    with _locked(directory / f"{_key(path, registry, located=False)}.lock"):
+        found = _cached(directory, path, registry, source)
+        if found is not None:
+            return found
+        graph, data, located = _record(source, path, registry)
+        _store(directory / f"{_key(path, registry, located=located)}.pickle", data)
+        return graph
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Held by one process (or thread) at a time: the others wait in ``open``'s flock."""
+    with open(path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            found = _cached(directory, path, registry, source)
-            if found is not None:
-                return found
-            graph, data, located = _record(source, path, registry)
-            target = directory / f"{_key(path, registry, located=located)}.pickle"
-            partial = target.with_suffix(f".{os.getpid()}.partial")
-            try:
-                partial.write_bytes(data)
-                partial.replace(target)
-            except FileNotFoundError:
-                pass  # the folder was removed meanwhile: the graph is still this caller's
-            return graph
+            yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _store(target: Path, data: bytes) -> None:
+    """Write ``target`` whole (readers never see part of it), unless its folder was removed."""
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except FileNotFoundError:
+        pass  # the folder was removed meanwhile: the result is still this caller's
+
+
+T = TypeVar("T")
+
+TESTS = Path(__file__).resolve().parent
+
+
+@cache
+def support_digest(tests: Path = TESTS) -> str:
+    """A hash of the tests' own code and data besides the test modules: every file under ``tests``
+    not named ``test_*.py`` (conftest.py, helpers such as this one, fixtures/)."""
+    digest = hashlib.sha256()
+    for path in sorted(tests.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        if path.name.startswith("test_") and path.suffix == ".py":
+            continue
+        digest.update(str(path.relative_to(tests)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _entry(directory: Path, name: str, compute: Callable[[], object], key: Iterable[str | bytes]) -> Path:
+    module = Path(compute.__code__.co_filename)  # type: ignore[attr-defined]
+    digest = hashlib.sha256()
+    parts = [
+        name,
+        str(module),
+        module.read_bytes(),
+        support_digest(),
+        _environment(),
+        os.getcwd(),
+        sys.executable,
+    ]
+    for part in [*parts, *key]:  # each part typed and sized: no two keys hash the same bytes
+        data = part if isinstance(part, bytes) else part.encode()
+        digest.update(f"{type(part).__name__}:{len(data)}:".encode() + data)
+    return directory / f"{module.stem}.{name}-{digest.hexdigest()[:40]}.pickle"
+
+
+def computed_once(name: str, compute: Callable[[], T], *, key: Iterable[str | bytes] = ()) -> T:
+    """``compute()``, computed once per version of what decides it and served to every caller, in
+    any xdist worker and any later run, as its own unpickled copy (the first caller too).
+
+    The result must be picklable and a pure function of: the code (the cache folder's fingerprint:
+    components, stacks, planner... uv.lock, the Python version), the tests' support files
+    (:func:`support_digest`), the file that defines ``compute``, the environment the program reads
+    (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``), the working directory, the interpreter, and
+    ``key``: everything else it depends on (input files' bytes, another test module it imports,
+    installed packages beyond uv.lock...). ``name`` tells apart the results of one module. Never
+    for live objects (clients, moto state): a copy of one is not the same thing. A ``compute`` that
+    raises is not cached: the error reaches every caller. Without a cache folder (outside the
+    suite's session), every call computes.
+    """
+    directory = _cache_dir
+    if directory is None:
+        return compute()
+    entry = _entry(directory, name, compute, key)
+    try:
+        return pickle.loads(entry.read_bytes())
+    except FileNotFoundError:
+        pass
+    # Another session (of other code, in this checkout) may have removed the folder: make it again.
+    directory.mkdir(parents=True, exist_ok=True)
+    with _locked(entry.with_suffix(".lock")):
+        try:
+            return pickle.loads(entry.read_bytes())  # another worker computed it meanwhile
+        except FileNotFoundError:
+            pass
+        data = pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
+        _store(entry, data)
+        _remove_stale_versions(entry)
+        return pickle.loads(data)
+
+
+def _remove_stale_versions(entry: Path) -> None:
+    """Other keys' results of the same name (an edited test module...), once unchanged for an hour."""
+    prefix = entry.name.rsplit("-", 1)[0]
+    for other in entry.parent.glob(f"{prefix}-*"):
+        try:
+            stale = time.time() - other.stat().st_mtime > STALE_SECONDS
+        except FileNotFoundError:
+            continue
+        if other.suffix in (".pickle", ".lock") and other.with_suffix(".pickle") != entry and stale:
+            other.unlink(missing_ok=True)

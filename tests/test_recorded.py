@@ -1,11 +1,15 @@
-"""tests/recorded.py: a stack document is recorded once per run, and every caller gets its own copy."""
+"""tests/recorded.py: a stack document (or any result, computed_once) is computed once per version of\nwhat decides it, and every caller gets its own copy."""
 
 from __future__ import annotations
 
+import copy
 import os
 import pickle
 import shutil
+import subprocess
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -163,7 +167,9 @@ def test_the_suites_cache_is_that_of_this_version_of_the_code() -> None:
     assert folder is not None and folder.is_dir()
     assert folder == REPO / ".cache" / "recorded-stacks" / recorded.source_fingerprint(REPO)
     for entry in folder.glob("*.pickle"):
-        assert isinstance(pickle.loads(entry.read_bytes()), ResourceGraph)
+        value = pickle.loads(entry.read_bytes())
+        if "." not in entry.stem:  # recorded_stack's; computed_once's are <module>.<name>-<key>
+            assert isinstance(value, ResourceGraph)
 
 
 def _code(root: Path) -> Path:
@@ -214,3 +220,193 @@ def test_a_new_version_of_the_code_starts_an_empty_cache_and_removes_stale_ones(
     os.utime(old, (hours_ago, hours_ago))
     assert recorded.cache_dir_for(root) == new
     assert not old.exists()
+
+
+# computed_once: any deterministic, picklable result, computed once per version of what decides it.
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    monkeypatch.setattr(recorded, "_cache_dir", folder)
+    return folder
+
+
+def _counting(result: object, calls: list[object]) -> Callable[[], object]:
+    def compute() -> object:
+        calls.append(result)
+        return copy.deepcopy(result)
+
+    return compute
+
+
+def test_a_result_is_computed_once_and_each_caller_gets_an_equal_copy(cache) -> None:
+    calls: list[object] = []
+    compute = _counting({"names": ["a", "b"]}, calls)
+
+    first = recorded.computed_once("result", compute, key=["input"])
+    second = recorded.computed_once("result", compute, key=["input"])
+
+    assert calls == [{"names": ["a", "b"]}], "the second caller reads the first one's result"
+    assert first == second == {"names": ["a", "b"]}
+    assert first is not second
+    second["names"].append("changed by a test")
+    assert recorded.computed_once("result", compute, key=["input"]) == {"names": ["a", "b"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        pytest.param("result", ["other input"], id="another-key"),
+        pytest.param("result", [b"input"], id="bytes-are-not-text"),
+        pytest.param("result", ["input", ""], id="one-more-part"),
+        pytest.param("result", ["in", "put"], id="split-differently"),
+        pytest.param("other", ["input"], id="another-name"),
+    ],
+)
+def test_anything_the_result_depends_on_computes_again(cache, name: str, key: list[str | bytes]) -> None:
+    calls: list[object] = []
+    recorded.computed_once("result", _counting(1, calls), key=["input"])
+
+    assert recorded.computed_once(name, _counting(2, calls), key=key) == 2
+
+    assert calls == [1, 2]
+
+
+def test_the_environment_and_the_working_directory_are_part_of_the_key(cache, tmp_path, monkeypatch) -> None:
+    calls: list[object] = []
+    compute = _counting(1, calls)
+    recorded.computed_once("result", compute)
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "333333333333")
+    recorded.computed_once("result", compute)
+    monkeypatch.chdir(tmp_path)
+    recorded.computed_once("result", compute)
+    monkeypatch.setenv("UNRELATED_VARIABLE", "1")
+    recorded.computed_once("result", compute)
+
+    assert len(calls) == 3, "MOTO_*, then the working directory; not any variable"
+
+
+def _defined_in(path: Path, source: str) -> Callable[[], object]:
+    path.write_text(source)
+    namespace: dict[str, object] = {}
+    exec(compile(source, str(path), "exec"), namespace)
+    return namespace["compute"]  # type: ignore[return-value]
+
+
+def test_the_module_that_defines_the_computation_is_part_of_the_key(cache, tmp_path) -> None:
+    module = tmp_path / "test_module.py"
+
+    assert recorded.computed_once("result", _defined_in(module, "def compute():\n    return 1\n")) == 1
+    assert recorded.computed_once("result", _defined_in(module, "def compute():\n    return 2\n")) == 2
+    other = tmp_path / "test_other.py"
+    assert recorded.computed_once("result", _defined_in(other, "def compute():\n    return 3\n")) == 3
+    assert recorded.computed_once("result", _defined_in(module, "def compute():\n    return 2\n")) == 2
+
+
+def test_a_computation_that_fails_raises_for_every_caller(cache) -> None:
+    calls: list[int] = []
+
+    def compute() -> object:
+        calls.append(1)
+        raise subprocess.CalledProcessError(1, ["python", "-c", "..."])
+
+    for _ in range(2):
+        with pytest.raises(subprocess.CalledProcessError):
+            recorded.computed_once("result", compute)
+
+    assert len(calls) == 2, "an error is not cached"
+    assert not list(cache.glob("*.pickle"))
+
+
+def test_a_result_that_cannot_be_pickled_is_refused(cache) -> None:
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        recorded.computed_once("result", lambda: threading.Lock())
+    assert not list(cache.glob("*.pickle"))
+
+
+def test_a_caller_that_arrives_while_another_computes_reads_its_result(cache) -> None:
+    # The second caller starts inside the first one's computation: whether it checks before the
+    # result is stored or waits on the lock, it must not compute.
+    calls: list[str] = []
+    results: list[object] = []
+
+    def second() -> None:
+        results.append(recorded.computed_once("result", compute))
+
+    thread = threading.Thread(target=second)
+
+    def compute() -> object:
+        calls.append(threading.current_thread().name)
+        if not thread.is_alive():
+            thread.start()
+        return {"value": 1}
+
+    assert recorded.computed_once("result", compute) == {"value": 1}
+    thread.join()
+
+    assert results == [{"value": 1}] and len(calls) == 1
+
+
+def test_a_cache_folder_removed_by_another_session_computes_again(cache) -> None:
+    calls: list[object] = []
+    recorded.computed_once("result", _counting(1, calls))
+    shutil.rmtree(cache)
+
+    for _ in range(2):
+        assert recorded.computed_once("result", _counting(1, calls)) == 1
+
+    assert len(calls) == 2, "computed again once, then served from the new folder"
+
+
+def test_without_a_cache_folder_every_call_computes(monkeypatch) -> None:
+    monkeypatch.setattr(recorded, "_cache_dir", None)
+    calls: list[object] = []
+
+    recorded.computed_once("result", _counting(1, calls))
+    recorded.computed_once("result", _counting(1, calls))
+
+    assert len(calls) == 2
+
+
+def test_other_keys_results_of_the_same_name_go_after_an_hour(cache, monkeypatch) -> None:
+    old = recorded.computed_once("result", lambda: "old", key=["1"])
+    recorded.computed_once("kept", lambda: "kept", key=["1"])
+    [before] = cache.glob("*.result-*.pickle")
+    hours_ago = time.time() - recorded.STALE_SECONDS - 60
+    for entry in cache.iterdir():
+        os.utime(entry, (hours_ago, hours_ago))
+
+    assert recorded.computed_once("result", lambda: "new", key=["2"]) == "new" != old
+
+    assert not before.exists(), "the old key's result of the same name is removed"
+    assert [entry.name.split("-")[0] for entry in cache.glob("*.pickle")].count(
+        before.name.split("-")[0]
+    ) == 1
+    assert recorded.computed_once("kept", lambda: "recomputed", key=["1"]) == "kept", "another name stays"
+
+
+@pytest.mark.parametrize(
+    ("change", "changes_the_digest"),
+    [
+        pytest.param(lambda root: (root / "conftest.py").write_text("X = 2\n"), True, id="conftest"),
+        pytest.param(lambda root: (root / "helpers.py").write_text("Y = 1\n"), True, id="new-helper"),
+        pytest.param(lambda root: (root / "fixtures" / "a.yaml").write_text("b: 1\n"), True, id="fixture"),
+        pytest.param(lambda root: (root / "test_thing.py").write_text("Z = 1\n"), False, id="test-module"),
+        pytest.param(lambda root: (root / "__pycache__").mkdir() or None, False, id="bytecode-folder"),
+    ],
+)
+def test_the_support_digest_covers_the_tests_helpers_and_data(
+    tmp_path: Path, change, changes_the_digest: bool
+) -> None:
+    root = tmp_path / "tests"
+    (root / "fixtures").mkdir(parents=True)
+    (root / "conftest.py").write_text("X = 1\n")
+    (root / "fixtures" / "a.yaml").write_text("a: 1\n")
+    (root / "test_thing.py").write_text("Z = 0\n")
+    before = recorded.support_digest.__wrapped__(root)
+
+    change(root)
+
+    assert (recorded.support_digest.__wrapped__(root) != before) is changes_the_digest
