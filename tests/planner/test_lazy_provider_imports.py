@@ -8,6 +8,7 @@ name and what it is. This process has the hook (conftest imports the planner fir
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -22,7 +23,7 @@ import pytest
 from planner import lazy_provider_imports as lazy
 from planner.recorder import ResourceGraph
 from tests.conftest import REPO, stack_path
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 
 # Both sides describe objects the same way: identity across processes is module + qualified name.
 _DESCRIBE = """
@@ -66,18 +67,37 @@ def _resources(graph: ResourceGraph) -> list[Any]:
     return json.loads(json.dumps(rows, default=lambda v: {type(v).__qualname__: vars(v)}, sort_keys=True))
 
 
-@pytest.fixture(scope="module")
-def real() -> dict[str, Any]:
-    env = {**os.environ, lazy.ENV_SWITCH: "0"}
+def _real_side(stack_file: Path) -> dict[str, Any]:
+    """What the subprocess with the hook off reports (:data:`_REAL_SIDE`)."""
     out = subprocess.run(
-        [sys.executable, "-c", _REAL_SIDE, str(stack_path("prod"))],
+        [sys.executable, "-c", _REAL_SIDE, str(stack_file)],
         cwd=REPO,
-        env=env,
+        env={**os.environ, lazy.ENV_SWITCH: "0"},
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     return json.loads(out.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, Any]:
+    """The hook-off side: one subprocess (6 s of CPU) per version of what decides its report, shared
+    by the xdist workers and later runs (tests.recorded.computed_once). Keyed by the code (the
+    fingerprint: planner, components, stacks... uv.lock, Python), this module (the subprocess's
+    script, the switch it sets), the tests' support files, the MLOPS_/AWS_/PULUMI_/MOTO_
+    environment, the interpreter and, here, the prod fixture's path and bytes, PYTHONPATH and the
+    installed provider SDKs whose names it lists. Each test gets its own unpickled copy of a plain
+    JSON document, so none can change what another reads; a failing subprocess is not cached."""
+    prod = stack_path("prod")
+    versions = [
+        f"{d}=={importlib.metadata.version(d)}" for d in ("pulumi", "pulumi_aws", "pulumi_aws_native")
+    ]
+    return computed_once(
+        "real",
+        lambda: _real_side(prod),
+        key=[str(prod), prod.read_bytes(), os.environ.get("PYTHONPATH", ""), *versions],
+    )
 
 
 def test_the_switch_turns_the_hook_off_and_this_process_has_it(real: dict[str, Any]) -> None:
