@@ -24,6 +24,7 @@ from tests.aws_sessions import mocked_aws
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import inference_endpoints
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
+from tests.recorded import computed_once
 
 REGION = "eu-west-1"
 ENDPOINT_TYPES = (
@@ -64,12 +65,24 @@ def _up(path: Path | str, registry: Any) -> ResourceGraph:
 @pytest.fixture(scope="module")
 def first_up() -> ResourceGraph:
     """The prod fixture's first `pulumi up` against an empty registry of its account: one recording
-    read by every test that starts from it (the graph depends only on the registry being empty)."""
+    read by every test that starts from it (the graph depends only on the registry being empty).
+
+    Recorded once per version of the code for every xdist worker and later run
+    (tests.recorded.computed_once): the moto registry is made empty and thrown away inside the
+    computation, so the graph is a pure function of the code (moto's version is in uv.lock), this
+    module, the tests' support files (aws_sessions, churn_fixtures), the MLOPS_/AWS_/MOTO_...
+    environment and the prod fixture (its path and bytes, keyed). It holds no live object; each
+    worker unpickles its own copy (read, as before, by this module's tests)."""
+    prod = stack_path("prod")
+    return computed_once("first_up", lambda: _first_up(prod), key=[str(prod), prod.read_bytes()])
+
+
+def _first_up(prod: Path) -> ResourceGraph:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MOTO_ACCOUNT_ID", "333333333333")
         registries = _registry()
         try:
-            return _up(stack_path("prod"), next(registries))
+            return _up(prod, next(registries))
         finally:
             registries.close()
 
@@ -158,14 +171,27 @@ def up_after_approval(first_up: ResourceGraph) -> tuple[ResourceGraph, str]:
     """The `pulumi up` after the first one and an approval (:func:`_approve`), and the approved
     version's ARN: one recording, read by every test that starts from that registry. Each of those
     tests builds the same registry content in its own moto account, checks that its version is
-    this one (moto numbers versions from 1 per group), and goes on from there."""
+    this one (moto numbers versions from 1 per group), and goes on from there.
+
+    Shared like ``first_up`` (computed_once, same key): its registry is built and thrown away inside
+    the computation from ``first_up``'s graph, itself decided by that key; the value is a graph
+    and a string, each worker's own copy."""
+    prod = stack_path("prod")
+    return computed_once(
+        "up_after_approval",
+        lambda: _up_after_approval(prod, first_up),
+        key=[str(prod), prod.read_bytes()],
+    )
+
+
+def _up_after_approval(prod: Path, first_up: ResourceGraph) -> tuple[ResourceGraph, str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MOTO_ACCOUNT_ID", "333333333333")
         registries = _registry()
         try:
             registry = next(registries)
             approved = _approve(registry, first_up)
-            return _up(stack_path("prod"), registry), approved
+            return _up(prod, registry), approved
         finally:
             registries.close()
 
