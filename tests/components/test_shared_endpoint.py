@@ -12,6 +12,7 @@ from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from planner.cost import estimate_cost
 from planner.policy_check import evaluate_policies
 from planner.recorder import RecordedResource, ResourceGraph, record_program
+from tests.recorded import computed_once, recorded_stack
 
 COMPONENT = "aws-native:sagemaker:InferenceComponent"
 CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -86,7 +87,10 @@ def _record(spec: dict[str, Any]) -> ResourceGraph:
 
 @pytest.fixture(scope="module")
 def graph() -> ResourceGraph:
-    return _record(_spec())
+    """The component recorded once per version of the code for every xdist worker and later run
+    (tests.recorded.computed_once): its program and spec are this module's constants, so the graph
+    is a pure function of the code and this module (both keyed); each worker gets its own copy."""
+    return computed_once("graph", lambda: _record(_spec()))
 
 
 def _component(graph: ResourceGraph, name: str) -> RecordedResource:
@@ -263,10 +267,10 @@ SHARED_PROD: dict[str, Any] = {
 @pytest.fixture(scope="module")
 def prod_shared(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     """The prod fixture stack with a shared endpoint of two models: the churn family's latest
-    approved version and a pinned version of another group."""
+    approved version and a pinned version of another group. Its offline recording, shared by every
+    worker that writes the same document (tests.recorded.recorded_stack: keyed by its bytes)."""
     import yaml
 
-    from planner.recorder import record_stack_file
     from stacks.config import CONFIG_KEY
     from tests.conftest import load_stack_document
 
@@ -274,7 +278,7 @@ def prod_shared(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     document["config"][CONFIG_KEY]["shared_endpoints"] = [SHARED_PROD]
     path = tmp_path_factory.mktemp("shared") / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return record_stack_file(str(path))
+    return recorded_stack(path)
 
 
 def test_prod_prices_the_shared_fleet_once_split_by_reservation(prod_shared: ResourceGraph) -> None:
