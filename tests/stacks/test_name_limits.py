@@ -13,6 +13,7 @@ resource type must be classified before it can be recorded.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from stacks.config import (
     parse_platform_config,
 )
 from tests.conftest import load_stack_document
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 
 UNNAMED: frozenset[str] = frozenset(
     {
@@ -194,7 +195,17 @@ def _longest(document: dict[str, Any], prefix: int = 24) -> tuple[dict[str, Any]
 def _record(
     tmp_path_factory: pytest.TempPathFactory, model_monitors: dict[str, Any], prefix: int
 ) -> ResourceGraph:
-    document, _ = _longest(_base(model_monitors), prefix)
+    """The recording of :func:`_longest`'s document. The search (a few hundred config parses, 0.5-2 s
+    of CPU) runs once per version of the code for every xdist worker and run
+    (tests.recorded.computed_once): its document is a pure function of the code (stacks/config),
+    this module (the base, the slots), the prod fixture (a support file) and the arguments (keyed);
+    a search whose assertions fail is not cached, so it fails for every caller.
+    test_the_longest_names_reach_their_limits runs the search itself on every run."""
+    document = computed_once(
+        "longest_document",
+        lambda: _longest(_base(model_monitors), prefix)[0],
+        key=[json.dumps(model_monitors, sort_keys=True), str(prefix)],
+    )
     path = tmp_path_factory.mktemp("longest") / "Pulumi.longest.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     return recorded_stack(str(path))
