@@ -18,6 +18,7 @@ from components import component_package
 from components.component_package import COMPONENTS, PACKAGE, schema
 from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import only
+from tests.recorded import computed_once
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "provider" / "schema.json"
@@ -29,7 +30,10 @@ KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/data"
 
 @pytest.fixture(scope="module")
 def generated() -> dict[str, Any]:
-    return schema(VERSION)
+    """The analyzer's schema, once per version of the code (components, pyproject.toml's version,
+    uv.lock's SDK) for every xdist worker and run (tests.recorded.computed_once): a plain JSON
+    document, each worker's own copy."""
+    return computed_once("generated", lambda: schema(VERSION), key=[VERSION])
 
 
 def test_the_golden_schema_is_the_generated_one(generated: dict[str, Any]) -> None:
@@ -212,7 +216,10 @@ def _serving_program() -> None:
 
 @pytest.fixture(scope="module")
 def serving_graph() -> ResourceGraph:
-    return record_program(_serving_program)
+    """The hosted components constructed as the engine does, recorded once per version of the code
+    and of this module (its program and inputs are constants here) for every xdist worker and run
+    (tests.recorded.computed_once); each worker gets its own copy."""
+    return computed_once("serving_graph", lambda: record_program(_serving_program))
 
 
 def test_hosted_components_wrap_the_python_components(serving_graph: ResourceGraph) -> None:
