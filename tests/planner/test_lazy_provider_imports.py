@@ -87,8 +87,9 @@ def real() -> dict[str, Any]:
     fingerprint: planner, components, stacks... uv.lock, Python), this module (the subprocess's
     script, the switch it sets), the tests' support files, the MLOPS_/AWS_/PULUMI_/MOTO_
     environment, the interpreter and, here, the prod fixture's path and bytes, PYTHONPATH and the
-    installed provider SDKs whose names it lists. Each test gets its own unpickled copy of a plain
-    JSON document, so none can change what another reads; a failing subprocess is not cached."""
+    installed provider SDKs whose names it lists. Each worker unpickles its own copy of a plain JSON
+    document (this module's tests share it, and only read it, as before), so no worker or run can
+    change what another reads; a failing subprocess is not cached."""
     prod = stack_path("prod")
     versions = [
         f"{d}=={importlib.metadata.version(d)}" for d in ("pulumi", "pulumi_aws", "pulumi_aws_native")
