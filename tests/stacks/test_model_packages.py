@@ -29,6 +29,7 @@ from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 
 REGION, FAMILY, PROD_ACCOUNT = "eu-west-1", "customer-churn", "333333333333"
 GROUP = f"prod-{FAMILY}"
@@ -75,21 +76,27 @@ def _register(sagemaker: Any, status: str, baselines: dict[str, Any] | None = No
     )["ModelPackageArn"]
 
 
-def _record_prod_against(sagemaker: Any) -> ResourceGraph:
-    """The prod stack as `pulumi up` runs it: versions resolved in the (moto) registry."""
+def _record_prod_against(sagemaker: Any, path: str | None = None) -> ResourceGraph:
+    """The prod stack (or the stack file at ``path``) as `pulumi up` runs it: versions resolved in
+    the (moto) registry."""
     return record_stack_file(
-        str(stack_path("prod")),
+        path or str(stack_path("prod")),
         program=lambda source: run(
             source, resolver_factory=lambda config: lambda group: resolve_latest_approved(sagemaker, group)
         ),
     )
 
 
-def _prod_serving(tmp_path: Path, model: dict[str, str]) -> str:
-    """The prod stack file with its endpoint's model source replaced by ``model``."""
+def _prod_serving(tmp_path: Path, model: dict[str, str] | None = None, *, cut: bool = False) -> str:
+    """The prod stack file with its endpoint's model source replaced by ``model`` (if given) and,
+    with ``cut``, cut to what the registry reaches (:func:`tests.stacks.conftest.serving_cut`)."""
     document = load_stack_document("prod")
-    [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
-    variant["model"] = model
+    platform = document["config"]["mlops-platform:platform"]
+    if model is not None:
+        [variant] = platform["endpoints"][0]["variants"]
+        variant["model"] = model
+    if cut:
+        serving_cut(platform)
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     return str(path)
@@ -127,14 +134,16 @@ def _uris(baselines: dict[str, Any]) -> set[str]:
 
 
 def test_the_monitors_compare_with_the_baselines_of_the_version_the_endpoint_serves(
-    sagemaker, offline_prod
+    sagemaker, offline_prod, tmp_path
 ) -> None:
+    """Recorded cut (``serving_cut``): the endpoint's model, its monitors and their roles' policies
+    are what it asserts on, and they are recorded as in the whole fixture."""
     served = _drift_check_baselines(offline_prod, "approved-run")
     approved = _register(sagemaker, "Approved", served)
     # A later run passes evaluation and writes its own baselines, but nobody approves it (prod).
     _register(sagemaker, "PendingManualApproval", _drift_check_baselines(offline_prod, "unapproved-run"))
 
-    graph = _record_prod_against(sagemaker)
+    graph = _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
 
     [endpoint_model] = [
         m for m in graph.of_type("aws:sagemaker/model:Model") if "InferenceEndpoint$" in m.urn
@@ -156,20 +165,25 @@ def test_the_monitors_compare_with_the_baselines_of_the_version_the_endpoint_ser
         assert baselines == {f"{artifacts}/baselines/{GROUP}/approved-run/*"}, policy
 
 
-def test_approving_a_newer_version_moves_the_monitors_with_the_endpoint(sagemaker, offline_prod) -> None:
+def test_approving_a_newer_version_moves_the_monitors_with_the_endpoint(
+    sagemaker, offline_prod, tmp_path
+) -> None:
+    """Recorded cut (``serving_cut``): only the endpoint's monitors are asserted on."""
     _register(sagemaker, "Approved", _drift_check_baselines(offline_prod, "first-run"))
     newer = _drift_check_baselines(offline_prod, "second-run")
     _register(sagemaker, "Approved", newer)
 
-    assert _monitored_uris(_record_prod_against(sagemaker)) == _uris(newer)
+    assert _monitored_uris(_record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))) == _uris(newer)
 
 
 def test_a_version_registered_without_baselines_falls_back_to_the_family_folder(
-    sagemaker, offline_prod
+    sagemaker, offline_prod, tmp_path
 ) -> None:
+    """Recorded cut (``serving_cut``): only the endpoint's monitors and the artifacts bucket (part
+    of the foundation, which stays) are asserted on."""
     _register(sagemaker, "Approved")
 
-    graph = _record_prod_against(sagemaker)
+    graph = _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
     assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{GROUP}")
@@ -243,7 +257,9 @@ def test_a_version_from_the_dev_registry_is_served_and_monitored_from_devs_bucke
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
 
 
-def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod) -> None:
+def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod, tmp_path) -> None:
+    """Recorded cut (``serving_cut``): the refusal is the endpoint's monitoring jobs', which stay
+    (batch scoring, cut, reads no baselines)."""
     elsewhere = json.loads(
         json.dumps(_drift_check_baselines(offline_prod, "run")).replace(
             offline_prod.named("artifacts-bucket").outputs["bucket"], "mlops-dev-artifacts"
@@ -254,7 +270,7 @@ def test_baselines_in_another_bucket_stop_the_deployment(sagemaker, offline_prod
     with pytest.raises(
         Exception, match=r"s3://mlops-dev-artifacts/baselines/prod-customer-churn/run/.*copy them"
     ):
-        _record_prod_against(sagemaker)
+        _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
 
 
 def test_no_approved_version_is_a_deferral_naming_the_group(sagemaker) -> None:
@@ -350,12 +366,13 @@ def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_pa
 def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
     sagemaker, offline_prod, tmp_path
 ) -> None:
+    """Recorded cut (``serving_cut``): only the endpoint's model and monitors are asserted on."""
     pinned_baselines = _drift_check_baselines(offline_prod, "pinned-run")
     pinned = _register(sagemaker, "Approved", pinned_baselines)
     _register(sagemaker, "Approved", _drift_check_baselines(offline_prod, "newer-run"))
 
     graph = record_stack_file(
-        _prod_serving(tmp_path, {"model_package_arn": pinned}),
+        _prod_serving(tmp_path, {"model_package_arn": pinned}, cut=True),
         program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),
     )
 
@@ -381,6 +398,8 @@ def test_a_pinned_arn_that_is_not_a_version_is_refused(sagemaker) -> None:
 
 
 def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(sagemaker, tmp_path) -> None:
+    """Both stacks recorded cut (``serving_cut``): the error names the endpoint's monitors, and the
+    dev stack's endpoint is what deploys; no section cut reads the version (dev scores no batch)."""
     elsewhere = {"ModelDataQuality": _files("s3://artifacts/baselines/another-family/run-1")}
     _register(sagemaker, "Approved", elsewhere)
 
@@ -388,10 +407,11 @@ def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(sagemak
         ModelResolutionError,
         match=r"endpoint customer-churn monitors model package .*under baselines/prod-customer-churn/",
     ):
-        _record_prod_against(sagemaker)
+        _record_prod_against(sagemaker, _prod_serving(tmp_path, cut=True))
     # dev does not monitor: the same version deploys there (a dev stack reading prod's group here).
     dev = load_stack_document("dev")
     dev["config"]["mlops-platform:platform"]["name_prefix"] = "prod"
+    serving_cut(dev["config"]["mlops-platform:platform"])
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text(yaml.safe_dump(dev, sort_keys=False))
     graph = record_stack_file(
