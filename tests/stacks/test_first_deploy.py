@@ -25,6 +25,7 @@ from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import inference_endpoints
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 from tests.recorded import computed_once
+from tests.stacks.conftest import serving_cut
 
 REGION = "eu-west-1"
 ENDPOINT_TYPES = (
@@ -99,6 +100,17 @@ def _types(graph: ResourceGraph) -> set[str]:
 def _endpoint_warnings(warnings: Any) -> list[str]:
     """The endpoint's warnings (the family's batch scoring, deferred or not, warns on its own)."""
     return [w for w in warnings if w.startswith("endpoint ")]
+
+
+def _prod_cut(tmp_path: Path) -> Path:
+    """The prod fixture cut by :func:`tests.stacks.conftest.serving_cut`, for a test that asserts
+    on the endpoint alone: its resources, its warning (``endpoint ...``) or the error its
+    resolution raises, all recorded as in the whole fixture."""
+    document = load_stack_document("prod")
+    serving_cut(document["config"]["mlops-platform:platform"])
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
 
 
 def _endpoint_models(graph: ResourceGraph) -> list[Any]:
@@ -205,7 +217,8 @@ def test_the_up_after_an_approval_creates_the_endpoint(up_after_approval) -> Non
     assert "deferred_endpoints" not in second.exports and second.warnings == ()
 
 
-def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_registry) -> None:
+def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_registry, tmp_path) -> None:
+    """Recorded cut (``_prod_cut``): only the endpoint's warning is asserted on."""
     prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
     prod_registry.create_model_package(
         ModelPackageGroupName="prod-customer-churn",
@@ -217,7 +230,7 @@ def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_regi
         },
     )
 
-    graph = _up(stack_path("prod"), prod_registry)
+    graph = _up(_prod_cut(tmp_path), prod_registry)
 
     [warning] = _endpoint_warnings(graph.warnings)
     assert "prod-customer-churn, which has no Approved version yet" in warning
@@ -237,9 +250,12 @@ def test_dev_says_passing_versions_are_approved_automatically(monkeypatch) -> No
 
 
 def _prod_with_challenger(tmp_path) -> Path:
-    """The prod stack with a second family, `churn-challenger`, shadowing the endpoint's primary."""
+    """The prod stack with a second family, `churn-challenger`, shadowing the endpoint's primary,
+    cut as in ``_prod_cut`` (the primary's training pipeline keeps its definition): the tests that
+    record it assert on the endpoint's deferral or on the error its resolution raises."""
     document = load_stack_document("prod")
     platform = document["config"]["mlops-platform:platform"]
+    serving_cut(platform)
     platform["models"].append(
         {
             "name": "churn-challenger",
@@ -283,7 +299,9 @@ def test_one_variant_with_nothing_approved_defers_the_whole_endpoint(
 
 
 def test_a_pinned_version_that_does_not_exist_is_an_error_not_a_deferral(prod_registry, tmp_path) -> None:
+    """Recorded cut (``_prod_cut``): the endpoint's resolution raises the error."""
     document = load_stack_document("prod")
+    serving_cut(document["config"]["mlops-platform:platform"])
     [variant] = document["config"]["mlops-platform:platform"]["endpoints"][0]["variants"]
     variant["model"] = {
         "model_package_arn": f"arn:aws:sagemaker:{REGION}:333333333333:model-package/prod-customer-churn/7"
@@ -328,16 +346,19 @@ def _deploy(graph: ResourceGraph, registry: Any) -> None:
 
 
 def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rejected(
-    first_up, up_after_approval, prod_registry, current_instance_types
+    first_up, up_after_approval, prod_registry, current_instance_types, tmp_path
 ) -> None:
-    """The rollback of docs/promotion.md on a family with one approved version: the endpoint stays."""
+    """The rollback of docs/promotion.md on a family with one approved version: the endpoint stays.
+
+    The `up` after the rejection is recorded cut (``_prod_cut``): what it asserts on is the
+    endpoint's resources, monitors and warning (its batch scoring, cut, defers with no version)."""
     serving, serving_version = up_after_approval
     approved = _approve(prod_registry, first_up)
     assert approved == serving_version, "this registry holds the version the shared `up` serves"
     _deploy(serving, prod_registry)
     prod_registry.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
 
-    after = _up(stack_path("prod"), prod_registry)
+    after = _up(_prod_cut(tmp_path), prod_registry)
 
     assert set(ENDPOINT_TYPES) <= _types(after), "the endpoint, its alarms and monitors all stay"
     [model] = _endpoint_models(after)
