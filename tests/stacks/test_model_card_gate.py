@@ -18,6 +18,7 @@ from stacks.resolution import resolve_serving
 from stacks.stack_file import read_stack_file
 from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path
+from tests.stacks.conftest import serving_cut
 
 REGION = "eu-west-1"
 GROUP = "staging-customer-churn"
@@ -196,17 +197,23 @@ def staging_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield sagemaker
 
 
-def _up() -> Any:
-    """`pulumi up` of the staging fixture: the live resolver (``stacks.program``'s own) and endpoints."""
-    return record_stack_file(str(stack_path("staging")), program=run)
+def _up(path: Any) -> Any:
+    """`pulumi up` of the stack file at ``path``: the live resolver (``stacks.program``'s own) and
+    endpoints."""
+    return record_stack_file(str(path), program=run)
 
 
-def test_pulumi_up_stops_on_a_version_without_a_card_and_deploys_it_once_it_has_one(staging_registry) -> None:
+def test_pulumi_up_stops_on_a_version_without_a_card_and_deploys_it_once_it_has_one(
+    staging_registry, write_stack
+) -> None:
+    """The staging fixture cut (``serving_cut``): the card gate is the endpoint's resolution, and no
+    section cut registers an endpoint or a model (staging scores no batches)."""
+    path = write_stack("staging", serving_cut, name="Pulumi.staging.yaml")
     with pytest.raises(ModelResolutionError, match=f"no model card {GROUP}-v1"):
-        _up()
+        _up(path)
 
     staging_registry.create_model_card(ModelCardName=f"{GROUP}-v1", Content="{}", ModelCardStatus="Approved")
-    graph = _up()
+    graph = _up(path)
 
     [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
     [model] = graph.of_type("aws:sagemaker/model:Model")
