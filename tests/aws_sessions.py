@@ -31,11 +31,19 @@ def mocked_aws(region: str, **mock_options: Any) -> Iterator[boto3.Session]:
     test and in the code under test) is new but reads the shared loader; moto restores the
     previous default session on exit. Not nested: an inner block would neither reset moto nor
     restore the session."""
-    loader = _loader()
     with mock_aws(**mock_options):
-        session = botocore.session.get_session()
-        session.register_component("data_loader", loader)
-        boto3.setup_default_session(botocore_session=session, region_name=region)
-        # boto3 appends its own data folder to the loader's search paths for every session.
-        loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+        boto3.DEFAULT_SESSION = fresh_session(region)
         yield boto3.DEFAULT_SESSION
+
+
+def fresh_session(region: str | None = None) -> boto3.Session:
+    """A new boto3 session on the shared loader: its credentials and configuration are resolved
+    anew, from the environment as it is when its clients are made (no moto); for tests that set
+    ``boto3.DEFAULT_SESSION`` to it (monkeypatch) instead of to ``None``."""
+    loader = _loader()
+    session = botocore.session.get_session()
+    session.register_component("data_loader", loader)
+    fresh = boto3.Session(botocore_session=session, region_name=region)
+    # boto3 appends its own data folder to the loader's search paths for every session.
+    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return fresh

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import boto3
 
-from tests.aws_sessions import mocked_aws
+from tests.aws_sessions import fresh_session, mocked_aws
 
 
 def test_each_block_has_its_own_state_and_session_and_shares_only_the_loader(monkeypatch) -> None:
@@ -25,3 +25,16 @@ def test_each_block_has_its_own_state_and_session_and_shares_only_the_loader(mon
     first, second = (session._session for session in seen)
     assert first is not second
     assert first.get_component("data_loader") is second.get_component("data_loader")
+
+
+def test_a_fresh_session_resolves_credentials_anew_and_shares_only_the_loader(monkeypatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "first")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    first = fresh_session("eu-west-1")
+    assert first.get_credentials().access_key == "first"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "second")
+    second = fresh_session()
+
+    assert second.get_credentials().access_key == "second"
+    assert first._session is not second._session and first.region_name == "eu-west-1"
+    assert first._session.get_component("data_loader") is second._session.get_component("data_loader")

@@ -20,7 +20,7 @@ from moto.core import set_initial_no_auth_action_count
 from delivery import promote
 from delivery.aws_errors import describe, is_access_problem
 from pipelines import promotion
-from tests.aws_sessions import mocked_aws
+from tests.aws_sessions import fresh_session, mocked_aws
 from tests.conftest import stack_path
 
 REGION = "eu-west-1"
@@ -32,7 +32,8 @@ Cli = Callable[[], int]
 
 @pytest.fixture
 def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No credentials anywhere botocore looks (and no instance metadata service to ask)."""
+    """No credentials anywhere botocore looks (and no instance metadata service to ask); a new
+    default session, so nothing resolved before counts (only parsed service models are shared)."""
     for variable in (
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
@@ -49,7 +50,7 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", fresh_session())
 
 
 def _status(path: Path | None = None) -> int:
@@ -99,7 +100,7 @@ def test_an_unreachable_endpoint_is_one_line_and_exit_2(cli: Cli, monkeypatch, c
         monkeypatch.setenv(variable, "testing")
     monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", "http://127.0.0.1:9")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", fresh_session())
 
     assert cli() == 2
     assert "cannot reach AWS" in _one_clean_line(capsys)
