@@ -27,6 +27,7 @@ import pytest
 from bench.package_sizes import closure
 from stacks.component_reference import AREAS
 from tests.conftest import REPO
+from tests.session_shared import once_per_session
 
 HEAVY = {"mlflow", "pyarrow", "scipy", "sagemaker", "pulumi-aws-native", "pulumi-kubernetes"}
 """What a team that only wants an endpoint must not pull."""
@@ -40,14 +41,19 @@ def _uv() -> str:
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [_uv(), "build", "--no-build-isolation", "--offline", "--out-dir", str(out)],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    return out
+    """The sdist and the wheel built from it, once per session: pytest-xdist spreads this module's
+    tests over the workers, and each would build them again (the tests only read the files)."""
+
+    def build(out: Path) -> Path:
+        subprocess.run(
+            [_uv(), "build", "--no-build-isolation", "--offline", "--out-dir", str(out)],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+        return out
+
+    return once_per_session(tmp_path_factory, "package-dist", build)
 
 
 @pytest.fixture(scope="module")
@@ -58,24 +64,34 @@ def wheel(dist: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
-    """A fresh virtual environment holding the wheel (and, after its own site-packages, the deps)."""
-    root = tmp_path_factory.mktemp("consumer-venv")
-    uv = _uv()
-    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(root)], check=True)
-    environment = {**os.environ, "VIRTUAL_ENV": str(root)}
-    subprocess.run(
-        [uv, "pip", "install", "--quiet", "--offline", "--no-deps", str(wheel)], check=True, env=environment
-    )
-    site = Path(
+    """A fresh virtual environment holding the wheel (and, after its own site-packages, the deps),
+    made once per session from the session's wheel: the tests only run its interpreter."""
+
+    def make(root: Path) -> Path:
+        uv = _uv()
+        subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(root)], check=True)
+        environment = {**os.environ, "VIRTUAL_ENV": str(root)}
         subprocess.run(
-            [str(root / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            [uv, "pip", "install", "--quiet", "--offline", "--no-deps", str(wheel)],
             check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    )
-    (site / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    return root
+            env=environment,
+        )
+        site = Path(
+            subprocess.run(
+                [
+                    str(root / "bin" / "python"),
+                    "-c",
+                    "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        )
+        (site / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+        return root
+
+    return once_per_session(tmp_path_factory, "consumer-venv", make)
 
 
 def _run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
