@@ -31,8 +31,10 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import hashlib
+import importlib.metadata
 import os
 import pickle
+import re
 import shutil
 import sys
 import time
@@ -40,7 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from planner.recorder import ResourceGraph, record_stack_file
 
@@ -56,6 +58,9 @@ _cache_dir: Path | None = None
 def source_fingerprint(repo: Path) -> str:
     """A hash of the code a recording runs (see the module's docstring)."""
     digest = hashlib.sha256(sys.version.encode())
+    # What is installed, not only what uv.lock asks for: an environment changed by hand
+    # (`uv pip install pulumi==...`) must not be served results of the locked one.
+    digest.update("\n".join(installed_distributions()).encode() + b"\0")
     files = [repo / name for name in SOURCE_FILES]
     for folder in SOURCE_FOLDERS:
         files += sorted(
@@ -68,6 +73,11 @@ def source_fingerprint(repo: Path) -> str:
         digest.update(path.read_bytes() if path.exists() else b"")
         digest.update(b"\0")
     return digest.hexdigest()[:32]
+
+
+def installed_distributions() -> list[str]:
+    """``name==version`` of every distribution the interpreter can import, sorted."""
+    return sorted({f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()})
 
 
 # Another version's folder unchanged for this long belongs to no running session: it is removed.
@@ -121,12 +131,22 @@ def _record(source: str, path: Path, registry: str) -> tuple[ResourceGraph, byte
 def _cached(directory: Path, path: Path, registry: str, source: str) -> ResourceGraph | None:
     for located in (False, True):
         entry = directory / f"{_key(path, registry, located=located)}.pickle"
-        try:
-            data = entry.read_bytes()
-        except FileNotFoundError:
-            continue
-        return dataclasses.replace(pickle.loads(data), source=source)
+        graph = _read(entry)
+        if graph is not _MISSING:
+            return dataclasses.replace(graph, source=source)
     return None
+
+
+_MISSING = object()
+
+
+def _read(entry: Path) -> Any:
+    """The value pickled in ``entry``, or ``_MISSING`` when there is none or it cannot be read (a
+    damaged file is computed again and replaced, never an error in every later run)."""
+    try:
+        return pickle.loads(entry.read_bytes())
+    except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+        return _MISSING
 
 
 def recorded_stack(path: str | Path, *, registry: str = "stand-in") -> ResourceGraph:
@@ -227,17 +247,15 @@ def computed_once(name: str, compute: Callable[[], T], *, key: Iterable[str | by
     if directory is None:
         return compute()
     entry = _entry(directory, name, compute, key)
-    try:
-        return pickle.loads(entry.read_bytes())
-    except FileNotFoundError:
-        pass
+    found = _read(entry)
+    if found is not _MISSING:
+        return found
     # Another session (of other code, in this checkout) may have removed the folder: make it again.
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(entry.with_suffix(".lock")):
-        try:
-            return pickle.loads(entry.read_bytes())  # another worker computed it meanwhile
-        except FileNotFoundError:
-            pass
+        found = _read(entry)  # another worker computed it meanwhile
+        if found is not _MISSING:
+            return found
         data = pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
         _store(entry, data)
         _remove_stale_versions(entry)
@@ -247,10 +265,13 @@ def computed_once(name: str, compute: Callable[[], T], *, key: Iterable[str | by
 def _remove_stale_versions(entry: Path) -> None:
     """Other keys' results of the same name (an edited test module...), once unchanged for an hour."""
     prefix = entry.name.rsplit("-", 1)[0]
+    versions = re.compile(re.escape(prefix) + r"-[0-9a-f]{40}\.(pickle|lock)")
     for other in entry.parent.glob(f"{prefix}-*"):
+        if not versions.fullmatch(other.name):
+            continue  # another name that begins with this one's
         try:
             stale = time.time() - other.stat().st_mtime > STALE_SECONDS
         except FileNotFoundError:
             continue
-        if other.suffix in (".pickle", ".lock") and other.with_suffix(".pickle") != entry and stale:
+        if other.with_suffix(".pickle") != entry and stale:
             other.unlink(missing_ok=True)

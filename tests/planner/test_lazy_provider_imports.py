@@ -8,7 +8,6 @@ name and what it is. This process has the hook (conftest imports the planner fir
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import json
 import os
 import subprocess
@@ -86,18 +85,13 @@ def real() -> dict[str, Any]:
     by the xdist workers and later runs (tests.recorded.computed_once). Keyed by the code (the
     fingerprint: planner, components, stacks... uv.lock, Python), this module (the subprocess's
     script, the switch it sets), the tests' support files, the MLOPS_/AWS_/PULUMI_/MOTO_
-    environment, the interpreter and, here, the prod fixture's path and bytes, PYTHONPATH and the
-    installed provider SDKs whose names it lists. Each worker unpickles its own copy of a plain JSON
+    environment, the interpreter, what is installed (the fingerprint again) and, here, the prod
+    fixture's path and bytes and PYTHONPATH. Each worker unpickles its own copy of a plain JSON
     document (this module's tests share it, and only read it, as before), so no worker or run can
     change what another reads; a failing subprocess is not cached."""
     prod = stack_path("prod")
-    versions = [
-        f"{d}=={importlib.metadata.version(d)}" for d in ("pulumi", "pulumi_aws", "pulumi_aws_native")
-    ]
     return computed_once(
-        "real",
-        lambda: _real_side(prod),
-        key=[str(prod), prod.read_bytes(), os.environ.get("PYTHONPATH", ""), *versions],
+        "real", lambda: _real_side(prod), key=[str(prod), prod.read_bytes(), os.environ.get("PYTHONPATH", "")]
     )
 
 

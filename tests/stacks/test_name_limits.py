@@ -202,7 +202,7 @@ def _record(
     a search whose assertions fail is not cached, so it fails for every caller.
     test_the_longest_names_reach_their_limits runs the search itself on every run."""
     document = computed_once(
-        "longest_document",
+        f"longest_document-prefix{prefix}",  # one entry per parameter: neither ages the other out
         lambda: _longest(_base(model_monitors), prefix)[0],
         key=[json.dumps(model_monitors, sort_keys=True), str(prefix)],
     )
