@@ -162,17 +162,17 @@ def recorded_stack(path: str | Path, *, registry: str = "stand-in") -> ResourceG
     # Another session (of other code, in this checkout) may have removed the folder: make it again.
     directory.mkdir(parents=True, exist_ok=True)
     # One recorder per document across the workers: the others wait for its graph.
-    with _locked(directory / f"{_key(path, registry, located=False)}.lock"):
+    with locked(directory / f"{_key(path, registry, located=False)}.lock"):
         found = _cached(directory, path, registry, source)
         if found is not None:
             return found
         graph, data, located = _record(source, path, registry)
-        _store(directory / f"{_key(path, registry, located=located)}.pickle", data)
+        write_whole(directory / f"{_key(path, registry, located=located)}.pickle", data)
         return graph
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """Held by one process (or thread) at a time: the others wait in ``open``'s flock."""
     with open(path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -182,7 +182,7 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _store(target: Path, data: bytes) -> None:
+def write_whole(target: Path, data: bytes) -> None:
     """Write ``target`` whole (readers never see part of it), unless its folder was removed."""
     partial = target.with_suffix(f".{os.getpid()}.partial")
     try:
@@ -252,12 +252,12 @@ def computed_once(name: str, compute: Callable[[], T], *, key: Iterable[str | by
         return found
     # Another session (of other code, in this checkout) may have removed the folder: make it again.
     directory.mkdir(parents=True, exist_ok=True)
-    with _locked(entry.with_suffix(".lock")):
+    with locked(entry.with_suffix(".lock")):
         found = _read(entry)  # another worker computed it meanwhile
         if found is not _MISSING:
             return found
         data = pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
-        _store(entry, data)
+        write_whole(entry, data)
         _remove_stale_versions(entry)
         return pickle.loads(data)
 

@@ -13,7 +13,6 @@ not kept: the next caller tries again (and fails again).
 
 from __future__ import annotations
 
-import fcntl
 import os
 import pickle
 import shutil
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+
+from tests.recorded import locked, write_whole
 
 T = TypeVar("T")
 
@@ -37,18 +38,12 @@ def once_per_session(tmp_path_factory: pytest.TempPathFactory, name: str, comput
     every later caller, in any worker, gets its pickled result."""
     root = session_folder(tmp_path_factory)
     result = root / f"{name}.pickle"
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if result.exists():
-                return pickle.loads(result.read_bytes())
-            folder = root / name
-            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
-            folder.mkdir()
-            value = compute(folder)
-            partial = result.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(value))
-            partial.replace(result)
-            return value
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with locked(root / f"{name}.lock"):
+        if result.exists():
+            return pickle.loads(result.read_bytes())
+        folder = root / name
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+        folder.mkdir()
+        value = compute(folder)
+        write_whole(result, pickle.dumps(value))
+        return value
