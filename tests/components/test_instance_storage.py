@@ -19,16 +19,18 @@ from policies import aws_instance_types
 from policies.rules import _common
 
 
-def _sdk() -> tuple[ModuleType, Any]:
-    """The training builder and the SDK's heuristic, imported the way the builder is (sealed, offline)."""
+@pytest.fixture(scope="module")
+def sdk() -> tuple[ModuleType, Any]:
+    """The training builder and the SDK's heuristic, imported the way the builder is (sealed, offline).
+
+    A fixture, not a module-level import: the SageMaker SDK costs seconds to import, and every
+    xdist worker collects this module whether or not it runs one of its tests."""
     with _offline_sdk.sealed("eu-west-1"):
         from sagemaker.core.common_utils import instance_supports_kms
 
         from components.training import _definition_steps
     return _definition_steps, instance_supports_kms
 
-
-_definition_steps, instance_supports_kms = _sdk()
 
 # Families the platform treats as local NVMe: every one of them, by name.
 NVME = sorted(aws_instance_types.INSTANCE_STORE_FAMILIES)
@@ -48,7 +50,8 @@ def _type(family: str) -> str:
 
 
 @pytest.mark.parametrize("family", NVME, ids=NVME)
-def test_nvme_family_gets_no_storage_key_anywhere(family: str) -> None:
+def test_nvme_family_gets_no_storage_key_anywhere(family: str, sdk: tuple[ModuleType, Any]) -> None:
+    _definition_steps, _ = sdk
     instance_type = _type(family)
     assert instance_types.has_instance_store(instance_type)
     assert _definition_steps.supports_volume_kms(instance_type) is False
@@ -57,7 +60,8 @@ def test_nvme_family_gets_no_storage_key_anywhere(family: str) -> None:
 
 
 @pytest.mark.parametrize("family", EBS, ids=EBS)
-def test_ebs_family_gets_a_storage_key_everywhere(family: str) -> None:
+def test_ebs_family_gets_a_storage_key_everywhere(family: str, sdk: tuple[ModuleType, Any]) -> None:
+    _definition_steps, _ = sdk
     instance_type = _type(family)
     assert not instance_types.has_instance_store(instance_type)
     assert _definition_steps.supports_volume_kms(instance_type) is True
@@ -65,7 +69,8 @@ def test_ebs_family_gets_a_storage_key_everywhere(family: str) -> None:
 
 
 @pytest.mark.parametrize("family", NVME + EBS, ids=NVME + EBS)
-def test_sdk_heuristic_agrees_except_where_named(family: str) -> None:
+def test_sdk_heuristic_agrees_except_where_named(family: str, sdk: tuple[ModuleType, Any]) -> None:
+    _, instance_supports_kms = sdk
     sdk_says_nvme = not instance_supports_kms(_type(family))
     ours = family in aws_instance_types.INSTANCE_STORE_FAMILIES
     if family in SDK_LAGS:
