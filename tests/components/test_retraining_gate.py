@@ -22,10 +22,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
-    state_task_service_aws_sdk as aws_sdk,
-)
-from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 
 from components.training.retraining_gate import (
     RetrainingGate,
@@ -46,6 +42,12 @@ COOLDOWN = 6 * 3600
 
 @pytest.fixture
 def sdk_integration_casing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Imported here, not at module level: moto's Step Functions parser is a heavy import that a
+    # worker collecting this module without running its moto tests should not pay.
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk as aws_sdk,
+    )
+
     def operation(task: Any) -> Any:
         action = task.resource.api_action
         service = service_model(task._get_boto_service_name())
@@ -100,6 +102,8 @@ def _released(clock: Cooldown) -> Iterator[None]:
 
 @pytest.fixture
 def cooldown(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cooldown]:
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
+
     clock = Cooldown()
     monkeypatch.setattr(WaitFunction, "_wait_interval", clock.wait)
     yield clock
