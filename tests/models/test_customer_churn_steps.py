@@ -8,36 +8,62 @@ import json
 import re
 import tarfile
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 import pytest
 import yaml
-from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
 from tests.family_steps import archive, churn_steps
 from tests.pipelines.churn_fixtures import churn_extract, write_csv
 
-preprocess, train, evaluate = churn_steps()
+if TYPE_CHECKING:  # pandas and numpy are imported where used: collecting this module needs neither
+    import pandas as pd
+
 LABEL, IDENTIFIERS = "churned", ("customer_id", "event_time")
-SCHEMA = preprocess.Schema(LABEL, IDENTIFIERS)
 SCHEMA_ARGS = ["--label", LABEL, "--identifiers", ",".join(IDENTIFIERS)]
 """What the platform passes Preprocess and Evaluate for the churn family's stack-file training."""
 METRICS = ("auc", "accuracy", "f1")
 FAST = ["--label", LABEL, "--max-iter", "40", "--checkpoint-every", "20"]
 
 
+# The step scripts are fixtures, not module globals: loading them imports pandas and scikit-learn,
+# which a pytest-xdist worker collecting this module without running its tests should not pay.
+@pytest.fixture(scope="module")
+def preprocess() -> ModuleType:
+    return churn_steps()[0]
+
+
+@pytest.fixture(scope="module")
+def train() -> ModuleType:
+    return churn_steps()[1]
+
+
+@pytest.fixture(scope="module")
+def evaluate() -> ModuleType:
+    return churn_steps()[2]
+
+
 @pytest.fixture(autouse=True, scope="module")
-def _one_thread():
+def _one_thread(preprocess: ModuleType, train: ModuleType, evaluate: ModuleType):
     """On a few hundred rows HistGradientBoosting's OpenMP start-up dominates, badly so on a small
-    CI runner (a hundredfold here); the result does not depend on the thread count."""
+    CI runner (a hundredfold here); the result does not depend on the thread count.
+
+    threadpoolctl limits the libraries loaded when the block starts: the scripts (scikit-learn and
+    its OpenMP runtime) are loaded first."""
     with threadpool_limits(limits=1):
         yield
 
 
 @pytest.fixture(scope="module")
-def splits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def schema(preprocess: ModuleType) -> Any:
+    """The churn family's schema for the stack file's label and identifiers (a frozen dataclass)."""
+    return preprocess.Schema(LABEL, IDENTIFIERS)
+
+
+@pytest.fixture(scope="module")
+def splits(tmp_path_factory: pytest.TempPathFactory, preprocess: ModuleType) -> Path:
     """preprocess.py output for the standard extract: <dir>/{train,validation,test}/<split>.csv."""
     root = tmp_path_factory.mktemp("preprocess")
     write_csv(churn_extract(), root / "raw" / "extract.csv")
@@ -49,7 +75,7 @@ def splits(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory, train: ModuleType) -> Path:
     model_dir = tmp_path_factory.mktemp("model")
     argv = ["--train", str(splits / "train"), "--validation", str(splits / "validation")]
     assert train.main([*argv, "--model-dir", str(model_dir), *FAST]) == 0
@@ -58,6 +84,7 @@ def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _run_evaluate(model: Path, splits: Path, out: Path, features: Path | None = None) -> int:
     """evaluate.py as the Evaluate job runs it, writing its eval/, predictions/ and baseline/ under ``out``."""
+    preprocess, _, evaluate = churn_steps()
     return evaluate.main(
         [
             *SCHEMA_ARGS,
@@ -73,7 +100,11 @@ def _run_evaluate(model: Path, splits: Path, out: Path, features: Path | None = 
 # --- preprocess ------------------------------------------------------------------------------
 
 
-def test_preprocess_splits_deterministically_and_stratified(splits: Path, tmp_path: Path) -> None:
+def test_preprocess_splits_deterministically_and_stratified(
+    splits: Path, tmp_path: Path, schema: Any, preprocess: ModuleType
+) -> None:
+    import pandas as pd
+
     write_csv(churn_extract(), tmp_path / "raw" / "extract.csv")
     assert (
         preprocess.main(
@@ -86,14 +117,16 @@ def test_preprocess_splits_deterministically_and_stratified(splits: Path, tmp_pa
     for name in preprocess.SPLITS:
         again = (tmp_path / "out" / name / f"{name}.csv").read_text()
         assert again == (splits / name / f"{name}.csv").read_text(), f"{name} split changed between runs"
-        assert list(frames[name].columns) == list(SCHEMA.columns)
+        assert list(frames[name].columns) == list(schema.columns)
         assert set(frames[name]["churned"]) == {0, 1}
     assert [len(frames[name]) for name in preprocess.SPLITS] == [280, 60, 60]
     ids = [set(frame["customer_id"]) for frame in frames.values()]
     assert not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2]), "a customer is in two splits"
 
 
-def test_preprocess_reads_every_csv_under_the_input_prefix(tmp_path: Path) -> None:
+def test_preprocess_reads_every_csv_under_the_input_prefix(tmp_path: Path, preprocess: ModuleType) -> None:
+    import pandas as pd
+
     extract = churn_extract()
     write_csv(extract.iloc[:150], tmp_path / "raw" / "2024-01" / "part-0.csv")
     write_csv(extract.iloc[150:], tmp_path / "raw" / "2024-02" / "part-1.csv")
@@ -162,7 +195,7 @@ BAD_EXTRACTS = {
 
 @pytest.mark.parametrize(("corrupt", "message"), BAD_EXTRACTS.values(), ids=BAD_EXTRACTS.keys())
 def test_preprocess_rejects_malformed_data_naming_the_problem(
-    corrupt, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    corrupt, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], preprocess: ModuleType
 ) -> None:
     write_csv(corrupt(churn_extract(rows=60)), tmp_path / "raw" / "extract.csv")
 
@@ -175,7 +208,9 @@ def test_preprocess_rejects_malformed_data_naming_the_problem(
     assert not (tmp_path / "out").exists(), "nothing may be written from invalid data"
 
 
-def test_preprocess_rejects_an_empty_prefix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_preprocess_rejects_an_empty_prefix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], preprocess: ModuleType
+) -> None:
     (tmp_path / "raw").mkdir()
     assert (
         preprocess.main(
@@ -186,17 +221,21 @@ def test_preprocess_rejects_an_empty_prefix(tmp_path: Path, capsys: pytest.Captu
     assert "no CSV files under" in capsys.readouterr().err
 
 
-def test_error_messages_count_the_rest_of_the_offending_rows() -> None:
+def test_error_messages_count_the_rest_of_the_offending_rows(schema: Any, preprocess: ModuleType) -> None:
     frame = churn_extract(rows=40).astype(object)
     frame.loc[[1, 2, 3, 4, 5], "contract_type"] = "monthly"
     with pytest.raises(preprocess.DataValidationError, match=r"at row 2, row 3, row 4 and 2 more; allowed"):
-        preprocess.validate(frame, SCHEMA)
+        preprocess.validate(frame, schema)
 
 
 # --- train -----------------------------------------------------------------------------------
 
 
-def test_train_writes_a_model_and_its_inference_code(model_dir: Path, splits: Path) -> None:
+def test_train_writes_a_model_and_its_inference_code(
+    model_dir: Path, splits: Path, train: ModuleType
+) -> None:
+    import pandas as pd
+
     model = train.model_fn(str(model_dir))
     test = pd.read_csv(splits / "test" / "test.csv")
 
@@ -207,7 +246,9 @@ def test_train_writes_a_model_and_its_inference_code(model_dir: Path, splits: Pa
     assert model.named_steps["classifier"].n_iter_ == 40
 
 
-def test_hyperparameters_come_from_cli_over_sm_hps_over_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hyperparameters_come_from_cli_over_sm_hps_over_defaults(
+    monkeypatch: pytest.MonkeyPatch, train: ModuleType
+) -> None:
     monkeypatch.setenv("SM_HPS", json.dumps({"max_iter": 30, "learning_rate": 0.3, "sagemaker_program": "x"}))
     monkeypatch.setenv("SM_MODEL_DIR", "/tmp/model-from-env")
 
@@ -223,8 +264,10 @@ def test_hyperparameters_come_from_cli_over_sm_hps_over_defaults(monkeypatch: py
 
 
 def test_an_interrupted_training_resumes_from_its_checkpoint(
-    splits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    splits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, train: ModuleType
 ) -> None:
+    import numpy as np
+
     frame = train.read_split(splits / "train", LABEL)
     hyperparameters = train.Hyperparameters(max_iter=40, checkpoint_every=15)
     real_save = train.save_checkpoint
@@ -255,7 +298,7 @@ def test_an_interrupted_training_resumes_from_its_checkpoint(
     )
 
 
-def test_a_checkpoint_from_other_data_is_not_resumed(splits: Path, tmp_path: Path) -> None:
+def test_a_checkpoint_from_other_data_is_not_resumed(splits: Path, tmp_path: Path, train: ModuleType) -> None:
     frame = train.read_split(splits / "train", LABEL)
     hyperparameters = train.Hyperparameters(max_iter=20, checkpoint_every=10)
     train.train(frame.iloc[:100], LABEL, hyperparameters, tmp_path / "checkpoints")
@@ -265,7 +308,7 @@ def test_a_checkpoint_from_other_data_is_not_resumed(splits: Path, tmp_path: Pat
     assert result.resumed_from == 0
 
 
-def test_the_model_serves_csv_and_json_requests(model_dir: Path) -> None:
+def test_the_model_serves_csv_and_json_requests(model_dir: Path, train: ModuleType) -> None:
     model = train.model_fn(str(model_dir))
     row = {
         "tenure_months": 3,
@@ -306,7 +349,7 @@ def test_evaluate_writes_the_report_the_pipeline_reads(model_dir: Path, splits: 
 
 
 def test_evaluate_loads_the_archive_the_directory_or_the_unpacked_model(
-    model_dir: Path, splits: Path, tmp_path: Path
+    model_dir: Path, splits: Path, tmp_path: Path, evaluate: ModuleType
 ) -> None:
     handed_over = archive(model_dir, tmp_path / "handed-over")
     test = evaluate.read_test(splits / "test", LABEL)
@@ -338,11 +381,13 @@ def test_evaluate_refuses_an_archive_escaping_its_directory(tmp_path: Path, caps
 
 
 def test_the_data_quality_baseline_is_what_model_monitor_captures_from_the_endpoint(
-    model_dir: Path, splits: Path, tmp_path: Path
+    model_dir: Path, splits: Path, tmp_path: Path, preprocess: ModuleType, train: ModuleType
 ) -> None:
     """Model Monitor captures the response first, then the request's columns: the baseline is the
     probability the serving code returns for each train-split row, then that row's model inputs, in
     request order, named; no label or identifiers (preprocess writes the inputs, evaluate the rest)."""
+    import pandas as pd
+
     features = pd.read_csv(splits / preprocess.BASELINE / f"{preprocess.BASELINE}.csv")
     train_split = pd.read_csv(splits / "train" / "train.csv")
     assert list(features.columns) == list(train.FEATURES)
@@ -365,6 +410,8 @@ def test_the_data_quality_baseline_is_what_model_monitor_captures_from_the_endpo
 def test_evaluate_refuses_features_that_are_not_the_request_columns(
     model_dir: Path, splits: Path, tmp_path: Path, capsys
 ) -> None:
+    import pandas as pd
+
     write_csv(pd.read_csv(splits / "train" / "train.csv"), tmp_path / "features" / "train.csv")
 
     assert _run_evaluate(model_dir, splits, tmp_path, features=tmp_path / "features") == 2
@@ -373,9 +420,11 @@ def test_evaluate_refuses_features_that_are_not_the_request_columns(
 
 
 def test_evaluate_writes_the_predictions_its_report_is_computed_from(
-    model_dir: Path, splits: Path, tmp_path: Path
+    model_dir: Path, splits: Path, tmp_path: Path, evaluate: ModuleType
 ) -> None:
     """The model-quality baseline: probability, prediction at the threshold, and the true label."""
+    import pandas as pd
+
     assert _run_evaluate(model_dir, splits, tmp_path) == 0
 
     predictions = pd.read_csv(tmp_path / "predictions" / "predictions.csv")
@@ -390,16 +439,18 @@ def test_evaluate_writes_the_predictions_its_report_is_computed_from(
     assert evaluate.report(predictions, METRICS) == report, "the baseline scores what CheckMetric gated on"
 
 
-def test_the_scripts_agree_on_the_schema() -> None:
+def test_the_scripts_agree_on_the_schema(
+    schema: Any, preprocess: ModuleType, train: ModuleType, evaluate: ModuleType
+) -> None:
     """Each script is uploaded alone, so the schema is repeated; this keeps the copies equal."""
     assert train.FEATURES == evaluate.FEATURES == preprocess.FEATURES
-    assert set(train.FEATURES) == set(SCHEMA.columns) - {*IDENTIFIERS, LABEL}
+    assert set(train.FEATURES) == set(schema.columns) - {*IDENTIFIERS, LABEL}
     assert preprocess.CATEGORICAL_FEATURES["contract_type"] == train.CONTRACT_TYPES
     assert set(train.NUMERIC_FEATURES) == {*preprocess.INTEGRAL_FEATURES, *preprocess.FRACTIONAL_FEATURES}
 
 
 def test_evaluate_reports_exactly_the_metrics_the_stack_file_asks_for(
-    model_dir: Path, splits: Path, tmp_path: Path
+    model_dir: Path, splits: Path, tmp_path: Path, preprocess: ModuleType, evaluate: ModuleType
 ) -> None:
     status = evaluate.main(
         [
@@ -416,7 +467,12 @@ def test_evaluate_reports_exactly_the_metrics_the_stack_file_asks_for(
 
 
 def test_a_metric_the_churn_family_cannot_compute_stops_evaluate_naming_it(
-    model_dir: Path, splits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    model_dir: Path,
+    splits: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    preprocess: ModuleType,
+    evaluate: ModuleType,
 ) -> None:
     status = evaluate.main(
         [
@@ -434,8 +490,10 @@ def test_a_metric_the_churn_family_cannot_compute_stops_evaluate_naming_it(
     assert not (tmp_path / "eval").exists()
 
 
-def test_the_stack_files_label_is_what_the_scripts_use(tmp_path: Path) -> None:
+def test_the_stack_files_label_is_what_the_scripts_use(tmp_path: Path, preprocess: ModuleType) -> None:
     """Another label column name in the data and the stack file: the scripts follow the stack file."""
+    import pandas as pd
+
     extract = churn_extract(rows=80).rename(columns={"churned": "left_within_90d"})
     write_csv(extract, tmp_path / "raw" / "extract.csv")
     args = ["--label", "left_within_90d", "--identifiers", "customer_id,event_time"]
@@ -450,7 +508,11 @@ def test_the_stack_files_label_is_what_the_scripts_use(tmp_path: Path) -> None:
 
 
 def test_jobs_sharing_one_checkpoint_path_each_resume_only_their_own(
-    splits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    splits: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    train: ModuleType,
 ) -> None:
     """The jobs of a tuning run share one checkpoint S3 path, synced whole into each job's
     /opt/ml/checkpoints: each keeps its checkpoint under its own job name (TRAINING_JOB_NAME)."""
@@ -475,10 +537,13 @@ def test_jobs_sharing_one_checkpoint_path_each_resume_only_their_own(
 
 
 def test_train_reports_the_objective_metric_after_every_chunk(
-    splits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    splits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], train: ModuleType
 ) -> None:
     """Early stopping and Hyperband judge a tuned job by its objective as it trains: the staging
     fixture's metric regex must match once per chunk, the last match being the final model's."""
+    import pandas as pd
+    from sklearn.metrics import roc_auc_score  # a heavy import: here, not at collection
+
     fixture = Path(__file__).parents[1] / "fixtures" / "stacks" / "Pulumi.staging.yaml"
     platform = yaml.safe_load(fixture.read_text())["config"]["mlops-platform:platform"]
     churn = next(m for m in platform["models"] if m["training"].get("tuning"))

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from tests.family_steps import archive, load_step
 
-preprocess, train, evaluate = (
-    load_step("demand-forecast", step) for step in ("preprocess", "train", "evaluate")
-)
+if TYPE_CHECKING:  # pandas and numpy are imported where used: collecting this module needs neither
+    import pandas as pd
+
 LABEL, IDENTIFIERS = "units_sold", ("store_id", "sku", "week_start")
 SCHEMA_ARGS = ["--label", LABEL, "--identifiers", ",".join(IDENTIFIERS)]
 METRICS = ("rmse", "mae", "r2", "wape")
@@ -24,6 +24,9 @@ FAST = ["--label", LABEL, "--num-round", "60", "--max-depth", "4"]
 def weekly_extract(weeks: int = 20, stores: int = 4, skus: int = 5, seed: int = 11) -> pd.DataFrame:
     """Sales with a learnable signal: promotions and holidays sell more, higher prices less, and
     last week's and the 4-week average units carry over."""
+    import numpy as np
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     rows = []
     for week in pd.date_range("2026-01-05", periods=weeks, freq="7D"):
@@ -57,8 +60,25 @@ def _write(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+# The step scripts are fixtures, not module globals: loading them imports pandas and XGBoost, which
+# a pytest-xdist worker collecting this module without running its tests should not pay.
 @pytest.fixture(scope="module")
-def splits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def preprocess() -> ModuleType:
+    return load_step("demand-forecast", "preprocess")
+
+
+@pytest.fixture(scope="module")
+def train() -> ModuleType:
+    return load_step("demand-forecast", "train")
+
+
+@pytest.fixture(scope="module")
+def evaluate() -> ModuleType:
+    return load_step("demand-forecast", "evaluate")
+
+
+@pytest.fixture(scope="module")
+def splits(tmp_path_factory: pytest.TempPathFactory, preprocess: ModuleType) -> Path:
     root = tmp_path_factory.mktemp("forecast")
     _write(weekly_extract(), root / "raw" / "extract.csv")
     assert (
@@ -69,7 +89,7 @@ def splits(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory, train: ModuleType) -> Path:
     model_dir = tmp_path_factory.mktemp("forecast-model")
     argv = ["--train", str(splits / "train"), "--validation", str(splits / "validation")]
     assert train.main([*argv, "--model-dir", str(model_dir), *FAST]) == 0
@@ -77,6 +97,7 @@ def model_dir(splits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _evaluate(model: Path, splits: Path, out: Path, metrics: tuple[str, ...] = METRICS) -> int:
+    preprocess, evaluate = (load_step("demand-forecast", step) for step in ("preprocess", "evaluate"))
     return evaluate.main(
         [
             *SCHEMA_ARGS,
@@ -87,7 +108,9 @@ def _evaluate(model: Path, splits: Path, out: Path, metrics: tuple[str, ...] = M
     )
 
 
-def test_the_split_is_by_time_whole_weeks_oldest_first(splits: Path) -> None:
+def test_the_split_is_by_time_whole_weeks_oldest_first(splits: Path, preprocess: ModuleType) -> None:
+    import pandas as pd
+
     frames = {name: pd.read_csv(splits / name / f"{name}.csv") for name in preprocess.SPLITS}
     weeks = {name: set(frame["week_start"]) for name, frame in frames.items()}
 
@@ -97,7 +120,11 @@ def test_the_split_is_by_time_whole_weeks_oldest_first(splits: Path) -> None:
     assert list(frames["train"].columns) == [*IDENTIFIERS, *preprocess.FEATURES, LABEL]
 
 
-def test_the_baseline_features_are_the_train_splits_model_inputs_in_request_order(splits: Path) -> None:
+def test_the_baseline_features_are_the_train_splits_model_inputs_in_request_order(
+    splits: Path, preprocess: ModuleType, train: ModuleType
+) -> None:
+    import pandas as pd
+
     features = pd.read_csv(splits / "baseline" / "baseline.csv")
     train_split = pd.read_csv(splits / "train" / "train.csv")
     assert list(features.columns) == list(train.FEATURES) == list(preprocess.FEATURES)
@@ -142,7 +169,9 @@ BAD = {
 
 
 @pytest.mark.parametrize(("corrupt", "message"), BAD.values(), ids=BAD.keys())
-def test_preprocess_rejects_bad_data_naming_the_problem(corrupt, message, tmp_path, capsys) -> None:
+def test_preprocess_rejects_bad_data_naming_the_problem(
+    corrupt, message, tmp_path, capsys, preprocess: ModuleType
+) -> None:
     _write(corrupt(weekly_extract(weeks=8, stores=2, skus=2)), tmp_path / "raw" / "extract.csv")
 
     status = preprocess.main(
@@ -154,7 +183,9 @@ def test_preprocess_rejects_bad_data_naming_the_problem(corrupt, message, tmp_pa
     assert not (tmp_path / "out").exists()
 
 
-def test_the_family_needs_its_time_column_among_the_identifiers(tmp_path, capsys) -> None:
+def test_the_family_needs_its_time_column_among_the_identifiers(
+    tmp_path, capsys, preprocess: ModuleType
+) -> None:
     _write(weekly_extract(weeks=8), tmp_path / "raw" / "extract.csv")
     status = preprocess.main(
         ["--label", LABEL, "--identifiers", "store_id,sku", "--input-dir", str(tmp_path / "raw")]
@@ -163,13 +194,15 @@ def test_the_family_needs_its_time_column_among_the_identifiers(tmp_path, capsys
     assert "identifiers must include 'week_start'" in capsys.readouterr().err
 
 
-def test_training_learns_and_writes_the_model_with_its_serving_code(model_dir: Path, capsys) -> None:
+def test_training_learns_and_writes_the_model_with_its_serving_code(
+    model_dir: Path, capsys, train: ModuleType
+) -> None:
     assert (model_dir / train.MODEL_FILE).is_file()
     assert (model_dir / "code" / "train.py").read_text() == Path(train.__file__).read_text()
 
 
 def test_the_validation_rmse_line_matches_the_stack_files_metric_definition(
-    splits: Path, tmp_path, capsys
+    splits: Path, tmp_path, capsys, train: ModuleType
 ) -> None:
     import re
 
@@ -180,8 +213,11 @@ def test_the_validation_rmse_line_matches_the_stack_files_metric_definition(
 
 
 def test_evaluate_reports_exactly_the_requested_metrics_scored_as_served(
-    model_dir: Path, splits: Path, tmp_path
+    model_dir: Path, splits: Path, tmp_path, train: ModuleType
 ) -> None:
+    import numpy as np
+    import pandas as pd
+
     assert _evaluate(archive(model_dir, tmp_path / "model"), splits, tmp_path / "out") == 0
 
     report = json.loads((tmp_path / "out" / "eval" / "evaluation.json").read_text())
@@ -204,8 +240,10 @@ def test_evaluate_reports_exactly_the_requested_metrics_scored_as_served(
 
 
 def test_the_data_quality_baseline_is_the_forecast_then_the_request(
-    model_dir: Path, splits: Path, tmp_path
+    model_dir: Path, splits: Path, tmp_path, train: ModuleType
 ) -> None:
+    import pandas as pd
+
     assert _evaluate(model_dir, splits, tmp_path / "out") == 0
     baseline = pd.read_csv(tmp_path / "out" / "baseline" / "baseline.csv")
     assert list(baseline.columns) == ["prediction", *train.FEATURES]
@@ -222,7 +260,9 @@ def test_a_metric_the_family_cannot_compute_stops_evaluate_naming_it(
     assert not (tmp_path / "out" / "eval").exists()
 
 
-def test_serving_accepts_csv_with_and_without_header_and_json(model_dir: Path) -> None:
+def test_serving_accepts_csv_with_and_without_header_and_json(model_dir: Path, train: ModuleType) -> None:
+    import numpy as np
+
     model = train.model_fn(str(model_dir))
     row = {
         "price": 9.99,
@@ -252,13 +292,17 @@ def test_serving_accepts_csv_with_and_without_header_and_json(model_dir: Path) -
         train.input_fn("1,2,3", "text/csv")
 
 
-def test_the_three_scripts_share_one_feature_schema() -> None:
+def test_the_three_scripts_share_one_feature_schema(preprocess: ModuleType, train: ModuleType) -> None:
     assert preprocess.FEATURES == train.FEATURES
     assert preprocess.CATEGORIES == train.CATEGORIES
     assert set(train.NUMERIC) == set(preprocess.NUMERIC_FEATURES) | set(preprocess.FLAG_FEATURES)
 
 
-def test_weeks_written_without_zero_padding_are_the_same_weeks_in_time_order(tmp_path) -> None:
+def test_weeks_written_without_zero_padding_are_the_same_weeks_in_time_order(
+    tmp_path, preprocess: ModuleType
+) -> None:
+    import pandas as pd
+
     extract = weekly_extract(weeks=8, stores=2, skus=2)
     # Half the rows spell the date without zero padding: "2026-02-02" and "2026-2-2" are one week.
     unpadded = extract["week_start"].map(lambda day: "-".join(str(int(part)) for part in day.split("-")))

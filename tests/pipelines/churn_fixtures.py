@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from components.training.definition import (
     ExperimentTrackingSettings,
@@ -16,6 +13,9 @@ from components.training.definition import (
     TrainingPipelineSettings,
     iter_steps,
 )
+
+if TYPE_CHECKING:  # pandas and numpy are imported where used: importing these helpers needs neither
+    import pandas as pd
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -135,6 +135,9 @@ def forecast_settings(**overrides: Any) -> TrainingPipelineSettings:
 def churn_extract(rows: int = 400, seed: int = 7) -> pd.DataFrame:
     """A raw extract with a learnable signal: month-to-month contracts, short tenure, high charges
     and many support calls churn more."""
+    import numpy as np
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     contract = rng.choice(CONTRACT_TYPES, rows, p=[0.5, 0.3, 0.2])
     tenure = rng.integers(0, 72, rows)

@@ -26,8 +26,6 @@ from stacks.model_packages import version_baselines
 from tests.family_steps import churn_steps, load_step
 from tests.pipelines.churn_fixtures import BUCKET, EXECUTION_ID, KMS_KEY, rendered, steps_by_name
 
-preprocess, train, evaluate = churn_steps()
-
 DATA, MODEL = "DataQualityBaseline", "ModelQualityBaseline"
 ANALYZER_INPUT, ANALYZER_OUTPUT = (
     "/opt/ml/processing/input/baseline_dataset_input",
@@ -118,6 +116,7 @@ def test_baselines_are_written_only_for_a_passing_model_and_before_it_is_registe
 
 
 def test_the_data_quality_job_profiles_the_training_features_behind_the_models_predictions(built) -> None:
+    preprocess, _, _ = churn_steps()  # in the test, not at collection: the scripts import pandas, sklearn
     _, definition = built
     steps = steps_by_name(definition)
     job = steps[DATA]["Arguments"]
@@ -138,6 +137,7 @@ def test_the_data_quality_job_profiles_the_training_features_behind_the_models_p
 
 
 def test_the_model_quality_job_scores_the_test_predictions_like_the_monitor_does(built) -> None:
+    _, _, evaluate = churn_steps()
     settings, definition = built
     job = steps_by_name(definition)[MODEL]["Arguments"]
     monitor = ModelQualitySpec()

@@ -27,8 +27,6 @@ from tests.pipelines.churn_fixtures import (
     steps_by_name,
 )
 
-preprocess, train, evaluate = churn_steps()
-
 EXECUTION_PREFIX = ["s3:/", BUCKET, "pipelines", PIPELINE, {"Get": "Execution.PipelineExecutionId"}]
 
 
@@ -311,6 +309,7 @@ def test_verification_refuses_a_job_that_lost_a_setting(dev_settings, dev_json: 
 
 
 def test_spot_training_waits_and_checkpoints_under_the_bucket(prod_json: str, dev_json: str) -> None:
+    _, train, _ = churn_steps()  # in the test, not at collection: the scripts import pandas, sklearn
     spot = steps_by_name(json.loads(prod_json))["Train"]["Arguments"]
     on_demand = steps_by_name(json.loads(dev_json))["Train"]["Arguments"]
 
@@ -344,6 +343,7 @@ def test_scripts_are_referenced_where_the_caller_put_them_never_uploaded(dev_jso
 def test_container_paths_match_the_scripts_defaults(dev_json: str) -> None:
     """The scripts run with their defaults in the jobs: the definition must mount data there, and
     pass arguments the scripts accept (the family's label, identifiers and metrics)."""
+    preprocess, train, evaluate = churn_steps()
     steps = steps_by_name(json.loads(dev_json))
     preprocess_args = preprocess.parse_args(_container_arguments(steps["Preprocess"]))
     evaluate_args = evaluate.parse_args(_container_arguments(steps["Evaluate"]))
