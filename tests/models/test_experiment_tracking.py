@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-import mlflow
 import pytest
-from mlflow.tracking import MlflowClient
 from threadpoolctl import threadpool_limits
 
 from tests.family_steps import archive, load_step
@@ -84,6 +82,9 @@ def _one_thread():
 
 @pytest.fixture(autouse=True)
 def _no_active_run():
+    # mlflow is imported by the tests (about a second of CPU), not by collecting this module.
+    import mlflow
+
     yield
     while mlflow.active_run() is not None:  # a failed assertion must not leak a run into the next test
         mlflow.end_run()
@@ -139,6 +140,8 @@ def _track(
 def test_train_and_evaluate_log_one_run_with_params_metrics_and_the_model(
     name: str, splits: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from mlflow.tracking import MlflowClient
+
     family = FAMILIES[name]
     uri = _track(monkeypatch, tmp_path / "mlruns", family.name)
     _run_steps(family, splits[name], tmp_path / "work")
@@ -167,6 +170,8 @@ def test_train_and_evaluate_log_one_run_with_params_metrics_and_the_model(
 def test_each_execution_gets_its_own_run_in_the_familys_experiment(
     splits: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from mlflow.tracking import MlflowClient
+
     family = FAMILIES["customer-churn"]
     for execution in ("first0execution", "second0execution"):
         uri = _track(monkeypatch, tmp_path / "mlruns", family.name, execution)
@@ -181,6 +186,8 @@ def test_each_execution_gets_its_own_run_in_the_familys_experiment(
 def test_without_a_tracking_uri_nothing_is_logged(
     name: str, splits: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import mlflow
+
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.chdir(tmp_path)
     _run_steps(FAMILIES[name], splits[name], tmp_path / "work")

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from mlflow.tracking import MlflowClient
 
 SCRIPT = Path(__file__).resolve().parents[2] / "components" / "training" / "steps" / "track_experiment.py"
 
@@ -45,6 +44,8 @@ def _arguments(output: Path, run_name: str = "exec-1") -> list[str]:
 
 
 def test_logs_one_run_and_writes_its_id_to_the_property_file(store: str, tmp_path: Path) -> None:
+    from mlflow.tracking import MlflowClient  # here, not at collection: mlflow is a heavy import
+
     output = tmp_path / "tracking"
     assert _script().main(_arguments(output)) == 0
 
