@@ -184,7 +184,7 @@ def model_monitor_schedule_problem(expression: str) -> str | None:
     """
     if _MONITOR_CRON.match(expression):
         return None
-    step = re.match(r"^cron\(0 \*/(\d+) \? \* \* \*\)$", expression)
+    step = re.fullmatch(r"cron\(0 \*/([0-9]+) \? \* \* \*\)", expression)
     if step:
         return f"'{expression}': Model Monitor documents H/N, not */N: use cron(0 0/{step[1]} ? * * *)"
     return (
@@ -195,7 +195,7 @@ def model_monitor_schedule_problem(expression: str) -> str | None:
 
 def is_hourly(expression: str) -> bool:
     """Whether a Model Monitor schedule runs every hour (``cron(0 * ? * * *)``, ``cron(0 H/1 ? * * *)``)."""
-    match = re.match(r"^cron\(0 (\S+) \? \* \* \*\)$", expression)
+    match = re.fullmatch(r"cron\(0 (\S+) \? \* \* \*\)", expression)
     return match is not None and (match[1] == "*" or match[1].endswith("/1") or match[1].endswith("/01"))
 
 

@@ -21,22 +21,28 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("components", "stacks", "planner", "delivery", "pipelines")
 
 
+# The ``re`` functions that take a pattern first: ``fullmatch`` anchors both ends itself, the others
+# are as exposed to ``$`` and ``\\d`` as a compiled pattern.
+_PATTERN_FUNCTIONS = ("compile", "match", "search", "fullmatch")
+
+
 def _compiled_patterns() -> list[tuple[str, str, bool]]:
-    """(where, pattern, ascii flag) for every ``re.compile`` with a literal pattern."""
+    """(where, pattern, ascii flag) for every ``re.compile`` (and ``re.match``, ``re.search``,
+    ``re.fullmatch``) with a literal pattern."""
     found = []
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
             source = path.read_text(encoding="utf-8")
             # Parsing is most of the scan's cost (paid at collection, by every xdist worker): a file
-            # whose text lacks "compile" (identifiers are NFKC-normalised) has no ``re.compile``.
-            if "compile" not in unicodedata.normalize("NFKC", source):
+            # whose text lacks "re" (identifiers are NFKC-normalised) calls no ``re`` function.
+            if "re" not in unicodedata.normalize("NFKC", source):
                 continue
             tree = ast.parse(source)
             for node in ast.walk(tree):
                 if not (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "compile"
+                    and node.func.attr in _PATTERN_FUNCTIONS
                     and isinstance(node.func.value, ast.Name)
                     and node.func.value.id == "re"
                     and node.args
@@ -49,7 +55,8 @@ def _compiled_patterns() -> list[tuple[str, str, bool]]:
                     pattern = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in first.values)
                 else:
                     continue
-                flags = ast.unparse(node.args[1]) if len(node.args) > 1 else ""
+                flags_at = 1 if node.func.attr == "compile" else 2  # re.match(pattern, string, flags)
+                flags = ast.unparse(node.args[flags_at]) if len(node.args) > flags_at else ""
                 flags += "".join(ast.unparse(k.value) for k in node.keywords if k.arg == "flags")
                 where = f"{path.relative_to(ROOT)}:{node.lineno}"
                 found.append((where, pattern, "ASCII" in flags or re.search(r"\bre\.A\b", flags) is not None))

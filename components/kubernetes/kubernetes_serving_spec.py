@@ -53,7 +53,7 @@ class _Spec(BaseModel):
 
 def _quantity_value(quantity: str) -> float:
     """The numeric value of a validated CPU or memory quantity, for comparing requests with limits."""
-    number, suffix = re.fullmatch(r"([\d.]+)([a-zA-Z]*)", quantity).groups()  # type: ignore[union-attr]
+    number, suffix = re.fullmatch(r"([0-9.]+)([a-zA-Z]*)", quantity).groups()  # type: ignore[union-attr]
     return float(number) * _FACTORS[suffix]
 
 

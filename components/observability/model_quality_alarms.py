@@ -25,7 +25,7 @@ def quality_alarm_name(endpoint_name: str, metric: str) -> str:
 def schedule_interval_seconds(schedule: str) -> int:
     """Seconds between two runs of a Model Monitor schedule (``cron(0 * ? * * *)`` 3600,
     ``cron(0 H/N ? * * *)`` N hours, ``cron(0 H ? * * *)`` a day)."""
-    match = re.match(r"^cron\(0 (\S+) \? \* \* \*\)$", schedule)
+    match = re.fullmatch(r"cron\(0 (\S+) \? \* \* \*\)", schedule)
     if match is None or model_monitor_schedule_problem(schedule):
         raise ValueError(f"'{schedule}' is not a Model Monitor schedule")
     hours = match[1]

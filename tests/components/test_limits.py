@@ -423,3 +423,16 @@ def test_linear_steps_count_whole_instances_at_the_worst_fleet_size(
         }
     )
     assert variant.linear_steps(step_percent) == steps
+
+
+@pytest.mark.parametrize("schedule", ["cron(0 * ? * * *)\n", "cron(0 */2 ? * * *)\n", "cron(0 3 ? * * *)\n"])
+def test_a_monitor_schedule_with_a_trailing_newline_is_no_schedule(schedule: str) -> None:
+    """The helpers that read a validated schedule parse it whole: ``$`` would let a newline through."""
+    from components.observability.model_quality_alarms import schedule_interval_seconds
+    from components.schedules import is_hourly, model_monitor_schedule_problem
+
+    assert model_monitor_schedule_problem(schedule) is not None
+    assert "*/N" not in model_monitor_schedule_problem(schedule)
+    assert not is_hourly(schedule)
+    with pytest.raises(ValueError, match="is not a Model Monitor schedule"):
+        schedule_interval_seconds(schedule)
