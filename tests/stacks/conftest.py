@@ -38,3 +38,32 @@ def serving_cut(platform: dict[str, Any]) -> None:
     )
     for family in platform.get("models", []):
         family.pop("batch_scoring", None)
+
+
+def kubernetes_cut(platform: dict[str, Any]) -> None:
+    """:func:`serving_cut`, and no SageMaker endpoints either: a fixture stack's
+    ``mlops-platform:platform`` value cut, in place, to what its Kubernetes servings read, for the
+    tests of ``kubernetes_serving`` (tests/stacks/test_kubernetes_wiring.py,
+    test_kubernetes_presets_wiring.py). The prod fixture with a serving: 280 resources to 150, and
+    about 55 % of the CPU of recording it.
+
+    The servings and their monitoring (``stacks.composition.kubernetes``) read the stack's config
+    (tags as labels, region, account), the foundation (the data key, the role path), the alert topic
+    and the notifications key, and the registry (a family's latest approved version); no SageMaker
+    endpoint, model, monitor or alarm feeds them, and nothing the cut removes does. What stays is
+    :func:`serving_cut`'s (the network, buckets, keys, roles, feature groups, each family with its
+    registry group and training pipeline, the alerts) and the Kubernetes resources.
+
+    Recorded whole and cut (offline and with a resolver that returns an approved artifact: a plain
+    serving, monitoring in the default and a named namespace, with a namespace override, GPU
+    autoscaling, SNS and webhook alerting, a serving following a family, deferred on an empty
+    registry, and KServe Triton), every resource both graphs hold has the same type, parent, provider,
+    dependencies and inputs but :func:`serving_cut`'s three (the alerts topic's policy, the
+    notifications key's policy and the failed-pipeline rule); every Kubernetes and EKS resource of
+    the whole graph is in the cut one, and the policy pack's verdicts on the Alertmanager's role,
+    policy and Pod Identity association and on the InferenceService are the same. The cut stack
+    does not warn about SageMaker endpoints (it has none) and warns once more (approvals are not
+    wired to a deployment). A test that asserts over the whole graph records the whole fixture.
+    """
+    serving_cut(platform)
+    platform.pop("endpoints", None)
