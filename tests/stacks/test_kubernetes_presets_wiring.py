@@ -12,6 +12,7 @@ from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import ConfigError
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import kubernetes_cut
 
 TRITON = "nvcr.io/nvidia/tritonserver@sha256:" + "a" * 64
 ARTIFACT = "s3://prod-artifacts-1a2b/models/prod-customer-churn-training/7/output/model.tar.gz"
@@ -51,7 +52,14 @@ def test_kserve_triton_serves_the_approved_artifact_read_through_its_role(write_
         arn = f"arn:aws:sagemaker:eu-west-1:333333333333:model-package/{source}/7"
         return ResolvedModelPackage(arn=arn, baselines=None, model_data_urls=(ARTIFACT,))
 
-    edit = _triton(kserve={}, latest_approved_of="customer-churn")
+    serving = _triton(kserve={}, latest_approved_of="customer-churn")
+
+    # The prod fixture cut to what its Kubernetes servings read (tests.stacks.conftest.kubernetes_cut):
+    # the InferenceService, its role and policy and the pack's verdict on it are the whole fixture's.
+    def edit(platform: dict) -> None:
+        kubernetes_cut(platform)
+        serving(platform)
+
     graph = record_stack_file(_with_kubeconfig(write_stack("prod", edit)), _program_with(resolve))
 
     assert graph.of_type("kubernetes:apps/v1:Deployment") == []

@@ -12,8 +12,25 @@ from policies.registry import load_pack_config
 from stacks.config import ConfigError
 from tests.conftest import load_stack_document
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import kubernetes_cut
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
+
+
+def _cut(edit):
+    """``edit`` on the prod fixture cut to what its Kubernetes servings read
+    (:func:`tests.stacks.conftest.kubernetes_cut`: no SageMaker endpoints, batch scoring, budget,
+    delivery, DVC remote, audit trail or retraining triggers), for the tests that record a stack: what
+    they assert on (the servings, their provider, monitoring, alerting, network peers, the
+    registry-backed artifact access and the pack's verdict on the new resources) is the same in the
+    whole and the cut graph. The tests of a configuration error write the whole fixture: the error is
+    raised before any resource is recorded, so a cut saves nothing there."""
+
+    def change(platform: dict) -> None:
+        kubernetes_cut(platform)
+        edit(platform)
+
+    return change
 
 
 def _serving(platform: dict) -> None:
@@ -24,7 +41,7 @@ def _serving(platform: dict) -> None:
 
 
 def test_servings_use_a_kubernetes_provider_built_from_the_secret_kubeconfig(write_stack, tmp_path) -> None:
-    path = write_stack("prod", _serving)
+    path = write_stack("prod", _cut(_serving))
     text = path.read_text().replace(
         "config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1\\nkind: Config'\n", 1
     )
@@ -71,7 +88,7 @@ def _monitored(platform: dict) -> None:
 
 
 def test_monitoring_scrapes_every_serving_by_default(write_stack) -> None:
-    path = write_stack("prod", _monitored)
+    path = write_stack("prod", _cut(_monitored))
     path.write_text(
         path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
     )
@@ -126,7 +143,7 @@ def test_servings_let_the_stacks_prometheus_scrape_their_metrics_port(write_stac
         if network is not None:
             platform["kubernetes_serving"]["servings"][0]["network"] = network
 
-    path = write_stack("prod", edit)
+    path = write_stack("prod", _cut(edit))
     path.write_text(
         path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
     )
@@ -142,7 +159,8 @@ def test_gpu_autoscaling_needs_the_stacks_monitoring(write_stack, monitored: boo
         (_monitored if monitored else _serving)(platform)
         platform["kubernetes_serving"]["servings"][0].update({"gpus": 1, "target_gpu_utilization": 70})
 
-    path = write_stack("prod", edit)
+    # Only the monitored case records a stack (the other fails validation): it alone is cut.
+    path = write_stack("prod", _cut(edit) if monitored else edit)
     path.write_text(
         path.read_text().replace("config:\n", "config:\n  mlops-platform:kubeconfig: 'apiVersion: v1'\n", 1)
     )
@@ -176,7 +194,7 @@ def _with_kubeconfig(path) -> str:
 
 
 def test_sns_alerting_publishes_to_the_stacks_alert_topic_through_pod_identity(write_stack) -> None:
-    graph = recorded_stack(_with_kubeconfig(write_stack("prod", _alerting({"destination": "sns"}))))
+    graph = recorded_stack(_with_kubeconfig(write_stack("prod", _cut(_alerting({"destination": "sns"})))))
 
     [topic] = [t for t in graph.of_type("aws:sns/topic:Topic") if t.name == "alerts-topic"]
     [stack] = [
@@ -228,7 +246,7 @@ def test_sns_alerting_publishes_to_the_stacks_alert_topic_through_pod_identity(w
 
 def test_webhook_alerting_needs_no_aws_access(write_stack) -> None:
     url = "https://hooks.example.com/alerts"
-    path = write_stack("prod", _alerting({"destination": "webhook", "webhook_url": url}))
+    path = write_stack("prod", _cut(_alerting({"destination": "webhook", "webhook_url": url})))
     graph = recorded_stack(_with_kubeconfig(path))
     assert graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
 
@@ -300,7 +318,7 @@ def test_a_serving_follows_its_familys_latest_approved_version(write_stack) -> N
         arn = f"arn:aws:sagemaker:eu-west-1:333333333333:model-package/{source}/7"
         return ResolvedModelPackage(arn=arn, baselines=None, model_data_urls=(ARTIFACT,))
 
-    path = _with_kubeconfig(write_stack("prod", _follows_family))
+    path = _with_kubeconfig(write_stack("prod", _cut(_follows_family)))
     graph = record_stack_file(path, _program_with(resolve))
 
     [deployment] = graph.of_type("kubernetes:apps/v1:Deployment")
@@ -322,7 +340,7 @@ def test_a_serving_follows_its_familys_latest_approved_version(write_stack) -> N
 
 
 def test_a_serving_with_nothing_approved_is_deferred(write_stack) -> None:
-    path = _with_kubeconfig(write_stack("prod", _follows_family))
+    path = _with_kubeconfig(write_stack("prod", _cut(_follows_family)))
     # The offline plan of a first deploy: its registry has no Approved version of any family.
     graph = recorded_stack(path, registry="empty")
 
