@@ -54,7 +54,11 @@ def test_the_same_change_is_allowed_in_dev(write_stack) -> None:
     assert not [v for v in violations if v.policy_name == "stateful-resources-protected"]
 
 
-def test_plan_of_a_broken_prod_stack_exits_1_and_reports_the_rule(write_stack, capsys) -> None:
+def test_plan_of_a_broken_prod_stack_exits_1_and_reports_the_rule(
+    write_stack, capsys, cached_recordings
+) -> None:
+    """The CLI end to end (arguments, pack, rendering, exit status) over the recording of the same
+    document the test above evaluates (same edit, same file name, same bytes): recorded once."""
     path = write_stack("prod", _unprotected)
     assert main(["--config", str(path), "--format", "json"]) == EXIT_VIOLATION
     plan = json.loads(capsys.readouterr().out)
