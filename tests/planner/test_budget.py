@@ -28,13 +28,20 @@ def _plan(graph: ResourceGraph) -> Plan:
 
 
 def _with_budget(write_stack, budget: dict | None) -> ResourceGraph:
+    """The dev fixture with ``budget`` (``None``: no budget section). What these tests assert (the
+    limit, the margin's suggested limit and the warning, relative to the graph's own estimate) holds
+    for any stack that serves, so the cheaper dev stack; and the edit is the one
+    tests/components/test_cost_guardrails.py's ``_variant`` makes, written the same way (same base,
+    same file name, same bytes), so the documents both files plan (no budget, a budget without a
+    limit) are recorded once for the suite (tests/recorded.py)."""
+
     def edit(platform: dict) -> None:
         if budget is None:
             platform.pop("budget", None)
         else:
             platform["budget"] = budget
 
-    return recorded_stack(str(write_stack("prod", edit)))
+    return recorded_stack(str(write_stack("dev", edit)))
 
 
 def test_the_json_plan_puts_the_budget_beside_the_estimate(stack_graphs: dict[str, ResourceGraph]) -> None:
@@ -86,7 +93,9 @@ def test_a_stack_without_a_budget_shows_none(write_stack) -> None:
     assert "Budget:" not in _text(plan)
 
 
-def test_the_cli_json_carries_the_budget(capsys) -> None:
+def test_the_cli_json_carries_the_budget(capsys, cached_recordings) -> None:
+    """The CLI's own path end to end, on the dev fixture's recording every other reader of that
+    file shares (``cached_recordings``)."""
     from tests.conftest import stack_path
 
     main(["--config", str(stack_path("dev")), "--format", "json"])
