@@ -18,9 +18,10 @@ import yaml
 from planner.policy_check import evaluate_policies
 from planner.recorder import RecordedResource, ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
-from tests.conftest import load_stack_document
+from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import policy_of, statements
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 
 OWN_NAME_KEYS = (
     "name",
@@ -77,21 +78,30 @@ def pair(
 ) -> tuple[ResourceGraph, ResourceGraph]:
     """Two stacks of one environment in one account: the fixture's stack and a team sandbox beside
     it. The prod pair runs every kind of named resource: MLflow, every monitor, the dashboard,
-    drift, GPU and no-traffic alarms, scheduled scaling."""
+    drift, GPU and no-traffic alarms, scheduled scaling.
+
+    The dev pair's first stack is the dev fixture's own file (``stack_path("dev")``), the recording
+    every reader of that fixture shares: its explicit ``name_prefix: dev`` is what the default
+    would give a stack named dev (recorded both ways, the two graphs hold the same physical names,
+    account, environment and key policies; they differ only in how the family's script assets
+    spell their path). The sandbox beside it still leaves its prefix to default."""
     base = request.param
     edit = _every_monitor if base == "prod" else None
     folder = tmp_path_factory.mktemp(f"stacks-{base}")
-    return (
-        recorded_stack(str(_write(folder, base, edit, base))),
-        recorded_stack(str(_write(folder, "sandbox", edit, base))),
+    first = (
+        recorded_stack(stack_path("dev"))
+        if base == "dev"
+        else recorded_stack(str(_write(folder, base, edit, base)))
     )
+    return first, recorded_stack(str(_write(folder, "sandbox", edit, base)))
 
 
 @pytest.fixture(scope="module")
 def dev_and_sandbox(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResourceGraph, ResourceGraph]:
+    """The dev pair above (the same two documents, so the same two recordings)."""
     folder = tmp_path_factory.mktemp("stacks")
     return (
-        recorded_stack(str(_write(folder, "dev"))),
+        recorded_stack(stack_path("dev")),
         recorded_stack(str(_write(folder, "sandbox"))),
     )
 
@@ -151,7 +161,14 @@ def test_the_policy_pack_config_is_the_environments_for_any_stack(dev_and_sandbo
 
 
 def test_an_explicit_name_prefix_wins_over_the_stack_name(tmp_path) -> None:
-    path = _write(tmp_path, "sandbox", lambda platform: platform.update(name_prefix="team-a"))
+    """Only the endpoint's name is read: the dev fixture cut to what serves (``serving_cut``, whose
+    endpoints keep the whole fixture's inputs; recorded whole and cut, the endpoint is the same)."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        serving_cut(platform)
+        platform.update(name_prefix="team-a")
+
+    path = _write(tmp_path, "sandbox", edit)
     graph = recorded_stack(str(path))
     [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
     assert endpoint.inputs["name"] == "team-a-customer-churn"
