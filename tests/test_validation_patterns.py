@@ -19,6 +19,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("components", "stacks", "planner", "delivery", "pipelines")
+# Not policies/: its patterns do not validate input, they classify what a program registered, and
+# for a rule that flags a match a looser pattern is the cautious side (``$`` also flags
+# "iam:PassRole\n"); each rule's tests decide its patterns' direction, not this scan.
 
 
 # The ``re`` functions that take a pattern first: ``fullmatch`` anchors both ends itself, the others
