@@ -8,7 +8,7 @@ everything else is created; the run after an approval creates the endpoint.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,15 +102,11 @@ def _endpoint_warnings(warnings: Any) -> list[str]:
     return [w for w in warnings if w.startswith("endpoint ")]
 
 
-def _prod_cut(tmp_path: Path) -> Path:
-    """The prod fixture cut by :func:`tests.stacks.conftest.serving_cut`, for a test that asserts
-    on the endpoint alone: its resources, its warning (``endpoint ...``) or the error its
-    resolution raises, all recorded as in the whole fixture."""
-    document = load_stack_document("prod")
-    serving_cut(document["config"]["mlops-platform:platform"])
-    path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
-    return path
+def _prod_cut(write_stack: Callable[..., Path]) -> Path:
+    """The prod fixture cut by :func:`tests.stacks.conftest.serving_cut` (same file name, so the
+    same stack), for a test that asserts on the endpoint alone: its resources, its warning
+    (``endpoint ...``) or the error its resolution raises, all recorded as in the whole fixture."""
+    return write_stack("prod", serving_cut, name="Pulumi.prod.yaml")
 
 
 def _endpoint_models(graph: ResourceGraph) -> list[Any]:
@@ -217,7 +213,7 @@ def test_the_up_after_an_approval_creates_the_endpoint(up_after_approval) -> Non
     assert "deferred_endpoints" not in second.exports and second.warnings == ()
 
 
-def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_registry, tmp_path) -> None:
+def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_registry, write_stack) -> None:
     """Recorded cut (``_prod_cut``): only the endpoint's warning is asserted on."""
     prod_registry.create_model_package_group(ModelPackageGroupName="prod-customer-churn")
     prod_registry.create_model_package(
@@ -230,7 +226,7 @@ def test_a_group_with_only_pending_versions_defers_with_its_own_reason(prod_regi
         },
     )
 
-    graph = _up(_prod_cut(tmp_path), prod_registry)
+    graph = _up(_prod_cut(write_stack), prod_registry)
 
     [warning] = _endpoint_warnings(graph.warnings)
     assert "prod-customer-churn, which has no Approved version yet" in warning
@@ -346,7 +342,7 @@ def _deploy(graph: ResourceGraph, registry: Any) -> None:
 
 
 def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rejected(
-    first_up, up_after_approval, prod_registry, current_instance_types, tmp_path
+    first_up, up_after_approval, prod_registry, current_instance_types, write_stack
 ) -> None:
     """The rollback of docs/promotion.md on a family with one approved version: the endpoint stays.
 
@@ -358,7 +354,7 @@ def test_a_deployed_endpoint_keeps_serving_when_its_only_approved_version_is_rej
     _deploy(serving, prod_registry)
     prod_registry.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
 
-    after = _up(_prod_cut(tmp_path), prod_registry)
+    after = _up(_prod_cut(write_stack), prod_registry)
 
     assert set(ENDPOINT_TYPES) <= _types(after), "the endpoint, its alarms and monitors all stay"
     [model] = _endpoint_models(after)
