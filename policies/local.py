@@ -222,7 +222,8 @@ def _options(resource: PlannedResource, parent: str | None) -> PolicyResourceOpt
     )
 
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+# ASCII digits only: float() reads any Unicode digit, Go's time.ParseDuration does not.
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|h|m|s)")
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 

@@ -176,7 +176,7 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
         return True
     if key in _ARN_KEYS:
         parts = value.split(":")
-        return len(parts) >= 6 and bool(re.fullmatch(r"\d{12}", parts[4]))
+        return len(parts) >= 6 and bool(re.fullmatch(r"[0-9]{12}", parts[4]))
     if key in _ORG_PATH_KEYS:
         return bool(re.fullmatch(r"o-[a-z0-9]+", value.split("/", 1)[0]))
     if key == "aws:userid":  # "AROLEID:*" (every session of one role) is fixed; "*:*" is anyone

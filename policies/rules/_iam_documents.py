@@ -219,15 +219,19 @@ def is_allow(statement: Any) -> Tri:
 
 
 def _pattern(text: str) -> re.Pattern[str]:
-    """An IAM wildcard (``*``, ``?``) as a case-insensitive regex."""
+    """An IAM wildcard (``*``, ``?``) as a case-insensitive regex, for ``fullmatch``.
+
+    IAM's ``*`` and ``?`` match any character, a line break too (``DOTALL``), and a value matches
+    only as a whole: ``$`` would also accept the value followed by a line break.
+    """
     escaped = re.escape(text).replace(r"\*", ".*").replace(r"\?", ".")
-    return re.compile(f"^{escaped}$", re.IGNORECASE)
+    return re.compile(escaped, re.IGNORECASE | re.DOTALL)
 
 
 def wildcard_match(pattern: Any, value: str) -> Tri:
     if isinstance(pattern, Unknown):
         return pattern
-    return isinstance(pattern, str) and bool(_pattern(pattern).match(value))
+    return isinstance(pattern, str) and bool(_pattern(pattern).fullmatch(value))
 
 
 def action_patterns(statement: Any) -> Any:
@@ -278,8 +282,10 @@ def grants_everything(statement: Any) -> Tri:
     return all3([is_allow(statement), any3(is_every_action(a) for a in actions)])
 
 
+#: An ARN's parts, for ``fullmatch``: the resource is the whole rest, line breaks included.
 _ARN = re.compile(
-    r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)$"
+    r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.*)",
+    re.DOTALL,
 )
 _WILD = frozenset("*?")
 
@@ -301,7 +307,7 @@ def broad_resource(resource: Any) -> Tri:
         return False
     if only_wildcards(resource) or re.fullmatch(r"arn:[*?:]*", resource):
         return True
-    arn = _ARN.match(resource)
+    arn = _ARN.fullmatch(resource)
     if arn is None:
         return False
     rest = arn["resource"]
@@ -317,7 +323,7 @@ def broad_resource(resource: Any) -> Tri:
     if not _WILD & set(kind):
         return False
     probe = kind.replace("*", "x").replace("?", "x")
-    return all(_pattern(rest).match(f"{probe}{sep}zz-any-name") for sep in "/:")
+    return all(_pattern(rest).fullmatch(f"{probe}{sep}zz-any-name") for sep in "/:")
 
 
 def on_broad_resources(statement: Any) -> Tri:
@@ -379,7 +385,7 @@ class ConditionKey:
     kind: str = "text"
 
     def matches(self, key: str) -> bool:
-        return bool(_pattern(self.pattern).match(key))
+        return bool(_pattern(self.pattern).fullmatch(key))
 
 
 def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:
@@ -397,7 +403,7 @@ def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:
         unique_id, colon, _ = value.partition(":")
         return bool(colon) and bool(unique_id) and not (_WILD & set(unique_id))
     if kind == "arn":
-        arn = _ARN.match(value)
+        arn = _ARN.fullmatch(value)
         if arn is None:
             return False
         if _WILD & set(arn["account"]):

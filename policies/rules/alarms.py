@@ -46,7 +46,9 @@ INVOCATION_METRICS = "AWS/SageMaker"
 ENDPOINT_METRICS = "/aws/sagemaker/Endpoints"
 DRIFT_METRICS = "aws/sagemaker/Endpoints/data-metrics"
 QUALITY_METRICS = "aws/sagemaker/Endpoints/model-metrics"
-PERCENTILE = re.compile(r"^p\d{1,2}(\.\d+)?$")
+# ASCII digits and the whole string: AWS takes nothing else as a percentile statistic, so "p99\n" or
+# a non-ASCII digit must not pass for one.
+PERCENTILE = re.compile(r"p[0-9]{1,2}(?:\.[0-9]+)?")
 
 Check = Iterator[str]
 Findings = Iterator[tuple[str, str | None]]
@@ -311,7 +313,7 @@ def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
             f"{watched.where} of {watched.label} is {shown(statistic or None)}: an error count is judged by "
             "its Sum per period (an Average, Minimum or Maximum of counts hides bursts): use 'Sum'."
         )
-    elif meaning.kind == "latency" and statistic != "Average" and not PERCENTILE.match(statistic):
+    elif meaning.kind == "latency" and statistic != "Average" and not PERCENTILE.fullmatch(statistic):
         yield (
             f"{watched.where} of {watched.label} is {shown(statistic or None)}: judge latency by its "
             "'Average' or a percentile extendedStatistic such as 'p99'."

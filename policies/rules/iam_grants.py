@@ -73,7 +73,9 @@ MANAGED_POLICIES: Mapping[str, str] = {
 #: ``*``), PowerUserAccess (Allow + NotAction iam/organizations/account) and IAMFullAccess
 #: (``iam:*``: can attach AdministratorAccess to itself).
 ADMIN_EQUIVALENT_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"]
-_AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)$", re.IGNORECASE)
+_AWS_MANAGED = re.compile(
+    r"arn:aws[a-z-]*:iam::aws:policy/(?:.*/)?(?P<name>[^/]+)", re.IGNORECASE | re.DOTALL
+)
 
 Check = Iterator[str]
 
@@ -100,10 +102,10 @@ def _admin_policy_name(arn: Any, forbidden: list[str]) -> Any:
     """The forbidden AWS-managed policy ``arn`` names, None, or :class:`Unknown`."""
     if isinstance(arn, Unknown):
         return arn
-    match = _AWS_MANAGED.match(arn) if isinstance(arn, str) else None
+    match = _AWS_MANAGED.fullmatch(arn.strip()) if isinstance(arn, str) else None
     if match is None:
         return None
-    name = match["name"].lower()
+    name = match["name"].strip().lower()  # surrounding white space must not hide the name
     return next((f for f in forbidden if wildcard_match(f, name) is True), None)
 
 
@@ -149,7 +151,7 @@ def _has_full_iam(statement: Any) -> Any:
 
 def _policy_arn_name(arn: Any) -> str | None:
     """``arn:aws:iam::123:policy/path/name`` -> ``name`` (customer-managed policies only)."""
-    if not isinstance(arn, str) or _AWS_MANAGED.match(arn):
+    if not isinstance(arn, str) or _AWS_MANAGED.fullmatch(arn):
         return None
     match = re.match(r"^arn:[^:]+:iam::[^:]*:policy/(?:.*/)?([^/]+)$", arn)
     return match[1] if match else None

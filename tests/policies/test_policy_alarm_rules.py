@@ -283,6 +283,20 @@ CASES = [
     pytest.param(
         "alarm-statistic-fits-the-metric",
         ALARM,
+        alarm("ModelLatency", statistic=None, extendedStatistic="p99\n"),
+        "judge latency by its 'Average' or a percentile",
+        id="latency-percentile-with-a-line-break-fails",
+    ),
+    pytest.param(
+        "alarm-statistic-fits-the-metric",
+        ALARM,
+        alarm("ModelLatency", statistic=None, extendedStatistic="p\u0669\u0669"),
+        "judge latency by its 'Average' or a percentile",
+        id="latency-percentile-with-non-ascii-digits-fails",
+    ),
+    pytest.param(
+        "alarm-statistic-fits-the-metric",
+        ALARM,
         alarm("OverheadLatency", statistic="Average"),
         None,
         id="latency-average-passes",

@@ -355,6 +355,20 @@ CASES = [
     ),
     pytest.param(
         "iam-no-admin-managed-policy",
+        ROLE_ATTACHMENT,
+        {"role": "r", "policyArn": f"{ADMIN_ARN}\n"},
+        "attaches the AWS-managed AdministratorAccess",
+        id="trailing-line-break-does-not-hide-administrator-access",
+    ),
+    pytest.param(
+        "iam-no-admin-managed-policy",
+        ROLE_ATTACHMENT,
+        {"role": "r", "policyArn": f" {ADMIN_ARN} "},
+        "attaches the AWS-managed AdministratorAccess",
+        id="surrounding-spaces-do-not-hide-administrator-access",
+    ),
+    pytest.param(
+        "iam-no-admin-managed-policy",
         ATTACHMENT,
         {"roles": ["r"], "users": [], "groups": [], "policyArn": "arn:aws:iam::aws:policy/PowerUserAccess"},
         "PowerUserAccess",

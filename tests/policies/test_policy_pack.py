@@ -431,6 +431,8 @@ def test_custom_timeouts_are_read_as_go_durations(duration, seconds):
     assert duration_seconds(duration) == seconds
 
 
-def test_a_timeout_that_is_not_a_duration_is_an_error():
-    with pytest.raises(PolicyEvaluationError, match="'20 minutes' is not a duration"):
-        duration_seconds("20 minutes")
+@pytest.mark.parametrize("duration", ["20 minutes", "\u0662\u0660m", "20m\n"])
+def test_a_timeout_that_is_not_a_duration_is_an_error(duration):
+    # Go's time.ParseDuration takes ASCII digits only; float() would read any Unicode digit.
+    with pytest.raises(PolicyEvaluationError, match=re.escape(f"{duration!r} is not a duration")):
+        duration_seconds(duration)

@@ -197,6 +197,25 @@ CASES = [
     pytest.param(
         "s3-bucket-policy-not-public",
         BUCKET_POLICY,
+        {"bucket": NAME, "policy": doc(public({"StringEquals": {"aws:PrincipalOrgID\n": "o-abc123"}}))},
+        "without a restricting condition",
+        id="condition-key-with-a-trailing-line-break-is-another-key",
+    ),
+    pytest.param(
+        "s3-bucket-policy-not-public",
+        BUCKET_POLICY,
+        {
+            "bucket": NAME,
+            "policy": doc(
+                public({"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:\u0661" + "1" * 11 + ":*"}})
+            ),
+        },
+        "without a restricting condition",
+        id="wildcard-arn-with-a-non-ascii-digit-account-is-not-one-account",
+    ),
+    pytest.param(
+        "s3-bucket-policy-not-public",
+        BUCKET_POLICY,
         {
             "bucket": NAME,
             "policy": doc(public({"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}})),

@@ -1,0 +1,42 @@
+"""IAM wildcards and ARNs as the policy pack reads them: whole values, any character under ``*``."""
+
+import pytest
+
+from policies.rules._iam_documents import broad_resource, wildcard_match
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "matches"),
+    [
+        ("iam:PassRole", "iam:PassRole", True),
+        ("IAM:passrole", "iam:PassRole", True),  # IAM action names are case-insensitive
+        ("iam:*", "iam:PassRole", True),
+        ("iam:Pass?ole", "iam:PassRole", True),
+        ("*", "line\nbreak", True),  # IAM's * is any text, a line break included
+        ("iam:Pass*", "iam:Pass\nRole", True),
+        ("AdministratorAccess", "administratoraccess\n", False),  # a whole value, not a prefix line
+        ("iam:PassRole", "iam:PassRole\n", False),
+        ("iam:PassRole", "xiam:PassRole", False),
+        ("iam:Pass", "iam:PassRole", False),
+        ("s3:Get.bject", "s3:GetObject", False),  # regex characters in a pattern are literal
+    ],
+)
+def test_wildcard_match_is_whole_value_and_case_insensitive(pattern, value, matches):
+    assert wildcard_match(pattern, value) is matches
+
+
+@pytest.mark.parametrize(
+    ("resource", "broad"),
+    [
+        ("*", True),
+        ("arn:aws:kms:*:*:key/*", True),
+        ("arn:aws:kms:eu-west-1:111122223333:key/*", False),
+        ("arn:aws:s3:::bucket/*", False),
+        ("arn:aws:secretsmanager:*:*:secret*", True),
+        # A line break in the resource part is still the resource part: the ARN parses whole.
+        ("arn:aws:kms:*:*:key/\n*", False),
+        ("arn:aws:kms:*:*:*\n", False),
+    ],
+)
+def test_broad_resource_reads_the_whole_arn(resource, broad):
+    assert broad_resource(resource) is broad
