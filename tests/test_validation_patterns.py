@@ -20,8 +20,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("components", "stacks", "planner", "delivery", "pipelines")
 # Not policies/: its patterns do not validate input, they classify what a program registered, and
-# for a rule that flags a match a looser pattern is the cautious side (``$`` also flags
-# "iam:PassRole\n"); each rule's tests decide its patterns' direction, not this scan.
+# for a rule that flags a match a looser pattern can be the cautious side (a metric-math parse that
+# also reads "MAX(m1)\n" judges more alarms); each rule's tests decide its patterns' direction, not
+# this scan (IAM wildcards, ARNs, percentiles and durations match whole values with ASCII digits:
+# tests/policies/test_iam_wildcards.py and the rules' cases).
 
 
 # The ``re`` functions that take a pattern first: ``fullmatch`` anchors both ends itself, the others

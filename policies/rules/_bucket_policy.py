@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._common import is_false, is_map, items, policy_statements
+from ._common import iam_wildcard, is_false, is_map, items, policy_statements
 
 #: Condition keys whose fixed values restrict who can use an ``Allow`` to ``*`` (lower case).
 RESTRICTING_KEYS = frozenset(
@@ -73,13 +73,8 @@ def _strings(value: Any) -> list[str]:
     return [v for v in items(value) if isinstance(v, str)]
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
-    """An IAM resource pattern (``*`` and ``?``, nothing else special) as a regex."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
-
-
 def _matches(patterns: list[str], value: str) -> bool:
-    return any(_glob(p).fullmatch(value) for p in patterns)
+    return any(iam_wildcard(p).fullmatch(value) for p in patterns)
 
 
 # --- TLS-only --------------------------------------------------------------------------

@@ -14,7 +14,9 @@ Pulumi program.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -458,3 +460,15 @@ def each_resource(
             continue
         yield from found
     undecided.raise_if_any()
+
+
+@functools.cache
+def iam_wildcard(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
+    """An IAM wildcard pattern as a regex to ``fullmatch`` a whole value.
+
+    ``*`` is any text (a line break too), ``?`` any one character, everything else literal. Action
+    names and condition keys compare case-insensitively (``ignore_case``); ARNs and names do not.
+    Cached: a pure function of the pattern, asked again for every statement of a large stack.
+    """
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(regex, re.DOTALL | (re.IGNORECASE if ignore_case else 0))

@@ -25,6 +25,8 @@ from __future__ import annotations
 import functools
 import re
 
+from ._common import iam_wildcard
+
 #: Actions that return credentials or console sessions (cloudsplaining's list, CKV_AWS_287,
 #: plus SageMaker's presigned URLs, which open a session as the resource's role).
 CREDENTIAL_ACTIONS: tuple[str, ...] = (
@@ -163,14 +165,11 @@ _EXEMPT = frozenset(action.lower() for action in NO_RESOURCE_LEVEL)
 _VERBS = tuple(verb.lower() for verb in WRITE_VERBS)
 
 
-@functools.cache
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile("^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$", re.IGNORECASE)
-
-
 def _overlap(a: str, b: str) -> bool:
     """Whether two IAM wildcard patterns can name the same action."""
-    return bool(_regex(a).match(b.replace("?", "x"))) or bool(_regex(b).match(a.replace("?", "x")))
+    return bool(iam_wildcard(a, ignore_case=True).fullmatch(b.replace("?", "x"))) or bool(
+        iam_wildcard(b, ignore_case=True).fullmatch(a.replace("?", "x"))
+    )
 
 
 def _may_start_with_write_verb(name: str) -> bool:

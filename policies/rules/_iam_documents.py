@@ -32,7 +32,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from ._common import is_map, is_seq
+from ._common import iam_wildcard, is_map, is_seq
 
 _SENTINELS = frozenset(
     {
@@ -218,20 +218,10 @@ def is_allow(statement: Any) -> Tri:
     return isinstance(effect, str) and effect.lower() == "allow"
 
 
-def _pattern(text: str) -> re.Pattern[str]:
-    """An IAM wildcard (``*``, ``?``) as a case-insensitive regex, for ``fullmatch``.
-
-    IAM's ``*`` and ``?`` match any character, a line break too (``DOTALL``), and a value matches
-    only as a whole: ``$`` would also accept the value followed by a line break.
-    """
-    escaped = re.escape(text).replace(r"\*", ".*").replace(r"\?", ".")
-    return re.compile(escaped, re.IGNORECASE | re.DOTALL)
-
-
 def wildcard_match(pattern: Any, value: str) -> Tri:
     if isinstance(pattern, Unknown):
         return pattern
-    return isinstance(pattern, str) and bool(_pattern(pattern).fullmatch(value))
+    return isinstance(pattern, str) and bool(iam_wildcard(pattern, ignore_case=True).fullmatch(value))
 
 
 def action_patterns(statement: Any) -> Any:
@@ -323,7 +313,7 @@ def broad_resource(resource: Any) -> Tri:
     if not _WILD & set(kind):
         return False
     probe = kind.replace("*", "x").replace("?", "x")
-    return all(_pattern(rest).fullmatch(f"{probe}{sep}zz-any-name") for sep in "/:")
+    return all(iam_wildcard(rest, ignore_case=True).fullmatch(f"{probe}{sep}zz-any-name") for sep in "/:")
 
 
 def on_broad_resources(statement: Any) -> Tri:
@@ -385,7 +375,7 @@ class ConditionKey:
     kind: str = "text"
 
     def matches(self, key: str) -> bool:
-        return bool(_pattern(self.pattern).fullmatch(key))
+        return bool(iam_wildcard(self.pattern, ignore_case=True).fullmatch(key))
 
 
 def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:

@@ -23,7 +23,17 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import ADVISORY, CHECKOV, CRITICAL, HIGH, MANDATORY, MEDIUM, framework, resource_rule
+from ._common import (
+    ADVISORY,
+    CHECKOV,
+    CRITICAL,
+    HIGH,
+    MANDATORY,
+    MEDIUM,
+    framework,
+    iam_wildcard,
+    resource_rule,
+)
 from ._iam_actions import sensitive_category
 from ._iam_documents import (
     IDENTITY_DOCUMENTS,
@@ -238,7 +248,7 @@ def _role_wildcard(resource: str) -> str | None:
     name = parts[5]
     if not set(name) & {"*", "?"}:
         return "any" if name.startswith("role/") and set(parts[4]) & {"*", "?"} else None
-    pattern = re.compile(re.escape(name).replace(r"\*", ".*").replace(r"\?", "."))
+    pattern = iam_wildcard(name)
     if all(pattern.fullmatch(probe) for probe in _ANY_ROLE_PROBES) or (
         name.startswith("role/") and only_wildcards(name[len("role/") :], "/")
     ):
