@@ -424,6 +424,12 @@ class FeatureQueriesConfig(_Section):
         description="A query that would scan more than this many GiB is cancelled (Athena's "
         "bytes-scanned cutoff per query; at $5 per TB scanned, 100 GiB is about $0.49).",
     )
+    results_retention_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=7,
+        description="Days Athena's query results (a copy of each training set's features, under "
+        "athena-results/ in the artifact bucket) are kept; the training pipeline copies what it needs "
+        "within its run. Their replaced versions go a day later.",
+    )
 
 
 class PlatformConfig(_Section):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws.s3 as s3
@@ -54,6 +54,10 @@ class LogDelivery:
         ]
 
 
+MAX_SCRATCH_PREFIX = 240
+"""Longest scratch prefix: its lifecycle rule's ID (``expire-scratch-<prefix>``) stays within S3's 255."""
+
+
 @dataclass(frozen=True)
 class SecureBucketArgs:
     purpose: str
@@ -87,10 +91,24 @@ class SecureBucketArgs:
     deny_object_deletion: bool = False
     """Deny every principal deleting objects or object versions (lifecycle expiry still removes them):
     for logs that must outlive whoever could delete them."""
+    scratch_prefixes: Mapping[str, int] = field(default_factory=dict)
+    """Key prefix (ending in ``/``) -> days: scratch data under the prefix (Athena's query results)
+    expires that many days after it is written, and its replaced or deleted versions a day later,
+    whatever ``noncurrent_version_expiration_days`` keeps elsewhere. Days 1-36500."""
 
     def __post_init__(self) -> None:
         if self.expiration_days is not None:
             in_range(self, "expiration_days", 1, 36500)
+        for prefix, days in self.scratch_prefixes.items():
+            if not (isinstance(prefix, str) and prefix.endswith("/") and len(prefix) <= MAX_SCRATCH_PREFIX):
+                raise ValueError(
+                    f"SecureBucketArgs.scratch_prefixes: {prefix!r} is not a key prefix ending in '/' "
+                    f"of at most {MAX_SCRATCH_PREFIX} characters"
+                )
+            if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36500:
+                raise ValueError(
+                    f"SecureBucketArgs.scratch_prefixes[{prefix!r}]: {days!r} is not an integer from 1 to 36500"
+                )
 
 
 class SecureBucket(pulumi.ComponentResource):
@@ -197,6 +215,20 @@ class SecureBucket(pulumi.ComponentResource):
                     status="Enabled",
                     filter=s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
                     expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.expiration_days),
+                )
+            )
+        for prefix, days in sorted(args.scratch_prefixes.items()):
+            lifecycle.append(
+                s3.BucketLifecycleConfigurationRuleArgs(
+                    id=f"expire-scratch-{prefix}",
+                    status="Enabled",
+                    filter=s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=prefix),
+                    expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days),
+                    # Where rules overlap S3 applies the shortest expiry: the bucket-wide
+                    # noncurrent-version rule does not keep scratch versions for months.
+                    noncurrent_version_expiration=s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=1
+                    ),
                 )
             )
         self.bucket_policy = harden_bucket(

@@ -134,3 +134,47 @@ def test_other_accounts_are_never_offered_the_whole_bucket(prefixes: tuple[str, 
     )
     with pytest.raises(ValueError, match="whole-bucket reads are not offered"):
         record_program(lambda: SecureBucket("artifacts", args))
+
+
+def _scratch_bucket(scratch: dict) -> SecureBucketArgs:
+    return SecureBucketArgs(
+        purpose="artifacts",
+        kms_key_arn="arn:aws:kms:eu-west-1:111111111111:key/k",
+        access_log_bucket="logs",
+        tags={},
+        noncurrent_version_expiration_days=365,
+        scratch_prefixes=scratch,
+    )
+
+
+def test_scratch_prefixes_expire_with_their_old_versions_and_leave_the_rest_alone() -> None:
+    graph = record_program(
+        lambda: SecureBucket("artifacts", _scratch_bucket({"athena-results/": 7, "tmp/": 2}))
+    )
+    [lifecycle] = graph.of_type(f"{S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    rules = {rule["id"]: rule for rule in lifecycle.inputs["rules"]}
+    for prefix, days in {"athena-results/": 7, "tmp/": 2}.items():
+        rule = rules[f"expire-scratch-{prefix}"]
+        assert rule["status"] == "Enabled"
+        assert rule["filter"] == {"prefix": prefix}
+        assert rule["expiration"] == {"days": days}
+        # S3 honours the shorter of overlapping expirations: a day, not the bucket's 365.
+        assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": 1}
+    bucket_wide = rules["expire-noncurrent-versions"]
+    assert bucket_wide["filter"] == {"prefix": ""} and "expiration" not in bucket_wide
+    assert bucket_wide["noncurrentVersionExpiration"] == {"noncurrentDays": 365}
+
+
+@pytest.mark.parametrize(
+    ("scratch", "message"),
+    [
+        ({"athena-results": 7}, "'athena-results' is not a key prefix ending in '/'"),
+        ({"/": 7} | {"x" * 240 + "/": 7}, "is not a key prefix ending in '/' of at most 240"),
+        ({"tmp/": 0}, r"scratch_prefixes\['tmp/'\]: 0 is not an integer from 1 to 36500"),
+        ({"tmp/": True}, r"scratch_prefixes\['tmp/'\]: True is not an integer"),
+    ],
+    ids=["no-slash", "too-long", "zero-days", "boolean-days"],
+)
+def test_a_scratch_prefix_is_checked_before_anything_is_created(scratch: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _scratch_bucket(scratch)

@@ -15,6 +15,8 @@ from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.program import run
 from stacks.stack_file import read_stack_file
 from tests.graph_helpers import as_list, only, policy_of, statements, training_pipelines
+from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 
 WORKGROUP = "aws:athena/workgroup:Workgroup"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -40,6 +42,46 @@ def _bucket_arn(graph: ResourceGraph, purpose: str) -> str:
         b for b in graph.of_type("aws:s3/bucket:Bucket") if b.name == f"{purpose}-bucket"
     ]
     return bucket.outputs["arn"]
+
+
+def _artifact_lifecycle_rules(graph: ResourceGraph) -> dict[str, dict[str, Any]]:
+    (lifecycle,) = [
+        r
+        for r in graph.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if r.name == "artifacts-lifecycle"
+    ]
+    return {rule["id"]: rule for rule in lifecycle.inputs["rules"]}
+
+
+def test_athena_results_expire_after_a_week_and_nothing_else_in_the_artifact_bucket_does(
+    prod: ResourceGraph,
+) -> None:
+    rules = _artifact_lifecycle_rules(prod)
+    results = rules["expire-scratch-athena-results/"]
+    location = only(prod, WORKGROUP).inputs["configuration"]["resultConfiguration"]["outputLocation"]
+    assert location.split("/", 3)[3].startswith(results["filter"]["prefix"])
+    assert results["expiration"] == {"days": 7}
+    assert results["noncurrentVersionExpiration"] == {"noncurrentDays": 1}
+    # Models, baselines and pipeline outputs stay: no other rule expires current objects.
+    assert [rule_id for rule_id, rule in rules.items() if "days" in rule.get("expiration", {})] == [
+        "expire-scratch-athena-results/"
+    ]
+
+
+def test_the_stack_file_sets_how_long_athena_results_are_kept(write_stack) -> None:
+    def keep_a_month(platform: dict[str, Any]) -> None:
+        serving_cut(platform)
+        platform["feature_queries"] = {"results_retention_days": 30}
+
+    rules = _artifact_lifecycle_rules(recorded_stack(write_stack("prod", keep_a_month)))
+    assert rules["expire-scratch-athena-results/"]["expiration"] == {"days": 30}
+    assert rules["expire-scratch-athena-results/"]["noncurrentVersionExpiration"] == {"noncurrentDays": 1}
+
+
+def test_a_stack_without_feature_training_has_no_results_rule(stack_graphs: dict[str, ResourceGraph]) -> None:
+    dev = stack_graphs["dev"]
+    assert not dev.of_type(WORKGROUP)
+    assert not [rule for rule in _artifact_lifecycle_rules(dev) if rule.startswith("expire-scratch-")]
 
 
 def test_the_workgroup_enforces_kms_encrypted_results_in_the_artifact_bucket(prod: ResourceGraph) -> None:
@@ -217,6 +259,16 @@ BAD: dict[str, tuple[Any, str, str]] = {
         lambda platform: platform.update(feature_queries={"scan_limit_gb": 0}),
         f"{CONFIG_KEY}.feature_queries.scan_limit_gb",
         "greater than or equal to 1",
+    ),
+    "results-kept-zero-days": (
+        lambda platform: platform.update(feature_queries={"results_retention_days": 0}),
+        f"{CONFIG_KEY}.feature_queries.results_retention_days",
+        "greater than or equal to 1",
+    ),
+    "results-kept-over-ten-years": (
+        lambda platform: platform.update(feature_queries={"results_retention_days": 3651}),
+        f"{CONFIG_KEY}.feature_queries.results_retention_days",
+        "less than or equal to 3650",
     ),
 }
 
