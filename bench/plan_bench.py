@@ -124,6 +124,52 @@ def _floor_child(count: int) -> None:
     print(json.dumps({"ms_per_resource": 1000 * cpu / len(graph.cloud_resources)}))
 
 
+def _process_floor_child(count: int) -> None:
+    """Runs inside the measured process: nothing but the recorder's imports and ``count`` plain
+    resources through the SDK's mock path, with a plan's process settings (:func:`_child`)."""
+    from planner.__main__ import prepare_one_shot_process
+    from planner.recorder import record_program
+
+    prepare_one_shot_process()
+    graph = record_program(floor_program(count))
+    print(json.dumps({"resources": len(graph.cloud_resources)}))
+
+
+def measure_process_floor(runs: int, resources: int) -> list[dict[str, Any]]:
+    """The least a plan of ``resources`` resources can take in a fresh process: the interpreter,
+    the recorder's imports (the Pulumi SDK, one pulumi-aws service) and as many plain resources
+    through the SDK's mock path, none of the platform's code, no policies."""
+    values = []
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.run(
+            [sys.executable, str(REPO / "bench" / "plan_bench.py"), "--process-floor-child", str(resources)],
+            cwd=REPO,
+            check=False,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=environment,
+        )
+        wall = time.perf_counter() - started
+        if process.returncode != 0 or json.loads(process.stdout.strip().splitlines()[-1]) != {
+            "resources": resources
+        }:
+            raise SystemExit(f"the process floor recording failed (exit {process.returncode})")
+        values.append(wall)
+    return [
+        _figure(
+            "SDK floor, a process of the prod plan's size",
+            "s",
+            values,
+            None,
+            f"wall time of a fresh process that imports the recorder and records {resources} plain "
+            "CloudWatch alarms (the warm prod plan's resource count): the least the warm prod plan "
+            "can take while it runs in the real SDK",
+        )
+    ]
+
+
 def measure_floor(runs: int) -> list[dict[str, Any]]:
     """The Pulumi SDK's own cost per resource (:func:`floor_program`), one fresh process per run."""
     values = []
@@ -341,7 +387,8 @@ def measure_prod(runs: int) -> list[dict[str, Any]]:
             [point["wall_s"] for point in warm],
             WARM_TARGET_SECONDS,
             f"wall time of the whole process ({resources} resources; imports {imports:.2f} s)",
-        ),
+        )
+        | {"resources": resources},
         _figure(
             "prod plan, warm, CPU",
             "s",
@@ -431,7 +478,9 @@ def measure_scale(runs: int, counts: tuple[int, ...] = SCALE_SERIES) -> list[dic
 def measure(runs: int, *, slow: bool = True) -> list[dict[str, Any]]:
     """The plan's figures for `make bench`: each with one value per run (``slow``: with the scale
     series, minutes on a 2-core machine)."""
-    figures = measure_prod(runs) + measure_floor(runs)
+    prod = measure_prod(runs)
+    resources = int(prod[0]["resources"])
+    figures = prod + measure_process_floor(runs, resources) + measure_floor(runs)
     if slow:
         figures += measure_scale(runs)
     return figures
@@ -456,12 +505,16 @@ def main() -> int:
     parser.add_argument("--no-shipped", action="store_true", help="only the synthetic stacks")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--floor-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--process-floor-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child)
         return 0
     if args.floor_child:
         _floor_child(args.floor_child)
+        return 0
+    if args.process_floor_child:
+        _process_floor_child(args.process_floor_child)
         return 0
 
     over = 0 if args.no_shipped else bench_shipped(args.stack_files, args.repeat)

@@ -106,3 +106,15 @@ def test_the_sdk_floor_program_is_plain_resources_of_ten_inputs_and_nothing_else
     assert graph.components == []
     assert {len(r.inputs) for r in graph.cloud_resources} == {10}
     assert graph.cloud_resources[0].inputs["comparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_the_process_floor_is_one_fresh_process_recording_as_many_resources_as_asked() -> None:
+    """The process floor compares with the warm prod plan: its child must record exactly the prod
+    plan's resource count (a mismatch exits), in a process of its own per run."""
+    [figure] = plan_bench.measure_process_floor(1, 3)
+
+    assert figure["figure"] == "SDK floor, a process of the prod plan's size"
+    assert figure["target"] is None and figure["unit"] == "s"
+    [seconds] = figure["values"]
+    assert 0 < seconds < 600
+    assert "records 3 plain CloudWatch alarms" in figure["note"]
