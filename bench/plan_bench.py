@@ -135,27 +135,34 @@ def _process_floor_child(count: int) -> None:
     print(json.dumps({"resources": len(graph.cloud_resources)}))
 
 
+def _floor_process(flag: str, count: int, what: str) -> tuple[dict[str, Any], float]:
+    """Run this script's ``flag`` child for ``count`` resources in a fresh process (byte-code
+    cached, as a user's checkout keeps it): its JSON report and the process's wall time."""
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "plan_bench.py"), flag, str(count)],
+        cwd=REPO,
+        check=False,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"the {what} recording failed (exit {process.returncode})")
+    return json.loads(process.stdout.strip().splitlines()[-1]), wall
+
+
 def measure_process_floor(runs: int, resources: int) -> list[dict[str, Any]]:
     """The least a plan of ``resources`` resources can take in a fresh process: the interpreter,
     the recorder's imports (the Pulumi SDK, one pulumi-aws service) and as many plain resources
     through the SDK's mock path, none of the platform's code, no policies."""
     values = []
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     for _ in range(runs):
-        started = time.perf_counter()
-        process = subprocess.run(
-            [sys.executable, str(REPO / "bench" / "plan_bench.py"), "--process-floor-child", str(resources)],
-            cwd=REPO,
-            check=False,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=environment,
-        )
-        wall = time.perf_counter() - started
-        if process.returncode != 0 or json.loads(process.stdout.strip().splitlines()[-1]) != {
-            "resources": resources
-        }:
-            raise SystemExit(f"the process floor recording failed (exit {process.returncode})")
+        report, wall = _floor_process("--process-floor-child", resources, "process floor")
+        if report != {"resources": resources}:
+            raise SystemExit(f"the process floor recorded {report}, not {resources} resources")
         values.append(wall)
     return [
         _figure(
@@ -172,18 +179,10 @@ def measure_process_floor(runs: int, resources: int) -> list[dict[str, Any]]:
 
 def measure_floor(runs: int) -> list[dict[str, Any]]:
     """The Pulumi SDK's own cost per resource (:func:`floor_program`), one fresh process per run."""
-    values = []
-    for _ in range(runs):
-        process = subprocess.run(
-            [sys.executable, str(REPO / "bench" / "plan_bench.py"), "--floor-child", str(FLOOR_RESOURCES)],
-            cwd=REPO,
-            check=False,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        if process.returncode != 0:
-            raise SystemExit(f"the SDK floor recording failed (exit {process.returncode})")
-        values.append(json.loads(process.stdout.strip().splitlines()[-1])["ms_per_resource"])
+    values = [
+        _floor_process("--floor-child", FLOOR_RESOURCES, "SDK floor")[0]["ms_per_resource"]
+        for _ in range(runs)
+    ]
     return [
         _figure(
             "SDK floor per resource",
