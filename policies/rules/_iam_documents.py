@@ -224,6 +224,13 @@ def wildcard_match(pattern: Any, value: str) -> Tri:
     return isinstance(pattern, str) and bool(iam_wildcard(pattern, ignore_case=True).fullmatch(value))
 
 
+def granted(value: Any) -> Any:
+    """An ``Action`` or ``Resource`` entry judged as if IAM trimmed it: white space around a value
+    must not hide what it grants. ``NotAction`` and ``NotResource`` entries are read exactly, so
+    white space cannot widen what they exclude either."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def action_patterns(statement: Any) -> Any:
     """The ``Action`` list, or :class:`Unknown`; ``None`` when the statement uses ``NotAction``."""
     if isinstance(statement, Unknown):
@@ -231,7 +238,7 @@ def action_patterns(statement: Any) -> Any:
     if "NotAction" in statement:
         return None
     actions = statement.get("Action")
-    return actions if isinstance(actions, Unknown) else as_list(actions)
+    return actions if isinstance(actions, Unknown) else [granted(action) for action in as_list(actions)]
 
 
 def covers(statement: Any, action: str) -> Tri:
@@ -246,7 +253,7 @@ def covers(statement: Any, action: str) -> Tri:
     actions = statement.get("Action")
     if isinstance(actions, Unknown):
         return actions
-    return any3(wildcard_match(p, action) for p in as_list(actions))
+    return any3(wildcard_match(granted(p), action) for p in as_list(actions))
 
 
 def covers_any(statement: Any, actions: Iterable[str]) -> Tri:
@@ -328,7 +335,7 @@ def on_broad_resources(statement: Any) -> Tri:
     resources = statement.get("Resource")
     if isinstance(resources, Unknown):
         return resources
-    return any3(broad_resource(r) for r in as_list(resources))
+    return any3(broad_resource(granted(r)) for r in as_list(resources))
 
 
 def principal_is_anyone(statement: Any) -> Tri:

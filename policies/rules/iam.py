@@ -48,6 +48,7 @@ from ._iam_documents import (
     broad_resource,
     condition_restricts,
     covers,
+    granted,
     grants_everything,
     identity_documents,
     is_allow,
@@ -278,7 +279,9 @@ def _pass_role_scoped(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Che
             if isinstance(resource, Unknown):
                 findings.undecided(all3([passes, resource]))
                 continue
-            kind = "any" if broad_resource(resource) is True else _role_wildcard(str(resource))
+            kind = (
+                "any" if broad_resource(granted(resource)) is True else _role_wildcard(str(granted(resource)))
+            )
             if kind == "any":
                 findings.add(
                     passes,

@@ -31,6 +31,7 @@ from ._iam_documents import (
     any3,
     as_list,
     condition_restricts,
+    granted,
     grants_everything,
     is_allow,
     not3,
@@ -145,7 +146,8 @@ def _has_full_iam(statement: Any) -> Any:
     if "NotAction" in statement or isinstance(actions, Unknown):
         return actions if isinstance(actions, Unknown) else False
     return any3(
-        a if isinstance(a, Unknown) else str(a).lower() in ("iam:*", "iam:*:*") for a in as_list(actions)
+        a if isinstance(a, Unknown) else str(granted(a)).lower() in ("iam:*", "iam:*:*")
+        for a in as_list(actions)
     )
 
 

@@ -178,3 +178,11 @@ def test_scratch_prefixes_expire_with_their_old_versions_and_leave_the_rest_alon
 def test_a_scratch_prefix_is_checked_before_anything_is_created(scratch: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         _scratch_bucket(scratch)
+
+
+def test_the_longest_scratch_prefix_keeps_its_rule_id_within_s3s_255_characters() -> None:
+    prefix = "x" * 239 + "/"
+    graph = record_program(lambda: SecureBucket("artifacts", _scratch_bucket({prefix: 1})))
+    [lifecycle] = graph.of_type(f"{S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    [rule_id] = [rule["id"] for rule in lifecycle.inputs["rules"] if rule["id"].startswith("expire-scratch-")]
+    assert len(rule_id) == 255

@@ -2,7 +2,7 @@
 
 import pytest
 
-from policies.rules._iam_documents import broad_resource, wildcard_match
+from policies.rules._iam_documents import broad_resource, covers, on_broad_resources, wildcard_match
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,14 @@ def test_wildcard_match_is_whole_value_and_case_insensitive(pattern, value, matc
 )
 def test_broad_resource_reads_the_whole_arn(resource, broad):
     assert broad_resource(resource) is broad
+
+
+def test_white_space_never_widens_an_exclusion_nor_hides_a_grant() -> None:
+    # Action and Resource entries are judged trimmed (white space cannot hide a grant); NotAction
+    # and NotResource exactly (white space cannot widen what they exclude).
+    assert covers({"Action": ["iam:PassRole\n"]}, "iam:PassRole") is True
+    assert covers({"NotAction": ["iam:PassRole\n"]}, "iam:PassRole") is True
+    assert covers({"NotAction": ["iam:PassRole"]}, "iam:PassRole") is False
+    assert on_broad_resources({"Resource": [" *"]}) is True
+    assert on_broad_resources({"NotResource": ["*\n"]}) is True
+    assert on_broad_resources({"NotResource": ["*"]}) is False

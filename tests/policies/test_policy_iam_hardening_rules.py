@@ -356,6 +356,13 @@ CASES = [
     pytest.param(
         "iam-no-admin-managed-policy",
         ROLE_ATTACHMENT,
+        {"role": "r", "policyArn": "arn:aws:iam::aws:policy/administratoraccess"},
+        "AdministratorAccess",
+        id="managed-policy-names-compare-case-insensitively",
+    ),
+    pytest.param(
+        "iam-no-admin-managed-policy",
+        ROLE_ATTACHMENT,
         {"role": "r", "policyArn": f"{ADMIN_ARN}\n"},
         "attaches the AWS-managed AdministratorAccess",
         id="trailing-line-break-does-not-hide-administrator-access",
@@ -502,6 +509,27 @@ CASES = [
         {"policy": doc(allow("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret*"))},
         "secretsmanager:GetSecretValue (reads data or secrets)",
         id="secret-read-on-every-secret-by-a-type-wildcard-fails",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        POLICY,
+        {"policy": doc(allow("secretsmanager:getsecretvalue"))},
+        "secretsmanager:getsecretvalue (reads data or secrets)",
+        id="action-names-compare-case-insensitively",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        POLICY,
+        {"policy": doc(allow("secretsmanager:GetSecretValue\n"))},
+        "secretsmanager:GetSecretValue (reads data or secrets)",
+        id="white-space-around-an-action-does-not-hide-it",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        POLICY,
+        {"policy": doc(allow("s3:GetObject", "arn:aws:s3:::* "))},
+        "s3:GetObject (reads data or secrets)",
+        id="white-space-around-a-resource-does-not-narrow-it",
     ),
     pytest.param(
         "iam-no-unscoped-sensitive-actions",

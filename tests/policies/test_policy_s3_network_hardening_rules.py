@@ -110,6 +110,13 @@ CASES = [
     pytest.param(
         "s3-bucket-policy-not-public",
         BUCKET_POLICY,
+        {"bucket": NAME, "policy": doc(public({"StringEquals": {"AWS:principalorgid": "o-abc123"}}))},
+        None,
+        id="condition-keys-compare-case-insensitively",
+    ),
+    pytest.param(
+        "s3-bucket-policy-not-public",
+        BUCKET_POLICY,
         {"bucket": NAME, "policy": doc(public({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}))},
         None,
         id="public-allow-pinned-to-a-cidr-passes",
@@ -291,6 +298,20 @@ CASES = [
         {"bucket": NAME, "policy": doc(tls(Resource=f"{ARN}/*"))},
         "not both the bucket ARN and its objects",
         id="deny-on-objects-only-fails",
+    ),
+    pytest.param(
+        "s3-bucket-policy-tls-only",
+        BUCKET_POLICY,
+        {"bucket": NAME, "policy": doc(tls(Resource=[ARN.upper(), f"{ARN.upper()}/*"]))},
+        "not both the bucket ARN and its objects",
+        id="deny-on-another-case-of-the-bucket-fails",  # S3 ARNs are case-sensitive
+    ),
+    pytest.param(
+        "s3-bucket-policy-tls-only",
+        BUCKET_POLICY,
+        {"bucket": NAME, "policy": doc(tls(Action="s3:* "))},
+        "not 's3:*'",
+        id="deny-whose-action-is-padded-fails",  # a Deny is read exactly: white space cannot widen it
     ),
     pytest.param(
         "s3-bucket-policy-tls-only",
