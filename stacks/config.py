@@ -428,7 +428,8 @@ class FeatureQueriesConfig(_Section):
         default=7,
         description="Days Athena's query results (a copy of each training set's features, under "
         "athena-results/ in the artifact bucket) are kept; the training pipeline copies what it needs "
-        "within its run. Their replaced versions go a day later.",
+        "within its run. Their replaced versions go a day later. The rule is on every stack (one that "
+        "stops training from feature groups still expires what it wrote).",
     )
 
 

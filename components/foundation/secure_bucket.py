@@ -84,7 +84,8 @@ class SecureBucketArgs:
     """AWS services that deliver log files into the bucket (CloudTrail), each scoped to one source."""
     expiration_days: int | None = None
     """Days after which a current object expires (becomes noncurrent, then goes after
-    ``noncurrent_version_expiration_days``); None keeps objects until deleted. 1-36500."""
+    ``noncurrent_version_expiration_days``); None keeps objects until deleted (those under
+    ``scratch_prefixes`` still expire). 1-36500."""
     bucket_key: bool = True
     """Use an S3 Bucket Key for SSE-KMS (cuts KMS requests). Off where a service encrypting with its
     own encryption context must keep it on each object (CloudTrail log files)."""

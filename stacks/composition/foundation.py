@@ -183,12 +183,9 @@ def build_foundation(
             reader_accounts=consumers,
             # What a consumer account's endpoints and monitors read of a promoted version.
             reader_prefixes=[MODEL_PREFIX, BASELINE_PREFIX],
-            # Athena's results are copies of training sets the pipeline has already read.
-            scratch_prefixes=(
-                {RESULTS_PREFIX: config.feature_queries.results_retention_days}
-                if config.feature_training
-                else {}
-            ),
+            # Athena's results are copies of training sets the pipeline has already read. Every
+            # stack has the rule: one that stops training from feature groups still expires them.
+            scratch_prefixes={RESULTS_PREFIX: config.feature_queries.results_retention_days},
             **bucket_args,
         ),
         opts,

@@ -78,10 +78,14 @@ def test_the_stack_file_sets_how_long_athena_results_are_kept(write_stack) -> No
     assert rules["expire-scratch-athena-results/"]["noncurrentVersionExpiration"] == {"noncurrentDays": 1}
 
 
-def test_a_stack_without_feature_training_has_no_results_rule(stack_graphs: dict[str, ResourceGraph]) -> None:
+def test_a_stack_without_feature_training_keeps_the_results_rule(
+    stack_graphs: dict[str, ResourceGraph],
+) -> None:
+    """A stack that stopped training from feature groups still expires the results it wrote."""
     dev = stack_graphs["dev"]
     assert not dev.of_type(WORKGROUP)
-    assert not [rule for rule in _artifact_lifecycle_rules(dev) if rule.startswith("expire-scratch-")]
+    rule = _artifact_lifecycle_rules(dev)["expire-scratch-athena-results/"]
+    assert rule["filter"] == {"prefix": "athena-results/"} and rule["expiration"] == {"days": 7}
 
 
 def test_the_workgroup_enforces_kms_encrypted_results_in_the_artifact_bucket(prod: ResourceGraph) -> None:
