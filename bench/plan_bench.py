@@ -74,6 +74,7 @@ def _child(path: str) -> None:
                 "plan_s": planned - imported,
                 "plan_cpu_s": plan_cpu,
                 "resources": len(plan.graph.cloud_resources),
+                "components": len(plan.graph.components),
                 "violations": len(plan.violations),
             }
         )
@@ -84,13 +85,16 @@ def _child(path: str) -> None:
 FLOOR_RESOURCES = 500
 
 
-def floor_program(count: int) -> Any:
-    """A Pulumi program of ``count`` plain CloudWatch alarms (ten inputs each, no component, no
-    apply): what registering and recording one resource costs the real SDK's mock path, with
-    nothing of the platform's own code around it."""
+def floor_program(count: int, components: int = 0) -> Any:
+    """A Pulumi program of ``count`` plain CloudWatch alarms (ten inputs each, no apply) and
+    ``components`` empty component resources: what registering and recording costs the real SDK's
+    mock path, with nothing of the platform's own code around it."""
+    import pulumi
     import pulumi_aws as aws
 
     def program() -> None:
+        for index in range(components):
+            pulumi.ComponentResource("bench:floor:Group", f"group-{index}").register_outputs({})
         for index in range(count):
             aws.cloudwatch.MetricAlarm(
                 f"floor-{index}",
@@ -113,7 +117,7 @@ def _floor_child(count: int) -> None:
     """Runs inside the measured process: CPU per resource of :func:`floor_program` (after a
     small warm-up recording, so imports and first-use caches are not counted), with the
     collector settings of a plan (:func:`_child`)."""
-    from planner.__main__ import prepare_one_shot_process
+    from planner.process import prepare_one_shot_process
     from planner.recorder import record_program
 
     record_program(floor_program(20))
@@ -124,24 +128,27 @@ def _floor_child(count: int) -> None:
     print(json.dumps({"ms_per_resource": 1000 * cpu / len(graph.cloud_resources)}))
 
 
-def _process_floor_child(count: int) -> None:
-    """Runs inside the measured process: nothing but the recorder's imports and ``count`` plain
-    resources through the SDK's mock path, with a plan's process settings (:func:`_child`)."""
-    from planner.__main__ import prepare_one_shot_process
+def _process_floor_child(count: int, components: int) -> None:
+    """Runs inside the measured process: the recorder's imports (the Pulumi SDK and its mocks, no
+    configuration model, no component package), then ``count`` plain resources and ``components``
+    empty components through the SDK's mock path, with a plan's process settings and exit
+    (:func:`_child`)."""
+    from planner.process import exit_now, prepare_one_shot_process
     from planner.recorder import record_program
 
     prepare_one_shot_process()
-    graph = record_program(floor_program(count))
-    print(json.dumps({"resources": len(graph.cloud_resources)}))
+    graph = record_program(floor_program(count, components))
+    print(json.dumps({"resources": len(graph.cloud_resources), "components": len(graph.components)}))
+    exit_now(0)
 
 
-def _floor_process(flag: str, count: int, what: str) -> tuple[dict[str, Any], float]:
-    """Run this script's ``flag`` child for ``count`` resources in a fresh process (byte-code
-    cached, as a user's checkout keeps it): its JSON report and the process's wall time."""
+def _floor_process(flag: str, counts: list[int], what: str) -> tuple[dict[str, Any], float]:
+    """Run this script's ``flag`` child with ``counts`` in a fresh process (byte-code written
+    and kept, as a user's checkout does): its JSON report and the process's wall time."""
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
     process = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "plan_bench.py"), flag, str(count)],
+        [sys.executable, str(REPO / "bench" / "plan_bench.py"), flag, *map(str, counts)],
         cwd=REPO,
         check=False,
         stdout=subprocess.PIPE,
@@ -154,25 +161,28 @@ def _floor_process(flag: str, count: int, what: str) -> tuple[dict[str, Any], fl
     return json.loads(process.stdout.strip().splitlines()[-1]), wall
 
 
-def measure_process_floor(runs: int, resources: int) -> list[dict[str, Any]]:
-    """The least a plan of ``resources`` resources can take in a fresh process: the interpreter,
-    the recorder's imports (the Pulumi SDK, one pulumi-aws service) and as many plain resources
-    through the SDK's mock path, none of the platform's code, no policies."""
-    values = []
-    for _ in range(runs):
-        report, wall = _floor_process("--process-floor-child", resources, "process floor")
-        if report != {"resources": resources}:
-            raise SystemExit(f"the process floor recorded {report}, not {resources} resources")
-        values.append(wall)
+def measure_process_floor(runs: int, resources: int, components: int) -> list[dict[str, Any]]:
+    """What a fresh process that registers as much as a plan (``resources`` plain resources and
+    ``components`` empty components) takes in the real SDK's mock path: the interpreter, the
+    Pulumi SDK, the recorder and its mocks, and the registrations; no configuration model,
+    component package, composition or policy. One unmeasured run first writes the byte-code."""
+    expected = {"resources": resources, "components": components}
+    walls = []
+    for _ in range(runs + 1):
+        report, wall = _floor_process("--process-floor-child", [resources, components], "process floor")
+        if report != expected:
+            raise SystemExit(f"the process floor recorded {report}, not {expected}")
+        walls.append(wall)
+    values = walls[1:]  # the first run wrote the byte-code
     return [
         _figure(
             "SDK floor, a process of the prod plan's size",
             "s",
             values,
             None,
-            f"wall time of a fresh process that imports the recorder and records {resources} plain "
-            "CloudWatch alarms (the warm prod plan's resource count): the least the warm prod plan "
-            "can take while it runs in the real SDK",
+            f"wall time of a fresh process that imports the SDK and the recorder (not the platform) and "
+            f"registers {resources} plain CloudWatch alarms and {components} empty components, the warm "
+            "prod plan's counts",
         )
     ]
 
@@ -180,7 +190,7 @@ def measure_process_floor(runs: int, resources: int) -> list[dict[str, Any]]:
 def measure_floor(runs: int) -> list[dict[str, Any]]:
     """The Pulumi SDK's own cost per resource (:func:`floor_program`), one fresh process per run."""
     values = [
-        _floor_process("--floor-child", FLOOR_RESOURCES, "SDK floor")[0]["ms_per_resource"]
+        _floor_process("--floor-child", [FLOOR_RESOURCES], "SDK floor")[0]["ms_per_resource"]
         for _ in range(runs)
     ]
     return [
@@ -387,7 +397,7 @@ def measure_prod(runs: int) -> list[dict[str, Any]]:
             WARM_TARGET_SECONDS,
             f"wall time of the whole process ({resources} resources; imports {imports:.2f} s)",
         )
-        | {"resources": resources},
+        | {"resources": resources, "components": int(warm[0]["components"])},
         _figure(
             "prod plan, warm, CPU",
             "s",
@@ -478,8 +488,9 @@ def measure(runs: int, *, slow: bool = True) -> list[dict[str, Any]]:
     """The plan's figures for `make bench`: each with one value per run (``slow``: with the scale
     series, minutes on a 2-core machine)."""
     prod = measure_prod(runs)
-    resources = int(prod[0]["resources"])
-    figures = prod + measure_process_floor(runs, resources) + measure_floor(runs)
+    [warm] = [figure for figure in prod if figure["figure"] == "prod plan, warm"]
+    floors = measure_process_floor(runs, warm["resources"], warm["components"]) + measure_floor(runs)
+    figures = prod + floors
     if slow:
         figures += measure_scale(runs)
     return figures
@@ -504,7 +515,7 @@ def main() -> int:
     parser.add_argument("--no-shipped", action="store_true", help="only the synthetic stacks")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--floor-child", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--process-floor-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--process-floor-child", type=int, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child)
@@ -513,7 +524,7 @@ def main() -> int:
         _floor_child(args.floor_child)
         return 0
     if args.process_floor_child:
-        _process_floor_child(args.process_floor_child)
+        _process_floor_child(*args.process_floor_child)
         return 0
 
     over = 0 if args.no_shipped else bench_shipped(args.stack_files, args.repeat)

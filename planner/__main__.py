@@ -15,18 +15,16 @@ mean anything else.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import os
 import sys
 import traceback
-from contextlib import suppress
 from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
 
-from planner.recorder import PLAN_GC_THRESHOLDS, REGISTRIES, fewer_gc_pauses
+from planner.process import exit_now, prepare_one_shot_process
+from planner.recorder import REGISTRIES, fewer_gc_pauses
 from planner.report import Plan, json_value, render_text, to_json
 from stacks.config import ConfigError
 
@@ -64,30 +62,6 @@ def stack_file_path(stack: str | None, config: str | None) -> str:
     if config:
         return config
     return str(STACKS_DIR / f"Pulumi.{stack or 'dev'}.yaml")
-
-
-def prepare_one_shot_process() -> None:
-    """Collector settings for a process that plans once and exits (the CLI, the benchmark's runs).
-
-    Everything imported by now lives until the process ends: ``gc.freeze`` takes it out of every
-    later scan. The plan's relaxed thresholds then stay for the rest of the process, so the plan's
-    end does not restore CPython's defaults, which would set off a full collection over the plan's
-    millions of objects (about a second for a 50-endpoint stack) just before the process exits.
-    """
-    gc.freeze()
-    gc.set_threshold(*PLAN_GC_THRESHOLDS)
-
-
-def exit_now(status: int) -> None:
-    """Flush the output and end the process without the interpreter's teardown.
-
-    Teardown frees a plan's objects one by one (over a second for a 50-endpoint stack) and has
-    nothing else to do: the plan leaves no file open for writing and no thread running.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        with suppress(BrokenPipeError, ValueError):  # a reader that left early, a closed stream
-            stream.flush()
-    os._exit(status)
 
 
 def build_plan(path: str, registry: str = "stand-in") -> Plan:

@@ -43,8 +43,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from planner.mocks import PlatformMocks
 from planner.schema_numbers import with_schema_integers
-from stacks.config import CONFIG_KEY, PROJECT
-from stacks.stack_file import read_stack_file
+from stacks.project import CONFIG_KEY, PROJECT
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 DEFAULT_REGION = "us-east-1"
@@ -469,6 +468,10 @@ def record_stack_file(
     given. Raises :class:`~stacks.config.ConfigError` for a malformed or invalid stack file,
     before any resource is registered.
     """
+    # Here, not at the top: the reader imports the configuration model and every component
+    # package, which a recording of a plain program (the benchmark's SDK floor) does not need.
+    from stacks.stack_file import read_stack_file
+
     if registry not in REGISTRIES:
         raise ValueError(f"registry {registry!r}: use one of {', '.join(REGISTRIES)}")
     stack_file = read_stack_file(path)

@@ -56,11 +56,7 @@ from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEY
 from stacks.delivery_config import DeliveryConfig, delivery_problems
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
 from stacks.model_cards import ModelCardSpec
-
-PROJECT: Final = "mlops-platform"
-CONFIG_KEY: Final = f"{PROJECT}:platform"
-# A secret stack value (`pulumi config set --secret kubeconfig ...`): the cluster for kubernetes_serving.
-KUBECONFIG_KEY: Final = f"{PROJECT}:kubeconfig"
+from stacks.project import CONFIG_KEY
 
 # Interface endpoints every VPC gets, so that no SageMaker job or endpoint needs the internet.
 REQUIRED_INTERFACE_ENDPOINTS: Final[tuple[str, ...]] = (
@@ -417,7 +413,8 @@ class ModelFamilyConfig(ModelFamilySpec):
 
 class FeatureQueriesConfig(_Section):
     """The Athena workgroup the training pipelines read feature groups' offline stores through
-    (created when a family's ``training.data.feature_group`` is set)."""
+    (created when a family's ``training.data.feature_group`` is set), and how long its results
+    are kept (on every stack)."""
 
     scan_limit_gb: Annotated[int, Field(ge=1, le=100_000)] = Field(
         default=100,
@@ -478,7 +475,8 @@ class PlatformConfig(_Section):
     feature_queries: FeatureQueriesConfig = Field(
         default=FeatureQueriesConfig(),
         description="Athena workgroup of the training pipelines' offline-store reads "
-        "(docs/feature-store.md); only created where a family trains from a feature group.",
+        "(docs/feature-store.md): the workgroup only where a family trains from a feature group, "
+        "results_retention_days on every stack's artifact bucket.",
     )
     dvc_remote: DvcRemoteSpec = Field(
         default=DvcRemoteSpec(),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pulumi
 
-from stacks.config import KUBECONFIG_KEY, PROJECT, ConfigError, PlatformConfig, parse_platform_config
+from stacks.config import ConfigError, PlatformConfig, parse_platform_config
 from stacks.delivery_config import TOKEN_CONFIG_NAME
 from stacks.model_packages import (
     DeployedLookup,
@@ -20,6 +20,7 @@ from stacks.model_packages import (
     registry_resolver,
 )
 from stacks.platform import Platform, build_platform
+from stacks.project import KUBECONFIG_KEY, PROJECT
 from stacks.stack_file import platform_from_json
 
 ResolverFactory = Callable[[PlatformConfig], ModelPackageResolver]

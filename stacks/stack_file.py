@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from stacks.config import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, ConfigError
+from stacks.config import ConfigError
 from stacks.delivery_config import TOKEN_KEY
 from stacks.input_limits import (
     MAX_NESTING_DEPTH,
@@ -38,6 +38,7 @@ from stacks.input_limits import (
     values_problem,
 )
 from stacks.naming import stack_name_of
+from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT
 
 # Top-level keys Pulumi itself understands in a stack file.
 _STACK_FILE_KEYS = frozenset({"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"})

@@ -159,13 +159,13 @@ def _no_privilege_escalation(args: ResourceValidationArgs, _: Mapping[str, Any])
         if scope is False:
             continue
         verdicts = {action: all3([scope, covers(statement, action)]) for action in ESCALATION_ACTIONS}
-        granted = sorted(action for action, verdict in verdicts.items() if verdict is True)
+        escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
         findings.add(
-            bool(granted),
-            f"{path} allows {', '.join(granted)} on Resource '*': scope Resource to the specific "
+            bool(escalations),
+            f"{path} allows {', '.join(escalations)} on Resource '*': scope Resource to the specific "
             "role/policy ARNs (e.g. iam:PassRole on the execution role only).",
         )
-        if not granted:
+        if not escalations:
             findings.undecided(any3(verdicts.values()))
     yield from findings.report()
 

@@ -108,13 +108,33 @@ def test_the_sdk_floor_program_is_plain_resources_of_ten_inputs_and_nothing_else
     assert graph.cloud_resources[0].inputs["comparisonOperator"] == "GreaterThanThreshold"
 
 
-def test_the_process_floor_is_one_fresh_process_recording_as_many_resources_as_asked() -> None:
-    """The process floor compares with the warm prod plan: its child must record exactly the prod
-    plan's resource count (a mismatch exits), in a process of its own per run."""
-    [figure] = plan_bench.measure_process_floor(1, 3)
+def test_the_process_floor_registers_what_the_plan_registers_in_a_fresh_process() -> None:
+    """The process floor compares with the warm prod plan: its child must register exactly the
+    plan's resources and components (a mismatch exits), one fresh process per run after a run
+    that writes the byte-code."""
+    from planner.recorder import record_program
 
+    graph = record_program(plan_bench.floor_program(3, components=2))
+    assert [r.type for r in graph.cloud_resources] == ["aws:cloudwatch/metricAlarm:MetricAlarm"] * 3
+    assert [c.type for c in graph.components] == ["bench:floor:Group"] * 2
+
+    [figure] = plan_bench.measure_process_floor(2, 3, 2)
     assert figure["figure"] == "SDK floor, a process of the prod plan's size"
     assert figure["target"] is None and figure["unit"] == "s"
-    [seconds] = figure["values"]
-    assert 0 < seconds < 600
-    assert "records 3 plain CloudWatch alarms" in figure["note"]
+    assert len(figure["values"]) == 2 and all(0 < seconds < 600 for seconds in figure["values"])
+    assert "registers 3 plain CloudWatch alarms and 2 empty components" in figure["note"]
+
+
+def test_the_process_floor_imports_neither_the_configuration_model_nor_a_component() -> None:
+    """What the floor leaves out is the platform: the recorder must not import it."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, planner.process, planner.recorder; print(sorted(sys.modules))"],
+        cwd=plan_bench.REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "'stacks.config'" not in loaded and "'components'" not in loaded and "'pulumi'" in loaded
