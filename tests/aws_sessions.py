@@ -11,18 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from typing import Any
 
 import boto3
-import botocore.loaders
 import botocore.session
 from moto import mock_aws
 
-
-@cache
-def _loader() -> botocore.loaders.Loader:
-    return botocore.loaders.create_loader()
+from tests import botocore_models
 
 
 @contextmanager
@@ -40,7 +35,7 @@ def fresh_session(region: str | None = None) -> boto3.Session:
     """A new boto3 session on the shared loader: its credentials and configuration are resolved
     anew, from the environment as it is when its clients are made (no moto); for tests that set
     ``boto3.DEFAULT_SESSION`` to it (monkeypatch) instead of to ``None``."""
-    loader = _loader()
+    loader = botocore_models.loader()
     session = botocore.session.get_session()
     session.register_component("data_loader", loader)
     fresh = boto3.Session(botocore_session=session, region_name=region)

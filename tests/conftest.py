@@ -111,9 +111,9 @@ def write_stack(tmp_path: Path) -> Callable[..., Path]:
 @cache
 def _hosting_instance_types() -> frozenset[str]:
     """The instance types SageMaker hosting accepts, from botocore's service model (authoritative)."""
-    import botocore.loaders
+    from tests.botocore_models import service_model
 
-    model = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
+    model = service_model("sagemaker")
     return frozenset(model["shapes"]["ProductionVariantInstanceType"]["enum"])
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import botocore.loaders
 import botocore.model
+
+from tests.botocore_models import service_model
 
 # Provider member name → API member name, where they differ by more than case (applied where the
 # API's structure has that member).
@@ -25,7 +26,7 @@ RENAMES = {"kmsKeyArn": "KmsKeyId"}
 
 @cache
 def _service(name: str = "sagemaker") -> botocore.model.ServiceModel:
-    return botocore.model.ServiceModel(botocore.loaders.Loader().load_service_model(name, "service-2"))
+    return botocore.model.ServiceModel(service_model(name))
 
 
 def to_request(

@@ -163,9 +163,9 @@ quota pages state them."""
 
 
 def _botocore_max(service: str, operation: str, member: str) -> int:
-    import botocore.loaders
+    from tests.botocore_models import service_model
 
-    model = botocore.loaders.Loader().load_service_model(service, "service-2")
+    model = service_model(service)
     shapes = model["shapes"]
     shape = shapes[model["operations"][operation]["input"]["shape"]]
     for part in member.split("."):  # a member of a nested structure: Budget.BudgetName

@@ -17,13 +17,14 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-import botocore.loaders
 import botocore.model
+
+from tests.botocore_models import service_model
 
 
 @cache
 def _service() -> botocore.model.ServiceModel:
-    return botocore.model.ServiceModel(botocore.loaders.Loader().load_service_model("sagemaker", "service-2"))
+    return botocore.model.ServiceModel(service_model("sagemaker"))
 
 
 def assert_conforms(value: Any, shape: botocore.model.Shape, path: str = "") -> None:
