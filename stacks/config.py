@@ -56,7 +56,12 @@ from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEY
 from stacks.delivery_config import DeliveryConfig, delivery_problems
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
 from stacks.model_cards import ModelCardSpec
+
+# The project's names live in stacks.project (the recorder needs them without this model); still
+# importable from here, as they always were.
 from stacks.project import CONFIG_KEY
+from stacks.project import KUBECONFIG_KEY as KUBECONFIG_KEY
+from stacks.project import PROJECT as PROJECT
 
 # Interface endpoints every VPC gets, so that no SageMaker job or endpoint needs the internet.
 REQUIRED_INTERFACE_ENDPOINTS: Final[tuple[str, ...]] = (
