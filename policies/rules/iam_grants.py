@@ -21,7 +21,17 @@ from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 
-from ._common import CHECKOV, CRITICAL, MANDATORY, deps, each_resource, framework, resource_rule, stack_rule
+from ._common import (
+    CHECKOV,
+    CRITICAL,
+    MANDATORY,
+    deps,
+    each_resource,
+    framework,
+    iam_wildcard,
+    resource_rule,
+    stack_rule,
+)
 from ._iam_documents import (
     PRINCIPAL_KEYS,
     ConditionKey,
@@ -36,6 +46,7 @@ from ._iam_documents import (
     is_allow,
     not3,
     on_broad_resources,
+    only_wildcards,
     parse_document,
     principal_is_anyone,
     read,
@@ -146,8 +157,21 @@ def _has_full_iam(statement: Any) -> Any:
     if "NotAction" in statement or isinstance(actions, Unknown):
         return actions if isinstance(actions, Unknown) else False
     return any3(
-        a if isinstance(a, Unknown) else str(granted(a)).lower() in ("iam:*", "iam:*:*")
-        for a in as_list(actions)
+        a if isinstance(a, Unknown) else _reaches_every_iam_action(granted(a)) for a in as_list(actions)
+    )
+
+
+def _reaches_every_iam_action(pattern: Any) -> bool:
+    """``iam:*`` and every other spelling of it: a service part that matches ``iam`` (``i?m``,
+    ``I*``) and a name part of wildcards only, with a ``*`` (``**``, ``?*``): every IAM action."""
+    if not isinstance(pattern, str):
+        return False
+    service, colon, name = pattern.partition(":")
+    return (
+        bool(colon)
+        and iam_wildcard(service, ignore_case=True).fullmatch("iam") is not None
+        and "*" in name
+        and only_wildcards(name, ":")
     )
 
 

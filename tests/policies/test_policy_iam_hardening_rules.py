@@ -971,6 +971,60 @@ STACK_CASES = [
     ),
     pytest.param(
         "iam-admin-policy-not-attached",
+        [
+            {
+                "type": NATIVE_MANAGED,
+                "name": "native-admin",
+                "inputs": {"policyDocument": obj(allow("i?m:?*"))},
+            },
+            {
+                "type": ROLE,
+                "name": "role",
+                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
+                "deps": {"managedPolicyArns": ["native-admin"]},
+            },
+        ],
+        "managedPolicyArns attaches native-admin",
+        id="iam-star-spelt-with-other-wildcards-fails",
+    ),
+    pytest.param(
+        "iam-admin-policy-not-attached",
+        [
+            {
+                "type": NATIVE_MANAGED,
+                "name": "native-admin",
+                "inputs": {"policyDocument": obj(allow("IAM:**"))},
+            },
+            {
+                "type": ROLE,
+                "name": "role",
+                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
+                "deps": {"managedPolicyArns": ["native-admin"]},
+            },
+        ],
+        "managedPolicyArns attaches native-admin",
+        id="iam-star-in-capitals-with-a-double-star-fails",
+    ),
+    pytest.param(
+        "iam-admin-policy-not-attached",
+        [
+            {
+                "type": NATIVE_MANAGED,
+                "name": "native-admin",
+                "inputs": {"policyDocument": obj(allow("iam:Get*"))},
+            },
+            {
+                "type": ROLE,
+                "name": "role",
+                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
+                "deps": {"managedPolicyArns": ["native-admin"]},
+            },
+        ],
+        None,
+        id="iam-reads-only-are-not-admin-passes",
+    ),
+    pytest.param(
+        "iam-admin-policy-not-attached",
         [ADMIN_POLICY, attach("admin", ROLE_ATTACHMENTS_EXCLUSIVE, "policyArns")],
         "policyArns attaches admin",
         id="stack-admin-policy-in-exclusive-attachments-fails",
