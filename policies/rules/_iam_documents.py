@@ -261,10 +261,14 @@ def covers_any(statement: Any, actions: Iterable[str]) -> Tri:
 
 
 def is_every_action(pattern: Any) -> Tri:
-    """``*``, ``*:*`` (and other spellings made only of wildcards): every action of every service."""
+    """``*``, ``*:*`` and every other spelling made only of wildcards (``?*:?*``, ``**``): a
+    service part and a name part that each take any text (a ``*``, nothing but wildcards)."""
     if isinstance(pattern, Unknown):
         return pattern
-    return isinstance(pattern, str) and "*" in pattern and set(pattern) <= {"*", ":"}
+    if not isinstance(pattern, str):
+        return False
+    service, _, name = pattern.partition(":")
+    return all("*" in part and only_wildcards(part, ":") for part in (service, name or service))
 
 
 def grants_everything(statement: Any) -> Tri:

@@ -2,7 +2,13 @@
 
 import pytest
 
-from policies.rules._iam_documents import broad_resource, covers, on_broad_resources, wildcard_match
+from policies.rules._iam_documents import (
+    broad_resource,
+    covers,
+    is_every_action,
+    on_broad_resources,
+    wildcard_match,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +57,20 @@ def test_white_space_never_widens_an_exclusion_nor_hides_a_grant() -> None:
     assert on_broad_resources({"Resource": [" *"]}) is True
     assert on_broad_resources({"NotResource": ["*\n"]}) is True
     assert on_broad_resources({"NotResource": ["*"]}) is False
+
+
+@pytest.mark.parametrize(
+    ("pattern", "every"),
+    [
+        ("*", True),
+        ("*:*", True),
+        ("?*:?*", True),  # any service, any action: as much as "*"
+        ("**", True),
+        ("*:?*", True),
+        ("?:*", False),  # one-letter services only
+        ("*:Get*", False),
+        ("s3:*", False),
+    ],
+)
+def test_every_spelling_of_every_action_is_every_action(pattern: str, every: bool) -> None:
+    assert is_every_action(pattern) is every

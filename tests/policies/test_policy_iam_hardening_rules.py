@@ -259,6 +259,13 @@ CASES = [
     ),
     pytest.param(
         "iam-no-admin-access",
+        NATIVE_MANAGED,
+        {"policyDocument": obj(allow("?*:?*"))},
+        "policyDocument Statement[0] allows Action",
+        id="every-action-spelt-with-question-marks-fails",
+    ),
+    pytest.param(
+        "iam-no-admin-access",
         NATIVE_ROLE_POLICY,
         {"roleName": "r", "policyName": "p", "policyDocument": obj(allow(["*:*"]))},
         "allows Action '*'",
