@@ -295,18 +295,42 @@ def only_wildcards(text: str, also: str = "") -> bool:
     return bool(text) and set(text) <= _WILD | set(also)
 
 
+def _reaches_any_account(pattern: str) -> bool:
+    """Whether a wildcard that spans the ARN's fields (``arn:aws:kms:*``, ``arn:*:kms:*``,
+    ``arn:aws:kms:eu-west-1:*``, ``a*``) reaches resources of any type and name in two accounts,
+    in the partition, service and region the pattern fixes (``aws``, ``kms``, any region where it
+    does not)."""
+    if not _WILD & set(pattern):
+        return False
+    fields = pattern.split(":")
+    fixed = fields[1:4] if fields[0] == "arn" else []
+    partition, service, region = (
+        field if index < len(fixed) and (field := fixed[index]) and not _WILD & set(field) else default
+        for index, default in enumerate(("aws", "kms", ""))
+    )
+    matcher = iam_wildcard(pattern)
+    return all(
+        matcher.fullmatch(probe)
+        for probe in (
+            f"arn:{partition}:{service}:{region or 'eu-west-1'}:111111111111:zz-any-type/zz-any-name",
+            f"arn:{partition}:{service}:{region or 'us-east-1'}:999999999999:zz-other-type:zz-other-name",
+        )
+    )
+
+
 def broad_resource(resource: Any) -> Tri:
     """``*`` or an ARN that names every resource of its kind in every account.
 
-    ``arn:aws:s3:::*``, ``arn:aws:kms:*:*:key/*``, ``arn:aws:kms:*:*:key*`` and
-    ``arn:aws:iam::*:role/*`` are as broad as ``*``; ``arn:aws:kms:eu-west-1:111122223333:key/*`` (one account) and
+    ``arn:aws:s3:::*``, ``arn:aws:kms:*:*:key/*``, ``arn:aws:kms:*:*:key*``,
+    ``arn:aws:iam::*:role/*`` and a wildcard across the ARN's fields (``arn:aws:kms:*``) are as
+    broad as ``*``; ``arn:aws:kms:eu-west-1:111122223333:key/*`` (one account) and
     ``arn:aws:s3:::bucket/*`` (one bucket) are not.
     """
     if isinstance(resource, Unknown):
         return resource
     if not isinstance(resource, str):
         return False
-    if only_wildcards(resource) or re.fullmatch(r"arn:[*?:]*", resource):
+    if only_wildcards(resource) or re.fullmatch(r"arn:[*?:]*", resource) or _reaches_any_account(resource):
         return True
     arn = _ARN.fullmatch(resource)
     if arn is None:

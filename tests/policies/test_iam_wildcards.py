@@ -39,6 +39,16 @@ def test_wildcard_match_is_whole_value_and_case_insensitive(pattern, value, matc
         ("arn:aws:kms:eu-west-1:111122223333:key/*", False),
         ("arn:aws:s3:::bucket/*", False),
         ("arn:aws:secretsmanager:*:*:secret*", True),
+        # A wildcard that spans the ARN's fields reaches every account's resources.
+        ("arn:aws:kms:*", True),
+        ("arn:*:kms:*", True),
+        ("arn:aws:kms:eu-west-1:*", True),
+        ("arn:aws-cn:kms:*", True),
+        ("arn:aws*", True),
+        ("a*", True),
+        ("arn:aws:kms:*:111122223333:key/abc", False),  # one name (in any region), not any resource
+        ("arn:aws:kms:eu-west-1:111122223333:*", True),  # every resource of the service in one account
+        ("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/sagemaker/*", False),
         # A line break in the resource part is still the resource part: the ARN parses whole.
         ("arn:aws:kms:*:*:key/\n*", False),
         ("arn:aws:kms:*:*:*\n", False),

@@ -541,6 +541,13 @@ CASES = [
     pytest.param(
         "iam-no-unscoped-sensitive-actions",
         POLICY,
+        {"policy": doc(allow("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*"))},
+        "secretsmanager:GetSecretValue (reads data or secrets)",
+        id="a-wildcard-across-the-arns-fields-is-every-resource",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        POLICY,
         {"policy": doc(allow("kms:Decrypt", "arn:aws:kms:*:*:k?y/*"))},
         "kms:Decrypt (reads data or secrets)",
         id="decrypt-with-every-key-by-a-type-wildcard-fails",
