@@ -303,7 +303,7 @@ def _reaches_any_account(pattern: str) -> bool:
     if not _WILD & set(pattern):
         return False
     fields = pattern.split(":")
-    fixed = fields[1:4] if fields[0] == "arn" else []
+    fixed = fields[1:4] if iam_wildcard(fields[0]).fullmatch("arn") else []
     partition, service, region = (
         field if index < len(fixed) and (field := fixed[index]) and not _WILD & set(field) else default
         for index, default in enumerate(("aws", "kms", ""))
@@ -316,6 +316,40 @@ def _reaches_any_account(pattern: str) -> bool:
             f"arn:{partition}:{service}:{region or 'us-east-1'}:999999999999:zz-other-type:zz-other-name",
         )
     )
+
+
+def _spans_fields(pattern: str) -> bool:
+    """A pattern with fewer than the ARN's five colons whose first ``*`` may stand for the missing
+    fields (``arn:aws:iam::*``, ``arn:aws:iam::*role/*``, ``arn:aws:kms:eu-*``): broad when one
+    such reading is. Each reading matches a subset of what the pattern matches, and only the first
+    ``*`` is expanded (``arn:aws:s3::*bucket/*`` stays one bucket's objects)."""
+    colons = pattern.count(":")
+    if "*" not in pattern or colons >= 5:
+        return False
+    return any(
+        broad_resource(pattern.replace("*", "*:" * count + "*", 1)) is True for count in range(1, 6 - colons)
+    )
+
+
+#: ARNs of different partitions, services, regions and accounts: an exclusion that matches all of
+#: them excludes everything.
+_EVERY_ARN_PROBES = (
+    "arn:aws:s3:::zz-bucket/zz-key",
+    "arn:aws:iam::111111111111:role/zz-role",
+    "arn:aws-cn:kms:cn-north-1:222222222222:key/zz-key",
+    "arn:aws:sqs:us-east-1:333333333333:zz-queue",
+)
+
+
+def excludes_everything(pattern: Any) -> Tri:
+    """Whether a ``NotResource`` entry excludes every resource (``*``, ``arn:*``, ``a*``), read
+    exactly. Excluding one service's resources (``arn:aws:kms:*``) leaves every other one granted."""
+    if isinstance(pattern, Unknown):
+        return pattern
+    if not isinstance(pattern, str):
+        return False
+    matcher = iam_wildcard(pattern)
+    return all(matcher.fullmatch(probe) for probe in _EVERY_ARN_PROBES)
 
 
 def broad_resource(resource: Any) -> Tri:
@@ -334,7 +368,7 @@ def broad_resource(resource: Any) -> Tri:
         return True
     arn = _ARN.fullmatch(resource)
     if arn is None:
-        return False
+        return _spans_fields(resource)
     rest = arn["resource"]
     if only_wildcards(rest, "/:"):
         return True
@@ -359,7 +393,7 @@ def on_broad_resources(statement: Any) -> Tri:
         excluded = statement["NotResource"]
         if isinstance(excluded, Unknown):
             return excluded
-        return not3(any3(broad_resource(r) for r in as_list(excluded)))
+        return not3(any3(excludes_everything(r) for r in as_list(excluded)))
     resources = statement.get("Resource")
     if isinstance(resources, Unknown):
         return resources

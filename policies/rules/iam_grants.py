@@ -46,7 +46,6 @@ from ._iam_documents import (
     is_allow,
     not3,
     on_broad_resources,
-    only_wildcards,
     parse_document,
     principal_is_anyone,
     read,
@@ -161,18 +160,23 @@ def _has_full_iam(statement: Any) -> Any:
     )
 
 
+#: IAM actions of different names and lengths: a pattern that matches all of them grants IAM whole.
+_IAM_ACTION_PROBES = (
+    "iam:PassRole",
+    "iam:CreateAccessKey",
+    "iam:AttachRolePolicy",
+    "iam:X",
+    "iam:" + "Q" * 64,
+)
+
+
 def _reaches_every_iam_action(pattern: Any) -> bool:
-    """``iam:*`` and every other spelling of it: a service part that matches ``iam`` (``i?m``,
-    ``I*``) and a name part of wildcards only, with a ``*`` (``**``, ``?*``): every IAM action."""
+    """``iam:*`` and every other spelling of it (``i?m:?*``, ``IAM:**``, ``iam*``, ``*am*``): a
+    pattern that matches IAM actions of any name."""
     if not isinstance(pattern, str):
         return False
-    service, colon, name = pattern.partition(":")
-    return (
-        bool(colon)
-        and iam_wildcard(service, ignore_case=True).fullmatch("iam") is not None
-        and "*" in name
-        and only_wildcards(name, ":")
-    )
+    matcher = iam_wildcard(pattern, ignore_case=True)
+    return all(matcher.fullmatch(probe) for probe in _IAM_ACTION_PROBES)
 
 
 def _policy_arn_name(arn: Any) -> str | None:

@@ -49,6 +49,18 @@ def test_wildcard_match_is_whole_value_and_case_insensitive(pattern, value, matc
         ("arn:aws:kms:*:111122223333:key/abc", False),  # one name (in any region), not any resource
         ("arn:aws:kms:eu-west-1:111122223333:*", True),  # every resource of the service in one account
         ("arn:aws:logs:eu-west-1:111122223333:log-group:/aws/sagemaker/*", False),
+        # The first * of a pattern with fewer than five colons may stand for the missing fields.
+        ("arn:aws:iam::*", True),
+        ("arn:aws:iam::*role/*", True),
+        ("arn:aws:kms:*key/*", True),
+        ("arn:aws:kms:eu-*", True),
+        ("arn:aws:s3*", True),
+        ("ar?:aws:s3:*", True),
+        ("arn:aws:s3::*my-bucket/*", False),  # one bucket's objects, whatever the * stands for
+        ("arn:aws:iam::*role/mlops/*", False),
+        ("arn:aws:s3:::bucket*", False),
+        ("arn:aws:kms:*:111122223333:key/*", False),
+        ("arn:aws:iam::111122223333:role/service-role/*", False),
         # A line break in the resource part is still the resource part: the ARN parses whole.
         ("arn:aws:kms:*:*:key/\n*", False),
         ("arn:aws:kms:*:*:*\n", False),
@@ -84,3 +96,20 @@ def test_white_space_never_widens_an_exclusion_nor_hides_a_grant() -> None:
 )
 def test_every_spelling_of_every_action_is_every_action(pattern: str, every: bool) -> None:
     assert is_every_action(pattern) is every
+
+
+@pytest.mark.parametrize(
+    ("excluded", "reaches_every_resource"),
+    [
+        ("arn:aws:kms:*", True),  # everything but KMS is still granted
+        ("arn:*:kms:*", True),
+        ("arn:aws:s3:::*", True),
+        ("*", False),
+        ("arn:*", False),
+        ("a*", False),
+    ],
+)
+def test_not_resource_hides_the_grant_only_when_it_excludes_everything(
+    excluded: str, reaches_every_resource: bool
+) -> None:
+    assert on_broad_resources({"NotResource": [excluded]}) is reaches_every_resource

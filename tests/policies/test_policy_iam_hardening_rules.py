@@ -1039,6 +1039,24 @@ STACK_CASES = [
     ),
     pytest.param(
         "iam-admin-policy-not-attached",
+        [
+            {
+                "type": NATIVE_MANAGED,
+                "name": "native-admin",
+                "inputs": {"policyDocument": obj(allow("iam*"))},
+            },
+            {
+                "type": ROLE,
+                "name": "role",
+                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
+                "deps": {"managedPolicyArns": ["native-admin"]},
+            },
+        ],
+        "managedPolicyArns attaches native-admin",
+        id="iam-star-without-a-colon-fails",
+    ),
+    pytest.param(
+        "iam-admin-policy-not-attached",
         [ADMIN_POLICY, attach("admin", ROLE_ATTACHMENTS_EXCLUSIVE, "policyArns")],
         "policyArns attaches admin",
         id="stack-admin-policy-in-exclusive-attachments-fails",
