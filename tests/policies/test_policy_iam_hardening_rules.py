@@ -920,6 +920,21 @@ CASES = [
     ),
 ]
 
+
+def _role_with_native_policy(action: str) -> list[dict[str, Any]]:
+    """An aws-native managed policy allowing ``action`` on ``*``, attached to a role through its
+    ``managedPolicyArns`` dependency."""
+    return [
+        {"type": NATIVE_MANAGED, "name": "native-admin", "inputs": {"policyDocument": obj(allow(action))}},
+        {
+            "type": ROLE,
+            "name": "role",
+            "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
+            "deps": {"managedPolicyArns": ["native-admin"]},
+        },
+    ]
+
+
 ADMIN_POLICY = {"type": POLICY, "name": "admin", "inputs": {"name": "admin", "policy": doc(allow("*"))}}
 SCOPED_POLICY = {
     "type": POLICY,
@@ -967,91 +982,31 @@ STACK_CASES = [
     ),
     pytest.param(
         "iam-admin-policy-not-attached",
-        [
-            {
-                "type": NATIVE_MANAGED,
-                "name": "native-admin",
-                "inputs": {"policyDocument": obj(allow("iam:*"))},
-            },
-            {
-                "type": ROLE,
-                "name": "role",
-                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
-                "deps": {"managedPolicyArns": ["native-admin"]},
-            },
-        ],
+        _role_with_native_policy("iam:*"),
         "managedPolicyArns attaches native-admin",
         id="native-managed-iam-star-through-role-managed-arns-fails",
     ),
     pytest.param(
         "iam-admin-policy-not-attached",
-        [
-            {
-                "type": NATIVE_MANAGED,
-                "name": "native-admin",
-                "inputs": {"policyDocument": obj(allow("i?m:?*"))},
-            },
-            {
-                "type": ROLE,
-                "name": "role",
-                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
-                "deps": {"managedPolicyArns": ["native-admin"]},
-            },
-        ],
+        _role_with_native_policy("i?m:?*"),
         "managedPolicyArns attaches native-admin",
         id="iam-star-spelt-with-other-wildcards-fails",
     ),
     pytest.param(
         "iam-admin-policy-not-attached",
-        [
-            {
-                "type": NATIVE_MANAGED,
-                "name": "native-admin",
-                "inputs": {"policyDocument": obj(allow("IAM:**"))},
-            },
-            {
-                "type": ROLE,
-                "name": "role",
-                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
-                "deps": {"managedPolicyArns": ["native-admin"]},
-            },
-        ],
+        _role_with_native_policy("IAM:**"),
         "managedPolicyArns attaches native-admin",
         id="iam-star-in-capitals-with-a-double-star-fails",
     ),
     pytest.param(
         "iam-admin-policy-not-attached",
-        [
-            {
-                "type": NATIVE_MANAGED,
-                "name": "native-admin",
-                "inputs": {"policyDocument": obj(allow("iam:Get*"))},
-            },
-            {
-                "type": ROLE,
-                "name": "role",
-                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
-                "deps": {"managedPolicyArns": ["native-admin"]},
-            },
-        ],
+        _role_with_native_policy("iam:Get*"),
         None,
         id="iam-reads-only-are-not-admin-passes",
     ),
     pytest.param(
         "iam-admin-policy-not-attached",
-        [
-            {
-                "type": NATIVE_MANAGED,
-                "name": "native-admin",
-                "inputs": {"policyDocument": obj(allow("iam*"))},
-            },
-            {
-                "type": ROLE,
-                "name": "role",
-                "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": ["arn"]},
-                "deps": {"managedPolicyArns": ["native-admin"]},
-            },
-        ],
+        _role_with_native_policy("iam*"),
         "managedPolicyArns attaches native-admin",
         id="iam-star-without-a-colon-fails",
     ),
