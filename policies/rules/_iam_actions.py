@@ -190,7 +190,11 @@ def sensitive_category(pattern: str) -> str | None:
     A concrete action AWS only grants on ``*`` is exempt unless a table lists it.
     """
     if ":" not in pattern:
-        return "is every action" if set(pattern) <= {"*"} else None
+        if set(pattern) <= {"*"}:
+            return "is every action"
+        if "*" not in pattern:
+            return None  # not an action IAM knows
+        # A * spans the colon (``iam*``, ``s3*``): judged as a pattern over service and name.
     service, _, name = pattern.partition(":")
     if service.lower() in PERMISSIONS_SERVICES and _may_start_with_write_verb(name):
         return "manages permissions"

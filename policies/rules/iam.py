@@ -180,9 +180,7 @@ def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> 
         if isinstance(patterns, Unknown):
             findings.undecided(all3([scope, patterns]))
             continue
-        wildcards = [
-            p for p in patterns if isinstance(p, str) and p.endswith(":*") and not is_every_action(p)
-        ]
+        wildcards = [p for p in patterns if _every_action_of_a_service(p) and not is_every_action(p)]
         findings.add(
             all3([scope, bool(wildcards)]),
             lambda path=path, wildcards=wildcards: (
@@ -192,6 +190,15 @@ def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> 
         )
         findings.undecided(all3([scope, any3(p for p in patterns if isinstance(p, Unknown))]))
     yield from findings.report()
+
+
+def _every_action_of_a_service(pattern: Any) -> bool:
+    """``s3:*`` and its other spellings: a name part of wildcards only, with a ``*`` (``s3:**``,
+    ``s3:?*``), or a ``*`` that spans the colon (``s3*``)."""
+    if not isinstance(pattern, str):
+        return False
+    _, colon, name = pattern.partition(":")
+    return "*" in name and only_wildcards(name) if colon else pattern.endswith("*")
 
 
 def _scoping_service(pattern: str) -> str:

@@ -548,6 +548,13 @@ CASES = [
     pytest.param(
         "iam-no-unscoped-sensitive-actions",
         POLICY,
+        {"policy": doc(allow("secretsmanager*"))},
+        "secretsmanager* (",
+        id="a-wildcard-across-the-colon-is-judged-as-a-pattern",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        POLICY,
         {"policy": doc(allow("kms:Decrypt", "arn:aws:kms:*:*:k?y/*"))},
         "kms:Decrypt (reads data or secrets)",
         id="decrypt-with-every-key-by-a-type-wildcard-fails",

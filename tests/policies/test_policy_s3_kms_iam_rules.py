@@ -371,6 +371,20 @@ CASES = [
         "sagemaker:* on Resource '*'",
         id="service-wildcard-on-everything-fails",
     ),
+    pytest.param(
+        "iam-no-service-wildcard",
+        IAM_POLICY,
+        {"policy": doc({"Effect": "Allow", "Action": ["sagemaker:?*", "s3*"], "Resource": "*"})},
+        "sagemaker:?*, s3* on Resource '*'",
+        id="other-spellings-of-a-service-wildcard-fail",
+    ),
+    pytest.param(
+        "iam-no-service-wildcard",
+        IAM_POLICY,
+        {"policy": doc({"Effect": "Allow", "Action": ["sagemaker:Describe*", "s3:?"], "Resource": "*"})},
+        None,
+        id="a-prefix-or-one-letter-name-is-no-service-wildcard",
+    ),
 ]
 
 
