@@ -472,3 +472,11 @@ def iam_wildcard(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
     """
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile(regex, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def matches_every(pattern: str, probes: Iterable[str], *, ignore_case: bool = False) -> bool:
+    """Whether the IAM wildcard ``pattern`` matches each of ``probes`` whole: how a rule decides
+    that a pattern reaches a whole class (every role, every IAM action, every account's resources)
+    without listing the spellings that do."""
+    matcher = iam_wildcard(pattern, ignore_case=ignore_case)
+    return all(matcher.fullmatch(probe) for probe in probes)

@@ -32,7 +32,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from ._common import iam_wildcard, is_map, is_seq
+from ._common import iam_wildcard, is_map, is_seq, matches_every
 
 _SENTINELS = frozenset(
     {
@@ -308,13 +308,12 @@ def _reaches_any_account(pattern: str) -> bool:
         field if index < len(fixed) and (field := fixed[index]) and not _WILD & set(field) else default
         for index, default in enumerate(("aws", "kms", ""))
     )
-    matcher = iam_wildcard(pattern)
-    return all(
-        matcher.fullmatch(probe)
-        for probe in (
+    return matches_every(
+        pattern,
+        (
             f"arn:{partition}:{service}:{region or 'eu-west-1'}:111111111111:zz-any-type/zz-any-name",
             f"arn:{partition}:{service}:{region or 'us-east-1'}:999999999999:zz-other-type:zz-other-name",
-        )
+        ),
     )
 
 
@@ -348,8 +347,7 @@ def excludes_everything(pattern: Any) -> Tri:
         return pattern
     if not isinstance(pattern, str):
         return False
-    matcher = iam_wildcard(pattern)
-    return all(matcher.fullmatch(probe) for probe in _EVERY_ARN_PROBES)
+    return matches_every(pattern, _EVERY_ARN_PROBES)
 
 
 def broad_resource(resource: Any) -> Tri:

@@ -31,7 +31,7 @@ from ._common import (
     MANDATORY,
     MEDIUM,
     framework,
-    iam_wildcard,
+    matches_every,
     resource_rule,
 )
 from ._iam_actions import sensitive_category
@@ -256,8 +256,7 @@ def _role_wildcard(resource: str) -> str | None:
     name = parts[5]
     if not set(name) & {"*", "?"}:
         return "any" if name.startswith("role/") and set(parts[4]) & {"*", "?"} else None
-    pattern = iam_wildcard(name)
-    if all(pattern.fullmatch(probe) for probe in _ANY_ROLE_PROBES) or (
+    if matches_every(name, _ANY_ROLE_PROBES) or (
         name.startswith("role/") and only_wildcards(name[len("role/") :], "/")
     ):
         return "any"
@@ -286,9 +285,8 @@ def _pass_role_scoped(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Che
             if isinstance(resource, Unknown):
                 findings.undecided(all3([passes, resource]))
                 continue
-            kind = (
-                "any" if broad_resource(granted(resource)) is True else _role_wildcard(str(granted(resource)))
-            )
+            judged = granted(resource)
+            kind = "any" if broad_resource(judged) is True else _role_wildcard(str(judged))
             if kind == "any":
                 findings.add(
                     passes,

@@ -28,7 +28,7 @@ from ._common import (
     deps,
     each_resource,
     framework,
-    iam_wildcard,
+    matches_every,
     resource_rule,
     stack_rule,
 )
@@ -175,8 +175,7 @@ def _reaches_every_iam_action(pattern: Any) -> bool:
     pattern that matches IAM actions of any name."""
     if not isinstance(pattern, str):
         return False
-    matcher = iam_wildcard(pattern, ignore_case=True)
-    return all(matcher.fullmatch(probe) for probe in _IAM_ACTION_PROBES)
+    return matches_every(pattern, _IAM_ACTION_PROBES, ignore_case=True)
 
 
 def _policy_arn_name(arn: Any) -> str | None:
