@@ -21,9 +21,14 @@ LOG_RETENTION_DAYS: Final[tuple[int, ...]] = (
 
 def in_range(args: object, field: str, low: int, high: int) -> None:
     """Raise ``ValueError`` naming ``<Args>.<field>`` unless its value is within ``low``-``high``."""
-    value = getattr(args, field)
+    integer_in_range(f"{type(args).__name__}.{field}", getattr(args, field), low, high)
+
+
+def integer_in_range(where: str, value: object, low: int, high: int) -> None:
+    """Raise ``ValueError`` naming ``where`` unless ``value`` is an integer (not a bool) within
+    ``low``-``high``: :func:`in_range` for a value that is not an attribute (a mapping's)."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{type(args).__name__}.{field}: {value!r} is not an integer from {low} to {high}")
+        raise ValueError(f"{where}: {value!r} is not an integer from {low} to {high}")
 
 
 def one_of(args: object, field: str, allowed: tuple[int | str, ...]) -> None:

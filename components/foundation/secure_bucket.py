@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws.s3 as s3
 
-from ..limits import in_range
+from ..limits import in_range, integer_in_range
 from ..policy_documents import Statement
 from .bucket_hardening import expire_noncurrent_versions, harden_bucket
 
@@ -106,10 +106,7 @@ class SecureBucketArgs:
                     f"SecureBucketArgs.scratch_prefixes: {prefix!r} is not a key prefix ending in '/' "
                     f"of at most {MAX_SCRATCH_PREFIX} characters"
                 )
-            if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 36500:
-                raise ValueError(
-                    f"SecureBucketArgs.scratch_prefixes[{prefix!r}]: {days!r} is not an integer from 1 to 36500"
-                )
+            integer_in_range(f"SecureBucketArgs.scratch_prefixes[{prefix!r}]", days, 1, 36500)
 
 
 class SecureBucket(pulumi.ComponentResource):
