@@ -5,8 +5,9 @@ Only metrics whose meaning is known are judged (``METRICS``, ``MODEL_QUALITY``);
 other metric passes. An alarm on metric math is judged when the query it returns is a plain
 metric (its ``stat`` is the statistic) or ``MAX``/``MIN``/``AVG``/``SUM`` over plain metrics of
 one meaning (the drift alarm's largest feature drift); any other expression is skipped, because
-it can invert or rescale the metric (``IF``, ``FILL``, arithmetic). Unset values read as the provider reports them
-after apply (``""``, ``[]``, ``0``) count as unset.
+it can invert or rescale the metric (``IF``, ``FILL``, arithmetic). An anomaly-detection alarm
+watches the query it compares with its band (the band's id is its ``thresholdMetricId``). Unset
+values read as the provider reports them after apply (``""``, ``[]``, ``0``) count as unset.
 """
 
 from __future__ import annotations
@@ -179,8 +180,12 @@ def watched_metric(props: Any) -> Watched | None:
             key,
             _endpoint_dimension(get_or_none(props, "dimensions")),
         )
-    returned = [q for q in queries if get(q, "returnData") is not False]
-    returned = [q for q in queries if get(q, "returnData") is True] or returned
+    # An anomaly-detection alarm returns its metric and the band it is compared with; the band
+    # (``thresholdMetricId``) is the threshold, not what the alarm watches.
+    band = get(props, "thresholdMetricId")
+    queries_watched = [q for q in queries if not (is_set(band) and get(q, "id") == band)]
+    returned = [q for q in queries_watched if get(q, "returnData") is not False]
+    returned = [q for q in queries_watched if get(q, "returnData") is True] or returned
     if len(returned) != 1:
         return None
     [query] = returned
@@ -377,7 +382,7 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     "errors, latency or utilisation (or list the metric in extraBadWhenHighMetrics).",
                     alarm.urn,
                 )
-            elif side != "high":
+            elif side not in ("high", "both"):  # an anomaly band's both sides include the rise
                 yield (
                     f"{where} has comparisonOperator {shown(operator or None)}, so it never fires when "
                     f"{watched.label} rises: use 'GreaterThanThreshold'.",
@@ -398,10 +403,10 @@ rollback_alarms_can_fire = stack_rule(
     description=(
         "Every CloudWatch alarm in this stack that an endpoint's deploymentConfig."
         "autoRollbackConfiguration names must watch a failure that rises (SageMaker errors, latency, "
-        "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator, on that "
-        "endpoint (its EndpointName dimension): a rollback alarm that cannot fire never rolls a bad "
-        "deployment back. Fix: point the rollback list at the endpoint's 5xx/latency alarms firing "
-        "above their threshold."
+        "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator (an anomaly "
+        "band's upper or both sides), on that endpoint (its EndpointName dimension): a rollback alarm "
+        "that cannot fire never rolls a bad deployment back. Fix: point the rollback list at the "
+        "endpoint's 5xx/latency alarms firing above their threshold."
     ),
     check=_rollback_can_fire,
     enforcement_level=MANDATORY,

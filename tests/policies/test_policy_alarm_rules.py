@@ -555,3 +555,120 @@ def test_a_demand_alarm_whose_actions_are_unknown_waits_for_them(operator, undec
     report = evaluate_report(build(specs), None, [get_policy("alarm-fires-on-the-bad-side")])
     assert len(report.undecided) == undecided
     assert bool(report.violations) is violated
+
+
+# --- anomaly-detection alarms ---------------------------------------------------------------------
+
+
+def anomaly(operator: str, stat: str = "Sum", band_id: str | None = "band") -> dict[str, Any]:
+    """A 5xx alarm against an anomaly-detection band: CloudWatch returns the metric and the band, and
+    compares the metric with the band named by ``thresholdMetricId``."""
+    props = {
+        "metricQueries": [
+            {
+                "id": "band",
+                "returnData": True,
+                "expression": "ANOMALY_DETECTION_BAND(errors, 2)",
+                "label": "expected 5xx",
+            },
+            {
+                "id": "errors",
+                "returnData": True,
+                "metric": {
+                    "namespace": "AWS/SageMaker",
+                    "metricName": "Invocation5XXErrors",
+                    "dimensions": DIMENSIONS,
+                    "period": 60,
+                    "stat": stat,
+                },
+            },
+        ],
+        "comparisonOperator": operator,
+        "thresholdMetricId": band_id,
+        "evaluationPeriods": 2,
+        "alarmActions": [TOPIC],
+    }
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def native_anomaly(operator: str) -> dict[str, Any]:
+    """The aws-native shape of :func:`anomaly`."""
+    return {
+        "alarmName": "churn-5xx",
+        "comparisonOperator": operator,
+        "thresholdMetricId": "band",
+        "evaluationPeriods": 2,
+        "metrics": [
+            {"id": "band", "returnData": True, "expression": "ANOMALY_DETECTION_BAND(m0, 2)"},
+            {
+                "id": "m0",
+                "returnData": True,
+                "metricStat": {
+                    "metric": {"namespace": "AWS/SageMaker", "metricName": "Invocation5XXErrors"},
+                    "period": 60,
+                    "stat": "Sum",
+                },
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("policy_name", "resource_type", "inputs", "fragment"),
+    [
+        ("alarm-fires-on-the-bad-side", ALARM, anomaly("GreaterThanUpperThreshold"), None),
+        ("alarm-fires-on-the-bad-side", ALARM, anomaly("LessThanLowerOrGreaterThanUpperThreshold"), None),
+        (
+            "alarm-fires-on-the-bad-side",
+            ALARM,
+            anomaly("LessThanLowerThreshold"),
+            "fires when AWS/SageMaker Invocation5XXErrors is low",
+        ),
+        (
+            "alarm-statistic-fits-the-metric",
+            ALARM,
+            anomaly("GreaterThanUpperThreshold", stat="Average"),
+            "metricQueries[1].metric.stat of AWS/SageMaker Invocation5XXErrors is 'Average'",
+        ),
+        ("alarm-fires-on-the-bad-side", NATIVE_ALARM, native_anomaly("GreaterThanUpperThreshold"), None),
+        (
+            "alarm-fires-on-the-bad-side",
+            NATIVE_ALARM,
+            native_anomaly("LessThanLowerThreshold"),
+            "errors metrics are bad when high",
+        ),
+    ],
+    ids=[
+        "upper-side-passes",
+        "both-sides-pass",
+        "lower-side-fails",
+        "average-of-a-count-fails",
+        "native-upper-side-passes",
+        "native-lower-side-fails",
+    ],
+)
+def test_an_anomaly_alarm_is_judged_on_the_metric_it_compares_with_its_band(
+    check_resource, outcome, policy_name, resource_type, inputs, fragment
+):
+    outcome(check_resource(policy_name, resource_type, inputs), policy_name, fragment)
+
+
+@pytest.mark.parametrize("shape", ["inputs", "outputs"])
+@pytest.mark.parametrize(
+    ("errors", "fragment"),
+    [
+        (anomaly("GreaterThanUpperThreshold"), None),
+        (anomaly("LessThanLowerOrGreaterThanUpperThreshold"), None),
+        (anomaly("LessThanLowerThreshold"), "never fires when AWS/SageMaker Invocation5XXErrors rises"),
+        # Without the band's id the alarm returns two series and compares neither: not judged as a plain metric.
+        (anomaly("GreaterThanUpperThreshold", band_id=None), "evaluates a metric-math expression"),
+        (anomaly("GreaterThanUpperThreshold", band_id="elsewhere"), "evaluates a metric-math expression"),
+    ],
+    ids=["upper-side", "both-sides", "lower-side", "no-band-id", "band-id-of-no-query"],
+)
+def test_a_rollback_alarm_on_an_anomaly_band_fires_when_failures_rise_above_it(errors, fragment, shape):
+    report = evaluate_report(
+        _shaped(rollback_stack(errors), shape), None, [get_policy("rollback-alarms-can-fire")]
+    )
+    assert_outcome(report.violations, "rollback-alarms-can-fire", fragment)
+    assert report.undecided == []
