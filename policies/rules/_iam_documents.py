@@ -351,11 +351,14 @@ def excludes_everything(pattern: Any) -> Tri:
 
 
 def broad_resource(resource: Any) -> Tri:
-    """``*`` or an ARN that names every resource of its kind in every account.
+    """``*``, an ARN that names every resource of its kind in every account, or every resource of
+    every kind of a service (even in one account).
 
     ``arn:aws:s3:::*``, ``arn:aws:kms:*:*:key/*``, ``arn:aws:kms:*:*:key*``,
-    ``arn:aws:iam::*:role/*`` and a wildcard across the ARN's fields (``arn:aws:kms:*``) are as
-    broad as ``*``; ``arn:aws:kms:eu-west-1:111122223333:key/*`` (one account) and
+    ``arn:aws:iam::*:role/*``, a wildcard across the ARN's fields (``arn:aws:kms:*``) and a
+    resource part that is only wildcards (``arn:aws:kms:eu-west-1:111122223333:*``: every key,
+    alias and custom key store of the account) are as broad as ``*``;
+    ``arn:aws:kms:eu-west-1:111122223333:key/*`` (one kind in one account) and
     ``arn:aws:s3:::bucket/*`` (one bucket) are not.
     """
     if isinstance(resource, Unknown):
