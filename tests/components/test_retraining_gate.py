@@ -13,12 +13,14 @@ The gate holds its cooldown in a Wait state, which moto's interpreter would wait
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -204,6 +206,87 @@ def test_no_second_run_while_one_is_executing(aws) -> None:
     _wait(aws, execution)
     assert _states(aws, execution)[-1] == "RunInProgress"
     assert len(_runs(aws)) == 1
+
+
+@pytest.fixture
+def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto lists every run of a pipeline, in the order they started, whatever the request asks;
+    SageMaker's ListPipelineExecutions sorts them (``SortBy``: ``CreationTime`` or
+    ``PipelineExecutionArn``, ``SortOrder``) and returns at most ``MaxResults``."""
+    from moto.core.responses import ActionResult
+    from moto.sagemaker.models import sagemaker_backends
+    from moto.sagemaker.responses import SageMakerResponse
+
+    def listed(response: Any) -> ActionResult:
+        name = response._get_param("PipelineName")
+        runs = sagemaker_backends["123456789012"][REGION].pipelines[name].pipeline_executions
+        by = response._get_param("SortBy", "CreationTime")
+        ordered = sorted(
+            runs.values(), key=lambda run: run.creation_time if by == "CreationTime" else run.arn
+        )
+        if response._get_param("SortOrder", "Descending") == "Descending":
+            ordered.reverse()
+        listed = ordered[: response._get_param("MaxResults", 50)]
+        summaries = response.sagemaker_backend.list_pipeline_executions(name)["PipelineExecutionSummaries"]
+        by_arn = {summary["PipelineExecutionArn"]: summary for summary in summaries}
+        return ActionResult({"PipelineExecutionSummaries": [by_arn[run.arn] for run in listed]})
+
+    monkeypatch.setattr(SageMakerResponse, "list_pipeline_executions", listed)
+
+
+def test_a_run_still_executing_behind_newer_and_older_runs_holds_retraining(
+    aws, runs_listed_as_sagemaker_does
+) -> None:
+    """The gate looks at the newest runs, not the first ones the pipeline ever had, and at more than
+    the newest one: a long training run still executing while a later, short run already failed."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    for i in range(12):
+        aws["sagemaker"].start_pipeline_execution(PipelineName=PIPELINE, ClientRequestToken=f"{i:032d}")
+    pipeline = sagemaker_backends["123456789012"][REGION].pipelines[PIPELINE]
+    stored = list(pipeline.pipeline_executions.values())
+    start = stored[0].creation_time
+    for i, run in enumerate(stored):
+        run.creation_time = start + datetime.timedelta(hours=i)
+        # An execution ARN ends in a random id: its order says nothing of when the run started.
+        run.arn = f"{PIPELINE_ARN}/execution/{len(stored) - i:012d}"
+    pipeline.pipeline_executions = {run.arn: run for run in stored}
+    stored[10].pipeline_execution_status = "Executing"  # started by the schedule, still training
+    stored[11].pipeline_execution_status = "Failed"  # started later by a person, failed at once
+
+    execution = _alarm(aws, "behind-a-failed-run")
+    _wait(aws, execution)
+    assert _states(aws, execution)[-1] == "RunInProgress"
+    assert len(_runs(aws)) == 12, "no run started while one is executing"
+
+
+@pytest.mark.filterwarnings("ignore:Exception\\(ThrottlingException\\):UserWarning")
+def test_a_throttled_start_is_retried_until_the_run_starts(aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """StartPipelineExecution can be throttled (or fail for a moment): the gate tries again, with the
+    same client token, rather than failing and leaving the alarm without a retraining run."""
+    from moto.sagemaker.exceptions import SagemakerClientError
+    from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+    class ThrottlingException(SagemakerClientError):
+        code = "ThrottlingException"
+
+    waits: list[float] = []
+    monkeypatch.setattr(retrier_decl, "time", SimpleNamespace(sleep=waits.append))
+    start = SageMakerModelBackend.start_pipeline_execution
+    refusals = iter([True, True])
+
+    def throttled(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if next(refusals, False):
+            raise ThrottlingException()
+        return start(self, *args, **kwargs)
+
+    monkeypatch.setattr(SageMakerModelBackend, "start_pipeline_execution", throttled)
+    execution = _alarm(aws, "throttled")
+    _wait(aws, execution, until="Cooldown")
+    assert len(waits) == 2, "two refusals, two waits before the third attempt"
+    [stored] = sagemaker_backends["123456789012"][REGION].pipelines[PIPELINE].pipeline_executions.values()
+    assert stored.client_request_token == hashlib.sha256(execution.encode()).hexdigest()
 
 
 def test_the_run_names_its_alarm_and_a_retried_start_cannot_double_it(aws) -> None:
