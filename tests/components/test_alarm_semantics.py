@@ -298,6 +298,62 @@ def test_every_alarm_pages_the_topic_on_alarm_and_ok(endpoint_alarms, realtime) 
             assert alarm.inputs.get("actionsEnabled", True) is True
 
 
+def _variant_alarms(*variants: VariantAlarms, **args: Any) -> set[str]:
+    graph = record_program(
+        lambda: EndpointAlarms(
+            "alarms",
+            EndpointAlarmsArgs(
+                endpoint_name=ENDPOINT,
+                variants=variants,
+                thresholds=AlarmThresholds(),
+                alarm_topic_arn=TOPIC,
+                tags={"owner": "t"},
+                **args,
+            ),
+        )
+    )
+    return {alarm.inputs["name"] for alarm in graph.of_type(ALARM)}
+
+
+def test_only_instances_get_a_disk_alarm_and_only_gpu_instances_gpu_alarms() -> None:
+    """A serverless variant has no disk, a CPU instance no GPU: their alarms would watch metrics
+    nothing publishes (never firing, yet looking like coverage)."""
+    names = _variant_alarms(
+        VariantAlarms(name="cpu", gpu=False, instance_based=True),
+        VariantAlarms(name="serverless", gpu=False, instance_based=False),
+        VariantAlarms(name="gpu", gpu=True, instance_based=True),
+    )
+    assert names == {
+        f"{ENDPOINT}-cpu-4xx",
+        f"{ENDPOINT}-cpu-disk",
+        f"{ENDPOINT}-serverless-4xx",
+        f"{ENDPOINT}-gpu-4xx",
+        f"{ENDPOINT}-gpu-disk",
+        f"{ENDPOINT}-gpu-gpu",
+        f"{ENDPOINT}-gpu-gpu-memory",
+    }
+
+
+def test_the_drift_alarm_takes_up_to_ten_features_and_needs_one() -> None:
+    primary = VariantAlarms(name="primary", gpu=False, instance_based=True)
+    ten = [f"f{i}" for i in range(10)]
+    assert f"{ENDPOINT}-data-drift" in _variant_alarms(
+        primary, monitoring_schedule_name="churn-data-quality", drift_features=ten
+    )
+    # No feature, no metric: MAX([]) is no expression CloudWatch evaluates.
+    assert f"{ENDPOINT}-data-drift" not in _variant_alarms(
+        primary, monitoring_schedule_name="churn-data-quality", drift_features=[]
+    )
+    with pytest.raises(ValueError, match="at most 10 drift features"):
+        _variant_alarms(primary, monitoring_schedule_name="churn-data-quality", drift_features=[*ten, "f10"])
+
+
+def test_business_hours_of_no_length_are_refused() -> None:
+    """start == end would be a window no hour falls in: the no-traffic alarm could never fire."""
+    with pytest.raises(ValueError, match="must be before end_hour_utc"):
+        BusinessHours(start_hour_utc=8, end_hour_utc=8)
+
+
 # --- scaling policies ---------------------------------------------------------------------------
 
 
