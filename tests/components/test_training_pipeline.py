@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from moto.events.models import EventPattern
 
 from components.training.definition import SCRIPT_KEYS
-from components.training.pipeline_triggers import PipelineTriggers, PipelineTriggersArgs
+from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.training.training_pipeline import TrainingSpec
 from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, policy_of, statements, within
@@ -16,6 +17,7 @@ from tests.graph_helpers import as_list, policy_of, statements, within
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 RULE = "aws:cloudwatch/eventRule:EventRule"
 PIPELINE_ARN = "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/customer-churn-training"
+QUEUE_KEY = "arn:aws:kms:eu-west-1:123456789012:key/notifications"
 
 
 def _pipeline(graph: ResourceGraph):
@@ -202,6 +204,60 @@ def test_a_drift_alarm_entering_alarm_starts_a_run() -> None:
     assert statements(policy_of(policy)) == [
         {"Effect": "Allow", "Action": "states:StartExecution", "Resource": gate.outputs["arn"]}
     ]
+
+
+def _triggers(**changes: Any) -> ResourceGraph:
+    values: dict[str, Any] = {
+        "pipeline_name": "customer-churn-training",
+        "pipeline_arn": PIPELINE_ARN,
+        "account_id": "123456789012",
+        "region": "eu-west-1",
+        "role_path": "/mlops-platform/test/",
+        "tags": {"owner": "t"},
+    } | changes
+    return record_program(
+        lambda: PipelineTriggers("triggers", PipelineTriggersArgs(**values)),
+        config={"mlops-platform:platform": {"region": "eu-west-1", "account_id": "123456789012"}},
+    )
+
+
+@pytest.mark.parametrize("window", [0, 120, 300])
+def test_new_data_the_pipe_batches_is_held_and_consumed_once(window) -> None:
+    graph = _triggers(
+        new_data=NewDataSource(
+            bucket_name="datasets",
+            prefix="training-data/customer-churn/",
+            batching_window_seconds=window,
+            queue_kms_key_arn=QUEUE_KEY,
+        )
+    )
+    [queue] = graph.of_type("aws:sqs/queue:Queue")
+    [pipe] = graph.of_type("aws:pipes/pipe:Pipe")
+    polling = pipe.inputs["sourceParameters"]["sqsQueueParameters"]
+    assert polling["maximumBatchingWindowInSeconds"] == window
+    # Messages the pipe holds while its batch forms stay invisible: not delivered (and run) twice.
+    assert queue.inputs["visibilityTimeoutSeconds"] > window
+    # With a window, one run for however many objects land (SQS's largest batch); without one, SQS
+    # takes at most 10 messages a batch, and the pipe starts a run per object.
+    assert polling["batchSize"] == (10000 if window else 1)
+    # A batch the pipe could not start its run with comes back after the timeout; it has not expired.
+    assert queue.inputs["messageRetentionSeconds"] > queue.inputs["visibilityTimeoutSeconds"]
+    # The pipe's role receives, deletes (else every message comes back) and decrypts its queue's.
+    [policy] = [r for r in graph.referenced(pipe, "roleArn") if r.type == "aws:iam/rolePolicy:RolePolicy"]
+    granted = {
+        action: as_list(s["Resource"])
+        for s in statements(policy_of(policy))
+        for action in as_list(s["Action"])
+    }
+    for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"):
+        assert granted[action] == [queue.outputs["arn"]], action
+    assert granted["kms:Decrypt"] == [QUEUE_KEY]
+
+
+def test_the_retraining_cooldown_is_the_gates_wait() -> None:
+    graph = _triggers(drift_alarm_names=["customer-churn-data-drift"], retraining_cooldown_seconds=6 * 3600)
+    [gate] = graph.of_type("aws:sfn/stateMachine:StateMachine")
+    assert json.loads(gate.inputs["definition"])["States"]["Cooldown"]["Seconds"] == 6 * 3600
 
 
 @pytest.mark.parametrize(
