@@ -278,3 +278,37 @@ def test_the_batch_drift_alarm_pages_and_retrains_the_family_the_training_one_on
     assert pattern.matches_event(change("prod-customer-churn-batch-scoring-evidently-drift", "ALARM"))
     assert not pattern.matches_event(change("prod-customer-churn-batch-scoring-evidently-drift", "OK"))
     assert not pattern.matches_event(change("prod-customer-churn-training-evidently-drift", "ALARM"))
+
+
+def _drift_report_alarm(**changes: Any) -> dict[str, Any]:
+    from components.observability.drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
+    from planner.recorder import record_program
+
+    values: dict[str, Any] = {
+        "pipeline_name": "churn-training",
+        "family": "churn",
+        "pipeline_kind": "training",
+        "drift_share": 0.5,
+        "alarm_topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts",
+        "tags": {},
+    } | changes
+    graph = record_program(lambda: DriftReportAlarm("evidently", DriftReportAlarmArgs(**values)))
+    return only(graph, ALARM).inputs
+
+
+def test_one_report_decides_the_drift_alarm() -> None:
+    """Each execution publishes one value: the alarm judges that one datapoint (a second datapoint
+    out of one period cannot exist, and CloudWatch refuses more datapoints than periods)."""
+    alarm = _drift_report_alarm()
+    assert (alarm["evaluationPeriods"], alarm["datapointsToAlarm"]) == (1, 1)
+
+
+def test_a_share_of_every_column_is_a_threshold_and_nonsense_is_refused() -> None:
+    assert _drift_report_alarm(drift_share=1)["threshold"] == 1  # every column drifted
+    for changes, message in (
+        ({"drift_share": True}, r"drift_share: True must be in \(0, 1\]"),
+        ({"drift_share": 0}, r"drift_share: 0 must be in \(0, 1\]"),
+        ({"pipeline_kind": "inference"}, "'inference' is not one of training, batch-scoring"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            _drift_report_alarm(**changes)
