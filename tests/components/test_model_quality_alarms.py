@@ -284,6 +284,7 @@ def test_a_period_covers_one_run_of_the_schedule(schedule, seconds) -> None:
         ({"problem_type": "Regression", "thresholds": {"rmse": 0}}, "rmse is at least 0"),
         ({"thresholds": {"accuracy": 1.0}}, "strictly between them"),
         ({"schedule": "rate(1 hour)"}, "not a Model Monitor schedule"),
+        ({"problem_type": "Ranking"}, "'Ranking' is not one of BinaryClassification"),
     ],
     ids=[
         "no-metric",
@@ -291,6 +292,7 @@ def test_a_period_covers_one_run_of_the_schedule(schedule, seconds) -> None:
         "zero-error",
         "perfect-score",
         "not-a-monitor-schedule",
+        "unknown-problem-type",
     ],
 )
 def test_alarms_that_cannot_work_are_refused_before_any_resource(changes, message) -> None:
