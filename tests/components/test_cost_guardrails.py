@@ -301,11 +301,17 @@ def test_the_args_refuse_what_aws_would() -> None:
         CostGuardrailsArgs(**base, actual_thresholds_percent=tuple(range(1, 12)))
     with pytest.raises(ValueError, match="name_prefix"):
         CostGuardrailsArgs(**{**base, "name_prefix": "a:b"})
+    with pytest.raises(ValueError, match="anomaly_threshold_usd"):
+        CostGuardrailsArgs(**{**base, "anomaly_threshold_usd": 0.0})  # every anomaly, however small, pages
+    # The bounds themselves are thresholds Budgets takes.
+    CostGuardrailsArgs(**base, monthly_limit_usd=100.0, actual_thresholds_percent=(0.01, 1000.0))
+    assert BudgetSpec(actual_thresholds_percent=[1000.0]).actual_thresholds_percent == [1000.0]
 
 
 def test_the_suggested_limit_is_the_maximum_plus_the_margin_in_whole_dollars() -> None:
     assert suggested_limit(1000.0, 20) == 1200.0
     assert suggested_limit(491.48, 20) == 590.0  # 589.776 rounded up
+    assert suggested_limit(1000.1, 0) == 1001.0  # up, never down below the estimate's maximum
     assert suggested_limit(0.0, 20) == 0.0
 
 
