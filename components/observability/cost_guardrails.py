@@ -219,7 +219,7 @@ class CostGuardrailsArgs:
             )
         if not 0 < self.anomaly_threshold_usd <= MAX_LIMIT_USD:
             raise ValueError(
-                f"CostGuardrailsArgs.anomaly_threshold_usd: {self.anomaly_threshold_usd} is not above 0"
+                f"CostGuardrailsArgs.anomaly_threshold_usd: {self.anomaly_threshold_usd} is not above 0 and at most {MAX_LIMIT_USD:g}"
             )
         for name in ("actual_thresholds_percent", "forecast_thresholds_percent"):
             problem = _thresholds_problem(list(getattr(self, name)))

@@ -301,8 +301,11 @@ def test_the_args_refuse_what_aws_would() -> None:
         CostGuardrailsArgs(**base, actual_thresholds_percent=tuple(range(1, 12)))
     with pytest.raises(ValueError, match="name_prefix"):
         CostGuardrailsArgs(**{**base, "name_prefix": "a:b"})
-    with pytest.raises(ValueError, match="anomaly_threshold_usd"):
-        CostGuardrailsArgs(**{**base, "anomaly_threshold_usd": 0.0})  # every anomaly, however small, pages
+    for threshold in (0.0, 2e9):  # every anomaly, however small, would page; none would ever
+        with pytest.raises(
+            ValueError, match=f"anomaly_threshold_usd: {threshold} is not above 0 and at most 1e"
+        ):
+            CostGuardrailsArgs(**{**base, "anomaly_threshold_usd": threshold})
     # The bounds themselves are thresholds Budgets takes.
     CostGuardrailsArgs(**base, monthly_limit_usd=100.0, actual_thresholds_percent=(0.01, 1000.0))
     assert BudgetSpec(actual_thresholds_percent=[1000.0]).actual_thresholds_percent == [1000.0]
