@@ -112,6 +112,42 @@ def test_without_capture_there_is_no_storage_config_and_no_bucket_access() -> No
     assert not [a for a in actions if a.startswith("s3:")]
 
 
+def test_captured_bodies_are_decoded_by_their_content_type() -> None:
+    [experiment] = _record(_spec()).of_type(EXPERIMENT)
+    assert experiment.inputs["dataStorageConfig"]["contentType"] == {
+        "csvContentTypes": ["text/csv"],
+        "jsonContentTypes": ["application/json"],
+    }
+
+
+def test_the_role_reaches_both_models_the_key_and_the_configurations_sagemaker_names() -> None:
+    # Capitals in the endpoint's and the variants' names: SageMaker's ARNs carry them in lower case.
+    graph = _record({
+        **_spec(),
+        "name": "Churn",
+        "variants": [{**VARIANT, "name": "Champion"}],
+        "shadow_variants": [{**VARIANT, "name": "Challenger"}],
+    })  # fmt: skip
+    [policy] = [p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.startswith("st-")]
+    by_action = {
+        a: s
+        for s in json.loads(policy.inputs["policy"])["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    prefix = "arn:aws:sagemaker:eu-west-1:123456789012"
+    assert by_action["sagemaker:UpdateEndpoint"]["Resource"] == f"{prefix}:endpoint/test-churn"
+    models = [m.outputs["name"] for m in graph.of_type("aws:sagemaker/model:Model")]
+    assert any(name != name.lower() for name in models)
+    assert sorted(by_action["sagemaker:DescribeModel"]["Resource"]) == sorted(
+        f"{prefix}:model/{name.lower()}" for name in models
+    )
+    # SageMaker names the configurations it deploys the shadow with: any of this account's.
+    assert by_action["sagemaker:CreateEndpointConfig"]["Resource"] == f"{prefix}:endpoint-config/*"
+    # The variants' volumes and the captured data are encrypted with the key: the role must use it.
+    for action in ("kms:Decrypt", "kms:GenerateDataKey*"):
+        assert KEY in by_action[action]["Resource"], action
+
+
 @pytest.mark.parametrize(
     ("spec", "fragment"),
     [
