@@ -281,6 +281,53 @@ def test_async_shape_with_notifications() -> None:
     assert sorted(publish[0]["Resource"]) == sorted(topics.values())
 
 
+# -- blue/green rollout of a custom spec: what SageMaker shifts, bakes and rolls back on ----------
+
+FLEET = {**VARIANT, "name": "primary", "initial_instance_count": 4}
+ROLLOUT = {"wait_interval_seconds": 120, "termination_wait_seconds": 900}
+
+
+def _blue_green(deployment: dict[str, Any]) -> dict[str, Any]:
+    graph = _record({"name": "churn", "variants": [FLEET], "deployment": {**ROLLOUT, **deployment}})
+    return _endpoint(graph).inputs["deploymentConfig"]
+
+
+@pytest.mark.parametrize(
+    ("deployment", "routing"),
+    [
+        # A canary sends canary_percent of the new fleet's capacity first, bakes, then the rest.
+        (
+            {"strategy": "canary", "canary_percent": 25, "linear_step_percent": 40},
+            {"type": "CANARY", "canarySize": {"type": "CAPACITY_PERCENT", "value": 25}},
+        ),
+        # Linear turns on linear_step_percent of it per step, baking after each.
+        (
+            {"strategy": "linear", "canary_percent": 25, "linear_step_percent": 40},
+            {"type": "LINEAR", "linearStepSize": {"type": "CAPACITY_PERCENT", "value": 40}},
+        ),
+        # All at once has neither a canary nor a step size (SageMaker rejects either with it).
+        ({"strategy": "all_at_once", "canary_percent": 25}, {"type": "ALL_AT_ONCE"}),
+    ],
+    ids=["canary", "linear", "all-at-once"],
+)
+def test_traffic_shifts_in_the_strategys_sizes_and_bakes_for_the_wait_interval(deployment, routing) -> None:
+    policy = _blue_green(deployment)["blueGreenUpdatePolicy"]
+    # Distinct waits: the bake after each shift is wait_interval_seconds; the old fleet is kept
+    # termination_wait_seconds after the last one (a swap would bake 15 minutes, keep 2).
+    assert policy["trafficRoutingConfiguration"] == {**routing, "waitIntervalInSeconds": 120}
+    assert policy["terminationWaitInSeconds"] == 900
+
+
+def test_extra_rollback_alarms_roll_a_deployment_back_too() -> None:
+    config = _blue_green({"extra_rollback_alarms": ["churn-conversion-rate", "churn-p50-latency"]})
+    assert [a["alarmName"] for a in config["autoRollbackConfiguration"]["alarms"]] == [
+        "test-churn-primary-5xx-errors",
+        "test-churn-primary-model-latency-p99",
+        "churn-conversion-rate",
+        "churn-p50-latency",
+    ]
+
+
 # -- malformed specs -------------------------------------------------------------------------------
 
 
