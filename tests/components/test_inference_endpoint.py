@@ -328,6 +328,29 @@ def test_extra_rollback_alarms_roll_a_deployment_back_too() -> None:
     ]
 
 
+def test_capture_records_requests_and_responses_of_both_body_types() -> None:
+    graph = _record(
+        {
+            "name": "churn",
+            "variants": [{**VARIANT, "name": "primary"}],
+            "data_capture": {"sampling_percent": 35},
+        }
+    )
+    assert _config(graph).inputs["dataCaptureConfig"] == {
+        "enableCapture": True,
+        "initialSamplingPercentage": 35,
+        "destinationS3Uri": "s3://artifacts/data-capture/churn/",
+        "kmsKeyId": KEY_ARN,
+        # Model Monitor compares inputs with outputs: a capture of one side only leaves it nothing to
+        # join; the bodies are decoded as CSV or JSON by these content types (else base64 blobs).
+        "captureOptions": [{"captureMode": "Input"}, {"captureMode": "Output"}],
+        "captureContentTypeHeader": {
+            "csvContentTypes": ["text/csv"],
+            "jsonContentTypes": ["application/json"],
+        },
+    }
+
+
 # -- malformed specs -------------------------------------------------------------------------------
 
 
