@@ -351,6 +351,51 @@ def test_capture_records_requests_and_responses_of_both_body_types() -> None:
     }
 
 
+# -- async scaling: which policies a variant gets ---------------------------------------------------
+
+
+def _async_policies(scaling: dict[str, Any]) -> set[str]:
+    graph = _record({
+        "name": "churn",
+        "variants": [{**VARIANT, "name": "primary", "scaling": {"max_capacity": 4, **scaling}}],
+        "async_inference": {"max_concurrent_invocations_per_instance": 2},
+    })  # fmt: skip
+    return {p.name.removeprefix("ep-primary-") for p in graph.of_type(POLICY)} | {
+        a.inputs["metricName"]
+        for a in graph.of_type(ALARM)
+        if a.inputs["metricName"] == "HasBacklogWithoutCapacity"
+    }
+
+
+@pytest.mark.parametrize(
+    ("scaling", "expected"),
+    [
+        # Async on invocations only: no backlog target (there is none to track).
+        ({"min_capacity": 1, "invocations_per_instance": 50}, {"invocations"}),
+        # A variant that never goes below one instance has nothing to start from zero.
+        ({"min_capacity": 1, "invocations_per_instance": None, "backlog_per_instance": 5}, {"backlog"}),
+        ({"min_capacity": 0, "invocations_per_instance": None, "backlog_per_instance": 5},
+         {"backlog", "from-zero", "HasBacklogWithoutCapacity"}),
+    ],
+    ids=["invocations-only", "backlog-from-one", "backlog-from-zero"],
+)  # fmt: skip
+def test_async_scale_from_zero_only_when_the_variant_may_reach_zero(scaling, expected) -> None:
+    assert _async_policies(scaling) == expected
+
+
+def test_scheduled_actions_set_their_own_limits() -> None:
+    graph = _record({
+        "name": "churn",
+        "variants": [{**VARIANT, "name": "primary", "initial_instance_count": 2, "scaling": {
+            "min_capacity": 1, "max_capacity": 10,
+            "scheduled": [{"name": "night", "schedule": "cron(0 22 * * ? *)", "min_capacity": 1, "max_capacity": 3}],
+        }}],
+    })  # fmt: skip
+    [action] = graph.of_type("aws:appautoscaling/scheduledAction:ScheduledAction")
+    # At night the fleet is capped at 3 instances, not at the daytime maximum of 10.
+    assert action.inputs["scalableTargetAction"] == {"minCapacity": 1, "maxCapacity": 3}
+
+
 # -- malformed specs -------------------------------------------------------------------------------
 
 
