@@ -396,6 +396,99 @@ def test_scheduled_actions_set_their_own_limits() -> None:
     assert action.inputs["scalableTargetAction"] == {"minCapacity": 1, "maxCapacity": 3}
 
 
+def test_variant_storage_and_startup_allowances_reach_the_configuration() -> None:
+    graph = _record({
+        "name": "churn",
+        "variants": [{**VARIANT, "name": "primary", "volume_size_gb": 60, "model_download_timeout_seconds": 1200,
+                      "container_startup_health_check_timeout_seconds": 900}],
+    })  # fmt: skip
+    [variant] = _config(graph).inputs["productionVariants"]
+    # Without them SageMaker uses its defaults: a large model fails its download or first health check.
+    assert (
+        variant["volumeSizeInGb"],
+        variant["modelDataDownloadTimeoutInSeconds"],
+        variant["containerStartupHealthCheckTimeoutInSeconds"],
+    ) == (60, 1200, 900)
+
+
+def test_a_shadow_on_local_nvme_storage_drops_the_volume_key_too() -> None:
+    graph = _record({
+        "name": "churn",
+        "variants": [{**VARIANT, "name": "champion"}],
+        "shadow_variants": [{**VARIANT, "name": "shadow", "instance_type": "ml.g5.xlarge"}],
+    })  # fmt: skip
+    # SageMaker rejects a configuration with a storage key if any of its variants, shadows included,
+    # runs on an instance-store type.
+    assert "kmsKeyArn" not in _config(graph).inputs
+
+
+def test_containers_pull_from_ecr_and_get_the_variants_environment() -> None:
+    image = {"image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1",
+             "model_data_url": "s3://artifacts/models/churn/model.tar.gz"}  # fmt: skip
+    spec = EndpointSpec.model_validate({
+        "name": "churn",
+        "variants": [
+            {**VARIANT, "name": "latest", "model": {"latest_approved_of": "customer-churn"}, "environment": {"A": "1"}},
+            {**VARIANT, "name": "byo", "model": image, "environment": {"B": "2"}},
+        ],
+    })  # fmt: skip
+    graph = record_program(
+        lambda: InferenceEndpoint(
+            "ep",
+            InferenceEndpointArgs(
+                spec=spec,
+                endpoint_name="test-churn",
+                resolved_model_packages={
+                    "latest": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/7"
+                },
+                account_id="123456789012",
+                region="eu-west-1",
+                artifact_bucket_name="artifacts",
+                artifact_bucket_arn="arn:aws:s3:::artifacts",
+                kms_key_arn=KEY_ARN,
+                notification_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
+                subnet_ids=["subnet-0123456789abcdef0"],
+                security_group_ids=["sg-0123456789abcdef0"],
+                image_registry_accounts=["123456789012"],
+                alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
+                role_path="/mlops-platform/test/",
+                tags={"owner": "t"},
+            ),
+        )
+    )
+    containers = {m.name: m.inputs["primaryContainer"] for m in graph.of_type("aws:sagemaker/model:Model")}
+    assert containers["ep-latest-model"]["environment"] == {"A": "1"}
+    assert containers["ep-byo-model"]["environment"] == {"B": "2"}
+    # "Vpc" would pull from a private registry inside the VPC; an ECR image is pulled by SageMaker.
+    assert containers["ep-byo-model"]["imageConfig"] == {"repositoryAccessMode": "Platform"}
+
+
+def test_async_notifications_are_encrypted_with_a_key_the_models_may_use() -> None:
+    graph = _record({
+        "name": "churn",
+        "variants": [{**VARIANT, "name": "primary"}],
+        "async_inference": {"max_concurrent_invocations_per_instance": 2},
+    })  # fmt: skip
+    notify = "arn:aws:kms:eu-west-1:123456789012:key/notify"
+    for topic in graph.of_type("aws:sns/topic:Topic"):
+        assert topic.inputs["kmsMasterKeyId"] == notify, topic.name
+    # Publishing to a KMS-encrypted topic needs the publisher to use its key: else every
+    # notification fails and the async client never hears of its result.
+    kms = [
+        s
+        for s in statements(policy_of(graph.named("ep-models-permissions")))
+        if "kms:GenerateDataKey*" in as_list(s["Action"])
+    ]
+    assert notify in {r for s in kms for r in as_list(s["Resource"])}
+
+
+def test_rollback_alarms_keep_the_resource_names_they_were_first_deployed_with() -> None:
+    graph = _record({"name": "churn", "variants": [{**VARIANT, "name": "primary"}]})
+    # A renamed alarm resource is replaced: created under the same alarm name, then the old one is
+    # deleted, and with it the alarm the endpoint rolls back on.
+    assert sorted(a.name for a in graph.of_type(ALARM)) == ["ep-primary-5xx", "ep-primary-latency"]
+
+
 # -- malformed specs -------------------------------------------------------------------------------
 
 
