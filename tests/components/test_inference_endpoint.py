@@ -190,7 +190,7 @@ VARIANT = {
 }
 
 
-def _record(spec: dict[str, Any]) -> ResourceGraph:
+def _record(spec: dict[str, Any], resolved_model_packages: dict[str, str] | None = None) -> ResourceGraph:
     endpoint = EndpointSpec.model_validate(spec)
     return record_program(
         lambda: InferenceEndpoint(
@@ -198,7 +198,7 @@ def _record(spec: dict[str, Any]) -> ResourceGraph:
             InferenceEndpointArgs(
                 spec=endpoint,
                 endpoint_name=f"test-{endpoint.name}",
-                resolved_model_packages={},
+                resolved_model_packages=resolved_model_packages or {},
                 account_id="123456789012",
                 region="eu-west-1",
                 artifact_bucket_name="artifacts",
@@ -425,37 +425,16 @@ def test_a_shadow_on_local_nvme_storage_drops_the_volume_key_too() -> None:
 def test_containers_pull_from_ecr_and_get_the_variants_environment() -> None:
     image = {"image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1",
              "model_data_url": "s3://artifacts/models/churn/model.tar.gz"}  # fmt: skip
-    spec = EndpointSpec.model_validate({
-        "name": "churn",
-        "variants": [
-            {**VARIANT, "name": "latest", "model": {"latest_approved_of": "customer-churn"}, "environment": {"A": "1"}},
-            {**VARIANT, "name": "byo", "model": image, "environment": {"B": "2"}},
-        ],
-    })  # fmt: skip
-    graph = record_program(
-        lambda: InferenceEndpoint(
-            "ep",
-            InferenceEndpointArgs(
-                spec=spec,
-                endpoint_name="test-churn",
-                resolved_model_packages={
-                    "latest": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/7"
-                },
-                account_id="123456789012",
-                region="eu-west-1",
-                artifact_bucket_name="artifacts",
-                artifact_bucket_arn="arn:aws:s3:::artifacts",
-                kms_key_arn=KEY_ARN,
-                notification_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
-                subnet_ids=["subnet-0123456789abcdef0"],
-                security_group_ids=["sg-0123456789abcdef0"],
-                image_registry_accounts=["123456789012"],
-                alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
-                role_path="/mlops-platform/test/",
-                tags={"owner": "t"},
-            ),
-        )
-    )
+    graph = _record(
+        {
+            "name": "churn",
+            "variants": [
+                {**VARIANT, "name": "latest", "model": {"latest_approved_of": "customer-churn"}, "environment": {"A": "1"}},
+                {**VARIANT, "name": "byo", "model": image, "environment": {"B": "2"}},
+            ],
+        },
+        resolved_model_packages={"latest": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/7"},
+    )  # fmt: skip
     containers = {m.name: m.inputs["primaryContainer"] for m in graph.of_type("aws:sagemaker/model:Model")}
     assert containers["ep-latest-model"]["environment"] == {"A": "1"}
     assert containers["ep-byo-model"]["environment"] == {"B": "2"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from components.serving.inference_endpoint_spec import EndpointSpec
 from components.serving.shadow_test import ShadowTest, ShadowTestArgs
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_program
+from tests.graph_helpers import as_list, policy_of, statements
 
 EXPERIMENT = "aws-native:sagemaker:InferenceExperiment"
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/data"
@@ -104,11 +104,7 @@ def test_without_capture_there_is_no_storage_config_and_no_bucket_access() -> No
     [experiment] = graph.of_type(EXPERIMENT)
     assert "dataStorageConfig" not in experiment.inputs
     [policy] = [p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.startswith("st-")]
-    actions = [
-        a
-        for s in json.loads(policy.inputs["policy"])["Statement"]
-        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
-    ]
+    actions = [a for s in statements(policy_of(policy)) for a in as_list(s["Action"])]
     assert not [a for a in actions if a.startswith("s3:")]
 
 
@@ -129,11 +125,7 @@ def test_the_role_reaches_both_models_the_key_and_the_configurations_sagemaker_n
         "shadow_variants": [{**VARIANT, "name": "Challenger"}],
     })  # fmt: skip
     [policy] = [p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.startswith("st-")]
-    by_action = {
-        a: s
-        for s in json.loads(policy.inputs["policy"])["Statement"]
-        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
-    }
+    by_action = {a: s for s in statements(policy_of(policy)) for a in as_list(s["Action"])}
     prefix = "arn:aws:sagemaker:eu-west-1:123456789012"
     assert by_action["sagemaker:UpdateEndpoint"]["Resource"] == f"{prefix}:endpoint/test-churn"
     models = [m.outputs["name"] for m in graph.of_type("aws:sagemaker/model:Model")]
