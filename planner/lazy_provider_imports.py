@@ -260,4 +260,7 @@ def install(
             return finder
     finder = LazyProviderFinder(top_packages, IndexCache(cache_dir))
     sys.meta_path.insert(0, finder)
+    from planner import lazy_provider_classes
+
+    lazy_provider_classes.install(top_packages)
     return finder

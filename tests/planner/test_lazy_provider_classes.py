@@ -1,0 +1,390 @@
+"""Lazy classes in the providers' type modules (planner/lazy_provider_classes.py) are the real ones.
+
+Ground truth comes from a subprocess with the hooks switched off (MLOPS_LAZY_PROVIDER_IMPORTS=0):
+it records the prod fixture and describes every name of every type module (``_inputs``,
+``outputs``) the program imported, and the Pulumi SDK's view of each class of the SageMaker ones:
+whether it is an input or output type and the type of each property, which the SDK reads from the
+class's string type hints. This process has the hooks (conftest imports the planner first). The
+rest uses a small provider shaped like the generated ones.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi import _types as pulumi_types
+
+from planner import lazy_provider_classes as lazy_classes
+from planner import lazy_provider_imports as lazy_imports
+from planner.recorder import record_stack_file
+from tests.conftest import REPO, stack_path
+from tests.recorded import computed_once
+
+# The SageMaker type modules: every class's SDK view is compared (the rest: names only).
+SDK_VIEW_MODULES = (
+    "pulumi_aws.sagemaker._inputs",
+    "pulumi_aws.sagemaker.outputs",
+    "pulumi_aws_native.sagemaker._inputs",
+)
+
+_DESCRIBE = """
+import re, types
+def describe(value):
+    if isinstance(value, types.ModuleType):
+        return ["module", value.__name__]
+    if hasattr(value, "__module__") and hasattr(value, "__qualname__"):
+        return [value.__module__, value.__qualname__]
+    return ["value", re.sub(r" at 0x[0-9a-f]+", "", repr(value))]
+
+def sdk_view(cls):
+    from pulumi import _types
+    if _types.is_input_type(cls):
+        return ["input", {k: describe(v) for k, v in sorted(_types.input_type_types(cls).items())}]
+    if _types.is_output_type(cls):
+        return ["output", {k: describe(v) for k, v in sorted(_types.output_type_types(cls).items())}]
+    return ["plain", sorted(getattr(cls, "__annotations__", {}))]
+"""
+_REAL_SIDE = (
+    _DESCRIBE
+    + """
+import json, re, sys
+from planner.recorder import record_stack_file
+record_stack_file(sys.argv[1])
+modules = sorted(m for m in sys.modules if re.fullmatch(r"pulumi_aws(_native)?\\.[a-z0-9_]+\\.(_inputs|outputs)", m))
+names = {m: {n: describe(getattr(sys.modules[m], n)) for n in sys.modules[m].__all__} for m in modules}
+views = {m: {n: sdk_view(getattr(sys.modules[m], n)) for n in sys.modules[m].__all__} for m in sys.argv[2:]}
+print(json.dumps({"names": names, "views": views, "lazy": [m for m in modules if type(sys.modules[m]).__name__ == "LazyClassModule"]}))
+"""
+)
+
+
+def _namespace() -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(_DESCRIBE, namespace)  # the same functions as the subprocess's
+    return namespace
+
+
+_HERE = _namespace()
+describe, sdk_view = _HERE["describe"], _HERE["sdk_view"]
+
+
+def _real_side(stack_file: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", _REAL_SIDE, str(stack_file), *SDK_VIEW_MODULES],
+        cwd=REPO,
+        env={**os.environ, lazy_imports.ENV_SWITCH: "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, Any]:
+    """The hooks-off side, one subprocess per version of what decides it (tests.recorded)."""
+    prod = stack_path("prod")
+    return computed_once(
+        "real-types",
+        lambda: _real_side(prod),
+        key=[str(prod), prod.read_bytes(), os.environ.get("PYTHONPATH", ""), *SDK_VIEW_MODULES],
+    )
+
+
+def test_the_switch_turns_lazy_classes_off_and_the_prod_plan_uses_them(real: dict[str, Any]) -> None:
+    assert real["lazy"] == []
+    assert set(SDK_VIEW_MODULES) <= set(real["names"])
+    record_stack_file(stack_path("prod"))
+    for name in real["names"]:
+        module = importlib.import_module(name)
+        assert isinstance(module, lazy_classes.LazyClassModule), name
+
+
+def test_every_name_of_every_type_module_the_plan_imports_is_the_same(real: dict[str, Any]) -> None:
+    for name, names in real["names"].items():
+        module = importlib.import_module(name)
+        assert module.__all__ == list(names), name
+        mismatched = {
+            n: (describe(getattr(module, n)), d)
+            for n, d in names.items()
+            if describe(getattr(module, n)) != d
+        }
+        assert mismatched == {}, name
+
+
+def test_the_sdk_reads_the_same_types_off_every_sagemaker_class(real: dict[str, Any]) -> None:
+    for name, views in real["views"].items():
+        module = importlib.import_module(name)
+        mismatched = {
+            n: (sdk_view(getattr(module, n)), v)
+            for n, v in views.items()
+            if sdk_view(getattr(module, n)) != v
+        }
+        assert mismatched == {}, name
+        assert len(views) > 100, name
+
+
+def test_a_plan_builds_only_the_classes_it_uses() -> None:
+    script = (
+        "import sys\n"
+        "from planner.recorder import record_stack_file\n"
+        f"record_stack_file({str(stack_path('prod'))!r})\n"
+        "m = sys.modules['pulumi_aws.sagemaker._inputs']\n"
+        "print(len(m.__dict__['__lazy_all__']), len(m.__dict__['__lazy_pending__']))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    defined, pending = map(int, out.split())
+    assert defined > 500
+    assert pending > 0.9 * defined, "most of the module's classes are never built"
+
+
+# A provider shaped like the generated ones: a service package, a resource module star-importing
+# the service's _inputs, and the two type modules.
+_HEADER = """\
+import builtins as _builtins
+import sys
+import pulumi
+import pulumi.runtime
+from typing import Any, Mapping, Optional, Sequence, Union, overload
+from typing import NotRequired, TypedDict, TypeAlias
+"""
+_INPUTS = (
+    _HEADER
+    + """
+__all__ = ['PartArgs', 'PartArgsDict', 'SubPartArgs', 'SubPartArgsDict']
+
+class PartArgsDict(TypedDict):
+    sub: NotRequired[pulumi.Input['SubPartArgsDict']]
+
+@pulumi.input_type
+class PartArgs:
+    def __init__(__self__, *, sub: Optional[pulumi.Input['SubPartArgs']] = None):
+        if sub is not None:
+            pulumi.set(__self__, "sub", sub)
+
+    @_builtins.property
+    @pulumi.getter
+    def sub(self) -> Optional[pulumi.Input['SubPartArgs']]:
+        return pulumi.get(self, "sub")
+
+class SubPartArgsDict(TypedDict):
+    size: NotRequired[pulumi.Input[int]]
+
+@pulumi.input_type
+class SubPartArgs:
+    def __init__(__self__, *, size: Optional[pulumi.Input[int]] = None):
+        if size is not None:
+            pulumi.set(__self__, "size", size)
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> Optional[pulumi.Input[int]]:
+        return pulumi.get(self, "size")
+"""
+)
+_OUTPUTS = (
+    _HEADER
+    + """from . import outputs
+
+__all__ = ['Part', 'SubPart']
+
+@pulumi.output_type
+class Part(dict):
+    def __init__(__self__, *, sub: Optional['outputs.SubPart'] = None):
+        if sub is not None:
+            pulumi.set(__self__, "sub", sub)
+
+    @_builtins.property
+    @pulumi.getter
+    def sub(self) -> Optional['outputs.SubPart']:
+        return pulumi.get(self, "sub")
+
+@pulumi.output_type
+class SubPart(dict):
+    def __init__(__self__, *, size: Optional[int] = None):
+        if size is not None:
+            pulumi.set(__self__, "size", size)
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> Optional[int]:
+        return pulumi.get(self, "size")
+"""
+)
+_THING = (
+    _HEADER
+    + """from . import outputs
+from ._inputs import *
+
+__all__ = ['ThingArgs', 'Thing', 'DEFAULT_PART']
+
+DEFAULT_PART = SubPartArgs(size=1)  # the module's own code names SubPartArgs: bound by the star import
+
+@pulumi.input_type
+class ThingArgs:
+    def __init__(__self__, *, part: Optional[pulumi.Input['PartArgs']] = None):
+        if part is not None:
+            pulumi.set(__self__, "part", part)
+
+    @_builtins.property
+    @pulumi.getter
+    def part(self) -> Optional[pulumi.Input['PartArgs']]:
+        return pulumi.get(self, "part")
+
+class Thing:
+    pass
+"""
+)
+
+
+def _write_provider(site: Path, inputs: str = _INPUTS, init: str = "") -> Path:
+    """The service package's ``__init__.py`` is ``init``: empty, as the lazy service packages of
+    planner/lazy_provider_imports.py present the real ones, unless a test gives the generated one."""
+    service = site / "fakeclasses" / "svc"
+    service.mkdir(parents=True)
+    (service.parent / "__init__.py").write_text("")
+    (service / "__init__.py").write_text(init)
+    (service / "_inputs.py").write_text(inputs)
+    (service / "outputs.py").write_text(_OUTPUTS)
+    (service / "thing.py").write_text(_THING)
+    return service
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setattr(sys, "meta_path", [lazy_classes.LazyClassFinder(["fakeclasses"]), *sys.meta_path])
+    yield tmp_path / "site"
+    for name in [m for m in sys.modules if m.split(".")[0] == "fakeclasses"]:
+        del sys.modules[name]
+
+
+def _pending(module: types.ModuleType) -> set[str]:
+    return set(module.__dict__.get("__lazy_pending__", ()))
+
+
+def test_a_class_is_built_on_first_use_as_its_class_statement_would(site: Path) -> None:
+    _write_provider(site)
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    assert isinstance(inputs, lazy_classes.LazyClassModule)
+    assert _pending(inputs) == {"PartArgs", "PartArgsDict", "SubPartArgs", "SubPartArgsDict"}
+    part_args = inputs.PartArgs
+    assert _pending(inputs) == {"PartArgsDict", "SubPartArgs", "SubPartArgsDict"}
+    assert part_args is inputs.PartArgs and inputs.__dict__["PartArgs"] is part_args
+    assert (part_args.__module__, part_args.__qualname__) == ("fakeclasses.svc._inputs", "PartArgs")
+    assert pulumi_types.is_input_type(part_args)
+    assert pulumi_types.is_output_type(importlib.import_module("fakeclasses.svc.outputs").Part)
+    assert isinstance(inputs.SubPartArgs(size=2), inputs.SubPartArgs)
+    assert inputs.PartArgsDict.__required_keys__ == frozenset()  # a TypedDict, built from its bases
+    assert inputs.pulumi is pulumi, "the module's pulumi is the real one once loaded"
+    with pytest.raises(AttributeError):
+        _ = inputs.Nothing
+
+
+def test_a_star_import_binds_what_the_module_names_and_the_rest_on_first_use(site: Path) -> None:
+    _write_provider(site)
+    thing = importlib.import_module("fakeclasses.svc.thing")
+    inputs = sys.modules["fakeclasses.svc._inputs"]
+    assert "SubPartArgs" in thing.__dict__ and thing.DEFAULT_PART.size == 1
+    assert "PartArgs" not in thing.__dict__ and "PartArgs" in _pending(inputs)
+    assert thing.PartArgs is inputs.PartArgs, "read off the importer, built once"
+    from fakeclasses.svc.thing import PartArgsDict
+
+    assert PartArgsDict is inputs.PartArgsDict
+    with pytest.raises(AttributeError):
+        _ = thing.Nothing
+
+
+def test_a_package_star_import_binds_every_name(site: Path) -> None:
+    _write_provider(site, init="from .thing import *\nfrom ._inputs import *\nfrom . import outputs\n")
+    svc = importlib.import_module("fakeclasses.svc")
+    inputs = sys.modules["fakeclasses.svc._inputs"]
+    for name in ("PartArgs", "PartArgsDict", "SubPartArgs", "SubPartArgsDict"):
+        assert svc.__dict__[name] is getattr(inputs, name)
+    assert _pending(inputs) == set()
+
+
+def test_the_sdk_resolves_type_hints_naming_classes_not_built_yet(site: Path) -> None:
+    _write_provider(site)
+    thing = importlib.import_module("fakeclasses.svc.thing")
+    inputs = sys.modules["fakeclasses.svc._inputs"]
+    outputs = importlib.import_module("fakeclasses.svc.outputs")
+    assert {"PartArgs", "PartArgsDict"} <= _pending(inputs)
+    # ThingArgs' hint names PartArgs, which only the star import provides.
+    assert pulumi_types.input_type_types(thing.ThingArgs) == {"part": inputs.PartArgs}
+    assert pulumi_types.input_type_types(inputs.PartArgs) == {"sub": inputs.SubPartArgs}
+    assert "SubPart" in _pending(outputs)
+    assert pulumi_types.output_type_types(outputs.Part) == {"sub": outputs.SubPart}
+
+
+def test_a_name_the_importer_defines_itself_wins_over_a_lazy_one(site: Path) -> None:
+    service = _write_provider(site)
+    (service / "thing.py").write_text(
+        _THING.replace("class Thing:", "class PartArgs:\n    pass\n\n\nclass Thing:")
+    )
+    thing = importlib.import_module("fakeclasses.svc.thing")
+    inputs = sys.modules["fakeclasses.svc._inputs"]
+    assert thing.PartArgs is not inputs.PartArgs
+    assert pulumi_types.input_type_types(thing.ThingArgs) == {"part": thing.PartArgs}
+
+
+@pytest.mark.parametrize(
+    "top_level",
+    [
+        "ALIAS = SubPartArgs\n",  # a class used at top level
+        "SubPartArgs.extra = 1\n",
+        # a decorator that keeps the class without touching it
+        "REGISTRY = []\ndef register(cls):\n    REGISTRY.append(cls)\n    return cls\n@register\nclass Odd:\n    pass\n",
+        "import functools\n@functools.total_ordering\nclass Odd:\n    def __lt__(self, other): return False\n",
+    ],
+    ids=["alias", "attribute", "registering-decorator", "other-decorator"],
+)
+def test_a_module_doing_anything_else_at_top_level_is_loaded_eagerly(site: Path, top_level: str) -> None:
+    _write_provider(site, _INPUTS + "\n" + top_level)
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    assert not isinstance(inputs, lazy_classes.LazyClassModule)
+    assert "__lazy_pending__" not in inputs.__dict__
+    assert set(inputs.__all__) <= set(inputs.__dict__)
+    assert pulumi_types.is_input_type(inputs.PartArgs)
+    assert inputs.pulumi is pulumi and inputs.__dict__["__builtins__"] is not None
+    if "ALIAS" in top_level:
+        assert inputs.ALIAS is inputs.SubPartArgs
+    if "REGISTRY" in top_level:
+        assert [inputs.Odd] == inputs.REGISTRY
+
+
+def test_only_the_type_modules_of_the_named_providers_are_lazy(site: Path) -> None:
+    service = _write_provider(site)
+    other = site / "otherprov" / "svc"
+    other.mkdir(parents=True)
+    (other.parent / "__init__.py").write_text("")
+    (other / "__init__.py").write_text("")
+    (other / "_inputs.py").write_text((service / "_inputs.py").read_text())
+    try:
+        assert isinstance(importlib.import_module("fakeclasses.svc.outputs"), lazy_classes.LazyClassModule)
+        assert type(importlib.import_module("fakeclasses.svc.thing")) is types.ModuleType
+        assert type(importlib.import_module("otherprov.svc._inputs")) is types.ModuleType
+    finally:
+        for name in [m for m in sys.modules if m.split(".")[0] == "otherprov"]:
+            del sys.modules[name]
+
+
+def test_a_type_module_keeps_its_source_positions(site: Path) -> None:
+    _write_provider(site)
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    source = textwrap.dedent(_INPUTS).splitlines()
+    line = inputs.PartArgs.__init__.__code__.co_firstlineno
+    assert source[line - 1].strip().startswith("def __init__(__self__, *, sub")
