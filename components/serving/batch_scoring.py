@@ -20,6 +20,7 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.scheduler as scheduler
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from ..botocore_enums import botocore_enum
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..limits import SPEC_CONFIG, fail_at
@@ -55,10 +56,7 @@ MAX_PAYLOAD_MB = 100
 @functools.cache
 def transform_instance_types() -> frozenset[str]:
     """botocore's ``TransformInstanceType`` enum: the types a transform job accepts."""
-    import botocore.session
-
-    model = botocore.session.get_session().get_service_model("sagemaker")
-    return frozenset(model.shape_for("TransformInstanceType").enum)
+    return frozenset(botocore_enum("sagemaker", "TransformInstanceType"))
 
 
 class BatchScoringSpec(BaseModel):
