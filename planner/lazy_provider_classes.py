@@ -1,7 +1,7 @@
 """Lazy classes in the providers' type modules, for the offline planner and the test suite.
 
 A pulumi-aws / pulumi-aws-native service keeps its nested input and output types in two generated
-modules, ``_inputs.py`` and ``outputs.py``: ``pulumi_aws.sagemaker._inputs`` alone defines 820
+modules, ``_inputs.py`` and ``outputs.py`` (and its enumerations in ``_enums.py``): ``pulumi_aws.sagemaker._inputs`` alone defines 820
 classes (410 input types and their ``TypedDict`` forms). Building every class body (its
 annotations, its properties) was most of what a plan spent importing the providers, while the prod
 plan uses a few dozen of them.
@@ -9,7 +9,8 @@ plan uses a few dozen of them.
 :func:`install` puts a ``sys.meta_path`` finder in front of the path finder for these modules. Its
 loader runs the module's own compiled code (from ``__pycache__``, as the import system would) with
 two changes while it runs: ``class`` statements record the class body instead of building the
-class, and the ``@pulumi.input_type`` / ``@pulumi.output_type`` decorators record themselves. The
+class, and pulumi's decorators (``@pulumi.input_type``, ``@pulumi.output_type``,
+``@pulumi.type_token(...)``) record themselves. The
 first read of a name (``module.Name``, a ``from ... import Name``, a type hint naming it) builds the
 class from exactly that body, bases and decorators, as the ``class`` statement would have, and binds
 it in the module. Anything else the module does at top level runs as written. A module doing
@@ -45,8 +46,9 @@ import types
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-LAZY_MODULES = frozenset({"_inputs", "outputs"})
+LAZY_MODULES = frozenset({"_inputs", "outputs", "_enums"})
 _DEFERRED_DECORATORS = ("input_type", "output_type")
+_DEFERRED_DECORATOR_FACTORIES = ("type_token",)  # ``@pulumi.type_token("aws:ec2/...")`` on enums
 _IMPORT_STAR = dis.opmap["IMPORT_STAR"]
 
 
@@ -110,8 +112,12 @@ class _RecordingPulumi(types.ModuleType):
 
     def __getattr__(self, name: str) -> Any:
         real = self.__dict__["_real"]
+        recorded = self.__dict__["_recorded"]
         if name in _DEFERRED_DECORATORS:
-            return _RecordingDecorator(getattr(real, name), self.__dict__["_recorded"])
+            return _RecordingDecorator(getattr(real, name), recorded)
+        if name in _DEFERRED_DECORATOR_FACTORIES:
+            factory = getattr(real, name)
+            return lambda *args, **kwargs: _RecordingDecorator(factory(*args, **kwargs), recorded)
         return getattr(real, name)
 
 
@@ -138,7 +144,7 @@ def _build(module: types.ModuleType, name: str) -> Any:
         return namespace[name]
     body = types.FunctionType(pending.body.__code__, namespace, pending.name, None, pending.body.__closure__)
     value: Any = builtins.__build_class__(body, pending.name, *pending.bases, **pending.keywords)
-    for decorate in reversed(pending.decorators):  # innermost first, as `@` applies them
+    for decorate in pending.decorators:  # recorded as `@` applied them: the innermost first
         value = decorate(value)
     namespace[name] = value
     return value
@@ -251,14 +257,13 @@ def _record(code: types.CodeType, namespace: dict[str, Any]) -> dict[str, _Pendi
     finally:
         namespace["__builtins__"] = builtins
     pending = _take_placeholders(namespace, recorded, recording_pulumi, pulumi)
-    real_decorators = tuple(getattr(pulumi, name) for name in _DEFERRED_DECORATORS)
     for placeholder in placeholders:
         found = recorded[id(placeholder)]
         # Held by the list and this loop only (and getrefcount's argument): nothing else kept it.
+        # (Only pulumi's recorded decorators are on the class: any other one touched the
+        # placeholder, kept it, or returned something else.)
         if sys.getrefcount(placeholder) != 3 or pending.get(found.name) is not found:
             raise _NotModelled(f"the top level kept the class {found.name} or replaced it")
-        if len(found.decorators) > 1 or any(d not in real_decorators for d in found.decorators):
-            raise _NotModelled(f"{found.name} has decorators the recording does not model")
     return pending
 
 

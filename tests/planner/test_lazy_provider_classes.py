@@ -2,7 +2,7 @@
 
 Ground truth comes from a subprocess with the hooks switched off (MLOPS_LAZY_PROVIDER_IMPORTS=0):
 it records the prod fixture and describes every name of every type module (``_inputs``,
-``outputs``) the program imported, and the Pulumi SDK's view of each class of the SageMaker ones:
+``outputs``, ``_enums``) the program imported, and the Pulumi SDK's view of each class of the SageMaker ones:
 whether it is an input or output type and the type of each property, which the SDK reads from the
 class's string type hints. This process has the hooks (conftest imports the planner first). The
 rest uses a small provider shaped like the generated ones.
@@ -24,6 +24,7 @@ from typing import Any
 import pulumi
 import pytest
 from pulumi import _types as pulumi_types
+from pulumi.type_token import get_type_token
 
 from planner import lazy_provider_classes as lazy_classes
 from planner import lazy_provider_imports as lazy_imports
@@ -61,7 +62,7 @@ _REAL_SIDE = (
 import json, re, sys
 from planner.recorder import record_stack_file
 record_stack_file(sys.argv[1])
-modules = sorted(m for m in sys.modules if re.fullmatch(r"pulumi_aws(_native)?\\.[a-z0-9_]+\\.(_inputs|outputs)", m))
+modules = sorted(m for m in sys.modules if re.fullmatch(r"pulumi_aws(_native)?\\.[a-z0-9_]+\\.(_inputs|outputs|_enums)", m))
 names = {m: {n: describe(getattr(sys.modules[m], n)) for n in sys.modules[m].__all__} for m in modules}
 views = {m: {n: sdk_view(getattr(sys.modules[m], n)) for n in sys.modules[m].__all__} for m in sys.argv[2:]}
 print(json.dumps({"names": names, "views": views, "lazy": [m for m in modules if type(sys.modules[m]).__name__ == "LazyClassModule"]}))
@@ -161,9 +162,28 @@ import pulumi.runtime
 from typing import Any, Mapping, Optional, Sequence, Union, overload
 from typing import NotRequired, TypedDict, TypeAlias
 """
+_ENUMS = """\
+import builtins as _builtins
+import pulumi
+from enum import Enum
+
+__all__ = ['Color', 'Size']
+
+
+@pulumi.type_token("fake:svc/Color:Color")
+class Color(_builtins.str, Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@pulumi.type_token("fake:svc/Size:Size")
+class Size(_builtins.str, Enum):
+    SMALL = "small"
+"""
 _INPUTS = (
     _HEADER
-    + """
+    + """from ._enums import *
+
 __all__ = ['PartArgs', 'PartArgsDict', 'SubPartArgs', 'SubPartArgsDict']
 
 class PartArgsDict(TypedDict):
@@ -185,14 +205,21 @@ class SubPartArgsDict(TypedDict):
 
 @pulumi.input_type
 class SubPartArgs:
-    def __init__(__self__, *, size: Optional[pulumi.Input[int]] = None):
+    def __init__(__self__, *, size: Optional[pulumi.Input[int]] = None, color: Optional[pulumi.Input['Color']] = None):
         if size is not None:
             pulumi.set(__self__, "size", size)
+        if color is not None:
+            pulumi.set(__self__, "color", color)
 
     @_builtins.property
     @pulumi.getter
     def size(self) -> Optional[pulumi.Input[int]]:
         return pulumi.get(self, "size")
+
+    @_builtins.property
+    @pulumi.getter
+    def color(self) -> Optional[pulumi.Input['Color']]:
+        return pulumi.get(self, "color")
 """
 )
 _OUTPUTS = (
@@ -258,6 +285,7 @@ def _write_provider(site: Path, inputs: str = _INPUTS, init: str = "") -> Path:
     (service.parent / "__init__.py").write_text("")
     (service / "__init__.py").write_text(init)
     (service / "_inputs.py").write_text(inputs)
+    (service / "_enums.py").write_text(_ENUMS)
     (service / "outputs.py").write_text(_OUTPUTS)
     (service / "thing.py").write_text(_THING)
     return service
@@ -326,8 +354,50 @@ def test_the_sdk_resolves_type_hints_naming_classes_not_built_yet(site: Path) ->
     # ThingArgs' hint names PartArgs, which only the star import provides.
     assert pulumi_types.input_type_types(thing.ThingArgs) == {"part": inputs.PartArgs}
     assert pulumi_types.input_type_types(inputs.PartArgs) == {"sub": inputs.SubPartArgs}
+    enums = sys.modules["fakeclasses.svc._enums"]
+    assert _pending(enums) == {"Color", "Size"}, "_inputs star-imported them, naming neither"
+    # SubPartArgs' hint names Color, which _inputs has only through its star import of _enums.
+    assert pulumi_types.input_type_types(inputs.SubPartArgs) == {"size": int, "color": enums.Color}
+    assert _pending(enums) == {"Size"}
     assert "SubPart" in _pending(outputs)
     assert pulumi_types.output_type_types(outputs.Part) == {"sub": outputs.SubPart}
+
+
+def test_an_enum_is_built_with_its_type_token_and_members(site: Path) -> None:
+    _write_provider(site)
+    enums = importlib.import_module("fakeclasses.svc._enums")
+    assert isinstance(enums, lazy_classes.LazyClassModule)
+    color = enums.Color
+    assert get_type_token(color) == "fake:svc/Color:Color"
+    assert color("red") is color.RED and color.RED == "red" and list(color) == [color.RED, color.BLUE]
+    assert isinstance(color.BLUE, str)
+
+
+def test_pulumis_decorators_apply_in_the_order_the_class_statement_applies_them(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    applied: list[str] = []
+    real_input_type, real_type_token = pulumi.input_type, pulumi.type_token
+
+    def input_type(cls: type) -> type:
+        applied.append("input_type")
+        return real_input_type(cls)
+
+    def type_token(token: str) -> Any:
+        def decorate(cls: type) -> type:
+            applied.append(f"type_token {token}")
+            return real_type_token(token)(cls)
+
+        return decorate
+
+    monkeypatch.setattr(pulumi, "input_type", input_type)
+    monkeypatch.setattr(pulumi, "type_token", type_token)
+    both = '@pulumi.type_token("fake:svc/Both:Both")\n@pulumi.input_type\nclass Both:\n    pass\n'
+    _write_provider(site, _INPUTS.replace("__all__ = [", "__all__ = ['Both', ") + "\n" + both)
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    assert isinstance(inputs, lazy_classes.LazyClassModule) and applied == []
+    assert pulumi_types.is_input_type(inputs.Both)
+    assert applied == ["input_type", "type_token fake:svc/Both:Both"]
 
 
 def test_a_name_the_importer_defines_itself_wins_over_a_lazy_one(site: Path) -> None:
@@ -373,6 +443,7 @@ def test_only_the_type_modules_of_the_named_providers_are_lazy(site: Path) -> No
     (other.parent / "__init__.py").write_text("")
     (other / "__init__.py").write_text("")
     (other / "_inputs.py").write_text((service / "_inputs.py").read_text())
+    (other / "_enums.py").write_text(_ENUMS)
     try:
         assert isinstance(importlib.import_module("fakeclasses.svc.outputs"), lazy_classes.LazyClassModule)
         assert type(importlib.import_module("fakeclasses.svc.thing")) is types.ModuleType
