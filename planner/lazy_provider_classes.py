@@ -49,7 +49,14 @@ from typing import Any
 LAZY_MODULES = frozenset({"_inputs", "outputs", "_enums"})
 _DEFERRED_DECORATORS = ("input_type", "output_type")
 _DEFERRED_DECORATOR_FACTORIES = ("type_token",)  # ``@pulumi.type_token("aws:ec2/...")`` on enums
-_IMPORT_STAR = dis.opmap["IMPORT_STAR"]
+_IMPORT_STAR = dis.opmap.get("IMPORT_STAR")
+SUPPORTED = sys.implementation.name == "cpython" and sys.version_info[:2] == (3, 11)
+"""What this is verified on: the lock's CPython. The star-import detection reads 3.11's bytecode
+(3.12 has no IMPORT_STAR), and the check that nothing kept a class counts references; elsewhere
+the modules load as generated."""
+# Builtins a generated module's top level names (a base class, ``_builtins.str``): one naming any
+# other (``type``, ``id``, ``isinstance``...) could observe a recorded class, so it loads eagerly.
+_TOP_LEVEL_BUILTINS = frozenset({"dict", "str", "int", "float", "bool", "list", "object", "property"})
 
 
 class _NotModelled(Exception):
@@ -61,7 +68,7 @@ class _Placeholder:
     attribute, a comparison, a hash, a call) means the top level does more than define the class,
     so it stops the recording; so does any reference to it kept beyond its own name."""
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ()  # no __weakref__ either: a weak reference to it fails, so the recording stops
 
     def _not_modelled(self, *args: Any, **kwargs: Any) -> Any:
         raise _NotModelled("the top level uses a class it defines")
@@ -130,22 +137,41 @@ class LazyClassModule(types.ModuleType):
             return _all_for(self, pending, sys._getframe(1))
         if name in pending:
             return _build(self, name)
+        for source in reversed(self.__dict__.get("__lazy_star_sources__", ())):
+            if _provides(source, name):  # its own star import of another lazy module
+                return getattr(source, name)
         raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
 
     def __dir__(self) -> list[str]:
-        return sorted(set(self.__dict__) | set(self.__dict__["__lazy_pending__"]) | {"__all__"})
+        names = set(self.__dict__) | set(self.__dict__["__lazy_pending__"]) | {"__all__"}
+        for source in self.__dict__.get("__lazy_star_sources__", ()):
+            names |= source.__dict__.get("__lazy_all_names__", frozenset())
+        return sorted(names)
 
 
 def _build(module: types.ModuleType, name: str) -> Any:
-    """Build the recorded class ``name`` of ``module`` (once) and bind it there."""
+    """Build the recorded class ``name`` of ``module`` (once) and bind it there.
+
+    The module's other recorded classes its code names (a bare reference in its body or its
+    methods, read from the module's globals where no ``__getattr__`` is asked) are built first,
+    as the eager module would have them bound. A build that fails leaves the class recorded."""
     namespace = module.__dict__
-    pending: _Pending | None = namespace["__lazy_pending__"].pop(name, None)
-    if pending is None:  # built meanwhile (a class body naming itself)
+    waiting: dict[str, _Pending] = namespace["__lazy_pending__"]
+    pending = waiting.pop(name, None)
+    if pending is None:  # built meanwhile
         return namespace[name]
-    body = types.FunctionType(pending.body.__code__, namespace, pending.name, None, pending.body.__closure__)
-    value: Any = builtins.__build_class__(body, pending.name, *pending.bases, **pending.keywords)
-    for decorate in pending.decorators:  # recorded as `@` applied them: the innermost first
-        value = decorate(value)
+    try:
+        for other in sorted(set(_code_names(pending.body.__code__)) & waiting.keys()):
+            _build(module, other)
+        body = types.FunctionType(
+            pending.body.__code__, namespace, pending.name, None, pending.body.__closure__
+        )
+        value: Any = builtins.__build_class__(body, pending.name, *pending.bases, **pending.keywords)
+        for decorate in pending.decorators:  # recorded as `@` applied them: the innermost first
+            value = decorate(value)
+    except BaseException:
+        waiting[name] = pending
+        raise
     namespace[name] = value
     return value
 
@@ -175,8 +201,12 @@ def _all_for(module: types.ModuleType, pending: dict[str, _Pending], caller: Any
         return list(names)
     sources: list[types.ModuleType] = importer.setdefault("__lazy_star_sources__", [])
     sources.append(module)
-    if own_getattr is None:
+    # A lazy module being recorded answers from its sources itself (LazyClassModule.__getattr__,
+    # after its own classes, which the eager module binds after its star imports).
+    if own_getattr is None and not importer.get("__lazy_recording__"):
         importer["__getattr__"] = _star_getattr(importer.get("__name__", ""), sources)
+        if "__dir__" not in importer:
+            importer["__dir__"] = _star_dir(importer, sources)
     mentioned = set(_code_names(code)) | set(importer)
     return [name for name in names if name not in pending or name in mentioned]
 
@@ -193,6 +223,18 @@ def _star_getattr(importer_name: str, sources: list[types.ModuleType]) -> Callab
 
     __getattr__.__lazy_star_getattr__ = True  # type: ignore[attr-defined]
     return __getattr__
+
+
+def _star_dir(importer: dict[str, Any], sources: list[types.ModuleType]) -> Callable[[], list[str]]:
+    """The importer's ``dir()``: its names and what its lazy star imports would have bound."""
+
+    def __dir__() -> list[str]:
+        names = set(importer)
+        for module in sources:
+            names |= module.__dict__.get("__lazy_all_names__", frozenset())
+        return sorted(names)
+
+    return __dir__
 
 
 def _provides(module: types.ModuleType, name: str) -> bool:
@@ -218,10 +260,13 @@ class LazyClassLoader(importlib.abc.Loader):
         except _NotModelled:
             for key in [key for key in namespace if not (key.startswith("__") and key.endswith("__"))]:
                 del namespace[key]
+            for key in [key for key in namespace if key.startswith("__lazy_")]:
+                del namespace[key]
             namespace["__builtins__"] = builtins
+            module.__class__ = types.ModuleType  # a reload of a lazy module that now loads eagerly
             exec(code, namespace)
             return
-        namespace["__lazy_all__"] = namespace.pop("__all__", [])
+        namespace["__lazy_all__"] = namespace.pop("__all__")
         namespace["__lazy_all_names__"] = frozenset(namespace["__lazy_all__"])
         namespace["__lazy_pending__"] = pending
         module.__class__ = LazyClassModule
@@ -247,7 +292,11 @@ def _record(code: types.CodeType, namespace: dict[str, Any]) -> dict[str, _Pendi
         found = builtins.__import__(name, globals, locals, fromlist, level)
         return recording_pulumi if found is pulumi else found
 
+    unexpected = set(code.co_names) & set(vars(builtins)) - _TOP_LEVEL_BUILTINS
+    if unexpected:
+        raise _NotModelled(f"the top level names the builtins {sorted(unexpected)}")
     namespace["__builtins__"] = dict(vars(builtins), __build_class__=build_class, __import__=import_)
+    namespace["__lazy_recording__"] = True
     try:
         exec(code, namespace)
     except _NotModelled:
@@ -256,6 +305,9 @@ def _record(code: types.CodeType, namespace: dict[str, Any]) -> dict[str, _Pendi
         raise _NotModelled(str(error)) from error
     finally:
         namespace["__builtins__"] = builtins
+        del namespace["__lazy_recording__"]
+    if "__all__" not in namespace:
+        raise _NotModelled("no __all__: a star import binds every public name")
     pending = _take_placeholders(namespace, recorded, recording_pulumi, pulumi)
     for placeholder in placeholders:
         found = recorded[id(placeholder)]
@@ -278,6 +330,8 @@ def _take_placeholders(
             namespace[key] = pulumi
         elif type(value) in (_RecordingPulumi, _RecordingDecorator):
             raise _NotModelled(f"{key} holds the recording's stand-in")
+        elif type(value) is types.FunctionType and value.__globals__ is namespace:
+            raise _NotModelled(f"{key} is a function of the module's own: it kept the recording's builtins")
         elif type(value) is _Placeholder:
             found = recorded[id(value)]
             if found.name != key:
@@ -306,14 +360,40 @@ class LazyClassFinder(importlib.abc.MetaPathFinder):
 
 
 class _LazyGlobals(dict):  # type: ignore[type-arg]
-    """The SDK's copy of a class's globals, with the lazy modules it stands for."""
+    """The SDK's copy of a class's globals, with the lazy sources of the names it lacks."""
 
-    sources: tuple[types.ModuleType, ...] = ()
+    sources: tuple[tuple[types.ModuleType, bool], ...] = ()
+
+
+def _lazy_sources(module: types.ModuleType) -> list[tuple[types.ModuleType, bool]]:
+    """Where ``module``'s globals would have more names than they hold, in the order the eager
+    module binds them: the lazy modules it star-imported (``False``), then, for a lazy module, its
+    own classes (``True``)."""
+    namespace = module.__dict__
+    sources = [(source, False) for source in namespace.get("__lazy_star_sources__", ())]
+    if isinstance(module, LazyClassModule):
+        sources.append((module, True))
+    return sources
+
+
+def _would_bind(source: tuple[types.ModuleType, bool], name: str) -> bool:
+    module, own = source
+    if own:
+        return name in module.__dict__["__lazy_pending__"] or name in module.__dict__
+    return _provides(module, name)
+
+
+def _provided(source: tuple[types.ModuleType, bool]) -> Any:
+    module, own = source
+    return (
+        module.__dict__["__lazy_pending__"].keys() if own else module.__dict__.get("__lazy_all_names__", ())
+    )
 
 
 class _LazyLocals(dict):  # type: ignore[type-arg]
-    """Local names for evaluating a type hint: a name the globals lack is looked up in the lazy
-    modules the globals stand for, the last (the class's own module, the latest star import) first."""
+    """Local names for evaluating a type hint: a name the globals lack is looked up in their lazy
+    sources, the nearest first (the class's own module before its bases', a module's own classes
+    before what it star-imported, a later star import before an earlier one)."""
 
     def __init__(self, local_names: dict[str, Any] | None, globalns: _LazyGlobals) -> None:
         super().__init__(local_names or {})
@@ -322,21 +402,34 @@ class _LazyLocals(dict):  # type: ignore[type-arg]
     def __missing__(self, name: str) -> Any:
         if name in self.globalns:
             raise KeyError(name)  # the globals answer: evaluation looks there next
-        for module in reversed(self.globalns.sources):
-            if name in module.__dict__.get("__lazy_pending__", ()) or _provides(module, name):
-                return getattr(module, name)
+        for source in reversed(self.globalns.sources):
+            if _would_bind(source, name):
+                return getattr(source[0], name)
         raise KeyError(name)
 
 
-def _sources_of(cls: type) -> tuple[types.ModuleType, ...]:
-    sources: list[types.ModuleType] = []
-    for base in reversed(cls.__mro__):
-        module = sys.modules.get(base.__module__)
-        if isinstance(module, LazyClassModule):
-            sources.append(module)
-        if module is not None:
-            sources.extend(module.__dict__.get("__lazy_star_sources__", ()))
-    return tuple(sources)
+def _globals_with_sources(cls: type) -> _LazyGlobals | None:
+    """``pulumi._types._globals_for_cls`` for a class some of whose modules are lazy: the same
+    merge of its modules' globals (the nearest last), where a name an earlier module bound is
+    dropped when a later module's lazy sources would have bound it over that (the lazy source
+    answers it). None when no module of the class has lazy sources."""
+    modules = [
+        sys.modules[base.__module__] for base in reversed(cls.__mro__) if base.__module__ in sys.modules
+    ]
+    if not any(_lazy_sources(module) for module in modules):
+        return None
+    globalns = _LazyGlobals()
+    sources: list[tuple[types.ModuleType, bool]] = []
+    for module in modules:
+        namespace = module.__dict__
+        earlier = globalns.keys() - namespace.keys()
+        globalns.update(namespace)
+        for source in _lazy_sources(module):
+            for name in earlier & set(_provided(source)):
+                globalns.pop(name, None)
+            sources.append(source)
+    globalns.sources = tuple(sources)
+    return globalns
 
 
 def _patch_type_hints() -> None:
@@ -349,13 +442,8 @@ def _patch_type_hints() -> None:
     real_get_type_hints = _types.get_type_hints
 
     def globals_for_cls(cls: type) -> dict[str, Any] | None:
-        globalns = real_globals_for_cls(cls)
-        sources = _sources_of(cls)
-        if globalns is None or not sources:
-            return globalns
-        lazy = _LazyGlobals(globalns)
-        lazy.sources = sources
-        return lazy
+        lazy = _globals_with_sources(cls)
+        return real_globals_for_cls(cls) if lazy is None else lazy
 
     def get_type_hints(
         obj: Any, globalns: Any = None, localns: Any = None, include_extras: bool = False
@@ -369,8 +457,11 @@ def _patch_type_hints() -> None:
     _types.get_type_hints = get_type_hints
 
 
-def install(top_packages: Sequence[str]) -> LazyClassFinder:
-    """Install the finder (once); modules imported already stay as they are."""
+def install(top_packages: Sequence[str]) -> LazyClassFinder | None:
+    """Install the finder (once; not where unsupported, see :data:`SUPPORTED`); modules imported
+    already stay as they are."""
+    if not SUPPORTED:
+        return None
     for finder in sys.meta_path:
         if isinstance(finder, LazyClassFinder) and finder.top_packages == frozenset(top_packages):
             return finder

@@ -10,9 +10,11 @@ rest uses a small provider shaped like the generated ones.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -459,3 +461,205 @@ def test_a_type_module_keeps_its_source_positions(site: Path) -> None:
     source = textwrap.dedent(_INPUTS).splitlines()
     line = inputs.PartArgs.__init__.__code__.co_firstlineno
     assert source[line - 1].strip().startswith("def __init__(__self__, *, sub")
+
+
+# Star imports and hints against the eager module's binding order.
+
+
+def _module(service: Path, name: str, text: str) -> None:
+    (service / name).write_text(_HEADER + textwrap.dedent(text))
+
+
+_TWO_ARGS = """
+@pulumi.input_type
+class TwoArgs{bases}:
+    def __init__(__self__, *, p=None):
+        pass
+
+    @_builtins.property
+    @pulumi.getter
+    def p(self) -> Optional['SubPartArgs']:
+        return pulumi.get(self, "p")
+"""
+
+
+def test_the_latest_lazy_star_import_wins(site: Path) -> None:
+    service = _write_provider(site)
+    outputs = _OUTPUTS.replace(
+        "__all__ = ['Part', 'SubPart']", "__all__ = ['Part', 'SubPart', 'SubPartArgs']"
+    )
+    (service / "outputs.py").write_text(outputs + "\nclass SubPartArgs:\n    pass\n")
+    _module(
+        service, "two.py", "from ._inputs import *\nfrom .outputs import *\n" + _TWO_ARGS.format(bases="")
+    )
+    two = importlib.import_module("fakeclasses.svc.two")
+    outputs_module = sys.modules["fakeclasses.svc.outputs"]
+    assert pulumi_types.input_type_types(two.TwoArgs) == {"p": outputs_module.SubPartArgs}
+    assert two.SubPartArgs is outputs_module.SubPartArgs
+    assert "SubPart" in _pending(outputs_module), "the second lazy star import stays lazy too"
+
+
+def test_a_modules_own_class_wins_over_what_it_star_imported(site: Path) -> None:
+    service = _write_provider(site)
+    (service / "outputs.py").write_text(
+        _OUTPUTS.replace(
+            "from . import outputs\n", "from . import outputs\nfrom ._inputs import *\n"
+        ).replace("__all__ = ['Part', 'SubPart']", "__all__ = ['Part', 'SubPart', 'SubPartArgs']")
+        + "\n@pulumi.output_type\nclass SubPartArgs(dict):\n    pass\n"
+        + "\n@pulumi.output_type\nclass Holder(dict):\n    @_builtins.property\n    @pulumi.getter\n"
+        + "    def s(self) -> Optional['SubPartArgs']:\n        return pulumi.get(self, 's')\n"
+    )
+    outputs = importlib.import_module("fakeclasses.svc.outputs")
+    assert isinstance(outputs, lazy_classes.LazyClassModule)
+    assert pulumi_types.output_type_types(outputs.Holder) == {"s": outputs.SubPartArgs}
+    assert outputs.SubPartArgs is not sys.modules["fakeclasses.svc._inputs"].SubPartArgs
+
+
+def test_a_lazy_star_name_wins_over_a_base_class_modules_name(site: Path) -> None:
+    service = _write_provider(site)
+    _module(service, "base.py", "SubPartArgs = 'the base module'\nclass Base:\n    pass\n")
+    _module(
+        service,
+        "two.py",
+        "from .base import Base\nfrom ._inputs import *\n" + _TWO_ARGS.format(bases="(Base)"),
+    )
+    two = importlib.import_module("fakeclasses.svc.two")
+    inputs = sys.modules["fakeclasses.svc._inputs"]
+    assert pulumi_types.input_type_types(two.TwoArgs) == {"p": inputs.SubPartArgs}
+
+
+def test_an_importer_with_a_getattr_of_its_own_gets_every_name(site: Path) -> None:
+    service = _write_provider(site)
+    _module(
+        service, "two.py", "def __getattr__(name):\n    raise AttributeError(name)\nfrom ._inputs import *\n"
+    )
+    two = importlib.import_module("fakeclasses.svc.two")
+    assert two.__dict__["PartArgs"] is sys.modules["fakeclasses.svc._inputs"].PartArgs
+
+
+def test_a_name_bound_before_the_star_import_is_overwritten_by_it(site: Path) -> None:
+    service = _write_provider(site)
+    (service / "early.py").write_text("PartArgs = 'early'\n__all__ = ['PartArgs']\n")
+    _module(service, "two.py", "from .early import *\nfrom ._inputs import *\n")
+    two = importlib.import_module("fakeclasses.svc.two")
+    assert two.PartArgs is sys.modules["fakeclasses.svc._inputs"].PartArgs
+
+
+def test_a_name_the_importer_uses_in_a_function_is_bound(site: Path) -> None:
+    service = _write_provider(site)
+    _module(service, "two.py", "from ._inputs import *\ndef make():\n    return PartArgs()\n")
+    two = importlib.import_module("fakeclasses.svc.two")
+    assert "PartArgs" in two.__dict__ and type(two.make()).__name__ == "PartArgs"
+
+
+def test_the_importers_dir_lists_what_its_star_import_provides(site: Path) -> None:
+    _write_provider(site)
+    thing = importlib.import_module("fakeclasses.svc.thing")
+    assert "PartArgs" not in thing.__dict__ and "PartArgs" in dir(thing)
+    assert {"PartArgs", "SubPartArgs", "__all__"} <= set(dir(sys.modules["fakeclasses.svc._inputs"]))
+
+
+def test_a_subclass_in_another_module_resolves_its_bases_hints(site: Path) -> None:
+    service = _write_provider(site)
+    _module(service, "two.py", "from ._inputs import PartArgs as _Base\nclass TwoArgs(_Base):\n    pass\n")
+    two = importlib.import_module("fakeclasses.svc.two")
+    inputs = sys.modules["fakeclasses.svc._inputs"]
+    assert pulumi_types.input_type_types(two.TwoArgs) == {"sub": inputs.SubPartArgs}
+
+
+def test_a_hint_naming_a_class_outside_all_resolves_every_time(site: Path) -> None:
+    inputs_text = _INPUTS.replace("'SubPartArgs', 'SubPartArgsDict']", "'SubPartArgsDict']")
+    _write_provider(
+        site, inputs_text.replace("Optional[pulumi.Input['SubPartArgs']]", "Optional['SubPartArgs']")
+    )
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    assert "SubPartArgs" not in inputs.__all__
+    assert pulumi_types.input_type_types(inputs.PartArgs) == {"sub": inputs.SubPartArgs}
+
+
+# What a class is built with, and what a failing build leaves.
+
+
+def test_a_class_runs_with_the_real_builtins_and_pulumi(site: Path) -> None:
+    holder = """
+class Holder:
+    class Inner:
+        pass
+
+    def make(self):
+        class Local:
+            pass
+
+        import pulumi as imported
+
+        return Local, imported
+"""
+    _write_provider(site, _INPUTS.replace("__all__ = [", "__all__ = ['Holder', ") + holder)
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    assert isinstance(inputs, lazy_classes.LazyClassModule)
+    assert isinstance(inputs.Holder.Inner, type)
+    local, imported = inputs.Holder().make()
+    assert isinstance(local, type) and imported is pulumi
+    assert inputs.__dict__["__builtins__"] is builtins
+
+
+def test_a_class_naming_another_bare_gets_it_built_first(site: Path) -> None:
+    maker = """
+class Maker:
+    DEFAULT_SIZE = SubPartArgsDict
+
+    def make(self):
+        return SubPartArgs(size=3)
+"""
+    _write_provider(site, _INPUTS.replace("__all__ = [", "__all__ = ['Maker', ") + maker)
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    assert isinstance(inputs, lazy_classes.LazyClassModule) and "SubPartArgs" in _pending(inputs)
+    assert inputs.Maker().make().size == 3
+    assert inputs.Maker.DEFAULT_SIZE is inputs.SubPartArgsDict
+
+
+def test_a_class_whose_build_fails_stays_recorded_and_fails_again(site: Path) -> None:
+    broken = "\nclass Broken:\n    raise RuntimeError('broken class body')\n"
+    _write_provider(site, _INPUTS.replace("__all__ = [", "__all__ = ['Broken', ") + broken)
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="broken class body"):
+            _ = inputs.Broken
+    assert "Broken" in _pending(inputs)
+
+
+@pytest.mark.parametrize(
+    "top_level",
+    [
+        "KIND = type(SubPartArgs).__name__\n",  # a builtin that could see the recording
+        "def helper():\n    return 1\n",  # a function of its own would keep the recording's builtins
+        "from pulumi import input_type\n@input_type\nclass Extra:\n    pass\n",  # the stand-in, bound
+    ],
+    ids=["type-builtin", "top-level-function", "stand-in-bound"],
+)
+def test_more_top_levels_the_recording_does_not_model_load_eagerly(site: Path, top_level: str) -> None:
+    _write_provider(site, _INPUTS + "\n" + top_level)
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    assert type(inputs) is types.ModuleType and "__lazy_pending__" not in inputs.__dict__
+    if "KIND" in top_level:
+        assert inputs.KIND == "type"
+    if "from pulumi" in top_level:
+        assert inputs.input_type is pulumi.input_type and pulumi_types.is_input_type(inputs.Extra)
+
+
+def test_a_module_without_all_loads_eagerly(site: Path) -> None:
+    _write_provider(site, re.sub(r"__all__ = \[[^\]]*\]\n", "", _INPUTS))
+    inputs = importlib.import_module("fakeclasses.svc._inputs")
+    assert type(inputs) is types.ModuleType and "PartArgs" in inputs.__dict__
+
+
+def test_it_is_installed_only_on_the_python_it_is_verified_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (
+        sys.version_info[:2] == (3, 11) and sys.implementation.name == "cpython"
+    ) == lazy_classes.SUPPORTED
+    monkeypatch.setattr(lazy_classes, "SUPPORTED", False)
+    monkeypatch.setattr(
+        sys, "meta_path", [f for f in sys.meta_path if not isinstance(f, lazy_classes.LazyClassFinder)]
+    )
+    assert lazy_classes.install(["fakeclasses"]) is None
+    assert not any(isinstance(f, lazy_classes.LazyClassFinder) for f in sys.meta_path)
