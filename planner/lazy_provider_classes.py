@@ -1,8 +1,9 @@
 """Lazy classes in the providers' type modules, for the offline planner and the test suite.
 
 A pulumi-aws / pulumi-aws-native service keeps its nested input and output types in two generated
-modules, ``_inputs.py`` and ``outputs.py`` (and its enumerations in ``_enums.py``): ``pulumi_aws.sagemaker._inputs`` alone defines 820
-classes (410 input types and their ``TypedDict`` forms). Building every class body (its
+modules, ``_inputs.py`` and ``outputs.py``, and its enumerations in ``_enums.py``:
+``pulumi_aws.sagemaker._inputs`` alone defines 820 classes (410 input types and their
+``TypedDict`` forms). Building every class body (its
 annotations, its properties) was most of what a plan spent importing the providers, while the prod
 plan uses a few dozen of them.
 
@@ -10,8 +11,7 @@ plan uses a few dozen of them.
 loader runs the module's own compiled code (from ``__pycache__``, as the import system would) with
 two changes while it runs: ``class`` statements record the class body instead of building the
 class, and pulumi's decorators (``@pulumi.input_type``, ``@pulumi.output_type``,
-``@pulumi.type_token(...)``) record themselves. The
-first read of a name (``module.Name``, a ``from ... import Name``, a type hint naming it) builds the
+``@pulumi.type_token(...)``) record themselves. The first read of a name (``module.Name``, a ``from ... import Name``, a type hint naming it) builds the
 class from exactly that body, bases and decorators, as the ``class`` statement would have, and binds
 it in the module. Anything else the module does at top level runs as written. A module doing
 anything the recording does not model (another decorator, a class read, kept or replaced at top
@@ -95,7 +95,8 @@ class _Pending:
 
 
 class _RecordingDecorator:
-    """``pulumi.input_type`` while a module's top level runs: remembers itself on the class."""
+    """One of pulumi's class decorators while a module's top level runs: remembers itself on the
+    recorded class."""
 
     def __init__(self, real: Callable[[type], type], recorded: dict[int, _Pending]) -> None:
         self.real = real
@@ -137,16 +138,12 @@ class LazyClassModule(types.ModuleType):
             return _all_for(self, pending, sys._getframe(1))
         if name in pending:
             return _build(self, name)
-        for source in reversed(self.__dict__.get("__lazy_star_sources__", ())):
-            if _provides(source, name):  # its own star import of another lazy module
-                return getattr(source, name)
-        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        # its own star import of another lazy module
+        return _from_star_sources(self.__name__, self.__dict__.get("__lazy_star_sources__", ()), name)
 
     def __dir__(self) -> list[str]:
-        names = set(self.__dict__) | set(self.__dict__["__lazy_pending__"]) | {"__all__"}
-        for source in self.__dict__.get("__lazy_star_sources__", ()):
-            names |= source.__dict__.get("__lazy_all_names__", frozenset())
-        return sorted(names)
+        own = set(self.__dict__) | set(self.__dict__["__lazy_pending__"]) | {"__all__"}
+        return sorted(own | _star_names(self.__dict__.get("__lazy_star_sources__", ())))
 
 
 def _build(module: types.ModuleType, name: str) -> Any:
@@ -216,10 +213,7 @@ def _star_getattr(importer_name: str, sources: list[types.ModuleType]) -> Callab
     on first use (the latest star import wins, as it would have)."""
 
     def __getattr__(name: str) -> Any:
-        for module in reversed(sources):
-            if _provides(module, name):
-                return getattr(module, name)
-        raise AttributeError(f"module {importer_name!r} has no attribute {name!r}")
+        return _from_star_sources(importer_name, sources, name)
 
     __getattr__.__lazy_star_getattr__ = True  # type: ignore[attr-defined]
     return __getattr__
@@ -229,12 +223,26 @@ def _star_dir(importer: dict[str, Any], sources: list[types.ModuleType]) -> Call
     """The importer's ``dir()``: its names and what its lazy star imports would have bound."""
 
     def __dir__() -> list[str]:
-        names = set(importer)
-        for module in sources:
-            names |= module.__dict__.get("__lazy_all_names__", frozenset())
-        return sorted(names)
+        return sorted(set(importer) | _star_names(sources))
 
     return __dir__
+
+
+def _from_star_sources(importer_name: str, sources: Sequence[types.ModuleType], name: str) -> Any:
+    """``name`` as the importer's star imports of lazy ``sources`` would have bound it (the
+    latest wins), built on first use."""
+    for module in reversed(sources):
+        if _provides(module, name):
+            return getattr(module, name)
+    raise AttributeError(f"module {importer_name!r} has no attribute {name!r}")
+
+
+def _star_names(sources: Sequence[types.ModuleType]) -> set[str]:
+    """Every name the star imports of lazy ``sources`` would have bound."""
+    names: set[str] = set()
+    for module in sources:
+        names |= module.__dict__.get("__lazy_all_names__", frozenset())
+    return names
 
 
 def _provides(module: types.ModuleType, name: str) -> bool:
@@ -342,7 +350,7 @@ def _take_placeholders(
 
 
 class LazyClassFinder(importlib.abc.MetaPathFinder):
-    """Finds ``<top>.<service>._inputs`` / ``.outputs`` of the given providers."""
+    """Finds ``<top>.<service>._inputs`` / ``.outputs`` / ``._enums`` of the given providers."""
 
     def __init__(self, top_packages: Sequence[str]) -> None:
         self.top_packages = frozenset(top_packages)
