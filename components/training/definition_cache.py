@@ -7,7 +7,11 @@ version is a different key, never a stale hit.
 
 The cache lives in ``.cache/pipeline-definitions/`` of the current directory (the Pulumi project,
 where `pulumi up` runs the program; git-ignored here); ``MLOPS_DEFINITION_CACHE`` names another
-directory, or ``off`` disables it.
+directory, or ``off`` disables it (:mod:`components.definition_cache_dir`).
+
+What the cache misses is composed in this process (:func:`build_here`), or by whatever
+:func:`building_with` installs: the offline planner's second process, which imports the SDK
+while a cold plan records (:mod:`planner.definition_composer`).
 """
 
 from __future__ import annotations
@@ -18,18 +22,19 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..definition_cache_dir import cache_dir
+
 BUILDER_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = BUILDER_DIR.parent
 """``components/``; its parent holds the first-party packages the builders' imports are followed
 into (the repository's root: ``components/``, ``policies/``; the wheel's ``mlops_platform/``)."""
-DEFAULT_DIR = Path(".cache") / "pipeline-definitions"
-"""Relative to the current directory: the project's, never the installed package's."""
 BUILDER_ROOTS = ("definition.py", "_definition_steps.py")
 """The training builder's entry modules; what they import from first-party packages counts too."""
 SDK_DISTRIBUTIONS = ("sagemaker", "sagemaker-core", "sagemaker-mlops", "sagemaker-serve", "sagemaker-train")
@@ -167,11 +172,29 @@ def cache_key(settings: Any, extra_sources: tuple[Path, ...] = ()) -> str:
     return hashlib.sha256(f"{builder_fingerprint(extra_sources)}\n{kind}\n{fields}".encode()).hexdigest()
 
 
-def cache_dir() -> Path | None:
-    configured = os.environ.get("MLOPS_DEFINITION_CACHE", "")
-    if configured.lower() == "off":
-        return None
-    return Path(configured) if configured else DEFAULT_DIR
+Builder = Callable[[Any, Callable[[Any], str]], str]
+"""Composes a definition the cache does not hold: ``builder(settings, build)`` returns what
+``build(settings)`` would."""
+
+
+def build_here(settings: Any, build: Callable[[Any], str]) -> str:
+    """The default :data:`Builder`: ``build(settings)`` in this process."""
+    return build(settings)
+
+
+_builder: Builder = build_here
+
+
+@contextmanager
+def building_with(builder: Builder) -> Iterator[None]:
+    """Compose what the cache misses with ``builder`` inside this block (the offline planner's
+    second process, :mod:`planner.definition_composer`); :func:`build_here` again after it."""
+    global _builder
+    previous, _builder = _builder, builder
+    try:
+        yield
+    finally:
+        _builder = previous
 
 
 def cached_definition(
@@ -185,11 +208,11 @@ def cached_definition(
     """
     directory = cache_dir()
     if directory is None:
-        return build(settings)
+        return _builder(settings, build)
     path = directory / f"{cache_key(settings, extra_sources)}.json"
     if path.is_file():
         return path.read_text()
-    definition = build(settings)
+    definition = _builder(settings, build)
     directory.mkdir(parents=True, exist_ok=True)
     # Write-then-rename, so a concurrent or interrupted run never leaves half a definition behind.
     with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, suffix=".tmp") as handle:

@@ -1,0 +1,23 @@
+"""Where the pipeline-definition cache lives (see :mod:`components.training.definition_cache`).
+
+Apart from the cache itself, and free of anything but the standard library, because the
+offline planner reads it before its own imports (:mod:`planner.definition_composer`): importing
+anything below ``components.training`` imports the training components, and with them the
+Pulumi SDK.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DIR = Path(".cache") / "pipeline-definitions"
+"""Relative to the current directory: the project's, never the installed package's."""
+
+
+def cache_dir() -> Path | None:
+    """``MLOPS_DEFINITION_CACHE`` (a directory, or ``off``: no cache), else :data:`DEFAULT_DIR`."""
+    configured = os.environ.get("MLOPS_DEFINITION_CACHE", "")
+    if configured.lower() == "off":
+        return None
+    return Path(configured) if configured else DEFAULT_DIR

@@ -1,0 +1,227 @@
+"""A cold plan's pipeline definitions, composed in a second process while the plan records.
+
+A plan whose definitions are not in the cache (:mod:`components.training.definition_cache`; the
+first plan of every CI job) spends about half its time importing the SageMaker SDK and composing
+with it, yet needs the first definition only late in the recording: the definitions are built
+inside ``apply``\\ s, once the roles, buckets and subnets they name resolve. So on a machine with a
+second core, the CLI (``python -m planner``), once its own imports are done, forks a child when
+the cache holds no definition (or is off). The child imports the SDK (under the offline seal, as a
+build in the plan does) while the plan records, then composes each definition the plan misses
+and sends it back. Forked, the child starts with everything the plan imported so far (the Pulumi
+SDK, pydantic, the configuration model and components): started afresh it would import those
+again, which took longer than the plan takes to reach its first definition.
+
+The plan waits for each definition where it needs it, as it waits for an inline build, so the
+recorded graph, its order and the cache's entries are what composing in the plan's own process
+gives. Whatever the child cannot do (start, import, receive a request, compose) is composed in
+the plan's process instead, so an error surfaces exactly as it would without the child; the plan
+kills and reaps the child before it exits. Nothing is forked when the cache holds a definition,
+on one core, or when the process already runs a second thread (a fork copies only the calling
+one); ``MLOPS_PARALLEL_COMPOSER=0`` switches it off. ``pulumi up`` never imports the planner: the
+deploy path composes inline.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import importlib
+import io
+import os
+import pickle
+import signal
+import struct
+import traceback
+import types
+from collections.abc import Callable
+from contextlib import suppress
+from typing import IO, Any
+
+from components.definition_cache_dir import cache_dir
+
+SWITCH = "MLOPS_PARALLEL_COMPOSER"
+"""``0`` forks no child: every missed definition is composed in the plan's process."""
+WARM_UP_REGION = "us-east-1"
+"""The seal's region while the child imports the SDK. The SDK reads it at import only for clients
+it makes then and composing never uses; a definition names its own region (its settings), which is
+why the definition cache serves one process's builds to plans of any region."""
+WARM_UP_MODULES = (
+    "components.training._definition_steps",
+    "components.serving.batch_definition",
+    "sagemaker.core.transformer",
+)
+"""The builders and the SDK modules they compose with (a module missing here is imported on
+first use, as in the plan's process)."""
+_HEADER = struct.Struct(">Q")
+
+
+def _send(stream: IO[bytes], payload: bytes) -> None:
+    stream.write(_HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> bytes:
+    """One message; :class:`EOFError` when the other side closed its end (or died) first."""
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError("the other process closed the channel")
+    (size,) = _HEADER.unpack(header)
+    payload = stream.read(size)
+    if len(payload) < size:
+        raise EOFError("the other process closed the channel mid-message")
+    return payload
+
+
+def _read_only(items: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    return types.MappingProxyType(items)
+
+
+def _dumps(value: Any) -> bytes:
+    """``pickle.dumps``, also of the read-only mappings the settings hold (``MappingProxyType``,
+    which pickle refuses; rebuilt as one around a copy of its items)."""
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {
+        **copyreg.dispatch_table,
+        types.MappingProxyType: lambda proxy: (_read_only, (dict(proxy),)),
+    }
+    pickler.dump(value)
+    return stream.getvalue()
+
+
+class ParallelComposer:
+    """The plan's side of the child: :meth:`build` is a
+    :data:`~components.training.definition_cache.Builder`."""
+
+    def __init__(self, pid: int, requests: IO[bytes], replies: IO[bytes]) -> None:
+        self.pid = pid
+        self._channel: tuple[IO[bytes], IO[bytes]] | None = (requests, replies)
+        self.composed = 0
+        """Definitions the child composed (the rest, if any, were composed in this process)."""
+
+    @property
+    def running(self) -> bool:
+        return self._channel is not None
+
+    def build(self, settings: Any, build: Callable[[Any], str]) -> str:
+        """``build(settings)``, composed by the child; in this process when the child cannot."""
+        definition = self._ask(settings, build)
+        if definition is not None:
+            self.composed += 1
+            return definition
+        return build(settings)
+
+    def _ask(self, settings: Any, build: Callable[[Any], str]) -> str | None:
+        if self._channel is None:
+            return None
+        requests, replies = self._channel
+        try:
+            request = _dumps((build, settings))
+        except Exception:  # a builder or settings pickle cannot carry: compose here
+            return None
+        try:
+            _send(requests, request)
+            status, value = pickle.loads(_receive(replies))
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            self.close()  # the child is gone or out of step: everything from now on is composed here
+            return None
+        # A build that failed in the child runs here, where its error surfaces as it always has.
+        return value if status == "ok" and isinstance(value, str) else None
+
+    def close(self) -> None:
+        """Kill the child (importing, idle or composing) and reap it, so nothing outlives the
+        plan and the child's CPU time counts towards the plan's."""
+        channel, self._channel = self._channel, None
+        if channel is None:
+            return
+        for stream in channel:
+            with suppress(OSError):
+                stream.close()
+        with suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+def is_cold() -> bool:
+    """Whether a plan in this directory will compose definitions: the cache is off, or holds
+    none (a fresh checkout, every CI job). A cache holding some is taken as warm: a plan that
+    still misses one (an edited setting or builder) composes it in its own process."""
+    directory = cache_dir()
+    return directory is None or next(directory.glob("*.json"), None) is None
+
+
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
+def _threads() -> int:
+    """This process's threads, the runtime's own included (Python's ``threading`` lists only
+    its own); 0 where the system does not say (then nothing is forked)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+
+
+def start_if_cold() -> ParallelComposer | None:
+    """The child, forked when a cold plan would use it on a spare core; else None."""
+    if os.environ.get(SWITCH, "") == "0" or not hasattr(os, "fork") or _cores() < 2:
+        return None
+    if _threads() != 1 or not is_cold():
+        return None
+    requests_read, requests_write = os.pipe()
+    replies_read, replies_write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for descriptor in (requests_read, requests_write, replies_read, replies_write):
+            os.close(descriptor)
+        return None
+    if pid == 0:  # the child: never returns
+        os.close(requests_write)
+        os.close(replies_read)
+        _child(requests_read, replies_write)
+    os.close(requests_read)
+    os.close(replies_write)
+    return ParallelComposer(pid, os.fdopen(requests_write, "wb"), os.fdopen(replies_read, "rb"))
+
+
+def _child(requests: int, replies: int) -> None:
+    """Import what composing needs, then serve the plan; exit without the interpreter's teardown,
+    which would run the plan's exit handlers and flush its buffered output a second time."""
+    status = 1
+    try:
+        # Stray output (the SDK's, a builder's print) must not reach the plan's stdout or stderr.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        _warm_up()
+        serve(os.fdopen(requests, "rb"), os.fdopen(replies, "wb"))
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _warm_up() -> None:
+    """Import what composing needs, as a build imports it: inside the offline seal."""
+    from components.training import _offline_sdk
+
+    with _offline_sdk.sealed(WARM_UP_REGION):
+        for module in WARM_UP_MODULES:
+            importlib.import_module(module)
+
+
+def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
+    """The child's loop: one reply per request until the plan closes the channel."""
+    while True:
+        try:
+            request = _receive(requests)
+        except EOFError:
+            return
+        try:
+            build, settings = pickle.loads(request)
+            reply: tuple[str, str] = ("ok", build(settings))
+        except BaseException:  # reported, not raised: the plan composes it itself
+            reply = ("error", traceback.format_exc())
+        _send(replies, pickle.dumps(reply))

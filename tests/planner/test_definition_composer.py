@@ -1,0 +1,296 @@
+"""A cold plan's definitions composed by a forked child (planner/definition_composer.py).
+
+The child is forked from a single-threaded process only, so everything that forks runs in a fresh
+interpreter started by the test (a pytest worker runs threads), never in the test's own process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import planner.definition_composer as composer
+from components.definition_cache_dir import DEFAULT_DIR, cache_dir
+from components.training import definition_cache
+from planner.__main__ import EXIT_OK, main
+from tests.conftest import REPO, stack_path
+
+
+def _python(script: str, environment: dict[str, str], *flags: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *flags, "-c", textwrap.dedent(script)],
+        cwd=REPO,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail loudly instead of forking this (threaded) test process."""
+
+    def refuse() -> int:
+        raise AssertionError("forked where no child was due")
+
+    monkeypatch.setattr(os, "fork", refuse)
+
+
+# --- when a child is forked ---------------------------------------------------------------------
+
+
+def test_a_cache_that_is_off_missing_empty_or_only_holds_other_files_is_cold(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", "OFF")
+    assert composer.is_cold()
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(tmp_path / "absent"))
+    assert composer.is_cold()
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(tmp_path))
+    (tmp_path / "closures").mkdir()
+    (tmp_path / "closures" / "x.json").write_text("{}")  # memos below it are not definitions
+    (tmp_path / "entry.json.tmp").write_text("")  # nor is a half-written one
+    assert composer.is_cold()
+    (tmp_path / "0123.json").write_text("{}")
+    assert not composer.is_cold()
+
+
+def test_the_planner_reads_the_cache_where_the_cache_writes(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("MLOPS_DEFINITION_CACHE", raising=False)
+    assert cache_dir() == DEFAULT_DIR == Path(".cache/pipeline-definitions")
+    assert composer.cache_dir is definition_cache.cache_dir is cache_dir
+
+
+@pytest.mark.parametrize(
+    ("switch", "cores", "threads", "entry"),
+    [
+        ("0", 2, 1, False),  # switched off
+        ("", 1, 1, False),  # no spare core
+        ("", 2, 2, False),  # a second thread: a fork would copy only this one
+        ("", 2, 0, False),  # threads unknown
+        ("", 2, 1, True),  # the cache holds definitions
+    ],
+)
+def test_no_child_is_forked_when_it_would_not_pay_or_not_be_safe(
+    monkeypatch, tmp_path, no_fork, switch: str, cores: int, threads: int, entry: bool
+) -> None:
+    monkeypatch.setenv("MLOPS_PARALLEL_COMPOSER", switch)
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(tmp_path))
+    if entry:
+        (tmp_path / "0123.json").write_text("{}")
+    monkeypatch.setattr(composer, "_cores", lambda: cores)
+    monkeypatch.setattr(composer, "_threads", lambda: threads)
+    assert composer.start_if_cold() is None
+
+
+def test_the_cli_is_single_threaded_where_it_forks_and_a_thread_stops_the_fork() -> None:
+    result = _python(
+        """
+        import threading, time
+        import planner.__main__  # the CLI's imports: all done where it forks
+        from planner.definition_composer import _threads
+        before = _threads()
+        started = threading.Event()
+        threading.Thread(target=lambda: (started.set(), time.sleep(5)), daemon=True).start()
+        started.wait()
+        print(before, _threads())
+        """,
+        {},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "2"]
+
+
+# --- what the plan's side and the child do -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Settings:
+    names: types.MappingProxyType[str, tuple[str, ...]]
+
+
+def test_settings_with_read_only_mappings_travel_to_the_child_unchanged() -> None:
+    settings = _Settings(types.MappingProxyType({"train": ("a", "b")}))
+    import pickle
+
+    copy = pickle.loads(composer._dumps((definition_cache.build_here, settings)))
+    assert copy == (definition_cache.build_here, settings)
+    assert type(copy[1].names) is types.MappingProxyType
+
+
+PROTOCOL = """
+import json, os, signal, sys
+from dataclasses import dataclass
+from typing import Any
+import planner.definition_composer as composer
+
+composer._warm_up = lambda: None  # the protocol is under test here; the CLI test imports the SDK
+
+@dataclass(frozen=True)
+class Settings:
+    text: str
+    plan_pid: int = 0
+    extra: Any = None
+
+def compose(settings):
+    print("a builder's stray print")  # must not reach the channel or the plan's output
+    return f"{settings.text} by {os.getpid()}"
+
+def fails_in_the_child(settings):
+    if os.getpid() != settings.plan_pid:
+        raise RuntimeError("only in the child")
+    return f"{settings.text} by {os.getpid()}"
+
+def fails_everywhere(settings):
+    raise ValueError(f"bad setting {settings.text}")
+
+child = composer.start_if_cold()
+assert child is not None, "no child forked"
+report = {"plan": os.getpid(), "child": child.pid}
+report["composed"] = child.build(Settings("one"), compose)
+report["fallback on a child failure"] = child.build(Settings("two", os.getpid()), fails_in_the_child)
+report["fallback on unpicklable settings"] = child.build(Settings("three", 0, lambda: 0), compose)
+try:
+    child.build(Settings("four"), fails_everywhere)
+except ValueError as error:
+    report["error"] = str(error)
+report["count"] = child.composed
+report["running"] = child.running
+os.kill(child.pid, signal.SIGKILL)
+os.waitpid(child.pid, 0)
+report["after the child died"] = child.build(Settings("five"), compose)
+report["running after"] = child.running
+child.close()
+second = composer.start_if_cold()
+report["second"] = second.build(Settings("six"), compose)
+second.close()
+report["second reaped"] = not os.path.exists(f"/proc/{second.pid}")
+try:
+    os.waitpid(second.pid, os.WNOHANG)
+    report["second reaped"] = False
+except ChildProcessError:
+    pass
+sys.stdout.write(json.dumps(report))
+"""
+
+
+def test_the_child_composes_and_everything_it_cannot_do_is_composed_in_the_plan() -> None:
+    result = _python(PROTOCOL, {"MLOPS_DEFINITION_CACHE": "off", "MLOPS_PARALLEL_COMPOSER": ""})
+    assert result.returncode == 0, result.stderr
+    *prints, last = result.stdout.splitlines()
+    report = json.loads(last)
+    # The plan's own two builds ("three", "five") printed; the child's ("one", "six") went nowhere.
+    assert prints == ["a builder's stray print"] * 2
+    assert "stray" not in result.stderr
+    plan, child = report["plan"], report["child"]
+    assert plan != child
+    assert report["composed"] == f"one by {child}"
+    assert report["fallback on a child failure"] == f"two by {plan}"
+    assert report["fallback on unpicklable settings"].endswith(f"by {plan}")
+    assert report["error"] == "bad setting four"  # raised by the plan's own build, as without a child
+    assert report["count"] == 1
+    assert report["running"] is True  # a failed build leaves the child serving
+    assert report["after the child died"].endswith(f"by {plan}")
+    assert report["running after"] is False
+    assert report["second"].startswith("six by ") and report["second"] != f"six by {plan}"
+    assert report["second reaped"] is True
+
+
+def test_a_child_that_fails_to_import_leaves_the_plan_composing_itself() -> None:
+    result = _python(
+        """
+        import json, os
+        import planner.definition_composer as composer
+        def warm_up():
+            import no_such_module_anywhere
+        composer._warm_up = warm_up
+        def compose(settings):
+            return f"{settings} by {os.getpid()}"
+        child = composer.start_if_cold()
+        built = child.build("x", compose)
+        print(json.dumps([os.getpid(), built, child.running]))
+        child.close()
+        """,
+        {"MLOPS_DEFINITION_CACHE": "off", "MLOPS_PARALLEL_COMPOSER": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    plan, built, running = json.loads(result.stdout)
+    assert built == f"x by {plan}" and running is False
+
+
+def test_building_with_restores_the_inline_builder_even_after_an_error() -> None:
+    def builder(settings: Any, build: Any) -> str:
+        return "elsewhere"
+
+    assert definition_cache._builder is definition_cache.build_here
+    with pytest.raises(RuntimeError), definition_cache.building_with(builder):
+        assert definition_cache._builder is builder
+        raise RuntimeError
+    assert definition_cache._builder is definition_cache.build_here
+
+
+def test_a_miss_is_composed_by_the_builder_and_kept_a_hit_is_not(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(tmp_path))
+    calls: list[Any] = []
+
+    def builder(settings: Any, build: Any) -> str:
+        calls.append(settings)
+        return build(settings) + " (elsewhere)"
+
+    settings = _Settings(types.MappingProxyType({"train": ("a",)}))
+    with definition_cache.building_with(builder):
+        first = definition_cache.cached_definition(settings, lambda s: "definition")
+        again = definition_cache.cached_definition(settings, lambda s: "never built")
+    assert first == again == "definition (elsewhere)"
+    assert calls == [settings]
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", "off")
+    with definition_cache.building_with(builder):
+        assert definition_cache.cached_definition(settings, lambda s: "uncached") == "uncached (elsewhere)"
+
+
+# --- the CLI -----------------------------------------------------------------------------------
+
+
+def test_a_cold_cli_plan_is_the_warm_plan_with_the_sdk_imported_only_by_its_child(
+    cached_recordings, capsys, tmp_path
+) -> None:
+    cold = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "planner",
+            "--config",
+            str(stack_path("dev")),
+            "--format",
+            "json",
+        ],
+        cwd=REPO,
+        env={**os.environ, "MLOPS_DEFINITION_CACHE": str(tmp_path), "MLOPS_PARALLEL_COMPOSER": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cold.returncode == EXIT_OK, cold.stderr[-3000:]
+    imported = [
+        line.split("|")[-1].strip() for line in cold.stderr.splitlines() if line.startswith("import time:")
+    ]
+    assert "pulumi" in imported and "components.training.definition_cache" in imported
+    assert not [module for module in imported if module.split(".")[0] == "sagemaker"], (
+        "the plan imported the SDK"
+    )
+    assert sorted(path.name for path in tmp_path.glob("*.json")), "no definition was composed"
+
+    assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_OK
+    warm = capsys.readouterr().out
+    assert cold.stdout == warm
+    assert '"pipelineDefinition"' in warm
