@@ -28,8 +28,10 @@ import importlib
 import io
 import os
 import pickle
+import select
 import signal
 import struct
+import time
 import traceback
 import types
 from collections.abc import Callable
@@ -51,6 +53,10 @@ WARM_UP_MODULES = (
 )
 """The builders and the SDK modules they compose with (a module missing here is imported on
 first use, as in the plan's process)."""
+REPLY_TIMEOUT = 300.0
+"""Seconds the plan waits for a definition (the child may still be importing the SDK) before it
+kills the child and composes in its own process: a child that hangs must not hang the plan. A
+cold prod plan's whole wait is a second or two; a heavily loaded machine stretches it tenfold."""
 _HEADER = struct.Struct(">Q")
 
 
@@ -59,16 +65,29 @@ def _send(stream: IO[bytes], payload: bytes) -> None:
     stream.flush()
 
 
-def _receive(stream: IO[bytes]) -> bytes:
-    """One message; :class:`EOFError` when the other side closed its end (or died) first."""
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        raise EOFError("the other process closed the channel")
-    (size,) = _HEADER.unpack(header)
-    payload = stream.read(size)
-    if len(payload) < size:
-        raise EOFError("the other process closed the channel mid-message")
-    return payload
+def _receive(descriptor: int, timeout: float | None = None) -> bytes:
+    """One message from the pipe ``descriptor``; :class:`EOFError` when the other side closed its
+    end (or died) first, :class:`TimeoutError` when it is not complete within ``timeout``
+    seconds."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    (size,) = _HEADER.unpack(_read(descriptor, _HEADER.size, deadline))
+    return _read(descriptor, size, deadline)
+
+
+def _read(descriptor: int, size: int, deadline: float | None) -> bytes:
+    chunks: list[bytes] = []
+    missing = size
+    while missing:
+        if deadline is not None:
+            ready, _, _ = select.select([descriptor], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError("no reply in time")
+        chunk = os.read(descriptor, min(missing, 1 << 20))
+        if not chunk:
+            raise EOFError("the other process closed the channel")
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)
 
 
 def _read_only(items: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
@@ -92,9 +111,9 @@ class ParallelComposer:
     """The plan's side of the child: :meth:`build` is a
     :data:`~components.training.definition_cache.Builder`."""
 
-    def __init__(self, pid: int, requests: IO[bytes], replies: IO[bytes]) -> None:
+    def __init__(self, pid: int, requests: IO[bytes], replies: int) -> None:
         self.pid = pid
-        self._channel: tuple[IO[bytes], IO[bytes]] | None = (requests, replies)
+        self._channel: tuple[IO[bytes], int] | None = (requests, replies)
         self.composed = 0
         """Definitions the child composed (the rest, if any, were composed in this process)."""
 
@@ -120,7 +139,7 @@ class ParallelComposer:
             return None
         try:
             _send(requests, request)
-            status, value = pickle.loads(_receive(replies))
+            status, value = pickle.loads(_receive(replies, REPLY_TIMEOUT))
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):
             self.close()  # the child is gone or out of step: everything from now on is composed here
             return None
@@ -133,9 +152,11 @@ class ParallelComposer:
         channel, self._channel = self._channel, None
         if channel is None:
             return
-        for stream in channel:
-            with suppress(OSError):
-                stream.close()
+        requests, replies = channel
+        with suppress(OSError):
+            requests.close()
+        with suppress(OSError):
+            os.close(replies)
         with suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
         with suppress(ChildProcessError):
@@ -184,7 +205,7 @@ def start_if_cold() -> ParallelComposer | None:
         _child(requests_read, replies_write)
     os.close(requests_read)
     os.close(replies_write)
-    return ParallelComposer(pid, os.fdopen(requests_write, "wb"), os.fdopen(replies_read, "rb"))
+    return ParallelComposer(pid, os.fdopen(requests_write, "wb"), replies_read)
 
 
 def _child(requests: int, replies: int) -> None:
@@ -197,7 +218,7 @@ def _child(requests: int, replies: int) -> None:
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         _warm_up()
-        serve(os.fdopen(requests, "rb"), os.fdopen(replies, "wb"))
+        serve(requests, os.fdopen(replies, "wb"))
         status = 0
     finally:
         os._exit(status)
@@ -212,7 +233,7 @@ def _warm_up() -> None:
             importlib.import_module(module)
 
 
-def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
+def serve(requests: int, replies: IO[bytes]) -> None:
     """The child's loop: one reply per request until the plan closes the channel."""
     while True:
         try:

@@ -156,6 +156,8 @@ child = composer.start_if_cold()
 assert child is not None, "no child forked"
 report = {"plan": os.getpid(), "child": child.pid}
 report["composed"] = child.build(Settings("one"), compose)
+large = "x" * 1_000_000  # both ways larger than a pipe holds
+report["large"] = child.build(Settings(large), compose) == f"{large} by {child.pid}"
 report["fallback on a child failure"] = child.build(Settings("two", os.getpid()), fails_in_the_child)
 report["fallback on unpicklable settings"] = child.build(Settings("three", 0, lambda: 0), compose)
 try:
@@ -196,7 +198,8 @@ def test_the_child_composes_and_everything_it_cannot_do_is_composed_in_the_plan(
     assert report["fallback on a child failure"] == f"two by {plan}"
     assert report["fallback on unpicklable settings"].endswith(f"by {plan}")
     assert report["error"] == "bad setting four"  # raised by the plan's own build, as without a child
-    assert report["count"] == 1
+    assert report["large"] is True
+    assert report["count"] == 2
     assert report["running"] is True  # a failed build leaves the child serving
     assert report["after the child died"].endswith(f"by {plan}")
     assert report["running after"] is False
@@ -224,6 +227,29 @@ def test_a_child_that_fails_to_import_leaves_the_plan_composing_itself() -> None
     assert result.returncode == 0, result.stderr
     plan, built, running = json.loads(result.stdout)
     assert built == f"x by {plan}" and running is False
+
+
+def test_a_child_that_hangs_is_killed_and_the_plan_composes_itself() -> None:
+    result = _python(
+        """
+        import json, os, time
+        import planner.definition_composer as composer
+        composer._warm_up = lambda: time.sleep(600)
+        composer.REPLY_TIMEOUT = 0.5
+        def compose(settings):
+            return f"{settings} by {os.getpid()}"
+        child = composer.start_if_cold()
+        started = time.monotonic()
+        built = child.build("x", compose)
+        waited = time.monotonic() - started
+        print(json.dumps([os.getpid(), built, child.running, os.path.exists(f"/proc/{child.pid}"), waited]))
+        """,
+        {"MLOPS_DEFINITION_CACHE": "off", "MLOPS_PARALLEL_COMPOSER": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    plan, built, running, child_left, waited = json.loads(result.stdout)
+    assert built == f"x by {plan}" and running is False and child_left is False
+    assert waited >= 0.5  # it did wait for the reply first
 
 
 def test_building_with_restores_the_inline_builder_even_after_an_error() -> None:
