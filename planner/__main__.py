@@ -23,7 +23,7 @@ from typing import NoReturn
 
 from rich.console import Console
 
-from planner.definition_composer import ParallelComposer, start_if_cold
+from planner.definition_composer import parallel_composition
 from planner.process import exit_now, prepare_one_shot_process
 from planner.recorder import REGISTRIES, fewer_gc_pauses
 from planner.report import Plan, json_value, render_text, to_json
@@ -123,20 +123,8 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def run_composing(composer: ParallelComposer | None, argv: list[str] | None = None) -> int:
-    """:func:`run`, composing the definitions the cache misses with ``composer`` (if any), which
-    is ended on the way out."""
-    if composer is None:
-        return run(argv)
-    from components.training.definition_cache import building_with
-
-    try:
-        with building_with(composer.build):
-            return run(argv)
-    finally:
-        composer.close()
-
-
 if __name__ == "__main__":
     prepare_one_shot_process()
-    exit_now(run_composing(start_if_cold()))
+    with parallel_composition():  # a cold plan's definitions, composed by a second process
+        status = run()
+    exit_now(status)

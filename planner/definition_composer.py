@@ -34,8 +34,8 @@ import struct
 import time
 import traceback
 import types
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import IO, Any
 
 from components.definition_cache_dir import cache_dir
@@ -161,6 +161,24 @@ class ParallelComposer:
             os.kill(self.pid, signal.SIGKILL)
         with suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
+
+
+@contextmanager
+def parallel_composition() -> Iterator[ParallelComposer | None]:
+    """In this block, the definitions a cold plan misses are composed by a forked child (None:
+    no child, they are composed inline). For a process that plans once (the CLI, the benchmark's
+    measured runs), entered once its imports are done: the child starts with them."""
+    composer = start_if_cold()
+    if composer is None:
+        yield None
+        return
+    from components.training.definition_cache import building_with
+
+    try:
+        with building_with(composer.build):
+            yield composer
+    finally:
+        composer.close()
 
 
 def is_cold() -> bool:
