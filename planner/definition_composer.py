@@ -246,9 +246,35 @@ def _warm_up() -> None:
     """Import what composing needs, as a build imports it: inside the offline seal."""
     from components.training import _offline_sdk
 
-    with _offline_sdk.sealed(WARM_UP_REGION):
+    with _offline_sdk.sealed(WARM_UP_REGION), models_built_on_first_use():
         for module in WARM_UP_MODULES:
             importlib.import_module(module)
+
+
+@contextmanager
+def models_built_on_first_use() -> Iterator[None]:
+    """pydantic models defined in this block build their validators when first used.
+
+    The SageMaker SDK defines about a thousand pydantic models at import (``sagemaker.core.shapes``
+    alone 852) and composing a definition uses a few dozen; building the rest was about a third of
+    the SDK's import. pydantic's ``defer_build`` does exactly this per model; made the default
+    here, it applies to the SDK's models without touching them. pydantic reads its defaults when
+    it creates a class, so models defined after the block are built as usual, and a pydantic
+    without this default (its private ``config_defaults``) builds them all as before.
+    """
+    try:
+        from pydantic._internal._config import config_defaults
+    except ImportError:
+        config_defaults = {}
+    if "defer_build" not in config_defaults:
+        yield
+        return
+    previous = config_defaults["defer_build"]
+    config_defaults["defer_build"] = True
+    try:
+        yield
+    finally:
+        config_defaults["defer_build"] = previous
 
 
 def serve(requests: int, replies: IO[bytes]) -> None:

@@ -252,6 +252,29 @@ def test_a_child_that_hangs_is_killed_and_the_plan_composes_itself() -> None:
     assert waited >= 0.5  # it did wait for the reply first
 
 
+def test_models_defined_while_the_sdk_imports_build_on_first_use_and_validate_as_ever() -> None:
+    from pydantic import BaseModel, ValidationError
+    from pydantic._internal._config import config_defaults
+
+    with pytest.raises(RuntimeError), composer.models_built_on_first_use():
+
+        class Deferred(BaseModel):
+            count: int
+
+        raise RuntimeError  # the default comes back whatever happens in the block
+    assert config_defaults["defer_build"] is False
+
+    class Eager(BaseModel):
+        count: int
+
+    assert Eager.__pydantic_complete__ is True
+    assert Deferred.__pydantic_complete__ is False
+    assert Deferred(count="3").count == 3  # built now, validating (and coercing) as any model
+    assert Deferred.__pydantic_complete__ is True
+    with pytest.raises(ValidationError):
+        Deferred(count="three")
+
+
 def test_building_with_restores_the_inline_builder_even_after_an_error() -> None:
     def builder(settings: Any, build: Any) -> str:
         return "elsewhere"
