@@ -11,6 +11,10 @@ and sends it back. Forked, the child starts with everything the plan imported so
 SDK, pydantic, the configuration model and components): started afresh it would import those
 again, which took longer than the plan takes to reach its first definition.
 
+While the SDK imports, its pydantic models are defined to build their validators on first use
+(:func:`models_built_on_first_use`): it defines about a thousand and composing uses a few dozen.
+The same holds for a definition composed in the plan's own process (:func:`compose_here`).
+
 The plan waits for each definition where it needs it, as it waits for an inline build, so the
 recorded graph, its order and the cache's entries are what composing in the plan's own process
 gives. Whatever the child cannot do (start, import, receive a request, compose) is composed in
@@ -127,7 +131,7 @@ class ParallelComposer:
         if definition is not None:
             self.composed += 1
             return definition
-        return build(settings)
+        return compose_here(settings, build)
 
     def _ask(self, settings: Any, build: Callable[[Any], str]) -> str | None:
         if self._channel is None:
@@ -166,14 +170,16 @@ class ParallelComposer:
 @contextmanager
 def parallel_composition() -> Iterator[ParallelComposer | None]:
     """In this block, the definitions a cold plan misses are composed by a forked child (None:
-    no child, they are composed inline). For a process that plans once (the CLI, the benchmark's
-    measured runs), entered once its imports are done: the child starts with them."""
-    composer = start_if_cold()
-    if composer is None:
-        yield None
-        return
+    no child, they are composed by :func:`compose_here`). For a process that plans once (the CLI,
+    the benchmark's measured runs), entered once its imports are done: the child starts with
+    them."""
     from components.training.definition_cache import building_with
 
+    composer = start_if_cold()
+    if composer is None:
+        with building_with(compose_here):
+            yield None
+        return
     try:
         with building_with(composer.build):
             yield composer
@@ -240,6 +246,13 @@ def _child(requests: int, replies: int) -> None:
         status = 0
     finally:
         os._exit(status)
+
+
+def compose_here(settings: Any, build: Callable[[Any], str]) -> str:
+    """``build(settings)`` in the plan's process, the SDK's models built on first use if the
+    build imports it (:func:`models_built_on_first_use`)."""
+    with models_built_on_first_use():
+        return build(settings)
 
 
 def _warm_up() -> None:

@@ -275,6 +275,22 @@ def test_models_defined_while_the_sdk_imports_build_on_first_use_and_validate_as
         Deferred(count="three")
 
 
+def test_without_a_child_the_plan_composes_itself_with_models_built_on_first_use(monkeypatch) -> None:
+    from pydantic import BaseModel
+
+    def build(settings: str) -> str:
+        model = type("Defined", (BaseModel,), {"__annotations__": {"count": int}})
+        return f"{settings}: complete at definition {model.__pydantic_complete__}"
+
+    monkeypatch.setattr(composer, "start_if_cold", lambda: None)
+    with composer.parallel_composition() as child:
+        assert child is None
+        assert definition_cache._builder is composer.compose_here
+        assert definition_cache._builder("x", build) == "x: complete at definition False"
+    assert definition_cache._builder is definition_cache.build_here
+    assert build("y") == "y: complete at definition True"
+
+
 def test_building_with_restores_the_inline_builder_even_after_an_error() -> None:
     def builder(settings: Any, build: Any) -> str:
         return "elsewhere"
