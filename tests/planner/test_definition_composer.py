@@ -33,6 +33,7 @@ def _python(script: str, environment: dict[str, str], *flags: str) -> subprocess
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,  # a child that hangs the plan fails the test instead of hanging it
     )
 
 
