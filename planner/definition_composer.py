@@ -40,12 +40,15 @@ import traceback
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import IO, Any
 
 from components.definition_cache_dir import cache_dir
 
 SWITCH = "MLOPS_PARALLEL_COMPOSER"
-"""``0`` forks no child: every missed definition is composed in the plan's process."""
+"""``0`` (or ``off``, ``false``, ``no``) forks no child: every missed definition is composed in the
+plan's process."""
+CGROUP_CPU_MAX = "/sys/fs/cgroup/cpu.max"
 WARM_UP_REGION = "us-east-1"
 """The seal's region while the child imports the SDK. The SDK reads it at import only for clients
 it makes then and composing never uses; a definition names its own region (its settings), which is
@@ -62,6 +65,7 @@ REPLY_TIMEOUT = 300.0
 kills the child and composes in its own process: a child that hangs must not hang the plan. A
 cold prod plan's whole wait is a second or two; a heavily loaded machine stretches it tenfold."""
 _HEADER = struct.Struct(">Q")
+_PR_SET_PDEATHSIG = 1
 
 
 def _send(stream: IO[bytes], payload: bytes) -> None:
@@ -147,6 +151,9 @@ class ParallelComposer:
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):
             self.close()  # the child is gone or out of step: everything from now on is composed here
             return None
+        except BaseException:
+            self.close()  # interrupted between request and reply: the next reply would be this one
+            raise
         # A build that failed in the child runs here, where its error surfaces as it always has.
         return value if status == "ok" and isinstance(value, str) else None
 
@@ -196,8 +203,17 @@ def is_cold() -> bool:
 
 
 def _cores() -> int:
+    """The cores this process may use: its CPU affinity, capped by a cgroup's CPU quota (a
+    container limited to one CPU sees every core of the host in its affinity)."""
     affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+    try:
+        quota, period = Path(CGROUP_CPU_MAX).read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 limit to read: the affinity decides
+    return cores
 
 
 def _threads() -> int:
@@ -211,32 +227,37 @@ def _threads() -> int:
 
 def start_if_cold() -> ParallelComposer | None:
     """The child, forked when a cold plan would use it on a spare core; else None."""
-    if os.environ.get(SWITCH, "") == "0" or not hasattr(os, "fork") or _cores() < 2:
+    switched_off = os.environ.get(SWITCH, "").strip().lower() in ("0", "off", "false", "no")
+    if switched_off or not hasattr(os, "fork") or _cores() < 2 or _threads() != 1:
         return None
-    if _threads() != 1 or not is_cold():
-        return None
-    requests_read, requests_write = os.pipe()
-    replies_read, replies_write = os.pipe()
-    try:
+    descriptors: list[int] = []
+    try:  # an unreadable cache directory or no file descriptor left: compose in the plan
+        if not is_cold():
+            return None
+        descriptors.extend(os.pipe())
+        descriptors.extend(os.pipe())
+        plan = os.getpid()
         pid = os.fork()
     except OSError:
-        for descriptor in (requests_read, requests_write, replies_read, replies_write):
+        for descriptor in descriptors:
             os.close(descriptor)
         return None
+    requests_read, requests_write, replies_read, replies_write = descriptors
     if pid == 0:  # the child: never returns
-        os.close(requests_write)
-        os.close(replies_read)
-        _child(requests_read, replies_write)
+        _child(plan, requests_read, replies_write, (requests_write, replies_read))
     os.close(requests_read)
     os.close(replies_write)
     return ParallelComposer(pid, os.fdopen(requests_write, "wb"), replies_read)
 
 
-def _child(requests: int, replies: int) -> None:
+def _child(plan: int, requests: int, replies: int, plans_ends: tuple[int, int]) -> None:
     """Import what composing needs, then serve the plan; exit without the interpreter's teardown,
     which would run the plan's exit handlers and flush its buffered output a second time."""
     status = 1
     try:
+        for descriptor in plans_ends:
+            os.close(descriptor)
+        _end_with(plan)
         # Stray output (the SDK's, a builder's print) must not reach the plan's stdout or stderr.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
@@ -253,6 +274,21 @@ def compose_here(settings: Any, build: Callable[[Any], str]) -> str:
     build imports it (:func:`models_built_on_first_use`)."""
     with models_built_on_first_use():
         return build(settings)
+
+
+def _end_with(plan: int) -> None:
+    """Have the kernel kill this child when the plan dies (Linux ``prctl(PR_SET_PDEATHSIG)``),
+    whatever it is doing; a plan already gone ends it now. Elsewhere it still ends at the end of
+    the request channel, once its imports are done."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != plan:
+        os._exit(1)
 
 
 def _warm_up() -> None:

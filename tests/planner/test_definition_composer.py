@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +76,8 @@ def test_the_planner_reads_the_cache_where_the_cache_writes(monkeypatch, tmp_pat
     ("switch", "cores", "threads", "entry"),
     [
         ("0", 2, 1, False),  # switched off
+        (" Off", 2, 1, False),
+        ("false", 2, 1, False),
         ("", 1, 1, False),  # no spare core
         ("", 2, 2, False),  # a second thread: a fork would copy only this one
         ("", 2, 0, False),  # threads unknown
@@ -90,6 +94,21 @@ def test_no_child_is_forked_when_it_would_not_pay_or_not_be_safe(
     monkeypatch.setattr(composer, "_cores", lambda: cores)
     monkeypatch.setattr(composer, "_threads", lambda: threads)
     assert composer.start_if_cold() is None
+
+
+def test_a_cgroup_cpu_quota_caps_the_cores(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
+    limit = tmp_path / "cpu.max"
+    monkeypatch.setattr(composer, "CGROUP_CPU_MAX", str(limit))
+    assert composer._cores() == 4  # no cgroup file
+    limit.write_text("max 100000\n")
+    assert composer._cores() == 4
+    limit.write_text("150000 100000\n")
+    assert composer._cores() == 1  # one and a half CPUs: no spare core for a second process
+    limit.write_text("200000 100000\n")
+    assert composer._cores() == 2
+    limit.write_text("800000 100000\n")
+    assert composer._cores() == 4
 
 
 def test_the_cli_is_single_threaded_where_it_forks_and_a_thread_stops_the_fork() -> None:
@@ -142,7 +161,9 @@ class Settings:
     extra: Any = None
 
 def compose(settings):
-    print("a builder's stray print")  # must not reach the channel or the plan's output
+    # Must reach neither the channel nor the plan's output (flushed: os._exit drops buffers).
+    print("a builder's stray print", flush=True)
+    print("a builder's stray print", file=sys.stderr, flush=True)
     return f"{settings.text} by {os.getpid()}"
 
 def fails_in_the_child(settings):
@@ -192,7 +213,7 @@ def test_the_child_composes_and_everything_it_cannot_do_is_composed_in_the_plan(
     report = json.loads(last)
     # The plan's own two builds ("three", "five") printed; the child's ("one", "six") went nowhere.
     assert prints == ["a builder's stray print"] * 2
-    assert "stray" not in result.stderr
+    assert result.stderr.count("stray") == 2
     plan, child = report["plan"], report["child"]
     assert plan != child
     assert report["composed"] == f"one by {child}"
@@ -251,6 +272,200 @@ def test_a_child_that_hangs_is_killed_and_the_plan_composes_itself() -> None:
     plan, built, running, child_left, waited = json.loads(result.stdout)
     assert built == f"x by {plan}" and running is False and child_left is False
     assert waited >= 0.5  # it did wait for the reply first
+
+
+COLD = {"MLOPS_DEFINITION_CACHE": "off", "MLOPS_PARALLEL_COMPOSER": ""}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_the_child_runs_none_of_the_plans_exit_handlers(tmp_path) -> None:
+    exits = tmp_path / "exits"
+    result = _python(
+        f"""
+        import atexit, os
+        import planner.definition_composer as composer
+        composer._warm_up = lambda: None
+        atexit.register(lambda: open({str(exits)!r}, "a").write(f"{{os.getpid()}}\\n"))
+        child = composer.start_if_cold()
+        assert child.build("x", str) == "x"
+        requests, _ = child._channel
+        requests.close()  # the plan is done: the child sees the end of the channel and exits
+        _, status = os.waitpid(child.pid, 0)
+        print(os.getpid(), os.waitstatus_to_exitcode(status))
+        """,
+        COLD,
+    )
+    assert result.returncode == 0, result.stderr
+    plan, child_status = map(int, result.stdout.split())
+    assert child_status == 0
+    assert exits.read_text().split() == [str(plan)]  # the plan's handler ran once, in the plan
+
+
+@pytest.mark.parametrize("child_state", ["importing", "idle"])
+def test_a_plan_that_dies_leaves_no_child_behind(child_state: str) -> None:
+    result = _python(
+        f"""
+        import os, time
+        import planner.definition_composer as composer
+        composer._warm_up = (lambda: time.sleep(600)) if {child_state!r} == "importing" else (lambda: None)
+        child = composer.start_if_cold()
+        if {child_state!r} == "idle":
+            assert child.build("x", str) == "x"
+        print(child.pid, flush=True)
+        os._exit(0)  # killed mid-plan: no close()
+        """,
+        COLD,
+    )
+    child = int(result.stdout)
+    deadline = time.monotonic() + 10
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = not _gone(child)
+    if alive:
+        os.kill(child, signal.SIGKILL)
+    assert not alive, "the child outlived the plan"
+
+
+def test_a_child_that_dies_is_noticed_at_once_not_after_the_reply_timeout() -> None:
+    result = _python(
+        """
+        import json, os, time
+        import planner.definition_composer as composer
+        composer._warm_up = lambda: os._exit(1)
+        composer.REPLY_TIMEOUT = 30.0
+        child = composer.start_if_cold()
+        started = time.monotonic()
+        built = child.build("x", str)
+        print(json.dumps([built, child.running, time.monotonic() - started]))
+        """,
+        COLD,
+    )
+    assert result.returncode == 0, result.stderr
+    built, running, waited = json.loads(result.stdout)
+    assert built == "x" and running is False
+    assert waited < 5, f"waited {waited:.1f} s for a dead child"
+
+
+def test_the_child_serves_with_the_sdk_imported_and_its_environment_unsealed() -> None:
+    result = _python(
+        """
+        import json, os, sys
+        import planner.definition_composer as composer
+
+        def probe(settings):
+            return json.dumps([
+                [m for m in composer.WARM_UP_MODULES if m not in sys.modules],
+                os.environ.get("AWS_ACCESS_KEY_ID"),
+                os.getpid(),
+            ])
+
+        child = composer.start_if_cold()
+        missing, key, pid = json.loads(child.build(None, probe))
+        child.close()
+        print(json.dumps([missing, key, pid == child.pid]))
+        """,
+        {**COLD, "AWS_ACCESS_KEY_ID": "the-plans-own"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [[], "the-plans-own", True]
+
+
+def test_a_build_that_exits_in_the_child_leaves_it_serving() -> None:
+    result = _python(
+        """
+        import json, os
+        import planner.definition_composer as composer
+        composer._warm_up = lambda: None
+        def exits_in_the_child(plan):
+            if os.getpid() != plan:
+                raise SystemExit(3)
+            return "here"
+        child = composer.start_if_cold()
+        built = child.build(os.getpid(), exits_in_the_child)
+        print(json.dumps([built, child.running, child.build("y", str)]))
+        child.close()
+        """,
+        COLD,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["here", True, "y"]
+
+
+def test_an_interrupted_exchange_does_not_leave_the_channel_out_of_step() -> None:
+    result = _python(
+        """
+        import json, os, signal, time
+        import planner.definition_composer as composer
+        composer._warm_up = lambda: None
+        def slow(settings):
+            time.sleep(1)
+            return f"{settings} by {os.getpid()}"
+        def interrupt(*_):
+            raise KeyboardInterrupt
+        child = composer.start_if_cold()
+        signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        try:
+            child.build("first", slow)
+        except KeyboardInterrupt:
+            pass
+        second = child.build("second", slow)
+        child.close()
+        print(json.dumps([second, os.getpid()]))
+        """,
+        COLD,
+    )
+    assert result.returncode == 0, result.stderr
+    second, plan = json.loads(result.stdout)
+    assert second == f"second by {plan}"  # composed here: the interrupted child was ended
+
+
+class _Composer:
+    def __init__(self) -> None:
+        self.closed = False
+
+    def build(self, settings: Any, build: Any) -> str:
+        return build(settings)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize("outcome", [None, SystemExit(3), KeyboardInterrupt()])
+def test_parallel_composition_installs_the_child_and_always_ends_it(monkeypatch, outcome) -> None:
+    child = _Composer()
+    monkeypatch.setattr(composer, "start_if_cold", lambda: child)
+    try:
+        with composer.parallel_composition() as installed:
+            assert installed is child and definition_cache._builder == child.build
+            if outcome is not None:
+                raise outcome
+    except (SystemExit, KeyboardInterrupt) as error:
+        assert error is outcome
+    assert child.closed
+    assert definition_cache._builder is definition_cache.build_here
+
+
+@pytest.mark.parametrize("switch", ["0", ""])
+def test_an_unusable_cache_directory_is_exit_status_3_with_or_without_the_child(switch: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "planner", "--config", str(stack_path("dev")), "--format", "json"],
+        cwd=REPO,
+        env={**os.environ, "MLOPS_DEFINITION_CACHE": "/tmp/" + "a" * 300, "MLOPS_PARALLEL_COMPOSER": switch},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 3, result.stderr[-500:]
+    assert "File name too long" in result.stderr
 
 
 def test_models_defined_while_the_sdk_imports_build_on_first_use_and_validate_as_ever() -> None:
@@ -336,7 +551,7 @@ def test_a_cold_cli_plan_is_the_warm_plan_with_the_sdk_imported_only_by_its_chil
             "-m",
             "planner",
             "--config",
-            str(stack_path("dev")),
+            str(stack_path("prod")),
             "--format",
             "json",
         ],
@@ -354,9 +569,10 @@ def test_a_cold_cli_plan_is_the_warm_plan_with_the_sdk_imported_only_by_its_chil
     assert not [module for module in imported if module.split(".")[0] == "sagemaker"], (
         "the plan imported the SDK"
     )
-    assert sorted(path.name for path in tmp_path.glob("*.json")), "no definition was composed"
+    # prod's training and batch-scoring definitions, both composed by the child
+    assert len(list(tmp_path.glob("*.json"))) == 2
 
-    assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_OK
+    assert main(["--config", str(stack_path("prod")), "--format", "json"]) == EXIT_OK
     warm = capsys.readouterr().out
     assert cold.stdout == warm
     assert '"pipelineDefinition"' in warm
