@@ -19,9 +19,10 @@ The plan waits for each definition where it needs it, as it waits for an inline 
 recorded graph, its order and the cache's entries are what composing in the plan's own process
 gives. Whatever the child cannot do (start, import, receive a request, compose) is composed in
 the plan's process instead, so an error surfaces exactly as it would without the child; the plan
-kills and reaps the child before it exits. Nothing is forked when the cache holds a definition,
-on one core, or when the process already runs a second thread (a fork copies only the calling
-one); ``MLOPS_PARALLEL_COMPOSER=0`` switches it off. ``pulumi up`` never imports the planner: the
+kills and reaps the child before it exits, and the kernel kills the child should the plan die
+first. Nothing is forked when the cache holds a definition, on one core (affinity or cgroup
+quota), or when the process already runs a second thread (a fork copies only the calling one);
+``MLOPS_PARALLEL_COMPOSER=0`` switches it off. ``pulumi up`` never imports the planner: the
 deploy path composes inline.
 """
 
