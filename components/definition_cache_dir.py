@@ -1,9 +1,10 @@
 """Where the pipeline-definition cache lives (see :mod:`components.training.definition_cache`).
 
-Apart from the cache itself, and free of anything but the standard library, because the
-offline planner reads it before its own imports (:mod:`planner.definition_composer`): importing
-anything below ``components.training`` imports the training components, and with them the
-Pulumi SDK.
+Apart from the cache itself, and free of anything but the standard library, so that the offline
+planner's composer (:mod:`planner.definition_composer`, which asks whether the cache holds any
+definition) stays a light import: importing anything below ``components.training`` imports the
+training components, and with them the Pulumi SDK. The composer's tests start fresh interpreters
+that import only it.
 """
 
 from __future__ import annotations
