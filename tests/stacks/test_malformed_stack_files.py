@@ -2,8 +2,10 @@
 and output of bounded size (tests/stacks/malformed.py generates the cases from the fixtures).
 
 Most cases go through the reader and the parser in-process (a :class:`ConfigError` is what every
-CLI turns into exit 2); a sample goes through ``python -m planner`` in subprocesses, for the exit
-status and stderr a user sees. How long the worst cases take is measured by ``make bench``
+CLI turns into exit 2); a sample, one case of each kind of protection, goes through the planner's
+command line (``planner.__main__.run``, what ``python -m planner`` runs) for the exit status and the
+output a user sees, and two of them through ``python -m planner`` in subprocesses: a file that fails
+as it is read and one that fails deep in its structure, in a fresh interpreter as a user runs it. How long the worst cases take is measured by ``make bench``
 (bench/malformed_bench.py), never asserted here.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner.__main__ import EXIT_INVALID_CONFIG
+from planner.__main__ import EXIT_INVALID_CONFIG, run
 from stacks.config import ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.conftest import REPO
@@ -38,7 +40,10 @@ PLANNER_SAMPLE = (
     "prod-name-prefix-huge",
     "yaml-date-value",
 )
-"""Through the real CLI: one of each kind of protection."""
+"""Through the planner's command line: one of each kind of protection."""
+PROCESS_SAMPLE = ("utf16-le-bom", "nesting-flow-lists")
+"""Also through ``python -m planner`` in a fresh interpreter: each process costs about a second of
+imports, and the command line's handling of an invalid file is the same for every kind."""
 
 
 def _param(case: Case) -> object:
@@ -142,15 +147,38 @@ def test_a_malformed_stack_file_is_a_clear_error(case: Case, cases_dir: Path) ->
     assert case.fragment in message
 
 
+def _assert_exits_2_naming_file_and_key(case_id: str, path: Path, status: int, out: str, err: str) -> None:
+    case = next(case for case in CASES if case.id == case_id)
+    assert status == EXIT_INVALID_CONFIG, err[-2000:]
+    assert out == ""
+    assert "Traceback" not in err
+    assert len(err) <= MAX_OUTPUT
+    assert str(path) in err
+    assert (case.key or "<file>") in err
+
+
+@pytest.mark.parametrize("case_id", PLANNER_SAMPLE)
+def test_the_planner_command_line_exits_2_naming_file_and_key(
+    case_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(next(case for case in CASES if case.id == case_id), tmp_path)
+
+    status = run(["--config", str(path)])
+
+    captured = capsys.readouterr()
+    _assert_exits_2_naming_file_and_key(case_id, path, status, captured.out, captured.err)
+
+
 @pytest.fixture(scope="module")
-def planner_runs(
+def planner_processes(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, tuple[Path, subprocess.CompletedProcess[str]]]:
-    """The sample, planned by ``python -m planner`` in parallel processes (each fails before planning)."""
+    """The process sample, planned by ``python -m planner`` in parallel processes (each fails
+    before planning)."""
     directory = tmp_path_factory.mktemp("malformed")
     by_id = {case.id: case for case in CASES}
     processes = {}
-    for case_id in PLANNER_SAMPLE:
+    for case_id in PROCESS_SAMPLE:
         folder = directory / case_id
         folder.mkdir()
         path = _write(by_id[case_id], folder)
@@ -166,14 +194,8 @@ def planner_runs(
     return results
 
 
-@pytest.mark.parametrize("case_id", PLANNER_SAMPLE)
-def test_the_planner_exits_2_naming_file_and_key(case_id: str, planner_runs) -> None:
-    case = next(case for case in CASES if case.id == case_id)
-    path, run = planner_runs[case_id]
+@pytest.mark.parametrize("case_id", PROCESS_SAMPLE)
+def test_the_planner_process_exits_2_naming_file_and_key(case_id: str, planner_processes) -> None:
+    path, process = planner_processes[case_id]
 
-    assert run.returncode == EXIT_INVALID_CONFIG, run.stderr[-2000:]
-    assert run.stdout == ""
-    assert "Traceback" not in run.stderr
-    assert len(run.stderr) <= MAX_OUTPUT
-    assert str(path) in run.stderr
-    assert (case.key or "<file>") in run.stderr
+    _assert_exits_2_naming_file_and_key(case_id, path, process.returncode, process.stdout, process.stderr)
