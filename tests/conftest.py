@@ -26,6 +26,7 @@ import yaml
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
 from tests import recorded
+from tests.long_lived_heap import LongLivedHeap
 from tests.recorded import recorded_stack
 
 # Lineage records the platform's commit in every pipeline definition (stacks/provenance.py): one
@@ -54,6 +55,23 @@ def load_stack_document(stack: str) -> dict[str, Any]:
         if isinstance(training, dict) and isinstance(training.get("code"), str):
             training["code"] = str(REPO / training["code"])
     return document
+
+
+_HEAP = LongLivedHeap()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Out of the collector's scans: what collecting the suite imported (tests/long_lived_heap.py)."""
+    _HEAP.start()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """Out of the collector's scans: what a test imported, once it has imported much."""
+    try:
+        return (yield)
+    finally:
+        _HEAP.after_test()
 
 
 @pytest.fixture(scope="session", autouse=True)
