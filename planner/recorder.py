@@ -171,17 +171,41 @@ class ResourceGraph:
         return [self.get(urn) for urn in resource.property_dependencies.get(property_name, ())]
 
 
-class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """A mock monitor that also keeps what the register request carries beyond the inputs."""
+class _InputsSeen:
+    """The mocks, keeping the inputs the mock monitor last deserialised for ``new_resource``."""
 
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
-        super().__init__(mocks)
+        self._mocks = mocks
+        self.inputs: dict[str, Any] | None = None
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        self.inputs = args.inputs
+        return self._mocks.new_resource(args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._mocks, name)
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A mock monitor that also keeps what the register request carries beyond the inputs.
+
+    The inputs are the ones the mock monitor deserialised for the mocks (which copy what they
+    change): deserialising the request's properties a second time cost about 5 % of the SDK floor
+    per resource (3.7-3.9 → 3.5-3.7 ms, alternating runs), with the same graphs."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        self._seen = _InputsSeen(mocks)
+        super().__init__(self._seen)  # type: ignore[arg-type]
         self.recorded: list[RecordedResource] = []
 
     def RegisterResource(self, request: Any) -> Any:
+        self._seen.inputs = None
         response = super().RegisterResource(request)
         registration = self.resources.get(response.urn)
-        inputs = rpc.deserialize_properties(request.object)
+        # The root stack never reaches the mocks.
+        inputs = (
+            self._seen.inputs if self._seen.inputs is not None else rpc.deserialize_properties(request.object)
+        )
         self.recorded.append(
             RecordedResource(
                 urn=response.urn,
