@@ -26,8 +26,10 @@ import yaml
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
 from tests import recorded
-from tests.long_lived_heap import LongLivedHeap
 from tests.recorded import recorded_stack
+
+# The collector's settings for the session: what the workers import is frozen out of its scans.
+pytest_plugins = ["tests.long_lived_heap"]
 
 # Lineage records the platform's commit in every pipeline definition (stacks/provenance.py): one
 # fixed value keeps the recorded graphs (and the definition cache) the same from commit to commit.
@@ -55,23 +57,6 @@ def load_stack_document(stack: str) -> dict[str, Any]:
         if isinstance(training, dict) and isinstance(training.get("code"), str):
             training["code"] = str(REPO / training["code"])
     return document
-
-
-_HEAP = LongLivedHeap()
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Out of the collector's scans: what collecting the suite imported (tests/long_lived_heap.py)."""
-    _HEAP.start()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
-    """Out of the collector's scans: what a test imported, once it has imported much."""
-    try:
-        return (yield)
-    finally:
-        _HEAP.after_test()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,15 +1,21 @@
-"""The collector's settings for a test session (tests/long_lived_heap.py): what is frozen, when."""
+"""The collector's settings for a test session (tests/long_lived_heap.py): what is frozen, when,
+and that the plugin's hooks do it in a pytest session of their own."""
 
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
 import sys
+import textwrap
 import types
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.long_lived_heap import SESSION_GC_THRESHOLDS, LongLivedHeap
 
 
@@ -74,3 +80,66 @@ def test_a_test_that_imported_many_modules_is_followed_by_a_freeze(monkeypatch: 
 
     heap.after_test()
     assert heap.freezes == 2  # counted from the last freeze
+
+
+def test_thaw_hands_everything_back_to_the_collector() -> None:
+    kept = _Node()
+    heap = LongLivedHeap()
+    heap.freeze()
+    assert not _scanned(kept)
+
+    heap.thaw()
+    try:
+        assert _scanned(kept) and gc.get_freeze_count() == 0
+    finally:
+        heap.freeze()  # this session's heap, as the plugin left it
+
+
+INNER_TESTS = """
+    import gc, sys, types
+    from tests.long_lived_heap import HEAP, SESSION_GC_THRESHOLDS
+
+    def test_imports_many_modules():
+        assert (HEAP.freezes, gc.get_threshold()) == (1, SESSION_GC_THRESHOLDS)  # after collection
+        for index in range(60):
+            sys.modules[f"_probe_{index}"] = types.ModuleType(f"_probe_{index}")
+
+    def test_after_the_test_that_imported_them():
+        assert HEAP.freezes == 2
+
+    def test_after_a_test_that_imported_nothing():
+        assert HEAP.freezes == 2
+"""
+INNER_CONFTEST = """
+    import gc, os
+
+    def pytest_unconfigure(config):
+        with open(os.environ["FROZEN_AT_THE_END"], "w") as report:
+            report.write(str(gc.get_freeze_count()))
+"""
+
+
+def test_the_plugin_freezes_after_collection_and_after_an_importing_test_and_thaws_at_the_end(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
+    (tmp_path / "conftest.py").write_text(textwrap.dedent(INNER_CONFTEST))
+    frozen_at_the_end = tmp_path / "frozen"
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "FROZEN_AT_THE_END": str(frozen_at_the_end)}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tests.long_lived_heap", "-p", "no:cacheprovider", "-q"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "3 passed" in result.stdout
+    assert frozen_at_the_end.read_text() == "0"
+
+
+def test_this_suite_loads_the_plugin(pytestconfig: pytest.Config) -> None:
+    assert pytestconfig.pluginmanager.has_plugin("tests.long_lived_heap")
