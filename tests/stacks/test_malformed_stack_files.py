@@ -159,7 +159,11 @@ def _assert_exits_2_naming_file_and_key(case_id: str, path: Path, status: int, o
 
 @pytest.mark.parametrize("case_id", PLANNER_SAMPLE)
 def test_the_planner_command_line_exits_2_naming_file_and_key(
-    case_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    case_id: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    recwarn: pytest.WarningsRecorder,
 ) -> None:
     path = _write(next(case for case in CASES if case.id == case_id), tmp_path)
 
@@ -167,6 +171,8 @@ def test_the_planner_command_line_exits_2_naming_file_and_key(
 
     captured = capsys.readouterr()
     _assert_exits_2_naming_file_and_key(case_id, path, status, captured.out, captured.err)
+    # What a process would also print on stderr, captured apart in-process: nothing.
+    assert (caplog.records, recwarn.list) == ([], [])
 
 
 @pytest.fixture(scope="module")
