@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from typing import Any
 from unittest.mock import patch
 
 import pulumi
@@ -336,3 +337,40 @@ def test_an_interface_endpoints_dns_name_puts_the_service_before_the_region() ->
     assert re.fullmatch(
         rf"{endpoint.id}-[0-9a-z]{{8}}\.sagemaker\.api\.eu-central-1\.vpce\.amazonaws\.com", entry["dnsName"]
     ), entry
+
+
+def test_the_mocks_leave_the_inputs_they_are_given_as_they_were(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recorder keeps the very inputs the mock monitor hands the mocks (planner/recorder.py
+    ``_InputsSeen``): a mock that changed them in place would change the record."""
+    from planner.recorder import _plain
+
+    changed = []
+    new_resource = PlatformMocks.new_resource
+
+    def checked(self: PlatformMocks, args: Any) -> Any:
+        before = json.dumps(_plain(args.inputs), sort_keys=True, default=repr)
+        result = new_resource(self, args)
+        if json.dumps(_plain(args.inputs), sort_keys=True, default=repr) != before:
+            changed.append(args.typ)
+        return result
+
+    monkeypatch.setattr(PlatformMocks, "new_resource", checked)
+    graph = record_stack_file(str(stack_path("prod")))
+
+    assert len(graph.cloud_resources) > 200 and changed == []
+
+
+def test_numbers_in_values_of_another_shape_than_the_schemas_are_left_as_they_are() -> None:
+    from planner.schema_numbers import with_schema_integers
+
+    alarm = "aws:cloudwatch/metricAlarm:MetricAlarm"  # period: int, dimensions: map, alarmActions: list
+    assert with_schema_integers(alarm, {"period": 60.0, "evaluationPeriods": 2.5}) == {
+        "period": 60,
+        "evaluationPeriods": 2.5,
+    }
+    assert type(with_schema_integers(alarm, {"period": 60.0})["period"]) is int
+    kept = {"dimensions": [1.0, 2.0], "alarmActions": {"a": 1.0}, "period": [60.0], "threshold": 5.0}
+    recorded = with_schema_integers(alarm, kept)
+    assert recorded == kept
+    assert [type(value) for value in recorded["dimensions"]] == [float, float]
+    assert type(recorded["alarmActions"]["a"]) is float and type(recorded["period"][0]) is float
