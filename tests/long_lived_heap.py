@@ -17,7 +17,7 @@ back to the collector, so its finalizers run (and their warnings reach pytest) b
 final collection. The young generation's threshold is raised (:data:`SESSION_GC_THRESHOLDS`; the
 recorder raises all three further while it records, planner/recorder.py ``fewer_gc_pauses``), so
 short-lived objects mostly go by reference counting before a collection sees them. Together:
-36 → 16-18 CPU-s in the collector per run.
+36 → 16-20 CPU-s in the collector per run (three runs).
 """
 
 from __future__ import annotations

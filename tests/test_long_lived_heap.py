@@ -125,7 +125,11 @@ def test_the_plugin_freezes_after_collection_and_after_an_importing_test_and_tha
     (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
     (tmp_path / "conftest.py").write_text(textwrap.dedent(INNER_CONFTEST))
     frozen_at_the_end = tmp_path / "frozen"
-    environment = {**os.environ, "PYTHONPATH": str(REPO), "FROZEN_AT_THE_END": str(frozen_at_the_end)}
+    # Options and plugins given to this session (PYTEST_ADDOPTS="-n 2"...) are not the inner one's.
+    inherited = {
+        key: value for key, value in os.environ.items() if key not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
+    }
+    environment = {**inherited, "PYTHONPATH": str(REPO), "FROZEN_AT_THE_END": str(frozen_at_the_end)}
 
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "tests.long_lived_heap", "-p", "no:cacheprovider", "-q"],
