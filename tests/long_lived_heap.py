@@ -14,7 +14,7 @@ garbage at that moment is frozen. Frozen objects are still freed when their last
 an object alive at a freeze that later becomes part of a garbage cycle (a module fixture's moto
 state, say) waits for the end of the session, where :meth:`LongLivedHeap.thaw` hands everything
 back to the collector, so its finalizers run (and their warnings reach pytest) before pytest's
-final collection. The young generation's threshold is raised (:data:`SESSION_GC_THRESHOLDS`; the
+final collection. The young generations' thresholds are raised (:data:`SESSION_GC_THRESHOLDS`; the
 recorder raises all three further while it records, planner/recorder.py ``fewer_gc_pauses``), so
 short-lived objects mostly go by reference counting before a collection sees them. Together:
 36 → 16-20 CPU-s in the collector per run (three runs).
