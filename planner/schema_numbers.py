@@ -135,21 +135,8 @@ def _options(hint: Any) -> list[Any]:
 
 def _concrete(hint: Any) -> Any:
     """``Input[Optional[Sequence[Input[X]]]]`` → ``Sequence[Input[X]]``; a union of an args class
-    and its TypedDict → the args class; a union of unrelated types stays as it is."""
-    try:
-        return _concrete_cached(hint)
-    except TypeError:  # an unhashable annotation: work it out each time
-        return _concrete_uncached(hint)
-
-
-# A plan asks again for the same few hundred annotations on every resource of a type: unwrapping
-# them (typing's get_origin/get_args) was 4% of a large plan's time.
-@functools.lru_cache(maxsize=4096)
-def _concrete_cached(hint: Any) -> Any:
-    return _concrete_uncached(hint)
-
-
-def _concrete_uncached(hint: Any) -> Any:
+    and its TypedDict → the args class; a union of unrelated types stays as it is. Worked out once
+    per annotation through :func:`_kind`'s cache."""
     hint = pulumi_types.unwrap_type(hint)
     options = _options(hint)
     if len(options) == 1:
