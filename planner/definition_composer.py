@@ -11,10 +11,6 @@ and sends it back. Forked, the child starts with everything the plan imported so
 SDK, pydantic, the configuration model and components): started afresh it would import those
 again, which took longer than the plan takes to reach its first definition.
 
-While the SDK imports, its pydantic models are defined to build their validators on first use
-(:func:`models_built_on_first_use`): it defines about a thousand and composing uses a few dozen.
-The same holds for a definition composed in the plan's own process (:func:`compose_here`).
-
 The plan waits for each definition where it needs it, as it waits for an inline build, so the
 recorded graph, its order and the cache's entries are what composing in the plan's own process
 gives. Whatever the child cannot do (start, import, receive a request, compose) is composed in
@@ -136,7 +132,7 @@ class ParallelComposer:
         if definition is not None:
             self.composed += 1
             return definition
-        return compose_here(settings, build)
+        return build(settings)
 
     def _ask(self, settings: Any, build: Callable[[Any], str]) -> str | None:
         if self._channel is None:
@@ -178,15 +174,14 @@ class ParallelComposer:
 @contextmanager
 def parallel_composition() -> Iterator[ParallelComposer | None]:
     """In this block, the definitions a cold plan misses are composed by a forked child (None:
-    no child, they are composed by :func:`compose_here`). For a process that plans once (the CLI,
+    no child, they are composed in this process). For a process that plans once (the CLI,
     the benchmark's measured runs), entered once its imports are done: the child starts with
     them."""
     from components.training.definition_cache import building_with
 
     composer = start_if_cold()
     if composer is None:
-        with building_with(compose_here):
-            yield None
+        yield None
         return
     try:
         with building_with(composer.build):
@@ -270,13 +265,6 @@ def _child(plan: int, requests: int, replies: int, plans_ends: tuple[int, int]) 
         os._exit(status)
 
 
-def compose_here(settings: Any, build: Callable[[Any], str]) -> str:
-    """``build(settings)`` in the plan's process, the SDK's models built on first use if the
-    build imports it (:func:`models_built_on_first_use`)."""
-    with models_built_on_first_use():
-        return build(settings)
-
-
 def _end_with(plan: int) -> None:
     """Have the kernel kill this child when the plan dies (Linux ``prctl(PR_SET_PDEATHSIG)``),
     whatever it is doing; a plan already gone ends it now. Elsewhere it still ends at the end of
@@ -296,35 +284,9 @@ def _warm_up() -> None:
     """Import what composing needs, as a build imports it: inside the offline seal."""
     from components.training import _offline_sdk
 
-    with _offline_sdk.sealed(WARM_UP_REGION), models_built_on_first_use():
+    with _offline_sdk.sealed(WARM_UP_REGION):
         for module in WARM_UP_MODULES:
             importlib.import_module(module)
-
-
-@contextmanager
-def models_built_on_first_use() -> Iterator[None]:
-    """pydantic models defined in this block build their validators when first used.
-
-    The SageMaker SDK defines about a thousand pydantic models at import (``sagemaker.core.shapes``
-    alone 852) and composing a definition uses a few dozen; building the rest was about a third of
-    the SDK's import. pydantic's ``defer_build`` does exactly this per model; made the default
-    here, it applies to the SDK's models without touching them. pydantic reads its defaults when
-    it creates a class, so models defined after the block are built as usual, and a pydantic
-    without this default (its private ``config_defaults``) builds them all as before.
-    """
-    try:
-        from pydantic._internal._config import config_defaults
-    except ImportError:
-        config_defaults = {}
-    if "defer_build" not in config_defaults:
-        yield
-        return
-    previous = config_defaults["defer_build"]
-    config_defaults["defer_build"] = True
-    try:
-        yield
-    finally:
-        config_defaults["defer_build"] = previous
 
 
 def serve(requests: int, replies: IO[bytes]) -> None:

@@ -25,7 +25,8 @@ host's logging left as it was, and ``boto3.DEFAULT_SESSION`` restored afterwards
 builder hands to the SDK additionally refuses every API call with :class:`OfflineAwsError`, so
 an SDK change that starts calling AWS makes the build fail loudly instead of silently succeeding.
 The environment is process-wide, so builds are serialised by a lock and the previous values are
-restored even when the build fails.
+restored even when the build fails. While the block runs, pydantic models are defined to build on
+first use: the SDK defines about a thousand at import and a build uses a few dozen.
 """
 
 from __future__ import annotations
@@ -131,9 +132,42 @@ def _host_logging_preserved() -> Iterator[None]:
 
 
 @contextmanager
+def _models_built_on_first_use() -> Iterator[None]:
+    """pydantic models defined in this block build their validators when first used.
+
+    The SDK defines about a thousand pydantic models at import (``sagemaker.core.shapes`` alone
+    852) and composing a definition uses a few dozen: building the rest was about a quarter of the
+    SDK's import. pydantic's ``defer_build`` does exactly this per model; made the default here, it
+    applies to the SDK's models without touching them. pydantic reads its defaults when it creates
+    a class, so models defined before or after the block are built as usual, and a pydantic
+    without this default (its private ``config_defaults``) builds them all as before.
+    """
+    try:
+        from pydantic._internal._config import config_defaults
+    except ImportError:
+        config_defaults = {}
+    if "defer_build" not in config_defaults:
+        yield
+        return
+    previous = config_defaults["defer_build"]
+    config_defaults["defer_build"] = True
+    try:
+        yield
+    finally:
+        config_defaults["defer_build"] = previous
+
+
+@contextmanager
 def sealed(region: str) -> Iterator[None]:
-    """Import and run the SDK inside this block only; see the module docstring for what it seals."""
-    with _LOCK, _environment(_sealed_environment(region)), _host_logging_preserved():
+    """Import and run the SDK inside this block only; see the module docstring for what it seals.
+    Imported here first, the SDK's pydantic models build on first use
+    (:func:`_models_built_on_first_use`)."""
+    with (
+        _LOCK,
+        _environment(_sealed_environment(region)),
+        _host_logging_preserved(),
+        _models_built_on_first_use(),
+    ):
         previous_default_session = boto3.DEFAULT_SESSION
         try:
             with warnings.catch_warnings():

@@ -52,10 +52,15 @@ environment = dict(os.environ)
 from components.training.definition import build_definition
 from tests.pipelines.churn_fixtures import forecast_settings, make_settings
 definition = build_definition(make_settings(approval_status="Approved", enable_network_isolation=False))
-import boto3
+import boto3, pydantic, sys
+sdk_models = {id(value): value for name, module in list(sys.modules.items())
+              if name.startswith("sagemaker") and module is not None for value in vars(module).values()
+              if isinstance(value, type) and issubclass(value, pydantic.BaseModel)
+              and value.__module__.startswith("sagemaker")}
 print(json.dumps({"attempts": attempts, "threads": threads, "definition": definition,
                   "environment_restored": dict(os.environ) == environment,
-                  "default_session": repr(boto3.DEFAULT_SESSION)}))
+                  "default_session": repr(boto3.DEFAULT_SESSION),
+                  "sdk_models": [len(sdk_models), sum(m.__pydantic_complete__ for m in sdk_models.values())]}))
 """
 
 

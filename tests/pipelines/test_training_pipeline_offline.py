@@ -105,6 +105,9 @@ def test_a_fresh_interpreter_without_aws_configuration_builds_without_any_connec
     assert (report["attempts"], report["threads"]) == ([], [])
     assert report["environment_restored"] and report["default_session"] == "None"
     assert report["definition"] == dev_json, "same settings, same JSON, whatever the machine's setup"
+    # The SDK was first imported inside the seal: its models build when a build first uses them.
+    defined, built = report["sdk_models"]
+    assert defined > 500 and built < defined // 10, f"{built} of the SDK's {defined} models built"
 
 
 def test_the_session_given_to_the_sdk_refuses_aws_calls() -> None:

@@ -465,43 +465,13 @@ def test_an_unusable_cache_directory_is_exit_status_3_as_without_the_child() -> 
     assert "File name too long" in result.stderr
 
 
-def test_models_defined_while_the_sdk_imports_build_on_first_use_and_validate_as_ever() -> None:
-    from pydantic import BaseModel, ValidationError
-    from pydantic._internal._config import config_defaults
-
-    with pytest.raises(RuntimeError), composer.models_built_on_first_use():
-
-        class Deferred(BaseModel):
-            count: int
-
-        raise RuntimeError  # the default comes back whatever happens in the block
-    assert config_defaults["defer_build"] is False
-
-    class Eager(BaseModel):
-        count: int
-
-    assert Eager.__pydantic_complete__ is True
-    assert Deferred.__pydantic_complete__ is False
-    assert Deferred(count="3").count == 3  # built now, validating (and coercing) as any model
-    assert Deferred.__pydantic_complete__ is True
-    with pytest.raises(ValidationError):
-        Deferred(count="three")
-
-
-def test_without_a_child_the_plan_composes_itself_with_models_built_on_first_use(monkeypatch) -> None:
-    from pydantic import BaseModel
-
-    def build(settings: str) -> str:
-        model = type("Defined", (BaseModel,), {"__annotations__": {"count": int}})
-        return f"{settings}: complete at definition {model.__pydantic_complete__}"
-
+def test_without_a_child_the_plan_composes_in_its_own_process(monkeypatch) -> None:
     monkeypatch.setattr(composer, "start_if_cold", lambda: None)
     with composer.parallel_composition() as child:
         assert child is None
-        assert definition_cache._builder is composer.compose_here
-        assert definition_cache._builder("x", build) == "x: complete at definition False"
+        assert definition_cache._builder is definition_cache.build_here
+        assert definition_cache._builder("x", str.upper) == "X"
     assert definition_cache._builder is definition_cache.build_here
-    assert build("y") == "y: complete at definition True"
 
 
 def test_building_with_restores_the_inline_builder_even_after_an_error() -> None:
