@@ -27,6 +27,7 @@ from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
 from tests import recorded
 from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
 
 # The collector's settings for the session: what the workers import is frozen out of its scans.
 pytest_plugins = ["tests.long_lived_heap"]
@@ -50,8 +51,16 @@ def stack_path(stack: str) -> Path:
 
 def load_stack_document(stack: str) -> dict[str, Any]:
     """A fixture stack file's document, its family code folders made absolute: tests write variants
-    of it outside the repository, where ``models/...`` would not resolve."""
-    document = yaml.safe_load(stack_path(stack).read_text())
+    of it outside the repository, where ``models/...`` would not resolve. Each caller gets its own
+    copy to edit."""
+    return copy.deepcopy(_parsed_stack_document(stack_path(stack).read_text()))
+
+
+@cache
+def _parsed_stack_document(text: str) -> dict[str, Any]:
+    """Parsed once per text: PyYAML's pure-Python loader took 7-23 ms per fixture stack, and
+    hundreds of tests start from one."""
+    document = yaml.safe_load(text)
     for model in document["config"][CONFIG_KEY].get("models", []):
         training = model.get("training")
         if isinstance(training, dict) and isinstance(training.get("code"), str):
@@ -78,7 +87,7 @@ def all_monitors_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGrap
         "model_monitors": {"model_quality": True, "bias": True, "explainability": True}
     }
     path = tmp_path_factory.mktemp("all-monitors") / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return recorded_stack(path)
 
 
@@ -104,7 +113,7 @@ def write_stack(tmp_path: Path) -> Callable[..., Path]:
             document = copy.deepcopy(load_stack_document(base))
             if edit is not None:
                 edit(document["config"][CONFIG_KEY])
-            text = yaml.safe_dump(document, sort_keys=False)
+            text = dump_document(document)
         path.write_text(text)
         return path
 

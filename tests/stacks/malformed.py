@@ -30,6 +30,7 @@ import yaml
 from stacks.config import CONFIG_KEY, PlatformConfig, model_in
 from stacks.defaults import ENVIRONMENT_DEFAULTS
 from stacks.input_limits import shorten
+from tests import yaml_text
 from tests.conftest import load_stack_document
 
 Edit = Callable[[dict[str, Any]], None]
@@ -73,36 +74,9 @@ class Case:
 
 
 def dump_document(document: dict[str, Any]) -> str:
-    """``document`` as YAML text, as ``yaml.safe_dump(..., allow_unicode=True)`` writes it.
-
-    Dumping every case's document with PyYAML's pure-Python emitter was two thirds of the CPU time
-    of the in-process cases; libyaml's emitter (``CSafeDumper``) is about five times faster and
-    writes the same text for plain documents. The two differ on some strings: characters beyond
-    the Basic Multilingual Plane (libyaml escapes them), NEL and other non-printable characters,
-    a key holding a line break, keys of about 128 characters or more (PyYAML writes a ``? ``
-    key). A document holding any string outside printable ASCII, or a key of 100 characters or
-    more, keeps PyYAML's emitter, so every case's bytes stay what the case was written against
-    (tests/stacks/test_malformed_stack_files.py compares the two on the documents that take the
-    fast path).
-    """
-    fast = getattr(yaml, "CSafeDumper", None)
-    dumper = yaml.SafeDumper if fast is None or _emitters_may_differ(document) else fast
-    return yaml.dump(document, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
-
-
-_LONG_KEY = 100
-
-
-def _emitters_may_differ(value: Any, *, key: bool = False) -> bool:
-    if isinstance(value, str):
-        return (key and len(value) >= _LONG_KEY) or not all(" " <= character <= "~" for character in value)
-    if isinstance(value, dict):
-        return any(
-            _emitters_may_differ(name, key=True) or _emitters_may_differ(item) for name, item in value.items()
-        )
-    if isinstance(value, list):
-        return any(_emitters_may_differ(item) for item in value)
-    return False
+    """``document`` as YAML text, as ``yaml.safe_dump(..., allow_unicode=True)`` writes it (with
+    libyaml's emitter where that is the same text: tests/yaml_text.py)."""
+    return yaml_text.dump_document(document, allow_unicode=True, width=1_000_000)
 
 
 _BASES: dict[str, dict[str, Any]] = {}
