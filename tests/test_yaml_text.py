@@ -19,6 +19,7 @@ PLAIN: dict[str, Any] = {
     "flags": [True, False, None],
     "nested": [{"a": [{"b": {"c": []}}], "d": {}}],
     "key with spaces": {"k" * 99: "v"},
+    "keys": {7: "int", 2.5: "float", True: "bool", None: "null", 10**90: "long int"},
 }
 FOREIGN: list[dict[str, Any]] = [
     {"tag": "caf\N{LATIN SMALL LETTER E WITH ACUTE}"},
@@ -39,11 +40,32 @@ def test_plain_documents_are_written_by_libyaml_as_pyyaml_writes_them(options) -
         assert dump_document(document, **options) == yaml.safe_dump(document, sort_keys=False, **options)
 
 
-@pytest.mark.parametrize("document", FOREIGN, ids=range(len(FOREIGN)))
-def test_strings_libyaml_may_write_otherwise_take_pyyamls_emitter(document) -> None:
+# Documents libyaml writes otherwise than PyYAML (with one of OPTIONS at least).
+DIFFERENT: list[dict[str, Any]] = [
+    {"tag": "\N{GRINNING FACE}"},
+    {"k": "x\N{NEXT LINE}y"},
+    {"a\rb": 1},
+    {"config": {"": 1}},
+    {"k" * 123: 1},
+    {10**122: 1},
+]
+OPTIONS: list[dict[str, Any]] = [{}, {"allow_unicode": True}, {"allow_unicode": True, "width": 1_000_000}]
+
+
+@pytest.mark.parametrize("document", FOREIGN + DIFFERENT, ids=range(len(FOREIGN + DIFFERENT)))
+def test_values_libyaml_may_write_otherwise_take_pyyamls_emitter(document) -> None:
     assert emitters_may_differ(document)
-    for options in ({}, {"allow_unicode": True}):
-        assert dump_document(document, **options) == yaml.safe_dump(document, sort_keys=False, **options)
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="needs PyYAML built with libyaml")
+@pytest.mark.parametrize("document", DIFFERENT, ids=range(len(DIFFERENT)))
+def test_where_libyaml_writes_otherwise_the_text_is_pyyamls(document) -> None:
+    libyaml = [
+        yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False, **options) for options in OPTIONS
+    ]
+    pyyaml = [yaml.safe_dump(document, sort_keys=False, **options) for options in OPTIONS]
+    assert libyaml != pyyaml, "libyaml writes this as PyYAML does: it belongs in PLAIN"
+    assert [dump_document(document, **options) for options in OPTIONS] == pyyaml
 
 
 def test_each_caller_gets_its_own_copy_of_a_fixture_document() -> None:

@@ -140,7 +140,10 @@ def _models_built_on_first_use() -> Iterator[None]:
     SDK's import. pydantic's ``defer_build`` does exactly this per model; made the default here, it
     applies to the SDK's models without touching them. pydantic reads its defaults when it creates
     a class, so models defined before or after the block are built as usual, and a pydantic
-    without this default (its private ``config_defaults``) builds them all as before.
+    without this default (its private ``config_defaults``) builds them all as before. The default
+    is process-wide, like the seal's environment: a model another thread defines meanwhile is
+    deferred too. The SDK's models are first used inside the seal, one build at a time (the lock),
+    so no two threads build one at once (some pydantic releases did not lock that build).
     """
     try:
         from pydantic._internal._config import config_defaults

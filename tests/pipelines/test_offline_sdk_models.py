@@ -34,3 +34,16 @@ def test_models_defined_in_the_seal_build_on_first_use_and_validate_as_ever() ->
     assert Deferred.__pydantic_complete__ is True
     with pytest.raises(ValidationError):
         Deferred(count="three")
+
+
+def test_a_seal_inside_a_seal_leaves_the_default_to_the_outer_one() -> None:
+    with _offline_sdk.sealed("eu-west-1"):
+        with pytest.raises(RuntimeError), _offline_sdk.sealed("us-east-1"):
+            raise RuntimeError
+        assert config_defaults["defer_build"] is True  # still inside the outer seal
+
+        class Deferred(BaseModel):
+            count: int
+
+    assert config_defaults["defer_build"] is False
+    assert Deferred.__pydantic_complete__ is False
