@@ -110,7 +110,7 @@ def write_stack(tmp_path: Path) -> Callable[..., Path]:
     ) -> Path:
         path = tmp_path / name
         if text is None:
-            document = copy.deepcopy(load_stack_document(base))
+            document = load_stack_document(base)  # the caller's own copy
             if edit is not None:
                 edit(document["config"][CONFIG_KEY])
             text = dump_document(document)
