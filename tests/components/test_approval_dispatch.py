@@ -24,6 +24,7 @@ from stacks.config import ConfigError
 from tests.components.test_model_registry import _state_change
 from tests.graph_helpers import as_list, policy_of, statements, within
 from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
 
 CONNECTION = "aws:cloudwatch/eventConnection:EventConnection"
 DESTINATION = "aws:cloudwatch/eventApiDestination:EventApiDestination"
@@ -217,7 +218,7 @@ def test_the_token_is_required_as_a_secret_stack_value(write_stack, tmp_path) ->
     path = write_stack("prod")
     document = yaml.safe_load(path.read_text())
     del document["config"]["mlops-platform:approval_dispatch_token"]
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     with pytest.raises(ConfigError, match=r"mlops-platform:approval_dispatch_token: missing; .*--secret"):
         recorded_stack(str(path))
 

@@ -21,6 +21,7 @@ from stacks.config import ConfigError
 from tests.aws_sessions import mocked_aws
 from tests.recorded import recorded_stack
 from tests.sagemaker_requests import to_request
+from tests.yaml_text import dump_document
 
 MODEL = "aws:sagemaker/model:Model"
 ARTIFACT = "s3://artifacts/models/churn-triton/model.tar.gz"
@@ -257,7 +258,6 @@ def test_a_region_without_the_release_names_the_version_key(write_stack) -> None
 
 @pytest.fixture(scope="module")
 def staging_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    import yaml
 
     from stacks.config import CONFIG_KEY
     from tests.conftest import load_stack_document
@@ -265,7 +265,7 @@ def staging_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     document = load_stack_document("staging")
     _triton_endpoint()(document["config"][CONFIG_KEY])
     path = tmp_path_factory.mktemp("triton") / "Pulumi.staging.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return recorded_stack(str(path))
 
 

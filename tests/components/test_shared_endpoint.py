@@ -13,6 +13,7 @@ from planner.cost import estimate_cost
 from planner.policy_check import evaluate_policies
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from tests.recorded import computed_once, recorded_stack
+from tests.yaml_text import dump_document
 
 COMPONENT = "aws-native:sagemaker:InferenceComponent"
 CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -269,7 +270,6 @@ def prod_shared(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     """The prod fixture stack with a shared endpoint of two models: the churn family's latest
     approved version and a pinned version of another group. Its offline recording, shared by every
     worker that writes the same document (tests.recorded.recorded_stack: keyed by its bytes)."""
-    import yaml
 
     from stacks.config import CONFIG_KEY
     from tests.conftest import load_stack_document
@@ -277,7 +277,7 @@ def prod_shared(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     document = load_stack_document("prod")
     document["config"][CONFIG_KEY]["shared_endpoints"] = [SHARED_PROD]
     path = tmp_path_factory.mktemp("shared") / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return recorded_stack(path)
 
 

@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 import pytest
-import yaml
 
 from planner.cost import estimate_cost
 from planner.pricing import load_prices
@@ -19,6 +18,7 @@ from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
 from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
 from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 TUNING_ACTIONS = {
@@ -127,7 +127,7 @@ def staging_variants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Reso
         document = copy.deepcopy(load_stack_document("staging"))
         edit(document["config"][CONFIG_KEY])
         path = tmp_path_factory.mktemp(name) / "Pulumi.staging.yaml"
-        path.write_text(yaml.safe_dump(document, sort_keys=False))
+        path.write_text(dump_document(document))
         graphs[name] = recorded_stack(path)
     return graphs
 

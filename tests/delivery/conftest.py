@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import boto3
 import pytest
-import yaml
 from moto import mock_aws
 
 from delivery.checks import Clients
@@ -16,6 +15,7 @@ from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
 from tests.delivery.monitoring_schedules import MonitoringSchedules
 from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
 
 REGION = "eu-west-1"  # every shipped stack file's region
 
@@ -94,5 +94,5 @@ def variety_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
         },
     ]
     path = tmp_path_factory.mktemp("stacks") / "Pulumi.variety.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return recorded_stack(str(path))

@@ -11,7 +11,6 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pytest
-import yaml
 
 import planner.__main__ as cli
 from planner.loop_diagram import MONITOR_KINDS, ROLES, derive_loop, node_id, render, render_loop
@@ -22,6 +21,7 @@ from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document, stack_path
 from tests.recorded import recorded_stack
 from tests.stacks.test_champion_challenger import SHADOW_TEST, champion_challenger
+from tests.yaml_text import dump_document
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
 NODE = re.compile(r'^    (l_\w+)\["([^"]*)"\]$')
@@ -44,7 +44,7 @@ def _record(
     if "kubernetes_serving" in document["config"][CONFIG_KEY]:
         document["config"]["mlops-platform:kubeconfig"] = "apiVersion: v1"
     path = tmp_path_factory.mktemp("loop") / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return recorded_stack(str(path))
 
 

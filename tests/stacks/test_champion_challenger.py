@@ -16,6 +16,7 @@ from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import load_stack_document
 from tests.graph_helpers import inference_endpoints
 from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 ENDPOINT = "prod-customer-churn"
@@ -41,7 +42,7 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     document = load_stack_document("prod")
     champion_challenger(document["config"][CONFIG_KEY])
     path = tmp_path_factory.mktemp("champion-challenger") / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return recorded_stack(str(path))
 
 
@@ -161,7 +162,7 @@ def tested(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     champion_challenger(platform)
     platform["endpoints"][0]["shadow_test"] = SHADOW_TEST
     path = tmp_path_factory.mktemp("shadow-test") / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return recorded_stack(str(path))
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from planner.__main__ import EXIT_OK, main
 from planner.policy_check import evaluate_policies
@@ -26,6 +25,7 @@ from tests.graph_helpers import inference_endpoints
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 from tests.recorded import computed_once
 from tests.stacks.conftest import serving_cut
+from tests.yaml_text import dump_document
 
 REGION = "eu-west-1"
 ENDPOINT_TYPES = (
@@ -269,7 +269,7 @@ def _prod_with_challenger(tmp_path) -> Path:
         }
     ]
     path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return path
 
 
@@ -303,7 +303,7 @@ def test_a_pinned_version_that_does_not_exist_is_an_error_not_a_deferral(prod_re
         "model_package_arn": f"arn:aws:sagemaker:{REGION}:333333333333:model-package/prod-customer-churn/7"
     }
     path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
 
     with pytest.raises(ModelResolutionError, match=r"model-package/prod-customer-churn/7 cannot be read"):
         _up(path, prod_registry)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from components.training.definition import iter_steps
 from planner.cost import estimate_cost
@@ -28,6 +27,7 @@ from policies.registry import load_pack_config
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
 from tests.graph_helpers import training_pipelines
+from tests.yaml_text import dump_document
 
 TRITON_IMAGE = "nvcr.io/nvidia/tritonserver@sha256:" + "a" * 64
 ARTIFACT = "s3://prod-artifacts-1a2b/models/prod-customer-churn-training/7/output/model.tar.gz"
@@ -99,7 +99,7 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     _every_option(document["config"][CONFIG_KEY])
     document["config"]["mlops-platform:kubeconfig"] = "apiVersion: v1"
     path: Path = tmp_path_factory.mktemp("lifecycle") / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return record_stack_file(str(path), _program())
 
 

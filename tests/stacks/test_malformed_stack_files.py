@@ -5,8 +5,9 @@ Most cases go through the reader and the parser in-process (a :class:`ConfigErro
 CLI turns into exit 2); a sample, one case of each kind of protection, goes through the planner's
 command line (``planner.__main__.run``, what ``python -m planner`` runs) for the exit status and the
 output a user sees, and two of them through ``python -m planner`` in subprocesses: a file that fails
-as it is read and one that fails deep in its structure, in a fresh interpreter as a user runs it. How long the worst cases take is measured by ``make bench``
-(bench/malformed_bench.py), never asserted here.
+as it is read and one that fails deep in its structure, in a fresh interpreter as a user runs it.
+How long the worst cases take is measured by ``make bench`` (bench/malformed_bench.py), never
+asserted here.
 """
 
 from __future__ import annotations

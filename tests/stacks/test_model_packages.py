@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from components.observability.model_monitoring import MonitoringBaselines
 from planner.policy_check import evaluate_policies
@@ -30,6 +29,7 @@ from tests.graph_helpers import as_list, policy_of, statements, training_pipelin
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 from tests.recorded import recorded_stack
 from tests.stacks.conftest import serving_cut
+from tests.yaml_text import dump_document
 
 REGION, FAMILY, PROD_ACCOUNT = "eu-west-1", "customer-churn", "333333333333"
 GROUP = f"prod-{FAMILY}"
@@ -98,7 +98,7 @@ def _prod_serving(tmp_path: Path, model: dict[str, str] | None = None, *, cut: b
     if cut:
         serving_cut(platform)
     path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return str(path)
 
 
@@ -413,7 +413,7 @@ def test_unusable_baselines_stop_only_a_deploy_that_monitors_the_version(sagemak
     dev["config"]["mlops-platform:platform"]["name_prefix"] = "prod"
     serving_cut(dev["config"]["mlops-platform:platform"])
     path = tmp_path / "Pulumi.dev.yaml"
-    path.write_text(yaml.safe_dump(dev, sort_keys=False))
+    path.write_text(dump_document(dev))
     graph = record_stack_file(
         str(path),
         program=lambda source: run(source, resolver_factory=lambda config: lambda s: resolve(sagemaker, s)),

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from components.limits import PHYSICAL_NAME_LIMITS
 from components.naming import AUTONAME_SUFFIX
@@ -33,6 +32,7 @@ from stacks.config import (
 )
 from tests.conftest import load_stack_document
 from tests.recorded import computed_once, recorded_stack
+from tests.yaml_text import dump_document
 
 UNNAMED: frozenset[str] = frozenset(
     {
@@ -207,7 +207,7 @@ def _record(
         key=[json.dumps(model_monitors, sort_keys=True), str(prefix)],
     )
     path = tmp_path_factory.mktemp("longest") / "Pulumi.longest.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return recorded_stack(str(path))
 
 
@@ -296,7 +296,7 @@ def test_a_stack_file_with_too_long_a_name_fails_naming_the_file_and_key(tmp_pat
     assert _problems(document) == []
     platform["endpoints"][0]["name"] = "e" * 18
     path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     with pytest.raises(ConfigError) as raised:
         recorded_stack(str(path))
     assert f"{path}: {CONFIG_KEY}.endpoints[0].name: the monitoring job definition name" in str(raised.value)

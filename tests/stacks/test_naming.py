@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from planner.policy_check import evaluate_policies
 from planner.recorder import RecordedResource, ResourceGraph
@@ -22,6 +21,7 @@ from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import policy_of, statements
 from tests.recorded import recorded_stack
 from tests.stacks.conftest import serving_cut
+from tests.yaml_text import dump_document
 
 OWN_NAME_KEYS = (
     "name",
@@ -64,7 +64,7 @@ def _write(
     if edit is not None:
         edit(platform)
     path = tmp_path / f"Pulumi.{stack}.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     return path
 
 
