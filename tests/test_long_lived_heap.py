@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import types
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,22 +63,39 @@ def test_garbage_is_collected_not_frozen() -> None:
     assert gone() is None
 
 
-def test_a_test_that_imported_many_modules_is_followed_by_a_freeze(monkeypatch: pytest.MonkeyPatch) -> None:
-    heap = LongLivedHeap(modules_between_freezes=5)
+class _Item:
+    """What the plugin reads of a pytest item: its file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+
+
+def test_the_last_test_of_a_file_is_followed_by_a_freeze_and_no_other_is() -> None:
+    heap = LongLivedHeap()
     heap.freeze()
     kept = _Node()
-    for index in range(4):
-        monkeypatch.setitem(sys.modules, f"_imported_{index}", types.ModuleType(f"_imported_{index}"))
 
-    heap.after_test()
-    assert (heap.freezes, _scanned(kept)) == (1, True)  # four modules: no freeze
+    heap.after_test(_Item("tests/test_a.py"), _Item("tests/test_a.py"))  # type: ignore[arg-type]
+    assert (heap.freezes, _scanned(kept)) == (1, True)  # the file goes on: no collection
 
-    monkeypatch.setitem(sys.modules, "_imported_4", types.ModuleType("_imported_4"))
-    heap.after_test()
+    heap.after_test(_Item("tests/test_a.py"), _Item("tests/test_b.py"))  # type: ignore[arg-type]
     assert (heap.freezes, _scanned(kept)) == (2, False)
 
-    heap.after_test()
-    assert heap.freezes == 2  # counted from the last freeze
+    heap.after_test(_Item("tests/test_b.py"), None)  # type: ignore[arg-type]
+    assert heap.freezes == 3  # the session's last test
+
+
+def test_a_file_that_makes_much_cyclic_garbage_is_collected_before_its_end(thresholds: None) -> None:
+    LongLivedHeap().start()
+    young = []
+    gc.callbacks.append(lambda phase, info: young.append(info["generation"]) if phase == "start" else None)
+    try:
+        for _ in range(SESSION_GC_THRESHOLDS[0] + 1_000):
+            _Node()  # unreachable at once, freed by nothing but the collector
+    finally:
+        gc.callbacks.pop()
+
+    assert young and set(young) == {0}  # the safety valve: young collections, nothing older
 
 
 def test_thaw_hands_everything_back_to_the_collector() -> None:
@@ -96,19 +112,26 @@ def test_thaw_hands_everything_back_to_the_collector() -> None:
 
 
 INNER_TESTS = """
-    import gc, sys, types
+    import gc
     from tests.long_lived_heap import HEAP, SESSION_GC_THRESHOLDS
 
-    def test_imports_many_modules():
+    WHILE_COLLECTING = gc.get_threshold()
+
+    def test_first_of_the_file():
+        assert WHILE_COLLECTING == SESSION_GC_THRESHOLDS  # collecting imports most of the heap
         assert (HEAP.freezes, gc.get_threshold()) == (1, SESSION_GC_THRESHOLDS)  # after collection
-        for index in range(60):
-            sys.modules[f"_probe_{index}"] = types.ModuleType(f"_probe_{index}")
 
-    def test_after_the_test_that_imported_them():
-        assert HEAP.freezes == 2
+    def test_second_of_the_file():
+        assert HEAP.freezes == 1
 
-    def test_after_a_test_that_imported_nothing():
-        assert HEAP.freezes == 2
+    def test_last_of_the_file():
+        assert HEAP.freezes == 1
+"""
+INNER_OTHER_FILE = """
+    from tests.long_lived_heap import HEAP
+
+    def test_first_of_the_next_file():
+        assert HEAP.freezes == 2  # after the previous file's last test
 """
 INNER_CONFTEST = """
     import gc, os
@@ -119,10 +142,11 @@ INNER_CONFTEST = """
 """
 
 
-def test_the_plugin_freezes_after_collection_and_after_an_importing_test_and_thaws_at_the_end(
+def test_the_plugin_freezes_after_collection_and_after_each_file_and_thaws_at_the_end(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
+    (tmp_path / "test_other.py").write_text(textwrap.dedent(INNER_OTHER_FILE))
     (tmp_path / "conftest.py").write_text(textwrap.dedent(INNER_CONFTEST))
     frozen_at_the_end = tmp_path / "frozen"
     # Options and plugins given to this session (PYTEST_ADDOPTS="-n 2"...) are not the inner one's.
@@ -141,7 +165,7 @@ def test_the_plugin_freezes_after_collection_and_after_an_importing_test_and_tha
     )
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout
     assert frozen_at_the_end.read_text() == "0"
 
 

@@ -1,27 +1,48 @@
-"""Every recording runs with the plan's garbage-collector thresholds, whoever asks for it (the
-offline plan, `delivery verify`, the tests), and leaves the process's own thresholds as they were."""
+"""Every recording runs with at least the plan's garbage-collector thresholds, whoever asks for it
+(the offline plan, `delivery verify`, the tests), never lowers one the process set higher, and
+leaves the process's own thresholds as they were."""
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 
 import pytest
 
 from planner.recorder import PLAN_GC_THRESHOLDS, record_program
 
 
-def test_a_recording_collects_rarely_and_restores_the_thresholds() -> None:
+@pytest.fixture
+def thresholds() -> Iterator[None]:
     before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
+
+
+def _during_a_recording() -> tuple[int, ...]:
     during: list[tuple[int, ...]] = []
-
     record_program(lambda: during.append(gc.get_threshold()))
+    assert len(during) == 1
+    return during[0]
 
-    assert during == [PLAN_GC_THRESHOLDS]
-    assert gc.get_threshold() == before != PLAN_GC_THRESHOLDS
+
+def test_a_recording_in_a_default_process_collects_rarely_and_restores(thresholds: None) -> None:
+    gc.set_threshold(700, 10, 10)  # CPython's default
+
+    assert _during_a_recording() == PLAN_GC_THRESHOLDS
+    assert gc.get_threshold() == (700, 10, 10)
 
 
-def test_a_failing_program_restores_the_thresholds() -> None:
-    before = gc.get_threshold()
+def test_a_threshold_set_higher_stays_and_a_lower_one_is_raised(thresholds: None) -> None:
+    young, middle, old = PLAN_GC_THRESHOLDS
+    gc.set_threshold(young * 10, middle - 1, old * 2)
+
+    assert _during_a_recording() == (young * 10, middle, old * 2)
+    assert gc.get_threshold() == (young * 10, middle - 1, old * 2)
+
+
+def test_a_failing_program_restores_the_thresholds(thresholds: None) -> None:
+    gc.set_threshold(700, 10, 10)
 
     def program() -> None:
         raise ValueError("the program's own error")
@@ -29,4 +50,4 @@ def test_a_failing_program_restores_the_thresholds() -> None:
     with pytest.raises(ValueError, match="the program's own error"):
         record_program(program)
 
-    assert gc.get_threshold() == before
+    assert gc.get_threshold() == (700, 10, 10)
