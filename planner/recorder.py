@@ -422,11 +422,13 @@ def fewer_gc_pauses() -> Iterator[None]:
     (a test session). Fewer, larger collections reclaim the same garbage; peak memory does not
     change measurably. Every recording gets it here, whoever asks for it (the offline plan,
     `delivery verify`, the tests). A threshold the process already set higher stays (a test
-    session collects once per test file, tests/long_lived_heap.py): this only ever means fewer
+    session collects once per test file, tests/long_lived_heap.py), and a process that turned
+    automatic collection off (a young threshold of 0) keeps it off: this only ever means fewer
     pauses.
     """
     thresholds = gc.get_threshold()
-    gc.set_threshold(*map(max, thresholds, PLAN_GC_THRESHOLDS))
+    if thresholds[0]:
+        gc.set_threshold(*map(max, thresholds, PLAN_GC_THRESHOLDS))
     try:
         yield
     finally:

@@ -86,16 +86,17 @@ def test_the_last_test_of_a_file_is_followed_by_a_freeze_and_no_other_is() -> No
 
 
 def test_a_file_that_makes_much_cyclic_garbage_is_collected_before_its_end(thresholds: None) -> None:
-    LongLivedHeap().start()
+    LongLivedHeap().start()  # a full collection: every generation's count starts at 0
     young = []
     gc.callbacks.append(lambda phase, info: young.append(info["generation"]) if phase == "start" else None)
     try:
-        for _ in range(SESSION_GC_THRESHOLDS[0] + 1_000):
+        # A margin: freeing objects allocated before the loop lowers the young count as well.
+        for _ in range(SESSION_GC_THRESHOLDS[0] + 50_000):
             _Node()  # unreachable at once, freed by nothing but the collector
     finally:
         gc.callbacks.pop()
 
-    assert young and set(young) == {0}  # the safety valve: young collections, nothing older
+    assert young in ([0], [0, 0])  # the safety valve: a young collection per million, nothing older
 
 
 def test_thaw_hands_everything_back_to_the_collector() -> None:
@@ -112,7 +113,8 @@ def test_thaw_hands_everything_back_to_the_collector() -> None:
 
 
 INNER_TESTS = """
-    import gc
+    import gc, weakref
+    import pytest
     from tests.long_lived_heap import HEAP, SESSION_GC_THRESHOLDS
 
     WHILE_COLLECTING = gc.get_threshold()
@@ -124,14 +126,38 @@ INNER_TESTS = """
     def test_second_of_the_file():
         assert HEAP.freezes == 1
 
-    def test_last_of_the_file():
+    VALUES = {}
+
+    class Cycle:
+        def __init__(self):
+            self.me = self  # only the collector frees it
+
+    @pytest.fixture(scope="module")
+    def module_value():
+        value = Cycle()
+        VALUES["module"] = weakref.ref(value)
+        return value
+
+    @pytest.fixture
+    def function_value():
+        value = Cycle()
+        VALUES["function"] = weakref.ref(value)
+        return value
+
+    def test_last_of_the_file(module_value, function_value):
         assert HEAP.freezes == 1
 """
 INNER_OTHER_FILE = """
+    import gc
     from tests.long_lived_heap import HEAP
+    from test_inner import VALUES
 
     def test_first_of_the_next_file():
         assert HEAP.freezes == 2  # after the previous file's last test
+
+    def test_the_last_tests_fixture_values_were_collected_not_frozen():
+        gc.collect()  # frees what is garbage and not frozen
+        assert {scope: value() for scope, value in VALUES.items()} == {"module": None, "function": None}
 """
 INNER_CONFTEST = """
     import gc, os
@@ -165,7 +191,7 @@ def test_the_plugin_freezes_after_collection_and_after_each_file_and_thaws_at_th
     )
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "4 passed" in result.stdout
+    assert "5 passed" in result.stdout
     assert frozen_at_the_end.read_text() == "0"
 
 

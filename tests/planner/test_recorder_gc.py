@@ -1,6 +1,6 @@
 """Every recording runs with at least the plan's garbage-collector thresholds, whoever asks for it
-(the offline plan, `delivery verify`, the tests), never lowers one the process set higher, and
-leaves the process's own thresholds as they were."""
+(the offline plan, `delivery verify`, the tests), never lowers one the process set higher nor
+turns automatic collection back on, and leaves the process's own thresholds as they were."""
 
 from __future__ import annotations
 
@@ -39,6 +39,13 @@ def test_a_threshold_set_higher_stays_and_a_lower_one_is_raised(thresholds: None
 
     assert _during_a_recording() == (young * 10, middle, old * 2)
     assert gc.get_threshold() == (young * 10, middle - 1, old * 2)
+
+
+def test_a_process_that_turned_automatic_collection_off_keeps_it_off(thresholds: None) -> None:
+    gc.set_threshold(0, 10, 10)
+
+    assert _during_a_recording() == (0, 10, 10)
+    assert gc.get_threshold() == (0, 10, 10)
 
 
 def test_a_failing_program_restores_the_thresholds(thresholds: None) -> None:
