@@ -30,7 +30,7 @@ after any test that imported 50 modules, thresholds 50,000, 20, 10): the collect
 CPU-s per run became 12.3-13.4 and collecting the suite alone 0.83 → 0.31 CPU-s per process. The
 price is memory within a file: a reviewer measured each heavy file's peak resident memory 6-22 %
 higher run alone (``test_verify.py`` 320 → 391 MB), while a whole run's peak per worker stayed
-0.9 and 0.64-0.69 GB.
+0.9 and 0.64-0.78 GB.
 """
 
 from __future__ import annotations
