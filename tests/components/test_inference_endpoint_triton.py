@@ -258,7 +258,6 @@ def test_a_region_without_the_release_names_the_version_key(write_stack) -> None
 
 @pytest.fixture(scope="module")
 def staging_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-
     from stacks.config import CONFIG_KEY
     from tests.conftest import load_stack_document
 

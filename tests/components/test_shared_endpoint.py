@@ -270,7 +270,6 @@ def prod_shared(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     """The prod fixture stack with a shared endpoint of two models: the churn family's latest
     approved version and a pinned version of another group. Its offline recording, shared by every
     worker that writes the same document (tests.recorded.recorded_stack: keyed by its bytes)."""
-
     from stacks.config import CONFIG_KEY
     from tests.conftest import load_stack_document
 

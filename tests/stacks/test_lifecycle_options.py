@@ -12,7 +12,6 @@ checks that they compose in one stack.
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -95,7 +94,7 @@ def _program():
 
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    document = copy.deepcopy(load_stack_document("prod"))
+    document = load_stack_document("prod")
     _every_option(document["config"][CONFIG_KEY])
     document["config"]["mlops-platform:kubeconfig"] = "apiVersion: v1"
     path: Path = tmp_path_factory.mktemp("lifecycle") / "Pulumi.prod.yaml"

@@ -34,7 +34,7 @@ FORECAST: dict[str, Any] = {
 
 
 def _platform(stack: str = "dev", edit: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    platform = copy.deepcopy(load_stack_document(stack)["config"][CONFIG_KEY])
+    platform = load_stack_document(stack)["config"][CONFIG_KEY]
     if edit is not None:
         edit(platform)
     return platform

@@ -119,7 +119,7 @@ SLOTS: list[tuple[str, Callable[[Platform, str], None], int]] = [
 
 
 def _base(model_monitors: dict[str, Any]) -> dict[str, Any]:
-    document = copy.deepcopy(load_stack_document("prod"))
+    document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
     platform["monitoring"] = {"model_monitors": model_monitors}
     if not model_monitors.get("model_quality"):  # quality alarms need the model-quality monitor

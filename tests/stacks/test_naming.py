@@ -7,7 +7,6 @@ names are checked when the stack file is read, naming the key.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,7 +57,7 @@ def _write(
     tmp_path: Path, stack: str, edit: Callable[[dict[str, Any]], None] | None = None, base: str = "dev"
 ) -> Path:
     """A fixture stack as ``Pulumi.<stack>.yaml``, its name prefix left to default to the stack's name."""
-    document = copy.deepcopy(load_stack_document(base))
+    document = load_stack_document(base)
     platform = document["config"][CONFIG_KEY]
     del platform["name_prefix"]
     if edit is not None:
@@ -178,7 +177,7 @@ def test_an_explicit_name_prefix_wins_over_the_stack_name(tmp_path) -> None:
 
 
 def _raw(**changes: Any) -> dict[str, Any]:
-    platform = copy.deepcopy(load_stack_document("prod")["config"][CONFIG_KEY])
+    platform = load_stack_document("prod")["config"][CONFIG_KEY]
     platform.update(changes)
     return platform
 

@@ -5,7 +5,6 @@ planner exits 2 without planning anything."""
 
 from __future__ import annotations
 
-import copy
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,7 +20,7 @@ TUNING = "models[0].training.tuning"
 
 
 def _platform(edit: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
-    platform = copy.deepcopy(load_stack_document("staging")["config"][CONFIG_KEY])
+    platform = load_stack_document("staging")["config"][CONFIG_KEY]
     if edit is not None:
         edit(platform)
     return platform
