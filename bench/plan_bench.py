@@ -60,13 +60,16 @@ LINEARITY_TOLERANCE = 1.5
 def _child(path: str) -> None:
     """Runs inside the measured process: time the imports, then the plan itself."""
     started = time.perf_counter()
-    from planner.__main__ import build_plan, exit_now, parallel_composition, prepare_one_shot_process
+    from planner.__main__ import import_plan_modules, plan_once
+    from planner.process import exit_now
+    from stacks.stack_file import offline_platform_config, read_stack_file
 
+    import_plan_modules()  # what `python -m planner` imports once the stack file is valid
     imported = time.perf_counter()
-    prepare_one_shot_process()  # as `python -m planner` does
     cpu_before = time.process_time()
-    with parallel_composition():  # as `python -m planner` does: a cold plan's second process
-        plan = build_plan(path)
+    stack_file = read_stack_file(path)  # as `python -m planner` does: read and validated first,
+    offline_platform_config(stack_file)
+    plan = plan_once(stack_file)  # then planned with its collector settings and second process
     planned = time.perf_counter()
     plan_cpu = time.process_time() - cpu_before
     print(

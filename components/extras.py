@@ -8,8 +8,11 @@ named ...``.
 from __future__ import annotations
 
 import importlib.util
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from types import ModuleType
+from typing import Any
 
 EXTRAS: dict[str, tuple[str, str]] = {
     "sagemaker": ("training", "the SageMaker SDK"),
@@ -47,3 +50,24 @@ def import_needing(relative: str, package: str, needed_by: str) -> ModuleType:
         if top in EXTRAS:
             raise MissingExtraError(_message(top, needed_by), name=top) from error
         raise
+
+
+def on_first_use(package: str, modules: Mapping[str, Sequence[str]]) -> Callable[[str], Any]:
+    """A package's module ``__getattr__`` (PEP 562) that imports each name's module when the name
+    is first read, keyed by module: ``{".feature_store": ("FeatureStore", ...)}``.
+
+    Reading a package's specs (the stack file's configuration model) then does not import Pulumi,
+    pulumi-aws or an extra: only the components' own modules do. A missing extra is reported as
+    :class:`MissingExtraError`. The name is kept in the package, so later reads are plain lookups.
+    """
+    module_of = {name: module for module, names in modules.items() for name in names}
+    namespace = sys.modules[package].__dict__
+
+    def __getattr__(name: str) -> Any:
+        if name not in module_of:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(import_needing(module_of[name], package, f"{package}.{name}"), name)
+        namespace[name] = value
+        return value
+
+    return __getattr__

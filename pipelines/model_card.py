@@ -28,7 +28,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from components.registry.model_registry import PromotionCriterion
+from components.registry.model_family_spec import PromotionCriterion
 from components.training.training_spec import FamilyTrainingSpec
 from stacks import naming
 from stacks.model_cards import ModelCardSpec, model_card_name

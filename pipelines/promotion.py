@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from components.registry.model_registry import PromotionCriterion
+from components.registry.model_family_spec import PromotionCriterion
 from delivery import aws_errors
 from delivery.aws_errors import AWS_ERRORS, is_access_problem
 from pipelines.model_card import (

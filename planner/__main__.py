@@ -15,19 +15,20 @@ mean anything else.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from rich.console import Console
-
-from planner.definition_composer import parallel_composition
-from planner.process import exit_now, prepare_one_shot_process
-from planner.recorder import REGISTRIES, fewer_gc_pauses
-from planner.report import Plan, json_value, render_text, to_json
+from planner.process import exit_now
+from planner.registries import REGISTRIES
 from stacks.config import ConfigError
+from stacks.stack_file import StackFile, offline_platform_config, read_stack_file
+
+if TYPE_CHECKING:
+    from planner.report import Plan
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID_CONFIG, EXIT_FAILED = 0, 1, 2, 3
 STACKS_DIR = Path("stacks")
@@ -65,12 +66,15 @@ def stack_file_path(stack: str | None, config: str | None) -> str:
     return str(STACKS_DIR / f"Pulumi.{stack or 'dev'}.yaml")
 
 
-def build_plan(path: str, registry: str = "stand-in") -> Plan:
-    """Record the stack file at ``path``, evaluate the policy pack, estimate cost and deploy time."""
+def build_plan(path: str | StackFile, registry: str = "stand-in") -> Plan:
+    """Record the stack file at ``path`` (or one already read), evaluate the policy pack, estimate
+    cost and deploy time."""
     from planner.cost import estimate_cost
     from planner.critical_path import critical_path
     from planner.policy_check import check_policies
+    from planner.process import fewer_gc_pauses
     from planner.recorder import record_stack_file
+    from planner.report import Plan
 
     with fewer_gc_pauses():
         graph = record_stack_file(path, registry=registry)
@@ -85,15 +89,42 @@ def build_plan(path: str, registry: str = "stand-in") -> Plan:
         )
 
 
-def main(argv: list[str] | None = None) -> int:
+def import_plan_modules() -> None:
+    """Import what every plan needs (Pulumi, the recorder, the program and its components, the
+    report). :func:`plan_once` does it first: what it imports is frozen out of the collector's
+    scans, and the process that composes a cold plan's definitions starts with it."""
+    for module in ("planner.definition_composer", "planner.recorder", "planner.report", "stacks.program"):
+        importlib.import_module(module)
+
+
+def plan_once(stack_file: StackFile, registry: str = "stand-in") -> Plan:
+    """:func:`build_plan` in a process that plans once and exits (``python -m planner``, the
+    benchmark's measured runs): its imports frozen out of the collector's scans, and a cold plan's
+    definitions composed by a second process."""
+    from planner.definition_composer import parallel_composition
+    from planner.process import prepare_one_shot_process
+
+    import_plan_modules()
+    prepare_one_shot_process()
+    with parallel_composition():
+        return build_plan(stack_file, registry)
+
+
+def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     args = _parse_args(argv)
     path = stack_file_path(args.stack, args.config)
     try:
-        plan = build_plan(path, args.registry)
+        # Read and validated before Pulumi, the providers and the components are imported: an
+        # invalid stack file fails in a fraction of a plan's start-up.
+        stack_file = read_stack_file(path)
+        offline_platform_config(stack_file)
+        plan = plan_once(stack_file, args.registry) if one_shot else build_plan(stack_file, args.registry)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID_CONFIG
     if args.format == "json":
+        from planner.report import json_value, to_json
+
         json.dump(to_json(plan), sys.stdout, indent=2, sort_keys=False, default=json_value)
         sys.stdout.write("\n")
     elif args.format == "mermaid":
@@ -105,26 +136,27 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(render_loop(plan.graph))
     else:
+        from rich.console import Console
+
+        from planner.report import render_text
+
         # Off a terminal (CI logs, pipes) rich would wrap at 80 columns; plans read better wider.
         console = Console() if sys.stdout.isatty() else Console(width=140)
         render_text(plan, console)
     return EXIT_VIOLATION if plan.mandatory_violations else EXIT_OK
 
 
-def run(argv: list[str] | None = None) -> int:
+def run(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     """:func:`main`, with any other failure (a crash, a reader that closed stdout) as EXIT_FAILED.
 
     Python exits 1 on an uncaught exception, which CI would read as a policy violation.
     """
     try:
-        return main(argv)
+        return main(argv, one_shot=one_shot)
     except Exception:
         traceback.print_exc()
         return EXIT_FAILED
 
 
 if __name__ == "__main__":
-    prepare_one_shot_process()
-    with parallel_composition():  # a cold plan's definitions, composed by a second process
-        status = run()
-    exit_now(status)
+    exit_now(run(one_shot=True))

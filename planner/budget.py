@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.observability.cost_guardrails import BudgetSpec, suggested_limit
+from components.observability.budget_spec import BudgetSpec, suggested_limit
 from planner.cost import CostEstimate
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY

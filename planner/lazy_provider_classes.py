@@ -260,6 +260,9 @@ class LazyClassLoader(importlib.abc.Loader):
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
+        # Here, not at install: installing must not import pulumi (a plan of an invalid stack file
+        # fails before anything imports it), and no lazy name exists before this first lazy module.
+        _patch_type_hints()
         code = self.real.get_code(module.__name__)
         assert code is not None
         namespace = module.__dict__
@@ -473,7 +476,6 @@ def install(top_packages: Sequence[str]) -> LazyClassFinder | None:
     for finder in sys.meta_path:
         if isinstance(finder, LazyClassFinder) and finder.top_packages == frozenset(top_packages):
             return finder
-    _patch_type_hints()
     finder = LazyClassFinder(top_packages)
     sys.meta_path.insert(0, finder)
     return finder

@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="exit 1 when the docs/cost.md or README.md block is stale"
     )
     args = parser.parse_args(argv)
-    from planner.__main__ import fewer_gc_pauses
+    from planner.process import fewer_gc_pauses
     from planner.recorder import record_stack_file
 
     with fewer_gc_pauses():

@@ -25,12 +25,10 @@ import concurrent.futures
 import contextlib
 import contextvars
 import functools
-import gc
-import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -42,8 +40,13 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from planner.mocks import PlatformMocks
+from planner.process import fewer_gc_pauses
+from planner.registries import REGISTRIES
 from planner.schema_numbers import with_schema_integers
-from stacks.project import CONFIG_KEY, PROJECT
+from stacks.project import CONFIG_KEY, PROJECT, engine_config_values
+
+if TYPE_CHECKING:
+    from stacks.stack_file import StackFile
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 DEFAULT_REGION = "us-east-1"
@@ -315,24 +318,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-SECRET_STAND_IN = "offline-plan-secret-stand-in"
-"""What a ``secure:`` stack value reads as offline, where the engine would pass it decrypted: plain
-text any API accepts where the real secret goes (a ciphertext, with its ``:``, would not)."""
-
-
-def _config_values(config: Mapping[str, Any]) -> dict[str, str]:
-    """Stack-file config as the engine passes it to a program: strings, objects as JSON, and
-    encrypted (``secure:``) values as :data:`SECRET_STAND_IN` in place of their decrypted text."""
-    return {
-        key: value if isinstance(value, str) else SECRET_STAND_IN if _is_secure(value) else json.dumps(value)
-        for key, value in config.items()
-    }
-
-
-def _is_secure(value: Any) -> bool:
-    return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)
-
-
 def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
     platform = config.get(CONFIG_KEY)
     platform = platform if isinstance(platform, Mapping) else {}
@@ -366,7 +351,7 @@ def record_program(
         loop.set_default_executor(_InlineEngineExecutor(loop, engine_loop))
         asyncio.set_event_loop(loop)
         try:
-            pulumi.runtime.set_all_config(_config_values(config), [])
+            pulumi.runtime.set_all_config(engine_config_values(config), [])
             pulumi_mocks.set_mocks(
                 mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor, logger=warnings.logger
             )
@@ -407,34 +392,6 @@ def record_program(
     )
 
 
-# Young-generation threshold of the cyclic garbage collector while recording (CPython's default: 700).
-PLAN_GC_THRESHOLDS = (100_000, 50, 1000)
-
-
-@contextlib.contextmanager
-def fewer_gc_pauses() -> Iterator[None]:
-    """Let the cyclic garbage collector run rarely while a program is recorded (and a plan built).
-
-    A recording allocates millions of objects that live until it ends (pulumi_aws's classes,
-    Outputs, asyncio tasks) and frees few. At the default threshold the collector runs every 700
-    allocations and keeps re-scanning a growing heap: a quarter of a prod plan's CPU time and 40%
-    of a 50-endpoint one's (measured with gc.callbacks), and more in a process that holds much else
-    (a test session). Fewer, larger collections reclaim the same garbage; peak memory does not
-    change measurably. Every recording gets it here, whoever asks for it (the offline plan,
-    `delivery verify`, the tests). A threshold the process already set higher stays (a test
-    session collects once per test file, tests/long_lived_heap.py), and a process that turned
-    automatic collection off (a young threshold of 0) keeps it off: this only ever means fewer
-    pauses.
-    """
-    thresholds = gc.get_threshold()
-    if thresholds[0]:
-        gc.set_threshold(*map(max, thresholds, PLAN_GC_THRESHOLDS))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-
-
 def _empty_stack_trace() -> source_pb2.StackTrace:
     return source_pb2.StackTrace()
 
@@ -469,11 +426,6 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-REGISTRIES = ("stand-in", "empty")
-"""What the offline plan assumes of the model registry: ``stand-in``, every family has an Approved
-version (decided at deploy time); ``empty``, none has (a first deploy: endpoints are deferred)."""
-
-
 def _offline_program(source: str, registry: str = "stand-in") -> Any:
     """The entry `__main__.py` calls, with the registry replaced by an offline stand-in."""
     from stacks.model_packages import empty_registry_resolver, nothing_deployed, offline_resolver
@@ -488,21 +440,21 @@ def _offline_program(source: str, registry: str = "stand-in") -> Any:
 
 
 def record_stack_file(
-    path: str, program: Callable[[str], Any] | None = None, *, registry: str = "stand-in"
+    path: str | StackFile, program: Callable[[str], Any] | None = None, *, registry: str = "stand-in"
 ) -> ResourceGraph:
-    """Record the platform program for the stack file at ``path``.
+    """Record the platform program for the stack file at ``path`` (or one already read).
 
     ``registry`` (one of :data:`REGISTRIES`) picks the offline registry when ``program`` is not
     given. Raises :class:`~stacks.config.ConfigError` for a malformed or invalid stack file,
     before any resource is registered.
     """
-    # Here, not at the top: the reader imports the configuration model and every component
-    # package, which a recording of a plain program (the benchmark's SDK floor) does not need.
-    from stacks.stack_file import read_stack_file
+    # Here, not at the top: the reader imports the configuration model, which a recording of a
+    # plain program (the benchmark's SDK floor) does not need.
+    from stacks.stack_file import StackFile, read_stack_file
 
     if registry not in REGISTRIES:
         raise ValueError(f"registry {registry!r}: use one of {', '.join(REGISTRIES)}")
-    stack_file = read_stack_file(path)
+    stack_file = path if isinstance(path, StackFile) else read_stack_file(path)
     if program is None:
         program = functools.partial(_offline_program, registry=registry)
 

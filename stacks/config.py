@@ -21,23 +21,23 @@ from typing import Annotated, Any, Final
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from components.data.dvc_remote_spec import DvcRemoteSpec
-from components.data.feature_store import FeatureGroupSpec
-from components.experiments.experiment_tracking import (
+from components.data.feature_store_spec import FeatureGroupSpec
+from components.experiments.experiment_tracking_spec import (
     ExperimentTrackingSpec,
     tracking_server_arn,
     tracking_server_name,
 )
-from components.foundation.audit_trail import AuditTrailSpec
+from components.foundation.audit_trail_spec import AuditTrailSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving_spec import LABEL_RULES, KubernetesServingSpec, invalid_labels
 from components.limits import LOG_RETENTION_DAYS, SPEC_CONFIG, fail_at
 from components.naming import prefixed
-from components.observability.alert_topic import AlertSubscription
-from components.observability.cost_guardrails import BudgetSpec
-from components.observability.model_monitoring import MonitoringSpec
+from components.observability.alert_subscription import AlertSubscription
+from components.observability.budget_spec import BudgetSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
-from components.registry.model_registry import ApprovalMode, ModelFamilySpec
-from components.serving.batch_scoring import BatchScoringSpec
+from components.observability.monitoring_spec import MonitoringSpec
+from components.registry.model_family_spec import ApprovalMode, ModelFamilySpec
+from components.serving.batch_scoring_spec import BatchScoringSpec
 from components.serving.inference_endpoint_spec import (
     DataCaptureSpec,
     DeploymentSpec,

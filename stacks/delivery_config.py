@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Final
 from pydantic import BaseModel, Field, field_validator
 
 from components.limits import SPEC_CONFIG
-from components.registry.approval_dispatch import event_type_problem, repository_problem
+from components.registry.dispatch_target import event_type_problem, repository_problem
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig

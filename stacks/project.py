@@ -1,4 +1,5 @@
-"""The Pulumi project's name and the configuration keys the program reads.
+"""The Pulumi project's name, the configuration keys the program reads, and the form the engine
+hands the program a stack's configuration in.
 
 Apart from :mod:`stacks.config` so that what only needs the names (the planner's recorder, which
 every offline run and the benchmark's SDK floor import) does not import the configuration model
@@ -7,9 +8,28 @@ and, through it, every component package.
 
 from __future__ import annotations
 
-from typing import Final
+import json
+from collections.abc import Mapping
+from typing import Any, Final
 
 PROJECT: Final = "mlops-platform"
 CONFIG_KEY: Final = f"{PROJECT}:platform"
 # A secret stack value (`pulumi config set --secret kubeconfig ...`): the cluster for kubernetes_serving.
 KUBECONFIG_KEY: Final = f"{PROJECT}:kubeconfig"
+
+SECRET_STAND_IN = "offline-plan-secret-stand-in"
+"""What a ``secure:`` stack value reads as offline, where the engine would pass it decrypted: plain
+text any API accepts where the real secret goes (a ciphertext, with its ``:``, would not)."""
+
+
+def engine_config_values(config: Mapping[str, Any]) -> dict[str, str]:
+    """Stack-file config as the engine passes it to a program: strings, objects as JSON, and
+    encrypted (``secure:``) values as :data:`SECRET_STAND_IN` in place of their decrypted text."""
+    return {
+        key: value if isinstance(value, str) else SECRET_STAND_IN if _is_secure(value) else json.dumps(value)
+        for key, value in config.items()
+    }
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)

@@ -21,11 +21,11 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from stacks.config import ConfigError
+from stacks.config import ConfigError, parse_platform_config
 from stacks.delivery_config import TOKEN_KEY
 from stacks.input_limits import (
     MAX_NESTING_DEPTH,
@@ -38,7 +38,10 @@ from stacks.input_limits import (
     values_problem,
 )
 from stacks.naming import stack_name_of
-from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT
+from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, engine_config_values
+
+if TYPE_CHECKING:
+    from stacks.config import PlatformConfig
 
 # Top-level keys Pulumi itself understands in a stack file.
 _STACK_FILE_KEYS = frozenset({"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"})
@@ -377,6 +380,18 @@ def platform_from_json(text: str | None, source: str) -> Any:
         return text
 
 
+def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
+    """The stack's ``mlops-platform:platform`` validated as the program validates it offline
+    (:func:`stacks.program.load_config` on what the engine would pass it); raises
+    :class:`~stacks.config.ConfigError` naming the file and key.
+
+    The offline plan calls it before it imports Pulumi, the providers and the components, so an
+    invalid stack file fails in a fraction of a plan's start-up; the program validates again (a
+    few milliseconds) and raises what this cannot see (a missing secret)."""
+    text = engine_config_values({CONFIG_KEY: stack_file.config[CONFIG_KEY]})[CONFIG_KEY]
+    return parse_platform_config(platform_from_json(text, stack_file.path), stack_file.path)
+
+
 def read_stack_file(path: str | Path) -> StackFile:
     """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file."""
     source = str(path)
@@ -451,6 +466,7 @@ __all__ = [
     "MAX_STACK_FILE_BYTES",
     "StackFile",
     "load_yaml",
+    "offline_platform_config",
     "platform_from_json",
     "read_stack_file",
     "stack_name_of",

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from planner.recorder import ResourceGraph, record_stack_file
+from stacks.stack_file import StackFile
 
 _ENVIRONMENT_PREFIXES = ("MLOPS_", "AWS_", "PULUMI_", "MOTO_")
 
@@ -155,10 +156,11 @@ def _read(entry: Path) -> Any:
         return _MISSING
 
 
-def recorded_stack(path: str | Path, *, registry: str = "stand-in") -> ResourceGraph:
-    """The offline recording of the stack file at ``path`` (see the module's docstring)."""
-    source = str(path)
-    path = Path(path)
+def recorded_stack(path: str | Path | StackFile, *, registry: str = "stand-in") -> ResourceGraph:
+    """The offline recording of the stack file at ``path`` (see the module's docstring), or of one
+    the caller has read (the CLI hands the recorder the stack file it validated)."""
+    source = path.path if isinstance(path, StackFile) else str(path)
+    path = Path(source)
     directory = _cache_dir
     if directory is None:
         return record_stack_file(source, registry=registry)

@@ -1,11 +1,20 @@
 """Data: the SageMaker feature store, the Athena workgroup its offline stores are read through,
 and a DVC remote on the datasets bucket (type tokens ``mlops:data:FeatureStore``,
-``mlops:data:FeatureQueryWorkgroup``, ``mlops:data:DvcRemote``)."""
+``mlops:data:FeatureQueryWorkgroup``, ``mlops:data:DvcRemote``). The components are imported on
+first use, so reading the specs does not load Pulumi."""
 
-from .dvc_remote import DvcRemote, DvcRemoteArgs
+from ..extras import on_first_use
 from .dvc_remote_spec import DvcRemoteSpec
-from .feature_query_workgroup import FeatureQueryWorkgroup, FeatureQueryWorkgroupArgs
-from .feature_store import FeatureGroupSpec, FeatureSpec, FeatureStore, FeatureStoreArgs, OnlineTtl
+from .feature_store_spec import FeatureGroupSpec, FeatureSpec, OnlineTtl
+
+__getattr__ = on_first_use(
+    __name__,
+    {
+        ".dvc_remote": ("DvcRemote", "DvcRemoteArgs"),
+        ".feature_query_workgroup": ("FeatureQueryWorkgroup", "FeatureQueryWorkgroupArgs"),
+        ".feature_store": ("FeatureStore", "FeatureStoreArgs"),
+    },
+)
 
 __all__ = [
     "DvcRemote",

@@ -9,7 +9,7 @@ from typing import Final
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..limits import SPEC_CONFIG, fail_at
-from .feature_store import OFFLINE_STORE_PREFIX
+from .feature_store_spec import OFFLINE_STORE_PREFIX
 
 DEFAULT_PREFIX: Final = "dvc"
 # Prefixes of the datasets bucket the platform writes itself: the feature store's offline stores and

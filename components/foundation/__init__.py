@@ -1,13 +1,22 @@
 """Foundation: customer-managed KMS keys, secure and access-log buckets, the private network,
-least-privilege execution roles and the CloudTrail audit trail (type tokens ``mlops:foundation:*``)."""
+least-privilege execution roles and the CloudTrail audit trail (type tokens ``mlops:foundation:*``).
+The components are imported on first use, so reading the specs does not load Pulumi."""
 
-from .access_log_bucket import AccessLogBucket, AccessLogBucketArgs
-from .audit_trail import AuditTrail, AuditTrailArgs, AuditTrailSpec
-from .encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
-from .execution_role import ExecutionRole, ExecutionRoleArgs
-from .image_repository import ImageRepository, ImageRepositoryArgs
-from .private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
-from .secure_bucket import LogDelivery, SecureBucket, SecureBucketArgs
+from ..extras import on_first_use
+from .audit_trail_spec import AuditTrailSpec
+
+__getattr__ = on_first_use(
+    __name__,
+    {
+        ".access_log_bucket": ("AccessLogBucket", "AccessLogBucketArgs"),
+        ".audit_trail": ("AuditTrail", "AuditTrailArgs"),
+        ".encryption_key": ("EncryptionKey", "EncryptionKeyArgs", "ServiceKeyGrant"),
+        ".execution_role": ("ExecutionRole", "ExecutionRoleArgs"),
+        ".image_repository": ("ImageRepository", "ImageRepositoryArgs"),
+        ".private_network": ("ExistingVpc", "NewVpc", "PrivateNetwork", "PrivateNetworkArgs"),
+        ".secure_bucket": ("LogDelivery", "SecureBucket", "SecureBucketArgs"),
+    },
+)
 
 __all__ = [
     "AccessLogBucket",

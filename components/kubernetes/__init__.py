@@ -2,9 +2,7 @@
 ``mlops:kubernetes:*``). The components need pulumi-kubernetes (the ``kubernetes`` extra): they
 are imported on first use, so reading the specs does not load it."""
 
-from typing import Any
-
-from ..extras import import_needing
+from ..extras import on_first_use
 from .kubernetes_monitoring_spec import AlertRouting, KubernetesMonitoringSpec, ScrapeTarget
 from .kubernetes_serving_spec import (
     CanarySpec,
@@ -15,18 +13,20 @@ from .kubernetes_serving_spec import (
     Toleration,
 )
 
-_ON_FIRST_USE = {
-    "AlertmanagerSnsAccess": ".alertmanager_sns_access",
-    "AlertmanagerSnsAccessArgs": ".alertmanager_sns_access",
-    "KubernetesServing": ".kubernetes_serving",
-    "RegistryModel": ".kubernetes_serving",
-    "ModelArtifactAccess": ".model_artifact_access",
-    "ModelArtifactAccessArgs": ".model_artifact_access",
-    "KubernetesServingArgs": ".kubernetes_serving",
-    "kubernetes_provider": ".kubernetes_serving",
-    "KubernetesMonitoring": ".kubernetes_monitoring",
-    "KubernetesMonitoringArgs": ".kubernetes_monitoring",
-}
+__getattr__ = on_first_use(
+    __name__,
+    {
+        ".alertmanager_sns_access": ("AlertmanagerSnsAccess", "AlertmanagerSnsAccessArgs"),
+        ".kubernetes_monitoring": ("KubernetesMonitoring", "KubernetesMonitoringArgs"),
+        ".kubernetes_serving": (
+            "KubernetesServing",
+            "KubernetesServingArgs",
+            "RegistryModel",
+            "kubernetes_provider",
+        ),
+        ".model_artifact_access": ("ModelArtifactAccess", "ModelArtifactAccessArgs"),
+    },
+)
 
 __all__ = [
     "AlertRouting",
@@ -49,9 +49,3 @@ __all__ = [
     "Toleration",
     "kubernetes_provider",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _ON_FIRST_USE:
-        return getattr(import_needing(_ON_FIRST_USE[name], __name__, f"{__name__}.{name}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

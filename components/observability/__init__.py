@@ -1,34 +1,40 @@
 """Observability: Model Monitor schedules, endpoint alarms, the dashboard, the alert topic and the
-cost guardrails (type tokens ``mlops:observability:*``). ``ModelQualityMonitoring`` needs
-pulumi-aws-native: it is imported on first use, so the other components do not load it."""
+cost guardrails (type tokens ``mlops:observability:*``). The components are imported on first use,
+so reading the specs does not load Pulumi, and only ``ModelQualityMonitoring`` loads
+pulumi-aws-native."""
 
-from typing import Any
-
-from ..extras import import_needing
-from .alert_topic import AlertSubscription, AlertTopic, AlertTopicArgs
-from .cost_guardrails import BudgetSpec, CostGuardrails, CostGuardrailsArgs
-from .drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
-from .endpoint_alarms import AlarmThresholds, BusinessHours, EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
-from .failure_alerts import FailureAlerts, FailureAlertsArgs
-from .model_monitoring import (
-    JobPlacement,
-    ModelMonitoring,
-    ModelMonitoringArgs,
-    MonitoringBaselines,
-    MonitoringSpec,
-)
-from .model_quality_alarms import ModelQualityAlarms, ModelQualityAlarmsArgs
+from ..extras import on_first_use
+from .alarm_thresholds import AlarmThresholds, BusinessHours
+from .alert_subscription import AlertSubscription
+from .budget_spec import BudgetSpec
 from .model_quality_spec import ModelQualitySpec
-from .monitoring_dashboard import (
-    DashboardEndpoint,
-    DashboardVariant,
-    MonitoringDashboard,
-    MonitoringDashboardArgs,
-)
+from .monitoring_spec import MonitoringSpec
 
-_ON_FIRST_USE = {
-    name: ".model_quality_monitoring" for name in ("ModelQualityMonitoring", "ModelQualityMonitoringArgs")
-}
+# pulumi-aws-native is large and optional: only ModelQualityMonitoring loads it.
+__getattr__ = on_first_use(
+    __name__,
+    {
+        ".alert_topic": ("AlertTopic", "AlertTopicArgs"),
+        ".cost_guardrails": ("CostGuardrails", "CostGuardrailsArgs"),
+        ".drift_report_alarm": ("DriftReportAlarm", "DriftReportAlarmArgs"),
+        ".endpoint_alarms": ("EndpointAlarms", "EndpointAlarmsArgs", "VariantAlarms"),
+        ".failure_alerts": ("FailureAlerts", "FailureAlertsArgs"),
+        ".model_monitoring": (
+            "JobPlacement",
+            "ModelMonitoring",
+            "ModelMonitoringArgs",
+            "MonitoringBaselines",
+        ),
+        ".model_quality_alarms": ("ModelQualityAlarms", "ModelQualityAlarmsArgs"),
+        ".model_quality_monitoring": ("ModelQualityMonitoring", "ModelQualityMonitoringArgs"),
+        ".monitoring_dashboard": (
+            "DashboardEndpoint",
+            "DashboardVariant",
+            "MonitoringDashboard",
+            "MonitoringDashboardArgs",
+        ),
+    },
+)
 
 __all__ = [
     "AlarmThresholds",
@@ -61,9 +67,3 @@ __all__ = [
     "MonitoringSpec",
     "VariantAlarms",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _ON_FIRST_USE:
-        return getattr(import_needing(_ON_FIRST_USE[name], __name__, f"{__name__}.{name}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

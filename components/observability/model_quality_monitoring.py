@@ -21,7 +21,6 @@ from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
     JobPlacement,
     MonitoringBaselines,
-    baseline_prefix,
     monitoring_job_role,
 )
 from .model_quality_spec import (
@@ -31,6 +30,7 @@ from .model_quality_spec import (
     ModelQualitySpec,
     job_definition_name,
 )
+from .monitoring_spec import baseline_prefix
 
 GROUND_TRUTH_PREFIX = "ground-truth/"
 # Model quality compares predictions with ground truth using the Model Monitor analyzer; bias

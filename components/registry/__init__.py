@@ -1,15 +1,17 @@
 """Registry: model package groups per model family, cross-account read and approval events
 (type token ``mlops:registry:ModelRegistry``), and the dispatch of approvals to the deploy workflow
-(``mlops:registry:ApprovalDispatch``)."""
+(``mlops:registry:ApprovalDispatch``). The components are imported on first use, so reading the
+specs does not load Pulumi."""
 
-from .approval_dispatch import ApprovalDispatch, ApprovalDispatchArgs
-from .model_registry import (
-    ApprovalMode,
-    ModelFamilySpec,
-    ModelRegistry,
-    ModelRegistryArgs,
-    PromotionCriterion,
-    approval_event_pattern,
+from ..extras import on_first_use
+from .model_family_spec import ApprovalMode, ModelFamilySpec, PromotionCriterion
+
+__getattr__ = on_first_use(
+    __name__,
+    {
+        ".approval_dispatch": ("ApprovalDispatch", "ApprovalDispatchArgs"),
+        ".model_registry": ("ModelRegistry", "ModelRegistryArgs", "approval_event_pattern"),
+    },
 )
 
 __all__ = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,32 +15,16 @@ from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import in_range, satisfies
 from ..naming import child_name
 from ..policy_documents import deny_insecure_transport, document, render
+from .dispatch_target import event_type_problem, repository_problem
 
 GITHUB_API = "https://api.github.com"
 GITHUB_API_VERSION = "2022-11-28"
-REPOSITORY_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
-"""``owner/name`` as GitHub spells them: an owner of 1-39 letters, digits and hyphens, a name of
-1-100 letters, digits, ``.``, ``_`` and ``-``."""
-EVENT_TYPE_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
-"""A ``repository_dispatch`` event type the deploy workflow lists under ``on.repository_dispatch.types``."""
 # What the input transformer reads from a "SageMaker Model Package State Change" event.
 INPUT_PATHS: dict[str, str] = {
     "arn": "$.detail.ModelPackageArn",
     "version": "$.detail.ModelPackageVersion",
     "group": "$.detail.ModelPackageGroupName",
 }
-
-
-def repository_problem(repository: str) -> str | None:
-    if re.fullmatch(REPOSITORY_PATTERN, repository) and repository.split("/")[1] not in (".", ".."):
-        return None
-    return f"'{repository}' is not a GitHub repository as owner/name (e.g. my-org/mlops-platform)"
-
-
-def event_type_problem(event_type: str) -> str | None:
-    if re.fullmatch(EVENT_TYPE_PATTERN, event_type):
-        return None
-    return f"'{event_type}' is not an event type: 1-100 lower-case letters, digits, '.', '_' or '-'"
 
 
 def dispatch_body_template(event_type: str, family: str, source_stack: str, environment: str) -> str:

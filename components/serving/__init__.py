@@ -2,14 +2,11 @@
 ``mlops:serving:InferenceEndpoint``), their scheduled shadow tests (``mlops:serving:ShadowTest``),
 endpoints sharing their instances among several models as inference components
 (``mlops:serving:SharedEndpoint``), and scheduled batch scoring of a model family
-(``mlops:serving:BatchScoring``). ``ShadowTest`` and ``SharedEndpoint`` need pulumi-aws-native: they
-are imported on first use, so the endpoints do not load it."""
+(``mlops:serving:BatchScoring``). The components are imported on first use, so reading the specs
+does not load Pulumi, and only ``ShadowTest`` and ``SharedEndpoint`` load pulumi-aws-native."""
 
-from typing import Any
-
-from ..extras import import_needing
-from .batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs, BatchScoringSpec
-from .inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+from ..extras import on_first_use
+from .batch_scoring_spec import BatchScoringSpec
 from .inference_endpoint_spec import (
     AsyncSpec,
     DataCaptureSpec,
@@ -31,11 +28,16 @@ from .shared_endpoint_spec import (
     SharedEndpointSpec,
 )
 
-# pulumi-aws-native is large and optional: the shadow test and the shared endpoint load it on first use.
-_ON_FIRST_USE = {
-    **{name: ".shadow_test" for name in ("ShadowTest", "ShadowTestArgs")},
-    **{name: ".shared_endpoint" for name in ("SharedEndpoint", "SharedEndpointArgs")},
-}
+# pulumi-aws-native is large and optional: only the shadow test and the shared endpoint load it.
+__getattr__ = on_first_use(
+    __name__,
+    {
+        ".batch_scoring": ("BatchEvidently", "BatchScoring", "BatchScoringArgs"),
+        ".inference_endpoint": ("InferenceEndpoint", "InferenceEndpointArgs"),
+        ".shadow_test": ("ShadowTest", "ShadowTestArgs"),
+        ".shared_endpoint": ("SharedEndpoint", "SharedEndpointArgs"),
+    },
+)
 
 __all__ = [
     "AsyncSpec",
@@ -65,9 +67,3 @@ __all__ = [
     "TritonSource",
     "VariantSpec",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _ON_FIRST_USE:
-        return getattr(import_needing(_ON_FIRST_USE[name], __name__, f"{__name__}.{name}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

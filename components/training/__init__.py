@@ -1,10 +1,9 @@
 """Training: a SageMaker pipeline per model family and what starts it (type tokens
 ``mlops:training:*``), with the side-effect-free pipeline-definition builder (``definition``; it
-imports the SageMaker SDK, the ``training`` extra, only when a definition is built)."""
+imports the SageMaker SDK, the ``training`` extra, only when a definition is built). The components
+are imported on first use, so reading the specs does not load Pulumi."""
 
-from .pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
-from .retraining_gate import RetrainingGate, RetrainingGateArgs
-from .training_pipeline import TrainingPipeline, TrainingPipelineArgs
+from ..extras import on_first_use
 from .training_spec import (
     EntryPoints,
     FamilyTrainingSpec,
@@ -15,6 +14,15 @@ from .training_spec import (
     TrainingDataSpec,
     TrainingSpec,
     training_data_prefix,
+)
+
+__getattr__ = on_first_use(
+    __name__,
+    {
+        ".pipeline_triggers": ("NewDataSource", "PipelineTriggers", "PipelineTriggersArgs"),
+        ".retraining_gate": ("RetrainingGate", "RetrainingGateArgs"),
+        ".training_pipeline": ("TrainingPipeline", "TrainingPipelineArgs"),
+    },
 )
 
 __all__ = [

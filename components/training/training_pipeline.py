@@ -15,7 +15,7 @@ import pulumi_aws.sagemaker as sagemaker
 from ..extras import require
 from ..limits import one_of
 from ..pipeline_scripts import upload_pipeline_script
-from ..registry.model_registry import PromotionCriterion
+from ..registry.model_family_spec import PromotionCriterion
 from .definition import APPROVAL_STATUSES, COMMIT_PATTERN, UNKNOWN_COMMIT
 from .evidently import EvidentlySpec
 from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix

@@ -9,16 +9,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components.data.feature_query_workgroup import RESULTS_PREFIX
-from components.data.feature_store import (
+from components.data.feature_store_spec import (
     FEATURE_STORE_GLUE_DATABASE,
     OFFLINE_STORE_PREFIX,
     glue_table_prefix,
 )
-from components.experiments.experiment_tracking import (
-    mlflow_logging,
-    tracking_server_arn,
-    tracking_server_name,
-)
+from components.experiments.experiment_tracking import mlflow_logging
+from components.experiments.experiment_tracking_spec import tracking_server_arn, tracking_server_name
 from components.foundation.access_log_bucket import AccessLogBucket, AccessLogBucketArgs
 from components.foundation.audit_trail import AuditTrail, AuditTrailArgs
 from components.foundation.encryption_key import (
@@ -34,7 +31,7 @@ from components.foundation.image_repository import ImageRepository, ImageReposit
 from components.foundation.private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
 from components.foundation.secure_bucket import SecureBucket, SecureBucketArgs
 from components.observability.cost_guardrails import budgets_key_grant, cost_anomaly_key_grant
-from components.observability.model_monitoring import BASELINE_PREFIX
+from components.observability.monitoring_spec import BASELINE_PREFIX
 from components.policy_documents import (
     Statement,
     ecr_pull,

@@ -22,7 +22,6 @@ from components.observability.model_monitoring import (
     ModelMonitoring,
     ModelMonitoringArgs,
     MonitoringBaselines,
-    baseline_prefix,
 )
 from components.observability.model_quality_alarms import ModelQualityAlarms, ModelQualityAlarmsArgs
 from components.observability.monitoring_dashboard import (
@@ -31,6 +30,7 @@ from components.observability.monitoring_dashboard import (
     MonitoringDashboard,
     MonitoringDashboardArgs,
 )
+from components.observability.monitoring_spec import baseline_prefix
 from components.serving.inference_endpoint import InferenceEndpoint
 from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.retraining_gate import gate_name

@@ -13,13 +13,8 @@ from typing import Any
 
 import pytest
 
-from components.observability.endpoint_alarms import (
-    AlarmThresholds,
-    BusinessHours,
-    EndpointAlarms,
-    EndpointAlarmsArgs,
-    VariantAlarms,
-)
+from components.observability.alarm_thresholds import AlarmThresholds, BusinessHours
+from components.observability.endpoint_alarms import EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
 from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from components.serving.inference_endpoint_spec import EndpointSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program

@@ -7,13 +7,8 @@ import json
 
 import pytest
 
-from components.observability.cost_guardrails import (
-    BudgetSpec,
-    CostGuardrailsArgs,
-    _tag_names,
-    budget_name_problem,
-    suggested_limit,
-)
+from components.observability.budget_spec import BudgetSpec, budget_name_problem, suggested_limit
+from components.observability.cost_guardrails import CostGuardrailsArgs, _tag_names
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file

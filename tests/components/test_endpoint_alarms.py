@@ -7,7 +7,7 @@ import json
 import pytest
 from moto.events.models import EventPattern
 
-from components.observability.endpoint_alarms import AlarmThresholds, BusinessHours
+from components.observability.alarm_thresholds import AlarmThresholds, BusinessHours
 from planner.recorder import ResourceGraph
 from tests.graph_helpers import training_pipelines, within
 from tests.recorded import recorded_stack

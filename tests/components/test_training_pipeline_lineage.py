@@ -99,7 +99,7 @@ def test_commit_ids_and_unknown_are_accepted(commit: str) -> None:
 
 
 def _args(**overrides) -> TrainingPipelineArgs:
-    from components.registry.model_registry import PromotionCriterion
+    from components.registry.model_family_spec import PromotionCriterion
     from components.training.training_spec import FamilyTrainingSpec
 
     values = {

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from components.observability.model_monitoring import MonitoringBaselines, baseline_prefix
+from components.observability.model_monitoring import MonitoringBaselines
 from components.observability.model_quality_spec import ModelQualitySpec
+from components.observability.monitoring_spec import baseline_prefix
 from components.training import _offline_sdk
 from components.training.definition import (
     GROUND_TRUTH_COLUMN,

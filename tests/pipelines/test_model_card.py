@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from components.registry.model_registry import PromotionCriterion
+from components.registry.model_family_spec import PromotionCriterion
 from pipelines.model_card import CardSettings, ModelCardError, card_content, data_key_alias, report_metrics
 from pipelines.promotion import (
     PromotionError,

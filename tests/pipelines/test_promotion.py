@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from components.registry.model_registry import PromotionCriterion
+from components.registry.model_family_spec import PromotionCriterion
 from pipelines.promotion import PromotionError, main, promote_model_package
 from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path

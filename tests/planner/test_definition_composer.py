@@ -115,7 +115,8 @@ def test_the_cli_is_single_threaded_where_it_forks_and_a_thread_stops_the_fork()
     result = _python(
         """
         import threading, time
-        import planner.__main__  # the CLI's imports: all done where it forks
+        import planner.__main__
+        planner.__main__.import_plan_modules()  # the CLI's imports: all done where it forks
         from planner.definition_composer import _threads
         before = _threads()
         started = threading.Event()

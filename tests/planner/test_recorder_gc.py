@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from planner.recorder import PLAN_GC_THRESHOLDS, record_program
+from planner.process import PLAN_GC_THRESHOLDS
+from planner.recorder import record_program
 
 
 @pytest.fixture

@@ -1,0 +1,96 @@
+"""Model Monitor's settings as a stack file declares them, and the key prefixes its jobs use (no
+Pulumi: the stack file's configuration model reads them before anything is planned)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from ..instance_types import validate_instance_type
+from ..limits import SPEC_CONFIG, fail_at
+from ..schedules import HOURLY_MAX_RUNTIME, is_hourly, model_monitor_schedule_problem
+from .alarm_thresholds import MAX_DRIFT_FEATURES, AlarmThresholds
+from .model_quality_spec import ModelQualitySpec
+
+DATA_CAPTURE_PREFIX = "data-capture/"
+BASELINE_PREFIX = "baselines/"
+MONITORING_PREFIX = "monitoring/"
+# The analyzer image SageMaker Model Monitor publishes per region (resolved by the provider, offline).
+ANALYZER_REPOSITORY = "sagemaker-model-monitor-analyzer"
+
+
+def baseline_prefix(model_family: str) -> str:
+    """A model family's baselines folder: each training execution writes its own folder below it
+    (registered with its model version), and baselines a team provides by hand go directly in it."""
+    return f"{BASELINE_PREFIX}{model_family}/"
+
+
+class MonitoringSpec(BaseModel):
+    """Model Monitor data-quality schedules for the stack's endpoints that capture data."""
+
+    model_config = SPEC_CONFIG
+
+    enabled: bool = Field(default=False, description="Monitor every endpoint that captures data.")
+    schedule: str = Field(
+        default="cron(0 0 ? * * *)",
+        description="How often the monitoring jobs run (UTC), in Model Monitor's forms: `cron(0 * ? * * *)` "
+        "hourly, `cron(0 H ? * * *)` daily at hour H, `cron(0 H/N ? * * *)` every N hours from H.",
+    )
+    instance_type: str = Field(default="ml.m5.xlarge", description="Instance of the monitoring jobs.")
+    max_runtime_seconds: Annotated[int, Field(ge=60, le=3600)] = Field(
+        default=1800,
+        description="Stop a job that runs longer. With an hourly schedule at most 1800 for model quality "
+        "and bias jobs (3600 for data quality and explainability).",
+    )
+    volume_size_gb: Annotated[int, Field(ge=1, le=512)] = Field(
+        default=20,
+        description="Storage volume of the data-quality job's instance, in GB (the model-quality, bias "
+        "and explainability jobs use 20).",
+    )
+    alarms: AlarmThresholds = Field(
+        default=AlarmThresholds(), description="Thresholds of the endpoint alarms."
+    )
+    model_monitors: ModelQualitySpec = Field(
+        default=ModelQualitySpec(),
+        description="Model-quality, bias and explainability monitors (aws-native).",
+    )
+    drift_features: (
+        Annotated[
+            list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]],
+            Field(max_length=MAX_DRIFT_FEATURES),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Features the drift alarm watches; default: the model family's feature group inputs.",
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _model_monitor_schedule(cls, value: str) -> str:
+        problem = model_monitor_schedule_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("instance_type")
+    @classmethod
+    def _instance_type(cls, value: str) -> str:
+        return validate_instance_type(value)
+
+    @model_validator(mode="after")
+    def _jobs_end_before_the_next_run(self) -> MonitoringSpec:
+        if not is_hourly(self.schedule):
+            return self
+        kinds = ["DataQuality", *self.model_monitors.kinds]
+        limit = min(HOURLY_MAX_RUNTIME[kind] for kind in kinds)
+        if self.max_runtime_seconds > limit:
+            fail_at(
+                "MonitoringSpec",
+                ("max_runtime_seconds",),
+                self.max_runtime_seconds,
+                f"{self.max_runtime_seconds} s: an hourly schedule's {' and '.join(k for k in kinds if HOURLY_MAX_RUNTIME[k] == limit)} "
+                f"jobs may run at most {limit} s (SageMaker's MaxRuntimeInSeconds); lower it or run less often",
+            )
+        return self

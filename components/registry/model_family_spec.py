@@ -1,0 +1,90 @@
+"""A model family and its promotion bar as a stack file declares them (no Pulumi: the stack file's
+configuration model reads them before anything is planned)."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from ..limits import SPEC_CONFIG
+
+ApprovalMode = Literal["auto", "manual"]
+# What a new model version is registered with, per approval mode (consumed by the training pipeline).
+APPROVAL_STATUS: dict[str, str] = {"auto": "Approved", "manual": "PendingManualApproval"}
+CONSUMER_ACTIONS = [
+    "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:ListModelPackages",
+]
+
+
+class _Spec(BaseModel):
+    model_config = SPEC_CONFIG
+
+
+class PromotionCriterion(_Spec):
+    """The evaluation metric a version must reach to be promoted (approved)."""
+
+    metric: str = Field(
+        pattern=r"^metrics\.[a-z][a-z0-9_]*\.value$",
+        description="Dotted path of the metric in the evaluation report, `metrics.<name>.value`, where "
+        "<name> is one of the family's training.metrics.",
+    )
+    threshold: float | int = Field(description="The bar the metric must reach.")
+
+    @property
+    def metric_name(self) -> str:
+        """``auc`` of ``metrics.auc.value``."""
+        return self.metric.split(".")[1]
+
+    @field_validator("threshold")
+    @classmethod
+    def _finite(cls, value: float | int) -> float | int:
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number")
+        return value
+
+    direction: Literal["maximize", "minimize"] = Field(
+        default="maximize",
+        description="`maximize`: metric >= threshold passes; `minimize`: metric <= threshold.",
+    )
+
+    def passes(self, value: float) -> bool:
+        return value >= self.threshold if self.direction == "maximize" else value <= self.threshold
+
+
+class ModelFamilySpec(_Spec):
+    """A model family: one model package group holding all its versions."""
+
+    name: str = Field(description="Model package group name: 1-63 letters/digits, separated by -.")
+    description: str = Field(
+        default="", max_length=1024, description="Description of the model package group."
+    )
+    consumer_accounts: list[Annotated[str, Field(pattern=r"^[0-9]{12}$")]] = Field(
+        default_factory=list,
+        description="Accounts (staging/prod) allowed to read and deploy this family's versions.",
+    )
+    promotion: PromotionCriterion = Field(
+        description="The bar a new version must clear: the training pipeline registers only versions "
+        "whose evaluation passes it, and `pipelines.promotion` approves or rejects a version by it."
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        import re
+
+        if not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", value):
+            raise ValueError(
+                f"'{value}' is not a valid model package group name: 1-63 letters or digits, separated by -"
+            )
+        return value
+
+    @field_validator("consumer_accounts")
+    @classmethod
+    def _unique_accounts(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("duplicate account ids")
+        return value
