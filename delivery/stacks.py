@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from stacks.config import ConfigError, parse_platform_config
-from stacks.stack_file import read_stack_file, stack_name_of
+from stacks.config import ConfigError
+from stacks.stack_file import offline_platform_config, read_stack_file, stack_name_of
 
 STACKS_DIR = Path("stacks")
 STACK_FILE_PATTERN = "Pulumi.*.yaml"
@@ -90,7 +90,7 @@ class StackTarget:
 def read_target(path: str | Path) -> StackTarget:
     """The validated target of the stack file at ``path``; raises :class:`ConfigError`."""
     stack_file = read_stack_file(path)
-    config = parse_platform_config(stack_file.platform, stack_file.path)
+    config = offline_platform_config(stack_file)  # as the program validates it
     return StackTarget(
         stack=stack_file.stack,
         stack_file=stack_file.path,

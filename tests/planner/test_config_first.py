@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from components.extras import MissingExtraError
+from delivery.stacks import read_target
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from planner.recorder import record_stack_file
 from stacks.config import ConfigError
@@ -137,13 +138,17 @@ VARIANTS = {
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_the_check_before_the_imports_is_the_programs_own(tmp_path: Path, variant: str) -> None:
+def test_the_check_before_the_imports_is_the_programs_own_and_ci_lists_stacks_with_it(
+    tmp_path: Path, variant: str
+) -> None:
     path = _variant(tmp_path, "bad", VARIANTS[variant])
     with pytest.raises(ConfigError) as before:
         offline_platform_config(read_stack_file(path))
     with pytest.raises(ConfigError) as in_the_program:
         record_stack_file(str(path))  # the program's load_config, under the engine's mocks
-    assert str(before.value) == str(in_the_program.value)
+    with pytest.raises(ConfigError) as listed:
+        read_target(path)  # CI's list of stacks (python -m delivery.stacks)
+    assert str(before.value) == str(in_the_program.value) == str(listed.value)
     assert str(path) in str(before.value)
 
 
