@@ -283,3 +283,22 @@ def _remove_stale_versions(entry: Path) -> None:
             continue
         if other.with_suffix(".pickle") != entry and stale:
             other.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.recorded --cache-dir``: this code's cache folder, relative to the
+    repository. CI's test job restores and saves it between runs of the same code
+    (docs/ci-cd.md): a run whose code has not changed (a change to tests or docs, a re-run) records
+    nothing."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.recorded", description=main.__doc__)
+    parser.add_argument("--cache-dir", action="store_true", required=True, help="print the folder")
+    parser.parse_args(argv)
+    repo = Path(__file__).resolve().parent.parent
+    print((repo / ".cache" / "recorded-stacks" / source_fingerprint(repo)).relative_to(repo))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

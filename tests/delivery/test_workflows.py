@@ -23,6 +23,7 @@ import yaml
 
 from delivery.stacks import PROMOTION_ORDER, list_stacks
 from delivery.stacks import main as list_stacks_main
+from tests import recorded
 from tests.bin.sandbox import real_uv
 from tests.conftest import REPO
 
@@ -912,12 +913,58 @@ def test_the_environment_is_built_once_per_run_and_every_other_job_restores_it(n
     for job_name in users - {"stacks"}:
         job = jobs[job_name]
         assert "stacks" in _needs(job), job_name
-        restored = _only(job, "actions/cache/restore@")
+        [restored] = [
+            step for step in _steps(job, "actions/cache/restore@") if step["with"]["path"] == ".venv"
+        ]
         assert restored["with"] == {
             "path": ".venv",
             "key": "${{ needs.stacks.outputs.environment }}",
             "fail-on-cache-miss": True,
         }, f"{job_name} restores the run's environment, or fails rather than build its own"
         assert job["steps"].index(restored) < _first_use(job), job_name
-        assert not _steps(job, "actions/cache/save@") and not _steps(job, "actions/cache@"), job_name
+        others = [step for step in _steps(job, "actions/cache/") if step is not restored]
+        assert others == ([] if job_name != "test" else _recorded_stacks_cache(job)), job_name
+        assert not _steps(job, "actions/cache@"), job_name
         assert _only(job, "astral-sh/setup-uv@")["with"]["enable-cache"] is False, job_name
+
+
+def _recorded_stacks_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """The test job's restore and save of the graphs its tests record (checked below)."""
+    return [
+        step
+        for step in _steps(job, "actions/cache/")
+        if step["with"]["path"] == "${{ steps.recorded.outputs.folder }}"
+    ]
+
+
+def test_the_test_job_keeps_the_recorded_stacks_of_the_code_it_tested() -> None:
+    """Restored and saved under the folder tests/recorded.py names by the code's fingerprint: exact
+    key, no fallback to another version's graphs, saved only when not restored and after the tests
+    passed (a failed step skips it), after the step that computes the folder and around make test."""
+    job = _load(WORKFLOWS / "pull-request.yml")["jobs"]["test"]
+    steps = job["steps"]
+    [folder] = [step for step in steps if step.get("id") == "recorded"]
+    assert folder["run"] == (
+        'echo "folder=$(uv run --no-sync python -m tests.recorded --cache-dir)" >> "$GITHUB_OUTPUT"'
+    )
+    restore, save = _recorded_stacks_cache(job)
+    assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith(
+        "actions/cache/save@"
+    )
+    wanted = {"path": "${{ steps.recorded.outputs.folder }}", "key": "${{ steps.recorded.outputs.folder }}"}
+    assert restore["with"] == save["with"] == wanted, "the exact folder of this code, nothing else"
+    assert save["if"] == f"steps.{restore['id']}.outputs.cache-hit != 'true'"
+    [test] = [step for step in steps if step.get("run") == "make test"]
+    assert steps.index(folder) < steps.index(restore) < steps.index(test) < steps.index(save)
+
+
+def test_the_recorded_stacks_folder_ci_keeps_is_the_one_the_tests_use() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.recorded", "--cache-dir"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert REPO / result.stdout.strip() == recorded._cache_dir
