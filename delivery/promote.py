@@ -29,7 +29,7 @@ from botocore.exceptions import ClientError
 from delivery import aws_errors
 from delivery.aws_errors import AWS_ERRORS, is_access_problem
 from delivery.lineage import render_lineage, version_lineage
-from stacks.config import ConfigError, PlatformConfig, parse_platform_config
+from stacks.config import ConfigError, PlatformConfig
 from stacks.input_limits import shorten
 from stacks.model_packages import (
     ModelResolutionError,
@@ -38,7 +38,7 @@ from stacks.model_packages import (
     latest_approved_package,
     resolve_version,
 )
-from stacks.stack_file import read_stack_file
+from stacks.stack_file import offline_platform_config, read_stack_file
 
 DEPLOY_WORKFLOW = "deploy.yml"
 Runner = Callable[[Sequence[str]], int]
@@ -159,7 +159,7 @@ def _run(command: Sequence[str]) -> int:
 def _status(args: argparse.Namespace, sagemaker: Any | None) -> int:
     try:
         stack_file = read_stack_file(args.stack_file)
-        config = parse_platform_config(stack_file.platform, stack_file.path)
+        config = offline_platform_config(stack_file)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2

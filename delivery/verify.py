@@ -28,9 +28,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from delivery.checks import Clients, Result, check
 from delivery.expectations import expectations
-from stacks.config import ConfigError, parse_platform_config
+from stacks.config import ConfigError
 from stacks.model_packages import ModelResolutionError, deployed_endpoint, resolve
-from stacks.stack_file import read_stack_file
+from stacks.stack_file import offline_platform_config, read_stack_file
 
 if TYPE_CHECKING:
     from stacks.program import ResolverFactory
@@ -97,7 +97,7 @@ def verify(
     from stacks.program import run
 
     stack = read_stack_file(stack_file)
-    config = parse_platform_config(stack.platform, stack.path)
+    config = offline_platform_config(stack)
     if clients is None:
         clients = Clients.for_region(config.region)
     registry = clients.sagemaker

@@ -252,8 +252,8 @@ def card_settings(config: PlatformConfig, family: ModelFamilyConfig) -> CardSett
 def main(argv: list[str] | None = None) -> int:
     import boto3
 
-    from stacks.config import ConfigError, parse_platform_config
-    from stacks.stack_file import read_stack_file
+    from stacks.config import ConfigError
+    from stacks.stack_file import offline_platform_config, read_stack_file
 
     parser = argparse.ArgumentParser(prog="python -m pipelines.promotion", description=__doc__.split("\n")[0])
     parser.add_argument("--stack-file", required=True, help="the stack whose models[].promotion sets the bar")
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        config = parse_platform_config(read_stack_file(args.stack_file).platform, args.stack_file)
+        config = offline_platform_config(read_stack_file(args.stack_file))
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2

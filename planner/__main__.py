@@ -110,14 +110,20 @@ def plan_once(stack_file: StackFile, registry: str = "stand-in") -> Plan:
         return build_plan(stack_file, registry)
 
 
+def validated_stack_file(path: str) -> StackFile:
+    """The stack file at ``path``, read and its platform value validated as the program validates
+    it; raises :class:`ConfigError`. The command line calls it before it imports Pulumi, the
+    providers and the components: an invalid stack file fails in a fraction of a plan's start-up."""
+    stack_file = read_stack_file(path)
+    offline_platform_config(stack_file)
+    return stack_file
+
+
 def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     args = _parse_args(argv)
     path = stack_file_path(args.stack, args.config)
     try:
-        # Read and validated before Pulumi, the providers and the components are imported: an
-        # invalid stack file fails in a fraction of a plan's start-up.
-        stack_file = read_stack_file(path)
-        offline_platform_config(stack_file)
+        stack_file = validated_stack_file(path)
         plan = plan_once(stack_file, args.registry) if one_shot else build_plan(stack_file, args.registry)
     except ConfigError as error:
         print(error, file=sys.stderr)

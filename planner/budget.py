@@ -16,7 +16,7 @@ from typing import Any
 from components.observability.budget_spec import BudgetSpec, suggested_limit
 from planner.cost import CostEstimate
 from planner.recorder import ResourceGraph
-from stacks.config import CONFIG_KEY
+from stacks.project import platform_map
 
 BUDGET_TYPE = "aws:budgets/budget:Budget"
 DEFAULT_MARGIN_PERCENT = float(BudgetSpec.model_fields["margin_percent"].default)
@@ -70,8 +70,7 @@ class BudgetCheck:
 
 
 def _budget_section(graph: ResourceGraph) -> Mapping[str, Any]:
-    platform = graph.config.get(CONFIG_KEY)
-    section = platform.get("budget") if isinstance(platform, Mapping) else None
+    section = platform_map(graph.config).get("budget")
     return section if isinstance(section, Mapping) else {}
 
 

@@ -32,7 +32,7 @@ from planner.pricing import (
 )
 from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
 from planner.training_cost import TrainingRunCost, training_run_costs
-from stacks.config import CONFIG_KEY
+from stacks.project import platform_map
 
 __all__ = [
     "PRICES_PATH",
@@ -143,8 +143,7 @@ def _top_component(ctx: PricingContext, resource: RecordedResource) -> RecordedR
 
 
 def stack_region(graph: ResourceGraph) -> str | None:
-    platform = graph.config.get(CONFIG_KEY)
-    region = platform.get("region") if isinstance(platform, Mapping) else None
+    region = platform_map(graph.config).get("region")
     return region if isinstance(region, str) else None
 
 

@@ -43,7 +43,7 @@ from planner.mocks import PlatformMocks
 from planner.process import fewer_gc_pauses
 from planner.registries import REGISTRIES
 from planner.schema_numbers import with_schema_integers
-from stacks.project import CONFIG_KEY, PROJECT, engine_config_values
+from stacks.project import PROJECT, engine_config_values, platform_map
 
 if TYPE_CHECKING:
     from stacks.stack_file import StackFile
@@ -114,8 +114,8 @@ class ResourceGraph:
 
     @property
     def environment(self) -> str | None:
-        platform = self.config.get(CONFIG_KEY)
-        return platform.get("environment") if isinstance(platform, Mapping) else None
+        environment = platform_map(self.config).get("environment")
+        return environment if isinstance(environment, str) else None
 
     def __iter__(self) -> Iterator[RecordedResource]:
         return iter(self.resources)
@@ -319,8 +319,7 @@ def _plain(value: Any) -> Any:
 
 
 def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
-    platform = config.get(CONFIG_KEY)
-    platform = platform if isinstance(platform, Mapping) else {}
+    platform = platform_map(config)
     region = platform.get("region") if isinstance(platform.get("region"), str) else DEFAULT_REGION
     account = platform.get("account_id") if isinstance(platform.get("account_id"), str) else DEFAULT_ACCOUNT
     return region, account

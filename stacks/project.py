@@ -12,6 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from stacks.input_limits import MAX_STACK_FILE_BYTES, json_depth_exceeds
+
 PROJECT: Final = "mlops-platform"
 CONFIG_KEY: Final = f"{PROJECT}:platform"
 # A secret stack value (`pulumi config set --secret kubeconfig ...`): the cluster for kubernetes_serving.
@@ -33,3 +35,18 @@ def engine_config_values(config: Mapping[str, Any]) -> dict[str, str]:
 
 def _is_secure(value: Any) -> bool:
     return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)
+
+
+def platform_map(config: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The ``mlops-platform:platform`` map of a stack's config as the program reads it: written as
+    a map or as JSON text holding one (the engine passes either as JSON). Anything else, empty."""
+    value = config.get(CONFIG_KEY)
+    if isinstance(value, str):
+        # Bounded as the program bounds it before parsing (its error is the program's to report).
+        if len(value) > MAX_STACK_FILE_BYTES or json_depth_exceeds(value):
+            return {}
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, Mapping) else {}

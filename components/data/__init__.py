@@ -3,11 +3,18 @@ and a DVC remote on the datasets bucket (type tokens ``mlops:data:FeatureStore``
 ``mlops:data:FeatureQueryWorkgroup``, ``mlops:data:DvcRemote``). The components are imported on
 first use, so reading the specs does not load Pulumi."""
 
+from typing import TYPE_CHECKING
+
 from ..extras import on_first_use
 from .dvc_remote_spec import DvcRemoteSpec
 from .feature_store_spec import FeatureGroupSpec, FeatureSpec, OnlineTtl
 
-__getattr__ = on_first_use(
+if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
+    from .dvc_remote import DvcRemote, DvcRemoteArgs
+    from .feature_query_workgroup import FeatureQueryWorkgroup, FeatureQueryWorkgroupArgs
+    from .feature_store import FeatureStore, FeatureStoreArgs
+
+__getattr__, __dir__ = on_first_use(
     __name__,
     {
         ".dvc_remote": ("DvcRemote", "DvcRemoteArgs"),

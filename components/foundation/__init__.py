@@ -2,10 +2,21 @@
 least-privilege execution roles and the CloudTrail audit trail (type tokens ``mlops:foundation:*``).
 The components are imported on first use, so reading the specs does not load Pulumi."""
 
+from typing import TYPE_CHECKING
+
 from ..extras import on_first_use
 from .audit_trail_spec import AuditTrailSpec
 
-__getattr__ = on_first_use(
+if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
+    from .access_log_bucket import AccessLogBucket, AccessLogBucketArgs
+    from .audit_trail import AuditTrail, AuditTrailArgs
+    from .encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
+    from .execution_role import ExecutionRole, ExecutionRoleArgs
+    from .image_repository import ImageRepository, ImageRepositoryArgs
+    from .private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
+    from .secure_bucket import LogDelivery, SecureBucket, SecureBucketArgs
+
+__getattr__, __dir__ = on_first_use(
     __name__,
     {
         ".access_log_bucket": ("AccessLogBucket", "AccessLogBucketArgs"),

@@ -2,6 +2,8 @@
 ``mlops:kubernetes:*``). The components need pulumi-kubernetes (the ``kubernetes`` extra): they
 are imported on first use, so reading the specs does not load it."""
 
+from typing import TYPE_CHECKING
+
 from ..extras import on_first_use
 from .kubernetes_monitoring_spec import AlertRouting, KubernetesMonitoringSpec, ScrapeTarget
 from .kubernetes_serving_spec import (
@@ -13,7 +15,18 @@ from .kubernetes_serving_spec import (
     Toleration,
 )
 
-__getattr__ = on_first_use(
+if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
+    from .alertmanager_sns_access import AlertmanagerSnsAccess, AlertmanagerSnsAccessArgs
+    from .kubernetes_monitoring import KubernetesMonitoring, KubernetesMonitoringArgs
+    from .kubernetes_serving import (
+        KubernetesServing,
+        KubernetesServingArgs,
+        RegistryModel,
+        kubernetes_provider,
+    )
+    from .model_artifact_access import ModelArtifactAccess, ModelArtifactAccessArgs
+
+__getattr__, __dir__ = on_first_use(
     __name__,
     {
         ".alertmanager_sns_access": ("AlertmanagerSnsAccess", "AlertmanagerSnsAccessArgs"),

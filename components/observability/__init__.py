@@ -3,6 +3,8 @@ cost guardrails (type tokens ``mlops:observability:*``). The components are impo
 so reading the specs does not load Pulumi, and only ``ModelQualityMonitoring`` loads
 pulumi-aws-native."""
 
+from typing import TYPE_CHECKING
+
 from ..extras import on_first_use
 from .alarm_thresholds import AlarmThresholds, BusinessHours
 from .alert_subscription import AlertSubscription
@@ -11,7 +13,23 @@ from .model_quality_spec import ModelQualitySpec
 from .monitoring_spec import MonitoringSpec
 
 # pulumi-aws-native is large and optional: only ModelQualityMonitoring loads it.
-__getattr__ = on_first_use(
+if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
+    from .alert_topic import AlertTopic, AlertTopicArgs
+    from .cost_guardrails import CostGuardrails, CostGuardrailsArgs
+    from .drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
+    from .endpoint_alarms import EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
+    from .failure_alerts import FailureAlerts, FailureAlertsArgs
+    from .model_monitoring import JobPlacement, ModelMonitoring, ModelMonitoringArgs, MonitoringBaselines
+    from .model_quality_alarms import ModelQualityAlarms, ModelQualityAlarmsArgs
+    from .model_quality_monitoring import ModelQualityMonitoring, ModelQualityMonitoringArgs
+    from .monitoring_dashboard import (
+        DashboardEndpoint,
+        DashboardVariant,
+        MonitoringDashboard,
+        MonitoringDashboardArgs,
+    )
+
+__getattr__, __dir__ = on_first_use(
     __name__,
     {
         ".alert_topic": ("AlertTopic", "AlertTopicArgs"),

@@ -3,10 +3,16 @@
 (``mlops:registry:ApprovalDispatch``). The components are imported on first use, so reading the
 specs does not load Pulumi."""
 
+from typing import TYPE_CHECKING
+
 from ..extras import on_first_use
 from .model_family_spec import ApprovalMode, ModelFamilySpec, PromotionCriterion
 
-__getattr__ = on_first_use(
+if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
+    from .approval_dispatch import ApprovalDispatch, ApprovalDispatchArgs
+    from .model_registry import ModelRegistry, ModelRegistryArgs, approval_event_pattern
+
+__getattr__, __dir__ = on_first_use(
     __name__,
     {
         ".approval_dispatch": ("ApprovalDispatch", "ApprovalDispatchArgs"),

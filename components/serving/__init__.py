@@ -5,6 +5,8 @@ endpoints sharing their instances among several models as inference components
 (``mlops:serving:BatchScoring``). The components are imported on first use, so reading the specs
 does not load Pulumi, and only ``ShadowTest`` and ``SharedEndpoint`` load pulumi-aws-native."""
 
+from typing import TYPE_CHECKING
+
 from ..extras import on_first_use
 from .batch_scoring_spec import BatchScoringSpec
 from .inference_endpoint_spec import (
@@ -29,7 +31,13 @@ from .shared_endpoint_spec import (
 )
 
 # pulumi-aws-native is large and optional: only the shadow test and the shared endpoint load it.
-__getattr__ = on_first_use(
+if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
+    from .batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs
+    from .inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+    from .shadow_test import ShadowTest, ShadowTestArgs
+    from .shared_endpoint import SharedEndpoint, SharedEndpointArgs
+
+__getattr__, __dir__ = on_first_use(
     __name__,
     {
         ".batch_scoring": ("BatchEvidently", "BatchScoring", "BatchScoringArgs"),

@@ -3,6 +3,8 @@
 imports the SageMaker SDK, the ``training`` extra, only when a definition is built). The components
 are imported on first use, so reading the specs does not load Pulumi."""
 
+from typing import TYPE_CHECKING
+
 from ..extras import on_first_use
 from .training_spec import (
     EntryPoints,
@@ -16,7 +18,12 @@ from .training_spec import (
     training_data_prefix,
 )
 
-__getattr__ = on_first_use(
+if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
+    from .pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
+    from .retraining_gate import RetrainingGate, RetrainingGateArgs
+    from .training_pipeline import TrainingPipeline, TrainingPipelineArgs
+
+__getattr__, __dir__ = on_first_use(
     __name__,
     {
         ".pipeline_triggers": ("NewDataSource", "PipelineTriggers", "PipelineTriggersArgs"),

@@ -8,20 +8,26 @@ command line reads and validates the stack file first, with the program's own va
 
 from __future__ import annotations
 
+import ast
+import json
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from components.extras import MissingExtraError
 from delivery.stacks import read_target
-from planner.__main__ import EXIT_INVALID_CONFIG, main
+from planner.__main__ import EXIT_INVALID_CONFIG, build_plan, main
 from planner.recorder import record_stack_file
-from stacks.config import ConfigError
+from planner.report import json_value, to_json
+from stacks.config import CONFIG_KEY, ConfigError
+from stacks.program import load_config
+from stacks.project import platform_map
 from stacks.stack_file import offline_platform_config, read_stack_file
-from tests.conftest import REPO, stack_path
+from tests.conftest import REPO, load_stack_document, stack_path
 
 HEAVY = (
     "pulumi",
@@ -117,39 +123,136 @@ def test_the_planner_patches_the_sdks_type_hints_when_a_provider_type_module_fir
     assert result.stdout.split() == ["False", "True"]
 
 
-def _variant(tmp_path: Path, name: str, edit) -> Path:
-    path = tmp_path / f"Pulumi.{name}.yaml"
-    path.write_text(edit(stack_path("prod").read_text()))
-    return path
+def test_a_one_shot_plan_imports_the_plan_before_it_freezes_them_and_forks() -> None:
+    """``plan_once`` (``python -m planner``): the program's modules are imported before the
+    collector freezes what is loaded and before the composer's child is forked (it starts with
+    them), and the plan is built inside the child's lifetime."""
+    script = textwrap.dedent(
+        """
+        import contextlib, json, sys
+        import planner.__main__ as cli
+        import planner.definition_composer, planner.process
+        WATCHED = ("pulumi", "planner.recorder", "planner.report", "stacks.program")
+        events = []
+        def note(what):
+            events.append([what, [name for name in WATCHED if name in sys.modules]])
+        @contextlib.contextmanager
+        def composition():
+            note("fork")
+            yield None
+            note("child ended")
+        planner.process.prepare_one_shot_process = lambda: note("freeze")
+        planner.definition_composer.parallel_composition = composition
+        cli.build_plan = lambda stack_file, registry: note("plan")
+        note("start")
+        cli.plan_once(None)
+        print(json.dumps(events))
+        """
+    )
+    result = _python("-c", script)
+    assert result.returncode == 0, result.stderr
+    everything = ["pulumi", "planner.recorder", "planner.report", "stacks.program"]
+    assert json.loads(result.stdout) == [
+        ["start", []],
+        ["freeze", everything],
+        ["fork", everything],
+        ["plan", everything],
+        ["child ended", everything],
+    ]
+
+
+def _platform(document: dict) -> dict:
+    return document["config"][CONFIG_KEY]
+
+
+def _replace_platform(document: dict, value: object) -> None:
+    document["config"][CONFIG_KEY] = value
 
 
 VARIANTS = {
-    "an unknown environment": lambda text: text.replace("environment: prod", "environment: production", 1),
-    "a platform that is a string": lambda text: text.replace(
-        "  mlops-platform:platform:\n", "  mlops-platform:platform: just text\n  unused:\n", 1
+    "an unknown environment": lambda document: _platform(document).update(environment="production"),
+    "an unknown key": lambda document: _platform(document).update(enviroment="prod"),
+    "a platform that is text": lambda document: _replace_platform(document, "just text"),
+    "a secret platform": lambda document: _replace_platform(document, {"secure": "v1:abc"}),
+    "a list as the platform": lambda document: _replace_platform(document, [1, 2]),
+    "null as the platform": lambda document: _replace_platform(document, None),
+    # Valid ones: the engine passes JSON, so a number as a map key arrives as text, and a
+    # platform written as a JSON string arrives as the map it holds.
+    "a number as a tag key": lambda document: _platform(document)["tags"].update({1: "one"}),
+    "the platform as a JSON string": lambda document: _replace_platform(
+        document, json.dumps(_platform(document))
     ),
-    "a secret platform": lambda text: text.replace(
-        "  mlops-platform:platform:\n", "  mlops-platform:platform:\n    secure: v1:abc\n  unused:\n", 1
-    ),
-    "an unknown key": lambda text: text.replace(
-        "environment: prod", "environment: prod\n    enviroment: prod", 1
-    ),
+    "the fixture as it is": lambda document: None,
 }
+
+
+def _outcome(check) -> tuple[str, object]:
+    try:
+        return "valid", check()
+    except ConfigError as error:
+        return "invalid", str(error)
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_the_check_before_the_imports_is_the_programs_own_and_ci_lists_stacks_with_it(
     tmp_path: Path, variant: str
 ) -> None:
-    path = _variant(tmp_path, "bad", VARIANTS[variant])
-    with pytest.raises(ConfigError) as before:
-        offline_platform_config(read_stack_file(path))
-    with pytest.raises(ConfigError) as in_the_program:
-        record_stack_file(str(path))  # the program's load_config, under the engine's mocks
-    with pytest.raises(ConfigError) as listed:
-        read_target(path)  # CI's list of stacks (python -m delivery.stacks)
-    assert str(before.value) == str(in_the_program.value) == str(listed.value)
-    assert str(path) in str(before.value)
+    document = load_stack_document("prod")
+    VARIANTS[variant](document)
+    path = tmp_path / "Pulumi.variant.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    seen = []
+
+    def in_the_program() -> object:
+        # The program's own load_config, under the engine's mocks (nothing else of the program).
+        record_stack_file(str(path), program=lambda source: seen.append(load_config(source)))
+        return seen[0]
+
+    before = _outcome(lambda: offline_platform_config(read_stack_file(path)))
+    assert before == _outcome(in_the_program)
+    # CI's list of stacks (python -m delivery.stacks) validates the same way.
+    listed = _outcome(lambda: read_target(path))
+    assert listed[0] == before[0] and (listed[0] == "valid" or listed == before)
+    if before[0] == "invalid":
+        assert str(path) in before[1]
+    expected = (
+        "valid"
+        if variant in ("a number as a tag key", "the platform as a JSON string", "the fixture as it is")
+        else "invalid"
+    )
+    assert before[0] == expected
+
+
+def test_a_platform_written_as_json_text_plans_as_the_map_it_holds(tmp_path: Path) -> None:
+    """The engine hands the program either form as the same JSON: the offline plan's mocks (region,
+    account), the graph's environment, the cost's region and the budget read it as the program does."""
+    plans = {}
+    for form in ("map", "text"):
+        document = load_stack_document("dev")
+        if form == "text":
+            _replace_platform(document, json.dumps(_platform(document)))
+        folder = tmp_path / form
+        folder.mkdir()
+        path = folder / "Pulumi.dev.yaml"
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+        plans[form] = build_plan(str(path))
+    as_map, as_text = plans["map"], plans["text"]
+    assert as_text.graph.environment == as_map.graph.environment == "dev"
+    rendered = {
+        form: json.loads(json.dumps(to_json(plan), default=json_value)) for form, plan in plans.items()
+    }
+    for part in ("resources", "summary", "cost", "violations"):
+        assert rendered["text"][part] == rendered["map"][part], part
+    assert rendered["map"]["cost"]["budget"] is not None, "the budget is read from the platform"
+    assert as_text.cost.region == "eu-west-1"
+
+
+def test_the_platform_map_is_read_as_the_program_reads_it_and_never_parsed_unbounded() -> None:
+    assert platform_map({CONFIG_KEY: {"region": "eu-west-1"}}) == {"region": "eu-west-1"}
+    assert platform_map({CONFIG_KEY: '{"region": "eu-west-1"}'}) == {"region": "eu-west-1"}
+    for not_a_map in ("just text", "[1, 2]", "[" * 10_000 + "]" * 10_000, None, 42, ["a"]):
+        assert platform_map({CONFIG_KEY: not_a_map}) == {}
+    assert platform_map({}) == {}
 
 
 def test_what_only_the_program_sees_still_exits_2_naming_the_key(write_stack, capsys) -> None:
@@ -175,10 +278,14 @@ def _package(tmp_path: Path, monkeypatch) -> None:
     root.mkdir()
     (root / "__init__.py").write_text(
         "from components.extras import on_first_use\n"
-        "__getattr__ = on_first_use(__name__, {'.thing': ('Thing', 'helper'), '.needs_extra': ('Extra',)})\n"
+        "__getattr__, __dir__ = on_first_use(\n"
+        "    __name__, {'.thing': ('Thing', 'helper'), '.needs_extra': ('Extra',), '.broken': ('Broken',)}\n"
+        ")\n"
     )
     (root / "thing.py").write_text("class Thing: ...\ndef helper(): return 42\n")
     (root / "needs_extra.py").write_text("import pulumi_kubernetes.core\nExtra = 1\n")
+    (root / "broken.py").write_text("import os\nos.no_such_function()\nBroken = 1\n")
+    (root / "helpers.py").write_text("VALUE = 7\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     for name in [name for name in sys.modules if name.startswith("lazy_area")]:
         monkeypatch.delitem(sys.modules, name)
@@ -196,6 +303,47 @@ def test_a_lazy_areas_names_load_their_module_on_first_read_and_stay(tmp_path: P
     assert lazy_area.helper() == 42
     with pytest.raises(AttributeError, match=r"module 'lazy_area' has no attribute 'Other'"):
         lazy_area.Other  # noqa: B018
+    assert {"Thing", "helper", "Extra", "Broken"} <= set(dir(lazy_area)), "listed before first use"
+    assert lazy_area.helpers.VALUE == 7, "a submodule is there when read, as if imported eagerly"
+
+
+def test_a_lazy_module_that_fails_inside_keeps_its_error(tmp_path: Path, monkeypatch) -> None:
+    """An AttributeError raised while the module imports is not read as a missing name."""
+    _package(tmp_path, monkeypatch)
+
+    with pytest.raises(
+        ImportError, match=r"lazy_area.Broken: importing .broken failed: .*no_such_function"
+    ) as raised:
+        from lazy_area import Broken  # noqa: F401
+    assert isinstance(raised.value.__cause__, AttributeError)
+
+
+def _lazy_names(area: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """An area package's ``on_first_use`` map and its ``if TYPE_CHECKING:`` imports, by module."""
+    tree = ast.parse((REPO / "components" / area / "__init__.py").read_text())
+    [call] = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and ast.unparse(node.value.func) == "on_first_use"
+    ]
+    mapping = ast.literal_eval(call.args[1])
+    [block] = [
+        node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    ]
+    checked = {"." + node.module: [alias.name for alias in node.names] for node in block.body}
+    return {module: list(names) for module, names in mapping.items()}, checked
+
+
+AREAS = sorted(path.parent.name for path in (REPO / "components").glob("*/__init__.py"))
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_type_checkers_see_every_name_an_area_loads_on_first_use(area: str) -> None:
+    lazy, for_type_checkers = _lazy_names(area)
+    assert lazy == for_type_checkers
+    assert lazy, f"components.{area} loads nothing on first use"
 
 
 def test_a_lazy_name_whose_module_needs_a_missing_package_says_which(tmp_path: Path, monkeypatch) -> None:
