@@ -3,7 +3,7 @@ hands the program a stack's configuration in.
 
 Apart from :mod:`stacks.config` so that what only needs the names (the planner's recorder, which
 every offline run and the benchmark's SDK floor import) does not import the configuration model
-and, through it, every component package.
+(pydantic and some eighty models).
 """
 
 from __future__ import annotations

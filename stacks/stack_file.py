@@ -381,7 +381,7 @@ def platform_from_json(text: str | None, source: str) -> Any:
 
 
 def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
-    """The stack's ``mlops-platform:platform`` validated as the program validates it offline
+    """The stack's ``mlops-platform:platform`` validated as the program validates it
     (:func:`stacks.program.load_config` on what the engine would pass it); raises
     :class:`~stacks.config.ConfigError` naming the file and key.
 
