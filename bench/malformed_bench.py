@@ -4,7 +4,7 @@ Each case is a hostile or broken variant of the reference dev stack
 (``tests/fixtures/stacks/Pulumi.dev.yaml``): a YAML alias bomb, a 5 MB file of 60,000 tags,
 thousands of nested brackets, the largest file the size limit still lets through, a value just
 under the values limit... Each runs in a fresh Python process, which reads and validates the file
-exactly as every CLI does (``read_stack_file`` + ``parse_platform_config``), and reports the time
+exactly as every CLI does (``read_stack_file`` + ``offline_platform_config``), and reports the time
 to the error (imports excluded) and the process's peak resident memory. A second column times the
 real ``python -m planner --config`` end to end (with its imports), and checks it exits 2.
 

@@ -52,39 +52,43 @@ def import_needing(relative: str, package: str, needed_by: str) -> ModuleType:
         raise
 
 
-def on_first_use(
-    package: str, modules: Mapping[str, Sequence[str]]
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """A package's module ``__getattr__`` and ``__dir__`` (PEP 562) that import each name's module
-    when the name is first read, keyed by module: ``{".feature_store": ("FeatureStore", ...)}``.
+def on_first_use(package: str, modules: Mapping[str, Sequence[str]]) -> Callable[[str], Any]:
+    """A package's module ``__getattr__`` (PEP 562) that imports each name's module when the name is
+    first read, keyed by module: ``{".feature_store": ("FeatureStore", ...)}``.
 
     Reading a package's specs (the stack file's configuration model) then does not import Pulumi,
-    pulumi-aws or an extra: only the components' own modules do. A missing extra is reported as
-    :class:`MissingExtraError`; any other failure of the import keeps its own error (an
-    ``AttributeError`` raised inside the module would otherwise read as a name the package lacks).
-    A submodule is imported when read (``package.cost_guardrails``), as a package that imported it
-    eagerly had it. The name is kept in the package, so later reads are plain lookups. The package
-    names the classes again under ``if TYPE_CHECKING:`` for type checkers; a test keeps the two
-    lists equal.
+    pulumi-aws or an extra: only the components' own modules do. A submodule is imported when read
+    (``package.cost_guardrails``), as a package that imported it eagerly had it. A missing extra is
+    reported as :class:`MissingExtraError`; an ``AttributeError`` raised inside the module becomes an
+    ``ImportError`` with its cause (it would otherwise read as a name the package lacks). The name is
+    kept in the package, so later reads are plain lookups.
+
+    ``dir()`` lists what is loaded, and ``__all__`` every name: listing the rest in ``dir()`` would
+    make ``help()`` and ``inspect.getmembers`` import every component (and fail without an extra).
+    The package names the classes again under ``if TYPE_CHECKING:`` for type checkers; a test keeps
+    the two lists equal.
     """
     module_of = {name: module for module, names in modules.items() for name in names}
     namespace = sys.modules[package].__dict__
 
+    def load(relative: str, what: str) -> ModuleType:
+        try:
+            return import_needing(relative, package, f"{package}.{what}")
+        except AttributeError as error:
+            raise ImportError(f"{package}.{what}: importing {relative} failed: {error}") from error
+
     def __getattr__(name: str) -> Any:
         if name in module_of:
-            try:
-                module = import_needing(module_of[name], package, f"{package}.{name}")
-            except AttributeError as error:
-                raise ImportError(f"{package}.{name}: importing {module_of[name]} failed: {error}") from error
-            value = getattr(module, name)
-        elif not name.startswith("__") and importlib.util.find_spec(f"{package}.{name}") is not None:
-            value = import_module(f"{package}.{name}")
+            value = getattr(load(module_of[name], name), name)
+        elif (
+            name.isidentifier()
+            and not name.startswith("__")
+            and importlib.util.find_spec(f"{package}.{name}") is not None
+        ):
+            value = load(f".{name}", name)
         else:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         namespace[name] = value
         return value
 
-    def __dir__() -> list[str]:
-        return sorted(set(namespace) | set(module_of))
-
-    return __getattr__, __dir__
+    return __getattr__

@@ -43,7 +43,7 @@ def platform_map(config: Mapping[str, Any]) -> Mapping[str, Any]:
     value = config.get(CONFIG_KEY)
     if isinstance(value, str):
         # Bounded as the program bounds it before parsing (its error is the program's to report).
-        if len(value) > MAX_STACK_FILE_BYTES or json_depth_exceeds(value):
+        if len(value.encode("utf-8", "surrogatepass")) > MAX_STACK_FILE_BYTES or json_depth_exceeds(value):
             return {}
         try:
             value = json.loads(value)

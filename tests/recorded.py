@@ -68,7 +68,11 @@ def source_fingerprint(repo: Path) -> str:
         files += sorted(
             path
             for path in (repo / folder).rglob("*")
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+            if path.is_file()
+            and "__pycache__" not in path.parts
+            and path.suffix != ".pyc"
+            # Tools' caches (ruff keeps models/.ruff_cache): they change with every lint run.
+            and not any(part.startswith(".") for part in path.relative_to(repo).parts)
         )
     for path in files:
         digest.update(str(path.relative_to(repo)).encode() + b"\0")

@@ -183,6 +183,13 @@ def _code(root: Path) -> Path:
     return root
 
 
+def _a_tool_cache(root: Path) -> None:
+    """What ruff leaves in models/ at every `make test` (models/ruff.toml), before the suite starts."""
+    (root / "models" / ".ruff_cache" / "0.1.0").mkdir(parents=True)
+    (root / "models" / ".ruff_cache" / "0.1.0" / "123").write_bytes(b"mtimes")
+    (root / "components" / ".hidden").write_text("editor state\n")
+
+
 @pytest.mark.parametrize(
     ("change", "changes_the_fingerprint"),
     [
@@ -195,6 +202,7 @@ def _code(root: Path) -> Path:
         ),
         pytest.param(lambda root: (root / "README.md").write_text("# docs\n"), False, id="docs"),
         pytest.param(lambda root: (root / "tests").mkdir() or None, False, id="tests"),
+        pytest.param(_a_tool_cache, False, id="a-tools-hidden-cache"),
     ],
 )
 def test_the_fingerprint_changes_with_the_code_a_recording_runs(

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .feature_query_workgroup import FeatureQueryWorkgroup, FeatureQueryWorkgroupArgs
     from .feature_store import FeatureStore, FeatureStoreArgs
 
-__getattr__, __dir__ = on_first_use(
+__getattr__ = on_first_use(
     __name__,
     {
         ".dvc_remote": ("DvcRemote", "DvcRemoteArgs"),

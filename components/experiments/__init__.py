@@ -9,7 +9,7 @@ from .experiment_tracking_spec import ExperimentTrackingSpec
 if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
 
-__getattr__, __dir__ = on_first_use(
+__getattr__ = on_first_use(
     __name__, {".experiment_tracking": ("ExperimentTracking", "ExperimentTrackingArgs")}
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
     from .secure_bucket import LogDelivery, SecureBucket, SecureBucketArgs
 
-__getattr__, __dir__ = on_first_use(
+__getattr__ = on_first_use(
     __name__,
     {
         ".access_log_bucket": ("AccessLogBucket", "AccessLogBucketArgs"),

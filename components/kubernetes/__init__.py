@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     )
     from .model_artifact_access import ModelArtifactAccess, ModelArtifactAccessArgs
 
-__getattr__, __dir__ = on_first_use(
+__getattr__ = on_first_use(
     __name__,
     {
         ".alertmanager_sns_access": ("AlertmanagerSnsAccess", "AlertmanagerSnsAccessArgs"),

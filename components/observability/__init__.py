@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
         MonitoringDashboardArgs,
     )
 
-__getattr__, __dir__ = on_first_use(
+__getattr__ = on_first_use(
     __name__,
     {
         ".alert_topic": ("AlertTopic", "AlertTopicArgs"),

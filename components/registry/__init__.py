@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .approval_dispatch import ApprovalDispatch, ApprovalDispatchArgs
     from .model_registry import ModelRegistry, ModelRegistryArgs, approval_event_pattern
 
-__getattr__, __dir__ = on_first_use(
+__getattr__ = on_first_use(
     __name__,
     {
         ".approval_dispatch": ("ApprovalDispatch", "ApprovalDispatchArgs"),

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .shadow_test import ShadowTest, ShadowTestArgs
     from .shared_endpoint import SharedEndpoint, SharedEndpointArgs
 
-__getattr__, __dir__ = on_first_use(
+__getattr__ = on_first_use(
     __name__,
     {
         ".batch_scoring": ("BatchEvidently", "BatchScoring", "BatchScoringArgs"),

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .retraining_gate import RetrainingGate, RetrainingGateArgs
     from .training_pipeline import TrainingPipeline, TrainingPipelineArgs
 
-__getattr__, __dir__ = on_first_use(
+__getattr__ = on_first_use(
     __name__,
     {
         ".pipeline_triggers": ("NewDataSource", "PipelineTriggers", "PipelineTriggersArgs"),

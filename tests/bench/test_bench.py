@@ -138,3 +138,29 @@ def test_the_process_floor_imports_neither_the_configuration_model_nor_a_compone
         text=True,
     ).stdout
     assert "'stacks.config'" not in loaded and "'components'" not in loaded and "'pulumi'" in loaded
+
+
+def test_the_measured_plan_runs_in_the_order_python_m_planner_runs_it(monkeypatch, capsys) -> None:
+    """Validated first, then the plan's imports (the "imports" figure ends there), then the plan."""
+    import types
+
+    import planner.__main__ as cli
+    import planner.process
+
+    order: list[str] = []
+    graph = types.SimpleNamespace(cloud_resources=[1, 2], components=[1])
+    monkeypatch.setattr(cli, "validated_stack_file", lambda path: order.append(f"validate {path}") or "file")
+    monkeypatch.setattr(cli, "import_plan_modules", lambda: order.append("import"))
+    monkeypatch.setattr(
+        cli,
+        "plan_once",
+        lambda stack_file: (
+            order.append(f"plan {stack_file}") or types.SimpleNamespace(graph=graph, violations=[])
+        ),
+    )
+    monkeypatch.setattr(planner.process, "exit_now", lambda status: order.append(f"exit {status}"))
+
+    plan_bench._child("stacks/Pulumi.x.yaml")
+
+    assert order == ["validate stacks/Pulumi.x.yaml", "import", "plan file", "exit 0"]
+    assert '"resources": 2' in capsys.readouterr().out

@@ -938,21 +938,26 @@ def _recorded_stacks_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_the_test_job_keeps_the_recorded_stacks_of_the_code_it_tested() -> None:
-    """Restored and saved under the folder tests/recorded.py names by the code's fingerprint: exact
-    key, no fallback to another version's graphs, saved only when not restored and after the tests
-    passed (a failed step skips it), after the step that computes the folder and around make test."""
+    """Restored and saved under the folder tests/recorded.py names by the code's fingerprint, keyed
+    also by the tests and what runs them: exact key, no fallback to another version's graphs, saved
+    only when not restored and after the tests passed (a failed step skips it)."""
     job = _load(WORKFLOWS / "pull-request.yml")["jobs"]["test"]
     steps = job["steps"]
     [folder] = [step for step in steps if step.get("id") == "recorded"]
-    assert folder["run"] == (
-        'echo "folder=$(uv run --no-sync python -m tests.recorded --cache-dir)" >> "$GITHUB_OUTPUT"'
-    )
+    # Its own line: `echo "...$(command)"` would hide a failing command behind an empty folder.
+    assert folder["run"].splitlines() == [
+        "folder=$(uv run --no-sync python -m tests.recorded --cache-dir)",
+        'echo "folder=$folder" >> "$GITHUB_OUTPUT"',
+        'echo "key=$folder-$TESTS_HASH" >> "$GITHUB_OUTPUT"',
+    ]
+    # A graph that other tests wrote (a fixture forging one) is never served to these tests.
+    assert folder["env"] == {"TESTS_HASH": "${{ hashFiles('tests/**', 'Makefile', 'bin/**', '.ci/**') }}"}
     restore, save = _recorded_stacks_cache(job)
     assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith(
         "actions/cache/save@"
     )
-    wanted = {"path": "${{ steps.recorded.outputs.folder }}", "key": "${{ steps.recorded.outputs.folder }}"}
-    assert restore["with"] == save["with"] == wanted, "the exact folder of this code, nothing else"
+    wanted = {"path": "${{ steps.recorded.outputs.folder }}", "key": "${{ steps.recorded.outputs.key }}"}
+    assert restore["with"] == save["with"] == wanted, "the exact folder of this code and tests, nothing else"
     assert save["if"] == f"steps.{restore['id']}.outputs.cache-hit != 'true'"
     [test] = [step for step in steps if step.get("run") == "make test"]
     assert steps.index(folder) < steps.index(restore) < steps.index(test) < steps.index(save)

@@ -9,6 +9,7 @@ command line reads and validates the stack file first, with the program's own va
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from planner.__main__ import EXIT_INVALID_CONFIG, build_plan, main
 from planner.recorder import record_stack_file
 from planner.report import json_value, to_json
 from stacks.config import CONFIG_KEY, ConfigError
+from stacks.input_limits import MAX_STACK_FILE_BYTES
 from stacks.program import load_config
 from stacks.project import platform_map
 from stacks.stack_file import offline_platform_config, read_stack_file
@@ -229,6 +231,7 @@ def test_a_platform_written_as_json_text_plans_as_the_map_it_holds(tmp_path: Pat
     plans = {}
     for form in ("map", "text"):
         document = load_stack_document("dev")
+        _platform(document)["budget"]["margin_percent"] = 37  # read only from the platform value
         if form == "text":
             _replace_platform(document, json.dumps(_platform(document)))
         folder = tmp_path / form
@@ -243,16 +246,37 @@ def test_a_platform_written_as_json_text_plans_as_the_map_it_holds(tmp_path: Pat
     }
     for part in ("resources", "summary", "cost", "violations"):
         assert rendered["text"][part] == rendered["map"][part], part
-    assert rendered["map"]["cost"]["budget"] is not None, "the budget is read from the platform"
+    assert rendered["map"]["cost"]["budget"]["margin_percent"] == 37, "the budget is read from the platform"
     assert as_text.cost.region == "eu-west-1"
 
 
 def test_the_platform_map_is_read_as_the_program_reads_it_and_never_parsed_unbounded() -> None:
     assert platform_map({CONFIG_KEY: {"region": "eu-west-1"}}) == {"region": "eu-west-1"}
     assert platform_map({CONFIG_KEY: '{"region": "eu-west-1"}'}) == {"region": "eu-west-1"}
-    for not_a_map in ("just text", "[1, 2]", "[" * 10_000 + "]" * 10_000, None, 42, ["a"]):
+    too_large = '{"owner": "' + "é" * (MAX_STACK_FILE_BYTES // 2) + '"}'  # fewer characters than bytes
+    for not_a_map in ("just text", "[1, 2]", "[" * 10_000 + "]" * 10_000, too_large, None, 42, ["a"]):
         assert platform_map({CONFIG_KEY: not_a_map}) == {}
     assert platform_map({}) == {}
+
+
+PRODUCTION = ("components", "stacks", "planner", "policies", "delivery", "pipelines", "bench")
+
+
+def test_every_command_validates_a_stack_file_through_the_programs_own_check() -> None:
+    """Only the program (``stacks.program.load_config``) and the check every command shares
+    (``offline_platform_config``) call ``parse_platform_config``: a command that parsed the raw
+    YAML value would judge a value the engine passes differently (a number as a map key, a
+    platform written as JSON text, a secret) otherwise than the program it plans for."""
+    callers = sorted(
+        f"{path.relative_to(REPO)}:{node.lineno}"
+        for folder in PRODUCTION
+        for path in (REPO / folder).rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("parse_platform_config")
+    )
+    assert [caller.split(":")[0] for caller in callers] == ["stacks/program.py", "stacks/stack_file.py"], (
+        callers
+    )
 
 
 def test_what_only_the_program_sees_still_exits_2_naming_the_key(write_stack, capsys) -> None:
@@ -278,7 +302,7 @@ def _package(tmp_path: Path, monkeypatch) -> None:
     root.mkdir()
     (root / "__init__.py").write_text(
         "from components.extras import on_first_use\n"
-        "__getattr__, __dir__ = on_first_use(\n"
+        "__getattr__ = on_first_use(\n"
         "    __name__, {'.thing': ('Thing', 'helper'), '.needs_extra': ('Extra',), '.broken': ('Broken',)}\n"
         ")\n"
     )
@@ -286,6 +310,7 @@ def _package(tmp_path: Path, monkeypatch) -> None:
     (root / "needs_extra.py").write_text("import pulumi_kubernetes.core\nExtra = 1\n")
     (root / "broken.py").write_text("import os\nos.no_such_function()\nBroken = 1\n")
     (root / "helpers.py").write_text("VALUE = 7\n")
+    (root / "broken_helpers.py").write_text("import os\nos.no_such_function()\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     for name in [name for name in sys.modules if name.startswith("lazy_area")]:
         monkeypatch.delitem(sys.modules, name)
@@ -303,19 +328,26 @@ def test_a_lazy_areas_names_load_their_module_on_first_read_and_stay(tmp_path: P
     assert lazy_area.helper() == 42
     with pytest.raises(AttributeError, match=r"module 'lazy_area' has no attribute 'Other'"):
         lazy_area.Other  # noqa: B018
-    assert {"Thing", "helper", "Extra", "Broken"} <= set(dir(lazy_area)), "listed before first use"
     assert lazy_area.helpers.VALUE == 7, "a submodule is there when read, as if imported eagerly"
+    # dir() lists what is loaded: help() and inspect.getmembers must not import every component.
+    assert "Thing" in dir(lazy_area) and "Extra" not in dir(lazy_area)
+    inspect.getmembers(lazy_area)
+    assert "lazy_area.needs_extra" not in sys.modules and "lazy_area.broken" not in sys.modules
+    assert not hasattr(lazy_area, "a.b") and not hasattr(lazy_area, "..")
 
 
 def test_a_lazy_module_that_fails_inside_keeps_its_error(tmp_path: Path, monkeypatch) -> None:
     """An AttributeError raised while the module imports is not read as a missing name."""
     _package(tmp_path, monkeypatch)
+    import lazy_area
 
     with pytest.raises(
         ImportError, match=r"lazy_area.Broken: importing .broken failed: .*no_such_function"
     ) as raised:
         from lazy_area import Broken  # noqa: F401
     assert isinstance(raised.value.__cause__, AttributeError)
+    with pytest.raises(ImportError, match=r"lazy_area.broken_helpers: importing .broken_helpers failed"):
+        lazy_area.broken_helpers  # noqa: B018  (a submodule read the same way)
 
 
 def _lazy_names(area: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
