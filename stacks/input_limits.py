@@ -112,6 +112,18 @@ def _trail_path(trail: Any) -> str:
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 
+def json_text_problem(text: str) -> str | None:
+    """Why JSON ``text`` (a configuration value the engine passes) is not parsed, or None: larger
+    than a stack file may be, or nested deeper than :data:`MAX_NESTING_DEPTH` (parsing would
+    recurse once per level)."""
+    problem = size_problem(len(text.encode("utf-8", "surrogatepass")))
+    if problem:
+        return f"the value {problem.removeprefix('is ')}"
+    if json_depth_exceeds(text):
+        return depth_problem(MAX_NESTING_DEPTH + 1)
+    return None
+
+
 def json_depth_exceeds(text: str) -> bool:
     """Whether JSON ``text`` nests deeper than :data:`MAX_NESTING_DEPTH` (checked before parsing,
     which would otherwise recurse once per level)."""

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-from stacks.input_limits import MAX_STACK_FILE_BYTES, json_depth_exceeds
+from stacks.input_limits import json_text_problem
 
 PROJECT: Final = "mlops-platform"
 CONFIG_KEY: Final = f"{PROJECT}:platform"
@@ -42,8 +42,7 @@ def platform_map(config: Mapping[str, Any]) -> Mapping[str, Any]:
     a map or as JSON text holding one (the engine passes either as JSON). Anything else, empty."""
     value = config.get(CONFIG_KEY)
     if isinstance(value, str):
-        # Bounded as the program bounds it before parsing (its error is the program's to report).
-        if len(value.encode("utf-8", "surrogatepass")) > MAX_STACK_FILE_BYTES or json_depth_exceeds(value):
+        if json_text_problem(value):  # the program reports it; here it is not parsed
             return {}
         try:
             value = json.loads(value)

@@ -32,7 +32,7 @@ from stacks.input_limits import (
     MAX_STACK_FILE_BYTES,
     MAX_VALUES,
     depth_problem,
-    json_depth_exceeds,
+    json_text_problem,
     shorten,
     size_problem,
     values_problem,
@@ -369,11 +369,9 @@ def platform_from_json(text: str | None, source: str) -> Any:
     then says what is wrong with a value that is not a map."""
     if text is None:
         return None
-    problem = size_problem(len(text.encode("utf-8", "surrogatepass")))
+    problem = json_text_problem(text)
     if problem:
-        raise ConfigError(source, [(CONFIG_KEY, f"the value {problem.removeprefix('is ')}")])
-    if json_depth_exceeds(text):
-        raise ConfigError(source, [(CONFIG_KEY, depth_problem(MAX_NESTING_DEPTH + 1))])
+        raise ConfigError(source, [(CONFIG_KEY, problem)])
     try:
         return json.loads(text)
     except ValueError:  # not JSON: the engine passes a plain string value as it is
