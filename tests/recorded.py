@@ -95,11 +95,16 @@ def installed_distributions() -> tuple[str, ...]:
 STALE_SECONDS = 3600
 
 
+def cache_folder(repo: Path) -> Path:
+    """This code's cache folder: ``repo/.cache/recorded-stacks/<fingerprint>``."""
+    return repo / ".cache" / "recorded-stacks" / source_fingerprint(repo)
+
+
 def cache_dir_for(repo: Path) -> Path:
-    """This code's cache folder under ``repo/.cache/recorded-stacks``; other versions' are removed
-    once stale (a session of other code may still be running in this checkout)."""
-    base = repo / ".cache" / "recorded-stacks"
-    directory = base / source_fingerprint(repo)
+    """This code's cache folder, made; other versions' are removed once stale (a session of other
+    code may still be running in this checkout)."""
+    directory = cache_folder(repo)
+    base = directory.parent
     directory.mkdir(parents=True, exist_ok=True)
     for other in base.iterdir():
         try:
@@ -291,16 +296,15 @@ def _remove_stale_versions(entry: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m tests.recorded --cache-dir``: this code's cache folder, relative to the
-    repository. CI's test job restores and saves it between runs of the same code
-    (docs/ci-cd.md): a run whose code has not changed (a change to tests or docs, a re-run) records
-    nothing."""
+    repository. CI's test job restores and saves it, keyed also by the tests, between runs of one
+    pull request (docs/ci-cd.md): a re-run, or a push of docs or workflows, records nothing."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m tests.recorded", description=main.__doc__)
     parser.add_argument("--cache-dir", action="store_true", required=True, help="print the folder")
     parser.parse_args(argv)
     repo = Path(__file__).resolve().parent.parent
-    print((repo / ".cache" / "recorded-stacks" / source_fingerprint(repo)).relative_to(repo))
+    print(cache_folder(repo).relative_to(repo))
     return 0
 
 
