@@ -17,7 +17,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 
 from components.extras import MissingExtraError
 from delivery.stacks import read_target
@@ -30,6 +29,7 @@ from stacks.program import load_config
 from stacks.project import platform_map
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import REPO, load_stack_document, stack_path
+from tests.yaml_text import dump_document
 
 HEAVY = (
     "pulumi",
@@ -171,21 +171,24 @@ def _replace_platform(document: dict, value: object) -> None:
     document["config"][CONFIG_KEY] = value
 
 
-VARIANTS = {
+INVALID_VARIANTS = {
     "an unknown environment": lambda document: _platform(document).update(environment="production"),
     "an unknown key": lambda document: _platform(document).update(enviroment="prod"),
     "a platform that is text": lambda document: _replace_platform(document, "just text"),
     "a secret platform": lambda document: _replace_platform(document, {"secure": "v1:abc"}),
     "a list as the platform": lambda document: _replace_platform(document, [1, 2]),
     "null as the platform": lambda document: _replace_platform(document, None),
-    # Valid ones: the engine passes JSON, so a number as a map key arrives as text, and a
-    # platform written as a JSON string arrives as the map it holds.
+}
+# The engine passes JSON, so a number as a map key arrives as text, and a platform written as a
+# JSON string arrives as the map it holds.
+VALID_VARIANTS = {
     "a number as a tag key": lambda document: _platform(document)["tags"].update({1: "one"}),
     "the platform as a JSON string": lambda document: _replace_platform(
         document, json.dumps(_platform(document))
     ),
     "the fixture as it is": lambda document: None,
 }
+VARIANTS = {**INVALID_VARIANTS, **VALID_VARIANTS}
 
 
 def _outcome(check) -> tuple[str, object]:
@@ -202,7 +205,7 @@ def test_the_check_before_the_imports_is_the_programs_own_and_ci_lists_stacks_wi
     document = load_stack_document("prod")
     VARIANTS[variant](document)
     path = tmp_path / "Pulumi.variant.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    path.write_text(dump_document(document))
     seen = []
 
     def in_the_program() -> object:
@@ -217,12 +220,7 @@ def test_the_check_before_the_imports_is_the_programs_own_and_ci_lists_stacks_wi
     assert listed[0] == before[0] and (listed[0] == "valid" or listed == before)
     if before[0] == "invalid":
         assert str(path) in before[1]
-    expected = (
-        "valid"
-        if variant in ("a number as a tag key", "the platform as a JSON string", "the fixture as it is")
-        else "invalid"
-    )
-    assert before[0] == expected
+    assert before[0] == ("valid" if variant in VALID_VARIANTS else "invalid")
 
 
 def test_a_platform_written_as_json_text_plans_as_the_map_it_holds(tmp_path: Path) -> None:
@@ -237,7 +235,7 @@ def test_a_platform_written_as_json_text_plans_as_the_map_it_holds(tmp_path: Pat
         folder = tmp_path / form
         folder.mkdir()
         path = folder / "Pulumi.dev.yaml"
-        path.write_text(yaml.safe_dump(document, sort_keys=False))
+        path.write_text(dump_document(document))
         plans[form] = build_plan(str(path))
     as_map, as_text = plans["map"], plans["text"]
     assert as_text.graph.environment == as_map.graph.environment == "dev"
