@@ -12,7 +12,6 @@ from .budget_spec import BudgetSpec
 from .model_quality_spec import ModelQualitySpec
 from .monitoring_spec import MonitoringSpec
 
-# pulumi-aws-native is large and optional: only ModelQualityMonitoring loads it.
 if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .alert_topic import AlertTopic, AlertTopicArgs
     from .cost_guardrails import CostGuardrails, CostGuardrailsArgs
@@ -29,6 +28,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
         MonitoringDashboardArgs,
     )
 
+# pulumi-aws-native is large and optional: only ModelQualityMonitoring loads it.
 __getattr__ = on_first_use(
     __name__,
     {

@@ -30,13 +30,13 @@ from .shared_endpoint_spec import (
     SharedEndpointSpec,
 )
 
-# pulumi-aws-native is large and optional: only the shadow test and the shared endpoint load it.
 if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs
     from .inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
     from .shadow_test import ShadowTest, ShadowTestArgs
     from .shared_endpoint import SharedEndpoint, SharedEndpointArgs
 
+# pulumi-aws-native is large and optional: only the shadow test and the shared endpoint load it.
 __getattr__ = on_first_use(
     __name__,
     {
