@@ -103,7 +103,7 @@ def verify(
     registry = clients.sagemaker
     factory = resolver_factory or (lambda _: lambda source: resolve(registry, source))
     graph = record_stack_file(
-        stack_file,
+        stack,  # the stack file as read and validated above, not read again
         program=lambda source: run(
             source,
             resolver_factory=factory,

@@ -33,7 +33,9 @@ def recorded(monkeypatch: pytest.MonkeyPatch, stack_graphs: dict[str, ResourceGr
 
     by_path = {str(stack_path(stack)): graph for stack, graph in stack_graphs.items()}
     monkeypatch.setattr(
-        planner.recorder, "record_stack_file", lambda path, **_: by_path[str(Path(path).resolve())]
+        planner.recorder,
+        "record_stack_file",
+        lambda stack_file, **_: by_path[str(Path(stack_file.path).resolve())],
     )
 
 
