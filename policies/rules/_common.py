@@ -324,6 +324,95 @@ def of_type(resources: Iterable[PolicyResource], types: Iterable[str]) -> list[P
     return [r for r in resources if r.resource_type in wanted]
 
 
+Found = list[tuple[int, PolicyResource]]
+"""Resources a :class:`StackIndex` lookup found, each with its position in the stack."""
+ValuesOf = Callable[[PolicyResource], Iterable[Any]]
+"""The literal values a resource is known by (its name, the ARNs an alarm notifies...)."""
+
+
+class StackIndex:
+    """A stack's resources indexed once, for the stack rules that relate resources to each other.
+
+    Rules that followed each endpoint to its configuration, scaling targets, alarms and schedules
+    by scanning the whole stack grew quadratically with the number of endpoints: 9 s of the
+    200-endpoint plan's policy evaluation. A lookup here costs the size of what it finds. What it
+    finds comes back in the stack's order (:meth:`in_stack_order`), so findings read exactly as a
+    scan's did.
+    """
+
+    def __init__(self, resources: Sequence[PolicyResource]) -> None:
+        self._stack: Found = list(enumerate(resources))
+        self._types: dict[str, Found] = {}
+        for entry in self._stack:
+            self._types.setdefault(entry[1].resource_type, []).append(entry)
+        self._consumers: dict[str | None, dict[str, Found]] = {}
+        self._values: dict[
+            tuple[tuple[str, ...], ValuesOf], tuple[dict[Any, Found], list[tuple[Any, int, PolicyResource]]]
+        ] = {}
+
+    def of_type(self, types: Iterable[str]) -> list[PolicyResource]:
+        """As :func:`of_type` over the whole stack."""
+        return [resource for _, resource in self._of_type(tuple(types))]
+
+    def consumers(self, target: PolicyResource, types: Iterable[str], prop: str | None = None) -> Found:
+        """Resources of ``types`` that depend on ``target`` (through ``prop``, or through any input):
+        what :func:`depends_on` finds, without asking every resource."""
+        wanted = frozenset(types)
+        return [
+            entry
+            for entry in self._consumer_index(prop).get(target.urn, [])
+            if entry[1].resource_type in wanted
+        ]
+
+    def having(self, types: Iterable[str], values_of: ValuesOf, value: Any) -> Found:
+        """Resources of ``types`` one of whose ``values_of`` equals ``value``."""
+        table, unhashable = self._value_index(tuple(dict.fromkeys(types)), values_of)
+        try:
+            return list(table.get(value, []))
+        except TypeError:  # a list or map: it can equal only another one
+            return [(position, resource) for known, position, resource in unhashable if known == value]
+
+    @staticmethod
+    def in_stack_order(*found: Found) -> list[PolicyResource]:
+        """What several lookups found, each resource once, in the stack's order."""
+        merged = {position: resource for entries in found for position, resource in entries}
+        return [merged[position] for position in sorted(merged)]
+
+    def _of_type(self, types: tuple[str, ...]) -> Found:
+        return sorted(entry for kind in dict.fromkeys(types) for entry in self._types.get(kind, []))
+
+    def _consumer_index(self, prop: str | None) -> dict[str, Found]:
+        index = self._consumers.get(prop)
+        if index is None:
+            index = {}
+            for position, resource in self._stack:
+                for dependency in deps(resource, prop):
+                    found = index.setdefault(dependency.urn, [])
+                    if not found or found[-1][0] != position:
+                        found.append((position, resource))
+            self._consumers[prop] = index
+        return index
+
+    def _value_index(
+        self, types: tuple[str, ...], values_of: ValuesOf
+    ) -> tuple[dict[Any, Found], list[tuple[Any, int, PolicyResource]]]:
+        key = (types, values_of)
+        if key not in self._values:
+            table: dict[Any, Found] = {}
+            unhashable: list[tuple[Any, int, PolicyResource]] = []
+            for position, resource in self._of_type(types):
+                for value in values_of(resource):
+                    try:
+                        found = table.setdefault(value, [])
+                    except TypeError:
+                        unhashable.append((value, position, resource))
+                        continue
+                    if not found or found[-1][0] != position:
+                        found.append((position, resource))
+            self._values[key] = (table, unhashable)
+        return self._values[key]
+
+
 def deps(resource: PolicyResource, prop: str | None = None) -> list[PolicyResource]:
     """What ``resource`` depends on: through one input (``prop``) or through any."""
     if prop is not None:
@@ -339,20 +428,20 @@ def depends_on(resource: PolicyResource, target: PolicyResource, prop: str | Non
     return any(d.urn == target.urn for d in deps(resource, prop))
 
 
-def reaches(start: PolicyResource, target: PolicyResource, max_hops: int = 3) -> bool:
-    """True when ``start`` consumes ``target`` directly or through up to ``max_hops`` resources."""
-    frontier, seen = [start], {start.urn}
+def reaches_within(start: PolicyResource, max_hops: int = 3) -> set[str]:
+    """URNs of what ``start`` consumes directly or through up to ``max_hops`` resources: one walk
+    per start, asked of each target by membership."""
+    frontier, seen, reached = [start], {start.urn}, set()
     for _ in range(max_hops):
         next_frontier: list[PolicyResource] = []
         for resource in frontier:
             for dep in deps(resource):
-                if dep.urn == target.urn:
-                    return True
+                reached.add(dep.urn)
                 if dep.urn not in seen:
                     seen.add(dep.urn)
                     next_frontier.append(dep)
         frontier = next_frontier
-    return False
+    return reached
 
 
 def shown(value: Any) -> str:

@@ -6,13 +6,16 @@ scaling policies repeat the target's ``resourceId``. Each link is resolved throu
 engine's property dependencies first (what ``config.name`` / ``endpoint.name`` Outputs
 record) and by comparing literal names second. aws-native twins name themselves
 ``endpointName`` / ``endpointConfigName`` instead of ``name``.
+
+Every lookup goes through the rule's :class:`~._common.StackIndex`: a rule follows each endpoint,
+so a scan of the stack per lookup made it quadratic in the number of endpoints.
 """
 
 from __future__ import annotations
 
 from pulumi_policy import PolicyResource
 
-from ._common import depends_on, deps, get_or_none, is_map, items, of_type
+from ._common import StackIndex, deps, get_or_none, is_map, items
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -38,15 +41,19 @@ SCALING_POLICIES = (SCALING_POLICY, "aws-native:applicationautoscaling:ScalingPo
 VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 
 
-def endpoint_config_of(endpoint: PolicyResource, resources: list[PolicyResource]) -> PolicyResource | None:
+def _names(resource: PolicyResource) -> tuple[object]:
+    return (name_of(resource),)
+
+
+def endpoint_config_of(endpoint: PolicyResource, stack: StackIndex) -> PolicyResource | None:
     for dep in deps(endpoint, "endpointConfigName"):
         if dep.resource_type in ENDPOINT_CONFIGS:
             return dep
     name = get_or_none(endpoint.props, "endpointConfigName")
-    for config in of_type(resources, ENDPOINT_CONFIGS):
-        if name is not None and name_of(config) == name:
-            return config
-    return None
+    if name is None:
+        return None
+    found = stack.having(ENDPOINT_CONFIGS, _names, name)
+    return found[0][1] if found else None
 
 
 def parse_variant_resource_id(value: object) -> tuple[str, str] | None:
@@ -65,30 +72,45 @@ def is_variant_target(target: PolicyResource) -> bool:
     )
 
 
-def variant_targets(
-    endpoint: PolicyResource, resources: list[PolicyResource]
-) -> list[tuple[PolicyResource, str | None]]:
-    """``(target, variant name)`` for the endpoint's variant scaling targets (variant None: not known)."""
+def _variant_resource_id(target: PolicyResource) -> tuple[str, str] | None:
+    return parse_variant_resource_id(get_or_none(target.props, "resourceId"))
+
+
+def _scaled_endpoint(target: PolicyResource) -> tuple[str] | tuple[()]:
+    """The endpoint a variant scaling target names in its ``resourceId``, when it names one."""
+    parsed = _variant_resource_id(target) if is_variant_target(target) else None
+    return (parsed[0],) if parsed else ()
+
+
+def _resource_id(resource: PolicyResource) -> tuple[object]:
+    return (get_or_none(resource.props, "resourceId"),)
+
+
+def variant_targets(endpoint: PolicyResource, stack: StackIndex) -> list[tuple[PolicyResource, str | None]]:
+    """``(target, variant name)`` for the endpoint's variant scaling targets (variant None: not known).
+
+    A target whose ``resourceId`` names an endpoint belongs to the endpoint of that name; one whose
+    ``resourceId`` is not known yet (or an endpoint without a literal name) is linked by dependency.
+    """
     endpoint_name = name_of(endpoint)
+    linked = stack.consumers(endpoint, SCALABLE_TARGETS)
+    if endpoint_name:
+        named = stack.having(SCALABLE_TARGETS, _scaled_endpoint, endpoint_name)
+        linked = [entry for entry in linked if _variant_resource_id(entry[1]) is None]
+    else:
+        named = []
     result: list[tuple[PolicyResource, str | None]] = []
-    for target in of_type(resources, SCALABLE_TARGETS):
-        if not is_variant_target(target):
-            continue
-        parsed = parse_variant_resource_id(get_or_none(target.props, "resourceId"))
-        matches = parsed[0] == endpoint_name if parsed and endpoint_name else depends_on(target, endpoint)
-        if matches:
+    for target in stack.in_stack_order(named, linked):
+        if is_variant_target(target):
+            parsed = _variant_resource_id(target)
             result.append((target, parsed[1] if parsed else None))
     return result
 
 
-def scaling_policies_of(target: PolicyResource, resources: list[PolicyResource]) -> list[PolicyResource]:
+def scaling_policies_of(target: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     resource_id = get_or_none(target.props, "resourceId")
-    return [
-        p
-        for p in of_type(resources, SCALING_POLICIES)
-        if depends_on(p, target)
-        or (resource_id is not None and get_or_none(p.props, "resourceId") == resource_id)
-    ]
+    same_id = stack.having(SCALING_POLICIES, _resource_id, resource_id) if resource_id is not None else []
+    return stack.in_stack_order(stack.consumers(target, SCALING_POLICIES), same_id)
 
 
 # --- inference components ------------------------------------------------------------------------
@@ -105,26 +127,29 @@ def hosts_inference_components(config: PolicyResource) -> bool:
     return bool(instance) and all(get_or_none(v, "modelName") is None for v in instance)
 
 
-def components_of(endpoint: PolicyResource, resources: list[PolicyResource]) -> list[PolicyResource]:
+def _placed_on(component: PolicyResource) -> tuple[object]:
+    return (get_or_none(component.props, "endpointName"),)
+
+
+def components_of(endpoint: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     """The inference components placed on ``endpoint`` (by dependency, else by literal name)."""
     endpoint_name = name_of(endpoint)
-    return [
-        component
-        for component in of_type(resources, (INFERENCE_COMPONENT,))
-        if depends_on(component, endpoint, "endpointName")
-        or (endpoint_name is not None and get_or_none(component.props, "endpointName") == endpoint_name)
-    ]
+    named = (
+        stack.having((INFERENCE_COMPONENT,), _placed_on, endpoint_name) if endpoint_name is not None else []
+    )
+    return stack.in_stack_order(stack.consumers(endpoint, (INFERENCE_COMPONENT,), "endpointName"), named)
 
 
-def copy_targets(component: PolicyResource, resources: list[PolicyResource]) -> list[PolicyResource]:
+def copy_targets(component: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     """Application Auto Scaling targets of a component's copy count (``inference-component/<name>``)."""
     name = get_or_none(component.props, "inferenceComponentName")
+    named = (
+        stack.having(SCALABLE_TARGETS, _resource_id, f"inference-component/{name}")
+        if name is not None
+        else []
+    )
     return [
         target
-        for target in of_type(resources, SCALABLE_TARGETS)
+        for target in stack.in_stack_order(stack.consumers(component, SCALABLE_TARGETS), named)
         if get_or_none(target.props, "scalableDimension") == COPY_DIMENSION
-        and (
-            depends_on(target, component)
-            or (name is not None and get_or_none(target.props, "resourceId") == f"inference-component/{name}")
-        )
     ]

@@ -23,7 +23,7 @@ from ._common import (
     HIGH,
     MANDATORY,
     MEDIUM,
-    depends_on,
+    StackIndex,
     deps,
     each_resource,
     get,
@@ -32,7 +32,6 @@ from ._common import (
     is_set,
     items,
     number,
-    of_type,
     resource_rule,
     shown,
     stack_rule,
@@ -348,22 +347,26 @@ def _alarm_name(alarm: PolicyResource) -> Any:
     return get_or_none(alarm.props, "name") or get_or_none(alarm.props, "alarmName")
 
 
-def _rollback_alarms(endpoint: PolicyResource, alarms: list[PolicyResource]) -> list[PolicyResource]:
+def _alarm_names(alarm: PolicyResource) -> tuple[Any]:
+    return (_alarm_name(alarm),)
+
+
+def _rollback_alarms(endpoint: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     """The stack's alarms an endpoint's autoRollbackConfiguration names (known names first)."""
     entries = items(get(endpoint.props, "deploymentConfig.autoRollbackConfiguration.alarms"))
     names = {get_or_none(entry, "alarmName") for entry in entries} - {None}
     linked = [d for d in deps(endpoint, "deploymentConfig") if d.resource_type in ALARMS]
-    by_name = [a for a in alarms if _alarm_name(a) in names]
+    by_name = stack.in_stack_order(*(stack.having(ALARMS, _alarm_names, name) for name in names))
     return list({a.urn: a for a in [*by_name, *linked]}.values())
 
 
 def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
-    alarms = of_type(args.resources, ALARMS)
+    stack = StackIndex(args.resources)
     extra = set(str_list(cfg["extraBadWhenHighMetrics"]))
 
     def check(endpoint: PolicyResource) -> Findings:
         name = get_or_none(endpoint.props, "name") or get_or_none(endpoint.props, "endpointName")
-        for alarm in _rollback_alarms(endpoint, alarms):
+        for alarm in _rollback_alarms(endpoint, stack):
             watched = watched_metric(alarm.props)
             operator, side = _side(alarm.props)
             where = f"rollback alarm {alarm.name!r} of endpoint {endpoint.name!r}"
@@ -463,25 +466,25 @@ sagemaker_target_tracking_sound = resource_rule(
 )
 
 
-def _triggers(policy: PolicyResource, alarms: list[PolicyResource]) -> list[PolicyResource]:
+def _alarm_actions(alarm: PolicyResource) -> list[str]:
+    return str_list(get_or_none(alarm.props, "alarmActions"))
+
+
+def _triggers(policy: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     """Alarms whose alarmActions run ``policy`` (through the ARN Output, or the literal ARN)."""
     arn = get_or_none(policy.props, "arn")
-    return [
-        a
-        for a in alarms
-        if depends_on(a, policy, "alarmActions")
-        or (arn and arn in str_list(get_or_none(a.props, "alarmActions")))
-    ]
+    named = stack.having(ALARMS, _alarm_actions, arn) if arn else []
+    return stack.in_stack_order(stack.consumers(policy, ALARMS, "alarmActions"), named)
 
 
 def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
-    alarms = of_type(args.resources, ALARMS)
+    stack = StackIndex(args.resources)
 
     def check(policy: PolicyResource) -> Findings:
         if not _on_sagemaker(policy.props) or get(policy.props, "policyType") != "StepScaling":
             return
         rising = []
-        for alarm in _triggers(policy, alarms):
+        for alarm in _triggers(policy, stack):
             watched = watched_metric(alarm.props)
             meaning = watched.meaning if watched else None
             if meaning and meaning.bad == "high" and _side(alarm.props)[1] == "high":

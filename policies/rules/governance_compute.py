@@ -19,6 +19,7 @@ from ._common import (
     GPU_FAMILIES,
     MANDATORY,
     MEDIUM,
+    StackIndex,
     UndecidedCollector,
     endpoint_variants,
     get,
@@ -26,7 +27,6 @@ from ._common import (
     instance_family,
     is_serverless,
     number,
-    of_type,
     resource_rule,
     stack_rule,
     str_list,
@@ -184,17 +184,17 @@ Variant = tuple[str, str]  # (endpoint configuration URN, variant name)
 
 
 def _scaled_capacity(
-    resources: list[PolicyResource],
+    stack: StackIndex,
 ) -> tuple[dict[Variant, float], dict[Variant, tuple[PolicyResource, UnknownValueError]]]:
     """The ``maxCapacity`` of each variant's autoscaling target, and the targets whose is unknown."""
     capacity: dict[Variant, float] = {}
     unknown: dict[Variant, tuple[PolicyResource, UnknownValueError]] = {}
-    for endpoint in of_type(resources, ENDPOINTS):
-        config = endpoint_config_of(endpoint, resources)
+    for endpoint in stack.of_type(ENDPOINTS):
+        config = endpoint_config_of(endpoint, stack)
         if config is None:
             continue
         names = [str(get_or_none(v, "variantName")) for _, v in endpoint_variants(config.props)]
-        for target, variant in variant_targets(endpoint, resources):
+        for target, variant in variant_targets(endpoint, stack):
             if not variant and len(names) == 1:
                 variant = names[0]  # a target linked to a one-variant endpoint scales that variant
             if not variant:
@@ -222,9 +222,10 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
     families = set(str_list(cfg["gpuFamilies"]))
     quota = number(cfg["maxGpuInstances"]) or 0.0
     undecided = UndecidedCollector()
-    capacity, unknown_capacity = _scaled_capacity(args.resources)
+    stack = StackIndex(args.resources)
+    capacity, unknown_capacity = _scaled_capacity(stack)
     total, parts = 0.0, []
-    for resource in of_type(args.resources, COMPUTE_TYPES):
+    for resource in stack.of_type(COMPUTE_TYPES):
         try:
             found = instances_of(resource.resource_type, resource.props)
             variants = {path: get(v, "variantName") for path, v in endpoint_variants(resource.props)}

@@ -20,6 +20,7 @@ from ._common import (
     ADVISORY,
     HIGH,
     MEDIUM,
+    StackIndex,
     deps,
     each_resource,
     get,
@@ -30,8 +31,7 @@ from ._common import (
     is_set,
     items,
     number,
-    of_type,
-    reaches,
+    reaches_within,
     shown,
     stack_rule,
     str_list,
@@ -82,8 +82,10 @@ def _no_config(endpoint: PolicyResource) -> tuple[str, str | None]:
 
 
 def _data_capture(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
+    stack = StackIndex(args.resources)
+
     def check(endpoint: PolicyResource) -> Findings:
-        config = endpoint_config_of(endpoint, args.resources)
+        config = endpoint_config_of(endpoint, stack)
         if config is None:
             yield _no_config(endpoint)
             return
@@ -135,16 +137,16 @@ endpoint_data_capture_encrypted = stack_rule(
 # --- monitoring ----------------------------------------------------------------------------
 
 
-def _named_endpoints(schedule: PolicyResource, resources: list[PolicyResource]) -> set[str]:
+def _definition_names(definition: PolicyResource) -> tuple[object, object]:
+    return get_or_none(definition.props, "name"), get_or_none(definition.props, "jobDefinitionName")
+
+
+def _named_endpoints(schedule: PolicyResource, stack: StackIndex) -> set[str]:
     """Endpoint names a schedule (or the job definitions it uses) reads, when they are literal."""
     definition_name = get_or_none(schedule.props, "monitoringScheduleConfig.monitoringJobDefinitionName")
     sources = [schedule] + [d for d in deps(schedule) if d.resource_type in JOB_DEFINITIONS]
-    sources += [
-        j
-        for j in of_type(resources, JOB_DEFINITIONS)
-        if definition_name is not None
-        and definition_name in (get_or_none(j.props, "name"), get_or_none(j.props, "jobDefinitionName"))
-    ]
+    if definition_name is not None:
+        sources += [j for _, j in stack.having(JOB_DEFINITIONS, _definition_names, definition_name)]
     names: set[str] = set()
     for source in sources:
         for path in _ENDPOINT_NAME_PATHS:
@@ -155,26 +157,24 @@ def _named_endpoints(schedule: PolicyResource, resources: list[PolicyResource]) 
 
 
 def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
-    schedules = of_type(args.resources, SCHEDULES)
-    # A schedule's endpoint names scan every resource: look them up once per schedule, not once per
-    # (endpoint, schedule) pair, which grew quadratically with the number of endpoints.
-    named: dict[str, set[str]] = {}
-
-    def names_of(schedule: PolicyResource) -> set[str]:
-        if schedule.urn not in named:
-            named[schedule.urn] = _named_endpoints(schedule, args.resources)
-        return named[schedule.urn]
+    stack = StackIndex(args.resources)
+    # What the stack's schedules watch, gathered once: asking every schedule about every endpoint
+    # grew quadratically with the number of endpoints.
+    watched: set[str] = set()  # URNs a schedule reaches through its job definitions
+    named: set[str] = set()  # endpoint names a schedule or its job definitions hold literally
+    for schedule in stack.of_type(SCHEDULES):
+        watched |= reaches_within(schedule)
+        named |= _named_endpoints(schedule, stack)
 
     def check(endpoint: PolicyResource) -> Findings:
-        config = endpoint_config_of(endpoint, args.resources)
+        config = endpoint_config_of(endpoint, stack)
         if config is not None and hosts_inference_components(config):
             # Model Monitor watches endpoints that host a single model; an endpoint of inference
             # components hosts several (their data capture is still demanded, for ground truth).
             return
         name = name_of(endpoint)
-        for schedule in schedules:
-            if reaches(schedule, endpoint) or (name and name in names_of(schedule)):
-                return
+        if endpoint.urn in watched or (name and name in named):
+            return
         yield (
             (
                 f"endpoint {endpoint.name!r} has no MonitoringSchedule: add one whose job definition reads "
@@ -206,19 +206,20 @@ endpoint_monitoring_schedule = stack_rule(
 
 def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
     minimum = number(cfg["minCapacity"]) or 2.0
+    stack = StackIndex(args.resources)
 
     def check(endpoint: PolicyResource) -> Findings:
-        config = endpoint_config_of(endpoint, args.resources)
+        config = endpoint_config_of(endpoint, stack)
         if config is None:
             yield _no_config(endpoint)
             return
         if hosts_inference_components(config):
-            yield from _component_scaling(endpoint, config, args.resources, minimum)
+            yield from _component_scaling(endpoint, config, stack, minimum)
             return
         variants = [
             v for v in items(get(config.props, "productionVariants")) if is_map(v) and not is_serverless(v)
         ]
-        targets = variant_targets(endpoint, args.resources)
+        targets = variant_targets(endpoint, stack)
         for variant in variants:
             name = get(variant, "variantName")
             matching = [t for t, v in targets if v is None or name is None or v == name]
@@ -242,7 +243,7 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
                         ),
                         target.urn,
                     )
-                policies = scaling_policies_of(target, args.resources)
+                policies = scaling_policies_of(target, stack)
                 if not any(get(p.props, "policyType") == "TargetTrackingScaling" for p in policies):
                     yield (
                         (
@@ -257,7 +258,7 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
 
 
 def _component_scaling(
-    endpoint: PolicyResource, config: PolicyResource, resources: list[PolicyResource], minimum: float
+    endpoint: PolicyResource, config: PolicyResource, stack: StackIndex, minimum: float
 ) -> Findings:
     """An endpoint of inference components scales twice: its instances by SageMaker's managed
     instance scaling, each component's copies by an Application Auto Scaling target."""
@@ -283,7 +284,7 @@ def _component_scaling(
                 ),
                 config.urn,
             )
-    components = components_of(endpoint, resources)
+    components = components_of(endpoint, stack)
     if not components:
         yield (
             (
@@ -293,7 +294,7 @@ def _component_scaling(
             endpoint.urn,
         )
     for component in components:
-        targets = copy_targets(component, resources)
+        targets = copy_targets(component, stack)
         if not targets:
             yield (
                 (
@@ -316,7 +317,7 @@ def _component_scaling(
                 )
             if not any(
                 get(p.props, "policyType") == "TargetTrackingScaling"
-                for p in scaling_policies_of(target, resources)
+                for p in scaling_policies_of(target, stack)
             ):
                 yield (
                     (
@@ -363,15 +364,15 @@ def _alarm_name(alarm: PolicyResource) -> Any:
 
 
 def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
-    alarms = of_type(args.resources, ALARMS)
-    alarm_names = {n for n in (_alarm_name(a) for a in alarms) if n is not None}
+    stack = StackIndex(args.resources)
+    alarm_names = {n for n in (_alarm_name(a) for a in stack.of_type(ALARMS)) if n is not None}
     routings = str_list(cfg["allowedTrafficRoutingTypes"])
 
     def check(endpoint: PolicyResource) -> Findings:
-        endpoint_config = endpoint_config_of(endpoint, args.resources)
+        endpoint_config = endpoint_config_of(endpoint, stack)
         if endpoint_config is not None and hosts_inference_components(endpoint_config):
             # Models reach an endpoint of inference components through the components' updates.
-            for component in components_of(endpoint, args.resources):
+            for component in components_of(endpoint, stack):
                 yield from _component_rollout(component, alarm_names)
             return
         config = get(endpoint.props, "deploymentConfig")
