@@ -17,7 +17,7 @@ from typing import Any
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from ._common import deps, get, get_or_none, is_map, is_set, items, parse_json, tag_map
+from ._common import StackIndex, deps, get, get_or_none, is_map, is_set, items, parse_json, tag_map
 
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
@@ -81,17 +81,40 @@ def bucket_arns(bucket: PolicyResource) -> list[str] | None:
     return [f"arn:{p}:s3:::{n}" for n in sorted(names) for p in PARTITIONS] or None
 
 
-def buckets_of(companion: PolicyResource, buckets: list[PolicyResource]) -> list[PolicyResource]:
-    """The bucket(s) a companion resource configures."""
-    found = [d for d in deps(companion, "bucket") if d.resource_type in BUCKET_TYPES]
-    if found:
-        return found
-    name = get_or_none(companion.props, "bucket")
-    return [b for b in buckets if isinstance(name, str) and name in bucket_names(b)]
+class Companions:
+    """Which companion resources configure which bucket, worked out once per rule.
 
+    Asking every companion about every bucket (and, for a companion linked by name, every bucket's
+    names) grew with the square of the stack's buckets; here each companion is read once.
+    """
 
-def configures(companion: PolicyResource, bucket: PolicyResource, buckets: list[PolicyResource]) -> bool:
-    return any(b.urn == bucket.urn for b in buckets_of(companion, buckets))
+    def __init__(self, stack: StackIndex) -> None:
+        self._stack = stack
+        self._by_name: dict[str, list[PolicyResource]] = {}
+        for bucket in stack.of_type(BUCKET_TYPES):
+            for name in bucket_names(bucket):
+                self._by_name.setdefault(name, []).append(bucket)
+        self._configuring: dict[tuple[str, ...], dict[str, list[PolicyResource]]] = {}
+
+    def buckets_of(self, companion: PolicyResource) -> list[PolicyResource]:
+        """The bucket(s) a companion resource configures: those its ``bucket`` input depends on,
+        else those its literal ``bucket`` names."""
+        found = [d for d in deps(companion, "bucket") if d.resource_type in BUCKET_TYPES]
+        if found:
+            return found
+        name = get_or_none(companion.props, "bucket")
+        return list(self._by_name.get(name, [])) if isinstance(name, str) else []
+
+    def of(self, bucket: PolicyResource, types: tuple[str, ...]) -> list[PolicyResource]:
+        """The resources of ``types`` that configure ``bucket``, in the stack's order."""
+        configuring = self._configuring.get(types)
+        if configuring is None:
+            configuring = {}
+            for companion in self._stack.of_type(types):
+                for urn in dict.fromkeys(b.urn for b in self.buckets_of(companion)):
+                    configuring.setdefault(urn, []).append(companion)
+            self._configuring[types] = configuring
+        return configuring.get(bucket.urn, [])
 
 
 def unresolved(companions: list[PolicyResource]) -> bool:

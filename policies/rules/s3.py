@@ -35,6 +35,7 @@ from ._common import (
     HIGH,
     MANDATORY,
     MEDIUM,
+    StackIndex,
     framework,
     get,
     get_or_none,
@@ -42,7 +43,6 @@ from ._common import (
     is_set,
     is_true,
     items,
-    of_type,
     parse_json,
     resource_rule,
     shown,
@@ -64,9 +64,8 @@ from ._s3_buckets import (
     PUBLIC_ACCESS_FLAGS,
     SSE_TYPES,
     VERSIONING_TYPES,
+    Companions,
     bucket_arns,
-    buckets_of,
-    configures,
     inline_logging,
     inline_sse,
     is_access_log_bucket,
@@ -205,19 +204,20 @@ def _sse_findings(rules: Any, path: str, bucket: PolicyResource | None, by_defau
 
 
 def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
-    buckets = of_type(args.resources, BUCKET_TYPES)
-    configs = of_type(args.resources, SSE_TYPES)
+    stack = StackIndex(args.resources)
+    companions = Companions(stack)
+    configs_unresolved = unresolved(stack.of_type(SSE_TYPES))
     undecided = Undecided()
 
     def check_config(config: PolicyResource) -> StackFindings:
-        targets = buckets_of(config, buckets)
+        targets = companions.buckets_of(config)
         bucket = targets[0] if targets else None
         rules = get(config.props, "rules")
         for message in _sse_findings(rules, "rules", bucket, "applyServerSideEncryptionByDefault"):
             yield message, config.urn
 
     def check_bucket(bucket: PolicyResource) -> StackFindings:
-        if any(configures(c, bucket, buckets) for c in configs):
+        if companions.of(bucket, SSE_TYPES):
             return  # the configuration resource wins over the bucket's (computed) inline block
         inline = inline_sse(bucket)
         if inline is not None:
@@ -227,7 +227,7 @@ def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> Stack
             return
         if is_access_log_bucket(bucket):
             return  # S3's default SSE-S3 is what access-log delivery needs
-        if unresolved(configs):
+        if configs_unresolved:
             raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
         yield (
             (
@@ -244,16 +244,17 @@ def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> Stack
 
 
 def _access_logging(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
-    buckets = of_type(args.resources, BUCKET_TYPES)
-    loggings = of_type(args.resources, LOGGING_TYPES)
+    stack = StackIndex(args.resources)
+    companions = Companions(stack)
+    loggings_unresolved = unresolved(stack.of_type(LOGGING_TYPES))
     undecided = Undecided()
 
     def check(bucket: PolicyResource) -> StackFindings:
         if is_access_log_bucket(bucket):
             return
-        if any(configures(log, bucket, buckets) for log in loggings) or inline_logging(bucket):
+        if companions.of(bucket, LOGGING_TYPES) or inline_logging(bucket):
             return
-        if unresolved(loggings):
+        if loggings_unresolved:
             raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
         yield (
             (
@@ -270,11 +271,12 @@ def _access_logging(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFin
 
 
 def _bucket_baseline(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
-    buckets = of_type(args.resources, BUCKET_TYPES)
+    stack = StackIndex(args.resources)
+    companions = Companions(stack).of
+    companions_unresolved = unresolved(
+        stack.of_type((PUBLIC_ACCESS_BLOCK, *POLICY_TYPES, *VERSIONING_TYPES, *SSE_TYPES))
+    )
     undecided = Undecided()
-
-    def companions(bucket: PolicyResource, types: tuple[str, ...]) -> list[PolicyResource]:
-        return [c for c in of_type(args.resources, types) if configures(c, bucket, buckets)]
 
     def blocked(bucket: PolicyResource) -> bool:
         native = (
@@ -330,9 +332,7 @@ def _bucket_baseline(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFi
             missing.append("a BucketVersioning with versioningConfiguration.status='Enabled'")
         if not encrypted(bucket):
             missing.append("a BucketServerSideEncryptionConfiguration")
-        if missing and unresolved(
-            of_type(args.resources, (PUBLIC_ACCESS_BLOCK, *POLICY_TYPES, *VERSIONING_TYPES, *SSE_TYPES))
-        ):
+        if missing and companions_unresolved:
             raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
         if missing:
             yield (

@@ -26,6 +26,8 @@ from tests.policies.test_policy_alarm_rules import step_stack
 from tests.policies.test_policy_inference_component_rules import BASE as COMPONENT_ENDPOINT
 from tests.policies.test_policy_prod_stack_rules import BASE as MODEL_ENDPOINT
 from tests.policies.test_policy_prod_stack_rules import PROD, PROD_RULES
+from tests.policies.test_policy_s3_network_hardening_rules import NAME as BUCKET_NAME
+from tests.policies.test_policy_s3_network_hardening_rules import bucket_stack
 
 SMALL, LARGE = 4, 32
 # A linear rule does LARGE / SMALL times the work, a little less for what it does once per stack;
@@ -42,12 +44,21 @@ def _step_scaling_unit() -> list[dict[str, Any]]:
     return specs
 
 
+def _bucket_unit() -> list[dict[str, Any]]:
+    """A hardened bucket whose companions name it literally and depend on it."""
+    specs = bucket_stack("inputs", linked=False)
+    for companion in specs[1:]:
+        companion["deps"] = {"bucket": [specs[0]["name"]]}
+    return specs
+
+
 UNITS: Mapping[str, list[dict[str, Any]]] = {
     "model-endpoint": MODEL_ENDPOINT,
     "component-endpoint": COMPONENT_ENDPOINT,
     "step-scaling": _step_scaling_unit(),
+    "bucket": _bucket_unit(),
 }
-RENAMED = ("churn", "prod-small-models", "shared", "from-zero")
+RENAMED = ("churn", "prod-small-models", "shared", "from-zero", BUCKET_NAME)
 
 
 def copied_stack(copies: int) -> list[dict[str, Any]]:
