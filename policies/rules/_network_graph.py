@@ -9,13 +9,13 @@ dependency on a VPC means the VPC's default security group (``vpc.default_securi
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from ._common import depends_on, deps, get, get_or_none, items, str_list
+from ._common import deps, get, get_or_none, items, str_list
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 NATIVE_SECURITY_GROUP = "aws-native:ec2:SecurityGroup"
@@ -114,12 +114,21 @@ def default_group_ids(vpc: PolicyResource) -> set[str]:
     return {v for v in values if isinstance(v, str) and v}
 
 
-def rule_group(
-    rule: PolicyResource, groups: list[PolicyResource], vpcs: list[PolicyResource]
-) -> PolicyResource | str | None:
+def group_owners(groups: list[PolicyResource], vpcs: list[PolicyResource]) -> dict[str, PolicyResource]:
+    """Each known security-group id or name, with the first group (or VPC, by its default group)
+    that has it: a rule naming an id is matched by one lookup, not by asking every group."""
+    owners: dict[str, PolicyResource] = {}
+    for candidate in (*groups, *vpcs):
+        for value in group_ids(candidate) | default_group_ids(candidate):
+            owners.setdefault(value, candidate)
+    return owners
+
+
+def rule_group(rule: PolicyResource, owners: Mapping[str, PolicyResource]) -> PolicyResource | str | None:
     """The security group a rule resource belongs to: a resource, a literal id, or None (none given).
 
-    Raises ``UnknownValueError`` when the id is unknown at preview and no dependency names it.
+    ``owners`` is :func:`group_owners` of the stack. Raises ``UnknownValueError`` when the id is
+    unknown at preview and no dependency names it.
     """
     prop = "groupId" if rule.resource_type.startswith("aws-native:") else "securityGroupId"
     if prop == "groupId" and not deps(rule, prop) and get(rule.props, prop) is None:
@@ -132,10 +141,7 @@ def rule_group(
     value = get(rule.props, prop)
     if not isinstance(value, str) or not value:
         return None
-    for candidate in (*groups, *vpcs):
-        if value in group_ids(candidate) or value in default_group_ids(candidate):
-            return candidate
-    return value
+    return owners.get(value, value)
 
 
 def vpc_ids(vpc: PolicyResource) -> set[str]:
@@ -143,14 +149,30 @@ def vpc_ids(vpc: PolicyResource) -> set[str]:
     return {v for v in values if isinstance(v, str) and v}
 
 
-def attached_to_vpc(resource: PolicyResource, vpc: PolicyResource, prop: str) -> bool | None:
-    """Whether ``resource``'s ``prop`` names ``vpc``; None when that is unknown at preview."""
-    if depends_on(resource, vpc, prop):
-        return True
-    if deps(resource, prop):
-        return False
-    try:
-        value = get(resource.props, prop)
-    except UnknownValueError:
-        return None
-    return isinstance(value, str) and value in vpc_ids(vpc)
+class VpcAttachments:
+    """The VPCs some resources (flow logs, adopted default groups) name through an input, read
+    once per rule: asking each resource about each VPC grew with the product of the two."""
+
+    def __init__(self, resources: Iterable[tuple[PolicyResource, str]]) -> None:
+        self._linked: set[str] = set()  # URNs of VPCs named through a dependency
+        self._named: set[str] = set()  # literal VPC ids
+        self.unknown = False  # some resource names its VPC by a value unknown at preview
+        for resource, prop in resources:
+            linked = deps(resource, prop)
+            if linked:
+                self._linked.update(d.urn for d in linked)
+                continue
+            try:
+                value = get(resource.props, prop)
+            except UnknownValueError:
+                self.unknown = True
+                continue
+            if isinstance(value, str):
+                self._named.add(value)
+
+    def attached(self, vpc: PolicyResource) -> bool | None:
+        """Whether one of the resources names ``vpc``; None when that depends on a value unknown at
+        preview."""
+        if vpc.urn in self._linked or vpc_ids(vpc) & self._named:
+            return True
+        return None if self.unknown else False

@@ -44,7 +44,8 @@ from ._network_graph import (
     GROUP_TYPES,
     RULE_TYPES,
     VPC_TYPES,
-    attached_to_vpc,
+    VpcAttachments,
+    group_owners,
     ingress_cidrs,
     networks,
     open_to_internet,
@@ -142,8 +143,7 @@ def _default_sg_no_rules(args: ResourceValidationArgs, _: Mapping[str, Any]) -> 
 
 
 def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
-    groups = of_type(args.resources, GROUP_TYPES)
-    vpcs = of_type(args.resources, VPC_TYPES)
+    owners = group_owners(of_type(args.resources, GROUP_TYPES), of_type(args.resources, VPC_TYPES))
     undecided = Undecided()
     # group key -> (group resource or None, [(contributor, cidrs)])
     members: dict[str, tuple[PolicyResource | None, list[tuple[PolicyResource, list[str]]]]] = {}
@@ -160,7 +160,7 @@ def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFind
         cidrs = [c for _, cs in ingress_cidrs(rule.resource_type, rule.props) for c in cs]
         if not cidrs:
             return iter(())
-        target = rule_group(rule, groups, vpcs)
+        target = rule_group(rule, owners)
         if target is None:
             return iter(())
         if isinstance(target, str):
@@ -197,18 +197,18 @@ def _flow_log_vpc_prop(flow_log: PolicyResource) -> str | None:
 
 
 def _vpc_flow_logs(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
-    flow_logs = of_type(args.resources, FLOW_LOG_TYPES)
+    flow_logs = VpcAttachments(
+        (flow_log, prop)
+        for flow_log in of_type(args.resources, FLOW_LOG_TYPES)
+        if (prop := _flow_log_vpc_prop(flow_log)) is not None
+    )
     undecided = Undecided()
 
     def check(vpc: PolicyResource) -> StackFindings:
-        verdicts = []
-        for flow_log in flow_logs:
-            prop = _flow_log_vpc_prop(flow_log)
-            if prop is not None:
-                verdicts.append(attached_to_vpc(flow_log, vpc, prop))
-        if True in verdicts:
+        attached = flow_logs.attached(vpc)
+        if attached:
             return
-        if None in verdicts:
+        if attached is None:
             raise UnknownValueError(UNKNOWN_STRING_VALUE, ["vpcId"])
         yield (
             (
@@ -223,15 +223,13 @@ def _vpc_flow_logs(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFind
 
 
 def _vpc_default_sg(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
-    defaults = of_type(args.resources, [DEFAULT_SECURITY_GROUP])
-    groups = of_type(args.resources, GROUP_TYPES)
-    vpcs = of_type(args.resources, VPC_TYPES)
+    defaults = VpcAttachments((d, "vpcId") for d in of_type(args.resources, [DEFAULT_SECURITY_GROUP]))
+    owners = group_owners(of_type(args.resources, GROUP_TYPES), of_type(args.resources, VPC_TYPES))
     undecided = Undecided()
 
     def check_vpc(vpc: PolicyResource) -> StackFindings:
-        verdicts = [attached_to_vpc(d, vpc, "vpcId") for d in defaults]
-        adopted = [d for d, verdict in zip(defaults, verdicts, strict=True) if verdict]
-        if not adopted and None in verdicts:
+        adopted = defaults.attached(vpc)
+        if adopted is None:
             raise UnknownValueError(UNKNOWN_STRING_VALUE, ["vpcId"])
         if not adopted:
             yield (
@@ -244,7 +242,7 @@ def _vpc_default_sg(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFin
             )
 
     def check_rule(rule: PolicyResource) -> StackFindings:
-        target = rule_group(rule, groups, vpcs)
+        target = rule_group(rule, owners)
         if (
             target is not None
             and not isinstance(target, str)

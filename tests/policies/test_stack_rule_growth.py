@@ -27,7 +27,7 @@ from tests.policies.test_policy_inference_component_rules import BASE as COMPONE
 from tests.policies.test_policy_prod_stack_rules import BASE as MODEL_ENDPOINT
 from tests.policies.test_policy_prod_stack_rules import PROD, PROD_RULES
 from tests.policies.test_policy_s3_network_hardening_rules import NAME as BUCKET_NAME
-from tests.policies.test_policy_s3_network_hardening_rules import bucket_stack
+from tests.policies.test_policy_s3_network_hardening_rules import bucket_stack, group_stack, vpc_stack
 
 SMALL, LARGE = 4, 32
 # A linear rule does LARGE / SMALL times the work, a little less for what it does once per stack;
@@ -52,13 +52,20 @@ def _bucket_unit() -> list[dict[str, Any]]:
     return specs
 
 
+def _network_unit() -> list[dict[str, Any]]:
+    """A VPC with its flow log and adopted default group, and security groups with rule resources, as
+    outputs: linked by dependency and by literal ids."""
+    return vpc_stack("outputs") + group_stack("outputs", ["10.0.0.0/16", "10.1.0.0/16"])
+
+
 UNITS: Mapping[str, list[dict[str, Any]]] = {
     "model-endpoint": MODEL_ENDPOINT,
     "component-endpoint": COMPONENT_ENDPOINT,
     "step-scaling": _step_scaling_unit(),
     "bucket": _bucket_unit(),
+    "network": _network_unit(),
 }
-RENAMED = ("churn", "prod-small-models", "shared", "from-zero", BUCKET_NAME)
+RENAMED = ("churn", "prod-small-models", "shared", "from-zero", BUCKET_NAME, "vpc-1", "sg-")
 
 
 def copied_stack(copies: int) -> list[dict[str, Any]]:
