@@ -19,6 +19,7 @@ import importlib
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -91,22 +92,32 @@ def build_plan(path: str | StackFile, registry: str = "stand-in") -> Plan:
 
 def import_plan_modules() -> None:
     """Import what every plan needs (Pulumi, the recorder, the program and its components, the
-    report). :func:`plan_once` does it first: what it imports is frozen out of the collector's
-    scans, and the process that composes a cold plan's definitions starts with it."""
+    report). :func:`plan_once` does it before it plans: what it imports is frozen out of the
+    collector's scans."""
     for module in ("planner.definition_composer", "planner.recorder", "planner.report", "stacks.program"):
         importlib.import_module(module)
 
 
-def plan_once(stack_file: StackFile, registry: str = "stand-in") -> Plan:
+def plan_once(
+    stack_file: StackFile, registry: str = "stand-in", *, imported: Callable[[], object] | None = None
+) -> Plan:
     """:func:`build_plan` in a process that plans once and exits (``python -m planner``, the
-    benchmark's measured runs): its imports frozen out of the collector's scans, and a cold plan's
-    definitions composed by a second process."""
+    benchmark's measured runs): a cold plan's definitions composed by a second process, then the
+    plan's imports, frozen out of the collector's scans, then the plan.
+
+    The composer is forked before the plan's imports: composing needs none of them (the SageMaker
+    SDK, the builders and their settings import no Pulumi), and the child's import of the SDK is
+    what a cold plan waits for longest, so it starts as early as it can. ``imported`` is called
+    once the imports are done (the benchmark times them).
+    """
     from planner.definition_composer import parallel_composition
     from planner.process import prepare_one_shot_process
 
-    import_plan_modules()
-    prepare_one_shot_process()
     with parallel_composition():
+        import_plan_modules()
+        if imported is not None:
+            imported()
+        prepare_one_shot_process()
         return build_plan(stack_file, registry)
 
 

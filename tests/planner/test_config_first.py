@@ -125,10 +125,11 @@ def test_the_planner_patches_the_sdks_type_hints_when_a_provider_type_module_fir
     assert result.stdout.split() == ["False", "True"]
 
 
-def test_a_one_shot_plan_imports_the_plan_before_it_freezes_them_and_forks() -> None:
-    """``plan_once`` (``python -m planner``): the program's modules are imported before the
-    collector freezes what is loaded and before the composer's child is forked (it starts with
-    them), and the plan is built inside the child's lifetime."""
+def test_a_one_shot_plan_forks_its_composer_before_it_imports_then_freezes_the_imports() -> None:
+    """``plan_once`` (``python -m planner``): the composer's child is forked before the plan's
+    imports (composing needs none of them, and the child's SDK import is what a cold plan waits
+    for), the program's modules are imported before the collector freezes what is loaded, and the
+    plan is built inside the child's lifetime."""
     script = textwrap.dedent(
         """
         import contextlib, json, sys
@@ -156,8 +157,8 @@ def test_a_one_shot_plan_imports_the_plan_before_it_freezes_them_and_forks() -> 
     everything = ["pulumi", "planner.recorder", "planner.report", "stacks.program"]
     assert json.loads(result.stdout) == [
         ["start", []],
+        ["fork", []],
         ["freeze", everything],
-        ["fork", everything],
         ["plan", everything],
         ["child ended", everything],
     ]
