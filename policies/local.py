@@ -235,22 +235,36 @@ def duration_seconds(duration: str) -> float:
     return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
 
 
-def _provider(
-    resource: PlannedResource, by_urn: Mapping[str, PlannedResource]
-) -> PolicyProviderResource | None:
-    reference = resource.provider
-    if not reference:
-        return None
-    for urn, candidate in by_urn.items():
-        if reference == urn or reference.startswith(urn + "::"):
-            return PolicyProviderResource(
-                candidate.type, unknown_checking_proxy(_wire(candidate.inputs)), candidate.urn, candidate.name
-            )
-    return None
+class _Providers:
+    """The provider a resource's reference (``<urn>::<id>``, or a bare URN) names, found by looking
+    its URN up: a scan of the stack per resource grew quadratically with the resources registered
+    before a provider (aws-native's is registered at its first resource, mid-stack)."""
+
+    def __init__(self, by_urn: Mapping[str, PlannedResource]) -> None:
+        self._by_urn = by_urn
+        self._position = {urn: index for index, urn in enumerate(by_urn)}
+
+    def of(self, resource: PlannedResource) -> PolicyProviderResource | None:
+        reference = resource.provider
+        if not reference:
+            return None
+        # The reference itself, or any prefix of it followed by "::"; the stack's first of them.
+        prefixes = [reference]
+        separator = reference.find("::")
+        while separator != -1:
+            prefixes.append(reference[:separator])
+            separator = reference.find("::", separator + 1)
+        known = [prefix for prefix in prefixes if prefix in self._position]
+        if not known:
+            return None
+        candidate = self._by_urn[min(known, key=self._position.__getitem__)]
+        return PolicyProviderResource(
+            candidate.type, unknown_checking_proxy(_wire(candidate.inputs)), candidate.urn, candidate.name
+        )
 
 
 def _stack_resources(
-    resources: Sequence[PlannedResource], by_urn: Mapping[str, PlannedResource]
+    resources: Sequence[PlannedResource], providers: _Providers
 ) -> list[PolicyResource]:
     """PolicyResources linked to each other the way the analyzer server links them."""
     built = {
@@ -260,7 +274,7 @@ def _stack_resources(
             r.urn,
             r.name,
             _options(r, parent=None),  # the engine sends no options.parent here
-            _provider(r, by_urn),
+            providers.of(r),
             None,
             [],
             {},
@@ -300,6 +314,7 @@ def evaluate_report(
     """Run ``policies`` over ``resources`` with ``config``; violations and undecided checks."""
     settings = resolve_config(config, policies)
     by_urn = {r.urn: r for r in resources}
+    providers = _Providers(by_urn)
     report = Report()
     # Built once per evaluation and shared by every policy, as the analyzer server does for one
     # analysis: props, options and provider of each validated resource, and the stack's resources.
@@ -308,7 +323,7 @@ def evaluate_report(
             resource,
             unknown_checking_proxy(_wire(resource.inputs)),
             _options(resource, parent=resource.parent),
-            _provider(resource, by_urn),
+            providers.of(resource),
         )
         for resource in resources
         if resource.custom and not resource.type.startswith(PROVIDER_PREFIX)
@@ -361,7 +376,7 @@ def evaluate_report(
                 )
         elif isinstance(policy, StackValidationPolicy):
             if stack_resources is None:
-                stack_resources = _stack_resources(resources, by_urn)
+                stack_resources = _stack_resources(resources, providers)
             report.stack_policies.append(policy.name)
             args = StackValidationArgs(stack_resources, _wire(props), stack_tags)
             _guarded(

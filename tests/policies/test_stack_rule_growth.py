@@ -1,4 +1,5 @@
-"""Every stack rule's work grows linearly with the stack.
+"""The policy pack's work grows linearly with the stack: every stack rule, and the evaluator's
+linking of each resource to its provider.
 
 Stack rules relate resources: an endpoint to its configuration, scaling targets and policies,
 rollback alarms, monitoring schedules and inference components. Rules that found those by scanning
@@ -172,3 +173,45 @@ def test_the_counter_sees_a_rule_that_scans_the_stack_per_endpoint(stacks) -> No
     _, small = evaluated(stacks[SMALL], scanning)
     _, large = evaluated(stacks[LARGE], scanning)
     assert large > GROWTH_ALLOWED * small
+
+
+def test_the_evaluator_links_providers_without_scanning_the_stack_per_resource() -> None:
+    """A provider registered mid-stack (aws-native's is registered at its first resource) is found
+    by its URN for each resource that names it: scanning the stack for it per resource grew with
+    the resources before it times those after it. Every call counts here, builtins too (a scan is a
+    loop of ``str.startswith``)."""
+
+    def stack(count: int) -> list[Any]:
+        def alarms(prefix: str, provider: str | None) -> list[dict[str, Any]]:
+            extra = {"provider": provider} if provider else {}
+            return [
+                {
+                    "type": "aws:cloudwatch/metricAlarm:MetricAlarm",
+                    "name": f"{prefix}-{i}",
+                    "inputs": {},
+                    **extra,
+                }
+                for i in range(count)
+            ]
+
+        native = {"type": "pulumi:providers:aws-native", "name": "native", "inputs": {"region": "eu-west-1"}}
+        return build([*alarms("before", None), native, *alarms("after", "native")])
+
+    def calls(records: list[Any]) -> tuple[Report, int]:
+        count = 0
+
+        def every_call(frame: Any, event: str, arg: Any) -> None:
+            nonlocal count
+            count += event in ("call", "c_call")
+
+        sys.setprofile(every_call)
+        try:
+            report = evaluate_report(records, None, [])
+        finally:
+            sys.setprofile(None)
+        return report, count
+
+    (_, small), (_, large) = calls(stack(SMALL * 10)), calls(stack(LARGE * 10))
+    assert large <= GROWTH_ALLOWED * small, (
+        f"{small} calls for {SMALL * 20} resources, {large} for {LARGE * 20}"
+    )
