@@ -263,9 +263,7 @@ class _Providers:
         )
 
 
-def _stack_resources(
-    resources: Sequence[PlannedResource], providers: _Providers
-) -> list[PolicyResource]:
+def _stack_resources(resources: Sequence[PlannedResource], providers: _Providers) -> list[PolicyResource]:
     """PolicyResources linked to each other the way the analyzer server links them."""
     built = {
         r.urn: PolicyResource(
