@@ -319,6 +319,15 @@ def stack_rule(
 # --- stack graphs ----------------------------------------------------------------------
 
 
+def hashable(value: Any) -> bool:
+    """Whether ``value`` can be looked up in a set: a name written as a map or list names nothing."""
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def of_type(resources: Iterable[PolicyResource], types: Iterable[str]) -> list[PolicyResource]:
     wanted = frozenset(types)
     return [r for r in resources if r.resource_type in wanted]
@@ -347,7 +356,7 @@ class StackIndex:
             self._types.setdefault(entry[1].resource_type, []).append(entry)
         self._consumers: dict[str | None, dict[str, Found]] = {}
         self._values: dict[
-            tuple[tuple[str, ...], ValuesOf], tuple[dict[Any, Found], list[tuple[Any, int, PolicyResource]]]
+            tuple[tuple[str, ...], ValuesOf], tuple[dict[Any, Found], list[tuple[int, UnknownValueError]]]
         ] = {}
 
     def of_type(self, types: Iterable[str]) -> list[PolicyResource]:
@@ -364,13 +373,35 @@ class StackIndex:
             if entry[1].resource_type in wanted
         ]
 
-    def having(self, types: Iterable[str], values_of: ValuesOf, value: Any) -> Found:
-        """Resources of ``types`` one of whose ``values_of`` equals ``value``."""
-        table, unhashable = self._value_index(tuple(dict.fromkeys(types)), values_of)
-        try:
-            return list(table.get(value, []))
-        except TypeError:  # a list or map: it can equal only another one
-            return [(position, resource) for known, position, resource in unhashable if known == value]
+    def having(
+        self,
+        types: Iterable[str],
+        values_of: ValuesOf,
+        value: Any,
+        *,
+        besides: Found = (),
+        first: bool = False,
+    ) -> Found:
+        """Resources of ``types`` one of whose ``values_of`` equals ``value``, in the stack's
+        order: what a scan of the stack finds that skips ``besides`` (resources already found
+        through a dependency), and stops at the first match with ``first``.
+
+        Like that scan, it raises the ``UnknownValueError`` of the first resource whose values
+        cannot be read at preview, unless the scan would not have read it (in ``besides``, or after
+        the first match). A value that cannot be hashed (a map) is compared with each resource's in
+        turn, as the scan compared it.
+        """
+        wanted = tuple(dict.fromkeys(types))
+        skipped = {position for position, _ in besides}
+        if not hashable(value):
+            return self._scan(wanted, values_of, value, skipped, first)
+        table, unreadable = self._value_index(wanted, values_of)
+        found = [entry for entry in table.get(value, []) if entry[0] not in skipped][: 1 if first else None]
+        read_up_to = found[0][0] if first and found else None
+        for position, error in unreadable:
+            if position not in skipped and (read_up_to is None or position < read_up_to):
+                raise error
+        return found
 
     @staticmethod
     def in_stack_order(*found: Found) -> list[PolicyResource]:
@@ -395,22 +426,41 @@ class StackIndex:
 
     def _value_index(
         self, types: tuple[str, ...], values_of: ValuesOf
-    ) -> tuple[dict[Any, Found], list[tuple[Any, int, PolicyResource]]]:
+    ) -> tuple[dict[Any, Found], list[tuple[int, UnknownValueError]]]:
+        """Resources of ``types`` by each hashable value they are known by (a value that cannot be
+        hashed equals no value that can), and those whose values are unknown at preview."""
         key = (types, values_of)
         if key not in self._values:
             table: dict[Any, Found] = {}
-            unhashable: list[tuple[Any, int, PolicyResource]] = []
+            unreadable: list[tuple[int, UnknownValueError]] = []
             for position, resource in self._of_type(types):
-                for value in values_of(resource):
+                try:
+                    values = list(values_of(resource))
+                except UnknownValueError as error:
+                    unreadable.append((position, error))
+                    continue
+                for value in values:
                     try:
                         found = table.setdefault(value, [])
                     except TypeError:
-                        unhashable.append((value, position, resource))
                         continue
                     if not found or found[-1][0] != position:
                         found.append((position, resource))
-            self._values[key] = (table, unhashable)
+            self._values[key] = (table, unreadable)
         return self._values[key]
+
+    def _scan(
+        self, types: tuple[str, ...], values_of: ValuesOf, value: Any, skipped: set[int], first: bool
+    ) -> Found:
+        found: Found = []
+        for position, resource in self._of_type(types):
+            if position in skipped:
+                continue
+            if any(known == value for known in values_of(resource)):
+                found.append((position, resource))
+                if first:
+                    break
+        return found
 
 
 def deps(resource: PolicyResource, prop: str | None = None) -> list[PolicyResource]:

@@ -52,7 +52,7 @@ def endpoint_config_of(endpoint: PolicyResource, stack: StackIndex) -> PolicyRes
     name = get_or_none(endpoint.props, "endpointConfigName")
     if name is None:
         return None
-    found = stack.having(ENDPOINT_CONFIGS, _names, name)
+    found = stack.having(ENDPOINT_CONFIGS, _names, name, first=True)
     return found[0][1] if found else None
 
 
@@ -109,8 +109,13 @@ def variant_targets(endpoint: PolicyResource, stack: StackIndex) -> list[tuple[P
 
 def scaling_policies_of(target: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     resource_id = get_or_none(target.props, "resourceId")
-    same_id = stack.having(SCALING_POLICIES, _resource_id, resource_id) if resource_id is not None else []
-    return stack.in_stack_order(stack.consumers(target, SCALING_POLICIES), same_id)
+    linked = stack.consumers(target, SCALING_POLICIES)
+    same_id = (
+        stack.having(SCALING_POLICIES, _resource_id, resource_id, besides=linked)
+        if resource_id is not None
+        else []
+    )
+    return stack.in_stack_order(linked, same_id)
 
 
 # --- inference components ------------------------------------------------------------------------
@@ -134,22 +139,26 @@ def _placed_on(component: PolicyResource) -> tuple[object]:
 def components_of(endpoint: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     """The inference components placed on ``endpoint`` (by dependency, else by literal name)."""
     endpoint_name = name_of(endpoint)
+    linked = stack.consumers(endpoint, (INFERENCE_COMPONENT,), "endpointName")
     named = (
-        stack.having((INFERENCE_COMPONENT,), _placed_on, endpoint_name) if endpoint_name is not None else []
+        stack.having((INFERENCE_COMPONENT,), _placed_on, endpoint_name, besides=linked)
+        if endpoint_name is not None
+        else []
     )
-    return stack.in_stack_order(stack.consumers(endpoint, (INFERENCE_COMPONENT,), "endpointName"), named)
+    return stack.in_stack_order(linked, named)
 
 
 def copy_targets(component: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     """Application Auto Scaling targets of a component's copy count (``inference-component/<name>``)."""
     name = get_or_none(component.props, "inferenceComponentName")
+    linked = stack.consumers(component, SCALABLE_TARGETS)
     named = (
-        stack.having(SCALABLE_TARGETS, _resource_id, f"inference-component/{name}")
+        stack.having(SCALABLE_TARGETS, _resource_id, f"inference-component/{name}", besides=linked)
         if name is not None
         else []
     )
     return [
         target
-        for target in stack.in_stack_order(stack.consumers(component, SCALABLE_TARGETS), named)
+        for target in stack.in_stack_order(linked, named)
         if get_or_none(target.props, "scalableDimension") == COPY_DIMENSION
     ]

@@ -473,8 +473,9 @@ def _alarm_actions(alarm: PolicyResource) -> list[str]:
 def _triggers(policy: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
     """Alarms whose alarmActions run ``policy`` (through the ARN Output, or the literal ARN)."""
     arn = get_or_none(policy.props, "arn")
-    named = stack.having(ALARMS, _alarm_actions, arn) if arn else []
-    return stack.in_stack_order(stack.consumers(policy, ALARMS, "alarmActions"), named)
+    linked = stack.consumers(policy, ALARMS, "alarmActions")
+    named = stack.having(ALARMS, _alarm_actions, arn, besides=linked) if arn else []
+    return stack.in_stack_order(linked, named)
 
 
 def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:

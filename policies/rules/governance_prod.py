@@ -25,6 +25,7 @@ from ._common import (
     each_resource,
     get,
     get_or_none,
+    hashable,
     is_false,
     is_map,
     is_serverless,
@@ -158,13 +159,18 @@ def _named_endpoints(schedule: PolicyResource, stack: StackIndex) -> set[str]:
 
 def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     stack = StackIndex(args.resources)
+    schedules = stack.of_type(SCHEDULES)
     # What the stack's schedules watch, gathered once: asking every schedule about every endpoint
-    # grew quadratically with the number of endpoints.
-    watched: set[str] = set()  # URNs a schedule reaches through its job definitions
-    named: set[str] = set()  # endpoint names a schedule or its job definitions hold literally
-    for schedule in stack.of_type(SCHEDULES):
-        watched |= reaches_within(schedule)
-        named |= _named_endpoints(schedule, stack)
+    # grew quadratically with the number of endpoints. URNs a schedule reaches through its job
+    # definitions, then (on first need, inside an endpoint's check: a definition name that is a
+    # map can hold a value unknown at preview) the endpoint names they hold literally.
+    watched: set[str] = set().union(*(reaches_within(schedule) for schedule in schedules))
+    named: list[set[str]] = []
+
+    def names() -> set[str]:
+        if not named:
+            named.append(set().union(*(_named_endpoints(schedule, stack) for schedule in schedules)))
+        return named[0]
 
     def check(endpoint: PolicyResource) -> Findings:
         config = endpoint_config_of(endpoint, stack)
@@ -173,7 +179,7 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
             # components hosts several (their data capture is still demanded, for ground truth).
             return
         name = name_of(endpoint)
-        if endpoint.urn in watched or (name and name in named):
+        if endpoint.urn in watched or (name and hashable(name) and name in names()):
             return
         yield (
             (
