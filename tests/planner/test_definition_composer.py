@@ -116,7 +116,7 @@ def test_the_cli_is_single_threaded_where_it_forks_and_a_thread_stops_the_fork()
         """
         import threading, time
         import planner.__main__
-        planner.__main__.import_plan_modules()  # the CLI's imports: all done where it forks
+        planner.__main__.import_plan_modules()  # more than the CLI has imported where it forks
         from planner.definition_composer import _threads
         before = _threads()
         started = threading.Event()
