@@ -338,6 +338,14 @@ def policy_resources(seed: int) -> tuple[list[PolicyResource], list[Any]]:
     return _stack_resources(records, _Providers(by_urn)), records
 
 
+def index_of(
+    resources: list[PolicyResource],
+) -> tuple[StackIndex, _s3_buckets.Companions, list[PolicyResource]]:
+    """The stack's index, its buckets' companions and its buckets."""
+    stack = StackIndex(resources)
+    return stack, _s3_buckets.Companions(stack), of_type(resources, BUCKET_TYPES)
+
+
 def outcome(lookup: Callable[[], Any]) -> Any:
     """What a lookup returns (resources by URN, in order) or raises (its type and message)."""
     try:
@@ -368,9 +376,7 @@ def _urns(value: Any) -> Any:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_lookup_finds_what_its_scan_found(seed: int) -> None:
     resources, _ = policy_resources(seed)
-    stack = StackIndex(resources)
-    companions = _s3_buckets.Companions(stack)
-    buckets = of_type(resources, BUCKET_TYPES)
+    stack, companions, buckets = index_of(resources)
     groups, vpcs = (
         of_type(resources, _network_graph.GROUP_TYPES),
         of_type(resources, _network_graph.VPC_TYPES),
@@ -414,9 +420,7 @@ def test_every_lookup_finds_what_its_scan_found(seed: int) -> None:
 def test_the_maps_built_once_per_rule_answer_as_the_scans(seed: int) -> None:
     """A bucket's companions, a VPC's attachments, a schedule's reach and each provider."""
     resources, records = policy_resources(seed)
-    stack = StackIndex(resources)
-    companions = _s3_buckets.Companions(stack)
-    buckets = of_type(resources, BUCKET_TYPES)
+    _, companions, buckets = index_of(resources)
     for bucket in buckets:
         for types in ((_s3_buckets.PUBLIC_ACCESS_BLOCK,), _s3_buckets.SSE_TYPES, _s3_buckets.LOGGING_TYPES):
             scanned = [
