@@ -320,7 +320,7 @@ def stack_rule(
 
 
 def hashable(value: Any) -> bool:
-    """Whether ``value`` can be looked up in a set: a name written as a map or list names nothing."""
+    """Whether ``value`` can be looked up in a set: a name written as a map names nothing."""
     try:
         hash(value)
     except TypeError:
@@ -345,8 +345,8 @@ class StackIndex:
     Rules that followed each endpoint to its configuration, scaling targets, alarms and schedules
     by scanning the whole stack grew quadratically with the number of endpoints: 9 s of the
     200-endpoint plan's policy evaluation. A lookup here costs the size of what it finds. What it
-    finds comes back in the stack's order (:meth:`in_stack_order`), so findings read exactly as a
-    scan's did.
+    finds, and what it raises, are what the scan found and raised, in the stack's order
+    (tests/policies/test_stack_index.py compares the two).
     """
 
     def __init__(self, resources: Sequence[PolicyResource]) -> None:
