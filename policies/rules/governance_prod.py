@@ -160,16 +160,28 @@ def _named_endpoints(schedule: PolicyResource, stack: StackIndex) -> set[str]:
 def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     stack = StackIndex(args.resources)
     schedules = stack.of_type(SCHEDULES)
-    # What the stack's schedules watch, gathered once: asking every schedule about every endpoint
-    # grew quadratically with the number of endpoints. URNs a schedule reaches through its job
-    # definitions, then (on first need, inside an endpoint's check: a definition name that is a
-    # map can hold a value unknown at preview) the endpoint names they hold literally.
-    watched: set[str] = set().union(*(reaches_within(schedule) for schedule in schedules))
-    named: list[set[str]] = []
+    # The first schedule (in the stack's order) that reaches each URN, and (read on first need) the
+    # first that names each endpoint literally and the first whose names cannot be read at preview:
+    # the scan asked the schedules in order and stopped at the first that watched the endpoint.
+    first_reaching: dict[str, int] = {}
+    for index, schedule in enumerate(schedules):
+        for urn in reaches_within(schedule):
+            first_reaching.setdefault(urn, index)
+    named: list[tuple[dict[str, int], tuple[int, UnknownValueError] | None]] = []
 
-    def names() -> set[str]:
+    def names() -> tuple[dict[str, int], tuple[int, UnknownValueError] | None]:
         if not named:
-            named.append(set().union(*(_named_endpoints(schedule, stack) for schedule in schedules)))
+            first_naming: dict[str, int] = {}
+            failed: tuple[int, UnknownValueError] | None = None
+            for index, schedule in enumerate(schedules):
+                try:
+                    found = _named_endpoints(schedule, stack)
+                except UnknownValueError as error:
+                    failed = failed or (index, error)
+                    continue
+                for value in found:
+                    first_naming.setdefault(value, index)
+            named.append((first_naming, failed))
         return named[0]
 
     def check(endpoint: PolicyResource) -> Findings:
@@ -179,7 +191,14 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
             # components hosts several (their data capture is still demanded, for ground truth).
             return
         name = name_of(endpoint)
-        if endpoint.urn in watched or (name and hashable(name) and name in names()):
+        watched_by = first_reaching.get(endpoint.urn, len(schedules))
+        if name:  # a name written as a map names nothing, but the schedules before are still read
+            first_naming, failed = names()
+            if hashable(name):
+                watched_by = min(watched_by, first_naming.get(name, len(schedules)))
+            if failed is not None and failed[0] < watched_by:
+                raise failed[1]
+        if watched_by < len(schedules):
             return
         yield (
             (

@@ -229,7 +229,7 @@ def generated_stack(seed: int) -> list[dict[str, Any]]:
         if roll < 0.1:
             return UNKNOWN_STRING_VALUE
         if roll < 0.15:
-            return {"k": rng.choice(names)}
+            return {"k": rng.choice([*names, UNKNOWN_STRING_VALUE])}
         if roll < 0.2:
             return None
         return rng.choice(values)
@@ -509,3 +509,52 @@ def test_an_alarm_linked_to_its_scaling_policy_is_not_read_for_the_policys_arn()
     specs[1]["deps"] = {}  # not linked: its actions are read, and one is unknown
     report = evaluate_report(build(specs), None, [get_policy("scale-out-steps-add-capacity")])
     assert report.violations == [] and len(report.undecided) == 1
+
+
+def _schedules_case(unreadable_first: bool) -> list[dict[str, Any]]:
+    """An endpoint watched by one schedule (by its literal name, or by a dependency) beside another
+    whose job-definition name is a map holding a value unknown at preview, which cannot be compared
+    with a job definition's map-valued name."""
+    schedule = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
+    unreadable = {
+        "type": schedule,
+        "name": "unreadable",
+        "inputs": {"monitoringScheduleConfig": {"monitoringJobDefinitionName": {"k": UNKNOWN_STRING_VALUE}}},
+    }
+    watching = (
+        {
+            "type": schedule,
+            "name": "watching",
+            "inputs": {"monitoringScheduleConfig": {"monitoringJobDefinitionName": "x"}},
+            "deps": {"monitoringScheduleConfig": ["endpoint"]},
+        }
+        if unreadable_first
+        else {
+            "type": schedule,
+            "name": "watching",
+            "inputs": {"monitoringScheduleConfig": {"monitoringJobDefinitionName": "x"}, "endpointName": "a"},
+        }
+    )
+    return [
+        {"type": "aws:sagemaker/endpoint:Endpoint", "name": "endpoint", "inputs": {"name": "a"}},
+        *([unreadable, watching] if unreadable_first else [watching, unreadable]),
+        {
+            "type": "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+            "name": "definition",
+            "inputs": {"name": {"k": "v"}},
+        },
+    ]
+
+
+@pytest.mark.parametrize(("unreadable_first", "undecided"), [(True, 1), (False, 0)])
+def test_schedules_are_asked_in_the_stacks_order_as_the_scan_asked_them(unreadable_first, undecided) -> None:
+    """The monitoring rule's scan asked each schedule in turn whether it reached or named the
+    endpoint and stopped at the first that did: a schedule whose names cannot be read at preview
+    leaves the endpoint undecided only when it comes before the one that watches it."""
+    from policies.local import evaluate_report
+    from policies.registry import get_policy
+
+    records = build(_schedules_case(unreadable_first))
+    report = evaluate_report(records, None, [get_policy("endpoint-monitoring-schedule")])
+    assert report.violations == []
+    assert len(report.undecided) == undecided
