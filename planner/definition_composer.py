@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from components.definition_cache_dir import cache_dir
-from planner.process import PLAN_GC_THRESHOLDS
+from planner.process import prepare_one_shot_process
 
 SWITCH = "MLOPS_PARALLEL_COMPOSER"
 """``0`` (or ``off``, ``false``, ``no``) forks no child: every missed definition is composed in the
@@ -264,12 +264,11 @@ def _child(plan: int, requests: int, replies: int, plans_ends: tuple[int, int]) 
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         # The SDK's import allocates what lives until the child exits: collecting while it runs
-        # finds next to nothing and took a fifth of the import's CPU. Composing makes garbage: it
-        # is collected at a plan's thresholds, as it was when the child inherited them.
+        # finds next to nothing and took a fifth of the import's CPU. Then the child is a process
+        # that composes and exits: its imports frozen, its garbage collected at a plan's thresholds.
         gc.disable()
         _warm_up()
-        gc.freeze()
-        gc.set_threshold(*PLAN_GC_THRESHOLDS)
+        prepare_one_shot_process()
         gc.enable()
         serve(requests, os.fdopen(replies, "wb"))
         status = 0
