@@ -474,10 +474,6 @@ def deps(resource: PolicyResource, prop: str | None = None) -> list[PolicyResour
     return list(seen.values())
 
 
-def depends_on(resource: PolicyResource, target: PolicyResource, prop: str | None = None) -> bool:
-    return any(d.urn == target.urn for d in deps(resource, prop))
-
-
 def reaches_within(start: PolicyResource, max_hops: int = 3) -> set[str]:
     """URNs of what ``start`` consumes directly or through up to ``max_hops`` resources: one walk
     per start, asked of each target by membership."""

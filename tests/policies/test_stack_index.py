@@ -27,7 +27,6 @@ from policies.local import _Providers, _stack_resources
 from policies.rules import _network_graph, _s3_buckets, _serving, alarms, governance_prod
 from policies.rules._common import (
     StackIndex,
-    depends_on,
     deps,
     get_or_none,
     of_type,
@@ -52,6 +51,10 @@ SEEDS = range(40)
 
 
 # --- the scans, as the rules wrote them before the index -----------------------------------------
+
+
+def depends_on(resource: PolicyResource, target: PolicyResource, prop: str | None = None) -> bool:
+    return any(d.urn == target.urn for d in deps(resource, prop))
 
 
 def scan_endpoint_config_of(
