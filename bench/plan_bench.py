@@ -63,15 +63,14 @@ LINEARITY_TOLERANCE = 1.5
 def _child(path: str) -> None:
     """Runs inside the measured process: time the imports, then the plan itself."""
     started = time.perf_counter()
-    from planner.__main__ import plan_once, validated_stack_file
+    from planner.__main__ import plan_once
     from planner.process import exit_now
 
-    # As `python -m planner` does: the stack file read and validated, then (cold) the composer
-    # forked, what the plan needs imported ("imports" ends there: the program's modules too), and
-    # the plan with its collector settings.
-    stack_file = validated_stack_file(path)
+    # As `python -m planner` does: (cold) the composer forked, the stack file read and validated,
+    # what the plan needs imported ("imports" ends there: the program's modules too), and the plan
+    # with its collector settings.
     marks: list[tuple[float, float]] = []
-    plan = plan_once(stack_file, imported=lambda: marks.append((time.perf_counter(), time.process_time())))
+    plan = plan_once(path, imported=lambda: marks.append((time.perf_counter(), time.process_time())))
     planned = time.perf_counter()
     [(imported, cpu_before)] = marks
     plan_cpu = time.process_time() - cpu_before

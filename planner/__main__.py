@@ -25,11 +25,14 @@ from typing import TYPE_CHECKING, NoReturn
 
 from planner.process import exit_now
 from planner.registries import REGISTRIES
-from stacks.config import ConfigError
-from stacks.stack_file import StackFile, offline_platform_config, read_stack_file
 
 if TYPE_CHECKING:
     from planner.report import Plan
+    from stacks.config import PlatformConfig
+    from stacks.stack_file import StackFile
+
+# This module imports only the standard library and light planner modules at the top: a one-shot
+# plan forks its composer (:func:`plan_once`) before the configuration model is imported.
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID_CONFIG, EXIT_FAILED = 0, 1, 2, 3
 STACKS_DIR = Path("stacks")
@@ -98,22 +101,26 @@ def import_plan_modules() -> None:
         importlib.import_module(module)
 
 
-def plan_once(
-    stack_file: StackFile, registry: str = "stand-in", *, imported: Callable[[], object] | None = None
-) -> Plan:
-    """:func:`build_plan` in a process that plans once and exits (``python -m planner``, the
-    benchmark's measured runs): a cold plan's definitions composed by a second process, then the
-    plan's imports, frozen out of the collector's scans, then the plan.
+def plan_once(path: str, registry: str = "stand-in", *, imported: Callable[[], object] | None = None) -> Plan:
+    """:func:`build_plan` of the stack file at ``path`` in a process that plans once and exits
+    (``python -m planner``, the benchmark's measured runs): a cold plan's definitions composed by a
+    second process, then the stack file validated (the child told its region), the plan's imports,
+    frozen out of the collector's scans, and the plan. Raises :class:`~stacks.config.ConfigError`
+    for an invalid stack file, having ended the child.
 
-    The composer is forked before the plan's imports: composing needs none of them (the SageMaker
-    SDK, the builders and their settings import no Pulumi), and the child's import of the SDK is
-    what a cold plan waits for longest, so it starts as early as it can. ``imported`` is called
-    once the imports are done (the benchmark times them).
+    The composer is forked first, before even the configuration model is imported: composing
+    needs nothing the plan imports (the SageMaker SDK, the builders and their settings import no
+    Pulumi), and the child's import of the SDK is what a cold plan waits for longest, so it starts
+    as early as it can; its own imports overlap the plan's validating and importing on the second
+    core. ``imported`` is called once the imports are done (the benchmark times them).
     """
     from planner.definition_composer import parallel_composition
     from planner.process import prepare_one_shot_process
 
-    with parallel_composition():
+    with parallel_composition() as composer:
+        stack_file, config = _validated(path)
+        if composer is not None:
+            composer.open_region(config.region)
         import_plan_modules()
         if imported is not None:
             imported()
@@ -123,20 +130,33 @@ def plan_once(
 
 def validated_stack_file(path: str) -> StackFile:
     """The stack file at ``path``, read and its platform value validated as the program validates
-    it; raises :class:`ConfigError`. The command line calls it before it imports Pulumi, the
-    providers and the components: an invalid stack file fails in a fraction of a plan's start-up."""
+    it; raises :class:`~stacks.config.ConfigError`. The command line calls it before it imports
+    Pulumi, the providers and the components: an invalid stack file fails in a fraction of a plan's
+    start-up."""
+    return _validated(path)[0]
+
+
+def _validated(path: str) -> tuple[StackFile, PlatformConfig]:
+    from stacks.stack_file import offline_platform_config, read_stack_file
+
     stack_file = read_stack_file(path)
-    offline_platform_config(stack_file)
-    return stack_file
+    return stack_file, offline_platform_config(stack_file)
 
 
 def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     args = _parse_args(argv)
     path = stack_file_path(args.stack, args.config)
     try:
-        stack_file = validated_stack_file(path)
-        plan = plan_once(stack_file, args.registry) if one_shot else build_plan(stack_file, args.registry)
-    except ConfigError as error:
+        plan = (
+            plan_once(path, args.registry)
+            if one_shot
+            else build_plan(validated_stack_file(path), args.registry)
+        )
+    except Exception as error:
+        from stacks.config import ConfigError  # not at the top: see plan_once
+
+        if not isinstance(error, ConfigError):
+            raise
         print(error, file=sys.stderr)
         return EXIT_INVALID_CONFIG
     if args.format == "json":

@@ -4,15 +4,15 @@ A plan whose definitions are not in the cache (:mod:`components.training.definit
 first plan of every CI job) spends about half its time importing the SageMaker SDK and composing
 with it, yet needs the first definition only late in the recording: the definitions are built
 inside ``apply``\\ s, once the roles, buckets and subnets they name resolve. So on a machine with a
-second core, the CLI (``python -m planner``), as soon as it has validated the stack file, forks a
-child when the cache holds no definition (or is off). The child imports the SDK (under the offline
-seal, as a build in the plan does) while the plan imports Pulumi, the providers and the program and
-records, then composes each definition the plan misses and sends it back. Forked, the child starts
-with what validating imported (pydantic, the configuration model): started afresh it would import
-those again. It needs nothing the plan imports after the fork (the builders and their settings
-import no Pulumi), so it is forked before those imports rather than after them: its SDK import,
-the longest wait of a cold plan, starts that much sooner. The collector stays off while the child
-imports: everything it imports lives until it exits.
+second core, the CLI (``python -m planner``), as soon as it has read its arguments, forks a child
+when the cache holds no definition (or is off). The child imports the SDK (under the offline seal,
+as a build in the plan does) while the plan validates the stack file, imports Pulumi, the
+providers and the program and records, then composes each definition the plan misses and sends it
+back. It needs nothing the plan imports (the builders and their settings import no Pulumi), so it
+is forked before any of those imports, even the configuration model's: its SDK import, the
+longest wait of a cold plan, starts that much sooner, and the pydantic models both processes
+import are imported on both cores at once. An invalid stack file ends the child with the plan.
+The collector stays off while the child imports: everything it imports lives until it exits.
 
 The plan waits for each definition where it needs it, as it waits for an inline build, so the
 recorded graph, its order and the cache's entries are what composing in the plan's own process
@@ -41,6 +41,7 @@ import traceback
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -139,6 +140,16 @@ class ParallelComposer:
             return definition
         return build(settings)
 
+    def open_region(self, region: str) -> None:
+        """Have the child open what the builds of ``region`` open first (:class:`OpenRegion`)
+        once its imports are done; nothing is answered. A child that is gone is closed."""
+        if self._channel is None:
+            return
+        try:
+            _send(self._channel[0], _dumps(OpenRegion(region)))
+        except OSError:
+            self.close()
+
     def _ask(self, settings: Any, build: Callable[[Any], str]) -> str | None:
         if self._channel is None:
             return None
@@ -180,8 +191,8 @@ class ParallelComposer:
 def parallel_composition() -> Iterator[ParallelComposer | None]:
     """In this block, the definitions a cold plan misses are composed by a forked child (None:
     no child, they are composed in this process). For a process that plans once (the CLI,
-    the benchmark's measured runs), entered before the plan's imports: the child needs none of
-    them."""
+    the benchmark's measured runs), entered before the stack file is validated and the plan's
+    imports: the child needs none of them."""
     from components.training.definition_cache import building_with
 
     composer = start_if_cold()
@@ -300,15 +311,35 @@ def _warm_up() -> None:
             importlib.import_module(module)
 
 
+@dataclass(frozen=True)
+class OpenRegion:
+    """A request with no reply: open what the builds of ``region`` open first
+    (:func:`components.training._offline_sdk.open_region`), while the plan records towards its
+    first definition."""
+
+    region: str
+
+    def __call__(self) -> None:
+        from components.training import _offline_sdk
+
+        _offline_sdk.open_region(self.region)
+
+
 def serve(requests: int, replies: IO[bytes]) -> None:
-    """The child's loop: one reply per request until the plan closes the channel."""
+    """The child's loop: one reply per build request until the plan closes the channel; an
+    :class:`OpenRegion` is done without one (should it fail, the build fails alike and says so)."""
     while True:
         try:
             request = _receive(requests)
         except EOFError:
             return
         try:
-            build, settings = pickle.loads(request)
+            message = pickle.loads(request)
+            if isinstance(message, OpenRegion):
+                with suppress(Exception):
+                    message()
+                continue
+            build, settings = message
             reply: tuple[str, str] = ("ok", build(settings))
         except BaseException:  # reported, not raised: the plan composes it itself
             reply = ("error", traceback.format_exc())

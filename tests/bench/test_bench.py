@@ -141,9 +141,9 @@ def test_the_process_floor_imports_neither_the_configuration_model_nor_a_compone
 
 
 def test_the_measured_plan_runs_in_the_order_python_m_planner_runs_it(monkeypatch, capsys) -> None:
-    """Validated first, then the plan as ``python -m planner`` runs it (``plan_once``, which forks
-    the composer before the plan's imports); the "imports" figure ends where ``plan_once`` says
-    its imports are done."""
+    """The plan as ``python -m planner`` runs it (``plan_once``, which forks the composer, then
+    validates the stack file and imports); the "imports" figure ends where ``plan_once`` says its
+    imports are done."""
     import json
     import types
 
@@ -153,19 +153,18 @@ def test_the_measured_plan_runs_in_the_order_python_m_planner_runs_it(monkeypatc
     order: list[str] = []
     graph = types.SimpleNamespace(cloud_resources=[1, 2], components=[1])
 
-    def plan_once(stack_file, *, imported):
-        order.append(f"plan {stack_file}: fork, import")
+    def plan_once(path, *, imported):
+        order.append(f"plan {path}: fork, validate, import")
         imported()
         order.append("plan")
         return types.SimpleNamespace(graph=graph, violations=[])
 
-    monkeypatch.setattr(cli, "validated_stack_file", lambda path: order.append(f"validate {path}") or "file")
     monkeypatch.setattr(cli, "plan_once", plan_once)
     monkeypatch.setattr(planner.process, "exit_now", lambda status: order.append(f"exit {status}"))
 
     plan_bench._child("stacks/Pulumi.x.yaml")
 
-    assert order == ["validate stacks/Pulumi.x.yaml", "plan file: fork, import", "plan", "exit 0"]
+    assert order == ["plan stacks/Pulumi.x.yaml: fork, validate, import", "plan", "exit 0"]
     report = json.loads(capsys.readouterr().out)
     assert report["resources"] == 2
     assert report["imports_s"] >= 0 and report["plan_s"] >= 0 and report["plan_cpu_s"] >= 0

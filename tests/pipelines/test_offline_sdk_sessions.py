@@ -18,7 +18,7 @@ import pytest
 from components.serving.batch_definition import build_batch_definition
 from components.training.definition import build_definition
 from tests.components.test_definition_cache import _batch_settings
-from tests.pipelines.churn_fixtures import make_settings
+from tests.pipelines.churn_fixtures import REGION, make_settings
 
 
 def test_building_a_training_and_a_batch_definition_opens_no_boto3_session(monkeypatch) -> None:
@@ -63,3 +63,36 @@ def test_a_step_that_needs_more_than_the_method_names_fails_loudly() -> None:
             client.describe_user_profile(DomainId="d-1", UserProfileName="someone")
 
     assert steps.LocalSagemakerClient is LocalSagemakerClient
+
+
+def test_a_region_opened_ahead_leaves_its_first_build_no_botocore_model_to_load(monkeypatch) -> None:
+    """``open_region`` opens what a region's first build would (the refusing session, and the
+    botocore models its clients load); the build that follows loads none of them, and composes the
+    definition it composes without the opening."""
+    import botocore.loaders
+
+    from components.training import _offline_sdk
+
+    settings = make_settings(approval_status="Approved", enable_network_isolation=False)
+    loaded: list[str] = []
+    original = botocore.loaders.JSONFileLoader.load_file
+
+    def record(self: object, file_path: str, *args: Any, **kwargs: Any) -> Any:
+        loaded.append(file_path)
+        return original(self, file_path, *args, **kwargs)
+
+    monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", record)
+
+    def first_build_in_a_fresh_region(opened_ahead: bool) -> tuple[str, list[str]]:
+        _offline_sdk._refusing_boto_session.cache_clear()
+        if opened_ahead:
+            _offline_sdk.open_region(REGION)
+        loaded.clear()
+        return build_definition(settings), [path for path in loaded if "/data/" in path]
+
+    plain, models_plain = first_build_in_a_fresh_region(opened_ahead=False)
+    opened, models_opened = first_build_in_a_fresh_region(opened_ahead=True)
+
+    assert any("/sagemaker/" in path for path in models_plain)  # what opening ahead spares
+    assert models_opened == []
+    assert opened == plain

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -21,6 +22,7 @@ import pytest
 from components.extras import MissingExtraError
 from delivery.stacks import read_target
 from planner.__main__ import EXIT_INVALID_CONFIG, build_plan, main
+from planner.definition_composer import _cores as composer_cores
 from planner.recorder import record_stack_file
 from planner.report import json_value, to_json
 from stacks.config import CONFIG_KEY, ConfigError
@@ -44,9 +46,16 @@ HEAVY = (
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
 
 
-def _python(*args: str) -> subprocess.CompletedProcess[str]:
+def _python(*args: str, env_overrides: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = None if env_overrides is None else {**os.environ, **env_overrides}
     return subprocess.run(
-        [sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=environment,
     )
 
 
@@ -125,43 +134,93 @@ def test_the_planner_patches_the_sdks_type_hints_when_a_provider_type_module_fir
     assert result.stdout.split() == ["False", "True"]
 
 
-def test_a_one_shot_plan_forks_its_composer_before_it_imports_then_freezes_the_imports() -> None:
-    """``plan_once`` (``python -m planner``): the composer's child is forked before the plan's
-    imports (composing needs none of them, and the child's SDK import is what a cold plan waits
-    for), the program's modules are imported before the collector freezes what is loaded, and the
-    plan is built inside the child's lifetime."""
+def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_freezes_the_imports() -> None:
+    """``plan_once`` (``python -m planner``): the composer's child is forked before the stack file
+    is validated and before the plan's imports, the configuration model's included (composing
+    needs none of them, and the child's SDK import is what a cold plan waits for), the program's
+    modules are imported before the collector freezes what is loaded, and the plan is built
+    inside the child's lifetime. The child is told the stack's region as soon as it is known.
+    ``python -m planner``'s own module imports none of them."""
     script = textwrap.dedent(
         """
         import contextlib, json, sys
         import planner.__main__ as cli
         import planner.definition_composer, planner.process
-        WATCHED = ("pulumi", "planner.recorder", "planner.report", "stacks.program")
+        WATCHED = ("stacks.config", "pulumi", "planner.recorder", "planner.report", "stacks.program")
         events = []
         def note(what):
             events.append([what, [name for name in WATCHED if name in sys.modules]])
+        class Composer:
+            def open_region(self, region):
+                note(f"open {region}")
         @contextlib.contextmanager
         def composition():
             note("fork")
-            yield None
+            yield Composer()
             note("child ended")
+        real_validated = cli._validated
+        def validated(path):
+            note("validate")
+            return real_validated(path)
         planner.process.prepare_one_shot_process = lambda: note("freeze")
         planner.definition_composer.parallel_composition = composition
-        cli.build_plan = lambda stack_file, registry: note("plan")
+        cli._validated = validated
+        cli.build_plan = lambda stack_file, registry: note(f"plan {stack_file.stack}")
         note("start")
-        cli.plan_once(None)
+        cli.plan_once("tests/fixtures/stacks/Pulumi.dev.yaml")
         print(json.dumps(events))
         """
     )
     result = _python("-c", script)
     assert result.returncode == 0, result.stderr
-    everything = ["pulumi", "planner.recorder", "planner.report", "stacks.program"]
+    everything = ["stacks.config", "pulumi", "planner.recorder", "planner.report", "stacks.program"]
     assert json.loads(result.stdout) == [
         ["start", []],
         ["fork", []],
+        ["validate", []],
+        ["open eu-west-1", ["stacks.config"]],
         ["freeze", everything],
-        ["plan", everything],
+        ["plan dev", everything],
         ["child ended", everything],
     ]
+
+
+def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2(tmp_path) -> None:
+    """The child is forked before the stack file is read: a stack file that fails validation
+    still exits 2 naming the file and key, and the child is killed and reaped on the way out
+    (``python -m planner`` in a directory whose definition cache is empty, so the child is forked)."""
+    if composer_cores() < 2:
+        pytest.skip("one core: the plan forks no composer")
+    document = load_stack_document("dev")
+    _platform(document)["environment"] = "production"
+    stack = tmp_path / "Pulumi.bad.yaml"
+    stack.write_text(dump_document(document))
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        import planner.definition_composer as composer
+        started = []
+        real_start = composer.start_if_cold
+        def start_if_cold():
+            child = real_start()
+            started.append(child)
+            return child
+        composer.start_if_cold = start_if_cold
+        import planner.__main__ as cli
+        status = cli.run(["--config", {str(stack)!r}], one_shot=True)
+        [child] = started
+        assert child is not None and not child.running, child
+        try:
+            os.waitpid(child.pid, os.WNOHANG)
+        except ChildProcessError:
+            print("reaped", status)
+        """
+    )
+    result = _python("-c", script, env_overrides={"MLOPS_DEFINITION_CACHE": str(tmp_path / "definitions")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["reaped", str(EXIT_INVALID_CONFIG)]
+    assert f"{stack}: invalid configuration" in result.stderr
+    assert f"{CONFIG_KEY}.environment" in result.stderr
 
 
 def _platform(document: dict) -> dict:

@@ -230,6 +230,59 @@ def test_the_child_composes_and_everything_it_cannot_do_is_composed_in_the_plan(
     assert report["second reaped"] is True
 
 
+def test_a_region_told_gets_no_reply_and_one_that_fails_to_open_changes_no_build(tmp_path) -> None:
+    """The plan tells the child its region (``open_region``) without waiting; the child opens it
+    between builds, in the order it was told, and one that fails to open changes no reply."""
+    opened = tmp_path / "opened"
+    result = _python(
+        f"""
+        import json, os
+        import planner.definition_composer as composer
+        composer._warm_up = lambda: None
+        def open_region(self):
+            if self.region == "nowhere":
+                raise RuntimeError("cannot open")
+            with open({str(opened)!r}, "a") as record:
+                record.write(f"{{self.region}} {{os.getpid()}}\\n")
+        composer.OpenRegion.__call__ = open_region
+        def compose(settings):
+            return f"{{settings}} by {{os.getpid()}}"
+        child = composer.start_if_cold()
+        child.open_region("nowhere")
+        child.open_region("eu-west-1")
+        first = child.build("x", compose)
+        child.open_region("us-east-1")
+        second = child.build("y", compose)
+        print(json.dumps([child.pid, first, second, child.composed, child.running]))
+        child.close()
+        """,
+        COLD,
+    )
+    assert result.returncode == 0, result.stderr
+    pid, first, second, composed, running = json.loads(result.stdout)
+    assert [first, second, composed, running] == [f"x by {pid}", f"y by {pid}", 2, True]
+    assert opened.read_text().splitlines() == [f"eu-west-1 {pid}", f"us-east-1 {pid}"]
+
+
+def test_a_child_that_is_gone_is_closed_when_told_a_region() -> None:
+    result = _python(
+        """
+        import json, os, signal
+        import planner.definition_composer as composer
+        composer._warm_up = lambda: None
+        child = composer.start_if_cold()
+        os.kill(child.pid, signal.SIGKILL)
+        os.waitpid(child.pid, 0)
+        child.open_region("eu-west-1")
+        child.open_region("eu-west-1")
+        print(json.dumps([child.running, child.build("x", str)]))
+        """,
+        COLD,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [False, "x"]
+
+
 def test_a_child_that_fails_to_import_leaves_the_plan_composing_itself() -> None:
     result = _python(
         """
