@@ -41,7 +41,6 @@ import traceback
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -68,6 +67,9 @@ REPLY_TIMEOUT = 300.0
 kills the child and composes in its own process: a child that hangs must not hang the plan. A
 cold prod plan's whole wait is a second or two; a heavily loaded machine stretches it tenfold."""
 _HEADER = struct.Struct(">Q")
+OPEN_REGION = b"open-region:"
+"""A request that starts so (a pickle never does: it starts with its protocol's ``\\x80``) names a
+region for the child to open ahead of its builds; it gets no reply."""
 _PR_SET_PDEATHSIG = 1
 
 
@@ -141,12 +143,12 @@ class ParallelComposer:
         return build(settings)
 
     def open_region(self, region: str) -> None:
-        """Have the child open what the builds of ``region`` open first (:class:`OpenRegion`)
+        """Have the child open what the builds of ``region`` open first (:func:`open_region`)
         once its imports are done; nothing is answered. A child that is gone is closed."""
         if self._channel is None:
             return
         try:
-            _send(self._channel[0], _dumps(OpenRegion(region)))
+            _send(self._channel[0], OPEN_REGION + region.encode())
         except OSError:
             self.close()
 
@@ -193,13 +195,15 @@ def parallel_composition() -> Iterator[ParallelComposer | None]:
     no child, they are composed in this process). For a process that plans once (the CLI,
     the benchmark's measured runs), entered before the stack file is validated and the plan's
     imports: the child needs none of them."""
-    from components.training.definition_cache import building_with
-
     composer = start_if_cold()
     if composer is None:
         yield None
         return
     try:
+        # Imported after the fork (it imports pydantic and the training specs): the child's
+        # import of the SDK starts that much sooner.
+        from components.training.definition_cache import building_with
+
         with building_with(composer.build):
             yield composer
     finally:
@@ -311,35 +315,32 @@ def _warm_up() -> None:
             importlib.import_module(module)
 
 
-@dataclass(frozen=True)
-class OpenRegion:
-    """A request with no reply: open what the builds of ``region`` open first
-    (:func:`components.training._offline_sdk.open_region`), while the plan records towards its
-    first definition."""
+def open_region(region: str) -> None:
+    """What the child does with an :data:`OPEN_REGION` request: open what the builds of
+    ``region`` open first (:func:`components.training._offline_sdk.open_region`). An error is
+    left to the region's first build, which meets it again and is composed in the plan if it
+    fails; anything that is not an error (an interrupt) ends the child, whose builds the plan
+    then composes itself."""
+    from components.training import _offline_sdk
 
-    region: str
-
-    def __call__(self) -> None:
-        from components.training import _offline_sdk
-
-        _offline_sdk.open_region(self.region)
+    with suppress(Exception):
+        _offline_sdk.open_region(region)
 
 
 def serve(requests: int, replies: IO[bytes]) -> None:
     """The child's loop: one reply per build request until the plan closes the channel; an
-    :class:`OpenRegion` is done without one (should it fail, the build fails alike and says so)."""
+    :data:`OPEN_REGION` request is done (:func:`open_region`) and never answered, whatever happens
+    while it is done, so every reply stays its own build's."""
     while True:
         try:
             request = _receive(requests)
         except EOFError:
             return
+        if request.startswith(OPEN_REGION):
+            open_region(request.removeprefix(OPEN_REGION).decode())
+            continue
         try:
-            message = pickle.loads(request)
-            if isinstance(message, OpenRegion):
-                with suppress(Exception):
-                    message()
-                continue
-            build, settings = message
+            build, settings = pickle.loads(request)
             reply: tuple[str, str] = ("ok", build(settings))
         except BaseException:  # reported, not raised: the plan composes it itself
             reply = ("error", traceback.format_exc())

@@ -232,19 +232,21 @@ def test_the_child_composes_and_everything_it_cannot_do_is_composed_in_the_plan(
 
 def test_a_region_told_gets_no_reply_and_one_that_fails_to_open_changes_no_build(tmp_path) -> None:
     """The plan tells the child its region (``open_region``) without waiting; the child opens it
-    between builds, in the order it was told, and one that fails to open changes no reply."""
+    with the SDK's seal (``_offline_sdk.open_region``) between builds, in the order it was told,
+    and one that fails to open changes no reply."""
     opened = tmp_path / "opened"
     result = _python(
         f"""
         import json, os
         import planner.definition_composer as composer
+        from components.training import _offline_sdk
         composer._warm_up = lambda: None
-        def open_region(self):
-            if self.region == "nowhere":
+        def open_region(region):
+            if region == "nowhere":
                 raise RuntimeError("cannot open")
             with open({str(opened)!r}, "a") as record:
-                record.write(f"{{self.region}} {{os.getpid()}}\\n")
-        composer.OpenRegion.__call__ = open_region
+                record.write(f"{{region}} {{os.getpid()}}\\n")
+        _offline_sdk.open_region = open_region
         def compose(settings):
             return f"{{settings}} by {{os.getpid()}}"
         child = composer.start_if_cold()
@@ -262,6 +264,57 @@ def test_a_region_told_gets_no_reply_and_one_that_fails_to_open_changes_no_build
     pid, first, second, composed, running = json.loads(result.stdout)
     assert [first, second, composed, running] == [f"x by {pid}", f"y by {pid}", 2, True]
     assert opened.read_text().splitlines() == [f"eu-west-1 {pid}", f"us-east-1 {pid}"]
+
+
+def test_an_interrupt_while_a_region_opens_ends_the_child_and_every_build_keeps_its_own_reply() -> None:
+    """Anything but an error while the child opens a region (an interrupt sent to it alone) ends
+    the child, without a reply the plan would take for its next build's: every definition is then
+    composed in the plan, each its own."""
+    result = _python(
+        """
+        import json, os
+        import planner.definition_composer as composer
+        from components.training import _offline_sdk
+        composer._warm_up = lambda: None
+        def open_region(region):
+            raise KeyboardInterrupt
+        _offline_sdk.open_region = open_region
+        def compose(settings):
+            return f"{settings} by {os.getpid()}"
+        child = composer.start_if_cold()
+        child.open_region("eu-west-1")
+        built = [child.build(name, compose) for name in ("x", "y", "z")]
+        print(json.dumps([os.getpid(), built, child.composed, child.running]))
+        """,
+        COLD,
+    )
+    assert result.returncode == 0, result.stderr
+    plan, built, composed, running = json.loads(result.stdout)
+    assert built == [f"x by {plan}", f"y by {plan}", f"z by {plan}"]
+    assert composed == 0 and running is False
+
+
+def test_the_child_leaves_a_failure_to_open_a_region_to_the_build_and_an_interrupt_ends_it(
+    monkeypatch,
+) -> None:
+    from components.training import _offline_sdk
+
+    asked: list[str] = []
+
+    def fails(region: str) -> None:
+        asked.append(region)
+        raise RuntimeError("cannot open")
+
+    monkeypatch.setattr(_offline_sdk, "open_region", fails)
+    composer.open_region("eu-central-1")
+    assert asked == ["eu-central-1"]
+
+    def interrupted(region: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_offline_sdk, "open_region", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        composer.open_region("eu-central-1")
 
 
 def test_a_child_that_is_gone_is_closed_when_told_a_region() -> None:
@@ -503,6 +556,36 @@ def test_parallel_composition_installs_the_child_and_always_ends_it(monkeypatch,
         assert error is outcome
     assert child.closed
     assert definition_cache._builder is definition_cache.build_here
+
+
+def test_the_child_is_forked_before_pydantic_and_the_training_specs_are_imported() -> None:
+    """``parallel_composition`` forks first: what installing the child imports (the definition
+    cache, and with it pydantic and the training specs) is imported after, in a fresh interpreter
+    as ``python -m planner`` has it."""
+    result = _python(
+        """
+        import json, sys
+        import planner.definition_composer as composer
+        WATCHED = ("pydantic", "components.training.definition_cache", "stacks.config", "pulumi", "sagemaker")
+        seen = []
+        class Child:
+            def build(self, settings, build):
+                return build(settings)
+            def close(self):
+                seen.append("closed")
+        def start_if_cold():
+            seen.append([name for name in WATCHED if name in sys.modules])
+            return Child()
+        composer.start_if_cold = start_if_cold
+        with composer.parallel_composition() as child:
+            from components.training import definition_cache
+            seen.append(definition_cache._builder == child.build)
+        print(json.dumps(seen))
+        """,
+        COLD,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [[], True, "closed"]
 
 
 def test_an_unusable_cache_directory_is_exit_status_3_as_without_the_child() -> None:
