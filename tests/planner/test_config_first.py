@@ -216,7 +216,8 @@ def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2(tmp_pat
             print("reaped", status)
         """
     )
-    result = _python("-c", script, env_overrides={"MLOPS_DEFINITION_CACHE": str(tmp_path / "definitions")})
+    cold = {"MLOPS_DEFINITION_CACHE": str(tmp_path / "definitions"), "MLOPS_PARALLEL_COMPOSER": ""}
+    result = _python("-c", script, env_overrides=cold)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["reaped", str(EXIT_INVALID_CONFIG)]
     assert f"{stack}: invalid configuration" in result.stderr
