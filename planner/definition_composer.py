@@ -68,8 +68,9 @@ kills the child and composes in its own process: a child that hangs must not han
 cold prod plan's whole wait is a second or two; a heavily loaded machine stretches it tenfold."""
 _HEADER = struct.Struct(">Q")
 OPEN_REGION = b"open-region:"
-"""A request that starts so (a pickle never does: it starts with its protocol's ``\\x80``) names a
-region for the child to open ahead of its builds; it gets no reply."""
+"""A request that starts so names a region for the child to open ahead of its builds; it gets no
+reply. A build request never starts so: it is pickled at protocol 2 or higher (:func:`_dumps`),
+which starts with ``\\x80``."""
 _PR_SET_PDEATHSIG = 1
 
 

@@ -588,6 +588,17 @@ def test_the_child_is_forked_before_pydantic_and_the_training_specs_are_imported
     assert json.loads(result.stdout) == [[], True, "closed"]
 
 
+def test_a_child_is_ended_when_installing_it_fails_after_the_fork(monkeypatch) -> None:
+    """The definition cache is imported after the fork: should that import fail, the child
+    already forked is still ended."""
+    child = _Composer()
+    monkeypatch.setattr(composer, "start_if_cold", lambda: child)
+    monkeypatch.setitem(sys.modules, "components.training.definition_cache", None)  # import fails
+    with pytest.raises(ImportError), composer.parallel_composition():
+        pass
+    assert child.closed
+
+
 def test_an_unusable_cache_directory_is_exit_status_3_as_without_the_child() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "planner", "--config", str(stack_path("dev")), "--format", "json"],
