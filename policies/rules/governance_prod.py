@@ -10,6 +10,7 @@ Serverless variants are exempt from the autoscaling demand (they scale by themse
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -167,22 +168,20 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     for index, schedule in enumerate(schedules):
         for urn in reaches_within(schedule):
             first_reaching.setdefault(urn, index)
-    named: list[tuple[dict[str, int], tuple[int, UnknownValueError] | None]] = []
 
+    @functools.cache
     def names() -> tuple[dict[str, int], tuple[int, UnknownValueError] | None]:
-        if not named:
-            first_naming: dict[str, int] = {}
-            failed: tuple[int, UnknownValueError] | None = None
-            for index, schedule in enumerate(schedules):
-                try:
-                    found = _named_endpoints(schedule, stack)
-                except UnknownValueError as error:
-                    failed = failed or (index, error)
-                    continue
-                for value in found:
-                    first_naming.setdefault(value, index)
-            named.append((first_naming, failed))
-        return named[0]
+        first_naming: dict[str, int] = {}
+        failed: tuple[int, UnknownValueError] | None = None
+        for index, schedule in enumerate(schedules):
+            try:
+                found = _named_endpoints(schedule, stack)
+            except UnknownValueError as error:
+                failed = failed or (index, error)
+                continue
+            for value in found:
+                first_naming.setdefault(value, index)
+        return first_naming, failed
 
     def check(endpoint: PolicyResource) -> Findings:
         config = endpoint_config_of(endpoint, stack)
