@@ -142,8 +142,13 @@ def _default_sg_no_rules(args: ResourceValidationArgs, _: Mapping[str, Any]) -> 
         )
 
 
+def _group_owners(resources: list[PolicyResource]) -> dict[str, PolicyResource]:
+    """:func:`group_owners` of the stack's security groups and VPCs."""
+    return group_owners(of_type(resources, GROUP_TYPES), of_type(resources, VPC_TYPES))
+
+
 def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
-    owners = group_owners(of_type(args.resources, GROUP_TYPES), of_type(args.resources, VPC_TYPES))
+    owners = _group_owners(args.resources)
     undecided = Undecided()
     # group key -> (group resource or None, [(contributor, cidrs)])
     members: dict[str, tuple[PolicyResource | None, list[tuple[PolicyResource, list[str]]]]] = {}
@@ -224,7 +229,7 @@ def _vpc_flow_logs(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFind
 
 def _vpc_default_sg(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
     defaults = VpcAttachments((d, "vpcId") for d in of_type(args.resources, [DEFAULT_SECURITY_GROUP]))
-    owners = group_owners(of_type(args.resources, GROUP_TYPES), of_type(args.resources, VPC_TYPES))
+    owners = _group_owners(args.resources)
     undecided = Undecided()
 
     def check_vpc(vpc: PolicyResource) -> StackFindings:
