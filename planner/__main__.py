@@ -104,9 +104,9 @@ def import_plan_modules() -> None:
 def plan_once(path: str, registry: str = "stand-in", *, imported: Callable[[], object] | None = None) -> Plan:
     """:func:`build_plan` of the stack file at ``path`` in a process that plans once and exits
     (``python -m planner``, the benchmark's measured runs): a cold plan's definitions composed by a
-    second process, then the stack file validated (the child told its region), the plan's imports,
-    frozen out of the collector's scans, and the plan. Raises :class:`~stacks.config.ConfigError`
-    for an invalid stack file, having ended the child.
+    second process, then the stack file validated (the child told its region and the frameworks it
+    rehearses), the plan's imports, frozen out of the collector's scans, and the plan. Raises
+    :class:`~stacks.config.ConfigError` for an invalid stack file, having ended the child.
 
     The composer is forked first, before even the configuration model is imported: composing
     needs nothing the plan imports (the SageMaker SDK, the builders and their settings import no
@@ -121,6 +121,8 @@ def plan_once(path: str, registry: str = "stand-in", *, imported: Callable[[], o
         stack_file, config = _validated(path)
         if composer is not None:
             composer.open_region(config.region)
+            for framework in trained_frameworks(config):
+                composer.rehearse(config.region, framework)
         import_plan_modules()
         if imported is not None:
             imported()
@@ -134,6 +136,15 @@ def validated_stack_file(path: str) -> StackFile:
     Pulumi, the providers and the components: an invalid stack file fails in a fraction of a plan's
     start-up."""
     return _validated(path)[0]
+
+
+def trained_frameworks(config: PlatformConfig) -> tuple[tuple[str, str, str | None], ...]:
+    """The (name, version, py_version) of each framework the stack's training pipelines build
+    with, once each in the families' order: what a cold plan's composer rehearses."""
+    if not config.training.enabled:
+        return ()
+    frameworks = (family.training.framework for family in config.models if family.training is not None)
+    return tuple(dict.fromkeys((f.name, f.version, f.py_version) for f in frameworks))
 
 
 def _validated(path: str) -> tuple[StackFile, PlatformConfig]:
