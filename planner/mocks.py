@@ -16,11 +16,11 @@ Extending: a resource type whose computed outputs a later component reads gets a
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
+from components.prebuilt_images import prebuilt_registries
 from planner.arns import Arns
 from planner.mock_services import SERVICE_OUTPUTS, Handler, State, digest, kebab, uuid
 
@@ -226,36 +226,10 @@ def _region(mocks: PlatformMocks, args: State) -> State:
     }
 
 
-# Repository → (table in the SageMaker SDK's image_uri_config, keys down to its "versions").
-_PREBUILT_TABLES = {
-    "sagemaker-model-monitor-analyzer": ("model-monitor.json", ()),
-    "sagemaker-clarify-processing": ("clarify.json", ("processing",)),
-}
-
-
-@functools.cache
-def _prebuilt_registries(repository: str) -> dict[str, str]:
-    """AWS's per-region accounts of a prebuilt image, from the SageMaker SDK's own tables
-    (read as data: importing the SDK would cost seconds)."""
-    import importlib.util
-    import json
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("sagemaker")
-    if repository not in _PREBUILT_TABLES or spec is None or not spec.submodule_search_locations:
-        return {}
-    file_name, keys = _PREBUILT_TABLES[repository]
-    folder = Path(next(iter(spec.submodule_search_locations))) / "core" / "image_uri_config"
-    table = json.loads((folder / file_name).read_text())
-    for key in keys:
-        table = table[key]
-    return next(iter(table["versions"].values()))["registries"]
-
-
 def _prebuilt_ecr_image(mocks: PlatformMocks, args: State) -> State:
     region = args.get("region") or mocks.region
     repository, tag = args["repositoryName"], args.get("imageTag", "1")
-    account = _prebuilt_registries(repository).get(region)
+    account = prebuilt_registries(repository).get(region)
     if account is None:
         raise NotImplementedError(f"the offline plan knows no registry of {repository} in {region}")
     path = f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}"

@@ -36,6 +36,7 @@ from components.observability.alert_subscription import AlertSubscription
 from components.observability.budget_spec import BudgetSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.observability.monitoring_spec import MonitoringSpec
+from components.prebuilt_images import ANALYZER, CLARIFY, prebuilt_region_problem
 from components.registry.model_family_spec import ApprovalMode, ModelFamilySpec
 from components.serving.batch_scoring_spec import BatchScoringSpec
 from components.serving.inference_endpoint_spec import (
@@ -1022,6 +1023,33 @@ def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
             )
 
 
+def _prebuilt_image_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Model Monitor's analyzer and Clarify, where the stack runs them, published in its region:
+    the training pipeline's build resolves the analyzer from the SDK's table and fails where the
+    table does not list the region."""
+    monitors = config.monitoring.model_monitors
+    uses = (
+        (config.trains_models, ANALYZER, "the training pipelines' baseline steps (training.enabled)"),
+        (
+            bool(config.monitored_endpoints),
+            ANALYZER,
+            "the endpoints' Model Monitor jobs (monitoring.enabled)",
+        ),
+        (
+            bool(config.monitored_endpoints) and (monitors.bias or monitors.explainability),
+            CLARIFY,
+            "the bias and explainability monitors (monitoring.model_monitors)",
+        ),
+    )
+    for used, repository, used_by in uses:
+        problem = (
+            prebuilt_region_problem(repository, config.region, used_by, SAGEMAKER_REGIONS) if used else None
+        )
+        if problem:
+            yield "region", problem
+            return
+
+
 def _triton_region_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Triton variants whose SageMaker image release is not published in the stack's region."""
     for index, endpoint in enumerate(config.endpoints):
@@ -1108,6 +1136,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     limits, every trained family's training complete and consistent with its promotion metric,
     and a model-quality monitor computing what the served family predicts."""
     yield from _group_arn_problems(config)
+    yield from _prebuilt_image_problems(config)
     yield from _triton_region_problems(config)
     yield from _batch_scoring_problems(config)
     yield from _evidently_problems(config)

@@ -1,0 +1,117 @@
+"""A stack whose region lacks a prebuilt image it runs is refused at ``platform.region``.
+
+The training pipeline's baseline steps and the endpoints' Model Monitor jobs run AWS's
+``sagemaker-model-monitor-analyzer`` image, the bias and explainability monitors
+``sagemaker-clarify-processing``. The definition build resolves the analyzer from the SageMaker
+SDK's table, and the provider's prebuilt-image lookup carries the same table, so a region either
+lists the image or fails at plan and deploy time: checked in the stack file, before anything runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.prebuilt_images import ANALYZER, CLARIFY, prebuilt_registries
+from components.training import _offline_sdk
+from planner.__main__ import EXIT_INVALID_CONFIG, main
+from stacks.aws_regions import SAGEMAKER_REGIONS
+from stacks.config import CONFIG_KEY, ConfigError
+from stacks.stack_file import offline_platform_config, read_stack_file
+from tests.conftest import load_stack_document
+from tests.yaml_text import dump_document
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def _in_region(tmp_path: Path, base: str, region: str, edit: Edit | None = None) -> Path:
+    """The fixture stack ``base`` moved to ``region`` (every ARN, zone and name with it)."""
+    document = load_stack_document(base)
+    if edit is not None:
+        edit(document["config"][CONFIG_KEY])
+    path = tmp_path / f"Pulumi.{base}-{region}.yaml"
+    path.write_text(dump_document(document).replace("eu-west-1", region))
+    return path
+
+
+def _region_problems(path: Path) -> list[str]:
+    try:
+        offline_platform_config(read_stack_file(str(path)))
+    except ConfigError as error:
+        return [message for key, message in error.problems if key == f"{CONFIG_KEY}.region"]
+    return []
+
+
+def _sdk_resolves(framework: str, region: str) -> bool:
+    with _offline_sdk.sealed(region):
+        from sagemaker.core import image_uris
+
+        try:
+            image_uris.retrieve(framework, region=region)
+        except ValueError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
+def test_a_training_stack_is_refused_exactly_where_the_sdk_cannot_build_its_baseline_steps(
+    tmp_path: Path, region: str
+) -> None:
+    problems = _region_problems(_in_region(tmp_path, "dev", region))
+    if _sdk_resolves("model-monitor", region):
+        assert problems == []
+    else:
+        [problem] = problems
+        assert "baseline steps (training.enabled)" in problem and ANALYZER in problem
+        assert "eu-west-1" in problem and region not in problem.split("(", 2)[-1]
+
+
+def _no_training(platform: dict[str, Any]) -> None:
+    platform["training"] = {"enabled": False}
+
+
+def _no_monitoring(platform: dict[str, Any]) -> None:
+    _no_training(platform)
+    platform["monitoring"] = {"enabled": False}
+
+
+def _bias(platform: dict[str, Any]) -> None:
+    _no_training(platform)
+    platform.setdefault("monitoring", {})["model_monitors"] = {"bias": True}
+
+
+def _explainability(platform: dict[str, Any]) -> None:
+    _no_training(platform)
+    platform.setdefault("monitoring", {})["model_monitors"] = {"explainability": True}
+
+
+def test_monitored_endpoints_need_the_analyzer_and_nothing_does_with_both_off(tmp_path: Path) -> None:
+    [region] = sorted(SAGEMAKER_REGIONS - set(prebuilt_registries(ANALYZER)))[:1]
+    [problem] = _region_problems(_in_region(tmp_path, "staging", region, _no_training))
+    assert "Model Monitor jobs (monitoring.enabled)" in problem
+    assert _region_problems(_in_region(tmp_path, "staging", region, _no_monitoring)) == []
+
+
+@pytest.mark.parametrize("monitor", [_bias, _explainability], ids=["bias", "explainability"])
+def test_bias_and_explainability_monitors_need_clarify(tmp_path: Path, monitor: Edit) -> None:
+    analyzer_only = sorted(
+        (SAGEMAKER_REGIONS & set(prebuilt_registries(ANALYZER))) - set(prebuilt_registries(CLARIFY))
+    )
+    assert analyzer_only, "every region with the analyzer has Clarify: pick another way to test this"
+    region = analyzer_only[0]
+    assert not _sdk_resolves("clarify", region)
+    [problem] = _region_problems(_in_region(tmp_path, "staging", region, monitor))
+    assert CLARIFY in problem and "monitoring.model_monitors" in problem
+    assert _region_problems(_in_region(tmp_path, "staging", region, _no_training)) == []
+
+
+def test_the_plan_exits_2_naming_the_file_and_the_key_and_prints_nothing(tmp_path: Path, capsys) -> None:
+    [region] = sorted(SAGEMAKER_REGIONS - set(prebuilt_registries(ANALYZER)))[:1]
+    path = _in_region(tmp_path, "dev", region)
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_INVALID_CONFIG
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"{path}: mlops-platform:platform.region: the training pipelines' baseline steps" in err
