@@ -12,8 +12,8 @@ back. It needs nothing the plan imports (the builders and their settings import 
 is forked before any of those imports, even the configuration model's: its SDK import, the
 longest wait of a cold plan, starts that much sooner, and the pydantic models both processes
 import are imported on both cores at once. Once the stack file is valid the plan tells the
-child its region and the frameworks its families train with: the child opens the region and
-rehearses each framework's first build (a throw-away definition) before the plan's first request.
+child its region and the framework of its first trained family: the child opens the region and
+rehearses that framework's first build (a throw-away definition) before the plan's first request.
 An invalid stack file ends the child with the plan.
 The collector stays off while the child imports: everything it imports lives until it exits.
 
@@ -350,8 +350,9 @@ def rehearse(framework: bytes) -> None:
     """What the child does with a :data:`REHEARSE` request: build a definition of ``framework``
     (JSON ``[region, name, version, py_version]``) with placeholder settings
     (:func:`components.training.definition.rehearsal_settings`) and throw it away, so the plan's
-    first build of that framework finds the SDK's first-time work done. Errors and interrupts are
-    handled as in :func:`open_region`."""
+    first build of that framework finds the SDK's first-time work done. An error is swallowed (the
+    plan's own builds are composed as they would be without it); anything that is not an error (an
+    interrupt) ends the child, as in :func:`open_region`."""
     from components.training.definition import build_definition, rehearsal_settings
 
     with suppress(Exception):

@@ -18,6 +18,7 @@ import pytest
 from components.serving.batch_definition import build_batch_definition
 from components.training.definition import build_definition, rehearsal_settings
 from components.training.frameworks import FRAMEWORKS
+from stacks.aws_regions import SAGEMAKER_REGIONS
 from tests.components.test_definition_cache import _batch_settings
 from tests.pipelines.churn_fixtures import REGION, make_settings
 
@@ -117,7 +118,9 @@ def test_a_rehearsal_builds_the_framework_it_names_and_changes_no_later_definiti
 
     rehearsal = json.loads(build_definition(rehearsal_settings("eu-central-1", *framework)))
 
-    [train] = [step for step in rehearsal["Steps"] if step["Name"] == "Train"]
+    steps = {step["Name"]: step for step in rehearsal["Steps"]}
+    assert "DatasetManifest" in steps  # every family's pipeline records its lineage
+    train = steps["Train"]
     image = train["Arguments"]["AlgorithmSpecification"]["TrainingImage"]
     assert image.endswith(REHEARSED_FRAMEWORKS[framework]), image
     assert ".eu-central-1." in image
@@ -126,3 +129,12 @@ def test_a_rehearsal_builds_the_framework_it_names_and_changes_no_later_definiti
 
 def test_every_framework_a_family_can_name_is_rehearsed_above() -> None:
     assert sorted(name for name, _, _ in REHEARSED_FRAMEWORKS) == sorted(FRAMEWORKS)
+
+
+@pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
+def test_rehearsal_settings_pass_the_builders_checks_in_every_region_a_stack_may_use(region: str) -> None:
+    """A rehearsal that fails is swallowed by the composer, so nothing else would notice settings
+    the builder refuses in one region (``__post_init__`` raises ``ValueError`` for any problem)."""
+    for framework in REHEARSED_FRAMEWORKS:
+        settings = rehearsal_settings(region, *framework)
+        assert (settings.region, settings.framework) == (region, framework[0])

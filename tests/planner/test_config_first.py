@@ -21,7 +21,7 @@ import pytest
 
 from components.extras import MissingExtraError
 from delivery.stacks import read_target
-from planner.__main__ import EXIT_INVALID_CONFIG, build_plan, main, trained_frameworks
+from planner.__main__ import EXIT_INVALID_CONFIG, build_plan, main, rehearsed_framework
 from planner.definition_composer import _cores as composer_cores
 from planner.recorder import record_stack_file
 from planner.report import json_value, to_json
@@ -189,34 +189,43 @@ def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_
     ]
 
 
-def test_the_child_rehearses_each_framework_the_stack_trains_with_once(write_stack) -> None:
-    """What a cold plan's composer builds ahead: one rehearsal per (framework, version,
-    py_version) the stack's training pipelines build with, in the families' order, and none for a
-    stack that does not train."""
+def test_the_child_rehearses_the_framework_of_the_first_trained_family(write_stack) -> None:
+    """What a cold plan's composer builds ahead: the first trained family's framework (name,
+    version, py_version), whose definition the plan asks for first, and nothing for a stack that
+    does not train."""
 
     def families(platform: dict) -> None:
         churn = platform["models"][0]
         training = churn["training"]
-        platform["models"] += [
+        platform["models"] = [
             {**churn, "name": "pytorch-a", "training": {**training, "framework": PYTORCH}},
-            {**churn, "name": "churn-b"},
-            {**churn, "name": "pytorch-b", "training": {**training, "framework": PYTORCH}},
+            churn,
             {**churn, "name": "xgboost-a", "training": {**training, "framework": XGBOOST}},
         ]
 
     trains = offline_platform_config(read_stack_file(write_stack("dev", families)))
-    assert [family.name for family in trains.models][1:] == ["pytorch-a", "churn-b", "pytorch-b", "xgboost-a"]
-    assert trained_frameworks(trains) == (
-        ("sklearn", "1.2-1", None),
-        ("pytorch", "2.5", "py311"),
-        ("xgboost", "1.7-1", None),
+    assert [family.name for family in trains.models] == ["pytorch-a", "customer-churn", "xgboost-a"]
+    assert rehearsed_framework(trains) == ("pytorch", "2.5", "py311")
+
+    def xgboost_first(platform: dict) -> None:
+        families(platform)
+        platform["models"].reverse()
+
+    assert rehearsed_framework(
+        offline_platform_config(read_stack_file(write_stack("dev", xgboost_first)))
+    ) == (
+        "xgboost",
+        "1.7-1",
+        None,
     )
 
     def no_training(platform: dict) -> None:
         families(platform)
         platform["training"] = {"enabled": False}
 
-    assert trained_frameworks(offline_platform_config(read_stack_file(write_stack("dev", no_training)))) == ()
+    assert (
+        rehearsed_framework(offline_platform_config(read_stack_file(write_stack("dev", no_training)))) is None
+    )
 
 
 PYTORCH = {"name": "pytorch", "version": "2.5", "py_version": "py311"}
