@@ -104,9 +104,9 @@ def import_plan_modules() -> None:
 def plan_once(path: str, registry: str = "stand-in", *, imported: Callable[[], object] | None = None) -> Plan:
     """:func:`build_plan` of the stack file at ``path`` in a process that plans once and exits
     (``python -m planner``, the benchmark's measured runs): a cold plan's definitions composed by a
-    second process, then the stack file validated (the child told its region and the framework it
-    rehearses), the plan's imports, frozen out of the collector's scans, and the plan. Raises
-    :class:`~stacks.config.ConfigError` for an invalid stack file, having ended the child.
+    second process, then the stack file validated (the child told its region), the plan's imports,
+    frozen out of the collector's scans, and the plan. Raises :class:`~stacks.config.ConfigError`
+    for an invalid stack file, having ended the child.
 
     The composer is forked first, before even the configuration model is imported: composing
     needs nothing the plan imports (the SageMaker SDK, the builders and their settings import no
@@ -121,9 +121,6 @@ def plan_once(path: str, registry: str = "stand-in", *, imported: Callable[[], o
         stack_file, config = _validated(path)
         if composer is not None:
             composer.open_region(config.region)
-            framework = rehearsed_framework(config)
-            if framework is not None:
-                composer.rehearse(config.region, framework)
         import_plan_modules()
         if imported is not None:
             imported()
@@ -137,20 +134,6 @@ def validated_stack_file(path: str) -> StackFile:
     Pulumi, the providers and the components: an invalid stack file fails in a fraction of a plan's
     start-up."""
     return _validated(path)[0]
-
-
-def rehearsed_framework(config: PlatformConfig) -> tuple[str, str, str | None] | None:
-    """The (name, version, py_version) a cold plan's composer rehearses: the first trained
-    family's, whose definition the plan asks for first; None when the stack trains nothing. One
-    only: a rehearsal is a whole build the child does before it answers the plan's first request,
-    and most of its first-time work serves every framework's build."""
-    if not config.training.enabled:
-        return None
-    for family in config.models:
-        if family.training is not None:
-            framework = family.training.framework
-            return framework.name, framework.version, framework.py_version
-    return None
 
 
 def _validated(path: str) -> tuple[StackFile, PlatformConfig]:

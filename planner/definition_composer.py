@@ -11,10 +11,7 @@ providers and the program and records, then composes each definition the plan mi
 back. It needs nothing the plan imports (the builders and their settings import no Pulumi), so it
 is forked before any of those imports, even the configuration model's: its SDK import, the
 longest wait of a cold plan, starts that much sooner, and the pydantic models both processes
-import are imported on both cores at once. Once the stack file is valid the plan tells the
-child its region and the framework of its first trained family: the child opens the region and
-rehearses that framework's first build (a throw-away definition) before the plan's first request.
-An invalid stack file ends the child with the plan.
+import are imported on both cores at once. An invalid stack file ends the child with the plan.
 The collector stays off while the child imports: everything it imports lives until it exits.
 
 The plan waits for each definition where it needs it, as it waits for an inline build, so the
@@ -34,7 +31,6 @@ import copyreg
 import gc
 import importlib
 import io
-import json
 import os
 import pickle
 import select
@@ -75,10 +71,6 @@ OPEN_REGION = b"open-region:"
 """A request that starts so names a region for the child to open ahead of its builds; it gets no
 reply. A build request never starts so: it is pickled at protocol 2 or higher (:func:`_dumps`),
 which starts with ``\\x80``."""
-REHEARSE = b"rehearse:"
-"""A request that starts so names a framework (JSON ``[region, name, version, py_version]``) whose
-first build the child does ahead, throwing the definition away; it gets no reply (and, like
-:data:`OPEN_REGION`, is no pickle)."""
 _PR_SET_PDEATHSIG = 1
 
 
@@ -153,21 +145,11 @@ class ParallelComposer:
 
     def open_region(self, region: str) -> None:
         """Have the child open what the builds of ``region`` open first (:func:`open_region`)
-        once its imports are done; nothing is answered."""
-        self._tell(OPEN_REGION + region.encode())
-
-    def rehearse(self, region: str, framework: tuple[str, str, str | None]) -> None:
-        """Have the child build a throw-away definition of ``framework`` (name, version,
-        py_version) in ``region`` (:func:`rehearse`) before the plan asks for one; nothing is
-        answered."""
-        self._tell(REHEARSE + json.dumps([region, *framework]).encode())
-
-    def _tell(self, request: bytes) -> None:
-        """Send a request the child does not answer. A child that is gone is closed."""
+        once its imports are done; nothing is answered. A child that is gone is closed."""
         if self._channel is None:
             return
         try:
-            _send(self._channel[0], request)
+            _send(self._channel[0], OPEN_REGION + region.encode())
         except OSError:
             self.close()
 
@@ -346,25 +328,10 @@ def open_region(region: str) -> None:
         _offline_sdk.open_region(region)
 
 
-def rehearse(framework: bytes) -> None:
-    """What the child does with a :data:`REHEARSE` request: build a definition of ``framework``
-    (JSON ``[region, name, version, py_version]``) with placeholder settings
-    (:func:`components.training.definition.rehearsal_settings`) and throw it away, so the plan's
-    first build of that framework finds the SDK's first-time work done. An error is swallowed (the
-    plan's own builds are composed as they would be without it); anything that is not an error (an
-    interrupt) ends the child, as in :func:`open_region`."""
-    from components.training.definition import build_definition, rehearsal_settings
-
-    with suppress(Exception):
-        region, name, version, py_version = json.loads(framework)
-        build_definition(rehearsal_settings(region, name, version, py_version))
-
-
 def serve(requests: int, replies: IO[bytes]) -> None:
     """The child's loop: one reply per build request until the plan closes the channel; an
-    :data:`OPEN_REGION` or :data:`REHEARSE` request is done (:func:`open_region`,
-    :func:`rehearse`) and never answered, whatever happens while it is done, so every reply stays
-    its own build's."""
+    :data:`OPEN_REGION` request is done (:func:`open_region`) and never answered, whatever happens
+    while it is done, so every reply stays its own build's."""
     while True:
         try:
             request = _receive(requests)
@@ -372,9 +339,6 @@ def serve(requests: int, replies: IO[bytes]) -> None:
             return
         if request.startswith(OPEN_REGION):
             open_region(request.removeprefix(OPEN_REGION).decode())
-            continue
-        if request.startswith(REHEARSE):
-            rehearse(request.removeprefix(REHEARSE))
             continue
         try:
             build, settings = pickle.loads(request)

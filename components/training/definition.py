@@ -688,51 +688,6 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-_REHEARSAL_ACCOUNT = "000000000000"
-_REHEARSAL_BUCKET = "offline-rehearsal-artifacts"
-
-
-def rehearsal_settings(
-    region: str, framework: str, framework_version: str, py_version: str | None
-) -> TrainingPipelineSettings:
-    """Settings for a build whose definition is thrown away: a family's framework in its region,
-    everything else a placeholder that passes the checks.
-
-    A region's first build of a framework does first-time work (the SDK's step classes, their
-    pydantic validators, the framework's image table) that later builds reuse. A process that
-    composes later does it ahead with these (the planner's composer, while the plan records); the
-    definitions built afterwards are the same with or without it.
-    """
-    script = f"s3://{_REHEARSAL_BUCKET}/pipelines/rehearsal-training/code"
-    return TrainingPipelineSettings(
-        pipeline_name="rehearsal-training",
-        region=region,
-        account_id=_REHEARSAL_ACCOUNT,
-        role_arn=f"arn:aws:iam::{_REHEARSAL_ACCOUNT}:role/rehearsal",
-        artifact_bucket=_REHEARSAL_BUCKET,
-        kms_key_arn=f"arn:aws:kms:{region}:{_REHEARSAL_ACCOUNT}:key/rehearsal",
-        subnet_ids=("subnet-00000000",),
-        security_group_ids=("sg-00000000",),
-        model_package_group_name="rehearsal",
-        approval_status="PendingManualApproval",
-        metric_path="metrics.score.value",
-        metric_threshold=0.0,
-        input_data_uri=f"s3://{_REHEARSAL_BUCKET}/training/",
-        script_uris={name: f"{script}/{name}.py" for name in SCRIPT_KEYS},
-        framework=framework,
-        framework_version=framework_version,
-        py_version=py_version,
-        label_column="label",
-        problem_type=PROBLEM_TYPES[0],
-        evaluation_metrics=("score",),
-        lineage=LineageSettings(
-            platform_commit=UNKNOWN_COMMIT,
-            family_code_sha256="0" * 64,
-            manifest_script_uri=f"{script}/dataset_manifest.py",
-        ),
-    )
-
-
 def build_definition(settings: TrainingPipelineSettings) -> str:
     """The pipeline definition JSON for ``settings``: deterministic, no AWS call, no upload.
 

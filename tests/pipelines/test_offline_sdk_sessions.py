@@ -16,9 +16,7 @@ import boto3
 import pytest
 
 from components.serving.batch_definition import build_batch_definition
-from components.training.definition import build_definition, rehearsal_settings
-from components.training.frameworks import FRAMEWORKS
-from stacks.aws_regions import SAGEMAKER_REGIONS
+from components.training.definition import build_definition
 from tests.components.test_definition_cache import _batch_settings
 from tests.pipelines.churn_fixtures import REGION, make_settings
 
@@ -98,43 +96,3 @@ def test_a_region_opened_ahead_leaves_its_first_build_no_botocore_model_to_load(
     assert any("/sagemaker/" in path for path in models_plain)  # what opening ahead spares
     assert models_opened == []
     assert opened == plain
-
-
-REHEARSED_FRAMEWORKS = {
-    # framework, version, py_version: the training image's repository and tag
-    ("sklearn", "1.2-1", None): "/sagemaker-scikit-learn:1.2-1-cpu-py3",
-    ("xgboost", "1.7-1", None): "/sagemaker-xgboost:1.7-1",
-    ("pytorch", "2.5", "py311"): "/pytorch-training:2.5-cpu-py311",
-}
-
-
-@pytest.mark.parametrize("framework", sorted(REHEARSED_FRAMEWORKS, key=str), ids=lambda f: f[0])
-def test_a_rehearsal_builds_the_framework_it_names_and_changes_no_later_definition(framework) -> None:
-    """``rehearsal_settings`` pass the builder's checks for every framework (a rehearsal that
-    failed would be silently lost in the composer), build on that framework's image in the
-    named region, and a definition built after a rehearsal is the one built before it."""
-    settings = make_settings()
-    before = build_definition(settings)
-
-    rehearsal = json.loads(build_definition(rehearsal_settings("eu-central-1", *framework)))
-
-    steps = {step["Name"]: step for step in rehearsal["Steps"]}
-    assert "DatasetManifest" in steps  # every family's pipeline records its lineage
-    train = steps["Train"]
-    image = train["Arguments"]["AlgorithmSpecification"]["TrainingImage"]
-    assert image.endswith(REHEARSED_FRAMEWORKS[framework]), image
-    assert ".eu-central-1." in image
-    assert build_definition(settings) == before
-
-
-def test_every_framework_a_family_can_name_is_rehearsed_above() -> None:
-    assert sorted(name for name, _, _ in REHEARSED_FRAMEWORKS) == sorted(FRAMEWORKS)
-
-
-@pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
-def test_rehearsal_settings_pass_the_builders_checks_in_every_region_a_stack_may_use(region: str) -> None:
-    """A rehearsal that fails is swallowed by the composer, so nothing else would notice settings
-    the builder refuses in one region (``__post_init__`` raises ``ValueError`` for any problem)."""
-    for framework in REHEARSED_FRAMEWORKS:
-        settings = rehearsal_settings(region, *framework)
-        assert (settings.region, settings.framework) == (region, framework[0])

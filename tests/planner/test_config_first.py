@@ -21,7 +21,7 @@ import pytest
 
 from components.extras import MissingExtraError
 from delivery.stacks import read_target
-from planner.__main__ import EXIT_INVALID_CONFIG, build_plan, main, rehearsed_framework
+from planner.__main__ import EXIT_INVALID_CONFIG, build_plan, main
 from planner.definition_composer import _cores as composer_cores
 from planner.recorder import record_stack_file
 from planner.report import json_value, to_json
@@ -139,9 +139,8 @@ def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_
     is validated and before the plan's imports, the configuration model's included (composing
     needs none of them, and the child's SDK import is what a cold plan waits for), the program's
     modules are imported before the collector freezes what is loaded, and the plan is built
-    inside the child's lifetime. The child is told the stack's region and the frameworks it
-    trains with as soon as they are known. ``python -m planner``'s own module imports none of
-    them."""
+    inside the child's lifetime. The child is told the stack's region as soon as it is known.
+    ``python -m planner``'s own module imports none of them."""
     script = textwrap.dedent(
         """
         import contextlib, json, sys
@@ -154,8 +153,6 @@ def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_
         class Composer:
             def open_region(self, region):
                 note(f"open {region}")
-            def rehearse(self, region, framework):
-                note(f"rehearse {region} {' '.join(map(str, framework))}")
         @contextlib.contextmanager
         def composition():
             note("fork")
@@ -182,54 +179,10 @@ def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_
         ["fork", []],
         ["validate", []],
         ["open eu-west-1", ["stacks.config"]],
-        ["rehearse eu-west-1 sklearn 1.2-1 None", ["stacks.config"]],
         ["freeze", everything],
         ["plan dev", everything],
         ["child ended", everything],
     ]
-
-
-def test_the_child_rehearses_the_framework_of_the_first_trained_family(write_stack) -> None:
-    """What a cold plan's composer builds ahead: the first trained family's framework (name,
-    version, py_version), whose definition the plan asks for first, and nothing for a stack that
-    does not train."""
-
-    def families(platform: dict) -> None:
-        churn = platform["models"][0]
-        training = churn["training"]
-        platform["models"] = [
-            {**churn, "name": "pytorch-a", "training": {**training, "framework": PYTORCH}},
-            churn,
-            {**churn, "name": "xgboost-a", "training": {**training, "framework": XGBOOST}},
-        ]
-
-    trains = offline_platform_config(read_stack_file(write_stack("dev", families)))
-    assert [family.name for family in trains.models] == ["pytorch-a", "customer-churn", "xgboost-a"]
-    assert rehearsed_framework(trains) == ("pytorch", "2.5", "py311")
-
-    def xgboost_first(platform: dict) -> None:
-        families(platform)
-        platform["models"].reverse()
-
-    assert rehearsed_framework(
-        offline_platform_config(read_stack_file(write_stack("dev", xgboost_first)))
-    ) == (
-        "xgboost",
-        "1.7-1",
-        None,
-    )
-
-    def no_training(platform: dict) -> None:
-        families(platform)
-        platform["training"] = {"enabled": False}
-
-    assert (
-        rehearsed_framework(offline_platform_config(read_stack_file(write_stack("dev", no_training)))) is None
-    )
-
-
-PYTORCH = {"name": "pytorch", "version": "2.5", "py_version": "py311"}
-XGBOOST = {"name": "xgboost", "version": "1.7-1"}
 
 
 def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2(tmp_path) -> None:

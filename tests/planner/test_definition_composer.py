@@ -266,89 +266,26 @@ def test_a_region_told_gets_no_reply_and_one_that_fails_to_open_changes_no_build
     assert opened.read_text().splitlines() == [f"eu-west-1 {pid}", f"us-east-1 {pid}"]
 
 
-def test_a_framework_told_gets_no_reply_and_one_that_fails_to_rehearse_changes_no_build(tmp_path) -> None:
-    """The plan tells the child each framework to rehearse (``rehearse``) without waiting; the
-    child builds a throw-away definition of it (``rehearsal_settings``, ``build_definition``)
-    between builds, in the order it was told, and one that fails changes no reply."""
-    rehearsed = tmp_path / "rehearsed"
+def test_an_interrupt_while_a_region_opens_ends_the_child_and_every_build_keeps_its_own_reply() -> None:
+    """Anything but an error while the child opens a region (an interrupt sent to it alone) ends
+    the child, without a reply the plan would take for its next build's: every definition is then
+    composed in the plan, each its own."""
     result = _python(
-        f"""
+        """
         import json, os
         import planner.definition_composer as composer
-        from components.training import definition
-        composer._warm_up = lambda: None
-        definition.rehearsal_settings = lambda *framework: framework
-        def build_definition(framework):
-            if framework[1] == "nothing":
-                raise ValueError("no image")
-            with open({str(rehearsed)!r}, "a") as record:
-                record.write(f"{{json.dumps(framework)}} {{os.getpid()}}\\n")
-            return "thrown away"
-        definition.build_definition = build_definition
-        def compose(settings):
-            return f"{{settings}} by {{os.getpid()}}"
-        child = composer.start_if_cold()
-        child.rehearse("eu-west-1", ("nothing", "0", None))
-        child.rehearse("eu-west-1", ("sklearn", "1.2-1", None))
-        first = child.build("x", compose)
-        child.rehearse("us-east-1", ("pytorch", "2.5", "py311"))
-        second = child.build("y", compose)
-        print(json.dumps([child.pid, first, second, child.composed, child.running]))
-        child.close()
-        """,
-        COLD,
-    )
-    assert result.returncode == 0, result.stderr
-    pid, first, second, composed, running = json.loads(result.stdout)
-    assert [first, second, composed, running] == [f"x by {pid}", f"y by {pid}", 2, True]
-    assert rehearsed.read_text().splitlines() == [
-        f'["eu-west-1", "sklearn", "1.2-1", null] {pid}',
-        f'["us-east-1", "pytorch", "2.5", "py311"] {pid}',
-    ]
-
-
-AHEAD_INTERRUPTED = {
-    "open_region": """
         from components.training import _offline_sdk
+        composer._warm_up = lambda: None
         def open_region(region):
             raise KeyboardInterrupt
         _offline_sdk.open_region = open_region
+        def compose(settings):
+            return f"{settings} by {os.getpid()}"
+        child = composer.start_if_cold()
+        child.open_region("eu-west-1")
+        built = [child.build(name, compose) for name in ("x", "y", "z")]
+        print(json.dumps([os.getpid(), built, child.composed, child.running]))
         """,
-    "rehearse": """
-        from components.training import definition
-        def build_definition(settings):
-            raise KeyboardInterrupt
-        definition.build_definition = build_definition
-        """,
-}
-AHEAD_TOLD = {
-    "open_region": 'child.open_region("eu-west-1")',
-    "rehearse": 'child.rehearse("eu-west-1", ("sklearn", "1.2-1", None))',
-}
-
-
-@pytest.mark.parametrize("ahead", sorted(AHEAD_TOLD))
-def test_an_interrupt_while_the_child_works_ahead_ends_it_and_every_build_keeps_its_own_reply(
-    ahead: str,
-) -> None:
-    """Anything but an error while the child opens a region or rehearses a framework (an interrupt
-    sent to it alone) ends the child, without a reply the plan would take for its next build's:
-    every definition is then composed in the plan, each its own."""
-    result = _python(
-        textwrap.dedent(AHEAD_INTERRUPTED[ahead])
-        + textwrap.dedent(
-            f"""
-            import json, os
-            import planner.definition_composer as composer
-            composer._warm_up = lambda: None
-            def compose(settings):
-                return f"{{settings}} by {{os.getpid()}}"
-            child = composer.start_if_cold()
-            {AHEAD_TOLD[ahead]}
-            built = [child.build(name, compose) for name in ("x", "y", "z")]
-            print(json.dumps([os.getpid(), built, child.composed, child.running]))
-            """
-        ),
         COLD,
     )
     assert result.returncode == 0, result.stderr
@@ -380,31 +317,7 @@ def test_the_child_leaves_a_failure_to_open_a_region_to_the_build_and_an_interru
         composer.open_region("eu-central-1")
 
 
-def test_the_child_rehearses_the_framework_it_is_told_and_an_error_is_left_to_the_build(monkeypatch) -> None:
-    from components.training import definition
-
-    built: list[Any] = []
-    monkeypatch.setattr(definition, "rehearsal_settings", lambda *framework: ("settings", *framework))
-    monkeypatch.setattr(definition, "build_definition", built.append)
-    composer.rehearse(b'["eu-central-1", "pytorch", "2.5", "py311"]')
-    assert built == [("settings", "eu-central-1", "pytorch", "2.5", "py311")]
-
-    def fails(settings: Any) -> str:
-        raise ValueError("no image")
-
-    monkeypatch.setattr(definition, "build_definition", fails)
-    composer.rehearse(b'["eu-central-1", "pytorch", "2.5", "py311"]')
-    composer.rehearse(b"not a framework")
-
-    def interrupted(settings: Any) -> str:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(definition, "build_definition", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        composer.rehearse(b'["eu-central-1", "pytorch", "2.5", "py311"]')
-
-
-def test_a_child_that_is_gone_is_closed_when_told_a_region_or_a_framework() -> None:
+def test_a_child_that_is_gone_is_closed_when_told_a_region() -> None:
     result = _python(
         """
         import json, os, signal
@@ -414,8 +327,7 @@ def test_a_child_that_is_gone_is_closed_when_told_a_region_or_a_framework() -> N
         os.kill(child.pid, signal.SIGKILL)
         os.waitpid(child.pid, 0)
         child.open_region("eu-west-1")
-        child.rehearse("eu-west-1", ("sklearn", "1.2-1", None))
-        child.rehearse("eu-west-1", ("sklearn", "1.2-1", None))
+        child.open_region("eu-west-1")
         print(json.dumps([child.running, child.build("x", str)]))
         """,
         COLD,
