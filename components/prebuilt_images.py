@@ -1,47 +1,52 @@
 """Where AWS publishes the prebuilt images the platform runs but does not build: Model Monitor's
-analyzer (data-quality and model-quality jobs, and the training pipeline's baseline steps) and
-SageMaker Clarify (bias and explainability jobs).
+analyzer (data-quality and model-quality jobs, and the training pipeline's baseline steps),
+SageMaker Clarify (bias and explainability jobs) and SageMaker Distribution (the training
+pipeline's TrackExperiment step).
 
 The accounts per region are read from the SageMaker SDK's bundled tables
-(``sagemaker/core/image_uri_config``) as data, without importing the SDK, which takes seconds: the
-training pipeline's build resolves the analyzer from the same table and fails in a region it does
-not list, so the stack file is checked against it before anything is planned.
+(:mod:`components.sdk_image_tables`): the training pipeline's build resolves these images from the
+same tables and fails in a region they do not list, and so would the provider's
+``getPrebuiltEcrImage``, so the stack file is checked against them before anything is planned.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from collections.abc import Collection
 from functools import cache
-from pathlib import Path
 from typing import Final
+
+from .sdk_image_tables import sdk_image_table
 
 ANALYZER: Final = "sagemaker-model-monitor-analyzer"
 CLARIFY: Final = "sagemaker-clarify-processing"
-_TABLES: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
-    ANALYZER: ("model-monitor.json", ()),
-    CLARIFY: ("clarify.json", ("processing",)),
+DISTRIBUTION: Final = "sagemaker-distribution-prod"
+DISTRIBUTION_VERSION: Final = "3.2.0"
+"""SageMaker Distribution release of TrackExperiment's image (pinned: a new one is a reviewed change)."""
+_TABLES: Final[dict[str, tuple[str, tuple[str, ...], str | None]]] = {
+    ANALYZER: ("model-monitor", (), None),
+    CLARIFY: ("clarify", ("processing",), None),
+    DISTRIBUTION: ("sagemaker-distribution", (), DISTRIBUTION_VERSION),
 }
-"""Repository → (table in the SDK's image_uri_config, keys down to its ``versions``)."""
+"""ECR repository → (the SDK's table, keys down to its ``versions``, the version the platform runs;
+None where every version is published in the same regions)."""
 
 
 @cache
 def prebuilt_registries(repository: str) -> dict[str, str]:
-    """Region → AWS's account publishing ``repository`` there; empty when the SageMaker SDK is
-    not installed or ``repository`` is not one of the platform's prebuilt images."""
-    spec = importlib.util.find_spec("sagemaker")
-    if repository not in _TABLES or spec is None or not spec.submodule_search_locations:
+    """Region → AWS's account publishing ``repository`` (at the version the platform runs) there;
+    empty when the SageMaker SDK is not installed or ``repository`` is not one of the platform's
+    prebuilt images."""
+    if repository not in _TABLES:
         return {}
-    file_name, keys = _TABLES[repository]
-    for location in spec.submodule_search_locations:
-        path = Path(location) / "core" / "image_uri_config" / file_name
-        if path.is_file():
-            table = json.loads(path.read_text(encoding="utf-8"))
-            for key in keys:
-                table = table[key]
-            return dict(next(iter(table["versions"].values()))["registries"])
-    return {}
+    name, keys, version = _TABLES[repository]
+    table = sdk_image_table(name)
+    if table is None:
+        return {}
+    for key in keys:
+        table = table[key]
+    versions = table["versions"]
+    entry = versions[version] if version else next(iter(versions.values()))
+    return dict(entry["registries"])
 
 
 def prebuilt_region_problem(

@@ -36,7 +36,7 @@ from components.observability.alert_subscription import AlertSubscription
 from components.observability.budget_spec import BudgetSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.observability.monitoring_spec import MonitoringSpec
-from components.prebuilt_images import ANALYZER, CLARIFY, prebuilt_region_problem
+from components.prebuilt_images import ANALYZER, CLARIFY, DISTRIBUTION, prebuilt_region_problem
 from components.registry.model_family_spec import ApprovalMode, ModelFamilySpec
 from components.serving.batch_scoring_spec import BatchScoringSpec
 from components.serving.inference_endpoint_spec import (
@@ -1024,9 +1024,9 @@ def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
 
 
 def _prebuilt_image_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
-    """Model Monitor's analyzer and Clarify, where the stack runs them, published in its region:
-    the training pipeline's build resolves the analyzer from the SDK's table and fails where the
-    table does not list the region."""
+    """Model Monitor's analyzer, Clarify and SageMaker Distribution, where the stack runs them,
+    published in its region: the training pipeline's build resolves the analyzer and SageMaker
+    Distribution from the SDK's tables and fails where a table does not list the region."""
     monitors = config.monitoring.model_monitors
     uses = (
         (config.trains_models, ANALYZER, "the training pipelines' baseline steps (training.enabled)"),
@@ -1039,6 +1039,11 @@ def _prebuilt_image_problems(config: PlatformConfig) -> Iterator[tuple[str, str]
             bool(config.monitored_endpoints) and (monitors.bias or monitors.explainability),
             CLARIFY,
             "the bias and explainability monitors (monitoring.model_monitors)",
+        ),
+        (
+            config.trains_models and config.experiment_tracking.enabled,
+            DISTRIBUTION,
+            "the training pipelines' TrackExperiment steps (experiment_tracking.enabled)",
         ),
     )
     for used, repository, used_by in uses:

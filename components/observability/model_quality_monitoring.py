@@ -16,6 +16,7 @@ import pulumi_aws_native.sagemaker as native
 from ..instance_types import has_instance_store
 from ..limits import satisfies
 from ..naming import child_name
+from ..prebuilt_images import ANALYZER, CLARIFY
 from ..schedules import model_monitor_schedule_problem
 from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
@@ -36,9 +37,9 @@ GROUND_TRUTH_PREFIX = "ground-truth/"
 # Model quality compares predictions with ground truth using the Model Monitor analyzer; bias
 # and explainability are SageMaker Clarify analyses.
 ANALYZER_REPOSITORY: dict[Kind, str] = {
-    "ModelQuality": "sagemaker-model-monitor-analyzer",
-    "ModelBias": "sagemaker-clarify-processing",
-    "ModelExplainability": "sagemaker-clarify-processing",
+    "ModelQuality": ANALYZER,
+    "ModelBias": CLARIFY,
+    "ModelExplainability": CLARIFY,
 }
 
 

@@ -9,10 +9,10 @@ built (no API call: the same bundled table). Each release has a GPU build and a 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ..instance_types import instance_family
-from ..training.frameworks import _table, _version_key
+from ..sdk_image_tables import image_version_key, required_sdk_image_table
 
 TRITON_IMAGE: Final = "sagemaker-tritonserver"
 """The SDK's name (and the ECR repository) of SageMaker's Triton inference images."""
@@ -20,19 +20,23 @@ DEFAULT_MODEL_ENV: Final = "SAGEMAKER_TRITON_DEFAULT_MODEL_NAME"
 """The model (or ensemble) a single-model Triton endpoint loads: its directory in the repository."""
 
 
+def _table() -> dict[str, Any]:
+    return required_sdk_image_table(TRITON_IMAGE, "Checking a Triton variant against SageMaker's images")
+
+
 def triton_versions() -> list[str]:
     """The Triton releases the SDK has SageMaker images of, oldest first."""
-    return sorted(_table(TRITON_IMAGE).get("versions", {}), key=_version_key)
+    return sorted(_table().get("versions", {}), key=image_version_key)
 
 
 def triton_version_problem(version: str) -> str | None:
-    if version not in _table(TRITON_IMAGE).get("versions", {}):
+    if version not in _table().get("versions", {}):
         return f"Triton {version} has no SageMaker image; the SDK lists {', '.join(triton_versions())}"
     return None
 
 
 def triton_region_problem(version: str, region: str) -> str | None:
-    registries = _table(TRITON_IMAGE).get("versions", {}).get(version, {}).get("registries", {})
+    registries = _table().get("versions", {}).get(version, {}).get("registries", {})
     if region not in registries:
         return f"SageMaker's Triton {version} image is not published in {region}"
     return None

@@ -81,6 +81,7 @@ from sagemaker.train.model_trainer import ModelTrainer
 from sagemaker.train.tuner import HyperparameterTuner
 
 from ..instance_types import has_instance_store
+from ..prebuilt_images import DISTRIBUTION_VERSION
 from . import _offline_sdk, frameworks
 from .definition import (
     APPROVAL_STATUSES,
@@ -150,14 +151,12 @@ SERVING_CODE_DIR = "/opt/ml/model/code"
 CHECKPOINT_DIR = "/opt/ml/checkpoints"
 TRACKING_OUTPUT = PROCESSING / "tracking"
 RUN_FILE = "run.json"
+"""TrackExperiment's property file: ``{"run_id": ..., "experiment_id": ..., "run_name": ...}``."""
 MANIFEST_INPUT_NAME = "raw"
 """DatasetManifest's input has Preprocess's input name (its script finds the URI under it)."""
 MANIFEST_OUTPUT = PROCESSING / "manifest"
 SUMMARY_FILE = "summary.json"
 """DatasetManifest's property file: ``{"manifest_sha256", "objects", "bytes", "input_uri"}``."""
-"""TrackExperiment's property file: ``{"run_id": ..., "experiment_id": ..., "run_name": ...}``."""
-TRACKING_IMAGE_VERSION = "3.2.0"
-"""SageMaker Distribution release of TrackExperiment's image (pinned: a new one is a reviewed change)."""
 MAX_ARGUMENT_LENGTH = 256
 """CreateProcessingJob's limit on each ContainerArguments entry."""
 
@@ -843,7 +842,7 @@ def _tracking_image(region: str) -> str:
     return image_uris.retrieve(
         "sagemaker-distribution",
         region=region,
-        version=TRACKING_IMAGE_VERSION,
+        version=DISTRIBUTION_VERSION,
         image_scope="inference",
         instance_type=TRACKING_INSTANCE_TYPE,
     )

@@ -11,13 +11,9 @@ accept when the definition is built.
 
 from __future__ import annotations
 
-import importlib.util
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any, Final, Literal
 
-from ..extras import require
+from ..sdk_image_tables import image_version_key, required_sdk_image_table
 
 FrameworkName = Literal["sklearn", "xgboost", "pytorch"]
 FRAMEWORKS: Final[tuple[FrameworkName, ...]] = ("sklearn", "xgboost", "pytorch")
@@ -27,16 +23,10 @@ _DEFAULT_PY_VERSIONS: Final = ({"py3"}, set())
 """Tables whose only Python version is the SDK's default need no ``py_version``."""
 
 
-@cache
 def _table(framework: str) -> dict[str, Any]:
-    require("sagemaker", "Checking a model family's framework against SageMaker's images")
-    spec = importlib.util.find_spec("sagemaker")  # finds the package without importing it
-    locations = spec.submodule_search_locations if spec else None
-    for location in locations or ():
-        path = Path(location) / "core" / "image_uri_config" / f"{framework}.json"
-        if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
-    raise FileNotFoundError(f"the SageMaker SDK's image table for {framework} is not installed")
+    return required_sdk_image_table(
+        framework, "Checking a model family's framework against SageMaker's images"
+    )
 
 
 def _versions(scope: dict[str, Any]) -> list[str]:
@@ -57,7 +47,7 @@ def framework_problems(framework: str, version: str, py_version: str | None, reg
         if entry is None:
             problems.append(
                 f"{framework} {version} has no {scope_name} image; SageMaker has "
-                + ", ".join(sorted(set(_versions(scope)), key=_version_key))
+                + ", ".join(sorted(set(_versions(scope)), key=image_version_key))
             )
             continue
         listed = set(entry.get("py_versions", []))
@@ -81,10 +71,6 @@ def _processors(framework: str, version: str, scope: str) -> set[str]:
     table = _table(framework).get(scope, {})
     entry = table.get("versions", {}).get(table.get("version_aliases", {}).get(version, version), {})
     return set(entry.get("processors") or table.get("processors") or [])
-
-
-def _version_key(version: str) -> tuple[Any, ...]:
-    return tuple(int(part) if part.isdigit() else part for part in version.replace("-", ".").split("."))
 
 
 def image_uri(

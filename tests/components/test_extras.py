@@ -52,6 +52,11 @@ def _run(blocked: str, code: str) -> subprocess.CompletedProcess[str]:
             "from components.training.frameworks import framework_problems;"
             "framework_problems('sklearn', '1.2-1', None, 'eu-west-1')",
         ),
+        (
+            "sagemaker",
+            "training",
+            "from components.serving.triton import triton_version_problem;triton_version_problem('24.09')",
+        ),
     ],
 )
 def test_a_missing_extra_is_named(blocked: str, extra: str, code: str) -> None:
@@ -60,6 +65,19 @@ def test_a_missing_extra_is_named(blocked: str, extra: str, code: str) -> None:
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("components.extras.MissingExtraError:"), result.stderr
     assert f"'mlops-platform[{extra}]'" in last and blocked in last
+
+
+def test_prebuilt_image_regions_are_unknown_not_refused_without_the_sdk() -> None:
+    result = _run(
+        "sagemaker",
+        """
+        from components.prebuilt_images import ANALYZER, prebuilt_region_problem, prebuilt_registries
+        assert prebuilt_registries(ANALYZER) == {}
+        print(prebuilt_region_problem(ANALYZER, "ca-west-1", "baseline steps", ["eu-west-1"]))
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
 
 
 def test_the_rest_of_an_area_works_without_its_extra() -> None:

@@ -2,9 +2,11 @@
 
 The training pipeline's baseline steps and the endpoints' Model Monitor jobs run AWS's
 ``sagemaker-model-monitor-analyzer`` image, the bias and explainability monitors
-``sagemaker-clarify-processing``. The definition build resolves the analyzer from the SageMaker
-SDK's table, and the provider's prebuilt-image lookup carries the same table, so a region either
-lists the image or fails at plan and deploy time: checked in the stack file, before anything runs.
+``sagemaker-clarify-processing``, experiment tracking's TrackExperiment step SageMaker
+Distribution (``sagemaker-distribution-prod``). The definition build resolves the analyzer and
+SageMaker Distribution from the SageMaker SDK's tables, and the provider's prebuilt-image lookup
+carries the same tables, so a region either lists the image or fails at plan and deploy time:
+checked in the stack file, before anything runs.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from components.prebuilt_images import ANALYZER, CLARIFY, prebuilt_registries
+from components.prebuilt_images import ANALYZER, CLARIFY, DISTRIBUTION, prebuilt_registries
 from components.training import _offline_sdk
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from stacks.aws_regions import SAGEMAKER_REGIONS
@@ -115,3 +117,43 @@ def test_the_plan_exits_2_naming_the_file_and_the_key_and_prints_nothing(tmp_pat
     out, err = capsys.readouterr()
     assert out == ""
     assert f"{path}: mlops-platform:platform.region: the training pipelines' baseline steps" in err
+
+
+def _tracking(platform: dict[str, Any]) -> None:
+    platform["experiment_tracking"] = {"enabled": True}
+
+
+def _builds_tracking_step(region: str) -> bool:
+    """Whether the training pipeline's build resolves TrackExperiment's image in ``region``."""
+    with _offline_sdk.sealed(region):
+        from components.training._definition_steps import _tracking_image
+
+        try:
+            _tracking_image(region)
+        except ValueError:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
+def test_experiment_tracking_is_refused_exactly_where_the_build_cannot_resolve_its_image(
+    tmp_path: Path, region: str
+) -> None:
+    problems = _region_problems(_in_region(tmp_path, "dev", region, _tracking))
+    if not _sdk_resolves("model-monitor", region):
+        assert problems and "baseline steps" in problems[0]
+    elif _builds_tracking_step(region):
+        assert problems == []
+    else:
+        [problem] = problems
+        assert "TrackExperiment steps (experiment_tracking.enabled)" in problem and DISTRIBUTION in problem
+        assert "eu-west-1" in problem
+
+
+def test_a_region_without_sagemaker_distribution_serves_a_stack_that_does_not_track(tmp_path: Path) -> None:
+    gaps = sorted(
+        (SAGEMAKER_REGIONS & set(prebuilt_registries(ANALYZER))) - set(prebuilt_registries(DISTRIBUTION))
+    )
+    assert gaps, "every region with the analyzer has SageMaker Distribution: pick another way to test this"
+    assert _region_problems(_in_region(tmp_path, "dev", gaps[0], _tracking))
+    assert _region_problems(_in_region(tmp_path, "dev", gaps[0])) == []

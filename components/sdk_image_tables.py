@@ -1,0 +1,45 @@
+"""The SageMaker SDK's bundled image tables (``sagemaker/core/image_uri_config/<name>.json``), read
+as data without importing the SDK, which takes seconds.
+
+``image_uris.retrieve`` resolves every image the platform runs (frameworks, Triton, Model Monitor's
+analyzer, Clarify, SageMaker Distribution) from these tables without an API call, and fails for a
+version or region a table does not list. Config validation reads the same tables, so a stack file
+is refused where the build would fail, before anything is planned.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .extras import require
+
+
+@cache
+def sdk_image_table(name: str) -> dict[str, Any] | None:
+    """The table of image ``name`` (``"sklearn"``, ``"model-monitor"``, ...); None when the SDK (an
+    extra) is not installed or ships no such table."""
+    spec = importlib.util.find_spec("sagemaker")  # finds the package without importing it
+    for location in (spec.submodule_search_locations or ()) if spec else ():
+        path = Path(location) / "core" / "image_uri_config" / f"{name}.json"
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    return None
+
+
+def required_sdk_image_table(name: str, needed_by: str) -> dict[str, Any]:
+    """The table of image ``name``, for checks that cannot answer without it: a missing SDK is
+    reported as the missing extra ``needed_by`` needs."""
+    table = sdk_image_table(name)
+    if table is None:
+        require("sagemaker", needed_by)
+        raise FileNotFoundError(f"the installed SageMaker SDK has no image table for {name}")
+    return table
+
+
+def image_version_key(version: str) -> tuple[Any, ...]:
+    """Sort key of the tables' versions: numerically by part ("1.10" after "1.9")."""
+    return tuple(int(part) if part.isdigit() else part for part in version.replace("-", ".").split("."))
