@@ -5,7 +5,28 @@ rolls back on nothing (components/observability/endpoint_alarms.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
+
+REALTIME_RESPONSE_LIMIT_MS: Final = 60_000
+"""A real-time or serverless endpoint's container must answer within 60 s (InvokeEndpoint): no
+request's ModelLatency exceeds it."""
+ASYNC_RESPONSE_LIMIT_MS: Final = 3_600_000
+"""An asynchronous request times out after at most 3,600 s (InvokeEndpointAsync's
+InvocationTimeoutSeconds)."""
+
+
+def latency_slo_problem(latency_p99_slo_ms: int, asynchronous: bool) -> str | None:
+    """Why a p99 latency alarm at this threshold could never fire: the alarm fires above it, and
+    SageMaker ends every invocation before that."""
+    limit = ASYNC_RESPONSE_LIMIT_MS if asynchronous else REALTIME_RESPONSE_LIMIT_MS
+    if latency_p99_slo_ms < limit:
+        return None
+    kind = "an asynchronous" if asynchronous else "a real-time"
+    return (
+        f"{latency_p99_slo_ms} ms can never be exceeded: {kind} invocation ends after at most "
+        f"{limit:,} ms, so the p99 latency alarm (and the rollback on it) would never fire; use less "
+        f"than {limit}"
+    )
 
 
 def error_and_latency_alarms(

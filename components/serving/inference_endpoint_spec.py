@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..instance_types import has_instance_store, is_gpu, validate_instance_type
+from ..invocation_alarms import latency_slo_problem
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
 from ..versions import TRITON_SAGEMAKER_VERSION
@@ -461,7 +462,9 @@ class DeploymentSpec(_Spec):
     )
 
     latency_p99_slo_ms: Annotated[int, Field(ge=1)] = Field(
-        default=500, description="ModelLatency p99 above this rolls a deployment back (and alarms)."
+        default=500,
+        description="ModelLatency p99 above this rolls a deployment back (and alarms). Below 60,000 "
+        "(3,600,000 with async inference): no invocation lasts longer, so the alarm could never fire.",
     )
     max_5xx_per_minute: Annotated[int, Field(ge=1)] = Field(
         default=5, description="Invocation5XXErrors per minute above this roll a deployment back (and alarm)."
@@ -650,6 +653,10 @@ class EndpointSpec(_Spec):
                 )
         if self.async_inference is not None and self.shadow_variants:
             raise ValueError("async endpoints do not support shadow variants")
+        slo = self.deployment.latency_p99_slo_ms
+        problem = latency_slo_problem(slo, asynchronous=self.async_inference is not None)
+        if problem:
+            fail_at("EndpointSpec", ("deployment", "latency_p99_slo_ms"), slo, problem)
         if self.shadow_test is not None:
             if not self.shadow_variants:
                 fail_at(

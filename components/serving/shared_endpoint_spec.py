@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..instance_types import instance_resources, validate_instance_type
+from ..invocation_alarms import latency_slo_problem
 from ..limits import fail_at
 from .inference_endpoint_spec import DataCaptureSpec, ModelSource, _sagemaker_name, _Spec
 
@@ -210,7 +211,9 @@ class SharedEndpointSpec(_Spec):
         description="Capture of requests and responses under `data-capture/<name>/` (KMS-encrypted).",
     )
     latency_p99_slo_ms: Annotated[int, Field(ge=1)] = Field(
-        default=500, description="Each component's p99 model latency alarm threshold, in milliseconds."
+        default=500,
+        description="Each component's p99 model latency alarm threshold, in milliseconds: below 60,000 "
+        "(no invocation lasts longer, so the alarm could never fire).",
     )
     max_5xx_per_minute: Annotated[int, Field(ge=1)] = Field(
         default=5, description="Each component's 5xx-errors alarm threshold, per minute."
@@ -234,6 +237,14 @@ class SharedEndpointSpec(_Spec):
     def _known_instance(cls, value: str) -> str:
         validate_instance_type(value)
         instance_resources(value)
+        return value
+
+    @field_validator("latency_p99_slo_ms")
+    @classmethod
+    def _reachable_slo(cls, value: int) -> int:
+        problem = latency_slo_problem(value, asynchronous=False)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")
