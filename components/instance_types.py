@@ -38,6 +38,22 @@ def is_gpu(instance_type: str) -> bool:
     return instance_family(instance_type) in GPU_FAMILIES
 
 
+def gpu_count(instance_type: str) -> int:
+    """GPUs of the instance type (0 for a family without GPUs); ValueError for a GPU type whose
+    count is not in ``policies/aws_instance_types.py`` (a GPU alarm or scaling target on it would
+    be off by that count)."""
+    if not is_gpu(instance_type):
+        return 0
+    count = _instance_types.GPU_COUNTS.get(instance_type)
+    if count is None:
+        raise ValueError(
+            f"'{instance_type}' has no known GPU count, which its GPU alarms and scaling target are "
+            "multiplied by (GPUUtilization is 100 per GPU): add it to GPU_COUNTS in "
+            "policies/aws_instance_types.py, or use a type listed there"
+        )
+    return count
+
+
 def has_instance_store(instance_type: str) -> bool:
     return instance_family(instance_type) in INSTANCE_STORE_FAMILIES
 

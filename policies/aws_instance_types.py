@@ -93,6 +93,49 @@ INSTANCE_STORE_FAMILIES: frozenset[str] = frozenset(
 )
 
 
+_SINGLE_GPU_SIZES = ("xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge")
+_G5_LIKE = {**dict.fromkeys(_SINGLE_GPU_SIZES, 1), "12xlarge": 4, "24xlarge": 4, "48xlarge": 8}
+
+#: GPUs of each SageMaker GPU instance type (AWS's "Accelerated computing" instance tables). An
+#: endpoint's ``GPUUtilization`` and ``GPUMemoryUtilization`` are 0-100 per GPU, summed over the
+#: instance's GPUs (0-400 % on four), so an alarm threshold or a scaling target in percent of the
+#: instance's GPUs is multiplied by this count. A GPU type missing here is refused where the stack
+#: file names it, rather than given a threshold off by its GPU count: add it (one line).
+GPU_COUNTS: dict[str, int] = {
+    **{f"ml.g4dn.{size}": 1 for size in _SINGLE_GPU_SIZES},
+    "ml.g4dn.12xlarge": 4,
+    **{
+        f"ml.g4ad.{size}": count
+        for size, count in (("xlarge", 1), ("2xlarge", 1), ("4xlarge", 1), ("8xlarge", 2), ("16xlarge", 4))
+    },
+    **{f"ml.{family}.{size}": count for family in ("g5", "g6", "g6e") for size, count in _G5_LIKE.items()},
+    **{
+        f"ml.g7e.{size}": count
+        for size, count in (
+            ("2xlarge", 1),
+            ("4xlarge", 1),
+            ("8xlarge", 1),
+            ("12xlarge", 2),
+            ("24xlarge", 4),
+            ("48xlarge", 8),
+        )
+    },
+    "ml.p3.2xlarge": 1,
+    "ml.p3.8xlarge": 4,
+    "ml.p3.16xlarge": 8,
+    "ml.p3dn.24xlarge": 8,
+    "ml.p4d.24xlarge": 8,
+    "ml.p4de.24xlarge": 8,
+    "ml.p5.4xlarge": 1,
+    "ml.p5.48xlarge": 8,
+    "ml.p5e.48xlarge": 8,
+    "ml.p5en.48xlarge": 8,
+    "ml.p6-b200.48xlarge": 8,
+    "ml.p6-b300.48xlarge": 8,
+    "ml.p6e-gb200.36xlarge": 4,
+}
+
+
 def family_of(instance_type: object) -> str | None:
     """``ml.g5.2xlarge`` -> ``g5``; anything that is not an ``ml.<family>.<size>`` string -> None."""
     if not isinstance(instance_type, str):

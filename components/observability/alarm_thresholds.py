@@ -49,14 +49,17 @@ class AlarmThresholds(BaseModel):
         default=50,
         description="Client errors a minute (3 of 5 minutes) that page: a broken caller or contract.",
     )
-    gpu_utilization_percent: Annotated[float | int, Field(gt=0, le=800)] = Field(
+    gpu_utilization_percent: Annotated[float | int, Field(gt=0, le=100)] = Field(
         default=90,
-        description="Sustained GPU utilisation (per instance, 100 per GPU) that pages: out of capacity.",
+        description="Sustained GPU utilisation, in percent of an instance's GPUs, that pages: out of "
+        "capacity. The alarm's threshold is this times the instance type's GPU count (SageMaker's "
+        "GPUUtilization is 100 per GPU).",
     )
-    gpu_memory_percent: Annotated[float | int, Field(gt=0, le=800)] = Field(
+    gpu_memory_percent: Annotated[float | int, Field(gt=0, le=100)] = Field(
         default=90,
-        description="GPU memory use (per instance, 100 per GPU) that pages when the average stays above "
-        "it for 15 minutes.",
+        description="GPU memory use, in percent of an instance's GPUs' memory, that pages when the "
+        "average stays above it for 15 minutes (the threshold is multiplied by the GPU count, as for "
+        "`gpu_utilization_percent`).",
     )
     disk_percent: Annotated[float | int, Field(gt=0, le=100)] = Field(
         default=85,

@@ -22,8 +22,10 @@ from .alarm_thresholds import (
 class VariantAlarms:
     name: str
     """The variant's name: the ``VariantName`` of its alarms' metrics, and part of their names."""
-    gpu: bool
-    """Whether it runs on GPU instances: adds the GPU utilisation and GPU memory alarms."""
+    gpus: int
+    """GPUs per instance (0: none). A GPU variant gets the GPU utilisation and GPU memory alarms,
+    whose thresholds (percent of the instance's GPUs) are multiplied by it: SageMaker reports both
+    metrics as 0-100 per GPU, summed over the instance's GPUs."""
     instance_based: bool
     """False for a serverless variant: only instance-based variants get the disk alarm."""
     max_5xx_per_minute: int | None = None
@@ -105,14 +107,10 @@ class EndpointAlarms(pulumi.ComponentResource):
                 alarms += self._errors_and_latency(variant, dimensions)
             if variant.instance_based:
                 alarms.append(self._utilisation(variant, "disk", "DiskUtilization", limits.disk_percent))
-            if variant.gpu:
+            if variant.gpus:
+                alarms.append(self._gpu(variant, "gpu", "GPUUtilization", limits.gpu_utilization_percent))
                 alarms.append(
-                    self._utilisation(variant, "gpu", "GPUUtilization", limits.gpu_utilization_percent)
-                )
-                alarms.append(
-                    self._utilisation(
-                        variant, "gpu-memory", "GPUMemoryUtilization", limits.gpu_memory_percent
-                    )
+                    self._gpu(variant, "gpu-memory", "GPUMemoryUtilization", limits.gpu_memory_percent)
                 )
             if limits.zero_invocations_in_business_hours:
                 alarms.append(self._no_traffic(variant, dimensions))
@@ -150,12 +148,19 @@ class EndpointAlarms(pulumi.ComponentResource):
             )
         ]
 
+    def _gpu(
+        self, variant: VariantAlarms, suffix: str, metric: str, percent: float
+    ) -> cloudwatch.MetricAlarm:
+        threshold = percent * variant.gpus
+        share = "" if variant.gpus == 1 else f" ({percent}% of each of its {variant.gpus} GPUs)"
+        return self._utilisation(variant, suffix, metric, threshold, share)
+
     def _utilisation(
-        self, variant: VariantAlarms, suffix: str, metric: str, threshold: float
+        self, variant: VariantAlarms, suffix: str, metric: str, threshold: float, share: str = ""
     ) -> cloudwatch.MetricAlarm:
         return self._alarm(
             f"{variant.name}-{suffix}",
-            f"{variant.name}: {metric} above {threshold}% for 15 minutes",
+            f"{variant.name}: {metric} above {threshold:g}%{share} for 15 minutes",
             namespace=ENDPOINT_METRICS,
             metric_name=metric,
             dimensions={"EndpointName": self._args.endpoint_name, "VariantName": variant.name},

@@ -74,7 +74,8 @@ def scale_variant(
     if scaling.gpu_utilization_percent is not None:
         tracking(
             "gpu",
-            float(scaling.gpu_utilization_percent),
+            # GPUUtilization is 0-100 per GPU, summed over the instance's GPUs.
+            float(scaling.gpu_utilization_percent) * variant.gpus,
             customized_metric_specification=_CustomMetric(
                 metric_name="GPUUtilization",
                 namespace="/aws/sagemaker/Endpoints",

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..instance_types import has_instance_store, is_gpu, validate_instance_type
+from ..instance_types import gpu_count, has_instance_store, is_gpu, validate_instance_type
 from ..invocation_alarms import latency_slo_problem
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
@@ -218,7 +218,9 @@ class ScalingSpec(_Spec):
         default=100, description="Target tracking on SageMakerVariantInvocationsPerInstance (per minute)."
     )
     gpu_utilization_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
-        default=None, description="Target tracking on the variant's average GPUUtilization."
+        default=None,
+        description="Target tracking on the variant's average GPU utilisation, in percent of its "
+        "instance's GPUs (GPUUtilization is 100 per GPU: the target is this times the GPU count).",
     )
     backlog_per_instance: Annotated[float, Field(gt=0)] | None = Field(
         default=None,
@@ -326,7 +328,9 @@ class VariantSpec(_Spec):
     @field_validator("instance_type")
     @classmethod
     def _instance_type(cls, value: str | None) -> str | None:
-        return None if value is None else validate_instance_type(value)
+        if value is not None:
+            gpu_count(validate_instance_type(value))  # a GPU type's count is known
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> VariantSpec:
@@ -366,6 +370,11 @@ class VariantSpec(_Spec):
     @property
     def is_gpu(self) -> bool:
         return self.instance_type is not None and is_gpu(self.instance_type)
+
+    @property
+    def gpus(self) -> int:
+        """GPUs per instance (0: none, or serverless): GPU metrics are 100 % per GPU."""
+        return 0 if self.instance_type is None else gpu_count(self.instance_type)
 
     @property
     def minimum_instances(self) -> int:

@@ -235,7 +235,7 @@ def build_endpoint_alarms(
                 endpoint_name=config.endpoint_name(spec.name),
                 variants=[
                     *(
-                        VariantAlarms(name=v.name, gpu=v.is_gpu, instance_based=v.serverless is None)
+                        VariantAlarms(name=v.name, gpus=v.gpus, instance_based=v.serverless is None)
                         for v in spec.variants
                     ),
                     # A shadow has no rollback alarms (no deployment rolls back on it): its 5xx and
@@ -243,7 +243,7 @@ def build_endpoint_alarms(
                     *(
                         VariantAlarms(
                             name=v.name,
-                            gpu=v.is_gpu,
+                            gpus=v.gpus,
                             instance_based=True,
                             max_5xx_per_minute=spec.deployment.max_5xx_per_minute,
                             latency_p99_slo_ms=spec.deployment.latency_p99_slo_ms,

@@ -141,7 +141,7 @@ def endpoint_alarms() -> ResourceGraph:
             "alarms",
             EndpointAlarmsArgs(
                 endpoint_name=ENDPOINT,
-                variants=[VariantAlarms(name="primary", gpu=True, instance_based=True)],
+                variants=[VariantAlarms(name="primary", gpus=1, instance_based=True)],
                 thresholds=thresholds,
                 alarm_topic_arn=TOPIC,
                 tags={"owner": "t"},
@@ -314,9 +314,9 @@ def test_only_instances_get_a_disk_alarm_and_only_gpu_instances_gpu_alarms() -> 
     """A serverless variant has no disk, a CPU instance no GPU: their alarms would watch metrics
     nothing publishes (never firing, yet looking like coverage)."""
     names = _variant_alarms(
-        VariantAlarms(name="cpu", gpu=False, instance_based=True),
-        VariantAlarms(name="serverless", gpu=False, instance_based=False),
-        VariantAlarms(name="gpu", gpu=True, instance_based=True),
+        VariantAlarms(name="cpu", gpus=0, instance_based=True),
+        VariantAlarms(name="serverless", gpus=0, instance_based=False),
+        VariantAlarms(name="gpu", gpus=1, instance_based=True),
     )
     assert names == {
         f"{ENDPOINT}-cpu-4xx",
@@ -330,7 +330,7 @@ def test_only_instances_get_a_disk_alarm_and_only_gpu_instances_gpu_alarms() -> 
 
 
 def test_the_drift_alarm_takes_up_to_ten_features_and_needs_one() -> None:
-    primary = VariantAlarms(name="primary", gpu=False, instance_based=True)
+    primary = VariantAlarms(name="primary", gpus=0, instance_based=True)
     ten = [f"f{i}" for i in range(10)]
     assert f"{ENDPOINT}-data-drift" in _variant_alarms(
         primary, monitoring_schedule_name="churn-data-quality", drift_features=ten

@@ -1,0 +1,130 @@
+"""GPU alarms and GPU scaling targets are in percent of an instance's GPUs.
+
+SageMaker reports an endpoint's ``GPUUtilization`` and ``GPUMemoryUtilization`` as 0-100 per GPU,
+summed over the instance's GPUs (0-400 % on a four-GPU ml.g5.12xlarge). A threshold of 90 on such
+an instance pages at 22.5 % use and a scaling target of 70 scales out at 17.5 %, so the stack
+file's percentages are multiplied by the instance type's GPU count
+(``policies/aws_instance_types.GPU_COUNTS``), and a GPU type without a known count is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+
+from components.instance_types import INSTANCE_RESOURCES, gpu_count, is_gpu
+from components.observability.alarm_thresholds import AlarmThresholds
+from components.sdk_image_tables import sdk_image_table
+from planner.__main__ import EXIT_INVALID_CONFIG, main
+from planner.recorder import ResourceGraph
+from policies.aws_instance_types import GPU_COUNTS, GPU_FAMILIES, family_of
+from stacks.config import CONFIG_KEY, ConfigError
+from stacks.stack_file import offline_platform_config, read_stack_file
+from tests.recorded import recorded_stack
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+POLICY = "aws:appautoscaling/policy:Policy"
+VARIANT = f"{CONFIG_KEY}.endpoints[0].variants[0]"
+
+
+def _sagemaker_gpu_types() -> set[str]:
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    shapes = ("ProductionVariantInstanceType", "TrainingInstanceType", "ProcessingInstanceType")
+    return {t for shape in shapes for t in model.shape_for(shape).enum if family_of(t) in GPU_FAMILIES}
+
+
+def test_every_gpu_type_sagemaker_hosts_or_trains_on_has_a_count() -> None:
+    missing = sorted(_sagemaker_gpu_types() - set(GPU_COUNTS))
+    assert not missing, f"add their GPU counts to policies/aws_instance_types.GPU_COUNTS: {missing}"
+    assert all(is_gpu(t) for t in GPU_COUNTS), "a GPU_COUNTS type outside GPU_FAMILIES gets no GPU alarm"
+
+
+def test_the_counts_agree_with_the_sdk_and_the_inference_component_table() -> None:
+    table = sdk_image_table("instance_gpu_info") or {}
+    sdk = {t: info["Count"] for region in table.values() for t, info in region.items()}
+    assert sdk, "the SageMaker SDK's instance_gpu_info.json was not found"
+    disagreements = {t: (GPU_COUNTS[t], n) for t, n in sdk.items() if t in GPU_COUNTS and GPU_COUNTS[t] != n}
+    assert disagreements == {}
+    resources = {t: r[2] for t, r in INSTANCE_RESOURCES.items() if is_gpu(t)}
+    assert {t: GPU_COUNTS[t] for t in resources} == resources
+
+
+def test_gpu_count_is_zero_without_gpus_and_refuses_an_unknown_gpu_type() -> None:
+    assert gpu_count("ml.m5.xlarge") == 0 and gpu_count("ml.inf2.xlarge") == 0
+    assert gpu_count("ml.g5.12xlarge") == 4 and gpu_count("ml.p4d.24xlarge") == 8
+    with pytest.raises(ValueError, match=r"no known GPU count.*GPU_COUNTS"):
+        gpu_count("ml.g5.96xlarge")
+
+
+def _prod_on(
+    tmp_path: Path, instance_type: str, edit: Callable[[dict[str, Any]], None] | None = None
+) -> Path:
+    from tests.conftest import load_stack_document
+    from tests.yaml_text import dump_document
+
+    document = load_stack_document("prod")
+    platform = document["config"][CONFIG_KEY]
+    platform["endpoints"][0]["variants"][0]["instance_type"] = instance_type
+    if edit is not None:
+        edit(platform)
+    path = tmp_path / f"Pulumi.prod-{instance_type.replace('.', '-')}.yaml"
+    path.write_text(dump_document(document))
+    return path
+
+
+def _gpu_settings(graph: ResourceGraph) -> tuple[float, float, float, str]:
+    alarms = {a.inputs["name"]: a.inputs for a in graph.of_type(ALARM)}
+    utilisation = alarms["prod-customer-churn-primary-gpu"]
+    memory = alarms["prod-customer-churn-primary-gpu-memory"]
+    [policy] = [p for p in graph.of_type(POLICY) if p.name.endswith("-primary-gpu")]
+    target = policy.inputs["targetTrackingScalingPolicyConfiguration"]["targetValue"]
+    return utilisation["threshold"], memory["threshold"], target, utilisation["alarmDescription"]
+
+
+@pytest.mark.parametrize(("instance_type", "gpus"), [("ml.g5.2xlarge", 1), ("ml.g5.12xlarge", 4)])
+def test_alarm_thresholds_and_the_scaling_target_scale_with_the_gpus(
+    tmp_path: Path, instance_type: str, gpus: int
+) -> None:
+    defaults = AlarmThresholds()
+    graph = recorded_stack(_prod_on(tmp_path, instance_type))
+    utilisation, memory, target, description = _gpu_settings(graph)
+    assert utilisation == defaults.gpu_utilization_percent * gpus
+    assert memory == defaults.gpu_memory_percent * gpus
+    assert target == 70 * gpus  # the fixture's gpu_utilization_percent
+    disk = next(a.inputs for a in graph.of_type(ALARM) if a.inputs["name"].endswith("-primary-disk"))
+    assert disk["threshold"] == defaults.disk_percent  # DiskUtilization is 0-100 on any instance
+    assert (f"of each of its {gpus} GPUs" in description) is (gpus > 1)
+
+
+def _problems(path: Path) -> dict[str, str]:
+    try:
+        offline_platform_config(read_stack_file(str(path)))
+    except ConfigError as error:
+        return dict(error.problems)
+    return {}
+
+
+def test_a_gpu_type_without_a_known_count_is_refused_at_the_variant(tmp_path: Path, capsys) -> None:
+    path = _prod_on(tmp_path, "ml.p5.12xlarge")  # a GPU family, a size the table does not list
+    problems = _problems(path)
+    assert (
+        list(problems) == [f"{VARIANT}.instance_type"]
+        and "GPU_COUNTS" in problems[f"{VARIANT}.instance_type"]
+    )
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_INVALID_CONFIG
+    out, err = capsys.readouterr()
+    assert out == "" and f"{path}: {VARIANT}.instance_type: " in err
+
+
+@pytest.mark.parametrize("key", ["gpu_utilization_percent", "gpu_memory_percent"])
+def test_alarm_percentages_above_100_are_refused(tmp_path: Path, key: str) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform.setdefault("monitoring", {}).setdefault("alarms", {})[key] = 360
+
+    problems = _problems(_prod_on(tmp_path, "ml.g5.12xlarge", edit))
+    assert list(problems) == [f"{CONFIG_KEY}.monitoring.alarms.{key}"], json.dumps(problems)
