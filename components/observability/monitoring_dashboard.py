@@ -178,7 +178,7 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
             top + 7,
         ),
         _graph(
-            "CPU, memory and disk (%)",
+            "CPU (100 % per vCPU), memory and disk (%)",
             per_variant(ENDPOINT_METRICS, "CPUUtilization")
             + per_variant(ENDPOINT_METRICS, "MemoryUtilization")
             + per_variant(ENDPOINT_METRICS, "DiskUtilization"),
@@ -191,7 +191,7 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
     if any(v.gpu for v in endpoint.variants):
         widgets.append(
             _graph(
-                "GPU and GPU memory (%)",
+                "GPU and GPU memory (100 % per GPU)",
                 per_variant(ENDPOINT_METRICS, "GPUUtilization")
                 + per_variant(ENDPOINT_METRICS, "GPUMemoryUtilization"),
                 region,

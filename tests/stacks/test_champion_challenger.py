@@ -106,7 +106,7 @@ def test_every_variant_is_graphed_on_the_endpoint_row(graph) -> None:
     for title, metric in [
         ("Invocations", "Invocations"),
         ("Errors", "Invocation5XXErrors"),
-        ("GPU and GPU memory (%)", "GPUUtilization"),
+        ("GPU and GPU memory (100 % per GPU)", "GPUUtilization"),
     ]:
         assert set(_variant_lines(widgets[title], metric)) == {"primary", "challenger", "shadow"}, title
 
