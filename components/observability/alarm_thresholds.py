@@ -74,7 +74,9 @@ class AlarmThresholds(BaseModel):
         default=BusinessHours(),
         description="When `zero_invocations_in_business_hours` expects traffic.",
     )
-    drift_threshold: Annotated[float | int, Field(gt=0)] = Field(
+    drift_threshold: Annotated[float | int, Field(gt=0, lt=1)] = Field(
         default=0.2,
-        description="Baseline drift distance of any monitored feature that raises the drift alarm.",
+        description="Baseline drift distance of any monitored feature that raises the drift alarm. "
+        "Below 1: Model Monitor's distance between two distributions is at most 1, so the alarm "
+        "could never fire at 1 or above.",
     )

@@ -182,6 +182,9 @@ def test_dashboard_widgets_reference_every_monitored_endpoint(stack_graphs, stac
     ({"business_hours": {"start_hour_utc": 18, "end_hour_utc": 8}}, "must be before end_hour_utc"),
     ({"disk_percent": 120}, "less than or equal to 100"),
     ({"drift_threshold": 0}, "greater than 0"),
+    # Model Monitor's drift distance is at most 1: a threshold there never fires.
+    ({"drift_threshold": 1}, "less than 1"),
+    ({"drift_threshold": 2.5}, "less than 1"),
 ])  # fmt: skip
 def test_malformed_alarm_thresholds_are_rejected(change, message) -> None:
     with pytest.raises(ValueError, match=message):
