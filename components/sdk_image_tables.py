@@ -1,10 +1,11 @@
 """The SageMaker SDK's bundled image tables (``sagemaker/core/image_uri_config/<name>.json``), read
 as data without importing the SDK, which takes seconds.
 
-``image_uris.retrieve`` resolves every image the platform runs (frameworks, Triton, Model Monitor's
-analyzer, Clarify, SageMaker Distribution) from these tables without an API call, and fails for a
-version or region a table does not list. Config validation reads the same tables, so a stack file
-is refused where the build would fail, before anything is planned.
+``image_uris.retrieve`` resolves the images the platform's builds name (the frameworks', Triton's,
+the training pipeline's Model Monitor analyzer and SageMaker Distribution) from these tables
+without an API call, and fails for a version or region a table does not list. Config validation
+reads the same tables, so a stack file is refused where the build would fail, before anything is
+planned.
 """
 
 from __future__ import annotations

@@ -36,7 +36,13 @@ from components.observability.alert_subscription import AlertSubscription
 from components.observability.budget_spec import BudgetSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.observability.monitoring_spec import MonitoringSpec
-from components.prebuilt_images import ANALYZER, CLARIFY, DISTRIBUTION, prebuilt_region_problem
+from components.prebuilt_images import (
+    ANALYZER,
+    CLARIFY,
+    DISTRIBUTION,
+    prebuilt_region_problem,
+    regions_with_all,
+)
 from components.registry.model_family_spec import ApprovalMode, ModelFamilySpec
 from components.serving.batch_scoring_spec import BatchScoringSpec
 from components.serving.inference_endpoint_spec import (
@@ -1026,7 +1032,8 @@ def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
 def _prebuilt_image_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Model Monitor's analyzer, Clarify and SageMaker Distribution, where the stack runs them,
     published in its region: the training pipeline's build resolves the analyzer and SageMaker
-    Distribution from the SDK's tables and fails where a table does not list the region."""
+    Distribution from the SDK's tables and fails where a table does not list the region. The
+    regions suggested have every image the stack runs, not just the missing one."""
     monitors = config.monitoring.model_monitors
     uses = (
         (config.trains_models, ANALYZER, "the training pipelines' baseline steps (training.enabled)"),
@@ -1045,11 +1052,16 @@ def _prebuilt_image_problems(config: PlatformConfig) -> Iterator[tuple[str, str]
             DISTRIBUTION,
             "the training pipelines' TrackExperiment steps (experiment_tracking.enabled)",
         ),
+        (
+            bool(config.feature_training),
+            DISTRIBUTION,
+            "the training pipelines' ExtractFeatures steps (models[].training.data.feature_group)",
+        ),
     )
-    for used, repository, used_by in uses:
-        problem = (
-            prebuilt_region_problem(repository, config.region, used_by, SAGEMAKER_REGIONS) if used else None
-        )
+    used = [(repository, used_by) for on, repository, used_by in uses if on]
+    alternatives = regions_with_all((repository for repository, _ in used), SAGEMAKER_REGIONS)
+    for repository, used_by in used:
+        problem = prebuilt_region_problem(repository, config.region, used_by, alternatives)
         if problem:
             yield "region", problem
             return

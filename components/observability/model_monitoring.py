@@ -21,8 +21,8 @@ from ..policy_documents import (
     shared_s3_read,
     vpc_network_interfaces,
 )
+from ..prebuilt_images import ANALYZER
 from .monitoring_spec import (
-    ANALYZER_REPOSITORY,
     DATA_CAPTURE_PREFIX,
     MONITORING_PREFIX,
     MonitoringSpec,
@@ -204,7 +204,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             parent=self,
         )
         image = sagemaker.get_prebuilt_ecr_image_output(
-            repository_name=ANALYZER_REPOSITORY,
+            repository_name=ANALYZER,
             image_tag="latest",
             region=args.placement.region,
             opts=pulumi.InvokeOptions(parent=self, provider=args.provider),

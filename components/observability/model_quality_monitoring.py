@@ -36,7 +36,7 @@ from .monitoring_spec import baseline_prefix
 GROUND_TRUTH_PREFIX = "ground-truth/"
 # Model quality compares predictions with ground truth using the Model Monitor analyzer; bias
 # and explainability are SageMaker Clarify analyses.
-ANALYZER_REPOSITORY: dict[Kind, str] = {
+PREBUILT_IMAGE: dict[Kind, str] = {
     "ModelQuality": ANALYZER,
     "ModelBias": CLARIFY,
     "ModelExplainability": CLARIFY,
@@ -159,7 +159,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
 
         bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
         image = sagemaker.get_prebuilt_ecr_image_output(
-            repository_name=ANALYZER_REPOSITORY[kind],
+            repository_name=PREBUILT_IMAGE[kind],
             image_tag="latest" if kind == "ModelQuality" else "1.0",
             region=args.placement.region,
             opts=pulumi.InvokeOptions(parent=self, provider=args.aws_provider),

@@ -9,7 +9,6 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..instance_types import validate_instance_type
 from ..limits import SPEC_CONFIG, fail_at
-from ..prebuilt_images import ANALYZER
 from ..schedules import HOURLY_MAX_RUNTIME, is_hourly, model_monitor_schedule_problem
 from .alarm_thresholds import MAX_DRIFT_FEATURES, AlarmThresholds
 from .model_quality_spec import ModelQualitySpec
@@ -17,8 +16,6 @@ from .model_quality_spec import ModelQualitySpec
 DATA_CAPTURE_PREFIX = "data-capture/"
 BASELINE_PREFIX = "baselines/"
 MONITORING_PREFIX = "monitoring/"
-ANALYZER_REPOSITORY = ANALYZER
-"""The analyzer image SageMaker Model Monitor publishes per region (resolved by the provider)."""
 
 
 def baseline_prefix(model_family: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from ..extras import require
 from ..instance_types import instance_family
 from ..sdk_image_tables import image_version_key, required_sdk_image_table
 
@@ -55,6 +56,7 @@ def triton_instance_problem(instance_type: str) -> str | None:
 def triton_image_uri(version: str, region: str, instance_type: str) -> str:
     """The image's URI from the SDK's bundled table (no API call): the GPU build on a GPU instance type,
     the CPU build (``-cpu``) otherwise. Imports the SDK."""
+    require("sagemaker", "Resolving a Triton variant's image")
     from sagemaker.core import image_uris
 
     return image_uris.retrieve(

@@ -770,7 +770,7 @@ def _track_step(
     volume_kms = supports_volume_kms(TRACKING_INSTANCE_TYPE)
     processor = ScriptProcessor(
         role=tracking.role_arn,
-        image_uri=_tracking_image(settings.region),
+        image_uri=_distribution_image(settings.region),
         command=["python3"],
         instance_count=1,
         instance_type=TRACKING_INSTANCE_TYPE,
@@ -837,8 +837,9 @@ TRACKING_MAX_RUNTIME_SECONDS = 900
 
 
 @functools.cache
-def _tracking_image(region: str) -> str:
-    """The SageMaker Distribution CPU image of the region (SDK's bundled table, no API call)."""
+def _distribution_image(region: str) -> str:
+    """The SageMaker Distribution CPU image of the region (SDK's bundled table, no API call): runs
+    ExtractFeatures and TrackExperiment."""
     return image_uris.retrieve(
         "sagemaker-distribution",
         region=region,
@@ -963,7 +964,7 @@ def _extract_step(
     volume_kms = supports_volume_kms(EXTRACT_INSTANCE_TYPE)
     processor = ScriptProcessor(
         role=features.role_arn,
-        image_uri=_tracking_image(settings.region),
+        image_uri=_distribution_image(settings.region),
         command=["python3"],
         instance_count=1,
         instance_type=EXTRACT_INSTANCE_TYPE,

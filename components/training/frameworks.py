@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
+from ..extras import require
 from ..sdk_image_tables import image_version_key, required_sdk_image_table
 
 FrameworkName = Literal["sklearn", "xgboost", "pytorch"]
@@ -87,6 +88,7 @@ def image_uri(
     CPU-only image (scikit-learn) runs on a GPU instance's CPUs, and XGBoost's single image runs
     on either (a script trains on the GPU only when it asks for it, e.g. ``device="cuda"``).
     """
+    require("sagemaker", "Resolving a model family's framework image")
     from sagemaker.core import image_uris
 
     try:

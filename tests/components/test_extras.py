@@ -80,6 +80,25 @@ def test_prebuilt_image_regions_are_unknown_not_refused_without_the_sdk() -> Non
     assert result.stdout.strip() == "None"
 
 
+def test_the_offline_plan_names_the_extra_its_prebuilt_image_lookup_needs() -> None:
+    """A stack that monitors endpoints (no training) plans the monitors' images from the SDK's
+    tables: without the SDK the plan names the extra instead of a region it "knows no registry of"."""
+    result = _run(
+        "sagemaker",
+        """
+        from planner.mocks import PlatformMocks, _prebuilt_ecr_image
+        _prebuilt_ecr_image(
+            PlatformMocks("eu-west-1", "111111111111"),
+            {"repositoryName": "sagemaker-model-monitor-analyzer"},
+        )
+        """,
+    )
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("components.extras.MissingExtraError:"), result.stderr
+    assert "'mlops-platform[training]'" in last and "prebuilt-image lookup" in last
+
+
 def test_the_rest_of_an_area_works_without_its_extra() -> None:
     result = _run(
         "pulumi_kubernetes",

@@ -2,11 +2,11 @@
 
 The training pipeline's baseline steps and the endpoints' Model Monitor jobs run AWS's
 ``sagemaker-model-monitor-analyzer`` image, the bias and explainability monitors
-``sagemaker-clarify-processing``, experiment tracking's TrackExperiment step SageMaker
-Distribution (``sagemaker-distribution-prod``). The definition build resolves the analyzer and
-SageMaker Distribution from the SageMaker SDK's tables, and the provider's prebuilt-image lookup
-carries the same tables, so a region either lists the image or fails at plan and deploy time:
-checked in the stack file, before anything runs.
+``sagemaker-clarify-processing``, the pipeline's TrackExperiment (experiment tracking) and
+ExtractFeatures (training from a feature group) steps SageMaker Distribution
+(``sagemaker-distribution-prod``). The definition build resolves the analyzer and SageMaker
+Distribution from the SageMaker SDK's tables and fails in a region they do not list: checked in the
+stack file, before anything runs.
 """
 
 from __future__ import annotations
@@ -126,10 +126,10 @@ def _tracking(platform: dict[str, Any]) -> None:
 def _builds_tracking_step(region: str) -> bool:
     """Whether the training pipeline's build resolves TrackExperiment's image in ``region``."""
     with _offline_sdk.sealed(region):
-        from components.training._definition_steps import _tracking_image
+        from components.training._definition_steps import _distribution_image
 
         try:
-            _tracking_image(region)
+            _distribution_image(region)
         except ValueError:
             return False
     return True
@@ -157,3 +157,58 @@ def test_a_region_without_sagemaker_distribution_serves_a_stack_that_does_not_tr
     assert gaps, "every region with the analyzer has SageMaker Distribution: pick another way to test this"
     assert _region_problems(_in_region(tmp_path, "dev", gaps[0], _tracking))
     assert _region_problems(_in_region(tmp_path, "dev", gaps[0])) == []
+
+
+def _no_tracking(platform: dict[str, Any]) -> None:
+    platform["experiment_tracking"] = {"enabled": False}
+
+
+@pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
+def test_feature_training_without_tracking_is_refused_exactly_where_extract_features_cannot_build(
+    tmp_path: Path, region: str
+) -> None:
+    """ExtractFeatures (a family trained from a feature group) runs SageMaker Distribution too."""
+    problems = _region_problems(_in_region(tmp_path, "prod", region, _no_tracking))
+    if not _sdk_resolves("model-monitor", region):
+        assert problems and "baseline steps" in problems[0]
+    elif _builds_tracking_step(region):
+        assert problems == []
+    else:
+        [problem] = problems
+        assert "ExtractFeatures steps (models[].training.data.feature_group)" in problem
+        assert DISTRIBUTION in problem
+
+
+def _suggested(problem: str) -> list[str]:
+    listing = problem.split("this stack runs (", 1)[1].split(")", 1)[0]
+    return listing.split(", ")
+
+
+@pytest.mark.parametrize(
+    ("base", "edit", "lacks"),
+    [("staging", _bias, CLARIFY), ("prod", None, DISTRIBUTION)],
+    ids=["bias-without-clarify", "prod-without-distribution"],
+)
+def test_every_region_a_refusal_suggests_accepts_the_stack(
+    tmp_path: Path, base: str, edit: Edit | None, lacks: str
+) -> None:
+    region = sorted(
+        (SAGEMAKER_REGIONS & set(prebuilt_registries(ANALYZER))) - set(prebuilt_registries(lacks))
+    )[0]
+    [problem] = _region_problems(_in_region(tmp_path, base, region, edit))
+    suggested = _suggested(problem)
+    assert region not in suggested and "eu-west-1" in suggested
+    refused = [r for r in suggested if _region_problems(_in_region(tmp_path, base, r, edit))]
+    assert refused == []
+
+
+def test_a_pinned_version_the_sdk_no_longer_lists_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from components import prebuilt_images
+
+    monkeypatch.setitem(prebuilt_images._TABLES, DISTRIBUTION, ("sagemaker-distribution", (), "0.0.1"))
+    prebuilt_images.prebuilt_registries.cache_clear()
+    try:
+        with pytest.raises(LookupError, match=r"no longer lists 0\.0\.1.*pin the SDK in uv\.lock"):
+            prebuilt_registries(DISTRIBUTION)
+    finally:
+        prebuilt_images.prebuilt_registries.cache_clear()
