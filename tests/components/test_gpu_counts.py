@@ -23,8 +23,8 @@ from components.sdk_image_tables import sdk_image_table
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from planner.recorder import ResourceGraph
 from policies.aws_instance_types import GPU_COUNTS, GPU_FAMILIES, family_of
-from stacks.config import CONFIG_KEY, ConfigError
-from stacks.stack_file import offline_platform_config, read_stack_file
+from stacks.config import CONFIG_KEY
+from tests.config_problems import stack_file_problems
 from tests.recorded import recorded_stack
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -101,17 +101,9 @@ def test_alarm_thresholds_and_the_scaling_target_scale_with_the_gpus(
     assert (f"of each of its {gpus} GPUs" in description) is (gpus > 1)
 
 
-def _problems(path: Path) -> dict[str, str]:
-    try:
-        offline_platform_config(read_stack_file(str(path)))
-    except ConfigError as error:
-        return dict(error.problems)
-    return {}
-
-
 def test_a_gpu_type_without_a_known_count_is_refused_at_the_variant(tmp_path: Path, capsys) -> None:
     path = _prod_on(tmp_path, "ml.p5.12xlarge")  # a GPU family, a size the table does not list
-    problems = _problems(path)
+    problems = stack_file_problems(path)
     assert (
         list(problems) == [f"{VARIANT}.instance_type"]
         and "GPU_COUNTS" in problems[f"{VARIANT}.instance_type"]
@@ -126,5 +118,5 @@ def test_alarm_percentages_above_100_are_refused(tmp_path: Path, key: str) -> No
     def edit(platform: dict[str, Any]) -> None:
         platform.setdefault("monitoring", {}).setdefault("alarms", {})[key] = 360
 
-    problems = _problems(_prod_on(tmp_path, "ml.g5.12xlarge", edit))
+    problems = stack_file_problems(_prod_on(tmp_path, "ml.g5.12xlarge", edit))
     assert list(problems) == [f"{CONFIG_KEY}.monitoring.alarms.{key}"], json.dumps(problems)

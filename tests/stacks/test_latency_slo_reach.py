@@ -17,19 +17,12 @@ import pytest
 
 from components.invocation_alarms import ASYNC_RESPONSE_LIMIT_MS, REALTIME_RESPONSE_LIMIT_MS
 from planner.__main__ import EXIT_INVALID_CONFIG, main
-from stacks.config import CONFIG_KEY, ConfigError
+from stacks.config import CONFIG_KEY
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.components.test_shared_endpoint import SHARED_PROD
+from tests.config_problems import stack_file_problems
 
 Edit = Callable[[dict[str, Any]], None]
-
-
-def _problems(path: Path) -> dict[str, str]:
-    try:
-        offline_platform_config(read_stack_file(str(path)))
-    except ConfigError as error:
-        return dict(error.problems)
-    return {}
 
 
 def _endpoint_slo(value: int) -> Edit:
@@ -57,17 +50,17 @@ def test_an_endpoint_slo_at_the_invocation_limit_is_refused_and_just_below_it_ac
 ) -> None:
     below = write_stack(base, _endpoint_slo(limit - 1))
     assert _is_async(below) is asynchronous  # the fixture's first endpoint is the kind tested
-    assert _problems(below) == {}
+    assert stack_file_problems(below) == {}
     for value in (limit, limit * 10):
-        problems = _problems(write_stack(base, _endpoint_slo(value)))
+        problems = stack_file_problems(write_stack(base, _endpoint_slo(value)))
         assert list(problems) == [KEY], problems
         assert f"{limit:,} ms" in problems[KEY] and "never fire" in problems[KEY]
 
 
 def test_an_async_endpoint_may_wait_longer_than_a_real_time_one(write_stack) -> None:
     slow = _endpoint_slo(REALTIME_RESPONSE_LIMIT_MS * 2)
-    assert _problems(write_stack("dev", slow)) == {}
-    assert KEY in _problems(write_stack("prod", slow))
+    assert stack_file_problems(write_stack("dev", slow)) == {}
+    assert KEY in stack_file_problems(write_stack("prod", slow))
 
 
 def test_a_shared_endpoint_slo_is_bounded_as_a_real_time_one(write_stack) -> None:
@@ -78,9 +71,9 @@ def test_a_shared_endpoint_slo_is_bounded_as_a_real_time_one(write_stack) -> Non
         return edit
 
     key = f"{CONFIG_KEY}.shared_endpoints[0].latency_p99_slo_ms"
-    problems = _problems(write_stack("prod", shared(REALTIME_RESPONSE_LIMIT_MS)))
+    problems = stack_file_problems(write_stack("prod", shared(REALTIME_RESPONSE_LIMIT_MS)))
     assert list(problems) == [key] and "never fire" in problems[key]
-    assert _problems(write_stack("prod", shared(REALTIME_RESPONSE_LIMIT_MS - 1))) == {}
+    assert stack_file_problems(write_stack("prod", shared(REALTIME_RESPONSE_LIMIT_MS - 1))) == {}
 
 
 def test_the_plan_exits_2_naming_the_file_and_the_key_and_prints_nothing(write_stack, capsys) -> None:

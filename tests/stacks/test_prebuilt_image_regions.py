@@ -21,8 +21,8 @@ from components.prebuilt_images import ANALYZER, CLARIFY, DISTRIBUTION, prebuilt
 from components.training import _offline_sdk
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from stacks.aws_regions import SAGEMAKER_REGIONS
-from stacks.config import CONFIG_KEY, ConfigError
-from stacks.stack_file import offline_platform_config, read_stack_file
+from stacks.config import CONFIG_KEY
+from tests.config_problems import stack_file_problems
 from tests.conftest import load_stack_document
 from tests.yaml_text import dump_document
 
@@ -40,11 +40,8 @@ def _in_region(tmp_path: Path, base: str, region: str, edit: Edit | None = None)
 
 
 def _region_problems(path: Path) -> list[str]:
-    try:
-        offline_platform_config(read_stack_file(str(path)))
-    except ConfigError as error:
-        return [message for key, message in error.problems if key == f"{CONFIG_KEY}.region"]
-    return []
+    problem = stack_file_problems(path).get(f"{CONFIG_KEY}.region")
+    return [problem] if problem else []
 
 
 def _sdk_resolves(framework: str, region: str) -> bool:
@@ -123,7 +120,11 @@ def _tracking(platform: dict[str, Any]) -> None:
     platform["experiment_tracking"] = {"enabled": True}
 
 
-def _builds_tracking_step(region: str) -> bool:
+def _no_tracking(platform: dict[str, Any]) -> None:
+    platform["experiment_tracking"] = {"enabled": False}
+
+
+def _builds_distribution_steps(region: str) -> bool:
     """Whether the training pipeline's build resolves TrackExperiment's image in ``region``."""
     with _offline_sdk.sealed(region):
         from components.training._definition_steps import _distribution_image
@@ -135,21 +136,6 @@ def _builds_tracking_step(region: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
-def test_experiment_tracking_is_refused_exactly_where_the_build_cannot_resolve_its_image(
-    tmp_path: Path, region: str
-) -> None:
-    problems = _region_problems(_in_region(tmp_path, "dev", region, _tracking))
-    if not _sdk_resolves("model-monitor", region):
-        assert problems and "baseline steps" in problems[0]
-    elif _builds_tracking_step(region):
-        assert problems == []
-    else:
-        [problem] = problems
-        assert "TrackExperiment steps (experiment_tracking.enabled)" in problem and DISTRIBUTION in problem
-        assert "eu-west-1" in problem
-
-
 def test_a_region_without_sagemaker_distribution_serves_a_stack_that_does_not_track(tmp_path: Path) -> None:
     gaps = sorted(
         (SAGEMAKER_REGIONS & set(prebuilt_registries(ANALYZER))) - set(prebuilt_registries(DISTRIBUTION))
@@ -159,24 +145,29 @@ def test_a_region_without_sagemaker_distribution_serves_a_stack_that_does_not_tr
     assert _region_problems(_in_region(tmp_path, "dev", gaps[0])) == []
 
 
-def _no_tracking(platform: dict[str, Any]) -> None:
-    platform["experiment_tracking"] = {"enabled": False}
-
-
 @pytest.mark.parametrize("region", sorted(SAGEMAKER_REGIONS))
-def test_feature_training_without_tracking_is_refused_exactly_where_extract_features_cannot_build(
-    tmp_path: Path, region: str
+@pytest.mark.parametrize(
+    ("base", "edit", "step"),
+    [
+        ("dev", _tracking, "TrackExperiment steps (experiment_tracking.enabled)"),
+        ("prod", _no_tracking, "ExtractFeatures steps (models[].training.data.feature_group)"),
+    ],
+    ids=["tracking", "feature-training"],
+)
+def test_sagemaker_distribution_steps_are_refused_exactly_where_the_build_cannot_resolve_it(
+    tmp_path: Path, region: str, base: str, edit: Edit, step: str
 ) -> None:
-    """ExtractFeatures (a family trained from a feature group) runs SageMaker Distribution too."""
-    problems = _region_problems(_in_region(tmp_path, "prod", region, _no_tracking))
+    """TrackExperiment (experiment tracking) and ExtractFeatures (a family trained from a feature
+    group) both run SageMaker Distribution."""
+    problems = _region_problems(_in_region(tmp_path, base, region, edit))
     if not _sdk_resolves("model-monitor", region):
         assert problems and "baseline steps" in problems[0]
-    elif _builds_tracking_step(region):
+    elif _builds_distribution_steps(region):
         assert problems == []
     else:
         [problem] = problems
-        assert "ExtractFeatures steps (models[].training.data.feature_group)" in problem
-        assert DISTRIBUTION in problem
+        assert step in problem and DISTRIBUTION in problem
+        assert "eu-west-1" in problem
 
 
 def _suggested(problem: str) -> list[str]:
