@@ -3,18 +3,24 @@ analyzer (data-quality and model-quality jobs, and the training pipeline's basel
 SageMaker Clarify (bias and explainability jobs) and SageMaker Distribution (the training
 pipeline's ExtractFeatures and TrackExperiment steps).
 
-The accounts per region are read from the SageMaker SDK's bundled tables
-(:mod:`components.sdk_image_tables`). The training pipeline's build resolves the analyzer and
-SageMaker Distribution from them (``image_uris.retrieve``) and fails in a region they do not list,
-so the stack file is checked against them before anything is planned. The endpoints' monitors
-take their images from the provider's ``getPrebuiltEcrImage``, which keeps its own copy of these
-maps; the offline plan's mock of it reads the SDK's.
+The accounts per region come from the SageMaker SDK's bundled tables
+(:mod:`components.sdk_image_tables`), which the training pipeline's build resolves its images from
+(``image_uris.retrieve``, failing in a region they do not list). The endpoints' monitors run the
+analyzer and Clarify whether or not the SDK (an extra) is installed, so their two maps are kept in
+``prebuilt_image_registries.json`` (``python -m components.prebuilt_images --write`` copies them
+from the installed SDK; a test keeps the copy current) and their image URIs are built from it. The
+provider's ``getPrebuiltEcrImage`` is not used: its own hand-kept maps lag the SDK's (no
+eu-central-2 for the analyzer, for one), and a region the stack file check accepted would fail
+its deploy. So the check, the offline plan and the deploy read one table.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 from collections.abc import Collection, Iterable
 from functools import cache
+from pathlib import Path
 from typing import Final
 
 from .sdk_image_tables import sdk_image_table
@@ -34,11 +40,33 @@ _TABLES: Final[dict[str, tuple[str, tuple[str, ...], str | None]]] = {
 None where every version is published in the same regions)."""
 
 
+MONITOR_IMAGES: Final = (ANALYZER, CLARIFY)
+"""The images the endpoints' monitors run: their maps are kept in the repository (see above)."""
+_KEPT: Final = Path(__file__).with_name("prebuilt_image_registries.json")
+
+
 @cache
 def prebuilt_registries(repository: str) -> dict[str, str]:
     """Region → AWS's account publishing ``repository`` (at the version the platform runs) there;
-    empty when the SageMaker SDK is not installed or ``repository`` is not one of the platform's
-    prebuilt images."""
+    empty when ``repository`` is not one of the platform's prebuilt images, or is SageMaker
+    Distribution and the SageMaker SDK is not installed."""
+    if repository in MONITOR_IMAGES:
+        return dict(json.loads(_KEPT.read_text(encoding="utf-8"))[repository])
+    return sdk_registries(repository)
+
+
+def prebuilt_image_uri(repository: str, region: str, tag: str) -> str:
+    """The image's URI in ``region`` (no API call); ValueError where it is not published, which
+    the stack file's check refuses first."""
+    account = prebuilt_registries(repository).get(region)
+    if account is None:
+        raise ValueError(f"AWS publishes no {repository} image in {region}")
+    return f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}:{tag}"
+
+
+def sdk_registries(repository: str) -> dict[str, str]:
+    """``repository``'s map as the installed SageMaker SDK's table has it; empty when the SDK is
+    not installed or ``repository`` is not one of the platform's prebuilt images."""
     if repository not in _TABLES:
         return {}
     name, keys, version = _TABLES[repository]
@@ -54,8 +82,21 @@ def prebuilt_registries(repository: str) -> dict[str, str]:
             f"platform runs of {repository} (components/prebuilt_images.py): pin the SDK in uv.lock "
             f"or move to one it lists ({', '.join(versions)})"
         )
+    if version is None and len(versions) != 1:
+        raise LookupError(
+            f"the installed SageMaker SDK's {name}.json lists {len(versions)} versions of "
+            f"{repository}: pin the one the platform runs in components/prebuilt_images.py"
+        )
     entry = versions[version] if version else next(iter(versions.values()))
-    return dict(entry["registries"])
+    return dict(sorted(entry["registries"].items()))
+
+
+def kept_registries_text() -> str:
+    """The monitors' maps as the installed SDK has them: what ``prebuilt_image_registries.json``
+    holds."""
+    return (
+        json.dumps({repository: sdk_registries(repository) for repository in MONITOR_IMAGES}, indent=2) + "\n"
+    )
 
 
 def regions_with_all(repositories: Iterable[str], regions: Collection[str]) -> set[str]:
@@ -87,3 +128,18 @@ def prebuilt_region_problem(
         f"{used_by} run AWS's {repository} image, which the installed SageMaker SDK does not list in "
         f"{region}; {where}, or turn them off"
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Copy the monitors' image maps from the installed SageMaker SDK."
+    )
+    parser.add_argument("--write", action="store_true", help=f"write {_KEPT.name}")
+    if parser.parse_args(argv).write:
+        _KEPT.write_text(kept_registries_text(), encoding="utf-8")
+    else:
+        print(kept_registries_text(), end="")
+
+
+if __name__ == "__main__":
+    main()

@@ -225,29 +225,6 @@ def _region(mocks: PlatformMocks, args: State) -> State:
     }
 
 
-def _prebuilt_ecr_image(mocks: PlatformMocks, args: State) -> State:
-    # Imported here: the recorder (and with it the bench's SDK floor) imports none of the platform.
-    from components.extras import require
-    from components.prebuilt_images import prebuilt_registries
-
-    region = args.get("region") or mocks.region
-    repository, tag = args["repositoryName"], args.get("imageTag", "1")
-    registries = prebuilt_registries(repository)
-    if not registries:  # the accounts come from the SageMaker SDK's tables
-        require("sagemaker", "The offline plan's prebuilt-image lookup (Model Monitor, Clarify)")
-    account = registries.get(region)
-    if account is None:
-        raise NotImplementedError(f"the offline plan knows no registry of {repository} in {region}")
-    path = f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}"
-    return {
-        "registryId": account,
-        "registryPath": f"{path}:{tag}",
-        "repositoryName": repository,
-        "region": region,
-        "id": path,
-    }
-
-
 def _partition(mocks: PlatformMocks, args: State) -> State:
     return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
 
@@ -257,5 +234,4 @@ _INVOKES: dict[str, Callable[[PlatformMocks, State], State]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getRegion:getRegion": _region,
     "aws:index/getPartition:getPartition": _partition,
-    "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": _prebuilt_ecr_image,
 }

@@ -21,7 +21,7 @@ from ..policy_documents import (
     shared_s3_read,
     vpc_network_interfaces,
 )
-from ..prebuilt_images import ANALYZER
+from ..prebuilt_images import ANALYZER, prebuilt_image_uri
 from .monitoring_spec import (
     DATA_CAPTURE_PREFIX,
     MONITORING_PREFIX,
@@ -170,8 +170,6 @@ class ModelMonitoringArgs:
     """The baselines of the model version the endpoint serves."""
     placement: JobPlacement
     """Where the job runs and what it may touch."""
-    provider: pulumi.ProviderResource | None = None
-    """Provider for the analyzer-image lookup (the caller's AWS provider)."""
 
 
 class ModelMonitoring(pulumi.ComponentResource):
@@ -203,12 +201,6 @@ class ModelMonitoring(pulumi.ComponentResource):
             shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
         )
-        image = sagemaker.get_prebuilt_ecr_image_output(
-            repository_name=ANALYZER,
-            image_tag="latest",
-            region=args.placement.region,
-            opts=pulumi.InvokeOptions(parent=self, provider=args.provider),
-        )
         baselines, placement = args.baselines, args.placement
         definition = sagemaker.DataQualityJobDefinition(
             child_name(
@@ -216,7 +208,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             ),
             role_arn=role.role_arn,
             data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
-                image_uri=image.registry_path,
+                image_uri=prebuilt_image_uri(ANALYZER, args.placement.region, "latest"),
                 # Publish per-feature drift metrics, so alarms (and retraining) can act on them.
                 environment={"publish_cloudwatch_metrics": "Enabled"},
             ),

@@ -16,7 +16,7 @@ import pulumi_aws_native.sagemaker as native
 from ..instance_types import has_instance_store
 from ..limits import satisfies
 from ..naming import child_name
-from ..prebuilt_images import ANALYZER, CLARIFY
+from ..prebuilt_images import ANALYZER, CLARIFY, prebuilt_image_uri
 from ..schedules import model_monitor_schedule_problem
 from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
@@ -67,8 +67,6 @@ class ModelQualityMonitoringArgs:
     """Seconds after which a job is stopped; keep it below the schedule's interval."""
     placement: JobPlacement
     """Where the jobs run and what they may touch."""
-    aws_provider: pulumi.ProviderResource | None = None
-    """For the analyzer-image lookups (aws-native resources use the caller's providers)."""
 
     def __post_init__(self) -> None:
         satisfies(self, "schedule", model_monitor_schedule_problem)
@@ -158,11 +156,8 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             return getattr(native, f"{kind}JobDefinition{part}Args")
 
         bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
-        image = sagemaker.get_prebuilt_ecr_image_output(
-            repository_name=PREBUILT_IMAGE[kind],
-            image_tag="latest" if kind == "ModelQuality" else "1.0",
-            region=args.placement.region,
-            opts=pulumi.InvokeOptions(parent=self, provider=args.aws_provider),
+        image = prebuilt_image_uri(
+            PREBUILT_IMAGE[kind], args.placement.region, "latest" if kind == "ModelQuality" else "1.0"
         )
         hours = spec.ground_truth_delay_hours
         reading: dict[str, Any] = {
@@ -182,7 +177,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                 s3_uri=pulumi.Output.concat(bucket, GROUND_TRUTH_PREFIX, args.endpoint_label, "/")
             )
         snake = SNAKE_NAMES[kind]
-        app: dict[str, Any] = {"image_uri": image.registry_path}
+        app: dict[str, Any] = {"image_uri": image}
         if kind == "ModelQuality":
             # Publish the metrics (aws/sagemaker/Endpoints/model-metrics) the quality alarms watch.
             app |= {

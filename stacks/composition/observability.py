@@ -212,7 +212,6 @@ def build_monitors(
                 endpoint_name=endpoints[spec.name].endpoint_name,
                 baselines=baselines[spec.name],
                 placement=_monitoring_job_placement(config, foundation),
-                provider=foundation.provider,
             ),
             opts,
         )
@@ -314,7 +313,6 @@ def build_model_quality_monitors(
                 instance_type=config.monitoring.instance_type,
                 max_runtime_seconds=config.monitoring.max_runtime_seconds,
                 placement=_monitoring_job_placement(config, foundation),
-                aws_provider=foundation.provider,
             ),
             native_opts,
         )

@@ -67,36 +67,26 @@ def test_a_missing_extra_is_named(blocked: str, extra: str, code: str) -> None:
     assert f"'mlops-platform[{extra}]'" in last and blocked in last
 
 
-def test_prebuilt_image_regions_are_unknown_not_refused_without_the_sdk() -> None:
+def test_the_monitors_images_resolve_without_the_sdk() -> None:
+    """The endpoints' monitors (no training) need no SageMaker SDK: their image maps are kept in the
+    repository. SageMaker Distribution, which only training runs, is unknown without it."""
     result = _run(
         "sagemaker",
         """
-        from components.prebuilt_images import ANALYZER, prebuilt_region_problem, prebuilt_registries
-        assert prebuilt_registries(ANALYZER) == {}
-        print(prebuilt_region_problem(ANALYZER, "ca-west-1", "baseline steps", ["eu-west-1"]))
+        from components.prebuilt_images import (
+            ANALYZER, CLARIFY, DISTRIBUTION, prebuilt_image_uri, prebuilt_region_problem, prebuilt_registries,
+        )
+        assert prebuilt_registries(DISTRIBUTION) == {}
+        assert prebuilt_registries(CLARIFY)
+        print(prebuilt_image_uri(ANALYZER, "eu-west-1", "latest"))
+        print(prebuilt_region_problem(ANALYZER, "ca-west-1", "monitors", ["eu-west-1"]) is not None)
         """,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "None"
-
-
-def test_the_offline_plan_names_the_extra_its_prebuilt_image_lookup_needs() -> None:
-    """A stack that monitors endpoints (no training) plans the monitors' images from the SDK's
-    tables: without the SDK the plan names the extra instead of a region it "knows no registry of"."""
-    result = _run(
-        "sagemaker",
-        """
-        from planner.mocks import PlatformMocks, _prebuilt_ecr_image
-        _prebuilt_ecr_image(
-            PlatformMocks("eu-west-1", "111111111111"),
-            {"repositoryName": "sagemaker-model-monitor-analyzer"},
-        )
-        """,
-    )
-    assert result.returncode != 0
-    last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("components.extras.MissingExtraError:"), result.stderr
-    assert "'mlops-platform[training]'" in last and "prebuilt-image lookup" in last
+    assert result.stdout.split() == [
+        "468650794304.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest",
+        "True",
+    ]
 
 
 def test_the_rest_of_an_area_works_without_its_extra() -> None:

@@ -203,3 +203,35 @@ def test_a_pinned_version_the_sdk_no_longer_lists_is_named(monkeypatch: pytest.M
             prebuilt_registries(DISTRIBUTION)
     finally:
         prebuilt_images.prebuilt_registries.cache_clear()
+
+
+def test_the_kept_monitor_image_maps_are_the_installed_sdks() -> None:
+    """``components/prebuilt_image_registries.json`` is the installed SDK's maps: after an SDK
+    upgrade, ``python -m components.prebuilt_images --write`` copies them again."""
+    from components import prebuilt_images
+
+    kept = Path(prebuilt_images.__file__).with_name("prebuilt_image_registries.json").read_text()
+    assert kept == prebuilt_images.kept_registries_text()
+
+
+def test_the_monitors_run_the_image_of_the_stack_region_with_no_provider_lookup(tmp_path: Path) -> None:
+    """The job definitions name the image the SDK's table has for the stack's region, not the
+    provider's getPrebuiltEcrImage (its own maps lag: no eu-central-2 analyzer). The offline plan
+    has no mock of that invoke any more, so a component calling it fails this recording."""
+    from tests.recorded import recorded_stack
+
+    region = "eu-central-2"
+    assert region in prebuilt_registries(ANALYZER) and region in prebuilt_registries(CLARIFY)
+    graph = recorded_stack(_in_region(tmp_path, "staging", region, _bias))
+    quality = graph.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
+    assert quality, "the staging fixture monitors an endpoint"
+    for definition in quality:
+        uri = definition.inputs["dataQualityAppSpecification"]["imageUri"]
+        assert (
+            uri == f"{prebuilt_registries(ANALYZER)[region]}.dkr.ecr.{region}.amazonaws.com/{ANALYZER}:latest"
+        )
+    bias = graph.of_type("aws-native:sagemaker:ModelBiasJobDefinition")
+    assert bias
+    for definition in bias:
+        uri = definition.inputs["modelBiasAppSpecification"]["imageUri"]
+        assert uri == f"{prebuilt_registries(CLARIFY)[region]}.dkr.ecr.{region}.amazonaws.com/{CLARIFY}:1.0"
