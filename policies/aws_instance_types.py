@@ -38,7 +38,9 @@ GPU_FAMILIES: frozenset[str] = frozenset(
         "g5",
         "g6",
         "g6e",
+        "g7",
         "g7e",
+        "p2",
         "p3",
         "p3dn",
         "p4d",
@@ -100,7 +102,8 @@ _G5_LIKE = {**dict.fromkeys(_SINGLE_GPU_SIZES, 1), "12xlarge": 4, "24xlarge": 4,
 #: endpoint's ``GPUUtilization`` and ``GPUMemoryUtilization`` are 0-100 per GPU, summed over the
 #: instance's GPUs (0-400 % on four), so an alarm threshold or a scaling target in percent of the
 #: instance's GPUs is multiplied by this count. A GPU type missing here is refused where the stack
-#: file names it, rather than given a threshold off by its GPU count: add it (one line).
+#: file names it, rather than given a threshold off by its GPU count: add it (one line). The G7
+#: family (RTX PRO 4500) is left out until AWS's table of its sizes is confirmed.
 GPU_COUNTS: dict[str, int] = {
     **{f"ml.g4dn.{size}": 1 for size in _SINGLE_GPU_SIZES},
     "ml.g4dn.12xlarge": 4,
@@ -120,6 +123,9 @@ GPU_COUNTS: dict[str, int] = {
             ("48xlarge", 8),
         )
     },
+    "ml.p2.xlarge": 1,
+    "ml.p2.8xlarge": 8,
+    "ml.p2.16xlarge": 16,
     "ml.p3.2xlarge": 1,
     "ml.p3.8xlarge": 4,
     "ml.p3.16xlarge": 8,

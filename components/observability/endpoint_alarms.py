@@ -152,7 +152,7 @@ class EndpointAlarms(pulumi.ComponentResource):
         self, variant: VariantAlarms, suffix: str, metric: str, percent: float
     ) -> cloudwatch.MetricAlarm:
         threshold = percent * variant.gpus
-        share = "" if variant.gpus == 1 else f" ({percent}% of each of its {variant.gpus} GPUs)"
+        share = "" if variant.gpus == 1 else f" (an average of {percent:g}% over its {variant.gpus} GPUs)"
         return self._utilisation(variant, suffix, metric, threshold, share)
 
     def _utilisation(
