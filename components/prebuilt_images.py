@@ -18,50 +18,63 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
-from .sdk_image_tables import sdk_image_table
+from .sdk_image_tables import required_sdk_image_table, sdk_image_table
 
 ANALYZER: Final = "sagemaker-model-monitor-analyzer"
 CLARIFY: Final = "sagemaker-clarify-processing"
+CLARIFY_VERSION: Final = "1.0"
+"""Clarify's release the bias and explainability jobs run (its image tag)."""
 DISTRIBUTION: Final = "sagemaker-distribution-prod"
 DISTRIBUTION_VERSION: Final = "3.2.0"
 """SageMaker Distribution release of ExtractFeatures' and TrackExperiment's image (pinned: a new one
 is a reviewed change)."""
 _TABLES: Final[dict[str, tuple[str, tuple[str, ...], str | None]]] = {
     ANALYZER: ("model-monitor", (), None),
-    CLARIFY: ("clarify", ("processing",), None),
+    CLARIFY: ("clarify", ("processing",), CLARIFY_VERSION),
     DISTRIBUTION: ("sagemaker-distribution", (), DISTRIBUTION_VERSION),
 }
 """ECR repository → (the SDK's table, keys down to its ``versions``, the version the platform runs;
 None where every version is published in the same regions)."""
 
 
-MONITOR_IMAGES: Final = (ANALYZER, CLARIFY)
-"""The images the endpoints' monitors run: their maps are kept in the repository (see above)."""
+MONITOR_IMAGE_TAGS: Final = {ANALYZER: "latest", CLARIFY: CLARIFY_VERSION}
+"""The images the endpoints' monitors run, with their tags (the analyzer's table has one unnamed
+version, published as ``latest``): their maps are kept in the repository (see above)."""
+MONITOR_IMAGES: Final = tuple(MONITOR_IMAGE_TAGS)
 _KEPT: Final = Path(__file__).with_name("prebuilt_image_registries.json")
 
 
-@cache
-def prebuilt_registries(repository: str) -> dict[str, str]:
+def prebuilt_registries(repository: str) -> Mapping[str, str]:
     """Region → AWS's account publishing ``repository`` (at the version the platform runs) there;
     empty when ``repository`` is not one of the platform's prebuilt images, or is SageMaker
-    Distribution and the SageMaker SDK is not installed."""
+    Distribution and the SageMaker SDK is not installed. Read-only: it is shared."""
+    return MappingProxyType(_registries(repository))
+
+
+@cache
+def _registries(repository: str) -> dict[str, str]:
     if repository in MONITOR_IMAGES:
         return dict(json.loads(_KEPT.read_text(encoding="utf-8"))[repository])
     return sdk_registries(repository)
 
 
-def prebuilt_image_uri(repository: str, region: str, tag: str) -> str:
-    """The image's URI in ``region`` (no API call); ValueError where it is not published, which
-    the stack file's check refuses first."""
+def prebuilt_image_uri(repository: str, region: str) -> str:
+    """A monitor image's URI in ``region`` (no API call); ValueError where it is not published
+    (the stack file's check refuses that first) or in an isolated partition (whose ECR host names
+    the platform does not build)."""
     account = prebuilt_registries(repository).get(region)
     if account is None:
         raise ValueError(f"AWS publishes no {repository} image in {region}")
-    return f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}:{tag}"
+    if region.startswith("us-iso"):
+        raise ValueError(f"{region} is in an isolated partition: its ECR host names are not supported")
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"{account}.dkr.ecr.{region}.{suffix}/{repository}:{MONITOR_IMAGE_TAGS[repository]}"
 
 
 def sdk_registries(repository: str) -> dict[str, str]:
@@ -87,13 +100,15 @@ def sdk_registries(repository: str) -> dict[str, str]:
             f"the installed SageMaker SDK's {name}.json lists {len(versions)} versions of "
             f"{repository}: pin the one the platform runs in components/prebuilt_images.py"
         )
-    entry = versions[version] if version else next(iter(versions.values()))
+    entry = versions[version] if version is not None else next(iter(versions.values()))
     return dict(sorted(entry["registries"].items()))
 
 
 def kept_registries_text() -> str:
     """The monitors' maps as the installed SDK has them: what ``prebuilt_image_registries.json``
-    holds."""
+    holds. Needs the SDK (never writes empty maps)."""
+    for repository in MONITOR_IMAGES:
+        required_sdk_image_table(_TABLES[repository][0], "Copying the monitors' image maps")
     return (
         json.dumps({repository: sdk_registries(repository) for repository in MONITOR_IMAGES}, indent=2) + "\n"
     )
@@ -115,7 +130,7 @@ def prebuilt_region_problem(
 ) -> str | None:
     """Why ``used_by`` cannot run in ``region`` (``repository`` is not published there), naming
     the ``alternatives`` (regions the caller knows would serve everything the stack runs); None
-    when it is, or when the SDK's tables are not installed (nothing is known then)."""
+    when it is, or when nothing is known (SageMaker Distribution without the SDK installed)."""
     registries = prebuilt_registries(repository)
     if not registries or region in registries:
         return None
@@ -125,8 +140,8 @@ def prebuilt_region_problem(
         else "no region has every prebuilt image this stack runs"
     )
     return (
-        f"{used_by} run AWS's {repository} image, which the installed SageMaker SDK does not list in "
-        f"{region}; {where}, or turn them off"
+        f"{used_by} run AWS's {repository} image, which AWS does not publish in {region} (the "
+        f"SageMaker SDK's image tables); {where}, or turn them off"
     )
 
 

@@ -41,9 +41,8 @@ class Recording(Mocks):
         return f"{physical}-id", state
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:
-        return {
-            "registryPath": f"468650794304.dkr.ecr.{REGION}.amazonaws.com/sagemaker-model-monitor-analyzer"
-        }
+        # The components make no provider call: an invoke here is a change to review.
+        raise NotImplementedError(f"the package harness has no mock for invoke {args.token}")
 
 
 def main(program: str) -> None:

@@ -119,6 +119,9 @@ def test_the_wheel_is_one_namespaced_package_with_only_what_runs(wheel: Path) ->
     assert "License-Expression: Apache-2.0" in metadata
     assert any(name.endswith("licenses/LICENSE") for name in names)
     assert "mlops_platform/py.typed" in names, "type checkers read the package's annotations"
+    assert "mlops_platform/components/prebuilt_image_registries.json" in names, (
+        "the monitors' image maps ship"
+    )
 
 
 def test_the_sdist_builds_the_same_package(dist: Path) -> None:
@@ -182,6 +185,10 @@ def test_the_consumer_example_runs_from_the_installed_package(venv: Path, tmp_pa
     assert (
         schedule["inputs"]["monitoringScheduleConfig"]["scheduleConfig"]["scheduleExpression"]
         == "cron(0 * ? * * *)"
+    )
+    [quality] = by_type["aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"]
+    assert quality["inputs"]["dataQualityAppSpecification"]["imageUri"] == (
+        "468650794304.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest"
     )
 
 

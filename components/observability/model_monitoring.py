@@ -106,7 +106,7 @@ class JobPlacement:
     """The 12-digit account the jobs run in; baselines registered in another account are read
     from that account's bucket."""
     region: str
-    """The jobs' AWS region (also where the analyzer images are looked up)."""
+    """The jobs' AWS region (also the region of the analyzer and Clarify images they run)."""
     artifact_bucket_name: pulumi.Input[str]
     """The stack's artifact bucket: jobs read captured data and baselines there and write their
     reports under ``monitoring/``."""
@@ -208,7 +208,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             ),
             role_arn=role.role_arn,
             data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
-                image_uri=prebuilt_image_uri(ANALYZER, args.placement.region, "latest"),
+                image_uri=prebuilt_image_uri(ANALYZER, args.placement.region),
                 # Publish per-feature drift metrics, so alarms (and retraining) can act on them.
                 environment={"publish_cloudwatch_metrics": "Enabled"},
             ),

@@ -156,9 +156,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             return getattr(native, f"{kind}JobDefinition{part}Args")
 
         bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
-        image = prebuilt_image_uri(
-            PREBUILT_IMAGE[kind], args.placement.region, "latest" if kind == "ModelQuality" else "1.0"
-        )
+        image = prebuilt_image_uri(PREBUILT_IMAGE[kind], args.placement.region)
         hours = spec.ground_truth_delay_hours
         reading: dict[str, Any] = {
             "endpoint_name": args.endpoint_name,

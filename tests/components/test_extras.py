@@ -78,7 +78,7 @@ def test_the_monitors_images_resolve_without_the_sdk() -> None:
         )
         assert prebuilt_registries(DISTRIBUTION) == {}
         assert prebuilt_registries(CLARIFY)
-        print(prebuilt_image_uri(ANALYZER, "eu-west-1", "latest"))
+        print(prebuilt_image_uri(ANALYZER, "eu-west-1"))
         print(prebuilt_region_problem(ANALYZER, "ca-west-1", "monitors", ["eu-west-1"]) is not None)
         """,
     )

@@ -197,12 +197,12 @@ def test_a_pinned_version_the_sdk_no_longer_lists_is_named(monkeypatch: pytest.M
     from components import prebuilt_images
 
     monkeypatch.setitem(prebuilt_images._TABLES, DISTRIBUTION, ("sagemaker-distribution", (), "0.0.1"))
-    prebuilt_images.prebuilt_registries.cache_clear()
+    prebuilt_images._registries.cache_clear()
     try:
         with pytest.raises(LookupError, match=r"no longer lists 0\.0\.1.*pin the SDK in uv\.lock"):
             prebuilt_registries(DISTRIBUTION)
     finally:
-        prebuilt_images.prebuilt_registries.cache_clear()
+        prebuilt_images._registries.cache_clear()
 
 
 def test_the_kept_monitor_image_maps_are_the_installed_sdks() -> None:
@@ -235,3 +235,21 @@ def test_the_monitors_run_the_image_of_the_stack_region_with_no_provider_lookup(
     for definition in bias:
         uri = definition.inputs["modelBiasAppSpecification"]["imageUri"]
         assert uri == f"{prebuilt_registries(CLARIFY)[region]}.dkr.ecr.{region}.amazonaws.com/{CLARIFY}:1.0"
+
+
+def test_a_monitor_image_uri_has_its_partitions_host_and_its_pinned_tag() -> None:
+    from components.prebuilt_images import CLARIFY_VERSION, prebuilt_image_uri
+
+    analyzer, clarify = prebuilt_registries(ANALYZER), prebuilt_registries(CLARIFY)
+    assert prebuilt_image_uri(CLARIFY, "eu-west-1") == (
+        f"{clarify['eu-west-1']}.dkr.ecr.eu-west-1.amazonaws.com/{CLARIFY}:{CLARIFY_VERSION}"
+    )
+    assert prebuilt_image_uri(ANALYZER, "cn-north-1") == (
+        f"{analyzer['cn-north-1']}.dkr.ecr.cn-north-1.amazonaws.com.cn/{ANALYZER}:latest"
+    )
+    with pytest.raises(ValueError, match="isolated partition"):
+        prebuilt_image_uri(ANALYZER, next(r for r in analyzer if r.startswith("us-iso")))
+    with pytest.raises(ValueError, match="publishes no"):
+        prebuilt_image_uri(ANALYZER, "ca-west-1")
+    with pytest.raises(TypeError):
+        analyzer["eu-west-1"] = "000000000000"  # type: ignore[index]  # shared: read-only
