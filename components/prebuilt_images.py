@@ -40,7 +40,7 @@ _TABLES: Final[dict[str, tuple[str, tuple[str, ...], str | None]]] = {
     DISTRIBUTION: ("sagemaker-distribution", (), DISTRIBUTION_VERSION),
 }
 """ECR repository → (the SDK's table, keys down to its ``versions``, the version the platform runs;
-None where every version is published in the same regions)."""
+None where the table has one version, which the copy checks)."""
 
 
 MONITOR_IMAGE_TAGS: Final = {ANALYZER: "latest", CLARIFY: CLARIFY_VERSION}

@@ -1032,8 +1032,10 @@ def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
 def _prebuilt_image_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """Model Monitor's analyzer, Clarify and SageMaker Distribution, where the stack runs them,
     published in its region: the training pipeline's build resolves the analyzer and SageMaker
-    Distribution from the SDK's tables and fails where a table does not list the region. The
-    regions suggested have every image the stack runs, not just the missing one."""
+    Distribution from the SDK's tables and fails where a table does not list the region, and the
+    monitors' image URIs come from the repository's copy of the same maps
+    (:mod:`components.prebuilt_images`). The regions suggested have every image the stack runs,
+    not just the missing one."""
     monitors = config.monitoring.model_monitors
     uses = (
         (config.trains_models, ANALYZER, "the training pipelines' baseline steps (training.enabled)"),
