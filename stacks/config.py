@@ -898,7 +898,8 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
-        raise ConfigError(source, _merge_branches([_describe(item) for item in error.errors()])) from None
+        described = [_inherited(raw, item, _describe(item)) for item in error.errors()]
+        raise ConfigError(source, _merge_branches(described)) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1268,10 +1269,7 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(defaults, dict):
         return raw
     merged = dict(raw)
-    for section, keys in (
-        ("endpoints", ("deployment", "data_capture")),
-        ("shared_endpoints", ("data_capture",)),
-    ):
+    for section, keys in _INHERITED.items():
         entries = raw.get(section)
         if not isinstance(entries, list):
             continue
@@ -1280,6 +1278,42 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
             merge_defaults(inherited, entry) if isinstance(entry, dict) else entry for entry in entries
         ]
     return merged
+
+
+def _inherited(raw: Mapping[str, Any], error: Any, problem: tuple[str, str]) -> tuple[str, str]:
+    """A refused value an endpoint inherits from ``endpoint_defaults`` (the file does not set it on
+    the endpoint) names the key it came from: the reported key is not in the file."""
+    location = tuple(part for part in error["loc"] if not _is_union_member(part))
+    if len(location) < 3 or location[0] not in _INHERITED or not isinstance(location[1], int):
+        return problem
+    if location[2] not in _INHERITED[location[0]]:
+        return problem
+    entries = raw.get(location[0])
+    entry = entries[location[1]] if isinstance(entries, list) and location[1] < len(entries) else None
+    if not isinstance(entry, dict) or _has_path(entry, location[2:]):
+        return problem
+    if not _has_path(raw.get("endpoint_defaults"), location[2:]):
+        return problem
+    source = "endpoint_defaults" + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[2:]
+    )
+    path, message = problem
+    return path, f"{message} (inherited from {source})"
+
+
+_INHERITED: Final = {"endpoints": ("deployment", "data_capture"), "shared_endpoints": ("data_capture",)}
+"""What each entry inherits from ``endpoint_defaults`` (:func:`_merge_endpoint_defaults`)."""
+
+
+def _has_path(node: object, path: tuple[Any, ...]) -> bool:
+    for part in path:
+        present = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        )
+        if not present:
+            return False
+        node = node[part]  # type: ignore[index]
+    return True
 
 
 def _dotted(path: str) -> str:
