@@ -1281,28 +1281,42 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _inherited(raw: Mapping[str, Any], error: Any, problem: tuple[str, str]) -> tuple[str, str]:
-    """A refused value an endpoint inherits from ``endpoint_defaults`` (the file does not set it on
-    the endpoint) names the key it came from: the reported key is not in the file."""
+    """A refused value an entry inherits (from ``endpoint_defaults``, or a family's training compute
+    from the stack's ``training``) that the file does not set on the entry names the key it came
+    from: the reported key is not in the file."""
     location = tuple(part for part in error["loc"] if not _is_union_member(part))
-    if len(location) < 3 or location[0] not in _INHERITED or not isinstance(location[1], int):
-        return problem
-    if location[2] not in _INHERITED[location[0]]:
-        return problem
-    entries = raw.get(location[0])
-    entry = entries[location[1]] if isinstance(entries, list) and location[1] < len(entries) else None
-    if not isinstance(entry, dict) or _has_path(entry, location[2:]):
-        return problem
-    if not _has_path(raw.get("endpoint_defaults"), location[2:]):
-        return problem
-    source = "endpoint_defaults" + "".join(
-        f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[2:]
-    )
-    path, message = problem
-    return path, f"{message} (inherited from {source})"
+    for section, within, keys, source in _INHERITED_FROM:
+        start = 2 + len(within)
+        if (
+            len(location) <= start
+            or location[0] != section
+            or not isinstance(location[1], int)
+            or location[2:start] != within
+            or location[start] not in keys
+        ):
+            continue
+        entries = raw.get(section)
+        entry = entries[location[1]] if isinstance(entries, list) and location[1] < len(entries) else None
+        if not isinstance(entry, dict) or _has_path(entry, location[2:]):
+            return problem
+        if not _has_path(raw, (*source, *location[start:])):
+            return problem
+        key = ".".join(source) + "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[start:]
+        )
+        path, message = problem
+        return path, f"{message} (inherited from {key})"
+    return problem
 
 
 _INHERITED: Final = {"endpoints": ("deployment", "data_capture"), "shared_endpoints": ("data_capture",)}
 """What each entry inherits from ``endpoint_defaults`` (:func:`_merge_endpoint_defaults`)."""
+_INHERITED_FROM: Final = (
+    *((section, (), keys, ("endpoint_defaults",)) for section, keys in _INHERITED.items()),
+    ("models", ("training",), COMPUTE_KEYS, ("training",)),
+)
+"""(section, path within an entry, keys, where the file sets them for every entry) of each value an
+entry inherits (:func:`_merge_endpoint_defaults`, :func:`_merge_training_defaults`)."""
 
 
 def _has_path(node: object, path: tuple[Any, ...]) -> bool:

@@ -82,17 +82,3 @@ def test_the_plan_exits_2_naming_the_file_and_the_key_and_prints_nothing(write_s
     out, err = capsys.readouterr()
     assert out == ""
     assert f"{path}: {KEY}: " in err
-
-
-def test_a_refused_value_an_endpoint_inherits_names_the_defaults_key(write_stack) -> None:
-    """The reported key is not in the file when the value comes from ``endpoint_defaults``."""
-
-    def inherited(platform: dict[str, Any]) -> None:
-        platform["endpoints"][0].get("deployment", {}).pop("latency_p99_slo_ms", None)
-        platform.setdefault("endpoint_defaults", {})["deployment"] = {"latency_p99_slo_ms": 90_000}
-
-    problems = stack_file_problems(write_stack("prod", inherited))
-    assert list(problems) == [KEY]
-    assert problems[KEY].endswith("(inherited from endpoint_defaults.deployment.latency_p99_slo_ms)")
-    own = stack_file_problems(write_stack("prod", _endpoint_slo(90_000)))
-    assert "inherited" not in own[KEY]
