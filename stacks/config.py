@@ -898,8 +898,8 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
-        described = [_inherited(raw, item, _describe(item)) for item in error.errors()]
-        raise ConfigError(source, _merge_branches(described)) from None
+        problems = _merge_branches([_describe(item) for item in error.errors()])
+        raise ConfigError(source, _with_inherited_notes(raw, error.errors(), problems)) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1280,11 +1280,26 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _inherited(raw: Mapping[str, Any], error: Any, problem: tuple[str, str]) -> tuple[str, str]:
-    """A refused value an entry inherits (from ``endpoint_defaults``, or a family's training compute
-    from the stack's ``training``) that the file does not set on the entry names the key it came
-    from: the reported key is not in the file."""
-    location = tuple(part for part in error["loc"] if not _is_union_member(part))
+def _with_inherited_notes(
+    raw: Mapping[str, Any], errors: list[Any], problems: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Each problem at a key whose value the entry inherits (from ``endpoint_defaults``, or a
+    family's training compute from the stack's ``training``) without setting it itself ends with
+    the key it came from, once: the reported key is not in the file."""
+    notes: dict[str, str] = {}
+    for error in errors:
+        location = tuple(part for part in error["loc"] if not _is_union_member(part))
+        source = _inherited_from(raw, location)
+        if source:
+            notes[_describe(error)[0]] = source
+    return [
+        (path, f"{message} (inherited from {notes[path]})" if path in notes else message)
+        for path, message in problems
+    ]
+
+
+def _inherited_from(raw: Mapping[str, Any], location: tuple[Any, ...]) -> str | None:
+    """The key ``location`` (an entry's) was inherited from, or None when the entry sets it."""
     for section, within, keys, source in _INHERITED_FROM:
         start = 2 + len(within)
         if (
@@ -1298,15 +1313,13 @@ def _inherited(raw: Mapping[str, Any], error: Any, problem: tuple[str, str]) -> 
         entries = raw.get(section)
         entry = entries[location[1]] if isinstance(entries, list) and location[1] < len(entries) else None
         if not isinstance(entry, dict) or _has_path(entry, location[2:]):
-            return problem
+            return None
         if not _has_path(raw, (*source, *location[start:])):
-            return problem
-        key = ".".join(source) + "".join(
-            f"[{part}]" if isinstance(part, int) else f".{part}" for part in location[start:]
+            return None
+        return ".".join(source) + "".join(
+            f"[{part}]" if isinstance(part, int) else f".{shorten(str(part))}" for part in location[start:]
         )
-        path, message = problem
-        return path, f"{message} (inherited from {key})"
-    return problem
+    return None
 
 
 _INHERITED: Final = {"endpoints": ("deployment", "data_capture"), "shared_endpoints": ("data_capture",)}

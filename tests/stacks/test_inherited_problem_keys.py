@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from stacks.config import CONFIG_KEY
 from tests.config_problems import stack_file_problems
 
@@ -44,3 +46,89 @@ def test_a_familys_inherited_training_compute_names_the_stacks_key(write_stack) 
     problems = stack_file_problems(write_stack("prod", stack_wide))
     family = f"{CONFIG_KEY}.models[0].training.training_instance_count"
     assert problems[family].endswith("(inherited from training.training_instance_count)")
+
+
+def _defaults(**deployment: Any):
+    def edit(platform: dict[str, Any]) -> None:
+        platform.setdefault("endpoint_defaults", {})["deployment"] = deployment
+
+    return edit
+
+
+def _endpoint(**deployment: Any):
+    def edit(platform: dict[str, Any]) -> None:
+        platform["endpoints"][0]["deployment"] = deployment
+
+    return edit
+
+
+def _both(*edits):
+    def edit(platform: dict[str, Any]) -> None:
+        for one in edits:
+            one(platform)
+
+    return edit
+
+
+EP = f"{CONFIG_KEY}.endpoints[0]"
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "source"),
+    [
+        # The endpoint sets part of its deployment and inherits the refused part.
+        (
+            _both(_endpoint(strategy="all_at_once"), _defaults(latency_p99_slo_ms=90_000)),
+            f"{EP}.deployment.latency_p99_slo_ms",
+            "endpoint_defaults.deployment.latency_p99_slo_ms",
+        ),
+        # A problem computed across fields (fail_at), at the inherited key.
+        (
+            _both(_endpoint(strategy="canary"), _defaults(canary_percent=5)),
+            f"{EP}.deployment.canary_percent",
+            "endpoint_defaults.deployment.canary_percent",
+        ),
+        # A list item.
+        (
+            _both(_endpoint(), _defaults(extra_rollback_alarms=["a", 7])),
+            f"{EP}.deployment.extra_rollback_alarms[1]",
+            "endpoint_defaults.deployment.extra_rollback_alarms[1]",
+        ),
+    ],
+    ids=["partly-set", "across-fields", "list-item"],
+)
+def test_the_note_names_the_inherited_key(write_stack, edit, key: str, source: str) -> None:
+    problems = stack_file_problems(write_stack("prod", edit))
+    assert key in problems, problems
+    assert problems[key].endswith(f"(inherited from {source})")
+    assert problems[key].count("inherited from") == 1
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _both(_endpoint(strategy="canary", canary_percent=5), _defaults(canary_percent=40)),
+        _endpoint(strategy="linear", linear_step_percent=60),
+    ],
+    ids=["the-endpoint-sets-it", "no-defaults-in-the-file"],
+)
+def test_no_note_where_the_entry_sets_the_value_or_the_file_has_no_default(write_stack, edit) -> None:
+    problems = stack_file_problems(write_stack("prod", edit))
+    assert problems and not [message for message in problems.values() if "inherited from" in message]
+
+
+def test_a_family_that_sets_its_own_compute_gets_no_note(write_stack) -> None:
+    def own(platform: dict[str, Any]) -> None:
+        platform.setdefault("training", {})["training_instance_count"] = 100
+        platform["models"][0]["training"]["training_instance_count"] = 100
+
+    problems = stack_file_problems(write_stack("prod", own))
+    assert "inherited" not in problems[f"{CONFIG_KEY}.models[0].training.training_instance_count"]
+
+
+def test_a_long_inherited_key_is_shortened_in_the_note_as_in_the_key(write_stack) -> None:
+    long_key = "k" * 3000
+    problems = stack_file_problems(write_stack("prod", _both(_endpoint(), _defaults(**{long_key: 1}))))
+    [(key, message)] = [(k, m) for k, m in problems.items() if "inherited from" in m]
+    assert long_key not in key and long_key not in message
+    assert message.endswith(")") and len(message) < 1000
