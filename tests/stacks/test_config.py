@@ -14,6 +14,7 @@ from stacks.defaults import ENVIRONMENT_DEFAULTS
 from stacks.program import run
 from stacks.stack_file import read_stack_file
 from tests.conftest import STACKS, load_stack_document, stack_path
+from tests.stack_edits import both
 
 
 def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -34,14 +35,6 @@ def _delete(path: str) -> Callable[[dict[str, Any]], None]:
         for part in parents:
             node = node[part]
         del node[leaf]
-
-    return edit
-
-
-def _both(*edits: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
-    def edit(platform: dict[str, Any]) -> None:
-        for one in edits:
-            one(platform)
 
     return edit
 
@@ -101,16 +94,16 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
     ("flow-log-retention-not-allowed", _set("network.flow_log_retention_days", 100), f"{P}.network.flow_log_retention_days", "allowed: 1, 3, 5"),
     (
         "zones-of-another-region",
-        _both(_set("network.az_count", 2), _set("network.availability_zones", ["us-east-1a", "us-east-1b"])),
+        both(_set("network.az_count", 2), _set("network.availability_zones", ["us-east-1a", "us-east-1b"])),
         f"{P}.network.availability_zones[0]",
         "'us-east-1a' is not an availability zone of region eu-west-1",
     ),
     ("zones-count-mismatch", _set("network.availability_zones", ["eu-west-1a"]), f"{P}.network", "lists 1 zones but az_count is 2"),
-    ("tracking-server-arn-too-long-for-the-registry", _both(_set("experiment_tracking.enabled", True), _set("experiment_tracking.name", "m" * 250)), f"{P}.experiment_tracking.name", "registry keeps at most 256"),
+    ("tracking-server-arn-too-long-for-the-registry", both(_set("experiment_tracking.enabled", True), _set("experiment_tracking.name", "m" * 250)), f"{P}.experiment_tracking.name", "registry keeps at most 256"),
     ("retraining-cooldown-zero", _set("training.retraining_cooldown_hours", 0), f"{P}.training.retraining_cooldown_hours", "greater than or equal to 1"),
     ("retraining-cooldown-over-a-month", _set("training.retraining_cooldown_hours", 721), f"{P}.training.retraining_cooldown_hours", "less than or equal to 720"),
     ("key-deletion-window-too-short", _set("encryption.key_deletion_window_days", 3), f"{P}.encryption.key_deletion_window_days", "greater than or equal to 7"),
-    ("existing-vpc-bad-subnet-id", _both(_delete("network.cidr"), _set("network.existing_vpc", {"vpc_id": "vpc-0123456789abcdef0", "cidr": "10.1.0.0/16", "private_subnet_ids": ["subnet-1", "subnet-0123456789abcdef1"], "route_table_ids": ["rtb-0123456789abcdef0"]})), f"{P}.network.existing_vpc.private_subnet_ids[0]", "match pattern"),
+    ("existing-vpc-bad-subnet-id", both(_delete("network.cidr"), _set("network.existing_vpc", {"vpc_id": "vpc-0123456789abcdef0", "cidr": "10.1.0.0/16", "private_subnet_ids": ["subnet-1", "subnet-0123456789abcdef1"], "route_table_ids": ["rtb-0123456789abcdef0"]})), f"{P}.network.existing_vpc.private_subnet_ids[0]", "match pattern"),
 ]  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from stacks.config import CONFIG_KEY, ConfigError, PlatformConfig, parse_platform_config
 from stacks.stack_file import read_stack_file
+from tests.stack_edits import both
 
 P = CONFIG_KEY
 EP = f"{P}.endpoints[0]"
@@ -34,14 +35,6 @@ def at(path: str, value: Any) -> Edit:
         for part in parents:
             node = node[int(part)] if part.isdigit() else node.setdefault(part, {})
         node[int(leaf) if leaf.isdigit() else leaf] = value
-
-    return edit
-
-
-def both(*edits: Edit) -> Edit:
-    def edit(platform: dict[str, Any]) -> None:
-        for one in edits:
-            one(platform)
 
     return edit
 

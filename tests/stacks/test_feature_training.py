@@ -208,14 +208,6 @@ def _group(**changes: Any):
     return edit
 
 
-def _both(*edits):
-    def edit(platform: dict[str, Any]) -> None:
-        for one in edits:
-            one(platform)
-
-    return edit
-
-
 M = f"{CONFIG_KEY}.models[0].training"
 BAD: dict[str, tuple[Any, str, str]] = {
     "unknown-group": (

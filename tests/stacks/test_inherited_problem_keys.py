@@ -13,6 +13,7 @@ import pytest
 
 from stacks.config import CONFIG_KEY
 from tests.config_problems import stack_file_problems
+from tests.stack_edits import both
 
 KEY = f"{CONFIG_KEY}.endpoints[0].deployment.latency_p99_slo_ms"
 
@@ -62,14 +63,6 @@ def _endpoint(**deployment: Any):
     return edit
 
 
-def _both(*edits):
-    def edit(platform: dict[str, Any]) -> None:
-        for one in edits:
-            one(platform)
-
-    return edit
-
-
 EP = f"{CONFIG_KEY}.endpoints[0]"
 
 
@@ -78,19 +71,19 @@ EP = f"{CONFIG_KEY}.endpoints[0]"
     [
         # The endpoint sets part of its deployment and inherits the refused part.
         (
-            _both(_endpoint(strategy="all_at_once"), _defaults(latency_p99_slo_ms=90_000)),
+            both(_endpoint(strategy="all_at_once"), _defaults(latency_p99_slo_ms=90_000)),
             f"{EP}.deployment.latency_p99_slo_ms",
             "endpoint_defaults.deployment.latency_p99_slo_ms",
         ),
         # A problem computed across fields (fail_at), at the inherited key.
         (
-            _both(_endpoint(strategy="canary"), _defaults(canary_percent=5)),
+            both(_endpoint(strategy="canary"), _defaults(canary_percent=5)),
             f"{EP}.deployment.canary_percent",
             "endpoint_defaults.deployment.canary_percent",
         ),
         # A list item.
         (
-            _both(_endpoint(), _defaults(extra_rollback_alarms=["a", 7])),
+            both(_endpoint(), _defaults(extra_rollback_alarms=["a", 7])),
             f"{EP}.deployment.extra_rollback_alarms[1]",
             "endpoint_defaults.deployment.extra_rollback_alarms[1]",
         ),
@@ -107,7 +100,7 @@ def test_the_note_names_the_inherited_key(write_stack, edit, key: str, source: s
 @pytest.mark.parametrize(
     "edit",
     [
-        _both(_endpoint(strategy="canary", canary_percent=5), _defaults(canary_percent=40)),
+        both(_endpoint(strategy="canary", canary_percent=5), _defaults(canary_percent=40)),
         _endpoint(strategy="linear", linear_step_percent=60),
     ],
     ids=["the-endpoint-sets-it", "no-defaults-in-the-file"],
@@ -128,7 +121,7 @@ def test_a_family_that_sets_its_own_compute_gets_no_note(write_stack) -> None:
 
 def test_a_long_inherited_key_is_shortened_in_the_note_as_in_the_key(write_stack) -> None:
     long_key = "k" * 3000
-    problems = stack_file_problems(write_stack("prod", _both(_endpoint(), _defaults(**{long_key: 1}))))
+    problems = stack_file_problems(write_stack("prod", both(_endpoint(), _defaults(**{long_key: 1}))))
     [(key, message)] = [(k, m) for k, m in problems.items() if "inherited from" in m]
     assert long_key not in key and long_key not in message
     assert message.endswith(")") and len(message) < 1000
