@@ -898,8 +898,9 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
-        problems = _merge_branches([_describe(item) for item in error.errors()])
-        raise ConfigError(source, _with_inherited_notes(raw, error.errors(), problems)) from None
+        errors = error.errors()
+        problems = _merge_branches([_describe(item, merged) for item in errors])
+        raise ConfigError(source, _with_inherited_notes(raw, merged, errors, problems)) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1281,17 +1282,16 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _with_inherited_notes(
-    raw: Mapping[str, Any], errors: list[Any], problems: list[tuple[str, str]]
+    raw: Mapping[str, Any], merged: Mapping[str, Any], errors: list[Any], problems: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
     """Each problem at a key whose value the entry inherits (from ``endpoint_defaults``, or a
     family's training compute from the stack's ``training``) without setting it itself ends with
     the key it came from, once: the reported key is not in the file."""
     notes: dict[str, str] = {}
     for error in errors:
-        location = tuple(part for part in error["loc"] if not _is_union_member(part))
-        source = _inherited_from(raw, location)
+        source = _inherited_from(raw, _key_location(merged, tuple(error["loc"])))
         if source:
-            notes[_describe(error)[0]] = source
+            notes[_describe(error, merged)[0]] = source
     return [
         (path, f"{message} (inherited from {notes[path]})" if path in notes else message)
         for path, message in problems
@@ -1376,8 +1376,27 @@ def _merge_branches(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(path, "; or: ".join(messages)) for path, messages in merged.items()]
 
 
-def _describe(error: Any) -> tuple[str, str]:
-    location: tuple[Any, ...] = tuple(part for part in error["loc"] if not _is_union_member(part))
+def _key_location(document: object, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An error's location as keys of the validated document: pydantic's names of union members
+    (``int``, ``function-after[...]``) left out, but never a key the document has (a key named
+    ``int`` stays)."""
+    node, location = document, []
+    for part in loc:
+        present = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        )
+        if present:
+            node = node[part]  # type: ignore[index]
+        elif _is_union_member(part):
+            continue
+        else:
+            node = None
+        location.append(part)
+    return tuple(location)
+
+
+def _describe(error: Any, document: object = None) -> tuple[str, str]:
+    location = _key_location(document, tuple(error["loc"]))
     path = CONFIG_KEY + "".join(
         f"[{part}]" if isinstance(part, int) else f".{shorten(str(part))}" for part in location
     )

@@ -13,6 +13,7 @@ from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.defaults import ENVIRONMENT_DEFAULTS
 from stacks.program import run
 from stacks.stack_file import read_stack_file
+from tests.config_problems import stack_file_problems
 from tests.conftest import STACKS, load_stack_document, stack_path
 from tests.stack_edits import both
 
@@ -192,3 +193,16 @@ def test_environments_differ_by_protection() -> None:
     assert ENVIRONMENT_DEFAULTS["dev"]["protect_stateful_resources"] is False
     assert ENVIRONMENT_DEFAULTS["staging"]["protect_stateful_resources"] is True
     assert ENVIRONMENT_DEFAULTS["prod"]["protect_stateful_resources"] is True
+
+
+@pytest.mark.parametrize("name", ["int", "str", "float", "none"])
+def test_an_unknown_key_named_like_a_type_is_reported_where_it_is(write_stack, name: str) -> None:
+    """pydantic names a union's members ``int``, ``str``...: a real key of that name stays in the path."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        platform["endpoints"][0].setdefault("deployment", {})[name] = 2
+
+    problems = stack_file_problems(write_stack("prod", edit))
+    key = f"{CONFIG_KEY}.endpoints[0].deployment.{name}"
+    assert list(problems) == [key]
+    assert problems[key].startswith("unknown key; allowed keys here: canary_percent")
