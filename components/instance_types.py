@@ -60,75 +60,74 @@ def has_instance_store(instance_type: str) -> bool:
 
 # vCPUs, memory (MiB) and accelerator devices (GPUs) of the hosting instance types an inference
 # component's compute requirements are checked against (AWS's "Amazon EC2 instance types" tables;
-# the ml.* type has its EC2 twin's hardware). Add a type here to host inference components on it.
-def _sizes(family: str, sizes: dict[str, tuple[int, int, int]]) -> dict[str, tuple[int, int, int]]:
+# the ml.* type has its EC2 twin's hardware). Add a type here to host inference components on it;
+# a GPU type's devices are its count in ``GPU_COUNTS`` (policies/aws_instance_types.py).
+def _sizes(family: str, sizes: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int, int]]:
     return {
-        f"ml.{family}.{size}": (cpus, gib * 1024, devices) for size, (cpus, gib, devices) in sizes.items()
+        f"ml.{family}.{size}": (cpus, gib * 1024, _instance_types.GPU_COUNTS.get(f"ml.{family}.{size}", 0))
+        for size, (cpus, gib) in sizes.items()
     }
 
 
 _G5_SHAPES: Final = {
-    "xlarge": (4, 16, 1),
-    "2xlarge": (8, 32, 1),
-    "4xlarge": (16, 64, 1),
-    "8xlarge": (32, 128, 1),
-    "12xlarge": (48, 192, 4),
-    "16xlarge": (64, 256, 1),
-    "24xlarge": (96, 384, 4),
-    "48xlarge": (192, 768, 8),
+    "xlarge": (4, 16),
+    "2xlarge": (8, 32),
+    "4xlarge": (16, 64),
+    "8xlarge": (32, 128),
+    "12xlarge": (48, 192),
+    "16xlarge": (64, 256),
+    "24xlarge": (96, 384),
+    "48xlarge": (192, 768),
 }
 INSTANCE_RESOURCES: Final[dict[str, tuple[int, int, int]]] = {
     **_sizes(
         "m5",
         {
-            "large": (2, 8, 0),
-            "xlarge": (4, 16, 0),
-            "2xlarge": (8, 32, 0),
-            "4xlarge": (16, 64, 0),
-            "12xlarge": (48, 192, 0),
-            "24xlarge": (96, 384, 0),
+            "large": (2, 8),
+            "xlarge": (4, 16),
+            "2xlarge": (8, 32),
+            "4xlarge": (16, 64),
+            "12xlarge": (48, 192),
+            "24xlarge": (96, 384),
         },
     ),
     **_sizes(
         "c5",
         {
-            "large": (2, 4, 0),
-            "xlarge": (4, 8, 0),
-            "2xlarge": (8, 16, 0),
-            "4xlarge": (16, 32, 0),
-            "9xlarge": (36, 72, 0),
-            "18xlarge": (72, 144, 0),
+            "large": (2, 4),
+            "xlarge": (4, 8),
+            "2xlarge": (8, 16),
+            "4xlarge": (16, 32),
+            "9xlarge": (36, 72),
+            "18xlarge": (72, 144),
         },
     ),
     **_sizes(
         "r5",
         {
-            "large": (2, 16, 0),
-            "xlarge": (4, 32, 0),
-            "2xlarge": (8, 64, 0),
-            "4xlarge": (16, 128, 0),
-            "12xlarge": (48, 384, 0),
-            "24xlarge": (96, 768, 0),
+            "large": (2, 16),
+            "xlarge": (4, 32),
+            "2xlarge": (8, 64),
+            "4xlarge": (16, 128),
+            "12xlarge": (48, 384),
+            "24xlarge": (96, 768),
         },
     ),
     **_sizes(
         "g4dn",
         {
-            "xlarge": (4, 16, 1),
-            "2xlarge": (8, 32, 1),
-            "4xlarge": (16, 64, 1),
-            "8xlarge": (32, 128, 1),
-            "12xlarge": (48, 192, 4),
-            "16xlarge": (64, 256, 1),
+            "xlarge": (4, 16),
+            "2xlarge": (8, 32),
+            "4xlarge": (16, 64),
+            "8xlarge": (32, 128),
+            "12xlarge": (48, 192),
+            "16xlarge": (64, 256),
         },
     ),
     **_sizes("g5", _G5_SHAPES),
     **_sizes("g6", _G5_SHAPES),
-    **_sizes(
-        "g6e",
-        {size: (cpus, gib * 2, devices) for size, (cpus, gib, devices) in _G5_SHAPES.items()},
-    ),
-    "ml.p4d.24xlarge": (96, 1152 * 1024, 8),
+    **_sizes("g6e", {size: (cpus, gib * 2) for size, (cpus, gib) in _G5_SHAPES.items()}),
+    **_sizes("p4d", {"24xlarge": (96, 1152)}),
 }
 """Instance type → (vCPUs, memory in MiB, accelerator devices)."""
 
