@@ -1310,15 +1310,9 @@ def _inherited_from(raw: Mapping[str, Any], location: tuple[Any, ...]) -> str | 
             or location[start] not in keys
         ):
             continue
-        entries = raw.get(section)
-        entry = entries[location[1]] if isinstance(entries, list) and location[1] < len(entries) else None
-        if not isinstance(entry, dict) or _has_path(entry, location[2:]):
+        if _has_path(raw, location) or not _has_path(raw, (*source, *location[start:])):
             return None
-        if not _has_path(raw, (*source, *location[start:])):
-            return None
-        return ".".join(source) + "".join(
-            f"[{part}]" if isinstance(part, int) else f".{shorten(str(part))}" for part in location[start:]
-        )
+        return ".".join(source) + _key_text(location[start:])
     return None
 
 
@@ -1332,15 +1326,24 @@ _INHERITED_FROM: Final = (
 entry inherits (:func:`_merge_endpoint_defaults`, :func:`_merge_training_defaults`)."""
 
 
+def _holds(node: object, part: Any) -> bool:
+    """Whether ``node`` (a mapping or list of the stack file's document) has the key or index."""
+    return (isinstance(node, dict) and part in node) or (
+        isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+    )
+
+
 def _has_path(node: object, path: tuple[Any, ...]) -> bool:
     for part in path:
-        present = (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and part < len(node)
-        )
-        if not present:
+        if not _holds(node, part):
             return False
         node = node[part]  # type: ignore[index]
     return True
+
+
+def _key_text(location: tuple[Any, ...]) -> str:
+    """``[0].deployment.canary_percent``: a location as the problem keys write it (long keys shortened)."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{shorten(str(part))}" for part in location)
 
 
 def _dotted(path: str) -> str:
@@ -1382,10 +1385,7 @@ def _key_location(document: object, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     ``int`` stays)."""
     node, location = document, []
     for part in loc:
-        present = (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and part < len(node)
-        )
-        if present:
+        if _holds(node, part):
             node = node[part]  # type: ignore[index]
         elif _is_union_member(part):
             continue
@@ -1397,9 +1397,7 @@ def _key_location(document: object, loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _describe(error: Any, document: object = None) -> tuple[str, str]:
     location = _key_location(document, tuple(error["loc"]))
-    path = CONFIG_KEY + "".join(
-        f"[{part}]" if isinstance(part, int) else f".{shorten(str(part))}" for part in location
-    )
+    path = CONFIG_KEY + _key_text(location)
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(location[:-1])
