@@ -20,7 +20,9 @@ module's namespace (correctness first).
 
 Only the planner process and the test suite install it (``planner/__init__.py``); the Pulumi program
 entry used by ``pulumi up`` (``__main__.py``) does not import the planner, so the real engine path
-imports the packages exactly as generated. ``MLOPS_LAZY_PROVIDER_IMPORTS=0`` switches it off.
+imports the packages exactly as generated. ``MLOPS_LAZY_PROVIDER_IMPORTS=0`` switches it off, with
+the lazy classes (:mod:`planner.lazy_provider_classes`) and the deferred SDK modules
+(:mod:`planner.deferred_sdk_modules`) it installs.
 """
 
 from __future__ import annotations
@@ -260,7 +262,8 @@ def install(
             return finder
     finder = LazyProviderFinder(top_packages, IndexCache(cache_dir))
     sys.meta_path.insert(0, finder)
-    from planner import lazy_provider_classes
+    from planner import deferred_sdk_modules, lazy_provider_classes
 
     lazy_provider_classes.install(top_packages)
+    deferred_sdk_modules.install()
     return finder

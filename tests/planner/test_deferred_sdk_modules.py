@@ -1,0 +1,100 @@
+"""The Pulumi SDK modules a plan never runs are loaded on first use (planner/deferred_sdk_modules.py).
+
+What a plan executes is read in a fresh process (this one has run whatever earlier tests touched):
+one per version of the code, shared by the workers (tests.recorded.computed_once).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from planner import deferred_sdk_modules as deferred
+from planner import lazy_provider_imports
+from tests.conftest import REPO, stack_path
+from tests.recorded import computed_once
+
+# The plan as `python -m planner` makes it, then what it left in sys.modules.
+_PLAN_THEN_REPORT = """
+import contextlib, io, json, sys
+from planner.__main__ import main
+from planner.deferred_sdk_modules import DEFERRED_MODULES, is_deferred
+with contextlib.redirect_stdout(io.StringIO()):
+    status = main(["--config", sys.argv[1], "--format", "json"], one_shot=True)
+print(json.dumps({
+    "status": status,
+    "modules": {name: name in sys.modules and is_deferred(sys.modules[name]) for name in DEFERRED_MODULES},
+    "imported": sorted(name for name in ("psutil", "opentelemetry.sdk.trace") if name in sys.modules),
+}))
+"""
+
+
+def _plan_in_a_fresh_process(switch: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", _PLAN_THEN_REPORT, str(stack_path("prod"))],
+        cwd=REPO,
+        env={**os.environ, lazy_provider_imports.ENV_SWITCH: switch},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def fresh_plans() -> dict[str, dict[str, Any]]:
+    return {
+        switch: computed_once(
+            f"deferred-{switch}",
+            lambda switch=switch: _plan_in_a_fresh_process(switch),
+            key=[stack_path("prod").read_bytes(), switch],
+        )
+        for switch in ("1", "0")
+    }
+
+
+def test_a_plan_runs_none_of_the_deferred_modules(fresh_plans: dict[str, dict[str, Any]]) -> None:
+    plan = fresh_plans["1"]
+    assert plan["status"] == 0
+    # Imported (pulumi/__init__.py binds them), none of their code run.
+    assert plan["modules"] == dict.fromkeys(deferred.DEFERRED_MODULES, True)
+    # What the tracing module would have brought in.
+    assert plan["imported"] == []
+
+
+def test_the_switch_imports_them_as_released(fresh_plans: dict[str, dict[str, Any]]) -> None:
+    plan = fresh_plans["0"]
+    assert plan["status"] == 0
+    assert plan["modules"] == dict.fromkeys(deferred.DEFERRED_MODULES, False)
+    assert plan["imported"] == ["opentelemetry.sdk.trace", "psutil"]
+
+
+def test_a_deferred_module_runs_in_full_on_first_use() -> None:
+    import pulumi
+
+    assert pulumi.automation.LocalWorkspace.__module__.startswith("pulumi.automation.")
+    assert issubclass(pulumi.dynamic.Resource, pulumi.CustomResource)
+    assert callable(pulumi.runtime._instrumentation._initialize_tracing)
+    for name in deferred.DEFERRED_MODULES:
+        module = sys.modules[name]
+        assert not deferred.is_deferred(module), name
+        assert importlib.import_module(name) is module
+
+
+def test_only_the_named_modules_are_deferred() -> None:
+    import pulumi
+    import pulumi.automation
+
+    finder = deferred.install()
+    assert deferred.install() is finder and sys.meta_path.count(finder) == 1
+    assert finder.find_spec("pulumi.runtime", pulumi.__path__) is None
+    assert finder.find_spec("pulumi.automation.errors", pulumi.automation.__path__) is None
+    spec = finder.find_spec("pulumi.dynamic", pulumi.__path__)
+    assert spec is not None and isinstance(spec.loader, importlib.util.LazyLoader)
