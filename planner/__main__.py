@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     else:
         from rich.console import Console
 
-        from planner.report import render_text
+        from planner.report_text import render_text
 
         # Off a terminal (CI logs, pipes) rich would wrap at 80 columns; plans read better wider.
         console = Console() if sys.stdout.isatty() else Console(width=140)

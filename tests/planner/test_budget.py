@@ -13,7 +13,8 @@ from planner.__main__ import main
 from planner.budget import budget_check
 from planner.cost import estimate_cost
 from planner.recorder import ResourceGraph
-from planner.report import Plan, render_text, to_json
+from planner.report import Plan, to_json
+from planner.report_text import render_text
 from tests.recorded import recorded_stack
 
 

@@ -1,4 +1,5 @@
-"""The Pulumi SDK modules a plan never runs are loaded on first use (planner/deferred_sdk_modules.py).
+"""The Pulumi SDK modules a plan never runs are loaded on first use (planner/deferred_sdk_modules.py),
+and a JSON plan does not import the text report's renderer (rich).
 
 What a plan executes is read in a fresh process (this one has run whatever earlier tests touched):
 one per version of the code, shared by the workers (tests.recorded.computed_once).
@@ -31,7 +32,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 print(json.dumps({
     "status": status,
     "modules": {name: name in sys.modules and is_deferred(sys.modules[name]) for name in DEFERRED_MODULES},
-    "imported": sorted(name for name in ("psutil", "opentelemetry.sdk.trace") if name in sys.modules),
+    "imported": sorted(name for name in ("psutil", "opentelemetry.sdk.trace", "rich") if name in sys.modules),
 }))
 """
 
@@ -65,7 +66,7 @@ def test_a_plan_runs_none_of_the_deferred_modules(fresh_plans: dict[str, dict[st
     assert plan["status"] == 0
     # Imported (pulumi/__init__.py binds them), none of their code run.
     assert plan["modules"] == dict.fromkeys(deferred.DEFERRED_MODULES, True)
-    # What the tracing module would have brought in.
+    # Neither what the tracing module would have brought in nor the text renderer.
     assert plan["imported"] == []
 
 
@@ -73,7 +74,7 @@ def test_the_switch_imports_them_as_released(fresh_plans: dict[str, dict[str, An
     plan = fresh_plans["0"]
     assert plan["status"] == 0
     assert plan["modules"] == dict.fromkeys(deferred.DEFERRED_MODULES, False)
-    assert plan["imported"] == ["opentelemetry.sdk.trace", "psutil"]
+    assert plan["imported"] == ["opentelemetry.sdk.trace", "psutil"]  # and still no rich
 
 
 def test_a_deferred_module_runs_in_full_on_first_use() -> None:

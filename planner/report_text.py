@@ -1,0 +1,189 @@
+"""The plan as text for people: a rich resource tree, the cost table, warnings and violations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from planner.budget import BudgetCheck, budget_check
+from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
+from planner.report import Plan
+
+if TYPE_CHECKING:
+    from planner.cost import CostEstimate
+    from planner.critical_path import CriticalPath
+
+
+def render_text(plan: Plan, console: Console) -> None:
+    graph = plan.graph
+    cloud = graph.cloud_resources
+    root = Tree(
+        f"[bold]{graph.stack}[/] ({graph.source}): [bold]{len(cloud)}[/] resources in "
+        f"[bold]{len(graph.components)}[/] components, {sum(r.protect for r in cloud)} protected"
+    )
+    stack_urn = next((resource.urn for resource in graph if resource.type == STACK_TYPE), None)
+    for resource in graph:
+        if resource.parent == stack_urn and not resource.is_provider:
+            _add_branch(root, graph, resource)
+    console.print(root)
+    console.print(
+        "[dim]🔒 protected and retained on delete · offline plan of intent: no cloud state was read[/]"
+    )
+    _render_warnings(graph, console)
+    _render_violations(plan, console)
+    if plan.cost:
+        _render_cost(plan.cost, console)
+        _render_budget(budget_check(graph, plan.cost), console)
+    if plan.critical_path:
+        _render_critical_path(plan.critical_path, console)
+
+
+def _render_warnings(graph: ResourceGraph, console: Console) -> None:
+    """What `pulumi up` would warn about (deferred endpoints first: they are missing from the tree)."""
+    deferred = graph.exports.get("deferred_endpoints") or {}
+    if deferred:
+        console.print(
+            f"[bold yellow]Deferred endpoints ({len(deferred)})[/]: nothing approved to serve yet, so they are "
+            "not in the tree above: " + ", ".join(sorted(deferred))
+        )
+    for warning in graph.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def _money(amount: float) -> str:
+    return f"${amount:,.2f}"
+
+
+def _render_cost(cost: CostEstimate, console: Console) -> None:
+    table = Table(
+        title=(
+            f"Monthly cost at {cost.region} list prices (compiled {cost.price_table_date}, {cost.currency}): "
+            f"min {_money(cost.monthly_min)} · max {_money(cost.monthly_max)}"
+        ),
+        title_justify="left",
+    )
+    table.add_column("component")
+    table.add_column("what bills by the hour or month", overflow="fold")
+    table.add_column("min", justify="right")
+    table.add_column("max", justify="right")
+    for name, component in cost.by_component.items():
+        table.add_row(name, component.summary(), _money(component.monthly_min), _money(component.monthly_max))
+    table.add_row(
+        "[bold]total[/]", "", f"[bold]{_money(cost.monthly_min)}[/]", f"[bold]{_money(cost.monthly_max)}[/]"
+    )
+    console.print(table)
+    for unpriced in cost.unpriced:
+        console.print(
+            f"[yellow]UNPRICED[/] {unpriced.resource} ({short_type(unpriced.type)}): {unpriced.reason}"
+        )
+    if cost.unpriced:
+        console.print("[yellow]The totals leave the unpriced resources out: they are a lower bound.[/]")
+    _render_training_runs(cost, console)
+    console.print(
+        "[dim]min = minimum capacity with scheduled scale-down; max = maximum capacity all month. "
+        "Usage-based charges (S3, training, feature store traffic, logs, requests) are excluded; "
+        "FORMAT=json lists every assumption.[/]"
+    )
+
+
+def _render_training_runs(cost: CostEstimate, console: Console) -> None:
+    """Per run of each training pipeline (not in the monthly totals): the training or tuning step's
+    ceiling and its longest wall time."""
+    for run in cost.training_runs:
+        price = f"at most {_money(run.max_per_run)}" if run.max_per_run is not None else "UNPRICED"
+        console.print(
+            f"Training run of {run.pipeline}: {escape(run.what())}: {price} per run, up to "
+            f"{run.max_wall_seconds / 3600:g} h" + (f" ({run.unpriced})" if run.unpriced else "")
+        )
+
+
+def _render_budget(check: BudgetCheck | None, console: Console) -> None:
+    """The budget beside the estimate, and a warning where the estimate's maximum exceeds it."""
+    if check is None:
+        return
+    if check.monthly_limit is not None:
+        console.print(
+            f"Budget: {_money(check.monthly_limit)}/month (budget.monthly_limit_usd) beside the estimate's "
+            f"max {_money(check.estimate_max)}: {check.estimate_max / check.monthly_limit:.0%} of it"
+            + (" (a lower bound: unpriced resources)" if check.unpriced else "")
+        )
+    if check.warning:
+        console.print(f"[yellow]warning:[/] {escape(check.warning)}")
+
+
+def _render_critical_path(path: CriticalPath, console: Console) -> None:
+    chain = " → ".join(f"{step.name} ({step.seconds:g}s)" for step in path.steps)
+    console.print(
+        f"Deployment critical path: ~{path.estimated_seconds / 60:.0f} min for a first `pulumi up` "
+        f"(serial sum {path.serial_seconds / 60:.0f} min): {chain}"
+    )
+    console.print(
+        f"[dim]typical create times from planner/data/create_times.json (compiled {path.create_times_compiled})"
+        + (f"; default time for {', '.join(path.defaulted_types)}" if path.defaulted_types else "")
+        + "[/]"
+    )
+
+
+def _add_branch(tree: Tree, graph: ResourceGraph, resource: RecordedResource) -> None:
+    if resource.custom:
+        tree.add(_label(resource))
+        return
+    descendants = [r for r in graph.descendants(resource) if r.is_cloud_resource]
+    branch = tree.add(f"[bold cyan]{resource.name}[/] [dim]{resource.type}[/] ({len(descendants)} resources)")
+    for child in graph.children(resource):
+        _add_branch(branch, graph, child)
+
+
+def short_type(type_token: str) -> str:
+    """``aws:s3/bucketPolicy:BucketPolicy`` → ``aws.s3.BucketPolicy`` (as the Python SDK names it)."""
+    parts = type_token.split(":")
+    if len(parts) != 3:
+        return type_token
+    package, module, class_name = parts
+    module = module.split("/")[0]
+    return f"{package}.{class_name}" if module == "index" else f"{package}.{module}.{class_name}"
+
+
+def _label(resource: RecordedResource) -> str:
+    lock = " 🔒" if resource.protect else ""
+    return f"{resource.name} [dim]{short_type(resource.type)}[/]{lock}"
+
+
+def _render_undecided(plan: Plan, console: Console) -> None:
+    """Checks a rule could not decide (a value known only after apply): `pulumi up` decides them."""
+    if not plan.undecided:
+        return
+    pending = {name: count for name, count in plan.undecided.items() if count}
+    if not pending:
+        console.print("[dim]Undecided policy checks: 0 (every value the rules read is known).[/]")
+        return
+    listed = ", ".join(f"{name} ({count})" for name, count in sorted(pending.items()))
+    console.print(
+        f"[yellow]Undecided policy checks: {sum(pending.values())}[/], decided by `pulumi up` on outputs: "
+        f"{listed}"
+    )
+
+
+def _render_violations(plan: Plan, console: Console) -> None:
+    _render_undecided(plan, console)
+    if not plan.violations:
+        console.print(f"[green]Policies: {plan.policies_evaluated} evaluated, no violations.[/]")
+        return
+    table = Table(title=f"Policy violations ({len(plan.mandatory_violations)} mandatory)", show_lines=False)
+    for column in ("rule", "resource", "level", "message"):
+        table.add_column(column, overflow="fold")
+    for violation in sorted(
+        plan.violations, key=lambda v: (v.enforcement_level != "mandatory", v.policy_name)
+    ):
+        style = "red" if violation.enforcement_level == "mandatory" else "yellow"
+        table.add_row(
+            violation.policy_name,
+            violation.resource_name or "(stack)",
+            f"[{style}]{violation.enforcement_level}[/]",
+            violation.message,
+        )
+    console.print(table)
