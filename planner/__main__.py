@@ -27,6 +27,7 @@ from planner.process import exit_now
 from planner.registries import REGISTRIES
 
 if TYPE_CHECKING:
+    from planner.recorder import ResourceGraph
     from planner.report import Plan
     from stacks.config import PlatformConfig
     from stacks.stack_file import StackFile
@@ -73,24 +74,30 @@ def stack_file_path(stack: str | None, config: str | None) -> str:
 def build_plan(path: str | StackFile, registry: str = "stand-in") -> Plan:
     """Record the stack file at ``path`` (or one already read), evaluate the policy pack, estimate
     cost and deploy time."""
+    from planner.process import fewer_gc_pauses
+    from planner.recorder import record_stack_file
+
+    with fewer_gc_pauses():
+        return plan_for(record_stack_file(path, registry=registry))
+
+
+def plan_for(graph: ResourceGraph) -> Plan:
+    """The plan of a recorded stack: the policy pack's verdicts, the cost and the deploy time (the
+    tests hand it the suite's shared recordings)."""
     from planner.cost import estimate_cost
     from planner.critical_path import critical_path
     from planner.policy_check import check_policies
-    from planner.process import fewer_gc_pauses
-    from planner.recorder import record_stack_file
     from planner.report import Plan
 
-    with fewer_gc_pauses():
-        graph = record_stack_file(path, registry=registry)
-        policies = check_policies(graph)
-        return Plan(
-            graph=graph,
-            violations=policies.violations,
-            policies_evaluated=policies.evaluated,
-            undecided=policies.undecided,
-            cost=estimate_cost(graph),
-            critical_path=critical_path(graph),
-        )
+    policies = check_policies(graph)
+    return Plan(
+        graph=graph,
+        violations=policies.violations,
+        policies_evaluated=policies.evaluated,
+        undecided=policies.undecided,
+        cost=estimate_cost(graph),
+        critical_path=critical_path(graph),
+    )
 
 
 def import_plan_modules() -> None:

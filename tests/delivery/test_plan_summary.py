@@ -120,10 +120,11 @@ def test_the_summary_shows_the_stacks_monthly_cost(stack_graphs) -> None:
 
 
 def test_the_real_plan_json_carries_the_cost_the_summary_reads() -> None:
-    from planner.__main__ import build_plan
+    from planner.__main__ import plan_for
     from planner.report import to_json
+    from tests.recorded import recorded_stack
 
-    plan = json.loads(json.dumps(to_json(build_plan(str(stack_path("dev")))), default=str))
+    plan = json.loads(json.dumps(to_json(plan_for(recorded_stack(stack_path("dev")))), default=str))
     assert "Estimated monthly cost: **" in summarize("dev", plan, "", 0)
 
 

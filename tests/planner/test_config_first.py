@@ -21,7 +21,7 @@ import pytest
 
 from components.extras import MissingExtraError
 from delivery.stacks import read_target
-from planner.__main__ import EXIT_INVALID_CONFIG, build_plan, main
+from planner.__main__ import EXIT_INVALID_CONFIG, main, plan_for
 from planner.definition_composer import _cores as composer_cores
 from planner.recorder import record_stack_file
 from planner.report import json_value, to_json
@@ -31,6 +31,7 @@ from stacks.program import load_config
 from stacks.project import platform_map
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import REPO, load_stack_document, stack_path
+from tests.recorded import recorded_stack
 from tests.yaml_text import dump_document
 
 HEAVY = (
@@ -297,7 +298,7 @@ def test_a_platform_written_as_json_text_plans_as_the_map_it_holds(tmp_path: Pat
         folder.mkdir()
         path = folder / "Pulumi.dev.yaml"
         path.write_text(dump_document(document))
-        plans[form] = build_plan(str(path))
+        plans[form] = plan_for(recorded_stack(path))
     as_map, as_text = plans["map"], plans["text"]
     assert as_text.graph.environment == as_map.graph.environment == "dev"
     rendered = {

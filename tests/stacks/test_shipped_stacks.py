@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.__main__ import build_plan
+from planner.__main__ import plan_for
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import SHIPPED_STACK_FILES
+from tests.recorded import recorded_stack
 
 
 def test_the_samples_exist() -> None:
@@ -28,7 +29,7 @@ def test_a_sample_stack_file_is_valid(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SHIPPED_STACK_FILES, ids=lambda path: path.name)
 def test_a_sample_stack_plans_with_no_mandatory_violation_and_a_cost_and_critical_path(path: Path) -> None:
-    plan = build_plan(str(path))
+    plan = plan_for(recorded_stack(path))  # the offline recording `make plan` makes, shared
 
     assert list(plan.mandatory_violations) == []
     assert plan.policies_evaluated > 0
