@@ -84,11 +84,23 @@ class TrainingCompute(_Spec):
 
     @model_validator(mode="after")
     def _spot_needs_wait(self) -> TrainingCompute:
+        # At max_wait_seconds, the key to add or change: a family that inherits it from the stack's
+        # training is then told where it was set.
+        model = type(self).__name__
         if self.spot and self.max_wait_seconds is None:
-            raise ValueError("spot training needs max_wait_seconds (greater than max_run_seconds)")
+            fail_at(
+                model,
+                ("max_wait_seconds",),
+                None,
+                "spot training needs max_wait_seconds (greater than max_run_seconds)",
+            )
         if self.max_wait_seconds is not None and self.max_wait_seconds <= self.max_run_seconds:
-            raise ValueError(
-                f"max_wait_seconds ({self.max_wait_seconds}) must be greater than max_run_seconds ({self.max_run_seconds})"
+            fail_at(
+                model,
+                ("max_wait_seconds",),
+                self.max_wait_seconds,
+                f"max_wait_seconds ({self.max_wait_seconds}) must be greater than max_run_seconds "
+                f"({self.max_run_seconds})",
             )
         return self
 

@@ -49,6 +49,26 @@ def test_a_familys_inherited_training_compute_names_the_stacks_key(write_stack) 
     assert problems[family].endswith("(inherited from training.training_instance_count)")
 
 
+def test_a_cross_field_training_check_names_the_stacks_key_a_family_inherits(write_stack) -> None:
+    """``max_wait_seconds`` must exceed ``max_run_seconds``: a family that raises its own limit
+    above the stack's spot wait is told the key to change and where it is set."""
+
+    def longer_run(platform: dict[str, Any]) -> None:
+        platform.setdefault("training", {}).update(spot=True, max_run_seconds=3600, max_wait_seconds=7200)
+        family = platform["models"][0]["training"]
+        for key in ("spot", "max_wait_seconds"):
+            family.pop(key, None)
+        family["max_run_seconds"] = 10_800
+
+    problems = stack_file_problems(write_stack("prod", longer_run))
+    key = f"{CONFIG_KEY}.models[0].training.max_wait_seconds"
+    assert list(problems) == [key]
+    assert problems[key] == (
+        "max_wait_seconds (7200) must be greater than max_run_seconds (10800) "
+        "(inherited from training.max_wait_seconds)"
+    )
+
+
 def _defaults(**deployment: Any):
     def edit(platform: dict[str, Any]) -> None:
         platform.setdefault("endpoint_defaults", {})["deployment"] = deployment

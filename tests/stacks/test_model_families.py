@@ -244,7 +244,7 @@ BAD_FAMILIES = {
     ),
     "spot-without-wait": (
         _training(spot=True, max_wait_seconds=None),
-        "models[0].training",
+        "models[0].training.max_wait_seconds",
         "spot training needs max_wait_seconds",
     ),
     "bad-instance-type": (
