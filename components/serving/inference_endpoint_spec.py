@@ -613,8 +613,12 @@ class EndpointSpec(_Spec):
             if self.async_inference is not None:
                 raise ValueError("serverless and async inference cannot be combined")
             if self.data_capture.enabled:
-                raise ValueError(
-                    "serverless endpoints do not support data capture: set data_capture.enabled: false"
+                # At the key to change, which a prod endpoint often inherits from endpoint_defaults.
+                fail_at(
+                    "EndpointSpec",
+                    ("data_capture", "enabled"),
+                    True,
+                    "serverless endpoints do not support data capture: set data_capture.enabled: false",
                 )
         for position, shadow in enumerate(self.shadow_variants):
             if shadow.scaling is not None:

@@ -86,6 +86,19 @@ def _endpoint(**deployment: Any):
 EP = f"{CONFIG_KEY}.endpoints[0]"
 
 
+def _serverless(platform: dict[str, Any]) -> None:
+    endpoint = platform["endpoints"][0]
+    endpoint.pop("data_capture", None)
+    endpoint.pop("deployment", None)  # rollout strategies need instances
+    [variant] = endpoint["variants"]
+    endpoint["variants"] = [{"name": variant["name"], "model": variant["model"], "serverless": {}}]
+    endpoint.pop("shadow_variants", None)
+
+
+def _captured_by_default(platform: dict[str, Any]) -> None:
+    platform.setdefault("endpoint_defaults", {})["data_capture"] = {"enabled": True}
+
+
 @pytest.mark.parametrize(
     ("edit", "key", "source"),
     [
@@ -107,8 +120,14 @@ EP = f"{CONFIG_KEY}.endpoints[0]"
             f"{EP}.deployment.extra_rollback_alarms[1]",
             "endpoint_defaults.deployment.extra_rollback_alarms[1]",
         ),
+        # An endpoint-wide check (a serverless endpoint captures nothing) at the inherited key.
+        (
+            both(_serverless, _captured_by_default),
+            f"{EP}.data_capture.enabled",
+            "endpoint_defaults.data_capture.enabled",
+        ),
     ],
-    ids=["partly-set", "across-fields", "list-item"],
+    ids=["partly-set", "across-fields", "list-item", "endpoint-wide"],
 )
 def test_the_note_names_the_inherited_key(write_stack, edit, key: str, source: str) -> None:
     problems = stack_file_problems(write_stack("prod", edit))
