@@ -43,6 +43,11 @@ _TABLES: Final[dict[str, tuple[str, tuple[str, ...], str | None]]] = {
 None where the table has one version, which the copy checks)."""
 
 
+def sdk_table(repository: str) -> str:
+    """The SageMaker SDK's image table (``image_uris.retrieve``'s framework) for ``repository``."""
+    return _TABLES[repository][0]
+
+
 MONITOR_IMAGE_TAGS: Final = {ANALYZER: "latest", CLARIFY: CLARIFY_VERSION}
 """The images the endpoints' monitors run, with their tags (the analyzer's table has one unnamed
 version, published as ``latest``): their maps are kept in the repository (see above)."""

@@ -81,7 +81,7 @@ from sagemaker.train.model_trainer import ModelTrainer
 from sagemaker.train.tuner import HyperparameterTuner
 
 from ..instance_types import has_instance_store
-from ..prebuilt_images import DISTRIBUTION_VERSION
+from ..prebuilt_images import ANALYZER, DISTRIBUTION, DISTRIBUTION_VERSION, sdk_table
 from . import _offline_sdk, frameworks
 from .definition import (
     APPROVAL_STATUSES,
@@ -743,7 +743,7 @@ def _baseline_step(
 @functools.cache
 def _analyzer_image(region: str) -> str:
     """sagemaker-model-monitor-analyzer of the region, from the SDK's bundled table."""
-    return image_uris.retrieve("model-monitor", region=region)
+    return image_uris.retrieve(sdk_table(ANALYZER), region=region)
 
 
 def _json_source(uri: Join) -> MetricsSource:
@@ -841,7 +841,7 @@ def _distribution_image(region: str) -> str:
     """The SageMaker Distribution CPU image of the region (SDK's bundled table, no API call): runs
     ExtractFeatures and TrackExperiment."""
     return image_uris.retrieve(
-        "sagemaker-distribution",
+        sdk_table(DISTRIBUTION),
         region=region,
         version=DISTRIBUTION_VERSION,
         image_scope="inference",
