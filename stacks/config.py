@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import unicodedata
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -59,7 +60,7 @@ from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, 
 from stacks import naming
 from stacks.arns import ArnError, parse_model_package_group_arn, parse_model_package_version_arn
 from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
-from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
+from stacks.defaults import ENVIRONMENT_DEFAULTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 from stacks.delivery_config import DeliveryConfig, delivery_problems
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
 from stacks.model_cards import ModelCardSpec
@@ -891,16 +892,19 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         raw = {**raw, "name_prefix": stack}
     context = {"project_dir": project_dir(source)}
     merged: dict[str, Any] = dict(raw)
+    environment = raw.get("environment")
+    defaults = _Defaults(
+        environment, ENVIRONMENT_DEFAULTS.get(environment, {}) if isinstance(environment, str) else {}
+    )
     try:
-        environment = raw.get("environment")
-        if isinstance(environment, str) and environment in ENVIRONMENTS:
-            merged = merge_defaults(ENVIRONMENT_DEFAULTS[environment], merged)
+        if defaults.values:
+            merged = merge_defaults(defaults.values, merged)
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
         errors = error.errors()
         problems = _merge_branches([_describe(item, merged) for item in errors])
-        raise ConfigError(source, _with_inherited_notes(raw, merged, errors, problems)) from None
+        raise ConfigError(source, _with_value_sources(raw, defaults, merged, errors, problems)) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1281,38 +1285,63 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _with_inherited_notes(
-    raw: Mapping[str, Any], merged: Mapping[str, Any], errors: list[Any], problems: list[tuple[str, str]]
+@dataclass(frozen=True)
+class _Defaults:
+    """The built-in defaults of the stack's environment (:data:`ENVIRONMENT_DEFAULTS`), merged
+    under the file's values: empty for a missing or unknown environment."""
+
+    environment: object
+    values: Mapping[str, Any]
+
+
+def _with_value_sources(
+    raw: Mapping[str, Any],
+    defaults: _Defaults,
+    merged: Mapping[str, Any],
+    errors: list[Any],
+    problems: list[tuple[str, str]],
 ) -> list[tuple[str, str]]:
-    """Each problem at a key whose value the entry inherits (from ``endpoint_defaults``, or a
-    family's training compute from the stack's ``training``) without setting it itself ends with
-    the key it came from, once: the reported key is not in the file."""
+    """Each problem at a key the file does not set ends with where its value came from, once: the
+    key an entry inherits it from (``endpoint_defaults``, or the stack's ``training`` for a
+    family's compute), and whether that is the environment's built-in default."""
     notes: dict[str, str] = {}
     for error in errors:
-        source = _inherited_from(raw, _key_location(merged, tuple(error["loc"])))
+        source = _value_source(raw, defaults, _key_location(merged, tuple(error["loc"])))
         if source:
             notes[_describe(error, merged)[0]] = source
-    return [
-        (path, f"{message} (inherited from {notes[path]})" if path in notes else message)
-        for path, message in problems
-    ]
+    return [(path, f"{message} ({notes[path]})" if path in notes else message) for path, message in problems]
 
 
-def _inherited_from(raw: Mapping[str, Any], location: tuple[Any, ...]) -> str | None:
-    """The key ``location`` (an entry's) was inherited from, or None when the entry sets it."""
+def _value_source(raw: Mapping[str, Any], defaults: _Defaults, location: tuple[Any, ...]) -> str | None:
+    """Where the value at ``location`` came from when the file does not set it there: "inherited
+    from <key>" (set in the file, or "<key>: the <environment> environment's default"), or "the
+    <environment> environment's default"; None when the file sets it or nothing does."""
+    if _has_path(raw, location):
+        return None
+    default = f"the {defaults.environment} environment's default"
+    inherited = _inherited_key(location)
+    if inherited is None:
+        return default if _has_path(defaults.values, location) else None
+    source = ".".join(inherited[0]) + _key_text(inherited[1])
+    if _has_path(raw, (*inherited[0], *inherited[1])):
+        return f"inherited from {source}"
+    if _has_path(defaults.values, (*inherited[0], *inherited[1])):
+        return f"inherited from {source}: {default}"
+    return None
+
+
+def _inherited_key(location: tuple[Any, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:
+    """For a key an entry inherits, where every entry's value is set and the key below it."""
     for section, within, keys, source in _INHERITED_FROM:
         start = 2 + len(within)
         if (
-            len(location) <= start
-            or location[0] != section
-            or not isinstance(location[1], int)
-            or location[2:start] != within
-            or location[start] not in keys
+            len(location) > start
+            and location[0] == section
+            and isinstance(location[1], int)
+            and location[2:start] == within
+            and location[start] in keys
         ):
-            continue
-        if _has_path(raw, location) or not _has_path(raw, (*source, *location[start:])):
-            return None
-        return ".".join(source) + _key_text(location[start:])
+            return source, location[start:]
     return None
 
 

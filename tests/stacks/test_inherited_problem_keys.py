@@ -1,8 +1,9 @@
-"""A refused value an entry inherits names the key it came from.
+"""A refused value the file does not set where it is reported names where it came from.
 
 Endpoints inherit ``deployment`` and ``data_capture`` from ``endpoint_defaults``, and each trained
-family its compute from the stack's ``training``. Validation reports the entry's key, which the file
-does not contain when the value is inherited: the message says where it was set.
+family its compute from the stack's ``training``; the environment's built-in defaults
+(``stacks/defaults.py``) are merged under the file. Validation reports the entry's key, which the
+file does not contain when the value is inherited or a default: the message says where it was set.
 """
 
 from __future__ import annotations
@@ -67,6 +68,53 @@ def test_a_cross_field_training_check_names_the_stacks_key_a_family_inherits(wri
         "max_wait_seconds (7200) must be greater than max_run_seconds (10800) "
         "(inherited from training.max_wait_seconds)"
     )
+
+
+ENVIRONMENT_DEFAULT_CASES = {
+    # prod's endpoint_defaults capture data; a serverless endpoint cannot.
+    "inherited-prod-default": (
+        "prod",
+        lambda platform: (
+            _serverless(platform),
+            platform.pop("endpoint_defaults", None),
+        ),
+        f"{CONFIG_KEY}.endpoints[0].data_capture.enabled",
+        "(inherited from endpoint_defaults.data_capture.enabled: the prod environment's default)",
+    ),
+    # dev trains on spot with a 7,200 s wait; a family that runs longer inherits too short a wait.
+    "inherited-dev-default": (
+        "dev",
+        lambda platform: (
+            platform.pop("training", None),
+            platform["models"][0]["training"].update(max_run_seconds=10_800),
+            [platform["models"][0]["training"].pop(key, None) for key in ("spot", "max_wait_seconds")],
+        ),
+        f"{CONFIG_KEY}.models[0].training.max_wait_seconds",
+        "(inherited from training.max_wait_seconds: the dev environment's default)",
+    ),
+    # The stack's own training: the default is reported at the stack's key.
+    "stack-dev-default": (
+        "dev",
+        lambda platform: (
+            platform.__setitem__("training", {"max_run_seconds": 10_800}),
+            [platform["models"][0]["training"].pop(key, None) for key in ("spot", "max_wait_seconds")],
+        ),
+        f"{CONFIG_KEY}.training.max_wait_seconds",
+        "(the dev environment's default)",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("stack", "edit", "key", "note"),
+    ENVIRONMENT_DEFAULT_CASES.values(),
+    ids=ENVIRONMENT_DEFAULT_CASES.keys(),
+)
+def test_a_refused_environment_default_says_so(write_stack, stack: str, edit, key: str, note: str) -> None:
+    problems = stack_file_problems(write_stack(stack, edit))
+    assert key in problems, problems
+    assert problems[key].endswith(note), problems[key]
+    assert problems[key].count("environment's default") == 1
 
 
 def _defaults(**deployment: Any):
