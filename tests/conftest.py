@@ -60,7 +60,9 @@ def load_stack_document(stack: str) -> dict[str, Any]:
 def _parsed_stack_document(text: str) -> dict[str, Any]:
     """Parsed once per text: PyYAML's pure-Python loader took 7-23 ms per fixture stack, and
     hundreds of tests start from one."""
-    document = yaml.safe_load(text)
+    document = yaml.load(
+        text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )  # libyaml, as the stack reader
     for model in document["config"][CONFIG_KEY].get("models", []):
         training = model.get("training")
         if isinstance(training, dict) and isinstance(training.get("code"), str):
