@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from planner import deferred_sdk_modules as deferred
 from planner import lazy_provider_imports
 from tests.conftest import REPO, stack_path
 from tests.recorded import computed_once
+from tests.script_reports import script_report
 
 # The plan as `python -m planner` makes it, then what it left in sys.modules.
 _PLAN_THEN_REPORT = """
@@ -52,15 +52,7 @@ def _plan_in_a_fresh_process(switch: str) -> dict[str, Any]:
         capture_output=True,
         check=True,
     )
-    out = subprocess.run(
-        [sys.executable, "-c", _PLAN_THEN_REPORT, prod],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.splitlines()[-1])
+    return script_report(_PLAN_THEN_REPORT, prod, env=environment)
 
 
 @pytest.fixture(scope="module")

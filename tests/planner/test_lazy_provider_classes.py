@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import builtins
 import importlib
-import json
 import os
 import re
 import subprocess
@@ -33,6 +32,7 @@ from planner import lazy_provider_imports as lazy_imports
 from planner.recorder import record_stack_file
 from tests.conftest import REPO, stack_path
 from tests.recorded import computed_once
+from tests.script_reports import script_report
 
 # The SageMaker type modules: every class's SDK view is compared (the rest: names only).
 SDK_VIEW_MODULES = (
@@ -83,15 +83,9 @@ describe, sdk_view = _HERE["describe"], _HERE["sdk_view"]
 
 
 def _real_side(stack_file: Path) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-c", _REAL_SIDE, str(stack_file), *SDK_VIEW_MODULES],
-        cwd=REPO,
-        env={**os.environ, lazy_imports.ENV_SWITCH: "0"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.splitlines()[-1])
+    return script_report(
+        _REAL_SIDE, str(stack_file), *SDK_VIEW_MODULES, env={**os.environ, lazy_imports.ENV_SWITCH: "0"}
+    )
 
 
 @pytest.fixture(scope="module")

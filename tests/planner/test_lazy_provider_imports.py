@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import subprocess
 import sys
 import types
 from collections.abc import Callable, Iterator
@@ -21,8 +20,9 @@ import pytest
 
 from planner import lazy_provider_imports as lazy
 from planner.recorder import ResourceGraph
-from tests.conftest import REPO, stack_path
+from tests.conftest import stack_path
 from tests.recorded import computed_once, recorded_stack
+from tests.script_reports import script_report
 
 # Both sides describe objects the same way: identity across processes is module + qualified name.
 _DESCRIBE = """
@@ -68,15 +68,7 @@ def _resources(graph: ResourceGraph) -> list[Any]:
 
 def _real_side(stack_file: Path) -> dict[str, Any]:
     """What the subprocess with the hook off reports (:data:`_REAL_SIDE`)."""
-    out = subprocess.run(
-        [sys.executable, "-c", _REAL_SIDE, str(stack_file)],
-        cwd=REPO,
-        env={**os.environ, lazy.ENV_SWITCH: "0"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.splitlines()[-1])
+    return script_report(_REAL_SIDE, str(stack_file), env={**os.environ, lazy.ENV_SWITCH: "0"})
 
 
 @pytest.fixture(scope="module")
