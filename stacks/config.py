@@ -1315,19 +1315,52 @@ def _with_value_sources(
 def _value_source(raw: Mapping[str, Any], defaults: _Defaults, location: tuple[Any, ...]) -> str | None:
     """Where the value at ``location`` came from when the file does not set it there: "inherited
     from <key>" (set in the file, or "<key>: the <environment> environment's default"), or "the
-    <environment> environment's default"; None when the file sets it or nothing does."""
-    if _has_path(raw, location):
+    <environment> environment's default"; None when the file sets it, nothing does, or the file
+    replaced a section on the way with something that is not a section (the default never got
+    there: the value is the model's own default)."""
+    if _has_path(raw, location) or not _reachable(raw, location):
         return None
-    default = f"the {defaults.environment} environment's default"
     inherited = _inherited_key(location)
     if inherited is None:
-        return default if _has_path(defaults.values, location) else None
+        return _environment_default(defaults) if _default_leaf(raw, defaults, location) else None
+    source_path = (*inherited[0], *inherited[1])
     source = ".".join(inherited[0]) + _key_text(inherited[1])
-    if _has_path(raw, (*inherited[0], *inherited[1])):
+    if _has_path(raw, source_path):
         return f"inherited from {source}"
-    if _has_path(defaults.values, (*inherited[0], *inherited[1])):
-        return f"inherited from {source}: {default}"
+    if _default_leaf(raw, defaults, source_path):
+        return f"inherited from {source}: {_environment_default(defaults)}"
     return None
+
+
+def _environment_default(defaults: _Defaults) -> str:
+    # Only once a default is found: then the environment is one of ENVIRONMENT_DEFAULTS' names.
+    return f"the {defaults.environment} environment's default"
+
+
+def _default_leaf(raw: Mapping[str, Any], defaults: _Defaults, path: tuple[Any, ...]) -> bool:
+    """Whether the environment's defaults set a value (not a whole section: the file may have
+    filled the rest of it) at ``path`` that reaches the merged document past the file's values."""
+    if not _has_path(defaults.values, path) or not _reachable(raw, path):
+        return False
+    node: Any = defaults.values
+    for part in path:
+        node = node[part]
+    return not isinstance(node, dict)
+
+
+def _reachable(raw: Mapping[str, Any], path: tuple[Any, ...]) -> bool:
+    """Whether a value merged under the file's could arrive at ``path``: no key on the way is set
+    in the file to something other than a section (``training: null`` drops every training
+    default) or a list holding the entry."""
+    node: Any = raw
+    for part in path:
+        if isinstance(node, dict):
+            if part not in node:
+                return True
+        elif not (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            return False
+        node = node[part]
+    return True
 
 
 def _inherited_key(location: tuple[Any, ...]) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:

@@ -14,13 +14,15 @@ from tests.conftest import REPO
 
 def script_report(script: str, *args: str, env: Mapping[str, str]) -> Any:
     """Run ``python -c script args...`` from the repository with ``env``; the JSON of its last
-    line of output (raises CalledProcessError with its output when it fails)."""
-    out = subprocess.run(
+    line of output (an AssertionError showing the script's stderr when it fails or prints nothing)."""
+    result = subprocess.run(
         [sys.executable, "-c", script, *args],
         cwd=REPO,
         env=dict(env),
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.splitlines()[-1])
+        check=False,
+    )
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and lines, f"exit status {result.returncode}: {result.stderr[-3000:]}"
+    return json.loads(lines[-1])

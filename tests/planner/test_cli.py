@@ -98,12 +98,16 @@ def _plan_in_a_process(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_json_plan_is_byte_for_byte_the_same_in_every_process(cached_recordings, capsys) -> None:
+def test_the_json_plan_is_byte_for_byte_the_same_in_every_process(
+    cached_recordings, capsys, monkeypatch
+) -> None:
     # Separate processes: set order (hash seeds) and object addresses differ between them. The
     # subprocess records and renders the plan; this worker renders the suite's shared recording of
-    # the same file (made by whichever worker asked first).
+    # the same file (made by whichever worker asked first), from the same directory (asset paths
+    # are rendered relative to it).
     process = _plan_in_a_process("--config", str(stack_path("dev")), "--format", "json")
     assert process.returncode == EXIT_OK, process.stderr
+    monkeypatch.chdir(REPO)
     assert main(["--config", str(stack_path("dev")), "--format", "json"]) == EXIT_OK
     assert process.stdout == capsys.readouterr().out
     plan = json.loads(process.stdout)  # complete: the process flushed before it skipped teardown

@@ -117,6 +117,47 @@ def test_a_refused_environment_default_says_so(write_stack, stack: str, edit, ke
     assert problems[key].count("environment's default") == 1
 
 
+def _no_network(platform: dict[str, Any]) -> None:
+    platform.pop("network")
+
+
+def _training_replaced_by_null(platform: dict[str, Any]) -> None:
+    platform["training"] = None  # drops dev's spot and max_wait_seconds defaults
+    family = platform["models"][0]["training"]
+    family.pop("max_wait_seconds", None)
+    family["spot"] = True
+
+
+def _serverless_without_endpoint_defaults(platform: dict[str, Any]) -> None:
+    _serverless(platform)
+    platform["endpoint_defaults"] = None  # dev's data_capture default (off) never reaches it
+    platform["endpoints"][0]["data_capture"] = {"sampling_percent": 10}
+
+
+def _environment_as_a_list(platform: dict[str, Any]) -> None:
+    platform["environment"] = ["dev", "prod"]
+    platform.pop("network")
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        # A whole section the defaults fill only in part (az_count, not cidr or existing_vpc).
+        (_no_network, f"{CONFIG_KEY}.network"),
+        # The file replaced the section holding the default: the value is the model's own.
+        (_training_replaced_by_null, f"{CONFIG_KEY}.models[0].training.max_wait_seconds"),
+        (_serverless_without_endpoint_defaults, f"{CONFIG_KEY}.endpoints[0].data_capture.enabled"),
+        # No environment, no environment defaults.
+        (_environment_as_a_list, f"{CONFIG_KEY}.network"),
+    ],
+    ids=["whole-section", "training-null", "endpoint-defaults-null", "no-environment"],
+)
+def test_no_default_is_claimed_where_none_reached_the_value(write_stack, edit, key: str) -> None:
+    problems = stack_file_problems(write_stack("dev", edit))
+    assert key in problems, problems
+    assert not [message for message in problems.values() if "default)" in message], problems
+
+
 def _defaults(**deployment: Any):
     def edit(platform: dict[str, Any]) -> None:
         platform.setdefault("endpoint_defaults", {})["deployment"] = deployment
@@ -138,6 +179,7 @@ def _serverless(platform: dict[str, Any]) -> None:
     endpoint = platform["endpoints"][0]
     endpoint.pop("data_capture", None)
     endpoint.pop("deployment", None)  # rollout strategies need instances
+    endpoint.pop("async_inference", None)
     [variant] = endpoint["variants"]
     endpoint["variants"] = [{"name": variant["name"], "model": variant["model"], "serverless": {}}]
     endpoint.pop("shadow_variants", None)
