@@ -12,10 +12,11 @@ loader, the error rendering and the defaults merge need no change.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import operator
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -893,18 +894,16 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     context = {"project_dir": project_dir(source)}
     merged: dict[str, Any] = dict(raw)
     environment = raw.get("environment")
-    defaults = _Defaults(
-        environment, ENVIRONMENT_DEFAULTS.get(environment, {}) if isinstance(environment, str) else {}
-    )
+    defaults = _environment_defaults(environment)
     try:
-        if defaults.values:
-            merged = merge_defaults(defaults.values, merged)
+        if defaults:
+            merged = merge_defaults(defaults, merged)
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
         errors = error.errors()
         problems = _merge_branches([_describe(item, merged) for item in errors])
-        raise ConfigError(source, _with_value_sources(raw, defaults, merged, errors, problems)) from None
+        raise ConfigError(source, _with_value_sources(raw, environment, merged, errors, problems)) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1285,18 +1284,15 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-@dataclass(frozen=True)
-class _Defaults:
-    """The built-in defaults of the stack's environment (:data:`ENVIRONMENT_DEFAULTS`), merged
+def _environment_defaults(environment: object) -> dict[str, Any]:
+    """The built-in defaults of the stack's ``environment`` (:data:`ENVIRONMENT_DEFAULTS`), merged
     under the file's values: empty for a missing or unknown environment."""
-
-    environment: object
-    values: Mapping[str, Any]
+    return ENVIRONMENT_DEFAULTS.get(environment, {}) if isinstance(environment, str) else {}
 
 
 def _with_value_sources(
     raw: Mapping[str, Any],
-    defaults: _Defaults,
+    environment: object,
     merged: Mapping[str, Any],
     errors: list[Any],
     problems: list[tuple[str, str]],
@@ -1306,13 +1302,13 @@ def _with_value_sources(
     family's compute), and whether that is the environment's built-in default."""
     notes: dict[str, str] = {}
     for error in errors:
-        source = _value_source(raw, defaults, _key_location(merged, tuple(error["loc"])))
+        source = _value_source(raw, environment, _key_location(merged, tuple(error["loc"])))
         if source:
             notes[_describe(error, merged)[0]] = source
     return [(path, f"{message} ({notes[path]})" if path in notes else message) for path, message in problems]
 
 
-def _value_source(raw: Mapping[str, Any], defaults: _Defaults, location: tuple[Any, ...]) -> str | None:
+def _value_source(raw: Mapping[str, Any], environment: object, location: tuple[Any, ...]) -> str | None:
     """Where the value at ``location`` came from when the file does not set it there: "inherited
     from <key>" (set in the file, or "<key>: the <environment> environment's default"), or "the
     <environment> environment's default"; None when the file sets it, nothing does, or the file
@@ -1320,32 +1316,28 @@ def _value_source(raw: Mapping[str, Any], defaults: _Defaults, location: tuple[A
     there: the value is the model's own default)."""
     if _has_path(raw, location) or not _reachable(raw, location):
         return None
+    # The note names the environment only once a default is found: it is then one of
+    # ENVIRONMENT_DEFAULTS' names (an invalid one may be a list of any size).
+    default = "the {} environment's default"
     inherited = _inherited_key(location)
     if inherited is None:
-        return _environment_default(defaults) if _default_leaf(raw, defaults, location) else None
+        return default.format(environment) if _is_default_leaf(environment, location) else None
     source_path = (*inherited[0], *inherited[1])
     source = ".".join(inherited[0]) + _key_text(inherited[1])
     if _has_path(raw, source_path):
         return f"inherited from {source}"
-    if _default_leaf(raw, defaults, source_path):
-        return f"inherited from {source}: {_environment_default(defaults)}"
+    if _reachable(raw, source_path) and _is_default_leaf(environment, source_path):
+        return f"inherited from {source}: {default.format(environment)}"
     return None
 
 
-def _environment_default(defaults: _Defaults) -> str:
-    # Only once a default is found: then the environment is one of ENVIRONMENT_DEFAULTS' names.
-    return f"the {defaults.environment} environment's default"
-
-
-def _default_leaf(raw: Mapping[str, Any], defaults: _Defaults, path: tuple[Any, ...]) -> bool:
-    """Whether the environment's defaults set a value (not a whole section: the file may have
-    filled the rest of it) at ``path`` that reaches the merged document past the file's values."""
-    if not _has_path(defaults.values, path) or not _reachable(raw, path):
-        return False
-    node: Any = defaults.values
-    for part in path:
-        node = node[part]
-    return not isinstance(node, dict)
+def _is_default_leaf(environment: object, path: tuple[Any, ...]) -> bool:
+    """Whether the environment's defaults set a value at ``path``, not a whole section (the file
+    may have filled the rest of it)."""
+    defaults = _environment_defaults(environment)
+    return _has_path(defaults, path) and not isinstance(
+        functools.reduce(operator.getitem, path, defaults), dict
+    )
 
 
 def _reachable(raw: Mapping[str, Any], path: tuple[Any, ...]) -> bool:
@@ -1354,11 +1346,8 @@ def _reachable(raw: Mapping[str, Any], path: tuple[Any, ...]) -> bool:
     default) or a list holding the entry."""
     node: Any = raw
     for part in path:
-        if isinstance(node, dict):
-            if part not in node:
-                return True
-        elif not (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
-            return False
+        if not _holds(node, part):
+            return isinstance(node, dict)  # a key the section lacks: defaults fill it from here
         node = node[part]
     return True
 
