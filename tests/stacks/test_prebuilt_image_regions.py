@@ -125,7 +125,8 @@ def _no_tracking(platform: dict[str, Any]) -> None:
 
 
 def _builds_distribution_steps(region: str) -> bool:
-    """Whether the training pipeline's build resolves TrackExperiment's image in ``region``."""
+    """Whether the training pipeline's build resolves SageMaker Distribution's image (TrackExperiment,
+    ExtractFeatures) in ``region``."""
     with _offline_sdk.sealed(region):
         from components.training._definition_steps import _distribution_image
 
