@@ -1,7 +1,7 @@
 """Builders for IAM and resource policy documents shared by the components.
 
-Documents are plain dicts that may hold ``pulumi.Input`` values; render them with
-``pulumi.Output.json_dumps``. Every builder scopes its statement to named resources: the few
+Documents are plain dicts that may hold ``pulumi.Input`` values; :func:`render` makes them JSON
+text (:func:`components.json_text.json_text`). Every builder scopes its statement to named resources: the few
 actions AWS only authorises on ``"Resource": "*"`` say so where they are built.
 """
 
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+
+from .json_text import json_text
 
 Statement = dict[str, Any]
 
@@ -24,7 +26,7 @@ def document(*statements: Statement) -> dict[str, Any]:
 
 
 def render(policy: dict[str, Any]) -> pulumi.Output[str]:
-    return pulumi.Output.json_dumps(policy)
+    return json_text(policy)
 
 
 def service_trust(service: str, account_id: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
+from ..json_text import json_text
 from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
 
 MODEL_QUALITY_METRICS = "aws/sagemaker/Endpoints/model-metrics"
@@ -87,7 +88,7 @@ class MonitoringDashboard(pulumi.ComponentResource):
         dashboard = cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=args.dashboard_name,
-            dashboard_body=pulumi.Output.json_dumps({"widgets": widgets}),
+            dashboard_body=json_text({"widgets": widgets}),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.dashboard_name = dashboard.dashboard_name

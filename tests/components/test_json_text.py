@@ -1,0 +1,138 @@
+"""components.json_text: the text, secrecy, unknowns and dependencies of ``Output.json_dumps``,
+without lifting the whole document into Outputs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from components.json_text import json_text
+from planner.recorder import record_program
+
+Render = Callable[[Any], pulumi.Output[str]]
+RENDERERS: dict[str, Render] = {"json_text": json_text, "json_dumps": pulumi.Output.json_dumps}
+
+
+def _documents(bucket: aws.s3.Bucket, key: aws.kms.Key) -> dict[str, Any]:
+    """Documents of every shape the components render, each holding its Outputs differently."""
+    return {
+        "plain": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"]}]},
+        "outputs": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ("kms:Decrypt", "kms:GenerateDataKey*"),  # a tuple: a JSON list
+                    "Resource": [key.arn, pulumi.Output.concat(bucket.arn, "/*")],
+                    "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+                }
+            ],
+        },
+        "nested": {"widgets": [{"properties": {"markdown": 'Ünïcode, "quotes"', "x": 1.5, "on": None}}]},
+        # An Output whose value holds Outputs itself, and a secret.
+        "output in output": {"a": bucket.arn.apply(lambda arn: {"arn": arn, "key": key.arn})},
+        "secret": {"password": pulumi.Output.secret("hunter2"), "n": 3, "flag": True},
+        "an output at the top": bucket.arn.apply(lambda arn: [arn, {"x": 1}]),
+        # Left to json_dumps: an awaitable, which it awaits.
+        "awaitable": {"later": _later("text"), "arn": bucket.arn},
+        "empty": {},
+    }
+
+
+async def _later(value: str) -> str:
+    return value
+
+
+def _program(render: Render) -> Callable[[], None]:
+    def program() -> None:
+        bucket = aws.s3.Bucket("bucket")
+        key = aws.kms.Key("key")
+        for index, document in enumerate(_documents(bucket, key).values()):
+            aws.sqs.Queue(f"queue-{index}", policy=render(document))
+
+    return program
+
+
+def test_every_document_renders_as_json_dumps_renders_it_to_the_engine() -> None:
+    graphs = {name: record_program(_program(render)) for name, render in RENDERERS.items()}
+    # Sorted: fewer Outputs to wait for, so a queue can register earlier than with json_dumps.
+    seen = {
+        name: sorted(
+            (queue.name, queue.inputs["policy"], queue.property_dependencies["policy"], queue.secret_inputs)
+            for queue in graph.of_type("aws:sqs/queue:Queue")
+        )
+        for name, graph in graphs.items()
+    }
+    assert seen["json_text"] == seen["json_dumps"]
+    by_name = {name: (text, deps, secret) for name, text, deps, secret in seen["json_text"]}
+    bucket, key = (graphs["json_text"].named(name).urn for name in ("bucket", "key"))
+    text, dependencies, secret = by_name["queue-1"]
+    assert json.loads(text)["Statement"][0]["Resource"][1].endswith("/*")
+    assert set(dependencies) == {bucket, key} and not secret
+    assert by_name["queue-4"][2] == {"policy"}  # the secret keeps the whole text secret
+    assert set(by_name["queue-3"][1]) == {bucket, key}  # an Output inside an Output's value
+    assert json.loads(by_name["queue-6"][0])["later"] == "text"
+
+
+def _output(value: Any, *, known: bool = True, secret: bool = False) -> pulumi.Output[Any]:
+    def resolved(result: Any) -> asyncio.Future[Any]:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future.set_result(result)
+        return future
+
+    return pulumi.Output(set(), resolved(value), resolved(known), resolved(secret))
+
+
+async def _state(output: pulumi.Output[str]) -> tuple[bool, bool, str | None]:
+    return await output.is_known(), await output.is_secret(), await output.future(with_unknowns=True)
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_an_unknown_value_anywhere_leaves_the_text_unknown_as_at_a_preview(secret: bool) -> None:
+    async def states() -> dict[str, tuple[bool, bool, str | None]]:
+        return {
+            name: await _state(
+                render(
+                    {
+                        "Statement": [
+                            {"Resource": [_output("arn:known"), _output(None, known=False, secret=secret)]}
+                        ]
+                    }
+                )
+            )
+            for name, render in RENDERERS.items()
+        }
+
+    seen = asyncio.run(states())
+    assert seen["json_text"] == seen["json_dumps"]
+    assert seen["json_text"][:2] == (False, secret)
+
+
+def test_only_the_documents_own_outputs_are_awaited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """json_dumps makes an Output of every value in the document; a plan renders ~1,800 of them."""
+    created: list[pulumi.Output[Any]] = []
+    track = pulumi.Output._track  # every new Output, however it is made, registers here
+
+    def counting(self: pulumi.Output[Any]) -> None:
+        created.append(self)
+        track(self)
+
+    monkeypatch.setattr(pulumi.Output, "_track", counting)
+
+    async def outputs_made(render: Render) -> tuple[int, str | None]:
+        statements = [{"Effect": "Allow", "Action": [f"s3:Action{i}" for i in range(20)]} for i in range(50)]
+        document = {"Statement": [*statements, {"Resource": _output("arn:aws:s3:::bucket")}]}
+        created.clear()
+        text = await render(document).future()
+        return len(created), text
+
+    made = {name: asyncio.run(outputs_made(render)) for name, render in RENDERERS.items()}
+    assert made["json_text"][1] == made["json_dumps"][1]
+    assert made["json_dumps"][0] > 1_000  # what the lifting costs: an Output per value
+    assert made["json_text"][0] <= 5
