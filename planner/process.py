@@ -45,15 +45,19 @@ def fewer_gc_pauses() -> Iterator[None]:
 
 
 def prepare_one_shot_process() -> None:
-    """Collector settings for a process that plans once and exits (the CLI, the benchmark's runs).
+    """Collector settings for a process that plans once and exits (the CLI, the benchmark's runs,
+    the pipeline-definition composer): no automatic collection from here on.
 
-    Everything imported by now lives until the process ends: ``gc.freeze`` takes it out of every
-    later scan. The plan's relaxed thresholds then stay for the rest of the process, so the plan's
-    end does not restore CPython's defaults, which would set off a full collection over the plan's
-    millions of objects (about a second for a 50-endpoint stack) just before the process exits.
+    What such a process allocates lives until it exits, but for little cyclic garbage: a
+    200-endpoint plan peaked at 773 MiB without the collector against 740 MiB with it, which spent
+    6.5 of its 22 CPU-s tracing objects that were all still alive (61 young collections of ~70 ms
+    and one of the middle generation of ~1.7 s, measured with ``gc.callbacks``). Freezing what was
+    imported keeps it out of the one collection anyone still asks for; the relaxed thresholds stay
+    as well, so that a recording's end (:func:`fewer_gc_pauses`) restores no lower ones.
     """
     gc.freeze()
     gc.set_threshold(*PLAN_GC_THRESHOLDS)
+    gc.disable()
 
 
 def exit_now(status: int) -> None:

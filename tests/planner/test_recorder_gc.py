@@ -1,6 +1,7 @@
 """Every recording runs with at least the plan's garbage-collector thresholds, whoever asks for it
 (the offline plan, `delivery verify`, the tests), never lowers one the process set higher nor
-turns automatic collection back on, and leaves the process's own thresholds as they were."""
+turns automatic collection back on, and leaves the process's own thresholds as they were. A
+process that plans once and exits collects nothing automatically."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from planner.process import PLAN_GC_THRESHOLDS
 from planner.recorder import record_program
+from tests.script_reports import script_report
 
 
 @pytest.fixture
@@ -59,3 +61,20 @@ def test_a_failing_program_restores_the_thresholds(thresholds: None) -> None:
         record_program(program)
 
     assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_a_process_that_plans_once_freezes_its_imports_and_collects_nothing_automatically() -> None:
+    script = """
+import gc, json
+from planner.process import prepare_one_shot_process
+from planner.recorder import record_program
+prepare_one_shot_process()
+frozen = gc.get_freeze_count()
+during = []
+record_program(lambda: during.append((gc.isenabled(), gc.get_threshold())))
+print(json.dumps({"frozen": frozen, "during": during, "after": [gc.isenabled(), gc.get_threshold()]}))
+"""
+    report = script_report(script, env={"PATH": "/usr/bin:/bin"})
+    assert report["frozen"] > 10_000  # the SDK and the recorder, imported before
+    assert report["during"] == [[False, list(PLAN_GC_THRESHOLDS)]]
+    assert report["after"] == [False, list(PLAN_GC_THRESHOLDS)]
