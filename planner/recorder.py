@@ -123,14 +123,30 @@ class ResourceGraph:
     def __len__(self) -> int:
         return len(self.resources)
 
-    def get(self, urn: str) -> RecordedResource:
+    @functools.cached_property
+    def _by_urn(self) -> Mapping[str, RecordedResource]:
+        by_urn: dict[str, RecordedResource] = {}
         for resource in self.resources:
-            if resource.urn == urn:
-                return resource
-        raise KeyError(urn)
+            by_urn.setdefault(resource.urn, resource)  # the first, as a scan finds it
+        return by_urn
+
+    @functools.cached_property
+    def _by_type(self) -> Mapping[str, tuple[RecordedResource, ...]]:
+        """Each type's resources in registration order: the planner's reports ask for one type per
+        endpoint (the inference components on it), a scan of the whole graph each time."""
+        by_type: dict[str, list[RecordedResource]] = {}
+        for resource in self.resources:
+            by_type.setdefault(resource.type, []).append(resource)
+        return {type_token: tuple(found) for type_token, found in by_type.items()}
+
+    def get(self, urn: str) -> RecordedResource:
+        try:
+            return self._by_urn[urn]
+        except KeyError:
+            raise KeyError(urn) from None
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
-        return [resource for resource in self.resources if resource.type == type_token]
+        return list(self._by_type.get(type_token, ()))
 
     def named(self, name: str) -> RecordedResource:
         matches = [resource for resource in self.resources if resource.name == name]

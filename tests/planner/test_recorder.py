@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -59,6 +60,20 @@ def test_records_types_parents_options_and_camel_case_inputs() -> None:
     assert key.protect is True and queue.protect is False
     assert queue.retain_on_delete is True
     assert graph.component_of(queue) == box
+
+
+def test_lookups_by_urn_and_type_answer_as_a_scan_of_the_registrations_would() -> None:
+    graph = record_program(_box_program)
+    key, queue = graph.named("box-key"), graph.named("box-queue")
+    assert graph.get(queue.urn) is queue and graph.get(key.urn) is key
+    with pytest.raises(KeyError, match="no-such-urn"):
+        graph.get("urn:no-such-urn")
+    assert graph.of_type("aws:sqs/queue:Queue") == [queue] and graph.of_type("aws:s3/bucket:Bucket") == []
+    graph.of_type("aws:sqs/queue:Queue").clear()  # each caller gets a list of its own
+    assert graph.of_type("aws:sqs/queue:Queue") == [queue]
+    # Registration order within a type; the first of two registrations of one URN.
+    twice = dataclasses.replace(graph, resources=(*graph.resources, dataclasses.replace(key, name="again")))
+    assert twice.of_type(key.type) == [key, twice.resources[-1]] and twice.get(key.urn).name == key.name
 
 
 def test_separates_explicit_dependencies_from_data_flow() -> None:
