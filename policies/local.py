@@ -327,6 +327,10 @@ def evaluate_report(
         if resource.custom and not resource.type.startswith(PROVIDER_PREFIX)
     ]
     stack_resources: list[PolicyResource] | None = None
+    # Where each type's resources are in ``validated``: a rule of a few types reads only those.
+    positions: dict[str, list[int]] = {}
+    for position, (resource, *_) in enumerate(validated):
+        positions.setdefault(resource.type, []).append(position)
 
     for policy in policies:
         level, props = settings[policy.name]
@@ -357,7 +361,11 @@ def evaluate_report(
             types = resource_types_of(policy)
             # A rule reports nothing on a type it does not check: only its own types are called
             # (in the resources' order, as the analyzer calls them).
-            checked = validated if types is None else [v for v in validated if v[0].type in types]
+            checked = (
+                validated
+                if types is None
+                else [validated[p] for p in sorted(p for t in types for p in positions.get(t, ()))]
+            )
             for resource, resource_props, options, provider in checked:
                 args = ResourceValidationArgs(
                     resource.type,

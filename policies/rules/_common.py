@@ -88,11 +88,26 @@ def has_instance_store(instance_type: Any) -> bool:
 # --- reading props ---------------------------------------------------------------------
 
 
+# The built-in types answer without the ABCs' isinstance checks, which a policy evaluation makes
+# millions of (every read of every resource's props); anything else (the engine's proxies) asks.
+_NEITHER = frozenset({str, bytes, int, float, bool, type(None)})
+
+
 def is_map(value: Any) -> bool:
+    kind = type(value)
+    if kind is dict:
+        return True
+    if kind is list or kind is tuple or kind in _NEITHER:
+        return False
     return isinstance(value, Mapping)
 
 
 def is_seq(value: Any) -> bool:
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return True
+    if kind is dict or kind in _NEITHER:
+        return False
     return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
