@@ -110,15 +110,17 @@ def parse_cron(expression: str) -> Cron:
     )
 
 
-def _firing_hours(cron: Cron) -> list[int]:
-    """Hours of the reference year (0-based) in which ``cron`` fires."""
+@cache
+def _firing_hours(cron: Cron) -> tuple[int, ...]:
+    """Hours of the reference year (0-based) in which ``cron`` fires (every endpoint of a stack
+    usually shares its environment's few schedules)."""
     start = date(REFERENCE_YEAR, 1, 1)
-    return [
+    return tuple(
         offset * 24 + hour
         for offset in range(365)
         if cron.fires_on(start + timedelta(days=offset))
         for hour in sorted(cron.hours)
-    ]
+    )
 
 
 def is_one_time(expression: str) -> bool:
