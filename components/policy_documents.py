@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi
 
-from .json_text import json_text
+from .output_text import concat, json_text
 
 Statement = dict[str, Any]
 
@@ -60,7 +60,7 @@ def deny_outdated_tls(bucket_arn: pulumi.Input[str]) -> Statement:
         "Effect": "Deny",
         "Principal": "*",
         "Action": "s3:*",
-        "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+        "Resource": [bucket_arn, concat(bucket_arn, "/*")],
         "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
     }
 
@@ -76,7 +76,7 @@ def bucket_location(bucket_arn: pulumi.Input[str]) -> Statement:
 
 def s3_read(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> list[Statement]:
     """List the bucket under ``prefixes``, find its region and read the prefixes' objects."""
-    objects = [pulumi.Output.concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
+    objects = [concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
     list_statement: Statement = {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn}
     if any(prefixes):
         list_statement["Condition"] = {"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}}
@@ -89,7 +89,7 @@ def s3_read(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> l
 
 def s3_read_write(bucket_arn: pulumi.Input[str], prefixes: Sequence[str] = ("",)) -> list[Statement]:
     """Read, write and delete objects under ``prefixes`` (multipart uploads included)."""
-    objects = [pulumi.Output.concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
+    objects = [concat(bucket_arn, "/", prefix, "*") for prefix in prefixes]
     return [
         *s3_read(bucket_arn, prefixes),
         {

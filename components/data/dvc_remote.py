@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws.iam as iam
 
 from ..naming import child_name
+from ..output_text import concat
 from ..policy_documents import Statement, document, render, s3_read_write
 from .dvc_remote_spec import GITHUB_OIDC_PROVIDER, principal_account
 
@@ -73,7 +74,7 @@ def remote_policy(args: DvcRemoteArgs) -> dict[str, Any]:
                 "StringLike": {
                     "kms:EncryptionContext:aws:s3:arn": [
                         args.bucket_arn,
-                        pulumi.Output.concat(args.bucket_arn, "/", prefix, "*"),
+                        concat(args.bucket_arn, "/", prefix, "*"),
                     ]
                 },
             },
@@ -161,7 +162,7 @@ class DvcRemote(pulumi.ComponentResource):
             opts=child,
         )
 
-        self.remote_url = pulumi.Output.concat("s3://", args.bucket_name, "/", args.prefix)
+        self.remote_url = concat("s3://", args.bucket_name, "/", args.prefix)
         # The role is usable only once its policy is attached: hand it out after the attachment.
         self.role_arn = pulumi.Output.all(role.arn, attachment.id).apply(lambda values: values[0])
         self.policy_arn = policy.arn

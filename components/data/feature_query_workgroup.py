@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.athena as athena
 
+from ..output_text import concat
+
 ENGINE_VERSION = "Athena engine version 3"
 """Trino-based engine: Iceberg tables (the offline store's default format) and ``from_iso8601_timestamp``."""
 RESULTS_PREFIX = "athena-results/"
@@ -79,7 +81,7 @@ class FeatureQueryWorkgroup(pulumi.ComponentResource):
                     selected_engine_version=ENGINE_VERSION
                 ),
                 result_configuration=athena.WorkgroupConfigurationResultConfigurationArgs(
-                    output_location=pulumi.Output.concat(
+                    output_location=concat(
                         "s3://", args.results_bucket_name, "/", RESULTS_PREFIX, args.workgroup_name, "/"
                     ),
                     expected_bucket_owner=args.account_id,

@@ -10,6 +10,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..naming import prefixed
+from ..output_text import concat
 from ..policy_documents import kms_use
 from .feature_store_spec import (
     FEATURE_STORE_GLUE_DATABASE,
@@ -107,7 +108,7 @@ class FeatureStore(pulumi.ComponentResource):
         if spec.offline:
             offline = sagemaker.FeatureGroupOfflineStoreConfigArgs(
                 s3_storage_config=sagemaker.FeatureGroupOfflineStoreConfigS3StorageConfigArgs(
-                    s3_uri=pulumi.Output.concat("s3://", args.data_bucket_name, "/", prefix),
+                    s3_uri=concat("s3://", args.data_bucket_name, "/", prefix),
                     kms_key_id=args.kms_key_arn,
                 ),
                 disable_glue_table_creation=spec.glue_catalog == "disabled",
@@ -148,7 +149,7 @@ class FeatureStore(pulumi.ComponentResource):
         statements: list[dict] = kms_use([args.kms_key_arn])
         if not spec.offline:
             return statements
-        objects = pulumi.Output.concat(args.data_bucket_arn, "/", prefix, "*")
+        objects = concat(args.data_bucket_arn, "/", prefix, "*")
         statements += [
             {
                 "Effect": "Allow",

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..output_text import concat
 from ..policy_documents import Statement, kms_use, s3_read_write
 from .experiment_tracking_spec import (
     MLFLOW_LOGGING_ACTIONS,
@@ -97,7 +98,7 @@ class ExperimentTracking(pulumi.ComponentResource):
         server = sagemaker.MlflowTrackingServer(
             f"{name}-server",
             tracking_server_name=tracking_server_name(spec, args.name_prefix),
-            artifact_store_uri=pulumi.Output.concat("s3://", args.artifact_bucket_name, "/", MLFLOW_PREFIX),
+            artifact_store_uri=concat("s3://", args.artifact_bucket_name, "/", MLFLOW_PREFIX),
             role_arn=role.role_arn,
             tracking_server_size=spec.size,
             weekly_maintenance_window_start=spec.weekly_maintenance_window,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.s3 as s3
 
+from ..output_text import concat
 from .bucket_hardening import harden_bucket
 
 
@@ -64,7 +65,7 @@ class AccessLogBucket(pulumi.ComponentResource):
             "Effect": "Allow",
             "Principal": {"Service": "logging.s3.amazonaws.com"},
             "Action": "s3:PutObject",
-            "Resource": pulumi.Output.concat(bucket.arn, "/*"),
+            "Resource": concat(bucket.arn, "/*"),
             "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}},
         }
         harden_bucket(

@@ -13,6 +13,7 @@ import pulumi_aws.cloudtrail as cloudtrail
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..limits import LOG_RETENTION_DAYS, in_range, one_of
+from ..output_text import concat
 from .audit_trail_spec import (
     _TRAIL_NAME,
     CLOUDTRAIL,
@@ -170,9 +171,7 @@ def event_selectors(args: AuditTrailArgs) -> list[cloudtrail.TrailAdvancedEventS
             ),
             cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs(
                 field="resources.ARN",
-                starts_withs=[
-                    pulumi.Output.concat("arn:aws:s3:::", bucket, "/") for bucket in args.data_event_buckets
-                ],
+                starts_withs=[concat("arn:aws:s3:::", bucket, "/") for bucket in args.data_event_buckets],
             ),
         ]
         if args.data_events == "write_only":
@@ -307,11 +306,11 @@ class AuditTrail(pulumi.ComponentResource):
                     {
                         "Effect": "Allow",
                         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                        "Resource": pulumi.Output.concat(log_group.arn, ":log-stream:*"),
+                        "Resource": concat(log_group.arn, ":log-stream:*"),
                     }
                 ],
                 tags=args.tags,
             ),
             opts=child,
         )
-        return pulumi.Output.concat(log_group.arn, ":*"), delivery.role_arn
+        return concat(log_group.arn, ":*"), delivery.role_arn

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws.s3 as s3
 
+from ..output_text import concat
 from ..policy_documents import (
     Statement,
     deny_insecure_transport,
@@ -61,7 +62,7 @@ def harden_bucket(
         bucket=bucket.id,
         policy=render(
             document(
-                deny_insecure_transport("s3:*", [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")]),
+                deny_insecure_transport("s3:*", [bucket.arn, concat(bucket.arn, "/*")]),
                 deny_outdated_tls(bucket.arn),
                 *extra_policy_statements,
             )

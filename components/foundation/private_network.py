@@ -12,6 +12,7 @@ import pulumi_aws.ec2 as ec2
 import pulumi_aws.vpc as vpc
 
 from ..limits import LOG_RETENTION_DAYS, one_of
+from ..output_text import concat
 from ..policy_documents import document, render
 from .execution_role import ExecutionRole, ExecutionRoleArgs
 
@@ -214,7 +215,7 @@ class PrivateNetwork(pulumi.ComponentResource):
                     {
                         "Effect": "Allow",
                         "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        "Resource": [log_group.arn, pulumi.Output.concat(log_group.arn, ":log-stream:*")],
+                        "Resource": [log_group.arn, concat(log_group.arn, ":log-stream:*")],
                     }
                 ],
                 tags=args.tags,

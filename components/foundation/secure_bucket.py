@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws.s3 as s3
 
 from ..limits import in_range, integer_in_range
+from ..output_text import concat
 from ..policy_documents import Statement
 from .bucket_hardening import expire_noncurrent_versions, harden_bucket
 
@@ -48,7 +49,7 @@ class LogDelivery:
                 "Effect": "Allow",
                 "Principal": {"Service": self.service},
                 "Action": "s3:PutObject",
-                "Resource": pulumi.Output.concat(bucket_arn, "/", self.key_prefix, "*"),
+                "Resource": concat(bucket_arn, "/", self.key_prefix, "*"),
                 "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", **condition}},
             },
         ]
@@ -157,7 +158,7 @@ class SecureBucket(pulumi.ComponentResource):
             f"{name}-access-logging",
             bucket=bucket.id,
             target_bucket=args.access_log_bucket,
-            target_prefix=pulumi.Output.concat(bucket.id, "/"),
+            target_prefix=concat(bucket.id, "/"),
             opts=child,
         )
         if args.eventbridge_notifications:
@@ -172,9 +173,7 @@ class SecureBucket(pulumi.ComponentResource):
                         "AWS": [f"arn:aws:iam::{account}:root" for account in args.reader_accounts]
                     },
                     "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-                    "Resource": [
-                        pulumi.Output.concat(bucket.arn, "/", prefix, "*") for prefix in args.reader_prefixes
-                    ],
+                    "Resource": [concat(bucket.arn, "/", prefix, "*") for prefix in args.reader_prefixes],
                 }
             )
             statements.append(
@@ -200,7 +199,7 @@ class SecureBucket(pulumi.ComponentResource):
                     "Effect": "Deny",
                     "Principal": "*",
                     "Action": ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-                    "Resource": pulumi.Output.concat(bucket.arn, "/*"),
+                    "Resource": concat(bucket.arn, "/*"),
                 }
             )
         lifecycle = expire_noncurrent_versions(

@@ -14,6 +14,7 @@ from pulumi_kubernetes.core import v1 as core
 from pulumi_kubernetes.meta import v1 as meta
 
 from .. import versions
+from ..output_text import concat
 from .kubernetes_alerts import ALERTMANAGER_SERVICE_ACCOUNT, alertmanager_config, serving_alert_rules
 from .kubernetes_dashboards import gpu_serving_dashboard
 from .kubernetes_monitoring_spec import (
@@ -416,7 +417,7 @@ class KubernetesMonitoring(pulumi.ComponentResource):
     ) -> k8s.helm.v3.Release:
         values = {
             "prometheus": {
-                "url": pulumi.Output.concat("http://", PROMETHEUS_SERVICE, ".", monitoring, ".svc"),
+                "url": concat("http://", PROMETHEUS_SERVICE, ".", monitoring, ".svc"),
                 "port": 9090,
             },
             # Only the GPU metric: the chart's default rules would publish every container_* series.

@@ -11,6 +11,7 @@ import pulumi_aws.sagemaker as sagemaker
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..naming import child_name
+from ..output_text import concat
 from ..policy_documents import (
     Statement,
     kms_use,
@@ -191,7 +192,7 @@ class ModelMonitoring(pulumi.ComponentResource):
         super().__init__("mlops:observability:ModelMonitoring", name, None, opts)
         spec = args.spec
         child = pulumi.ResourceOptions(parent=self)
-        bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
+        bucket = concat("s3://", args.placement.artifact_bucket_name, "/")
         endpoint = pulumi.Output.from_input(args.endpoint_name)
         role = monitoring_job_role(
             f"{name}-jobs",
@@ -232,7 +233,7 @@ class ModelMonitoring(pulumi.ComponentResource):
                 kms_key_id=args.placement.kms_key_arn,
                 monitoring_outputs=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
                     s3_output=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
-                        s3_uri=pulumi.Output.concat(bucket, MONITORING_PREFIX, endpoint, "/data-quality/"),
+                        s3_uri=concat(bucket, MONITORING_PREFIX, endpoint, "/data-quality/"),
                         local_path="/opt/ml/processing/output",
                         s3_upload_mode="EndOfJob",
                     )

@@ -16,6 +16,7 @@ import pulumi_aws_native.sagemaker as native
 from ..instance_types import has_instance_store
 from ..limits import satisfies
 from ..naming import child_name
+from ..output_text import concat
 from ..prebuilt_images import ANALYZER, CLARIFY, prebuilt_image_uri
 from ..schedules import model_monitor_schedule_problem
 from .model_monitoring import (
@@ -138,7 +139,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         if kind == "ModelQuality":
             assert baselines.model_constraints is not None  # checked by the args
             return baselines.uri(placement, baselines.model_constraints)
-        return pulumi.Output.concat(
+        return concat(
             "s3://",
             placement.artifact_bucket_name,
             "/",
@@ -155,7 +156,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             # aws-native names each nested input type after its resource: <Kind>JobDefinition<Part>Args.
             return getattr(native, f"{kind}JobDefinition{part}Args")
 
-        bucket = pulumi.Output.concat("s3://", args.placement.artifact_bucket_name, "/")
+        bucket = concat("s3://", args.placement.artifact_bucket_name, "/")
         image = prebuilt_image_uri(PREBUILT_IMAGE[kind], args.placement.region)
         hours = spec.ground_truth_delay_hours
         reading: dict[str, Any] = {
@@ -172,7 +173,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         job_input: dict[str, Any] = {"endpoint_input": endpoint_input}
         if kind != "ModelExplainability":
             job_input["ground_truth_s3_input"] = arg_type("MonitoringGroundTruthS3Input")(
-                s3_uri=pulumi.Output.concat(bucket, GROUND_TRUTH_PREFIX, args.endpoint_label, "/")
+                s3_uri=concat(bucket, GROUND_TRUTH_PREFIX, args.endpoint_label, "/")
             )
         snake = SNAKE_NAMES[kind]
         app: dict[str, Any] = {"image_uri": image}
@@ -183,7 +184,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                 "environment": {"publish_cloudwatch_metrics": "Enabled"},
             }
         else:
-            app["config_uri"] = pulumi.Output.concat(bucket, family_folder, f"{snake}/analysis_config.json")
+            app["config_uri"] = concat(bucket, family_folder, f"{snake}/analysis_config.json")
         definition = getattr(native, f"{kind}JobDefinition")(
             f"{self._name}-{snake.replace('_', '-')}",
             job_definition_name=args.job_definition_name(kind),
@@ -197,9 +198,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                         arg_type("MonitoringOutput")(
                             s3_output=arg_type("S3Output")(
                                 local_path="/opt/ml/processing/output",
-                                s3_uri=pulumi.Output.concat(
-                                    bucket, "monitoring/", args.endpoint_label, f"/{snake}/"
-                                ),
+                                s3_uri=concat(bucket, "monitoring/", args.endpoint_label, f"/{snake}/"),
                                 s3_upload_mode="EndOfJob",
                             )
                         )

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..json_text import json_text
+from ..output_text import json_text
 from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
 
 MODEL_QUALITY_METRICS = "aws/sagemaker/Endpoints/model-metrics"

@@ -14,6 +14,7 @@ import pulumi_aws.sqs as sqs
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import in_range, satisfies
 from ..naming import child_name
+from ..output_text import concat
 from ..policy_documents import deny_insecure_transport, document, render
 from .dispatch_target import event_type_problem, repository_problem
 
@@ -122,7 +123,7 @@ class ApprovalDispatch(pulumi.ComponentResource):
             auth_parameters=cloudwatch.EventConnectionAuthParametersArgs(
                 api_key=cloudwatch.EventConnectionAuthParametersApiKeyArgs(
                     key="Authorization",
-                    value=pulumi.Output.secret(pulumi.Output.concat("Bearer ", args.token)),
+                    value=pulumi.Output.secret(concat("Bearer ", args.token)),
                 ),
                 invocation_http_parameters=cloudwatch.EventConnectionAuthParametersInvocationHttpParametersArgs(
                     headers=[

@@ -21,6 +21,7 @@ import pulumi_aws.scheduler as scheduler
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..naming import child_name
+from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
 from ..policy_documents import (
     SharedObjects,
@@ -142,7 +143,7 @@ class BatchScoring(pulumi.ComponentResource):
             scripts = {step: self._upload_script(path) for step, path in EVIDENTLY_SCRIPTS.items()}
             evidently_inputs = {
                 **{
-                    f"{step}_script": pulumi.Output.concat("s3://", obj.bucket, "/", obj.key)
+                    f"{step}_script": concat("s3://", obj.bucket, "/", obj.key)
                     for step, obj in scripts.items()
                 },
                 "image": args.evidently.image_uri,
@@ -334,7 +335,7 @@ class BatchScoring(pulumi.ComponentResource):
             {
                 "Effect": "Allow",
                 "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
-                "Resource": pulumi.Output.concat(args.artifact_bucket_arn, f"/{prefix}*/{STEP_EVIDENTLY}/*"),
+                "Resource": concat(args.artifact_bucket_arn, f"/{prefix}*/{STEP_EVIDENTLY}/*"),
             },
         ]
 

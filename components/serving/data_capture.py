@@ -8,6 +8,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
+from ..output_text import concat
 from .inference_endpoint_spec import DataCaptureSpec
 
 DATA_CAPTURE_PREFIX = "data-capture/"
@@ -25,9 +26,7 @@ def data_capture_config(
     return sagemaker.EndpointConfigurationDataCaptureConfigArgs(
         enable_capture=True,
         initial_sampling_percentage=capture.sampling_percent,
-        destination_s3_uri=pulumi.Output.concat(
-            "s3://", artifact_bucket_name, f"/{DATA_CAPTURE_PREFIX}{endpoint}/"
-        ),
+        destination_s3_uri=concat("s3://", artifact_bucket_name, f"/{DATA_CAPTURE_PREFIX}{endpoint}/"),
         kms_key_id=kms_key_arn,
         capture_options=[
             sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Input"),

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws.appautoscaling as appautoscaling
 import pulumi_aws.cloudwatch as cloudwatch
 
+from ..output_text import concat
 from .inference_endpoint_spec import ScalingSpec, VariantSpec
 
 DIMENSION = "sagemaker:variant:DesiredInstanceCount"
@@ -40,7 +41,7 @@ def scale_variant(
         service_namespace="sagemaker",
         scalable_dimension=DIMENSION,
         # Built from the endpoint's output: the target is registered once the endpoint exists.
-        resource_id=pulumi.Output.concat("endpoint/", endpoint_name, "/variant/", variant.name),
+        resource_id=concat("endpoint/", endpoint_name, "/variant/", variant.name),
         min_capacity=scaling.min_capacity,
         max_capacity=scaling.max_capacity,
         tags=dict(tags),
@@ -103,7 +104,7 @@ def scale_variant(
     for action in scaling.scheduled:
         appautoscaling.ScheduledAction(
             f"{name}-{action.name}",
-            name=pulumi.Output.concat(endpoint_name, f"-{variant.name}-{action.name}"),
+            name=concat(endpoint_name, f"-{variant.name}-{action.name}"),
             service_namespace=target.service_namespace,
             scalable_dimension=target.scalable_dimension,
             resource_id=target.resource_id,
@@ -147,7 +148,7 @@ def _scale_from_zero(
     )
     cloudwatch.MetricAlarm(
         f"{name}-backlog-without-capacity",
-        name=pulumi.Output.concat(endpoint_name, "-backlog-without-capacity"),
+        name=concat(endpoint_name, "-backlog-without-capacity"),
         alarm_description="Async requests are waiting and no instance is running: start one",
         namespace="AWS/SageMaker",
         metric_name="HasBacklogWithoutCapacity",

@@ -13,6 +13,7 @@ import pulumi_aws.sns as sns
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..naming import child_name
+from ..output_text import concat
 from ..policy_documents import (
     SharedObjects,
     ecr_pull,
@@ -341,11 +342,11 @@ class InferenceEndpoint(pulumi.ComponentResource):
         args, spec = self._args, self._args.spec
         if spec.async_inference is None:
             return None
-        prefix = pulumi.Output.concat("s3://", args.artifact_bucket_name, f"/{ASYNC_PREFIX}{spec.name}/")
+        prefix = concat("s3://", args.artifact_bucket_name, f"/{ASYNC_PREFIX}{spec.name}/")
         return sagemaker.EndpointConfigurationAsyncInferenceConfigArgs(
             output_config=sagemaker.EndpointConfigurationAsyncInferenceConfigOutputConfigArgs(
-                s3_output_path=pulumi.Output.concat(prefix, "results/"),
-                s3_failure_path=pulumi.Output.concat(prefix, "failures/"),
+                s3_output_path=concat(prefix, "results/"),
+                s3_failure_path=concat(prefix, "failures/"),
                 kms_key_id=args.kms_key_arn,
                 notification_config=(
                     sagemaker.EndpointConfigurationAsyncInferenceConfigOutputConfigNotificationConfigArgs(

@@ -14,6 +14,7 @@ import pulumi_aws_native.sagemaker as native
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
+from ..output_text import concat
 from ..policy_documents import kms_use, s3_read_write
 from .inference_endpoint_spec import EndpointSpec, ShadowTestSpec, VariantSpec
 
@@ -126,7 +127,7 @@ class ShadowTest(pulumi.ComponentResource):
             ),
             data_storage_config=(
                 native.InferenceExperimentDataStorageConfigArgs(
-                    destination=pulumi.Output.concat("s3://", args.artifact_bucket_name, f"/{destination}"),
+                    destination=concat("s3://", args.artifact_bucket_name, f"/{destination}"),
                     kms_key=args.kms_key_arn,
                     content_type=native.InferenceExperimentCaptureContentTypeHeaderArgs(
                         csv_content_types=["text/csv"], json_content_types=["application/json"]
@@ -147,9 +148,7 @@ class ShadowTest(pulumi.ComponentResource):
         # SageMaker ARNs carry names in lower case.
         endpoint = args.physical_endpoint_name.lower()
         models = [
-            pulumi.Output.concat(
-                f"{prefix}:model/", pulumi.Output.from_input(args.model_names[v.name]).apply(str.lower)
-            )
+            concat(f"{prefix}:model/", pulumi.Output.from_input(args.model_names[v.name]).apply(str.lower))
             for v in (args.champion, args.shadow)
         ]
         statements = [

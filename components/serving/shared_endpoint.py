@@ -19,6 +19,7 @@ import pulumi_aws_native.sagemaker as native
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..naming import child_name
+from ..output_text import concat
 from ..policy_documents import (
     SharedObjects,
     ecr_pull,
@@ -309,7 +310,7 @@ class SharedEndpoint(pulumi.ComponentResource):
             service_namespace="sagemaker",
             scalable_dimension=COPY_DIMENSION,
             # From the component's output: registered once the component exists.
-            resource_id=pulumi.Output.concat(
+            resource_id=concat(
                 "inference-component/", inference_component.inference_component_name.apply(lambda n: n or "")
             ),
             min_capacity=scaling.min_copies,

@@ -14,6 +14,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
 from ..limits import one_of
+from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
 from ..registry.model_family_spec import PromotionCriterion
 from .definition import APPROVAL_STATUSES, COMMIT_PATTERN, UNKNOWN_COMMIT
@@ -188,8 +189,7 @@ class TrainingPipeline(pulumi.ComponentResource):
             for step, path in args.spec.scripts.items()
         }
         script_uris = {
-            step: pulumi.Output.concat("s3://", script.bucket, "/", script.key)
-            for step, script in scripts.items()
+            step: concat("s3://", script.bucket, "/", script.key) for step, script in scripts.items()
         }
         manifest_script = self._upload_script(
             name, pipeline_name, "dataset-manifest", DATASET_MANIFEST_SCRIPT, args
@@ -201,7 +201,7 @@ class TrainingPipeline(pulumi.ComponentResource):
                 name, pipeline_name, "track-experiment", TRACK_EXPERIMENT_SCRIPT, args
             )
             tracking_inputs = {
-                "tracking_script": pulumi.Output.concat("s3://", script.bucket, "/", script.key),
+                "tracking_script": concat("s3://", script.bucket, "/", script.key),
                 "tracking_server_arn": tracking.tracking_server_arn,
                 "tracking_role_arn": tracking.role_arn,
             }
@@ -212,7 +212,7 @@ class TrainingPipeline(pulumi.ComponentResource):
                 name, pipeline_name, "extract-features", EXTRACT_FEATURES_SCRIPT, args
             )
             feature_inputs = {
-                "extract_script": pulumi.Output.concat("s3://", script.bucket, "/", script.key),
+                "extract_script": concat("s3://", script.bucket, "/", script.key),
                 "feature_group": features.feature_group_name,
                 "feature_workgroup": features.workgroup,
                 "feature_role_arn": features.role_arn,
@@ -224,8 +224,8 @@ class TrainingPipeline(pulumi.ComponentResource):
             )
             publish = self._upload_script(name, pipeline_name, "publish-drift", PUBLISH_DRIFT_SCRIPT, args)
             evidently_inputs = {
-                "evidently_report_script": pulumi.Output.concat("s3://", report.bucket, "/", report.key),
-                "evidently_publish_script": pulumi.Output.concat("s3://", publish.bucket, "/", publish.key),
+                "evidently_report_script": concat("s3://", report.bucket, "/", report.key),
+                "evidently_publish_script": concat("s3://", publish.bucket, "/", publish.key),
                 "evidently_image": args.evidently.image_uri,
                 "evidently_role_arn": args.evidently.publisher_role_arn,
             }
@@ -238,7 +238,7 @@ class TrainingPipeline(pulumi.ComponentResource):
             role_arn=args.execution_role_arn,
             group=args.model_package_group_name,
             scripts=pulumi.Output.all(**script_uris),
-            manifest_script=pulumi.Output.concat("s3://", manifest_script.bucket, "/", manifest_script.key),
+            manifest_script=concat("s3://", manifest_script.bucket, "/", manifest_script.key),
             **tracking_inputs,
             **feature_inputs,
             **evidently_inputs,

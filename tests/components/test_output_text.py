@@ -1,5 +1,5 @@
-"""components.json_text: the text, secrecy, unknowns and dependencies of ``Output.json_dumps``,
-without lifting the whole document into Outputs."""
+"""components.output_text: the text, secrecy, unknowns and dependencies of ``Output.json_dumps``
+and ``Output.concat``, without lifting every piece into an Output."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components.json_text import json_text
+from components.output_text import concat, json_text
 from planner.recorder import record_program
 
 Render = Callable[[Any], pulumi.Output[str]]
 RENDERERS: dict[str, Render] = {"json_text": json_text, "json_dumps": pulumi.Output.json_dumps}
+Join = Callable[..., pulumi.Output[str]]
+JOINERS: dict[str, Join] = {"concat": concat, "Output.concat": pulumi.Output.concat}
 
 
 def _documents(bucket: aws.s3.Bucket, key: aws.kms.Key) -> dict[str, Any]:
@@ -136,3 +138,81 @@ def test_only_the_documents_own_outputs_are_awaited(monkeypatch: pytest.MonkeyPa
     assert made["json_text"][1] == made["json_dumps"][1]
     assert made["json_dumps"][0] > 1_000  # what the lifting costs: an Output per value
     assert made["json_text"][0] <= 5
+
+
+def _parts(bucket: aws.s3.Bucket, key: aws.kms.Key) -> list[tuple[Any, ...]]:
+    return [
+        ("s3://", bucket.bucket, "/", key.key_id, "/data/"),  # two Outputs among strings
+        (bucket.arn, "/*"),  # one
+        ("only", " ", "strings"),
+        (pulumi.Output.secret("Bearer "), bucket.arn),
+        (bucket.arn, _later(":later")),  # an awaitable: left to Output.concat
+        (),
+    ]
+
+
+def test_every_join_is_what_output_concat_gives_the_engine() -> None:
+    def program(join: Join) -> Callable[[], None]:
+        def run() -> None:
+            bucket, key = aws.s3.Bucket("bucket"), aws.kms.Key("key")
+            for index, parts in enumerate(_parts(bucket, key)):
+                aws.sqs.Queue(f"queue-{index}", name=join(*parts))
+
+        return run
+
+    graphs = {name: record_program(program(join)) for name, join in JOINERS.items()}
+    seen = {
+        name: sorted(
+            (
+                queue.name,
+                queue.inputs.get("name"),
+                queue.property_dependencies.get("name"),
+                queue.secret_inputs,
+            )
+            for queue in graph.of_type("aws:sqs/queue:Queue")
+        )
+        for name, graph in graphs.items()
+    }
+    assert seen["concat"] == seen["Output.concat"]
+    by_name = {name: (text, deps, secret) for name, text, deps, secret in seen["concat"]}
+    bucket, key = (graphs["concat"].named(name) for name in ("bucket", "key"))
+    assert by_name["queue-0"][0] == f"s3://{bucket.outputs['bucket']}/{key.outputs['keyId']}/data/"
+    assert set(by_name["queue-0"][1]) == {bucket.urn, key.urn}
+    assert by_name["queue-2"] == ("only strings", (), frozenset())
+    assert by_name["queue-3"][2] == {"name"}
+    assert by_name["queue-4"][0].endswith(":later") and by_name["queue-5"][0] == ""
+
+
+@pytest.mark.parametrize("unknown_at", [0, 1])
+def test_an_unknown_part_leaves_the_joined_text_unknown(unknown_at: int) -> None:
+    async def states() -> dict[str, tuple[bool, bool, str | None]]:
+        def parts() -> list[Any]:
+            found: list[Any] = ["arn:", _output("a"), "/", _output("b", secret=True)]
+            found[[1, 3][unknown_at]] = _output(None, known=False)
+            return found
+
+        return {name: await _state(join(*parts())) for name, join in JOINERS.items()}
+
+    seen = asyncio.run(states())
+    assert seen["concat"] == seen["Output.concat"]
+    assert seen["concat"][:2] == (False, unknown_at == 0)
+
+
+def test_a_join_awaits_only_its_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    created: list[pulumi.Output[Any]] = []
+    track = pulumi.Output._track
+
+    def counting(self: pulumi.Output[Any]) -> None:
+        created.append(self)
+        track(self)
+
+    monkeypatch.setattr(pulumi.Output, "_track", counting)
+
+    async def outputs_made(join: Join) -> tuple[int, str | None]:
+        created.clear()
+        text = await join("arn:aws:s3:::", _output("bucket"), "/", "prefix", "*").future()
+        return len(created), text
+
+    made = {name: asyncio.run(outputs_made(join)) for name, join in JOINERS.items()}
+    assert made["concat"][1] == made["Output.concat"][1] == "arn:aws:s3:::bucket/prefix*"
+    assert made["concat"][0] < made["Output.concat"][0] / 3
