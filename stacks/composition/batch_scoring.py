@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.output_text import concat
 from components.policy_documents import SharedObjects
 from components.serving.batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs
 from stacks.composition.foundation import Foundation
@@ -101,7 +102,7 @@ def _evidently(family: ModelFamilyConfig, foundation: Foundation) -> BatchEviden
         return None
     return BatchEvidently(
         spec=family.evidently,
-        image_uri=pulumi.Output.concat(repository.repository_url, ":", family.evidently.image_tag),
+        image_uri=concat(repository.repository_url, ":", family.evidently.image_tag),
         publisher_role_arn=role.role_arn,
     )
 

@@ -32,6 +32,7 @@ from components.foundation.private_network import ExistingVpc, NewVpc, PrivateNe
 from components.foundation.secure_bucket import SecureBucket, SecureBucketArgs
 from components.observability.cost_guardrails import budgets_key_grant, cost_anomaly_key_grant
 from components.observability.monitoring_spec import BASELINE_PREFIX
+from components.output_text import concat
 from components.policy_documents import (
     Statement,
     ecr_pull,
@@ -459,7 +460,7 @@ def _tracking_job_statements(
         {
             "Effect": "Allow",
             "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
-            "Resource": pulumi.Output.concat(artifacts.bucket_arn, "/", TRACKING_OUTPUT_PREFIX, "*"),
+            "Resource": concat(artifacts.bucket_arn, "/", TRACKING_OUTPUT_PREFIX, "*"),
         },
         *workload_access,
     ]
@@ -520,7 +521,7 @@ def _feature_extraction_statements(
         {
             "Effect": "Allow",
             "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
-            "Resource": pulumi.Output.concat(artifacts.bucket_arn, "/", EXTRACT_OUTPUT_PREFIX, "*"),
+            "Resource": concat(artifacts.bucket_arn, "/", EXTRACT_OUTPUT_PREFIX, "*"),
         },
         *workload_access,
     ]

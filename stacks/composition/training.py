@@ -11,6 +11,7 @@ from components.data.feature_store import FeatureStore
 from components.experiments.experiment_tracking import ExperimentTracking
 from components.observability.endpoint_alarms import drift_alarm_name
 from components.observability.model_quality_alarms import quality_alarm_name
+from components.output_text import concat
 from components.registry.model_registry import ModelRegistry
 from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.evidently import drift_report_alarm_name
@@ -100,7 +101,7 @@ def _evidently(family: ModelFamilyConfig, foundation: Foundation) -> PipelineEvi
         return None
     return PipelineEvidently(
         spec=family.evidently,
-        image_uri=pulumi.Output.concat(repository.repository_url, ":", family.evidently.image_tag),
+        image_uri=concat(repository.repository_url, ":", family.evidently.image_tag),
         publisher_role_arn=role.role_arn,
     )
 
