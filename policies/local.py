@@ -195,7 +195,14 @@ def enabled_policies(
 
 def _wire(value: Any) -> Any:
     """Plain JSON-like values with the protobuf Struct's numbers: ints become floats."""
-    if isinstance(value, bool) or value is None:
+    kind = type(value)  # the recorder's own types first, without the ABCs' isinstance checks
+    if kind is str or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {key if type(key) is str else str(key): _wire(item) for key, item in value.items()}
+    if kind is list:
+        return [_wire(item) for item in value]
+    if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return float(value)
@@ -263,12 +270,17 @@ class _Providers:
         )
 
 
-def _stack_resources(resources: Sequence[PlannedResource], providers: _Providers) -> list[PolicyResource]:
-    """PolicyResources linked to each other the way the analyzer server links them."""
+def _stack_resources(
+    resources: Sequence[PlannedResource], providers: _Providers, wired: Sequence[Any] | None = None
+) -> list[PolicyResource]:
+    """PolicyResources linked to each other the way the analyzer server links them (``wired``:
+    each resource's inputs in wire form, in order, when already made; each proxy copies them)."""
+    if wired is None:
+        wired = [_wire(r.inputs) for r in resources]
     built = {
         r.urn: PolicyResource(
             r.type,
-            unknown_checking_proxy(_wire(r.inputs)),
+            unknown_checking_proxy(inputs),
             r.urn,
             r.name,
             _options(r, parent=None),  # the engine sends no options.parent here
@@ -277,7 +289,7 @@ def _stack_resources(resources: Sequence[PlannedResource], providers: _Providers
             [],
             {},
         )
-        for r in resources
+        for r, inputs in zip(resources, wired, strict=True)
     }
     for r in resources:
         resource = built[r.urn]
@@ -314,16 +326,19 @@ def evaluate_report(
     by_urn = {r.urn: r for r in resources}
     providers = _Providers(by_urn)
     report = Report()
-    # Built once per evaluation and shared by every policy, as the analyzer server does for one
-    # analysis: props, options and provider of each validated resource, and the stack's resources.
+    # Built once per evaluation: props, options and provider of each validated resource, shared by
+    # the resource rules (the analyzer deserialises them again for each policy; the pack's rules
+    # only read, tests/policies/test_policy_pack.py), and the stack's resources. The inputs are
+    # put in wire form once; the stack rules get proxies of their own (a proxy copies what it wraps).
+    wired = [_wire(resource.inputs) for resource in resources]
     validated = [
         (
             resource,
-            unknown_checking_proxy(_wire(resource.inputs)),
+            unknown_checking_proxy(inputs),
             _options(resource, parent=resource.parent),
             providers.of(resource),
         )
-        for resource in resources
+        for resource, inputs in zip(resources, wired, strict=True)
         if resource.custom and not resource.type.startswith(PROVIDER_PREFIX)
     ]
     stack_resources: list[PolicyResource] | None = None
@@ -382,7 +397,7 @@ def evaluate_report(
                 )
         elif isinstance(policy, StackValidationPolicy):
             if stack_resources is None:
-                stack_resources = _stack_resources(resources, providers)
+                stack_resources = _stack_resources(resources, providers, wired)
             report.stack_policies.append(policy.name)
             args = StackValidationArgs(stack_resources, _wire(props), stack_tags)
             _guarded(

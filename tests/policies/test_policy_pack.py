@@ -377,6 +377,53 @@ def test_resource_policies_skip_components_and_providers_stack_policies_see_ever
     assert {name for name, *_ in seen_by_stack} == {"aws", "serving", "key", "topic"}
 
 
+def test_what_a_resource_rule_changes_in_its_props_the_stack_rules_do_not_see(records):
+    """The evaluator wires each resource's inputs once and gives the stack rules proxies of their
+    own (a proxy copies what it wraps); the resource rules of one resource share theirs, so the
+    pack's rules must only read (the next test)."""
+    seen: list[Any] = []
+
+    def scribble(args: ResourceValidationArgs, report: Any) -> None:
+        seen.append(args.props["tags"]["owner"])
+        args.props["tags"]["owner"] = "changed"  # type: ignore[index]
+        args.props["volumeSize"] = 0  # type: ignore[index]
+
+    resource_probe = ResourceValidationPolicy(
+        name="probe-scribble", description="changes; Fix: nothing", validate=scribble
+    )
+    stack_probe = StackValidationPolicy(
+        name="probe-stack-reads",
+        description="records; Fix: nothing",
+        validate=lambda args, report: seen.extend(
+            (r.props["tags"]["owner"], r.props["volumeSize"]) for r in args.resources
+        ),
+    )
+    graph = records([{"type": NOTEBOOK, "name": "nb", "inputs": {"volumeSize": 5, "tags": {"owner": "ml"}}}])
+    evaluate(graph, None, [resource_probe, stack_probe])
+    assert seen == ["ml", ("ml", 5.0)]
+    assert graph[0].inputs == {"volumeSize": 5, "tags": {"owner": "ml"}}
+
+
+def test_no_rule_of_the_pack_changes_the_props_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policies import local
+    from policies.rules._iam_documents import plain
+    from tests.conftest import stack_path
+    from tests.recorded import recorded_stack
+
+    changed: list[tuple[str, str]] = []
+    run = local._run
+
+    def checking(policy: Any, args: Any, report_violation: Any) -> None:
+        snapshots = [(r.urn, plain(r.props)) for r in getattr(args, "resources", [args])]
+        run(policy, args, report_violation)
+        targets = {r.urn: r.props for r in getattr(args, "resources", [args])}
+        changed.extend((policy.name, urn) for urn, before in snapshots if plain(targets[urn]) != before)
+
+    monkeypatch.setattr(local, "_run", checking)
+    local.evaluate_report(list(recorded_stack(stack_path("prod"))), {"all": "mandatory"})
+    assert changed == []
+
+
 def test_numbers_reach_rules_as_floats_like_the_engine(records):
     seen: list[Any] = []
     probe = ResourceValidationPolicy(
