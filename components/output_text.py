@@ -89,5 +89,9 @@ def concat(*parts: pulumi.Input[str]) -> pulumi.Output[str]:
         return "".join(next(resolved) if isinstance(part, pulumi.Output) else part for part in parts)
 
     if len(outputs) == 1:
-        return outputs[0].apply(lambda value: joined([value]))
+        # A value that is not text yet (an Output or a list holding one, from an async apply) is
+        # left to Output.concat, which lifts it; the apply flattens what that returns.
+        return outputs[0].apply(
+            lambda value: joined([value]) if isinstance(value, str) else pulumi.Output.concat(*parts)
+        )
     return pulumi.Output.all(*outputs).apply(joined)

@@ -82,13 +82,15 @@ def test_every_document_renders_as_json_dumps_renders_it_to_the_engine() -> None
     assert json.loads(by_name["queue-6"][0])["later"] == "text"
 
 
-def _output(value: Any, *, known: bool = True, secret: bool = False) -> pulumi.Output[Any]:
+def _output(
+    value: Any, *, known: bool = True, secret: bool = False, resources: frozenset[Any] = frozenset()
+) -> pulumi.Output[Any]:
     def resolved(result: Any) -> asyncio.Future[Any]:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         future.set_result(result)
         return future
 
-    return pulumi.Output(set(), resolved(value), resolved(known), resolved(secret))
+    return pulumi.Output(set(resources), resolved(value), resolved(known), resolved(secret))
 
 
 async def _state(output: pulumi.Output[str]) -> tuple[bool, bool, str | None]:
@@ -196,6 +198,38 @@ def test_an_unknown_part_leaves_the_joined_text_unknown(unknown_at: int) -> None
     seen = asyncio.run(states())
     assert seen["concat"] == seen["Output.concat"]
     assert seen["concat"][:2] == (False, unknown_at == 0)
+
+
+async def _later_output(value: str) -> pulumi.Output[str]:
+    return _output(value, resources=frozenset({"later"}))
+
+
+ONE_OUTPUT_CASES: dict[str, Callable[[], pulumi.Output[Any]]] = {
+    "secret": lambda: _output("b", secret=True, resources=frozenset({"bucket"})),
+    "unknown": lambda: _output(None, known=False, resources=frozenset({"bucket"})),
+    "unknown secret": lambda: _output(None, known=False, secret=True),
+    # An async apply's value that is an Output itself, and a list holding an unknown: not text yet.
+    "output in its value": lambda: _output("x").apply(lambda value: _later_output(value + "!")),
+    "unknown in a list": lambda: _output("q").apply(lambda value: [_output(None, known=False)]),
+}
+
+
+@pytest.mark.parametrize("case", ONE_OUTPUT_CASES)
+def test_a_join_of_one_output_is_what_output_concat_gives(case: str) -> None:
+    async def states() -> dict[str, tuple[bool, bool, str | None, set[Any]]]:
+        found = {}
+        for name, join in JOINERS.items():
+            joined = join("arn:", ONE_OUTPUT_CASES[case]())
+            found[name] = (*await _state(joined), await joined.resources())
+        return found
+
+    seen = asyncio.run(states())
+    assert seen["concat"] == seen["Output.concat"]
+    known, secret, _, resources = seen["concat"]
+    assert (known, secret) == (not case.startswith("unknown"), "secret" in case)
+    assert resources == {"secret": {"bucket"}, "unknown": {"bucket"}, "output in its value": {"later"}}.get(
+        case, set()
+    )
 
 
 def test_a_join_awaits_only_its_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
