@@ -121,7 +121,7 @@ def plan_once(path: str, registry: str = "stand-in", *, imported: Callable[[], o
     as early as it can; its own imports overlap the plan's validating and importing on the second
     core. ``imported`` is called once the imports are done (the benchmark times them).
     """
-    from planner.definition_composer import parallel_composition
+    from planner.definition_composer import is_cold, parallel_composition
     from planner.process import prepare_one_shot_process
 
     with parallel_composition() as composer:
@@ -131,7 +131,7 @@ def plan_once(path: str, registry: str = "stand-in", *, imported: Callable[[], o
         import_plan_modules()
         if imported is not None:
             imported()
-        prepare_one_shot_process()
+        prepare_one_shot_process(composes_here=composer is None and is_cold())
         return build_plan(stack_file, registry)
 
 

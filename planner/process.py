@@ -44,20 +44,25 @@ def fewer_gc_pauses() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def prepare_one_shot_process() -> None:
-    """Collector settings for a process that plans once and exits (the CLI, the benchmark's runs,
-    the pipeline-definition composer): no automatic collection from here on.
+def prepare_one_shot_process(*, composes_here: bool = False) -> None:
+    """Collector settings for a process that plans once and exits (the CLI, the benchmark's runs):
+    imports frozen, and no automatic collection from here on unless the plan ``composes_here``.
 
     What such a process allocates lives until it exits, but for little cyclic garbage: a
     200-endpoint plan peaked at 773 MiB without the collector against 740 MiB with it, which spent
     6.5 of its 22 CPU-s tracing objects that were all still alive (61 young collections of ~70 ms
-    and one of the middle generation of ~1.7 s, measured with ``gc.callbacks``). Freezing what was
-    imported keeps it out of the one collection anyone still asks for; the relaxed thresholds stay
-    as well, so that a recording's end (:func:`fewer_gc_pauses`) restores no lower ones.
+    and one of the middle generation of ~1.7 s, measured with ``gc.callbacks``). Composing
+    pipeline definitions with the SageMaker SDK is another matter (a review helper's finding): a
+    cold 20-family plan that composed its own (one core, ``MLOPS_PARALLEL_COMPOSER=0``) peaked at
+    562 MiB without the collector and 459 MiB with it, so such a plan keeps it on. (A plan whose
+    cache misses only a few definitions composes those without it: a few MiB each.) Freezing what
+    was imported keeps it out of every collection; the relaxed thresholds stay as well, so that a
+    recording's end (:func:`fewer_gc_pauses`) restores no lower ones.
     """
     gc.freeze()
     gc.set_threshold(*PLAN_GC_THRESHOLDS)
-    gc.disable()
+    if not composes_here:
+        gc.disable()
 
 
 def exit_now(status: int) -> None:

@@ -163,7 +163,7 @@ def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_
         def validated(path):
             note("validate")
             return real_validated(path)
-        planner.process.prepare_one_shot_process = lambda: note("freeze")
+        planner.process.prepare_one_shot_process = lambda composes_here: note(f"freeze {composes_here}")
         planner.definition_composer.parallel_composition = composition
         cli._validated = validated
         cli.build_plan = lambda stack_file, registry: note(f"plan {stack_file.stack}")
@@ -180,10 +180,44 @@ def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_
         ["fork", []],
         ["validate", []],
         ["open eu-west-1", ["stacks.config"]],
-        ["freeze", everything],
+        ["freeze False", everything],
         ["plan dev", everything],
         ["child ended", everything],
     ]
+
+
+@pytest.mark.parametrize(
+    ("cache", "parallel", "collects"),
+    # With the switch on, a cold plan forks a composer on a machine with a second core.
+    [("empty", "0", True), ("empty", "1", composer_cores() < 2), ("warm", "0", False), ("warm", "1", False)],
+)
+def test_a_one_shot_plan_collects_cyclic_garbage_only_where_it_composes_definitions_itself(
+    tmp_path: Path, cache: str, parallel: str, collects: bool
+) -> None:
+    """Composing with the SageMaker SDK leaves much cyclic garbage; recording leaves little. So the
+    plan keeps the collector on only where it composes in its own process: a cold cache and no
+    composer child (one core, or ``MLOPS_PARALLEL_COMPOSER=0``)."""
+    definitions = tmp_path / "definitions"
+    definitions.mkdir()
+    if cache == "warm":
+        (definitions / "0123.json").write_text("{}")
+    script = textwrap.dedent(
+        """
+        import gc, json
+        import planner.__main__ as cli
+        seen = []
+        cli.build_plan = lambda stack_file, registry: seen.append(gc.isenabled())
+        cli.plan_once("tests/fixtures/stacks/Pulumi.dev.yaml")
+        print(json.dumps(seen))
+        """
+    )
+    result = _python(
+        "-c",
+        script,
+        env_overrides={"MLOPS_DEFINITION_CACHE": str(definitions), "MLOPS_PARALLEL_COMPOSER": parallel},
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [collects]
 
 
 def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2(tmp_path) -> None:
