@@ -131,8 +131,17 @@ def plan_once(path: str, registry: str = "stand-in", *, imported: Callable[[], o
         import_plan_modules()
         if imported is not None:
             imported()
-        prepare_one_shot_process(composes_here=composer is None and is_cold())
+        prepare_one_shot_process(composes_here=composer is None and _composes_here(is_cold))
         return build_plan(stack_file, registry)
+
+
+def _composes_here(is_cold: Callable[[], bool]) -> bool:
+    """Whether this plan, with no composer child, will compose definitions itself; a cache
+    directory it cannot read counts as cold (the plan then composes, or reports the directory)."""
+    try:
+        return is_cold()
+    except OSError:
+        return True
 
 
 def validated_stack_file(path: str) -> StackFile:

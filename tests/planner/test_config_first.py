@@ -479,3 +479,13 @@ def test_a_lazy_name_whose_module_needs_a_missing_package_says_which(tmp_path: P
     monkeypatch.setitem(sys.modules, "pulumi_kubernetes", None)  # as if the extra were not installed
     with pytest.raises(MissingExtraError, match=r"lazy_area.Extra needs pulumi-kubernetes .*\[kubernetes\]"):
         lazy_area.Extra  # noqa: B018
+
+
+def test_a_definition_cache_the_plan_cannot_read_counts_as_cold() -> None:
+    from planner.__main__ import _composes_here
+
+    def unreadable() -> bool:
+        raise PermissionError(13, "Permission denied", ".cache/pipeline-definitions")
+
+    assert _composes_here(unreadable) is True
+    assert _composes_here(lambda: False) is False and _composes_here(lambda: True) is True
