@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,21 +187,22 @@ def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_
     ]
 
 
-@pytest.mark.parametrize(
-    ("cache", "parallel", "collects"),
-    # With the switch on, a cold plan forks a composer on a machine with a second core.
-    [("empty", "0", True), ("empty", "1", composer_cores() < 2), ("warm", "0", False), ("warm", "1", False)],
-)
-def test_a_one_shot_plan_collects_cyclic_garbage_only_where_it_composes_definitions_itself(
-    tmp_path: Path, cache: str, parallel: str, collects: bool
-) -> None:
-    """Composing with the SageMaker SDK leaves much cyclic garbage; recording leaves little. So the
-    plan keeps the collector on only where it composes in its own process: a cold cache and no
-    composer child (one core, or ``MLOPS_PARALLEL_COMPOSER=0``)."""
+def _definitions(tmp_path: Path, cache: str) -> Path:
     definitions = tmp_path / "definitions"
     definitions.mkdir()
     if cache == "warm":
         (definitions / "0123.json").write_text("{}")
+    return definitions
+
+
+@pytest.mark.parametrize(("cache", "collects"), [("empty", True), ("warm", False)])
+def test_a_one_shot_plan_without_a_composer_collects_cyclic_garbage_only_if_it_composes(
+    tmp_path: Path, cache: str, collects: bool
+) -> None:
+    """Composing with the SageMaker SDK leaves much cyclic garbage; recording leaves little. So a
+    plan with no composer child (here ``MLOPS_PARALLEL_COMPOSER=0``) keeps the collector on only
+    where its definition cache is cold: it composes them in its own process (a fresh process, as
+    ``python -m planner``)."""
     script = textwrap.dedent(
         """
         import gc, json
@@ -211,13 +213,43 @@ def test_a_one_shot_plan_collects_cyclic_garbage_only_where_it_composes_definiti
         print(json.dumps(seen))
         """
     )
+    definitions = _definitions(tmp_path, cache)
     result = _python(
         "-c",
         script,
-        env_overrides={"MLOPS_DEFINITION_CACHE": str(definitions), "MLOPS_PARALLEL_COMPOSER": parallel},
+        env_overrides={"MLOPS_DEFINITION_CACHE": str(definitions), "MLOPS_PARALLEL_COMPOSER": "0"},
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [collects]
+
+
+@pytest.mark.parametrize("cache", ["empty", "warm"])
+def test_a_one_shot_plan_whose_composer_composes_collects_nothing_automatically(
+    tmp_path: Path, cache: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+
+    import planner.__main__ as cli
+    import planner.definition_composer
+    import planner.process
+
+    @contextlib.contextmanager
+    def composition() -> Any:
+        class Composer:
+            def open_region(self, region: str) -> None:
+                pass
+
+        yield Composer()
+
+    decided: list[bool] = []
+    monkeypatch.setenv("MLOPS_DEFINITION_CACHE", str(_definitions(tmp_path, cache)))
+    monkeypatch.setattr(planner.definition_composer, "parallel_composition", composition)
+    monkeypatch.setattr(
+        planner.process, "prepare_one_shot_process", lambda composes_here: decided.append(composes_here)
+    )
+    monkeypatch.setattr(cli, "build_plan", lambda stack_file, registry: None)
+    cli.plan_once(str(REPO / "tests" / "fixtures" / "stacks" / "Pulumi.dev.yaml"))
+    assert decided == [False]
 
 
 def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2(tmp_path) -> None:
