@@ -118,16 +118,22 @@ def test_an_unknown_value_anywhere_leaves_the_text_unknown_as_at_a_preview(secre
     assert seen["json_text"][:2] == (False, secret)
 
 
-def test_only_the_documents_own_outputs_are_awaited(monkeypatch: pytest.MonkeyPatch) -> None:
-    """json_dumps makes an Output of every value in the document; a plan renders ~1,800 of them."""
-    created: list[pulumi.Output[Any]] = []
-    track = pulumi.Output._track  # every new Output, however it is made, registers here
+@pytest.fixture
+def created(monkeypatch: pytest.MonkeyPatch) -> list[pulumi.Output[Any]]:
+    """Every Output made from now on, however it is made (each registers with ``_track``)."""
+    made: list[pulumi.Output[Any]] = []
+    track = pulumi.Output._track
 
     def counting(self: pulumi.Output[Any]) -> None:
-        created.append(self)
+        made.append(self)
         track(self)
 
     monkeypatch.setattr(pulumi.Output, "_track", counting)
+    return made
+
+
+def test_only_the_documents_own_outputs_are_awaited(created: list[pulumi.Output[Any]]) -> None:
+    """json_dumps makes an Output of every value in the document; a plan renders ~1,800 of them."""
 
     async def outputs_made(render: Render) -> tuple[int, str | None]:
         statements = [{"Effect": "Allow", "Action": [f"s3:Action{i}" for i in range(20)]} for i in range(50)]
@@ -232,16 +238,7 @@ def test_a_join_of_one_output_is_what_output_concat_gives(case: str) -> None:
     )
 
 
-def test_a_join_awaits_only_its_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
-    created: list[pulumi.Output[Any]] = []
-    track = pulumi.Output._track
-
-    def counting(self: pulumi.Output[Any]) -> None:
-        created.append(self)
-        track(self)
-
-    monkeypatch.setattr(pulumi.Output, "_track", counting)
-
+def test_a_join_awaits_only_its_outputs(created: list[pulumi.Output[Any]]) -> None:
     async def outputs_made(join: Join) -> tuple[int, str | None]:
         created.clear()
         text = await join("arn:aws:s3:::", _output("bucket"), "/", "prefix", "*").future()
