@@ -202,9 +202,7 @@ def _wire(value: Any) -> Any:
         return {key if type(key) is str else str(key): _wire(item) for key, item in value.items()}
     if kind is list:
         return [_wire(item) for item in value]
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
+    if isinstance(value, int):  # bool cannot be subclassed: every bool returned above
         return float(value)
     if isinstance(value, Mapping):
         return {str(k): _wire(v) for k, v in value.items()}
