@@ -99,19 +99,6 @@ def test_a_file_that_makes_much_cyclic_garbage_is_collected_before_its_end(thres
     assert young in ([0], [0, 0])  # the safety valve: a young collection per million, nothing older
 
 
-def test_thaw_hands_everything_back_to_the_collector() -> None:
-    kept = _Node()
-    heap = LongLivedHeap()
-    heap.freeze()
-    assert not _scanned(kept)
-
-    heap.thaw()
-    try:
-        assert _scanned(kept) and gc.get_freeze_count() == 0
-    finally:
-        heap.freeze()  # this session's heap, as the plugin left it
-
-
 INNER_TESTS = """
     import gc, weakref
     import pytest
@@ -168,7 +155,7 @@ INNER_CONFTEST = """
 """
 
 
-def test_the_plugin_freezes_after_collection_and_after_each_file_and_thaws_at_the_end(
+def test_the_plugin_freezes_after_collection_and_after_each_file_and_leaves_the_heap_frozen(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
@@ -192,7 +179,9 @@ def test_the_plugin_freezes_after_collection_and_after_each_file_and_thaws_at_th
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "5 passed" in result.stdout
-    assert frozen_at_the_end.read_text() == "0"
+    # Nothing handed back at the end: pytest's last collection and the exit's trace only what the
+    # last file left unfrozen, not the session's heap (pytest and everything it imported).
+    assert int(frozen_at_the_end.read_text()) > 10_000  # pytest and its plugins alone: ~38,000
 
 
 def test_this_suite_loads_the_plugin(pytestconfig: pytest.Config) -> None:
