@@ -2,74 +2,26 @@
 and a JSON plan does not import the text report's renderer (rich).
 
 What a plan executes is read in a fresh process (this one has run whatever earlier tests touched):
-one per version of the code, shared by the workers (tests.recorded.computed_once).
+tests/fresh_plans.py, one per switch and version of the code, shared with the lazy-import tests.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
 import importlib.util
-import os
-import subprocess
 import sys
 from typing import Any
 
 import pytest
 
 from planner import deferred_sdk_modules as deferred
-from planner import lazy_provider_imports
-from tests.conftest import REPO, stack_path
-from tests.recorded import computed_once
-from tests.script_reports import script_report
-
-# The plan as `python -m planner` makes it, then what it left in sys.modules.
-_PLAN_THEN_REPORT = """
-import contextlib, io, json, sys
-from planner.__main__ import main
-from planner.deferred_sdk_modules import DEFERRED_MODULES, is_deferred
-with contextlib.redirect_stdout(io.StringIO()):
-    status = main(["--config", sys.argv[1], "--format", "json"], one_shot=True)
-print(json.dumps({
-    "status": status,
-    "modules": {name: name in sys.modules and is_deferred(sys.modules[name]) for name in DEFERRED_MODULES},
-    "imported": sorted(
-        name for name in ("psutil", "opentelemetry.sdk.trace", "rich", "sagemaker") if name in sys.modules
-    ),
-}))
-"""
-
-
-@functools.cache
-def _warm_definition_cache() -> None:
-    """Plan prod once so that the measured plans are warm: their definitions from the cache,
-    whatever the cores and the cache held before. A plan that composes a definition in its own
-    process (one core, MLOPS_PARALLEL_COMPOSER=0) imports the SageMaker SDK, which imports rich and
-    psutil itself. The definitions do not depend on the switch: one plan serves both sides."""
-    subprocess.run(
-        [sys.executable, "-m", "planner", "--config", str(stack_path("prod")), "--format", "json"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    )
-
-
-def _plan_in_a_fresh_process(switch: str) -> dict[str, Any]:
-    _warm_definition_cache()
-    environment = {**os.environ, lazy_provider_imports.ENV_SWITCH: switch}
-    return script_report(_PLAN_THEN_REPORT, str(stack_path("prod")), env=environment)
+from tests.fresh_plans import fresh_plan
 
 
 @pytest.fixture(scope="module")
 def fresh_plans() -> dict[str, dict[str, Any]]:
-    return {
-        switch: computed_once(
-            f"deferred-{switch}",
-            lambda switch=switch: _plan_in_a_fresh_process(switch),
-            key=[stack_path("prod").read_bytes(), switch],
-        )
-        for switch in ("1", "0")
-    }
+    """What the prod plan left in a fresh process, with the lazy provider imports on ("1") and off."""
+    return {switch: fresh_plan(switch)["plan"] for switch in ("1", "0")}
 
 
 def test_a_plan_runs_none_of_the_deferred_modules(fresh_plans: dict[str, dict[str, Any]]) -> None:

@@ -1,10 +1,10 @@
 """Lazy classes in the providers' type modules (planner/lazy_provider_classes.py) are the real ones.
 
-Ground truth comes from a subprocess with the hooks switched off (MLOPS_LAZY_PROVIDER_IMPORTS=0):
-it records the prod fixture and describes every name of every type module (``_inputs``,
-``outputs``, ``_enums``) the program imported, and the Pulumi SDK's view of each class of the SageMaker ones:
-whether it is an input or output type and the type of each property, which the SDK reads from the
-class's string type hints. This process has the hooks (conftest imports the planner first). The
+Ground truth comes from a fresh process with the hooks switched off (MLOPS_LAZY_PROVIDER_IMPORTS=0,
+tests/fresh_plans.py): it plans and records the prod fixture and describes every name of every
+type module (``_inputs``, ``outputs``, ``_enums``) the program imported, and the Pulumi SDK's view
+of each class of the SageMaker ones: whether it is an input or output type and the type of each
+property, which the SDK reads from the class's string type hints. This process has the hooks (conftest imports the planner first). The
 rest uses a small provider shaped like the generated ones.
 """
 
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
-import os
 import re
-import subprocess
 import sys
 import textwrap
 import types
@@ -28,94 +26,32 @@ from pulumi import _types as pulumi_types
 from pulumi.type_token import get_type_token
 
 from planner import lazy_provider_classes as lazy_classes
-from planner import lazy_provider_imports as lazy_imports
 from planner.recorder import record_stack_file
-from tests.conftest import REPO, stack_path
-from tests.recorded import computed_once
-from tests.script_reports import script_report
-
-# The SageMaker type modules: every class's SDK view is compared (the rest: names only).
-SDK_VIEW_MODULES = (
-    "pulumi_aws.sagemaker._inputs",
-    "pulumi_aws.sagemaker.outputs",
-    "pulumi_aws_native.sagemaker._inputs",
-)
-
-_DESCRIBE = """
-import re, types
-def describe(value):
-    if isinstance(value, types.ModuleType):
-        return ["module", value.__name__]
-    if hasattr(value, "__module__") and hasattr(value, "__qualname__"):
-        return [value.__module__, value.__qualname__]
-    return ["value", re.sub(r" at 0x[0-9a-f]+", "", repr(value))]
-
-def sdk_view(cls):
-    from pulumi import _types
-    if _types.is_input_type(cls):
-        return ["input", {k: describe(v) for k, v in sorted(_types.input_type_types(cls).items())}]
-    if _types.is_output_type(cls):
-        return ["output", {k: describe(v) for k, v in sorted(_types.output_type_types(cls).items())}]
-    return ["plain", sorted(getattr(cls, "__annotations__", {}))]
-"""
-_REAL_SIDE = (
-    _DESCRIBE
-    + """
-import json, re, sys
-from planner.recorder import record_stack_file
-record_stack_file(sys.argv[1])
-modules = sorted(m for m in sys.modules if re.fullmatch(r"pulumi_aws(_native)?\\.[a-z0-9_]+\\.(_inputs|outputs|_enums)", m))
-names = {m: {n: describe(getattr(sys.modules[m], n)) for n in sys.modules[m].__all__} for m in modules}
-views = {m: {n: sdk_view(getattr(sys.modules[m], n)) for n in sys.modules[m].__all__} for m in sys.argv[2:]}
-print(json.dumps({"names": names, "views": views, "lazy": [m for m in modules if type(sys.modules[m]).__name__ == "LazyClassModule"]}))
-"""
-)
-
-
-def _namespace() -> dict[str, Any]:
-    namespace: dict[str, Any] = {}
-    exec(_DESCRIBE, namespace)  # the same functions as the subprocess's
-    return namespace
-
-
-_HERE = _namespace()
-describe, sdk_view = _HERE["describe"], _HERE["sdk_view"]
-
-
-def _real_side(stack_file: Path) -> dict[str, Any]:
-    return script_report(
-        _REAL_SIDE, str(stack_file), *SDK_VIEW_MODULES, env={**os.environ, lazy_imports.ENV_SWITCH: "0"}
-    )
+from tests.conftest import stack_path
+from tests.fresh_plans import SDK_VIEW_MODULES, describe, fresh_plan, sdk_view
 
 
 @pytest.fixture(scope="module")
 def real() -> dict[str, Any]:
-    """The hooks-off side, one subprocess per version of what decides it (tests.recorded)."""
-    prod = stack_path("prod")
-    return computed_once(
-        "real-types",
-        lambda: _real_side(prod),
-        key=[str(prod), prod.read_bytes(), os.environ.get("PYTHONPATH", ""), *SDK_VIEW_MODULES],
-    )
+    """The hooks-off side: the fresh process of tests/fresh_plans.py."""
+    return fresh_plan("0")
 
 
 def test_the_switch_turns_lazy_classes_off_and_the_prod_plan_uses_them(real: dict[str, Any]) -> None:
-    assert real["lazy"] == []
-    assert set(SDK_VIEW_MODULES) <= set(real["names"])
+    assert real["lazy_types"] == []
+    assert set(SDK_VIEW_MODULES) <= set(real["types"])
     record_stack_file(stack_path("prod"))
-    for name in real["names"]:
+    for name in real["types"]:
         module = importlib.import_module(name)
         assert isinstance(module, lazy_classes.LazyClassModule), name
 
 
 def test_every_name_of_every_type_module_the_plan_imports_is_the_same(real: dict[str, Any]) -> None:
-    for name, names in real["names"].items():
+    for name, pairs in real["types"].items():
         module = importlib.import_module(name)
-        assert module.__all__ == list(names), name
+        assert module.__all__ == [n for n, _ in pairs], name
         mismatched = {
-            n: (describe(getattr(module, n)), d)
-            for n, d in names.items()
-            if describe(getattr(module, n)) != d
+            n: (describe(getattr(module, n)), d) for n, d in pairs if describe(getattr(module, n)) != d
         }
         assert mismatched == {}, name
 
@@ -133,17 +69,8 @@ def test_the_sdk_reads_the_same_types_off_every_sagemaker_class(real: dict[str, 
 
 
 def test_a_plan_builds_only_the_classes_it_uses() -> None:
-    script = (
-        "import sys\n"
-        "from planner.recorder import record_stack_file\n"
-        f"record_stack_file({str(stack_path('prod'))!r})\n"
-        "m = sys.modules['pulumi_aws.sagemaker._inputs']\n"
-        "print(len(m.__dict__['__lazy_all__']), len(m.__dict__['__lazy_pending__']))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
-    ).stdout
-    defined, pending = map(int, out.split())
+    # The prod plan in a fresh process with the hooks on (tests/fresh_plans.py).
+    defined, pending = fresh_plan("1")["plan"]["lazy_classes"]
     assert defined > 500
     assert pending > 0.9 * defined, "most of the module's classes are never built"
 

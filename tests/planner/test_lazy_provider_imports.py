@@ -1,18 +1,17 @@
 """The lazy provider packages (planner/lazy_provider_imports.py) expose exactly the real packages.
 
-Ground truth comes from a subprocess with the hook switched off (MLOPS_LAZY_PROVIDER_IMPORTS=0): it
-records the prod fixture and lists, for every service package the program imported, every public
-name and what it is. This process has the hook (conftest imports the planner first).
+Ground truth comes from a fresh process with the hook switched off (MLOPS_LAZY_PROVIDER_IMPORTS=0,
+tests/fresh_plans.py): it plans and records the prod fixture and lists, for every service package
+the program imported, every public name and what it is. This process has the hook (conftest imports the planner first).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,44 +20,8 @@ import pytest
 from planner import lazy_provider_imports as lazy
 from planner.recorder import ResourceGraph
 from tests.conftest import stack_path
-from tests.recorded import computed_once, recorded_stack
-from tests.script_reports import script_report
-
-# Both sides describe objects the same way: identity across processes is module + qualified name.
-_DESCRIBE = """
-import types
-def describe(value):
-    if isinstance(value, types.ModuleType):
-        return ["module", value.__name__]
-    if hasattr(value, "__module__") and hasattr(value, "__qualname__"):
-        return [value.__module__, value.__qualname__]
-    return ["value", repr(value)]
-"""
-_REAL_SIDE = (
-    _DESCRIBE
-    + """
-import json, re, sys
-from planner.recorder import record_stack_file
-graph = record_stack_file(sys.argv[1])
-packages = sorted({m.rsplit(".", 1)[0] for m in list(sys.modules) if re.fullmatch(r"pulumi_aws(_native)?\\.[a-z0-9_]+\\.[a-z0-9_]+", m)})
-names = {p: {n: describe(getattr(sys.modules[p], n)) for n in dir(sys.modules[p]) if not n.startswith("_")} for p in packages}
-lazy = [p for p in packages if type(sys.modules[p]).__name__ == "LazyServicePackage"]
-resources = [[r.urn, r.type, r.custom, r.parent, r.provider, sorted(r.dependencies), r.inputs] for r in graph]
-def plain(value):  # assets and archives: their class and fields (a repr has an address)
-    return {type(value).__qualname__: vars(value)}
-print(json.dumps({"names": names, "lazy": lazy, "resources": resources}, default=plain, sort_keys=True))
-"""
-)
-
-
-def _describer() -> Callable[[Any], list[str]]:
-    namespace: dict[str, Any] = {}
-    exec(_DESCRIBE, namespace)  # the same describe() as the subprocess's
-    return namespace["describe"]
-
-
-describe = _describer()
-"""Compiled once: the test below describes every public name of every service package (thousands)."""
+from tests.fresh_plans import describe, fresh_plan
+from tests.recorded import recorded_stack
 
 
 def _resources(graph: ResourceGraph) -> list[Any]:
@@ -66,37 +29,22 @@ def _resources(graph: ResourceGraph) -> list[Any]:
     return json.loads(json.dumps(rows, default=lambda v: {type(v).__qualname__: vars(v)}, sort_keys=True))
 
 
-def _real_side(stack_file: Path) -> dict[str, Any]:
-    """What the subprocess with the hook off reports (:data:`_REAL_SIDE`)."""
-    return script_report(_REAL_SIDE, str(stack_file), env={**os.environ, lazy.ENV_SWITCH: "0"})
-
-
 @pytest.fixture(scope="module")
 def real() -> dict[str, Any]:
-    """The hook-off side: one subprocess (6 s of CPU) per version of what decides its report, shared
-    by the xdist workers and later runs (tests.recorded.computed_once). Keyed by the code (the
-    fingerprint: planner, components, stacks... uv.lock, Python), this module (the subprocess's
-    script, the switch it sets), the tests' support files, the MLOPS_/AWS_/PULUMI_/MOTO_
-    environment, the interpreter, what is installed (the fingerprint again) and, here, the prod
-    fixture's path and bytes and PYTHONPATH. Each worker unpickles its own copy of a plain JSON
-    document (this module's tests share it, and only read it, as before), so no worker or run can
-    change what another reads; a failing subprocess is not cached."""
-    prod = stack_path("prod")
-    return computed_once(
-        "real", lambda: _real_side(prod), key=[str(prod), prod.read_bytes(), os.environ.get("PYTHONPATH", "")]
-    )
+    """The hook-off side: the fresh process of tests/fresh_plans.py (each caller its own copy)."""
+    return fresh_plan("0")
 
 
 def test_the_switch_turns_the_hook_off_and_this_process_has_it(real: dict[str, Any]) -> None:
-    assert real["lazy"] == [], "MLOPS_LAZY_PROVIDER_IMPORTS=0 imports the generated packages"
-    assert {"pulumi_aws.ec2", "pulumi_aws.iam", "pulumi_aws.sagemaker"} <= set(real["names"])
+    assert real["lazy_services"] == [], "MLOPS_LAZY_PROVIDER_IMPORTS=0 imports the generated packages"
+    assert {"pulumi_aws.ec2", "pulumi_aws.iam", "pulumi_aws.sagemaker"} <= set(real["services"])
     ec2 = importlib.import_module("pulumi_aws.ec2")
     assert ec2.Vpc.__module__ == "pulumi_aws.ec2.vpc"  # loads pulumi's lazy placeholder
     assert isinstance(ec2, lazy.LazyServicePackage)
 
 
 def test_every_public_name_of_every_imported_service_is_the_same_object(real: dict[str, Any]) -> None:
-    for package, names in real["names"].items():
+    for package, names in real["services"].items():
         module = importlib.import_module(package)
         getattr(module, next(iter(names)))  # loads pulumi's lazy placeholder (_utils.lazy_import)
         assert isinstance(module, lazy.LazyServicePackage), package

@@ -1,0 +1,168 @@
+"""What the prod plan leaves in a fresh interpreter, with the lazy provider imports on and off: the
+ground truth of the planner's import hooks (planner/deferred_sdk_modules.py,
+lazy_provider_imports.py, lazy_provider_classes.py), which a test worker has installed (conftest
+imports the planner first) and so cannot observe in itself.
+
+One fresh process per switch (``MLOPS_LAZY_PROVIDER_IMPORTS``) serves every test module that reads
+it: the process makes the plan as `python -m planner` makes it (``main(..., one_shot=True)``) and
+reports what that left in ``sys.modules``; then it records the prod fixture again and describes
+what the tests compare with this process's hooked modules. Each report is computed once per
+version of the code and shared by the xdist workers and later runs (tests.recorded.computed_once):
+four processes and a fifth plan became two.
+
+:func:`describe` and :func:`sdk_view` are the functions the fresh process describes objects with,
+so both sides compare the same descriptions; this module imports nothing of the program's at its
+top, since the fresh process imports it only after its plan.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import types
+from typing import Any
+
+# The SageMaker type modules: every class's SDK view is described (the other type modules: names).
+SDK_VIEW_MODULES = (
+    "pulumi_aws.sagemaker._inputs",
+    "pulumi_aws.sagemaker.outputs",
+    "pulumi_aws_native.sagemaker._inputs",
+)
+# The type module whose lazily built classes the plan's report counts.
+COUNTED_TYPE_MODULE = "pulumi_aws.sagemaker._inputs"
+# The libraries a JSON plan must not import (tracing, the process utilities it brings, the text
+# report's renderer, the SageMaker SDK: definitions come from the cache).
+WATCHED_IMPORTS = ("psutil", "opentelemetry.sdk.trace", "rich", "sagemaker")
+
+
+def describe(value: Any) -> list[str]:
+    """What identifies ``value`` across processes: a module's name, a class's or function's module
+    and qualified name, else its repr without addresses."""
+    if isinstance(value, types.ModuleType):
+        return ["module", value.__name__]
+    if hasattr(value, "__module__") and hasattr(value, "__qualname__"):
+        return [value.__module__, value.__qualname__]
+    return ["value", re.sub(r" at 0x[0-9a-f]+", "", repr(value))]
+
+
+def sdk_view(cls: Any) -> list[Any]:
+    """What the Pulumi SDK reads off a type class: input or output type, and each property's type
+    (from the class's string type hints)."""
+    from pulumi import _types
+
+    if _types.is_input_type(cls):
+        return ["input", {k: describe(v) for k, v in sorted(_types.input_type_types(cls).items())}]
+    if _types.is_output_type(cls):
+        return ["output", {k: describe(v) for k, v in sorted(_types.output_type_types(cls).items())}]
+    return ["plain", sorted(getattr(cls, "__annotations__", {}))]
+
+
+def _report(stack_file: str) -> dict[str, Any]:
+    """Run in the fresh process (``python -c``): the plan first, with nothing imported before it."""
+    import contextlib
+    import io
+    import sys
+
+    from planner.__main__ import main
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        status = main(["--config", stack_file, "--format", "json"], one_shot=True)
+
+    from planner.deferred_sdk_modules import DEFERRED_MODULES, is_deferred
+
+    plan = {
+        "status": status,
+        "modules": {
+            name: name in sys.modules and is_deferred(sys.modules[name]) for name in DEFERRED_MODULES
+        },
+        "imported": sorted(name for name in WATCHED_IMPORTS if name in sys.modules),
+    }
+    counted = sys.modules.get(COUNTED_TYPE_MODULE)
+    if counted is not None and "__lazy_all__" in counted.__dict__:
+        plan["lazy_classes"] = [
+            len(counted.__dict__["__lazy_all__"]),
+            len(counted.__dict__["__lazy_pending__"]),
+        ]
+
+    from planner.recorder import record_stack_file
+
+    graph = record_stack_file(stack_file)
+    modules = list(sys.modules)
+    services = sorted(
+        {
+            m.rsplit(".", 1)[0]
+            for m in modules
+            if re.fullmatch(r"pulumi_aws(_native)?\.[a-z0-9_]+\.[a-z0-9_]+", m)
+        }
+    )
+    type_modules = sorted(
+        m for m in modules if re.fullmatch(r"pulumi_aws(_native)?\.[a-z0-9_]+\.(_inputs|outputs|_enums)", m)
+    )
+    return {
+        "plan": plan,
+        "services": {
+            p: {n: describe(getattr(sys.modules[p], n)) for n in dir(sys.modules[p]) if not n.startswith("_")}
+            for p in services
+        },
+        "lazy_services": [p for p in services if type(sys.modules[p]).__name__ == "LazyServicePackage"],
+        # Pairs in the order of __all__ (the report's JSON sorts the keys of a map).
+        "types": {
+            m: [[n, describe(getattr(sys.modules[m], n))] for n in sys.modules[m].__all__]
+            for m in type_modules
+        },
+        "views": {
+            m: {n: sdk_view(getattr(sys.modules[m], n)) for n in sys.modules[m].__all__}
+            for m in SDK_VIEW_MODULES
+        },
+        "lazy_types": [m for m in type_modules if type(sys.modules[m]).__name__ == "LazyClassModule"],
+        "resources": [
+            [r.urn, r.type, r.custom, r.parent, r.provider, sorted(r.dependencies), r.inputs] for r in graph
+        ],
+    }
+
+
+_SCRIPT = """
+import json, sys
+from tests.fresh_plans import _report
+def plain(value):  # assets and archives: their class and fields (a repr has an address)
+    return {type(value).__qualname__: vars(value)}
+print(json.dumps(_report(sys.argv[1]), default=plain, sort_keys=True))
+"""
+
+
+@functools.cache
+def _warm_definition_cache() -> None:
+    """Compose the prod definitions into the cache the fresh processes read, once per worker: a plan
+    that composes in its own process (one core, MLOPS_PARALLEL_COMPOSER=0) imports the SageMaker SDK,
+    which imports rich and psutil itself. An uncached recording here composes what is missing (in
+    this process, which may import the SDK), whatever the cores and the cache held before; the
+    definitions do not depend on the switch."""
+    from planner.recorder import record_stack_file
+    from tests.conftest import stack_path
+
+    record_stack_file(stack_path("prod"))
+
+
+def _fresh_report(switch: str) -> dict[str, Any]:
+    from planner import lazy_provider_imports
+    from tests.conftest import stack_path
+    from tests.script_reports import script_report
+
+    _warm_definition_cache()
+    environment = {**os.environ, lazy_provider_imports.ENV_SWITCH: switch}
+    return script_report(_SCRIPT, str(stack_path("prod")), env=environment)
+
+
+def fresh_plan(switch: str) -> dict[str, Any]:
+    """The report of the prod plan's fresh process with ``MLOPS_LAZY_PROVIDER_IMPORTS=switch``: this
+    caller's own copy (see the module's docstring)."""
+    from tests.conftest import stack_path
+    from tests.recorded import computed_once
+
+    prod = stack_path("prod")
+    return computed_once(
+        f"prod-{switch}",
+        lambda: _fresh_report(switch),
+        key=[str(prod), prod.read_bytes(), switch, os.environ.get("PYTHONPATH", "")],
+    )
