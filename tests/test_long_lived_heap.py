@@ -146,12 +146,19 @@ INNER_OTHER_FILE = """
         gc.collect()  # frees what is garbage and not frozen
         assert {scope: value() for scope, value in VALUES.items()} == {"module": None, "function": None}
 """
-INNER_CONFTEST = """
-    import gc, os
+# The inner session's entry point: its exit handler, registered before pytest is imported, runs
+# after every hook, clean-up and exit handler of the session (handlers run last registered first),
+# so a heap unfrozen anywhere at the end (a hook, pytest's clean-ups, another exit handler) shows.
+LAST_WORD = """
+import atexit, gc, os, sys
 
-    def pytest_unconfigure(config):
-        with open(os.environ["FROZEN_AT_THE_END"], "w") as report:
-            report.write(str(gc.get_freeze_count()))
+def last_word():
+    with open(os.environ["FROZEN_AT_THE_END"], "w") as report:
+        report.write(str(gc.get_freeze_count()))
+
+atexit.register(last_word)
+import pytest
+sys.exit(pytest.main(sys.argv[1:]))
 """
 
 
@@ -160,7 +167,6 @@ def test_the_plugin_freezes_after_collection_and_after_each_file_and_leaves_the_
 ) -> None:
     (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
     (tmp_path / "test_other.py").write_text(textwrap.dedent(INNER_OTHER_FILE))
-    (tmp_path / "conftest.py").write_text(textwrap.dedent(INNER_CONFTEST))
     frozen_at_the_end = tmp_path / "frozen"
     # Options and plugins given to this session (PYTEST_ADDOPTS="-n 2"...) are not the inner one's.
     inherited = {
@@ -169,7 +175,7 @@ def test_the_plugin_freezes_after_collection_and_after_each_file_and_leaves_the_
     environment = {**inherited, "PYTHONPATH": str(REPO), "FROZEN_AT_THE_END": str(frozen_at_the_end)}
 
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.long_lived_heap", "-p", "no:cacheprovider", "-q"],
+        [sys.executable, "-c", LAST_WORD, "-p", "tests.long_lived_heap", "-p", "no:cacheprovider", "-q"],
         cwd=tmp_path,
         env=environment,
         capture_output=True,
@@ -179,8 +185,9 @@ def test_the_plugin_freezes_after_collection_and_after_each_file_and_leaves_the_
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "5 passed" in result.stdout
-    # Nothing handed back at the end: pytest's last collection and the exit's trace only what the
-    # last file left unfrozen, not the session's heap (pytest and everything it imported).
+    # Nothing handed back at the end, up to the process's last exit handler: pytest's last
+    # collection and the exit's trace only what the last file left unfrozen, not the session's
+    # heap (pytest and everything it imported).
     assert int(frozen_at_the_end.read_text()) > 10_000  # pytest and its plugins alone: ~38,000
 
 
