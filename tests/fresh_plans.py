@@ -5,14 +5,16 @@ imports the planner first) and so cannot observe in itself.
 
 One fresh process per switch (``MLOPS_LAZY_PROVIDER_IMPORTS``) serves every test module that reads
 it: the process makes the plan as `python -m planner` makes it (``main(..., one_shot=True)``) and
-reports what that left in ``sys.modules``; then it records the prod fixture again and describes
-what the tests compare with this process's hooked modules. Each report is computed once per
-version of the code and shared by the xdist workers and later runs (tests.recorded.computed_once):
-four processes and a fifth plan became two.
+reports what that left in ``sys.modules``. With the hooks off it then records the prod fixture
+again and describes what the tests compare with a hooked worker's modules: the ground truth is
+that second recording of the process, identical today to a first one in a fresh process (the
+tests of the recorder check that a stack records the same every time). Each report is computed
+once per version of the code and shared by the xdist workers and later runs
+(tests.recorded.computed_once): six processes (one of them in every run) became two.
 
 :func:`describe` and :func:`sdk_view` are the functions the fresh process describes objects with,
-so both sides compare the same descriptions; this module imports nothing of the program's at its
-top, since the fresh process imports it only after its plan.
+so both sides compare the same descriptions. The fresh process imports this module before its
+plan: it must import nothing of the program's at its top (a test checks it).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import functools
 import os
 import re
 import types
+from pathlib import Path
 from typing import Any
+from unittest import mock
 
 # The SageMaker type modules: every class's SDK view is described (the other type modules: names).
 SDK_VIEW_MODULES = (
@@ -58,8 +62,9 @@ def sdk_view(cls: Any) -> list[Any]:
     return ["plain", sorted(getattr(cls, "__annotations__", {}))]
 
 
-def _report(stack_file: str) -> dict[str, Any]:
-    """Run in the fresh process (``python -c``): the plan first, with nothing imported before it."""
+def _report(stack_file: str, *, described: bool) -> dict[str, Any]:
+    """Run in the fresh process (``python -c``): the plan first, with nothing of the program's
+    imported before it; then, if ``described``, the second recording and its descriptions."""
     import contextlib
     import io
     import sys
@@ -79,11 +84,13 @@ def _report(stack_file: str) -> dict[str, Any]:
         "imported": sorted(name for name in WATCHED_IMPORTS if name in sys.modules),
     }
     counted = sys.modules.get(COUNTED_TYPE_MODULE)
-    if counted is not None and "__lazy_all__" in counted.__dict__:
-        plan["lazy_classes"] = [
-            len(counted.__dict__["__lazy_all__"]),
-            len(counted.__dict__["__lazy_pending__"]),
-        ]
+    lazy = counted is not None and "__lazy_all__" in counted.__dict__
+    # [classes the module defines, classes not built yet], or None where it is no lazy module.
+    plan["lazy_classes"] = (
+        [len(counted.__dict__["__lazy_all__"]), len(counted.__dict__["__lazy_pending__"])] if lazy else None
+    )
+    if not described:
+        return {"plan": plan}
 
     from planner.recorder import record_stack_file
 
@@ -127,21 +134,33 @@ import json, sys
 from tests.fresh_plans import _report
 def plain(value):  # assets and archives: their class and fields (a repr has an address)
     return {type(value).__qualname__: vars(value)}
-print(json.dumps(_report(sys.argv[1]), default=plain, sort_keys=True))
+print(json.dumps(_report(sys.argv[1], described=sys.argv[2] == "described"), default=plain, sort_keys=True))
 """
 
 
+def definition_folder() -> Path:
+    """The pipeline-definition cache the fresh processes read, as an absolute path: the configured
+    one (``MLOPS_DEFINITION_CACHE``) or the default, resolved against the repository, where the
+    fresh processes run, not this process's working directory; the default where the cache is
+    configured off (a plan without a cache composes every definition, which is not what these
+    tests look at)."""
+    from components.definition_cache_dir import DEFAULT_DIR, cache_dir
+    from tests.conftest import REPO
+
+    return REPO / (cache_dir() or DEFAULT_DIR)
+
+
 @functools.cache
-def _warm_definition_cache() -> None:
-    """Compose the prod definitions into the cache the fresh processes read, once per worker: a plan
-    that composes in its own process (one core, MLOPS_PARALLEL_COMPOSER=0) imports the SageMaker SDK,
-    which imports rich and psutil itself. An uncached recording here composes what is missing (in
-    this process, which may import the SDK), whatever the cores and the cache held before; the
-    definitions do not depend on the switch."""
+def _warm_definition_cache(folder: Path) -> None:
+    """Compose the prod definitions into ``folder``, once per worker: a plan that composes in its own
+    process (one core, MLOPS_PARALLEL_COMPOSER=0) imports the SageMaker SDK, which imports rich and
+    psutil itself. A recording here composes what ``folder`` lacks (in this process, which may import
+    the SDK); the definitions do not depend on the switch."""
     from planner.recorder import record_stack_file
     from tests.conftest import stack_path
 
-    record_stack_file(stack_path("prod"))
+    with mock.patch.dict(os.environ, {"MLOPS_DEFINITION_CACHE": str(folder)}):
+        record_stack_file(stack_path("prod"))
 
 
 def _fresh_report(switch: str) -> dict[str, Any]:
@@ -149,9 +168,16 @@ def _fresh_report(switch: str) -> dict[str, Any]:
     from tests.conftest import stack_path
     from tests.script_reports import script_report
 
-    _warm_definition_cache()
-    environment = {**os.environ, lazy_provider_imports.ENV_SWITCH: switch}
-    return script_report(_SCRIPT, str(stack_path("prod")), env=environment)
+    folder = definition_folder()
+    _warm_definition_cache(folder)
+    environment = {
+        **os.environ,
+        lazy_provider_imports.ENV_SWITCH: switch,
+        "MLOPS_DEFINITION_CACHE": str(folder),
+    }
+    # Only the hooks-off side's recording and descriptions are compared with a hooked worker.
+    described = "described" if switch == "0" else "plan only"
+    return script_report(_SCRIPT, str(stack_path("prod")), described, env=environment)
 
 
 def fresh_plan(switch: str) -> dict[str, Any]:

@@ -7,14 +7,17 @@ tests/fresh_plans.py, one per switch and version of the code, shared with the la
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from planner import deferred_sdk_modules as deferred
+from tests import fresh_plans as fresh_plans_module
 from tests.fresh_plans import fresh_plan
 
 
@@ -63,3 +66,17 @@ def test_only_the_named_modules_are_deferred() -> None:
     assert finder.find_spec("pulumi.automation.errors", pulumi.automation.__path__) is None
     spec = finder.find_spec("pulumi.dynamic", pulumi.__path__)
     assert spec is not None and isinstance(spec.loader, importlib.util.LazyLoader)
+
+
+def test_the_fresh_process_imports_nothing_of_the_programs_before_its_plan() -> None:
+    """tests/fresh_plans.py is imported by the fresh process before the plan it observes: its top
+    level may import the standard library only (what the plan imports is what is measured)."""
+    tree = ast.parse(Path(fresh_plans_module.__file__).read_text())
+    imported = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported.add((node.module or "").split(".")[0])
+    assert imported - {"__future__"} <= set(sys.stdlib_module_names), imported
+    assert "functools" in imported  # the walk sees the module's imports
