@@ -25,7 +25,6 @@ import re
 import types
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 # The SageMaker type modules: every class's SDK view is described (the other type modules: names).
 SDK_VIEW_MODULES = (
@@ -156,6 +155,8 @@ def _warm_definition_cache(folder: Path) -> None:
     process (one core, MLOPS_PARALLEL_COMPOSER=0) imports the SageMaker SDK, which imports rich and
     psutil itself. A recording here composes what ``folder`` lacks (in this process, which may import
     the SDK); the definitions do not depend on the switch."""
+    from unittest import mock  # not at the top: the fresh process imports this module
+
     from planner.recorder import record_stack_file
     from tests.conftest import stack_path
 
