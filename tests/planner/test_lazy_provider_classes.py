@@ -4,8 +4,9 @@ Ground truth comes from a fresh process with the hooks switched off (MLOPS_LAZY_
 tests/fresh_plans.py): it plans and records the prod fixture and describes every name of every
 type module (``_inputs``, ``outputs``, ``_enums``) the program imported, and the Pulumi SDK's view
 of each class of the SageMaker ones: whether it is an input or output type and the type of each
-property, which the SDK reads from the class's string type hints. This process has the hooks (conftest imports the planner first). The
-rest uses a small provider shaped like the generated ones.
+property, which the SDK reads from the class's string type hints. This process has the hooks
+(conftest imports the planner first). The rest uses a small provider shaped like the generated
+ones.
 """
 
 from __future__ import annotations
