@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 
 from components.training.definition import TrainingPipelineSettings, build_definition
 from tests.pipelines.churn_fixtures import forecast_settings, make_settings, tracking_settings
+from tests.recorded import computed_once
 
 
 @pytest.fixture(scope="session")
@@ -64,32 +64,36 @@ print(json.dumps({"attempts": attempts, "threads": threads, "definition": defini
 """
 
 
-@pytest.fixture(scope="session")
-def fresh_process_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[str]]:
-    """The dev definition built by a new interpreter with every socket refused (and every thread
-    start recorded), no AWS_* or SAGEMAKER_* variables and an empty HOME (see
-    test_training_pipeline_offline).
-
-    Started before this process first imports the SageMaker SDK (see ``dev_json``) so that the two
-    imports, several seconds each, run side by side instead of one after the other."""
-    home = tmp_path_factory.mktemp("empty-home")
+def _build_in_a_fresh_process(home: Path) -> dict[str, Any]:
     environment = {
         name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "SAGEMAKER_"))
     }
     environment.update(HOME=str(home), PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     environment.pop("XDG_CONFIG_HOME", None)
-    process = subprocess.Popen(
+    result = subprocess.run(
         [sys.executable, "-c", _FRESH_BUILD],
         cwd=home,
         env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
+        timeout=120,
+        check=False,
     )
-    yield process
-    if process.poll() is None:
-        process.kill()
-        process.communicate()
+    # A failure is raised, not returned: computed_once caches only what returns.
+    assert result.returncode == 0, f"exit status {result.returncode}: {result.stderr[-3000:]}"
+    return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+
+@pytest.fixture(scope="session")
+def fresh_process_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The dev definition built by a new interpreter with every socket refused (and every thread
+    start recorded), no AWS_* or SAGEMAKER_* variables and an empty HOME (see
+    test_training_pipeline_offline): its exit status and output, computed once per version of the
+    code and of this file and shared by the workers and later runs (tests.recorded.computed_once);
+    a build that fails is raised to every test that asks, and built again in the next run."""
+    return computed_once(
+        "fresh-process-build", lambda: _build_in_a_fresh_process(tmp_path_factory.mktemp("empty-home"))
+    )
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +108,7 @@ def forecast_json(forecast_settings_: TrainingPipelineSettings) -> str:
 
 
 @pytest.fixture(scope="session")
-def dev_json(dev_settings: TrainingPipelineSettings, fresh_process_build: subprocess.Popen[str]) -> str:
+def dev_json(dev_settings: TrainingPipelineSettings) -> str:
     return build_definition(dev_settings)
 
 

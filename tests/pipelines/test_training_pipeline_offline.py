@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import socket
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,15 +92,14 @@ def test_building_inside_moto_with_the_network_cut_attempts_nothing_and_creates_
 
 
 def test_a_fresh_interpreter_without_aws_configuration_builds_without_any_connection(
-    fresh_process_build: subprocess.Popen[str], dev_json: str
+    fresh_process_build: dict[str, Any], dev_json: str
 ) -> None:
     """The SDK creates boto3 clients while it is imported (which needs a region and probes the EC2
     metadata endpoint for credentials): only a fresh process shows that the import is contained
     too. The process (see conftest) has no AWS_* or SAGEMAKER_* variables and an empty HOME."""
-    stdout, stderr = fresh_process_build.communicate(timeout=120)
-
-    assert fresh_process_build.returncode == 0, stderr[-3000:]
-    report = json.loads(stdout.strip().splitlines()[-1])
+    build = fresh_process_build
+    assert build["returncode"] == 0, build["stderr"][-3000:]
+    report = json.loads(build["stdout"].strip().splitlines()[-1])
     assert (report["attempts"], report["threads"]) == ([], [])
     assert report["environment_restored"] and report["default_session"] == "None"
     assert report["definition"] == dev_json, "same settings, same JSON, whatever the machine's setup"
