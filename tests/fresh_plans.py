@@ -20,6 +20,7 @@ plan: it must import nothing of the program's at its top (a test checks it).
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import types
@@ -59,6 +60,16 @@ def sdk_view(cls: Any) -> list[Any]:
     if _types.is_output_type(cls):
         return ["output", {k: describe(v) for k, v in sorted(_types.output_type_types(cls).items())}]
     return ["plain", sorted(getattr(cls, "__annotations__", {}))]
+
+
+def resource_rows(graph: Any) -> list[Any]:
+    """A recorded graph as the report's JSON holds it: per resource its URN, type, custom flag,
+    parent, provider, dependencies and inputs (assets and archives as their class and fields: a
+    repr has an address). Both sides of a comparison encode their graph with this."""
+    rows = [[r.urn, r.type, r.custom, r.parent, r.provider, sorted(r.dependencies), r.inputs] for r in graph]
+    return json.loads(
+        json.dumps(rows, default=lambda value: {type(value).__qualname__: vars(value)}, sort_keys=True)
+    )
 
 
 def _report(stack_file: str, *, described: bool) -> dict[str, Any]:
@@ -122,18 +133,14 @@ def _report(stack_file: str, *, described: bool) -> dict[str, Any]:
             for m in SDK_VIEW_MODULES
         },
         "lazy_types": [m for m in type_modules if type(sys.modules[m]).__name__ == "LazyClassModule"],
-        "resources": [
-            [r.urn, r.type, r.custom, r.parent, r.provider, sorted(r.dependencies), r.inputs] for r in graph
-        ],
+        "resources": resource_rows(graph),
     }
 
 
 _SCRIPT = """
 import json, sys
 from tests.fresh_plans import _report
-def plain(value):  # assets and archives: their class and fields (a repr has an address)
-    return {type(value).__qualname__: vars(value)}
-print(json.dumps(_report(sys.argv[1], described=sys.argv[2] == "described"), default=plain, sort_keys=True))
+print(json.dumps(_report(sys.argv[1], described=sys.argv[2] == "described"), sort_keys=True))
 """
 
 

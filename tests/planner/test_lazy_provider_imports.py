@@ -2,7 +2,8 @@
 
 Ground truth comes from a fresh process with the hook switched off (MLOPS_LAZY_PROVIDER_IMPORTS=0,
 tests/fresh_plans.py): it plans and records the prod fixture and lists, for every service package
-the program imported, every public name and what it is. This process has the hook (conftest imports the planner first).
+the program imported, every public name and what it is. This process has the hook (conftest
+imports the planner first).
 """
 
 from __future__ import annotations
@@ -18,15 +19,9 @@ from typing import Any
 import pytest
 
 from planner import lazy_provider_imports as lazy
-from planner.recorder import ResourceGraph
 from tests.conftest import stack_path
-from tests.fresh_plans import describe, fresh_plan
+from tests.fresh_plans import describe, fresh_plan, resource_rows
 from tests.recorded import recorded_stack
-
-
-def _resources(graph: ResourceGraph) -> list[Any]:
-    rows = [[r.urn, r.type, r.custom, r.parent, r.provider, sorted(r.dependencies), r.inputs] for r in graph]
-    return json.loads(json.dumps(rows, default=lambda v: {type(v).__qualname__: vars(v)}, sort_keys=True))
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +69,7 @@ def test_a_submodule_imported_by_name_does_not_shadow_the_function_of_the_same_n
 def test_the_recorded_prod_graph_is_the_same_with_and_without_the_hook(real: dict[str, Any]) -> None:
     # The suite's shared recording (tests/recorded.py), made in a process with the hook, as this one:
     # its key holds every MLOPS_* variable, so a graph recorded with the switch off is never served.
-    lazy_graph = _resources(recorded_stack(stack_path("prod")))
+    lazy_graph = resource_rows(recorded_stack(stack_path("prod")))
     assert len(lazy_graph) > 100
     assert lazy_graph == real["resources"]
 
