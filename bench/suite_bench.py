@@ -10,7 +10,7 @@ and later runs record none. Each of the ``runs`` rounds is a run that starts wit
 ("first run of the code": every recording and computed_once result made again) and then one that
 finds it filled (the everyday case), so both figures have their spread under the same load.
 
-    python bench/suite_bench.py            # 3 runs, a table
+    python bench/suite_bench.py            # 3 rounds (6 runs of make test), a table
     python bench/suite_bench.py --runs 1 --json
 
 Target (issue 18): `make test` under 60 s on a quiet 2-core machine. Timing is measured here,
