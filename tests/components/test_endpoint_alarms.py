@@ -11,6 +11,7 @@ from components.observability.alarm_thresholds import AlarmThresholds, BusinessH
 from planner.recorder import ResourceGraph
 from tests.graph_helpers import training_pipelines, within
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FEATURES = ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"]
@@ -59,7 +60,10 @@ def test_thresholds_come_from_config(stack_graphs) -> None:
 def test_thresholds_follow_a_stack_file_override(write_stack) -> None:
 
     def edit(platform: dict) -> None:
-        # Only the alarm thresholds change; the fixture's monitors (and their quality alarms) stay.
+        # Only the alarm thresholds change; the fixture's monitors (and their quality alarms) stay,
+        # cut to what an endpoint reads (tests.stacks.conftest.serving_cut: its alarms are the
+        # whole fixture's).
+        serving_cut(platform)
         platform["monitoring"]["alarms"] = {"max_4xx_per_minute": 7, "drift_threshold": 0.35}
 
     alarms = _alarms(recorded_stack(str(write_stack("prod", edit))))

@@ -105,13 +105,23 @@ def test_gpu_count_is_zero_without_gpus_and_refuses_an_unknown_gpu_type() -> Non
 
 
 def _prod_on(
-    tmp_path: Path, instance_type: str, edit: Callable[[dict[str, Any]], None] | None = None
+    tmp_path: Path,
+    instance_type: str,
+    edit: Callable[[dict[str, Any]], None] | None = None,
+    *,
+    cut: bool = False,
 ) -> Path:
+    """The prod fixture with its endpoint's primary variant on ``instance_type``; ``cut`` to what
+    an endpoint reads (:func:`tests.stacks.conftest.serving_cut`: the endpoints, their alarms and
+    scaling are the whole fixture's) for the tests that record it and read only those."""
     from tests.conftest import load_stack_document
+    from tests.stacks.conftest import serving_cut
     from tests.yaml_text import dump_document
 
     document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
+    if cut:
+        serving_cut(platform)
     platform["endpoints"][0]["variants"][0]["instance_type"] = instance_type
     if edit is not None:
         edit(platform)
@@ -134,7 +144,7 @@ def test_alarm_thresholds_and_the_scaling_target_scale_with_the_gpus(
     tmp_path: Path, instance_type: str, gpus: int
 ) -> None:
     defaults = AlarmThresholds()
-    graph = recorded_stack(_prod_on(tmp_path, instance_type))
+    graph = recorded_stack(_prod_on(tmp_path, instance_type, cut=True))
     utilisation, memory, target, description = _gpu_settings(graph)
     assert utilisation == defaults.gpu_utilization_percent * gpus
     assert memory == defaults.gpu_memory_percent * gpus
@@ -180,7 +190,7 @@ def test_a_shadow_variant_on_more_gpus_gets_its_own_count(tmp_path: Path) -> Non
             }
         ]
 
-    graph = recorded_stack(_prod_on(tmp_path, "ml.g5.2xlarge", shadow))
+    graph = recorded_stack(_prod_on(tmp_path, "ml.g5.2xlarge", shadow, cut=True))
     alarms = {a.inputs["name"]: a.inputs for a in graph.of_type(ALARM)}
     defaults = AlarmThresholds()
     assert alarms["prod-customer-churn-shadow-gpu"]["threshold"] == defaults.gpu_utilization_percent * 8
