@@ -94,8 +94,14 @@ def test_scalable_target_and_its_policies(stack_graphs, stack, minimum, maximum,
         for p in graph.of_type(POLICY)
     }
     assert found == policies
-    for policy in graph.of_type(POLICY):
-        assert policy.inputs["resourceId"] == target.inputs["resourceId"]
+
+    # Application Auto Scaling applies a policy or a scheduled action only to a registered target:
+    # the same namespace, dimension and resource, or the deploy fails (or the variant never scales).
+    def scaled(resource) -> tuple[str, str, str]:
+        return tuple(resource.inputs[key] for key in ("serviceNamespace", "scalableDimension", "resourceId"))
+
+    scaling = [*graph.of_type(POLICY), *graph.of_type("aws:appautoscaling/scheduledAction:ScheduledAction")]
+    assert [r.name for r in scaling if scaled(r) != scaled(target)] == []
 
 
 def test_gpu_tracking_uses_the_endpoint_gpu_metric(stack_graphs) -> None:

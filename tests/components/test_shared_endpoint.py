@@ -167,7 +167,11 @@ def test_copies_scale_on_invocations_per_copy(graph: ResourceGraph) -> None:
     [policy] = graph.of_type(POLICY)
     tracking = policy.inputs["targetTrackingScalingPolicyConfiguration"]
     assert policy.inputs["policyType"] == "TargetTrackingScaling"
-    assert policy.inputs["resourceId"] == target.inputs["resourceId"]
+    assert target.inputs["serviceNamespace"] == "sagemaker"
+    # The policy applies to the registered target only: same namespace, dimension and resource.
+    assert [policy.inputs[key] for key in ("serviceNamespace", "scalableDimension", "resourceId")] == [
+        target.inputs[key] for key in ("serviceNamespace", "scalableDimension", "resourceId")
+    ]
     assert tracking["predefinedMetricSpecification"] == {
         "predefinedMetricType": "SageMakerInferenceComponentInvocationsPerCopy"
     }
