@@ -202,6 +202,13 @@ CASES = [
         id="training-outside-vpc-fails",
     ),
     pytest.param(
+        "training-job-network-isolated",
+        TRAINING_JOB,
+        training_job(vpcConfig={"subnets": ["subnet-1"]}),
+        "vpcConfig.securityGroupIds",
+        id="training-without-security-groups-fails",
+    ),
+    pytest.param(
         "training-job-kms-encrypted", TRAINING_JOB, training_job(), None, id="encrypted-training-passes"
     ),
     pytest.param(

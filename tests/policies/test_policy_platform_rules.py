@@ -343,6 +343,20 @@ CASES = [
         id="host-network-fails",
     ),
     pytest.param(
+        "k8s-no-host-namespaces",
+        DEPLOYMENT,
+        workload(pod={"hostPID": True}),
+        "spec.template.spec.hostPID",
+        id="host-pid-fails",
+    ),
+    pytest.param(
+        "k8s-no-host-namespaces",
+        DEPLOYMENT,
+        workload(pod={"hostIPC": True}),
+        "spec.template.spec.hostIPC",
+        id="host-ipc-fails",
+    ),
+    pytest.param(
         "k8s-service-account-token-not-automounted",
         DEPLOYMENT,
         workload(),

@@ -237,6 +237,13 @@ CASES = [
         id="key-without-rotation-fails",
     ),
     pytest.param(
+        "kms-key-rotation-enabled",
+        KEY_TYPE,
+        {"enableKeyRotation": False},
+        "enableKeyRotation",
+        id="key-with-rotation-off-fails",
+    ),
+    pytest.param(
         "kms-key-policy-no-public-principal",
         KEY_TYPE,
         {

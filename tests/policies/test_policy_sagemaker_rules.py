@@ -164,6 +164,13 @@ CASES = [
         id="single-instance-variant-fails",
     ),
     pytest.param(
+        "endpoint-config-min-instance-count",
+        ENDPOINT_CONFIG,
+        {"productionVariants": [variant(count=None)]},  # an instance-backed variant without a count
+        "productionVariants[0].initialInstanceCount",
+        id="variant-without-a-count-fails",
+    ),
+    pytest.param(
         "endpoint-config-kms-encrypted",
         ENDPOINT_CONFIG,
         {"productionVariants": [variant()], "kmsKeyArn": KEY},
