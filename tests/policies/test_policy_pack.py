@@ -51,6 +51,8 @@ from policies.registry import (
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 PROD_ONLY = (
     "endpoint-config-min-instance-count",
     "prod-model-from-model-package",
@@ -483,3 +485,55 @@ def test_a_timeout_that_is_not_a_duration_is_an_error(duration):
     # Go's time.ParseDuration takes ASCII digits only; float() would read any Unicode digit.
     with pytest.raises(PolicyEvaluationError, match=re.escape(f"{duration!r} is not a duration")):
         duration_seconds(duration)
+
+
+def test_prod_enforces_its_stricter_values_as_mandatory(records):
+    """What prod's pack configuration sets beyond the defaults, pinned by a verdict each: a
+    single-instance variant, a log group kept 90 days, a container image by tag and a VPC without
+    flow logs are mandatory violations in prod; two instances and 365 days pass."""
+
+    def variant(count: int) -> dict[str, Any]:
+        return {
+            "variantName": "primary",
+            "modelName": "m",
+            "instanceType": "ml.m5.xlarge",
+            "initialInstanceCount": count,
+        }
+
+    key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server"
+    container = {"name": "server", "image": f"{image}:1.0"}
+    stack = records(
+        [
+            {"type": ENDPOINT_CONFIG, "name": "one", "inputs": {"productionVariants": [variant(1)]}},
+            {"type": ENDPOINT_CONFIG, "name": "two", "inputs": {"productionVariants": [variant(2)]}},
+            {"type": LOG_GROUP, "name": "quarter", "inputs": {"retentionInDays": 90, "kmsKeyId": key}},
+            {"type": LOG_GROUP, "name": "year", "inputs": {"retentionInDays": 365, "kmsKeyId": key}},
+            {
+                "type": "kubernetes:apps/v1:Deployment",
+                "name": "tagged",
+                "inputs": {"spec": {"template": {"spec": {"containers": [container]}}}},
+            },
+            {"type": "aws:ec2/vpc:Vpc", "name": "network", "inputs": {"cidrBlock": "10.0.0.0/16"}},
+        ]
+    )
+    watched = {
+        "endpoint-config-min-instance-count",
+        "log-group-retention",
+        "k8s-image-pinned-by-digest",
+        "vpc-flow-logs-enabled",
+    }
+    found = {
+        (v.policy_name, v.resource_name, v.enforcement_level)
+        for v in evaluate(stack, load_pack_config("prod"))
+        if v.policy_name in watched
+    }
+    assert found == {
+        ("endpoint-config-min-instance-count", "one", "mandatory"),
+        ("log-group-retention", "quarter", "mandatory"),
+        ("k8s-image-pinned-by-digest", "tagged", "mandatory"),
+        ("vpc-flow-logs-enabled", "network", "mandatory"),
+    }
+    prod = resolve_config(load_pack_config("prod"))
+    for name in ("vpc-default-security-group-adopted", "stack-cost-budget", "stateful-resources-protected"):
+        assert prod[name][0] is EnforcementLevel.MANDATORY, name
