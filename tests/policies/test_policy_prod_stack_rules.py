@@ -15,6 +15,7 @@ import pytest
 
 from policies.local import resolve_config
 from policies.registry import get_policy, load_pack_config
+from policies.rules._serving import parse_variant_resource_id
 
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
 TOPIC_ARN = "arn:aws:sns:eu-west-1:111122223333:alerts"
@@ -337,3 +338,19 @@ def test_prod_config_makes_rule_mandatory_and_compliant_graph_passes(check_stack
         prod,
     )
     assert violation.enforcement_level == "mandatory"
+
+
+@pytest.mark.parametrize(
+    ("resource_id", "parsed"),
+    [
+        ("endpoint/churn/variant/primary", ("churn", "primary")),
+        ("endpoint/churn/variants/primary", None),  # Application Auto Scaling's word is "variant"
+        ("endpoints/churn/variant/primary", None),
+        ("endpoint/churn/variant", None),
+        ("endpoint/churn/variant/primary/extra", None),
+        ("inference-component/churn", None),
+        (None, None),
+    ],
+)
+def test_a_variant_target_is_named_only_by_its_exact_resource_id(resource_id, parsed) -> None:
+    assert parse_variant_resource_id(resource_id) == parsed
