@@ -104,6 +104,29 @@ def test_account_principals_use_keys_only_as_platform_roles_or_through_platform_
         )
 
 
+def test_account_principals_grant_a_key_only_to_aws_services(stack_graph: ResourceGraph) -> None:
+    """A grant hands the key on: a platform role may create one only for an AWS resource (a
+    service that uses the key for it), and any other principal of the account only through one of
+    the platform's services, never to a principal of its choosing."""
+    for key in stack_graph.of_type(KEY):
+        account = key.outputs["arn"].split(":")[4]
+        granting = [
+            s
+            for s in statements(policy_of(key))
+            if "kms:CreateGrant" in as_list(s["Action"]) and "AWS" in s["Principal"]
+        ]
+        assert granting, key.name
+        for statement in granting:
+            condition = statement["Condition"]
+            through_a_service = (
+                condition.get("StringEquals", {}).get("kms:CallerAccount") == account
+                and "kms:ViaService" in condition["StringEquals"]
+            )
+            assert (
+                condition.get("Bool", {}).get("kms:GrantIsForAWSResource") == "true" or through_a_service
+            ), (key.name, statement["Sid"])
+
+
 def test_logs_key_trusts_cloudwatch_logs_of_this_account_only(stack_graph: ResourceGraph) -> None:
     key = stack_graph.named("kms-logs-key")
     region, account = key.outputs["arn"].split(":")[3:5]

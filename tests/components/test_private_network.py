@@ -12,7 +12,7 @@ from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, parse_platform_config
 from stacks.model_packages import offline_resolver
 from stacks.platform import build_platform
 from tests.conftest import load_stack_document
-from tests.graph_helpers import only
+from tests.graph_helpers import only, policy_of, statements
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 INTERNET_PATHS = (
@@ -143,6 +143,25 @@ def test_default_security_group_is_emptied_and_flow_logs_are_kms_encrypted(
     [group] = stack_graph.referenced(flow_log, "logDestination")
     assert group.inputs["kmsKeyId"] == stack_graph.named("kms-logs-key").outputs["arn"]
     assert group.inputs["retentionInDays"] in (30, 90, 365)
+
+
+def test_the_vpc_resolves_the_endpoints_private_names(stack_graph: ResourceGraph) -> None:
+    """Interface endpoints with private DNS need both DNS settings on: without them the endpoints'
+    names do not resolve (or the endpoints are refused) and jobs cannot reach SageMaker, ECR or S3."""
+    vpc = only(stack_graph, "aws:ec2/vpc:Vpc")
+    assert vpc.inputs["enableDnsSupport"] is True and vpc.inputs["enableDnsHostnames"] is True
+
+
+def test_flow_logs_deliver_through_a_role_only_the_flow_log_service_assumes(
+    stack_graph: ResourceGraph,
+) -> None:
+    flow_log = only(stack_graph, "aws:ec2/flowLog:FlowLog")
+    # The role, and its permissions policy: the flow log waits until the role may write.
+    [role] = [r for r in stack_graph.referenced(flow_log, "iamRoleArn") if r.type == "aws:iam/role:Role"]
+    assert flow_log.inputs["iamRoleArn"] == role.outputs["arn"]
+    [trust] = statements(policy_of(role, "assumeRolePolicy"))
+    assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    assert trust["Action"] == "sts:AssumeRole"
 
 
 def test_existing_vpc_gets_endpoints_but_no_new_vpc() -> None:
