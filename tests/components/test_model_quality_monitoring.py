@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 
 import boto3
 import pytest
@@ -236,3 +237,61 @@ def test_the_monitor_reads_the_prediction_the_problem_type_produces(spec, readin
 def test_a_probability_attribute_for_a_regression_monitor_is_refused() -> None:
     with pytest.raises(ValueError, match="probability_attribute applies to BinaryClassification only"):
         ModelQualitySpec(model_quality=True, problem_type="Regression", probability_attribute="0")
+
+
+def _granted(graph: ResourceGraph, definition, action: str) -> list[str]:
+    """The resources the job definition's role may ``action`` (its permissions policies: the
+    definition waits for them, so they are among what its ``roleArn`` references)."""
+    return [
+        resource
+        for policy in graph.referenced(definition, "roleArn")
+        if policy.type == "aws:iam/rolePolicy:RolePolicy"
+        for statement in statements(policy_of(policy))
+        if statement["Effect"] == "Allow" and action in as_list(statement["Action"])
+        for resource in as_list(statement["Resource"])
+    ]
+
+
+def _may(graph: ResourceGraph, definition, action: str, s3_uri: str) -> bool:
+    """Whether the role may ``action`` an object under the folder ``s3_uri`` (``s3://bucket/prefix/``)."""
+    assert s3_uri.startswith("s3://") and s3_uri.endswith("/"), s3_uri
+    some_object = "arn:aws:s3:::" + s3_uri.removeprefix("s3://") + "report.json"
+    return any(fnmatch.fnmatchcase(some_object, pattern) for pattern in _granted(graph, definition, action))
+
+
+@pytest.mark.parametrize("monitors", ["prod", "all"])
+def test_every_monitoring_job_writes_where_its_role_may_and_reads_its_ground_truth(
+    stack_graphs, all_monitors, monitors
+) -> None:
+    """A job whose report folder or labels its role cannot reach fails every run, silently: no
+    report, no metric, no alarm, no retraining."""
+    graph = all_monitors if monitors == "all" else stack_graphs[monitors]
+    kinds = {"DataQuality": "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"} | {
+        kind: f"aws-native:sagemaker:{kind}JobDefinition" for kind in KINDS
+    }
+    checked = []
+    for kind, type_token in kinds.items():
+        prefix = kind[0].lower() + kind[1:]
+        for definition in graph.of_type(type_token):
+            outputs = as_list(definition.inputs[f"{prefix}JobOutputConfig"]["monitoringOutputs"])
+            for output in outputs:
+                assert _may(graph, definition, "s3:PutObject", output["s3Output"]["s3Uri"]), kind
+            ground_truth = definition.inputs[f"{prefix}JobInput"].get("groundTruthS3Input")
+            if ground_truth is not None:
+                assert _may(graph, definition, "s3:GetObject", ground_truth["s3Uri"]), kind
+            checked.append(kind)
+    assert sorted(checked) == sorted(["DataQuality", "ModelQuality"] if monitors == "prod" else kinds)
+
+
+@pytest.mark.parametrize("monitors", ["prod", "all"])
+def test_every_monitor_runs_on_the_stacks_hourly_schedule(stack_graphs, all_monitors, monitors) -> None:
+    """The quality alarms' periods cover one run of an hourly schedule: a monitor that ran daily
+    would leave them judging a day-old report (or no data)."""
+    graph = all_monitors if monitors == "all" else stack_graphs[monitors]
+    expressions = {
+        s.inputs["monitoringScheduleConfig"]["monitoringType"]: s.inputs["monitoringScheduleConfig"][
+            "scheduleConfig"
+        ]["scheduleExpression"]
+        for s in graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+    }
+    assert set(expressions.values()) == {"cron(0 * ? * * *)"}, expressions
