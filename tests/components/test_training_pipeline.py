@@ -287,3 +287,19 @@ def test_gpu_training_instance_types_are_accepted() -> None:
         TrainingSpec.model_validate({"training_instance_type": "ml.g5.12xlarge"}).training_instance_type
         == "ml.g5.12xlarge"
     )
+
+
+def test_the_stack_files_retraining_cooldown_is_the_gates_wait(stack_graphs, write_stack) -> None:
+    """From the stack file (``training.retraining_cooldown_hours``, 24 by default) to the gate's
+    Wait state, in seconds."""
+    from tests.recorded import recorded_stack
+
+    def six_hours(platform: dict[str, Any]) -> None:
+        platform.setdefault("training", {})["retraining_cooldown_hours"] = 6
+
+    for graph, seconds in (
+        (stack_graphs["staging"], 24 * 3600),
+        (recorded_stack(str(write_stack("staging", six_hours))), 6 * 3600),
+    ):
+        [gate] = graph.of_type("aws:sfn/stateMachine:StateMachine")
+        assert json.loads(gate.inputs["definition"])["States"]["Cooldown"]["Seconds"] == seconds
