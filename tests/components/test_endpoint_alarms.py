@@ -182,6 +182,32 @@ def test_dashboard_widgets_reference_every_monitored_endpoint(stack_graphs, stac
     assert f"**primary**: {limits} instances" in capacity["properties"]["markdown"]
 
 
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_drift_graph_shows_exactly_what_the_drift_alarm_watches(stack_graphs, stack) -> None:
+    """Same namespace, metric names and dimensions: a graph on another dimension is an empty graph."""
+    graph = stack_graphs[stack]
+    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+    widgets = json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+    [drift] = [
+        w for w in widgets if w["type"] == "metric" and w["properties"]["title"].startswith("Feature drift")
+    ]
+    graphed = sorted(
+        (m[0], m[1], tuple(sorted(zip(m[2:-1:2], m[3::2], strict=True))))
+        for m in drift["properties"]["metrics"]
+    )
+    [alarm] = [a for a in graph.of_type(ALARM) if a.inputs["name"].endswith("-data-drift")]
+    watched = sorted(
+        (
+            q["metric"]["namespace"],
+            q["metric"]["metricName"],
+            tuple(sorted(q["metric"]["dimensions"].items())),
+        )
+        for q in alarm.inputs["metricQueries"]
+        if "metric" in q
+    )
+    assert graphed == watched and len(watched) == len(FEATURES)
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"business_hours": {"start_hour_utc": 18, "end_hour_utc": 8}}, "must be before end_hour_utc"),
     ({"disk_percent": 120}, "less than or equal to 100"),
