@@ -274,7 +274,7 @@ def test_a_throttled_start_is_retried_until_the_run_starts(aws, monkeypatch: pyt
     waits: list[float] = []
     monkeypatch.setattr(retrier_decl, "time", SimpleNamespace(sleep=waits.append))
     start = SageMakerModelBackend.start_pipeline_execution
-    refusals = iter([True, True])
+    refusals = iter([True, True, True])  # three retries, each after a longer wait, then the run
 
     def throttled(self: Any, *args: Any, **kwargs: Any) -> Any:
         if next(refusals, False):
@@ -284,7 +284,7 @@ def test_a_throttled_start_is_retried_until_the_run_starts(aws, monkeypatch: pyt
     monkeypatch.setattr(SageMakerModelBackend, "start_pipeline_execution", throttled)
     execution = _alarm(aws, "throttled")
     _wait(aws, execution, until="Cooldown")
-    assert len(waits) == 2, "two refusals, two waits before the third attempt"
+    assert waits == [10, 20, 40], "three refusals, three waits (10 s, doubling) before the fourth attempt"
     [stored] = sagemaker_backends["123456789012"][REGION].pipelines[PIPELINE].pipeline_executions.values()
     assert stored.client_request_token == hashlib.sha256(execution.encode()).hexdigest()
 
