@@ -285,8 +285,9 @@ def test_every_monitoring_job_writes_where_its_role_may_and_reads_its_ground_tru
 
 @pytest.mark.parametrize("monitors", ["prod", "all"])
 def test_every_monitor_runs_on_the_stacks_hourly_schedule(stack_graphs, all_monitors, monitors) -> None:
-    """The quality alarms' periods cover one run of an hourly schedule: a monitor that ran daily
-    would leave them judging a day-old report (or no data)."""
+    """Every kind on the stack's schedule (hourly by default, as in the prod fixture): the quality
+    alarms' periods cover one run of it, and a monitor that ran daily would leave them judging a
+    day-old report (or no data)."""
     graph = all_monitors if monitors == "all" else stack_graphs[monitors]
     expressions = {
         s.inputs["monitoringScheduleConfig"]["monitoringType"]: s.inputs["monitoringScheduleConfig"][
@@ -294,4 +295,6 @@ def test_every_monitor_runs_on_the_stacks_hourly_schedule(stack_graphs, all_moni
         ]["scheduleExpression"]
         for s in graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
     }
+    kinds = ["DataQuality", "ModelQuality"] if monitors == "prod" else ["DataQuality", *KINDS]
+    assert sorted(expressions) == sorted(kinds)
     assert set(expressions.values()) == {"cron(0 * ? * * *)"}, expressions
