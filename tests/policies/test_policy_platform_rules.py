@@ -335,26 +335,15 @@ CASES = [
         id="capabilities-not-dropped-fails",
     ),
     pytest.param("k8s-no-host-namespaces", DEPLOYMENT, workload(), None, id="no-host-namespaces-passes"),
-    pytest.param(
-        "k8s-no-host-namespaces",
-        DEPLOYMENT,
-        workload(pod={"hostNetwork": True}),
-        "spec.template.spec.hostNetwork",
-        id="host-network-fails",
-    ),
-    pytest.param(
-        "k8s-no-host-namespaces",
-        DEPLOYMENT,
-        workload(pod={"hostPID": True}),
-        "spec.template.spec.hostPID",
-        id="host-pid-fails",
-    ),
-    pytest.param(
-        "k8s-no-host-namespaces",
-        DEPLOYMENT,
-        workload(pod={"hostIPC": True}),
-        "spec.template.spec.hostIPC",
-        id="host-ipc-fails",
+    *(
+        pytest.param(
+            "k8s-no-host-namespaces",
+            DEPLOYMENT,
+            workload(pod={flag: True}),
+            f"spec.template.spec.{flag}",
+            id=f"host-{name}-fails",
+        )
+        for flag, name in (("hostNetwork", "network"), ("hostPID", "pid"), ("hostIPC", "ipc"))
     ),
     pytest.param(
         "k8s-service-account-token-not-automounted",
