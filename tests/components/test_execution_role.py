@@ -66,13 +66,18 @@ def test_roles_live_under_the_platform_path_and_trust_one_service_of_this_accoun
     roles = [
         r for r in stack_graph.of_type(ROLE) if stack_graph.component_of(r).type != "mlops:data:DvcRemote"
     ]
+    # The service each foundation role is for: another service could not assume it (a job that
+    # cannot start, flow logs that never arrive).
     foundation_roles = {
-        "training-role-role",
-        "pipeline-role-role",
-        "inference-role-role",
-        "network-flow-logs-role",
+        "training-role-role": "sagemaker.amazonaws.com",
+        "pipeline-role-role": "sagemaker.amazonaws.com",
+        "inference-role-role": "sagemaker.amazonaws.com",
+        "network-flow-logs-role": "vpc-flow-logs.amazonaws.com",
     }
-    assert foundation_roles <= {role.name for role in roles}
+    trusted = {role.name: statements(policy_of(role, "assumeRolePolicy"))[0]["Principal"] for role in roles}
+    assert {name: trusted.get(name) for name in foundation_roles} == {
+        name: {"Service": service} for name, service in foundation_roles.items()
+    }
     # Every role belongs to an ExecutionRole component: none is created ad hoc.
     assert all(stack_graph.component_of(role).type == "mlops:foundation:ExecutionRole" for role in roles)
     for role in roles:
