@@ -113,9 +113,11 @@ def test_thresholds_and_durations_come_from_the_serving_spec(graph: ResourceGrap
     assert rules["ModelServerHighErrorRate"]["expr"].endswith("> 2.5")
     assert rules["ModelServerHighErrorRate"]["for"] == "5m"
     assert rules["ModelServerHighLatencyP99"]["expr"].endswith("> 0.8")
+    assert rules["ModelServerHighLatencyP99"]["for"] == "10m"
     assert rules["ModelServerGpuSaturated"]["expr"].endswith("> 90")
     assert rules["ModelServerGpuSaturated"]["for"] == "20m"
     assert rules["ModelServerPodsNotReady"]["for"] == "5m"
+    assert rules["ModelServerPodsNotReady"]["expr"].endswith(" > 0")  # one pod not ready is one too many
     assert {name: rule["labels"]["severity"] for name, rule in rules.items()} == {
         "ModelServerHighErrorRate": "critical",
         "ModelServerHighLatencyP99": "warning",

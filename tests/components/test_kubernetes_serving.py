@@ -216,6 +216,7 @@ def test_pod_and_container_run_hardened(graph: ResourceGraph) -> None:
         "seccompProfile": {"type": "RuntimeDefault"},
     }
     assert pod["automountServiceAccountToken"] is False
+    assert pod["enableServiceLinks"] is False  # no environment variables naming every Service
     assert not {"hostPID", "hostIPC", "hostNetwork"} & set(pod)
     assert _container(graph)["securityContext"] == {
         "privileged": False,
@@ -296,6 +297,8 @@ def test_hpa_scales_the_deployment_on_cpu_and_the_gpu_metric(gpu_graph: Resource
         },
     ]
     assert hpa["behavior"]["scaleDown"]["stabilizationWindowSeconds"] == 300
+    # In slowly: one pod a minute at most.
+    assert hpa["behavior"]["scaleDown"]["policies"] == [{"type": "Pods", "value": 1, "periodSeconds": 60}]
     # The target is the Deployment itself: its name flows from the Deployment's outputs.
     assert [r.type for r in gpu_graph.referenced(_only(gpu_graph, HPA), "spec")] == [DEPLOYMENT]
 
@@ -434,6 +437,8 @@ def test_kubernetes_provider_applies_server_side_and_keeps_the_kubeconfig_secret
     # Provider inputs travel JSON-encoded on the wire.
     assert provider.inputs["enableServerSideApply"] == "true"
     assert provider.inputs["deleteUnreachable"] == "false"
+    # Fields another manager owns (an operator, kubectl) are a conflict to resolve, never overwritten.
+    assert provider.inputs["enablePatchForce"] == "false"
     assert provider.inputs["kubeconfig"] == "kubeconfig-contents"
     assert provider.secret_inputs == {"kubeconfig"}
 
