@@ -80,6 +80,9 @@ def test_the_canary_runs_its_image_and_count_beside_the_stable_deployment(graph:
     assert stable.inputs["spec"]["template"]["spec"]["containers"][0]["image"] == IMAGE
     assert canary.inputs["spec"]["template"]["spec"]["containers"][0]["image"] == CANARY_IMAGE
     assert canary.inputs["spec"]["replicas"] == 1
+    # Each Deployment labelled as what it is: a selector for the stable server never lists the canary.
+    assert stable.inputs["metadata"]["labels"]["app.kubernetes.io/component"] == "model-server"
+    assert canary.inputs["metadata"]["labels"]["app.kubernetes.io/component"] == "model-server-canary"
     assert _env(stable)["LOG_LEVEL"] == "info"
     assert _env(canary)["LOG_LEVEL"] == "debug"
     # Same pod otherwise: resources, probes, security context, service account.
