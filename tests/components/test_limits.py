@@ -271,6 +271,8 @@ def test_scaling_schedules_take_at_too() -> None:
         ("cron(0 0/24 ? * * *)", True),
         ("cron(0 */6 ? * * *)", False),  # undocumented: 0/6 is the documented form
         ("cron(0 0/25 ? * * *)", False),
+        ("cron(0 0/0 ? * * *)", False),  # every 0 hours: the step is 1-24
+        ("cron(0 0/1 ? * * *)", True),
         ("cron(0 24 ? * * *)", False),
         ("cron(30 * ? * * *)", False),
         ("cron(0 0 ? * MON *)", False),

@@ -73,6 +73,7 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
     ("cidr-not-a-network", _set("network.cidr", "10.20.0.0/33"), f"{P}.network.cidr", "not an IPv4 network"),
     ("cidr-public-range", _set("network.cidr", "8.8.0.0/16"), f"{P}.network.cidr", "not a private"),
     ("cidr-too-small", _set("network.cidr", "10.20.0.0/26"), f"{P}.network.cidr", "/16 to /22"),
+    ("cidr-just-too-small", _set("network.cidr", "10.20.0.0/23"), f"{P}.network.cidr", "/16 to /22"),
     ("az-count-too-high", _set("network.az_count", 7), f"{P}.network.az_count", "less than or equal to 6"),
     (
         "cidr-and-existing-vpc",

@@ -70,6 +70,7 @@ CASES: list[tuple[str, str, Edit, str | None, str]] = [
     ("linear-9-fails-the-range", "prod", both(TEN_INSTANCES, at(f"{DEPLOY}.linear_step_percent", 9)), f"{EP}.deployment.linear_step_percent", "greater than or equal to 10"),
     ("linear-51-fails-the-range", "prod", at(f"{DEPLOY}.linear_step_percent", 51), f"{EP}.deployment.linear_step_percent", "less than or equal to 50"),
     ("canary-half-of-two-passes", "prod", at(DEPLOY, {"strategy": "canary", "canary_percent": 50}), None, ""),
+    ("canary-51-fails-the-range", "prod", at(DEPLOY, {"strategy": "canary", "canary_percent": 51}), f"{EP}.deployment.canary_percent", "less than or equal to 50"),
     ("canary-on-one-instance-fails", "staging", at(DEPLOY, {"strategy": "canary", "canary_percent": 50}), f"{EP}.deployment.canary_percent", "keep at least 2 instances"),
     ("canary-10-on-one-instance-fails", "staging", at(DEPLOY, {"strategy": "canary", "canary_percent": 10}), f"{EP}.deployment.canary_percent", "0.1 instances"),
     ("canary-counts-the-scheduled-minimum", "prod", both(at(DEPLOY, {"strategy": "canary", "canary_percent": 50}), at("endpoints.0.variants.0.scaling.scheduled.1.min_capacity", 1), at("endpoint_defaults.minimum_instances", 1)), f"{EP}.deployment.canary_percent", "minimum of 1 instance"),
