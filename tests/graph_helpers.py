@@ -24,6 +24,15 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def grants(statement: dict[str, Any], action: str) -> bool:
+    """Whether an Allow statement names ``action`` (or a wildcard covering it)."""
+    service = action.split(":")[0]
+    return statement["Effect"] == "Allow" and any(
+        named in (action, "*", f"{service}:*") or (named.endswith("*") and action.startswith(named[:-1]))
+        for named in as_list(statement.get("Action", []))
+    )
+
+
 def only(graph: ResourceGraph, type_token: str) -> RecordedResource:
     [resource] = graph.of_type(type_token)
     return resource

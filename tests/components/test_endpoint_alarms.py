@@ -17,6 +17,11 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FEATURES = ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"]
 
 
+def _widgets(graph: ResourceGraph) -> list[dict]:
+    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+    return json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+
+
 def _alarms(graph: ResourceGraph) -> dict[str, dict]:
     return {alarm.inputs["name"]: alarm.inputs for alarm in graph.of_type(ALARM)}
 
@@ -164,7 +169,7 @@ def test_dashboard_widgets_reference_every_monitored_endpoint(stack_graphs, stac
     graph = stack_graphs[stack]
     [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
     assert dashboard.inputs["dashboardName"] == f"mlops-platform-{stack}"
-    widgets = json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+    widgets = _widgets(graph)
     metrics = [m for w in widgets if w["type"] == "metric" for m in w["properties"]["metrics"]]
     names = {m[1] for m in metrics}
     for metric in ("Invocations", "InvocationsPerInstance", "ModelLatency", "Invocation4XXErrors", "Invocation5XXErrors",
@@ -186,10 +191,10 @@ def test_dashboard_widgets_reference_every_monitored_endpoint(stack_graphs, stac
 def test_the_drift_graph_shows_exactly_what_the_drift_alarm_watches(stack_graphs, stack) -> None:
     """Same namespace, metric names and dimensions: a graph on another dimension is an empty graph."""
     graph = stack_graphs[stack]
-    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
-    widgets = json.loads(dashboard.inputs["dashboardBody"])["widgets"]
     [drift] = [
-        w for w in widgets if w["type"] == "metric" and w["properties"]["title"].startswith("Feature drift")
+        w
+        for w in _widgets(graph)
+        if w["type"] == "metric" and w["properties"]["title"].startswith("Feature drift")
     ]
     graphed = sorted(
         (m[0], m[1], tuple(sorted(zip(m[2:-1:2], m[3::2], strict=True))))

@@ -6,7 +6,7 @@ import pytest
 
 from components.foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from planner.recorder import ResourceGraph, record_program
-from tests.graph_helpers import as_list, policy_of, statements
+from tests.graph_helpers import as_list, grants, policy_of, statements
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -166,15 +166,6 @@ def _condition_keys(statement: dict) -> set[str]:
     return {key for operator in statement.get("Condition", {}).values() for key in operator}
 
 
-def _grants(statement: dict, action: str) -> bool:
-    """Whether an Allow statement names ``action`` (or a wildcard covering it)."""
-    service = action.split(":")[0]
-    return statement["Effect"] == "Allow" and any(
-        named in (action, "*", f"{service}:*") or (named.endswith("*") and action.startswith(named[:-1]))
-        for named in as_list(statement.get("Action", []))
-    )
-
-
 def _role_policies(graph: ResourceGraph):
     for policy in graph.of_type(ROLE_POLICY):
         yield policy, statements(policy_of(policy))
@@ -186,13 +177,13 @@ def _assert_bucket_location_is_granted(graph: ResourceGraph) -> int:
     checked = 0
     for policy, found in _role_policies(graph):
         for statement in found:
-            if _grants(statement, "s3:GetBucketLocation"):
+            if grants(statement, "s3:GetBucketLocation"):
                 assert "s3:prefix" not in _condition_keys(statement), f"{policy.name}: {statement}"
-        listed = {r for s in found if _grants(s, "s3:ListBucket") for r in as_list(s["Resource"])}
+        listed = {r for s in found if grants(s, "s3:ListBucket") for r in as_list(s["Resource"])}
         located = {
             r
             for s in found
-            if _grants(s, "s3:GetBucketLocation") and not _condition_keys(s)
+            if grants(s, "s3:GetBucketLocation") and not _condition_keys(s)
             for r in as_list(s["Resource"])
         }
         assert listed <= located, f"{policy.name}: no region lookup for {listed - located}"

@@ -17,7 +17,7 @@ from components.observability.model_quality_spec import ModelQualitySpec
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_program
 from tests.aws_sessions import mocked_aws
-from tests.graph_helpers import as_list, policy_of, statements
+from tests.graph_helpers import as_list, grants, policy_of, statements
 from tests.sagemaker_requests import to_request
 
 KINDS = ("ModelQuality", "ModelBias", "ModelExplainability")
@@ -247,7 +247,7 @@ def _granted(graph: ResourceGraph, definition, action: str) -> list[str]:
         for policy in graph.referenced(definition, "roleArn")
         if policy.type == "aws:iam/rolePolicy:RolePolicy"
         for statement in statements(policy_of(policy))
-        if statement["Effect"] == "Allow" and action in as_list(statement["Action"])
+        if grants(statement, action)
         for resource in as_list(statement["Resource"])
     ]
 

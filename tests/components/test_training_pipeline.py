@@ -13,6 +13,7 @@ from components.training.pipeline_triggers import NewDataSource, PipelineTrigger
 from components.training.training_pipeline import TrainingSpec
 from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, policy_of, statements, within
+from tests.recorded import recorded_stack
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -292,7 +293,6 @@ def test_gpu_training_instance_types_are_accepted() -> None:
 def test_the_stack_files_retraining_cooldown_is_the_gates_wait(stack_graphs, write_stack) -> None:
     """From the stack file (``training.retraining_cooldown_hours``, 24 by default) to the gate's
     Wait state, in seconds."""
-    from tests.recorded import recorded_stack
 
     def six_hours(platform: dict[str, Any]) -> None:
         platform.setdefault("training", {})["retraining_cooldown_hours"] = 6
