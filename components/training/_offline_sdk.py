@@ -19,10 +19,10 @@ reaches for the machine's AWS setup in places we do not control (sagemaker 3.27)
 :func:`sealed` contains all of that for the duration of one build: a process environment with a
 placeholder identity (static dummy keys, the target region, no profile or AWS config files, no
 metadata endpoint, an empty SDK defaults config, every endpoint pointed at a closed local port),
-telemetry dropped, the
-SDK's steps given a ``LocalSagemakerClient`` without a session (they only read its method names), the
-host's logging left as it was, and ``boto3.DEFAULT_SESSION`` restored afterwards. The session the
-builder hands to the SDK additionally refuses every API call with :class:`OfflineAwsError`, so
+telemetry dropped, the SDK's steps given a ``LocalSagemakerClient`` without a session (they only
+read its method names), botocore's endpoint data read once for all the image URIs the SDK resolves,
+the host's logging left as it was, and ``boto3.DEFAULT_SESSION`` restored afterwards. The session
+the builder hands to the SDK additionally refuses every API call with :class:`OfflineAwsError`, so
 an SDK change that starts calling AWS makes the build fail loudly instead of silently succeeding.
 The environment is process-wide, so builds are serialised by a lock and the previous values are
 restored even when the build fails. While the block runs, pydantic models are defined to build on
@@ -36,7 +36,7 @@ import logging
 import os
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest import mock
@@ -175,16 +175,28 @@ def sealed(region: str) -> Iterator[None]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
+                from sagemaker.core import common_utils
                 from sagemaker.core.telemetry import telemetry_logging
                 from sagemaker.mlops.workflow import steps
 
                 with (
                     mock.patch.object(telemetry_logging, "_send_telemetry_request", _drop_telemetry),
                     mock.patch.object(steps, "LocalSagemakerClient", _method_names_client()),
+                    mock.patch.object(
+                        common_utils, "_botocore_resolver", _read_once(common_utils._botocore_resolver)
+                    ),
                 ):
                     yield
         finally:
             boto3.DEFAULT_SESSION = previous_default_session
+
+
+@functools.cache
+def _read_once(read: Callable[[], Any]) -> Callable[[], Any]:
+    """``read``'s value made once per process and kept. For the SDK's ``_botocore_resolver``, which
+    reads botocore's endpoint data (the whole ``endpoints.json``, about 25 ms) again for every
+    image URI it resolves: six times in a cold prod plan. The resolver only looks data up."""
+    return functools.cache(read)
 
 
 @functools.cache

@@ -96,3 +96,43 @@ def test_a_region_opened_ahead_leaves_its_first_build_no_botocore_model_to_load(
     assert any("/sagemaker/" in path for path in models_plain)  # what opening ahead spares
     assert models_opened == []
     assert opened == plain
+
+
+def test_a_processs_first_build_reads_botocores_endpoint_data_once_for_all_its_image_uris(
+    monkeypatch,
+) -> None:
+    """The SDK resolves each image URI through ``_botocore_resolver``, which reads the whole of
+    botocore's endpoint data every time; sealed, a process reads it once. The images' caches are
+    cleared, as in a fresh process, and so is the kept reader."""
+    import botocore.loaders
+    from sagemaker.core import image_uris
+
+    from components.training import _definition_steps, _offline_sdk
+
+    for cached in (
+        _definition_steps._framework_image,
+        _definition_steps._analyzer_image,
+        _definition_steps._distribution_image,
+        _offline_sdk._read_once,
+    ):
+        cached.cache_clear()
+    settings = make_settings(approval_status="Approved", enable_network_isolation=False)
+    endpoint_reads: list[str] = []
+    resolved: list[str] = []
+    load_file, retrieve = botocore.loaders.JSONFileLoader.load_file, image_uris.retrieve
+
+    def record_read(self: object, file_path: str, *args: Any, **kwargs: Any) -> Any:
+        if file_path.endswith("/data/endpoints"):
+            endpoint_reads.append(file_path)
+        return load_file(self, file_path, *args, **kwargs)
+
+    def record_retrieve(*args: Any, **kwargs: Any) -> str:
+        resolved.append(uri := retrieve(*args, **kwargs))
+        return uri
+
+    monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", record_read)
+    monkeypatch.setattr(image_uris, "retrieve", record_retrieve)
+    build_definition(settings)
+
+    assert len(resolved) >= 3, resolved  # the framework's images, the analyzer's, ...
+    assert len(endpoint_reads) == 1
