@@ -23,6 +23,7 @@ from planner.__main__ import EXIT_INVALID_CONFIG, run
 from stacks.config import ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.conftest import REPO
+from tests.log_records import log_records
 from tests.stacks.malformed import BASES, Case, all_cases, dump_document
 
 CASES = all_cases()
@@ -160,20 +161,17 @@ def _assert_exits_2_naming_file_and_key(case_id: str, path: Path, status: int, o
 
 @pytest.mark.parametrize("case_id", PLANNER_SAMPLE)
 def test_the_planner_command_line_exits_2_naming_file_and_key(
-    case_id: str,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
-    recwarn: pytest.WarningsRecorder,
+    case_id: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], recwarn: pytest.WarningsRecorder
 ) -> None:
     path = _write(next(case for case in CASES if case.id == case_id), tmp_path)
 
-    status = run(["--config", str(path)])
+    with log_records() as records:
+        status = run(["--config", str(path)])
 
     captured = capsys.readouterr()
     _assert_exits_2_naming_file_and_key(case_id, path, status, captured.out, captured.err)
     # What a process would also print on stderr, captured apart in-process: nothing.
-    assert (caplog.records, recwarn.list) == ([], [])
+    assert (records, recwarn.list) == ([], [])
 
 
 @pytest.fixture(scope="module")
