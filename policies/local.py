@@ -248,11 +248,19 @@ class _Providers:
     def __init__(self, by_urn: Mapping[str, PlannedResource]) -> None:
         self._by_urn = by_urn
         self._position = {urn: index for index, urn in enumerate(by_urn)}
+        # One object per reference, shared by every resource of that provider (the rules only
+        # read): a stack has a few providers and thousands of resources.
+        self._made: dict[str, PolicyProviderResource | None] = {}
 
     def of(self, resource: PlannedResource) -> PolicyProviderResource | None:
         reference = resource.provider
         if not reference:
             return None
+        if reference not in self._made:
+            self._made[reference] = self._provider(reference)
+        return self._made[reference]
+
+    def _provider(self, reference: str) -> PolicyProviderResource | None:
         # The reference itself, or any prefix of it followed by "::"; the stack's first of them.
         prefixes = [reference]
         separator = reference.find("::")
@@ -269,16 +277,17 @@ class _Providers:
 
 
 def _stack_resources(
-    resources: Sequence[PlannedResource], providers: _Providers, wired: Sequence[Any] | None = None
+    resources: Sequence[PlannedResource], providers: _Providers, proxies: Sequence[Any] | None = None
 ) -> list[PolicyResource]:
-    """PolicyResources linked to each other the way the analyzer server links them (``wired``:
-    each resource's inputs in wire form, in order, when already made; each proxy copies them)."""
-    if wired is None:
-        wired = [_wire(r.inputs) for r in resources]
+    """PolicyResources linked to each other the way the analyzer server links them (``proxies``:
+    each resource's inputs in wire form behind ``unknown_checking_proxy``, in order, when already
+    made)."""
+    if proxies is None:
+        proxies = [unknown_checking_proxy(_wire(r.inputs)) for r in resources]
     built = {
         r.urn: PolicyResource(
             r.type,
-            unknown_checking_proxy(inputs),
+            props,
             r.urn,
             r.name,
             _options(r, parent=None),  # the engine sends no options.parent here
@@ -287,7 +296,7 @@ def _stack_resources(
             [],
             {},
         )
-        for r, inputs in zip(resources, wired, strict=True)
+        for r, props in zip(resources, proxies, strict=True)
     }
     for r in resources:
         resource = built[r.urn]
@@ -324,19 +333,19 @@ def evaluate_report(
     by_urn = {r.urn: r for r in resources}
     providers = _Providers(by_urn)
     report = Report()
-    # Built once per evaluation: props, options and provider of each validated resource, shared by
-    # the resource rules (the analyzer deserialises them again for each policy; the pack's rules
-    # only read, tests/policies/test_policy_pack.py), and the stack's resources. The inputs are
-    # put in wire form once; the stack rules get proxies of their own (a proxy copies what it wraps).
-    wired = [_wire(resource.inputs) for resource in resources]
+    # Built once per evaluation: each resource's props (its inputs in wire form behind the engine's
+    # unknown-checking proxy, which copies them whole), shared by the resource rules and the stack
+    # rules (the analyzer deserialises them again for each policy; the pack's rules only read,
+    # tests/policies/test_policy_pack.py), and each validated resource's options and provider.
+    proxies = [unknown_checking_proxy(_wire(resource.inputs)) for resource in resources]
     validated = [
         (
             resource,
-            unknown_checking_proxy(inputs),
+            props,
             _options(resource, parent=resource.parent),
             providers.of(resource),
         )
-        for resource, inputs in zip(resources, wired, strict=True)
+        for resource, props in zip(resources, proxies, strict=True)
         if resource.custom and not resource.type.startswith(PROVIDER_PREFIX)
     ]
     stack_resources: list[PolicyResource] | None = None
@@ -395,7 +404,7 @@ def evaluate_report(
                 )
         elif isinstance(policy, StackValidationPolicy):
             if stack_resources is None:
-                stack_resources = _stack_resources(resources, providers, wired)
+                stack_resources = _stack_resources(resources, providers, proxies)
             report.stack_policies.append(policy.name)
             args = StackValidationArgs(stack_resources, _wire(props), stack_tags)
             _guarded(

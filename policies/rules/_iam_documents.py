@@ -15,6 +15,7 @@ Used by the IAM and KMS rules; imports nothing from ``components/``.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -135,11 +136,19 @@ def parse_document(raw: Any) -> Any:
     if raw is None or isinstance(raw, Unknown):
         return raw
     if isinstance(raw, str):
-        try:
-            raw = plain(json.loads(raw))
-        except ValueError:
-            return INVALID
+        return _parsed_json_document(raw)
     return raw if isinstance(raw, dict) else INVALID
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_json_document(raw: str) -> Any:
+    """A JSON document read once for every rule that asks (five IAM rules read each policy of a
+    stack): the rules only read what they are given, so the same dict is handed to each."""
+    try:
+        document = plain(json.loads(raw))
+    except ValueError:
+        return INVALID
+    return document if isinstance(document, dict) else INVALID
 
 
 #: Where each resource type keeps its identity-policy documents: a property holding one

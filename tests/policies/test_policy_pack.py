@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -379,10 +380,11 @@ def test_resource_policies_skip_components_and_providers_stack_policies_see_ever
     assert {name for name, *_ in seen_by_stack} == {"aws", "serving", "key", "topic"}
 
 
-def test_what_a_resource_rule_changes_in_its_props_the_stack_rules_do_not_see(records):
-    """The evaluator wires each resource's inputs once and gives the stack rules proxies of their
-    own (a proxy copies what it wraps); the resource rules of one resource share theirs, so the
-    pack's rules must only read (the next test)."""
+def test_what_a_rule_changes_in_its_props_stays_in_its_evaluation(records):
+    """The evaluator wires each resource's inputs once, behind one proxy (a copy) that every rule
+    of the evaluation reads, resource and stack rules alike (the analyzer deserialises them again
+    for each policy), so the pack's rules must only read (the next test); a change never reaches
+    the recorded graph or the next evaluation."""
     seen: list[Any] = []
 
     def scribble(args: ResourceValidationArgs, report: Any) -> None:
@@ -402,8 +404,11 @@ def test_what_a_resource_rule_changes_in_its_props_the_stack_rules_do_not_see(re
     )
     graph = records([{"type": NOTEBOOK, "name": "nb", "inputs": {"volumeSize": 5, "tags": {"owner": "ml"}}}])
     evaluate(graph, None, [resource_probe, stack_probe])
-    assert seen == ["ml", ("ml", 5.0)]
+    assert seen == ["ml", ("changed", 0)]  # the one proxy of the resource
     assert graph[0].inputs == {"volumeSize": 5, "tags": {"owner": "ml"}}
+    seen.clear()
+    evaluate(graph, None, [resource_probe, stack_probe])
+    assert seen[0] == "ml"
 
 
 def test_no_rule_of_the_pack_changes_the_props_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -424,6 +429,40 @@ def test_no_rule_of_the_pack_changes_the_props_it_reads(monkeypatch: pytest.Monk
     monkeypatch.setattr(local, "_run", checking)
     local.evaluate_report(list(recorded_stack(stack_path("prod"))), {"all": "mandatory"})
     assert changed == []
+
+
+def test_no_rule_of_the_pack_changes_a_policy_document_the_rules_share() -> None:
+    """A JSON policy document is parsed once and the same dict handed to every rule that reads it
+    (policies/rules/_iam_documents.py): after the pack has run over prod, each document of the
+    stack is still what its text says."""
+    from policies import local
+    from policies.rules import _iam_documents
+    from tests.conftest import stack_path
+    from tests.recorded import recorded_stack
+
+    def texts(value: Any) -> Iterator[str]:
+        if isinstance(value, str) and value.startswith("{"):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from texts(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from texts(item)
+
+    resources = list(recorded_stack(stack_path("prod")))
+    _iam_documents._parsed_json_document.cache_clear()
+    local.evaluate_report(resources, {"all": "mandatory"})
+    assert _iam_documents._parsed_json_document.cache_info().hits > 100  # the rules share them
+
+    documents = {text for resource in resources for text in texts(resource.inputs)}
+    assert len(documents) > 20
+    for text in documents:
+        try:
+            expected = _iam_documents.plain(json.loads(text))
+        except ValueError:
+            continue  # not JSON: never a document a rule reads
+        assert _iam_documents.parse_document(text) == expected
 
 
 def test_numbers_reach_rules_as_floats_like_the_engine(records):

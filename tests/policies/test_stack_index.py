@@ -492,6 +492,22 @@ def test_a_provider_reference_names_the_first_resource_in_the_stack_whose_urn_it
         assert (found.urn if found else None) == (expected.urn if expected else None), reference
 
 
+def test_the_resources_of_one_provider_share_its_object_which_carries_its_inputs() -> None:
+    """Made once per reference (thousands of resources, a few providers); the rules only read."""
+    provider = PlannedRecord(type="pulumi:providers:aws", name="p", urn="p", inputs={"region": "eu-west-1"})
+    other = PlannedRecord(type="pulumi:providers:aws", name="q", urn="q", inputs={"region": "us-east-1"})
+    providers = _Providers({"p": provider, "q": other})
+
+    def of(reference: str) -> Any:
+        return providers.of(
+            PlannedRecord(type="aws:s3/bucket:Bucket", name="b", urn="b", inputs={}, provider=reference)
+        )
+
+    assert of("p::id") is of("p::id")
+    assert of("p::id").props["region"] == "eu-west-1" and of("q::id").props["region"] == "us-east-1"
+    assert of("r::id") is None
+
+
 def test_an_alarm_linked_to_its_scaling_policy_is_not_read_for_the_policys_arn() -> None:
     """The scan skipped reading an alarm's actions when the alarm depends on the policy through
     them: an action unknown at preview (a topic not created yet) beside the policy's ARN leaves
