@@ -234,6 +234,8 @@ _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 def duration_seconds(duration: str) -> float:
     """A Pulumi custom timeout (a Go duration such as ``"1h30m"`` or ``"1260s"``) in seconds; 0 unset."""
+    if not duration:  # most resources set none: three per resource, per evaluation
+        return 0.0
     parts = _DURATION_PART.findall(duration)
     if "".join(number + unit for number, unit in parts) != duration:
         raise PolicyEvaluationError(f"custom timeout {duration!r} is not a duration such as '20m' or '1h30m'")
