@@ -21,6 +21,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from itertools import pairwise
 from typing import Final
 
 _MONTHS: Final = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -193,10 +194,31 @@ def model_monitor_schedule_problem(expression: str) -> str | None:
     )
 
 
-def is_hourly(expression: str) -> bool:
-    """Whether a Model Monitor schedule runs every hour (``cron(0 * ? * * *)``, ``cron(0 H/1 ? * * *)``)."""
-    match = re.fullmatch(r"cron\(0 (\S+) \? \* \* \*\)", expression)
-    return match is not None and (match[1] == "*" or match[1].endswith("/1") or match[1].endswith("/01"))
+def monitor_run_hours(expression: str) -> tuple[int, ...]:
+    """The UTC hours at which a Model Monitor schedule runs each day: every hour for
+    ``cron(0 * ? * * *)``, H for ``cron(0 H ? * * *)``, H, H+N, ... up to 23 for ``cron(0 H/N ? * * *)``.
+    ValueError for an expression :func:`model_monitor_schedule_problem` refuses."""
+    if model_monitor_schedule_problem(expression):
+        raise ValueError(f"'{expression}' is not a Model Monitor schedule")
+    hours = expression[len("cron(0 ") : -len(" ? * * *)")]
+    if hours == "*":
+        return tuple(range(24))
+    start, _, step = hours.partition("/")
+    return tuple(range(int(start), 24, int(step))) if step else (int(start),)
+
+
+def shortest_gap_seconds(expression: str) -> int:
+    """Seconds between the two closest consecutive runs of a Model Monitor schedule, the wrap to the
+    next day's first run included: ``cron(0 0/7 ? * * *)`` runs at 0, 7, 14 and 21 UTC, so three
+    hours part its 21:00 run from the next 0:00 one. A monitoring job may not run longer
+    (MonitoringStoppingCondition: MaxRuntimeInSeconds "cannot exceed the frequency of the job")."""
+    hours = monitor_run_hours(expression)
+    gaps = [later - earlier for earlier, later in pairwise(hours)]
+    return 3600 * min([*gaps, 24 - hours[-1] + hours[0]])
+
+
+MONITORING_MAX_RUNTIME_SECONDS: Final = 86_400
+"""MonitoringStoppingCondition.MaxRuntimeInSeconds' ceiling (a day: a daily schedule's runs)."""
 
 
 HOURLY_MAX_RUNTIME: Final = {

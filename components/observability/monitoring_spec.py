@@ -9,7 +9,12 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..instance_types import validate_instance_type
 from ..limits import SPEC_CONFIG, fail_at
-from ..schedules import HOURLY_MAX_RUNTIME, is_hourly, model_monitor_schedule_problem
+from ..schedules import (
+    HOURLY_MAX_RUNTIME,
+    MONITORING_MAX_RUNTIME_SECONDS,
+    model_monitor_schedule_problem,
+    shortest_gap_seconds,
+)
 from .alarm_thresholds import MAX_DRIFT_FEATURES, AlarmThresholds
 from .model_quality_spec import ModelQualitySpec
 
@@ -36,10 +41,12 @@ class MonitoringSpec(BaseModel):
         "hourly, `cron(0 H ? * * *)` daily at hour H, `cron(0 H/N ? * * *)` every N hours from H.",
     )
     instance_type: str = Field(default="ml.m5.xlarge", description="Instance of the monitoring jobs.")
-    max_runtime_seconds: Annotated[int, Field(ge=60, le=3600)] = Field(
+    max_runtime_seconds: Annotated[int, Field(ge=60, le=MONITORING_MAX_RUNTIME_SECONDS)] = Field(
         default=1800,
-        description="Stop a job that runs longer. With an hourly schedule at most 1800 for model quality "
-        "and bias jobs (3600 for data quality and explainability).",
+        description="Stop a job that runs longer: at most the time between the schedule's two closest "
+        "runs (a day for a daily schedule; `cron(0 0/7 ? * * *)`: 3 hours, from 21:00 to 0:00). Runs an "
+        "hour apart: at most 1800 for model quality and bias jobs (3600 for data quality and "
+        "explainability).",
     )
     volume_size_gb: Annotated[int, Field(ge=1, le=512)] = Field(
         default=20,
@@ -79,16 +86,23 @@ class MonitoringSpec(BaseModel):
 
     @model_validator(mode="after")
     def _jobs_end_before_the_next_run(self) -> MonitoringSpec:
-        if not is_hourly(self.schedule):
-            return self
-        kinds = ["DataQuality", *self.model_monitors.kinds]
-        limit = min(HOURLY_MAX_RUNTIME[kind] for kind in kinds)
+        gap = shortest_gap_seconds(self.schedule)
+        if gap == 3600:
+            kinds = ["DataQuality", *self.model_monitors.kinds]
+            limit = min(HOURLY_MAX_RUNTIME[kind] for kind in kinds)
+            slowest = " and ".join(kind for kind in kinds if HOURLY_MAX_RUNTIME[kind] == limit)
+            reason = f"the schedule's runs are an hour apart: its {slowest} jobs may run at most {limit} s"
+        else:
+            limit = gap
+            reason = (
+                f"the schedule's closest runs are {gap // 3600} hours apart: a job may run at most {limit} s"
+            )
         if self.max_runtime_seconds > limit:
             fail_at(
                 "MonitoringSpec",
                 ("max_runtime_seconds",),
                 self.max_runtime_seconds,
-                f"{self.max_runtime_seconds} s: an hourly schedule's {' and '.join(k for k in kinds if HOURLY_MAX_RUNTIME[k] == limit)} "
-                f"jobs may run at most {limit} s (SageMaker's MaxRuntimeInSeconds); lower it or run less often",
+                f"{self.max_runtime_seconds} s: {reason} (SageMaker's MaxRuntimeInSeconds); lower it or run "
+                "less often",
             )
         return self

@@ -287,6 +287,29 @@ def test_model_monitor_schedules_are_hourly_or_daily(expression: str, valid: boo
     assert (model_monitor_schedule_problem(expression) is None) is valid
 
 
+@pytest.mark.parametrize(
+    ("expression", "hours", "gap_hours"),
+    [
+        ("cron(0 * ? * * *)", tuple(range(24)), 1),
+        ("cron(0 0/1 ? * * *)", tuple(range(24)), 1),
+        ("cron(0 5 ? * * *)", (5,), 24),
+        ("cron(0 0/2 ? * * *)", tuple(range(0, 24, 2)), 2),
+        ("cron(0 0/7 ? * * *)", (0, 7, 14, 21), 3),  # 21:00 to the next 0:00
+        ("cron(0 3/8 ? * * *)", (3, 11, 19), 8),
+        ("cron(0 0/23 ? * * *)", (0, 23), 1),  # 23:00 to the next 0:00
+        ("cron(0 6/24 ? * * *)", (6,), 24),
+        ("cron(0 20/6 ? * * *)", (20,), 24),
+    ],
+)
+def test_a_monitor_schedules_closest_runs_include_the_wrap_to_the_next_day(
+    expression: str, hours: tuple[int, ...], gap_hours: int
+) -> None:
+    from components.schedules import monitor_run_hours, shortest_gap_seconds
+
+    assert monitor_run_hours(expression) == hours
+    assert shortest_gap_seconds(expression) == gap_hours * 3600
+
+
 def test_time_zones_come_from_the_iana_database() -> None:
     from components.schedules import time_zone_problem, time_zones
 
@@ -431,10 +454,11 @@ def test_linear_steps_count_whole_instances_at_the_worst_fleet_size(
 def test_a_monitor_schedule_with_a_trailing_newline_is_no_schedule(schedule: str) -> None:
     """The helpers that read a validated schedule parse it whole: ``$`` would let a newline through."""
     from components.observability.model_quality_alarms import schedule_interval_seconds
-    from components.schedules import is_hourly, model_monitor_schedule_problem
+    from components.schedules import model_monitor_schedule_problem, shortest_gap_seconds
 
     assert model_monitor_schedule_problem(schedule) is not None
     assert "*/N" not in model_monitor_schedule_problem(schedule)
-    assert not is_hourly(schedule)
+    with pytest.raises(ValueError, match="is not a Model Monitor schedule"):
+        shortest_gap_seconds(schedule)
     with pytest.raises(ValueError, match="is not a Model Monitor schedule"):
         schedule_interval_seconds(schedule)

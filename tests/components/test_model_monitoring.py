@@ -87,7 +87,8 @@ def test_monitoring_role_reads_capture_and_the_served_baselines_and_writes_only_
 @pytest.mark.parametrize(("change", "message"), [
     ({"schedule": "rate(1 hour)"}, "use cron"),
     ({"instance_type": "m5.xlarge"}, "not a SageMaker instance type"),
-    ({"max_runtime_seconds": 7200}, "less than or equal to 3600"),
+    ({"max_runtime_seconds": 86_401}, "less than or equal to 86400"),
+    ({"schedule": "cron(0 0/2 ? * * *)", "max_runtime_seconds": 7201}, "2 hours apart: a job may run at most 7200 s"),
 ])  # fmt: skip
 def test_malformed_monitoring_specs_are_rejected(change, message) -> None:
     with pytest.raises(ValueError, match=message):

@@ -85,9 +85,9 @@ EDGES: list[tuple[str, str, Edit, Edit, str, str]] = [
     # MetricDefinition: Name 1-255, Regex 1-500.
     ("metric-definition-name-length", "prod", _metric_definition("n" * 255, "auc=([0-9.]+)"), _metric_definition("n" * 256, "auc=([0-9.]+)"), f"{FAMILY_KEY}.metric_definitions[0].name", "at most 255 characters"),
     ("metric-definition-regex-length", "prod", _metric_definition("validation:auc", "a" * 497 + "(b)"), _metric_definition("validation:auc", "a" * 498 + "(b)"), f"{FAMILY_KEY}.metric_definitions[0].regex", "at most 500 characters"),
-    # Model Monitor: the runtime ceiling of the stack's jobs, an hourly schedule's (1800 s with model
-    # quality), and the data-quality job's volume.
-    ("monitoring-max-runtime-max", "prod", both(_daily_monitoring, at("monitoring.max_runtime_seconds", 3600)), both(_daily_monitoring, at("monitoring.max_runtime_seconds", 3601)), "monitoring.max_runtime_seconds", "less than or equal to 3600"),
+    # Model Monitor: the runtime ceiling of the stack's jobs (MaxRuntimeInSeconds 1-86400), an hourly
+    # schedule's (1800 s with model quality), and the data-quality job's volume.
+    ("monitoring-max-runtime-max", "prod", both(_daily_monitoring, at("monitoring.max_runtime_seconds", 86_400)), both(_daily_monitoring, at("monitoring.max_runtime_seconds", 86_401)), "monitoring.max_runtime_seconds", "less than or equal to 86400"),
     ("monitoring-max-runtime-min", "prod", both(_daily_monitoring, at("monitoring.max_runtime_seconds", 60)), both(_daily_monitoring, at("monitoring.max_runtime_seconds", 59)), "monitoring.max_runtime_seconds", "greater than or equal to 60"),
     ("monitoring-hourly-model-quality-runtime", "prod", at("monitoring.max_runtime_seconds", 1800), at("monitoring.max_runtime_seconds", 1801), "monitoring.max_runtime_seconds", "may run at most 1800 s"),
     ("monitoring-volume-size-max", "prod", at("monitoring.volume_size_gb", 512), at("monitoring.volume_size_gb", 513), "monitoring.volume_size_gb", "less than or equal to 512"),
