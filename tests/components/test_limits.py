@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 
 from components.foundation import EncryptionKeyArgs, ExecutionRoleArgs, NewVpc
+from components.foundation.audit_trail import AuditTrailArgs
+from components.foundation.image_repository import ImageRepositoryArgs
+from components.foundation.secure_bucket import SecureBucketArgs
 from components.limits import LOG_RETENTION_DAYS
+from components.registry.approval_dispatch import ApprovalDispatchArgs
 from components.training import NewDataSource
+from components.training.retraining_gate import MAX_COOLDOWN_SECONDS, RetrainingGateArgs
 
 KEY = {"purpose": "data", "account_id": "123456789012", "user_role_path": "/x/", "tags": {}}
 ROLE = {
@@ -28,6 +33,38 @@ VPC = {
     "flow_log_group_name": "/x/flow-logs",
 }
 SOURCE = {"bucket_name": "b", "prefix": "p/", "queue_kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/k"}
+KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/k"
+DISPATCH = {
+    "repository": "org/repo",
+    "approval_rules": {"churn": ("rule", "arn:aws:events:eu-west-1:123456789012:rule/r")},
+    "token": "t",
+    "connection_kms_key_arn": KMS_KEY,
+    "queue_kms_key_arn": KMS_KEY,
+    "account_id": "123456789012",
+    "role_path": "/x/",
+    "source_stack": "dev",
+    "environment": "dev",
+    "tags": {},
+}
+REPOSITORY = {"repository_name": "mlops/churn", "kms_key_arn": KMS_KEY, "tags": {}}
+BUCKET = {"purpose": "data", "kms_key_arn": KMS_KEY, "access_log_bucket": "logs", "tags": {}}
+TRAIL = {
+    "trail_name": "mlops-audit",
+    "region": "eu-west-1",
+    "account_id": "123456789012",
+    "user_role_path": "/x/",
+    "access_log_bucket": "logs",
+    "tags": {},
+}
+GATE = {
+    "pipeline_name": "p",
+    "pipeline_arn": "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/p",
+    "account_id": "123456789012",
+    "region": "eu-west-1",
+    "role_path": "/x/",
+    "tags": {},
+    "cooldown_seconds": 3600,
+}
 
 CASES: list[tuple[type, dict[str, Any], str, list[Any], list[Any]]] = [
     (EncryptionKeyArgs, KEY, "deletion_window_days", [7, 30], [6, 31, 0, True, "30"]),
@@ -35,6 +72,21 @@ CASES: list[tuple[type, dict[str, Any], str, list[Any], list[Any]]] = [
     (ExecutionRoleArgs, ROLE, "max_session_duration_seconds", [3600, 43200], [3599, 43201]),
     (NewVpc, VPC, "flow_log_retention_days", [1, 30, 3653], [0, 2, 31, 5000]),
     (NewDataSource, SOURCE, "batching_window_seconds", [0, 300], [-1, 301]),
+    # EventBridge targets' RetryPolicy; SQS MessageRetentionPeriod (the dead-letter queue).
+    (ApprovalDispatchArgs, DISPATCH, "maximum_retry_attempts", [0, 185], [-1, 186, True]),
+    (ApprovalDispatchArgs, DISPATCH, "maximum_event_age_seconds", [60, 86400], [59, 86401]),
+    (ApprovalDispatchArgs, DISPATCH, "dead_letter_retention_seconds", [60, 1209600], [59, 1209601]),
+    # The platform's own ranges: ECR's and S3's lifecycle rules take any positive number of days.
+    (ImageRepositoryArgs, REPOSITORY, "untagged_expiry_days", [1, 3650], [0, 3651]),
+    (SecureBucketArgs, BUCKET, "expiration_days", [1, 36500], [0, 36501]),
+    (AuditTrailArgs, TRAIL, "log_retention_days", [1, 36500], [0, 36501]),
+    (
+        RetrainingGateArgs,
+        GATE,
+        "cooldown_seconds",
+        [3600, MAX_COOLDOWN_SECONDS],
+        [3599, MAX_COOLDOWN_SECONDS + 1],
+    ),
 ]
 
 
