@@ -14,9 +14,10 @@ _INSTANCE_TYPE: Final = re.compile(r"^ml\.(?P<family>[a-z0-9-]+)\.(small|medium|
 
 # Families with GPUs (GPU images, GPU alarms, the pack's GPU quota): the same one list.
 GPU_FAMILIES: Final = _instance_types.GPU_FAMILIES
-# Families whose volumes are local NVMe instance storage: hardware-encrypted, and SageMaker rejects a
-# storage KMS key (EndpointConfig KmsKeyId, job VolumeKmsKeyId) for them. One maintained list, shared
-# with the policy pack and the training builder (policies/aws_instance_types.py, pure data).
+# Families whose volumes are local NVMe instance storage, hardware-encrypted: a job's VolumeKmsKeyId is
+# refused for them, and an EndpointConfig's KmsKeyId does not encrypt them (the API reference once said
+# the call fails), so the platform sends no storage key for them. One maintained list, shared with the
+# policy pack and the training builder (policies/aws_instance_types.py, pure data).
 INSTANCE_STORE_FAMILIES: Final = _instance_types.INSTANCE_STORE_FAMILIES
 
 

@@ -306,7 +306,8 @@ class InferenceEndpoint(pulumi.ComponentResource):
         )
 
     def _storage_key_unsupported(self) -> bool:
-        """SageMaker rejects a storage KMS key when a variant runs on local-NVMe (instance store) types.
+        """No storage KMS key when a variant runs on local-NVMe (instance store) types: the key would
+        not encrypt that storage, and SageMaker's API reference said the call fails with one.
 
         Serverless variants take the key: ``KmsKeyId`` is optional on a serverless endpoint
         configuration (the CreateEndpointConfig reference restricts it only for local storage), and
