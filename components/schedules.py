@@ -194,6 +194,21 @@ def model_monitor_schedule_problem(expression: str) -> str | None:
     )
 
 
+def schedule_interval_seconds(schedule: str) -> int:
+    """Seconds between two runs of a Model Monitor schedule (``cron(0 * ? * * *)`` 3600,
+    ``cron(0 H/N ? * * *)`` N hours, ``cron(0 H ? * * *)`` a day): the period of an alarm that takes
+    one datapoint per run."""
+    match = re.fullmatch(r"cron\(0 (\S+) \? \* \* \*\)", schedule)
+    if match is None or model_monitor_schedule_problem(schedule):
+        raise ValueError(f"'{schedule}' is not a Model Monitor schedule")
+    hours = match[1]
+    if hours == "*":
+        return 3600
+    if "/" in hours:
+        return int(hours.split("/")[1]) * 3600
+    return 86400
+
+
 def monitor_run_hours(expression: str) -> tuple[int, ...]:
     """The UTC hours at which a Model Monitor schedule runs each day: every hour for
     ``cron(0 * ? * * *)``, H for ``cron(0 H ? * * *)``, H, H+N, ... up to 23 for ``cron(0 H/N ? * * *)``.

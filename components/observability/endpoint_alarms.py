@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..invocation_alarms import error_and_latency_alarms
+from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
 from .alarm_thresholds import (
     DRIFT_METRICS,
     ENDPOINT_METRICS,
@@ -55,6 +56,23 @@ class EndpointAlarmsArgs:
     drift_features: Sequence[str] = ()
     """Features whose ``feature_baseline_drift_<feature>`` metrics the drift alarm takes the
     largest of (at most 10); empty: no drift alarm."""
+    monitoring_schedule: str | None = None
+    """That schedule's expression (``cron(0 * ? * * *)``, ``cron(0 H ? * * *)``, ``cron(0 H/N ? * *
+    *)``), required with a drift alarm: its period is the time between two runs, one datapoint per
+    run, and it keeps the last run's verdict until the next (a drift that persists is one ALARM: one
+    page, one retraining)."""
+
+    def __post_init__(self) -> None:
+        if self.monitoring_schedule_name is None or not self.drift_features:
+            return
+        if self.monitoring_schedule is None:
+            raise ValueError(
+                "EndpointAlarmsArgs.monitoring_schedule: the drift alarm needs its monitoring schedule's "
+                "expression (one alarm period per run)"
+            )
+        problem = model_monitor_schedule_problem(self.monitoring_schedule)
+        if problem:
+            raise ValueError(f"EndpointAlarmsArgs.monitoring_schedule: {problem}")
 
 
 def drift_alarm_name(endpoint_name: str) -> str:
@@ -210,6 +228,8 @@ class EndpointAlarms(pulumi.ComponentResource):
 
     def _drift(self, schedule_name: pulumi.Input[str]) -> cloudwatch.MetricAlarm:
         args = self._args
+        assert args.monitoring_schedule is not None  # EndpointAlarmsArgs requires it with drift
+        period = schedule_interval_seconds(args.monitoring_schedule)
         queries = [
             cloudwatch.MetricAlarmMetricQueryArgs(
                 id=f"d{index}",
@@ -219,7 +239,7 @@ class EndpointAlarms(pulumi.ComponentResource):
                     metric_name=f"feature_baseline_drift_{feature}",
                     dimensions={"Endpoint": args.endpoint_name, "MonitoringSchedule": schedule_name},
                     stat="Maximum",
-                    period=3600,
+                    period=period,
                 ),
             )
             for index, feature in enumerate(args.drift_features)
@@ -241,8 +261,10 @@ class EndpointAlarms(pulumi.ComponentResource):
             comparison_operator="GreaterThanThreshold",
             threshold=args.thresholds.drift_threshold,
             evaluation_periods=1,
-            # Drift metrics exist only when a monitoring job ran; between runs nothing is known.
-            treat_missing_data="notBreaching",
+            # Drift metrics exist only when a monitoring job ran: between runs nothing new is known, so
+            # the last run's verdict holds. A drift that persists stays in ALARM (one page, one
+            # retraining) instead of going back to OK an hour after each daily run.
+            treat_missing_data="ignore",
             alarm_actions=[args.alarm_topic_arn],
             ok_actions=[args.alarm_topic_arn],
             tags=dict(args.tags),

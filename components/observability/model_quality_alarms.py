@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -10,7 +9,7 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..limits import satisfies
-from ..schedules import model_monitor_schedule_problem
+from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
 from ..training.definition import PROBLEM_TYPES, ProblemType
 from .model_quality_spec import QUALITY_METRICS, quality_metric_problem, quality_threshold_problem
 
@@ -20,20 +19,6 @@ QUALITY_METRICS_NAMESPACE = "aws/sagemaker/Endpoints/model-metrics"
 def quality_alarm_name(endpoint_name: str, metric: str) -> str:
     """Deterministic, so the retraining trigger can name the alarm before it exists."""
     return f"{endpoint_name}-model-quality-{metric}"
-
-
-def schedule_interval_seconds(schedule: str) -> int:
-    """Seconds between two runs of a Model Monitor schedule (``cron(0 * ? * * *)`` 3600,
-    ``cron(0 H/N ? * * *)`` N hours, ``cron(0 H ? * * *)`` a day)."""
-    match = re.fullmatch(r"cron\(0 (\S+) \? \* \* \*\)", schedule)
-    if match is None or model_monitor_schedule_problem(schedule):
-        raise ValueError(f"'{schedule}' is not a Model Monitor schedule")
-    hours = match[1]
-    if hours == "*":
-        return 3600
-    if "/" in hours:
-        return int(hours.split("/")[1]) * 3600
-    return 86400
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,7 @@ def build_endpoint_alarms(
                 tags=config.resource_tags,
                 monitoring_schedule_name=monitors[spec.name].schedule_name,
                 drift_features=drift_features(config, spec),
+                monitoring_schedule=config.monitoring.schedule,
             ),
             opts,
         )

@@ -147,6 +147,7 @@ def endpoint_alarms() -> ResourceGraph:
                 tags={"owner": "t"},
                 monitoring_schedule_name="churn-data-quality",
                 drift_features=["tenure", "charges"],
+                monitoring_schedule="cron(0 0 ? * * *)",  # daily
             ),
         )
     )
@@ -270,7 +271,9 @@ def test_drift_alarm_fires_when_any_feature_drifts_above_the_threshold(endpoint_
         evaluationPeriods=1,
         comparisonOperator="GreaterThanThreshold",
         threshold=0.3,
-        treatMissingData="notBreaching",  # no monitoring run, no drift metric: nothing is known
+        # Between two daily runs nothing new is known: the last run's verdict holds, so a drift that
+        # persists is one ALARM (one page, one retraining), not an ALARM and an OK every day.
+        treatMissingData="ignore",
     )
     *features, largest = alarm["metricQueries"]
     assert [q["metric"] for q in features] == [
@@ -279,7 +282,7 @@ def test_drift_alarm_fires_when_any_feature_drifts_above_the_threshold(endpoint_
             "metricName": f"feature_baseline_drift_{feature}",
             "dimensions": {"Endpoint": ENDPOINT, "MonitoringSchedule": "churn-data-quality"},
             "stat": "Maximum",
-            "period": 3600,
+            "period": 86400,  # one period per run of the daily schedule
         }
         for feature in ("tenure", "charges")
     ]
@@ -332,15 +335,66 @@ def test_only_instances_get_a_disk_alarm_and_only_gpu_instances_gpu_alarms() -> 
 def test_the_drift_alarm_takes_up_to_ten_features_and_needs_one() -> None:
     primary = VariantAlarms(name="primary", gpus=0, instance_based=True)
     ten = [f"f{i}" for i in range(10)]
+    daily = "cron(0 0 ? * * *)"
     assert f"{ENDPOINT}-data-drift" in _variant_alarms(
-        primary, monitoring_schedule_name="churn-data-quality", drift_features=ten
+        primary, monitoring_schedule_name="churn-data-quality", drift_features=ten, monitoring_schedule=daily
     )
     # No feature, no metric: MAX([]) is no expression CloudWatch evaluates.
     assert f"{ENDPOINT}-data-drift" not in _variant_alarms(
         primary, monitoring_schedule_name="churn-data-quality", drift_features=[]
     )
     with pytest.raises(ValueError, match="at most 10 drift features"):
-        _variant_alarms(primary, monitoring_schedule_name="churn-data-quality", drift_features=[*ten, "f10"])
+        _variant_alarms(
+            primary,
+            monitoring_schedule_name="churn-data-quality",
+            drift_features=[*ten, "f10"],
+            monitoring_schedule=daily,
+        )
+
+
+@pytest.mark.parametrize(
+    ("schedule", "period"),
+    [("cron(0 * ? * * *)", 3600), ("cron(0 1/6 ? * * *)", 6 * 3600), ("cron(0 5 ? * * *)", 86400)],
+)
+def test_the_drift_alarm_takes_one_period_per_monitoring_run(schedule: str, period: int) -> None:
+    graph = record_program(
+        lambda: EndpointAlarms(
+            "alarms",
+            EndpointAlarmsArgs(
+                endpoint_name=ENDPOINT,
+                variants=[VariantAlarms(name="primary", gpus=0, instance_based=True)],
+                thresholds=AlarmThresholds(),
+                alarm_topic_arn=TOPIC,
+                tags={"owner": "t"},
+                monitoring_schedule_name="churn-data-quality",
+                drift_features=["tenure"],
+                monitoring_schedule=schedule,
+            ),
+        )
+    )
+    alarm = _alarm(graph, f"{ENDPOINT}-data-drift")
+    assert [q["metric"]["period"] for q in alarm["metricQueries"] if "metric" in q] == [period]
+    assert (alarm["evaluationPeriods"], alarm["treatMissingData"]) == (1, "ignore")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [(None, "needs its monitoring schedule's expression"), ("rate(1 hour)", "not a Model Monitor schedule")],
+)
+def test_a_drift_alarm_without_a_model_monitor_schedule_is_refused_naming_the_field(
+    schedule: str | None, message: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^EndpointAlarmsArgs\.monitoring_schedule: .*{message}"):
+        EndpointAlarmsArgs(
+            endpoint_name=ENDPOINT,
+            variants=[],
+            thresholds=AlarmThresholds(),
+            alarm_topic_arn=TOPIC,
+            tags={},
+            monitoring_schedule_name="churn-data-quality",
+            drift_features=["tenure"],
+            monitoring_schedule=schedule,
+        )
 
 
 def test_business_hours_of_no_length_are_refused() -> None:

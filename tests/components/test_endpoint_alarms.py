@@ -79,12 +79,10 @@ def test_thresholds_follow_a_stack_file_override(write_stack) -> None:
 def test_missing_data_is_handled_deliberately_per_alarm(stack_graphs) -> None:
     alarms = _alarms(stack_graphs["prod"])
     assert alarms["prod-customer-churn-primary-no-traffic"]["treatMissingData"] == "breaching"
-    for name in (
-        "prod-customer-churn-primary-4xx",
-        "prod-customer-churn-primary-gpu",
-        "prod-customer-churn-data-drift",
-    ):
+    for name in ("prod-customer-churn-primary-4xx", "prod-customer-churn-primary-gpu"):
         assert alarms[name]["treatMissingData"] == "notBreaching", name
+    # Known only after a monitoring run: the last run's verdict holds until the next.
+    assert alarms["prod-customer-churn-data-drift"]["treatMissingData"] == "ignore"
 
 
 def test_no_traffic_alarm_only_counts_business_hours(stack_graphs) -> None:
@@ -116,6 +114,19 @@ def test_drift_alarm_watches_the_feature_groups_model_inputs(stack_graphs) -> No
     )
     [combined] = [q for q in alarm["metricQueries"] if q.get("returnData")]
     assert combined["expression"] == "MAX([d0, d1, d2, d3, d4])"
+
+
+@pytest.mark.parametrize(("stack", "period"), [("staging", 86400), ("prod", 3600)])
+def test_the_drift_alarm_takes_one_period_per_run_of_the_stacks_monitoring_schedule(
+    stack_graphs, stack: str, period: int
+) -> None:
+    """staging monitors daily (its environment default), prod hourly: one datapoint per run, and the
+    last run's verdict holds between runs."""
+    [alarm] = [
+        a.inputs for a in stack_graphs[stack].of_type(ALARM) if a.inputs["name"].endswith("-data-drift")
+    ]
+    assert {q["metric"]["period"] for q in alarm["metricQueries"] if "metric" in q} == {period}
+    assert (alarm["evaluationPeriods"], alarm["treatMissingData"]) == (1, "ignore")
 
 
 def _alarm_change(name: str, state: str) -> dict:
