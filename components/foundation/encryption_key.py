@@ -12,9 +12,12 @@ from ..limits import in_range
 from ..policy_documents import KMS_USE_ACTIONS, Statement, document, render
 
 # What the account may do to administer the key. Deliberately no kms:Encrypt/Decrypt: using the
-# key takes membership of the platform's role path (or a service grant below).
+# key takes membership of the platform's role path (or a service grant below). Nor kms:CreateGrant
+# (AWS's default "kms:Create*" includes it): the statement has no condition, so any principal of the
+# account that its own IAM policy lets create grants could grant itself the key; grants are made by
+# the platform's roles for AWS resources, or through the platform's services (below).
 KEY_ADMIN_ACTIONS = [
-    "kms:Create*",
+    "kms:CreateAlias",
     "kms:Describe*",
     "kms:Enable*",
     "kms:List*",

@@ -108,6 +108,9 @@ def test_the_accounts_administrators_cannot_use_the_key_material() -> None:
     used = {action.removeprefix("kms:") for action in _granted(admin["Action"])}
     assert not used & CRYPTOGRAPHIC_OPERATIONS, sorted(used & CRYPTOGRAPHIC_OPERATIONS)
     assert "kms:PutKeyPolicy" in _granted(admin["Action"]), "the account must keep administering the key"
+    # Nor grant it: a grant hands the key material to whoever the grant names.
+    assert "kms:CreateGrant" not in _granted(admin["Action"])
+    assert "kms:CreateAlias" in _granted(admin["Action"]), "the program names its keys"
 
 
 def test_granting_the_key_to_aws_resources_is_limited_to_the_platforms_roles() -> None:
