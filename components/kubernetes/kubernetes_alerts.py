@@ -3,6 +3,7 @@ KubernetesMonitoring renders them as a PrometheusRule per serving and as kube-pr
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pulumi
@@ -86,14 +87,16 @@ def serving_alert_rules(spec: KubernetesServingSpec, metrics: ServingMetricNames
                 },
             }
         )
+    # A pod of a healthy scale-out is unavailable until its node, image and model are ready.
+    not_ready_minutes = alerts.not_ready_minutes or math.ceil(spec.start_allowance_seconds / 60)
     rules.append(
         {
             "alert": "ModelServerPodsNotReady",
             "expr": f'{KUBE_STATE_UNAVAILABLE}{{namespace="{spec.namespace}",deployment="{spec.deployment_name}"}} > 0',
-            "for": f"{alerts.not_ready_minutes}m",
+            "for": f"{not_ready_minutes}m",
             "labels": {**labels, "severity": "critical"},
             "annotations": {
-                "summary": f"{where}: pods not ready for {alerts.not_ready_minutes} minutes",
+                "summary": f"{where}: pods not ready for {not_ready_minutes} minutes",
                 "description": "Unavailable replicas: {{ $value }} (failing readiness, crash-looping, "
                 "or unschedulable).",
             },

@@ -30,8 +30,6 @@ from .kubernetes_serving_spec import (
     invalid_labels,
 )
 
-ROLLOUT_SLACK_SECONDS = 900
-"""Time a new pod may spend before its startup probe runs: GPU node provisioning and a large image pull."""
 RUN_AS_ID = 10001
 """UID, GID and fsGroup of the server: non-root and above the host's user range."""
 _ZONE, _HOST = "topology.kubernetes.io/zone", "kubernetes.io/hostname"
@@ -623,7 +621,7 @@ def _pods_metric(name: str, target: str) -> autoscaling.MetricSpecArgs:
 
 
 def _progress_deadline(spec: KubernetesServingSpec) -> int:
-    return spec.startup_timeout_seconds + ROLLOUT_SLACK_SECONDS
+    return spec.start_allowance_seconds
 
 
 def _toleration(toleration: Toleration) -> core.TolerationArgs:

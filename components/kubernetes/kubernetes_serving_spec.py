@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..limits import SPEC_CONFIG
 
+ROLLOUT_SLACK_SECONDS = 900
+"""Time a new pod may spend before its startup probe runs: GPU node provisioning and a large image pull."""
+
 # A DNS-1035 label: also a DNS-1123 label, and valid for Service names (which must start with a letter).
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 _DIGEST_PINNED = re.compile(r"^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}\Z")
@@ -253,8 +256,12 @@ class ServingAlerts(_Spec):
     gpu_saturation_minutes: Annotated[int, Field(ge=1, le=1440)] = Field(
         default=15, description="How long the GPU utilisation must stay above the threshold."
     )
-    not_ready_minutes: Annotated[int, Field(ge=1, le=1440)] = Field(
-        default=10, description="Alert when some of the Deployment's pods stay unavailable this long."
+    not_ready_minutes: Annotated[int, Field(ge=1, le=1440)] | None = Field(
+        default=None,
+        description="Alert when some of the Deployment's pods stay unavailable this long. Default: the "
+        "time a new pod is allowed to become ready, `startup_timeout_seconds` plus 15 minutes for a new "
+        "GPU node and the image pull (25 minutes with the default timeout), so that a healthy scale-out "
+        "never pages; a shorter wait pages sooner for a pod that will not start, and for a slow start too.",
     )
 
 
@@ -531,6 +538,12 @@ class KubernetesServingSpec(GpuPlacement):
             raise ValueError(f"kserve does not take {'; '.join(bad)}: remove them or kserve")
         if self.latest_approved_of and "STORAGE_URI" in self.env:
             raise ValueError("env STORAGE_URI is set from the registry with kserve and latest_approved_of")
+
+    @property
+    def start_allowance_seconds(self) -> int:
+        """How long a new pod may take to become ready: a new node and the image pull
+        (:data:`ROLLOUT_SLACK_SECONDS`), then the model's load (``startup_timeout_seconds``)."""
+        return self.startup_timeout_seconds + ROLLOUT_SLACK_SECONDS
 
     @property
     def deployment_name(self) -> str:

@@ -137,7 +137,9 @@ def test_a_cpu_serving_has_no_gpu_alert_and_the_default_thresholds(graph: Resour
     assert set(rules) == {"ModelServerHighErrorRate", "ModelServerHighLatencyP99", "ModelServerPodsNotReady"}
     assert rules["ModelServerHighErrorRate"]["expr"].endswith("> 5")
     assert rules["ModelServerHighLatencyP99"]["expr"].endswith("> 2")
-    assert rules["ModelServerPodsNotReady"]["for"] == "10m"
+    # The pods' start allowance: the default 600 s startup timeout plus 15 minutes for a new node and
+    # the image pull; a healthy scale-out never pages.
+    assert rules["ModelServerPodsNotReady"]["for"] == "25m"
 
 
 def _metric_names(expr: str) -> set[str]:
@@ -176,6 +178,29 @@ def test_expressions_use_the_servers_own_metric_names() -> None:
     assert _metric_names(rules["ModelServerHighErrorRate"]) == {"vllm:request_success_total"}
     assert 'code=~"5.."' in rules["ModelServerHighErrorRate"]
     assert "vllm:e2e_request_latency_seconds_bucket{" in rules["ModelServerHighLatencyP99"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "wait"),
+    [
+        pytest.param({}, "25m", id="default-startup-600s"),
+        # 1800 s to load the model plus 15 minutes for a node and the image: 45 minutes.
+        pytest.param({"startup_timeout_seconds": 1800}, "45m", id="slow-model-1800s"),
+        pytest.param({"startup_timeout_seconds": 1830}, "46m", id="rounded-up"),
+        pytest.param({"alerts": {"not_ready_minutes": 3}}, "3m", id="set-by-the-stack"),
+    ],
+)
+def test_pods_not_ready_pages_only_after_a_new_pod_may_take_to_start(changes: dict, wait: str) -> None:
+    """A scale-out's new pods are unavailable while a GPU node joins, the image is pulled and the
+    model loads: the Deployment's own allowance (its progress deadline). Paging before it would page
+    on every healthy scale-out; a stack may choose a shorter wait."""
+    [rule] = [
+        r
+        for r in serving_alert_rules(_serving(**changes), ServingMetricNames())
+        if r["alert"] == "ModelServerPodsNotReady"
+    ]
+    assert rule["for"] == wait
+    assert f"for {wait.removesuffix('m')} minutes" in rule["annotations"]["summary"]
 
 
 def test_the_gpu_pod_pattern_matches_the_servings_pods_only() -> None:

@@ -13,13 +13,13 @@ import pytest
 from pydantic import ValidationError
 
 from components.kubernetes.kubernetes_serving import (
-    ROLLOUT_SLACK_SECONDS,
     RUN_AS_ID,
     KubernetesServing,
     KubernetesServingArgs,
     KubernetesServingSpec,
     kubernetes_provider,
 )
+from components.kubernetes.kubernetes_serving_spec import ROLLOUT_SLACK_SECONDS
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from policies.local import enabled_policies, evaluate, evaluate_report
 from policies.registry import load_pack_config
