@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -45,13 +45,19 @@ class ExperimentTrackingArgs:
     """Tags of the tracking server and its role."""
     name_prefix: str | None = None
     """Starts the tracking server's name (``<prefix>-<spec name>``): stacks sharing an account differ."""
+    protected_model_package_groups: Sequence[str] = ()
+    """Model package groups automatic registration must not write to: the platform's own, whose
+    approvals deploy. The role may register in any group of the account (MLflow names a group after
+    its registered model), and ``UpdateModelPackage`` sets a version's approval status, so without
+    this an MLflow user could register or approve a version there past the promotion gate."""
 
 
 class ExperimentTracking(pulumi.ComponentResource):
     """An MLflow tracking server whose artifact store is ``mlflow/`` of the (SSE-KMS) artifact bucket.
 
     Security posture: the server's role may read and write only that prefix and use only the
-    platform key (plus model-registry writes when automatic registration is on).
+    platform key (plus model-registry writes when automatic registration is on, never in
+    ``protected_model_package_groups``).
     """
 
     tracking_server_arn: pulumi.Output[str]
@@ -83,6 +89,25 @@ class ExperimentTracking(pulumi.ComponentResource):
                     ],
                 }
             )
+            if args.protected_model_package_groups:
+                statements.append(
+                    {
+                        "Effect": "Deny",
+                        "Action": [
+                            "sagemaker:CreateModelPackage",
+                            "sagemaker:UpdateModelPackage",
+                            "sagemaker:AddTags",
+                        ],
+                        "Resource": [
+                            arn
+                            for group in args.protected_model_package_groups
+                            for arn in (
+                                f"{sagemaker_arn}:model-package-group/{group}",
+                                f"{sagemaker_arn}:model-package/{group}/*",
+                            )
+                        ],
+                    }
+                )
         role = ExecutionRole(
             f"{name}-server",
             ExecutionRoleArgs(

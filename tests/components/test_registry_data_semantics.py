@@ -271,7 +271,9 @@ def test_the_dvc_role_is_handed_out_only_once_its_policy_is_attached() -> None:
 # --- Experiment tracking --------------------------------------------------------------------------
 
 
-def _tracking(**spec: Any) -> tuple[RecordedResource, RecordedResource, list[dict[str, Any]]]:
+def _tracking(
+    protected: tuple[str, ...] = (), **spec: Any
+) -> tuple[RecordedResource, RecordedResource, list[dict[str, Any]]]:
     graph = record_program(
         lambda: ExperimentTracking(
             "tracking",
@@ -284,6 +286,7 @@ def _tracking(**spec: Any) -> tuple[RecordedResource, RecordedResource, list[dic
                 kms_key_arn="arn:aws:kms:eu-west-1:111111111111:key/k",
                 role_path="/mlops-platform/test/",
                 tags={"owner": "t"},
+                protected_model_package_groups=protected,
             ),
         )
     )
@@ -324,6 +327,24 @@ def test_automatic_registration_writes_this_accounts_model_registry_only() -> No
         "sagemaker:UpdateModelPackage",
         "sagemaker:AddTags",
     ]
+
+
+def test_automatic_registration_never_writes_or_approves_in_the_platforms_groups() -> None:
+    """UpdateModelPackage sets a version's approval status, and an approved version of a platform
+    group deploys: MLflow may register in any other group of the account, never in those."""
+    registry = "arn:aws:sagemaker:eu-west-1:111111111111"
+    _, _, granted = _tracking(("prod-churn", "prod-fraud"), automatic_model_registration=True)
+    [deny] = [s for s in granted if s["Effect"] == "Deny"]
+    assert {"sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"} <= set(deny["Action"])
+    assert deny["Resource"] == [
+        f"{registry}:model-package-group/prod-churn",
+        f"{registry}:model-package/prod-churn/*",
+        f"{registry}:model-package-group/prod-fraud",
+        f"{registry}:model-package/prod-fraud/*",
+    ]
+    # Without automatic registration there is nothing to deny.
+    _, _, without = _tracking(("prod-churn",))
+    assert [s for s in without if s["Effect"] == "Deny"] == []
 
 
 # --- Several model families (the fixtures have one) -----------------------------------------------

@@ -47,7 +47,7 @@ def _every_option(platform: dict[str, Any]) -> None:
             "max_leaf_nodes": {"type": "integer", "min": 8, "max": 63},
         },
     }
-    platform["experiment_tracking"] = {"enabled": True}
+    platform["experiment_tracking"] = {"enabled": True, "automatic_model_registration": True}
     platform["shared_endpoints"] = [
         {
             "name": "small-models",
@@ -125,6 +125,31 @@ def test_training_tunes_reads_the_feature_store_reports_drift_and_tracks(graph: 
     [workgroup] = graph.of_type("aws:athena/workgroup:Workgroup")
     assert workgroup.inputs["configuration"]["enforceWorkgroupConfiguration"] is True
     assert graph.of_type("aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer")
+
+
+def test_mlflow_registers_models_anywhere_but_in_the_platforms_own_groups(graph: ResourceGraph) -> None:
+    """Automatic registration lets the tracking server's role create and update model versions
+    (UpdateModelPackage sets a version's approval, which deploys it): never in the stack's own
+    model package groups, whose versions the training pipeline registers and the promotion approves."""
+    groups = {
+        g.inputs["modelPackageGroupName"]
+        for g in graph.of_type("aws:sagemaker/modelPackageGroup:ModelPackageGroup")
+    }
+    assert groups
+    [policy] = [
+        p
+        for p in graph.of_type("aws:iam/rolePolicy:RolePolicy")
+        if p.name == "experiment-tracking-server-permissions"
+    ]
+    found = json.loads(policy.inputs["policy"])["Statement"]
+    [deny] = [s for s in found if s["Effect"] == "Deny"]
+    assert set(deny["Action"]) >= {"sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"}
+    registry = deny["Resource"][0].split(":model-package-group/")[0]
+    assert set(deny["Resource"]) == {
+        arn
+        for group in groups
+        for arn in (f"{registry}:model-package-group/{group}", f"{registry}:model-package/{group}/*")
+    }
 
 
 def test_batch_scoring_runs_a_transform_pipeline_on_a_schedule(graph: ResourceGraph) -> None:
