@@ -24,26 +24,13 @@ from components.training.definition import RESERVED_HYPERPARAMETERS
 from components.training.pipeline_triggers import PipelineTriggersArgs
 from stacks.config import CONFIG_KEY
 from tests.config_problems import stack_file_problems
-from tests.stack_edits import Edit, both
+from tests.stack_edits import Edit, at, both
 
 P = CONFIG_KEY
 FAMILY = "models.0.training"
 FAMILY_KEY = "models[0].training"
 TWENTY_EIGHT_DAYS = 2_419_200
 """SageMaker's ceiling for a training job's MaxRuntimeInSeconds and MaxWaitTimeInSeconds."""
-
-
-def at(path: str, value: Any) -> Edit:
-    """Set the dotted ``path`` (list indexes as numbers: ``models.0.training``) of the platform value."""
-
-    def edit(platform: dict[str, Any]) -> None:
-        *parents, leaf = path.split(".")
-        node: Any = platform
-        for part in parents:
-            node = node[int(part)] if part.isdigit() else node.setdefault(part, {})
-        node[int(leaf) if leaf.isdigit() else leaf] = value
-
-    return edit
 
 
 def _hyperparameters(count: int) -> Edit:

@@ -10,7 +10,6 @@ AWS tagging rules and RFC 5321/5322 for e-mail addresses.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,25 +17,11 @@ from pydantic import BaseModel
 
 from stacks.config import CONFIG_KEY, ConfigError, PlatformConfig, parse_platform_config
 from stacks.stack_file import read_stack_file
-from tests.stack_edits import both
+from tests.stack_edits import Edit, at, both
 
 P = CONFIG_KEY
 EP = f"{P}.endpoints[0]"
 VARIANT = f"{EP}.variants[0]"
-Edit = Callable[[dict[str, Any]], None]
-
-
-def at(path: str, value: Any) -> Edit:
-    """Set the dotted ``path`` (list indexes as numbers: ``endpoints.0.name``) of the platform value."""
-
-    def edit(platform: dict[str, Any]) -> None:
-        *parents, leaf = path.split(".")
-        node: Any = platform
-        for part in parents:
-            node = node[int(part)] if part.isdigit() else node.setdefault(part, {})
-        node[int(leaf) if leaf.isdigit() else leaf] = value
-
-    return edit
 
 
 def tags(count: int) -> Edit:
