@@ -94,16 +94,18 @@ class ExperimentTracking(pulumi.ComponentResource):
                     {
                         "Effect": "Deny",
                         "Action": [
+                            "sagemaker:CreateModelPackageGroup",
                             "sagemaker:CreateModelPackage",
                             "sagemaker:UpdateModelPackage",
                             "sagemaker:AddTags",
                         ],
+                        # SageMaker writes model package (group) names in lower case in their ARNs.
                         "Resource": [
                             arn
                             for group in args.protected_model_package_groups
                             for arn in (
-                                f"{sagemaker_arn}:model-package-group/{group}",
-                                f"{sagemaker_arn}:model-package/{group}/*",
+                                f"{sagemaker_arn}:model-package-group/{group.lower()}",
+                                f"{sagemaker_arn}:model-package/{group.lower()}/*",
                             )
                         ],
                     }

@@ -333,9 +333,14 @@ def test_automatic_registration_never_writes_or_approves_in_the_platforms_groups
     """UpdateModelPackage sets a version's approval status, and an approved version of a platform
     group deploys: MLflow may register in any other group of the account, never in those."""
     registry = "arn:aws:sagemaker:eu-west-1:111111111111"
-    _, _, granted = _tracking(("prod-churn", "prod-fraud"), automatic_model_registration=True)
+    _, _, granted = _tracking(("prod-churn", "prod-Fraud"), automatic_model_registration=True)
     [deny] = [s for s in granted if s["Effect"] == "Deny"]
-    assert {"sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage"} <= set(deny["Action"])
+    assert {
+        "sagemaker:CreateModelPackageGroup",
+        "sagemaker:CreateModelPackage",
+        "sagemaker:UpdateModelPackage",
+    } <= set(deny["Action"])
+    # SageMaker's ARNs hold the names in lower case (IAM compares ARNs as written).
     assert deny["Resource"] == [
         f"{registry}:model-package-group/prod-churn",
         f"{registry}:model-package/prod-churn/*",
