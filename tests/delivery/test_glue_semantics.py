@@ -15,7 +15,7 @@ on in production, each of which once survived a mutation of its comparison or br
 - the model-approved dispatch: a model package group matches a family only at a ``-`` boundary;
 - the post-deploy check: an instance-backed variant is not the serverless one planned, a pipeline
   or group in another state fails, a check that could not verify something (``skip``) does not
-  turn the exit status into 1, and ``--attempts 0`` is a usage error, not a traceback;
+  turn the exit status into 1, a registry it cannot read is exit 2 (not 1), and ``--attempts 0`` is a usage error, not a traceback;
 - lineage: a dataset version matches its manifest entry by content (not only size), whether or
   not the recorded URI ends in ``/``;
 - the pull-request plan summary: an unknown exit status is never shown as clean, and JSON without
@@ -37,7 +37,7 @@ from moto.sagemaker.models import sagemaker_backends
 
 from components.registry.model_family_spec import PromotionCriterion
 from delivery.approved_model import DispatchError, approved_model
-from delivery.checks import check
+from delivery.checks import Clients, check
 from delivery.expectations import ModelPackageGroupExpectation, PipelineExpectation, VariantExpectation
 from delivery.lineage import dataset_versions
 from delivery.plan_summary import main as plan_summary_main
@@ -241,33 +241,39 @@ def test_each_variant_reports_the_version_it_serves(cloud: Cloud) -> None:
     ]
 
 
-@set_initial_no_auth_action_count(3)  # the IAM set-up below; moto checks every later request
+def _denied_list_model_packages() -> Any:
+    """A SageMaker client whose user may do everything but ListModelPackages (moto's IAM; three
+    requests to set it up, which the test's ``set_initial_no_auth_action_count(3)`` lets through)."""
+    iam = boto3.client("iam", region_name=REGION)
+    iam.create_user(UserName="reader")
+    iam.put_user_policy(
+        UserName="reader",
+        PolicyName="no-list",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},
+                    {"Effect": "Deny", "Action": "sagemaker:ListModelPackages", "Resource": "*"},
+                ],
+            }
+        ),
+    )
+    key = iam.create_access_key(UserName="reader")["AccessKey"]
+    return boto3.client(
+        "sagemaker",
+        region_name=REGION,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+
+
+@set_initial_no_auth_action_count(3)
 def test_a_registry_that_cannot_be_read_is_an_error_not_nothing_approved(capsys) -> None:
     """Only a missing group or no Approved version is "nothing to deploy": a denied
     ListModelPackages must not tell the operator that the next `pulumi up` deploys nothing."""
     with mocked_aws(REGION):
-        iam = boto3.client("iam", region_name=REGION)
-        iam.create_user(UserName="reader")
-        iam.put_user_policy(
-            UserName="reader",
-            PolicyName="no-list",
-            PolicyDocument=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"},
-                        {"Effect": "Deny", "Action": "sagemaker:ListModelPackages", "Resource": "*"},
-                    ],
-                }
-            ),
-        )
-        key = iam.create_access_key(UserName="reader")["AccessKey"]
-        sagemaker = boto3.client(
-            "sagemaker",
-            region_name=REGION,
-            aws_access_key_id=key["AccessKeyId"],
-            aws_secret_access_key=key["SecretAccessKey"],
-        )
+        sagemaker = _denied_list_model_packages()
         sagemaker.create_model_package_group(ModelPackageGroupName=STAGING_GROUP)
 
         with pytest.raises(ModelResolutionError, match=f"cannot read model package group {STAGING_GROUP}"):
@@ -346,6 +352,21 @@ def test_the_cli_refuses_zero_attempts(capsys) -> None:
 
     assert exit_.value.code == 2
     assert "--attempts must be at least 1" in capsys.readouterr().err
+
+
+@set_initial_no_auth_action_count(3)
+def test_the_cli_exits_2_when_the_registry_cannot_be_read(cloud: Cloud, capsys) -> None:
+    """verify resolves the versions `pulumi up` deployed: not knowing them is "cannot run" (2),
+    not a mismatch (1)."""
+    sagemaker = _denied_list_model_packages()
+    clients = Clients(sagemaker, cloud.clients.autoscaling, cloud.clients.s3)
+
+    code = verify_main(["--stack-file", str(stack_path("prod"))], clients=clients)
+
+    captured = capsys.readouterr()
+    assert code == 2, captured.out + captured.err
+    assert captured.out == ""
+    assert "ListModelPackages" in captured.err
 
 
 # Lineage.
