@@ -2,13 +2,16 @@
 pipeline, observability, IAM-grant and Kubernetes rules: each case sits just inside or just outside a
 rule's condition, and says which enforcement level the violation carries (or that there is none).
 
-Written from a mutation audit of ``policies/rules/{kms,s3,_s3_buckets,sqs,network,_network_graph,
-sagemaker,sagemaker_jobs,observability,iam_grants,kubernetes}.py``: every case below fails under a
-mutant that passed every earlier test (a default level flipped to advisory, a resource type dropped
-from a rule's scope, an exemption widened or removed, a boundary moved by one, a property of a
-required pair no longer read, an unknown value at preview reported as a violation). The expected
-values are written out here on purpose, not imported from the rules, so a rule that loses a type, a
-value or a level fails here. Every level, type and property path comes from ``policies/README.md``
+Written from a mutation audit of ``policies/rules/{kms,s3,_s3_buckets,_bucket_policy,sqs,network,
+_network_graph,sagemaker,sagemaker_jobs,_pipeline,observability,iam_grants,kubernetes}.py``: nearly
+every case below fails under a mutant that passed every earlier test (a default level flipped to
+advisory, a resource type or step kind dropped from a rule's scope, an exemption widened or removed,
+a boundary moved by one, one property of a required pair no longer read, an inline block or literal
+name no longer matched, an unknown value at preview reported as a violation). A few cases
+(``10.0.0.0/0``, ``StringEqualsIfExists``, a ``Std:Join`` checkpoint, an aws-native definition in
+S3) pin documented behaviour whose mutant turned out equivalent. The expected values are written out
+here on purpose, not imported from the rules, so a rule that loses a type, a value or a level fails
+here. Every level, type and property path comes from ``policies/README.md``
 or the pack's control table (POLICY-CONTROLS.md). ``test_rule_semantics.py`` pins the alarm, cost,
 CloudTrail, Athena, governance and IAM-document rules; nothing here repeats it.
 """
@@ -770,3 +773,70 @@ def test_trust_policy_that_is_not_json_is_reported() -> None:
     found = one(name, "aws:iam/role:Role", {"assumeRolePolicy": "{not json"})
     assert levels(found, name) == [MANDATORY]
     assert "not valid JSON" in messages(found)
+
+
+# --- S3: inline blocks and literal names the companions' rules also accept ---------------------------
+
+
+def test_baseline_accepts_a_tls_only_inline_bucket_policy() -> None:
+    specs = [s for s in bucket_stack(policy=TLS_ONLY) if s["type"] != BUCKET_POLICY]
+    assert levels(run_policy("s3-bucket-security-baseline", specs), "s3-bucket-security-baseline") == []
+    specs[0]["inputs"].pop("policy")
+    assert levels(run_policy("s3-bucket-security-baseline", specs), "s3-bucket-security-baseline") == [
+        MANDATORY
+    ]
+
+
+@pytest.mark.parametrize(("enabled", "violated"), [(True, False), (False, True)])
+def test_baseline_reads_a_bucket_v2_inline_versioning_list(enabled: bool, violated: bool) -> None:
+    specs = [s for s in bucket_stack() if s["type"] != VERSIONING]
+    specs[0]["type"] = "aws:s3/bucketV2:BucketV2"
+    specs[0]["inputs"]["versionings"] = [{"enabled": enabled, "mfaDelete": False}]
+    found = run_policy("s3-bucket-security-baseline", specs)
+    assert levels(found, "s3-bucket-security-baseline") == ([MANDATORY] if violated else [])
+
+
+@pytest.mark.parametrize(("target", "violated"), [("access-logs", False), ("", True)])
+def test_access_logging_reads_a_bucket_v2_inline_loggings_list(target: str, violated: bool) -> None:
+    specs = bucket_stack(logging=False)
+    specs[0]["type"] = "aws:s3/bucketV2:BucketV2"
+    specs[0]["inputs"]["loggings"] = [{"targetBucket": target, "targetPrefix": "data/"}]
+    found = run_policy("s3-bucket-access-logging", specs)
+    assert levels(found, "s3-bucket-access-logging") == ([MANDATORY] if violated else [])
+
+
+def test_native_bucket_companion_linked_by_its_bucket_name() -> None:
+    """An aws-native bucket names itself with ``bucketName``; a policy naming that literal configures it."""
+    native = {
+        "bucketName": BUCKET_NAME,
+        "tags": [{"key": k, "value": v} for k, v in TAGS.items()],
+        "publicAccessBlockConfiguration": dict(FLAGS),
+        "versioningConfiguration": {"status": "Enabled"},
+        "bucketEncryption": {
+            "serverSideEncryptionConfiguration": [
+                {"serverSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}}
+            ]
+        },
+    }
+    policy = {"bucket": BUCKET_NAME, "policyDocument": json.loads(TLS_ONLY)}
+    specs = [
+        {"type": "aws-native:s3:Bucket", "name": "data", "inputs": native},
+        {"type": "aws-native:s3:BucketPolicy", "name": "policy", "inputs": policy},
+    ]
+    name = "s3-bucket-security-baseline"
+    assert levels(run_policy(name, specs), name) == []
+    assert levels(run_policy(name, specs[:1]), name) == [MANDATORY]
+
+
+@pytest.mark.parametrize(
+    ("log_types", "violated"),
+    [
+        pytest.param(["audit"], False, id="audit"),
+        pytest.param(
+            ["api", "authenticator", "controllerManager", "scheduler"], True, id="everything-but-audit"
+        ),
+    ],
+)
+def test_eks_audit_logging_needs_the_audit_log(log_types: list[str], violated: bool) -> None:
+    found = one("eks-audit-logging", EKS, {"enabledClusterLogTypes": log_types})
+    assert levels(found, "eks-audit-logging") == ([MANDATORY] if violated else [])
