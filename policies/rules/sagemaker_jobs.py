@@ -349,6 +349,13 @@ def _definition(args: ResourceValidationArgs) -> tuple[PipelineDefinition | None
             None,
             "pipelineDefinition is not a JSON object: pass the sagemaker SDK's Pipeline.definition().",
         )
+    if not isinstance(parsed.document.get("Steps"), list):
+        # Nothing to check is not compliance: a misspelt key or a truncated document hides every step.
+        return (
+            None,
+            "pipelineDefinition has no Steps list, so none of its steps can be checked: pass the sagemaker "
+            "SDK's Pipeline.definition() (aws-native: pipelineDefinitionBody or pipelineDefinitionS3Location).",
+        )
     return parsed, None
 
 

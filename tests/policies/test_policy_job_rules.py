@@ -19,6 +19,7 @@ MODEL_BIAS = "aws-native:sagemaker:ModelBiasJobDefinition"
 EXPLAINABILITY = "aws-native:sagemaker:ModelExplainabilityJobDefinition"
 SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+NATIVE_PIPELINE = "aws-native:sagemaker:Pipeline"
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
 VPC = {"subnets": ["subnet-1"], "securityGroupIds": ["sg-1"]}
 API_VPC = {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}
@@ -362,6 +363,27 @@ CASES = [
         {"pipelineDefinition": "{not json"},
         "pipelineDefinition is not a JSON object",
         id="unparsable-definition-fails",
+    ),
+    pytest.param(
+        "pipeline-steps-network-isolated",
+        PIPELINE,
+        {"pipelineDefinition": '{"Version": "2020-12-01"}'},
+        "pipelineDefinition has no Steps list",
+        id="definition-without-steps-fails",
+    ),
+    pytest.param(
+        "pipeline-steps-kms-encrypted",
+        PIPELINE,
+        {"pipelineDefinition": '{"Version": "2020-12-01", "Steps": "oops"}'},
+        "pipelineDefinition has no Steps list",
+        id="steps-that-are-no-list-fail",
+    ),
+    pytest.param(
+        "pipeline-steps-network-isolated",
+        NATIVE_PIPELINE,
+        {"pipelineDefinition": {"pipelineDefinitionS3Locaton": {"bucket": "b", "key": "k"}}},
+        "pipelineDefinition has no Steps list",
+        id="misspelt-native-definition-key-fails",
     ),
     # pipelines: KMS
     pytest.param("pipeline-steps-kms-encrypted", PIPELINE, pipeline(), None, id="encrypted-pipeline-passes"),
