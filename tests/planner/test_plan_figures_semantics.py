@@ -5,7 +5,9 @@ The other cost, budget and critical-path tests mostly look at the shipped stacks
 figure is there, that a maximum is at least its minimum, that the parts add up. Those pass when a
 price per AZ-hour forgets the AZs, a per-hour rate is applied per second, a pricer is dropped, a
 schedule's run count is off by a day or a tuning step bills one job. Every figure here comes from
-the table below (a month is 730 hours), so each test names the arithmetic it expects.
+the table below (a month is 730 hours), so each test names the arithmetic it expects. The same
+goes for the counts CI reads: the JSON summary's mandatory violations (only ``mandatory`` ones)
+and the number of policies evaluated (the pack less the environment's disabled ones).
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ import pytest
 from planner.budget import BudgetCheck
 from planner.cost import PriceTable, estimate_cost
 from planner.critical_path import critical_path
+from planner.policy_check import check_policies
 from planner.recorder import RecordedResource
-from planner.report import Plan, PlanViolation
+from planner.report import Plan, PlanViolation, to_json
 from planner.schedules import runs_per_month
 from planner.training_cost import training_run_costs
+from policies.local import ALL_POLICIES
+from policies.registry import PACK_DIR
 from tests.planner.test_critical_path import TIMES, graph, resource
 
 PRICES = PriceTable(
@@ -263,3 +268,24 @@ def test_a_resource_waits_for_its_provider_and_what_the_provider_waits_for() -> 
 
     assert path.estimated_seconds == 110  # the cluster's 100 s, then the app's 10 s
     assert path.chain == ["cluster", "k8s", "app"]
+
+
+def test_the_json_summary_counts_only_mandatory_violations() -> None:
+    plan = Plan(
+        graph=graph(),
+        violations=[PlanViolation("a", "advisory", "m"), PlanViolation("b", "mandatory", "m")],
+    )
+
+    assert to_json(plan)["summary"]["mandatory_violations"] == 1
+
+
+def test_the_policies_evaluated_are_the_pack_less_the_environments_disabled_ones() -> None:
+    config = json.loads((PACK_DIR / "dev.json").read_text())
+    disabled = [
+        name
+        for name, setting in config.items()
+        if (setting if isinstance(setting, str) else setting.get("enforcementLevel")) == "disabled"
+    ]
+    dev = graph(config={"mlops-platform:platform": {"environment": "dev"}})
+
+    assert check_policies(dev).evaluated == len(ALL_POLICIES) - len(disabled)
