@@ -7,8 +7,8 @@ the default, so the fixture-based tests cannot tell. This module records ONE pro
 edited to non-default values everywhere such a slip went unnoticed (storage and key lifecycles, flow
 logs, trusted image registries, monitoring jobs, budget thresholds, pipeline parallelism and
 new-data batching, the Athena scan limit, the approval dispatch, Evidently's image tag in batch
-scoring, a family not named like the fixtures' one), and checks each reaches the resource input
-AWS reads. Each value's own semantics are tested with its component.
+scoring, a family and an endpoint not named like the fixtures' ones, a shadow test, a shared
+endpoint), and checks each reaches the resource input AWS reads. Each value's own semantics are tested with its component.
 """
 
 from __future__ import annotations
@@ -82,6 +82,23 @@ EDIT = both(
     at("models.0.evidently.image_tag", EVIDENTLY_TAG),
     _rename_family,
     _shadow_test_on_a_renamed_endpoint,
+    at(
+        "shared_endpoints",
+        [
+            {
+                "name": "small-models",
+                "instance_type": "ml.m5.2xlarge",
+                "initial_instance_count": 2,
+                "components": [
+                    {
+                        "name": "churn",
+                        "model": {"latest_approved_of": FAMILY},
+                        "compute": {"cpu_cores": 2, "memory_mb": 4096},
+                    }
+                ],
+            }
+        ],
+    ),
 )
 
 
@@ -154,6 +171,8 @@ def test_every_role_that_pulls_images_may_pull_from_the_trusted_registries(graph
         f"endpoint-{ENDPOINT}-models-permissions",
         f"batch-{FAMILY}-model-permissions",
     } <= set(pulling)
+    # The shared endpoint's (inference components) too.
+    assert [name for name in pulling if name.startswith("shared-endpoint-small-models")]
     for name, resources in pulling.items():
         assert f"arn:aws:ecr:eu-west-1:{TRUSTED_REGISTRY}:repository/*" in resources, name
 
