@@ -93,6 +93,9 @@ class AuditTrailArgs:
     """Days a log file is kept, 1-36500."""
     noncurrent_version_expiration_days: int = 90
     """Days an expired log file's version is kept before S3 deletes it for good."""
+    abort_incomplete_multipart_upload_days: int = 7
+    """Days before an unfinished multipart upload to the log bucket is cleaned up, 1-30 (the stack's
+    ``storage.abort_incomplete_multipart_upload_days``, as for its other buckets)."""
     key_deletion_window_days: int = 30
     """Waiting period of the log key's scheduled deletion, 7-30."""
     key_rotation_period_days: int = 365
@@ -119,6 +122,7 @@ class AuditTrailArgs:
         if not re.fullmatch(r"[0-9]{12}", self.account_id):
             raise ValueError(f"AuditTrailArgs.account_id: {self.account_id!r} is not a 12-digit account")
         in_range(self, "log_retention_days", 1, 36500)
+        in_range(self, "abort_incomplete_multipart_upload_days", 1, 30)
         if self.data_events not in ("all", "write_only", "off"):
             raise ValueError(
                 f"AuditTrailArgs.data_events: {self.data_events!r} is not all, write_only or off"
@@ -230,6 +234,7 @@ class AuditTrail(pulumi.ComponentResource):
                 access_log_bucket=args.access_log_bucket,
                 tags=args.tags,
                 noncurrent_version_expiration_days=args.noncurrent_version_expiration_days,
+                abort_incomplete_multipart_upload_days=args.abort_incomplete_multipart_upload_days,
                 retain=args.retain,
                 log_deliveries=[
                     LogDelivery(

@@ -327,6 +327,7 @@ def _audit_trail(
             management_events=spec.existing_organization_trail is None,
             log_retention_days=spec.log_retention_days,
             noncurrent_version_expiration_days=config.storage.noncurrent_version_expiration_days,
+            abort_incomplete_multipart_upload_days=config.storage.abort_incomplete_multipart_upload_days,
             key_deletion_window_days=config.encryption.key_deletion_window_days,
             key_rotation_period_days=config.encryption.rotation_period_days,
             alias_prefix=naming.kms_alias_prefix(config.name_prefix),

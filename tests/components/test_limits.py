@@ -80,6 +80,7 @@ CASES: list[tuple[type, dict[str, Any], str, list[Any], list[Any]]] = [
     (ImageRepositoryArgs, REPOSITORY, "untagged_expiry_days", [1, 3650], [0, 3651]),
     (SecureBucketArgs, BUCKET, "expiration_days", [1, 36500], [0, 36501]),
     (AuditTrailArgs, TRAIL, "log_retention_days", [1, 36500], [0, 36501]),
+    (AuditTrailArgs, TRAIL, "abort_incomplete_multipart_upload_days", [1, 30], [0, 31]),
     (
         RetrainingGateArgs,
         GATE,
