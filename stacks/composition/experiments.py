@@ -5,7 +5,6 @@ from __future__ import annotations
 import pulumi
 
 from components.experiments.experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
-from components.naming import prefixed
 from stacks.composition.foundation import Foundation
 from stacks.config import PlatformConfig
 
@@ -27,9 +26,7 @@ def build_experiment_tracking(
             role_path=config.role_path,
             tags=config.resource_tags,
             name_prefix=config.name_prefix,
-            protected_model_package_groups=[
-                prefixed(config.name_prefix, family.name) for family in config.models
-            ],
+            protected_model_package_groups=[config.physical_name(family.name) for family in config.models],
         ),
         opts,
     )
