@@ -223,7 +223,7 @@ class KubernetesServing(pulumi.ComponentResource):
         service_account: pulumi.Input[str],
         opts: pulumi.ResourceOptions,
     ) -> apps.Deployment:
-        rollout = f"{_progress_deadline(spec) + 300}s"
+        rollout = f"{spec.start_allowance_seconds + 300}s"
         return apps.Deployment(
             f"{name}-deployment",
             metadata=self._metadata(spec, namespace),
@@ -256,7 +256,7 @@ class KubernetesServing(pulumi.ComponentResource):
         variant = spec.model_copy(
             update={"image": canary.image, "replicas": canary.replicas, "env": {**spec.env, **canary.env}}
         )
-        rollout = f"{_progress_deadline(spec) + 300}s"
+        rollout = f"{spec.start_allowance_seconds + 300}s"
         return apps.Deployment(
             f"{name}-canary-deployment",
             metadata=meta.ObjectMetaArgs(
@@ -284,7 +284,7 @@ class KubernetesServing(pulumi.ComponentResource):
                 rolling_update=apps.RollingUpdateDeploymentArgs(max_unavailable=0, max_surge=1),
             ),
             # A model that never becomes ready fails the rollout instead of hanging it.
-            progress_deadline_seconds=_progress_deadline(spec),
+            progress_deadline_seconds=spec.start_allowance_seconds,
             revision_history_limit=5,
             template=core.PodTemplateSpecArgs(
                 metadata=meta.ObjectMetaArgs(
@@ -618,10 +618,6 @@ def _pods_metric(name: str, target: str) -> autoscaling.MetricSpecArgs:
             target=autoscaling.MetricTargetArgs(type="AverageValue", average_value=target),
         ),
     )
-
-
-def _progress_deadline(spec: KubernetesServingSpec) -> int:
-    return spec.start_allowance_seconds
 
 
 def _toleration(toleration: Toleration) -> core.TolerationArgs:
