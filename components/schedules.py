@@ -194,14 +194,19 @@ def model_monitor_schedule_problem(expression: str) -> str | None:
     )
 
 
+def _monitor_hours_field(expression: str) -> str:
+    """The hours field of a Model Monitor schedule (``*``, ``H`` or ``H/N``); ValueError for an
+    expression :func:`model_monitor_schedule_problem` refuses."""
+    if model_monitor_schedule_problem(expression):
+        raise ValueError(f"'{expression}' is not a Model Monitor schedule")
+    return expression[len("cron(0 ") : -len(" ? * * *)")]
+
+
 def schedule_interval_seconds(schedule: str) -> int:
     """Seconds between two runs of a Model Monitor schedule (``cron(0 * ? * * *)`` 3600,
     ``cron(0 H/N ? * * *)`` N hours, ``cron(0 H ? * * *)`` a day): the period of an alarm that takes
     one datapoint per run."""
-    match = re.fullmatch(r"cron\(0 (\S+) \? \* \* \*\)", schedule)
-    if match is None or model_monitor_schedule_problem(schedule):
-        raise ValueError(f"'{schedule}' is not a Model Monitor schedule")
-    hours = match[1]
+    hours = _monitor_hours_field(schedule)
     if hours == "*":
         return 3600
     if "/" in hours:
@@ -213,9 +218,7 @@ def monitor_run_hours(expression: str) -> tuple[int, ...]:
     """The UTC hours at which a Model Monitor schedule runs each day: every hour for
     ``cron(0 * ? * * *)``, H for ``cron(0 H ? * * *)``, H, H+N, ... up to 23 for ``cron(0 H/N ? * * *)``.
     ValueError for an expression :func:`model_monitor_schedule_problem` refuses."""
-    if model_monitor_schedule_problem(expression):
-        raise ValueError(f"'{expression}' is not a Model Monitor schedule")
-    hours = expression[len("cron(0 ") : -len(" ? * * *)")]
+    hours = _monitor_hours_field(expression)
     if hours == "*":
         return tuple(range(24))
     start, _, step = hours.partition("/")
