@@ -2,8 +2,11 @@
 
 Shared by the Kubernetes components that need AWS credentials in a pod (Alertmanager publishing to
 SNS, a model server reading its artifact), so every such role has the same trust: only this
-account's EKS Pod Identity service may assume it, and only the association's service account
-receives its credentials.
+account's EKS Pod Identity service may assume it, and only for the association's cluster,
+namespace and service account. EKS Pod Identity tags each session with those three (its session
+tags, on unless an association disables them); the trust matches the tags, so a second
+association made for the role elsewhere in the account (another cluster, namespace or service
+account, by anyone allowed to pass the role) gets no credentials.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ import pulumi_aws.iam as iam
 from ..policy_documents import document, render
 
 POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
+# The session tags EKS Pod Identity sets when it assumes a role for a pod.
+CLUSTER_TAG = "aws:RequestTag/eks-cluster-name"
+NAMESPACE_TAG = "aws:RequestTag/kubernetes-namespace"
+SERVICE_ACCOUNT_TAG = "aws:RequestTag/kubernetes-service-account"
 
 
 def pod_identity_role(
@@ -47,7 +54,14 @@ def pod_identity_role(
                     "Principal": {"Service": POD_IDENTITY_SERVICE},
                     # EKS Pod Identity tags the session with the cluster, namespace and service account.
                     "Action": ["sts:AssumeRole", "sts:TagSession"],
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                    "Condition": {
+                        "StringEquals": {
+                            "aws:SourceAccount": account_id,
+                            CLUSTER_TAG: cluster_name,
+                            NAMESPACE_TAG: namespace,
+                            SERVICE_ACCOUNT_TAG: service_account,
+                        }
+                    },
                 }
             )
         ),
@@ -61,6 +75,8 @@ def pod_identity_role(
         namespace=namespace,
         service_account=service_account,
         role_arn=role.arn,
+        # The role's trust matches the session tags: without them no pod would get credentials.
+        disable_session_tags=False,
         tags=dict(tags),
         opts=child,
     )

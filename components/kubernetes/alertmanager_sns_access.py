@@ -38,7 +38,8 @@ class AlertmanagerSnsAccess(pulumi.ComponentResource):
     one topic and its key's ``GenerateDataKey``/``Decrypt`` only through SNS.
 
     Security posture: only the EKS Pod Identity service of this account may assume the role, and only
-    the association's one service account receives its credentials; nothing else is allowed.
+    for the association's cluster, namespace and service account (the trust matches the session
+    tags EKS Pod Identity sets); nothing else is allowed.
     """
 
     role_arn: pulumi.Output[str]

@@ -47,8 +47,9 @@ class ModelArtifactAccess(pulumi.ComponentResource):
     """An IAM role bound by EKS Pod Identity to a model server's service account, allowed
     ``s3:GetObject`` on exactly one model artifact and ``kms:Decrypt`` of its key only through S3.
 
-    Security posture: only EKS Pod Identity of this account may assume the role, and only the
-    association's one service account receives its credentials; a new version gets a new policy.
+    Security posture: only EKS Pod Identity of this account may assume the role, and only for the
+    association's cluster, namespace and service account (the trust matches the session tags EKS
+    Pod Identity sets); a new version gets a new policy.
     """
 
     role_arn: pulumi.Output[str]

@@ -124,7 +124,20 @@ def test_the_artifact_role_reads_exactly_that_object_through_pod_identity() -> N
     [role] = graph.of_type("aws:iam/role:Role")
     [trust] = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
-    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": "111111111111"}}
+    # Only the association's cluster, namespace and service account (EKS Pod Identity's session tags).
+    assert trust["Condition"] == {
+        "StringEquals": {
+            "aws:SourceAccount": "111111111111",
+            "aws:RequestTag/eks-cluster-name": "ml",
+            "aws:RequestTag/kubernetes-namespace": "ml-serving",
+            "aws:RequestTag/kubernetes-service-account": "churn",
+        }
+    }
+    [association] = graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert (association.inputs["clusterName"], association.inputs["namespace"]) == ("ml", "ml-serving")
+    assert association.inputs["serviceAccount"] == "churn"
+    # The trust matches the session tags, so they must stay on.
+    assert association.inputs["disableSessionTags"] is False
     [policy] = graph.of_type("aws:iam/rolePolicy:RolePolicy")
     read, decrypt = json.loads(policy.inputs["policy"])["Statement"]
     assert read == {

@@ -219,9 +219,17 @@ def test_sns_alerting_publishes_to_the_stacks_alert_topic_through_pod_identity(w
             "Effect": "Allow",
             "Principal": {"Service": "pods.eks.amazonaws.com"},
             "Action": ["sts:AssumeRole", "sts:TagSession"],
-            "Condition": {"StringEquals": {"aws:SourceAccount": "333333333333"}},
+            "Condition": {
+                "StringEquals": {
+                    "aws:SourceAccount": "333333333333",
+                    "aws:RequestTag/eks-cluster-name": "ml",
+                    "aws:RequestTag/kubernetes-namespace": "monitoring",
+                    "aws:RequestTag/kubernetes-service-account": "alertmanager",
+                }
+            },
         }
     ]
+    assert association.inputs["disableSessionTags"] is False
     [policy] = [
         p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "k8s-alertmanager-sns-publish"
     ]
@@ -330,6 +338,16 @@ def test_a_serving_follows_its_familys_latest_approved_version(write_stack) -> N
     [association] = graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert (association.inputs["clusterName"], association.inputs["namespace"]) == ("ml", "ml-serving")
     assert association.inputs["serviceAccount"] == "churn-gpu"
+    [role] = [
+        r for r in graph.of_type("aws:iam/role:Role") if r.outputs["arn"] == association.inputs["roleArn"]
+    ]
+    [trust] = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert trust["Condition"]["StringEquals"] == {
+        "aws:SourceAccount": "333333333333",
+        "aws:RequestTag/eks-cluster-name": "ml",
+        "aws:RequestTag/kubernetes-namespace": "ml-serving",
+        "aws:RequestTag/kubernetes-service-account": "churn-gpu",
+    }
     [policy] = [
         p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-artifact-read")
     ]
