@@ -89,16 +89,22 @@ def serving_alert_rules(spec: KubernetesServingSpec, metrics: ServingMetricNames
         )
     # A pod of a healthy scale-out is unavailable until its node, image and model are ready.
     not_ready_minutes = alerts.not_ready_minutes or math.ceil(spec.start_allowance_seconds / 60)
+    # The canary's pods too: one that stops being ready leaves its image unjudged while the Service
+    # quietly sends all traffic to the stable pods.
+    canary = spec.canary_deployment_name
+    deployment = (
+        f'deployment=~"{spec.deployment_name}|{canary}"' if canary else f'deployment="{spec.deployment_name}"'
+    )
     rules.append(
         {
             "alert": "ModelServerPodsNotReady",
-            "expr": f'{KUBE_STATE_UNAVAILABLE}{{namespace="{spec.namespace}",deployment="{spec.deployment_name}"}} > 0',
+            "expr": f'{KUBE_STATE_UNAVAILABLE}{{namespace="{spec.namespace}",{deployment}}} > 0',
             "for": f"{not_ready_minutes}m",
             "labels": {**labels, "severity": "critical"},
             "annotations": {
                 "summary": f"{where}: pods not ready for {not_ready_minutes} minutes",
-                "description": "Unavailable replicas: {{ $value }} (failing readiness, crash-looping, "
-                "or unschedulable).",
+                "description": "Deployment {{ $labels.deployment }}, unavailable replicas: {{ $value }} "
+                "(failing readiness, crash-looping, or unschedulable).",
             },
         }
     )

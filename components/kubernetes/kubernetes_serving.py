@@ -260,7 +260,7 @@ class KubernetesServing(pulumi.ComponentResource):
         return apps.Deployment(
             f"{name}-canary-deployment",
             metadata=meta.ObjectMetaArgs(
-                name=f"{spec.name}-canary",
+                name=spec.canary_deployment_name,
                 namespace=namespace,
                 labels={**self._labels, "app.kubernetes.io/component": CANARY},
             ),

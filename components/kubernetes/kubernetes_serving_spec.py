@@ -551,6 +551,11 @@ class KubernetesServingSpec(GpuPlacement):
         return f"{self.name}-predictor" if self.kserve is not None else self.name
 
     @property
+    def canary_deployment_name(self) -> str | None:
+        """The canary's Deployment (``<name>-canary``), None without a canary."""
+        return f"{self.name}-canary" if self.canary is not None else None
+
+    @property
     def grpc_port(self) -> int | None:
         """Triton's gRPC port (None for a custom server)."""
         return TRITON_PORTS["grpc"] if self.server == "triton" else None

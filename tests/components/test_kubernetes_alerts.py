@@ -168,6 +168,29 @@ def test_expressions_query_only_series_the_server_and_exporters_expose() -> None
     assert 'deployment="churn"' in rules["ModelServerPodsNotReady"]
 
 
+def test_a_canarys_pods_not_ready_page_like_the_stable_ones() -> None:
+    canary = {"image": IMAGE[:-4] + "beef", "replicas": 1}
+    [with_canary] = [
+        r
+        for r in serving_alert_rules(_serving(canary=canary), ServingMetricNames())
+        if r["alert"] == "ModelServerPodsNotReady"
+    ]
+    # Both Deployments, and nothing else of the namespace (PromQL anchors the regex).
+    assert with_canary["expr"] == (
+        f'{KUBE_STATE_UNAVAILABLE}{{namespace="ml-serving",deployment=~"churn|churn-canary"}} > 0'
+    )
+    assert "{{ $labels.deployment }}" in with_canary["annotations"]["description"]
+    [without] = [
+        r
+        for r in serving_alert_rules(_serving(), ServingMetricNames())
+        if r["alert"] == "ModelServerPodsNotReady"
+    ]
+    assert without["expr"] == f'{KUBE_STATE_UNAVAILABLE}{{namespace="ml-serving",deployment="churn"}} > 0'
+    # The canary Deployment the serving creates is the one the alert names.
+    assert _serving(canary=canary).canary_deployment_name == "churn-canary"
+    assert _serving().canary_deployment_name is None
+
+
 def test_expressions_use_the_servers_own_metric_names() -> None:
     metrics = ServingMetricNames(
         requests_total="vllm:request_success_total",
