@@ -4,9 +4,9 @@ The event comes from a stack's ``delivery.approval_dispatch`` (components/regist
 its ``client_payload`` names the model family, the approved model package version and the stack
 whose registry approved it. Anyone holding a token that may dispatch to the repository can send
 one, so the payload is untrusted: every field is checked against a strict format and against the
-stack files (the source stack must be one of them, and the version must be in its account and
-region), and only the environment after the source stack's in the promotion order is deployed
-(dev → staging, staging → prod; an approval in prod's own registry deploys prod). The environments'
+stack files (the source stack must be one of them, the family one it trains, and the version must
+be in that family's model package group, in the stack's account and region), and only the
+environment after the source stack's in the promotion order is deployed (dev → staging, staging → prod; an approval in prod's own registry deploys prod). The environments'
 gates stay as they are: prod still waits for its reviewers.
 """
 
@@ -76,10 +76,13 @@ def approved_model(event: Any, listing: StackListing) -> ApprovedModel:
             f"client_payload.model_package_arn: not in stack {stack}'s account and region "
             f"({source.account_id}, {source.region})"
         )
-    group = parts["group"].lower()
-    if group != family.lower() and not group.endswith(f"-{family.lower()}"):
+    group = source.model_package_group(family)
+    if group is None:
+        raise DispatchError(f"client_payload.family: '{family}' is not a model family of stack {stack}")
+    # SageMaker lower-cases a group's name in a version's ARN.
+    if parts["group"].lower() != group.lower():
         raise DispatchError(
-            f"client_payload.model_package_arn: group {parts['group']} is not model family {family}'s"
+            f"client_payload.model_package_arn: group {parts['group']} is not model family {family}'s ({group})"
         )
     return ApprovedModel(family, arn, source, next_environment(source.environment))
 

@@ -67,6 +67,12 @@ class StackTarget:
     environment: str
     region: str
     account_id: str
+    model_package_groups: tuple[tuple[str, str], ...] = ()
+    """(model family, its model package group's name) for each family the stack trains."""
+
+    def model_package_group(self, family: str) -> str | None:
+        """The group of this stack's model family ``family``; None for a family it does not train."""
+        return dict(self.model_package_groups).get(family)
 
     @property
     def pack_config(self) -> str:
@@ -97,6 +103,7 @@ def read_target(path: str | Path) -> StackTarget:
         environment=config.environment,
         region=config.region,
         account_id=config.account_id,
+        model_package_groups=tuple((m.name, config.model_package_group(m.name)) for m in config.models),
     )
 
 

@@ -83,7 +83,15 @@ def test_an_approval_deploys_the_environment_after_its_stacks(listing, stack, ta
             ),
             "account and region",
         ),
-        (_event(family="fraud"), "is not model family fraud's"),
+        (_event(family="fraud"), "'fraud' is not a model family of stack dev"),
+        # The family's own group only: not another stack's of the same account, nor a name that
+        # merely ends like it.
+        (
+            _event(
+                model_package_arn="arn:aws:sagemaker:eu-west-1:111111111111:model-package/sandbox-customer-churn/7"
+            ),
+            "group sandbox-customer-churn is not model family customer-churn's",
+        ),
     ],
     ids=[
         "no-payload",
@@ -98,6 +106,7 @@ def test_an_approval_deploys_the_environment_after_its_stacks(listing, stack, ta
         "other-account",
         "other-region",
         "other-family",
+        "other-stacks-group",
     ],
 )
 def test_an_invalid_event_is_refused(listing, event, message) -> None:

@@ -12,7 +12,7 @@ on in production, each of which once survived a mutation of its comparison or br
   monitored endpoint says what its monitors compare with, each variant reports the version it
   serves (not its endpoint's first), and a registry it cannot read is an
   error (exit 2), not "nothing approved";
-- the model-approved dispatch: a model package group matches a family only at a ``-`` boundary;
+- the model-approved dispatch: a model package group matches only the stack's group of the family;
 - the post-deploy check: an instance-backed variant is not the serverless one planned, a pipeline
   or group in another state fails, a check that could not verify something (``skip``) does not
   turn the exit status into 1, a registry it cannot read is exit 2 (not 1), and ``--attempts 0`` is a usage error, not a traceback;
@@ -289,15 +289,26 @@ def test_a_registry_that_cannot_be_read_is_an_error_not_nothing_approved(capsys)
 # The model-approved dispatch.
 
 
-def test_a_group_matches_a_family_only_at_a_dash() -> None:
+def test_a_group_matches_a_family_only_as_the_stacks_group_of_it() -> None:
     listing = list_stacks(FIXTURE_STACKS)
+    # A family name that a group merely ends with is not one of the stack's families.
     event = _event("dev", family="churn")
+    with pytest.raises(DispatchError, match="'churn' is not a model family of stack dev"):
+        approved_model(event, listing)
+    event = _event("dev")
     event["client_payload"]["model_package_arn"] = (
         "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-customerchurn/7"
     )
-
-    with pytest.raises(DispatchError, match="is not model family churn's"):
+    with pytest.raises(DispatchError, match="is not model family customer-churn's"):
         approved_model(event, listing)
+    # Names compare ignoring case, as SageMaker lower-cases a group's name in a version's ARN.
+    event["client_payload"]["model_package_arn"] = (
+        "arn:aws:sagemaker:eu-west-1:111111111111:model-package/DEV-Customer-Churn/7"
+    )
+    assert approved_model(event, listing).family == "customer-churn"
+    [dev] = [target for target in listing.targets if target.stack == "dev"]
+    assert dev.model_package_group("customer-churn") == "dev-customer-churn"
+    assert dev.model_package_group("churn") is None
 
 
 # The post-deploy check.
