@@ -159,6 +159,16 @@ SUMMARY_FILE = "summary.json"
 """DatasetManifest's property file: ``{"manifest_sha256", "objects", "bytes", "input_uri"}``."""
 MAX_ARGUMENT_LENGTH = 256
 """CreateProcessingJob's limit on each ContainerArguments entry."""
+CUT_MARK = "..."
+
+
+def container_argument(text: str) -> str:
+    """``text`` as one container argument: cut to :data:`MAX_ARGUMENT_LENGTH`, ending in
+    :data:`CUT_MARK` when it was cut, so a tracked value never passes for the whole one."""
+    if len(text) <= MAX_ARGUMENT_LENGTH:
+        return text
+    return text[: MAX_ARGUMENT_LENGTH - len(CUT_MARK)] + CUT_MARK
+
 
 SPLIT_SEED = 42
 VOLUME_SIZE_GB = 30
@@ -812,7 +822,7 @@ def _track_step(
             *(
                 item
                 for key, value in sorted(params.items())
-                for item in ("--param", f"{key}={value}"[:MAX_ARGUMENT_LENGTH])
+                for item in ("--param", container_argument(f"{key}={value}"))
             ),
             *metrics,
             *(item for key, value in tags for item in ("--tag", _key_value(key, value))),
@@ -826,9 +836,7 @@ def _track_step(
 def _key_value(key: str, value: Any) -> Any:
     """``key=value``: a plain string when the value is known now, else a Join resolved at run time."""
     return (
-        f"{key}={value}"[:MAX_ARGUMENT_LENGTH]
-        if isinstance(value, str)
-        else Join(on="=", values=[key, value])
+        container_argument(f"{key}={value}") if isinstance(value, str) else Join(on="=", values=[key, value])
     )
 
 

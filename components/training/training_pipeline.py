@@ -343,6 +343,7 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
             hyperparameters=dict(spec.hyperparameters),
             metric_definitions=tuple((m.name, m.regex) for m in spec.metric_definitions),
             processing_instance_type=spec.processing_instance_type,
+            baseline_instance_type=spec.baseline_instance_type,
             training_instance_type=spec.training_instance_type,
             training_instance_count=spec.training_instance_count,
             use_spot_instances=spec.spot,

@@ -65,6 +65,11 @@ class TrainingCompute(_Spec):
         description="Instances of the training job (processing jobs always use one); more than one only "
         "helps a script that trains distributed.",
     )
+    baseline_instance_type: str = Field(
+        default="ml.m5.xlarge",
+        description="Model Monitor's two baselining jobs (its Spark analyzer over the training data and "
+        "the evaluation's predictions): a larger type for a training set that does not fit its memory.",
+    )
     spot: bool = Field(default=False, description="Managed spot training with checkpoints in S3.")
     max_run_seconds: Annotated[int, Field(ge=60, le=MAX_RUNTIME_SECONDS)] = Field(
         default=3600, description="Training time limit."
@@ -73,7 +78,7 @@ class TrainingCompute(_Spec):
         default=None, description="With spot: total time including waiting for capacity (> max_run_seconds)."
     )
 
-    @field_validator("processing_instance_type", "training_instance_type")
+    @field_validator("processing_instance_type", "training_instance_type", "baseline_instance_type")
     @classmethod
     def _sagemaker_instance_type(cls, value: str) -> str:
         if not _INSTANCE_TYPE.match(value):

@@ -206,11 +206,12 @@ def test_failure_alerts_take_an_iam_path_that_starts_and_ends_with_a_slash(
 
 def test_a_tracking_argument_is_cut_to_sagemakers_256_characters() -> None:
     """ProcessingStep ContainerArguments: each item 256 characters at most; a longer ``key=value``
-    (a tag or hyperparameter of the TrackExperiment step) is cut, not refused at run time. The
+    (a tag or hyperparameter of the TrackExperiment step) is cut, not refused at run time, and ends
+    in ``...`` so the run never shows a cut value as the whole one. The
     builder is imported here, sealed and offline, as tests/components/test_instance_storage.py does:
     the SageMaker SDK costs seconds to import."""
     with _offline_sdk.sealed("eu-west-1"):
         from components.training._definition_steps import _key_value
 
     assert _key_value("k", "v" * 254) == "k=" + "v" * 254
-    assert _key_value("k", "v" * 255) == "k=" + "v" * 254
+    assert _key_value("k", "v" * 255) == "k=" + "v" * 251 + "..."

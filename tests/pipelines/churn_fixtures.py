@@ -39,6 +39,8 @@ HYPERPARAMETERS = {
     "random_state": 42,
     "checkpoint_every": 25,
 }
+LONG_HYPERPARAMETER = ",".join(f"feature_{n:03d}" for n in range(30))
+"""359 characters: longer than a container argument (256), well within a hyperparameter (2,500)."""
 
 
 TRACKING_SERVER = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:mlflow-tracking-server/mlops-dev-tracking"

@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 from components.training.definition import TrainingPipelineSettings, build_definition
-from tests.pipelines.churn_fixtures import forecast_settings, make_settings, tracking_settings
+from tests.pipelines.churn_fixtures import (
+    HYPERPARAMETERS,
+    LONG_HYPERPARAMETER,
+    forecast_settings,
+    make_settings,
+    tracking_settings,
+)
 from tests.recorded import computed_once
 
 
@@ -125,6 +131,8 @@ def tracked_settings() -> TrainingPipelineSettings:
         training_instance_type="ml.g5.xlarge",
         enable_network_isolation=True,
         experiment_tracking=tracking_settings(),
+        # Longer than a container argument may be: the training job gets it whole, the run a cut copy.
+        hyperparameters={**HYPERPARAMETERS, "columns": LONG_HYPERPARAMETER},
     )
 
 

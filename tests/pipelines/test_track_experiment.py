@@ -16,6 +16,7 @@ from components.training.definition_cache import cache_key
 from tests.pipelines.churn_fixtures import (
     BUCKET,
     KMS_KEY,
+    LONG_HYPERPARAMETER,
     PIPELINE,
     ROLE,
     SECURITY_GROUPS,
@@ -107,6 +108,11 @@ def test_the_run_is_the_execution_with_the_reports_metrics_the_hyperparameters_a
     assert tags["sagemaker.training_job"]["Std:Join"]["Values"][1] == {"Get": "Steps.Train.TrainingJobName"}
     assert tags["sagemaker.pipeline"] == f"sagemaker.pipeline={PIPELINE}"
     assert all(isinstance(a, dict) or len(a) <= 256 for a in _arguments(step))
+    # A value too long for one argument is cut visibly; the training job gets it whole.
+    [columns] = [p for p in _options(step, "--param") if p.startswith("columns=")]
+    assert len(columns) == 256 and columns.endswith("...")
+    assert f"columns={LONG_HYPERPARAMETER}".startswith(columns.removesuffix("..."))
+    assert steps["Train"]["Arguments"]["HyperParameters"]["columns"] == LONG_HYPERPARAMETER
 
 
 def test_the_run_id_property_file_is_written_under_the_execution_and_read_by_registration(steps) -> None:

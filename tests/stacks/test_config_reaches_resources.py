@@ -23,6 +23,7 @@ import pytest
 from planner.recorder import RecordedResource, ResourceGraph, record_stack_file
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
+from tests.pipelines.churn_fixtures import steps_by_name
 from tests.stack_edits import at, both
 from tests.yaml_text import dump_document
 
@@ -68,6 +69,7 @@ EDIT = both(
     at("budget.forecast_thresholds_percent", [110]),
     at("budget.anomaly_threshold_usd", 75),
     at("training.max_parallel_steps", 3),
+    at("training.baseline_instance_type", "ml.m5.4xlarge"),
     at("training.new_data.batching_window_seconds", 120),
     at("feature_queries.scan_limit_gb", 250),
     at(
@@ -209,6 +211,17 @@ def test_the_training_pipeline_and_its_new_data_trigger_follow_training(graph: R
     # The family's own training-data folder, not another family's.
     key = json.loads(rule.inputs["eventPattern"])["detail"]["object"]["key"]
     assert key == [{"prefix": f"training-data/{FAMILY}/"}]
+
+
+def test_the_baselining_jobs_run_on_the_configured_instance(graph: ResourceGraph) -> None:
+    pipeline = graph.named(f"training-{FAMILY}-pipeline")
+    steps = steps_by_name(json.loads(pipeline.inputs["pipelineDefinition"]))
+    branch = {step["Name"]: step for step in steps["CheckMetric"]["Arguments"]["IfSteps"]}
+    for step in (branch["DataQualityBaseline"], branch["ModelQualityBaseline"]):
+        assert step["Arguments"]["ProcessingResources"]["ClusterConfig"]["InstanceType"] == "ml.m5.4xlarge"
+    # Not the preprocessing and evaluation jobs' type (a pipeline parameter, ml.m5.xlarge by default).
+    evaluate = steps["Evaluate"]["Arguments"]["ProcessingResources"]["ClusterConfig"]["InstanceType"]
+    assert evaluate == {"Get": "Parameters.ProcessingInstanceType"}
 
 
 def test_batch_scoring_runs_the_configured_evidently_image(graph: ResourceGraph) -> None:
