@@ -6,6 +6,11 @@
   account, principal ARN, calling resource or ``sts:ExternalId`` (``PRINCIPAL_KEYS``).
   Negated, ``...IfExists`` and ``ForAllValues`` operators, all-wildcard values and keys that do
   not identify the caller (``aws:SecureTransport``, ``aws:SourceIp``) do not count.
+* A role EKS Pod Identity may assume (``Principal: {"Service": "pods.eks.amazonaws.com"}``)
+  names the namespace and service account whose pods receive its credentials: a positive,
+  wildcard-free condition on the session tags ``aws:RequestTag/kubernetes-namespace`` and
+  ``aws:RequestTag/kubernetes-service-account``. Without them any Pod Identity association of the
+  account (made by anyone allowed to pass the role) binds it to any pod.
 * Every attachment path (``*PolicyAttachment``, ``PolicyAttachment``, ``*PolicyAttachmentsExclusive``,
   ``Role.managedPolicyArns``, aws-native ``Role``/``User``/``Group.managedPolicyArns``, IAM
   Identity Center ``ManagedPolicyAttachment(sExclusive)`` and ``PermissionSet.managedPolicies``) must not
@@ -22,8 +27,10 @@ from typing import Any
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 
 from ._common import (
+    ADVISORY,
     CHECKOV,
     CRITICAL,
+    HIGH,
     MANDATORY,
     deps,
     each_resource,
@@ -106,6 +113,46 @@ def _trust_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Che
             "aws:PrincipalOrgID/aws:PrincipalAccount/aws:PrincipalArn/aws:SourceAccount/aws:SourceArn/"
             "sts:ExternalId: name the trusted service or account as Principal.",
         )
+    yield from findings.report()
+
+
+POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
+#: The session tags EKS Pod Identity sets that a Pod Identity trust must pin, by what they name.
+POD_IDENTITY_TAGS: Mapping[str, ConditionKey] = {
+    "namespace": ConditionKey("aws:RequestTag/kubernetes-namespace", "id"),
+    "service account": ConditionKey("aws:RequestTag/kubernetes-service-account", "id"),
+}
+
+
+def _trusts_pod_identity(statement: Any) -> Any:
+    if isinstance(statement, Unknown):
+        return statement
+    principal = statement.get("Principal")
+    if isinstance(principal, Unknown):
+        return principal
+    if not isinstance(principal, dict):
+        return False
+    services = principal.get("Service")
+    if isinstance(services, Unknown):
+        return services
+    return any3(
+        s if isinstance(s, Unknown) else isinstance(s, str) and s.lower() == POD_IDENTITY_SERVICE
+        for s in as_list(services)
+    )
+
+
+def _pod_identity_trust_scoped(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    findings = Findings()
+    prop = TRUST_DOCUMENTS[args.resource_type]
+    for label, statement in statements(parse_document(read(args.props, prop))):
+        pod_identity = all3([is_allow(statement), _trusts_pod_identity(statement)])
+        for what, key in POD_IDENTITY_TAGS.items():
+            findings.add(
+                all3([pod_identity, not3(condition_restricts(statement, [key]))]),
+                f"{prop} {label} lets EKS Pod Identity assume the role for any {what}: add a "
+                f"StringEquals condition on {key.pattern} (and aws:RequestTag/eks-cluster-name), so "
+                "only the association's pods receive its credentials.",
+            )
     yield from findings.report()
 
 
@@ -241,6 +288,22 @@ iam_role_trust_not_public = resource_rule(
     tags=["iam", "access"],
 )
 
+iam_pod_identity_trust_scoped = resource_rule(
+    name="iam-pod-identity-trust-scoped",
+    description=(
+        "A role trusting EKS Pod Identity (pods.eks.amazonaws.com) must pin the namespace and the "
+        "service account it serves with positive, wildcard-free conditions on the session tags "
+        "aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account: "
+        "otherwise any Pod Identity association of the account binds it to any pod. Fix: add them "
+        "(and aws:RequestTag/eks-cluster-name) under StringEquals, with the association's values."
+    ),
+    resource_types=TRUST_DOCUMENTS,
+    check=_pod_identity_trust_scoped,
+    enforcement_level=ADVISORY,
+    severity=HIGH,
+    tags=["iam", "access", "kubernetes"],
+)
+
 iam_no_admin_managed_policy = resource_rule(
     name="iam-no-admin-managed-policy",
     description=(
@@ -279,4 +342,9 @@ iam_admin_policy_not_attached = stack_rule(
     tags=["iam", "least-privilege"],
 )
 
-POLICIES = [iam_role_trust_not_public, iam_no_admin_managed_policy, iam_admin_policy_not_attached]
+POLICIES = [
+    iam_role_trust_not_public,
+    iam_pod_identity_trust_scoped,
+    iam_no_admin_managed_policy,
+    iam_admin_policy_not_attached,
+]

@@ -72,6 +72,14 @@ ORG = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
 ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
 SAGEMAKER = {"Service": "sagemaker.amazonaws.com"}
 EXEC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-platform/prod/training"
+POD_IDENTITY = {"Service": "pods.eks.amazonaws.com"}
+POD_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
+POD_TAGS = {
+    "aws:SourceAccount": ACCOUNT,
+    "aws:RequestTag/eks-cluster-name": "ml",
+    "aws:RequestTag/kubernetes-namespace": "ml-serving",
+    "aws:RequestTag/kubernetes-service-account": "churn",
+}
 
 CASES = [
     # --- aws:userid pins the caller only with a fixed unique id ("AROAEXAMPLEID:*" = one role) -
@@ -109,6 +117,85 @@ CASES = [
         {"policy": doc(anyone("kms:Decrypt", {"StringEquals": {"aws:userid": "AIDAEXAMPLEUSERID"}}))},
         None,
         id="key-policy-userid-one-user-passes",
+    ),
+    # --- EKS Pod Identity: the trust names the namespace and service account ---------------
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        ROLE,
+        {"assumeRolePolicy": doc(trust(POD_IDENTITY, {"StringEquals": POD_TAGS}, Action=POD_ACTIONS))},
+        None,
+        id="pod-identity-trust-with-namespace-and-service-account-passes",
+    ),
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        ROLE,
+        {"assumeRolePolicy": doc(trust(POD_IDENTITY, {"StringEquals": {"aws:SourceAccount": ACCOUNT}}))},
+        "lets EKS Pod Identity assume the role for any namespace",
+        id="pod-identity-trust-with-source-account-only-fails",
+    ),
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        NATIVE_ROLE,
+        {
+            "assumeRolePolicyDocument": obj(
+                trust(
+                    {"Service": ["ec2.amazonaws.com", "pods.eks.amazonaws.com"]},
+                    {"StringEquals": {"aws:RequestTag/kubernetes-namespace": "ml-serving"}},
+                )
+            )
+        },
+        "for any service account",
+        id="pod-identity-among-services-without-service-account-fails",
+    ),
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        ROLE,
+        {
+            "assumeRolePolicy": doc(
+                trust(
+                    POD_IDENTITY,
+                    {
+                        "StringLike": {
+                            "aws:RequestTag/kubernetes-namespace": "*",
+                            "aws:RequestTag/kubernetes-service-account": "churn",
+                        }
+                    },
+                )
+            )
+        },
+        "for any namespace",
+        id="pod-identity-wildcard-namespace-fails",
+    ),
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        ROLE,
+        {
+            "assumeRolePolicy": doc(
+                trust(
+                    POD_IDENTITY,
+                    {
+                        "StringNotEquals": {"aws:RequestTag/kubernetes-namespace": "kube-system"},
+                        "StringEquals": {"aws:RequestTag/kubernetes-service-account": "churn"},
+                    },
+                )
+            )
+        },
+        "for any namespace",
+        id="pod-identity-negated-namespace-fails",
+    ),
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        ROLE,
+        {"assumeRolePolicy": doc(trust(SAGEMAKER, {"StringEquals": {"aws:SourceAccount": ACCOUNT}}))},
+        None,
+        id="other-service-trust-is-not-pod-identitys",
+    ),
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        ROLE,
+        {"assumeRolePolicy": doc({**trust(POD_IDENTITY), "Effect": "Deny"})},
+        None,
+        id="pod-identity-deny-statement-passes",
     ),
     # --- CKV_AWS_60: trust policies -----------------------------------------------------
     pytest.param(
@@ -1040,6 +1127,29 @@ def test_stack_rule(check_stack, outcome, policy_name, specs, fragment):
 
 UNKNOWN_CASES = [
     # (policy, type, inputs, violated, undecided)
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        NATIVE_ROLE,
+        {
+            "assumeRolePolicyDocument": obj(
+                trust(
+                    POD_IDENTITY,
+                    {"StringEquals": {**POD_TAGS, "aws:RequestTag/kubernetes-namespace": UNKNOWN}},
+                )
+            )
+        },
+        False,
+        False,
+        id="pod-identity-namespace-known-after-create-passes",
+    ),
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        NATIVE_ROLE,
+        {"assumeRolePolicyDocument": obj(trust({"Service": UNKNOWN}))},
+        False,
+        True,
+        id="unknown-trusted-service-is-undecided",
+    ),
     pytest.param(
         "iam-no-admin-access",
         NATIVE_MANAGED,

@@ -27,7 +27,7 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import evaluate_report, resolve_config
-from policies.registry import get_policy
+from policies.registry import POLICY_NAMES, get_policy
 from tests.policies.conftest import build, run_policy
 
 MANDATORY, ADVISORY = "mandatory", "advisory"
@@ -96,6 +96,14 @@ DEFAULT_LEVELS = {
     "alarm-has-actions": MANDATORY,
     "sns-topic-kms-encrypted": MANDATORY,
     "iam-role-trust-not-public": MANDATORY,
+    "iam-pod-identity-trust-scoped": ADVISORY,
+    "notebook-no-direct-internet": MANDATORY,
+    "notebook-in-vpc": MANDATORY,
+    "notebook-root-access-disabled": MANDATORY,
+    "notebook-supported-platform": ADVISORY,
+    "notebook-kms-encrypted": MANDATORY,
+    "notebook-imdsv2-only": MANDATORY,
+    "studio-domain-vpc-only-encrypted": MANDATORY,
     "iam-no-admin-managed-policy": MANDATORY,
     "iam-admin-policy-not-attached": MANDATORY,
     "k8s-probes-configured": MANDATORY,
@@ -107,6 +115,15 @@ DEFAULT_LEVELS = {
     "k8s-run-as-high-uid": ADVISORY,
     "k8s-gpu-pods-well-formed": MANDATORY,
 }
+
+
+def test_every_rule_of_the_pack_has_its_default_level_pinned() -> None:
+    # With tests/policies/test_rule_semantics.py's table: a new rule states its level (and a rule
+    # whose level flips fails one of the two).
+    from tests.policies.test_rule_semantics import DEFAULT_LEVELS as OTHER_RULES
+
+    assert set(DEFAULT_LEVELS) | set(OTHER_RULES) == set(POLICY_NAMES)
+    assert not set(DEFAULT_LEVELS) & set(OTHER_RULES)
 
 
 @pytest.mark.parametrize(("policy", "level"), DEFAULT_LEVELS.items(), ids=list(DEFAULT_LEVELS))
