@@ -174,6 +174,25 @@ CASES = [
                 trust(
                     POD_IDENTITY,
                     {
+                        "StringLike": {
+                            "aws:RequestTag/kubernetes-namespace": "ml-serving",
+                            "aws:RequestTag/kubernetes-service-account": "churn-*",
+                        }
+                    },
+                )
+            )
+        },
+        "for any service account",
+        id="pod-identity-service-account-prefix-fails",
+    ),
+    pytest.param(
+        "iam-pod-identity-trust-scoped",
+        ROLE,
+        {
+            "assumeRolePolicy": doc(
+                trust(
+                    POD_IDENTITY,
+                    {
                         "StringNotEquals": {"aws:RequestTag/kubernetes-namespace": "kube-system"},
                         "StringEquals": {"aws:RequestTag/kubernetes-service-account": "churn"},
                     },
