@@ -578,16 +578,18 @@ class KubernetesServing(pulumi.ComponentResource):
         namespace: pulumi.Input[str],
         opts: pulumi.ResourceOptions,
     ) -> policy.PodDisruptionBudget:
-        min_available = spec.pdb_min_available or (1 if spec.min_replicas > 1 else None)
+        min_available = spec.pdb_min_available
         return policy.PodDisruptionBudget(
             f"{name}-pdb",
             metadata=self._metadata(spec, namespace),
             spec=policy.PodDisruptionBudgetSpecArgs(
                 selector=meta.LabelSelectorArgs(match_labels=_selector(spec)),
                 min_available=min_available,
-                # With a single replica, minAvailable 1 would block every node drain (and so cluster
-                # upgrades) forever; maxUnavailable 1 lets a drain evict it, a brief outage that a
-                # single-replica service accepts anyway.
+                # By default drains take one pod at a time, the next only once its replacement is
+                # ready: a fixed minAvailable 1 would let a multi-node drain (a cluster upgrade) evict
+                # all but one pod of a server the HPA scaled out under load. A single replica is
+                # still evictable (minAvailable 1 would block every drain forever), a brief outage
+                # that a single-replica service accepts anyway.
                 max_unavailable=1 if min_available is None else None,
                 # A crash-looping pod must not block drains: evict unhealthy pods regardless of the budget.
                 unhealthy_pod_eviction_policy="AlwaysAllow",

@@ -392,8 +392,8 @@ class KubernetesServingSpec(GpuPlacement):
     )
     pdb_min_available: Annotated[int, Field(ge=1)] | None = Field(
         default=None,
-        description="Pods a voluntary disruption (node drain) must leave running. Default: 1 when "
-        "min_replicas > 1; otherwise the PDB allows one pod down (maxUnavailable 1).",
+        description="Pods a voluntary disruption (node drain) must leave running. Default: none; the "
+        "PDB allows one pod down at a time (maxUnavailable 1), so a drain waits for each replacement.",
     )
 
     @model_validator(mode="before")

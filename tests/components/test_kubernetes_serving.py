@@ -312,7 +312,9 @@ def test_hpa_without_a_custom_metric_scales_on_cpu_only(cpu_graph: ResourceGraph
 @pytest.mark.parametrize(
     ("changes", "budget"),
     [
-        pytest.param({}, {"minAvailable": 1}, id="several-replicas-keep-one-serving"),
+        # One pod at a time, however far the HPA scaled out: not "keep one", which lets a
+        # multi-node drain take all the others at once.
+        pytest.param({}, {"maxUnavailable": 1}, id="several-replicas-drain-one-at-a-time"),
         pytest.param(
             {"replicas": 1, "min_replicas": 1},
             {"maxUnavailable": 1},
