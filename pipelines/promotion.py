@@ -12,10 +12,14 @@ without it; ``--model-card-only`` creates the card of a version approved before 
         --model customer-churn --package-arn arn:aws:sagemaker:...:model-package/staging-customer-churn/3
     python -m pipelines.promotion ... --model-card-only   # the card of an Approved version, no verdict
 
-Exit status: 0 approved, 1 rejected (below threshold), 2 cannot judge: an invalid stack file or
-package ARN (checked before any AWS call), an unknown group or version, no usable evaluation report,
-or AWS itself (no credentials, expired credentials, access denied, no network). Each prints one line
-on stderr.
+A version Approved or Rejected before (by this gate or a person) keeps its status: the gate
+prints it and exits as if it had set it, so a retried job neither re-approves a version rejected to
+roll it back nor sends a second approval.
+
+Exit status: 0 Approved (now or before), 1 Rejected (below the threshold now, or before), 2 cannot
+judge: an invalid stack file or package ARN (checked before any AWS call), an unknown group or
+version, no usable evaluation report, or AWS itself (no credentials, expired credentials, access
+denied, no network). Each prints one line on stderr.
 With ``--model-card-only``: 0 the card exists (created now or before), 2 it cannot be created (the
 version is not Approved, the family has no ``model_card``, or the reasons above).
 """
@@ -52,6 +56,10 @@ class PromotionError(Exception):
     """The version cannot be judged: unknown group or package, or no usable evaluation report."""
 
 
+DECIDED = ("Approved", "Rejected")
+"""Statuses the gate never changes: it judges a version that is PendingManualApproval."""
+
+
 @dataclass(frozen=True)
 class PromotionResult:
     model_package_arn: str
@@ -63,6 +71,9 @@ class PromotionResult:
     """The approval status that was set: ``Approved`` or ``Rejected``."""
     model_card: str | None = None
     """The ARN of the version's model card, when the family has cards and the version is Approved."""
+    decided_before: str | None = None
+    """The ``ApprovalDescription`` of a version Approved or Rejected before this run (by the gate or a
+    person), which is then left as it was: None when this run set the status."""
 
     @property
     def approved(self) -> bool:
@@ -70,6 +81,11 @@ class PromotionResult:
 
     def describe(self) -> str:
         comparison = ">=" if self.direction == "maximize" else "<="
+        if self.decided_before is not None:
+            return (
+                f"{self.metric} = {self.value:g}: {self.status} already ({self.decided_before or 'no description'}), "
+                "not judged again"
+            )
         verdict = "passes" if self.approved else "fails"
         card = f"; model card {self.model_card}" if self.model_card else ""
         return (
@@ -98,6 +114,19 @@ def promote_model_package(
     package = _package_of_group(sagemaker, group_name, model_package_arn)
     uri, report = _report(s3, package, model_package_arn)
     value = _metric_in(report, criterion.metric, uri)
+    decided = package.get("ModelApprovalStatus")
+    if decided in DECIDED:
+        # A decision stands: re-running the gate (a retried CI job) must not approve a version a
+        # person rejected to roll it back, nor send a second approval event for one approved.
+        return PromotionResult(
+            model_package_arn=model_package_arn,
+            metric=criterion.metric,
+            value=value,
+            threshold=float(criterion.threshold),
+            direction=criterion.direction,
+            status=decided,
+            decided_before=str(package.get("ApprovalDescription", "")),
+        )
     status = "Approved" if criterion.passes(value) else "Rejected"
     card_arn = None
     if card is not None and status == "Approved":

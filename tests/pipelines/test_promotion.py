@@ -94,6 +94,45 @@ def test_a_version_below_the_threshold_is_rejected(aws) -> None:
     assert result.describe() == "metrics.auc.value = 0.62 fails >= 0.8: Rejected"
 
 
+def test_a_decided_version_is_not_judged_again(aws, capsys) -> None:
+    # A version rolled back by hand, whose metric still clears the bar: a retried gate must not
+    # approve it again (that would deploy it).
+    rolled_back = _register(aws, {"metrics": {"auc": {"value": 0.93}}}, version=1)
+    aws["sagemaker"].update_model_package(
+        ModelPackageArn=rolled_back,
+        ModelApprovalStatus="Rejected",
+        ApprovalDescription="rollback: bad latency",
+    )
+    # One the gate approved: judged again it would publish a second approval (a second deploy).
+    approved = _register(aws, {"metrics": {"auc": {"value": 0.85}}}, version=2)
+    promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=approved, criterion=AUC
+    )
+    description = aws["sagemaker"].describe_model_package(ModelPackageName=approved)["ApprovalDescription"]
+    # Under a stricter bar it would be rejected: the earlier decision stands all the same.
+    strict = PromotionCriterion(metric="metrics.auc.value", threshold=0.9)
+
+    again = promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=approved, criterion=strict
+    )
+    assert (again.status, again.decided_before) == ("Approved", description)
+    assert _status(aws, approved) == "Approved"
+    assert (
+        aws["sagemaker"].describe_model_package(ModelPackageName=approved)["ApprovalDescription"]
+        == description
+    )
+
+    args = ["--stack-file", str(stack_path("dev")), "--model", FAMILY, "--package-arn"]
+    capsys.readouterr()
+    assert main([*args, rolled_back]) == 1
+    assert main([*args, approved]) == 0
+    assert _status(aws, rolled_back) == "Rejected"
+    assert capsys.readouterr().out.splitlines() == [
+        "metrics.auc.value = 0.93: Rejected already (rollback: bad latency), not judged again",
+        f"metrics.auc.value = 0.85: Approved already ({description}), not judged again",
+    ]
+
+
 def test_minimised_metrics_pass_below_the_threshold(aws) -> None:
     arn = _register(aws, {"metrics": {"rmse": {"value": 3.2}}})
     criterion = PromotionCriterion(metric="metrics.rmse.value", threshold=4, direction="minimize")
