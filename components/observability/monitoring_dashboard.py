@@ -116,7 +116,7 @@ def _graph(
 
 
 def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> list[dict[str, Any]]:
-    def per_variant(namespace: str, metric: str, **options: Any) -> list[list[Any]]:
+    def per_variant(namespace: str, metric: str, label_suffix: str = "", **options: Any) -> list[list[Any]]:
         return [
             [
                 namespace,
@@ -125,7 +125,7 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
                 endpoint.name,
                 "VariantName",
                 v.name,
-                {"label": f"{v.name} {metric}", **options},
+                {"label": f"{v.name} {metric}{label_suffix}", **options},
             ]
             for v in endpoint.variants
         ]
@@ -163,7 +163,8 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
             [
                 metric
                 for stat in ("p50", "p90", "p99")
-                for metric in per_variant(INVOCATION_METRICS, "ModelLatency", stat=stat)
+                # The statistic in the label: a variant's three lines are otherwise one legend entry.
+                for metric in per_variant(INVOCATION_METRICS, "ModelLatency", f" {stat}", stat=stat)
             ],
             region,
             16,
