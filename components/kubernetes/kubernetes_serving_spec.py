@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG
+from ..limits import SPEC_CONFIG, fail_at
 
 ROLLOUT_SLACK_SECONDS = 900
 """Time a new pod may spend before its startup probe runs: GPU node provisioning and a large image pull."""
@@ -112,7 +112,12 @@ class Toleration(_Spec):
     @model_validator(mode="after")
     def _value_matches_operator(self) -> Toleration:
         if (self.operator == "Equal") != (self.value is not None):
-            raise ValueError(f"toleration '{self.key}': set value with operator Equal, and only then")
+            fail_at(
+                "Toleration",
+                ("value",),
+                self.value,
+                f"toleration '{self.key}': set value with operator Equal, and only then",
+            )
         return self
 
 
@@ -471,49 +476,101 @@ class KubernetesServingSpec(GpuPlacement):
 
     @model_validator(mode="after")
     def _consistent(self) -> KubernetesServingSpec:
+        # Each rule names the key to change (fail_at), not only the serving.
+        model = "KubernetesServingSpec"
         if self.min_replicas > self.max_replicas:
-            raise ValueError(f"min_replicas ({self.min_replicas}) exceeds max_replicas ({self.max_replicas})")
+            fail_at(
+                model,
+                ("min_replicas",),
+                self.min_replicas,
+                f"min_replicas ({self.min_replicas}) exceeds max_replicas ({self.max_replicas})",
+            )
         if not self.min_replicas <= self.replicas <= self.max_replicas:
-            raise ValueError(
+            fail_at(
+                model,
+                ("replicas",),
+                self.replicas,
                 f"replicas ({self.replicas}) must lie within [min_replicas, max_replicas] "
-                f"= [{self.min_replicas}, {self.max_replicas}]"
+                f"= [{self.min_replicas}, {self.max_replicas}]",
             )
         for resource in ("cpu", "memory"):
             request, limit = getattr(self, f"{resource}_request"), getattr(self, f"{resource}_limit")
             if _quantity_value(request) > _quantity_value(limit):
-                raise ValueError(f"{resource}_request ({request}) exceeds {resource}_limit ({limit})")
+                fail_at(
+                    model,
+                    (f"{resource}_request",),
+                    request,
+                    f"{resource}_request ({request}) exceeds {resource}_limit ({limit})",
+                )
         if self.pdb_min_available is not None and self.pdb_min_available >= self.min_replicas:
-            raise ValueError(
+            fail_at(
+                model,
+                ("pdb_min_available",),
+                self.pdb_min_available,
                 f"pdb_min_available ({self.pdb_min_available}) must be below min_replicas "
-                f"({self.min_replicas}), or a node drain could never evict a pod at minimum scale"
+                f"({self.min_replicas}), or a node drain could never evict a pod at minimum scale",
             )
         if self.gpus > 0 and not (self.gpu_node_selector or self.gpu_tolerations):
-            raise ValueError(
-                "gpus > 0 needs gpu_node_selector or gpu_tolerations so the pods are placed on GPU nodes"
+            fail_at(
+                model,
+                ("gpu_node_selector",),
+                self.gpu_node_selector,
+                "gpus > 0 needs gpu_node_selector or gpu_tolerations so the pods are placed on GPU nodes",
             )
         if self.target_gpu_utilization is not None and self.gpus == 0:
-            raise ValueError("target_gpu_utilization needs gpus > 0: a CPU server has no GPU to measure")
+            fail_at(
+                model,
+                ("target_gpu_utilization",),
+                self.target_gpu_utilization,
+                "target_gpu_utilization needs gpus > 0: a CPU server has no GPU to measure",
+            )
         gpu_metric_twice = (
             self.custom_metric is not None and self.custom_metric.name == GPU_UTILIZATION_METRIC
         )
         if self.target_gpu_utilization is not None and gpu_metric_twice:
-            raise ValueError(
-                f"custom_metric repeats {GPU_UTILIZATION_METRIC}, which target_gpu_utilization already sets"
+            fail_at(
+                model,
+                ("custom_metric", "name"),
+                GPU_UTILIZATION_METRIC,
+                f"custom_metric repeats {GPU_UTILIZATION_METRIC}, which target_gpu_utilization already sets",
             )
         if self.canary is not None:
             if len(self.name) > 56:
-                raise ValueError(
-                    f"name '{self.name}' is too long for a canary: at most 56 characters (+ '-canary')"
+                fail_at(
+                    model,
+                    ("name",),
+                    self.name,
+                    f"name '{self.name}' is too long for a canary: at most 56 characters (+ '-canary')",
                 )
             if self.canary.image == self.image:
-                raise ValueError("canary.image is the serving's image: the canary is promoted, remove canary")
+                fail_at(
+                    model,
+                    ("canary", "image"),
+                    self.canary.image,
+                    "canary.image is the serving's image: the canary is promoted, remove canary",
+                )
             if self.latest_approved_of and set(MODEL_ENV) & set(self.canary.env):
-                raise ValueError(f"canary.env cannot set {list(MODEL_ENV)}: they come from the registry")
+                fail_at(
+                    model,
+                    ("canary", "env"),
+                    sorted(set(MODEL_ENV) & set(self.canary.env)),
+                    f"canary.env cannot set {list(MODEL_ENV)}: they come from the registry",
+                )
         taken = sorted(set(MODEL_ENV) & set(self.env)) if self.latest_approved_of else []
         if taken:
-            raise ValueError(f"env {taken} are set from the registry with latest_approved_of; remove them")
+            fail_at(
+                model,
+                ("env",),
+                taken,
+                f"env {taken} are set from the registry with latest_approved_of; remove them",
+            )
         if self.model_cache_path in ("/tmp", "/"):
-            raise ValueError("model_cache_path must be its own directory, not '/' or '/tmp'")
+            fail_at(
+                model,
+                ("model_cache_path",),
+                self.model_cache_path,
+                "model_cache_path must be its own directory, not '/' or '/tmp'",
+            )
         self._check_server()
         return self
 

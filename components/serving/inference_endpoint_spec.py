@@ -336,23 +336,40 @@ class VariantSpec(_Spec):
     def _consistent(self) -> VariantSpec:
         if (self.instance_type is None) == (self.serverless is None):
             raise ValueError("set either instance_type (instance-based) or serverless, not both or neither")
+        model = "VariantSpec"  # each rule names the key to change (fail_at)
         if self.serverless is not None:
             if self.scaling is not None:
-                raise ValueError("serverless variants scale by concurrency: remove scaling")
+                fail_at(model, ("scaling",), None, "serverless variants scale by concurrency: remove scaling")
             if self.volume_size_gb is not None:
-                raise ValueError("serverless variants have no volume: remove volume_size_gb")
+                fail_at(
+                    model,
+                    ("volume_size_gb",),
+                    self.volume_size_gb,
+                    "serverless variants have no volume: remove volume_size_gb",
+                )
         if self.volume_size_gb is not None and self.instance_type and has_instance_store(self.instance_type):
-            raise ValueError(f"{self.instance_type} serves from local NVMe storage: remove volume_size_gb")
+            fail_at(
+                model,
+                ("volume_size_gb",),
+                self.volume_size_gb,
+                f"{self.instance_type} serves from local NVMe storage: remove volume_size_gb",
+            )
         if self.scaling is not None:
             scaling = self.scaling
             if not scaling.min_capacity <= self.initial_instance_count <= scaling.max_capacity:
-                raise ValueError(
+                fail_at(
+                    model,
+                    ("initial_instance_count",),
+                    self.initial_instance_count,
                     f"initial_instance_count {self.initial_instance_count} must lie within "
-                    f"min_capacity {scaling.min_capacity} and max_capacity {scaling.max_capacity}"
+                    f"min_capacity {scaling.min_capacity} and max_capacity {scaling.max_capacity}",
                 )
             if scaling.gpu_utilization_percent is not None and not self.is_gpu:
-                raise ValueError(
-                    f"gpu_utilization_percent needs a GPU instance type (got {self.instance_type})"
+                fail_at(
+                    model,
+                    ("scaling", "gpu_utilization_percent"),
+                    scaling.gpu_utilization_percent,
+                    f"gpu_utilization_percent needs a GPU instance type (got {self.instance_type})",
                 )
         if self.model.triton is not None:
             self._check_triton()

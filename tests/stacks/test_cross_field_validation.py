@@ -102,6 +102,21 @@ def test_kubernetes_serving_names_are_unique_per_namespace(write_stack) -> None:
     }
 
 
+def test_a_servings_cross_field_error_names_the_key_to_change(write_stack) -> None:
+    """The stack file's error points at the serving's own key (cpu_request, canary.image...), not
+    only at the serving, as every cross-field rule of the stack file does."""
+    servings = [
+        _serving(),
+        _serving("fraud", cpu_request="4", cpu_limit="2"),
+        _serving("ranker", canary={"image": IMAGE}),
+    ]
+    assert _problems(write_stack, "prod", at("kubernetes_serving", {"servings": servings})) == {
+        f"{P}.kubernetes_serving.servings[1].cpu_request": "cpu_request (4) exceeds cpu_limit (2)",
+        f"{P}.kubernetes_serving.servings[2].canary.image": "canary.image is the serving's image: the canary "
+        "is promoted, remove canary",
+    }
+
+
 # -- SageMaker endpoints -------------------------------------------------------------------------
 
 
@@ -241,14 +256,18 @@ def test_a_shadow_test_may_run_exactly_thirty_days_and_not_a_second_longer() -> 
     [
         pytest.param(
             1,
-            {"": "Value error, initial_instance_count 1 must lie within min_capacity 2 and max_capacity 4"},
+            {
+                "initial_instance_count": "initial_instance_count 1 must lie within min_capacity 2 and max_capacity 4"
+            },
             id="below-min",
         ),
         pytest.param(2, {}, id="at-min"),
         pytest.param(4, {}, id="at-max"),
         pytest.param(
             5,
-            {"": "Value error, initial_instance_count 5 must lie within min_capacity 2 and max_capacity 4"},
+            {
+                "initial_instance_count": "initial_instance_count 5 must lie within min_capacity 2 and max_capacity 4"
+            },
             id="above-max",
         ),
     ],
@@ -349,7 +368,7 @@ def test_a_shadow_test_refuses_a_serverless_shadow_variant_at_shadow_test() -> N
     }
 
 
-TOLERATION_VALUE = "Value error, toleration 'gpu': set value with operator Equal, and only then"
+TOLERATION_VALUE = "toleration 'gpu': set value with operator Equal, and only then"
 
 
 @pytest.mark.parametrize(
@@ -357,8 +376,10 @@ TOLERATION_VALUE = "Value error, toleration 'gpu': set value with operator Equal
     [
         pytest.param({"operator": "Exists"}, {}, id="exists-without-value"),
         pytest.param({"operator": "Equal", "value": "true"}, {}, id="equal-with-value"),
-        pytest.param({"operator": "Exists", "value": "true"}, {"": TOLERATION_VALUE}, id="exists-with-value"),
-        pytest.param({"operator": "Equal"}, {"": TOLERATION_VALUE}, id="equal-without-value"),
+        pytest.param(
+            {"operator": "Exists", "value": "true"}, {"value": TOLERATION_VALUE}, id="exists-with-value"
+        ),
+        pytest.param({"operator": "Equal"}, {"value": TOLERATION_VALUE}, id="equal-without-value"),
     ],
 )
 def test_a_tolerations_value_goes_with_operator_equal_and_only_then(toleration, problems) -> None:
@@ -373,7 +394,7 @@ def test_a_tolerations_value_goes_with_operator_equal_and_only_then(toleration, 
         pytest.param(
             2,
             {
-                "": "Value error, pdb_min_available (2) must be below min_replicas (2), or a node drain could "
+                "pdb_min_available": "pdb_min_available (2) must be below min_replicas (2), or a node drain could "
                 "never evict a pod at minimum scale"
             },
             id="equal-to-min-replicas",
@@ -393,7 +414,7 @@ def test_a_disruption_budget_leaves_a_pod_to_evict_at_minimum_scale(pdb_min_avai
         pytest.param(
             {"gpu_node_selector": {}, "gpu_tolerations": []},
             {
-                "": "Value error, gpus > 0 needs gpu_node_selector or gpu_tolerations so the pods are placed on GPU nodes"
+                "gpu_node_selector": "gpus > 0 needs gpu_node_selector or gpu_tolerations so the pods are placed on GPU nodes"
             },
             id="neither",
         ),
@@ -412,5 +433,5 @@ def test_a_canary_may_set_the_model_variables_unless_the_registry_does() -> None
     assert _spec_problems(KubernetesServingSpec, serving) == {}
 
     assert _spec_problems(KubernetesServingSpec, {**serving, "latest_approved_of": "customer-churn"}) == {
-        "": "Value error, canary.env cannot set ['MODEL_PACKAGE_ARN', 'MODEL_DATA_URL']: they come from the registry"
+        "canary.env": "canary.env cannot set ['MODEL_PACKAGE_ARN', 'MODEL_DATA_URL']: they come from the registry"
     }
