@@ -48,6 +48,14 @@ def gate_name(pipeline_name: str) -> str:
     return fit(f"{pipeline_name}-retraining", STATE_MACHINE_NAME_LIMIT)
 
 
+API_RETRY: Final = [
+    {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "BackoffRate": 2}
+]
+"""Every AWS call of the gate: a throttled or briefly failing call is tried again (10, 20, 40 s)
+before the execution fails and pages; the reads repeat harmlessly, the start is idempotent
+(its client token)."""
+
+
 def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]:
     """The Amazon States Language definition (JSONPath). AWS SDK integrations take and return
     PascalCase names even where the service API is camelCase (Step Functions' own)."""
@@ -70,6 +78,7 @@ def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]
                 },
                 # Newest first (the API's order): the last one is the gate holding the cooldown.
                 "ResultSelector": {"running.$": "$.Executions[*].ExecutionArn"},
+                "Retry": API_RETRY,
                 "ResultPath": "$.gate",
                 "Next": "OldestRunningGate",
             },
@@ -103,6 +112,7 @@ def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]
                     "MaxResults": 10,
                 },
                 "ResultSelector": {"statuses.$": "$.PipelineExecutionSummaries[*].PipelineExecutionStatus"},
+                "Retry": API_RETRY,
                 "ResultPath": "$.runs",
                 "Next": "IsAPipelineRunExecuting",
             },
@@ -129,14 +139,7 @@ def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]
                     "PipelineExecutionDescription.$": "States.Format('Retraining: alarm {} entered ALARM', $.alarm)",
                     "ClientRequestToken.$": "States.Hash($.self, 'SHA-256')",
                 },
-                "Retry": [
-                    {
-                        "ErrorEquals": ["States.ALL"],
-                        "IntervalSeconds": 10,
-                        "MaxAttempts": 3,
-                        "BackoffRate": 2,
-                    }
-                ],
+                "Retry": API_RETRY,
                 "ResultPath": "$.started",
                 "Next": "Cooldown",
             },

@@ -289,6 +289,47 @@ def test_a_throttled_start_is_retried_until_the_run_starts(aws, monkeypatch: pyt
     assert stored.client_request_token == hashlib.sha256(execution.encode()).hexdigest()
 
 
+# moto has no ThrottlingException shape for ListPipelineExecutions (AWS throttles every call all the same).
+@pytest.mark.filterwarnings("ignore:Exception\\(ThrottlingException\\):UserWarning")
+def test_a_throttled_read_is_retried_rather_than_failing_the_gate(
+    aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate's reads (its own running executions, the pipeline's runs) are retried like the start:
+    one throttled ListPipelineExecutions must not fail the execution (and page) instead of retraining."""
+    from moto.sagemaker.exceptions import SagemakerClientError
+    from moto.sagemaker.models import SageMakerModelBackend
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+    class ThrottlingException(SagemakerClientError):
+        code = "ThrottlingException"
+
+    waits: list[float] = []
+    monkeypatch.setattr(retrier_decl, "time", SimpleNamespace(sleep=waits.append))
+    listed = SageMakerModelBackend.list_pipeline_executions
+    refusals = iter([True, True])
+
+    def throttled(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if next(refusals, False):
+            raise ThrottlingException()
+        return listed(self, *args, **kwargs)
+
+    monkeypatch.setattr(SageMakerModelBackend, "list_pipeline_executions", throttled)
+    execution = _alarm(aws, "throttled-read")
+    _wait(aws, execution, until="Cooldown")
+    assert waits == [10, 20]
+    assert len(_runs(aws)) == 1
+
+
+def test_every_aws_call_of_the_gate_is_retried() -> None:
+    states = gate_definition(PIPELINE, 86400)["States"]
+    tasks = {name for name, state in states.items() if state["Type"] == "Task"}
+    assert tasks == {"ListRunningGates", "ListPipelineRuns", "StartRetraining"}
+    for name in tasks:
+        assert states[name]["Retry"] == [
+            {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "BackoffRate": 2}
+        ], name
+
+
 def test_the_run_names_its_alarm_and_a_retried_start_cannot_double_it(aws) -> None:
     from moto.sagemaker.models import sagemaker_backends
 
