@@ -114,19 +114,23 @@ def promote_model_package(
     package = _package_of_group(sagemaker, group_name, model_package_arn)
     uri, report = _report(s3, package, model_package_arn)
     value = _metric_in(report, criterion.metric, uri)
-    decided = package.get("ModelApprovalStatus")
-    if decided in DECIDED:
-        # A decision stands: re-running the gate (a retried CI job) must not approve a version a
-        # person rejected to roll it back, nor send a second approval event for one approved.
+
+    def result(status: str, **extra: Any) -> PromotionResult:
         return PromotionResult(
             model_package_arn=model_package_arn,
             metric=criterion.metric,
             value=value,
             threshold=float(criterion.threshold),
             direction=criterion.direction,
-            status=decided,
-            decided_before=str(package.get("ApprovalDescription", "")),
+            status=status,
+            **extra,
         )
+
+    decided = package.get("ModelApprovalStatus")
+    if decided in DECIDED:
+        # A decision stands: re-running the gate (a retried CI job) must not approve a version a
+        # person rejected to roll it back, nor send a second approval event for one approved.
+        return result(decided, decided_before=str(package.get("ApprovalDescription", "")))
     status = "Approved" if criterion.passes(value) else "Rejected"
     card_arn = None
     if card is not None and status == "Approved":
@@ -137,15 +141,7 @@ def promote_model_package(
         ModelApprovalStatus=status,
         ApprovalDescription=f"{approver}: {criterion.metric}={value:g}, required {comparison} {criterion.threshold:g}",
     )
-    return PromotionResult(
-        model_package_arn=model_package_arn,
-        metric=criterion.metric,
-        value=value,
-        threshold=float(criterion.threshold),
-        direction=criterion.direction,
-        status=status,
-        model_card=card_arn,
-    )
+    return result(status, model_card=card_arn)
 
 
 def create_card_of_approved(

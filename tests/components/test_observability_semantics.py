@@ -39,8 +39,9 @@ from components.observability.alert_subscription import AlertSubscription
 from components.observability.alert_topic import AlertTopic, AlertTopicArgs
 from components.observability.endpoint_alarms import EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
 from components.observability.failure_alerts import FailureAlertsArgs
-from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
+from components.training.pipeline_triggers import NewDataSource, PipelineTriggers
 from planner.recorder import ResourceGraph, record_program
+from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, record_triggers
 from tests.graph_helpers import policy_of, statements
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -285,25 +286,11 @@ def test_the_data_quality_job_runs_on_one_instance_for_at_most_the_specs_runtime
 
 # --- pipeline triggers ----------------------------------------------------------------------------
 
-PIPELINE_ARN = "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/customer-churn-training"
 QUEUE_KEY = "arn:aws:kms:eu-west-1:123456789012:key/notify"
 
 
 def _triggers(**changes: Any) -> tuple[ResourceGraph, PipelineTriggers]:
-    built: list[PipelineTriggers] = []
-    values: dict[str, Any] = {
-        "pipeline_name": "customer-churn-training",
-        "pipeline_arn": PIPELINE_ARN,
-        "account_id": "123456789012",
-        "region": "eu-west-1",
-        "role_path": "/mlops-platform/test/",
-        "tags": {"owner": "t"},
-    } | changes
-    graph = record_program(
-        lambda: built.append(PipelineTriggers("triggers", PipelineTriggersArgs(**values))),
-        config={"mlops-platform:platform": {"region": "eu-west-1", "account_id": "123456789012"}},
-    )
-    return graph, built[0]
+    return record_triggers(**changes)
 
 
 def _trusted_service(graph: ResourceGraph, resource: Any) -> str:

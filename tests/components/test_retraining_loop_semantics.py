@@ -29,11 +29,10 @@ import json
 import math
 from typing import Any
 
-import pulumi
 import pytest
 from moto.events.models import EventPattern
 
-from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
+from components.training.pipeline_triggers import NewDataSource
 from components.training.retraining_gate import gate_definition, gate_name
 from components.training.training_spec import TuningSpec
 from components.training.tuning import (
@@ -43,33 +42,17 @@ from components.training.tuning import (
     tuning_problems,
     tuning_runtime,
 )
-from planner.recorder import ResourceGraph, record_program
+from planner.recorder import ResourceGraph
+from tests.components.pipeline_triggers_fixture import PIPELINE_NAME, record_triggers
 from tests.graph_helpers import policy_of, statements
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
-PIPELINE_NAME = "customer-churn-training"
-PIPELINE_ARN = f"arn:aws:sagemaker:eu-west-1:123456789012:pipeline/{PIPELINE_NAME}"
 QUEUE_KEY = "arn:aws:kms:eu-west-1:123456789012:key/notifications"
 ALARM = "customer-churn-data-drift"
 
 
 def _triggers(**changes: Any) -> ResourceGraph:
-    values: dict[str, Any] = {
-        "pipeline_name": PIPELINE_NAME,
-        "pipeline_arn": PIPELINE_ARN,
-        "account_id": "123456789012",
-        "region": "eu-west-1",
-        "role_path": "/mlops-platform/test/",
-        "tags": {"owner": "t"},
-    } | changes
-
-    def program() -> None:
-        triggers = PipelineTriggers("triggers", PipelineTriggersArgs(**values))
-        pulumi.export("rule_arns", triggers.rule_arns)
-
-    return record_program(
-        program, config={"mlops-platform:platform": {"region": "eu-west-1", "account_id": "123456789012"}}
-    )
+    return record_triggers(**changes)[0]
 
 
 def _new_data(window: int = 120) -> NewDataSource:

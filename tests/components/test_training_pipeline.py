@@ -12,12 +12,12 @@ from components.training.definition import SCRIPT_KEYS
 from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.training.training_pipeline import TrainingSpec
 from planner.recorder import ResourceGraph, record_program
+from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, record_triggers
 from tests.graph_helpers import as_list, policy_of, statements, within
 from tests.recorded import recorded_stack
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 RULE = "aws:cloudwatch/eventRule:EventRule"
-PIPELINE_ARN = "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/customer-churn-training"
 QUEUE_KEY = "arn:aws:kms:eu-west-1:123456789012:key/notifications"
 
 
@@ -208,18 +208,7 @@ def test_a_drift_alarm_entering_alarm_starts_a_run() -> None:
 
 
 def _triggers(**changes: Any) -> ResourceGraph:
-    values: dict[str, Any] = {
-        "pipeline_name": "customer-churn-training",
-        "pipeline_arn": PIPELINE_ARN,
-        "account_id": "123456789012",
-        "region": "eu-west-1",
-        "role_path": "/mlops-platform/test/",
-        "tags": {"owner": "t"},
-    } | changes
-    return record_program(
-        lambda: PipelineTriggers("triggers", PipelineTriggersArgs(**values)),
-        config={"mlops-platform:platform": {"region": "eu-west-1", "account_id": "123456789012"}},
-    )
+    return record_triggers(**changes)[0]
 
 
 @pytest.mark.parametrize("window", [0, 120, 300])

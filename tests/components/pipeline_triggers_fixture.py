@@ -1,0 +1,36 @@
+"""One way to record a ``PipelineTriggers`` for the tests that read its resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from components.training.pipeline_triggers import PipelineTriggers, PipelineTriggersArgs
+from planner.recorder import ResourceGraph, record_program
+
+PIPELINE_NAME = "customer-churn-training"
+PIPELINE_ARN = f"arn:aws:sagemaker:eu-west-1:123456789012:pipeline/{PIPELINE_NAME}"
+
+
+def record_triggers(**changes: Any) -> tuple[ResourceGraph, PipelineTriggers]:
+    """The graph of a ``PipelineTriggers`` of :data:`PIPELINE_NAME` with ``changes`` to its args,
+    and the component (its ``rule_arns`` exported as ``rule_arns``)."""
+    values: dict[str, Any] = {
+        "pipeline_name": PIPELINE_NAME,
+        "pipeline_arn": PIPELINE_ARN,
+        "account_id": "123456789012",
+        "region": "eu-west-1",
+        "role_path": "/mlops-platform/test/",
+        "tags": {"owner": "t"},
+    } | changes
+    built: list[PipelineTriggers] = []
+
+    def program() -> None:
+        built.append(PipelineTriggers("triggers", PipelineTriggersArgs(**values)))
+        pulumi.export("rule_arns", built[0].rule_arns)
+
+    graph = record_program(
+        program, config={"mlops-platform:platform": {"region": "eu-west-1", "account_id": "123456789012"}}
+    )
+    return graph, built[0]
