@@ -6,8 +6,9 @@ whose registry approved it. Anyone holding a token that may dispatch to the repo
 one, so the payload is untrusted: every field is checked against a strict format and against the
 stack files (the source stack must be one of them, the family one it trains, and the version must
 be in that family's model package group, in the stack's account and region), and only the
-environment after the source stack's in the promotion order is deployed (dev → staging, staging → prod; an approval in prod's own registry deploys prod). The environments'
-gates stay as they are: prod still waits for its reviewers.
+environment after the source stack's in the promotion order is deployed (dev → staging, staging →
+prod; an approval in prod's own registry deploys prod). The environments' gates stay as they are:
+prod still waits for its reviewers.
 """
 
 from __future__ import annotations
