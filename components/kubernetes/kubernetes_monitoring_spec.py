@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 
 from .. import versions
 from ..addresses import https_url_problem
-from ..limits import SPEC_CONFIG
+from ..limits import SPEC_CONFIG, fail_at
 from .kubernetes_serving_spec import (
     CPU_QUANTITY,
     METRIC_NAME,
@@ -98,10 +98,18 @@ class ComputeResources(_Spec):
     @model_validator(mode="after")
     def _requests_within_limits(self) -> ComputeResources:
         if _cpu_millis(self.cpu_request) > _cpu_millis(self.cpu_limit):
-            raise ValueError(f"cpu_request ({self.cpu_request}) exceeds cpu_limit ({self.cpu_limit})")
+            fail_at(
+                "ComputeResources",
+                ("cpu_request",),
+                self.cpu_request,
+                f"cpu_request ({self.cpu_request}) exceeds cpu_limit ({self.cpu_limit})",
+            )
         if _memory_mib(self.memory_request) > _memory_mib(self.memory_limit):
-            raise ValueError(
-                f"memory_request ({self.memory_request}) exceeds memory_limit ({self.memory_limit})"
+            fail_at(
+                "ComputeResources",
+                ("memory_request",),
+                self.memory_request,
+                f"memory_request ({self.memory_request}) exceeds memory_limit ({self.memory_limit})",
             )
         return self
 
@@ -245,11 +253,21 @@ class AlertRouting(_Spec):
     @model_validator(mode="after")
     def _url_matches_destination(self) -> AlertRouting:
         if (self.destination == "webhook") != (self.webhook_url is not None):
-            raise ValueError("set webhook_url with destination webhook, and only then")
+            fail_at(
+                "AlertRouting",
+                ("webhook_url",),
+                self.webhook_url,
+                "set webhook_url with destination webhook, and only then",
+            )
         if self.webhook_url is not None:
             problem = https_url_problem(self.webhook_url)
             if problem:
-                raise ValueError(f"webhook_url needs an https:// URL: {problem}")
+                fail_at(
+                    "AlertRouting",
+                    ("webhook_url",),
+                    self.webhook_url,
+                    f"webhook_url needs an https:// URL: {problem}",
+                )
         return self
 
 
@@ -359,13 +377,19 @@ class KubernetesMonitoringSpec(GpuPlacement):
     @model_validator(mode="after")
     def _consistent(self) -> KubernetesMonitoringSpec:
         if self.namespace == self.agents_namespace:
-            raise ValueError(
+            fail_at(
+                "KubernetesMonitoringSpec",
+                ("agents_namespace",),
+                self.agents_namespace,
                 f"namespace and agents_namespace are both '{self.namespace}': the host-access agents need "
-                "their own `privileged` namespace so Prometheus and Grafana stay under `baseline`"
+                "their own `privileged` namespace so Prometheus and Grafana stay under `baseline`",
             )
         if not (self.gpu_node_selector or self.gpu_tolerations):
-            raise ValueError(
-                "set gpu_node_selector or gpu_tolerations so the DCGM exporter lands on GPU nodes"
+            fail_at(
+                "KubernetesMonitoringSpec",
+                ("gpu_node_selector",),
+                self.gpu_node_selector,
+                "set gpu_node_selector or gpu_tolerations so the DCGM exporter lands on GPU nodes",
             )
         return self
 

@@ -576,7 +576,12 @@ class KubernetesServingSpec(GpuPlacement):
 
     def _check_server(self) -> None:
         if self.server != "triton" and self.model_repository is not None:
-            raise ValueError("model_repository goes with server triton")
+            fail_at(
+                "KubernetesServingSpec",
+                ("model_repository",),
+                self.model_repository,
+                "model_repository goes with server triton",
+            )
         if self.server == "triton" and self.latest_approved_of and self.kserve is None:
             raise ValueError(
                 "server triton with latest_approved_of needs kserve: Triton reads a model repository "
@@ -594,7 +599,12 @@ class KubernetesServingSpec(GpuPlacement):
         if bad:
             raise ValueError(f"kserve does not take {'; '.join(bad)}: remove them or kserve")
         if self.latest_approved_of and "STORAGE_URI" in self.env:
-            raise ValueError("env STORAGE_URI is set from the registry with kserve and latest_approved_of")
+            fail_at(
+                "KubernetesServingSpec",
+                ("env", "STORAGE_URI"),
+                self.env["STORAGE_URI"],
+                "env STORAGE_URI is set from the registry with kserve and latest_approved_of",
+            )
 
     @property
     def start_allowance_seconds(self) -> int:

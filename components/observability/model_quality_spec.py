@@ -8,7 +8,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from ..limits import PHYSICAL_NAME_LIMITS, SPEC_CONFIG
+from ..limits import PHYSICAL_NAME_LIMITS, SPEC_CONFIG, fail_at
 from ..training.definition import ProblemType
 
 Kind = Literal["ModelQuality", "ModelBias", "ModelExplainability"]
@@ -131,9 +131,12 @@ class ModelQualitySpec(BaseModel):
     @model_validator(mode="after")
     def _probability_only_for_binary(self) -> ModelQualitySpec:
         if self.problem_type != "BinaryClassification" and self.probability_attribute is not None:
-            raise ValueError(
+            fail_at(
+                "ModelQualitySpec",
+                ("probability_attribute",),
+                self.probability_attribute,
                 f"probability_attribute applies to BinaryClassification only; a {self.problem_type} "
-                "model's prediction is read from inference_attribute"
+                "model's prediction is read from inference_attribute",
             )
         return self
 

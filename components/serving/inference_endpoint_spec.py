@@ -156,7 +156,13 @@ class ServerlessSpec(_Spec):
     @model_validator(mode="after")
     def _provisioned_within_max(self) -> ServerlessSpec:
         if self.provisioned_concurrency is not None and self.provisioned_concurrency > self.max_concurrency:
-            raise ValueError("provisioned_concurrency cannot exceed max_concurrency")
+            fail_at(
+                "ServerlessSpec",
+                ("provisioned_concurrency",),
+                self.provisioned_concurrency,
+                f"provisioned_concurrency ({self.provisioned_concurrency}) cannot exceed max_concurrency "
+                f"({self.max_concurrency})",
+            )
         return self
 
 
