@@ -206,7 +206,12 @@ class ScheduledCapacity(_Spec):
     @model_validator(mode="after")
     def _bounds(self) -> ScheduledCapacity:
         if self.min_capacity > self.max_capacity:
-            raise ValueError(f"min_capacity {self.min_capacity} > max_capacity {self.max_capacity}")
+            fail_at(
+                "ScheduledCapacity",
+                ("min_capacity",),
+                self.min_capacity,
+                f"min_capacity {self.min_capacity} > max_capacity {self.max_capacity}",
+            )
         return self
 
 
@@ -249,7 +254,12 @@ class ScalingSpec(_Spec):
     @model_validator(mode="after")
     def _bounds(self) -> ScalingSpec:
         if self.min_capacity > self.max_capacity:
-            raise ValueError(f"min_capacity {self.min_capacity} > max_capacity {self.max_capacity}")
+            fail_at(
+                "ScalingSpec",
+                ("min_capacity",),
+                self.min_capacity,
+                f"min_capacity {self.min_capacity} > max_capacity {self.max_capacity}",
+            )
         if not (self.invocations_per_instance or self.gpu_utilization_percent or self.backlog_per_instance):
             raise ValueError(
                 "a scaling spec needs at least one of invocations_per_instance, gpu_utilization_percent, backlog_per_instance"
@@ -664,11 +674,19 @@ class EndpointSpec(_Spec):
             if scaling is None:
                 continue
             if scaling.min_capacity == 0 and self.async_inference is None:
-                raise ValueError(
-                    f"variant '{variant.name}': scaling to zero (min_capacity 0) needs async inference"
+                fail_at(
+                    "EndpointSpec",
+                    (kind, position, "scaling", "min_capacity"),
+                    0,
+                    f"variant '{variant.name}': scaling to zero (min_capacity 0) needs async inference",
                 )
             if scaling.backlog_per_instance is not None and self.async_inference is None:
-                raise ValueError(f"variant '{variant.name}': backlog_per_instance needs async inference")
+                fail_at(
+                    "EndpointSpec",
+                    (kind, position, "scaling", "backlog_per_instance"),
+                    scaling.backlog_per_instance,
+                    f"variant '{variant.name}': backlog_per_instance needs async inference",
+                )
             for number, action in enumerate(scaling.scheduled):
                 if action.min_capacity == 0 and (
                     self.async_inference is None or scaling.backlog_per_instance is None
@@ -683,12 +701,20 @@ class EndpointSpec(_Spec):
             if scaling.min_capacity == 0 and scaling.backlog_per_instance is None:
                 # The scale-from-zero step policy is tied to the backlog target; without it a variant
                 # at zero instances has no metric that brings the first one back.
-                raise ValueError(
+                fail_at(
+                    "EndpointSpec",
+                    (kind, position, "scaling", "backlog_per_instance"),
+                    None,
                     f"variant '{variant.name}': scaling to zero (min_capacity 0) needs backlog_per_instance, "
-                    "the policy that starts the first instance again"
+                    "the policy that starts the first instance again",
                 )
         if self.async_inference is not None and self.shadow_variants:
-            raise ValueError("async endpoints do not support shadow variants")
+            fail_at(
+                "EndpointSpec",
+                ("shadow_variants",),
+                len(self.shadow_variants),
+                "async endpoints do not support shadow variants",
+            )
         slo = self.deployment.latency_p99_slo_ms
         problem = latency_slo_problem(slo, asynchronous=self.async_inference is not None)
         if problem:

@@ -24,11 +24,12 @@ batch scoring's 100 MB product compared with 101 (no two allowed integers multip
 is at most 100 MB); the DVC prefix check's ``platform.startswith(value/)`` half (every platform prefix
 is one segment, so the other half already decides).
 
-Still naming only the parent (left as they are: changing them moves keys that other tests pin):
-ModelSource's rules (``model``, not ``model_package_arn``/``model_data_url``/``image``), ScalingSpec and
-ScheduledCapacity ``min_capacity > max_capacity``, EndpointSpec's scale-to-zero, backlog and async rules
-(``endpoints[i]``, not the variant's ``scaling.min_capacity``/``backlog_per_instance``), FeatureGroupSpec
-(``record_identifier``, ``event_time``, ``online_ttl``), KubernetesServingConfig's ``monitoring.scrape``.
+Moved to their keys after the audit: ScalingSpec and ScheduledCapacity ``min_capacity > max_capacity``
+(``min_capacity``), EndpointSpec's scale-to-zero, backlog and async rules (the variant's
+``scaling.min_capacity`` / ``scaling.backlog_per_instance``, ``shadow_variants``). Still naming only the
+parent: ModelSource's rules (``model``, not ``model_package_arn``/``model_data_url``/``image``),
+FeatureGroupSpec (``record_identifier``, ``event_time``, ``online_ttl``), KubernetesServingConfig's
+``monitoring.scrape``.
 """
 
 from __future__ import annotations
@@ -326,22 +327,31 @@ def _scaling(minimum: int, backlog: int | None) -> dict[str, Any]:
             False,
             0,
             5,
-            "variant 'primary': scaling to zero (min_capacity 0) needs async inference",
+            (
+                "variants.0.scaling.min_capacity",
+                "variant 'primary': scaling to zero (min_capacity 0) needs async inference",
+            ),
             id="zero-real-time",
         ),
         pytest.param(
             False,
             1,
             5,
-            "variant 'primary': backlog_per_instance needs async inference",
+            (
+                "variants.0.scaling.backlog_per_instance",
+                "variant 'primary': backlog_per_instance needs async inference",
+            ),
             id="backlog-real-time",
         ),
         pytest.param(
             True,
             0,
             None,
-            "variant 'primary': scaling to zero (min_capacity 0) needs backlog_per_instance, the policy that "
-            "starts the first instance again",
+            (
+                "variants.0.scaling.backlog_per_instance",
+                "variant 'primary': scaling to zero (min_capacity 0) needs backlog_per_instance, the policy that "
+                "starts the first instance again",
+            ),
             id="zero-without-backlog",
         ),
     ],
@@ -355,7 +365,21 @@ def test_scaling_to_zero_needs_async_inference_and_its_backlog_target(
         "variants": [variant],
         **({"async_inference": ASYNC} if asynchronous else {}),
     }
-    assert _spec_problems(EndpointSpec, endpoint) == ({"": f"Value error, {problem}"} if problem else {})
+    # At the scaling key to change, not only the endpoint.
+    assert _spec_problems(EndpointSpec, endpoint) == (dict([problem]) if problem else {})
+
+
+def test_a_scaling_minimum_above_its_maximum_names_the_minimum() -> None:
+    scaling = {"min_capacity": 2, "max_capacity": 3, "invocations_per_instance": 100}
+    variant = _instances(initial_instance_count=2, scaling=scaling)
+    assert _spec_problems(VariantSpec, variant) == {}
+    assert _spec_problems(VariantSpec, {**variant, "scaling": {**scaling, "min_capacity": 4}}) == {
+        "scaling.min_capacity": "min_capacity 4 > max_capacity 3"
+    }
+    scheduled = {"name": "night", "schedule": "cron(0 20 * * ? *)", "min_capacity": 3, "max_capacity": 2}
+    assert _spec_problems(VariantSpec, {**variant, "scaling": {**scaling, "scheduled": [scheduled]}}) == {
+        "scaling.scheduled.0.min_capacity": "min_capacity 3 > max_capacity 2"
+    }
 
 
 def test_an_async_endpoint_takes_no_shadow_variant() -> None:
@@ -366,7 +390,7 @@ def test_an_async_endpoint_takes_no_shadow_variant() -> None:
 
     assert _spec_problems(
         EndpointSpec, {**endpoint, "async_inference": ASYNC, "shadow_variants": shadow}
-    ) == {"": "Value error, async endpoints do not support shadow variants"}
+    ) == {"shadow_variants": "async endpoints do not support shadow variants"}
 
 
 def test_a_serverless_endpoint_takes_no_async_inference() -> None:
