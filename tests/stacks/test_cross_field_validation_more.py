@@ -37,7 +37,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
 
 from components.data.dvc_remote_spec import DvcRemoteSpec
 from components.data.feature_store_spec import FeatureGroupSpec
@@ -55,8 +54,8 @@ from components.serving.shared_endpoint_spec import (
     SharedEndpointSpec,
 )
 from stacks.config import CONFIG_KEY
-from tests.config_problems import stack_file_problems
 from tests.stack_edits import Edit, at, both
+from tests.stacks.test_cross_field_validation import _problems, _spec_problems
 
 P = CONFIG_KEY
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
@@ -65,19 +64,6 @@ LABEL_RULES = (
     "keys [prefix/]name, names and values up to 63 letters, digits, '-', '_' or '.', starting and ending "
     "with a letter or digit"
 )
-
-
-def _spec_problems(model: type[BaseModel], data: dict[str, Any]) -> dict[str, str]:
-    """``model``'s errors for ``data``, keyed by dotted location; empty when it validates."""
-    try:
-        model.model_validate(data)
-    except ValidationError as error:
-        return {".".join(map(str, e["loc"])): e["msg"] for e in error.errors()}
-    return {}
-
-
-def _problems(write_stack, base: str, edit: Edit) -> dict[str, str]:
-    return stack_file_problems(write_stack(base, edit))
 
 
 def _servings(**changes: Any) -> Edit:
