@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..limits import SPEC_CONFIG
+from ..limits import SPEC_CONFIG, fail_at
 
 # SageMaker's FeatureGroupName / FeatureName pattern: letters and digits, single '-' or '_' between.
 _SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
@@ -83,27 +83,47 @@ class FeatureGroupSpec(_Spec):
 
     @model_validator(mode="after")
     def _consistent(self) -> FeatureGroupSpec:
+        # Each rule names the key to change (fail_at), not only the feature group.
+        model = "FeatureGroupSpec"
         names = [feature.name for feature in self.features]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
-            raise ValueError(f"duplicate feature names: {', '.join(duplicates)}")
+            fail_at(model, ("features",), duplicates, f"duplicate feature names: {', '.join(duplicates)}")
         types = {feature.name: feature.type for feature in self.features}
         if self.record_identifier not in types:
-            raise ValueError(f"record_identifier '{self.record_identifier}' is not a declared feature")
+            fail_at(
+                model,
+                ("record_identifier",),
+                self.record_identifier,
+                f"record_identifier '{self.record_identifier}' is not a declared feature",
+            )
         if types[self.record_identifier] == "Fractional":
-            raise ValueError(
-                f"record_identifier '{self.record_identifier}' must be Integral or String, not Fractional"
+            fail_at(
+                model,
+                ("record_identifier",),
+                self.record_identifier,
+                f"record_identifier '{self.record_identifier}' must be Integral or String, not Fractional",
             )
         if self.event_time not in types:
-            raise ValueError(f"event_time '{self.event_time}' is not a declared feature")
+            fail_at(
+                model,
+                ("event_time",),
+                self.event_time,
+                f"event_time '{self.event_time}' is not a declared feature",
+            )
         if types[self.event_time] not in ("String", "Fractional"):
-            raise ValueError(
-                f"event_time '{self.event_time}' must be String or Fractional, not {types[self.event_time]}"
+            fail_at(
+                model,
+                ("event_time",),
+                self.event_time,
+                f"event_time '{self.event_time}' must be String or Fractional, not {types[self.event_time]}",
             )
         if not (self.online or self.offline):
             raise ValueError("a feature group needs an online store, an offline store, or both")
         if self.online_ttl is not None and not self.online:
-            raise ValueError("online_ttl needs the online store (online: true)")
+            fail_at(
+                model, ("online_ttl",), self.online_ttl, "online_ttl needs the online store (online: true)"
+            )
         return self
 
 

@@ -116,17 +116,34 @@ class ModelSource(_Spec):
                 "set exactly one of model_package_arn, latest_approved_of, image or triton"
                 + (f" (got {', '.join(given)})" if given else "")
             )
+        # The rules of one field name it (fail_at); "exactly one source" is the model's own.
         if self.model_package_arn and not MODEL_PACKAGE_VERSION_ARN.match(self.model_package_arn):
-            raise ValueError(
-                f"'{self.model_package_arn}' is not a model package version ARN (…:model-package/<group>/<n>)"
+            fail_at(
+                "ModelSource",
+                ("model_package_arn",),
+                self.model_package_arn,
+                f"'{self.model_package_arn}' is not a model package version ARN (…:model-package/<group>/<n>)",
             )
         if self.model_data_url is not None and self.image is None:
-            raise ValueError("model_data_url goes with image; a model package carries its own artifacts")
+            fail_at(
+                "ModelSource",
+                ("model_data_url",),
+                self.model_data_url,
+                "model_data_url goes with image; a model package carries its own artifacts",
+            )
         if self.model_data_url is not None and not self.model_data_url.startswith("s3://"):
-            raise ValueError(f"model_data_url must be an s3:// URI (got {self.model_data_url!r})")
+            fail_at(
+                "ModelSource",
+                ("model_data_url",),
+                self.model_data_url,
+                f"model_data_url must be an s3:// URI (got {self.model_data_url!r})",
+            )
         if self.image is not None and ".dkr.ecr." not in self.image:
-            raise ValueError(
-                f"image must be an ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/...), got {self.image!r}"
+            fail_at(
+                "ModelSource",
+                ("image",),
+                self.image,
+                f"image must be an ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/...), got {self.image!r}",
             )
         return self
 

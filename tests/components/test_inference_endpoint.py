@@ -496,7 +496,7 @@ GOOD = {
 MALFORMED_ENDPOINTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("no-model-source", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {}}]}, "endpoints[0].variants[0].model", "set exactly one of model_package_arn"),
     ("two-model-sources", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"latest_approved_of": "customer-churn", "image": "1.dkr.ecr.x/y"}}]}, "endpoints[0].variants[0].model", "got latest_approved_of, image"),
-    ("bad-package-arn", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"model_package_arn": "arn:aws:s3:::x"}}]}, "endpoints[0].variants[0].model", "not a model package version ARN"),
+    ("bad-package-arn", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"model_package_arn": "arn:aws:s3:::x"}}]}, "endpoints[0].variants[0].model.model_package_arn", "not a model package version ARN"),
     ("unknown-instance-type", {**GOOD, "variants": [{**GOOD["variants"][0], "instance_type": "g5.xlarge"}]}, "endpoints[0].variants[0].instance_type", "not a SageMaker instance type"),
     ("min-above-max", {**GOOD, "variants": [{**GOOD["variants"][0], "scaling": {"min_capacity": 5, "max_capacity": 4}}]}, "endpoints[0].variants[0].scaling.min_capacity", "min_capacity 5 > max_capacity 4"),
     ("initial-outside-bounds", {**GOOD, "variants": [{**GOOD["variants"][0], "initial_instance_count": 6}]}, "endpoints[0].variants[0].initial_instance_count", "initial_instance_count 6 must lie within"),

@@ -26,10 +26,10 @@ is one segment, so the other half already decides).
 
 Moved to their keys after the audit: ScalingSpec and ScheduledCapacity ``min_capacity > max_capacity``
 (``min_capacity``), EndpointSpec's scale-to-zero, backlog and async rules (the variant's
-``scaling.min_capacity`` / ``scaling.backlog_per_instance``, ``shadow_variants``). Still naming only the
-parent: ModelSource's rules (``model``, not ``model_package_arn``/``model_data_url``/``image``),
-FeatureGroupSpec (``record_identifier``, ``event_time``, ``online_ttl``), KubernetesServingConfig's
-``monitoring.scrape``.
+``scaling.min_capacity`` / ``scaling.backlog_per_instance``, ``shadow_variants``), ModelSource's one-field
+rules (``model_package_arn``, ``model_data_url``, ``image``), FeatureGroupSpec's (``features``,
+``record_identifier``, ``event_time``, ``online_ttl``). Still at the parent: KubernetesServingConfig's
+``monitoring.scrape`` target check.
 """
 
 from __future__ import annotations
@@ -238,36 +238,43 @@ ECR_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server:1.0"
 
 
 @pytest.mark.parametrize(
-    ("source", "problem"),
+    ("source", "key", "problem"),
     [
         pytest.param(
             {"latest_approved_of": "customer-churn", "model_data_url": "s3://models/churn/model.tar.gz"},
+            "model_data_url",
             "model_data_url goes with image; a model package carries its own artifacts",
             id="data-url-with-a-package",
         ),
         pytest.param(
-            {}, "set exactly one of model_package_arn, latest_approved_of, image or triton", id="none"
+            {},
+            "",
+            "Value error, set exactly one of model_package_arn, latest_approved_of, image or triton",
+            id="none",
         ),
         pytest.param(
             {"model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/churn"},
+            "model_package_arn",
             "'arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/churn' is not a model package version "
             "ARN (…:model-package/<group>/<n>)",
             id="group-arn-pinned",
         ),
         pytest.param(
             {"image": ECR_IMAGE, "model_data_url": "https://models.example.com/model.tar.gz"},
+            "model_data_url",
             "model_data_url must be an s3:// URI (got 'https://models.example.com/model.tar.gz')",
             id="data-url-not-s3",
         ),
         pytest.param(
             {"image": "docker.io/library/churn:1.0"},
+            "image",
             "image must be an ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/...), got "
             "'docker.io/library/churn:1.0'",
             id="image-not-ecr",
         ),
     ],
 )
-def test_a_model_source_of_an_image_takes_an_ecr_image_and_an_s3_artifact(source, problem) -> None:
+def test_a_model_source_of_an_image_takes_an_ecr_image_and_an_s3_artifact(source, key, problem) -> None:
     """SageMaker pulls a model's image from ECR and its ModelDataUrl from S3; a package brings both."""
     assert (
         _spec_problems(ModelSource, {"image": ECR_IMAGE, "model_data_url": "s3://models/churn/model.tar.gz"})
@@ -277,7 +284,8 @@ def test_a_model_source_of_an_image_takes_an_ecr_image_and_an_s3_artifact(source
     pinned = "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"
     assert _spec_problems(ModelSource, {"model_package_arn": pinned}) == {}
 
-    assert _spec_problems(ModelSource, source) == {"": f"Value error, {problem}"}
+    # A one-field rule names its field; "exactly one source" is the model's own.
+    assert _spec_problems(ModelSource, source) == {key: problem}
 
 
 ASYNC = {"max_concurrent_invocations_per_instance": 4}
@@ -704,27 +712,27 @@ GROUP = {
         pytest.param({"online_ttl": {"value": 30, "unit": "Days"}}, None, id="ttl-online"),
         pytest.param(
             {"event_time": "tenure"},
-            "event_time 'tenure' must be String or Fractional, not Integral",
+            ("event_time", "event_time 'tenure' must be String or Fractional, not Integral"),
             id="integral-time",
         ),
         pytest.param(
             {"features": [*FEATURES, {"name": "score", "type": "Fractional"}], "record_identifier": "score"},
-            "record_identifier 'score' must be Integral or String, not Fractional",
+            ("record_identifier", "record_identifier 'score' must be Integral or String, not Fractional"),
             id="fractional-identifier",
         ),
         pytest.param(
             {"features": [*FEATURES, {"name": "tenure", "type": "Integral"}]},
-            "duplicate feature names: tenure",
+            ("features", "duplicate feature names: tenure"),
             id="twice",
         ),
         pytest.param(
             {"online": False, "offline": False},
-            "a feature group needs an online store, an offline store, or both",
+            ("", "Value error, a feature group needs an online store, an offline store, or both"),
             id="no-store",
         ),
         pytest.param(
             {"online": False, "online_ttl": {"value": 30, "unit": "Days"}},
-            "online_ttl needs the online store (online: true)",
+            ("online_ttl", "online_ttl needs the online store (online: true)"),
             id="ttl-offline",
         ),
     ],
@@ -732,9 +740,8 @@ GROUP = {
 def test_a_feature_groups_identifier_event_time_and_stores_are_what_feature_store_takes(
     changes, problem
 ) -> None:
-    assert _spec_problems(FeatureGroupSpec, {**GROUP, **changes}) == (
-        {"": f"Value error, {problem}"} if problem else {}
-    )
+    # At the key to change; "no store at all" is the group's own.
+    assert _spec_problems(FeatureGroupSpec, {**GROUP, **changes}) == (dict([problem]) if problem else {})
 
 
 SUBJECT = "repo:my-org/churn-data:pull_request"
