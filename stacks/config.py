@@ -353,10 +353,18 @@ class KubernetesServingConfig(_Section):
             return self
         servings = {(serving.namespace, serving.name) for serving in self.servings}
         unknown = [
-            f"{t.namespace}/{t.name}" for t in self.monitoring.scrape if (t.namespace, t.name) not in servings
+            (position, f"{t.namespace}/{t.name}")
+            for position, t in enumerate(self.monitoring.scrape)
+            if (t.namespace, t.name) not in servings
         ]
         if unknown:
-            raise ValueError(f"monitoring.scrape names no serving of this stack: {', '.join(unknown)}")
+            position, _ = unknown[0]
+            fail_at(
+                "KubernetesServingConfig",
+                ("monitoring", "scrape", position),
+                unknown[0][1],
+                f"monitoring.scrape names no serving of this stack: {', '.join(name for _, name in unknown)}",
+            )
         if not self.servings:
             raise ValueError("monitoring needs at least one serving to monitor")
         return self

@@ -28,8 +28,8 @@ Moved to their keys after the audit: ScalingSpec and ScheduledCapacity ``min_cap
 (``min_capacity``), EndpointSpec's scale-to-zero, backlog and async rules (the variant's
 ``scaling.min_capacity`` / ``scaling.backlog_per_instance``, ``shadow_variants``), ModelSource's one-field
 rules (``model_package_arn``, ``model_data_url``, ``image``), FeatureGroupSpec's (``features``,
-``record_identifier``, ``event_time``, ``online_ttl``). Still at the parent: KubernetesServingConfig's
-``monitoring.scrape`` target check.
+``record_identifier``, ``event_time``, ``online_ttl``) and KubernetesServingConfig's scrape targets
+(``monitoring.scrape[i]``).
 """
 
 from __future__ import annotations

@@ -117,7 +117,8 @@ def test_monitoring_must_scrape_servings_of_the_stack(write_stack) -> None:
 
     with pytest.raises(
         ConfigError,
-        match=r"kubernetes_serving: monitoring.scrape names no serving of this stack: ml-serving/fraud",
+        match=r"kubernetes_serving\.monitoring\.scrape\[0\]: monitoring.scrape names no serving of this stack: "
+        r"ml-serving/fraud",
     ):
         recorded_stack(str(write_stack("prod", edit)))
 
