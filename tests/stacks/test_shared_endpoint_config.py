@@ -94,7 +94,7 @@ MALFORMED = [
     ("initial-outside-managed", _top(initial_instance_count=4), f"{S}.initial_instance_count", "within managed_scaling's min_instances 2 and max_instances 3"),
     ("below-prod-minimum", _top(initial_instance_count=1, managed_scaling={"min_instances": 1, "max_instances": 3}), f"{S}.managed_scaling.min_instances", "fewer than endpoint_defaults.minimum_instances (2)"),
     ("unknown-family", _component(0, model={"latest_approved_of": "fraud"}), f"{S}.components[0].model.latest_approved_of", "'fraud' is not a model family of this stack"),
-    ("bad-pinned-version", _component(1, model={"model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-ranker"}), f"{S}.components[1].model", "model package version ARN"),
+    ("bad-pinned-version", _component(1, model={"model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-ranker"}), f"{S}.components[1].model.model_package_arn", "model package version ARN"),
     ("routing-unknown", _top(routing="round_robin"), f"{S}.routing", "least_outstanding_requests"),
     ("name-of-an-endpoint", _top(name="customer-churn"), f"{S}.name", "also endpoints[0]'s name"),
     ("component-name-too-long", _component(1, name="r" * 60), f"{S}.components[1].name", "AWS allows at most 63"),
