@@ -6,7 +6,8 @@ monitoring run. Starting the pipeline straight from the rule would start a run f
 a Standard Step Functions state machine (no code to ship or patch: AWS SDK integrations and
 intrinsic functions only) that the retraining rule starts instead:
 
-1. it lists its own RUNNING executions; only the oldest one goes on, every later one ends at once
+1. it lists its own RUNNING executions (again after a few seconds while the list, eventually
+   consistent, does not show itself yet); only the oldest one goes on, every later one ends at once
    ("InCooldown"): an execution that started the pipeline stays RUNNING for the whole cooldown, so
    it holds the gate, and two alarms arriving together cannot both go through;
 2. it skips when a run of the pipeline is already ``Executing`` (started by the schedule, new data
@@ -48,6 +49,8 @@ def gate_name(pipeline_name: str) -> str:
     return fit(f"{pipeline_name}-retraining", STATE_MACHINE_NAME_LIMIT)
 
 
+LISTING_WAIT_SECONDS: Final = 5
+"""How long the gate waits before listing its executions again when its own is not listed yet."""
 API_RETRY: Final = [
     {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "BackoffRate": 2}
 ]
@@ -80,8 +83,17 @@ def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]
                 "ResultSelector": {"running.$": "$.Executions[*].ExecutionArn"},
                 "Retry": API_RETRY,
                 "ResultPath": "$.gate",
-                "Next": "OldestRunningGate",
+                "Next": "AnyGateListed",
             },
+            # ListExecutions is eventually consistent: right after it started, this execution may
+            # not be listed yet (nor another one that started with it). List again until it is, so
+            # two gates that started together still see each other and only the older goes on.
+            "AnyGateListed": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.gate.running[0]", "IsPresent": False, "Next": "WaitToBeListed"}],
+                "Default": "OldestRunningGate",
+            },
+            "WaitToBeListed": {"Type": "Wait", "Seconds": LISTING_WAIT_SECONDS, "Next": "ListRunningGates"},
             "OldestRunningGate": {
                 "Type": "Pass",
                 "Parameters": {

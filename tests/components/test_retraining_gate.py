@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from components.training.retraining_gate import (
+    LISTING_WAIT_SECONDS,
     RetrainingGate,
     RetrainingGateArgs,
     gate_definition,
@@ -317,6 +318,44 @@ def test_a_throttled_read_is_retried_rather_than_failing_the_gate(
     execution = _alarm(aws, "throttled-read")
     _wait(aws, execution, until="Cooldown")
     assert waits == [10, 20]
+    assert len(_runs(aws)) == 1
+
+
+def test_a_gate_not_listed_yet_lists_again_before_it_goes_on(aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ListExecutions is eventually consistent: an execution that has just started may not be in
+    the list. The gate waits and lists again (an empty list would otherwise fail the execution, a
+    page and no retraining), and goes on once it sees itself."""
+    from moto.stepfunctions.models import StepFunctionBackend
+
+    listed = StepFunctionBackend.list_executions
+    unlisted = iter([True])
+
+    def not_yet(self: Any, *args: Any, **kwargs: Any) -> Any:
+        executions, token = listed(self, *args, **kwargs)
+        return ([], token) if next(unlisted, False) else (executions, token)
+
+    monkeypatch.setattr(StepFunctionBackend, "list_executions", not_yet)
+    execution = _alarm(aws, "not-listed-yet")
+    _wait(aws, execution, until="WaitToBeListed")
+    assert _runs(aws) == []  # nothing started while it could not tell whether it holds the gate
+    aws["cooldown"].passes()
+    _wait(aws, execution)
+    states = _states(aws, execution)
+    assert states[: states.index("StartRetraining") + 1] == [
+        "Identify",
+        "ListRunningGates",
+        "AnyGateListed",
+        "WaitToBeListed",
+        "ListRunningGates",
+        "AnyGateListed",
+        "OldestRunningGate",
+        "HoldsTheGate",
+        "ListPipelineRuns",
+        "IsAPipelineRunExecuting",
+        "AlreadyRetraining",
+        "StartRetraining",
+    ]
+    assert aws["cooldown"].waits == [LISTING_WAIT_SECONDS, COOLDOWN]
     assert len(_runs(aws)) == 1
 
 
