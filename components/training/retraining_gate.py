@@ -7,7 +7,7 @@ a Standard Step Functions state machine (no code to ship or patch: AWS SDK integ
 intrinsic functions only) that the retraining rule starts instead:
 
 1. it lists its own RUNNING executions (again after a few seconds while the list, eventually
-   consistent, does not show itself yet); only the oldest one goes on, every later one ends at once
+   consistent, shows none yet); only the oldest one goes on, every later one ends at once
    ("InCooldown"): an execution that started the pipeline stays RUNNING for the whole cooldown, so
    it holds the gate, and two alarms arriving together cannot both go through;
 2. it skips when a run of the pipeline is already ``Executing`` (started by the schedule, new data
@@ -86,8 +86,8 @@ def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]
                 "Next": "AnyGateListed",
             },
             # ListExecutions is eventually consistent: right after it started, this execution may
-            # not be listed yet (nor another one that started with it). List again until it is, so
-            # two gates that started together still see each other and only the older goes on.
+            # not be listed yet (nor another one that started with it). While none is listed, list
+            # again, so two gates that started together see each other and only the older goes on.
             "AnyGateListed": {
                 "Type": "Choice",
                 "Choices": [{"Variable": "$.gate.running[0]", "IsPresent": False, "Next": "WaitToBeListed"}],

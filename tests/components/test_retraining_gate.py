@@ -323,8 +323,8 @@ def test_a_throttled_read_is_retried_rather_than_failing_the_gate(
 
 def test_a_gate_not_listed_yet_lists_again_before_it_goes_on(aws, monkeypatch: pytest.MonkeyPatch) -> None:
     """ListExecutions is eventually consistent: an execution that has just started may not be in
-    the list. The gate waits and lists again (an empty list would otherwise fail the execution, a
-    page and no retraining), and goes on once it sees itself."""
+    the list. While the list is empty the gate waits and lists again (an empty list failed the
+    execution: a page and no retraining), then goes on as the oldest listed."""
     from moto.stepfunctions.models import StepFunctionBackend
 
     listed = StepFunctionBackend.list_executions
