@@ -34,3 +34,18 @@ def record_triggers(**changes: Any) -> tuple[ResourceGraph, PipelineTriggers]:
         program, config={"mlops-platform:platform": {"region": "eu-west-1", "account_id": "123456789012"}}
     )
     return graph, built[0]
+
+
+def alarm_state_change(alarm: str, state: str, previous: str = "OK") -> dict[str, Any]:
+    """The EventBridge event CloudWatch sends when ``alarm`` goes from ``previous`` to ``state``."""
+    return {
+        "version": "0",
+        "id": "a1",
+        "detail-type": "CloudWatch Alarm State Change",
+        "source": "aws.cloudwatch",
+        "account": "123456789012",
+        "time": "2026-11-23T10:00:00Z",
+        "region": "eu-west-1",
+        "resources": [f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:{alarm}"],
+        "detail": {"alarmName": alarm, "state": {"value": state}, "previousState": {"value": previous}},
+    }

@@ -261,12 +261,11 @@ def test_a_run_still_executing_behind_newer_and_older_runs_holds_retraining(
     assert len(_runs(aws)) == 12, "no run started while one is executing"
 
 
-@pytest.mark.filterwarnings("ignore:Exception\\(ThrottlingException\\):UserWarning")
-def test_a_throttled_start_is_retried_until_the_run_starts(aws, monkeypatch: pytest.MonkeyPatch) -> None:
-    """StartPipelineExecution can be throttled (or fail for a moment): the gate tries again, with the
-    same client token, rather than failing and leaving the alarm without a retraining run."""
+def _throttled(monkeypatch: pytest.MonkeyPatch, operation: str, refusals: int) -> list[float]:
+    """SageMaker refuses ``operation`` (a moto backend method) as throttled ``refusals`` times, then
+    serves it; the Retry waits of the gate's interpreter are kept, not slept."""
     from moto.sagemaker.exceptions import SagemakerClientError
-    from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
+    from moto.sagemaker.models import SageMakerModelBackend
     from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 
     class ThrottlingException(SagemakerClientError):
@@ -274,15 +273,26 @@ def test_a_throttled_start_is_retried_until_the_run_starts(aws, monkeypatch: pyt
 
     waits: list[float] = []
     monkeypatch.setattr(retrier_decl, "time", SimpleNamespace(sleep=waits.append))
-    start = SageMakerModelBackend.start_pipeline_execution
-    refusals = iter([True, True, True])  # three retries, each after a longer wait, then the run
+    served = getattr(SageMakerModelBackend, operation)
+    remaining = iter(range(refusals))
 
     def throttled(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if next(refusals, False):
+        if next(remaining, None) is not None:
             raise ThrottlingException()
-        return start(self, *args, **kwargs)
+        return served(self, *args, **kwargs)
 
-    monkeypatch.setattr(SageMakerModelBackend, "start_pipeline_execution", throttled)
+    monkeypatch.setattr(SageMakerModelBackend, operation, throttled)
+    return waits
+
+
+@pytest.mark.filterwarnings("ignore:Exception\\(ThrottlingException\\):UserWarning")
+def test_a_throttled_start_is_retried_until_the_run_starts(aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """StartPipelineExecution can be throttled (or fail for a moment): the gate tries again, with the
+    same client token, rather than failing and leaving the alarm without a retraining run."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    # Three retries, each after a longer wait, then the run.
+    waits = _throttled(monkeypatch, "start_pipeline_execution", refusals=3)
     execution = _alarm(aws, "throttled")
     _wait(aws, execution, until="Cooldown")
     assert waits == [10, 20, 40], "three refusals, three waits (10 s, doubling) before the fourth attempt"
@@ -297,24 +307,7 @@ def test_a_throttled_read_is_retried_rather_than_failing_the_gate(
 ) -> None:
     """The gate's reads (its own running executions, the pipeline's runs) are retried like the start:
     one throttled ListPipelineExecutions must not fail the execution (and page) instead of retraining."""
-    from moto.sagemaker.exceptions import SagemakerClientError
-    from moto.sagemaker.models import SageMakerModelBackend
-    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
-
-    class ThrottlingException(SagemakerClientError):
-        code = "ThrottlingException"
-
-    waits: list[float] = []
-    monkeypatch.setattr(retrier_decl, "time", SimpleNamespace(sleep=waits.append))
-    listed = SageMakerModelBackend.list_pipeline_executions
-    refusals = iter([True, True])
-
-    def throttled(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if next(refusals, False):
-            raise ThrottlingException()
-        return listed(self, *args, **kwargs)
-
-    monkeypatch.setattr(SageMakerModelBackend, "list_pipeline_executions", throttled)
+    waits = _throttled(monkeypatch, "list_pipeline_executions", refusals=2)
     execution = _alarm(aws, "throttled-read")
     _wait(aws, execution, until="Cooldown")
     assert waits == [10, 20]

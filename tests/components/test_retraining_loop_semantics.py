@@ -43,7 +43,7 @@ from components.training.tuning import (
     tuning_runtime,
 )
 from planner.recorder import ResourceGraph
-from tests.components.pipeline_triggers_fixture import PIPELINE_NAME, record_triggers
+from tests.components.pipeline_triggers_fixture import PIPELINE_NAME, alarm_state_change, record_triggers
 from tests.graph_helpers import policy_of, statements
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -65,17 +65,7 @@ def _new_data(window: int = 120) -> NewDataSource:
 
 
 def _alarm_event(state: str, previous: str = "OK") -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": "a1",
-        "detail-type": "CloudWatch Alarm State Change",
-        "source": "aws.cloudwatch",
-        "account": "123456789012",
-        "time": "2026-11-23T10:00:00Z",
-        "region": "eu-west-1",
-        "resources": [f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:{ALARM}"],
-        "detail": {"alarmName": ALARM, "state": {"value": state}, "previousState": {"value": previous}},
-    }
+    return alarm_state_change(ALARM, state, previous)
 
 
 # --- pipeline triggers ----------------------------------------------------------------------------

@@ -15,52 +15,30 @@ value is the default the mutation would hard-code (a local-NVMe type, SingleReco
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
 from components.policy_documents import SharedObjects
-from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
+from components.serving.inference_endpoint import InferenceEndpoint
 from components.serving.inference_endpoint_spec import EndpointSpec
-from components.serving.shadow_test import ShadowTest, ShadowTestArgs
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
+from tests.components.serving_args import KEY, SERVING_CONTEXT, endpoint_args, record_shadow_test
 from tests.graph_helpers import as_list, policy_of, statements, within
 from tests.recorded import recorded_stack
 
 POLICY = "aws:appautoscaling/policy:Policy"
 MODEL = "aws:sagemaker/model:Model"
-KEY = "arn:aws:kms:eu-west-1:123456789012:key/data"
 PACKAGE = {"model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"}
 TRITON = {
     "triton": {"model_data_url": "s3://artifacts/models/churn/model.tar.gz", "default_model_name": "churn"}
 }
 
 
-def _endpoint_args(endpoint: EndpointSpec) -> InferenceEndpointArgs:
-    return InferenceEndpointArgs(
-        spec=endpoint,
-        endpoint_name=f"test-{endpoint.name}",
-        resolved_model_packages={},
-        account_id="123456789012",
-        region="eu-west-1",
-        artifact_bucket_name="artifacts",
-        artifact_bucket_arn="arn:aws:s3:::artifacts",
-        kms_key_arn=KEY,
-        notification_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
-        subnet_ids=["subnet-0123456789abcdef0"],
-        security_group_ids=["sg-0123456789abcdef0"],
-        image_registry_accounts=["123456789012"],
-        alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
-        role_path="/mlops-platform/test/",
-        tags={"owner": "t"},
-    )
-
-
 def _endpoint(spec: dict[str, Any]) -> ResourceGraph:
     endpoint = EndpointSpec.model_validate(spec)
-    return record_program(lambda: InferenceEndpoint("ep", _endpoint_args(endpoint)))
+    return record_program(lambda: InferenceEndpoint("ep", endpoint_args(endpoint)))
 
 
 def _policy(graph: ResourceGraph, suffix: str) -> RecordedResource:
@@ -207,27 +185,7 @@ def _shadow_test(instance_type: str = "ml.m5.xlarge", **test: Any) -> ResourceGr
         }
     )
 
-    def program() -> None:
-        served = InferenceEndpoint("ep", _endpoint_args(endpoint))
-        ShadowTest(
-            "st",
-            ShadowTestArgs(
-                spec=endpoint,
-                endpoint_name=served.endpoint_name,
-                physical_endpoint_name="test-churn",
-                model_names=served.model_names,
-                account_id="123456789012",
-                region="eu-west-1",
-                kms_key_arn=KEY,
-                artifact_bucket_name="artifacts",
-                artifact_bucket_arn="arn:aws:s3:::artifacts",
-                capture_prefix="data-capture/churn/",
-                role_path="/mlops-platform/test/",
-                tags={"owner": "t"},
-            ),
-        )
-
-    return record_program(program)
+    return record_shadow_test(endpoint)
 
 
 def test_the_champion_is_the_source_and_the_challenger_gets_the_sampled_share() -> None:
@@ -294,9 +252,8 @@ def test_a_promoted_version_is_read_from_the_producers_bucket_through_s3_only() 
             "variants": [{"name": "primary", "model": PACKAGE, "instance_type": "ml.m5.xlarge"}],
         }
     )
-    args = dataclasses.replace(
-        _endpoint_args(endpoint),
-        shared_model_objects=[SharedObjects(owner_account="444455556666", object_arns=(shared,))],
+    args = endpoint_args(
+        endpoint, shared_model_objects=[SharedObjects(owner_account="444455556666", object_arns=(shared,))]
     )
     graph = record_program(lambda: InferenceEndpoint("ep", args))
     found = statements(policy_of(graph.named("ep-models-permissions")))
@@ -343,22 +300,7 @@ def _shared(**component: Any) -> ResourceGraph:
     return record_program(
         lambda: SharedEndpoint(
             "shared",
-            SharedEndpointArgs(
-                spec=spec,
-                endpoint_name="test-gpu-models",
-                resolved_model_packages={},
-                account_id="123456789012",
-                region="eu-west-1",
-                artifact_bucket_name="artifacts",
-                artifact_bucket_arn="arn:aws:s3:::artifacts",
-                kms_key_arn=KEY,
-                subnet_ids=["subnet-0123456789abcdef0"],
-                security_group_ids=["sg-0123456789abcdef0"],
-                image_registry_accounts=["123456789012"],
-                alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
-                role_path="/mlops-platform/test/",
-                tags={"owner": "t"},
-            ),
+            SharedEndpointArgs(spec=spec, endpoint_name="test-gpu-models", **SERVING_CONTEXT),
         )
     )
 

@@ -6,15 +6,13 @@ from typing import Any
 
 import pytest
 
-from components.serving.inference_endpoint import InferenceEndpoint, InferenceEndpointArgs
 from components.serving.inference_endpoint_spec import EndpointSpec
-from components.serving.shadow_test import ShadowTest, ShadowTestArgs
 from planner.policy_check import evaluate_policies
-from planner.recorder import ResourceGraph, record_program
+from planner.recorder import ResourceGraph
+from tests.components.serving_args import KEY, record_shadow_test
 from tests.graph_helpers import as_list, policy_of, statements
 
 EXPERIMENT = "aws-native:sagemaker:InferenceExperiment"
-KEY = "arn:aws:kms:eu-west-1:123456789012:key/data"
 VARIANT = {
     "model": {"model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"},
     "instance_type": "ml.m5.xlarge",
@@ -23,48 +21,11 @@ TEST = {"start": "2027-03-01T00:00:00Z", "end": "2027-03-31T00:00:00Z"}
 
 
 def _record(spec: dict[str, Any]) -> ResourceGraph:
-    endpoint = EndpointSpec.model_validate(spec)
-
-    def program() -> None:
-        served = InferenceEndpoint(
-            "ep",
-            InferenceEndpointArgs(
-                spec=endpoint,
-                endpoint_name=f"test-{endpoint.name}",
-                resolved_model_packages={},
-                account_id="123456789012",
-                region="eu-west-1",
-                artifact_bucket_name="artifacts",
-                artifact_bucket_arn="arn:aws:s3:::artifacts",
-                kms_key_arn=KEY,
-                notification_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
-                subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-                security_group_ids=["sg-0123456789abcdef0"],
-                image_registry_accounts=["123456789012"],
-                alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
-                role_path="/mlops-platform/test/",
-                tags={"owner": "t", "cost-center": "c"},
-            ),
-        )
-        ShadowTest(
-            "st",
-            ShadowTestArgs(
-                spec=endpoint,
-                endpoint_name=served.endpoint_name,
-                physical_endpoint_name=f"test-{endpoint.name}",
-                model_names=served.model_names,
-                account_id="123456789012",
-                region="eu-west-1",
-                kms_key_arn=KEY,
-                artifact_bucket_name="artifacts",
-                artifact_bucket_arn="arn:aws:s3:::artifacts",
-                capture_prefix=f"data-capture/{endpoint.name}/",
-                role_path="/mlops-platform/test/",
-                tags={"owner": "t", "cost-center": "c"},
-            ),
-        )
-
-    return record_program(program)
+    return record_shadow_test(
+        EndpointSpec.model_validate(spec),
+        subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        tags={"owner": "t", "cost-center": "c"},
+    )
 
 
 def _spec(**test: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from components.training.definition import SCRIPT_KEYS
 from components.training.pipeline_triggers import NewDataSource, PipelineTriggers, PipelineTriggersArgs
 from components.training.training_pipeline import TrainingSpec
 from planner.recorder import ResourceGraph, record_program
-from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, record_triggers
+from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, alarm_state_change, record_triggers
 from tests.graph_helpers import as_list, policy_of, statements, within
 from tests.recorded import recorded_stack
 
@@ -155,20 +155,6 @@ def test_new_data_under_the_family_prefix_batches_into_one_run(stack_graphs, sta
     assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": rule.outputs["arn"]}}
 
 
-def _alarm_event(name: str, state: str) -> dict:
-    return {
-        "version": "0",
-        "id": "a1",
-        "detail-type": "CloudWatch Alarm State Change",
-        "source": "aws.cloudwatch",
-        "account": "123456789012",
-        "time": "2026-11-23T10:00:00Z",
-        "region": "eu-west-1",
-        "resources": [f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:{name}"],
-        "detail": {"alarmName": name, "state": {"value": state}, "previousState": {"value": "OK"}},
-    }
-
-
 def test_a_drift_alarm_entering_alarm_starts_a_run() -> None:
     graph = record_program(
         lambda: PipelineTriggers(
@@ -187,9 +173,9 @@ def test_a_drift_alarm_entering_alarm_starts_a_run() -> None:
     )
     [rule] = graph.of_type(RULE)
     pattern = EventPattern.load(rule.inputs["eventPattern"])
-    assert pattern.matches_event(_alarm_event("customer-churn-data-drift", "ALARM"))
-    assert not pattern.matches_event(_alarm_event("customer-churn-data-drift", "OK"))
-    assert not pattern.matches_event(_alarm_event("another-alarm", "ALARM"))
+    assert pattern.matches_event(alarm_state_change("customer-churn-data-drift", "ALARM"))
+    assert not pattern.matches_event(alarm_state_change("customer-churn-data-drift", "OK"))
+    assert not pattern.matches_event(alarm_state_change("another-alarm", "ALARM"))
     [target] = graph.of_type("aws:cloudwatch/eventTarget:EventTarget")
     [gate] = graph.of_type("aws:sfn/stateMachine:StateMachine")
     assert target.inputs["arn"] == gate.outputs["arn"], (

@@ -21,6 +21,7 @@ from policies.local import evaluate_report, resolve_config
 from policies.registry import get_policy, load_pack_config
 from tests.policies.conftest import build, run_policy
 from tests.policies.engine_shapes import as_outputs
+from tests.policies.test_policy_alarm_rules import alarm
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
@@ -28,22 +29,6 @@ TOPIC = "arn:aws:sns:eu-west-1:111122223333:alerts"
 QUALITY = "aws/sagemaker/Endpoints/model-metrics"
 TAGS = {"owner": "ml-platform", "cost-center": "cc-42", "environment": "prod"}
 MANDATORY, ADVISORY = "mandatory", "advisory"
-
-
-def alarm(metric: str, namespace: str = "AWS/SageMaker", **changes: Any) -> dict[str, Any]:
-    props: dict[str, Any] = {
-        "namespace": namespace,
-        "metricName": metric,
-        "dimensions": {"EndpointName": "churn", "VariantName": "primary"},
-        "statistic": "Sum",
-        "period": 60,
-        "evaluationPeriods": 2,
-        "comparisonOperator": "GreaterThanThreshold",
-        "threshold": 5,
-        "alarmActions": [TOPIC],
-    }
-    props.update(changes)
-    return {k: v for k, v in props.items() if v is not None}
 
 
 def one(policy: str, resource_type: str, inputs: dict[str, Any], config: dict[str, Any] | None = None):

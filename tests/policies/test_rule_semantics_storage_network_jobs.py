@@ -29,6 +29,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 from policies.local import evaluate_report, resolve_config
 from policies.registry import POLICY_NAMES, get_policy
 from tests.policies.conftest import build, run_policy
+from tests.policies.test_policy_kubernetes_kinds import DIGEST, HARDENED
 
 MANDATORY, ADVISORY = "mandatory", "advisory"
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
@@ -531,14 +532,6 @@ def test_sso_permission_set_cannot_carry_administrator_access() -> None:
 # --- Kubernetes --------------------------------------------------------------------------------------
 
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-DIGEST = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64
-HARDENED = {
-    "allowPrivilegeEscalation": False,
-    "readOnlyRootFilesystem": True,
-    "runAsNonRoot": True,
-    "runAsUser": 10001,
-    "capabilities": {"drop": ["ALL"]},
-}
 
 
 def deployment(pod: dict[str, Any]) -> dict[str, Any]:

@@ -72,6 +72,15 @@ def _variant(name: str, **changes: Any) -> dict[str, Any]:
     }
 
 
+def _serverless(name: str) -> dict[str, Any]:
+    """A serverless variant of the customer-churn family."""
+    return {
+        "name": name,
+        "model": {"latest_approved_of": "customer-churn"},
+        "serverless": {"memory_mb": 2048, "max_concurrency": 5},
+    }
+
+
 def _serving(name: str = "churn", **changes: Any) -> dict[str, Any]:
     return {"name": name, "image": IMAGE, **changes}
 
@@ -299,11 +308,7 @@ def test_a_shadow_variant_may_not_reuse_a_production_variants_name() -> None:
 
 
 def test_a_serverless_endpoint_takes_no_shadow_variant() -> None:
-    serverless = {
-        "name": "primary",
-        "model": {"latest_approved_of": "customer-churn"},
-        "serverless": {"memory_mb": 2048, "max_concurrency": 5},
-    }
+    serverless = _serverless("primary")
     endpoint = {"name": "churn", "data_capture": {"enabled": False}, "variants": [serverless]}
     assert _spec_problems(EndpointSpec, endpoint) == {}
 
@@ -353,11 +358,7 @@ def test_a_scheduled_scale_to_zero_needs_async_inference_and_a_backlog_target(
 def test_a_shadow_test_refuses_a_serverless_shadow_variant_at_shadow_test() -> None:
     """The experiment deploys both variants on instances. (A serverless champion cannot reach this
     check: a serverless endpoint takes no shadow variant at all.)"""
-    serverless = {
-        "name": "challenger",
-        "model": {"latest_approved_of": "customer-churn"},
-        "serverless": {"memory_mb": 2048, "max_concurrency": 5},
-    }
+    serverless = _serverless("challenger")
     window = {"start": "2027-03-01T00:00:00Z", "end": "2027-03-31T00:00:00Z"}
     endpoint = {"name": "churn", "variants": [_variant("primary")], "shadow_test": window}
     assert _spec_problems(EndpointSpec, {**endpoint, "shadow_variants": [_variant("challenger")]}) == {}

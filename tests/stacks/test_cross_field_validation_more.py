@@ -55,7 +55,7 @@ from components.serving.shared_endpoint_spec import (
 )
 from stacks.config import CONFIG_KEY
 from tests.stack_edits import Edit, at, both
-from tests.stacks.test_cross_field_validation import _problems, _spec_problems
+from tests.stacks.test_cross_field_validation import _problems, _serverless, _spec_problems
 
 P = CONFIG_KEY
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
@@ -388,11 +388,7 @@ def test_an_async_endpoint_takes_no_shadow_variant() -> None:
 
 
 def test_a_serverless_endpoint_takes_no_async_inference() -> None:
-    serverless = {
-        "name": "primary",
-        "model": {"latest_approved_of": "customer-churn"},
-        "serverless": {"memory_mb": 2048, "max_concurrency": 5},
-    }
+    serverless = _serverless("primary")
     endpoint = {"name": "churn", "data_capture": {"enabled": False}, "variants": [serverless]}
     assert _spec_problems(EndpointSpec, endpoint) == {}
     assert (
