@@ -251,11 +251,17 @@ class LazyProviderFinder(importlib.abc.MetaPathFinder):
         return spec
 
 
+def enabled() -> bool:
+    """Whether the planner's import hooks and SDK memos are on (``MLOPS_LAZY_PROVIDER_IMPORTS`` is
+    not ``0``)."""
+    return os.environ.get(ENV_SWITCH, "1") != "0"
+
+
 def install(
     top_packages: Sequence[str] = PROVIDER_PACKAGES, cache_dir: Path = DEFAULT_CACHE_DIR
 ) -> LazyProviderFinder | None:
     """Install the finder unless switched off; packages imported already stay as they are."""
-    if os.environ.get(ENV_SWITCH, "1") == "0":
+    if not enabled():
         return None
     for finder in sys.meta_path:
         if isinstance(finder, LazyProviderFinder) and finder.top_packages == frozenset(top_packages):
