@@ -31,7 +31,7 @@ from planner.pricing import (
     load_prices,
 )
 from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
-from planner.training_cost import TrainingRunCost, training_run_costs
+from planner.training_cost import ProcessingRunCost, TrainingRunCost, processing_run_costs, training_run_costs
 from stacks.project import platform_map
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "CostEstimate",
     "CostItem",
     "PriceTable",
+    "ProcessingRunCost",
     "TrainingRunCost",
     "Unpriced",
     "estimate_cost",
@@ -88,6 +89,8 @@ class CostEstimate:
     price_table_date: str
     training_runs: tuple[TrainingRunCost, ...] = ()
     """Each training pipeline's training (or tuning) step, per run: outside the monthly totals."""
+    processing_runs: tuple[ProcessingRunCost, ...] = ()
+    """Each training pipeline's processing jobs, per run: outside the monthly totals."""
 
     @property
     def monthly_min(self) -> float:
@@ -128,6 +131,7 @@ class CostEstimate:
             "assumptions": list(self.assumptions),
             "price_table_date": self.price_table_date,
             "training_runs": [run.to_json() for run in self.training_runs],
+            "processing_runs": [run.to_json() for run in self.processing_runs],
         }
 
 
@@ -187,6 +191,7 @@ def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> Cos
         assumptions=tuple(_assumptions(graph, prices, region) + ctx.notes),
         price_table_date=prices.compiled,
         training_runs=training_run_costs(graph, prices),
+        processing_runs=processing_run_costs(graph, prices),
     )
 
 
@@ -229,6 +234,10 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         "the on-demand training rate (managed spot bills less); a Tune step runs up to "
         "MaxNumberOfTrainingJobs jobs, so it costs that many times one job, and MaxParallelTrainingJobs "
         "sets the waves of jobs (the step's longest wall time), not the bill.",
+        "Processing in a training run (processing_runs, per run, outside the monthly totals): at most each "
+        "processing job's MaxRuntimeInSeconds on its instances at the processing rate; of a Condition's "
+        "branches the costlier (a run takes one); a step without a runtime limit or a price is listed as "
+        "unpriced and the run's figure is then a lower bound.",
         "CloudWatch alarms: per metric evaluated (metric math counts each metric it reads).",
         "KMS: per key-month; the first two rotations add $1/month each (not included); API requests excluded.",
         "Excluded, usage-based: S3 storage and requests; training jobs and unscheduled pipeline runs; feature store "

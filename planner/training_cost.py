@@ -1,4 +1,5 @@
-"""What one run of each training pipeline may cost: its training (or tuning) step at list prices.
+"""What one run of each training pipeline may cost: its training (or tuning) step and its processing
+jobs at list prices.
 
 A run is started by a schedule, new data, a drift alarm or a person, so it is priced per run, not
 per month, and stays out of the monthly totals. The ceiling bills every training job its full
@@ -8,6 +9,10 @@ amount the plan cannot know). A Tune step (hyperparameter tuning) starts up to
 its categorical values), so its ceiling is that many jobs; running them
 ``MaxParallelTrainingJobs`` at a time changes how long the step may take (the run's wall time),
 not what it bills.
+
+The run's processing jobs (features, preprocessing, evaluation, reports, baselines) are priced
+apart, per pipeline (:class:`ProcessingRunCost`): each job its ``MaxRuntimeInSeconds`` on its
+instances at the processing rate, a Condition's costlier branch (a run takes one).
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from planner.recorder import ResourceGraph
 
 PIPELINE_TYPE = "aws:sagemaker/pipeline:Pipeline"
 TRAINING_PRICES = "sagemaker_training_per_hour"
+PROCESSING_PRICES = "sagemaker_processing_per_hour"
+PROCESSING_STEP_TYPES = ("Processing", "QualityCheck", "ClarifyCheck")
+"""Step types that run a SageMaker processing job (a check step runs the baselining job)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,67 @@ class TrainingRunCost:
         }
 
 
+@dataclass(frozen=True)
+class ProcessingStepCost:
+    """One processing step of a run: what its job bills at most."""
+
+    step: str
+    step_type: str
+    instance_type: str
+    instance_count: int
+    max_runtime_seconds: int | None
+    """None when the step sets no ``StoppingCondition``: no ceiling to price."""
+    max_per_run: float | None
+    unpriced: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "step_type": self.step_type,
+            "instance_type": self.instance_type,
+            "instance_count": self.instance_count,
+            "max_runtime_seconds": self.max_runtime_seconds,
+            "max_per_run": self.max_per_run,
+            "unpriced": self.unpriced,
+        }
+
+
+@dataclass(frozen=True)
+class ProcessingRunCost:
+    """The processing jobs of one run of a training pipeline."""
+
+    pipeline: str
+    steps: tuple[ProcessingStepCost, ...]
+    max_per_run: float
+    """The priced steps, of each Condition the costlier branch: a lower bound when any is unpriced."""
+
+    @property
+    def unpriced(self) -> tuple[str, ...]:
+        """Each reason a step is unpriced, with the steps it leaves out (in the run's order)."""
+        steps_of: dict[str, list[str]] = {}
+        for step in self.steps:
+            if step.unpriced:
+                steps_of.setdefault(step.unpriced, []).append(step.step)
+        return tuple(f"{reason} ({', '.join(steps)})" for reason, steps in steps_of.items())
+
+    def what(self) -> str:
+        jobs = ", ".join(
+            f"{step.step} on {step.instance_type}"
+            + (f" x {step.instance_count}" if step.instance_count > 1 else "")
+            for step in self.steps
+        )
+        count = len(self.steps)
+        return f"{count} processing job{'' if count == 1 else 's'} ({jobs})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pipeline": self.pipeline,
+            "max_per_run": self.max_per_run,
+            "unpriced": list(self.unpriced),
+            "steps": [step.to_json() for step in self.steps],
+        }
+
+
 def _steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for step in steps:
         yield step
@@ -95,22 +164,101 @@ def _resolved(value: Any, parameters: Mapping[str, Any]) -> Any:
     return value
 
 
-def training_run_costs(graph: ResourceGraph, prices: PriceTable) -> tuple[TrainingRunCost, ...]:
-    costs = []
+def _definitions(graph: ResourceGraph) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """``(pipeline name, definition, parameter defaults)`` of every pipeline whose definition parses."""
     for pipeline in graph.of_type(PIPELINE_TYPE):
         try:
             definition = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))
         except ValueError:
+            continue
+        if not isinstance(definition, dict):
             continue
         parameters = {
             p.get("Name"): p.get("DefaultValue")
             for p in definition.get("Parameters") or []
             if isinstance(p, dict)
         }
+        yield pipeline.name, definition, parameters
+
+
+def _trains(definition: dict[str, Any]) -> bool:
+    return any(step.get("Type") in ("Training", "Tuning") for step in _steps(definition.get("Steps") or []))
+
+
+def training_run_costs(graph: ResourceGraph, prices: PriceTable) -> tuple[TrainingRunCost, ...]:
+    costs = []
+    for name, definition, parameters in _definitions(graph):
         for step in _steps(definition.get("Steps") or []):
             if step.get("Type") in ("Training", "Tuning"):
-                costs.append(_step_cost(pipeline.name, step, parameters, prices))
+                costs.append(_step_cost(name, step, parameters, prices))
     return tuple(costs)
+
+
+def processing_run_costs(graph: ResourceGraph, prices: PriceTable) -> tuple[ProcessingRunCost, ...]:
+    """Per training pipeline (one with a Training or Tuning step) that runs processing jobs."""
+    costs = []
+    for name, definition, parameters in _definitions(graph):
+        if not _trains(definition):
+            continue
+        steps, ceiling = processing_ceiling(definition.get("Steps") or [], parameters, prices)
+        if steps:
+            costs.append(ProcessingRunCost(pipeline=name, steps=tuple(steps), max_per_run=round(ceiling, 2)))
+    return tuple(costs)
+
+
+def processing_ceiling(
+    steps: list[dict[str, Any]], parameters: Mapping[str, Any], prices: PriceTable
+) -> tuple[list[ProcessingStepCost], float]:
+    """The processing steps of ``steps`` (both branches of each Condition) and what a run of them
+    bills at most: each priced step's ceiling, of a Condition's branches the costlier."""
+    found: list[ProcessingStepCost] = []
+    ceiling = 0.0
+    for step in steps:
+        kind = step.get("Type")
+        if kind in PROCESSING_STEP_TYPES:
+            cost = processing_step_cost(step, parameters, prices)
+            found.append(cost)
+            ceiling += cost.max_per_run or 0.0
+        elif kind == "Condition":
+            arguments = step.get("Arguments") or {}
+            branches = [
+                processing_ceiling(arguments.get(branch) or [], parameters, prices)
+                for branch in ("IfSteps", "ElseSteps")
+            ]
+            for branch_steps, _ in branches:
+                found.extend(branch_steps)
+            ceiling += max(branch_ceiling for _, branch_ceiling in branches)
+    return found, ceiling
+
+
+def processing_step_cost(
+    step: dict[str, Any], parameters: Mapping[str, Any], prices: PriceTable
+) -> ProcessingStepCost:
+    arguments = step.get("Arguments") or {}
+    cluster = (arguments.get("ProcessingResources") or {}).get("ClusterConfig") or {}
+    instance_type = str(_resolved(cluster.get("InstanceType"), parameters))
+    count = int(_resolved(cluster.get("InstanceCount"), parameters) or 1)
+    runtime = (arguments.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds")
+    runtime = int(runtime) if isinstance(runtime, (int, float)) else None
+    per_run, unpriced = None, None
+    if runtime is None:
+        unpriced = "no StoppingCondition.MaxRuntimeInSeconds: the job has no ceiling to price"
+    else:
+        try:
+            per_run = round(
+                count * prices.get(PROCESSING_PRICES, instance_type) * runtime / SECONDS_PER_HOUR, 2
+            )
+        except PriceMissing as error:
+            unpriced = str(error)
+    return ProcessingStepCost(
+        step=str(step.get("Name")),
+        step_type=str(step.get("Type")),
+        instance_type=instance_type,
+        instance_count=count,
+        max_runtime_seconds=runtime,
+        max_per_run=per_run,
+        unpriced=unpriced,
+    )
 
 
 def _step_cost(
