@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 import pytest
@@ -56,6 +57,20 @@ def cloud(
         # After the mock starts: starting it resets boto3's default session.
         monkeypatch.setattr(boto3, "DEFAULT_SESSION", session)
         yield Cloud(clients, schedules)
+
+
+DATA_BUCKET = "datasets"
+"""The versioned training-data bucket of the ``datasets`` fixture."""
+
+
+@pytest.fixture
+def datasets(cloud: Cloud) -> Any:
+    """``cloud``'s S3 client, with the versioned bucket :data:`DATA_BUCKET` (the data a model version's
+    lineage names)."""
+    s3 = cloud.clients.s3
+    s3.create_bucket(Bucket=DATA_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket=DATA_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    return s3
 
 
 @pytest.fixture(scope="session")

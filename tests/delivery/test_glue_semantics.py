@@ -54,7 +54,7 @@ from stacks.model_packages import ModelResolutionError
 from tests.aws_sessions import mocked_aws
 from tests.conftest import FIXTURE_STACKS, load_stack_document, stack_path
 from tests.delivery.cloud import provision
-from tests.delivery.conftest import REGION, Cloud
+from tests.delivery.conftest import DATA_BUCKET, REGION, Cloud
 from tests.delivery.test_approved_model import _event
 from tests.delivery.test_promote import GROUP as STAGING_GROUP
 from tests.delivery.test_promote import _register as register_in_staging
@@ -382,7 +382,6 @@ def test_the_cli_exits_2_when_the_registry_cannot_be_read(cloud: Cloud, capsys) 
 
 # Lineage.
 
-DATA_BUCKET = "datasets"
 PREFIX = "training-data/customer-churn"
 
 
@@ -395,14 +394,6 @@ def _manifest(*entries: tuple[str, bytes]) -> bytes:
             ]
         }
     ).encode()
-
-
-@pytest.fixture
-def datasets(cloud: Cloud) -> Any:
-    s3 = cloud.clients.s3
-    s3.create_bucket(Bucket=DATA_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-    s3.put_bucket_versioning(Bucket=DATA_BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    return s3
 
 
 def _put(s3: Any, key: str, body: bytes) -> str:

@@ -7,12 +7,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from components.training.definition import TrainingPipelineSettings, build_definition
+from pipelines.model_card import data_key_alias
+from tests.aws_sessions import mocked_aws
 from tests.pipelines.churn_fixtures import (
     HYPERPARAMETERS,
     LONG_HYPERPARAMETER,
@@ -21,6 +25,37 @@ from tests.pipelines.churn_fixtures import (
     tracking_settings,
 )
 from tests.recorded import computed_once
+
+CARD_REGION = "eu-west-1"
+CARD_BUCKET = "artifacts-test"
+"""Where the versions of ``card_aws`` keep their evaluation reports."""
+CARD_GROUP = "staging-customer-churn"
+"""The model package group of ``card_aws``: the staging fixture's churn family (staging's data key)."""
+
+
+@pytest.fixture
+def card_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """A moto account for model cards: its ``sagemaker``, ``s3`` and ``kms`` clients, the group
+    :data:`CARD_GROUP`, the reports' bucket :data:`CARD_BUCKET`, staging's data key under its alias
+    (``key_arn``), and ``requests``: the parameters of every CreateModelCard call made."""
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(variable, "testing")
+    with mocked_aws(CARD_REGION):
+        clients = {name: boto3.client(name, region_name=CARD_REGION) for name in ("sagemaker", "s3", "kms")}
+        clients["s3"].create_bucket(
+            Bucket=CARD_BUCKET, CreateBucketConfiguration={"LocationConstraint": CARD_REGION}
+        )
+        clients["sagemaker"].create_model_package_group(ModelPackageGroupName=CARD_GROUP)
+        key = clients["kms"].create_key(Description="data")["KeyMetadata"]
+        clients["kms"].create_alias(AliasName=data_key_alias("staging"), TargetKeyId=key["KeyId"])
+        clients["key_arn"] = key["Arn"]
+        requests: list[dict[str, Any]] = []
+        clients["sagemaker"].meta.events.register(
+            "provide-client-params.sagemaker.CreateModelCard",
+            lambda params, **_: requests.append(dict(params)),
+        )
+        clients["requests"] = requests
+        yield clients
 
 
 @pytest.fixture(scope="session")

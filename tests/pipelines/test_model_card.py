@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from components.registry.model_family_spec import PromotionCriterion
@@ -25,12 +24,10 @@ from stacks.config import parse_platform_config
 from stacks.model_cards import MODEL_CARD_NAME, ModelCardSpec, model_card_name
 from stacks.stack_file import read_stack_file
 from tests.api_models import request_errors
-from tests.aws_sessions import mocked_aws
 from tests.conftest import stack_path
+from tests.pipelines.conftest import CARD_BUCKET as BUCKET
+from tests.pipelines.conftest import CARD_GROUP as GROUP
 
-REGION = "eu-west-1"
-BUCKET = "artifacts-test"
-GROUP = "staging-customer-churn"
 REPORT = {"metrics": {"auc": {"value": 0.91}, "accuracy": {"value": 0.87}, "f1": {"value": 0.74}}}
 SPEC = ModelCardSpec(
     intended_use="Rank customers by churn risk for retention offers.",
@@ -39,26 +36,6 @@ SPEC = ModelCardSpec(
     owner="churn team",
 )
 AUC = PromotionCriterion(metric="metrics.auc.value", threshold=0.8)
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(variable, "testing")
-    with mocked_aws(REGION):
-        clients = {name: boto3.client(name, region_name=REGION) for name in ("sagemaker", "s3", "kms")}
-        clients["s3"].create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        clients["sagemaker"].create_model_package_group(ModelPackageGroupName=GROUP)
-        key = clients["kms"].create_key(Description="data")["KeyMetadata"]
-        clients["kms"].create_alias(AliasName=data_key_alias("staging"), TargetKeyId=key["KeyId"])
-        clients["key_arn"] = key["Arn"]
-        requests: list[dict[str, Any]] = []
-        clients["sagemaker"].meta.events.register(
-            "provide-client-params.sagemaker.CreateModelCard",
-            lambda params, **_: requests.append(dict(params)),
-        )
-        clients["requests"] = requests
-        yield clients
 
 
 def _settings(**changes: Any) -> CardSettings:
@@ -73,12 +50,14 @@ def _settings(**changes: Any) -> CardSettings:
     return CardSettings(**(settings | changes))
 
 
-def _register(aws: dict[str, Any], report: dict[str, Any] | None = REPORT, version: int = 1) -> str:
+def _register(card_aws: dict[str, Any], report: Any = REPORT, version: int = 1, **package: Any) -> str:
+    """A pending version of :data:`GROUP` evaluated by ``report``; ``package``: more CreateModelPackage members."""
     key = f"evaluation/{version}/evaluation.json"
-    aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=json.dumps(report).encode())
-    return aws["sagemaker"].create_model_package(
+    card_aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=json.dumps(report).encode())
+    return card_aws["sagemaker"].create_model_package(
         ModelPackageGroupName=GROUP,
         ModelApprovalStatus="PendingManualApproval",
+        **package,
         InferenceSpecification={
             "Containers": [
                 {
@@ -97,23 +76,23 @@ def _register(aws: dict[str, Any], report: dict[str, Any] | None = REPORT, versi
     )["ModelPackageArn"]
 
 
-def _card(aws: dict[str, Any], arn: str) -> dict[str, Any]:
+def _card(card_aws: dict[str, Any], arn: str) -> dict[str, Any]:
     name = model_card_name(GROUP, arn.rsplit("/", 1)[-1])
-    return aws["sagemaker"].describe_model_card(ModelCardName=name)
+    return card_aws["sagemaker"].describe_model_card(ModelCardName=name)
 
 
-def test_an_approved_version_gets_an_encrypted_card_from_its_evaluation_report(aws) -> None:
-    arn = _register(aws)
+def test_an_approved_version_gets_an_encrypted_card_from_its_evaluation_report(card_aws) -> None:
+    arn = _register(card_aws)
 
     result = promote_model_package(
-        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
-        card=_settings(), kms=aws["kms"],
+        card_aws["sagemaker"], card_aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
+        card=_settings(), kms=card_aws["kms"],
     )  # fmt: skip
 
-    card = _card(aws, arn)
+    card = _card(card_aws, arn)
     assert result.approved and result.model_card == card["ModelCardArn"]
     assert card["ModelCardName"] == f"{GROUP}-v1" and card["ModelCardStatus"] == "Approved"
-    assert card["SecurityConfig"] == {"KmsKeyId": aws["key_arn"]}  # the data key, by ARN
+    assert card["SecurityConfig"] == {"KmsKeyId": card_aws["key_arn"]}  # the data key, by ARN
     content = json.loads(card["Content"])
     assert content["intended_uses"]["risk_rating"] == "Medium"
     assert content["intended_uses"]["intended_uses"] == SPEC.intended_use
@@ -131,64 +110,79 @@ def test_an_approved_version_gets_an_encrypted_card_from_its_evaluation_report(a
     assert "model card" in result.describe()
 
 
-def test_the_create_model_card_request_passes_botocores_model(aws) -> None:
-    arn = _register(aws)
+def test_the_create_model_card_request_passes_botocores_model(card_aws) -> None:
+    arn = _register(card_aws)
     promote_model_package(
-        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
-        card=_settings(), kms=aws["kms"],
+        card_aws["sagemaker"], card_aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
+        card=_settings(), kms=card_aws["kms"],
     )  # fmt: skip
 
-    [request] = aws["requests"]
+    [request] = card_aws["requests"]
     assert request_errors("sagemaker", "CreateModelCard", request) == []
     assert {"Key": "owner", "Value": "ml"} in request["Tags"]
 
 
-def test_a_rejected_version_gets_no_card(aws) -> None:
-    arn = _register(aws, {"metrics": {"auc": {"value": 0.6}}})
+def test_a_rejected_version_gets_no_card(card_aws) -> None:
+    arn = _register(card_aws, {"metrics": {"auc": {"value": 0.6}}})
 
     result = promote_model_package(
-        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
-        card=_settings(), kms=aws["kms"],
+        card_aws["sagemaker"], card_aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
+        card=_settings(), kms=card_aws["kms"],
     )  # fmt: skip
 
     assert result.status == "Rejected" and result.model_card is None
-    assert aws["requests"] == []
+    assert card_aws["requests"] == []
 
 
-def test_the_card_of_an_approved_version_is_created_once(aws) -> None:
-    arn = _register(aws)
-    aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+def test_the_card_of_an_approved_version_is_created_once(card_aws) -> None:
+    arn = _register(card_aws)
+    card_aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
 
     first = create_card_of_approved(
-        aws["sagemaker"], aws["s3"], aws["kms"], group_name=GROUP, model_package_arn=arn, card=_settings()
+        card_aws["sagemaker"],
+        card_aws["s3"],
+        card_aws["kms"],
+        group_name=GROUP,
+        model_package_arn=arn,
+        card=_settings(),
     )
     second = create_card_of_approved(
-        aws["sagemaker"], aws["s3"], aws["kms"], group_name=GROUP, model_package_arn=arn, card=_settings()
+        card_aws["sagemaker"],
+        card_aws["s3"],
+        card_aws["kms"],
+        group_name=GROUP,
+        model_package_arn=arn,
+        card=_settings(),
     )
 
     assert first[1] and not second[1] and first[0] == second[0]
-    assert len(aws["requests"]) == 1
+    assert len(card_aws["requests"]) == 1
 
 
-def test_a_card_only_for_a_version_that_is_not_approved_is_refused(aws) -> None:
-    arn = _register(aws)
+def test_a_card_only_for_a_version_that_is_not_approved_is_refused(card_aws) -> None:
+    arn = _register(card_aws)
 
     with pytest.raises(PromotionError, match="PendingManualApproval, not Approved"):
         create_card_of_approved(
-            aws["sagemaker"], aws["s3"], aws["kms"], group_name=GROUP, model_package_arn=arn, card=_settings()
+            card_aws["sagemaker"],
+            card_aws["s3"],
+            card_aws["kms"],
+            group_name=GROUP,
+            model_package_arn=arn,
+            card=_settings(),
         )
 
 
-def test_a_card_that_cannot_be_created_leaves_the_version_as_it_was(aws) -> None:
-    arn = _register(aws)
+def test_a_card_that_cannot_be_created_leaves_the_version_as_it_was(card_aws) -> None:
+    arn = _register(card_aws)
 
     with pytest.raises(PromotionError, match="cannot create the model card"):
         promote_model_package(
-            aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
-            card=_settings(key_alias="alias/no-such-key"), kms=aws["kms"],
+            card_aws["sagemaker"], card_aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC,
+            card=_settings(key_alias="alias/no-such-key"), kms=card_aws["kms"],
         )  # fmt: skip
 
-    status = aws["sagemaker"].describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
+    status = card_aws["sagemaker"].describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
     assert status == "PendingManualApproval"
 
 
@@ -197,17 +191,17 @@ def test_a_report_without_numeric_metrics_makes_no_card() -> None:
         report_metrics({"metrics": {"loss": {"value": "n/a"}, "auc": {"value": True}}}, "s3://b/r.json")
 
 
-def test_the_cli_creates_the_card_of_an_approved_version(aws, write_stack, capsys) -> None:
+def test_the_cli_creates_the_card_of_an_approved_version(card_aws, write_stack, capsys) -> None:
     path = write_stack("staging", name="Pulumi.staging.yaml")
-    arn = _register(aws)
-    aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+    arn = _register(card_aws)
+    card_aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
     args = ["--stack-file", str(path), "--model", "customer-churn", "--package-arn", arn, "--model-card-only"]
 
     assert main(args) == 0
     assert "created" in capsys.readouterr().out
     assert main(args) == 0
     assert "exists already" in capsys.readouterr().out
-    assert json.loads(_card(aws, arn)["Content"])["intended_uses"]["risk_rating"] == "Medium"
+    assert json.loads(_card(card_aws, arn)["Content"])["intended_uses"]["risk_rating"] == "Medium"
 
 
 # -- the content against the model card schema ----------------------------------------------------
@@ -240,9 +234,9 @@ def _schema_problems(value: Any, type_name: str, path: str) -> Iterator[str]:
             yield from _schema_problems(item, nested[0], f"{path}.{name}")
 
 
-def test_the_card_content_has_the_model_card_schemas_shape(aws) -> None:
-    arn = _register(aws)
-    package = aws["sagemaker"].describe_model_package(ModelPackageName=arn)
+def test_the_card_content_has_the_model_card_schemas_shape(card_aws) -> None:
+    arn = _register(card_aws)
+    package = card_aws["sagemaker"].describe_model_package(ModelPackageName=arn)
     package["CustomerMetadataProperties"] = {"git-commit": "abc123"}
     source = str(stack_path("staging"))
     training = parse_platform_config(read_stack_file(source).platform, source).models[0].training
