@@ -66,10 +66,12 @@ class FeatureGroupSpec(_Spec):
     offline: bool = Field(default=True, description="Offline store in the data bucket (KMS-encrypted).")
     online_ttl: OnlineTtl | None = Field(default=None, description="Expire online records after this long.")
     glue_catalog: Literal["managed", "disabled"] = Field(
-        default="managed", description="`managed`: Feature Store creates the Glue table of the offline store."
+        default="managed",
+        description="`managed`: Feature Store creates the Glue table of the offline store; `disabled` needs "
+        "`table_format: Glue`.",
     )
     table_format: Literal["Iceberg", "Glue"] = Field(
-        default="Iceberg", description="Offline store table format."
+        default="Iceberg", description="Offline store table format (`Iceberg` needs `glue_catalog: managed`)."
     )
 
     @field_validator("name")
@@ -123,6 +125,16 @@ class FeatureGroupSpec(_Spec):
         if self.online_ttl is not None and not self.online:
             fail_at(
                 model, ("online_ttl",), self.online_ttl, "online_ttl needs the online store (online: true)"
+            )
+        if self.offline and self.glue_catalog == "disabled" and self.table_format == "Iceberg":
+            # CreateFeatureGroup: "The Iceberg table format is only supported when
+            # DisableGlueTableCreation is set to False"; caught here, not at `pulumi up`.
+            fail_at(
+                model,
+                ("table_format",),
+                self.table_format,
+                "table_format Iceberg needs glue_catalog: managed (SageMaker creates an Iceberg offline store "
+                "only with its Glue table): set table_format: Glue, or glue_catalog: managed",
             )
         return self
 

@@ -220,7 +220,11 @@ BAD: dict[str, tuple[Any, str, str]] = {
         f"{M}.data.feature_group",
         "has no offline store",
     ),
-    "glue-disabled": (_group(glue_catalog="disabled"), f"{M}.data.feature_group", "glue_catalog: managed"),
+    "glue-disabled": (
+        _group(glue_catalog="disabled", table_format="Glue"),
+        f"{M}.data.feature_group",
+        "glue_catalog: managed",
+    ),
     "unknown-column": (
         _train_from("customer-churn-labelled", columns=["churned", "customer_id", "event_time", "age"]),
         f"{M}.data.columns",
@@ -284,7 +288,7 @@ def test_a_feature_input_the_pipeline_cannot_read_is_a_config_error_naming_file_
 
 
 def test_the_plan_of_such_a_stack_exits_non_zero_and_creates_nothing(write_stack, capsys) -> None:
-    path = write_stack("prod", _group(glue_catalog="disabled"))
+    path = write_stack("prod", _group(glue_catalog="disabled", table_format="Glue"))
 
     assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
     err = capsys.readouterr().err
