@@ -173,12 +173,16 @@ def _definitions(graph: ResourceGraph) -> Iterator[tuple[str, dict[str, Any], di
             continue
         if not isinstance(definition, dict):
             continue
-        parameters = {
-            p.get("Name"): p.get("DefaultValue")
-            for p in definition.get("Parameters") or []
-            if isinstance(p, dict)
-        }
-        yield pipeline.name, definition, parameters
+        yield pipeline.name, definition, parameter_defaults(definition)
+
+
+def parameter_defaults(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """Each pipeline parameter's default: what a run uses unless it overrides it."""
+    return {
+        p.get("Name"): p.get("DefaultValue")
+        for p in definition.get("Parameters") or []
+        if isinstance(p, dict)
+    }
 
 
 def _trains(definition: dict[str, Any]) -> bool:
@@ -210,25 +214,33 @@ def processing_ceiling(
     steps: list[dict[str, Any]], parameters: Mapping[str, Any], prices: PriceTable
 ) -> tuple[list[ProcessingStepCost], float]:
     """The processing steps of ``steps`` (both branches of each Condition) and what a run of them
-    bills at most: each priced step's ceiling, of a Condition's branches the costlier."""
-    found: list[ProcessingStepCost] = []
-    ceiling = 0.0
+    bills at most: the priced steps of its costliest path."""
+    found = [
+        processing_step_cost(step, parameters, prices)
+        for step in _steps(steps)
+        if step.get("Type") in PROCESSING_STEP_TYPES
+    ]
+    return found, sum(step.max_per_run or 0.0 for step in costliest_path(steps, parameters, prices))
+
+
+def costliest_path(
+    steps: list[dict[str, Any]], parameters: Mapping[str, Any], prices: PriceTable
+) -> list[ProcessingStepCost]:
+    """The processing steps one run takes at most cost: every step, and of each Condition the
+    branch whose priced steps bill more (a run takes one branch)."""
+    path: list[ProcessingStepCost] = []
     for step in steps:
         kind = step.get("Type")
         if kind in PROCESSING_STEP_TYPES:
-            cost = processing_step_cost(step, parameters, prices)
-            found.append(cost)
-            ceiling += cost.max_per_run or 0.0
+            path.append(processing_step_cost(step, parameters, prices))
         elif kind == "Condition":
             arguments = step.get("Arguments") or {}
             branches = [
-                processing_ceiling(arguments.get(branch) or [], parameters, prices)
+                costliest_path(arguments.get(branch) or [], parameters, prices)
                 for branch in ("IfSteps", "ElseSteps")
             ]
-            for branch_steps, _ in branches:
-                found.extend(branch_steps)
-            ceiling += max(branch_ceiling for _, branch_ceiling in branches)
-    return found, ceiling
+            path.extend(max(branches, key=lambda branch: sum(s.max_per_run or 0.0 for s in branch)))
+    return path
 
 
 def processing_step_cost(
