@@ -31,6 +31,21 @@ def prefixed(prefix: str | None, name: str) -> str:
     return f"{prefix}-{name}" if prefix else name
 
 
+def prefixed_within_limit(where: str, prefix: str | None, name: str, type_token: str) -> str:
+    """:func:`prefixed`, refused with a ``ValueError`` naming ``where`` when the name is longer than
+    AWS takes for a ``type_token`` (components.limits.PHYSICAL_NAME_LIMITS). A stack file's prefix
+    and names are checked before the program runs; a component built directly is checked here,
+    when its args are built, before anything is registered."""
+    full = prefixed(prefix, name)
+    field, limit = PHYSICAL_NAME_LIMITS[type_token]
+    if len(full) > limit:
+        raise ValueError(
+            f"{where}: '{full}' has {len(full)} characters with the name prefix; AWS takes at most {limit} "
+            f"for {type_token.rsplit(':', 1)[-1]}.{field}: shorten name_prefix or the name"
+        )
+    return full
+
+
 def fit(name: str, limit: int) -> str:
     """``name`` if it has at most ``limit`` characters, else its start and a hash of all of it
     (``<start>-<8 hex>``), exactly ``limit`` long: deterministic, and distinct for distinct names."""

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..naming import prefixed
+from ..naming import prefixed, prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import kms_use
 from .feature_store_spec import (
@@ -18,6 +18,8 @@ from .feature_store_spec import (
     FeatureGroupSpec,
     glue_table_prefix,
 )
+
+FEATURE_GROUP_TYPE = "aws:sagemaker/featureGroup:FeatureGroup"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,14 @@ class FeatureStoreArgs:
     retain: bool = True
     """Protect the feature groups from `pulumi destroy` and keep them when removed from the program."""
     name_prefix: str | None = None
-    """Starts each feature group's name (``<prefix>-<spec name>``): stacks sharing an account differ."""
+    """Starts each feature group's name (``<prefix>-<spec name>``, at most 64 characters in all):
+    stacks sharing an account differ."""
+
+    def __post_init__(self) -> None:
+        for index, group in enumerate(self.groups):
+            prefixed_within_limit(
+                f"FeatureStoreArgs.groups[{index}].name", self.name_prefix, group.name, FEATURE_GROUP_TYPE
+            )
 
 
 class FeatureStore(pulumi.ComponentResource):

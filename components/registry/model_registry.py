@@ -13,7 +13,7 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.sns as sns
 
 from ..limits import one_of
-from ..naming import child_name, prefixed
+from ..naming import child_name, prefixed, prefixed_within_limit
 from ..policy_documents import deny_insecure_transport, document, render
 from .model_family_spec import (
     APPROVAL_STATUS,
@@ -50,10 +50,18 @@ class ModelRegistryArgs:
     retain: bool = True
     """Protect the model package groups from `pulumi destroy` and keep them when removed from the program."""
     name_prefix: str | None = None
-    """Starts each model package group's name (``<prefix>-<family>``): stacks sharing an account differ."""
+    """Starts each model package group's name (``<prefix>-<family>``, at most 63 characters in all):
+    stacks sharing an account differ."""
 
     def __post_init__(self) -> None:
         one_of(self, "approval_mode", tuple(APPROVAL_STATUS))
+        for index, family in enumerate(self.families):
+            prefixed_within_limit(
+                f"ModelRegistryArgs.families[{index}].name",
+                self.name_prefix,
+                family.name,
+                "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
+            )
 
     def group_name(self, family: str) -> str:
         return prefixed(self.name_prefix, family)
