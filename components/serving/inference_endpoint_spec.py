@@ -683,24 +683,22 @@ class EndpointSpec(_Spec):
                 )
         if sum(v.weight for v in self.variants) <= 0:
             raise ValueError("the production variants' weights must not all be 0")
-        for kind, position, variant in [
-            *(("variants", index, variant) for index, variant in enumerate(self.variants)),
-            *(("shadow_variants", index, variant) for index, variant in enumerate(self.shadow_variants)),
-        ]:
+        # Production variants only: a shadow variant's scaling is refused above.
+        for position, variant in enumerate(self.variants):
             scaling = variant.scaling
             if scaling is None:
                 continue
             if scaling.min_capacity == 0 and self.async_inference is None:
                 fail_at(
                     "EndpointSpec",
-                    (kind, position, "scaling", "min_capacity"),
+                    ("variants", position, "scaling", "min_capacity"),
                     0,
                     f"variant '{variant.name}': scaling to zero (min_capacity 0) needs async inference",
                 )
             if scaling.backlog_per_instance is not None and self.async_inference is None:
                 fail_at(
                     "EndpointSpec",
-                    (kind, position, "scaling", "backlog_per_instance"),
+                    ("variants", position, "scaling", "backlog_per_instance"),
                     scaling.backlog_per_instance,
                     f"variant '{variant.name}': backlog_per_instance needs async inference",
                 )
@@ -710,7 +708,7 @@ class EndpointSpec(_Spec):
                 ):
                     fail_at(
                         "EndpointSpec",
-                        (kind, position, "scaling", "scheduled", number, "min_capacity"),
+                        ("variants", position, "scaling", "scheduled", number, "min_capacity"),
                         0,
                         f"variant '{variant.name}': scheduled '{action.name}' min_capacity 0 scales to zero, "
                         "which needs async inference and backlog_per_instance",
@@ -720,7 +718,7 @@ class EndpointSpec(_Spec):
                 # at zero instances has no metric that brings the first one back.
                 fail_at(
                     "EndpointSpec",
-                    (kind, position, "scaling", "backlog_per_instance"),
+                    ("variants", position, "scaling", "backlog_per_instance"),
                     None,
                     f"variant '{variant.name}': scaling to zero (min_capacity 0) needs backlog_per_instance, "
                     "the policy that starts the first instance again",
