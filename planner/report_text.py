@@ -93,18 +93,22 @@ def _render_cost(cost: CostEstimate, console: Console) -> None:
 def _render_training_runs(cost: CostEstimate, console: Console) -> None:
     """Per run of each training pipeline (not in the monthly totals): the training or tuning step's
     ceiling and its longest wall time, then the run's processing jobs' ceiling."""
-    for run in cost.training_runs:
-        price = f"at most {_money(run.max_per_run)}" if run.max_per_run is not None else "UNPRICED"
-        console.print(
-            f"Training run of {run.pipeline}: {escape(run.what())}: {price} per run, up to "
-            f"{run.max_wall_seconds / 3600:g} h" + (f" ({run.unpriced})" if run.unpriced else "")
-        )
-    for processing in cost.processing_runs:
-        lower_bound = f" (a lower bound: {'; '.join(processing.unpriced)})" if processing.unpriced else ""
-        console.print(
-            f"Processing in a run of {processing.pipeline}: {escape(processing.what())}: at most "
-            f"{_money(processing.max_per_run)} per run{escape(lower_bound)}"
-        )
+    pipelines = dict.fromkeys(
+        [run.pipeline for run in cost.training_runs] + [p.pipeline for p in cost.processing_runs]
+    )
+    for pipeline in pipelines:  # each pipeline's training step(s), then its processing jobs
+        for run in (run for run in cost.training_runs if run.pipeline == pipeline):
+            price = f"at most {_money(run.max_per_run)}" if run.max_per_run is not None else "UNPRICED"
+            console.print(
+                f"Training run of {run.pipeline}: {escape(run.what())}: {price} per run, up to "
+                f"{run.max_wall_seconds / 3600:g} h" + (f" ({run.unpriced})" if run.unpriced else "")
+            )
+        for processing in (p for p in cost.processing_runs if p.pipeline == pipeline):
+            lower_bound = f" (a lower bound: {'; '.join(processing.unpriced)})" if processing.unpriced else ""
+            console.print(
+                f"Processing in a run of {processing.pipeline}: {escape(processing.what())}: at most "
+                f"{_money(processing.max_per_run)} per run{escape(lower_bound)}"
+            )
 
 
 def _render_budget(check: BudgetCheck | None, console: Console) -> None:

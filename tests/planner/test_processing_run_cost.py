@@ -13,7 +13,7 @@ import pytest
 from planner.cost import estimate_cost
 from planner.pricing import load_prices
 from planner.report import Plan
-from planner.training_cost import ProcessingRunCost, ProcessingStepCost, processing_run_costs
+from planner.training_cost import ProcessingRunCost, ProcessingStepCost, TrainingRunCost, processing_run_costs
 from tests.conftest import stack_path
 from tests.planner.test_report_semantics import PIPELINE, _cost, _graph, _resource, _text
 from tests.recorded import recorded_stack
@@ -189,3 +189,31 @@ def test_the_text_report_gives_the_runs_processing_ceiling_and_what_it_leaves_ou
         "Processing in a run of train: 1 processing job (Preprocess on ml.m5.xlarge x 2): at most $0.51 per run"
         in lines
     )
+
+
+def test_each_pipelines_processing_line_follows_its_training_lines() -> None:
+    def training(pipeline: str, step: str) -> TrainingRunCost:
+        return TrainingRunCost(pipeline, step, "Training", "ml.m5.xlarge", 1, 1, 1, 3600, False, 0.26, 3600)
+
+    def processing(pipeline: str) -> ProcessingRunCost:
+        step = ProcessingStepCost("Evaluate", "Processing", "ml.m5.xlarge", 1, 3600, 0.26)
+        return ProcessingRunCost(pipeline, (step,), 0.26)
+
+    cost = replace(
+        _cost(unpriced=False),
+        training_runs=(training("churn", "Train"), training("fraud", "Tune"), training("churn", "Retrain")),
+        processing_runs=(processing("fraud"), processing("churn"), processing("forecast")),
+    )
+    lines = [
+        line.split(":", 2)[0] + ":" + line.split(":", 2)[1]
+        for line in _text(Plan(graph=_graph(), cost=cost)).splitlines()
+        if line.startswith(("Training run of ", "Processing in a run of "))
+    ]
+    assert lines == [
+        "Training run of churn: Train",
+        "Training run of churn: Retrain",
+        "Processing in a run of churn: 1 processing job (Evaluate on ml.m5.xlarge)",
+        "Training run of fraud: Tune",
+        "Processing in a run of fraud: 1 processing job (Evaluate on ml.m5.xlarge)",
+        "Processing in a run of forecast: 1 processing job (Evaluate on ml.m5.xlarge)",
+    ]
