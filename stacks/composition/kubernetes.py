@@ -46,7 +46,7 @@ def build_kubernetes_servings(
     servings = [
         spec
         for spec in config.kubernetes_serving.servings
-        if spec.latest_approved_of is None or spec.name in models
+        if spec.latest_approved_of is None or (spec.namespace, spec.name) in models
     ]
     if kubeconfig is None:
         raise ValueError("kubernetes_serving needs the cluster's kubeconfig")
@@ -90,7 +90,7 @@ def build_kubernetes_servings(
             _alertmanager_publishes(config, foundation, alerts, monitored, aws_opts)
     built = {}
     for spec in servings:
-        model = models.get(spec.name)
+        model = models.get((spec.namespace, spec.name))
         built[f"{spec.namespace}/{spec.name}"] = KubernetesServing(
             f"k8s-{spec.namespace}-{spec.name}",
             KubernetesServingArgs(
@@ -103,9 +103,13 @@ def build_kubernetes_servings(
     return built
 
 
-def _resolve_models(config: PlatformConfig, resolve: ModelPackageResolver | None) -> dict[str, RegistryModel]:
-    """Serving name → the approved version it runs, for the servings that follow a family; a serving whose
-    family has nothing approved yet is left out (deferred) with a warning, like a SageMaker endpoint."""
+def _resolve_models(
+    config: PlatformConfig, resolve: ModelPackageResolver | None
+) -> dict[tuple[str, str], RegistryModel]:
+    """A serving's (namespace, name) → the approved version it runs, for the servings that follow a
+    family (keyed like the servings: one name may serve in two namespaces, from a family or an image);
+    a serving whose family has nothing approved yet is left out (deferred) with a warning, like a
+    SageMaker endpoint."""
     from components.kubernetes.kubernetes_serving import RegistryModel
 
     models = {}
@@ -133,7 +137,7 @@ def _resolve_models(config: PlatformConfig, resolve: ModelPackageResolver | None
                 f"{len(resolved.model_data_urls)} containers with model artifacts; a Kubernetes serving runs one server"
             )
         url = resolved.model_data_urls[0] if resolved.model_data_urls else None
-        models[spec.name] = RegistryModel(package_arn=resolved.arn, model_data_url=url)
+        models[(spec.namespace, spec.name)] = RegistryModel(package_arn=resolved.arn, model_data_url=url)
     return models
 
 
