@@ -138,21 +138,16 @@ def test_the_card_of_an_approved_version_is_created_once(card_aws) -> None:
     arn = _register(card_aws)
     card_aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
 
-    first = create_card_of_approved(
-        card_aws["sagemaker"],
-        card_aws["s3"],
-        card_aws["kms"],
-        group_name=GROUP,
-        model_package_arn=arn,
-        card=_settings(),
-    )
-    second = create_card_of_approved(
-        card_aws["sagemaker"],
-        card_aws["s3"],
-        card_aws["kms"],
-        group_name=GROUP,
-        model_package_arn=arn,
-        card=_settings(),
+    first, second = (
+        create_card_of_approved(
+            card_aws["sagemaker"],
+            card_aws["s3"],
+            card_aws["kms"],
+            group_name=GROUP,
+            model_package_arn=arn,
+            card=_settings(),
+        )
+        for _ in range(2)
     )
 
     assert first[1] and not second[1] and first[0] == second[0]
