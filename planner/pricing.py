@@ -23,12 +23,12 @@ TYPICAL_MONITORING_RUN_MINUTES = 10
 DEFAULT_MAX_RUNTIME_SECONDS = 3600
 SECONDS_PER_HOUR = 3600
 ASSUMED_MAX_TRAIL_DATA_EVENTS_PER_MONTH = 10_000_000
+"""The ceiling assumed for a trail's data events a month (S3 object reads and writes it records): the
+volume follows use, not capacity, so the estimate needs a stated number; see planner.cost's notes."""
 TYPICAL_TRANSFORM_RUN_MINUTES = 15
 """A scheduled batch transform run: instances start (5-10 min), then score; the floor per run."""
 ASSUMED_MAX_TRANSFORM_RUN_MINUTES = 60
 """The ceiling per run: a transform job has no runtime limit to read, so an hour is assumed."""
-"""The ceiling assumed for a trail's data events a month (S3 object reads and writes it records): the
-volume follows use, not capacity, so the estimate needs a stated number; see planner.cost's notes."""
 
 
 class PriceMissing(LookupError):
