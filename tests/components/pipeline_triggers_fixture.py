@@ -36,16 +36,32 @@ def record_triggers(**changes: Any) -> tuple[ResourceGraph, PipelineTriggers]:
     return graph, built[0]
 
 
-def alarm_state_change(alarm: str, state: str, previous: str = "OK") -> dict[str, Any]:
-    """The EventBridge event CloudWatch sends when ``alarm`` goes from ``previous`` to ``state``."""
+def alarm_state_change(
+    alarm: str,
+    state: str,
+    previous: str = "OK",
+    *,
+    account: str = "123456789012",
+    configuration: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The EventBridge event CloudWatch sends when ``alarm`` (of ``account``, in eu-west-1) goes from
+    ``previous`` to ``state``, as AWS documents CloudWatch alarm events; ``configuration``: the
+    alarm's metrics, where a test reads them."""
+    detail: dict[str, Any] = {
+        "alarmName": alarm,
+        "state": {"value": state, "reason": "Threshold Crossed", "timestamp": "2026-12-02T01:00:00.000+0000"},
+        "previousState": {"value": previous, "timestamp": "2026-12-01T01:00:00.000+0000"},
+    }
+    if configuration is not None:
+        detail["configuration"] = configuration
     return {
         "version": "0",
-        "id": "a1",
+        "id": "c4c1c1c9-6542-e61b-6ef0-8c4d36933a92",
         "detail-type": "CloudWatch Alarm State Change",
         "source": "aws.cloudwatch",
-        "account": "123456789012",
-        "time": "2026-11-23T10:00:00Z",
+        "account": account,
+        "time": "2026-12-02T01:00:00Z",
         "region": "eu-west-1",
-        "resources": [f"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:{alarm}"],
-        "detail": {"alarmName": alarm, "state": {"value": state}, "previousState": {"value": previous}},
+        "resources": [f"arn:aws:cloudwatch:eu-west-1:{account}:alarm:{alarm}"],
+        "detail": detail,
     }

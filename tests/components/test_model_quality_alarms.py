@@ -22,6 +22,7 @@ from policies.rules.alarms import QUALITY_METRICS as PACK_NAMESPACE
 from policies.rules.alarms import metric_of
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
+from tests.components.pipeline_triggers_fixture import alarm_state_change
 from tests.graph_helpers import training_pipelines
 from tests.recorded import recorded_stack
 from tests.stacks.test_model_families import FORECAST
@@ -52,39 +53,18 @@ def _topic(graph: ResourceGraph) -> str:
 
 
 def _alarm_event(name: str, state: str, previous: str = "OK") -> dict[str, Any]:
-    """A CloudWatch Alarm State Change event as EventBridge delivers it (AWS docs, CloudWatch alarm events)."""
-    return {
-        "version": "0",
-        "id": "c4c1c1c9-6542-e61b-6ef0-8c4d36933a92",
-        "detail-type": "CloudWatch Alarm State Change",
-        "source": "aws.cloudwatch",
-        "account": "333333333333",
-        "time": "2026-12-02T01:00:00Z",
-        "region": "eu-west-1",
-        "resources": [f"arn:aws:cloudwatch:eu-west-1:333333333333:alarm:{name}"],
-        "detail": {
-            "alarmName": name,
-            "state": {
-                "value": state,
-                "reason": "Threshold Crossed",
-                "timestamp": "2026-12-02T01:00:00.000+0000",
-            },
-            "previousState": {"value": previous, "timestamp": "2026-12-01T01:00:00.000+0000"},
-            "configuration": {
-                "metrics": [
-                    {
-                        "id": "m1",
-                        "metricStat": {
-                            "metric": {"namespace": NAMESPACE, "name": "auc", "dimensions": {}},
-                            "period": 3600,
-                            "stat": "Minimum",
-                        },
-                        "returnData": True,
-                    }
-                ]
-            },
-        },
+    """A model-quality alarm's state change, with the metric it watches, from the prod account."""
+    metric = {"namespace": NAMESPACE, "name": "auc", "dimensions": {}}
+    configuration = {
+        "metrics": [
+            {
+                "id": "m1",
+                "metricStat": {"metric": metric, "period": 3600, "stat": "Minimum"},
+                "returnData": True,
+            }
+        ]
     }
+    return alarm_state_change(name, state, previous, account="333333333333", configuration=configuration)
 
 
 # --- classification: the prod fixture (customer-churn, BinaryClassification, hourly monitors) ---------
