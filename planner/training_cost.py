@@ -29,6 +29,7 @@ from planner.recorder import ResourceGraph
 PIPELINE_TYPE = "aws:sagemaker/pipeline:Pipeline"
 TRAINING_PRICES = "sagemaker_training_per_hour"
 PROCESSING_PRICES = "sagemaker_processing_per_hour"
+TRAINING_STEP_TYPES = ("Training", "Tuning")
 PROCESSING_STEP_TYPES = ("Processing", "QualityCheck", "ClarifyCheck")
 """Step types that run a SageMaker processing job (a check step runs the baselining job)."""
 
@@ -186,14 +187,14 @@ def parameter_defaults(definition: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _trains(definition: dict[str, Any]) -> bool:
-    return any(step.get("Type") in ("Training", "Tuning") for step in _steps(definition.get("Steps") or []))
+    return any(step.get("Type") in TRAINING_STEP_TYPES for step in _steps(definition.get("Steps") or []))
 
 
 def training_run_costs(graph: ResourceGraph, prices: PriceTable) -> tuple[TrainingRunCost, ...]:
     costs = []
     for name, definition, parameters in _definitions(graph):
         for step in _steps(definition.get("Steps") or []):
-            if step.get("Type") in ("Training", "Tuning"):
+            if step.get("Type") in TRAINING_STEP_TYPES:
                 costs.append(_step_cost(name, step, parameters, prices))
     return tuple(costs)
 

@@ -358,11 +358,11 @@ class KubernetesServingConfig(_Section):
             if (t.namespace, t.name) not in servings
         ]
         if unknown:
-            position, _ = unknown[0]
+            position, first = unknown[0]
             fail_at(
                 "KubernetesServingConfig",
                 ("monitoring", "scrape", position),
-                unknown[0][1],
+                first,
                 f"monitoring.scrape names no serving of this stack: {', '.join(name for _, name in unknown)}",
             )
         if not self.servings:
