@@ -38,7 +38,7 @@ from components.serving.batch_scoring import BatchScoring
 from components.serving.inference_endpoint import InferenceEndpoint
 from components.training.pipeline_triggers import PipelineTriggers
 from components.training.training_pipeline import TrainingPipeline
-from stacks.composition.batch_scoring import batch_pipeline_name, build_batch_scoring, resolve_batch_scoring
+from stacks.composition.batch_scoring import build_batch_scoring, resolve_batch_scoring
 from stacks.composition.data import build_dvc_remote, build_feature_query_workgroup, build_feature_store
 from stacks.composition.experiments import build_experiment_tracking
 from stacks.composition.foundation import Foundation, build_foundation
@@ -150,6 +150,8 @@ def build_platform(
     alerts = build_alerts(config, foundation, opts)
     endpoints, shared_endpoints = build_endpoints(config, foundation, alerts, serving, opts)
     observed = build_observability(config, foundation, alerts, serving, endpoints, opts)
+    # Before the failure alerts: their transform rule names the batch-scoring models.
+    batch_scoring = build_batch_scoring(config, foundation, batch_plan, opts)
     platform = Platform(
         foundation=foundation,
         feature_store=feature_store,
@@ -168,7 +170,7 @@ def build_platform(
             pipelines,
             opts,
             [family for family, t in triggers.items() if t.retrains],
-            [batch_pipeline_name(config, family) for family in batch_plan.packages],
+            batch_scoring,
         ),
         cost_guardrails=build_cost_guardrails(config, alerts, opts),
         endpoints=endpoints,
@@ -181,7 +183,7 @@ def build_platform(
         kubernetes_servings=build_kubernetes_servings(
             config, kubeconfig, foundation, alerts, opts, resolve_model_package
         ),
-        batch_scoring=build_batch_scoring(config, foundation, batch_plan, opts),
+        batch_scoring=batch_scoring,
         deferred_batch_scoring=dict(batch_plan.deferred),
         drift_report_alarms=build_drift_report_alarms(
             config, alerts, pipelines, list(batch_plan.packages), opts

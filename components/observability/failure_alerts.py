@@ -11,8 +11,8 @@ What pages, and how each rule is scoped to this stack only:
   roles: a failed execution pages through the same rule;
 - a monitoring execution ``CompletedWithViolations``: the processing job ``Completed`` with an
   ``ExitMessage`` starting ``CompletedWithViolations`` (how Model Monitor reports it);
-- a transform job ``Failed``: its name starts with the stack's name prefix (the event carries no
-  role: the model's role runs it);
+- a transform job ``Failed``: it runs one of the stack's batch-scoring models (``ModelName``). The
+  event carries no role, and its name is the pipeline's ``pipelines-<execution>-<step>-...``;
 - an endpoint update rolled back or failed: ``SageMaker Endpoint State Change`` of one of the
   stack's endpoints entering ``ROLLING_BACK``, ``UPDATE_ROLLBACK_FAILED`` or ``FAILED``, or back
   ``IN_SERVICE`` with a ``FailureReason`` (DescribeEndpoint's "in service, but the update failed":
@@ -30,6 +30,7 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..naming import child_name
+from ..output_text import json_text
 
 SOURCE = ["aws.sagemaker"]
 PIPELINE_EXECUTION = "SageMaker Model Building Pipeline Execution Status Change"
@@ -87,11 +88,11 @@ def monitoring_violations_pattern(role_arn_prefix: str) -> dict[str, Any]:
     }
 
 
-def transform_failure_pattern(name_prefix: str) -> dict[str, Any]:
+def transform_failure_pattern(model_names: Sequence[pulumi.Input[str]]) -> dict[str, Any]:
     return {
         "source": SOURCE,
         "detail-type": [TRANSFORM_JOB],
-        "detail": {"TransformJobStatus": ["Failed"], "TransformJobName": [{"prefix": f"{name_prefix}-"}]},
+        "detail": {"TransformJobStatus": ["Failed"], "ModelName": list(model_names)},
     }
 
 
@@ -139,6 +140,7 @@ class FailureRule:
     """Short name of the rule, unique in the component (``training-jobs``)."""
     description: str
     pattern: Mapping[str, Any]
+    """The EventBridge event pattern; its values may be outputs (the transform rule's model names)."""
     input_paths: Mapping[str, str]
     """Placeholder → JSONPath into the event; every path exists in the event AWS documents."""
     message: str
@@ -180,8 +182,6 @@ class FailureAlertsArgs:
     """The 12-digit account of the stack's roles and pipelines."""
     role_path: str
     """IAM path (``/mlops-platform/dev/``) of every role the stack's jobs run as."""
-    name_prefix: str
-    """Starts the physical names the stack chooses (transform jobs)."""
     pipeline_names: Sequence[str] = ()
     """The stack's SageMaker pipelines; none: no pipeline rule."""
     endpoint_names: Sequence[str] = ()
@@ -190,6 +190,9 @@ class FailureAlertsArgs:
     """The stack's model package groups, whose rejected versions page; none: no rejection rule."""
     retraining_gate_names: Sequence[str] = ()
     """The stack's retraining gates (Step Functions state machines); none: no gate rule."""
+    transform_model_names: Sequence[pulumi.Input[str]] = ()
+    """The SageMaker models the stack's transform jobs run (batch scoring), whose failed jobs page;
+    none: no transform rule. Matched by model, not job name: a pipeline names its jobs."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags of the rules."""
 
@@ -239,11 +242,14 @@ class FailureAlertsArgs:
                     f"in the execution's output. {console(region, 'processing-jobs/<name>')}"
                 ),
             ),
-            _job_rule(
-                "transform", "transform", "Transform",
-                transform_failure_pattern(self.name_prefix), region,
-            ),
         ]  # fmt: skip
+        if self.transform_model_names:
+            rules.append(
+                _job_rule(
+                    "transform", "transform", "Transform",
+                    transform_failure_pattern(self.transform_model_names), region,
+                )
+            )  # fmt: skip
         if self.endpoint_names:
             rules.append(
                 FailureRule(
@@ -305,7 +311,7 @@ class FailureAlerts(pulumi.ComponentResource):
     """EventBridge rules, one per kind of failure, each publishing a one-line page (what failed,
     its status and reason, a console link) to the alert topic.
 
-    Security posture: the rules match only this stack's pipelines, roles and endpoints; they
+    Security posture: the rules match only this stack's pipelines, roles, models and endpoints; they
     publish to the caller's KMS-encrypted topic and create no role (SNS targets need none).
     """
 
@@ -322,7 +328,8 @@ class FailureAlerts(pulumi.ComponentResource):
             rule = cloudwatch.EventRule(
                 child_name(f"{name}-{spec.key}", "aws:cloudwatch/eventRule:EventRule"),
                 description=spec.description,
-                event_pattern=json.dumps(spec.pattern),
+                # A pattern may name outputs of other resources (the batch-scoring models).
+                event_pattern=json_text(spec.pattern),
                 tags=dict(args.tags),
                 opts=child,
             )

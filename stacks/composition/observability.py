@@ -45,6 +45,7 @@ from stacks.resolution import ResolvedPackages, Serving
 
 if TYPE_CHECKING:
     from components.observability.model_quality_monitoring import ModelQualityMonitoring
+    from components.serving.batch_scoring import BatchScoring
     from stacks.config import ModelFamilyConfig
 
 
@@ -126,13 +127,15 @@ def build_failure_alerts(
     pipelines: Mapping[str, TrainingPipeline],
     opts: pulumi.ResourceOptions,
     retrained_families: Sequence[str] = (),
-    batch_pipeline_names: Sequence[str] = (),
+    batch_scoring: Mapping[str, BatchScoring] | None = None,
 ) -> FailureAlerts | None:
     """Pipeline, job and monitor failures, endpoint rollbacks, rejected model versions and alarms
     that could not start retraining (``retrained_families``: those with a retraining gate) of this
-    stack page the alert topic; so do failed runs of the batch-scoring pipelines named."""
+    stack page the alert topic; so do failed runs of the ``batch_scoring`` pipelines (by family)
+    and failed transform jobs of their models."""
     if alerts is None:
         return None
+    batch_scoring = batch_scoring or {}
     return FailureAlerts(
         "failure-alerts",
         FailureAlertsArgs(
@@ -140,10 +143,9 @@ def build_failure_alerts(
             region=config.region,
             account_id=config.account_id,
             role_path=config.role_path,
-            name_prefix=config.name_prefix,
             pipeline_names=[
                 *(naming.training_pipeline_name(config.model_package_group(family)) for family in pipelines),
-                *batch_pipeline_names,
+                *(batch_pipeline_name(config, family) for family in batch_scoring),
             ],
             endpoint_names=[config.endpoint_name(spec.name) for spec in config.endpoints],
             model_package_group_names=[config.physical_name(model.name) for model in config.models],
@@ -151,6 +153,7 @@ def build_failure_alerts(
                 gate_name(naming.training_pipeline_name(config.model_package_group(family)))
                 for family in retrained_families
             ],
+            transform_model_names=[scoring.model_name for scoring in batch_scoring.values()],
             tags=config.resource_tags,
         ),
         opts,

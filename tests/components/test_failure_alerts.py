@@ -93,13 +93,20 @@ def processing_job(role: str, status: str, exit_message: str | None = None) -> d
     return _event("SageMaker Processing Job State Change", arn, detail)
 
 
-def transform_job(name: str, status: str) -> dict[str, Any]:
+OWN_BATCH_MODEL = "<the prod fixture's batch-scoring model>"
+"""Stands for the recorded model's name (an output: the provider names it) in a case's event."""
+
+
+def transform_job(
+    model: str, status: str, name: str = "pipelines-8k2c5bq0z1xa-ScoreBatch-Xh3kd9Qw2P"
+) -> dict:
+    """A transform job's event; a pipeline's Transform step names its job (not the stack)."""
     arn = f"{SAGEMAKER}:transform-job/{name}"
     detail = {
         "TransformJobName": name,
         "TransformJobArn": arn,
         "TransformJobStatus": status,
-        "ModelName": name,
+        "ModelName": model,
         "Tags": {},
     }
     if status == "Failed":
@@ -163,9 +170,10 @@ CASES: list[tuple[str, dict[str, Any], bool]] = [
         processing_job("/mlops-platform/staging/", "Completed", "CompletedWithViolations: 3 violations"),
         False,
     ),
-    ("transform-jobs", transform_job("prod-customer-churn-batch-1", "Failed"), True),
-    ("transform-jobs", transform_job("prod-customer-churn-batch-1", "Completed"), False),
-    ("transform-jobs", transform_job("staging-customer-churn-batch-1", "Failed"), False),
+    ("transform-jobs", transform_job(OWN_BATCH_MODEL, "Failed"), True),
+    ("transform-jobs", transform_job(OWN_BATCH_MODEL, "Completed"), False),
+    ("transform-jobs", transform_job("batch-customer-churn-model-3f2a9c1", "Failed"), False),
+    ("transform-jobs", transform_job("prod-customer-churn-model", "Failed", "prod-customer-churn-1"), False),
     ("endpoint-updates", endpoint_state(ENDPOINT, "ROLLING_BACK"), True),
     ("endpoint-updates", endpoint_state(ENDPOINT, "UPDATE_ROLLBACK_FAILED"), True),
     ("endpoint-updates", endpoint_state(ENDPOINT, "FAILED"), True),
@@ -200,7 +208,8 @@ IDS = [
     "violations-of-another-stack",
     "transform-failed",
     "transform-completed",
-    "transform-of-another-stack",
+    "transform-of-another-model",
+    "transform-named-with-the-stacks-prefix-of-another-model",
     "endpoint-rolling-back",
     "endpoint-rollback-failed",
     "endpoint-failed",
@@ -225,6 +234,14 @@ def _targets(graph: ResourceGraph) -> dict[str, Any]:
     }
 
 
+def _for(graph: ResourceGraph, event: dict[str, Any]) -> dict[str, Any]:
+    """``event`` with :data:`OWN_BATCH_MODEL` replaced by the recorded batch-scoring model's name."""
+    if event["detail"].get("ModelName") != OWN_BATCH_MODEL:
+        return event
+    [model] = within(graph, "batch-customer-churn", "aws:sagemaker/model:Model")
+    return {**event, "detail": {**event["detail"], "ModelName": model.outputs["name"]}}
+
+
 def _resolve(event: dict[str, Any], path: str) -> Any:
     """The value a ``$.a.b`` input path selects, or KeyError where the event lacks it."""
     node: Any = event
@@ -238,7 +255,10 @@ def test_each_rule_matches_only_this_stacks_failures(
     stack_graphs: dict[str, ResourceGraph], key: str, event: dict[str, Any], matches: bool
 ) -> None:
     rule = _rules(stack_graphs["prod"])[key]
-    assert EventPattern.load(rule.inputs["eventPattern"]).matches_event(event) is matches
+    assert (
+        EventPattern.load(rule.inputs["eventPattern"]).matches_event(_for(stack_graphs["prod"], event))
+        is matches
+    )
 
 
 @pytest.mark.parametrize(
@@ -249,6 +269,7 @@ def test_each_rule_matches_only_this_stacks_failures(
 def test_every_input_path_exists_in_the_events_the_rule_matches(
     stack_graphs: dict[str, ResourceGraph], key: str, event: dict[str, Any]
 ) -> None:
+    event = _for(stack_graphs["prod"], event)
     transformer = _targets(stack_graphs["prod"])[key].inputs["inputTransformer"]
     paths = transformer["inputPaths"]
     for placeholder, path in paths.items():
@@ -268,7 +289,6 @@ def test_a_job_page_names_the_job_its_status_and_why() -> None:
         region=REGION,
         account_id=ACCOUNT,
         role_path=OWN_ROLES,
-        name_prefix="prod",
     )
     [training] = [rule for rule in args.rules() if rule.key == "training-jobs"]
     event = training_job(OWN_ROLES, "Failed")
@@ -284,8 +304,7 @@ def test_a_job_page_names_the_job_its_status_and_why() -> None:
         "training-jobs",
         "processing-jobs",
         "monitoring-violations",
-        "transform-jobs",
-    }, "no pipeline or endpoint rule without pipelines or endpoints"
+    }, "no pipeline, transform or endpoint rule without pipelines, batch-scoring models or endpoints"
 
 
 def test_every_rule_targets_the_alert_topic_which_lets_eventbridge_publish(
@@ -337,6 +356,14 @@ def test_the_prod_plan_records_every_rule_scoped_to_prod(stack_graphs: dict[str,
         {"equals-ignore-case": f"{SAGEMAKER}:pipeline/prod-customer-churn-batch-scoring"},
     ]
     assert "prod-customer-churn" in patterns["endpoint-updates"]["detail"]["EndpointName"]
+    # The transform rule pages for the model the batch-scoring pipeline's Transform step runs.
+    [pipeline] = within(stack_graphs["prod"], "batch-customer-churn", "aws:sagemaker/pipeline:Pipeline")
+    [transform] = [
+        step
+        for step in json.loads(pipeline.inputs["pipelineDefinition"])["Steps"]
+        if step["Type"] == "Transform"
+    ]
+    assert patterns["transform-jobs"]["detail"]["ModelName"] == [transform["Arguments"]["ModelName"]]
 
 
 def _gate_execution(machine: str, status: str) -> dict[str, Any]:

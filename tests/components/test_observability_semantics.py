@@ -9,9 +9,10 @@ pattern engine. Each asserts the argument AWS acts on:
 - endpoint alarms: a multi-GPU variant's GPU thresholds scale with its GPU count (SageMaker reports
   GPU utilisation and memory as 0-100 per GPU, summed); a shadow variant's paging 5xx and p99
   latency alarms take its own error and latency limits, each on its own alarm;
-- failure alerts: the transform-job rule matches the stack's name prefix followed by ``-``, so a
-  stack ``prod`` is not paged for the failed jobs of a stack ``prod2`` or ``production``; a
-  monitor's violations page quotes Model Monitor's exit message (how many violations);
+- failure alerts: the transform-job rule matches the stack's batch-scoring models by name, so a
+  stack is paged for its pipelines' jobs (which the pipeline names) and not for another model's
+  job named like the stack's; a monitor's violations page quotes Model Monitor's exit message (how
+  many violations);
 - the alert topic: CloudWatch alarms of this account only may publish (``aws:SourceAccount``),
   publishing without TLS is denied, and each subscription keeps its own protocol (a pager's https
   endpoint is not subscribed as an e-mail address);
@@ -42,6 +43,7 @@ from components.observability.failure_alerts import FailureAlertsArgs
 from components.training.pipeline_triggers import NewDataSource, PipelineTriggers
 from planner.recorder import ResourceGraph, record_program
 from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, record_triggers
+from tests.components.test_failure_alerts import transform_job
 from tests.graph_helpers import policy_of, statements
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -111,40 +113,23 @@ def test_a_shadow_variant_pages_on_its_own_5xx_and_latency_limits() -> None:
 # --- failure alerts -------------------------------------------------------------------------------
 
 
-def _transform_failed(name: str) -> dict[str, Any]:
-    """A transform job's state-change event (the envelope of the SageMaker developer guide's samples)."""
-    arn = f"arn:aws:sagemaker:eu-west-1:123456789012:transform-job/{name}"
-    return {
-        "version": "0",
-        "id": "844e2571-85d4-695f-b930-0153b71dcb42",
-        "detail-type": "SageMaker Transform Job State Change",
-        "source": "aws.sagemaker",
-        "account": "123456789012",
-        "time": "2026-11-23T10:00:00Z",
-        "region": "eu-west-1",
-        "resources": [arn],
-        "detail": {
-            "TransformJobName": name,
-            "TransformJobArn": arn,
-            "TransformJobStatus": "Failed",
-            "FailureReason": "ClientError: See job logs for more information",
-        },
-    }
-
-
-def test_the_transform_rule_pages_for_this_stacks_jobs_not_a_stack_whose_name_extends_it() -> None:
+def test_the_transform_rule_pages_for_this_stacks_models_whatever_the_pipeline_names_the_job() -> None:
     args = FailureAlertsArgs(
         topic_arn=TOPIC,
         region="eu-west-1",
         account_id="123456789012",
         role_path="/mlops-platform/prod/",
-        name_prefix="prod",
+        transform_model_names=["batch-churn-model-1a2b3c4", "batch-fraud-model-5d6e7f8"],
     )
     [rule] = [rule for rule in args.rules() if rule.key == "transform-jobs"]
     pattern = EventPattern.load(json.dumps(rule.pattern))
-    assert pattern.matches_event(_transform_failed("prod-customer-churn-batch-1"))
-    assert not pattern.matches_event(_transform_failed("prod2-customer-churn-batch-1"))
-    assert not pattern.matches_event(_transform_failed("production-customer-churn-batch-1"))
+    assert pattern.matches_event(transform_job("batch-churn-model-1a2b3c4", "Failed"))
+    assert pattern.matches_event(transform_job("batch-fraud-model-5d6e7f8", "Failed"))
+    assert not pattern.matches_event(transform_job("batch-churn-model-1a2b3c4", "Stopped"))
+    # Another stack's model, though its job carries this stack's prefix, and a model whose name
+    # starts with one of this stack's.
+    assert not pattern.matches_event(transform_job("batch-churn-model-9z9z9z9", "Failed", "prod-churn-1"))
+    assert not pattern.matches_event(transform_job("batch-churn-model-1a2b3c4-v2", "Failed"))
 
 
 def test_a_monitors_violations_page_quotes_its_exit_message() -> None:
@@ -153,7 +138,6 @@ def test_a_monitors_violations_page_quotes_its_exit_message() -> None:
         region="eu-west-1",
         account_id="123456789012",
         role_path="/mlops-platform/prod/",
-        name_prefix="prod",
     )
     [rule] = [rule for rule in args.rules() if rule.key == "monitoring-violations"]
     detail = {

@@ -194,7 +194,6 @@ def test_failure_alerts_take_an_iam_path_that_starts_and_ends_with_a_slash(
             region="eu-west-1",
             account_id="111111111111",
             role_path=role_path,
-            name_prefix="prod",
         )
 
     if valid:
