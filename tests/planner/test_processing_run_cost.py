@@ -135,8 +135,8 @@ def test_a_parameter_default_a_check_step_and_an_unpriced_step_each_count_as_aws
         ),
         _processing("QualityBaseline", kind="QualityCheck", runtime=600),
         _processing("NoLimit", runtime=None),
-        _processing("Small", "ml.t3.medium", runtime=900),
-        _processing("Small2", "ml.t3.medium", runtime=600),
+        _processing("Small", "ml.r5.large", runtime=900),
+        _processing("Small2", "ml.r5.large", runtime=600),
         parameters=[
             {"Name": "ProcessingInstanceType", "Type": "String", "DefaultValue": "ml.m5.2xlarge"},
             {"Name": "Count", "Type": "Integer", "DefaultValue": 3},
@@ -152,7 +152,7 @@ def test_a_parameter_default_a_check_step_and_an_unpriced_step_each_count_as_aws
     assert run.max_per_run == round(prepare.max_per_run + check.max_per_run, 2)
     [missing_runtime, missing_price] = run.unpriced
     assert missing_runtime.endswith("(NoLimit)")
-    assert "ml.t3.medium" in missing_price and missing_price.endswith("(Small, Small2)")
+    assert "ml.r5.large" in missing_price and missing_price.endswith("(Small, Small2)")
 
 
 @pytest.mark.parametrize(
