@@ -1,11 +1,11 @@
 """The monthly cost of a planned stack, at list prices: a floor (minimum capacity) and a ceiling.
 
 Only what bills by the hour or month whether or not anyone uses it is priced: endpoint instances,
-interface endpoints, KMS keys, the MLflow server, alarms, dashboards, and monitoring jobs (which
-run on a schedule); and CloudTrail data events, from $0 up to a stated ceiling. Usage-based
-charges (S3, training runs, feature-store traffic, logs, requests)
-are listed as exclusions rather than guessed. Prices come from ``planner/data/prices.json``, a
-dated table of list prices per region. A resource that should be priced but cannot be (an
+interface endpoints, KMS keys, the MLflow server, alarms, dashboards, monitoring jobs and batch
+pipeline runs (their transform and processing steps), which run on a schedule; and CloudTrail data
+events, from $0 up to a stated ceiling. Usage-based charges (S3, training runs, feature-store
+traffic, logs, requests) are listed as exclusions rather than guessed. Prices come from
+``planner/data/prices.json``, a dated table of list prices per region. A resource that should be priced but cannot be (an
 instance type the table lacks, a region it does not cover) becomes a visible *unpriced* line, so
 a total is never silently low.
 """
@@ -22,6 +22,7 @@ from planner.pricing import (
     ASSUMED_MAX_TRANSFORM_RUN_MINUTES,
     PRICERS,
     PRICES_PATH,
+    TYPICAL_BATCH_PROCESSING_RUN_MINUTES,
     TYPICAL_MONITORING_RUN_MINUTES,
     TYPICAL_TRANSFORM_RUN_MINUTES,
     CostItem,
@@ -177,6 +178,8 @@ def estimate_cost(graph: ResourceGraph, prices: PriceTable | None = None) -> Cos
         ]
         if rounded:
             items.setdefault(name, []).extend(rounded)
+        for reason in ctx.partly_unpriced.pop(resource.urn, []):
+            unpriced.append(Unpriced(resource.name, resource.type, name, reason))
     by_component = {
         name: ComponentCost(types[name], tuple(sorted(found, key=lambda i: (i.resource, i.type, i.what))))
         for name, found in sorted(
@@ -229,6 +232,10 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         "Batch scoring (a Scheduler schedule starting a pipeline's Transform steps): runs a month from the "
         f"schedule x instances at the hosting rate x runtime; min assumes a {TYPICAL_TRANSFORM_RUN_MINUTES}-minute "
         f"run, max {ASSUMED_MAX_TRANSFORM_RUN_MINUTES} minutes (a transform job has no runtime limit to read).",
+        "The scheduled pipeline's processing steps (the Evidently report, publishing its metrics): runs a month "
+        "x instances at the processing rate x runtime, of a Condition's branches the costlier; min assumes a "
+        f"{TYPICAL_BATCH_PROCESSING_RUN_MINUTES}-minute run (at most the step's limit), max its "
+        "MaxRuntimeInSeconds; a step without a runtime limit or a price is listed as unpriced.",
         "Training runs (training_runs, per run, outside the monthly totals: how often a pipeline runs "
         "follows its triggers and people): at most every job's MaxRuntimeInSeconds on every instance at "
         "the on-demand training rate (managed spot bills less); a Tune step runs up to "

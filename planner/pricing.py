@@ -29,6 +29,9 @@ TYPICAL_TRANSFORM_RUN_MINUTES = 15
 """A scheduled batch transform run: instances start (5-10 min), then score; the floor per run."""
 ASSUMED_MAX_TRANSFORM_RUN_MINUTES = 60
 """The ceiling per run: a transform job has no runtime limit to read, so an hour is assumed."""
+TYPICAL_BATCH_PROCESSING_RUN_MINUTES = 10
+"""A processing step of a scheduled batch run (the Evidently report, publishing its metrics): the
+floor per run, capped at the step's MaxRuntimeInSeconds, which is the ceiling."""
 
 
 class PriceMissing(LookupError):
@@ -93,6 +96,9 @@ class PricingContext:
     targets: dict[str, RecordedResource] = field(init=False)
     actions: dict[str, list[RecordedResource]] = field(init=False)
     notes: list[str] = field(default_factory=list)
+    partly_unpriced: dict[str, list[str]] = field(default_factory=dict)
+    """Per resource URN, each part of it its pricer could not price while it priced the rest: the
+    estimate shows an unpriced line for each, so the priced part is not taken for the whole."""
 
     def __post_init__(self) -> None:
         self.by_urn = {resource.urn: resource for resource in self.graph}
@@ -384,8 +390,19 @@ def _monitoring_schedule(ctx: PricingContext, schedule: RecordedResource) -> lis
 
 
 def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list[CostItem]:
-    """A Scheduler schedule starting a SageMaker pipeline: its Transform steps' instances x runs a
-    month x an assumed run time (batch transform bills instance-seconds at the hosting rate)."""
+    """A Scheduler schedule starting a SageMaker pipeline, runs a month x what a run bills: its
+    Transform steps' instances x an assumed run time (batch transform bills instance-seconds at the
+    hosting rate), and its processing steps (of a Condition the costlier branch) at the processing
+    rate, a typical run for the floor and the step's MaxRuntimeInSeconds for the ceiling. A
+    processing step without a runtime limit or a price becomes an unpriced line; the rest stays priced."""
+    # Imported here: planner.training_cost reads this module's price table and errors.
+    from planner.training_cost import (
+        PROCESSING_PRICES,
+        costliest_path,
+        parameter_defaults,
+        processing_ceiling,
+    )
+
     pipeline = ctx.referenced(schedule, "target", "sagemaker/pipeline:Pipeline")
     if pipeline is None:
         return []
@@ -393,12 +410,15 @@ def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list
         definition = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))
     except ValueError:
         return []
+    steps = definition.get("Steps") or []
     transforms = [
         (step.get("Arguments") or {}).get("TransformResources") or {}
-        for step in definition.get("Steps") or []
+        for step in steps
         if step.get("Type") == "Transform"
     ]
-    if not transforms:
+    parameters = {**parameter_defaults(definition), **_schedule_parameters(schedule)}
+    processing, _ = processing_ceiling(steps, parameters, ctx.prices)
+    if not transforms and not processing:
         return []
     expression = str(schedule.inputs.get("scheduleExpression") or "")
     try:
@@ -419,7 +439,36 @@ def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list
                 runs * hourly * ASSUMED_MAX_TRANSFORM_RUN_MINUTES / 60,
             )
         )
+    for step in costliest_path(steps, parameters, ctx.prices):
+        if step.max_per_run is None or step.max_runtime_seconds is None:
+            continue  # unpriced: listed below with its reason
+        hourly = step.instance_count * ctx.prices.get(PROCESSING_PRICES, step.instance_type)
+        typical = min(TYPICAL_BATCH_PROCESSING_RUN_MINUTES * 60, step.max_runtime_seconds)
+        what = (
+            f"{step.step_type.lower()} step {step.step} on {step.instance_type} x {step.instance_count}, "
+            f"{runs:.0f} runs/month"
+        )
+        items.append(
+            CostItem(
+                schedule.name,
+                schedule.type,
+                what,
+                runs * hourly * typical / SECONDS_PER_HOUR,
+                runs * hourly * step.max_runtime_seconds / SECONDS_PER_HOUR,
+            )
+        )
+    # Every branch's unpriced steps: a run may take the branch the ceiling did not.
+    unpriced = [f"processing step {step.step}: {step.unpriced}" for step in processing if step.unpriced]
+    if unpriced:
+        ctx.partly_unpriced.setdefault(schedule.urn, []).extend(unpriced)
     return items
+
+
+def _schedule_parameters(schedule: RecordedResource) -> dict[str, Any]:
+    """The pipeline parameters a schedule starts its runs with (they override the defaults)."""
+    target = schedule.inputs.get("target") or {}
+    given = (target.get("sagemakerPipelineParameters") or {}).get("pipelineParameters") or []
+    return {parameter.get("name"): parameter.get("value") for parameter in given}
 
 
 def _trail_categories(trail: RecordedResource) -> set[str]:
