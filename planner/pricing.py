@@ -445,7 +445,7 @@ def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list
         hourly = step.instance_count * ctx.prices.get(PROCESSING_PRICES, step.instance_type)
         typical = min(TYPICAL_BATCH_PROCESSING_RUN_MINUTES * 60, step.max_runtime_seconds)
         what = (
-            f"{step.step_type.lower()} step {step.step} on {step.instance_type} x {step.instance_count}, "
+            f"processing step {step.step} on {step.instance_type} x {step.instance_count}, "
             f"{runs:.0f} runs/month"
         )
         items.append(
