@@ -16,6 +16,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from pydantic import ValidationError
 
 from components.serving.batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs
 from components.serving.batch_scoring_spec import BatchScoringSpec
@@ -394,3 +395,31 @@ def test_the_pipeline_role_can_stop_the_jobs_it_starts(graph: ResourceGraph) -> 
     jobs = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}"
     assert "sagemaker:StopTransformJob" in _actions_on(found, f"{jobs}:transform-job/*")
     assert "sagemaker:StopProcessingJob" in _actions_on(found, f"{jobs}:processing-job/*")
+
+
+# --- The spec's limits (CreateTransformJob's) ------------------------------------------------------
+
+SPEC_CASES: list[tuple[str, dict[str, Any], str | None]] = [
+    # MaxPayloadInMB 0 is HTTP chunked encoding: one record per request, so SingleRecord only.
+    ("chunked-single-record", {"max_payload_mb": 0, "batch_strategy": "SingleRecord"}, None),
+    ("unsplit-single-record", {"split_type": "None", "batch_strategy": "SingleRecord"}, None),
+    ("tfrecord-split", {"split_type": "TFRecord"}, None),
+    ("100-mb-one-at-a-time", {"max_payload_mb": 100}, None),
+    ("no-concurrency", {"max_concurrent_transforms": 0}, "greater than or equal to 1"),
+    ("empty-content-type", {"content_type": ""}, "at least 1 character"),
+    ("empty-accept", {"accept": ""}, "at least 1 character"),
+    ("pin-without-a-version-number", {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/latest"}, "pattern"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "changes", "problem"), SPEC_CASES, ids=[c[0] for c in SPEC_CASES])
+def test_the_spec_holds_create_transform_jobs_limits(
+    case: str, changes: dict[str, Any], problem: str | None
+) -> None:
+    raw = {"schedule": "cron(0 2 * * ? *)", **changes}
+    if problem is None:
+        spec = BatchScoringSpec.model_validate(raw)
+        assert {key: getattr(spec, key) for key in changes} == changes
+    else:
+        with pytest.raises(ValidationError, match=problem):
+            BatchScoringSpec.model_validate(raw)
