@@ -241,6 +241,9 @@ def test_no_step_carries_tags_of_the_directory_it_was_built_in(graph: ResourceGr
 def test_the_report_job_has_the_familys_evidently_settings(graph: ResourceGraph) -> None:
     steps = _steps(graph)
     assert set(steps) == {"BatchTransform", "EvidentlyReport", "PublishDriftMetrics"}
+    # Beside the transform, not before it: drift never holds up (or fails) the scoring.
+    assert "DependsOn" not in steps["BatchTransform"]
+    assert "DependsOn" not in steps["EvidentlyReport"]
     report = steps["EvidentlyReport"]["Arguments"]
     arguments = report["AppSpecification"]["ContainerArguments"]
     assert arguments[arguments.index("--reports") + 1] == "data_quality"
