@@ -1029,7 +1029,8 @@ def _batch_scoring_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
 
 
 def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
-    """An Evidently report needs a pipeline to run in: the family's training or batch scoring."""
+    """An Evidently report needs a pipeline to run in: the family's training or batch scoring; in
+    batch scoring it reads the batch input, which it can only read as CSV."""
     for index, family in enumerate(config.models):
         if family.evidently is None:
             continue
@@ -1039,6 +1040,14 @@ def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                 f"models[{index}].evidently",
                 "no pipeline would run the report: give the family `training` (in a stack with "
                 "`training.enabled`) or `batch_scoring`, or remove `evidently`",
+            )
+        batch = family.batch_scoring
+        if batch is not None and batch.content_type.split(";")[0].strip().lower() != "text/csv":
+            yield (
+                f"models[{index}].batch_scoring.content_type",
+                f"{batch.content_type!r}: the Evidently report (`evidently`) reads the batch input as "
+                "CSV files with a header, so every batch run would fail at its report: score "
+                "`text/csv` input, or remove `evidently`",
             )
 
 

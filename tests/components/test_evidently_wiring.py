@@ -196,6 +196,34 @@ def test_evidently_without_a_pipeline_to_run_it_is_refused_and_the_plan_exits_2(
     assert "aws.ecr.Repository" not in captured.out
 
 
+@pytest.mark.parametrize("content_type", ["application/jsonlines", "application/x-recordio-protobuf"])
+def test_evidently_over_a_batch_input_that_is_not_csv_is_refused(write_stack, capsys, content_type) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["batch_scoring"]["content_type"] = content_type
+
+    path = write_stack("prod", edit)
+    assert main(["--config", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert (
+        f"{path}: mlops-platform:platform.models[0].batch_scoring.content_type: '{content_type}'"
+        in captured.err
+    )
+    assert "reads the batch input as CSV" in captured.err and captured.out == ""
+
+
+@pytest.mark.parametrize("content_type", ["text/csv", "Text/CSV; charset=utf-8"])
+def test_evidently_over_a_csv_batch_input_is_planned(write_stack, content_type) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["batch_scoring"]["content_type"] = content_type
+
+    graph = record_stack_file(str(write_stack("prod", edit)))
+    arguments = {
+        s["Name"]: s for s in json.loads(_batch_pipeline(graph).inputs["pipelineDefinition"])["Steps"]
+    }
+    assert arguments["BatchTransform"]["Arguments"]["TransformInput"]["ContentType"] == content_type
+    assert "EvidentlyReport" in arguments
+
+
 def _batch_pipeline(graph: ResourceGraph) -> Any:
     [pipeline] = [p for p in graph.of_type("aws:sagemaker/pipeline:Pipeline") if p.name.startswith("batch-")]
     return pipeline
