@@ -97,8 +97,9 @@ class BudgetSpec(BaseModel):
 
 
 def suggested_limit(monthly_max: float, margin_percent: float) -> float:
-    """The limit the plan suggests: the maximum monthly estimate plus the margin, in whole dollars up."""
-    return float(math.ceil(monthly_max * (1 + margin_percent / 100)))
+    """The limit the plan suggests: the maximum monthly estimate plus the margin, in whole dollars up,
+    and at least $1 (``monthly_limit_usd`` takes no $0 limit: a maximum of $0 means nothing was priced)."""
+    return float(max(1, math.ceil(monthly_max * (1 + margin_percent / 100))))
 
 
 def budget_name_problem(name: str) -> str | None:

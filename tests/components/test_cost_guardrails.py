@@ -310,7 +310,8 @@ def test_the_suggested_limit_is_the_maximum_plus_the_margin_in_whole_dollars() -
     assert suggested_limit(1000.0, 20) == 1200.0
     assert suggested_limit(491.48, 20) == 590.0  # 589.776 rounded up
     assert suggested_limit(1000.1, 0) == 1001.0  # up, never down below the estimate's maximum
-    assert suggested_limit(0.0, 20) == 0.0
+    assert suggested_limit(0.0, 20) == 1.0  # nothing priced: $1, not a $0 limit monthly_limit_usd refuses
+    assert suggested_limit(0.5, 20) == 1.0
 
 
 def test_tag_logical_names_are_stable_and_distinct() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.observability.budget_spec import BudgetSpec
 from planner.budget import budget_check
 from planner.cost import ComponentCost, CostEstimate, CostItem, Unpriced
 from tests.planner.test_critical_path import graph, resource
@@ -132,3 +133,13 @@ def test_an_unset_limit_is_warned_about_whatever_the_estimate() -> None:
     assert check.warning.startswith(
         "budget.enabled but budget.monthly_limit_usd is not set, so no budget is created"
     )
+
+
+def test_with_nothing_priced_the_suggestion_is_a_limit_the_stack_file_takes() -> None:
+    # Every resource unpriced (a region the price table does not cover): the maximum is $0, and a
+    # suggested limit of $0 would be refused by budget.monthly_limit_usd (a limit above 0).
+    check = budget_check(_stack(None), _cost(0.0, 0.0, unpriced=3))
+    assert check is not None
+    assert check.suggested_limit == 1.0
+    assert "e.g. to $1 (the maximum plus the 20% margin)" in check.warning
+    BudgetSpec(enabled=True, monthly_limit_usd=check.suggested_limit)  # accepted
