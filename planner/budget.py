@@ -44,6 +44,12 @@ class BudgetCheck:
     @property
     def warning(self) -> str | None:
         suggestion = f"${self.suggested_limit:,.0f} (the maximum plus the {self.margin_percent:g}% margin)"
+        if self.unpriced:
+            # The suggestion would be low by what the estimate could not price: say so where it is read.
+            suggestion += (
+                f", more for the {self.unpriced} unpriced resource{'s' if self.unpriced > 1 else ''} "
+                "the maximum leaves out"
+            )
         if self.monthly_limit is None:
             return (
                 f"budget.enabled but budget.monthly_limit_usd is not set, so no budget is created: set it, "
@@ -53,7 +59,7 @@ class BudgetCheck:
             return (
                 f"the estimate's maximum ${self.estimate_max:,.2f}/month exceeds the budget "
                 f"(budget.monthly_limit_usd ${self.monthly_limit:,.2f}): its notifications would fire at "
-                f"full capacity; raise the limit to {suggestion} or lower the maximum capacity"
+                f"full capacity; raise the limit to {suggestion}, or lower the maximum capacity"
             )
         return None
 

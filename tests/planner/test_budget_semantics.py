@@ -103,6 +103,12 @@ def test_an_unpriced_resource_marks_the_compared_maximum_a_lower_bound() -> None
     assert check.to_json()["estimate_is_lower_bound"] is True
     # Below the limit as far as it is priced: not exceeded (the plan cannot know more), no warning.
     assert check.to_json()["exceeded"] is False and check.warning is None
+    # Over it: the suggested limit names the unpriced resource it leaves out.
+    over = budget_check(_stack("500"), _cost(1.0, 900.0, unpriced=1))
+    assert over.warning.endswith(
+        "raise the limit to $1,080 (the maximum plus the 20% margin), more for the 1 unpriced resource "
+        "the maximum leaves out, or lower the maximum capacity"
+    )
 
 
 def test_an_estimate_over_the_budget_warns_but_the_plan_exits_clean(
@@ -141,5 +147,7 @@ def test_with_nothing_priced_the_suggestion_is_a_limit_the_stack_file_takes() ->
     check = budget_check(_stack(None), _cost(0.0, 0.0, unpriced=3))
     assert check is not None
     assert check.suggested_limit == 1.0
-    assert "e.g. to $1 (the maximum plus the 20% margin)" in check.warning
+    assert check.warning.endswith(
+        "e.g. to $1 (the maximum plus the 20% margin), more for the 3 unpriced resources the maximum leaves out"
+    )
     BudgetSpec(enabled=True, monthly_limit_usd=check.suggested_limit)  # accepted
