@@ -46,7 +46,7 @@ from components.prebuilt_images import (
     regions_with_all,
 )
 from components.registry.model_family_spec import ApprovalMode, ModelFamilySpec
-from components.serving.batch_scoring_spec import BatchScoringSpec
+from components.serving.batch_scoring_spec import EVIDENTLY_NEEDS_CSV, BatchScoringSpec, is_csv
 from components.serving.inference_endpoint_spec import (
     DataCaptureSpec,
     DeploymentSpec,
@@ -1042,12 +1042,10 @@ def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                 "`training.enabled`) or `batch_scoring`, or remove `evidently`",
             )
         batch = family.batch_scoring
-        if batch is not None and batch.content_type.split(";")[0].strip().lower() != "text/csv":
+        if batch is not None and not is_csv(batch.content_type):
             yield (
                 f"models[{index}].batch_scoring.content_type",
-                f"{batch.content_type!r}: the Evidently report (`evidently`) reads the batch input as "
-                "CSV files with a header, so every batch run would fail at its report: score "
-                "`text/csv` input, or remove `evidently`",
+                f"{batch.content_type!r}: {EVIDENTLY_NEEDS_CSV}",
             )
 
 

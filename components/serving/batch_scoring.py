@@ -35,7 +35,7 @@ from ..policy_documents import (
 )
 from ..training.evidently import STEP_EVIDENTLY, EvidentlySettings, EvidentlySpec
 from .batch_definition import BatchDefinitionSettings, build_batch_definition
-from .batch_scoring_spec import BatchScoringSpec
+from .batch_scoring_spec import EVIDENTLY_NEEDS_CSV, BatchScoringSpec, is_csv
 
 BATCH_INPUT_PREFIX, BATCH_OUTPUT_PREFIX = "batch-input/", "batch-output/"
 """Datasets-bucket prefixes: ``batch-input/<family>/`` is scored, ``batch-output/<family>/`` holds results."""
@@ -103,7 +103,14 @@ class BatchScoringArgs:
     evidently: BatchEvidently | None = None
     """With it: EvidentlyReport (as the model's role, which reads the batch input) and
     PublishDriftMetrics beside the Transform step; the report goes under
-    ``pipelines/<pipeline>/<execution id>/EvidentlyReport/report/`` of the artifact bucket."""
+    ``pipelines/<pipeline>/<execution id>/EvidentlyReport/report/`` of the artifact bucket; needs
+    CSV input (``spec.content_type``)."""
+
+    def __post_init__(self) -> None:
+        if self.evidently is not None and not is_csv(self.spec.content_type):
+            raise ValueError(
+                f"BatchScoringArgs.spec.content_type: {self.spec.content_type!r}: {EVIDENTLY_NEEDS_CSV}"
+            )
 
 
 class BatchScoring(pulumi.ComponentResource):

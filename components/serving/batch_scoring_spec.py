@@ -22,6 +22,17 @@ def transform_instance_types() -> frozenset[str]:
     return frozenset(botocore_enum("sagemaker", "TransformInstanceType"))
 
 
+EVIDENTLY_NEEDS_CSV = (
+    "the Evidently report (`evidently`) reads the batch input as CSV files with a header, so every "
+    "batch run would fail at its report: score `text/csv` input, or remove `evidently`"
+)
+
+
+def is_csv(content_type: str) -> bool:
+    """Whether batch input of ``content_type`` is CSV (any parameters, such as a charset, aside)."""
+    return content_type.split(";")[0].strip().lower() == "text/csv"
+
+
 class BatchScoringSpec(BaseModel):
     """Scheduled batch scoring of a model family (``models[].batch_scoring``)."""
 

@@ -48,7 +48,8 @@ SPEC = BatchScoringSpec.model_validate(
         "schedule_timezone": "Europe/Berlin",
         "instance_type": "ml.c5.2xlarge",
         "instance_count": 3,
-        "content_type": "application/jsonlines",
+        # CSV, which the Evidently report reads, and not the default's spelling.
+        "content_type": "text/csv; charset=utf-8",
         "accept": "application/json",
         "split_type": "RecordIO",
         "batch_strategy": "SingleRecord",
@@ -149,7 +150,7 @@ def test_the_transform_request_carries_every_setting_of_the_spec(graph: Resource
         "DataSource": {
             "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{DATASETS}/batch-input/churn/"}
         },
-        "ContentType": "application/jsonlines",
+        "ContentType": "text/csv; charset=utf-8",
         "SplitType": "RecordIO",
     }
     assert arguments["TransformOutput"] == {
@@ -426,3 +427,13 @@ def test_the_spec_holds_create_transform_jobs_limits(
     else:
         with pytest.raises(ValidationError, match=problem):
             BatchScoringSpec.model_validate(raw)
+
+
+def test_evidently_over_batch_input_that_is_not_csv_is_refused_when_the_args_are_built() -> None:
+    json_lines = SPEC.model_copy(update={"content_type": "application/jsonlines"})
+    with pytest.raises(
+        ValueError, match=r"^BatchScoringArgs\.spec\.content_type: 'application/jsonlines': .*CSV"
+    ):
+        _args(spec=json_lines)
+    # Without the report, any input the model reads.
+    assert _args(spec=json_lines, evidently=None).spec.content_type == "application/jsonlines"
