@@ -1,0 +1,198 @@
+"""What the promotion gate decides and records, against moto, pinned where a mutation of
+``pipelines/promotion.py`` (or of ``PromotionCriterion.passes``) once went unnoticed:
+
+- a metric exactly at the bar passes, in either direction (``maximize``: metric >= threshold,
+  ``minimize``: metric <= threshold, as ``models[].promotion.direction`` documents it), and one a
+  hair beyond it is Rejected;
+- the ``ApprovalDescription`` written to the registry names who judged, the metric's value and the
+  bar with the comparison of the criterion's direction;
+- a version a person approved or rejected without a description is reported as decided before,
+  "not judged again", with the exit status of its status, and the registry is left as it was;
+- ``--model-card-only`` creates no card for a Rejected version (only Approved ones get cards);
+- a report the version names but S3 does not hold, a boolean metric and a metric path through a
+  value that is not an object cannot be judged: the version stays PendingManualApproval and the
+  CLI exits 2 with one line on stderr and nothing on stdout;
+- a version's ARN names its group lower-cased (SageMaker does), so a family with capitals in its
+  name accepts the ARN of its own versions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.registry.model_family_spec import PromotionCriterion
+from pipelines.promotion import PromotionError, main, package_arn_problem, promote_model_package
+from tests.conftest import stack_path
+from tests.pipelines.conftest import CARD_BUCKET, CARD_GROUP, CARD_REGION
+from tests.pipelines.test_model_card import AUC, _register
+
+RMSE = PromotionCriterion(metric="metrics.rmse.value", threshold=4, direction="minimize")
+
+
+def _status(card_aws: dict[str, Any], arn: str) -> str:
+    return card_aws["sagemaker"].describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
+
+
+def _promote(card_aws: dict[str, Any], arn: str, criterion: PromotionCriterion, **options: Any) -> Any:
+    return promote_model_package(
+        card_aws["sagemaker"],
+        card_aws["s3"],
+        group_name=CARD_GROUP,
+        model_package_arn=arn,
+        criterion=criterion,
+        **options,
+    )
+
+
+def _cli(arn: str) -> int:
+    """The staging fixture's gate (auc >= 0.8, with model cards) on ``arn``."""
+    return main(
+        ["--stack-file", str(stack_path("staging")), "--model", "customer-churn", "--package-arn", arn]
+    )
+
+
+# The bar.
+
+
+@pytest.mark.parametrize(
+    ("report", "criterion", "status"),
+    [
+        ({"metrics": {"auc": {"value": 0.8}}}, AUC, "Approved"),
+        ({"metrics": {"auc": {"value": 0.7999}}}, AUC, "Rejected"),
+        ({"metrics": {"rmse": {"value": 4}}}, RMSE, "Approved"),
+        ({"metrics": {"rmse": {"value": 4.0001}}}, RMSE, "Rejected"),
+    ],
+    ids=["maximize-at-the-bar", "maximize-just-below", "minimize-at-the-bar", "minimize-just-above"],
+)
+def test_a_metric_at_the_bar_passes_and_one_beyond_it_does_not(card_aws, report, criterion, status) -> None:
+    arn = _register(card_aws, report)
+
+    result = _promote(card_aws, arn, criterion)
+
+    assert (result.status, result.approved) == (status, status == "Approved")
+    assert _status(card_aws, arn) == status
+
+
+def test_the_registry_records_who_judged_against_which_bar(card_aws) -> None:
+    passed = _register(card_aws, {"metrics": {"rmse": {"value": 3.5}}}, version=1)
+    failed = _register(card_aws, {"metrics": {"auc": {"value": 0.62}}}, version=2)
+
+    approved = _promote(card_aws, passed, RMSE, approver="nightly-gate")
+    rejected = _promote(card_aws, failed, AUC)
+
+    def description(arn: str) -> str:
+        return card_aws["sagemaker"].describe_model_package(ModelPackageName=arn)["ApprovalDescription"]
+
+    assert description(passed) == "nightly-gate: metrics.rmse.value=3.5, required <= 4"
+    assert description(failed) == "pipelines.promotion: metrics.auc.value=0.62, required >= 0.8"
+    assert approved.describe() == "metrics.rmse.value = 3.5 passes <= 4: Approved"
+    assert rejected.describe() == "metrics.auc.value = 0.62 fails >= 0.8: Rejected"
+    again = _promote(card_aws, passed, RMSE).describe()
+    assert again == (
+        "metrics.rmse.value = 3.5: Approved already "
+        "(nightly-gate: metrics.rmse.value=3.5, required <= 4), not judged again"
+    )
+
+
+# Decided before, by a person.
+
+
+@pytest.mark.parametrize(("status", "code"), [("Approved", 0), ("Rejected", 1)])
+def test_a_version_decided_by_hand_without_a_description_is_not_judged_again(
+    card_aws, capsys, status: str, code: int
+) -> None:
+    # Approved by a person in Studio (or `aws sagemaker update-model-package`), no description given;
+    # the report says the opposite of what they decided.
+    auc = 0.62 if status == "Approved" else 0.95
+    arn = _register(card_aws, {"metrics": {"auc": {"value": auc}}})
+    card_aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status)
+    before = card_aws["sagemaker"].describe_model_package(ModelPackageName=arn)
+
+    result = _promote(card_aws, arn, AUC)
+    assert result.status == status and result.decided_before is not None
+    assert _cli(arn) == code
+
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"metrics.auc.value = {auc:g}: {status} already (no description), not judged again"
+    ]
+    assert captured.err == ""
+    after = card_aws["sagemaker"].describe_model_package(ModelPackageName=arn)
+    assert (after["ModelApprovalStatus"], after.get("ApprovalDescription")) == (
+        before["ModelApprovalStatus"],
+        before.get("ApprovalDescription"),
+    )
+    assert card_aws["requests"] == []  # neither run created a card
+
+
+def test_a_card_only_run_for_a_rejected_version_creates_no_card(card_aws, capsys) -> None:
+    arn = _register(card_aws)  # its AUC clears the bar; a person rejected it all the same
+    card_aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Rejected")
+    args = ["--stack-file", str(stack_path("staging")), "--model", "customer-churn", "--package-arn", arn]
+
+    assert main([*args, "--model-card-only"]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"model package {arn} is Rejected, not Approved" in captured.err
+    assert card_aws["requests"] == []
+    assert _status(card_aws, arn) == "Rejected"
+
+
+# What cannot be judged.
+
+
+def test_a_report_s3_does_not_hold_cannot_be_judged(card_aws, capsys) -> None:
+    arn = _register(card_aws, {"metrics": {"auc": {"value": 0.95}}})
+    card_aws["s3"].delete_object(Bucket=CARD_BUCKET, Key="evaluation/1/evaluation.json")
+    report = f"s3://{CARD_BUCKET}/evaluation/1/evaluation.json"
+
+    with pytest.raises(PromotionError, match=f"cannot read the evaluation report {report}: .*NoSuchKey"):
+        _promote(card_aws, arn, AUC)
+    assert _cli(arn) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith(f"promotion failed: cannot read the evaluation report {report}")
+    assert _status(card_aws, arn) == "PendingManualApproval"
+
+
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        ({"metrics": {"auc": {"value": True}}}, "metric 'metrics.auc.value' in .* is not a number: True"),
+        ({"metrics": {"auc": "value of 0.9"}}, "has no metric 'metrics.auc.value'"),
+        ({"metrics": ["auc"]}, "has no metric 'metrics.auc.value'"),
+    ],
+    ids=["boolean", "path-through-a-string", "path-through-a-list"],
+)
+def test_a_metric_that_is_no_number_of_an_object_cannot_be_judged(card_aws, capsys, report, message) -> None:
+    # JSON's true is Python's True, an int: read as 1 it would clear any AUC bar.
+    arn = _register(card_aws, report)
+
+    with pytest.raises(PromotionError, match=message):
+        _promote(card_aws, arn, AUC)
+    assert _cli(arn) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.splitlines()) == 1 and captured.err.startswith("promotion failed: ")
+    assert _status(card_aws, arn) == "PendingManualApproval"
+
+
+# The ARN, checked before any AWS call.
+
+
+def test_a_version_arn_names_its_group_lower_cased() -> None:
+    arn = f"arn:aws:sagemaker:{CARD_REGION}:222222222222:model-package/staging-churn-v2/3"
+
+    assert package_arn_problem(arn, "staging-Churn-V2", CARD_REGION) is None
+    assert package_arn_problem(arn, "staging-churn-v3", CARD_REGION) == (
+        f"{arn} is a version of group staging-churn-v2, not of staging-churn-v3"
+    )
+    assert package_arn_problem(arn, "staging-churn-v2", "us-east-1") == (
+        f"{arn} is in region {CARD_REGION}; the stack's registry is in us-east-1"
+    )
