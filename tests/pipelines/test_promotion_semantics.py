@@ -12,18 +12,25 @@
 - a report the version names but S3 does not hold, a boolean metric and a metric path through a
   value that is not an object cannot be judged: the version stays PendingManualApproval and the
   CLI exits 2 with one line on stderr and nothing on stdout;
+- an identity denied one of the calls the gate makes is told so (``access denied calling <call>``,
+  exit 2), not that the group, the version or its report does not exist, and the version stays
+  PendingManualApproval;
 - a version's ARN names its group lower-cased (SageMaker does), so a family with capitals in its
   name accepts the ARN of its own versions.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import boto3
 import pytest
+from moto.core import set_initial_no_auth_action_count
 
 from components.registry.model_family_spec import PromotionCriterion
 from pipelines.promotion import PromotionError, main, package_arn_problem, promote_model_package
+from tests.aws_sessions import fresh_session
 from tests.conftest import stack_path
 from tests.pipelines.conftest import CARD_BUCKET, CARD_GROUP, CARD_REGION
 from tests.pipelines.test_model_card import AUC, _register
@@ -181,6 +188,52 @@ def test_a_metric_that_is_no_number_of_an_object_cannot_be_judged(card_aws, caps
     assert captured.out == ""
     assert len(captured.err.splitlines()) == 1 and captured.err.startswith("promotion failed: ")
     assert _status(card_aws, arn) == "PendingManualApproval"
+
+
+# Permissions.
+
+
+@pytest.mark.parametrize(
+    "denied",
+    [
+        "sagemaker:DescribeModelPackageGroup",
+        "sagemaker:DescribeModelPackage",
+        "s3:GetObject",
+        "sagemaker:CreateModelCard",
+        "sagemaker:UpdateModelPackage",
+    ],
+)
+@set_initial_no_auth_action_count(3)  # the IAM calls that make the gate's identity; then moto checks all
+def test_a_denied_call_is_reported_as_access_denied(card_aws, monkeypatch, capsys, denied: str) -> None:
+    iam = boto3.client("iam", region_name=CARD_REGION)
+    iam.create_user(UserName="promotion-gate")
+    statements = [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": denied, "Resource": "*"},
+    ]
+    iam.put_user_policy(
+        UserName="promotion-gate",
+        PolicyName="all-but-one",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+    )
+    key = iam.create_access_key(UserName="promotion-gate")["AccessKey"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.delenv("AWS_SESSION_TOKEN")  # an IAM user's long-term key has none
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", fresh_session(CARD_REGION))
+    gate = {name: boto3.client(name, region_name=CARD_REGION) for name in ("sagemaker", "s3")}
+    arn = _register(gate)  # its AUC clears the bar: only the denied call stands in the way
+
+    assert _cli(arn) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith(f"promotion failed: access denied calling {denied.split(':')[1]} ")
+    [summary] = gate["sagemaker"].list_model_packages(ModelPackageGroupName=CARD_GROUP)[
+        "ModelPackageSummaryList"
+    ]
+    assert summary["ModelApprovalStatus"] == "PendingManualApproval"
 
 
 # The ARN, checked before any AWS call.
