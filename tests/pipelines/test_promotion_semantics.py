@@ -8,7 +8,8 @@
   bar with the comparison of the criterion's direction;
 - a version a person approved or rejected without a description is reported as decided before,
   "not judged again", with the exit status of its status, and the registry is left as it was;
-- ``--model-card-only`` creates no card for a Rejected version (only Approved ones get cards);
+- ``--model-card-only`` creates no card for a Rejected version (only Approved ones get cards), and
+  for a family without ``model_card`` exits 2 saying so;
 - a report the version names but S3 does not hold, a boolean metric and a metric path through a
   value that is not an object cannot be judged: the version stays PendingManualApproval and the
   CLI exits 2 with one line on stderr and nothing on stdout;
@@ -146,6 +147,22 @@ def test_a_card_only_run_for_a_rejected_version_creates_no_card(card_aws, capsys
     assert f"model package {arn} is Rejected, not Approved" in captured.err
     assert card_aws["requests"] == []
     assert _status(card_aws, arn) == "Rejected"
+
+
+def test_a_card_only_run_for_a_family_without_model_card_says_so(card_aws, capsys) -> None:
+    # The dev fixture's family has no model_card; its group need not even exist.
+    arn = f"arn:aws:sagemaker:{CARD_REGION}:111111111111:model-package/dev-customer-churn/1"
+    path = stack_path("dev")
+    args = ["--stack-file", str(path), "--model", "customer-churn", "--package-arn", arn]
+
+    assert main([*args, "--model-card-only"]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"{path}: models: customer-churn has no model_card to create a card from"
+    ]
+    assert card_aws["requests"] == []
 
 
 # What cannot be judged.
