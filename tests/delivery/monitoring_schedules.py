@@ -2,7 +2,7 @@
 
 moto has no CreateMonitoringSchedule / ListMonitoringSchedules / DescribeMonitoringSchedule
 (its SageMaker backend knows job definitions but not schedules). This module serves exactly those
-two read operations from a table the test fills, through botocore's ``before-call`` event, so the
+two read operations (the list in pages, as SageMaker does) from a table the test fills, through botocore's ``before-call`` event, so the
 code under test still talks to a real boto3 client and every other operation reaches moto. Every
 answer is checked against botocore's output shape of the operation, so the stand-in cannot
 return fields, or omit required ones, that SageMaker would not.
@@ -43,6 +43,10 @@ def assert_conforms(value: Any, shape: botocore.model.Shape, path: str = "") -> 
             assert_conforms(item, shape.member, f"{path}[{index}]")
     elif shape.type_name == "string" and shape.enum:
         assert value in shape.enum, f"{path}: {value!r} not one of {shape.enum}"
+
+
+LIST_PAGE_SIZE = 10
+"""ListMonitoringSchedules' default MaxResults (the API reference)."""
 
 
 @dataclass
@@ -95,7 +99,13 @@ class MonitoringSchedules:
             and request.get("MonitoringTypeEquals") in (None, schedule["MonitoringType"])
             and request.get("StatusEquals") in (None, schedule["MonitoringScheduleStatus"])
         ]
-        return self._answer("ListMonitoringSchedules", {"MonitoringScheduleSummaries": summaries})
+        # Pages as SageMaker does: MaxResults (default 10) per page, NextToken while more remain.
+        start = int(request.get("NextToken") or 0)
+        end = start + request.get("MaxResults", LIST_PAGE_SIZE)
+        page: dict[str, Any] = {"MonitoringScheduleSummaries": summaries[start:end]}
+        if end < len(summaries):
+            page["NextToken"] = str(end)
+        return self._answer("ListMonitoringSchedules", page)
 
     def _describe(self, params: dict[str, Any], **_: Any) -> tuple[Any, dict[str, Any]]:
         name = json.loads(params["body"])["MonitoringScheduleName"]

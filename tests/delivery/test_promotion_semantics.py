@@ -10,6 +10,8 @@ once went unnoticed:
   SageMaker gives its versions (the group lower-cased), and refused with another group's; one whose
   version is not SageMaker's (0, a leading zero, 11 digits) or whose family is longer than a
   group's name may be (63) is refused;
+- the post-deploy check reads every page of an endpoint's monitoring schedules: the Scheduled one
+  on the second page counts;
 - ``deploy`` where the GitHub CLI is not installed fails (exit 2), saying so, and never says it started.
 """
 
@@ -23,6 +25,8 @@ import pytest
 from moto.core import set_initial_no_auth_action_count
 
 from delivery.approved_model import DispatchError, approved_model
+from delivery.checks import check
+from delivery.expectations import MonitoringScheduleExpectation
 from delivery.promote import main, promotion_status
 from delivery.stacks import list_stacks
 from stacks.stack_file import offline_platform_config, read_stack_file
@@ -183,3 +187,22 @@ def test_an_approval_outside_sagemakers_formats_is_refused(listing, payload, mes
 
     with pytest.raises(DispatchError, match=message):
         approved_model({"client_payload": fields | payload}, listing)
+
+
+def test_the_check_reads_every_page_of_the_endpoints_schedules(cloud: Cloud) -> None:
+    # ListMonitoringSchedules answers 10 a page by default: the 11th is on the second.
+    for number in range(11):
+        cloud.schedules.create(
+            f"churn-data-quality-{number:02d}",
+            endpoint="staging-customer-churn",
+            monitoring_type="DataQuality",
+            job_definition=f"churn-data-quality-{number:02d}",
+            expression="cron(0 * ? * * *)",
+            status="Scheduled" if number == 10 else "Stopped",
+        )
+    expected = MonitoringScheduleExpectation("staging-customer-churn", "DataQuality", "cron(0 * ? * * *)")
+
+    [result] = check([expected], cloud.clients)
+
+    assert result.status == "ok"
+    assert result.actual.split("; ") == [*["Stopped, cron(0 * ? * * *)"] * 10, "Scheduled, cron(0 * ? * * *)"]
