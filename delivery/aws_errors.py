@@ -48,6 +48,11 @@ ACCESS_CODES: Final = frozenset(
 )
 
 
+def is_credential_problem(error: ClientError) -> bool:
+    """AWS rejected the credentials themselves (expired, unknown, badly signed): no call can succeed."""
+    return _code(error) in CREDENTIAL_CODES
+
+
 def is_access_problem(error: ClientError) -> bool:
     """Credentials rejected or permission denied: what to report as such, not as a missing resource."""
     return _code(error) in CREDENTIAL_CODES | ACCESS_CODES or _forbidden(error)

@@ -2,8 +2,9 @@
 
 Read-only: every call is a Describe/List, so the deploy role, or a read-only role, can run it.
 A missing resource, an unexpected state or an API error is a FAIL line, never an exception: the
-report must show everything that is wrong in one run. Only failures to reach AWS at all (no
-credentials, no network) propagate, as botocore errors.
+report must show everything that is wrong in one run (a call the identity may not make is an
+``access denied`` FAIL line naming it). Only failures to reach AWS at all (no credentials, rejected
+or expired credentials, no network) propagate, as botocore errors.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
+from delivery.aws_errors import is_access_problem, is_credential_problem
 from delivery.expectations import (
     EndpointExpectation,
     Expectation,
@@ -96,8 +98,14 @@ class _Cloud:
 
 
 def _explain(error: ClientError) -> str:
-    """``missing`` when the API says the resource does not exist, else the error code."""
+    """``missing`` when the API says the resource does not exist, ``access denied`` with the call
+    when the identity may not make it, else the error code. Rejected credentials propagate: no
+    call could succeed, which is not a verdict on the stack."""
+    if is_credential_problem(error):
+        raise error
     code = error.response.get("Error", {}).get("Code", "")
+    if is_access_problem(error):
+        return f"access denied: {error.operation_name} ({code or 403})"
     message = error.response.get("Error", {}).get("Message", "").lower()
     not_found = ("could not find", "does not exist", "not found", "cannot find")
     if "NotFound" in code or any(text in message for text in not_found):

@@ -24,8 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from delivery.aws_errors import AWS_ERRORS, describe
 from delivery.checks import Clients, Result, check
 from delivery.expectations import expectations
 from stacks.config import ConfigError
@@ -152,8 +151,8 @@ def main(
     except ModelResolutionError as error:
         print(f"{args.stack_file}: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    except (BotoCoreError, ClientError) as error:
-        print(f"{args.stack_file}: cannot reach AWS to verify the stack: {error}", file=sys.stderr)
+    except AWS_ERRORS as error:
+        print(f"{args.stack_file}: cannot verify the stack: {describe(error)}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     print(render_text(args.stack_file, results))
     if args.summary_file:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
+from moto.core import set_initial_no_auth_action_count
 from moto.sagemaker.models import sagemaker_backends
 
-from delivery.checks import Result, check
+from delivery.checks import Clients, Result, _explain, check
 from delivery.expectations import MonitoringBaselinesExpectation, MonitoringScheduleExpectation, expectations
 from delivery.verify import main, render_markdown, render_text, verify
 from planner.recorder import ResourceGraph
@@ -291,7 +295,79 @@ def test_the_cli_exits_2_when_aws_cannot_be_reached(recorded, monkeypatch, tmp_p
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
 
     assert main(["--stack-file", str(stack_path("prod"))]) == 2
-    assert "cannot reach AWS" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith(f"{stack_path('prod')}: cannot verify the stack: no usable AWS credentials: ")
+
+
+def _clients_of(session: boto3.Session) -> Clients:
+    return Clients(
+        sagemaker=session.client("sagemaker"),
+        autoscaling=session.client("application-autoscaling"),
+        s3=session.client("s3"),
+    )
+
+
+@set_initial_no_auth_action_count(3)  # the IAM calls that make the identity; then moto checks all
+def test_a_read_the_identity_may_not_make_is_a_fail_line_naming_the_call(
+    cloud: Cloud, stack_graphs, aws_session, recorded, capsys
+) -> None:
+    iam = aws_session[0].client("iam")
+    iam.create_user(UserName="verifier")
+    statements = [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "sagemaker:DescribePipeline", "Resource": "*"},
+    ]
+    iam.put_user_policy(
+        UserName="verifier",
+        PolicyName="no-pipelines",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+    )
+    key = iam.create_access_key(UserName="verifier")["AccessKey"]
+    session = boto3.Session(
+        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name=REGION
+    )
+    cloud.schedules.install(session.events)  # moto has no monitoring schedules: the stand-in's
+    provision(stack_graphs["prod"], _clients_of(session), cloud.schedules)
+
+    # A verdict on what could be read, the rest a FAIL line saying why it could not.
+    assert main(["--stack-file", str(stack_path("prod"))], clients=_clients_of(session)) == 1
+
+    lines = capsys.readouterr().out.splitlines()
+    failed = [line for line in lines if line.endswith("FAIL")]
+    assert len(failed) == 2 and all(line.startswith("pipeline ") for line in failed), lines
+    assert all("access denied: DescribePipeline (" in line for line in failed), failed
+    assert lines[-1] == "10 checks: 8 ok, 2 failed"
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "line"),
+    [
+        ("ExpiredTokenException", 400, None),
+        ("UnrecognizedClientException", 400, None),
+        ("InvalidClientTokenId", 403, None),
+        ("AccessDeniedException", 400, "access denied: DescribePipeline (AccessDeniedException)"),
+        ("", 403, "access denied: DescribePipeline (403)"),
+        ("ResourceNotFound", 400, "missing"),
+        ("ThrottlingException", 400, "error: ThrottlingException"),
+    ],
+)
+def test_rejected_credentials_stop_the_check_and_a_denied_call_is_a_line_naming_it(
+    code: str, status: int, line: str | None
+) -> None:
+    # The shape botocore gives a JSON-protocol error (moto answers these services' auth errors in
+    # XML, which botocore cannot parse, so the codes are written out from AWS's error reference).
+    error = ClientError(
+        {"Error": {"Code": code, "Message": "..."}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        "DescribePipeline",
+    )
+    if line is None:
+        with pytest.raises(ClientError) as raised:
+            _explain(error)
+        assert raised.value is error
+    else:
+        assert _explain(error) == line
 
 
 def test_retries_until_a_settling_deploy_passes(cloud: Cloud, stack_graphs, recorded) -> None:
