@@ -214,6 +214,12 @@ def _report(s3: Any, package: dict[str, Any], arn: str) -> tuple[str, Any]:
         raise PromotionError(
             f"model package {arn} has no evaluation report (ModelMetrics.ModelQuality.Statistics)"
         )
+    if not uri.startswith("s3://"):
+        # AWS also takes an https:// URL here; the gate reads the report with s3:GetObject.
+        raise PromotionError(
+            f"the evaluation report of {arn} is {shorten(uri)}: the gate reads an s3://bucket/key report; "
+            "register the version with its report's s3:// URI"
+        )
     bucket, _, key = uri.removeprefix("s3://").partition("/")
     try:
         report = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())

@@ -184,6 +184,32 @@ def test_a_report_s3_does_not_hold_cannot_be_judged(card_aws, capsys) -> None:
     assert _status(card_aws, arn) == "PendingManualApproval"
 
 
+def test_a_report_at_an_https_url_cannot_be_judged_and_says_how_to_register_it(card_aws, capsys) -> None:
+    url = f"https://{CARD_BUCKET}.s3.{CARD_REGION}.amazonaws.com/evaluation/1/evaluation.json"
+    arn = card_aws["sagemaker"].create_model_package(
+        ModelPackageGroupName=CARD_GROUP,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={
+            "Containers": [{"Image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        ModelMetrics={"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": url}}},
+    )["ModelPackageArn"]
+
+    with pytest.raises(
+        PromotionError, match=f"the evaluation report of {arn} is {url}: the gate reads an s3://"
+    ):
+        _promote(card_aws, arn, AUC)
+    assert _cli(arn) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert line.startswith(f"promotion failed: the evaluation report of {arn} is {url}")
+    assert _status(card_aws, arn) == "PendingManualApproval"
+
+
 @pytest.mark.parametrize(
     ("report", "message"),
     [
