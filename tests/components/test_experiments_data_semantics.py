@@ -220,6 +220,9 @@ def test_the_remote_names_its_region_and_uses_the_key_only_through_s3_there() ->
         ("github_subjects", ["repo:my-org/churn-data:"]),
         ("trusted_principals", ["arn:aws:iam::111111111111:group/data-science"]),
         ("prefix", "Teams/dvc"),
+        ("prefix", "d" * 201),
+        ("trusted_principals", ["arn:aws:iam::************:role/data-science"]),
+        ("trusted_principals", ["arn:aws-cn:iam::111111111111:role/data-science"]),
     ],
     ids=[
         "every-role-with-a-path",
@@ -228,11 +231,39 @@ def test_the_remote_names_its_region_and_uses_the_key_only_through_s3_there() ->
         "any-ref",
         "a-group-cannot-assume",
         "upper-case-prefix",
+        "prefix-201",
+        "any-account",
+        "another-partition",
     ],
 )
 def test_the_spec_refuses_what_admits_too_much_or_cannot_work(field: str, value: Any) -> None:
     with pytest.raises(ValidationError):
         DvcRemoteSpec.model_validate({"enabled": True, "github_subjects": ["repo:o/n:ref:x"], field: value})
+
+
+def test_a_200_character_prefix_is_the_longest() -> None:
+    assert DvcRemoteSpec(prefix="d" * 200).prefix == "d" * 200
+
+
+def test_the_remote_registers_its_settings_and_its_args_refuse_a_leading_slash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registered = _registered(monkeypatch, DvcRemote)
+    args: dict[str, Any] = dict(
+        account_id=ACCOUNT,
+        region=REGION,
+        bucket_name="team-datasets",
+        bucket_arn="arn:aws:s3:::team-datasets",
+        kms_key_arn=KEY_ARN,
+        trusted_principals=[],
+        github_subjects=["repo:o/n:ref:refs/heads/main"],
+        role_path="/p/",
+        tags={},
+    )
+    record_program(lambda: DvcRemote("dvc", DvcRemoteArgs(prefix="dvc", **args)))
+    assert set(registered["dvc"]) == {"remote_url", "role_arn", "policy_arn", "kms_key_arn"}
+    with pytest.raises(ValueError, match="no '/' at either end"):
+        DvcRemoteArgs(prefix="/dvc", **args)
 
 
 # --- Feature query workgroup ----------------------------------------------------------------------
