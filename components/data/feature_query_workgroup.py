@@ -15,8 +15,8 @@ ENGINE_VERSION = "Athena engine version 3"
 """Trino-based engine: Iceberg tables (the offline store's default format) and ``from_iso8601_timestamp``."""
 RESULTS_PREFIX = "athena-results/"
 """Where query results land in the results bucket (``s3://<bucket>/athena-results/<workgroup>/``)."""
-MIN_SCAN_CUTOFF_BYTES = 10 * 1024 * 1024
-"""Athena's smallest BytesScannedCutoffPerQuery (10 MB)."""
+MIN_SCAN_CUTOFF_BYTES = 10_000_000
+"""Athena's smallest BytesScannedCutoffPerQuery: 10 MB, decimal (the API's documented minimum, 10000000)."""
 _WORKGROUP = re.compile(r"^[a-zA-Z0-9._-]{1,128}\Z")
 
 

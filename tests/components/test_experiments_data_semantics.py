@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import botocore.session
 import pulumi
 import pytest
 from pydantic import ValidationError
@@ -317,3 +318,23 @@ def test_the_workgroup_outputs_are_its_name_and_arn(monkeypatch: pytest.MonkeyPa
     assert graph.exports == {"workgroup_name": "team-b.features", "workgroup_arn": workgroup.outputs["arn"]}
     assert set(registered["queries"]) == {"workgroup_name", "workgroup_arn"}
     assert workgroup.parent == graph.named("queries").urn
+
+
+def test_the_smallest_scan_cutoff_is_the_one_athenas_api_documents() -> None:
+    """WorkGroupConfiguration.BytesScannedCutoffPerQuery: minimum 10000000 (10 MB, decimal)."""
+    athena = botocore.session.get_session().get_service_model("athena")
+    minimum = athena.shape_for("WorkGroupConfiguration").members["BytesScannedCutoffPerQuery"].metadata["min"]
+
+    def build(cutoff: int) -> FeatureQueryWorkgroupArgs:
+        return FeatureQueryWorkgroupArgs(
+            workgroup_name="wg",
+            account_id=ACCOUNT,
+            results_bucket_name="results",
+            kms_key_arn=KEY_ARN,
+            bytes_scanned_cutoff_per_query=cutoff,
+            tags={},
+        )
+
+    assert build(minimum).bytes_scanned_cutoff_per_query == minimum
+    with pytest.raises(ValueError, match="bytes_scanned_cutoff_per_query"):
+        build(minimum - 1)

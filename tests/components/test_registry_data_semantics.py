@@ -221,7 +221,7 @@ def test_the_workgroup_publishes_metrics_pays_its_own_scans_and_is_not_force_des
     assert workgroup.inputs["forceDestroy"] is False
 
 
-@pytest.mark.parametrize(("cutoff", "valid"), [(10 * 1024 * 1024, True), (10 * 1024 * 1024 - 1, False)])
+@pytest.mark.parametrize(("cutoff", "valid"), [(10_000_000, True), (9_999_999, False)])
 def test_the_scan_cutoff_is_at_least_athenas_10_mb(cutoff: int, valid: bool) -> None:
     def build() -> FeatureQueryWorkgroupArgs:
         return FeatureQueryWorkgroupArgs(
