@@ -5,9 +5,12 @@ components/data/dvc_remote.py (and its spec) and components/data/feature_query_w
 changes every test let through: the tracking server's role reaching the whole artifact bucket, the
 artifact store URI without its ``mlflow/`` prefix, the server given something other than its role's
 ARN, its size and maintenance window replaced by the defaults, ``AddTags`` missing from the deny on
-the platform's model package groups, its registered outputs; the DVC remote's region; the spec
-bounds that were pinned only by the generated reference's text; and the workgroup's enforced
-configuration, result location, encryption, owner and engine version. Each component is recorded
+the platform's model package groups, its registered outputs; the DVC remote's region, registered
+outputs and leading-slash check, its spec's 200-character prefix, wildcard accounts, other
+partitions, groups, wildcard owners and empty refs; the tracking spec's bounds, pinned only by the
+generated reference's text; and the workgroup's enforced configuration, result location,
+encryption, owner, name, engine version and outputs. It also found the workgroup refusing
+Athena's smallest scan cutoff (10000000 bytes), now taken. Each component is recorded
 alone here with values the fixture stacks do not use, so a value copied from a default or another
 argument shows.
 """
