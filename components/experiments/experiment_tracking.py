@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..naming import prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import Statement, kms_use, s3_read_write
 from .experiment_tracking_spec import (
@@ -50,6 +51,14 @@ class ExperimentTrackingArgs:
     approvals deploy. The role may register in any group of the account (MLflow names a group after
     its registered model), and ``UpdateModelPackage`` sets a version's approval status, so without
     this an MLflow user could register or approve a version there past the promotion gate."""
+
+    def __post_init__(self) -> None:
+        prefixed_within_limit(
+            "ExperimentTrackingArgs.spec.name",
+            self.name_prefix,
+            self.spec.name,
+            "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
+        )
 
 
 class ExperimentTracking(pulumi.ComponentResource):

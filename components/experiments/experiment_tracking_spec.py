@@ -32,7 +32,12 @@ class ExperimentTrackingSpec(BaseModel):
         description="Weekly maintenance start, `Ddd:HH:MM` in UTC.",
     )
     mlflow_version: str | None = Field(
-        default=None, description="MLflow version; the service default when unset."
+        default=None,
+        max_length=16,
+        # CreateMlflowTrackingServer's own pattern (botocore's model), which takes `3.0` and `2.16.2`.
+        pattern=r"^[0-9]*.[0-9]*.[0-9]*$",
+        description="MLflow version, e.g. `3.0` or `2.16.2` (at most 16 characters); the service default "
+        "when unset.",
     )
     automatic_model_registration: bool = Field(
         default=False, description="Register MLflow models in the SageMaker model registry automatically."

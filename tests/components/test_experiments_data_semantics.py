@@ -147,6 +147,12 @@ def test_every_registry_write_granted_is_denied_on_the_platforms_groups() -> Non
         ({"weekly_maintenance_window": "SAT:12:00"}, False),
         ({"size": "Large"}, True),
         ({"size": "XLarge"}, False),
+        ({"mlflow_version": "3.0"}, True),
+        ({"mlflow_version": "2.16.2"}, True),
+        ({"mlflow_version": "12345.12345.1234"}, True),
+        ({"mlflow_version": "12345.12345.12345"}, False),
+        ({"mlflow_version": "latest"}, False),
+        ({"mlflow_version": "v2.16.2"}, False),
     ],
     ids=[
         "name-256",
@@ -161,6 +167,12 @@ def test_every_registry_write_granted_is_denied_on_the_platforms_groups() -> Non
         "window-upper-case-day",
         "size-large",
         "size-xlarge",
+        "version-two-parts",
+        "version-three-parts",
+        "version-16-characters",
+        "version-17-characters",
+        "version-a-word",
+        "version-with-a-v",
     ],
 )
 def test_the_spec_takes_what_create_mlflow_tracking_server_takes(
@@ -168,12 +180,32 @@ def test_the_spec_takes_what_create_mlflow_tracking_server_takes(
 ) -> None:
     """Bounds from CreateMlflowTrackingServer: TrackingServerName 1-256 of
     ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}``, WeeklyMaintenanceWindowStart
-    ``(Mon|...|Sun):([01]\\d|2[0-3]):([0-5]\\d)``, TrackingServerSize Small | Medium | Large."""
+    ``(Mon|...|Sun):([01]\\d|2[0-3]):([0-5]\\d)``, TrackingServerSize Small | Medium | Large,
+    MlflowVersion at most 16 of ``[0-9]*.[0-9]*.[0-9]*``."""
     if valid:
         ExperimentTrackingSpec.model_validate(changes)
     else:
         with pytest.raises(ValidationError):
             ExperimentTrackingSpec.model_validate(changes)
+
+
+def test_args_built_directly_refuse_a_prefixed_name_longer_than_aws_takes() -> None:
+    def args(prefix: str, name: str) -> ExperimentTrackingArgs:
+        return ExperimentTrackingArgs(
+            spec=ExperimentTrackingSpec(enabled=True, name=name),
+            account_id=ACCOUNT,
+            region=REGION,
+            artifact_bucket_name="team-artifacts",
+            artifact_bucket_arn="arn:aws:s3:::team-artifacts",
+            kms_key_arn=KEY_ARN,
+            role_path="/mlops-platform/sbx/",
+            tags=TAGS,
+            name_prefix=prefix,
+        )
+
+    args("sbx", "a" * 252)  # sbx-aaa...: 256 characters, TrackingServerName's maximum
+    with pytest.raises(ValueError, match=r"^ExperimentTrackingArgs\.spec\.name: 'sbx-a+' has 257 characters"):
+        args("sbx", "a" * 253)
 
 
 def test_the_spec_is_off_small_and_without_registry_writes_by_default() -> None:
