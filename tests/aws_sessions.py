@@ -9,6 +9,7 @@ credentials, configuration, event handlers and clients are still new in every se
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -42,3 +43,21 @@ def fresh_session(region: str | None = None) -> boto3.Session:
     # boto3 appends its own data folder to the loader's search paths for every session.
     loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
     return fresh
+
+
+def denied_one_action(iam: Any, user: str, action: str) -> dict[str, str]:
+    """An IAM user (made with ``iam``, moto's) allowed everything but ``action``: its access key
+    (``AccessKeyId``, ``SecretAccessKey``). moto checks permissions only after the calls
+    ``set_initial_no_auth_action_count(3)`` lets through: these three (user, policy, key)."""
+    iam.create_user(UserName=user)
+    statements = [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": action, "Resource": "*"},
+    ]
+    iam.put_user_policy(
+        UserName=user,
+        PolicyName=f"all-but-{action.replace(':', '-')}",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+    )
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    return {"AccessKeyId": key["AccessKeyId"], "SecretAccessKey": key["SecretAccessKey"]}

@@ -80,3 +80,20 @@ def inference_endpoints(graph: ResourceGraph) -> list[RecordedResource]:
     """The SageMaker endpoints of ``InferenceEndpoint`` components (a stack's shared endpoints, of
     inference components, are SageMaker endpoints too)."""
     return [e for e in graph.of_type("aws:sagemaker/endpoint:Endpoint") if "InferenceEndpoint$" in e.urn]
+
+
+def registered_outputs(monkeypatch: Any, kind: type) -> dict[str, dict[str, Any]]:
+    """Component name → the outputs each component of ``kind`` registers from now on in the test
+    (what `pulumi stack` shows of it; the recorder keeps no component outputs)."""
+    import pulumi
+
+    registered: dict[str, dict[str, Any]] = {}
+    original = pulumi.ComponentResource.register_outputs
+
+    def register(self: pulumi.ComponentResource, outputs: Any) -> None:
+        if isinstance(self, kind):
+            registered[self._name] = dict(outputs)
+        original(self, outputs)
+
+    monkeypatch.setattr(pulumi.ComponentResource, "register_outputs", register)
+    return registered

@@ -22,7 +22,7 @@ from components.serving.batch_scoring import BatchEvidently, BatchScoring, Batch
 from components.serving.batch_scoring_spec import BatchScoringSpec
 from components.training.evidently import EvidentlySpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
-from tests.graph_helpers import as_list, policy_of, statements, within
+from tests.graph_helpers import as_list, policy_of, registered_outputs, statements, within
 from tests.recorded import computed_once
 
 MODEL = "aws:sagemaker/model:Model"
@@ -345,15 +345,7 @@ def test_the_outputs_are_the_pipeline_the_model_and_the_schedule(graph: Resource
 def test_the_component_registers_the_outputs_it_exposes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Registered outputs are what `pulumi stack` shows of the component and what a
     ComponentResource's consumers across languages read."""
-    registered: dict[str, dict[str, Any]] = {}
-    original = pulumi.ComponentResource.register_outputs
-
-    def register(self: pulumi.ComponentResource, outputs: Any) -> None:
-        if isinstance(self, BatchScoring):
-            registered[self._name] = dict(outputs)
-        original(self, outputs)
-
-    monkeypatch.setattr(pulumi.ComponentResource, "register_outputs", register)
+    registered = registered_outputs(monkeypatch, BatchScoring)
     record_program(lambda: BatchScoring("bs", _args(evidently=None)))
     assert set(registered["bs"]) == {"pipeline_arn", "model_name", "schedule_arn"}
 

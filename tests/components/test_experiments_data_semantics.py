@@ -30,7 +30,7 @@ from components.data.feature_query_workgroup import FeatureQueryWorkgroup, Featu
 from components.experiments.experiment_tracking import ExperimentTracking, ExperimentTrackingArgs
 from components.experiments.experiment_tracking_spec import ExperimentTrackingSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
-from tests.graph_helpers import as_list, only, policy_of, statements
+from tests.graph_helpers import as_list, only, policy_of, registered_outputs, statements
 
 ACCOUNT = "222233334444"
 REGION = "ap-southeast-2"
@@ -40,20 +40,6 @@ SERVER = "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 WORKGROUP = "aws:athena/workgroup:Workgroup"
-
-
-def _registered(monkeypatch: pytest.MonkeyPatch, kind: type) -> dict[str, dict[str, Any]]:
-    """The outputs each component of ``kind`` registers (what `pulumi stack` shows of it)."""
-    registered: dict[str, dict[str, Any]] = {}
-    original = pulumi.ComponentResource.register_outputs
-
-    def register(self: pulumi.ComponentResource, outputs: Any) -> None:
-        if isinstance(self, kind):
-            registered[self._name] = dict(outputs)
-        original(self, outputs)
-
-    monkeypatch.setattr(pulumi.ComponentResource, "register_outputs", register)
-    return registered
 
 
 # --- Experiment tracking --------------------------------------------------------------------------
@@ -114,7 +100,7 @@ def test_the_server_runs_as_its_role_once_the_roles_permissions_exist() -> None:
 
 
 def test_the_outputs_are_the_servers_arn_and_its_roles(monkeypatch: pytest.MonkeyPatch) -> None:
-    registered = _registered(monkeypatch, ExperimentTracking)
+    registered = registered_outputs(monkeypatch, ExperimentTracking)
     graph = _tracking()
     assert graph.exports == {
         "tracking_server_arn": only(graph, SERVER).outputs["arn"],
@@ -284,7 +270,7 @@ def test_a_200_character_prefix_is_the_longest() -> None:
 def test_the_remote_registers_its_settings_and_its_args_refuse_a_leading_slash(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    registered = _registered(monkeypatch, DvcRemote)
+    registered = registered_outputs(monkeypatch, DvcRemote)
     args: dict[str, Any] = dict(
         account_id=ACCOUNT,
         region=REGION,
@@ -348,7 +334,7 @@ def test_the_workgroup_is_named_runs_engine_3_stops_at_the_cutoff_and_is_tagged(
 
 
 def test_the_workgroup_outputs_are_its_name_and_arn(monkeypatch: pytest.MonkeyPatch) -> None:
-    registered = _registered(monkeypatch, FeatureQueryWorkgroup)
+    registered = registered_outputs(monkeypatch, FeatureQueryWorkgroup)
     workgroup, graph = _workgroup()
     assert graph.exports == {"workgroup_name": "team-b.features", "workgroup_arn": workgroup.outputs["arn"]}
     assert set(registered["queries"]) == {"workgroup_name", "workgroup_arn"}

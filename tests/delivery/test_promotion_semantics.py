@@ -17,7 +17,6 @@ once went unnoticed:
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import boto3
@@ -30,6 +29,7 @@ from delivery.expectations import MonitoringScheduleExpectation
 from delivery.promote import main, promotion_status
 from delivery.stacks import list_stacks
 from stacks.stack_file import offline_platform_config, read_stack_file
+from tests.aws_sessions import denied_one_action
 from tests.conftest import FIXTURE_STACKS, stack_path
 from tests.delivery.conftest import REGION, Cloud
 from tests.delivery.test_promote import GROUP, _register
@@ -90,19 +90,7 @@ def test_the_status_says_in_words_that_nothing_is_deployed_or_approved(cloud: Cl
 def test_a_denied_read_of_the_versions_is_an_error_not_nothing_to_deploy(
     cloud: Cloud, aws_session, write_stack, capsys
 ) -> None:
-    session = aws_session[0]
-    iam = session.client("iam")
-    iam.create_user(UserName="auditor")
-    statements = [
-        {"Effect": "Allow", "Action": "*", "Resource": "*"},
-        {"Effect": "Deny", "Action": "sagemaker:ListModelPackages", "Resource": "*"},
-    ]
-    iam.put_user_policy(
-        UserName="auditor",
-        PolicyName="all-but-listing",
-        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
-    )
-    key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    key = denied_one_action(aws_session[0].client("iam"), "auditor", "sagemaker:ListModelPackages")
     auditor = boto3.Session(
         aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name=REGION
     ).client("sagemaker")

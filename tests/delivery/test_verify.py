@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from delivery.checks import Clients, Result, _explain, check
 from delivery.expectations import MonitoringBaselinesExpectation, MonitoringScheduleExpectation, expectations
 from delivery.verify import main, render_markdown, render_text, verify
 from planner.recorder import ResourceGraph
+from tests.aws_sessions import denied_one_action
 from tests.conftest import stack_path
 from tests.delivery.cloud import JOB_DEFINITIONS, baseline_uris, baseline_uris_of, create_endpoint, provision
 from tests.delivery.conftest import REGION, Cloud
@@ -313,18 +313,7 @@ def _clients_of(session: boto3.Session) -> Clients:
 def test_a_read_the_identity_may_not_make_is_a_fail_line_naming_the_call(
     cloud: Cloud, stack_graphs, aws_session, recorded, capsys
 ) -> None:
-    iam = aws_session[0].client("iam")
-    iam.create_user(UserName="verifier")
-    statements = [
-        {"Effect": "Allow", "Action": "*", "Resource": "*"},
-        {"Effect": "Deny", "Action": "sagemaker:DescribePipeline", "Resource": "*"},
-    ]
-    iam.put_user_policy(
-        UserName="verifier",
-        PolicyName="no-pipelines",
-        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
-    )
-    key = iam.create_access_key(UserName="verifier")["AccessKey"]
+    key = denied_one_action(aws_session[0].client("iam"), "verifier", "sagemaker:DescribePipeline")
     session = boto3.Session(
         aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"], region_name=REGION
     )

@@ -22,7 +22,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import boto3
@@ -31,7 +30,7 @@ from moto.core import set_initial_no_auth_action_count
 
 from components.registry.model_family_spec import PromotionCriterion
 from pipelines.promotion import PromotionError, main, package_arn_problem, promote_model_package
-from tests.aws_sessions import fresh_session
+from tests.aws_sessions import denied_one_action, fresh_session
 from tests.conftest import stack_path
 from tests.pipelines.conftest import CARD_BUCKET, CARD_GROUP, CARD_REGION
 from tests.pipelines.test_model_card import AUC, _register
@@ -248,18 +247,7 @@ def test_a_metric_that_is_no_number_of_an_object_cannot_be_judged(card_aws, caps
 )
 @set_initial_no_auth_action_count(3)  # the IAM calls that make the gate's identity; then moto checks all
 def test_a_denied_call_is_reported_as_access_denied(card_aws, monkeypatch, capsys, denied: str) -> None:
-    iam = boto3.client("iam", region_name=CARD_REGION)
-    iam.create_user(UserName="promotion-gate")
-    statements = [
-        {"Effect": "Allow", "Action": "*", "Resource": "*"},
-        {"Effect": "Deny", "Action": denied, "Resource": "*"},
-    ]
-    iam.put_user_policy(
-        UserName="promotion-gate",
-        PolicyName="all-but-one",
-        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
-    )
-    key = iam.create_access_key(UserName="promotion-gate")["AccessKey"]
+    key = denied_one_action(boto3.client("iam", region_name=CARD_REGION), "promotion-gate", denied)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
     monkeypatch.delenv("AWS_SESSION_TOKEN")  # an IAM user's long-term key has none
