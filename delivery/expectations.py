@@ -225,18 +225,21 @@ def expectations(graph: ResourceGraph) -> list[Expectation]:
     return found
 
 
-def _scalable_targets(graph: ResourceGraph) -> dict[str, tuple[int, int]]:
-    """Variant resource id (``endpoint/<ep>/variant/<v>``) → (min, max) of its instance-count target."""
-    found = {}
+def _scalable_targets(graph: ResourceGraph) -> dict[str, tuple[int, int] | None]:
+    """Variant resource id (``endpoint/<ep>/variant/<v>``) → (min, max) of its instance-count target,
+    None when a bound is unknown in the plan."""
+    found: dict[str, tuple[int, int] | None] = {}
     for target in graph.of_type(SCALABLE_TARGET):
         inputs = target.inputs
         if inputs.get("scalableDimension") == VARIANT_DIMENSION and isinstance(inputs.get("resourceId"), str):
-            found[inputs["resourceId"]] = (int(inputs["minCapacity"]), int(inputs["maxCapacity"]))
+            low, high = inputs.get("minCapacity"), inputs.get("maxCapacity")
+            bounds = None if low is None or high is None else (int(low), int(high))
+            found[inputs["resourceId"]] = bounds
     return found
 
 
 def _endpoint(
-    graph: ResourceGraph, endpoint: RecordedResource, targets: Mapping[str, tuple[int, int]]
+    graph: ResourceGraph, endpoint: RecordedResource, targets: Mapping[str, tuple[int, int] | None]
 ) -> list[Expectation]:
     name = endpoint.inputs.get("name")
     if not isinstance(name, str):
@@ -256,12 +259,22 @@ def _endpoint(
     for variants, is_shadow in ((production, False), (shadow, True)):
         for variant in variants:
             count = variant.get("initialInstanceCount")
+            resource_id = f"endpoint/{name}/variant/{variant['variantName']}"
+            if resource_id in targets and targets[resource_id] is None:
+                found.append(
+                    Unverifiable(
+                        "variant",
+                        f"{name}/{variant['variantName']}",
+                        "its scalable target's bounds are unknown in the plan",
+                    )
+                )
+                continue
             found.append(
                 VariantExpectation(
                     endpoint=name,
                     variant=variant["variantName"],
                     instance_count=None if count is None else int(count),
-                    capacity=targets.get(f"endpoint/{name}/variant/{variant['variantName']}"),
+                    capacity=targets.get(resource_id),
                     shadow=is_shadow,
                 )
             )

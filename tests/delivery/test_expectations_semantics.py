@@ -8,9 +8,14 @@ naming it, and a Scheduled schedule listed after a page of stopped ones is found
 programs: an endpoint whose configuration is not in the plan is a ``skip`` line, and every
 production variant, an aws-native schedule and a job definition inline in the schedule are
 expected. The Markdown report's verdict is "passed" when what is not ok was only skipped.
+
+What the plan does not know yet (a pipeline's name, a target's bound) is a ``skip`` line, never a
+traceback, and so is a variant whose scalable target's bounds are unknown.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pulumi_aws as aws
 import pulumi_aws_native as native
@@ -289,3 +294,69 @@ def test_the_markdown_verdict_is_passed_when_only_skips_are_not_ok() -> None:
 
     assert markdown.startswith("### Post-deploy check of `stacks/Pulumi.x.yaml`: passed\n")
     assert "2 checks: 1 ok, 0 failed, 1 not verifiable" in markdown.splitlines()
+
+
+# What the plan does not know is a skip line, never a traceback or a guess.
+
+
+def _unknown() -> Any:
+    """A value only known after `pulumi up`: the recording holds it as None, as it does an unknown."""
+    return aws.sagemaker.Model("model", execution_role_arn="r").id.apply(lambda _: None)
+
+
+def test_what_is_unknown_at_plan_time_is_a_skip_line_not_dropped(cloud: Cloud) -> None:
+    def program() -> None:
+        unknown = _unknown()
+        aws.appautoscaling.Target(
+            "target",
+            service_namespace="sagemaker",
+            resource_id="endpoint/ep/variant/a",
+            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            min_capacity=1,
+            max_capacity=unknown,  # type: ignore[arg-type]
+        )
+        aws.sagemaker.Pipeline(
+            "pipeline",
+            pipeline_name=unknown,
+            pipeline_display_name="p",
+            role_arn="arn:aws:iam::123456789012:role/r",
+            pipeline_definition="{}",
+        )
+
+    found = expectations(record_program(program))
+
+    assert sorted((e.kind, e.resource) for e in found) == [
+        ("pipeline", "pipeline"),
+        ("scalable target", "target"),
+    ]
+    assert all(isinstance(e, Unverifiable) for e in found)
+    results = check(found, cloud.clients)
+    assert [r.status for r in results] == ["skip"] * 2
+    assert all(r.ok for r in results)
+
+
+def test_a_variant_whose_target_bounds_are_unknown_is_a_skip_line(cloud: Cloud) -> None:
+    """Autoscaling may move its count anywhere within bounds the plan does not know yet."""
+
+    def program() -> None:
+        unknown = _unknown()
+        aws.sagemaker.Endpoint("ep", name="ep", endpoint_config_name=_config("cfg", ("a", "b")).name)
+        aws.appautoscaling.Target(
+            "target",
+            service_namespace="sagemaker",
+            resource_id="endpoint/ep/variant/a",
+            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            min_capacity=unknown,  # type: ignore[arg-type]
+            max_capacity=4,
+        )
+
+    found = expectations(record_program(program))
+
+    assert sorted((e.kind, e.resource, isinstance(e, Unverifiable)) for e in found) == [
+        ("endpoint", "ep", False),
+        ("scalable target", "target", True),
+        ("variant", "ep/a", True),
+        ("variant", "ep/b", False),
+    ]
+    skipped = [e for e in found if isinstance(e, Unverifiable)]
+    assert [r.status for r in check(skipped, cloud.clients)] == ["skip", "skip"]
