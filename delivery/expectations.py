@@ -58,7 +58,8 @@ class VariantExpectation:
     instance_count: int | None
     """The configuration's initialInstanceCount; None for a serverless variant (it has no count)."""
     capacity: tuple[int, int] | None = None
-    """(minCapacity, maxCapacity) of the variant's scalable target: autoscaling may move the count."""
+    """(minCapacity, maxCapacity) of the variant's scalable target, else its managed instance scaling's
+    (minInstanceCount, maxInstanceCount): autoscaling may move the count."""
     shadow: bool = False
 
     @property
@@ -274,11 +275,20 @@ def _endpoint(
                     endpoint=name,
                     variant=variant["variantName"],
                     instance_count=None if count is None else int(count),
-                    capacity=targets.get(resource_id),
+                    capacity=targets.get(resource_id) or _managed_instance_scaling(variant),
                     shadow=is_shadow,
                 )
             )
     return found
+
+
+def _managed_instance_scaling(variant: Mapping[str, Any]) -> tuple[int, int] | None:
+    """(min, max) instances of a variant SageMaker scales itself (an inference components' fleet)."""
+    scaling = variant.get("managedInstanceScaling") or {}
+    low, high = scaling.get("minInstanceCount"), scaling.get("maxInstanceCount")
+    if scaling.get("status") != "ENABLED" or low is None or high is None:
+        return None
+    return int(low), int(high)
 
 
 def _endpoint_config(graph: ResourceGraph, endpoint: RecordedResource) -> RecordedResource | None:

@@ -10,7 +10,9 @@ production variant, an aws-native schedule and a job definition inline in the sc
 expected. The Markdown report's verdict is "passed" when what is not ok was only skipped.
 
 What the plan does not know yet (a pipeline's name, a target's bound) is a ``skip`` line, never a
-traceback, and so is a variant whose scalable target's bounds are unknown.
+traceback, and so is a variant whose scalable target's bounds are unknown. A variant SageMaker
+scales itself (managed instance scaling: an endpoint for inference components) may run any count
+within those bounds.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from delivery.expectations import (
 )
 from delivery.verify import render_markdown
 from planner.recorder import ResourceGraph, record_program
-from tests.delivery.cloud import baseline_uris, provision
+from tests.delivery.cloud import baseline_uris, create_endpoint, provision
 from tests.delivery.conftest import REGION, Cloud
 from tests.delivery.test_verify import DEFAULT_ACCOUNT, ENDPOINT, _delete_baseline, _failures, _set_count
 
@@ -360,3 +362,71 @@ def test_a_variant_whose_target_bounds_are_unknown_is_a_skip_line(cloud: Cloud) 
     ]
     skipped = [e for e in found if isinstance(e, Unverifiable)]
     assert [r.status for r in check(skipped, cloud.clients)] == ["skip", "skip"]
+
+
+# A fleet SageMaker scales itself (an endpoint for inference components).
+
+
+def _shared_fleet(managed: bool) -> ResourceGraph:
+    """An endpoint for inference components: one variant, 1 instance to start, SageMaker scaling it
+    between 1 and 4 instances when ``managed``."""
+
+    def program() -> None:
+        model = aws.sagemaker.Model(
+            "model",
+            execution_role_arn="arn:aws:iam::123456789012:role/models",
+            primary_container=aws.sagemaker.ModelPrimaryContainerArgs(image="serving:1"),
+        )
+        config = aws.sagemaker.EndpointConfiguration(
+            "fleet-config",
+            execution_role_arn="arn:aws:iam::123456789012:role/models",
+            production_variants=[
+                aws.sagemaker.EndpointConfigurationProductionVariantArgs(
+                    variant_name="AllTraffic",
+                    model_name=model.name,  # inference components bring theirs; moto needs one here
+                    instance_type="ml.g5.xlarge",
+                    initial_instance_count=1,
+                    managed_instance_scaling=aws.sagemaker.EndpointConfigurationProductionVariantManagedInstanceScalingArgs(
+                        status="ENABLED", min_instance_count=1, max_instance_count=4
+                    )
+                    if managed
+                    else None,
+                )
+            ],
+        )
+        aws.sagemaker.Endpoint("fleet", name="fleet", endpoint_config_name=config.name)
+
+    return record_program(program)
+
+
+@pytest.mark.parametrize(
+    ("managed", "count", "status"),
+    [
+        pytest.param(True, 4, "ok", id="managed-scaled-out-to-its-max"),
+        pytest.param(True, 5, "FAIL", id="managed-above-its-max"),
+        pytest.param(False, 2, "FAIL", id="unmanaged-not-its-initial-count"),
+    ],
+)
+def test_a_fleet_sagemaker_scales_may_run_any_count_within_its_managed_bounds(
+    cloud: Cloud, managed, count, status
+) -> None:
+    graph = _shared_fleet(managed)
+    create_endpoint(graph, cloud.clients.sagemaker, graph.named("fleet"))
+    cloud.clients.sagemaker.update_endpoint_weights_and_capacities(
+        EndpointName="fleet",
+        DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic", "DesiredInstanceCount": count}],
+    )
+
+    results = check(expectations(graph), cloud.clients)
+
+    assert [
+        (r.check, r.resource, r.expected, r.actual, r.status) for r in results if r.check == "variant"
+    ] == [
+        (
+            "variant",
+            "fleet/AllTraffic",
+            "1..4 instances (autoscaled)" if managed else "1 instances",
+            f"{count} instances",
+            status,
+        )
+    ]
