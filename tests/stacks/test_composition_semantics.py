@@ -1,0 +1,314 @@
+"""How the stack composes serving, batch scoring, training triggers and observability
+(stacks/composition/serving.py, batch_scoring.py, training.py, observability.py), pinned where one
+family and one endpoint cannot tell which config value reached which component: the prod fixture
+with a second family, ``churn-v2`` (its own quality alarm, Evidently drift share and image tag,
+promotion threshold, and batch scoring of a pinned version), served by a second endpoint,
+``scoring`` (its own latency SLO and scaling), beside ``customer-churn``.
+
+Expected values are the ones the stack file below states; each test records it through
+:func:`tests.recorded.recorded_stack` (cached per document and version of the code)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.recorder import ResourceGraph
+from tests.recorded import recorded_stack
+
+PINNED = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-churn-v2/3"
+LATEST_CHURN = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/latest-approved"
+LATEST_V2 = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-churn-v2/latest-approved"
+V2_IMAGE_TAG = "0.7.24-1"
+
+
+def _two_families(platform: dict[str, Any]) -> None:
+    """The prod fixture with ``churn-v2`` (a copy of customer-churn's training) and its endpoint ``scoring``."""
+    family = copy.deepcopy(platform["models"][0])
+    family.update(
+        name="churn-v2",
+        promotion={"metric": "metrics.auc.value", "threshold": 0.85},
+        quality_alarms={"auc": 0.7},
+        evidently={"image_tag": V2_IMAGE_TAG, "drift_share": 0.5},
+        batch_scoring={
+            "schedule": "cron(0 4 * * ? *)",
+            "instance_type": "ml.m5.large",
+            "instance_count": 1,
+            "model_package_arn": PINNED,
+        },
+    )
+    platform["models"].append(family)
+    platform["endpoints"].append(
+        {
+            "name": "scoring",
+            "variants": [
+                {
+                    "name": "main",
+                    "model": {"latest_approved_of": "churn-v2"},
+                    "instance_type": "ml.m5.xlarge",
+                    "initial_instance_count": 2,
+                    "scaling": {"min_capacity": 2, "max_capacity": 5, "invocations_per_instance": 100},
+                }
+            ],
+            "deployment": {"latency_p99_slo_ms": 400},
+        }
+    )
+
+
+@pytest.fixture
+def two_families(write_stack: Callable[..., Path]) -> ResourceGraph:
+    return recorded_stack(write_stack("prod", _two_families, name="Pulumi.prod.yaml"))
+
+
+@pytest.fixture
+def first_deploy(write_stack: Callable[..., Path]) -> ResourceGraph:
+    """The same stack against an empty registry: only churn-v2's pinned batch scoring resolves."""
+    return recorded_stack(write_stack("prod", _two_families, name="Pulumi.prod.yaml"), registry="empty")
+
+
+def _rule(graph: ResourceGraph, name: str) -> dict[str, Any]:
+    [rule] = [r for r in graph.of_type("aws:cloudwatch/eventRule:EventRule") if r.name == name]
+    return json.loads(rule.inputs["eventPattern"])
+
+
+def _named(graph: ResourceGraph, type_token: str, name: str):
+    [resource] = [r for r in graph.of_type(type_token) if r.name == name]
+    return resource
+
+
+def _pipeline_arns(pattern: dict[str, Any]) -> set[str]:
+    return {arn["equals-ignore-case"] for arn in pattern["detail"]["pipelineArn"]}
+
+
+def _alarms(graph: ResourceGraph) -> dict[str, dict[str, Any]]:
+    return {a.inputs["name"]: a.inputs for a in graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+
+
+PIPELINE_ARN = "arn:aws:sagemaker:eu-west-1:333333333333:pipeline/"
+
+
+# --- Failure alerts: every family's pipelines, every endpoint, group and gate ------------------------
+
+
+def test_failure_alerts_name_every_familys_pipelines_endpoints_groups_and_gates(two_families) -> None:
+    assert _pipeline_arns(_rule(two_families, "failure-alerts-pipeline-executions")) == {
+        f"{PIPELINE_ARN}prod-customer-churn-training",
+        f"{PIPELINE_ARN}prod-churn-v2-training",
+        f"{PIPELINE_ARN}prod-customer-churn-batch-scoring",
+        f"{PIPELINE_ARN}prod-churn-v2-batch-scoring",
+    }
+    endpoints = _rule(two_families, "failure-alerts-endpoint-updates")["detail"]["EndpointName"]
+    assert sorted(endpoints) == ["prod-customer-churn", "prod-scoring"]
+    groups = _rule(two_families, "failure-alerts-model-rejections")["detail"]["ModelPackageGroupName"]
+    assert sorted(groups) == ["prod-churn-v2", "prod-customer-churn"]
+    # prod retrains on drift: both families have a retraining gate, both gates are watched.
+    gates = _rule(two_families, "failure-alerts-retraining-gates")["detail"]["stateMachineArn"]
+    state_machine = "arn:aws:states:eu-west-1:333333333333:stateMachine:"
+    assert sorted(gates) == [
+        f"{state_machine}prod-churn-v2-training-retraining",
+        f"{state_machine}prod-customer-churn-training-retraining",
+    ]
+
+
+def test_failed_transform_jobs_of_every_scored_family_page(two_families) -> None:
+    models = _rule(two_families, "failure-alerts-transform-jobs")["detail"]["ModelName"]
+    assert sorted(name.rsplit("-", 1)[0] for name in models) == [
+        "batch-churn-v2-model",
+        "batch-customer-churn-model",
+    ]
+
+
+# --- Serving and batch scoring: the version each one runs --------------------------------------------
+
+
+def _model_package(graph: ResourceGraph, model: str) -> str:
+    resource = _named(graph, "aws:sagemaker/model:Model", model)
+    container = resource.inputs.get("primaryContainer") or resource.inputs["containers"][0]
+    return container["modelPackageName"]
+
+
+def test_each_endpoint_serves_the_family_its_variant_follows(two_families) -> None:
+    assert _model_package(two_families, "endpoint-customer-churn-primary-model") == LATEST_CHURN
+    assert _model_package(two_families, "endpoint-scoring-main-model") == LATEST_V2
+
+
+def test_batch_scoring_runs_the_pinned_version_and_otherwise_the_latest_approved(two_families) -> None:
+    assert _model_package(two_families, "batch-customer-churn-model") == LATEST_CHURN
+    assert _model_package(two_families, "batch-churn-v2-model") == PINNED
+    pipelines = {p.inputs["pipelineName"] for p in two_families.of_type("aws:sagemaker/pipeline:Pipeline")}
+    assert {"prod-customer-churn-batch-scoring", "prod-churn-v2-batch-scoring"} <= pipelines
+
+
+def test_a_family_with_nothing_approved_defers_its_batch_scoring_with_the_next_steps(first_deploy) -> None:
+    models = {m.name for m in first_deploy.of_type("aws:sagemaker/model:Model")}
+    assert models == {"batch-churn-v2-model"}  # endpoints deferred too; the pinned version resolves
+    assert _model_package(first_deploy, "batch-churn-v2-model") == PINNED
+    [warning] = [w for w in first_deploy.warnings if w.startswith("batch scoring of model family")]
+    assert warning.startswith(
+        "batch scoring of model family customer-churn is deferred: model package group "
+        "prod-customer-churn does not exist yet. This `pulumi up` creates no pipeline "
+        "prod-customer-churn-batch-scoring. Next: put training data under training-data/customer-churn/ "
+    )
+    assert "--pipeline-name prod-customer-churn-training" in warning
+    assert "churn-v2" not in warning
+    # What does not exist is not watched: only churn-v2's batch pipeline, model and Evidently report.
+    arns = _pipeline_arns(_rule(first_deploy, "failure-alerts-pipeline-executions"))
+    assert f"{PIPELINE_ARN}prod-churn-v2-batch-scoring" in arns
+    assert f"{PIPELINE_ARN}prod-customer-churn-batch-scoring" not in arns
+    transform = _rule(first_deploy, "failure-alerts-transform-jobs")["detail"]["ModelName"]
+    assert [name.rsplit("-", 1)[0] for name in transform] == ["batch-churn-v2-model"]
+    batch_alarms = sorted(n for n in _alarms(first_deploy) if n.endswith("batch-scoring-evidently-drift"))
+    assert batch_alarms == ["prod-churn-v2-batch-scoring-evidently-drift"]
+
+
+# --- Monitoring: each endpoint's baselines, job definitions and thresholds --------------------------
+
+
+def test_each_endpoints_monitors_read_the_baselines_of_the_family_it_serves(two_families) -> None:
+    for endpoint, group in (("customer-churn", "prod-customer-churn"), ("scoring", "prod-churn-v2")):
+        data = _named(
+            two_families,
+            "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+            f"monitoring-{endpoint}-data-quality",
+        ).inputs["dataQualityBaselineConfig"]
+        assert data["statisticsResource"]["s3Uri"].endswith(
+            f"/baselines/{group}/latest-approved/statistics.json"
+        )
+        quality = _named(
+            two_families,
+            "aws-native:sagemaker:ModelQualityJobDefinition",
+            f"model-monitors-{endpoint}-model-quality",
+        ).inputs
+        assert quality["jobDefinitionName"] == f"prod-{endpoint}-model-quality"
+        assert quality["modelQualityBaselineConfig"]["constraintsResource"]["s3Uri"].endswith(
+            f"/baselines/{group}/latest-approved/model_quality/constraints.json"
+        )
+
+
+def test_each_endpoints_quality_alarms_are_its_familys_thresholds(two_families) -> None:
+    quality = {
+        name: (alarm["metricName"], alarm["threshold"], alarm["dimensions"]["Endpoint"])
+        for name, alarm in _alarms(two_families).items()
+        if "-model-quality-" in name
+    }
+    assert quality == {
+        "prod-customer-churn-model-quality-auc": ("auc", 0.75, "prod-customer-churn"),
+        "prod-customer-churn-model-quality-f1": ("f1", 0.6, "prod-customer-churn"),
+        "prod-scoring-model-quality-auc": ("auc", 0.7, "prod-scoring"),
+    }
+
+
+def test_data_drift_is_alarmed_where_the_served_family_has_a_feature_group(two_families) -> None:
+    """customer-churn's feature group names its drift features; churn-v2 has none (and sets no
+    ``monitoring.drift_features``), so its endpoint gets no drift alarm."""
+    drift = sorted(name for name in _alarms(two_families) if name.endswith("-data-drift"))
+    assert drift == ["prod-customer-churn-data-drift"]
+
+
+def test_each_familys_evidently_report_alarms_at_its_own_drift_share(two_families) -> None:
+    shares = {
+        name: alarm["threshold"]
+        for name, alarm in _alarms(two_families).items()
+        if name.endswith("-evidently-drift")
+    }
+    assert shares == {
+        "prod-customer-churn-training-evidently-drift": 0.3,
+        "prod-customer-churn-batch-scoring-evidently-drift": 0.3,
+        "prod-churn-v2-training-evidently-drift": 0.5,
+        "prod-churn-v2-batch-scoring-evidently-drift": 0.5,
+    }
+
+
+# --- Retraining: each family's trigger watches the alarms of the endpoints serving it ---------------
+
+
+def test_each_family_retrains_on_the_alarms_of_what_serves_and_scores_it(two_families) -> None:
+    def alarm_names(family: str) -> list[str]:
+        return _rule(two_families, f"triggers-{family}-drift")["detail"]["alarmName"]
+
+    assert sorted(alarm_names("customer-churn")) == [
+        "prod-customer-churn-batch-scoring-evidently-drift",
+        "prod-customer-churn-data-drift",
+        "prod-customer-churn-model-quality-auc",
+        "prod-customer-churn-model-quality-f1",
+    ]
+    assert sorted(alarm_names("churn-v2")) == [
+        "prod-churn-v2-batch-scoring-evidently-drift",
+        "prod-scoring-model-quality-auc",
+    ]
+    for family in ("customer-churn", "churn-v2"):
+        [prefix] = _rule(two_families, f"triggers-{family}-new-data")["detail"]["object"]["key"]
+        assert prefix == {"prefix": f"training-data/{family}/"}
+
+
+# --- Dashboard: every endpoint, with its own SLO, capacity and quality metrics ----------------------
+
+
+def _dashboard_sections(graph: ResourceGraph) -> dict[str, list[dict[str, Any]]]:
+    """The dashboard's widgets per endpoint: each endpoint's section opens with its text header."""
+    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+    sections: dict[str, list[dict[str, Any]]] = {}
+    current = None
+    for widget in json.loads(dashboard.inputs["dashboardBody"])["widgets"]:
+        markdown = widget["properties"].get("markdown", "")
+        if widget["type"] == "text" and markdown.startswith("## "):
+            current = markdown.removeprefix("## ").split(" ")[0]
+            sections[current] = [widget]
+        elif current is not None:
+            sections[current].append(widget)
+    return sections
+
+
+def _titled(widgets: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
+    [widget] = [w for w in widgets if str(w["properties"].get("title", "")).startswith(prefix)]
+    return widget["properties"]
+
+
+def test_the_dashboard_shows_each_endpoint_with_its_own_slo_capacity_and_quality_metrics(
+    two_families,
+) -> None:
+    [dashboard] = two_families.of_type("aws:cloudwatch/dashboard:Dashboard")
+    assert dashboard.inputs["dashboardName"] == "mlops-platform-prod"
+    sections = _dashboard_sections(two_families)
+    assert sorted(sections) == ["prod-customer-churn", "prod-scoring"]
+    expected = {
+        "prod-customer-churn": ("primary", "2-8", 200, 250_000, ["auc", "f1"]),
+        "prod-scoring": ("main", "2-5", 100, 400_000, ["auc"]),
+    }
+    for endpoint, (variant, capacity, target, slo_us, metrics) in expected.items():
+        widgets = sections[endpoint]
+        assert f"**{variant}**: {capacity} instances" in widgets[0]["properties"]["markdown"]
+        scaling = _titled(widgets, "Invocations per instance")["annotations"]["horizontal"]
+        assert [a["value"] for a in scaling] == [target]
+        latency = _titled(widgets, "Model latency")["annotations"]["horizontal"]
+        assert [a["value"] for a in latency] == [slo_us]
+        quality = _titled(widgets, "Model quality")["metrics"]
+        assert [m[1] for m in quality] == metrics
+        assert all(m[3] == endpoint for m in quality)
+
+
+# --- Training: each family's pipeline registers into its own group with its own settings ------------
+
+
+def _training_definition(graph: ResourceGraph, family: str) -> str:
+    pipeline = _named(graph, "aws:sagemaker/pipeline:Pipeline", f"training-{family}-pipeline")
+    return pipeline.inputs["pipelineDefinition"]
+
+
+def test_each_familys_training_pipeline_registers_into_its_own_group(two_families) -> None:
+    v2 = json.loads(_training_definition(two_families, "churn-v2"))
+    churn = json.loads(_training_definition(two_families, "customer-churn"))
+    assert '"ModelPackageGroupName": "prod-churn-v2"' in json.dumps(v2)
+    assert '"ModelPackageGroupName": "prod-customer-churn"' not in json.dumps(v2)
+    assert '"ModelPackageGroupName": "prod-customer-churn"' in json.dumps(churn)
+
+
+def test_each_familys_pipeline_runs_its_own_evidently_image(two_families) -> None:
+    assert f":{V2_IMAGE_TAG}" in _training_definition(two_families, "churn-v2")
+    assert f":{V2_IMAGE_TAG}" not in _training_definition(two_families, "customer-churn")
+    assert ":0.7.23-1" in _training_definition(two_families, "customer-churn")
