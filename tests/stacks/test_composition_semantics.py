@@ -3,7 +3,7 @@
 family and one endpoint cannot tell which config value reached which component: the prod fixture
 with a second family, ``churn-v2`` (its own quality alarm, Evidently drift share and image tag,
 promotion threshold, and batch scoring of a pinned version), served by a second endpoint,
-``scoring`` (its own latency SLO and scaling), beside ``customer-churn``.
+``scoring`` (its own latency SLO and scaling, and a challenger of customer-churn), beside ``customer-churn``.
 
 Expected values are the ones the stack file below states; each test records it through
 :func:`tests.recorded.recorded_stack` (cached per document and version of the code)."""
@@ -53,7 +53,17 @@ def _two_families(platform: dict[str, Any]) -> None:
                     "instance_type": "ml.m5.xlarge",
                     "initial_instance_count": 2,
                     "scaling": {"min_capacity": 2, "max_capacity": 5, "invocations_per_instance": 100},
-                }
+                    "weight": 0.9,
+                },
+                # A challenger of the other family: the endpoint still serves (and retrains) churn-v2.
+                {
+                    "name": "challenger",
+                    "model": {"latest_approved_of": "customer-churn"},
+                    "instance_type": "ml.m5.xlarge",
+                    "initial_instance_count": 2,
+                    "scaling": {"min_capacity": 2, "max_capacity": 3, "invocations_per_instance": 150},
+                    "weight": 0.1,
+                },
             ],
             "deployment": {"latency_p99_slo_ms": 400},
         }
@@ -135,6 +145,7 @@ def _model_package(graph: ResourceGraph, model: str) -> str:
 def test_each_endpoint_serves_the_family_its_variant_follows(two_families) -> None:
     assert _model_package(two_families, "endpoint-customer-churn-primary-model") == LATEST_CHURN
     assert _model_package(two_families, "endpoint-scoring-main-model") == LATEST_V2
+    assert _model_package(two_families, "endpoint-scoring-challenger-model") == LATEST_CHURN
 
 
 def test_batch_scoring_runs_the_pinned_version_and_otherwise_the_latest_approved(two_families) -> None:
@@ -284,7 +295,7 @@ def test_the_dashboard_shows_each_endpoint_with_its_own_slo_capacity_and_quality
         widgets = sections[endpoint]
         assert f"**{variant}**: {capacity} instances" in widgets[0]["properties"]["markdown"]
         scaling = _titled(widgets, "Invocations per instance")["annotations"]["horizontal"]
-        assert [a["value"] for a in scaling] == [target]
+        assert {a["label"]: a["value"] for a in scaling}[f"{variant} scaling target"] == target
         latency = _titled(widgets, "Model latency")["annotations"]["horizontal"]
         assert [a["value"] for a in latency] == [slo_us]
         quality = _titled(widgets, "Model quality")["metrics"]
