@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 
-from planner.recorder import ResourceGraph
-from tests.recorded import recorded_stack
+from planner.recorder import ResourceGraph, record_stack_file
+from stacks.model_packages import NoApprovedVersion, ResolvedModelPackage, offline_resolver
+from tests.recorded import computed_once, recorded_stack
+from tests.stacks.test_kubernetes_wiring import _program_with
 
 PINNED = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-churn-v2/3"
 LATEST_CHURN = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/latest-approved"
@@ -175,6 +177,31 @@ def test_a_family_with_nothing_approved_defers_its_batch_scoring_with_the_next_s
     assert [name.rsplit("-", 1)[0] for name in transform] == ["batch-churn-v2-model"]
     batch_alarms = sorted(n for n in _alarms(first_deploy) if n.endswith("batch-scoring-evidently-drift"))
     assert batch_alarms == ["prod-churn-v2-batch-scoring-evidently-drift"]
+
+
+def test_a_group_with_no_approved_version_yet_is_told_apart_from_a_missing_one(write_stack) -> None:
+    """customer-churn's group exists but holds nothing approved: its batch scoring waits, saying so."""
+    path = write_stack("prod", _two_families, name="Pulumi.prod.yaml")
+    stand_in = offline_resolver("eu-west-1", "333333333333")
+
+    def resolve(source: str) -> ResolvedModelPackage:
+        if source == "prod-customer-churn":
+            raise NoApprovedVersion(source, group_exists=True)
+        return stand_in(source)
+
+    graph = computed_once(
+        "composition-unapproved-group",
+        lambda: record_stack_file(str(path), _program_with(resolve)),
+        key=[path.read_text()],
+    )
+    [warning] = [w for w in graph.warnings if w.startswith("batch scoring of model family")]
+    assert warning.startswith(
+        "batch scoring of model family customer-churn is deferred: model package group "
+        "prod-customer-churn has no Approved version yet. "
+    )
+    assert {m.name for m in graph.of_type("aws:sagemaker/model:Model") if m.name.startswith("batch-")} == {
+        "batch-churn-v2-model"
+    }
 
 
 # --- Monitoring: each endpoint's baselines, job definitions and thresholds --------------------------
