@@ -45,6 +45,7 @@ def _two_families(platform: dict[str, Any]) -> None:
         },
     )
     platform["models"].append(family)
+    platform.setdefault("training", {})["retraining_cooldown_hours"] = 6
     platform["endpoints"].append(
         {
             "name": "scoring",
@@ -177,6 +178,13 @@ def test_a_family_with_nothing_approved_defers_its_batch_scoring_with_the_next_s
     assert [name.rsplit("-", 1)[0] for name in transform] == ["batch-churn-v2-model"]
     batch_alarms = sorted(n for n in _alarms(first_deploy) if n.endswith("batch-scoring-evidently-drift"))
     assert batch_alarms == ["prod-churn-v2-batch-scoring-evidently-drift"]
+    # Nor does a deferred batch scoring's report start retraining (its alarm does not exist): with
+    # its endpoint deferred too, customer-churn retrains on no alarm; churn-v2 on its batch report's.
+    drift_rules = [r.name for r in first_deploy.of_type("aws:cloudwatch/eventRule:EventRule")]
+    assert sorted(n for n in drift_rules if n.endswith("-drift")) == ["triggers-churn-v2-drift"]
+    assert _rule(first_deploy, "triggers-churn-v2-drift")["detail"]["alarmName"] == [
+        "prod-churn-v2-batch-scoring-evidently-drift"
+    ]
 
 
 def test_a_group_with_no_approved_version_yet_is_told_apart_from_a_missing_one(write_stack) -> None:
@@ -350,3 +358,20 @@ def test_each_familys_pipeline_runs_its_own_evidently_image(two_families) -> Non
     assert f":{V2_IMAGE_TAG}" in _training_definition(two_families, "churn-v2")
     assert f":{V2_IMAGE_TAG}" not in _training_definition(two_families, "customer-churn")
     assert ":0.7.23-1" in _training_definition(two_families, "customer-churn")
+
+
+def test_each_familys_pipeline_reads_the_feature_group_its_training_data_names(two_families) -> None:
+    """Both families train on ``customer-churn-labelled``, the second of the stack's feature groups."""
+    for family in ("customer-churn", "churn-v2"):
+        assert "prod-customer-churn-labelled" in _training_definition(two_families, family)
+
+
+def test_each_familys_pipeline_promotes_on_its_own_threshold(two_families) -> None:
+    assert "0.85" in _training_definition(two_families, "churn-v2")
+    assert "0.85" not in _training_definition(two_families, "customer-churn")
+
+
+def test_each_familys_retraining_gate_keeps_the_stacks_cooldown(two_families) -> None:
+    for family in ("customer-churn", "churn-v2"):
+        gate = _named(two_families, "aws:sfn/stateMachine:StateMachine", f"triggers-{family}-retraining-gate")
+        assert "at most once per 21600 s" in gate.inputs["definition"]
