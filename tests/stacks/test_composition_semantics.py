@@ -46,6 +46,7 @@ def _two_families(platform: dict[str, Any]) -> None:
     )
     platform["models"].append(family)
     platform.setdefault("training", {})["retraining_cooldown_hours"] = 6
+    platform["monitoring"]["alarms"] = {"disk_percent": 70, "drift_threshold": 0.3}
     platform["endpoints"].append(
         {
             "name": "scoring",
@@ -375,3 +376,14 @@ def test_each_familys_retraining_gate_keeps_the_stacks_cooldown(two_families) ->
     for family in ("customer-churn", "churn-v2"):
         gate = _named(two_families, "aws:sfn/stateMachine:StateMachine", f"triggers-{family}-retraining-gate")
         assert "at most once per 21600 s" in gate.inputs["definition"]
+
+
+def test_the_stacks_alarm_thresholds_reach_every_endpoints_alarms(two_families) -> None:
+    alarms = _alarms(two_families)
+    disk = {name: alarm["threshold"] for name, alarm in alarms.items() if name.endswith("-disk")}
+    assert disk == {
+        "prod-customer-churn-primary-disk": 70,
+        "prod-scoring-main-disk": 70,
+        "prod-scoring-challenger-disk": 70,
+    }
+    assert alarms["prod-customer-churn-data-drift"]["threshold"] == 0.3
