@@ -188,13 +188,20 @@ def test_a_family_with_nothing_approved_defers_its_batch_scoring_with_the_next_s
     ]
 
 
+def _unpinned(platform: dict[str, Any]) -> None:
+    """:func:`_two_families` with churn-v2's batch scoring following its latest approved version."""
+    _two_families(platform)
+    del platform["models"][1]["batch_scoring"]["model_package_arn"]
+
+
 def test_a_group_with_no_approved_version_yet_is_told_apart_from_a_missing_one(write_stack) -> None:
-    """customer-churn's group exists but holds nothing approved: its batch scoring waits, saying so."""
-    path = write_stack("prod", _two_families, name="Pulumi.prod.yaml")
+    """churn-v2's group exists but holds nothing approved: its batch scoring (the second family's)
+    waits, saying so and what to do for churn-v2; customer-churn's is built."""
+    path = write_stack("prod", _unpinned, name="Pulumi.prod.yaml")
     stand_in = offline_resolver("eu-west-1", "333333333333")
 
     def resolve(source: str) -> ResolvedModelPackage:
-        if source == "prod-customer-churn":
+        if source == "prod-churn-v2":
             raise NoApprovedVersion(source, group_exists=True)
         return stand_in(source)
 
@@ -205,12 +212,14 @@ def test_a_group_with_no_approved_version_yet_is_told_apart_from_a_missing_one(w
     )
     [warning] = [w for w in graph.warnings if w.startswith("batch scoring of model family")]
     assert warning.startswith(
-        "batch scoring of model family customer-churn is deferred: model package group "
-        "prod-customer-churn has no Approved version yet. "
+        "batch scoring of model family churn-v2 is deferred: model package group "
+        "prod-churn-v2 has no Approved version yet. This `pulumi up` creates no pipeline "
+        "prod-churn-v2-batch-scoring. Next: put training data under training-data/churn-v2/ "
     )
-    assert {m.name for m in graph.of_type("aws:sagemaker/model:Model") if m.name.startswith("batch-")} == {
-        "batch-churn-v2-model"
-    }
+    assert "customer-churn" not in warning
+    batch_models = {m.name for m in graph.of_type("aws:sagemaker/model:Model") if m.name.startswith("batch-")}
+    assert batch_models == {"batch-customer-churn-model"}
+    assert _model_package(graph, "batch-customer-churn-model") == LATEST_CHURN
 
 
 # --- Monitoring: each endpoint's baselines, job definitions and thresholds --------------------------
