@@ -396,3 +396,49 @@ def test_the_stacks_alarm_thresholds_reach_every_endpoints_alarms(two_families) 
         "prod-scoring-challenger-disk": 70,
     }
     assert alarms["prod-customer-churn-data-drift"]["threshold"] == 0.3
+
+
+def _configured_drift_features(platform: dict[str, Any]) -> None:
+    """:func:`_two_families` with ``monitoring.drift_features`` stated."""
+    _two_families(platform)
+    platform["monitoring"]["drift_features"] = ["tenure_months", "support_calls_90d"]
+
+
+def test_versions_without_baselines_are_monitored_from_their_familys_folder(write_stack) -> None:
+    """Each version resolved registers no baselines: each endpoint's monitors read its family's
+    ``baselines/<group>/`` (not one named after the endpoint), with a warning saying so; and the
+    stated drift features are every endpoint's, feature group or not."""
+    path = write_stack("prod", _configured_drift_features, name="Pulumi.prod.yaml")
+
+    def resolve(source: str) -> ResolvedModelPackage:
+        group = source.rsplit("/", 2)[-2] if source.startswith("arn:") else source
+        return ResolvedModelPackage(
+            arn=f"arn:aws:sagemaker:eu-west-1:333333333333:model-package/{group}/4", baselines=None
+        )
+
+    graph = computed_once(
+        "composition-no-baselines",
+        lambda: record_stack_file(str(path), _program_with(resolve)),
+        key=[path.read_text()],
+    )
+    for endpoint, group in (("customer-churn", "prod-customer-churn"), ("scoring", "prod-churn-v2")):
+        data = _named(
+            graph,
+            "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+            f"monitoring-{endpoint}-data-quality",
+        ).inputs["dataQualityBaselineConfig"]
+        assert data["statisticsResource"]["s3Uri"].endswith(f"/baselines/{group}/statistics.json")
+        [warning] = [w for w in graph.warnings if w.startswith(f"endpoint {endpoint}: model version")]
+        assert warning.endswith(
+            f"s3://<artifact bucket>/baselines/{group}/ (put the version's baselines there)"
+        )
+    assert sorted(n for n in _alarms(graph) if n.endswith("-data-drift")) == [
+        "prod-customer-churn-data-drift",
+        "prod-scoring-data-drift",
+    ]
+    for endpoint, widgets in _dashboard_sections(graph).items():
+        drift = _titled(widgets, "Feature drift")["metrics"]
+        assert sorted(m[1] for m in drift) == [
+            "feature_baseline_drift_support_calls_90d",
+            "feature_baseline_drift_tenure_months",
+        ], endpoint
