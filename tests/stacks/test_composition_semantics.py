@@ -442,3 +442,25 @@ def test_versions_without_baselines_are_monitored_from_their_familys_folder(writ
             "feature_baseline_drift_support_calls_90d",
             "feature_baseline_drift_tenure_months",
         ], endpoint
+
+
+def _with_bias(platform: dict[str, Any]) -> None:
+    """:func:`_two_families` with a bias monitor beside model quality."""
+    _two_families(platform)
+    platform["monitoring"]["model_monitors"]["bias"] = True
+
+
+def test_each_endpoints_bias_monitor_reads_its_familys_baselines_folder(write_stack) -> None:
+    graph = recorded_stack(write_stack("prod", _with_bias, name="Pulumi.prod.yaml"))
+    for endpoint, group, other in (
+        ("customer-churn", "prod-customer-churn", "prod-churn-v2"),
+        ("scoring", "prod-churn-v2", "prod-customer-churn"),
+    ):
+        [bias] = [
+            r
+            for r in graph.of_type("aws-native:sagemaker:ModelBiasJobDefinition")
+            if r.name == f"model-monitors-{endpoint}-model-bias"
+        ]
+        text = json.dumps(bias.inputs)
+        assert f"/baselines/{group}/" in text
+        assert f"/baselines/{other}/" not in text
