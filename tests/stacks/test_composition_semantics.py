@@ -464,3 +464,11 @@ def test_each_endpoints_bias_monitor_reads_its_familys_baselines_folder(write_st
         text = json.dumps(bias.inputs)
         assert f"/baselines/{group}/" in text
         assert f"/baselines/{other}/" not in text
+
+
+def test_the_alert_topic_lets_the_stacks_budget_publish(two_families) -> None:
+    """prod's fixture enables ``budget``: AWS Budgets may publish to the alert topic."""
+    [policy] = [
+        p for p in two_families.of_type("aws:sns/topicPolicy:TopicPolicy") if p.name.startswith("alerts")
+    ]
+    assert "budgets.amazonaws.com" in policy.inputs["policy"]
