@@ -45,26 +45,35 @@ WORKGROUP = "aws:athena/workgroup:Workgroup"
 # --- Experiment tracking --------------------------------------------------------------------------
 
 
+def _tracking_args(spec: ExperimentTrackingSpec, **changes: Any) -> ExperimentTrackingArgs:
+    return ExperimentTrackingArgs(
+        **{
+            "spec": spec,
+            "account_id": ACCOUNT,
+            "region": REGION,
+            "artifact_bucket_name": "team-artifacts",
+            "artifact_bucket_arn": "arn:aws:s3:::team-artifacts",
+            "kms_key_arn": KEY_ARN,
+            "role_path": "/mlops-platform/sbx/",
+            "tags": TAGS,
+            "name_prefix": "sbx",
+            **changes,
+        }
+    )
+
+
 def _tracking(automatic: bool = False) -> ResourceGraph:
     def program() -> None:
         tracking = ExperimentTracking(
             "tracking",
-            ExperimentTrackingArgs(
-                spec=ExperimentTrackingSpec(
+            _tracking_args(
+                ExperimentTrackingSpec(
                     enabled=True,
                     name="team-mlflow",
                     size="Large",
                     weekly_maintenance_window="Thu:22:45",
                     automatic_model_registration=automatic,
                 ),
-                account_id=ACCOUNT,
-                region=REGION,
-                artifact_bucket_name="team-artifacts",
-                artifact_bucket_arn="arn:aws:s3:::team-artifacts",
-                kms_key_arn=KEY_ARN,
-                role_path="/mlops-platform/sbx/",
-                tags=TAGS,
-                name_prefix="sbx",
                 protected_model_package_groups=("sbx-churn",),
             ),
         )
@@ -176,22 +185,9 @@ def test_the_spec_takes_what_create_mlflow_tracking_server_takes(
 
 
 def test_args_built_directly_refuse_a_prefixed_name_longer_than_aws_takes() -> None:
-    def args(prefix: str, name: str) -> ExperimentTrackingArgs:
-        return ExperimentTrackingArgs(
-            spec=ExperimentTrackingSpec(enabled=True, name=name),
-            account_id=ACCOUNT,
-            region=REGION,
-            artifact_bucket_name="team-artifacts",
-            artifact_bucket_arn="arn:aws:s3:::team-artifacts",
-            kms_key_arn=KEY_ARN,
-            role_path="/mlops-platform/sbx/",
-            tags=TAGS,
-            name_prefix=prefix,
-        )
-
-    args("sbx", "a" * 252)  # sbx-aaa...: 256 characters, TrackingServerName's maximum
+    _tracking_args(ExperimentTrackingSpec(name="a" * 252))  # sbx-aaa...: 256, TrackingServerName's maximum
     with pytest.raises(ValueError, match=r"^ExperimentTrackingArgs\.spec\.name: 'sbx-a+' has 257 characters"):
-        args("sbx", "a" * 253)
+        _tracking_args(ExperimentTrackingSpec(name="a" * 253))
 
 
 def test_the_spec_is_off_small_and_without_registry_writes_by_default() -> None:

@@ -23,6 +23,7 @@ from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies.conftest import build, run_policy
 from tests.policies.test_policy_prod_stack_rules import prod_graph
+from tests.policies.test_policy_sagemaker_rules import NOTEBOOK_OK
 from tests.policies.test_rule_semantics_storage_network_jobs import SSE, bucket_stack
 
 MANDATORY, ADVISORY = "mandatory", "advisory"
@@ -33,19 +34,7 @@ DOMAIN = "aws:sagemaker/domain:Domain"
 NATIVE_DOMAIN = "aws-native:sagemaker:Domain"
 
 #: A notebook every notebook rule accepts, per type (aws-native names its groups ``securityGroupIds``).
-HARDENED_NOTEBOOK = {
-    NOTEBOOK: {
-        "instanceType": "ml.t3.medium",
-        "roleArn": "arn:aws:iam::111122223333:role/nb",
-        "directInternetAccess": "Disabled",
-        "rootAccess": "Disabled",
-        "subnetId": "subnet-1",
-        "securityGroups": ["sg-1"],
-        "kmsKeyId": KEY,
-        "platformIdentifier": "notebook-al2023-v1",
-        "instanceMetadataServiceConfiguration": {"minimumInstanceMetadataServiceVersion": "2"},
-    },
-}
+HARDENED_NOTEBOOK = {NOTEBOOK: NOTEBOOK_OK}
 HARDENED_NOTEBOOK[NATIVE_NOTEBOOK] = {
     **{k: v for k, v in HARDENED_NOTEBOOK[NOTEBOOK].items() if k != "securityGroups"},
     "securityGroupIds": ["sg-1"],
