@@ -250,9 +250,9 @@ def _metric_in(report: Any, metric: str, uri: str) -> float:
     return value
 
 
-def package_arn_problem(arn: str, group_name: str, region: str) -> str | None:
-    """Why ``arn`` cannot be a version of ``group_name`` in the stack's registry (its region), checked
-    locally, field by field, before any AWS call; None when it can."""
+def package_arn_problem(arn: str, group_name: str, region: str, account_id: str) -> str | None:
+    """Why ``arn`` cannot be a version of ``group_name`` in the stack's registry (its account and
+    region), checked locally, field by field, before any AWS call; None when it can."""
     try:
         version = parse_model_package_version_arn(arn)
     except ArnError as error:
@@ -262,6 +262,8 @@ def package_arn_problem(arn: str, group_name: str, region: str) -> str | None:
         return f"{shorten(arn)} is a version of group {version.group}, not of {group}"
     if version.arn.region != region:
         return f"{shorten(arn)} is in region {version.arn.region}; the stack's registry is in {region}"
+    if version.arn.account != account_id:
+        return f"{shorten(arn)} is in account {version.arn.account}; the stack's registry is in {account_id}"
     return None
 
 
@@ -309,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     group_name = config.model_package_group(family.name)
-    problem = package_arn_problem(args.package_arn, group_name, config.region)
+    problem = package_arn_problem(args.package_arn, group_name, config.region, config.account_id)
     if problem:
         print(f"--package-arn: {problem}", file=sys.stderr)
         return 2

@@ -78,6 +78,8 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(variable, "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    # The dev fixture stack's account: the promotion CLI judges versions of the stack's account only.
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111111111111")
     with mocked_aws(REGION):
         clients = {name: boto3.client(name, region_name=REGION) for name in ("sagemaker", "s3", "kms")}
         clients["s3"].create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})

@@ -27,6 +27,8 @@ from tests.pipelines.churn_fixtures import (
 from tests.recorded import computed_once
 
 CARD_REGION = "eu-west-1"
+CARD_ACCOUNT = "222222222222"
+"""The staging fixture stack's account, whose registry ``card_aws`` stands for."""
 CARD_BUCKET = "artifacts-test"
 """Where the versions of ``card_aws`` keep their evaluation reports."""
 CARD_GROUP = "staging-customer-churn"
@@ -40,6 +42,8 @@ def card_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     (``key_arn``), and ``requests``: the parameters of every CreateModelCard call made."""
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(variable, "testing")
+    # The staging fixture's account: the CLI refuses a version of another account than the stack's.
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", CARD_ACCOUNT)
     with mocked_aws(CARD_REGION):
         clients = {name: boto3.client(name, region_name=CARD_REGION) for name in ("sagemaker", "s3", "kms")}
         clients["s3"].create_bucket(

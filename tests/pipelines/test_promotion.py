@@ -27,6 +27,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.setenv(variable, "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111111111111")  # the dev fixture stack's account
     with mocked_aws(REGION):
         sagemaker = boto3.client("sagemaker", region_name=REGION)
         s3 = boto3.client("s3", region_name=REGION)

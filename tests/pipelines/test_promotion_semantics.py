@@ -32,7 +32,7 @@ from components.registry.model_family_spec import PromotionCriterion
 from pipelines.promotion import PromotionError, main, package_arn_problem, promote_model_package
 from tests.aws_sessions import denied_one_action, fresh_session
 from tests.conftest import stack_path
-from tests.pipelines.conftest import CARD_BUCKET, CARD_GROUP, CARD_REGION
+from tests.pipelines.conftest import CARD_ACCOUNT, CARD_BUCKET, CARD_GROUP, CARD_REGION
 from tests.pipelines.test_model_card import AUC, _register
 
 RMSE = PromotionCriterion(metric="metrics.rmse.value", threshold=4, direction="minimize")
@@ -271,12 +271,29 @@ def test_a_denied_call_is_reported_as_access_denied(card_aws, monkeypatch, capsy
 
 
 def test_a_version_arn_names_its_group_lower_cased() -> None:
-    arn = f"arn:aws:sagemaker:{CARD_REGION}:222222222222:model-package/staging-churn-v2/3"
+    arn = f"arn:aws:sagemaker:{CARD_REGION}:{CARD_ACCOUNT}:model-package/staging-churn-v2/3"
 
-    assert package_arn_problem(arn, "staging-Churn-V2", CARD_REGION) is None
-    assert package_arn_problem(arn, "staging-churn-v3", CARD_REGION) == (
+    assert package_arn_problem(arn, "staging-Churn-V2", CARD_REGION, CARD_ACCOUNT) is None
+    assert package_arn_problem(arn, "staging-churn-v3", CARD_REGION, CARD_ACCOUNT) == (
         f"{arn} is a version of group staging-churn-v2, not of staging-churn-v3"
     )
-    assert package_arn_problem(arn, "staging-churn-v2", "us-east-1") == (
+    assert package_arn_problem(arn, "staging-churn-v2", "us-east-1", CARD_ACCOUNT) == (
         f"{arn} is in region {CARD_REGION}; the stack's registry is in us-east-1"
     )
+    # A version of a group of that name in another account (a registry shared with this one).
+    assert package_arn_problem(arn, "staging-churn-v2", CARD_REGION, "333333333333") == (
+        f"{arn} is in account {CARD_ACCOUNT}; the stack's registry is in 333333333333"
+    )
+
+
+def test_a_version_of_another_account_is_refused_before_any_aws_call(capsys) -> None:
+    # No moto here: a call to AWS would fail otherwise (no credentials), not name the account.
+    arn = f"arn:aws:sagemaker:{CARD_REGION}:333333333333:model-package/{CARD_GROUP}/1"
+
+    assert _cli(arn) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"--package-arn: {arn} is in account 333333333333; the stack's registry is in {CARD_ACCOUNT}"
+    ]
