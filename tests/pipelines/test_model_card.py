@@ -50,10 +50,18 @@ def _settings(**changes: Any) -> CardSettings:
     return CardSettings(**(settings | changes))
 
 
-def _register(card_aws: dict[str, Any], report: Any = REPORT, version: int = 1, **package: Any) -> str:
-    """A pending version of :data:`GROUP` evaluated by ``report``; ``package``: more CreateModelPackage members."""
+def _register(
+    card_aws: dict[str, Any],
+    report: Any = REPORT,
+    version: int = 1,
+    report_uri: str | None = None,
+    **package: Any,
+) -> str:
+    """A pending version of :data:`GROUP` evaluated by ``report``, uploaded; or registered with
+    ``report_uri`` as its report, nothing uploaded. ``package``: more CreateModelPackage members."""
     key = f"evaluation/{version}/evaluation.json"
-    card_aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=json.dumps(report).encode())
+    if report_uri is None:
+        card_aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=json.dumps(report).encode())
     return card_aws["sagemaker"].create_model_package(
         ModelPackageGroupName=GROUP,
         ModelApprovalStatus="PendingManualApproval",
@@ -70,7 +78,10 @@ def _register(card_aws: dict[str, Any], report: Any = REPORT, version: int = 1, 
         },
         ModelMetrics={
             "ModelQuality": {
-                "Statistics": {"ContentType": "application/json", "S3Uri": f"s3://{BUCKET}/{key}"}
+                "Statistics": {
+                    "ContentType": "application/json",
+                    "S3Uri": report_uri or f"s3://{BUCKET}/{key}",
+                }
             }
         },
     )["ModelPackageArn"]
@@ -134,21 +145,22 @@ def test_a_rejected_version_gets_no_card(card_aws) -> None:
     assert card_aws["requests"] == []
 
 
+def _create_card_of_approved(card_aws: dict[str, Any], arn: str) -> tuple[str, bool]:
+    return create_card_of_approved(
+        card_aws["sagemaker"],
+        card_aws["s3"],
+        card_aws["kms"],
+        group_name=GROUP,
+        model_package_arn=arn,
+        card=_settings(),
+    )
+
+
 def test_the_card_of_an_approved_version_is_created_once(card_aws) -> None:
     arn = _register(card_aws)
     card_aws["sagemaker"].update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
 
-    first, second = (
-        create_card_of_approved(
-            card_aws["sagemaker"],
-            card_aws["s3"],
-            card_aws["kms"],
-            group_name=GROUP,
-            model_package_arn=arn,
-            card=_settings(),
-        )
-        for _ in range(2)
-    )
+    first, second = (_create_card_of_approved(card_aws, arn) for _ in range(2))
 
     assert first[1] and not second[1] and first[0] == second[0]
     assert len(card_aws["requests"]) == 1
@@ -158,14 +170,7 @@ def test_a_card_only_for_a_version_that_is_not_approved_is_refused(card_aws) -> 
     arn = _register(card_aws)
 
     with pytest.raises(PromotionError, match="PendingManualApproval, not Approved"):
-        create_card_of_approved(
-            card_aws["sagemaker"],
-            card_aws["s3"],
-            card_aws["kms"],
-            group_name=GROUP,
-            model_package_arn=arn,
-            card=_settings(),
-        )
+        _create_card_of_approved(card_aws, arn)
 
 
 def test_a_card_that_cannot_be_created_leaves_the_version_as_it_was(card_aws) -> None:

@@ -167,46 +167,45 @@ def test_a_card_only_run_for_a_family_without_model_card_says_so(card_aws, capsy
 # What cannot be judged.
 
 
+def _cannot_be_judged(card_aws: dict[str, Any], capsys: Any, arn: str, match: str, line: str = "") -> None:
+    """The gate raises ``match`` (a pattern); the CLI exits 2 with one stderr line, ``promotion
+    failed: <line>...``, prints nothing on stdout, and the version stays pending."""
+    with pytest.raises(PromotionError, match=match):
+        _promote(card_aws, arn, AUC)
+    assert _cli(arn) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [printed] = captured.err.splitlines()
+    assert printed.startswith(f"promotion failed: {line}")
+    assert _status(card_aws, arn) == "PendingManualApproval"
+
+
 def test_a_report_s3_does_not_hold_cannot_be_judged(card_aws, capsys) -> None:
     arn = _register(card_aws, {"metrics": {"auc": {"value": 0.95}}})
     card_aws["s3"].delete_object(Bucket=CARD_BUCKET, Key="evaluation/1/evaluation.json")
     report = f"s3://{CARD_BUCKET}/evaluation/1/evaluation.json"
 
-    with pytest.raises(PromotionError, match=f"cannot read the evaluation report {report}: .*NoSuchKey"):
-        _promote(card_aws, arn, AUC)
-    assert _cli(arn) == 2
-
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    [line] = captured.err.splitlines()
-    assert line.startswith(f"promotion failed: cannot read the evaluation report {report}")
-    assert _status(card_aws, arn) == "PendingManualApproval"
+    _cannot_be_judged(
+        card_aws,
+        capsys,
+        arn,
+        f"cannot read the evaluation report {report}: .*NoSuchKey",
+        f"cannot read the evaluation report {report}",
+    )
 
 
 def test_a_report_at_an_https_url_cannot_be_judged_and_says_how_to_register_it(card_aws, capsys) -> None:
     url = f"https://{CARD_BUCKET}.s3.{CARD_REGION}.amazonaws.com/evaluation/1/evaluation.json"
-    arn = card_aws["sagemaker"].create_model_package(
-        ModelPackageGroupName=CARD_GROUP,
-        ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={
-            "Containers": [{"Image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1"}],
-            "SupportedContentTypes": ["text/csv"],
-            "SupportedResponseMIMETypes": ["text/csv"],
-        },
-        ModelMetrics={"ModelQuality": {"Statistics": {"ContentType": "application/json", "S3Uri": url}}},
-    )["ModelPackageArn"]
+    arn = _register(card_aws, report_uri=url)
 
-    with pytest.raises(
-        PromotionError, match=f"the evaluation report of {arn} is {url}: the gate reads an s3://"
-    ):
-        _promote(card_aws, arn, AUC)
-    assert _cli(arn) == 2
-
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    [line] = captured.err.splitlines()
-    assert line.startswith(f"promotion failed: the evaluation report of {arn} is {url}")
-    assert _status(card_aws, arn) == "PendingManualApproval"
+    _cannot_be_judged(
+        card_aws,
+        capsys,
+        arn,
+        f"the evaluation report of {arn} is {url}: the gate reads an s3://",
+        f"the evaluation report of {arn} is {url}",
+    )
 
 
 @pytest.mark.parametrize(
@@ -220,16 +219,7 @@ def test_a_report_at_an_https_url_cannot_be_judged_and_says_how_to_register_it(c
 )
 def test_a_metric_that_is_no_number_of_an_object_cannot_be_judged(card_aws, capsys, report, message) -> None:
     # JSON's true is Python's True, an int: read as 1 it would clear any AUC bar.
-    arn = _register(card_aws, report)
-
-    with pytest.raises(PromotionError, match=message):
-        _promote(card_aws, arn, AUC)
-    assert _cli(arn) == 2
-
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert len(captured.err.splitlines()) == 1 and captured.err.startswith("promotion failed: ")
-    assert _status(card_aws, arn) == "PendingManualApproval"
+    _cannot_be_judged(card_aws, capsys, _register(card_aws, report), message)
 
 
 # Permissions.
