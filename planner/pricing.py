@@ -400,7 +400,7 @@ def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list
         PROCESSING_PRICES,
         costliest_path,
         parameter_defaults,
-        processing_ceiling,
+        processing_steps,
     )
 
     pipeline = ctx.referenced(schedule, "target", "sagemaker/pipeline:Pipeline")
@@ -417,7 +417,7 @@ def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list
         if step.get("Type") == "Transform"
     ]
     parameters = {**parameter_defaults(definition), **_schedule_parameters(schedule)}
-    processing, _ = processing_ceiling(steps, parameters, ctx.prices)
+    processing = processing_steps(steps, parameters, ctx.prices)
     if not transforms and not processing:
         return []
     expression = str(schedule.inputs.get("scheduleExpression") or "")

@@ -211,17 +211,26 @@ def processing_run_costs(graph: ResourceGraph, prices: PriceTable) -> tuple[Proc
     return tuple(costs)
 
 
-def processing_ceiling(
+def processing_steps(
     steps: list[dict[str, Any]], parameters: Mapping[str, Any], prices: PriceTable
-) -> tuple[list[ProcessingStepCost], float]:
-    """The processing steps of ``steps`` (both branches of each Condition) and what a run of them
-    bills at most: the priced steps of its costliest path."""
-    found = [
+) -> list[ProcessingStepCost]:
+    """Every processing step of ``steps``, both branches of each Condition (a run may take either)."""
+    return [
         processing_step_cost(step, parameters, prices)
         for step in _steps(steps)
         if step.get("Type") in PROCESSING_STEP_TYPES
     ]
-    return found, sum(step.max_per_run or 0.0 for step in costliest_path(steps, parameters, prices))
+
+
+def processing_ceiling(
+    steps: list[dict[str, Any]], parameters: Mapping[str, Any], prices: PriceTable
+) -> tuple[list[ProcessingStepCost], float]:
+    """The processing steps of ``steps`` (:func:`processing_steps`) and what a run of them bills at
+    most: the priced steps of its costliest path."""
+    return (
+        processing_steps(steps, parameters, prices),
+        sum(step.max_per_run or 0.0 for step in costliest_path(steps, parameters, prices)),
+    )
 
 
 def costliest_path(
