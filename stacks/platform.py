@@ -97,7 +97,8 @@ class Platform:
     monitors: dict[str, ModelMonitoring]
     """Per monitored endpoint name."""
     endpoint_alarms: dict[str, EndpointAlarms]
-    """Per monitored endpoint name."""
+    """Per endpoint name served this run, when ``monitoring.enabled`` (drift alarms on the monitored
+    ones only)."""
     model_quality_monitors: dict[str, ModelQualityMonitoring]
     """Per monitored endpoint name, where model-quality, bias or explainability monitors are on."""
     dashboard: MonitoringDashboard | None

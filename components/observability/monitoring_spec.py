@@ -34,7 +34,11 @@ class MonitoringSpec(BaseModel):
 
     model_config = SPEC_CONFIG
 
-    enabled: bool = Field(default=False, description="Monitor every endpoint that captures data.")
+    enabled: bool = Field(
+        default=False,
+        description="Monitor every endpoint that captures data, and page on every endpoint's alarms "
+        "(`alarms`; the drift alarm only where data is captured).",
+    )
     schedule: str = Field(
         default="cron(0 0 ? * * *)",
         description="How often the monitoring jobs run (UTC), in Model Monitor's forms: `cron(0 * ? * * *)` "

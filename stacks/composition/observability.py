@@ -228,42 +228,56 @@ def build_endpoint_alarms(
     monitors: dict[str, ModelMonitoring],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, EndpointAlarms]:
-    if alerts is None:
+    """The operational alarms of every endpoint served this run, when monitoring is on; the drift
+    alarm only where a data-quality monitor publishes drift (a monitored endpoint). An endpoint that
+    captures no traffic (every serverless one) still pages on its 4xx errors, disks, GPUs and lack
+    of traffic."""
+    if alerts is None or not config.monitoring.enabled:
         return {}
     return {
-        spec.name: EndpointAlarms(
-            f"alarms-{spec.name}",
-            EndpointAlarmsArgs(
-                endpoint_name=config.endpoint_name(spec.name),
-                variants=[
-                    *(
-                        VariantAlarms(name=v.name, gpus=v.gpus, instance_based=v.serverless is None)
-                        for v in spec.variants
-                    ),
-                    # A shadow has no rollback alarms (no deployment rolls back on it): its 5xx and
-                    # p99 latency alarms page from here, on its own VariantName.
-                    *(
-                        VariantAlarms(
-                            name=v.name,
-                            gpus=v.gpus,
-                            instance_based=True,
-                            max_5xx_per_minute=spec.deployment.max_5xx_per_minute,
-                            latency_p99_slo_ms=spec.deployment.latency_p99_slo_ms,
-                        )
-                        for v in spec.shadow_variants
-                    ),
-                ],
-                thresholds=config.monitoring.alarms,
-                alarm_topic_arn=alerts.topic_arn,
-                tags=config.resource_tags,
-                monitoring_schedule_name=monitors[spec.name].schedule_name,
-                drift_features=drift_features(config, spec),
-                monitoring_schedule=config.monitoring.schedule,
-            ),
-            opts,
-        )
-        for spec in serving.monitored
+        spec.name: _endpoint_alarms(config, alerts, spec, monitors.get(spec.name), opts)
+        for spec in serving.endpoints
     }
+
+
+def _endpoint_alarms(
+    config: PlatformConfig,
+    alerts: AlertTopic,
+    spec: EndpointSpec,
+    monitor: ModelMonitoring | None,
+    opts: pulumi.ResourceOptions,
+) -> EndpointAlarms:
+    return EndpointAlarms(
+        f"alarms-{spec.name}",
+        EndpointAlarmsArgs(
+            endpoint_name=config.endpoint_name(spec.name),
+            variants=[
+                *(
+                    VariantAlarms(name=v.name, gpus=v.gpus, instance_based=v.serverless is None)
+                    for v in spec.variants
+                ),
+                # A shadow has no rollback alarms (no deployment rolls back on it): its 5xx and
+                # p99 latency alarms page from here, on its own VariantName.
+                *(
+                    VariantAlarms(
+                        name=v.name,
+                        gpus=v.gpus,
+                        instance_based=True,
+                        max_5xx_per_minute=spec.deployment.max_5xx_per_minute,
+                        latency_p99_slo_ms=spec.deployment.latency_p99_slo_ms,
+                    )
+                    for v in spec.shadow_variants
+                ),
+            ],
+            thresholds=config.monitoring.alarms,
+            alarm_topic_arn=alerts.topic_arn,
+            tags=config.resource_tags,
+            monitoring_schedule_name=monitor.schedule_name if monitor else None,
+            drift_features=drift_features(config, spec) if monitor else (),
+            monitoring_schedule=config.monitoring.schedule if monitor else None,
+        ),
+        opts,
+    )
 
 
 def _monitoring_job_placement(config: PlatformConfig, foundation: Foundation) -> JobPlacement:
@@ -473,10 +487,12 @@ def build_dashboard(
 
 @dataclass(frozen=True)
 class Observability:
-    """What watches the endpoints served this run, per monitored endpoint name."""
+    """What watches the endpoints served this run, per endpoint name."""
 
     monitors: dict[str, ModelMonitoring]
+    """Per monitored endpoint (monitoring on, traffic captured)."""
     endpoint_alarms: dict[str, EndpointAlarms]
+    """Per endpoint served, when monitoring is on."""
     model_quality_monitors: dict[str, ModelQualityMonitoring]
     """Where model-quality, bias or explainability monitors are on."""
     model_quality_alarms: dict[str, ModelQualityAlarms]
