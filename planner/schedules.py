@@ -155,7 +155,7 @@ def average_min_capacity(base_min: float, actions: Sequence[ScheduledCapacity]) 
     Each action sets the minimum until the next action fires; with no recurring action the base
     minimum holds. Actions that do not set a minimum leave the one in force unchanged.
     """
-    timeline = sorted(_events(actions))
+    timeline = _events(actions)  # in firing order: re-sorting would let the larger minimum win a tie
     if not timeline:
         return base_min
     # In the steady state the year starts with whatever the last action of the previous year set.
