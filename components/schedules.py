@@ -205,13 +205,11 @@ def _monitor_hours_field(expression: str) -> str:
 def schedule_interval_seconds(schedule: str) -> int:
     """Seconds between two runs of a Model Monitor schedule (``cron(0 * ? * * *)`` 3600,
     ``cron(0 H/N ? * * *)`` N hours, ``cron(0 H ? * * *)`` a day): the period of an alarm that takes
-    one datapoint per run."""
-    hours = _monitor_hours_field(schedule)
-    if hours == "*":
-        return 3600
-    if "/" in hours:
-        return int(hours.split("/")[1]) * 3600
-    return 86400
+    one datapoint per run. An ``H/N`` that runs once a day (``cron(0 20/6 ? * * *)``: H + N is past
+    23) is daily: its longest gap, the wrap to the next day's run included, is the interval."""
+    hours = monitor_run_hours(schedule)
+    gaps = [later - earlier for earlier, later in pairwise(hours)]
+    return 3600 * max([*gaps, 24 - hours[-1] + hours[0]])
 
 
 def monitor_run_hours(expression: str) -> tuple[int, ...]:

@@ -19,6 +19,7 @@ from components.schedules import (
     EVENTBRIDGE_MAX_LENGTH,
     SCALING_MAX_LENGTH,
     eventbridge_schedule_problem,
+    schedule_interval_seconds,
 )
 from planner.critical_path import WaitGraph, critical_path
 from planner.schedules import (
@@ -162,6 +163,23 @@ def test_a_scaling_schedule_has_application_auto_scalings_1600_characters_not_ev
     assert "at most 256" in (eventbridge_schedule_problem(_cron_of_length(257)) or "")
 
 
+@pytest.mark.parametrize(
+    ("schedule", "hours"),
+    [
+        pytest.param("cron(0 * ? * * *)", 1, id="hourly"),
+        pytest.param("cron(0 5 ? * * *)", 24, id="daily"),
+        pytest.param("cron(0 0/6 ? * * *)", 6, id="every-6-hours"),
+        pytest.param("cron(0 0/7 ? * * *)", 7, id="every-7-hours-with-a-3-hour-wrap"),
+        pytest.param("cron(0 20/6 ? * * *)", 24, id="from-20-every-6-hours-is-once-a-day"),
+        pytest.param("cron(0 12/13 ? * * *)", 24, id="from-12-every-13-hours-is-once-a-day"),
+        pytest.param("cron(0 0/24 ? * * *)", 24, id="every-24-hours"),
+    ],
+)
+def test_a_monitor_alarm_period_is_the_time_between_two_runs(schedule: str, hours: int) -> None:
+    """One datapoint per run: a period shorter than the real gap leaves periods without data."""
+    assert schedule_interval_seconds(schedule) == hours * 3600
+
+
 # --- planner/critical_path: who waits for whom ------------------------------------------------
 
 
@@ -231,3 +249,22 @@ def test_the_json_reports_both_totals_in_seconds_and_closure_is_transitive() -> 
 
     assert (shape["estimated_seconds"], shape["serial_seconds"]) == (120, 130)
     assert WaitGraph(plan).closure(last.urn) == {key.urn, slow.urn}
+
+
+def test_a_component_depending_on_the_stack_makes_its_children_wait_for_nothing() -> None:
+    slow = resource("slow", "test:slow:Slow")
+    owner = dataclasses.replace(component("owner"), dependencies=(STACK_URN,))
+    child = resource("child", "test:fast:Fast", parent=owner)
+
+    assert WaitGraph(graph(slow, owner, child)).waits_on[child.urn] == frozenset()
+
+
+def test_a_resource_never_waits_for_itself_when_its_component_depends_on_an_ancestor() -> None:
+    """``inner`` depends on its own parent ``outer``, which stands for all of outer's descendants,
+    ``child`` among them: the estimate must still be computable (no self-loop, no cycle error)."""
+    outer = component("outer")
+    inner = component("inner", parent=outer, depends_on=[outer])
+    child = resource("child", "test:fast:Fast", parent=inner)
+
+    assert child.urn not in WaitGraph(graph(outer, inner, child)).waits_on[child.urn]
+    assert critical_path(graph(outer, inner, child), TIMES).estimated_seconds == 10
