@@ -14,7 +14,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from pydantic import ValidationError
 
+from components.observability.monitoring_spec import MonitoringSpec
 from components.schedules import (
     EVENTBRIDGE_MAX_LENGTH,
     SCALING_MAX_LENGTH,
@@ -48,6 +50,7 @@ from tests.planner.test_critical_path import STACK_URN, TIMES, component, graph,
             "cron(5/15 * ? * * *)", 4 * 8760 / 12, id="a-step-from-a-value-runs-to-the-end-of-the-field"
         ),
         pytest.param("cron(0 0/6 ? * * *)", 4 * 365 / 12, id="every-six-hours-from-midnight"),
+        pytest.param("cron(0 3 1 JAN-JUN ? *)", 6 / 12, id="only-the-months-named"),
         pytest.param("cron(0 8 ? * FRI-MON *)", 4 * 52 / 12, id="a-day-of-week-range-wraps-over-the-weekend"),
     ],
 )
@@ -178,6 +181,21 @@ def test_a_scaling_schedule_has_application_auto_scalings_1600_characters_not_ev
 def test_a_monitor_alarm_period_is_the_time_between_two_runs(schedule: str, hours: int) -> None:
     """One datapoint per run: a period shorter than the real gap leaves periods without data."""
     assert schedule_interval_seconds(schedule) == hours * 3600
+
+
+@pytest.mark.parametrize(("seconds", "valid"), [(3600, True), (3601, False)])
+def test_an_hourly_data_quality_job_may_run_a_whole_hour(seconds: int, valid: bool) -> None:
+    """MonitoringStoppingCondition: up to 3600 s for data quality on an hourly schedule (1800 s is
+    model quality's and bias's limit)."""
+
+    def spec() -> MonitoringSpec:
+        return MonitoringSpec(enabled=True, schedule="cron(0 * ? * * *)", max_runtime_seconds=seconds)
+
+    if valid:
+        assert spec().max_runtime_seconds == 3600
+    else:
+        with pytest.raises(ValidationError, match="DataQuality jobs may run at most 3600 s"):
+            spec()
 
 
 # --- planner/critical_path: who waits for whom ------------------------------------------------
