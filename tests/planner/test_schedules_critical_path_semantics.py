@@ -135,6 +135,9 @@ def test_of_two_actions_in_the_same_hour_the_one_declared_later_wins(first: int,
         pytest.param("cron(0 8 ? * 1 *)", None, id="day-of-week-1-is-sunday"),
         pytest.param("cron(0 8 ? * 0 *)", "day-of-week '0'", id="no-day-of-week-0"),
         pytest.param("cron(0 8 ? * SUN-SAT *)", None, id="sun-to-sat"),
+        pytest.param("cron(0 8 ? * 6L *)", None, id="last-friday"),
+        pytest.param("cron(0 8 ? * 0L *)", "day-of-week '0L'", id="no-last-day-0"),
+        pytest.param("cron(0 ? * * ? *)", "hours '?'", id="only-day-fields-take-a-question-mark"),
         pytest.param("cron(0 8 ? * * 1970)", None, id="year-1970"),
         pytest.param("cron(0 8 ? * * 2199)", None, id="year-2199"),
         pytest.param("cron(0 8 ? * * 2200)", "year '2200'", id="no-year-2200"),
@@ -286,3 +289,13 @@ def test_a_resource_never_waits_for_itself_when_its_component_depends_on_an_ance
 
     assert child.urn not in WaitGraph(graph(outer, inner, child)).waits_on[child.urn]
     assert critical_path(graph(outer, inner, child), TIMES).estimated_seconds == 10
+
+
+def test_ties_are_broken_by_urn_not_by_registration_or_set_order() -> None:
+    """Equally slow resources: the chain names the first by URN, whatever order they registered in."""
+    ends = [resource(f"end{i}", "test:slow:Slow") for i in (3, 1, 2, 0)]
+    assert critical_path(graph(*ends), TIMES).chain == ["end0"]
+
+    starts = [resource(f"p{i}", "test:slow:Slow") for i in reversed(range(10))]
+    last = resource("last", "test:fast:Fast", data=starts)
+    assert critical_path(graph(*starts, last), TIMES).chain == ["p0", "last"]
