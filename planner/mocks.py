@@ -16,12 +16,15 @@ Extending: a resource type whose computed outputs a later component reads gets a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Final
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
 
 from planner.arns import Arns
 from planner.mock_services import SERVICE_OUTPUTS, Handler, State, digest, kebab, uuid
+from stacks.aws_regions import usable_zone_count, zones_of
 
 # Resource types whose physical id is "<prefix><17 hex digits>".
 _ID_PREFIXES: dict[str, str] = {
@@ -194,14 +197,27 @@ _OUTPUTS: dict[str, Handler] = {
 }
 
 
+_DIRECTIONS: Final = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c", "gov": "g"}
+
+
+def _zone_id_prefix(region: str) -> str:
+    """AWS's short form of a region in its zone ids: ``euw1`` (eu-west-1), ``apse2``
+    (ap-southeast-2), ``use1`` (us-east-1): the area, each direction's initial, the number."""
+    area, *directions, number = region.split("-")
+    words = re.findall("|".join(_DIRECTIONS), "".join(directions))
+    return area + "".join(_DIRECTIONS[word] for word in words) + number
+
+
 def _availability_zones(mocks: PlatformMocks, args: State) -> State:
-    letters = "abc"
+    """The zones an account sees in the region (stacks.aws_regions: us-east-1 has six,
+    ca-central-1 a, b and d), so an ``az_count`` the stack file accepts is one the plan can meet."""
+    names = zones_of(mocks.region)[: usable_zone_count(mocks.region)] or tuple(
+        f"{mocks.region}{z}" for z in "abc"
+    )
+    prefix = _zone_id_prefix(mocks.region)
     return {
-        "names": [f"{mocks.region}{letter}" for letter in letters],
-        "zoneIds": [
-            f"{mocks.region[:3]}{mocks.region.split('-')[-1]}-az{index}"
-            for index in range(1, len(letters) + 1)
-        ],
+        "names": list(names),
+        "zoneIds": [f"{prefix}-az{index}" for index in range(1, len(names) + 1)],
         "region": mocks.region,
         "id": mocks.region,
     }

@@ -17,6 +17,7 @@ from pulumi.runtime import MockCallArgs, MockResourceArgs
 
 from planner.arns import Arns
 from planner.mocks import PlatformMocks
+from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -167,6 +168,39 @@ def test_a_gateway_endpoint_has_a_prefix_list_and_an_interface_endpoint_dns_name
 
 
 # -- mocked invokes --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("region", "letters", "zone_id"),
+    [
+        ("eu-west-1", "abc", "euw1-az1"),
+        ("us-east-1", "abcdef", "use1-az1"),
+        ("eu-central-1", "abc", "euc1-az1"),
+        ("ap-southeast-2", "abc", "apse2-az1"),
+        ("ap-northeast-1", "abc", "apne1-az1"),
+        ("ca-central-1", "abd", "cac1-az1"),
+        ("us-west-1", "ab", "usw1-az1"),
+    ],
+)
+def test_availability_zones_are_the_regions_with_real_zone_ids(
+    region: str, letters: str, zone_id: str
+) -> None:
+    state, _ = PlatformMocks(region, ACCOUNT).call(
+        MockCallArgs("aws:index/getAvailabilityZones:getAvailabilityZones", {}, "")
+    )
+    assert state["names"] == [f"{region}{letter}" for letter in letters]
+    assert state["zoneIds"] == [f"{zone_id[:-1]}{index}" for index in range(1, len(letters) + 1)]
+
+
+def test_every_az_count_a_stack_file_accepts_the_plan_can_meet() -> None:
+    """stacks/config.py accepts an az_count up to the zones an account sees; the foundation takes
+    that many from getAvailabilityZones, so the mock must offer as many, and only real ones."""
+    for region in sorted(SAGEMAKER_REGIONS):
+        state, _ = PlatformMocks(region, ACCOUNT).call(
+            MockCallArgs("aws:index/getAvailabilityZones:getAvailabilityZones", {}, "")
+        )
+        assert len(state["names"]) == usable_zone_count(region), region
+        assert set(state["names"]) <= set(zones_of(region)), region
+
+
 def test_the_caller_partition_and_region_are_the_commercial_accounts() -> None:
     assert _invoke("aws:index/getCallerIdentity:getCallerIdentity")["arn"] == (
         "arn:aws:iam::123456789012:user/offline-plan"
