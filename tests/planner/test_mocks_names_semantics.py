@@ -212,3 +212,40 @@ def test_the_caller_partition_and_region_are_the_commercial_accounts() -> None:
 def test_an_invoke_without_a_mock_is_refused_by_name() -> None:
     with pytest.raises(NotImplementedError, match="aws:index/getBillingServiceAccount"):
         _invoke("aws:index/getBillingServiceAccount:getBillingServiceAccount")
+
+
+# -- physical names -------------------------------------------------------------------------------
+def test_no_prefix_or_an_empty_one_leaves_the_name_alone() -> None:
+    from components.naming import prefixed
+
+    assert prefixed(None, "churn") == prefixed("", "churn") == "churn"
+    assert prefixed("dev", "churn") == "dev-churn"
+
+
+@pytest.mark.parametrize("type_token", ["aws:iam/role:Role", "aws:sqs/queue:Queue", "aws:s3/bucket:Bucket"])
+def test_a_child_names_pulumi_auto_name_fits_exactly_at_the_limit(type_token: str) -> None:
+    """Pulumi appends '-' and 7 random hex digits to the logical name (the mocks do the same): a
+    long logical name is cut so that the auto-name is exactly AWS's longest, never one more."""
+    from components.limits import PHYSICAL_NAME_LIMITS
+    from components.naming import child_name
+
+    _, limit = PHYSICAL_NAME_LIMITS[type_token]
+    logical = child_name("monitoring-" + "e" * 300 + "-jobs", type_token)
+    _, state = _create(type_token, logical)
+    physical = state.get("bucket") or state["name"]
+    assert re.fullmatch(rf"{re.escape(logical.lower())}-[0-9a-f]{{7}}", physical), physical
+    assert len(physical) == limit
+
+
+# -- limits ---------------------------------------------------------------------------------------
+def test_log_retention_is_exactly_the_values_the_logs_api_documents() -> None:
+    """PutRetentionPolicy's model states the values only in prose ("Possible values are: ...")."""
+    from components.limits import LOG_RETENTION_DAYS
+    from tests.api_models import service_model
+
+    member = (
+        service_model("logs").operation_model("PutRetentionPolicy").input_shape.members["retentionInDays"]
+    )
+    documented = re.search(r"Possible values are: ([0-9, and]+)\.", member.documentation)
+    assert documented, member.documentation
+    assert tuple(int(days) for days in re.findall(r"[0-9]+", documented.group(1))) == LOG_RETENTION_DAYS
