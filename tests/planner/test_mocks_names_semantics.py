@@ -249,3 +249,36 @@ def test_log_retention_is_exactly_the_values_the_logs_api_documents() -> None:
     documented = re.search(r"Possible values are: ([0-9, and]+)\.", member.documentation)
     assert documented, member.documentation
     assert tuple(int(days) for days in re.findall(r"[0-9]+", documented.group(1))) == LOG_RETENTION_DAYS
+
+
+def test_one_of_refuses_a_bool_even_where_1_is_allowed() -> None:
+    """True == 1 in Python: a retention of ``true`` must not pass as one day."""
+    from types import SimpleNamespace
+
+    from components.limits import LOG_RETENTION_DAYS, one_of
+
+    one_of(SimpleNamespace(days=1), "days", LOG_RETENTION_DAYS)
+    with pytest.raises(ValueError, match=r"^SimpleNamespace\.days: True is not one of 1, 3"):
+        one_of(SimpleNamespace(days=True), "days", LOG_RETENTION_DAYS)
+
+
+def _snake(wire_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", wire_name).lower()
+
+
+def test_each_name_limit_names_an_argument_of_its_resource() -> None:
+    """The field of components.limits.PHYSICAL_NAME_LIMITS is the input holding the resource's own
+    name (camelCase on the wire), so it must be one of the provider class's arguments."""
+    import importlib
+    import inspect
+
+    from components.limits import PHYSICAL_NAME_LIMITS
+
+    missing = []
+    for type_token, (field, _) in PHYSICAL_NAME_LIMITS.items():
+        package, module, class_name = type_token.split(":")
+        python_module = f"pulumi_{package.replace('-', '_')}.{module.split('/')[0]}"
+        resource = getattr(importlib.import_module(python_module), class_name)
+        if _snake(field) not in inspect.signature(resource._internal_init).parameters:
+            missing.append(f"{type_token}: {field}")
+    assert not missing, missing
