@@ -282,3 +282,49 @@ def test_each_name_limit_names_an_argument_of_its_resource() -> None:
         if _snake(field) not in inspect.signature(resource._internal_init).parameters:
             missing.append(f"{type_token}: {field}")
     assert not missing, missing
+
+
+# -- instance types -------------------------------------------------------------------------------
+@pytest.mark.parametrize("value", ["ml.m5.xlarge\n", "ml.g5.2xlarge\n", " ml.m5.xlarge", "ml.m5.xlarge "])
+def test_an_instance_type_with_surrounding_whitespace_is_refused(value: str) -> None:
+    """A YAML block scalar leaves a trailing newline that AWS's enums reject; ``$`` would take it."""
+    from components.instance_types import validate_instance_type
+
+    assert validate_instance_type(value.strip()) == value.strip()
+    with pytest.raises(ValueError, match="is not a SageMaker instance type"):
+        validate_instance_type(value)
+
+
+# AWS's "Amazon EC2 instance types" specifications: GiB of memory per vCPU for each family (every
+# size of these families has the same ratio), and one size per family pinned whole.
+GIB_PER_VCPU = {"m5": 4, "c5": 2, "r5": 8, "g4dn": 4, "g5": 4, "g6": 4, "g6e": 8, "p4d": 12}
+PUBLISHED = {
+    "ml.m5.large": (2, 8, 0),
+    "ml.m5.12xlarge": (48, 192, 0),
+    "ml.c5.9xlarge": (36, 72, 0),
+    "ml.r5.large": (2, 16, 0),
+    "ml.g4dn.16xlarge": (64, 256, 1),
+    "ml.g5.48xlarge": (192, 768, 8),
+    "ml.g6.12xlarge": (48, 192, 4),
+    "ml.g6e.xlarge": (4, 32, 1),
+    "ml.p4d.24xlarge": (96, 1152, 8),
+}
+
+
+def test_instance_resources_are_the_published_sizes_in_mebibytes() -> None:
+    from components.instance_types import INSTANCE_RESOURCES, instance_family, instance_resources
+
+    for instance_type, (cpus, gib, gpus) in PUBLISHED.items():
+        assert instance_resources(instance_type) == (cpus, gib * 1024, gpus), instance_type
+    assert {instance_family(t) for t in INSTANCE_RESOURCES} == set(GIB_PER_VCPU)
+    for instance_type, (cpus, mebibytes, _) in INSTANCE_RESOURCES.items():
+        assert mebibytes == cpus * GIB_PER_VCPU[instance_family(instance_type)] * 1024, instance_type
+
+
+def test_instance_resources_refuse_a_malformed_type_as_such() -> None:
+    from components.instance_types import instance_resources
+
+    with pytest.raises(ValueError, match="is not a SageMaker instance type"):
+        instance_resources("m5.large")
+    with pytest.raises(ValueError, match="no known vCPU/memory/GPU sizes"):
+        instance_resources("ml.t2.medium")
