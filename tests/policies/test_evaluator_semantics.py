@@ -1,0 +1,329 @@
+"""What the offline evaluator and the plan make of the pack's verdicts, pinned where a mutation
+audit of ``policies/local.py``, ``policies/registry.py`` and ``planner/policy_check.py`` found
+no test that would notice a change: how undecided checks are counted, which violations are
+mandatory, and that a plan is judged by the pack configuration of its own environment.
+
+The probes are tiny policies of this module (the pack's own rules are covered rule by rule
+elsewhere); the graphs are built here (``records`` fixture) or recorded from a small program.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi_aws as aws
+import pytest
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from planner.policy_check import check_policies
+from planner.recorder import RecordedResource, ResourceGraph, record_program
+from policies.local import enabled_policies, evaluate_report, resolve_config
+from policies.registry import ENVIRONMENTS, POLICY_NAMES, load_pack_config
+from policies.rules._common import UndecidedResources
+from stacks.project import CONFIG_KEY
+
+QUEUE = "aws:sqs/queue:Queue"
+
+
+def _read_name(args: ResourceValidationArgs, report: Any) -> None:
+    """Reports every queue whose name it can read; reading an unknown name raises."""
+    report(f"queue {args.props['name']} is named")
+
+
+def _probe(name: str, level: EnforcementLevel) -> ResourceValidationPolicy:
+    return ResourceValidationPolicy(
+        name=name, description=f"{name}; Fix: nothing", validate=_read_name, enforcement_level=level
+    )
+
+
+def test_only_mandatory_violations_are_the_reports_mandatory_ones(records) -> None:
+    graph = records([{"type": QUEUE, "name": "jobs", "inputs": {"name": "jobs"}}])
+    report = evaluate_report(
+        graph,
+        None,
+        [_probe("probe-advice", EnforcementLevel.ADVISORY), _probe("probe-rule", EnforcementLevel.MANDATORY)],
+    )
+    assert sorted((v.policy_name, v.enforcement_level) for v in report.violations) == [
+        ("probe-advice", "advisory"),
+        ("probe-rule", "mandatory"),
+    ]
+    assert [v.policy_name for v in report.mandatory] == ["probe-rule"]
+
+
+def test_undecided_checks_are_counted_per_resource_and_per_policy(records) -> None:
+    """A stack rule that cannot decide two resources counts two undecided checks, a stack rule
+    that decides everything counts 0, and a resource rule counts one per resource it could not
+    read; what a stack rule reported before it raised is kept, as the engine keeps it."""
+    graph = records(
+        [
+            {"type": QUEUE, "name": "known", "inputs": {"name": "known"}},
+            {"type": QUEUE, "name": "pending-a", "inputs": {"name": UNKNOWN_STRING_VALUE}},
+            {"type": QUEUE, "name": "pending-b", "inputs": {"name": UNKNOWN_STRING_VALUE}},
+        ]
+    )
+
+    def undecided_names(args: StackValidationArgs, report: Any) -> None:
+        report("one known queue", args.resources[0].urn)
+        raise UndecidedResources({r.urn: "name unknown" for r in args.resources[1:]}, UNKNOWN_STRING_VALUE)
+
+    policies = [
+        _probe("probe-names", EnforcementLevel.ADVISORY),
+        StackValidationPolicy(
+            name="probe-stack-undecided", description="probe; Fix: nothing", validate=undecided_names
+        ),
+        StackValidationPolicy(
+            name="probe-stack-decided", description="probe; Fix: nothing", validate=lambda args, report: None
+        ),
+    ]
+    report = evaluate_report(graph, None, policies)
+
+    assert report.stack_undecided == {"probe-stack-undecided": 2, "probe-stack-decided": 0}
+    assert report.undecided_by_policy() == {
+        "probe-stack-undecided": 2,
+        "probe-stack-decided": 0,
+        "probe-names": 2,
+    }
+    assert [(u.policy_name, u.urn) for u in report.undecided if u.policy_name == "probe-stack-undecided"] == [
+        ("probe-stack-undecided", graph[1].urn),
+        ("probe-stack-undecided", graph[2].urn),
+    ]
+    assert [(v.policy_name, v.resource_name) for v in report.violations] == [
+        ("probe-names", "known"),
+        ("probe-stack-undecided", "known"),
+    ]
+
+
+# --- the plan judges a graph by the pack configuration of its environment ------------------
+
+
+def _single_instance_endpoint_config(environment: str | None) -> ResourceGraph:
+    config = {CONFIG_KEY: {"environment": environment}} if environment else {}
+    return record_program(
+        lambda: aws.sagemaker.EndpointConfiguration(
+            "serving",
+            production_variants=[
+                {
+                    "variant_name": "primary",
+                    "model_name": "churn",
+                    "instance_type": "ml.m5.xlarge",
+                    "initial_instance_count": 1,
+                }
+            ],
+        ),
+        config=config,
+    )
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        pytest.param("prod", [("endpoint-config-min-instance-count", "mandatory")], id="prod-mandatory"),
+        pytest.param("staging", [], id="staging-one-instance-is-enough"),
+        pytest.param("dev", [], id="dev-rule-disabled"),
+        pytest.param(None, [], id="no-environment-is-dev"),
+    ],
+)
+def test_the_plan_uses_the_pack_configuration_of_the_graphs_environment(environment, expected) -> None:
+    """prod requires two instances per variant (mandatory), staging one (advisory), dev does not
+    check: one single-instance variant is a mandatory violation in prod alone, which is what makes
+    ``python -m planner`` exit 1 (tests/planner/test_cli.py)."""
+    graph = _single_instance_endpoint_config(environment)
+    results = check_policies(graph)
+    found = [
+        (v.policy_name, v.enforcement_level)
+        for v in results.violations
+        if v.policy_name == "endpoint-config-min-instance-count"
+    ]
+    assert found == expected
+    assert all(v.resource_name == "serving" for v in results.violations if v.policy_name in dict(found))
+    config = load_pack_config(environment or "dev")
+    assert results.evaluated == len(enabled_policies(config))
+
+
+# --- configuration: schema defaults, then the config file, as the CLI reconciles them --------
+
+
+def _limit_probe(seen: list[tuple[Any, ...]]) -> ResourceValidationPolicy:
+    def validate(args: ResourceValidationArgs, report: Any) -> None:
+        seen.append(tuple(sorted(args.get_config().items())))
+        report("over the limit")
+
+    return ResourceValidationPolicy(
+        name="probe-limit",
+        description="probe; Fix: nothing",
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=PolicyConfigSchema(
+            {"limit": {"type": "integer", "default": 2}, "unit": {"type": "string", "default": "GB"}}
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "expected_config", "expected_level"),
+    [
+        pytest.param(None, (("limit", 2.0), ("unit", "GB")), "mandatory", id="schema-defaults"),
+        pytest.param(
+            {"probe-limit": {"limit": 5}},
+            (("limit", 5.0), ("unit", "GB")),
+            "mandatory",
+            id="properties-without-a-level-keep-the-rules-level",
+        ),
+        pytest.param(
+            {"probe-limit": {"enforcementLevel": "advisory", "unit": "TB"}},
+            (("limit", 2.0), ("unit", "TB")),
+            "advisory",
+            id="level-and-one-property",
+        ),
+        pytest.param(
+            {"all": "advisory", "probe-limit": {"limit": 7}},
+            (("limit", 7.0), ("unit", "GB")),
+            "advisory",
+            id="all-sets-the-level-properties-stay",
+        ),
+    ],
+)
+def test_a_rule_reads_its_schema_defaults_overlaid_by_the_config(
+    records, config, expected_config, expected_level
+) -> None:
+    seen: list[tuple[Any, ...]] = []
+    graph = records([{"type": QUEUE, "name": "jobs", "inputs": {"name": "jobs"}}])
+    report = evaluate_report(graph, config, [_limit_probe(seen)])
+    assert seen == [expected_config]
+    assert [v.enforcement_level for v in report.violations] == [expected_level]
+
+
+# --- the environments' pack configurations ---------------------------------------------------
+
+_STRICTNESS = {"disabled": 0, "advisory": 1, "remediate": 2, "mandatory": 2}
+
+
+def test_no_rule_is_enforced_less_strictly_in_a_later_environment() -> None:
+    """dev -> staging -> prod: a rule off in staging is not on in dev, a mandatory rule in staging
+    is mandatory in prod, and the retention a log group needs never shrinks. What the pack lets
+    through in prod it lets through earlier too."""
+    configs = {env: resolve_config(load_pack_config(env)) for env in ENVIRONMENTS}
+    weaker = [
+        (name, [configs[env][name][0].value for env in ENVIRONMENTS])
+        for name in POLICY_NAMES
+        if [_STRICTNESS[configs[env][name][0].value] for env in ENVIRONMENTS]
+        != sorted(_STRICTNESS[configs[env][name][0].value] for env in ENVIRONMENTS)
+    ]
+    assert weaker == []
+    retention = [configs[env]["log-group-retention"][1]["minRetentionDays"] for env in ENVIRONMENTS]
+    assert retention == sorted(retention) and retention[0] >= 30
+
+
+def test_prod_requires_approval_protection_and_gradual_rollout() -> None:
+    """The settings that make prod's mandatory rules bite: a model package group must require
+    manual approval, stateful resources must be protected, and traffic may only shift gradually."""
+    prod = resolve_config(load_pack_config("prod"))
+    assert prod["model-package-group-manual-approval"] == (
+        EnforcementLevel.MANDATORY,
+        {"requireManualApproval": True},
+    )
+    level, props = prod["stateful-resources-protected"]
+    assert level is EnforcementLevel.MANDATORY and props["requireProtection"] is True
+    level, props = prod["endpoint-safe-rollout"]
+    assert level is EnforcementLevel.MANDATORY and "ALL_AT_ONCE" not in props["allowedTrafficRoutingTypes"]
+
+
+# --- what a rule is given and what a violation says, as the engine does it --------------------
+
+
+def test_a_resource_rule_sees_its_resources_parent_in_its_options(records) -> None:
+    """pulumi-policy's analyzer passes ``options.parent`` (the parent's URN) to resource rules."""
+    seen: list[tuple[str, str | None]] = []
+    probe = ResourceValidationPolicy(
+        name="probe-parent",
+        description="probe; Fix: nothing",
+        validate=lambda args, report: seen.append((args.name, args.opts.parent)),
+    )
+    graph = records(
+        [
+            {"type": "mlops:jobs:Queues", "name": "queues", "custom": False},
+            {"type": QUEUE, "name": "child", "inputs": {"name": "child"}, "parent": "queues"},
+            {"type": QUEUE, "name": "orphan", "inputs": {"name": "orphan"}},
+        ]
+    )
+    evaluate_report(graph, None, [probe])
+    assert seen == [("child", graph[0].urn), ("orphan", None)]
+
+
+def test_a_violation_reported_without_a_message_carries_the_rules_description(records) -> None:
+    probe = ResourceValidationPolicy(
+        name="probe-silent",
+        description="Queues must not exist. Fix: remove the queue.",
+        validate=lambda args, report: report(""),
+    )
+    graph = records([{"type": QUEUE, "name": "jobs", "inputs": {"name": "jobs"}}])
+    [violation] = evaluate_report(graph, None, [probe]).violations
+    assert violation.message == "Queues must not exist. Fix: remove the queue."
+    assert (violation.resource_name, violation.urn) == ("jobs", graph[0].urn)
+
+
+def test_the_plan_lists_advisory_violations_and_undecided_checks_too() -> None:
+    """In staging an unsupported notebook platform is advisory and a KMS key computed at apply
+    cannot be checked yet: the plan keeps the advisory violation and counts the undecided check
+    (neither fails it)."""
+    notebook_type = "aws:sagemaker/notebookInstance:NotebookInstance"
+    notebook = RecordedResource(
+        urn=f"urn:pulumi:staging::mlops-platform::{notebook_type}::lab",
+        type=notebook_type,
+        name="lab",
+        custom=True,
+        parent=None,
+        dependencies=(),
+        property_dependencies={},
+        inputs={"platformIdentifier": "notebook-al1-v1", "kmsKeyId": UNKNOWN_STRING_VALUE},
+        outputs={},
+        provider=None,
+        protect=False,
+        retain_on_delete=False,
+        id=None,
+    )
+    graph = ResourceGraph(
+        stack="staging",
+        source="<test>",
+        resources=(notebook,),
+        config={CONFIG_KEY: {"environment": "staging"}},
+    )
+    results = check_policies(graph)
+    assert ("notebook-supported-platform", "advisory", "lab") in {
+        (v.policy_name, v.enforcement_level, v.resource_name) for v in results.violations
+    }
+    assert results.undecided.get("notebook-kms-encrypted") == 1
+
+
+def test_stack_and_resource_rules_get_numbers_as_floats_and_the_stack_tags(records) -> None:
+    """The engine sends config through protobuf's Struct (every number a float) and both kinds
+    of rule the stack's tags."""
+    seen: list[tuple[str, Any, Any]] = []
+    schema = PolicyConfigSchema({"limit": {"type": "integer"}})
+    policies = [
+        ResourceValidationPolicy(
+            name="probe-resource-config",
+            description="probe; Fix: nothing",
+            validate=lambda args, report: seen.append(("resource", args.get_config(), dict(args.stack_tags))),
+            config_schema=schema,
+        ),
+        StackValidationPolicy(
+            name="probe-stack-config",
+            description="probe; Fix: nothing",
+            validate=lambda args, report: seen.append(("stack", args.get_config(), dict(args.stack_tags))),
+            config_schema=schema,
+        ),
+    ]
+    graph = records([{"type": QUEUE, "name": "jobs", "inputs": {"name": "jobs"}}])
+    config = {"probe-resource-config": {"limit": 3}, "probe-stack-config": {"limit": 4}}
+    evaluate_report(graph, config, policies, stack_tags={"team": "ml"})
+    assert seen == [("resource", {"limit": 3.0}, {"team": "ml"}), ("stack", {"limit": 4.0}, {"team": "ml"})]
+    assert [type(config["limit"]) for _, config, _ in seen] == [float, float]
