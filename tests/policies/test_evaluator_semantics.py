@@ -9,6 +9,8 @@ elsewhere); the graphs are built here (``records`` fixture) or recorded from a s
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pulumi_aws as aws
@@ -25,8 +27,8 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from planner.policy_check import check_policies
 from planner.recorder import RecordedResource, ResourceGraph, record_program
-from policies.local import enabled_policies, evaluate_report, resolve_config
-from policies.registry import ENVIRONMENTS, POLICY_NAMES, load_pack_config
+from policies.local import PolicyEvaluationError, Report, enabled_policies, evaluate_report, resolve_config
+from policies.registry import ENVIRONMENTS, POLICY_NAMES, load_pack_config, validate_pack_config
 from policies.rules._common import UndecidedResources
 from stacks.project import CONFIG_KEY
 
@@ -327,3 +329,150 @@ def test_stack_and_resource_rules_get_numbers_as_floats_and_the_stack_tags(recor
     evaluate_report(graph, config, policies, stack_tags={"team": "ml"})
     assert seen == [("resource", {"limit": 3.0}, {"team": "ml"}), ("stack", {"limit": 4.0}, {"team": "ml"})]
     assert [type(config["limit"]) for _, config, _ in seen] == [float, float]
+
+
+def test_rules_see_the_provider_a_resource_names(records) -> None:
+    seen: list[tuple[str, str | None, Any]] = []
+
+    def provider_of(kind: str, provider: Any) -> tuple[str, str | None, Any]:
+        return (kind, provider.name if provider else None, provider.props["region"] if provider else None)
+
+    policies = [
+        ResourceValidationPolicy(
+            name="probe-resource-provider",
+            description="probe; Fix: nothing",
+            validate=lambda args, report: seen.append(provider_of("resource", args.provider)),
+        ),
+        StackValidationPolicy(
+            name="probe-stack-provider",
+            description="probe; Fix: nothing",
+            validate=lambda args, report: seen.extend(
+                provider_of("stack", r.provider) for r in args.resources if r.resource_type == QUEUE
+            ),
+        ),
+    ]
+    graph = records(
+        [
+            {"type": "pulumi:providers:aws", "name": "ireland", "inputs": {"region": "eu-west-1"}},
+            {"type": QUEUE, "name": "jobs", "inputs": {"name": "jobs"}, "provider": "ireland"},
+            {"type": QUEUE, "name": "default", "inputs": {"name": "default"}},
+        ]
+    )
+    evaluate_report(graph, None, policies)
+    assert seen == [
+        ("resource", "ireland", "eu-west-1"),
+        ("resource", None, None),
+        ("stack", "ireland", "eu-west-1"),
+        ("stack", None, None),
+    ]
+
+
+# --- outcomes other than a verdict -----------------------------------------------------------
+
+
+def test_a_rule_that_is_not_applicable_reports_nothing_and_is_not_undecided(records) -> None:
+    def not_applicable(args: ResourceValidationArgs, report: Any) -> None:
+        args.not_applicable("queues are out of scope")
+
+    probe = ResourceValidationPolicy(
+        name="probe-na", description="probe; Fix: nothing", validate=not_applicable
+    )
+    graph = records([{"type": QUEUE, "name": "jobs", "inputs": {"name": "jobs"}}])
+    assert evaluate_report(graph, None, [probe]) == Report()
+
+
+def test_a_rule_that_fails_is_an_error_naming_the_rule_and_the_resource(records) -> None:
+    """A bug in a rule fails the evaluation (the engine fails the preview): it is never a pass."""
+    probe = ResourceValidationPolicy(
+        name="probe-broken",
+        description="probe; Fix: nothing",
+        validate=lambda args, report: args.props["name"].no_such_method(),
+    )
+    graph = records([{"type": QUEUE, "name": "jobs", "inputs": {"name": "jobs"}}])
+    with pytest.raises(PolicyEvaluationError, match=f"'probe-broken' failed on {graph[0].urn}"):
+        evaluate_report(graph, None, [probe])
+
+
+def test_an_async_rule_is_awaited_like_the_engine_awaits_it(records) -> None:
+    async def validate(args: ResourceValidationArgs, report: Any) -> None:
+        report(f"{args.name} checked")
+        _ = args.props["tags"]  # reading an unknown value makes the check undecided
+
+    probe = ResourceValidationPolicy(name="probe-async", description="probe; Fix: nothing", validate=validate)
+    graph = records(
+        [
+            {"type": QUEUE, "name": "tagged", "inputs": {"tags": {"team": "ml"}}},
+            {"type": QUEUE, "name": "pending", "inputs": {"tags": UNKNOWN_STRING_VALUE}},
+        ]
+    )
+    report = evaluate_report(graph, None, [probe])
+    assert [v.message for v in report.violations] == ["tagged checked", "pending checked"]
+    assert [(u.policy_name, u.urn) for u in report.undecided] == [("probe-async", graph[1].urn)]
+
+
+# --- pack configuration files: what ``load_pack_config`` accepts ------------------------------
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param({"all": "advisory", "log-group-retention": "mandatory"}, id="all-as-a-level"),
+        pytest.param({"log-group-retention": {"minRetentionDays": 1}}, id="integer-at-its-minimum"),
+        pytest.param({"gpu-instance-quota": {"maxGpuInstances": 0}}, id="zero-gpus-allowed"),
+        pytest.param({"log-group-retention": {"minRetentionDays": 30.0}}, id="integral-float-is-an-integer"),
+        pytest.param(
+            {"endpoint-safe-rollout": {"allowedTrafficRoutingTypes": ["CANARY", "LINEAR"]}}, id="enum-items"
+        ),
+        pytest.param({"sqs-queue-kms-encrypted": {"allowSqsManagedSse": False}}, id="boolean"),
+    ],
+)
+def test_a_pack_config_that_fits_the_pack_has_no_problems(config) -> None:
+    assert validate_pack_config(config) == []
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        pytest.param(
+            {"log-group-retention": {"enforcementLevel": "loud"}},
+            "log-group-retention.enforcementLevel: 'loud' is not one of",
+            id="invalid-level-in-an-object",
+        ),
+        pytest.param(
+            {"log-group-retention": {"minRetentionDays": 30.5}},
+            "log-group-retention.minRetentionDays: 30.5 does not match",
+            id="fraction-for-an-integer",
+        ),
+        pytest.param(
+            {"log-group-retention": {"minRetentionDays": 0}},
+            "log-group-retention.minRetentionDays: 0 does not match",
+            id="below-the-minimum",
+        ),
+        pytest.param(
+            {"log-group-retention": {"minRetentionDays": True}},
+            "log-group-retention.minRetentionDays: True does not match",
+            id="boolean-for-a-number",
+        ),
+        pytest.param(
+            {"endpoint-safe-rollout": {"allowedTrafficRoutingTypes": ["CANARY", "BLUE_GREEN"]}},
+            "endpoint-safe-rollout.allowedTrafficRoutingTypes: ['CANARY', 'BLUE_GREEN'] does not match",
+            id="item-outside-the-enum",
+        ),
+        pytest.param(
+            {"required-cost-allocation-tags": {"requiredTags": ["owner", 7]}},
+            "required-cost-allocation-tags.requiredTags: ['owner', 7] does not match",
+            id="item-of-the-wrong-type",
+        ),
+        pytest.param(
+            {"sqs-queue-kms-encrypted": {"allowSqsManagedSse": "yes"}},
+            "sqs-queue-kms-encrypted.allowSqsManagedSse: 'yes' does not match",
+            id="string-for-a-boolean",
+        ),
+    ],
+)
+def test_a_pack_config_that_does_not_fit_names_the_key_and_the_problem(tmp_path, config, problem) -> None:
+    assert [p for p in validate_pack_config(config) if p.startswith(problem)] != []
+    path = tmp_path / "team.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(f"{path}: {problem}")):
+        load_pack_config(path)
