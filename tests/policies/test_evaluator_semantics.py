@@ -476,3 +476,59 @@ def test_a_pack_config_that_does_not_fit_names_the_key_and_the_problem(tmp_path,
     path.write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(f"{path}: {problem}")):
         load_pack_config(path)
+
+
+# The environment table of policies/README.md, rule by rule: (dev, staging, prod) levels (the
+# budgets and retention rows are enforced in every environment: mandatory everywhere).
+_DOCUMENTED_LEVELS = {
+    **dict.fromkeys(
+        ("endpoint-data-capture-encrypted", "endpoint-monitoring-schedule"),
+        ("disabled", "mandatory", "mandatory"),
+    ),
+    **dict.fromkeys(
+        (
+            "endpoint-autoscaling-configured",
+            "endpoint-safe-rollout",
+            "prod-model-from-model-package",
+            "endpoint-config-min-instance-count",
+        ),
+        ("disabled", "advisory", "mandatory"),
+    ),
+    **dict.fromkeys(
+        ("model-package-group-manual-approval", "stateful-resources-protected"),
+        ("disabled", "mandatory", "mandatory"),
+    ),
+    **dict.fromkeys(("model-network-isolation", "model-in-vpc"), ("advisory", "mandatory", "mandatory")),
+    **dict.fromkeys(
+        (
+            "instance-type-allowlist",
+            "gpu-instance-quota",
+            "log-group-retention",
+            "required-cost-allocation-tags",
+        ),
+        ("mandatory", "mandatory", "mandatory"),
+    ),
+    "stack-cost-budget": ("advisory", "mandatory", "mandatory"),
+    **dict.fromkeys(
+        (
+            "notebook-supported-platform",
+            "vpc-flow-logs-enabled",
+            "vpc-default-security-group-adopted",
+            "k8s-image-pinned-by-digest",
+        ),
+        ("advisory", "advisory", "mandatory"),
+    ),
+}
+
+
+@pytest.mark.parametrize("policy_name", sorted(_DOCUMENTED_LEVELS))
+def test_each_environment_enforces_a_rule_at_the_level_the_readme_documents(policy_name) -> None:
+    levels = tuple(resolve_config(load_pack_config(env))[policy_name][0].value for env in ENVIRONMENTS)
+    assert levels == _DOCUMENTED_LEVELS[policy_name]
+
+
+def test_the_budgets_are_the_ones_the_readme_documents() -> None:
+    configs = [resolve_config(load_pack_config(env)) for env in ENVIRONMENTS]
+    assert [c["gpu-instance-quota"][1]["maxGpuInstances"] for c in configs] == [2, 4, 16]
+    assert [c["log-group-retention"][1]["minRetentionDays"] for c in configs] == [30, 90, 365]
+    assert [c["endpoint-config-min-instance-count"][1]["minInstanceCount"] for c in configs][1:] == [1, 2]
