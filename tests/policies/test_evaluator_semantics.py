@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+import pulumi
 import pulumi_aws as aws
 import pytest
 from pulumi_policy import (
@@ -269,7 +270,7 @@ def test_a_violation_reported_without_a_message_carries_the_rules_description(re
     graph = records([{"type": QUEUE, "name": "jobs", "inputs": {"name": "jobs"}}])
     [violation] = evaluate_report(graph, None, [probe]).violations
     assert violation.message == "Queues must not exist. Fix: remove the queue."
-    assert (violation.resource_name, violation.urn) == ("jobs", graph[0].urn)
+    assert (violation.resource_type, violation.resource_name, violation.urn) == (QUEUE, "jobs", graph[0].urn)
 
 
 def test_the_plan_lists_advisory_violations_and_undecided_checks_too() -> None:
@@ -532,3 +533,26 @@ def test_the_budgets_are_the_ones_the_readme_documents() -> None:
     assert [c["gpu-instance-quota"][1]["maxGpuInstances"] for c in configs] == [2, 4, 16]
     assert [c["log-group-retention"][1]["minRetentionDays"] for c in configs] == [30, 90, 365]
     assert [c["endpoint-config-min-instance-count"][1]["minInstanceCount"] for c in configs][1:] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("default_tags", "missing"), [({"owner": "ml", "cost-center": "42"}, False), ({"owner": "ml"}, True)]
+)
+def test_the_plan_reads_required_tags_from_the_provider_a_resource_uses(default_tags, missing) -> None:
+    """The plan hands the pack every registered resource, providers included, so a resource's
+    tags may come from its explicit aws provider's ``default_tags``."""
+
+    def program() -> None:
+        provider = aws.Provider("tagged", region="eu-west-1", default_tags={"tags": default_tags})
+        aws.cloudwatch.LogGroup(
+            "jobs", tags={"environment": "dev"}, opts=pulumi.ResourceOptions(provider=provider)
+        )
+
+    graph = record_program(program, config={CONFIG_KEY: {"environment": "dev"}})
+    flagged = [
+        v.message
+        for v in check_policies(graph).violations
+        if (v.policy_name, v.resource_name) == ("required-cost-allocation-tags", "jobs")
+    ]
+    assert bool(flagged) is missing
+    assert all("tags lacks cost-center" in message for message in flagged)
