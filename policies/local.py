@@ -388,7 +388,7 @@ def evaluate_report(
             checked = (
                 validated
                 if types is None
-                else [validated[p] for p in sorted(p for t in types for p in positions.get(t, ()))]
+                else [validated[p] for p in sorted(p for t in positions.keys() & types for p in positions[t])]
             )
             for resource, resource_props, options, provider in checked:
                 args = ResourceValidationArgs(

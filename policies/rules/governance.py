@@ -14,6 +14,7 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs, StackValidationArgs
 
+from ..taggable_types import taggable_types
 from ._common import (
     FSBP,
     HIGH,
@@ -30,76 +31,11 @@ from ._common import (
     tag_map,
 )
 from ._pipeline import PIPELINES, PipelineDefinition, definition_body
-from .sagemaker_jobs import NATIVE_MODEL_MONITOR_JOBS
 
-#: Types checked for cost-allocation tags. To extend: add the type token here (and a test
-#: case); for an aws-native type the ``tags`` list of ``{key, value}`` is understood too.
-TAGGABLE_TYPES: frozenset[str] = frozenset(
-    {
-        "aws:s3/bucket:Bucket",
-        "aws:s3/bucketV2:BucketV2",
-        "aws:kms/key:Key",
-        "aws:iam/role:Role",
-        "aws:iam/policy:Policy",
-        "aws:ec2/vpc:Vpc",
-        "aws:ec2/subnet:Subnet",
-        "aws:ec2/securityGroup:SecurityGroup",
-        "aws:ec2/vpcEndpoint:VpcEndpoint",
-        "aws:ec2/routeTable:RouteTable",
-        "aws:ec2/flowLog:FlowLog",
-        "aws:ec2/internetGateway:InternetGateway",
-        "aws:ec2/natGateway:NatGateway",
-        "aws:ec2/eip:Eip",
-        "aws:cloudwatch/logGroup:LogGroup",
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        "aws:cloudtrail/trail:Trail",
-        "aws:cloudwatch/eventRule:EventRule",
-        "aws:sns/topic:Topic",
-        "aws:eks/cluster:Cluster",
-        "aws:eks/nodeGroup:NodeGroup",
-        "aws:appautoscaling/target:Target",
-        "aws:sagemaker/notebookInstance:NotebookInstance",
-        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-        "aws:sagemaker/endpoint:Endpoint",
-        "aws:sagemaker/model:Model",
-        "aws:sagemaker/trainingJob:TrainingJob",
-        "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
-        "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
-        "aws:sagemaker/featureGroup:FeatureGroup",
-        "aws:sagemaker/domain:Domain",
-        "aws:sagemaker/userProfile:UserProfile",
-        "aws:sagemaker/space:Space",
-        "aws:sagemaker/flowDefinition:FlowDefinition",
-        "aws:sagemaker/pipeline:Pipeline",
-        "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
-        "aws:sagemaker/appImageConfig:AppImageConfig",
-        "aws:sagemaker/image:Image",
-        "aws:sagemaker/project:Project",
-        "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
-        "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob",
-        "aws-native:sagemaker:DataQualityJobDefinition",
-        "aws-native:sagemaker:MonitoringSchedule",
-        *NATIVE_MODEL_MONITOR_JOBS,
-        # aws-native twins of the SageMaker types above (tags: a list of {key, value})
-        "aws-native:sagemaker:NotebookInstance",
-        "aws-native:sagemaker:EndpointConfig",
-        "aws-native:sagemaker:Endpoint",
-        "aws-native:sagemaker:Model",
-        "aws-native:sagemaker:FeatureGroup",
-        "aws-native:sagemaker:Domain",
-        "aws-native:sagemaker:UserProfile",
-        "aws-native:sagemaker:Space",
-        "aws-native:sagemaker:Pipeline",
-        "aws-native:sagemaker:ModelPackageGroup",
-        "aws-native:sagemaker:AppImageConfig",
-        "aws-native:sagemaker:Image",
-        "aws-native:sagemaker:Project",
-        "aws-native:sagemaker:MlflowTrackingServer",
-        "aws-native:sagemaker:ProcessingJob",
-        "aws-native:sagemaker:InferenceExperiment",
-        "aws-native:sagemaker:InferenceComponent",
-    }
-)
+#: Types checked for cost-allocation tags: every pulumi-aws and pulumi-aws-native type with a
+#: ``tags`` input (``policies/taggable_types.json``, derived from the locked provider SDKs; an
+#: aws-native ``tags`` list of ``{key, value}`` is understood too).
+TAGGABLE_TYPES: frozenset[str] = taggable_types()
 
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"

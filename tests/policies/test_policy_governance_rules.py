@@ -96,6 +96,37 @@ CASES = [
         "tags lacks owner, cost-center, environment",
         id="untagged-endpoint-fails",
     ),
+    # every taggable type, not the platform's own: an adopter's resources are checked too
+    *(
+        pytest.param(
+            "required-cost-allocation-tags",
+            resource_type,
+            {},
+            "tags lacks owner, cost-center, environment",
+            id=f"untagged-{resource_type.rsplit(':', 1)[-1]}-fails",
+        )
+        for resource_type in (
+            "aws:sqs/queue:Queue",
+            "aws:lambda/function:Function",
+            "aws:ecr/repository:Repository",
+            "aws:secretsmanager/secret:Secret",
+            "aws-native:s3:Bucket",
+        )
+    ),
+    pytest.param(
+        "required-cost-allocation-tags",
+        "aws:sqs/queue:Queue",
+        {"tags": TAGS},
+        None,
+        id="tagged-queue-passes",
+    ),
+    pytest.param(
+        "required-cost-allocation-tags",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        {"queueUrl": "q", "policy": "{}"},
+        None,
+        id="untaggable-queue-policy-is-not-checked",
+    ),
     # instance allowlist (pipelines are covered with the pipeline cases)
     pytest.param(
         "instance-type-allowlist",

@@ -115,11 +115,3 @@ def test_the_same_rollout_is_allowed_in_dev(write_stack) -> None:
     graph = recorded_stack(str(write_stack("dev", _all_at_once)))
     violations, _ = evaluate_policies(graph)
     assert not [v for v in violations if v.policy_name == "endpoint-safe-rollout"]
-
-
-def test_every_type_the_tag_rule_demands_tags_of_accepts_tags() -> None:
-    from policies.rules.governance import TAGGABLE_TYPES
-    from tests.graph_helpers import is_taggable
-
-    untaggable = sorted(t for t in TAGGABLE_TYPES if t.startswith("aws:") and not is_taggable(t))
-    assert untaggable == [], "the provider has no `tags` argument for these types"
