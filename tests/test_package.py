@@ -122,6 +122,7 @@ def test_the_wheel_is_one_namespaced_package_with_only_what_runs(wheel: Path) ->
     assert "mlops_platform/components/prebuilt_image_registries.json" in names, (
         "the monitors' image maps ship"
     )
+    assert "mlops_platform/policies/taggable_types.json" in names, "the tag rule's types ship"
 
 
 def test_the_sdist_builds_the_same_package(dist: Path) -> None:
