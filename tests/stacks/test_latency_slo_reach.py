@@ -15,7 +15,11 @@ from typing import Any
 
 import pytest
 
-from components.invocation_alarms import ASYNC_RESPONSE_LIMIT_MS, REALTIME_RESPONSE_LIMIT_MS
+from components.invocation_alarms import (
+    ASYNC_RESPONSE_LIMIT_MS,
+    REALTIME_RESPONSE_LIMIT_MS,
+    latency_slo_problem,
+)
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from stacks.config import CONFIG_KEY
 from stacks.stack_file import offline_platform_config, read_stack_file
@@ -82,3 +86,17 @@ def test_the_plan_exits_2_naming_the_file_and_the_key_and_prints_nothing(write_s
     out, err = capsys.readouterr()
     assert out == ""
     assert f"{path}: {KEY}: " in err
+
+
+@pytest.mark.parametrize(
+    ("asynchronous", "documented_limit_ms"),
+    # InvokeEndpoint: the container answers within 60 s; InvokeEndpointAsync: InvocationTimeoutSeconds <= 3600.
+    [(False, 60_000), (True, 3_600_000)],
+    ids=["real-time-60s", "async-3600s"],
+)
+def test_the_limits_are_sagemakers_documented_invocation_timeouts(
+    asynchronous: bool, documented_limit_ms: int
+) -> None:
+    # Literal values: the other tests here read the limits from the module, so a wrong constant moves them too.
+    assert latency_slo_problem(documented_limit_ms - 1, asynchronous) is None
+    assert latency_slo_problem(documented_limit_ms, asynchronous) is not None
