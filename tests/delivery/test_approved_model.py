@@ -140,3 +140,11 @@ def test_the_listing_of_an_invalid_approval_deploys_nothing(tmp_path: Path, caps
     assert "refused repository_dispatch event: client_payload.family" in err
     event.write_text("not json")
     assert _outputs(capsys, "--approved-model", str(event))[0] == 2
+
+
+def test_a_source_stack_is_matched_exactly_not_ignoring_case(listing) -> None:
+    # Stack names are case-sensitive (Pulumi.DEV.yaml is another stack file): "DEV" is no stack here,
+    # even though the rest of the event would fit stack dev.
+    assert approved_model(_event("dev"), listing).source.stack == "dev"
+    with pytest.raises(DispatchError, match=r"source_stack: 'DEV' is not a valid stack file"):
+        approved_model(_event("DEV"), listing)

@@ -57,6 +57,16 @@ def test_stacks_come_in_promotion_order_then_by_name(stacks_dir: Path) -> None:
     assert listing.errors == []
 
 
+def test_within_an_environment_stacks_are_ordered_by_stack_name_not_file_name(
+    tmp_path: Path, write_stack
+) -> None:
+    # "Pulumi.dev-eu.yaml" sorts before "Pulumi.dev.yaml" ("-" < "."), but stack "dev" before "dev-eu".
+    write_stack("dev", name="Pulumi.dev-eu.yaml")
+    write_stack("dev", name="Pulumi.dev.yaml")
+
+    assert [t.stack for t in list_stacks(tmp_path).targets] == ["dev", "dev-eu"]
+
+
 def test_an_entry_carries_the_stack_its_environments_pack_config_and_role_variables(stacks_dir: Path) -> None:
     [entry] = [e for e in list_stacks(stacks_dir).document()["stacks"] if e["stack"] == "b-dev"]
 
@@ -152,3 +162,17 @@ def test_the_shipped_stack_files_are_all_valid_and_listed() -> None:
 
     assert listing.errors == []
     assert len(listing.targets) == len(listing.files) == len(list((REPO / "stacks").glob("Pulumi.*.yaml")))
+
+
+def test_invalid_stack_files_are_listed_and_reported_by_name(tmp_path: Path, write_stack, capsys) -> None:
+    names = ["e-bad", "a-bad", "d-bad", "b-bad", "f-bad", "c-bad"]  # written out of order
+    for name in names:
+        write_stack("dev", _environment("production"), name=f"Pulumi.{name}.yaml")
+    write_stack("prod", name="Pulumi.ok.yaml")
+
+    status, outputs, err = _github_outputs(capsys, "--stacks-dir", str(tmp_path))
+
+    assert status == 2
+    assert [entry["stack"] for entry in outputs["stack_files"]] == ["ok", *sorted(names)]
+    paths = [f"{tmp_path / f'Pulumi.{name}.yaml'}: " for name in names]
+    assert sorted(paths, key=err.index) == sorted(paths), "the errors come in file-name order"
