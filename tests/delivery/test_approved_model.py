@@ -148,3 +148,18 @@ def test_a_source_stack_is_matched_exactly_not_ignoring_case(listing) -> None:
     assert approved_model(_event("dev"), listing).source.stack == "dev"
     with pytest.raises(DispatchError, match=r"source_stack: 'DEV' is not a valid stack file"):
         approved_model(_event("DEV"), listing)
+
+
+@pytest.mark.parametrize("stack", ["_scratch", ".tmp", "dev_2"])
+def test_an_approval_from_any_stack_name_pulumi_accepts_is_deployed(write_stack, stack) -> None:
+    # Pulumi's stack names are [A-Za-z0-9_.-]{1,100}, a leading "_" or "." included, and the registry
+    # sends pulumi.get_stack(): the approval must be accepted like any other stack's.
+    path = write_stack("dev", name=f"Pulumi.{stack}.yaml")
+    listing = list_stacks(path.parent)
+    assert [t.stack for t in listing.targets] == [stack]
+    arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-customer-churn/7"
+    event = {"client_payload": {"family": "customer-churn", "model_package_arn": arn, "source_stack": stack}}
+
+    approval = approved_model(event, listing)
+
+    assert approval.source.stack == stack and approval.target_environment == "staging"
