@@ -16,6 +16,7 @@ from stacks.model_packages import (
     ModelResolutionError,
     NoApprovedVersion,
     ResolvedModelPackage,
+    empty_registry_resolver,
     offline_resolver,
     resolve,
     resolve_latest_approved,
@@ -344,6 +345,31 @@ def test_the_offline_stand_in_names_the_group_and_the_registry_account() -> None
     assert devs.model_data_urls == (
         f"s3://mlops-artifacts-of-{DEV_ACCOUNT}/models/{GROUP}-training/latest-approved/output/model.tar.gz",
     )
+
+
+def test_the_offline_stand_in_keeps_a_pinned_version_of_another_account_as_pinned() -> None:
+    """A pinned ARN is what the endpoint deploys: the plan shows it unchanged, in the registry
+    account's bucket, under the folder named after its version."""
+    devs_version = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{GROUP}/7"
+    resolved = offline_resolver(REGION, PROD_ACCOUNT)(devs_version)
+    assert resolved.arn == devs_version
+    assert resolved.baselines is not None and resolved.baselines.shared_by(PROD_ACCOUNT) == DEV_ACCOUNT
+    assert resolved.baselines.folder == f"baselines/{GROUP}/registered-with-version-7/"
+    assert resolved.model_data_urls == (
+        f"s3://mlops-artifacts-of-{DEV_ACCOUNT}/models/{GROUP}-training/registered-with-version-7/output/model.tar.gz",
+    )
+
+
+def test_an_empty_registry_defers_every_family_but_not_a_pinned_version() -> None:
+    """The offline plan of a first deploy: no group exists yet, a pinned version is the stack
+    file's to name (resolved as by the offline stand-in)."""
+    resolve_empty = empty_registry_resolver(REGION, PROD_ACCOUNT)
+    pinned = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{GROUP}/3"
+    assert resolve_empty(pinned) == offline_resolver(REGION, PROD_ACCOUNT)(pinned)
+    for source in (GROUP, f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package-group/{GROUP}"):
+        with pytest.raises(NoApprovedVersion, match="does not exist yet") as raised:
+            resolve_empty(source)
+        assert raised.value.group_exists is False
 
 
 def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_path) -> None:
