@@ -53,8 +53,16 @@ def _sns_subscription(mocks: PlatformMocks, name: str, physical: str, inputs: St
     return arn, {
         "arn": arn,
         "ownerId": mocks.account_id,
-        "pendingConfirmation": inputs.get("protocol") == "email",
+        "pendingConfirmation": _pending_confirmation(inputs),
     }
+
+
+def _pending_confirmation(inputs: State) -> bool:
+    """The provider waits for a subscription's confirmation except an e-mail one (its recipient
+    confirms) and an HTTP(S) one whose endpoint does not confirm by itself: those stay pending."""
+    protocol = str(inputs.get("protocol"))
+    web = protocol in ("http", "https") and not inputs.get("endpointAutoConfirms")
+    return protocol in ("email", "email-json") or web
 
 
 def _fifo_name(physical: str, fifo: Any) -> str:

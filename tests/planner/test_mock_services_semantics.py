@@ -221,6 +221,31 @@ def test_a_topic_and_its_subscriptions_belong_to_the_account() -> None:
     assert sqs["pendingConfirmation"] is False
 
 
+@pytest.mark.parametrize(
+    ("protocol", "auto_confirms", "pending"),
+    [
+        ("email", None, True),
+        ("email-json", None, True),
+        ("https", None, True),
+        ("https", False, True),
+        ("https", True, False),
+        ("sqs", None, False),
+        ("lambda", None, False),
+    ],
+)
+def test_a_subscription_is_pending_until_its_endpoint_confirms(
+    protocol: str, auto_confirms: bool | None, pending: bool
+) -> None:
+    """The provider waits for the confirmation of every subscription but an e-mail one and an
+    HTTP(S) one without ``endpointAutoConfirms``: those it leaves pending (the alert topic's
+    ``https`` subscribers, components/observability/alert_subscription.py, are created pending)."""
+    inputs = {"topic": TOPIC_ARN, "protocol": protocol, "endpoint": "x"}
+    if auto_confirms is not None:
+        inputs["endpointAutoConfirms"] = auto_confirms
+    state = _computed("aws:sns/topicSubscription:TopicSubscription", "s", inputs)
+    assert state["pendingConfirmation"] is pending
+
+
 def test_a_queue_has_its_url_and_arn() -> None:
     queue = _computed("aws:sqs/queue:Queue", "jobs", {"name": "jobs"})
     assert queue["url"] == QUEUE_URL
