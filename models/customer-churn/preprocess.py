@@ -48,7 +48,8 @@ SPLITS = ("train", "validation", "test")
 BASELINE = "baseline"
 """Output directory of the train split's model inputs (FEATURES), the data-quality baseline's columns."""
 MIN_ROWS_PER_CLASS = 5
-"""Below this the stratified three-way split cannot put both classes in every set."""
+"""Below this the stratified three-way split cannot put both classes in every set (checked up
+front; ``split`` refuses a class still too small for the fractions it is given)."""
 EXAMPLES = 3
 """How many offending rows an error message quotes."""
 
@@ -199,7 +200,10 @@ def validate(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
 def split(
     frame: pd.DataFrame, schema: Schema, seed: int, validation_fraction: float, test_fraction: float
 ) -> dict[str, pd.DataFrame]:
-    """Split deterministically, stratified on the label: same extract and seed, same sets."""
+    """Split deterministically, stratified on the label: same extract and seed, same sets.
+
+    Raises :class:`DataValidationError` when a class has too few rows to reach all three sets at
+    these fractions (a set of one class has no AUC, and would stop Evaluate instead)."""
     if (
         not 0 < validation_fraction < 1
         or not 0 < test_fraction < 1
@@ -210,11 +214,24 @@ def split(
     ordered = frame.sort_values(order, kind="mergesort").reset_index(drop=True)
     holdout = validation_fraction + test_fraction
     label = schema.label
-    train, rest = train_test_split(ordered, test_size=holdout, random_state=seed, stratify=ordered[label])
-    validation, test = train_test_split(
-        rest, test_size=test_fraction / holdout, random_state=seed, stratify=rest[label]
-    )
-    return {"train": train, "validation": validation, "test": test}
+    try:
+        train, rest = train_test_split(ordered, test_size=holdout, random_state=seed, stratify=ordered[label])
+        validation, test = train_test_split(
+            rest, test_size=test_fraction / holdout, random_state=seed, stratify=rest[label]
+        )
+    except ValueError:  # a class too small to stratify at these fractions
+        splits = None
+    else:
+        splits = {"train": train, "validation": validation, "test": test}
+    if splits is None or any(frame[label].nunique() < 2 for frame in splits.values()):
+        counts = ordered[label].value_counts()
+        rare = int(counts.idxmin())
+        raise DataValidationError(
+            f"label '{label}' has {int(counts[rare])} row(s) of class {rare}: too few to put both classes "
+            f"in the train, validation and test splits at validation fraction {validation_fraction} and "
+            f"test fraction {test_fraction}"
+        )
+    return splits
 
 
 def write_splits(splits: dict[str, pd.DataFrame], output_dir: Path) -> dict[str, Path]:
@@ -255,10 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         schema = Schema(args.label, tuple(name for name in args.identifiers.split(",") if name))
         frame = validate(read_extract(args.input_dir), schema)
+        splits = split(frame, schema, args.seed, args.validation_fraction, args.test_fraction)
     except DataValidationError as error:
         print(f"data validation failed: {error}", file=sys.stderr)
         return 2
-    splits = split(frame, schema, args.seed, args.validation_fraction, args.test_fraction)
     written = write_splits(splits, args.output_dir)
     written[BASELINE] = write_baseline(splits["train"], args.output_dir)
     for name, path in written.items():
