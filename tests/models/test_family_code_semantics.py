@@ -248,6 +248,92 @@ def test_churn_evaluate_refuses_baseline_features_in_another_order(
     assert "in this order" in capsys.readouterr().err
 
 
+ROW = {
+    "tenure_months": 3,
+    "monthly_charges": 99.5,
+    "total_charges": 298.5,
+    "contract_type": "month-to-month",
+    "support_calls_90d": 4,
+}
+
+
+def test_the_churn_endpoint_reads_requests_as_named_wherever_the_columns_are(churn: Path) -> None:
+    """A CSV header naming more columns than the features (an identifier too), in another order; a
+    media type in capitals; a bare JSON record or list: all are the same request."""
+    _, train, _ = churn_steps()
+    model = train.model_fn(str(churn / "model"))
+    header_less = ",".join(str(ROW[name]) for name in train.FEATURES)
+    named = {"customer_id": "cust-1", **dict(reversed(ROW.items()))}
+    extra_header = ",".join(named) + "\n" + ",".join(str(value) for value in named.values())
+
+    def score(body: str, content_type: str) -> float:
+        [value] = train.predict_fn(train.input_fn(body, content_type), model)
+        return float(value)
+
+    expected = score(header_less, "text/csv")
+    assert score(extra_header, "text/csv") == expected
+    assert score(header_less, "Text/CSV; charset=UTF-8") == expected
+    assert score(json.dumps(ROW), "application/json") == expected
+    assert score(json.dumps([ROW]), "application/json") == expected
+
+
+def test_an_unknown_contract_type_is_still_scored(churn: Path) -> None:
+    """Preprocess refuses unknown categories in training data; the endpoint scores them (no contract
+    column set) rather than failing the caller's request."""
+    _, train, _ = churn_steps()
+    model = train.model_fn(str(churn / "model"))
+    [score] = train.predict_fn(
+        train.input_fn(json.dumps({**ROW, "contract_type": "weekly"}), "application/json"), model
+    )
+    assert 0 <= score <= 1
+
+
+def test_the_stack_files_hyperparameters_reach_the_classifier(churn: Path, tmp_path: Path) -> None:
+    _, train, _ = churn_steps()
+    argv = ["--train", str(churn / "out" / "train"), "--model-dir", str(tmp_path), "--label", "churned"]
+    chosen = {
+        "max_iter": 5,
+        "learning_rate": 0.3,
+        "max_leaf_nodes": 7,
+        "min_samples_leaf": 9,
+        "l2_regularization": 0.5,
+    }
+    flags = [item for name, value in chosen.items() for item in (f"--{name.replace('_', '-')}", str(value))]
+
+    assert train.main([*argv, *flags]) == 0
+
+    classifier = train.model_fn(str(tmp_path)).named_steps["classifier"]
+    assert {name: classifier.get_params()[name] for name in chosen} == chosen
+    assert classifier.n_iter_ == 5
+
+
+def test_a_job_resumed_after_its_last_chunk_still_reports_its_objective_metric(
+    churn: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Interrupted after the last checkpoint, the restarted job trains nothing: it must still print
+    the final model's validation_auc, or the tuning job has no objective value for it."""
+    _, train, _ = churn_steps()
+    monkeypatch.setenv("TRAINING_JOB_NAME", "job-1")
+    out = churn / "out"
+    argv = ["--train", str(out / "train"), "--validation", str(out / "validation"), "--label", "churned"]
+    argv += [
+        "--model-dir",
+        str(tmp_path / "model"),
+        "--checkpoint-dir",
+        str(tmp_path / "ckpt"),
+        "--max-iter",
+        "10",
+    ]
+    assert train.main(argv) == 0
+    first = capsys.readouterr().out.count("validation_auc=")
+
+    assert train.main(argv) == 0
+
+    again = capsys.readouterr().out
+    assert "(resumed from 10)" in again
+    assert (first, again.count("validation_auc=")) == (1, 1)
+
+
 # --- demand-forecast --------------------------------------------------------------------------
 
 
@@ -350,6 +436,30 @@ def test_the_forecast_split_honours_its_fractions_in_whole_weeks(tmp_path: Path)
     assert weeks == {"train": 13, "validation": 2, "test": 5}
 
 
+def test_the_forecast_holdout_is_the_nearest_whole_number_of_weeks(tmp_path: Path) -> None:
+    """12 weeks at the default 15 % + 15 %: 1.8 weeks each, so 2 (not 1, as truncating would give)."""
+    preprocess = load_step("demand-forecast", "preprocess")
+    assert _preprocess(preprocess, FORECAST_ARGS, weekly_extract(weeks=12, stores=1, skus=2), tmp_path) == 0
+    splits = _read_splits(preprocess, tmp_path / "out")
+    assert {name: frame["week_start"].nunique() for name, frame in splits.items()} == {
+        "train": 8,
+        "validation": 2,
+        "test": 2,
+    }
+
+
+def test_the_forecast_split_does_not_depend_on_the_extracts_row_order(tmp_path: Path) -> None:
+    preprocess = load_step("demand-forecast", "preprocess")
+    extract = weekly_extract(weeks=8, stores=2, skus=2)
+
+    assert _preprocess(preprocess, FORECAST_ARGS, extract, tmp_path / "a") == 0
+    assert _preprocess(preprocess, FORECAST_ARGS, extract.sample(frac=1, random_state=3), tmp_path / "b") == 0
+
+    for name in preprocess.SPLITS:
+        first, second = (_read_splits(preprocess, tmp_path / run / "out")[name] for run in ("a", "b"))
+        assert first.equals(second), f"the {name} split depends on the row order"
+
+
 @pytest.mark.parametrize(("weeks", "status"), [(5, 2), (6, 0)], ids=["five-weeks-refused", "six-weeks-split"])
 def test_the_forecast_needs_six_weeks_of_data(weeks: int, status: int, tmp_path: Path) -> None:
     preprocess = load_step("demand-forecast", "preprocess")
@@ -400,3 +510,46 @@ def test_forecast_evaluate_refuses_baseline_features_in_another_order(
 
     assert status == 2
     assert "in this order" in capsys.readouterr().err
+
+
+def test_the_forecast_endpoint_takes_a_bare_json_record_like_an_instances_list(forecast: Path) -> None:
+    train = load_step("demand-forecast", "train")
+    model = train.model_fn(str(forecast / "model"))
+    row = {
+        "price": 9.99,
+        "on_promotion": 1,
+        "holiday_week": 0,
+        "units_last_week": 40.0,
+        "units_4wk_avg": 35.5,
+    }
+    row["category"] = "grocery"
+
+    bare = train.predict_fn(train.input_fn(json.dumps(row), "application/json"), model)
+    listed = train.predict_fn(train.input_fn(json.dumps({"instances": [row]}), "application/json"), model)
+
+    assert bare.tolist() == listed.tolist() and len(bare) == 1
+
+
+def test_forecast_evaluate_refuses_a_test_split_too_small_to_score(
+    forecast: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """R² of one week-row is undefined: the job stops rather than report a NaN the condition reads."""
+    preprocess, evaluate = (load_step("demand-forecast", s) for s in ("preprocess", "evaluate"))
+    write_csv(_read_splits(preprocess, forecast / "out")["test"].head(1), tmp_path / "test" / "test.csv")
+
+    status = evaluate.main(
+        [
+            *FORECAST_ARGS,
+            *("--metrics", "rmse,r2", "--model", str(forecast / "model"), "--test", str(tmp_path / "test")),
+            *(
+                "--features",
+                str(forecast / "out" / preprocess.BASELINE),
+                "--output-dir",
+                str(tmp_path / "eval"),
+            ),
+        ]
+    )
+
+    assert status == 2
+    assert "fewer than 2 rows" in capsys.readouterr().err
+    assert not (tmp_path / "eval").exists()
