@@ -12,7 +12,8 @@ Every CSV under the input directory is read as text and checked before anything 
 required columns, types, allowed categories, label values and nulls. Bad data stops the pipeline
 here with a message naming the column and the offending rows, instead of surfacing later as a
 confusing training error or, worse, as a model trained on garbage. The split is seeded and made
-after sorting by the identifiers, so the same extract always yields the same sets.
+after sorting by the identifiers, so the same extract always yields the same sets; it splits
+customers, not rows (every snapshot of a customer in one set).
 
 Besides the splits it writes ``<output-dir>/baseline/baseline.csv``: the train split's model inputs
 in request order, with a header and no label or identifiers. ``evaluate.py`` puts the model's
@@ -197,13 +198,24 @@ def validate(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     return typed[list(columns)]
 
 
+def entities(frame: pd.DataFrame, schema: Schema) -> pd.Series:
+    """Each row's entity: its identifiers other than the event time (a customer), so that every
+    snapshot of one customer lands in the same split; without such identifiers, each row is one."""
+    keys = [name for name in schema.identifiers if name not in NUMERIC_IDENTIFIERS]
+    if not keys:
+        return pd.Series(frame.index, index=frame.index)
+    return frame[keys].astype(str).agg("\x1f".join, axis=1)
+
+
 def split(
     frame: pd.DataFrame, schema: Schema, seed: int, validation_fraction: float, test_fraction: float
 ) -> dict[str, pd.DataFrame]:
-    """Split deterministically, stratified on the label: same extract and seed, same sets.
+    """Split deterministically, by entity and stratified on the label: same extract and seed, same
+    sets, and no customer in two sets (a customer's later snapshot in the test set would grade the
+    model on what it trained on). An entity counts as positive when any of its rows is.
 
-    Raises :class:`DataValidationError` when a class has too few rows to reach all three sets at
-    these fractions (a set of one class has no AUC, and would stop Evaluate instead)."""
+    Raises :class:`DataValidationError` when a class has too few entities to reach all three sets
+    at these fractions (a set of one class has no AUC, and would stop Evaluate instead)."""
     if (
         not 0 < validation_fraction < 1
         or not 0 < test_fraction < 1
@@ -214,20 +226,27 @@ def split(
     ordered = frame.sort_values(order, kind="mergesort").reset_index(drop=True)
     holdout = validation_fraction + test_fraction
     label = schema.label
+    entity = entities(ordered, schema)
+    rows_of = ordered.groupby(entity, sort=False).indices
+    classes = ordered[label].groupby(entity, sort=False).max()
     try:
-        train, rest = train_test_split(ordered, test_size=holdout, random_state=seed, stratify=ordered[label])
+        train, rest = train_test_split(classes, test_size=holdout, random_state=seed, stratify=classes)
         validation, test = train_test_split(
-            rest, test_size=test_fraction / holdout, random_state=seed, stratify=rest[label]
+            rest, test_size=test_fraction / holdout, random_state=seed, stratify=rest
         )
     except ValueError:  # a class too small to stratify at these fractions
         splits = None
     else:
-        splits = {"train": train, "validation": validation, "test": test}
-    if splits is None or any(frame[label].nunique() < 2 for frame in splits.values()):
-        counts = ordered[label].value_counts()
+        splits = {
+            name: ordered.iloc[[row for key in part.index for row in rows_of[key]]]
+            for name, part in (("train", train), ("validation", validation), ("test", test))
+        }
+    if splits is None or any(part[label].nunique() < 2 for part in splits.values()):
+        counts = classes.value_counts()
         rare = int(counts.idxmin())
+        unit = "row(s)" if len(classes) == len(ordered) else "entities (rows of one identifier)"
         raise DataValidationError(
-            f"label '{label}' has {int(counts[rare])} row(s) of class {rare}: too few to put both classes "
+            f"label '{label}' has {int(counts[rare])} {unit} of class {rare}: too few to put both classes "
             f"in the train, validation and test splits at validation fraction {validation_fraction} and "
             f"test fraction {test_fraction}"
         )

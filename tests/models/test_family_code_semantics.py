@@ -128,6 +128,62 @@ def test_the_churn_split_does_not_depend_on_the_extracts_row_order(tmp_path: Pat
         assert first.equals(second), f"the {name} split depends on the row order"
 
 
+def _snapshots(customers: int, per_customer: int, churners: int | None = None):
+    """``customers`` customers with ``per_customer`` monthly snapshots each; a churner is labelled
+    churned in its last snapshot only (the earlier ones predate the churn). ``churners``: the first
+    that many customers churn, instead of the extract's own labels."""
+    import pandas as pd
+
+    base = churn_extract(rows=customers)
+    if churners is not None:
+        base = base.assign(churned=[1] * churners + [0] * (customers - churners))
+    frames = []
+    for month in range(per_customer):
+        last = month == per_customer - 1
+        frames.append(
+            base.assign(
+                event_time=base["event_time"] + month * 2_592_000,
+                tenure_months=base["tenure_months"] + month,
+                churned=base["churned"] if last else 0,
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_every_snapshot_of_a_customer_is_in_one_split(tmp_path: Path) -> None:
+    """A customer's later snapshot in the test split would grade the model on what it trained on."""
+    preprocess = churn_steps()[0]
+    extract = _snapshots(customers=200, per_customer=3)
+
+    assert _preprocess(preprocess, CHURN_ARGS, extract, tmp_path) == 0
+
+    splits = _read_splits(preprocess, tmp_path / "out")
+    customers = {name: set(frame["customer_id"]) for name, frame in splits.items()}
+    assert not customers["train"] & customers["validation"]
+    assert not customers["train"] & customers["test"]
+    assert not customers["validation"] & customers["test"]
+    assert sum(len(frame) for frame in splits.values()) == len(extract)  # every row kept
+    for name, frame in splits.items():
+        assert frame.groupby("customer_id").size().eq(3).all(), f"{name} holds a customer's snapshots partly"
+    # Stratified by customer: each split's churned customers are its share of all of them.
+    churners = set(extract.loc[extract["churned"] == 1, "customer_id"])
+    rate = len(churners) / 200
+    for name, ids in customers.items():
+        assert abs(len(ids & churners) - rate * len(ids)) <= 1, name
+
+
+def test_a_class_of_too_few_customers_is_refused_naming_entities(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Five churned customers with three snapshots each: 15 rows, but five customers, too few for a
+    15 % + 15 % holdout of 60 customers."""
+    preprocess = churn_steps()[0]
+    extract = _snapshots(customers=60, per_customer=3, churners=5)
+
+    assert _preprocess(preprocess, CHURN_ARGS, extract, tmp_path) == 2
+    assert "label 'churned' has 5 entities (rows of one identifier) of class 1" in capsys.readouterr().err
+
+
 REFUSED = {
     "negative-tenure": (lambda f: f.assign(tenure_months=f["tenure_months"].where(f.index != 4, -1)), "column 'tenure_months' must not be negative"),
     "fractional-tenure": (lambda f: f.astype({"tenure_months": float}).assign(tenure_months=lambda g: g["tenure_months"].where(g.index != 4, 2.5)), "column 'tenure_months' must hold whole numbers"),
