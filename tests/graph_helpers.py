@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import keyword
 from functools import cache
 from typing import Any
 
@@ -56,15 +57,25 @@ def attached_to(
 
 
 @cache
+def resource_class(type_token: str) -> type:
+    """The pulumi-aws or pulumi-aws-native class of ``type_token`` (``aws:lambda/function:Function``
+    is ``pulumi_aws.lambda_.Function``: a module named as a Python keyword takes a trailing ``_``)."""
+    package, module, class_name = type_token.split(":")
+    python_package = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native"}[package]
+    python_module = module.split("/")[0].replace("-", "_")
+    python_module += "_" if keyword.iskeyword(python_module) else ""
+    path = python_package if python_module == "index" else f"{python_package}.{python_module}"
+    return getattr(importlib.import_module(path), class_name)
+
+
+def accepts(type_token: str, argument: str) -> bool:
+    """Whether the provider class of ``type_token`` takes ``argument`` (snake_case)."""
+    return argument in inspect.signature(resource_class(type_token)._internal_init).parameters
+
+
 def is_taggable(type_token: str) -> bool:
     """Whether the pulumi-aws resource class for ``type_token`` accepts a ``tags`` argument."""
-    package, module, class_name = type_token.split(":")
-    if package != "aws":
-        return False
-    python_module = module.split("/")[0].replace("-", "_")
-    module_path = f"pulumi_aws.{python_module}" if python_module != "index" else "pulumi_aws"
-    resource_class = getattr(importlib.import_module(module_path), class_name)
-    return "tags" in inspect.signature(resource_class._internal_init).parameters
+    return type_token.startswith("aws:") and accepts(type_token, "tags")
 
 
 def training_pipelines(graph: ResourceGraph) -> list[RecordedResource]:

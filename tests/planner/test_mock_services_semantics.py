@@ -11,7 +11,6 @@ provider classes' getters. The mocks are called directly, with no Pulumi program
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -20,6 +19,7 @@ from pulumi.runtime import MockResourceArgs
 
 from planner.mock_services import SERVICE_OUTPUTS
 from planner.mocks import PlatformMocks
+from tests.graph_helpers import resource_class
 from tests.recorded import computed_once
 
 REGION = "eu-west-1"
@@ -143,9 +143,7 @@ def _output_names() -> dict[str, set[str]]:
     """Each mocked type's wire names of outputs (its provider class's ``@pulumi.getter``s)."""
     names = {}
     for typ in SERVICE_OUTPUTS:
-        package, module, class_name = typ.split(":")
-        python_module = f"pulumi_{package.replace('-', '_')}.{module.split('/')[0]}"
-        resource = getattr(importlib.import_module(python_module), class_name)
+        resource = resource_class(typ)
         names[typ] = {
             prop.fget._pulumi_name
             for prop in vars(resource).values()

@@ -8,32 +8,17 @@ stack creates and a few it does not), and check the command that writes it again
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
-import keyword
 from pathlib import Path
 
 import pytest
 
 from policies import taggable_types as taggable
 from policies.rules.governance import TAGGABLE_TYPES
+from tests.graph_helpers import accepts
 from tests.recorded import computed_once, recorded_stack
 
 PROD = Path(__file__).resolve().parents[1] / "fixtures" / "stacks" / "Pulumi.prod.yaml"
-
-
-def _resource_class(type_token: str) -> type:
-    package, module, class_name = type_token.split(":")
-    python_package = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native"}[package]
-    python_module = module.split("/")[0].replace("-", "_")
-    python_module += "_" if keyword.iskeyword(python_module) else ""  # pulumi_aws.lambda_
-    path = python_package if python_module == "index" else f"{python_package}.{python_module}"
-    return getattr(importlib.import_module(path), class_name)
-
-
-def _accepts_tags(type_token: str) -> bool:
-    return "tags" in inspect.signature(_resource_class(type_token)._internal_init).parameters
 
 
 def test_the_data_file_is_what_the_locked_providers_derive() -> None:
@@ -69,7 +54,7 @@ def _agreement() -> dict[str, tuple[bool, bool]]:
         for r in recorded_stack(str(PROD)).cloud_resources
         if r.type.startswith(("aws:", "aws-native:"))
     }
-    return {t: (t in TAGGABLE_TYPES, _accepts_tags(t)) for t in sorted(types | set(OTHER_TYPES))}
+    return {t: (t in TAGGABLE_TYPES, accepts(t, "tags")) for t in sorted(types | set(OTHER_TYPES))}
 
 
 def test_the_derivation_agrees_with_each_resource_classs_signature() -> None:
