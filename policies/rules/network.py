@@ -1,4 +1,4 @@
-"""Network rules: EKS control planes, security-group ingress, default security groups and VPC
+"""Network rules: EKS control planes (pulumi-aws and aws-native clusters), security-group ingress, default security groups and VPC
 flow logs; pulumi-aws and aws-native types.
 
 Ingress is judged per CIDR (``/0`` of either family, host bits ignored) and per security group
@@ -55,6 +55,11 @@ from ._network_graph import (
 from ._undecided import Undecided
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
+#: The aws-native twin (CloudFormation ``AWS::EKS::Cluster``): the same controls under other
+#: names, ``resourcesVpcConfig.endpointPublicAccess`` (unset is public, as on pulumi-aws) and
+#: ``logging.clusterLogging.enabledTypes[].type``; ``encryptionConfig[].resources`` is shared.
+NATIVE_EKS_CLUSTER = "aws-native:eks:Cluster"
+EKS_CLUSTERS = [EKS_CLUSTER, NATIVE_EKS_CLUSTER]
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 NATIVE_FLOW_LOG = "aws-native:ec2:FlowLog"
 FLOW_LOG_TYPES = (FLOW_LOG, NATIVE_FLOW_LOG)
@@ -66,10 +71,15 @@ StackFindings = Iterator[tuple[str, str | None]]
 # --- EKS -------------------------------------------------------------------------------
 
 
+def _eks_vpc_config(resource_type: str) -> str:
+    return "resourcesVpcConfig" if resource_type == NATIVE_EKS_CLUSTER else "vpcConfig"
+
+
 def _eks_endpoint_private(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    if not is_false(get(args.props, "vpcConfig.endpointPublicAccess")):
+    path = f"{_eks_vpc_config(args.resource_type)}.endpointPublicAccess"
+    if not is_false(get(args.props, path)):
         yield (
-            "vpcConfig.endpointPublicAccess is not false (unset means true): set endpoint_public_access=False "
+            f"{path} is not false (unset means true): set endpoint_public_access=False "
             "and endpoint_private_access=True; reach the API through the VPC."
         )
 
@@ -81,17 +91,23 @@ def _eks_secrets_encrypted(args: ResourceValidationArgs, _: Mapping[str, Any]) -
 
 
 def _eks_audit_logging(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    if "audit" not in str_list(get(args.props, "enabledClusterLogTypes")):
-        yield "enabledClusterLogTypes does not contain 'audit': add 'audit' (and 'api', 'authenticator')."
+    if args.resource_type == NATIVE_EKS_CLUSTER:
+        path = "logging.clusterLogging.enabledTypes"
+        enabled = [get(t, "type") for t in items(get(args.props, path)) if is_map(t)]
+    else:
+        path = "enabledClusterLogTypes"
+        enabled = str_list(get(args.props, path))
+    if "audit" not in enabled:
+        yield f"{path} does not contain 'audit': add 'audit' (and 'api', 'authenticator')."
 
 
 eks_endpoint_private = resource_rule(
     name="eks-endpoint-private",
     description=(
-        "EKS cluster API endpoints must not be public. Fix: set vpcConfig.endpointPublicAccess=false "
-        "and endpointPrivateAccess=true."
+        "EKS cluster API endpoints (aws:eks/cluster:Cluster, aws-native:eks:Cluster) must not be public. Fix: "
+        "set vpcConfig.endpointPublicAccess=false (aws-native: resourcesVpcConfig) and endpointPrivateAccess=true."
     ),
-    resource_types=[EKS_CLUSTER],
+    resource_types=EKS_CLUSTERS,
     check=_eks_endpoint_private,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -105,7 +121,7 @@ eks_secrets_encrypted = resource_rule(
         "EKS clusters must envelope-encrypt Kubernetes secrets with KMS. Fix: set encryptionConfig "
         "with resources ['secrets'] and a provider keyArn."
     ),
-    resource_types=[EKS_CLUSTER],
+    resource_types=EKS_CLUSTERS,
     check=_eks_secrets_encrypted,
     enforcement_level=MANDATORY,
     severity=HIGH,
@@ -115,8 +131,11 @@ eks_secrets_encrypted = resource_rule(
 
 eks_audit_logging = resource_rule(
     name="eks-audit-logging",
-    description="EKS clusters must send audit logs to CloudWatch. Fix: add 'audit' to enabledClusterLogTypes.",
-    resource_types=[EKS_CLUSTER],
+    description=(
+        "EKS clusters must send audit logs to CloudWatch. Fix: add 'audit' to enabledClusterLogTypes "
+        "(aws-native: logging.clusterLogging.enabledTypes)."
+    ),
+    resource_types=EKS_CLUSTERS,
     check=_eks_audit_logging,
     enforcement_level=MANDATORY,
     severity=MEDIUM,

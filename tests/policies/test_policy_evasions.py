@@ -1,0 +1,76 @@
+"""Resources crafted to slip past a rule while breaking its control (adversarial review).
+
+Each case names the evasion it closes; the compliant twin of each shape passes, so the fix
+does not over-reach.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+NATIVE_EKS = "aws-native:eks:Cluster"
+KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
+
+NATIVE_EKS_OK: dict[str, Any] = {
+    "roleArn": "arn:aws:iam::111122223333:role/eks",
+    "resourcesVpcConfig": {
+        "subnetIds": ["subnet-1", "subnet-2"],
+        "endpointPrivateAccess": True,
+        "endpointPublicAccess": False,
+    },
+    "encryptionConfig": [{"provider": {"keyArn": KEY}, "resources": ["secrets"]}],
+    "logging": {"clusterLogging": {"enabledTypes": [{"type": "api"}, {"type": "audit"}]}},
+}
+
+CASES = [
+    # aws-native:eks:Cluster, the CloudFormation twin of aws:eks/cluster:Cluster, was not checked
+    pytest.param(
+        "eks-endpoint-private", NATIVE_EKS, NATIVE_EKS_OK, None, id="native-eks-private-endpoint-passes"
+    ),
+    pytest.param(
+        "eks-endpoint-private",
+        NATIVE_EKS,
+        {**NATIVE_EKS_OK, "resourcesVpcConfig": {"subnetIds": ["subnet-1", "subnet-2"]}},
+        "resourcesVpcConfig.endpointPublicAccess",
+        id="native-eks-default-public-endpoint-fails",
+    ),
+    pytest.param(
+        "eks-endpoint-private",
+        NATIVE_EKS,
+        {**NATIVE_EKS_OK, "resourcesVpcConfig": {"subnetIds": ["subnet-1"], "endpointPublicAccess": True}},
+        "resourcesVpcConfig.endpointPublicAccess",
+        id="native-eks-public-endpoint-fails",
+    ),
+    pytest.param(
+        "eks-secrets-encrypted", NATIVE_EKS, NATIVE_EKS_OK, None, id="native-eks-secrets-encrypted-passes"
+    ),
+    pytest.param(
+        "eks-secrets-encrypted",
+        NATIVE_EKS,
+        {key: value for key, value in NATIVE_EKS_OK.items() if key != "encryptionConfig"},
+        "encryptionConfig.resources",
+        id="native-eks-without-secrets-encryption-fails",
+    ),
+    pytest.param("eks-audit-logging", NATIVE_EKS, NATIVE_EKS_OK, None, id="native-eks-audit-logs-pass"),
+    pytest.param(
+        "eks-audit-logging",
+        NATIVE_EKS,
+        {**NATIVE_EKS_OK, "logging": {"clusterLogging": {"enabledTypes": [{"type": "api"}]}}},
+        "logging.clusterLogging.enabledTypes",
+        id="native-eks-without-audit-logs-fails",
+    ),
+    pytest.param(
+        "eks-audit-logging",
+        NATIVE_EKS,
+        {key: value for key, value in NATIVE_EKS_OK.items() if key != "logging"},
+        "logging.clusterLogging.enabledTypes",
+        id="native-eks-without-logging-fails",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy", "resource_type", "inputs", "fragment"), CASES)
+def test_evasion_is_closed(check_resource, outcome, policy, resource_type, inputs, fragment) -> None:
+    outcome(check_resource(policy, resource_type, inputs), policy, fragment)
