@@ -14,8 +14,9 @@ so a scan of the stack per lookup made it quadratic in the number of endpoints.
 from __future__ import annotations
 
 from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UnknownValueError
 
-from ._common import StackIndex, deps, get_or_none, is_map, items
+from ._common import StackIndex, deps, get, get_or_none, is_map, items
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -126,10 +127,29 @@ COPY_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
 
 def hosts_inference_components(config: PolicyResource) -> bool:
     """An endpoint configuration for inference components: instance-backed variants that name no
-    model (the components bring theirs; SageMaker then requires ``ExecutionRoleArn``)."""
-    variants = [v for v in items(get_or_none(config.props, "productionVariants")) if is_map(v)]
-    instance = [v for v in variants if get_or_none(v, "serverlessConfig") is None]
-    return bool(instance) and all(get_or_none(v, "modelName") is None for v in instance)
+    model (the components bring theirs; SageMaker then requires ``ExecutionRoleArn``).
+
+    The answer exempts an endpoint from the single-model checks (monitoring schedule, blue/green
+    rollout, variant autoscaling), so a value unknown at preview must not decide it: one
+    instance variant with a known model settles it (no); otherwise an unknown
+    ``productionVariants``, ``serverlessConfig`` or ``modelName`` raises ``UnknownValueError``
+    (the rule counts the endpoint undecided) instead of reading as "no model".
+    """
+    variants = [v for v in items(get(config.props, "productionVariants")) if is_map(v)]
+    pending: UnknownValueError | None = None
+    instance = False
+    for variant in variants:
+        try:
+            if get(variant, "serverlessConfig") is not None:
+                continue
+            instance = True
+            if get(variant, "modelName") is not None:
+                return False  # a model variant: a single-model endpoint, whatever else is unknown
+        except UnknownValueError as error:
+            pending = pending or error
+    if pending is not None:
+        raise pending
+    return instance
 
 
 def _placed_on(component: PolicyResource) -> tuple[object]:

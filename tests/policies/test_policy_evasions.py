@@ -9,6 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from policies.local import evaluate_report
+from policies.registry import get_policy
 
 NATIVE_EKS = "aws-native:eks:Cluster"
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
@@ -74,3 +78,41 @@ CASES = [
 @pytest.mark.parametrize(("policy", "resource_type", "inputs", "fragment"), CASES)
 def test_evasion_is_closed(check_resource, outcome, policy, resource_type, inputs, fragment) -> None:
     outcome(check_resource(policy, resource_type, inputs), policy, fragment)
+
+
+# An endpoint configuration whose variants name no model hosts inference components, which
+# exempts its endpoint from the single-model checks. A model name unknown at preview read as "no
+# model": an endpoint with no rollout policy, schedule or scaling target passed at preview.
+def endpoint_graph(model_name: Any) -> list[dict[str, Any]]:
+    variant = {"variantName": "primary", "instanceType": "ml.m5.xlarge", "initialInstanceCount": 2}
+    return [
+        {
+            "type": "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+            "name": "config",
+            "inputs": {"name": "churn-config", "productionVariants": [{**variant, "modelName": model_name}]},
+        },
+        {
+            "type": "aws:sagemaker/endpoint:Endpoint",
+            "name": "endpoint",
+            "deps": {"endpointConfigName": ["config"]},
+            "inputs": {"name": "churn", "endpointConfigName": "churn-config"},
+        },
+    ]
+
+
+ENDPOINT_RULES = ["endpoint-safe-rollout", "endpoint-monitoring-schedule", "endpoint-autoscaling-configured"]
+PROD = {"endpoint-safe-rollout": {"allowedTrafficRoutingTypes": ["CANARY", "LINEAR"]}}
+
+
+@pytest.mark.parametrize("policy", ENDPOINT_RULES)
+def test_unknown_model_name_leaves_the_endpoint_undecided(records, policy) -> None:
+    report = evaluate_report(records(endpoint_graph(UNKNOWN_STRING_VALUE)), PROD, [get_policy(policy)])
+    assert report.violations == []  # nor judged as an endpoint of inference components
+    assert [u.policy_name for u in report.undecided] == [policy]
+
+
+@pytest.mark.parametrize("policy", ENDPOINT_RULES)
+def test_known_model_name_is_judged_as_a_single_model_endpoint(records, policy) -> None:
+    report = evaluate_report(records(endpoint_graph("churn-model")), PROD, [get_policy(policy)])
+    assert {v.policy_name for v in report.violations} == {policy}
+    assert report.undecided == []
