@@ -251,11 +251,20 @@ def _security_context(pod: PodSpec, _: Mapping[str, Any]) -> Check:
         drop = get(sc, "capabilities.drop")
         if "ALL" not in [c.upper() for c in str_list(drop)] and not (pod.partial and drop is None):
             yield f"{at}.capabilities.drop does not contain 'ALL': drop ALL capabilities."
-        added = [
-            c for c in str_list(get(sc, "capabilities.add")) if c.upper() in ("ALL", "NET_RAW", "SYS_ADMIN")
-        ]
+        added = [c for c in str_list(get(sc, "capabilities.add")) if _capability(c) in _NOT_ADDED_BACK]
         if added:
             yield f"{at}.capabilities.add contains {added}: do not add them back."
+
+
+#: Capabilities a container must not add back, in :func:`_capability`'s spelling.
+_NOT_ADDED_BACK = ("ALL", "NET_RAW", "SYS_ADMIN")
+
+
+def _capability(name: str) -> str:
+    """A capability as runtimes read it: Docker (moby) and the CRI runtimes upper-case the name and
+    add the ``CAP_`` prefix when it is missing, so ``sys_admin``, ``CAP_SYS_ADMIN`` and
+    `` SYS_ADMIN `` all grant CAP_SYS_ADMIN."""
+    return name.strip().upper().removeprefix("CAP_")
 
 
 def _host_namespaces(pod: PodSpec, _: Mapping[str, Any]) -> Check:

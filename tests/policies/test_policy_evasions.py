@@ -116,3 +116,37 @@ def test_known_model_name_is_judged_as_a_single_model_endpoint(records, policy) 
     report = evaluate_report(records(endpoint_graph("churn-model")), PROD, [get_policy(policy)])
     assert {v.policy_name for v in report.violations} == {policy}
     assert report.undecided == []
+
+
+# Docker (moby) and the CRI runtimes upper-case an added capability and prefix CAP_ when it is
+# missing: `CAP_SYS_ADMIN` or `net_raw` adds the capability as surely as `SYS_ADMIN`.
+HARDENED = {
+    "allowPrivilegeEscalation": False,
+    "readOnlyRootFilesystem": True,
+    "runAsNonRoot": True,
+    "runAsUser": 10001,
+}
+
+
+def pod_with_capabilities(add: list[str]) -> dict[str, Any]:
+    container = {
+        "name": "server",
+        "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:" + "a" * 64,
+        "securityContext": {**HARDENED, "capabilities": {"drop": ["ALL"], "add": add}},
+    }
+    return {"metadata": {"name": "serve"}, "spec": {"containers": [container]}}
+
+
+@pytest.mark.parametrize(
+    ("add", "fragment"),
+    [
+        pytest.param([], None, id="no-capability-added-passes"),
+        pytest.param(["NET_BIND_SERVICE"], None, id="harmless-capability-passes"),
+        pytest.param(["CAP_SYS_ADMIN"], "capabilities.add", id="cap-prefixed-sys-admin-fails"),
+        pytest.param(["cap_net_raw"], "capabilities.add", id="lower-case-cap-prefixed-net-raw-fails"),
+        pytest.param([" SYS_ADMIN "], "capabilities.add", id="padded-sys-admin-fails"),
+    ],
+)
+def test_capability_spellings_cannot_be_added_back(check_resource, outcome, add, fragment) -> None:
+    policy = "k8s-container-security-context"
+    outcome(check_resource(policy, "kubernetes:core/v1:Pod", pod_with_capabilities(add)), policy, fragment)
