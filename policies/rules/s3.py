@@ -295,16 +295,16 @@ def _bucket_baseline(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFi
         return any(is_set(d) and not tls_only_problems(parse_json(d), arns) for d in documents)
 
     def versioned(bucket: PolicyResource) -> bool:
+        configs = companions(bucket, VERSIONING_TYPES)
+        if configs:
+            # Versioning resources are applied after the bucket: their status is the bucket's, and
+            # one that suspends versioning undoes the inline block or another resource's Enabled.
+            return all(get(v.props, "versioningConfiguration.status") == "Enabled" for v in configs)
         props = bucket.props
-        inline = (
-            get(props, "versioningConfiguration.status") == "Enabled"
-            if bucket.resource_type == NATIVE_BUCKET
-            else is_true(get(props, "versioning.enabled"))
-            or any(is_true(get(v, "enabled")) for v in items(get(props, "versionings")))
-        )
-        return inline or any(
-            get(v.props, "versioningConfiguration.status") == "Enabled"
-            for v in companions(bucket, VERSIONING_TYPES)
+        if bucket.resource_type == NATIVE_BUCKET:
+            return get(props, "versioningConfiguration.status") == "Enabled"
+        return is_true(get(props, "versioning.enabled")) or any(
+            is_true(get(v, "enabled")) for v in items(get(props, "versionings"))
         )
 
     def encrypted(bucket: PolicyResource) -> bool:

@@ -6,6 +6,7 @@ does not over-reach.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -150,3 +151,85 @@ def pod_with_capabilities(add: list[str]) -> dict[str, Any]:
 def test_capability_spellings_cannot_be_added_back(check_resource, outcome, add, fragment) -> None:
     policy = "k8s-container-security-context"
     outcome(check_resource(policy, "kubernetes:core/v1:Pod", pod_with_capabilities(add)), policy, fragment)
+
+
+# s3-bucket-security-baseline took any Enabled versioning as proof, but versioning resources are
+# applied after the bucket: one that suspends versioning wins over the bucket's inline block and
+# conflicts with another resource's Enabled.
+def s3_graph(*versioning_statuses: str, inline_versioning: bool = False) -> list[dict[str, Any]]:
+    deps = {"bucket": ["data"]}
+    tls_deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": ["arn:aws:s3:::mlops-data", "arn:aws:s3:::mlops-data/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+    bucket_inputs: dict[str, Any] = {"bucket": "mlops-data"}
+    if inline_versioning:
+        bucket_inputs["versioning"] = {"enabled": True}
+    specs: list[dict[str, Any]] = [
+        {"type": "aws:s3/bucket:Bucket", "name": "data", "inputs": bucket_inputs},
+        {
+            "type": "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "name": "pab",
+            "deps": deps,
+            "inputs": {
+                "bucket": "mlops-data",
+                "blockPublicAcls": True,
+                "blockPublicPolicy": True,
+                "ignorePublicAcls": True,
+                "restrictPublicBuckets": True,
+            },
+        },
+        {
+            "type": "aws:s3/bucketPolicy:BucketPolicy",
+            "name": "policy",
+            "deps": deps,
+            "inputs": {"bucket": "mlops-data", "policy": json.dumps({"Statement": [tls_deny]})},
+        },
+        {
+            "type": "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "name": "sse",
+            "deps": deps,
+            "inputs": {
+                "bucket": "mlops-data",
+                "rules": [
+                    {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}}
+                ],
+            },
+        },
+    ]
+    specs += [
+        {
+            "type": "aws:s3/bucketVersioning:BucketVersioning",
+            "name": f"versioning-{index}",
+            "deps": deps,
+            "inputs": {"bucket": "mlops-data", "versioningConfiguration": {"status": status}},
+        }
+        for index, status in enumerate(versioning_statuses)
+    ]
+    return specs
+
+
+@pytest.mark.parametrize(
+    ("specs", "fragment"),
+    [
+        pytest.param(s3_graph("Enabled"), None, id="enabled-versioning-resource-passes"),
+        pytest.param(s3_graph(inline_versioning=True), None, id="inline-versioning-alone-passes"),
+        pytest.param(s3_graph("Enabled", "Enabled"), None, id="two-enabled-versioning-resources-pass"),
+        pytest.param(
+            s3_graph("Suspended", inline_versioning=True),
+            "versioningConfiguration.status='Enabled'",
+            id="suspending-resource-overrides-inline-versioning",
+        ),
+        pytest.param(
+            s3_graph("Enabled", "Suspended"),
+            "versioningConfiguration.status='Enabled'",
+            id="suspending-resource-beside-an-enabled-one-fails",
+        ),
+    ],
+)
+def test_versioning_resources_decide_the_bucket(check_stack, outcome, specs, fragment) -> None:
+    policy = "s3-bucket-security-baseline"
+    outcome(check_stack(policy, specs), policy, fragment)
