@@ -92,13 +92,21 @@ def _endpoint_config_kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[st
     """
     key_path = KEY_PATHS[args.resource_type]
     key = get(args.props, key_path)
+    variants = endpoint_variants(args.props)
     local = sorted(
-        {
-            str(get(v, "instanceType"))
-            for _, v in endpoint_variants(args.props)
-            if has_instance_store(get(v, "instanceType"))
-        }
+        {str(get(v, "instanceType")) for _, v in variants if has_instance_store(get(v, "instanceType"))}
     )
+    backed = [path for path, v in variants if not has_instance_store(get(v, "instanceType"))]
+    if local and backed:
+        # One instance-store variant must not exempt the others: their EBS volumes (and a
+        # serverless variant's storage) would go without the customer key, which the
+        # instance-store types do not take.
+        yield (
+            f"{', '.join(backed)} use storage volumes that need {key_path}, but the instance-store "
+            f"variants ({', '.join(local)}) of the same configuration cannot take it: serve them from "
+            "separate endpoint configurations (the EBS-backed ones with the key)."
+        )
+        return
     if local:
         if is_set(key):
             yield (

@@ -233,3 +233,50 @@ def s3_graph(*versioning_statuses: str, inline_versioning: bool = False) -> list
 def test_versioning_resources_decide_the_bucket(check_stack, outcome, specs, fragment) -> None:
     policy = "s3-bucket-security-baseline"
     outcome(check_stack(policy, specs), policy, fragment)
+
+
+# Instance-store (local NVMe) variants cannot take the endpoint configuration's storage key, and
+# one of them exempted the whole configuration: a tiny ml.g5 shadow variant left the EBS-backed
+# production variant without the customer key.
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+EBS_VARIANT = {
+    "variantName": "primary",
+    "modelName": "m",
+    "instanceType": "ml.m5.xlarge",
+    "initialInstanceCount": 2,
+}
+NVME_VARIANT = {
+    "variantName": "shadow",
+    "modelName": "m",
+    "instanceType": "ml.g5.xlarge",
+    "initialInstanceCount": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("inputs", "fragment"),
+    [
+        pytest.param(
+            {"productionVariants": [EBS_VARIANT], "kmsKeyArn": KEY}, None, id="ebs-variant-with-key-passes"
+        ),
+        pytest.param({"productionVariants": [NVME_VARIANT]}, None, id="nvme-variant-without-key-passes"),
+        pytest.param(
+            {"productionVariants": [EBS_VARIANT], "shadowProductionVariants": [NVME_VARIANT]},
+            "productionVariants[0] use storage volumes that need kmsKeyArn",
+            id="nvme-shadow-does-not-exempt-ebs-variant",
+        ),
+        pytest.param(
+            {"productionVariants": [EBS_VARIANT, NVME_VARIANT]},
+            "separate endpoint configurations",
+            id="nvme-variant-does-not-exempt-its-ebs-sibling",
+        ),
+        pytest.param(
+            {"productionVariants": [EBS_VARIANT, NVME_VARIANT], "kmsKeyArn": KEY},
+            "separate endpoint configurations",
+            id="mixed-variants-with-key-fail-too",
+        ),
+    ],
+)
+def test_instance_store_variant_does_not_exempt_the_others(check_resource, outcome, inputs, fragment) -> None:
+    policy = "endpoint-config-kms-encrypted"
+    outcome(check_resource(policy, ENDPOINT_CONFIG, inputs), policy, fragment)

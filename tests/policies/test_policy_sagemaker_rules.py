@@ -199,7 +199,7 @@ CASES = [
             "shadowProductionVariants": [variant("ml.g5.xlarge")],
             "kmsKeyArn": KEY,
         },
-        "remove kms_key_arn",
+        "separate endpoint configurations",
         id="key-with-instance-store-shadow-variant-fails",
     ),
     # models
