@@ -73,7 +73,14 @@ def _volume_key(props: Any, key_path: str, instance_types: list[Any]) -> Check:
     """A volume key is required, except on instance-store types where it must be absent."""
     key = get(props, key_path)
     local = sorted({str(t) for t in instance_types if has_instance_store(t)})
-    if local and is_set(key):
+    backed = sorted({str(t) for t in instance_types if t is not None and not has_instance_store(t)})
+    if local and backed:
+        # One instance-store group must not exempt the EBS-backed ones, which need the key.
+        yield (
+            f"{key_path}: the job mixes instance-store types ({', '.join(local)}) with EBS-backed ones "
+            f"({', '.join(backed)}) whose volumes need the key the former cannot take: use one kind."
+        )
+    elif local and is_set(key):
         yield (
             f"{key_path} is set but the job uses instance-store types ({', '.join(local)}): remove it; "
             "SageMaker hardware-encrypts their NVMe storage and rejects a volume KMS key."
@@ -395,8 +402,16 @@ def _step_kms(job: PipelineJob) -> Check:
         return
     types = [instance_type for _, instance_type, _ in job.instances()]
     local = sorted({str(t) for t in types if has_instance_store(t)})
+    backed = sorted({str(t) for t in types if t is not None and not has_instance_store(t)})
     key = job.value("volume_kms")
-    if local and is_set(key):
+    if local and backed:
+        # One instance-store group must not exempt the EBS-backed ones, which need the key.
+        yield (
+            f"{job.path('volume_kms')}: the step mixes instance-store types ({', '.join(local)}) with "
+            f"EBS-backed ones ({', '.join(backed)}) whose volumes need the key the former cannot take: "
+            "use one kind."
+        )
+    elif local and is_set(key):
         yield (
             f"{job.path('volume_kms')} is set but the step uses instance-store types ({', '.join(local)}): "
             "remove volume_kms_key; SageMaker rejects it there."

@@ -280,3 +280,87 @@ NVME_VARIANT = {
 def test_instance_store_variant_does_not_exempt_the_others(check_resource, outcome, inputs, fragment) -> None:
     policy = "endpoint-config-kms-encrypted"
     outcome(check_resource(policy, ENDPOINT_CONFIG, inputs), policy, fragment)
+
+
+# The same exemption in jobs: one instance-store group of a heterogeneous training cluster (or
+# pipeline Training step) waived the volume key for the EBS-backed groups too.
+def groups(*instance_types: str) -> list[dict[str, Any]]:
+    return [
+        {"InstanceGroupName": f"g{i}", "InstanceType": t, "InstanceCount": 1}
+        for i, t in enumerate(instance_types)
+    ]
+
+
+def training_job(*instance_types: str, volume_key: str | None = None) -> dict[str, Any]:
+    resources: dict[str, Any] = {
+        "instanceGroups": [{k[0].lower() + k[1:]: v for k, v in g.items()} for g in groups(*instance_types)],
+        "volumeSizeInGb": 30,
+    }
+    if volume_key:
+        resources["volumeKmsKeyId"] = volume_key
+    return {
+        "roleArn": "arn:aws:iam::111122223333:role/train",
+        "outputDataConfig": {"s3OutputPath": "s3://artifacts/", "kmsKeyId": KEY},
+        "resourceConfig": resources,
+    }
+
+
+def training_pipeline(*instance_types: str, volume_key: str | None = None) -> dict[str, Any]:
+    resources: dict[str, Any] = {"InstanceGroups": groups(*instance_types), "VolumeSizeInGB": 30}
+    if volume_key:
+        resources["VolumeKmsKeyId"] = volume_key
+    step = {
+        "Name": "Train",
+        "Type": "Training",
+        "Arguments": {
+            "ResourceConfig": resources,
+            "OutputDataConfig": {"S3OutputPath": "s3://artifacts/", "KmsKeyId": KEY},
+        },
+    }
+    return {"pipelineDefinition": json.dumps({"Version": "2020-12-01", "Steps": [step]})}
+
+
+@pytest.mark.parametrize(
+    ("policy", "resource_type", "inputs", "fragment"),
+    [
+        pytest.param(
+            "training-job-kms-encrypted",
+            "aws:sagemaker/trainingJob:TrainingJob",
+            training_job("ml.m5.xlarge", "ml.c5.xlarge", volume_key=KEY),
+            None,
+            id="ebs-groups-with-key-pass",
+        ),
+        pytest.param(
+            "training-job-kms-encrypted",
+            "aws:sagemaker/trainingJob:TrainingJob",
+            training_job("ml.g5.xlarge", "ml.p4d.24xlarge"),
+            None,
+            id="instance-store-groups-without-key-pass",
+        ),
+        pytest.param(
+            "training-job-kms-encrypted",
+            "aws:sagemaker/trainingJob:TrainingJob",
+            training_job("ml.g5.xlarge", "ml.m5.xlarge"),
+            "mixes instance-store types",
+            id="instance-store-group-does-not-exempt-ebs-group-of-a-job",
+        ),
+        pytest.param(
+            "pipeline-steps-kms-encrypted",
+            "aws:sagemaker/pipeline:Pipeline",
+            training_pipeline("ml.m5.xlarge", volume_key=KEY),
+            None,
+            id="ebs-step-with-key-passes",
+        ),
+        pytest.param(
+            "pipeline-steps-kms-encrypted",
+            "aws:sagemaker/pipeline:Pipeline",
+            training_pipeline("ml.g5.xlarge", "ml.m5.xlarge"),
+            "mixes instance-store types",
+            id="instance-store-group-does-not-exempt-ebs-group-of-a-step",
+        ),
+    ],
+)
+def test_instance_store_group_does_not_exempt_the_others(
+    check_resource, outcome, policy, resource_type, inputs, fragment
+) -> None:
+    outcome(check_resource(policy, resource_type, inputs), policy, fragment)
