@@ -618,7 +618,8 @@ class EndpointSpec(_Spec):
     )
     variants: Annotated[list[VariantSpec], Field(min_length=1, max_length=10)] = Field(
         description="Production variants (1-10) serving traffic split by `weight`; a serverless endpoint "
-        "has exactly one."
+        "has exactly one. With the shadow variant, all on local-NVMe instance types or none (the "
+        "endpoint's one KMS key)."
     )
     shadow_variants: Annotated[list[VariantSpec], Field(max_length=1)] = Field(
         default_factory=list,
@@ -723,6 +724,7 @@ class EndpointSpec(_Spec):
                     f"variant '{variant.name}': scaling to zero (min_capacity 0) needs backlog_per_instance, "
                     "the policy that starts the first instance again",
                 )
+        self._one_kind_of_storage()
         if self.async_inference is not None and self.shadow_variants:
             fail_at(
                 "EndpointSpec",
@@ -751,21 +753,32 @@ class EndpointSpec(_Spec):
                         f"a shadow test deploys real-time instances: its {kind} variant '{variant.name}' "
                         "needs an instance_type",
                     )
-            champion, shadow = self.variants[0], self.shadow_variants[0]
-            if has_instance_store(champion.instance_type or "") != has_instance_store(
-                shadow.instance_type or ""
-            ):
-                # The test's volume key goes to both variants: SageMaker refuses one for local-NVMe
-                # types, and an EBS volume must have one (the pack's inference-experiment-kms-encrypted).
+        return self
+
+    def _one_kind_of_storage(self) -> None:
+        """Every instance variant (production and shadow) on local-NVMe types, or none: the
+        endpoint configuration has one KMS key, which SageMaker refuses for local-NVMe types and
+        an EBS volume needs (the pack's ``endpoint-config-kms-encrypted``; a shadow test's one
+        volume key likewise)."""
+        placed = [(("variants", position), variant) for position, variant in enumerate(self.variants)] + [
+            (("shadow_variants", position), variant) for position, variant in enumerate(self.shadow_variants)
+        ]
+        instances = [(where, v) for where, v in placed if v.instance_type is not None]
+        if not instances:
+            return
+        first = has_instance_store(instances[0][1].instance_type or "")
+        for where, variant in instances[1:]:
+            if has_instance_store(variant.instance_type or "") != first:
+                reference = instances[0][1]
                 fail_at(
                     "EndpointSpec",
-                    ("shadow_test",),
-                    "shadow_test",
-                    f"the champion '{champion.name}' ({champion.instance_type}) and the shadow '{shadow.name}' "
-                    f"({shadow.instance_type}) must both use local-NVMe instance types or both EBS-backed ones: "
-                    "the test's one volume key is refused by the first and required by the second",
+                    (*where, "instance_type"),
+                    variant.instance_type,
+                    f"variant '{variant.name}' ({variant.instance_type}) and variant '{reference.name}' "
+                    f"({reference.instance_type}) must both use local-NVMe instance types or both EBS-backed "
+                    "ones: the endpoint's one KMS key is refused by the first and required by the second; "
+                    "serve them from two endpoints",
                 )
-        return self
 
     @model_validator(mode="after")
     def _deployment_fits_the_fleet(self) -> EndpointSpec:

@@ -417,14 +417,14 @@ def test_variant_storage_and_startup_allowances_reach_the_configuration() -> Non
     ) == (60, 1200, 900)
 
 
-def test_a_shadow_on_local_nvme_storage_drops_the_volume_key_too() -> None:
+def test_an_endpoint_on_local_nvme_storage_drops_the_volume_key_shadow_included() -> None:
     graph = _record({
         "name": "churn",
-        "variants": [{**VARIANT, "name": "champion"}],
+        "variants": [{**VARIANT, "name": "champion", "instance_type": "ml.g5.2xlarge"}],
         "shadow_variants": [{**VARIANT, "name": "shadow", "instance_type": "ml.g5.xlarge"}],
     })  # fmt: skip
     # SageMaker rejects a configuration with a storage key if any of its variants, shadows included,
-    # runs on an instance-store type.
+    # runs on an instance-store type (and one endpoint's variants are all such types or none).
     assert "kmsKeyArn" not in _config(graph).inputs
 
 

@@ -61,10 +61,11 @@ def _record(*variants: dict[str, Any]) -> ResourceGraph:
 
 @pytest.fixture(scope="module")
 def graph() -> ResourceGraph:
-    """A GPU Triton variant beside a CPU one (A/B on instance class)."""
+    """A GPU Triton variant beside a CPU one (A/B on instance class; the CPU one on local NVMe too,
+    as one endpoint's variants must be)."""
     return _record(
         _variant("gpu", "ml.g5.xlarge", environment={"SAGEMAKER_TRITON_LOG_VERBOSE": "true"}),
-        _variant("cpu", "ml.c5.xlarge", model={"triton": {**TRITON, "version": "24.09"}}),
+        _variant("cpu", "ml.c5d.xlarge", model={"triton": {**TRITON, "version": "24.09"}}),
     )
 
 
