@@ -40,7 +40,7 @@ def _with_a_shadow(platform: dict[str, Any]) -> None:
         {
             "name": "challenger",
             "model": {"latest_approved_of": "customer-churn"},
-            "instance_type": "ml.m5.large",
+            "instance_type": "ml.g5.xlarge",  # local NVMe, as the primary
             "initial_instance_count": 1,
         }
     ]
