@@ -130,3 +130,14 @@ def test_the_default_triton_release_is_published_in_every_region_the_stack_file_
     versions = (sdk_image_table("sagemaker-tritonserver") or {})["versions"]
     assert TRITON_SAGEMAKER_VERSION in versions
     assert SAGEMAKER_REGIONS - set(versions[TRITON_SAGEMAKER_VERSION]["registries"]) == set()
+
+
+def test_the_kept_maps_are_never_copied_from_a_missing_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--write`` without the SDK's tables refuses instead of writing empty maps, which would
+    refuse every region for the monitors."""
+    from components import sdk_image_tables
+
+    monkeypatch.setattr(sdk_image_tables, "sdk_image_table", lambda name: None)
+    monkeypatch.setattr(prebuilt_images, "sdk_image_table", lambda name: None)
+    with pytest.raises(FileNotFoundError, match="model-monitor"):
+        prebuilt_images.kept_registries_text()
