@@ -26,6 +26,7 @@ from components.sdk_image_tables import image_version_key, sdk_image_table
 from components.training import _offline_sdk
 from components.versions import TRITON_SAGEMAKER_VERSION
 from stacks.aws_regions import SAGEMAKER_REGIONS
+from tests.recorded import computed_once
 
 _SDK_ARGS = {
     ANALYZER: {"framework": "model-monitor"},
@@ -45,30 +46,40 @@ def _sdk_uri(repository: str, region: str) -> str | None:
     return uri if ":" in uri.rsplit("/", 1)[1] else f"{uri}:latest"
 
 
+def _regions(repository: str) -> list[str]:
+    return sorted(SAGEMAKER_REGIONS | set(prebuilt_registries(repository)))
+
+
+def _sdk_uris() -> dict[str, dict[str, str | None]]:
+    """The SDK's answer for each monitor image in each region (importing the SDK takes seconds:
+    kept per version of the code and of uv.lock)."""
+    with _offline_sdk.sealed("eu-west-1"):
+        return {repository: {region: _sdk_uri(repository, region) for region in _regions(repository)}
+                for repository in (ANALYZER, CLARIFY)}  # fmt: skip
+
+
 @pytest.mark.parametrize("repository", [ANALYZER, CLARIFY])
 def test_a_monitor_image_uri_is_the_one_the_sdk_resolves_in_every_region(repository: str) -> None:
     """Every region the stack file accepts, plus the other partitions' regions the table lists
     (China's ``amazonaws.com.cn`` hosts; the isolated partitions the platform refuses)."""
-    regions = sorted(SAGEMAKER_REGIONS | set(prebuilt_registries(repository)))
-    assert any(region.startswith("cn-") for region in regions)
+    sdk = computed_once("sdk-uris", _sdk_uris)[repository]
+    assert any(region.startswith("cn-") for region in sdk)
     mismatched = {}
-    with _offline_sdk.sealed("eu-west-1"):
-        for region in regions:
-            expected = _sdk_uri(repository, region)
-            if expected is None or region.startswith("us-iso"):
-                with pytest.raises(ValueError):
-                    prebuilt_image_uri(repository, region)
-                continue
-            if prebuilt_image_uri(repository, region) != expected:
-                mismatched[region] = (prebuilt_image_uri(repository, region), expected)
+    for region, expected in sdk.items():
+        if expected is None or region.startswith("us-iso"):
+            with pytest.raises(ValueError):
+                prebuilt_image_uri(repository, region)
+            continue
+        if prebuilt_image_uri(repository, region) != expected:
+            mismatched[region] = (prebuilt_image_uri(repository, region), expected)
     assert mismatched == {}
 
 
 def test_every_kept_region_is_one_the_sdk_resolves_and_the_stack_regions_it_lacks_are_the_sdks() -> None:
     """The regions the platform refuses for the monitors are exactly those the SDK's tables lack."""
+    answers = computed_once("sdk-uris", _sdk_uris)
     for repository in (ANALYZER, CLARIFY):
-        with _offline_sdk.sealed("eu-west-1"):
-            sdk_regions = {region for region in SAGEMAKER_REGIONS if _sdk_uri(repository, region)}
+        sdk_regions = {region for region in SAGEMAKER_REGIONS if answers[repository][region]}
         assert SAGEMAKER_REGIONS & set(prebuilt_registries(repository)) == sdk_regions, repository
 
 
