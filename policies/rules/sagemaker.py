@@ -203,11 +203,20 @@ def _model_in_vpc(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
             yield f"{path} is empty: set vpc_config with the platform VPC's private subnets and security group."
 
 
+def _in_registry(image: str, pattern: str) -> bool:
+    """Whether ``image`` matches ``pattern``, host and path apart: fnmatch's ``*`` spans ``/``, so
+    ``*.dkr.ecr.*.amazonaws.com/*`` on the whole string also took
+    ``registry.example.com/x.dkr.ecr.eu-west-1.amazonaws.com/m:1``, another registry's image."""
+    host, _, path = image.partition("/")
+    pattern_host, slash, pattern_path = pattern.partition("/")
+    return fnmatch(host, pattern_host) and (not slash or fnmatch(path, pattern_path))
+
+
 def _model_private_registry_via_vpc(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     platform = str_list(cfg["platformRegistryPatterns"])
     for path, container in _containers(args.props):
         image = get(container, "image")
-        if not isinstance(image, str) or any(fnmatch(image, pattern) for pattern in platform):
+        if not isinstance(image, str) or any(_in_registry(image, pattern) for pattern in platform):
             continue
         mode = get(container, "imageConfig.repositoryAccessMode")
         if mode != "Vpc":
@@ -283,7 +292,8 @@ model_private_registry_via_vpc = resource_rule(
             "type": "array",
             "items": {"type": "string"},
             "default": ["*.dkr.ecr.*.amazonaws.com/*", "*.dkr.ecr.*.amazonaws.com.cn/*"],
-            "description": "fnmatch patterns of images SageMaker pulls itself (ECR).",
+            "description": "fnmatch patterns of images SageMaker pulls itself (ECR): the part before "
+            "the first `/` is matched against the image's registry host, the rest against its path.",
         }
     },
     tags=_MODEL_TAGS,

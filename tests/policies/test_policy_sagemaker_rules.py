@@ -250,6 +250,16 @@ CASES = [
         "containers[1].imageConfig.repositoryAccessMode",
         id="private-registry-over-internet-fails",
     ),
+    pytest.param(
+        "model-private-registry-via-vpc",
+        MODEL,
+        # A registry's path may look like an ECR host: the exemption reads the image's own host.
+        changed(
+            MODEL_OK, primaryContainer={"image": "registry.example.com/x.dkr.ecr.eu-west-1.amazonaws.com/m:1"}
+        ),
+        "primaryContainer.imageConfig.repositoryAccessMode",
+        id="ecr-lookalike-path-on-another-registry-fails",
+    ),
     pytest.param("prod-model-from-model-package", MODEL, MODEL_OK, None, id="model-from-package-passes"),
     pytest.param(
         "prod-model-from-model-package",
