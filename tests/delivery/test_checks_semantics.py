@@ -27,7 +27,13 @@ from delivery.expectations import MonitoringBaselinesExpectation, MonitoringSche
 from tests.aws_sessions import denied_one_action
 from tests.delivery.cloud import baseline_uris, provision
 from tests.delivery.conftest import REGION, Cloud
-from tests.delivery.test_verify import DEFAULT_ACCOUNT, ENDPOINT, _clients_of, _failures
+from tests.delivery.test_verify import (
+    DEFAULT_ACCOUNT,
+    ENDPOINT,
+    _clients_of,
+    _failures,
+    embedded_job_definition,
+)
 
 EXPRESSION = "cron(0 * ? * * *)"
 
@@ -123,29 +129,12 @@ def test_a_schedule_of_another_endpoint_does_not_stand_in_for_this_ones(cloud: C
 
 def test_a_schedule_without_baselines_has_none_to_miss_and_passes(cloud: Cloud) -> None:
     """A DataQuality job may run without a baseline (BaselineConfig is optional): nothing is missing."""
-    processing = "/opt/ml/processing"
     cloud.schedules.create(
         "no-baseline",
         endpoint=ENDPOINT,
         monitoring_type="DataQuality",
         expression=EXPRESSION,
-        job_definition={
-            "MonitoringInputs": [
-                {"EndpointInput": {"EndpointName": ENDPOINT, "LocalPath": f"{processing}/input"}}
-            ],
-            "MonitoringOutputConfig": {
-                "MonitoringOutputs": [
-                    {"S3Output": {"S3Uri": "s3://reports/churn", "LocalPath": f"{processing}/output"}}
-                ]
-            },
-            "MonitoringResources": {
-                "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}
-            },
-            "MonitoringAppSpecification": {
-                "ImageUri": "468650794304.dkr.ecr.eu-west-1.amazonaws.com/analyzer"
-            },
-            "RoleArn": "arn:aws:iam::123456789012:role/monitoring",
-        },
+        job_definition=embedded_job_definition(),
     )
     schedule = MonitoringScheduleExpectation(ENDPOINT, "DataQuality", EXPRESSION)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -403,38 +404,44 @@ def test_reports_name_every_column() -> None:
     assert "⚪ skip" in markdown
 
 
+def embedded_job_definition(baseline: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A data-quality job definition embedded in a schedule (the older form), with ``baseline`` as
+    its BaselineConfig (None: none, which the API allows)."""
+    processing = "/opt/ml/processing"
+    return {
+        **({"BaselineConfig": baseline} if baseline is not None else {}),
+        "MonitoringInputs": [
+            {"EndpointInput": {"EndpointName": ENDPOINT, "LocalPath": f"{processing}/input"}}
+        ],
+        "MonitoringOutputConfig": {
+            "MonitoringOutputs": [
+                {"S3Output": {"S3Uri": "s3://reports/churn", "LocalPath": f"{processing}/output"}}
+            ]
+        },
+        "MonitoringResources": {
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}
+        },
+        "MonitoringAppSpecification": {"ImageUri": "468650794304.dkr.ecr.eu-west-1.amazonaws.com/analyzer"},
+        "RoleArn": "arn:aws:iam::123456789012:role/monitoring",
+    }
+
+
 def test_baselines_of_a_job_definition_inline_in_the_schedule_are_checked_too(cloud: Cloud) -> None:
     """The older schedule form embeds its job definition (with the baselines) instead of naming one."""
     s3 = cloud.clients.s3
     s3.create_bucket(Bucket="baselines", CreateBucketConfiguration={"LocationConstraint": REGION})
     s3.put_object(Bucket="baselines", Key="churn/constraints.json", Body=b"{}")
-    processing = "/opt/ml/processing"
     cloud.schedules.create(
         "legacy-data-quality",
         endpoint=ENDPOINT,
         monitoring_type="DataQuality",
         expression="cron(0 * ? * * *)",
-        job_definition={
-            "BaselineConfig": {
+        job_definition=embedded_job_definition(
+            {
                 "ConstraintsResource": {"S3Uri": "s3://baselines/churn/constraints.json"},
                 "StatisticsResource": {"S3Uri": "s3://baselines/churn/statistics.json"},
-            },
-            "MonitoringInputs": [
-                {"EndpointInput": {"EndpointName": ENDPOINT, "LocalPath": f"{processing}/input"}}
-            ],
-            "MonitoringOutputConfig": {
-                "MonitoringOutputs": [
-                    {"S3Output": {"S3Uri": "s3://reports/churn", "LocalPath": f"{processing}/output"}}
-                ]
-            },
-            "MonitoringResources": {
-                "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}
-            },
-            "MonitoringAppSpecification": {
-                "ImageUri": "468650794304.dkr.ecr.eu-west-1.amazonaws.com/analyzer"
-            },
-            "RoleArn": "arn:aws:iam::123456789012:role/monitoring",
-        },
+            }
+        ),
     )
     schedule = MonitoringScheduleExpectation(ENDPOINT, "DataQuality", "cron(0 * ? * * *)")
 
