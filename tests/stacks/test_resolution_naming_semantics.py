@@ -116,6 +116,25 @@ def test_a_deployed_endpoint_moves_the_approved_variant_on_and_keeps_the_waiting
     )
 
 
+def test_every_waiting_variant_of_a_deployed_endpoint_keeps_its_version_with_its_own_warning(
+    write_stack, warnings
+) -> None:
+    config = _config(write_stack, edit=_challenger)
+    running = {
+        "primary": _version("prod-customer-churn", 4),
+        "challenger": _version("prod-churn-challenger", 2),
+    }
+
+    serving = resolve_serving(config, _registry({}), _deployed(**{"prod-customer-churn": running}))
+
+    versions = {variant: package.arn for variant, package in serving.packages["customer-churn"].items()}
+    assert versions == running
+    assert [warning.split("; ")[1].split(",")[0] for warning in warnings] == [
+        f"variant primary keeps serving {running['primary']}",
+        f"variant challenger keeps serving {running['challenger']}",
+    ]
+
+
 def test_an_endpoint_is_looked_up_by_its_physical_name(write_stack, warnings) -> None:
     """Only ``prod-customer-churn`` exists in the account: a lookup by the config name would find
     nothing and defer (delete) the serving endpoint."""
@@ -363,10 +382,14 @@ def test_the_stack_name_comes_from_the_file_name(path: str, stack: str) -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "accepted"),
-    [("a" * naming.MAX_NAME_PREFIX_LENGTH, True), ("a" * (naming.MAX_NAME_PREFIX_LENGTH + 1), False)],
-    ids=["longest", "one-too-long"],
+    [
+        ("a" * naming.MAX_NAME_PREFIX_LENGTH, True),
+        ("a" * (naming.MAX_NAME_PREFIX_LENGTH + 1), False),
+        ("prod\n", False),
+    ],
+    ids=["longest", "one-too-long", "a-trailing-newline-would-end-up-in-every-name"],
 )
-def test_the_longest_name_prefix_is_accepted(prefix: str, accepted: bool) -> None:
+def test_a_name_prefix_is_accepted_up_to_its_length_and_nothing_after_it(prefix: str, accepted: bool) -> None:
     assert (naming.name_prefix_problem(prefix) is None) is accepted
 
 
