@@ -9,9 +9,10 @@ platform passes the label and identifier columns the stack file declares for the
                           [--output-dir /opt/ml/processing/output] [--seed 42]
 
 Every CSV under the input directory is read as text and checked before anything is trained on it:
-required columns, types, allowed categories, label values and nulls. Bad data stops the pipeline
-here with a message naming the column and the offending rows, instead of surfacing later as a
-confusing training error or, worse, as a model trained on garbage. The split is seeded and made
+required columns, types, allowed categories, label values, nulls, and one row per record (no two
+rows with the same identifiers). Bad data stops the pipeline here with a message naming the
+column and the offending rows, instead of surfacing later as a confusing training error or, worse,
+as a model trained on garbage. The split is seeded and made
 after sorting by the identifiers, so the same extract always yields the same sets; it splits
 customers, not rows (every snapshot of a customer in one set).
 
@@ -132,6 +133,21 @@ def _numeric(text: pd.DataFrame, column: str, integral: bool) -> pd.Series:
     return values
 
 
+def _one_row_per_record(typed: pd.DataFrame, text: pd.DataFrame, identifiers: tuple[str, ...]) -> None:
+    """The identifiers identify a record: two rows with the same values (compared as typed, so
+    ``1.0`` and ``1`` are one event time) are one record written twice, or two records the
+    extract cannot tell apart; either would weigh or contradict the training set unseen."""
+    if not identifiers:
+        return
+    repeated = typed.duplicated(list(identifiers), keep=False)
+    if repeated.any():
+        first = ", ".join(repr(value) for value in text.loc[repeated, list(identifiers)].iloc[0])
+        raise DataValidationError(
+            f"identifiers {', '.join(identifiers)} must be unique per row; {int(repeated.sum())} rows "
+            f"share values with another (first: {first}) at {_where(text, repeated)}"
+        )
+
+
 def validate(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     """Check the raw extract and return it typed; raise :class:`DataValidationError` on bad data.
 
@@ -160,6 +176,7 @@ def validate(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
         },
         index=text.index,
     )
+    _one_row_per_record(typed, text, schema.identifiers)
     for column in INTEGRAL_FEATURES:
         typed[column] = _numeric(text, column, integral=True)
     for column in FRACTIONAL_FEATURES:

@@ -9,7 +9,8 @@ platform passes the label and identifier columns the stack file declares for the
                           [--output-dir /opt/ml/processing/output]
 
 Every CSV under the input directory is read as text and checked: required columns, nulls, number
-formats, non-negative quantities, 0/1 flags, known categories and ISO week dates. Bad data stops
+formats, non-negative quantities, 0/1 flags, known categories, ISO week dates and one row per record
+(no two rows with the same identifiers). Bad data stops
 the pipeline here with the column and rows at fault. A forecast is judged on weeks it has not
 seen, so the split is by time: the oldest weeks train, the next validate, the latest test; the
 same extract always yields the same sets.
@@ -102,6 +103,21 @@ def _number(text: pd.DataFrame, column: str) -> pd.Series:
     return values
 
 
+def _one_row_per_record(typed: pd.DataFrame, text: pd.DataFrame, identifiers: tuple[str, ...]) -> None:
+    """The identifiers identify a record: two rows with the same values (compared as typed, so
+    ``2026-9-28`` and ``2026-09-28`` are one week) are one record written twice, or two records the
+    extract cannot tell apart; either would weigh or contradict the training set unseen."""
+    if not identifiers:
+        return
+    repeated = typed.duplicated(list(identifiers), keep=False)
+    if repeated.any():
+        first = ", ".join(repr(value) for value in text.loc[repeated, list(identifiers)].iloc[0])
+        raise DataValidationError(
+            f"identifiers {', '.join(identifiers)} must be unique per row; {int(repeated.sum())} rows "
+            f"share values with another (first: {first}) at {_where(text, repeated)}"
+        )
+
+
 def validate(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     """The extract, typed; raises :class:`DataValidationError` at the first problem."""
     missing = [column for column in schema.columns if column not in frame.columns]
@@ -125,6 +141,7 @@ def validate(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     typed = pd.DataFrame({column: text[column] for column in schema.identifiers})
     # Written as ISO dates, so that 2026-9-28 and 2026-09-28 are one week and text order is time order.
     typed[WEEK] = weeks.dt.strftime("%Y-%m-%d")
+    _one_row_per_record(typed, text, schema.identifiers)
     for column in (*NUMERIC_FEATURES, schema.label):
         typed[column] = _number(text, column)
     for column in FLAG_FEATURES:
