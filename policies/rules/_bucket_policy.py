@@ -23,8 +23,9 @@ from typing import Any
 
 from ._common import iam_wildcard, is_false, is_map, items, policy_statements
 
-#: Condition keys whose fixed values restrict who can use an ``Allow`` to ``*`` (lower case).
-RESTRICTING_KEYS = frozenset(
+#: Condition keys whose fixed values restrict who can use an ``Allow`` to ``*`` in any
+#: resource-based policy (lower case): who or where the request comes from.
+AWS_RESTRICTING_KEYS = frozenset(
     {
         "aws:sourcearn",
         "aws:sourceaccount",
@@ -39,6 +40,12 @@ RESTRICTING_KEYS = frozenset(
         "aws:principalaccount",
         "aws:principalarn",
         "aws:userid",
+    }
+)
+#: The keys that restrict an ``Allow`` to ``*`` in an S3 bucket policy: the ``aws:`` keys plus
+#: S3's own (the access point a request comes through, the KMS key it must use).
+RESTRICTING_KEYS = AWS_RESTRICTING_KEYS | frozenset(
+    {
         "s3:dataaccesspointaccount",
         "s3:dataaccesspointarn",
         "s3:x-amz-server-side-encryption-aws-kms-key-id",
@@ -180,8 +187,12 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
     return False
 
 
-def restricting_condition(condition: Any) -> bool:
-    """True when some condition pins a source/principal key to fixed values."""
+def restricting_condition(condition: Any, keys: frozenset[str] = RESTRICTING_KEYS) -> bool:
+    """True when some condition pins a source/principal key of ``keys`` to fixed values.
+
+    Values that are not plain data (a value unknown at preview) never pin anything here: a
+    caller that reads unknown values decides what they mean.
+    """
     if not is_map(condition):
         return False
     for operator in condition:
@@ -195,7 +206,7 @@ def restricting_condition(condition: Any) -> bool:
         for key in block:
             name = str(key).lower()
             values = items(block[key])
-            if name in RESTRICTING_KEYS and values and all(_fixed(name, v, base) for v in values):
+            if name in keys and values and all(_fixed(name, v, base) for v in values):
                 if name == "aws:sourceip" and _whole_space(values):
                     continue
                 return True
@@ -216,18 +227,26 @@ def _whole_space(cidrs: list[Any]) -> bool:
     return False
 
 
-def public_allows(document: Any) -> list[str]:
-    """One message per ``Allow`` statement that lets anyone in without a restricting condition."""
+def anyone_allowed(statement: Mapping[str, Any]) -> str | None:
+    """Who an ``Allow`` statement lets in when that is anyone (``None``: a Deny, or named principals).
+
+    ``Principal`` ``"*"``, ``{"AWS": "*"}``, ``{"AWS": ["arn:...:root", "*"]}`` (a ``*`` under any
+    key) or ``NotPrincipal`` (everyone but the listed principals); ``{"Service": "..."}`` is not anyone.
+    """
+    if _effect(statement) != "allow":
+        return None
+    if "NotPrincipal" in statement:
+        return "NotPrincipal (everyone but the listed principals)"
+    if _principal_is_anyone(statement.get("Principal")):
+        return f"Principal {statement.get('Principal')!r}"
+    return None
+
+
+def public_allows(document: Any, keys: frozenset[str] = RESTRICTING_KEYS) -> list[str]:
+    """One message per ``Allow`` statement that lets anyone in without a condition on ``keys``."""
     found = []
     for index, statement in enumerate(policy_statements(document)):
-        if _effect(statement) != "allow":
-            continue
-        if "NotPrincipal" in statement:
-            who = "NotPrincipal (everyone but the listed principals)"
-        elif _principal_is_anyone(statement.get("Principal")):
-            who = f"Principal {statement.get('Principal')!r}"
-        else:
-            continue
-        if not restricting_condition(statement.get("Condition")):
+        who = anyone_allowed(statement)
+        if who is not None and not restricting_condition(statement.get("Condition"), keys):
             found.append(f"Statement[{index}] allows {who} without a restricting condition")
     return found

@@ -308,6 +308,33 @@ CASES = [
         "not valid JSON",
         id="unparsable-key-policy-fails",
     ),
+    # resource-based policies outside S3 and KMS (tests/policies/test_resource_policy_public_semantics.py)
+    pytest.param(
+        "resource-policy-not-public",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        {"policy": doc({"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"})},
+        "policy Statement[0] allows Principal '*'",
+        id="public-queue-policy-fails",
+    ),
+    pytest.param(
+        "resource-policy-not-public",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        {
+            "policy": doc(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": "*",
+                    "Condition": {
+                        "ArnEquals": {"aws:SourceArn": "arn:aws:events:eu-west-1:111122223333:rule/r"}
+                    },
+                }
+            )
+        },
+        None,
+        id="service-queue-policy-passes",
+    ),
     # IAM
     pytest.param("iam-no-admin-access", IAM_POLICY, {"policy": doc(SCOPED)}, None, id="scoped-policy-passes"),
     pytest.param(

@@ -58,6 +58,7 @@ DEFAULT_LEVELS = {
     "s3-public-access-blocked": MANDATORY,
     "s3-bucket-policy-tls-only": MANDATORY,
     "s3-bucket-policy-not-public": MANDATORY,
+    "resource-policy-not-public": MANDATORY,
     "s3-sse-kms-encrypted": MANDATORY,
     "s3-bucket-access-logging": MANDATORY,
     "s3-bucket-security-baseline": MANDATORY,

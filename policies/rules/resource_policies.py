@@ -1,0 +1,220 @@
+"""Resource-based policies outside S3 and KMS: no Allow to anyone without a pinning condition.
+
+An SQS queue policy, SNS topic policy, ECR repository policy, Secrets Manager secret policy, S3
+access point policy, EventBridge bus policy, CloudWatch Logs resource policy, Glue catalog policy
+or SageMaker model package group policy that allows ``Principal: "*"`` (or uses ``NotPrincipal``)
+makes the resource public unless a condition pins the caller. "Public" is the S3 rule's reading
+(``_bucket_policy.anyone_allowed`` / ``restricting_condition``) with the ``aws:`` condition keys
+only (``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:SourceVpce``...);
+a service principal is not anyone. Lambda permissions and EventBridge permissions are not
+documents: their ``principal`` plus ``sourceArn``/``sourceAccount``/``principalOrgId`` (or the
+permission's ``condition``) are read as the one statement they add. S3 buckets and bucket
+policies (``s3-bucket-policy-not-public``) and KMS keys (``kms-key-policy-no-public-principal``)
+have their own rules and are not in the table.
+
+Documents are JSON strings or objects. A value unknown at preview is read with
+``_iam_documents``' markers: what is known to be public is reported, what could be either is
+undecided (never a silent pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import ResourceValidationArgs
+
+from ._bucket_policy import AWS_RESTRICTING_KEYS, anyone_allowed, restricting_condition
+from ._common import FSBP, HIGH, MANDATORY, framework, resource_rule
+from ._iam_documents import INVALID, Findings, Tri, Unknown, parse_document, read, statements
+
+Check = Iterator[str]
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(v) for v in value)
+    return False
+
+
+def _known_allow(statement: Mapping[str, Any]) -> Tri:
+    effect = statement.get("Effect")
+    if isinstance(effect, Unknown):
+        return effect
+    return isinstance(effect, str) and effect.lower() == "allow"
+
+
+class PublicResourcePolicy:
+    """The check of ``resource-policy-not-public``: one table of where each type keeps its
+    resource-based policy, one of the types whose grant is a principal plus conditions."""
+
+    #: pulumi type token -> the input (camelCase) holding the resource policy document.
+    DOCUMENTS: Mapping[str, str] = {
+        "aws:sqs/queue:Queue": "policy",
+        "aws:sqs/queuePolicy:QueuePolicy": "policy",
+        "aws-native:sqs:QueueInlinePolicy": "policyDocument",
+        "aws:sns/topic:Topic": "policy",
+        "aws:sns/topicPolicy:TopicPolicy": "policy",
+        "aws-native:sns:TopicPolicy": "policyDocument",
+        "aws-native:sns:TopicInlinePolicy": "policyDocument",
+        "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
+        "aws:ecr/registryPolicy:RegistryPolicy": "policy",
+        "aws-native:ecr:Repository": "repositoryPolicyText",
+        "aws-native:ecr:RegistryPolicy": "policyText",
+        "aws:secretsmanager/secret:Secret": "policy",
+        "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
+        "aws-native:secretsmanager:ResourcePolicy": "resourcePolicy",
+        "aws:s3/accessPoint:AccessPoint": "policy",
+        "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
+        "aws-native:s3:AccessPoint": "policy",
+        "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
+        "aws-native:events:EventBus": "policy",
+        "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
+        "aws-native:logs:ResourcePolicy": "policyDocument",
+        "aws:glue/resourcePolicy:ResourcePolicy": "policy",
+        "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": "resourcePolicy",
+        "aws-native:sagemaker:ModelPackageGroup": "modelPackageGroupPolicy",
+    }
+    #: Lambda permissions: ``principal`` plus the inputs Lambda turns into conditions.
+    LAMBDA_PERMISSIONS = ("aws:lambda/permission:Permission", "aws-native:lambda:Permission")
+    LAMBDA_CONDITIONS = (
+        ("sourceArn", "ArnLike", "aws:SourceArn"),
+        ("sourceAccount", "StringEquals", "aws:SourceAccount"),
+        ("principalOrgId", "StringEquals", "aws:PrincipalOrgID"),
+    )
+    #: EventBridge permissions: ``principal`` plus one ``condition`` {type, key, value}; the
+    #: aws-native one may give a whole ``statement`` instead.
+    EVENT_PERMISSIONS = ("aws:cloudwatch/eventPermission:EventPermission", "aws-native:events:EventBusPolicy")
+    FIX = (
+        "name the principals (accounts, roles or a service), or add a condition on fixed values of "
+        "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID (or aws:SourceVpce/aws:SourceVpc)."
+    )
+
+    @classmethod
+    def resource_types(cls) -> list[str]:
+        return [*cls.DOCUMENTS, *cls.LAMBDA_PERMISSIONS, *cls.EVENT_PERMISSIONS]
+
+    def __call__(self, args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+        kind = args.resource_type
+        if kind in self.DOCUMENTS:
+            yield from self._document(self.DOCUMENTS[kind], read(args.props, self.DOCUMENTS[kind]))
+        elif kind in self.LAMBDA_PERMISSIONS:
+            yield from self._lambda_permission(args.props)
+        elif kind in self.EVENT_PERMISSIONS:
+            yield from self._event_permission(args.props)
+
+    # --- one statement -----------------------------------------------------------------
+
+    @staticmethod
+    def public(statement: Any) -> tuple[Tri, str]:
+        """Whether ``statement`` lets anyone in unconditionally (an :class:`Unknown` when the
+        unknown parts decide it), and who."""
+        if isinstance(statement, Unknown):
+            return statement, "an unknown statement"
+        allow = _known_allow(statement)
+        if allow is False:
+            return False, ""
+        who = anyone_allowed({**statement, "Effect": "Allow"})
+        principal = statement.get("Principal")
+        if who is None and not _has_unknown(principal):
+            return False, ""
+        condition = statement.get("Condition")
+        if restricting_condition(condition, AWS_RESTRICTING_KEYS):
+            return False, ""
+        # What is known does not decide it: an unknown Effect, Principal or Condition might.
+        for part in (allow, None if who else principal, condition):
+            if _has_unknown(part):
+                return _first_unknown(part), who or "an unknown principal"
+        return True, who or ""
+
+    def _statements(self, prop: str, document: Any) -> Check:
+        findings = Findings()
+        for label, statement in statements(document):
+            verdict, who = self.public(statement)
+            sid = statement.get("Sid") if isinstance(statement, dict) else None
+            named = f"{label} (Sid {sid!r})" if isinstance(sid, str) and sid else label
+            findings.add(
+                verdict,
+                lambda named=named, who=who: (
+                    f"{prop} {named} allows {who} without a restricting condition, which makes the "
+                    f"resource public: {self.FIX}"
+                ),
+            )
+        yield from findings.report()
+
+    def _document(self, prop: str, raw: Any) -> Check:
+        document = parse_document(raw)
+        if document is None:
+            return
+        if document is INVALID:
+            yield f"{prop} is not valid JSON: pass a JSON policy document."
+            return
+        if isinstance(document, Unknown):
+            raise document.error
+        yield from self._statements(prop, document)
+
+    # --- principal-style grants --------------------------------------------------------
+
+    def _lambda_permission(self, props: Any) -> Check:
+        condition: dict[str, dict[str, Any]] = {}
+        for prop, operator, key in self.LAMBDA_CONDITIONS:
+            value = read(props, prop)
+            if value is not None:
+                condition.setdefault(operator, {})[key] = value
+        statement = {"Effect": "Allow", "Principal": read(props, "principal"), "Condition": condition}
+        yield from self._statements("principal", {"Statement": [statement]})
+
+    def _event_permission(self, props: Any) -> Check:
+        given = read(props, "statement")  # aws-native: one whole statement (object or JSON)
+        if given is not None:
+            if isinstance(given, str):
+                given = parse_document(given)
+            if given is INVALID:
+                yield "statement is not valid JSON: pass one JSON policy statement."
+                return
+            yield from self._statements("statement", {"Statement": [given]})
+            return
+        # {type, key, value} is one condition; an unknown one is kept whole (it decides nothing
+        # known, so a public principal stays undecided).
+        spec = read(props, "condition")
+        condition: Any = spec
+        if isinstance(spec, dict):
+            operator, key = spec.get("type"), spec.get("key")
+            if isinstance(operator, str) and isinstance(key, str):
+                condition = {operator: {key: spec.get("value")}}
+        statement = {"Effect": "Allow", "Principal": read(props, "principal"), "Condition": condition}
+        yield from self._statements("principal", {"Statement": [statement]})
+
+
+def _first_unknown(value: Any) -> Unknown:
+    if isinstance(value, Unknown):
+        return value
+    children = value.values() if isinstance(value, dict) else value
+    return next(_first_unknown(v) for v in children if _has_unknown(v))
+
+
+resource_policy_not_public = resource_rule(
+    name="resource-policy-not-public",
+    description=(
+        "Resource-based policies of SQS queues, SNS topics, ECR repositories and registries, Secrets "
+        "Manager secrets, S3 access points, EventBridge buses, CloudWatch Logs, the Glue catalog and "
+        "SageMaker model package groups, and Lambda/EventBridge permissions, must not Allow "
+        "Principal '*' (or use NotPrincipal) unless a condition pins fixed values of aws:SourceArn, "
+        "aws:SourceAccount, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce or aws:SourceVpc. "
+        "Fix: name the principals or add such a condition (S3 buckets and KMS keys have their own rules)."
+    ),
+    resource_types=PublicResourcePolicy.resource_types(),
+    check=PublicResourcePolicy(),
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(
+        FSBP, "SQS.3", "SNS.4, Lambda.1; Cfg sns-topic-no-public-access; Checkov CKV_AWS_169, CKV_AWS_72"
+    ),
+    tags=["access", "public-access"],
+)
+
+POLICIES = [resource_policy_not_public]
