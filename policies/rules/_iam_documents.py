@@ -481,6 +481,21 @@ def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:
     return True
 
 
+def positive_operator(operator: str) -> str | None:
+    """``operator`` lower-cased without ``ForAnyValue:`` when it restricts (the request must match a
+    listed value), else None: negated operators, ``...IfExists``, ``Null`` and ``ForAllValues:``."""
+    name = operator.lower()
+    if name.startswith("forallvalues:") or name.endswith("ifexists"):
+        return None
+    name = name.removeprefix("foranyvalue:")
+    return name if name in _EXACT_OPERATORS or name in _WILDCARD_OPERATORS else None
+
+
+def is_wildcard_operator(name: str) -> bool:
+    """Whether a :func:`positive_operator` name reads ``*`` and ``?`` as wildcards."""
+    return name in _WILDCARD_OPERATORS
+
+
 def condition_restricts(statement: Any, keys: Iterable[ConditionKey], *, service: str | None = None) -> Tri:
     """Whether ``Condition`` restricts the statement through one of ``keys``.
 
@@ -497,11 +512,8 @@ def condition_restricts(statement: Any, keys: Iterable[ConditionKey], *, service
     wanted = list(keys)
     found: list[Tri] = []
     for operator, block in condition.items():
-        name = operator.lower()
-        if name.startswith("forallvalues:") or name.endswith("ifexists"):
-            continue
-        name = name.removeprefix("foranyvalue:")
-        if name not in _EXACT_OPERATORS and name not in _WILDCARD_OPERATORS:
+        name = positive_operator(operator)
+        if name is None:
             continue
         if isinstance(block, Unknown):
             found.append(block)

@@ -73,6 +73,11 @@ ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
 SAGEMAKER = {"Service": "sagemaker.amazonaws.com"}
 EXEC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/mlops-platform/prod/training"
 POD_IDENTITY = {"Service": "pods.eks.amazonaws.com"}
+GITHUB_TRUST = {
+    "Effect": "Allow",
+    "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"},
+    "Action": "sts:AssumeRoleWithWebIdentity",
+}
 POD_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
 POD_TAGS = {
     "aws:SourceAccount": ACCOUNT,
@@ -215,6 +220,33 @@ CASES = [
         {"assumeRolePolicy": doc({**trust(POD_IDENTITY), "Effect": "Deny"})},
         None,
         id="pod-identity-deny-statement-passes",
+    ),
+    # --- CKV_AWS_358: federated trust (tests/policies/test_federated_trust_semantics.py has the rest)
+    pytest.param(
+        "iam-role-federated-trust-scoped",
+        ROLE,
+        {"assumeRolePolicy": doc(GITHUB_TRUST)},
+        "token.actions.githubusercontent.com:sub",
+        id="federated-github-trust-without-subject-fails",
+    ),
+    pytest.param(
+        "iam-role-federated-trust-scoped",
+        ROLE,
+        {
+            "assumeRolePolicy": doc(
+                {
+                    **GITHUB_TRUST,
+                    "Condition": {
+                        "StringEquals": {
+                            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                            "token.actions.githubusercontent.com:sub": "repo:my-org/churn-data:ref:refs/heads/main",
+                        }
+                    },
+                }
+            )
+        },
+        None,
+        id="federated-github-trust-pinned-to-a-repository-passes",
     ),
     # --- CKV_AWS_60: trust policies -----------------------------------------------------
     pytest.param(

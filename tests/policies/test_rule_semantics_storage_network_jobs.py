@@ -98,6 +98,7 @@ DEFAULT_LEVELS = {
     "alarm-has-actions": MANDATORY,
     "sns-topic-kms-encrypted": MANDATORY,
     "iam-role-trust-not-public": MANDATORY,
+    "iam-role-federated-trust-scoped": MANDATORY,
     "iam-pod-identity-trust-scoped": ADVISORY,
     "notebook-no-direct-internet": MANDATORY,
     "notebook-in-vpc": MANDATORY,
