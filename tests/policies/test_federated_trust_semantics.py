@@ -388,6 +388,16 @@ def test_the_platforms_dvc_remote_trust_passes() -> None:
             id="unknown-condition",
         ),
         pytest.param(
+            {
+                "assumeRolePolicy": {
+                    "Statement": [
+                        {"Effect": UNKNOWN_STRING_VALUE, "NotPrincipal": {"AWS": "x"}, "Action": WEB}
+                    ]
+                }
+            },
+            id="unknown-effect-of-a-not-principal",
+        ),
+        pytest.param(
             {"assumeRolePolicy": {"Statement": [federated(GITHUB_PROVIDER, action=UNKNOWN_STRING_VALUE)]}},
             id="unknown-action-of-an-unscoped-trust",
         ),
