@@ -1,7 +1,7 @@
 """Compute governance: instance types allowed per environment and the stack's GPU budget.
 
 Both read instance types the same way (``instances_of``): endpoint variants (shadow ones
-too, serverless skipped), training jobs, notebooks, monitoring jobs and schedules, and the
+too, serverless skipped; counted at their managed-instance-scaling ceiling), training jobs, notebooks, monitoring jobs and schedules, and the
 job steps of pipeline definitions (``{"Get": "Parameters.X"}`` resolved to X's default,
 other expressions skipped).
 """
@@ -81,13 +81,23 @@ def _cluster(props: Any, base: str) -> list[Instance]:
     ]
 
 
+def _variant_count(variant: Any) -> float:
+    """Instances a variant can run: its initial count, or the ceiling of its managed instance
+    scaling (``managedInstanceScaling.maxInstanceCount``, unless ``status`` is ``DISABLED``)."""
+    count = number(get(variant, "initialInstanceCount")) or 1.0
+    managed = get(variant, "managedInstanceScaling")
+    if managed is not None and get(managed, "status") != "DISABLED":
+        count = max(count, number(get(managed, "maxInstanceCount")) or 0.0)
+    return count
+
+
 def instances_of(resource_type: str, props: Any) -> list[Instance]:
     """Every ``(path, instance type, count)`` a compute resource asks for (serverless skipped)."""
     if resource_type in NOTEBOOKS:
         return [("instanceType", get(props, "instanceType"), 1.0)]
     if resource_type in ENDPOINT_CONFIGS:
         return [
-            (f"{path}.instanceType", get(v, "instanceType"), number(get(v, "initialInstanceCount")) or 1.0)
+            (f"{path}.instanceType", get(v, "instanceType"), _variant_count(v))
             for path, v in endpoint_variants(props)
             if not is_serverless(v)
         ]
@@ -263,7 +273,7 @@ gpu_instance_quota = stack_rule(
     name="gpu-instance-quota",
     description=(
         "The GPU instances a stack can run (endpoint variants at max(initialInstanceCount, autoscaling "
-        "maxCapacity), training jobs, tuning jobs and steps x MaxParallelTrainingJobs, notebooks, "
+        "maxCapacity, managedInstanceScaling.maxInstanceCount), training jobs, tuning jobs and steps x MaxParallelTrainingJobs, notebooks, "
         "monitoring jobs, pipeline steps) must stay within "
         "maxGpuInstances. GPU families: policies/aws_instance_types.py (inf/trn/dl1 are not GPUs). "
         "Fix: reduce counts or raise the environment's quota."
