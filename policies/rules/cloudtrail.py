@@ -5,7 +5,8 @@ CloudTrail.1) and Checkov on the Terraform/Pulumi resource (CKV_AWS_36, CKV_AWS_
 on ``aws:cloudtrail/trail:Trail`` and its aws-native twin (the same property names). CloudTrail.1
 also asks that some multi-region trail record read and write management events; that is the
 account's concern (an organisation trail may do it), so here each trail is held to the
-multi-region part only.
+multi-region part only, and a trail whose logging is stopped (``enableLogging`` /
+``isLogging`` false) records no region at all.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import FSBP, HIGH, MANDATORY, MEDIUM, framework, get, is_set, is_true, resource_rule
+from ._common import FSBP, HIGH, MANDATORY, MEDIUM, framework, get, is_false, is_set, is_true, resource_rule
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 NATIVE_TRAIL = "aws-native:cloudtrail:Trail"
@@ -41,11 +42,21 @@ def _kms_encrypted(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Chec
         )
 
 
+#: Whether the trail is logging: pulumi-aws ``enableLogging`` (default true), aws-native ``isLogging``.
+LOGGING = {TRAIL: "enableLogging", NATIVE_TRAIL: "isLogging"}
+
+
 def _multi_region(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     if not is_true(get(args.props, "isMultiRegionTrail")):
         yield (
             "isMultiRegionTrail is not true: set is_multi_region_trail=True so activity in every "
             "region (including ones nobody uses yet) is recorded."
+        )
+    logging = LOGGING[args.resource_type]
+    if is_false(get(args.props, logging)):
+        yield (
+            f"{logging} is false: a stopped trail records no region at all; remove enable_logging=False "
+            "(aws-native: set is_logging=True)."
         )
 
 
@@ -79,7 +90,10 @@ cloudtrail_kms_encrypted = resource_rule(
 
 cloudtrail_multi_region = resource_rule(
     name="cloudtrail-multi-region",
-    description=("CloudTrail trails must record every region. Fix: set isMultiRegionTrail to true."),
+    description=(
+        "CloudTrail trails must record every region, and be logging. Fix: set isMultiRegionTrail to "
+        "true and leave enableLogging (aws-native: isLogging) true."
+    ),
     resource_types=TRAILS,
     check=_multi_region,
     enforcement_level=MANDATORY,

@@ -76,3 +76,31 @@ def test_gpu_quota_unknown_managed_ceiling_is_undecided(records) -> None:
     report = evaluate_report(records(specs), None, [get_policy("gpu-instance-quota")])
     assert report.violations == []
     assert [u.policy_name for u in report.undecided] == ["gpu-instance-quota"]
+
+
+# --- cloudtrail-multi-region: a stopped trail records no region --------------------------------
+
+TRAIL = "aws:cloudtrail/trail:Trail"
+NATIVE_TRAIL = "aws-native:cloudtrail:Trail"
+TRAIL_OK = {"s3BucketName": "audit", "isMultiRegionTrail": True, "enableLogFileValidation": True}
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        pytest.param(
+            TRAIL, {**TRAIL_OK, "enableLogging": False}, "enableLogging", id="stopped-trail-refused"
+        ),
+        pytest.param(
+            NATIVE_TRAIL, {**TRAIL_OK, "isLogging": False}, "isLogging", id="stopped-native-trail-refused"
+        ),
+        pytest.param(TRAIL, TRAIL_OK, None, id="trail-logging-by-default-passes"),
+        pytest.param(NATIVE_TRAIL, {**TRAIL_OK, "isLogging": True}, None, id="native-trail-logging-passes"),
+    ],
+)
+def test_cloudtrail_multi_region_trail_must_be_logging(
+    check_resource, outcome, resource_type, inputs, fragment
+) -> None:
+    outcome(
+        check_resource("cloudtrail-multi-region", resource_type, inputs), "cloudtrail-multi-region", fragment
+    )
