@@ -220,24 +220,37 @@ def _flow_log_vpc_prop(flow_log: PolicyResource) -> str | None:
     return "vpcId"
 
 
+def _records_rejected(flow_log: PolicyResource) -> bool | None:
+    """Whether a flow log records rejected traffic (FSBP EC2.6 asks for REJECT at least): its
+    ``trafficType`` is not ``ACCEPT`` (``ALL``, ``REJECT``; EC2 requires one for a VPC); None when
+    unknown at preview."""
+    try:
+        return get(flow_log.props, "trafficType") != "ACCEPT"
+    except UnknownValueError:
+        return None
+
+
 def _vpc_flow_logs(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
-    flow_logs = VpcAttachments(
-        (flow_log, prop)
+    on_vpcs = [
+        (flow_log, prop, _records_rejected(flow_log))
         for flow_log in of_type(args.resources, FLOW_LOG_TYPES)
         if (prop := _flow_log_vpc_prop(flow_log)) is not None
-    )
+    ]
+    flow_logs = VpcAttachments((f, prop) for f, prop, rejected in on_vpcs if rejected)
+    maybe = VpcAttachments((f, prop) for f, prop, rejected in on_vpcs if rejected is None)
     undecided = Undecided()
 
     def check(vpc: PolicyResource) -> StackFindings:
         attached = flow_logs.attached(vpc)
         if attached:
             return
-        if attached is None:
+        if attached is None or maybe.attached(vpc) is not False:
             raise UnknownValueError(UNKNOWN_STRING_VALUE, ["vpcId"])
         yield (
             (
-                f"VPC {vpc.name!r} has no aws.ec2.FlowLog (or aws-native FlowLog on it): create one with vpc_id=<vpc>.id, "
-                "traffic_type='ALL' and a KMS-encrypted log group destination."
+                f"VPC {vpc.name!r} has no aws.ec2.FlowLog (or aws-native FlowLog on it) recording rejected traffic: "
+                "create one with vpc_id=<vpc>.id, traffic_type='ALL' (or 'REJECT'; 'ACCEPT' alone misses "
+                "blocked probes) and a KMS-encrypted log group destination."
             ),
             vpc.urn,
         )
@@ -345,8 +358,9 @@ vpc_default_security_group_adopted = stack_rule(
 vpc_flow_logs_enabled = stack_rule(
     name="vpc-flow-logs-enabled",
     description=(
-        "Every VPC needs a flow log. Fix: create an aws.ec2.FlowLog with vpc_id=<vpc>.id (aws-native: "
-        "resourceType 'VPC', resourceId=<vpc>.vpc_id)."
+        "Every VPC needs a flow log recording rejected traffic (trafficType ALL or REJECT). Fix: create an "
+        "aws.ec2.FlowLog with vpc_id=<vpc>.id and traffic_type='ALL' (aws-native: resourceType 'VPC', "
+        "resourceId=<vpc>.vpc_id)."
     ),
     check=_vpc_flow_logs,
     enforcement_level=ADVISORY,

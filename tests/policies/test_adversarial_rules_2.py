@@ -104,3 +104,41 @@ def test_cloudtrail_multi_region_trail_must_be_logging(
     outcome(
         check_resource("cloudtrail-multi-region", resource_type, inputs), "cloudtrail-multi-region", fragment
     )
+
+
+# --- vpc-flow-logs-enabled: a flow log of accepted traffic only misses what EC2.6 asks for -----
+
+VPC = "aws:ec2/vpc:Vpc"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+NATIVE_FLOW_LOG = "aws-native:ec2:FlowLog"
+
+
+def _flow_log_graph(resource_type: str, traffic: Any) -> list[dict[str, Any]]:
+    prop = "resourceId" if resource_type == NATIVE_FLOW_LOG else "vpcId"
+    inputs = {"trafficType": traffic, **({"resourceType": "VPC"} if resource_type == NATIVE_FLOW_LOG else {})}
+    return [
+        {"type": VPC, "name": "vpc", "inputs": {"cidrBlock": "10.0.0.0/16"}},
+        {"type": resource_type, "name": "flow", "inputs": inputs, "deps": {prop: ["vpc"]}},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "traffic", "violated"),
+    [
+        pytest.param(FLOW_LOG, "ACCEPT", True, id="accept-only-flow-log-refused"),
+        pytest.param(NATIVE_FLOW_LOG, "ACCEPT", True, id="native-accept-only-flow-log-refused"),
+        pytest.param(FLOW_LOG, "REJECT", False, id="reject-flow-log-passes"),
+        pytest.param(NATIVE_FLOW_LOG, "ALL", False, id="native-all-flow-log-passes"),
+    ],
+)
+def test_flow_log_must_record_rejected_traffic(check_stack, resource_type, traffic, violated) -> None:
+    violations = check_stack("vpc-flow-logs-enabled", _flow_log_graph(resource_type, traffic))
+    assert bool(violations) is violated, [v.message for v in violations]
+
+
+def test_flow_log_with_unknown_traffic_type_is_undecided(records) -> None:
+    report = evaluate_report(
+        records(_flow_log_graph(FLOW_LOG, UNKNOWN_STRING_VALUE)), None, [get_policy("vpc-flow-logs-enabled")]
+    )
+    assert report.violations == []
+    assert report.stack_undecided == {"vpc-flow-logs-enabled": 1}
