@@ -24,6 +24,7 @@ which are checked like any other.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -218,10 +219,33 @@ def _resources(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     if pod.partial:
         return
     for path, container in pod.containers(*RUNNING):
-        for kind in ("requests", "limits"):
-            for resource in ("cpu", "memory"):
-                if not is_set(get(container, f"resources.{kind}.{resource}")):
-                    yield f"{path}.resources.{kind}.{resource} is unset: set it so the pod is scheduled and bounded."
+        for resource in ("cpu", "memory"):
+            limit = get(container, f"resources.limits.{resource}")
+            if not is_set(get(container, f"resources.requests.{resource}")):
+                yield f"{path}.resources.requests.{resource} is unset: set it so the pod is scheduled and bounded."
+            if not is_set(limit):
+                yield f"{path}.resources.limits.{resource} is unset: set it so the pod is scheduled and bounded."
+            elif not _bounds(limit):
+                yield (
+                    f"{path}.resources.limits.{resource} is {shown(limit)}: a zero limit sets no limit at all; "
+                    "set a positive one so the container is bounded."
+                )
+
+
+_QUANTITY_NUMBER = re.compile(r"\s*\+?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def _bounds(quantity: Any) -> bool:
+    """A limit that bounds the container: set and not zero (the kubelet sets no cgroup limit for
+    ``0``, ``"0"``, ``"0Mi"``, ``"0m"``)."""
+    if not is_set(quantity):
+        return False
+    if isinstance(quantity, bool):
+        return True
+    if isinstance(quantity, int | float):
+        return quantity > 0
+    found = _QUANTITY_NUMBER.match(str(quantity))
+    return found is None or float(found[1]) > 0
 
 
 def _image_digest(pod: PodSpec, _: Mapping[str, Any]) -> Check:

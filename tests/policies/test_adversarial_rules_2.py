@@ -142,3 +142,58 @@ def test_flow_log_with_unknown_traffic_type_is_undecided(records) -> None:
     )
     assert report.violations == []
     assert report.stack_undecided == {"vpc-flow-logs-enabled": 1}
+
+
+# --- k8s-resources-bounded: a zero limit bounds nothing; a positive limit alone schedules -------
+
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+POD = "kubernetes:core/v1:Pod"
+BOUNDED = {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "2Gi"}}
+
+
+def _workload(resource_type: str, resources: dict[str, Any]) -> dict[str, Any]:
+    spec = {"containers": [{"name": "server", "image": "model@sha256:abc", "resources": resources}]}
+    if resource_type == POD:
+        return {"metadata": {"namespace": "serving"}, "spec": spec}
+    return {"metadata": {"namespace": "serving"}, "spec": {"template": {"spec": spec}}}
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "resources", "fragment"),
+    [
+        pytest.param(
+            DEPLOYMENT,
+            {**BOUNDED, "limits": {"cpu": "0", "memory": "2Gi"}},
+            "limits.cpu is '0'",
+            id="zero-cpu-limit-refused",
+        ),
+        pytest.param(
+            POD,
+            {**BOUNDED, "limits": {"cpu": "1", "memory": "0Mi"}},
+            "limits.memory",
+            id="zero-memory-limit-refused",
+        ),
+        pytest.param(
+            DEPLOYMENT,
+            {**BOUNDED, "limits": {"cpu": 0, "memory": "2Gi"}},
+            "limits.cpu",
+            id="numeric-zero-limit-refused",
+        ),
+        pytest.param(
+            DEPLOYMENT,
+            {**BOUNDED, "limits": {"cpu": "0.000m", "memory": "2Gi"}},
+            "limits.cpu",
+            id="zero-millicpu-limit-refused",
+        ),
+        pytest.param(DEPLOYMENT, BOUNDED, None, id="positive-limits-pass"),
+        pytest.param(
+            DEPLOYMENT,
+            {**BOUNDED, "limits": {"cpu": "0.5", "memory": "512Mi"}},
+            None,
+            id="fractional-limit-passes",
+        ),
+    ],
+)
+def test_zero_limit_is_no_limit(check_resource, outcome, resource_type, resources, fragment) -> None:
+    violations = check_resource("k8s-resources-bounded", resource_type, _workload(resource_type, resources))
+    outcome(violations, "k8s-resources-bounded", fragment)
