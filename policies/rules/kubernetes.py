@@ -221,7 +221,8 @@ def _resources(pod: PodSpec, _: Mapping[str, Any]) -> Check:
     for path, container in pod.containers(*RUNNING):
         for resource in ("cpu", "memory"):
             limit = get(container, f"resources.limits.{resource}")
-            if not is_set(get(container, f"resources.requests.{resource}")):
+            # Kubernetes copies a limit into an unset request: a positive limit alone schedules the pod.
+            if not is_set(get(container, f"resources.requests.{resource}")) and not _bounds(limit):
                 yield f"{path}.resources.requests.{resource} is unset: set it so the pod is scheduled and bounded."
             if not is_set(limit):
                 yield f"{path}.resources.limits.{resource} is unset: set it so the pod is scheduled and bounded."

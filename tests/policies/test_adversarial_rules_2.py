@@ -197,3 +197,23 @@ def _workload(resource_type: str, resources: dict[str, Any]) -> dict[str, Any]:
 def test_zero_limit_is_no_limit(check_resource, outcome, resource_type, resources, fragment) -> None:
     violations = check_resource("k8s-resources-bounded", resource_type, _workload(resource_type, resources))
     outcome(violations, "k8s-resources-bounded", fragment)
+
+
+@pytest.mark.parametrize(
+    ("resources", "fragment"),
+    [
+        pytest.param(
+            {"limits": {"cpu": "1", "memory": "2Gi"}}, None, id="limits-only-pass-requests-default-to-them"
+        ),
+        pytest.param(
+            {"limits": {"cpu": "1"}, "requests": {"memory": "1Gi"}}, "limits.memory", id="memory-unbounded"
+        ),
+        pytest.param({"requests": {"cpu": "1", "memory": "1Gi"}}, "limits.cpu", id="requests-only-refused"),
+        pytest.param(
+            {"limits": {"cpu": "0", "memory": "2Gi"}}, "requests.cpu", id="zero-limit-does-not-stand-in"
+        ),
+    ],
+)
+def test_limit_stands_in_for_an_unset_request(check_resource, outcome, resources, fragment) -> None:
+    violations = check_resource("k8s-resources-bounded", DEPLOYMENT, _workload(DEPLOYMENT, resources))
+    outcome(violations, "k8s-resources-bounded", fragment)
