@@ -3,7 +3,8 @@
 A stack rule, because the demand is on the stack as a whole: some ``aws:budgets/budget:Budget``
 (or its aws-native twin) of type ``COST`` must exist among its resources, and every such budget
 must notify an SNS topic (where the stack's alerting subscribes people and pagers) on actual or
-forecast spend. An e-mail-only budget reaches one inbox and no on-call rotation. The AWS
+forecast spend rising above its threshold (``GREATER_THAN``). An e-mail-only budget reaches one
+inbox and no on-call rotation. The AWS
 Well-Architected Cost Optimization pillar asks for both (COST02-BP05 "Implement cost controls",
 COST03-BP05 "Configure billing and cost management tools": budgets with notifications). The rule
 defaults to advisory; ``policies/staging.json`` and ``policies/prod.json`` make it mandatory.
@@ -35,6 +36,8 @@ BUDGETS = (BUDGET, NATIVE_BUDGET)
 #: What counts as the stack creating AWS resources (providers are not resources).
 CLOUD_PREFIXES = ("aws:", "aws-native:")
 NOTIFIED_ON = ("ACTUAL", "FORECASTED")
+#: The comparison that fires on an overrun (``LESS_THAN`` and ``EQUAL_TO`` do not).
+OVERSPEND = "GREATER_THAN"
 
 Findings = Iterator[tuple[str, str | None]]
 
@@ -45,22 +48,28 @@ def _budget_type(budget: PolicyResource) -> Any:
     return get(budget.props, "budgetType")
 
 
+def _on_overspend(kind: Any, operator: Any) -> bool:
+    """A notification on actual or forecast spend that fires when it rises above the threshold
+    (``LESS_THAN`` fires while spend is low, ``EQUAL_TO`` on the exact amount only)."""
+    return kind in NOTIFIED_ON and operator == OVERSPEND
+
+
 def _sns_notifications(budget: PolicyResource) -> list[Any]:
     """The budget's notifications on actual or forecast spend that go to at least one SNS topic."""
     found = []
     if budget.resource_type == NATIVE_BUDGET:
         for entry in items(get(budget.props, "notificationsWithSubscribers")):
             kind = get(entry, "notification.notificationType")
-            if kind in NOTIFIED_ON and any(
+            if _on_overspend(kind, get(entry, "notification.comparisonOperator")) and any(
                 get(subscriber, "subscriptionType") == "SNS" and is_set(get(subscriber, "address"))
                 for subscriber in items(get(entry, "subscribers"))
             ):
                 found.append(entry)
         return found
     for notification in items(get(budget.props, "notifications")):
-        if get(notification, "notificationType") in NOTIFIED_ON and is_set(
-            get(notification, "subscriberSnsTopicArns")
-        ):
+        if _on_overspend(
+            get(notification, "notificationType"), get(notification, "comparisonOperator")
+        ) and is_set(get(notification, "subscriberSnsTopicArns")):
             found.append(notification)
     return found
 
@@ -75,9 +84,10 @@ def _check_budget(budget: PolicyResource) -> Findings:
         )
     if not _sns_notifications(budget):
         yield (
-            "no notification on ACTUAL or FORECASTED spend goes to an SNS topic, so an overrun pages no "
-            "one: add notifications with subscriber_sns_topic_arns=[<the stack's alert topic>] (its "
-            "policy must let budgets.amazonaws.com publish).",
+            "no notification on ACTUAL or FORECASTED spend goes to an SNS topic with comparison_operator "
+            "'GREATER_THAN', so an overrun pages no one: add notifications with "
+            "comparison_operator='GREATER_THAN' and subscriber_sns_topic_arns=[<the stack's alert "
+            "topic>] (its policy must let budgets.amazonaws.com publish).",
             budget.urn,
         )
 
@@ -99,7 +109,7 @@ stack_cost_budget = stack_rule(
     name="stack-cost-budget",
     description=(
         "A stack that creates AWS resources has a COST budget that notifies an SNS topic on actual or "
-        "forecast spend. Fix: add an aws.budgets.Budget with budget_type='COST' and notifications "
+        "forecast spend GREATER_THAN a threshold. Fix: add an aws.budgets.Budget with budget_type='COST' and notifications "
         "whose subscriber_sns_topic_arns name the alert topic (this platform: budget.enabled with "
         "budget.monthly_limit_usd)."
     ),

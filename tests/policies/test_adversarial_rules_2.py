@@ -217,3 +217,60 @@ def test_zero_limit_is_no_limit(check_resource, outcome, resource_type, resource
 def test_limit_stands_in_for_an_unset_request(check_resource, outcome, resources, fragment) -> None:
     violations = check_resource("k8s-resources-bounded", DEPLOYMENT, _workload(DEPLOYMENT, resources))
     outcome(violations, "k8s-resources-bounded", fragment)
+
+
+# --- stack-cost-budget: a notification that never fires on an overrun pages no one -------------
+
+TOPIC_ARN = "arn:aws:sns:eu-west-1:111122223333:alerts"
+BUCKET = {"type": "aws:s3/bucket:Bucket", "name": "data", "inputs": {"bucket": "data"}}
+
+
+def _budget(operator: Any) -> dict[str, Any]:
+    notification = {
+        "notificationType": "ACTUAL",
+        "comparisonOperator": operator,
+        "threshold": 100.0,
+        "thresholdType": "PERCENTAGE",
+        "subscriberSnsTopicArns": [TOPIC_ARN],
+    }
+    inputs = {
+        "budgetType": "COST",
+        "timeUnit": "MONTHLY",
+        "limitAmount": "100",
+        "notifications": [notification],
+    }
+    return {"type": "aws:budgets/budget:Budget", "name": "budget", "inputs": inputs}
+
+
+def _native_budget(operator: Any) -> dict[str, Any]:
+    entry = {
+        "notification": {"notificationType": "FORECASTED", "comparisonOperator": operator, "threshold": 100},
+        "subscribers": [{"subscriptionType": "SNS", "address": TOPIC_ARN}],
+    }
+    inputs = {
+        "budget": {"budgetType": "COST", "timeUnit": "MONTHLY"},
+        "notificationsWithSubscribers": [entry],
+    }
+    return {"type": "aws-native:budgets:Budget", "name": "budget", "inputs": inputs}
+
+
+@pytest.mark.parametrize(
+    ("budget", "fragment"),
+    [
+        pytest.param(_budget("LESS_THAN"), "GREATER_THAN", id="less-than-notification-refused"),
+        pytest.param(_budget("EQUAL_TO"), "GREATER_THAN", id="equal-to-notification-refused"),
+        pytest.param(_native_budget("LESS_THAN"), "GREATER_THAN", id="native-less-than-notification-refused"),
+        pytest.param(_budget("GREATER_THAN"), None, id="greater-than-notification-passes"),
+        pytest.param(_native_budget("GREATER_THAN"), None, id="native-greater-than-notification-passes"),
+    ],
+)
+def test_budget_notification_fires_on_overspend(check_stack, outcome, budget, fragment) -> None:
+    outcome(check_stack("stack-cost-budget", [BUCKET, budget]), "stack-cost-budget", fragment)
+
+
+def test_budget_with_unknown_comparison_is_undecided(records) -> None:
+    report = evaluate_report(
+        records([BUCKET, _budget(UNKNOWN_STRING_VALUE)]), None, [get_policy("stack-cost-budget")]
+    )
+    assert report.violations == []
+    assert report.stack_undecided == {"stack-cost-budget": 1}
