@@ -7,6 +7,9 @@ Results are copies of the data queried: they are encrypted with a KMS key (``SSE
 results in Athena-owned storage (``managedQueryResultsConfiguration.enabled``) passes when that
 storage is encrypted with a named KMS key (``managedQueryResultsConfiguration.encryptionConfiguration.kmsKey``).
 
+aws-native's deprecated ``workGroupConfigurationUpdates`` must not undo any of it (turn enforcement
+off, remove the results encryption or pick a non-KMS option).
+
 An unset enforcement flag is judged by the resource type's default: pulumi-aws (the Terraform
 provider) defaults ``enforceWorkgroupConfiguration`` to true; aws-native (CloudFormation) to false.
 """
@@ -18,7 +21,7 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import CHECKOV, HIGH, MANDATORY, framework, get, is_set, is_true, resource_rule, shown
+from ._common import CHECKOV, HIGH, MANDATORY, framework, get, is_false, is_set, is_true, resource_rule, shown
 
 WORKGROUP = "aws:athena/workgroup:Workgroup"
 NATIVE_WORKGROUP = "aws-native:athena:WorkGroup"
@@ -46,9 +49,39 @@ ENFORCED_BY_DEFAULT = {WORKGROUP: True, NATIVE_WORKGROUP: False}
 CloudFormation resource's default is false."""
 
 
+UPDATES = "workGroupConfigurationUpdates"
+
+
+def _native_updates(props: Any) -> Check:
+    """What aws-native's deprecated ``workGroupConfigurationUpdates`` undoes on an update: it can turn
+    enforcement off or remove or weaken the results encryption ``workGroupConfiguration`` sets."""
+    updates = get(props, UPDATES)
+    if updates is None:
+        return
+    if is_false(get(updates, "enforceWorkGroupConfiguration")):
+        yield (
+            f"{UPDATES}.enforceWorkGroupConfiguration is false: the update turns enforcement off; "
+            "remove it (the property is deprecated) and set workGroupConfiguration instead."
+        )
+    results = get(updates, "resultConfigurationUpdates")
+    if is_true(get(results, "removeEncryptionConfiguration")):
+        yield (
+            f"{UPDATES}.resultConfigurationUpdates.removeEncryptionConfiguration is true: the update "
+            "removes the results encryption; remove it and set workGroupConfiguration instead."
+        )
+    option = get(results, "encryptionConfiguration.encryptionOption")
+    if option is not None and option not in KMS_OPTIONS:
+        yield (
+            f"{UPDATES}.resultConfigurationUpdates.encryptionConfiguration.encryptionOption is {shown(option)}: "
+            f"encrypt query results with KMS ({' or '.join(KMS_OPTIONS)}) and a customer-managed key."
+        )
+
+
 def _workgroup_encrypted_enforced(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     paths = _PATHS[args.resource_type]
     props: Any = args.props
+    if args.resource_type == NATIVE_WORKGROUP:
+        yield from _native_updates(props)
     enforce = get(props, paths["enforce"])
     if enforce is None:
         enforce = ENFORCED_BY_DEFAULT[args.resource_type]

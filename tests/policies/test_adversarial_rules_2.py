@@ -274,3 +274,52 @@ def test_budget_with_unknown_comparison_is_undecided(records) -> None:
     )
     assert report.violations == []
     assert report.stack_undecided == {"stack-cost-budget": 1}
+
+
+# --- athena-workgroup-encrypted-enforced: aws-native's configuration updates must not undo it ---
+
+NATIVE_WORKGROUP = "aws-native:athena:WorkGroup"
+KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
+NATIVE_WORKGROUP_OK = {
+    "name": "analytics",
+    "workGroupConfiguration": {
+        "enforceWorkGroupConfiguration": True,
+        "resultConfiguration": {
+            "outputLocation": "s3://results/",
+            "encryptionConfiguration": {"encryptionOption": "SSE_KMS", "kmsKey": KEY},
+        },
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("updates", "fragment"),
+    [
+        pytest.param(
+            {"enforceWorkGroupConfiguration": False}, "enforceWorkGroupConfiguration", id="update-unenforces"
+        ),
+        pytest.param(
+            {"resultConfigurationUpdates": {"removeEncryptionConfiguration": True}},
+            "removeEncryptionConfiguration",
+            id="update-removes-encryption",
+        ),
+        pytest.param(
+            {"resultConfigurationUpdates": {"encryptionConfiguration": {"encryptionOption": "SSE_S3"}}},
+            "SSE_S3",
+            id="update-weakens-encryption",
+        ),
+        pytest.param(
+            {
+                "enforceWorkGroupConfiguration": True,
+                "resultConfigurationUpdates": {"removeOutputLocation": False},
+            },
+            None,
+            id="harmless-update-passes",
+        ),
+        pytest.param(None, None, id="no-update-passes"),
+    ],
+)
+def test_native_workgroup_updates_cannot_undo_enforcement(check_resource, outcome, updates, fragment) -> None:
+    inputs = {**NATIVE_WORKGROUP_OK, **({"workGroupConfigurationUpdates": updates} if updates else {})}
+    violations = check_resource("athena-workgroup-encrypted-enforced", NATIVE_WORKGROUP, inputs)
+    outcome(violations, "athena-workgroup-encrypted-enforced", fragment)
