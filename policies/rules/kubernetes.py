@@ -349,12 +349,19 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
     selected = selected or any(
         get(e, "key") in keys for t in terms for e in items(get(t, "matchExpressions"))
     )
-    tolerated = any(get(t, "key") == gpu for t in items(pod.get("tolerations")))
+    tolerated = any(_tolerates(t, gpu) for t in items(pod.get("tolerations")))
     if not (selected or tolerated):
         yield (
             f"{pod.path}.nodeSelector has no GPU key and {pod.path}.tolerations has no '{gpu}' toleration: "
             f"select GPU nodes (one of {sorted(keys)}) or tolerate the '{gpu}' taint."
         )
+
+
+def _tolerates(toleration: Any, taint: str) -> bool:
+    """A toleration of the ``taint`` key: naming it, or an empty key with ``operator: Exists``,
+    which Kubernetes reads as tolerating every taint."""
+    key = get(toleration, "key")
+    return key == taint or (not key and get(toleration, "operator") == "Exists")
 
 
 # --- rules -----------------------------------------------------------------------------

@@ -323,3 +323,35 @@ def test_native_workgroup_updates_cannot_undo_enforcement(check_resource, outcom
     inputs = {**NATIVE_WORKGROUP_OK, **({"workGroupConfigurationUpdates": updates} if updates else {})}
     violations = check_resource("athena-workgroup-encrypted-enforced", NATIVE_WORKGROUP, inputs)
     outcome(violations, "athena-workgroup-encrypted-enforced", fragment)
+
+
+# --- k8s-gpu-pods-well-formed: a keyless Exists toleration tolerates the GPU taint too -----------
+
+
+def _gpu_pod(tolerations: list[dict[str, Any]]) -> dict[str, Any]:
+    container = {
+        "name": "server",
+        "image": "model@sha256:abc",
+        "resources": {"limits": {"nvidia.com/gpu": 1}},
+    }
+    return {
+        "metadata": {"namespace": "serving"},
+        "spec": {"containers": [container], "tolerations": tolerations},
+    }
+
+
+@pytest.mark.parametrize(
+    ("tolerations", "fragment"),
+    [
+        pytest.param([{"operator": "Exists"}], None, id="tolerate-everything-passes"),
+        pytest.param(
+            [{"key": "", "operator": "Exists", "effect": "NoSchedule"}], None, id="empty-key-exists-passes"
+        ),
+        pytest.param([{"key": "nvidia.com/gpu", "operator": "Exists"}], None, id="gpu-key-passes"),
+        pytest.param([{"operator": "Equal", "value": "x"}], "tolerations", id="keyless-equal-refused"),
+        pytest.param([{"key": "spot", "operator": "Exists"}], "tolerations", id="other-key-refused"),
+    ],
+)
+def test_gpu_pod_keyless_exists_toleration(check_resource, outcome, tolerations, fragment) -> None:
+    violations = check_resource("k8s-gpu-pods-well-formed", POD, _gpu_pod(tolerations))
+    outcome(violations, "k8s-gpu-pods-well-formed", fragment)
