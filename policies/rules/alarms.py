@@ -3,8 +3,8 @@ fits it; rollback alarms can fire; SageMaker scaling policies scale the right wa
 
 Only metrics whose meaning is known are judged (``METRICS``, ``MODEL_QUALITY``); an alarm on any
 other metric passes. An alarm on metric math is judged when the query it returns is a plain
-metric (its ``stat`` is the statistic) or ``MAX``/``MIN``/``AVG``/``SUM`` over plain metrics of
-one meaning (the drift alarm's largest feature drift); any other expression is skipped, because
+metric (its ``stat`` is the statistic), an expression that only names one (``m1``), or
+``MAX``/``MIN``/``AVG``/``SUM`` over plain metrics of one meaning (the drift alarm's largest feature drift); any other expression is skipped, because
 it can invert or rescale the metric (``IF``, ``FILL``, arithmetic). An anomaly-detection alarm
 watches the query it compares with its band (the band's id is its ``thresholdMetricId``). Unset
 values read as the provider reports them after apply (``""``, ``[]``, ``0``) count as unset.
@@ -191,11 +191,13 @@ def watched_metric(props: Any) -> Watched | None:
     if not is_set(get(query, "expression")):
         return _query_metric(queries, query)
     # MAX/MIN/AVG/SUM over plain metrics of one meaning keep its direction (each rises with every
-    # input); any other expression can invert or rescale the metric and is not judged.
-    found = AGGREGATE.match(_text(get(query, "expression")).replace(" ", ""))
+    # input), and so does an expression that only names one (``m1``); any other expression can
+    # invert or rescale the metric and is not judged.
+    expression = _text(get(query, "expression")).replace(" ", "")
+    found = AGGREGATE.match(expression) or IDENTITY.match(expression)
     by_id = {get(q, "id"): q for q in queries}
     parts = [
-        _query_metric(queries, by_id[i]) if i in by_id else None
+        _query_metric(queries, by_id[i]) if i in by_id and by_id[i] is not query else None
         for i in (found[1].split(",") if found else [])
     ]
     meanings = {p.meaning for p in parts if p is not None}
@@ -214,6 +216,8 @@ def watched_metric(props: Any) -> Watched | None:
 
 
 AGGREGATE = re.compile(r"^(?:MAX|MIN|AVG|SUM)\(\[?([A-Za-z0-9_,]+)\]?\)$")
+#: An expression that only names another query (``m1``, ``(m1)``): the same metric, unchanged.
+IDENTITY = re.compile(r"^\(*([a-z][A-Za-z0-9_]*)\)*$")
 
 
 def _query_metric(queries: list[Any], query: Any) -> Watched | None:

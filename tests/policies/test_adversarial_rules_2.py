@@ -355,3 +355,67 @@ def _gpu_pod(tolerations: list[dict[str, Any]]) -> dict[str, Any]:
 def test_gpu_pod_keyless_exists_toleration(check_resource, outcome, tolerations, fragment) -> None:
     violations = check_resource("k8s-gpu-pods-well-formed", POD, _gpu_pod(tolerations))
     outcome(violations, "k8s-gpu-pods-well-formed", fragment)
+
+
+# --- alarm rules: an expression that only names a metric query is that metric ------------------
+
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+def _identity_alarm(operator: str, stat: str, expression: str = "m1") -> dict[str, Any]:
+    metric = {
+        "namespace": "AWS/SageMaker",
+        "metricName": "Invocation5XXErrors",
+        "stat": stat,
+        "period": 60,
+        "dimensions": {"EndpointName": "churn", "VariantName": "primary"},
+    }
+    return {
+        "comparisonOperator": operator,
+        "evaluationPeriods": 1,
+        "threshold": 1,
+        "alarmActions": ["arn:aws:sns:eu-west-1:111122223333:alerts"],
+        "metricQueries": [
+            {"id": "m1", "metric": metric, "returnData": False},
+            {"id": "e1", "expression": expression, "returnData": True},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("policy", "inputs", "fragment"),
+    [
+        pytest.param(
+            "alarm-fires-on-the-bad-side",
+            _identity_alarm("LessThanThreshold", "Sum"),
+            "LessThanThreshold",
+            id="identity-expression-low-side-refused",
+        ),
+        pytest.param(
+            "alarm-fires-on-the-bad-side",
+            _identity_alarm("LessThanThreshold", "Sum", " ( m1 ) "),
+            "LessThanThreshold",
+            id="parenthesised-identity-low-side-refused",
+        ),
+        pytest.param(
+            "alarm-statistic-fits-the-metric",
+            _identity_alarm("GreaterThanThreshold", "Average"),
+            "Sum",
+            id="identity-expression-average-of-errors-refused",
+        ),
+        pytest.param(
+            "alarm-fires-on-the-bad-side",
+            _identity_alarm("GreaterThanThreshold", "Sum"),
+            None,
+            id="identity-expression-high-side-passes",
+        ),
+        pytest.param(
+            "alarm-fires-on-the-bad-side",
+            _identity_alarm("LessThanThreshold", "Sum", "-m1"),
+            None,
+            id="negated-metric-not-judged",
+        ),
+    ],
+)
+def test_identity_expression_is_the_metric(check_resource, outcome, policy, inputs, fragment) -> None:
+    outcome(check_resource(policy, METRIC_ALARM, inputs), policy, fragment)
