@@ -1,0 +1,176 @@
+"""What the monitoring loop's wiring means, where a mutation audit found no test holding it.
+
+A hand-mutation audit of components/observability (model monitoring, model-quality, drift and
+drift-report alarms, failure alerts, alert topic, dashboard), components/training's retraining
+gate and pipeline triggers, and the composition that names the alarms retraining listens to. Each
+test here fails under one mutation that every other test let through:
+
+- the drift rule's target: the pipeline itself instead of the retraining gate (no cooldown, and
+  the starter role may not start the pipeline), or no role for EventBridge to start the gate with;
+- the new-data rule: objects deleted instead of created, or any key of the bucket instead of the
+  family's prefix;
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from moto.events.models import EventPattern
+
+from components.training.pipeline_triggers import NewDataSource
+from components.training.training_spec import TrainingSpec
+from planner.recorder import ResourceGraph
+from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, record_triggers
+from tests.graph_helpers import policy_of, statements
+
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+ALARM = "customer-churn-data-drift"
+PREFIX = "training-data/customer-churn/"
+
+
+@pytest.fixture(scope="module")
+def triggers() -> ResourceGraph:
+    """One recording of every trigger (a single small component: cheap)."""
+    return record_triggers(
+        schedule="cron(0 3 ? * MON *)",
+        new_data=NewDataSource(
+            bucket_name="datasets",
+            prefix=PREFIX,
+            batching_window_seconds=120,
+            queue_kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notifications",
+        ),
+        drift_alarm_names=[ALARM],
+    )[0]
+
+
+def _role_policy(graph: ResourceGraph, role_arn: str) -> tuple[str, list[dict[str, Any]]]:
+    """The service trusted by the role ``role_arn`` and its inline policy's statements."""
+    [role] = [r for r in graph.of_type("aws:iam/role:Role") if r.outputs["arn"] == role_arn]
+    [trust] = statements(json.loads(role.inputs["assumeRolePolicy"]))
+    [permissions] = [
+        p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if graph.referenced(p, "role") == [role]
+    ]
+    return trust["Principal"]["Service"], statements(policy_of(permissions))
+
+
+def _target_of(graph: ResourceGraph, rule_name: str) -> Any:
+    [rule] = [r for r in graph.of_type(RULE) if r.name == rule_name]
+    [target] = [t for t in graph.of_type(TARGET) if graph.referenced(t, "rule") == [rule]]
+    return target
+
+
+# --- the drift rule starts the gate, never the pipeline --------------------------------------------
+
+
+def test_a_drift_alarm_starts_the_retraining_gate_not_the_pipeline(triggers: ResourceGraph) -> None:
+    [gate] = triggers.of_type("aws:sfn/stateMachine:StateMachine")
+    target = _target_of(triggers, "triggers-drift")
+    assert target.inputs["arn"] == gate.outputs["arn"] != PIPELINE_ARN
+
+
+def test_eventbridge_starts_the_gate_as_a_role_that_may_start_only_that_gate(triggers: ResourceGraph) -> None:
+    [gate] = triggers.of_type("aws:sfn/stateMachine:StateMachine")
+    target = _target_of(triggers, "triggers-drift")
+    # A Step Functions target needs a role: without one EventBridge cannot start the gate at all.
+    assert target.inputs.get("roleArn")
+    assert _role_policy(triggers, target.inputs["roleArn"]) == (
+        "events.amazonaws.com",
+        [{"Effect": "Allow", "Action": "states:StartExecution", "Resource": gate.outputs["arn"]}],
+    )
+
+
+# --- the new-data rule ------------------------------------------------------------------------------
+
+
+def _object_event(detail_type: str, key: str, bucket: str = "datasets") -> dict[str, Any]:
+    """An S3 event EventBridge delivers for a bucket with EventBridge notifications on."""
+    return {
+        "version": "0",
+        "id": "17793124-05d4-b198-2fde-7ededc63b103",
+        "detail-type": detail_type,
+        "source": "aws.s3",
+        "account": "123456789012",
+        "time": "2026-12-02T01:00:00Z",
+        "region": "eu-west-1",
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": bucket},
+            "object": {"key": key, "size": 5, "etag": "b1946ac92492d2347c6235b4d2611184"},
+            "request-id": "N4N7GDK58NMKJ12R",
+            "reason": "PutObject",
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "key", "bucket", "starts"),
+    [
+        ("Object Created", f"{PREFIX}2026-12-02/part-0.parquet", "datasets", True),
+        ("Object Deleted", f"{PREFIX}2026-12-02/part-0.parquet", "datasets", False),
+        ("Object Created", "training-data/fraud/part-0.parquet", "datasets", False),
+        ("Object Created", "models/customer-churn/model.tar.gz", "datasets", False),
+        ("Object Created", f"{PREFIX}part-0.parquet", "other-bucket", False),
+    ],
+    ids=[
+        "new-object-under-the-prefix",
+        "deleted-object",
+        "another-family",
+        "outside-training-data",
+        "other-bucket",
+    ],
+)
+def test_only_new_objects_under_the_familys_prefix_start_a_run(
+    triggers: ResourceGraph, detail_type: str, key: str, bucket: str, starts: bool
+) -> None:
+    [rule] = [r for r in triggers.of_type(RULE) if r.name == "triggers-new-data"]
+    pattern = EventPattern.load(rule.inputs["eventPattern"])
+    assert pattern.matches_event(_object_event(detail_type, key, bucket)) is starts
+
+
+# --- the cooldown a direct caller gets ------------------------------------------------------------
+
+
+def test_a_direct_caller_leaving_the_cooldown_out_gets_the_stack_files_day(triggers: ResourceGraph) -> None:
+    """A team composing ``PipelineTriggers`` itself must not retrain hourly on a flapping alarm when
+    a stack file would have waited a day."""
+    stack_default = TrainingSpec.model_fields["retraining_cooldown_hours"].default * 3600
+    assert stack_default == 24 * 3600
+    [gate] = triggers.of_type("aws:sfn/stateMachine:StateMachine")
+    states = json.loads(gate.inputs["definition"])["States"]
+    assert states["Cooldown"] == {"Type": "Wait", "Seconds": stack_default, "End": True}
+
+
+# --- the new-data pipe ------------------------------------------------------------------------------
+
+
+def test_the_pipe_gathers_a_whole_window_of_uploads_into_one_run(triggers: ResourceGraph) -> None:
+    """A pipe flushes its batch when the window ends *or* the batch is full: a batch of one would
+    start a run per uploaded object whatever the window."""
+    [pipe] = triggers.of_type("aws:pipes/pipe:Pipe")
+    assert pipe.inputs["sourceParameters"]["sqsQueueParameters"] == {
+        "batchSize": 10000,  # the most an SQS source takes with a batching window
+        "maximumBatchingWindowInSeconds": 120,
+    }
+
+
+def test_the_pipe_may_read_and_decrypt_its_queue_and_start_only_the_pipeline(triggers: ResourceGraph) -> None:
+    [pipe] = triggers.of_type("aws:pipes/pipe:Pipe")
+    [queue] = triggers.of_type("aws:sqs/queue:Queue")
+    assert pipe.inputs["source"] == queue.outputs["arn"]
+    assert _role_policy(triggers, pipe.inputs["roleArn"]) == (
+        "pipes.amazonaws.com",
+        [
+            {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": PIPELINE_ARN},
+            {
+                "Effect": "Allow",
+                "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                "Resource": queue.outputs["arn"],
+            },
+            # The queue is KMS-encrypted: without Decrypt the pipe receives nothing.
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": queue.inputs["kmsMasterKeyId"]},
+        ],
+    )
