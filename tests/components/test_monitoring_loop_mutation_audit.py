@@ -7,8 +7,17 @@ test here fails under one mutation that every other test let through:
 
 - the drift rule's target: the pipeline itself instead of the retraining gate (no cooldown, and
   the starter role may not start the pipeline), or no role for EventBridge to start the gate with;
-- the new-data rule: objects deleted instead of created, or any key of the bucket instead of the
-  family's prefix;
+- the new-data rule: objects deleted instead of created; the pipe's batch of one (a run per
+  uploaded object whatever the window); the pipe's role without ``kms:Decrypt`` on the queue's key;
+- a direct caller's default cooldown an hour instead of the stack file's day;
+- the composition's drift alarm watching only the first feature, or the event time as a feature;
+- the composition giving the model-quality monitors another schedule than the one the alarms'
+  periods assume.
+
+Left alone (not a defect a user would meet): the data-quality role also granted its own bucket's
+baseline folder when the baselines are another account's, and a version registered in the stack's
+own account with that account named treated as shared (both only widen a read grant to a folder of
+the stack's own bucket).
 """
 
 from __future__ import annotations
@@ -23,12 +32,16 @@ from components.training.pipeline_triggers import NewDataSource
 from components.training.training_spec import TrainingSpec
 from planner.recorder import ResourceGraph
 from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, record_triggers
+from tests.conftest import load_stack_document
 from tests.graph_helpers import policy_of, statements
+from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 ALARM = "customer-churn-data-drift"
 PREFIX = "training-data/customer-churn/"
+SIX_HOURLY = "cron(0 0/6 ? * * *)"
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +187,58 @@ def test_the_pipe_may_read_and_decrypt_its_queue_and_start_only_the_pipeline(tri
             {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": queue.inputs["kmsMasterKeyId"]},
         ],
     )
+
+
+# --- the drift alarm the composition builds ----------------------------------------------------------
+
+
+def test_the_drift_alarm_watches_every_served_feature_and_no_identifier(stack_graphs) -> None:
+    """Drift in any feature the model reads must fire (and retrain); the record id and the event
+    time are not features: a timestamp always drifts, which would retrain at every run."""
+    document = load_stack_document("prod")
+    [group] = [
+        g
+        for g in document["config"]["mlops-platform:platform"]["feature_groups"]
+        if g["name"] == "customer-churn"
+    ]
+    features = {f["name"] for f in group["features"]} - {group["record_identifier"], group["event_time"]}
+    assert len(features) > 1
+    drift_alarms = [
+        alarm
+        for alarm in stack_graphs["prod"].of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if alarm.inputs["name"].endswith("-data-drift")
+    ]
+    assert drift_alarms
+    for alarm in drift_alarms:
+        watched = {
+            query["metric"]["metricName"] for query in alarm.inputs["metricQueries"] if "metric" in query
+        }
+        assert watched == {f"feature_baseline_drift_{feature}" for feature in features}
+
+
+@pytest.fixture(scope="module")
+def six_hourly(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """The prod stack monitored every six hours (its own default is hourly): one more recording."""
+    document = load_stack_document("prod")
+    document["config"]["mlops-platform:platform"]["monitoring"]["schedule"] = SIX_HOURLY
+    path = tmp_path_factory.mktemp("six-hourly") / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path)
+
+
+def test_every_monitor_runs_on_the_stack_files_schedule_the_alarm_periods_assume(six_hourly) -> None:
+    """The quality and drift alarms take one period per run of ``monitoring.schedule``: a monitor on
+    another cadence leaves periods without data or puts several runs in one."""
+    monitors = six_hourly.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+    kinds = {m.inputs["monitoringScheduleConfig"]["monitoringType"] for m in monitors}
+    assert {"DataQuality", "ModelQuality"} <= kinds
+    for monitor in monitors:
+        config = monitor.inputs["monitoringScheduleConfig"]
+        assert config["scheduleConfig"]["scheduleExpression"] == SIX_HOURLY, config["monitoringType"]
+    quality = [
+        a
+        for a in six_hourly.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if "-model-quality-" in a.inputs["name"]
+    ]
+    assert quality
+    assert {a.inputs["period"] for a in quality} == {6 * 3600}
