@@ -18,7 +18,7 @@ from ..limits import satisfies
 from ..naming import child_name
 from ..output_text import concat
 from ..prebuilt_images import ANALYZER, CLARIFY, prebuilt_image_uri
-from ..schedules import model_monitor_schedule_problem
+from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
 from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
     JobPlacement,
@@ -158,15 +158,18 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
 
         bucket = concat("s3://", args.placement.artifact_bucket_name, "/")
         image = prebuilt_image_uri(PREBUILT_IMAGE[kind], args.placement.region)
-        hours = spec.ground_truth_delay_hours
+        delay = spec.ground_truth_delay_hours
+        # One schedule interval per run (the longest gap of an uneven H/N schedule, so no hour is
+        # left out): an hour's window under a daily schedule skipped 23 hours of predictions a day.
+        window = schedule_interval_seconds(args.schedule) // 3600
         reading: dict[str, Any] = {
             "endpoint_name": args.endpoint_name,
             "local_path": "/opt/ml/processing/input/endpoint",
             **spec.prediction_attributes,
         }
         if kind != "ModelExplainability":
-            # Predictions are joined with labels that arrive later: analyse an hour that has them.
-            reading |= {"start_time_offset": f"-PT{hours + 1}H", "end_time_offset": f"-PT{hours}H"}
+            # Predictions are joined with labels that arrive later: analyse an interval that has them.
+            reading |= {"start_time_offset": f"-PT{delay + window}H", "end_time_offset": f"-PT{delay}H"}
             if spec.binary:
                 reading["probability_threshold_attribute"] = spec.probability_threshold
         endpoint_input = arg_type("EndpointInput")(**reading)

@@ -125,7 +125,8 @@ class ModelQualitySpec(BaseModel):
     )
     ground_truth_delay_hours: Annotated[int, Field(ge=1, le=168)] = Field(
         default=24,
-        description="How long labels take to arrive: each run analyses the hour that ended this long ago.",
+        description="How long labels take to arrive: each run analyses the predictions of one schedule "
+        "interval (an hour when hourly, a day when daily) that ended this long ago.",
     )
 
     @model_validator(mode="after")
