@@ -1,0 +1,126 @@
+"""What the shared endpoint, the pipeline triggers and the pipeline role mean, where a mutation
+audit found no test holding it.
+
+A hand-mutation audit of components/serving/shared_endpoint.py, components/training/
+pipeline_triggers.py and the SageMaker pipeline's execution role (stacks/composition/foundation.py
+``_pipeline_statements``). Each test here fails under a mutation every other test let through.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from planner.recorder import ResourceGraph
+from tests.components import test_shared_endpoint as shared_endpoint
+from tests.graph_helpers import as_list, policy_of, statements
+from tests.recorded import computed_once
+
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+# --- the SageMaker pipeline's role: exactly what the pipeline's steps need -------------------------
+
+
+def _pipeline_grants(graph: ResourceGraph) -> dict[str, set[str]]:
+    """Action → the resources an Allow statement of the pipeline role's policy grants it on."""
+    policy = next(p for p in graph.of_type(ROLE_POLICY) if p.name == "pipeline-role-permissions")
+    granted: dict[str, set[str]] = defaultdict(set)
+    for statement in statements(policy_of(policy)):
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            granted[action] |= set(as_list(statement["Resource"]))
+    return granted
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_the_pipeline_role_runs_jobs_registers_versions_and_reads_writes_only_the_artifacts(
+    stack_graphs: dict[str, ResourceGraph], stack: str
+) -> None:
+    graph = stack_graphs[stack]
+    config = graph.config["mlops-platform:platform"]
+    sagemaker = f"arn:aws:sagemaker:{config['region']}:{config['account_id']}"
+    jobs = {f"{sagemaker}:processing-job/*", f"{sagemaker}:training-job/*"}
+    packages = {f"{sagemaker}:model-package/*", f"{sagemaker}:model-package-group/*"}
+    tuning = {f"{sagemaker}:hyper-parameter-tuning-job/*"}
+    artifacts = graph.named("artifacts-bucket").outputs["arn"]
+    data_key = graph.named("kms-data-key").outputs["arn"]
+    granted = _pipeline_grants(graph)
+    tunes = "sagemaker:CreateHyperParameterTuningJob" in granted
+
+    # Every processing and training step: started, watched, stopped when the run is, tagged.
+    for verb in ("Create", "Describe", "Stop"):
+        for job in ("ProcessingJob", "TrainingJob"):
+            assert granted[f"sagemaker:{verb}{job}"] == jobs, (verb, job)
+    # Registration: a version into its group.
+    for action in ("CreateModelPackage", "DescribeModelPackage", "DescribeModelPackageGroup"):
+        assert granted[f"sagemaker:{action}"] == packages, action
+    # Creating a tagged resource needs AddTags on it (SageMaker authorizes the tags separately).
+    assert granted["sagemaker:AddTags"] == jobs | packages | (tuning if tunes else set())
+    # The artifacts bucket: read and written (step inputs and outputs), nothing else of S3.
+    s3_objects = {f"{artifacts}/*"}
+    for action in ("s3:GetObject", "s3:PutObject"):
+        assert granted[action] == s3_objects, action
+    assert granted["s3:ListBucket"] == {artifacts}
+    # The data key only: its jobs' volumes and outputs, and grants for the jobs' volumes.
+    for action in ("kms:Decrypt", "kms:GenerateDataKey*", "kms:CreateGrant"):
+        assert granted[action] == {data_key}, action
+    # Nothing beyond those (and the PassRole and tuning statements other tests pin).
+    known = {
+        "iam:PassRole",
+        *(
+            f"sagemaker:{v}{j}"
+            for v in ("Create", "Describe", "Stop")
+            for j in ("ProcessingJob", "TrainingJob")
+        ),
+        "sagemaker:CreateModelPackage",
+        "sagemaker:DescribeModelPackage",
+        "sagemaker:DescribeModelPackageGroup",
+        "sagemaker:AddTags",
+        "s3:ListBucket",
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:AbortMultipartUpload",
+        "s3:ListMultipartUploadParts",
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+        "kms:CreateGrant",
+    }
+    tuning_actions = {a for a in granted if "HyperParameterTuningJob" in a}
+    assert set(granted) - tuning_actions == known
+    assert all(resources == tuning for action, resources in granted.items() if action in tuning_actions)
+    assert not any(r == "*" for resources in granted.values() for r in resources)
+
+
+# --- the shared endpoint's role: its models and its capture prefix, no other object ---------------
+
+
+@pytest.fixture(scope="module")
+def shared() -> ResourceGraph:
+    """test_shared_endpoint's component, recorded once per version of the code and of that module."""
+    return computed_once(
+        "shared-endpoint",
+        lambda: shared_endpoint._record(shared_endpoint._spec()),
+        key=[Path(shared_endpoint.__file__).read_bytes()],
+    )
+
+
+def test_the_shared_endpoints_role_reads_only_models_and_its_own_capture_prefix(
+    shared: ResourceGraph,
+) -> None:
+    [policy] = [p for p in shared.of_type(ROLE_POLICY) if p.name == "shared-models-permissions"]
+    reads = {
+        resource
+        for s in statements(policy_of(policy))
+        if "s3:GetObject" in as_list(s["Action"])
+        for resource in as_list(s["Resource"])
+    }
+    assert reads == {"arn:aws:s3:::artifacts/models/*", "arn:aws:s3:::artifacts/data-capture/gpu-models/*"}
