@@ -9,14 +9,11 @@ pipeline_triggers.py and the SageMaker pipeline's execution role (stacks/composi
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
 from planner.recorder import ResourceGraph
-from tests.components import test_shared_endpoint as shared_endpoint
 from tests.graph_helpers import as_list, policy_of, statements
-from tests.recorded import computed_once
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
@@ -96,29 +93,3 @@ def test_the_pipeline_role_runs_jobs_registers_versions_and_reads_writes_only_th
     assert set(granted) - tuning_actions <= known
     assert all(resources == tuning for action, resources in granted.items() if action in tuning_actions)
     assert not any(r == "*" for resources in granted.values() for r in resources)
-
-
-# --- the shared endpoint's role: its models and its capture prefix, no other object ---------------
-
-
-@pytest.fixture(scope="module")
-def shared() -> ResourceGraph:
-    """test_shared_endpoint's component, recorded once per version of the code and of that module."""
-    return computed_once(
-        "shared-endpoint",
-        lambda: shared_endpoint._record(shared_endpoint._spec()),
-        key=[Path(shared_endpoint.__file__).read_bytes()],
-    )
-
-
-def test_the_shared_endpoints_role_reads_only_models_and_its_own_capture_prefix(
-    shared: ResourceGraph,
-) -> None:
-    [policy] = [p for p in shared.of_type(ROLE_POLICY) if p.name == "shared-models-permissions"]
-    reads = {
-        resource
-        for s in statements(policy_of(policy))
-        if "s3:GetObject" in as_list(s["Action"])
-        for resource in as_list(s["Resource"])
-    }
-    assert reads == {"arn:aws:s3:::artifacts/models/*", "arn:aws:s3:::artifacts/data-capture/gpu-models/*"}
