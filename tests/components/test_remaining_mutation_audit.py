@@ -1,9 +1,17 @@
-"""What the shared endpoint, the pipeline triggers and the pipeline role mean, where a mutation
-audit found no test holding it.
+"""What the pipeline's role and the shared endpoint mean, where a mutation audit found no test holding it.
 
 A hand-mutation audit of components/serving/shared_endpoint.py, components/training/
 pipeline_triggers.py and the SageMaker pipeline's execution role (stacks/composition/foundation.py
-``_pipeline_statements``). Each test here fails under a mutation every other test let through.
+``_pipeline_statements``). Each test here fails under a mutation every other test let through:
+
+- the pipeline role without ``sagemaker:CreateTrainingJob`` or ``StopProcessingJob``, without
+  ``CreateModelPackage``, with the jobs statement on processing jobs only, or without the data key
+  (every run fails at its first step, its registration or its first read of an SSE-KMS object);
+- a shared endpoint's bring-your-own image pulled in ``Vpc`` access mode (a private registry)
+  instead of ``Platform`` (ECR).
+
+Left alone: the pipeline role without ``AddTags`` on jobs (the definition drops job tags) or
+without S3 writes (no step writes as the pipeline role): not shown to be needed by a real run.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from collections import defaultdict
 import pytest
 
 from planner.recorder import ResourceGraph
+from tests.components import test_shared_endpoint as shared_endpoint
 from tests.graph_helpers import as_list, policy_of, statements
 
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -93,3 +102,25 @@ def test_the_pipeline_role_runs_jobs_registers_versions_and_reads_writes_only_th
     assert set(granted) - tuning_actions <= known
     assert all(resources == tuning for action, resources in granted.items() if action in tuning_actions)
     assert not any(r == "*" for resources in granted.values() for r in resources)
+
+
+# --- the shared endpoint: a bring-your-own image is pulled from ECR by SageMaker ---------------------
+
+
+def test_a_shared_endpoints_image_component_pulls_its_image_from_ecr_not_a_private_registry() -> None:
+    """``Vpc`` access mode means a private Docker registry in the VPC (with credentials SageMaker
+    would need a RepositoryAuthConfig for): an ECR image must be pulled with ``Platform``."""
+    spec = shared_endpoint._spec()
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ranker:1"
+    spec["components"][1]["model"] = {"image": image, "model_data_url": "s3://artifacts/models/ranker.tar.gz"}
+    graph = shared_endpoint._record(spec)
+    [model] = [
+        m
+        for m in graph.of_type("aws:sagemaker/model:Model")
+        if "modelPackageName" not in m.inputs["primaryContainer"]
+    ]
+    container = model.inputs["primaryContainer"]
+    assert container["image"] == image
+    assert container["modelDataUrl"] == "s3://artifacts/models/ranker.tar.gz"
+    assert container["imageConfig"] == {"repositoryAccessMode": "Platform"}
+    assert model.inputs["enableNetworkIsolation"] is True
