@@ -11,7 +11,7 @@ pipeline_triggers.py and the SageMaker pipeline's execution role (stacks/composi
   instead of ``Platform`` (ECR).
 
 Left alone: the pipeline role without ``AddTags`` on jobs (the definition drops job tags) or
-without S3 writes (no step writes as the pipeline role): not shown to be needed by a real run.
+without S3 writes: neither shown to be needed by a real run.
 """
 
 from __future__ import annotations
