@@ -105,7 +105,7 @@ class TrainingCompute(_Spec):
                 ("max_wait_seconds",),
                 self.max_wait_seconds,
                 f"max_wait_seconds ({self.max_wait_seconds}) must be greater than max_run_seconds "
-                f"({self.max_run_seconds})",
+                f"({self.max_run_seconds}): the difference is the time a spot job may wait for capacity",
             )
         return self
 

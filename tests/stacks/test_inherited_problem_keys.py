@@ -65,8 +65,8 @@ def test_a_cross_field_training_check_names_the_stacks_key_a_family_inherits(wri
     key = f"{CONFIG_KEY}.models[0].training.max_wait_seconds"
     assert list(problems) == [key]
     assert problems[key] == (
-        "max_wait_seconds (7200) must be greater than max_run_seconds (10800) "
-        "(inherited from training.max_wait_seconds)"
+        "max_wait_seconds (7200) must be greater than max_run_seconds (10800): the difference is the "
+        "time a spot job may wait for capacity (inherited from training.max_wait_seconds)"
     )
 
 
