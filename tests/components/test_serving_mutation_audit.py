@@ -5,25 +5,20 @@ from, and so the wait for it, is gone).
 Application Auto Scaling refuses a policy or scheduled action for a target not yet registered, and
 a deployment configuration names alarms that must exist when SageMaker starts watching them: the
 dependent resource must take the value from the other's outputs, not rebuild the same string.
+An inference component's own waits are asserted with the shared endpoint's tests (test_shared_endpoint).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
-from components.serving.shared_endpoint_spec import SharedEndpointSpec
-from planner.recorder import RecordedResource, ResourceGraph, record_program
-from tests.components.serving_args import SERVING_CONTEXT
+from planner.recorder import RecordedResource, ResourceGraph
 from tests.graph_helpers import inference_endpoints
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TARGET = "aws:appautoscaling/target:Target"
 POLICY = "aws:appautoscaling/policy:Policy"
 SCHEDULED = "aws:appautoscaling/scheduledAction:ScheduledAction"
-COMPONENT = "aws-native:sagemaker:InferenceComponent"
 
 
 def _scaling_resources(graph: ResourceGraph) -> list[RecordedResource]:
@@ -65,42 +60,3 @@ def test_the_endpoint_rolls_back_on_alarms_it_waits_for(stack_graphs: dict[str, 
         assert len(ours) >= 2  # the 5xx and p99 alarms of each production variant
         waited = {r.urn for r in graph.referenced(endpoint, "deploymentConfig")}
         assert [a.name for a in ours if a.urn not in waited] == []
-
-
-def _shared() -> ResourceGraph:
-    spec = SharedEndpointSpec.model_validate(
-        {
-            "name": "shared",
-            "instance_type": "ml.m5.2xlarge",
-            "initial_instance_count": 1,
-            "components": [
-                {
-                    "name": "churn",
-                    "model": {
-                        "model_package_arn": "arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn/3"
-                    },
-                    "compute": {"cpu_cores": 2, "memory_mb": 4096},
-                    "copies": 1,
-                    "scaling": {"min_copies": 1, "max_copies": 3, "invocations_per_copy": 20},
-                }
-            ],
-        }
-    )
-    context: dict[str, Any] = SERVING_CONTEXT
-    return record_program(
-        lambda: SharedEndpoint("se", SharedEndpointArgs(spec=spec, endpoint_name="test-shared", **context))
-    )
-
-
-def test_an_inference_component_rolls_back_on_alarms_and_scales_on_a_target_it_waits_for() -> None:
-    graph = _shared()
-    [component] = graph.of_type(COMPONENT)
-    alarms = graph.of_type(ALARM)
-    watched = [
-        a["alarmName"] for a in component.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
-    ]
-    assert sorted(watched) == sorted(a.inputs["name"] for a in alarms)
-    waited = {r.urn for r in graph.referenced(component, "deploymentConfig")}
-    assert {a.urn for a in alarms} <= waited
-    [policy] = graph.of_type(POLICY)
-    assert _target_of(graph, policy).urn in policy.dependencies

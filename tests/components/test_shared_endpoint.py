@@ -178,6 +178,8 @@ def test_copies_scale_on_invocations_per_copy(graph: ResourceGraph) -> None:
     assert tracking["targetValue"] == 80
     # Out fast, in slowly.
     assert tracking["scaleInCooldown"] > tracking["scaleOutCooldown"]
+    # Application Auto Scaling refuses a policy for a target not registered yet: it waits for it.
+    assert target.urn in policy.dependencies
 
 
 def test_alarms_watch_the_component_and_roll_its_updates_back(graph: ResourceGraph) -> None:
@@ -213,6 +215,13 @@ def test_alarms_watch_the_component_and_roll_its_updates_back(graph: ResourceGra
         "test-gpu-models-churn-5xx-errors",
         "test-gpu-models-churn-model-latency-p99",
     }
+    # The names come from the alarms' outputs: the component waits for the alarms it rolls back on.
+    watched = {
+        alarm.urn
+        for alarm in graph.of_type(ALARM)
+        if alarm.inputs["name"].startswith("test-gpu-models-churn-")
+    }
+    assert len(watched) == 2 and watched <= {r.urn for r in graph.referenced(churn, "deploymentConfig")}
 
 
 def test_the_role_reads_models_and_writes_only_its_capture_prefix(graph: ResourceGraph) -> None:
