@@ -21,6 +21,17 @@ METRICS = ("rmse", "mae", "r2", "wape")
 FAST = ["--label", LABEL, "--num-round", "60", "--max-depth", "4"]
 
 
+REQUEST_ROW = {
+    "price": 9.99,
+    "on_promotion": 1,
+    "holiday_week": 0,
+    "units_last_week": 40.0,
+    "units_4wk_avg": 35.5,
+    "category": "grocery",
+}
+"""One week's model inputs as a request names them (the serving tests' record)."""
+
+
 def weekly_extract(weeks: int = 20, stores: int = 4, skus: int = 5, seed: int = 11) -> pd.DataFrame:
     """Sales with a learnable signal: promotions and holidays sell more, higher prices less, and
     last week's and the 4-week average units carry over."""
@@ -264,14 +275,7 @@ def test_serving_accepts_csv_with_and_without_header_and_json(model_dir: Path, t
     import numpy as np
 
     model = train.model_fn(str(model_dir))
-    row = {
-        "price": 9.99,
-        "on_promotion": 1,
-        "holiday_week": 0,
-        "units_last_week": 40.0,
-        "units_4wk_avg": 35.5,
-        "category": "grocery",
-    }
+    row = dict(REQUEST_ROW)
     header_less = ",".join(str(row[name]) for name in train.FEATURES)
     with_header = ",".join(train.FEATURES) + "\n" + header_less
     answers = [

@@ -14,7 +14,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from tests.family_steps import churn_steps, load_step
-from tests.models.test_demand_forecast_steps import weekly_extract
+from tests.models.test_demand_forecast_steps import REQUEST_ROW, weekly_extract
 from tests.pipelines.churn_fixtures import churn_extract, write_csv
 
 CHURN_ARGS = ["--label", "churned", "--identifiers", "customer_id,event_time"]
@@ -571,14 +571,7 @@ def test_forecast_evaluate_refuses_baseline_features_in_another_order(
 def test_the_forecast_endpoint_takes_a_bare_json_record_like_an_instances_list(forecast: Path) -> None:
     train = load_step("demand-forecast", "train")
     model = train.model_fn(str(forecast / "model"))
-    row = {
-        "price": 9.99,
-        "on_promotion": 1,
-        "holiday_week": 0,
-        "units_last_week": 40.0,
-        "units_4wk_avg": 35.5,
-    }
-    row["category"] = "grocery"
+    row = dict(REQUEST_ROW)
 
     bare = train.predict_fn(train.input_fn(json.dumps(row), "application/json"), model)
     listed = train.predict_fn(train.input_fn(json.dumps({"instances": [row]}), "application/json"), model)
