@@ -12,15 +12,9 @@ import pytest
 
 from tests.family_steps import churn_steps, load_step
 from tests.models.test_demand_forecast_steps import weekly_extract
-from tests.pipelines.churn_fixtures import churn_extract, write_csv
-
-CHURN_ARGS = ["--label", "churned", "--identifiers", "customer_id,event_time"]
-FORECAST_ARGS = ["--label", "units_sold", "--identifiers", "store_id,sku,week_start"]
-
-
-def _run(module, args: list[str], extract, root: Path) -> int:
-    write_csv(extract, root / "raw" / "extract.csv")
-    return module.main([*args, "--input-dir", str(root / "raw"), "--output-dir", str(root / "out")])
+from tests.models.test_family_code_semantics import CHURN_ARGS, FORECAST_ARGS
+from tests.models.test_family_code_semantics import _preprocess as _run
+from tests.pipelines.churn_fixtures import churn_extract
 
 
 def _with_copy_of_row(frame, source: int, target: int, **changes):
