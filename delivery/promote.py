@@ -83,9 +83,7 @@ def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStat
                 latest: str | None = latest_approved_package(sagemaker, config.model_package_group(family))
             except NoApprovedVersion:  # anything else (a denied read, say) is an error, not "none"
                 latest = None
-            monitored = (
-                config.monitoring.enabled and spec.data_capture.enabled and variant == spec.variants[0]
-            )
+            monitored = spec in config.monitored_endpoints and variant == spec.variants[0]
             deployed = _deployed(sagemaker, config.endpoint_name(spec.name), variant.name)
             found.append(
                 VariantStatus(

@@ -850,8 +850,9 @@ class PlatformConfig(_Section):
 
     @property
     def monitored_endpoints(self) -> list[EndpointSpec]:
-        """Endpoints that get monitors and alarms: monitoring on, and traffic captured."""
-        if not self.monitoring.enabled:
+        """Endpoints that get Model Monitor schedules (and a drift alarm): monitoring on, Model
+        Monitor on, and traffic captured. Every endpoint gets the other alarms while monitoring is on."""
+        if not (self.monitoring.enabled and self.monitoring.model_monitor):
             return []
         return [spec for spec in self.endpoints if spec.data_capture.enabled]
 
@@ -1239,6 +1240,13 @@ def _model_quality_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
             continue
         if not config.monitoring.enabled:
             continue  # nothing is monitored, so no monitor's alarm exists
+        if not config.monitoring.model_monitor:
+            yield (
+                f"models[{index}].quality_alarms",
+                "no model-quality monitor publishes these metrics: monitoring.model_monitor is false (no "
+                "Model Monitor schedules); remove quality_alarms, or set model_monitor: true",
+            )
+            continue
         if not monitors.model_quality:
             yield (
                 f"models[{index}].quality_alarms",

@@ -18,6 +18,13 @@ from ..schedules import (
 from .alarm_thresholds import MAX_DRIFT_FEATURES, AlarmThresholds
 from .model_quality_spec import ModelQualitySpec
 
+MODEL_MONITOR_KEYS = {
+    "model_quality": "ModelQuality",
+    "bias": "ModelBias",
+    "explainability": "ModelExplainability",
+}
+"""``model_monitors``' switches and the kind of Model Monitor schedule each creates."""
+
 DATA_CAPTURE_PREFIX = "data-capture/"
 BASELINE_PREFIX = "baselines/"
 MONITORING_PREFIX = "monitoring/"
@@ -38,6 +45,13 @@ class MonitoringSpec(BaseModel):
         default=False,
         description="Monitor every endpoint that captures data, and page on every endpoint's alarms "
         "(`alarms`; the drift alarm only where data is captured).",
+    )
+    model_monitor: bool = Field(
+        default=True,
+        description="Create the SageMaker Model Monitor schedules: data quality on every endpoint that "
+        "captures data, and `model_monitors`' kinds. AWS closed Model Monitor to new customers: in an "
+        "account that cannot create monitoring schedules set false, and every other alarm stays "
+        "(docs/monitoring.md).",
     )
     schedule: str = Field(
         default="cron(0 0 ? * * *)",
@@ -87,6 +101,20 @@ class MonitoringSpec(BaseModel):
     @classmethod
     def _instance_type(cls, value: str) -> str:
         return validate_instance_type(value)
+
+    @model_validator(mode="after")
+    def _advanced_monitors_are_model_monitor_jobs(self) -> MonitoringSpec:
+        if not self.model_monitor:
+            for key, kind in MODEL_MONITOR_KEYS.items():
+                if kind in self.model_monitors.kinds:
+                    fail_at(
+                        "MonitoringSpec",
+                        ("model_monitors", key),
+                        True,
+                        f"the {kind} monitor is a Model Monitor schedule, and model_monitor is false: "
+                        "set it false, or model_monitor: true",
+                    )
+        return self
 
     @model_validator(mode="after")
     def _jobs_end_before_the_next_run(self) -> MonitoringSpec:

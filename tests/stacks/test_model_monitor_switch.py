@@ -1,0 +1,154 @@
+"""``monitoring.model_monitor: false``: a stack for an account that cannot create Model Monitor
+schedules (AWS closed Model Monitor to new customers) keeps data capture and every alarm but the
+ones a Model Monitor job feeds, creates no monitoring schedule or job definition, and the pack
+still reports each endpoint it leaves unwatched at the environment's level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from planner.recorder import ResourceGraph
+from policies.local import evaluate_report
+from policies.registry import load_pack_config
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from tests.conftest import load_stack_document
+from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+RULE = "endpoint-monitoring-schedule"
+
+
+def _without_model_monitor(platform: dict[str, Any]) -> None:
+    monitoring = platform.setdefault("monitoring", {})
+    monitoring["model_monitor"] = False
+    monitoring.pop("model_monitors", None)
+    for family in platform["models"]:
+        family.pop("quality_alarms", None)
+
+
+def _is_model_monitor(type_token: str) -> bool:
+    return type_token.startswith(("aws:sagemaker/", "aws-native:sagemaker:")) and (
+        "onitoringSchedule" in type_token or "JobDefinition" in type_token
+    )
+
+
+@pytest.fixture(scope="module")
+def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[ResourceGraph, ResourceGraph]]:
+    """Per environment that monitors (staging, prod): the fixture's graph and its graph with Model
+    Monitor off."""
+    folder = tmp_path_factory.mktemp("model-monitor-off")
+    found = {}
+    for stack in ("staging", "prod"):
+        document = load_stack_document(stack)
+        base_path = folder / f"Pulumi.{stack}.yaml"
+        base_path.write_text(dump_document(document))
+        _without_model_monitor(document["config"][CONFIG_KEY])
+        off_path = folder / f"Pulumi.{stack}-off.yaml"
+        off_path.write_text(dump_document(document))
+        found[stack] = (recorded_stack(base_path), recorded_stack(off_path))
+    return found
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_no_monitoring_schedule_or_job_definition_is_created(graphs, stack: str) -> None:
+    base, off = graphs[stack]
+
+    assert any(_is_model_monitor(r.type) for r in base.cloud_resources), "the fixture monitors"
+    assert [r.name for r in off.cloud_resources if _is_model_monitor(r.type)] == []
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_endpoints_still_capture_their_traffic(graphs, stack: str) -> None:
+    base, off = graphs[stack]
+
+    def capture(graph: ResourceGraph) -> dict[str, Any]:
+        return {r.name: r.inputs.get("dataCaptureConfig") for r in graph.of_type(ENDPOINT_CONFIG)}
+
+    assert capture(off) == capture(base)
+    assert all(config and config["enableCapture"] for config in capture(off).values())
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_every_alarm_stays_but_those_a_model_monitor_job_feeds(graphs, stack: str) -> None:
+    base, off = graphs[stack]
+    base_alarms = {r.name: r.inputs for r in base.of_type(ALARM)}
+    off_alarms = {r.name: r.inputs for r in off.of_type(ALARM)}
+
+    fed_by_monitors = {
+        name
+        for name, inputs in base_alarms.items()
+        if inputs.get("namespace") == "aws/sagemaker/Endpoints/data-metrics"
+        or inputs.get("namespace") == "aws/sagemaker/Endpoints/model-metrics"
+        or any(
+            (query.get("metric") or {}).get("namespace", "").startswith("aws/sagemaker/Endpoints/")
+            for query in inputs.get("metricQueries") or []
+        )
+    }
+    assert fed_by_monitors, "the fixture has drift alarms"
+    assert off_alarms == {name: inputs for name, inputs in base_alarms.items() if name not in fed_by_monitors}
+    # The operational alarms (errors, latency...) of every endpoint are among them.
+    assert any("5xx" in name for name in off_alarms) and any("latency" in name for name in off_alarms)
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_pack_reports_each_unwatched_endpoint_at_the_environments_level(graphs, stack: str) -> None:
+    _, off = graphs[stack]
+    endpoints = {r.urn for r in off.of_type(ENDPOINT)}
+
+    config = load_pack_config(stack)
+    report = evaluate_report(off.resources, config)
+    flagged = [v for v in report.violations if v.policy_name == RULE]
+    assert {v.urn for v in flagged} == endpoints and len(flagged) == len(endpoints)
+    assert {v.enforcement_level for v in flagged} == {"mandatory"}
+
+    # What docs/monitoring.md tells such an account to do: the rule advisory in its pack config.
+    accepted = evaluate_report(off.resources, {**config, RULE: "advisory"})
+    assert [v for v in accepted.violations if v.enforcement_level == "mandatory"] == []
+    assert {v.urn for v in accepted.violations if v.policy_name == RULE} == endpoints
+
+
+def _staging(edit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    platform = load_stack_document("staging")["config"][CONFIG_KEY]
+    edit(platform)
+    return platform
+
+
+@pytest.mark.parametrize("kind", ["model_quality", "bias", "explainability"])
+def test_a_model_monitor_kind_without_model_monitor_is_a_config_error(kind: str) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        _without_model_monitor(platform)
+        platform["monitoring"]["model_monitors"] = {kind: True}
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_staging(edit), "stacks/Pulumi.staging.yaml")
+
+    assert [path for path, _ in raised.value.problems] == [f"{CONFIG_KEY}.monitoring.model_monitors.{kind}"]
+    assert "model_monitor is false" in str(raised.value)
+    assert str(raised.value).startswith("stacks/Pulumi.staging.yaml: invalid configuration")
+
+
+def test_quality_alarms_without_model_monitor_are_a_config_error() -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        _without_model_monitor(platform)
+        platform["models"][0]["quality_alarms"] = {"auc": 0.7}
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_staging(edit), "stacks/Pulumi.staging.yaml")
+
+    [(path, message)] = raised.value.problems
+    assert path == f"{CONFIG_KEY}.models[0].quality_alarms"
+    assert "monitoring.model_monitor is false" in message
+
+
+def test_model_monitor_is_on_unless_a_stack_turns_it_off() -> None:
+    config = parse_platform_config(_staging(lambda platform: None), "stacks/Pulumi.staging.yaml")
+    assert config.monitoring.model_monitor is True and config.monitored_endpoints
+
+    off = parse_platform_config(_staging(_without_model_monitor), "stacks/Pulumi.staging.yaml")
+    assert off.monitoring.enabled and off.monitored_endpoints == []
