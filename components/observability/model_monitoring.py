@@ -172,6 +172,13 @@ class ModelMonitoringArgs:
     placement: JobPlacement
     """Where the job runs and what it may touch."""
 
+    def __post_init__(self) -> None:
+        if not self.spec.model_monitor:
+            raise ValueError(
+                "ModelMonitoringArgs: spec.model_monitor is false, and this component creates the Model "
+                "Monitor schedule it turns off: create no ModelMonitoring for such a spec"
+            )
+
 
 class ModelMonitoring(pulumi.ComponentResource):
     """A data-quality job definition (captured requests vs. the training baseline) and its schedule.

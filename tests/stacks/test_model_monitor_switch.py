@@ -152,3 +152,16 @@ def test_model_monitor_is_on_unless_a_stack_turns_it_off() -> None:
 
     off = parse_platform_config(_staging(_without_model_monitor), "stacks/Pulumi.staging.yaml")
     assert off.monitoring.enabled and off.monitored_endpoints == []
+
+
+def test_the_model_monitoring_component_refuses_a_spec_that_turns_model_monitor_off() -> None:
+    from components.observability.model_monitoring import ModelMonitoringArgs
+    from components.observability.monitoring_spec import MonitoringSpec
+
+    with pytest.raises(ValueError, match=r"spec\.model_monitor is false"):
+        ModelMonitoringArgs(
+            spec=MonitoringSpec(enabled=True, model_monitor=False),
+            endpoint_name="churn",
+            baselines=None,  # type: ignore[arg-type]  # refused before it is read
+            placement=None,  # type: ignore[arg-type]
+        )
