@@ -16,37 +16,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import botocore.model
 
 from planner.recorder import RecordedResource
 from tests.api_models import service_model
+from tests.aws_calls import Call, UnmappedInput, tag_list
 from tests.sagemaker_requests import convert
 
-Member = str | Callable[[Any], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Call:
-    """One API call the provider makes to create the resource, and the inputs it carries."""
-
-    service: str
-    operation: str
-    members: Mapping[str, Member]
-    provider_fills: Mapping[str, Any] = field(default_factory=dict)
-    renames: Mapping[str, str] = field(default_factory=dict)
-    """Nested provider names that differ from the API's by more than case."""
-
-
-class UnmappedInput(KeyError):
-    """A recorded input that no call of its type carries."""
-
-
 # --- shape changes -----------------------------------------------------------------------------
-
-
-def _tag_list(value: Mapping[str, str]) -> dict[str, Any]:
-    return {"Tags": [{"Key": key, "Value": item} for key, item in value.items()]}
 
 
 def _tag_map(member: str) -> Callable[[Any], dict[str, Any]]:
@@ -132,7 +111,7 @@ def _native_monitor_definition(kind: str) -> Call:
     )
 
 
-_SAGEMAKER_TAGS = {"tags": _tag_list}
+_SAGEMAKER_TAGS = {"tags": tag_list}
 
 
 def _production_variants(value: list[dict[str, Any]]) -> dict[str, Any]:
@@ -396,7 +375,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                 "treatMissingData": "TreatMissingData",
                 "evaluateLowSampleCountPercentiles": "EvaluateLowSampleCountPercentile",
                 "metricQueries": _metric_queries,
-                "tags": _tag_list,
+                "tags": tag_list,
             },
         ),
     ),
@@ -431,7 +410,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                 "description": "Description",
                 "roleArn": "RoleArn",
                 "eventBusName": "EventBusName",
-                "tags": _tag_list,
+                "tags": tag_list,
             },
         ),
     ),
@@ -518,7 +497,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
         ),
     ),
     "aws:scheduler/scheduleGroup:ScheduleGroup": (
-        Call("scheduler", "CreateScheduleGroup", {"name": "Name", "tags": _tag_list}),
+        Call("scheduler", "CreateScheduleGroup", {"name": "Name", "tags": tag_list}),
     ),
     # Budgets and Cost Explorer
     "aws:budgets/budget:Budget": (
@@ -536,7 +515,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                     lambda value: {"CostFilters": {item["name"]: item["values"] for item in value}}
                 ),
                 "notifications": _budget_notifications,
-                "tags": lambda value: {"ResourceTags": _tag_list(value)["Tags"]},
+                "tags": lambda value: {"ResourceTags": tag_list(value)["Tags"]},
             },
         ),
     ),
@@ -551,7 +530,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                 "monitorSpecification": lambda value: {
                     "AnomalyMonitor": {"MonitorSpecification": json.loads(value)}
                 },
-                "tags": lambda value: {"ResourceTags": _tag_list(value)["Tags"]},
+                "tags": lambda value: {"ResourceTags": tag_list(value)["Tags"]},
             },
         ),
     ),
@@ -581,7 +560,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                         }
                     }
                 },
-                "tags": lambda value: {"ResourceTags": _tag_list(value)["Tags"]},
+                "tags": lambda value: {"ResourceTags": tag_list(value)["Tags"]},
             },
         ),
     ),
@@ -605,7 +584,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                 "name": "Name",
                 "description": "Description",
                 "configuration": "Configuration",
-                "tags": _tag_list,
+                "tags": tag_list,
                 "forceDestroy": lambda value: {},
             },
             renames={
@@ -664,7 +643,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
                 "contentBasedDeduplication": _attribute("ContentBasedDeduplication"),
                 "signatureVersion": _attribute("SignatureVersion"),
                 "tracingConfig": _attribute("TracingConfig"),
-                "tags": _tag_list,
+                "tags": tag_list,
             },
         ),
     ),
@@ -866,7 +845,8 @@ def requests(resource: RecordedResource) -> list[tuple[str, str, dict[str, Any]]
     return [(call.service, call.operation, _params(call, inputs)) for call in calls]
 
 
-_AUTO_NAMED = ("name",)
+_AUTO_NAMED = ("name", "bucket")
+"""Inputs the provider auto-names (an S3 bucket's is ``bucket``) when the program leaves them out."""
 
 
 def _params(call: Call, inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -883,8 +863,12 @@ def _params(call: Call, inputs: Mapping[str, Any]) -> dict[str, Any]:
             target_member = member.removeprefix("Targets[].")
             target_shape = shape.members["Targets"].member.members[target_member]
             _merge(params, {"Targets": [{target_member: convert(value, target_shape, member, renames)}]})
+        elif "." in member:
+            _merge(params, _nested(shape, member, value, f"{call.operation}.{member}", renames))
         else:
             params[member] = convert(value, shape.members[member], f"{call.operation}.{member}", renames)
+    if call.combined is not None:
+        _merge(params, convert(call.combined(inputs), shape, call.operation, renames))
     for member, value in call.provider_fills.items():
         if member.startswith("Targets[]."):
             target = params.setdefault("Targets", [{}])[0]
@@ -892,6 +876,19 @@ def _params(call: Call, inputs: Mapping[str, Any]) -> dict[str, Any]:
         else:
             params.setdefault(member, value)
     return params
+
+
+def _nested(
+    shape: botocore.model.Shape, member: str, value: Any, path: str, renames: Mapping[str, str]
+) -> dict[str, Any]:
+    """A member inside the request's structures (``"PublicAccessBlockConfiguration.BlockPublicAcls"``)."""
+    *outer, last = member.split(".")
+    for part in outer:
+        shape = shape.members[part]
+    built = {last: convert(value, shape.members[last], path, renames)}
+    for part in reversed(outer):
+        built = {part: built}
+    return built
 
 
 def _merge(params: dict[str, Any], extra: Mapping[str, Any]) -> None:
