@@ -23,6 +23,7 @@ import botocore.model
 from planner.recorder import RecordedResource
 from tests.api_models import service_model
 from tests.aws_calls import Call, UnmappedInput, tag_list
+from tests.foundation_requests import FOUNDATION_REQUESTS
 from tests.sagemaker_requests import convert
 
 # --- shape changes -----------------------------------------------------------------------------
@@ -819,6 +820,7 @@ REQUESTS: dict[str, tuple[Call, ...]] = {
             },
         ),
     ),
+    **FOUNDATION_REQUESTS,
 }
 
 NO_REQUEST = ("region",)

@@ -1,5 +1,6 @@
 """The recorded fixture stacks' SageMaker, CloudWatch, EventBridge, SNS, SQS, Pipes, Application Auto
-Scaling and CloudTrail inputs as API requests, checked against botocore's service models.
+Scaling, CloudTrail, Athena, IAM, KMS, S3 and EC2 (VPC) inputs as API requests, checked against
+botocore's service models.
 
 Each resource's inputs become the requests the provider sends (tests/aws_requests.py), and each
 request is checked for what the API enforces (tests/api_models.py): types, required members,
@@ -32,6 +33,11 @@ CHECKED_PREFIXES = (
     "aws:appautoscaling/",
     "aws:cloudtrail/",
     "aws:athena/",
+    "aws:iam/",
+    "aws:kms/",
+    "aws:s3/",
+    "aws:ec2/",
+    "aws:vpc/",
 )
 
 
@@ -124,6 +130,11 @@ def test_the_stacks_exercise_every_service_checked(stack_graphs: dict[str, Resou
         "aws:appautoscaling/",
         "aws:cloudtrail/",
         "aws:athena/",
+        "aws:iam/",
+        "aws:kms/",
+        "aws:s3/",
+        "aws:ec2/",
+        "aws:vpc/",
     ):
         assert any(t.startswith(prefix) for t in types), prefix
 
@@ -261,12 +272,26 @@ def test_java_surrogate_pairs_and_posix_classes_are_translated() -> None:
         java_pattern(r"\p{IsGreek}")
 
 
-def test_an_input_no_table_maps_is_an_error(stack_graphs: dict[str, ResourceGraph]) -> None:
-    queues = stack_graphs["prod"].of_type(QUEUE)
-    assert queues
-    for queue in queues:
-        renamed = dataclasses.replace(queue, inputs={**queue.inputs, "messageRetentionDays": 1})
-        with pytest.raises(UnmappedInput, match="messageRetentionDays"):
+@pytest.mark.parametrize(
+    ("type_token", "unmapped"),
+    [
+        pytest.param(QUEUE, "messageRetentionDays", id="sqs"),
+        pytest.param("aws:iam/role:Role", "inlinePolicies", id="iam"),
+        pytest.param("aws:kms/key:Key", "isEnabled", id="kms"),
+        pytest.param("aws:s3/bucket:Bucket", "acl", id="s3"),
+        pytest.param("aws:ec2/vpcEndpoint:VpcEndpoint", "subnetConfigurations", id="ec2"),
+        pytest.param("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "cidrIpv4Range", id="vpc"),
+    ],
+)
+def test_an_input_no_table_maps_is_an_error(
+    stack_graphs: dict[str, ResourceGraph], type_token: str, unmapped: str
+) -> None:
+    resources = stack_graphs["prod"].of_type(type_token)
+    assert resources
+    for resource in resources:
+        requests(resource)  # every recorded input is mapped...
+        renamed = dataclasses.replace(resource, inputs={**resource.inputs, unmapped: 1})
+        with pytest.raises(UnmappedInput, match=unmapped):  # ...and one more is not
             requests(renamed)
 
 
