@@ -216,7 +216,8 @@ endpoint_monitoring_schedule = stack_rule(
         "Every endpoint must be watched by a model-monitor schedule. Fix: create a "
         "MonitoringSchedule (and job definition) whose endpointInput.endpointName is the endpoint's "
         "name Output. Endpoints of inference components are exempt (Model Monitor watches endpoints "
-        "hosting one model)."
+        "hosting one model). In an account Model Monitor is closed to (AWS no longer takes new "
+        "customers), make this rule advisory in the pack config (docs/monitoring.md)."
     ),
     check=_monitoring,
     enforcement_level=ADVISORY,
