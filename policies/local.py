@@ -391,7 +391,7 @@ def evaluate_report(
                 else [validated[p] for p in sorted(p for t in positions.keys() & types for p in positions[t])]
             )
             for resource, resource_props, options, provider in checked:
-                args = ResourceValidationArgs(
+                resource_args = ResourceValidationArgs(
                     resource.type,
                     resource_props,
                     resource.urn,
@@ -402,16 +402,20 @@ def evaluate_report(
                     stack_tags,
                 )
                 _guarded(
-                    policy, args, lambda m, _urn=None, r=resource: record(m, r.urn, r), report, resource.urn
+                    policy,
+                    resource_args,
+                    lambda m, _urn=None, r=resource: record(m, r.urn, r),
+                    report,
+                    resource.urn,
                 )
         elif isinstance(policy, StackValidationPolicy):
             if stack_resources is None:
                 stack_resources = _stack_resources(resources, providers, proxies)
             report.stack_policies.append(policy.name)
-            args = StackValidationArgs(stack_resources, _wire(props), stack_tags)
+            stack_args = StackValidationArgs(stack_resources, _wire(props), stack_tags)
             _guarded(
                 policy,
-                args,
+                stack_args,
                 lambda m, urn=None: record(m, urn, by_urn.get(urn) if urn else None),
                 report,
                 None,

@@ -55,7 +55,8 @@ def derive() -> dict[str, object]:
     types: set[str] = set()
     for distribution, package in PROVIDER_PACKAGES.items():
         versions[distribution] = importlib.metadata.version(distribution)
-        root = Path(importlib.metadata.distribution(distribution).locate_file(package))
+        # locate_file is typed as returning a SimplePath (no __fspath__); its str is the file's path.
+        root = Path(str(importlib.metadata.distribution(distribution).locate_file(package)))
         for module in root.rglob("*.py"):
             if module.name.startswith("_"):
                 continue

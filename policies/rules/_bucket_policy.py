@@ -96,6 +96,9 @@ def _tls_deny_problems(statement: Mapping[str, Any]) -> list[str]:
     if not ({"*", "s3:*"} & set(actions)):
         problems.append(f"Action is {statement.get('Action')!r}, not 's3:*'")
     condition = statement.get("Condition")
+    # Only called on statements _is_tls_deny accepted, and their Condition is a map.
+    if not is_map(condition):
+        raise ValueError(f"not a TLS deny statement: {statement!r}")
     others = [
         f"{operator} {key}"
         for operator in condition
@@ -214,17 +217,21 @@ def restricting_condition(condition: Any, keys: frozenset[str] = RESTRICTING_KEY
 
 
 def _whole_space(cidrs: list[Any]) -> bool:
-    networks = []
+    # One list per version: collapse_addresses takes networks of a single version.
+    v4: list[ipaddress.IPv4Network] = []
+    v6: list[ipaddress.IPv6Network] = []
     for cidr in cidrs:
         try:
-            networks.append(ipaddress.ip_network(str(cidr), strict=False))
+            network = ipaddress.ip_network(str(cidr), strict=False)
         except ValueError:
             continue
-    for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
-        same = [n for n in networks if n.version == version]
-        if same and [str(n) for n in ipaddress.collapse_addresses(same)] == [everything]:  # type: ignore[arg-type]
-            return True
-    return False
+        if isinstance(network, ipaddress.IPv4Network):
+            v4.append(network)
+        else:
+            v6.append(network)
+    if v4 and [str(n) for n in ipaddress.collapse_addresses(v4)] == ["0.0.0.0/0"]:
+        return True
+    return bool(v6) and [str(n) for n in ipaddress.collapse_addresses(v6)] == ["::/0"]
 
 
 def anyone_allowed(statement: Mapping[str, Any]) -> str | None:

@@ -18,7 +18,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -43,7 +43,7 @@ LOW, MEDIUM, HIGH, CRITICAL = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Seve
 
 ResourceCheck = Callable[[ResourceValidationArgs, Mapping[str, Any]], Iterable[str]]
 StackCheck = Callable[[StackValidationArgs, Mapping[str, Any]], Iterable[tuple[str, str | None]]]
-ConfigSchema = Mapping[str, Mapping[str, Any]]
+ConfigSchema = Mapping[str, dict[str, Any]]
 
 # --- compliance frameworks -------------------------------------------------------------
 
@@ -93,7 +93,7 @@ def has_instance_store(instance_type: Any) -> bool:
 _NEITHER = frozenset({str, bytes, int, float, bool, type(None)})
 
 
-def is_map(value: Any) -> bool:
+def is_map(value: Any) -> TypeGuard[Mapping[Any, Any]]:
     kind = type(value)
     if kind is dict:
         return True
@@ -394,7 +394,7 @@ class StackIndex:
         values_of: ValuesOf,
         value: Any,
         *,
-        besides: Found = (),
+        besides: Sequence[tuple[int, PolicyResource]] = (),
         first: bool = False,
     ) -> Found:
         """Resources of ``types`` one of whose ``values_of`` equals ``value``, in the stack's

@@ -49,10 +49,13 @@ def networks(cidrs: Iterable[Any]) -> list[IPNetwork]:
 def whole_spaces(networks: Iterable[IPNetwork]) -> list[str]:
     """``0.0.0.0/0`` and/or ``::/0`` when ``networks`` together cover that whole address space."""
     found = []
-    for version, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
-        same = [n for n in networks if n.version == version]
-        if same and [str(n) for n in ipaddress.collapse_addresses(same)] == [everything]:  # type: ignore[arg-type]
-            found.append(everything)
+    # One list per version: collapse_addresses takes networks of a single version.
+    v4 = [n for n in networks if isinstance(n, ipaddress.IPv4Network)]
+    v6 = [n for n in networks if isinstance(n, ipaddress.IPv6Network)]
+    if v4 and [str(n) for n in ipaddress.collapse_addresses(v4)] == ["0.0.0.0/0"]:
+        found.append("0.0.0.0/0")
+    if v6 and [str(n) for n in ipaddress.collapse_addresses(v6)] == ["::/0"]:
+        found.append("::/0")
     return found
 
 

@@ -33,7 +33,7 @@ from ._common import get, is_map, is_set, items, parse_json
 Path = str | tuple[str, ...]
 
 # Job-shaped step types and where each setting lives in the step's Arguments.
-_TRAINING = {
+_TRAINING: dict[str, Path] = {
     "instance": "ResourceConfig.InstanceType",
     "count": "ResourceConfig.InstanceCount",
     "groups": "ResourceConfig.InstanceGroups",
@@ -48,7 +48,7 @@ _TRAINING = {
     "max_run": "StoppingCondition.MaxRuntimeInSeconds",
     "max_wait": "StoppingCondition.MaxWaitTimeInSeconds",
 }
-_PROCESSING = {
+_PROCESSING: dict[str, Path] = {
     "instance": "ProcessingResources.ClusterConfig.InstanceType",
     "count": "ProcessingResources.ClusterConfig.InstanceCount",
     "output": "ProcessingOutputConfig",
@@ -58,7 +58,7 @@ _PROCESSING = {
     "transit": "NetworkConfig.EnableInterContainerTrafficEncryption",
     "vpc": "NetworkConfig.VpcConfig",
 }
-_TRANSFORM = {
+_TRANSFORM: dict[str, Path] = {
     "instance": "TransformResources.InstanceType",
     "count": "TransformResources.InstanceCount",
     "output": "TransformOutput",
@@ -67,7 +67,7 @@ _TRANSFORM = {
 }
 # A Model step (``"Type": "Model"``, a CreateModel request): the model a Transform step runs, whose
 # network isolation and VPC are the transform job's (CreateTransformJob has neither).
-_MODEL = {
+_MODEL: dict[str, Path] = {
     "isolation": "EnableNetworkIsolation",
     "vpc": "VpcConfig",
 }

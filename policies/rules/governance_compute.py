@@ -122,9 +122,9 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
         definition = PipelineDefinition.parse(definition_body(props))
         if definition is None:
             return []
-        parallel = _tuning_parallelism(definition)
+        parallel_of_step = _tuning_parallelism(definition)
         return [
-            (path, instance_type, (number(count) or 1.0) * parallel.get(job.step, 1.0))
+            (path, instance_type, (number(count) or 1.0) * parallel_of_step.get(job.step, 1.0))
             for job in definition.jobs()
             for path, instance_type, count in job.instances()
         ]

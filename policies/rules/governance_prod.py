@@ -26,7 +26,6 @@ from ._common import (
     each_resource,
     get,
     get_or_none,
-    hashable,
     is_false,
     is_map,
     is_serverless,
@@ -193,7 +192,7 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
         watched_by = first_reaching.get(endpoint.urn, len(schedules))
         if name:  # a name written as a map names nothing, but the schedules before are still read
             first_naming, failed = names()
-            if hashable(name):
+            if isinstance(name, str):  # the schedules name endpoints with strings: nothing else matches
                 watched_by = min(watched_by, first_naming.get(name, len(schedules)))
             if failed is not None and failed[0] < watched_by:
                 raise failed[1]

@@ -181,13 +181,14 @@ def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> 
             findings.undecided(all3([scope, patterns]))
             continue
         wildcards = [p for p in patterns if _every_action_of_a_service(p) and not is_every_action(p)]
-        findings.add(
-            all3([scope, bool(wildcards)]),
-            lambda path=path, wildcards=wildcards: (
+
+        def message(path: str = path, wildcards: list[str] = wildcards) -> str:
+            return (
                 f"{path} allows {', '.join(wildcards)} on Resource '*': name the actions used and scope "
                 "Resource to the ARNs the workload touches."
-            ),
-        )
+            )
+
+        findings.add(all3([scope, bool(wildcards)]), message)
         findings.undecided(all3([scope, any3(p for p in patterns if isinstance(p, Unknown))]))
     yield from findings.report()
 

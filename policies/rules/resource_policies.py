@@ -137,13 +137,14 @@ class PublicResourcePolicy:
             verdict, who = self.public(statement)
             sid = statement.get("Sid") if isinstance(statement, dict) else None
             named = f"{label} (Sid {sid!r})" if isinstance(sid, str) and sid else label
-            findings.add(
-                verdict,
-                lambda named=named, who=who: (
+
+            def message(named: str = named, who: str = who) -> str:
+                return (
                     f"{prop} {named} allows {who} without a restricting condition, which makes the "
                     f"resource public: {self.FIX}"
-                ),
-            )
+                )
+
+            findings.add(verdict, message)
         yield from findings.report()
 
     def _document(self, prop: str, raw: Any) -> Check:

@@ -527,8 +527,12 @@ def _training_job_spot(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
         "max_wait": "stoppingCondition.maxWaitTimeInSeconds",
     }
     for prefix, spec in training_specs(args.resource_type, args.props):
+
+        def path(setting: str, prefix: str = prefix) -> str:
+            return f"{prefix}{paths[setting]}"
+
         yield from _spot_problems(
-            lambda setting, prefix=prefix: f"{prefix}{paths[setting]}",
+            path,
             get(spec, "enableManagedSpotTraining"),
             get(spec, paths["checkpoint"]),
             get(spec, paths["max_run"]),
