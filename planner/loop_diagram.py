@@ -31,7 +31,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from planner.recorder import RecordedResource, ResourceGraph
@@ -115,6 +115,8 @@ _PREFIX_AFTER = {"target": "retrain_rule", "monitor": "capture", "alarms": "capt
 """Where roles keyed ``<prefix>:...`` sort: after this role (monitors before their alarms)."""
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 _GITHUB_REPOSITORY = re.compile(r"^/repos/([^/]+/[^/]+)/")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,11 @@ def _names(resource: RecordedResource) -> set[str]:
 def _mentions(text: str, name: str) -> bool:
     """Whether ``text`` names ``name`` as a whole name (not as the prefix of a longer one)."""
     return re.search(rf"(?<![A-Za-z0-9_-]){re.escape(name)}(?![A-Za-z0-9_-])", text) is not None
+
+
+def _by_name(table: Mapping[str, T], name: object) -> T | None:
+    """``table``'s entry for ``name``; None for a name that is not a string (it names nothing)."""
+    return table.get(name) if isinstance(name, str) else None
 
 
 def _package_group_of(reference: str, groups: Mapping[str, RecordedResource]) -> RecordedResource | None:
@@ -382,39 +389,39 @@ def derive_loop(graph: ResourceGraph) -> Loop:
                 else []
             )
             for container in containers:
-                group = _package_group_of(str(container.get("modelPackageName", "")), index.groups)
-                if group is not None:
-                    serves.setdefault(endpoint.urn, set()).add(group.urn)
+                served = _package_group_of(str(container.get("modelPackageName", "")), index.groups)
+                if served is not None:
+                    serves.setdefault(endpoint.urn, set()).add(served.urn)
         # An endpoint of inference components serves the models its components name.
         for component in graph.of_type(INFERENCE_COMPONENT):
             if component.inputs.get("endpointName") not in _names(endpoint):
                 continue
-            model = models.get((component.inputs.get("specification") or {}).get("modelName"))
-            container = (model.inputs.get("primaryContainer") or {}) if model else {}
-            group = _package_group_of(str(container.get("modelPackageName", "")), index.groups)
-            if group is not None:
-                serves.setdefault(endpoint.urn, set()).add(group.urn)
+            component_model = models.get((component.inputs.get("specification") or {}).get("modelName"))
+            container = (component_model.inputs.get("primaryContainer") or {}) if component_model else {}
+            served = _package_group_of(str(container.get("modelPackageName", "")), index.groups)
+            if served is not None:
+                serves.setdefault(endpoint.urn, set()).add(served.urn)
         capture = (config.inputs.get("dataCaptureConfig") or {}) if config else {}
         if capture.get("enableCapture"):
             loop.add("capture", endpoint.urn)
     endpoints = {name: e for e in graph.of_type(ENDPOINT) for name in _names(e)}
     for experiment in graph.of_type(EXPERIMENT):
-        endpoint = endpoints.get(experiment.inputs.get("endpointName"))
-        if endpoint is not None:
+        tested = _by_name(endpoints, experiment.inputs.get("endpointName"))
+        if tested is not None:
             member(experiment, "shadow_test")
             loop.connect("endpoint", "shadow_test")
     servings: list[RecordedResource] = []
     for deployment in graph.of_type(DEPLOYMENT):
         labels = (deployment.inputs.get("metadata") or {}).get("labels") or {}
-        canary = MODEL_SERVER_COMPONENTS.get(labels.get("app.kubernetes.io/component"))
+        canary = _by_name(MODEL_SERVER_COMPONENTS, labels.get("app.kubernetes.io/component"))
         if canary is None:
             continue
         servings.append(deployment)
         member(deployment, "k8s_serving", *([f"canary:{deployment.urn}"] if canary else []))
         for text in _strings(deployment.inputs.get("spec")):
-            group = _package_group_of(text, index.groups) if ":model-package/" in text else None
-            if group is not None:
-                serves.setdefault(deployment.urn, set()).add(group.urn)
+            served = _package_group_of(text, index.groups) if ":model-package/" in text else None
+            if served is not None:
+                serves.setdefault(deployment.urn, set()).add(served.urn)
     for serving, groups in serves.items():
         if groups:
             loop.connect("registry", roles[serving], dotted=True, text="approved version")
@@ -422,9 +429,9 @@ def derive_loop(graph: ResourceGraph) -> Loop:
     # Registry → approval rule → approvals topic / API destination → deploy workflow → servings.
     for rule in rules:
         named_groups = {
-            group.urn
+            named_group.urn
             for name in _pattern_strings(patterns[rule.urn], "ModelPackageGroupName")
-            if (group := index.groups.get(name)) is not None
+            if (named_group := index.groups.get(name)) is not None
         }
         if not named_groups:
             continue
@@ -459,16 +466,16 @@ def derive_loop(graph: ResourceGraph) -> Loop:
     for pipeline in graph.of_type(PIPELINE):
         if _scores_only(pipeline):
             # Batch scoring runs a model of the approved version (the model its Transform step names).
-            models = [
+            scoring_models = [
                 m
                 for m in graph.of_type(MODEL)
                 if _mentions(str(pipeline.inputs.get("pipelineDefinition")), m.outputs.get("name", ""))
             ]
             groups = {
-                group.urn
-                for model in models
+                scored.urn
+                for model in scoring_models
                 for text in _strings(model.inputs.get("primaryContainer"))
-                if ":model-package/" in text and (group := _package_group_of(text, index.groups)) is not None
+                if ":model-package/" in text and (scored := _package_group_of(text, index.groups)) is not None
             }
             if groups:
                 loop.connect("registry", "batch_scoring", dotted=True, text="approved version")
@@ -483,12 +490,12 @@ def derive_loop(graph: ResourceGraph) -> Loop:
     # Monitoring: schedules on the endpoints' captured data, and the alarms on their metrics.
     schedules: dict[str, RecordedResource] = {}
     for schedule in graph.of_type(SCHEDULE):
-        config = schedule.inputs.get("monitoringScheduleConfig") or {}
-        kind = config.get("monitoringType") or "DataQuality"
-        watched = set(_strings(list(_values_under(config, "endpointName"))))
-        definition = config.get("monitoringJobDefinitionName")
+        schedule_config = schedule.inputs.get("monitoringScheduleConfig") or {}
+        kind = schedule_config.get("monitoringType") or "DataQuality"
+        watched = set(_strings(list(_values_under(schedule_config, "endpointName"))))
+        definition_name = schedule_config.get("monitoringJobDefinitionName")
         for resource in graph:
-            if resource.type.endswith("JobDefinition") and definition in _names(resource):
+            if resource.type.endswith("JobDefinition") and definition_name in _names(resource):
                 watched |= set(_strings(list(_values_under(resource.inputs, "endpointName"))))
         monitored = [endpoints[name] for name in sorted(watched) if name in endpoints]
         if not monitored:
@@ -497,21 +504,22 @@ def derive_loop(graph: ResourceGraph) -> Loop:
         for name in _names(schedule):
             schedules[name] = schedule
         for endpoint in monitored:
-            source = "capture" if endpoint.urn in loop.members.get("capture", ()) else "endpoint"
-            loop.connect(source, f"monitor:{kind}")
+            upstream = "capture" if endpoint.urn in loop.members.get("capture", ()) else "endpoint"
+            loop.connect(upstream, f"monitor:{kind}")
     loop.connect("endpoint", "capture")
     alarms_by_name: dict[str, RecordedResource] = {}
     for alarm in graph.of_type(ALARM):
         dimensions: dict[str, Any] = dict(alarm.inputs.get("dimensions") or {})
         for query in alarm.inputs.get("metricQueries") or ():
             dimensions.update(((query.get("metric") or {}).get("dimensions")) or {})
-        schedule = schedules.get(dimensions.get("MonitoringSchedule"))
-        endpoint = endpoints.get(dimensions.get("EndpointName"))
-        if schedule is not None:
-            kind = role_of(schedule).split(":", 1)[1]  # type: ignore[union-attr]
+        watching = _by_name(schedules, dimensions.get("MonitoringSchedule"))
+        alarmed = _by_name(endpoints, dimensions.get("EndpointName"))
+        if watching is not None:
+            # watching is in schedules, so member() gave it its "monitor:<kind>" role.
+            kind = roles[watching.urn].split(":", 1)[1]
             member(alarm, f"alarms:{kind}")
-            loop.connect(role_of(schedule), role_of(alarm))
-        elif endpoint is not None:
+            loop.connect(role_of(watching), role_of(alarm))
+        elif alarmed is not None:
             member(alarm, "endpoint_alarms")
             loop.connect("endpoint", "endpoint_alarms")
         else:
@@ -547,10 +555,10 @@ def derive_loop(graph: ResourceGraph) -> Loop:
             # What it watches: a resource of the loop whose ARN the pattern matches (a pipeline, a
             # state machine), or an endpoint it names (names alone are ambiguous: an endpoint and a
             # model package group may share one, so only the EndpointName field counts).
-            watched = [index.by_arn.get(s) for s in _strings(pattern.get("detail"))]
-            watched += [endpoints.get(name) for name in _pattern_strings(pattern, "EndpointName")]
-            for resource in watched:
-                loop.connect(role_of(resource), role, dotted=True)
+            watched_resources = [index.by_arn.get(s) for s in _strings(pattern.get("detail"))]
+            watched_resources += [endpoints.get(name) for name in _pattern_strings(pattern, "EndpointName")]
+            for watched_resource in watched_resources:
+                loop.connect(role_of(watched_resource), role, dotted=True)
     for pipe in graph.of_type(PIPE):
         if role_of(pipe) == "batch":
             loop.connect("batch", role_of(index.by_arn.get(pipe.inputs.get("target", ""))))
@@ -620,13 +628,13 @@ def _kubernetes_alerting(graph, index, loop, servings, member, role_of) -> None:
         config = ((release.inputs.get("values") or {}).get("alertmanager") or {}).get("config") or {}
         receivers = {r.get("name"): r for r in config.get("receivers") or ()}
         routes = [config.get("route") or {}, *((config.get("route") or {}).get("routes") or ())]
-        routed = [
+        matched = [
             receivers.get(route.get("receiver"))
             for route in routes[1:]
             if (matchers := _matchers(route))
             and any(all(labels.get(k) == v for k, v in matchers.items()) for labels in alert_labels)
         ]
-        routed = [receiver for receiver in routed if receiver]
+        routed = [receiver for receiver in matched if receiver]
         if not routed:
             continue
         member(release, "alertmanager")

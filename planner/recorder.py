@@ -36,7 +36,7 @@ from pulumi.runtime import resource as pulumi_resource
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.settings import SETTINGS
-from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from planner import lazy_provider_imports, sdk_type_memo
@@ -342,9 +342,12 @@ def _plain(value: Any) -> Any:
 
 def _mock_target(config: Mapping[str, Any]) -> tuple[str, str]:
     platform = platform_map(config)
-    region = platform.get("region") if isinstance(platform.get("region"), str) else DEFAULT_REGION
-    account = platform.get("account_id") if isinstance(platform.get("account_id"), str) else DEFAULT_ACCOUNT
-    return region, account
+    region = platform.get("region")
+    account = platform.get("account_id")
+    return (
+        region if isinstance(region, str) else DEFAULT_REGION,
+        account if isinstance(account, str) else DEFAULT_ACCOUNT,
+    )
 
 
 def record_program(
@@ -382,7 +385,8 @@ def record_program(
             # set_mocks registers the root stack's (empty) outputs up front, so the values the
             # program `pulumi.export`ed are read off the stack object itself.
             root = pulumi.runtime.get_root_resource()
-            if root is not None:
+            # set_mocks makes the root a Stack (the only root type that has outputs).
+            if isinstance(root, Stack):
                 exports.update(
                     _plain(_sync_await(pulumi.Output.from_input(dict(root.outputs)).future()) or {})
                 )

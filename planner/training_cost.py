@@ -179,11 +179,12 @@ def _definitions(graph: ResourceGraph) -> Iterator[tuple[str, dict[str, Any], di
 
 def parameter_defaults(definition: Mapping[str, Any]) -> dict[str, Any]:
     """Each pipeline parameter's default: what a run uses unless it overrides it."""
-    return {
-        p.get("Name"): p.get("DefaultValue")
-        for p in definition.get("Parameters") or []
-        if isinstance(p, dict)
-    }
+    defaults: dict[str, Any] = {}
+    for p in definition.get("Parameters") or []:
+        # References name parameters with strings (_resolved): a parameter named otherwise is never read.
+        if isinstance(p, dict) and isinstance(name := p.get("Name"), str):
+            defaults[name] = p.get("DefaultValue")
+    return defaults
 
 
 def _trains(definition: dict[str, Any]) -> bool:
