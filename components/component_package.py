@@ -446,13 +446,11 @@ class TrainingPipeline(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: TrainingPipelineInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        values = dict(args)
-        spec = _from_json(
-            TypeAdapter(training.FamilyTrainingSpec), values.pop("training_json"), "training_json"
-        )
+        spec = _from_json(TypeAdapter(training.FamilyTrainingSpec), args["training_json"], "training_json")
         promotion = _from_json(
-            TypeAdapter(registry.PromotionCriterion), values.pop("promotion_json"), "promotion_json"
+            TypeAdapter(registry.PromotionCriterion), args["promotion_json"], "promotion_json"
         )
+        values = {key: value for key, value in args.items() if key not in ("training_json", "promotion_json")}
         pipeline_args = training.TrainingPipelineArgs(spec=spec, promotion=promotion, **values)  # type: ignore[arg-type]
         require("sagemaker", "TrainingPipeline (its pipeline definition)")
         super().__init__(_token("TrainingPipeline"), name, {}, opts)

@@ -5,7 +5,10 @@ rolls back on nothing (components/observability/endpoint_alarms.py)."""
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Final, TypedDict
+
+import pulumi_aws.cloudwatch as cloudwatch
 
 REALTIME_RESPONSE_LIMIT_MS: Final = 60_000
 """A real-time or serverless endpoint's container must answer within 60 s (InvokeEndpoint): no
@@ -13,6 +16,23 @@ request's ModelLatency exceeds it."""
 ASYNC_RESPONSE_LIMIT_MS: Final = 3_600_000
 """An asynchronous request times out after at most 3,600 s (InvokeEndpointAsync's
 InvocationTimeoutSeconds)."""
+
+
+class AlarmSettings(TypedDict, total=False):
+    """The ``cloudwatch.MetricAlarm`` arguments that say what an alarm watches and when it fires
+    (its builder adds the name, description, dimensions, actions and tags)."""
+
+    namespace: str
+    metric_name: str
+    metric_queries: Sequence[cloudwatch.MetricAlarmMetricQueryArgs]
+    statistic: str
+    extended_statistic: str
+    period: int
+    evaluation_periods: int
+    datapoints_to_alarm: int
+    threshold: float
+    comparison_operator: str
+    treat_missing_data: str
 
 
 def latency_slo_problem(latency_p99_slo_ms: int, asynchronous: bool) -> str | None:
@@ -31,10 +51,10 @@ def latency_slo_problem(latency_p99_slo_ms: int, asynchronous: bool) -> str | No
 
 def error_and_latency_alarms(
     label: str, max_5xx_per_minute: int, latency_p99_slo_ms: int
-) -> list[tuple[str, str, dict[str, Any]]]:
+) -> list[tuple[str, str, AlarmSettings]]:
     """``(name suffix, description, MetricAlarm settings)`` of each alarm; ``label`` names what it
     watches in its description. The caller adds names, dimensions, actions and tags."""
-    common: dict[str, Any] = {
+    common: AlarmSettings = {
         "namespace": "AWS/SageMaker",
         "period": 60,
         "comparison_operator": "GreaterThanThreshold",

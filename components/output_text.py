@@ -78,15 +78,17 @@ def _filled(node: Any, values: list[Any]) -> Any:
 def concat(*parts: pulumi.Input[str]) -> pulumi.Output[str]:
     """``parts`` joined, exactly as ``pulumi.Output.concat(*parts)``; a part that is neither a
     string nor an Output (an awaitable) leaves the whole to ``Output.concat``."""
-    outputs = [part for part in parts if isinstance(part, pulumi.Output)]
-    if not all(isinstance(part, str | pulumi.Output) for part in parts):
+    texts = [part for part in parts if isinstance(part, str | pulumi.Output)]
+    if len(texts) < len(parts):
         return pulumi.Output.concat(*parts)
+    outputs = [part for part in texts if isinstance(part, pulumi.Output)]
     if not outputs:
-        return pulumi.Output.from_input("".join(parts))  # type: ignore[arg-type]
+        strings = [part for part in texts if isinstance(part, str)]  # all of them: no Output
+        return pulumi.Output.from_input("".join(strings))
 
     def joined(values: list[Any]) -> str:
         resolved = iter(values)
-        return "".join(next(resolved) if isinstance(part, pulumi.Output) else part for part in parts)
+        return "".join(next(resolved) if isinstance(part, pulumi.Output) else part for part in texts)
 
     if len(outputs) == 1:
         # A value that is not text yet (an Output or a list holding one, from an async apply) is

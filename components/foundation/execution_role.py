@@ -49,8 +49,13 @@ class ExecutionRole(pulumi.ComponentResource):
         self, name: str, args: ExecutionRoleArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:foundation:ExecutionRole", name, None, opts)
+        policy: pulumi.Output[str]
         if isinstance(args.statements, pulumi.Output):
-            policy = args.statements.apply(lambda statements: _policy(name, statements))
+
+            def rendered(statements: Sequence[Statement]) -> pulumi.Output[str]:
+                return _policy(name, statements)
+
+            policy = args.statements.apply(rendered)
         else:
             policy = render(document(*_checked(name, args.statements)))
         if not (args.path.startswith("/") and args.path.endswith("/")):

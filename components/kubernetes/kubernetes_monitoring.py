@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -55,6 +55,12 @@ _SIZES = {
     "prometheus-adapter": ("50m", "250m", "128Mi", "256Mi"),
     "alertmanager": ("50m", "250m", "128Mi", "256Mi"),
 }
+
+
+def _release_name(release: k8s.helm.v3.Release) -> pulumi.Output[str]:
+    """A release's name. The SDK types it Optional because the input may be omitted; every release
+    here is created with a fixed name (the chart's, see ``_release``), which the provider returns."""
+    return cast(pulumi.Output[str], release.name)
 
 
 def _resources(part: str) -> dict[str, dict[str, str]]:
@@ -186,9 +192,9 @@ class KubernetesMonitoring(pulumi.ComponentResource):
 
         self.monitoring_namespace = pulumi.Output.from_input(monitoring)
         self.agents_namespace = pulumi.Output.from_input(agents)
-        self.prometheus_release_name = prometheus.name
-        self.dcgm_exporter_release_name = dcgm.name
-        self.prometheus_adapter_release_name = adapter.name
+        self.prometheus_release_name = _release_name(prometheus)
+        self.dcgm_exporter_release_name = _release_name(dcgm)
+        self.prometheus_adapter_release_name = _release_name(adapter)
         self.dashboard_config_map_name = dashboard.metadata.name
         self.register_outputs(
             {

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Unpack
 
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..invocation_alarms import error_and_latency_alarms
+from ..invocation_alarms import AlarmSettings, error_and_latency_alarms
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
 from .alarm_thresholds import (
     DRIFT_METRICS,
@@ -122,7 +123,9 @@ class EndpointAlarms(pulumi.ComponentResource):
                 )
             )
             if variant.max_5xx_per_minute is not None and variant.latency_p99_slo_ms is not None:
-                alarms += self._errors_and_latency(variant, dimensions)
+                alarms += self._errors_and_latency(
+                    variant.name, variant.max_5xx_per_minute, variant.latency_p99_slo_ms, dimensions
+                )
             if variant.instance_based:
                 alarms.append(self._utilisation(variant, "disk", "DiskUtilization", limits.disk_percent))
             if variant.gpus:
@@ -140,29 +143,38 @@ class EndpointAlarms(pulumi.ComponentResource):
         self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in alarms])
         self.register_outputs({"alarm_names": self.alarm_names, "drift_alarm": self.drift_alarm})
 
-    def _alarm(self, suffix: str, description: str, **settings: object) -> cloudwatch.MetricAlarm:
+    def _alarm(
+        self,
+        suffix: str,
+        description: str,
+        dimensions: Mapping[str, pulumi.Input[str]] | None = None,
+        **settings: Unpack[AlarmSettings],
+    ) -> cloudwatch.MetricAlarm:
         args = self._args
+        # Above the threshold unless the settings say otherwise.
+        alarm: AlarmSettings = {"comparison_operator": "GreaterThanThreshold", **settings}
         return cloudwatch.MetricAlarm(
             f"{self._name}-{suffix}",
             name=f"{args.endpoint_name}-{suffix}",
             alarm_description=f"{args.endpoint_name}/{description}",
-            comparison_operator=settings.pop("comparison_operator", "GreaterThanThreshold"),
+            # None (an alarm on metric_queries, which carry their own) is what omitting it passes.
+            dimensions=dimensions,
             alarm_actions=[args.alarm_topic_arn],
             ok_actions=[args.alarm_topic_arn],
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self),
-            **settings,
+            **alarm,
         )
 
     def _errors_and_latency(
-        self, variant: VariantAlarms, dimensions: dict[str, str]
+        self, variant: str, max_5xx_per_minute: int, latency_p99_slo_ms: int, dimensions: dict[str, str]
     ) -> list[cloudwatch.MetricAlarm]:
         """The rollback alarms' twins for a variant without them: same metrics, thresholds and
         periods, but they only page."""
         return [
-            self._alarm(f"{variant.name}-{suffix}", description, dimensions=dimensions, **settings)
+            self._alarm(f"{variant}-{suffix}", description, dimensions=dimensions, **settings)
             for suffix, description, settings in error_and_latency_alarms(
-                variant.name, variant.max_5xx_per_minute, variant.latency_p99_slo_ms
+                variant, max_5xx_per_minute, latency_p99_slo_ms
             )
         ]
 

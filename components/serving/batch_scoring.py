@@ -25,6 +25,7 @@ from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
 from ..policy_documents import (
     SharedObjects,
+    Statement,
     ecr_pull,
     kms_use,
     s3_read,
@@ -352,7 +353,7 @@ class BatchScoring(pulumi.ComponentResource):
         args = self._args
         jobs = f"arn:aws:sagemaker:{args.region}:{args.account_id}:transform-job/*"
         processing = f"arn:aws:sagemaker:{args.region}:{args.account_id}:processing-job/*"
-        evidently = (
+        evidently: list[Statement] = (
             [
                 {
                     "Effect": "Allow",

@@ -21,6 +21,9 @@ _CustomMetric = appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCus
 _Dimension = (
     appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationDimensionArgs
 )
+_PredefinedMetric = (
+    appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
+)
 
 
 def scale_variant(
@@ -48,7 +51,14 @@ def scale_variant(
         opts=child,
     )
 
-    def tracking(kind: str, value: float, **metric: object) -> None:
+    def tracking(
+        kind: str,
+        value: float,
+        *,
+        predefined: _PredefinedMetric | None = None,
+        customized: _CustomMetric | None = None,
+    ) -> None:
+        # One of the two metrics; the Args class leaves an argument that is None unset.
         appautoscaling.Policy(
             f"{name}-{kind}",
             policy_type="TargetTrackingScaling",
@@ -59,7 +69,8 @@ def scale_variant(
                 target_value=value,
                 scale_in_cooldown=scaling.scale_in_cooldown_seconds,
                 scale_out_cooldown=scaling.scale_out_cooldown_seconds,
-                **metric,
+                predefined_metric_specification=predefined,
+                customized_metric_specification=customized,
             ),
             opts=child,
         )
@@ -68,16 +79,14 @@ def scale_variant(
         tracking(
             "invocations",
             float(scaling.invocations_per_instance),
-            predefined_metric_specification=appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
-                predefined_metric_type="SageMakerVariantInvocationsPerInstance"
-            ),
+            predefined=_PredefinedMetric(predefined_metric_type="SageMakerVariantInvocationsPerInstance"),
         )
     if scaling.gpu_utilization_percent is not None:
         tracking(
             "gpu",
             # GPUUtilization is 0-100 per GPU, summed over the instance's GPUs.
             float(scaling.gpu_utilization_percent) * variant.gpus,
-            customized_metric_specification=_CustomMetric(
+            customized=_CustomMetric(
                 metric_name="GPUUtilization",
                 namespace="/aws/sagemaker/Endpoints",
                 statistic="Average",
@@ -92,7 +101,7 @@ def scale_variant(
         tracking(
             "backlog",
             float(scaling.backlog_per_instance),
-            customized_metric_specification=_CustomMetric(
+            customized=_CustomMetric(
                 metric_name="ApproximateBacklogSizePerInstance",
                 namespace="AWS/SageMaker",
                 statistic="Average",

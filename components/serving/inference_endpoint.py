@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
@@ -118,7 +119,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             # A shadow test deploys its shadow variant itself, for the test's window only.
             shadow_production_variants=None
             if spec.shadow_test is not None
-            else [self._variant(v, models[v.name]) for v in spec.shadow_variants] or None,
+            else [self._shadow_variant(v, models[v.name]) for v in spec.shadow_variants] or None,
             kms_key_arn=None if self._storage_key_unsupported() else args.kms_key_arn,
             data_capture_config=self._data_capture(),
             async_inference_config=self._async_config(topics),
@@ -286,16 +287,27 @@ class InferenceEndpoint(pulumi.ComponentResource):
     ) -> sagemaker.EndpointConfigurationProductionVariantArgs:
         serverless = variant.serverless
         return sagemaker.EndpointConfigurationProductionVariantArgs(
-            variant_name=variant.name,
-            model_name=model.name,
-            instance_type=variant.instance_type,
-            initial_instance_count=None if serverless else variant.initial_instance_count,
-            initial_variant_weight=float(variant.weight),
-            volume_size_in_gb=variant.volume_size_gb,
-            model_data_download_timeout_in_seconds=variant.model_download_timeout_seconds,
-            container_startup_health_check_timeout_in_seconds=variant.container_startup_health_check_timeout_seconds,
+            **_variant_settings(variant, model),
             serverless_config=(
                 sagemaker.EndpointConfigurationProductionVariantServerlessConfigArgs(
+                    memory_size_in_mb=serverless.memory_mb,
+                    max_concurrency=serverless.max_concurrency,
+                    provisioned_concurrency=serverless.provisioned_concurrency,
+                )
+                if serverless
+                else None
+            ),
+        )
+
+    def _shadow_variant(
+        self, variant: VariantSpec, model: sagemaker.Model
+    ) -> sagemaker.EndpointConfigurationShadowProductionVariantArgs:
+        """A shadow variant: the same settings as :meth:`_variant`, in the shadow list's own types."""
+        serverless = variant.serverless
+        return sagemaker.EndpointConfigurationShadowProductionVariantArgs(
+            **_variant_settings(variant, model),
+            serverless_config=(
+                sagemaker.EndpointConfigurationShadowProductionVariantServerlessConfigArgs(
                     memory_size_in_mb=serverless.memory_mb,
                     max_concurrency=serverless.max_concurrency,
                     provisioned_concurrency=serverless.provisioned_concurrency,
@@ -377,7 +389,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             tags=args.tags,
         )
 
-    def _deployment(self, alarm_names: list[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:
+    def _deployment(self, alarm_names: Sequence[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:
         deployment = self._args.spec.deployment
         routing = sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
             type=_TRAFFIC_ROUTING[deployment.strategy],
@@ -412,3 +424,31 @@ class InferenceEndpoint(pulumi.ComponentResource):
                 ]
             ),
         )
+
+
+class _VariantSettings(TypedDict):
+    """The arguments a production variant and a shadow variant take alike."""
+
+    variant_name: str
+    model_name: pulumi.Output[str]
+    instance_type: str | None
+    initial_instance_count: int | None
+    initial_variant_weight: float
+    volume_size_in_gb: int | None
+    model_data_download_timeout_in_seconds: int | None
+    container_startup_health_check_timeout_in_seconds: int | None
+
+
+def _variant_settings(variant: VariantSpec, model: sagemaker.Model) -> _VariantSettings:
+    return {
+        "variant_name": variant.name,
+        "model_name": model.name,
+        "instance_type": variant.instance_type,
+        "initial_instance_count": None if variant.serverless else variant.initial_instance_count,
+        "initial_variant_weight": float(variant.weight),
+        "volume_size_in_gb": variant.volume_size_gb,
+        "model_data_download_timeout_in_seconds": variant.model_download_timeout_seconds,
+        "container_startup_health_check_timeout_in_seconds": (
+            variant.container_startup_health_check_timeout_seconds
+        ),
+    }

@@ -15,7 +15,7 @@ import pulumi_aws_native.sagemaker as native
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..output_text import concat
-from ..policy_documents import kms_use, s3_read_write
+from ..policy_documents import Statement, kms_use, s3_read_write
 from .inference_endpoint_spec import EndpointSpec, ShadowTestSpec, VariantSpec
 
 SHADOW_TEST_PREFIX = "shadow-test/"
@@ -151,7 +151,7 @@ class ShadowTest(pulumi.ComponentResource):
             concat(f"{prefix}:model/", pulumi.Output.from_input(args.model_names[v.name]).apply(str.lower))
             for v in (args.champion, args.shadow)
         ]
-        statements = [
+        statements: list[Statement] = [
             {
                 "Effect": "Allow",
                 "Action": ["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpoint"],

@@ -330,7 +330,7 @@ def fits(
         key=lambda need: tuple(need[i] / max(instance[i], 1) for i in (2, 1, 0)),
         reverse=True,
     )
-    free = [list(instance) for _ in range(instances)]
+    free: list[list[float]] = [list(instance) for _ in range(instances)]  # vCPUs are fractional
     for need in copies:
         for room in free:
             if all(need[i] <= room[i] for i in range(3)):

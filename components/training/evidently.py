@@ -41,7 +41,7 @@ DATASET_DRIFT_METRIC: Final = "DatasetDrift"
 FAMILY_DIMENSION, PIPELINE_DIMENSION = "Family", "Pipeline"
 PIPELINE_KINDS: Final = ("training", "batch-scoring")
 """Values of the ``Pipeline`` dimension: which pipeline's data the report was about."""
-REPORTS: Final = ("data_drift", "data_quality")
+REPORTS: Final[tuple[Literal["data_drift", "data_quality"], ...]] = ("data_drift", "data_quality")
 """What a report may contain: Evidently's DataDriftPreset and DataSummaryPreset."""
 PUBLISH_INSTANCE_TYPE: Final = "ml.t3.medium"
 """PublishDriftMetrics makes one API call: the smallest processing instance."""

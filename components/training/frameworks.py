@@ -20,7 +20,7 @@ FrameworkName = Literal["sklearn", "xgboost", "pytorch"]
 FRAMEWORKS: Final[tuple[FrameworkName, ...]] = ("sklearn", "xgboost", "pytorch")
 SCOPES: Final = ("training", "inference")
 """A family needs both: jobs run the training image, the registered model the inference image."""
-_DEFAULT_PY_VERSIONS: Final = ({"py3"}, set())
+_DEFAULT_PY_VERSIONS: Final[tuple[set[str], ...]] = ({"py3"}, set())
 """Tables whose only Python version is the SDK's default need no ``py_version``."""
 
 
