@@ -143,7 +143,10 @@ def _written_type(annotation: ast.expr) -> str:
 
 def _token(cls: type[pulumi.ComponentResource]) -> str:
     """The type token the component passes to ``ComponentResource.__init__``."""
-    for node in ast.walk(_class_node(cls)):
+    # As a plain ``type``: mypy judges type[ComponentResource] unhashable (it reads the instances'
+    # __hash__, not the class object's), which the cache of _class_node needs.
+    klass: type = cls
+    for node in ast.walk(_class_node(klass)):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

@@ -61,7 +61,7 @@ from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, 
 from stacks import naming
 from stacks.arns import ArnError, parse_model_package_group_arn, parse_model_package_version_arn
 from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
-from stacks.defaults import ENVIRONMENT_DEFAULTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
+from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 from stacks.delivery_config import DeliveryConfig, delivery_problems
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
 from stacks.model_cards import ModelCardSpec
@@ -943,7 +943,11 @@ def _failing_key(merged: Mapping[str, Any], context: dict[str, Any]) -> str:
         if name not in merged:
             continue
         try:
-            annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+            # A type built at run time from the field's annotation and metadata: mypy checks only type
+            # expressions written out in the source, so this one is Any to it.
+            annotation: Any = (
+                Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+            )
             TypeAdapter(annotation).validate_python(merged[name], context=context)
         except ValidationError:
             continue
@@ -1310,7 +1314,9 @@ def _merge_endpoint_defaults(raw: dict[str, Any]) -> dict[str, Any]:
 def _environment_defaults(environment: object) -> dict[str, Any]:
     """The built-in defaults of the stack's ``environment`` (:data:`ENVIRONMENT_DEFAULTS`), merged
     under the file's values: empty for a missing or unknown environment."""
-    return ENVIRONMENT_DEFAULTS.get(environment, {}) if isinstance(environment, str) else {}
+    if isinstance(environment, str) and environment in ENVIRONMENTS:
+        return ENVIRONMENT_DEFAULTS.get(environment, {})
+    return {}
 
 
 def _with_value_sources(

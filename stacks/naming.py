@@ -117,14 +117,17 @@ def derived_names(config: PlatformConfig) -> Iterator[DerivedName]:
             "feature group",
         )
     for index, family in enumerate(config.models):
-        group = config.model_package_group(family.name)
+        group_name = config.model_package_group(family.name)
         key = f"models[{index}].name"
         yield DerivedName(
-            key, group, "aws:sagemaker/modelPackageGroup:ModelPackageGroup", "model package group"
+            key, group_name, "aws:sagemaker/modelPackageGroup:ModelPackageGroup", "model package group"
         )
         if config.trains_models:
             yield DerivedName(
-                key, training_pipeline_name(group), "aws:sagemaker/pipeline:Pipeline", "training pipeline"
+                key,
+                training_pipeline_name(group_name),
+                "aws:sagemaker/pipeline:Pipeline",
+                "training pipeline",
             )
     monitored = {spec.name for spec in config.monitored_endpoints}
     for index, endpoint in enumerate(config.endpoints):

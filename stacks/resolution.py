@@ -130,8 +130,8 @@ def _resolve_shared(
                 continue
             try:
                 resolved[component.name] = resolve(source)
-            except NoApprovedVersion as nothing:
-                waiting.append((component.name, component.model.latest_approved_of, nothing))
+            except NoApprovedVersion as no_version:
+                waiting.append((component.name, component.model.latest_approved_of, no_version))
             else:
                 _require_model_card(config, spec, component, resolved[component.name])
         if waiting and deployed(config.endpoint_name(spec.name)) is not None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -91,6 +93,29 @@ class Foundation:
     ``existing_organization_trail``; None where ``audit_trail.enabled`` is false."""
 
 
+class _SharedKeyArgs(TypedDict):
+    """The EncryptionKeyArgs the stack's three keys share."""
+
+    account_id: str
+    user_role_path: str
+    tags: Mapping[str, str]
+    deletion_window_days: int
+    rotation_period_days: int
+    retain: bool
+    alias_prefix: str
+
+
+class _SharedBucketArgs(TypedDict):
+    """The SecureBucketArgs the datasets and artifacts buckets share."""
+
+    kms_key_arn: pulumi.Input[str]
+    access_log_bucket: pulumi.Input[str]
+    tags: Mapping[str, str]
+    noncurrent_version_expiration_days: int
+    abort_incomplete_multipart_upload_days: int
+    retain: bool
+
+
 def build_foundation(
     config: PlatformConfig, opts: pulumi.ResourceOptions, provider: aws.Provider
 ) -> Foundation:
@@ -98,7 +123,7 @@ def build_foundation(
     retain = config.protect_stateful_resources
     path = config.role_path
     alias_prefix = naming.kms_alias_prefix(config.name_prefix)
-    key_args = {
+    key_args: _SharedKeyArgs = {
         "account_id": config.account_id,
         "user_role_path": path,
         "tags": tags,
@@ -157,7 +182,7 @@ def build_foundation(
         ),
         opts,
     )
-    bucket_args = {
+    bucket_args: _SharedBucketArgs = {
         "kms_key_arn": data_key.key_arn,
         "access_log_bucket": access_logs.bucket_name,
         "tags": tags,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pulumi
 
@@ -77,7 +77,7 @@ def build_training_pipelines(
                 execution_role_arn=foundation.training_role.role_arn,
                 pipeline_role_arn=foundation.pipeline_role.role_arn,
                 # From the registry's output, so the pipeline is created after its group exists.
-                model_package_group_name=group_names.apply(lambda names, index=index: names[index]),
+                model_package_group_name=group_names.apply(_nth(index)),
                 tags=config.resource_tags,
                 max_parallel_steps=config.training.max_parallel_steps,
                 experiment_tracking=tracking,
@@ -91,6 +91,11 @@ def build_training_pipelines(
         for index, family in enumerate(config.models)
         if family.training is not None
     }
+
+
+def _nth(index: int) -> Callable[[list[str]], str]:
+    """What picks a family's group name out of the registry's list of them (one per family)."""
+    return lambda names: names[index]
 
 
 def _evidently(family: ModelFamilyConfig, foundation: Foundation) -> PipelineEvidently | None:
