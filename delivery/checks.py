@@ -67,8 +67,9 @@ class Result:
 def check(expectations: Iterable[Expectation], clients: Clients) -> list[Result]:
     """One :class:`Result` per expectation, in order."""
     cloud = _Cloud(clients)
-    results = []
+    results: list[Result] = []
     for expectation in expectations:
+        status: Status
         if isinstance(expectation, Unverifiable):
             status, actual = "skip", "not verified"
         else:

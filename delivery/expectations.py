@@ -352,7 +352,11 @@ def _endpoint_names(value: Any) -> Iterator[str]:
             yield from _endpoint_names(item)
 
 
-def _named(resource: RecordedResource, key: str, kind: type) -> Expectation:
+def _named(
+    resource: RecordedResource,
+    key: str,
+    kind: type[PipelineExpectation] | type[ModelPackageGroupExpectation],
+) -> Expectation:
     name = resource.inputs.get(key)
     if not isinstance(name, str):
         return Unverifiable(kind.kind, resource.name, f"no literal `{key}` in the plan")

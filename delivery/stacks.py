@@ -187,8 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         try:
             approval = approved_model(read_event(args.approved_model), listing)
-        except DispatchError as error:
-            print(f"refused repository_dispatch event: {error}", file=sys.stderr)
+        except DispatchError as refused:
+            print(f"refused repository_dispatch event: {refused}", file=sys.stderr)
             return 2
         only = approval.target_environment
         print(
