@@ -22,7 +22,7 @@ REGISTRY ?=
 PLAN_TARGET := $(if $(CONFIG),--config $(CONFIG),--stack $(STACK))$(if $(REGISTRY), --registry $(REGISTRY))
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap plan test lint format bench
+.PHONY: help bootstrap plan test lint typecheck format bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,9 +44,15 @@ test: bootstrap ## lint, then the whole test suite
 	$(RUN) ruff format --check .
 	$(RUN) pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
-lint: bootstrap ## ruff lint and format check
+lint: bootstrap ## ruff lint and format check, then the type check
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
+
+# mypy with the [tool.mypy] settings of pyproject.toml (the product packages). Not part of `make
+# test`: a cold run analyses the installed SDKs for minutes; warm (.mypy_cache) it takes seconds.
+typecheck: bootstrap ## mypy type check of the product packages (settings: pyproject.toml [tool.mypy])
+	$(RUN) mypy
 
 format: bootstrap ## apply ruff fixes and formatting
 	$(RUN) ruff check --fix .

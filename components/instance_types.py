@@ -6,7 +6,9 @@ import re
 from typing import Final
 
 try:  # the installed wheel: mlops_platform.components next to mlops_platform.policies
-    from ..policies import aws_instance_types as _instance_types
+    # Above the top-level `components` of the repository, which is what mypy checks: there is no
+    # package to find there (the except branch is the import it sees).
+    from ..policies import aws_instance_types as _instance_types  # type: ignore[import-not-found]
 except ImportError:  # the repository: top-level `components` and `policies` packages
     from policies import aws_instance_types as _instance_types
 

@@ -877,7 +877,7 @@ def test_an_approval_deploys_only_the_next_environment_through_its_gates(deploy,
 
 def _uses_the_environment(job: dict[str, Any]) -> bool:
     return any(
-        re.search(r"\bmake (bootstrap|test|verify)\b|\buv run\b|\bbin/plan\b", step.get("run", ""))
+        re.search(r"\bmake (bootstrap|test|typecheck|verify)\b|\buv run\b|\bbin/plan\b", step.get("run", ""))
         for step in job.get("steps", [])
     )
 
@@ -890,7 +890,9 @@ def _first_use(job: dict[str, Any]) -> int:
 def test_the_environment_is_built_once_per_run_and_every_other_job_restores_it(name: str) -> None:
     jobs = _load(WORKFLOWS / name)["jobs"]
     users = {job_name for job_name, job in jobs.items() if _uses_the_environment(job)}
-    expected = {"stacks", "test", "plan", "preview"} if name == "pull-request.yml" else {"stacks"}
+    expected = (
+        {"stacks", "test", "typecheck", "plan", "preview"} if name == "pull-request.yml" else {"stacks"}
+    )
     if name == "deploy.yml":
         expected |= set(_deploy_job_names(_load(WORKFLOWS / name)).values())
     assert users == expected
@@ -925,9 +927,15 @@ def test_the_environment_is_built_once_per_run_and_every_other_job_restores_it(n
         }, f"{job_name} restores the run's environment, or fails rather than build its own"
         assert job["steps"].index(restored) < _first_use(job), job_name
         others = [step for step in _steps(job, "actions/cache/") if step is not restored]
-        assert others == ([] if job_name != "test" else _recorded_stacks_cache(job)), job_name
+        own_caches = {"test": _recorded_stacks_cache, "typecheck": _mypy_cache}
+        assert others == (own_caches[job_name](job) if job_name in own_caches else []), job_name
         assert not _steps(job, "actions/cache@"), job_name
         assert _only(job, "astral-sh/setup-uv@")["with"]["enable-cache"] is False, job_name
+
+
+def _mypy_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """The typecheck job's restore and save of mypy's cache (tests/delivery/test_typecheck_job.py)."""
+    return [step for step in _steps(job, "actions/cache/") if step["with"]["path"] == ".mypy_cache"]
 
 
 def _recorded_stacks_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
