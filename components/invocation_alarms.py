@@ -6,9 +6,10 @@ rolls back on nothing (components/observability/endpoint_alarms.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, TypedDict
+from typing import TYPE_CHECKING, Final, TypedDict
 
-import pulumi_aws.cloudwatch as cloudwatch
+if TYPE_CHECKING:  # the stack file's validation imports this module, and no Pulumi SDK
+    import pulumi_aws.cloudwatch as cloudwatch
 
 REALTIME_RESPONSE_LIMIT_MS: Final = 60_000
 """A real-time or serverless endpoint's container must answer within 60 s (InvokeEndpoint): no
