@@ -259,21 +259,21 @@ class PrivateNetwork(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PrivateNetworkInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        args = _wire(args, PrivateNetworkInputs)  # type: ignore[assignment]
+        values = _wire(args, PrivateNetworkInputs)
         vpc = foundation.NewVpc(
-            cidr=args["cidr"],
-            availability_zones=args["availability_zones"],
-            flow_log_retention_days=args["flow_log_retention_days"],
-            flow_log_kms_key_arn=args["flow_log_kms_key_arn"],
-            flow_log_group_name=args["flow_log_group_name"],
+            cidr=values["cidr"],
+            availability_zones=values["availability_zones"],
+            flow_log_retention_days=values["flow_log_retention_days"],
+            flow_log_kms_key_arn=values["flow_log_kms_key_arn"],
+            flow_log_group_name=values["flow_log_group_name"],
         )
         network_args = foundation.PrivateNetworkArgs(
-            region=args["region"],
-            account_id=args["account_id"],
+            region=values["region"],
+            account_id=values["account_id"],
             vpc=vpc,
-            interface_endpoint_services=args["interface_endpoint_services"],
-            role_path=args["role_path"],
-            tags=args["tags"],
+            interface_endpoint_services=values["interface_endpoint_services"],
+            role_path=values["role_path"],
+            tags=values["tags"],
         )
         super().__init__(_token("PrivateNetwork"), name, {}, opts)
         network = foundation.PrivateNetwork(name, network_args, _child(self))
@@ -330,7 +330,7 @@ class FeatureStore(pulumi.ComponentResource):
         groups = _from_json(
             TypeAdapter(list[data.FeatureGroupSpec]), values.pop("groups_json"), "groups_json"
         )
-        store_args = data.FeatureStoreArgs(groups=groups, **values)  # type: ignore[arg-type]
+        store_args = data.FeatureStoreArgs(groups=groups, **values)
         super().__init__(_token("FeatureStore"), name, {}, opts)
         store = data.FeatureStore(name, store_args, _child(self))
         self.feature_group_names, self.feature_group_arns = (
@@ -378,7 +378,7 @@ class ModelRegistry(pulumi.ComponentResource):
         families = _from_json(
             TypeAdapter(list[registry.ModelFamilySpec]), values.pop("families_json"), "families_json"
         )
-        registry_args = registry.ModelRegistryArgs(families=families, **values)  # type: ignore[arg-type]
+        registry_args = registry.ModelRegistryArgs(families=families, **values)
         super().__init__(_token("ModelRegistry"), name, {}, opts)
         groups = registry.ModelRegistry(name, registry_args, _child(self))
         self.model_package_group_names = groups.model_package_group_names
@@ -450,8 +450,11 @@ class TrainingPipeline(pulumi.ComponentResource):
         promotion = _from_json(
             TypeAdapter(registry.PromotionCriterion), args["promotion_json"], "promotion_json"
         )
-        values = {key: value for key, value in args.items() if key not in ("training_json", "promotion_json")}
-        pipeline_args = training.TrainingPipelineArgs(spec=spec, promotion=promotion, **values)  # type: ignore[arg-type]
+        # As the other components' wire values: checked by the args class, not by mypy.
+        values: dict[str, Any] = {
+            key: value for key, value in args.items() if key not in ("training_json", "promotion_json")
+        }
+        pipeline_args = training.TrainingPipelineArgs(spec=spec, promotion=promotion, **values)
         require("sagemaker", "TrainingPipeline (its pipeline definition)")
         super().__init__(_token("TrainingPipeline"), name, {}, opts)
         pipeline = training.TrainingPipeline(name, pipeline_args, _child(self))
@@ -575,7 +578,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             spec=spec,
             endpoint_name=values.pop("endpoint_name"),
             baselines=observability.MonitoringBaselines.in_folder(values.pop("baselines_folder")),
-            placement=observability.JobPlacement(**values),  # type: ignore[arg-type]
+            placement=observability.JobPlacement(**values),
         )
         super().__init__(_token("ModelMonitoring"), name, {}, opts)
         monitor = observability.ModelMonitoring(name, monitor_args, _child(self))

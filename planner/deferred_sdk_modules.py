@@ -49,6 +49,7 @@ class DeferredModuleFinder(importlib.abc.MetaPathFinder):
 
 def is_deferred(module: types.ModuleType) -> bool:
     """Whether ``module`` was loaded lazily and none of its code has run yet."""
+    # The class LazyLoader gives the modules it defers: private, so typeshed's stub leaves it out.
     return isinstance(module, importlib.util._LazyModule)  # type: ignore[attr-defined]
 
 

@@ -74,8 +74,8 @@ class _Placeholder:
         raise _NotModelled("the top level uses a class it defines")
 
     __getattr__ = __setattr__ = __delattr__ = __call__ = __getitem__ = __iter__ = __len__ = _not_modelled
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = _not_modelled  # type: ignore[assignment]
-    __repr__ = __str__ = __format__ = __or__ = __ror__ = __reduce_ex__ = __mro_entries__ = _not_modelled  # type: ignore[assignment]
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = _not_modelled
+    __repr__ = __str__ = __format__ = __or__ = __ror__ = __reduce_ex__ = __mro_entries__ = _not_modelled
 
     def __getattribute__(self, name: str) -> Any:
         raise _NotModelled(f"the top level reads {name} of a class it defines")
@@ -215,6 +215,7 @@ def _star_getattr(importer_name: str, sources: list[types.ModuleType]) -> Callab
     def __getattr__(name: str) -> Any:
         return _from_star_sources(importer_name, sources, name)
 
+    # A marker on the function object (Python allows it; mypy types functions without attributes).
     __getattr__.__lazy_star_getattr__ = True  # type: ignore[attr-defined]
     return __getattr__
 
@@ -370,7 +371,7 @@ class LazyClassFinder(importlib.abc.MetaPathFinder):
         return spec
 
 
-class _LazyGlobals(dict):  # type: ignore[type-arg]
+class _LazyGlobals(dict):
     """The SDK's copy of a class's globals, with the lazy sources of the names it lacks."""
 
     sources: tuple[tuple[types.ModuleType, bool], ...] = ()
@@ -401,7 +402,7 @@ def _provided(source: tuple[types.ModuleType, bool]) -> Any:
     )
 
 
-class _LazyLocals(dict):  # type: ignore[type-arg]
+class _LazyLocals(dict):
     """Local names for evaluating a type hint: a name the globals lack is looked up in their lazy
     sources, the nearest first (the class's own module before its bases', a module's own classes
     before what it star-imported, a later star import before an earlier one)."""
@@ -463,6 +464,7 @@ def _patch_type_hints() -> None:
             localns = _LazyLocals(localns, globalns)
         return real_get_type_hints(obj, globalns, localns, include_extras)
 
+    # A marker on the function object (Python allows it; mypy types functions without attributes).
     globals_for_cls.__lazy_classes__ = True  # type: ignore[attr-defined]
     _types._globals_for_cls = globals_for_cls
     _types.get_type_hints = get_type_hints

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -600,7 +600,14 @@ def _matchers(route: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def _kubernetes_alerting(graph, index, loop, servings, member, role_of) -> None:  # type: ignore[no-untyped-def]
+def _kubernetes_alerting(
+    graph: ResourceGraph,
+    index: _Index,
+    loop: Loop,
+    servings: list[RecordedResource],
+    member: Callable[..., None],
+    role_of: Callable[[RecordedResource | None], str | None],
+) -> None:
     alert_labels: list[dict[str, str]] = []
     for rule in graph.of_type(PROMETHEUS_RULE):
         labels = [

@@ -196,8 +196,11 @@ class ResourceGraph:
         return [self.get(urn) for urn in resource.property_dependencies.get(property_name, ())]
 
 
-class _InputsSeen:
-    """The mocks, keeping the inputs the mock monitor last deserialised for ``new_resource``."""
+class _InputsSeen(pulumi_mocks.Mocks):
+    """The mocks, keeping the inputs the mock monitor last deserialised for ``new_resource``.
+
+    Every method the monitor calls is passed on to the wrapped mocks (the ones ``Mocks`` defines
+    explicitly, so its defaults never stand in for theirs), and any other attribute too."""
 
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
         self._mocks = mocks
@@ -206,6 +209,15 @@ class _InputsSeen:
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         self.inputs = args.inputs
         return self._mocks.new_resource(args)
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return self._mocks.call(args)
+
+    def register_transform(self, transform: Any) -> None:
+        self._mocks.register_transform(transform)
+
+    def register_invoke_transform(self, transform: Any) -> None:
+        self._mocks.register_invoke_transform(transform)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._mocks, name)
@@ -220,7 +232,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
 
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
         self._seen = _InputsSeen(mocks)
-        super().__init__(self._seen)  # type: ignore[arg-type]
+        super().__init__(self._seen)
         self.recorded: list[RecordedResource] = []
 
     def RegisterResource(self, request: Any) -> Any:

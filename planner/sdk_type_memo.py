@@ -46,6 +46,7 @@ def memoised(function: Callable[[Any], Any], *, copy: bool = False) -> Callable[
             entry = remembered[id(argument)] = (argument, function(argument))
         return dict(entry[1]) if copy else entry[1]
 
+    # Attributes on the function object (Python allows them; mypy types functions without any).
     wrapper.__wrapped_by_planner__ = True  # type: ignore[attr-defined]
     wrapper.remembered = remembered  # type: ignore[attr-defined]
     return wrapper

@@ -310,8 +310,8 @@ def _stack_resources(
     return list(built.values())
 
 
-def _run(policy: Policy, args: Any, report: Any) -> None:
-    result = policy.validate(args, report)  # type: ignore[attr-defined]
+def _run(policy: ResourceValidationPolicy | StackValidationPolicy, args: Any, report: Any) -> None:
+    result = policy.validate(args, report)
     if isawaitable(result):
         loop = asyncio.new_event_loop()
         try:
@@ -423,7 +423,13 @@ def evaluate_report(
     return report
 
 
-def _guarded(policy: Policy, args: Any, report_violation: Any, report: Report, urn: str | None) -> None:
+def _guarded(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+    args: Any,
+    report_violation: Any,
+    report: Report,
+    urn: str | None,
+) -> None:
     try:
         _run(policy, args, report_violation)
     except UndecidedResources as error:

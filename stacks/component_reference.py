@@ -221,6 +221,8 @@ def _hints(cls: type) -> dict[str, Any]:
     for klass in reversed(cls.__mro__):
         for name, annotation in vars(klass).get("__annotations__", {}).items():
             try:
+                # typing's private evaluator (what get_type_hints runs per annotation), which
+                # typeshed leaves out of its stub: mypy cannot see it.
                 hints[name] = typing._eval_type(  # type: ignore[attr-defined]
                     typing.ForwardRef(annotation) if isinstance(annotation, str) else annotation, module, None
                 )

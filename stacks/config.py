@@ -18,7 +18,7 @@ import operator
 import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeGuard
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
@@ -1406,7 +1406,7 @@ _INHERITED_FROM: Final = (
 entry inherits (:func:`_merge_endpoint_defaults`, :func:`_merge_training_defaults`)."""
 
 
-def _holds(node: object, part: Any) -> bool:
+def _holds(node: object, part: Any) -> TypeGuard[dict[Any, Any] | list[Any]]:
     """Whether ``node`` (a mapping or list of the stack file's document) has the key or index."""
     return (isinstance(node, dict) and part in node) or (
         isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
@@ -1417,7 +1417,7 @@ def _has_path(node: object, path: tuple[Any, ...]) -> bool:
     for part in path:
         if not _holds(node, part):
             return False
-        node = node[part]  # type: ignore[index]
+        node = node[part]
     return True
 
 
@@ -1466,7 +1466,7 @@ def _key_location(document: object, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     node, location = document, []
     for part in loc:
         if _holds(node, part):
-            node = node[part]  # type: ignore[index]
+            node = node[part]
         elif _is_union_member(part):
             continue
         else:

@@ -71,7 +71,7 @@ class StackFile:
         return self.config.get(CONFIG_KEY)
 
 
-class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _UniqueKeyLoader(_BaseLoader):
     """A safe loader that rejects duplicated keys instead of silently keeping the last one."""
 
 

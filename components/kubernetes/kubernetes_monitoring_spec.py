@@ -63,7 +63,10 @@ def _memory_mib(value: str) -> int:
 
 def storage_mib(size: str) -> int:
     """MiB in a validated storage size ('50Gi', '1Ti')."""
-    number, unit = _STORAGE.fullmatch(size).groups()  # type: ignore[union-attr]
+    match = _STORAGE.fullmatch(size)
+    if match is None:  # the spec's validation accepted only such sizes
+        raise ValueError(f"not a storage size: {size!r}")
+    number, unit = match.groups()
     return int(number) * (1024 if unit == "Gi" else 1024 * 1024)
 
 

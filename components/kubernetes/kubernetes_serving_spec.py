@@ -56,7 +56,10 @@ class _Spec(BaseModel):
 
 def _quantity_value(quantity: str) -> float:
     """The numeric value of a validated CPU or memory quantity, for comparing requests with limits."""
-    number, suffix = re.fullmatch(r"([0-9.]+)([a-zA-Z]*)", quantity).groups()  # type: ignore[union-attr]
+    match = re.fullmatch(r"([0-9.]+)([a-zA-Z]*)", quantity)
+    if match is None:  # callers pass only what CPU_QUANTITY or _MEMORY matched
+        raise ValueError(f"not a CPU or memory quantity: {quantity!r}")
+    number, suffix = match.groups()
     return float(number) * _FACTORS[suffix]
 
 

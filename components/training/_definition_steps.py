@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from sagemaker.core import image_uris
 from sagemaker.core.drift_check_baselines import DriftCheckBaselines
@@ -299,7 +299,9 @@ class _Parameters:
         ]
 
 
-def _image(settings: TrainingPipelineSettings, scope: str, instance_type: str) -> str:
+def _image(
+    settings: TrainingPipelineSettings, scope: Literal["training", "inference"], instance_type: str
+) -> str:
     """The family framework's image from the SDK's bundled table (no API call). The instance type
     picks the CPU or GPU build where the framework has both (PyTorch); scikit-learn and XGBoost
     images are the same on either (see ``frameworks.image_uri``)."""
@@ -315,9 +317,14 @@ def _image(settings: TrainingPipelineSettings, scope: str, instance_type: str) -
 
 @functools.cache
 def _framework_image(
-    framework: str, version: str, py_version: str | None, region: str, scope: str, instance_type: str
+    framework: str,
+    version: str,
+    py_version: str | None,
+    region: str,
+    scope: Literal["training", "inference"],
+    instance_type: str,
 ) -> str:
-    return frameworks.image_uri(framework, version, py_version, region, scope, instance_type)  # type: ignore[arg-type]
+    return frameworks.image_uri(framework, version, py_version, region, scope, instance_type)
 
 
 def _run_uri(settings: TrainingPipelineSettings, *parts: Any) -> Join:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeGuard, get_args
 
 TuningStrategy = Literal["Bayesian", "Random", "Hyperband", "Grid"]
 STRATEGIES: tuple[str, ...] = get_args(TuningStrategy)
@@ -120,7 +120,7 @@ def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _int(value: object) -> bool:
+def _int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -302,7 +302,7 @@ def _strategy_problems(
     for key, value in (("min_resource", low), ("max_resource", high)):
         if value is not None and not (_int(value) and 1 <= value <= HYPERBAND_MAX_RESOURCE):
             problems.append((("hyperband", key), f"{value!r} is not 1-{HYPERBAND_MAX_RESOURCE}"))
-    if _int(low) and _int(high) and low >= high:  # type: ignore[operator]
+    if _int(low) and _int(high) and low >= high:
         problems.append((("hyperband", "max_resource"), f"{high} must be greater than min_resource ({low})"))
     if high is None and not any(key in hyperparameters for key in HYPERBAND_EPOCH_KEYS):
         problems.append(
