@@ -5,6 +5,7 @@ still reports each endpoint it leaves unwatched at the environment's level."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -165,3 +166,26 @@ def test_the_model_monitoring_component_refuses_a_spec_that_turns_model_monitor_
             baselines=None,  # type: ignore[arg-type]  # refused before it is read
             placement=None,  # type: ignore[arg-type]
         )
+
+
+def _retraining_alarms(graph: ResourceGraph) -> list[str]:
+    return [
+        name
+        for rule in graph.of_type("aws:cloudwatch/eventRule:EventRule")
+        if rule.name.endswith("-drift")
+        for name in json.loads(rule.inputs["eventPattern"])["detail"]["alarmName"]
+    ]
+
+
+def test_only_the_batch_drift_report_still_retrains(graphs) -> None:
+    """What docs/monitoring.md says is left: prod's batch-scoring Evidently alarm still starts the
+    family's retraining; staging, which scores no batches, has no drift trigger at all."""
+    staging_base, staging_off = graphs["staging"]
+    prod_base, prod_off = graphs["prod"]
+
+    assert any(name.endswith("-data-drift") for name in _retraining_alarms(prod_base))
+    assert _retraining_alarms(staging_base) and _retraining_alarms(staging_off) == []
+    assert _retraining_alarms(prod_off) == [
+        name for name in _retraining_alarms(prod_base) if name.endswith("-batch-scoring-evidently-drift")
+    ]
+    assert _retraining_alarms(prod_off), "prod scores batches with an Evidently report"
