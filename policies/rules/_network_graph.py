@@ -9,7 +9,7 @@ dependency on a VPC means the VPC's default security group (``vpc.default_securi
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import PolicyResource
@@ -46,7 +46,7 @@ def networks(cidrs: Iterable[Any]) -> list[IPNetwork]:
     return result
 
 
-def whole_spaces(networks: Iterable[IPNetwork]) -> list[str]:
+def whole_spaces(networks: Sequence[IPNetwork]) -> list[str]:
     """``0.0.0.0/0`` and/or ``::/0`` when ``networks`` together cover that whole address space."""
     found = []
     # One list per version: collapse_addresses takes networks of a single version.
