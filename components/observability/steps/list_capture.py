@@ -1,0 +1,123 @@
+"""ListCapture: the keys of one schedule interval of an endpoint's data capture, as a manifest.
+
+The first step of an endpoint's live-drift pipeline. SageMaker writes captured requests under
+``<capture prefix><endpoint name>/<variant>/YYYY/MM/DD/HH/*.jsonl``; which hours an interval
+covers depends on the execution's start, which no pipeline expression can turn into a path, so this
+step lists them and hands the next step (CollectCapture, network-isolated) a SageMaker manifest
+of exactly those objects (its ``ManifestFile`` input downloads nothing else).
+
+It reaches S3, so it runs without network isolation; it is given no data for it: its only input is
+this script, and its role may only list the capture prefix (``s3:ListBucket``, no ``GetObject``):
+it sees keys, never what they hold. It writes:
+
+- ``manifest.json``: ``[{"prefix": "s3://<bucket>/"}, "<key>", ...]`` (SageMaker's manifest form);
+- ``count.json``: ``{"objects": <n>}``, which the pipeline's condition reads (a manifest that lists
+  nothing would fail the next job, so an interval without traffic ends the run there).
+
+    python3 list_capture.py --region eu-west-1 --bucket artifacts \\
+        --prefix data-capture/churn/prod-churn/ --end 2026-12-05T09:00:00Z --interval-seconds 3600
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+OUTPUT = Path("/opt/ml/processing/manifest")
+MANIFEST_FILE, COUNT_FILE = "manifest.json", "count.json"
+HOUR = datetime.timedelta(hours=1)
+MAX_INTERVAL_SECONDS = 24 * 3600
+"""A monitoring schedule runs at least daily: no interval is longer than a day."""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--region", required=True)
+    parser.add_argument("--bucket", required=True)
+    parser.add_argument("--prefix", required=True, help="the endpoint's capture prefix, ending in /")
+    parser.add_argument("--end", required=True, help="the interval's end: the execution's start (ISO 8601)")
+    parser.add_argument("--interval-seconds", type=int, required=True)
+    parser.add_argument("--output-dir", type=Path, default=OUTPUT)
+    return parser.parse_args(argv)
+
+
+def interval_end(text: str) -> datetime.datetime:
+    """The execution's start as an aware UTC time (SageMaker writes ``...Z`` or an offset)."""
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise SystemExit(f"--end {text!r}: not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise SystemExit(f"--end {text!r}: no time zone")
+    return moment.astimezone(datetime.UTC)
+
+
+def hours(end: datetime.datetime, interval_seconds: int) -> list[datetime.datetime]:
+    """The whole capture hours (their starts) of the interval that ends at ``end``'s hour, oldest
+    first. A run starts minutes after its scheduled hour (Model Monitor's cron forms run on the
+    hour): the hours before that one belong to this run, that one to the next, so successive runs
+    read every hour once."""
+    if not (0 < interval_seconds <= MAX_INTERVAL_SECONDS and interval_seconds % 3600 == 0):
+        raise SystemExit(
+            f"--interval-seconds {interval_seconds}: whole hours, at most {MAX_INTERVAL_SECONDS}"
+        )
+    stop = end.replace(minute=0, second=0, microsecond=0)
+    return [stop - HOUR * count for count in range(interval_seconds // 3600, 0, -1)]
+
+
+def _pages(s3: Any, **request: Any) -> Iterator[dict[str, Any]]:
+    yield from s3.get_paginator("list_objects_v2").paginate(**request)
+
+
+def variant_prefixes(s3: Any, bucket: str, prefix: str) -> list[str]:
+    """``<prefix><endpoint name>/<variant>/`` of every endpoint and variant that captured."""
+    found = []
+    for endpoint_page in _pages(s3, Bucket=bucket, Prefix=prefix, Delimiter="/"):
+        for endpoint in endpoint_page.get("CommonPrefixes", []):
+            for variant_page in _pages(s3, Bucket=bucket, Prefix=endpoint["Prefix"], Delimiter="/"):
+                found += [variant["Prefix"] for variant in variant_page.get("CommonPrefixes", [])]
+    return sorted(found)
+
+
+def captured_keys(
+    s3: Any, bucket: str, prefix: str, end: datetime.datetime, interval_seconds: int
+) -> list[str]:
+    """Every capture file of the interval's hours (:func:`hours`), sorted."""
+    if not prefix.endswith("/"):
+        raise SystemExit(f"--prefix {prefix!r}: must end in /")
+    wanted = hours(end, interval_seconds)
+    keys = []
+    for variant in variant_prefixes(s3, bucket, prefix):
+        for hour in wanted:
+            for page in _pages(s3, Bucket=bucket, Prefix=f"{variant}{hour:%Y/%m/%d/%H}/"):
+                keys += [item["Key"] for item in page.get("Contents", []) if item["Key"].endswith(".jsonl")]
+    return sorted(keys)
+
+
+def write(output_dir: Path, bucket: str, keys: list[str]) -> None:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    manifest: list[Any] = [{"prefix": f"s3://{bucket}/"}, *keys]
+    (output_dir / MANIFEST_FILE).write_text(json.dumps(manifest))
+    (output_dir / COUNT_FILE).write_text(json.dumps({"objects": len(keys)}))
+
+
+def main(argv: list[str] | None = None, s3: Any = None) -> int:
+    args = parse_args(argv)
+    end = interval_end(args.end)
+    if s3 is None:
+        import boto3
+
+        s3 = boto3.client("s3", region_name=args.region)
+    keys = captured_keys(s3, args.bucket, args.prefix, end, args.interval_seconds)
+    write(args.output_dir, args.bucket, keys)
+    print(f"{len(keys)} capture files in the {args.interval_seconds} s before {end:%Y-%m-%dT%H:%M:%SZ}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""The live-drift pipeline's capture steps (not wired into a stack yet; see the branch's notes):
+ListCapture lists one interval of an endpoint's data capture in S3 (moto) as a SageMaker manifest,
+CollectCapture turns the capture files it names into one CSV under the reference's header."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.observability.steps import collect_capture, list_capture
+from tests.aws_sessions import mocked_aws
+
+REGION = "eu-west-1"
+BUCKET = "artifacts"
+PREFIX = "data-capture/churn/"
+HEADER = ["tenure", "monthly_charges", "contract"]
+
+
+@pytest.fixture
+def s3() -> Iterator[Any]:
+    with mocked_aws(REGION) as session:
+        client = session.client("s3", region_name=REGION)
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        yield client
+
+
+def _capture_key(variant: str, hour: str, name: str = "part.jsonl") -> str:
+    """``hour`` as ``YYYY/MM/DD/HH``, SageMaker's capture path."""
+    return f"{PREFIX}prod-churn/{variant}/{hour}/{name}"
+
+
+def _listed(s3: Any, tmp_path: Path, end: str, interval_seconds: int) -> tuple[list[Any], int]:
+    status = list_capture.main(
+        [
+            "--region",
+            REGION,
+            "--bucket",
+            BUCKET,
+            "--prefix",
+            PREFIX,
+            "--end",
+            end,
+            "--interval-seconds",
+            str(interval_seconds),
+            "--output-dir",
+            str(tmp_path),
+        ],
+        s3=s3,
+    )
+    assert status == 0
+    manifest = json.loads((tmp_path / list_capture.MANIFEST_FILE).read_text())
+    count = json.loads((tmp_path / list_capture.COUNT_FILE).read_text())["objects"]
+    return manifest, count
+
+
+def test_an_hourly_run_lists_the_hour_before_its_scheduled_hour_of_every_variant(s3, tmp_path) -> None:
+    for variant, hour in [
+        ("AllTraffic", "2026/12/05/07"),
+        ("AllTraffic", "2026/12/05/08"),
+        ("AllTraffic", "2026/12/05/09"),
+        ("canary", "2026/12/05/08"),
+    ]:
+        s3.put_object(Bucket=BUCKET, Key=_capture_key(variant, hour), Body=b"{}\n")
+    s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", "2026/12/05/08", "notes.txt"), Body=b"x")
+
+    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:07:31Z", 3600)
+
+    assert manifest == [
+        {"prefix": f"s3://{BUCKET}/"},
+        _capture_key("AllTraffic", "2026/12/05/08"),
+        _capture_key("canary", "2026/12/05/08"),
+    ]
+    assert count == 2
+
+
+def test_successive_runs_read_every_hour_once(s3, tmp_path) -> None:
+    for hour in range(24):
+        s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", f"2026/12/05/{hour:02d}"), Body=b"{}\n")
+
+    seen: list[str] = []
+    for start in ("2026-12-05T04:00:00Z", "2026-12-05T08:19:59+00:00", "2026-12-05T12:00:01Z"):
+        manifest, _ = _listed(s3, tmp_path / start[:13], start, 4 * 3600)
+        seen += manifest[1:]
+
+    assert seen == [_capture_key("AllTraffic", f"2026/12/05/{hour:02d}") for hour in range(12)]
+
+
+def test_a_daily_run_lists_the_previous_day_across_the_month(s3, tmp_path) -> None:
+    hours = [datetime.datetime(2026, 11, 30, 23) - datetime.timedelta(hours=n) for n in range(25)]
+    for hour in hours:
+        s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", f"{hour:%Y/%m/%d/%H}"), Body=b"{}\n")
+
+    manifest, count = _listed(s3, tmp_path, "2026-12-01T00:12:00Z", 24 * 3600)
+
+    assert count == 24
+    assert manifest[1] == _capture_key("AllTraffic", "2026/11/30/00")
+    assert manifest[-1] == _capture_key("AllTraffic", "2026/11/30/23")
+
+
+def test_an_interval_without_traffic_is_an_empty_manifest_and_a_zero_count(s3, tmp_path) -> None:
+    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:00:00Z", 3600)
+
+    assert manifest == [{"prefix": f"s3://{BUCKET}/"}] and count == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--end", "2026-12-05T09:00:00", "no time zone"),
+        ("--end", "yesterday", "not an ISO 8601 time"),
+        ("--interval-seconds", "1800", "whole hours"),
+        ("--interval-seconds", str(25 * 3600), "whole hours"),
+        ("--prefix", "data-capture/churn", "must end in /"),
+    ],
+)
+def test_list_capture_refuses_what_names_no_interval(s3, tmp_path, option, value, message) -> None:
+    argv = {
+        "--region": REGION,
+        "--bucket": BUCKET,
+        "--prefix": PREFIX,
+        "--end": "2026-12-05T09:00:00Z",
+        "--interval-seconds": "3600",
+        "--output-dir": str(tmp_path),
+    } | {option: value}
+
+    with pytest.raises(SystemExit, match=message):
+        list_capture.main([item for pair in argv.items() for item in pair], s3=s3)
+
+
+# --- CollectCapture ------------------------------------------------------------------------------
+
+
+def _record(body: str, *, encoding: str = "CSV", content_type: str = "text/csv") -> str:
+    data = body if encoding == "CSV" else base64.b64encode(body.encode()).decode()
+    return json.dumps(
+        {
+            "captureData": {
+                "endpointInput": {
+                    "observedContentType": content_type,
+                    "mode": "INPUT",
+                    "data": data,
+                    "encoding": encoding,
+                },
+                "endpointOutput": {
+                    "observedContentType": "text/csv",
+                    "mode": "OUTPUT",
+                    "data": "0.8",
+                    "encoding": "CSV",
+                },
+            },
+            "eventMetadata": {"eventId": "e", "inferenceTime": "2026-12-05T08:01:02Z"},
+            "eventVersion": "0",
+        }
+    )
+
+
+def _folders(tmp_path: Path, capture: dict[str, list[str]]) -> tuple[Path, Path, Path]:
+    capture_dir, reference_dir, output_dir = (tmp_path / name for name in ("capture", "reference", "current"))
+    (reference_dir / "part").mkdir(parents=True)
+    (reference_dir / "part" / "reference.csv").write_text(",".join(HEADER) + "\n1,20.5,monthly\n")
+    for name, lines in capture.items():
+        path = capture_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(line + "\n" for line in lines))
+    return capture_dir, reference_dir, output_dir
+
+
+def _argv(folders: tuple[Path, Path, Path]) -> list[str]:
+    capture_dir, reference_dir, output_dir = folders
+    return [f"--capture-dir={capture_dir}", f"--reference-dir={reference_dir}", f"--output-dir={output_dir}"]
+
+
+def _collected(output_dir: Path) -> list[list[str]]:
+    with (output_dir / collect_capture.OUTPUT_FILE).open(newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_requests_of_every_encoding_become_rows_under_the_references_header(tmp_path) -> None:
+    folders = _folders(
+        tmp_path,
+        {
+            "AllTraffic/2026/12/05/08/b.jsonl": [_record('3,70.1,"two, year"', encoding="BASE64")],
+            "AllTraffic/2026/12/05/08/a.jsonl": [
+                _record("1,29.9,monthly"),
+                "",
+                _record("2,45.0,yearly\n5,10,monthly\n", content_type="text/csv; charset=utf-8"),
+            ],
+        },
+    )
+
+    assert collect_capture.main(_argv(folders)) == 0
+
+    assert _collected(folders[2]) == [
+        HEADER,
+        ["1", "29.9", "monthly"],
+        ["2", "45.0", "yearly"],
+        ["5", "10", "monthly"],
+        ["3", "70.1", "two, year"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (_record("1,2"), "a row of 2 columns; the reference has 3"),
+        (
+            _record('{"tenure": 1}', content_type="application/json", encoding="JSON"),
+            "application/json request",
+        ),
+        (_record("1,2,3", encoding="BASE64").replace('"data": "', '"data": "!'), "not base64"),
+        (_record("1,2,3", encoding="JSON"), "encoding 'JSON'"),
+        ("not json", "not a JSON record"),
+        (json.dumps({"captureData": {}}), "no captureData.endpointInput"),
+    ],
+)
+def test_a_request_the_reference_does_not_describe_fails_naming_file_and_line(
+    tmp_path, capsys, line, message
+) -> None:
+    folders = _folders(tmp_path, {"AllTraffic/2026/12/05/08/a.jsonl": [_record("1,2,3"), line]})
+
+    status = collect_capture.main(_argv(folders))
+
+    assert status == 2
+    error = capsys.readouterr().err
+    assert "AllTraffic/2026/12/05/08/a.jsonl:2: " in error and message in error
+
+
+def test_without_a_reference_nothing_is_collected(tmp_path, capsys) -> None:
+    capture_dir = tmp_path / "capture"
+    capture_dir.mkdir()
+
+    status = collect_capture.main(
+        [
+            f"--capture-dir={capture_dir}",
+            f"--reference-dir={tmp_path / 'none'}",
+            f"--output-dir={tmp_path / 'out'}",
+        ]
+    )
+
+    assert status == 2 and "no .csv file under" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
