@@ -1,0 +1,244 @@
+"""An endpoint's live-drift pipeline definition: Evidently over one interval of its data capture,
+built with the SageMaker SDK offline (as the batch-scoring pipeline's).
+
+    definition = build_live_drift_definition(LiveDriftDefinitionSettings(...))
+
+The replacement AWS names for Model Monitor's data-quality schedules: four processing steps on the
+platform's Evidently image, run by a schedule of the monitoring cadence.
+
+- ``ListCapture`` (``steps/list_capture.py``) lists the capture files of the interval before the
+  run's scheduled hour and writes a SageMaker manifest of them. It must call S3, so it is not
+  network-isolated; it fits the pack's one exception (in the VPC, transit encryption, no input but
+  its script, a role of its own) and its role may only list the capture prefix: keys, never data.
+- A condition ends the run when the interval captured nothing (an empty manifest fails a job).
+- ``CollectCapture`` (``steps/collect_capture.py``, isolated, the data role) takes the manifest as a
+  ``ManifestFile`` input (SageMaker downloads exactly those files) and the family's reference, and
+  writes the requests as one CSV under the reference's header.
+- ``EvidentlyReport`` and ``PublishDriftMetrics`` as in the other pipelines
+  (``components/training/_evidently_steps.py``), the metrics' ``Pipeline`` dimension naming the
+  endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..training.evidently import EvidentlySettings
+
+STEP_LIST, STEP_COLLECT, STEP_CAPTURED = "ListCapture", "CollectCapture", "AnyCaptured"
+MANIFEST_OUTPUT, CURRENT_OUTPUT = "manifest", "current"
+CAPTURE_COUNT = "CaptureCount"
+"""PropertyFile of ListCapture's ``count.json``."""
+LIST_INSTANCE_TYPE = "ml.t3.medium"
+"""ListCapture makes a few List calls: the smallest processing instance."""
+LIST_MAX_RUNTIME_SECONDS = 900
+
+
+@dataclass(frozen=True)
+class LiveDriftDefinitionSettings:
+    """Everything the four steps' requests hold (resolved values, no Pulumi outputs)."""
+
+    region: str
+    pipeline_name: str
+    job_name_prefix: str
+    capture_bucket: str
+    """The artifact bucket, where the endpoint captures."""
+    capture_prefix: str
+    """``data-capture/<endpoint>/``: SageMaker adds ``<endpoint name>/<variant>/YYYY/MM/DD/HH/``."""
+    interval_seconds: int
+    """The monitoring schedule's interval (whole hours): what one run reads."""
+    list_script_uri: str
+    collect_script_uri: str
+    list_role_arn: str
+    """ListCapture's role: list the capture prefix, write its manifest; never a data role."""
+    data_role_arn: str
+    """CollectCapture's and EvidentlyReport's role: reads the capture and the reference."""
+    kms_key_arn: str
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+    work_uri: str
+    """``s3://<artifacts>/pipelines/<pipeline>/``: each step's output under ``<execution id>/<step>/``."""
+    endpoint_dimension: str
+    """The metrics' ``Pipeline`` dimension: which endpoint's traffic the report is about."""
+    evidently: EvidentlySettings
+
+
+def build_live_drift_definition(settings: LiveDriftDefinitionSettings) -> str:
+    """The pipeline definition JSON: deterministic, no AWS call; served from the definition cache
+    when built before with the same settings, builder and SDK."""
+    from ..training.definition_cache import cached_definition
+
+    return cached_definition(settings, _build, extra_sources=(Path(__file__).resolve(),))
+
+
+def _build(settings: LiveDriftDefinitionSettings) -> str:
+    from ..training import _offline_sdk
+
+    with _offline_sdk.sealed(settings.region):
+        definition = _compose(settings)
+    definition = {key: value for key, value in definition.items() if value is not None}
+    for step in _all_steps(definition["Steps"]):
+        # The SDK adds SageMaker Studio project tags found by walking up from the current directory.
+        step.get("Arguments", {}).pop("Tags", None)
+    return json.dumps(definition)
+
+
+def _all_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    for step in steps:
+        found.append(step)
+        arguments = step.get("Arguments") or {}
+        found += _all_steps(arguments.get("IfSteps") or []) + _all_steps(arguments.get("ElseSteps") or [])
+    return found
+
+
+def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
+    from sagemaker.core.processing import ScriptProcessor
+    from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
+    from sagemaker.core.workflow.conditions import ConditionGreaterThan
+    from sagemaker.core.workflow.execution_variables import ExecutionVariables
+    from sagemaker.core.workflow.functions import Join, JsonGet
+    from sagemaker.core.workflow.properties import PropertyFile
+    from sagemaker.mlops.workflow import ConditionStep, Pipeline, ProcessingStep
+
+    from ..instance_types import has_instance_store
+    from ..training import _offline_sdk
+    from ..training._evidently_steps import PROCESSING, JobContext, _network, evidently_steps
+    from ..training.evidently import REPORT_OUTPUT, STEP_EVIDENTLY
+
+    session = _offline_sdk.pipeline_session(settings.region, settings.capture_bucket)
+    evidently = settings.evidently
+    context = JobContext(
+        session=session,
+        region=settings.region,
+        role_arn=settings.data_role_arn,
+        kms_key_arn=settings.kms_key_arn,
+        subnet_ids=settings.subnet_ids,
+        security_group_ids=settings.security_group_ids,
+        isolated=True,
+        job_name_prefix=settings.job_name_prefix,
+        pipeline_kind=settings.endpoint_dimension,
+    )
+
+    def output_uri(step: str, name: str) -> Any:
+        return Join(
+            on="/",
+            values=[settings.work_uri.rstrip("/"), ExecutionVariables.PIPELINE_EXECUTION_ID, step, name],
+        )
+
+    def processor(role: str, instance_type: str, max_runtime: int, job: str, isolated: bool) -> Any:
+        return ScriptProcessor(
+            role=role,
+            image_uri=evidently.image_uri,
+            command=["python3"],
+            instance_count=1,
+            instance_type=instance_type,
+            volume_size_in_gb=30,
+            volume_kms_key=None if has_instance_store(instance_type) else settings.kms_key_arn,
+            output_kms_key=settings.kms_key_arn,
+            max_runtime_in_seconds=max_runtime,
+            base_job_name=f"{settings.job_name_prefix}-{job}"[:50],
+            sagemaker_session=session,
+            network_config=_network(context, isolated),
+        )
+
+    manifest_dir, current_dir = PROCESSING / MANIFEST_OUTPUT, PROCESSING / CURRENT_OUTPUT
+    lister = processor(settings.list_role_arn, LIST_INSTANCE_TYPE, LIST_MAX_RUNTIME_SECONDS, "list", False)
+    count = PropertyFile(name=CAPTURE_COUNT, output_name=MANIFEST_OUTPUT, path="count.json")
+    listing = ProcessingStep(
+        name=STEP_LIST,
+        step_args=lister.run(
+            code=settings.list_script_uri,
+            arguments=[
+                "--region",
+                settings.region,
+                "--bucket",
+                settings.capture_bucket,
+                "--prefix",
+                settings.capture_prefix,
+                "--end",
+                ExecutionVariables.START_DATETIME,
+                "--interval-seconds",
+                str(settings.interval_seconds),
+                "--output-dir",
+                str(manifest_dir),
+            ],
+            outputs=[
+                ProcessingOutput(
+                    output_name=MANIFEST_OUTPUT,
+                    s3_output=ProcessingS3Output(
+                        s3_uri=output_uri(STEP_LIST, MANIFEST_OUTPUT),
+                        local_path=str(manifest_dir),
+                        s3_upload_mode="EndOfJob",
+                    ),
+                )
+            ],
+        ),
+        property_files=[count],
+    )
+    collector = processor(
+        settings.data_role_arn, evidently.instance_type, evidently.max_runtime_seconds, "collect", True
+    )
+    manifest_uri = Join(
+        on="/",
+        values=[
+            listing.properties.ProcessingOutputConfig.Outputs[MANIFEST_OUTPUT].S3Output.S3Uri,
+            "manifest.json",
+        ],
+    )
+    collect = ProcessingStep(
+        name=STEP_COLLECT,
+        step_args=collector.run(
+            code=settings.collect_script_uri,
+            arguments=["--output-dir", str(current_dir)],
+            inputs=[
+                ProcessingInput(
+                    input_name="capture",
+                    s3_input=ProcessingS3Input(
+                        s3_uri=manifest_uri,
+                        local_path=str(PROCESSING / "capture"),
+                        s3_data_type="ManifestFile",
+                        s3_input_mode="File",
+                    ),
+                ),
+                ProcessingInput(
+                    input_name="reference",
+                    s3_input=ProcessingS3Input(
+                        s3_uri=evidently.reference_uri,
+                        local_path=str(PROCESSING / "reference"),
+                        s3_data_type="S3Prefix",
+                        s3_input_mode="File",
+                    ),
+                ),
+            ],
+            outputs=[
+                ProcessingOutput(
+                    output_name=CURRENT_OUTPUT,
+                    s3_output=ProcessingS3Output(
+                        s3_uri=output_uri(STEP_COLLECT, CURRENT_OUTPUT),
+                        local_path=str(current_dir),
+                        s3_upload_mode="EndOfJob",
+                    ),
+                )
+            ],
+        ),
+    )
+    current = collect.properties.ProcessingOutputConfig.Outputs[CURRENT_OUTPUT].S3Output.S3Uri
+    report_and_publish = evidently_steps(
+        evidently, context, current=current, output_uri=output_uri(STEP_EVIDENTLY, REPORT_OUTPUT)
+    )
+    captured = ConditionStep(
+        name=STEP_CAPTURED,
+        conditions=[
+            ConditionGreaterThan(
+                left=JsonGet(step_name=listing.name, property_file=count, json_path="objects"), right=0
+            )
+        ],
+        if_steps=[collect, *report_and_publish],
+        else_steps=[],
+    )
+    pipeline = Pipeline(name=settings.pipeline_name, steps=[listing, captured], sagemaker_session=session)
+    return json.loads(pipeline.definition())
