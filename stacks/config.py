@@ -849,6 +849,14 @@ class PlatformConfig(_Section):
         return naming.role_path(self.name_prefix)
 
     @property
+    def live_drift_endpoints(self) -> list[EndpointSpec]:
+        """Endpoints whose captured traffic gets an Evidently live-drift pipeline: monitoring on,
+        ``monitoring.evidently`` on, and traffic captured."""
+        if not (self.monitoring.enabled and self.monitoring.evidently):
+            return []
+        return [spec for spec in self.endpoints if spec.data_capture.enabled]
+
+    @property
     def monitored_endpoints(self) -> list[EndpointSpec]:
         """Endpoints that get Model Monitor schedules (and a drift alarm): monitoring on, Model
         Monitor on, and traffic captured. Every endpoint gets the other alarms while monitoring is on."""
@@ -1033,6 +1041,28 @@ def _batch_scoring_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
             )
 
 
+def _live_drift_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """A live-drift pipeline compares an endpoint's traffic with the reference of the family its
+    first variant follows: that family must be this stack's and have ``evidently``."""
+    families = {family.name: family for family in config.models}
+    positions = {spec.name: index for index, spec in enumerate(config.endpoints)}
+    for spec in config.live_drift_endpoints:
+        index = positions[spec.name]
+        family = spec.variants[0].model.latest_approved_of
+        if family is None:
+            yield (
+                f"endpoints[{index}].variants[0].model",
+                "monitoring.evidently compares an endpoint's traffic with the reference of the family "
+                "it serves: its first variant must follow one (latest_approved_of), or capture nothing",
+            )
+        elif family not in families or families[family].evidently is None:
+            yield (
+                f"endpoints[{index}].variants[0].model.latest_approved_of",
+                f"monitoring.evidently needs model family {family}'s `evidently` (image, reference) in "
+                "this stack's models",
+            )
+
+
 def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """An Evidently report needs a pipeline to run in: the family's training or batch scoring; in
     batch scoring it reads the batch input, which it can only read as CSV."""
@@ -1184,6 +1214,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     yield from _triton_region_problems(config)
     yield from _batch_scoring_problems(config)
     yield from _evidently_problems(config)
+    yield from _live_drift_problems(config)
     yield from _tracking_server_arn_problems(config)
     yield from _training_data_problems(config)
     for derived in naming.derived_names(config):

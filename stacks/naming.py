@@ -102,6 +102,12 @@ class DerivedName:
         return PHYSICAL_NAME_LIMITS[self.type_token][1]
 
 
+def live_drift_pipeline_name(endpoint_name: str) -> str:
+    """An endpoint's live-drift pipeline: ``<endpoint's physical name>-live-drift``; its alarm is
+    ``<pipeline>-evidently-drift``."""
+    return f"{endpoint_name}-live-drift"
+
+
 def derived_names(config: PlatformConfig) -> Iterator[DerivedName]:
     """Every physical name the platform sets itself from a config name (``<prefix>-<name>``...).
 

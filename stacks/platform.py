@@ -26,6 +26,7 @@ from components.observability.endpoint_alarms import (
     EndpointAlarms,
 )
 from components.observability.failure_alerts import FailureAlerts
+from components.observability.live_drift import LiveDrift
 from components.observability.model_monitoring import (
     ModelMonitoring,
 )
@@ -107,6 +108,8 @@ class Platform:
     batch_scoring: dict[str, BatchScoring] = field(default_factory=dict)
     """Per model family with ``batch_scoring`` and a version to score with."""
     drift_report_alarms: dict[str, DriftReportAlarm] = field(default_factory=dict)
+    live_drift: dict[str, LiveDrift] = field(default_factory=dict)
+    """Per endpoint with ``monitoring.evidently``: its Evidently live-drift pipeline and alarm."""
     """Per ``<training|batch-scoring>/<family>`` with ``evidently``: the alarm on its report's drift."""
     deferred_batch_scoring: dict[str, str] = field(default_factory=dict)
     """Model family → why its batch scoring waits for a first approved version."""
@@ -181,6 +184,7 @@ def build_platform(
         endpoint_alarms=observed.endpoint_alarms,
         model_quality_monitors=observed.model_quality_monitors,
         dashboard=observed.dashboard,
+        live_drift=observed.live_drift,
         kubernetes_servings=build_kubernetes_servings(
             config, kubeconfig, foundation, alerts, opts, resolve_model_package
         ),

@@ -61,6 +61,8 @@ class Serving:
     """Shared endpoints (inference components) served this run, in stack-file order."""
     shared_packages: ResolvedPackages = field(default_factory=dict)
     """Shared endpoint name → component name → the version it deploys."""
+    live_drift: list[EndpointSpec] = field(default_factory=list)
+    """Of the endpoints served, the ones with an Evidently live-drift pipeline (``monitoring.evidently``)."""
 
 
 def registry_source(config: PlatformConfig, model: ModelSource) -> str | None:
@@ -108,6 +110,7 @@ def resolve_serving(
         deferred=deferred,
         shared_endpoints=shared,
         shared_packages=shared_packages,
+        live_drift=[spec for spec in config.live_drift_endpoints if spec.name not in deferred],
     )
 
 

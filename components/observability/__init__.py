@@ -1,4 +1,4 @@
-"""Observability: Model Monitor schedules, endpoint alarms, the dashboard, the alert topic and the
+"""Observability: Model Monitor schedules, Evidently live-drift pipelines, endpoint alarms, the dashboard, the alert topic and the
 cost guardrails (type tokens ``mlops:observability:*``). The components are imported on first use,
 so reading the specs does not load Pulumi, and only ``ModelQualityMonitoring`` loads
 pulumi-aws-native."""
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
     from .endpoint_alarms import EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
     from .failure_alerts import FailureAlerts, FailureAlertsArgs
+    from .live_drift import LiveDrift, LiveDriftArgs
     from .model_monitoring import JobPlacement, ModelMonitoring, ModelMonitoringArgs, MonitoringBaselines
     from .model_quality_alarms import ModelQualityAlarms, ModelQualityAlarmsArgs
     from .model_quality_monitoring import ModelQualityMonitoring, ModelQualityMonitoringArgs
@@ -37,6 +38,7 @@ __getattr__ = on_first_use(
         ".drift_report_alarm": ("DriftReportAlarm", "DriftReportAlarmArgs"),
         ".endpoint_alarms": ("EndpointAlarms", "EndpointAlarmsArgs", "VariantAlarms"),
         ".failure_alerts": ("FailureAlerts", "FailureAlertsArgs"),
+        ".live_drift": ("LiveDrift", "LiveDriftArgs"),
         ".model_monitoring": (
             "JobPlacement",
             "ModelMonitoring",
@@ -72,6 +74,8 @@ __all__ = [
     "FailureAlerts",
     "FailureAlertsArgs",
     "JobPlacement",
+    "LiveDrift",
+    "LiveDriftArgs",
     "ModelMonitoring",
     "ModelMonitoringArgs",
     "ModelQualityAlarms",

@@ -10,11 +10,13 @@ import pulumi_aws.cloudwatch as cloudwatch
 
 from ..training.evidently import (
     DRIFT_SHARE_METRIC,
+    ENDPOINT_KIND_PREFIX,
     FAMILY_DIMENSION,
     NAMESPACE,
     PIPELINE_DIMENSION,
     PIPELINE_KINDS,
     drift_report_alarm_name,
+    is_pipeline_kind,
 )
 
 PERIOD_SECONDS = 300
@@ -37,9 +39,10 @@ class DriftReportAlarmArgs:
     """Tags on the alarm."""
 
     def __post_init__(self) -> None:
-        if self.pipeline_kind not in PIPELINE_KINDS:
+        if not is_pipeline_kind(self.pipeline_kind):
             raise ValueError(
-                f"DriftReportAlarmArgs.pipeline_kind: '{self.pipeline_kind}' is not one of {', '.join(PIPELINE_KINDS)}"
+                f"DriftReportAlarmArgs.pipeline_kind: '{self.pipeline_kind}' is not one of "
+                f"{', '.join(PIPELINE_KINDS)} or {ENDPOINT_KIND_PREFIX}<endpoint>"
             )
         if isinstance(self.drift_share, bool) or not 0 < self.drift_share <= 1:
             raise ValueError(f"DriftReportAlarmArgs.drift_share: {self.drift_share!r} must be in (0, 1]")

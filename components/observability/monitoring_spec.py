@@ -53,6 +53,13 @@ class MonitoringSpec(BaseModel):
         "account that cannot create monitoring schedules set false, and every other alarm stays "
         "(docs/monitoring.md).",
     )
+    evidently: bool = Field(
+        default=False,
+        description="Evidently reports of every endpoint's captured traffic on `schedule` (a pipeline per "
+        "endpoint: the replacement AWS names for Model Monitor), against the served family's reference "
+        "(`models[].evidently`); its drift alarm pages and retrains like the data-drift alarm "
+        "(docs/monitoring.md).",
+    )
     schedule: str = Field(
         default="cron(0 0 ? * * *)",
         description="How often the monitoring jobs run (UTC), in Model Monitor's forms: `cron(0 * ? * * *)` "

@@ -40,7 +40,10 @@ DATASET_DRIFT_METRIC: Final = "DatasetDrift"
 """1 when the share reached the report's ``drift_share``, else 0."""
 FAMILY_DIMENSION, PIPELINE_DIMENSION = "Family", "Pipeline"
 PIPELINE_KINDS: Final = ("training", "batch-scoring")
-"""Values of the ``Pipeline`` dimension: which pipeline's data the report was about."""
+"""Values of the ``Pipeline`` dimension: which pipeline's data the report was about (and
+``endpoint-<endpoint>`` for an endpoint's live-drift pipeline, :func:`is_pipeline_kind`)."""
+ENDPOINT_KIND_PREFIX: Final = "endpoint-"
+"""The ``Pipeline`` dimension of an endpoint's live-drift reports: ``endpoint-<endpoint spec name>``."""
 REPORTS: Final[tuple[Literal["data_drift", "data_quality"], ...]] = ("data_drift", "data_quality")
 """What a report may contain: Evidently's DataDriftPreset and DataSummaryPreset."""
 PUBLISH_INSTANCE_TYPE: Final = "ml.t3.medium"
@@ -123,6 +126,16 @@ _SCRIPT = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+\.py\Z")
 _ROLE = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]+\Z")
 _INSTANCE_TYPE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+\Z")
 _DIMENSION_VALUE = re.compile(r"^[A-Za-z0-9._-]{1,255}\Z")
+
+
+def is_pipeline_kind(kind: str) -> bool:
+    """A ``Pipeline`` dimension value this platform publishes: a kind of :data:`PIPELINE_KINDS`, or
+    ``endpoint-<endpoint>`` within CloudWatch's dimension-value limits."""
+    return kind in PIPELINE_KINDS or (
+        kind.startswith(ENDPOINT_KIND_PREFIX)
+        and len(kind) > len(ENDPOINT_KIND_PREFIX)
+        and _DIMENSION_VALUE.match(kind) is not None
+    )
 
 
 @dataclass(frozen=True)

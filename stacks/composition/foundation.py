@@ -554,8 +554,9 @@ def _feature_extraction_statements(
 
 
 def uses_evidently(config: PlatformConfig) -> bool:
-    """Whether a model family has an Evidently report (its image repository and publisher role)."""
-    return any(family.evidently is not None for family in config.models)
+    """Whether a model family has an Evidently report, or an endpoint a live-drift pipeline (the image
+    repository and the publisher role they share)."""
+    return bool(config.live_drift_endpoints) or any(family.evidently is not None for family in config.models)
 
 
 def _drift_metrics_statements(artifacts: SecureBucket, workload_access: list[Statement]) -> list[Statement]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pulumi
@@ -17,6 +17,7 @@ from components.observability.endpoint_alarms import (
     VariantAlarms,
 )
 from components.observability.failure_alerts import FailureAlerts, FailureAlertsArgs
+from components.observability.live_drift import LiveDrift, LiveDriftArgs
 from components.observability.model_monitoring import (
     JobPlacement,
     ModelMonitoring,
@@ -31,6 +32,7 @@ from components.observability.monitoring_dashboard import (
     MonitoringDashboardArgs,
 )
 from components.observability.monitoring_spec import baseline_prefix
+from components.output_text import concat
 from components.serving.inference_endpoint import InferenceEndpoint
 from components.serving.inference_endpoint_spec import EndpointSpec
 from components.training.retraining_gate import gate_name
@@ -39,7 +41,8 @@ from stacks import naming
 from stacks.composition.batch_scoring import batch_pipeline_name
 from stacks.composition.foundation import Foundation, native_provider
 from stacks.composition.serving import model_family_of, model_group_of
-from stacks.config import PlatformConfig
+from stacks.config import PLATFORM_TAG_KEYS, PlatformConfig
+from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.model_packages import ModelResolutionError
 from stacks.resolution import ResolvedPackages, Serving
 
@@ -498,6 +501,8 @@ class Observability:
     model_quality_alarms: dict[str, ModelQualityAlarms]
     """Where the served family sets ``quality_alarms``."""
     dashboard: MonitoringDashboard | None
+    live_drift: dict[str, LiveDrift] = field(default_factory=dict)
+    """Per endpoint with ``monitoring.evidently`` (traffic captured): its Evidently pipeline and alarm."""
 
 
 def build_observability(
@@ -519,4 +524,54 @@ def build_observability(
         model_quality_monitors=quality_monitors,
         model_quality_alarms=build_model_quality_alarms(config, alerts, serving, quality_monitors, opts),
         dashboard=build_dashboard(config, serving, monitors, opts, quality_monitors),
+        live_drift=build_live_drift(config, foundation, alerts, serving, opts),
     )
+
+
+def build_live_drift(
+    config: PlatformConfig,
+    foundation: Foundation,
+    alerts: AlertTopic | None,
+    serving: Serving,
+    opts: pulumi.ResourceOptions,
+) -> dict[str, LiveDrift]:
+    """An Evidently live-drift pipeline per endpoint served with ``monitoring.evidently``: its
+    traffic against the reference of the family its first variant follows (the config checks
+    that family has ``evidently``), on the monitoring schedule; its alarm pages the alert topic."""
+    repository, publisher = foundation.evidently_repository, foundation.drift_metrics_role
+    if alerts is None or repository is None or publisher is None:
+        return {}
+    families = {family.name: family for family in config.models}
+    found = {}
+    for spec in serving.live_drift:
+        family = families[model_family_of(spec)]
+        evidently = family.evidently
+        if evidently is None:  # refused by the stack file's checks
+            raise ValueError(f"endpoint {spec.name}: model family {family.name} has no evidently")
+        found[spec.name] = LiveDrift(
+            f"live-drift-{spec.name}",
+            LiveDriftArgs(
+                endpoint=spec.name,
+                family=family.name,
+                pipeline_name=naming.live_drift_pipeline_name(config.endpoint_name(spec.name)),
+                schedule=config.monitoring.schedule,
+                evidently=evidently,
+                image_uri=concat(repository.repository_url, ":", evidently.image_tag),
+                publisher_role_arn=publisher.role_arn,
+                region=config.region,
+                account_id=config.account_id,
+                role_path=config.role_path,
+                artifact_bucket_name=foundation.artifacts.bucket_name,
+                artifact_bucket_arn=foundation.artifacts.bucket_arn,
+                datasets_bucket_name=foundation.datasets.bucket_name,
+                datasets_bucket_arn=foundation.datasets.bucket_arn,
+                kms_key_arn=foundation.data_key.key_arn,
+                subnet_ids=foundation.network.private_subnet_ids,
+                security_group_ids=[foundation.network.workload_security_group_id],
+                alarm_topic_arn=alerts.topic_arn,
+                tags=config.resource_tags,
+                object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
+            ),
+            opts,
+        )
+    return found

@@ -120,7 +120,7 @@ def build_pipeline_triggers(
     batch_scored: Sequence[str] = (),
 ) -> dict[str, PipelineTriggers]:
     training = config.training
-    drift_alarms = drift_alarms_by_family(config, serving.monitored, batch_scored)
+    drift_alarms = drift_alarms_by_family(config, serving.monitored, batch_scored, serving.live_drift)
     if not (training.schedule or training.new_data.enabled or drift_alarms):
         return {}
     return {
@@ -154,7 +154,10 @@ def build_pipeline_triggers(
 
 
 def drift_alarms_by_family(
-    config: PlatformConfig, monitored: list[EndpointSpec], batch_scored: Sequence[str] = ()
+    config: PlatformConfig,
+    monitored: list[EndpointSpec],
+    batch_scored: Sequence[str] = (),
+    live_drift: Sequence[EndpointSpec] = (),
 ) -> dict[str, list[str]]:
     """Drift and model-quality alarm names per model family (of the endpoints serving it), for the
     families that retrain on drift: a quality drop starts the same run as drift does."""
@@ -173,6 +176,12 @@ def drift_alarms_by_family(
         if quality is not None:
             names = [quality_alarm_name(endpoint_name, metric) for metric in quality.quality_alarms]
             alarms.setdefault(family, []).extend(names)
+    # Drift in an endpoint's captured traffic found by its Evidently live-drift pipeline.
+    for spec in live_drift:
+        family = model_family_of(spec)
+        if family in families:
+            pipeline = naming.live_drift_pipeline_name(config.endpoint_name(spec.name))
+            alarms.setdefault(family, []).append(drift_report_alarm_name(pipeline))
     # Drift in what a family's batch scoring reads (its Evidently report): the served model's data
     # has moved. Only where batch scoring runs (``batch_scored``: not deferred), so its alarm exists.
     for model in config.models:

@@ -1,0 +1,289 @@
+"""``monitoring.evidently``: each endpoint that captures traffic gets an Evidently live-drift
+pipeline (the replacement AWS names for Model Monitor), run on the monitoring schedule, whose alarm
+watches exactly the metric its publish step puts and starts the served family's retraining; the
+step that reaches S3 may list the capture but never read it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.observability.live_drift_definition import STEP_CAPTURED, STEP_COLLECT, STEP_LIST
+from components.schedules import schedule_interval_seconds
+from planner.recorder import RecordedResource, ResourceGraph
+from policies.local import evaluate_report
+from policies.registry import load_pack_config
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from tests.conftest import load_stack_document
+from tests.graph_helpers import policy_of, statements
+from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
+
+ENDPOINT = "customer-churn"
+FAMILY = "customer-churn"
+ENDPOINT_PIPELINE = f"prod-{ENDPOINT}-live-drift"
+"""The pipeline's physical name: the endpoint's (``<name_prefix>-<endpoint>``) and ``-live-drift``."""
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+
+def _live_drift(platform: dict[str, Any]) -> None:
+    monitoring = platform.setdefault("monitoring", {})
+    monitoring.update({"model_monitor": False, "evidently": True})
+    monitoring.pop("model_monitors", None)
+    for family in platform["models"]:
+        family.pop("quality_alarms", None)
+
+
+@pytest.fixture(scope="module")
+def prod(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResourceGraph, dict[str, Any]]:
+    document = load_stack_document("prod")
+    _live_drift(document["config"][CONFIG_KEY])
+    path = tmp_path_factory.mktemp("live-drift") / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path), document["config"][CONFIG_KEY]
+
+
+def _named(graph: ResourceGraph, type_token: str, name: str) -> RecordedResource:
+    [found] = [r for r in graph.of_type(type_token) if r.name == name]
+    return found
+
+
+def _definition(graph: ResourceGraph) -> dict[str, dict[str, Any]]:
+    pipeline = _named(graph, PIPELINE, f"live-drift-{ENDPOINT}-pipeline")
+    definition = json.loads(pipeline.inputs["pipelineDefinition"])
+    [listing, captured] = definition["Steps"]
+    return {
+        step["Name"]: step["Arguments"] for step in [listing, captured, *captured["Arguments"]["IfSteps"]]
+    }
+
+
+def _role_arn(graph: ResourceGraph, suffix: str) -> str:
+    return _named(graph, "aws:iam/role:Role", f"live-drift-{ENDPOINT}-{suffix}-role").outputs["arn"]
+
+
+def _permissions(graph: ResourceGraph, suffix: str) -> list[dict[str, Any]]:
+    return statements(policy_of(_named(graph, ROLE_POLICY, f"live-drift-{ENDPOINT}-{suffix}-permissions")))
+
+
+def _arguments(step: dict[str, Any]) -> dict[str, Any]:
+    values = step["AppSpecification"]["ContainerArguments"]
+    found: dict[str, Any] = {}
+    for option, value in zip(values[::2], values[1::2], strict=True):
+        found.setdefault(option, []).append(value)
+    return found
+
+
+def test_list_capture_reads_one_schedule_interval_of_the_endpoints_capture_as_its_own_role(prod) -> None:
+    graph, platform = prod
+    listing = _definition(graph)[STEP_LIST]
+    arguments = _arguments(listing)
+    artifacts = next(r for r in graph.of_type("aws:s3/bucket:Bucket") if r.name == "artifacts-bucket")
+
+    assert arguments["--prefix"] == [f"data-capture/{ENDPOINT}/"]
+    assert arguments["--bucket"] == [artifacts.outputs["bucket"]]
+    schedule = platform.get("monitoring", {}).get("schedule") or "cron(0 * ? * * *)"
+    assert arguments["--interval-seconds"] == [str(schedule_interval_seconds(schedule))]
+    assert listing["RoleArn"] == _role_arn(graph, "lister")
+    assert listing["NetworkConfig"]["EnableNetworkIsolation"] is False
+
+
+def test_the_lister_may_list_the_capture_but_never_read_it(prod) -> None:
+    graph, _ = prod
+    granted = _permissions(graph, "lister")
+    reads = [s for s in granted if {"s3:GetObject", "s3:GetObjectVersion"} & set(_actions(s))]
+
+    [listing] = [s for s in granted if "s3:ListBucket" in _actions(s)]
+    assert f"data-capture/{ENDPOINT}/*" in listing["Condition"]["StringLike"]["s3:prefix"]
+    assert reads and all(
+        resource.endswith(f"pipelines/{ENDPOINT_PIPELINE}/code/*")
+        for s in reads
+        for resource in _resources(s)
+    ), "only its own script"
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    actions = statement.get("Action", [])
+    return [actions] if isinstance(actions, str) else list(actions)
+
+
+def _resources(statement: dict[str, Any]) -> list[str]:
+    resources = statement.get("Resource", [])
+    return [resources] if isinstance(resources, str) else list(resources)
+
+
+def test_the_pipeline_passes_exactly_its_three_job_roles(prod) -> None:
+    graph, _ = prod
+    [passing] = [s for s in _permissions(graph, "pipeline") if "iam:PassRole" in _actions(s)]
+    publisher = next(r for r in graph.of_type("aws:iam/role:Role") if r.name == "drift-metrics-job-role-role")
+
+    assert sorted(_resources(passing)) == sorted(
+        [_role_arn(graph, "lister"), _role_arn(graph, "data"), publisher.outputs["arn"]]
+    )
+    steps = _definition(graph)
+    assert steps[STEP_COLLECT]["RoleArn"] == steps["EvidentlyReport"]["RoleArn"] == _role_arn(graph, "data")
+
+
+def test_the_schedule_starts_the_pipeline_on_the_monitoring_schedule(prod) -> None:
+    graph, platform = prod
+    schedule = _named(graph, "aws:scheduler/schedule:Schedule", f"live-drift-{ENDPOINT}-schedule")
+    pipeline = _named(graph, PIPELINE, f"live-drift-{ENDPOINT}-pipeline")
+
+    expected = platform.get("monitoring", {}).get("schedule") or "cron(0 * ? * * *)"
+    assert schedule.inputs["scheduleExpression"] == expected
+    assert schedule.inputs["scheduleExpressionTimezone"] == "UTC"
+    assert schedule.inputs["target"]["arn"] == pipeline.outputs["arn"]
+    assert schedule.inputs["target"]["roleArn"] == _role_arn(graph, "scheduler")
+
+
+def test_the_alarm_watches_what_the_publish_step_puts_and_retrains_the_family(prod) -> None:
+    graph, platform = prod
+    alarm = _named(graph, "aws:cloudwatch/metricAlarm:MetricAlarm", f"live-drift-{ENDPOINT}-drift-alarm")
+    published = _arguments(_definition(graph)["PublishDriftMetrics"])
+    drift_share = next(f for f in platform["models"] if f["name"] == FAMILY)["evidently"]["drift_share"]
+
+    dimensions = dict(value.split("=", 1) for value in published["--dimension"])
+    assert alarm.inputs["dimensions"] == dimensions == {"Family": FAMILY, "Pipeline": f"endpoint-{ENDPOINT}"}
+    assert published["--namespace"] == [alarm.inputs["namespace"]] == ["MLOpsPlatform/Evidently"]
+    assert alarm.inputs["metricName"] == "DriftedColumnsShare"
+    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == (
+        "GreaterThanOrEqualToThreshold",
+        drift_share,
+    )
+    assert alarm.inputs["name"] == f"{ENDPOINT_PIPELINE}-evidently-drift"
+    [trigger] = [
+        r for r in graph.of_type("aws:cloudwatch/eventRule:EventRule") if r.name == f"triggers-{FAMILY}-drift"
+    ]
+    assert alarm.inputs["name"] in json.loads(trigger.inputs["eventPattern"])["detail"]["alarmName"]
+
+
+def test_the_rest_of_the_run_waits_for_captured_traffic(prod) -> None:
+    graph, _ = prod
+    steps = _definition(graph)
+
+    [condition] = steps[STEP_CAPTURED]["Conditions"]
+    assert condition["Type"] == "GreaterThan" and condition["RightValue"] == 0
+    assert [s["Name"] for s in steps[STEP_CAPTURED]["IfSteps"]] == [
+        STEP_COLLECT,
+        "EvidentlyReport",
+        "PublishDriftMetrics",
+    ]
+
+
+def test_the_pack_finds_nothing_else_to_report(prod) -> None:
+    graph, _ = prod
+    report = evaluate_report(graph.resources, load_pack_config("prod"))
+
+    assert {
+        (v.policy_name, v.enforcement_level) for v in report.violations if v.enforcement_level == "mandatory"
+    } == {("endpoint-monitoring-schedule", "mandatory")}, (
+        "Model Monitor is off: the rule still asks for its schedule (docs/monitoring.md)"
+    )
+
+
+def test_without_the_switch_no_endpoint_gets_a_live_drift_pipeline(stack_graphs) -> None:
+    for graph in stack_graphs.values():
+        assert [r.name for r in graph.resources if r.type == "mlops:observability:LiveDrift"] == []
+
+
+def _staging(edit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    platform = load_stack_document("staging")["config"][CONFIG_KEY]
+    platform.setdefault("monitoring", {})["evidently"] = True
+    edit(platform)
+    return platform
+
+
+def _no_evidently(platform: dict[str, Any]) -> None:
+    for family in platform["models"]:
+        family.pop("evidently", None)
+
+
+def _serves_an_image(platform: dict[str, Any]) -> None:
+    platform["endpoints"][0]["variants"][0]["model"] = {
+        "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1"
+    }
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "fragment"),
+    [
+        (_no_evidently, "endpoints[0].variants[0].model.latest_approved_of", "`evidently`"),
+        (_serves_an_image, "endpoints[0].variants[0].model", "must follow one"),
+    ],
+    ids=["family-without-evidently", "variant-follows-no-family"],
+)
+def test_an_endpoint_live_drift_cannot_compare_is_a_config_error(edit, key, fragment) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_staging(edit), "stacks/Pulumi.staging.yaml")
+
+    problems = dict(raised.value.problems)
+    assert fragment in problems[f"{CONFIG_KEY}.{key}"], problems
+
+
+def test_an_endpoint_that_captures_nothing_needs_no_family() -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        _serves_an_image(platform)
+        platform["endpoints"][0]["data_capture"] = {"enabled": False}
+
+    config = parse_platform_config(_staging(edit), "stacks/Pulumi.staging.yaml")
+    assert config.live_drift_endpoints == []
+
+
+def test_every_live_drift_resource_is_a_request_the_apis_accept(prod) -> None:
+    from tests.api_models import request_errors
+    from tests.aws_requests import requests
+
+    graph, _ = prod
+    owner = next(r for r in graph.resources if r.type == "mlops:observability:LiveDrift")
+    checked = [r for r in graph.descendants(owner) if r.custom]
+    assert {r.type for r in checked} >= {
+        PIPELINE,
+        "aws:scheduler/schedule:Schedule",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:iam/role:Role",
+        ROLE_POLICY,
+    }
+
+    problems = [
+        f"{r.name}: {service} {error}"
+        for r in checked
+        for service, operation, params in requests(r)
+        for error in request_errors(service, operation, params)
+    ]
+    assert problems == []
+
+
+def test_a_run_reads_the_whole_interval_of_a_slower_schedule(tmp_path: Path) -> None:
+    document = load_stack_document("prod")
+    platform = document["config"][CONFIG_KEY]
+    _live_drift(platform)
+    platform["monitoring"]["schedule"] = "cron(0 0/6 ? * * *)"
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    graph = recorded_stack(path)
+
+    assert _arguments(_definition(graph)[STEP_LIST])["--interval-seconds"] == [str(6 * 3600)]
+    schedule = _named(graph, "aws:scheduler/schedule:Schedule", f"live-drift-{ENDPOINT}-schedule")
+    assert schedule.inputs["scheduleExpression"] == "cron(0 0/6 ? * * *)"
+
+
+@pytest.mark.parametrize(
+    ("role", "steps"), [("lister", ["ListCapture"]), ("data", ["CollectCapture", "EvidentlyReport"])]
+)
+def test_each_role_writes_only_its_own_steps_outputs(prod, role: str, steps: list[str]) -> None:
+    graph, _ = prod
+    artifacts = next(r for r in graph.of_type("aws:s3/bucket:Bucket") if r.name == "artifacts-bucket")
+    writes = [
+        resource
+        for s in _permissions(graph, role)
+        if {"s3:PutObject", "s3:DeleteObject"} & set(_actions(s))
+        for resource in _resources(s)
+    ]
+
+    assert sorted(writes) == sorted(
+        f"{artifacts.outputs['arn']}/pipelines/{ENDPOINT_PIPELINE}/*/{step}/*" for step in steps
+    )
