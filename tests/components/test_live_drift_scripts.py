@@ -1,4 +1,4 @@
-"""The live-drift pipeline's capture steps (not wired into a stack yet; see the branch's notes):
+"""The live-drift pipeline's capture steps (``monitoring.evidently``, docs/evidently.md):
 ListCapture lists one interval of an endpoint's data capture in S3 (moto) as a SageMaker manifest,
 CollectCapture turns the capture files it names into one CSV under the reference's header."""
 

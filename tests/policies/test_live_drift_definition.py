@@ -1,4 +1,4 @@
-"""The live-drift pipeline's definition (branch live-drift, not wired into a stack yet): the SDK
+"""The live-drift pipeline's definition (``monitoring.evidently``, docs/evidently.md): the SDK
 composes it offline, every policy of the pack that judges pipelines passes it, ListCapture is the
 pack's network exception (its own role, its script only) and CollectCapture reads exactly the
 manifest it wrote, isolated."""
