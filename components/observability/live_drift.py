@@ -16,11 +16,10 @@ from typing import Any
 import pulumi
 import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
-import pulumi_aws.scheduler as scheduler
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..naming import child_name
 from ..output_text import concat
+from ..pipeline_schedule import scheduled_pipeline_start
 from ..pipeline_scripts import upload_pipeline_script
 from ..policy_documents import (
     Statement,
@@ -152,41 +151,17 @@ class LiveDrift(pulumi.ComponentResource):
             tags={**args.tags, "mlops:model-family": args.family, "mlops:endpoint": args.endpoint},
             opts=child,
         )
-        starter = ExecutionRole(
-            f"{name}-scheduler",
-            ExecutionRoleArgs(
-                description=f"Starts live-drift pipeline {args.pipeline_name} (EventBridge Scheduler)",
-                trusted_service="scheduler.amazonaws.com",
-                account_id=args.account_id,
-                path=args.role_path,
-                statements=[
-                    {
-                        "Effect": "Allow",
-                        "Action": "sagemaker:StartPipelineExecution",
-                        "Resource": pipeline.arn,
-                    }
-                ],
-                tags=args.tags,
-            ),
-            opts=child,
-        )
-        schedule = scheduler.Schedule(
-            child_name(f"{name}-schedule", "aws:scheduler/schedule:Schedule"),
+        schedule = scheduled_pipeline_start(
+            self,
+            name,
+            pipeline,
+            expression=args.schedule,
+            timezone="UTC",
             description=f"Live drift of endpoint {args.endpoint}: {args.schedule}",
-            schedule_expression=args.schedule,
-            schedule_expression_timezone="UTC",
-            flexible_time_window=scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
-            target=scheduler.ScheduleTargetArgs(
-                arn=pipeline.arn,
-                role_arn=starter.role_arn,
-                sagemaker_pipeline_parameters=scheduler.ScheduleTargetSagemakerPipelineParametersArgs(
-                    pipeline_parameters=[]
-                ),
-                retry_policy=scheduler.ScheduleTargetRetryPolicyArgs(
-                    maximum_retry_attempts=3, maximum_event_age_in_seconds=3600
-                ),
-            ),
-            opts=child,
+            starter_description=f"Starts live-drift pipeline {args.pipeline_name} (EventBridge Scheduler)",
+            account_id=args.account_id,
+            role_path=args.role_path,
+            tags=args.tags,
         )
         alarm = DriftReportAlarm(
             f"{name}-drift",

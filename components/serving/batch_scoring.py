@@ -16,12 +16,12 @@ from typing import Any
 import pulumi
 import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
-import pulumi_aws.scheduler as scheduler
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..naming import child_name
 from ..output_text import concat
+from ..pipeline_schedule import scheduled_pipeline_start
 from ..pipeline_scripts import upload_pipeline_script
 from ..policy_documents import (
     SharedObjects,
@@ -178,41 +178,17 @@ class BatchScoring(pulumi.ComponentResource):
             tags={**args.tags, "mlops:model-family": family},
             opts=child,
         )
-        starter = ExecutionRole(
-            f"{name}-scheduler",
-            ExecutionRoleArgs(
-                description=f"Starts batch-scoring pipeline {args.pipeline_name} (EventBridge Scheduler)",
-                trusted_service="scheduler.amazonaws.com",
-                account_id=args.account_id,
-                path=args.role_path,
-                statements=[
-                    {
-                        "Effect": "Allow",
-                        "Action": "sagemaker:StartPipelineExecution",
-                        "Resource": pipeline.arn,
-                    }
-                ],
-                tags=args.tags,
-            ),
-            opts=child,
-        )
-        schedule = scheduler.Schedule(
-            child_name(f"{name}-schedule", "aws:scheduler/schedule:Schedule"),
+        schedule = scheduled_pipeline_start(
+            self,
+            name,
+            pipeline,
+            expression=spec.schedule,
+            timezone=spec.schedule_timezone,
             description=f"Batch scoring of model family {family}: {spec.schedule}",
-            schedule_expression=spec.schedule,
-            schedule_expression_timezone=spec.schedule_timezone,
-            flexible_time_window=scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
-            target=scheduler.ScheduleTargetArgs(
-                arn=pipeline.arn,
-                role_arn=starter.role_arn,
-                sagemaker_pipeline_parameters=scheduler.ScheduleTargetSagemakerPipelineParametersArgs(
-                    pipeline_parameters=[]
-                ),
-                retry_policy=scheduler.ScheduleTargetRetryPolicyArgs(
-                    maximum_retry_attempts=3, maximum_event_age_in_seconds=3600
-                ),
-            ),
-            opts=child,
+            starter_description=f"Starts batch-scoring pipeline {args.pipeline_name} (EventBridge Scheduler)",
+            account_id=args.account_id,
+            role_path=args.role_path,
+            tags=args.tags,
         )
 
         self.pipeline_arn = pipeline.arn
