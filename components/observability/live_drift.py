@@ -34,7 +34,6 @@ from ..serving.data_capture import DATA_CAPTURE_PREFIX
 from ..training.evidently import (
     ENDPOINT_KIND_PREFIX,
     STEP_EVIDENTLY,
-    EvidentlySettings,
     EvidentlySpec,
 )
 from .drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
@@ -214,17 +213,13 @@ class LiveDrift(pulumi.ComponentResource):
                 security_group_ids=tuple(resolved["groups"]),
                 work_uri=f"s3://{resolved['artifacts']}/{self._prefix()}",
                 endpoint_dimension=self.pipeline_kind,
-                evidently=EvidentlySettings(
+                evidently=spec.settings(
+                    args.family,
                     image_uri=resolved["image"],
-                    reference_uri=f"s3://{resolved['datasets']}/{spec.reference(args.family)}",
+                    datasets_bucket=resolved["datasets"],
                     report_script_uri=resolved["report_script"],
                     publish_script_uri=resolved["publish_script"],
                     publisher_role_arn=resolved["publisher"],
-                    family=args.family,
-                    reports=tuple(spec.reports),
-                    drift_share=float(spec.drift_share),
-                    instance_type=spec.instance_type,
-                    max_runtime_seconds=spec.max_runtime_seconds,
                 ),
             )
         )

@@ -34,7 +34,7 @@ from ..policy_documents import (
     shared_s3_read,
     vpc_network_interfaces,
 )
-from ..training.evidently import STEP_EVIDENTLY, EvidentlySettings, EvidentlySpec
+from ..training.evidently import STEP_EVIDENTLY, EvidentlySpec
 from .batch_definition import BatchDefinitionSettings, build_batch_definition
 from .batch_scoring_spec import EVIDENTLY_NEEDS_CSV, BatchScoringSpec, is_csv
 
@@ -237,17 +237,13 @@ class BatchScoring(pulumi.ComponentResource):
             return {}
         spec = args.evidently.spec
         return {
-            "evidently": EvidentlySettings(
+            "evidently": spec.settings(
+                args.family,
                 image_uri=resolved["image"],
-                reference_uri=f"s3://{resolved['datasets']}/{spec.reference(args.family)}",
+                datasets_bucket=resolved["datasets"],
                 report_script_uri=resolved["report_script"],
                 publish_script_uri=resolved["publish_script"],
                 publisher_role_arn=resolved["publisher"],
-                family=args.family,
-                reports=tuple(spec.reports),
-                drift_share=float(spec.drift_share),
-                instance_type=spec.instance_type,
-                max_runtime_seconds=spec.max_runtime_seconds,
             ),
             "report_role_arn": resolved["report_role"],
             "report_uri": f"s3://{resolved['artifacts']}/{self._pipeline_prefix()}",

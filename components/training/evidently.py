@@ -116,6 +116,30 @@ class EvidentlySpec(BaseModel):
         """The reference dataset's datasets-bucket prefix."""
         return self.reference_prefix or f"{REFERENCE_PREFIX}{family}/"
 
+    def settings(
+        self,
+        family: str,
+        *,
+        image_uri: str,
+        datasets_bucket: str,
+        report_script_uri: str,
+        publish_script_uri: str,
+        publisher_role_arn: str,
+    ) -> EvidentlySettings:
+        """The two steps' settings for ``family``, with the resolved image, bucket, scripts and role."""
+        return EvidentlySettings(
+            image_uri=image_uri,
+            reference_uri=f"s3://{datasets_bucket}/{self.reference(family)}",
+            report_script_uri=report_script_uri,
+            publish_script_uri=publish_script_uri,
+            publisher_role_arn=publisher_role_arn,
+            family=family,
+            reports=tuple(self.reports),
+            drift_share=float(self.drift_share),
+            instance_type=self.instance_type,
+            max_runtime_seconds=self.max_runtime_seconds,
+        )
+
 
 _ECR_IMAGE = re.compile(
     r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?/"

@@ -301,20 +301,13 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
     )
     evidently = None
     if args.evidently is not None and "evidently_image" in resolved:
-        from .evidently import EvidentlySettings
-
-        ev = args.evidently.spec
-        evidently = EvidentlySettings(
+        evidently = args.evidently.spec.settings(
+            args.family,
             image_uri=resolved["evidently_image"],
-            reference_uri=f"s3://{resolved['datasets_bucket']}/{ev.reference(args.family)}",
+            datasets_bucket=resolved["datasets_bucket"],
             report_script_uri=resolved["evidently_report_script"],
             publish_script_uri=resolved["evidently_publish_script"],
             publisher_role_arn=resolved["evidently_role_arn"],
-            family=args.family,
-            reports=tuple(ev.reports),
-            drift_share=float(ev.drift_share),
-            instance_type=ev.instance_type,
-            max_runtime_seconds=ev.max_runtime_seconds,
         )
     return cached_definition(
         TrainingPipelineSettings(
