@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..output_text import json_text
+from ..training.evidently import DRIFT_SHARE_METRIC, FAMILY_DIMENSION, NAMESPACE, PIPELINE_DIMENSION
 from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
 
 MODEL_QUALITY_METRICS = "aws/sagemaker/Endpoints/model-metrics"
@@ -53,6 +54,9 @@ class DashboardEndpoint:
     Model Monitor measures the endpoint's captured traffic as a whole, all variants together."""
     model_quality_metrics: Sequence[str] = field(default_factory=tuple)
     """Which of its metrics (``auc``, ``rmse``...) are graphed (empty: no graph)."""
+    live_drift: tuple[str, str] | None = None
+    """``(family, pipeline dimension)`` of the endpoint's Evidently live-drift reports, whose share of
+    drifted columns is graphed (None: no graph)."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,19 @@ def _endpoint_widgets(endpoint: DashboardEndpoint, region: str, top: int) -> lis
                 ],
                 region,
                 0,
+                top + 13,
+                period=3600,
+                stat="Maximum",
+            )
+        )
+    if endpoint.live_drift is not None:
+        family, pipeline = endpoint.live_drift
+        widgets.append(
+            _graph(
+                "Drifted columns share of the live traffic (Evidently)",
+                [[NAMESPACE, DRIFT_SHARE_METRIC, FAMILY_DIMENSION, family, PIPELINE_DIMENSION, pipeline]],
+                region,
+                16,
                 top + 13,
                 period=3600,
                 stat="Maximum",

@@ -445,9 +445,15 @@ def build_dashboard(
     monitors: dict[str, ModelMonitoring],
     opts: pulumi.ResourceOptions,
     quality_monitors: Mapping[str, ModelQualityMonitoring] | None = None,
+    live_drift: Mapping[str, LiveDrift] | None = None,
 ) -> MonitoringDashboard | None:
-    endpoints = serving.monitored
+    """A row per endpoint served that captures traffic while monitoring is on, with the drift its
+    Model Monitor schedule or its Evidently pipeline measures (either, both or neither)."""
+    endpoints = (
+        [spec for spec in serving.endpoints if spec.data_capture.enabled] if config.monitoring.enabled else []
+    )
     quality = quality_monitors or {}
+    live = live_drift or {}
     if not endpoints:
         return None
     return MonitoringDashboard(
@@ -459,12 +465,17 @@ def build_dashboard(
                 DashboardEndpoint(
                     name=config.endpoint_name(spec.name),
                     latency_slo_ms=spec.deployment.latency_p99_slo_ms,
-                    monitoring_schedule_name=monitors[spec.name].schedule_name,
+                    monitoring_schedule_name=monitors[spec.name].schedule_name
+                    if spec.name in monitors
+                    else None,
                     drift_features=drift_features(config, spec),
                     model_quality_schedule_name=(
                         quality[spec.name].model_quality_schedule_name if spec.name in quality else None
                     ),
                     model_quality_metrics=dashboard_quality_metrics(config, spec),
+                    live_drift=(
+                        (model_family_of(spec), live[spec.name].pipeline_kind) if spec.name in live else None
+                    ),
                     variants=[
                         DashboardVariant(
                             name=v.name,
@@ -518,13 +529,14 @@ def build_observability(
     baselines = {spec.name: served_baselines(config, spec, serving.packages) for spec in serving.monitored}
     monitors = build_monitors(config, foundation, serving, endpoints, baselines, opts)
     quality_monitors = build_model_quality_monitors(config, foundation, serving, endpoints, baselines, opts)
+    live_drift = build_live_drift(config, foundation, alerts, serving, opts)
     return Observability(
         monitors=monitors,
         endpoint_alarms=build_endpoint_alarms(config, alerts, serving, monitors, opts),
         model_quality_monitors=quality_monitors,
         model_quality_alarms=build_model_quality_alarms(config, alerts, serving, quality_monitors, opts),
-        dashboard=build_dashboard(config, serving, monitors, opts, quality_monitors),
-        live_drift=build_live_drift(config, foundation, alerts, serving, opts),
+        dashboard=build_dashboard(config, serving, monitors, opts, quality_monitors, live_drift),
+        live_drift=live_drift,
     )
 
 

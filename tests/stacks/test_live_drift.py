@@ -287,3 +287,28 @@ def test_each_role_writes_only_its_own_steps_outputs(prod, role: str, steps: lis
     assert sorted(writes) == sorted(
         f"{artifacts.outputs['arn']}/pipelines/{ENDPOINT_PIPELINE}/*/{step}/*" for step in steps
     )
+
+
+def test_the_dashboard_graphs_the_metric_the_alarm_watches(prod) -> None:
+    graph, _ = prod
+    alarm = _named(graph, "aws:cloudwatch/metricAlarm:MetricAlarm", f"live-drift-{ENDPOINT}-drift-alarm")
+    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+    body = json.loads(dashboard.inputs["dashboardBody"])
+    graphed = [
+        metric
+        for widget in body["widgets"]
+        for metric in widget.get("properties", {}).get("metrics", [])
+        if metric and metric[0] == alarm.inputs["namespace"]
+    ]
+
+    dimensions = alarm.inputs["dimensions"]
+    assert graphed == [
+        [
+            alarm.inputs["namespace"],
+            alarm.inputs["metricName"],
+            "Family",
+            dimensions["Family"],
+            "Pipeline",
+            dimensions["Pipeline"],
+        ]
+    ]

@@ -189,3 +189,24 @@ def test_only_the_batch_drift_report_still_retrains(graphs) -> None:
         name for name in _retraining_alarms(prod_base) if name.endswith("-batch-scoring-evidently-drift")
     ]
     assert _retraining_alarms(prod_off), "prod scores batches with an Evidently report"
+
+
+def _dashboard_metrics(graph: ResourceGraph) -> list[list[Any]]:
+    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+    body = json.loads(dashboard.inputs["dashboardBody"])
+    return [
+        metric for widget in body["widgets"] for metric in widget.get("properties", {}).get("metrics", [])
+    ]
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_dashboard_stays_without_the_monitors_graphs(graphs, stack: str) -> None:
+    base, off = graphs[stack]
+    monitor_namespaces = {"aws/sagemaker/Endpoints/data-metrics", "aws/sagemaker/Endpoints/model-metrics"}
+
+    def namespaces(graph: ResourceGraph) -> set[str]:
+        return {metric[0] for metric in _dashboard_metrics(graph) if metric and isinstance(metric[0], str)}
+
+    assert monitor_namespaces & namespaces(base), "the fixture graphs what its monitors measure"
+    assert namespaces(off) == namespaces(base) - monitor_namespaces
+    assert "AWS/SageMaker" in namespaces(off)
