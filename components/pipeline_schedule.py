@@ -24,10 +24,11 @@ def scheduled_pipeline_start(
     account_id: str,
     role_path: str,
     tags: Mapping[str, str],
+    max_event_age_seconds: int = 3600,
 ) -> scheduler.Schedule:
     """``<name>-schedule`` starting ``pipeline`` (no parameters, the definition's defaults) as
     ``<name>-scheduler``, a role that may start this one pipeline only; a start is retried three
-    times within the hour, never run late."""
+    times within ``max_event_age_seconds``, never later."""
     child = pulumi.ResourceOptions(parent=parent)
     starter = ExecutionRole(
         f"{name}-scheduler",
@@ -56,7 +57,7 @@ def scheduled_pipeline_start(
                 pipeline_parameters=[]
             ),
             retry_policy=scheduler.ScheduleTargetRetryPolicyArgs(
-                maximum_retry_attempts=3, maximum_event_age_in_seconds=3600
+                maximum_retry_attempts=3, maximum_event_age_in_seconds=max_event_age_seconds
             ),
         ),
         opts=child,

@@ -175,6 +175,7 @@ def build_platform(
             opts,
             [family for family, t in triggers.items() if t.retrains],
             batch_scoring,
+            list(observed.live_drift),
         ),
         cost_guardrails=build_cost_guardrails(config, alerts, opts),
         endpoints=endpoints,

@@ -33,11 +33,15 @@ from ..schedules import model_monitor_schedule_problem, schedule_interval_second
 from ..serving.data_capture import DATA_CAPTURE_PREFIX
 from ..training.evidently import (
     ENDPOINT_KIND_PREFIX,
+    REPORT_OUTPUT,
     STEP_EVIDENTLY,
+    SUMMARY_FILE,
     EvidentlySpec,
 )
 from .drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
 from .live_drift_definition import (
+    COUNT_FILE,
+    MANIFEST_OUTPUT,
     STEP_COLLECT,
     STEP_LIST,
     LiveDriftDefinitionSettings,
@@ -161,6 +165,8 @@ class LiveDrift(pulumi.ComponentResource):
             account_id=args.account_id,
             role_path=args.role_path,
             tags=args.tags,
+            # A start retried later than this could read the next run's interval.
+            max_event_age_seconds=900,
         )
         alarm = DriftReportAlarm(
             f"{name}-drift",
@@ -317,6 +323,22 @@ class LiveDrift(pulumi.ComponentResource):
                         "sagemaker:AddTags",
                     ],
                     "Resource": f"arn:aws:sagemaker:{args.region}:{args.account_id}:processing-job/*",
+                },
+                {
+                    # JsonGet: SageMaker Pipelines reads ListCapture's count and EvidentlyReport's
+                    # summary (numbers, never the data) as this role.
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": [
+                        concat(
+                            args.artifact_bucket_arn,
+                            f"/{self._prefix()}*/{STEP_LIST}/{MANIFEST_OUTPUT}/{COUNT_FILE}",
+                        ),
+                        concat(
+                            args.artifact_bucket_arn,
+                            f"/{self._prefix()}*/{STEP_EVIDENTLY}/{REPORT_OUTPUT}/{SUMMARY_FILE}",
+                        ),
+                    ],
                 },
                 {
                     "Effect": "Allow",

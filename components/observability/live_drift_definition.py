@@ -30,8 +30,8 @@ from ..training.evidently import EvidentlySettings
 
 STEP_LIST, STEP_COLLECT, STEP_CAPTURED = "ListCapture", "CollectCapture", "AnyCaptured"
 MANIFEST_OUTPUT, CURRENT_OUTPUT = "manifest", "current"
-CAPTURE_COUNT = "CaptureCount"
-"""PropertyFile of ListCapture's ``count.json``."""
+CAPTURE_COUNT, COUNT_FILE = "CaptureCount", "count.json"
+"""PropertyFile of ListCapture's ``count.json`` (the pipeline's role reads it: JsonGet)."""
 LIST_INSTANCE_TYPE = "ml.t3.medium"
 """ListCapture makes a few List calls: the smallest processing instance."""
 LIST_MAX_RUNTIME_SECONDS = 900
@@ -147,7 +147,7 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
 
     manifest_dir, current_dir = PROCESSING / MANIFEST_OUTPUT, PROCESSING / CURRENT_OUTPUT
     lister = processor(settings.list_role_arn, LIST_INSTANCE_TYPE, LIST_MAX_RUNTIME_SECONDS, "list", False)
-    count = PropertyFile(name=CAPTURE_COUNT, output_name=MANIFEST_OUTPUT, path="count.json")
+    count = PropertyFile(name=CAPTURE_COUNT, output_name=MANIFEST_OUTPUT, path=COUNT_FILE)
     listing = ProcessingStep(
         name=STEP_LIST,
         step_args=lister.run(
@@ -240,5 +240,12 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
         if_steps=[collect, *report_and_publish],
         else_steps=[],
     )
-    pipeline = Pipeline(name=settings.pipeline_name, steps=[listing, captured], sagemaker_session=session)
+    pipeline = Pipeline(
+        name=settings.pipeline_name,
+        steps=[listing, captured],
+        sagemaker_session=session,
+        # No Experiments trial per run (the SDK's default): an hourly pipeline would make thousands a
+        # year, and the pipeline's role would need sagemaker:CreateExperiment/CreateTrial.
+        pipeline_experiment_config=None,
+    )
     return json.loads(pipeline.definition())

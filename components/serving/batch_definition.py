@@ -135,6 +135,8 @@ def _compose(settings: BatchDefinitionSettings) -> dict[str, Any]:
         name=settings.job_name_prefix,
         steps=[TransformStep(name=STEP_TRANSFORM, step_args=step_args), *_evidently(settings, session)],
         sagemaker_session=session,
+        # No Experiments trial per run (the SDK's default), which the pipeline's role may not create.
+        pipeline_experiment_config=None,
     )
     return json.loads(pipeline.definition())
 

@@ -34,7 +34,7 @@ from ..policy_documents import (
     shared_s3_read,
     vpc_network_interfaces,
 )
-from ..training.evidently import STEP_EVIDENTLY, EvidentlySpec
+from ..training.evidently import REPORT_OUTPUT, STEP_EVIDENTLY, SUMMARY_FILE, EvidentlySpec
 from .batch_definition import BatchDefinitionSettings, build_batch_definition
 from .batch_scoring_spec import EVIDENTLY_NEEDS_CSV, BatchScoringSpec, is_csv
 
@@ -321,7 +321,8 @@ class BatchScoring(pulumi.ComponentResource):
 
     def _pipeline_role(self, model_role: ExecutionRole) -> ExecutionRole:
         """SageMaker Pipelines creates, watches and stops the transform jobs (and, with Evidently,
-        the two processing jobs, passing them their roles); nothing else."""
+        the two processing jobs, passing them their roles, and reads the report's summary for the
+        publish step's arguments); nothing else."""
         args = self._args
         jobs = f"arn:aws:sagemaker:{args.region}:{args.account_id}:transform-job/*"
         processing = f"arn:aws:sagemaker:{args.region}:{args.account_id}:processing-job/*"
@@ -342,6 +343,16 @@ class BatchScoring(pulumi.ComponentResource):
                     "Action": "iam:PassRole",
                     "Resource": [model_role.role_arn, args.evidently.publisher_role_arn],
                     "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+                },
+                {
+                    # JsonGet: SageMaker Pipelines reads EvidentlyReport's summary (numbers, never
+                    # the data) as this role to give PublishDriftMetrics its arguments.
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": concat(
+                        args.artifact_bucket_arn,
+                        f"/{self._pipeline_prefix()}*/{STEP_EVIDENTLY}/{REPORT_OUTPUT}/{SUMMARY_FILE}",
+                    ),
                 },
             ]
             if args.evidently is not None

@@ -31,13 +31,13 @@ from .evidently import (
     REPORT_OUTPUT,
     STEP_EVIDENTLY,
     STEP_PUBLISH_DRIFT,
+    SUMMARY_FILE,
     EvidentlySettings,
 )
 
 PROCESSING = PurePosixPath("/opt/ml/processing")
 REFERENCE_INPUT, CURRENT_INPUT = PROCESSING / "reference", PROCESSING / "current"
 REPORT_DIR = PROCESSING / REPORT_OUTPUT
-SUMMARY_FILE = "summary.json"
 VOLUME_SIZE_GB = 30
 
 

@@ -49,6 +49,8 @@ REPORTS: Final[tuple[Literal["data_drift", "data_quality"], ...]] = ("data_drift
 PUBLISH_INSTANCE_TYPE: Final = "ml.t3.medium"
 """PublishDriftMetrics makes one API call: the smallest processing instance."""
 PUBLISH_MAX_RUNTIME_SECONDS: Final = 600
+SUMMARY_FILE: Final = "summary.json"
+"""EvidentlyReport's summary in its output: the numbers PublishDriftMetrics is given (``JsonGet``)."""
 REPORT_OUTPUT: Final = "report"
 """Output name (and folder) of EvidentlyReport: ``<execution prefix>/EvidentlyReport/report/``."""
 

@@ -131,11 +131,13 @@ def build_failure_alerts(
     opts: pulumi.ResourceOptions,
     retrained_families: Sequence[str] = (),
     batch_scoring: Mapping[str, BatchScoring] | None = None,
+    live_drift: Sequence[str] = (),
 ) -> FailureAlerts | None:
     """Pipeline, job and monitor failures, endpoint rollbacks, rejected model versions and alarms
     that could not start retraining (``retrained_families``: those with a retraining gate) of this
     stack page the alert topic; so do failed runs of the ``batch_scoring`` pipelines (by family)
-    and failed transform jobs of their models."""
+    and failed transform jobs of their models, and failed runs of the endpoints' live-drift
+    pipelines (``live_drift``: endpoint names)."""
     if alerts is None:
         return None
     batch_scoring = batch_scoring or {}
@@ -149,6 +151,7 @@ def build_failure_alerts(
             pipeline_names=[
                 *(naming.training_pipeline_name(config.model_package_group(family)) for family in pipelines),
                 *(batch_pipeline_name(config, family) for family in batch_scoring),
+                *(naming.live_drift_pipeline_name(config.endpoint_name(name)) for name in live_drift),
             ],
             endpoint_names=[config.endpoint_name(spec.name) for spec in config.endpoints],
             model_package_group_names=[config.physical_name(model.name) for model in config.models],

@@ -60,24 +60,34 @@ def _listed(s3: Any, tmp_path: Path, end: str, interval_seconds: int) -> tuple[l
     return manifest, count
 
 
-def test_an_hourly_run_lists_the_hour_before_its_scheduled_hour_of_every_variant(s3, tmp_path) -> None:
+def test_an_hourly_run_lists_the_hour_before_last_of_every_variant(s3, tmp_path) -> None:
     for variant, hour in [
+        ("AllTraffic", "2026/12/05/06"),
         ("AllTraffic", "2026/12/05/07"),
         ("AllTraffic", "2026/12/05/08"),
-        ("AllTraffic", "2026/12/05/09"),
-        ("canary", "2026/12/05/08"),
+        ("canary", "2026/12/05/07"),
     ]:
         s3.put_object(Bucket=BUCKET, Key=_capture_key(variant, hour), Body=b"{}\n")
-    s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", "2026/12/05/08", "notes.txt"), Body=b"x")
+    s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", "2026/12/05/07", "notes.txt"), Body=b"x")
 
+    # Scheduled at 09:00: hour 08's files may still be landing, so it is the next run's.
     manifest, count = _listed(s3, tmp_path, "2026-12-05T09:07:31Z", 3600)
 
     assert manifest == [
         {"prefix": f"s3://{BUCKET}/"},
-        _capture_key("AllTraffic", "2026/12/05/08"),
-        _capture_key("canary", "2026/12/05/08"),
+        _capture_key("AllTraffic", "2026/12/05/07"),
+        _capture_key("canary", "2026/12/05/07"),
     ]
     assert count == 2
+
+
+def test_a_destination_that_adds_an_empty_segment_is_walked_by_what_is_below(s3, tmp_path) -> None:
+    key = f"{PREFIX}/prod-churn/AllTraffic/2026/12/05/07/part.jsonl"  # data-capture/churn//prod-churn/...
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b"{}\n")
+
+    manifest, count = _listed(s3, tmp_path, "1796461200000", 3600)  # 2026-12-05T09:00:00Z in epoch ms
+
+    assert manifest[1:] == [key] and count == 1
 
 
 def test_successive_runs_read_every_hour_once(s3, tmp_path) -> None:
@@ -89,7 +99,7 @@ def test_successive_runs_read_every_hour_once(s3, tmp_path) -> None:
         manifest, _ = _listed(s3, tmp_path / start[:13], start, 4 * 3600)
         seen += manifest[1:]
 
-    assert seen == [_capture_key("AllTraffic", f"2026/12/05/{hour:02d}") for hour in range(12)]
+    assert seen == [_capture_key("AllTraffic", f"2026/12/05/{hour:02d}") for hour in range(11)]
 
 
 def test_a_daily_run_lists_the_previous_day_across_the_month(s3, tmp_path) -> None:
@@ -100,8 +110,8 @@ def test_a_daily_run_lists_the_previous_day_across_the_month(s3, tmp_path) -> No
     manifest, count = _listed(s3, tmp_path, "2026-12-01T00:12:00Z", 24 * 3600)
 
     assert count == 24
-    assert manifest[1] == _capture_key("AllTraffic", "2026/11/30/00")
-    assert manifest[-1] == _capture_key("AllTraffic", "2026/11/30/23")
+    assert manifest[1] == _capture_key("AllTraffic", "2026/11/29/23")
+    assert manifest[-1] == _capture_key("AllTraffic", "2026/11/30/22")
 
 
 def test_an_interval_without_traffic_is_an_empty_manifest_and_a_zero_count(s3, tmp_path) -> None:
@@ -220,16 +230,34 @@ def test_requests_of_every_encoding_become_rows_under_the_references_header(tmp_
         (json.dumps({"captureData": {}}), "no captureData.endpointInput"),
     ],
 )
-def test_a_request_the_reference_does_not_describe_fails_naming_file_and_line(
+def test_a_request_the_reference_does_not_describe_is_left_out_and_counted(
     tmp_path, capsys, line, message
 ) -> None:
-    folders = _folders(tmp_path, {"AllTraffic/2026/12/05/08/a.jsonl": [_record("1,2,3"), line]})
+    folders = _folders(
+        tmp_path, {"AllTraffic/2026/12/05/08/a.jsonl": [_record("1,2,3"), line, _record("4,5,6")]}
+    )
 
     status = collect_capture.main(_argv(folders))
 
-    assert status == 2
+    assert status == 0
+    assert _collected(folders[2]) == [HEADER, ["1", "2", "3"], ["4", "5", "6"]]
+    out = capsys.readouterr().out
+    assert "2 captured rows" in out
+    [left_out] = [line for line in out.splitlines() if line.startswith("left out 1: ")]
+    assert message in left_out and left_out.endswith("(first at AllTraffic/2026/12/05/08/a.jsonl:2)")
+
+
+def test_a_run_where_no_request_is_described_fails_saying_why(tmp_path, capsys) -> None:
+    folders = _folders(
+        tmp_path, {"AllTraffic/2026/12/05/08/a.jsonl": [_record("1,2"), _record("3,4"), "not json"]}
+    )
+
+    assert collect_capture.main(_argv(folders)) == 2
+
     error = capsys.readouterr().err
-    assert "AllTraffic/2026/12/05/08/a.jsonl:2: " in error and message in error
+    assert "no captured request the reference describes" in error
+    assert "a.jsonl:1: a row of 2 columns; the reference has 3 (2)" in error
+    assert "a.jsonl:3: not a JSON record (1)" in error
 
 
 def test_without_a_reference_nothing_is_collected(tmp_path, capsys) -> None:

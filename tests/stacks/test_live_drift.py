@@ -312,3 +312,43 @@ def test_the_dashboard_graphs_the_metric_the_alarm_watches(prod) -> None:
             dimensions["Pipeline"],
         ]
     ]
+
+
+def test_the_pipeline_role_reads_only_the_numbers_its_steps_are_given(prod) -> None:
+    """SageMaker Pipelines resolves JsonGet (the condition on ListCapture's count, the publish step's
+    arguments from EvidentlyReport's summary) as the pipeline's role: it must read those two files,
+    and nothing else of the bucket."""
+    graph, _ = prod
+    artifacts = next(r for r in graph.of_type("aws:s3/bucket:Bucket") if r.name == "artifacts-bucket")
+    reads = [
+        resource
+        for s in _permissions(graph, "pipeline")
+        if "s3:GetObject" in _actions(s)
+        for resource in _resources(s)
+    ]
+    prefix = f"{artifacts.outputs['arn']}/pipelines/{ENDPOINT_PIPELINE}/*"
+
+    assert sorted(reads) == [
+        f"{prefix}/EvidentlyReport/report/summary.json",
+        f"{prefix}/ListCapture/manifest/count.json",
+    ]
+    assert not [
+        s for s in _permissions(graph, "pipeline") if {"s3:ListBucket", "s3:PutObject"} & set(_actions(s))
+    ]
+
+
+def test_a_failed_run_pages_and_a_late_start_is_dropped(prod) -> None:
+    graph, _ = prod
+    [rule] = [
+        r
+        for r in graph.of_type("aws:cloudwatch/eventRule:EventRule")
+        if r.name.endswith("pipeline-executions")
+    ]
+    schedule = _named(graph, "aws:scheduler/schedule:Schedule", f"live-drift-{ENDPOINT}-schedule")
+
+    assert ENDPOINT_PIPELINE in json.dumps(json.loads(rule.inputs["eventPattern"]))
+    # A start retried past a quarter of an hour could read the next run's interval.
+    assert schedule.inputs["target"]["retryPolicy"] == {
+        "maximumRetryAttempts": 3,
+        "maximumEventAgeInSeconds": 900,
+    }

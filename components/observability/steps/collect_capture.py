@@ -7,8 +7,8 @@ reference dataset to ``/opt/ml/processing/reference``. Each capture line is a JS
 ``text/csv`` requests, captured as text) or ``BASE64``; its ``observedContentType`` must be
 ``text/csv``. A body may hold several rows. The rows are written under the reference's header (the
 model's request columns, in order) to ``/opt/ml/processing/current/capture.csv``; a row with another
-number of columns, or a body of another content type, fails the step naming the file and line, as
-it would mean the endpoint is sent what the reference does not describe.
+number of columns, a body of another content type or a line that is no capture record is left out
+and counted (the first place of each reason is printed); the step fails only when no row is left.
 
     python3 collect_capture.py [--capture-dir DIR] [--reference-dir DIR] [--output-dir DIR]
 """
@@ -22,7 +22,9 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROCESSING = Path("/opt/ml/processing")
@@ -76,8 +78,25 @@ def request_body(record: dict, where: str) -> str:
     raise CaptureError(f"{where}: endpointInput.encoding {encoding!r} (CSV or BASE64 expected)")
 
 
-def rows(capture_dir: Path, columns: int) -> Iterator[list[str]]:
-    """Every captured request row, file by file (sorted by path) and line by line."""
+@dataclass
+class Collected:
+    rows: int = 0
+    refused: Counter[str] = field(default_factory=Counter)
+    """Why records were left out, and how many: a request the reference does not describe (another
+    content type, another width, not a capture record) is counted, not fatal, so one odd caller
+    does not cost the interval its report."""
+    first: dict[str, str] = field(default_factory=dict)
+    """The first place each reason was met (file:line)."""
+
+    def refuse(self, error: CaptureError) -> None:
+        where, _, reason = str(error).partition(": ")
+        self.refused[reason] += 1
+        self.first.setdefault(reason, where)
+
+
+def rows(capture_dir: Path, columns: int, collected: Collected) -> Iterator[list[str]]:
+    """Every captured request row the reference describes, file by file (sorted by path) and line
+    by line; the others are counted in ``collected``."""
     for path in sorted(p for p in capture_dir.rglob("*.jsonl") if p.is_file()):
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):
@@ -85,41 +104,53 @@ def rows(capture_dir: Path, columns: int) -> Iterator[list[str]]:
                     continue
                 where = f"{path.relative_to(capture_dir)}:{number}"
                 try:
-                    record = json.loads(line)
-                except ValueError:
-                    raise CaptureError(f"{where}: not a JSON record") from None
-                for row in csv.reader(io.StringIO(request_body(record, where))):
-                    if not row:
-                        continue
-                    if len(row) != columns:
-                        raise CaptureError(
-                            f"{where}: a row of {len(row)} columns; the reference has {columns}"
-                        )
-                    yield row
+                    yield from _record_rows(line, where, columns)
+                except CaptureError as error:
+                    collected.refuse(error)
 
 
-def collect(capture_dir: Path, reference_dir: Path, output_dir: Path) -> int:
-    """Write the interval's rows under the reference's header; the number of rows."""
+def _record_rows(line: str, where: str, columns: int) -> list[list[str]]:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        raise CaptureError(f"{where}: not a JSON record") from None
+    if not isinstance(record, dict):
+        raise CaptureError(f"{where}: not a JSON record")
+    found = [row for row in csv.reader(io.StringIO(request_body(record, where))) if row]
+    for row in found:
+        if len(row) != columns:
+            raise CaptureError(f"{where}: a row of {len(row)} columns; the reference has {columns}")
+    return found
+
+
+def collect(capture_dir: Path, reference_dir: Path, output_dir: Path) -> Collected:
+    """Write the interval's rows under the reference's header; what was collected and left out.
+    Fails when no row is left: there would be nothing to report on."""
     header = reference_header(reference_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    count = 0
+    collected = Collected()
     with (output_dir / OUTPUT_FILE).open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        for row in rows(capture_dir, len(header)):
+        for row in rows(capture_dir, len(header), collected):
             writer.writerow(row)
-            count += 1
-    return count
+            collected.rows += 1
+    if not collected.rows:
+        reasons = "; ".join(f"{collected.first[r]}: {r} ({n})" for r, n in collected.refused.most_common())
+        raise CaptureError(f"no captured request the reference describes{': ' + reasons if reasons else ''}")
+    return collected
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        count = collect(args.capture_dir, args.reference_dir, args.output_dir)
+        collected = collect(args.capture_dir, args.reference_dir, args.output_dir)
     except CaptureError as error:
         print(f"CollectCapture: {error}", file=sys.stderr)
         return 2
-    print(f"{count} captured rows")
+    print(f"{collected.rows} captured rows")
+    for reason, count in collected.refused.most_common():
+        print(f"left out {count}: {reason} (first at {collected.first[reason]})")
     return 0
 
 

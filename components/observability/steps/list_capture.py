@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,11 @@ from typing import Any
 OUTPUT = Path("/opt/ml/processing/manifest")
 MANIFEST_FILE, COUNT_FILE = "manifest.json", "count.json"
 HOUR = datetime.timedelta(hours=1)
+LAG = HOUR
+"""How long before its scheduled hour a run's interval ends (capture files land after their hour)."""
+YEAR = re.compile(r"^[0-9]{4}\Z")
+MAX_DEPTH = 4
+"""``<endpoint name>/<variant>/`` below the prefix, with room for an empty segment (``//``)."""
 MAX_INTERVAL_SECONDS = 24 * 3600
 """A monitoring schedule runs at least daily: no interval is longer than a day."""
 
@@ -47,7 +53,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def interval_end(text: str) -> datetime.datetime:
-    """The execution's start as an aware UTC time (SageMaker writes ``...Z`` or an offset)."""
+    """The execution's start as an aware UTC time: ISO 8601 (``...Z`` or an offset), or epoch
+    milliseconds."""
+    if text.isdigit():
+        return datetime.datetime.fromtimestamp(int(text) / 1000, tz=datetime.UTC)
     try:
         moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -58,15 +67,16 @@ def interval_end(text: str) -> datetime.datetime:
 
 
 def hours(end: datetime.datetime, interval_seconds: int) -> list[datetime.datetime]:
-    """The whole capture hours (their starts) of the interval that ends at ``end``'s hour, oldest
-    first. A run starts minutes after its scheduled hour (Model Monitor's cron forms run on the
-    hour): the hours before that one belong to this run, that one to the next, so successive runs
-    read every hour once."""
+    """The whole capture hours (their starts) of the interval this run reads, oldest first: the
+    interval that ended :data:`LAG` before the run's scheduled hour. A run starts minutes after its
+    hour (Model Monitor's cron forms run on the hour), and SageMaker uploads a capture file minutes
+    after its hour ends, so the hour just ended is left to the next run: successive runs read every
+    hour once, and each hour only once its files are there."""
     if not (0 < interval_seconds <= MAX_INTERVAL_SECONDS and interval_seconds % 3600 == 0):
         raise SystemExit(
             f"--interval-seconds {interval_seconds}: whole hours, at most {MAX_INTERVAL_SECONDS}"
         )
-    stop = end.replace(minute=0, second=0, microsecond=0)
+    stop = end.replace(minute=0, second=0, microsecond=0) - LAG
     return [stop - HOUR * count for count in range(interval_seconds // 3600, 0, -1)]
 
 
@@ -75,12 +85,23 @@ def _pages(s3: Any, **request: Any) -> Iterator[dict[str, Any]]:
 
 
 def variant_prefixes(s3: Any, bucket: str, prefix: str) -> list[str]:
-    """``<prefix><endpoint name>/<variant>/`` of every endpoint and variant that captured."""
-    found = []
-    for endpoint_page in _pages(s3, Bucket=bucket, Prefix=prefix, Delimiter="/"):
-        for endpoint in endpoint_page.get("CommonPrefixes", []):
-            for variant_page in _pages(s3, Bucket=bucket, Prefix=endpoint["Prefix"], Delimiter="/"):
-                found += [variant["Prefix"] for variant in variant_page.get("CommonPrefixes", [])]
+    """Every prefix below ``prefix`` whose children are years: ``<prefix><endpoint name>/<variant>/``
+    as SageMaker writes the capture, found by what is below rather than by depth (a destination
+    ending in ``/`` may add an empty segment)."""
+    found, level = [], [prefix]
+    for _ in range(MAX_DEPTH):
+        below = []
+        for parent in level:
+            children = [
+                child["Prefix"]
+                for page in _pages(s3, Bucket=bucket, Prefix=parent, Delimiter="/")
+                for child in page.get("CommonPrefixes", [])
+            ]
+            if any(YEAR.match(child[len(parent) :].rstrip("/")) for child in children):
+                found.append(parent)
+            else:
+                below += children
+        level = below
     return sorted(found)
 
 
