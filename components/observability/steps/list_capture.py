@@ -15,7 +15,7 @@ it sees keys, never what they hold. It writes:
   nothing would fail the next job, so an interval without traffic ends the run there).
 
     python3 list_capture.py --region eu-west-1 --bucket artifacts \\
-        --prefix data-capture/churn/prod-churn/ --end 2026-12-05T09:00:00Z --interval-seconds 3600
+        --prefix data-capture/churn/ --end 2026-12-05T09:00:00Z --interval-seconds 3600
 """
 
 from __future__ import annotations
