@@ -77,22 +77,7 @@ def build_live_drift_definition(settings: LiveDriftDefinitionSettings) -> str:
 def _build(settings: LiveDriftDefinitionSettings) -> str:
     from ..training import _offline_sdk
 
-    with _offline_sdk.sealed(settings.region):
-        definition = _compose(settings)
-    definition = {key: value for key, value in definition.items() if value is not None}
-    for step in _all_steps(definition["Steps"]):
-        # The SDK adds SageMaker Studio project tags found by walking up from the current directory.
-        step.get("Arguments", {}).pop("Tags", None)
-    return json.dumps(definition)
-
-
-def _all_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = []
-    for step in steps:
-        found.append(step)
-        arguments = step.get("Arguments") or {}
-        found += _all_steps(arguments.get("IfSteps") or []) + _all_steps(arguments.get("ElseSteps") or [])
-    return found
+    return _offline_sdk.definition_json(settings.region, lambda: _compose(settings))
 
 
 def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:

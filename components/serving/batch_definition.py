@@ -79,13 +79,7 @@ def build_batch_definition(settings: BatchDefinitionSettings) -> str:
 def _build(settings: BatchDefinitionSettings) -> str:
     from ..training import _offline_sdk
 
-    with _offline_sdk.sealed(settings.region):
-        definition = _compose(settings)
-    definition = {key: value for key, value in definition.items() if value is not None}
-    for step in definition["Steps"]:
-        # The SDK adds SageMaker Studio project tags found by walking up from the current directory.
-        step["Arguments"].pop("Tags", None)
-    return json.dumps(definition)
+    return _offline_sdk.definition_json(settings.region, lambda: _compose(settings))
 
 
 def _compose(settings: BatchDefinitionSettings) -> dict[str, Any]:

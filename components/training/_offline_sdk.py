@@ -256,3 +256,26 @@ def pipeline_session(region: str, default_bucket: str) -> Any:
     if session.sagemaker_config or session.default_bucket_prefix:
         raise RuntimeError("the sealed SDK environment still loaded an SDK defaults config")
     return session
+
+
+def definition_json(region: str, compose: Callable[[], dict[str, Any]]) -> str:
+    """``compose()`` (a ``Pipeline.definition()``, parsed) run inside :func:`sealed`, as the JSON a
+    pipeline resource takes: top-level entries that are None dropped, and the ``Tags`` the SDK adds
+    to every step (SageMaker Studio project tags found by walking up from the current directory)
+    removed, in condition branches too."""
+    import json
+
+    with sealed(region):
+        definition = compose()
+    definition = {key: value for key, value in definition.items() if value is not None}
+    for step in _all_steps(definition.get("Steps") or []):
+        (step.get("Arguments") or {}).pop("Tags", None)
+    return json.dumps(definition)
+
+
+def _all_steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for step in steps:
+        yield step
+        arguments = step.get("Arguments") or {}
+        yield from _all_steps(arguments.get("IfSteps") or [])
+        yield from _all_steps(arguments.get("ElseSteps") or [])
