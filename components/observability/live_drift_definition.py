@@ -81,7 +81,6 @@ def _build(settings: LiveDriftDefinitionSettings) -> str:
 
 
 def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
-    from sagemaker.core.processing import ScriptProcessor
     from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
     from sagemaker.core.workflow.conditions import ConditionGreaterThan
     from sagemaker.core.workflow.execution_variables import ExecutionVariables
@@ -89,9 +88,14 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
     from sagemaker.core.workflow.properties import PropertyFile
     from sagemaker.mlops.workflow import ConditionStep, Pipeline, ProcessingStep
 
-    from ..instance_types import has_instance_store
     from ..training import _offline_sdk
-    from ..training._evidently_steps import PROCESSING, JobContext, _network, evidently_steps
+    from ..training._evidently_steps import (
+        PROCESSING,
+        JobContext,
+        evidently_steps,
+        s3_prefix_input,
+        script_processor,
+    )
     from ..training.evidently import REPORT_OUTPUT, STEP_EVIDENTLY
 
     session = _offline_sdk.pipeline_session(settings.region, settings.capture_bucket)
@@ -114,24 +118,16 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
             values=[settings.work_uri.rstrip("/"), ExecutionVariables.PIPELINE_EXECUTION_ID, step, name],
         )
 
-    def processor(role: str, instance_type: str, max_runtime: int, job: str, isolated: bool) -> Any:
-        return ScriptProcessor(
-            role=role,
-            image_uri=evidently.image_uri,
-            command=["python3"],
-            instance_count=1,
-            instance_type=instance_type,
-            volume_size_in_gb=30,
-            volume_kms_key=None if has_instance_store(instance_type) else settings.kms_key_arn,
-            output_kms_key=settings.kms_key_arn,
-            max_runtime_in_seconds=max_runtime,
-            base_job_name=f"{settings.job_name_prefix}-{job}"[:50],
-            sagemaker_session=session,
-            network_config=_network(context, isolated),
-        )
-
     manifest_dir, current_dir = PROCESSING / MANIFEST_OUTPUT, PROCESSING / CURRENT_OUTPUT
-    lister = processor(settings.list_role_arn, LIST_INSTANCE_TYPE, LIST_MAX_RUNTIME_SECONDS, "list", False)
+    lister = script_processor(
+        evidently,
+        context,
+        role=settings.list_role_arn,
+        instance_type=LIST_INSTANCE_TYPE,
+        max_runtime=LIST_MAX_RUNTIME_SECONDS,
+        job="list",
+        isolated=False,
+    )
     count = PropertyFile(name=CAPTURE_COUNT, output_name=MANIFEST_OUTPUT, path=COUNT_FILE)
     listing = ProcessingStep(
         name=STEP_LIST,
@@ -164,8 +160,14 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
         ),
         property_files=[count],
     )
-    collector = processor(
-        settings.data_role_arn, evidently.instance_type, evidently.max_runtime_seconds, "collect", True
+    collector = script_processor(
+        evidently,
+        context,
+        role=settings.data_role_arn,
+        instance_type=evidently.instance_type,
+        max_runtime=evidently.max_runtime_seconds,
+        job="collect",
+        isolated=True,
     )
     manifest_uri = Join(
         on="/",
@@ -189,15 +191,7 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
                         s3_input_mode="File",
                     ),
                 ),
-                ProcessingInput(
-                    input_name="reference",
-                    s3_input=ProcessingS3Input(
-                        s3_uri=evidently.reference_uri,
-                        local_path=str(PROCESSING / "reference"),
-                        s3_data_type="S3Prefix",
-                        s3_input_mode="File",
-                    ),
-                ),
+                s3_prefix_input("reference", evidently.reference_uri, PROCESSING / "reference"),
             ],
             outputs=[
                 ProcessingOutput(

@@ -72,7 +72,7 @@ def evidently_steps(
     return [report, _publish_step(settings, context, report, summary)]
 
 
-def _network(context: JobContext, isolated: bool) -> NetworkConfig:
+def job_network(context: JobContext, isolated: bool) -> NetworkConfig:
     return NetworkConfig(
         enable_network_isolation=isolated,
         security_group_ids=list(context.security_group_ids),
@@ -81,7 +81,7 @@ def _network(context: JobContext, isolated: bool) -> NetworkConfig:
     )
 
 
-def _processor(
+def script_processor(
     settings: EvidentlySettings,
     context: JobContext,
     *,
@@ -103,14 +103,14 @@ def _processor(
         max_runtime_in_seconds=max_runtime,
         base_job_name=f"{context.job_name_prefix}-{job}"[:50],
         sagemaker_session=context.session,
-        network_config=_network(context, isolated),
+        network_config=job_network(context, isolated),
     )
 
 
 def _report_step(
     settings: EvidentlySettings, context: JobContext, current: Any, output_uri: Any, exclude: Sequence[str]
 ) -> tuple[ProcessingStep, PropertyFile]:
-    processor = _processor(
+    processor = script_processor(
         settings,
         context,
         role=context.role_arn,
@@ -129,8 +129,8 @@ def _report_step(
             *(["--exclude", ",".join(exclude)] if exclude else []),
         ],
         inputs=[
-            _s3_input("reference", settings.reference_uri, REFERENCE_INPUT),
-            _s3_input("current", current, CURRENT_INPUT),
+            s3_prefix_input("reference", settings.reference_uri, REFERENCE_INPUT),
+            s3_prefix_input("current", current, CURRENT_INPUT),
         ],
         outputs=[
             ProcessingOutput(
@@ -149,7 +149,7 @@ def _publish_step(
     settings: EvidentlySettings, context: JobContext, report: ProcessingStep, summary: PropertyFile
 ) -> ProcessingStep:
     """Not network-isolated (CloudWatch), hence its own role and nothing to read but its script."""
-    processor = _processor(
+    processor = script_processor(
         settings,
         context,
         role=settings.publisher_role_arn,
@@ -183,7 +183,7 @@ def _publish_step(
     return ProcessingStep(name=STEP_PUBLISH_DRIFT, step_args=step_args)
 
 
-def _s3_input(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingInput:
+def s3_prefix_input(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingInput:
     return ProcessingInput(
         input_name=name,
         s3_input=ProcessingS3Input(
