@@ -6,31 +6,23 @@ the suite's stacks record, with Evidently batch scoring and live drift on."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
 from tests.recorded import recorded_stack
+from tests.stacks.test_live_drift import live_drift_instead_of_model_monitor
 from tests.yaml_text import dump_document
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
-
-
-def _with_live_drift(platform: dict[str, Any]) -> None:
-    monitoring = platform.setdefault("monitoring", {})
-    monitoring.update({"model_monitor": False, "evidently": True})
-    monitoring.pop("model_monitors", None)
-    for family in platform["models"]:
-        family.pop("quality_alarms", None)
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod", "prod-live-drift"])
 def test_no_pipeline_creates_an_experiment_trial_per_run(stack: str, stack_graphs, tmp_path) -> None:
     if stack == "prod-live-drift":
         document = load_stack_document("prod")
-        _with_live_drift(document["config"][CONFIG_KEY])
+        live_drift_instead_of_model_monitor(document["config"][CONFIG_KEY])
         path = tmp_path / "Pulumi.prod.yaml"
         path.write_text(dump_document(document))
         graph = recorded_stack(path)
@@ -51,7 +43,7 @@ def test_no_pipeline_creates_an_experiment_trial_per_run(stack: str, stack_graph
 
 
 def test_the_batch_scoring_pipeline_role_reads_the_summary_its_publish_step_is_given(stack_graphs) -> None:
-    from tests.graph_helpers import policy_of, statements
+    from tests.graph_helpers import as_list, policy_of, statements
 
     graph = stack_graphs["prod"]
     [policy] = [
@@ -62,11 +54,8 @@ def test_the_batch_scoring_pipeline_role_reads_the_summary_its_publish_step_is_g
     reads = [
         resource
         for statement in statements(policy_of(policy))
-        if "s3:GetObject"
-        in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
-        for resource in (
-            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        )
+        if "s3:GetObject" in as_list(statement["Action"])
+        for resource in as_list(statement["Resource"])
     ]
 
     assert len(reads) == 1 and reads[0].endswith("/*/EvidentlyReport/report/summary.json"), reads

@@ -19,8 +19,9 @@ from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import load_stack_document
-from tests.graph_helpers import policy_of, statements
+from tests.graph_helpers import as_list, policy_of, statements
 from tests.recorded import recorded_stack
+from tests.stacks.test_model_monitor_switch import without_model_monitor
 from tests.yaml_text import dump_document
 
 ENDPOINT = "customer-churn"
@@ -31,18 +32,16 @@ PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
-def _live_drift(platform: dict[str, Any]) -> None:
-    monitoring = platform.setdefault("monitoring", {})
-    monitoring.update({"model_monitor": False, "evidently": True})
-    monitoring.pop("model_monitors", None)
-    for family in platform["models"]:
-        family.pop("quality_alarms", None)
+def live_drift_instead_of_model_monitor(platform: dict[str, Any]) -> None:
+    """Model Monitor off (as test_model_monitor_switch turns it off), Evidently live drift on."""
+    without_model_monitor(platform)
+    platform["monitoring"]["evidently"] = True
 
 
 @pytest.fixture(scope="module")
 def prod(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResourceGraph, dict[str, Any]]:
     document = load_stack_document("prod")
-    _live_drift(document["config"][CONFIG_KEY])
+    live_drift_instead_of_model_monitor(document["config"][CONFIG_KEY])
     path = tmp_path_factory.mktemp("live-drift") / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(path), document["config"][CONFIG_KEY]
@@ -95,33 +94,23 @@ def test_list_capture_reads_one_schedule_interval_of_the_endpoints_capture_as_it
 def test_the_lister_may_list_the_capture_but_never_read_it(prod) -> None:
     graph, _ = prod
     granted = _permissions(graph, "lister")
-    reads = [s for s in granted if {"s3:GetObject", "s3:GetObjectVersion"} & set(_actions(s))]
+    reads = [s for s in granted if {"s3:GetObject", "s3:GetObjectVersion"} & set(as_list(s["Action"]))]
 
-    [listing] = [s for s in granted if "s3:ListBucket" in _actions(s)]
+    [listing] = [s for s in granted if "s3:ListBucket" in as_list(s["Action"])]
     assert f"data-capture/{ENDPOINT}/*" in listing["Condition"]["StringLike"]["s3:prefix"]
     assert reads and all(
         resource.endswith(f"pipelines/{ENDPOINT_PIPELINE}/code/*")
         for s in reads
-        for resource in _resources(s)
+        for resource in as_list(s["Resource"])
     ), "only its own script"
-
-
-def _actions(statement: dict[str, Any]) -> list[str]:
-    actions = statement.get("Action", [])
-    return [actions] if isinstance(actions, str) else list(actions)
-
-
-def _resources(statement: dict[str, Any]) -> list[str]:
-    resources = statement.get("Resource", [])
-    return [resources] if isinstance(resources, str) else list(resources)
 
 
 def test_the_pipeline_passes_exactly_its_three_job_roles(prod) -> None:
     graph, _ = prod
-    [passing] = [s for s in _permissions(graph, "pipeline") if "iam:PassRole" in _actions(s)]
+    [passing] = [s for s in _permissions(graph, "pipeline") if "iam:PassRole" in as_list(s["Action"])]
     publisher = next(r for r in graph.of_type("aws:iam/role:Role") if r.name == "drift-metrics-job-role-role")
 
-    assert sorted(_resources(passing)) == sorted(
+    assert sorted(as_list(passing["Resource"])) == sorted(
         [_role_arn(graph, "lister"), _role_arn(graph, "data"), publisher.outputs["arn"]]
     )
     steps = _definition(graph)
@@ -260,7 +249,7 @@ def test_every_live_drift_resource_is_a_request_the_apis_accept(prod) -> None:
 def test_a_run_reads_the_whole_interval_of_a_slower_schedule(tmp_path: Path) -> None:
     document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
-    _live_drift(platform)
+    live_drift_instead_of_model_monitor(platform)
     platform["monitoring"]["schedule"] = "cron(0 0/6 ? * * *)"
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
@@ -280,8 +269,8 @@ def test_each_role_writes_only_its_own_steps_outputs(prod, role: str, steps: lis
     writes = [
         resource
         for s in _permissions(graph, role)
-        if {"s3:PutObject", "s3:DeleteObject"} & set(_actions(s))
-        for resource in _resources(s)
+        if {"s3:PutObject", "s3:DeleteObject"} & set(as_list(s["Action"]))
+        for resource in as_list(s["Resource"])
     ]
 
     assert sorted(writes) == sorted(
@@ -323,8 +312,8 @@ def test_the_pipeline_role_reads_only_the_numbers_its_steps_are_given(prod) -> N
     reads = [
         resource
         for s in _permissions(graph, "pipeline")
-        if "s3:GetObject" in _actions(s)
-        for resource in _resources(s)
+        if "s3:GetObject" in as_list(s["Action"])
+        for resource in as_list(s["Resource"])
     ]
     prefix = f"{artifacts.outputs['arn']}/pipelines/{ENDPOINT_PIPELINE}/*"
 
@@ -333,7 +322,9 @@ def test_the_pipeline_role_reads_only_the_numbers_its_steps_are_given(prod) -> N
         f"{prefix}/ListCapture/manifest/count.json",
     ]
     assert not [
-        s for s in _permissions(graph, "pipeline") if {"s3:ListBucket", "s3:PutObject"} & set(_actions(s))
+        s
+        for s in _permissions(graph, "pipeline")
+        if {"s3:ListBucket", "s3:PutObject"} & set(as_list(s["Action"]))
     ]
 
 

@@ -25,7 +25,7 @@ ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 RULE = "endpoint-monitoring-schedule"
 
 
-def _without_model_monitor(platform: dict[str, Any]) -> None:
+def without_model_monitor(platform: dict[str, Any]) -> None:
     monitoring = platform.setdefault("monitoring", {})
     monitoring["model_monitor"] = False
     monitoring.pop("model_monitors", None)
@@ -49,7 +49,7 @@ def graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Resource
         document = load_stack_document(stack)
         base_path = folder / f"Pulumi.{stack}.yaml"
         base_path.write_text(dump_document(document))
-        _without_model_monitor(document["config"][CONFIG_KEY])
+        without_model_monitor(document["config"][CONFIG_KEY])
         off_path = folder / f"Pulumi.{stack}-off.yaml"
         off_path.write_text(dump_document(document))
         found[stack] = (recorded_stack(base_path), recorded_stack(off_path))
@@ -121,9 +121,9 @@ def _staging(edit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("kind", ["model_quality", "bias", "explainability"])
-def test_a_model_monitor_kind_without_model_monitor_is_a_config_error(kind: str) -> None:
+def test_a_model_monitor_kindwithout_model_monitor_is_a_config_error(kind: str) -> None:
     def edit(platform: dict[str, Any]) -> None:
-        _without_model_monitor(platform)
+        without_model_monitor(platform)
         platform["monitoring"]["model_monitors"] = {kind: True}
 
     with pytest.raises(ConfigError) as raised:
@@ -134,9 +134,9 @@ def test_a_model_monitor_kind_without_model_monitor_is_a_config_error(kind: str)
     assert str(raised.value).startswith("stacks/Pulumi.staging.yaml: invalid configuration")
 
 
-def test_quality_alarms_without_model_monitor_are_a_config_error() -> None:
+def test_quality_alarmswithout_model_monitor_are_a_config_error() -> None:
     def edit(platform: dict[str, Any]) -> None:
-        _without_model_monitor(platform)
+        without_model_monitor(platform)
         platform["models"][0]["quality_alarms"] = {"auc": 0.7}
 
     with pytest.raises(ConfigError) as raised:
@@ -151,7 +151,7 @@ def test_model_monitor_is_on_unless_a_stack_turns_it_off() -> None:
     config = parse_platform_config(_staging(lambda platform: None), "stacks/Pulumi.staging.yaml")
     assert config.monitoring.model_monitor is True and config.monitored_endpoints
 
-    off = parse_platform_config(_staging(_without_model_monitor), "stacks/Pulumi.staging.yaml")
+    off = parse_platform_config(_staging(without_model_monitor), "stacks/Pulumi.staging.yaml")
     assert off.monitoring.enabled and off.monitored_endpoints == []
 
 
