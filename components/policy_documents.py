@@ -144,6 +144,29 @@ def shared_s3_list(bucket: str, prefix: str) -> Statement:
     }
 
 
+def processing_jobs_as(region: str, account_id: str, roles: Sequence[pulumi.Input[str]]) -> list[Statement]:
+    """What a pipeline's role needs to run processing jobs as ``roles``: create, watch, stop and tag
+    them, and pass them those roles (to SageMaker only)."""
+    return [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:DescribeProcessingJob",
+                "sagemaker:StopProcessingJob",
+                "sagemaker:AddTags",
+            ],
+            "Resource": f"arn:aws:sagemaker:{region}:{account_id}:processing-job/*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": list(roles),
+            "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        },
+    ]
+
+
 def kms_use(key_arns: Sequence[pulumi.Input[str]]) -> list[Statement]:
     """Use the keys for encryption, and let AWS services create the grants they need on them."""
     return [

@@ -25,6 +25,7 @@ from ..policy_documents import (
     Statement,
     ecr_pull,
     kms_use,
+    processing_jobs_as,
     s3_read,
     sagemaker_logs_and_metrics,
     vpc_network_interfaces,
@@ -308,22 +309,15 @@ class LiveDrift(pulumi.ComponentResource):
 
     def _pipeline_role(self, lister: ExecutionRole, data: ExecutionRole) -> ExecutionRole:
         """SageMaker Pipelines creates, watches and stops the four processing jobs, passing them their
-        roles; nothing else."""
+        roles, and reads the count and summary their arguments come from; nothing else."""
         args = self._args
         return self._role(
             "pipeline",
             f"Orchestrates live-drift pipeline {args.pipeline_name}",
             [
-                {
-                    "Effect": "Allow",
-                    "Action": [
-                        "sagemaker:CreateProcessingJob",
-                        "sagemaker:DescribeProcessingJob",
-                        "sagemaker:StopProcessingJob",
-                        "sagemaker:AddTags",
-                    ],
-                    "Resource": f"arn:aws:sagemaker:{args.region}:{args.account_id}:processing-job/*",
-                },
+                *processing_jobs_as(
+                    args.region, args.account_id, [lister.role_arn, data.role_arn, args.publisher_role_arn]
+                ),
                 {
                     # JsonGet: SageMaker Pipelines reads ListCapture's count and EvidentlyReport's
                     # summary (numbers, never the data) as this role.
@@ -339,12 +333,6 @@ class LiveDrift(pulumi.ComponentResource):
                             f"/{self._prefix()}*/{STEP_EVIDENTLY}/{REPORT_OUTPUT}/{SUMMARY_FILE}",
                         ),
                     ],
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": "iam:PassRole",
-                    "Resource": [lister.role_arn, data.role_arn, args.publisher_role_arn],
-                    "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
                 },
                 *kms_use([args.kms_key_arn]),
             ],

@@ -28,6 +28,7 @@ from ..policy_documents import (
     Statement,
     ecr_pull,
     kms_use,
+    processing_jobs_as,
     s3_read,
     s3_read_write,
     sagemaker_logs_and_metrics,
@@ -325,25 +326,11 @@ class BatchScoring(pulumi.ComponentResource):
         publish step's arguments); nothing else."""
         args = self._args
         jobs = f"arn:aws:sagemaker:{args.region}:{args.account_id}:transform-job/*"
-        processing = f"arn:aws:sagemaker:{args.region}:{args.account_id}:processing-job/*"
         evidently: list[Statement] = (
             [
-                {
-                    "Effect": "Allow",
-                    "Action": [
-                        "sagemaker:CreateProcessingJob",
-                        "sagemaker:DescribeProcessingJob",
-                        "sagemaker:StopProcessingJob",
-                        "sagemaker:AddTags",
-                    ],
-                    "Resource": processing,
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": "iam:PassRole",
-                    "Resource": [model_role.role_arn, args.evidently.publisher_role_arn],
-                    "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
-                },
+                *processing_jobs_as(
+                    args.region, args.account_id, [model_role.role_arn, args.evidently.publisher_role_arn]
+                ),
                 {
                     # JsonGet: SageMaker Pipelines reads EvidentlyReport's summary (numbers, never
                     # the data) as this role to give PublishDriftMetrics its arguments.
