@@ -64,6 +64,10 @@ SCRIPTS = {
 class LiveDriftArgs:
     endpoint: str
     """The endpoint's name in the stack file: its capture is under ``data-capture/<endpoint>/``."""
+    endpoint_name: pulumi.Input[str]
+    """The deployed endpoint's name, as the endpoint's Output: ListCapture reads only its files, and
+    the definition then depends on the endpoint (how the pack's ``endpoint-monitoring-schedule``
+    finds this pipeline watching it)."""
     family: str
     """The model family the endpoint serves: its reference dataset, the metrics' ``Family``."""
     pipeline_name: str
@@ -143,6 +147,7 @@ class LiveDrift(pulumi.ComponentResource):
             data=data.role_arn,
             subnets=pulumi.Output.from_input(list(args.subnet_ids)),
             groups=pulumi.Output.from_input(list(args.security_group_ids)),
+            endpoint_name=args.endpoint_name,
             **{f"{step}_script": concat("s3://", obj.bucket, "/", obj.key) for step, obj in scripts.items()},
         ).apply(self._definition)
         pipeline = sagemaker.Pipeline(
@@ -210,6 +215,7 @@ class LiveDrift(pulumi.ComponentResource):
                 job_name_prefix=args.pipeline_name[:40],
                 capture_bucket=resolved["artifacts"],
                 capture_prefix=f"{DATA_CAPTURE_PREFIX}{args.endpoint}/",
+                endpoint_name=resolved["endpoint_name"],
                 interval_seconds=schedule_interval_seconds(args.schedule),
                 list_script_uri=resolved["list_script"],
                 collect_script_uri=resolved["collect_script"],

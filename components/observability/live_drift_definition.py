@@ -48,6 +48,8 @@ class LiveDriftDefinitionSettings:
     """The artifact bucket, where the endpoint captures."""
     capture_prefix: str
     """``data-capture/<endpoint>/``: SageMaker adds ``<endpoint name>/<variant>/YYYY/MM/DD/HH/``."""
+    endpoint_name: str
+    """The deployed endpoint's name: ListCapture reads only the files below it."""
     interval_seconds: int
     """The monitoring schedule's interval (whole hours): what one run reads."""
     list_script_uri: str
@@ -64,6 +66,11 @@ class LiveDriftDefinitionSettings:
     endpoint_dimension: str
     """The metrics' ``Pipeline`` dimension: which endpoint's traffic the report is about."""
     evidently: EvidentlySettings
+
+    @property
+    def capture_uri(self) -> str:
+        """The endpoint's data-capture destination, ``s3://<bucket>/data-capture/<endpoint>/``."""
+        return f"s3://{self.capture_bucket}/{self.capture_prefix}"
 
 
 def build_live_drift_definition(settings: LiveDriftDefinitionSettings) -> str:
@@ -136,10 +143,13 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
             arguments=[
                 "--region",
                 settings.region,
-                "--bucket",
-                settings.capture_bucket,
-                "--prefix",
-                settings.capture_prefix,
+                # The capture destination as one URI: the pack's endpoint-monitoring-schedule
+                # counts a scheduled pipeline as an endpoint's watcher when a value of its
+                # definition is at or below that endpoint's destination.
+                "--capture-uri",
+                settings.capture_uri,
+                "--endpoint-name",
+                settings.endpoint_name,
                 "--end",
                 ExecutionVariables.START_DATETIME,
                 "--interval-seconds",

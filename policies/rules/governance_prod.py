@@ -17,6 +17,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
+from ._capture_watchers import CaptureWatchers
 from ._common import (
     ADVISORY,
     HIGH,
@@ -160,6 +161,7 @@ def _named_endpoints(schedule: PolicyResource, stack: StackIndex) -> set[str]:
 def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     stack = StackIndex(args.resources)
     schedules = stack.of_type(SCHEDULES)
+    pipelines = CaptureWatchers(stack)
     # The first schedule (in the stack's order) that reaches each URN, and (read on first need) the
     # first that names each endpoint literally and the first whose names cannot be read at preview:
     # the scan asked the schedules in order and stopped at the first that watched the endpoint.
@@ -196,12 +198,13 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
                 watched_by = min(watched_by, first_naming.get(name, len(schedules)))
             if failed is not None and failed[0] < watched_by:
                 raise failed[1]
-        if watched_by < len(schedules):
+        if watched_by < len(schedules) or pipelines.watches(endpoint, config):
             return
         yield (
             (
                 f"endpoint {endpoint.name!r} has no MonitoringSchedule: add one whose job definition reads "
-                "endpoint_input.endpoint_name=<endpoint>.name."
+                "endpoint_input.endpoint_name=<endpoint>.name, or a scheduled pipeline that takes the "
+                "endpoint's name Output and reads its data capture (monitoring.evidently)."
             ),
             endpoint.urn,
         )
@@ -212,11 +215,14 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
 endpoint_monitoring_schedule = stack_rule(
     name="endpoint-monitoring-schedule",
     description=(
-        "Every endpoint must be watched by a model-monitor schedule. Fix: create a "
-        "MonitoringSchedule (and job definition) whose endpointInput.endpointName is the endpoint's "
-        "name Output. Endpoints of inference components are exempt (Model Monitor watches endpoints "
-        "hosting one model). In an account Model Monitor is closed to (AWS no longer takes new "
-        "customers), make this rule advisory in the pack config (docs/monitoring.md)."
+        "Every endpoint must be watched: by a model-monitor schedule, or by a scheduled SageMaker "
+        "pipeline over its data capture (what AWS names instead of Model Monitor, closed to new "
+        "customers). Fix: create a MonitoringSchedule (and job definition) whose "
+        "endpointInput.endpointName is the endpoint's name Output, or a pipeline whose definition "
+        "takes that Output (or names the endpoint) and reads at or below the endpoint's "
+        "dataCaptureConfig.destinationS3Uri, started by an enabled EventBridge Scheduler schedule or "
+        "scheduled rule (the platform's monitoring.evidently). Endpoints of inference components "
+        "are exempt (Model Monitor watches endpoints hosting one model)."
     ),
     check=_monitoring,
     enforcement_level=ADVISORY,

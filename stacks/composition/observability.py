@@ -532,7 +532,7 @@ def build_observability(
     baselines = {spec.name: served_baselines(config, spec, serving.packages) for spec in serving.monitored}
     monitors = build_monitors(config, foundation, serving, endpoints, baselines, opts)
     quality_monitors = build_model_quality_monitors(config, foundation, serving, endpoints, baselines, opts)
-    live_drift = build_live_drift(config, foundation, alerts, serving, opts)
+    live_drift = build_live_drift(config, foundation, alerts, serving, endpoints, opts)
     return Observability(
         monitors=monitors,
         endpoint_alarms=build_endpoint_alarms(config, alerts, serving, monitors, opts),
@@ -548,6 +548,7 @@ def build_live_drift(
     foundation: Foundation,
     alerts: AlertTopic | None,
     serving: Serving,
+    endpoints: Mapping[str, InferenceEndpoint],
     opts: pulumi.ResourceOptions,
 ) -> dict[str, LiveDrift]:
     """An Evidently live-drift pipeline per endpoint served with ``monitoring.evidently``: its
@@ -567,6 +568,7 @@ def build_live_drift(
             f"live-drift-{spec.name}",
             LiveDriftArgs(
                 endpoint=spec.name,
+                endpoint_name=endpoints[spec.name].endpoint_name,
                 family=family.name,
                 pipeline_name=naming.live_drift_pipeline_name(config.endpoint_name(spec.name)),
                 schedule=config.monitoring.schedule,

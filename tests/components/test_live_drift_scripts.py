@@ -20,6 +20,7 @@ from tests.aws_sessions import mocked_aws
 REGION = "eu-west-1"
 BUCKET = "artifacts"
 PREFIX = "data-capture/churn/"
+ENDPOINT = "prod-churn"
 HEADER = ["tenure", "monthly_charges", "contract"]
 
 
@@ -33,7 +34,7 @@ def s3() -> Iterator[Any]:
 
 def _capture_key(variant: str, hour: str, name: str = "part.jsonl") -> str:
     """``hour`` as ``YYYY/MM/DD/HH``, SageMaker's capture path."""
-    return f"{PREFIX}prod-churn/{variant}/{hour}/{name}"
+    return f"{PREFIX}{ENDPOINT}/{variant}/{hour}/{name}"
 
 
 def _listed(s3: Any, tmp_path: Path, end: str, interval_seconds: int) -> tuple[list[Any], int]:
@@ -41,10 +42,10 @@ def _listed(s3: Any, tmp_path: Path, end: str, interval_seconds: int) -> tuple[l
         [
             "--region",
             REGION,
-            "--bucket",
-            BUCKET,
-            "--prefix",
-            PREFIX,
+            "--capture-uri",
+            f"s3://{BUCKET}/{PREFIX}",
+            "--endpoint-name",
+            ENDPOINT,
             "--end",
             end,
             "--interval-seconds",
@@ -90,6 +91,26 @@ def test_a_destination_that_adds_an_empty_segment_is_walked_by_what_is_below(s3,
     assert manifest[1:] == [key] and count == 1
 
 
+def test_only_the_endpoints_own_files_are_listed(s3, tmp_path) -> None:
+    """Under the same destination: an earlier endpoint of the same stack-file name (another name
+    prefix), a shadow test's capture, and an endpoint named like a year read as none of them."""
+    hour = "2026/12/05/07"
+    own = [_capture_key("AllTraffic", hour), f"{PREFIX}/{ENDPOINT}/canary/{hour}/part.jsonl"]
+    others = [
+        f"{PREFIX}team-churn/AllTraffic/{hour}/part.jsonl",
+        f"{PREFIX}shadow-test/{ENDPOINT}/AllTraffic/{hour}/part.jsonl",
+        f"{PREFIX}{ENDPOINT}-v2/AllTraffic/{hour}/part.jsonl",
+        f"{PREFIX}{hour}/part.jsonl",
+        f"{PREFIX}{ENDPOINT}/{hour}/part.jsonl",
+    ]
+    for key in own + others:
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"{}\n")
+
+    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:00:00Z", 3600)
+
+    assert manifest[1:] == sorted(own) and count == 2
+
+
 def test_successive_runs_read_every_hour_once(s3, tmp_path) -> None:
     for hour in range(24):
         s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", f"2026/12/05/{hour:02d}"), Body=b"{}\n")
@@ -127,14 +148,18 @@ def test_an_interval_without_traffic_is_an_empty_manifest_and_a_zero_count(s3, t
         ("--end", "yesterday", "not an ISO 8601 time"),
         ("--interval-seconds", "1800", "whole hours"),
         ("--interval-seconds", str(25 * 3600), "whole hours"),
-        ("--prefix", "data-capture/churn", "must end in /"),
+        ("--capture-uri", f"s3://{BUCKET}/data-capture/churn", "must be s3://<bucket>/<prefix>/"),
+        ("--capture-uri", "data-capture/churn/", "must be s3://<bucket>/<prefix>/"),
+        ("--capture-uri", "s3:///data-capture/churn/", "must be s3://<bucket>/<prefix>/"),
+        ("--endpoint-name", "prod/churn", "without /"),
+        ("--endpoint-name", "", "without /"),
     ],
 )
 def test_list_capture_refuses_what_names_no_interval(s3, tmp_path, option, value, message) -> None:
     argv = {
         "--region": REGION,
-        "--bucket": BUCKET,
-        "--prefix": PREFIX,
+        "--capture-uri": f"s3://{BUCKET}/{PREFIX}",
+        "--endpoint-name": ENDPOINT,
         "--end": "2026-12-05T09:00:00Z",
         "--interval-seconds": "3600",
         "--output-dir": str(tmp_path),

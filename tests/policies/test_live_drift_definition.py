@@ -36,6 +36,7 @@ def _settings(**changes: Any) -> LiveDriftDefinitionSettings:
         "job_name_prefix": PIPELINE_NAME,
         "capture_bucket": BUCKET,
         "capture_prefix": "data-capture/churn/",
+        "endpoint_name": "prod-churn",
         "interval_seconds": 3600,
         "list_script_uri": f"s3://{BUCKET}/pipelines/{PIPELINE_NAME}/code/0a1b2c3d/list_capture.py",
         "collect_script_uri": f"s3://{BUCKET}/pipelines/{PIPELINE_NAME}/code/4e5f6a7b/collect_capture.py",

@@ -81,10 +81,17 @@ def test_list_capture_reads_one_schedule_interval_of_the_endpoints_capture_as_it
     graph, platform = prod
     listing = _definition(graph)[STEP_LIST]
     arguments = _arguments(listing)
-    artifacts = next(r for r in graph.of_type("aws:s3/bucket:Bucket") if r.name == "artifacts-bucket")
+    endpoint = _named(graph, "aws:sagemaker/endpoint:Endpoint", f"endpoint-{ENDPOINT}-endpoint")
+    [config] = [
+        r
+        for r in graph.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+        if r.urn in endpoint.property_dependencies["endpointConfigName"]
+    ]
 
-    assert arguments["--prefix"] == [f"data-capture/{ENDPOINT}/"]
-    assert arguments["--bucket"] == [artifacts.outputs["bucket"]]
+    # Exactly where the endpoint captures, and only the deployed endpoint's own files below it.
+    assert arguments["--capture-uri"] == [config.inputs["dataCaptureConfig"]["destinationS3Uri"]]
+    assert arguments["--capture-uri"][0].endswith(f"/data-capture/{ENDPOINT}/")
+    assert arguments["--endpoint-name"] == [endpoint.inputs["name"]] == [f"prod-{ENDPOINT}"]
     schedule = platform.get("monitoring", {}).get("schedule") or "cron(0 * ? * * *)"
     assert arguments["--interval-seconds"] == [str(schedule_interval_seconds(schedule))]
     assert listing["RoleArn"] == _role_arn(graph, "lister")
@@ -163,15 +170,23 @@ def test_the_rest_of_the_run_waits_for_captured_traffic(prod) -> None:
     ]
 
 
-def test_the_pack_finds_nothing_else_to_report(prod) -> None:
+def test_the_pipeline_depends_on_the_endpoint_it_watches(prod) -> None:
+    """The endpoint's name Output in the definition: what the pack follows to this pipeline."""
+    graph, _ = prod
+    pipeline = _named(graph, PIPELINE, f"live-drift-{ENDPOINT}-pipeline")
+    endpoint = _named(graph, "aws:sagemaker/endpoint:Endpoint", f"endpoint-{ENDPOINT}-endpoint")
+
+    assert endpoint.urn in pipeline.property_dependencies["pipelineDefinition"]
+
+
+def test_the_pack_passes_every_mandatory_rule_with_live_drift_watching_the_endpoints(prod) -> None:
+    """Model Monitor off: the live-drift pipelines are the endpoints' watchers
+    (``endpoint-monitoring-schedule`` counts a scheduled pipeline over an endpoint's capture)."""
     graph, _ = prod
     report = evaluate_report(graph.resources, load_pack_config("prod"))
 
-    assert {
-        (v.policy_name, v.enforcement_level) for v in report.violations if v.enforcement_level == "mandatory"
-    } == {("endpoint-monitoring-schedule", "mandatory")}, (
-        "Model Monitor is off: the rule still asks for its schedule (docs/monitoring.md)"
-    )
+    assert [v for v in report.violations if v.enforcement_level == "mandatory"] == []
+    assert report.undecided == []
 
 
 def test_without_the_switch_no_endpoint_gets_a_live_drift_pipeline(stack_graphs) -> None:

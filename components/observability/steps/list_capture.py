@@ -4,7 +4,9 @@ The first step of an endpoint's live-drift pipeline. SageMaker writes captured r
 ``<capture prefix><endpoint name>/<variant>/YYYY/MM/DD/HH/*.jsonl``; which hours an interval
 covers depends on the execution's start, which no pipeline expression can turn into a path, so this
 step lists them and hands the next step (CollectCapture, network-isolated) a SageMaker manifest
-of exactly those objects (its ``ManifestFile`` input downloads nothing else).
+of exactly those objects (its ``ManifestFile`` input downloads nothing else). Only the endpoint's own
+files are listed: those below ``<endpoint name>/`` (not an earlier endpoint's of the same stack-file
+name, nor a shadow test's under the same destination).
 
 It reaches S3, so it runs without network isolation; it is given no data for it: its only input is
 this script, and its role may only list the capture prefix (``s3:ListBucket``, no ``GetObject``):
@@ -14,8 +16,8 @@ it sees keys, never what they hold. It writes:
 - ``count.json``: ``{"objects": <n>}``, which the pipeline's condition reads (a manifest that lists
   nothing would fail the next job, so an interval without traffic ends the run there).
 
-    python3 list_capture.py --region eu-west-1 --bucket artifacts \\
-        --prefix data-capture/churn/ --end 2026-12-05T09:00:00Z --interval-seconds 3600
+    python3 list_capture.py --region eu-west-1 --capture-uri s3://artifacts/data-capture/churn/ \\
+        --endpoint-name prod-churn --end 2026-12-05T09:00:00Z --interval-seconds 3600
 """
 
 from __future__ import annotations
@@ -44,12 +46,33 @@ MAX_INTERVAL_SECONDS = 24 * 3600
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--region", required=True)
-    parser.add_argument("--bucket", required=True)
-    parser.add_argument("--prefix", required=True, help="the endpoint's capture prefix, ending in /")
+    parser.add_argument(
+        "--capture-uri",
+        required=True,
+        help="the endpoint's data-capture destination: s3://<bucket>/<prefix>/",
+    )
+    parser.add_argument(
+        "--endpoint-name", required=True, help="the endpoint's name: its files' first segment"
+    )
     parser.add_argument("--end", required=True, help="the interval's end: the execution's start (ISO 8601)")
     parser.add_argument("--interval-seconds", type=int, required=True)
     parser.add_argument("--output-dir", type=Path, default=OUTPUT)
     return parser.parse_args(argv)
+
+
+def capture_location(uri: str) -> tuple[str, str]:
+    """``(bucket, prefix)`` of the capture destination ``s3://<bucket>/<prefix>/``."""
+    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+    if not uri.startswith("s3://") or not bucket or not prefix.endswith("/"):
+        raise SystemExit(f"--capture-uri {uri!r}: must be s3://<bucket>/<prefix>/, ending in /")
+    return bucket, prefix
+
+
+def endpoint_segment(name: str) -> str:
+    """The endpoint's name as the path segment SageMaker writes it as (no ``/``, not empty)."""
+    if not name or "/" in name:
+        raise SystemExit(f"--endpoint-name {name!r}: an endpoint name, without /")
+    return name
 
 
 def interval_end(text: str) -> datetime.datetime:
@@ -84,10 +107,21 @@ def _pages(s3: Any, **request: Any) -> Iterator[dict[str, Any]]:
     yield from s3.get_paginator("list_objects_v2").paginate(**request)
 
 
-def variant_prefixes(s3: Any, bucket: str, prefix: str) -> list[str]:
-    """Every prefix below ``prefix`` whose children are years: ``<prefix><endpoint name>/<variant>/``
+def _segments(relative: str) -> list[str]:
+    return [segment for segment in relative.split("/") if segment]
+
+
+def _on_the_endpoints_path(relative: str, endpoint: str) -> bool:
+    """Whether a prefix ``relative`` to the destination can hold ``endpoint``'s files: its first
+    segment that is not empty is the endpoint's name, or it has none yet."""
+    segments = _segments(relative)
+    return not segments or segments[0] == endpoint
+
+
+def variant_prefixes(s3: Any, bucket: str, prefix: str, endpoint: str) -> list[str]:
+    """Every prefix below ``prefix`` whose children are years: ``<prefix><endpoint>/<variant>/``
     as SageMaker writes the capture, found by what is below rather than by depth (a destination
-    ending in ``/`` may add an empty segment)."""
+    ending in ``/`` may add an empty segment); only the endpoint's own."""
     found, level = [], [prefix]
     for _ in range(MAX_DEPTH):
         below = []
@@ -96,8 +130,12 @@ def variant_prefixes(s3: Any, bucket: str, prefix: str) -> list[str]:
                 child["Prefix"]
                 for page in _pages(s3, Bucket=bucket, Prefix=parent, Delimiter="/")
                 for child in page.get("CommonPrefixes", [])
+                if _on_the_endpoints_path(child["Prefix"][len(prefix) :], endpoint)
             ]
-            if any(YEAR.match(child[len(parent) :].rstrip("/")) for child in children):
+            # A variant's prefix is at least <endpoint>/<variant>/ (an endpoint named like a year
+            # is not one).
+            is_variant = len(_segments(parent[len(prefix) :])) >= 2
+            if is_variant and any(YEAR.match(child[len(parent) :].rstrip("/")) for child in children):
                 found.append(parent)
             else:
                 below += children
@@ -106,14 +144,12 @@ def variant_prefixes(s3: Any, bucket: str, prefix: str) -> list[str]:
 
 
 def captured_keys(
-    s3: Any, bucket: str, prefix: str, end: datetime.datetime, interval_seconds: int
+    s3: Any, bucket: str, prefix: str, endpoint: str, end: datetime.datetime, interval_seconds: int
 ) -> list[str]:
-    """Every capture file of the interval's hours (:func:`hours`), sorted."""
-    if not prefix.endswith("/"):
-        raise SystemExit(f"--prefix {prefix!r}: must end in /")
+    """Every capture file of ``endpoint`` in the interval's hours (:func:`hours`), sorted."""
     wanted = hours(end, interval_seconds)
     keys = []
-    for variant in variant_prefixes(s3, bucket, prefix):
+    for variant in variant_prefixes(s3, bucket, prefix, endpoint):
         for hour in wanted:
             for page in _pages(s3, Bucket=bucket, Prefix=f"{variant}{hour:%Y/%m/%d/%H}/"):
                 keys += [item["Key"] for item in page.get("Contents", []) if item["Key"].endswith(".jsonl")]
@@ -129,13 +165,15 @@ def write(output_dir: Path, bucket: str, keys: list[str]) -> None:
 
 def main(argv: list[str] | None = None, s3: Any = None) -> int:
     args = parse_args(argv)
+    bucket, prefix = capture_location(args.capture_uri)
+    endpoint = endpoint_segment(args.endpoint_name)
     end = interval_end(args.end)
     if s3 is None:
         import boto3
 
         s3 = boto3.client("s3", region_name=args.region)
-    keys = captured_keys(s3, args.bucket, args.prefix, end, args.interval_seconds)
-    write(args.output_dir, args.bucket, keys)
+    keys = captured_keys(s3, bucket, prefix, endpoint, end, args.interval_seconds)
+    write(args.output_dir, bucket, keys)
     print(f"{len(keys)} capture files in the {args.interval_seconds} s before {end:%Y-%m-%dT%H:%M:%SZ}")
     return 0
 
