@@ -5,9 +5,12 @@ new data and schedules start the training pipeline, which registers model versio
 rule sends approvals to a topic and (with ``delivery.approval_dispatch``) through an EventBridge
 API destination to the deploy workflow, which runs ``pulumi up`` of the next environment (prod's
 own approvals: the endpoints of prod serving that family, :mod:`delivery.approved_model`); endpoints
-capture requests for the monitors, whose alarms start retraining; failure rules and alarms page
-the alert topic's subscribers; Kubernetes servings page through their PrometheusRules and
-Alertmanager.
+capture requests for the monitors (Model Monitor schedules, or live-drift pipelines: pipelines that
+depend on or name an endpoint and read at or below its capture destination), whose alarms start
+retraining; an alarm on a metric a pipeline puts (its namespace, name and ``NAME=VALUE`` dimensions
+among the definition's values: the Evidently drift reports) is that pipeline's; failure rules and
+alarms page the alert topic's subscribers; Kubernetes servings page through their PrometheusRules
+and Alertmanager.
 
 Nothing is drawn from a fixed picture. Every node is a set of recorded resources (counted: "7
 failure rules") or what they call (the deploy workflow an API destination posts to, the next
@@ -59,6 +62,8 @@ HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 MODEL_SERVER_COMPONENTS = {"model-server": False, "model-server-canary": True}
 """A model server Deployment's ``app.kubernetes.io/component`` label: is it a canary?"""
 
+LIVE_DRIFT = "LiveDrift"
+"""The monitor kind of a pipeline over an endpoint's data capture (``monitoring.evidently``)."""
 ALARM_STATE_CHANGE = "CloudWatch Alarm State Change"
 PACKAGE_STATE_CHANGE = "SageMaker Model Package State Change"
 MONITOR_KINDS = {
@@ -66,6 +71,7 @@ MONITOR_KINDS = {
     "ModelQuality": ("model-quality monitor", "model-quality alarm"),
     "ModelBias": ("bias monitor", "bias alarm"),
     "ModelExplainability": ("explainability monitor", "explainability alarm"),
+    LIVE_DRIFT: ("live-drift pipeline", "live-drift alarm"),
 }
 
 LANES = (
@@ -97,6 +103,7 @@ ROLES: dict[str, tuple[str, str, str]] = {
     "k8s_serving": ("serve", "Kubernetes serving", "Kubernetes servings"),
     "capture": ("monitor", "data capture", "data captures"),
     "endpoint_alarms": ("monitor", "endpoint alarm", "endpoint alarms"),
+    "pipeline_alarms": ("monitor", "pipeline metric alarm", "pipeline metric alarms"),
     "prometheus_rule": ("page", "PrometheusRule", "PrometheusRules"),
     "alertmanager": ("page", "Alertmanager", "Alertmanagers"),
     "failure_rules": ("page", "failure rule", "failure rules"),
@@ -214,6 +221,39 @@ def _scores_only(pipeline: RecordedResource) -> bool:
     return "Transform" in kinds and not kinds & {"Training", "Tuning"}
 
 
+def _definition_strings(pipeline: RecordedResource) -> set[str]:
+    """Every string value of a pipeline's definition (none when it is not JSON)."""
+    try:
+        return set(_strings(json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))))
+    except ValueError:
+        return set()
+
+
+def _capture_destination(config: RecordedResource | None) -> str | None:
+    """Where an endpoint configuration captures traffic, when it does."""
+    capture = (config.inputs.get("dataCaptureConfig") or {}) if config else {}
+    destination = capture.get("destinationS3Uri")
+    return destination if capture.get("enableCapture") and isinstance(destination, str) else None
+
+
+def _at_or_below(value: str, destination: str) -> bool:
+    return (value.rstrip("/") + "/").startswith(destination.rstrip("/") + "/")
+
+
+def _publishes(strings: set[str], alarm: RecordedResource) -> bool:
+    """Whether a pipeline whose definition holds ``strings`` publishes the metric ``alarm`` watches:
+    its namespace, its name and each dimension as ``NAME=VALUE`` are values of the definition (the
+    arguments of a step that puts the metric)."""
+    namespace, metric = alarm.inputs.get("namespace"), alarm.inputs.get("metricName")
+    dimensions = alarm.inputs.get("dimensions") or {}
+    return (
+        isinstance(namespace, str)
+        and isinstance(metric, str)
+        and {namespace, metric} <= strings
+        and all(f"{name}={value}" in strings for name, value in dimensions.items())
+    )
+
+
 def _names(resource: RecordedResource) -> set[str]:
     """The physical names and ARN a reference to ``resource`` may carry."""
     found = {resource.outputs.get(key) for key in ("arn", "name", "id")}
@@ -299,9 +339,29 @@ def derive_loop(graph: ResourceGraph) -> Loop:
             targets_of.setdefault(rule.urn, []).append(destination)
     patterns = {rule.urn: _pattern(rule) for rule in rules}
 
-    # Training: the pipelines, what starts them, and what they register into.
+    # Training: the pipelines, what starts them, and what they register into. A pipeline that
+    # depends on or names an endpoint and reads at or below its capture destination watches it
+    # (live drift): a monitor, like a Model Monitor schedule.
+    configs = {c.outputs.get("name"): c for c in graph.of_type(ENDPOINT_CONFIG)}
+    capture_of = {
+        endpoint.urn: uri
+        for endpoint in graph.of_type(ENDPOINT)
+        if (uri := _capture_destination(configs.get(endpoint.inputs.get("endpointConfigName"))))
+    }
+    definition_strings = {p.urn: _definition_strings(p) for p in graph.of_type(PIPELINE)}
+    live_drift: set[str] = set()  # live-drift pipelines' URNs
     for pipeline in graph.of_type(PIPELINE):
-        member(pipeline, "batch_scoring" if _scores_only(pipeline) else "pipeline")
+        strings = definition_strings[pipeline.urn]
+        linked = {e.urn: e for e in index.depends_on(pipeline, ENDPOINT)}
+        linked.update({e.urn: e for e in graph.of_type(ENDPOINT) if _names(e) & strings})
+        if any(
+            e.urn in capture_of and any(_at_or_below(v, capture_of[e.urn]) for v in strings)
+            for e in linked.values()
+        ):
+            live_drift.add(pipeline.urn)
+            member(pipeline, f"monitor:{LIVE_DRIFT}")
+        else:
+            member(pipeline, "batch_scoring" if _scores_only(pipeline) else "pipeline")
     for group in graph.of_type(PACKAGE_GROUP):
         member(group, "registry")
     for pipe in graph.of_type(PIPE):
@@ -372,7 +432,6 @@ def derive_loop(graph: ResourceGraph) -> Loop:
                     loop.connect(role_of(destination), role_of(pipeline))
 
     # Serving: endpoints (with their variants and capture), shadow tests, Kubernetes servings.
-    configs = {c.outputs.get("name"): c for c in graph.of_type(ENDPOINT_CONFIG)}
     models = {m.outputs.get("name"): m for m in graph.of_type(MODEL)}
     serves: dict[str, set[str]] = {}  # endpoint or Deployment URN → the package groups it serves
     for endpoint in graph.of_type(ENDPOINT):
@@ -464,6 +523,8 @@ def derive_loop(graph: ResourceGraph) -> Loop:
                 loop.add("next_stacks", deployed, f"environment:{deployed}")
                 loop.connect("deploy", "next_stacks", text="pulumi up")
     for pipeline in graph.of_type(PIPELINE):
+        if pipeline.urn in live_drift:
+            continue
         if _scores_only(pipeline):
             # Batch scoring runs a model of the approved version (the model its Transform step names).
             scoring_models = [
@@ -506,6 +567,8 @@ def derive_loop(graph: ResourceGraph) -> Loop:
         for endpoint in monitored:
             upstream = "capture" if endpoint.urn in loop.members.get("capture", ()) else "endpoint"
             loop.connect(upstream, f"monitor:{kind}")
+    if live_drift:  # each reads the capture of the endpoints it watches
+        loop.connect("capture", f"monitor:{LIVE_DRIFT}")
     loop.connect("endpoint", "capture")
     alarms_by_name: dict[str, RecordedResource] = {}
     for alarm in graph.of_type(ALARM):
@@ -522,6 +585,15 @@ def derive_loop(graph: ResourceGraph) -> Loop:
         elif alarmed is not None:
             member(alarm, "endpoint_alarms")
             loop.connect("endpoint", "endpoint_alarms")
+        elif publishers := [
+            p for p in graph.of_type(PIPELINE) if _publishes(definition_strings[p.urn], alarm)
+        ]:
+            # A metric a pipeline puts (an Evidently drift share): a live-drift pipeline's alarm is
+            # its monitor's, like a Model Monitor schedule's.
+            live = any(p.urn in live_drift for p in publishers)
+            member(alarm, f"alarms:{LIVE_DRIFT}" if live else "pipeline_alarms")
+            for publisher in publishers:
+                loop.connect(role_of(publisher), role_of(alarm))
         else:
             continue
         alarms_by_name[str(alarm.inputs.get("name") or alarm.outputs.get("name"))] = alarm
@@ -677,6 +749,7 @@ SHORT_IDS = {
     "k8s_serving": "k8s",
     "capture": "cap",
     "endpoint_alarms": "epalm",
+    "pipeline_alarms": "plalm",
     "prometheus_rule": "prom",
     "alertmanager": "am",
     "failure_rules": "fail",
@@ -692,6 +765,8 @@ SHORT_IDS = {
     "alarms:ModelQuality": "mqalm",
     "alarms:ModelBias": "biasalm",
     "alarms:ModelExplainability": "explalm",
+    f"monitor:{LIVE_DRIFT}": "ld",
+    f"alarms:{LIVE_DRIFT}": "ldalm",
 }
 """Short node ids keep the README's block small; any other role's id is its sanitised key
 (``target:StateMachine`` → ``l_target_StateMachine``), which no short id starts like."""
