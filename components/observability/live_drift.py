@@ -30,7 +30,7 @@ from ..policy_documents import (
     sagemaker_logs_and_metrics,
     vpc_network_interfaces,
 )
-from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
+from ..schedules import model_monitor_schedule_problem, monitor_run_hours
 from ..serving.data_capture import DATA_CAPTURE_PREFIX
 from ..training.evidently import (
     ENDPOINT_KIND_PREFIX,
@@ -68,13 +68,15 @@ class LiveDriftArgs:
     """The deployed endpoint's name, as the endpoint's Output: ListCapture reads only its files, and
     the definition then depends on the endpoint (how the pack's ``endpoint-monitoring-schedule``
     finds this pipeline watching it)."""
+    variants: Sequence[str]
+    """The endpoint's production variants (not its shadow variants, whose requests are copies)."""
     family: str
     """The model family the endpoint serves: its reference dataset, the metrics' ``Family``."""
     pipeline_name: str
     """The pipeline's name; its alarm is ``<pipeline_name>-evidently-drift``."""
     schedule: str
     """The monitoring schedule (Model Monitor's cron forms, valid for EventBridge Scheduler): each
-    run reads the whole hours of one interval before its scheduled hour."""
+    run reads the whole hours since the run before, an hour late."""
     evidently: EvidentlySpec
     """The family's Evidently settings: reference, reports, drift share, report instance."""
     image_uri: pulumi.Input[str]
@@ -112,6 +114,8 @@ class LiveDriftArgs:
         problem = model_monitor_schedule_problem(self.schedule)
         if problem:
             raise ValueError(f"LiveDriftArgs.schedule: {problem}")
+        if not self.variants:
+            raise ValueError("LiveDriftArgs.variants: name at least one production variant")
 
 
 class LiveDrift(pulumi.ComponentResource):
@@ -216,7 +220,8 @@ class LiveDrift(pulumi.ComponentResource):
                 capture_bucket=resolved["artifacts"],
                 capture_prefix=f"{DATA_CAPTURE_PREFIX}{args.endpoint}/",
                 endpoint_name=resolved["endpoint_name"],
-                interval_seconds=schedule_interval_seconds(args.schedule),
+                variants=tuple(args.variants),
+                run_hours=monitor_run_hours(args.schedule),
                 list_script_uri=resolved["list_script"],
                 collect_script_uri=resolved["collect_script"],
                 list_role_arn=resolved["lister"],

@@ -6,8 +6,8 @@ built with the SageMaker SDK offline (as the batch-scoring pipeline's).
 The replacement AWS names for Model Monitor's data-quality schedules: four processing steps on the
 platform's Evidently image, run by a schedule of the monitoring cadence.
 
-- ``ListCapture`` (``steps/list_capture.py``) lists the capture files of the interval before the
-  run's scheduled hour and writes a SageMaker manifest of them. It must call S3, so it is not
+- ``ListCapture`` (``steps/list_capture.py``) lists the production variants' capture files of the
+  hours since the run before (an hour late) and writes a SageMaker manifest of them. It must call S3, so it is not
   network-isolated; it fits the pack's one exception (in the VPC, transit encryption, no input but
   its script, a role of its own) and its role may only list the capture prefix: keys, never data.
 - A condition ends the run when the interval captured nothing (an empty manifest fails a job).
@@ -50,8 +50,11 @@ class LiveDriftDefinitionSettings:
     """``data-capture/<endpoint>/``: SageMaker adds ``<endpoint name>/<variant>/YYYY/MM/DD/HH/``."""
     endpoint_name: str
     """The deployed endpoint's name: ListCapture reads only the files below it."""
-    interval_seconds: int
-    """The monitoring schedule's interval (whole hours): what one run reads."""
+    variants: tuple[str, ...]
+    """The endpoint's production variants: ListCapture reads their capture (a shadow variant's
+    requests are copies of theirs)."""
+    run_hours: tuple[int, ...]
+    """The UTC hours the monitoring schedule runs at: a run reads the hours since the one before."""
     list_script_uri: str
     collect_script_uri: str
     list_role_arn: str
@@ -150,10 +153,11 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
                 settings.capture_uri,
                 "--endpoint-name",
                 settings.endpoint_name,
+                *(item for variant in settings.variants for item in ("--variant", variant)),
                 "--end",
                 ExecutionVariables.START_DATETIME,
-                "--interval-seconds",
-                str(settings.interval_seconds),
+                "--run-hours",
+                ",".join(str(hour) for hour in settings.run_hours),
                 "--output-dir",
                 str(manifest_dir),
             ],

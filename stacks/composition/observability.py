@@ -569,6 +569,7 @@ def build_live_drift(
             LiveDriftArgs(
                 endpoint=spec.name,
                 endpoint_name=endpoints[spec.name].endpoint_name,
+                variants=[variant.name for variant in spec.variants],
                 family=family.name,
                 pipeline_name=naming.live_drift_pipeline_name(config.endpoint_name(spec.name)),
                 schedule=config.monitoring.schedule,

@@ -21,6 +21,10 @@ REGION = "eu-west-1"
 BUCKET = "artifacts"
 PREFIX = "data-capture/churn/"
 ENDPOINT = "prod-churn"
+VARIANTS = ("AllTraffic", "canary")
+"""The endpoint's production variants."""
+HOURLY = ",".join(str(hour) for hour in range(24))
+"""``cron(0 * ? * * *)``'s run hours."""
 HEADER = ["tenure", "monthly_charges", "contract"]
 
 
@@ -37,7 +41,9 @@ def _capture_key(variant: str, hour: str, name: str = "part.jsonl") -> str:
     return f"{PREFIX}{ENDPOINT}/{variant}/{hour}/{name}"
 
 
-def _listed(s3: Any, tmp_path: Path, end: str, interval_seconds: int) -> tuple[list[Any], int]:
+def _listed(
+    s3: Any, tmp_path: Path, end: str, run_hours: str = HOURLY, variants: tuple[str, ...] = VARIANTS
+) -> tuple[list[Any], int]:
     status = list_capture.main(
         [
             "--region",
@@ -46,10 +52,11 @@ def _listed(s3: Any, tmp_path: Path, end: str, interval_seconds: int) -> tuple[l
             f"s3://{BUCKET}/{PREFIX}",
             "--endpoint-name",
             ENDPOINT,
+            *(item for variant in variants for item in ("--variant", variant)),
             "--end",
             end,
-            "--interval-seconds",
-            str(interval_seconds),
+            "--run-hours",
+            run_hours,
             "--output-dir",
             str(tmp_path),
         ],
@@ -72,7 +79,7 @@ def test_an_hourly_run_lists_the_hour_before_last_of_every_variant(s3, tmp_path)
     s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", "2026/12/05/07", "notes.txt"), Body=b"x")
 
     # Scheduled at 09:00: hour 08's files may still be landing, so it is the next run's.
-    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:07:31Z", 3600)
+    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:07:31Z")
 
     assert manifest == [
         {"prefix": f"s3://{BUCKET}/"},
@@ -86,7 +93,7 @@ def test_a_destination_that_adds_an_empty_segment_is_walked_by_what_is_below(s3,
     key = f"{PREFIX}/prod-churn/AllTraffic/2026/12/05/07/part.jsonl"  # data-capture/churn//prod-churn/...
     s3.put_object(Bucket=BUCKET, Key=key, Body=b"{}\n")
 
-    manifest, count = _listed(s3, tmp_path, "1796461200000", 3600)  # 2026-12-05T09:00:00Z in epoch ms
+    manifest, count = _listed(s3, tmp_path, "1796461200000")  # 2026-12-05T09:00:00Z in epoch ms
 
     assert manifest[1:] == [key] and count == 1
 
@@ -106,7 +113,7 @@ def test_only_the_endpoints_own_files_are_listed(s3, tmp_path) -> None:
     for key in own + others:
         s3.put_object(Bucket=BUCKET, Key=key, Body=b"{}\n")
 
-    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:00:00Z", 3600)
+    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:00:00Z")
 
     assert manifest[1:] == sorted(own) and count == 2
 
@@ -117,7 +124,7 @@ def test_successive_runs_read_every_hour_once(s3, tmp_path) -> None:
 
     seen: list[str] = []
     for start in ("2026-12-05T04:00:00Z", "2026-12-05T08:19:59+00:00", "2026-12-05T12:00:01Z"):
-        manifest, _ = _listed(s3, tmp_path / start[:13], start, 4 * 3600)
+        manifest, _ = _listed(s3, tmp_path / start[:13], start, "0,4,8,12,16,20")
         seen += manifest[1:]
 
     assert seen == [_capture_key("AllTraffic", f"2026/12/05/{hour:02d}") for hour in range(11)]
@@ -128,15 +135,57 @@ def test_a_daily_run_lists_the_previous_day_across_the_month(s3, tmp_path) -> No
     for hour in hours:
         s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", f"{hour:%Y/%m/%d/%H}"), Body=b"{}\n")
 
-    manifest, count = _listed(s3, tmp_path, "2026-12-01T00:12:00Z", 24 * 3600)
+    manifest, count = _listed(s3, tmp_path, "2026-12-01T00:12:00Z", "0")
 
     assert count == 24
     assert manifest[1] == _capture_key("AllTraffic", "2026/11/29/23")
     assert manifest[-1] == _capture_key("AllTraffic", "2026/11/30/22")
 
 
+def test_an_uneven_schedule_reads_every_hour_once(s3, tmp_path) -> None:
+    """``cron(0 0/7 ? * * *)`` runs at 0, 7, 14 and 21 UTC: each run reads the hours since the run
+    before (three across midnight, seven otherwise), so two days of runs read every hour once."""
+    day = datetime.datetime(2026, 12, 4)
+    every_hour = [day + datetime.timedelta(hours=n) for n in range(-4, 47)]
+    for hour in every_hour:
+        s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", f"{hour:%Y/%m/%d/%H}"), Body=b"{}\n")
+
+    seen: list[str] = []
+    sizes = []
+    for run in [day + datetime.timedelta(hours=h) for h in (0, 7, 14, 21, 24, 31, 38, 45)]:
+        manifest, count = _listed(s3, tmp_path / f"{run:%d%H}", f"{run:%Y-%m-%dT%H}:03:00Z", "0,7,14,21")
+        seen += manifest[1:]
+        sizes.append(count)
+
+    assert sizes == [3, 7, 7, 7, 3, 7, 7, 7]
+    # From 20:00 the day before the first run to 19:00 of the last run's day, an hour behind each.
+    assert seen == [_capture_key("AllTraffic", f"{hour:%Y/%m/%d/%H}") for hour in every_hour[:48]]
+
+
+def test_a_run_started_between_scheduled_hours_reads_the_last_scheduled_runs_hours(s3, tmp_path) -> None:
+    for hour in range(24):
+        s3.put_object(Bucket=BUCKET, Key=_capture_key("AllTraffic", f"2026/12/05/{hour:02d}"), Body=b"{}\n")
+
+    by_hand, _ = _listed(s3, tmp_path / "by-hand", "2026-12-05T10:40:00Z", "0,6,12,18")
+    scheduled, _ = _listed(s3, tmp_path / "scheduled", "2026-12-05T06:02:00Z", "0,6,12,18")
+
+    assert by_hand == scheduled
+    # Six hours, each an hour late: 23:00 of the day before (nothing captured then) to 04:00.
+    assert scheduled[1:] == [_capture_key("AllTraffic", f"2026/12/05/{hour:02d}") for hour in range(5)]
+
+
+def test_a_shadow_variants_capture_is_not_read(s3, tmp_path) -> None:
+    """A shadow variant gets copies of the production variants' requests: read once, not twice."""
+    for variant in ("AllTraffic", "shadow"):
+        s3.put_object(Bucket=BUCKET, Key=_capture_key(variant, "2026/12/05/07"), Body=b"{}\n")
+
+    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:00:00Z", variants=("AllTraffic",))
+
+    assert manifest[1:] == [_capture_key("AllTraffic", "2026/12/05/07")] and count == 1
+
+
 def test_an_interval_without_traffic_is_an_empty_manifest_and_a_zero_count(s3, tmp_path) -> None:
-    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:00:00Z", 3600)
+    manifest, count = _listed(s3, tmp_path, "2026-12-05T09:00:00Z")
 
     assert manifest == [{"prefix": f"s3://{BUCKET}/"}] and count == 0
 
@@ -146,8 +195,11 @@ def test_an_interval_without_traffic_is_an_empty_manifest_and_a_zero_count(s3, t
     [
         ("--end", "2026-12-05T09:00:00", "no time zone"),
         ("--end", "yesterday", "not an ISO 8601 time"),
-        ("--interval-seconds", "1800", "whole hours"),
-        ("--interval-seconds", str(25 * 3600), "whole hours"),
+        ("--run-hours", "", "comma-separated hours, 0 to 23"),
+        ("--run-hours", "0,24", "comma-separated hours, 0 to 23"),
+        ("--run-hours", "-1", "comma-separated hours, 0 to 23"),
+        ("--run-hours", "0;6", "comma-separated hours, 0 to 23"),
+        ("--variant", "all/traffic", "without /"),
         ("--capture-uri", f"s3://{BUCKET}/data-capture/churn", "must be s3://<bucket>/<prefix>/"),
         ("--capture-uri", "data-capture/churn/", "must be s3://<bucket>/<prefix>/"),
         ("--capture-uri", "s3:///data-capture/churn/", "must be s3://<bucket>/<prefix>/"),
@@ -161,7 +213,8 @@ def test_list_capture_refuses_what_names_no_interval(s3, tmp_path, option, value
         "--capture-uri": f"s3://{BUCKET}/{PREFIX}",
         "--endpoint-name": ENDPOINT,
         "--end": "2026-12-05T09:00:00Z",
-        "--interval-seconds": "3600",
+        "--run-hours": HOURLY,
+        "--variant": "AllTraffic",
         "--output-dir": str(tmp_path),
     } | {option: value}
 

@@ -37,7 +37,8 @@ def _settings(**changes: Any) -> LiveDriftDefinitionSettings:
         "capture_bucket": BUCKET,
         "capture_prefix": "data-capture/churn/",
         "endpoint_name": "prod-churn",
-        "interval_seconds": 3600,
+        "variants": ("AllTraffic",),
+        "run_hours": tuple(range(24)),
         "list_script_uri": f"s3://{BUCKET}/pipelines/{PIPELINE_NAME}/code/0a1b2c3d/list_capture.py",
         "collect_script_uri": f"s3://{BUCKET}/pipelines/{PIPELINE_NAME}/code/4e5f6a7b/collect_capture.py",
         "list_role_arn": LIST_ROLE,
@@ -99,7 +100,8 @@ def test_list_capture_reaches_s3_with_its_script_and_its_own_role_only(definitio
     assert [i["S3Input"]["S3Uri"] for i in listing["ProcessingInputs"]] == [_settings().list_script_uri]
     arguments = listing["AppSpecification"]["ContainerArguments"]
     assert arguments[arguments.index("--end") + 1] == {"Get": "Execution.StartDateTime"}
-    assert arguments[arguments.index("--interval-seconds") + 1] == "3600"
+    assert arguments[arguments.index("--run-hours") + 1] == ",".join(str(hour) for hour in range(24))
+    assert arguments[arguments.index("--variant") + 1] == "AllTraffic"
 
 
 def test_the_rest_runs_only_when_the_interval_captured_something(definition) -> None:

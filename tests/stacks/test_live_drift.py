@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from components.observability.live_drift_definition import STEP_CAPTURED, STEP_COLLECT, STEP_LIST
-from components.schedules import schedule_interval_seconds
+from components.schedules import monitor_run_hours
 from planner.recorder import RecordedResource, ResourceGraph
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
@@ -93,7 +93,9 @@ def test_list_capture_reads_one_schedule_interval_of_the_endpoints_capture_as_it
     assert arguments["--capture-uri"][0].endswith(f"/data-capture/{ENDPOINT}/")
     assert arguments["--endpoint-name"] == [endpoint.inputs["name"]] == [f"prod-{ENDPOINT}"]
     schedule = platform.get("monitoring", {}).get("schedule") or "cron(0 * ? * * *)"
-    assert arguments["--interval-seconds"] == [str(schedule_interval_seconds(schedule))]
+    assert arguments["--run-hours"] == [",".join(str(hour) for hour in monitor_run_hours(schedule))]
+    # The production variants' capture (a shadow variant's requests are copies of theirs).
+    assert arguments["--variant"] == [v["variantName"] for v in config.inputs["productionVariants"]]
     assert listing["RoleArn"] == _role_arn(graph, "lister")
     assert listing["NetworkConfig"]["EnableNetworkIsolation"] is False
 
@@ -261,18 +263,18 @@ def test_every_live_drift_resource_is_a_request_the_apis_accept(prod) -> None:
     assert problems == []
 
 
-def test_a_run_reads_the_whole_interval_of_a_slower_schedule(tmp_path: Path) -> None:
+def test_a_run_reads_the_hours_since_the_run_before_on_an_uneven_schedule(tmp_path: Path) -> None:
     document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
     live_drift_instead_of_model_monitor(platform)
-    platform["monitoring"]["schedule"] = "cron(0 0/6 ? * * *)"
+    platform["monitoring"]["schedule"] = "cron(0 0/7 ? * * *)"
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     graph = recorded_stack(path)
 
-    assert _arguments(_definition(graph)[STEP_LIST])["--interval-seconds"] == [str(6 * 3600)]
+    assert _arguments(_definition(graph)[STEP_LIST])["--run-hours"] == ["0,7,14,21"]
     schedule = _named(graph, "aws:scheduler/schedule:Schedule", f"live-drift-{ENDPOINT}-schedule")
-    assert schedule.inputs["scheduleExpression"] == "cron(0 0/6 ? * * *)"
+    assert schedule.inputs["scheduleExpression"] == "cron(0 0/7 ? * * *)"
 
 
 @pytest.mark.parametrize(
@@ -358,3 +360,22 @@ def test_a_failed_run_pages_and_a_late_start_is_dropped(prod) -> None:
         "maximumRetryAttempts": 3,
         "maximumEventAgeInSeconds": 900,
     }
+
+
+def test_an_ab_endpoint_with_a_shadow_reads_every_production_variant_and_not_the_shadow(
+    tmp_path: Path,
+) -> None:
+    from tests.stacks.test_champion_challenger import champion_challenger
+
+    document = load_stack_document("prod")
+    platform = document["config"][CONFIG_KEY]
+    live_drift_instead_of_model_monitor(platform)
+    champion_challenger(platform)
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    graph = recorded_stack(path)
+    [config] = graph.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+    production = [v["variantName"] for v in config.inputs["productionVariants"]]
+
+    assert len(production) == 2 and [v["variantName"] for v in config.inputs["shadowProductionVariants"]]
+    assert _arguments(_definition(graph)[STEP_LIST])["--variant"] == production

@@ -2,11 +2,12 @@
 
 The first step of an endpoint's live-drift pipeline. SageMaker writes captured requests under
 ``<capture prefix><endpoint name>/<variant>/YYYY/MM/DD/HH/*.jsonl``; which hours an interval
-covers depends on the execution's start, which no pipeline expression can turn into a path, so this
-step lists them and hands the next step (CollectCapture, network-isolated) a SageMaker manifest
+covers depends on the execution's start and on the schedule's run hours, which no pipeline
+expression can turn into a path, so this step lists them and hands the next step (CollectCapture, network-isolated) a SageMaker manifest
 of exactly those objects (its ``ManifestFile`` input downloads nothing else). Only the endpoint's own
-files are listed: those below ``<endpoint name>/`` (not an earlier endpoint's of the same stack-file
-name, nor a shadow test's under the same destination).
+files are listed: those below ``<endpoint name>/<production variant>/`` (not an earlier endpoint's
+of the same stack-file name, nor a shadow test's under the same destination, nor a shadow variant's,
+whose requests are copies of the production variants').
 
 It reaches S3, so it runs without network isolation; it is given no data for it: its only input is
 this script, and its role may only list the capture prefix (``s3:ListBucket``, no ``GetObject``):
@@ -17,7 +18,7 @@ it sees keys, never what they hold. It writes:
   nothing would fail the next job, so an interval without traffic ends the run there).
 
     python3 list_capture.py --region eu-west-1 --capture-uri s3://artifacts/data-capture/churn/ \\
-        --endpoint-name prod-churn --end 2026-12-05T09:00:00Z --interval-seconds 3600
+        --endpoint-name prod-churn --variant AllTraffic --end 2026-12-05T09:00:00Z --run-hours 0,6,12,18
 """
 
 from __future__ import annotations
@@ -39,8 +40,7 @@ LAG = HOUR
 YEAR = re.compile(r"^[0-9]{4}\Z")
 MAX_DEPTH = 4
 """``<endpoint name>/<variant>/`` below the prefix, with room for an empty segment (``//``)."""
-MAX_INTERVAL_SECONDS = 24 * 3600
-"""A monitoring schedule runs at least daily: no interval is longer than a day."""
+DAY = datetime.timedelta(days=1)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -54,8 +54,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--endpoint-name", required=True, help="the endpoint's name: its files' first segment"
     )
+    parser.add_argument(
+        "--variant", action="append", required=True, help="a production variant to read, repeatable"
+    )
     parser.add_argument("--end", required=True, help="the interval's end: the execution's start (ISO 8601)")
-    parser.add_argument("--interval-seconds", type=int, required=True)
+    parser.add_argument(
+        "--run-hours", required=True, help="the schedule's UTC run hours, comma-separated (0,6,12,18)"
+    )
     parser.add_argument("--output-dir", type=Path, default=OUTPUT)
     return parser.parse_args(argv)
 
@@ -68,11 +73,24 @@ def capture_location(uri: str) -> tuple[str, str]:
     return bucket, prefix
 
 
-def endpoint_segment(name: str) -> str:
-    """The endpoint's name as the path segment SageMaker writes it as (no ``/``, not empty)."""
+def path_segment(option: str, name: str) -> str:
+    """An endpoint's or a variant's name as the path segment SageMaker writes it as (no ``/``, not
+    empty)."""
     if not name or "/" in name:
-        raise SystemExit(f"--endpoint-name {name!r}: an endpoint name, without /")
+        raise SystemExit(f"{option} {name!r}: a name, without /")
     return name
+
+
+def run_hours(text: str) -> tuple[int, ...]:
+    """The schedule's run hours (UTC), sorted: at least one, each 0 to 23."""
+    problem = f"--run-hours {text!r}: comma-separated hours, 0 to 23"
+    try:
+        found = sorted({int(hour) for hour in text.split(",")})
+    except ValueError:
+        raise SystemExit(problem) from None
+    if found[0] < 0 or found[-1] > 23:
+        raise SystemExit(problem)
+    return tuple(found)
 
 
 def interval_end(text: str) -> datetime.datetime:
@@ -89,18 +107,29 @@ def interval_end(text: str) -> datetime.datetime:
     return moment.astimezone(datetime.UTC)
 
 
-def hours(end: datetime.datetime, interval_seconds: int) -> list[datetime.datetime]:
-    """The whole capture hours (their starts) of the interval this run reads, oldest first: the
-    interval that ended :data:`LAG` before the run's scheduled hour. A run starts minutes after its
+def scheduled_runs(
+    end: datetime.datetime, hours_of_runs: tuple[int, ...]
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """``(previous, this)``: the scheduled hours of the run before this one and of this run, the
+    latest scheduled hour at or before ``end`` (a run starts minutes after its hour; one started by
+    hand between runs counts as the last scheduled one)."""
+    hour = end.replace(minute=0, second=0, microsecond=0)
+    midnight = hour.replace(hour=0)
+    runs = [midnight - DAY * back + HOUR * run_hour for back in (2, 1, 0) for run_hour in hours_of_runs]
+    this = max(run for run in runs if run <= hour)
+    return max(run for run in runs if run < this), this
+
+
+def hours(end: datetime.datetime, hours_of_runs: tuple[int, ...]) -> list[datetime.datetime]:
+    """The whole capture hours (their starts) this run reads, oldest first: those from the previous
+    scheduled run's hour to this run's, each :data:`LAG` earlier. A run starts minutes after its
     hour (Model Monitor's cron forms run on the hour), and SageMaker uploads a capture file minutes
     after its hour ends, so the hour just ended is left to the next run: successive runs read every
-    hour once, and each hour only once its files are there."""
-    if not (0 < interval_seconds <= MAX_INTERVAL_SECONDS and interval_seconds % 3600 == 0):
-        raise SystemExit(
-            f"--interval-seconds {interval_seconds}: whole hours, at most {MAX_INTERVAL_SECONDS}"
-        )
-    stop = end.replace(minute=0, second=0, microsecond=0) - LAG
-    return [stop - HOUR * count for count in range(interval_seconds // 3600, 0, -1)]
+    hour once, however unevenly the schedule's hours are spaced, and each hour only once its files
+    are there."""
+    previous, this = scheduled_runs(end, hours_of_runs)
+    count = (this - previous) // HOUR
+    return [this - LAG - HOUR * back for back in range(count, 0, -1)]
 
 
 def _pages(s3: Any, **request: Any) -> Iterator[dict[str, Any]]:
@@ -118,10 +147,12 @@ def _on_the_endpoints_path(relative: str, endpoint: str) -> bool:
     return not segments or segments[0] == endpoint
 
 
-def variant_prefixes(s3: Any, bucket: str, prefix: str, endpoint: str) -> list[str]:
+def variant_prefixes(
+    s3: Any, bucket: str, prefix: str, endpoint: str, variants: tuple[str, ...]
+) -> list[str]:
     """Every prefix below ``prefix`` whose children are years: ``<prefix><endpoint>/<variant>/``
     as SageMaker writes the capture, found by what is below rather than by depth (a destination
-    ending in ``/`` may add an empty segment); only the endpoint's own."""
+    ending in ``/`` may add an empty segment); only the endpoint's own, of ``variants``."""
     found, level = [], [prefix]
     for _ in range(MAX_DEPTH):
         below = []
@@ -132,9 +163,9 @@ def variant_prefixes(s3: Any, bucket: str, prefix: str, endpoint: str) -> list[s
                 for child in page.get("CommonPrefixes", [])
                 if _on_the_endpoints_path(child["Prefix"][len(prefix) :], endpoint)
             ]
-            # A variant's prefix is at least <endpoint>/<variant>/ (an endpoint named like a year
-            # is not one).
-            is_variant = len(_segments(parent[len(prefix) :])) >= 2
+            # A variant's prefix is <endpoint>/<variant>/ (an endpoint named like a year is not one).
+            segments = _segments(parent[len(prefix) :])
+            is_variant = len(segments) == 2 and segments[1] in variants
             if is_variant and any(YEAR.match(child[len(parent) :].rstrip("/")) for child in children):
                 found.append(parent)
             else:
@@ -144,12 +175,18 @@ def variant_prefixes(s3: Any, bucket: str, prefix: str, endpoint: str) -> list[s
 
 
 def captured_keys(
-    s3: Any, bucket: str, prefix: str, endpoint: str, end: datetime.datetime, interval_seconds: int
+    s3: Any,
+    bucket: str,
+    prefix: str,
+    endpoint: str,
+    variants: tuple[str, ...],
+    end: datetime.datetime,
+    hours_of_runs: tuple[int, ...],
 ) -> list[str]:
-    """Every capture file of ``endpoint`` in the interval's hours (:func:`hours`), sorted."""
-    wanted = hours(end, interval_seconds)
+    """Every capture file of ``endpoint``'s ``variants`` in this run's hours (:func:`hours`), sorted."""
+    wanted = hours(end, hours_of_runs)
     keys = []
-    for variant in variant_prefixes(s3, bucket, prefix, endpoint):
+    for variant in variant_prefixes(s3, bucket, prefix, endpoint, variants):
         for hour in wanted:
             for page in _pages(s3, Bucket=bucket, Prefix=f"{variant}{hour:%Y/%m/%d/%H}/"):
                 keys += [item["Key"] for item in page.get("Contents", []) if item["Key"].endswith(".jsonl")]
@@ -166,15 +203,18 @@ def write(output_dir: Path, bucket: str, keys: list[str]) -> None:
 def main(argv: list[str] | None = None, s3: Any = None) -> int:
     args = parse_args(argv)
     bucket, prefix = capture_location(args.capture_uri)
-    endpoint = endpoint_segment(args.endpoint_name)
+    endpoint = path_segment("--endpoint-name", args.endpoint_name)
+    variants = tuple(path_segment("--variant", variant) for variant in args.variant)
+    hours_of_runs = run_hours(args.run_hours)
     end = interval_end(args.end)
     if s3 is None:
         import boto3
 
         s3 = boto3.client("s3", region_name=args.region)
-    keys = captured_keys(s3, bucket, prefix, endpoint, end, args.interval_seconds)
+    keys = captured_keys(s3, bucket, prefix, endpoint, variants, end, hours_of_runs)
     write(args.output_dir, bucket, keys)
-    print(f"{len(keys)} capture files in the {args.interval_seconds} s before {end:%Y-%m-%dT%H:%M:%SZ}")
+    read = hours(end, hours_of_runs)
+    print(f"{len(keys)} capture files from {read[0]:%Y-%m-%dT%H}:00Z to {read[-1] + HOUR:%Y-%m-%dT%H}:00Z")
     return 0
 
 
