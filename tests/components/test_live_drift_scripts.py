@@ -226,7 +226,7 @@ def test_list_capture_refuses_what_names_no_interval(s3, tmp_path, option, value
 
 
 def _record(body: str, *, encoding: str = "CSV", content_type: str = "text/csv") -> str:
-    data = body if encoding == "CSV" else base64.b64encode(body.encode()).decode()
+    data = base64.b64encode(body.encode()).decode() if encoding == "BASE64" else body
     return json.dumps(
         {
             "captureData": {
@@ -247,6 +247,10 @@ def _record(body: str, *, encoding: str = "CSV", content_type: str = "text/csv")
             "eventVersion": "0",
         }
     )
+
+
+def _json(body: str, *, content_type: str = "application/json", encoding: str = "JSON") -> str:
+    return _record(body, content_type=content_type, encoding=encoding)
 
 
 def _folders(tmp_path: Path, capture: dict[str, list[str]]) -> tuple[Path, Path, Path]:
@@ -294,16 +298,56 @@ def test_requests_of_every_encoding_become_rows_under_the_references_header(tmp_
     ]
 
 
+def test_json_requests_of_every_form_become_rows_under_the_references_header(tmp_path) -> None:
+    """Objects by column name (a column left out is empty, others ignored), lists of values in the
+    reference's order, lists and ``instances`` of either, JSON Lines, and JSON captured as base64."""
+    folders = _folders(
+        tmp_path,
+        {
+            "AllTraffic/2026/12/05/08/a.jsonl": [
+                _json('{"contract": "monthly", "tenure": 1, "monthly_charges": 29.9, "id": "c-1"}'),
+                _json('[2, 45.0, "yearly"]'),
+                _json('[{"tenure": 3, "monthly_charges": null, "contract": "two, year"}, [4, 1.5, true]]'),
+                _json('{"instances": [[5, 10, "monthly"], {"tenure": 6}]}', encoding="BASE64"),
+                _json(
+                    '{"tenure": 7, "monthly_charges": 1, "contract": "m"}\n\n[8, 2, "y"]\n',
+                    content_type="application/jsonlines",
+                ),
+            ]
+        },
+    )
+
+    assert collect_capture.main(_argv(folders)) == 0
+
+    assert _collected(folders[2]) == [
+        HEADER,
+        ["1", "29.9", "monthly"],
+        ["2", "45.0", "yearly"],
+        ["3", "", "two, year"],
+        ["4", "1.5", "true"],
+        ["5", "10", "monthly"],
+        ["6", "", ""],
+        ["7", "1", "m"],
+        ["8", "2", "y"],
+    ]
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
         (_record("1,2"), "a row of 2 columns; the reference has 3"),
+        (_json('{"age": 1}'), "a JSON object with none of the reference's columns"),
+        (_json("[1, 2]"), "a row of 2 columns; the reference has 3"),
+        (_json("[[[1, 2, 3]]]"), "a JSON row that is neither an object nor a list of values"),
+        (_json('{"instances": [{"instances": [[1, 2, 3]]}]}'), "neither an object nor a list of values"),
+        (_json("3"), "a JSON request that is neither an object nor a list"),
+        (_json("{"), "a request of type application/json that is not JSON"),
         (
-            _record('{"tenure": 1}', content_type="application/json", encoding="JSON"),
-            "application/json request",
+            _record("<a>1</a>", content_type="application/xml"),
+            "a request of type application/xml; CollectCapture reads",
         ),
         (_record("1,2,3", encoding="BASE64").replace('"data": "', '"data": "!'), "not base64"),
-        (_record("1,2,3", encoding="JSON"), "encoding 'JSON'"),
+        (_record("1,2,3", encoding="XML"), "encoding 'XML'"),
         ("not json", "not a JSON record"),
         (json.dumps({"captureData": {}}), "no captureData.endpointInput"),
     ],

@@ -3,12 +3,20 @@
 The second step of an endpoint's live-drift pipeline, network-isolated: SageMaker downloads the
 capture files ListCapture's manifest names to ``/opt/ml/processing/capture`` and the family's
 reference dataset to ``/opt/ml/processing/reference``. Each capture line is a JSON record whose
-``captureData.endpointInput`` holds one request body: ``encoding`` ``CSV`` (the endpoint's
-``text/csv`` requests, captured as text) or ``BASE64``; its ``observedContentType`` must be
-``text/csv``. A body may hold several rows. The rows are written under the reference's header (the
-model's request columns, in order) to ``/opt/ml/processing/current/capture.csv``; a row with another
-number of columns, a body of another content type or a line that is no capture record is left out
-and counted (the first place of each reason is printed); the step fails only when no row is left.
+``captureData.endpointInput`` holds one request body, captured as text (``encoding`` ``CSV`` or
+``JSON``) or ``BASE64``. A body may hold several rows:
+
+- ``text/csv``: its CSV rows, the reference's columns in order;
+- ``application/json``: an object of column names (one row; a column it lacks is left empty), a
+  list of values in the reference's column order (one row), a list of either (a row each), or an
+  object whose ``instances`` is such a list (SageMaker's and TensorFlow Serving's request form);
+- ``application/jsonlines``: one such JSON value per line.
+
+The rows are written under the reference's header (the model's request columns, in order) to
+``/opt/ml/processing/current/capture.csv``; a row with another number of columns, an object with
+none of the reference's columns, a body of another content type or a line that is no capture record
+is left out and counted (the first place of each reason is printed); the step fails only when no
+row is left.
 
     python3 collect_capture.py [--capture-dir DIR] [--reference-dir DIR] [--output-dir DIR]
 """
@@ -31,6 +39,11 @@ PROCESSING = Path("/opt/ml/processing")
 CAPTURE, REFERENCE, OUTPUT = PROCESSING / "capture", PROCESSING / "reference", PROCESSING / "current"
 OUTPUT_FILE = "capture.csv"
 CSV_CONTENT_TYPE = "text/csv"
+JSON_CONTENT_TYPE = "application/json"
+JSON_LINES_CONTENT_TYPES = frozenset(
+    {"application/jsonlines", "application/x-jsonlines", "application/jsonl"}
+)
+READABLE = "text/csv, application/json or application/jsonlines"
 
 
 class CaptureError(Exception):
@@ -57,25 +70,82 @@ def reference_header(reference_dir: Path) -> list[str]:
     return header
 
 
-def request_body(record: dict, where: str) -> str:
-    """The request body a capture record holds, as text."""
+def request_body(record: dict, where: str) -> tuple[str, str]:
+    """The request a capture record holds: its content type and its body as text."""
     captured = (record.get("captureData") or {}).get("endpointInput")
     if not isinstance(captured, dict):
         raise CaptureError(f"{where}: no captureData.endpointInput")
     content_type = str(captured.get("observedContentType", "")).split(";")[0].strip().lower()
-    if content_type != CSV_CONTENT_TYPE:
-        raise CaptureError(f"{where}: a {content_type or 'untyped'} request; the reference is text/csv")
+    if (
+        content_type != CSV_CONTENT_TYPE
+        and content_type != JSON_CONTENT_TYPE
+        and (content_type not in JSON_LINES_CONTENT_TYPES)
+    ):
+        raise CaptureError(
+            f"{where}: a request of type {content_type or 'none'}; CollectCapture reads {READABLE}"
+        )
     data, encoding = captured.get("data"), captured.get("encoding")
     if not isinstance(data, str):
         raise CaptureError(f"{where}: endpointInput.data is not text")
-    if encoding == "CSV":
-        return data
+    if encoding in ("CSV", "JSON"):
+        return content_type, data
     if encoding == "BASE64":
         try:
-            return base64.b64decode(data, validate=True).decode("utf-8")
+            return content_type, base64.b64decode(data, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError) as error:
             raise CaptureError(f"{where}: endpointInput.data is not base64 of UTF-8 text ({error})") from None
-    raise CaptureError(f"{where}: endpointInput.encoding {encoding!r} (CSV or BASE64 expected)")
+    raise CaptureError(f"{where}: endpointInput.encoding {encoding!r} (CSV, JSON or BASE64 expected)")
+
+
+def _cell(value: object) -> str:
+    """A JSON value as a CSV cell: text as it is, numbers and booleans as JSON writes them, null empty."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def json_rows(value: object, header: list[str], where: str) -> list[list[str]]:
+    """The rows a JSON request holds (the forms in the module's docstring)."""
+    if isinstance(value, dict):
+        if isinstance(value.get("instances"), list):
+            return [row for item in value["instances"] for row in _json_row_or_rows(item, header, where)]
+        present = [column for column in header if column in value]
+        if not present:
+            raise CaptureError(f"{where}: a JSON object with none of the reference's columns")
+        return [[_cell(value.get(column)) for column in header]]
+    if isinstance(value, list):
+        if all(not isinstance(item, dict | list) for item in value):
+            return [[_cell(item) for item in value]]
+        return [row for item in value for row in _json_row_or_rows(item, header, where)]
+    raise CaptureError(f"{where}: a JSON request that is neither an object nor a list")
+
+
+def _json_row_or_rows(item: object, header: list[str], where: str) -> list[list[str]]:
+    """One element of a list of rows: an object or a list of values (a row), nothing deeper."""
+    if isinstance(item, dict) and "instances" not in item:
+        return json_rows(item, header, where)
+    if isinstance(item, list) and all(not isinstance(value, dict | list) for value in item):
+        return [[_cell(value) for value in item]]
+    raise CaptureError(f"{where}: a JSON row that is neither an object nor a list of values")
+
+
+def body_rows(content_type: str, body: str, header: list[str], where: str) -> list[list[str]]:
+    """The rows of one request body of ``content_type``."""
+    if content_type == CSV_CONTENT_TYPE:
+        return [row for row in csv.reader(io.StringIO(body)) if row]
+    texts = (
+        [line for line in body.splitlines() if line.strip()]
+        if content_type in JSON_LINES_CONTENT_TYPES
+        else [body]
+    )
+    found = []
+    for text in texts:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise CaptureError(f"{where}: a request of type {content_type} that is not JSON") from None
+        found += json_rows(value, header, where)
+    return found
 
 
 @dataclass
@@ -94,7 +164,7 @@ class Collected:
         self.first.setdefault(reason, where)
 
 
-def rows(capture_dir: Path, columns: int, collected: Collected) -> Iterator[list[str]]:
+def rows(capture_dir: Path, header: list[str], collected: Collected) -> Iterator[list[str]]:
     """Every captured request row the reference describes, file by file (sorted by path) and line
     by line; the others are counted in ``collected``."""
     for path in sorted(p for p in capture_dir.rglob("*.jsonl") if p.is_file()):
@@ -104,22 +174,22 @@ def rows(capture_dir: Path, columns: int, collected: Collected) -> Iterator[list
                     continue
                 where = f"{path.relative_to(capture_dir)}:{number}"
                 try:
-                    yield from _record_rows(line, where, columns)
+                    yield from _record_rows(line, where, header)
                 except CaptureError as error:
                     collected.refuse(error)
 
 
-def _record_rows(line: str, where: str, columns: int) -> list[list[str]]:
+def _record_rows(line: str, where: str, header: list[str]) -> list[list[str]]:
     try:
         record = json.loads(line)
     except ValueError:
         raise CaptureError(f"{where}: not a JSON record") from None
     if not isinstance(record, dict):
         raise CaptureError(f"{where}: not a JSON record")
-    found = [row for row in csv.reader(io.StringIO(request_body(record, where))) if row]
+    found = body_rows(*request_body(record, where), header, where)
     for row in found:
-        if len(row) != columns:
-            raise CaptureError(f"{where}: a row of {len(row)} columns; the reference has {columns}")
+        if len(row) != len(header):
+            raise CaptureError(f"{where}: a row of {len(row)} columns; the reference has {len(header)}")
     return found
 
 
@@ -132,7 +202,7 @@ def collect(capture_dir: Path, reference_dir: Path, output_dir: Path) -> Collect
     with (output_dir / OUTPUT_FILE).open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        for row in rows(capture_dir, len(header), collected):
+        for row in rows(capture_dir, header, collected):
             writer.writerow(row)
             collected.rows += 1
     if not collected.rows:
