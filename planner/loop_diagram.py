@@ -6,7 +6,8 @@ rule sends approvals to a topic and (with ``delivery.approval_dispatch``) throug
 API destination to the deploy workflow, which runs ``pulumi up`` of the next environment (prod's
 own approvals: the endpoints of prod serving that family, :mod:`delivery.approved_model`); endpoints
 capture requests for the monitors (Model Monitor schedules, or live-drift pipelines: pipelines that
-depend on or name an endpoint and read at or below its capture destination), whose alarms start
+train and transform nothing, depend on or name an endpoint and read its capture as the pack's
+``endpoint-monitoring-schedule`` reads it, :mod:`policies.rules._capture_watchers`), whose alarms start
 retraining; an alarm on a metric a pipeline puts (its namespace, name and ``NAME=VALUE`` dimensions
 among the definition's values: the Evidently drift reports) is that pipeline's; failure rules and
 alarms page the alert topic's subscribers; Kubernetes servings page through their PrometheusRules
@@ -38,6 +39,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from planner.recorder import RecordedResource, ResourceGraph
+from policies.rules._capture_watchers import reads_capture
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -221,12 +223,24 @@ def _scores_only(pipeline: RecordedResource) -> bool:
     return "Transform" in kinds and not kinds & {"Training", "Tuning"}
 
 
-def _definition_strings(pipeline: RecordedResource) -> set[str]:
-    """Every string value of a pipeline's definition (none when it is not JSON)."""
+def _definition(pipeline: RecordedResource) -> dict[str, Any]:
     try:
-        return set(_strings(json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))))
+        document = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}"))
     except ValueError:
-        return set()
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def _step_kinds(steps: Any) -> set[str]:
+    """The types of every step, those a condition step runs included."""
+    kinds: set[str] = set()
+    for step in steps if isinstance(steps, list) else ():
+        if isinstance(step, Mapping):
+            kinds.add(str(step.get("Type")))
+            arguments = step.get("Arguments")
+            if isinstance(arguments, Mapping):
+                kinds |= _step_kinds(arguments.get("IfSteps")) | _step_kinds(arguments.get("ElseSteps"))
+    return kinds
 
 
 def _capture_destination(config: RecordedResource | None) -> str | None:
@@ -236,11 +250,7 @@ def _capture_destination(config: RecordedResource | None) -> str | None:
     return destination if capture.get("enableCapture") and isinstance(destination, str) else None
 
 
-def _at_or_below(value: str, destination: str) -> bool:
-    return (value.rstrip("/") + "/").startswith(destination.rstrip("/") + "/")
-
-
-def _publishes(strings: set[str], alarm: RecordedResource) -> bool:
+def _publishes(strings: frozenset[str], alarm: RecordedResource) -> bool:
     """Whether a pipeline whose definition holds ``strings`` publishes the metric ``alarm`` watches:
     its namespace, its name and each dimension as ``NAME=VALUE`` are values of the definition (the
     arguments of a step that puts the metric)."""
@@ -340,22 +350,29 @@ def derive_loop(graph: ResourceGraph) -> Loop:
     patterns = {rule.urn: _pattern(rule) for rule in rules}
 
     # Training: the pipelines, what starts them, and what they register into. A pipeline that
-    # depends on or names an endpoint and reads at or below its capture destination watches it
-    # (live drift): a monitor, like a Model Monitor schedule.
+    # depends on or names an endpoint and reads its capture watches it (live drift): a monitor,
+    # like a Model Monitor schedule.
     configs = {c.outputs.get("name"): c for c in graph.of_type(ENDPOINT_CONFIG)}
     capture_of = {
         endpoint.urn: uri
         for endpoint in graph.of_type(ENDPOINT)
         if (uri := _capture_destination(configs.get(endpoint.inputs.get("endpointConfigName"))))
     }
-    definition_strings = {p.urn: _definition_strings(p) for p in graph.of_type(PIPELINE)}
+    definitions = {p.urn: _definition(p) for p in graph.of_type(PIPELINE)}
+    definition_strings = {urn: frozenset(_strings(document)) for urn, document in definitions.items()}
     live_drift: set[str] = set()  # live-drift pipelines' URNs
     for pipeline in graph.of_type(PIPELINE):
         strings = definition_strings[pipeline.urn]
         linked = {e.urn: e for e in index.depends_on(pipeline, ENDPOINT)}
         linked.update({e.urn: e for e in graph.of_type(ENDPOINT) if _names(e) & strings})
-        if any(
-            e.urn in capture_of and any(_at_or_below(v, capture_of[e.urn]) for v in strings)
+        # A pipeline that trains or transforms is training or batch scoring, whatever else it reads.
+        watches = not _step_kinds(definitions[pipeline.urn].get("Steps")) & {
+            "Training",
+            "Tuning",
+            "Transform",
+        }
+        if watches and any(
+            e.urn in capture_of and reads_capture(strings, capture_of[e.urn], str(e.inputs.get("name")))
             for e in linked.values()
         ):
             live_drift.add(pipeline.urn)

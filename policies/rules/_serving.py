@@ -33,6 +33,11 @@ def name_of(resource: PolicyResource) -> object:
     return get_or_none(resource.props, _NAME_PATHS.get(resource.resource_type, "name"))
 
 
+def checked_name_of(resource: PolicyResource) -> object:
+    """As :func:`name_of`, for a check: a name unknown at preview raises ``UnknownValueError``."""
+    return get(resource.props, _NAME_PATHS.get(resource.resource_type, "name"))
+
+
 SCALABLE_TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
 #: Application Auto Scaling targets and policies, pulumi-aws and aws-native (same property names;

@@ -82,7 +82,12 @@ def test_the_evidently_alarms_of_training_and_batch_scoring_are_their_pipelines(
     assert ("pipeline_alarms", "retrain_rule") in _solid(loop)
 
 
-def _watching_program(capture_read: str, *, alarm_dimension: str = "endpoint-churn") -> None:
+def _watching_program(
+    capture_read: str,
+    *,
+    alarm_dimension: str = "endpoint-churn",
+    extra_steps: tuple[dict[str, Any], ...] = (),
+) -> None:
     """An endpoint capturing to s3://capture/churn/, a pipeline that takes the endpoint's name and
     reads ``capture_read``, and an alarm on a metric with ``Pipeline=<alarm_dimension>``."""
     config = aws.sagemaker.EndpointConfiguration(
@@ -115,6 +120,7 @@ def _watching_program(capture_read: str, *, alarm_dimension: str = "endpoint-chu
                         "Type": "Processing",
                         "Arguments": {"AppSpecification": {"ContainerArguments": publish}},
                     },
+                    *extra_steps,
                 ],
             }
         )
@@ -163,6 +169,26 @@ def test_a_pipeline_is_a_live_drift_monitor_only_when_it_reads_the_endpoints_cap
     assert (("capture", MONITOR) in loop.pairs) is watching
     alarm_role = ALARMS if watching else "pipeline_alarms"
     assert {(MONITOR if watching else "pipeline", alarm_role), (alarm_role, "alert_topic")} <= loop.pairs
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"Name": "Train", "Type": "Training", "Arguments": {}},
+        {
+            "Name": "Enough",
+            "Type": "Condition",
+            "Arguments": {"IfSteps": [{"Name": "Tune", "Type": "Tuning", "Arguments": {}}], "ElseSteps": []},
+        },
+        {"Name": "Score", "Type": "Transform", "Arguments": {}},
+    ],
+    ids=["training", "tuning-under-a-condition", "transform"],
+)
+def test_a_pipeline_that_trains_or_scores_on_captured_data_is_no_monitor(step: dict[str, Any]) -> None:
+    loop = derive_loop(record_program(lambda: _watching_program("s3://capture/churn/", extra_steps=(step,))))
+
+    assert MONITOR not in loop.members
+    assert {"pipeline", "batch_scoring"} & set(loop.members)
 
 
 def test_an_alarm_on_a_metric_no_pipeline_puts_is_no_pipelines() -> None:

@@ -59,18 +59,28 @@ def pipeline(
     }
 
 
-def scheduler(*, linked: bool = True, state: Any = None, arn: str = PIPELINE_ARN) -> dict[str, Any]:
+def scheduler(
+    *, linked: bool = True, state: Any = None, arn: str = PIPELINE_ARN, name: str = "start", **inputs: Any
+) -> dict[str, Any]:
     return {
         "type": "aws:scheduler/schedule:Schedule",
-        "name": "start",
+        "name": name,
         "deps": {"target": ["drift"]} if linked else {},
         "inputs": {
             "scheduleExpression": "cron(0 * ? * * *)",
             "flexibleTimeWindow": {"mode": "OFF"},
             "target": {"arn": arn, "roleArn": "arn:aws:iam::111122223333:role/starter"},
             **({"state": state} if state is not None else {}),
+            **inputs,
         },
     }
+
+
+def starting_through(target: dict[str, Any]) -> dict[str, Any]:
+    """A schedule that depends on the pipeline but whose target is ``target``."""
+    schedule = scheduler()
+    schedule["inputs"]["target"] = {"roleArn": "arn:aws:iam::111122223333:role/starter", **target}
+    return schedule
 
 
 def event_rule(**inputs: Any) -> list[dict[str, Any]]:
@@ -153,9 +163,87 @@ CASES = [
         id="reads-below-the-destination",
     ),
     pytest.param(
-        [pipeline(definition("--capture-uri", DESTINATION)), scheduler()],
+        [pipeline(definition("--capture-uri", DESTINATION, "--endpoint-name", "churn")), scheduler()],
         "watched",
-        id="reads-the-destination",
+        id="reads-the-destination-for-the-endpoint",
+    ),
+    pytest.param(
+        [pipeline(definition("--capture-uri", DESTINATION)), scheduler()],
+        "unwatched",
+        id="reads-the-destination-for-no-endpoint-it-names",
+    ),
+    pytest.param(
+        [pipeline(definition("--capture-uri", f"{DESTINATION}/", "--endpoint-name", "other")), scheduler()],
+        "unwatched",
+        id="lists-another-endpoints-files-under-a-shared-destination",
+    ),
+    pytest.param(
+        [
+            pipeline(definition("--output", f"{DESTINATION}/reports/", "--endpoint-name", "churn")),
+            scheduler(),
+        ],
+        "unwatched",
+        id="writes-a-report-below-the-destination",
+    ),
+    pytest.param(
+        [
+            pipeline(definition("--input", "https://capture.s3.eu-west-1.amazonaws.com/churn/churn/")),
+            scheduler(),
+        ],
+        "watched",
+        id="reads-an-https-url-of-the-capture",
+    ),
+    pytest.param(
+        [pipeline(definition("--input", "s3://other-bucket/churn/churn/")), scheduler()],
+        "unwatched",
+        id="reads-the-same-key-in-another-bucket",
+    ),
+    pytest.param(
+        [pipeline(), scheduler(scheduleExpression="at(2024-01-01T00:00:00)")],
+        "unwatched",
+        id="one-time-schedule",
+    ),
+    pytest.param([pipeline(), scheduler(scheduleExpression="rate(6 hours)")], "watched", id="rate-schedule"),
+    pytest.param(
+        [pipeline(), scheduler(endDate="2030-01-01T00:00:00Z")],
+        "unwatched",
+        id="schedule-that-ends-on-a-date",
+    ),
+    pytest.param(
+        [
+            pipeline(),
+            starting_through(
+                {"arn": "arn:aws:lambda:eu-west-1:111122223333:function:notify", "input": PIPELINE_ARN}
+            ),
+        ],
+        "unwatched",
+        id="schedule-starts-a-function-given-the-pipelines-arn",
+    ),
+    pytest.param(
+        [
+            pipeline(),
+            starting_through(
+                {
+                    "arn": "arn:aws:scheduler:::aws-sdk:sagemaker:deletePipeline",
+                    "input": json.dumps({"PipelineName": "churn-live-drift"}),
+                }
+            ),
+        ],
+        "unwatched",
+        id="schedule-calls-another-api-on-the-pipeline",
+    ),
+    pytest.param(
+        [
+            pipeline(),
+            starting_through({"arn": PIPELINE_ARN.upper().replace("ARN:AWS:SAGEMAKER", "arn:aws:sagemaker")}),
+        ],
+        "watched",
+        id="pipeline-arn-in-another-case",
+    ),
+    pytest.param(
+        [pipeline(), scheduler(state=UNKNOWN_STRING_VALUE), scheduler(name="start-2")],
+        "watched",
+        id="an-unknown-schedule-beside-an-enabled-one",
     ),
     pytest.param([pipeline("not json"), scheduler()], "unwatched", id="definition-not-json"),
     pytest.param(
@@ -164,7 +252,10 @@ CASES = [
                 "type": "aws-native:sagemaker:Pipeline",
                 "name": "drift",
                 "deps": {"pipelineDefinition": ["endpoint"]},
-                "inputs": {"pipelineDefinition": {"pipelineDefinitionBody": READS_CAPTURE}},
+                "inputs": {
+                    "pipelineName": "churn-live-drift",
+                    "pipelineDefinition": {"pipelineDefinitionBody": READS_CAPTURE},
+                },
             },
             scheduler(),
         ],
@@ -202,6 +293,11 @@ CASES = [
         [pipeline(), *event_rule(scheduleExpression="rate(1 hour)", state="DISABLED")],
         "unwatched",
         id="eventbridge-rule-disabled",
+    ),
+    pytest.param(
+        [pipeline(), *event_rule(scheduleExpression="cron(0 12 * * ? *)", state="ENABLED")],
+        "watched",
+        id="eventbridge-rule-on-a-cron",
     ),
     pytest.param(
         [pipeline(), *event_rule(scheduleExpression="rate(1 hour)", isEnabled=False)],
@@ -254,6 +350,28 @@ def test_a_pipeline_watches_an_endpoint_only_when_it_is_its_own_runs_on_a_schedu
         pytest.param(capture(destinationS3Uri=UNKNOWN_STRING_VALUE), "undecided", id="destination-unknown"),
         pytest.param(
             capture(destinationS3Uri=f"{DESTINATION}/"), "watched", id="destination-ending-in-slash"
+        ),
+        pytest.param(capture(initialSamplingPercentage=0), "unwatched", id="sampling-nothing"),
+        pytest.param(
+            capture(captureOptions=[{"captureMode": "Output"}]), "unwatched", id="capturing-responses-only"
+        ),
+        pytest.param(
+            capture(captureOptions=[{"captureMode": "InputAndOutput"}]),
+            "watched",
+            id="capturing-both-in-one-option",
+        ),
+        pytest.param(
+            capture(destinationS3Uri="https://capture.s3.amazonaws.com/churn"),
+            "watched",
+            id="https-destination",
+        ),
+        pytest.param(
+            capture(destinationS3Uri="https://s3.eu-west-1.amazonaws.com/capture/churn/"),
+            "watched",
+            id="path-style-https-destination",
+        ),
+        pytest.param(
+            capture(destinationS3Uri="s3://elsewhere/churn"), "unwatched", id="capturing-to-another-bucket"
         ),
     ],
 )
