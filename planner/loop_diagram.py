@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from planner.recorder import RecordedResource, ResourceGraph
-from policies.rules._capture_watchers import reads_capture
+from policies.rules._capture_watchers import document_values, reads_capture
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -371,8 +371,9 @@ def derive_loop(graph: ResourceGraph) -> Loop:
             "Tuning",
             "Transform",
         }
+        read = document_values(definitions[pipeline.urn]).everything
         if watches and any(
-            e.urn in capture_of and reads_capture(strings, capture_of[e.urn], str(e.inputs.get("name")))
+            e.urn in capture_of and reads_capture(read, capture_of[e.urn], str(e.inputs.get("name")))
             for e in linked.values()
         ):
             live_drift.add(pipeline.urn)

@@ -72,8 +72,9 @@ class LiveDriftDefinitionSettings:
 
     @property
     def capture_uri(self) -> str:
-        """The endpoint's data-capture destination, ``s3://<bucket>/data-capture/<endpoint>/``."""
-        return f"s3://{self.capture_bucket}/{self.capture_prefix}"
+        """Where SageMaker writes the endpoint's capture: its destination
+        (``s3://<bucket>/data-capture/<endpoint>/``) and the deployed endpoint's name."""
+        return f"s3://{self.capture_bucket}/{self.capture_prefix}{self.endpoint_name}/"
 
 
 def build_live_drift_definition(settings: LiveDriftDefinitionSettings) -> str:
@@ -146,13 +147,11 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
             arguments=[
                 "--region",
                 settings.region,
-                # The capture destination as one URI: the pack's endpoint-monitoring-schedule
+                # The endpoint's own capture as one URI: the pack's endpoint-monitoring-schedule
                 # counts a scheduled pipeline as an endpoint's watcher when a value of its
-                # definition is at or below that endpoint's destination.
+                # definition is at or below <destination>/<endpoint name>/.
                 "--capture-uri",
                 settings.capture_uri,
-                "--endpoint-name",
-                settings.endpoint_name,
                 *(item for variant in settings.variants for item in ("--variant", variant)),
                 "--end",
                 ExecutionVariables.START_DATETIME,

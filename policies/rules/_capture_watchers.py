@@ -9,30 +9,35 @@ watcher when all three hold:
   what the engine records as a property dependency of ``pipelineDefinition``), or holds the
   endpoint's literal name as one of its values;
 - **it runs on a recurring schedule**: an EventBridge Scheduler schedule whose ``target.arn`` is the
-  pipeline, with a ``cron()`` or ``rate()`` expression, no ``endDate`` (a watcher that stops on a
-  date stops silently) and a ``state`` other than ``DISABLED``; or an EventBridge rule with such an
-  expression, not disabled, one of whose targets is the pipeline;
-- **it reads the endpoint's capture**: the endpoint configuration captures requests (enabled, a
-  sampling percentage above 0, an ``Input`` or ``InputAndOutput`` capture mode), and a value of the
-  definition is that capture's location: the ``destinationS3Uri`` itself beside the endpoint's
-  name (as the platform's ListCapture is given both), or a location below
-  ``<destination>/<endpoint name>/``, where SageMaker writes this endpoint's files (``s3://`` and
-  ``https://`` S3 URLs alike). A location elsewhere below the destination (a report written there,
-  another endpoint's files) reads nothing of this endpoint.
+  pipeline, with a ``rate()`` expression or a ``cron()`` one of every year, no ``endDate`` (a
+  watcher that stops on a date stops silently), no ``startDate`` still to come and a ``state`` other
+  than ``DISABLED``; or an EventBridge rule with such an expression, not disabled, one of whose
+  targets is the pipeline;
+- **it reads the endpoint's capture**: the endpoint configuration records requests (capture
+  enabled, a sampling percentage above 0, an ``Input`` or ``InputAndOutput`` mode), and a value of
+  the definition, as that schedule runs it, is where SageMaker writes this endpoint's files:
+  ``<destinationS3Uri>/<endpoint name>/`` or a location below it (``s3://`` URIs and ``https://``
+  S3 URLs; a value may be the part after ``=`` of a ``--flag=value`` argument). The run's values
+  are the definition's with the schedule's pipeline parameters in place of those parameters'
+  defaults; the locations of the jobs' own outputs (``ProcessingOutputConfig``,
+  ``OutputDataConfig``, ``TransformOutput`` ...) are writes, not reads. A container argument is
+  opaque: a location passed there counts as read.
 
 Which pipelines are the endpoint's, and which schedules point at a pipeline, are matched (a value
 unknown at preview matches nothing); what they are is checked: a linked pipeline whose starter,
 definition or capture settings are unknown at preview leaves the endpoint undecided, decided when
 stack policies re-run on outputs. A definition given only as an S3 location cannot be read, so such
-a pipeline watches nothing here.
+a pipeline watches nothing here; nor are S3 access points resolved to their buckets.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
@@ -58,50 +63,94 @@ EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 NATIVE_EVENT_RULE = "aws-native:events:Rule"
 DISABLED = "DISABLED"
-RECURRING = ("cron(", "rate(")
 INPUT_MODES = frozenset({"Input", "InputAndOutput"})
+OUTPUT_SETTINGS = frozenset(
+    {
+        "ProcessingOutputConfig",
+        "OutputDataConfig",
+        "TransformOutput",
+        "CheckpointConfig",
+        "DebugHookConfig",
+        "TensorBoardOutputConfig",
+        "ProfilerConfig",
+    }
+)
+"""Where a step's request names locations its job writes."""
+#: Where each kind of starter keeps the pipeline parameters a run is given: ``(list, name, value)``.
+PARAMETER_PATHS = {
+    "aws:scheduler/schedule:Schedule": "target.sagemakerPipelineParameters.pipelineParameters",
+    "aws-native:scheduler:Schedule": "target.sageMakerPipelineParameters.pipelineParameterList",
+    EVENT_TARGET: "sagemakerPipelineTarget.pipelineParameterLists",
+    NATIVE_EVENT_RULE: "sageMakerPipelineParameters.pipelineParameterList",  # of the rule's target
+}
 _PIPELINE_ARN = re.compile(r"^arn:[a-z-]+:sagemaker:[^:]*:[0-9]*:pipeline/(?P<name>[^/]+)\Z", re.IGNORECASE)
 _S3_HOST = re.compile(r"^(?:(?P<bucket>.+)\.)?s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?\Z")
+_EXPRESSION = re.compile(r"^\s*(?P<kind>rate|cron)\((?P<body>[^)]*)\)\s*\Z")
+
+
+# --- what a definition reads ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DefinitionValues:
+    """A definition's string values: those of its steps (outputs left out) and its parameters'
+    defaults, which a run's parameters replace."""
+
+    steps: frozenset[str]
+    defaults: Mapping[str, str]
+
+    def as_run(self, parameters: Mapping[str, str]) -> frozenset[str]:
+        """The values of a run given ``parameters``."""
+        defaults = {name: value for name, value in self.defaults.items() if name not in parameters}
+        return self.steps | set(defaults.values()) | set(parameters.values())
+
+    @property
+    def everything(self) -> frozenset[str]:
+        return self.as_run({})
 
 
 def _strings(value: Any) -> Iterator[str]:
-    """Every string value of a parsed JSON document (keys are not values)."""
+    """Every string value of a parsed JSON document (keys are not values), but the locations a job
+    writes; of a ``--flag=value`` string also its value."""
     if isinstance(value, str):
         yield value
+        flag, equals, rest = value.partition("=")
+        if equals and flag.startswith("-"):
+            yield rest
     elif is_map(value):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if key not in OUTPUT_SETTINGS:
+                yield from _strings(item)
     elif is_seq(value):
         for item in value:
             yield from _strings(item)
 
 
-def _definition_strings(pipeline: PolicyResource) -> frozenset[str]:
-    """The string values of a pipeline's inline definition (none for an S3 location). Raises the
-    engine's ``UnknownValueError`` when the definition is unknown at preview."""
-    document = parse_json(definition_body(pipeline.props))
-    return frozenset(_strings(document)) if document is not None else frozenset()
+def definition_values(pipeline: PolicyResource) -> DefinitionValues:
+    """The values of a pipeline's inline definition (none for an S3 location). Raises the engine's
+    ``UnknownValueError`` when the definition is unknown at preview."""
+    return document_values(parse_json(definition_body(pipeline.props)))
+
+
+def document_values(document: Any) -> DefinitionValues:
+    """The values of a parsed pipeline definition (none when it is not a JSON object)."""
+    if not is_map(document):
+        return DefinitionValues(frozenset(), {})
+    defaults = {
+        str(parameter["Name"]): parameter["DefaultValue"]
+        for parameter in items(document.get("Parameters"))
+        if is_map(parameter) and "Name" in parameter and isinstance(parameter.get("DefaultValue"), str)
+    }
+    steps = {key: value for key, value in document.items() if key != "Parameters"}
+    return DefinitionValues(frozenset(_strings(steps)), defaults)
 
 
 def _known_definition_strings(pipeline: PolicyResource) -> frozenset[str]:
-    """As :func:`_definition_strings`, for matching: an unknown definition names nothing."""
+    """Every value of a pipeline's definition, for matching: an unknown definition names nothing."""
     try:
-        return _definition_strings(pipeline)
+        return definition_values(pipeline).everything
     except UnknownValueError:
         return frozenset()
-
-
-def _target_arns(resource: PolicyResource) -> tuple[object, ...]:
-    """The ARNs a Scheduler schedule, an EventBridge target or an aws-native rule starts (literal)."""
-    if resource.resource_type == NATIVE_EVENT_RULE:
-        return tuple(get_or_none(target, "arn") for target in items(get_or_none(resource.props, "targets")))
-    if resource.resource_type == EVENT_TARGET:
-        return (get_or_none(resource.props, "arn"),)
-    return (get_or_none(resource.props, "target.arn"),)
-
-
-def _rule_names(rule: PolicyResource) -> tuple[object]:
-    return (get_or_none(rule.props, "name"),)
 
 
 def capture_destination(config: PolicyResource) -> str | None:
@@ -125,18 +174,20 @@ def capture_destination(config: PolicyResource) -> str | None:
 
 
 def s3_location(uri: str) -> tuple[str, str] | None:
-    """``(bucket, key)`` of an ``s3://`` URI or an ``https://`` S3 URL (virtual-hosted or path
-    style), ``None`` for anything else."""
+    """``(bucket, key)`` of an ``s3://`` URI (whose key may hold ``?`` and ``#``) or an ``https://``
+    S3 URL (virtual-hosted or path style, its path percent-decoded), ``None`` for anything else."""
+    if uri.startswith("s3://"):
+        bucket, _, key = uri[len("s3://") :].partition("/")
+        return (bucket, key) if bucket else None
     try:
         split = urlsplit(uri)
+        hostname = split.hostname or ""
     except ValueError:
         return None
-    path = split.path.lstrip("/")
-    if split.scheme == "s3":
-        return (split.netloc, path) if split.netloc else None
-    host = _S3_HOST.match(split.hostname or "") if split.scheme == "https" else None
+    host = _S3_HOST.match(hostname) if split.scheme == "https" else None
     if host is None:
         return None
+    path = unquote(split.path).lstrip("/")
     if host["bucket"]:
         return host["bucket"], path
     bucket, _, key = path.partition("/")
@@ -144,8 +195,8 @@ def s3_location(uri: str) -> tuple[str, str] | None:
 
 
 def reads_capture(values: frozenset[str], destination: str, endpoint: str) -> bool:
-    """Whether a definition whose string values are ``values`` reads ``endpoint``'s capture under
-    ``destination`` (the forms in the module's docstring)."""
+    """Whether one of ``values`` is where SageMaker writes ``endpoint``'s capture under
+    ``destination`` (``<destination>/<endpoint>/``) or below it."""
     where = s3_location(destination)
     if where is None:
         return False
@@ -158,17 +209,87 @@ def reads_capture(values: frozenset[str], destination: str, endpoint: str) -> bo
         if root and key != root and not key.startswith(root + "/"):
             continue
         below = [segment for segment in key[len(root) :].split("/") if segment]
-        if (below and below[0] == endpoint) or (not below and endpoint in values):
+        if below and below[0] == endpoint:
             return True
     return False
+
+
+# --- what starts a pipeline -------------------------------------------------------------------
+
+
+def _target_arns(resource: PolicyResource) -> tuple[object, ...]:
+    """The ARNs a Scheduler schedule, an EventBridge target or an aws-native rule starts (literal)."""
+    if resource.resource_type == NATIVE_EVENT_RULE:
+        return tuple(get_or_none(target, "arn") for target in items(get_or_none(resource.props, "targets")))
+    if resource.resource_type == EVENT_TARGET:
+        return (get_or_none(resource.props, "arn"),)
+    return (get_or_none(resource.props, "target.arn"),)
+
+
+def _rule_names(rule: PolicyResource) -> tuple[object]:
+    return (get_or_none(rule.props, "name"),)
+
+
+def recurring(expression: object) -> bool:
+    """A ``rate()`` expression, or a ``cron()`` one whose year field (the sixth) is ``*``: one of a
+    given year, or years, runs out."""
+    match = _EXPRESSION.match(expression) if isinstance(expression, str) else None
+    if match is None:
+        return False
+    fields = match["body"].split()
+    return match["kind"] == "rate" or (len(fields) == 6 and fields[5] == "*")
+
+
+def _not_yet(start: object, now: datetime.datetime) -> bool:
+    """Whether a schedule's ``startDate`` is still to come (an unreadable one is left to AWS)."""
+    if not isinstance(start, str) or not start:
+        return False
+    try:
+        moment = datetime.datetime.fromisoformat(start.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)) > now
+
+
+def _is_pipeline(arn: object, pipeline: PolicyResource) -> bool:
+    """Whether a target ARN is ``pipeline``'s: its ARN, or a SageMaker pipeline ARN of its name
+    (SageMaker writes the name in lower case)."""
+    if not isinstance(arn, str):
+        return False
+    own = get_or_none(pipeline.props, "arn")
+    if isinstance(own, str) and own == arn:
+        return True
+    match = _PIPELINE_ARN.match(arn)
+    name = get_or_none(pipeline.props, "pipelineName")
+    return bool(match and isinstance(name, str) and match["name"].lower() == name.lower())
+
+
+def _parameters(holder: Any, path: str) -> dict[str, str]:
+    """The pipeline parameters a starter gives a run (name → value)."""
+    return {
+        str(get(entry, "name")): value
+        for entry in items(get(holder, path))
+        if isinstance(value := get(entry, "value"), str)
+    }
+
+
+def _recurring_rule(rule: PolicyResource) -> bool:
+    """A rule that runs on a recurring schedule and is not disabled (``state``, or the deprecated
+    ``isEnabled`` of pulumi-aws)."""
+    return (
+        recurring(get(rule.props, "scheduleExpression"))
+        and get(rule.props, "state") != DISABLED
+        and not is_false(get(rule.props, "isEnabled"))
+    )
 
 
 class CaptureWatchers:
     """Which endpoints a scheduled pipeline over their data capture watches, in one stack."""
 
-    def __init__(self, stack: StackIndex) -> None:
+    def __init__(self, stack: StackIndex, now: datetime.datetime | None = None) -> None:
         self._stack = stack
-        self._started: dict[str, bool | UnknownValueError] = {}
+        self._now = now or datetime.datetime.now(datetime.UTC)
+        self._runs: dict[str, list[dict[str, str]] | UnknownValueError] = {}
 
     def watches(self, endpoint: PolicyResource, config: PolicyResource | None) -> bool:
         """Whether a pipeline of the stack watches ``endpoint`` (served by ``config``); raises the
@@ -176,13 +297,17 @@ class CaptureWatchers:
         undecided: UnknownValueError | None = None
         for pipeline in self._linked(endpoint):
             try:
-                if not self._is_started(pipeline):
+                runs = self._scheduled_runs(pipeline)
+                if not runs:
                     continue
                 destination = capture_destination(config) if config is not None else None
                 if destination is None:
                     return False
                 name = checked_name_of(endpoint)
-                if isinstance(name, str) and reads_capture(_definition_strings(pipeline), destination, name):
+                values = definition_values(pipeline)
+                if isinstance(name, str) and any(
+                    reads_capture(values.as_run(parameters), destination, name) for parameters in runs
+                ):
                     return True
             except UnknownValueError as error:
                 undecided = undecided or error
@@ -200,20 +325,23 @@ class CaptureWatchers:
         literal = stack.having(PIPELINES, _known_definition_strings, name)
         return StackIndex.in_stack_order(structural, literal)
 
-    def _is_started(self, pipeline: PolicyResource) -> bool:
-        """Whether a recurring, enabled schedule or scheduled rule starts ``pipeline``; raises when
-        none does and one that may could not be read at preview."""
-        if pipeline.urn not in self._started:
-            found: bool | UnknownValueError = False
+    def _scheduled_runs(self, pipeline: PolicyResource) -> list[dict[str, str]]:
+        """The parameters of each recurring, enabled schedule or scheduled rule that starts
+        ``pipeline`` (none: nothing starts it); raises when nothing does and a starter could not be
+        read at preview."""
+        if pipeline.urn not in self._runs:
+            runs: list[dict[str, str]] = []
+            undecided: UnknownValueError | None = None
             for starter in self._starters(pipeline):
                 try:
-                    if self._starts(starter, pipeline):
-                        found = True
-                        break
+                    parameters = self._run_of(starter, pipeline)
                 except UnknownValueError as error:
-                    found = found or error
-            self._started[pipeline.urn] = found
-        found = self._started[pipeline.urn]
+                    undecided = undecided or error
+                    continue
+                if parameters is not None:
+                    runs.append(parameters)
+            self._runs[pipeline.urn] = undecided if not runs and undecided is not None else runs
+        found = self._runs[pipeline.urn]
         if isinstance(found, UnknownValueError):
             raise found
         return found
@@ -231,20 +359,32 @@ class CaptureWatchers:
             found.append(stack.having((*SCHEDULES, EVENT_TARGET, NATIVE_EVENT_RULE), _target_arns, arn))
         return StackIndex.in_stack_order(*found)
 
-    def _starts(self, starter: PolicyResource, pipeline: PolicyResource) -> bool:
-        if starter.resource_type == EVENT_TARGET:
-            return _is_pipeline(get(starter.props, "arn"), pipeline) and any(
-                _recurring_rule(rule) for rule in self._rules_of(starter)
-            )
-        if starter.resource_type == NATIVE_EVENT_RULE:
-            targets = items(get(starter.props, "targets"))
-            return any(_is_pipeline(get(t, "arn"), pipeline) for t in targets) and _recurring_rule(starter)
-        return (
-            _is_pipeline(get(starter.props, "target.arn"), pipeline)
-            and _recurring(get(starter.props, "scheduleExpression"))
-            and not is_set(get(starter.props, "endDate"))
-            and get(starter.props, "state") != DISABLED
-        )
+    def _run_of(self, starter: PolicyResource, pipeline: PolicyResource) -> dict[str, str] | None:
+        """The parameters ``starter`` starts ``pipeline`` with on a recurring schedule, or None."""
+        kind = starter.resource_type
+        if kind == EVENT_TARGET:
+            if not _is_pipeline(get(starter.props, "arn"), pipeline):
+                return None
+            if not any(_recurring_rule(rule) for rule in self._rules_of(starter)):
+                return None
+            return _parameters(starter.props, PARAMETER_PATHS[kind])
+        if kind == NATIVE_EVENT_RULE:
+            if not _recurring_rule(starter):
+                return None
+            targets = [
+                t for t in items(get(starter.props, "targets")) if _is_pipeline(get(t, "arn"), pipeline)
+            ]
+            return _parameters(targets[0], PARAMETER_PATHS[kind]) if targets else None
+        props = starter.props
+        if not (
+            _is_pipeline(get(props, "target.arn"), pipeline)
+            and recurring(get(props, "scheduleExpression"))
+            and not is_set(get(props, "endDate"))
+            and not _not_yet(get(props, "startDate"), self._now)
+            and get(props, "state") != DISABLED
+        ):
+            return None
+        return _parameters(props, PARAMETER_PATHS[kind])
 
     def _rules_of(self, target: PolicyResource) -> list[PolicyResource]:
         linked = [d for d in deps(target, "rule") if d.resource_type == EVENT_RULE]
@@ -254,30 +394,3 @@ class CaptureWatchers:
         if not isinstance(name, str) or not name:
             return []
         return [rule for _, rule in self._stack.having((EVENT_RULE,), _rule_names, name)]
-
-
-def _recurring(expression: object) -> bool:
-    return isinstance(expression, str) and expression.strip().startswith(RECURRING)
-
-
-def _recurring_rule(rule: PolicyResource) -> bool:
-    """A rule that runs on a recurring schedule and is not disabled (``state``, or the deprecated
-    ``isEnabled`` of pulumi-aws)."""
-    return (
-        _recurring(get(rule.props, "scheduleExpression"))
-        and get(rule.props, "state") != DISABLED
-        and not is_false(get(rule.props, "isEnabled"))
-    )
-
-
-def _is_pipeline(arn: object, pipeline: PolicyResource) -> bool:
-    """Whether a target ARN is ``pipeline``'s: its ARN, or a SageMaker pipeline ARN of its name
-    (SageMaker writes the name in lower case)."""
-    if not isinstance(arn, str):
-        return False
-    own = get_or_none(pipeline.props, "arn")
-    if isinstance(own, str) and own == arn:
-        return True
-    match = _PIPELINE_ARN.match(arn)
-    name = get_or_none(pipeline.props, "pipelineName")
-    return bool(match and isinstance(name, str) and match["name"].lower() == name.lower())

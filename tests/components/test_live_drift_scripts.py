@@ -49,9 +49,7 @@ def _listed(
             "--region",
             REGION,
             "--capture-uri",
-            f"s3://{BUCKET}/{PREFIX}",
-            "--endpoint-name",
-            ENDPOINT,
+            f"s3://{BUCKET}/{PREFIX}{ENDPOINT}/",
             *(item for variant in variants for item in ("--variant", variant)),
             "--end",
             end,
@@ -116,6 +114,33 @@ def test_only_the_endpoints_own_files_are_listed(s3, tmp_path) -> None:
     manifest, count = _listed(s3, tmp_path, "2026-12-05T09:00:00Z")
 
     assert manifest[1:] == sorted(own) and count == 2
+
+
+def test_a_destination_at_the_buckets_root_is_read_below_the_endpoints_name(s3, tmp_path) -> None:
+    key = f"{ENDPOINT}/AllTraffic/2026/12/05/07/part.jsonl"
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b"{}\n")
+    s3.put_object(Bucket=BUCKET, Key="other/AllTraffic/2026/12/05/07/part.jsonl", Body=b"{}\n")
+
+    status = list_capture.main(
+        [
+            "--region",
+            REGION,
+            "--capture-uri",
+            f"s3://{BUCKET}/{ENDPOINT}/",
+            "--variant",
+            "AllTraffic",
+            "--end",
+            "2026-12-05T09:00:00Z",
+            "--run-hours",
+            HOURLY,
+            "--output-dir",
+            str(tmp_path),
+        ],
+        s3=s3,
+    )
+
+    assert status == 0
+    assert json.loads((tmp_path / list_capture.MANIFEST_FILE).read_text())[1:] == [key]
 
 
 def test_successive_runs_read_every_hour_once(s3, tmp_path) -> None:
@@ -200,18 +225,20 @@ def test_an_interval_without_traffic_is_an_empty_manifest_and_a_zero_count(s3, t
         ("--run-hours", "-1", "comma-separated hours, 0 to 23"),
         ("--run-hours", "0;6", "comma-separated hours, 0 to 23"),
         ("--variant", "all/traffic", "without /"),
-        ("--capture-uri", f"s3://{BUCKET}/data-capture/churn", "must be s3://<bucket>/<prefix>/"),
-        ("--capture-uri", "data-capture/churn/", "must be s3://<bucket>/<prefix>/"),
-        ("--capture-uri", "s3:///data-capture/churn/", "must be s3://<bucket>/<prefix>/"),
-        ("--endpoint-name", "prod/churn", "without /"),
-        ("--endpoint-name", "", "without /"),
+        ("--capture-uri", f"s3://{BUCKET}/data-capture/churn/prod-churn", "ending in /"),
+        ("--capture-uri", "data-capture/churn/prod-churn/", "must be s3://<bucket>/<prefix><endpoint name>/"),
+        (
+            "--capture-uri",
+            "s3:///data-capture/churn/prod-churn/",
+            "must be s3://<bucket>/<prefix><endpoint name>/",
+        ),
+        ("--capture-uri", f"s3://{BUCKET}/", "must be s3://<bucket>/<prefix><endpoint name>/"),
     ],
 )
 def test_list_capture_refuses_what_names_no_interval(s3, tmp_path, option, value, message) -> None:
     argv = {
         "--region": REGION,
-        "--capture-uri": f"s3://{BUCKET}/{PREFIX}",
-        "--endpoint-name": ENDPOINT,
+        "--capture-uri": f"s3://{BUCKET}/{PREFIX}{ENDPOINT}/",
         "--end": "2026-12-05T09:00:00Z",
         "--run-hours": HOURLY,
         "--variant": "AllTraffic",
@@ -308,7 +335,10 @@ def test_json_requests_of_every_form_become_rows_under_the_references_header(tmp
                 _json('{"contract": "monthly", "tenure": 1, "monthly_charges": 29.9, "id": "c-1"}'),
                 _json('[2, 45.0, "yearly"]'),
                 _json('[{"tenure": 3, "monthly_charges": null, "contract": "two, year"}, [4, 1.5, true]]'),
-                _json('{"instances": [[5, 10, "monthly"], {"tenure": 6}]}', encoding="BASE64"),
+                _json(
+                    '{"instances": [[5, 10, "monthly"], {"tenure": 6, "monthly_charges": null, "contract": null}]}',
+                    encoding="BASE64",
+                ),
                 _json(
                     '{"tenure": 7, "monthly_charges": 1, "contract": "m"}\n\n[8, 2, "y"]\n',
                     content_type="application/jsonlines",
@@ -332,11 +362,85 @@ def test_json_requests_of_every_form_become_rows_under_the_references_header(tmp
     ]
 
 
+def test_a_json_batch_by_column_is_a_row_per_position(tmp_path) -> None:
+    folders = _folders(
+        tmp_path,
+        {
+            "AllTraffic/2026/12/05/08/a.jsonl": [
+                _json('{"tenure": [1, 2], "monthly_charges": [29.9, 45.0], "contract": ["m", "y"]}')
+            ]
+        },
+    )
+
+    assert collect_capture.main(_argv(folders)) == 0
+
+    assert _collected(folders[2]) == [HEADER, ["1", "29.9", "m"], ["2", "45.0", "y"]]
+
+
+def test_a_batch_of_texts_for_a_one_column_reference_is_a_row_each(tmp_path) -> None:
+    """A text model's ``{"inputs": [...]}`` against a reference whose one column is ``inputs``."""
+    folders = _folders(
+        tmp_path, {"AllTraffic/2026/12/05/08/a.jsonl": [_json('{"inputs": ["good movie", "bad"]}')]}
+    )
+    (folders[1] / "part" / "reference.csv").write_text("inputs\nsome text\n")
+
+    assert collect_capture.main(_argv(folders)) == 0
+
+    assert _collected(folders[2]) == [["inputs"], ["good movie"], ["bad"]]
+
+
+def test_a_reference_saved_with_a_byte_order_mark_names_its_first_column(tmp_path) -> None:
+    folders = _folders(
+        tmp_path,
+        {"AllTraffic/2026/12/05/08/a.jsonl": [_json('{"tenure": 1, "monthly_charges": 2, "contract": "m"}')]},
+    )
+    (folders[1] / "part" / "reference.csv").write_bytes(("\ufeff" + ",".join(HEADER) + "\n1,2,m\n").encode())
+
+    assert collect_capture.main(_argv(folders)) == 0
+
+    assert _collected(folders[2]) == [HEADER, ["1", "2", "m"]]
+
+
+def test_a_json_line_may_hold_a_unicode_line_separator(tmp_path) -> None:
+    body = '{"tenure": 1, "monthly_charges": 2, "contract": "a\u2028b"}\n'
+    folders = _folders(
+        tmp_path,
+        {
+            "AllTraffic/2026/12/05/08/a.jsonl": [
+                _json(body, content_type="application/jsonlines", encoding="BASE64")
+            ]
+        },
+    )
+
+    assert collect_capture.main(_argv(folders)) == 0
+
+    assert _collected(folders[2]) == [HEADER, ["1", "2", "a\u2028b"]]
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
         (_record("1,2"), "a row of 2 columns; the reference has 3"),
-        (_json('{"age": 1}'), "a JSON object with none of the reference's columns"),
+        (
+            _json('{"age": 1}'),
+            "a JSON object without the reference's column(s) tenure, monthly_charges, contract",
+        ),
+        (
+            _json('{"contract": "m", "dataframe_split": {"columns": ["tenure"], "data": [[1]]}}'),
+            "a JSON object without the reference's column(s) tenure, monthly_charges",
+        ),
+        (
+            _json('{"tenure": {"value": 1}, "monthly_charges": 1, "contract": "m"}'),
+            "a JSON value that is a list or an object where a column holds one value",
+        ),
+        (
+            _json('{"tenure": [1, 2], "monthly_charges": [1], "contract": ["m", "y"]}'),
+            "a JSON batch by column whose columns differ in length",
+        ),
+        (
+            _json('{"tenure": [1, 2], "monthly_charges": 1, "contract": "m"}'),
+            "a JSON value that is a list or an object where a column holds one value",
+        ),
         (_json("[1, 2]"), "a row of 2 columns; the reference has 3"),
         (_json("[[[1, 2, 3]]]"), "a JSON row that is neither an object nor a list of values"),
         (_json('{"instances": [{"instances": [[1, 2, 3]]}]}'), "neither an object nor a list of values"),

@@ -152,12 +152,19 @@ def _watching_program(
 @pytest.mark.parametrize(
     ("capture_read", "watching"),
     [
-        ("s3://capture/churn/", True),
+        ("s3://capture/churn/churn/", True),
         ("s3://capture/churn/churn/primary/", True),
-        ("s3://capture/churn2/", False),
+        ("s3://capture/churn/", False),
+        ("s3://capture/churn2/churn/", False),
         ("s3://capture/", False),
     ],
-    ids=["the-destination", "below-it", "a-destination-that-only-starts-alike", "above-it"],
+    ids=[
+        "the-endpoints-capture",
+        "below-it",
+        "the-destination-of-every-endpoint",
+        "a-destination-that-only-starts-alike",
+        "above-it",
+    ],
 )
 def test_a_pipeline_is_a_live_drift_monitor_only_when_it_reads_the_endpoints_capture(
     capture_read: str, watching: bool
@@ -185,7 +192,9 @@ def test_a_pipeline_is_a_live_drift_monitor_only_when_it_reads_the_endpoints_cap
     ids=["training", "tuning-under-a-condition", "transform"],
 )
 def test_a_pipeline_that_trains_or_scores_on_captured_data_is_no_monitor(step: dict[str, Any]) -> None:
-    loop = derive_loop(record_program(lambda: _watching_program("s3://capture/churn/", extra_steps=(step,))))
+    loop = derive_loop(
+        record_program(lambda: _watching_program("s3://capture/churn/churn/", extra_steps=(step,)))
+    )
 
     assert MONITOR not in loop.members
     assert {"pipeline", "batch_scoring"} & set(loop.members)
@@ -193,7 +202,9 @@ def test_a_pipeline_that_trains_or_scores_on_captured_data_is_no_monitor(step: d
 
 def test_an_alarm_on_a_metric_no_pipeline_puts_is_no_pipelines() -> None:
     loop = derive_loop(
-        record_program(lambda: _watching_program("s3://capture/churn/", alarm_dimension="endpoint-other"))
+        record_program(
+            lambda: _watching_program("s3://capture/churn/churn/", alarm_dimension="endpoint-other")
+        )
     )
 
     assert MONITOR in loop.members

@@ -14,6 +14,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import Report, evaluate_report
 from policies.registry import get_policy
+from policies.rules._capture_watchers import s3_location
 from tests.policies.conftest import build
 from tests.policies.test_policy_prod_stack_rules import capture, prod_graph
 
@@ -40,7 +41,8 @@ def definition(*arguments: str) -> str:
     )
 
 
-READS_CAPTURE = definition("--capture-uri", f"{DESTINATION}/", "--endpoint-name", "churn")
+READS_CAPTURE = definition("--capture-uri", f"{DESTINATION}/churn/")
+"""As the platform's ListCapture is given it: ``<destination>/<endpoint name>/``."""
 
 
 def pipeline(
@@ -120,9 +122,18 @@ def verdict(specs: list[dict[str, Any]]) -> str:
 CASES = [
     pytest.param([pipeline(), scheduler()], "watched", id="live-drift-shape"),
     pytest.param([scheduler(), pipeline()], "watched", id="schedule-first-in-the-stack"),
-    pytest.param([pipeline(linked=False), scheduler()], "watched", id="names-the-endpoint-literally"),
     pytest.param(
-        [pipeline(definition("--capture-uri", f"{DESTINATION}/"), linked=False), scheduler()],
+        [
+            pipeline(
+                definition("--capture-uri", f"{DESTINATION}/churn/", "--endpoint", "churn"), linked=False
+            ),
+            scheduler(),
+        ],
+        "watched",
+        id="names-the-endpoint-literally",
+    ),
+    pytest.param(
+        [pipeline(linked=False), scheduler()],
         "unwatched",
         id="neither-depends-on-nor-names-the-endpoint",
     ),
@@ -146,7 +157,7 @@ CASES = [
     ),
     pytest.param(
         [
-            pipeline(definition("--capture-uri", "s3://capture/churn2/", "--endpoint-name", "churn")),
+            pipeline(definition("--capture-uri", "s3://capture/churn2/churn/")),
             scheduler(),
         ],
         "unwatched",
@@ -164,8 +175,8 @@ CASES = [
     ),
     pytest.param(
         [pipeline(definition("--capture-uri", DESTINATION, "--endpoint-name", "churn")), scheduler()],
-        "watched",
-        id="reads-the-destination-for-the-endpoint",
+        "unwatched",
+        id="the-destination-beside-the-endpoints-name-is-every-endpoints",
     ),
     pytest.param(
         [pipeline(definition("--capture-uri", DESTINATION)), scheduler()],
@@ -202,6 +213,47 @@ CASES = [
         [pipeline(), scheduler(scheduleExpression="at(2024-01-01T00:00:00)")],
         "unwatched",
         id="one-time-schedule",
+    ),
+    pytest.param(
+        [pipeline(), scheduler(scheduleExpression="cron(0 12 1 1 ? 2027)")],
+        "unwatched",
+        id="cron-of-one-year",
+    ),
+    pytest.param(
+        [pipeline(), scheduler(scheduleExpression="cron(0 * * * ? 2020-2030)")],
+        "unwatched",
+        id="cron-of-some-years",
+    ),
+    pytest.param(
+        [pipeline(), *event_rule(scheduleExpression="cron(0 12 1 1 ? 2027)")],
+        "unwatched",
+        id="rule-cron-of-one-year",
+    ),
+    pytest.param(
+        [pipeline(), scheduler(scheduleExpression="cron(0 * * *)")], "unwatched", id="cron-missing-fields"
+    ),
+    pytest.param(
+        [pipeline(), scheduler(startDate="2099-01-01T00:00:00Z")],
+        "unwatched",
+        id="schedule-that-starts-later",
+    ),
+    pytest.param(
+        [pipeline(), scheduler(startDate="2020-01-01T00:00:00Z")], "watched", id="schedule-that-started"
+    ),
+    pytest.param(
+        [pipeline(definition(f"--capture-uri={DESTINATION}/churn/")), scheduler()],
+        "watched",
+        id="flag-equals-value",
+    ),
+    pytest.param(
+        [pipeline(definition("--input", "https://capture.s3.amazonaws.com/churn/%63hurn/")), scheduler()],
+        "watched",
+        id="percent-encoded-https-url",
+    ),
+    pytest.param(
+        [pipeline(definition("--input", f"{DESTINATION}/churn?x/churn/")), scheduler()],
+        "unwatched",
+        id="a-question-mark-is-part-of-an-s3-key",
     ),
     pytest.param([pipeline(), scheduler(scheduleExpression="rate(6 hours)")], "watched", id="rate-schedule"),
     pytest.param(
@@ -409,3 +461,121 @@ def test_an_unwatched_endpoint_is_told_both_ways_to_be_watched() -> None:
         "scheduled pipeline that takes the endpoint's name Output and reads its data capture"
         in violation.message
     )
+
+
+def _reading_through_a_parameter(default: str) -> str:
+    """A definition whose ListCapture reads the location a ``CaptureUri`` parameter holds."""
+    return json.dumps(
+        {
+            "Version": "2020-12-01",
+            "Parameters": [{"Name": "CaptureUri", "Type": "String", "DefaultValue": default}],
+            "Steps": [
+                {
+                    "Name": "ListCapture",
+                    "Type": "Processing",
+                    "Arguments": {
+                        "AppSpecification": {
+                            "ContainerArguments": ["--capture-uri", {"Get": "Parameters.CaptureUri"}]
+                        }
+                    },
+                }
+            ],
+        }
+    )
+
+
+def _with_parameters(schedule: dict[str, Any], **parameters: str) -> dict[str, Any]:
+    schedule["inputs"]["target"]["sagemakerPipelineParameters"] = {
+        "pipelineParameters": [{"name": name, "value": value} for name, value in parameters.items()]
+    }
+    return schedule
+
+
+@pytest.mark.parametrize(
+    ("default", "given", "expected"),
+    [
+        pytest.param(f"{DESTINATION}/churn/", None, "watched", id="the-default-reads-the-capture"),
+        pytest.param(
+            f"{DESTINATION}/churn/",
+            "s3://elsewhere/nothing/",
+            "unwatched",
+            id="the-schedule-points-elsewhere",
+        ),
+        pytest.param(
+            "s3://elsewhere/nothing/", f"{DESTINATION}/churn/", "watched", id="the-schedule-gives-the-capture"
+        ),
+    ],
+)
+def test_a_run_reads_what_its_schedules_parameters_say(
+    default: str, given: str | None, expected: str
+) -> None:
+    schedule = scheduler() if given is None else _with_parameters(scheduler(), CaptureUri=given)
+
+    assert (
+        verdict([*without_model_monitor(), pipeline(_reading_through_a_parameter(default)), schedule])
+        == expected
+    )
+
+
+def test_a_jobs_own_output_location_is_a_write_not_a_read() -> None:
+    body = json.dumps(
+        {
+            "Version": "2020-12-01",
+            "Steps": [
+                {
+                    "Name": "Report",
+                    "Type": "Processing",
+                    "Arguments": {
+                        "ProcessingOutputConfig": {
+                            "Outputs": [
+                                {
+                                    "OutputName": "report",
+                                    "S3Output": {"S3Uri": f"{DESTINATION}/churn/reports/"},
+                                }
+                            ]
+                        }
+                    },
+                }
+            ],
+        }
+    )
+
+    assert verdict([*without_model_monitor(), pipeline(body), scheduler()]) == "unwatched"
+
+
+def test_naming_another_endpoint_does_not_watch_it() -> None:
+    """Two endpoints capture to one destination; the pipeline reads the first one's files and only
+    mentions the second's name."""
+    specs = without_model_monitor()
+    other_config = {**next(s for s in specs if s["name"] == "config"), "name": "config-b"}
+    other_config["inputs"] = {**other_config["inputs"], "name": "churn-b-config"}
+    other = {**next(s for s in specs if s["name"] == "endpoint"), "name": "endpoint-b"}
+    other["inputs"] = {**other["inputs"], "name": "churn-b", "endpointConfigName": "churn-b-config"}
+    other["deps"] = {**other["deps"], "endpointConfigName": ["config-b"]}
+    body = definition("--capture-uri", f"{DESTINATION}/churn/", "--compare-with", "churn-b")
+
+    report = report_of([*specs, other_config, other, pipeline(body), scheduler()])
+
+    assert [v.message.split(" has no")[0] for v in report.violations] == ["endpoint 'endpoint-b'"]
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("s3://capture/churn/x", ("capture", "churn/x")),
+        ("s3://capture/churn?x/y#z", ("capture", "churn?x/y#z")),
+        ("s3://capture", ("capture", "")),
+        ("https://capture.s3.dualstack.eu-west-1.amazonaws.com/churn/x", ("capture", "churn/x")),
+        ("https://s3.dualstack.eu-west-1.amazonaws.com/capture/churn/x", ("capture", "churn/x")),
+        ("https://capture.s3-fips.us-east-1.amazonaws.com/churn/x", ("capture", "churn/x")),
+        ("https://my.s3.data.s3.eu-west-1.amazonaws.com/churn/x", ("my.s3.data", "churn/x")),
+        ("https://capture.s3.cn-north-1.amazonaws.com.cn/churn/x", ("capture", "churn/x")),
+        ("https://capture.s3.amazonaws.com:443/churn/%78", ("capture", "churn/x")),
+        ("https://capture.s3.amazonaws.com.evil.com/churn/x", None),
+        ("http://capture.s3.amazonaws.com/churn/x", None),
+        ("s3:///churn/x", None),
+        ("churn/x", None),
+    ],
+)
+def test_s3_locations_are_read_from_every_url_form(uri: str, expected: tuple[str, str] | None) -> None:
+    assert s3_location(uri) == expected

@@ -102,6 +102,7 @@ def test_list_capture_reaches_s3_with_its_script_and_its_own_role_only(definitio
     assert arguments[arguments.index("--end") + 1] == {"Get": "Execution.StartDateTime"}
     assert arguments[arguments.index("--run-hours") + 1] == ",".join(str(hour) for hour in range(24))
     assert arguments[arguments.index("--variant") + 1] == "AllTraffic"
+    assert arguments[arguments.index("--capture-uri") + 1] == f"s3://{BUCKET}/data-capture/churn/prod-churn/"
 
 
 def test_the_rest_runs_only_when_the_interval_captured_something(definition) -> None:

@@ -89,9 +89,10 @@ def test_list_capture_reads_one_schedule_interval_of_the_endpoints_capture_as_it
     ]
 
     # Exactly where the endpoint captures, and only the deployed endpoint's own files below it.
-    assert arguments["--capture-uri"] == [config.inputs["dataCaptureConfig"]["destinationS3Uri"]]
-    assert arguments["--capture-uri"][0].endswith(f"/data-capture/{ENDPOINT}/")
-    assert arguments["--endpoint-name"] == [endpoint.inputs["name"]] == [f"prod-{ENDPOINT}"]
+    destination = config.inputs["dataCaptureConfig"]["destinationS3Uri"]
+    assert destination.endswith(f"/data-capture/{ENDPOINT}/")
+    assert endpoint.inputs["name"] == f"prod-{ENDPOINT}"
+    assert arguments["--capture-uri"] == [f"{destination}{endpoint.inputs['name']}/"]
     schedule = platform.get("monitoring", {}).get("schedule") or "cron(0 * ? * * *)"
     assert arguments["--run-hours"] == [",".join(str(hour) for hour in monitor_run_hours(schedule))]
     # The production variants' capture (a shadow variant's requests are copies of theirs).

@@ -7,15 +7,17 @@ reference dataset to ``/opt/ml/processing/reference``. Each capture line is a JS
 ``JSON``) or ``BASE64``. A body may hold several rows:
 
 - ``text/csv``: its CSV rows, the reference's columns in order;
-- ``application/json``: an object of column names (one row; a column it lacks is left empty), a
-  list of values in the reference's column order (one row), a list of either (a row each), or an
-  object whose ``instances`` is such a list (SageMaker's and TensorFlow Serving's request form);
+- ``application/json``: an object of every reference column (one row, or a row per position when
+  each column holds a list of the same length), a list of values in the reference's column order
+  (one row), a list of either (a row each), or an object whose ``instances`` is such a list
+  (SageMaker's and TensorFlow Serving's request form); a cell is one value (text, a number, a
+  boolean or null), never a list or an object;
 - ``application/jsonlines``: one such JSON value per line.
 
 The rows are written under the reference's header (the model's request columns, in order) to
-``/opt/ml/processing/current/capture.csv``; a row with another number of columns, an object with
-none of the reference's columns, a body of another content type or a line that is no capture record
-is left out and counted (the first place of each reason is printed); the step fails only when no
+``/opt/ml/processing/current/capture.csv``; a row with another number of columns, an object without
+a reference column, a cell that is not one value, a body of another content type or a line that is
+no capture record is left out and counted (the first place of each reason is printed); the step fails only when no
 row is left.
 
     python3 collect_capture.py [--capture-dir DIR] [--reference-dir DIR] [--output-dir DIR]
@@ -63,7 +65,7 @@ def reference_header(reference_dir: Path) -> list[str]:
     files = sorted(path for path in reference_dir.rglob("*.csv") if path.is_file())
     if not files:
         raise CaptureError(f"no .csv file under {reference_dir}: the family's reference dataset")
-    with files[0].open(newline="") as handle:
+    with files[0].open(newline="", encoding="utf-8-sig") as handle:  # a byte-order mark is no name
         header = next(csv.reader(handle), [])
     if not header:
         raise CaptureError(f"{files[0]}: no header row")
@@ -97,11 +99,31 @@ def request_body(record: dict, where: str) -> tuple[str, str]:
     raise CaptureError(f"{where}: endpointInput.encoding {encoding!r} (CSV, JSON or BASE64 expected)")
 
 
-def _cell(value: object) -> str:
-    """A JSON value as a CSV cell: text as it is, numbers and booleans as JSON writes them, null empty."""
+def _cell(value: object, where: str) -> str:
+    """A JSON value as a CSV cell: text as it is, numbers and booleans as JSON writes them, null
+    empty. A list or an object is no one value: refused rather than written as JSON text."""
     if value is None:
         return ""
+    if isinstance(value, dict | list):
+        raise CaptureError(
+            f"{where}: a JSON value that is a list or an object where a column holds one value"
+        )
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def _object_rows(value: dict, header: list[str], where: str) -> list[list[str]]:
+    """An object of every reference column: one row, or a row per position when every column holds
+    a list of the same length (a batch by column, as ``pandas.DataFrame.to_dict("list")`` writes)."""
+    missing = [column for column in header if column not in value]
+    if missing:
+        named = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+        raise CaptureError(f"{where}: a JSON object without the reference's column(s) {named}")
+    columns = [value[column] for column in header]
+    if all(isinstance(column, list) for column in columns):
+        if len({len(column) for column in columns}) != 1:
+            raise CaptureError(f"{where}: a JSON batch by column whose columns differ in length")
+        return [[_cell(column[row], where) for column in columns] for row in range(len(columns[0]))]
+    return [[_cell(cell, where) for cell in columns]]
 
 
 def json_rows(value: object, header: list[str], where: str) -> list[list[str]]:
@@ -109,13 +131,10 @@ def json_rows(value: object, header: list[str], where: str) -> list[list[str]]:
     if isinstance(value, dict):
         if isinstance(value.get("instances"), list):
             return [row for item in value["instances"] for row in _json_row_or_rows(item, header, where)]
-        present = [column for column in header if column in value]
-        if not present:
-            raise CaptureError(f"{where}: a JSON object with none of the reference's columns")
-        return [[_cell(value.get(column)) for column in header]]
+        return _object_rows(value, header, where)
     if isinstance(value, list):
         if all(not isinstance(item, dict | list) for item in value):
-            return [[_cell(item) for item in value]]
+            return [[_cell(item, where) for item in value]]
         return [row for item in value for row in _json_row_or_rows(item, header, where)]
     raise CaptureError(f"{where}: a JSON request that is neither an object nor a list")
 
@@ -123,9 +142,9 @@ def json_rows(value: object, header: list[str], where: str) -> list[list[str]]:
 def _json_row_or_rows(item: object, header: list[str], where: str) -> list[list[str]]:
     """One element of a list of rows: an object or a list of values (a row), nothing deeper."""
     if isinstance(item, dict) and "instances" not in item:
-        return json_rows(item, header, where)
+        return _object_rows(item, header, where)
     if isinstance(item, list) and all(not isinstance(value, dict | list) for value in item):
-        return [[_cell(value) for value in item]]
+        return [[_cell(value, where) for value in item]]
     raise CaptureError(f"{where}: a JSON row that is neither an object nor a list of values")
 
 
@@ -134,7 +153,7 @@ def body_rows(content_type: str, body: str, header: list[str], where: str) -> li
     if content_type == CSV_CONTENT_TYPE:
         return [row for row in csv.reader(io.StringIO(body)) if row]
     texts = (
-        [line for line in body.splitlines() if line.strip()]
+        [line for line in body.split("\n") if line.strip()]  # JSON text may hold U+2028
         if content_type in JSON_LINES_CONTENT_TYPES
         else [body]
     )

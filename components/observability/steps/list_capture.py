@@ -3,9 +3,10 @@
 The first step of an endpoint's live-drift pipeline. SageMaker writes captured requests under
 ``<capture prefix><endpoint name>/<variant>/YYYY/MM/DD/HH/*.jsonl``; which hours an interval
 covers depends on the execution's start and on the schedule's run hours, which no pipeline
-expression can turn into a path, so this step lists them and hands the next step (CollectCapture, network-isolated) a SageMaker manifest
-of exactly those objects (its ``ManifestFile`` input downloads nothing else). Only the endpoint's own
-files are listed: those below ``<endpoint name>/<production variant>/`` (not an earlier endpoint's
+expression can turn into a path, so this step lists them and hands the next step (CollectCapture,
+network-isolated) a SageMaker manifest of exactly those objects (its ``ManifestFile`` input downloads
+nothing else). It is given the endpoint's own capture location, ``<destination><endpoint name>/``,
+as one URI, and lists only the endpoint's own files: those below ``<endpoint name>/<production variant>/`` (not an earlier endpoint's
 of the same stack-file name, nor a shadow test's under the same destination, nor a shadow variant's,
 whose requests are copies of the production variants').
 
@@ -17,8 +18,8 @@ it sees keys, never what they hold. It writes:
 - ``count.json``: ``{"objects": <n>}``, which the pipeline's condition reads (a manifest that lists
   nothing would fail the next job, so an interval without traffic ends the run there).
 
-    python3 list_capture.py --region eu-west-1 --capture-uri s3://artifacts/data-capture/churn/ \\
-        --endpoint-name prod-churn --variant AllTraffic --end 2026-12-05T09:00:00Z --run-hours 0,6,12,18
+    python3 list_capture.py --region eu-west-1 --capture-uri s3://artifacts/data-capture/churn/prod-churn/ \\
+        --variant AllTraffic --end 2026-12-05T09:00:00Z --run-hours 0,6,12,18
 """
 
 from __future__ import annotations
@@ -49,10 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--capture-uri",
         required=True,
-        help="the endpoint's data-capture destination: s3://<bucket>/<prefix>/",
-    )
-    parser.add_argument(
-        "--endpoint-name", required=True, help="the endpoint's name: its files' first segment"
+        help="the endpoint's capture: s3://<bucket>/<destination prefix><endpoint name>/",
     )
     parser.add_argument(
         "--variant", action="append", required=True, help="a production variant to read, repeatable"
@@ -65,12 +63,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def capture_location(uri: str) -> tuple[str, str]:
-    """``(bucket, prefix)`` of the capture destination ``s3://<bucket>/<prefix>/``."""
-    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
-    if not uri.startswith("s3://") or not bucket or not prefix.endswith("/"):
-        raise SystemExit(f"--capture-uri {uri!r}: must be s3://<bucket>/<prefix>/, ending in /")
-    return bucket, prefix
+def capture_location(uri: str) -> tuple[str, str, str]:
+    """``(bucket, destination prefix, endpoint name)`` of an endpoint's capture location,
+    ``s3://<bucket>/<destination prefix><endpoint name>/``: SageMaker writes the endpoint's files
+    below the destination under the endpoint's name (``<destination prefix>`` may be empty)."""
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not uri.startswith("s3://") or not bucket or not key.endswith("/") or not key.strip("/"):
+        raise SystemExit(
+            f"--capture-uri {uri!r}: must be s3://<bucket>/<prefix><endpoint name>/, ending in /"
+        )
+    prefix, _, endpoint = key.rstrip("/").rpartition("/")
+    return bucket, prefix + "/" if prefix else "", endpoint
 
 
 def path_segment(option: str, name: str) -> str:
@@ -202,8 +205,7 @@ def write(output_dir: Path, bucket: str, keys: list[str]) -> None:
 
 def main(argv: list[str] | None = None, s3: Any = None) -> int:
     args = parse_args(argv)
-    bucket, prefix = capture_location(args.capture_uri)
-    endpoint = path_segment("--endpoint-name", args.endpoint_name)
+    bucket, prefix, endpoint = capture_location(args.capture_uri)
     variants = tuple(path_segment("--variant", variant) for variant in args.variant)
     hours_of_runs = run_hours(args.run_hours)
     end = interval_end(args.end)
