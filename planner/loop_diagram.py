@@ -7,11 +7,11 @@ API destination to the deploy workflow, which runs ``pulumi up`` of the next env
 own approvals: the endpoints of prod serving that family, :mod:`delivery.approved_model`); endpoints
 capture requests for the monitors (Model Monitor schedules, or live-drift pipelines: pipelines that
 train and transform nothing, depend on or name an endpoint and read its capture as the pack's
-``endpoint-monitoring-schedule`` reads it, :mod:`policies.rules._capture_watchers`), whose alarms start
-retraining; an alarm on a metric a pipeline puts (its namespace, name and ``NAME=VALUE`` dimensions
-among the definition's values: the Evidently drift reports) is that pipeline's; failure rules and
-alarms page the alert topic's subscribers; Kubernetes servings page through their PrometheusRules
-and Alertmanager.
+``endpoint-monitoring-schedule`` reads it, :mod:`policies.rules._capture_watchers`), whose alarms
+start retraining; an alarm on a metric a pipeline puts (its namespace, name and ``NAME=VALUE``
+dimensions among the definition's values: the Evidently drift reports) is that pipeline's; failure
+rules and alarms page the alert topic's subscribers; Kubernetes servings page through their
+PrometheusRules and Alertmanager.
 
 Nothing is drawn from a fixed picture. Every node is a set of recorded resources (counted: "7
 failure rules") or what they call (the deploy workflow an API destination posts to, the next

@@ -7,9 +7,10 @@ The replacement AWS names for Model Monitor's data-quality schedules: four proce
 platform's Evidently image, run by a schedule of the monitoring cadence.
 
 - ``ListCapture`` (``steps/list_capture.py``) lists the production variants' capture files of the
-  hours since the run before (an hour late) and writes a SageMaker manifest of them. It must call S3, so it is not
-  network-isolated; it fits the pack's one exception (in the VPC, transit encryption, no input but
-  its script, a role of its own) and its role may only list the capture prefix: keys, never data.
+  hours since the run before (an hour late) and writes a SageMaker manifest of them. It must call
+  S3, so it is not network-isolated; it fits the pack's one exception (in the VPC, transit
+  encryption, no input but its script, a role of its own) and its role may only list the capture
+  prefix: keys, never data.
 - A condition ends the run when the interval captured nothing (an empty manifest fails a job).
 - ``CollectCapture`` (``steps/collect_capture.py``, isolated, the data role) takes the manifest as a
   ``ManifestFile`` input (SageMaker downloads exactly those files) and the family's reference, and

@@ -17,8 +17,8 @@ reference dataset to ``/opt/ml/processing/reference``. Each capture line is a JS
 The rows are written under the reference's header (the model's request columns, in order) to
 ``/opt/ml/processing/current/capture.csv``; a row with another number of columns, an object without
 a reference column, a cell that is not one value, a body of another content type or a line that is
-no capture record is left out and counted (the first place of each reason is printed); the step fails only when no
-row is left.
+no capture record is left out and counted (the first place of each reason is printed); the step
+fails only when no row is left.
 
     python3 collect_capture.py [--capture-dir DIR] [--reference-dir DIR] [--output-dir DIR]
 """

@@ -6,9 +6,10 @@ covers depends on the execution's start and on the schedule's run hours, which n
 expression can turn into a path, so this step lists them and hands the next step (CollectCapture,
 network-isolated) a SageMaker manifest of exactly those objects (its ``ManifestFile`` input downloads
 nothing else). It is given the endpoint's own capture location, ``<destination><endpoint name>/``,
-as one URI, and lists only the endpoint's own files: those below ``<endpoint name>/<production variant>/`` (not an earlier endpoint's
-of the same stack-file name, nor a shadow test's under the same destination, nor a shadow variant's,
-whose requests are copies of the production variants').
+as one URI, and lists only the endpoint's own files, those below
+``<endpoint name>/<production variant>/``: not an earlier endpoint's of the same stack-file name,
+nor a shadow test's under the same destination, nor a shadow variant's (whose requests are copies
+of the production variants').
 
 It reaches S3, so it runs without network isolation; it is given no data for it: its only input is
 this script, and its role may only list the capture prefix (``s3:ListBucket``, no ``GetObject``):
