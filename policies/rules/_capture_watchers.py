@@ -18,8 +18,9 @@ watcher when all three hold:
   the definition, as that schedule runs it, is where SageMaker writes this endpoint's files:
   ``<destinationS3Uri>/<endpoint name>/`` or a location below it (``s3://`` URIs and ``https://``
   S3 URLs; a value may be the part after ``=`` of a ``--flag=value`` argument). The run's values
-  are the definition's with the schedule's pipeline parameters in place of those parameters'
-  defaults; the locations of the jobs' own outputs (``ProcessingOutputConfig``,
+  are its steps' strings, a ``{"Get": "Parameters.X"}`` read as the value the schedule gives X
+  (else X's default; a parameter the definition does not declare is nobody's) and a ``Std:Join``
+  of known parts joined; the locations of the jobs' own outputs (``ProcessingOutputConfig``,
   ``OutputDataConfig``, ``TransformOutput`` ...) are writes, not reads. A container argument is
   opaque: a location passed there counts as read.
 
@@ -93,37 +94,71 @@ _EXPRESSION = re.compile(r"^\s*(?P<kind>rate|cron)\((?P<body>[^)]*)\)\s*\Z")
 
 @dataclass(frozen=True)
 class DefinitionValues:
-    """A definition's string values: those of its steps (outputs left out) and its parameters'
-    defaults, which a run's parameters replace."""
+    """A definition's steps (the values a run reads) and its parameters' defaults."""
 
-    steps: frozenset[str]
-    defaults: Mapping[str, str]
+    steps: Any
+    defaults: Mapping[str, object]
 
     def as_run(self, parameters: Mapping[str, str]) -> frozenset[str]:
-        """The values of a run given ``parameters``."""
-        defaults = {name: value for name, value in self.defaults.items() if name not in parameters}
-        return self.steps | set(defaults.values()) | set(parameters.values())
+        """The values a run given ``parameters`` reads: every string of its steps but the locations
+        its jobs write, a ``{"Get": "Parameters.X"}`` as the run's value of X (the run's, else the
+        default; a parameter the definition does not declare is nobody's), a ``Std:Join`` of known
+        parts joined."""
+        run = {**self.defaults, **{k: v for k, v in parameters.items() if k in self.defaults}}
+        return frozenset(value for text in _values(self.steps, run) for value in _with_flag_value(text))
 
     @property
     def everything(self) -> frozenset[str]:
         return self.as_run({})
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string value of a parsed JSON document (keys are not values), but the locations a job
-    writes; of a ``--flag=value`` string also its value."""
-    if isinstance(value, str):
-        yield value
-        flag, equals, rest = value.partition("=")
-        if equals and flag.startswith("-"):
-            yield rest
-    elif is_map(value):
-        for key, item in value.items():
+def _with_flag_value(text: str) -> tuple[str, ...]:
+    """A string, and of a ``--flag=value`` string also its value."""
+    flag, equals, rest = text.partition("=")
+    return (text, rest) if equals and flag.startswith("-") else (text,)
+
+
+def _parameter_of(node: Any) -> str | None:
+    """X of a ``{"Get": "Parameters.X"}`` expression."""
+    if is_map(node) and len(node) == 1 and isinstance(node.get("Get"), str):
+        kind, _, name = node["Get"].partition(".")
+        return name if kind == "Parameters" else None
+    return None
+
+
+def _text(node: Any, run: Mapping[str, object]) -> str | None:
+    """A value's text in a run: a string, a number, a parameter's value or a join of those."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return str(node)
+    name = _parameter_of(node)
+    if name is not None:
+        value = run.get(name)
+        return None if value is None else _text(value, {})
+    join = node.get("Std:Join") if is_map(node) and len(node) == 1 else None
+    if is_map(join):
+        parts = [_text(part, run) for part in items(join.get("Values"))]
+        separator = join.get("On", "")
+        if isinstance(separator, str) and parts and all(part is not None for part in parts):
+            return separator.join(part for part in parts if part is not None)
+    return None
+
+
+def _values(node: Any, run: Mapping[str, object]) -> Iterator[str]:
+    """Every string a run's steps hold (see :meth:`DefinitionValues.as_run`)."""
+    text = _text(node, run) if not isinstance(node, str) else node
+    if text is not None:
+        yield text
+        if isinstance(node, str) or _parameter_of(node) is not None:
+            return
+    if is_map(node):
+        for key, item in node.items():
             if key not in OUTPUT_SETTINGS:
-                yield from _strings(item)
-    elif is_seq(value):
-        for item in value:
-            yield from _strings(item)
+                yield from _values(item, run)
+    elif is_seq(node):
+        for item in node:
+            yield from _values(item, run)
 
 
 def definition_values(pipeline: PolicyResource) -> DefinitionValues:
@@ -135,14 +170,13 @@ def definition_values(pipeline: PolicyResource) -> DefinitionValues:
 def document_values(document: Any) -> DefinitionValues:
     """The values of a parsed pipeline definition (none when it is not a JSON object)."""
     if not is_map(document):
-        return DefinitionValues(frozenset(), {})
+        return DefinitionValues({}, {})
     defaults = {
-        str(parameter["Name"]): parameter["DefaultValue"]
+        str(parameter["Name"]): parameter.get("DefaultValue")
         for parameter in items(document.get("Parameters"))
-        if is_map(parameter) and "Name" in parameter and isinstance(parameter.get("DefaultValue"), str)
+        if is_map(parameter) and "Name" in parameter
     }
-    steps = {key: value for key, value in document.items() if key != "Parameters"}
-    return DefinitionValues(frozenset(_strings(steps)), defaults)
+    return DefinitionValues({key: value for key, value in document.items() if key != "Parameters"}, defaults)
 
 
 def _known_definition_strings(pipeline: PolicyResource) -> frozenset[str]:
@@ -230,14 +264,22 @@ def _rule_names(rule: PolicyResource) -> tuple[object]:
     return (get_or_none(rule.props, "name"),)
 
 
+LAST_YEAR = 2199
+"""The last year a cron expression of EventBridge may name."""
+
+
 def recurring(expression: object) -> bool:
-    """A ``rate()`` expression, or a ``cron()`` one whose year field (the sixth) is ``*``: one of a
-    given year, or years, runs out."""
+    """A ``rate()`` expression, or a ``cron()`` one that runs every year: its year field (the sixth)
+    holds ``*`` (or ``*/1``) or a range to the last year cron can name; one of given years runs out."""
     match = _EXPRESSION.match(expression) if isinstance(expression, str) else None
     if match is None:
         return False
+    if match["kind"] == "rate":
+        return True
     fields = match["body"].split()
-    return match["kind"] == "rate" or (len(fields) == 6 and fields[5] == "*")
+    return len(fields) == 6 and any(
+        part in ("*", "*/1") or part.endswith(f"-{LAST_YEAR}") for part in fields[5].split(",")
+    )
 
 
 def _not_yet(start: object, now: datetime.datetime) -> bool:
@@ -334,12 +376,9 @@ class CaptureWatchers:
             undecided: UnknownValueError | None = None
             for starter in self._starters(pipeline):
                 try:
-                    parameters = self._run_of(starter, pipeline)
+                    runs += self._runs_of(starter, pipeline)
                 except UnknownValueError as error:
                     undecided = undecided or error
-                    continue
-                if parameters is not None:
-                    runs.append(parameters)
             self._runs[pipeline.urn] = undecided if not runs and undecided is not None else runs
         found = self._runs[pipeline.urn]
         if isinstance(found, UnknownValueError):
@@ -359,22 +398,25 @@ class CaptureWatchers:
             found.append(stack.having((*SCHEDULES, EVENT_TARGET, NATIVE_EVENT_RULE), _target_arns, arn))
         return StackIndex.in_stack_order(*found)
 
-    def _run_of(self, starter: PolicyResource, pipeline: PolicyResource) -> dict[str, str] | None:
-        """The parameters ``starter`` starts ``pipeline`` with on a recurring schedule, or None."""
+    def _runs_of(self, starter: PolicyResource, pipeline: PolicyResource) -> list[dict[str, str]]:
+        """The parameters of each run ``starter`` starts ``pipeline`` with on a recurring schedule
+        (a rule may target the pipeline more than once)."""
         kind = starter.resource_type
         if kind == EVENT_TARGET:
             if not _is_pipeline(get(starter.props, "arn"), pipeline):
-                return None
+                return []
             if not any(_recurring_rule(rule) for rule in self._rules_of(starter)):
-                return None
-            return _parameters(starter.props, PARAMETER_PATHS[kind])
+                return []
+            return [_parameters(starter.props, PARAMETER_PATHS[kind])]
         if kind == NATIVE_EVENT_RULE:
             if not _recurring_rule(starter):
-                return None
-            targets = [
-                t for t in items(get(starter.props, "targets")) if _is_pipeline(get(t, "arn"), pipeline)
+                return []
+            targets = items(get(starter.props, "targets"))
+            return [
+                _parameters(target, PARAMETER_PATHS[kind])
+                for target in targets
+                if _is_pipeline(get(target, "arn"), pipeline)
             ]
-            return _parameters(targets[0], PARAMETER_PATHS[kind]) if targets else None
         props = starter.props
         if not (
             _is_pipeline(get(props, "target.arn"), pipeline)
@@ -383,8 +425,8 @@ class CaptureWatchers:
             and not _not_yet(get(props, "startDate"), self._now)
             and get(props, "state") != DISABLED
         ):
-            return None
-        return _parameters(props, PARAMETER_PATHS[kind])
+            return []
+        return [_parameters(props, PARAMETER_PATHS[kind])]
 
     def _rules_of(self, target: PolicyResource) -> list[PolicyResource]:
         linked = [d for d in deps(target, "rule") if d.resource_type == EVENT_RULE]

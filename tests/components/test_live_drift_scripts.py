@@ -437,6 +437,7 @@ def test_a_json_line_may_hold_a_unicode_line_separator(tmp_path) -> None:
             _json('{"tenure": [1, 2], "monthly_charges": [1], "contract": ["m", "y"]}'),
             "a JSON batch by column whose columns differ in length",
         ),
+        (_json('{"tenure": [], "monthly_charges": [], "contract": []}'), "a JSON batch by column of no rows"),
         (
             _json('{"tenure": [1, 2], "monthly_charges": 1, "contract": "m"}'),
             "a JSON value that is a list or an object where a column holds one value",

@@ -14,7 +14,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import Report, evaluate_report
 from policies.registry import get_policy
-from policies.rules._capture_watchers import s3_location
+from policies.rules._capture_watchers import recurring, s3_location
 from tests.policies.conftest import build
 from tests.policies.test_policy_prod_stack_rules import capture, prod_graph
 
@@ -579,3 +579,140 @@ def test_naming_another_endpoint_does_not_watch_it() -> None:
 )
 def test_s3_locations_are_read_from_every_url_form(uri: str, expected: tuple[str, str] | None) -> None:
     assert s3_location(uri) == expected
+
+
+def _steps_definition(parameters: list[dict[str, Any]], steps: list[dict[str, Any]]) -> str:
+    return json.dumps({"Version": "2020-12-01", "Parameters": parameters, "Steps": steps})
+
+
+def _listing(*arguments: Any) -> dict[str, Any]:
+    return {
+        "Name": "ListCapture",
+        "Type": "Processing",
+        "Arguments": {"AppSpecification": {"ContainerArguments": list(arguments)}},
+    }
+
+
+REPORT_URI = {"Name": "ReportUri", "Type": "String", "DefaultValue": f"{DESTINATION}/churn/reports/"}
+WRITES_THROUGH_A_PARAMETER = {
+    "Name": "Report",
+    "Type": "Processing",
+    "Arguments": {
+        "ProcessingOutputConfig": {
+            "Outputs": [{"OutputName": "report", "S3Output": {"S3Uri": {"Get": "Parameters.ReportUri"}}}]
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "schedule", "expected"),
+    [
+        pytest.param(
+            _steps_definition([REPORT_URI], [WRITES_THROUGH_A_PARAMETER]),
+            scheduler(),
+            "unwatched",
+            id="an-output-location-held-by-a-parameter-is-a-write",
+        ),
+        pytest.param(
+            _steps_definition(
+                [{**REPORT_URI, "DefaultValue": "s3://elsewhere/x/"}], [WRITES_THROUGH_A_PARAMETER]
+            ),
+            _with_parameters(scheduler(), ReportUri=f"{DESTINATION}/churn/reports/"),
+            "unwatched",
+            id="an-output-location-a-schedule-gives-is-a-write",
+        ),
+        pytest.param(
+            _reading_through_a_parameter("s3://elsewhere/nothing/"),
+            _with_parameters(scheduler(), Stray=f"{DESTINATION}/churn/"),
+            "unwatched",
+            id="a-parameter-the-definition-does-not-declare-is-read-by-nothing",
+        ),
+        pytest.param(
+            _steps_definition(
+                [{"Name": "Endpoint", "Type": "String", "DefaultValue": "churn"}],
+                [
+                    _listing(
+                        "--capture-uri",
+                        {
+                            "Std:Join": {
+                                "On": "",
+                                "Values": [f"{DESTINATION}/", {"Get": "Parameters.Endpoint"}, "/"],
+                            }
+                        },
+                    )
+                ],
+            ),
+            scheduler(),
+            "watched",
+            id="a-join-of-the-destination-and-a-parameter",
+        ),
+        pytest.param(
+            _steps_definition(
+                [{"Name": "Endpoint", "Type": "String"}],
+                [
+                    _listing(
+                        {"Std:Join": {"On": "/", "Values": [DESTINATION, {"Get": "Parameters.Endpoint"}]}}
+                    )
+                ],
+            ),
+            scheduler(),
+            "unwatched",
+            id="a-join-of-a-parameter-without-a-value",
+        ),
+        pytest.param(
+            _reading_through_a_parameter(f"--capture-uri={DESTINATION}/churn/"),
+            scheduler(),
+            "watched",
+            id="a-parameter-holding-a-flag-and-its-value",
+        ),
+    ],
+)
+def test_a_runs_values_follow_its_parameters(body: str, schedule: dict[str, Any], expected: str) -> None:
+    assert verdict([*without_model_monitor(), pipeline(body), schedule]) == expected
+
+
+def test_every_target_of_a_rule_that_starts_the_pipeline_is_a_run() -> None:
+    """The first target gives the pipeline a location elsewhere; the second runs it as defined."""
+    rule = {
+        "type": "aws-native:events:Rule",
+        "name": "rule",
+        "deps": {"targets": ["drift"]},
+        "inputs": {
+            "scheduleExpression": "rate(1 hour)",
+            "targets": [
+                {
+                    "id": "a",
+                    "arn": PIPELINE_ARN,
+                    "sageMakerPipelineParameters": {
+                        "pipelineParameterList": [{"name": "CaptureUri", "value": "s3://elsewhere/nothing/"}]
+                    },
+                },
+                {"id": "b", "arn": PIPELINE_ARN},
+            ],
+        },
+    }
+
+    assert verdict(
+        [*without_model_monitor(), pipeline(_reading_through_a_parameter(f"{DESTINATION}/churn/")), rule]
+    ) == ("watched")
+
+
+@pytest.mark.parametrize(
+    ("expression", "every_year"),
+    [
+        ("cron(0 * ? * * *)", True),
+        ("cron(0 * ? * * */1)", True),
+        ("cron(0 * ? * * 2026-2199)", True),
+        ("cron(0 * ? * * 2026,*)", True),
+        ("  cron( 0  *  ?  *  *  * )  ", True),
+        ("rate(1 minute)", True),
+        ("cron(0 * ? * * 2026-2030)", False),
+        ("cron(0 12 1 1 ? 2027)", False),
+        ("cron(0 * * *)", False),
+        ("at(2027-01-01T00:00:00)", False),
+        ("CRON(0 * ? * * *)", False),
+    ],
+)
+def test_a_recurring_expression_runs_every_year(expression: str, every_year: bool) -> None:
+    assert recurring(expression) is every_year

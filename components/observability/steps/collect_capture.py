@@ -122,6 +122,8 @@ def _object_rows(value: dict, header: list[str], where: str) -> list[list[str]]:
     if all(isinstance(column, list) for column in columns):
         if len({len(column) for column in columns}) != 1:
             raise CaptureError(f"{where}: a JSON batch by column whose columns differ in length")
+        if not columns[0]:
+            raise CaptureError(f"{where}: a JSON batch by column of no rows")
         return [[_cell(column[row], where) for column in columns] for row in range(len(columns[0]))]
     return [[_cell(cell, where) for cell in columns]]
 
