@@ -106,6 +106,23 @@ def without_model_monitor(**inputs: Any) -> list[dict[str, Any]]:
     return prod_graph(drop=("dq", "schedule"), **inputs)
 
 
+def with_a_second_endpoint(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``specs`` and a copy of their endpoint and its configuration, ``churn-b``, capturing to the
+    same destination (SageMaker writes each endpoint's files below it under the endpoint's name)."""
+    config = next(spec for spec in specs if spec["name"] == "config")
+    endpoint = next(spec for spec in specs if spec["name"] == "endpoint")
+    return [
+        *specs,
+        {**config, "name": "config-b", "inputs": {**config["inputs"], "name": "churn-b-config"}},
+        {
+            **endpoint,
+            "name": "endpoint-b",
+            "inputs": {**endpoint["inputs"], "name": "churn-b", "endpointConfigName": "churn-b-config"},
+            "deps": {**endpoint["deps"], "endpointConfigName": ["config-b"]},
+        },
+    ]
+
+
 def report_of(specs: list[dict[str, Any]]) -> Report:
     return evaluate_report(build(specs), None, [get_policy(RULE)])
 
@@ -441,14 +458,9 @@ def test_a_pipeline_cannot_watch_traffic_the_endpoint_does_not_capture(changes, 
 def test_a_pipeline_watches_only_the_endpoint_whose_capture_it_reads() -> None:
     """Two endpoints capturing to one destination (SageMaker adds each endpoint's name below it):
     the pipeline that depends on one of them watches that one."""
-    specs = without_model_monitor()
-    other_config = {**next(s for s in specs if s["name"] == "config"), "name": "config-b"}
-    other_config["inputs"] = {**other_config["inputs"], "name": "churn-b-config"}
-    other = {**next(s for s in specs if s["name"] == "endpoint"), "name": "endpoint-b"}
-    other["inputs"] = {**other["inputs"], "name": "churn-b", "endpointConfigName": "churn-b-config"}
-    other["deps"] = {**other["deps"], "endpointConfigName": ["config-b"]}
+    specs = with_a_second_endpoint(without_model_monitor())
 
-    report = report_of([*specs, other_config, other, pipeline(), scheduler()])
+    report = report_of([*specs, pipeline(), scheduler()])
 
     assert [v.message.split(" has no")[0] for v in report.violations] == ["endpoint 'endpoint-b'"]
 
@@ -546,15 +558,10 @@ def test_a_jobs_own_output_location_is_a_write_not_a_read() -> None:
 def test_naming_another_endpoint_does_not_watch_it() -> None:
     """Two endpoints capture to one destination; the pipeline reads the first one's files and only
     mentions the second's name."""
-    specs = without_model_monitor()
-    other_config = {**next(s for s in specs if s["name"] == "config"), "name": "config-b"}
-    other_config["inputs"] = {**other_config["inputs"], "name": "churn-b-config"}
-    other = {**next(s for s in specs if s["name"] == "endpoint"), "name": "endpoint-b"}
-    other["inputs"] = {**other["inputs"], "name": "churn-b", "endpointConfigName": "churn-b-config"}
-    other["deps"] = {**other["deps"], "endpointConfigName": ["config-b"]}
+    specs = with_a_second_endpoint(without_model_monitor())
     body = definition("--capture-uri", f"{DESTINATION}/churn/", "--compare-with", "churn-b")
 
-    report = report_of([*specs, other_config, other, pipeline(body), scheduler()])
+    report = report_of([*specs, pipeline(body), scheduler()])
 
     assert [v.message.split(" has no")[0] for v in report.violations] == ["endpoint 'endpoint-b'"]
 
