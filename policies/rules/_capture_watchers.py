@@ -147,7 +147,7 @@ def _text(node: Any, run: Mapping[str, object]) -> str | None:
 
 def _values(node: Any, run: Mapping[str, object]) -> Iterator[str]:
     """Every string a run's steps hold (see :meth:`DefinitionValues.as_run`)."""
-    text = _text(node, run) if not isinstance(node, str) else node
+    text = _text(node, run)
     if text is not None:
         yield text
         if isinstance(node, str) or _parameter_of(node) is not None:
