@@ -849,6 +849,13 @@ class PlatformConfig(_Section):
         return naming.role_path(self.name_prefix)
 
     @property
+    def computes_model_monitor_baselines(self) -> bool:
+        """Whether the training pipelines run Model Monitor's baselining jobs and register their
+        baselines: ``training.model_monitor_baselines``, unset as ``monitoring.model_monitor``."""
+        explicit = self.training.model_monitor_baselines
+        return self.monitoring.model_monitor if explicit is None else explicit
+
+    @property
     def live_drift_endpoints(self) -> list[EndpointSpec]:
         """Endpoints whose captured traffic gets an Evidently live-drift pipeline: monitoring on,
         ``monitoring.evidently`` on, and traffic captured."""
@@ -1093,7 +1100,11 @@ def _prebuilt_image_problems(config: PlatformConfig) -> Iterator[tuple[str, str]
     not just the missing one."""
     monitors = config.monitoring.model_monitors
     uses = (
-        (config.trains_models, ANALYZER, "the training pipelines' baseline steps (training.enabled)"),
+        (
+            config.trains_models and config.computes_model_monitor_baselines,
+            ANALYZER,
+            "the training pipelines' baseline steps (training.enabled, training.model_monitor_baselines)",
+        ),
         (
             bool(config.monitored_endpoints),
             ANALYZER,

@@ -201,7 +201,7 @@ def compose(settings: TrainingPipelineSettings) -> Pipeline:
     manifest = _manifest_step(settings, session, parameters) if settings.lineage else None
     train = (_tune_step if settings.tuning else _train_step)(settings, session, parameters, preprocess)
     evaluate, report = _evaluate_step(settings, session, parameters, preprocess, train)
-    baselines = _baseline_steps(settings, session, evaluate)
+    baselines = _baseline_steps(settings, session, evaluate) if settings.model_monitor_baselines else []
     tracked = (
         _track_step(settings, session, train, evaluate, report) if settings.experiment_tracking else None
     )
@@ -935,7 +935,9 @@ def _register_step(
             model_data_constraints=_json_source(_baseline_uri(settings, CONSTRAINTS_FILE)),
             model_statistics=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, STATISTICS_FILE)),
             model_constraints=_json_source(_baseline_uri(settings, MODEL_QUALITY_DIR, CONSTRAINTS_FILE)),
-        ),
+        )
+        if settings.model_monitor_baselines
+        else None,
         # The version's lineage, and its MLflow run (what its metrics and parameters were) when
         # the stack tracks.
         customer_metadata_properties={

@@ -287,6 +287,10 @@ class TrainingPipelineSettings:
     enable_network_isolation: bool = True
     baseline_instance_type: str = "ml.m5.xlarge"
     """Instance of the two Model Monitor baselining jobs (the Spark-based analyzer)."""
+    model_monitor_baselines: bool = True
+    """With them: DataQualityBaseline and ModelQualityBaseline (Model Monitor's analyzer image) run
+    before RegisterModel, and the version registers them as its DriftCheckBaselines; without (an
+    account Model Monitor is closed to), neither step runs and the version registers none."""
     experiment_tracking: ExperimentTrackingSettings | None = None
     """With a tracking server: the TrackExperiment step and the model package's link to its run;
     without, the pipeline has neither."""

@@ -148,6 +148,10 @@ class TrainingPipelineArgs:
     object_tag_keys: Sequence[str] = ()
     """Keys of ``tags`` the uploaded scripts carry first: S3 takes at most ``S3_OBJECT_MAX_TAGS``
     per object, so a script gets ``mlops:model-family``, these, then the other tags while they fit."""
+    model_monitor_baselines: bool = True
+    """With them: the DataQualityBaseline and ModelQualityBaseline steps (Model Monitor's analyzer)
+    and each version's DriftCheckBaselines; without (an account Model Monitor is closed to), neither:
+    a stack that serves such a version with Model Monitor reads its family's baselines folder."""
 
     def __post_init__(self) -> None:
         one_of(self, "approval_status", APPROVAL_STATUSES)
@@ -337,6 +341,7 @@ def _definition(pipeline_name: str, args: TrainingPipelineArgs, resolved: dict) 
             metric_definitions=tuple((m.name, m.regex) for m in spec.metric_definitions),
             processing_instance_type=spec.processing_instance_type,
             baseline_instance_type=spec.baseline_instance_type,
+            model_monitor_baselines=args.model_monitor_baselines,
             training_instance_type=spec.training_instance_type,
             training_instance_count=spec.training_instance_count,
             use_spot_instances=spec.spot,

@@ -144,6 +144,15 @@ class TrainingSpec(TrainingCompute):
         description="Retrain when a drift (monitor violation) or model-quality alarm fires (wired by "
         "monitoring), through a Step Functions gate that starts at most one run per cooldown.",
     )
+    model_monitor_baselines: bool | None = Field(
+        default=None,
+        description="Compute Model Monitor baselines in every training run (DataQualityBaseline, "
+        "ModelQualityBaseline: Model Monitor's analyzer image) and register them as each version's "
+        "DriftCheckBaselines, which the monitors of the stacks serving it compare with. Unset: as "
+        "`monitoring.model_monitor`. Off in an account Model Monitor is closed to: two processing jobs "
+        "a run fewer; a stack that serves such a version with Model Monitor reads the family's "
+        "`baselines/<group>/` folder instead.",
+    )
     retraining_cooldown_hours: Annotated[int, Field(ge=1, le=720)] = Field(
         default=24,
         description="Shortest time between two runs that drift or quality alarms start, 1-720 hours; "

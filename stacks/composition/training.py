@@ -85,6 +85,7 @@ def build_training_pipelines(
                 evidently=_evidently(family, foundation),
                 platform_commit=platform_commit(),
                 object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
+                model_monitor_baselines=config.computes_model_monitor_baselines,
             ),
             opts,
         )

@@ -64,7 +64,10 @@ def test_a_training_stack_is_refused_exactly_where_the_sdk_cannot_build_its_base
         assert problems == []
     else:
         [problem] = problems
-        assert "baseline steps (training.enabled)" in problem and ANALYZER in problem
+        assert (
+            "baseline steps (training.enabled, training.model_monitor_baselines)" in problem
+            and ANALYZER in problem
+        )
         assert "eu-west-1" in problem and region not in problem.split("(", 2)[-1]
 
 
