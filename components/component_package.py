@@ -433,6 +433,9 @@ class TrainingPipelineInputs(TypedDict):
     """Tags of every resource; must include the platform's required tags (``owner``, ``cost-center``...)."""
     max_parallel_steps: NotRequired[int]
     """At most this many steps run at once (default 2)."""
+    model_monitor_baselines: NotRequired[bool]
+    """Compute Model Monitor baselines and register them as each version's DriftCheckBaselines
+    (default true); false in an account Model Monitor is closed to (two processing jobs a run fewer)."""
 
 
 class TrainingPipeline(pulumi.ComponentResource):

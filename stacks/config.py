@@ -851,9 +851,13 @@ class PlatformConfig(_Section):
     @property
     def computes_model_monitor_baselines(self) -> bool:
         """Whether the training pipelines run Model Monitor's baselining jobs and register their
-        baselines: ``training.model_monitor_baselines``, unset as ``monitoring.model_monitor``."""
+        baselines: ``training.model_monitor_baselines``; unset, as ``monitoring.model_monitor``, and
+        always while a family shares its versions with other accounts (``consumer_accounts``), whose
+        monitors read the baselines those versions register."""
         explicit = self.training.model_monitor_baselines
-        return self.monitoring.model_monitor if explicit is None else explicit
+        if explicit is not None:
+            return explicit
+        return self.monitoring.model_monitor or any(family.consumer_accounts for family in self.models)
 
     @property
     def live_drift_endpoints(self) -> list[EndpointSpec]:

@@ -414,6 +414,20 @@ def test_feature_store_registry_and_training_from_json_specs() -> None:
     assert register["Arguments"]["ModelPackageGroupName"] == "team-x-churn"
 
 
+@pytest.mark.parametrize(("given", "computed"), [({}, True), ({"modelMonitorBaselines": False}, False)])
+def test_training_from_another_language_may_turn_the_model_monitor_baselines_off(
+    given: dict[str, Any], computed: bool
+) -> None:
+    graph = record_program(
+        lambda: _construct("TrainingPipeline", "churn-training", _training_inputs(**given))
+    )
+    definition = json.loads(only(graph, "aws:sagemaker/pipeline:Pipeline").inputs["pipelineDefinition"])
+    names = {step["Name"] for step in _steps(definition)}
+
+    assert ({"DataQualityBaseline", "ModelQualityBaseline"} <= names) is computed
+    assert not {"DataQualityBaseline", "ModelQualityBaseline"} & names or computed
+
+
 def _steps(definition: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for step in definition["Steps"]:

@@ -9,7 +9,8 @@ metrics and reads back what the contract in ``models/README.md`` asks for. A mod
 the metric gets its Model Monitor
 baselines (``baselines/<model_package_group_name>/<execution id>/`` in the artifact bucket) and is
 registered only once they are written, with them as its DriftCheckBaselines: what the monitors of
-an endpoint serving that version read. With ``experiment_tracking``, TrackExperiment runs after
+an endpoint serving that version read (without ``model_monitor_baselines``, neither: the passing
+branch is RegisterModel alone). With ``experiment_tracking``, TrackExperiment runs after
 Evaluate and logs the execution to an MLflow tracking server; RegisterModel records the run id (see
 :class:`ExperimentTrackingSettings`, the one job without network isolation). With ``lineage``,
 DatasetManifest fingerprints the training data beside Preprocess, and RegisterModel records where

@@ -149,9 +149,10 @@ class TrainingSpec(TrainingCompute):
         description="Compute Model Monitor baselines in every training run (DataQualityBaseline, "
         "ModelQualityBaseline: Model Monitor's analyzer image) and register them as each version's "
         "DriftCheckBaselines, which the monitors of the stacks serving it compare with. Unset: as "
-        "`monitoring.model_monitor`. Off in an account Model Monitor is closed to: two processing jobs "
-        "a run fewer; a stack that serves such a version with Model Monitor reads the family's "
-        "`baselines/<group>/` folder instead.",
+        "`monitoring.model_monitor`, and on while a family shares its versions (`consumer_accounts`). "
+        "Off in an account Model Monitor is closed to: two processing jobs a run fewer; a stack that "
+        "serves such a version with Model Monitor reads the family's `baselines/<group>/` folder "
+        "instead (the plan warns where that stack is this one).",
     )
     retraining_cooldown_hours: Annotated[int, Field(ge=1, le=720)] = Field(
         default=24,

@@ -179,6 +179,16 @@ def served_baselines(
     endpoint's captured traffic as a whole, one schedule per endpoint and type; challengers and a
     shadow are judged by their own variant metrics (docs/monitoring.md, 'A/B and shadow variants')."""
     family_folder = baseline_prefix(model_group_of(config, spec))
+    family = spec.variants[0].model.latest_approved_of
+    trained_here = any(f.name == family and f.training is not None for f in config.models)
+    if config.trains_models and trained_here and not config.computes_model_monitor_baselines:
+        pulumi.log.warn(
+            f"endpoint {spec.name}: its Model Monitor jobs compare with the baselines of the version it "
+            f"serves, and this stack's training of {family} registers none "
+            "(training.model_monitor_baselines: false): a version registered from now on is monitored "
+            f"against s3://<artifact bucket>/{family_folder} (put its baselines there), or set "
+            "training.model_monitor_baselines: true"
+        )
     resolved = packages.get(spec.name, {}).get(spec.variants[0].name)
     if resolved is not None and resolved.unusable_baselines:
         raise ModelResolutionError(f"endpoint {spec.name} monitors {resolved.unusable_baselines}")

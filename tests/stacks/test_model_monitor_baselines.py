@@ -25,13 +25,19 @@ from tests.yaml_text import dump_document
 Edit = Callable[[dict[str, Any]], None]
 
 
-def _model_monitor(on: bool, baselines: bool | None = None) -> Edit:
+def _model_monitor(on: bool, baselines: bool | None = None, *, shared: bool = False) -> Edit:
+    """Model Monitor on or off, the key set or not, and the families' versions shared with other
+    accounts (the dev fixture shares them) or kept to this one."""
+
     def edit(platform: dict[str, Any]) -> None:
         platform.setdefault("monitoring", {})["model_monitor"] = on
         if not on:
             platform["monitoring"].pop("model_monitors", None)
             for family in platform["models"]:
                 family.pop("quality_alarms", None)
+        if not shared:
+            for family in platform["models"]:
+                family.pop("consumer_accounts", None)
         if baselines is not None:
             platform.setdefault("training", {})["model_monitor_baselines"] = baselines
 
@@ -70,6 +76,8 @@ def _definitions(graph: ResourceGraph) -> list[dict[str, dict[str, Any]]]:
         pytest.param(_model_monitor(False), False, id="model-monitor-off"),
         pytest.param(_model_monitor(False, baselines=True), True, id="off-but-baselines-asked-for"),
         pytest.param(_model_monitor(True, baselines=False), False, id="on-but-baselines-turned-off"),
+        pytest.param(_model_monitor(False, shared=True), True, id="off-but-versions-shared"),
+        pytest.param(_model_monitor(False, baselines=False, shared=True), False, id="shared-but-turned-off"),
     ],
 )
 def test_baselines_are_computed_and_registered_exactly_where_the_stack_says(
@@ -93,14 +101,22 @@ def test_without_baselines_the_run_loses_exactly_the_two_baselining_jobs(tmp_pat
 
 
 @pytest.mark.parametrize(
-    ("model_monitor", "baselines", "expected"),
-    [(True, None, True), (False, None, False), (False, True, True), (True, False, False)],
+    ("model_monitor", "baselines", "shared", "expected"),
+    [
+        (True, None, False, True),
+        (False, None, False, False),
+        (False, None, True, True),
+        (False, True, False, True),
+        (True, False, False, False),
+        (False, False, True, False),
+    ],
 )
-def test_the_key_unset_follows_model_monitor(
-    model_monitor: bool, baselines: bool | None, expected: bool
+def test_the_key_unset_follows_model_monitor_and_what_other_accounts_read(
+    model_monitor: bool, baselines: bool | None, shared: bool, expected: bool
 ) -> None:
+    """Other accounts serving a family's versions monitor them against the baselines they register."""
     platform = load_stack_document("dev")["config"][CONFIG_KEY]
-    _model_monitor(model_monitor, baselines)(platform)
+    _model_monitor(model_monitor, baselines, shared=shared)(platform)
     config = parse_platform_config(platform, "stacks/Pulumi.dev.yaml")
 
     assert config.computes_model_monitor_baselines is expected
@@ -114,3 +130,27 @@ def test_a_region_without_the_analyzer_trains_when_no_baseline_is_computed(tmp_p
 
     assert [p for p in refused if "baseline steps" in p]
     assert not [p for p in accepted if "baseline steps" in p or "model-monitor-analyzer" in p]
+
+
+def _prod_graph(tmp_path: Path, edit: Edit) -> ResourceGraph:
+    document = load_stack_document("prod")
+    edit(document["config"][CONFIG_KEY])
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path)
+
+
+def test_a_stack_that_monitors_what_it_trains_without_baselines_says_where_its_monitors_read(
+    tmp_path: Path,
+) -> None:
+    graph = _prod_graph(tmp_path, _model_monitor(True, baselines=False))
+
+    [warning] = [w for w in graph.warnings if "model_monitor_baselines" in w]
+    assert "endpoint customer-churn" in warning and "baselines/prod-customer-churn/" in warning
+
+
+def test_a_stack_that_computes_its_baselines_or_monitors_nothing_has_nothing_to_say(tmp_path: Path) -> None:
+    for edit, folder in ((_model_monitor(True), "on"), (_model_monitor(False), "off")):
+        graph = _prod_graph(tmp_path / folder, edit)
+        assert not [w for w in graph.warnings if "model_monitor_baselines" in w]
