@@ -44,11 +44,11 @@ def _model_monitor(on: bool, baselines: bool | None = None, *, shared: bool = Fa
     return edit
 
 
-def _recorded(tmp_path: Path, edit: Edit) -> ResourceGraph:
-    document = load_stack_document("dev")
+def _recorded(tmp_path: Path, edit: Edit, stack: str = "dev") -> ResourceGraph:
+    document = load_stack_document(stack)
     edit(document["config"][CONFIG_KEY])
     tmp_path.mkdir(parents=True, exist_ok=True)
-    path = tmp_path / "Pulumi.dev.yaml"
+    path = tmp_path / f"Pulumi.{stack}.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(path)
 
@@ -132,19 +132,10 @@ def test_a_region_without_the_analyzer_trains_when_no_baseline_is_computed(tmp_p
     assert not [p for p in accepted if "baseline steps" in p or "model-monitor-analyzer" in p]
 
 
-def _prod_graph(tmp_path: Path, edit: Edit) -> ResourceGraph:
-    document = load_stack_document("prod")
-    edit(document["config"][CONFIG_KEY])
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(dump_document(document))
-    return recorded_stack(path)
-
-
 def test_a_stack_that_monitors_what_it_trains_without_baselines_says_where_its_monitors_read(
     tmp_path: Path,
 ) -> None:
-    graph = _prod_graph(tmp_path, _model_monitor(True, baselines=False))
+    graph = _recorded(tmp_path, _model_monitor(True, baselines=False), "prod")
 
     [warning] = [w for w in graph.warnings if "model_monitor_baselines" in w]
     assert "endpoint customer-churn" in warning and "baselines/prod-customer-churn/" in warning
@@ -152,5 +143,5 @@ def test_a_stack_that_monitors_what_it_trains_without_baselines_says_where_its_m
 
 def test_a_stack_that_computes_its_baselines_or_monitors_nothing_has_nothing_to_say(tmp_path: Path) -> None:
     for edit, folder in ((_model_monitor(True), "on"), (_model_monitor(False), "off")):
-        graph = _prod_graph(tmp_path / folder, edit)
+        graph = _recorded(tmp_path / folder, edit, "prod")
         assert not [w for w in graph.warnings if "model_monitor_baselines" in w]
