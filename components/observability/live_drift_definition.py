@@ -93,7 +93,7 @@ def _build(settings: LiveDriftDefinitionSettings) -> str:
 
 
 def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
-    from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
+    from sagemaker.core.shapes import ProcessingInput, ProcessingS3Input
     from sagemaker.core.workflow.conditions import ConditionGreaterThan
     from sagemaker.core.workflow.execution_variables import ExecutionVariables
     from sagemaker.core.workflow.functions import Join, JsonGet
@@ -105,6 +105,7 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
         PROCESSING,
         JobContext,
         evidently_steps,
+        s3_output,
         s3_prefix_input,
         script_processor,
     )
@@ -161,16 +162,7 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
                 "--output-dir",
                 str(manifest_dir),
             ],
-            outputs=[
-                ProcessingOutput(
-                    output_name=MANIFEST_OUTPUT,
-                    s3_output=ProcessingS3Output(
-                        s3_uri=output_uri(STEP_LIST, MANIFEST_OUTPUT),
-                        local_path=str(manifest_dir),
-                        s3_upload_mode="EndOfJob",
-                    ),
-                )
-            ],
+            outputs=[s3_output(MANIFEST_OUTPUT, output_uri(STEP_LIST, MANIFEST_OUTPUT), manifest_dir)],
         ),
         property_files=[count],
     )
@@ -207,16 +199,7 @@ def _compose(settings: LiveDriftDefinitionSettings) -> dict[str, Any]:
                 ),
                 s3_prefix_input("reference", evidently.reference_uri, PROCESSING / "reference"),
             ],
-            outputs=[
-                ProcessingOutput(
-                    output_name=CURRENT_OUTPUT,
-                    s3_output=ProcessingS3Output(
-                        s3_uri=output_uri(STEP_COLLECT, CURRENT_OUTPUT),
-                        local_path=str(current_dir),
-                        s3_upload_mode="EndOfJob",
-                    ),
-                )
-            ],
+            outputs=[s3_output(CURRENT_OUTPUT, output_uri(STEP_COLLECT, CURRENT_OUTPUT), current_dir)],
         ),
     )
     current = collect.properties.ProcessingOutputConfig.Outputs[CURRENT_OUTPUT].S3Output.S3Uri

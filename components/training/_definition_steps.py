@@ -48,10 +48,6 @@ from sagemaker.core.processing import Processor, ScriptProcessor
 from sagemaker.core.shapes import (
     HyperbandStrategyConfig,
     HyperParameterTuningJobStrategyConfig,
-    ProcessingInput,
-    ProcessingOutput,
-    ProcessingS3Input,
-    ProcessingS3Output,
 )
 from sagemaker.core.training.configs import (
     CheckpointConfig,
@@ -83,6 +79,7 @@ from sagemaker.train.tuner import HyperparameterTuner
 from ..instance_types import has_instance_store
 from ..prebuilt_images import ANALYZER, DISTRIBUTION, DISTRIBUTION_VERSION, sdk_table
 from . import _offline_sdk, frameworks
+from ._evidently_steps import s3_output, s3_prefix_input
 from .definition import (
     APPROVAL_STATUSES,
     CONSTRAINTS_FILE,
@@ -385,30 +382,14 @@ def _processor(
     )
 
 
-def _s3_input(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingInput:
-    return ProcessingInput(
-        input_name=name,
-        s3_input=ProcessingS3Input(
-            s3_uri=uri, local_path=str(local_path), s3_data_type="S3Prefix", s3_input_mode="File"
-        ),
-    )
-
-
-def _s3_output(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingOutput:
-    return ProcessingOutput(
-        output_name=name,
-        s3_output=ProcessingS3Output(s3_uri=uri, local_path=str(local_path), s3_upload_mode="EndOfJob"),
-    )
-
-
 def _preprocess_step(
     settings: TrainingPipelineSettings, session: Any, parameters: _Parameters
 ) -> ProcessingStep:
     step_args = _processor(settings, session, parameters, "preprocess").run(
         code=settings.script_uris["preprocess"],
-        inputs=[_s3_input("raw", parameters.training_data, RAW_DATA)],
+        inputs=[s3_prefix_input("raw", parameters.training_data, RAW_DATA)],
         outputs=[
-            _s3_output(name, _run_uri(settings, STEP_PREPROCESS, name), PROCESSING / "output" / name)
+            s3_output(name, _run_uri(settings, STEP_PREPROCESS, name), PROCESSING / "output" / name)
             for name in (*SPLITS, BASELINE_DATASET)
         ],
         arguments=["--seed", str(SPLIT_SEED), *_schema_arguments(settings)],
@@ -425,8 +406,8 @@ def _manifest_step(
     assert settings.lineage is not None
     step_args = _processor(settings, session, parameters, "dataset-manifest").run(
         code=settings.lineage.manifest_script_uri,
-        inputs=[_s3_input(MANIFEST_INPUT_NAME, parameters.training_data, RAW_DATA)],
-        outputs=[_s3_output("manifest", _run_uri(settings, STEP_MANIFEST, "manifest"), MANIFEST_OUTPUT)],
+        inputs=[s3_prefix_input(MANIFEST_INPUT_NAME, parameters.training_data, RAW_DATA)],
+        outputs=[s3_output("manifest", _run_uri(settings, STEP_MANIFEST, "manifest"), MANIFEST_OUTPUT)],
         arguments=["--input-dir", str(RAW_DATA), "--output-dir", str(MANIFEST_OUTPUT)],
     )
     summary = PropertyFile(name=DATASET_MANIFEST, output_name="manifest", path=SUMMARY_FILE)
@@ -652,16 +633,14 @@ def _evaluate_step(
         code=settings.script_uris["evaluate"],
         arguments=[*_schema_arguments(settings), "--metrics", ",".join(settings.evaluation_metrics)],
         inputs=[
-            _s3_input("model", _model_artifacts(train, settings), MODEL_INPUT),
-            _s3_input("test", _output_uri(preprocess, "test"), TEST_INPUT),
-            _s3_input("features", _output_uri(preprocess, BASELINE_DATASET), FEATURES_INPUT),
+            s3_prefix_input("model", _model_artifacts(train, settings), MODEL_INPUT),
+            s3_prefix_input("test", _output_uri(preprocess, "test"), TEST_INPUT),
+            s3_prefix_input("features", _output_uri(preprocess, BASELINE_DATASET), FEATURES_INPUT),
         ],
         outputs=[
-            _s3_output("evaluation", _run_uri(settings, STEP_EVALUATE, "evaluation"), EVALUATION_OUTPUT),
-            _s3_output("predictions", _run_uri(settings, STEP_EVALUATE, "predictions"), PREDICTIONS_OUTPUT),
-            _s3_output(
-                BASELINE_DATASET, _run_uri(settings, STEP_EVALUATE, BASELINE_DATASET), BASELINE_OUTPUT
-            ),
+            s3_output("evaluation", _run_uri(settings, STEP_EVALUATE, "evaluation"), EVALUATION_OUTPUT),
+            s3_output("predictions", _run_uri(settings, STEP_EVALUATE, "predictions"), PREDICTIONS_OUTPUT),
+            s3_output(BASELINE_DATASET, _run_uri(settings, STEP_EVALUATE, BASELINE_DATASET), BASELINE_OUTPUT),
         ],
     )
     report = PropertyFile(name=EVALUATION_REPORT, output_name="evaluation", path=REPORT_FILE)
@@ -751,8 +730,8 @@ def _baseline_step(
         network_config=_network(settings),
     )
     step_args = analyzer.run(
-        inputs=[_s3_input("baseline_dataset_input", dataset, ANALYZER_INPUT)],
-        outputs=[_s3_output("baseline", destination, ANALYZER_OUTPUT)],
+        inputs=[s3_prefix_input("baseline_dataset_input", dataset, ANALYZER_INPUT)],
+        outputs=[s3_output("baseline", destination, ANALYZER_OUTPUT)],
     )
     return ProcessingStep(name=name, step_args=step_args)
 
@@ -834,7 +813,7 @@ def _track_step(
             *metrics,
             *(item for key, value in tags for item in ("--tag", _key_value(key, value))),
         ],
-        outputs=[_s3_output("tracking", _run_uri(settings, STEP_TRACK, "tracking"), TRACKING_OUTPUT)],
+        outputs=[s3_output("tracking", _run_uri(settings, STEP_TRACK, "tracking"), TRACKING_OUTPUT)],
     )
     run = PropertyFile(name=EXPERIMENT_RUN, output_name="tracking", path=RUN_FILE)
     return ProcessingStep(name=STEP_TRACK, step_args=step_args, property_files=[run]), run
@@ -1018,8 +997,8 @@ def _extract_step(
             str(SNAPSHOT_OUTPUT),
         ],
         outputs=[
-            _s3_output(EXTRACT_DATASET, _run_uri(settings, STEP_EXTRACT, EXTRACT_DATASET), EXTRACT_OUTPUT),
-            _s3_output(EXTRACT_SNAPSHOT, _run_uri(settings, STEP_EXTRACT, EXTRACT_SNAPSHOT), SNAPSHOT_OUTPUT),
+            s3_output(EXTRACT_DATASET, _run_uri(settings, STEP_EXTRACT, EXTRACT_DATASET), EXTRACT_OUTPUT),
+            s3_output(EXTRACT_SNAPSHOT, _run_uri(settings, STEP_EXTRACT, EXTRACT_SNAPSHOT), SNAPSHOT_OUTPUT),
         ],
     )
     snapshot = PropertyFile(name=FEATURE_SNAPSHOT, output_name=EXTRACT_SNAPSHOT, path=SNAPSHOT_FILE)

@@ -132,14 +132,7 @@ def _report_step(
             s3_prefix_input("reference", settings.reference_uri, REFERENCE_INPUT),
             s3_prefix_input("current", current, CURRENT_INPUT),
         ],
-        outputs=[
-            ProcessingOutput(
-                output_name=REPORT_OUTPUT,
-                s3_output=ProcessingS3Output(
-                    s3_uri=output_uri, local_path=str(REPORT_DIR), s3_upload_mode="EndOfJob"
-                ),
-            )
-        ],
+        outputs=[s3_output(REPORT_OUTPUT, output_uri, REPORT_DIR)],
     )
     summary = PropertyFile(name=EVIDENTLY_SUMMARY, output_name=REPORT_OUTPUT, path=SUMMARY_FILE)
     return ProcessingStep(name=STEP_EVIDENTLY, step_args=step_args, property_files=[summary]), summary
@@ -189,4 +182,12 @@ def s3_prefix_input(name: str, uri: Any, local_path: PurePosixPath) -> Processin
         s3_input=ProcessingS3Input(
             s3_uri=uri, local_path=str(local_path), s3_data_type="S3Prefix", s3_input_mode="File"
         ),
+    )
+
+
+def s3_output(name: str, uri: Any, local_path: PurePosixPath) -> ProcessingOutput:
+    """A job's output uploaded to ``uri`` once the job ends."""
+    return ProcessingOutput(
+        output_name=name,
+        s3_output=ProcessingS3Output(s3_uri=uri, local_path=str(local_path), s3_upload_mode="EndOfJob"),
     )
