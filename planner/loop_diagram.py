@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from components.training.definition import iter_steps
 from planner.recorder import RecordedResource, ResourceGraph
 from policies.rules._capture_watchers import document_values, reads_capture
 
@@ -212,14 +213,11 @@ def _pattern_strings(pattern: Mapping[str, Any], key: str) -> set[str]:
     return {s for value in _values_under(pattern, key) for s in _strings(value)}
 
 
-def _scores_only(pipeline: RecordedResource) -> bool:
-    """A pipeline that runs Transform steps and trains nothing (no Training or Tuning step):
-    batch scoring, not training (its processing steps, such as an Evidently report, score no model)."""
-    try:
-        steps = json.loads(str(pipeline.inputs.get("pipelineDefinition") or "{}")).get("Steps") or []
-    except ValueError:
-        return False
-    kinds = {step.get("Type") for step in steps}
+def _scores_only(definition: Mapping[str, Any]) -> bool:
+    """A pipeline (its parsed definition) that runs Transform steps and trains nothing (no Training
+    or Tuning step): batch scoring, not training (its processing steps, such as an Evidently
+    report, score no model)."""
+    kinds = {step.get("Type") for step in definition.get("Steps") or []}
     return "Transform" in kinds and not kinds & {"Training", "Tuning"}
 
 
@@ -229,18 +227,6 @@ def _definition(pipeline: RecordedResource) -> dict[str, Any]:
     except ValueError:
         return {}
     return document if isinstance(document, dict) else {}
-
-
-def _step_kinds(steps: Any) -> set[str]:
-    """The types of every step, those a condition step runs included."""
-    kinds: set[str] = set()
-    for step in steps if isinstance(steps, list) else ():
-        if isinstance(step, Mapping):
-            kinds.add(str(step.get("Type")))
-            arguments = step.get("Arguments")
-            if isinstance(arguments, Mapping):
-                kinds |= _step_kinds(arguments.get("IfSteps")) | _step_kinds(arguments.get("ElseSteps"))
-    return kinds
 
 
 def _capture_destination(config: RecordedResource | None) -> str | None:
@@ -366,7 +352,8 @@ def derive_loop(graph: ResourceGraph) -> Loop:
         linked = {e.urn: e for e in index.depends_on(pipeline, ENDPOINT)}
         linked.update({e.urn: e for e in graph.of_type(ENDPOINT) if _names(e) & strings})
         # A pipeline that trains or transforms is training or batch scoring, whatever else it reads.
-        watches = not _step_kinds(definitions[pipeline.urn].get("Steps")) & {
+        kinds = {step.get("Type") for step in iter_steps(definitions[pipeline.urn].get("Steps") or [])}
+        watches = not kinds & {
             "Training",
             "Tuning",
             "Transform",
@@ -379,7 +366,7 @@ def derive_loop(graph: ResourceGraph) -> Loop:
             live_drift.add(pipeline.urn)
             member(pipeline, f"monitor:{LIVE_DRIFT}")
         else:
-            member(pipeline, "batch_scoring" if _scores_only(pipeline) else "pipeline")
+            member(pipeline, "batch_scoring" if _scores_only(definitions[pipeline.urn]) else "pipeline")
     for group in graph.of_type(PACKAGE_GROUP):
         member(group, "registry")
     for pipe in graph.of_type(PIPE):
@@ -543,7 +530,7 @@ def derive_loop(graph: ResourceGraph) -> Loop:
     for pipeline in graph.of_type(PIPELINE):
         if pipeline.urn in live_drift:
             continue
-        if _scores_only(pipeline):
+        if _scores_only(definitions[pipeline.urn]):
             # Batch scoring runs a model of the approved version (the model its Transform step names).
             scoring_models = [
                 m

@@ -7,13 +7,13 @@ needs no image of that service."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from components.training.definition import BASELINE_STEPS, STEP_REGISTER
+from components.training.definition import BASELINE_STEPS, STEP_REGISTER, iter_steps
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, parse_platform_config
 from tests.conftest import load_stack_document
@@ -53,18 +53,11 @@ def _recorded(tmp_path: Path, edit: Edit, stack: str = "dev") -> ResourceGraph:
     return recorded_stack(path)
 
 
-def _steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for step in steps:
-        yield step
-        arguments = step.get("Arguments") or {}
-        yield from _steps([*arguments.get("IfSteps", []), *arguments.get("ElseSteps", [])])
-
-
 def _definitions(graph: ResourceGraph) -> list[dict[str, dict[str, Any]]]:
     pipelines = training_pipelines(graph)
     assert pipelines
     return [
-        {step["Name"]: step for step in _steps(json.loads(p.inputs["pipelineDefinition"])["Steps"])}
+        {step["Name"]: step for step in iter_steps(json.loads(p.inputs["pipelineDefinition"])["Steps"])}
         for p in pipelines
     ]
 
