@@ -179,14 +179,6 @@ def document_values(document: Any) -> DefinitionValues:
     return DefinitionValues({key: value for key, value in document.items() if key != "Parameters"}, defaults)
 
 
-def _known_definition_strings(pipeline: PolicyResource) -> frozenset[str]:
-    """Every value of a pipeline's definition, for matching: an unknown definition names nothing."""
-    try:
-        return definition_values(pipeline).everything
-    except UnknownValueError:
-        return frozenset()
-
-
 def capture_destination(config: PolicyResource) -> str | None:
     """Where an endpoint configuration's captured requests land, ``None`` when it records none.
 
@@ -332,6 +324,7 @@ class CaptureWatchers:
         self._stack = stack
         self._now = now or datetime.datetime.now(datetime.UTC)
         self._runs: dict[str, list[dict[str, str]] | UnknownValueError] = {}
+        self._definitions: dict[str, DefinitionValues | UnknownValueError] = {}
 
     def watches(self, endpoint: PolicyResource, config: PolicyResource | None) -> bool:
         """Whether a pipeline of the stack watches ``endpoint`` (served by ``config``); raises the
@@ -346,7 +339,7 @@ class CaptureWatchers:
                 if destination is None:
                     return False
                 name = checked_name_of(endpoint)
-                values = definition_values(pipeline)
+                values = self._definition(pipeline)
                 if isinstance(name, str) and any(
                     reads_capture(values.as_run(parameters), destination, name) for parameters in runs
                 ):
@@ -364,8 +357,27 @@ class CaptureWatchers:
         name = name_of(endpoint)
         if not isinstance(name, str) or not name:
             return StackIndex.in_stack_order(structural)
-        literal = stack.having(PIPELINES, _known_definition_strings, name)
+        literal = stack.having(PIPELINES, self._known_strings, name)
         return StackIndex.in_stack_order(structural, literal)
+
+    def _definition(self, pipeline: PolicyResource) -> DefinitionValues:
+        """:func:`definition_values`, read once per pipeline; raises while unknown at preview."""
+        if pipeline.urn not in self._definitions:
+            try:
+                self._definitions[pipeline.urn] = definition_values(pipeline)
+            except UnknownValueError as error:
+                self._definitions[pipeline.urn] = error
+        found = self._definitions[pipeline.urn]
+        if isinstance(found, UnknownValueError):
+            raise found
+        return found
+
+    def _known_strings(self, pipeline: PolicyResource) -> frozenset[str]:
+        """Every value of a pipeline's definition, for matching: an unknown definition names nothing."""
+        try:
+            return self._definition(pipeline).everything
+        except UnknownValueError:
+            return frozenset()
 
     def _scheduled_runs(self, pipeline: PolicyResource) -> list[dict[str, str]]:
         """The parameters of each recurring, enabled schedule or scheduled rule that starts
