@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from components.training.definition import iter_steps
 from planner.recorder import RecordedResource, ResourceGraph
-from policies.rules._capture_watchers import document_values, reads_capture
+from policies.rules._capture_watchers import document_values, reads_capture, requests_destination
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -229,11 +229,11 @@ def _definition(pipeline: RecordedResource) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
-def _capture_destination(config: RecordedResource | None) -> str | None:
-    """Where an endpoint configuration captures traffic, when it does."""
-    capture = (config.inputs.get("dataCaptureConfig") or {}) if config else {}
-    destination = capture.get("destinationS3Uri")
-    return destination if capture.get("enableCapture") and isinstance(destination, str) else None
+def _requests_destination(config: RecordedResource | None) -> str | None:
+    """Where an endpoint configuration lands the requests it records, as the pack reads it (a
+    pulumi-aws configuration: an unset ``enableCapture`` is false)."""
+    capture = config.inputs.get("dataCaptureConfig") if config else None
+    return requests_destination(capture, captures_when_unset=False)
 
 
 def _publishes(strings: frozenset[str], alarm: RecordedResource) -> bool:
@@ -342,7 +342,7 @@ def derive_loop(graph: ResourceGraph) -> Loop:
     capture_of = {
         endpoint.urn: uri
         for endpoint in graph.of_type(ENDPOINT)
-        if (uri := _capture_destination(configs.get(endpoint.inputs.get("endpointConfigName"))))
+        if (uri := _requests_destination(configs.get(endpoint.inputs.get("endpointConfigName"))))
     }
     definitions = {p.urn: _definition(p) for p in graph.of_type(PIPELINE)}
     definition_strings = {urn: frozenset(_strings(document)) for urn, document in definitions.items()}

@@ -183,13 +183,22 @@ def capture_destination(config: PolicyResource) -> str | None:
     """Where an endpoint configuration's captured requests land, ``None`` when it records none.
 
     pulumi-aws sends an unset ``enableCapture`` as false; aws-native leaves it to SageMaker, which
-    captures. A sampling percentage of 0 records nothing; ``Output`` alone records no request.
+    captures.
     """
-    capture = get(config.props, "dataCaptureConfig")
+    return requests_destination(
+        get(config.props, "dataCaptureConfig"),
+        captures_when_unset=config.resource_type == NATIVE_ENDPOINT_CONFIG,
+    )
+
+
+def requests_destination(capture: Any, *, captures_when_unset: bool) -> str | None:
+    """Where a ``dataCaptureConfig`` lands the requests it records, ``None`` when it records none: a
+    sampling percentage of 0 records nothing, ``Output`` alone records no request.
+    ``captures_when_unset``: what an unset ``enableCapture`` means to the resource's provider."""
     if not is_set(capture):
         return None
     enabled = get(capture, "enableCapture")
-    if is_false(enabled) or (enabled is None and config.resource_type != NATIVE_ENDPOINT_CONFIG):
+    if is_false(enabled) or (enabled is None and not captures_when_unset):
         return None
     if number(get(capture, "initialSamplingPercentage")) == 0:
         return None

@@ -87,9 +87,11 @@ def _watching_program(
     *,
     alarm_dimension: str = "endpoint-churn",
     extra_steps: tuple[dict[str, Any], ...] = (),
+    capture: dict[str, Any] | None = None,
 ) -> None:
-    """An endpoint capturing to s3://capture/churn/, a pipeline that takes the endpoint's name and
-    reads ``capture_read``, and an alarm on a metric with ``Pipeline=<alarm_dimension>``."""
+    """An endpoint capturing to s3://capture/churn/ (settings overridden by ``capture``), a pipeline
+    that takes the endpoint's name and reads ``capture_read``, and an alarm on a metric with
+    ``Pipeline=<alarm_dimension>``."""
     config = aws.sagemaker.EndpointConfiguration(
         "config",
         name="churn-config",
@@ -99,6 +101,7 @@ def _watching_program(
             "initial_sampling_percentage": 100,
             "destination_s3_uri": "s3://capture/churn/",
             "capture_options": [{"capture_mode": "Input"}],
+            **(capture or {}),
         },
     )
     endpoint = aws.sagemaker.Endpoint("endpoint", name="churn", endpoint_config_name=config.name)
@@ -176,6 +179,41 @@ def test_a_pipeline_is_a_live_drift_monitor_only_when_it_reads_the_endpoints_cap
     assert (("capture", MONITOR) in loop.pairs) is watching
     alarm_role = ALARMS if watching else "pipeline_alarms"
     assert {(MONITOR if watching else "pipeline", alarm_role), (alarm_role, "alert_topic")} <= loop.pairs
+
+
+@pytest.mark.parametrize(
+    ("capture", "watching"),
+    [
+        ({"capture_options": [{"capture_mode": "InputAndOutput"}]}, True),
+        ({"capture_options": [{"capture_mode": "Output"}, {"capture_mode": "Input"}]}, True),
+        ({"initial_sampling_percentage": 1}, True),
+        ({"capture_options": [{"capture_mode": "Output"}]}, False),
+        ({"initial_sampling_percentage": 0}, False),
+        ({"enable_capture": False}, False),
+        ({"enable_capture": None}, False),
+    ],
+    ids=[
+        "input-and-output",
+        "output-and-input",
+        "one-percent",
+        "responses-only",
+        "sampling-nothing",
+        "capture-off",
+        "capture-unset",
+    ],
+)
+def test_a_pipeline_watches_only_a_capture_that_records_requests(
+    capture: dict[str, Any], watching: bool
+) -> None:
+    """As the pack's ``endpoint-monitoring-schedule`` reads it: a capture of responses alone, of no
+    sampled request, or switched off (pulumi-aws sends an unset switch as false) has no requests to
+    watch, so the pipeline reading its folder is no live-drift monitor."""
+    loop = derive_loop(
+        record_program(lambda: _watching_program("s3://capture/churn/churn/", capture=capture))
+    )
+
+    assert (MONITOR in loop.members) is watching
+    assert ("pipeline" in loop.members) is not watching
 
 
 @pytest.mark.parametrize(
