@@ -215,9 +215,9 @@ def _pattern_strings(pattern: Mapping[str, Any], key: str) -> set[str]:
 
 def _scores_only(definition: Mapping[str, Any]) -> bool:
     """A pipeline (its parsed definition) that runs Transform steps and trains nothing (no Training
-    or Tuning step): batch scoring, not training (its processing steps, such as an Evidently
-    report, score no model)."""
-    kinds = {step.get("Type") for step in definition.get("Steps") or []}
+    or Tuning step, in a Condition's branches as at the top): batch scoring, not training (its
+    processing steps, such as an Evidently report, score no model)."""
+    kinds = {step.get("Type") for step in iter_steps(definition.get("Steps") or [])}
     return "Transform" in kinds and not kinds & {"Training", "Tuning"}
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from components.training.definition import iter_steps
 from planner.pricing import SECONDS_PER_HOUR, PriceMissing, PriceTable
 from planner.recorder import ResourceGraph
 
@@ -147,16 +148,7 @@ class ProcessingRunCost:
         }
 
 
-def _steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for step in steps:
-        yield step
-        if step.get("Type") == "Condition":
-            arguments = step.get("Arguments") or {}
-            yield from _steps(arguments.get("IfSteps") or [])
-            yield from _steps(arguments.get("ElseSteps") or [])
-
-
-def _resolved(value: Any, parameters: Mapping[str, Any]) -> Any:
+def resolved(value: Any, parameters: Mapping[str, Any]) -> Any:
     """A ``{"Get": "Parameters.X"}`` reference as the parameter's default (what a run uses unless
     it overrides it)."""
     if isinstance(value, Mapping) and isinstance(value.get("Get"), str):
@@ -188,13 +180,13 @@ def parameter_defaults(definition: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _trains(definition: dict[str, Any]) -> bool:
-    return any(step.get("Type") in TRAINING_STEP_TYPES for step in _steps(definition.get("Steps") or []))
+    return any(step.get("Type") in TRAINING_STEP_TYPES for step in iter_steps(definition.get("Steps") or []))
 
 
 def training_run_costs(graph: ResourceGraph, prices: PriceTable) -> tuple[TrainingRunCost, ...]:
     costs = []
     for name, definition, parameters in _definitions(graph):
-        for step in _steps(definition.get("Steps") or []):
+        for step in iter_steps(definition.get("Steps") or []):
             if step.get("Type") in TRAINING_STEP_TYPES:
                 costs.append(_step_cost(name, step, parameters, prices))
     return tuple(costs)
@@ -218,7 +210,7 @@ def processing_steps(
     """Every processing step of ``steps``, both branches of each Condition (a run may take either)."""
     return [
         processing_step_cost(step, parameters, prices)
-        for step in _steps(steps)
+        for step in iter_steps(steps)
         if step.get("Type") in PROCESSING_STEP_TYPES
     ]
 
@@ -259,8 +251,8 @@ def processing_step_cost(
 ) -> ProcessingStepCost:
     arguments = step.get("Arguments") or {}
     cluster = (arguments.get("ProcessingResources") or {}).get("ClusterConfig") or {}
-    instance_type = str(_resolved(cluster.get("InstanceType"), parameters))
-    count = int(_resolved(cluster.get("InstanceCount"), parameters) or 1)
+    instance_type = str(resolved(cluster.get("InstanceType"), parameters))
+    count = int(resolved(cluster.get("InstanceCount"), parameters) or 1)
     runtime = (arguments.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds")
     runtime = int(runtime) if isinstance(runtime, (int, float)) else None
     per_run, unpriced = None, None
@@ -304,7 +296,7 @@ def _step_cost(
         arguments = arguments.get("TrainingJobDefinition") or {}
     resources = arguments.get("ResourceConfig") or {}
     stopping = arguments.get("StoppingCondition") or {}
-    instance_type = str(_resolved(resources.get("InstanceType"), parameters))
+    instance_type = str(resolved(resources.get("InstanceType"), parameters))
     count = int(resources.get("InstanceCount") or 1)
     runtime = int(stopping.get("MaxRuntimeInSeconds") or 0)
     spot = bool(arguments.get("EnableManagedSpotTraining"))

@@ -43,6 +43,8 @@ from unittest import mock
 
 import boto3
 
+from .definition import iter_steps
+
 PLACEHOLDER_KEY = "offline-pipeline-build"
 UNREACHABLE_ENDPOINT = "http://127.0.0.1:9"
 """Any client the SDK creates behind our back targets this closed local port, not AWS."""
@@ -268,14 +270,6 @@ def definition_json(region: str, compose: Callable[[], dict[str, Any]]) -> str:
     with sealed(region):
         definition = compose()
     definition = {key: value for key, value in definition.items() if value is not None}
-    for step in _all_steps(definition.get("Steps") or []):
+    for step in iter_steps(definition.get("Steps") or []):
         (step.get("Arguments") or {}).pop("Tags", None)
     return json.dumps(definition)
-
-
-def _all_steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for step in steps:
-        yield step
-        arguments = step.get("Arguments") or {}
-        yield from _all_steps(arguments.get("IfSteps") or [])
-        yield from _all_steps(arguments.get("ElseSteps") or [])

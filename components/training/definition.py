@@ -739,13 +739,18 @@ def normalise(definition: dict[str, Any]) -> dict[str, Any]:
     return definition
 
 
-def iter_steps(steps: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Every step of a definition, including those in a condition's if and else branches."""
+def iter_steps(steps: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """Every step of a definition, including those in a condition's if and else branches. Reads any
+    pipeline's definition (the plan's and the pack's readers walk definitions they did not build):
+    what is not an object is no step, and a step without arguments has no branches."""
     for step in steps:
+        if not isinstance(step, dict):
+            continue
         yield step
-        if step["Type"] == "Condition":
-            yield from iter_steps(step["Arguments"].get("IfSteps", []))
-            yield from iter_steps(step["Arguments"].get("ElseSteps", []))
+        arguments = step.get("Arguments")
+        if step.get("Type") == "Condition" and isinstance(arguments, dict):
+            yield from iter_steps(arguments.get("IfSteps") or [])
+            yield from iter_steps(arguments.get("ElseSteps") or [])
 
 
 _PROCESSING_JOB_TYPES = ("Processing", "QualityCheck", "ClarifyCheck")

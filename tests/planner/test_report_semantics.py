@@ -169,6 +169,30 @@ def test_a_pipeline_that_trains_is_training_even_with_a_transform_step() -> None
     assert loop.members["batch_scoring"] == {_urn(PIPELINE, "score")}
 
 
+def _conditional(name: str, top: list[str], branch: list[str]) -> RecordedResource:
+    """A pipeline of ``top`` steps and a Condition whose if-branch holds ``branch`` steps."""
+    steps: list[dict[str, Any]] = [{"Name": f"s{i}", "Type": kind} for i, kind in enumerate(top)]
+    nested = [{"Name": f"c{i}", "Type": kind} for i, kind in enumerate(branch)]
+    steps.append({"Name": "check", "Type": "Condition", "Arguments": {"IfSteps": nested, "ElseSteps": []}})
+    return _resource(PIPELINE, name, {"pipelineDefinition": json.dumps({"Steps": steps})})
+
+
+def test_a_pipelines_kind_counts_the_steps_of_its_conditions() -> None:
+    loop = derive_loop(
+        _graph(
+            _conditional("retrain-when-worse", ["Transform"], ["Training"]),
+            _conditional("score-when-ready", ["Processing"], ["Transform"]),
+            _pipeline("bare-condition", "Processing", "Condition"),  # no Arguments: nothing nested
+        )
+    )
+
+    assert loop.members["pipeline"] == {
+        _urn(PIPELINE, "retrain-when-worse"),
+        _urn(PIPELINE, "bare-condition"),
+    }
+    assert loop.members["batch_scoring"] == {_urn(PIPELINE, "score-when-ready")}
+
+
 def test_only_a_topic_something_pages_is_an_alert_topic() -> None:
     paged, results = _resource(TOPIC, "alerts"), _resource(TOPIC, "async-results")
     alarm = _resource(ALARM, "latency", {"name": "latency", "alarmActions": [_arn("alerts")]})
