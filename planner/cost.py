@@ -231,9 +231,10 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         f"{TYPICAL_MONITORING_RUN_MINUTES}-minute run, max the job's max runtime.",
         "Batch scoring (a Scheduler schedule starting a pipeline's Transform steps): runs a month from the "
         f"schedule x instances at the hosting rate x runtime; min assumes a {TYPICAL_TRANSFORM_RUN_MINUTES}-minute "
-        f"run, max {ASSUMED_MAX_TRANSFORM_RUN_MINUTES} minutes (a transform job has no runtime limit to read).",
+        f"run, max {ASSUMED_MAX_TRANSFORM_RUN_MINUTES} minutes (a transform job has no runtime limit to read); "
+        "of a Condition's branches, the one whose Transform and processing steps bill more at most.",
         "The scheduled pipeline's processing steps (the Evidently report, publishing its metrics): runs a month "
-        "x instances at the processing rate x runtime, of a Condition's branches the costlier; min assumes a "
+        "x instances at the processing rate x runtime; min assumes a "
         f"{TYPICAL_BATCH_PROCESSING_RUN_MINUTES}-minute run (at most the step's limit), max its "
         "MaxRuntimeInSeconds; a step without a runtime limit or a price is listed as unpriced.",
         "Training runs (training_runs, per run, outside the monthly totals: how often a pipeline runs "

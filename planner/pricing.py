@@ -392,16 +392,12 @@ def _monitoring_schedule(ctx: PricingContext, schedule: RecordedResource) -> lis
 def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list[CostItem]:
     """A Scheduler schedule starting a SageMaker pipeline, runs a month x what a run bills: its
     Transform steps' instances x an assumed run time (batch transform bills instance-seconds at the
-    hosting rate), and its processing steps (of a Condition the costlier branch) at the processing
-    rate, a typical run for the floor and the step's MaxRuntimeInSeconds for the ceiling. A
-    processing step without a runtime limit or a price becomes an unpriced line; the rest stays priced."""
+    hosting rate), and its processing steps at the processing rate, a typical run for the floor and
+    the step's MaxRuntimeInSeconds for the ceiling; of a Condition, the branch whose steps bill more
+    at most (a run takes one). A processing step without a runtime limit or a price becomes an
+    unpriced line; the rest stays priced."""
     # Imported here: planner.training_cost reads this module's price table and errors.
-    from planner.training_cost import (
-        PROCESSING_PRICES,
-        costliest_path,
-        parameter_defaults,
-        processing_steps,
-    )
+    from planner.training_cost import parameter_defaults, processing_steps
 
     pipeline = ctx.referenced(schedule, "target", "sagemaker/pipeline:Pipeline")
     if pipeline is None:
@@ -411,57 +407,88 @@ def _scheduled_pipeline(ctx: PricingContext, schedule: RecordedResource) -> list
     except ValueError:
         return []
     steps = definition.get("Steps") or []
-    transforms = [
-        (step.get("Arguments") or {}).get("TransformResources") or {}
-        for step in steps
-        if step.get("Type") == "Transform"
-    ]
     parameters = {**parameter_defaults(definition), **_schedule_parameters(schedule)}
-    processing = processing_steps(steps, parameters, ctx.prices)
-    if not transforms and not processing:
+    path = _costliest_run(steps, parameters, ctx.prices)
+    # Every branch's unpriced steps: a run may take the branch the ceiling did not.
+    unpriced = [
+        f"processing step {step.step}: {step.unpriced}"
+        for step in processing_steps(steps, parameters, ctx.prices)
+        if step.unpriced
+    ]
+    if not path and not unpriced:
         return []
     expression = str(schedule.inputs.get("scheduleExpression") or "")
     try:
         runs = runs_per_month(expression)
     except UnsupportedSchedule as error:
         raise PriceMissing(f"schedule {expression!r}: {error}") from error
-    items = []
-    for resources in transforms:
-        instance_type, count = str(resources.get("InstanceType")), float(resources.get("InstanceCount") or 1)
-        hourly = count * ctx.prices.get("sagemaker_hosting_per_hour", instance_type)
-        what = f"batch transform on {instance_type} x {count:g}, {runs:.0f} runs/month"
-        items.append(
-            CostItem(
-                schedule.name,
-                schedule.type,
-                what,
-                runs * hourly * TYPICAL_TRANSFORM_RUN_MINUTES / 60,
-                runs * hourly * ASSUMED_MAX_TRANSFORM_RUN_MINUTES / 60,
-            )
-        )
-    for step in costliest_path(steps, parameters, ctx.prices):
-        if step.max_per_run is None or step.max_runtime_seconds is None:
-            continue  # unpriced: listed below with its reason
-        hourly = step.instance_count * ctx.prices.get(PROCESSING_PRICES, step.instance_type)
-        typical = min(TYPICAL_BATCH_PROCESSING_RUN_MINUTES * 60, step.max_runtime_seconds)
-        what = (
-            f"processing step {step.step} on {step.instance_type} x {step.instance_count}, "
-            f"{runs:.0f} runs/month"
-        )
-        items.append(
-            CostItem(
-                schedule.name,
-                schedule.type,
-                what,
-                runs * hourly * typical / SECONDS_PER_HOUR,
-                runs * hourly * step.max_runtime_seconds / SECONDS_PER_HOUR,
-            )
-        )
-    # Every branch's unpriced steps: a run may take the branch the ceiling did not.
-    unpriced = [f"processing step {step.step}: {step.unpriced}" for step in processing if step.unpriced]
     if unpriced:
         ctx.partly_unpriced.setdefault(schedule.urn, []).extend(unpriced)
-    return items
+    return [
+        CostItem(
+            schedule.name,
+            schedule.type,
+            f"{step.what}, {runs:.0f} runs/month",
+            runs * step.typical_per_run,
+            runs * step.max_per_run,
+        )
+        for step in path
+    ]
+
+
+@dataclass(frozen=True)
+class _RunStep:
+    """What one step of a scheduled pipeline's run bills: a typical run and at most."""
+
+    what: str
+    typical_per_run: float
+    max_per_run: float
+
+
+def _costliest_run(steps: list[Any], parameters: Mapping[str, Any], prices: PriceTable) -> list[_RunStep]:
+    """The priced Transform and processing steps one run takes at most cost: every step, and of each
+    Condition the branch whose steps bill more at most. A Transform step without a hosting price
+    raises :class:`PriceMissing` (the schedule is unpriced); a processing step without one is left
+    out here and listed by its caller."""
+    from planner.training_cost import PROCESSING_PRICES, PROCESSING_STEP_TYPES, processing_step_cost, resolved
+
+    path: list[_RunStep] = []
+    for step in steps:
+        if not isinstance(step, Mapping):
+            continue
+        kind, arguments = step.get("Type"), step.get("Arguments") or {}
+        if kind == "Transform":
+            resources = arguments.get("TransformResources") or {}
+            instance_type = str(resolved(resources.get("InstanceType"), parameters))
+            count = float(resolved(resources.get("InstanceCount"), parameters) or 1)
+            hourly = count * prices.get("sagemaker_hosting_per_hour", instance_type)
+            path.append(
+                _RunStep(
+                    f"batch transform on {instance_type} x {count:g}",
+                    hourly * TYPICAL_TRANSFORM_RUN_MINUTES / 60,
+                    hourly * ASSUMED_MAX_TRANSFORM_RUN_MINUTES / 60,
+                )
+            )
+        elif kind in PROCESSING_STEP_TYPES:
+            cost = processing_step_cost(dict(step), parameters, prices)
+            if cost.max_per_run is None or cost.max_runtime_seconds is None:
+                continue  # unpriced: its caller lists it with its reason
+            hourly = cost.instance_count * prices.get(PROCESSING_PRICES, cost.instance_type)
+            typical = min(TYPICAL_BATCH_PROCESSING_RUN_MINUTES * 60, cost.max_runtime_seconds)
+            path.append(
+                _RunStep(
+                    f"processing step {cost.step} on {cost.instance_type} x {cost.instance_count}",
+                    hourly * typical / SECONDS_PER_HOUR,
+                    hourly * cost.max_runtime_seconds / SECONDS_PER_HOUR,
+                )
+            )
+        elif kind == "Condition":
+            branches = [
+                _costliest_run(arguments.get(branch) or [], parameters, prices)
+                for branch in ("IfSteps", "ElseSteps")
+            ]
+            path.extend(max(branches, key=lambda branch: sum(s.max_per_run for s in branch)))
+    return path
 
 
 def _schedule_parameters(schedule: RecordedResource) -> dict[str, Any]:

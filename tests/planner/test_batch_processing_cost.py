@@ -227,3 +227,121 @@ def test_a_scheduled_pipeline_without_a_transform_step_is_priced_by_its_processi
         assert table.get("sagemaker_processing_per_hour", "ml.t3.medium") == table.get(
             "sagemaker_hosting_per_hour", "ml.t3.medium"
         )
+
+
+def _transform_items(items: list[CostItem]) -> list[tuple[str, float, float]]:
+    return [(i.what, i.monthly_min, i.monthly_max) for i in items if i.what.startswith("batch transform")]
+
+
+def _transform_bounds(runs: float, count: int, instance_type: str) -> tuple[float, float]:
+    hourly = count * HOSTING[instance_type]
+    return (
+        pytest.approx(runs * hourly * TYPICAL_TRANSFORM_RUN_MINUTES / 60, rel=1e-12),
+        pytest.approx(runs * hourly * ASSUMED_MAX_TRANSFORM_RUN_MINUTES / 60, rel=1e-12),
+    )
+
+
+def _condition(if_steps: list[dict[str, Any]], else_steps: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"Name": "Check", "Type": "Condition", "Arguments": {"IfSteps": if_steps, "ElseSteps": else_steps}}
+
+
+@pytest.mark.parametrize("transform_in", ["IfSteps", "ElseSteps"])
+def test_a_transform_in_a_condition_is_priced_when_its_branch_bills_more(transform_in: str) -> None:
+    """A run takes one branch: the ceiling is the branch that bills more at most, whether its steps
+    are Transform or processing steps (a Transform under a Condition was not priced at all)."""
+    heavy = _transform("Score", "ml.m5.4xlarge", 3)  # hosting x 3 x 60 min
+    light = _processing("Report", "ml.m5.large", runtime=600)
+    branches = {"IfSteps": [heavy], "ElseSteps": [light]}
+    if transform_in == "ElseSteps":
+        branches = {"IfSteps": [light], "ElseSteps": [heavy]}
+    runs = runs_per_month(WEEKLY)
+
+    items, _ = _priced(*_scheduled(_condition(branches["IfSteps"], branches["ElseSteps"])), prices=PRICES)
+
+    assert [(min_, max_) for _, min_, max_ in _transform_items(items)] == [
+        _transform_bounds(runs, 3, "ml.m5.4xlarge")
+    ]
+    assert _transform_items(items)[0][0] == f"batch transform on ml.m5.4xlarge x 3, {runs:.0f} runs/month"
+    assert _processing_items(items) == {}, "the lighter branch is not billed beside it"
+
+
+def test_a_condition_whose_processing_branch_bills_more_leaves_its_transform_out() -> None:
+    light = _transform("Score", "ml.m5.large", 1)
+    heavy = _processing("Deep", "ml.m5.4xlarge", count=4, runtime=4 * 3600)
+    runs = runs_per_month(WEEKLY)
+    assert 4 * PROCESSING["ml.m5.4xlarge"] * 4 > HOSTING["ml.m5.large"]  # the premise
+
+    items, _ = _priced(*_scheduled(_condition([light], [heavy])), prices=PRICES)
+
+    assert _transform_items(items) == []
+    assert _processing_items(items) == {"Deep": _expected(runs, 4, PROCESSING["ml.m5.4xlarge"], 4 * 3600)}
+
+
+def test_nested_conditions_and_top_level_steps_are_priced_in_the_order_a_run_takes_them() -> None:
+    schedule, pipeline = _scheduled(
+        _processing("Prepare", "ml.m5.large", runtime=900),
+        _condition(
+            [_condition([_transform("Deep", "ml.m5.2xlarge", 2)], [_transform("Shallow", "ml.m5.large", 1)])],
+            [],
+        ),
+        _transform("Always", "ml.m5.xlarge", 1),
+    )
+    runs = runs_per_month(WEEKLY)
+
+    items, _ = _priced(schedule, pipeline, prices=PRICES)
+
+    assert [i.what.split(",")[0] for i in items] == [
+        "processing step Prepare on ml.m5.large x 1",
+        "batch transform on ml.m5.2xlarge x 2",
+        "batch transform on ml.m5.xlarge x 1",
+    ]
+    assert [(min_, max_) for _, min_, max_ in _transform_items(items)] == [
+        _transform_bounds(runs, 2, "ml.m5.2xlarge"),
+        _transform_bounds(runs, 1, "ml.m5.xlarge"),
+    ]
+
+
+def test_a_transforms_instances_given_as_parameters_are_the_runs_values() -> None:
+    step = {
+        "Name": "Score",
+        "Type": "Transform",
+        "Arguments": {
+            "TransformResources": {
+                "InstanceType": {"Get": "Parameters.ScoringInstanceType"},
+                "InstanceCount": {"Get": "Parameters.ScoringCount"},
+            }
+        },
+    }
+    parameters = [
+        {"Name": "ScoringInstanceType", "Type": "String", "DefaultValue": "ml.m5.xlarge"},
+        {"Name": "ScoringCount", "Type": "Integer", "DefaultValue": 2},
+    ]
+    runs = runs_per_month(WEEKLY)
+
+    defaults, _ = _priced(*_scheduled(step, parameters=parameters), prices=PRICES)
+    given, _ = _priced(
+        *_scheduled(step, parameters=parameters, given=[{"name": "ScoringCount", "value": "5"}]),
+        prices=PRICES,
+    )
+
+    assert [(min_, max_) for _, min_, max_ in _transform_items(defaults)] == [
+        _transform_bounds(runs, 2, "ml.m5.xlarge")
+    ]
+    assert [(min_, max_) for _, min_, max_ in _transform_items(given)] == [
+        _transform_bounds(runs, 5, "ml.m5.xlarge")
+    ]
+
+
+def test_steps_that_are_not_objects_or_lack_arguments_price_as_nothing() -> None:
+    """An adopter's definition the plan did not build: nothing in it stops the estimate."""
+    items, _ = _priced(
+        *_scheduled(
+            "not-a-step",  # type: ignore[arg-type]
+            {"Name": "Bare", "Type": "Condition"},
+            {"Name": "NoBranches", "Type": "Condition", "Arguments": {"IfSteps": None}},
+            _transform("Score", "ml.m5.large", None),
+        ),
+        prices=PRICES,
+    )
+
+    assert [i.what.split(",")[0] for i in items] == ["batch transform on ml.m5.large x 1"]
