@@ -145,28 +145,38 @@ def test_a_condition_prices_its_costlier_branch_and_every_step_its_instances_and
 
 
 def test_parameter_references_read_the_defaults_unless_the_schedule_starts_the_run_with_its_own() -> None:
-    step = _processing(
+    """For either kind of step: a processing step's and a Transform step's instances."""
+    report = _processing(
         "Report",
         {"Get": "Parameters.ReportInstanceType"},
         count={"Get": "Parameters.ReportCount"},
         runtime=1200,
     )
+    score = _transform("Score", "ml.m5.xlarge", None)
+    score["Arguments"]["TransformResources"] = {
+        "InstanceType": {"Get": "Parameters.ScoringInstanceType"},
+        "InstanceCount": {"Get": "Parameters.ScoringCount"},
+    }
     parameters = [
         {"Name": "ReportInstanceType", "Type": "String", "DefaultValue": "ml.m5.xlarge"},
         {"Name": "ReportCount", "Type": "Integer", "DefaultValue": 3},
+        {"Name": "ScoringInstanceType", "Type": "String", "DefaultValue": "ml.m5.large"},
+        {"Name": "ScoringCount", "Type": "Integer", "DefaultValue": 2},
     ]
     runs = runs_per_month(WEEKLY)
+    own = [{"name": "ReportInstanceType", "value": "ml.m5.2xlarge"}, {"name": "ScoringCount", "value": "5"}]
 
-    defaults, _ = _priced(*_scheduled(step, parameters=parameters), prices=PRICES)
-    given, _ = _priced(
-        *_scheduled(
-            step, parameters=parameters, given=[{"name": "ReportInstanceType", "value": "ml.m5.2xlarge"}]
-        ),
-        prices=PRICES,
-    )
+    defaults, _ = _priced(*_scheduled(report, score, parameters=parameters), prices=PRICES)
+    given, _ = _priced(*_scheduled(report, score, parameters=parameters, given=own), prices=PRICES)
 
     assert _processing_items(defaults) == {"Report": _expected(runs, 3, PROCESSING["ml.m5.xlarge"], 1200)}
     assert _processing_items(given) == {"Report": _expected(runs, 3, PROCESSING["ml.m5.2xlarge"], 1200)}
+    assert [bounds for _, *bounds in _transform_items(defaults)] == [
+        list(_transform_bounds(runs, 2, "ml.m5.large"))
+    ]
+    assert [bounds for _, *bounds in _transform_items(given)] == [
+        list(_transform_bounds(runs, 5, "ml.m5.large"))
+    ]
 
 
 def test_a_step_without_a_price_or_a_limit_is_an_unpriced_line_and_the_rest_stays_priced() -> None:
@@ -298,37 +308,6 @@ def test_nested_conditions_and_top_level_steps_are_priced_in_the_order_a_run_tak
     assert [(min_, max_) for _, min_, max_ in _transform_items(items)] == [
         _transform_bounds(runs, 2, "ml.m5.2xlarge"),
         _transform_bounds(runs, 1, "ml.m5.xlarge"),
-    ]
-
-
-def test_a_transforms_instances_given_as_parameters_are_the_runs_values() -> None:
-    step = {
-        "Name": "Score",
-        "Type": "Transform",
-        "Arguments": {
-            "TransformResources": {
-                "InstanceType": {"Get": "Parameters.ScoringInstanceType"},
-                "InstanceCount": {"Get": "Parameters.ScoringCount"},
-            }
-        },
-    }
-    parameters = [
-        {"Name": "ScoringInstanceType", "Type": "String", "DefaultValue": "ml.m5.xlarge"},
-        {"Name": "ScoringCount", "Type": "Integer", "DefaultValue": 2},
-    ]
-    runs = runs_per_month(WEEKLY)
-
-    defaults, _ = _priced(*_scheduled(step, parameters=parameters), prices=PRICES)
-    given, _ = _priced(
-        *_scheduled(step, parameters=parameters, given=[{"name": "ScoringCount", "value": "5"}]),
-        prices=PRICES,
-    )
-
-    assert [(min_, max_) for _, min_, max_ in _transform_items(defaults)] == [
-        _transform_bounds(runs, 2, "ml.m5.xlarge")
-    ]
-    assert [(min_, max_) for _, min_, max_ in _transform_items(given)] == [
-        _transform_bounds(runs, 5, "ml.m5.xlarge")
     ]
 
 
