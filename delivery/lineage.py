@@ -10,7 +10,8 @@ shows it for every version it lists (:func:`version_lineage`).
 :func:`dataset_versions` answers the auditor's next question, which S3 object versions those were:
 it matches each manifest entry (key, size, SHA-256) with the versions under the data's prefix in
 the versioned datasets bucket, newest first, by content. Noncurrent versions expire after the
-stack's ``storage.noncurrent_version_expiration_days``; a version gone by then matches nothing.
+stack's ``storage.noncurrent_version_expiration_days``; a version gone by then matches nothing, and
+one S3 will not return (archived, denied) leaves its key undecided (:class:`UnreadableVersions`).
 """
 
 from __future__ import annotations
@@ -59,10 +60,39 @@ def manifest_sha256(manifest: bytes) -> str:
     return hashlib.sha256(manifest).hexdigest()
 
 
+_UNREADABLE = frozenset({"InvalidObjectState", "AccessDenied"})
+"""GetObject's answers for a version that exists but is not read: archived and not restored, or denied."""
+_GONE = frozenset({"NoSuchVersion", "NoSuchKey"})
+"""GetObject's answers for a version that expired between the listing and the read: not the data."""
+
+
+class UnreadableVersions(LookupError):
+    """No readable version of a manifest entry's key matched its content, and some versions of its
+    size could not be read (archived to S3 Glacier Flexible Retrieval or Deep Archive and not
+    restored, or denied): which of them was the data is undecided. ``found`` holds what was
+    decided, the undecided keys mapped to None; ``unreadable`` each undecided key's versions with
+    the error code S3 gave."""
+
+    def __init__(self, found: dict[str, str | None], unreadable: dict[str, list[tuple[str, str]]]) -> None:
+        self.found = found
+        self.unreadable = unreadable
+        listed = "; ".join(
+            f"{key}: " + ", ".join(f"version {version} ({code})" for version, code in versions)
+            for key, versions in sorted(unreadable.items())
+        )
+        super().__init__(
+            "cannot tell which S3 version held the training data, some versions of its size are "
+            f"unreadable: {listed}. Restore archived versions (s3api restore-object) or grant "
+            "s3:GetObjectVersion, then ask again."
+        )
+
+
 def dataset_versions(s3: Any, input_uri: str, manifest: bytes) -> dict[str, str | None]:
     """Manifest key → the S3 version id under ``input_uri`` whose content is the entry's (size and
     SHA-256), or None when no version of that key matches (changed in place and expired, or never
-    there). Reads only versions of the entry's size, newest first, until one matches."""
+    there). Reads only versions of the entry's size, newest first, until one matches. A version S3
+    will not return (archived, denied) is passed over; when no readable one matches, raises
+    :class:`UnreadableVersions` rather than answer None for data that may be in an archived version."""
     bucket, _, prefix = input_uri.removeprefix("s3://").partition("/")
     if prefix and not prefix.endswith("/"):
         prefix += "/"
@@ -73,17 +103,28 @@ def dataset_versions(s3: Any, input_uri: str, manifest: bytes) -> dict[str, str 
         for version in page.get("Versions", []):
             candidates.setdefault(version["Key"], []).append(version)
     found: dict[str, str | None] = {}
+    unreadable: dict[str, list[tuple[str, str]]] = {}
     for entry in entries:
         key = prefix + entry["key"]
         versions = sorted(candidates.get(key, []), key=lambda v: v["LastModified"], reverse=True)
-        found[entry["key"]] = next(
-            (
-                v["VersionId"]
-                for v in versions
-                if v["Size"] == entry["size"] and _sha256(s3, bucket, key, v["VersionId"]) == entry["sha256"]
-            ),
-            None,
-        )
+        found[entry["key"]] = None
+        for version in (v for v in versions if v["Size"] == entry["size"]):
+            try:
+                digest = _sha256(s3, bucket, key, version["VersionId"])
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "error")
+                if code in _GONE:
+                    continue
+                if code not in _UNREADABLE:
+                    raise
+                unreadable.setdefault(entry["key"], []).append((version["VersionId"], code))
+                continue
+            if digest == entry["sha256"]:
+                found[entry["key"]] = version["VersionId"]
+                unreadable.pop(entry["key"], None)
+                break
+    if unreadable:
+        raise UnreadableVersions(found, unreadable)
     return found
 
 

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from components.training.definition import MLFLOW_RUN_ID_KEY
-from delivery.lineage import dataset_versions, version_lineage
+from delivery.lineage import UnreadableVersions, dataset_versions, version_lineage
 from delivery.promote import main
 from tests.conftest import stack_path
 from tests.delivery.conftest import DATA_BUCKET, Cloud
@@ -170,3 +171,101 @@ def test_a_prefix_without_any_version_left_matches_nothing(datasets) -> None:
     assert dataset_versions(
         datasets, f"s3://{DATA_BUCKET}/training-data/expired/", _manifest(("extract.csv", TRAINED_ON))
     ) == {"extract.csv": None}
+
+
+# Versions S3 will not return: archived (S3 Glacier Flexible Retrieval, Deep Archive) or denied.
+
+
+def _archived(s3: Any, key: str, body: bytes) -> str:
+    """A version in S3 Glacier Flexible Retrieval: listed, but GetObject answers InvalidObjectState."""
+    return s3.put_object(Bucket=DATA_BUCKET, Key=f"{PREFIX}/{key}", Body=body, StorageClass="GLACIER")[
+        "VersionId"
+    ]
+
+
+@pytest.fixture
+def get_object_answers(datasets: Any) -> Iterator[dict[str, str]]:
+    """Version id → the error code GetObject answers for it (the rest read as usual)."""
+    answers: dict[str, str] = {}
+
+    class Response:
+        status_code = 403
+
+    def answer(params: dict[str, Any], **_: Any) -> tuple[Response, dict[str, Any]] | None:
+        # before-call sees the serialized request: the version id is in its query string.
+        code = answers.get((params.get("query_string") or {}).get("versionId", ""))
+        return None if code is None else (Response(), {"Error": {"Code": code, "Message": code}})
+
+    datasets.meta.events.register("before-call.s3.GetObject", answer, unique_id="lineage-get-answers")
+    yield answers
+    datasets.meta.events.unregister("before-call.s3.GetObject", unique_id="lineage-get-answers")
+
+
+def test_an_archived_newer_version_is_passed_over_for_the_older_one_that_matches(datasets, s3_calls) -> None:
+    trained = _put(datasets, "kept.csv", TRAINED_ON)
+    time.sleep(1)  # LastModified in whole seconds: the archived version is the newer
+    archived = _archived(datasets, "kept.csv", TRAINED_ON.replace(b"0", b"1"))  # same size
+    s3_calls.clear()
+
+    assert dataset_versions(
+        datasets, f"s3://{DATA_BUCKET}/{PREFIX}/", _manifest(("kept.csv", TRAINED_ON))
+    ) == {"kept.csv": trained}
+    assert _reads(s3_calls) == [archived, trained]
+
+
+def test_when_only_an_unreadable_version_could_be_the_data_the_answer_is_undecided_not_none(datasets) -> None:
+    archived = _archived(datasets, "cold.csv", TRAINED_ON)
+    readable = _put(datasets, "warm.csv", TRAINED_ON)
+    _put(datasets, "cold.csv", TRAINED_ON + b"3,1\n")  # current: another size, not read
+
+    with pytest.raises(UnreadableVersions) as raised:
+        dataset_versions(
+            datasets,
+            f"s3://{DATA_BUCKET}/{PREFIX}",
+            _manifest(("cold.csv", TRAINED_ON), ("warm.csv", TRAINED_ON)),
+        )
+
+    assert raised.value.found == {"cold.csv": None, "warm.csv": readable}
+    assert raised.value.unreadable == {"cold.csv": [(archived, "InvalidObjectState")]}
+    message = str(raised.value)
+    assert f"cold.csv: version {archived} (InvalidObjectState)" in message
+    assert "warm.csv" not in message and "restore-object" in message
+
+
+def test_an_archived_version_of_another_size_is_neither_read_nor_in_doubt(datasets, s3_calls) -> None:
+    _archived(datasets, "sized.csv", TRAINED_ON + b"2,1\n")
+    s3_calls.clear()
+
+    assert dataset_versions(
+        datasets, f"s3://{DATA_BUCKET}/{PREFIX}/", _manifest(("sized.csv", TRAINED_ON))
+    ) == {"sized.csv": None}
+    assert _reads(s3_calls) == []
+
+
+def test_a_denied_version_leaves_its_key_undecided(datasets, get_object_answers) -> None:
+    denied = _put(datasets, "denied.csv", TRAINED_ON)
+    get_object_answers[denied] = "AccessDenied"
+
+    with pytest.raises(UnreadableVersions) as raised:
+        dataset_versions(datasets, f"s3://{DATA_BUCKET}/{PREFIX}/", _manifest(("denied.csv", TRAINED_ON)))
+
+    assert raised.value.unreadable == {"denied.csv": [(denied, "AccessDenied")]}
+
+
+def test_a_version_that_expired_after_the_listing_is_gone_not_in_doubt(datasets, get_object_answers) -> None:
+    expired = _put(datasets, "expired.csv", TRAINED_ON)
+    get_object_answers[expired] = "NoSuchVersion"
+
+    assert dataset_versions(
+        datasets, f"s3://{DATA_BUCKET}/{PREFIX}/", _manifest(("expired.csv", TRAINED_ON))
+    ) == {"expired.csv": None}
+
+
+def test_any_other_error_is_raised_as_it_came(datasets, get_object_answers) -> None:
+    failing = _put(datasets, "failing.csv", TRAINED_ON)
+    get_object_answers[failing] = "InternalError"
+
+    with pytest.raises(ClientError) as raised:
+        dataset_versions(datasets, f"s3://{DATA_BUCKET}/{PREFIX}/", _manifest(("failing.csv", TRAINED_ON)))
+
+    assert raised.value.response["Error"]["Code"] == "InternalError"
