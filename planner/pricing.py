@@ -456,7 +456,8 @@ def _costliest_run(steps: list[Any], parameters: Mapping[str, Any], prices: Pric
     for step in steps:
         if not isinstance(step, Mapping):
             continue
-        kind, arguments = step.get("Type"), step.get("Arguments") or {}
+        kind, arguments = step.get("Type"), step.get("Arguments")
+        arguments = arguments if isinstance(arguments, Mapping) else {}
         if kind == "Transform":
             resources = arguments.get("TransformResources") or {}
             instance_type = str(resolved(resources.get("InstanceType"), parameters))

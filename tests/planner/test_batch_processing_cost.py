@@ -318,6 +318,7 @@ def test_steps_that_are_not_objects_or_lack_arguments_price_as_nothing() -> None
             "not-a-step",  # type: ignore[arg-type]
             {"Name": "Bare", "Type": "Condition"},
             {"Name": "NoBranches", "Type": "Condition", "Arguments": {"IfSteps": None}},
+            {"Name": "ListArguments", "Type": "Condition", "Arguments": ["IfSteps"]},
             _transform("Score", "ml.m5.large", None),
         ),
         prices=PRICES,
