@@ -173,7 +173,7 @@ def parameter_defaults(definition: Mapping[str, Any]) -> dict[str, Any]:
     """Each pipeline parameter's default: what a run uses unless it overrides it."""
     defaults: dict[str, Any] = {}
     for p in definition.get("Parameters") or []:
-        # References name parameters with strings (_resolved): a parameter named otherwise is never read.
+        # References name parameters with strings (resolved): a parameter named otherwise is never read.
         if isinstance(p, dict) and isinstance(name := p.get("Name"), str):
             defaults[name] = p.get("DefaultValue")
     return defaults
