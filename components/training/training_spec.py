@@ -10,6 +10,7 @@ the family's evaluation reports.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +42,15 @@ _COLUMN = r"^[A-Za-z0-9_.\-]{1,128}$"
 _PYTHON_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py\Z")
 MAX_HYPERPARAMETERS = 100
 """SageMaker's limit; the platform's own (RESERVED_HYPERPARAMETERS) count too."""
+
+
+def _exists(path: Path, kind: Callable[[Path], bool]) -> bool:
+    """``kind(path)`` (``Path.is_dir``, ``Path.is_file``), False where the operating system refuses
+    the path itself (a name longer than it takes: ``ENAMETOOLONG``), which pathlib raises."""
+    try:
+        return kind(path)
+    except OSError:
+        return False
 
 
 class _Spec(BaseModel):
@@ -409,7 +419,7 @@ class FamilyTrainingSpec(TrainingCompute):
         current directory, which is where Pulumi runs the program)."""
         root = Path((info.context or {}).get("project_dir") or Path.cwd())
         folder = Path(value) if Path(value).is_absolute() else root / value
-        if not folder.is_dir():
+        if not _exists(folder, Path.is_dir):
             raise ValueError(
                 f"'{value}' is not a folder (relative paths start at the project directory, {root})"
             )
@@ -448,7 +458,7 @@ class FamilyTrainingSpec(TrainingCompute):
         missing = [
             f"entry_points.{step}: {file}"
             for step, file in self.entry_points.model_dump().items()
-            if not (folder / file).is_file()
+            if not _exists(folder / file, Path.is_file)
         ]
         if missing:
             raise ValueError(f"no such script in {self.code}: {'; '.join(missing)}")

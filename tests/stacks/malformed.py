@@ -310,6 +310,9 @@ GARBAGE: list[tuple[str, str, Path, Any, str]] = [
     ("protocol-unknown", "prod", ("alerts", "subscriptions", 0, "protocol"), "carrier-pigeon", ""),
     ("monitor-problem-type-unknown", "prod", ("monitoring", "model_monitors", "problem_type"), "Clustering", ""),
     ("latency-slo-negative", "prod", ("endpoints", 0, "deployment", "latency_p99_slo_ms"), -250, ""),
+    # A path the operating system refuses (ENAMETOOLONG): a problem at the key, not a traceback.
+    ("training-code-name-too-long", "dev", ("models", 0, "training", "code"), "c" * 300, "not a folder"),
+    ("entry-point-name-too-long", "dev", ("models", 0, "training", "entry_points"), {"train": "t" * 300 + ".py"}, ""),
 ]  # fmt: skip
 
 GARBAGE_ARNS: list[tuple[str, str]] = [
