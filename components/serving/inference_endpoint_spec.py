@@ -44,6 +44,34 @@ def _sagemaker_name(value: str, what: str) -> str:
     return value
 
 
+MAX_ENVIRONMENT = 100
+"""A container's ``Environment`` (CreateModel, CreateInferenceComponent): at most 100 entries."""
+MAX_ENVIRONMENT_TEXT = 1024
+"""... whose keys and values have at most 1024 characters each."""
+_ENVIRONMENT_KEY = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*\Z")
+"""... and whose keys match SageMaker's ``EnvironmentKey`` pattern."""
+
+
+def container_environment_problem(value: dict[str, str], what: str, reserved: int = 0) -> str | None:
+    """What SageMaker would refuse in a container's ``Environment`` (``reserved``: entries the
+    platform adds), or None."""
+    if len(value) + reserved > MAX_ENVIRONMENT:
+        added = f" besides the platform's {reserved}" if reserved else ""
+        return (
+            f"{len(value)} environment variables; {what} takes at most {MAX_ENVIRONMENT - reserved}{added} "
+            f"(SageMaker: at most {MAX_ENVIRONMENT})"
+        )
+    for key, item in value.items():
+        if len(key) > MAX_ENVIRONMENT_TEXT or len(item) > MAX_ENVIRONMENT_TEXT:
+            return f"environment {key[:40]!r}: keys and values are at most {MAX_ENVIRONMENT_TEXT} characters"
+        if not _ENVIRONMENT_KEY.match(key):
+            return (
+                f"environment {key[:40]!r}: SageMaker takes names of letters, digits and '_', not starting "
+                "with a digit ([a-zA-Z_][a-zA-Z0-9_]*)"
+            )
+    return None
+
+
 _TRITON_MODEL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
 
 
@@ -342,8 +370,9 @@ class VariantSpec(_Spec):
     )
     environment: dict[str, str] = Field(
         default_factory=dict,
-        description="Environment variables of the model container. Stored in clear in the model: not "
-        "for secrets.",
+        description=f"Environment variables of the model container (SageMaker: at most {MAX_ENVIRONMENT}, "
+        "names of letters, digits and `_` not starting with a digit, names and values of at most "
+        f"{MAX_ENVIRONMENT_TEXT} characters). Stored in clear in the model: not for secrets.",
     )
     scaling: ScalingSpec | None = Field(
         default=None,
@@ -363,6 +392,14 @@ class VariantSpec(_Spec):
     def _instance_type(cls, value: str | None) -> str | None:
         if value is not None:
             gpu_count(validate_instance_type(value))  # a GPU type's count is known
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: dict[str, str]) -> dict[str, str]:
+        problem = container_environment_problem(value, "a model container")
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")
@@ -416,6 +453,9 @@ class VariantSpec(_Spec):
             raise ValueError(problem)
         if DEFAULT_MODEL_ENV in self.environment:
             raise ValueError(f"environment {DEFAULT_MODEL_ENV} comes from model.triton.default_model_name")
+        problem = container_environment_problem(self.environment, "a Triton model container", reserved=1)
+        if problem:
+            fail_at(type(self).__name__, ("environment",), self.environment, problem)
 
     @property
     def is_gpu(self) -> bool:

@@ -10,12 +10,17 @@ from pydantic import Field, field_validator, model_validator
 from ..instance_types import instance_resources, validate_instance_type
 from ..invocation_alarms import latency_slo_problem
 from ..limits import fail_at
-from .inference_endpoint_spec import DataCaptureSpec, ModelSource, _sagemaker_name, _Spec
+from .inference_endpoint_spec import (
+    MAX_ENVIRONMENT,
+    DataCaptureSpec,
+    ModelSource,
+    _sagemaker_name,
+    _Spec,
+    container_environment_problem,
+)
 
 ROUTING_STRATEGIES = {"least_outstanding_requests": "LEAST_OUTSTANDING_REQUESTS", "random": "RANDOM"}
 """``routing`` → SageMaker's ``RoutingStrategy``."""
-MAX_ENVIRONMENT = 100
-"""CreateInferenceComponent's container ``Environment``: at most 100 entries."""
 
 
 class ComputeSpec(_Spec):
@@ -97,7 +102,8 @@ class InferenceComponentSpec(_Spec):
     )
     environment: dict[str, str] = Field(
         default_factory=dict,
-        description=f"Container environment variables (at most {MAX_ENVIRONMENT}).",
+        description=f"Container environment variables (at most {MAX_ENVIRONMENT}; names of letters, digits "
+        "and `_`, not starting with a digit).",
     )
     compute: ComputeSpec = Field(description="What each copy reserves on an instance.")
     copies: Annotated[int, Field(ge=1, le=1000)] = Field(
@@ -122,13 +128,9 @@ class InferenceComponentSpec(_Spec):
     @field_validator("environment")
     @classmethod
     def _environment(cls, value: dict[str, str]) -> dict[str, str]:
-        if len(value) > MAX_ENVIRONMENT:
-            raise ValueError(
-                f"{len(value)} environment variables; an inference component takes at most {MAX_ENVIRONMENT}"
-            )
-        for key, item in value.items():
-            if len(key) > 1024 or len(item) > 1024:
-                raise ValueError(f"environment {key[:40]!r}: keys and values are at most 1024 characters")
+        problem = container_environment_problem(value, "an inference component")
+        if problem:
+            raise ValueError(problem)
         return value
 
     @model_validator(mode="after")

@@ -166,6 +166,12 @@ def test_sagemaker_accepts_the_models_and_endpoint_configuration(
             id="hand-set-model-name",
         ),
         pytest.param(
+            # The platform adds SAGEMAKER_TRITON_DEFAULT_MODEL_NAME: SageMaker takes 100 in all.
+            _variant("v", "ml.g5.xlarge", environment={f"VAR_{i}": "x" for i in range(100)}),
+            "a Triton model container takes at most 99 besides the platform's 1",
+            id="environment-full-without-the-model-name",
+        ),
+        pytest.param(
             _variant("v", "ml.g5.xlarge", model={"triton": {**TRITON, "version": "22.01"}}),
             "Triton 22.01 has no SageMaker image; the SDK lists " + ", ".join(triton_versions()),
             id="unknown-version",

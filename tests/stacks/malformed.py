@@ -310,6 +310,10 @@ GARBAGE: list[tuple[str, str, Path, Any, str]] = [
     ("protocol-unknown", "prod", ("alerts", "subscriptions", 0, "protocol"), "carrier-pigeon", ""),
     ("monitor-problem-type-unknown", "prod", ("monitoring", "model_monitors", "problem_type"), "Clustering", ""),
     ("latency-slo-negative", "prod", ("endpoints", 0, "deployment", "latency_p99_slo_ms"), -250, ""),
+    # CreateModel's container Environment: at most 100 entries, keys [a-zA-Z_][a-zA-Z0-9_]*, 1024 characters.
+    ("variant-environment-too-many", "prod", (*VARIANT, "environment"), {f"VAR_{i}": "x" for i in range(101)}, "at most 100"),
+    ("variant-environment-key-hyphen", "prod", (*VARIANT, "environment"), {"MODEL-NAME": "churn"}, "[a-zA-Z_][a-zA-Z0-9_]*"),
+    ("variant-environment-value-too-long", "prod", (*VARIANT, "environment"), {"PROMPT": "x" * 1025}, "1024"),
     # A path the operating system refuses (ENAMETOOLONG): a problem at the key, not a traceback.
     ("training-code-name-too-long", "dev", ("models", 0, "training", "code"), "c" * 300, "not a folder"),
     ("entry-point-name-too-long", "dev", ("models", 0, "training", "entry_points"), {"train": "t" * 300 + ".py"}, ""),

@@ -99,6 +99,10 @@ MALFORMED = [
     ("name-of-an-endpoint", _top(name="customer-churn"), f"{S}.name", "also endpoints[0]'s name"),
     ("component-name-too-long", _component(1, name="r" * 60), f"{S}.components[1].name", "AWS allows at most 63"),
     ("update-timeout-too-short", _top(update_timeout_seconds=300), f"{S}.update_timeout_seconds", "greater than or equal to 600"),
+    # CreateInferenceComponent's Environment keys match [a-zA-Z_][a-zA-Z0-9_]* (botocore's EnvironmentKey).
+    ("environment-key-hyphen", _component(0, environment={"MODEL-NAME": "churn"}), f"{S}.components[0].environment", "[a-zA-Z_][a-zA-Z0-9_]*"),
+    ("environment-key-digit-first", _component(0, environment={"1_THREADS": "4"}), f"{S}.components[0].environment", "not starting with a digit"),
+    ("environment-too-many", _component(0, environment={f"VAR_{i}": "x" for i in range(101)}), f"{S}.components[0].environment", "at most 100"),
 ]  # fmt: skip
 
 
