@@ -42,6 +42,8 @@ _COLUMN = r"^[A-Za-z0-9_.\-]{1,128}$"
 _PYTHON_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py\Z")
 MAX_HYPERPARAMETERS = 100
 """SageMaker's limit; the platform's own (RESERVED_HYPERPARAMETERS) count too."""
+MAX_METRIC_DEFINITIONS = 40
+"""SageMaker's limit on a training job's (and a tuning job's) ``MetricDefinitions``."""
 
 
 def _exists(path: Path, kind: Callable[[Path], bool]) -> bool:
@@ -399,7 +401,8 @@ class FamilyTrainingSpec(TrainingCompute):
         default_factory=dict, description="Passed to the training script."
     )
     metric_definitions: list[MetricDefinitionSpec] = Field(
-        default_factory=list, description="Training-log metrics published to CloudWatch."
+        default_factory=list,
+        description=f"Training-log metrics published to CloudWatch (SageMaker: at most {MAX_METRIC_DEFINITIONS}).",
     )
     tuning: TuningSpec | None = Field(
         default=None,
@@ -431,6 +434,15 @@ class FamilyTrainingSpec(TrainingCompute):
         duplicates = sorted({name for name in value if value.count(name) > 1})
         if duplicates:
             raise ValueError(f"duplicate metric(s) {', '.join(duplicates)}")
+        return value
+
+    @field_validator("metric_definitions")
+    @classmethod
+    def _sagemaker_metric_definitions(cls, value: list[MetricDefinitionSpec]) -> list[MetricDefinitionSpec]:
+        if len(value) > MAX_METRIC_DEFINITIONS:
+            raise ValueError(
+                f"{len(value)} metric definitions; a SageMaker training job takes at most {MAX_METRIC_DEFINITIONS}"
+            )
         return value
 
     @field_validator("hyperparameters")

@@ -314,6 +314,8 @@ GARBAGE: list[tuple[str, str, Path, Any, str]] = [
     ("variant-environment-too-many", "prod", (*VARIANT, "environment"), {f"VAR_{i}": "x" for i in range(101)}, "at most 100"),
     ("variant-environment-key-hyphen", "prod", (*VARIANT, "environment"), {"MODEL-NAME": "churn"}, "[a-zA-Z_][a-zA-Z0-9_]*"),
     ("variant-environment-value-too-long", "prod", (*VARIANT, "environment"), {"PROMPT": "x" * 1025}, "1024"),
+    # CreateTrainingJob's AlgorithmSpecification.MetricDefinitions: at most 40.
+    ("metric-definitions-too-many", "prod", ("models", 0, "training", "metric_definitions"), [{"name": f"validation:m{i}", "regex": f"m{i}=([0-9.]+);"} for i in range(41)], "at most 40"),
     # A path the operating system refuses (ENAMETOOLONG): a problem at the key, not a traceback.
     ("training-code-name-too-long", "dev", ("models", 0, "training", "code"), "c" * 300, "not a folder"),
     ("entry-point-name-too-long", "dev", ("models", 0, "training", "entry_points"), {"train": "t" * 300 + ".py"}, ""),
