@@ -13,7 +13,7 @@ import pulumi_aws.iam as iam
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import Statement, document, render, s3_read_write
-from .dvc_remote_spec import GITHUB_OIDC_PROVIDER, principal_account
+from .dvc_remote_spec import MAX_TRUST_POLICY, policy_size, principal_account, trust_policy_document
 
 SSE: Final = "aws:kms"
 """DVC's ``sse`` setting: objects are encrypted with a KMS key (the bucket's default key)."""
@@ -56,6 +56,12 @@ class DvcRemoteArgs:
             )
         for pattern in self.trusted_principals:
             principal_account(pattern)
+        size = policy_size(trust_policy(self))
+        if size > MAX_TRUST_POLICY:
+            raise ValueError(
+                f"DvcRemoteArgs.trusted_principals, github_subjects: a trust policy of {size} characters; "
+                f"IAM refuses more than {MAX_TRUST_POLICY} (its default quota)"
+            )
 
 
 def remote_policy(args: DvcRemoteArgs) -> dict[str, Any]:
@@ -85,34 +91,7 @@ def remote_policy(args: DvcRemoteArgs) -> dict[str, Any]:
 
 def trust_policy(args: DvcRemoteArgs) -> dict[str, Any]:
     """The listed principals (by ``aws:PrincipalArn``) and GitHub OIDC subjects, nobody else."""
-    statements: list[Statement] = []
-    if args.trusted_principals:
-        accounts = sorted({principal_account(pattern) for pattern in args.trusted_principals})
-        statements.append(
-            {
-                "Sid": "TrustedPrincipals",
-                "Effect": "Allow",
-                "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in accounts]},
-                "Action": "sts:AssumeRole",
-                "Condition": {"ArnLike": {"aws:PrincipalArn": list(args.trusted_principals)}},
-            }
-        )
-    if args.github_subjects:
-        statements.append(
-            {
-                "Sid": "GitHubActions",
-                "Effect": "Allow",
-                "Principal": {
-                    "Federated": f"arn:aws:iam::{args.account_id}:oidc-provider/{GITHUB_OIDC_PROVIDER}"
-                },
-                "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": {
-                    "StringEquals": {f"{GITHUB_OIDC_PROVIDER}:aud": "sts.amazonaws.com"},
-                    "StringLike": {f"{GITHUB_OIDC_PROVIDER}:sub": list(args.github_subjects)},
-                },
-            }
-        )
-    return document(*statements)
+    return trust_policy_document(args.account_id, args.trusted_principals, args.github_subjects)
 
 
 class DvcRemote(pulumi.ComponentResource):

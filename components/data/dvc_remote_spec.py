@@ -3,8 +3,10 @@ who may assume the role that reads and writes it."""
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Final
+from collections.abc import Sequence
+from typing import Any, Final
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -25,6 +27,49 @@ _PRINCIPAL = re.compile(
 )
 # A GitHub Actions OIDC subject of one named repository: repo:<owner>/<name>:<ref, environment...>.
 _SUBJECT = re.compile(r"^repo:[A-Za-z0-9-]+/[A-Za-z0-9._-]+:[A-Za-z0-9_.@/:*?=+-]+\Z")
+
+
+MAX_TRUST_POLICY = 2048
+"""IAM's default quota on a role's trust policy, in characters without white space (``LimitExceeded:
+Cannot exceed quota for ACLSizePerRole: 2048``; adjustable to 4096)."""
+
+
+def trust_policy_document(
+    account_id: str, trusted_principals: Sequence[str], github_subjects: Sequence[str]
+) -> dict[str, Any]:
+    """The remote role's trust policy: the listed principals (by ``aws:PrincipalArn``) and GitHub
+    OIDC subjects, nobody else."""
+    statements: list[dict[str, Any]] = []
+    if trusted_principals:
+        accounts = sorted({principal_account(pattern) for pattern in trusted_principals})
+        statements.append(
+            {
+                "Sid": "TrustedPrincipals",
+                "Effect": "Allow",
+                "Principal": {"AWS": [f"arn:aws:iam::{account}:root" for account in accounts]},
+                "Action": "sts:AssumeRole",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": list(trusted_principals)}},
+            }
+        )
+    if github_subjects:
+        statements.append(
+            {
+                "Sid": "GitHubActions",
+                "Effect": "Allow",
+                "Principal": {"Federated": f"arn:aws:iam::{account_id}:oidc-provider/{GITHUB_OIDC_PROVIDER}"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {f"{GITHUB_OIDC_PROVIDER}:aud": "sts.amazonaws.com"},
+                    "StringLike": {f"{GITHUB_OIDC_PROVIDER}:sub": list(github_subjects)},
+                },
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def policy_size(policy: dict[str, Any]) -> int:
+    """Characters of ``policy`` as IAM counts them against its quotas: without white space."""
+    return len(json.dumps(policy, separators=(",", ":"), ensure_ascii=False))
 
 
 def principal_account(pattern: str) -> str:
@@ -56,7 +101,8 @@ class DvcRemoteSpec(BaseModel):
         description="IAM role or user ARNs that may assume the remote's role; `*` and `?` match as in "
         "`ArnLike`, so `arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_"
         "DataScientist_*` admits an IAM Identity Center permission set. Another account's principals "
-        "also need its own permission to call sts:AssumeRole on the role.",
+        "also need its own permission to call sts:AssumeRole on the role. With `github_subjects`, the "
+        f"role's trust policy must fit IAM's default quota of {MAX_TRUST_POLICY} characters.",
     )
     github_subjects: list[str] = Field(
         default_factory=list,
@@ -126,5 +172,21 @@ class DvcRemoteSpec(BaseModel):
                 self.trusted_principals,
                 "nobody may assume the remote's role: list IAM principal ARNs here, or GitHub OIDC "
                 "subjects under github_subjects (or turn the remote off: enabled: false)",
+            )
+        # Any 12 digits: the account's only part in the policy is its ARNs' account field.
+        size = policy_size(trust_policy_document("0" * 12, self.trusted_principals, self.github_subjects))
+        if size > MAX_TRUST_POLICY:
+            # The list that takes more of the policy.
+            key = max(
+                ("trusted_principals", "github_subjects"),
+                key=lambda name: sum(len(item) for item in getattr(self, name)),
+            )
+            fail_at(
+                "DvcRemoteSpec",
+                (key,),
+                getattr(self, key),
+                f"the remote role's trust policy would have {size} characters (trusted_principals and "
+                f"github_subjects); IAM refuses more than {MAX_TRUST_POLICY} (its default quota, "
+                "ACLSizePerRole): list fewer, or use wildcards ('*' in a role name, a subject)",
             )
         return self

@@ -11,7 +11,13 @@ import boto3
 import pytest
 
 from components.data.dvc_remote import DvcRemoteArgs
-from components.data.dvc_remote_spec import PLATFORM_PREFIXES, DvcRemoteSpec
+from components.data.dvc_remote_spec import (
+    MAX_TRUST_POLICY,
+    PLATFORM_PREFIXES,
+    DvcRemoteSpec,
+    policy_size,
+    trust_policy_document,
+)
 from components.training.training_spec import training_data_prefix
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph
@@ -275,3 +281,22 @@ def test_args_refuse_a_role_nobody_may_assume_and_a_slashed_prefix() -> None:
         DvcRemoteArgs(prefix="dvc/", trusted_principals=[], github_subjects=["repo:o/n:ref:x"], **common)
     with pytest.raises(ValueError, match="not an IAM role or user ARN"):
         DvcRemoteArgs(prefix="dvc", trusted_principals=["root"], github_subjects=[], **common)
+
+
+def _subjects_of_size(size: int) -> list[str]:
+    """GitHub subjects whose trust policy (beside SSO_DATA_SCIENTISTS) has exactly ``size`` characters."""
+    subjects = [f"repo:my-org/churn-data:environment:e{i:02}" for i in range(20)]
+    base = policy_size(trust_policy_document("0" * 12, [SSO_DATA_SCIENTISTS], subjects))
+    subjects[-1] += "x" * (size - base)
+    return subjects
+
+
+def test_the_trust_policy_fits_iams_default_quota_and_one_character_more_is_refused() -> None:
+    at_limit = _subjects_of_size(MAX_TRUST_POLICY)
+    assert policy_size(trust_policy_document("1" * 12, [SSO_DATA_SCIENTISTS], at_limit)) == 2048
+    DvcRemoteSpec(enabled=True, trusted_principals=[SSO_DATA_SCIENTISTS], github_subjects=at_limit)
+
+    with pytest.raises(ValueError, match=r"2049 characters .* IAM refuses more than 2048"):
+        DvcRemoteSpec(
+            enabled=True, trusted_principals=[SSO_DATA_SCIENTISTS], github_subjects=_subjects_of_size(2049)
+        )

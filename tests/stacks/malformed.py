@@ -316,6 +316,9 @@ GARBAGE: list[tuple[str, str, Path, Any, str]] = [
     ("variant-environment-value-too-long", "prod", (*VARIANT, "environment"), {"PROMPT": "x" * 1025}, "1024"),
     # CreateTrainingJob's AlgorithmSpecification.MetricDefinitions: at most 40.
     ("metric-definitions-too-many", "prod", ("models", 0, "training", "metric_definitions"), [{"name": f"validation:m{i}", "regex": f"m{i}=([0-9.]+);"} for i in range(41)], "at most 40"),
+    # The DVC remote role's trust policy: IAM's default quota is 2048 characters (ACLSizePerRole).
+    ("dvc-trusted-principals-beyond-the-trust-policy", "prod", ("dvc_remote", "trusted_principals"), [f"arn:aws:iam::333333333333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_DataScientist{i}_*" for i in range(30)], "IAM refuses more than 2048"),
+    ("dvc-github-subjects-beyond-the-trust-policy", "prod", ("dvc_remote", "github_subjects"), [f"repo:my-org/churn-data-{i}:environment:prod" for i in range(60)], "IAM refuses more than 2048"),
     # A path the operating system refuses (ENAMETOOLONG): a problem at the key, not a traceback.
     ("training-code-name-too-long", "dev", ("models", 0, "training", "code"), "c" * 300, "not a folder"),
     ("entry-point-name-too-long", "dev", ("models", 0, "training", "entry_points"), {"train": "t" * 300 + ".py"}, ""),
