@@ -44,6 +44,8 @@ def _sagemaker_name(value: str, what: str) -> str:
     return value
 
 
+MAX_SCHEDULED_ACTIONS = 200
+"""Application Auto Scaling's scheduled actions per scalable target (a quota AWS does not raise)."""
 MAX_ENVIRONMENT = 100
 """A container's ``Environment`` (CreateModel, CreateInferenceComponent): at most 100 entries."""
 MAX_ENVIRONMENT_TEXT = 1024
@@ -293,8 +295,19 @@ class ScalingSpec(_Spec):
     )
     scheduled: list[ScheduledCapacity] = Field(
         default_factory=list,
-        description="Scheduled changes of the scaling limits, e.g. fewer instances off-hours.",
+        description="Scheduled changes of the scaling limits, e.g. fewer instances off-hours (at most "
+        f"{MAX_SCHEDULED_ACTIONS}: Application Auto Scaling's limit per scalable target).",
     )
+
+    @field_validator("scheduled")
+    @classmethod
+    def _scheduled_actions_quota(cls, value: list[ScheduledCapacity]) -> list[ScheduledCapacity]:
+        if len(value) > MAX_SCHEDULED_ACTIONS:
+            raise ValueError(
+                f"{len(value)} scheduled actions; Application Auto Scaling takes at most "
+                f"{MAX_SCHEDULED_ACTIONS} per scalable target (a quota it does not raise)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _bounds(self) -> ScalingSpec:

@@ -319,6 +319,8 @@ GARBAGE: list[tuple[str, str, Path, Any, str]] = [
     # The DVC remote role's trust policy: IAM's default quota is 2048 characters (ACLSizePerRole).
     ("dvc-trusted-principals-beyond-the-trust-policy", "prod", ("dvc_remote", "trusted_principals"), [f"arn:aws:iam::333333333333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_DataScientist{i}_*" for i in range(30)], "IAM refuses more than 2048"),
     ("dvc-github-subjects-beyond-the-trust-policy", "prod", ("dvc_remote", "github_subjects"), [f"repo:my-org/churn-data-{i}:environment:prod" for i in range(60)], "IAM refuses more than 2048"),
+    # Application Auto Scaling: at most 200 scheduled actions per scalable target (not adjustable).
+    ("scheduled-actions-beyond-the-quota", "prod", (*VARIANT, "scaling", "scheduled"), [{"name": f"s{i}", "schedule": f"cron({i % 60} {i // 60} ? * MON-FRI *)", "min_capacity": 2, "max_capacity": 8} for i in range(201)], "at most 200"),
     # A path the operating system refuses (ENAMETOOLONG): a problem at the key, not a traceback.
     ("training-code-name-too-long", "dev", ("models", 0, "training", "code"), "c" * 300, "not a folder"),
     ("entry-point-name-too-long", "dev", ("models", 0, "training", "entry_points"), {"train": "t" * 300 + ".py"}, ""),
