@@ -44,6 +44,11 @@ def _sagemaker_name(value: str, what: str) -> str:
     return value
 
 
+MAX_ROLLBACK_ALARMS = 10
+"""SageMaker's ``AutoRollbackConfiguration.Alarms``: at most 10 alarms per endpoint."""
+ROLLBACK_ALARMS_PER_VARIANT = 2
+"""The alarms each production variant adds to them (components/serving/rollback_alarms.py: its
+5xx errors and its p99 model latency)."""
 MAX_SCHEDULED_ACTIONS = 200
 """Application Auto Scaling's scheduled actions per scalable target (a quota AWS does not raise)."""
 MAX_ENVIRONMENT = 100
@@ -582,7 +587,10 @@ class DeploymentSpec(_Spec):
         default=5, description="Invocation5XXErrors per minute above this roll a deployment back (and alarm)."
     )
     extra_rollback_alarms: list[str] = Field(
-        default_factory=list, description="Names of further CloudWatch alarms that roll a deployment back."
+        default_factory=list,
+        description="Names of further CloudWatch alarms that roll a deployment back. SageMaker takes at "
+        f"most {MAX_ROLLBACK_ALARMS} rollback alarms per endpoint, {ROLLBACK_ALARMS_PER_VARIANT} of them each "
+        "production variant's own.",
     )
 
     @property
@@ -670,8 +678,9 @@ class EndpointSpec(_Spec):
         "endpoint's name; it names the S3 prefixes `data-capture/<name>/` and `async-inference/<name>/`."
     )
     variants: Annotated[list[VariantSpec], Field(min_length=1, max_length=10)] = Field(
-        description="Production variants (1-10) serving traffic split by `weight`; a serverless endpoint "
-        "has exactly one. With the shadow variant, all on local-NVMe instance types or none (the "
+        description="Production variants serving traffic split by `weight`: 1-5, as each adds "
+        f"{ROLLBACK_ALARMS_PER_VARIANT} of the endpoint's at most {MAX_ROLLBACK_ALARMS} rollback alarms (fewer "
+        "with `deployment.extra_rollback_alarms`); a serverless endpoint has exactly one. With the shadow variant, all on local-NVMe instance types or none (the "
         "endpoint's one KMS key)."
     )
     shadow_variants: Annotated[list[VariantSpec], Field(max_length=1)] = Field(
@@ -703,6 +712,22 @@ class EndpointSpec(_Spec):
     @classmethod
     def _valid_name(cls, value: str) -> str:
         return _sagemaker_name(value, "endpoint name")
+
+    @model_validator(mode="after")
+    def _rollback_alarms_fit(self) -> EndpointSpec:
+        own = ROLLBACK_ALARMS_PER_VARIANT * len(self.variants)
+        extra = self.deployment.extra_rollback_alarms
+        if own + len(extra) > MAX_ROLLBACK_ALARMS:
+            where: tuple[str, ...] = ("deployment", "extra_rollback_alarms") if extra else ("variants",)
+            fail_at(
+                "EndpointSpec",
+                where,
+                extra if extra else len(self.variants),
+                f"{len(self.variants)} production variants roll back on {own} alarms of their own "
+                f"({ROLLBACK_ALARMS_PER_VARIANT} each) and {len(extra)} extra_rollback_alarms: "
+                f"{own + len(extra)} in all; SageMaker takes at most {MAX_ROLLBACK_ALARMS} rollback alarms per endpoint",
+            )
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> EndpointSpec:

@@ -124,7 +124,8 @@ ENDPOINT_CASES: list[tuple[str, Edit | None, Path_, list[Any], list[tuple[Any, s
     ("async.max_concurrent_invocations", ASYNC, ("async_inference", "max_concurrent_invocations_per_instance"), [1, 1000], [(0, GE.format(1)), (1001, LE.format(1000))]),
     ("data_capture.sampling_percent", _setup(data_capture={}), ("data_capture", "sampling_percent"), [1, 100], [(0, GE.format(1)), (101, LE.format(100))]),
     ("scaling.scheduled.name", _setup(variants__0__scaling={"min_capacity": 1, "max_capacity": 2, "scheduled": [{"name": "s", "schedule": "cron(0 7 ? * MON-FRI *)", "min_capacity": 1, "max_capacity": 2}]}), ("variants", 0, "scaling", "scheduled", 0, "name"), ["s" * 64], [("s" * 65, "")]),
-    ("variants", None, ("variants",), [_variants(1), _variants(10)], [([], "at least 1 item"), (_variants(11), "at most 10 items")]),
+    # ProductionVariantList takes 10, but each variant adds two of the endpoint's at most 10 rollback alarms.
+    ("variants", None, ("variants",), [_variants(1), _variants(5)], [([], "at least 1 item"), (_variants(6), "at most 10 rollback alarms"), (_variants(11), "at most 10 items")]),
     ("shadow_variants", SHADOWED, ("shadow_variants",), [], [(_variants(2), "at most 1 item")]),
     ("shadow_test.end", SHADOWED, ("shadow_test", "end"), ["2027-03-31T00:00:00Z"], [("2027-03-31T00:00:01Z", "")]),
 ]  # fmt: skip

@@ -321,6 +321,9 @@ GARBAGE: list[tuple[str, str, Path, Any, str]] = [
     ("dvc-github-subjects-beyond-the-trust-policy", "prod", ("dvc_remote", "github_subjects"), [f"repo:my-org/churn-data-{i}:environment:prod" for i in range(60)], "IAM refuses more than 2048"),
     # Application Auto Scaling: at most 200 scheduled actions per scalable target (not adjustable).
     ("scheduled-actions-beyond-the-quota", "prod", (*VARIANT, "scaling", "scheduled"), [{"name": f"s{i}", "schedule": f"cron({i % 60} {i // 60} ? * MON-FRI *)", "min_capacity": 2, "max_capacity": 8} for i in range(201)], "at most 200"),
+    # CreateEndpoint's AutoRollbackConfiguration.Alarms: at most 10, two of them each production variant's.
+    ("rollback-alarms-of-six-variants", "prod", ("endpoints", 0, "variants"), [{"name": f"v{i}", "model": {"latest_approved_of": "customer-churn"}, "instance_type": "ml.m5.xlarge"} for i in range(6)], "at most 10 rollback alarms"),
+    ("rollback-alarms-beyond-ten", "prod", ("endpoints", 0, "deployment", "extra_rollback_alarms"), [f"alarm-{i}" for i in range(9)], "at most 10 rollback alarms"),
     # A path the operating system refuses (ENAMETOOLONG): a problem at the key, not a traceback.
     ("training-code-name-too-long", "dev", ("models", 0, "training", "code"), "c" * 300, "not a folder"),
     ("entry-point-name-too-long", "dev", ("models", 0, "training", "entry_points"), {"train": "t" * 300 + ".py"}, ""),
