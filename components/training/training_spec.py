@@ -9,6 +9,7 @@ the family's evaluation reports.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,15 @@ MAX_HYPERPARAMETERS = 100
 """SageMaker's limit; the platform's own (RESERVED_HYPERPARAMETERS) count too."""
 MAX_METRIC_DEFINITIONS = 40
 """SageMaker's limit on a training job's (and a tuning job's) ``MetricDefinitions``."""
+
+
+@functools.cache
+def sagemaker_instance_types(shape: str) -> frozenset[str]:
+    """botocore's ``shape`` enum of SageMaker (``TrainingInstanceType``, ``ProcessingInstanceType``)."""
+    # Imported here: components.botocore_enums imports this package (its cache directory).
+    from ..botocore_enums import botocore_enum
+
+    return frozenset(botocore_enum("sagemaker", shape))
 
 
 def _exists(path: Path, kind: Callable[[Path], bool]) -> bool:
@@ -92,10 +102,26 @@ class TrainingCompute(_Spec):
 
     @field_validator("processing_instance_type", "training_instance_type", "baseline_instance_type")
     @classmethod
-    def _sagemaker_instance_type(cls, value: str) -> str:
+    def _sagemaker_instance_type(cls, value: str, info: ValidationInfo) -> str:
         if not _INSTANCE_TYPE.match(value):
             raise ValueError(
                 f"'{value}' is not a SageMaker instance type such as ml.m5.xlarge or ml.g5.2xlarge"
+            )
+        # The training job takes a TrainingInstanceType; the processing jobs (the baselines too) a
+        # ProcessingInstanceType: a name of the right form that the job's API does not list is refused
+        # when the pipeline runs its step.
+        job, shape = (
+            ("training", "TrainingInstanceType")
+            if info.field_name == "training_instance_type"
+            else (
+                "processing",
+                "ProcessingInstanceType",
+            )
+        )
+        if value not in sagemaker_instance_types(shape):
+            raise ValueError(
+                f"'{value}' is not an instance type SageMaker {job} jobs offer (botocore's {shape}), e.g. "
+                "ml.m5.xlarge, ml.c5.2xlarge, ml.g5.2xlarge"
             )
         return value
 

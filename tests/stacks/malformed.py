@@ -324,6 +324,11 @@ GARBAGE: list[tuple[str, str, Path, Any, str]] = [
     # CreateEndpoint's AutoRollbackConfiguration.Alarms: at most 10, two of them each production variant's.
     ("rollback-alarms-of-six-variants", "prod", ("endpoints", 0, "variants"), [{"name": f"v{i}", "model": {"latest_approved_of": "customer-churn"}, "instance_type": "ml.m5.xlarge"} for i in range(6)], "at most 10 rollback alarms"),
     ("rollback-alarms-beyond-ten", "prod", ("endpoints", 0, "deployment", "extra_rollback_alarms"), [f"alarm-{i}" for i in range(9)], "at most 10 rollback alarms"),
+    # Instance types of the right form that the job's API does not list (TrainingInstanceType,
+    # ProcessingInstanceType): the pipeline's step would fail when it runs.
+    ("training-instance-type-not-offered", "prod", ("models", 0, "training", "training_instance_type"), "ml.m5.99xlarge", "TrainingInstanceType"),
+    ("processing-instance-type-not-offered", "prod", ("models", 0, "training", "processing_instance_type"), "ml.g5.3xlarge", "ProcessingInstanceType"),
+    ("baseline-instance-type-not-offered", "dev", ("models", 0, "training", "baseline_instance_type"), "ml.m5.7xlarge", "ProcessingInstanceType"),
     # A path the operating system refuses (ENAMETOOLONG): a problem at the key, not a traceback.
     ("training-code-name-too-long", "dev", ("models", 0, "training", "code"), "c" * 300, "not a folder"),
     ("entry-point-name-too-long", "dev", ("models", 0, "training", "entry_points"), {"train": "t" * 300 + ".py"}, ""),
