@@ -55,6 +55,14 @@ class PromotionCriterion(_Spec):
         return value >= self.threshold if self.direction == "maximize" else value <= self.threshold
 
 
+MAX_CONSUMER_ACCOUNTS = 250
+"""Distinct ``consumer_accounts`` of a stack's families: each is listed twice in the artifacts bucket's
+policy (reading and listing its models' folders), about 68 bytes an account on a base of about 1 KB,
+and S3 refuses a bucket policy over 20 KB (20,480 bytes); 250 leaves room for the rest of the policy.
+The data key's policy (KMS: 32 KB) and a family's model package group policy (SageMaker: 20,480
+characters) list each account once."""
+
+
 class ModelFamilySpec(_Spec):
     """A model family: one model package group holding all its versions."""
 
@@ -64,7 +72,9 @@ class ModelFamilySpec(_Spec):
     )
     consumer_accounts: list[Annotated[str, Field(pattern=r"^[0-9]{12}$")]] = Field(
         default_factory=list,
-        description="Accounts (staging/prod) allowed to read and deploy this family's versions.",
+        description="Accounts (staging/prod) allowed to read and deploy this family's versions. At most "
+        f"{MAX_CONSUMER_ACCOUNTS} distinct accounts across the stack's families: each is named in the "
+        "artifacts bucket's policy, which S3 limits to 20 KB.",
     )
     promotion: PromotionCriterion = Field(
         description="The bar a new version must clear: the training pipeline registers only versions "
