@@ -13,12 +13,14 @@ is read every time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
 import os
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .training.definition_cache import cache_dir
 
@@ -48,10 +50,16 @@ def botocore_enum(service: str, shape: str) -> list[str]:
 
 
 def _from_botocore(service: str, shape: str) -> list[str]:
+    return list(_service_model(service).shape_for(shape).enum)
+
+
+@functools.cache
+def _service_model(service: str) -> Any:
+    """botocore's model of ``service``, decoded once per process (a plan with an empty cache reads
+    several of SageMaker's enumerations; each new session would decode the whole model again)."""
     import botocore.session
 
-    model = botocore.session.get_session().get_service_model(service)
-    return list(model.shape_for(shape).enum)
+    return botocore.session.get_session().get_service_model(service)
 
 
 def _model_key(service: str) -> str | None:

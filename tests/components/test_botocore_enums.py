@@ -124,3 +124,26 @@ def test_with_the_cache_off_nothing_is_written(cache: Path, monkeypatch: pytest.
     monkeypatch.setenv("MLOPS_DEFINITION_CACHE", "off")
     assert botocore_enum(SERVICE, SHAPE) == _botocore_members()
     assert not cache.exists()
+
+
+def test_a_plan_with_an_empty_cache_decodes_the_model_once_for_all_its_lists(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The configuration checks three of SageMaker's enumerations (training, processing and
+    transform instance types): with none kept, one decoding of the model serves them all."""
+    decoded: list[str] = []
+    original = botocore.session.Session.get_service_model
+
+    def counted(self: botocore.session.Session, service_name: str, api_version: str | None = None):  # type: ignore[no-untyped-def]
+        decoded.append(service_name)
+        return original(self, service_name, api_version)
+
+    monkeypatch.setattr(botocore.session.Session, "get_service_model", counted)
+    botocore_enums._service_model.cache_clear()
+    shapes = ("TrainingInstanceType", "ProcessingInstanceType", SHAPE)
+
+    lists = [botocore_enum(SERVICE, shape) for shape in shapes]
+
+    assert decoded == [SERVICE]
+    assert len(list(cache.iterdir())) == len(shapes)
+    assert "ml.t3.medium" in lists[1] and "ml.t3.medium" not in lists[2]  # each its own list
