@@ -13,6 +13,7 @@ import pulumi_aws.sns as sns
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
+from ..limits import satisfies
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
@@ -27,7 +28,7 @@ from ..policy_documents import (
 )
 from .data_capture import DATA_CAPTURE_PREFIX, data_capture_config
 from .endpoint_autoscaling import scale_variant
-from .inference_endpoint_spec import EndpointSpec, VariantSpec
+from .inference_endpoint_spec import EndpointSpec, VariantSpec, sagemaker_name_problem
 from .rollback_alarms import rollback_alarms
 from .triton import DEFAULT_MODEL_ENV, TRITON_IMAGE, triton_image_uri
 
@@ -77,6 +78,9 @@ class InferenceEndpointArgs:
     shared_model_objects: Sequence[SharedObjects] = ()
     """Model artifacts of versions from other accounts' registries (cross-account promotion): the
     models' role may read them and decrypt them through S3."""
+
+    def __post_init__(self) -> None:
+        satisfies(self, "endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
 
 
 class InferenceEndpoint(pulumi.ComponentResource):

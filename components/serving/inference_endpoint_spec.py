@@ -38,9 +38,18 @@ class _Spec(BaseModel):
     model_config = SPEC_CONFIG
 
 
+def sagemaker_name_problem(value: object, what: str) -> str | None:
+    """Why SageMaker would refuse ``value`` as a ``what`` (an endpoint's, a variant's or an inference
+    component's name: botocore ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``), or None."""
+    if not isinstance(value, str) or not _NAME.match(value):
+        return f"{value!r} is not a valid {what}: 1-63 letters or digits, separated by -"
+    return None
+
+
 def _sagemaker_name(value: str, what: str) -> str:
-    if not _NAME.match(value):
-        raise ValueError(f"'{value}' is not a valid {what}: 1-63 letters or digits, separated by -")
+    problem = sagemaker_name_problem(value, what)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

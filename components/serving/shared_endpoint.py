@@ -18,6 +18,7 @@ import pulumi_aws_native.sagemaker as native
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
+from ..limits import PHYSICAL_NAME_LIMITS, satisfies
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
@@ -31,6 +32,7 @@ from ..policy_documents import (
     vpc_network_interfaces,
 )
 from .data_capture import DATA_CAPTURE_PREFIX, data_capture_config
+from .inference_endpoint_spec import sagemaker_name_problem
 from .rollback_alarms import rollback_alarms
 from .shared_endpoint_spec import (
     ROUTING_STRATEGIES,
@@ -80,6 +82,16 @@ class SharedEndpointArgs:
     """Model artifacts of versions from other accounts' registries the role may read."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
+        _, limit = PHYSICAL_NAME_LIMITS["aws-native:sagemaker:InferenceComponent"]
+        for component in self.spec.components:
+            physical = inference_component_name(self.endpoint_name, component.name)
+            if len(physical) > limit:
+                raise ValueError(
+                    f"SharedEndpointArgs.endpoint_name: component {component.name!r} would be named "
+                    f"'{physical}', which has {len(physical)} characters; SageMaker takes at most {limit} "
+                    "for an InferenceComponentName: shorten the endpoint's or the component's name"
+                )
         missing = [
             c.name
             for c in self.spec.components

@@ -30,13 +30,12 @@ to be added to (``SharedEndpointArgs(spec=..., endpoint_name=..., **SERVING_CONT
 
 def endpoint_args(endpoint: EndpointSpec, **changes: Any) -> InferenceEndpointArgs:
     """``InferenceEndpointArgs`` of ``endpoint`` named ``test-<name>``, ``changes`` replacing
-    :data:`SERVING_CONTEXT`'s values."""
-    return InferenceEndpointArgs(
-        spec=endpoint,
-        endpoint_name=f"test-{endpoint.name}",
-        notification_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
-        **(SERVING_CONTEXT | changes),
-    )
+    :data:`SERVING_CONTEXT`'s values (or ``endpoint_name``)."""
+    own: dict[str, Any] = {
+        "endpoint_name": f"test-{endpoint.name}",
+        "notification_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/notify",
+    }
+    return InferenceEndpointArgs(spec=endpoint, **(own | SERVING_CONTEXT | changes))
 
 
 def record_shadow_test(endpoint: EndpointSpec, **changes: Any) -> ResourceGraph:

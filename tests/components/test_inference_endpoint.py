@@ -13,6 +13,7 @@ from components.serving.inference_endpoint_spec import EndpointSpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
 from stacks.config import ConfigError, parse_platform_config
 from tests.aws_sessions import mocked_aws
+from tests.components.serving_args import endpoint_args
 from tests.conftest import load_stack_document
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.sagemaker_requests import to_request
@@ -595,3 +596,17 @@ def test_the_instance_type_check_still_rejects_what_sagemaker_does(
                     }
                 ],
             )
+
+
+@pytest.mark.parametrize(
+    "endpoint_name",
+    ["x" * 64, "churn_endpoint", "-churn", "churn.v2"],
+    ids=["64 characters", "underscore", "leading hyphen", "dot"],
+)
+def test_args_refuse_an_endpoint_name_sagemaker_refuses(endpoint_name: str) -> None:
+    """CreateEndpoint's EndpointName: 1-63 letters or digits separated by hyphens (botocore
+    ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``); an adopter's program names the endpoint itself."""
+    endpoint = EndpointSpec.model_validate({"name": "churn", "variants": [{**VARIANT, "name": "a"}]})
+    with pytest.raises(ValueError, match=r"InferenceEndpointArgs\.endpoint_name: .* 1-63 letters or digits"):
+        endpoint_args(endpoint, endpoint_name=endpoint_name)
+    endpoint_args(endpoint, endpoint_name="x" * 63)

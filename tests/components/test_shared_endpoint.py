@@ -59,29 +59,30 @@ def _spec(**changes: Any) -> dict[str, Any]:
     }
 
 
+def _args(shared: SharedEndpointSpec, endpoint_name: str) -> SharedEndpointArgs:
+    return SharedEndpointArgs(
+        spec=shared,
+        endpoint_name=endpoint_name,
+        resolved_model_packages={"churn": PACKAGE},
+        account_id="123456789012",
+        region="eu-west-1",
+        artifact_bucket_name="artifacts",
+        artifact_bucket_arn="arn:aws:s3:::artifacts",
+        kms_key_arn=KEY,
+        subnet_ids=SUBNETS,
+        security_group_ids=["sg-0123456789abcdef0"],
+        image_registry_accounts=["123456789012"],
+        alarm_topic_arn=TOPIC,
+        role_path="/mlops-platform/test/",
+        tags={"owner": "t", "cost-center": "c"},
+    )
+
+
 def _record(spec: dict[str, Any]) -> ResourceGraph:
     shared = SharedEndpointSpec.model_validate(spec)
 
     def program() -> None:
-        SharedEndpoint(
-            "shared",
-            SharedEndpointArgs(
-                spec=shared,
-                endpoint_name=f"test-{shared.name}",
-                resolved_model_packages={"churn": PACKAGE},
-                account_id="123456789012",
-                region="eu-west-1",
-                artifact_bucket_name="artifacts",
-                artifact_bucket_arn="arn:aws:s3:::artifacts",
-                kms_key_arn=KEY,
-                subnet_ids=SUBNETS,
-                security_group_ids=["sg-0123456789abcdef0"],
-                image_registry_accounts=["123456789012"],
-                alarm_topic_arn=TOPIC,
-                role_path="/mlops-platform/test/",
-                tags={"owner": "t", "cost-center": "c"},
-            ),
-        )
+        SharedEndpoint("shared", _args(shared, f"test-{shared.name}"))
 
     return record_program(program)
 
@@ -350,3 +351,24 @@ def test_prod_shared_endpoint_requests_are_ones_sagemaker_accepts(prod_shared: R
     assert {r.type for r in checked} >= {COMPONENT, CONFIG, ENDPOINT, MODEL, TARGET, POLICY, ALARM}
     problems = {r.name: _problems(r) for r in checked}
     assert {name: found for name, found in problems.items() if found} == {}
+
+
+@pytest.mark.parametrize(
+    ("endpoint_name", "message"),
+    [
+        ("gpu_models", r"SharedEndpointArgs\.endpoint_name: .* 1-63 letters or digits"),
+        ("x" * 64, r"SharedEndpointArgs\.endpoint_name: .* 1-63 letters or digits"),
+        (
+            "x" * 57,
+            r"SharedEndpointArgs\.endpoint_name: .*'x{57}-ranker', which has 64 characters.* at most 63",
+        ),
+    ],
+    ids=["underscore", "64 characters", "a component's name too long"],
+)
+def test_args_refuse_endpoint_and_component_names_sagemaker_refuses(endpoint_name: str, message: str) -> None:
+    """EndpointName and InferenceComponentName: 1-63 letters or digits separated by hyphens
+    (botocore); a component is named ``<endpoint_name>-<component>``."""
+    shared = SharedEndpointSpec.model_validate(_spec())
+    with pytest.raises(ValueError, match=message):
+        _args(shared, endpoint_name)
+    _args(shared, "x" * 56)
