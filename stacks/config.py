@@ -45,7 +45,7 @@ from components.prebuilt_images import (
     prebuilt_region_problem,
     regions_with_all,
 )
-from components.registry.model_family_spec import MAX_CONSUMER_ACCOUNTS, ApprovalMode, ModelFamilySpec
+from components.registry.model_family_spec import ApprovalMode, ModelFamilySpec, consumer_accounts_problem
 from components.serving.batch_scoring_spec import EVIDENTLY_NEEDS_CSV, BatchScoringSpec, is_csv
 from components.serving.inference_endpoint_spec import (
     DataCaptureSpec,
@@ -633,19 +633,16 @@ class PlatformConfig(_Section):
     @model_validator(mode="after")
     def _consumer_accounts_fit_the_bucket_policy(self) -> PlatformConfig:
         """Every family's consumer accounts are named in the one artifacts bucket policy (S3: 20 KB)."""
-        accounts: set[str] = set()
-        for index, model in enumerate(self.models):
-            accounts.update(model.consumer_accounts)
-            if len(accounts) > MAX_CONSUMER_ACCOUNTS:
-                fail_at(
-                    "PlatformConfig",
-                    ("models", index, "consumer_accounts"),
-                    model.consumer_accounts,
-                    f"{len(accounts)} distinct consumer accounts across the stack's families (up to "
-                    f"'{model.name}'); the platform takes at most {MAX_CONSUMER_ACCOUNTS}: each is named in "
-                    "the artifacts bucket's policy, which S3 refuses over 20 KB. Share with fewer accounts, "
-                    "or deploy from fewer (a staging and a prod account per family)",
-                )
+        problem = consumer_accounts_problem(self.models)
+        if problem:
+            index, message = problem
+            fail_at(
+                "PlatformConfig",
+                ("models", index, "consumer_accounts"),
+                self.models[index].consumer_accounts,
+                f"{message}. Share with fewer accounts, or deploy from fewer (a staging and a prod account "
+                "per family)",
+            )
         return self
 
     @model_validator(mode="after")

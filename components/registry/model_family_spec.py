@@ -4,6 +4,7 @@ configuration model reads them before anything is planned)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -61,6 +62,22 @@ policy (reading and listing its models' folders), about 68 bytes an account on a
 and S3 refuses a bucket policy over 20 KB (20,480 bytes); 250 leaves room for the rest of the policy.
 The data key's policy (KMS: 32 KB) and a family's model package group policy (SageMaker: 20,480
 characters) list each account once."""
+
+
+def consumer_accounts_problem(families: Sequence[ModelFamilySpec]) -> tuple[int, str] | None:
+    """The index of the first family whose ``consumer_accounts`` bring the distinct accounts across
+    ``families`` past :data:`MAX_CONSUMER_ACCOUNTS`, and why; None when they fit."""
+    accounts: set[str] = set()
+    for index, family in enumerate(families):
+        accounts.update(family.consumer_accounts)
+        if len(accounts) > MAX_CONSUMER_ACCOUNTS:
+            return index, (
+                f"{len(accounts)} distinct consumer accounts across the families (up to '{family.name}'); "
+                f"the platform takes at most {MAX_CONSUMER_ACCOUNTS}: each is named in the artifacts bucket's "
+                "policy, which S3 refuses over 20 KB (and in the model package group's, which SageMaker "
+                "refuses over 20,480 characters)"
+            )
+    return None
 
 
 class ModelFamilySpec(_Spec):

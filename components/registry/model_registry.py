@@ -20,6 +20,7 @@ from .model_family_spec import (
     CONSUMER_ACTIONS,
     ApprovalMode,
     ModelFamilySpec,
+    consumer_accounts_problem,
 )
 
 
@@ -55,6 +56,10 @@ class ModelRegistryArgs:
 
     def __post_init__(self) -> None:
         one_of(self, "approval_mode", tuple(APPROVAL_STATUS))
+        problem = consumer_accounts_problem(self.families)
+        if problem:
+            index, message = problem
+            raise ValueError(f"ModelRegistryArgs.families[{index}].consumer_accounts: {message}")
         for index, family in enumerate(self.families):
             prefixed_within_limit(
                 f"ModelRegistryArgs.families[{index}].name",

@@ -8,8 +8,14 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
-from components.registry.model_registry import CONSUMER_ACTIONS, approval_event_pattern
-from planner.recorder import ResourceGraph
+from components.registry.model_family_spec import MAX_CONSUMER_ACCOUNTS, ModelFamilySpec
+from components.registry.model_registry import (
+    CONSUMER_ACTIONS,
+    ModelRegistry,
+    ModelRegistryArgs,
+    approval_event_pattern,
+)
+from planner.recorder import ResourceGraph, record_program
 from tests.graph_helpers import as_list, only, policy_of, statements, within
 
 GROUP = "aws:sagemaker/modelPackageGroup:ModelPackageGroup"
@@ -187,3 +193,44 @@ def test_consumer_accounts_may_read_and_decrypt_model_artifacts_and_baselines_on
             [p.inputs["policy"] for p in graph.of_type("aws:s3/bucketPolicy:BucketPolicy")]
         )
         assert "ConsumerAccounts" not in graph.named("kms-data-key").inputs["policy"]
+
+
+def _family(name: str, accounts: range) -> ModelFamilySpec:
+    return ModelFamilySpec.model_validate(
+        {
+            "name": name,
+            "promotion": {"metric": "metrics.auc.value", "threshold": 0.8},
+            "consumer_accounts": [f"{account:012}" for account in accounts],
+        }
+    )
+
+
+def _registry_args(*families: ModelFamilySpec) -> ModelRegistryArgs:
+    return ModelRegistryArgs(
+        families=families,
+        approval_mode="auto",
+        account_id="123456789012",
+        region="eu-west-1",
+        notification_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
+        tags={"owner": "t"},
+    )
+
+
+def test_args_take_at_most_the_specs_consumer_accounts_across_families() -> None:
+    """The stack file's limit (MAX_CONSUMER_ACCOUNTS distinct accounts across the families) holds for
+    the component built directly: 1000 accounts in one family made a model package group policy of
+    34 KB, which SageMaker refuses over 20,480 characters (botocore PolicyString)."""
+    at_limit = _registry_args(_family("churn", range(1, 151)), _family("fraud", range(101, 251)))
+    graph = record_program(lambda: ModelRegistry("registry", at_limit))
+    for group_policy in graph.of_type("aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy"):
+        assert len(group_policy.inputs["resourcePolicy"]) <= 20480
+
+    with pytest.raises(
+        ValueError,
+        match=rf"ModelRegistryArgs\.families\[1\]\.consumer_accounts: 251 distinct .* at most {MAX_CONSUMER_ACCOUNTS}",
+    ):
+        _registry_args(_family("churn", range(1, 151)), _family("fraud", range(101, 252)))
+    with pytest.raises(
+        ValueError, match=r"ModelRegistryArgs\.families\[0\]\.consumer_accounts: 1000 distinct"
+    ):
+        _registry_args(_family("churn", range(1, 1001)))
