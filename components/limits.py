@@ -7,6 +7,7 @@ value out of AWS's range must fail with the args' field named, not at deploy tim
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NoReturn
 
@@ -129,3 +130,57 @@ def object_tags(tags: Mapping[str, str], own: Mapping[str, str], first: Sequence
             break
         chosen.setdefault(key, tags[key])
     return chosen
+
+
+MAX_TAGS_PER_RESOURCE: Final = 50
+"""AWS's limit on tags per resource (user tags, the platform's and the component's together)."""
+_TAG_CHARACTERS: Final = "letters, digits, spaces and _.:/=+-@"
+
+
+def _tag_characters_problem(text: str) -> bool:
+    """Whether ``text`` has a character outside AWS's tag set ``\\p{L}\\p{Z}\\p{N}_.:/=+\\-@``."""
+    return any(
+        unicodedata.category(character)[0] not in "LZN" and character not in "_.:/=+-@" for character in text
+    )
+
+
+def aws_tag_problem(key: str, value: str) -> str | None:
+    """Why AWS would refuse the tag ``key: value``, or None (lengths count Unicode characters)."""
+    if not 1 <= len(key) <= 128:
+        return f"tag key '{key[:40]}': 1-128 characters (got {len(key)})"
+    if _tag_characters_problem(key):
+        return f"tag key '{key}': only {_TAG_CHARACTERS}"
+    if key.lower().startswith("aws:"):
+        return f"tag key '{key}': the aws: prefix is reserved by AWS"
+    if len(value) > 256:
+        return f"tag '{key}' value: at most 256 characters (got {len(value)})"
+    if _tag_characters_problem(value):
+        return f"tag '{key}' value '{value}': only {_TAG_CHARACTERS}"
+    return None
+
+
+def tags_problem(tags: object, own: int = 0) -> str | None:
+    """Why AWS would refuse ``tags`` on a component's resources, or None: at most
+    :data:`MAX_TAGS_PER_RESOURCE` with the ``own`` tags the component adds (``mlops:*``), each
+    tag within :func:`aws_tag_problem`, and no two keys differing only in case (IAM refuses them
+    on a role)."""
+    if not isinstance(tags, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
+    ):
+        return f"{tags!r} is not a mapping of tag keys to values (strings)"
+    if len(tags) + own > MAX_TAGS_PER_RESOURCE:
+        added = (
+            f" and the component adds {own} of its own, so at most {MAX_TAGS_PER_RESOURCE - own}"
+            if own
+            else ""
+        )
+        return f"{len(tags)} tags; AWS takes at most {MAX_TAGS_PER_RESOURCE} per resource{added}"
+    folded: dict[str, str] = {}
+    for key, value in tags.items():
+        problem = aws_tag_problem(key, value)
+        if problem:
+            return problem
+        if key.lower() in folded:
+            return f"tag keys '{folded[key.lower()]}' and '{key}' differ only in case, which IAM refuses"
+        folded[key.lower()] = key
+    return None

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import ipaddress
 import operator
-import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeGuard
@@ -32,7 +31,7 @@ from components.experiments.experiment_tracking_spec import (
 from components.foundation.audit_trail_spec import AuditTrailSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving_spec import LABEL_RULES, KubernetesServingSpec, invalid_labels
-from components.limits import LOG_RETENTION_DAYS, SPEC_CONFIG, fail_at
+from components.limits import LOG_RETENTION_DAYS, MAX_TAGS_PER_RESOURCE, SPEC_CONFIG, aws_tag_problem, fail_at
 from components.naming import prefixed
 from components.observability.alert_subscription import AlertSubscription
 from components.observability.budget_spec import BudgetSpec
@@ -110,8 +109,6 @@ name prefix, unique in an account) is what the stack's budget and cost anomaly m
 COMPONENT_TAG_PREFIX: Final = "mlops:"
 """Components add at most one tag of their own to a resource (``mlops:endpoint``, ``mlops:model-family``,
 ``mlops:feature-group``)."""
-MAX_TAGS_PER_RESOURCE: Final = 50
-"""AWS's limit on tags per resource (user tags, the platform's and the component's together)."""
 MAX_STACK_TAGS: Final = MAX_TAGS_PER_RESOURCE - len(PLATFORM_TAG_KEYS) - 1
 
 
@@ -1584,29 +1581,13 @@ def model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _tag_characters_problem(text: str) -> bool:
-    """Whether ``text`` has a character outside AWS's tag set ``\\p{L}\\p{Z}\\p{N}_.:/=+\\-@``."""
-    return any(
-        unicodedata.category(character)[0] not in "LZN" and character not in "_.:/=+-@" for character in text
-    )
-
-
 def tag_problem(key: str, value: str) -> str | None:
-    """Why AWS would refuse the tag ``key: value``, or None (lengths count Unicode characters)."""
-    allowed = "letters, digits, spaces and _.:/=+-@"
-    if not 1 <= len(key) <= 128:
-        return f"tag key '{key[:40]}': 1-128 characters (got {len(key)})"
-    if _tag_characters_problem(key):
-        return f"tag key '{key}': only {allowed}"
-    if key.lower().startswith("aws:"):
-        return f"tag key '{key}': the aws: prefix is reserved by AWS"
-    if key.lower().startswith(COMPONENT_TAG_PREFIX):
+    """Why AWS would refuse the tag ``key: value`` (components.limits.aws_tag_problem), or why the
+    platform does (its own ``mlops:`` prefix), or None."""
+    problem = aws_tag_problem(key, value)
+    if problem is None and key.lower().startswith(COMPONENT_TAG_PREFIX):
         return f"tag key '{key}': the {COMPONENT_TAG_PREFIX} prefix is the platform's own"
-    if len(value) > 256:
-        return f"tag '{key}' value: at most 256 characters (got {len(value)})"
-    if _tag_characters_problem(value):
-        return f"tag '{key}' value '{value}': only {allowed}"
-    return None
+    return problem
 
 
 def _validate_cidr(value: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Final
 import pulumi
 import pulumi_aws.iam as iam
 
+from ..limits import satisfies, tags_problem
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import Statement, document, render, s3_read_write
@@ -46,6 +47,7 @@ class DvcRemoteArgs:
     """Tags of the role and the policy."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
         if not (self.trusted_principals or self.github_subjects):
             raise ValueError(
                 "DvcRemoteArgs: name trusted_principals or github_subjects: nobody could assume the role"

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..limits import satisfies, tags_problem
 from ..naming import prefixed, prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import kms_use
@@ -47,6 +48,7 @@ class FeatureStoreArgs:
     stacks sharing an account differ."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         for index, group in enumerate(self.groups):
             prefixed_within_limit(
                 f"FeatureStoreArgs.groups[{index}].name", self.name_prefix, group.name, FEATURE_GROUP_TYPE

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.s3 as s3
 
+from ..limits import satisfies, tags_problem
 from ..output_text import concat
 from .bucket_hardening import harden_bucket
 
@@ -22,6 +23,9 @@ class AccessLogBucketArgs:
     """Days a log object is kept before it expires; S3 deletes the expired version a day later."""
     retain: bool = True
     """Protect the bucket from `pulumi destroy` and keep it when removed from the program."""
+
+    def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
 
 
 class AccessLogBucket(pulumi.ComponentResource):

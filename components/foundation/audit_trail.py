@@ -12,7 +12,7 @@ import pulumi
 import pulumi_aws.cloudtrail as cloudtrail
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..limits import LOG_RETENTION_DAYS, in_range, one_of
+from ..limits import LOG_RETENTION_DAYS, in_range, one_of, satisfies, tags_problem
 from ..output_text import concat
 from .audit_trail_spec import (
     _TRAIL_NAME,
@@ -114,6 +114,7 @@ class AuditTrailArgs:
     """KMS key of that log group; its policy must let CloudWatch Logs of this account use it."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
         if not _TRAIL_NAME.fullmatch(self.trail_name) or _is_ip_address(self.trail_name):
             raise ValueError(
                 f"AuditTrailArgs.trail_name: {self.trail_name!r} is not a trail name (3-128 letters, digits, "

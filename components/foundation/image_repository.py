@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.ecr as ecr
 
-from ..limits import in_range
+from ..limits import in_range, satisfies, tags_problem
 
 REPOSITORY_NAME_LIMIT = 256
 """CreateRepository: repositoryName is 2-256 characters."""
@@ -29,6 +29,7 @@ class ImageRepositoryArgs:
     """Keep the repository (and its images) when the stack is destroyed."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
         in_range(self, "untagged_expiry_days", 1, 3650)
         name = self.repository_name
         if not (2 <= len(name) <= REPOSITORY_NAME_LIMIT and name == name.lower()):

@@ -11,7 +11,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.ec2 as ec2
 import pulumi_aws.vpc as vpc
 
-from ..limits import LOG_RETENTION_DAYS, one_of
+from ..limits import LOG_RETENTION_DAYS, one_of, satisfies, tags_problem
 from ..output_text import concat
 from ..policy_documents import document, render
 from .execution_role import ExecutionRole, ExecutionRoleArgs
@@ -78,6 +78,9 @@ class PrivateNetworkArgs:
     """IAM path of the flow-log delivery role (created with a ``NewVpc`` only)."""
     tags: Mapping[str, str]
     """Tags of every resource created; each also gets a ``Name`` tag."""
+
+    def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
 
 
 class PrivateNetwork(pulumi.ComponentResource):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws.s3 as s3
 
-from ..limits import in_range, integer_in_range
+from ..limits import in_range, integer_in_range, satisfies, tags_problem
 from ..output_text import concat
 from ..policy_documents import Statement
 from .bucket_hardening import expire_noncurrent_versions, harden_bucket
@@ -99,6 +99,7 @@ class SecureBucketArgs:
     whatever ``noncurrent_version_expiration_days`` keeps elsewhere. Days 1-36500."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
         if self.expiration_days is not None:
             in_range(self, "expiration_days", 1, 36500)
         for prefix, days in self.scratch_prefixes.items():

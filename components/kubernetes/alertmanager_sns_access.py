@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from ..limits import satisfies, tags_problem
 from ._pod_identity import pod_identity_role
 
 
@@ -31,6 +32,9 @@ class AlertmanagerSnsAccessArgs:
     """IAM path of the role (the platform keys' policies let the roles under it use them)."""
     tags: Mapping[str, str]
     """Tags on the role and the association."""
+
+    def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
 
 
 class AlertmanagerSnsAccess(pulumi.ComponentResource):

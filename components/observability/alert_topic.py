@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.sns as sns
 
+from ..limits import satisfies, tags_problem
 from ..policy_documents import deny_insecure_transport, document, render
 from .alert_subscription import AlertSubscription
 
@@ -27,6 +28,9 @@ class AlertTopicArgs:
     """Whether AWS Budgets and Cost Anomaly Detection of this account may publish too (the stack's
     cost guardrails page here); their use of the key is the key policy's (``budgets_key_grant``,
     ``cost_anomaly_key_grant``)."""
+
+    def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
 
 
 def _cost_alert_statements(topic_arn: pulumi.Input[str], account_id: str) -> list[dict]:

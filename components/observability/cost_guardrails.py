@@ -39,6 +39,7 @@ import pulumi_aws.budgets as budgets
 import pulumi_aws.costexplorer as costexplorer
 
 from ..foundation.encryption_key import ServiceKeyGrant
+from ..limits import satisfies, tags_problem
 from .budget_spec import (
     MAX_LIMIT_USD,
     MAX_NOTIFICATIONS,
@@ -112,6 +113,7 @@ class CostGuardrailsArgs:
     the earliest a day later), so the subscription does not wait."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
         problem = budget_name_problem(budget_name(self.name_prefix))
         if problem:
             raise ValueError(f"CostGuardrailsArgs.name_prefix: '{self.name_prefix}': {problem}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
+from ..limits import satisfies, tags_problem
 from ..training.evidently import (
     DRIFT_SHARE_METRIC,
     ENDPOINT_KIND_PREFIX,
@@ -39,6 +40,7 @@ class DriftReportAlarmArgs:
     """Tags on the alarm."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
         if not is_pipeline_kind(self.pipeline_kind):
             raise ValueError(
                 f"DriftReportAlarmArgs.pipeline_kind: '{self.pipeline_kind}' is not one of "

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..invocation_alarms import AlarmSettings, error_and_latency_alarms
+from ..limits import satisfies, tags_problem
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
 from .alarm_thresholds import (
     DRIFT_METRICS,
@@ -64,6 +65,7 @@ class EndpointAlarmsArgs:
     page, one retraining)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
         if self.monitoring_schedule_name is None or not self.drift_features:
             return
         if self.monitoring_schedule is None:

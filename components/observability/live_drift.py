@@ -18,6 +18,7 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
+from ..limits import satisfies, tags_problem
 from ..output_text import concat
 from ..pipeline_schedule import scheduled_pipeline_start
 from ..pipeline_scripts import upload_pipeline_script
@@ -111,6 +112,7 @@ class LiveDriftArgs:
     """Keys of ``tags`` the uploaded scripts carry first (S3 keeps at most 10 per object)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=2))
         problem = model_monitor_schedule_problem(self.schedule)
         if problem:
             raise ValueError(f"LiveDriftArgs.schedule: {problem}")

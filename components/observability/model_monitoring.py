@@ -10,6 +10,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
+from ..limits import satisfies, tags_problem
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
@@ -124,6 +125,9 @@ class JobPlacement:
     """IAM path of the jobs' execution role, e.g. ``/mlops-platform/dev/``."""
     tags: Mapping[str, str]
     """Tags on the jobs' role, job definitions and schedules."""
+
+    def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
 
 
 def monitoring_job_role(

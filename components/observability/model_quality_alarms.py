@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..limits import satisfies
+from ..limits import satisfies, tags_problem
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
 from ..training.definition import PROBLEM_TYPES, ProblemType
 from .model_quality_spec import QUALITY_METRICS, quality_metric_problem, quality_threshold_problem
@@ -41,6 +41,7 @@ class ModelQualityAlarmsArgs:
     """Tags on every alarm."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", tags_problem)
         satisfies(self, "schedule", model_monitor_schedule_problem)
         if self.problem_type not in PROBLEM_TYPES:
             raise ValueError(

@@ -12,7 +12,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.sns as sns
 
-from ..limits import one_of
+from ..limits import one_of, satisfies, tags_problem
 from ..naming import child_name, prefixed, prefixed_within_limit
 from ..policy_documents import deny_insecure_transport, document, render
 from .model_family_spec import (
@@ -55,6 +55,7 @@ class ModelRegistryArgs:
     stacks sharing an account differ."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         one_of(self, "approval_mode", tuple(APPROVAL_STATUS))
         problem = consumer_accounts_problem(self.families)
         if problem:

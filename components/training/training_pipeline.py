@@ -13,7 +13,7 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
-from ..limits import one_of
+from ..limits import one_of, satisfies, tags_problem
 from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
 from ..registry.model_family_spec import PromotionCriterion
@@ -154,6 +154,7 @@ class TrainingPipelineArgs:
     a stack that serves such a version with Model Monitor reads its family's baselines folder."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         one_of(self, "approval_status", APPROVAL_STATUSES)
         if (self.spec.data is None) != (self.feature_input is None):
             raise ValueError(

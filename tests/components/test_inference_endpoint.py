@@ -610,3 +610,17 @@ def test_args_refuse_an_endpoint_name_sagemaker_refuses(endpoint_name: str) -> N
     with pytest.raises(ValueError, match=r"InferenceEndpointArgs\.endpoint_name: .* 1-63 letters or digits"):
         endpoint_args(endpoint, endpoint_name=endpoint_name)
     endpoint_args(endpoint, endpoint_name="x" * 63)
+
+
+def test_args_leave_room_for_the_models_own_tag() -> None:
+    """A model carries the args' tags and ``mlops:endpoint``: 49 tags make SageMaker's 50 (botocore
+    TagList), 50 would make 51, which CreateModel refuses; nor does AWS take an ``aws:`` key."""
+    endpoint = EndpointSpec.model_validate({"name": "churn", "variants": [{**VARIANT, "name": "a"}]})
+    tags = {f"team-{i}": "x" for i in range(49)}
+    graph = record_program(lambda: InferenceEndpoint("ep", endpoint_args(endpoint, tags=tags)))
+    assert max(len(r.inputs["tags"]) for r in graph.cloud_resources if r.inputs.get("tags")) == 50
+
+    with pytest.raises(ValueError, match=r"InferenceEndpointArgs\.tags: 50 tags; .* at most 49"):
+        endpoint_args(endpoint, tags={**tags, "team-49": "x"})
+    with pytest.raises(ValueError, match=r"InferenceEndpointArgs\.tags: tag key 'aws:owner'"):
+        endpoint_args(endpoint, tags={"aws:owner": "t"})

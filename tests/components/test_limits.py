@@ -515,3 +515,68 @@ def test_a_monitor_schedule_with_a_trailing_newline_is_no_schedule(schedule: str
         shortest_gap_seconds(schedule)
     with pytest.raises(ValueError, match="is not a Model Monitor schedule"):
         schedule_interval_seconds(schedule)
+
+
+TAGGED: list[tuple[type, dict[str, Any]]] = [
+    (EncryptionKeyArgs, KEY),
+    (ExecutionRoleArgs, ROLE),
+    (ApprovalDispatchArgs, DISPATCH),
+    (ImageRepositoryArgs, REPOSITORY),
+    (SecureBucketArgs, BUCKET),
+    (AuditTrailArgs, TRAIL),
+    (RetrainingGateArgs, GATE),
+]
+BAD_TAGS: list[tuple[dict[str, str], str]] = [
+    ({f"team-{i}": "x" for i in range(51)}, r"51 tags; AWS takes at most 50 per resource"),
+    ({"aws:owner": "me"}, r"aws: prefix is reserved"),
+    ({"k" * 129: "x"}, r"1-128 characters"),
+    ({"owner": "v" * 257}, r"at most 256 characters"),
+    ({"owner": "me, you"}, r"only letters, digits, spaces and _\.:/=\+-@"),
+    ({"Owner": "a", "owner": "b"}, r"differ only in case"),
+]
+
+
+@pytest.mark.parametrize(("args", "base"), TAGGED, ids=lambda c: getattr(c, "__name__", None))
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    BAD_TAGS,
+    ids=["51", "aws-prefix", "long-key", "long-value", "comma", "case"],
+)
+def test_args_refuse_tags_aws_refuses(
+    args: type, base: dict[str, Any], tags: dict[str, str], message: str
+) -> None:
+    """The stack file's tag rules (PlatformConfig.tags) hold for a component built directly: AWS takes
+    at most 50 tags per resource, keys of 1-128 and values of at
+    most 256 characters of its set, no ``aws:`` key, and IAM no two keys differing only in case."""
+    with pytest.raises(ValueError, match=rf"^{args.__name__}\.tags: .*{message}"):
+        args(**{**base, "tags": tags})
+    assert args(**{**base, "tags": {f"team-{i}": "x" * 256 for i in range(50)}})
+
+
+def test_every_args_with_tags_checks_them() -> None:
+    """Each component's args class with a ``tags`` field checks them with ``tags_problem``."""
+    import dataclasses
+    import importlib
+    import inspect
+    import pkgutil
+
+    import components
+
+    unchecked = []
+    for module_info in pkgutil.walk_packages(components.__path__, "components."):
+        if module_info.name.endswith("component_package"):
+            continue
+        try:
+            module = importlib.import_module(module_info.name)
+        except ImportError:  # an extra that is not installed
+            continue
+        for name, value in vars(module).items():
+            if (
+                name.endswith("Args")
+                and dataclasses.is_dataclass(value)
+                and value.__module__ == module.__name__
+                and "tags" in {f.name for f in dataclasses.fields(value)}
+                and "tags_problem" not in inspect.getsource(value)
+            ):
+                unchecked.append(f"{module.__name__}.{name}")
+    assert unchecked == []
