@@ -112,7 +112,7 @@ class LiveDriftArgs:
     """Keys of ``tags`` the uploaded scripts carry first (S3 keeps at most 10 per object)."""
 
     def __post_init__(self) -> None:
-        satisfies(self, "tags", lambda tags: tags_problem(tags, own=2))
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         problem = model_monitor_schedule_problem(self.schedule)
         if problem:
             raise ValueError(f"LiveDriftArgs.schedule: {problem}")
@@ -163,7 +163,8 @@ class LiveDrift(pulumi.ComponentResource):
             pipeline_description=f"Evidently drift of endpoint {args.endpoint}'s captured traffic",
             pipeline_definition=definition,
             role_arn=self._pipeline_role(lister, data).role_arn,
-            tags={**args.tags, "mlops:model-family": args.family, "mlops:endpoint": args.endpoint},
+            # One tag of its own, as every component's resources (a stack's tags fill AWS's 50 but one).
+            tags={**args.tags, "mlops:endpoint": args.endpoint},
             opts=child,
         )
         schedule = scheduled_pipeline_start(

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
+from components.limits import MAX_TAGS_PER_RESOURCE
 from components.observability.live_drift_definition import STEP_CAPTURED, STEP_COLLECT, STEP_LIST
 from components.schedules import monitor_run_hours
 from planner.recorder import RecordedResource, ResourceGraph
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
-from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
+from stacks.config import CONFIG_KEY, MAX_STACK_TAGS, ConfigError, parse_platform_config
 from tests.conftest import load_stack_document
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.recorded import recorded_stack
@@ -380,3 +381,21 @@ def test_an_ab_endpoint_with_a_shadow_reads_every_production_variant_and_not_the
 
     assert len(production) == 2 and [v["variantName"] for v in config.inputs["shadowProductionVariants"]]
     assert _arguments(_definition(graph)[STEP_LIST])["--variant"] == production
+
+
+def test_a_stack_with_every_tag_it_may_set_plans_live_drift_within_aws_tag_limit(
+    tmp_path: Path,
+) -> None:
+    """A stack sets at most MAX_STACK_TAGS tags because a component adds at most one of its own to a
+    resource; the live-drift pipeline added two (mlops:model-family and mlops:endpoint): 46 tags, the
+    platform's 3 and those 2 made 51, which CreatePipeline refuses (botocore TagList: at most 50)."""
+    document = load_stack_document("prod")
+    platform = document["config"][CONFIG_KEY]
+    live_drift_instead_of_model_monitor(platform)
+    platform["tags"] |= {f"tag-{i}": "x" for i in range(MAX_STACK_TAGS - len(platform["tags"]))}
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    graph = recorded_stack(path)
+    pipeline = _named(graph, PIPELINE, f"live-drift-{ENDPOINT}-pipeline")
+    assert len(pipeline.inputs["tags"]) == MAX_TAGS_PER_RESOURCE
+    assert pipeline.inputs["tags"]["mlops:endpoint"] == ENDPOINT
