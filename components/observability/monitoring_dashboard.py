@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -9,9 +10,22 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
+from ..limits import PHYSICAL_NAME_LIMITS, satisfies
 from ..output_text import json_text
 from ..training.evidently import DRIFT_SHARE_METRIC, FAMILY_DIMENSION, NAMESPACE, PIPELINE_DIMENSION
 from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
+
+_DASHBOARD_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
+
+
+def dashboard_name_problem(name: object) -> str | None:
+    """Why CloudWatch's PutDashboard would refuse ``name`` (1-255 characters of A-Z, a-z, 0-9, ``-``
+    and ``_``), or None."""
+    _, limit = PHYSICAL_NAME_LIMITS["aws:cloudwatch/dashboard:Dashboard"]
+    if not isinstance(name, str) or not _DASHBOARD_NAME.match(name) or len(name) > limit:
+        return f"{name!r} is not a CloudWatch dashboard name: 1-{limit} letters, digits, '-' and '_'"
+    return None
+
 
 MODEL_QUALITY_METRICS = "aws/sagemaker/Endpoints/model-metrics"
 """Where a model-quality monitor publishes its metrics (dimensions Endpoint, MonitoringSchedule)."""
@@ -67,6 +81,9 @@ class MonitoringDashboardArgs:
     """The region whose metrics the graphs show."""
     endpoints: Sequence[DashboardEndpoint]
     """One row of graphs per endpoint, in this order."""
+
+    def __post_init__(self) -> None:
+        satisfies(self, "dashboard_name", dashboard_name_problem)
 
 
 class MonitoringDashboard(pulumi.ComponentResource):

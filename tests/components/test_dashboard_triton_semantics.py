@@ -350,3 +350,14 @@ def test_triton_releases_are_listed_oldest_first_in_the_unknown_version_message(
         "Triton 22.01 has no SageMaker image; the SDK lists " + ", ".join(oldest_first)
     )
     assert triton.triton_version_problem(oldest_first[-1]) is None
+
+
+@pytest.mark.parametrize(
+    "name", ["ops dashboard", "ops.dashboard", "x" * 256, ""], ids=["space", "dot", "256 characters", "empty"]
+)
+def test_args_refuse_a_dashboard_name_cloudwatch_refuses(name: str) -> None:
+    """PutDashboard's DashboardName: 1-255 characters of A-Z, a-z, 0-9, ``-`` and ``_`` (botocore's
+    documentation; its model sets no pattern): the stack names its dashboard itself, a program does not."""
+    with pytest.raises(ValueError, match=r"MonitoringDashboardArgs\.dashboard_name: "):
+        MonitoringDashboardArgs(dashboard_name=name, region=REGION, endpoints=[])
+    assert MonitoringDashboardArgs(dashboard_name="mlops-platform_" + "x" * 240, region=REGION, endpoints=[])
