@@ -13,6 +13,7 @@ Two kinds of account-wide names derive from configured names:
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Final
 
 from .limits import PHYSICAL_NAME_LIMITS
@@ -29,6 +30,23 @@ def prefixed(prefix: str | None, name: str) -> str:
     ``name_prefix``: stacks sharing an account pass different prefixes and never collide.
     """
     return f"{prefix}-{name}" if prefix else name
+
+
+_NAME_PREFIX: Final = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*\Z")
+"""What may start every name a component prefixes (model package groups, feature groups, MLflow
+tracking servers: botocore's patterns of letters or digits separated by hyphens)."""
+
+
+def name_prefix_problem(prefix: str | None) -> str | None:
+    """Why ``prefix`` cannot start a name the component prefixes, or None (no prefix is fine)."""
+    if prefix is None:
+        return None
+    if not isinstance(prefix, str) or not _NAME_PREFIX.match(prefix):
+        return (
+            f"{prefix!r} cannot start a SageMaker name: letters or digits separated by hyphens, starting "
+            "and ending with a letter or digit"
+        )
+    return None
 
 
 def prefixed_within_limit(where: str, prefix: str | None, name: str, type_token: str) -> str:

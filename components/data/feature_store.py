@@ -10,7 +10,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import satisfies, tags_problem
-from ..naming import prefixed, prefixed_within_limit
+from ..naming import name_prefix_problem, prefixed, prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import kms_use
 from .feature_store_spec import (
@@ -49,6 +49,7 @@ class FeatureStoreArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
+        satisfies(self, "name_prefix", name_prefix_problem)
         for index, group in enumerate(self.groups):
             prefixed_within_limit(
                 f"FeatureStoreArgs.groups[{index}].name", self.name_prefix, group.name, FEATURE_GROUP_TYPE

@@ -10,7 +10,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import satisfies, tags_problem
-from ..naming import prefixed_within_limit
+from ..naming import name_prefix_problem, prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import Statement, kms_use, s3_read_write
 from .experiment_tracking_spec import (
@@ -55,6 +55,7 @@ class ExperimentTrackingArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "tags", tags_problem)
+        satisfies(self, "name_prefix", name_prefix_problem)
         prefixed_within_limit(
             "ExperimentTrackingArgs.spec.name",
             self.name_prefix,

@@ -13,7 +13,7 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.sns as sns
 
 from ..limits import one_of, satisfies, tags_problem
-from ..naming import child_name, prefixed, prefixed_within_limit
+from ..naming import child_name, name_prefix_problem, prefixed, prefixed_within_limit
 from ..policy_documents import deny_insecure_transport, document, render
 from .model_family_spec import (
     APPROVAL_STATUS,
@@ -57,6 +57,7 @@ class ModelRegistryArgs:
     def __post_init__(self) -> None:
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         one_of(self, "approval_mode", tuple(APPROVAL_STATUS))
+        satisfies(self, "name_prefix", name_prefix_problem)
         problem = consumer_accounts_problem(self.families)
         if problem:
             index, message = problem

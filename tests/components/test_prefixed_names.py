@@ -5,6 +5,7 @@ tests/stacks/test_name_limits.py.)"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -64,3 +65,17 @@ def test_a_prefixed_name_may_reach_awss_limit_and_not_one_character_more(
         f"AWS takes at most {limit} for {type_token.rsplit(':', 1)[-1]}.{PHYSICAL_NAME_LIMITS[type_token][0]}: "
         "shorten name_prefix or the name"
     )
+
+
+@pytest.mark.parametrize(("build", "type_token", "field"), CASES)
+@pytest.mark.parametrize("prefix", ["my_team", "team.x", "-team", "team-", "team x"])
+def test_a_name_prefix_aws_refuses_in_the_name_is_refused(
+    build: Any, type_token: str, field: str, prefix: str
+) -> None:
+    """The prefix starts a name SageMaker takes as letters or digits separated by hyphens (model package
+    groups ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``, feature groups with ``_`` too but neither leading nor
+    trailing): 'my_team-churn' or '-team-churn' planned and CreateModelPackageGroup refused it."""
+    args_type = type(build(["short"], "team-sandbox")).__name__
+    with pytest.raises(ValueError, match=rf"^{args_type}\.name_prefix: '{re.escape(prefix)}'"):
+        build(["short"], prefix)
+    build(["short"], "Team-2")
