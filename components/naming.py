@@ -49,6 +49,16 @@ def name_prefix_problem(prefix: str | None) -> str | None:
     return None
 
 
+_PIPELINE_NAME: Final = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}\Z")
+
+
+def pipeline_name_problem(name: object) -> str | None:
+    """Why SageMaker's CreatePipeline would refuse ``name`` (botocore ``PipelineName``), or None."""
+    if not isinstance(name, str) or not _PIPELINE_NAME.match(name):
+        return f"{str(name)[:80]!r} is not a SageMaker pipeline name: 1-256 letters or digits, separated by -"
+    return None
+
+
 def prefixed_within_limit(where: str, prefix: str | None, name: str, type_token: str) -> str:
     """:func:`prefixed`, refused with a ``ValueError`` naming ``where`` when the name is longer than
     AWS takes for a ``type_token`` (components.limits.PHYSICAL_NAME_LIMITS). A stack file's prefix

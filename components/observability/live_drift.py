@@ -19,6 +19,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import satisfies, tags_problem
+from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_schedule import scheduled_pipeline_start
 from ..pipeline_scripts import upload_pipeline_script
@@ -113,6 +114,7 @@ class LiveDriftArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
+        satisfies(self, "pipeline_name", pipeline_name_problem)
         problem = model_monitor_schedule_problem(self.schedule)
         if problem:
             raise ValueError(f"LiveDriftArgs.schedule: {problem}")

@@ -20,7 +20,7 @@ import pulumi_aws.sagemaker as sagemaker
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..limits import satisfies, tags_problem
-from ..naming import child_name
+from ..naming import child_name, pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_schedule import scheduled_pipeline_start
 from ..pipeline_scripts import upload_pipeline_script
@@ -111,6 +111,7 @@ class BatchScoringArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
+        satisfies(self, "pipeline_name", pipeline_name_problem)
         if self.evidently is not None and not is_csv(self.spec.content_type):
             raise ValueError(
                 f"BatchScoringArgs.spec.content_type: {self.spec.content_type!r}: {EVIDENTLY_NEEDS_CSV}"

@@ -40,6 +40,7 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from ..instance_types import has_instance_store
+from ..naming import pipeline_name_problem
 from .evidently import (
     PUBLISH_INSTANCE_TYPE,
     STEP_EVIDENTLY,
@@ -132,7 +133,6 @@ RESERVED_HYPERPARAMETERS = ("label", "sagemaker_program", "sagemaker_submit_dire
 MAX_RUNTIME_SECONDS = 28 * 24 * 3600
 """SageMaker's ceiling for MaxRuntimeInSeconds and MaxWaitTimeInSeconds."""
 
-_PIPELINE_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}\Z")
 _PACKAGE_GROUP = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+\Z")
 _ACCOUNT = re.compile(r"^[0-9]{12}\Z")
@@ -351,7 +351,7 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
     unknown_scripts = sorted(set(s.script_uris) - set(SCRIPT_KEYS))
     checks = [
         (
-            _matches(_PIPELINE_NAME, s.pipeline_name),
+            pipeline_name_problem(s.pipeline_name) is None,
             f"pipeline_name {s.pipeline_name!r}: use letters, digits and hyphens (at most 256)",
         ),
         (_matches(_REGION, s.region), f"region {s.region!r} is not an AWS region name such as 'eu-west-1'"),

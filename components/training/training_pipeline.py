@@ -14,6 +14,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
 from ..limits import one_of, satisfies, tags_problem
+from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
 from ..registry.model_family_spec import PromotionCriterion
@@ -155,6 +156,7 @@ class TrainingPipelineArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
+        satisfies(self, "pipeline_name", pipeline_name_problem)
         one_of(self, "approval_status", APPROVAL_STATUSES)
         if (self.spec.data is None) != (self.feature_input is None):
             raise ValueError(

@@ -429,3 +429,14 @@ def test_evidently_over_batch_input_that_is_not_csv_is_refused_when_the_args_are
         _args(spec=json_lines)
     # Without the report, any input the model reads.
     assert _args(spec=json_lines, evidently=None).spec.content_type == "application/jsonlines"
+
+
+@pytest.mark.parametrize(
+    "name", ["nightly_scoring", "x" * 257, "-nightly"], ids=["underscore", "257", "leading-hyphen"]
+)
+def test_args_refuse_a_pipeline_name_sagemaker_refuses(name: str) -> None:
+    """CreatePipeline's PipelineName: letters or digits separated by hyphens, at most 256 (botocore
+    ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}``); it planned and failed at pulumi up."""
+    with pytest.raises(ValueError, match=r"^BatchScoringArgs\.pipeline_name: "):
+        _args(pipeline_name=name)
+    _args(pipeline_name="x" * 256)

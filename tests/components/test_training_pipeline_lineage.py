@@ -130,3 +130,15 @@ def _args(**overrides) -> TrainingPipelineArgs:
     }
     values.update(overrides)
     return TrainingPipelineArgs(**values)
+
+
+@pytest.mark.parametrize(
+    "name", ["churn_training", "x" * 257, "-churn"], ids=["underscore", "257", "leading-hyphen"]
+)
+def test_args_refuse_a_pipeline_name_sagemaker_refuses(name: str) -> None:
+    """CreatePipeline's PipelineName (botocore ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}``): refused when the
+    args are built, naming the field, not inside the definition's apply after the scripts and roles
+    were registered (a ValueError wrapped in the engine's 'While processing input ...')."""
+    with pytest.raises(ValueError, match=r"^TrainingPipelineArgs\.pipeline_name: "):
+        _args(pipeline_name=name)
+    _args(pipeline_name="x" * 256)
