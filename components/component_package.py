@@ -432,7 +432,7 @@ class TrainingPipelineInputs(TypedDict):
     tags: dict[str, str]
     """Tags of every resource; must include the platform's required tags (``owner``, ``cost-center``...)."""
     max_parallel_steps: NotRequired[int]
-    """At most this many steps run at once (default 2)."""
+    """At most this many steps run at once, 1-50 (default 2)."""
     model_monitor_baselines: NotRequired[bool]
     """Compute Model Monitor baselines and register them as each version's DriftCheckBaselines
     (default true); false in an account Model Monitor is closed to (two processing jobs a run fewer)."""
@@ -455,7 +455,9 @@ class TrainingPipeline(pulumi.ComponentResource):
         )
         # As the other components' wire values: checked by the args class, not by mypy.
         values: dict[str, Any] = {
-            key: value for key, value in args.items() if key not in ("training_json", "promotion_json")
+            key: value
+            for key, value in _wire(args, TrainingPipelineInputs).items()
+            if key not in ("training_json", "promotion_json")
         }
         pipeline_args = training.TrainingPipelineArgs(spec=spec, promotion=promotion, **values)
         require("sagemaker", "TrainingPipeline (its pipeline definition)")

@@ -576,3 +576,17 @@ def test_a_wrong_approval_status_is_named_before_anything_registers() -> None:
     inputs = _training_inputs(approvalStatus="approved")
     with pytest.raises(ValueError, match=r"^TrainingPipelineArgs\.approval_status: 'approved' is not one of"):
         _construct("TrainingPipeline", "churn-training", inputs)
+
+
+@pytest.mark.parametrize(("steps", "valid"), [(4, True), (0, False), (2.5, False)])
+def test_parallel_steps_from_another_language_are_the_python_args_range(steps: float, valid: bool) -> None:
+    """maxParallelSteps crosses the wire as a float: a whole number is the int the args take, 0 or a
+    fraction is refused naming the field (they planned a ParallelismConfiguration SageMaker refuses)."""
+    inputs = _training_inputs(maxParallelSteps=steps)
+    if not valid:
+        with pytest.raises(ValueError, match=r"^TrainingPipelineArgs\.max_parallel_steps: "):
+            _construct("TrainingPipeline", "churn-training", inputs)
+        return
+    graph = record_program(lambda: _construct("TrainingPipeline", "churn-training", inputs))
+    pipeline = only(graph, "aws:sagemaker/pipeline:Pipeline")
+    assert pipeline.inputs["parallelismConfiguration"] == {"maxParallelExecutionSteps": 4}

@@ -13,14 +13,14 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
-from ..limits import one_of, satisfies, tags_problem
+from ..limits import in_range, one_of, satisfies, tags_problem
 from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
 from ..registry.model_family_spec import PromotionCriterion
 from .definition import APPROVAL_STATUSES, COMMIT_PATTERN, UNKNOWN_COMMIT
 from .evidently import EvidentlySpec
-from .training_spec import FamilyTrainingSpec, TrainingSpec, training_data_prefix
+from .training_spec import MAX_PARALLEL_STEPS, FamilyTrainingSpec, TrainingSpec, training_data_prefix
 
 __all__ = [
     "FamilyTrainingSpec",
@@ -133,7 +133,8 @@ class TrainingPipelineArgs:
     tags: Mapping[str, str]
     """Tags of the pipeline and the uploaded scripts (plus ``mlops:model-family``)."""
     max_parallel_steps: int = 2
-    """At most this many steps of one execution run at once."""
+    """At most this many steps of one execution run at once (1-50, as a stack's
+    ``training.max_parallel_steps``)."""
     experiment_tracking: PipelineExperimentTracking | None = None
     """With a tracking server: every execution is logged to it (the TrackExperiment step) and each
     registered version records its MLflow run id; without one, the pipeline has neither."""
@@ -157,6 +158,7 @@ class TrainingPipelineArgs:
     def __post_init__(self) -> None:
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "pipeline_name", pipeline_name_problem)
+        in_range(self, "max_parallel_steps", 1, MAX_PARALLEL_STEPS)
         one_of(self, "approval_status", APPROVAL_STATUSES)
         if (self.spec.data is None) != (self.feature_input is None):
             raise ValueError(

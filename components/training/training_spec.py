@@ -43,6 +43,8 @@ _COLUMN = r"^[A-Za-z0-9_.\-]{1,128}$"
 _PYTHON_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py\Z")
 MAX_HYPERPARAMETERS = 100
 """SageMaker's limit; the platform's own (RESERVED_HYPERPARAMETERS) count too."""
+MAX_PARALLEL_STEPS = 50
+"""The platform's ceiling on a pipeline's ``MaxParallelExecutionSteps`` (SageMaker: at least 1)."""
 MAX_METRIC_DEFINITIONS = 40
 """SageMaker's limit on a training job's (and a tuning job's) ``MetricDefinitions``."""
 
@@ -167,7 +169,7 @@ class TrainingSpec(TrainingCompute):
     compute every family gets unless its own ``training`` says otherwise."""
 
     enabled: bool = Field(default=True, description="Create a training pipeline per model family.")
-    max_parallel_steps: Annotated[int, Field(ge=1, le=50)] = Field(
+    max_parallel_steps: Annotated[int, Field(ge=1, le=MAX_PARALLEL_STEPS)] = Field(
         default=2, description="Steps running at once."
     )
     schedule: str | None = Field(

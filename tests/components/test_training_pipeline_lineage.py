@@ -142,3 +142,12 @@ def test_args_refuse_a_pipeline_name_sagemaker_refuses(name: str) -> None:
     with pytest.raises(ValueError, match=r"^TrainingPipelineArgs\.pipeline_name: "):
         _args(pipeline_name=name)
     _args(pipeline_name="x" * 256)
+
+
+@pytest.mark.parametrize("steps", [0, 51, 2.5, True], ids=["zero", "51", "fraction", "bool"])
+def test_args_take_the_specs_range_of_parallel_steps(steps: object) -> None:
+    """The stack file's training.max_parallel_steps (1-50; SageMaker's MaxParallelExecutionSteps is at
+    least 1): built directly, 0 planned a ParallelismConfiguration CreatePipeline refuses."""
+    with pytest.raises(ValueError, match=r"^TrainingPipelineArgs\.max_parallel_steps: "):
+        _args(max_parallel_steps=steps)
+    assert _args(max_parallel_steps=50).max_parallel_steps == 50
