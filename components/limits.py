@@ -184,3 +184,14 @@ def tags_problem(tags: object, own: int = 0) -> str | None:
             return f"tag keys '{folded[key.lower()]}' and '{key}' differ only in case, which IAM refuses"
         folded[key.lower()] = key
     return None
+
+
+def account_id_problem(account_id: object) -> str | None:
+    """Why ``account_id`` is no AWS account id (12 digits, as a stack file's ``account_id``), or None:
+    the components write it into policies' principals (``arn:aws:iam::<account>:root``), which KMS
+    and IAM refuse for anything else, and into the ARNs of their permissions."""
+    if not isinstance(account_id, str) or not (
+        len(account_id) == 12 and account_id.isascii() and account_id.isdigit()
+    ):
+        return f"{account_id!r} is not a 12-digit AWS account id"
+    return None

@@ -10,7 +10,7 @@ from typing import Any, Final
 import pulumi
 import pulumi_aws.iam as iam
 
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import Statement, document, render, s3_read_write
@@ -47,6 +47,7 @@ class DvcRemoteArgs:
     """Tags of the role and the policy."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         if not (self.trusted_principals or self.github_subjects):
             raise ValueError(

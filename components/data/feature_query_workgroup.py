@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.athena as athena
 
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ..output_text import concat
 
 ENGINE_VERSION = "Athena engine version 3"
@@ -37,6 +37,7 @@ class FeatureQueryWorkgroupArgs:
     """Tags of the workgroup."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         if not _WORKGROUP.match(self.workgroup_name):
             raise ValueError(

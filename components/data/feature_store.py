@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ..naming import name_prefix_problem, prefixed, prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import kms_use
@@ -48,6 +48,7 @@ class FeatureStoreArgs:
     stacks sharing an account differ."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "name_prefix", name_prefix_problem)
         for index, group in enumerate(self.groups):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.s3 as s3
 
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ..output_text import concat
 from .bucket_hardening import harden_bucket
 
@@ -25,6 +25,7 @@ class AccessLogBucketArgs:
     """Protect the bucket from `pulumi destroy` and keep it when removed from the program."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
 
 

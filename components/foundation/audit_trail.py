@@ -4,7 +4,6 @@ locked-down bucket, recording management events and the platform buckets' object
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ import pulumi
 import pulumi_aws.cloudtrail as cloudtrail
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..limits import LOG_RETENTION_DAYS, in_range, one_of, satisfies, tags_problem
+from ..limits import LOG_RETENTION_DAYS, account_id_problem, in_range, one_of, satisfies, tags_problem
 from ..output_text import concat
 from .audit_trail_spec import (
     _TRAIL_NAME,
@@ -114,14 +113,13 @@ class AuditTrailArgs:
     """KMS key of that log group; its policy must let CloudWatch Logs of this account use it."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         if not _TRAIL_NAME.fullmatch(self.trail_name) or _is_ip_address(self.trail_name):
             raise ValueError(
                 f"AuditTrailArgs.trail_name: {self.trail_name!r} is not a trail name (3-128 letters, digits, "
                 "'.', '_', '-'; starting and ending with a letter or digit; no two of '._-' in a row; not an IP address)"
             )
-        if not re.fullmatch(r"[0-9]{12}", self.account_id):
-            raise ValueError(f"AuditTrailArgs.account_id: {self.account_id!r} is not a 12-digit account")
         in_range(self, "log_retention_days", 1, 36500)
         in_range(self, "abort_incomplete_multipart_upload_days", 1, 30)
         if self.data_events not in ("all", "write_only", "off"):

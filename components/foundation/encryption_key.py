@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws.kms as kms
 
-from ..limits import in_range, satisfies, tags_problem
+from ..limits import account_id_problem, in_range, satisfies, tags_problem
 from ..policy_documents import KMS_USE_ACTIONS, Statement, document, render
 
 # What the account may do to administer the key. Deliberately no kms:Encrypt/Decrypt: using the
@@ -181,6 +181,7 @@ class EncryptionKeyArgs:
     """Key policy statements appended as given, e.g. cross-account decrypt for consumer accounts."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         in_range(self, "deletion_window_days", 7, 30)
         in_range(self, "rotation_period_days", 90, 2560)

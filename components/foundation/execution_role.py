@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.iam as iam
 
-from ..limits import in_range, satisfies, tags_problem
+from ..limits import account_id_problem, in_range, satisfies, tags_problem
 from ..naming import child_name
 from ..policy_documents import Statement, document, render, service_trust
 
@@ -33,6 +33,7 @@ class ExecutionRoleArgs:
     """Longest session the role's credentials last, in seconds (IAM allows 3600-43200)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         in_range(self, "max_session_duration_seconds", 3600, 43200)
 

@@ -11,7 +11,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.ec2 as ec2
 import pulumi_aws.vpc as vpc
 
-from ..limits import LOG_RETENTION_DAYS, one_of, satisfies, tags_problem
+from ..limits import LOG_RETENTION_DAYS, account_id_problem, one_of, satisfies, tags_problem
 from ..output_text import concat
 from ..policy_documents import document, render
 from .execution_role import ExecutionRole, ExecutionRoleArgs
@@ -80,6 +80,7 @@ class PrivateNetworkArgs:
     """Tags of every resource created; each also gets a ``Name`` tag."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
 
 

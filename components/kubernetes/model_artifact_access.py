@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ._pod_identity import pod_identity_role
 
 
@@ -41,6 +41,7 @@ class ModelArtifactAccessArgs:
     """Tags on the role and the association."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         s3_object_arn(self.model_data_url)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.sns as sns
 
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ..policy_documents import deny_insecure_transport, document, render
 from .alert_subscription import AlertSubscription
 
@@ -30,6 +30,7 @@ class AlertTopicArgs:
     ``cost_anomaly_key_grant``)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
 
 

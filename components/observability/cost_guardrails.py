@@ -39,7 +39,7 @@ import pulumi_aws.budgets as budgets
 import pulumi_aws.costexplorer as costexplorer
 
 from ..foundation.encryption_key import ServiceKeyGrant
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from .budget_spec import (
     MAX_LIMIT_USD,
     MAX_NOTIFICATIONS,
@@ -113,6 +113,7 @@ class CostGuardrailsArgs:
     the earliest a day later), so the subscription does not wait."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         problem = budget_name_problem(budget_name(self.name_prefix))
         if problem:

@@ -29,7 +29,7 @@ from typing import Any
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ..naming import child_name
 from ..output_text import json_text
 
@@ -198,6 +198,7 @@ class FailureAlertsArgs:
     """Tags of the rules."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         if not (self.role_path.startswith("/") and self.role_path.endswith("/")):
             raise ValueError(f"FailureAlertsArgs.role_path: {self.role_path!r} must start and end with /")

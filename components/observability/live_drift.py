@@ -18,7 +18,7 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_schedule import scheduled_pipeline_start
@@ -113,6 +113,7 @@ class LiveDriftArgs:
     """Keys of ``tags`` the uploaded scripts carry first (S3 keeps at most 10 per object)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "pipeline_name", pipeline_name_problem)
         problem = model_monitor_schedule_problem(self.schedule)

@@ -12,7 +12,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.sqs as sqs
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import in_range, satisfies, tags_problem
+from ..limits import account_id_problem, in_range, satisfies, tags_problem
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import deny_insecure_transport, document, render
@@ -81,6 +81,7 @@ class ApprovalDispatchArgs:
     """How long an undelivered approval stays in the dead-letter queue, 60-1209600 s (14 days)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         satisfies(self, "repository", repository_problem)
         satisfies(self, "event_type", event_type_problem)

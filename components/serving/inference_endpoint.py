@@ -13,7 +13,7 @@ import pulumi_aws.sns as sns
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
-from ..limits import satisfies, tags_problem
+from ..limits import account_id_problem, satisfies, tags_problem
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
@@ -80,6 +80,7 @@ class InferenceEndpointArgs:
     models' role may read them and decrypt them through S3."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
 

@@ -13,7 +13,7 @@ import pulumi_aws.pipes as pipes
 import pulumi_aws.sqs as sqs
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import in_range, satisfies, tags_problem
+from ..limits import account_id_problem, in_range, satisfies, tags_problem
 from ..naming import child_name
 from ..policy_documents import deny_insecure_transport, document, render
 from ..schedules import eventbridge_schedule_problem
@@ -61,6 +61,7 @@ class PipelineTriggersArgs:
     """Shortest time between two runs the alarms start, 3600 s to 30 days."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         if self.schedule is not None:
             satisfies(self, "schedule", eventbridge_schedule_problem)

@@ -33,7 +33,7 @@ import pulumi
 import pulumi_aws.sfn as sfn
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import in_range, satisfies, tags_problem
+from ..limits import account_id_problem, in_range, satisfies, tags_problem
 from ..naming import fit
 
 STATE_MACHINE_NAME_LIMIT: Final = 80
@@ -178,6 +178,7 @@ class RetrainingGateArgs:
     """Shortest time between two retraining runs the gate starts, 3600 s to 30 days."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
         in_range(self, "cooldown_seconds", 3600, MAX_COOLDOWN_SECONDS)
 

@@ -587,3 +587,53 @@ def test_every_args_with_tags_checks_them() -> None:
                     unchecked.append(f"{module.__name__}.{name}")
     assert len(tagged) >= 25  # the walk found the components' args
     assert unchecked == []
+
+
+@pytest.mark.parametrize(
+    ("args", "base"),
+    [(a, b) for a, b in TAGGED if "account_id" in b],
+    ids=lambda c: getattr(c, "__name__", None),
+)
+@pytest.mark.parametrize("account", ["123", "12345678901a", " 123456789012", "1234567890123"])
+def test_args_refuse_an_account_id_that_is_no_account(args: type, base: dict[str, Any], account: str) -> None:
+    """An account id is 12 digits (a stack file's ``account_id`` too): the components write it into
+    key policies and trust policies as ``arn:aws:iam::<account>:root``, which KMS and IAM refuse
+    (MalformedPolicyDocument) for any other id, and into the ARNs of their permissions."""
+    with pytest.raises(ValueError, match=rf"^{args.__name__}\.account_id: "):
+        args(**{**base, "account_id": account})
+
+
+def test_every_args_with_an_account_id_checks_it() -> None:
+    """Each component's args class with an ``account_id`` field checks it with ``account_id_problem``."""
+    import dataclasses
+    import importlib
+    import importlib.util
+    import inspect
+    import pkgutil
+    from pathlib import Path
+
+    import components
+
+    found, unchecked = [], []
+    for module_info in pkgutil.walk_packages(components.__path__, "components."):
+        spec = importlib.util.find_spec(module_info.name)
+        source = Path(spec.origin).read_text() if spec and spec.origin else ""
+        if module_info.name.endswith("component_package") or "    account_id: str" not in source:
+            continue
+        try:
+            module = importlib.import_module(module_info.name)
+        except ImportError:  # an extra that is not installed
+            continue
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and (name.endswith("Args") or name == "JobPlacement")
+                and dataclasses.is_dataclass(value)
+                and value.__module__ == module.__name__
+                and "account_id" in {f.name for f in dataclasses.fields(value)}
+            ):
+                found.append(name)
+                if "account_id_problem" not in inspect.getsource(value):
+                    unchecked.append(f"{module.__name__}.{name}")
+    assert len(found) >= 20
+    assert unchecked == []
