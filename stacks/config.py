@@ -33,7 +33,7 @@ from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitorin
 from components.kubernetes.kubernetes_serving_spec import LABEL_RULES, KubernetesServingSpec, invalid_labels
 from components.limits import LOG_RETENTION_DAYS, MAX_TAGS_PER_RESOURCE, SPEC_CONFIG, aws_tag_problem, fail_at
 from components.naming import prefixed
-from components.observability.alert_subscription import AlertSubscription
+from components.observability.alert_subscription import AlertSubscription, duplicate_subscription
 from components.observability.budget_spec import BudgetSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.observability.monitoring_spec import MonitoringSpec
@@ -293,19 +293,11 @@ class AlertsConfig(_Section):
     @field_validator("subscriptions")
     @classmethod
     def _unique(cls, value: list[AlertSubscription]) -> list[AlertSubscription]:
-        # SNS subscribes an endpoint once per topic: a second entry would be the same subscription,
-        # and removing either would unsubscribe both.
-        seen: set[tuple[str, str]] = set()
-        for index, subscription in enumerate(value):
-            identity = (subscription.protocol, subscription.endpoint)
-            if identity in seen:
-                fail_at(
-                    "subscriptions",
-                    (index, "endpoint"),
-                    subscription.endpoint,
-                    "subscribed twice; remove one",
-                )
-            seen.add(identity)
+        index = duplicate_subscription(value)
+        if index is not None:
+            fail_at(
+                "subscriptions", (index, "endpoint"), value[index].endpoint, "subscribed twice; remove one"
+            )
         return value
 
 

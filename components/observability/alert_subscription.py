@@ -3,6 +3,7 @@ configuration model reads it before anything is planned)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -54,3 +55,16 @@ class AlertSubscription(BaseModel):
                 f"an {self.protocol} subscription needs {what}: {problem}",
             )
         return self
+
+
+def duplicate_subscription(subscriptions: Sequence[AlertSubscription]) -> int | None:
+    """The index of the first subscription that repeats an earlier one's protocol and endpoint, or
+    None. SNS subscribes an endpoint once per topic: a second entry would be the same subscription,
+    and removing either would unsubscribe both."""
+    seen: set[tuple[str, str]] = set()
+    for index, subscription in enumerate(subscriptions):
+        identity = (subscription.protocol, subscription.endpoint)
+        if identity in seen:
+            return index
+        seen.add(identity)
+    return None

@@ -10,7 +10,7 @@ import pulumi_aws.sns as sns
 
 from ..limits import account_id_problem, satisfies, tags_problem
 from ..policy_documents import deny_insecure_transport, document, render
-from .alert_subscription import AlertSubscription
+from .alert_subscription import AlertSubscription, duplicate_subscription
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,13 @@ class AlertTopicArgs:
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
+        index = duplicate_subscription(self.subscriptions)
+        if index is not None:
+            raise ValueError(
+                f"AlertTopicArgs.subscriptions[{index}].endpoint: '{self.subscriptions[index].endpoint}' "
+                "subscribed twice (SNS subscribes an endpoint once per topic, and removing either entry "
+                "would unsubscribe both); remove one"
+            )
 
 
 def _cost_alert_statements(topic_arn: pulumi.Input[str], account_id: str) -> list[dict]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from moto.events.models import EventPattern
 
 from components.observability.alarm_thresholds import AlarmThresholds
@@ -313,3 +314,20 @@ def test_new_data_events_reach_the_queue_the_pipe_drains_as_the_pipes_service() 
 def test_a_family_naming_alarms_retrains_through_its_gate() -> None:
     _, triggers = _triggers(drift_alarm_names=["customer-churn-data-drift"])
     assert triggers.retrains is True
+
+
+def test_an_alert_topic_refuses_an_endpoint_subscribed_twice() -> None:
+    """SNS subscribes an endpoint once per topic: two entries planned two subscription resources that
+    manage one subscription, and removing either unsubscribed both (a stack file's alerts.subscriptions
+    refuses the duplicate; the args now do too, with the same check)."""
+    pager = AlertSubscription(protocol="email", endpoint="oncall@example.com")
+    with pytest.raises(
+        ValueError,
+        match=r"^AlertTopicArgs\.subscriptions\[1\]\.endpoint: 'oncall@example.com' subscribed twice",
+    ):
+        AlertTopicArgs(
+            account_id="123456789012",
+            kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/notify",
+            subscriptions=[pager, AlertSubscription(protocol="email", endpoint="oncall@example.com")],
+            tags={"owner": "t"},
+        )
