@@ -51,6 +51,9 @@ from components.serving.inference_endpoint_spec import (
     DeploymentSpec,
     EndpointSpec,
     VariantSpec,
+    dotted_key,
+    joined_name_collision,
+    joined_names,
 )
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from components.serving.triton import triton_region_problem
@@ -597,26 +600,11 @@ class PlatformConfig(_Section):
         register the same resources twice (duplicate URNs) and share alarm names."""
         seen: dict[str, str] = {}
         for index, endpoint in enumerate(self.endpoints):
-            for kind in ("variants", "shadow_variants"):
-                for position, variant in enumerate(getattr(endpoint, kind)):
-                    at: tuple[str | int, ...] = ("endpoints", index, kind, position)
-                    joined = [(f"{endpoint.name}-{variant.name}", (*at, "name"))]
-                    for number, action in enumerate(variant.scaling.scheduled if variant.scaling else []):
-                        name = f"{endpoint.name}-{variant.name}-{action.name}"
-                        joined.append((name, (*at, "scaling", "scheduled", number, "name")))
-                    for name, location in joined:
-                        key = "".join(
-                            f"[{part}]" if isinstance(part, int) else f".{part}" for part in location
-                        )
-                        if name.lower() in seen:
-                            fail_at(
-                                "PlatformConfig",
-                                location,
-                                name,
-                                f"'{name}' (endpoint-variant[-scheduled action]) is also {seen[name.lower()]}'s: "
-                                "resources and alarms named after both would collide; rename one",
-                            )
-                        seen[name.lower()] = key.lstrip(".")
+            for name, within in joined_names(endpoint):
+                location = ("endpoints", index, *within)
+                if name.lower() in seen:
+                    fail_at("PlatformConfig", location, name, joined_name_collision(name, seen[name.lower()]))
+                seen[name.lower()] = dotted_key(location)
         return self
 
     @model_validator(mode="after")

@@ -842,6 +842,15 @@ class EndpointSpec(_Spec):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _joined_names_are_distinct(self) -> EndpointSpec:
+        seen: dict[str, str] = {}
+        for name, location in joined_names(self):
+            if name.lower() in seen:
+                fail_at("EndpointSpec", location, name, joined_name_collision(name, seen[name.lower()]))
+            seen[name.lower()] = dotted_key(location)
+        return self
+
     def _one_kind_of_storage(self) -> None:
         """Every instance variant (production and shadow) on local-NVMe types, or none: the
         endpoint configuration has one KMS key, which SageMaker refuses for local-NVMe types and
@@ -953,3 +962,34 @@ class EndpointSpec(_Spec):
     @property
     def is_serverless(self) -> bool:
         return any(variant.serverless is not None for variant in self.variants)
+
+
+def joined_names(endpoint: EndpointSpec) -> list[tuple[str, tuple[str | int, ...]]]:
+    """The names the endpoint's children are registered under, ``<endpoint>-<variant>[-<action>]``
+    (Pulumi resources, alarms, scheduled actions), each with its location in the spec."""
+    joined: list[tuple[str, tuple[str | int, ...]]] = []
+    for kind in ("variants", "shadow_variants"):
+        for position, variant in enumerate(getattr(endpoint, kind)):
+            at: tuple[str | int, ...] = (kind, position)
+            joined.append((f"{endpoint.name}-{variant.name}", (*at, "name")))
+            for number, action in enumerate(variant.scaling.scheduled if variant.scaling else []):
+                joined.append(
+                    (
+                        f"{endpoint.name}-{variant.name}-{action.name}",
+                        (*at, "scaling", "scheduled", number, "name"),
+                    )
+                )
+    return joined
+
+
+def dotted_key(location: tuple[str | int, ...]) -> str:
+    """``("variants", 0, "name")`` → ``variants[0].name``."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location).lstrip(".")
+
+
+def joined_name_collision(name: str, other: str) -> str:
+    """Why ``name`` may not also be ``other``'s (a key such as ``endpoints[0].variants[1].name``)."""
+    return (
+        f"'{name}' (endpoint-variant[-scheduled action]) is also {other}'s: resources and alarms named after "
+        "both would collide; rename one"
+    )

@@ -624,3 +624,32 @@ def test_args_leave_room_for_the_models_own_tag() -> None:
         endpoint_args(endpoint, tags={**tags, "team-49": "x"})
     with pytest.raises(ValueError, match=r"InferenceEndpointArgs\.tags: tag key 'aws:owner'"):
         endpoint_args(endpoint, tags={"aws:owner": "t"})
+
+
+def _scaled(action: str) -> dict[str, Any]:
+    return {
+        "min_capacity": 1,
+        "max_capacity": 2,
+        "scheduled": [
+            {"name": action, "schedule": "cron(0 20 * * ? *)", "min_capacity": 1, "max_capacity": 1}
+        ],
+    }
+
+
+def test_an_endpoint_whose_joined_child_names_collide_is_refused() -> None:
+    """Variant ``a``'s action ``b-c`` and variant ``a-b``'s action ``c`` are both ``<endpoint>-a-b-c``:
+    the component registered two scheduled actions of one logical name (a duplicate URN at pulumi
+    preview) and one physical name. A stack file refused it (PlatformConfig); a spec from Python or
+    the component package's specJson did not."""
+    with pytest.raises(
+        ValueError, match=r"variants\.1\.scaling\.scheduled\.0\.name\n.*'churn-a-b-c' .* would collide"
+    ):
+        EndpointSpec.model_validate(
+            {
+                "name": "churn",
+                "variants": [
+                    {**VARIANT, "name": "a", "weight": 1, "scaling": _scaled("b-c")},
+                    {**VARIANT, "name": "a-b", "weight": 1, "scaling": _scaled("c")},
+                ],
+            }
+        )
