@@ -186,6 +186,9 @@ def test_gpu_budget_and_allowlist_grow_from_dev_to_prod():
     assert {"ml.g5.xlarge", "ml.g4dn.xlarge"} <= set(dev_types)
     assert not any(t.startswith(("ml.p4d", "ml.p5")) for t in dev_types)
     assert "ml.p4d.24xlarge" in configs["prod"]["instance-type-allowlist"][1]["allowedInstanceTypes"]
+    # Staging rehearses what dev runs: every dev type, and larger sizes.
+    staging_types = configs["staging"]["instance-type-allowlist"][1]["allowedInstanceTypes"]
+    assert set(dev_types) < set(staging_types)
 
 
 @pytest.mark.parametrize(
