@@ -31,7 +31,7 @@ bootstrap: ## install uv when it is missing (into .tools/uv-venv), then the lock
 	@bin/bootstrap >/dev/null
 
 # Exits non-zero on a mandatory policy violation or an invalid stack file (make reports any failure
-# as 2); bin/plan, which this runs, exits with the planner's own 0 / 1 / 2.
+# as 2); bin/plan, which this runs, exits with the planner's own 0 / 1 / 2 / 3.
 plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|mermaid|loop, REGISTRY=empty
 	@bin/plan $(PLAN_TARGET) --format $(FORMAT)
 
