@@ -322,9 +322,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    sagemaker, s3 = (boto3.client(name, region_name=config.region) for name in ("sagemaker", "s3"))
-    kms = boto3.client("kms", region_name=config.region) if card else None
     try:
+        # Inside: making a client reads the profile and config files (ProfileNotFound, ConfigParseError).
+        sagemaker, s3 = (boto3.client(name, region_name=config.region) for name in ("sagemaker", "s3"))
+        kms = boto3.client("kms", region_name=config.region) if card else None
         if args.model_card_only:
             assert card is not None
             arn, created = create_card_of_approved(

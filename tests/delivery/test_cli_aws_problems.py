@@ -82,6 +82,20 @@ def test_no_credentials_is_one_line_and_exit_2(cli: Cli, no_credentials: None, c
 
 
 @pytest.mark.parametrize("cli", CLIS.values(), ids=CLIS.keys())
+def test_an_unknown_profile_is_one_line_and_exit_2(
+    cli: Cli, no_credentials: None, monkeypatch, capsys
+) -> None:
+    """botocore raises ProfileNotFound when the client is made, before any call: a CLI that makes its
+    clients outside its AWS error handling exits 1 with a traceback."""
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", fresh_session())
+
+    assert cli() == 2
+    line = _one_clean_line(capsys)
+    assert "no-such-profile" in line and "check AWS_PROFILE" in line
+
+
+@pytest.mark.parametrize("cli", CLIS.values(), ids=CLIS.keys())
 @set_initial_no_auth_action_count(0)  # moto checks every request's credentials (these are unknown to it)
 def test_rejected_credentials_are_one_line_and_exit_2(cli: Cli, monkeypatch, capsys) -> None:
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
