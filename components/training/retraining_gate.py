@@ -11,7 +11,7 @@ intrinsic functions only) that the retraining rule starts instead:
    ("InCooldown"): an execution that started the pipeline stays RUNNING for the whole cooldown, so
    it holds the gate, and two alarms arriving together cannot both go through;
 2. it skips when a run of the pipeline is already ``Executing`` (started by the schedule, new data
-   or a person): that run will produce the next candidate anyway;
+   or a person), looking at its 100 newest runs: that run will produce the next candidate anyway;
 3. it starts the pipeline (idempotent: the client token is a hash of its own execution ARN, so a
    retried call cannot start a second run), then waits out the cooldown.
 
@@ -51,6 +51,9 @@ def gate_name(pipeline_name: str) -> str:
 
 LISTING_WAIT_SECONDS: Final = 5
 """How long the gate waits before listing its executions again when its own is not listed yet."""
+PIPELINE_RUNS_READ: Final = 100
+"""How many of the pipeline's newest runs the gate looks at for one Executing: ListPipelineExecutions'
+largest page (botocore's ``MaxResults`` maximum); an older run still executing is not seen."""
 API_RETRY: Final = [
     {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "BackoffRate": 2}
 ]
@@ -121,7 +124,9 @@ def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]
                     "PipelineName": pipeline_name,
                     "SortBy": "CreationTime",
                     "SortOrder": "Descending",
-                    "MaxResults": 10,
+                    # The API's largest page: a long run still executing behind newer, short ones
+                    # (failed, stopped) must be seen; ten missed it behind ten of them.
+                    "MaxResults": PIPELINE_RUNS_READ,
                 },
                 "ResultSelector": {"statuses.$": "$.PipelineExecutionSummaries[*].PipelineExecutionStatus"},
                 "Retry": API_RETRY,

@@ -261,6 +261,32 @@ def test_a_run_still_executing_behind_newer_and_older_runs_holds_retraining(
     assert len(_runs(aws)) == 12, "no run started while one is executing"
 
 
+def test_a_run_executing_behind_more_than_ten_newer_runs_still_holds_retraining(
+    aws, runs_listed_as_sagemaker_does
+) -> None:
+    """ListPipelineExecutions returns a page (``MaxResults``, then a NextToken): a gate that reads
+    only the ten newest runs misses a long run still executing behind ten newer short ones (a
+    new-data trigger's runs that failed at once, say) and starts a second, concurrent retraining.
+    The gate reads the API's largest page, 100 runs."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    for i in range(12):
+        aws["sagemaker"].start_pipeline_execution(PipelineName=PIPELINE, ClientRequestToken=f"{i:032d}")
+    pipeline = sagemaker_backends["123456789012"][REGION].pipelines[PIPELINE]
+    stored = list(pipeline.pipeline_executions.values())
+    start = stored[0].creation_time
+    for i, run in enumerate(stored):
+        run.creation_time = start + datetime.timedelta(hours=i)
+        run.pipeline_execution_status = "Failed"
+    stored[0].pipeline_execution_status = "Executing"  # the oldest: a long training run, still going
+
+    aws["cooldown"].passes()  # a gate that started a run ends at once rather than holding it
+    execution = _alarm(aws, "behind-eleven-runs")
+    _wait(aws, execution)
+    assert _states(aws, execution)[-1] == "RunInProgress"
+    assert len(_runs(aws)) == 12, "no run started while one is executing"
+
+
 def _throttled(monkeypatch: pytest.MonkeyPatch, operation: str, refusals: int) -> list[float]:
     """SageMaker refuses ``operation`` (a moto backend method) as throttled ``refusals`` times, then
     serves it; the Retry waits of the gate's interpreter are kept, not slept."""
