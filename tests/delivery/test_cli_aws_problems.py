@@ -1,8 +1,8 @@
 """The promotion CLIs when AWS cannot answer, or the input is wrong: one line on stderr, exit 2.
 
 ``python -m delivery.promote status`` and ``python -m pipelines.promotion`` exit 2 ("cannot run")
-for missing or rejected credentials, denied permissions, an unreachable endpoint and malformed
-ARNs, never Python's exit 1 with a botocore traceback (CI would read 1 as a verdict). ARNs are
+for missing or rejected credentials, an unknown profile, denied permissions, an unreachable
+endpoint and malformed ARNs, never Python's exit 1 with a botocore traceback (CI would read 1 as a verdict). ARNs are
 checked locally, before any AWS call: those cases run with no credentials at all, so a call would
 show up as a credentials error instead.
 """
