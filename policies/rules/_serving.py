@@ -52,10 +52,20 @@ def _names(resource: PolicyResource) -> tuple[object]:
 
 
 def endpoint_config_of(endpoint: PolicyResource, stack: StackIndex) -> PolicyResource | None:
-    for dep in deps(endpoint, "endpointConfigName"):
-        if dep.resource_type in ENDPOINT_CONFIGS:
-            return dep
+    """The configuration an endpoint serves: the one its ``endpointConfigName`` names.
+
+    A dependency is the link while the name is unknown (preview), but it only records what the
+    value was computed from (``Output.all(a.name, b.name).apply(...)`` depends on both): once the
+    name is known, a configuration whose own known name differs is not the one served.
+    """
     name = get_or_none(endpoint.props, "endpointConfigName")
+    linked = [dep for dep in deps(endpoint, "endpointConfigName") if dep.resource_type in ENDPOINT_CONFIGS]
+    if name is None and len(linked) > 1:
+        get(endpoint.props, "endpointConfigName")  # computed from several: undecided until known
+    for dep in linked:
+        own = name_of(dep)
+        if name is None or own is None or own == name:
+            return dep
     if name is None:
         return None
     found = stack.having(ENDPOINT_CONFIGS, _names, name, first=True)

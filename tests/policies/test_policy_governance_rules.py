@@ -198,7 +198,12 @@ def endpoint_graph(
     extra: tuple[dict[str, Any], ...] = (),
 ) -> list[dict[str, Any]]:
     specs: list[dict[str, Any]] = [
-        {"type": ENDPOINT_CONFIG, "name": "config", "inputs": config(variant(instance_type, count))},
+        # The endpoint names the configuration it depends on, as `config.name` passes it.
+        {
+            "type": ENDPOINT_CONFIG,
+            "name": "config",
+            "inputs": {"name": "cfg", **config(variant(instance_type, count))},
+        },
         {
             "type": ENDPOINT,
             "name": "endpoint",

@@ -12,8 +12,9 @@ import copy
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from policies.local import resolve_config
+from policies.local import evaluate_report, resolve_config
 from policies.registry import get_policy, load_pack_config
 from policies.rules._serving import parse_variant_resource_id
 
@@ -182,6 +183,20 @@ SERVERLESS_VARIANT = {
     ]
 }
 
+#: A second configuration in the stack, without data capture (the endpoint's old one, say).
+LEGACY_CONFIG: dict[str, Any] = {
+    "type": "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    "name": "legacy",
+    "inputs": {"name": "churn-legacy-config", "productionVariants": BASE[1]["inputs"]["productionVariants"]},
+}
+
+
+def serving_other_config(config_name: str) -> list[dict[str, Any]]:
+    """The endpoint still depends on the compliant configuration (``Output.all(config.name, ...)
+    .apply(...)`` records it) while the name it sends is ``config_name``."""
+    return [*prod_graph(endpoint={"endpointConfigName": config_name}), copy.deepcopy(LEGACY_CONFIG)]
+
+
 STACK_CASES = [
     # data capture
     pytest.param("endpoint-data-capture-encrypted", prod_graph(), None, id="encrypted-capture-passes"),
@@ -214,6 +229,18 @@ STACK_CASES = [
         prod_graph(unlink=("endpoint.endpointConfigName",), endpoint={"endpointConfigName": "elsewhere"}),
         "EndpointConfiguration is not in this stack",
         id="unresolvable-config-fails",
+    ),
+    pytest.param(
+        "endpoint-data-capture-encrypted",
+        serving_other_config("churn-legacy-config"),
+        "dataCaptureConfig is unset on 'legacy'",
+        id="config-named-by-value-wins-over-a-dependency-on-another",
+    ),
+    pytest.param(
+        "endpoint-data-capture-encrypted",
+        serving_other_config("outside-config"),
+        "EndpointConfiguration is not in this stack",
+        id="config-named-outside-the-stack-despite-a-dependency-fails",
     ),
     # monitoring
     pytest.param("endpoint-monitoring-schedule", prod_graph(), None, id="schedule-reaching-endpoint-passes"),
@@ -354,3 +381,13 @@ def test_prod_config_makes_rule_mandatory_and_compliant_graph_passes(check_stack
 )
 def test_a_variant_target_is_named_only_by_its_exact_resource_id(resource_id, parsed) -> None:
     assert parse_variant_resource_id(resource_id) == parsed
+
+
+def test_an_endpoint_config_name_computed_from_two_configs_is_undecided_at_preview(records) -> None:
+    """Depending on two configurations, an unknown name may be either: neither is assumed."""
+    specs = serving_other_config(UNKNOWN_STRING_VALUE)
+    [endpoint] = [spec for spec in specs if spec["name"] == "endpoint"]
+    endpoint["deps"]["endpointConfigName"] = ["config", "legacy"]
+    report = evaluate_report(records(specs), PROD, [get_policy("endpoint-data-capture-encrypted")])
+    assert report.violations == []
+    assert [u.policy_name for u in report.undecided] == ["endpoint-data-capture-encrypted"]

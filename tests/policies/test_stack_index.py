@@ -28,6 +28,7 @@ from policies.rules import _network_graph, _s3_buckets, _serving, alarms, govern
 from policies.rules._common import (
     StackIndex,
     deps,
+    get,
     get_or_none,
     of_type,
     reaches_within,
@@ -60,10 +61,13 @@ def depends_on(resource: PolicyResource, target: PolicyResource, prop: str | Non
 def scan_endpoint_config_of(
     endpoint: PolicyResource, resources: list[PolicyResource]
 ) -> PolicyResource | None:
-    for dep in deps(endpoint, "endpointConfigName"):
-        if dep.resource_type in CONFIG_TYPES:
-            return dep
     name = get_or_none(endpoint.props, "endpointConfigName")
+    linked = [dep for dep in deps(endpoint, "endpointConfigName") if dep.resource_type in CONFIG_TYPES]
+    if name is None and len(linked) > 1:
+        get(endpoint.props, "endpointConfigName")
+    for dep in linked:
+        if name is None or _serving.name_of(dep) is None or _serving.name_of(dep) == name:
+            return dep
     for config in of_type(resources, CONFIG_TYPES):
         if name is not None and _serving.name_of(config) == name:
             return config
