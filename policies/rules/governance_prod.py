@@ -451,7 +451,9 @@ def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings
             for d in deps(endpoint, "deploymentConfig")
             if d.resource_type in ALARMS and _alarm_name(d) not in names
         ]
-        if len(unmatched) > len(linked):
+        # A known name is only stood in for by a linked alarm whose name is not known: one known by
+        # another name is a different alarm, whatever the deployment config was computed from.
+        if len(unmatched) > sum(1 for d in linked if _alarm_name(d) is None):
             yield (
                 (
                     f"deploymentConfig.autoRollbackConfiguration.alarms names {unmatched} that match no CloudWatch "
@@ -485,7 +487,9 @@ def _component_rollout(component: PolicyResource, alarm_names: set[Any]) -> Find
             ),
             component.urn,
         )
-    linked = [d for d in deps(component, "deploymentConfig") if d.resource_type in ALARMS]
+    linked = [
+        d for d in deps(component, "deploymentConfig") if d.resource_type in ALARMS and _alarm_name(d) is None
+    ]  # an alarm known by another name is not the one a listed name means
     unmatched = [n for n in names if n not in alarm_names]
     if len(unmatched) > len(linked):
         yield (

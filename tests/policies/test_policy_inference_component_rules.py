@@ -318,6 +318,20 @@ STACK_CASES = [
         "['churn-5xx'] that match no CloudWatch alarm",
         id="component-rollback-alarm-missing-fails",
     ),
+    pytest.param(
+        "endpoint-safe-rollout",
+        # still depends on the stack's two alarms, but names one nobody here defines
+        ic_graph(
+            component={
+                "deploymentConfig": {
+                    **COMPONENT_OK["deploymentConfig"],
+                    "autoRollbackConfiguration": {"alarms": [{"alarmName": "legacy-cpu-low"}]},
+                }
+            }
+        ),
+        "['legacy-cpu-low'] that match no CloudWatch alarm",
+        id="component-rollback-alarm-outside-stack-despite-dependencies-fails",
+    ),
     pytest.param("endpoint-monitoring-schedule", ic_graph(), None, id="components-endpoint-is-exempt"),
     pytest.param(
         "endpoint-data-capture-encrypted",

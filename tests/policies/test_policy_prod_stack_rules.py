@@ -323,6 +323,14 @@ STACK_CASES = [
         "['churn-5xx'] that match no CloudWatch alarm",
         id="rollback-alarm-missing-from-stack-fails",
     ),
+    pytest.param(
+        "endpoint-safe-rollout",
+        # deploymentConfig still depends on both alarms of the stack (their names fed an apply), but
+        # the one alarm it names is another: an account alarm nobody here defines.
+        prod_graph(endpoint=rollout(autoRollbackConfiguration={"alarms": [{"alarmName": "legacy-cpu-low"}]})),
+        "['legacy-cpu-low'] that match no CloudWatch alarm",
+        id="rollback-alarm-outside-stack-despite-dependencies-fails",
+    ),
 ]
 
 
