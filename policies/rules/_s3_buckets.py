@@ -98,11 +98,20 @@ class Companions:
 
     def buckets_of(self, companion: PolicyResource) -> list[PolicyResource]:
         """The bucket(s) a companion resource configures: those its ``bucket`` input depends on,
-        else those its literal ``bucket`` names."""
-        found = [d for d in deps(companion, "bucket") if d.resource_type in BUCKET_TYPES]
+        else those its literal ``bucket`` names.
+
+        A dependency only records what the value was computed from: once the name is known, a
+        bucket whose own known names do not include it is not the one configured.
+        """
+        name = get_or_none(companion.props, "bucket")
+        found = [
+            d
+            for d in deps(companion, "bucket")
+            if d.resource_type in BUCKET_TYPES
+            and (not isinstance(name, str) or not bucket_names(d) or name in bucket_names(d))
+        ]
         if found:
             return found
-        name = get_or_none(companion.props, "bucket")
         return list(self._by_name.get(name, [])) if isinstance(name, str) else []
 
     def of(self, bucket: PolicyResource, types: tuple[str, ...]) -> list[PolicyResource]:

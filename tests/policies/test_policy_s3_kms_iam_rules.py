@@ -87,6 +87,15 @@ def bucket_graph(
     return [s for s in specs if s["name"] not in drop]
 
 
+def companions_naming(bucket: str) -> list[dict[str, Any]]:
+    """``bucket_graph()`` whose companions still depend on ``data`` (``Output.all(data.id, ...)
+    .apply(...)`` records it) but send another bucket's name: they configure that bucket."""
+    specs = bucket_graph()
+    for spec in specs[1:]:
+        spec["inputs"]["bucket"] = bucket
+    return specs
+
+
 LEGACY_INLINE = [
     {
         "type": BUCKET,
@@ -103,6 +112,18 @@ LEGACY_INLINE = [
 
 STACK_CASES = [
     pytest.param("s3-sse-kms-encrypted", bucket_graph(), None, id="sse-kms-with-customer-key-passes"),
+    pytest.param(
+        "s3-sse-kms-encrypted",
+        companions_naming("mlops-elsewhere"),
+        "bucket 'data' has no default-encryption configuration",
+        id="sse-config-naming-another-bucket-despite-a-dependency-fails",
+    ),
+    pytest.param(
+        "s3-bucket-security-baseline",
+        companions_naming("mlops-elsewhere"),
+        "bucket 'data' lacks a BucketPublicAccessBlock",
+        id="companions-naming-another-bucket-despite-a-dependency-fail",
+    ),
     pytest.param(
         "s3-sse-kms-encrypted",
         bucket_graph(tags=ACCESS_LOG_TAGS, sse="AES256", key=None),

@@ -172,10 +172,19 @@ def scan_reaches(start: PolicyResource, target: PolicyResource, max_hops: int = 
 
 
 def scan_buckets_of(companion: PolicyResource, buckets: list[PolicyResource]) -> list[PolicyResource]:
-    found = [d for d in deps(companion, "bucket") if d.resource_type in BUCKET_TYPES]
+    name = get_or_none(companion.props, "bucket")
+    found = [
+        d
+        for d in deps(companion, "bucket")
+        if d.resource_type in BUCKET_TYPES
+        and (
+            not isinstance(name, str)
+            or not _s3_buckets.bucket_names(d)
+            or name in _s3_buckets.bucket_names(d)
+        )
+    ]
     if found:
         return found
-    name = get_or_none(companion.props, "bucket")
     return [b for b in buckets if isinstance(name, str) and name in _s3_buckets.bucket_names(b)]
 
 
