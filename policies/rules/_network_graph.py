@@ -127,6 +127,16 @@ def group_owners(groups: list[PolicyResource], vpcs: list[PolicyResource]) -> di
     return owners
 
 
+def _may_be(candidate: PolicyResource, value: object) -> bool:
+    """Whether a group (or VPC, by its default group) the rule depends on can be the one its id or
+    name ``value`` names: a dependency only records what the value was computed from, so one whose
+    own ids are known and do not include a known value is another group."""
+    if not isinstance(value, str) or not value:
+        return True
+    ids = default_group_ids(candidate) if candidate.resource_type in VPC_TYPES else group_ids(candidate)
+    return not ids or value in ids
+
+
 def rule_group(rule: PolicyResource, owners: Mapping[str, PolicyResource]) -> PolicyResource | str | None:
     """The security group a rule resource belongs to: a resource, a literal id, or None (none given).
 
@@ -136,8 +146,11 @@ def rule_group(rule: PolicyResource, owners: Mapping[str, PolicyResource]) -> Po
     prop = "groupId" if rule.resource_type.startswith("aws-native:") else "securityGroupId"
     if prop == "groupId" and not deps(rule, prop) and get(rule.props, prop) is None:
         prop = "groupName"  # aws-native rules of a default-VPC group may name it instead
+    known = get_or_none(rule.props, prop)
     linked = [
-        d for d in deps(rule, prop) if d.resource_type in (*GROUP_TYPES, DEFAULT_SECURITY_GROUP, *VPC_TYPES)
+        d
+        for d in deps(rule, prop)
+        if d.resource_type in (*GROUP_TYPES, DEFAULT_SECURITY_GROUP, *VPC_TYPES) and _may_be(d, known)
     ]
     if linked:
         return linked[0]

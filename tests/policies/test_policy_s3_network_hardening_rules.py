@@ -1144,6 +1144,30 @@ STACK_CASES += [
     ),
     pytest.param(
         "security-group-ingress-union-restricted",
+        # After apply (ids known): the rule depends on group "other" (its id fed an apply) but opens
+        # "web", whose inline half it completes.
+        [
+            {"type": SG, "name": "other", "inputs": {"id": "sg-0other"}},
+            {
+                "type": SG,
+                "name": "web",
+                "inputs": {
+                    "id": "sg-0web",
+                    "ingress": [{"protocol": "tcp", "fromPort": 1, "toPort": 1, "cidrBlocks": ["0.0.0.0/1"]}],
+                },
+            },
+            {
+                "type": INGRESS,
+                "name": "half",
+                "inputs": {"securityGroupId": "sg-0web", "ipProtocol": "-1", "cidrIpv4": "128.0.0.0/1"},
+                "deps": {"securityGroupId": ["other"]},
+            },
+        ],
+        "security group 'web': ingress from half, web together covers 0.0.0.0/0",
+        id="rule-naming-another-group-than-its-dependency-counts-for-the-named-one",
+    ),
+    pytest.param(
+        "security-group-ingress-union-restricted",
         [
             {
                 "type": NATIVE_SG,

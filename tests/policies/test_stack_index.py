@@ -197,6 +197,7 @@ def scan_rule_group(rule: PolicyResource, groups: list[PolicyResource], vpcs: li
         for d in deps(rule, prop)
         if d.resource_type
         in (*_network_graph.GROUP_TYPES, _network_graph.DEFAULT_SECURITY_GROUP, *_network_graph.VPC_TYPES)
+        and _network_graph._may_be(d, get_or_none(rule.props, prop))
     ]
     if linked:
         return linked[0]
