@@ -234,21 +234,31 @@ def _policy_arn_name(arn: Any) -> str | None:
 
 
 def _attached_policies(resource: PolicyResource, policies: list[PolicyResource]) -> list[PolicyResource]:
-    """Stack policies ``resource`` attaches: through the ARN input's dependencies, else by name."""
+    """Stack policies ``resource`` attaches: through the ARN input's dependencies and by name.
+
+    While the ARNs are unknown (preview) the dependencies are what is known. Once they are known,
+    each names its policy: a dependency only records what a value was computed from, so a linked
+    policy whose known name no ARN names is not attached, and an ARN written literally next to an
+    Output (``[reader.arn, "arn:...:policy/admin"]``) attaches its policy as well.
+    """
     prop = ATTACHMENTS[resource.resource_type]
     linked = [d for d in deps(resource, prop) if d.resource_type in MANAGED_POLICIES]
-    if linked:
-        return linked
     value = read(resource.props, prop)
-    names = {_policy_arn_name(arn) for arn in ([] if isinstance(value, Unknown) else as_list(value))} - {None}
-    by_name = []
+    if isinstance(value, Unknown):
+        return linked
+    names = {_policy_arn_name(arn) for arn in as_list(value)} - {None}
+    attached = [d for d in linked if not isinstance(_policy_name(d), str) or _policy_name(d) in names]
     for policy in policies:
-        name = read(
-            policy.props, "name" if policy.resource_type == "aws:iam/policy:Policy" else "managedPolicyName"
-        )
-        if isinstance(name, str) and name in names:
-            by_name.append(policy)
-    return by_name
+        name = _policy_name(policy)
+        if isinstance(name, str) and name in names and policy not in attached:
+            attached.append(policy)
+    return attached
+
+
+def _policy_name(policy: PolicyResource) -> Any:
+    return read(
+        policy.props, "name" if policy.resource_type == "aws:iam/policy:Policy" else "managedPolicyName"
+    )
 
 
 def _admin_policy_not_attached(

@@ -1161,6 +1161,52 @@ STACK_CASES = [
         "policyArns attaches admin",
         id="stack-admin-policy-in-exclusive-attachments-fails",
     ),
+    pytest.param(
+        "iam-admin-policy-not-attached",
+        [
+            SCOPED_POLICY,
+            ADMIN_POLICY,
+            {
+                "type": ROLE,
+                "name": "role",
+                "inputs": {
+                    "assumeRolePolicy": doc(trust(SAGEMAKER)),
+                    # scoped.arn (an Output, hence the dependency) next to a literal ARN
+                    "managedPolicyArns": [
+                        f"arn:aws:iam::{ACCOUNT}:policy/scoped",
+                        f"arn:aws:iam::{ACCOUNT}:policy/admin",
+                    ],
+                },
+                "deps": {"managedPolicyArns": ["scoped"]},
+            },
+        ],
+        "managedPolicyArns attaches admin",
+        id="literal-admin-arn-next-to-a-linked-one-fails",
+    ),
+    pytest.param(
+        "iam-admin-policy-not-attached",
+        # computed from scoped.arn (the dependency) but naming the admin policy
+        [
+            ROLE_SPEC,
+            SCOPED_POLICY,
+            ADMIN_POLICY,
+            {**attach("scoped"), "inputs": {"policyArn": attach("admin")["inputs"]["policyArn"]}},
+        ],
+        "policyArn attaches admin",
+        id="arn-naming-admin-despite-a-dependency-on-another-policy-fails",
+    ),
+    pytest.param(
+        "iam-admin-policy-not-attached",
+        # the twin: computed from admin.arn but naming the scoped policy, which is what AWS attaches
+        [
+            ROLE_SPEC,
+            SCOPED_POLICY,
+            ADMIN_POLICY,
+            {**attach("admin"), "inputs": {"policyArn": attach("scoped")["inputs"]["policyArn"]}},
+        ],
+        None,
+        id="arn-naming-scoped-despite-a-dependency-on-admin-passes",
+    ),
 ]
 
 
