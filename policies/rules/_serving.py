@@ -124,8 +124,15 @@ def variant_targets(endpoint: PolicyResource, stack: StackIndex) -> list[tuple[P
 
 
 def scaling_policies_of(target: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
+    """The scaling policies of a target: those with its ``resourceId``, and those depending on it
+    whose own ``resourceId`` is not known (a policy scales the resource it names, whatever its
+    value was computed from)."""
     resource_id = get_or_none(target.props, "resourceId")
-    linked = stack.consumers(target, SCALING_POLICIES)
+    linked = [
+        entry
+        for entry in stack.consumers(target, SCALING_POLICIES)
+        if resource_id is None or get_or_none(entry[1].props, "resourceId") in (None, resource_id)
+    ]
     same_id = (
         stack.having(SCALING_POLICIES, _resource_id, resource_id, besides=linked)
         if resource_id is not None

@@ -297,6 +297,13 @@ STACK_CASES = [
         "no TargetTrackingScaling policy",
         id="step-scaling-only-fails",
     ),
+    pytest.param(
+        "endpoint-autoscaling-configured",
+        # the policy still depends on the target (its resource_id fed an apply) but scales another variant
+        prod_graph(scaling={"resourceId": "endpoint/churn-old/variant/primary"}),
+        "has no TargetTrackingScaling policy",
+        id="policy-scaling-another-resource-despite-a-dependency-fails",
+    ),
     # rollout
     pytest.param("endpoint-safe-rollout", prod_graph(), None, id="canary-with-rollback-alarms-passes"),
     pytest.param(

@@ -92,7 +92,10 @@ def scan_scaling_policies_of(target: PolicyResource, resources: list[PolicyResou
     return [
         p
         for p in of_type(resources, POLICY_TYPES)
-        if depends_on(p, target)
+        if (
+            depends_on(p, target)
+            and (resource_id is None or get_or_none(p.props, "resourceId") in (None, resource_id))
+        )
         or (resource_id is not None and get_or_none(p.props, "resourceId") == resource_id)
     ]
 
