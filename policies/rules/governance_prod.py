@@ -165,10 +165,28 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     # The first schedule (in the stack's order) that reaches each URN, and (read on first need) the
     # first that names each endpoint literally and the first whose names cannot be read at preview:
     # the scan asked the schedules in order and stopped at the first that watched the endpoint.
-    first_reaching: dict[str, int] = {}
+    # A schedule reaching an endpoint by dependency (an explicit depends_on too) watches it unless
+    # the endpoint names it reads are known and it is not among them: a dependency only records
+    # ordering or what a value was computed from; the name read is what Model Monitor watches.
+    reaching: dict[str, list[int]] = {}
     for index, schedule in enumerate(schedules):
         for urn in reaches_within(schedule):
-            first_reaching.setdefault(urn, index)
+            reaching.setdefault(urn, []).append(index)
+
+    @functools.cache
+    def names_of(index: int) -> set[str] | None:
+        """The endpoint names schedule ``index`` reads; None when they cannot be read yet."""
+        try:
+            return _named_endpoints(schedules[index], stack)
+        except UnknownValueError:
+            return None
+
+    def first_reaching(endpoint: PolicyResource, name: object) -> int:
+        for index in reaching.get(endpoint.urn, []):
+            named = names_of(index)
+            if not named or not isinstance(name, str) or name in named:
+                return index
+        return len(schedules)
 
     @functools.cache
     def names() -> tuple[dict[str, int], tuple[int, UnknownValueError] | None]:
@@ -191,7 +209,7 @@ def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
             # components hosts several (their data capture is still demanded, for ground truth).
             return
         name = name_of(endpoint)
-        watched_by = first_reaching.get(endpoint.urn, len(schedules))
+        watched_by = first_reaching(endpoint, name)
         if name:  # a name written as a map names nothing, but the schedules before are still read
             first_naming, failed = names()
             if isinstance(name, str):  # the schedules name endpoints with strings: nothing else matches

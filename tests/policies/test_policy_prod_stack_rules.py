@@ -258,6 +258,19 @@ STACK_CASES = [
     ),
     pytest.param(
         "endpoint-monitoring-schedule",
+        # created after the endpoint (depends_on), but its job definition watches another endpoint
+        [
+            {**spec, "depends_on": ["endpoint"]} if spec["name"] == "dq" else spec
+            for spec in prod_graph(
+                unlink=("dq.dataQualityJobInput",),
+                dq={"dataQualityJobInput": {"endpointInput": {"endpointName": "churn-v1"}}},
+            )
+        ],
+        "has no MonitoringSchedule",
+        id="schedule-ordered-after-the-endpoint-but-naming-another-fails",
+    ),
+    pytest.param(
+        "endpoint-monitoring-schedule",
         prod_graph(
             unlink=("schedule.monitoringScheduleConfig", "dq.dataQualityJobInput"),
             dq={"dataQualityJobInput": {"endpointInput": {"endpointName": "other"}}},
