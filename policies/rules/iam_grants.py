@@ -236,7 +236,7 @@ def _policy_arn_name(arn: Any) -> str | None:
 def _attached_policies(resource: PolicyResource, policies: list[PolicyResource]) -> list[PolicyResource]:
     """Stack policies ``resource`` attaches: through the ARN input's dependencies and by name.
 
-    While the ARNs are unknown (preview) the dependencies are what is known. Once they are known,
+    While the ARNs, or any of them, are unknown (preview) the dependencies are what is known. Once they are known,
     each names its policy: a dependency only records what a value was computed from, so a linked
     policy whose known name no ARN names is not attached, and an ARN written literally next to an
     Output (``[reader.arn, "arn:...:policy/admin"]``) attaches its policy as well.
@@ -246,8 +246,13 @@ def _attached_policies(resource: PolicyResource, policies: list[PolicyResource])
     value = read(resource.props, prop)
     if isinstance(value, Unknown):
         return linked
-    names = {_policy_arn_name(arn) for arn in as_list(value)} - {None}
-    attached = [d for d in linked if not isinstance(_policy_name(d), str) or _policy_name(d) in names]
+    arns = as_list(value)
+    names = {_policy_arn_name(arn) for arn in arns} - {None}
+    if any(isinstance(arn, Unknown) for arn in arns):
+        # An unknown element (a policy's ARN Output at preview) may be any linked policy's.
+        attached = list(linked)
+    else:
+        attached = [d for d in linked if not isinstance(_policy_name(d), str) or _policy_name(d) in names]
     for policy in policies:
         name = _policy_name(policy)
         if isinstance(name, str) and name in names and policy not in attached:

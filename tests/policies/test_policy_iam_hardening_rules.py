@@ -1207,6 +1207,30 @@ STACK_CASES = [
         None,
         id="arn-naming-scoped-despite-a-dependency-on-admin-passes",
     ),
+    # At preview admin.arn is an unknown element of a known list: the dependency is what is known.
+    *[
+        pytest.param(
+            "iam-admin-policy-not-attached",
+            [
+                ADMIN_POLICY,
+                {
+                    "type": ROLE,
+                    "name": "role",
+                    "inputs": {"assumeRolePolicy": doc(trust(SAGEMAKER)), "managedPolicyArns": arns},
+                    "deps": {"managedPolicyArns": ["admin"]},
+                },
+            ],
+            "managedPolicyArns attaches admin",
+            id=f"preview-{case}-fails",
+        )
+        for case, arns in [
+            ("unknown-admin-arn", [UNKNOWN]),
+            (
+                "unknown-admin-arn-next-to-an-aws-managed-one",
+                [UNKNOWN, "arn:aws:iam::aws:policy/ReadOnlyAccess"],
+            ),
+        ]
+    ],
 ]
 
 
