@@ -33,18 +33,23 @@ def prefixed(prefix: str | None, name: str) -> str:
 
 
 _NAME_PREFIX: Final = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*\Z")
-"""What may start every name a component prefixes (model package groups, feature groups, MLflow
-tracking servers: botocore's patterns of letters or digits separated by hyphens)."""
+"""What may start every name a component prefixes (model package groups, MLflow tracking servers:
+botocore's patterns of letters or digits separated by hyphens)."""
+_UNDERSCORED_NAME_PREFIX: Final = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9])*\Z")
+"""... and of the names that take ``_`` as a separator too (feature groups: ``FeatureGroupName``)."""
 
 
-def name_prefix_problem(prefix: str | None) -> str | None:
-    """Why ``prefix`` cannot start a name the component prefixes, or None (no prefix is fine)."""
+def name_prefix_problem(prefix: str | None, *, underscores: bool = False) -> str | None:
+    """Why ``prefix`` cannot start a name the component prefixes, or None (no prefix is fine).
+    ``underscores``: the names take ``_`` between letters and digits as well as ``-``."""
     if prefix is None:
         return None
-    if not isinstance(prefix, str) or not _NAME_PREFIX.match(prefix):
+    pattern = _UNDERSCORED_NAME_PREFIX if underscores else _NAME_PREFIX
+    if not isinstance(prefix, str) or not pattern.match(prefix):
+        separators = "hyphens or underscores" if underscores else "hyphens"
         return (
-            f"{prefix!r} cannot start a SageMaker name: letters or digits separated by hyphens, starting "
-            "and ending with a letter or digit"
+            f"{prefix!r} cannot start a SageMaker name: letters or digits separated by {separators}, "
+            "starting and ending with a letter or digit"
         )
     return None
 

@@ -50,7 +50,7 @@ class FeatureStoreArgs:
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
-        satisfies(self, "name_prefix", name_prefix_problem)
+        satisfies(self, "name_prefix", lambda prefix: name_prefix_problem(prefix, underscores=True))
         for index, group in enumerate(self.groups):
             prefixed_within_limit(
                 f"FeatureStoreArgs.groups[{index}].name", self.name_prefix, group.name, FEATURE_GROUP_TYPE

@@ -68,7 +68,7 @@ def test_a_prefixed_name_may_reach_awss_limit_and_not_one_character_more(
 
 
 @pytest.mark.parametrize(("build", "type_token", "field"), CASES)
-@pytest.mark.parametrize("prefix", ["my_team", "team.x", "-team", "team-", "team x"])
+@pytest.mark.parametrize("prefix", ["team.x", "-team", "team-", "team x", "team_", "_team"])
 def test_a_name_prefix_aws_refuses_in_the_name_is_refused(
     build: Any, type_token: str, field: str, prefix: str
 ) -> None:
@@ -79,3 +79,11 @@ def test_a_name_prefix_aws_refuses_in_the_name_is_refused(
     with pytest.raises(ValueError, match=rf"^{args_type}\.name_prefix: '{re.escape(prefix)}'"):
         build(["short"], prefix)
     build(["short"], "Team-2")
+
+
+def test_an_underscore_between_letters_starts_a_feature_group_not_a_model_package_group() -> None:
+    """botocore: ``FeatureGroupName`` ``[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}``, ``EntityName`` (model
+    package groups) ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``: 'my_team-churn' is a feature group's name only."""
+    _feature_store_args(["short"], "my_team")
+    with pytest.raises(ValueError, match=r"^ModelRegistryArgs\.name_prefix: 'my_team'"):
+        _registry_args(["short"], "my_team")
