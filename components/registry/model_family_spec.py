@@ -64,6 +64,24 @@ The data key's policy (KMS: 32 KB) and a family's model package group policy (Sa
 characters) list each account once."""
 
 
+MAX_FAMILY_CONSUMER_ACCOUNTS = 500
+"""A family's ``consumer_accounts`` in its model package group policy (ModelRegistry): about 34
+characters an account on a base of under 1,000, and SageMaker refuses a policy over 20,480
+characters (botocore ``PolicyString``). A stack's artifacts bucket holds fewer
+(:data:`MAX_CONSUMER_ACCOUNTS` across its families)."""
+
+
+def family_consumer_accounts_problem(family: ModelFamilySpec) -> str | None:
+    """Why ``family``'s model package group policy would be too large for SageMaker, or None."""
+    if len(family.consumer_accounts) > MAX_FAMILY_CONSUMER_ACCOUNTS:
+        return (
+            f"{len(family.consumer_accounts)} consumer accounts; a family takes at most "
+            f"{MAX_FAMILY_CONSUMER_ACCOUNTS}: each is named in its model package group's policy, which "
+            "SageMaker refuses over 20,480 characters"
+        )
+    return None
+
+
 def consumer_accounts_problem(families: Sequence[ModelFamilySpec]) -> tuple[int, str] | None:
     """The index of the first family whose ``consumer_accounts`` bring the distinct accounts across
     ``families`` past :data:`MAX_CONSUMER_ACCOUNTS`, and why; None when they fit."""

@@ -20,7 +20,7 @@ from .model_family_spec import (
     CONSUMER_ACTIONS,
     ApprovalMode,
     ModelFamilySpec,
-    consumer_accounts_problem,
+    family_consumer_accounts_problem,
 )
 
 
@@ -59,10 +59,10 @@ class ModelRegistryArgs:
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         one_of(self, "approval_mode", tuple(APPROVAL_STATUS))
         satisfies(self, "name_prefix", name_prefix_problem)
-        problem = consumer_accounts_problem(self.families)
-        if problem:
-            index, message = problem
-            raise ValueError(f"ModelRegistryArgs.families[{index}].consumer_accounts: {message}")
+        for index, family in enumerate(self.families):
+            problem = family_consumer_accounts_problem(family)
+            if problem:
+                raise ValueError(f"ModelRegistryArgs.families[{index}].consumer_accounts: {problem}")
         for index, family in enumerate(self.families):
             prefixed_within_limit(
                 f"ModelRegistryArgs.families[{index}].name",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from moto.events.models import EventPattern
 
-from components.registry.model_family_spec import MAX_CONSUMER_ACCOUNTS, ModelFamilySpec
+from components.registry.model_family_spec import MAX_FAMILY_CONSUMER_ACCOUNTS, ModelFamilySpec
 from components.registry.model_registry import (
     CONSUMER_ACTIONS,
     ModelRegistry,
@@ -216,21 +216,28 @@ def _registry_args(*families: ModelFamilySpec) -> ModelRegistryArgs:
     )
 
 
-def test_args_take_at_most_the_specs_consumer_accounts_across_families() -> None:
-    """The stack file's limit (MAX_CONSUMER_ACCOUNTS distinct accounts across the families) holds for
-    the component built directly: 1000 accounts in one family made a model package group policy of
-    34 KB, which SageMaker refuses over 20,480 characters (botocore PolicyString)."""
-    at_limit = _registry_args(_family("churn", range(1, 151)), _family("fraud", range(101, 251)))
+def test_args_take_as_many_consumer_accounts_per_family_as_its_group_policy_holds() -> None:
+    """The registry's own policy is each family's model package group policy (SageMaker: at most
+    20,480 characters, botocore PolicyString): 1000 accounts in one family made one of 34 KB. The
+    stack's tighter limit across families is its artifacts bucket's (stacks/config.py), not this
+    component's: families sharing with 300 accounts each are fine here."""
+    longest = "c" * 63  # SageMaker's longest group name: the policy names it twice
+    at_limit = _registry_args(
+        _family(longest, range(1, MAX_FAMILY_CONSUMER_ACCOUNTS + 1)), _family("fraud", range(1001, 1301))
+    )
     graph = record_program(lambda: ModelRegistry("registry", at_limit))
-    for group_policy in graph.of_type("aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy"):
-        assert len(group_policy.inputs["resourcePolicy"]) <= 20480
+    sizes = [
+        len(p.inputs["resourcePolicy"])
+        for p in graph.of_type("aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy")
+    ]
+    assert len(sizes) == 2 and max(sizes) <= 20480
+    assert max(sizes) > 0.8 * 20480, "the bound is not loose"
 
     with pytest.raises(
         ValueError,
-        match=rf"ModelRegistryArgs\.families\[1\]\.consumer_accounts: 251 distinct .* at most {MAX_CONSUMER_ACCOUNTS}",
+        match=rf"^ModelRegistryArgs\.families\[1\]\.consumer_accounts: {MAX_FAMILY_CONSUMER_ACCOUNTS + 1} "
+        rf"consumer accounts; a family takes at most {MAX_FAMILY_CONSUMER_ACCOUNTS}",
     ):
-        _registry_args(_family("churn", range(1, 151)), _family("fraud", range(101, 252)))
-    with pytest.raises(
-        ValueError, match=r"ModelRegistryArgs\.families\[0\]\.consumer_accounts: 1000 distinct"
-    ):
-        _registry_args(_family("churn", range(1, 1001)))
+        _registry_args(
+            _family("churn", range(1, 11)), _family("fraud", range(1, MAX_FAMILY_CONSUMER_ACCOUNTS + 2))
+        )
