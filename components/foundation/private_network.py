@@ -81,7 +81,8 @@ class PrivateNetworkArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
-        satisfies(self, "tags", tags_problem)
+        # Each resource also gets a Name tag (replacing one the caller set).
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=0 if "Name" in tags else 1))
 
 
 class PrivateNetwork(pulumi.ComponentResource):

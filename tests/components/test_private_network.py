@@ -6,7 +6,12 @@ import ipaddress
 
 import pytest
 
-from components.foundation.private_network import endpoint_service_name, subnet_cidrs
+from components.foundation.private_network import (
+    ExistingVpc,
+    PrivateNetworkArgs,
+    endpoint_service_name,
+    subnet_cidrs,
+)
 from planner.recorder import ResourceGraph, record_program
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, parse_platform_config
 from stacks.model_packages import offline_resolver
@@ -213,3 +218,27 @@ def test_subnet_cidrs_refuse_more_than_eight_zones() -> None:
 )
 def test_endpoint_service_names(service: str, name: str) -> None:
     assert endpoint_service_name("eu-west-1", service) == name
+
+
+def _network_args(tags: dict[str, str]) -> PrivateNetworkArgs:
+    return PrivateNetworkArgs(
+        region="eu-west-1",
+        account_id="123456789012",
+        vpc=ExistingVpc(
+            vpc_id="vpc-0abc", cidr="10.0.0.0/16", private_subnet_ids=["subnet-1"], route_table_ids=["rtb-1"]
+        ),
+        interface_endpoint_services=["sagemaker.api"],
+        role_path="/mlops-platform/",
+        tags=tags,
+    )
+
+
+def test_the_name_tag_every_resource_gets_counts_against_awss_fifty() -> None:
+    """Each resource carries the caller's tags and a Name tag: 50 of the caller's would make 51."""
+    tags = {f"k{i}": "v" for i in range(49)}
+    _network_args(tags)  # 49 + Name
+    _network_args({**tags, "Name": "mine"})  # Name replaced: 50 in all
+    with pytest.raises(
+        ValueError, match=r"^PrivateNetworkArgs\.tags: 50 tags; AWS takes at most 50 .* at most 49"
+    ):
+        _network_args({**tags, "k49": "v"})
