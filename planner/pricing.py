@@ -450,46 +450,41 @@ def _costliest_run(steps: list[Any], parameters: Mapping[str, Any], prices: Pric
     Condition the branch whose steps bill more at most. A Transform step without a hosting price
     raises :class:`PriceMissing` (the schedule is unpriced); a processing step without one is left
     out here and listed by its caller."""
-    from planner.training_cost import PROCESSING_PRICES, PROCESSING_STEP_TYPES, processing_step_cost, resolved
+    from planner.training_cost import (
+        PROCESSING_PRICES,
+        PROCESSING_STEP_TYPES,
+        as_object,
+        costliest_path_of,
+        processing_step_cost,
+        resolved,
+    )
 
-    path: list[_RunStep] = []
-    for step in steps:
-        if not isinstance(step, Mapping):
-            continue
-        kind, arguments = step.get("Type"), step.get("Arguments")
-        arguments = arguments if isinstance(arguments, Mapping) else {}
+    def price(step: Mapping[str, Any]) -> _RunStep | None:
+        kind = step.get("Type")
         if kind == "Transform":
-            resources = arguments.get("TransformResources") or {}
+            resources = as_object(as_object(step.get("Arguments")).get("TransformResources"))
             instance_type = str(resolved(resources.get("InstanceType"), parameters))
             count = float(resolved(resources.get("InstanceCount"), parameters) or 1)
             hourly = count * prices.get("sagemaker_hosting_per_hour", instance_type)
-            path.append(
-                _RunStep(
-                    f"batch transform on {instance_type} x {count:g}",
-                    hourly * TYPICAL_TRANSFORM_RUN_MINUTES / 60,
-                    hourly * ASSUMED_MAX_TRANSFORM_RUN_MINUTES / 60,
-                )
+            return _RunStep(
+                f"batch transform on {instance_type} x {count:g}",
+                hourly * TYPICAL_TRANSFORM_RUN_MINUTES / 60,
+                hourly * ASSUMED_MAX_TRANSFORM_RUN_MINUTES / 60,
             )
-        elif kind in PROCESSING_STEP_TYPES:
-            cost = processing_step_cost(dict(step), parameters, prices)
-            if cost.max_per_run is None or cost.max_runtime_seconds is None:
-                continue  # unpriced: its caller lists it with its reason
-            hourly = cost.instance_count * prices.get(PROCESSING_PRICES, cost.instance_type)
-            typical = min(TYPICAL_BATCH_PROCESSING_RUN_MINUTES * 60, cost.max_runtime_seconds)
-            path.append(
-                _RunStep(
-                    f"processing step {cost.step} on {cost.instance_type} x {cost.instance_count}",
-                    hourly * typical / SECONDS_PER_HOUR,
-                    hourly * cost.max_runtime_seconds / SECONDS_PER_HOUR,
-                )
-            )
-        elif kind == "Condition":
-            branches = [
-                _costliest_run(arguments.get(branch) or [], parameters, prices)
-                for branch in ("IfSteps", "ElseSteps")
-            ]
-            path.extend(max(branches, key=lambda branch: sum(s.max_per_run for s in branch)))
-    return path
+        if kind not in PROCESSING_STEP_TYPES:
+            return None
+        cost = processing_step_cost(step, parameters, prices)
+        if cost.max_per_run is None or cost.max_runtime_seconds is None:
+            return None  # unpriced: its caller lists it with its reason
+        hourly = cost.instance_count * prices.get(PROCESSING_PRICES, cost.instance_type)
+        typical = min(TYPICAL_BATCH_PROCESSING_RUN_MINUTES * 60, cost.max_runtime_seconds)
+        return _RunStep(
+            f"processing step {cost.step} on {cost.instance_type} x {cost.instance_count}",
+            hourly * typical / SECONDS_PER_HOUR,
+            hourly * cost.max_runtime_seconds / SECONDS_PER_HOUR,
+        )
+
+    return costliest_path_of(steps, price, lambda step: step.max_per_run)
 
 
 def _schedule_parameters(schedule: RecordedResource) -> dict[str, Any]:

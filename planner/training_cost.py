@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from components.training.definition import iter_steps
 from planner.pricing import SECONDS_PER_HOUR, PriceMissing, PriceTable
@@ -226,34 +226,65 @@ def processing_ceiling(
     )
 
 
-def costliest_path(
-    steps: list[dict[str, Any]], parameters: Mapping[str, Any], prices: PriceTable
-) -> list[ProcessingStepCost]:
-    """The processing steps one run takes at most cost: every step, and of each Condition the
-    branch whose priced steps bill more (a run takes one branch)."""
-    path: list[ProcessingStepCost] = []
+T = TypeVar("T")
+
+
+def costliest_path_of(
+    steps: Iterable[Any], price: Callable[[Mapping[str, Any]], T | None], ceiling: Callable[[T], float]
+) -> list[T]:
+    """The priced steps one run takes at most cost: every step ``price`` prices (None: not priced),
+    and of each Condition the branch whose priced steps' ``ceiling`` sums higher (a run takes one
+    branch). Reads any definition: what is not an object is no step, a Condition without branches
+    has none."""
+    path: list[T] = []
     for step in steps:
-        kind = step.get("Type")
-        if kind in PROCESSING_STEP_TYPES:
-            path.append(processing_step_cost(step, parameters, prices))
-        elif kind == "Condition":
-            arguments = step.get("Arguments") or {}
+        if not isinstance(step, Mapping):
+            continue
+        if step.get("Type") == "Condition":
+            arguments = as_object(step.get("Arguments"))
             branches = [
-                costliest_path(arguments.get(branch) or [], parameters, prices)
+                costliest_path_of(as_list(arguments.get(branch)), price, ceiling)
                 for branch in ("IfSteps", "ElseSteps")
             ]
-            path.extend(max(branches, key=lambda branch: sum(s.max_per_run or 0.0 for s in branch)))
+            path.extend(max(branches, key=lambda branch: sum(ceiling(s) for s in branch)))
+        elif (priced := price(step)) is not None:
+            path.append(priced)
     return path
 
 
+def costliest_path(
+    steps: list[dict[str, Any]], parameters: Mapping[str, Any], prices: PriceTable
+) -> list[ProcessingStepCost]:
+    """The processing steps one run takes at most cost (:func:`costliest_path_of`)."""
+    return costliest_path_of(
+        steps,
+        lambda step: (
+            processing_step_cost(step, parameters, prices)
+            if step.get("Type") in PROCESSING_STEP_TYPES
+            else None
+        ),
+        lambda step: step.max_per_run or 0.0,
+    )
+
+
+def as_object(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is an object, else an empty one: a definition the plan did not build may
+    hold anything where an object belongs, and the estimate reads it as unset."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def processing_step_cost(
-    step: dict[str, Any], parameters: Mapping[str, Any], prices: PriceTable
+    step: Mapping[str, Any], parameters: Mapping[str, Any], prices: PriceTable
 ) -> ProcessingStepCost:
-    arguments = step.get("Arguments") or {}
-    cluster = (arguments.get("ProcessingResources") or {}).get("ClusterConfig") or {}
+    arguments = as_object(step.get("Arguments"))
+    cluster = as_object(as_object(arguments.get("ProcessingResources")).get("ClusterConfig"))
     instance_type = str(resolved(cluster.get("InstanceType"), parameters))
     count = int(resolved(cluster.get("InstanceCount"), parameters) or 1)
-    runtime = (arguments.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds")
+    runtime = as_object(arguments.get("StoppingCondition")).get("MaxRuntimeInSeconds")
     runtime = int(runtime) if isinstance(runtime, (int, float)) else None
     per_run, unpriced = None, None
     if runtime is None:
@@ -277,25 +308,25 @@ def processing_step_cost(
 
 
 def _step_cost(
-    pipeline: str, step: dict[str, Any], parameters: Mapping[str, Any], prices: PriceTable
+    pipeline: str, step: Mapping[str, Any], parameters: Mapping[str, Any], prices: PriceTable
 ) -> TrainingRunCost:
-    arguments = step.get("Arguments") or {}
+    arguments = as_object(step.get("Arguments"))
     jobs = parallel = 1
     whole_limit = 0
     if step["Type"] == "Tuning":
-        limits = (arguments.get("HyperParameterTuningJobConfig") or {}).get("ResourceLimits") or {}
-        config = arguments.get("HyperParameterTuningJobConfig") or {}
+        config = as_object(arguments.get("HyperParameterTuningJobConfig"))
+        limits = as_object(config.get("ResourceLimits"))
         if config.get("Strategy") == "Grid":
             # Grid takes no MaxNumberOfTrainingJobs: it runs every combination of the values.
-            categorical = (config.get("ParameterRanges") or {}).get("CategoricalParameterRanges") or []
-            jobs = math.prod(len(r.get("Values") or ()) for r in categorical) or 1
+            categorical = as_list(as_object(config.get("ParameterRanges")).get("CategoricalParameterRanges"))
+            jobs = math.prod(len(as_list(as_object(r).get("Values"))) for r in categorical) or 1
         else:
             jobs = int(limits.get("MaxNumberOfTrainingJobs") or 1)
         parallel = min(int(limits.get("MaxParallelTrainingJobs") or 1), jobs)
         whole_limit = int(limits.get("MaxRuntimeInSeconds") or 0)
-        arguments = arguments.get("TrainingJobDefinition") or {}
-    resources = arguments.get("ResourceConfig") or {}
-    stopping = arguments.get("StoppingCondition") or {}
+        arguments = as_object(arguments.get("TrainingJobDefinition"))
+    resources = as_object(arguments.get("ResourceConfig"))
+    stopping = as_object(arguments.get("StoppingCondition"))
     instance_type = str(resolved(resources.get("InstanceType"), parameters))
     count = int(resources.get("InstanceCount") or 1)
     runtime = int(stopping.get("MaxRuntimeInSeconds") or 0)

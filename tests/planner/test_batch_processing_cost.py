@@ -319,9 +319,29 @@ def test_steps_that_are_not_objects_or_lack_arguments_price_as_nothing() -> None
             {"Name": "Bare", "Type": "Condition"},
             {"Name": "NoBranches", "Type": "Condition", "Arguments": {"IfSteps": None}},
             {"Name": "ListArguments", "Type": "Condition", "Arguments": ["IfSteps"]},
+            {"Name": "ListProcessing", "Type": "Processing", "Arguments": ["x"]},
+            {
+                "Name": "TextCluster",
+                "Type": "Processing",
+                "Arguments": {"ProcessingResources": {"ClusterConfig": "x"}},
+            },
             _transform("Score", "ml.m5.large", None),
         ),
         prices=PRICES,
     )
 
     assert [i.what.split(",")[0] for i in items] == ["batch transform on ml.m5.large x 1"]
+
+
+def test_a_transform_whose_resources_are_not_an_object_leaves_the_schedule_unpriced() -> None:
+    """The estimate goes on: the schedule is an unpriced line (no instance type to price)."""
+    schedule, pipeline = _scheduled(
+        {"Name": "TextResources", "Type": "Transform", "Arguments": {"TransformResources": "ml.m5.large"}},
+    )
+
+    estimate = estimate_cost(graph(schedule, pipeline), PRICES)
+
+    assert [u.resource for u in estimate.unpriced] == [schedule.name]
+    assert not [
+        item for c in estimate.by_component.values() for item in c.items if item.resource == schedule.name
+    ]

@@ -217,3 +217,34 @@ def test_each_pipelines_processing_line_follows_its_training_lines() -> None:
         "Processing in a run of fraud: 1 processing job (Evaluate on ml.m5.xlarge)",
         "Processing in a run of forecast: 1 processing job (Evaluate on ml.m5.xlarge)",
     ]
+
+
+def test_a_training_definition_the_plan_did_not_build_is_read_as_far_as_it_goes() -> None:
+    """Steps that are not objects, or hold something else where an object belongs, price as unset
+    instead of stopping the plan; the steps that can be priced still are."""
+    from planner.training_cost import training_run_costs
+
+    steps = [
+        "not-a-step",
+        {"Name": "ListArguments", "Type": "Condition", "Arguments": ["IfSteps"]},
+        {
+            "Name": "TextCluster",
+            "Type": "Processing",
+            "Arguments": {"ProcessingResources": {"ClusterConfig": "x"}},
+        },
+        {"Name": "TextTuning", "Type": "Tuning", "Arguments": {"HyperParameterTuningJobConfig": "x"}},
+        {"Name": "ListTraining", "Type": "Training", "Arguments": ["x"]},
+        _processing("Evaluate", "ml.m5.large", runtime=600),
+        TRAIN,
+    ]
+    definition = {"Parameters": [], "Steps": steps}
+    graph = _graph(_resource(PIPELINE, "train-pipeline", {"pipelineDefinition": json.dumps(definition)}))
+
+    [run] = processing_run_costs(graph, PRICES)
+    assert [step.step for step in run.steps] == ["TextCluster", "Evaluate"]
+    assert run.max_per_run == round(PROCESSING["ml.m5.large"] * 600 / 3600, 2)
+    assert [cost.step for cost in training_run_costs(graph, PRICES)] == [
+        "TextTuning",
+        "ListTraining",
+        "Train",
+    ]
