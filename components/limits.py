@@ -175,15 +175,26 @@ def tags_problem(tags: object, own: int = 0) -> str | None:
             else ""
         )
         return f"{len(tags)} tags; AWS takes at most {MAX_TAGS_PER_RESOURCE} per resource{added}"
-    folded: dict[str, str] = {}
     for key, value in tags.items():
         problem = aws_tag_problem(key, value)
         if problem:
             return problem
+    collision = case_collision(tags)
+    return case_collision_problem(*collision) if collision else None
+
+
+def case_collision(tags: Mapping[str, str]) -> tuple[str, str] | None:
+    """The first two keys of ``tags`` that differ only in case (IAM refuses them on a role), or None."""
+    folded: dict[str, str] = {}
+    for key in tags:
         if key.lower() in folded:
-            return f"tag keys '{folded[key.lower()]}' and '{key}' differ only in case, which IAM refuses"
+            return folded[key.lower()], key
         folded[key.lower()] = key
     return None
+
+
+def case_collision_problem(first: str, second: str) -> str:
+    return f"tag keys '{first}' and '{second}' differ only in case, which IAM refuses"
 
 
 def account_id_problem(account_id: object) -> str | None:

@@ -31,7 +31,15 @@ from components.experiments.experiment_tracking_spec import (
 from components.foundation.audit_trail_spec import AuditTrailSpec
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving_spec import LABEL_RULES, KubernetesServingSpec, invalid_labels
-from components.limits import LOG_RETENTION_DAYS, MAX_TAGS_PER_RESOURCE, SPEC_CONFIG, aws_tag_problem, fail_at
+from components.limits import (
+    LOG_RETENTION_DAYS,
+    MAX_TAGS_PER_RESOURCE,
+    SPEC_CONFIG,
+    aws_tag_problem,
+    case_collision,
+    case_collision_problem,
+    fail_at,
+)
 from components.naming import prefixed
 from components.observability.alert_subscription import AlertSubscription, duplicate_subscription
 from components.observability.budget_spec import BudgetSpec
@@ -569,16 +577,9 @@ class PlatformConfig(_Section):
             if key.lower() in PLATFORM_TAG_KEYS:
                 fail_at("tags", (key,), value[key], f"tag '{key.lower()}' is set by the platform; remove it")
         # IAM (every role carries these tags) refuses keys that differ only in case.
-        folded: dict[str, str] = {}
-        for key in value:
-            if key.lower() in folded:
-                fail_at(
-                    "tags",
-                    (key,),
-                    value[key],
-                    f"tag keys '{folded[key.lower()]}' and '{key}' differ only in case, which IAM refuses",
-                )
-            folded[key.lower()] = key
+        collision = case_collision(value)
+        if collision:
+            fail_at("tags", (collision[1],), value[collision[1]], case_collision_problem(*collision))
         return value
 
     @field_validator("feature_groups", "models", "endpoints", "shared_endpoints")
