@@ -553,40 +553,53 @@ def test_args_refuse_tags_aws_refuses(
     assert args(**{**base, "tags": {f"team-{i}": "x" * 256 for i in range(50)}})
 
 
-def test_every_args_with_tags_checks_them() -> None:
-    """Each component's args class with a ``tags`` field checks them with ``tags_problem``."""
+def _args_classes_with(field: str) -> list[type]:
+    """The components' args classes (dataclasses; ``JobPlacement`` too) that have ``field``, from
+    the modules that define args classes (others, e.g. the pipeline SDK's, import heavy state)."""
     import dataclasses
     import importlib
     import importlib.util
-    import inspect
     import pkgutil
     from pathlib import Path
 
     import components
 
-    tagged, unchecked = [], []
+    found = []
     for module_info in pkgutil.walk_packages(components.__path__, "components."):
         spec = importlib.util.find_spec(module_info.name)
         source = Path(spec.origin).read_text() if spec and spec.origin else ""
-        # The modules defining args classes (others, e.g. the pipeline SDK's, import heavy state).
-        if module_info.name.endswith("component_package") or not re.search(r"^class \w+Args\b", source, re.M):
+        if module_info.name.endswith("component_package") or not re.search(
+            r"^class (\w+Args|JobPlacement)\b", source, re.M
+        ):
             continue
         try:
             module = importlib.import_module(module_info.name)
         except ImportError:  # an extra that is not installed
             continue
-        for name, value in vars(module).items():
-            if (
-                name.endswith("Args")
-                and dataclasses.is_dataclass(value)
-                and value.__module__ == module.__name__
-                and "tags" in {f.name for f in dataclasses.fields(value)}
-            ):
-                tagged.append(name)
-                if "tags_problem" not in inspect.getsource(value):
-                    unchecked.append(f"{module.__name__}.{name}")
-    assert len(tagged) >= 25  # the walk found the components' args
-    assert unchecked == []
+        found += [
+            value
+            for name, value in vars(module).items()
+            if isinstance(value, type)
+            and (name.endswith("Args") or name == "JobPlacement")
+            and dataclasses.is_dataclass(value)
+            and value.__module__ == module.__name__
+            and field in {f.name for f in dataclasses.fields(value)}
+        ]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("field", "check", "at_least"), [("tags", "tags_problem", 25), ("account_id", "account_id_problem", 20)]
+)
+def test_every_args_with_the_field_checks_it(field: str, check: str, at_least: int) -> None:
+    """Each component's args class with ``tags`` checks them with ``tags_problem``, each with an
+    ``account_id`` with ``account_id_problem`` (the parametrized tests above build the ones they
+    know with bad values; this finds an args class added without the check)."""
+    import inspect
+
+    found = _args_classes_with(field)
+    assert len(found) >= at_least  # the walk found the components' args
+    assert [f"{c.__module__}.{c.__name__}" for c in found if check not in inspect.getsource(c)] == []
 
 
 @pytest.mark.parametrize(
@@ -601,39 +614,3 @@ def test_args_refuse_an_account_id_that_is_no_account(args: type, base: dict[str
     (MalformedPolicyDocument) for any other id, and into the ARNs of their permissions."""
     with pytest.raises(ValueError, match=rf"^{args.__name__}\.account_id: "):
         args(**{**base, "account_id": account})
-
-
-def test_every_args_with_an_account_id_checks_it() -> None:
-    """Each component's args class with an ``account_id`` field checks it with ``account_id_problem``."""
-    import dataclasses
-    import importlib
-    import importlib.util
-    import inspect
-    import pkgutil
-    from pathlib import Path
-
-    import components
-
-    found, unchecked = [], []
-    for module_info in pkgutil.walk_packages(components.__path__, "components."):
-        spec = importlib.util.find_spec(module_info.name)
-        source = Path(spec.origin).read_text() if spec and spec.origin else ""
-        if module_info.name.endswith("component_package") or "    account_id: str" not in source:
-            continue
-        try:
-            module = importlib.import_module(module_info.name)
-        except ImportError:  # an extra that is not installed
-            continue
-        for name, value in vars(module).items():
-            if (
-                isinstance(value, type)
-                and (name.endswith("Args") or name == "JobPlacement")
-                and dataclasses.is_dataclass(value)
-                and value.__module__ == module.__name__
-                and "account_id" in {f.name for f in dataclasses.fields(value)}
-            ):
-                found.append(name)
-                if "account_id_problem" not in inspect.getsource(value):
-                    unchecked.append(f"{module.__name__}.{name}")
-    assert len(found) >= 20
-    assert unchecked == []
