@@ -235,11 +235,9 @@ def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SageMakerResponse, "list_pipeline_executions", listed)
 
 
-def test_a_run_still_executing_behind_newer_and_older_runs_holds_retraining(
-    aws, runs_listed_as_sagemaker_does
-) -> None:
-    """The gate looks at the newest runs, not the first ones the pipeline ever had, and at more than
-    the newest one: a long training run still executing while a later, short run already failed."""
+def _twelve_runs_an_hour_apart(aws: Any) -> tuple[Any, list[Any]]:
+    """Twelve runs of the pipeline in moto, the n-th started n hours after the first: moto's
+    pipeline and its stored runs, oldest first."""
     from moto.sagemaker.models import sagemaker_backends
 
     for i in range(12):
@@ -249,6 +247,16 @@ def test_a_run_still_executing_behind_newer_and_older_runs_holds_retraining(
     start = stored[0].creation_time
     for i, run in enumerate(stored):
         run.creation_time = start + datetime.timedelta(hours=i)
+    return pipeline, stored
+
+
+def test_a_run_still_executing_behind_newer_and_older_runs_holds_retraining(
+    aws, runs_listed_as_sagemaker_does
+) -> None:
+    """The gate looks at the newest runs, not the first ones the pipeline ever had, and at more than
+    the newest one: a long training run still executing while a later, short run already failed."""
+    pipeline, stored = _twelve_runs_an_hour_apart(aws)
+    for i, run in enumerate(stored):
         # An execution ARN ends in a random id: its order says nothing of when the run started.
         run.arn = f"{PIPELINE_ARN}/execution/{len(stored) - i:012d}"
     pipeline.pipeline_executions = {run.arn: run for run in stored}
@@ -268,15 +276,8 @@ def test_a_run_executing_behind_more_than_ten_newer_runs_still_holds_retraining(
     only the ten newest runs misses a long run still executing behind ten newer short ones (a
     new-data trigger's runs that failed at once, say) and starts a second, concurrent retraining.
     The gate reads the API's largest page, 100 runs."""
-    from moto.sagemaker.models import sagemaker_backends
-
-    for i in range(12):
-        aws["sagemaker"].start_pipeline_execution(PipelineName=PIPELINE, ClientRequestToken=f"{i:032d}")
-    pipeline = sagemaker_backends["123456789012"][REGION].pipelines[PIPELINE]
-    stored = list(pipeline.pipeline_executions.values())
-    start = stored[0].creation_time
-    for i, run in enumerate(stored):
-        run.creation_time = start + datetime.timedelta(hours=i)
+    _, stored = _twelve_runs_an_hour_apart(aws)
+    for run in stored:
         run.pipeline_execution_status = "Failed"
     stored[0].pipeline_execution_status = "Executing"  # the oldest: a long training run, still going
 
