@@ -49,6 +49,13 @@ def botocore_enum(service: str, shape: str) -> list[str]:
     return members
 
 
+@functools.cache
+def sagemaker_instance_types(shape: str) -> frozenset[str]:
+    """The instance types of SageMaker's enumeration ``shape`` (``TrainingInstanceType``,
+    ``ProcessingInstanceType``, ``TransformInstanceType``): what that kind of job accepts."""
+    return frozenset(botocore_enum("sagemaker", shape))
+
+
 def _from_botocore(service: str, shape: str) -> list[str]:
     return list(_service_model(service).shape_for(shape).enum)
 

@@ -3,23 +3,16 @@ configuration model reads them before anything is planned)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..botocore_enums import botocore_enum
+from ..botocore_enums import sagemaker_instance_types
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
 
 MAX_PAYLOAD_MB = 100
 """CreateTransformJob: MaxPayloadInMB at most 100, and MaxConcurrentTransforms x MaxPayloadInMB too."""
-
-
-@functools.cache
-def transform_instance_types() -> frozenset[str]:
-    """botocore's ``TransformInstanceType`` enum: the types a transform job accepts."""
-    return frozenset(botocore_enum("sagemaker", "TransformInstanceType"))
 
 
 EVIDENTLY_NEEDS_CSV = (
@@ -99,7 +92,7 @@ class BatchScoringSpec(BaseModel):
     @field_validator("instance_type")
     @classmethod
     def _transform_instance(cls, value: str) -> str:
-        if value not in transform_instance_types():
+        if value not in sagemaker_instance_types("TransformInstanceType"):
             raise ValueError(
                 f"'{value}' is not an instance type SageMaker batch transform offers "
                 "(botocore's TransformInstanceType), e.g. ml.m5.xlarge, ml.c5.2xlarge, ml.g4dn.xlarge"

@@ -9,7 +9,6 @@ the family's evaluation reports.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -47,15 +46,6 @@ MAX_PARALLEL_STEPS = 50
 """The platform's ceiling on a pipeline's ``MaxParallelExecutionSteps`` (SageMaker: at least 1)."""
 MAX_METRIC_DEFINITIONS = 40
 """SageMaker's limit on a training job's (and a tuning job's) ``MetricDefinitions``."""
-
-
-@functools.cache
-def sagemaker_instance_types(shape: str) -> frozenset[str]:
-    """botocore's ``shape`` enum of SageMaker (``TrainingInstanceType``, ``ProcessingInstanceType``)."""
-    # Imported here: components.botocore_enums imports this package (its cache directory).
-    from ..botocore_enums import botocore_enum
-
-    return frozenset(botocore_enum("sagemaker", shape))
 
 
 def _exists(path: Path, kind: Callable[[Path], bool]) -> bool:
@@ -120,6 +110,9 @@ class TrainingCompute(_Spec):
                 "ProcessingInstanceType",
             )
         )
+        # Imported here: components.botocore_enums imports this package (its cache directory).
+        from ..botocore_enums import sagemaker_instance_types
+
         if value not in sagemaker_instance_types(shape):
             raise ValueError(
                 f"'{value}' is not an instance type SageMaker {job} jobs offer (botocore's {shape}), e.g. "
