@@ -488,36 +488,3 @@ def test_security_context_reports_each_missing_setting(check_resource):
         "capabilities.drop",
     ):
         assert any(f"securityContext.{setting}" in m for m in messages), setting
-
-
-# --- known gap: an alarm mute rule silences a compliant alarm ------------------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "alarm-has-actions reads the alarm only: a CloudWatch AlarmMuteRule (pulumi-aws "
-        "aws:cloudwatch/alarmMuteRule:AlarmMuteRule, aws-native aws-native:cloudwatch:AlarmMuteRule) that "
-        "activates daily for P1D with no expireDate mutes the alarm's actions for good (PutAlarmMuteRule: "
-        "durations up to P15D, 'the duration applies to each occurrence'), and no rule reads it"
-    ),
-)
-def test_an_always_active_mute_rule_silences_a_compliant_alarm(check_stack) -> None:
-    specs = [
-        {
-            "type": "aws:cloudwatch/metricAlarm:MetricAlarm",
-            "name": "errors",
-            "inputs": {"name": "churn-5xx", "alarmActions": ["arn:aws:sns:eu-west-1:111122223333:alerts"]},
-        },
-        {
-            "type": "aws:cloudwatch/alarmMuteRule:AlarmMuteRule",
-            "name": "mute",
-            "deps": {"muteTargets": ["errors"]},
-            "inputs": {
-                "name": "always",
-                "rule": {"schedule": {"expression": "cron(0 0 * * *)", "duration": "P1D"}},
-                "muteTargets": {"alarmNames": ["churn-5xx"]},
-            },
-        },
-    ]
-    assert check_stack("alarm-has-actions", specs), "a permanently muted alarm passed alarm-has-actions"
