@@ -11,7 +11,8 @@ intrinsic functions only) that the retraining rule starts instead:
    ("InCooldown"): an execution that started the pipeline stays RUNNING for the whole cooldown, so
    it holds the gate, and two alarms arriving together cannot both go through;
 2. it skips when a run of the pipeline is already ``Executing`` (started by the schedule, new data
-   or a person), looking at its 100 newest runs: that run will produce the next candidate anyway;
+   or a person), paging through its runs newest first up to the 1,000 newest: that run will
+   produce the next candidate anyway;
 3. it starts the pipeline (idempotent: the client token is a hash of its own execution ARN, so a
    retried call cannot start a second run), then waits out the cooldown.
 
@@ -51,9 +52,13 @@ def gate_name(pipeline_name: str) -> str:
 
 LISTING_WAIT_SECONDS: Final = 5
 """How long the gate waits before listing its executions again when its own is not listed yet."""
-PIPELINE_RUNS_READ: Final = 100
-"""How many of the pipeline's newest runs the gate looks at for one Executing: ListPipelineExecutions'
-largest page (botocore's ``MaxResults`` maximum); an older run still executing is not seen."""
+RUNS_PER_PAGE: Final = 20
+"""Runs per ListPipelineExecutions page. A task result must fit Step Functions' 256 KiB payload:
+a run's summary can hold a 3,072-character description and failure reason and a 2,048-character
+ARN, so 20 of them fit at their longest (100, the API's largest page, would not)."""
+MAX_RUN_PAGES: Final = 50
+"""Pages the gate reads at most: the 1,000 newest runs. A run still executing behind more newer
+runs than that is not seen; every page costs about ten events of the execution's 25,000."""
 API_RETRY: Final = [
     {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "BackoffRate": 2}
 ]
@@ -62,16 +67,28 @@ before the execution fails and pages; the reads repeat harmlessly, the start is 
 (its client token)."""
 
 
-def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]:
+def gate_definition(
+    pipeline_name: str, cooldown_seconds: int, *, max_run_pages: int = MAX_RUN_PAGES
+) -> dict[str, Any]:
     """The Amazon States Language definition (JSONPath). AWS SDK integrations take and return
     PascalCase names even where the service API is camelCase (Step Functions' own)."""
+    list_runs = {
+        "PipelineName": pipeline_name,
+        "SortBy": "CreationTime",
+        "SortOrder": "Descending",
+        "MaxResults": RUNS_PER_PAGE,
+    }
     return {
         "Comment": f"Retrain {pipeline_name} on an alarm, at most once per {cooldown_seconds} s",
         "StartAt": "Identify",
         "States": {
             "Identify": {
                 "Type": "Pass",
-                "Parameters": {"alarm.$": "$.detail.alarmName", "self.$": "$$.Execution.Id"},
+                "Parameters": {
+                    "alarm.$": "$.detail.alarmName",
+                    "self.$": "$$.Execution.Id",
+                    "runs": {"pages": 0},
+                },
                 "Next": "ListRunningGates",
             },
             "ListRunningGates": {
@@ -117,31 +134,56 @@ def gate_definition(pipeline_name: str, cooldown_seconds: int) -> dict[str, Any]
                 "Type": "Succeed",
                 "Comment": "Another alarm started a retraining run less than the cooldown ago",
             },
+            # A long run still executing can sit behind newer, short ones (failed, stopped): the
+            # gate pages through the runs, newest first, until it sees one Executing or none is left.
             "ListPipelineRuns": {
                 "Type": "Task",
                 "Resource": "arn:aws:states:::aws-sdk:sagemaker:listPipelineExecutions",
-                "Parameters": {
-                    "PipelineName": pipeline_name,
-                    "SortBy": "CreationTime",
-                    "SortOrder": "Descending",
-                    # The API's largest page: a long run still executing behind newer, short ones
-                    # (failed, stopped) must be seen; ten missed it behind ten of them.
-                    "MaxResults": PIPELINE_RUNS_READ,
-                },
-                "ResultSelector": {"statuses.$": "$.PipelineExecutionSummaries[*].PipelineExecutionStatus"},
+                "Parameters": list_runs,
                 "Retry": API_RETRY,
+                "ResultPath": "$.page",
+                "Next": "ReadRunStatuses",
+            },
+            "ListMorePipelineRuns": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:sagemaker:listPipelineExecutions",
+                "Parameters": {**list_runs, "NextToken.$": "$.page.NextToken"},
+                "Retry": API_RETRY,
+                "ResultPath": "$.page",
+                "Next": "ReadRunStatuses",
+            },
+            "ReadRunStatuses": {
+                "Type": "Pass",
+                "Parameters": {
+                    "statuses.$": "$.page.PipelineExecutionSummaries[*].PipelineExecutionStatus",
+                    "pages.$": "States.MathAdd($.runs.pages, 1)",
+                },
                 "ResultPath": "$.runs",
                 "Next": "IsAPipelineRunExecuting",
             },
             "IsAPipelineRunExecuting": {
                 "Type": "Pass",
-                "Parameters": {"executing.$": "States.ArrayContains($.runs.statuses, 'Executing')"},
+                "Parameters": {
+                    "executing.$": "States.ArrayContains($.runs.statuses, 'Executing')",
+                    "pages.$": "$.runs.pages",
+                },
                 "ResultPath": "$.runs",
                 "Next": "AlreadyRetraining",
             },
             "AlreadyRetraining": {
                 "Type": "Choice",
-                "Choices": [{"Variable": "$.runs.executing", "BooleanEquals": True, "Next": "RunInProgress"}],
+                "Choices": [
+                    {"Variable": "$.runs.executing", "BooleanEquals": True, "Next": "RunInProgress"},
+                    {
+                        # NextToken is absent from the last page: a Choice may test a field that
+                        # is not there, a parameter path may not.
+                        "And": [
+                            {"Variable": "$.page.NextToken", "IsPresent": True},
+                            {"Variable": "$.runs.pages", "NumericLessThan": max_run_pages},
+                        ],
+                        "Next": "ListMorePipelineRuns",
+                    },
+                ],
                 "Default": "StartRetraining",
             },
             "RunInProgress": {

@@ -5,7 +5,8 @@ as is. Step Functions itself takes and returns PascalCase names even where the s
 camelCase (its own ``listExecutions``: ``StateMachineArn``, ``Executions[].ExecutionArn``; AWS
 documents this under "AWS SDK service integrations"). The ``sdk_integration_casing`` fixture gives
 moto that documented conversion, through the service's botocore shapes (moto's own converter, which
-its optimised integrations already use): an unknown parameter name still fails the call.
+its optimised integrations already use): an unknown parameter name still fails the call. Results are
+JSON there: a timestamp is text.
 
 The gate holds its cooldown in a Wait state, which moto's interpreter would wait out for real: the
 ``cooldown`` fixture puts it on a clock the test moves instead.
@@ -27,6 +28,7 @@ import pytest
 
 from components.training.retraining_gate import (
     LISTING_WAIT_SECONDS,
+    RUNS_PER_PAGE,
     RetrainingGate,
     RetrainingGateArgs,
     gate_definition,
@@ -65,9 +67,21 @@ def sdk_integration_casing(monkeypatch: pytest.MonkeyPatch) -> None:
         task: Any, value: Any, boto_service_name: Any = None, service_action_name: Any = None
     ) -> None:
         task._from_boto_response(value, operation(task).output_shape)
+        _timestamps_as_text(value)
 
     monkeypatch.setattr(aws_sdk.StateTaskServiceAwsSdk, "_normalise_parameters", parameters)
     monkeypatch.setattr(aws_sdk.StateTaskServiceAwsSdk, "_normalise_response", response)
+
+
+def _timestamps_as_text(value: Any) -> None:
+    """A result is JSON in Step Functions: boto3's datetimes become ISO 8601 text, as the service
+    gives them (moto's interpreter would keep the objects and fail to store a result holding one)."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in list(items):
+        if isinstance(item, datetime.datetime):
+            value[key] = item.isoformat()
+        else:
+            _timestamps_as_text(item)
 
 
 class Cooldown:
@@ -210,16 +224,20 @@ def test_no_second_run_while_one_is_executing(aws) -> None:
 
 
 @pytest.fixture
-def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> None:
+def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """moto lists every run of a pipeline, in the order they started, whatever the request asks;
     SageMaker's ListPipelineExecutions sorts them (``SortBy``: ``CreationTime`` or
-    ``PipelineExecutionArn``, ``SortOrder``) and returns at most ``MaxResults``."""
+    ``PipelineExecutionArn``, ``SortOrder``) and returns at most ``MaxResults`` (default 50), with a
+    ``NextToken`` when more remain (absent on the last page). The requests are kept, in order."""
     from moto.core.responses import ActionResult
     from moto.sagemaker.models import sagemaker_backends
     from moto.sagemaker.responses import SageMakerResponse
 
+    requests: list[dict[str, Any]] = []
+
     def listed(response: Any) -> ActionResult:
         name = response._get_param("PipelineName")
+        requests.append(json.loads(response.body))
         runs = sagemaker_backends["123456789012"][REGION].pipelines[name].pipeline_executions
         by = response._get_param("SortBy", "CreationTime")
         ordered = sorted(
@@ -227,20 +245,25 @@ def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> None:
         )
         if response._get_param("SortOrder", "Descending") == "Descending":
             ordered.reverse()
-        listed = ordered[: response._get_param("MaxResults", 50)]
+        start = int(response._get_param("NextToken", "0"))
+        end = start + response._get_param("MaxResults", 50)
         summaries = response.sagemaker_backend.list_pipeline_executions(name)["PipelineExecutionSummaries"]
         by_arn = {summary["PipelineExecutionArn"]: summary for summary in summaries}
-        return ActionResult({"PipelineExecutionSummaries": [by_arn[run.arn] for run in listed]})
+        page: dict[str, Any] = {"PipelineExecutionSummaries": [by_arn[run.arn] for run in ordered[start:end]]}
+        if end < len(ordered):
+            page["NextToken"] = str(end)
+        return ActionResult(page)
 
     monkeypatch.setattr(SageMakerResponse, "list_pipeline_executions", listed)
+    return requests
 
 
-def _twelve_runs_an_hour_apart(aws: Any) -> tuple[Any, list[Any]]:
-    """Twelve runs of the pipeline in moto, the n-th started n hours after the first: moto's
+def _runs_an_hour_apart(aws: Any, count: int = 12) -> tuple[Any, list[Any]]:
+    """``count`` runs of the pipeline in moto, the n-th started n hours after the first: moto's
     pipeline and its stored runs, oldest first."""
     from moto.sagemaker.models import sagemaker_backends
 
-    for i in range(12):
+    for i in range(count):
         aws["sagemaker"].start_pipeline_execution(PipelineName=PIPELINE, ClientRequestToken=f"{i:032d}")
     pipeline = sagemaker_backends["123456789012"][REGION].pipelines[PIPELINE]
     stored = list(pipeline.pipeline_executions.values())
@@ -255,7 +278,7 @@ def test_a_run_still_executing_behind_newer_and_older_runs_holds_retraining(
 ) -> None:
     """The gate looks at the newest runs, not the first ones the pipeline ever had, and at more than
     the newest one: a long training run still executing while a later, short run already failed."""
-    pipeline, stored = _twelve_runs_an_hour_apart(aws)
+    pipeline, stored = _runs_an_hour_apart(aws)
     for i, run in enumerate(stored):
         # An execution ARN ends in a random id: its order says nothing of when the run started.
         run.arn = f"{PIPELINE_ARN}/execution/{len(stored) - i:012d}"
@@ -272,11 +295,10 @@ def test_a_run_still_executing_behind_newer_and_older_runs_holds_retraining(
 def test_a_run_executing_behind_more_than_ten_newer_runs_still_holds_retraining(
     aws, runs_listed_as_sagemaker_does
 ) -> None:
-    """ListPipelineExecutions returns a page (``MaxResults``, then a NextToken): a gate that reads
-    only the ten newest runs misses a long run still executing behind ten newer short ones (a
-    new-data trigger's runs that failed at once, say) and starts a second, concurrent retraining.
-    The gate reads the API's largest page, 100 runs."""
-    _, stored = _twelve_runs_an_hour_apart(aws)
+    """A gate that reads only the ten newest runs misses a long run still executing behind ten newer
+    short ones (a new-data trigger's runs that failed at once, say) and starts a second, concurrent
+    retraining."""
+    _, stored = _runs_an_hour_apart(aws)
     for run in stored:
         run.pipeline_execution_status = "Failed"
     stored[0].pipeline_execution_status = "Executing"  # the oldest: a long training run, still going
@@ -286,6 +308,96 @@ def test_a_run_executing_behind_more_than_ten_newer_runs_still_holds_retraining(
     _wait(aws, execution)
     assert _states(aws, execution)[-1] == "RunInProgress"
     assert len(_runs(aws)) == 12, "no run started while one is executing"
+
+
+def test_the_gate_pages_through_the_runs_until_it_finds_one_executing(
+    aws, runs_listed_as_sagemaker_does
+) -> None:
+    """ListPipelineExecutions returns a page and a NextToken: the gate asks for the next page with
+    that token (a run executing behind two pages of newer runs), and stops at the page it is on."""
+    _, stored = _runs_an_hour_apart(aws, 2 * RUNS_PER_PAGE + 3)
+    for run in stored:
+        run.pipeline_execution_status = "Failed"
+    stored[1].pipeline_execution_status = "Executing"  # on the third page, newest first
+
+    aws["cooldown"].passes()
+    execution = _alarm(aws, "behind-two-pages")
+    _wait(aws, execution)
+    states = _states(aws, execution)
+    assert states[-1] == "RunInProgress"
+    assert states.count("ListMorePipelineRuns") == 2
+    requests = list(runs_listed_as_sagemaker_does)
+    assert [request.get("NextToken") for request in requests] == [
+        None,
+        str(RUNS_PER_PAGE),
+        str(2 * RUNS_PER_PAGE),
+    ]
+    assert {request["MaxResults"] for request in requests} == {RUNS_PER_PAGE}
+    assert len(_runs(aws)) == len(stored), "no run started while one is executing"
+
+
+def test_after_the_last_page_without_a_run_executing_the_gate_retrains(
+    aws, runs_listed_as_sagemaker_does
+) -> None:
+    """The last page has no NextToken: the gate has seen every run and starts one (it neither stops
+    at the first page nor asks again for a page that is not there)."""
+    _, stored = _runs_an_hour_apart(aws, RUNS_PER_PAGE + 1)
+    for run in stored:
+        run.pipeline_execution_status = "Succeeded"
+    execution = _alarm(aws, "all-done")
+    _wait(aws, execution, until="Cooldown")
+    assert _states(aws, execution).count("ListMorePipelineRuns") == 1
+    assert len(runs_listed_as_sagemaker_does) == 2
+    assert len(_runs(aws)) == RUNS_PER_PAGE + 2, "one run started after every page was read"
+
+
+def test_the_gate_reads_at_most_its_page_limit(aws, runs_listed_as_sagemaker_does) -> None:
+    """Paging stops after ``max_run_pages`` pages: a run executing behind more newer runs than that
+    is not seen (the documented limit, 1,000 runs by default) and the gate retrains."""
+    _, stored = _runs_an_hour_apart(aws, 2 * RUNS_PER_PAGE + 1)
+    for run in stored:
+        run.pipeline_execution_status = "Failed"
+    stored[0].pipeline_execution_status = "Executing"  # the only run on the third page
+    sfn = aws["sfn"]
+    described = sfn.describe_state_machine(stateMachineArn=aws["gate"])
+    sfn.update_state_machine(
+        stateMachineArn=aws["gate"],
+        definition=json.dumps(gate_definition(PIPELINE, COOLDOWN, max_run_pages=2)),
+        roleArn=described["roleArn"],
+    )
+    execution = _alarm(aws, "beyond-the-limit")
+    _wait(aws, execution, until="Cooldown")
+    assert _states(aws, execution).count("ListMorePipelineRuns") == 1
+    assert len(runs_listed_as_sagemaker_does) == 2
+    assert len(_runs(aws)) == len(stored) + 1
+
+
+def test_a_page_of_the_longest_run_summaries_fits_a_task_result() -> None:
+    """A Task's result must fit Step Functions' 256 KiB payload or the execution fails (pages, no
+    retraining): a page of runs at the longest botocore allows (ARN, description, failure reason,
+    display name, ten aliases) fits at the gate's page size; the API's largest page would not."""
+    summary_shape = (
+        service_model("sagemaker")
+        .operation_model("ListPipelineExecutions")
+        .output_shape.members["PipelineExecutionSummaries"]
+        .member
+    )
+
+    def longest(shape: Any) -> Any:
+        if shape.type_name == "string":
+            return "x" * shape.metadata.get("max", 256)
+        if shape.type_name == "list":
+            return [longest(shape.member)] * shape.metadata.get("max", 1)
+        if shape.type_name == "structure":
+            return {name: longest(member) for name, member in shape.members.items()}
+        return "2026-12-05T00:00:00.000Z" if shape.type_name == "timestamp" else 0
+
+    def page(size: int) -> int:
+        summaries = [longest(summary_shape)] * size
+        return len(json.dumps({"PipelineExecutionSummaries": summaries, "NextToken": "x" * 8192}))
+
+    assert page(RUNS_PER_PAGE) <= 256 * 1024
+    assert page(100) > 256 * 1024
 
 
 def _throttled(monkeypatch: pytest.MonkeyPatch, operation: str, refusals: int) -> list[float]:
@@ -371,6 +483,7 @@ def test_a_gate_not_listed_yet_lists_again_before_it_goes_on(aws, monkeypatch: p
         "OldestRunningGate",
         "HoldsTheGate",
         "ListPipelineRuns",
+        "ReadRunStatuses",
         "IsAPipelineRunExecuting",
         "AlreadyRetraining",
         "StartRetraining",
@@ -382,7 +495,7 @@ def test_a_gate_not_listed_yet_lists_again_before_it_goes_on(aws, monkeypatch: p
 def test_every_aws_call_of_the_gate_is_retried() -> None:
     states = gate_definition(PIPELINE, 86400)["States"]
     tasks = {name for name, state in states.items() if state["Type"] == "Task"}
-    assert tasks == {"ListRunningGates", "ListPipelineRuns", "StartRetraining"}
+    assert tasks == {"ListRunningGates", "ListPipelineRuns", "ListMorePipelineRuns", "StartRetraining"}
     for name in tasks:
         assert states[name]["Retry"] == [
             {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "BackoffRate": 2}
