@@ -266,7 +266,13 @@ class _Parameters:
     """The execution-time knobs; defaults come from the settings."""
 
     def __init__(self, settings: TrainingPipelineSettings) -> None:
-        self.input_data = ParameterString("InputDataUri", default_value=settings.input_data_uri)
+        # A family reading a feature group trains on ExtractFeatures' output: an InputDataUri it
+        # declared would be accepted at StartPipelineExecution and change nothing.
+        self.input_data = (
+            None
+            if settings.feature_input
+            else ParameterString("InputDataUri", default_value=settings.input_data_uri)
+        )
         self.processing_instance_type = ParameterString(
             "ProcessingInstanceType", default_value=settings.processing_instance_type
         )
@@ -287,7 +293,7 @@ class _Parameters:
 
     def all(self) -> list[Any]:
         return [
-            self.input_data,
+            *([self.input_data] if self.input_data is not None else []),
             self.processing_instance_type,
             self.training_instance_type,
             self.approval_status,

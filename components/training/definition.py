@@ -302,7 +302,8 @@ class TrainingPipelineSettings:
     settings) replaces Train, and Evaluate, TrackExperiment and RegisterModel take its best job."""
     feature_input: FeatureInputSettings | None = None
     """With it: the training set comes from a feature group's offline store (the ExtractFeatures
-    step, the ``FeatureSnapshotTime`` parameter) instead of ``input_data_uri``."""
+    step, the ``FeatureSnapshotTime`` parameter) instead of ``input_data_uri`` (no ``InputDataUri``
+    parameter then)."""
     evidently: EvidentlySettings | None = None
     """With it: EvidentlyReport on the run's training features against the family's reference, and
     PublishDriftMetrics (see ``components/training/evidently.py``); without, neither."""

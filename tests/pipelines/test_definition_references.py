@@ -2,7 +2,8 @@
 UpdatePipeline require: each ``{"Get": "Steps.<S>..."}`` and ``Std:JsonGet`` property file names a
 step of the definition (condition branches included) and, for a property file, one that step
 declares; each ``DependsOn`` names a step; no step waits on itself or on a cycle; each
-``Parameters.<X>`` is declared and each ``Execution.<X>`` is one of SageMaker's execution variables;
+``Parameters.<X>`` is declared, each declared parameter is read by a step, and each ``Execution.<X>``
+is one of SageMaker's execution variables;
 step names are unique across the whole definition, at most 64 characters of ``[A-Za-z0-9_-]``; and
 no step outside a condition's branch reads a step that only that branch runs.
 
@@ -59,6 +60,7 @@ class DefinitionReferences:
     def __init__(self, definition: dict[str, Any]) -> None:
         self.definition = definition
         self.parameters = {parameter["Name"] for parameter in definition.get("Parameters", [])}
+        self.read_parameters: set[str] = set()
         self.names: list[str] = []
         self.steps: dict[str, dict[str, Any]] = {}
         self.branch: dict[str, tuple[str, str]] = {}
@@ -129,6 +131,7 @@ class DefinitionReferences:
                 else:
                     waits.add(match["step"])
             elif root == "Parameters":
+                self.read_parameters.add(rest)
                 if rest not in self.parameters:
                     problems.append(f"{name}: {value!r} names no declared parameter")
             elif root == "Execution":
@@ -153,6 +156,11 @@ class DefinitionReferences:
                     condition, key = self.branch[other]
                     problems.append(f"{name}: reads {other}, which only {condition}'s {key} run")
         problems += self._cycles({name: others - {name} for name, others in waits.items()})
+        # A parameter no step reads is still accepted by StartPipelineExecution, and then changes
+        # nothing: whoever passes it believes the run used it.
+        problems += [
+            f"parameter no step reads: {p!r}" for p in sorted(self.parameters - self.read_parameters)
+        ]
         return problems
 
     @staticmethod
@@ -258,6 +266,12 @@ BREAKAGES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "undeclared-parameter": (
         lambda d: d.update(Parameters=[p for p in d["Parameters"] if p["Name"] != "MetricThreshold"]),
         "Parameters.MetricThreshold",
+    ),
+    "unread-parameter": (
+        lambda d: d["Parameters"].append(
+            {"Name": "InputDataUri", "Type": "String", "DefaultValue": "s3://b/p"}
+        ),
+        "parameter no step reads: 'InputDataUri'",
     ),
     "undeclared-property-file": (
         lambda d: _step("Evaluate")(d)["PropertyFiles"][0].update(PropertyFileName="Report"),
