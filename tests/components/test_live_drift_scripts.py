@@ -445,6 +445,15 @@ def test_a_json_line_may_hold_a_unicode_line_separator(tmp_path) -> None:
         (_json("[1, 2]"), "a row of 2 columns; the reference has 3"),
         (_json("[[[1, 2, 3]]]"), "a JSON row that is neither an object nor a list of values"),
         (_json('{"instances": [{"instances": [[1, 2, 3]]}]}'), "neither an object nor a list of values"),
+        # An instance is one row: a list in it is one input holding a tensor, not rows by column.
+        (
+            _json('{"instances": [{"tenure": [1, 2], "monthly_charges": [1, 2], "contract": ["m", "y"]}]}'),
+            "a JSON value that is a list or an object where a column holds one value",
+        ),
+        (
+            _json('[{"tenure": [1, 2], "monthly_charges": [1, 2], "contract": ["m", "y"]}]'),
+            "a JSON value that is a list or an object where a column holds one value",
+        ),
         (_json("3"), "a JSON request that is neither an object nor a list"),
         (_json("{"), "a request of type application/json that is not JSON"),
         (

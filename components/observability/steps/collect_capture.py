@@ -9,9 +9,11 @@ reference dataset to ``/opt/ml/processing/reference``. Each capture line is a JS
 - ``text/csv``: its CSV rows, the reference's columns in order;
 - ``application/json``: an object of every reference column (one row, or a row per position when
   each column holds a list of the same length), a list of values in the reference's column order
-  (one row), a list of either (a row each), or an object whose ``instances`` is such a list
-  (SageMaker's and TensorFlow Serving's request form); a cell is one value (text, a number, a
-  boolean or null), never a list or an object;
+  (one row), a list of objects or lists of values (a row each), or an object whose ``instances`` is
+  such a list (SageMaker's and TensorFlow Serving's request form); a cell is one value (text, a
+  number, a boolean or null), never a list or an object. Only a whole body is read by column: an
+  element of a list is one instance, so a list in it is one cell holding a list (a tensor input),
+  refused rather than read as rows;
 - ``application/jsonlines``: one such JSON value per line.
 
 The rows are written under the reference's header (the model's request columns, in order) to
@@ -111,15 +113,16 @@ def _cell(value: object, where: str) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _object_rows(value: dict, header: list[str], where: str) -> list[list[str]]:
-    """An object of every reference column: one row, or a row per position when every column holds
-    a list of the same length (a batch by column, as ``pandas.DataFrame.to_dict("list")`` writes)."""
+def _object_rows(value: dict, header: list[str], where: str, *, by_column: bool) -> list[list[str]]:
+    """An object of every reference column: one row or, ``by_column``, a row per position when every
+    column holds a list of the same length (a batch by column, as ``pandas.DataFrame.to_dict("list")``
+    writes)."""
     missing = [column for column in header if column not in value]
     if missing:
         named = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
         raise CaptureError(f"{where}: a JSON object without the reference's column(s) {named}")
     columns = [value[column] for column in header]
-    if all(isinstance(column, list) for column in columns):
+    if by_column and all(isinstance(column, list) for column in columns):
         if len({len(column) for column in columns}) != 1:
             raise CaptureError(f"{where}: a JSON batch by column whose columns differ in length")
         if not columns[0]:
@@ -133,7 +136,7 @@ def json_rows(value: object, header: list[str], where: str) -> list[list[str]]:
     if isinstance(value, dict):
         if isinstance(value.get("instances"), list):
             return [row for item in value["instances"] for row in _json_row_or_rows(item, header, where)]
-        return _object_rows(value, header, where)
+        return _object_rows(value, header, where, by_column=True)
     if isinstance(value, list):
         if all(not isinstance(item, dict | list) for item in value):
             return [[_cell(item, where) for item in value]]
@@ -142,9 +145,9 @@ def json_rows(value: object, header: list[str], where: str) -> list[list[str]]:
 
 
 def _json_row_or_rows(item: object, header: list[str], where: str) -> list[list[str]]:
-    """One element of a list of rows: an object or a list of values (a row), nothing deeper."""
+    """One element of a list of rows: an object or a list of values (one row), nothing deeper."""
     if isinstance(item, dict) and "instances" not in item:
-        return _object_rows(item, header, where)
+        return _object_rows(item, header, where, by_column=False)
     if isinstance(item, list) and all(not isinstance(value, dict | list) for value in item):
         return [[_cell(value, where) for value in item]]
     raise CaptureError(f"{where}: a JSON row that is neither an object nor a list of values")
