@@ -87,22 +87,28 @@ def latest_approved_package(sagemaker: Any, group: str) -> str:
 
     Raises :class:`NoApprovedVersion` when there is none, saying whether the group exists.
     """
-    try:
-        response = sagemaker.list_model_packages(
-            ModelPackageGroupName=group,
-            ModelApprovalStatus="Approved",
-            SortBy="CreationTime",
-            SortOrder="Descending",
-            MaxResults=1,
-        )
-    except ClientError as error:
-        if _is_missing_group(error):
-            raise NoApprovedVersion(group, group_exists=False) from None
-        raise ModelResolutionError(f"cannot read model package group {group}: {error}") from None
-    packages = response.get("ModelPackageSummaryList", [])
-    if not packages:
-        raise NoApprovedVersion(group, group_exists=_group_exists(sagemaker, group))
-    return packages[0]["ModelPackageArn"]
+    request: dict[str, Any] = {
+        "ModelPackageGroupName": group,
+        "ModelApprovalStatus": "Approved",
+        "SortBy": "CreationTime",
+        "SortOrder": "Descending",
+        "MaxResults": 1,
+    }
+    while True:
+        try:
+            response = sagemaker.list_model_packages(**request)
+        except ClientError as error:
+            if _is_missing_group(error):
+                raise NoApprovedVersion(group, group_exists=False) from None
+            raise ModelResolutionError(f"cannot read model package group {group}: {error}") from None
+        packages = response.get("ModelPackageSummaryList", [])
+        if packages:
+            return packages[0]["ModelPackageArn"]
+        # A SageMaker list may page before it filters (ListTrainingJobs documents it): an empty
+        # page with a NextToken says nothing yet about the versions on the next one.
+        if not response.get("NextToken"):
+            raise NoApprovedVersion(group, group_exists=_group_exists(sagemaker, group))
+        request["NextToken"] = response["NextToken"]
 
 
 def _group_exists(sagemaker: Any, group: str) -> bool:

@@ -17,6 +17,7 @@ from stacks.model_packages import (
     NoApprovedVersion,
     ResolvedModelPackage,
     empty_registry_resolver,
+    latest_approved_package,
     offline_resolver,
     resolve,
     resolve_latest_approved,
@@ -280,6 +281,30 @@ def test_no_approved_version_is_a_deferral_naming_the_group(sagemaker) -> None:
         resolve_latest_approved(sagemaker, GROUP)
     with pytest.raises(NoApprovedVersion, match="'never-created' does not exist yet"):
         resolve_latest_approved(sagemaker, "never-created")
+
+
+def test_an_empty_page_with_a_next_token_is_read_on(sagemaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SageMaker list may take its page before it filters (ListTrainingJobs documents that
+    MaxResults applies first): the newest version pending, the page of one comes back empty with a
+    NextToken, and the Approved version is on the next page, not "no Approved version"."""
+    from moto.sagemaker.models import SageMakerModelBackend
+
+    listed = SageMakerModelBackend.list_model_packages
+
+    def page_then_filter(self: Any, *args: Any, model_approval_status: Any = None, **kwargs: Any) -> Any:
+        page, token = listed(self, *args, model_approval_status=None, **kwargs)
+        return [p for p in page if p.model_approval_status == model_approval_status], token
+
+    monkeypatch.setattr(SageMakerModelBackend, "list_model_packages", page_then_filter)
+    approved = _register(sagemaker, "Approved")
+    _register(sagemaker, "PendingManualApproval")  # the newest
+
+    assert latest_approved_package(sagemaker, GROUP) == approved
+
+    # Every page read, none Approved: a deferral, not an endless loop.
+    sagemaker.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
+    with pytest.raises(NoApprovedVersion, match="has no Approved version"):
+        latest_approved_package(sagemaker, GROUP)
 
 
 # --- reading DriftCheckBaselines ------------------------------------------------------------
