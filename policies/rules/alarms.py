@@ -37,7 +37,7 @@ from ._common import (
     stack_rule,
     str_list,
 )
-from ._serving import ENDPOINTS, SCALING_POLICY
+from ._serving import ENDPOINTS, SCALABLE_TARGETS, SCALING_POLICIES
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 NATIVE_ALARM = "aws-native:cloudwatch:Alarm"
@@ -433,8 +433,30 @@ rollback_alarms_can_fire = stack_rule(
 # --- scaling policies -----------------------------------------------------------------------------
 
 
+_SAGEMAKER_RESOURCE_IDS = ("endpoint/", "inference-component/")
+
+
 def _on_sagemaker(props: Any) -> bool:
-    return get(props, "serviceNamespace") == "sagemaker"
+    """A policy that scales a SageMaker resource by what it says itself: its namespace, or (an
+    aws-native policy may leave the namespace to its target) its dimension or resource id."""
+    namespace = get(props, "serviceNamespace")
+    if namespace is not None:
+        return namespace == "sagemaker"
+    dimension, resource_id = get_or_none(props, "scalableDimension"), get_or_none(props, "resourceId")
+    return (isinstance(dimension, str) and dimension.startswith("sagemaker:")) or (
+        isinstance(resource_id, str) and resource_id.startswith(_SAGEMAKER_RESOURCE_IDS)
+    )
+
+
+def _scales_sagemaker(policy: PolicyResource) -> bool:
+    """As :func:`_on_sagemaker`, or through the target an aws-native policy names by
+    ``scalingTargetId`` alone (a dependency on the target)."""
+    if _on_sagemaker(policy.props):
+        return True
+    return any(
+        target.resource_type in SCALABLE_TARGETS and _on_sagemaker(target.props)
+        for target in deps(policy, "scalingTargetId")
+    )
 
 
 def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -458,11 +480,12 @@ def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Chec
 sagemaker_target_tracking_sound = resource_rule(
     name="sagemaker-target-tracking-sound",
     description=(
-        "Target-tracking scaling policies of SageMaker variants must have a positive targetValue and "
-        "scaleInCooldown >= scaleOutCooldown (scale out fast, in slowly). Fix: set "
-        "target_tracking_scaling_policy_configuration's target_value and cooldowns."
+        "Target-tracking scaling policies of SageMaker variants and inference components (pulumi-aws "
+        "and aws-native) must have a positive targetValue and scaleInCooldown >= scaleOutCooldown "
+        "(scale out fast, in slowly). Fix: set target_tracking_scaling_policy_configuration's "
+        "target_value and cooldowns."
     ),
-    resource_types=[SCALING_POLICY],
+    resource_types=list(SCALING_POLICIES),
     check=_target_tracking,
     enforcement_level=MANDATORY,
     severity=MEDIUM,
@@ -486,7 +509,7 @@ def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Finding
     stack = StackIndex(args.resources)
 
     def check(policy: PolicyResource) -> Findings:
-        if not _on_sagemaker(policy.props) or get(policy.props, "policyType") != "StepScaling":
+        if not _scales_sagemaker(policy) or get(policy.props, "policyType") != "StepScaling":
             return
         rising = []
         for alarm in _triggers(policy, stack):
@@ -510,7 +533,7 @@ def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Finding
                 policy.urn,
             )
 
-    yield from each_resource(args.resources, [SCALING_POLICY], check)
+    yield from each_resource(args.resources, SCALING_POLICIES, check)
 
 
 scale_out_steps_add_capacity = stack_rule(

@@ -14,6 +14,8 @@ from tests.policies.engine_shapes import as_outputs
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 POLICY = "aws:appautoscaling/policy:Policy"
+NATIVE_POLICY = "aws-native:applicationautoscaling:ScalingPolicy"
+NATIVE_TARGET = "aws-native:applicationautoscaling:ScalableTarget"
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:alerts"
 DIMENSIONS = {"EndpointName": "churn", "VariantName": "primary"}
 SCALE_IN = (
@@ -347,6 +349,48 @@ CASES = [
         None,
         id="other-services-are-not-judged",
     ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        NATIVE_POLICY,
+        tracking(scaleInCooldown=60, scaleOutCooldown=300),
+        "scaleInCooldown 60 is shorter than scaleOutCooldown 300",
+        id="aws-native-swapped-cooldowns-fail",
+    ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        NATIVE_POLICY,
+        {
+            key: value
+            for key, value in tracking(scaleInCooldown=60, scaleOutCooldown=300).items()
+            if key != "serviceNamespace"
+        },
+        "scaleInCooldown 60 is shorter than scaleOutCooldown 300",
+        id="aws-native-without-namespace-judged-by-its-dimension",
+    ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        NATIVE_POLICY,
+        {
+            "policyType": "TargetTrackingScaling",
+            "resourceId": "inference-component/churn-ic",
+            "targetTrackingScalingPolicyConfiguration": {"targetValue": 0},
+        },
+        "targetValue is 0",
+        id="aws-native-judged-by-its-inference-component-resource-id",
+    ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        NATIVE_POLICY,
+        {
+            "policyType": "TargetTrackingScaling",
+            "serviceNamespace": "ecs",
+            "scalableDimension": "ecs:service:DesiredCount",
+            "resourceId": "service/default/web",
+            "targetTrackingScalingPolicyConfiguration": {"targetValue": 0},
+        },
+        None,
+        id="aws-native-other-services-are-not-judged",
+    ),
 ]
 
 
@@ -382,6 +426,39 @@ def rollback_stack(errors: dict[str, Any] | None = None, *, linked: bool = True)
             },
         },
     ]
+
+
+def native_step_stack(adjustment: float) -> list[dict[str, Any]]:
+    """:func:`step_stack` with an aws-native policy that names its target by ``scalingTargetId``
+    alone (CloudFormation's way), so only the target says it scales a SageMaker variant."""
+    stack = step_stack(adjustment)
+    policy = stack[0]
+    target = {
+        "type": NATIVE_TARGET,
+        "name": "variant-target",
+        "inputs": {
+            "serviceNamespace": "sagemaker",
+            "scalableDimension": DIMENSION,
+            "resourceId": "endpoint/churn/variant/primary",
+            "minCapacity": 0,
+            "maxCapacity": 2,
+        },
+    }
+    inputs = {
+        key: value
+        for key, value in policy["inputs"].items()
+        if key not in ("serviceNamespace", "scalableDimension", "resourceId")
+    }
+    native = {
+        "type": NATIVE_POLICY,
+        "name": policy["name"],
+        "deps": {"scalingTargetId": ["variant-target"]},
+        "inputs": {
+            **inputs,
+            "scalingTargetId": "endpoint/churn/variant/primary|sagemaker:variant:DesiredInstanceCount|sagemaker",
+        },
+    }
+    return [target, native, *stack[1:]]
 
 
 def step_stack(adjustment: float, operator: str = "GreaterThanOrEqualToThreshold") -> list[dict[str, Any]]:
@@ -466,6 +543,15 @@ STACK_CASES = [
         step_stack(-1, operator="LessThanThreshold"),
         None,
         id="step-run-by-a-falling-alarm-is-not-a-scale-out",
+    ),
+    pytest.param(
+        "scale-out-steps-add-capacity", native_step_stack(1), None, id="aws-native-backlog-step-adds-passes"
+    ),
+    pytest.param(
+        "scale-out-steps-add-capacity",
+        native_step_stack(-1),
+        "stepAdjustments add ['-1']",
+        id="aws-native-step-through-its-scaling-target-id-removes-fails",
     ),
 ]
 
