@@ -1,0 +1,129 @@
+"""Every resource rule that reads a pulumi-aws type reads its aws-native twin too.
+
+The same resource written with pulumi-aws-native (CloudFormation's types, mostly the same property
+names) must not pass a rule its pulumi-aws form fails: two scaling rules read only
+``aws:appautoscaling/policy:Policy`` until 2026-12-05. ``TWINS`` maps each pulumi-aws type a rule
+reads to the aws-native types that say the same thing (a rule must read at least one of them; an
+inline policy or attachment's twin is the resource that holds it in CloudFormation), or to none
+where CloudFormation has no such resource. A new rule on a type missing here fails until someone
+decides its twin.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.registry import ALL_POLICIES
+
+TWINS: dict[str, set[str]] = {
+    "aws:appautoscaling/policy:Policy": {"aws-native:applicationautoscaling:ScalingPolicy"},
+    "aws:athena/workgroup:Workgroup": {"aws-native:athena:WorkGroup"},
+    "aws:cloudtrail/trail:Trail": {"aws-native:cloudtrail:Trail"},
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": {
+        "aws-native:events:EventBusPolicy",
+        "aws-native:events:EventBus",
+    },
+    "aws:cloudwatch/eventPermission:EventPermission": {"aws-native:events:EventBusPolicy"},
+    "aws:cloudwatch/logGroup:LogGroup": {"aws-native:logs:LogGroup"},
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {"aws-native:logs:ResourcePolicy"},
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {"aws-native:cloudwatch:Alarm"},
+    # The account's default security group: adopted by pulumi-aws only.
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": set(),
+    "aws:ec2/securityGroup:SecurityGroup": {"aws-native:ec2:SecurityGroup"},
+    "aws:ec2/securityGroupRule:SecurityGroupRule": {"aws-native:ec2:SecurityGroupIngress"},
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"aws-native:ec2:SecurityGroupIngress"},
+    "aws:ecr/registryPolicy:RegistryPolicy": {"aws-native:ecr:RegistryPolicy"},
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": {"aws-native:ecr:Repository"},
+    "aws:eks/cluster:Cluster": {"aws-native:eks:Cluster"},
+    # The Data Catalog's policy: no CloudFormation resource.
+    "aws:glue/resourcePolicy:ResourcePolicy": set(),
+    "aws:iam/groupPolicy:GroupPolicy": {"aws-native:iam:GroupPolicy", "aws-native:iam:Group"},
+    "aws:iam/policy:Policy": {"aws-native:iam:ManagedPolicy"},
+    "aws:iam/role:Role": {"aws-native:iam:Role"},
+    "aws:iam/rolePolicy:RolePolicy": {"aws-native:iam:RolePolicy"},
+    "aws:iam/userPolicy:UserPolicy": {"aws-native:iam:UserPolicy"},
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": {"aws-native:iam:Group"},
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": {"aws-native:iam:Group"},
+    "aws:iam/policyAttachment:PolicyAttachment": {"aws-native:iam:Role"},
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {"aws-native:iam:Role"},
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": {"aws-native:iam:Role"},
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": {"aws-native:iam:User"},
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": {"aws-native:iam:User"},
+    "aws:kms/externalKey:ExternalKey": {"aws-native:kms:Key"},
+    "aws:kms/key:Key": {"aws-native:kms:Key"},
+    "aws:kms/keyPolicy:KeyPolicy": {"aws-native:kms:Key"},
+    "aws:kms/replicaExternalKey:ReplicaExternalKey": {"aws-native:kms:ReplicaKey"},
+    "aws:kms/replicaKey:ReplicaKey": {"aws-native:kms:ReplicaKey"},
+    "aws:lambda/permission:Permission": {"aws-native:lambda:Permission"},
+    "aws:s3/accessPoint:AccessPoint": {"aws-native:s3:AccessPoint"},
+    "aws:s3control/accessPointPolicy:AccessPointPolicy": {"aws-native:s3:AccessPoint"},
+    # The account-wide block: no CloudFormation resource.
+    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": set(),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {"aws-native:s3:Bucket"},
+    "aws:s3/bucket:Bucket": {"aws-native:s3:Bucket", "aws-native:s3:BucketPolicy"},
+    "aws:s3/bucketV2:BucketV2": {"aws-native:s3:Bucket", "aws-native:s3:BucketPolicy"},
+    "aws:s3/bucketPolicy:BucketPolicy": {"aws-native:s3:BucketPolicy"},
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": {
+        "aws-native:sagemaker:DataQualityJobDefinition"
+    },
+    "aws:sagemaker/domain:Domain": {"aws-native:sagemaker:Domain"},
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {"aws-native:sagemaker:EndpointConfig"},
+    "aws:sagemaker/featureGroup:FeatureGroup": {"aws-native:sagemaker:FeatureGroup"},
+    # Jobs and human-review flows: CloudFormation has no such resources.
+    "aws:sagemaker/flowDefinition:FlowDefinition": set(),
+    "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob": set(),
+    "aws:sagemaker/image:Image": {"aws-native:sagemaker:Image"},
+    "aws:sagemaker/model:Model": {"aws-native:sagemaker:Model"},
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": {
+        "aws-native:sagemaker:ModelPackageGroup"
+    },
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": {"aws-native:sagemaker:MonitoringSchedule"},
+    "aws:sagemaker/notebookInstance:NotebookInstance": {"aws-native:sagemaker:NotebookInstance"},
+    "aws:sagemaker/pipeline:Pipeline": {"aws-native:sagemaker:Pipeline"},
+    "aws:sagemaker/trainingJob:TrainingJob": set(),
+    "aws:secretsmanager/secret:Secret": {"aws-native:secretsmanager:ResourcePolicy"},
+    "aws:secretsmanager/secretPolicy:SecretPolicy": {"aws-native:secretsmanager:ResourcePolicy"},
+    "aws:sns/topic:Topic": {
+        "aws-native:sns:Topic",
+        "aws-native:sns:TopicPolicy",
+        "aws-native:sns:TopicInlinePolicy",
+    },
+    "aws:sns/topicPolicy:TopicPolicy": {"aws-native:sns:TopicPolicy", "aws-native:sns:TopicInlinePolicy"},
+    "aws:sqs/queue:Queue": {
+        "aws-native:sqs:Queue",
+        "aws-native:sqs:QueueInlinePolicy",
+    },
+    "aws:sqs/queuePolicy:QueuePolicy": {"aws-native:sqs:QueueInlinePolicy"},
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": {"aws-native:sso:PermissionSet"},
+    "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive": {
+        "aws-native:sso:PermissionSet"
+    },
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": {"aws-native:sso:PermissionSet"},
+}
+
+
+def _resource_rules() -> list[tuple[str, frozenset[str]]]:
+    return [
+        (policy.name, frozenset(policy.mlops_resource_types))
+        for policy in ALL_POLICIES
+        if getattr(policy, "mlops_resource_types", None) and policy.name != "required-cost-allocation-tags"
+    ]
+
+
+@pytest.mark.parametrize(("rule", "types"), _resource_rules(), ids=[name for name, _ in _resource_rules()])
+def test_a_rule_on_a_pulumi_aws_type_reads_its_aws_native_twin(rule: str, types: frozenset[str]) -> None:
+    for resource_type in sorted(t for t in types if t.startswith("aws:")):
+        assert resource_type in TWINS, f"{rule}: decide the aws-native twin of {resource_type} in TWINS"
+        twins = TWINS[resource_type]
+        assert not twins or twins & types, f"{rule} reads {resource_type} but none of {sorted(twins)}"
+
+
+def test_every_twin_named_is_a_type_the_locked_provider_has() -> None:
+    """A misspelt twin would pass the test above vacuously for no rule."""
+    import importlib
+
+    for twin in sorted(set().union(*TWINS.values())):
+        _, module, name = twin.split(":")
+        # Python keywords get a trailing underscore (``lambda_``).
+        package = importlib.import_module(f"pulumi_aws_native.{module}{'_' if module == 'lambda' else ''}")
+        assert hasattr(package, name), twin
