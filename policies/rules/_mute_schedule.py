@@ -1,0 +1,348 @@
+"""When a CloudWatch alarm mute rule silences its alarms: the schedule arithmetic of ``alarm-mutes-are-bounded``.
+
+A mute rule (PutAlarmMuteRule, ``AWS::CloudWatch::AlarmMuteRule``) has a schedule: an expression
+(``cron(Minutes Hours Day-of-month Month Day-of-week)`` for recurring mutes, ``at(yyyy-MM-ddThh:mm)``
+for one), an ISO 8601 ``duration`` that starts at each activation, an optional IANA ``timezone``
+(UTC by default) and an optional active period (``startDate`` .. ``expireDate``). :func:`mute_profile`
+simulates the mute windows over that period and measures them: the longest continuous muted stretch
+and the muted share of the period.
+
+How the schedule is read, and why (policies/README.md says the same):
+
+* **Both day fields restricted** (``cron(0 0 1 * MON)``): standard (Vixie) cron fires on a day
+  matching *either* field; read that way it mutes more than the AND reading, so it is the reading a
+  governance rule must assume. A day field counts as unrestricted only when it is ``*`` or ``?``.
+* ``?`` is read as ``*`` (EventBridge's "any" spelling).
+* ``/`` steps are not in AWS's documentation for mute rules; standard step syntax (``*/15``,
+  ``8-18/2``, ``5/10``) is accepted and expanded as cron does, so a rule that AWS does accept is
+  judged on what it means rather than rejected.
+* Month and day names (``JAN``..``DEC``, ``SUN``..``SAT``) are case-insensitive; day-of-week ``7`` is
+  Sunday, like ``0``. Ranges do not wrap (``FRI-MON`` is an error: write ``FRI-SAT,SUN-MON``).
+* Anything else the pack cannot read (six fields, a name in the wrong field, an out-of-range value,
+  a duration in months or years, an unknown timezone, a malformed date) raises :class:`ScheduleError`:
+  the rule fails closed. AWS rejects most of these itself.
+* Durations are elapsed time (``P1D`` is 24 hours), so a DST day of 23 hours makes a daily ``P1D``
+  mute overlap and a day of 25 hours leaves a one-hour gap. An activation in a local time that does
+  not exist (spring forward) fires at that wall time read with the offset before the change (PEP 495,
+  ``fold=0``); one in a repeated hour fires once, at its first occurrence.
+* Windows that overlap or touch merge: a gap of zero leaves the alarm muted.
+* The period is ``startDate`` (a window that began before it counts from it: the reading that mutes
+  more) to ``expireDate``, capped at :data:`HORIZON` (366 days plus the longest single duration and a
+  day, so a yearly activation and a stretch across the turn of the year are both seen whole). Without
+  ``startDate`` the period starts at the fixed :data:`REFERENCE` instant, or ends at ``expireDate``
+  (the longest the rule could have run before it expires): no result depends on the wall clock.
+* A date without a UTC offset is read in the schedule's timezone (aws-native documents the dates
+  "with the same timezone offset as ScheduleTimezone").
+
+Cost: each call walks the days of the period once (about 400). The times of day a cron fires are
+merged into runs once per call; on a day with one UTC offset only the day's first and last runs can
+meet another day's windows (an inner run is separated from its neighbours by a gap longer than the
+duration), so inner runs are added up without being simulated. DST days and the days at the period's
+edges are simulated activation by activation. ``cron(* * * * *)`` costs about as much as
+``cron(0 2 * * *)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: Where a period without ``startDate`` (and without ``expireDate``) starts. Fixed, so a verdict never
+#: depends on the day the pack runs.
+REFERENCE = datetime(2026, 1, 1, tzinfo=UTC)
+#: AWS's ceiling for one mute's duration (PT1M..P15D).
+LONGEST_DURATION = timedelta(days=15)
+#: How much of an active period is simulated: a year (366 days, so a leap year's yearly activation is
+#: seen) plus one longest mute and a day, so a stretch that spans the turn of the year is seen whole.
+HORIZON = timedelta(days=366) + LONGEST_DURATION + timedelta(days=1)
+
+_DAY = 86_400
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+_MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+DAYS = {name: number for number, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"))}
+
+
+class ScheduleError(ValueError):
+    """A schedule value the pack cannot read; the message names the value and what is expected."""
+
+
+# --- reading the schedule ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cron:
+    """A parsed ``cron()``: the values each field allows (``None``: a day field left at ``*``/``?``)."""
+
+    minutes: tuple[int, ...]
+    hours: tuple[int, ...]
+    days_of_month: frozenset[int] | None
+    months: frozenset[int]
+    days_of_week: frozenset[int] | None  # 0 = Sunday
+
+    def fires_on(self, day: date) -> bool:
+        if day.month not in self.months:
+            return False
+        by_date, by_weekday = self.days_of_month, self.days_of_week
+        if by_date is None and by_weekday is None:
+            return True
+        # Both restricted: either matches (Vixie cron), the reading that mutes more.
+        return (by_date is not None and day.day in by_date) or (
+            by_weekday is not None and day.isoweekday() % 7 in by_weekday
+        )
+
+
+_ITEM = re.compile(r"(\*|\?|[A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:/([0-9]+))?")
+_CRON = re.compile(r"\s*cron\((.*)\)\s*", re.IGNORECASE | re.DOTALL)
+_AT = re.compile(r"\s*at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})\)\s*", re.IGNORECASE)
+_FIELDS = (
+    ("minutes", 0, 59, None),
+    ("hours", 0, 23, None),
+    ("day-of-month", 1, 31, None),
+    ("month", 1, 12, MONTHS),
+    ("day-of-week", 0, 7, DAYS),
+)
+
+
+def _value(text: str, label: str, low: int, high: int, names: dict[str, int] | None) -> int:
+    if text.isdigit():
+        number = int(text)
+    elif names is not None and text.upper() in names:
+        number = names[text.upper()]
+    else:
+        spelled = (
+            f" or {min(names, key=names.__getitem__)}-{max(names, key=names.__getitem__)}" if names else ""
+        )
+        raise ScheduleError(f"the {label} field has {text!r}: use {low}-{high}{spelled}")
+    if not low <= number <= high:
+        raise ScheduleError(f"the {label} field has {number}, outside {low}-{high}")
+    return number
+
+
+def _field(text: str, label: str, low: int, high: int, names: dict[str, int] | None) -> frozenset[int] | None:
+    """The values a field allows; ``None`` for a bare ``*`` or ``?``."""
+    if text in ("*", "?"):
+        return None
+    values: set[int] = set()
+    for item in text.split(","):
+        match = _ITEM.fullmatch(item)
+        if match is None:
+            raise ScheduleError(
+                f"the {label} field has {item!r}: use values, ranges (a-b), lists (a,b) or steps (*/n)"
+            )
+        first, last, step = match.groups()
+        if first in ("*", "?"):
+            if last is not None:
+                raise ScheduleError(f"the {label} field has {item!r}: a range cannot start at {first}")
+            lo, hi = low, high
+        else:
+            lo = _value(first, label, low, high, names)
+            hi = _value(last, label, low, high, names) if last is not None else (high if step else lo)
+        if lo > hi:
+            raise ScheduleError(f"the {label} field has {item!r}: ranges do not wrap, split it into two")
+        stride = int(step) if step is not None else 1
+        if stride == 0:
+            raise ScheduleError(f"the {label} field has {item!r}: a step must be at least 1")
+        values.update(range(lo, hi + 1, stride))
+    return frozenset(values)
+
+
+@cache
+def parse_expression(expression: str) -> Cron | datetime:
+    """A :class:`Cron`, or the naive local time of an ``at()``."""
+    at = _AT.fullmatch(expression)
+    if at is not None:
+        try:
+            year, month, day, hour, minute = (int(part) for part in at.groups())
+            return datetime(year, month, day, hour, minute)
+        except ValueError as error:
+            raise ScheduleError(f"{expression!r} is not a valid at(yyyy-MM-ddThh:mm) time: {error}") from None
+    cron = _CRON.fullmatch(expression)
+    if cron is None:
+        raise ScheduleError(
+            f"{expression!r} is neither cron(Minutes Hours Day-of-month Month Day-of-week) nor at(yyyy-MM-ddThh:mm)"
+        )
+    fields = cron.group(1).split()
+    if len(fields) != len(_FIELDS):
+        raise ScheduleError(
+            f"{expression!r} has {len(fields)} fields: mute rules take 5 (Minutes Hours Day-of-month Month Day-of-week)"
+        )
+    minutes, hours, by_date, months, by_weekday = (
+        _field(text, *spec) for text, spec in zip(fields, _FIELDS, strict=True)
+    )
+    return Cron(
+        minutes=tuple(sorted(minutes if minutes is not None else range(60))),
+        hours=tuple(sorted(hours if hours is not None else range(24))),
+        days_of_month=by_date,
+        months=months if months is not None else frozenset(range(1, 13)),
+        days_of_week=None if by_weekday is None else frozenset(day % 7 for day in by_weekday),
+    )
+
+
+_DURATION = re.compile(
+    r"P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?",
+    re.IGNORECASE,
+)
+
+
+@cache
+def parse_duration(duration: str) -> timedelta:
+    """An ISO 8601 duration in weeks, days, hours, minutes and seconds (``P2DT12H``)."""
+    match = _DURATION.fullmatch(duration.strip())
+    if match is None or not any(match.groups()):
+        raise ScheduleError(
+            f"{duration!r} is not an ISO 8601 duration in days, hours and minutes (PT1M to P15D, e.g. PT4H or P2DT12H)"
+        )
+    parts = {key: int(value) for key, value in match.groupdict().items() if value is not None}
+    return timedelta(**parts)
+
+
+@cache
+def parse_timezone(name: str | None) -> tzinfo:
+    if name is None or name == "" or name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"{name!r} is not an IANA timezone name (e.g. Europe/London)") from None
+
+
+def parse_date(text: str, zone: tzinfo) -> datetime:
+    """An RFC 3339 date; without an offset it is read in the schedule's timezone."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ScheduleError(f"{text!r} is not an RFC 3339 date (e.g. 2026-12-31T23:59:00Z)") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+
+# --- measuring the windows ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MuteProfile:
+    """What a schedule mutes over the period simulated (seconds, and where the longest stretch starts)."""
+
+    period: int
+    muted: int
+    longest: int
+    longest_start: datetime | None
+    one_time: bool
+
+    @property
+    def share(self) -> float:
+        return self.muted / self.period if self.period > 0 else 0.0
+
+
+def mute_profile(
+    expression: str,
+    duration: str,
+    timezone: str | None = None,
+    start_date: str | None = None,
+    expire_date: str | None = None,
+) -> MuteProfile:
+    """Simulate the schedule's mute windows over its active period; raises :class:`ScheduleError`."""
+    schedule = parse_expression(expression)
+    length = int(parse_duration(duration).total_seconds())
+    zone = parse_timezone(timezone)
+    if isinstance(schedule, datetime):
+        # One window. AWS rejects startDate/expireDate with at(), so they are not read.
+        when = schedule.replace(tzinfo=zone).astimezone(UTC)
+        return MuteProfile(length, length, length, when if length else None, one_time=True)
+    start = parse_date(start_date, zone) if start_date else None
+    expire = parse_date(expire_date, zone) if expire_date else None
+    if start is not None:
+        begin = start
+    elif expire is not None:
+        begin = expire - HORIZON
+    else:
+        begin = REFERENCE
+    end = begin + HORIZON if expire is None else min(begin + HORIZON, expire)
+    return _simulate(schedule, length, zone, int(begin.timestamp()), int(end.timestamp()))
+
+
+def _runs(cron: Cron, length: int) -> list[tuple[int, int]]:
+    """The times of day (seconds after local midnight) the cron fires, merged into runs: ``(first, last)``
+    activations of each sequence whose windows overlap or touch."""
+    runs: list[tuple[int, int]] = []
+    for hour in cron.hours:
+        for minute in cron.minutes:
+            at = hour * 3600 + minute * 60
+            if runs and at - runs[-1][1] <= length:
+                runs[-1] = (runs[-1][0], at)
+            else:
+                runs.append((at, at))
+    return runs
+
+
+def _simulate(cron: Cron, length: int, zone: tzinfo, begin: int, end: int) -> MuteProfile:
+    period = max(0, end - begin)
+    if period == 0 or length == 0:
+        return MuteProfile(period, 0, 0, None, one_time=False)
+    runs = _runs(cron, length)
+    inner = runs[1:-1]
+    inner_muted = sum(last - first + length for first, last in inner)
+    inner_longest = max((last - first + length for first, last in inner), default=0)
+    inner_first = max(inner, key=lambda run: run[1] - run[0])[0] if inner else 0
+    times = [hour * 3600 + minute * 60 for hour in cron.hours for minute in cron.minutes]
+
+    windows: list[tuple[int, int]] = []
+    muted = longest = 0
+    longest_at = 0
+    # From the day before the earliest activation whose window can reach ``begin``.
+    day = datetime.fromtimestamp(begin - length - _DAY, zone).date()
+    last_day = datetime.fromtimestamp(end, zone).date()
+    while day <= last_day:
+        if cron.fires_on(day):
+            midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+            offset = midnight.utcoffset()
+            local = (day.toordinal() - _EPOCH_ORDINAL) * _DAY
+            base = local - int(offset.total_seconds()) if offset is not None else local
+            steady = offset == datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset()
+            if not steady:
+                # A DST change inside the day: every activation at its own offset.
+                for at in times:
+                    moment = datetime(day.year, day.month, day.day, at // 3600, at % 3600 // 60, tzinfo=zone)
+                    start = int(moment.timestamp())
+                    windows.append((start, start + length))
+            elif base - _DAY < begin or base + _DAY + length > end:
+                # A day at the period's edges: every run, so that clipping sees them.
+                windows.extend((base + first, base + last + length) for first, last in runs)
+            else:
+                windows.append((base + runs[0][0], base + runs[0][1] + length))
+                if len(runs) > 1:
+                    windows.append((base + runs[-1][0], base + runs[-1][1] + length))
+                muted += inner_muted
+                if inner_longest > longest:
+                    longest, longest_at = inner_longest, base + inner_first
+        day += timedelta(days=1)
+
+    windows.sort()
+    current: tuple[int, int] | None = None
+    for start, stop in windows:
+        start, stop = max(start, begin), min(stop, end)
+        if start >= stop:
+            continue
+        if current is not None and start <= current[1]:
+            current = (current[0], max(current[1], stop))
+            continue
+        if current is not None:
+            muted += current[1] - current[0]
+            if current[1] - current[0] > longest:
+                longest, longest_at = current[1] - current[0], current[0]
+        current = (start, stop)
+    if current is not None:
+        muted += current[1] - current[0]
+        if current[1] - current[0] > longest:
+            longest, longest_at = current[1] - current[0], current[0]
+    return MuteProfile(
+        period,
+        muted,
+        longest,
+        datetime.fromtimestamp(longest_at, UTC) if longest else None,
+        one_time=False,
+    )

@@ -1,0 +1,265 @@
+"""The schedule arithmetic behind ``alarm-mutes-are-bounded`` (``policies/rules/_mute_schedule.py``).
+
+Expected values are worked out by hand from the calendar (2026 starts on a Thursday; Europe/London
+springs forward on 2026-03-29 at 01:00 GMT and falls back on 2026-10-25 at 01:00 GMT).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from policies.rules._mute_schedule import (
+    HORIZON,
+    REFERENCE,
+    Cron,
+    ScheduleError,
+    mute_profile,
+    parse_duration,
+    parse_expression,
+)
+
+HOUR, DAY = 3600, 86_400
+PERIOD = int(HORIZON.total_seconds())
+
+
+def cron(expression: str) -> Cron:
+    parsed = parse_expression(expression)
+    assert isinstance(parsed, Cron)
+    return parsed
+
+
+def test_the_period_is_a_fixed_year_and_a_bit_from_the_reference() -> None:
+    assert REFERENCE == datetime(2026, 1, 1, tzinfo=UTC)
+    assert HORIZON == timedelta(days=382)
+    profile = mute_profile("cron(0 0 * * *)", "P1D")
+    assert (profile.period, profile.muted, profile.longest) == (PERIOD, PERIOD, PERIOD)
+    assert profile.longest_start == REFERENCE and profile.share == 1.0
+
+
+def test_touching_windows_merge_and_a_one_minute_gap_splits_them() -> None:
+    touching = mute_profile("cron(0 0,12 * * *)", "PT12H")
+    assert touching.longest == PERIOD
+    gapped = mute_profile("cron(0 0,12 * * *)", "PT11H59M")
+    assert gapped.longest == 11 * HOUR + 59 * 60
+    assert gapped.muted == 2 * 382 * (11 * HOUR + 59 * 60)
+
+
+def test_weekend_muting_is_about_36_percent() -> None:
+    profile = mute_profile("cron(0 18 * * FRI)", "P2DT12H")
+    # 2026-01-02 is the first Friday; the 55th is 2027-01-15, whose window is cut at 2027-01-18 00:00Z.
+    assert profile.longest == 60 * HOUR
+    assert profile.muted == 54 * 60 * HOUR + 54 * HOUR
+    assert profile.share == pytest.approx(60 / 168, abs=0.005)
+
+
+def test_both_day_fields_restricted_fire_on_either() -> None:
+    friday_13th = cron("cron(0 0 13 * FRI)")
+    assert friday_13th.fires_on(date(2026, 2, 13))  # a Friday the 13th
+    assert friday_13th.fires_on(date(2026, 1, 13))  # a Tuesday: the day of month matches
+    assert friday_13th.fires_on(date(2026, 1, 2))  # a Friday: the weekday matches
+    assert not friday_13th.fires_on(date(2026, 1, 14))
+    only_weekday = cron("cron(0 0 ? * FRI)")
+    assert only_weekday.fires_on(date(2026, 1, 2)) and not only_weekday.fires_on(date(2026, 1, 13))
+    only_date = cron("cron(0 0 13 * ?)")
+    assert only_date.fires_on(date(2026, 1, 13)) and not only_date.fires_on(date(2026, 1, 2))
+    # A restriction that happens to allow every day still ORs: 1-31 or Monday is every day.
+    assert mute_profile("cron(0 0 1-31 * MON)", "P1D").share == 1.0
+
+
+@pytest.mark.parametrize(
+    ("named", "numbered"),
+    [
+        ("cron(0 0 * jan mon-fri)", "cron(0 0 * 1 1-5)"),
+        ("cron(0 0 * Jan-Mar,DEC Sun)", "cron(0 0 * 1-3,12 0)"),
+        ("cron(0 0 * * 7)", "cron(0 0 * * 0)"),
+        ("cron(0 0 * * SAT-7)", "cron(0 0 * * 0,6)"),
+        ("cron(*/15 8-18/2 * * *)", "cron(0,15,30,45 8,10,12,14,16,18 * * *)"),
+        ("cron(5/20 * * * *)", "cron(5,25,45 * * * *)"),
+        ("CRON(0 0 ? * ?)", "cron(0 0 * * *)"),
+    ],
+)
+def test_names_steps_and_spellings_read_as_their_numbers(named: str, numbered: str) -> None:
+    assert parse_expression(named) == parse_expression(numbered)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "cron(0 0 * * *",
+        "cron(0 0 * *)",
+        "cron(0 0 * * * 2026)",
+        "cron(0 24 * * *)",
+        "cron(0 0 0 * *)",
+        "cron(0 0 * 13 *)",
+        "cron(0 0 * * 8)",
+        "cron(0 0 * * FRI-MON)",
+        "cron(0 0 * * L)",
+        "cron(0 0 * * 5#3)",
+        "cron(*/0 0 * * *)",
+        "cron(*-5 0 * * *)",
+        "cron(0 0 JAN * *)",
+        "rate(1 day)",
+        "at(2026-01-01 00:00)",
+        "at(2026-13-01T00:00)",
+        "",
+    ],
+)
+def test_an_expression_the_pack_cannot_read_raises(expression: str) -> None:
+    with pytest.raises(ScheduleError):
+        parse_expression(expression)
+
+
+@pytest.mark.parametrize(
+    ("duration", "expected"),
+    [
+        ("PT1M", timedelta(minutes=1)),
+        ("P2DT12H", timedelta(days=2, hours=12)),
+        ("P15D", timedelta(days=15)),
+        ("P1W", timedelta(days=7)),
+        ("pt4h", timedelta(hours=4)),
+        ("PT90S", timedelta(seconds=90)),
+    ],
+)
+def test_durations(duration: str, expected: timedelta) -> None:
+    assert parse_duration(duration) == expected
+
+
+@pytest.mark.parametrize("duration", ["P", "PT", "P1M", "P1Y", "PT1.5H", "4h", "P1DT", "-PT1H"])
+def test_a_duration_the_pack_cannot_read_raises(duration: str) -> None:
+    with pytest.raises(ScheduleError):
+        parse_duration(duration)
+
+
+def test_a_daily_24_hour_mute_in_london_has_one_one_hour_gap_a_year() -> None:
+    profile = mute_profile("cron(0 0 * * *)", "PT24H", "Europe/London")
+    # 2026-10-25 has 25 hours: its window (from 2026-10-24T23:00Z) ends an hour before the next day's.
+    assert profile.muted == PERIOD - HOUR
+    assert profile.longest_start == REFERENCE
+    assert profile.longest == int((datetime(2026, 10, 25, 23, tzinfo=UTC) - REFERENCE).total_seconds())
+
+
+def test_the_timezone_moves_the_windows() -> None:
+    tokyo = mute_profile("cron(0 9 * * *)", "PT1H", "Asia/Tokyo")
+    assert tokyo.longest_start == REFERENCE  # 09:00 JST is 00:00Z
+    assert mute_profile("cron(0 9 * * *)", "PT1H").longest_start == datetime(2026, 1, 1, 9, tzinfo=UTC)
+
+
+def test_a_local_time_that_does_not_exist_fires_with_the_offset_before_the_change() -> None:
+    # 01:30 does not exist in London on 2026-03-29; read at GMT it is 01:30Z (02:30 BST).
+    profile = mute_profile(
+        "cron(30 1 * * *)",
+        "PT10M",
+        "Europe/London",
+        start_date="2026-03-29T00:00:00Z",
+        expire_date="2026-03-30T00:00:00Z",
+    )
+    assert (profile.muted, profile.longest_start) == (600, datetime(2026, 3, 29, 1, 30, tzinfo=UTC))
+
+
+def test_a_repeated_local_time_fires_once() -> None:
+    # 01:30 happens twice in London on 2026-10-25 (BST, then GMT): one window, from 00:30Z.
+    profile = mute_profile(
+        "cron(30 1 * * *)",
+        "PT10M",
+        "Europe/London",
+        start_date="2026-10-25T00:00:00Z",
+        expire_date="2026-10-26T00:00:00Z",
+    )
+    assert (profile.muted, profile.longest_start) == (600, datetime(2026, 10, 25, 0, 30, tzinfo=UTC))
+
+
+def test_the_active_period_and_its_edges() -> None:
+    # A window that began before startDate counts from startDate (the reading that mutes more).
+    # Its 6 hours (06:00-12:00 on the start day) and the last day's 6 (to 06:00) make exactly half.
+    started = mute_profile("cron(0 0 * * *)", "PT12H", start_date="2026-02-01T06:00:00Z")
+    assert started.period == PERIOD and started.muted == PERIOD // 2
+    # A date without an offset is read in the schedule's timezone.
+    local = mute_profile(
+        "cron(0 0 * * *)",
+        "PT1H",
+        "Asia/Tokyo",
+        start_date="2026-02-01T00:00:00",
+        expire_date="2026-02-02T00:00:00",
+    )
+    assert local.period == DAY and local.longest_start == datetime(2026, 1, 31, 15, tzinfo=UTC)
+    # expireDate alone: the year before it (the longest the rule could have run).
+    expiring = mute_profile("cron(0 0 * * *)", "P1D", expire_date="2030-06-01T00:00:00Z")
+    assert expiring.longest_start == datetime(2030, 6, 1, tzinfo=UTC) - HORIZON and expiring.muted == PERIOD
+    # expireDate before startDate: nothing is active.
+    empty = mute_profile(
+        "cron(0 0 * * *)", "P1D", start_date="2026-02-01T00:00:00Z", expire_date="2026-01-01T00:00:00Z"
+    )
+    assert (empty.period, empty.muted, empty.share) == (0, 0, 0.0)
+
+
+def test_a_yearly_stretch_across_new_year_is_seen_whole() -> None:
+    # Dec 20 + P15D reaches Jan 4, overlapping Jan 3's window (to Jan 18): 29 days, seen at the end
+    # of the simulated period (2026-12-20 .. 2027-01-18).
+    profile = mute_profile("cron(0 0 3,20 1,12 *)", "P15D")
+    assert profile.longest == 29 * DAY
+    assert profile.longest_start == datetime(2026, 12, 20, tzinfo=UTC)
+
+
+def test_at_is_one_window_in_its_timezone() -> None:
+    profile = mute_profile("at(2026-07-01T12:00)", "P15D", "America/New_York")
+    assert profile.one_time and profile.longest == profile.muted == profile.period == 15 * DAY
+    assert profile.longest_start == datetime(2026, 7, 1, 16, tzinfo=UTC)
+
+
+def test_inner_runs_are_counted_without_being_simulated() -> None:
+    """Every other minute for a minute: 720 runs a day, 718 of them added up rather than simulated;
+    the total must equal what simulating each one gives (half of every day)."""
+    profile = mute_profile("cron(*/2 * * * *)", "PT1M")
+    assert profile.muted == PERIOD // 2
+    assert profile.longest == 60
+    # London's 23-hour day has 690 activations, not 720 (01:00-01:59 does not exist: those read as
+    # 01:xxZ, the same instants as 02:xx BST); its 25-hour day repeats 01:xx once. 30 minutes less.
+    dst = mute_profile("cron(*/2 * * * *)", "PT1M", "Europe/London")
+    assert dst.muted == PERIOD // 2 - 30 * 60
+
+
+def _brute_force(
+    expression: str, duration: str, zone_name: str | None, start: str | None, expire: str | None
+):
+    """Every activation simulated on its own and merged: what :func:`mute_profile` must equal."""
+    from policies.rules._mute_schedule import parse_date, parse_timezone
+
+    schedule, zone = cron(expression), parse_timezone(zone_name)
+    length = int(parse_duration(duration).total_seconds())
+    begin = parse_date(start, zone) if start else REFERENCE
+    end = min(begin + HORIZON, parse_date(expire, zone)) if expire else begin + HORIZON
+    b, e = int(begin.timestamp()), int(end.timestamp())
+    windows = []
+    day = (begin - timedelta(seconds=length) - timedelta(days=1)).astimezone(zone).date()
+    while day <= end.astimezone(zone).date():
+        if schedule.fires_on(day):
+            for hour in schedule.hours:
+                for minute in schedule.minutes:
+                    at = int(datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone).timestamp())
+                    windows.append((max(at, b), min(at + length, e)))
+        day += timedelta(days=1)
+    merged: list[list[int]] = []
+    for s, t in sorted(w for w in windows if w[0] < w[1]):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], t)
+        else:
+            merged.append([s, t])
+    return sum(t - s for s, t in merged), max((t - s for s, t in merged), default=0)
+
+
+@pytest.mark.parametrize(
+    ("expression", "duration", "zone", "start", "expire"),
+    [
+        ("cron(0,20,25 9-17 * * MON-FRI)", "PT10M", "Europe/London", None, None),
+        ("cron(*/7 */5 1,15 * SUN)", "PT3M", "America/New_York", None, None),
+        ("cron(0 1-3 * 3,10 *)", "PT30M", "Europe/London", None, None),
+        ("cron(10,50 0,23 * * *)", "PT35M", "Australia/Lord_Howe", "2026-03-01T00:00:00Z", None),
+        ("cron(0 0,6,12,18 * * *)", "PT5H", "Asia/Kolkata", "2026-05-01T00:00:00Z", "2026-09-01T00:00:00Z"),
+        ("cron(*/3 * * * *)", "PT2M", "Europe/Berlin", "2026-03-20T13:17:00Z", "2026-04-02T00:00:00Z"),
+    ],
+)
+def test_the_shortcut_equals_simulating_every_activation(expression, duration, zone, start, expire) -> None:
+    profile = mute_profile(expression, duration, zone, start, expire)
+    assert (profile.muted, profile.longest) == _brute_force(expression, duration, zone, start, expire)
