@@ -137,7 +137,7 @@ def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES)
 
 
 def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
-    """The subset of JSON Schema the rules' config schemas use: type, items, enum, minimum."""
+    """The subset of JSON Schema the rules' config schemas use: type, items, enum, minimum, maximum."""
     kind = schema.get("type")
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     checks = {
@@ -153,6 +153,8 @@ def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
     if "enum" in schema and value not in schema["enum"]:
         return False
     if "minimum" in schema and is_number and value < schema["minimum"]:
+        return False
+    if "maximum" in schema and is_number and value > schema["maximum"]:
         return False
     if kind == "array" and "items" in schema:
         return all(matches_schema(item, schema["items"]) for item in value)

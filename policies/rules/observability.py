@@ -1,4 +1,5 @@
-"""CloudWatch and SNS rules: logs are kept and encrypted, alarms notify, alert topics are encrypted."""
+"""CloudWatch and SNS rules: logs are kept and encrypted, alarms notify (and are not muted for long),
+alert topics are encrypted."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ._common import (
     CHECKOV,
@@ -23,6 +25,15 @@ from ._common import (
     resource_rule,
     shown,
 )
+from ._mute_schedule import (
+    Cron,
+    ScheduleError,
+    mute_profile,
+    parse_date,
+    parse_duration,
+    parse_expression,
+    parse_timezone,
+)
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -30,6 +41,9 @@ NATIVE_ALARM = "aws-native:cloudwatch:Alarm"  # same property names: alarmAction
 TOPIC = "aws:sns/topic:Topic"
 NATIVE_LOG_GROUP = "aws-native:logs:LogGroup"  # same property names: retentionInDays, kmsKeyId
 NATIVE_TOPIC = "aws-native:sns:Topic"  # same property name: kmsMasterKeyId
+MUTE_RULE = "aws:cloudwatch/alarmMuteRule:AlarmMuteRule"
+#: Same property names: rule.schedule.{expression,duration,timezone}, startDate, expireDate.
+NATIVE_MUTE_RULE = "aws-native:cloudwatch:AlarmMuteRule"
 
 Check = Iterator[str]
 
@@ -57,6 +71,103 @@ def _alarm_has_actions(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
         yield "alarmActions is empty: set alarm_actions to the platform's SNS alert topic ARN."
     if is_false(get(args.props, "actionsEnabled")):
         yield "actionsEnabled is false: remove actions_enabled=False so the alarm notifies."
+
+
+_SCHEDULE = "rule.schedule"
+
+
+def _span(seconds: int) -> str:
+    """``15 days``, ``2 days 12 hours``, ``12 hours 1 minute``: a span for a violation message."""
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    text = " ".join(f"{count} {unit}{'s' if count != 1 else ''}" for count, unit in parts if count)
+    return text or "0 minutes"
+
+
+def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    """A mute rule's schedule may not silence its alarms for long: see ``_mute_schedule``.
+
+    Each value is read and parsed on its own, so that a value known to be unreadable is reported even
+    when another is unknown at preview; a schedule that reads well but needs an unknown value is
+    undecided (the ``UnknownValueError`` is raised again, as every resource rule lets it rise).
+    """
+    props = args.props
+    unknown: UnknownValueError | None = None
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    readers: list[tuple[str, Any]] = [
+        ("expression", parse_expression),
+        ("duration", parse_duration),
+        ("timezone", parse_timezone),
+    ]
+    for key, parse in readers:
+        path = f"{_SCHEDULE}.{key}"
+        try:
+            value = get(props, path)
+        except UnknownValueError as error:
+            unknown = unknown or error
+            continue
+        if key != "timezone" and not is_set(value):
+            problems.append(f"{path} is unset: set it ({key} of the mute, e.g. cron(0 2 * * SUN) and PT4H).")
+            continue
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{path} is {shown(value)}: set it to a string.")
+            continue
+        try:
+            parse(value or None)
+        except ScheduleError as error:
+            problems.append(
+                f"{path} cannot be read: {error}. The pack cannot tell how long it mutes the alarms, so it "
+                "fails closed: write it the way the CloudWatch PutAlarmMuteRule API documents."
+            )
+            continue
+        values[key] = value or None
+    if problems:
+        yield from problems
+        return
+    if unknown is not None:
+        raise unknown
+    expression, duration, zone = values["expression"], values["duration"], values.get("timezone")
+    one_time = not isinstance(parse_expression(expression), Cron)
+    dates: dict[str, str | None] = {"startDate": None, "expireDate": None}
+    if not one_time:  # AWS rejects both with at(): the window is the at() time plus the duration
+        for key in dates:
+            value = get(props, key)
+            if not is_set(value):
+                continue
+            try:
+                parse_date(str(value), parse_timezone(zone))
+            except ScheduleError as error:
+                yield f"{key} cannot be read: {error}. Set it as RFC 3339 (2026-12-31T23:59:00Z) or remove it."
+                return
+            dates[key] = str(value)
+    profile = mute_profile(expression, duration, zone, dates["startDate"], dates["expireDate"])
+
+    limit = round(float(number(cfg["maxContinuousMuteHours"]) or 0) * 3600)
+    share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
+    if profile.longest > limit:
+        since = f" from {profile.longest_start:%Y-%m-%dT%H:%MZ}" if profile.longest_start else ""
+        yield (
+            f"{_SCHEDULE} ({expression} for {duration}) mutes the alarms for {_span(profile.longest)} without a "
+            f"break{since}: keep a continuous mute within maxContinuousMuteHours ({_span(limit)}): shorten "
+            "rule.schedule.duration, space the activations so their windows do not meet, or set expireDate."
+        )
+    # A rule whose windows add up to no more than one allowed continuous mute is no worse than an
+    # at() mute of that length, however short its period: the share is judged only above that.
+    if not profile.one_time and profile.muted > limit and profile.share > share_limit:
+        bounded = {
+            (True, True): "startDate to expireDate",
+            (True, False): "the year from startDate",
+            (False, True): "the year to expireDate",
+            (False, False): "a year",
+        }[(dates["startDate"] is not None, dates["expireDate"] is not None)]
+        yield (
+            f"{_SCHEDULE} ({expression} for {duration}) mutes the alarms {profile.share:.1%} of the time over "
+            f"{bounded}: keep it at most maxMutedShare ({share_limit:.1%}): shorten rule.schedule.duration or "
+            "activate less often (an alarm that is muted most of the time notifies no one)."
+        )
 
 
 #: ``alias/aws/sns`` bare or as an alias ARN in any partition: the AWS-managed key.
@@ -123,6 +234,43 @@ alarm_has_actions = resource_rule(
     tags=["monitoring"],
 )
 
+alarm_mutes_are_bounded = resource_rule(
+    name="alarm-mutes-are-bounded",
+    description=(
+        "CloudWatch alarm mute rules must not silence alarms for long: simulated over their active period "
+        "(startDate to expireDate, at most a year; in the schedule's timezone), no continuous muted stretch "
+        "may exceed maxContinuousMuteHours (default 360, AWS's own P15D ceiling for one mute) and the muted "
+        "share may not exceed maxMutedShare (default 0.5). Fix: shorten rule.schedule.duration, activate "
+        "less often, or bound the rule with expireDate."
+    ),
+    resource_types=[MUTE_RULE, NATIVE_MUTE_RULE],
+    check=_alarm_mutes_are_bounded,
+    enforcement_level=MANDATORY,
+    severity=LOW,
+    config={
+        "maxContinuousMuteHours": {
+            "type": "number",
+            "minimum": 1,
+            "default": 360,
+            "description": (
+                "Longest continuous mute, in hours, that overlapping or touching activations may add up to "
+                "(360 = 15 days, the longest one at() mute can last)."
+            ),
+        },
+        "maxMutedShare": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "default": 0.5,
+            "description": (
+                "Largest share of the active period the alarms may be muted (judged when the muted time adds "
+                "up to more than maxContinuousMuteHours)."
+            ),
+        },
+    },
+    tags=["monitoring"],
+)
+
 sns_topic_kms_encrypted = resource_rule(
     name="sns-topic-kms-encrypted",
     description=(
@@ -137,4 +285,10 @@ sns_topic_kms_encrypted = resource_rule(
     tags=["sns", "encryption"],
 )
 
-POLICIES = [log_group_retention, log_group_kms_encrypted, alarm_has_actions, sns_topic_kms_encrypted]
+POLICIES = [
+    log_group_retention,
+    log_group_kms_encrypted,
+    alarm_has_actions,
+    alarm_mutes_are_bounded,
+    sns_topic_kms_encrypted,
+]

@@ -96,6 +96,7 @@ DEFAULT_LEVELS = {
     "log-group-retention": MANDATORY,
     "log-group-kms-encrypted": MANDATORY,
     "alarm-has-actions": MANDATORY,
+    "alarm-mutes-are-bounded": MANDATORY,
     "sns-topic-kms-encrypted": MANDATORY,
     "iam-role-trust-not-public": MANDATORY,
     "iam-role-federated-trust-scoped": MANDATORY,
