@@ -31,8 +31,8 @@ def cron(expression: str) -> Cron:
 
 
 def test_the_period_is_a_fixed_year_and_a_bit_from_the_reference() -> None:
-    assert REFERENCE == datetime(2026, 1, 1, tzinfo=UTC)
-    assert HORIZON == timedelta(days=382)
+    assert datetime(2026, 1, 1, tzinfo=UTC) == REFERENCE
+    assert timedelta(days=382) == HORIZON
     profile = mute_profile("cron(0 0 * * *)", "P1D")
     assert (profile.period, profile.muted, profile.longest) == (PERIOD, PERIOD, PERIOD)
     assert profile.longest_start == REFERENCE and profile.share == 1.0
