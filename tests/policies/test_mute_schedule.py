@@ -224,11 +224,19 @@ def _brute_force(
     expression: str, duration: str, zone_name: str | None, start: str | None, expire: str | None
 ):
     """Every activation simulated on its own and merged: what :func:`mute_profile` must equal."""
+    merged, _, _ = _merged(expression, duration, zone_name, start, expire)
+    return sum(t - s for s, t in merged), max((t - s for s, t in merged), default=0)
+
+
+def _merged(expression: str, duration: str, zone_name: str | None, start: str | None, expire: str | None):
+    """Every activation's window, clipped to the period and merged; and the period (``b``, ``e``)."""
     from policies.rules._mute_schedule import parse_date, parse_timezone
 
     schedule, zone = cron(expression), parse_timezone(zone_name)
     length = int(parse_duration(duration).total_seconds())
-    begin = parse_date(start, zone) if start else REFERENCE
+    # Without startDate: the year to expireDate, or from the reference instant.
+    to_expiry = parse_date(expire, zone) - HORIZON if expire else REFERENCE
+    begin = parse_date(start, zone) if start else to_expiry
     end = min(begin + HORIZON, parse_date(expire, zone)) if expire else begin + HORIZON
     b, e = int(begin.timestamp()), int(end.timestamp())
     windows = []
@@ -246,7 +254,7 @@ def _brute_force(
             merged[-1][1] = max(merged[-1][1], t)
         else:
             merged.append([s, t])
-    return sum(t - s for s, t in merged), max((t - s for s, t in merged), default=0)
+    return merged, b, e
 
 
 @pytest.mark.parametrize(
@@ -263,3 +271,126 @@ def _brute_force(
 def test_the_shortcut_equals_simulating_every_activation(expression, duration, zone, start, expire) -> None:
     profile = mute_profile(expression, duration, zone, start, expire)
     assert (profile.muted, profile.longest) == _brute_force(expression, duration, zone, start, expire)
+
+
+# --- the worst window --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "duration", "hours", "start"),
+    [
+        # AWS's documented examples (API_Schedule) and Pulumi's: the most each mutes in 30 days.
+        ("cron(0 23 * * *)", "PT2H", 30 * 2, datetime(2026, 1, 1, tzinfo=UTC)),  # 8.3 %
+        ("cron(0 2 * * SUN)", "PT4H", 5 * 4, datetime(2026, 1, 4, 2, tzinfo=UTC)),  # 2.8 %
+        ("cron(0 1 1 * *)", "PT6H", 2 * 6, datetime(2026, 2, 1, 1, tzinfo=UTC)),  # 1.7 %: Feb 1, Mar 1
+        # Four weekends and two days of a fifth: 4 x 60 h + 48 h = 288 h, 40 % (35.9 % of the year).
+        ("cron(0 18 * * FRI)", "P2DT12H", 4 * 60 + 48, datetime(2026, 1, 2, 18, tzinfo=UTC)),
+        ("cron(0 0 24 12 *)", "P7D", 7 * 24, datetime(2026, 12, 24, tzinfo=UTC)),  # 23.3 %
+        ("cron(0 2 * * *)", "PT4H", 30 * 4, datetime(2026, 1, 1, 2, tzinfo=UTC)),  # 16.7 %
+        # The seasonal mute: 23 of every 24 hours in June, 7.5 % of the year, 95.8 % of June.
+        ("cron(0 0 * 6 *)", "PT23H", 30 * 23, datetime(2026, 6, 1, tzinfo=UTC)),
+    ],
+)
+def test_the_share_is_the_worst_30_day_window(expression, duration, hours, start) -> None:
+    profile = mute_profile(expression, duration)
+    assert profile.window == 30 * DAY
+    assert (profile.window_muted, profile.window_floor) == (hours * HOUR, hours * HOUR)
+    assert profile.window_start == start
+    assert profile.window_share == hours / (30 * 24)
+
+
+def test_a_period_shorter_than_the_window_is_judged_by_how_long_it_mutes() -> None:
+    """Ten days muted throughout are 100 % of their period but a third of any 30 days."""
+    ten_days = mute_profile(
+        "cron(0 0 * * *)", "P1D", start_date="2026-02-01T00:00:00Z", expire_date="2026-02-11T00:00:00Z"
+    )
+    assert ten_days.share == 1.0 and ten_days.window_muted == 10 * DAY
+    assert ten_days.window_share == pytest.approx(1 / 3)
+    assert ten_days.window_start == datetime(2026, 2, 1, tzinfo=UTC)
+    # The window is named from its first muted hour, even in a short period.
+    late = mute_profile(
+        "cron(0 12 * * *)", "PT1H", start_date="2026-02-01T00:00:00Z", expire_date="2026-02-03T00:00:00Z"
+    )
+    assert (late.window_muted, late.window_start) == (2 * HOUR, datetime(2026, 2, 1, 12, tzinfo=UTC))
+
+
+def test_the_window_length_is_configurable_and_at_is_measured_the_same_way() -> None:
+    assert mute_profile("cron(0 0 24 12 *)", "P7D", window_days=7).window_share == 1.0
+    assert mute_profile("cron(0 0 24 12 *)", "P7D", window_days=14).window_share == 0.5
+    one = mute_profile("at(2026-07-01T12:00)", "P15D", "America/New_York")
+    assert (one.window, one.window_muted, one.window_share) == (30 * DAY, 15 * DAY, 0.5)
+    assert one.window_start == datetime(2026, 7, 1, 16, tzinfo=UTC)
+    assert mute_profile("at(2026-07-01T12:00)", "P15D", window_days=7).window_muted == 7 * DAY
+
+
+def test_a_window_between_slots_is_bounded_by_half_a_slot() -> None:
+    """Every other minute for a minute: any 30 days mute exactly 15 days, but the hour slots cannot
+    tell a window starting at a muted minute from one starting at an idle one: the bound is 30
+    minutes above (0.07 %), never below."""
+    profile = mute_profile("cron(*/2 * * * *)", "PT1M")
+    assert profile.window_floor == 15 * DAY
+    assert profile.window_muted == 15 * DAY + HOUR // 2
+
+
+def _exact_worst_window(merged: list[list[int]], b: int, e: int, window: int) -> int:
+    """The most any ``window`` seconds (at any instant, partly outside the period too) mute, from the
+    merged windows minute by minute (every edge here falls on a whole minute)."""
+    assert (e - b) % 60 == 0
+    minutes = (e - b) // 60
+    muted = [0] * minutes
+    for s, t in merged:
+        assert (s - b) % 60 == 0 and (t - b) % 60 == 0
+        for m in range((s - b) // 60, (t - b) // 60):
+            muted[m] = 60
+    if e - b <= window:
+        return sum(muted)
+    prefix = [0]
+    for seconds in muted:
+        prefix.append(prefix[-1] + seconds)
+    span = window // 60
+    return max(prefix[m + span] - prefix[m] for m in range(minutes - span + 1))
+
+
+@pytest.mark.parametrize(
+    ("expression", "duration", "zone", "start", "expire", "days"),
+    [
+        ("cron(0,20,25 9-17 * * MON-FRI)", "PT10M", "Europe/London", None, None, 30),
+        ("cron(*/7 */5 1,15 * SUN)", "PT3M", "America/New_York", None, None, 7),
+        ("cron(0 1-3 * 3,10 *)", "PT30M", "Europe/London", None, None, 30),
+        ("cron(10,50 0,23 * * *)", "PT35M", "Australia/Lord_Howe", "2026-03-01T00:00:00Z", None, 1),
+        (
+            "cron(0 0,6,12,18 * * *)",
+            "PT5H",
+            "Asia/Kolkata",
+            "2026-05-01T00:00:00Z",
+            "2026-09-01T00:00:00Z",
+            30,
+        ),
+        ("cron(*/3 * * * *)", "PT2M", "Europe/Berlin", "2026-03-20T13:17:00Z", "2026-04-02T00:00:00Z", 7),
+        ("cron(*/3 * * * *)", "PT2M", "Europe/Berlin", "2026-03-20T13:17:00Z", "2026-04-02T00:00:00Z", 30),
+        ("cron(45 17 * 6 MON-FRI)", "PT14H30M", "America/St_Johns", None, None, 30),
+        ("cron(0 0 * 6 *)", "PT23H", "Europe/London", None, None, 30),
+        ("cron(0 18 * * FRI)", "P2DT12H", "Asia/Kathmandu", None, "2026-08-01T00:00:00Z", 366),
+    ],
+)
+def test_the_worst_window_bounds_simulating_every_minute(
+    expression, duration, zone, start, expire, days
+) -> None:
+    """The hour-slot share is never below the exact worst window (found minute by minute from every
+    activation) and at most half an hour of muting above it; a window on the slot grid is real."""
+    profile = mute_profile(expression, duration, zone, start, expire, window_days=days)
+    exact = _exact_worst_window(*_merged(expression, duration, zone, start, expire), days * DAY)
+    assert profile.window_floor <= exact <= profile.window_muted <= exact + HOUR // 2
+    assert (profile.muted, profile.longest) == _brute_force(expression, duration, zone, start, expire)
+
+
+def test_on_whole_hours_the_slot_share_is_exact() -> None:
+    """A schedule on whole hours in a whole-hour zone leaves no slot partly muted: no bound needed."""
+    for expression, duration, zone in [
+        ("cron(0 0 * 6 *)", "PT23H", "Europe/London"),
+        ("cron(0 9-17 * * MON-FRI)", "PT1H", "America/New_York"),
+        ("cron(0 18 * * FRI)", "P2DT12H", None),
+    ]:
+        profile = mute_profile(expression, duration, zone)
+        exact = _exact_worst_window(*_merged(expression, duration, zone, None, None), 30 * DAY)
+        assert profile.window_floor == exact == profile.window_muted, expression
