@@ -26,6 +26,7 @@ from ._common import (
     shown,
 )
 from ._mute_schedule import (
+    WINDOW_DAYS,
     Cron,
     ScheduleError,
     mute_profile,
@@ -86,6 +87,14 @@ def _span(seconds: int) -> str:
     return text or "0 minutes"
 
 
+def _over(share: float, limit: float) -> str:
+    """``share`` as a percentage, with decimals enough to show it above ``limit`` (50.1%, 50.01%)."""
+    for digits in range(1, 5):
+        if f"{share:.{digits}%}" != f"{limit:.{digits}%}":
+            break
+    return f"{share:.{digits}%}"
+
+
 def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     """A mute rule's schedule may not silence its alarms for long: see ``_mute_schedule``.
 
@@ -143,7 +152,8 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
                 yield f"{key} cannot be read: {error}. Set it as RFC 3339 (2026-12-31T23:59:00Z) or remove it."
                 return
             dates[key] = str(value)
-    profile = mute_profile(expression, duration, zone, dates["startDate"], dates["expireDate"])
+    window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
+    profile = mute_profile(expression, duration, zone, dates["startDate"], dates["expireDate"], window_days)
 
     limit = round(float(number(cfg["maxContinuousMuteHours"]) or 0) * 3600)
     share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
@@ -154,19 +164,17 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
             f"break{since}: keep a continuous mute within maxContinuousMuteHours ({_span(limit)}): shorten "
             "rule.schedule.duration, space the activations so their windows do not meet, or set expireDate."
         )
-    # A rule whose windows add up to no more than one allowed continuous mute is no worse than an
-    # at() mute of that length, however short its period: the share is judged only above that.
-    if not profile.one_time and profile.muted > limit and profile.share > share_limit:
-        bounded = {
-            (True, True): "startDate to expireDate",
-            (True, False): "the year from startDate",
-            (False, True): "the year to expireDate",
-            (False, False): "a year",
-        }[(dates["startDate"] is not None, dates["expireDate"] is not None)]
+    # The worst window of shareWindowDays, not the whole period: a month muted and eleven idle is
+    # still a silent month. A short period is measured over the whole window (time outside it is not
+    # muted), so a bounded rule is judged by how long it mutes, like one at() mute.
+    if profile.window_share > share_limit:
+        days = f"{window_days} day{'s' if window_days != 1 else ''}"
+        since = f" from {profile.window_start:%Y-%m-%dT%H:%MZ}" if profile.window_start else ""
         yield (
-            f"{_SCHEDULE} ({expression} for {duration}) mutes the alarms {profile.share:.1%} of the time over "
-            f"{bounded}: keep it at most maxMutedShare ({share_limit:.1%}): shorten rule.schedule.duration or "
-            "activate less often (an alarm that is muted most of the time notifies no one)."
+            f"{_SCHEDULE} ({expression} for {duration}) mutes the alarms {_over(profile.window_share, share_limit)} of the "
+            f"{days}{since}: keep the muted share of any shareWindowDays ({days}) within maxMutedShare "
+            f"({share_limit:.1%}): shorten rule.schedule.duration or activate less often or on fewer days in a "
+            "row (an alarm that is muted most of the time notifies no one)."
         )
 
 
@@ -239,9 +247,9 @@ alarm_mutes_are_bounded = resource_rule(
     description=(
         "CloudWatch alarm mute rules must not silence alarms for long: simulated over their active period "
         "(startDate to expireDate, at most a year; in the schedule's timezone), no continuous muted stretch "
-        "may exceed maxContinuousMuteHours (default 360, AWS's own P15D ceiling for one mute) and the muted "
-        "share may not exceed maxMutedShare (default 0.5). Fix: shorten rule.schedule.duration, activate "
-        "less often, or bound the rule with expireDate."
+        "may exceed maxContinuousMuteHours (default 360, AWS's own P15D ceiling for one mute) and no window "
+        "of shareWindowDays (default 30) may be muted more than maxMutedShare (default 0.5) of its time. "
+        "Fix: shorten rule.schedule.duration, activate less often, or bound the rule with expireDate."
     ),
     resource_types=[MUTE_RULE, NATIVE_MUTE_RULE],
     check=_alarm_mutes_are_bounded,
@@ -263,8 +271,18 @@ alarm_mutes_are_bounded = resource_rule(
             "maximum": 1,
             "default": 0.5,
             "description": (
-                "Largest share of the active period the alarms may be muted (judged when the muted time adds "
-                "up to more than maxContinuousMuteHours)."
+                "Largest share of any shareWindowDays-long window the alarms may be muted (time outside the "
+                "active period counts as not muted)."
+            ),
+        },
+        "shareWindowDays": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 366,
+            "default": 30,
+            "description": (
+                "Length, in days, of the windows maxMutedShare is judged over: the worst one in the active "
+                "period counts (30: a month muted 23 hours a day fails, a weekend a week passes)."
             ),
         },
     },

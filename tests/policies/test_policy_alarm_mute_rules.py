@@ -3,8 +3,9 @@
 ``alarm-has-actions`` demands that every alarm notifies; a mute rule (pulumi-aws
 ``aws:cloudwatch/alarmMuteRule:AlarmMuteRule``, aws-native ``aws-native:cloudwatch:AlarmMuteRule``)
 can silence those actions on a schedule. Each case sits just inside or just outside a bound: a
-continuous mute of at most maxContinuousMuteHours (360 h = P15D) and a muted share of at most
-maxMutedShare (0.5). The schedule arithmetic itself is pinned in ``test_mute_schedule.py``.
+continuous mute of at most maxContinuousMuteHours (360 h = P15D) and, in any window of
+shareWindowDays (30), a muted share of at most maxMutedShare (0.5). The schedule arithmetic itself is
+pinned in ``test_mute_schedule.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ MUTE_RULE = "aws:cloudwatch/alarmMuteRule:AlarmMuteRule"
 NATIVE_MUTE_RULE = "aws-native:cloudwatch:AlarmMuteRule"
 TYPES = (MUTE_RULE, NATIVE_MUTE_RULE)
 BREAK = "without a break"
-SHARE = "of the time"
+SHARE = "of the 30 days from"
 
 
 def mute(expression: str, duration: str, timezone: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -63,6 +64,18 @@ CASES = [
     # Share: 12 of every 24 hours is exactly half; one minute more is over.
     case(mute("cron(0 0 * * *)", "PT12H"), None, "share-of-exactly-half-passes"),
     case(mute("cron(0 0 * * *)", "PT12H1M"), "50.1% " + SHARE, "share-just-over-half-fails"),
+    # Seasonal: 23 of every 24 hours in June is 7.5 % of the year but 95.8 % of June (no stretch over a day).
+    case(mute("cron(0 0 * 6 *)", "PT23H"), "95.8% " + SHARE + " 2026-06-01T00:00Z", "seasonal-june-fails"),
+    case(mute("cron(0 0 * 6 *)", "PT23H"), "95.8% " + SHARE, "native-seasonal-june-fails", NATIVE_MUTE_RULE),
+    # Half of each June day is exactly half of the 30 days from June 1; one minute more is over.
+    case(mute("cron(0 0 * jun *)", "PT12H"), None, "seasonal-window-of-exactly-half-passes"),
+    case(mute("cron(0 0 * jun *)", "PT12H1M"), "50.1% " + SHARE, "seasonal-window-just-over-half-fails"),
+    # Bounded daily PT23H for 60 days: 95.8 % of any 30 days in them.
+    case(
+        mute("cron(0 0 * * *)", "PT23H", expireDate="2026-03-02T00:00:00Z"),
+        "95.8% " + SHARE,
+        "daily-pt23h-expiring-in-60-days-fails",
+    ),
     # Steps (standard cron syntax) are expanded.
     case(mute("cron(0 */2 * * *)", "PT1H"), None, "hourly-step-half-muted-passes"),
     case(mute("cron(0 */2 * * *)", "PT1H1M"), SHARE, "hourly-step-over-half-fails"),
@@ -136,9 +149,10 @@ def test_a_permanent_mute_reports_both_bounds_and_where_it_starts(resource_type)
         "rule.schedule (cron(0 0 * * *) for P1D) mutes the alarms for 382 days without a break from "
         "2026-01-01T00:00Z: keep a continuous mute within maxContinuousMuteHours (15 days): shorten "
         "rule.schedule.duration, space the activations so their windows do not meet, or set expireDate.",
-        "rule.schedule (cron(0 0 * * *) for P1D) mutes the alarms 100.0% of the time over a year: keep it at "
-        "most maxMutedShare (50.0%): shorten rule.schedule.duration or activate less often (an alarm that is "
-        "muted most of the time notifies no one).",
+        "rule.schedule (cron(0 0 * * *) for P1D) mutes the alarms 100.0% of the 30 days from 2026-01-01T00:00Z: "
+        "keep the muted share of any shareWindowDays (30 days) within maxMutedShare (50.0%): shorten "
+        "rule.schedule.duration or activate less often or on fewer days in a row (an alarm that is muted most "
+        "of the time notifies no one).",
     ]
 
 
@@ -169,7 +183,7 @@ def test_a_daily_24_hour_mute_in_london_still_fails_for_its_one_hour_autumn_gap(
     """The 25-hour day (2026-10-25) opens a one-hour gap; the stretch before it is ~10 months long."""
     (continuous, share) = messages(mute("cron(0 0 * * *)", "PT24H", "Europe/London"))
     assert "from 2026-01-01T00:00Z" in continuous and BREAK in continuous
-    assert "100.0% of the time" in share
+    assert "100.0% of the 30 days from 2026-01-01T00:00Z" in share
 
 
 def test_unknown_values_at_preview_are_undecided_unless_a_known_value_already_fails() -> None:
@@ -248,28 +262,62 @@ def test_the_known_gap_a_compliant_alarm_muted_for_good_now_fails() -> None:
 
 
 def test_config_overrides_tighten_and_relax_each_bound() -> None:
-    weekend = mute("cron(0 18 * * FRI)", "P2DT12H")  # 60 h a week: 35.9 % of the simulated year
+    weekend = mute("cron(0 18 * * FRI)", "P2DT12H")  # 60 h a week: 40 % of the worst 30 days
     assert messages(weekend, {POLICY: {"maxContinuousMuteHours": 60}}) == []
     (over,) = messages(weekend, {POLICY: {"maxContinuousMuteHours": 59.99}})
     assert (
         "2 days 12 hours without a break" in over
         and "maxContinuousMuteHours (2 days 11 hours 59 minutes)" in over
     )
-    assert messages(weekend, {POLICY: {"maxMutedShare": 0.36}}) == []
-    (share,) = messages(weekend, {POLICY: {"maxMutedShare": 0.35}})
-    assert "35.9% of the time" in share and "maxMutedShare (35.0%)" in share
+    assert messages(weekend, {POLICY: {"maxMutedShare": 0.4}}) == []
+    (share,) = messages(weekend, {POLICY: {"maxMutedShare": 0.399}})
+    assert "40.0% of the 30 days from 2026-01-02T18:00Z" in share and "maxMutedShare (39.9%)" in share
     forever = mute("cron(0 0 * * *)", "P1D")
     assert messages(forever, {POLICY: {"maxContinuousMuteHours": 382 * 24, "maxMutedShare": 1}}) == []
 
 
-def test_the_share_is_judged_only_above_one_allowed_continuous_mute() -> None:
-    """A 10-day period muted throughout is 100 % muted, yet no worse than one P10D at() mute."""
+def test_a_short_period_is_judged_by_how_long_it_mutes() -> None:
+    """A 10-day period muted throughout is 100 % of itself, a third of the 30-day window (the rest of
+    the window lies outside the period, unmuted): no worse than one P10D at() mute. 15 days is half."""
     ten_days = mute(
         "cron(0 0 * * *)", "P1D", startDate="2026-02-01T00:00:00Z", expireDate="2026-02-11T00:00:00Z"
     )
     assert messages(ten_days) == []
-    (share,) = messages(ten_days, {POLICY: {"maxContinuousMuteHours": 239.99, "maxMutedShare": 0.5}})[1:]
-    assert "100.0% of the time over startDate to expireDate" in share
+    assert messages(ten_days, {POLICY: {"maxMutedShare": 0.34}}) == []
+    (share,) = messages(ten_days, {POLICY: {"maxMutedShare": 0.33}})
+    assert "33.3% of the 30 days from 2026-02-01T00:00Z" in share
+    # With a 20-day window the same ten days are half of it, and with 19 over half.
+    assert messages(ten_days, {POLICY: {"shareWindowDays": 20}}) == []
+    (share,) = messages(ten_days, {POLICY: {"shareWindowDays": 19}})
+    assert "52.6% of the 19 days from 2026-02-01T00:00Z" in share and "shareWindowDays (19 days)" in share
+
+
+def test_share_window_days_sets_the_window() -> None:
+    """AWS's annual P7D is 23.3 % of 30 days; of 14 days it is half, of 13 more than half, of 7 all."""
+    annual = mute("cron(0 0 24 12 *)", "P7D")
+    assert messages(annual, {POLICY: {"maxMutedShare": 0.24}}) == []
+    (share,) = messages(annual, {POLICY: {"maxMutedShare": 0.23}})
+    assert "23.3% of the 30 days from 2026-12-24T00:00Z" in share and "maxMutedShare (23.0%)" in share
+    assert messages(annual, {POLICY: {"shareWindowDays": 14}}) == []
+    (share,) = messages(annual, {POLICY: {"shareWindowDays": 13}})
+    assert "53.8% of the 13 days from 2026-12-24T00:00Z" in share
+    (share,) = messages(annual, {POLICY: {"shareWindowDays": 7}}, resource_type=NATIVE_MUTE_RULE)
+    assert "100.0% of the 7 days from 2026-12-24T00:00Z" in share
+    # One day: the nightly PT2H is 8.3 % of any day; a daily PT12H1M over half of one.
+    assert messages(mute("cron(0 23 * * *)", "PT2H"), {POLICY: {"shareWindowDays": 1}}) == []
+    (share,) = messages(mute("cron(0 0 * * *)", "PT12H1M"), {POLICY: {"shareWindowDays": 1}})
+    assert "50.1% of the 1 day from" in share
+
+
+def test_one_at_mute_is_judged_by_the_same_window() -> None:
+    """An at() mute is one window: P15D is half of 30 days (the default passes AWS's ceiling); with a
+    7-day window half a week passes and a minute more fails."""
+    assert messages(mute("at(2026-03-01T00:00)", "P15D")) == []
+    seven = {POLICY: {"shareWindowDays": 7}}
+    assert messages(mute("at(2026-03-01T00:00)", "P3DT12H"), seven) == []
+    (share,) = messages(mute("at(2026-03-01T00:00)", "P3DT12H1M"), seven)
+    # 3 days 12 hours 1 minute of 7 days: 50.0099 %, shown with the decimals that tell it from 50 %.
+    assert "50.01% of the 7 days from 2026-03-01T00:00Z" in share and "maxMutedShare (50.0%)" in share
 
 
 @pytest.mark.parametrize(
@@ -279,9 +327,22 @@ def test_the_share_is_judged_only_above_one_allowed_continuous_mute() -> None:
         ({POLICY: {"maxMutedShare": -0.1}}, f"{POLICY}.maxMutedShare: -0.1 does not match"),
         ({POLICY: {"maxContinuousMuteHours": 0}}, f"{POLICY}.maxContinuousMuteHours: 0 does not match"),
         ({POLICY: {"maxMutedHours": 1}}, f"{POLICY}.maxMutedHours: not a config property"),
+        ({POLICY: {"shareWindowDays": 0}}, f"{POLICY}.shareWindowDays: 0 does not match"),
+        ({POLICY: {"shareWindowDays": 367}}, f"{POLICY}.shareWindowDays: 367 does not match"),
+        ({POLICY: {"shareWindowDays": 7.5}}, f"{POLICY}.shareWindowDays: 7.5 does not match"),
     ],
-    ids=["share-above-1", "share-below-0", "zero-hours", "unknown-key"],
+    ids=[
+        "share-above-1",
+        "share-below-0",
+        "zero-hours",
+        "unknown-key",
+        "window-0",
+        "window-367",
+        "window-7.5",
+    ],
 )
 def test_a_config_out_of_range_is_rejected(config, problem) -> None:
     assert any(p.startswith(problem) for p in validate_pack_config(config)), validate_pack_config(config)
     assert validate_pack_config({POLICY: {"maxMutedShare": 1, "maxContinuousMuteHours": 1}}) == []
+    assert validate_pack_config({POLICY: {"shareWindowDays": 1}}) == []
+    assert validate_pack_config({POLICY: {"shareWindowDays": 366}}) == []
