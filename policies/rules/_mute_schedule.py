@@ -42,8 +42,8 @@ How the schedule is read, and why (policies/README.md says the same):
   any instant covers two partial slots and whole ones between, so the share judged is an upper bound
   (never below the exact worst window's) at most half an hour of muting above it (0.07 % of a 30-day
   window, 2.1 % of a 1-day one). It is exact when the two partial slots are each muted throughout or
-  not at all (a schedule on whole hours in a zone with whole-hour offsets), and when the period is
-  no longer than the window.
+  not at all (a schedule on whole hours in a zone with whole-hour offsets, a period starting on the
+  hour), and when the period is no longer than the window.
 
 Cost: each call walks the days of the period once (about 400). The times of day a cron fires are
 merged into runs once per call; on a day with one UTC offset only the day's first and last runs can
