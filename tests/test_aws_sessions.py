@@ -38,3 +38,27 @@ def test_a_fresh_session_resolves_credentials_anew_and_shares_only_the_loader(mo
     assert second.get_credentials().access_key == "second"
     assert first._session is not second._session and first.region_name == "eu-west-1"
     assert first._session.get_component("data_loader") is second._session.get_component("data_loader")
+
+
+def test_kms_keys_share_one_key_pair_per_spec_and_keep_their_own_identity_and_material(monkeypatch) -> None:
+    import moto.kms.models
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    unpatched = moto.kms.models.generate_private_key
+    with mocked_aws("eu-west-1"):
+        kms = boto3.client("kms")
+        first, second = (kms.create_key(Description=name)["KeyMetadata"]["KeyId"] for name in ("a", "b"))
+        backend = moto.kms.models.kms_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"]
+        assert first != second
+        assert backend.keys[first].private_key is backend.keys[second].private_key
+        assert backend.keys[first].key_material != backend.keys[second].key_material
+        blob = kms.encrypt(KeyId=first, Plaintext=b"data")["CiphertextBlob"]
+        assert kms.decrypt(CiphertextBlob=blob)["KeyId"].endswith(first)
+        signing = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")["KeyMetadata"]["KeyId"]
+        signature = kms.sign(KeyId=signing, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256")["Signature"]
+        assert kms.verify(
+            KeyId=signing, Message=b"m", Signature=signature, SigningAlgorithm="RSASSA_PSS_SHA_256"
+        )["SignatureValid"]
+    assert moto.kms.models.generate_private_key is unpatched
