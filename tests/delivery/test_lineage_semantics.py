@@ -12,8 +12,8 @@ once went unnoticed:
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+import datetime
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -42,6 +42,27 @@ def s3_calls(datasets: Any) -> Iterator[list[tuple[str, dict[str, Any]]]]:
     datasets.meta.events.register("provide-client-params.s3", record, unique_id="lineage-s3-calls")
     yield calls
     datasets.meta.events.unregister("provide-client-params.s3", unique_id="lineage-s3-calls")
+
+
+@pytest.fixture
+def s3_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Moves moto's S3 clock a second on: S3 (and moto) list LastModified in whole seconds, and a
+    version made after the call is a second newer than one made before, as after a real second's
+    sleep (which it replaces: the test's wall time, nothing moto or the code under test sees)."""
+    import moto.s3.models
+
+    now = moto.s3.models.utcnow
+    offset = datetime.timedelta()
+
+    def moved() -> datetime.datetime:
+        return now() + offset
+
+    def tick() -> None:
+        nonlocal offset
+        offset += datetime.timedelta(seconds=1)
+
+    monkeypatch.setattr(moto.s3.models, "utcnow", moved)
+    return tick
 
 
 def _reads(calls: list[tuple[str, dict[str, Any]]]) -> list[str]:
@@ -100,10 +121,10 @@ def test_an_unreadable_package_is_named_with_the_error_code(cloud: Cloud) -> Non
 
 
 def test_the_newest_version_of_the_content_is_found_reading_only_the_prefix_and_that_size(
-    datasets, s3_calls
+    datasets, s3_calls, s3_clock
 ) -> None:
     _put(datasets, "extract.csv", TRAINED_ON)
-    time.sleep(1)  # S3 (and moto) list LastModified in whole seconds
+    s3_clock()  # S3 (and moto) list LastModified in whole seconds
     again = _put(datasets, "extract.csv", TRAINED_ON)  # the same content, uploaded again
     _put(datasets, "extract.csv", b"customer_id,churned\n1,0\n2,1\n")  # current: another size
     s3_calls.clear()
@@ -139,9 +160,9 @@ def test_every_page_of_versions_is_read(datasets) -> None:
         )
 
 
-def test_a_deleted_object_is_found_under_its_delete_marker(datasets) -> None:
+def test_a_deleted_object_is_found_under_its_delete_marker(datasets, s3_clock) -> None:
     trained = _put(datasets, "extract.csv", TRAINED_ON)
-    time.sleep(1)  # the marker newer than the version, as it is in S3
+    s3_clock()  # the marker newer than the version, as it is in S3
     datasets.delete_object(Bucket=DATA_BUCKET, Key=f"{PREFIX}/extract.csv")  # a delete marker on top
 
     assert dataset_versions(
@@ -201,9 +222,11 @@ def get_object_answers(datasets: Any) -> Iterator[dict[str, str]]:
     datasets.meta.events.unregister("before-call.s3.GetObject", unique_id="lineage-get-answers")
 
 
-def test_an_archived_newer_version_is_passed_over_for_the_older_one_that_matches(datasets, s3_calls) -> None:
+def test_an_archived_newer_version_is_passed_over_for_the_older_one_that_matches(
+    datasets, s3_calls, s3_clock
+) -> None:
     trained = _put(datasets, "kept.csv", TRAINED_ON)
-    time.sleep(1)  # LastModified in whole seconds: the archived version is the newer
+    s3_clock()  # LastModified in whole seconds: the archived version is the newer
     archived = _archived(datasets, "kept.csv", TRAINED_ON.replace(b"0", b"1"))  # same size
     s3_calls.clear()
 
