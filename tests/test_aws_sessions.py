@@ -62,3 +62,33 @@ def test_kms_keys_share_one_key_pair_per_spec_and_keep_their_own_identity_and_ma
             KeyId=signing, Message=b"m", Signature=signature, SigningAlgorithm="RSASSA_PSS_SHA_256"
         )["SignatureValid"]
     assert moto.kms.models.generate_private_key is unpatched
+
+
+def test_a_fresh_session_has_botocores_built_in_handlers_as_its_own_copy(monkeypatch) -> None:
+    import botocore.session
+
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(variable, "testing")
+    reference = botocore.session.get_session().get_component("event_emitter")
+    first, second = (fresh_session("eu-west-1")._session.get_component("event_emitter") for _ in range(2))
+    for event in (
+        "before-send.s3.PutObject",  # moto's stubber
+        "before-parameter-build.s3.PutObject",
+        "before-call.sagemaker.CreateModel",
+        "choose-signer.s3.PutObject",
+        "needs-retry.sagemaker.CreateModel",
+        "after-call.s3.ListObjects",
+        "docs.request-example.s3.PutObject",
+    ):
+        expected = list(reference._emitter._handlers.prefix_search(event))
+        assert list(first._emitter._handlers.prefix_search(event)) == expected, event
+    assert len(list(reference._emitter._handlers.prefix_search("before-send.s3.PutObject"))) == 1
+
+    def handler(**_: object) -> None:
+        pass
+
+    first.register("before-call.s3.ListBuckets", handler, unique_id="only-the-first")
+    assert handler in first._emitter._handlers.prefix_search("before-call.s3.ListBuckets")
+    assert handler not in second._emitter._handlers.prefix_search("before-call.s3.ListBuckets")
+    with mocked_aws("eu-west-1"):
+        assert boto3.client("s3").list_buckets()["Buckets"] == []  # moto answers, as before
