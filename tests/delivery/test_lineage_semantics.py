@@ -284,6 +284,18 @@ def test_a_version_that_expired_after_the_listing_is_gone_not_in_doubt(datasets,
     ) == {"expired.csv": None}
 
 
+def test_a_key_whose_every_version_expired_after_the_listing_is_gone_not_in_doubt(
+    datasets, get_object_answers
+) -> None:
+    """GetObject of a version answers NoSuchKey once no version of the key is left."""
+    expired = _put(datasets, "all-expired.csv", TRAINED_ON)
+    get_object_answers[expired] = "NoSuchKey"
+
+    assert dataset_versions(
+        datasets, f"s3://{DATA_BUCKET}/{PREFIX}/", _manifest(("all-expired.csv", TRAINED_ON))
+    ) == {"all-expired.csv": None}
+
+
 def test_any_other_error_is_raised_as_it_came(datasets, get_object_answers) -> None:
     failing = _put(datasets, "failing.csv", TRAINED_ON)
     get_object_answers[failing] = "InternalError"
