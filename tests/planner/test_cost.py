@@ -159,3 +159,29 @@ def test_the_price_table_is_dated_sourced_and_covers_the_stacks_regions(stack_gr
         for endpoint_config in graph_.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration"):
             for variant in endpoint_config.inputs["productionVariants"]:
                 assert variant.get("instanceType") in hosting
+
+
+def test_a_stack_outside_the_default_region_is_priced_at_its_own_regions_list_prices() -> None:
+    """Found by a mutation audit of planner/cost.py (``region or DEFAULT_REGION`` read as ``and``):
+    a us-east-1 stack must not be billed at eu-west-1 prices, nor a stack naming no region left unpriced."""
+    gateway = resource("nat", "aws:ec2/natGateway:NatGateway")
+
+    def nat_monthly(config: dict) -> tuple[str, float]:
+        estimate = estimate_cost(graph(gateway, config=config))
+        assert estimate.unpriced == ()
+        return estimate.region, estimate.monthly_max
+
+    for region in ("us-east-1", "eu-west-1"):
+        table = load_prices(region)
+        assert nat_monthly({"mlops-platform:platform": {"region": region}}) == (
+            region,
+            pytest.approx(table.get("nat_gateway_per_hour") * table.hours_per_month, abs=0.01),
+        )
+    assert load_prices("us-east-1").get("nat_gateway_per_hour") != load_prices("eu-west-1").get(
+        "nat_gateway_per_hour"
+    ), "the two regions' rates must differ for this test to tell them apart"
+    default = load_prices("eu-west-1")
+    assert nat_monthly({}) == (
+        "eu-west-1",
+        pytest.approx(default.get("nat_gateway_per_hour") * default.hours_per_month, abs=0.01),
+    )
