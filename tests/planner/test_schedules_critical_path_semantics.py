@@ -299,3 +299,17 @@ def test_ties_are_broken_by_urn_not_by_registration_or_set_order() -> None:
     starts = [resource(f"p{i}", "test:slow:Slow") for i in reversed(range(10))]
     last = resource("last", "test:fast:Fast", data=starts)
     assert critical_path(graph(*starts, last), TIMES).chain == ["p0", "last"]
+
+
+def test_a_resource_whose_parent_was_not_recorded_waits_only_for_what_it_consumes() -> None:
+    """A graph holding part of a program (a parent outside it): found by a mutation audit of
+    planner/critical_path.py (the parent and ancestor walks' guards read as ``and``/``or``, which
+    crash on the missing parent)."""
+    key = resource("key", "test:slow:Slow")
+    absent = component("absent")  # not in the graph
+    child = resource("child", "test:fast:Fast", parent=absent, data=[key])
+    plan = graph(key, child)
+
+    assert WaitGraph(plan).waits_on[child.urn] == {key.urn}
+    path = critical_path(plan, TIMES)
+    assert (path.estimated_seconds, path.chain) == (110, ["key", "child"])
