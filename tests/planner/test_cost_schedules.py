@@ -39,6 +39,20 @@ def test_day_of_week_uses_aws_numbering_and_names() -> None:
     assert parse_cron("cron(0 7 ? * SUN *)").days_of_week == {6}
 
 
+@pytest.mark.parametrize(
+    ("name", "number", "weekday"),
+    [("SUN", 1, 6), ("MON", 2, 0), ("TUE", 3, 1), ("WED", 4, 2), ("THU", 5, 3), ("FRI", 6, 4), ("SAT", 7, 5)],
+)
+def test_each_day_name_is_its_aws_number_and_is_priced_on_that_day(
+    name: str, number: int, weekday: int
+) -> None:
+    """Every name, not only the ones a stack happens to use: a weekly run on one day fires on the
+    days of 2025 that are that day (2025-01-01 was a Wednesday: 53 Wednesdays, 52 of every other)."""
+    assert parse_cron(f"cron(0 3 ? * {name} *)").days_of_week == {weekday}
+    assert parse_cron(f"cron(0 3 ? * {number} *)").days_of_week == {weekday}
+    assert runs_per_month(f"cron(0 3 ? * {name} *)") == pytest.approx((53 if name == "WED" else 52) / 12)
+
+
 def test_business_hours_scale_up_weighs_in_by_the_hours_it_covers() -> None:
     actions = [
         ScheduledCapacity("cron(0 7 ? * MON-FRI *)", 3, 8),
