@@ -438,25 +438,32 @@ _SAGEMAKER_RESOURCE_IDS = ("endpoint/", "inference-component/")
 
 def _on_sagemaker(props: Any) -> bool:
     """A policy that scales a SageMaker resource by what it says itself: its namespace, or (an
-    aws-native policy may leave the namespace to its target) its dimension or resource id."""
+    aws-native policy may leave the namespace to its target) its dimension, its resource id, or the
+    ``scalingTargetId`` it names its target by: CloudFormation's scalable target id,
+    ``<resource id>|<dimension>|<namespace>`` (unknown at a preview that creates the target: the
+    check is then undecided until ``pulumi up`` knows it)."""
     namespace = get(props, "serviceNamespace")
     if namespace is not None:
         return namespace == "sagemaker"
     dimension, resource_id = get_or_none(props, "scalableDimension"), get_or_none(props, "resourceId")
-    return (isinstance(dimension, str) and dimension.startswith("sagemaker:")) or (
+    if (isinstance(dimension, str) and dimension.startswith("sagemaker:")) or (
         isinstance(resource_id, str) and resource_id.startswith(_SAGEMAKER_RESOURCE_IDS)
-    )
+    ):
+        return True
+    target_id = get(props, "scalingTargetId") if dimension is None and resource_id is None else None
+    return isinstance(target_id, str) and target_id.rsplit("|", 1)[-1] == "sagemaker" and "|" in target_id
 
 
 def _scales_sagemaker(policy: PolicyResource) -> bool:
     """As :func:`_on_sagemaker`, or through the target an aws-native policy names by
-    ``scalingTargetId`` alone (a dependency on the target)."""
-    if _on_sagemaker(policy.props):
-        return True
-    return any(
+    ``scalingTargetId`` alone (a dependency on the target: read first, since the id itself is
+    unknown at a preview that creates the target)."""
+    if any(
         target.resource_type in SCALABLE_TARGETS and _on_sagemaker(target.props)
         for target in deps(policy, "scalingTargetId")
-    )
+    ):
+        return True
+    return _on_sagemaker(policy.props)
 
 
 def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

@@ -6,7 +6,9 @@ names) must not pass a rule its pulumi-aws form fails: two scaling rules read on
 reads to the aws-native types that say the same thing (a rule must read at least one of them; an
 inline policy or attachment's twin is the resource that holds it in CloudFormation), or to none
 where CloudFormation has no such resource. A new rule on a type missing here fails until someone
-decides its twin.
+decides its twin. It reads the types a resource rule declares, not what its check does with a
+twin's properties (each rule's own tests do), and stack rules declare no types: their twins are
+their tests' (e.g. the aws-native step policy of ``scale-out-steps-add-capacity``).
 """
 
 from __future__ import annotations

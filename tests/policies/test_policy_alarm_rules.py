@@ -9,7 +9,7 @@ import pytest
 from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies.conftest import assert_outcome, build
-from tests.policies.engine_shapes import as_outputs
+from tests.policies.engine_shapes import UNKNOWN_STRING_VALUE, as_outputs
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
@@ -383,6 +383,32 @@ CASES = [
         NATIVE_POLICY,
         {
             "policyType": "TargetTrackingScaling",
+            "scalingTargetId": "endpoint/churn/variant/primary|sagemaker:variant:DesiredInstanceCount|sagemaker",
+            "targetTrackingScalingPolicyConfiguration": {
+                "targetValue": 0,
+                "scaleInCooldown": 60,
+                "scaleOutCooldown": 300,
+            },
+        },
+        "targetValue is 0",
+        id="aws-native-judged-by-its-scaling-target-id",
+    ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        NATIVE_POLICY,
+        {
+            "policyType": "TargetTrackingScaling",
+            "scalingTargetId": "service/default/web|ecs:service:DesiredCount|ecs",
+            "targetTrackingScalingPolicyConfiguration": {"targetValue": 0},
+        },
+        None,
+        id="aws-native-scaling-target-id-of-another-service-is-not-judged",
+    ),
+    pytest.param(
+        "sagemaker-target-tracking-sound",
+        NATIVE_POLICY,
+        {
+            "policyType": "TargetTrackingScaling",
             "serviceNamespace": "ecs",
             "scalableDimension": "ecs:service:DesiredCount",
             "resourceId": "service/default/web",
@@ -428,7 +454,10 @@ def rollback_stack(errors: dict[str, Any] | None = None, *, linked: bool = True)
     ]
 
 
-def native_step_stack(adjustment: float) -> list[dict[str, Any]]:
+def native_step_stack(
+    adjustment: float,
+    target_id: str = "endpoint/churn/variant/primary|sagemaker:variant:DesiredInstanceCount|sagemaker",
+) -> list[dict[str, Any]]:
     """:func:`step_stack` with an aws-native policy that names its target by ``scalingTargetId``
     alone (CloudFormation's way), so only the target says it scales a SageMaker variant."""
     stack = step_stack(adjustment)
@@ -453,10 +482,7 @@ def native_step_stack(adjustment: float) -> list[dict[str, Any]]:
         "type": NATIVE_POLICY,
         "name": policy["name"],
         "deps": {"scalingTargetId": ["variant-target"]},
-        "inputs": {
-            **inputs,
-            "scalingTargetId": "endpoint/churn/variant/primary|sagemaker:variant:DesiredInstanceCount|sagemaker",
-        },
+        "inputs": {**inputs, "scalingTargetId": target_id},
     }
     return [target, native, *stack[1:]]
 
@@ -758,3 +784,35 @@ def test_a_rollback_alarm_on_an_anomaly_band_fires_when_failures_rise_above_it(e
     )
     assert_outcome(report.violations, "rollback-alarms-can-fire", fragment)
     assert report.undecided == []
+
+
+def test_an_aws_native_policy_whose_scaling_target_id_is_unknown_is_undecided_until_known() -> None:
+    """A CloudFormation-style policy names its target only by ``scalingTargetId``, unknown at a
+    preview that creates the target: whether it scales SageMaker is undecided, not passed."""
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    inputs = {
+        "policyType": "TargetTrackingScaling",
+        "scalingTargetId": UNKNOWN_STRING_VALUE,
+        "targetTrackingScalingPolicyConfiguration": {"targetValue": 0},
+    }
+    rule = [get_policy("sagemaker-target-tracking-sound")]
+    report = evaluate_report(build([{"type": NATIVE_POLICY, "name": "p", "inputs": inputs}]), None, rule)
+    assert report.violations == []
+    assert [u.policy_name for u in report.undecided] == ["sagemaker-target-tracking-sound"]
+    known = {
+        **inputs,
+        "scalingTargetId": "endpoint/churn/variant/primary|sagemaker:variant:DesiredInstanceCount|sagemaker",
+    }
+    report = evaluate_report(build([{"type": NATIVE_POLICY, "name": "p", "inputs": known}]), None, rule)
+    assert [v.message.split(":")[0] for v in report.violations] == [
+        "targetTrackingScalingPolicyConfiguration.targetValue is 0"
+    ]
+
+
+def test_an_aws_native_step_policy_whose_target_id_is_unknown_is_judged_by_its_target() -> None:
+    """At a preview that creates the target, its id is unknown but the dependency is there."""
+    rule = [get_policy("scale-out-steps-add-capacity")]
+    report = evaluate_report(build(native_step_stack(-1, target_id=UNKNOWN_STRING_VALUE)), None, rule)
+    assert report.undecided == []
+    assert_outcome(report.violations, "scale-out-steps-add-capacity", "stepAdjustments add ['-1']")
