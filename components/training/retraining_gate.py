@@ -52,13 +52,15 @@ def gate_name(pipeline_name: str) -> str:
 
 LISTING_WAIT_SECONDS: Final = 5
 """How long the gate waits before listing its executions again when its own is not listed yet."""
-RUNS_PER_PAGE: Final = 20
-"""Runs per ListPipelineExecutions page. A task result must fit Step Functions' 256 KiB payload:
-a run's summary can hold a 3,072-character description and failure reason and a 2,048-character
-ARN, so 20 of them fit at their longest (100, the API's largest page, would not)."""
-MAX_RUN_PAGES: Final = 50
+RUNS_PER_PAGE: Final = 5
+"""Runs per ListPipelineExecutions page. A task result must fit Step Functions' 256 KiB payload, as
+UTF-8 JSON: a run's summary can hold a 3,072-character description and failure reason (each
+character up to six bytes once JSON-escaped) and a 2,048-character ARN, about 42 KB, so five fit at
+their longest (six barely, twenty would fail the execution instead of retraining)."""
+MAX_RUN_PAGES: Final = 200
 """Pages the gate reads at most: the 1,000 newest runs. A run still executing behind more newer
-runs than that is not seen; every page costs about ten events of the execution's 25,000."""
+runs than that is not seen; every page costs about ten events of the execution's 25,000 history
+events and one ListPipelineExecutions call."""
 API_RETRY: Final = [
     {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "BackoffRate": 2}
 ]

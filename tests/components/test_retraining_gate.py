@@ -223,8 +223,16 @@ def test_no_second_run_while_one_is_executing(aws) -> None:
     assert len(_runs(aws)) == 1
 
 
+class Listing(list[dict[str, Any]]):
+    """The ListPipelineExecutions requests, in order; ``empty_last_page``: a NextToken also after the
+    page that ends on the last run, so the gate's last read is an empty page (a paginated API may
+    only find out there is nothing more on the next call)."""
+
+    empty_last_page = False
+
+
 @pytest.fixture
-def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> Listing:
     """moto lists every run of a pipeline, in the order they started, whatever the request asks;
     SageMaker's ListPipelineExecutions sorts them (``SortBy``: ``CreationTime`` or
     ``PipelineExecutionArn``, ``SortOrder``) and returns at most ``MaxResults`` (default 50), with a
@@ -233,7 +241,7 @@ def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> list[dict[
     from moto.sagemaker.models import sagemaker_backends
     from moto.sagemaker.responses import SageMakerResponse
 
-    requests: list[dict[str, Any]] = []
+    requests = Listing()
 
     def listed(response: Any) -> ActionResult:
         name = response._get_param("PipelineName")
@@ -250,7 +258,7 @@ def runs_listed_as_sagemaker_does(monkeypatch: pytest.MonkeyPatch) -> list[dict[
         summaries = response.sagemaker_backend.list_pipeline_executions(name)["PipelineExecutionSummaries"]
         by_arn = {summary["PipelineExecutionArn"]: summary for summary in summaries}
         page: dict[str, Any] = {"PipelineExecutionSummaries": [by_arn[run.arn] for run in ordered[start:end]]}
-        if end < len(ordered):
+        if end < len(ordered) or (requests.empty_last_page and end == len(ordered)):
             page["NextToken"] = str(end)
         return ActionResult(page)
 
@@ -373,9 +381,10 @@ def test_the_gate_reads_at_most_its_page_limit(aws, runs_listed_as_sagemaker_doe
 
 
 def test_a_page_of_the_longest_run_summaries_fits_a_task_result() -> None:
-    """A Task's result must fit Step Functions' 256 KiB payload or the execution fails (pages, no
-    retraining): a page of runs at the longest botocore allows (ARN, description, failure reason,
-    display name, ten aliases) fits at the gate's page size; the API's largest page would not."""
+    """A Task's result must fit Step Functions' 256 KiB payload, UTF-8 JSON, or the execution fails
+    (pages, no retraining): a page of runs at the longest botocore allows, free text made of
+    characters JSON escapes to six bytes each (ARNs and display names are ASCII by their patterns),
+    fits at the gate's page size; twice as many would not."""
     summary_shape = (
         service_model("sagemaker")
         .operation_model("ListPipelineExecutions")
@@ -385,7 +394,8 @@ def test_a_page_of_the_longest_run_summaries_fits_a_task_result() -> None:
 
     def longest(shape: Any) -> Any:
         if shape.type_name == "string":
-            return "x" * shape.metadata.get("max", 256)
+            free_text = shape.metadata.get("pattern") in (None, ".*")
+            return ("\u0001" if free_text else "x") * shape.metadata.get("max", 256)
         if shape.type_name == "list":
             return [longest(shape.member)] * shape.metadata.get("max", 1)
         if shape.type_name == "structure":
@@ -394,10 +404,28 @@ def test_a_page_of_the_longest_run_summaries_fits_a_task_result() -> None:
 
     def page(size: int) -> int:
         summaries = [longest(summary_shape)] * size
-        return len(json.dumps({"PipelineExecutionSummaries": summaries, "NextToken": "x" * 8192}))
+        return len(json.dumps({"PipelineExecutionSummaries": summaries, "NextToken": "x" * 8192}).encode())
 
     assert page(RUNS_PER_PAGE) <= 256 * 1024
-    assert page(100) > 256 * 1024
+    assert page(2 * RUNS_PER_PAGE) > 256 * 1024
+
+
+def test_an_empty_last_page_after_a_next_token_ends_the_paging(aws, runs_listed_as_sagemaker_does) -> None:
+    """The runs end exactly on a page, and the service still gives a NextToken: the gate reads the
+    empty page after it, sees no run executing and no token, and retrains."""
+    runs_listed_as_sagemaker_does.empty_last_page = True
+    _, stored = _runs_an_hour_apart(aws, 2 * RUNS_PER_PAGE)
+    for run in stored:
+        run.pipeline_execution_status = "Failed"
+    execution = _alarm(aws, "empty-last-page")
+    _wait(aws, execution, until="Cooldown")
+    assert _states(aws, execution).count("ListMorePipelineRuns") == 2
+    assert [r.get("NextToken") for r in runs_listed_as_sagemaker_does] == [
+        None,
+        str(RUNS_PER_PAGE),
+        str(2 * RUNS_PER_PAGE),
+    ]
+    assert len(_runs(aws)) == len(stored) + 1
 
 
 def _throttled(monkeypatch: pytest.MonkeyPatch, operation: str, refusals: int) -> list[float]:
