@@ -92,8 +92,11 @@ def latest_approved_package(sagemaker: Any, group: str) -> str:
         "ModelApprovalStatus": "Approved",
         "SortBy": "CreationTime",
         "SortOrder": "Descending",
-        "MaxResults": 1,
+        # The newest Approved version is the first one listed whatever the page size; a large page
+        # keeps the calls few where the list pages before it filters (below).
+        "MaxResults": 100,
     }
+    tokens: set[str] = set()
     while True:
         try:
             response = sagemaker.list_model_packages(**request)
@@ -106,9 +109,13 @@ def latest_approved_package(sagemaker: Any, group: str) -> str:
             return packages[0]["ModelPackageArn"]
         # A SageMaker list may page before it filters (ListTrainingJobs documents it): an empty
         # page with a NextToken says nothing yet about the versions on the next one.
-        if not response.get("NextToken"):
+        token = response.get("NextToken")
+        if not token:
             raise NoApprovedVersion(group, group_exists=_group_exists(sagemaker, group))
-        request["NextToken"] = response["NextToken"]
+        if token in tokens:
+            raise ModelResolutionError(f"cannot read model package group {group}: its listing repeats a page")
+        tokens.add(token)
+        request["NextToken"] = token
 
 
 def _group_exists(sagemaker: Any, group: str) -> bool:

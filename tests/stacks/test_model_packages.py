@@ -297,13 +297,32 @@ def test_an_empty_page_with_a_next_token_is_read_on(sagemaker, monkeypatch: pyte
 
     monkeypatch.setattr(SageMakerModelBackend, "list_model_packages", page_then_filter)
     approved = _register(sagemaker, "Approved")
-    _register(sagemaker, "PendingManualApproval")  # the newest
+    for _ in range(101):  # newer, pending: the first page of 100 holds none Approved
+        _register(sagemaker, "PendingManualApproval")
+    calls: list[dict[str, Any]] = []
+    sagemaker.meta.events.register(
+        "provide-client-params.sagemaker.ListModelPackages", lambda params, **_: calls.append(dict(params))
+    )
 
     assert latest_approved_package(sagemaker, GROUP) == approved
+    assert len(calls) == 2, "a page of 100, not one call per version"
+    assert calls[0]["MaxResults"] == 100 and calls[1]["NextToken"]
 
     # Every page read, none Approved: a deferral, not an endless loop.
     sagemaker.update_model_package(ModelPackageArn=approved, ModelApprovalStatus="Rejected")
     with pytest.raises(NoApprovedVersion, match="has no Approved version"):
+        latest_approved_package(sagemaker, GROUP)
+
+
+def test_a_listing_that_repeats_a_page_is_an_error_not_a_loop(
+    sagemaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.sagemaker.models import SageMakerModelBackend
+
+    monkeypatch.setattr(
+        SageMakerModelBackend, "list_model_packages", lambda self, *a, **k: ([], "same-token")
+    )
+    with pytest.raises(ModelResolutionError, match="its listing repeats a page"):
         latest_approved_package(sagemaker, GROUP)
 
 
