@@ -135,21 +135,22 @@ def json_rows(value: object, header: list[str], where: str) -> list[list[str]]:
     """The rows a JSON request holds (the forms in the module's docstring)."""
     if isinstance(value, dict):
         if isinstance(value.get("instances"), list):
-            return [row for item in value["instances"] for row in _json_row_or_rows(item, header, where)]
+            return [_json_row(item, header, where) for item in value["instances"]]
         return _object_rows(value, header, where, by_column=True)
     if isinstance(value, list):
         if all(not isinstance(item, dict | list) for item in value):
             return [[_cell(item, where) for item in value]]
-        return [row for item in value for row in _json_row_or_rows(item, header, where)]
+        return [_json_row(item, header, where) for item in value]
     raise CaptureError(f"{where}: a JSON request that is neither an object nor a list")
 
 
-def _json_row_or_rows(item: object, header: list[str], where: str) -> list[list[str]]:
-    """One element of a list of rows: an object or a list of values (one row), nothing deeper."""
+def _json_row(item: object, header: list[str], where: str) -> list[str]:
+    """One element of a list of rows: an object or a list of values, one row, nothing deeper."""
     if isinstance(item, dict) and "instances" not in item:
-        return _object_rows(item, header, where, by_column=False)
+        [row] = _object_rows(item, header, where, by_column=False)
+        return row
     if isinstance(item, list) and all(not isinstance(value, dict | list) for value in item):
-        return [[_cell(value, where) for value in item]]
+        return [_cell(value, where) for value in item]
     raise CaptureError(f"{where}: a JSON row that is neither an object nor a list of values")
 
 
