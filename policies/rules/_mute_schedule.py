@@ -288,8 +288,36 @@ def mute_profile(
         start = when if length else None
         worst = min(length, window)
         return MuteProfile(length, length, length, start, True, window, worst, worst, start)
+    begin, end = _period(zone, start_date, expire_date)
+    return _simulate(schedule, length, zone, begin, end, window)
+
+
+#: The dates a period may start or end at: far enough inside ``datetime``'s years 1..9999 that the
+#: period, the day before it and the year before an ``expireDate`` can be computed.
+EARLIEST_DATE = datetime(3, 1, 1, tzinfo=UTC)
+LATEST_DATE = datetime(9998, 1, 1, tzinfo=UTC)
+
+
+def _period(zone: tzinfo, start_date: str | None, expire_date: str | None) -> tuple[int, int]:
+    """The active period simulated, in seconds since the epoch; raises :class:`ScheduleError` for a
+    date outside :data:`EARLIEST_DATE` .. :data:`LATEST_DATE` or an ``expireDate`` not after
+    ``startDate``."""
     start = parse_date(start_date, zone) if start_date else None
     expire = parse_date(expire_date, zone) if expire_date else None
+    for key, value in (("startDate", start), ("expireDate", expire)):
+        if value is not None and not EARLIEST_DATE <= value < LATEST_DATE:
+            raise ScheduleError(
+                f"{key} {value.isoformat()} is outside the years the pack can simulate "
+                f"({EARLIEST_DATE:%Y-%m-%d} to {LATEST_DATE:%Y-%m-%d}, exclusive)"
+            )
+    if start is not None and expire is not None and expire <= start:
+        # The rule would never mute (AWS documents no such period and may reject it): either way the
+        # dates are not what the author meant (swapped? a typo in the year?), and a rule that cannot
+        # be read is failed, not passed as harmless.
+        raise ScheduleError(
+            f"expireDate {expire.isoformat()} is not after startDate {start.isoformat()}: the rule "
+            "would never be active"
+        )
     if start is not None:
         begin = start
     elif expire is not None:
@@ -297,7 +325,7 @@ def mute_profile(
     else:
         begin = REFERENCE
     end = begin + HORIZON if expire is None else min(begin + HORIZON, expire)
-    return _simulate(schedule, length, zone, int(begin.timestamp()), int(end.timestamp()), window)
+    return int(begin.timestamp()), int(end.timestamp())
 
 
 def _runs(cron: Cron, length: int) -> list[tuple[int, int]]:

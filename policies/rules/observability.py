@@ -153,7 +153,13 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
                 return
             dates[key] = str(value)
     window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
-    profile = mute_profile(expression, duration, zone, dates["startDate"], dates["expireDate"], window_days)
+    try:
+        profile = mute_profile(
+            expression, duration, zone, dates["startDate"], dates["expireDate"], window_days
+        )
+    except ScheduleError as error:  # dates that read well but give no period (see ``_period``)
+        yield f"the active period cannot be simulated: {error}. Set startDate and expireDate in order, or remove them."
+        return
 
     limit = round(float(number(cfg["maxContinuousMuteHours"]) or 0) * 3600)
     share_limit = float(number(cfg["maxMutedShare"]) or 0.0)

@@ -6,6 +6,7 @@ springs forward on 2026-03-29 at 01:00 GMT and falls back on 2026-10-25 at 01:00
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -187,11 +188,34 @@ def test_the_active_period_and_its_edges() -> None:
     # expireDate alone: the year before it (the longest the rule could have run).
     expiring = mute_profile("cron(0 0 * * *)", "P1D", expire_date="2030-06-01T00:00:00Z")
     assert expiring.longest_start == datetime(2030, 6, 1, tzinfo=UTC) - HORIZON and expiring.muted == PERIOD
-    # expireDate before startDate: nothing is active.
-    empty = mute_profile(
-        "cron(0 0 * * *)", "P1D", start_date="2026-02-01T00:00:00Z", expire_date="2026-01-01T00:00:00Z"
-    )
-    assert (empty.period, empty.muted, empty.share) == (0, 0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("start", "expire", "problem"),
+    [
+        # expireDate at or before startDate: the rule would never be active; failed, not passed.
+        (
+            "2026-02-01T00:00:00Z",
+            "2026-01-01T00:00:00Z",
+            "expireDate 2026-01-01T00:00:00+00:00 is not after startDate",
+        ),
+        ("2026-02-01T00:00:00Z", "2026-02-01T00:00:00Z", "is not after startDate"),
+        # Dates whose period (or the year before expireDate) leaves datetime's years: no OverflowError.
+        ("9999-12-01T00:00:00Z", None, "startDate 9999-12-01T00:00:00+00:00 is outside the years"),
+        (None, "0001-06-01T00:00:00Z", "expireDate 0001-06-01T00:00:00+00:00 is outside the years"),
+        ("0001-01-01T00:00:00Z", "0001-02-01T00:00:00Z", "startDate 0001-01-01"),
+        (None, "9999-12-31T23:59:00Z", "expireDate 9999-12-31"),
+    ],
+)
+def test_a_period_that_cannot_be_simulated_raises(start, expire, problem) -> None:
+    with pytest.raises(ScheduleError, match=re.escape(problem)):
+        mute_profile("cron(0 0 * * *)", "P1D", start_date=start, expire_date=expire)
+
+
+def test_the_dates_at_the_edges_of_the_simulated_years_are_read() -> None:
+    early = mute_profile("cron(0 0 * * *)", "PT1H", start_date="0003-01-01T00:00:00Z")
+    late = mute_profile("cron(0 0 * * *)", "PT1H", expire_date="9997-12-31T23:59:00Z")
+    assert early.longest == late.longest == HOUR
 
 
 def test_a_yearly_stretch_across_new_year_is_seen_whole() -> None:

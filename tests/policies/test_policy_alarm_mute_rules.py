@@ -122,6 +122,28 @@ CASES = [
         mute("cron(0 2 * * *)", "PT2H", startDate="tomorrow"), "startDate cannot be read", "bad-start-fails"
     ),
     case({"muteTargets": {"alarmNames": ["a"]}}, "rule.schedule.expression is unset", "no-schedule-fails"),
+    # A period the pack cannot simulate fails closed, naming the date (no PolicyEvaluationError).
+    case(
+        mute("cron(0 2 * * *)", "PT2H", startDate="9999-12-01T00:00:00Z"),
+        "startDate 9999-12-01T00:00:00+00:00 is outside the years",
+        "start-date-near-year-9999-fails",
+    ),
+    case(
+        mute("cron(0 2 * * *)", "PT2H", expireDate="0001-06-01T00:00:00Z"),
+        "expireDate 0001-06-01T00:00:00+00:00 is outside the years",
+        "expire-date-in-year-1-fails",
+        NATIVE_MUTE_RULE,
+    ),
+    case(
+        mute("cron(0 2 * * *)", "PT2H", startDate="2026-03-01T00:00:00Z", expireDate="2026-02-01T00:00:00Z"),
+        "is not after startDate",
+        "expire-date-before-start-date-fails",
+    ),
+    case(
+        mute("cron(0 2 * * *)", "PT2H", startDate="2026-03-01T00:00:00Z", expireDate="2026-03-01T00:00:00Z"),
+        "is not after startDate",
+        "expire-date-equal-to-start-date-fails",
+    ),
 ]
 
 
