@@ -447,16 +447,7 @@ def _simulate(cron: Cron, length: int, zone: tzinfo, begin: int, end: int, windo
                         slots[first_slot + i] += seconds
         day += timedelta(days=1)
 
-    windows.sort()
-    merged: list[tuple[int, int]] = []
-    for start, stop in windows:
-        start, stop = max(start, begin), min(stop, end)
-        if start >= stop:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
-        else:
-            merged.append((start, stop))
+    merged = _merge(windows, begin, end)
     for start, stop in merged:
         muted += stop - start
         if stop - start > longest:
@@ -473,4 +464,117 @@ def _simulate(cron: Cron, length: int, zone: tzinfo, begin: int, end: int, windo
         upper,
         floor,
         datetime.fromtimestamp(begin + slot * SLOT, UTC) if upper else None,
+    )
+
+
+def _merge(windows: list[tuple[int, int]], begin: int, end: int) -> list[tuple[int, int]]:
+    """``windows`` clipped to ``begin`` .. ``end``, sorted, those that overlap or touch merged."""
+    windows.sort()
+    merged: list[tuple[int, int]] = []
+    for start, stop in windows:
+        start, stop = max(start, begin), min(stop, end)
+        if start >= stop:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+# --- several rules muting one alarm --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MuteWindows:
+    """A schedule's mute windows over its active period, merged (seconds since the epoch)."""
+
+    begin: int
+    end: int
+    intervals: tuple[tuple[int, int], ...]
+
+
+def mute_windows(
+    expression: str,
+    duration: str,
+    timezone: str | None = None,
+    start_date: str | None = None,
+    expire_date: str | None = None,
+) -> MuteWindows:
+    """Every mute window of the schedule over the period :func:`mute_profile` simulates (read the same
+    way), activation by activation rather than by its shortcuts; raises :class:`ScheduleError`."""
+    schedule = parse_expression(expression)
+    length = int(parse_duration(duration).total_seconds())
+    zone = parse_timezone(timezone)
+    if isinstance(schedule, datetime):
+        when = int(schedule.replace(tzinfo=zone).timestamp())
+        return MuteWindows(when, when + length, ((when, when + length),) if length else ())
+    begin, end = _period(zone, start_date, expire_date)
+    if length == 0 or end <= begin:
+        return MuteWindows(begin, end, ())
+    runs = _runs(schedule, length)
+    times = [hour * 3600 + minute * 60 for hour in schedule.hours for minute in schedule.minutes]
+    windows: list[tuple[int, int]] = []
+    day = datetime.fromtimestamp(begin - length - _DAY, zone).date()
+    last_day = datetime.fromtimestamp(end, zone).date()
+    while day <= last_day:
+        if schedule.fires_on(day):
+            midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+            offset = midnight.utcoffset()
+            if offset == datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset():
+                base = (day.toordinal() - _EPOCH_ORDINAL) * _DAY - int(offset.total_seconds() if offset else 0)
+                windows.extend((base + first, base + last + length) for first, last in runs)
+            else:  # a DST change inside the day: every activation at its own offset
+                for at in times:
+                    moment = datetime(day.year, day.month, day.day, at // 3600, at % 3600 // 60, tzinfo=zone)
+                    start = int(moment.timestamp())
+                    windows.append((start, start + length))
+        day += timedelta(days=1)
+    return MuteWindows(begin, end, tuple(_merge(windows, begin, end)))
+
+
+def union_profile(schedules: list[MuteWindows], window_days: int = WINDOW_DAYS) -> MuteProfile:
+    """What several schedules muting one alarm mute together, measured as :func:`mute_profile`
+    measures one: the longest stretch of their merged windows and the worst window of ``window_days``
+    (on hour slots, the same upper bound and floor). Time outside every schedule's period is not
+    muted. Stretches of windows more than a window apart are measured apart, so periods years apart
+    cost no more than adjacent ones. ``period`` is the time from the first period's start to the
+    last one's end; ``one_time`` is unused (False)."""
+    window = window_days * _DAY
+    begin = min((s.begin for s in schedules), default=0)
+    end = max((s.end for s in schedules), default=0)
+    merged = _merge([interval for s in schedules for interval in s.intervals], begin, end)
+    muted = sum(stop - start for start, stop in merged)
+    longest, longest_at = 0, 0
+    for start, stop in merged:
+        if stop - start > longest:
+            longest, longest_at = stop - start, start
+    upper = floor = 0
+    upper_at: int | None = None
+    first = 0
+    for index in range(len(merged) + 1):
+        # A cluster ends where the next window starts a whole window (or more) after it ends.
+        if index < len(merged) and (index == first or merged[index][0] - merged[index - 1][1] < window):
+            continue
+        cluster = merged[first:index]
+        origin, period = cluster[0][0], cluster[-1][1] - cluster[0][0]
+        slots = [0] * (-(-period // SLOT) + 1)
+        for start, stop in cluster:
+            _spread(slots, start - origin, stop - origin)
+        cluster_muted = sum(stop - start for start, stop in cluster)
+        high, low, slot = _window_share(slots, cluster_muted, period, window)
+        floor = max(floor, low)
+        if high > upper:
+            upper, upper_at = high, origin + slot * SLOT
+        first = index
+    return MuteProfile(
+        end - begin,
+        muted,
+        longest,
+        datetime.fromtimestamp(longest_at, UTC) if longest else None,
+        False,
+        window,
+        upper,
+        floor,
+        datetime.fromtimestamp(upper_at, UTC) if upper_at is not None else None,
     )

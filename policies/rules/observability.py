@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pulumi_policy import ResourceValidationArgs
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
 from ._common import (
@@ -17,23 +17,32 @@ from ._common import (
     LOW,
     MANDATORY,
     MEDIUM,
+    UndecidedCollector,
     framework,
     get,
     is_false,
     is_set,
+    items,
     number,
+    of_type,
     resource_rule,
     shown,
+    stack_rule,
+    to_plain,
 )
 from ._mute_schedule import (
     WINDOW_DAYS,
     Cron,
+    MuteProfile,
+    MuteWindows,
     ScheduleError,
     mute_profile,
+    mute_windows,
     parse_date,
     parse_duration,
     parse_expression,
     parse_timezone,
+    union_profile,
 )
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -47,6 +56,7 @@ MUTE_RULE = "aws:cloudwatch/alarmMuteRule:AlarmMuteRule"
 NATIVE_MUTE_RULE = "aws-native:cloudwatch:AlarmMuteRule"
 
 Check = Iterator[str]
+Findings = Iterator[tuple[str, str | None]]
 
 
 def _log_group_retention(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
@@ -184,6 +194,105 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
         )
 
 
+def _mute_schedule_of(props: Any) -> tuple[str, str, str | None, str | None, str | None] | None:
+    """``(expression, duration, timezone, startDate, expireDate)`` of a mute rule, or None when one
+    cannot be read (``alarm-mutes-are-bounded`` fails that rule); raises ``UnknownValueError``."""
+    values: list[str | None] = []
+    for path in (f"{_SCHEDULE}.expression", f"{_SCHEDULE}.duration", f"{_SCHEDULE}.timezone"):
+        value = get(props, path)
+        if value is not None and not isinstance(value, str):
+            return None
+        values.append(value or None)
+    expression, duration, zone = values
+    if expression is None or duration is None:
+        return None
+    try:
+        one_time = not isinstance(parse_expression(expression), Cron)
+        parse_duration(duration)
+        parse_timezone(zone)
+    except ScheduleError:
+        return None
+    dates: list[str | None] = [None, None]
+    if not one_time:  # AWS rejects the dates with at()
+        dates = [
+            str(value) if is_set(value := get(props, key)) else None for key in ("startDate", "expireDate")
+        ]
+    return expression, duration, zone, dates[0], dates[1]
+
+
+def _muted_alarms(props: Any) -> list[str]:
+    """The alarm names a mute rule targets (each once); raises ``UnknownValueError`` at preview."""
+    names = to_plain(get(props, "muteTargets.alarmNames"))
+    return list(dict.fromkeys(name for name in items(names) if isinstance(name, str) and name))
+
+
+def _mutes_bounded_together(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
+    """The bounds of ``alarm-mutes-are-bounded`` over the union of every mute rule on one alarm.
+
+    Each rule alone is judged by the resource rule; two compliant rules can still keep one alarm
+    muted (PT12H from midnight and PT12H from noon). Rules whose alarm names or schedule are unknown
+    at preview are undecided (their alarms cannot be judged whole); a rule whose schedule cannot be
+    read is skipped (the resource rule fails it). A bound that one of the rules exceeds alone is not
+    reported again.
+    """
+    undecided = UndecidedCollector()
+    by_alarm: dict[str, list[PolicyResource]] = {}
+    schedules: dict[str, MuteWindows] = {}
+    found: list[tuple[PolicyResource, list[str], tuple[str, str, str | None, str | None, str | None]]] = []
+    for resource in of_type(args.resources, (MUTE_RULE, NATIVE_MUTE_RULE)):
+        try:
+            alarms, schedule = _muted_alarms(resource.props), _mute_schedule_of(resource.props)
+        except UnknownValueError as error:
+            undecided.add(resource, error)
+            continue
+        if schedule is not None and alarms:
+            found.append((resource, alarms, schedule))
+            for alarm in alarms:
+                by_alarm.setdefault(alarm, []).append(resource)
+    shared = {resource.urn for rules in by_alarm.values() if len(rules) > 1 for resource in rules}
+    for resource, _, schedule in found:
+        if resource.urn in shared:
+            try:
+                schedules[resource.urn] = mute_windows(*schedule)
+            except ScheduleError:  # a period that cannot be simulated: the resource rule fails it
+                continue
+    window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
+    limit = round(float(number(cfg["maxContinuousMuteHours"]) or 0) * 3600)
+    share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
+    alone: dict[str, MuteProfile] = {}
+    for alarm, rules in by_alarm.items():
+        rules = [rule for rule in rules if rule.urn in schedules]
+        if len(rules) < 2:
+            continue
+        for rule in rules:
+            if rule.urn not in alone:
+                alone[rule.urn] = union_profile([schedules[rule.urn]], window_days)
+        profile = union_profile([schedules[rule.urn] for rule in rules], window_days)
+        names = ", ".join(repr(rule.name) for rule in rules)
+        who = f"alarm {alarm!r} is muted by {len(rules)} mute rules ({names}) whose windows together mute it"
+        if profile.longest > limit and all(alone[rule.urn].longest <= limit for rule in rules):
+            since = f" from {profile.longest_start:%Y-%m-%dT%H:%MZ}" if profile.longest_start else ""
+            yield (
+                f"{who} for {_span(profile.longest)} without a break{since}: keep a continuous mute of one "
+                f"alarm within maxContinuousMuteHours ({_span(limit)}): shorten or space the rules' windows "
+                "so they do not meet, or mute the alarm from one rule.",
+                rules[0].urn,
+            )
+        if profile.window_share > share_limit and all(
+            alone[rule.urn].window_share <= share_limit for rule in rules
+        ):
+            days = f"{window_days} day{'s' if window_days != 1 else ''}"
+            since = f" from {profile.window_start:%Y-%m-%dT%H:%MZ}" if profile.window_start else ""
+            yield (
+                f"{who} {_over(profile.window_share, share_limit)} of the {days}{since}: keep the muted share of "
+                f"any shareWindowDays ({days}) of one alarm within maxMutedShare ({share_limit:.1%}): shorten "
+                "the rules' durations or mute the alarm on fewer of them (an alarm that is muted most of the "
+                "time notifies no one).",
+                rules[0].urn,
+            )
+    undecided.raise_if_any()
+
+
 #: ``alias/aws/sns`` bare or as an alias ARN in any partition: the AWS-managed key.
 _AWS_MANAGED_KEY = re.compile(r"(^|:)alias/aws/")
 
@@ -248,6 +357,39 @@ alarm_has_actions = resource_rule(
     tags=["monitoring"],
 )
 
+#: The bounds both mute rules apply (each policy is configured on its own: set both alike).
+_MUTE_BOUNDS: dict[str, dict[str, Any]] = {
+    "maxContinuousMuteHours": {
+        "type": "number",
+        "minimum": 1,
+        "default": 360,
+        "description": (
+            "Longest continuous mute, in hours, that overlapping or touching activations may add up to "
+            "(360 = 15 days, the longest one at() mute can last)."
+        ),
+    },
+    "maxMutedShare": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+        "default": 0.5,
+        "description": (
+            "Largest share of any shareWindowDays-long window the alarms may be muted (time outside the "
+            "active period counts as not muted)."
+        ),
+    },
+    "shareWindowDays": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 366,
+        "default": 30,
+        "description": (
+            "Length, in days, of the windows maxMutedShare is judged over: the worst one in the active "
+            "period counts (30: a month muted 23 hours a day fails, a weekend a week passes)."
+        ),
+    },
+}
+
 alarm_mutes_are_bounded = resource_rule(
     name="alarm-mutes-are-bounded",
     description=(
@@ -261,37 +403,24 @@ alarm_mutes_are_bounded = resource_rule(
     check=_alarm_mutes_are_bounded,
     enforcement_level=MANDATORY,
     severity=LOW,
-    config={
-        "maxContinuousMuteHours": {
-            "type": "number",
-            "minimum": 1,
-            "default": 360,
-            "description": (
-                "Longest continuous mute, in hours, that overlapping or touching activations may add up to "
-                "(360 = 15 days, the longest one at() mute can last)."
-            ),
-        },
-        "maxMutedShare": {
-            "type": "number",
-            "minimum": 0,
-            "maximum": 1,
-            "default": 0.5,
-            "description": (
-                "Largest share of any shareWindowDays-long window the alarms may be muted (time outside the "
-                "active period counts as not muted)."
-            ),
-        },
-        "shareWindowDays": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 366,
-            "default": 30,
-            "description": (
-                "Length, in days, of the windows maxMutedShare is judged over: the worst one in the active "
-                "period counts (30: a month muted 23 hours a day fails, a weekend a week passes)."
-            ),
-        },
-    },
+    config=_MUTE_BOUNDS,
+    tags=["monitoring"],
+)
+
+alarm_mutes_are_bounded_together = stack_rule(
+    name="alarm-mutes-are-bounded-together",
+    description=(
+        "The bounds of alarm-mutes-are-bounded apply to each alarm, not only to each mute rule: for every "
+        "alarm that two or more mute rules name (muteTargets.alarmNames), the rules' windows merged "
+        "(each over its own active period, in its own timezone) may not stay muted longer than "
+        "maxContinuousMuteHours (default 360) nor more than maxMutedShare (default 0.5) of any "
+        "shareWindowDays (default 30) days. Fix: shorten or space the rules' windows, or mute the alarm "
+        "from one rule."
+    ),
+    check=_mutes_bounded_together,
+    enforcement_level=MANDATORY,
+    severity=LOW,
+    config=_MUTE_BOUNDS,
     tags=["monitoring"],
 )
 
@@ -314,5 +443,6 @@ POLICIES = [
     log_group_kms_encrypted,
     alarm_has_actions,
     alarm_mutes_are_bounded,
+    alarm_mutes_are_bounded_together,
     sns_topic_kms_encrypted,
 ]

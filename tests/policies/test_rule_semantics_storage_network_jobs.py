@@ -97,6 +97,7 @@ DEFAULT_LEVELS = {
     "log-group-kms-encrypted": MANDATORY,
     "alarm-has-actions": MANDATORY,
     "alarm-mutes-are-bounded": MANDATORY,
+    "alarm-mutes-are-bounded-together": MANDATORY,
     "sns-topic-kms-encrypted": MANDATORY,
     "iam-role-trust-not-public": MANDATORY,
     "iam-role-federated-trust-scoped": MANDATORY,
