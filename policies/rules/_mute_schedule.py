@@ -522,7 +522,9 @@ def mute_windows(
             midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
             offset = midnight.utcoffset()
             if offset == datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset():
-                base = (day.toordinal() - _EPOCH_ORDINAL) * _DAY - int(offset.total_seconds() if offset else 0)
+                base = (day.toordinal() - _EPOCH_ORDINAL) * _DAY - int(
+                    offset.total_seconds() if offset else 0
+                )
                 windows.extend((base + first, base + last + length) for first, last in runs)
             else:  # a DST change inside the day: every activation at its own offset
                 for at in times:
