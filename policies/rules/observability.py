@@ -163,16 +163,18 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
                 return
             dates[key] = str(value)
     window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
+    share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
     try:
+        # With the limit, a share whose hour-slot bound is above it but whose floor is not is measured
+        # exactly: the verdict at the limit is exact (see _mute_schedule._exact_window).
         profile = mute_profile(
-            expression, duration, zone, dates["startDate"], dates["expireDate"], window_days
+            expression, duration, zone, dates["startDate"], dates["expireDate"], window_days, share_limit
         )
     except ScheduleError as error:  # dates that read well but give no period (see ``_period``)
         yield f"the active period cannot be simulated: {error}. Set startDate and expireDate in order, or remove them."
         return
 
     limit = round(float(number(cfg["maxContinuousMuteHours"]) or 0) * 3600)
-    share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
     if profile.longest > limit:
         since = f" from {profile.longest_start:%Y-%m-%dT%H:%MZ}" if profile.longest_start else ""
         yield (
@@ -249,25 +251,23 @@ def _mutes_bounded_together(args: StackValidationArgs, cfg: Mapping[str, Any]) -
             found.append((resource, alarms, schedule))
             for alarm in alarms:
                 by_alarm.setdefault(alarm, []).append(resource)
+    window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
+    limit = round(float(number(cfg["maxContinuousMuteHours"]) or 0) * 3600)
+    share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
     shared = {resource.urn for rules in by_alarm.values() if len(rules) > 1 for resource in rules}
+    alone: dict[str, MuteProfile] = {}  # each rule as alarm-mutes-are-bounded judges it
     for resource, _, schedule in found:
         if resource.urn in shared:
             try:
                 schedules[resource.urn] = mute_windows(*schedule)
+                alone[resource.urn] = mute_profile(*schedule, window_days, share_limit)
             except ScheduleError:  # a period that cannot be simulated: the resource rule fails it
                 continue
-    window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
-    limit = round(float(number(cfg["maxContinuousMuteHours"]) or 0) * 3600)
-    share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
-    alone: dict[str, MuteProfile] = {}
     for alarm, rules in by_alarm.items():
         rules = [rule for rule in rules if rule.urn in schedules]
         if len(rules) < 2:
             continue
-        for rule in rules:
-            if rule.urn not in alone:
-                alone[rule.urn] = union_profile([schedules[rule.urn]], window_days)
-        profile = union_profile([schedules[rule.urn] for rule in rules], window_days)
+        profile = union_profile([schedules[rule.urn] for rule in rules], window_days, share_limit)
         names = ", ".join(repr(rule.name) for rule in rules)
         who = f"alarm {alarm!r} is muted by {len(rules)} mute rules ({names}) whose windows together mute it"
         if profile.longest > limit and all(alone[rule.urn].longest <= limit for rule in rules):

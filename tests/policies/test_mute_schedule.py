@@ -408,6 +408,50 @@ def test_the_worst_window_bounds_simulating_every_minute(
     assert (profile.muted, profile.longest) == _brute_force(expression, duration, zone, start, expire)
 
 
+EXACT_AT_THE_LIMIT = [
+    # Half of every day, but off the hour-slot grid: the slot bound is 30 minutes above half.
+    ("cron(0 20 * * *)", "PT12H", None, "2026-01-01T00:30:00Z", None),
+    ("cron(30 20 * * *)", "PT12H", "UTC", None, None),
+    ("cron(0 0 * * *)", "PT12H", "Asia/Kolkata", None, None),
+    ("cron(*/2 * * * *)", "PT1M", None, None, None),
+    ("cron(*/2 * * * *)", "PT1M", "Europe/London", None, None),
+    ("cron(*/2 * * * *)", "PT1M", "Asia/Kathmandu", None, "2026-07-01T00:00:00Z"),
+]
+
+
+@pytest.mark.parametrize(
+    ("expression", "duration", "zone", "start", "expire"),
+    [
+        *EXACT_AT_THE_LIMIT,
+        ("cron(0,20,25 9-17 * * MON-FRI)", "PT10M", "Europe/London", None, None),
+        ("cron(*/3 * * * *)", "PT2M", "Europe/Berlin", "2026-03-20T13:17:00Z", "2026-05-02T00:00:00Z"),
+    ],
+)
+def test_with_a_limit_between_floor_and_bound_the_worst_window_is_exact(
+    expression, duration, zone, start, expire
+) -> None:
+    """Given a share limit the slot bound exceeds and the floor does not, the worst window is measured
+    exactly: what simulating every minute finds, and a window starting where it says mutes that much."""
+    merged, b, e = _merged(expression, duration, zone, start, expire)
+    exact = _exact_worst_window(merged, b, e, 30 * DAY)
+    bounded = mute_profile(expression, duration, zone, start, expire)
+    assert bounded.window_floor <= exact < bounded.window_muted
+    profile = mute_profile(expression, duration, zone, start, expire, share_limit=exact / (30 * DAY))
+    assert profile.window_muted == profile.window_floor == exact
+    assert profile.window_start is not None
+    at = int(profile.window_start.timestamp())
+    assert sum(max(0, min(t, at + 30 * DAY) - max(s, at)) for s, t in merged) == exact
+    # A limit the floor already exceeds, or the bound does not reach, changes nothing.
+    for limit in (bounded.window_floor / (30 * DAY) - 0.01, bounded.window_muted / (30 * DAY)):
+        assert mute_profile(expression, duration, zone, start, expire, share_limit=limit) == bounded
+
+
+@pytest.mark.parametrize(("expression", "duration", "zone", "start", "expire"), EXACT_AT_THE_LIMIT)
+def test_half_of_every_day_off_the_grid_is_exactly_half(expression, duration, zone, start, expire) -> None:
+    profile = mute_profile(expression, duration, zone, start, expire, share_limit=0.5)
+    assert profile.window_share == 0.5
+
+
 def test_on_whole_hours_the_slot_share_is_exact() -> None:
     """A schedule on whole hours in a whole-hour zone leaves no slot partly muted: no bound needed."""
     for expression, duration, zone in [

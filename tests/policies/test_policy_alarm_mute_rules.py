@@ -64,6 +64,28 @@ CASES = [
     # Share: 12 of every 24 hours is exactly half; one minute more is over.
     case(mute("cron(0 0 * * *)", "PT12H"), None, "share-of-exactly-half-passes"),
     case(mute("cron(0 0 * * *)", "PT12H1M"), "50.1% " + SHARE, "share-just-over-half-fails"),
+    # Exactly half off the hour grid: the hour-slot bound says 50.07 %, the exact worst window 50 %.
+    case(
+        mute("cron(0 20 * * *)", "PT12H", startDate="2026-01-01T00:30:00Z"),
+        None,
+        "half-from-half-past-passes",
+    ),
+    case(mute("cron(30 20 * * *)", "PT12H", "UTC"), None, "half-at-half-past-utc-passes"),
+    case(mute("cron(0 0 * * *)", "PT12H", "Asia/Kolkata"), None, "half-in-a-half-hour-zone-passes"),
+    case(mute("cron(*/2 * * * *)", "PT1M"), None, "every-other-minute-passes"),
+    case(mute("cron(*/2 * * * *)", "PT1M"), None, "native-every-other-minute-passes", NATIVE_MUTE_RULE),
+    # One minute a day more is still over, exactly.
+    case(
+        mute("cron(0 20 * * *)", "PT12H1M", startDate="2026-01-01T00:30:00Z"),
+        "50.1% " + SHARE,
+        "half-from-half-past-plus-a-minute-fails",
+    ),
+    case(mute("cron(0 0 * * *)", "PT12H1M", "Asia/Kolkata"), "50.1% " + SHARE, "kolkata-plus-a-minute-fails"),
+    case(
+        mute("cron(*/2 * * * *)", "PT1M1S"),
+        SHARE,
+        "every-other-minute-a-second-longer-fails",
+    ),
     # Seasonal: 23 of every 24 hours in June is 7.5 % of the year but 95.8 % of June (no stretch over a day).
     case(mute("cron(0 0 * 6 *)", "PT23H"), "95.8% " + SHARE + " 2026-06-01T00:00Z", "seasonal-june-fails"),
     case(mute("cron(0 0 * 6 *)", "PT23H"), "95.8% " + SHARE, "native-seasonal-june-fails", NATIVE_MUTE_RULE),

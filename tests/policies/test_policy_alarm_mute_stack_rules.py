@@ -97,6 +97,25 @@ STACK_CASES = [
         "50.1% of the 30 days from",
         id="union-one-minute-over-half-fails",
     ),
+    # Exactly half off the hour grid (Asia/Kolkata is UTC+05:30): judged exactly at the limit.
+    pytest.param(
+        POLICY,
+        [
+            rule("a", "cron(0 0 * * *)", "PT6H", timezone="Asia/Kolkata"),
+            rule("b", "cron(0 12 * * *)", "PT6H", timezone="Asia/Kolkata"),
+        ],
+        None,
+        id="union-exactly-half-off-the-hour-grid-passes",
+    ),
+    pytest.param(
+        POLICY,
+        [
+            rule("a", "cron(0 0 * * *)", "PT6H", timezone="Asia/Kolkata"),
+            rule("b", "cron(0 12 * * *)", "PT6H1M", timezone="Asia/Kolkata"),
+        ],
+        "50.1% of the 30 days from",
+        id="union-off-the-hour-grid-one-minute-over-fails",
+    ),
     # Three rules of 8 h each, one of them in another timezone (Asia/Tokyo 00:00 is 15:00Z... its
     # window 15:00Z-23:00Z plus 00:00Z-08:00Z and 08:00Z-15:00Z... ): the whole day but one hour.
     pytest.param(
