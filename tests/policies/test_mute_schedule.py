@@ -47,11 +47,14 @@ def test_touching_windows_merge_and_a_one_minute_gap_splits_them() -> None:
     assert gapped.muted == 2 * 382 * (11 * HOUR + 59 * 60)
 
 
-def test_weekend_muting_is_about_36_percent() -> None:
+def test_weekend_muting_is_judged_40_percent_of_the_worst_30_days_36_of_the_period() -> None:
     profile = mute_profile("cron(0 18 * * FRI)", "P2DT12H")
     # 2026-01-02 is the first Friday; the 55th is 2027-01-15, whose window is cut at 2027-01-18 00:00Z.
     assert profile.longest == 60 * HOUR
     assert profile.muted == 54 * 60 * HOUR + 54 * HOUR
+    # What the rule judges: four weekends and two days of a fifth in the worst 30 days (288 of 720 h).
+    assert profile.window_share == 288 / 720
+    # Not what it judges: the whole period's share, about 36 %.
     assert profile.share == pytest.approx(60 / 168, abs=0.005)
 
 

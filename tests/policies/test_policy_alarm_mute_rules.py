@@ -51,7 +51,7 @@ CASES = [
     case(mute("cron(0 23 * * *)", "PT2H"), None, "aws-nightly-backup-pt2h-passes"),
     case(mute("cron(0 2 * * SUN)", "PT4H"), None, "aws-weekly-maintenance-pt4h-passes"),
     case(mute("cron(0 1 1 * *)", "PT6H"), None, "aws-monthly-maintenance-pt6h-passes"),
-    case(mute("cron(0 18 * * FRI)", "P2DT12H"), None, "aws-weekend-36-percent-passes"),
+    case(mute("cron(0 18 * * FRI)", "P2DT12H"), None, "aws-weekend-40-percent-of-worst-30-days-passes"),
     case(mute("cron(0 0 24 12 *)", "P7D"), None, "aws-annual-shutdown-p7d-passes"),
     case(mute("cron(0 2 * * *)", "PT4H"), None, "pulumi-daily-pt4h-passes"),
     case(mute("cron(0 18 * * FRI)", "P2DT12H"), None, "native-weekend-passes", NATIVE_MUTE_RULE),
