@@ -274,6 +274,36 @@ class MuteProfile:
         return self.window_muted / self.window if self.window > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """A mute rule's schedule, read: what :func:`read_schedule` returns and :func:`schedule_profile` measures."""
+
+    expression: Cron | datetime  # a naive local time for at()
+    duration: timedelta
+    zone: tzinfo
+    start: datetime | None = None
+    expire: datetime | None = None
+
+
+def read_schedule(
+    expression: str,
+    duration: str,
+    timezone: str | None = None,
+    start_date: str | None = None,
+    expire_date: str | None = None,
+) -> Schedule:
+    """The schedule's values parsed; raises :class:`ScheduleError`. The dates are not read for at()."""
+    parsed, length, zone = parse_expression(expression), parse_duration(duration), parse_timezone(timezone)
+    dated = isinstance(parsed, Cron)
+    return Schedule(
+        parsed,
+        length,
+        zone,
+        parse_date(start_date, zone) if start_date and dated else None,
+        parse_date(expire_date, zone) if expire_date and dated else None,
+    )
+
+
 def mute_profile(
     expression: str,
     duration: str,
@@ -283,22 +313,30 @@ def mute_profile(
     window_days: int = WINDOW_DAYS,
     share_limit: float | None = None,
 ) -> MuteProfile:
+    """:func:`schedule_profile` of the schedule these values spell; raises :class:`ScheduleError`."""
+    return schedule_profile(
+        read_schedule(expression, duration, timezone, start_date, expire_date), window_days, share_limit
+    )
+
+
+def schedule_profile(
+    schedule: Schedule, window_days: int = WINDOW_DAYS, share_limit: float | None = None
+) -> MuteProfile:
     """Simulate the schedule's mute windows over its active period; raises :class:`ScheduleError`.
 
     With ``share_limit``, a worst window whose hour-slot upper bound is above the limit but whose floor
     is not is measured exactly (see :func:`_exact_window`): the verdict at the limit is exact."""
-    schedule = parse_expression(expression)
-    length = int(parse_duration(duration).total_seconds())
-    zone = parse_timezone(timezone)
+    length = int(schedule.duration.total_seconds())
+    zone = schedule.zone
     window = window_days * _DAY
-    if isinstance(schedule, datetime):
+    if isinstance(schedule.expression, datetime):
         # One window. AWS rejects startDate/expireDate with at(), so they are not read.
-        when = schedule.replace(tzinfo=zone).astimezone(UTC)
+        when = schedule.expression.replace(tzinfo=zone).astimezone(UTC)
         start = when if length else None
         worst = min(length, window)
         return MuteProfile(length, length, length, start, True, window, worst, worst, start)
-    begin, end = _period(zone, start_date, expire_date)
-    return _simulate(schedule, length, zone, begin, end, window, share_limit)
+    begin, end = _period(schedule.start, schedule.expire)
+    return _simulate(schedule.expression, length, zone, begin, end, window, share_limit)
 
 
 #: The dates a period may start or end at: far enough inside ``datetime``'s years 1..9999 that the
@@ -307,12 +345,10 @@ EARLIEST_DATE = datetime(3, 1, 1, tzinfo=UTC)
 LATEST_DATE = datetime(9998, 1, 1, tzinfo=UTC)
 
 
-def _period(zone: tzinfo, start_date: str | None, expire_date: str | None) -> tuple[int, int]:
+def _period(start: datetime | None, expire: datetime | None) -> tuple[int, int]:
     """The active period simulated, in seconds since the epoch; raises :class:`ScheduleError` for a
     date outside :data:`EARLIEST_DATE` .. :data:`LATEST_DATE` or an ``expireDate`` not after
     ``startDate``."""
-    start = parse_date(start_date, zone) if start_date else None
-    expire = parse_date(expire_date, zone) if expire_date else None
     for key, value in (("startDate", start), ("expireDate", expire)):
         if value is not None and not EARLIEST_DATE <= value < LATEST_DATE:
             raise ScheduleError(
@@ -574,22 +610,15 @@ class MuteWindows:
     intervals: tuple[tuple[int, int], ...]
 
 
-def mute_windows(
-    expression: str,
-    duration: str,
-    timezone: str | None = None,
-    start_date: str | None = None,
-    expire_date: str | None = None,
-) -> MuteWindows:
-    """Every mute window of the schedule over the period :func:`mute_profile` simulates (read the same
+def mute_windows(read: Schedule) -> MuteWindows:
+    """Every mute window of the schedule over the period :func:`schedule_profile` simulates (read the same
     way), activation by activation rather than by its shortcuts; raises :class:`ScheduleError`."""
-    schedule = parse_expression(expression)
-    length = int(parse_duration(duration).total_seconds())
-    zone = parse_timezone(timezone)
+    schedule, zone = read.expression, read.zone
+    length = int(read.duration.total_seconds())
     if isinstance(schedule, datetime):
         when = int(schedule.replace(tzinfo=zone).timestamp())
         return MuteWindows(when, when + length, ((when, when + length),) if length else ())
-    begin, end = _period(zone, start_date, expire_date)
+    begin, end = _period(read.start, read.expire)
     if length == 0 or end <= begin:
         return MuteWindows(begin, end, ())
     runs = _runs(schedule, length)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
@@ -35,13 +36,15 @@ from ._mute_schedule import (
     Cron,
     MuteProfile,
     MuteWindows,
+    Schedule,
     ScheduleError,
-    mute_profile,
     mute_windows,
     parse_date,
     parse_duration,
     parse_expression,
     parse_timezone,
+    read_schedule,
+    schedule_profile,
     union_profile,
 )
 
@@ -116,6 +119,7 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
     unknown: UnknownValueError | None = None
     problems: list[str] = []
     values: dict[str, Any] = {}
+    parsed: dict[str, Any] = {}
     readers: list[tuple[str, Any]] = [
         ("expression", parse_expression),
         ("duration", parse_duration),
@@ -135,7 +139,7 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
             problems.append(f"{path} is {shown(value)}: set it to a string.")
             continue
         try:
-            parse(value or None)
+            parsed[key] = parse(value or None)
         except ScheduleError as error:
             problems.append(
                 f"{path} cannot be read: {error}. The pack cannot tell how long it mutes the alarms, so it "
@@ -148,28 +152,26 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
         return
     if unknown is not None:
         raise unknown
-    expression, duration, zone = values["expression"], values["duration"], values.get("timezone")
-    one_time = not isinstance(parse_expression(expression), Cron)
-    dates: dict[str, str | None] = {"startDate": None, "expireDate": None}
+    expression, duration = values["expression"], values["duration"]
+    one_time = not isinstance(parsed["expression"], Cron)
+    dates: dict[str, datetime | None] = {"startDate": None, "expireDate": None}
     if not one_time:  # AWS rejects both with at(): the window is the at() time plus the duration
         for key in dates:
             value = get(props, key)
             if not is_set(value):
                 continue
             try:
-                parse_date(str(value), parse_timezone(zone))
+                dates[key] = parse_date(str(value), parsed["timezone"])
             except ScheduleError as error:
                 yield f"{key} cannot be read: {error}. Set it as RFC 3339 (2026-12-31T23:59:00Z) or remove it."
                 return
-            dates[key] = str(value)
     window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
     share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
     try:
         # With the limit, a share whose hour-slot bound is above it but whose floor is not is measured
         # exactly: the verdict at the limit is exact (see _mute_schedule._exact_window).
-        profile = mute_profile(
-            expression, duration, zone, dates["startDate"], dates["expireDate"], window_days, share_limit
-        )
+        read = Schedule(parsed["expression"], parsed["duration"], parsed["timezone"], *dates.values())
+        profile = schedule_profile(read, window_days, share_limit)
     except ScheduleError as error:  # dates that read well but give no period (see ``_period``)
         yield f"the active period cannot be simulated: {error}. Set startDate and expireDate in order, or remove them."
         return
@@ -196,9 +198,9 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
         )
 
 
-def _mute_schedule_of(props: Any) -> tuple[str, str, str | None, str | None, str | None] | None:
-    """``(expression, duration, timezone, startDate, expireDate)`` of a mute rule, or None when one
-    cannot be read (``alarm-mutes-are-bounded`` fails that rule); raises ``UnknownValueError``."""
+def _mute_schedule_of(props: Any) -> Schedule | None:
+    """A mute rule's schedule, read; None when a value cannot be read (``alarm-mutes-are-bounded``
+    fails that rule); raises ``UnknownValueError`` for a value unknown at preview."""
     values: list[str | None] = []
     for path in (f"{_SCHEDULE}.expression", f"{_SCHEDULE}.duration", f"{_SCHEDULE}.timezone"):
         value = get(props, path)
@@ -209,17 +211,15 @@ def _mute_schedule_of(props: Any) -> tuple[str, str, str | None, str | None, str
     if expression is None or duration is None:
         return None
     try:
-        one_time = not isinstance(parse_expression(expression), Cron)
-        parse_duration(duration)
-        parse_timezone(zone)
+        dates: list[str | None] = [None, None]
+        if isinstance(parse_expression(expression), Cron):  # AWS rejects the dates with at()
+            dates = [
+                str(value) if is_set(value := get(props, key)) else None
+                for key in ("startDate", "expireDate")
+            ]
+        return read_schedule(expression, duration, zone, *dates)
     except ScheduleError:
         return None
-    dates: list[str | None] = [None, None]
-    if not one_time:  # AWS rejects the dates with at()
-        dates = [
-            str(value) if is_set(value := get(props, key)) else None for key in ("startDate", "expireDate")
-        ]
-    return expression, duration, zone, dates[0], dates[1]
 
 
 def _muted_alarms(props: Any) -> list[str]:
@@ -240,7 +240,7 @@ def _mutes_bounded_together(args: StackValidationArgs, cfg: Mapping[str, Any]) -
     undecided = UndecidedCollector()
     by_alarm: dict[str, list[PolicyResource]] = {}
     schedules: dict[str, MuteWindows] = {}
-    found: list[tuple[PolicyResource, list[str], tuple[str, str, str | None, str | None, str | None]]] = []
+    found: list[tuple[PolicyResource, list[str], Schedule]] = []
     for resource in of_type(args.resources, (MUTE_RULE, NATIVE_MUTE_RULE)):
         try:
             alarms, schedule = _muted_alarms(resource.props), _mute_schedule_of(resource.props)
@@ -259,8 +259,8 @@ def _mutes_bounded_together(args: StackValidationArgs, cfg: Mapping[str, Any]) -
     for resource, _, schedule in found:
         if resource.urn in shared:
             try:
-                schedules[resource.urn] = mute_windows(*schedule)
-                alone[resource.urn] = mute_profile(*schedule, window_days, share_limit)
+                schedules[resource.urn] = mute_windows(schedule)
+                alone[resource.urn] = schedule_profile(schedule, window_days, share_limit)
             except ScheduleError:  # a period that cannot be simulated: the resource rule fails it
                 continue
     for alarm, rules in by_alarm.items():
