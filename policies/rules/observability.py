@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
@@ -31,22 +31,9 @@ from ._common import (
     stack_rule,
     to_plain,
 )
-from ._mute_schedule import (
-    WINDOW_DAYS,
-    Cron,
-    MuteProfile,
-    MuteWindows,
-    Schedule,
-    ScheduleError,
-    mute_windows,
-    parse_date,
-    parse_duration,
-    parse_expression,
-    parse_timezone,
-    read_schedule,
-    schedule_profile,
-    union_profile,
-)
+
+if TYPE_CHECKING:
+    from . import _mute_schedule as mute
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -115,15 +102,17 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
     when another is unknown at preview; a schedule that reads well but needs an unknown value is
     undecided (the ``UnknownValueError`` is raised again, as every resource rule lets it rise).
     """
+    from . import _mute_schedule as mute  # on first use: most stacks have no mute rule
+
     props = args.props
     unknown: UnknownValueError | None = None
     problems: list[str] = []
     values: dict[str, Any] = {}
     parsed: dict[str, Any] = {}
     readers: list[tuple[str, Any]] = [
-        ("expression", parse_expression),
-        ("duration", parse_duration),
-        ("timezone", parse_timezone),
+        ("expression", mute.parse_expression),
+        ("duration", mute.parse_duration),
+        ("timezone", mute.parse_timezone),
     ]
     for key, parse in readers:
         path = f"{_SCHEDULE}.{key}"
@@ -140,7 +129,7 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
             continue
         try:
             parsed[key] = parse(value or None)
-        except ScheduleError as error:
+        except mute.ScheduleError as error:
             problems.append(
                 f"{path} cannot be read: {error}. The pack cannot tell how long it mutes the alarms, so it "
                 "fails closed: write it the way the CloudWatch PutAlarmMuteRule API documents."
@@ -153,7 +142,7 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
     if unknown is not None:
         raise unknown
     expression, duration = values["expression"], values["duration"]
-    one_time = not isinstance(parsed["expression"], Cron)
+    one_time = not isinstance(parsed["expression"], mute.Cron)
     dates: dict[str, datetime | None] = {"startDate": None, "expireDate": None}
     if not one_time:  # AWS rejects both with at(): the window is the at() time plus the duration
         for key in dates:
@@ -161,18 +150,18 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
             if not is_set(value):
                 continue
             try:
-                dates[key] = parse_date(str(value), parsed["timezone"])
-            except ScheduleError as error:
+                dates[key] = mute.parse_date(str(value), parsed["timezone"])
+            except mute.ScheduleError as error:
                 yield f"{key} cannot be read: {error}. Set it as RFC 3339 (2026-12-31T23:59:00Z) or remove it."
                 return
-    window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
+    window_days = int(number(cfg["shareWindowDays"]) or mute.WINDOW_DAYS)
     share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
     try:
         # With the limit, a share whose hour-slot bound is above it but whose floor is not is measured
         # exactly: the verdict at the limit is exact (see _mute_schedule._exact_window).
-        read = Schedule(parsed["expression"], parsed["duration"], parsed["timezone"], *dates.values())
-        profile = schedule_profile(read, window_days, share_limit)
-    except ScheduleError as error:  # dates that read well but give no period (see ``_period``)
+        read = mute.Schedule(parsed["expression"], parsed["duration"], parsed["timezone"], *dates.values())
+        profile = mute.schedule_profile(read, window_days, share_limit)
+    except mute.ScheduleError as error:  # dates that read well but give no period (see ``_period``)
         yield f"the active period cannot be simulated: {error}. Set startDate and expireDate in order, or remove them."
         return
 
@@ -198,9 +187,11 @@ def _alarm_mutes_are_bounded(args: ResourceValidationArgs, cfg: Mapping[str, Any
         )
 
 
-def _mute_schedule_of(props: Any) -> Schedule | None:
+def _mute_schedule_of(props: Any) -> mute.Schedule | None:
     """A mute rule's schedule, read; None when a value cannot be read (``alarm-mutes-are-bounded``
     fails that rule); raises ``UnknownValueError`` for a value unknown at preview."""
+    from . import _mute_schedule as mute  # on first use: most stacks have no mute rule
+
     values: list[str | None] = []
     for path in (f"{_SCHEDULE}.expression", f"{_SCHEDULE}.duration", f"{_SCHEDULE}.timezone"):
         value = get(props, path)
@@ -212,13 +203,13 @@ def _mute_schedule_of(props: Any) -> Schedule | None:
         return None
     try:
         dates: list[str | None] = [None, None]
-        if isinstance(parse_expression(expression), Cron):  # AWS rejects the dates with at()
+        if isinstance(mute.parse_expression(expression), mute.Cron):  # AWS rejects the dates with at()
             dates = [
                 str(value) if is_set(value := get(props, key)) else None
                 for key in ("startDate", "expireDate")
             ]
-        return read_schedule(expression, duration, zone, *dates)
-    except ScheduleError:
+        return mute.read_schedule(expression, duration, zone, *dates)
+    except mute.ScheduleError:
         return None
 
 
@@ -239,8 +230,8 @@ def _mutes_bounded_together(args: StackValidationArgs, cfg: Mapping[str, Any]) -
     """
     undecided = UndecidedCollector()
     by_alarm: dict[str, list[PolicyResource]] = {}
-    schedules: dict[str, MuteWindows] = {}
-    found: list[tuple[PolicyResource, list[str], Schedule]] = []
+    schedules: dict[str, mute.MuteWindows] = {}
+    found: list[tuple[PolicyResource, list[str], mute.Schedule]] = []
     for resource in of_type(args.resources, (MUTE_RULE, NATIVE_MUTE_RULE)):
         try:
             alarms, schedule = _muted_alarms(resource.props), _mute_schedule_of(resource.props)
@@ -251,23 +242,28 @@ def _mutes_bounded_together(args: StackValidationArgs, cfg: Mapping[str, Any]) -
             found.append((resource, alarms, schedule))
             for alarm in alarms:
                 by_alarm.setdefault(alarm, []).append(resource)
-    window_days = int(number(cfg["shareWindowDays"]) or WINDOW_DAYS)
+    if not found:
+        undecided.raise_if_any()
+        return
+    from . import _mute_schedule as mute  # on first use: most stacks have no mute rule
+
+    window_days = int(number(cfg["shareWindowDays"]) or mute.WINDOW_DAYS)
     limit = round(float(number(cfg["maxContinuousMuteHours"]) or 0) * 3600)
     share_limit = float(number(cfg["maxMutedShare"]) or 0.0)
     shared = {resource.urn for rules in by_alarm.values() if len(rules) > 1 for resource in rules}
-    alone: dict[str, MuteProfile] = {}  # each rule as alarm-mutes-are-bounded judges it
+    alone: dict[str, mute.MuteProfile] = {}  # each rule as alarm-mutes-are-bounded judges it
     for resource, _, schedule in found:
         if resource.urn in shared:
             try:
-                schedules[resource.urn] = mute_windows(schedule)
-                alone[resource.urn] = schedule_profile(schedule, window_days, share_limit)
-            except ScheduleError:  # a period that cannot be simulated: the resource rule fails it
+                schedules[resource.urn] = mute.mute_windows(schedule)
+                alone[resource.urn] = mute.schedule_profile(schedule, window_days, share_limit)
+            except mute.ScheduleError:  # a period that cannot be simulated: the resource rule fails it
                 continue
     for alarm, rules in by_alarm.items():
         rules = [rule for rule in rules if rule.urn in schedules]
         if len(rules) < 2:
             continue
-        profile = union_profile([schedules[rule.urn] for rule in rules], window_days, share_limit)
+        profile = mute.union_profile([schedules[rule.urn] for rule in rules], window_days, share_limit)
         names = ", ".join(repr(rule.name) for rule in rules)
         who = f"alarm {alarm!r} is muted by {len(rules)} mute rules ({names}) whose windows together mute it"
         if profile.longest > limit and all(alone[rule.urn].longest <= limit for rule in rules):
