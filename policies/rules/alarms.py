@@ -458,16 +458,15 @@ def _scales_sagemaker(policy: PolicyResource) -> bool:
     """As :func:`_on_sagemaker`, or through the target an aws-native policy names by
     ``scalingTargetId`` alone (a dependency on the target: read first, since the id itself is
     unknown at a preview that creates the target)."""
-    if any(
-        target.resource_type in SCALABLE_TARGETS and _on_sagemaker(target.props)
-        for target in deps(policy, "scalingTargetId")
-    ):
-        return True
+    targets = [t for t in deps(policy, "scalingTargetId") if t.resource_type in SCALABLE_TARGETS]
+    if targets:  # the target says which service it scales
+        return any(_on_sagemaker(target.props) for target in targets)
     return _on_sagemaker(policy.props)
 
 
 def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
-    if not _on_sagemaker(args.props) or get(args.props, "policyType") != "TargetTrackingScaling":
+    # The type first: a policy of another type is not judged, whatever its target id (unknown at preview).
+    if get(args.props, "policyType") != "TargetTrackingScaling" or not _on_sagemaker(args.props):
         return
     config = get(args.props, "targetTrackingScalingPolicyConfiguration")
     target = number(get(config, "targetValue"))
@@ -516,7 +515,7 @@ def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Finding
     stack = StackIndex(args.resources)
 
     def check(policy: PolicyResource) -> Findings:
-        if not _scales_sagemaker(policy) or get(policy.props, "policyType") != "StepScaling":
+        if get(policy.props, "policyType") != "StepScaling" or not _scales_sagemaker(policy):
             return
         rising = []
         for alarm in _triggers(policy, stack):

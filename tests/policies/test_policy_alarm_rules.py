@@ -816,3 +816,45 @@ def test_an_aws_native_step_policy_whose_target_id_is_unknown_is_judged_by_its_t
     report = evaluate_report(build(native_step_stack(-1, target_id=UNKNOWN_STRING_VALUE)), None, rule)
     assert report.undecided == []
     assert_outcome(report.violations, "scale-out-steps-add-capacity", "stepAdjustments add ['-1']")
+
+
+def test_an_aws_native_policy_of_another_service_is_decided_by_its_target_at_preview() -> None:
+    """An ECS target named by an unknown ``scalingTargetId``: the dependency says ECS, so neither
+    rule waits for the id (nor judges the policy)."""
+    target = {
+        "type": NATIVE_TARGET,
+        "name": "ecs-target",
+        "inputs": {
+            "serviceNamespace": "ecs",
+            "scalableDimension": "ecs:service:DesiredCount",
+            "resourceId": "service/default/web",
+            "minCapacity": 1,
+            "maxCapacity": 4,
+        },
+    }
+    policies = [
+        {
+            "type": NATIVE_POLICY,
+            "name": name,
+            "deps": {"scalingTargetId": ["ecs-target"]},
+            "inputs": {"policyType": kind, "scalingTargetId": UNKNOWN_STRING_VALUE, **config},
+        }
+        for name, kind, config in (
+            (
+                "steps",
+                "StepScaling",
+                {"stepScalingPolicyConfiguration": {"stepAdjustments": [{"scalingAdjustment": -1}]}},
+            ),
+            (
+                "tracking",
+                "TargetTrackingScaling",
+                {"targetTrackingScalingPolicyConfiguration": {"targetValue": 0}},
+            ),
+        )
+    ]
+    report = evaluate_report(
+        build([target, *policies]),
+        None,
+        [get_policy("scale-out-steps-add-capacity")],
+    )
+    assert report.violations == [] and report.undecided == []
