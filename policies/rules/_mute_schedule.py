@@ -182,9 +182,14 @@ def parse_expression(expression: str) -> Cron | datetime:
     if at is not None:
         try:
             year, month, day, hour, minute = (int(part) for part in at.groups())
-            return datetime(year, month, day, hour, minute)
+            when = datetime(year, month, day, hour, minute)
         except ValueError as error:
             raise ScheduleError(f"{expression!r} is not a valid at(yyyy-MM-ddThh:mm) time: {error}") from None
+        if (
+            not EARLIEST_DATE.year <= year < LATEST_DATE.year
+        ):  # a time zone's offset must not leave datetime's range
+            raise ScheduleError(f"{expression!r} is outside the years the pack can simulate ({_YEARS})")
+        return when
     cron = _CRON.fullmatch(expression)
     if cron is None:
         raise ScheduleError(
@@ -343,6 +348,7 @@ def schedule_profile(
 #: period, the day before it and the year before an ``expireDate`` can be computed.
 EARLIEST_DATE = datetime(3, 1, 1, tzinfo=UTC)
 LATEST_DATE = datetime(9998, 1, 1, tzinfo=UTC)
+_YEARS = f"years {EARLIEST_DATE.year:04d} to {LATEST_DATE.year - 1:04d}"
 
 
 def _period(start: datetime | None, expire: datetime | None) -> tuple[int, int]:
@@ -352,8 +358,7 @@ def _period(start: datetime | None, expire: datetime | None) -> tuple[int, int]:
     for key, value in (("startDate", start), ("expireDate", expire)):
         if value is not None and not EARLIEST_DATE <= value < LATEST_DATE:
             raise ScheduleError(
-                f"{key} {value.isoformat()} is outside the years the pack can simulate "
-                f"({EARLIEST_DATE:%Y-%m-%d} to {LATEST_DATE:%Y-%m-%d}, exclusive)"
+                f"{key} {value.isoformat()} is outside the years the pack can simulate ({_YEARS})"
             )
     if start is not None and expire is not None and expire <= start:
         # The rule would never mute (AWS documents no such period and may reject it): either way the

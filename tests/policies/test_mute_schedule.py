@@ -215,6 +215,17 @@ def test_a_period_that_cannot_be_simulated_raises(start, expire, problem) -> Non
         mute_profile("cron(0 0 * * *)", "P1D", start_date=start, expire_date=expire)
 
 
+@pytest.mark.parametrize(
+    ("expression", "zone"),
+    [("at(0001-01-01T00:00)", "Asia/Tokyo"), ("at(9999-12-31T23:00)", "America/Los_Angeles")],
+)
+def test_an_at_time_whose_offset_leaves_the_years_raises(expression: str, zone: str) -> None:
+    with pytest.raises(
+        ScheduleError, match="outside the years the pack can simulate \\(years 0003 to 9997\\)"
+    ):
+        mute_profile(expression, "PT1H", zone)
+
+
 def test_the_dates_at_the_edges_of_the_simulated_years_are_read() -> None:
     early = mute_profile("cron(0 0 * * *)", "PT1H", start_date="0003-01-01T00:00:00Z")
     late = mute_profile("cron(0 0 * * *)", "PT1H", expire_date="9997-12-31T23:59:00Z")

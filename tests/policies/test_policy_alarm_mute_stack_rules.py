@@ -231,3 +231,14 @@ def test_the_bounds_are_configured_like_the_resource_rule() -> None:
     assert any(
         p.startswith(f"{POLICY}.maxMutedShare") for p in validate_pack_config({POLICY: {"maxMutedShare": 2}})
     )
+
+
+def test_two_rules_on_one_alarm_at_a_time_out_of_range_are_skipped_not_a_crash() -> None:
+    """The resource rule fails an at() time the pack cannot simulate; the stack rule skips it."""
+    found = report(
+        [
+            rule("a", "at(0001-01-01T00:00)", "PT1H", timezone="Asia/Tokyo"),
+            rule("b", "at(0001-01-01T00:00)", "PT1H", timezone="Asia/Tokyo"),
+        ]
+    )
+    assert found.violations == [] and found.undecided == []
