@@ -150,12 +150,12 @@ STACK_CASES = [
         None,
         id="rules-active-in-different-months-pass",
     ),
-    # A rule that already fails alone is the resource rule's: not reported again here.
+    # A rule that mutes all the time alone: the other adds nothing, the union is no worse than it.
     pytest.param(
         POLICY,
         [rule("always", "cron(0 0 * * *)", "P1D"), rule("noon", "cron(0 12 * * *)", "PT1H")],
         None,
-        id="a-rule-failing-alone-is-left-to-the-resource-rule",
+        id="a-union-no-worse-than-one-rule-alone-is-the-resource-rules",
     ),
     # A rule whose schedule cannot be read is the resource rule's too: the other is judged alone.
     pytest.param(
@@ -242,3 +242,45 @@ def test_two_rules_on_one_alarm_at_a_time_out_of_range_are_skipped_not_a_crash()
         ]
     )
     assert found.violations == [] and found.undecided == []
+
+
+@pytest.mark.parametrize(
+    "per_rule", [{"maxMutedShare": 0.6}, "disabled", "advisory"], ids=["looser", "disabled", "advisory"]
+)
+def test_the_union_is_judged_whatever_the_resource_rule_is_configured_to(per_rule: Any) -> None:
+    """PT14H from midnight (58 %) and PT9H from 14:30 mute one alarm 23 hours of every 24: the stack
+    rule fails it even when alarm-mutes-are-bounded is looser, disabled or advisory."""
+    specs = [rule("a", "cron(0 0 * * *)", "PT14H"), rule("b", "cron(30 14 * * *)", "PT9H")]
+    config = {"alarm-mutes-are-bounded": per_rule}
+    records = build(specs)
+    found = evaluate_report(records, config, [get_policy(POLICY), get_policy("alarm-mutes-are-bounded")])
+    together = [v for v in found.violations if v.policy_name == POLICY]
+    assert len(together) == 1 and together[0].enforcement_level == "mandatory"
+    assert "95.9% of the 30 days" in together[0].message
+
+
+def test_alarms_muted_by_the_same_rules_are_measured_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policies.rules import _mute_schedule
+
+    calls: list[int] = []
+    union = _mute_schedule.union_profile
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return union(*args, **kwargs)
+
+    monkeypatch.setattr(_mute_schedule, "union_profile", counted)
+    alarms = [f"alarm-{i}" for i in range(100)]
+    found = report(
+        [rule("night", "cron(0 0 * * *)", "PT12H", alarms), rule("day", "cron(0 12 * * *)", "PT12H", alarms)]
+    )
+    assert len(calls) == 1
+    assert len(found.violations) == 200  # each alarm named in its own violations (both bounds)
+
+
+def test_the_stack_rule_reads_its_own_share_window() -> None:
+    """Two 6-hour mutes a day (50 %) over a limit of 40 %: judged over one day, as configured."""
+    specs = [rule("early", "cron(0 0 * * *)", "PT6H"), rule("late", "cron(0 12 * * *)", "PT6H")]
+    config = {POLICY: {"shareWindowDays": 1, "maxMutedShare": 0.4}}
+    [violation] = report(specs, config=config).violations
+    assert "50.0% of the 1 day from" in violation.message
