@@ -64,6 +64,7 @@ that share an alarm need it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
@@ -437,6 +438,32 @@ def _window_share(slots: list[int], muted: int, period: int, window: int) -> tup
     return upper, floor, at
 
 
+def _firing_days(
+    cron: Cron, zone: tzinfo, begin: int, end: int, length: int
+) -> Iterator[tuple[date, int | None]]:
+    """The days ``cron`` fires on whose windows can reach ``begin`` .. ``end`` (from the day before the
+    earliest activation that can), each with its local midnight in seconds since the epoch when the
+    day has one UTC offset, None when a DST change falls inside it (see :func:`_dst_windows`)."""
+    day = datetime.fromtimestamp(begin - length - _DAY, zone).date()
+    last_day = datetime.fromtimestamp(end, zone).date()
+    while day <= last_day:
+        if cron.fires_on(day):
+            offset = datetime(day.year, day.month, day.day, tzinfo=zone).utcoffset()
+            steady = offset == datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset()
+            local = (day.toordinal() - _EPOCH_ORDINAL) * _DAY
+            yield day, (local - int(offset.total_seconds() if offset else 0)) if steady else None
+        day += timedelta(days=1)
+
+
+def _dst_windows(day: date, times: list[int], zone: tzinfo, length: int) -> Iterator[tuple[int, int]]:
+    """The windows of a day with a DST change: every activation at its own offset."""
+    for at in times:
+        start = int(
+            datetime(day.year, day.month, day.day, at // 3600, at % 3600 // 60, tzinfo=zone).timestamp()
+        )
+        yield start, start + length
+
+
 def _simulate(
     cron: Cron, length: int, zone: tzinfo, begin: int, end: int, window: int, share_limit: float | None = None
 ) -> MuteProfile:
@@ -460,47 +487,31 @@ def _simulate(
     windows: list[tuple[int, int]] = []
     muted = longest = 0
     longest_at = 0
-    # From the day before the earliest activation whose window can reach ``begin``.
-    day = datetime.fromtimestamp(begin - length - _DAY, zone).date()
-    last_day = datetime.fromtimestamp(end, zone).date()
-    while day <= last_day:
-        if cron.fires_on(day):
-            midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
-            offset = midnight.utcoffset()
-            local = (day.toordinal() - _EPOCH_ORDINAL) * _DAY
-            base = local - int(offset.total_seconds()) if offset is not None else local
-            steady = offset == datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset()
-            if not steady:
-                # A DST change inside the day: every activation at its own offset.
-                for at in times:
-                    moment = datetime(day.year, day.month, day.day, at // 3600, at % 3600 // 60, tzinfo=zone)
-                    start = int(moment.timestamp())
-                    windows.append((start, start + length))
-            elif base - _DAY < begin or base + _DAY + length > end:
-                # A day at the period's edges: every run, so that clipping sees them.
-                windows.extend((base + first, base + last + length) for first, last in runs)
-            else:
-                windows.append((base + runs[0][0], base + runs[0][1] + length))
-                if len(runs) > 1:
-                    windows.append((base + runs[-1][0], base + runs[-1][1] + length))
-                muted += inner_muted
-                if inner_longest > longest:
-                    longest, longest_at = inner_longest, base + inner_first
-                if inner:
-                    # Inner runs end before the day does, which ends within the period: in range.
-                    first_slot, shift = divmod(base - begin, SLOT)
-                    pattern_days.append((first_slot, shift))
-                    pattern = patterns.get(shift)
-                    if pattern is None:
-                        spread = [0] * ((_DAY + shift) // SLOT + 1)
-                        for first, last in inner:
-                            _spread(spread, first + shift, last + length + shift)
-                        pattern = patterns[shift] = [
-                            (i, seconds) for i, seconds in enumerate(spread) if seconds
-                        ]
-                    for i, seconds in pattern:
-                        slots[first_slot + i] += seconds
-        day += timedelta(days=1)
+    for day, base in _firing_days(cron, zone, begin, end, length):
+        if base is None:
+            windows.extend(_dst_windows(day, times, zone, length))
+        elif base - _DAY < begin or base + _DAY + length > end:
+            # A day at the period's edges: every run, so that clipping sees them.
+            windows.extend((base + first, base + last + length) for first, last in runs)
+        else:
+            windows.append((base + runs[0][0], base + runs[0][1] + length))
+            if len(runs) > 1:
+                windows.append((base + runs[-1][0], base + runs[-1][1] + length))
+            muted += inner_muted
+            if inner_longest > longest:
+                longest, longest_at = inner_longest, base + inner_first
+            if inner:
+                # Inner runs end before the day does, which ends within the period: in range.
+                first_slot, shift = divmod(base - begin, SLOT)
+                pattern_days.append((first_slot, shift))
+                pattern = patterns.get(shift)
+                if pattern is None:
+                    spread = [0] * ((_DAY + shift) // SLOT + 1)
+                    for first, last in inner:
+                        _spread(spread, first + shift, last + length + shift)
+                    pattern = patterns[shift] = [(i, seconds) for i, seconds in enumerate(spread) if seconds]
+                for i, seconds in pattern:
+                    slots[first_slot + i] += seconds
 
     merged = _merge(windows, begin, end)
     for start, stop in merged:
@@ -629,23 +640,11 @@ def mute_windows(read: Schedule) -> MuteWindows:
     runs = _runs(schedule, length)
     times = [hour * 3600 + minute * 60 for hour in schedule.hours for minute in schedule.minutes]
     windows: list[tuple[int, int]] = []
-    day = datetime.fromtimestamp(begin - length - _DAY, zone).date()
-    last_day = datetime.fromtimestamp(end, zone).date()
-    while day <= last_day:
-        if schedule.fires_on(day):
-            midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
-            offset = midnight.utcoffset()
-            if offset == datetime(day.year, day.month, day.day, 23, 59, tzinfo=zone).utcoffset():
-                base = (day.toordinal() - _EPOCH_ORDINAL) * _DAY - int(
-                    offset.total_seconds() if offset else 0
-                )
-                windows.extend((base + first, base + last + length) for first, last in runs)
-            else:  # a DST change inside the day: every activation at its own offset
-                for at in times:
-                    moment = datetime(day.year, day.month, day.day, at // 3600, at % 3600 // 60, tzinfo=zone)
-                    start = int(moment.timestamp())
-                    windows.append((start, start + length))
-        day += timedelta(days=1)
+    for day, base in _firing_days(schedule, zone, begin, end, length):
+        if base is None:
+            windows.extend(_dst_windows(day, times, zone, length))
+        else:
+            windows.extend((base + first, base + last + length) for first, last in runs)
     return MuteWindows(begin, end, tuple(_merge(windows, begin, end)))
 
 
