@@ -151,6 +151,14 @@ class Watched:
     statistic: str
     where: str  # where the statistic is set, for messages
     endpoint: str | None = None  # its EndpointName (Endpoint for Model Monitor) dimension, when literal
+    # The plain metrics an aggregate (``MAX([m1, m2])``) takes, each with its statistic and endpoint
+    # (the aggregate's own ``statistic`` is theirs when they agree, else ``""``).
+    parts: tuple[Watched, ...] = ()
+
+    @property
+    def plain(self) -> tuple[Watched, ...]:
+        """The plain metrics read: an aggregate's parts, each with its own statistic and endpoint."""
+        return self.parts or (self,)
 
     @property
     def meaning(self) -> Metric | None:
@@ -203,15 +211,15 @@ def watched_metric(props: Any) -> Watched | None:
     meanings = {p.meaning for p in parts if p is not None}
     if not parts or None in parts or len(meanings) != 1 or None in meanings:
         return None
-    statistics = {p.statistic for p in parts if p is not None}
-    first = parts[0]
-    assert first is not None
+    plain = tuple(p for p in parts if p is not None)
+    statistics = {p.statistic for p in plain}
+    first = plain[0]
     return Watched(
         first.namespace,
         first.name,
         statistics.pop() if len(statistics) == 1 else "",
         first.where,
-        first.endpoint if len({p.endpoint for p in parts if p is not None}) == 1 else None,
+        parts=plain,
     )
 
 
@@ -315,17 +323,18 @@ def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     meaning = watched.meaning if watched else None
     if watched is None or meaning is None:
         return
-    statistic = watched.statistic
-    if meaning.kind == "errors" and statistic != "Sum":
-        yield (
-            f"{watched.where} of {watched.label} is {shown(statistic or None)}: an error count is judged by "
-            "its Sum per period (an Average, Minimum or Maximum of counts hides bursts): use 'Sum'."
-        )
-    elif meaning.kind == "latency" and statistic != "Average" and not PERCENTILE.fullmatch(statistic):
-        yield (
-            f"{watched.where} of {watched.label} is {shown(statistic or None)}: judge latency by its "
-            "'Average' or a percentile extendedStatistic such as 'p99'."
-        )
+    for part in watched.plain:  # each metric an aggregate takes, by its own statistic
+        statistic = part.statistic
+        if meaning.kind == "errors" and statistic != "Sum":
+            yield (
+                f"{part.where} of {part.label} is {shown(statistic or None)}: an error count is judged by "
+                "its Sum per period (an Average, Minimum or Maximum of counts hides bursts): use 'Sum'."
+            )
+        elif meaning.kind == "latency" and statistic != "Average" and not PERCENTILE.fullmatch(statistic):
+            yield (
+                f"{part.where} of {part.label} is {shown(statistic or None)}: judge latency by its "
+                "'Average' or a percentile extendedStatistic such as 'p99'."
+            )
 
 
 alarm_statistic_fits_the_metric = resource_rule(
@@ -333,8 +342,8 @@ alarm_statistic_fits_the_metric = resource_rule(
     description=(
         "A CloudWatch alarm on a SageMaker error count (Invocation4XXErrors, Invocation5XXErrors, "
         "InvocationModelErrors) must use the Sum statistic; one on ModelLatency/OverheadLatency the "
-        "Average or a pNN extendedStatistic. Fix: set statistic (or extendedStatistic, or the "
-        "returned metric query's stat)."
+        "Average or a pNN extendedStatistic (an aggregate's metrics each by its own stat). Fix: set "
+        "statistic (or extendedStatistic, or the returned metric query's stat)."
     ),
     resource_types=ALARMS,
     check=_statistic,
@@ -395,14 +404,24 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     f"{watched.label} rises: use 'GreaterThanThreshold'.",
                     alarm.urn,
                 )
-            elif watched.endpoint and name and watched.endpoint != name:
+            elif isinstance(name, str) and name and _elsewhere(watched, name):
+                endpoints = sorted({p.endpoint for p in watched.plain if p.endpoint})
+                shown_endpoints = (
+                    f"endpoint {endpoints[0]!r}" if len(endpoints) == 1 else f"endpoints {endpoints}"
+                )
                 yield (
-                    f"{where} watches endpoint {watched.endpoint!r}, not {name!r}: its deployments never trip "
+                    f"{where} watches {shown_endpoints}, not {name!r}: its deployments never trip "
                     "it; set the alarm's EndpointName dimension to this endpoint's name.",
                     alarm.urn,
                 )
 
     yield from each_resource(args.resources, ENDPOINTS, check)
+
+
+def _elsewhere(watched: Watched, name: str) -> bool:
+    """Every metric the alarm reads names another endpoint literally (an aggregate over several
+    endpoints can fire on this one's deployment as long as one of them is this one)."""
+    return all(p.endpoint and p.endpoint != name for p in watched.plain)
 
 
 rollback_alarms_can_fire = stack_rule(
@@ -411,7 +430,8 @@ rollback_alarms_can_fire = stack_rule(
         "Every CloudWatch alarm in this stack that an endpoint's deploymentConfig."
         "autoRollbackConfiguration names must watch a failure that rises (SageMaker errors, latency, "
         "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator (an anomaly "
-        "band's upper or both sides), on that endpoint (its EndpointName dimension): a rollback alarm "
+        "band's upper or both sides), on that endpoint (its EndpointName dimension; an aggregate over "
+        "several endpoints' metrics must include it): a rollback alarm "
         "that cannot fire never rolls a bad deployment back. Fix: point the rollback list at the "
         "endpoint's 5xx/latency alarms firing above their threshold."
     ),
