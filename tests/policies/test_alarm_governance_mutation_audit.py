@@ -1,9 +1,9 @@
 """What the alarm and production-governance rules decide, where a mutation audit found no test holding it.
 
-A hand-mutation audit of policies/rules/alarms.py (governance_prod.py follows): 69 one-step
-mutations of the decision logic, each run against the tests of its rules. 38 were caught; 31
-survived. Of those, 20 are caught by a test here, 2 exposed product bugs (fixed, see CHANGELOG.md)
-and 9 are equivalent. 6 further mutations of the fixed lines are all caught here.
+A hand-mutation audit of policies/rules/alarms.py and policies/rules/governance_prod.py: 117
+one-step mutations of the decision logic (69 and 48), each run against the tests of its rules. 72
+were caught; 45 survived. Of those, 33 are caught by a test here, 2 exposed product bugs (fixed, see
+CHANGELOG.md) and 10 are equivalent. 6 further mutations of the fixed lines are all caught here.
 
 alarms.py (69 mutations, 31 survived: 20 caught now, 2 bugs, 9 equivalent):
 
@@ -33,6 +33,18 @@ statistic was unset when its metrics' differed, so MAX of a latency's Average an
 (mutation: take any one of them). Each metric an aggregate takes is now judged by its own statistic
 and endpoint.
 
+governance_prod.py (48 mutations, 14 survived: 13 caught now, 1 equivalent):
+
+- an empty dataCaptureConfig reads as unset; an empty rollingUpdatePolicy too;
+- an aws-native model-quality job definition named literally watches its endpoint;
+- a schedule reaching the endpoint whose names are not known (or cannot be read) watches it,
+  decided at preview; an endpoint without a literal name is watched by any schedule reaching it;
+- a scaling target with minCapacity 0 is below the minimum; a variant without a variantName is
+  served by its endpoint's target; a component's copy target with step scaling only fails;
+- rollback alarm names unknown at preview and not linked leave endpoint-safe-rollout undecided,
+  and an alarm already listed by name does not stand in for an unknown entry; an empty alarmName
+  is no alarm; a component's entry without a name matches no unnamed alarm of the stack.
+
 Equivalent (no deployable resource changes verdict):
 
 - ``metric_of``'s type guard with ``and`` for ``or``: its callers pass strings only;
@@ -48,10 +60,14 @@ Equivalent (no deployable resource changes verdict):
 - a scalingTargetId without ``|`` counting: a CloudFormation scalable target id always has three
   ``|``-separated fields;
 - ``all`` for ``any`` over a policy's targets: scalingTargetId depends on one target;
+- ``endpoint-autoscaling-configured``'s fallback minimum ``1.0`` for ``2.0``: the config's default
+  is 2 and its minimum 1 (checked by the engine and by ``load_pack_config``), so a config the pack
+  accepts never falls back.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -74,11 +90,17 @@ from tests.policies.test_policy_alarm_rules import (
     rollback_stack,
     step_stack,
 )
+from tests.policies.test_policy_inference_component_rules import ic_graph
+from tests.policies.test_policy_prod_stack_rules import PROD, prod_graph, rollout
 
 BAD_SIDE = "alarm-fires-on-the-bad-side"
 STATISTIC = "alarm-statistic-fits-the-metric"
 ROLLBACK = "rollback-alarms-can-fire"
 STEPS = "scale-out-steps-add-capacity"
+CAPTURE = "endpoint-data-capture-encrypted"
+MONITORING = "endpoint-monitoring-schedule"
+AUTOSCALING = "endpoint-autoscaling-configured"
+ROLLOUT = "endpoint-safe-rollout"
 NATIVE_ENDPOINT = "aws-native:sagemaker:Endpoint"
 
 
@@ -397,3 +419,164 @@ def test_a_rollback_alarm_linked_by_its_name_output_alone_is_judged() -> None:
 
 def test_steps_run_by_an_anomaly_band_on_both_sides_are_not_a_scale_out() -> None:
     decided(STEPS, step_stack(-1, operator="LessThanLowerOrGreaterThanUpperThreshold"), None)
+
+
+# --- endpoint-data-capture-encrypted -----------------------------------------------------------------
+
+
+def test_an_empty_data_capture_config_reads_as_unset() -> None:
+    decided(
+        CAPTURE,
+        prod_graph(config={"dataCaptureConfig": {}}),
+        "dataCaptureConfig is unset on 'config' (serving endpoint 'endpoint')",
+    )
+
+
+# --- endpoint-monitoring-schedule --------------------------------------------------------------------
+
+
+def test_a_model_quality_job_definition_named_literally_watches_its_endpoint() -> None:
+    specs = prod_graph(drop=("dq",), unlink=("schedule.monitoringScheduleConfig",))
+    specs.append(
+        {
+            "type": "aws-native:sagemaker:ModelQualityJobDefinition",
+            "name": "mq",
+            "inputs": {
+                "jobDefinitionName": "churn-dq",
+                "modelQualityJobInput": {"endpointInput": {"endpointName": "churn"}},
+            },
+        }
+    )
+    decided(MONITORING, specs, None)
+
+
+def test_a_schedule_reaching_the_endpoint_whose_names_are_unknown_watches_it_at_preview() -> None:
+    """The schedule's job definition reads the endpoint's name Output (unknown at preview) and
+    depends on the endpoint: it watches it, decided now (its unknown names cannot point elsewhere)."""
+    specs = prod_graph(dq={"dataQualityJobInput": {"endpointInput": {"endpointName": UNKNOWN_STRING_VALUE}}})
+    decided(MONITORING, specs, None)
+
+
+def test_a_schedule_whose_names_cannot_be_read_watches_the_endpoint_it_reaches() -> None:
+    """A schedule whose job-definition name is a map holding a value unknown at preview (so its
+    names cannot be read) but which depends on the endpoint watches it: decided, not undecided."""
+    specs = [
+        {"type": "aws:sagemaker/endpoint:Endpoint", "name": "endpoint", "inputs": {"name": "a"}},
+        {
+            "type": "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
+            "name": "unreadable",
+            "deps": {"monitoringScheduleConfig": ["endpoint"]},
+            "inputs": {
+                "monitoringScheduleConfig": {"monitoringJobDefinitionName": {"k": UNKNOWN_STRING_VALUE}}
+            },
+        },
+        {
+            "type": "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+            "name": "definition",
+            "inputs": {"name": {"k": "v"}},
+        },
+    ]
+    decided(MONITORING, specs, None)
+
+
+def test_an_endpoint_without_a_literal_name_is_watched_by_any_schedule_reaching_it() -> None:
+    specs = prod_graph(
+        endpoint={"name": None}, dq={"dataQualityJobInput": {"endpointInput": {"endpointName": "churn-old"}}}
+    )
+    decided(MONITORING, specs, None)
+
+
+# --- endpoint-autoscaling-configured -----------------------------------------------------------------
+
+
+def by_name(specs: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    return next(s for s in specs if s["name"] == name)
+
+
+def scaling_target(**changes: Any) -> dict[str, Any]:
+    return {**by_name(prod_graph(), "target")["inputs"], **changes}
+
+
+def test_a_target_scaling_to_zero_is_below_the_minimum() -> None:
+    decided(
+        AUTOSCALING,
+        prod_graph(target=scaling_target(minCapacity=0)),
+        "minCapacity of scaling target 'target' is 0: set min_capacity >= 2.",
+    )
+
+
+def test_a_variant_without_a_name_is_served_by_its_endpoints_target() -> None:
+    config = copy.deepcopy(by_name(prod_graph(), "config")["inputs"])
+    del config["productionVariants"][0]["variantName"]
+    decided(AUTOSCALING, prod_graph(config=config), None)
+
+
+def test_a_component_copy_target_with_step_scaling_only_has_no_tracking_policy() -> None:
+    specs = ic_graph()
+    policy = by_name(specs, "scaling")
+    policy["inputs"] = {**policy["inputs"], "policyType": "StepScaling"}
+    decided(
+        AUTOSCALING,
+        specs,
+        "scaling target 'target' has no TargetTrackingScaling policy: add one on "
+        "SageMakerInferenceComponentInvocationsPerCopy.",
+    )
+
+
+# --- endpoint-safe-rollout ---------------------------------------------------------------------------
+
+
+def rollback_names(*names: str) -> dict[str, Any]:
+    return rollout(autoRollbackConfiguration={"alarms": [{"alarmName": n} for n in names]})
+
+
+def test_rollback_alarm_names_unknown_at_preview_and_unlinked_are_undecided() -> None:
+    specs = prod_graph(unlink=("endpoint.deploymentConfig",), endpoint=rollback_names(UNKNOWN_STRING_VALUE))
+    report = report_of(ROLLOUT, specs, PROD)
+    assert report.violations == []
+    assert report.stack_undecided == {ROLLOUT: 1}
+
+
+def test_an_unknown_rollback_name_is_not_stood_in_for_by_an_alarm_listed_by_name() -> None:
+    """The endpoint depends on churn-5xx, which it lists by name: its unknown second entry is some
+    other alarm, so the rule waits for it."""
+    specs = prod_graph(endpoint=rollback_names("churn-5xx", UNKNOWN_STRING_VALUE))
+    by_name(specs, "endpoint")["deps"]["deploymentConfig"] = ["errors"]
+    report = report_of(ROLLOUT, specs, PROD)
+    assert report.violations == []
+    assert report.stack_undecided == {ROLLOUT: 1}
+
+
+def test_an_empty_rollback_alarm_name_is_no_alarm() -> None:
+    decided(
+        ROLLOUT,
+        prod_graph(unlink=("endpoint.deploymentConfig",), endpoint=rollback_names("")),
+        "deploymentConfig.autoRollbackConfiguration.alarms is empty on endpoint 'endpoint'",
+    )
+
+
+def test_an_empty_rolling_update_policy_reads_as_unset() -> None:
+    specs = ic_graph()
+    component = by_name(specs, "component")
+    component["inputs"] = {
+        **component["inputs"],
+        "deploymentConfig": {**component["inputs"]["deploymentConfig"], "rollingUpdatePolicy": {}},
+    }
+    decided(
+        ROLLOUT, specs, "deploymentConfig.rollingUpdatePolicy is unset on inference component 'component'"
+    )
+
+
+def test_a_component_rollback_entry_without_a_name_matches_no_unnamed_alarm() -> None:
+    specs = ic_graph()
+    component = by_name(specs, "component")
+    config = component["inputs"]["deploymentConfig"]
+    component["inputs"] = {
+        **component["inputs"],
+        "deploymentConfig": {
+            **config,
+            "autoRollbackConfiguration": {"alarms": [{"alarmName": "churn-5xx"}, {}]},
+        },
+    }
+    specs.append({"type": ALARM, "name": "unnamed", "inputs": {"alarmActions": [TOPIC]}})
+    decided(ROLLOUT, specs, "names [None] that match no CloudWatch alarm in this stack")
