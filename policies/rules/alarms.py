@@ -37,7 +37,7 @@ from ._common import (
     stack_rule,
     str_list,
 )
-from ._serving import ENDPOINTS, SCALABLE_TARGETS, SCALING_POLICIES
+from ._serving import ENDPOINTS, SCALABLE_TARGETS, SCALING_POLICIES, SCALING_POLICY
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 NATIVE_ALARM = "aws-native:cloudwatch:Alarm"
@@ -531,11 +531,18 @@ def _triggers(policy: PolicyResource, stack: StackIndex) -> list[PolicyResource]
     return stack.in_stack_order(linked, named)
 
 
+def _policy_type(policy: PolicyResource) -> Any:
+    """A policy's type: pulumi-aws sends an unset ``policyType`` as ``StepScaling``, its default
+    (aws-native requires one)."""
+    kind = get(policy.props, "policyType")
+    return "StepScaling" if kind in (None, "") and policy.resource_type == SCALING_POLICY else kind
+
+
 def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     stack = StackIndex(args.resources)
 
     def check(policy: PolicyResource) -> Findings:
-        if get(policy.props, "policyType") != "StepScaling" or not _scales_sagemaker(policy):
+        if _policy_type(policy) != "StepScaling" or not _scales_sagemaker(policy):
             return
         rising = []
         for alarm in _triggers(policy, stack):
@@ -565,7 +572,8 @@ def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Finding
 scale_out_steps_add_capacity = stack_rule(
     name="scale-out-steps-add-capacity",
     description=(
-        "A SageMaker step scaling policy run by an alarm on rising demand or failure (e.g. "
+        "A SageMaker step scaling policy (pulumi-aws: policyType StepScaling or unset, its default) "
+        "run by an alarm on rising demand or failure (e.g. "
         "HasBacklogWithoutCapacity above its threshold) must add capacity: every stepAdjustments[]."
         "scalingAdjustment positive. Fix: use positive adjustments, or a separate scale-in policy."
     ),
