@@ -495,12 +495,30 @@ def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Chec
             f"targetTrackingScalingPolicyConfiguration.targetValue is {shown(get(config, 'targetValue'))}: "
             "set a positive target per instance."
         )
-    scale_in, scale_out = number(get(config, "scaleInCooldown")), number(get(config, "scaleOutCooldown"))
-    if scale_in is not None and scale_out is not None and scale_in < scale_out:
+    unset = 0.0 if args.resource_type == SCALING_POLICY else SAGEMAKER_DEFAULT_COOLDOWN
+    scale_in, scale_out = (
+        _cooldown(get(config, key), unset) for key in ("scaleInCooldown", "scaleOutCooldown")
+    )
+    if scale_in is not None and scale_out is not None and scale_in[0] < scale_out[0]:
         yield (
-            f"scaleInCooldown {shown(scale_in)} is shorter than scaleOutCooldown {shown(scale_out)}: scale in "
+            f"scaleInCooldown {scale_in[1]} is shorter than scaleOutCooldown {scale_out[1]}: scale in "
             "slowly and out fast (were they swapped?)."
         )
+
+
+SAGEMAKER_DEFAULT_COOLDOWN = 300.0
+"""Application Auto Scaling's cooldown for SageMaker variants and inference components when a policy
+sets none (CloudFormation, so aws-native, leaves it out)."""
+
+
+def _cooldown(value: Any, unset: float) -> tuple[float, str] | None:
+    """A target-tracking cooldown in seconds and how a message shows it; None when it is not a
+    number. Unset is ``unset``: 0 for pulumi-aws, whose provider sends an unset cooldown of a
+    policy's configuration block as 0 (it cannot tell it from 0), AWS's default for aws-native."""
+    if value is None or value == "":
+        return unset, f"unset ({shown(unset)} s)"
+    seconds = number(value)
+    return None if seconds is None else (seconds, shown(seconds))
 
 
 sagemaker_target_tracking_sound = resource_rule(
@@ -508,7 +526,8 @@ sagemaker_target_tracking_sound = resource_rule(
     description=(
         "Target-tracking scaling policies of SageMaker variants and inference components (pulumi-aws "
         "and aws-native) must have a positive targetValue and scaleInCooldown >= scaleOutCooldown "
-        "(scale out fast, in slowly). Fix: set target_tracking_scaling_policy_configuration's "
+        "(scale out fast, in slowly; an unset cooldown is 0 on pulumi-aws, whose provider sends 0, and "
+        "AWS's 300 s on aws-native). Fix: set target_tracking_scaling_policy_configuration's "
         "target_value and cooldowns."
     ),
     resource_types=list(SCALING_POLICIES),

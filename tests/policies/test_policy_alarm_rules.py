@@ -425,6 +425,66 @@ def test_rule(check_resource, outcome, policy_name, resource_type, inputs, fragm
     outcome(check_resource(policy_name, resource_type, inputs), policy_name, fragment)
 
 
+def cooldowns(**config: Any) -> dict[str, Any]:
+    """:func:`tracking` with only the cooldowns given (None: left out)."""
+    inputs = tracking()
+    block = inputs["targetTrackingScalingPolicyConfiguration"]
+    for key in ("scaleInCooldown", "scaleOutCooldown"):
+        block.pop(key)
+        if config.get(key) is not None:
+            block[key] = config[key]
+    return inputs
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "config", "fragment"),
+    [
+        # pulumi-aws: the provider sends an unset cooldown of the configuration block as 0.
+        pytest.param(
+            POLICY,
+            {"scaleOutCooldown": 300},
+            "scaleInCooldown unset (0 s) is shorter than scaleOutCooldown 300",
+            id="pulumi-aws-unset-scale-in-is-0",
+        ),
+        pytest.param(POLICY, {"scaleInCooldown": 60}, None, id="pulumi-aws-unset-scale-out-is-0"),
+        pytest.param(POLICY, {}, None, id="pulumi-aws-both-unset-pass"),
+        pytest.param(
+            POLICY, {"scaleInCooldown": 120, "scaleOutCooldown": 0}, None, id="explicit-0-scale-out"
+        ),
+        pytest.param(
+            POLICY,
+            {"scaleInCooldown": "", "scaleOutCooldown": 60},
+            "scaleInCooldown unset (0 s) is shorter than scaleOutCooldown 60",
+            id="empty-scale-in-is-unset",
+        ),
+        # aws-native (CloudFormation) leaves an unset cooldown to AWS: 300 s for SageMaker.
+        pytest.param(
+            NATIVE_POLICY,
+            {"scaleOutCooldown": 600},
+            "scaleInCooldown unset (300 s) is shorter than scaleOutCooldown 600",
+            id="aws-native-unset-scale-in-is-300",
+        ),
+        pytest.param(
+            NATIVE_POLICY, {"scaleOutCooldown": 300}, None, id="aws-native-unset-scale-in-300-passes"
+        ),
+        pytest.param(
+            NATIVE_POLICY,
+            {"scaleInCooldown": 120},
+            "scaleInCooldown 120 is shorter than scaleOutCooldown unset (300 s)",
+            id="aws-native-unset-scale-out-is-300",
+        ),
+        pytest.param(NATIVE_POLICY, {}, None, id="aws-native-both-unset-pass"),
+    ],
+)
+def test_unset_cooldowns_are_what_the_provider_sends(
+    check_resource, outcome, resource_type, config, fragment
+):
+    """An unset cooldown is judged as the value AWS then uses: pulumi-aws sends 0 (its Terraform
+    provider reads the block's unset integer as 0), CloudFormation sends none (AWS's 300 s)."""
+    name = "sagemaker-target-tracking-sound"
+    outcome(check_resource(name, resource_type, cooldowns(**config)), name, fragment)
+
+
 # --- stack rules ----------------------------------------------------------------------------------
 
 
