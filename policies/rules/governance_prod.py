@@ -505,10 +505,19 @@ def _component_rollout(component: PolicyResource, alarm_names: set[Any]) -> Find
             ),
             component.urn,
         )
+    nameless = [f"alarms[{index}]" for index, name in enumerate(names) if not is_set(name)]
+    if nameless:
+        yield (
+            (
+                f"deploymentConfig.autoRollbackConfiguration.{', '.join(nameless)} of inference component "
+                f"{component.name!r} has no alarmName: name the alarm by its name Output."
+            ),
+            component.urn,
+        )
     linked = [
         d for d in deps(component, "deploymentConfig") if d.resource_type in ALARMS and _alarm_name(d) is None
     ]  # an alarm known by another name is not the one a listed name means
-    unmatched = [n for n in names if n not in alarm_names]
+    unmatched = [n for n in names if is_set(n) and n not in alarm_names]
     if len(unmatched) > len(linked):
         yield (
             (

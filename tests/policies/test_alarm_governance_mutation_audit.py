@@ -649,4 +649,8 @@ def test_a_component_rollback_entry_without_a_name_matches_no_unnamed_alarm() ->
         },
     }
     specs.append({"type": ALARM, "name": "unnamed", "inputs": {"alarmActions": [TOPIC]}})
-    decided(ROLLOUT, specs, "names [None] that match no CloudWatch alarm in this stack")
+    decided(
+        ROLLOUT,
+        specs,
+        "deploymentConfig.autoRollbackConfiguration.alarms[1] of inference component 'component' has no alarmName",
+    )
