@@ -1,0 +1,411 @@
+"""What the IAM rules decide, where a mutation audit found no test holding it.
+
+A hand-mutation audit of policies/rules/iam.py, iam_grants.py, _iam_documents.py and
+_iam_actions.py: 80 one-step mutations of the decision logic, each run against the tests/policies
+files that exercise the IAM and KMS rules. 54 were caught; 26 survived. Of those, 22 are caught by
+a test here and 4 are equivalent (below). None of the survivors was a product bug.
+
+- iam.py: 20 mutations, 8 survived, 8 caught now;
+- iam_grants.py: 15 mutations, 4 survived, 4 caught now;
+- _iam_documents.py: 35 mutations, 9 survived, 7 caught now, 2 equivalent;
+- _iam_actions.py: 10 mutations, 5 survived, 3 caught now, 2 equivalent.
+
+Pinned here (survivor in brackets):
+
+- an action entry in another case and with a wildcard (``SecretsManager:GetSecretVal*``) still
+  reads data [A06 ``_overlap`` case-sensitive]; ``IAM:TagRole`` manages permissions, not only
+  writes [A12 permissions service compared case-sensitively]; ``iam:Pass*`` on ``*`` fails all
+  three rules that own it, ``iam-no-unscoped-sensitive-actions`` as "manages permissions" [A16
+  ``Pass`` dropped from the write verbs];
+- a document that is a JSON list or a JSON string, as text or as an aws-native object, is not a
+  policy: it fails ``iam-no-admin-access`` as not valid JSON [D08, D09], and only that rule reports
+  it [I07 every rule reporting it];
+- an inline policy of a role unknown at preview leaves each identity rule undecided [D11];
+- an Allow + ``NotAction`` statement is reported once, by ``iam-no-admin-access``: the escalation,
+  service-wildcard and unscoped rules decide it without failing, and the stack rule reports a
+  customer policy of that shape attached [D20 ``grants_everything`` without its NotAction branch,
+  which crashed the other rules];
+- ``"*"`` in an ``Action`` list next to a scoped action is admin, in the resource rule and in the
+  stack rule [D21 every action of the list must be ``*``];
+- a wildcard resource type followed by a name pattern (``secret*:*-name``) is not every resource
+  [D27 one separator enough];
+- ``ArnLike aws:SourceArn arn:aws:s3:::*`` does not pin who assumes a role [D43];
+- ``IAM:PassRole`` (another case) on ``*`` is left to the escalation and PassRole rules, not
+  reported again as a sensitive action [I17];
+- iam:PassRole on one role name in every account is every role [I21]; on a name pattern whose
+  wildcard comes before ``role/`` (``*/mlops/*``) it needs iam:PassedToService [I23], and a
+  ``StringLike`` wildcard on iam:PassedToService is no such condition [I27];
+- iam-pass-role-scoped reports Allow + ``NotResource`` itself [I25], is undecided on an Action
+  unknown at preview [I28] and passes a Deny [I32];
+- a Pod Identity principal in another case is still Pod Identity [G04];
+- a forbidden AWS-managed policy with a path (``job-function/SystemAdministrator``) and a
+  configured wildcard (``*FullAccess``) are refused [G10, G11];
+- ``iam:*`` on one resource (an OIDC provider) is not administrator access for the stack rule
+  [G13 ``iam:*`` admin whatever its Resource].
+
+Equivalent (no deployable document changes verdict):
+
+- A05, ``_overlap`` matching the table entry over the pattern only: the tables hold concrete names,
+  so the other direction matches only a pattern equal to the entry (``?`` read as ``x``), which the
+  pattern-over-entry direction already matches;
+- A13, the exemption check inside the table loop dropped: no ``NO_RESOURCE_LEVEL`` action matches
+  an entry of the credential, data-read or permissions tables (checked by
+  ``test_no_exempt_action_is_in_a_sensitive_table``), so a concrete exempt action never gets there;
+- D13, ``Effect`` compared case-sensitively: "The Effect value is case sensitive" (IAM User Guide,
+  policy elements: Effect), so IAM refuses a document whose Effect is ``allow``;
+- D44, ``ForAllValues:`` no longer refused by name: ``positive_operator`` strips only
+  ``ForAnyValue:``, so ``forallvalues:stringequals`` is in neither operator set and is refused all
+  the same.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_OBJECT_VALUE, UNKNOWN_STRING_VALUE
+
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from policies.rules._iam_actions import (
+    CREDENTIAL_ACTIONS,
+    DATA_READ_ACTIONS,
+    NO_RESOURCE_LEVEL,
+    PERMISSIONS_ACTIONS,
+)
+from policies.rules._iam_documents import wildcard_match
+from tests.policies.conftest import build
+from tests.policies.test_policy_iam_hardening_rules import (
+    ACCOUNT,
+    NATIVE_MANAGED,
+    POLICY,
+    ROLE,
+    ROLE_ATTACHMENT,
+    SAGEMAKER,
+    allow,
+    attach,
+    doc,
+    obj,
+    trust,
+)
+
+ADMIN = "iam-no-admin-access"
+ESCALATION = "iam-no-privilege-escalation"
+SERVICE_WILDCARD = "iam-no-service-wildcard"
+SENSITIVE = "iam-no-unscoped-sensitive-actions"
+PASS_ROLE = "iam-pass-role-scoped"
+IDENTITY_RULES = (ADMIN, ESCALATION, SERVICE_WILDCARD, SENSITIVE, PASS_ROLE)
+TRUST = "iam-role-trust-not-public"
+POD_IDENTITY = "iam-pod-identity-trust-scoped"
+MANAGED = "iam-no-admin-managed-policy"
+ATTACHED = "iam-admin-policy-not-attached"
+
+SCOPE_ADVICE = (
+    "scope Resource to the ARNs the workload touches, or restrict it with a resource condition "
+    "(aws:ResourceTag/..., aws:ResourceAccount, kms:ViaService)."
+)
+ESCALATION_ADVICE = (
+    "scope Resource to the specific role/policy ARNs (e.g. iam:PassRole on the execution role only)."
+)
+PASSED_TO_SERVICE_ADVICE = (
+    "without an iam:PassedToService condition: name the role ARN, or add StringEquals "
+    "iam:PassedToService for the one service."
+)
+NOT_JSON = "policy is not valid JSON: pass a JSON policy document."
+ADMIN_ATTACHED = (
+    "policyArn attaches subject-policy, a policy of this stack that allows every action (or iam:* on "
+    "every resource): attach a least-privilege policy."
+)
+
+
+def verdicts(
+    rules: tuple[str, ...], resource_type: str, inputs: dict[str, Any], config: dict[str, Any] | None = None
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """Each rule's messages on one resource, and how many checks each left undecided at preview."""
+    report = evaluate_report(
+        build([{"type": resource_type, "name": "subject", "inputs": inputs}]),
+        config,
+        [get_policy(rule) for rule in rules],
+    )
+    messages: dict[str, list[str]] = {rule: [] for rule in rules}
+    for violation in report.violations:
+        messages[violation.policy_name].append(violation.message)
+    undecided = {rule: 0 for rule in rules}
+    for item in report.undecided:
+        undecided[item.policy_name] += 1
+    return messages, undecided
+
+
+def decided(
+    rules: tuple[str, ...], resource_type: str, inputs: dict[str, Any], **config: Any
+) -> dict[str, list[str]]:
+    messages, undecided = verdicts(rules, resource_type, inputs, config or None)
+    assert not any(undecided.values()), undecided
+    return messages
+
+
+def identity(*statements: dict[str, Any]) -> dict[str, list[str]]:
+    """The five identity-policy rules on an ``aws:iam/policy:Policy`` holding ``statements``."""
+    return decided(IDENTITY_RULES, POLICY, {"policy": doc(*statements)})
+
+
+def only(rule: str, *messages: str) -> dict[str, list[str]]:
+    """The verdicts of :data:`IDENTITY_RULES` where ``rule`` reports ``messages`` and the rest pass."""
+    return {name: list(messages) if name == rule else [] for name in IDENTITY_RULES}
+
+
+def attached_verdict(policy_document: str) -> list[str]:
+    """``iam-admin-policy-not-attached`` on a stack policy with ``policy_document``, attached to a role."""
+    policy = {
+        "type": POLICY,
+        "name": "subject-policy",
+        "inputs": {"name": "subject-policy", "policy": policy_document},
+    }
+    report = evaluate_report(build([policy, attach("subject-policy")]), None, [get_policy(ATTACHED)])
+    assert report.undecided == []
+    return [v.message for v in report.violations]
+
+
+# --- _iam_actions: which category an action entry falls in ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "category"),
+    [
+        ("SecretsManager:GetSecretVal*", "reads data or secrets"),
+        ("IAM:TagRole", "manages permissions"),
+    ],
+    ids=["secret-read-in-another-case-with-a-wildcard", "iam-write-in-upper-case-manages-permissions"],
+)
+def test_an_action_in_another_case_keeps_its_category(action: str, category: str) -> None:
+    assert identity(allow(action)) == only(
+        SENSITIVE, f"policy Statement[0] allows {action} ({category}) on every resource: {SCOPE_ADVICE}"
+    )
+
+
+def test_iam_pass_star_on_every_resource_fails_each_rule_that_owns_it() -> None:
+    assert identity(allow("iam:Pass*")) == {
+        ADMIN: [],
+        ESCALATION: [f"policy Statement[0] allows iam:PassRole on Resource '*': {ESCALATION_ADVICE}"],
+        SERVICE_WILDCARD: [],
+        SENSITIVE: [
+            f"policy Statement[0] allows iam:Pass* (manages permissions) on every resource: {SCOPE_ADVICE}"
+        ],
+        PASS_ROLE: [
+            "policy Statement[0] allows iam:PassRole on '*', every role: name the execution role ARN."
+        ],
+    }
+
+
+def test_no_exempt_action_is_in_a_sensitive_table() -> None:
+    """Why dropping the exemption check inside the table loop (A13) changes nothing."""
+    tables = (*CREDENTIAL_ACTIONS, *DATA_READ_ACTIONS, *PERMISSIONS_ACTIONS)
+    assert [(e, a) for e in NO_RESOURCE_LEVEL for a in tables if wildcard_match(e, a) is True] == []
+
+
+def test_an_iam_action_in_another_case_is_left_to_the_escalation_and_pass_role_rules() -> None:
+    assert identity(allow("IAM:PassRole")) == {
+        **only(ESCALATION, f"policy Statement[0] allows iam:PassRole on Resource '*': {ESCALATION_ADVICE}"),
+        PASS_ROLE: [
+            "policy Statement[0] allows iam:PassRole on '*', every role: name the execution role ARN."
+        ],
+    }
+
+
+# --- _iam_documents: what a document is --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "message"),
+    [
+        (POLICY, {"policy": json.dumps([allow("*")])}, NOT_JSON),
+        (POLICY, {"policy": json.dumps("*")}, NOT_JSON),
+        (POLICY, {"policy": '{"Version": "2012-10-17", "Statement": ['}, NOT_JSON),
+        (
+            NATIVE_MANAGED,
+            {"policyDocument": [allow("*")]},
+            "policyDocument is not valid JSON: pass a JSON policy document.",
+        ),
+    ],
+    ids=["json-text-of-a-list", "json-text-of-a-string", "truncated-json", "native-object-that-is-a-list"],
+)
+def test_a_document_that_is_no_json_object_fails_the_admin_rule_only(
+    resource_type: str, inputs: dict[str, Any], message: str
+) -> None:
+    assert decided(IDENTITY_RULES, resource_type, inputs) == only(ADMIN, message)
+
+
+def test_an_inline_policy_unknown_at_preview_leaves_each_identity_rule_undecided() -> None:
+    inputs = {
+        "assumeRolePolicy": doc(trust(SAGEMAKER)),
+        "inlinePolicies": [
+            {"name": "read", "policy": doc(allow("s3:GetObject", "arn:aws:s3:::data/*"))},
+            UNKNOWN_OBJECT_VALUE,
+        ],
+    }
+    messages, undecided = verdicts(IDENTITY_RULES, ROLE, inputs)
+    assert messages == only(ADMIN)
+    assert undecided == dict.fromkeys(IDENTITY_RULES, 1)
+
+
+def test_allow_with_not_action_is_reported_once_by_the_admin_rule() -> None:
+    statement = {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}
+    assert identity(statement) == only(
+        ADMIN,
+        "policy Statement[0] combines Allow with NotAction: list the allowed actions in Action instead.",
+    )
+    assert attached_verdict(doc(statement)) == [ADMIN_ATTACHED]
+
+
+def test_every_action_in_an_action_list_is_admin() -> None:
+    statement = allow(["s3:GetObject", "*"], "arn:aws:s3:::data/*")
+    assert identity(statement) == only(
+        ADMIN, "policy Statement[0] allows Action '*': list only the actions the workload calls."
+    )
+    assert attached_verdict(doc(statement)) == [ADMIN_ATTACHED]
+
+
+def test_iam_star_on_one_resource_is_not_administrator_access() -> None:
+    provider = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+    assert attached_verdict(doc(allow("iam:*", provider))) == []
+    assert identity(allow("iam:*", provider)) == only(ADMIN)
+
+
+def test_a_wildcard_resource_type_followed_by_a_name_pattern_is_not_every_resource() -> None:
+    narrow = "arn:aws:secretsmanager:*:*:secret*:*-name"
+    assert identity(allow("secretsmanager:GetSecretValue", narrow)) == only(ADMIN)
+    assert identity(allow("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret*")) == only(
+        SENSITIVE,
+        f"policy Statement[0] allows secretsmanager:GetSecretValue (reads data or secrets) on every resource: "
+        f"{SCOPE_ADVICE}",
+    )
+
+
+# --- iam.py: iam-pass-role-scoped ----------------------------------------------------------------
+
+
+def test_pass_role_on_one_role_name_in_every_account_is_every_role() -> None:
+    resource = "arn:aws:iam::*:role/exec"
+    assert identity(allow("iam:PassRole", resource)) == only(
+        PASS_ROLE,
+        f"policy Statement[0] allows iam:PassRole on {resource!r}, every role: name the execution role ARN.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("resource", "condition", "violated"),
+    [
+        (f"arn:aws:iam::{ACCOUNT}:*/mlops/*", None, True),
+        (
+            f"arn:aws:iam::{ACCOUNT}:*/mlops/*",
+            {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            False,
+        ),
+        (
+            f"arn:aws:iam::{ACCOUNT}:role/mlops/*",
+            {"StringLike": {"iam:PassedToService": "*.amazonaws.com"}},
+            True,
+        ),
+        (
+            f"arn:aws:iam::{ACCOUNT}:role/mlops/*",
+            {"StringLike": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            False,
+        ),
+    ],
+    ids=[
+        "wildcard-before-role-without-condition-fails",
+        "wildcard-before-role-for-one-service-passes",
+        "passed-to-any-service-by-a-wildcard-fails",
+        "string-like-naming-one-service-passes",
+    ],
+)
+def test_pass_role_on_a_name_pattern_needs_passed_to_one_service(
+    resource: str, condition: dict[str, Any] | None, violated: bool
+) -> None:
+    extra = {"Condition": condition} if condition else {}
+    expected = [f"policy Statement[0] allows iam:PassRole on {resource!r} {PASSED_TO_SERVICE_ADVICE}"]
+    assert identity(allow("iam:PassRole", resource, **extra)) == only(
+        PASS_ROLE, *(expected if violated else [])
+    )
+
+
+def test_pass_role_with_not_resource_is_reported_by_the_pass_role_rule() -> None:
+    statement = {
+        "Effect": "Allow",
+        "Action": "iam:PassRole",
+        "NotResource": f"arn:aws:iam::{ACCOUNT}:role/admin",
+    }
+    assert identity(statement) == {
+        **only(ESCALATION, f"policy Statement[0] allows iam:PassRole on Resource '*': {ESCALATION_ADVICE}"),
+        PASS_ROLE: [
+            "policy Statement[0] allows iam:PassRole with NotResource: list the role ARNs in Resource."
+        ],
+    }
+
+
+def test_pass_role_is_undecided_on_an_action_unknown_at_preview() -> None:
+    messages, undecided = verdicts(
+        (PASS_ROLE,), NATIVE_MANAGED, {"policyDocument": obj(allow(UNKNOWN_STRING_VALUE))}
+    )
+    assert messages == {PASS_ROLE: []}
+    assert undecided == {PASS_ROLE: 1}
+
+
+def test_a_deny_of_pass_role_on_every_role_passes() -> None:
+    assert identity({"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}) == only(ADMIN)
+
+
+# --- iam_grants.py ---------------------------------------------------------------------------------
+
+
+def test_a_wildcard_source_arn_of_any_bucket_does_not_pin_the_caller() -> None:
+    inputs = {"assumeRolePolicy": doc(trust("*", {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}}))}
+    assert decided((TRUST,), ROLE, inputs) == {
+        TRUST: [
+            "assumeRolePolicy Statement[0] lets any principal ('*') assume the role without a condition on "
+            "aws:PrincipalOrgID/aws:PrincipalAccount/aws:PrincipalArn/aws:SourceAccount/aws:SourceArn/"
+            "sts:ExternalId: name the trusted service or account as Principal."
+        ]
+    }
+
+
+def test_a_pod_identity_principal_in_another_case_is_pod_identity() -> None:
+    inputs = {"assumeRolePolicy": doc(trust({"Service": "PODS.EKS.AMAZONAWS.COM"}))}
+    assert decided((POD_IDENTITY,), ROLE, inputs) == {
+        POD_IDENTITY: [
+            f"assumeRolePolicy Statement[0] lets EKS Pod Identity assume the role for any {what}: add a "
+            f"StringEquals condition on aws:RequestTag/kubernetes-{key} (and aws:RequestTag/eks-cluster-name), "
+            "so only the association's pods receive its credentials."
+            for what, key in (("namespace", "namespace"), ("service account", "service-account"))
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("forbidden", "arn", "named"),
+    [
+        (
+            ["AdministratorAccess", "SystemAdministrator"],
+            "arn:aws:iam::aws:policy/job-function/SystemAdministrator",
+            "SystemAdministrator",
+        ),
+        (["*FullAccess"], "arn:aws:iam::aws:policy/AmazonS3FullAccess", "*FullAccess"),
+        (["*FullAccess"], "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", None),
+    ],
+    ids=["policy-with-a-path-fails", "configured-wildcard-fails", "policy-the-wildcard-misses-passes"],
+)
+def test_a_forbidden_managed_policy_is_found_by_path_and_configured_wildcard(
+    forbidden: list[str], arn: str, named: str | None
+) -> None:
+    messages = decided(
+        (MANAGED,),
+        ROLE_ATTACHMENT,
+        {"role": "r", "policyArn": arn},
+        **{MANAGED: {"forbiddenManagedPolicies": forbidden}},
+    )
+    expected = [
+        f"policyArn attaches the AWS-managed {named} ({arn}), administrator-equivalent: attach a policy that "
+        "lists the actions and resources the principal needs."
+    ]
+    assert messages == {MANAGED: expected if named else []}
