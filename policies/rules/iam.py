@@ -9,7 +9,9 @@ Documents are read wherever a principal gets permissions inline: ``aws:iam/polic
 ``Statement``, ``Action`` and ``Resource`` a value or a list. ``Allow`` + ``NotAction`` grants
 everything but the listed actions and ``Allow`` + ``NotResource`` every resource but the listed
 ones. "Every resource" is ``*`` or an ARN that names every resource of its kind in every
-account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``).
+account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``); an IAM escalation action on every role,
+user, group or policy of one account (``arn:aws:iam::123456789012:role/*``) reaches the caller's own
+and fails as well.
 
 Unknown values (preview): what the known values prove is reported, the rest is undecided
 (see ``_iam_documents``). Managed-policy attachments and trust policies are in ``iam_grants``.
@@ -31,6 +33,7 @@ from ._common import (
     MANDATORY,
     MEDIUM,
     framework,
+    iam_wildcard,
     matches_every,
     resource_rule,
 )
@@ -92,6 +95,25 @@ ESCALATION_ACTIONS = (
     "ec2-instance-connect:SendSSHPublicKey",
 )
 _ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
+
+#: The IAM resource type each IAM escalation action is authorised on. Granted on every one of that
+#: type in an account (``arn:aws:iam::123456789012:role/*``), the action reaches the caller's own
+#: role, user, group or policy too: as much an escalation as on ``*``. (iam:PassRole on every role
+#: of an account is ``iam-pass-role-scoped``'s.)
+ESCALATION_BY_RESOURCE_TYPE: Mapping[str, tuple[str, ...]] = {
+    "group": ("iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup"),
+    "policy": ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"),
+    "role": (
+        "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy",
+    ),
+    "user": (
+        "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:PutUserPermissionsBoundary",
+        "iam:DeleteUserPermissionsBoundary", "iam:CreateAccessKey", "iam:UpdateAccessKey",
+        "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:CreateServiceSpecificCredential",
+        "iam:ResetServiceSpecificCredential",
+    ),
+}  # fmt: skip
 
 #: Conditions that narrow a ``"*"`` resource to specific resources, honoured by
 #: ``iam-no-unscoped-sensitive-actions`` only (admin, escalation and PassRole rules ignore
@@ -155,19 +177,67 @@ def _on_every_resource(statement: Any) -> Any:
 def _no_privilege_escalation(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     findings = Findings()
     for path, statement in _statements(args, findings):
-        scope = _on_every_resource(statement)
-        if scope is False:
-            continue
-        verdicts = {action: all3([scope, covers(statement, action)]) for action in ESCALATION_ACTIONS}
+        _escalation_on_every_resource(path, statement, findings)
+        _escalation_on_every_principal(path, statement, findings)
+    yield from findings.report()
+
+
+def _escalation_on_every_resource(path: str, statement: Any, findings: Findings) -> None:
+    scope = _on_every_resource(statement)
+    if scope is False:
+        return
+    verdicts = {action: all3([scope, covers(statement, action)]) for action in ESCALATION_ACTIONS}
+    escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
+    findings.add(
+        bool(escalations),
+        f"{path} allows {', '.join(escalations)} on Resource '*': scope Resource to the specific "
+        "role/policy ARNs (e.g. iam:PassRole on the execution role only).",
+    )
+    if not escalations:
+        findings.undecided(any3(verdicts.values()))
+
+
+def _escalation_on_every_principal(path: str, statement: Any, findings: Findings) -> None:
+    for resource, kinds in _every_principal_of_an_account(statement):
+        actions = {action for kind in kinds for action in ESCALATION_BY_RESOURCE_TYPE[kind]}
+        verdicts = {action: covers(statement, action) for action in actions}
         escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
         findings.add(
             bool(escalations),
-            f"{path} allows {', '.join(escalations)} on Resource '*': scope Resource to the specific "
-            "role/policy ARNs (e.g. iam:PassRole on the execution role only).",
+            f"{path} allows {', '.join(escalations)} on {resource!r}, every {'/'.join(sorted(kinds))} of "
+            "the account (the caller's own too): scope Resource to the ARNs it manages.",
         )
         if not escalations:
             findings.undecided(any3(verdicts.values()))
-    yield from findings.report()
+
+
+#: Names a pattern matching every role (user, group, policy) of an account must match: a short
+#: name and a pathed one with no letter in common, so only the type's own letters (``*o*``) count.
+_EVERY_OF_A_TYPE = {
+    kind: (f"{kind}/q", f"{kind}/path/to/z-9") for kind in ("group", "policy", "role", "user")
+}
+
+
+def _every_principal_of_an_account(statement: Any) -> list[tuple[str, frozenset[str]]]:
+    """``(resource, types)`` for each ``Resource`` entry of an Allow statement that names every role,
+    user, group or customer policy of one account (``arn:aws:iam::123456789012:role/*``, ``user*``).
+    Empty for a statement already judged on every resource, or granting everything."""
+    if not isinstance(statement, dict) or "NotResource" in statement or is_allow(statement) is not True:
+        return []
+    if grants_everything(statement) is True or on_broad_resources(statement) is True:
+        return []
+    found = []
+    for resource in as_list(statement.get("Resource")):
+        judged = granted(resource)
+        parts = judged.split(":", 5) if isinstance(judged, str) else []
+        if len(parts) != 6 or not iam_wildcard(parts[2]).fullmatch("iam"):
+            continue
+        kinds = frozenset(
+            kind for kind, probes in _EVERY_OF_A_TYPE.items() if matches_every(parts[5], probes)
+        )
+        if kinds:
+            found.append((resource, kinds))
+    return found
 
 
 def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -325,7 +395,8 @@ iam_no_privilege_escalation = resource_rule(
         "IAM policies must not allow privilege-escalation actions (iam:PassRole, "
         "iam:CreatePolicyVersion, iam:Attach*/Put*Policy, permissions boundaries, access keys, "
         "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand ...) on every "
-        "resource. Fix: scope Resource to specific ARNs."
+        "resource, nor IAM's on every role, user, group or policy of an account "
+        "(arn:aws:iam::123456789012:role/*). Fix: scope Resource to specific ARNs."
     ),
     resource_types=TYPES,
     check=_no_privilege_escalation,

@@ -3,7 +3,9 @@
 A hand-mutation audit of policies/rules/iam.py, iam_grants.py, _iam_documents.py and
 _iam_actions.py: 80 one-step mutations of the decision logic, each run against the tests/policies
 files that exercise the IAM and KMS rules. 54 were caught; 26 survived. Of those, 22 are caught by
-a test here and 4 are equivalent (below). None of the survivors was a product bug.
+a test here and 4 are equivalent (below). None of the survivors was a product bug; a probe written
+while pinning the escalation survivors found one (fixed, see the end of this docstring and
+CHANGELOG.md). Of 9 further mutations of the fixed lines, all 9 are caught here.
 
 - iam.py: 20 mutations, 8 survived, 8 caught now;
 - iam_grants.py: 15 mutations, 4 survived, 4 caught now;
@@ -56,6 +58,14 @@ Equivalent (no deployable document changes verdict):
 - D44, ``ForAllValues:`` no longer refused by name: ``positive_operator`` strips only
   ``ForAnyValue:``, so ``forallvalues:stringequals`` is in neither operator set and is refused all
   the same.
+
+The bug: ``iam-no-privilege-escalation`` judged only ``*`` and ARNs naming every resource of a kind
+in every account, so ``iam:AttachRolePolicy`` on ``arn:aws:iam::111122223333:role/*`` (every role of
+the account, the caller's own too: attach AdministratorAccess to it) passed every IAM rule, as did
+``iam:CreateAccessKey`` on every user and ``iam:CreatePolicyVersion`` on every policy. An IAM
+escalation action on every role, user, group or policy of one account of the type it acts on now
+fails; a path (``role/mlops/*``), a name pattern, reads and actions on another type pass. Pinned by
+the tests after ``# --- the bug``.
 """
 
 from __future__ import annotations
@@ -409,3 +419,96 @@ def test_a_forbidden_managed_policy_is_found_by_path_and_configured_wildcard(
         "lists the actions and resources the principal needs."
     ]
     assert messages == {MANAGED: expected if named else []}
+
+
+# --- the bug: an IAM escalation on every role, user, group or policy of one account ---------------
+
+EVERY_ROLE = f"arn:aws:iam::{ACCOUNT}:role/*"
+ACCOUNT_WIDE_ADVICE = "of the account (the caller's own too): scope Resource to the ARNs it manages."
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
+    [
+        ("iam:AttachRolePolicy", EVERY_ROLE, f"iam:AttachRolePolicy on {EVERY_ROLE!r}, every role"),
+        (
+            "iam:*",
+            EVERY_ROLE,
+            "iam:AttachRolePolicy, iam:DeleteRolePermissionsBoundary, iam:PutRolePermissionsBoundary, "
+            f"iam:PutRolePolicy, iam:UpdateAssumeRolePolicy on {EVERY_ROLE!r}, every role",
+        ),
+        (
+            "IAM:createaccesskey",
+            f"arn:aws:iam::{ACCOUNT}:user*",
+            f"iam:CreateAccessKey on 'arn:aws:iam::{ACCOUNT}:user*', every user",
+        ),
+        (
+            "iam:Put*Policy",
+            f"arn:aws:iam::{ACCOUNT}:*o*",
+            f"iam:PutGroupPolicy, iam:PutRolePolicy on 'arn:aws:iam::{ACCOUNT}:*o*', every group/policy/role",
+        ),
+        (
+            "iam:CreatePolicyVersion",
+            f"arn:aws:iam::{ACCOUNT}:policy/*",
+            f"iam:CreatePolicyVersion on 'arn:aws:iam::{ACCOUNT}:policy/*', every policy",
+        ),
+        (
+            "iam:AddUserToGroup",
+            f" arn:aws:iam::{ACCOUNT}:group/* ",
+            f"iam:AddUserToGroup on ' arn:aws:iam::{ACCOUNT}:group/* ', every group",
+        ),
+    ],
+    ids=["attach-to-every-role", "iam-star-on-every-role", "access-keys-for-every-user-in-other-case",
+         "put-policy-on-everything-with-an-o", "rewrite-every-policy", "join-every-group-padded"],
+)  # fmt: skip
+def test_an_iam_escalation_on_every_principal_of_an_account_fails(
+    action: str, resource: str, expected: str
+) -> None:
+    """``iam:AttachRolePolicy`` on every role of the account attaches AdministratorAccess to the caller's
+    own role: it fails as on ``*``, with the resource named in the message."""
+    messages = identity(allow(action, ["arn:aws:s3:::data/*", resource]))
+    assert messages[ESCALATION] == [f"policy Statement[0] allows {expected} {ACCOUNT_WIDE_ADVICE}"]
+    assert messages[ADMIN] == messages[SERVICE_WILDCARD] == messages[SENSITIVE] == []  # not on '*'
+    assert bool(messages[PASS_ROLE]) is (action == "iam:*")  # iam:PassRole on every role
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("iam:AttachRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/mlops/*"),
+        ("iam:AttachRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/*-runner"),
+        ("iam:GetRole", EVERY_ROLE),
+        ("iam:CreateAccessKey", EVERY_ROLE),
+        ("iam:AttachRolePolicy", f"arn:aws:iam::{ACCOUNT}:user/*"),
+        ("iam:AttachRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/?"),
+        ("iam:*", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:role/*"),
+    ],
+    ids=["one-path-of-roles", "one-name-pattern", "read-every-role", "user-action-on-roles",
+         "role-action-on-users", "one-letter-role-names", "not-an-iam-arn"],
+)  # fmt: skip
+def test_what_reaches_no_principal_of_its_own_type_passes_the_escalation_rule(
+    action: str, resource: str
+) -> None:
+    assert decided((ESCALATION,), POLICY, {"policy": doc(allow(action, resource))}) == {ESCALATION: []}
+
+
+def test_a_statement_judged_on_every_resource_is_reported_once() -> None:
+    for statement in (
+        allow("iam:AttachRolePolicy", ["*", EVERY_ROLE]),
+        {"Effect": "Allow", "NotAction": "s3:*", "Resource": EVERY_ROLE},
+    ):
+        messages = decided((ESCALATION,), POLICY, {"policy": doc(statement)})[ESCALATION]
+        assert len(messages) <= 1 and not any("of the account" in m for m in messages), messages
+
+
+def test_an_action_unknown_at_preview_on_every_role_is_undecided() -> None:
+    messages, undecided = verdicts(
+        (ESCALATION,), NATIVE_MANAGED, {"policyDocument": obj(allow(UNKNOWN_STRING_VALUE, EVERY_ROLE))}
+    )
+    assert messages == {ESCALATION: []}
+    assert undecided == {ESCALATION: 1}
+
+
+def test_a_deny_on_every_role_passes() -> None:
+    statement = {"Effect": "Deny", "Action": "iam:*", "Resource": EVERY_ROLE}
+    assert decided((ESCALATION,), POLICY, {"policy": doc(statement)}) == {ESCALATION: []}
