@@ -26,11 +26,12 @@ from ._common import (
     of_type,
     parse_json,
     resource_rule,
+    shown,
     stack_rule,
     str_list,
     tag_map,
 )
-from ._pipeline import PIPELINES, PipelineDefinition, definition_body
+from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression
 
 #: Types checked for cost-allocation tags: every pulumi-aws and pulumi-aws-native type with a
 #: ``tags`` input (``policies/taggable_types.json``, derived from the locked provider SDKs; an
@@ -121,6 +122,13 @@ def _manual_approval(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Ch
                     f"{path} comes from parameter {name} whose DefaultValue is {default!r}: set the "
                     "default to 'PendingManualApproval'."
                 )
+        elif is_expression(status):
+            # A step's output (a Lambda or condition deciding the status), a JsonGet, a Join: decided
+            # when the pipeline runs, by code rather than by a reviewer.
+            yield (
+                f"{path} is computed when the pipeline runs ({shown(status)}): set it to "
+                "'PendingManualApproval' (or to a parameter defaulting to it) and approve after review."
+            )
         elif status == "Approved":
             yield f"{path} is 'Approved': register as 'PendingManualApproval' and approve after review."
 
@@ -129,8 +137,9 @@ model_package_group_manual_approval = resource_rule(
     name="model-package-group-manual-approval",
     description=(
         "Where manual approval is required (requireManualApproval), pipelines must register models "
-        "as PendingManualApproval, never Approved. Fix: set the RegisterModel step's "
-        "ModelApprovalStatus (or its parameter's default) to 'PendingManualApproval'."
+        "as PendingManualApproval, never Approved nor a status computed when the pipeline runs (a "
+        "step's output). Fix: set the RegisterModel step's ModelApprovalStatus (or its parameter's "
+        "default) to 'PendingManualApproval'."
     ),
     resource_types=PIPELINES,
     check=_manual_approval,
