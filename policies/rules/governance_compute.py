@@ -1,7 +1,7 @@
 """Compute governance: instance types allowed per environment and the stack's GPU budget.
 
 Both read instance types the same way (``instances_of``): endpoint variants (shadow ones
-too, serverless skipped; counted at their managed-instance-scaling ceiling), training jobs, notebooks, monitoring jobs and schedules, and the
+too, serverless ones skipped unless they name an instance type; counted at their managed-instance-scaling ceiling), training jobs, notebooks, monitoring jobs and schedules, and the
 job steps of pipeline definitions (``{"Get": "Parameters.X"}`` resolved to X's default,
 other expressions skipped).
 """
@@ -26,6 +26,7 @@ from ._common import (
     get_or_none,
     instance_family,
     is_serverless,
+    is_set,
     number,
     resource_rule,
     stack_rule,
@@ -99,7 +100,9 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
         return [
             (f"{path}.instanceType", get(v, "instanceType"), _variant_count(v))
             for path, v in endpoint_variants(props)
-            if not is_serverless(v)
+            # A serverless variant has no instances; one that names an instance type anyway is
+            # judged by it (whether CreateEndpointConfig refuses the pair is not the pack's to assume).
+            if not is_serverless(v) or is_set(get(v, "instanceType"))
         ]
     if resource_type in TRAINING_JOBS:  # a tuning job runs each definition's instances
         parallel = number(get(props, "hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs"))

@@ -80,9 +80,11 @@ Left, not pinned, because what AWS accepts could not be checked offline:
   instance-backed variants partly name a model and partly not): either SageMaker refuses the mix
   and no verdict matters, or the model-less variants host components and need the role, which the
   rule then does not demand; deploying would fail on the missing role, no control is weakened;
-- the instance allowlist and GPU quota reading a serverless variant's ``instanceType`` (a variant
-  with both ``serverlessConfig`` and ``instanceType``): equivalent if CreateEndpointConfig refuses
-  such a variant, which could not be confirmed offline.
+
+The instance allowlist and GPU quota skipped a serverless variant's ``instanceType`` (a variant
+with both ``serverlessConfig`` and ``instanceType``): whether CreateEndpointConfig refuses such a
+variant could not be confirmed offline, so both rules now judge an instance type a serverless
+variant names (:func:`test_a_serverless_variant_naming_an_instance_type_is_judged_by_it`).
 """
 
 from __future__ import annotations
@@ -569,3 +571,38 @@ def test_a_tuning_step_whose_parallelism_is_decided_at_run_time_counts_its_insta
             "pipeline.Steps[Tune].Arguments.TrainingJobDefinition.ResourceConfig.InstanceType=ml.g5.xlarge x5",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "cfg", "expected"),
+    [
+        pytest.param(
+            ALLOWLIST,
+            None,
+            "productionVariants[0].instanceType 'ml.p4d.24xlarge' is not allowed in this environment",
+            id="allowlist",
+        ),
+        pytest.param(
+            QUOTA,
+            {"maxGpuInstances": 0},
+            "the stack asks for 1 GPU instances, over maxGpuInstances=0",
+            id="gpu-quota",
+        ),
+    ],
+)
+def test_a_serverless_variant_naming_an_instance_type_is_judged_by_it(rule, cfg, expected) -> None:
+    both = {**variant("ml.p4d.24xlarge"), "serverlessConfig": {"maxConcurrency": 5, "memorySizeInMb": 2048}}
+    specs = [{"type": ENDPOINT_CONFIG, "name": "config", "inputs": config(both)}]
+    found = (
+        stack_messages(rule, specs, cfg) if rule == QUOTA else messages(rule, ENDPOINT_CONFIG, config(both))
+    )
+    assert len(found) == 1 and found[0].startswith(expected), found
+    # a serverless variant without one (or with the empty value read after apply) is not judged
+    for instance_type in (None, ""):
+        bare = {**both, "instanceType": instance_type}
+        specs = [{"type": ENDPOINT_CONFIG, "name": "config", "inputs": config(bare)}]
+        assert (
+            stack_messages(rule, specs, cfg)
+            if rule == QUOTA
+            else messages(rule, ENDPOINT_CONFIG, config(bare))
+        ) == []
