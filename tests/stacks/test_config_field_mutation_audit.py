@@ -1,0 +1,239 @@
+"""Single-field validation of a stack file, where a mutation audit found no test holding it.
+
+A hand-mutation audit of the field bounds and single-field validators a stack file goes through:
+stacks/config.py (its section models, the name prefix, region, account and tag validators, the
+error's rendering), stacks/naming.py (the name prefix), stacks/input_limits.py (what an error
+echoes, the JSON text's size), components/limits.py (the tag rules and log retentions config
+validation calls) and the deployment bounds of components/serving/inference_endpoint_spec.py
+an adopter edits most (canary and linear sizes, waits, timeouts, scaling, capture). 76 one-step
+mutations (a bound moved by one, ``>`` read as ``>=``, an anchor or a character class changed, a
+condition dropped, a default changed, a key path changed); 27 survived the suite, 20 are caught
+now by these tests, 7 are equivalent for a stack file. Each test fails under its mutants:
+
+- EC2 IDs of an existing VPC (``vpc_id``, ``private_subnet_ids[]``, ``route_table_ids[]``): 8 hex
+  digits are the shortest ID, 7 are refused; 17 is the longest route table ID, 18 refused; the
+  pattern holds the whole value (a prefix before ``vpc-``/``rtb-`` is refused) and lower-case hex
+  only (``vpc-...ABCDEF0`` refused), each at its key;
+- ``network.flow_log_retention_days``: 3653 and 1 pass, 0 (never expire) and 2 fail: only
+  CloudWatch Logs' retention values;
+- ``trusted_image_registry_accounts[]``: the 12 digits are the whole value;
+- ``kubernetes_serving.cluster_arn``: a 12-digit account (11 fails) and the cluster name ends it;
+- a tag key ``MLOPS:...`` is the platform's reserved prefix whatever its case;
+- defaults no environment overrides: ``storage.abort_incomplete_multipart_upload_days`` 7,
+  ``encryption.rotation_period_days`` 365, ``deployment.canary_percent`` 10 (on
+  ``endpoint_defaults`` and every endpoint);
+- the error message: exactly 50 problems are all shown and no "… and 0 more" line; a key is cut
+  after 160 characters and a message after 1000 (160 and 1000 shown whole); an echoed text of
+  exactly 80 characters is whole, a list of 81 items is counted rather than shown;
+- the JSON text Pulumi passes is bounded by its UTF-8 bytes (1 MiB of bytes, not of characters).
+
+Caught elsewhere once the whole suite ran (not by the narrow set first run): Athena's scan cutoff
+and results retention bounds and defaults (test_feature_training.py), the ``.yml`` stack file
+suffix (test_resolution_naming_semantics.py), the log retention list
+(planner/test_mocks_names_semantics.py). The configuration reference check
+(test_reference.py) also fails on a changed ``vpc_id`` pattern, as on any bound it renders; it
+is a documentation check and was not counted as a kill.
+
+Equivalent for a stack file: the model defaults of ``network.flow_log_retention_days``,
+``storage.noncurrent_version_expiration_days``, ``storage.access_log_retention_days``,
+``encryption.key_deletion_window_days``, ``model_registry.approval`` and
+``endpoint_defaults.minimum_instances`` (every environment of stacks/defaults.py sets each, and a
+stack file must name an environment, so the model's own default is never used; the reference
+check still shows it); and "duplicate service names" reworded as "duplicate services" (the
+problem stays at ``network.additional_interface_endpoints`` and says duplicate).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stacks.config import CONFIG_KEY, MAX_PROBLEMS_SHOWN, ConfigError, parse_platform_config
+from stacks.input_limits import ECHO_LIMIT, MAX_STACK_FILE_BYTES, echo, json_text_problem, shorten
+from tests.config_problems import stack_file_problems
+from tests.conftest import load_stack_document
+from tests.stack_edits import Edit, at
+
+SOURCE = "stacks/Pulumi.audit.yaml"
+VPC = "network.existing_vpc"
+ARN = "arn:aws:eks:eu-west-1:111111111111:cluster/"
+
+
+def _existing_vpc(field: str, value: Any) -> Edit:
+    """The fixture's VPC replaced by an existing one whose ``field`` is ``value``."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        network = platform["network"]
+        del network["cidr"]
+        network["existing_vpc"] = {
+            "vpc_id": "vpc-0123456789abcdef0",
+            "cidr": "10.1.0.0/16",
+            "private_subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+            "route_table_ids": ["rtb-0123456789abcdef0"],
+            field: value,
+        }
+
+    return edit
+
+
+def _case(name: str, accepted: Edit, refused: Edit, key: str, fragment: str, base: str = "dev") -> Any:
+    return pytest.param(base, accepted, refused, f"{CONFIG_KEY}.{key}", fragment, id=name)
+
+
+def _vpc(field: str, accepted: Any, refused: Any, at_key: str = "") -> Any:
+    return _case(
+        f"existing_vpc.{field}={refused!r}"[:80],
+        _existing_vpc(field, accepted),
+        _existing_vpc(field, refused),
+        f"{VPC}.{field}{at_key}",
+        "match pattern",
+    )
+
+
+BOUNDS = [
+    # EC2 resource IDs: vpc-, subnet-, rtb- and 8 (the older IDs) or 17 lower-case hex digits, the
+    # whole value (a prefix or a suffix around a valid ID is not one).
+    _vpc("vpc_id", "vpc-01234567", "vpc-0123456"),
+    _vpc("vpc_id", "vpc-0123456789abcdef0", "xvpc-0123456789abcdef0"),
+    _vpc("vpc_id", "vpc-0123456789abcdef0", "vpc-0123456789ABCDEF0"),
+    _vpc(
+        "private_subnet_ids",
+        ["subnet-01234567", "subnet-0123456789abcdef1"],
+        ["subnet-0123456", "subnet-0123456789abcdef1"],
+        "[0]",
+    ),
+    _vpc("route_table_ids", ["rtb-0123456789abcdef0"], ["rtb-0123456789abcdef01"], "[0]"),
+    _vpc("route_table_ids", ["rtb-0123456789abcdef0"], ["xrtb-0123456789abcdef0"], "[0]"),
+    # CloudWatch Logs' retention values: 3653 is the longest, 0 (never expire) is not one of them.
+    _case(
+        "flow_log_retention_days=0",
+        at("network.flow_log_retention_days", 3653),
+        at("network.flow_log_retention_days", 0),
+        "network.flow_log_retention_days",
+        "is not a CloudWatch Logs retention",
+    ),
+    _case(
+        "flow_log_retention_days=2",
+        at("network.flow_log_retention_days", 1),
+        at("network.flow_log_retention_days", 2),
+        "network.flow_log_retention_days",
+        "is not a CloudWatch Logs retention",
+    ),
+    # A 12-digit account, the whole value.
+    _case(
+        "trusted_image_registry_accounts=x444444444444",
+        at("trusted_image_registry_accounts", ["444444444444"]),
+        at("trusted_image_registry_accounts", ["x444444444444"]),
+        "trusted_image_registry_accounts[0]",
+        "match pattern",
+    ),
+    # An EKS cluster ARN: a 12-digit account, and the cluster's name ends it.
+    _case(
+        "cluster_arn=11-digit-account",
+        at("kubernetes_serving", {"cluster_arn": ARN + "ml"}),
+        at("kubernetes_serving", {"cluster_arn": ARN.replace("111111111111", "11111111111") + "ml"}),
+        "kubernetes_serving.cluster_arn",
+        "match pattern",
+    ),
+    _case(
+        "cluster_arn=trailing-path",
+        at("kubernetes_serving", {"cluster_arn": ARN + "ml"}),
+        at("kubernetes_serving", {"cluster_arn": ARN + "ml/nodegroup"}),
+        "kubernetes_serving.cluster_arn",
+        "match pattern",
+    ),
+    # The platform's own tag prefix is reserved whatever its case (as aws: is).
+    _case(
+        "tags.MLOPS:team",
+        at("tags", {"owner": "o", "cost-center": "c", "mlops-team": "t"}),
+        at("tags", {"owner": "o", "cost-center": "c", "MLOPS:team": "t"}),
+        "tags.MLOPS:team",
+        "prefix is the platform's own",
+    ),
+]
+
+
+@pytest.mark.parametrize(("base", "accept", "refuse", "key", "fragment"), BOUNDS)
+def test_the_last_valid_value_passes_and_the_first_invalid_one_fails_at_its_key(
+    write_stack, base: str, accept: Edit, refuse: Edit, key: str, fragment: str
+) -> None:
+    assert stack_file_problems(write_stack(base, accept, name="Pulumi.accepted.yaml")) == {}
+
+    path = write_stack(base, refuse, name="Pulumi.refused.yaml")
+    problems = stack_file_problems(path)
+    assert list(problems) == [key], problems
+    assert fragment in problems[key]
+
+
+# -- defaults a stack file reaches (no environment sets these keys) --------------------------------
+
+
+@pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
+def test_the_defaults_no_environment_overrides(environment: str) -> None:
+    raw = load_stack_document(environment)["config"][CONFIG_KEY]
+    for section in ("storage", "encryption"):
+        raw.pop(section, None)
+
+    config = parse_platform_config(raw, SOURCE)
+
+    assert config.storage.abort_incomplete_multipart_upload_days == 7
+    assert config.encryption.rotation_period_days == 365
+    assert config.endpoint_defaults.deployment.canary_percent == 10
+    assert [endpoint.deployment.canary_percent for endpoint in config.endpoints] == [10] * len(
+        config.endpoints
+    )
+
+
+# -- the error message: bounded, and complete up to its bound ---------------------------------------
+
+
+def test_exactly_the_most_problems_shown_are_all_shown_with_no_remainder_line() -> None:
+    problems = [(f"{CONFIG_KEY}.tags.t{n}", "bad") for n in range(MAX_PROBLEMS_SHOWN)]
+
+    lines = str(ConfigError(SOURCE, problems)).splitlines()
+
+    assert len(lines) == 1 + MAX_PROBLEMS_SHOWN == 51
+    assert lines[-1] == f"  {SOURCE}: {CONFIG_KEY}.tags.t49: bad"
+    assert not any("more problems" in line for line in lines)
+
+
+def test_a_problem_line_shows_160_characters_of_its_key_and_1000_of_its_message() -> None:
+    last = ConfigError(SOURCE, [("k" * 160, "m" * 1000)])
+    cut = ConfigError(SOURCE, [("k" * 161, "m" * 1001)])
+
+    assert str(last).splitlines()[1] == f"  {SOURCE}: {'k' * 160}: {'m' * 1000}"
+    assert str(cut).splitlines()[1] == (
+        f"  {SOURCE}: {'k' * 160}… (161 characters): {'m' * 1000}… (1,001 characters)"
+    )
+
+
+# -- what an error echoes, and the JSON text's size (stacks/input_limits.py) ------------------------
+
+
+def test_a_text_of_exactly_the_echo_limit_is_shown_whole() -> None:
+    assert shorten("x" * ECHO_LIMIT) == "x" * ECHO_LIMIT
+    assert shorten("x" * (ECHO_LIMIT + 1)) == "x" * ECHO_LIMIT + "… (81 characters)"
+
+
+def test_a_list_of_more_items_than_the_echo_limit_is_counted_not_shown() -> None:
+    assert echo(list(range(ECHO_LIMIT + 1))) == "a list of 81 items"
+    assert echo(list(range(ECHO_LIMIT))).startswith("[0, 1, 2")
+
+
+def test_json_text_is_measured_in_utf8_bytes() -> None:
+    """Pulumi passes the value as text; the 1 MiB bound is on its bytes, as on the stack file's."""
+
+    def text(padding: int) -> str:
+        """A JSON value of two-byte characters and ``padding`` one-byte ones."""
+        return '{"environment": "' + "é" * half + "x" * padding + '"}'
+
+    room = MAX_STACK_FILE_BYTES - len('{"environment": ""}')
+    half, odd = divmod(room, 2)
+    largest, larger = text(odd), text(odd + 1)
+    assert len(largest.encode()) == MAX_STACK_FILE_BYTES
+    assert json_text_problem(largest) is None
+
+    assert len(larger.encode()) > MAX_STACK_FILE_BYTES > len(larger)
+    problem = json_text_problem(larger)
+    assert problem is not None and "at most 1,048,576 bytes" in problem
