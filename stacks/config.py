@@ -312,13 +312,16 @@ class AlertsConfig(_Section):
         return value
 
 
+EKS_CLUSTER_ARN: Final = r"^arn:aws:eks:[a-z0-9-]+:[0-9]{12}:cluster/[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"
+"""An EKS cluster's ARN; the name is CreateCluster's: a letter or digit, then letters, digits, ``-``
+and ``_``, at most 100 characters."""
+
+
 class KubernetesServingConfig(_Section):
     """Model servers on an existing EKS cluster (its kubeconfig is the secret `mlops-platform:kubeconfig`)."""
 
     servings: list[KubernetesServingSpec] = Field(default_factory=list)
-    cluster_arn: (
-        Annotated[str, Field(pattern=r"^arn:aws:eks:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]+$")] | None
-    ) = Field(
+    cluster_arn: Annotated[str, Field(pattern=EKS_CLUSTER_ARN)] | None = Field(
         default=None,
         description="EKS cluster ARN: identifies the cluster, so rotating kubeconfig credentials replaces nothing.",
     )

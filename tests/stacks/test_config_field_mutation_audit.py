@@ -18,6 +18,9 @@ now by these tests, 7 are equivalent for a stack file. Each test fails under its
   CloudWatch Logs' retention values;
 - ``trusted_image_registry_accounts[]``: the 12 digits are the whole value;
 - ``kubernetes_serving.cluster_arn``: a 12-digit account (11 fails) and the cluster name ends it;
+  that name is EKS's (botocore's ``ClusterName``): 100 characters pass, 101 fail, and a ``-``
+  first fails (a product bug the audit found: any run of ``[A-Za-z0-9_-]`` passed; fixed with
+  these cases);
 - a tag key ``MLOPS:...`` is the platform's reserved prefix whatever its case;
 - defaults no environment overrides: ``storage.abort_incomplete_multipart_upload_days`` 7,
   ``encryption.rotation_period_days`` 365, ``deployment.canary_percent`` 10 (on
@@ -49,8 +52,9 @@ from typing import Any
 
 import pytest
 
-from stacks.config import CONFIG_KEY, MAX_PROBLEMS_SHOWN, ConfigError, parse_platform_config
+from stacks.config import CONFIG_KEY, EKS_CLUSTER_ARN, MAX_PROBLEMS_SHOWN, ConfigError, parse_platform_config
 from stacks.input_limits import ECHO_LIMIT, MAX_STACK_FILE_BYTES, echo, json_text_problem, shorten
+from tests.botocore_models import service_model
 from tests.config_problems import stack_file_problems
 from tests.conftest import load_stack_document
 from tests.stack_edits import Edit, at
@@ -143,6 +147,21 @@ BOUNDS = [
         "kubernetes_serving.cluster_arn",
         "match pattern",
     ),
+    # ... and that name is EKS's: a letter or digit first, at most 100 characters.
+    _case(
+        "cluster_arn=101-character-name",
+        at("kubernetes_serving", {"cluster_arn": ARN + "m" * 100}),
+        at("kubernetes_serving", {"cluster_arn": ARN + "m" * 101}),
+        "kubernetes_serving.cluster_arn",
+        "match pattern",
+    ),
+    _case(
+        "cluster_arn=name-starting-with-a-hyphen",
+        at("kubernetes_serving", {"cluster_arn": ARN + "m-l_1"}),
+        at("kubernetes_serving", {"cluster_arn": ARN + "-ml"}),
+        "kubernetes_serving.cluster_arn",
+        "match pattern",
+    ),
     # The platform's own tag prefix is reserved whatever its case (as aws: is).
     _case(
         "tags.MLOPS:team",
@@ -164,6 +183,13 @@ def test_the_last_valid_value_passes_and_the_first_invalid_one_fails_at_its_key(
     problems = stack_file_problems(path)
     assert list(problems) == [key], problems
     assert fragment in problems[key]
+
+
+def test_the_cluster_name_rule_is_ekss() -> None:
+    """CreateCluster's ``name``: 1-100 characters, a letter or digit first (botocore's model)."""
+    name = service_model("eks")["shapes"]["ClusterName"]
+    assert (name["min"], name["max"], name["pattern"]) == (1, 100, "^[0-9A-Za-z][A-Za-z0-9\\-_]*")
+    assert EKS_CLUSTER_ARN.endswith(":cluster/[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
 
 
 # -- defaults a stack file reaches (no environment sets these keys) --------------------------------
