@@ -38,9 +38,11 @@ def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
 
 
 def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
-    """``repr(value)`` for an error message, bounded (the repr of a huge value is never built whole)."""
-    if isinstance(value, str) and len(value) > limit:
-        return shorten(repr(value[: limit + 1]), limit)
+    """``repr(value)`` for an error message, bounded (the repr of a huge value is never built whole);
+    a string cut short says how many characters it has (not its repr)."""
+    if isinstance(value, str):
+        text = repr(value[: limit + 1])
+        return text if len(text) <= limit else f"{text[:limit]}… ({len(value):,} characters)"
     if isinstance(value, (Mapping, list, tuple)) and len(value) > limit:
         return f"a {type(value).__name__} of {len(value):,} items"
     try:

@@ -28,6 +28,9 @@ now by these tests, 7 are equivalent for a stack file. Each test fails under its
 - the error message: exactly 50 problems are all shown and no "… and 0 more" line; a key is cut
   after 160 characters and a message after 1000 (160 and 1000 shown whole); an echoed text of
   exactly 80 characters is whole, a list of 81 items is counted rather than shown;
+- an echoed string cut short gives the value's length: it said "(83 characters)" for any string
+  over 80 characters, the length of the piece it kept (a product bug the audit found reading
+  ``echo``; fixed with this test);
 - the JSON text Pulumi passes is bounded by its UTF-8 bytes (1 MiB of bytes, not of characters).
 
 Caught elsewhere once the whole suite ran (not by the narrow set first run): Athena's scan cutoff
@@ -245,6 +248,21 @@ def test_a_text_of_exactly_the_echo_limit_is_shown_whole() -> None:
 def test_a_list_of_more_items_than_the_echo_limit_is_counted_not_shown() -> None:
     assert echo(list(range(ECHO_LIMIT + 1))) == "a list of 81 items"
     assert echo(list(range(ECHO_LIMIT))).startswith("[0, 1, 2")
+
+
+def test_an_echoed_string_cut_short_says_how_many_characters_the_value_has() -> None:
+    """Not its repr's, and never the 83 of the piece that was kept (the count a 5 MB value got)."""
+    assert echo("y" * 78) == repr("y" * 78)
+    assert echo("y" * 79) == "'" + "y" * 79 + "… (79 characters)"
+    assert echo("y" * 5_000_000) == "'" + "y" * 79 + "… (5,000,000 characters)"
+
+    raw = {**load_stack_document("dev")["config"][CONFIG_KEY], "account_id": "1" * 5_000_000}
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(raw, SOURCE)
+    [(key, message)] = raised.value.problems
+    assert key == f"{CONFIG_KEY}.account_id"
+    assert message.endswith("… (5,000,000 characters))")
+    assert f"{SOURCE}: {CONFIG_KEY}.account_id: String should match pattern" in str(raised.value)
 
 
 def test_json_text_is_measured_in_utf8_bytes() -> None:
