@@ -4,6 +4,7 @@ configuration model reads them before anything is planned)."""
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
@@ -98,6 +99,20 @@ def consumer_accounts_problem(families: Sequence[ModelFamilySpec]) -> tuple[int,
     return None
 
 
+def description_problem(text: str) -> str | None:
+    """Why SageMaker would refuse ``text`` as a model package group's description (its
+    ``EntityDescription``: ``[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*``, so no control or format
+    character, not even a line break or a tab), or None."""
+    for position, character in enumerate(text):
+        if unicodedata.category(character).startswith("C"):
+            return (
+                f"{character!r} at position {position}: SageMaker takes letters, digits, spaces, punctuation "
+                "and symbols only, no line break, tab or other control character (a YAML `>` or `|` block "
+                "ends with a line break: write the description on one line)"
+            )
+    return None
+
+
 class ModelFamilySpec(_Spec):
     """A model family: one model package group holding all its versions."""
 
@@ -125,6 +140,14 @@ class ModelFamilySpec(_Spec):
             raise ValueError(
                 f"'{value}' is not a valid model package group name: 1-63 letters or digits, separated by -"
             )
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _entity_description(cls, value: str) -> str:
+        problem = description_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("consumer_accounts")

@@ -21,6 +21,10 @@ now by these tests, 7 are equivalent for a stack file. Each test fails under its
   that name is EKS's (botocore's ``ClusterName``): 100 characters pass, 101 fail, and a ``-``
   first fails (a product bug the audit found: any run of ``[A-Za-z0-9_-]`` passed; fixed with
   these cases);
+- ``models[].description`` is what SageMaker takes as a group description (botocore's
+  ``EntityDescription``): 1024 characters of letters, symbols and punctuation pass, a line break
+  (a YAML ``>`` block's) or a tab fails at its key (a product bug found comparing the bounds with
+  botocore: only the length was checked; fixed with these cases);
 - a tag key ``MLOPS:...`` is the platform's reserved prefix whatever its case;
 - defaults no environment overrides: ``storage.abort_incomplete_multipart_upload_days`` 7,
   ``encryption.rotation_period_days`` 365, ``deployment.canary_percent`` 10 (on
@@ -55,6 +59,7 @@ from typing import Any
 
 import pytest
 
+from components.registry.model_family_spec import description_problem
 from stacks.config import CONFIG_KEY, EKS_CLUSTER_ARN, MAX_PROBLEMS_SHOWN, ConfigError, parse_platform_config
 from stacks.input_limits import ECHO_LIMIT, MAX_STACK_FILE_BYTES, echo, json_text_problem, shorten
 from tests.botocore_models import service_model
@@ -165,6 +170,22 @@ BOUNDS = [
         "kubernetes_serving.cluster_arn",
         "match pattern",
     ),
+    # A model package group's description: SageMaker's EntityDescription, so no line break (the
+    # one a YAML `>` block ends with), tab or other control character.
+    _case(
+        "models[0].description=folded-block",
+        at("models.0.description", "Churn \u2013 prédiction à 90 jours, €/client: 1.0"),
+        at("models.0.description", "Churn within 90 days\n"),
+        "models[0].description",
+        "no line break, tab or other control character",
+    ),
+    _case(
+        "models[0].description=tab",
+        at("models.0.description", "x" * 1024),
+        at("models.0.description", "Churn\twithin 90 days"),
+        "models[0].description",
+        "'\\t' at position 5",
+    ),
     # The platform's own tag prefix is reserved whatever its case (as aws: is).
     _case(
         "tags.MLOPS:team",
@@ -193,6 +214,17 @@ def test_the_cluster_name_rule_is_ekss() -> None:
     name = service_model("eks")["shapes"]["ClusterName"]
     assert (name["min"], name["max"], name["pattern"]) == (1, 100, "^[0-9A-Za-z][A-Za-z0-9\\-_]*")
     assert EKS_CLUSTER_ARN.endswith(":cluster/[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
+
+
+def test_a_family_description_is_what_sagemaker_takes_as_a_group_description() -> None:
+    """CreateModelPackageGroup's ``ModelPackageGroupDescription`` (botocore's ``EntityDescription``)."""
+    shapes = service_model("sagemaker")["shapes"]
+    member = shapes["CreateModelPackageGroupInput"]["members"]["ModelPackageGroupDescription"]
+    entity = shapes[member["shape"]]
+    assert (entity["max"], entity["pattern"]) == (1024, "[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*")
+    assert description_problem("Churn \u2013 prédiction à 90 jours, €/client: 1.0 ™ ©") is None
+    for control in ("\n", "\r", "\t", "\x00", "\u200b", "\ufeff"):
+        assert description_problem(f"a{control}b"), repr(control)
 
 
 # -- defaults a stack file reaches (no environment sets these keys) --------------------------------
