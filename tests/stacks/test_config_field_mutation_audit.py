@@ -1,21 +1,28 @@
 """Single-field validation of a stack file, where a mutation audit found no test holding it.
 
-A hand-mutation audit of the field bounds and single-field validators a stack file goes through:
-stacks/config.py (its section models, the name prefix, region, account and tag validators, the
-error's rendering), stacks/naming.py (the name prefix), stacks/input_limits.py (what an error
-echoes, the JSON text's size), components/limits.py (the tag rules and log retentions config
-validation calls) and the deployment bounds of components/serving/inference_endpoint_spec.py
-an adopter edits most (canary and linear sizes, waits, timeouts, scaling, capture). 76 one-step
-mutations (a bound moved by one, ``>`` read as ``>=``, an anchor or a character class changed, a
-condition dropped, a default changed, a key path changed); 27 survived the suite, 20 are caught
-now by these tests, 7 are equivalent for a stack file. Each test fails under its mutants:
+A hand-mutation audit of the field bounds and single-field validators a stack file goes through
+(the cross-field validators were audited before: test_cross_field_validation.py). First pass, 76
+mutations: stacks/config.py (its section models, the name prefix, region, account and tag
+validators, the error's rendering), stacks/naming.py (the name prefix), stacks/input_limits.py
+(what an error echoes, the JSON text's size), components/limits.py (the tag rules and log
+retentions config validation calls) and the deployment bounds of
+components/serving/inference_endpoint_spec.py (canary and linear sizes, waits, timeouts, scaling,
+capture). Second pass, 47 mutations: the sections an adopter edits next (training compute and
+triggers, schedule expressions in components/schedules.py, monitoring, budget, audit trail,
+feature store, experiment tracking, model families, alert subscriptions). Each mutation is one
+step: a bound moved by one, ``>`` read as ``>=``, an anchor or a character class changed, a
+condition dropped or widened, a default changed, a key path changed.
+
+123 mutations; 36 survived the whole suite, 27 are caught now by these tests, 9 are equivalent
+for a stack file (below). (First pass: 76, 27 survived, 20 caught, 7 equivalent; second: 47, 9
+survived, 7 caught, 2 equivalent.) Each test here fails under its mutants:
 
 - EC2 IDs of an existing VPC (``vpc_id``, ``private_subnet_ids[]``, ``route_table_ids[]``): 8 hex
   digits are the shortest ID, 7 are refused; 17 is the longest route table ID, 18 refused; the
   pattern holds the whole value (a prefix before ``vpc-``/``rtb-`` is refused) and lower-case hex
   only (``vpc-...ABCDEF0`` refused), each at its key;
-- ``network.flow_log_retention_days``: 3653 and 1 pass, 0 (never expire) and 2 fail: only
-  CloudWatch Logs' retention values;
+- ``network.flow_log_retention_days`` and ``audit_trail.cloudwatch_logs_retention_days``: only
+  CloudWatch Logs' retention values (3653 and 1 pass, 0, "never expire", and 2 fail);
 - ``trusted_image_registry_accounts[]``: the 12 digits are the whole value;
 - ``kubernetes_serving.cluster_arn``: a 12-digit account (11 fails) and the cluster name ends it;
   that name is EKS's (botocore's ``ClusterName``): 100 characters pass, 101 fail, and a ``-``
@@ -25,6 +32,12 @@ now by these tests, 7 are equivalent for a stack file. Each test fails under its
   ``EntityDescription``): 1024 characters of letters, symbols and punctuation pass, a line break
   (a YAML ``>`` block's) or a tab fails at its key (a product bug found comparing the bounds with
   botocore: only the length was checked; fixed with these cases);
+- ``models[].consumer_accounts``: each account once;
+- ``models[].training.framework.version`` starts with a digit (``v1.2-1`` fails);
+- ``training.schedule``: an EventBridge cron has six fields (seven fail) and a step of at least 1
+  (``*/1`` passes, ``*/0`` fails);
+- ``monitoring.drift_features[]``: 64 characters pass, 65 fail;
+- ``alerts.subscriptions[].protocol``: email or https, never plain http;
 - a tag key ``MLOPS:...`` is the platform's reserved prefix whatever its case;
 - defaults no environment overrides: ``storage.abort_incomplete_multipart_upload_days`` 7,
   ``encryption.rotation_period_days`` 365, ``deployment.canary_percent`` 10 (on
@@ -37,20 +50,33 @@ now by these tests, 7 are equivalent for a stack file. Each test fails under its
   ``echo``; fixed with this test);
 - the JSON text Pulumi passes is bounded by its UTF-8 bytes (1 MiB of bytes, not of characters).
 
-Caught elsewhere once the whole suite ran (not by the narrow set first run): Athena's scan cutoff
-and results retention bounds and defaults (test_feature_training.py), the ``.yml`` stack file
+Survivors of the narrow first runs that the rest of the suite catches (not counted as survivors):
+Athena's scan cutoff and results retention (test_feature_training.py), the ``.yml`` stack file
 suffix (test_resolution_naming_semantics.py), the log retention list
-(planner/test_mocks_names_semantics.py). The configuration reference check
-(test_reference.py) also fails on a changed ``vpc_id`` pattern, as on any bound it renders; it
-is a documentation check and was not counted as a kill.
+(planner/test_mocks_names_semantics.py), the new-data batching window, the training defaults
+(test_training_pipeline.py, test_monitoring_loop_mutation_audit.py), a ``0W`` cron day
+(planner/test_schedules_critical_path_semantics.py), the budget margin default
+(planner/test_budget.py), reserved feature names in capitals (test_feature_store_semantics.py).
+The configuration reference check (test_reference.py) also fails on a changed ``vpc_id`` pattern,
+as on any bound it renders; it is a documentation check and was not counted as a kill.
 
-Equivalent for a stack file: the model defaults of ``network.flow_log_retention_days``,
-``storage.noncurrent_version_expiration_days``, ``storage.access_log_retention_days``,
-``encryption.key_deletion_window_days``, ``model_registry.approval`` and
-``endpoint_defaults.minimum_instances`` (every environment of stacks/defaults.py sets each, and a
-stack file must name an environment, so the model's own default is never used; the reference
-check still shows it); and "duplicate service names" reworded as "duplicate services" (the
-problem stays at ``network.additional_interface_endpoints`` and says duplicate).
+Equivalent for a stack file:
+
+- the model defaults of ``network.flow_log_retention_days``,
+  ``storage.noncurrent_version_expiration_days``, ``storage.access_log_retention_days``,
+  ``encryption.key_deletion_window_days``, ``model_registry.approval`` and
+  ``endpoint_defaults.minimum_instances``: every environment of stacks/defaults.py sets each, and
+  a stack file must name an environment, so the model's own default is never used (the reference
+  check still shows it);
+- "duplicate service names" reworded as "duplicate services": the problem stays at
+  ``network.additional_interface_endpoints`` and says duplicate;
+- a model family name of 64 characters let through by its own pattern: ``<prefix>-<name>`` is
+  then over SageMaker's 63 and refused at ``models[N].name`` anyway (by the derived-name check;
+  ``ModelRegistryArgs`` by ``prefixed_within_limit``, with or without a prefix);
+- ``MAX_FAMILY_CONSUMER_ACCOUNTS`` 500 moved to 501: a conservative bound of the platform's, not
+  AWS's; a stack file meets the tighter 250 across families first, and
+  tests/components/test_model_registry.py shows the group policy at the bound stays within
+  SageMaker's 20,480 characters (501 accounts would too).
 """
 
 from __future__ import annotations
@@ -185,6 +211,62 @@ BOUNDS = [
         at("models.0.description", "Churn\twithin 90 days"),
         "models[0].description",
         "'\\t' at position 5",
+    ),
+    # EventBridge cron: six fields, a step of at least 1.
+    _case(
+        "training.schedule=cron-step-0",
+        at("training.schedule", "cron(*/1 3 ? * MON *)"),
+        at("training.schedule", "cron(*/0 3 ? * MON *)"),
+        "training.schedule",
+        "the step 0 is not within 1-60",
+    ),
+    _case(
+        "training.schedule=cron-of-7-fields",
+        at("training.schedule", "cron(0 3 ? * MON *)"),
+        at("training.schedule", "cron(0 3 ? * MON * *)"),
+        "training.schedule",
+        "cron takes 6 fields",
+    ),
+    # A framework version starts with a digit (the SageMaker SDK's image versions: 1.2-1, 2.1).
+    _case(
+        "framework.version=v1.2-1",
+        at("models.0.training.framework.version", "1.2-1"),
+        at("models.0.training.framework.version", "v1.2-1"),
+        "models[0].training.framework.version",
+        "match pattern",
+    ),
+    # Drift features named in the alarm: 1-64 characters each.
+    _case(
+        "monitoring.drift_features=65-characters",
+        at("monitoring.drift_features", ["f" * 64]),
+        at("monitoring.drift_features", ["f" * 65]),
+        "monitoring.drift_features[0]",
+        "match pattern",
+        base="prod",
+    ),
+    # The trail's CloudWatch Logs group: a CloudWatch Logs retention, never 0 (never expire).
+    _case(
+        "audit_trail.cloudwatch_logs_retention_days=0",
+        at("audit_trail.cloudwatch_logs_retention_days", 3653),
+        at("audit_trail.cloudwatch_logs_retention_days", 0),
+        "audit_trail.cloudwatch_logs_retention_days",
+        "is not a CloudWatch Logs retention",
+    ),
+    # Each consumer account once.
+    _case(
+        "models[0].consumer_accounts=twice",
+        at("models.0.consumer_accounts", ["222222222222", "333333333333"]),
+        at("models.0.consumer_accounts", ["222222222222", "222222222222"]),
+        "models[0].consumer_accounts",
+        "duplicate account ids",
+    ),
+    # SNS protocols the platform subscribes: email and https only (never plain http).
+    _case(
+        "alerts.subscriptions[0].protocol=http",
+        at("alerts.subscriptions", [{"protocol": "https", "endpoint": "https://events.pagerduty.com/x"}]),
+        at("alerts.subscriptions", [{"protocol": "http", "endpoint": "ops@example.com"}]),
+        "alerts.subscriptions[0].protocol",
+        "Input should be 'email' or 'https'",
     ),
     # The platform's own tag prefix is reserved whatever its case (as aws: is).
     _case(
