@@ -9,9 +9,10 @@ Documents are read wherever a principal gets permissions inline: ``aws:iam/polic
 ``Statement``, ``Action`` and ``Resource`` a value or a list. ``Allow`` + ``NotAction`` grants
 everything but the listed actions and ``Allow`` + ``NotResource`` every resource but the listed
 ones. "Every resource" is ``*`` or an ARN that names every resource of its kind in every
-account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``); an IAM escalation action on every role,
-user, group or policy of one account (``arn:aws:iam::123456789012:role/*``) reaches the caller's own
-and fails as well.
+account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``); an escalation action on every one of the
+kind it acts on in one account (every role, user, group or policy: the caller's own too; every
+Lambda function, Glue dev endpoint or EC2 instance: any may run as a more privileged role) fails as
+well (:data:`ACCOUNT_WIDE_KINDS`).
 
 Unknown values (preview): what the known values prove is reported, the rest is undecided
 (see ``_iam_documents``). Managed-policy attachments and trust policies are in ``iam_grants``.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
@@ -96,24 +98,53 @@ ESCALATION_ACTIONS = (
 )
 _ESCALATION = frozenset(action.lower() for action in ESCALATION_ACTIONS)
 
-#: The IAM resource type each IAM escalation action is authorised on. Granted on every one of that
-#: type in an account (``arn:aws:iam::123456789012:role/*``), the action reaches the caller's own
-#: role, user, group or policy too: as much an escalation as on ``*``. (iam:PassRole on every role
-#: of an account is ``iam-pass-role-scoped``'s.)
-ESCALATION_BY_RESOURCE_TYPE: Mapping[str, tuple[str, ...]] = {
-    "group": ("iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup"),
-    "policy": ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"),
-    "role": (
+
+@dataclass(frozen=True)
+class AccountWideKind:
+    """A kind of resource an escalation action acts on, granted on every one of it in an account."""
+
+    service: str  # the ARN's service field
+    name: str  # for messages: "every <name> of the account"
+    probes: tuple[str, ...]  # resource parts a pattern naming every one of the kind matches
+    actions: tuple[str, ...]
+    reach: str  # why every one of the kind is as much as every resource
+
+
+def _named(prefix: str) -> tuple[str, ...]:
+    """A short name and a pathed one with no letter in common, so that only the kind's own letters
+    (``*o*``) count as naming every one of it."""
+    return (f"{prefix}q", f"{prefix}path/to/z-9")
+
+
+_OWN = "the caller's own too"
+_RUNS_AS = "any of them may run as a more privileged role"
+
+#: The kinds of resource each escalation action is authorised on. Granted on every one of a kind in
+#: an account (``arn:aws:iam::123456789012:role/*``, ``arn:aws:lambda:eu-west-1:123456789012:function:*``),
+#: the action reaches the caller's own role, user, group or policy, or a function or instance running
+#: as a more privileged role: as much an escalation as on ``*``. (iam:PassRole on every role of an
+#: account is ``iam-pass-role-scoped``'s.)
+ACCOUNT_WIDE_KINDS: tuple[AccountWideKind, ...] = (
+    AccountWideKind("iam", "group", _named("group/"),
+                    ("iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup"), _OWN),
+    AccountWideKind("iam", "policy", _named("policy/"),
+                    ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"), _OWN),
+    AccountWideKind("iam", "role", _named("role/"), (
         "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary",
         "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy",
-    ),
-    "user": (
+    ), _OWN),
+    AccountWideKind("iam", "user", _named("user/"), (
         "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:PutUserPermissionsBoundary",
         "iam:DeleteUserPermissionsBoundary", "iam:CreateAccessKey", "iam:UpdateAccessKey",
         "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:CreateServiceSpecificCredential",
         "iam:ResetServiceSpecificCredential",
-    ),
-}  # fmt: skip
+    ), _OWN),
+    AccountWideKind("lambda", "function", ("function:q", "function:z-9"), ("lambda:UpdateFunctionCode",), _RUNS_AS),
+    AccountWideKind("glue", "devEndpoint", _named("devEndpoint/"), ("glue:UpdateDevEndpoint",), _RUNS_AS),
+    AccountWideKind("ec2", "instance", ("instance/i-0a", "instance/i-9f"), (
+        "ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey",
+    ), _RUNS_AS),
+)  # fmt: skip
 
 #: Conditions that narrow a ``"*"`` resource to specific resources, honoured by
 #: ``iam-no-unscoped-sensitive-actions`` only (admin, escalation and PassRole rules ignore
@@ -198,30 +229,25 @@ def _escalation_on_every_resource(path: str, statement: Any, findings: Findings)
 
 
 def _escalation_on_every_principal(path: str, statement: Any, findings: Findings) -> None:
-    for resource, kinds in _every_principal_of_an_account(statement):
-        actions = {action for kind in kinds for action in ESCALATION_BY_RESOURCE_TYPE[kind]}
-        verdicts = {action: covers(statement, action) for action in actions}
+    for resource, kinds in _every_one_of_a_kind(statement):
+        verdicts = {action: covers(statement, action) for kind in kinds for action in kind.actions}
         escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
+        named = sorted(kind.name for kind in kinds)
+        reach = "; ".join(sorted({kind.reach for kind in kinds}))
         findings.add(
             bool(escalations),
-            f"{path} allows {', '.join(escalations)} on {resource!r}, every {'/'.join(sorted(kinds))} of "
-            "the account (the caller's own too): scope Resource to the ARNs it manages.",
+            f"{path} allows {', '.join(escalations)} on {resource!r}, every {'/'.join(named)} of "
+            f"the account ({reach}): scope Resource to the ARNs it manages.",
         )
         if not escalations:
             findings.undecided(any3(verdicts.values()))
 
 
-#: Names a pattern matching every role (user, group, policy) of an account must match: a short
-#: name and a pathed one with no letter in common, so only the type's own letters (``*o*``) count.
-_EVERY_OF_A_TYPE = {
-    kind: (f"{kind}/q", f"{kind}/path/to/z-9") for kind in ("group", "policy", "role", "user")
-}
-
-
-def _every_principal_of_an_account(statement: Any) -> list[tuple[str, frozenset[str]]]:
-    """``(resource, types)`` for each ``Resource`` entry of an Allow statement that names every role,
-    user, group or customer policy of one account (``arn:aws:iam::123456789012:role/*``, ``user*``).
-    Empty for a statement already judged on every resource, or granting everything."""
+def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind]]]:
+    """``(resource, kinds)`` for each ``Resource`` entry of an Allow statement that names every one
+    of a kind in :data:`ACCOUNT_WIDE_KINDS` in one account (``arn:aws:iam::123456789012:role/*``,
+    ``user*``, ``arn:aws:lambda:eu-west-1:123456789012:function:*``). Empty for a statement already
+    judged on every resource, or granting everything."""
     if not isinstance(statement, dict) or "NotResource" in statement or is_allow(statement) is not True:
         return []
     if grants_everything(statement) is True or on_broad_resources(statement) is True:
@@ -230,11 +256,14 @@ def _every_principal_of_an_account(statement: Any) -> list[tuple[str, frozenset[
     for resource in as_list(statement.get("Resource")):
         judged = granted(resource)
         parts = judged.split(":", 5) if isinstance(judged, str) else []
-        if len(parts) != 6 or not iam_wildcard(parts[2]).fullmatch("iam"):
+        if len(parts) != 6:
             continue
-        kinds = frozenset(
-            kind for kind, probes in _EVERY_OF_A_TYPE.items() if matches_every(parts[5], probes)
-        )
+        service = iam_wildcard(parts[2])
+        kinds = [
+            kind
+            for kind in ACCOUNT_WIDE_KINDS
+            if service.fullmatch(kind.service) and matches_every(parts[5], kind.probes)
+        ]
         if kinds:
             found.append((resource, kinds))
     return found
@@ -395,8 +424,9 @@ iam_no_privilege_escalation = resource_rule(
         "IAM policies must not allow privilege-escalation actions (iam:PassRole, "
         "iam:CreatePolicyVersion, iam:Attach*/Put*Policy, permissions boundaries, access keys, "
         "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand ...) on every "
-        "resource, nor IAM's on every role, user, group or policy of an account "
-        "(arn:aws:iam::123456789012:role/*). Fix: scope Resource to specific ARNs."
+        "resource, nor on every one of the kind they act on in an account (every role, user, "
+        "group or policy, Lambda function, Glue dev endpoint or EC2 instance: "
+        "arn:aws:iam::123456789012:role/*). Fix: scope Resource to specific ARNs."
     ),
     resource_types=TYPES,
     check=_no_privilege_escalation,

@@ -512,3 +512,59 @@ def test_an_action_unknown_at_preview_on_every_role_is_undecided() -> None:
 def test_a_deny_on_every_role_passes() -> None:
     statement = {"Effect": "Deny", "Action": "iam:*", "Resource": EVERY_ROLE}
     assert decided((ESCALATION,), POLICY, {"policy": doc(statement)}) == {ESCALATION: []}
+
+
+# --- the same on the other escalation actions' resources: every function, dev endpoint, instance ---
+
+RUNS_AS_ADVICE = (
+    "of the account (any of them may run as a more privileged role): scope Resource to the ARNs it manages."
+)
+EVERY_FUNCTION = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:*"
+EVERY_INSTANCE = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/*"
+RUN_SHELL = "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript"
+
+
+@pytest.mark.parametrize(
+    ("action", "resources", "expected"),
+    [
+        ("lambda:UpdateFunctionCode", [EVERY_FUNCTION],
+         f"lambda:UpdateFunctionCode on {EVERY_FUNCTION!r}, every function"),
+        ("lambda:Update*", [f"arn:aws:lambda:*:{ACCOUNT}:function*"],
+         f"lambda:UpdateFunctionCode on 'arn:aws:lambda:*:{ACCOUNT}:function*', every function"),
+        ("ssm:SendCommand", [EVERY_INSTANCE, RUN_SHELL], f"ssm:SendCommand on {EVERY_INSTANCE!r}, every instance"),
+        ("ssm:StartSession", [f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-*"],
+         f"ssm:StartSession on 'arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-*', every instance"),
+        ("ec2-instance-connect:SendSSHPublicKey", [EVERY_INSTANCE],
+         f"ec2-instance-connect:SendSSHPublicKey on {EVERY_INSTANCE!r}, every instance"),
+        ("glue:UpdateDevEndpoint", [f"arn:aws:glue:eu-west-1:{ACCOUNT}:devEndpoint/*"],
+         f"glue:UpdateDevEndpoint on 'arn:aws:glue:eu-west-1:{ACCOUNT}:devEndpoint/*', every devEndpoint"),
+    ],
+    ids=["update-every-function", "update-star-on-functions-of-every-region", "run-commands-on-every-instance",
+         "sessions-on-every-instance-id", "ssh-keys-to-every-instance", "rewrite-every-dev-endpoint"],
+)  # fmt: skip
+def test_an_escalation_on_every_resource_of_its_kind_in_an_account_fails(
+    action: str, resources: list[str], expected: str
+) -> None:
+    """New code in every Lambda function, a command on every instance: one of them runs as a role
+    with more than the caller has, as on ``*``."""
+    messages = decided((ESCALATION,), POLICY, {"policy": doc(allow(action, resources))})
+    assert messages[ESCALATION] == [f"policy Statement[0] allows {expected} {RUNS_AS_ADVICE}"]
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("lambda:UpdateFunctionCode", f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:mlops-*"),
+        ("lambda:InvokeFunction", EVERY_FUNCTION),
+        ("ssm:SendCommand", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-0123456789abcdef0"),
+        ("ssm:StartSession", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-0*"),
+        ("lambda:UpdateFunctionCode", EVERY_INSTANCE),
+        ("ssm:SendCommand", f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:*"),
+    ],
+    ids=["a-name-pattern-of-functions", "invoke-is-no-escalation", "one-instance", "some-instance-ids",
+         "function-action-on-instances", "instance-action-on-functions"],
+)  # fmt: skip
+def test_what_reaches_not_every_resource_of_its_kind_passes_the_escalation_rule(
+    action: str, resource: str
+) -> None:
+    assert decided((ESCALATION,), POLICY, {"policy": doc(allow(action, resource))}) == {ESCALATION: []}
