@@ -12,7 +12,8 @@ ones. "Every resource" is ``*`` or an ARN that names every resource of its kind 
 account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``); an escalation action on every one of the
 kind it acts on in one account (every role, user, group or policy: the caller's own too; every
 Lambda function, Glue dev endpoint or EC2 instance: any may run as a more privileged role) fails as
-well (:data:`ACCOUNT_WIDE_KINDS`).
+well (:data:`ACCOUNT_WIDE_KINDS`), and so does a permission change on a role, user, group or policy
+named through a policy variable (``user/${aws:username}``: the caller's own, :data:`SELF_ESCALATION`).
 
 Unknown values (preview): what the known values prove is reported, the rest is undecided
 (see ``_iam_documents``). Managed-policy attachments and trust policies are in ``iam_grants``.
@@ -210,6 +211,7 @@ def _no_privilege_escalation(args: ResourceValidationArgs, _: Mapping[str, Any])
     for path, statement in _statements(args, findings):
         _escalation_on_every_resource(path, statement, findings)
         _escalation_on_every_principal(path, statement, findings)
+        _escalation_on_the_callers_own(path, statement, findings)
     yield from findings.report()
 
 
@@ -267,6 +269,56 @@ def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind
         if kinds:
             found.append((resource, kinds))
     return found
+
+
+#: The IAM escalation actions that change what a principal may do, by the kind of resource they act
+#: on. On a resource named through a policy variable (``user/${aws:username}``), resolved from the
+#: caller's own request context, they let the caller change its own permissions. Credentials
+#: (access keys, login profiles) are left out: managing one's own is AWS's documented self-service
+#: policy and grants nothing new.
+SELF_ESCALATION: Mapping[str, tuple[str, ...]] = {
+    "group": ("iam:AttachGroupPolicy", "iam:PutGroupPolicy"),
+    "policy": ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"),
+    "role": (
+        "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary",
+        "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy",
+    ),
+    "user": (
+        "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:PutUserPermissionsBoundary",
+        "iam:DeleteUserPermissionsBoundary",
+    ),
+}  # fmt: skip
+
+#: A policy variable (``${aws:username}``, ``${aws:PrincipalTag/team}``), not one of the escapes
+#: ``${*}``, ``${?}``, ``${$}`` that stand for the characters themselves.
+_POLICY_VARIABLE = re.compile(r"\$\{(?![*?$]\})[^}]*\}")
+
+
+def _escalation_on_the_callers_own(path: str, statement: Any, findings: Findings) -> None:
+    """A permission-changing IAM action on a role, user, group or policy named through a policy
+    variable: the caller's own (``iam:AttachUserPolicy`` on ``user/${aws:username}``)."""
+    if not isinstance(statement, dict) or "NotResource" in statement or is_allow(statement) is not True:
+        return
+    if grants_everything(statement) is True or on_broad_resources(statement) is True:
+        return
+    for resource in as_list(statement.get("Resource")):
+        judged = granted(resource)
+        parts = judged.split(":", 5) if isinstance(judged, str) else []
+        if len(parts) != 6 or not iam_wildcard(parts[2]).fullmatch("iam"):
+            continue
+        if not _POLICY_VARIABLE.search(parts[5]):
+            continue
+        kind_pattern = iam_wildcard(parts[5].split("/", 1)[0])
+        kinds = sorted(kind for kind in SELF_ESCALATION if kind_pattern.fullmatch(kind))
+        verdicts = {action: covers(statement, action) for kind in kinds for action in SELF_ESCALATION[kind]}
+        escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
+        findings.add(
+            bool(escalations),
+            f"{path} allows {', '.join(escalations)} on {resource!r}, named through a policy variable: "
+            "the caller's own, whose permissions it would change. Name the ARNs it manages.",
+        )
+        if not escalations:
+            findings.undecided(any3(verdicts.values()))
 
 
 def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -426,7 +478,8 @@ iam_no_privilege_escalation = resource_rule(
         "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand ...) on every "
         "resource, nor on every one of the kind they act on in an account (every role, user, "
         "group or policy, Lambda function, Glue dev endpoint or EC2 instance: "
-        "arn:aws:iam::123456789012:role/*). Fix: scope Resource to specific ARNs."
+        "arn:aws:iam::123456789012:role/*), nor IAM's permission changes on one named through a policy "
+        "variable (user/${aws:username}: the caller's own). Fix: scope Resource to specific ARNs."
     ),
     resource_types=TYPES,
     check=_no_privilege_escalation,

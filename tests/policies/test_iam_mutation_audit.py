@@ -568,3 +568,54 @@ def test_what_reaches_not_every_resource_of_its_kind_passes_the_escalation_rule(
     action: str, resource: str
 ) -> None:
     assert decided((ESCALATION,), POLICY, {"policy": doc(allow(action, resource))}) == {ESCALATION: []}
+
+
+# --- the caller's own, named through a policy variable ---------------------------------------------
+
+OWN_USER = f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"
+OWN_ADVICE = "named through a policy variable: the caller's own, whose permissions it would change. Name the ARNs it manages."
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
+    [
+        ("iam:AttachUserPolicy", OWN_USER, "iam:AttachUserPolicy"),
+        ("iam:*", OWN_USER, "iam:AttachUserPolicy, iam:DeleteUserPermissionsBoundary, "
+                            "iam:PutUserPermissionsBoundary, iam:PutUserPolicy"),
+        ("iam:PutRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/${{aws:PrincipalTag/team}}-runner", "iam:PutRolePolicy"),
+        ("iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/${{aws:username}}-access",
+         "iam:CreatePolicyVersion"),
+        ("iam:Put*Policy", f"arn:aws:iam::{ACCOUNT}:*/${{aws:username}}",
+         "iam:PutGroupPolicy, iam:PutRolePolicy, iam:PutUserPolicy"),
+    ],
+    ids=["attach-to-own-user", "iam-star-on-own-user", "own-role-by-principal-tag", "rewrite-own-policy",
+         "any-kind-named-by-a-variable"],
+)  # fmt: skip
+def test_a_permission_change_on_the_callers_own_fails(action: str, resource: str, expected: str) -> None:
+    """``iam:AttachUserPolicy`` on ``user/${aws:username}``: every user may attach
+    AdministratorAccess to itself."""
+    messages = decided((ESCALATION,), POLICY, {"policy": doc(allow(action, resource))})
+    assert messages[ESCALATION] == [f"policy Statement[0] allows {expected} on {resource!r}, {OWN_ADVICE}"]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "iam:CreateAccessKey",
+        "iam:UpdateAccessKey",
+        "iam:UpdateLoginProfile",
+        "iam:GetUser",
+        "iam:ListAttachedUserPolicies",
+    ],
+)
+def test_managing_ones_own_credentials_is_no_escalation(action: str) -> None:
+    """AWS's self-service policy: a user rotates its own keys and password; it gains nothing."""
+    assert decided((ESCALATION,), POLICY, {"policy": doc(allow(action, OWN_USER))}) == {ESCALATION: []}
+
+
+def test_a_policy_variable_escape_names_no_one() -> None:
+    """``${*}`` is a literal ``*`` in a name, not a variable (and no user is named ``*``)."""
+    resource = f"arn:aws:iam::{ACCOUNT}:user/ops-${{*}}"
+    assert decided((ESCALATION,), POLICY, {"policy": doc(allow("iam:AttachUserPolicy", resource))}) == {
+        ESCALATION: []
+    }
