@@ -12,7 +12,8 @@ watcher when all three hold:
   pipeline, with a ``rate()`` expression or a ``cron()`` one of every year, no ``endDate`` (a
   watcher that stops on a date stops silently), no ``startDate`` still to come and a ``state`` other
   than ``DISABLED``; or an EventBridge rule with such an expression, not disabled, one of whose
-  targets is the pipeline;
+  targets is the pipeline (a target that names its rule rather than depending on it is matched to
+  the rule of that name on its own event bus);
 - **it reads the endpoint's capture**: the endpoint configuration records requests (capture
   enabled, a sampling percentage above 0, an ``Input`` or ``InputAndOutput`` mode), and a value of
   the definition, as that schedule runs it, is where SageMaker writes this endpoint's files:
@@ -450,10 +451,26 @@ class CaptureWatchers:
         return [_parameters(props, PARAMETER_PATHS[kind])]
 
     def _rules_of(self, target: PolicyResource) -> list[PolicyResource]:
+        """The rule a target is attached to: the one it depends on, else the rules of its literal
+        ``rule`` name on its own event bus (a rule's name is unique per bus, not per account)."""
         linked = [d for d in deps(target, "rule") if d.resource_type == EVENT_RULE]
         if linked:
             return linked
-        name = get_or_none(target.props, "rule")
-        if not isinstance(name, str) or not name:
+        name, bus = get_or_none(target.props, "rule"), _bus_of(target)
+        if not isinstance(name, str) or not name or bus is None:
             return []
-        return [rule for _, rule in self._stack.having((EVENT_RULE,), _rule_names, name)]
+        return [
+            rule for _, rule in self._stack.having((EVENT_RULE,), _rule_names, name) if _bus_of(rule) == bus
+        ]
+
+
+def _bus_of(resource: PolicyResource) -> str | None:
+    """The name of the event bus a rule or target is on (``eventBusName``, a name or an ARN; unset:
+    ``default``), None when unknown at preview (it matches nothing)."""
+    try:
+        bus = get(resource.props, "eventBusName")
+    except UnknownValueError:
+        return None
+    if not isinstance(bus, str) or not bus:
+        return "default"
+    return bus.rpartition(":event-bus/")[2]
