@@ -495,30 +495,45 @@ def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Chec
             f"targetTrackingScalingPolicyConfiguration.targetValue is {shown(get(config, 'targetValue'))}: "
             "set a positive target per instance."
         )
-    unset = 0.0 if args.resource_type == SCALING_POLICY else SAGEMAKER_DEFAULT_COOLDOWN
+    if get(config, "disableScaleIn") is True:
+        return  # it never scales in: its scale-in cooldown is never used
+    unset = _unset_cooldowns(args.resource_type, args.props)
     scale_in, scale_out = (
         _cooldown(get(config, key), unset) for key in ("scaleInCooldown", "scaleOutCooldown")
     )
-    if scale_in is not None and scale_out is not None and scale_in[0] < scale_out[0]:
-        yield (
-            f"scaleInCooldown {scale_in[1]} is shorter than scaleOutCooldown {scale_out[1]}: scale in "
-            "slowly and out fast (were they swapped?)."
+    # Failed only when it fails whatever an unset cooldown turns out to be.
+    if scale_in is not None and scale_out is not None and max(scale_in[0]) < min(scale_out[0]):
+        advice = (
+            "set both: scale in slowly and out fast"
+            if "unset" in scale_in[1] + scale_out[1]
+            else "scale in slowly and out fast (were they swapped?)"
         )
+        yield f"scaleInCooldown {scale_in[1]} is shorter than scaleOutCooldown {scale_out[1]}: {advice}."
 
 
-SAGEMAKER_DEFAULT_COOLDOWN = 300.0
-"""Application Auto Scaling's cooldown for SageMaker variants and inference components when a policy
-sets none (CloudFormation, so aws-native, leaves it out)."""
+VARIANT_DEFAULT_COOLDOWN = 300.0
+"""Application Auto Scaling's cooldown for a SageMaker endpoint variant when a policy sets none
+(CloudFormation, so aws-native, leaves it out). For its other SageMaker targets (inference
+component copies, serverless provisioned concurrency) the documentation gives no value: 0 or 300."""
 
 
-def _cooldown(value: Any, unset: float) -> tuple[float, str] | None:
-    """A target-tracking cooldown in seconds and how a message shows it; None when it is not a
-    number. Unset is ``unset``: 0 for pulumi-aws, whose provider sends an unset cooldown of a
-    policy's configuration block as 0 (it cannot tell it from 0), AWS's default for aws-native."""
+def _unset_cooldowns(resource_type: str, props: Any) -> tuple[float, ...]:
+    """What an unset cooldown may be: 0 on pulumi-aws, whose provider sends an unset cooldown of
+    the configuration block as 0 (it cannot tell it from 0); AWS's default on aws-native."""
+    if resource_type == SCALING_POLICY:
+        return (0.0,)
+    if get_or_none(props, "scalableDimension") == "sagemaker:variant:DesiredInstanceCount":
+        return (VARIANT_DEFAULT_COOLDOWN,)
+    return (0.0, VARIANT_DEFAULT_COOLDOWN)
+
+
+def _cooldown(value: Any, unset: tuple[float, ...]) -> tuple[tuple[float, ...], str] | None:
+    """What a target-tracking cooldown may be, in seconds, and how a message shows it; None when it
+    is not a number."""
     if value is None or value == "":
-        return unset, f"unset ({shown(unset)} s)"
+        return unset, f"unset ({' or '.join(shown(u) for u in unset)} s)"
     seconds = number(value)
-    return None if seconds is None else (seconds, shown(seconds))
+    return None if seconds is None else ((seconds,), shown(seconds))
 
 
 sagemaker_target_tracking_sound = resource_rule(
@@ -527,7 +542,8 @@ sagemaker_target_tracking_sound = resource_rule(
         "Target-tracking scaling policies of SageMaker variants and inference components (pulumi-aws "
         "and aws-native) must have a positive targetValue and scaleInCooldown >= scaleOutCooldown "
         "(scale out fast, in slowly; an unset cooldown is 0 on pulumi-aws, whose provider sends 0, and "
-        "AWS's 300 s on aws-native). Fix: set target_tracking_scaling_policy_configuration's "
+        "AWS's default on aws-native, 300 s for a variant; not compared when disableScaleIn is true). "
+        "Fix: set target_tracking_scaling_policy_configuration's "
         "target_value and cooldowns."
     ),
     resource_types=list(SCALING_POLICIES),

@@ -433,7 +433,15 @@ def cooldowns(**config: Any) -> dict[str, Any]:
         block.pop(key)
         if config.get(key) is not None:
             block[key] = config[key]
+    if "disableScaleIn" in config:
+        block["disableScaleIn"] = config["disableScaleIn"]
+    if "scalableDimension" in config:
+        inputs["scalableDimension"] = config["scalableDimension"]
+        inputs["resourceId"] = "inference-component/churn-ic"
     return inputs
+
+
+COPIES = "sagemaker:inference-component:DesiredCopyCount"
 
 
 @pytest.mark.parametrize(
@@ -443,7 +451,7 @@ def cooldowns(**config: Any) -> dict[str, Any]:
         pytest.param(
             POLICY,
             {"scaleOutCooldown": 300},
-            "scaleInCooldown unset (0 s) is shorter than scaleOutCooldown 300",
+            "scaleInCooldown unset (0 s) is shorter than scaleOutCooldown 300: set both: scale in slowly",
             id="pulumi-aws-unset-scale-in-is-0",
         ),
         pytest.param(POLICY, {"scaleInCooldown": 60}, None, id="pulumi-aws-unset-scale-out-is-0"),
@@ -474,6 +482,33 @@ def cooldowns(**config: Any) -> dict[str, Any]:
             id="aws-native-unset-scale-out-is-300",
         ),
         pytest.param(NATIVE_POLICY, {}, None, id="aws-native-both-unset-pass"),
+        # Scale-in disabled: the policy never scales in, its scale-in cooldown is never used.
+        pytest.param(POLICY, {"scaleOutCooldown": 300, "disableScaleIn": True}, None, id="scale-in-disabled"),
+        pytest.param(
+            POLICY,
+            {"scaleOutCooldown": 300, "disableScaleIn": False},
+            "scaleInCooldown unset (0 s) is shorter than scaleOutCooldown 300: set both",
+            id="scale-in-enabled",
+        ),
+        # Inference component copies: AWS documents no default, 0 or 300 s; failed only when both fail.
+        pytest.param(
+            NATIVE_POLICY,
+            {"scaleOutCooldown": 600, "scalableDimension": COPIES},
+            "scaleInCooldown unset (0 or 300 s) is shorter than scaleOutCooldown 600",
+            id="aws-native-copies-unset-scale-in-fails-over-300",
+        ),
+        pytest.param(
+            NATIVE_POLICY,
+            {"scaleOutCooldown": 300, "scalableDimension": COPIES},
+            None,
+            id="aws-native-copies-unset-scale-in-may-be-300",
+        ),
+        pytest.param(
+            NATIVE_POLICY,
+            {"scaleInCooldown": 120, "scalableDimension": COPIES},
+            None,
+            id="aws-native-copies-unset-scale-out-may-be-0",
+        ),
     ],
 )
 def test_unset_cooldowns_are_what_the_provider_sends(
