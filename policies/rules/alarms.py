@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ._common import (
     HIGH,
@@ -150,7 +151,8 @@ class Watched:
     name: str
     statistic: str
     where: str  # where the statistic is set, for messages
-    endpoint: str | None = None  # its EndpointName (Endpoint for Model Monitor) dimension, when literal
+    # its EndpointName (Endpoint for Model Monitor) dimension when literal, "" when it has none
+    endpoint: str | None = None
     # The plain metrics an aggregate (``MAX([m1, m2])``) takes, each with its statistic and endpoint
     # (the aggregate's own ``statistic`` is theirs when they agree, else ``""``).
     parts: tuple[Watched, ...] = ()
@@ -185,7 +187,7 @@ def watched_metric(props: Any) -> Watched | None:
             _text(get(props, "metricName")),
             statistic,
             key,
-            _endpoint_dimension(get_or_none(props, "dimensions")),
+            _endpoint_dimension(props, "dimensions"),
         )
     # An anomaly-detection alarm returns its metric and the band it is compared with; the band
     # (``thresholdMetricId``) is the threshold, not what the alarm watches.
@@ -236,7 +238,7 @@ def _query_metric(queries: list[Any], query: Any) -> Watched | None:
             _text(get(query, "metricStat.metric.metricName")),
             _text(get(query, "metricStat.stat")),
             f"metrics[{index}].metricStat.stat",
-            _endpoint_dimension(get_or_none(query, "metricStat.metric.dimensions")),
+            _endpoint_dimension(query, "metricStat.metric.dimensions"),
         )
     if not is_set(get(query, "metric")):
         return None
@@ -245,17 +247,27 @@ def _query_metric(queries: list[Any], query: Any) -> Watched | None:
         _text(get(query, "metric.metricName")),
         _text(get(query, "metric.stat")),
         f"metricQueries[{index}].metric.stat",
-        _endpoint_dimension(get_or_none(query, "metric.dimensions")),
+        _endpoint_dimension(query, "metric.dimensions"),
     )
 
 
-def _endpoint_dimension(dimensions: Any) -> str | None:
-    """The endpoint a metric's dimensions name (a map, or aws-native's ``[{name, value}]``)."""
+def _endpoint_dimension(owner: Any, path: str) -> str | None:
+    """The endpoint a metric's dimensions at ``path`` name (a map, or aws-native's ``[{name,
+    value}]``): its name when literal; ``""`` when the dimensions are known and name none (nor an
+    inference component: its metrics carry no endpoint); None when that is not known at preview."""
+    try:
+        dimensions = get(owner, path)
+    except UnknownValueError:
+        return None
     pairs = (
         {str(k): get_or_none(dimensions, str(k)) for k in dimensions}
         if is_map(dimensions)
         else {get_or_none(d, "name"): get_or_none(d, "value") for d in items(dimensions) if is_map(d)}
     )
+    if None in pairs or "InferenceComponentName" in pairs:
+        return None
+    if "EndpointName" not in pairs and "Endpoint" not in pairs:
+        return ""
     value = pairs.get("EndpointName") or pairs.get("Endpoint")
     return value if isinstance(value, str) else None
 
@@ -407,11 +419,20 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
             elif isinstance(name, str) and name and _elsewhere(watched, name):
                 endpoints = sorted({p.endpoint for p in watched.plain if p.endpoint})
                 shown_endpoints = (
-                    f"endpoint {endpoints[0]!r}" if len(endpoints) == 1 else f"endpoints {endpoints}"
+                    "no endpoint (no EndpointName dimension)"
+                    if not endpoints
+                    else f"endpoint {endpoints[0]!r}"
+                    if len(endpoints) == 1
+                    else f"endpoints {endpoints}"
+                )
+                dimension = (
+                    "its metrics' EndpointName dimension"
+                    if len(watched.plain) > 1
+                    else "the alarm's EndpointName dimension"
                 )
                 yield (
                     f"{where} watches {shown_endpoints}, not {name!r}: its deployments never trip "
-                    "it; set the alarm's EndpointName dimension to this endpoint's name.",
+                    f"it; set {dimension} to this endpoint's name.",
                     alarm.urn,
                 )
 
@@ -419,9 +440,14 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
 
 
 def _elsewhere(watched: Watched, name: str) -> bool:
-    """Every metric the alarm reads names another endpoint literally (an aggregate over several
-    endpoints can fire on this one's deployment as long as one of them is this one)."""
-    return all(p.endpoint and p.endpoint != name for p in watched.plain)
+    """Every metric the alarm reads names another endpoint literally, or is a SageMaker metric whose
+    known dimensions name no endpoint (SageMaker publishes it per endpoint: without one it has no
+    data). An aggregate over several endpoints can fire on this one's deployment as long as one of
+    them is this one; a custom metric (extraBadWhenHighMetrics) may name it otherwise."""
+    return all(
+        p.endpoint is not None and p.endpoint != name and (p.endpoint != "" or p.meaning is not None)
+        for p in watched.plain
+    )
 
 
 rollback_alarms_can_fire = stack_rule(

@@ -372,6 +372,61 @@ def test_a_rollback_alarm_must_watch_its_own_endpoint(specs, fragment) -> None:
     decided(ROLLBACK, specs, fragment)
 
 
+NO_ENDPOINT = "watches no endpoint (no EndpointName dimension), not 'churn'"
+
+
+@pytest.mark.parametrize(
+    ("specs", "fragment"),
+    [
+        (rollback_on(alarm("Invocation5XXErrors", dimensions={"VariantName": "primary"})), NO_ENDPOINT),
+        (rollback_on(alarm("Invocation5XXErrors", dimensions=None)), NO_ENDPOINT),
+        (
+            rollback_on(
+                metric_math(
+                    {"expression": "MAX([m0,m1])"},
+                    errors_query("other"),
+                    {**errors_query(), "dimensions": {"VariantName": "primary"}},
+                )
+            ),
+            "watches endpoint 'other', not 'churn': its deployments never trip it; set its metrics' "
+            "EndpointName dimension",
+        ),
+        (
+            rollback_on(
+                metric_math(
+                    {"expression": "MAX([m0,m1])"},
+                    errors_query(),
+                    {**errors_query(), "dimensions": {"VariantName": "primary"}},
+                )
+            ),
+            None,
+        ),
+        (rollback_on(alarm("Invocation5XXErrors", dimensions={"InferenceComponentName": "churn-ic"})), None),
+        (rollback_on(alarm("Invocation5XXErrors", dimensions=UNKNOWN_STRING_VALUE)), None),
+    ],
+    ids=[
+        "variant-only",
+        "no-dimensions",
+        "aggregate-of-another-endpoint-and-none",
+        "aggregate-of-this-endpoint-and-none",
+        "an-inference-components-metric-is-not-judged-by-endpoint",
+        "dimensions-unknown-at-preview",
+    ],
+)
+def test_a_sagemaker_rollback_metric_that_names_no_endpoint_never_fires(specs, fragment) -> None:
+    """SageMaker publishes its endpoint metrics per endpoint: a query without EndpointName reads no
+    data, so the alarm never rolls a deployment back."""
+    decided(ROLLBACK, specs, fragment)
+
+
+def test_a_custom_rollback_metric_may_name_no_endpoint() -> None:
+    """A metric of the application's own (extraBadWhenHighMetrics) is keyed as the application likes."""
+    specs = rollback_on(alarm("CheckoutFailures", "Shop", dimensions={"Service": "checkout"}))
+    config = {ROLLBACK: {"extraBadWhenHighMetrics": ["Shop:CheckoutFailures"]}}
+    report = report_of(ROLLBACK, specs, config)
+    assert report.violations == [] and not any(report.stack_undecided.values())
+
+
 @pytest.mark.parametrize(
     ("endpoint_type", "key", "name"),
     [(None, "name", None), (None, "name", ""), (NATIVE_ENDPOINT, "endpointName", "")],
