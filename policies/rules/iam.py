@@ -11,7 +11,8 @@ everything but the listed actions and ``Allow`` + ``NotResource`` every resource
 ones. "Every resource" is ``*`` or an ARN that names every resource of its kind in every
 account (``arn:aws:s3:::*``, ``arn:aws:iam::*:role/*``); an escalation action on every one of the
 kind it acts on in one account (every role, user, group or policy: the caller's own too; every
-Lambda function, Glue dev endpoint or EC2 instance: any may run as a more privileged role) fails as
+Lambda function, Glue dev endpoint, EC2 instance or SSM managed node: any may run as a more
+privileged role) fails as
 well (:data:`ACCOUNT_WIDE_KINDS`), and so does a permission change on a role, user, group or policy
 named through a policy variable (``user/${aws:username}``: the caller's own, :data:`SELF_ESCALATION`).
 
@@ -145,6 +146,8 @@ ACCOUNT_WIDE_KINDS: tuple[AccountWideKind, ...] = (
     AccountWideKind("ec2", "instance", ("instance/i-0a", "instance/i-9f"), (
         "ssm:SendCommand", "ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey",
     ), _RUNS_AS),
+    AccountWideKind("ssm", "managed-instance", ("managed-instance/mi-0a", "managed-instance/mi-9f"),
+                    ("ssm:SendCommand", "ssm:StartSession"), _RUNS_AS),
 )  # fmt: skip
 
 #: Conditions that narrow a ``"*"`` resource to specific resources, honoured by
@@ -258,7 +261,7 @@ def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind
     for resource in as_list(statement.get("Resource")):
         judged = granted(resource)
         parts = judged.split(":", 5) if isinstance(judged, str) else []
-        if len(parts) != 6:
+        if len(parts) != 6 or parts[4] == "aws":  # AWS-managed policies: no customer changes them
             continue
         service = iam_wildcard(parts[2])
         kinds = [
@@ -477,7 +480,7 @@ iam_no_privilege_escalation = resource_rule(
         "iam:CreatePolicyVersion, iam:Attach*/Put*Policy, permissions boundaries, access keys, "
         "iam:UpdateAssumeRolePolicy, lambda:UpdateFunctionCode, ssm:SendCommand ...) on every "
         "resource, nor on every one of the kind they act on in an account (every role, user, "
-        "group or policy, Lambda function, Glue dev endpoint or EC2 instance: "
+        "group or policy, Lambda function, Glue dev endpoint, EC2 instance or SSM managed node: "
         "arn:aws:iam::123456789012:role/*), nor IAM's permission changes on one named through a policy "
         "variable (user/${aws:username}: the caller's own). Fix: scope Resource to specific ARNs."
     ),

@@ -536,11 +536,14 @@ RUN_SHELL = "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript"
          f"ssm:StartSession on 'arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-*', every instance"),
         ("ec2-instance-connect:SendSSHPublicKey", [EVERY_INSTANCE],
          f"ec2-instance-connect:SendSSHPublicKey on {EVERY_INSTANCE!r}, every instance"),
+        ("ssm:SendCommand", [f"arn:aws:ssm:eu-west-1:{ACCOUNT}:managed-instance/*", RUN_SHELL],
+         f"ssm:SendCommand on 'arn:aws:ssm:eu-west-1:{ACCOUNT}:managed-instance/*', every managed-instance"),
         ("glue:UpdateDevEndpoint", [f"arn:aws:glue:eu-west-1:{ACCOUNT}:devEndpoint/*"],
          f"glue:UpdateDevEndpoint on 'arn:aws:glue:eu-west-1:{ACCOUNT}:devEndpoint/*', every devEndpoint"),
     ],
     ids=["update-every-function", "update-star-on-functions-of-every-region", "run-commands-on-every-instance",
-         "sessions-on-every-instance-id", "ssh-keys-to-every-instance", "rewrite-every-dev-endpoint"],
+         "sessions-on-every-instance-id", "ssh-keys-to-every-instance", "run-commands-on-every-managed-node",
+         "rewrite-every-dev-endpoint"],
 )  # fmt: skip
 def test_an_escalation_on_every_resource_of_its_kind_in_an_account_fails(
     action: str, resources: list[str], expected: str
@@ -560,9 +563,10 @@ def test_an_escalation_on_every_resource_of_its_kind_in_an_account_fails(
         ("ssm:StartSession", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-0*"),
         ("lambda:UpdateFunctionCode", EVERY_INSTANCE),
         ("ssm:SendCommand", f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:*"),
+        ("iam:CreatePolicyVersion", "arn:aws:iam::aws:policy/*"),
     ],
     ids=["a-name-pattern-of-functions", "invoke-is-no-escalation", "one-instance", "some-instance-ids",
-         "function-action-on-instances", "instance-action-on-functions"],
+         "function-action-on-instances", "instance-action-on-functions", "aws-managed-policies-no-one-changes"],
 )  # fmt: skip
 def test_what_reaches_not_every_resource_of_its_kind_passes_the_escalation_rule(
     action: str, resource: str
