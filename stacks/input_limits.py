@@ -42,7 +42,9 @@ def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
     a string cut short says how many characters it has (not its repr)."""
     if isinstance(value, str):
         text = repr(value[: limit + 1])
-        return text if len(text) <= limit else f"{text[:limit]}… ({len(value):,} characters)"
+        if len(value) <= limit and len(text) <= limit + 2:  # whole, its quotes not counted
+            return text
+        return f"{text[:limit]}… ({len(value):,} characters)"
     if isinstance(value, (Mapping, list, tuple)) and len(value) > limit:
         return f"a {type(value).__name__} of {len(value):,} items"
     try:

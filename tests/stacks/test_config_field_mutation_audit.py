@@ -367,7 +367,10 @@ def test_a_list_of_more_items_than_the_echo_limit_is_counted_not_shown() -> None
 def test_an_echoed_string_cut_short_says_how_many_characters_the_value_has() -> None:
     """Not its repr's, and never the 83 of the piece that was kept (the count a 5 MB value got)."""
     assert echo("y" * 78) == repr("y" * 78)
-    assert echo("y" * 79) == "'" + "y" * 79 + "… (79 characters)"
+    assert echo("y" * 80) == repr("y" * 80)  # whole: its quotes are not counted
+    assert echo("y" * 81) == "'" + "y" * 79 + "… (81 characters)"
+    # escapes make the repr long: cut, with the value's own length
+    assert echo("\x00" * 80) == repr("\x00" * 81)[:80] + "… (80 characters)"
     assert echo("y" * 5_000_000) == "'" + "y" * 79 + "… (5,000,000 characters)"
 
     raw = {**load_stack_document("dev")["config"][CONFIG_KEY], "account_id": "1" * 5_000_000}
