@@ -61,6 +61,7 @@ from ._pipeline import PIPELINES, definition_body
 from ._serving import NATIVE_ENDPOINT_CONFIG, checked_name_of, name_of
 
 SCHEDULES = ("aws:scheduler/schedule:Schedule", "aws-native:scheduler:Schedule")
+PIPES = ("aws:pipes/pipe:Pipe", "aws-native:pipes:Pipe")
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 NATIVE_EVENT_RULE = "aws-native:events:Rule"
@@ -84,6 +85,15 @@ PARAMETER_PATHS = {
     "aws-native:scheduler:Schedule": "target.sageMakerPipelineParameters.pipelineParameterList",
     EVENT_TARGET: "sagemakerPipelineTarget.pipelineParameterLists",
     NATIVE_EVENT_RULE: "sageMakerPipelineParameters.pipelineParameterList",  # of the rule's target
+    "aws:pipes/pipe:Pipe": "targetParameters.sagemakerPipelineParameters.pipelineParameters",
+    "aws-native:pipes:Pipe": "targetParameters.sageMakerPipelineParameters.pipelineParameterList",
+}
+#: The property of each kind of starter that names what it starts (its dependency on the pipeline).
+_TARGET_PROPERTY = {
+    **dict.fromkeys(SCHEDULES, "target"),
+    EVENT_TARGET: "arn",
+    NATIVE_EVENT_RULE: "targets",
+    **dict.fromkeys(PIPES, "target"),
 }
 _PIPELINE_ARN = re.compile(r"^arn:[a-z-]+:sagemaker:[^:]*:[0-9]*:pipeline/(?P<name>[^/]+)\Z", re.IGNORECASE)
 _S3_HOST = re.compile(r"^(?:(?P<bucket>.+)\.)?s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?\Z")
@@ -254,12 +264,39 @@ def reads_capture(values: frozenset[str], destination: str, endpoint: str) -> bo
 
 
 def _target_arns(resource: PolicyResource) -> tuple[object, ...]:
-    """The ARNs a Scheduler schedule, an EventBridge target or an aws-native rule starts (literal)."""
+    """The ARNs a Scheduler schedule, an EventBridge target, an aws-native rule or a pipe starts
+    (literal)."""
     if resource.resource_type == NATIVE_EVENT_RULE:
         return tuple(get_or_none(target, "arn") for target in items(get_or_none(resource.props, "targets")))
     if resource.resource_type == EVENT_TARGET:
         return (get_or_none(resource.props, "arn"),)
+    if resource.resource_type in PIPES:
+        return (get_or_none(resource.props, "target"),)
     return (get_or_none(resource.props, "target.arn"),)
+
+
+def starters_of(stack: StackIndex, pipeline: PolicyResource, kinds: tuple[str, ...]) -> list[PolicyResource]:
+    """Starters of ``kinds`` (schedules, event targets and rules, pipes) that depend on ``pipeline``
+    where they name what they start, or name its ARN literally."""
+    found = [stack.consumers(pipeline, (kind,), _TARGET_PROPERTY[kind]) for kind in kinds]
+    arn = get_or_none(pipeline.props, "arn")
+    if isinstance(arn, str) and arn:
+        found.append(stack.having(kinds, _target_arns, arn))
+    return StackIndex.in_stack_order(*found)
+
+
+def started_with(starter: PolicyResource, pipeline: PolicyResource) -> list[dict[str, str]]:
+    """The parameters of every run ``starter`` starts ``pipeline`` with, on a schedule or not (a rule
+    may target it more than once); raises ``UnknownValueError`` for a value unknown at preview."""
+    kind = starter.resource_type
+    if kind == NATIVE_EVENT_RULE:
+        return [
+            _parameters(target, PARAMETER_PATHS[kind])
+            for target in items(get(starter.props, "targets"))
+            if _is_pipeline(get(target, "arn"), pipeline)
+        ]
+    arn = get(starter.props, "arn" if kind == EVENT_TARGET else "target" if kind in PIPES else "target.arn")
+    return [_parameters(starter.props, PARAMETER_PATHS[kind])] if _is_pipeline(arn, pipeline) else []
 
 
 def _rule_names(rule: PolicyResource) -> tuple[object]:
@@ -409,16 +446,7 @@ class CaptureWatchers:
 
     def _starters(self, pipeline: PolicyResource) -> list[PolicyResource]:
         """Schedules, targets and rules that depend on ``pipeline`` or name its ARN literally."""
-        stack = self._stack
-        found = [
-            stack.consumers(pipeline, SCHEDULES, "target"),
-            stack.consumers(pipeline, (EVENT_TARGET,), "arn"),
-            stack.consumers(pipeline, (NATIVE_EVENT_RULE,), "targets"),
-        ]
-        arn = get_or_none(pipeline.props, "arn")
-        if isinstance(arn, str) and arn:
-            found.append(stack.having((*SCHEDULES, EVENT_TARGET, NATIVE_EVENT_RULE), _target_arns, arn))
-        return StackIndex.in_stack_order(*found)
+        return starters_of(self._stack, pipeline, (*SCHEDULES, EVENT_TARGET, NATIVE_EVENT_RULE))
 
     def _runs_of(self, starter: PolicyResource, pipeline: PolicyResource) -> list[dict[str, str]]:
         """The parameters of each run ``starter`` starts ``pipeline`` with on a recurring schedule

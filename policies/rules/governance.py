@@ -13,13 +13,17 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs, StackValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ..taggable_types import taggable_types
+from ._capture_watchers import EVENT_TARGET, NATIVE_EVENT_RULE, PIPES, SCHEDULES, started_with, starters_of
 from ._common import (
     FSBP,
     HIGH,
     LOW,
     MANDATORY,
+    StackIndex,
+    UndecidedCollector,
     framework,
     get,
     is_map,
@@ -32,6 +36,10 @@ from ._common import (
     tag_map,
 )
 from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression
+
+STARTERS = (*SCHEDULES, EVENT_TARGET, NATIVE_EVENT_RULE, *PIPES)
+"""Whatever starts a pipeline run with parameters of its own."""
+Findings = Iterator[tuple[str, str | None]]
 
 #: Types checked for cost-allocation tags: every pulumi-aws and pulumi-aws-native type with a
 #: ``tags`` input (``policies/taggable_types.json``, derived from the locked provider SDKs; an
@@ -99,25 +107,36 @@ required_cost_allocation_tags = resource_rule(
 # --- model approval ------------------------------------------------------------------------
 
 
+PENDING = "PendingManualApproval"
+
+
+def _approval_statuses(definition: PipelineDefinition) -> Iterator[tuple[str, Any, str | None]]:
+    """``(path, status, parameter)`` of each RegisterModel step's ``ModelApprovalStatus``, with the
+    name of the parameter it reads (``{"Get": "Parameters.X"}``), if any."""
+    for step in definition.steps():
+        arguments = step.get("Arguments")
+        if step.get("Type") != "RegisterModel" or not is_map(arguments):
+            continue
+        status = arguments.get("ModelApprovalStatus")
+        reference = status.get("Get") if is_map(status) else None
+        parameter = (
+            reference.removeprefix("Parameters.")
+            if isinstance(reference, str) and reference.startswith("Parameters.")
+            else None
+        )
+        yield f"Steps[{step.get('Name')}].Arguments.ModelApprovalStatus", status, parameter
+
+
 def _manual_approval(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     if not cfg["requireManualApproval"]:
         return
     definition = PipelineDefinition.parse(definition_body(args.props))
     if definition is None:
         return
-    for step in definition.steps():
-        arguments = step.get("Arguments")
-        if step.get("Type") != "RegisterModel" or not is_map(arguments):
-            continue
-        status, path = (
-            arguments.get("ModelApprovalStatus"),
-            f"Steps[{step.get('Name')}].Arguments.ModelApprovalStatus",
-        )
-        reference = status.get("Get") if is_map(status) else None
-        if isinstance(reference, str) and reference.startswith("Parameters."):
-            name = reference.removeprefix("Parameters.")
+    for path, status, name in _approval_statuses(definition):
+        if name is not None:
             default = definition.parameters.get(name)
-            if default != "PendingManualApproval":
+            if default != PENDING:
                 yield (
                     f"{path} comes from parameter {name} whose DefaultValue is {default!r}: set the "
                     "default to 'PendingManualApproval'."
@@ -143,6 +162,63 @@ model_package_group_manual_approval = resource_rule(
     ),
     resource_types=PIPELINES,
     check=_manual_approval,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    config={
+        "requireManualApproval": {
+            "type": "boolean",
+            "default": True,
+            "description": "False turns the rule off (auto-approval environments).",
+        }
+    },
+    tags=["governance", "mlops"],
+)
+
+
+def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
+    """A schedule, event target or rule, or pipe that starts a pipeline giving the parameter its
+    registration's ModelApprovalStatus reads a value other than PendingManualApproval."""
+    if not cfg["requireManualApproval"]:
+        return
+    stack = StackIndex(args.resources)
+    undecided = UndecidedCollector()
+    for pipeline in of_type(args.resources, PIPELINES):
+        try:
+            definition = PipelineDefinition.parse(definition_body(pipeline.props))
+        except UnknownValueError as error:
+            undecided.add(pipeline, error)
+            continue
+        names = {name for _, _, name in _approval_statuses(definition) if name} if definition else set()
+        if not names:
+            continue
+        for starter in starters_of(stack, pipeline, STARTERS):
+            try:
+                runs = started_with(starter, pipeline)
+            except UnknownValueError as error:
+                undecided.add(starter, error)
+                continue
+            for parameters in runs:
+                for name in sorted(names & parameters.keys()):
+                    if parameters[name] != PENDING:
+                        yield (
+                            f"{starter.name} starts pipeline {pipeline.name!r} with {name}="
+                            f"{parameters[name]!r}, the status its RegisterModel step registers models "
+                            f"with: every run it starts is registered without a reviewer. Leave {name} to "
+                            "its default (PendingManualApproval), or pass that.",
+                            starter.urn,
+                        )
+    undecided.raise_if_any()
+
+
+pipeline_starts_keep_manual_approval = stack_rule(
+    name="pipeline-starts-keep-manual-approval",
+    description=(
+        "Where manual approval is required (requireManualApproval), no Scheduler schedule, EventBridge "
+        "target or rule, or pipe may start a pipeline with the parameter its RegisterModel step's "
+        "ModelApprovalStatus reads set to anything but PendingManualApproval (a default a schedule "
+        "overrides approves nothing). Fix: drop the parameter from the starter's pipeline parameters."
+    ),
+    check=_starts_keep_manual_approval,
     enforcement_level=MANDATORY,
     severity=HIGH,
     config={
@@ -216,5 +292,6 @@ stateful_resources_protected = stack_rule(
 POLICIES = [
     required_cost_allocation_tags,
     model_package_group_manual_approval,
+    pipeline_starts_keep_manual_approval,
     stateful_resources_protected,
 ]

@@ -517,3 +517,162 @@ def test_definition_in_s3_is_not_inspected(check_resource, outcome):
     inputs = {"pipelineDefinitionS3Location": {"bucket": "defs", "objectKey": "churn.json"}}
     for name in ("pipeline-steps-network-isolated", "pipeline-steps-kms-encrypted"):
         outcome(check_resource(name, PIPELINE, inputs), name, None)
+
+
+# --- what starts a pipeline keeps its registrations pending ----------------------------------------
+
+STARTS = "pipeline-starts-keep-manual-approval"
+PIPELINE_ARN = "arn:aws:sagemaker:eu-west-1:111122223333:pipeline/churn"
+
+
+def started_by(kind: str, target_property: str, inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    """The test pipeline and a starter of ``kind`` that depends on it through ``target_property``."""
+    return [
+        {"type": PIPELINE, "name": "churn-pipeline", "inputs": pipeline()},
+        {"type": kind, "name": "starter", "deps": {target_property: ["churn-pipeline"]}, "inputs": inputs},
+    ]
+
+
+def approval(value: str, name: str = "ModelApprovalStatus") -> list[dict[str, str]]:
+    return [{"name": name, "value": value}]
+
+
+def schedule_starting(parameters: list[dict[str, str]]) -> list[dict[str, Any]]:
+    return started_by(
+        "aws:scheduler/schedule:Schedule",
+        "target",
+        {
+            "scheduleExpression": "rate(1 day)",
+            "flexibleTimeWindow": {"mode": "OFF"},
+            "target": {
+                "arn": PIPELINE_ARN,
+                "roleArn": "arn:aws:iam::111122223333:role/scheduler",
+                "sagemakerPipelineParameters": {"pipelineParameters": parameters},
+            },
+        },
+    )
+
+
+APPROVED_BY_A_STARTER = (
+    "starter starts pipeline 'churn-pipeline' with ModelApprovalStatus='Approved', the status its "
+    "RegisterModel step registers models with"
+)
+
+STACK_CASES = [
+    pytest.param(
+        STARTS, schedule_starting(approval("Approved")), APPROVED_BY_A_STARTER, id="schedule-approves-fails"
+    ),
+    pytest.param(
+        STARTS, schedule_starting(approval("PendingManualApproval")), None, id="schedule-pending-passes"
+    ),
+    pytest.param(STARTS, schedule_starting([]), None, id="schedule-leaving-the-default-passes"),
+    pytest.param(
+        STARTS,
+        schedule_starting(approval("ml.m5.xlarge", "TrainingInstanceType")),
+        None,
+        id="schedule-setting-another-parameter-passes",
+    ),
+    pytest.param(
+        STARTS,
+        started_by(
+            "aws:cloudwatch/eventTarget:EventTarget",
+            "arn",
+            {
+                "rule": "nightly",
+                "arn": PIPELINE_ARN,
+                "sagemakerPipelineTarget": {"pipelineParameterLists": approval("Approved")},
+            },
+        ),
+        APPROVED_BY_A_STARTER,
+        id="event-target-approves-fails",
+    ),
+    pytest.param(
+        STARTS,
+        started_by(
+            "aws-native:events:Rule",
+            "targets",
+            {
+                "scheduleExpression": "rate(1 day)",
+                "targets": [
+                    {
+                        "id": "train",
+                        "arn": PIPELINE_ARN,
+                        "sageMakerPipelineParameters": {"pipelineParameterList": approval("Approved")},
+                    }
+                ],
+            },
+        ),
+        APPROVED_BY_A_STARTER,
+        id="aws-native-rule-approves-fails",
+    ),
+    pytest.param(
+        STARTS,
+        started_by(
+            "aws:pipes/pipe:Pipe",
+            "target",
+            {
+                "source": "arn:aws:sqs:eu-west-1:111122223333:new-data",
+                "roleArn": "arn:aws:iam::111122223333:role/pipe",
+                "target": PIPELINE_ARN,
+                "targetParameters": {
+                    "sagemakerPipelineParameters": {"pipelineParameters": approval("Approved")}
+                },
+            },
+        ),
+        APPROVED_BY_A_STARTER,
+        id="pipe-approves-fails",
+    ),
+    pytest.param(
+        STARTS,
+        started_by(
+            "aws-native:pipes:Pipe",
+            "target",
+            {
+                "source": "arn:aws:sqs:eu-west-1:111122223333:new-data",
+                "roleArn": "arn:aws:iam::111122223333:role/pipe",
+                "target": PIPELINE_ARN,
+                "targetParameters": {
+                    "sageMakerPipelineParameters": {"pipelineParameterList": approval("Approved")}
+                },
+            },
+        ),
+        APPROVED_BY_A_STARTER,
+        id="aws-native-pipe-approves-fails",
+    ),
+    pytest.param(
+        STARTS,
+        [
+            {
+                "type": PIPELINE,
+                "name": "churn-pipeline",
+                "inputs": pipeline(approval="PendingManualApproval"),
+            },
+            schedule_starting(approval("Approved"))[1],
+        ],
+        None,
+        id="a-literal-status-reads-no-parameter",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy_name", "specs", "fragment"), STACK_CASES)
+def test_stack_rule(check_stack, outcome, policy_name, specs, fragment):
+    outcome(check_stack(policy_name, specs), policy_name, fragment)
+
+
+def test_starts_keep_manual_approval_can_be_switched_off_by_config(check_stack, outcome):
+    config = {STARTS: {"requireManualApproval": False}}
+    outcome(check_stack(STARTS, schedule_starting(approval("Approved")), config), STARTS, None)
+
+
+def test_a_starters_parameter_unknown_at_preview_is_undecided():
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    from policies.local import evaluate_report
+    from policies.registry import get_policy
+    from tests.policies.conftest import build
+
+    report = evaluate_report(
+        build(schedule_starting(approval(UNKNOWN_STRING_VALUE))), None, [get_policy(STARTS)]
+    )
+    assert report.violations == [] and report.stack_undecided == {STARTS: 1}

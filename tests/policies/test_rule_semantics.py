@@ -57,6 +57,7 @@ DEFAULT_LEVELS = {
     "athena-workgroup-encrypted-enforced": MANDATORY,
     "required-cost-allocation-tags": MANDATORY,
     "model-package-group-manual-approval": MANDATORY,
+    "pipeline-starts-keep-manual-approval": MANDATORY,
     "stateful-resources-protected": MANDATORY,
     "instance-type-allowlist": MANDATORY,
     "gpu-instance-quota": MANDATORY,
