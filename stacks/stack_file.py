@@ -32,6 +32,7 @@ from stacks.input_limits import (
     MAX_STACK_FILE_BYTES,
     MAX_VALUES,
     depth_problem,
+    echo,
     json_text_problem,
     shorten,
     size_problem,
@@ -88,7 +89,7 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {shorten(repr(key))}", key_node.start_mark
+                None, None, f"duplicate key {echo(key)}", key_node.start_mark
             )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)

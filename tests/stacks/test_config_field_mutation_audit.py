@@ -398,3 +398,13 @@ def test_json_text_is_measured_in_utf8_bytes() -> None:
     assert len(larger.encode()) > MAX_STACK_FILE_BYTES > len(larger)
     problem = json_text_problem(larger)
     assert problem is not None and "at most 1,048,576 bytes" in problem
+
+
+def test_a_long_duplicate_key_is_echoed_with_its_own_length() -> None:
+    """Not its repr's (two quotes more)."""
+    from stacks.stack_file import load_yaml
+
+    key = "k" * 100
+    with pytest.raises(ConfigError) as raised:
+        load_yaml(f"{key}: 1\n{key}: 2\n", SOURCE)
+    assert f"duplicate key '{'k' * 79}… (100 characters)" in str(raised.value)
