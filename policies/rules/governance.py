@@ -108,6 +108,14 @@ required_cost_allocation_tags = resource_rule(
 
 
 PENDING = "PendingManualApproval"
+MANUAL_APPROVAL_CONFIG = {
+    "requireManualApproval": {
+        "type": "boolean",
+        "default": True,
+        "description": "False turns the rule off (auto-approval environments).",
+    }
+}
+"""Both approval rules' switch (each rule is configured on its own)."""
 
 
 def _approval_statuses(definition: PipelineDefinition) -> Iterator[tuple[str, Any, str | None]]:
@@ -164,13 +172,7 @@ model_package_group_manual_approval = resource_rule(
     check=_manual_approval,
     enforcement_level=MANDATORY,
     severity=HIGH,
-    config={
-        "requireManualApproval": {
-            "type": "boolean",
-            "default": True,
-            "description": "False turns the rule off (auto-approval environments).",
-        }
-    },
+    config=MANUAL_APPROVAL_CONFIG,
     tags=["governance", "mlops"],
 )
 
@@ -221,13 +223,7 @@ pipeline_starts_keep_manual_approval = stack_rule(
     check=_starts_keep_manual_approval,
     enforcement_level=MANDATORY,
     severity=HIGH,
-    config={
-        "requireManualApproval": {
-            "type": "boolean",
-            "default": True,
-            "description": "False turns the rule off (auto-approval environments).",
-        }
-    },
+    config=MANUAL_APPROVAL_CONFIG,
     tags=["governance", "mlops"],
 )
 

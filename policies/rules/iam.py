@@ -223,12 +223,20 @@ def _escalation_on_every_resource(path: str, statement: Any, findings: Findings)
     if scope is False:
         return
     verdicts = {action: all3([scope, covers(statement, action)]) for action in ESCALATION_ACTIONS}
-    escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
-    findings.add(
-        bool(escalations),
-        f"{path} allows {', '.join(escalations)} on Resource '*': scope Resource to the specific "
-        "role/policy ARNs (e.g. iam:PassRole on the execution role only).",
+    _report_escalations(
+        findings,
+        verdicts,
+        f"{path} allows ",
+        " on Resource '*': scope Resource to the specific role/policy ARNs (e.g. iam:PassRole on the "
+        "execution role only).",
     )
+
+
+def _report_escalations(findings: Findings, verdicts: Mapping[str, Any], before: str, after: str) -> None:
+    """The escalation actions a statement surely grants reported in one message (their names
+    between ``before`` and ``after``), or, when none surely is, undecided if one may be."""
+    escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
+    findings.add(bool(escalations), before + ", ".join(escalations) + after)
     if not escalations:
         findings.undecided(any3(verdicts.values()))
 
@@ -236,16 +244,14 @@ def _escalation_on_every_resource(path: str, statement: Any, findings: Findings)
 def _escalation_on_every_principal(path: str, statement: Any, findings: Findings) -> None:
     for resource, kinds in _every_one_of_a_kind(statement):
         verdicts = {action: covers(statement, action) for kind in kinds for action in kind.actions}
-        escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
-        named = sorted(kind.name for kind in kinds)
+        named = "/".join(sorted(kind.name for kind in kinds))
         reach = "; ".join(sorted({kind.reach for kind in kinds}))
-        findings.add(
-            bool(escalations),
-            f"{path} allows {', '.join(escalations)} on {resource!r}, every {'/'.join(named)} of "
-            f"the account ({reach}): scope Resource to the ARNs it manages.",
+        _report_escalations(
+            findings,
+            verdicts,
+            f"{path} allows ",
+            f" on {resource!r}, every {named} of the account ({reach}): scope Resource to the ARNs it manages.",
         )
-        if not escalations:
-            findings.undecided(any3(verdicts.values()))
 
 
 def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind]]]:
@@ -314,14 +320,13 @@ def _escalation_on_the_callers_own(path: str, statement: Any, findings: Findings
         kind_pattern = iam_wildcard(parts[5].split("/", 1)[0])
         kinds = sorted(kind for kind in SELF_ESCALATION if kind_pattern.fullmatch(kind))
         verdicts = {action: covers(statement, action) for kind in kinds for action in SELF_ESCALATION[kind]}
-        escalations = sorted(action for action, verdict in verdicts.items() if verdict is True)
-        findings.add(
-            bool(escalations),
-            f"{path} allows {', '.join(escalations)} on {resource!r}, named through a policy variable: "
-            "the caller's own, whose permissions it would change. Name the ARNs it manages.",
+        _report_escalations(
+            findings,
+            verdicts,
+            f"{path} allows ",
+            f" on {resource!r}, named through a policy variable: the caller's own, whose permissions it "
+            "would change. Name the ARNs it manages.",
         )
-        if not escalations:
-            findings.undecided(any3(verdicts.values()))
 
 
 def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

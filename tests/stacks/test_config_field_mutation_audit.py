@@ -92,27 +92,11 @@ from tests.botocore_models import service_model
 from tests.config_problems import stack_file_problems
 from tests.conftest import load_stack_document
 from tests.stack_edits import Edit, at
+from tests.stacks.test_config_bounds import _existing_vpc
 
 SOURCE = "stacks/Pulumi.audit.yaml"
 VPC = "network.existing_vpc"
 ARN = "arn:aws:eks:eu-west-1:111111111111:cluster/"
-
-
-def _existing_vpc(field: str, value: Any) -> Edit:
-    """The fixture's VPC replaced by an existing one whose ``field`` is ``value``."""
-
-    def edit(platform: dict[str, Any]) -> None:
-        network = platform["network"]
-        del network["cidr"]
-        network["existing_vpc"] = {
-            "vpc_id": "vpc-0123456789abcdef0",
-            "cidr": "10.1.0.0/16",
-            "private_subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-            "route_table_ids": ["rtb-0123456789abcdef0"],
-            field: value,
-        }
-
-    return edit
 
 
 def _case(name: str, accepted: Edit, refused: Edit, key: str, fragment: str, base: str = "dev") -> Any:
