@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -285,18 +285,26 @@ def starters_of(stack: StackIndex, pipeline: PolicyResource, kinds: tuple[str, .
     return StackIndex.in_stack_order(*found)
 
 
-def started_with(starter: PolicyResource, pipeline: PolicyResource) -> list[dict[str, str]]:
+def started_with(
+    starter: PolicyResource, pipeline: PolicyResource, matters: Callable[[dict[str, str]], bool]
+) -> list[dict[str, str]]:
     """The parameters of every run ``starter`` starts ``pipeline`` with, on a schedule or not (a rule
-    may target it more than once); raises ``UnknownValueError`` for a value unknown at preview."""
+    may target it more than once), of those that ``matters``: what it starts is read only for them,
+    so a starter naming the pipeline by its ARN, unknown at a first preview, is decided when its
+    parameters do not matter. Raises ``UnknownValueError`` for a value unknown at preview."""
     kind = starter.resource_type
     if kind == NATIVE_EVENT_RULE:
-        return [
-            _parameters(target, PARAMETER_PATHS[kind])
-            for target in items(get(starter.props, "targets"))
-            if _is_pipeline(get(target, "arn"), pipeline)
-        ]
+        runs = []
+        for target in items(get(starter.props, "targets")):
+            parameters = _parameters(target, PARAMETER_PATHS[kind])
+            if matters(parameters) and _is_pipeline(get(target, "arn"), pipeline):
+                runs.append(parameters)
+        return runs
+    parameters = _parameters(starter.props, PARAMETER_PATHS[kind])
+    if not matters(parameters):
+        return []
     arn = get(starter.props, "arn" if kind == EVENT_TARGET else "target" if kind in PIPES else "target.arn")
-    return [_parameters(starter.props, PARAMETER_PATHS[kind])] if _is_pipeline(arn, pipeline) else []
+    return [parameters] if _is_pipeline(arn, pipeline) else []
 
 
 def _rule_names(rule: PolicyResource) -> tuple[object]:

@@ -177,6 +177,10 @@ model_package_group_manual_approval = resource_rule(
 )
 
 
+#: What a starter may set the status parameter to: the pending status, or rejecting every model.
+_KEEPS_REVIEW = frozenset({PENDING, "Rejected"})
+
+
 def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
     """A schedule, event target or rule, or pipe that starts a pipeline giving the parameter its
     registration's ModelApprovalStatus reads a value other than PendingManualApproval."""
@@ -185,6 +189,9 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
     stack = StackIndex(args.resources)
     undecided = UndecidedCollector()
     for pipeline in of_type(args.resources, PIPELINES):
+        starters = starters_of(stack, pipeline, STARTERS)
+        if not starters:
+            continue  # nothing of the stack starts it: its definition need not be read
         try:
             definition = PipelineDefinition.parse(definition_body(pipeline.props))
         except UnknownValueError as error:
@@ -193,15 +200,19 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
         names = {name for _, _, name in _approval_statuses(definition) if name} if definition else set()
         if not names:
             continue
-        for starter in starters_of(stack, pipeline, STARTERS):
+
+        def approves(parameters: dict[str, str], names: set[str] = names) -> bool:
+            return any(parameters.get(name, PENDING) not in _KEEPS_REVIEW for name in names)
+
+        for starter in starters:
             try:
-                runs = started_with(starter, pipeline)
+                runs = started_with(starter, pipeline, approves)
             except UnknownValueError as error:
                 undecided.add(starter, error)
                 continue
             for parameters in runs:
                 for name in sorted(names & parameters.keys()):
-                    if parameters[name] != PENDING:
+                    if parameters[name] not in _KEEPS_REVIEW:
                         yield (
                             f"{starter.name} starts pipeline {pipeline.name!r} with {name}="
                             f"{parameters[name]!r}, the status its RegisterModel step registers models "

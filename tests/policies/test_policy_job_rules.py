@@ -676,3 +676,43 @@ def test_a_starters_parameter_unknown_at_preview_is_undecided():
         build(schedule_starting(approval(UNKNOWN_STRING_VALUE))), None, [get_policy(STARTS)]
     )
     assert report.violations == [] and report.stack_undecided == {STARTS: 1}
+
+
+def test_a_starter_whose_target_is_unknown_at_preview_is_decided_by_its_parameters():
+    """A first preview: the schedule names the pipeline by its ARN Output. Passing no approval status
+    (the platform's own starters) passes; passing Approved is undecided until the ARN is known."""
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    from policies.local import evaluate_report
+    from policies.registry import get_policy
+    from tests.policies.conftest import build
+
+    def report(parameters: list[dict[str, str]]) -> Any:
+        specs = schedule_starting(parameters)
+        specs[1]["inputs"]["target"]["arn"] = UNKNOWN_STRING_VALUE
+        return evaluate_report(build(specs), None, [get_policy(STARTS)])
+
+    for decided in ([], approval("PendingManualApproval"), approval("Rejected"), approval("x", "Other")):
+        found = report(decided)
+        assert found.violations == [] and not any(found.stack_undecided.values()), decided
+    undecided = report(approval("Approved"))
+    assert undecided.violations == [] and undecided.stack_undecided == {STARTS: 1}
+
+
+def test_a_pipeline_nothing_starts_is_not_read():
+    """Its definition unknown at preview leaves nothing undecided when no starter names it."""
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    from policies.local import evaluate_report
+    from policies.registry import get_policy
+    from tests.policies.conftest import build
+
+    specs = [
+        {
+            "type": PIPELINE,
+            "name": "churn-pipeline",
+            "inputs": {**pipeline(), "pipelineDefinition": UNKNOWN_STRING_VALUE},
+        }
+    ]
+    found = evaluate_report(build(specs), None, [get_policy(STARTS)])
+    assert found.violations == [] and not any(found.stack_undecided.values())

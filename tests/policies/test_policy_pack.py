@@ -239,6 +239,7 @@ def test_enabled_policies_leave_out_disabled_ones():
     enabled = {p.name for p in enabled_policies(dev)}
     assert enabled == POLICY_NAMES - set(PROD_ONLY) - {
         "model-package-group-manual-approval",
+        "pipeline-starts-keep-manual-approval",
         "stateful-resources-protected",
     }
     assert len(enabled_policies(None)) == len(ALL_POLICIES)
