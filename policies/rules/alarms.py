@@ -539,16 +539,23 @@ def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Chec
 
 VARIANT_DEFAULT_COOLDOWN = 300.0
 """Application Auto Scaling's cooldown for a SageMaker endpoint variant when a policy sets none
-(CloudFormation, so aws-native, leaves it out). For its other SageMaker targets (inference
-component copies, serverless provisioned concurrency) the documentation gives no value: 0 or 300."""
+(CloudFormation, so aws-native, leaves it out): its API reference lists 300 s for endpoint variants
+(their instance count and provisioned concurrency) and 0 for the targets it names otherwise; it
+predates inference components, whose default it does not give (0 or 300 s here)."""
 
 
 def _unset_cooldowns(resource_type: str, props: Any) -> tuple[float, ...]:
     """What an unset cooldown may be: 0 on pulumi-aws, whose provider sends an unset cooldown of
-    the configuration block as 0 (it cannot tell it from 0); AWS's default on aws-native."""
+    the configuration block as 0 (it cannot tell it from 0); AWS's default on aws-native, by the
+    scalable dimension (its own, or the middle field of its ``scalingTargetId``)."""
     if resource_type == SCALING_POLICY:
         return (0.0,)
-    if get_or_none(props, "scalableDimension") == "sagemaker:variant:DesiredInstanceCount":
+    dimension = get_or_none(props, "scalableDimension")
+    if dimension is None:
+        target_id = get_or_none(props, "scalingTargetId")
+        fields = target_id.split("|") if isinstance(target_id, str) else []
+        dimension = fields[1] if len(fields) == 3 else None
+    if isinstance(dimension, str) and dimension.startswith("sagemaker:variant:"):
         return (VARIANT_DEFAULT_COOLDOWN,)
     return (0.0, VARIANT_DEFAULT_COOLDOWN)
 

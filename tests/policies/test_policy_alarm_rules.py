@@ -435,9 +435,13 @@ def cooldowns(**config: Any) -> dict[str, Any]:
             block[key] = config[key]
     if "disableScaleIn" in config:
         block["disableScaleIn"] = config["disableScaleIn"]
-    if "scalableDimension" in config:
+    if "scalableDimension" in config and config["scalableDimension"] is None:  # CloudFormation's form
+        del inputs["scalableDimension"], inputs["resourceId"], inputs["serviceNamespace"]
+        inputs["scalingTargetId"] = f"endpoint/churn/variant/primary|{DIMENSION}|sagemaker"
+    elif "scalableDimension" in config:
         inputs["scalableDimension"] = config["scalableDimension"]
-        inputs["resourceId"] = "inference-component/churn-ic"
+        if config["scalableDimension"] == COPIES:
+            inputs["resourceId"] = "inference-component/churn-ic"
     return inputs
 
 
@@ -508,6 +512,18 @@ COPIES = "sagemaker:inference-component:DesiredCopyCount"
             {"scaleInCooldown": 120, "scalableDimension": COPIES},
             None,
             id="aws-native-copies-unset-scale-out-may-be-0",
+        ),
+        pytest.param(
+            NATIVE_POLICY,
+            {"scaleInCooldown": 100, "scalableDimension": None},
+            "scaleInCooldown 100 is shorter than scaleOutCooldown unset (300 s)",
+            id="aws-native-variant-named-by-its-scaling-target-id",
+        ),
+        pytest.param(
+            NATIVE_POLICY,
+            {"scaleInCooldown": 100, "scalableDimension": "sagemaker:variant:DesiredProvisionedConcurrency"},
+            "scaleInCooldown 100 is shorter than scaleOutCooldown unset (300 s)",
+            id="aws-native-provisioned-concurrency-is-a-variants",
         ),
     ],
 )
