@@ -58,6 +58,8 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
         "<file>",
         "duplicate key 'environment'",
     ),
+    ("list-as-a-key", "config:\n  ? [a, b]\n  : 1\n", "<file>", "found unhashable key"),
+    ("map-as-a-key", f"config:\n  {P}:\n    ? {{environment: dev}}\n    : 1\n", "<file>", "found unhashable key"),
     ("platform-not-a-map", f"config:\n  {P}: dev\n", P, "must be a map of settings, got a string"),
     ("unknown-environment", _set("environment", "production"), f"{P}.environment", "'dev', 'staging' or 'prod'"),
     ("missing-environment", _delete("environment"), f"{P}.environment", "missing required key"),
