@@ -312,21 +312,41 @@ def _escalation_on_the_callers_own(path: str, statement: Any, findings: Findings
         return
     for resource in as_list(statement.get("Resource")):
         judged = granted(resource)
-        parts = judged.split(":", 5) if isinstance(judged, str) else []
-        if len(parts) != 6 or not iam_wildcard(parts[2]).fullmatch("iam"):
+        # Each variable stands for one name the request gives (it may hold a ':' or a '/' itself).
+        parts = _POLICY_VARIABLE.sub(_VARIABLE_MARK, judged).split(":", 5) if isinstance(judged, str) else []
+        if len(parts) != 6 or parts[4] == "aws" or not iam_wildcard(parts[2]).fullmatch("iam"):
+            continue  # not IAM's, or an AWS-managed policy no customer changes
+        if _VARIABLE_MARK not in parts[5]:
             continue
-        if not _POLICY_VARIABLE.search(parts[5]):
-            continue
-        kind_pattern = iam_wildcard(parts[5].split("/", 1)[0])
-        kinds = sorted(kind for kind in SELF_ESCALATION if kind_pattern.fullmatch(kind))
+        kinds = _kinds_named_by_a_variable(parts[5])
         verdicts = {action: covers(statement, action) for kind in kinds for action in SELF_ESCALATION[kind]}
         _report_escalations(
             findings,
             verdicts,
             f"{path} allows ",
-            f" on {resource!r}, named through a policy variable: the caller's own, whose permissions it "
-            "would change. Name the ARNs it manages.",
+            f" on {resource!r}, whose name comes from a policy variable: the caller's own (aws:username, "
+            "aws:userid) or one its request names, whose permissions it would change. Name the ARNs it manages.",
         )
+
+
+def _kinds_named_by_a_variable(name: str) -> list[str]:
+    """The kinds of :data:`SELF_ESCALATION` an ARN's resource part (variables marked) names through
+    a variable: one standing for the whole name (``user/${aws:username}``, ``*${aws:username}``), or
+    a name built from one with no wildcard (``policy/${aws:username}-access``: the request decides
+    which it is). A wildcard pattern around a variable (``role/${aws:PrincipalTag/team}-*``) is a
+    name pattern, judged as a literal one is."""
+    whole = iam_wildcard(name.replace(_VARIABLE_MARK, "q"))
+    kinds = [
+        kind for kind in SELF_ESCALATION if whole.fullmatch(f"{kind}/q") or whole.fullmatch(f"{kind}/path/q")
+    ]
+    if kinds or "*" in name or "?" in name:
+        return kinds
+    kind = name.split("/", 1)[0]
+    return [kind] if kind in SELF_ESCALATION and "/" in name else []
+
+
+_VARIABLE_MARK = "\x00"
+"""Stands in for a policy variable while an ARN is split (no ARN holds it)."""
 
 
 def _no_service_wildcard(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

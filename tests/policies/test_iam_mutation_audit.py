@@ -580,7 +580,10 @@ def test_what_reaches_not_every_resource_of_its_kind_passes_the_escalation_rule(
 # --- the caller's own, named through a policy variable ---------------------------------------------
 
 OWN_USER = f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"
-OWN_ADVICE = "named through a policy variable: the caller's own, whose permissions it would change. Name the ARNs it manages."
+OWN_ADVICE = (
+    "whose name comes from a policy variable: the caller's own (aws:username, aws:userid) or one its request names, "
+    "whose permissions it would change. Name the ARNs it manages."
+)
 
 
 @pytest.mark.parametrize(
@@ -589,14 +592,18 @@ OWN_ADVICE = "named through a policy variable: the caller's own, whose permissio
         ("iam:AttachUserPolicy", OWN_USER, "iam:AttachUserPolicy"),
         ("iam:*", OWN_USER, "iam:AttachUserPolicy, iam:DeleteUserPermissionsBoundary, "
                             "iam:PutUserPermissionsBoundary, iam:PutUserPolicy"),
+        ("iam:PutRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/${{aws:PrincipalTag/role-name}}", "iam:PutRolePolicy"),
+        ("iam:AttachUserPolicy", "arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}", "iam:AttachUserPolicy"),
         ("iam:PutRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/${{aws:PrincipalTag/team}}-runner", "iam:PutRolePolicy"),
+        ("iam:Attach*", f"arn:aws:iam::{ACCOUNT}:*${{aws:username}}",
+         "iam:AttachGroupPolicy, iam:AttachRolePolicy, iam:AttachUserPolicy"),
         ("iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/${{aws:username}}-access",
          "iam:CreatePolicyVersion"),
         ("iam:Put*Policy", f"arn:aws:iam::{ACCOUNT}:*/${{aws:username}}",
          "iam:PutGroupPolicy, iam:PutRolePolicy, iam:PutUserPolicy"),
     ],
-    ids=["attach-to-own-user", "iam-star-on-own-user", "own-role-by-principal-tag", "rewrite-own-policy",
-         "any-kind-named-by-a-variable"],
+    ids=["attach-to-own-user", "iam-star-on-own-user", "own-role-by-principal-tag", "a-colon-inside-a-variable", "a-name-built-from-a-variable",
+         "any-kind-ending-in-a-variable", "rewrite-own-policy", "any-kind-named-by-a-variable"],
 )  # fmt: skip
 def test_a_permission_change_on_the_callers_own_fails(action: str, resource: str, expected: str) -> None:
     """``iam:AttachUserPolicy`` on ``user/${aws:username}``: every user may attach
@@ -618,6 +625,21 @@ def test_a_permission_change_on_the_callers_own_fails(action: str, resource: str
 def test_managing_ones_own_credentials_is_no_escalation(action: str) -> None:
     """AWS's self-service policy: a user rotates its own keys and password; it gains nothing."""
     assert decided((ESCALATION,), POLICY, {"policy": doc(allow(action, OWN_USER))}) == {ESCALATION: []}
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        f"arn:aws:iam::{ACCOUNT}:role/${{aws:PrincipalTag/team}}-*",
+        "arn:aws:iam::aws:policy/${aws:username}",
+        "arn:aws:s3:::data/${aws:username}/*",
+    ],
+    ids=["a-name-pattern-around-a-variable", "aws-managed-policies", "not-iams"],
+)
+def test_what_a_variable_does_not_name_whole_passes(resource: str) -> None:
+    """A pattern around a variable is judged as a literal name pattern is (``role/team-a-*``)."""
+    statement = allow(["iam:AttachRolePolicy", "iam:CreatePolicyVersion"], resource)
+    assert decided((ESCALATION,), POLICY, {"policy": doc(statement)}) == {ESCALATION: []}
 
 
 def test_a_policy_variable_escape_names_no_one() -> None:
