@@ -211,15 +211,27 @@ def _deploy_jobs(deploy: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-def shipped_outputs(pull_request, deploy, monkeypatch, capsys) -> dict[str, dict[str, str]]:
+def workflow_repo(tmp_path: Path, write_stack) -> Path:
+    """A copy of the workflows and a stacks/ dir of the fixture dev, staging and prod stacks: the
+    workflows are judged on stacks of the test's own (a user's stacks/ is checked generically by
+    tests/stacks/test_shipped_stacks.py)."""
+    shutil.copytree(WORKFLOWS, tmp_path / ".github" / "workflows")
+    (tmp_path / "stacks").mkdir()
+    for environment in PROMOTION_ORDER:
+        write_stack(environment, name=f"stacks/Pulumi.{environment}.yaml")
+    return tmp_path
+
+
+@pytest.fixture
+def stack_outputs(pull_request, deploy, workflow_repo, monkeypatch, capsys) -> dict[str, dict[str, str]]:
     return {
-        "pull_request": _stacks_job_outputs(pull_request, REPO, monkeypatch, capsys),
-        "deploy": _stacks_job_outputs(deploy, REPO, monkeypatch, capsys),
+        "pull_request": _stacks_job_outputs(pull_request, workflow_repo, monkeypatch, capsys),
+        "deploy": _stacks_job_outputs(deploy, workflow_repo, monkeypatch, capsys),
     }
 
 
-def _shipped_targets() -> list[dict[str, str]]:
-    listing = list_stacks(REPO / "stacks")
+def _targets(repo: Path) -> list[dict[str, str]]:
+    listing = list_stacks(repo / "stacks")
     assert listing.errors == []
     return [
         {**target.matrix_entry(), "stack_file": f"stacks/{Path(target.stack_file).name}"}
@@ -325,29 +337,27 @@ def test_the_delivery_workflows_exist() -> None:
 # -- stacks: exactly the stack files, computed ---------------------------------------------------
 
 
-def test_the_offline_plan_runs_for_every_stack_file(pull_request, shipped_outputs) -> None:
+def test_the_offline_plan_runs_for_every_stack_file(pull_request, stack_outputs, workflow_repo) -> None:
     plan = pull_request["jobs"]["plan"]
 
-    planned = [
-        instance["env"]["STACK_FILE"] for instance in _instances(plan, shipped_outputs["pull_request"])
-    ]
+    planned = [instance["env"]["STACK_FILE"] for instance in _instances(plan, stack_outputs["pull_request"])]
 
     assert sorted(planned) == sorted(
-        f"stacks/{path.name}" for path in (REPO / "stacks").glob("Pulumi.*.yaml")
+        f"stacks/{path.name}" for path in (workflow_repo / "stacks").glob("Pulumi.*.yaml")
     )
 
 
 def test_the_preview_runs_for_every_stack_with_its_environments_pack_config(
-    pull_request, shipped_outputs
+    pull_request, stack_outputs, workflow_repo
 ) -> None:
     preview = pull_request["jobs"]["preview"]
     expected = {
         target["stack"]: (target["environment"], f"policies/{target['environment']}.json")
-        for target in _shipped_targets()
+        for target in _targets(workflow_repo)
     }
 
     seen = {}
-    for instance in _instances(preview, shipped_outputs["pull_request"]):
+    for instance in _instances(preview, stack_outputs["pull_request"]):
         step = _only(instance, "pulumi/actions@")["with"]
         assert step["command"] == "preview"
         assert step["diff"] is True and step["comment-on-pr"] is True
@@ -358,7 +368,7 @@ def test_the_preview_runs_for_every_stack_with_its_environments_pack_config(
 
 
 def test_deploys_go_dev_then_staging_then_prod_each_stack_once_in_its_environment(
-    deploy, shipped_outputs
+    deploy, stack_outputs, workflow_repo
 ) -> None:
     jobs = _deploy_jobs(deploy)
     assert list(jobs) == list(PROMOTION_ORDER), "one job per environment, in promotion order"
@@ -369,13 +379,13 @@ def test_deploys_go_dev_then_staging_then_prod_each_stack_once_in_its_environmen
 
     deployed = {}
     for environment, job in jobs.items():
-        for instance in _instances(job, shipped_outputs["deploy"]):
+        for instance in _instances(job, stack_outputs["deploy"]):
             up = _only(instance, "pulumi/actions@")["with"]
             assert up["stack-name"] not in deployed, "each stack once"
             deployed[up["stack-name"]] = (environment, up["policyPackConfigs"])
     assert deployed == {
         target["stack"]: (target["environment"], f"policies/{target['environment']}.json")
-        for target in _shipped_targets()
+        for target in _targets(workflow_repo)
     }
     assert set(deploy["jobs"]) == {"stacks", *names.values()}
 
@@ -384,14 +394,10 @@ def test_deploys_go_dev_then_staging_then_prod_each_stack_once_in_its_environmen
 
 
 @pytest.fixture
-def repo_with_sandbox(tmp_path: Path, write_stack) -> Path:
-    """A copy of the workflows and a stacks/ dir: dev, staging, prod and eu-sandbox (environment dev)."""
-    shutil.copytree(WORKFLOWS, tmp_path / ".github" / "workflows")
-    (tmp_path / "stacks").mkdir()
-    for environment in PROMOTION_ORDER:
-        write_stack(environment, name=f"stacks/Pulumi.{environment}.yaml")
+def repo_with_sandbox(workflow_repo: Path, write_stack) -> Path:
+    """:func:`workflow_repo` with a fourth stack, eu-sandbox (environment dev)."""
     write_stack("dev", lambda p: p.update(account_id="444444444444"), name="stacks/Pulumi.eu-sandbox.yaml")
-    return tmp_path
+    return workflow_repo
 
 
 def test_an_extra_stack_of_an_existing_environment_is_planned_previewed_and_deployed(
@@ -467,30 +473,30 @@ def test_an_environment_without_stack_files_is_skipped_and_the_next_still_runs(
         pytest.param(None, ["success", "success", "success"], id="all-deploy"),
     ],
 )
-def test_a_failed_environment_stops_every_later_one(deploy, shipped_outputs, failing, expected) -> None:
+def test_a_failed_environment_stops_every_later_one(deploy, stack_outputs, failing, expected) -> None:
     names = _deploy_job_names(deploy)
 
-    results = _run(deploy, shipped_outputs["deploy"], failing={names[failing]} if failing else set())
+    results = _run(deploy, stack_outputs["deploy"], failing={names[failing]} if failing else set())
 
     assert [results[names[environment]] for environment in PROMOTION_ORDER] == expected
 
 
-def test_a_failed_stack_listing_deploys_nothing(deploy, shipped_outputs) -> None:
-    results = _run(deploy, shipped_outputs["deploy"], failing={"stacks"})
+def test_a_failed_stack_listing_deploys_nothing(deploy, stack_outputs) -> None:
+    results = _run(deploy, stack_outputs["deploy"], failing={"stacks"})
     assert set(results.values()) == {"failure", "skipped"} and results["stacks"] == "failure"
 
 
-def test_pull_requests_from_forks_stop_at_the_offline_plan(pull_request, shipped_outputs) -> None:
+def test_pull_requests_from_forks_stop_at_the_offline_plan(pull_request, stack_outputs) -> None:
     fork = {"head_repo": "someone/mlops-platform", "repository": "my-org/mlops-platform"}
 
-    results = _run(pull_request, shipped_outputs["pull_request"], context=fork)
+    results = _run(pull_request, stack_outputs["pull_request"], context=fork)
 
     assert results["plan"] == results["test"] == results["plan-comment"] == "success"
     assert results["preview"] == "skipped"
-    assert _run(pull_request, shipped_outputs["pull_request"])["preview"] == "success"
+    assert _run(pull_request, stack_outputs["pull_request"])["preview"] == "success"
 
 
-def test_dependabots_pull_requests_stop_at_the_offline_plan(pull_request, shipped_outputs) -> None:
+def test_dependabots_pull_requests_stop_at_the_offline_plan(pull_request, stack_outputs) -> None:
     # Dependabot's branches are in the repository, but its runs get only Dependabot secrets (not the
     # preview environment's Pulumi token): a preview could only fail. An action bump changes no stack.
     dependabot = {
@@ -499,14 +505,14 @@ def test_dependabots_pull_requests_stop_at_the_offline_plan(pull_request, shippe
         "author": "dependabot[bot]",
     }
 
-    results = _run(pull_request, shipped_outputs["pull_request"], context=dependabot)
+    results = _run(pull_request, stack_outputs["pull_request"], context=dependabot)
 
     assert results["plan"] == results["test"] == results["plan-comment"] == "success"
     assert results["preview"] == "skipped"
 
 
-def test_a_failed_offline_plan_stops_the_preview(pull_request, shipped_outputs) -> None:
-    results = _run(pull_request, shipped_outputs["pull_request"], failing={"plan"})
+def test_a_failed_offline_plan_stops_the_preview(pull_request, stack_outputs) -> None:
+    results = _run(pull_request, stack_outputs["pull_request"], failing={"plan"})
     assert results["preview"] == "skipped" and results["plan-comment"] == "success"
 
 
@@ -572,9 +578,9 @@ def test_the_pull_request_runs_make_test(pull_request) -> None:
     assert "make test" in [step.get("run") for step in test["steps"]]
 
 
-def test_deploy_refreshes_enforces_the_pack_then_verifies(deploy, shipped_outputs) -> None:
+def test_deploy_refreshes_enforces_the_pack_then_verifies(deploy, stack_outputs) -> None:
     for job in _deploy_jobs(deploy).values():
-        for instance in _instances(job, shipped_outputs["deploy"]):
+        for instance in _instances(job, stack_outputs["deploy"]):
             steps = instance["steps"]
             up = _only(instance, "pulumi/actions@")
             assert up["with"]["command"] == "up"
@@ -636,9 +642,11 @@ def test_every_job_touching_aws_uses_oidc(workflow, job_name, job) -> None:
     assert job["steps"].index(_only(job, "aws-actions/configure-aws-credentials@")) < first_aws_use
 
 
-def test_role_variables_fall_back_from_the_stack_to_the_environment(pull_request, shipped_outputs) -> None:
+def test_role_variables_fall_back_from_the_stack_to_the_environment(
+    pull_request, stack_outputs, workflow_repo
+) -> None:
     preview = pull_request["jobs"]["preview"]
-    for target in _shipped_targets():
+    for target in _targets(workflow_repo):
         stack_variable = f"AWS_PREVIEW_ROLE_ARN_{target['stack'].upper().replace('-', '_')}"
         environment_variable = f"AWS_PREVIEW_ROLE_ARN_{target['environment'].upper()}"
         for variables, expected in [
@@ -649,7 +657,7 @@ def test_role_variables_fall_back_from_the_stack_to_the_environment(pull_request
                 _only(i, "pulumi/actions@")["with"]["stack-name"]: _only(
                     i, "aws-actions/configure-aws-credentials@"
                 )["with"]["role-to-assume"]
-                for i in _instances(preview, shipped_outputs["pull_request"], variables)
+                for i in _instances(preview, stack_outputs["pull_request"], variables)
             }
             assert roles[target["stack"]] == expected
 
