@@ -187,7 +187,7 @@ def watched_metric(props: Any) -> Watched | None:
             _text(get(props, "metricName")),
             statistic,
             key,
-            _endpoint_dimension(props, "dimensions"),
+            _endpoint_dimension(props, "dimensions", _text(get(props, "namespace"))),
         )
     # An anomaly-detection alarm returns its metric and the band it is compared with; the band
     # (``thresholdMetricId``) is the threshold, not what the alarm watches.
@@ -238,7 +238,9 @@ def _query_metric(queries: list[Any], query: Any) -> Watched | None:
             _text(get(query, "metricStat.metric.metricName")),
             _text(get(query, "metricStat.stat")),
             f"metrics[{index}].metricStat.stat",
-            _endpoint_dimension(query, "metricStat.metric.dimensions"),
+            _endpoint_dimension(
+                query, "metricStat.metric.dimensions", _text(get(query, "metricStat.metric.namespace"))
+            ),
         )
     if not is_set(get(query, "metric")):
         return None
@@ -247,13 +249,23 @@ def _query_metric(queries: list[Any], query: Any) -> Watched | None:
         _text(get(query, "metric.metricName")),
         _text(get(query, "metric.stat")),
         f"metricQueries[{index}].metric.stat",
-        _endpoint_dimension(query, "metric.dimensions"),
+        _endpoint_dimension(query, "metric.dimensions", _text(get(query, "metric.namespace"))),
     )
 
 
-def _endpoint_dimension(owner: Any, path: str) -> str | None:
+#: The dimension that names the endpoint in each SageMaker namespace (Model Monitor's ``Endpoint``).
+ENDPOINT_DIMENSION = {
+    INVOCATION_METRICS: "EndpointName",
+    ENDPOINT_METRICS: "EndpointName",
+    DRIFT_METRICS: "Endpoint",
+    QUALITY_METRICS: "Endpoint",
+}
+
+
+def _endpoint_dimension(owner: Any, path: str, namespace: str) -> str | None:
     """The endpoint a metric's dimensions at ``path`` name (a map, or aws-native's ``[{name,
-    value}]``): its name when literal; ``""`` when the dimensions are known and name none (nor an
+    value}]``) by its namespace's dimension (:data:`ENDPOINT_DIMENSION`; either name in another
+    namespace): its name when literal; ``""`` when the dimensions are known and name none (nor an
     inference component: its metrics carry no endpoint); None when that is not known at preview."""
     try:
         dimensions = get(owner, path)
@@ -266,9 +278,13 @@ def _endpoint_dimension(owner: Any, path: str) -> str | None:
     )
     if None in pairs or "InferenceComponentName" in pairs:
         return None
-    if "EndpointName" not in pairs and "Endpoint" not in pairs:
+    keys = (
+        [ENDPOINT_DIMENSION[namespace]] if namespace in ENDPOINT_DIMENSION else ["EndpointName", "Endpoint"]
+    )
+    present = [key for key in keys if key in pairs]
+    if not present:
         return ""
-    value = pairs.get("EndpointName") or pairs.get("Endpoint")
+    value = pairs[present[0]]
     return value if isinstance(value, str) else None
 
 
@@ -419,16 +435,17 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
             elif isinstance(name, str) and name and _elsewhere(watched, name):
                 endpoints = sorted({p.endpoint for p in watched.plain if p.endpoint})
                 shown_endpoints = (
-                    "no endpoint (no EndpointName dimension)"
+                    f"no endpoint (no {ENDPOINT_DIMENSION.get(watched.namespace, 'EndpointName')} dimension)"
                     if not endpoints
                     else f"endpoint {endpoints[0]!r}"
                     if len(endpoints) == 1
                     else f"endpoints {endpoints}"
                 )
+                key = ENDPOINT_DIMENSION.get(watched.namespace, "EndpointName")
                 dimension = (
-                    "its metrics' EndpointName dimension"
+                    f"its metrics' {key} dimension"
                     if len(watched.plain) > 1
-                    else "the alarm's EndpointName dimension"
+                    else f"the alarm's {key} dimension"
                 )
                 yield (
                     f"{where} watches {shown_endpoints}, not {name!r}: its deployments never trip "

@@ -403,6 +403,31 @@ NO_ENDPOINT = "watches no endpoint (no EndpointName dimension), not 'churn'"
         ),
         (rollback_on(alarm("Invocation5XXErrors", dimensions={"InferenceComponentName": "churn-ic"})), None),
         (rollback_on(alarm("Invocation5XXErrors", dimensions=UNKNOWN_STRING_VALUE)), None),
+        # each namespace's own dimension: EndpointName for invocations, Endpoint for Model Monitor
+        (rollback_on(alarm("Invocation5XXErrors", dimensions={"Endpoint": "churn"})), NO_ENDPOINT),
+        (
+            rollback_on(
+                alarm(
+                    "feature_baseline_drift_age",
+                    "aws/sagemaker/Endpoints/data-metrics",
+                    statistic="Maximum",
+                    dimensions={"MonitoringSchedule": "churn-dq"},
+                )
+            ),
+            "watches no endpoint (no Endpoint dimension), not 'churn': its deployments never trip it; set "
+            "the alarm's Endpoint dimension",
+        ),
+        (
+            rollback_on(
+                alarm(
+                    "feature_baseline_drift_age",
+                    "aws/sagemaker/Endpoints/data-metrics",
+                    statistic="Maximum",
+                    dimensions={"Endpoint": "churn", "MonitoringSchedule": "churn-dq"},
+                )
+            ),
+            None,
+        ),
     ],
     ids=[
         "variant-only",
@@ -411,6 +436,9 @@ NO_ENDPOINT = "watches no endpoint (no EndpointName dimension), not 'churn'"
         "aggregate-of-this-endpoint-and-none",
         "an-inference-components-metric-is-not-judged-by-endpoint",
         "dimensions-unknown-at-preview",
+        "model-monitors-dimension-on-an-invocation-metric",
+        "model-monitor-metric-without-its-endpoint",
+        "model-monitor-metric-on-this-endpoint",
     ],
 )
 def test_a_sagemaker_rollback_metric_that_names_no_endpoint_never_fires(specs, fragment) -> None:
