@@ -286,21 +286,21 @@ def starters_of(stack: StackIndex, pipeline: PolicyResource, kinds: tuple[str, .
 
 
 def started_with(
-    starter: PolicyResource, pipeline: PolicyResource, matters: Callable[[dict[str, str]], bool]
-) -> list[dict[str, str]]:
-    """The parameters of every run ``starter`` starts ``pipeline`` with, on a schedule or not (a rule
-    may target it more than once), of those that ``matters``: what it starts is read only for them,
+    starter: PolicyResource, pipeline: PolicyResource, matters: Callable[[list[tuple[str, str]]], bool]
+) -> list[list[tuple[str, str]]]:
+    """The parameters of every run ``starter`` starts ``pipeline`` with, as written (name, value),
+    on a schedule or not (a rule may target it more than once), of those that ``matters``: what it starts is read only for them,
     so a starter naming the pipeline by its ARN, unknown at a first preview, is decided when its
     parameters do not matter. Raises ``UnknownValueError`` for a value unknown at preview."""
     kind = starter.resource_type
     if kind == NATIVE_EVENT_RULE:
         runs = []
         for target in items(get(starter.props, "targets")):
-            parameters = _parameters(target, PARAMETER_PATHS[kind])
+            parameters = _parameter_pairs(target, PARAMETER_PATHS[kind])
             if matters(parameters) and _is_pipeline(get(target, "arn"), pipeline):
                 runs.append(parameters)
         return runs
-    parameters = _parameters(starter.props, PARAMETER_PATHS[kind])
+    parameters = _parameter_pairs(starter.props, PARAMETER_PATHS[kind])
     if not matters(parameters):
         return []
     arn = get(starter.props, "arn" if kind == EVENT_TARGET else "target" if kind in PIPES else "target.arn")
@@ -355,11 +355,16 @@ def _is_pipeline(arn: object, pipeline: PolicyResource) -> bool:
 
 def _parameters(holder: Any, path: str) -> dict[str, str]:
     """The pipeline parameters a starter gives a run (name → value)."""
-    return {
-        str(get(entry, "name")): value
+    return dict(_parameter_pairs(holder, path))
+
+
+def _parameter_pairs(holder: Any, path: str) -> list[tuple[str, str]]:
+    """The pipeline parameters a starter gives a run, as written: a name given twice is both."""
+    return [
+        (str(get(entry, "name")), value)
         for entry in items(get(holder, path))
         if isinstance(value := get(entry, "value"), str)
-    }
+    ]
 
 
 def _recurring_rule(rule: PolicyResource) -> bool:

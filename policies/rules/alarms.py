@@ -538,14 +538,19 @@ def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Chec
             f"targetTrackingScalingPolicyConfiguration.targetValue is {shown(get(config, 'targetValue'))}: "
             "set a positive target per instance."
         )
-    if get(config, "disableScaleIn") is True:
-        return  # it never scales in: its scale-in cooldown is never used
     unset = _unset_cooldowns(args.resource_type, args.props)
     scale_in, scale_out = (
         _cooldown(get(config, key), unset) for key in ("scaleInCooldown", "scaleOutCooldown")
     )
-    # Failed only when it fails whatever an unset cooldown turns out to be.
-    if scale_in is not None and scale_out is not None and max(scale_in[0]) < min(scale_out[0]):
+    # Failed only when it fails whatever an unset cooldown turns out to be, and only if it scales in
+    # (with scaleIn disabled its scale-in cooldown is never used; read last: unknown at preview, it
+    # leaves undecided only a policy the cooldowns would fail).
+    if (
+        scale_in is not None
+        and scale_out is not None
+        and max(scale_in[0]) < min(scale_out[0])
+        and get(config, "disableScaleIn") is not True
+    ):
         advice = (
             "set both: scale in slowly and out fast"
             if "unset" in scale_in[1] + scale_out[1]

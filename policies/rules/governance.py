@@ -201,8 +201,8 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
         if not names:
             continue
 
-        def approves(parameters: dict[str, str], names: set[str] = names) -> bool:
-            return any(parameters.get(name, PENDING) not in _KEEPS_REVIEW for name in names)
+        def approves(parameters: list[tuple[str, str]], names: set[str] = names) -> bool:
+            return any(name in names and value not in _KEEPS_REVIEW for name, value in parameters)
 
         for starter in starters:
             try:
@@ -211,11 +211,11 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
                 undecided.add(starter, error)
                 continue
             for parameters in runs:
-                for name in sorted(names & parameters.keys()):
-                    if parameters[name] not in _KEEPS_REVIEW:
+                for name, value in parameters:
+                    if name in names and value not in _KEEPS_REVIEW:
                         yield (
                             f"{starter.name} starts pipeline {pipeline.name!r} with {name}="
-                            f"{parameters[name]!r}, the status its RegisterModel step registers models "
+                            f"{value!r}, the status its RegisterModel step registers models "
                             f"with: every run it starts is registered without a reviewer. Leave {name} to "
                             "its default (PendingManualApproval), or pass that.",
                             starter.urn,

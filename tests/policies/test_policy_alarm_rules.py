@@ -969,3 +969,24 @@ def test_an_aws_native_policy_of_another_service_is_decided_by_its_target_at_pre
         [get_policy("scale-out-steps-add-capacity")],
     )
     assert report.violations == [] and report.undecided == []
+
+
+@pytest.mark.parametrize(
+    ("config", "decided"),
+    [
+        pytest.param({"scaleInCooldown": 300, "scaleOutCooldown": 60}, True, id="sound-cooldowns-decide"),
+        pytest.param({"scaleInCooldown": 60, "scaleOutCooldown": 300}, False, id="swapped-wait-for-it"),
+    ],
+)
+def test_disable_scale_in_unknown_at_preview_matters_only_to_swapped_cooldowns(config, decided):
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    inputs = cooldowns(**config)
+    inputs["targetTrackingScalingPolicyConfiguration"]["disableScaleIn"] = UNKNOWN_STRING_VALUE
+    report = evaluate_report(
+        build([{"type": POLICY, "name": "p", "inputs": inputs}]),
+        None,
+        [get_policy("sagemaker-target-tracking-sound")],
+    )
+    assert report.violations == []
+    assert (report.undecided == []) is decided

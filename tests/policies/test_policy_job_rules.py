@@ -641,6 +641,12 @@ STACK_CASES = [
     ),
     pytest.param(
         STARTS,
+        schedule_starting([*approval("Approved"), *approval("PendingManualApproval")]),
+        APPROVED_BY_A_STARTER,
+        id="a-name-given-twice-is-both",
+    ),
+    pytest.param(
+        STARTS,
         [
             {
                 "type": PIPELINE,
