@@ -9,6 +9,7 @@ is the strict setting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -22,11 +23,14 @@ from ._common import (
     HIGH,
     LOW,
     MANDATORY,
+    PolicyResource,
     StackIndex,
     UndecidedCollector,
     framework,
     get,
+    get_or_none,
     is_map,
+    items,
     of_type,
     parse_json,
     resource_rule,
@@ -188,9 +192,13 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
         return
     stack = StackIndex(args.resources)
     undecided = UndecidedCollector()
+    approval_names: set[str] = set()  # of every pipeline: what API calls may set
+    calls_the_api = any(
+        _may_call_start_pipeline(r) for r in of_type(args.resources, (*STATE_MACHINES, *SCHEDULES))
+    )
     for pipeline in of_type(args.resources, PIPELINES):
         starters = starters_of(stack, pipeline, STARTERS)
-        if not starters:
+        if not starters and not calls_the_api:
             continue  # nothing of the stack starts it: its definition need not be read
         try:
             definition = PipelineDefinition.parse(definition_body(pipeline.props))
@@ -198,6 +206,7 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
             undecided.add(pipeline, error)
             continue
         names = {name for _, _, name in _approval_statuses(definition) if name} if definition else set()
+        approval_names |= names
         if not names:
             continue
 
@@ -220,14 +229,97 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
                             "its default (PendingManualApproval), or pass that.",
                             starter.urn,
                         )
+    if approval_names:
+        yield from _api_calls_keep_manual_approval(args, approval_names, undecided)
     undecided.raise_if_any()
+
+
+#: State machines and where their definition is (pulumi-aws: a JSON string; aws-native: either).
+STATE_MACHINES = {
+    "aws:sfn/stateMachine:StateMachine": ("definition",),
+    "aws-native:stepfunctions:StateMachine": ("definitionString", "definition"),
+}
+_START_PIPELINE = re.compile(r":sagemaker:startPipelineExecution\Z", re.IGNORECASE)
+
+
+def _api_calls_keep_manual_approval(
+    args: StackValidationArgs, names: set[str], undecided: UndecidedCollector
+) -> Findings:
+    """StartPipelineExecution called by a state machine's task or a Scheduler universal target
+    (``arn:aws:scheduler:::aws-sdk:sagemaker:startPipelineExecution``) with a parameter a pipeline
+    of the stack reads its approval status from set to approve, or to a value computed when it runs."""
+    for resource in of_type(args.resources, (*STATE_MACHINES, *SCHEDULES)):
+        try:
+            calls = _start_pipeline_calls(resource)
+        except UnknownValueError as error:
+            undecided.add(resource, error)
+            continue
+        for call in calls:
+            for entry in items(call.get("PipelineParameters")) if is_map(call) else []:
+                name = entry.get("Name") if is_map(entry) else None
+                if name not in names:
+                    continue
+                value = entry.get("Value")
+                if "Value.$" in entry or (isinstance(value, str) and value.lstrip().startswith("{%")):
+                    shown_value = "a value computed when it runs"
+                elif value in _KEEPS_REVIEW:
+                    continue
+                else:
+                    shown_value = repr(value)
+                yield (
+                    f"{resource.name} calls StartPipelineExecution with {name}={shown_value}, the parameter a "
+                    "RegisterModel step of this stack registers models with: those runs are registered without "
+                    f"a reviewer. Leave {name} out (its default is PendingManualApproval), or pass that.",
+                    resource.urn,
+                )
+
+
+def _may_call_start_pipeline(resource: PolicyResource) -> bool:
+    """A state machine, or a schedule whose input holds pipeline parameters (a universal target's
+    StartPipelineExecution request)."""
+    if resource.resource_type in STATE_MACHINES:
+        return True
+    call = parse_json(get_or_none(resource.props, "target.input"))
+    return is_map(call) and "PipelineParameters" in call
+
+
+def _start_pipeline_calls(resource: PolicyResource) -> list[Any]:
+    """The request (``Parameters``, JSONata's ``Arguments``, a universal target's ``input``) of each
+    StartPipelineExecution ``resource`` makes; raises ``UnknownValueError`` while unknown."""
+    if resource.resource_type in SCHEDULES:
+        # The input first: a schedule passing no pipeline parameters is decided while its target's
+        # ARN is unknown (a first preview).
+        call = parse_json(get(resource.props, "target.input"))
+        if not (is_map(call) and "PipelineParameters" in call):
+            return []
+        arn = get(resource.props, "target.arn")
+        return [call] if isinstance(arn, str) and _START_PIPELINE.search(arn) else []
+    found = []
+    for key in STATE_MACHINES[resource.resource_type]:
+        for node in _nodes(parse_json(get(resource.props, key))):
+            task = node.get("Resource")
+            if isinstance(task, str) and _START_PIPELINE.search(task):
+                found.append(node.get("Parameters") or node.get("Arguments"))
+    return found
+
+
+def _nodes(value: Any) -> Iterator[dict[str, Any]]:
+    """Every map in a JSON document (states nest in Parallel branches and Map item processors)."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _nodes(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _nodes(item)
 
 
 pipeline_starts_keep_manual_approval = stack_rule(
     name="pipeline-starts-keep-manual-approval",
     description=(
         "Where manual approval is required (requireManualApproval), no Scheduler schedule, EventBridge "
-        "target or rule, or pipe may start a pipeline with the parameter its RegisterModel step's "
+        "target or rule, pipe, or StartPipelineExecution call of a state machine or Scheduler universal "
+        "target may start a pipeline with the parameter its RegisterModel step's "
         "ModelApprovalStatus reads set to anything but PendingManualApproval (a default a schedule "
         "overrides approves nothing). Fix: drop the parameter from the starter's pipeline parameters."
     ),

@@ -722,3 +722,133 @@ def test_a_pipeline_nothing_starts_is_not_read():
     ]
     found = evaluate_report(build(specs), None, [get_policy(STARTS)])
     assert found.violations == [] and not any(found.stack_undecided.values())
+
+
+# --- StartPipelineExecution called by a state machine or a Scheduler universal target --------------
+
+START_TASK = "arn:aws:states:::aws-sdk:sagemaker:startPipelineExecution"
+
+
+def request(value: str, name: str = "ModelApprovalStatus") -> list[dict[str, str]]:
+    """StartPipelineExecution's ``PipelineParameters`` (the API's Name/Value)."""
+    return [{"Name": name, "Value": value}]
+
+
+def starting_task(parameters: list[dict[str, str]], *, arguments: bool = False) -> dict[str, Any]:
+    request = {"PipelineName": "churn", "PipelineParameters": parameters}
+    return {
+        "Type": "Task",
+        "Resource": START_TASK,
+        ("Arguments" if arguments else "Parameters"): request,
+        "End": True,
+    }
+
+
+def machine(*states: dict[str, Any], native: bool = False) -> list[dict[str, Any]]:
+    """The test pipeline and a state machine whose states are ``states`` (S0, S1...)."""
+    definition = {"StartAt": "S0", "States": {f"S{i}": state for i, state in enumerate(states)}}
+    resource = (
+        {"type": "aws-native:stepfunctions:StateMachine", "inputs": {"definition": definition}}
+        if native
+        else {"type": "aws:sfn/stateMachine:StateMachine", "inputs": {"definition": json.dumps(definition)}}
+    )
+    return [
+        {"type": PIPELINE, "name": "churn-pipeline", "inputs": pipeline()},
+        {
+            **resource,
+            "name": "retrain",
+            "inputs": {"roleArn": "arn:aws:iam::111122223333:role/sfn", **resource["inputs"]},
+        },
+    ]
+
+
+CALLED_WITH_APPROVED = "retrain calls StartPipelineExecution with ModelApprovalStatus='Approved'"
+
+
+@pytest.mark.parametrize(
+    ("specs", "fragment"),
+    [
+        pytest.param(machine(starting_task(request("Approved"))), CALLED_WITH_APPROVED, id="a-task-approves"),
+        pytest.param(
+            machine(starting_task([{"Name": "ModelApprovalStatus", "Value.$": "$.status"}])),
+            "with ModelApprovalStatus=a value computed when it runs",
+            id="a-path-decides-when-it-runs",
+        ),
+        pytest.param(
+            machine(
+                starting_task([{"Name": "ModelApprovalStatus", "Value": "{% $status %}"}], arguments=True)
+            ),
+            "with ModelApprovalStatus=a value computed when it runs",
+            id="jsonata-decides-when-it-runs",
+        ),
+        pytest.param(
+            machine(
+                {
+                    "Type": "Parallel",
+                    "Branches": [{"StartAt": "T", "States": {"T": starting_task(request("Approved"))}}],
+                    "End": True,
+                }
+            ),
+            CALLED_WITH_APPROVED,
+            id="in-a-parallel-branch",
+        ),
+        pytest.param(
+            machine(starting_task(request("Approved")), native=True), CALLED_WITH_APPROVED, id="aws-native"
+        ),
+        pytest.param(machine(starting_task(request("PendingManualApproval"))), None, id="pending-passes"),
+        pytest.param(
+            machine(starting_task(request("ml.m5.xlarge", "TrainingInstanceType"))),
+            None,
+            id="other-parameters-pass",
+        ),
+        pytest.param(
+            [
+                {
+                    "type": PIPELINE,
+                    "name": "churn-pipeline",
+                    "inputs": pipeline(approval="PendingManualApproval"),
+                },
+                machine(starting_task(request("Approved")))[1],
+            ],
+            None,
+            id="no-pipeline-reads-that-parameter",
+        ),
+        pytest.param(
+            [
+                {"type": PIPELINE, "name": "churn-pipeline", "inputs": pipeline()},
+                {
+                    "type": "aws:scheduler/schedule:Schedule",
+                    "name": "retrain",
+                    "inputs": {
+                        "scheduleExpression": "rate(1 day)",
+                        "flexibleTimeWindow": {"mode": "OFF"},
+                        "target": {
+                            "arn": "arn:aws:scheduler:::aws-sdk:sagemaker:startPipelineExecution",
+                            "roleArn": "arn:aws:iam::111122223333:role/scheduler",
+                            "input": json.dumps(
+                                {"PipelineName": "churn", "PipelineParameters": request("Approved")}
+                            ),
+                        },
+                    },
+                },
+            ],
+            CALLED_WITH_APPROVED,
+            id="scheduler-universal-target",
+        ),
+    ],
+)
+def test_start_pipeline_execution_calls_keep_manual_approval(check_stack, outcome, specs, fragment):
+    outcome(check_stack(STARTS, specs), STARTS, fragment)
+
+
+def test_a_state_machine_unknown_at_preview_is_undecided():
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    from policies.local import evaluate_report
+    from policies.registry import get_policy
+    from tests.policies.conftest import build
+
+    specs = machine(starting_task(request("Approved")))
+    specs[1]["inputs"]["definition"] = UNKNOWN_STRING_VALUE
+    report = evaluate_report(build(specs), None, [get_policy(STARTS)])
+    assert report.violations == [] and report.stack_undecided == {STARTS: 1}
