@@ -9,6 +9,7 @@ is the strict setting.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -30,7 +31,6 @@ from ._common import (
     get,
     get_or_none,
     is_map,
-    items,
     of_type,
     parse_json,
     resource_rule,
@@ -38,6 +38,7 @@ from ._common import (
     stack_rule,
     str_list,
     tag_map,
+    to_plain,
 )
 from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression
 
@@ -239,7 +240,10 @@ STATE_MACHINES = {
     "aws:sfn/stateMachine:StateMachine": ("definition",),
     "aws-native:stepfunctions:StateMachine": ("definitionString", "definition"),
 }
-_START_PIPELINE = re.compile(r":sagemaker:startPipelineExecution\Z", re.IGNORECASE)
+#: The task (or universal target) ARN of StartPipelineExecution, with a service integration pattern.
+_START_PIPELINE = re.compile(
+    r":sagemaker:startPipelineExecution(?:\.waitForTaskToken|\.sync(?::2)?)?\Z", re.IGNORECASE
+)
 
 
 def _api_calls_keep_manual_approval(
@@ -247,7 +251,8 @@ def _api_calls_keep_manual_approval(
 ) -> Findings:
     """StartPipelineExecution called by a state machine's task or a Scheduler universal target
     (``arn:aws:scheduler:::aws-sdk:sagemaker:startPipelineExecution``) with a parameter a pipeline
-    of the stack reads its approval status from set to approve, or to a value computed when it runs."""
+    of the stack reads its approval status from set to approve, or to a value computed when it runs
+    (as is a parameter list, a name or a whole request computed when it runs)."""
     for resource in of_type(args.resources, (*STATE_MACHINES, *SCHEDULES)):
         try:
             calls = _start_pipeline_calls(resource)
@@ -255,17 +260,7 @@ def _api_calls_keep_manual_approval(
             undecided.add(resource, error)
             continue
         for call in calls:
-            for entry in items(call.get("PipelineParameters")) if is_map(call) else []:
-                name = entry.get("Name") if is_map(entry) else None
-                if name not in names:
-                    continue
-                value = entry.get("Value")
-                if "Value.$" in entry or (isinstance(value, str) and value.lstrip().startswith("{%")):
-                    shown_value = "a value computed when it runs"
-                elif value in _KEEPS_REVIEW:
-                    continue
-                else:
-                    shown_value = repr(value)
+            for name, shown_value in _approving_parameters(call, names):
                 yield (
                     f"{resource.name} calls StartPipelineExecution with {name}={shown_value}, the parameter a "
                     "RegisterModel step of this stack registers models with: those runs are registered without "
@@ -274,11 +269,50 @@ def _api_calls_keep_manual_approval(
                 )
 
 
+_COMPUTED = "a value computed when it runs"
+
+
+def _computed(value: Any) -> bool:
+    """A JSONata expression (``{% ... %}``): decided when the state runs."""
+    return isinstance(value, str) and value.strip().startswith("{%")
+
+
+def _approving_parameters(call: Any, names: set[str]) -> Iterator[tuple[str, str]]:
+    """``(name, shown value)`` of each approval parameter ``call`` (a StartPipelineExecution request)
+    sets to approve or to a value computed when it runs; a list, a name or a request computed when it
+    runs may set any of them."""
+    any_name = " or ".join(sorted(names))
+    if not is_map(call):
+        if _computed(call):
+            yield any_name, _COMPUTED  # the whole request (JSONata Arguments)
+        return
+    if "PipelineParameters.$" in call or _computed(call.get("PipelineParameters")):
+        yield any_name, _COMPUTED
+        return
+    entries = call.get("PipelineParameters")
+    for entry in entries if isinstance(entries, list) else []:
+        if not is_map(entry):
+            continue
+        name = entry.get("Name")
+        if "Name.$" in entry or _computed(name):
+            name = any_name
+        elif not isinstance(name, str) or name not in names:
+            continue
+        value = entry.get("Value")
+        if "Value.$" in entry or _computed(value):
+            yield name, _COMPUTED
+        elif not isinstance(value, str) or value not in _KEEPS_REVIEW:
+            yield name, repr(value)
+
+
 def _may_call_start_pipeline(resource: PolicyResource) -> bool:
-    """A state machine, or a schedule whose input holds pipeline parameters (a universal target's
-    StartPipelineExecution request)."""
+    """A state machine, or a schedule whose target is (or, unknown, may be) the universal
+    StartPipelineExecution: its known ARN says so, or its input holds pipeline parameters."""
     if resource.resource_type in STATE_MACHINES:
         return True
+    arn = get_or_none(resource.props, "target.arn")
+    if isinstance(arn, str):
+        return bool(_START_PIPELINE.search(arn))
     call = parse_json(get_or_none(resource.props, "target.input"))
     return is_map(call) and "PipelineParameters" in call
 
@@ -287,8 +321,11 @@ def _start_pipeline_calls(resource: PolicyResource) -> list[Any]:
     """The request (``Parameters``, JSONata's ``Arguments``, a universal target's ``input``) of each
     StartPipelineExecution ``resource`` makes; raises ``UnknownValueError`` while unknown."""
     if resource.resource_type in SCHEDULES:
-        # The input first: a schedule passing no pipeline parameters is decided while its target's
-        # ARN is unknown (a first preview).
+        arn = get_or_none(resource.props, "target.arn")
+        if isinstance(arn, str) and not _START_PIPELINE.search(arn):
+            return []  # a known target of another kind
+        # The input before an unknown ARN: a schedule passing no pipeline parameters is decided at
+        # a first preview, where its target's ARN is unknown.
         call = parse_json(get(resource.props, "target.input"))
         if not (is_map(call) and "PipelineParameters" in call):
             return []
@@ -296,22 +333,39 @@ def _start_pipeline_calls(resource: PolicyResource) -> list[Any]:
         return [call] if isinstance(arn, str) and _START_PIPELINE.search(arn) else []
     found = []
     for key in STATE_MACHINES[resource.resource_type]:
-        for node in _nodes(parse_json(get(resource.props, key))):
-            task = node.get("Resource")
+        for state in _states(_definition(resource, key)):
+            task = state.get("Resource")
             if isinstance(task, str) and _START_PIPELINE.search(task):
-                found.append(node.get("Parameters") or node.get("Arguments"))
+                found.append(state.get("Parameters") or state.get("Arguments"))
     return found
 
 
-def _nodes(value: Any) -> Iterator[dict[str, Any]]:
-    """Every map in a JSON document (states nest in Parallel branches and Map item processors)."""
-    if isinstance(value, dict):
-        yield value
-        for item in value.values():
-            yield from _nodes(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _nodes(item)
+def _definition(resource: PolicyResource, key: str) -> Any:
+    """A state machine's definition at ``key``, aws-native's ``definitionSubstitutions`` applied
+    (``${name}``) to its text; raises ``UnknownValueError`` while unknown."""
+    value = get(resource.props, key)
+    if resource.resource_type != "aws-native:stepfunctions:StateMachine" or value is None:
+        return parse_json(value)
+    substitutions = get(resource.props, "definitionSubstitutions")
+    if not is_map(substitutions):
+        return parse_json(value)
+    text = value if isinstance(value, str) else json.dumps(parse_json(value))
+    for name, replacement in to_plain(substitutions).items():
+        text = text.replace("${" + str(name) + "}", str(replacement))
+    return parse_json(text)
+
+
+def _states(definition: Any) -> Iterator[Mapping[str, Any]]:
+    """Every state of a definition, those of Parallel branches and Map item processors too."""
+    states = definition.get("States") if is_map(definition) else None
+    for state in states.values() if is_map(states) else []:
+        if not is_map(state):
+            continue
+        yield state
+        for branch in state.get("Branches") or []:
+            yield from _states(branch)
+        for key in ("ItemProcessor", "Iterator"):
+            yield from _states(state.get(key))
 
 
 pipeline_starts_keep_manual_approval = stack_rule(

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.policies.conftest import run_policy
+
 TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
 DATA_QUALITY = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
 NATIVE_DATA_QUALITY = "aws-native:sagemaker:DataQualityJobDefinition"
@@ -852,3 +854,165 @@ def test_a_state_machine_unknown_at_preview_is_undecided():
     specs[1]["inputs"]["definition"] = UNKNOWN_STRING_VALUE
     report = evaluate_report(build(specs), None, [get_policy(STARTS)])
     assert report.violations == [] and report.stack_undecided == {STARTS: 1}
+
+
+def task_with(request: Any, resource: str = START_TASK, *, arguments: bool = False) -> dict[str, Any]:
+    return {
+        "Type": "Task",
+        "Resource": resource,
+        ("Arguments" if arguments else "Parameters"): request,
+        "End": True,
+    }
+
+
+COMPUTED = "with ModelApprovalStatus=a value computed when it runs"
+
+
+@pytest.mark.parametrize(
+    ("specs", "fragment"),
+    [
+        pytest.param(
+            machine(starting_task(request("Approved")) | {"Resource": START_TASK + ".waitForTaskToken"}),
+            CALLED_WITH_APPROVED,
+            id="a-callback-task",
+        ),
+        pytest.param(
+            machine(task_with({"PipelineName": "churn", "PipelineParameters.$": "$.parameters"})),
+            COMPUTED,
+            id="a-list-given-by-a-path",
+        ),
+        pytest.param(
+            machine(
+                task_with(
+                    {"PipelineName": "churn", "PipelineParameters": "{% $states.input.p %}"}, arguments=True
+                )
+            ),
+            COMPUTED,
+            id="a-list-given-by-jsonata",
+        ),
+        pytest.param(
+            machine(task_with("{% $states.input.request %}", arguments=True)),
+            COMPUTED,
+            id="a-whole-request-by-jsonata",
+        ),
+        pytest.param(
+            machine(
+                task_with(
+                    {"PipelineName": "churn", "PipelineParameters": [{"Name.$": "$.n", "Value": "Approved"}]}
+                )
+            ),
+            "with ModelApprovalStatus='Approved'",
+            id="a-name-given-by-a-path",
+        ),
+        pytest.param(
+            machine(
+                task_with(
+                    {
+                        "PipelineName": "churn",
+                        "PipelineParameters": [{"Name": "ModelApprovalStatus", "Value": {"a": 1}}],
+                    }
+                )
+            ),
+            "with ModelApprovalStatus={'a': 1}",
+            id="a-value-that-is-not-text",
+        ),
+        pytest.param(
+            machine(
+                task_with(
+                    {"PipelineName": "churn", "PipelineParameters": [{"Name": ["x"], "Value": "Approved"}, 7]}
+                )
+            ),
+            None,
+            id="odd-entries-are-no-status",
+        ),
+        pytest.param(
+            machine(
+                {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": {"Payload": task_with({"PipelineParameters": request("Approved")})},
+                    "End": True,
+                }
+            ),
+            None,
+            id="a-payload-shaped-like-a-task-is-data",
+        ),
+    ],
+)
+def test_what_a_start_pipeline_execution_call_may_hide(check_stack, outcome, specs, fragment):
+    outcome(check_stack(STARTS, specs), STARTS, fragment)
+
+
+def native_machine_with_substitutions(
+    definition: dict[str, Any], substitutions: dict[str, str]
+) -> list[dict[str, Any]]:
+    specs = machine(native=True)
+    specs[1]["inputs"] = {
+        "roleArn": "arn:aws:iam::111122223333:role/sfn",
+        "definitionString": json.dumps(definition),
+        "definitionSubstitutions": substitutions,
+    }
+    return specs
+
+
+def test_aws_native_definition_substitutions_are_applied():
+    approving = {
+        "StartAt": "S0",
+        "States": {"S0": starting_task(request("Approved")) | {"Resource": "${Start}"}},
+    }
+    pending = {"StartAt": "S0", "States": {"S0": starting_task(request("${Status}"))}}
+    assert [
+        v.message
+        for v in run_policy(STARTS, native_machine_with_substitutions(approving, {"Start": START_TASK}))
+    ]
+    assert (
+        run_policy(STARTS, native_machine_with_substitutions(pending, {"Status": "PendingManualApproval"}))
+        == []
+    )
+    assert run_policy(STARTS, native_machine_with_substitutions(pending, {"Status": "Approved"}))
+
+
+def universal_schedule(target: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"type": PIPELINE, "name": "churn-pipeline", "inputs": pipeline()},
+        {
+            "type": "aws:scheduler/schedule:Schedule",
+            "name": "nightly",
+            "inputs": {
+                "scheduleExpression": "rate(1 day)",
+                "flexibleTimeWindow": {"mode": "OFF"},
+                "target": target,
+            },
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("target", "undecided"),
+    [
+        pytest.param(
+            {
+                "arn": "arn:aws:scheduler:::aws-sdk:sagemaker:startPipelineExecution",
+                "roleArn": "r",
+                "input": "UNKNOWN",
+            },
+            1,
+            id="a-universal-target-whose-input-is-unknown",
+        ),
+        pytest.param(
+            {"arn": "arn:aws:lambda:eu-west-1:111122223333:function:f", "roleArn": "r", "input": "UNKNOWN"},
+            0,
+            id="another-target-whose-input-is-unknown",
+        ),
+    ],
+)
+def test_a_schedule_input_unknown_at_preview(target, undecided):
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    from policies.local import evaluate_report
+    from policies.registry import get_policy
+    from tests.policies.conftest import build
+
+    target = {**target, "input": UNKNOWN_STRING_VALUE}
+    report = evaluate_report(build(universal_schedule(target)), None, [get_policy(STARTS)])
+    assert report.violations == [] and report.stack_undecided.get(STARTS, 0) == undecided
