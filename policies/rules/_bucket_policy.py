@@ -76,6 +76,17 @@ def _principal_is_anyone(principal: Any) -> bool:
     return False
 
 
+def _denies_everyone(principal: Any) -> bool:
+    """A Deny's ``Principal`` that takes in every caller: ``"*"`` or ``{"AWS": "*"}``.
+
+    Not :func:`_principal_is_anyone`: a ``*`` under ``Service``, ``Federated`` or
+    ``CanonicalUser`` makes an Allow public, but a Deny to it leaves IAM users and roles out.
+    """
+    if principal == "*" or "*" in _strings(principal):
+        return True
+    return is_map(principal) and "*" in _strings(principal.get("AWS"))
+
+
 def _strings(value: Any) -> list[str]:
     return [v for v in items(value) if isinstance(v, str)]
 
@@ -90,7 +101,7 @@ def _matches(patterns: list[str], value: str) -> bool:
 def _tls_deny_problems(statement: Mapping[str, Any]) -> list[str]:
     """Why a Deny on ``aws:SecureTransport = false`` does not cover every request (empty: it does)."""
     problems = [f"uses {key}" for key in ("NotPrincipal", "NotAction", "NotResource") if key in statement]
-    if not _principal_is_anyone(statement.get("Principal")):
+    if not _denies_everyone(statement.get("Principal")):
         problems.append(f"Principal is {statement.get('Principal')!r}, not '*'")
     actions = [a.lower() for a in _strings(statement.get("Action"))]
     if not ({"*", "s3:*"} & set(actions)):

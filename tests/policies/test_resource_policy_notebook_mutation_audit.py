@@ -1,35 +1,46 @@
 """What the resource-policy, bucket-policy and notebook rules decide, where a mutation audit found no test holding it.
 
 A hand-mutation audit of policies/rules/resource_policies.py, policies/rules/_bucket_policy.py and
-policies/rules/sagemaker_notebooks.py: 89 one-step mutations of the decision logic (34, 40 and 15),
-each run against the tests of its rules. 64 were caught; 25 survived. Of those, 19 are caught by a
-test here and 6 are equivalent (below). No survivor exposed a product bug.
+policies/rules/sagemaker_notebooks.py: 107 one-step mutations of the decision logic (40, 46 and 21),
+each run against the tests of its rules. 77 were caught; 30 survived. Of those, 22 are caught by a
+test here, 1 exposed a product bug (fixed, see CHANGELOG.md) and 7 are equivalent (below). Of 3
+further mutations of the fixed lines, all 3 are caught (one only here).
 
-resource_policies.py (``resource-policy-not-public``; 34 mutations, 5 survived: 4 caught now, 1
+resource_policies.py (``resource-policy-not-public``; 40 mutations, 7 survived: 6 caught now, 1
 equivalent):
 
 - a principal unknown at preview inside a list (``{"AWS": [<account>, <unknown>]}``) leaves the
   statement undecided, not passed;
 - a ``*`` beside an unknown principal is public as it stands: refused at preview, not undecided;
-- an empty ``Sid`` is not named in the message;
+- a statement wholly unknown at preview (``"Statement": [<unknown>]``) is undecided, not passed;
 - an EventBridge permission whose condition ``key`` is unknown at preview is undecided (the
-  unknown key might be ``aws:PrincipalOrgID``), not refused.
+  unknown key might be ``aws:PrincipalOrgID``), not refused;
+- an aws-native EventBridge ``statement`` of ``""`` is refused as invalid JSON, not read as absent;
+- an empty ``Sid`` is not named in the message.
 
 _bucket_policy.py (``s3-bucket-policy-not-public``, ``s3-bucket-policy-tls-only`` and the shared
-reading of "public"; 40 mutations, 19 survived: 14 caught now, 5 equivalent):
+reading of "public"; 46 mutations, 22 survived: 15 caught now, 1 bug, 6 equivalent):
 
 - ``Principal: ["*"]`` (a list) is anyone;
 - fixed ``aws:PrincipalAccount`` pins the caller; ``StringLike`` without a wildcard pins;
   ``ForAnyValue:StringEquals`` pins; a ``?`` in an account is a wildcard; one wildcard value among
-  fixed ones (``[<account>, "*"]``) pins nothing; a string operator on ``aws:SourceIp`` is not read
-  as a pin (IP keys take the IP operators, and the rule vouches for no other reading);
+  fixed ones (``[<account>, "*"]``) pins nothing; a blank value (``" "``) pins nothing; a string
+  operator on ``aws:SourceIp`` is not read as a pin (IP keys take the IP operators, and the rule
+  vouches for no other reading); two IPv6 halves (``::/1``, ``8000::/1``) are the whole internet;
 - a TLS deny using ``NotResource`` is refused for that, by name; one narrowed by a second key under
   ``Bool`` (``aws:MultiFactorAuthPresent``) is refused as narrowed; an ``Allow`` on
   ``aws:SecureTransport = false`` is no TLS deny; a deny whose ``aws:SecureTransport`` values
   include ``false`` among others (``["false", "true"]``) denies plain HTTP and counts; a deny on
-  the bucket ARN alone leaves the objects open over HTTP.
+  the bucket ARN alone leaves the objects open over HTTP; with several partial denies, every
+  one's problems are reported, not the first's only.
 
-sagemaker_notebooks.py (15 mutations, 1 survived, caught now):
+The bug: a TLS deny counted as reaching every principal when a ``*`` stood under any Principal key,
+so a Deny to ``{"Service": "*"}`` or ``{"Federated": "*"}`` made a policy TLS-only while IAM users
+and roles still read over plain HTTP (mutation: read a Deny's principal as ``"*"`` or
+``{"AWS": "*"}`` only, which the module and the README already documented). A Deny now needs
+``"*"`` or a ``*`` under ``AWS``; an Allow is still public with a ``*`` under any key.
+
+sagemaker_notebooks.py (21 mutations, 1 survived, caught now):
 
 - a Studio domain's ``kmsKeyId`` of ``""`` (an output after create, or a blank literal) is unset,
   on both the pulumi-aws and the aws-native domain.
@@ -45,7 +56,9 @@ Equivalent (no input changes the verdict or message):
 - ``aws:userid`` without the colon test: without a colon the unique id is the whole value, which
   holds the wildcard that brought it there, so it is refused anyway;
 - dropping the ``ForAllValues:`` skip, or the ``...IfExists`` skip: neither prefixed or suffixed
-  operator is in the matching-operator set, so the next test skips it.
+  operator is in the matching-operator set, so the next test skips it;
+- ``_principal_is_anyone`` without ``principal == "*"``: ``items("*")`` is ``["*"]``, which the
+  next test finds.
 """
 
 from __future__ import annotations
@@ -112,6 +125,18 @@ def test_an_event_permission_whose_condition_key_is_unknown_is_undecided() -> No
     assert check("aws:cloudwatch/eventPermission:EventPermission", inputs) == ([], 1)
 
 
+def test_a_statement_unknown_at_preview_is_undecided() -> None:
+    assert check(QUEUE_POLICY, {"policy": {"Version": "2012-10-17", "Statement": [UNKNOWN]}}) == ([], 1)
+
+
+def test_a_blank_native_event_bus_statement_is_not_valid_json() -> None:
+    """A ``statement`` of ``""`` is read as a (broken) statement, not as no statement at all."""
+    assert check("aws-native:events:EventBusPolicy", {"statement": "", "principal": "*"}) == (
+        ["statement is not valid JSON: pass one JSON policy statement."],
+        0,
+    )
+
+
 def test_an_empty_sid_is_not_named() -> None:
     assert queue(statement(Sid="", Principal="*")) == [public_message("Principal '*'")]
 
@@ -143,6 +168,7 @@ def test_a_star_principal_written_as_a_list_is_anyone() -> None:
             {"StringEquals": {"aws:SourceIp": "203.0.113.7"}}, True, id="string-operator-on-source-ip"
         ),
         pytest.param({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False, id="ip-operator-on-source-ip"),
+        pytest.param({"StringEquals": {"aws:SourceAccount": " "}}, True, id="blank-value-pins-nothing"),
         pytest.param(
             {"IpAddress": {"aws:SourceIp": ["::/1", "8000::/1"]}},
             True,
@@ -177,6 +203,40 @@ def tls_messages(*statements: dict[str, Any]) -> list[str]:
     report = evaluate_report(records, None, [get_policy(TLS_RULE)])
     assert report.undecided == []
     return [v.message for v in report.violations]
+
+
+@pytest.mark.parametrize(
+    ("principal", "problem"),
+    [
+        pytest.param("*", None, id="star"),
+        pytest.param({"AWS": "*"}, None, id="aws-star"),
+        pytest.param({"AWS": [f"arn:aws:iam::{ACCOUNT}:root", "*"]}, None, id="star-among-named-aws"),
+        pytest.param(
+            {"Service": "*"}, "Principal is {'Service': '*'}, not '*'", id="service-star-denies-no-user"
+        ),
+        pytest.param(
+            {"Federated": "*"}, "Principal is {'Federated': '*'}, not '*'", id="federated-star-denies-no-user"
+        ),
+    ],
+)
+def test_a_tls_deny_must_reach_every_aws_principal(principal: Any, problem: str | None) -> None:
+    """Fixed: a ``*`` under any Principal key counted, so a Deny to ``{"Service": "*"}`` passed."""
+    expected = (
+        []
+        if problem is None
+        else [f"policy is not TLS-only: the aws:SecureTransport Deny statement {problem}{TLS_FIX}"]
+    )
+    assert tls_messages(tls(Principal=principal)) == expected
+
+
+def test_every_partial_tls_deny_is_reported() -> None:
+    one_action = tls(Action="s3:GetObject")
+    one_account = tls(Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"})
+    assert tls_messages(one_action, one_account) == [
+        "policy is not TLS-only: the aws:SecureTransport Deny statement Action is 's3:GetObject', not 's3:*'; "
+        "the aws:SecureTransport Deny statement Principal is {'AWS': 'arn:aws:iam::111122223333:root'}, "
+        f"not '*'{TLS_FIX}"
+    ]
 
 
 @pytest.mark.parametrize(
