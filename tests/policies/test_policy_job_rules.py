@@ -10,8 +10,11 @@ import json
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from tests.policies.conftest import run_policy
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies.conftest import build, run_policy
 
 TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
 DATA_QUALITY = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
@@ -674,12 +677,6 @@ def test_starts_keep_manual_approval_can_be_switched_off_by_config(check_stack, 
 
 
 def test_a_starters_parameter_unknown_at_preview_is_undecided():
-    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
-
-    from policies.local import evaluate_report
-    from policies.registry import get_policy
-    from tests.policies.conftest import build
-
     report = evaluate_report(
         build(schedule_starting(approval(UNKNOWN_STRING_VALUE))), None, [get_policy(STARTS)]
     )
@@ -689,11 +686,6 @@ def test_a_starters_parameter_unknown_at_preview_is_undecided():
 def test_a_starter_whose_target_is_unknown_at_preview_is_decided_by_its_parameters():
     """A first preview: the schedule names the pipeline by its ARN Output. Passing no approval status
     (the platform's own starters) passes; passing Approved is undecided until the ARN is known."""
-    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
-
-    from policies.local import evaluate_report
-    from policies.registry import get_policy
-    from tests.policies.conftest import build
 
     def report(parameters: list[dict[str, str]]) -> Any:
         specs = schedule_starting(parameters)
@@ -709,12 +701,6 @@ def test_a_starter_whose_target_is_unknown_at_preview_is_decided_by_its_paramete
 
 def test_a_pipeline_nothing_starts_is_not_read():
     """Its definition unknown at preview leaves nothing undecided when no starter names it."""
-    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
-
-    from policies.local import evaluate_report
-    from policies.registry import get_policy
-    from tests.policies.conftest import build
-
     specs = [
         {
             "type": PIPELINE,
@@ -844,12 +830,6 @@ def test_start_pipeline_execution_calls_keep_manual_approval(check_stack, outcom
 
 
 def test_a_state_machine_unknown_at_preview_is_undecided():
-    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
-
-    from policies.local import evaluate_report
-    from policies.registry import get_policy
-    from tests.policies.conftest import build
-
     specs = machine(starting_task(request("Approved")))
     specs[1]["inputs"]["definition"] = UNKNOWN_STRING_VALUE
     report = evaluate_report(build(specs), None, [get_policy(STARTS)])
@@ -1007,12 +987,6 @@ def universal_schedule(target: dict[str, Any]) -> list[dict[str, Any]]:
     ],
 )
 def test_a_schedule_input_unknown_at_preview(target, undecided):
-    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
-
-    from policies.local import evaluate_report
-    from policies.registry import get_policy
-    from tests.policies.conftest import build
-
     target = {**target, "input": UNKNOWN_STRING_VALUE}
     report = evaluate_report(build(universal_schedule(target)), None, [get_policy(STARTS)])
     assert report.violations == [] and report.stack_undecided.get(STARTS, 0) == undecided
