@@ -497,21 +497,22 @@ class CaptureWatchers:
         linked = [d for d in deps(target, "rule") if d.resource_type == EVENT_RULE]
         if linked:
             return linked
-        name, bus = get_or_none(target.props, "rule"), _bus_of(target)
-        if not isinstance(name, str) or not name or bus is None:
+        name = get_or_none(target.props, "rule")
+        if not isinstance(name, str) or not name:
             return []
-        return [
-            rule for _, rule in self._stack.having((EVENT_RULE,), _rule_names, name) if _bus_of(rule) == bus
-        ]
+        named = [rule for _, rule in self._stack.having((EVENT_RULE,), _rule_names, name)]
+        if not named:
+            return []
+        # Raises while the target's bus, or a rule's, is unknown at preview: which rule of that name
+        # runs it is then undecided, not none.
+        bus = _bus_of(target)
+        return [rule for rule in named if _bus_of(rule) == bus]
 
 
-def _bus_of(resource: PolicyResource) -> str | None:
+def _bus_of(resource: PolicyResource) -> str:
     """The name of the event bus a rule or target is on (``eventBusName``, a name or an ARN; unset:
-    ``default``), None when unknown at preview (it matches nothing)."""
-    try:
-        bus = get(resource.props, "eventBusName")
-    except UnknownValueError:
-        return None
+    ``default``); raises ``UnknownValueError`` while unknown at preview."""
+    bus = get(resource.props, "eventBusName")
     if not isinstance(bus, str) or not bus:
         return "default"
     return bus.rpartition(":event-bus/")[2]

@@ -44,7 +44,7 @@ are unique per bus only, so a pipeline target on a custom bus (started by an eve
 counted as scheduled by a same-named rate() rule of the default bus, and the endpoint passed
 ``endpoint-monitoring-schedule`` unwatched (mutation: ``any`` for ``all`` over the target's rules,
 which only differ when two buses hold the name; equivalent now). The fix matches the name on the
-target's own bus (``eventBusName``, a name or ARN, default ``default``; unknown matches nothing).
+target's own bus (``eventBusName``, a name or ARN, default ``default``; unknown at preview: undecided).
 
 observability.py (14 mutations, 3 survived: 3 caught now): an empty ``kmsKeyId`` of a log group and
 an empty ``kmsMasterKeyId`` of a topic are unset; ``actionsEnabled`` given as the string "false"
@@ -636,7 +636,7 @@ def _rule_pair_on_two_buses(target_bus: str | None) -> list[dict[str, Any]]:
             "arn:aws:events:eu-west-1:111122223333:event-bus/default", "watched", id="default-bus-by-arn"
         ),
         pytest.param("ml-events", "unwatched", id="custom-bus-the-pattern-rule"),
-        pytest.param(UNKNOWN_STRING_VALUE, "unwatched", id="bus-unknown-at-preview-matches-nothing"),
+        pytest.param(UNKNOWN_STRING_VALUE, "undecided", id="bus-unknown-at-preview-is-undecided"),
         pytest.param(
             "arn:aws:events:eu-west-1:111122223333:event-bus/ml-events", "unwatched", id="custom-bus-by-arn"
         ),
@@ -651,9 +651,15 @@ def test_a_target_named_to_its_rule_is_scheduled_only_by_the_rule_on_its_own_bus
     assert watchers.verdict([*watchers.without_model_monitor(), *added]) == expected
 
 
-def test_two_buses_unknown_at_preview_are_not_the_same_bus() -> None:
-    """A target's bus unknown at preview matches no rule, not even one whose bus is unknown too."""
-    scheduled, _, target = _rule_pair_on_two_buses(UNKNOWN_STRING_VALUE)
+def test_a_bus_unknown_at_preview_leaves_the_endpoint_undecided() -> None:
+    """A target's bus, or its rule's, unknown at preview may be the scheduled rule's (a custom bus
+    or the default one): undecided until ``pulumi up`` knows it, not judged unwatched. A target
+    whose rule name no rule has is decided whatever its bus."""
+    scheduled, _, target = _rule_pair_on_two_buses("default")
     scheduled["inputs"]["eventBusName"] = UNKNOWN_STRING_VALUE
+    added = [watchers.pipeline(), scheduled, target]
+    assert watchers.verdict([*watchers.without_model_monitor(), *added]) == "undecided"
+    scheduled, _, target = _rule_pair_on_two_buses(UNKNOWN_STRING_VALUE)
+    target["inputs"]["rule"] = "no-such-rule"
     added = [watchers.pipeline(), scheduled, target]
     assert watchers.verdict([*watchers.without_model_monitor(), *added]) == "unwatched"
