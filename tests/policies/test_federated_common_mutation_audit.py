@@ -1,0 +1,380 @@
+"""What ``iam-role-federated-trust-scoped`` and the shared helpers decide, where a mutation audit found no
+test holding it.
+
+A hand-mutation audit of policies/rules/iam_federated.py (57 one-step mutations) and of the matching
+helpers of policies/rules/_common.py (40: ``iam_wildcard``, ``matches_every``, ``is_set``,
+``number``, ``items``, ``to_plain``, ``each_resource``, ``UndecidedCollector``, ``of_type``,
+``StackIndex`` lookups), each run against the tests of the rule (then, if it survived, all of
+tests/policies). The counts and what is left are in the summary below.
+
+iam_federated.py: 57 mutations, 30 killed by the existing tests, 27 survived; the tests here kill 19
+of them, 8 are equivalent:
+
+- a fixed claim (EKS aud) written literally with ``*`` under StringEquals is pinned (``*`` is a
+  wildcard under StringLike only);
+- an unknown operator block (``"StringEquals": <unknown>``) and an unknown Principal are undecided,
+  not passed; a wildcard Federated entry whose action is unknown is undecided; a known provider under
+  an unknown Effect is undecided, not refused;
+- a GitHub subject with an empty owner or an empty name names no repository;
+- ``saml-provider`` / ``oidc-provider`` ARNs are recognised whatever their case, and a GitHub issuer
+  in capitals is still GitHub; an issuer that only starts with GitHub's host
+  (``token.actions.githubusercontent.com.example``) is a generic OIDC provider;
+- an OIDC provider ARN whose path is ``cognito-identity.amazonaws.com`` or ``accounts.google.com`` is
+  a generic provider (sub and aud), not the built-in Cognito or Google federation;
+- Google's claim is ``accounts.google.com:aud``; a public provider's and SAML's audience may not hold a
+  StringLike wildcard;
+- ``Principal: "*"`` and ``NotPrincipal`` are refused only when the actions reach a federated action;
+- ``?`` in a Federated entry is a wildcard; a ``Principal`` key ``federated`` in any case is read;
+- a Sid that is not a string is not shown; a provider written with surrounding blanks is judged by
+  its name.
+
+Equivalent (no statement changes verdict or message):
+
+- ``exact`` claims dropping the wildcard test: the expected value (``sts.amazonaws.com``) holds no
+  ``*`` or ``?``, so equality already excludes one;
+- ``Claim.pinned`` on an unknown statement returning False: ``judge`` never passes it one;
+- ``listed = as_list(values)`` for an unknown value: ``as_list`` wraps a non-list in a list too;
+- ``wildcards = True`` under StringEquals is killed with the fixed-claim case above; the ``repo:``
+  prefix compared case-sensitively: a subject ``REPO:...`` matches no GitHub token (claims compare
+  case-sensitively), so accepting or refusing it changes what can assume the role in no way;
+- ``judge`` without ``if allowed is False: return``: ``federated`` is then False and it returns next;
+- the undecided Principal reason given as the principal alone: ``federated`` is True or unknown there,
+  and the report counts one undecided check either way;
+- ``_federated_entries`` not returning an unknown Federated value early: the unknown entry is then
+  judged undecided in the loop;
+- ``positive_operator`` given the operator without ``ForAnyValue:``: it strips that prefix itself.
+
+_common.py: 40 mutations, 25 killed, 15 survived; the tests here kill 11, 4 are equivalent:
+
+- ``iam_wildcard``: ``?`` is exactly one character;
+- ``is_set``: 0 and False are set; ``number``: True is no number, a numeric string is one;
+- ``to_plain`` copies nested lists too (a proxy's list of maps becomes a list of dicts);
+- ``UndecidedCollector`` keeps the first reason and sentinel for a resource;
+- ``StackIndex.having(first=True)`` returns one resource, raises no error of a resource after the
+  first match, counts a resource known twice by the same value once, and its scan (a value that
+  cannot be hashed) stops at the first match too.
+
+Equivalent: ``each_resource`` setting ``found = []`` instead of ``continue`` (yields nothing either
+way); ``position <= read_up_to`` for ``<`` (an unreadable resource has no value so is never the
+match); the consumer index's de-duplication (``deps`` already yields each dependency once);
+``principal_is_public`` comparing ``AWS`` with ``"*"`` only when it is a one-item list... see the
+commit message for the last two rounds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import (
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+    unknown_checking_proxy,
+)
+
+from policies.local import _Providers, _stack_resources
+from policies.rules._common import (
+    StackIndex,
+    UndecidedCollector,
+    iam_wildcard,
+    is_set,
+    number,
+    principal_is_public,
+    to_plain,
+)
+from tests.policies.conftest import build
+from tests.policies.test_federated_trust_semantics import (
+    ACCOUNT,
+    AUD,
+    EKS,
+    EKS_PROVIDER,
+    GITHUB,
+    GITHUB_PROVIDER,
+    REPO,
+    SAML,
+    WEB,
+    check,
+    federated,
+    github,
+    messages,
+    missing,
+    passes,
+    run,
+)
+
+IRSA_SUB = {f"{EKS}:sub": "system:serviceaccount:ml-serving:churn"}
+
+
+def undecided_only(inputs: dict[str, Any]) -> None:
+    report = run(inputs)
+    assert report.violations == []
+    assert len(report.undecided) == 1
+    assert "can't be known during preview" in report.undecided[0].reason
+
+
+# --- iam_federated.py: claims ----------------------------------------------------------------------
+
+
+def test_a_fixed_claim_written_with_a_star_under_string_equals_is_pinned() -> None:
+    """``*`` is literal under StringEquals: the audience ``my-client*`` names one client id."""
+    condition = {"StringEquals": {**IRSA_SUB, f"{EKS}:aud": "my-client*"}}
+    assert passes(check(federated(EKS_PROVIDER, condition)))
+    condition = {"StringEquals": IRSA_SUB, "StringLike": {f"{EKS}:aud": "my-client*"}}
+    assert missing(check(federated(EKS_PROVIDER, condition))) == {"aud"}
+
+
+@pytest.mark.parametrize(
+    "sub",
+    [
+        pytest.param("repo:/churn-data:ref:refs/heads/main", id="empty-owner"),
+        pytest.param("repo:my-org/:ref:refs/heads/main", id="empty-name"),
+    ],
+)
+def test_a_github_subject_with_an_empty_owner_or_name_names_no_repository(sub: str) -> None:
+    found = messages(check(github(sub)))
+    assert len(found) == 1
+    assert found[0] == (
+        f"assumeRolePolicy Statement[0] lets any GitHub Actions workflow of any repository assume the role "
+        f"through {GITHUB_PROVIDER} without a positive condition pinning {GITHUB}:sub: add StringLike "
+        f'"{GITHUB}:sub": "repo:<owner>/<name>:ref:refs/heads/main" (owner and name without wildcards; '
+        ":environment:<name> to pin an environment)."
+    )
+
+
+def test_a_saml_provider_arn_is_recognised_whatever_its_case() -> None:
+    provider = f"ARN:AWS:IAM::{ACCOUNT}:SAML-PROVIDER/corporate-idp"
+    assert messages(check(federated(provider, action=SAML))) == [
+        f"assumeRolePolicy Statement[0] lets any user of the SAML provider corporate-idp assume the role "
+        f"through {provider} without a positive condition pinning SAML:aud: add StringEquals "
+        '"SAML:aud": "https://signin.aws.amazon.com/saml".'
+    ]
+
+
+def test_a_github_issuer_in_capitals_is_github() -> None:
+    issuer = "Token.Actions.GitHubUserContent.com"
+    provider = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{issuer}"
+    condition = {
+        "StringEquals": {f"{issuer}:aud": "sts.amazonaws.com"},
+        "StringLike": {f"{issuer}:sub": "repo:*"},
+    }
+    found = messages(check(federated(provider, condition)))
+    assert len(found) == 1
+    assert "lets any GitHub Actions workflow of any repository" in found[0]
+    assert f"pinning {issuer}:sub: add StringLike" in found[0]
+
+
+def test_an_issuer_that_only_starts_with_githubs_host_is_a_generic_provider() -> None:
+    issuer = f"{GITHUB}.example.com"
+    provider = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{issuer}"
+    condition = {"StringEquals": {f"{issuer}:sub": "system:serviceaccount:a:b", f"{issuer}:aud": "client"}}
+    assert passes(check(federated(provider, condition)))
+
+
+@pytest.mark.parametrize("issuer", ["cognito-identity.amazonaws.com", "accounts.google.com"])
+def test_an_oidc_provider_arn_named_like_a_built_in_federation_is_a_generic_provider(issuer: str) -> None:
+    provider = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{issuer}"
+    audience_only = {"StringEquals": {f"{issuer}:aud": "client"}}
+    found = messages(check(federated(provider, audience_only)))
+    assert found == [
+        f"assumeRolePolicy Statement[0] lets any token {issuer} issues assume the role through {provider} "
+        f'without a positive condition pinning {issuer}:sub: add StringEquals "{issuer}:sub": "<subject>" '
+        '(for EKS: "system:serviceaccount:<namespace>:<name>").'
+    ]
+
+
+def test_google_federation_pins_the_aud_claim_without_a_wildcard() -> None:
+    google = "accounts.google.com"
+    assert passes(
+        check(federated(google, {"StringEquals": {f"{google}:aud": "1234.apps.googleusercontent.com"}}))
+    )
+    found = messages(check(federated(google, {"StringLike": {f"{google}:aud": "1234.*"}})))
+    assert found == [
+        f"assumeRolePolicy Statement[0] lets any {google} user of any application assume the role through "
+        f'{google} without a positive condition pinning {google}:aud: add StringEquals "{google}:aud": '
+        '"<your application id>".'
+    ]
+    assert len(messages(check(federated(google, {"StringEquals": {f"{google}:sub": "1"}})))) == 1
+
+
+def test_a_saml_audience_may_not_hold_a_string_like_wildcard() -> None:
+    provider = f"arn:aws:iam::{ACCOUNT}:saml-provider/corporate-idp"
+    condition = {"StringLike": {"SAML:aud": "https://signin.aws.amazon.com/*"}}
+    assert len(messages(check(federated(provider, condition, action=SAML)))) == 1
+    condition = {"StringLike": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
+    assert passes(check(federated(provider, condition, action=SAML)))
+
+
+# --- iam_federated.py: principals, actions, unknowns -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        pytest.param({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}, id="principal-star"),
+        pytest.param(
+            {
+                "Effect": "Allow",
+                "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                "Action": "sts:AssumeRole",
+            },
+            id="not-principal",
+        ),
+    ],
+)
+def test_an_open_principal_without_a_federated_action_is_not_this_rules_business(
+    statement: dict[str, Any],
+) -> None:
+    assert passes(check(statement))
+
+
+def test_a_question_mark_in_a_federated_entry_is_a_wildcard() -> None:
+    provider = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.co?"
+    assert messages(check(federated(provider, {"StringEquals": {**AUD, f"{GITHUB}:sub": REPO}}))) == [
+        f"assumeRolePolicy Statement[0] trusts the wildcard Federated principal {provider!r}, every identity "
+        "provider: name the provider's ARN and pin its token's claims."
+    ]
+
+
+def test_a_lower_case_federated_key_is_read() -> None:
+    statement = {"Effect": "Allow", "Principal": {"federated": GITHUB_PROVIDER}, "Action": WEB}
+    assert missing(check(statement)) == {"sub", "aud"}
+
+
+def test_a_sid_that_is_not_a_string_is_not_shown() -> None:
+    found = messages(check(federated(GITHUB_PROVIDER, Sid=7)))
+    assert len(found) == 2 and all(
+        m.startswith("assumeRolePolicy Statement[0] lets any GitHub") for m in found
+    )
+
+
+def test_a_provider_written_with_blanks_around_it_is_judged_by_its_name() -> None:
+    found = messages(check(federated(f" {GITHUB_PROVIDER} ")))
+    assert len(found) == 2 and all("lets any GitHub Actions workflow of any repository" in m for m in found)
+    found = messages(check(federated(" cognito-identity.amazonaws.com ")))
+    assert len(found) == 1 and "pinning cognito-identity.amazonaws.com:aud" in found[0]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        pytest.param(
+            federated(
+                GITHUB_PROVIDER, {"StringEquals": UNKNOWN_STRING_VALUE, "StringLike": {f"{GITHUB}:sub": REPO}}
+            ),
+            id="unknown-operator-block",
+        ),
+        pytest.param(
+            {"Effect": "Allow", "Principal": UNKNOWN_STRING_VALUE, "Action": WEB}, id="unknown-principal"
+        ),
+        pytest.param(
+            federated(f"arn:aws:iam::{ACCOUNT}:oidc-provider/*", action=UNKNOWN_STRING_VALUE),
+            id="wildcard-provider-unknown-action",
+        ),
+        pytest.param({**federated(GITHUB_PROVIDER), "Effect": UNKNOWN_STRING_VALUE}, id="unknown-effect"),
+    ],
+)
+def test_these_unknowns_are_undecided_not_passed_nor_refused(statement: dict[str, Any]) -> None:
+    undecided_only({"assumeRolePolicy": {"Statement": [statement]}})
+
+
+# --- _common.py ------------------------------------------------------------------------------------
+
+
+def test_a_question_mark_is_exactly_one_character() -> None:
+    assert iam_wildcard("a?c").fullmatch("abc")
+    assert not iam_wildcard("a?c").fullmatch("ac")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, True), (False, True), (0.0, True), ("", False), ([], False), ({}, False), (None, False)],
+)
+def test_is_set_means_present_and_not_empty(value: Any, expected: bool) -> None:
+    assert is_set(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(True, None), (False, None), ("2", 2.0), ("1.5", 1.5), ("x", None), (3, 3.0)]
+)
+def test_number_reads_numbers_and_numeric_text_but_not_booleans(value: Any, expected: float | None) -> None:
+    assert number(value) == expected
+
+
+def test_to_plain_copies_nested_lists_of_maps() -> None:
+    plain = to_plain(unknown_checking_proxy({"a": [{"b": [1, {"c": 2}]}]}))
+    assert plain == {"a": [{"b": [1, {"c": 2}]}]}
+    assert type(plain["a"]) is list and type(plain["a"][0]) is dict and type(plain["a"][0]["b"][1]) is dict
+
+
+def test_the_undecided_collector_keeps_the_first_reason_and_sentinel() -> None:
+    [resource] = stack([{"type": "aws:sns/topic:Topic", "name": "t"}])
+    collector = UndecidedCollector()
+    first, second = (
+        UnknownValueError(UNKNOWN_STRING_VALUE, ["a"]),
+        UnknownValueError(UNKNOWN_NUMBER_VALUE, ["b"]),
+    )
+    collector.add(resource, first)
+    collector.add(resource, second)
+    assert collector.reasons == {resource.urn: first.message}
+    assert collector.sentinel == UNKNOWN_STRING_VALUE
+
+
+TOPIC = "aws:sns/topic:Topic"
+
+
+def stack(specs: list[dict[str, Any]]) -> list[Any]:
+    records = build(specs)
+    return _stack_resources(records, _Providers({r.urn: r for r in records}))
+
+
+def names(resource: Any) -> list[Any]:
+    return [resource.props.get("name"), resource.props.get("alias")]
+
+
+def test_a_first_lookup_returns_one_resource_and_reads_none_after_it() -> None:
+    resources = stack(
+        [
+            {"type": TOPIC, "name": "a", "inputs": {"name": "x", "alias": "x"}},
+            {"type": TOPIC, "name": "b", "inputs": {"name": UNKNOWN_STRING_VALUE}},
+            {"type": TOPIC, "name": "c", "inputs": {"name": "x"}},
+        ]
+    )
+    index = StackIndex(resources)
+    found = index.having([TOPIC], names, "x", first=True)
+    assert [r.name for _, r in found] == ["a"]
+    with pytest.raises(UnknownValueError):
+        index.having([TOPIC], names, "x")
+    assert [r.name for _, r in index.having([TOPIC], names, "x", besides=[(1, resources[1])])] == ["a", "c"]
+
+
+def test_a_first_lookup_of_a_value_that_cannot_be_hashed_stops_at_the_first_match() -> None:
+    resources = stack([{"type": TOPIC, "name": n, "inputs": {"name": {"k": 1}}} for n in ("a", "b")])
+    found = StackIndex(resources).having([TOPIC], names, {"k": 1}, first=True)
+    assert [r.name for _, r in found] == ["a"]
+
+
+def test_a_scan_skips_what_was_already_found() -> None:
+    resources = stack([{"type": TOPIC, "name": n, "inputs": {"name": {"k": 1}}} for n in ("a", "b")])
+    found = StackIndex(resources).having([TOPIC], names, {"k": 1}, besides=[(0, resources[0])])
+    assert [r.name for _, r in found] == ["b"]
+
+
+def test_a_value_that_cannot_be_hashed_does_not_hide_the_next_one() -> None:
+    resources = stack([{"type": TOPIC, "name": "a", "inputs": {"name": {"k": 1}, "alias": "x"}}])
+    assert [r.name for _, r in StackIndex(resources).having([TOPIC], names, "x")] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("principal", "public"),
+    [
+        ("*", True),
+        ({"AWS": "*"}, True),
+        ({"AWS": ["*"]}, True),
+        ({"AWS": [f"arn:aws:iam::{ACCOUNT}:root", "*"]}, True),
+        ({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, False),
+        ({"Service": "*"}, False),
+    ],
+)
+def test_principal_is_public_reads_a_list_of_aws_principals(principal: Any, public: bool) -> None:
+    assert principal_is_public(principal) is public
