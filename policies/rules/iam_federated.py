@@ -11,9 +11,10 @@ without ``SAML:aud`` assertions meant for another service. For every ``Allow`` s
 string condition (``StringEquals``, ``StringEqualsIgnoreCase``, ``StringLike``, their
 ``ForAnyValue:`` forms: negated operators, ``...IfExists`` and ``ForAllValues:`` do not count, as in
 ``_iam_documents.condition_restricts``) whose every value :meth:`Claim.accepts`. Condition keys
-compare case-insensitively, values case-sensitively. ``NotPrincipal``, ``Principal: "*"`` and a
-wildcard ``Federated`` entry reach every provider: no claim can pin them, so they are refused when
-their actions reach a federated action. Unknown values (preview) are undecided, never passed.
+compare case-insensitively, values case-sensitively. ``NotPrincipal``, ``Principal: "*"`` (or
+``{"AWS": "*"}``, which IAM reads the same) and a wildcard ``Federated`` entry reach every provider:
+no claim can pin them, so they are refused when their actions reach a federated action. Unknown
+values (preview) are undecided, never passed.
 """
 
 from __future__ import annotations
@@ -199,11 +200,12 @@ class FederatedTrustScoped:
         if federated is False:
             return
         principal = statement.get("Principal")
-        if "NotPrincipal" in statement or principal == "*":
+        anyone = _anyone(statement, principal)
+        if anyone is not None:
             findings.add(
                 federated,
                 f"{where} lets any identity provider's users assume the role "
-                f"({'NotPrincipal' if 'NotPrincipal' in statement else 'Principal *'} with {WEB_IDENTITY} "
+                f"({anyone} with {WEB_IDENTITY} "
                 f"or {SAML}): name the provider under Principal.Federated and pin its token's claims "
                 "(for GitHub: repo:<owner>/<name> in <issuer>:sub, and <issuer>:aud).",
             )
@@ -236,6 +238,20 @@ class FederatedTrustScoped:
             )
 
 
+def _anyone(statement: Any, principal: Any) -> str | None:
+    """How the statement names every principal (``NotPrincipal``, ``*``, ``{"AWS": "*"}`` or ``*``
+    in an ``AWS`` list: IAM reads ``{"AWS": "*"}`` as ``"*"``), or None."""
+    if "NotPrincipal" in statement:
+        return "NotPrincipal"
+    if principal == "*":
+        return "Principal *"
+    if isinstance(principal, dict):
+        for key, value in principal.items():
+            if str(key).lower() == "aws" and not isinstance(value, Unknown) and "*" in as_list(value):
+                return "Principal {'AWS': '*'}"
+    return None
+
+
 def _sid(statement: Any) -> str:
     sid = statement.get("Sid") if isinstance(statement, dict) else None
     return f" (Sid {sid!r})" if isinstance(sid, str) and sid else ""
@@ -262,8 +278,8 @@ iam_role_federated_trust_scoped = resource_rule(
         "positive string conditions: GitHub Actions <issuer>:sub naming one repository "
         "(repo:<owner>/<name>:..., no wildcard owner or name) and <issuer>:aud sts.amazonaws.com; other "
         "OIDC providers (EKS IRSA) <issuer>:sub and a fixed <issuer>:aud; Cognito "
-        "cognito-identity.amazonaws.com:aud; SAML SAML:aud. NotPrincipal or '*' with those actions is "
-        "refused. Fix: add the StringEquals/StringLike conditions the message names."
+        "cognito-identity.amazonaws.com:aud; SAML SAML:aud. NotPrincipal, '*' or {'AWS': '*'} with those "
+        "actions is refused. Fix: add the StringEquals/StringLike conditions the message names."
     ),
     resource_types=TRUST_DOCUMENTS,
     check=FederatedTrustScoped(),

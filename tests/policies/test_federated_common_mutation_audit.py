@@ -1,64 +1,74 @@
-"""What ``iam-role-federated-trust-scoped`` and the shared helpers decide, where a mutation audit found no
-test holding it.
+"""What ``iam-role-federated-trust-scoped`` and the shared matching helpers decide, where a mutation
+audit found no test holding it.
 
-A hand-mutation audit of policies/rules/iam_federated.py (57 one-step mutations) and of the matching
-helpers of policies/rules/_common.py (40: ``iam_wildcard``, ``matches_every``, ``is_set``,
-``number``, ``items``, ``to_plain``, ``each_resource``, ``UndecidedCollector``, ``of_type``,
-``StackIndex`` lookups), each run against the tests of the rule (then, if it survived, all of
-tests/policies). The counts and what is left are in the summary below.
+A hand-mutation audit of policies/rules/iam_federated.py and of the helpers of policies/rules/_common.py
+the rules match with (``iam_wildcard``, ``matches_every``, ``is_set``, ``number``, ``items``,
+``to_plain``, ``each_resource``, ``UndecidedCollector``, ``of_type``, ``StackIndex`` lookups,
+``principal_is_public``): 97 one-step mutations (57 and 40), each run against the tests of its rule
+or helper, then, if it survived, against all of tests/policies. 47 were caught; 50 survived. Of
+those, 36 are caught by a test here, 14 are equivalent (below) and none is left; one survivor's
+neighbourhood exposed a product bug (fixed, see CHANGELOG.md), whose 4 mutations are caught here.
 
-iam_federated.py: 57 mutations, 30 killed by the existing tests, 27 survived; the tests here kill 19
-of them, 8 are equivalent:
+iam_federated.py (57 mutations, 31 survived: 22 caught now, 9 equivalent):
 
-- a fixed claim (EKS aud) written literally with ``*`` under StringEquals is pinned (``*`` is a
-  wildcard under StringLike only);
-- an unknown operator block (``"StringEquals": <unknown>``) and an unknown Principal are undecided,
-  not passed; a wildcard Federated entry whose action is unknown is undecided; a known provider under
-  an unknown Effect is undecided, not refused;
-- a GitHub subject with an empty owner or an empty name names no repository;
-- ``saml-provider`` / ``oidc-provider`` ARNs are recognised whatever their case, and a GitHub issuer
-  in capitals is still GitHub; an issuer that only starts with GitHub's host
-  (``token.actions.githubusercontent.com.example``) is a generic OIDC provider;
+- a fixed claim (EKS aud) written with a literal ``*`` under StringEquals is pinned; under
+  StringLike it is not (kills both "wildcards always" mutations);
+- an unknown operator block (``"StringEquals": <unknown>``), an unknown Principal, a wildcard
+  Federated entry whose action is unknown and a provider under an unknown Effect are undecided: not
+  passed, not refused;
+- a GitHub subject with an empty owner (``repo:/x``) or an empty name (``repo:o/``) names no
+  repository (message in full);
+- ``saml-provider``/``oidc-provider`` ARNs are recognised whatever their case; a GitHub issuer in
+  capitals is GitHub; an issuer that only starts with GitHub's host is a generic OIDC provider;
 - an OIDC provider ARN whose path is ``cognito-identity.amazonaws.com`` or ``accounts.google.com`` is
-  a generic provider (sub and aud), not the built-in Cognito or Google federation;
-- Google's claim is ``accounts.google.com:aud``; a public provider's and SAML's audience may not hold a
-  StringLike wildcard;
-- ``Principal: "*"`` and ``NotPrincipal`` are refused only when the actions reach a federated action;
-- ``?`` in a Federated entry is a wildcard; a ``Principal`` key ``federated`` in any case is read;
-- a Sid that is not a string is not shown; a provider written with surrounding blanks is judged by
-  its name.
+  a generic provider (it must pin ``sub`` too), not the built-in federation of that name;
+- Google's claim is ``accounts.google.com:aud`` and holds no StringLike wildcard; SAML's ``SAML:aud``
+  holds none either;
+- ``Principal: "*"`` / ``NotPrincipal`` without a federated action is not this rule's business;
+- ``?`` in a Federated entry is a wildcard; a ``federated`` key in lower case is read;
+- a Sid that is not a string is not shown; a provider written with blanks around it is judged by its
+  name.
 
 Equivalent (no statement changes verdict or message):
 
-- ``exact`` claims dropping the wildcard test: the expected value (``sts.amazonaws.com``) holds no
+- an ``exact`` claim without its wildcard test: the expected value (``sts.amazonaws.com``) holds no
   ``*`` or ``?``, so equality already excludes one;
-- ``Claim.pinned`` on an unknown statement returning False: ``judge`` never passes it one;
-- ``listed = as_list(values)`` for an unknown value: ``as_list`` wraps a non-list in a list too;
-- ``wildcards = True`` under StringEquals is killed with the fixed-claim case above; the ``repo:``
-  prefix compared case-sensitively: a subject ``REPO:...`` matches no GitHub token (claims compare
-  case-sensitively), so accepting or refusing it changes what can assume the role in no way;
+- ``Claim.pinned`` answering False for an unknown statement: ``judge`` never passes it one;
+- ``listed = as_list(values)`` for an unknown value: ``as_list`` wraps a non-list the same way;
+- the ``repo:`` prefix compared case-sensitively: a subject ``REPO:...`` matches no GitHub token
+  (claims compare case-sensitively), so refusing it too opens or closes nothing;
 - ``judge`` without ``if allowed is False: return``: ``federated`` is then False and it returns next;
-- the undecided Principal reason given as the principal alone: ``federated`` is True or unknown there,
-  and the report counts one undecided check either way;
-- ``_federated_entries`` not returning an unknown Federated value early: the unknown entry is then
-  judged undecided in the loop;
-- ``positive_operator`` given the operator without ``ForAnyValue:``: it strips that prefix itself.
+- ``judge`` without ``if federated is False: return``: ``findings.add(False, ...)`` reports nothing
+  and each provider's ``applies`` is False too;
+- the undecided Principal reported as the principal alone: ``federated`` is True or unknown there,
+  one undecided check either way;
+- ``_federated_entries`` not returning an unknown Federated value early: the loop judges the unknown
+  entry undecided the same way;
+- the operator handed to ``positive_operator`` without ``ForAnyValue:``: it strips that prefix itself.
 
-_common.py: 40 mutations, 25 killed, 15 survived; the tests here kill 11, 4 are equivalent:
+_common.py (40 mutations, 19 survived: 14 caught now, 5 equivalent):
 
 - ``iam_wildcard``: ``?`` is exactly one character;
-- ``is_set``: 0 and False are set; ``number``: True is no number, a numeric string is one;
-- ``to_plain`` copies nested lists too (a proxy's list of maps becomes a list of dicts);
-- ``UndecidedCollector`` keeps the first reason and sentinel for a resource;
-- ``StackIndex.having(first=True)`` returns one resource, raises no error of a resource after the
-  first match, counts a resource known twice by the same value once, and its scan (a value that
-  cannot be hashed) stops at the first match too.
+- ``is_set``: 0 and False are set, "" / [] / {} / None are not; ``number``: a boolean is no number,
+  numeric text is one;
+- ``to_plain`` copies nested lists of maps into plain lists and dicts;
+- ``UndecidedCollector`` keeps a resource's first reason and the first sentinel;
+- ``StackIndex.having``: ``first`` returns one resource and raises no error of an unreadable resource
+  after the match; a resource known twice by one value is found once; a value that cannot be hashed
+  is scanned, skipping ``besides`` and stopping at the first match with ``first``; a value of a
+  resource that cannot be hashed does not hide its next value;
+- ``principal_is_public`` reads ``*`` inside a list under ``AWS``.
 
-Equivalent: ``each_resource`` setting ``found = []`` instead of ``continue`` (yields nothing either
-way); ``position <= read_up_to`` for ``<`` (an unreadable resource has no value so is never the
-match); the consumer index's de-duplication (``deps`` already yields each dependency once);
-``principal_is_public`` comparing ``AWS`` with ``"*"`` only when it is a one-item list... see the
-commit message for the last two rounds.
+Equivalent: ``each_resource`` setting ``found = []`` for ``continue`` (it yields nothing for that
+resource either way); ``position <= read_up_to`` for ``<`` (an unreadable resource has no values, so
+it is never the match); the consumer index without de-duplication (``deps`` yields each dependency
+once); ``deps`` ignoring property dependencies (the engine, and the offline plan, list every property
+dependency among ``dependencies`` too); ``of_type`` also requiring a URN (every resource has one).
+
+The product bug: ``iam-role-federated-trust-scoped`` refused ``Principal: "*"`` with
+``sts:AssumeRoleWithWebIdentity``/``sts:AssumeRoleWithSAML`` but passed ``{"AWS": "*"}`` (or an
+``AWS`` list holding ``*``), which IAM reads as ``"*"``. Mutations of the fix (the ``aws`` key's case,
+``*`` in a list, the dict branch, the verdict's tri-state under an unknown Effect) are caught below.
 """
 
 from __future__ import annotations
@@ -272,6 +282,10 @@ def test_a_provider_written_with_blanks_around_it_is_judged_by_its_name() -> Non
             id="wildcard-provider-unknown-action",
         ),
         pytest.param({**federated(GITHUB_PROVIDER), "Effect": UNKNOWN_STRING_VALUE}, id="unknown-effect"),
+        pytest.param(
+            {"Effect": UNKNOWN_STRING_VALUE, "Principal": {"AWS": "*"}, "Action": WEB},
+            id="unknown-effect-aws-star",
+        ),
     ],
 )
 def test_these_unknowns_are_undecided_not_passed_nor_refused(statement: dict[str, Any]) -> None:
@@ -378,3 +392,36 @@ def test_a_value_that_cannot_be_hashed_does_not_hide_the_next_one() -> None:
 )
 def test_principal_is_public_reads_a_list_of_aws_principals(principal: Any, public: bool) -> None:
     assert principal_is_public(principal) is public
+
+
+# --- the fix: {"AWS": "*"} reaches every provider, as "*" does ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("principal", "action"),
+    [
+        pytest.param({"AWS": "*"}, WEB, id="aws-star-web-identity"),
+        pytest.param({"AWS": [f"arn:aws:iam::{ACCOUNT}:root", "*"]}, "sts:*", id="aws-list-with-star"),
+        pytest.param({"Federated": GITHUB_PROVIDER, "AWS": "*"}, WEB, id="federated-beside-aws-star"),
+        pytest.param({"aws": "*"}, SAML, id="lower-case-key-saml"),
+    ],
+)
+def test_any_aws_principal_with_a_federated_action_is_refused_like_principal_star(
+    principal: Any, action: str
+) -> None:
+    statement = {
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": action,
+        "Condition": {"StringEquals": {**AUD, f"{GITHUB}:sub": REPO}},
+    }
+    assert messages(check(statement)) == [
+        "assumeRolePolicy Statement[0] lets any identity provider's users assume the role (Principal "
+        "{'AWS': '*'} with sts:AssumeRoleWithWebIdentity or sts:AssumeRoleWithSAML): name the provider "
+        "under Principal.Federated and pin its token's claims (for GitHub: repo:<owner>/<name> in "
+        "<issuer>:sub, and <issuer>:aud)."
+    ]
+
+
+def test_any_aws_principal_with_assume_role_only_is_left_to_the_public_trust_rule() -> None:
+    assert passes(check({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}))
