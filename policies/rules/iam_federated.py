@@ -213,6 +213,7 @@ class FederatedTrustScoped:
         if isinstance(principal, Unknown):
             findings.undecided(all3([federated, principal]))
             return
+        findings.undecided(all3([federated, _unknown_aws(principal)]))
         entries = _federated_entries(principal)
         for entry in [entries] if isinstance(entries, Unknown) else entries:
             if isinstance(entry, Unknown):
@@ -250,6 +251,18 @@ def _anyone(statement: Any, principal: Any) -> str | None:
             if str(key).lower() == "aws" and not isinstance(value, Unknown) and "*" in as_list(value):
                 return "Principal {'AWS': '*'}"
     return None
+
+
+def _unknown_aws(principal: Any) -> Tri:
+    """An unknown ``AWS`` principal (it may be ``*``), else False."""
+    if not isinstance(principal, dict):
+        return False
+    for key, value in principal.items():
+        if str(key).lower() == "aws":
+            for entry in [value] if isinstance(value, Unknown) else as_list(value):
+                if isinstance(entry, Unknown):
+                    return entry
+    return False
 
 
 def _sid(statement: Any) -> str:

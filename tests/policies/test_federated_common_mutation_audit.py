@@ -6,8 +6,9 @@ the rules match with (``iam_wildcard``, ``matches_every``, ``is_set``, ``number`
 ``to_plain``, ``each_resource``, ``UndecidedCollector``, ``of_type``, ``StackIndex`` lookups,
 ``principal_is_public``): 97 one-step mutations (57 and 40), each run against the tests of its rule
 or helper, then, if it survived, against all of tests/policies. 47 were caught; 50 survived. Of
-those, 36 are caught by a test here, 14 are equivalent (below) and none is left; one survivor's
-neighbourhood exposed a product bug (fixed, see CHANGELOG.md), whose 4 mutations are caught here.
+those, 36 are caught by a test here, 14 are equivalent (below) and none is left. Reading the
+principal handling beside them exposed two product bugs that no mutation could show (missing cases,
+not wrong lines): fixed, see CHANGELOG.md and the end of this docstring.
 
 iam_federated.py (57 mutations, 31 survived: 22 caught now, 9 equivalent):
 
@@ -65,10 +66,14 @@ it is never the match); the consumer index without de-duplication (``deps`` yiel
 once); ``deps`` ignoring property dependencies (the engine, and the offline plan, list every property
 dependency among ``dependencies`` too); ``of_type`` also requiring a URN (every resource has one).
 
-The product bug: ``iam-role-federated-trust-scoped`` refused ``Principal: "*"`` with
+The product bugs: ``iam-role-federated-trust-scoped`` refused ``Principal: "*"`` with
 ``sts:AssumeRoleWithWebIdentity``/``sts:AssumeRoleWithSAML`` but passed ``{"AWS": "*"}`` (or an
 ``AWS`` list holding ``*``), which IAM reads as ``"*"``. Mutations of the fix (the ``aws`` key's case,
 ``*`` in a list, the dict branch, the verdict's tri-state under an unknown Effect) are caught below.
+Next to it, an ``AWS`` principal unknown at preview (it may be ``*``) with those actions passed; it is
+now undecided, and a Federated provider beside it is still judged. Of the fix's 9 mutations, 8 are
+caught here; 1 is equivalent: the undecided verdict without ``federated`` (it is True or unknown
+there, and an unknown AWS principal leaves the statement undecided either way).
 """
 
 from __future__ import annotations
@@ -425,3 +430,27 @@ def test_any_aws_principal_with_a_federated_action_is_refused_like_principal_sta
 
 def test_any_aws_principal_with_assume_role_only_is_left_to_the_public_trust_rule() -> None:
     assert passes(check({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}))
+
+
+@pytest.mark.parametrize(
+    "aws",
+    [
+        pytest.param(UNKNOWN_STRING_VALUE, id="unknown-value"),
+        pytest.param(["arn:x", UNKNOWN_STRING_VALUE], id="unknown-entry"),
+    ],
+)
+def test_an_unknown_aws_principal_with_a_federated_action_is_undecided(aws: Any) -> None:
+    statement = {"Effect": "Allow", "Principal": {"aws": aws}, "Action": WEB}
+    undecided_only({"assumeRolePolicy": {"Statement": [statement]}})
+    statement["Action"] = "sts:AssumeRole"
+    assert passes(run({"assumeRolePolicy": {"Statement": [statement]}}))
+
+
+def test_an_unknown_aws_principal_beside_an_unscoped_provider_reports_the_provider_too() -> None:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": UNKNOWN_STRING_VALUE, "Federated": GITHUB_PROVIDER},
+        "Action": WEB,
+    }
+    report = run({"assumeRolePolicy": {"Statement": [statement]}})
+    assert len(report.violations) == 2 and len(report.undecided) == 1
