@@ -34,6 +34,7 @@ from ._iam_documents import (
     all3,
     any3,
     as_list,
+    condition_restricts,
     covers,
     covers_any,
     is_allow,
@@ -45,7 +46,7 @@ from ._iam_documents import (
     read,
     statements,
 )
-from .iam_grants import TRUST_DOCUMENTS
+from .iam_grants import TRUST_DOCUMENTS, TRUST_KEYS
 
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 SAML = "sts:AssumeRoleWithSAML"
@@ -202,8 +203,11 @@ class FederatedTrustScoped:
         principal = statement.get("Principal")
         anyone = _anyone(statement, principal)
         if anyone is not None:
+            # A condition on the caller's account, organisation or ARN (or sts:ExternalId) holds for
+            # no web-identity or SAML request: they carry no AWS principal, so such a statement
+            # (an organisation-wide trust for sts:AssumeRole*) lets no identity provider in.
             findings.add(
-                federated,
+                all3([federated, not3(condition_restricts(statement, TRUST_KEYS))]),
                 f"{where} lets any identity provider's users assume the role "
                 f"({anyone} with {WEB_IDENTITY} "
                 f"or {SAML}): name the provider under Principal.Federated and pin its token's claims "

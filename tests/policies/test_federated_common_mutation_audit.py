@@ -454,3 +454,41 @@ def test_an_unknown_aws_principal_beside_an_unscoped_provider_reports_the_provid
     }
     report = run({"assumeRolePolicy": {"Statement": [statement]}})
     assert len(report.violations) == 2 and len(report.undecided) == 1
+
+
+# --- an organisation-wide trust lets no identity provider in ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "principal", ["*", {"AWS": "*"}, {"AWS": ["*"]}], ids=["star", "aws-star", "aws-list"]
+)
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}},
+        {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+        {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/ci-*"}},
+    ],
+    ids=["org", "account", "principal-arn"],
+)
+def test_a_trust_pinned_to_aws_callers_lets_no_identity_provider_in(principal: Any, condition: Any) -> None:
+    """``sts:AssumeRole*`` to every principal of the organisation: a web-identity or SAML request has
+    no AWS principal, so the condition fails for it (iam-role-trust-not-public judges the rest)."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "sts:AssumeRole*",
+        "Condition": condition,
+    }
+    assert passes(check(statement))
+
+
+@pytest.mark.parametrize("principal", ["*", {"AWS": "*"}], ids=["star", "aws-star"])
+def test_a_condition_on_something_a_web_identity_request_carries_does_not_help(principal: Any) -> None:
+    statement = {
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": WEB,
+        "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+    }
+    assert not passes(check(statement))
