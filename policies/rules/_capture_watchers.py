@@ -500,13 +500,30 @@ class CaptureWatchers:
         name = get_or_none(target.props, "rule")
         if not isinstance(name, str) or not name:
             return []
-        named = [rule for _, rule in self._stack.having((EVENT_RULE,), _rule_names, name)]
+        # Only a rule that may run on a schedule matters: while a bus is unknown at preview, which of
+        # those runs the target is undecided, not none (a rule of a known bus that matches decides).
+        named = [rule for _, rule in self._stack.having((EVENT_RULE,), _rule_names, name) if _may_recur(rule)]
         if not named:
             return []
-        # Raises while the target's bus, or a rule's, is unknown at preview: which rule of that name
-        # runs it is then undecided, not none.
-        bus = _bus_of(target)
-        return [rule for rule in named if _bus_of(rule) == bus]
+        bus = _bus_of(target)  # raises while unknown
+        matches, unknown = [], None
+        for rule in named:
+            try:
+                if _bus_of(rule) == bus:
+                    matches.append(rule)
+            except UnknownValueError as error:
+                unknown = unknown or error
+        if not matches and unknown is not None:
+            raise unknown
+        return matches
+
+
+def _may_recur(rule: PolicyResource) -> bool:
+    """A rule that runs on a recurring schedule, or may (a value unknown at preview)."""
+    try:
+        return _recurring_rule(rule)
+    except UnknownValueError:
+        return True
 
 
 def _bus_of(resource: PolicyResource) -> str:

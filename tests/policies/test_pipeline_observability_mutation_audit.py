@@ -663,3 +663,24 @@ def test_a_bus_unknown_at_preview_leaves_the_endpoint_undecided() -> None:
     target["inputs"]["rule"] = "no-such-rule"
     added = [watchers.pipeline(), scheduled, target]
     assert watchers.verdict([*watchers.without_model_monitor(), *added]) == "unwatched"
+
+
+def test_an_unknown_bus_is_undecided_only_where_a_scheduled_rule_could_be_the_one() -> None:
+    """A target on an unknown bus whose only same-named rule runs on a pattern is unwatched on any
+    bus; a scheduled rule on the target's known bus decides, whatever bus another rule of that name
+    (unknown at preview) turns out to be on: names are unique per bus."""
+    scheduled, on_events, target = _rule_pair_on_two_buses(UNKNOWN_STRING_VALUE)
+    assert (
+        watchers.verdict([*watchers.without_model_monitor(), watchers.pipeline(), on_events, target])
+        == "unwatched"
+    )
+
+    scheduled, on_events, target = _rule_pair_on_two_buses("default")
+    on_events["inputs"] = {
+        **on_events["inputs"],
+        "eventBusName": UNKNOWN_STRING_VALUE,
+        "scheduleExpression": "rate(1 day)",
+    }
+    del on_events["inputs"]["eventPattern"]
+    added = [watchers.pipeline(), scheduled, on_events, target]
+    assert watchers.verdict([*watchers.without_model_monitor(), *added]) == "watched"
