@@ -254,17 +254,23 @@ def _escalation_on_every_principal(path: str, statement: Any, findings: Findings
         )
 
 
+def _narrow_resources(statement: Any) -> list[Any]:
+    """The ``Resource`` entries of an Allow statement that neither grants everything nor reaches
+    every resource (those are judged whole); none for any other statement."""
+    if not isinstance(statement, dict) or "NotResource" in statement or is_allow(statement) is not True:
+        return []
+    if grants_everything(statement) is True or on_broad_resources(statement) is True:
+        return []
+    return as_list(statement.get("Resource"))
+
+
 def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind]]]:
     """``(resource, kinds)`` for each ``Resource`` entry of an Allow statement that names every one
     of a kind in :data:`ACCOUNT_WIDE_KINDS` in one account (``arn:aws:iam::123456789012:role/*``,
     ``user*``, ``arn:aws:lambda:eu-west-1:123456789012:function:*``). Empty for a statement already
     judged on every resource, or granting everything."""
-    if not isinstance(statement, dict) or "NotResource" in statement or is_allow(statement) is not True:
-        return []
-    if grants_everything(statement) is True or on_broad_resources(statement) is True:
-        return []
     found = []
-    for resource in as_list(statement.get("Resource")):
+    for resource in _narrow_resources(statement):
         judged = granted(resource)
         parts = judged.split(":", 5) if isinstance(judged, str) else []
         if len(parts) != 6 or parts[4] == "aws":  # AWS-managed policies: no customer changes them
@@ -280,23 +286,25 @@ def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind
     return found
 
 
+#: IAM escalation actions that do not change what a principal may do: its own credentials (managing
+#: one's own access keys and password is AWS's documented self-service policy and grants nothing
+#: new) and group membership (the group, not the principal, is the resource).
+_NOT_A_PERMISSION_CHANGE = frozenset(
+    {
+        "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+        "iam:CreateServiceSpecificCredential", "iam:ResetServiceSpecificCredential", "iam:AddUserToGroup",
+    }
+)  # fmt: skip
+
 #: The IAM escalation actions that change what a principal may do, by the kind of resource they act
-#: on. On a resource named through a policy variable (``user/${aws:username}``), resolved from the
-#: caller's own request context, they let the caller change its own permissions. Credentials
-#: (access keys, login profiles) are left out: managing one's own is AWS's documented self-service
-#: policy and grants nothing new.
+#: on (:data:`ACCOUNT_WIDE_KINDS`' IAM ones). On a resource named through a policy variable
+#: (``user/${aws:username}``), resolved from the caller's own request context, they let the caller
+#: change its own permissions.
 SELF_ESCALATION: Mapping[str, tuple[str, ...]] = {
-    "group": ("iam:AttachGroupPolicy", "iam:PutGroupPolicy"),
-    "policy": ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"),
-    "role": (
-        "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary",
-        "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy",
-    ),
-    "user": (
-        "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:PutUserPermissionsBoundary",
-        "iam:DeleteUserPermissionsBoundary",
-    ),
-}  # fmt: skip
+    kind.name: tuple(action for action in kind.actions if action not in _NOT_A_PERMISSION_CHANGE)
+    for kind in ACCOUNT_WIDE_KINDS
+    if kind.service == "iam"
+}
 
 #: A policy variable (``${aws:username}``, ``${aws:PrincipalTag/team}``), not one of the escapes
 #: ``${*}``, ``${?}``, ``${$}`` that stand for the characters themselves.
@@ -306,11 +314,7 @@ _POLICY_VARIABLE = re.compile(r"\$\{(?![*?$]\})[^}]*\}")
 def _escalation_on_the_callers_own(path: str, statement: Any, findings: Findings) -> None:
     """A permission-changing IAM action on a role, user, group or policy named through a policy
     variable: the caller's own (``iam:AttachUserPolicy`` on ``user/${aws:username}``)."""
-    if not isinstance(statement, dict) or "NotResource" in statement or is_allow(statement) is not True:
-        return
-    if grants_everything(statement) is True or on_broad_resources(statement) is True:
-        return
-    for resource in as_list(statement.get("Resource")):
+    for resource in _narrow_resources(statement):
         judged = granted(resource)
         # Each variable stands for one name the request gives (it may hold a ':' or a '/' itself).
         parts = _POLICY_VARIABLE.sub(_VARIABLE_MARK, judged).split(":", 5) if isinstance(judged, str) else []
