@@ -57,7 +57,7 @@ from ._common import (
     number,
     parse_json,
 )
-from ._pipeline import PIPELINES, definition_body
+from ._pipeline import PIPELINES, definition_body, parameter_name
 from ._serving import NATIVE_ENDPOINT_CONFIG, checked_name_of, name_of
 
 SCHEDULES = ("aws:scheduler/schedule:Schedule", "aws-native:scheduler:Schedule")
@@ -129,21 +129,13 @@ def _with_flag_value(text: str) -> tuple[str, ...]:
     return (text, rest) if equals and flag.startswith("-") else (text,)
 
 
-def _parameter_of(node: Any) -> str | None:
-    """X of a ``{"Get": "Parameters.X"}`` expression."""
-    if is_map(node) and len(node) == 1 and isinstance(node.get("Get"), str):
-        kind, _, name = node["Get"].partition(".")
-        return name if kind == "Parameters" else None
-    return None
-
-
 def _text(node: Any, run: Mapping[str, object]) -> str | None:
     """A value's text in a run: a string, a number, a parameter's value or a join of those."""
     if isinstance(node, str):
         return node
     if isinstance(node, int | float) and not isinstance(node, bool):
         return str(node)
-    name = _parameter_of(node)
+    name = parameter_name(node)
     if name is not None:
         value = run.get(name)
         return None if value is None else _text(value, {})
@@ -161,7 +153,7 @@ def _values(node: Any, run: Mapping[str, object]) -> Iterator[str]:
     text = _text(node, run)
     if text is not None:
         yield text
-        if isinstance(node, str) or _parameter_of(node) is not None:
+        if isinstance(node, str) or parameter_name(node) is not None:
             return
     if is_map(node):
         for key, item in node.items():

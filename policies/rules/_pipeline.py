@@ -184,6 +184,14 @@ class PipelineJob:
         return result
 
 
+def parameter_name(value: Any) -> str | None:
+    """X of a ``{"Get": "Parameters.X"}`` expression, else None."""
+    if is_map(value) and len(value) == 1 and isinstance(value.get("Get"), str):
+        kind, _, name = value["Get"].partition(".")
+        return name if kind == "Parameters" else None
+    return None
+
+
 class PipelineDefinition:
     """A parsed definition with its parameter defaults."""
 
@@ -201,12 +209,9 @@ class PipelineDefinition:
 
     def resolve(self, value: Any) -> Any:
         """Resolve ``{"Get": "Parameters.X"}`` to X's default; leave other values as they are."""
-        if is_map(value) and len(value) == 1 and isinstance(value.get("Get"), str):
-            reference: str = value["Get"]
-            if reference.startswith("Parameters."):
-                name = reference.removeprefix("Parameters.")
-                if self.parameters.get(name) is not None:
-                    return self.parameters[name]
+        name = parameter_name(value)
+        if name is not None and self.parameters.get(name) is not None:
+            return self.parameters[name]
         return value
 
     def steps(self) -> Iterator[Mapping[str, Any]]:

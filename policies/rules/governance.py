@@ -40,7 +40,7 @@ from ._common import (
     tag_map,
     to_plain,
 )
-from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression
+from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression, parameter_name
 
 STARTERS = (*SCHEDULES, EVENT_TARGET, NATIVE_EVENT_RULE, *PIPES)
 """Whatever starts a pipeline run with parameters of its own."""
@@ -131,13 +131,7 @@ def _approval_statuses(definition: PipelineDefinition) -> Iterator[tuple[str, An
         if step.get("Type") != "RegisterModel" or not is_map(arguments):
             continue
         status = arguments.get("ModelApprovalStatus")
-        reference = status.get("Get") if is_map(status) else None
-        parameter = (
-            reference.removeprefix("Parameters.")
-            if isinstance(reference, str) and reference.startswith("Parameters.")
-            else None
-        )
-        yield f"Steps[{step.get('Name')}].Arguments.ModelApprovalStatus", status, parameter
+        yield f"Steps[{step.get('Name')}].Arguments.ModelApprovalStatus", status, parameter_name(status)
 
 
 def _manual_approval(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
