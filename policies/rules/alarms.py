@@ -182,13 +182,7 @@ def watched_metric(props: Any) -> Watched | None:
     if not queries:
         statistic = _text(get(props, "extendedStatistic")) or _text(get(props, "statistic"))
         key = "extendedStatistic" if _text(get(props, "extendedStatistic")) else "statistic"
-        return Watched(
-            _text(get(props, "namespace")),
-            _text(get(props, "metricName")),
-            statistic,
-            key,
-            _endpoint_dimension(props, "dimensions", _text(get(props, "namespace"))),
-        )
+        return _metric_at(props, "", statistic, key)
     # An anomaly-detection alarm returns its metric and the band it is compared with; the band
     # (``thresholdMetricId``) is the threshold, not what the alarm watches.
     band = get(props, "thresholdMetricId")
@@ -233,23 +227,29 @@ IDENTITY = re.compile(r"^\(*([a-z][A-Za-z0-9_]*)\)*$")
 def _query_metric(queries: list[Any], query: Any) -> Watched | None:
     index = queries.index(query)
     if is_set(get(query, "metricStat")):  # aws-native
-        return Watched(
-            _text(get(query, "metricStat.metric.namespace")),
-            _text(get(query, "metricStat.metric.metricName")),
+        return _metric_at(
+            query,
+            "metricStat.metric.",
             _text(get(query, "metricStat.stat")),
             f"metrics[{index}].metricStat.stat",
-            _endpoint_dimension(
-                query, "metricStat.metric.dimensions", _text(get(query, "metricStat.metric.namespace"))
-            ),
         )
     if not is_set(get(query, "metric")):
         return None
+    return _metric_at(
+        query, "metric.", _text(get(query, "metric.stat")), f"metricQueries[{index}].metric.stat"
+    )
+
+
+def _metric_at(owner: Any, prefix: str, statistic: str, where: str) -> Watched:
+    """The metric whose ``namespace``, ``metricName`` and ``dimensions`` are at ``prefix`` in
+    ``owner`` (an alarm, or one of its metric queries), taken by ``statistic`` (set at ``where``)."""
+    namespace = _text(get(owner, f"{prefix}namespace"))
     return Watched(
-        _text(get(query, "metric.namespace")),
-        _text(get(query, "metric.metricName")),
-        _text(get(query, "metric.stat")),
-        f"metricQueries[{index}].metric.stat",
-        _endpoint_dimension(query, "metric.dimensions", _text(get(query, "metric.namespace"))),
+        namespace,
+        _text(get(owner, f"{prefix}metricName")),
+        statistic,
+        where,
+        _endpoint_dimension(owner, f"{prefix}dimensions", namespace),
     )
 
 
