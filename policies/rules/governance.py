@@ -205,25 +205,26 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
         if not names:
             continue
 
-        def approves(parameters: list[tuple[str, str]], names: set[str] = names) -> bool:
-            return any(name in names and value not in _KEEPS_REVIEW for name, value in parameters)
+        def approving(parameters: list[tuple[str, str]], names: set[str] = names) -> list[tuple[str, str]]:
+            return [
+                (name, value) for name, value in parameters if name in names and value not in _KEEPS_REVIEW
+            ]
 
         for starter in starters:
             try:
-                runs = started_with(starter, pipeline, approves)
+                runs = started_with(starter, pipeline, lambda parameters: bool(approving(parameters)))
             except UnknownValueError as error:
                 undecided.add(starter, error)
                 continue
             for parameters in runs:
-                for name, value in parameters:
-                    if name in names and value not in _KEEPS_REVIEW:
-                        yield (
-                            f"{starter.name} starts pipeline {pipeline.name!r} with {name}="
-                            f"{value!r}, the status its RegisterModel step registers models "
-                            f"with: every run it starts is registered without a reviewer. Leave {name} to "
-                            "its default (PendingManualApproval), or pass that.",
-                            starter.urn,
-                        )
+                for name, value in approving(parameters):
+                    yield (
+                        f"{starter.name} starts pipeline {pipeline.name!r} with {name}="
+                        f"{value!r}, the status its RegisterModel step registers models "
+                        f"with: every run it starts is registered without a reviewer. Leave {name} to "
+                        "its default (PendingManualApproval), or pass that.",
+                        starter.urn,
+                    )
     if approval_names:
         yield from _api_calls_keep_manual_approval(args, approval_names, undecided)
     undecided.raise_if_any()
