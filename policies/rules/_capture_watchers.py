@@ -95,6 +95,12 @@ _TARGET_PROPERTY = {
     NATIVE_EVENT_RULE: "targets",
     **dict.fromkeys(PIPES, "target"),
 }
+#: Where each kind of starter but an aws-native rule (a list of targets) has the ARN it starts.
+_TARGET_ARN = {
+    **dict.fromkeys(SCHEDULES, "target.arn"),
+    EVENT_TARGET: "arn",
+    **dict.fromkeys(PIPES, "target"),
+}
 _PIPELINE_ARN = re.compile(r"^arn:[a-z-]+:sagemaker:[^:]*:[0-9]*:pipeline/(?P<name>[^/]+)\Z", re.IGNORECASE)
 _S3_HOST = re.compile(r"^(?:(?P<bucket>.+)\.)?s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?\Z")
 _EXPRESSION = re.compile(r"^\s*(?P<kind>rate|cron)\((?P<body>[^)]*)\)\s*\Z")
@@ -260,11 +266,7 @@ def _target_arns(resource: PolicyResource) -> tuple[object, ...]:
     (literal)."""
     if resource.resource_type == NATIVE_EVENT_RULE:
         return tuple(get_or_none(target, "arn") for target in items(get_or_none(resource.props, "targets")))
-    if resource.resource_type == EVENT_TARGET:
-        return (get_or_none(resource.props, "arn"),)
-    if resource.resource_type in PIPES:
-        return (get_or_none(resource.props, "target"),)
-    return (get_or_none(resource.props, "target.arn"),)
+    return (get_or_none(resource.props, _TARGET_ARN[resource.resource_type]),)
 
 
 def starters_of(stack: StackIndex, pipeline: PolicyResource, kinds: tuple[str, ...]) -> list[PolicyResource]:
@@ -281,9 +283,10 @@ def started_with(
     starter: PolicyResource, pipeline: PolicyResource, matters: Callable[[list[tuple[str, str]]], bool]
 ) -> list[list[tuple[str, str]]]:
     """The parameters of every run ``starter`` starts ``pipeline`` with, as written (name, value),
-    on a schedule or not (a rule may target it more than once), of those that ``matters``: what it starts is read only for them,
-    so a starter naming the pipeline by its ARN, unknown at a first preview, is decided when its
-    parameters do not matter. Raises ``UnknownValueError`` for a value unknown at preview."""
+    on a schedule or not (a rule may target it more than once), of those that ``matters``: what it
+    starts is read only for them, so a starter naming the pipeline by its ARN, unknown at a first
+    preview, is decided when its parameters do not matter. Raises ``UnknownValueError`` for a value
+    unknown at preview."""
     kind = starter.resource_type
     if kind == NATIVE_EVENT_RULE:
         runs = []
@@ -295,7 +298,7 @@ def started_with(
     parameters = _parameter_pairs(starter.props, PARAMETER_PATHS[kind])
     if not matters(parameters):
         return []
-    arn = get(starter.props, "arn" if kind == EVENT_TARGET else "target" if kind in PIPES else "target.arn")
+    arn = get(starter.props, _TARGET_ARN[kind])
     return [parameters] if _is_pipeline(arn, pipeline) else []
 
 
