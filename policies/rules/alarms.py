@@ -551,9 +551,10 @@ def _target_tracking(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Chec
         and max(scale_in[0]) < min(scale_out[0])
         and get(config, "disableScaleIn") is not True
     ):
+        # After create pulumi-aws reports an unset cooldown as 0: a 0 may be one never set.
         advice = (
             "set both: scale in slowly and out fast"
-            if "unset" in scale_in[1] + scale_out[1]
+            if "unset" in scale_in[1] + scale_out[1] or scale_in[0] == (0.0,)
             else "scale in slowly and out fast (were they swapped?)"
         )
         yield f"scaleInCooldown {scale_in[1]} is shorter than scaleOutCooldown {scale_out[1]}: {advice}."

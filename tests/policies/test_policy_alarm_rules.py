@@ -458,6 +458,19 @@ COPIES = "sagemaker:inference-component:DesiredCopyCount"
             "scaleInCooldown unset (0 s) is shorter than scaleOutCooldown 300: set both: scale in slowly",
             id="pulumi-aws-unset-scale-in-is-0",
         ),
+        # After create the provider reports that unset cooldown as 0: no "swapped" guess for a 0.
+        pytest.param(
+            POLICY,
+            {"scaleInCooldown": 0, "scaleOutCooldown": 300},
+            "scaleInCooldown 0 is shorter than scaleOutCooldown 300: set both: scale in slowly",
+            id="pulumi-aws-scale-in-0-after-create",
+        ),
+        pytest.param(
+            POLICY,
+            {"scaleInCooldown": 60, "scaleOutCooldown": 300},
+            "scaleInCooldown 60 is shorter than scaleOutCooldown 300: scale in slowly and out fast (were they swapped?)",
+            id="both-set-swapped",
+        ),
         pytest.param(POLICY, {"scaleInCooldown": 60}, None, id="pulumi-aws-unset-scale-out-is-0"),
         pytest.param(POLICY, {}, None, id="pulumi-aws-both-unset-pass"),
         pytest.param(
