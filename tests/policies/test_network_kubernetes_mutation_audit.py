@@ -1,0 +1,345 @@
+"""What the network and Kubernetes rules decide, where a mutation audit found no test holding it.
+
+A hand-mutation audit of policies/rules/network.py, _network_graph.py and kubernetes.py (counts below, once complete).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from policies.local import Report, evaluate_report
+from policies.registry import get_policy
+from tests.policies.conftest import build, urn_of
+from tests.policies.test_policy_kubernetes_kinds import CONTAINER, HARDENED, ISVC, POD, obj
+
+UNKNOWN = UNKNOWN_STRING_VALUE
+SG = "aws:ec2/securityGroup:SecurityGroup"
+SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+NATIVE_INGRESS = "aws-native:ec2:SecurityGroupIngress"
+NATIVE_SG = "aws-native:ec2:SecurityGroup"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+VPC = "aws:ec2/vpc:Vpc"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+EKS = "aws:eks/cluster:Cluster"
+UNION = "security-group-ingress-union-restricted"
+INGRESS_RULE = "security-group-no-unrestricted-ingress"
+ADOPTED = "vpc-default-security-group-adopted"
+FLOW_LOGS = "vpc-flow-logs-enabled"
+
+
+def report(policy: str, specs: list[dict[str, Any]], config: dict[str, Any] | None = None) -> Report:
+    return evaluate_report(build(specs), config, [get_policy(policy)])
+
+
+def messages(result: Report) -> list[str]:
+    return [v.message for v in result.violations]
+
+
+def undecided(result: Report) -> list[str]:
+    return sorted(u.urn.rsplit("::", 1)[-1] for u in result.undecided if u.urn)
+
+
+def ingress(name: str, cidr: str, group: str | None = "web", **inputs: Any) -> dict[str, Any]:
+    """A ``vpc.SecurityGroupIngressRule`` from ``cidr`` on ``group`` (linked through a dependency)."""
+    spec: dict[str, Any] = {
+        "type": INGRESS,
+        "name": name,
+        "inputs": {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIpv4": cidr, **inputs},
+    }
+    if group is not None:
+        spec["deps"] = {"securityGroupId": [group]}
+    return spec
+
+
+def group(name: str = "web", **inputs: Any) -> dict[str, Any]:
+    return {"type": SG, "name": name, "inputs": {"vpcId": "vpc-1", **inputs}}
+
+
+# --- EKS -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("public", "violated"),
+    [
+        pytest.param("false", False, id="string-false-is-private"),
+        pytest.param("False", False, id="capitalised-string-false-is-private"),
+        pytest.param("true", True, id="string-true-is-public"),
+        pytest.param(None, True, id="unset-is-public"),
+    ],
+)
+def test_an_eks_endpoint_written_as_a_string_is_read_as_the_provider_reads_it(
+    public: Any, violated: bool
+) -> None:
+    """The bridge coerces a string ``"false"`` (a config value, a YAML program) to the bool false."""
+    vpc_config: dict[str, Any] = {"subnetIds": ["subnet-1"], "endpointPrivateAccess": True}
+    if public is not None:
+        vpc_config["endpointPublicAccess"] = public
+    result = report("eks-endpoint-private", [{"type": EKS, "name": "c", "inputs": {"vpcConfig": vpc_config}}])
+    assert messages(result) == (
+        [
+            "vpcConfig.endpointPublicAccess is not false (unset means true): set endpoint_public_access=False "
+            "and endpoint_private_access=True; reach the API through the VPC."
+        ]
+        if violated
+        else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "named"),
+    [
+        pytest.param(INGRESS, {"securityGroupId": "sg-1", "ipProtocol": "-1", "cidrIpv6": "::/0"},
+                     "cidrIpv4/cidrIpv6 allows ingress from ::/0", id="ingress-rule-ipv6"),
+        pytest.param(NATIVE_INGRESS, {"groupId": "sg-1", "ipProtocol": "-1", "cidrIpv6": "::/0"},
+                     "cidrIp/cidrIpv6 allows ingress from ::/0", id="native-ingress-ipv6"),
+        pytest.param(INGRESS, {"securityGroupId": "sg-1", "ipProtocol": "-1", "cidrIpv4": " 0.0.0.0/0 "},
+                     "cidrIpv4/cidrIpv6 allows ingress from  0.0.0.0/0 ", id="padded-cidr-is-read-whole"),
+    ],
+)  # fmt: skip
+def test_every_ingress_resource_reads_both_address_families(
+    resource_type: str, inputs: dict[str, Any], named: str
+) -> None:
+    result = report(INGRESS_RULE, [{"type": resource_type, "name": "r", "inputs": inputs}])
+    assert messages(result) == [
+        f"{named}: restrict the source to the VPC CIDR, a prefix list or a security group."
+    ]
+
+
+def test_an_open_inline_rule_is_reported_once_not_again_as_a_union() -> None:
+    specs = [
+        group(
+            ingress=[
+                {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]},
+                {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["10.0.0.0/8"]},
+            ]
+        )
+    ]
+    assert messages(report(INGRESS_RULE, specs)) == [
+        "ingress[0] allows ingress from 0.0.0.0/0: restrict the source to the VPC CIDR, a prefix list or a "
+        "security group."
+    ]
+
+
+def test_a_wide_cidr_beside_others_in_one_rule_is_named_itself() -> None:
+    result = report(
+        INGRESS_RULE,
+        [{"type": SG_RULE, "name": "r", "inputs": {"type": "ingress", "securityGroupId": "sg-1", "protocol": "tcp",
+          "fromPort": 443, "toPort": 443, "cidrBlocks": ["10.0.0.0/8", "0.0.0.0/0"]}}],
+    )  # fmt: skip
+    assert messages(result) == [
+        "cidrBlocks/ipv6CidrBlocks allows ingress from 0.0.0.0/0: restrict the source to the VPC CIDR, a "
+        "prefix list or a security group."
+    ]
+
+
+# --- security-group-ingress-union-restricted -----------------------------------------------------
+
+
+def test_a_group_already_open_by_itself_is_left_to_the_resource_rule() -> None:
+    """One contributor covering the internet alone is the resource rule's violation: the union rule
+    does not report the group a second time because another rule adds a private CIDR."""
+    specs = [
+        group(ingress=[{"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}]),
+        ingress("private", "10.0.0.0/8"),
+    ]
+    assert messages(report(UNION, specs)) == []
+    assert [v.resource_name for v in report(INGRESS_RULE, specs).violations] == ["web"]
+
+
+def test_the_union_message_names_only_the_resources_that_bring_cidrs() -> None:
+    """The group itself (no inline CIDRs) and a rule from a security group are not named."""
+    specs = [
+        group(),
+        ingress("low", "0.0.0.0/1"),
+        ingress("high", "128.0.0.0/1"),
+        {
+            "type": INGRESS,
+            "name": "from-lb",
+            "inputs": {
+                "ipProtocol": "tcp",
+                "fromPort": 443,
+                "toPort": 443,
+                "referencedSecurityGroupId": "sg-lb",
+            },
+            "deps": {"securityGroupId": ["web"]},
+        },
+    ]
+    result = report(UNION, specs)
+    assert messages(result) == [
+        "security group 'web': ingress from high, low together covers 0.0.0.0/0, the whole internet: restrict "
+        "the sources to the VPC CIDR, a prefix list or a security group."
+    ]
+    assert [v.urn for v in result.violations] == [urn_of(SG, "web")]
+
+
+def test_a_known_group_id_on_a_rule_linked_to_a_group_without_known_ids_is_that_group() -> None:
+    """At preview of an update the rule's ``securityGroupId`` is known from state while the group it
+    depends on is given as inputs (no ``id``): the dependency still says which group it is."""
+    specs = [
+        group(ingress=[{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/1"]}]),
+        ingress("high", "128.0.0.0/1", securityGroupId="sg-0123456789abcdef0"),
+    ]
+    result = report(UNION, specs)
+    assert [v.urn for v in result.violations] == [urn_of(SG, "web")]
+    assert "ingress from high, web together covers 0.0.0.0/0" in messages(result)[0]
+
+
+def test_a_rule_without_cidrs_is_not_read_for_its_group() -> None:
+    """A rule from a prefix list or a security group cannot widen the union: its group id, unknown at
+    preview and not linked, leaves nothing undecided."""
+    specs = [
+        group(),
+        {
+            "type": INGRESS,
+            "name": "from-prefix-list",
+            "inputs": {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "prefixListId": "pl-1",
+                       "securityGroupId": UNKNOWN},
+        },
+    ]  # fmt: skip
+    result = report(UNION, specs)
+    assert (result.violations, result.undecided) == ([], [])
+
+
+def test_the_union_is_reported_on_the_group_even_when_its_own_ingress_is_unknown() -> None:
+    """A group whose inline ingress is unknown at preview is undecided as a contributor, but two rule
+    resources that cover the internet between them are reported on that group."""
+    specs = [group(ingress=UNKNOWN), ingress("low", "0.0.0.0/1"), ingress("high", "128.0.0.0/1")]
+    result = report(UNION, specs)
+    assert [(v.urn, v.resource_name) for v in result.violations] == [(urn_of(SG, "web"), "web")]
+    assert "ingress from high, low together covers 0.0.0.0/0" in messages(result)[0]
+
+
+def test_a_default_group_s_inline_ingress_counts_in_the_union() -> None:
+    specs = [
+        {
+            "type": DEFAULT_SG,
+            "name": "default",
+            "inputs": {"vpcId": "vpc-1", "ingress": [{"protocol": "-1", "fromPort": 0, "toPort": 0,
+                                                     "cidrBlocks": ["0.0.0.0/1"]}]},
+        },
+        {
+            "type": SG_RULE,
+            "name": "high",
+            "inputs": {"type": "ingress", "protocol": "-1", "fromPort": 0, "toPort": 0,
+                       "cidrBlocks": ["128.0.0.0/1"]},
+            "deps": {"securityGroupId": ["default"]},
+        },
+    ]  # fmt: skip
+    assert messages(report(UNION, specs)) == [
+        "security group 'default': ingress from default, high together covers 0.0.0.0/0, the whole internet: "
+        "restrict the sources to the VPC CIDR, a prefix list or a security group."
+    ]
+
+
+@pytest.mark.parametrize("named", [{}, {"securityGroupId": ""}], ids=["unset", "empty"])
+def test_a_rule_naming_no_group_is_skipped(named: dict[str, Any]) -> None:
+    """A rule without a ``securityGroupId`` (EC2 rejects it) belongs to no group: no union, no error."""
+    specs = [
+        group(),
+        ingress("low", "0.0.0.0/1", group=None, **named),
+        ingress("high", "128.0.0.0/1", group=None, **named),
+    ]
+    result = report(UNION, specs)
+    assert (result.violations, result.undecided) == ([], [])
+
+
+# --- vpc-default-security-group-adopted ------------------------------------------------------------
+
+
+def adopted_vpc() -> list[dict[str, Any]]:
+    return [
+        {"type": VPC, "name": "vpc", "inputs": {"cidrBlock": "10.0.0.0/16"}},
+        {"type": DEFAULT_SG, "name": "default", "inputs": {}, "deps": {"vpcId": ["vpc"]}},
+    ]
+
+
+def test_a_rule_on_an_adopted_default_group_is_refused() -> None:
+    specs = [*adopted_vpc(), {**ingress("peer", "10.1.0.0/16", group="default")}]
+    result = report(ADOPTED, specs)
+    assert messages(result) == [
+        "'peer' adds a rule to a VPC's default security group: put the rule on a security group of your own; "
+        "the default group must stay empty."
+    ]
+    assert [v.urn for v in result.violations] == [urn_of(INGRESS, "peer")]
+
+
+def test_a_rule_on_a_group_outside_the_stack_is_not_a_default_group_rule() -> None:
+    specs = [
+        *adopted_vpc(),
+        ingress("peer", "10.1.0.0/16", group=None, securityGroupId="sg-0123456789abcdef0"),
+    ]
+    result = report(ADOPTED, specs)
+    assert (result.violations, result.undecided) == ([], [])
+
+
+# --- vpc-flow-logs-enabled -------------------------------------------------------------------------
+
+
+def test_a_flow_log_unknown_in_both_traffic_and_vpc_leaves_the_vpc_undecided() -> None:
+    """A flow log whose traffic type and VPC are both unknown at preview may be this VPC's REJECT log."""
+    specs = [
+        {"type": VPC, "name": "vpc", "inputs": {"cidrBlock": "10.0.0.0/16"}},
+        {"type": FLOW_LOG, "name": "flow", "inputs": {"trafficType": UNKNOWN, "vpcId": UNKNOWN}},
+    ]
+    result = report(FLOW_LOGS, specs)
+    assert (messages(result), undecided(result)) == ([], ["vpc"])
+
+
+def test_an_aws_native_vpc_is_matched_by_its_vpc_id_output() -> None:
+    """After create an aws-native Vpc's outputs carry ``vpcId`` (no ``id``); a flow log naming that id
+    literally covers it."""
+    specs = [
+        {"type": "aws-native:ec2:Vpc", "name": "vpc", "inputs": {"cidrBlock": "10.0.0.0/16", "vpcId": "vpc-1"}},
+        {"type": "aws-native:ec2:FlowLog", "name": "flow",
+         "inputs": {"resourceType": "VPC", "resourceId": "vpc-1", "trafficType": "REJECT"}},
+    ]  # fmt: skip
+    result = report(FLOW_LOGS, specs)
+    assert (result.violations, result.undecided) == ([], [])
+    specs[1]["inputs"]["resourceId"] = "vpc-2"
+    assert [v.resource_name for v in report(FLOW_LOGS, specs).violations] == ["vpc"]
+
+
+# --- Kubernetes --------------------------------------------------------------------------------------
+
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+SECURITY = "k8s-container-security-context"
+
+
+def k8s(
+    policy: str, resource_type: str, inputs: dict[str, Any], config: dict[str, Any] | None = None
+) -> list[str]:
+    result = report(policy, [{"type": resource_type, "name": "w", "inputs": inputs}], config)
+    assert result.undecided == []
+    return messages(result)
+
+
+def deployment(pod: dict[str, Any], namespace: str | None = "serving") -> dict[str, Any]:
+    metadata = {"name": "w", **({"namespace": namespace} if namespace else {})}
+    return {"metadata": metadata, "spec": {"template": {"spec": copy.deepcopy(pod)}}}
+
+
+def pod_with(container: dict[str, Any] | None = None, **pod: Any) -> dict[str, Any]:
+    """The hardened pod of test_policy_kubernetes_kinds with its one container and pod fields changed."""
+    result = copy.deepcopy(POD)
+    del result["initContainers"]
+    result["containers"][0] = {**result["containers"][0], **(container or {})}
+    return {**result, **pod}
+
+
+def hardened(**security: Any) -> dict[str, Any]:
+    """The hardened container with its securityContext fields changed (a value of None removes one)."""
+    context = {**HARDENED, **security}
+    return {"securityContext": {k: v for k, v in context.items() if v is not None}}
+
+
+def test_an_explainer_s_art_container_is_a_container() -> None:
+    explainer = {"art": {**CONTAINER, "securityContext": {**HARDENED, "privileged": True}}}
+    inputs = {**obj("InferenceService"), "spec": {"predictor": copy.deepcopy(POD), "explainer": explainer}}
+    assert k8s(SECURITY, ISVC, inputs) == [
+        "spec.explainer.art.securityContext.privileged is true: remove it."
+    ]
