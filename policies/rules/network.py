@@ -29,7 +29,6 @@ from ._common import (
     MEDIUM,
     framework,
     get,
-    get_or_none,
     is_false,
     is_map,
     items,
@@ -215,9 +214,22 @@ def _ingress_union(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFind
 
 
 def _flow_log_vpc_prop(flow_log: PolicyResource) -> str | None:
+    """The property naming the VPC a flow log records; None when it records something else. Raises
+    ``UnknownValueError`` when an aws-native flow log's ``resourceType`` is unknown at preview."""
     if flow_log.resource_type == NATIVE_FLOW_LOG:
-        return "resourceId" if get_or_none(flow_log.props, "resourceType") == "VPC" else None
+        return "resourceId" if get(flow_log.props, "resourceType") == "VPC" else None
     return "vpcId"
+
+
+def _flow_log_on_vpc(flow_log: PolicyResource) -> tuple[str, bool | None] | None:
+    """``(property naming the VPC, records rejected traffic)`` of a flow log that may be on a VPC.
+    An aws-native one whose ``resourceType`` is unknown at preview may be a VPC's: it counts as
+    undecided (None), like an unknown ``trafficType``, on whatever its ``resourceId`` names."""
+    try:
+        prop = _flow_log_vpc_prop(flow_log)
+    except UnknownValueError:
+        return "resourceId", None
+    return None if prop is None else (prop, _records_rejected(flow_log))
 
 
 def _records_rejected(flow_log: PolicyResource) -> bool | None:
@@ -232,9 +244,9 @@ def _records_rejected(flow_log: PolicyResource) -> bool | None:
 
 def _vpc_flow_logs(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
     on_vpcs = [
-        (flow_log, prop, _records_rejected(flow_log))
+        (flow_log, *on_vpc)
         for flow_log in of_type(args.resources, FLOW_LOG_TYPES)
-        if (prop := _flow_log_vpc_prop(flow_log)) is not None
+        if (on_vpc := _flow_log_on_vpc(flow_log)) is not None
     ]
     flow_logs = VpcAttachments((f, prop) for f, prop, rejected in on_vpcs if rejected)
     maybe = VpcAttachments((f, prop) for f, prop, rejected in on_vpcs if rejected is None)

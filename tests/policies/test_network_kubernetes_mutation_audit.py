@@ -290,6 +290,32 @@ def test_a_flow_log_unknown_in_both_traffic_and_vpc_leaves_the_vpc_undecided() -
     assert (messages(result), undecided(result)) == ([], ["vpc"])
 
 
+@pytest.mark.parametrize(
+    ("target", "outcome"),
+    [
+        pytest.param("vpc", "undecided", id="on-the-vpc-undecided"),
+        pytest.param("subnet", "violated", id="on-another-resource-the-vpc-still-fails"),
+    ],
+)
+def test_an_aws_native_flow_log_whose_resource_type_is_unknown_may_be_the_vpc_s(
+    target: str, outcome: str
+) -> None:
+    """A ``resourceType`` unknown at preview may be ``VPC``: the flow log may cover what its
+    ``resourceId`` names, so that VPC is undecided (re-checked on outputs), not refused at preview; a
+    ``resourceId`` naming another resource still leaves the VPC without a flow log."""
+    specs = [
+        {"type": VPC, "name": "vpc", "inputs": {"cidrBlock": "10.0.0.0/16"}},
+        {"type": "aws:ec2/subnet:Subnet", "name": "subnet", "inputs": {"cidrBlock": "10.0.1.0/24"}},
+        {"type": "aws-native:ec2:FlowLog", "name": "flow", "inputs": {"resourceType": UNKNOWN, "trafficType": "ALL"},
+         "deps": {"resourceId": [target]}},
+    ]  # fmt: skip
+    result = report(FLOW_LOGS, specs, {"all": "mandatory"})
+    if outcome == "undecided":
+        assert (messages(result), undecided(result)) == ([], ["vpc"])
+    else:
+        assert ([v.resource_name for v in result.violations], result.undecided) == (["vpc"], [])
+
+
 def test_an_aws_native_vpc_is_matched_by_its_vpc_id_output() -> None:
     """After create an aws-native Vpc's outputs carry ``vpcId`` (no ``id``); a flow log naming that id
     literally covers it."""
