@@ -14,7 +14,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 from policies.local import Report, evaluate_report
 from policies.registry import get_policy
 from tests.policies.conftest import build, urn_of
-from tests.policies.test_policy_kubernetes_kinds import CONTAINER, HARDENED, ISVC, POD, obj
+from tests.policies.test_policy_kubernetes_kinds import CONTAINER, DIGEST, HARDENED, ISVC, POD, obj
 
 UNKNOWN = UNKNOWN_STRING_VALUE
 SG = "aws:ec2/securityGroup:SecurityGroup"
@@ -369,3 +369,178 @@ def test_an_explainer_s_art_container_is_a_container() -> None:
     assert k8s(SECURITY, ISVC, inputs) == [
         "spec.explainer.art.securityContext.privileged is true: remove it."
     ]
+
+
+def test_a_workload_without_a_namespace_is_in_default() -> None:
+    """Kubernetes puts an object without ``metadata.namespace`` in ``default``: listing ``default`` in
+    ``exemptNamespaces`` skips it, and the usual config (``kube-system``) does not."""
+    privileged = deployment(pod_with(hardened(privileged=True)), namespace=None)
+    assert k8s(SECURITY, DEPLOYMENT, privileged, {SECURITY: {"exemptNamespaces": ["default"]}}) == []
+    assert k8s(SECURITY, DEPLOYMENT, privileged) == [
+        "spec.template.spec.containers[0].securityContext.privileged is true: remove it."
+    ]
+
+
+#: What each rule says about a container that sets nothing but its image, in a whole Deployment.
+BARE_CONTAINER = {
+    "k8s-probes-configured": [
+        "spec.template.spec.containers[0].readinessProbe is unset",
+        "spec.template.spec.containers[0].livenessProbe is unset",
+    ],
+    "k8s-resources-bounded": [
+        "spec.template.spec.containers[0].resources.requests.cpu is unset",
+        "spec.template.spec.containers[0].resources.limits.cpu is unset",
+        "spec.template.spec.containers[0].resources.requests.memory is unset",
+        "spec.template.spec.containers[0].resources.limits.memory is unset",
+    ],
+    "k8s-image-pinned-by-digest": [],
+    SECURITY: [
+        "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation is unset",
+        "spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem is not true",
+        "spec.template.spec.containers[0].securityContext.runAsNonRoot is not true (nor spec.template.spec.securityContext.runAsNonRoot)",
+        "spec.template.spec.containers[0].securityContext.capabilities.drop does not contain 'ALL'",
+    ],
+    "k8s-no-host-namespaces": [],
+    "k8s-service-account-token-not-automounted": [
+        "spec.template.spec.automountServiceAccountToken is not false"
+    ],
+    "k8s-run-as-high-uid": ["spec.template.spec.containers[0].securityContext.runAsUser is unset"],
+    "k8s-gpu-pods-well-formed": [],
+}
+
+
+@pytest.mark.parametrize("policy", sorted(BARE_CONTAINER))
+def test_a_patch_is_judged_only_on_what_it_sets(policy: str) -> None:
+    """A DeploymentPatch that only sets a container's image passes every rule; the same container in a
+    Deployment is refused for each unset demand."""
+    inputs = deployment({"containers": [{"name": "server", "image": DIGEST}]})
+    assert k8s(policy, DEPLOYMENT + "Patch", inputs) == []
+    found = k8s(policy, DEPLOYMENT, inputs)
+    assert [m.split(":")[0] for m in found] == BARE_CONTAINER[policy]
+
+
+@pytest.mark.parametrize(
+    ("cpu", "bounded"),
+    [
+        pytest.param("+0", False, id="signed-zero"),
+        pytest.param(" 0", False, id="padded-zero"),
+        pytest.param(".0", False, id="leading-point-zero"),
+        pytest.param("+.5", True, id="signed-half-cpu"),
+    ],
+)
+def test_a_zero_limit_in_any_quantity_spelling_bounds_nothing(cpu: Any, bounded: bool) -> None:
+    """The API server parses the quantity (a sign, a number with or without a leading digit); a zero
+    one sets no cgroup limit, so the container is unbounded."""
+    limits = {"cpu": cpu, "memory": "1Gi"}
+    inputs = deployment(
+        pod_with({"resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": limits}})
+    )
+    assert k8s("k8s-resources-bounded", DEPLOYMENT, inputs) == (
+        []
+        if bounded
+        else [
+            f"spec.template.spec.containers[0].resources.limits.cpu is {cpu!r}: a zero limit sets no limit at "
+            "all; set a positive one so the container is bounded."
+        ]
+    )
+
+
+def test_a_patch_that_leaves_the_image_alone_is_not_judged_on_it() -> None:
+    policy = "k8s-image-pinned-by-digest"
+    patch = deployment({"containers": [{"name": "server", "resources": {"limits": {"cpu": "2"}}}]})
+    assert k8s(policy, DEPLOYMENT + "Patch", patch) == []
+    patch["spec"]["template"]["spec"]["containers"][0]["image"] = "serve:latest"
+    assert k8s(policy, DEPLOYMENT + "Patch", patch) == [
+        "spec.template.spec.containers[0].image 'serve:latest' is not pinned by digest: use "
+        "<repository>@sha256:<digest>."
+    ]
+
+
+def test_only_a_sha256_digest_pins_an_image() -> None:
+    """``@sha1:`` is no digest algorithm a registry accepts (ECR serves sha256 only): such a reference
+    is refused like a tag."""
+    image = "serve@sha1:" + "b" * 40
+    inputs = deployment(pod_with({"image": image}))
+    assert k8s("k8s-image-pinned-by-digest", DEPLOYMENT, inputs) == [
+        f"spec.template.spec.containers[0].image {image!r} is not pinned by digest: use <repository>@sha256:<digest>."
+    ]
+
+
+def test_a_privileged_flag_written_as_a_string_is_read_as_true() -> None:
+    """Fail closed: a ``"true"`` string (a templated or YAML value) is read as the bool it spells."""
+    inputs = deployment(pod_with(hardened(privileged="True")))
+    assert k8s(SECURITY, DEPLOYMENT, inputs) == [
+        "spec.template.spec.containers[0].securityContext.privileged is true: remove it."
+    ]
+
+
+@pytest.mark.parametrize("flag", ["hostPID", "hostIPC", "hostNetwork"])
+def test_each_host_namespace_written_as_a_string_is_refused(flag: str) -> None:
+    inputs = deployment(pod_with(**{flag: "true"}))
+    assert k8s("k8s-no-host-namespaces", DEPLOYMENT, inputs) == [
+        f"spec.template.spec.{flag} is true: remove it; inference pods do not share host namespaces."
+    ]
+
+
+def test_drop_all_in_lower_case_drops_every_capability() -> None:
+    """The CRI runtimes match ``ALL`` in ``capabilities.drop`` case-insensitively."""
+    inputs = deployment(pod_with(hardened(capabilities={"drop": ["all"]})))
+    assert k8s(SECURITY, DEPLOYMENT, inputs) == []
+
+
+def test_a_pod_level_run_as_non_root_written_as_a_string_covers_its_containers() -> None:
+    pod = pod_with(hardened(runAsNonRoot=None), securityContext={"runAsNonRoot": "true", "runAsUser": 10001})
+    assert k8s(SECURITY, DEPLOYMENT, deployment(pod)) == []
+
+
+def test_the_configured_minimum_uid_is_the_bound() -> None:
+    policy = "k8s-run-as-high-uid"
+    inputs = deployment(pod_with(hardened(runAsUser=5000), securityContext={"runAsNonRoot": True}))
+    assert k8s(policy, DEPLOYMENT, inputs, {policy: {"minUid": 1000}}) == []
+    assert k8s(policy, DEPLOYMENT, inputs) == [
+        "spec.template.spec.containers[0].securityContext.runAsUser is 5000: run as a UID >= 10000."
+    ]
+
+
+def test_an_ephemeral_container_runs_as_a_high_uid_too() -> None:
+    policy = "k8s-run-as-high-uid"
+    debug = {"name": "debug", "image": DIGEST, "securityContext": {**HARDENED, "runAsUser": 0}}
+    inputs = deployment(pod_with(ephemeralContainers=[debug]))
+    assert k8s(policy, DEPLOYMENT, inputs) == [
+        "spec.template.spec.ephemeralContainers[0].securityContext.runAsUser is 0: run as a UID >= 10000."
+    ]
+
+
+GPU = "nvidia.com/gpu"
+GPU_RESOURCES = {
+    "requests": {"cpu": "1", "memory": "1Gi", GPU: 1},
+    "limits": {"cpu": "1", "memory": "1Gi", GPU: 1},
+}
+NO_GPU_NODES = (
+    "spec.template.spec.nodeSelector has no GPU key and spec.template.spec.tolerations has no 'nvidia.com/gpu' "
+    "toleration: select GPU nodes (one of ['eks.amazonaws.com/nodegroup', 'k8s.amazonaws.com/accelerator', "
+    "'karpenter.k8s.aws/instance-gpu-manufacturer', 'karpenter.k8s.aws/instance-gpu-name', 'nvidia.com/gpu', "
+    "'nvidia.com/gpu.present', 'nvidia.com/gpu.product']) or tolerate the 'nvidia.com/gpu' taint."
+)
+
+
+@pytest.mark.parametrize(
+    ("selector", "found"),
+    [
+        pytest.param({"karpenter.k8s.aws/instance-gpu-name": "a10g"}, [], id="gpu-label-selects"),
+        pytest.param({"eks.amazonaws.com/nodegroup": "gpu"}, [], id="a-node-group-selects"),
+        pytest.param({"kubernetes.io/arch": "amd64"}, [NO_GPU_NODES], id="another-label-does-not"),
+    ],
+)
+def test_a_gpu_pod_selects_gpu_nodes_by_node_selector_alone(
+    selector: dict[str, str], found: list[str]
+) -> None:
+    inputs = deployment(pod_with({"resources": GPU_RESOURCES}, nodeSelector=selector))
+    assert k8s("k8s-gpu-pods-well-formed", DEPLOYMENT, inputs) == found
+
+
+def test_a_gpu_patch_need_not_restate_the_node_selection() -> None:
+    """A patch that sets a container's GPUs leaves the pod's node selection as it was."""
+    patch = deployment({"containers": [{"name": "server", "resources": {"limits": {GPU: 2}}}]})
+    assert k8s("k8s-gpu-pods-well-formed", DEPLOYMENT + "Patch", patch) == []
+    assert k8s("k8s-gpu-pods-well-formed", DEPLOYMENT, patch) == [NO_GPU_NODES]
