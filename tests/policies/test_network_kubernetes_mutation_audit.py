@@ -544,3 +544,29 @@ def test_a_gpu_patch_need_not_restate_the_node_selection() -> None:
     patch = deployment({"containers": [{"name": "server", "resources": {"limits": {GPU: 2}}}]})
     assert k8s("k8s-gpu-pods-well-formed", DEPLOYMENT + "Patch", patch) == []
     assert k8s("k8s-gpu-pods-well-formed", DEPLOYMENT, patch) == [NO_GPU_NODES]
+
+
+@pytest.mark.parametrize(
+    ("added", "refused"),
+    [
+        pytest.param(["NET_BIND_SERVICE"], [], id="net-bind-service-may-come-back"),
+        pytest.param(["cap_net_bind_service"], [], id="in-any-spelling"),
+        pytest.param(["SYS_MODULE"], ["SYS_MODULE"], id="sys-module-loads-kernel-modules"),
+        pytest.param(["SYS_PTRACE"], ["SYS_PTRACE"], id="sys-ptrace"),
+        pytest.param(
+            ["NET_BIND_SERVICE", "DAC_READ_SEARCH"], ["DAC_READ_SEARCH"], id="only-the-others-named"
+        ),
+        pytest.param(["NET_ADMIN", "SYS_ADMIN"], ["NET_ADMIN", "SYS_ADMIN"], id="every-one-named"),
+    ],
+)
+def test_no_capability_but_net_bind_service_is_added_back(added: list[str], refused: list[str]) -> None:
+    """The Pod Security Standards' restricted profile: drop ALL, add back NET_BIND_SERVICE at most."""
+    inputs = deployment(pod_with(hardened(capabilities={"drop": ["ALL"], "add": added})))
+    assert k8s(SECURITY, DEPLOYMENT, inputs) == (
+        [
+            f"spec.template.spec.containers[0].securityContext.capabilities.add contains {refused}: add none "
+            "back but NET_BIND_SERVICE."
+        ]
+        if refused
+        else []
+    )
