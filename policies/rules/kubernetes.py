@@ -233,12 +233,13 @@ def _resources(pod: PodSpec, _: Mapping[str, Any]) -> Check:
                 )
 
 
-_QUANTITY_NUMBER = re.compile(r"\s*\+?([0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+#: The signed number a quantity starts with (the API server accepts ``-0``, which is zero).
+_QUANTITY_NUMBER = re.compile(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))")
 
 
 def _bounds(quantity: Any) -> bool:
     """A limit that bounds the container: set and not zero (the kubelet sets no cgroup limit for
-    ``0``, ``"0"``, ``"0Mi"``, ``"0m"``)."""
+    ``0``, ``"0"``, ``"0Mi"``, ``"0m"``, ``"-0"``; a negative one the API server rejects)."""
     if not is_set(quantity):
         return False
     if isinstance(quantity, bool):

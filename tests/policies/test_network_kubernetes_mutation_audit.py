@@ -423,6 +423,8 @@ def test_a_patch_is_judged_only_on_what_it_sets(policy: str) -> None:
     ("cpu", "bounded"),
     [
         pytest.param("+0", False, id="signed-zero"),
+        pytest.param("-0", False, id="negative-zero"),
+        pytest.param("-0m", False, id="negative-zero-millicpu"),
         pytest.param(" 0", False, id="padded-zero"),
         pytest.param(".0", False, id="leading-point-zero"),
         pytest.param("+.5", True, id="signed-half-cpu"),
