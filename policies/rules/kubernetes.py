@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ._common import (
     ADVISORY,
@@ -41,7 +42,6 @@ from ._common import (
     ConfigSchema,
     framework,
     get,
-    get_or_none,
     is_map,
     is_set,
     is_true,
@@ -132,6 +132,21 @@ ALL = ("containers", "initContainers", "ephemeralContainers")
 RUNNING = ("containers", "initContainers")
 
 
+#: What :func:`_namespace` reads for a namespace unknown at preview: no namespace name (a DNS label)
+#: can be spelled so, so no ``exemptNamespaces`` entry exempts it.
+UNKNOWN_NAMESPACE = "<unknown at preview>"
+
+
+def _namespace(obj: Any) -> Any:
+    """An object's ``metadata.namespace`` (None when unset); :data:`UNKNOWN_NAMESPACE` when it is
+    unknown at preview (an Output of a new Namespace), which is never an exempt one, not even when
+    ``default`` is exempt."""
+    try:
+        return get(obj, "metadata.namespace")
+    except UnknownValueError:
+        return UNKNOWN_NAMESPACE
+
+
 def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
     """Every pod spec a Kubernetes resource carries (none for other types)."""
     kind_variant = POD_KINDS.get(resource_type)
@@ -147,7 +162,7 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
     singles = SINGLE_CONTAINERS.get(kind, ())
     result = []
     for prefix, obj in objects:
-        namespace = get_or_none(obj, "metadata.namespace")
+        namespace = _namespace(obj)
         for path in (spec_path, *OPTIONAL_POD_SPEC_PATHS.get(kind, ())):
             spec = get(obj, path)
             if spec is None and (variant == "Patch" or path != spec_path):

@@ -381,6 +381,16 @@ def test_a_workload_without_a_namespace_is_in_default() -> None:
     ]
 
 
+def test_a_namespace_unknown_at_preview_is_never_exempt() -> None:
+    """An Output of a new Namespace is no system namespace, even with ``default`` exempt (an unset
+    namespace is ``default``; an unknown one is not unset)."""
+    privileged = deployment(pod_with(hardened(privileged=True)), namespace=UNKNOWN)
+    config = {SECURITY: {"exemptNamespaces": ["default", "kube-system"]}}
+    assert k8s(SECURITY, DEPLOYMENT, privileged, config) == [
+        "spec.template.spec.containers[0].securityContext.privileged is true: remove it."
+    ]
+
+
 #: What each rule says about a container that sets nothing but its image, in a whole Deployment.
 BARE_CONTAINER = {
     "k8s-probes-configured": [
