@@ -1,6 +1,84 @@
 """What the network and Kubernetes rules decide, where a mutation audit found no test holding it.
 
-A hand-mutation audit of policies/rules/network.py, _network_graph.py and kubernetes.py (counts below, once complete).
+A hand-mutation audit of policies/rules/network.py, policies/rules/_network_graph.py and
+policies/rules/kubernetes.py: 164 one-step mutations of the decision logic (47, 43 and 74), each run
+against the tests of its rules (test_policy_s3_network_hardening_rules, test_policy_platform_rules,
+test_rule_semantics_storage_network_jobs, test_policy_evasions, test_evaluator_semantics,
+test_adversarial_rules_2, test_policy_pack, test_stack_index, test_policy_stack_shapes,
+test_policy_kubernetes_kinds, test_rule_semantics). 110 were caught; 54 survived. Of those, 43 are
+caught by a test here, 1 exposed a product bug (fixed, see CHANGELOG.md), 9 are equivalent and 1 is
+left alone (below). Reviewing the survivors found 3 more bugs in lines no surviving mutation touched
+(fixed). Of 6 further mutations of the fixed lines, all 6 are caught, only here.
+
+network.py (47 mutations, 14 survived: 11 caught now, 3 equivalent):
+
+- a string ``"false"`` (any case) for ``endpointPublicAccess`` is private, as the provider coerces it;
+- ``security-group-ingress-union-restricted``: a group one contributor already opens alone is left to
+  the resource rule (not reported again); the message names only the resources that bring CIDRs,
+  sorted; the violation sits on the group even when the group's own ingress is unknown at preview; a
+  ``DefaultSecurityGroup``'s inline ingress counts in the union; a rule with no CIDRs is not read for
+  its group (so its unknown group id leaves nothing undecided); a rule naming no group (unset or
+  ``""``) is skipped;
+- ``vpc-default-security-group-adopted``: a rule on an adopted ``DefaultSecurityGroup`` is refused; a
+  rule on a literal group id outside the stack is not;
+- ``vpc-flow-logs-enabled``: a flow log unknown in both ``trafficType`` and VPC leaves the VPC
+  undecided, not refused.
+
+_network_graph.py (43 mutations, 13 survived: 9 caught now, 3 equivalent, 1 left alone):
+
+- ``cidrIpv6`` is read on ``vpc.SecurityGroupIngressRule`` and aws-native ``SecurityGroupIngress``, and
+  a ``::/0`` alone is named as wide; a padded CIDR (`` 0.0.0.0/0 ``) is read; a wide CIDR beside
+  others in one rule is named itself; an open inline rule is reported once, not again as a union;
+- a rule whose ``securityGroupId`` is known (from state, at preview of an update) and depends on a
+  group given as inputs (no ``id``) belongs to that group;
+- an aws-native VPC is matched by its ``vpcId`` output.
+
+kubernetes.py (74 mutations, 27 survived: 23 caught now, 1 bug, 3 equivalent):
+
+- a Patch is judged only on what it sets, by every rule (the same container in a Deployment is refused
+  for each unset demand); a Patch leaving the image or the node selection alone is not judged on it;
+- an object without ``metadata.namespace`` is in ``default`` (exempt only when ``default`` is listed);
+- a zero limit spelled ``+0``, `` 0`` or ``.0`` bounds nothing; ``+.5`` does;
+- ``@sha1:`` does not pin an image; ``privileged``, ``hostPID``/``hostIPC``/``hostNetwork`` and a
+  pod-level ``runAsNonRoot`` written as strings are read as the bools they spell; ``drop: ["all"]``
+  drops every capability; ``minUid`` is honoured; ephemeral containers run as a high UID too;
+- a GPU pod selects GPU nodes by ``nodeSelector`` alone (``eks.amazonaws.com/nodegroup`` included);
+- KServe's ``art`` explainer field is a container.
+
+The bugs (each with its CHANGELOG.md entry):
+
+- ``k8s-resources-bounded`` read a quantity's sign as ``+`` only, so ``"-0"``/``"-0m"`` (valid quantities
+  equal to zero, which the API server accepts) bounded a container (mutation: read an unparsed quantity
+  as unbounded, which survived because no test wrote a quantity the number pattern missed);
+- ``k8s-container-security-context`` refused only ``ALL``, ``NET_RAW`` and ``SYS_ADMIN`` added back, so
+  ``SYS_MODULE``, ``SYS_PTRACE``, ``DAC_READ_SEARCH`` or ``NET_ADMIN`` passed; like the Pod Security
+  Standards' restricted profile it now allows ``NET_BIND_SERVICE`` alone (found judging the set-member
+  mutations, which the tests caught: the set itself was short);
+- ``vpc-flow-logs-enabled`` read an aws-native flow log whose ``resourceType`` is unknown at preview as on
+  no VPC, so the VPC its ``resourceId`` names was refused at preview; it is now undecided;
+- a namespace unknown at preview read as unset (``default``), so exempting ``default`` skipped it; it is
+  now never exempt (found judging the namespace mutation).
+
+Equivalent (no input the provider or the API server accepts changes the verdict or message):
+
+- ``encryptionConfig`` entries taken without the ``is_map`` filter: ``get`` of a non-map reads nothing;
+- the union skipping fewer than 1 rather than 2 contributors: one contributor either covers the space
+  alone (skipped next) or does not (nothing to report);
+- ``trafficType`` read as ``in ("ALL", "REJECT", None)`` rather than ``!= "ACCEPT"``: EC2 and the
+  provider accept only ``ACCEPT``, ``REJECT`` and ``ALL``;
+- ``whole_spaces`` without the ``v4 and`` guard: an empty list collapses to ``[]``, never ``0.0.0.0/0``;
+- ``SecurityGroupRule`` read as egress when ``type == "egress"`` rather than not ingress: the provider
+  accepts only those two;
+- a VPC dependency matched on its group ids rather than its default group ids: a VPC whose ``id`` is
+  known after create also carries ``defaultSecurityGroupId``, which the id lookup then finds;
+- one-container fields added to every container list: every caller's list includes ``containers``;
+- a Patch without a pod spec yielding an empty partial spec: every check of a partial spec reads only
+  what is set, and nothing is;
+- a bool limit read as unbounded: a bool is no quantity, the API server rejects it; likewise (after the
+  fix) an unparsed string limit read as unbounded: the pattern now reads every valid quantity.
+
+Left alone: a rule whose group id depends on two groups that may both be it is counted for the first;
+taking the last survives, and neither reading is more right.
 """
 
 from __future__ import annotations
