@@ -8,7 +8,8 @@ results in Athena-owned storage (``managedQueryResultsConfiguration.enabled``) p
 storage is encrypted with a named KMS key (``managedQueryResultsConfiguration.encryptionConfiguration.kmsKey``).
 
 aws-native's deprecated ``workGroupConfigurationUpdates`` must not undo any of it (turn enforcement
-off, remove the results encryption or pick a non-KMS option).
+off, remove the results encryption, pick a non-KMS option, or enable managed results without a KMS
+key).
 
 An unset enforcement flag is judged by the resource type's default: pulumi-aws (the Terraform
 provider) defaults ``enforceWorkgroupConfiguration`` to true; aws-native (CloudFormation) to false.
@@ -54,7 +55,8 @@ UPDATES = "workGroupConfigurationUpdates"
 
 def _native_updates(props: Any) -> Check:
     """What aws-native's deprecated ``workGroupConfigurationUpdates`` undoes on an update: it can turn
-    enforcement off or remove or weaken the results encryption ``workGroupConfiguration`` sets."""
+    enforcement off, remove or weaken the results encryption ``workGroupConfiguration`` sets, or move
+    the results to Athena-owned storage (``managedQueryResultsConfiguration``) with no KMS key."""
     updates = get(props, UPDATES)
     if updates is None:
         return
@@ -74,6 +76,13 @@ def _native_updates(props: Any) -> Check:
         yield (
             f"{UPDATES}.resultConfigurationUpdates.encryptionConfiguration.encryptionOption is {shown(option)}: "
             f"encrypt query results with KMS ({' or '.join(KMS_OPTIONS)}) and a customer-managed key."
+        )
+    managed = get(updates, "managedQueryResultsConfiguration")
+    if is_true(get(managed, "enabled")) and not is_set(get(managed, "encryptionConfiguration.kmsKey")):
+        yield (
+            f"{UPDATES}.managedQueryResultsConfiguration enables Athena-owned results storage without "
+            "encryptionConfiguration.kmsKey: the update moves query results out of the KMS-encrypted "
+            "location; remove it and set workGroupConfiguration instead."
         )
 
 

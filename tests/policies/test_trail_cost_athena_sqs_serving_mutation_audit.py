@@ -3,7 +3,9 @@
 A hand-mutation audit of policies/rules/cloudtrail.py, policies/rules/cost.py, policies/rules/athena.py,
 policies/rules/sqs.py and policies/rules/_serving.py: 132 one-step mutations of the decision logic
 (16, 24, 23, 14 and 55), each run against the tests of its rules. 107 were caught; 25 survived. Of
-those, 11 are caught by a test here and 14 are equivalent (below). No survivor exposed a product bug.
+those, 11 are caught by a test here and 14 are equivalent (below). No survivor exposed a product bug; a
+review of the same rules for adversarial resources found one (fixed, see CHANGELOG.md). Of 4
+further mutations of the fixed lines, all 4 are caught (2 only here).
 
 cloudtrail.py (16 mutations, 1 survived, caught now):
 
@@ -18,6 +20,12 @@ athena.py (23 mutations, 4 survived: 2 caught now, 2 equivalent):
 
 - a results key of ``""`` (an output after create, or a blank literal) names no key: SSE_KMS/CSE_KMS
   results on both workgroup types, and Athena-owned managed results.
+
+The bug: aws-native's deprecated ``workGroupConfigurationUpdates`` was held to enforcement, the
+removal of the results encryption and a non-KMS option, but not to its
+``managedQueryResultsConfiguration``, so an update moving the results to Athena-owned storage with
+no ``kmsKey`` (an AWS-owned key) passed on a workgroup whose configuration named a customer key.
+The same setting in ``workGroupConfiguration`` was already refused; the update is now refused too.
 
 sqs.py (14 mutations, 5 survived: 4 caught now, 1 equivalent):
 
@@ -310,3 +318,52 @@ def test_a_serverless_variant_naming_no_model_does_not_make_an_inference_compone
     messages, undecided = verdicts("endpoint-monitoring-schedule", specs, PROD)
     assert undecided == 0
     assert len(messages) == 1 and messages[0].startswith("endpoint 'endpoint' has no MonitoringSchedule")
+
+
+NATIVE_ENCRYPTED = {
+    "enforceWorkGroupConfiguration": True,
+    "resultConfiguration": {
+        "outputLocation": "s3://results/",
+        "encryptionConfiguration": {"encryptionOption": "SSE_KMS", "kmsKey": KEY},
+    },
+}
+MOVED_OUT = (
+    "workGroupConfigurationUpdates.managedQueryResultsConfiguration enables Athena-owned results storage "
+    "without encryptionConfiguration.kmsKey: the update moves query results out of the KMS-encrypted "
+    "location; remove it and set workGroupConfiguration instead."
+)
+
+
+@pytest.mark.parametrize(
+    ("managed", "expected"),
+    [
+        pytest.param({"enabled": True}, [MOVED_OUT], id="managed-without-a-key-refused"),
+        pytest.param(
+            {"enabled": True, "encryptionConfiguration": {"kmsKey": ""}}, [MOVED_OUT], id="blank-key-refused"
+        ),
+        pytest.param(
+            {"enabled": True, "encryptionConfiguration": {"kmsKey": KEY}}, [], id="managed-with-a-key-passes"
+        ),
+        pytest.param({"enabled": False}, [], id="managed-off-passes"),
+    ],
+)
+def test_a_native_update_cannot_move_results_to_unencrypted_managed_storage(
+    managed: dict[str, Any], expected: list[str]
+) -> None:
+    """The bug: an update enabling Athena-owned results storage with no KMS key passed, though the same
+    setting in ``workGroupConfiguration`` is refused."""
+    inputs = {
+        "name": "wg",
+        "workGroupConfiguration": NATIVE_ENCRYPTED,
+        "workGroupConfigurationUpdates": {"managedQueryResultsConfiguration": managed},
+    }
+    assert one(ATHENA, NATIVE_WORKGROUP, inputs) == (expected, 0)
+
+
+def test_a_native_update_unknown_at_preview_is_undecided() -> None:
+    inputs = {
+        "name": "wg",
+        "workGroupConfiguration": NATIVE_ENCRYPTED,
+        "workGroupConfigurationUpdates": {"managedQueryResultsConfiguration": {"enabled": UNKNOWN}},
+    }
+    assert one(ATHENA, NATIVE_WORKGROUP, inputs) == ([], 1)
