@@ -16,7 +16,7 @@ from __future__ import annotations
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from ._common import StackIndex, deps, get, get_or_none, is_map, items
+from ._common import StackIndex, deps, get, get_or_none, is_map, is_set, items
 
 ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
 ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -149,7 +149,8 @@ COPY_DIMENSION = "sagemaker:inference-component:DesiredCopyCount"
 
 def hosts_inference_components(config: PolicyResource) -> bool:
     """An endpoint configuration for inference components: instance-backed variants that name no
-    model (the components bring theirs; SageMaker then requires ``ExecutionRoleArn``).
+    model (the components bring theirs; SageMaker then requires ``ExecutionRoleArn``). After
+    ``pulumi up`` the engine reports an unset ``modelName`` as ``""``, which names no model either.
 
     The answer exempts an endpoint from the single-model checks (monitoring schedule, blue/green
     rollout, variant autoscaling), so a value unknown at preview must not decide it: one
@@ -165,7 +166,7 @@ def hosts_inference_components(config: PolicyResource) -> bool:
             if get(variant, "serverlessConfig") is not None:
                 continue
             instance = True
-            if get(variant, "modelName") is not None:
+            if is_set(get(variant, "modelName")):
                 return False  # a model variant: a single-model endpoint, whatever else is unknown
         except UnknownValueError as error:
             pending = pending or error

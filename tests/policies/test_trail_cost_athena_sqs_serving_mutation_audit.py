@@ -4,8 +4,9 @@ A hand-mutation audit of policies/rules/cloudtrail.py, policies/rules/cost.py, p
 policies/rules/sqs.py and policies/rules/_serving.py: 132 one-step mutations of the decision logic
 (16, 24, 23, 14 and 55), each run against the tests of its rules. 107 were caught; 25 survived. Of
 those, 11 are caught by a test here and 14 are equivalent (below). No survivor exposed a product bug; a
-review of the same rules for adversarial resources found one (fixed, see CHANGELOG.md). Of 4
-further mutations of the fixed lines, all 4 are caught (2 only here).
+review of the same rules for adversarial resources (aws-native updates, outputs after apply) found
+two (fixed, see CHANGELOG.md and below). Of 7 further mutations of the fixed lines, 6 are caught
+(3 only here) and 1 is equivalent.
 
 cloudtrail.py (16 mutations, 1 survived, caught now):
 
@@ -26,6 +27,11 @@ removal of the results encryption and a non-KMS option, but not to its
 ``managedQueryResultsConfiguration``, so an update moving the results to Athena-owned storage with
 no ``kmsKey`` (an AWS-owned key) passed on a workgroup whose configuration named a customer key.
 The same setting in ``workGroupConfiguration`` was already refused; the update is now refused too.
+
+The second bug (_serving.py): after ``pulumi up`` stack policies see outputs, where pulumi-aws
+reports a variant's unset ``modelName`` as ``""`` (tests/policies/engine_shapes.py). That read as
+a model, so a compliant endpoint of inference components was refused by the monitoring, autoscaling
+and rollout rules after apply though preview passed it; a blank ``modelName`` now names no model.
 
 sqs.py (14 mutations, 5 survived: 4 caught now, 1 equivalent):
 
@@ -72,6 +78,8 @@ Equivalent (no input a provider accepts changes the verdict or message):
   same, and the engine's unknown-value message does not name the variant;
 - _serving: the "computed from several configurations" read done when the name is known too:
   reading a known name raises nothing.
+- _serving (fixed line): ``modelName`` taken when truthy rather than ``is_set``: it is a string,
+  for which the two agree, and an unknown one raises before either.
 """
 
 from __future__ import annotations
@@ -84,7 +92,9 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies.conftest import build
+from tests.policies.engine_shapes import as_outputs
 from tests.policies.test_capture_watchers import pipeline, scheduler
+from tests.policies.test_policy_inference_component_rules import ic_graph
 from tests.policies.test_policy_prod_stack_rules import PROD, prod_graph
 
 UNKNOWN = UNKNOWN_STRING_VALUE
@@ -367,3 +377,25 @@ def test_a_native_update_unknown_at_preview_is_undecided() -> None:
         "workGroupConfigurationUpdates": {"managedQueryResultsConfiguration": {"enabled": UNKNOWN}},
     }
     assert one(ATHENA, NATIVE_WORKGROUP, inputs) == ([], 1)
+
+
+PROD_STACK_RULES = (
+    "endpoint-data-capture-encrypted",
+    "endpoint-monitoring-schedule",
+    "endpoint-autoscaling-configured",
+    "endpoint-safe-rollout",
+)
+
+
+@pytest.mark.parametrize("shape", ["inputs", "outputs"])
+def test_an_endpoint_of_inference_components_is_exempt_from_single_model_checks_after_apply_too(
+    shape: str,
+) -> None:
+    """The bug: after ``pulumi up`` the engine reports the variant's unset ``modelName`` as ``""``,
+    which was read as a model, so the compliant shared endpoint was refused for want of a Model
+    Monitor schedule, variant autoscaling and a blue/green rollout once its stack policies re-ran."""
+    records = build(ic_graph())
+    report = evaluate_report(
+        records if shape == "inputs" else as_outputs(records), PROD, [get_policy(p) for p in PROD_STACK_RULES]
+    )
+    assert (report.violations, report.undecided) == ([], [])
