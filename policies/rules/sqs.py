@@ -19,7 +19,7 @@ from ._common import CHECKOV, HIGH, MANDATORY, framework, get, is_set, is_true, 
 
 QUEUE = "aws:sqs/queue:Queue"
 NATIVE_QUEUE = "aws-native:sqs:Queue"
-#: ``alias/aws/sqs`` bare or as an alias ARN in any partition.
+#: An AWS-managed key (``alias/aws/sqs``, or any other ``alias/aws/*``), bare or as an alias ARN in any partition.
 AWS_MANAGED_KEY = re.compile(r"(^|:)alias/aws/")
 
 Check = Iterator[str]
