@@ -1,0 +1,211 @@
+"""How the pack is configured and judged offline, where a mutation audit of the engine found no test holding it.
+
+A hand-mutation audit of policies/local.py, policies/registry.py, policies/controls.py and the
+plan's verdict (planner/policy_check.py, planner/__main__.py, planner/report.py,
+planner/report_text.py): 145 one-step mutations of the decision logic (65, 28, 8 and 44), each
+run against the tests of its module (tests/policies/test_policy_pack.py, test_evaluator_semantics.py,
+test_local_type_filter.py, test_rule_semantics.py, test_policy_prod_stack_rules.py,
+test_stack_index.py, test_policy_stack_shapes.py, test_policy_sagemaker_coverage_rules.py;
+tests/planner/test_exit_status.py, test_cli.py, test_plan_undecided.py, test_report_semantics.py,
+test_plan_figures_semantics.py, tests/bin/test_plan.py, tests/delivery/test_plan_summary.py).
+122 were caught; 23 survived. Of those, 15 are caught by a test here and 8 are equivalent (below).
+
+policies/local.py (65 mutations, 11 survived: 6 caught now, 5 equivalent):
+
+- a rule that sets no level runs at the pack's level, advisory (as ``PolicyPack`` and the
+  analyzer give it), not mandatory (this also holds ``PACK_ENFORCEMENT_LEVEL``); every rule of the
+  pack sets its own;
+- an ``EnforcementLevel`` member in a config (``INITIAL_CONFIG``'s type allows it) is a level;
+- a config entry that is neither a level nor an object is an error naming the entry, not ignored;
+- the config file is applied after the pack's ``INITIAL_CONFIG``: the file wins, as the CLI
+  reconciles them (``INITIAL_CONFIG`` is empty today, so no test saw the order);
+- a tuple in a resource's inputs reaches a rule as a list of floats, as protobuf's ``ListValue``;
+- ``ms`` in a custom timeout is milliseconds.
+
+policies/registry.py (28 mutations, 9 survived: 8 caught now, 1 equivalent):
+
+- an entry that is neither a level nor an object, and a config that is not an object, are
+  listed as problems;
+- a schema ``maximum`` is inclusive and enforced (``alarm-mutes-are-bounded``'s
+  ``maxMutedShare``), a string for an array property is refused (``requiredTags: "owner"`` would be
+  read as five one-letter tags), a value for an ``object`` property must be one;
+- ``get_policy`` of an unknown name is a ``KeyError`` naming it;
+- ``PACK_ENFORCEMENT_LEVEL`` mandatory: caught by the probe rule that sets no level (above).
+
+policies/controls.py (8 mutations, 1 survived, caught now):
+
+- the AWS Config rule behind each Security Hub control maps to the same pack rules as the control.
+
+planner/ (44 mutations, 2 survived, both equivalent): exit statuses, streams, the environment's
+config, which violations fail the plan and what the JSON and text count were all held already.
+
+Equivalent (no input changes a verdict, level, count, exit status or stream):
+
+- ``Report.mandatory`` as "not advisory", and the shown level as mandatory for every level but
+  advisory: the evaluator skips disabled rules and shows remediate as mandatory, so a reported
+  level is advisory or mandatory and both readings select the same violations;
+- ``_level`` without its ``EnforcementLevel`` short cut: ``EnforcementLevel(member)`` is the member;
+- ``"all"`` read but not popped from a layer: no policy is called ``all``, so the named loop
+  skips it;
+- a violation's URN taken from the reporter rather than its subject: a resource rule's subject is
+  the resource whose URN is passed, and a stack rule's subject is looked up by that URN;
+- ``matches_schema`` refusing a ``type`` it does not know: every schema of the pack uses one of
+  the six it knows (string, boolean, number, integer, array, object);
+- ``stack_file_path`` taking ``--config`` only without ``--stack``: argparse makes them mutually
+  exclusive;
+- ``main`` catching ``BaseException`` rather than ``Exception``: anything but a ``ConfigError`` is
+  re-raised unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy
+
+import policies.local
+from policies import controls
+from policies.local import duration_seconds, evaluate_report, resolve_config
+from policies.registry import (
+    ALL_POLICIES,
+    get_policy,
+    matches_schema,
+    validate_pack_config,
+)
+from tests.policies.conftest import build
+
+QUEUE = "aws:sqs/queue:Queue"
+
+
+def _probe(level: EnforcementLevel | None, name: str = "probe-engine") -> ResourceValidationPolicy:
+    """Reports every queue."""
+    return ResourceValidationPolicy(
+        name=name,
+        description=f"{name}; Fix: nothing",
+        validate=lambda args, report: report("a queue"),
+        enforcement_level=level,
+    )
+
+
+def _levels(config: Any, policy: ResourceValidationPolicy) -> tuple[EnforcementLevel, list[str]]:
+    """The resolved level and the levels of the violations on one queue."""
+    report = evaluate_report(build([{"type": QUEUE, "name": "jobs"}]), config, [policy])
+    return resolve_config(config, [policy])[policy.name][0], [v.enforcement_level for v in report.violations]
+
+
+# --- levels and config layers (policies/local.py) ---------------------------------------------
+
+
+def test_a_rule_that_sets_no_level_is_advisory() -> None:
+    assert _levels(None, _probe(None)) == (EnforcementLevel.ADVISORY, ["advisory"])
+
+
+def test_every_rule_of_the_pack_sets_its_own_level() -> None:
+    assert [p.name for p in ALL_POLICIES if p.enforcement_level is None] == []
+
+
+def test_an_enforcement_level_member_in_a_config_is_a_level() -> None:
+    probe = _probe(EnforcementLevel.ADVISORY)
+    assert _levels({probe.name: EnforcementLevel.MANDATORY}, probe) == (
+        EnforcementLevel.MANDATORY,
+        ["mandatory"],
+    )
+
+
+@pytest.mark.parametrize("value", [5, ["mandatory"], None], ids=["number", "list", "null"])
+def test_a_config_entry_that_is_neither_a_level_nor_an_object_is_an_error(value) -> None:
+    probe = _probe(EnforcementLevel.MANDATORY)
+    with pytest.raises(ValueError, match=f"{probe.name}: .* must be an enforcement level or an object"):
+        resolve_config({probe.name: value}, [probe])
+
+
+def test_the_config_file_wins_over_the_packs_initial_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    probe = _probe(EnforcementLevel.ADVISORY)
+    monkeypatch.setattr(policies.local, "INITIAL_CONFIG", {probe.name: "mandatory"})
+
+    assert _levels(None, probe) == (EnforcementLevel.MANDATORY, ["mandatory"])
+    assert _levels({probe.name: "advisory"}, probe) == (EnforcementLevel.ADVISORY, ["advisory"])
+    assert _levels({"all": "disabled"}, probe) == (EnforcementLevel.DISABLED, [])
+
+
+# --- what a rule receives (policies/local.py) -------------------------------------------------
+
+
+def test_a_tuple_in_the_inputs_reaches_a_rule_as_a_list_of_floats() -> None:
+    seen: list[Any] = []
+
+    def read_sizes(args: ResourceValidationArgs, report: Any) -> None:
+        sizes = args.props["sizes"]
+        seen.append(([type(size) for size in sizes], list(sizes)))
+
+    probe = ResourceValidationPolicy(
+        name="probe-sizes", description="probe; Fix: nothing", validate=read_sizes,
+        enforcement_level=EnforcementLevel.ADVISORY,
+    )  # fmt: skip
+    evaluate_report(build([{"type": QUEUE, "name": "jobs", "inputs": {"sizes": (1, 2)}}]), None, [probe])
+
+    assert seen == [([float, float], [1.0, 2.0])]
+
+
+@pytest.mark.parametrize(("duration", "seconds"), [("1500ms", 1.5), ("1m30s250ms", 90.25)])
+def test_milliseconds_in_a_custom_timeout_are_thousandths_of_a_second(duration, seconds) -> None:
+    assert duration_seconds(duration) == seconds
+
+
+# --- validating a pack config (policies/registry.py) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "problems"),
+    [
+        pytest.param(
+            {"notebook-in-vpc": 5},
+            ["notebook-in-vpc: must be an enforcement level or an object"],
+            id="number-for-an-entry",
+        ),
+        pytest.param(["notebook-in-vpc"], ["the config must be a JSON object"], id="list-for-the-config"),
+        pytest.param({"alarm-mutes-are-bounded": {"maxMutedShare": 1}}, [], id="maximum-is-inclusive"),
+        pytest.param(
+            {"alarm-mutes-are-bounded": {"maxMutedShare": 1.01}},
+            ["alarm-mutes-are-bounded.maxMutedShare: 1.01 does not match"],
+            id="above-the-maximum",
+        ),
+        pytest.param(
+            {"required-cost-allocation-tags": {"requiredTags": "owner"}},
+            ["required-cost-allocation-tags.requiredTags: 'owner' does not match"],
+            id="string-for-an-array",
+        ),
+    ],
+)
+def test_a_pack_config_is_judged_entry_by_entry(config, problems) -> None:
+    found = validate_pack_config(config)
+    assert len(found) == len(problems)
+    assert all(problem.startswith(prefix) for problem, prefix in zip(found, problems, strict=True)), found
+
+
+@pytest.mark.parametrize(
+    ("value", "schema", "fits"),
+    [
+        pytest.param({"a": 1}, {"type": "object"}, True, id="object"),
+        pytest.param("a", {"type": "object"}, False, id="string-is-no-object"),
+        pytest.param(2.0, {"type": "integer"}, True, id="whole-float-is-an-integer"),
+    ],
+)
+def test_matches_schema(value, schema, fits) -> None:
+    assert matches_schema(value, schema) is fits
+
+
+def test_an_unknown_policy_name_is_a_key_error_naming_it() -> None:
+    with pytest.raises(KeyError, match="no policy named 'notebook-in-vcp'"):
+        get_policy("notebook-in-vcp")
+
+
+# --- controls (policies/controls.py) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("control", sorted(controls.SECURITY_HUB))
+def test_a_controls_aws_config_rule_maps_to_the_same_pack_rules(control) -> None:
+    assert (
+        controls.AWS_CONFIG[controls.SECURITY_HUB_CONFIG_RULE[control]] == controls.SECURITY_HUB[control][1]
+    )
