@@ -123,7 +123,8 @@ def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES)
             problems.append(f"{name}: must be an enforcement level or an object")
             continue
         level = value.get("enforcementLevel")
-        if level is not None and level not in LEVELS:
+        # A list or an object is no level (and cannot be looked up in LEVELS).
+        if level is not None and (not isinstance(level, str) or level not in LEVELS):
             problems.append(f"{name}.enforcementLevel: {level!r} is not one of {sorted(LEVELS)}")
         schema = policy.config_schema.properties if policy and policy.config_schema else {}
         for key, item in value.items():

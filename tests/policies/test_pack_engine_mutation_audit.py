@@ -36,6 +36,13 @@ policies/controls.py (8 mutations, 1 survived, caught now):
 
 - the AWS Config rule behind each Security Hub control maps to the same pack rules as the control.
 
+The bugs (found beside the survivors while writing the tests, not by a mutation; fixed, see
+CHANGELOG.md):
+
+- ``validate_pack_config`` crashed with ``TypeError`` on an ``enforcementLevel`` that is a list
+  or an object (``in`` a frozenset needs a hashable value), so ``load_pack_config`` broke its
+  promise of a ``ValueError`` naming the file and every problem. It is now a listed problem.
+
 planner/ (44 mutations, 2 survived, both equivalent): exit statuses, streams, the environment's
 config, which violations fail the plan and what the JSON and text count were all held already.
 
@@ -165,6 +172,16 @@ def test_milliseconds_in_a_custom_timeout_are_thousandths_of_a_second(duration, 
             id="number-for-an-entry",
         ),
         pytest.param(["notebook-in-vpc"], ["the config must be a JSON object"], id="list-for-the-config"),
+        pytest.param(
+            {"notebook-in-vpc": {"enforcementLevel": ["mandatory"]}},
+            ["notebook-in-vpc.enforcementLevel: ['mandatory'] is not one of"],
+            id="list-for-a-level",
+        ),
+        pytest.param(
+            {"all": {"enforcementLevel": {"level": "advisory"}}},
+            ["all.enforcementLevel: {'level': 'advisory'} is not one of"],
+            id="object-for-all-s-level",
+        ),
         pytest.param({"alarm-mutes-are-bounded": {"maxMutedShare": 1}}, [], id="maximum-is-inclusive"),
         pytest.param(
             {"alarm-mutes-are-bounded": {"maxMutedShare": 1.01}},
