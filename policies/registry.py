@@ -13,6 +13,7 @@ Pack configuration files (``policies/<env>.json``) use the ``--policy-pack-confi
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -140,7 +141,7 @@ def validate_pack_config(config: Any, policies: Sequence[Policy] = ALL_POLICIES)
 def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
     """The subset of JSON Schema the rules' config schemas use: type, items, enum, minimum, maximum."""
     kind = schema.get("type")
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    is_number = isinstance(value, int | float) and not isinstance(value, bool) and _is_finite(value)
     checks = {
         "string": isinstance(value, str),
         "boolean": isinstance(value, bool),
@@ -160,3 +161,13 @@ def matches_schema(value: Any, schema: Mapping[str, Any]) -> bool:
     if kind == "array" and "items" in schema:
         return all(matches_schema(item, schema["items"]) for item in value)
     return True
+
+
+def _is_finite(number: float) -> bool:
+    """Whether ``number`` is a finite double: JSON has no NaN or infinity (Python's ``json`` reads
+    them, the Pulumi CLI refuses them), nor integers beyond a double's range; and no comparison
+    with NaN is true, so NaN would pass any ``minimum`` and ``maximum``."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int too large for a double
+        return False

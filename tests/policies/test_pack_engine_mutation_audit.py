@@ -9,6 +9,8 @@ test_stack_index.py, test_policy_stack_shapes.py, test_policy_sagemaker_coverage
 tests/planner/test_exit_status.py, test_cli.py, test_plan_undecided.py, test_report_semantics.py,
 test_plan_figures_semantics.py, tests/bin/test_plan.py, tests/delivery/test_plan_summary.py).
 122 were caught; 23 survived. Of those, 15 are caught by a test here and 8 are equivalent (below).
+Two product bugs turned up beside them (below; fixed). Of 3 further mutations of the fixed lines,
+all 3 are caught here.
 
 policies/local.py (65 mutations, 11 survived: 6 caught now, 5 equivalent):
 
@@ -42,6 +44,11 @@ CHANGELOG.md):
 - ``validate_pack_config`` crashed with ``TypeError`` on an ``enforcementLevel`` that is a list
   or an object (``in`` a frozenset needs a hashable value), so ``load_pack_config`` broke its
   promise of a ``ValueError`` naming the file and every problem. It is now a listed problem.
+- ``NaN`` and ``Infinity`` (which Python's ``json`` reads, and JSON and the Pulumi CLI do not)
+  passed a ``number`` schema: no comparison with NaN is true, so ``"maxMutedShare": NaN`` passed
+  ``minimum`` and ``maximum`` and then made ``alarm-mutes-are-bounded`` pass every mute: a clean
+  offline plan from a file ``pulumi preview`` refuses. A non-finite number (or an integer beyond a
+  double's range, which crashed the check with ``OverflowError``) is now refused.
 
 planner/ (44 mutations, 2 survived, both equivalent): exit statuses, streams, the environment's
 config, which violations fail the plan and what the JSON and text count were all held already.
@@ -66,6 +73,7 @@ Equivalent (no input changes a verdict, level, count, exit status or stream):
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -77,6 +85,7 @@ from policies.local import duration_seconds, evaluate_report, resolve_config
 from policies.registry import (
     ALL_POLICIES,
     get_policy,
+    load_pack_config,
     matches_schema,
     validate_pack_config,
 )
@@ -184,6 +193,16 @@ def test_milliseconds_in_a_custom_timeout_are_thousandths_of_a_second(duration, 
         ),
         pytest.param({"alarm-mutes-are-bounded": {"maxMutedShare": 1}}, [], id="maximum-is-inclusive"),
         pytest.param(
+            {"alarm-mutes-are-bounded": {"maxMutedShare": math.nan}},
+            ["alarm-mutes-are-bounded.maxMutedShare: nan does not match"],
+            id="nan-for-a-bounded-number",
+        ),
+        pytest.param(
+            {"alarm-mutes-are-bounded": {"maxContinuousMuteHours": math.inf}},
+            ["alarm-mutes-are-bounded.maxContinuousMuteHours: inf does not match"],
+            id="infinity-for-a-number",
+        ),
+        pytest.param(
             {"alarm-mutes-are-bounded": {"maxMutedShare": 1.01}},
             ["alarm-mutes-are-bounded.maxMutedShare: 1.01 does not match"],
             id="above-the-maximum",
@@ -201,11 +220,24 @@ def test_a_pack_config_is_judged_entry_by_entry(config, problems) -> None:
     assert all(problem.startswith(prefix) for problem, prefix in zip(found, problems, strict=True)), found
 
 
+def test_a_nan_in_a_config_file_is_refused_naming_the_file(tmp_path) -> None:
+    """Python's json reads NaN; unrefused, it made alarm-mutes-are-bounded pass every mute."""
+    path = tmp_path / "mutes.json"
+    path.write_text('{"alarm-mutes-are-bounded": {"maxMutedShare": NaN}}', encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"mutes\.json: alarm-mutes-are-bounded\.maxMutedShare: nan does not match"
+    ):
+        load_pack_config(path)
+
+
 @pytest.mark.parametrize(
     ("value", "schema", "fits"),
     [
         pytest.param({"a": 1}, {"type": "object"}, True, id="object"),
         pytest.param("a", {"type": "object"}, False, id="string-is-no-object"),
+        pytest.param(-math.inf, {"type": "number"}, False, id="minus-infinity"),
+        pytest.param(10**400, {"type": "integer", "minimum": 0}, False, id="integer-beyond-a-double"),
+        pytest.param(10**15, {"type": "integer", "minimum": 0}, True, id="large-integer"),
         pytest.param(2.0, {"type": "integer"}, True, id="whole-float-is-an-integer"),
     ],
 )
