@@ -1,33 +1,39 @@
 """How the pack is configured and judged offline, where a mutation audit of the engine found no test holding it.
 
 A hand-mutation audit of policies/local.py, policies/registry.py, policies/controls.py and the
-plan's verdict (planner/policy_check.py, planner/__main__.py, planner/report.py,
-planner/report_text.py): 145 one-step mutations of the decision logic (65, 28, 8 and 44), each
-run against the tests of its module (tests/policies/test_policy_pack.py, test_evaluator_semantics.py,
-test_local_type_filter.py, test_rule_semantics.py, test_policy_prod_stack_rules.py,
-test_stack_index.py, test_policy_stack_shapes.py, test_policy_sagemaker_coverage_rules.py;
-tests/planner/test_exit_status.py, test_cli.py, test_plan_undecided.py, test_report_semantics.py,
-test_plan_figures_semantics.py, tests/bin/test_plan.py, tests/delivery/test_plan_summary.py).
-122 were caught; 23 survived. Of those, 15 are caught by a test here and 8 are equivalent (below).
-Two product bugs turned up beside them (below; fixed). Of 3 further mutations of the fixed lines,
-all 3 are caught here.
+plan's verdict (planner/policy_check.py, planner/__main__.py, planner/process.py,
+planner/report.py, planner/report_text.py and the CI summary, delivery/plan_summary.py): 186
+one-step mutations of the decision logic (84, 38, 8 and 56), each run against the tests of its
+module (tests/policies/test_policy_pack.py, test_evaluator_semantics.py, test_local_type_filter.py,
+test_rule_semantics.py, test_policy_prod_stack_rules.py, test_stack_index.py,
+test_policy_stack_shapes.py, test_policy_sagemaker_coverage_rules.py; tests/planner/test_exit_status.py,
+test_cli.py, test_plan_undecided.py, test_report_semantics.py, test_plan_figures_semantics.py,
+tests/bin/test_plan.py, tests/delivery/test_plan_summary.py). 150 were caught; 36 survived. Of
+those, 25 are caught by a test here or in tests/planner/test_plan_engine_mutation_audit.py and 11
+are equivalent (below). Two product bugs turned up beside them (below; fixed). Of 3 further
+mutations of the fixed lines, all 3 are caught here.
 
-policies/local.py (65 mutations, 11 survived: 6 caught now, 5 equivalent):
+policies/local.py (84 mutations, 17 survived: 11 caught now, 6 equivalent):
 
 - a rule that sets no level runs at the pack's level, advisory (as ``PolicyPack`` and the
   analyzer give it), not mandatory (this also holds ``PACK_ENFORCEMENT_LEVEL``); every rule of the
   pack sets its own;
-- an ``EnforcementLevel`` member in a config (``INITIAL_CONFIG``'s type allows it) is a level;
+- an ``EnforcementLevel`` member in a config (``INITIAL_CONFIG``'s type allows it) is a level, and
+  any mapping (not only a dict) is an object entry;
 - a config entry that is neither a level nor an object is an error naming the entry, not ignored;
 - the config file is applied after the pack's ``INITIAL_CONFIG``: the file wins, as the CLI
   reconciles them (``INITIAL_CONFIG`` is empty today, so no test saw the order);
-- a tuple in a resource's inputs reaches a rule as a list of floats, as protobuf's ``ListValue``;
+- inputs reach a rule in the protobuf ``Struct`` shape whatever holds them: a tuple as a list of
+  floats, a read-only mapping as a dict of floats, a number key as a string; a provider's inputs
+  too, behind the unknown check (an unknown there leaves the check undecided);
+- stack rules get ``resource.parent`` linked and no ``opts.parent``, as the analyzer sends them;
 - ``ms`` in a custom timeout is milliseconds.
 
-policies/registry.py (28 mutations, 9 survived: 8 caught now, 1 equivalent):
+policies/registry.py (38 mutations, 13 survived: 11 caught now, 2 equivalent):
 
 - an entry that is neither a level nor an object, and a config that is not an object, are
-  listed as problems;
+  listed as problems; an unknown rule is one problem (its properties are not listed again);
+- ``remediate`` is a level; a number is no boolean;
 - a schema ``maximum`` is inclusive and enforced (``alarm-mutes-are-bounded``'s
   ``maxMutedShare``), a string for an array property is refused (``requiredTags: "owner"`` would be
   read as five one-letter tags), a value for an ``object`` property must be one;
@@ -37,6 +43,12 @@ policies/registry.py (28 mutations, 9 survived: 8 caught now, 1 equivalent):
 policies/controls.py (8 mutations, 1 survived, caught now):
 
 - the AWS Config rule behind each Security Hub control maps to the same pack rules as the control.
+
+planner/ and delivery/plan_summary.py (56 mutations, 5 survived: 2 caught now, in
+tests/planner/test_plan_engine_mutation_audit.py, 3 equivalent): exit statuses, streams, the
+environment's config, which violations fail the plan and what the JSON and text count were held
+already; the text plan at a terminal (on stdout) and the CI summary of status 1 without a plan
+(no verdict) were not.
 
 The bugs (found beside the survivors while writing the tests, not by a mutation; fixed, see
 CHANGELOG.md):
@@ -50,9 +62,6 @@ CHANGELOG.md):
   offline plan from a file ``pulumi preview`` refuses. A non-finite number (or an integer beyond a
   double's range, which crashed the check with ``OverflowError``) is now refused.
 
-planner/ (44 mutations, 2 survived, both equivalent): exit statuses, streams, the environment's
-config, which violations fail the plan and what the JSON and text count were all held already.
-
 Equivalent (no input changes a verdict, level, count, exit status or stream):
 
 - ``Report.mandatory`` as "not advisory", and the shown level as mandatory for every level but
@@ -63,21 +72,34 @@ Equivalent (no input changes a verdict, level, count, exit status or stream):
   skips it;
 - a violation's URN taken from the reporter rather than its subject: a resource rule's subject is
   the resource whose URN is passed, and a stack rule's subject is looked up by that URN;
+- the stack rules' ``PolicyResource`` objects built again for each stack rule: the same objects
+  in content (the pack's rules only read, tests/policies/test_policy_pack.py); only slower;
 - ``matches_schema`` refusing a ``type`` it does not know: every schema of the pack uses one of
-  the six it knows (string, boolean, number, integer, array, object);
+  the five it knows and uses (string, boolean, number, integer, array);
+- a string entry ``"all"`` skipping the level check: it is refused either way, as no object;
 - ``stack_file_path`` taking ``--config`` only without ``--stack``: argparse makes them mutually
   exclusive;
 - ``main`` catching ``BaseException`` rather than ``Exception``: anything but a ``ConfigError`` is
-  re-raised unchanged.
+  re-raised unchanged;
+- the text plan's "Undecided policy checks: 0" line also when no stack rule ran: the same count
+  (0), in the text for people; the JSON CI reads is unchanged.
 """
 
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 from typing import Any
 
 import pytest
-from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy
+from pulumi_policy import (
+    EnforcementLevel,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 import policies.local
 from policies import controls
@@ -164,6 +186,77 @@ def test_a_tuple_in_the_inputs_reaches_a_rule_as_a_list_of_floats() -> None:
     assert seen == [([float, float], [1.0, 2.0])]
 
 
+def test_inputs_reach_rules_in_the_wire_shape_whatever_mapping_holds_them() -> None:
+    """Struct keys are strings and its numbers floats: a read-only mapping and a number key too."""
+    seen: list[Any] = []
+
+    def read(args: ResourceValidationArgs, report: Any) -> None:
+        limits = args.props["limits"]
+        seen.append(sorted((key, type(key), value, type(value)) for key, value in limits.items()))
+
+    probe = ResourceValidationPolicy(
+        name="probe-limits", description="probe; Fix: nothing", validate=read,
+        enforcement_level=EnforcementLevel.ADVISORY,
+    )  # fmt: skip
+    specs = [
+        {"type": QUEUE, "name": "frozen", "inputs": {"limits": MappingProxyType({"max": 3})}},
+        {"type": QUEUE, "name": "numbered", "inputs": {"limits": {7: 3}}},
+    ]
+    evaluate_report(build(specs), None, [probe])
+
+    assert seen == [[("max", str, 3.0, float)], [("7", str, 3.0, float)]]
+
+
+def test_a_provider_reaches_rules_in_the_wire_shape_behind_the_unknown_check() -> None:
+    seen: list[Any] = []
+
+    def read(args: ResourceValidationArgs, report: Any) -> None:
+        provider = args.provider.props
+        seen.append((provider["maxRetries"], type(provider["maxRetries"])))
+        seen.append(provider["profile"])  # unknown at preview: raises, so the check is undecided
+
+    probe = ResourceValidationPolicy(
+        name="probe-provider", description="probe; Fix: nothing", validate=read,
+        enforcement_level=EnforcementLevel.MANDATORY,
+    )  # fmt: skip
+    specs = [
+        {
+            "type": "pulumi:providers:aws",
+            "name": "p",
+            "inputs": {"maxRetries": 3, "profile": UNKNOWN_STRING_VALUE},
+        },
+        {"type": QUEUE, "name": "jobs", "provider": "p"},
+    ]
+    report = evaluate_report(build(specs), None, [probe])
+
+    assert seen == [(3.0, float)]
+    assert [(u.policy_name, u.urn) for u in report.undecided] == [("probe-provider", build(specs)[1].urn)]
+    assert report.violations == []
+
+
+def test_stack_rules_see_the_parent_as_the_engine_gives_it_not_in_the_options() -> None:
+    """The analyzer links ``resource.parent`` and sends no ``options.parent`` to stack rules."""
+    seen: list[Any] = []
+
+    def read(args: StackValidationArgs, report: Any) -> None:
+        seen.extend((r.name, r.parent.name if r.parent else None, r.opts.parent) for r in args.resources)
+
+    probe = StackValidationPolicy(name="probe-parents", description="probe; Fix: nothing", validate=read)
+    specs = [
+        {"type": "mlops:test:Group", "name": "group", "custom": False},
+        {"type": QUEUE, "name": "jobs", "parent": "group"},
+    ]
+    evaluate_report(build(specs), None, [probe])
+
+    assert seen == [("group", None, None), ("jobs", "group", None)]
+
+
+def test_a_read_only_mapping_in_a_config_is_an_object() -> None:
+    probe = _probe(EnforcementLevel.ADVISORY)
+    config = {probe.name: MappingProxyType({"enforcementLevel": "mandatory"})}
+    assert _levels(config, probe) == (EnforcementLevel.MANDATORY, ["mandatory"])
+
+
 @pytest.mark.parametrize(("duration", "seconds"), [("1500ms", 1.5), ("1m30s250ms", 90.25)])
 def test_milliseconds_in_a_custom_timeout_are_thousandths_of_a_second(duration, seconds) -> None:
     assert duration_seconds(duration) == seconds
@@ -190,6 +283,21 @@ def test_milliseconds_in_a_custom_timeout_are_thousandths_of_a_second(duration, 
             {"all": {"enforcementLevel": {"level": "advisory"}}},
             ["all.enforcementLevel: {'level': 'advisory'} is not one of"],
             id="object-for-all-s-level",
+        ),
+        pytest.param(
+            {"no-such-rule": {"enforcementLevel": "mandatory", "maxGpuInstances": 1}},
+            ["no-such-rule: no such policy"],
+            id="an-unknown-rule-is-one-problem",
+        ),
+        pytest.param(
+            {"stateful-resources-protected": {"requireProtection": 1}},
+            ["stateful-resources-protected.requireProtection: 1 does not match"],
+            id="number-for-a-boolean",
+        ),
+        pytest.param(
+            {"all": "remediate", "notebook-in-vpc": {"enforcementLevel": "remediate"}},
+            [],
+            id="remediate-is-a-level",
         ),
         pytest.param({"alarm-mutes-are-bounded": {"maxMutedShare": 1}}, [], id="maximum-is-inclusive"),
         pytest.param(
