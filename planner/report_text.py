@@ -190,10 +190,11 @@ def _render_violations(plan: Plan, console: Console) -> None:
         plan.violations, key=lambda v: (v.enforcement_level != "mandatory", v.policy_name)
     ):
         style = "red" if violation.enforcement_level == "mandatory" else "yellow"
+        # Rules quote paths and names (`Steps[preprocess]`, `tags[owner]`): text, not rich markup.
         table.add_row(
-            violation.policy_name,
-            violation.resource_name or "(stack)",
-            f"[{style}]{violation.enforcement_level}[/]",
-            violation.message,
+            escape(violation.policy_name),
+            escape(violation.resource_name or "(stack)"),
+            f"[{style}]{escape(violation.enforcement_level)}[/]",
+            escape(violation.message),
         )
     console.print(table)

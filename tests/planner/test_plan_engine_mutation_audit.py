@@ -9,6 +9,12 @@ survived the existing tests and are caught here:
   exits 1;
 - ``delivery.plan_summary`` reported status 1 without a readable plan JSON as "mandatory policy
   violations": with no plan to show them it is no verdict, as status 0 without one already was.
+
+The bug (found beside them; fixed, see CHANGELOG.md): the text plan printed each violation's
+message, rule and resource name as rich markup, so a lowercase word in brackets vanished
+(``Steps[preprocess].Arguments.EnableNetworkIsolation`` read ``Steps.Arguments...``, ``tags[owner]``
+read ``tags``), and a ``[/]`` in a message crashed the rendering: exit 3, no verdict, for a plan
+whose verdict was a mandatory violation (exit 1).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import sys
 import pulumi_aws as aws
 
 from delivery.plan_summary import summarize
-from planner.__main__ import EXIT_VIOLATION, main
+from planner.__main__ import EXIT_VIOLATION, main, run
 from planner.recorder import record_program
 from planner.report import Plan, PlanViolation
 
@@ -48,3 +54,20 @@ def test_a_violation_status_without_readable_json_is_no_verdict() -> None:
 
     assert "❌ no verdict: no readable plan JSON (exit 1)" in markdown
     assert "mandatory policy violations" not in markdown
+
+
+def test_a_violation_message_is_printed_as_it_is_not_as_markup(monkeypatch, capsys) -> None:
+    graph = record_program(lambda: aws.sqs.Queue("jobs"))
+    message = "Steps[preprocess] and tags[owner] [/]"
+    finding = PlanViolation("probe-rule", "mandatory", message, "aws:sqs/queue:Queue", "[jobs]", "urn:x")
+    monkeypatch.setattr("planner.__main__.validated_stack_file", lambda path: None)
+    monkeypatch.setattr(
+        "planner.__main__.build_plan", lambda path, registry: Plan(graph=graph, violations=[finding])
+    )
+
+    assert run(["--stack", "dev"]) == EXIT_VIOLATION
+
+    captured = capsys.readouterr()
+    [row] = [line for line in captured.out.splitlines() if "probe-rule" in line]
+    assert message in row and "[jobs]" in row
+    assert captured.err == ""
