@@ -75,8 +75,8 @@ Equivalent (no input changes a verdict, level, count, exit status or stream):
   the resource whose URN is passed, and a stack rule's subject is looked up by that URN;
 - the stack rules' ``PolicyResource`` objects built again for each stack rule: the same objects
   in content (the pack's rules only read, tests/policies/test_policy_pack.py); only slower;
-- ``matches_schema`` refusing a ``type`` it does not know: every schema of the pack uses one of
-  the five it knows and uses (string, boolean, number, integer, array);
+- ``matches_schema`` refusing a ``type`` it does not know: every schema of the pack uses a kind it
+  knows (string, boolean, number, integer, array);
 - a string entry ``"all"`` skipping the level check: it is refused either way, as no object;
 - ``stack_file_path`` taking ``--config`` only without ``--stack``: argparse makes them mutually
   exclusive;
