@@ -175,7 +175,8 @@ s3_bucket_policy_not_public = resource_rule(
 # --- stack rules -----------------------------------------------------------------------
 
 
-def _sse_findings(rules: Any, path: str, bucket: PolicyResource | None, by_default: str) -> Check:
+def _sse_findings(rules: Any, path: str, access_log: bool, by_default: str) -> Check:
+    """``access_log``: every bucket the rules may configure is an access-log bucket (AES256 allowed)."""
     rules = [r for r in items(rules) if is_map(r)]
     if not rules:
         yield f"{path} is empty: add a rule with sse_algorithm='aws:kms' and kms_master_key_id."
@@ -194,7 +195,7 @@ def _sse_findings(rules: Any, path: str, bucket: PolicyResource | None, by_defau
                     f"{default}.kmsMasterKeyId is {shown(key)}, the AWS-managed key: set "
                     "kms_master_key_id to a customer-managed KMS key."
                 )
-        elif algorithm == "AES256" and bucket is not None and is_access_log_bucket(bucket):
+        elif algorithm == "AES256" and access_log:
             continue  # access-log delivery only supports SSE-S3
         else:
             yield (
@@ -210,10 +211,12 @@ def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> Stack
     undecided = Undecided()
 
     def check_config(config: PolicyResource) -> StackFindings:
+        # A configuration whose bucket is not known yet may configure any bucket it depends on: AES256
+        # only when every one of them is an access-log bucket.
         targets = companions.buckets_of(config)
-        bucket = targets[0] if targets else None
+        access_log = bool(targets) and all(is_access_log_bucket(b) for b in targets)
         rules = get(config.props, "rules")
-        for message in _sse_findings(rules, "rules", bucket, "applyServerSideEncryptionByDefault"):
+        for message in _sse_findings(rules, "rules", access_log, "applyServerSideEncryptionByDefault"):
             yield message, config.urn
 
     def check_bucket(bucket: PolicyResource) -> StackFindings:
@@ -222,7 +225,7 @@ def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> Stack
         inline = inline_sse(bucket)
         if inline is not None:
             path, rules, by_default = inline
-            for message in _sse_findings(rules, path, bucket, by_default):
+            for message in _sse_findings(rules, path, is_access_log_bucket(bucket), by_default):
                 yield message, bucket.urn
             return
         if is_access_log_bucket(bucket):

@@ -3,7 +3,7 @@
 A hand-mutation audit of policies/rules/_s3_buckets.py, policies/rules/s3.py and
 policies/rules/kms.py: 152 one-step mutations of the decision logic (48, 68 and 36), each run
 against the tests of their rules. 101 were caught; 51 survived. Of those, 42 are caught by a test
-here, 1 exposes a product bug (s3.py, the AES256 exemption) and 8 are equivalent (below).
+here, 1 exposed a product bug (fixed, see CHANGELOG.md) and 8 are equivalent (below).
 
 _s3_buckets.py (48 mutations, 20 survived: 15 caught now, 5 equivalent):
 
@@ -47,6 +47,11 @@ kms.py (36 mutations, 7 survived, all caught now):
   ``kms:*`` to ``*`` is one finding, not also an 'administer' one; an unknown principal with a
   pinned administration action is undecided; every one of the seven key types has its policy read
   (aws-native ``ReplicaKey`` under ``keyPolicy``).
+
+The bug: ``s3-sse-kms-encrypted`` judged a configuration's AES256 by the first bucket its ``bucket``
+input depended on (mutation: the last), so a configuration whose ``bucket`` was computed from the
+access-log bucket and a data bucket (unknown at preview) passed AES256 when the engine listed the
+log bucket first. AES256 now needs every bucket it may configure to be an access-log bucket.
 
 Equivalent (no input changes the verdict or message):
 
@@ -394,6 +399,28 @@ def test_an_empty_v2_inline_encryption_list_is_no_configuration() -> None:
     data = {**inputs_bucket("data", serverSideEncryptionConfigurations=[]), "type": BUCKET_V2}
     [message] = messages(SSE_RULE, [data])
     assert message.startswith("bucket 'data' has no default-encryption configuration")
+
+
+def test_aes256_needs_every_bucket_a_configuration_may_configure_to_be_the_access_log_bucket() -> None:
+    """At preview a configuration whose ``bucket`` was computed from two buckets (an ``apply`` over
+    both ids) may configure either: AES256 there is allowed only if both are access-log buckets,
+    whichever dependency the engine lists first."""
+    logs = inputs_bucket("logs", tags=LOG_TAGS)
+    data = inputs_bucket("data")
+    for order in (["logs", "data"], ["data", "logs"]):
+        config = {
+            "type": SSE,
+            "name": "sse",
+            "inputs": {"bucket": UNKNOWN, "rules": [sse_rule("AES256", None)]},
+            "deps": {"bucket": order},
+        }
+        found = run_policy(SSE_RULE, [logs, data, config])
+        assert flagged(found) == ["sse"]
+        assert found[0].message.startswith(
+            "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is 'AES256'"
+        )
+    both_logs = {**config, "deps": {"bucket": ["logs", "other-logs"]}}
+    assert run_policy(SSE_RULE, [logs, inputs_bucket("other-logs", tags=LOG_TAGS), both_logs]) == []
 
 
 # --- s3-bucket-access-logging ---------------------------------------------------------------------
