@@ -3,7 +3,8 @@
 A hand-mutation audit of policies/rules/_s3_buckets.py, policies/rules/s3.py and
 policies/rules/kms.py: 152 one-step mutations of the decision logic (48, 68 and 36), each run
 against the tests of their rules. 101 were caught; 51 survived. Of those, 42 are caught by a test
-here, 1 exposed a product bug (fixed, see CHANGELOG.md) and 8 are equivalent (below).
+here, 1 exposed a product bug (fixed, see CHANGELOG.md) and 8 are equivalent (below). Of 4
+further mutations of the fixed lines, all 4 are caught (one only by a test added for it).
 
 _s3_buckets.py (48 mutations, 20 survived: 15 caught now, 5 equivalent):
 
@@ -421,6 +422,17 @@ def test_aes256_needs_every_bucket_a_configuration_may_configure_to_be_the_acces
         )
     both_logs = {**config, "deps": {"bucket": ["logs", "other-logs"]}}
     assert run_policy(SSE_RULE, [logs, inputs_bucket("other-logs", tags=LOG_TAGS), both_logs]) == []
+
+
+def test_aes256_on_a_configuration_of_a_bucket_outside_the_stack_is_refused() -> None:
+    """Nothing shows that a bucket the stack does not hold is an access-log bucket."""
+    config = {
+        "type": SSE,
+        "name": "sse",
+        "inputs": {"bucket": "elsewhere", "rules": [sse_rule("AES256", None)]},
+    }
+    [message] = messages(SSE_RULE, [inputs_bucket("logs", tags=LOG_TAGS), config])
+    assert message.startswith("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is 'AES256'")
 
 
 # --- s3-bucket-access-logging ---------------------------------------------------------------------
