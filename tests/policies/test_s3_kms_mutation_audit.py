@@ -3,7 +3,8 @@
 A hand-mutation audit of policies/rules/_s3_buckets.py, policies/rules/s3.py and
 policies/rules/kms.py: 152 one-step mutations of the decision logic (48, 68 and 36), each run
 against the tests of their rules. 101 were caught; 51 survived. Of those, 42 are caught by a test
-here, 1 exposed a product bug (fixed, see CHANGELOG.md) and 8 are equivalent (below). Of 4
+here, 1 exposed a product bug (fixed, see CHANGELOG.md) and 8 are equivalent (below). Reading the
+key-policy rule against KMS's API found a second bug no mutation could show (fixed too). Of 4
 further mutations of the fixed lines, all 4 are caught (one only by a test added for it).
 
 _s3_buckets.py (48 mutations, 20 survived: 15 caught now, 5 equivalent):
@@ -53,6 +54,12 @@ The bug: ``s3-sse-kms-encrypted`` judged a configuration's AES256 by the first b
 input depended on (mutation: the last), so a configuration whose ``bucket`` was computed from the
 access-log bucket and a data bucket (unknown at preview) passed AES256 when the engine listed the
 log bucket first. AES256 now needs every bucket it may configure to be an access-log bucket.
+
+The second bug: ``kms-key-policy-no-public-principal`` let a wildcard principal pinned to the account
+(``kms:CallerAccount``) call ``kms:DeleteImportedKeyMaterial`` (or ``kms:Delete*``) on an
+``ExternalKey``/``ReplicaExternalKey``. KMS documents that deleting the material makes the key
+unusable at once, a way to halt its use as disabling it is (``kms:DisableKey``, already refused),
+and for good if the material was not kept. It is now an administration action.
 
 Equivalent (no input changes the verdict or message):
 
@@ -633,3 +640,14 @@ def test_an_unknown_principal_with_administration_is_undecided() -> None:
     report = evaluate_report(build(specs), None, [get_policy(KEY_POLICY_RULE)])
     assert report.violations == []
     assert [u.policy_name for u in report.undecided] == [KEY_POLICY_RULE]
+
+
+def test_deleting_imported_key_material_is_key_administration() -> None:
+    """Deleting imported key material makes the key unusable at once, as disabling it does (for good
+    if the material was not kept): a wildcard principal may not do it, even pinned to the account."""
+    for kind in ("aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"):
+        [message] = key_policy(kind, "kms:DeleteImportedKeyMaterial", PINNED)
+        assert message.startswith("policy Statement[0] lets Principal '*' administer the key")
+        [message] = key_policy(kind, "kms:Delete*", PINNED)
+        assert message.startswith("policy Statement[0] lets Principal '*' administer the key")
+        assert key_policy(kind, "kms:Decrypt", PINNED) == []
