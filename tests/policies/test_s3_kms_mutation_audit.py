@@ -1,13 +1,14 @@
 """What the S3 and KMS rules decide, where a mutation audit found no test holding it.
 
 A hand-mutation audit of policies/rules/_s3_buckets.py, policies/rules/s3.py and
-policies/rules/kms.py: 152 one-step mutations of the decision logic (48, 68 and 36), each run
-against the tests of their rules. 101 were caught; 51 survived. Of those, 42 are caught by a test
-here, 1 exposed a product bug (fixed, see CHANGELOG.md) and 8 are equivalent (below). Reading the
-key-policy rule against KMS's API found a second bug no mutation could show (fixed too). Of 4
-further mutations of the fixed lines, all 4 are caught (one only by a test added for it).
+policies/rules/kms.py: 171 one-step mutations of the decision logic (52, 79 and 40; 19 of them
+read a value unknown at preview as unset, or the reverse), each run against the tests of their
+rules. 102 were caught; 69 survived. Of those, 58 are caught by a test here, 1 exposed a product
+bug (fixed, see CHANGELOG.md), 9 are equivalent and 1 is left alone (below). Reading the
+key-policy rule against KMS's API found a second bug no mutation could show (fixed too). Of 5
+further mutations of the fixed lines, all 5 are caught (one only by a test added for it).
 
-_s3_buckets.py (48 mutations, 20 survived: 15 caught now, 5 equivalent):
+_s3_buckets.py (52 mutations, 24 survived: 18 caught now, 5 equivalent, 1 left alone):
 
 - the access-log tag counts in ``tagsAll`` alone (the default provider's default tags after
   create), and a bucket's own tag overrides its provider's default tag;
@@ -21,9 +22,11 @@ _s3_buckets.py (48 mutations, 20 survived: 15 caught now, 5 equivalent):
 - a BucketV2's ``serverSideEncryptionConfigurations: []`` is no configuration, and its
   ``loggings: []`` no logging;
 - each of the four public access flags is demanded on its own; ``BucketVersioningV2`` is a
-  versioning companion.
+  versioning companion;
+- unknown at preview, hence undecided: a bucket policy document, an aws-native
+  ``loggingConfiguration``, a bucket's ``logging.targetBucket``.
 
-s3.py (68 mutations, 24 survived: 20 caught now, 1 bug, 3 equivalent):
+s3.py (79 mutations, 34 survived: 30 caught now, 1 bug, 3 equivalent):
 
 - ``s3-public-access-blocked``: an omitted flag is off (bucket and account blocks); an aws-native
   bucket without ``publicAccessBlockConfiguration`` is left to the baseline, and one with it is
@@ -41,14 +44,20 @@ s3.py (68 mutations, 24 survived: 20 caught now, 1 bug, 3 equivalent):
   the access-log bucket needs no encryption configuration; an aws-native bucket's own
   ``bucketEncryption`` is its configuration whatever the algorithm (``s3-sse-kms-encrypted``
   judges that); an unresolved companion leaves a complete bucket decided, and makes a bucket that
-  lacks one of its kind (each of the five types) undecided, not refused.
+  lacks one of its kind (each of the five types) undecided, not refused;
+- unknown at preview, hence undecided rather than read as unset: a public access flag (both rules)
+  or an aws-native bucket's whole block, an encryption rule's algorithm or key, a bucket's inline
+  encryption algorithm or policy, a versioning status (companion or aws-native); and the reverse:
+  a BucketPolicy whose ``bucket`` is unknown is judged on the bucket its deny names, not left
+  undecided.
 
-kms.py (36 mutations, 7 survived, all caught now):
+kms.py (40 mutations, 11 survived: 10 caught now, 1 equivalent):
 
 - ``enableKeyRotation: "false"`` (a string) is off; a Deny to ``*`` is no grant; an unpinned
   ``kms:*`` to ``*`` is one finding, not also an 'administer' one; an unknown principal with a
   pinned administration action is undecided; every one of the seven key types has its policy read
-  (aws-native ``ReplicaKey`` under ``keyPolicy``).
+  (aws-native ``ReplicaKey`` under ``keyPolicy``); a key spec, origin or custom key store unknown
+  at preview leaves rotation undecided (the key may be one that cannot rotate).
 
 The bug: ``s3-sse-kms-encrypted`` judged a configuration's AES256 by the first bucket its ``bucket``
 input depended on (mutation: the last), so a configuration whose ``bucket`` was computed from the
@@ -74,7 +83,14 @@ Equivalent (no input changes the verdict or message):
   object (``{}`` is logging into the bucket itself, which both count);
 - reading only the first of a BucketV2's ``loggings``: the provider's schema allows one;
 - reading ``publicAccessBlockConfiguration`` or an inline ``policy`` on every bucket type: pulumi-aws
-  buckets have no such block and aws-native buckets no ``policy`` property (SDK property lists).
+  buckets have no such block and aws-native buckets no ``policy`` property (SDK property lists);
+- ``enableKeyRotation`` read with ``get_or_none``: the message reads it again with ``get``, which
+  raises for the unknown value, so the key is undecided either way.
+
+Left alone: a bucket whose whole ``tags`` map is unknown at preview is read as untagged, so it is
+not the access-log bucket (mutation: let the unknown raise, making it undecided). Failing closed
+there is a choice, not an AWS fact: ``tagsAll`` is often unknown at preview and must not make
+every bucket undecided, and the data-class tag is a literal in practice.
 """
 
 from __future__ import annotations
@@ -93,6 +109,7 @@ from tests.policies.test_policy_s3_network_hardening_rules import (
     BUCKET_POLICY,
     BUCKET_V2,
     FLAGS,
+    KEY,
     LOG_TAGS,
     LOGGING,
     NAME,
@@ -651,3 +668,81 @@ def test_deleting_imported_key_material_is_key_administration() -> None:
         [message] = key_policy(kind, "kms:Delete*", PINNED)
         assert message.startswith("policy Statement[0] lets Principal '*' administer the key")
         assert key_policy(kind, "kms:Decrypt", PINNED) == []
+
+
+# --- values unknown at preview ----------------------------------------------------------------------
+
+
+def undecided(policy: str, specs: list[dict[str, Any]]) -> list[str]:
+    """The resources ``policy`` could not decide; it must report no violation either."""
+    report = evaluate_report(build(specs), None, [get_policy(policy)])
+    assert [v.message for v in report.violations] == []
+    return [u.urn.rsplit("::", 1)[-1] for u in report.undecided]
+
+
+def test_a_public_access_flag_unknown_at_preview_is_undecided() -> None:
+    block = {"type": PAB, "name": "pab", "inputs": {**FLAGS, "blockPublicAcls": UNKNOWN}}
+    assert undecided("s3-public-access-blocked", [block]) == ["pab"]
+    native = native_bucket(publicAccessBlockConfiguration=UNKNOWN)
+    assert undecided("s3-public-access-blocked", [native]) == ["native"]
+    specs = bucket_stack("inputs")
+    specs[1]["inputs"] = {**specs[1]["inputs"], "restrictPublicBuckets": UNKNOWN}
+    assert undecided(BASELINE_RULE, specs) == ["data"]
+
+
+def test_a_bucket_policy_unknown_at_preview_is_undecided() -> None:
+    policy = {"type": BUCKET_POLICY, "name": "p", "inputs": {"bucket": NAME, "policy": UNKNOWN}}
+    assert undecided(TLS_RULE, [policy]) == ["p"]
+    assert undecided(PUBLIC_RULE, [policy]) == ["p"]
+    specs = [s for s in bucket_stack("inputs") if s["name"] != "policy"]
+    specs[0]["inputs"]["policy"] = UNKNOWN
+    assert undecided(BASELINE_RULE, specs) == ["data"]
+
+
+def test_a_bucket_policy_whose_bucket_is_unknown_is_judged_on_the_bucket_it_names() -> None:
+    """At preview ``bucket=my_bucket.id`` is unknown: the deny must still cover some bucket and its objects."""
+    policy = {"type": BUCKET_POLICY, "name": "p", "inputs": {"bucket": UNKNOWN, "policy": doc(tls())}}
+    assert messages(TLS_RULE, [policy]) == []
+    policy["inputs"]["policy"] = doc(tls(Resource=ARN))
+    [message] = messages(TLS_RULE, [policy])
+    assert "not both the bucket ARN and its objects" in message
+
+
+def test_an_encryption_setting_unknown_at_preview_is_undecided() -> None:
+    algorithm = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": UNKNOWN, "kmsMasterKeyId": KEY}}
+    assert undecided(SSE_RULE, bucket_stack("inputs", sse=[algorithm])) == ["sse"]
+    key = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": UNKNOWN}}
+    assert undecided(SSE_RULE, bucket_stack("inputs", sse=[key])) == ["sse"]
+    inline = inputs_bucket("data", serverSideEncryptionConfiguration={"rule": algorithm})
+    specs = [inline, *bucket_stack("inputs", sse=[])[1:]]
+    assert undecided(BASELINE_RULE, specs) == ["data"]
+
+
+def test_a_versioning_status_unknown_at_preview_is_undecided() -> None:
+    specs = bucket_stack("inputs")
+    specs[3]["inputs"] = {"versioningConfiguration": {"status": UNKNOWN}}
+    assert undecided(BASELINE_RULE, specs) == ["data"]
+    native = native_bucket(versioningConfiguration={"status": UNKNOWN})
+    assert undecided(BASELINE_RULE, [native, native_policy(tls())]) == ["native"]
+
+
+def test_a_logging_target_unknown_at_preview_is_undecided() -> None:
+    bucket = inputs_bucket("data", logging={"targetBucket": UNKNOWN})
+    assert undecided(LOGGING_RULE, [bucket]) == ["data"]
+    assert undecided(LOGGING_RULE, [native_bucket(loggingConfiguration=UNKNOWN)]) == ["native"]
+
+
+@pytest.mark.parametrize(
+    "unknown",
+    [
+        {"enableKeyRotation": UNKNOWN},
+        {"customerMasterKeySpec": UNKNOWN},
+        {"origin": UNKNOWN},
+        {"customKeyStoreId": UNKNOWN},
+    ],
+    ids=["rotation", "key-spec", "origin", "custom-key-store"],
+)
+def test_a_rotation_setting_unknown_at_preview_is_undecided(unknown: dict[str, Any]) -> None:
+    """An unknown spec, origin or key store may make the key one that cannot rotate."""
+    key = {"type": "aws:kms/key:Key", "name": "k", "inputs": {"enableKeyRotation": False, **unknown}}
+    assert undecided(ROTATION_RULE, [key]) == ["k"]
