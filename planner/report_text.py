@@ -1,4 +1,9 @@
-"""The plan as text for people: a rich resource tree, the cost table, warnings and violations."""
+"""The plan as text for people: a rich resource tree, the cost table, warnings and violations.
+
+Every value shown (names, paths, messages, types) is escaped, and every line is built by
+:func:`_rich`: rich reads ``[...]`` as markup (an unescaped ``tags[owner]`` lost its brackets and a
+``[/]`` ended the plan with a traceback) and ``:x:`` as an emoji. Markup here is only the report's
+own styling."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from planner.budget import BudgetCheck, budget_check
@@ -22,16 +28,19 @@ def render_text(plan: Plan, console: Console) -> None:
     graph = plan.graph
     cloud = graph.cloud_resources
     root = Tree(
-        f"[bold]{graph.stack}[/] ({graph.source}): [bold]{len(cloud)}[/] resources in "
-        f"[bold]{len(graph.components)}[/] components, {sum(r.protect for r in cloud)} protected"
+        _rich(
+            f"[bold]{escape(graph.stack)}[/] ({escape(graph.source)}): [bold]{len(cloud)}[/] resources in "
+            f"[bold]{len(graph.components)}[/] components, {sum(r.protect for r in cloud)} protected"
+        )
     )
     stack_urn = next((resource.urn for resource in graph if resource.type == STACK_TYPE), None)
     for resource in graph:
         if resource.parent == stack_urn and not resource.is_provider:
             _add_branch(root, graph, resource)
     console.print(root)
-    console.print(
-        "[dim]🔒 protected and retained on delete · offline plan of intent: no cloud state was read[/]"
+    _say(
+        console,
+        "[dim]🔒 protected and retained on delete · offline plan of intent: no cloud state was read[/]",
     )
     _render_warnings(graph, console)
     _render_violations(plan, console)
@@ -46,12 +55,24 @@ def _render_warnings(graph: ResourceGraph, console: Console) -> None:
     """What `pulumi up` would warn about (deferred endpoints first: they are missing from the tree)."""
     deferred = graph.exports.get("deferred_endpoints") or {}
     if deferred:
-        console.print(
+        _say(
+            console,
             f"[bold yellow]Deferred endpoints ({len(deferred)})[/]: nothing approved to serve yet, so they are "
-            "not in the tree above: " + ", ".join(sorted(deferred))
+            "not in the tree above: " + escape(", ".join(sorted(deferred))),
         )
     for warning in graph.warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
+        _say(console, f"[yellow]warning:[/] {escape(warning)}")
+
+
+def _rich(markup: str) -> Text:
+    """The report's own markup, without rich's emoji codes: a type token such as ``mlops:ok:Group``
+    or ``aws:x:Y`` would print an emoji where its ``:ok:`` or ``:x:`` is (escaping does not stop
+    that, and the console may have emoji on)."""
+    return Text.from_markup(markup, emoji=False)
+
+
+def _say(console: Console, markup: str) -> None:
+    console.print(_rich(markup))
 
 
 def _money(amount: float) -> str:
@@ -60,8 +81,9 @@ def _money(amount: float) -> str:
 
 def _render_cost(cost: CostEstimate, console: Console) -> None:
     table = Table(
-        title=(
-            f"Monthly cost at {cost.region} list prices (compiled {cost.price_table_date}, {cost.currency}): "
+        title=_rich(
+            f"Monthly cost at {escape(cost.region)} list prices (compiled {escape(cost.price_table_date)}, "
+            f"{escape(cost.currency)}): "
             f"min {_money(cost.monthly_min)} · max {_money(cost.monthly_max)}"
         ),
         title_justify="left",
@@ -71,22 +93,35 @@ def _render_cost(cost: CostEstimate, console: Console) -> None:
     table.add_column("min", justify="right")
     table.add_column("max", justify="right")
     for name, component in cost.by_component.items():
-        table.add_row(name, component.summary(), _money(component.monthly_min), _money(component.monthly_max))
-    table.add_row(
-        "[bold]total[/]", "", f"[bold]{_money(cost.monthly_min)}[/]", f"[bold]{_money(cost.monthly_max)}[/]"
+        cells = (
+            escape(name),
+            escape(component.summary()),
+            _money(component.monthly_min),
+            _money(component.monthly_max),
+        )
+        table.add_row(*map(_rich, cells))
+    totals = (
+        "[bold]total[/]",
+        "",
+        f"[bold]{_money(cost.monthly_min)}[/]",
+        f"[bold]{_money(cost.monthly_max)}[/]",
     )
+    table.add_row(*map(_rich, totals))
     console.print(table)
     for unpriced in cost.unpriced:
-        console.print(
-            f"[yellow]UNPRICED[/] {unpriced.resource} ({short_type(unpriced.type)}): {unpriced.reason}"
+        _say(
+            console,
+            f"[yellow]UNPRICED[/] {escape(unpriced.resource)} ({escape(short_type(unpriced.type))}): "
+            f"{escape(unpriced.reason)}",
         )
     if cost.unpriced:
-        console.print("[yellow]The totals leave the unpriced resources out: they are a lower bound.[/]")
+        _say(console, "[yellow]The totals leave the unpriced resources out: they are a lower bound.[/]")
     _render_training_runs(cost, console)
-    console.print(
+    _say(
+        console,
         "[dim]min = minimum capacity with scheduled scale-down; max = maximum capacity all month. "
         "Usage-based charges (S3, training, feature store traffic, logs, requests) are excluded; "
-        "FORMAT=json lists every assumption.[/]"
+        "FORMAT=json lists every assumption.[/]",
     )
 
 
@@ -99,15 +134,17 @@ def _render_training_runs(cost: CostEstimate, console: Console) -> None:
     for pipeline in pipelines:  # each pipeline's training step(s), then its processing jobs
         for run in (run for run in cost.training_runs if run.pipeline == pipeline):
             price = f"at most {_money(run.max_per_run)}" if run.max_per_run is not None else "UNPRICED"
-            console.print(
-                f"Training run of {run.pipeline}: {escape(run.what())}: {price} per run, up to "
-                f"{run.max_wall_seconds / 3600:g} h" + (f" ({run.unpriced})" if run.unpriced else "")
+            _say(
+                console,
+                f"Training run of {escape(run.pipeline)}: {escape(run.what())}: {price} per run, up to "
+                f"{run.max_wall_seconds / 3600:g} h" + (f" ({escape(run.unpriced)})" if run.unpriced else ""),
             )
         for processing in (p for p in cost.processing_runs if p.pipeline == pipeline):
             lower_bound = f" (a lower bound: {'; '.join(processing.unpriced)})" if processing.unpriced else ""
-            console.print(
-                f"Processing in a run of {processing.pipeline}: {escape(processing.what())}: at most "
-                f"{_money(processing.max_per_run)} per run{escape(lower_bound)}"
+            _say(
+                console,
+                f"Processing in a run of {escape(processing.pipeline)}: {escape(processing.what())}: at most "
+                f"{_money(processing.max_per_run)} per run{escape(lower_bound)}",
             )
 
 
@@ -116,34 +153,41 @@ def _render_budget(check: BudgetCheck | None, console: Console) -> None:
     if check is None:
         return
     if check.monthly_limit is not None:
-        console.print(
+        _say(
+            console,
             f"Budget: {_money(check.monthly_limit)}/month (budget.monthly_limit_usd) beside the estimate's "
             f"max {_money(check.estimate_max)}: {check.estimate_max / check.monthly_limit:.0%} of it"
-            + (" (a lower bound: unpriced resources)" if check.unpriced else "")
+            + (" (a lower bound: unpriced resources)" if check.unpriced else ""),
         )
     if check.warning:
-        console.print(f"[yellow]warning:[/] {escape(check.warning)}")
+        _say(console, f"[yellow]warning:[/] {escape(check.warning)}")
 
 
 def _render_critical_path(path: CriticalPath, console: Console) -> None:
-    chain = " → ".join(f"{step.name} ({step.seconds:g}s)" for step in path.steps)
-    console.print(
+    chain = escape(" → ".join(f"{step.name} ({step.seconds:g}s)" for step in path.steps))
+    _say(
+        console,
         f"Deployment critical path: ~{path.estimated_seconds / 60:.0f} min for a first `pulumi up` "
-        f"(serial sum {path.serial_seconds / 60:.0f} min): {chain}"
+        f"(serial sum {path.serial_seconds / 60:.0f} min): {chain}",
     )
-    console.print(
+    _say(
+        console,
         f"[dim]typical create times from planner/data/create_times.json (compiled {path.create_times_compiled})"
-        + (f"; default time for {', '.join(path.defaulted_types)}" if path.defaulted_types else "")
-        + "[/]"
+        + (f"; default time for {escape(', '.join(path.defaulted_types))}" if path.defaulted_types else "")
+        + "[/]",
     )
 
 
 def _add_branch(tree: Tree, graph: ResourceGraph, resource: RecordedResource) -> None:
     if resource.custom:
-        tree.add(_label(resource))
+        tree.add(_rich(_label(resource)))
         return
     descendants = [r for r in graph.descendants(resource) if r.is_cloud_resource]
-    branch = tree.add(f"[bold cyan]{resource.name}[/] [dim]{resource.type}[/] ({len(descendants)} resources)")
+    branch = tree.add(
+        _rich(
+            f"[bold cyan]{escape(resource.name)}[/] [dim]{escape(resource.type)}[/] ({len(descendants)} resources)"
+        )
+    )
     for child in graph.children(resource):
         _add_branch(branch, graph, child)
 
@@ -160,7 +204,7 @@ def short_type(type_token: str) -> str:
 
 def _label(resource: RecordedResource) -> str:
     lock = " 🔒" if resource.protect else ""
-    return f"{resource.name} [dim]{short_type(resource.type)}[/]{lock}"
+    return f"{escape(resource.name)} [dim]{escape(short_type(resource.type))}[/]{lock}"
 
 
 def _render_undecided(plan: Plan, console: Console) -> None:
@@ -169,21 +213,24 @@ def _render_undecided(plan: Plan, console: Console) -> None:
         return
     pending = {name: count for name, count in plan.undecided.items() if count}
     if not pending:
-        console.print("[dim]Undecided policy checks: 0 (every value the rules read is known).[/]")
+        _say(console, "[dim]Undecided policy checks: 0 (every value the rules read is known).[/]")
         return
-    listed = ", ".join(f"{name} ({count})" for name, count in sorted(pending.items()))
-    console.print(
+    listed = escape(", ".join(f"{name} ({count})" for name, count in sorted(pending.items())))
+    _say(
+        console,
         f"[yellow]Undecided policy checks: {sum(pending.values())}[/], decided by `pulumi up` on outputs: "
-        f"{listed}"
+        f"{listed}",
     )
 
 
 def _render_violations(plan: Plan, console: Console) -> None:
     _render_undecided(plan, console)
     if not plan.violations:
-        console.print(f"[green]Policies: {plan.policies_evaluated} evaluated, no violations.[/]")
+        _say(console, f"[green]Policies: {plan.policies_evaluated} evaluated, no violations.[/]")
         return
-    table = Table(title=f"Policy violations ({len(plan.mandatory_violations)} mandatory)", show_lines=False)
+    table = Table(
+        title=_rich(f"Policy violations ({len(plan.mandatory_violations)} mandatory)"), show_lines=False
+    )
     for column in ("rule", "resource", "level", "message"):
         table.add_column(column, overflow="fold")
     for violation in sorted(
@@ -191,10 +238,11 @@ def _render_violations(plan: Plan, console: Console) -> None:
     ):
         style = "red" if violation.enforcement_level == "mandatory" else "yellow"
         # Rules quote paths and names (`Steps[preprocess]`, `tags[owner]`): text, not rich markup.
-        table.add_row(
+        cells = (
             escape(violation.policy_name),
             escape(violation.resource_name or "(stack)"),
             f"[{style}]{escape(violation.enforcement_level)}[/]",
             escape(violation.message),
         )
+        table.add_row(*map(_rich, cells))
     console.print(table)

@@ -507,6 +507,50 @@ def test_the_critical_path_shows_the_estimate_the_serial_sum_and_the_chain_in_or
     )
 
 
+def test_every_name_path_and_reason_is_shown_as_text_never_as_markup() -> None:
+    """rich reads ``[...]`` as markup: a bracketed name lost its brackets and a ``[/]`` ended the plan
+    with a traceback (exit 3) instead of its verdict. Each value the report shows is text."""
+    odd = "a[/]b[bold]c"
+    stack = _resource(STACK_TYPE, "t-t", custom=False)
+    group = _resource("mlops:x:Group", odd, custom=False, parent=stack.urn)
+    graph = ResourceGraph(
+        stack="t[/]",
+        source="stacks/[team]/Pulumi.t.yaml",
+        resources=(stack, group, _resource(TOPIC, odd, parent=group.urn)),
+        exports={"deferred_endpoints": {odd: odd}},
+    )
+    item = CostItem(odd, ENDPOINT, f"ml.m5.large {odd}", 1.0, 2.0)
+    cost = CostEstimate(
+        currency="USD",
+        region="eu-west-1",
+        by_component={odd: ComponentCost(ENDPOINT, (item,))},
+        unpriced=(Unpriced(odd, ENDPOINT, odd, f"no price [/] {odd}"),),
+        assumptions=(),
+        price_table_date="2025-01-01",
+        training_runs=(TrainingRunCost(odd, odd, "Training", "ml.m5.xlarge", 1, 1, 1, 60, False, None, 60, odd),),
+    )
+    path = CriticalPath(
+        estimated_seconds=60,
+        serial_seconds=60,
+        steps=(Step(odd, ENDPOINT, 60, 60),),
+        create_times_compiled="2025-01",
+        defaulted_types=(f"aws:{odd}:Z",),
+    )
+    plan = Plan(graph=graph, cost=cost, critical_path=path, undecided={odd: 1})
+
+    text = _text(plan)
+
+    assert "t[/] (stacks/[team]/Pulumi.t.yaml): 1 resources in 1 components" in text
+    assert f"{odd} mlops:x:Group (1 resources)" in text
+    assert f"{odd} aws.sns.Topic" in text
+    assert f"not in the tree above: {odd}" in text
+    assert f"UNPRICED {odd} (aws.sagemaker.Endpoint): no price [/] {odd}" in text
+    assert f"Training run of {odd}:" in text and f"({odd})" in text
+    assert f"{odd} (60s)" in text and f"default time for aws:{odd}:Z" in text
+    assert f"Undecided policy checks: 1, decided by `pulumi up` on outputs: {odd} (1)" in text
+    assert _row(text, odd)[:2] == [odd, f"ml.m5.large {odd}"]
+
+
 def test_undecided_checks_are_summed_per_check_and_listed_by_rule() -> None:
     plan = Plan(graph=_graph(), policies_evaluated=12, undecided={"b-rule": 2, "a-rule": 1, "c-rule": 0})
 
