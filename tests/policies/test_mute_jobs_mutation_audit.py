@@ -1,0 +1,206 @@
+"""What the alarm-mute schedule reader and the SageMaker job rules decide, where a mutation audit found
+no test holding it.
+
+(The audit's counts and findings are summed up here once it is complete.)
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from policies.rules._mute_schedule import (
+    HORIZON,
+    ScheduleError,
+    mute_profile,
+    mute_windows,
+    parse_expression,
+    read_schedule,
+    union_profile,
+)
+from tests.policies.conftest import run_policy
+
+HOUR, DAY = 3600, 86_400
+PERIOD = int(HORIZON.total_seconds())
+KEY = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
+VPC = {"subnets": ["subnet-1"], "securityGroupIds": ["sg-1"]}
+MUTE_RULE = "aws:cloudwatch/alarmMuteRule:AlarmMuteRule"
+TRAINING_JOB = "aws:sagemaker/trainingJob:TrainingJob"
+TUNING_JOB = "aws:sagemaker/hyperParameterTuningJob:HyperParameterTuningJob"
+NATIVE_PROCESSING_JOB = "aws-native:sagemaker:ProcessingJob"
+
+
+def messages(policy: str, resource_type: str, inputs: dict[str, Any]) -> list[str]:
+    return [v.message for v in run_policy(policy, [{"type": resource_type, "name": "r", "inputs": inputs}])]
+
+
+def mute(expression: str, duration: str, timezone: str | None = None, **extra: Any) -> dict[str, Any]:
+    schedule = {"expression": expression, "duration": duration}
+    if timezone is not None:
+        schedule["timezone"] = timezone
+    return {"rule": {"schedule": schedule}, "muteTargets": {"alarmNames": ["churn-5xx"]}, **extra}
+
+
+# --- _mute_schedule: reading the expression ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "problem"),
+    [
+        pytest.param("cron(0 0 32 * *)", "the day-of-month field has 32, outside 1-31", id="day-of-month-32"),
+        pytest.param("cron(0 0 * 0 *)", "the month field has 0, outside 1-12", id="month-0"),
+    ],
+)
+def test_a_day_or_month_just_outside_its_range_raises_and_names_the_field(
+    expression: str, problem: str
+) -> None:
+    with pytest.raises(ScheduleError, match=problem):
+        parse_expression(expression)
+
+
+def test_a_bare_star_in_minutes_fires_every_minute_of_the_hour() -> None:
+    parsed = parse_expression("cron(* 0 * * *)")
+    assert not isinstance(parsed, datetime)
+    assert parsed.minutes == tuple(range(60))
+    # Every minute from 00:00 to 00:59, each for a minute: one muted hour a day.
+    profile = mute_profile("cron(* 0 * * *)", "PT1M")
+    assert profile.longest == HOUR and profile.muted == PERIOD // DAY * HOUR
+
+
+@pytest.mark.parametrize("zone", ["utc", "Utc", ""])
+def test_utc_in_any_case_and_an_empty_timezone_read_as_utc(zone: str) -> None:
+    # pulumi-aws reports an unset timezone as "" after create; "utc" is not an IANA file name.
+    assert mute_profile("cron(0 22 * * *)", "PT4H", zone) == mute_profile("cron(0 22 * * *)", "PT4H")
+
+
+def test_at_does_not_read_the_dates_so_an_unreadable_one_does_not_fail_it() -> None:
+    read = read_schedule("at(2026-03-01T00:00)", "P7D", None, "not a date", "nor this")
+    assert read.start is None and read.expire is None
+    assert (
+        messages("alarm-mutes-are-bounded", MUTE_RULE, mute("at(2026-03-01T00:00)", "P7D", startDate="soon"))
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "start"),
+    [
+        pytest.param("at(9998-01-01T00:00)", None, id="at-in-9998"),
+        pytest.param("cron(0 0 * * *)", "9998-01-01T00:00:00Z", id="start-date-at-9998"),
+    ],
+)
+def test_the_first_instant_of_9998_is_outside_the_years_simulated(expression: str, start: str | None) -> None:
+    with pytest.raises(ScheduleError, match="outside the years the pack can simulate"):
+        mute_profile(expression, "PT1H", start_date=start)
+    # The last minute of 9997 is read (in UTC).
+    mute_profile(
+        expression.replace("9998-01-01T00:00", "9997-12-31T23:00"),
+        "PT1H",
+        start_date=start and "9997-12-31T23:00:00Z",
+    )
+
+
+def test_an_expire_date_years_away_is_simulated_for_the_horizon_only() -> None:
+    profile = mute_profile("cron(0 0 * * *)", "PT1H", None, "2026-01-01T00:00:00Z", "2030-01-01T00:00:00Z")
+    assert profile.period == PERIOD and profile.muted == PERIOD // DAY * HOUR
+
+
+def test_a_window_begun_before_the_start_date_counts_from_it() -> None:
+    # The activation of March 1 lasts 15 days: it is still muting on March 10, when the period starts.
+    profile = mute_profile("cron(0 0 1 * *)", "P15D", None, "2026-03-10T00:00:00Z", "2026-03-20T00:00:00Z")
+    assert profile.muted == 6 * DAY and profile.longest_start == datetime(2026, 3, 10, tzinfo=UTC)
+
+
+def test_the_longest_stretch_repeated_every_day_is_named_where_it_first_occurs() -> None:
+    # 06:00-08:00 is the longest stretch, every day: it is named at the start of the period, not its end.
+    profile = mute_profile("cron(0 0,6,7,18 * * *)", "PT1H")
+    assert profile.longest == 2 * HOUR
+    assert profile.longest_start is not None and profile.longest_start <= datetime(2026, 1, 2, 6, tzinfo=UTC)
+
+
+def test_a_window_inside_another_rules_window_does_not_shorten_it() -> None:
+    long = mute_windows(read_schedule("at(2026-03-01T00:00)", "PT10H"))
+    inside = mute_windows(read_schedule("at(2026-03-01T02:00)", "PT1H"))
+    union = union_profile([long, inside])
+    assert (union.muted, union.longest) == (10 * HOUR, 10 * HOUR)
+
+
+def test_the_union_floor_and_start_are_the_worst_stretchs_across_far_apart_periods() -> None:
+    worse = mute_windows(read_schedule("at(2026-03-01T00:00)", "P10D"))
+    later = mute_windows(read_schedule("at(2028-03-01T00:00)", "P5D"))
+    union = union_profile([worse, later])
+    assert (union.window_muted, union.window_floor) == (10 * DAY, 10 * DAY)
+    assert union.window_start == datetime(2026, 3, 1, tzinfo=UTC)
+    # Of two equally bad stretches the first is named.
+    twin = mute_windows(read_schedule("at(2028-03-01T00:00)", "P10D"))
+    assert union_profile([worse, twin]).window_start == datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_the_windows_of_one_rule_read_at_in_its_timezone_and_keep_dst_days() -> None:
+    tokyo = mute_windows(read_schedule("at(2026-03-01T09:00)", "PT1H", "Asia/Tokyo"))
+    march_1 = int(datetime(2026, 3, 1, tzinfo=UTC).timestamp())
+    assert tokyo.intervals == ((march_1, march_1 + HOUR),)
+    # 2026-03-29 is London's 23-hour day: its noon mute (11:00Z, BST) is a window like any other.
+    spring = mute_windows(
+        read_schedule(
+            "cron(0 12 * * *)", "PT1H", "Europe/London", "2026-03-29T00:00:00Z", "2026-03-30T00:00:00Z"
+        )
+    )
+    noon = int(datetime(2026, 3, 29, 11, tzinfo=UTC).timestamp())
+    assert spring.intervals == ((noon, noon + HOUR),)
+
+
+# --- sagemaker_jobs ------------------------------------------------------------------------------
+
+
+TRAINING = {
+    "roleArn": "arn:aws:iam::111122223333:role/train",
+    "enableNetworkIsolation": True,
+    "enableInterContainerTrafficEncryption": True,
+    "vpcConfig": VPC,
+    "outputDataConfig": {"s3OutputPath": "s3://artifacts/", "kmsKeyId": KEY},
+    "resourceConfig": {"instanceType": "ml.m5.xlarge", "instanceCount": 1, "volumeKmsKeyId": KEY},
+}
+PROCESSING = {
+    "networkConfig": {
+        "enableNetworkIsolation": True,
+        "enableInterContainerTrafficEncryption": True,
+        "vpcConfig": VPC,
+    },
+    "processingOutputConfig": {"kmsKeyId": KEY, "outputs": []},
+    "processingResources": {
+        "clusterConfig": {"instanceType": "ml.m5.xlarge", "instanceCount": 1, "volumeKmsKeyId": KEY}
+    },
+}
+
+
+@pytest.mark.parametrize("field", ["subnets", "securityGroupIds"])
+def test_a_training_job_with_an_empty_vpc_list_is_outside_the_vpc(field: str) -> None:
+    policy = "training-job-network-isolated"
+    assert messages(policy, TRAINING_JOB, TRAINING) == []
+    inputs = {**TRAINING, "vpcConfig": {**VPC, field: []}}
+    (found,) = messages(policy, TRAINING_JOB, inputs)
+    assert found.startswith(f"vpcConfig.{field} is empty")
+
+
+@pytest.mark.parametrize("field", ["subnets", "securityGroupIds"])
+def test_a_processing_job_needs_both_subnets_and_security_groups(field: str) -> None:
+    policy = "processing-job-encrypted-isolated"
+    assert messages(policy, NATIVE_PROCESSING_JOB, PROCESSING) == []
+    inputs = copy.deepcopy(PROCESSING)
+    del inputs["networkConfig"]["vpcConfig"][field]
+    (found,) = messages(policy, NATIVE_PROCESSING_JOB, inputs)
+    assert found.startswith(f"networkConfig.vpcConfig.{field} is empty")
+
+
+def test_a_training_job_without_resource_config_is_told_to_key_resource_config() -> None:
+    inputs = {key: value for key, value in TRAINING.items() if key != "resourceConfig"}
+    assert messages("training-job-kms-encrypted", TRAINING_JOB, inputs) == [
+        "resourceConfig.volumeKmsKeyId is unset: set it to a customer-managed KMS key for the job's storage volume."
+    ]
+    tuning = {"trainingJobDefinition": inputs}
+    (found,) = messages("training-job-kms-encrypted", TUNING_JOB, tuning)
+    assert found.startswith("trainingJobDefinition.resourceConfig.volumeKmsKeyId is unset")
