@@ -61,6 +61,12 @@ def test_a_day_or_month_just_outside_its_range_raises_and_names_the_field(
         parse_expression(expression)
 
 
+def test_an_at_time_with_seconds_is_not_the_documented_format_and_raises() -> None:
+    # AWS documents at(yyyy-MM-ddThh:mm); EventBridge Scheduler's at() takes seconds, mute rules do not.
+    with pytest.raises(ScheduleError, match="neither cron"):
+        parse_expression("at(2026-03-01T00:00:00)")
+
+
 def test_a_bare_star_in_minutes_fires_every_minute_of_the_hour() -> None:
     parsed = parse_expression("cron(* 0 * * *)")
     assert not isinstance(parsed, datetime)
@@ -74,6 +80,11 @@ def test_a_bare_star_in_minutes_fires_every_minute_of_the_hour() -> None:
 def test_utc_in_any_case_and_an_empty_timezone_read_as_utc(zone: str) -> None:
     # pulumi-aws reports an unset timezone as "" after create; "utc" is not an IANA file name.
     assert mute_profile("cron(0 22 * * *)", "PT4H", zone) == mute_profile("cron(0 22 * * *)", "PT4H")
+
+
+def test_a_padded_date_is_read_as_the_date_it_spells() -> None:
+    padded = mute_profile("cron(0 0 * * *)", "PT1H", None, " 2026-03-01T00:00:00Z ", "2026-03-11T00:00:00Z\n")
+    assert (padded.period, padded.muted) == (10 * DAY, 10 * HOUR)
 
 
 def test_at_does_not_read_the_dates_so_an_unreadable_one_does_not_fail_it() -> None:
@@ -153,6 +164,33 @@ def test_the_windows_of_one_rule_read_at_in_its_timezone_and_keep_dst_days() -> 
     assert spring.intervals == ((noon, noon + HOUR),)
 
 
+def test_a_day_whose_clocks_go_forward_in_the_evening_reads_later_activations_at_the_new_offset() -> None:
+    # Pacific/Easter springs forward on 2026-09-05 at 22:00 (-06 to -05): midday still has the offset of
+    # midnight, so only the day's end shows the change. 23:30 that evening is 04:30Z, not 05:30Z.
+    read = read_schedule(
+        "cron(30 23 * * *)", "PT30M", "Pacific/Easter", "2026-09-05T00:00:00", "2026-09-07T00:00:00"
+    )
+    first = int(datetime(2026, 9, 6, 4, 30, tzinfo=UTC).timestamp())
+    assert mute_windows(read).intervals == ((first, first + 1800), (first + DAY, first + DAY + 1800))
+    profile = mute_profile(
+        "cron(30 23 * * *)", "PT30M", "Pacific/Easter", "2026-09-05T00:00:00", "2026-09-07T00:00:00"
+    )
+    assert profile.longest_start == datetime(2026, 9, 6, 4, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("expression", "duration", "zone"),
+    [("cron(0 0 * * *)", "PT12H", "Asia/Kolkata"), ("cron(*/2 * * * *)", "PT1M", None)],
+)
+def test_of_equally_bad_windows_measured_exactly_the_first_is_named(
+    expression: str, duration: str, zone: str | None
+) -> None:
+    # Half of every window, off the hour grid: measured exactly, and every window is as bad.
+    profile = mute_profile(expression, duration, zone, share_limit=0.5)
+    assert profile.window_muted == profile.window // 2
+    assert profile.window_start == datetime(2026, 1, 1, tzinfo=UTC)
+
+
 # --- sagemaker_jobs ------------------------------------------------------------------------------
 
 
@@ -204,3 +242,17 @@ def test_a_training_job_without_resource_config_is_told_to_key_resource_config()
     tuning = {"trainingJobDefinition": inputs}
     (found,) = messages("training-job-kms-encrypted", TUNING_JOB, tuning)
     assert found.startswith("trainingJobDefinition.resourceConfig.volumeKmsKeyId is unset")
+
+
+def test_an_empty_volume_key_on_an_instance_store_type_is_unset() -> None:
+    # pulumi-aws reports an unset string as "" after create: a g5 job's outputs must still pass.
+    inputs = {
+        **TRAINING,
+        "resourceConfig": {"instanceType": "ml.g5.2xlarge", "instanceCount": 1, "volumeKmsKeyId": ""},
+    }
+    assert messages("training-job-kms-encrypted", TRAINING_JOB, inputs) == []
+    keyed = {**inputs, "resourceConfig": {**inputs["resourceConfig"], "volumeKmsKeyId": KEY}}
+    (found,) = messages("training-job-kms-encrypted", TRAINING_JOB, keyed)
+    assert found.startswith(
+        "resourceConfig.volumeKmsKeyId is set but the job uses instance-store types (ml.g5.2xlarge)"
+    )
