@@ -68,6 +68,9 @@ NATIVE_MODEL_MONITOR_JOBS: dict[str, str] = {
 
 Check = Iterator[str]
 
+#: ``StoppingCondition.MaxRuntimeInSeconds`` when unset: "The default value is 1 day" (SageMaker API).
+DEFAULT_MAX_RUNTIME = 86_400
+
 
 def _volume_key(props: Any, key_path: str, instance_types: list[Any]) -> Check:
     """A volume key is required, except on instance-store types where it must be absent."""
@@ -501,11 +504,16 @@ def _spot_problems(
             f"{path('max_run')}."
         )
         return
-    wait, run = number(max_wait), number(max_run)
+    # Unset, MaxRuntimeInSeconds is SageMaker's default (a day), not unbounded.
+    wait = number(max_wait)
+    run = number(max_run) if max_run is not None else float(DEFAULT_MAX_RUNTIME)
     if wait is not None and run is not None and wait <= run:
+        limit = (
+            shown(max_run) if max_run is not None else f"unset: SageMaker's default, {DEFAULT_MAX_RUNTIME}"
+        )
         yield (
             f"{path('max_wait')} ({shown(max_wait)}) must be greater than {path('max_run')} "
-            f"({shown(max_run)}): the time for spot capacity is what it leaves."
+            f"({limit}): the time for spot capacity is what it leaves."
         )
 
 

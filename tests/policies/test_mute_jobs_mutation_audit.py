@@ -7,6 +7,7 @@ no test holding it.
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -256,3 +257,53 @@ def test_an_empty_volume_key_on_an_instance_store_type_is_unset() -> None:
     assert found.startswith(
         "resourceConfig.volumeKmsKeyId is set but the job uses instance-store types (ml.g5.2xlarge)"
     )
+
+
+# --- the bug: an unset MaxRuntimeInSeconds is SageMaker's one day, not "no limit" -----------------
+
+SPOT = "pipeline-spot-training-checkpointed"
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+
+
+def spot_job(stopping: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **TRAINING,
+        "enableManagedSpotTraining": True,
+        "checkpointConfig": {"s3Uri": "s3://artifacts/checkpoints/"},
+        "stoppingCondition": stopping,
+    }
+
+
+def spot_pipeline(stopping: dict[str, Any]) -> dict[str, Any]:
+    arguments = {
+        "EnableManagedSpotTraining": True,
+        "CheckpointConfig": {"S3Uri": "s3://artifacts/checkpoints/"},
+        "StoppingCondition": stopping,
+    }
+    step = {"Name": "Train", "Type": "Training", "Arguments": arguments}
+    definition = {"Version": "2020-12-01", "Parameters": [], "Steps": [step]}
+    return {
+        "pipelineName": "churn",
+        "roleArn": "arn:aws:iam::111122223333:role/p",
+        "pipelineDefinition": json.dumps(definition),
+    }
+
+
+@pytest.mark.parametrize(("wait", "violated"), [(86_400, True), (3_600, True), (86_401, False)])
+def test_an_unset_max_runtime_is_the_default_day_a_spot_wait_must_exceed(wait: int, violated: bool) -> None:
+    # StoppingCondition.MaxRuntimeInSeconds defaults to one day (SageMaker API reference): a wait of a
+    # day or less leaves no time for spot capacity.
+    found = messages(SPOT, TRAINING_JOB, spot_job({"maxWaitTimeInSeconds": wait}))
+    assert found == (
+        [
+            f"stoppingCondition.maxWaitTimeInSeconds ({wait}) must be greater than "
+            "stoppingCondition.maxRuntimeInSeconds (unset: SageMaker's default, 86400): the time for spot "
+            "capacity is what it leaves."
+        ]
+        if violated
+        else []
+    )
+    (step,) = messages(SPOT, PIPELINE, spot_pipeline({"MaxWaitTimeInSeconds": wait})) or [None]
+    assert (step is not None) == violated
+    if violated:
+        assert "MaxRuntimeInSeconds (unset: SageMaker's default, 86400)" in step
