@@ -1,7 +1,77 @@
 """What the alarm-mute schedule reader and the SageMaker job rules decide, where a mutation audit found
 no test holding it.
 
-(The audit's counts and findings are summed up here once it is complete.)
+A hand-mutation audit of policies/rules/_mute_schedule.py (the schedule arithmetic of
+``alarm-mutes-are-bounded`` and ``alarm-mutes-are-bounded-together``) and of the decision logic of
+policies/rules/sagemaker_jobs.py: 178 one-step mutations (97 and 81; one more, a no-op, was discarded),
+each run against the tests of their rules (test_mute_schedule, test_policy_alarm_mute_rules,
+test_policy_alarm_mute_stack_rules; test_policy_job_rules, test_policy_sagemaker_coverage_rules,
+test_rule_semantics_storage_network_jobs, test_policy_evasions, test_policy_tuning_steps,
+test_policy_transform_steps, test_policy_pipeline_network_exception,
+test_policy_feature_extract_exception, test_policy_evidently_steps,
+test_pipeline_observability_mutation_audit, test_live_drift_definition). 131 were caught; 47 survived.
+Of those, 25 are caught by a test here, 21 are equivalent and 1 is left alone (below). Judging the spot
+mutations found 1 bug in a line no surviving mutation touched (fixed, see CHANGELOG.md); of 3 further
+mutations of the fixed lines, all 3 are caught, only here.
+
+_mute_schedule.py (97 mutations, 36 survived: 20 caught now, 16 equivalent):
+
+- a day-of-month of 32 and a month of 0 are out of range; a bare ``*`` in minutes is all 60 minutes;
+  ``at()`` with seconds is not the documented format; ``utc`` in any case and ``""`` (what pulumi-aws
+  reports for an unset timezone after create) are UTC; a padded date is read;
+- ``at()`` does not read ``startDate``/``expireDate``; the first instant of 9998 is outside the years
+  simulated (an ``at()`` and a ``startDate`` alike); an ``expireDate`` years away is simulated for the
+  horizon only; a window begun before ``startDate`` counts from it (the first day simulated is the one
+  ``duration`` before the period, not only the day before);
+- a day whose clocks go forward in the evening (Pacific/Easter, 22:00 on 2026-09-05) is not a day of one
+  offset: its later activations read the new offset;
+- the longest stretch repeated daily is named where it first occurs; of equally bad windows measured
+  exactly the first is named;
+- ``mute_windows`` reads ``at()`` in its timezone and keeps the windows of DST days; a window inside
+  another rule's does not shorten the union; the union's floor and start are the worst stretch's
+  across clusters far apart, the first of two equally bad ones named.
+
+sagemaker_jobs.py (81 mutations, 11 survived: 5 caught now, 5 equivalent, 1 left alone):
+
+- an empty ``vpcConfig.subnets``/``securityGroupIds`` list puts a training job outside the VPC; a
+  processing job needs both subnets and security groups; a training job (or tuning definition) without
+  ``resourceConfig`` is told to key ``resourceConfig``, not ``hyperParameterTuningResourceConfig``;
+  an empty volume key on an instance-store type is unset (pulumi-aws reports unset strings as ``""``).
+
+The bug (with its CHANGELOG.md entry):
+
+- ``pipeline-spot-training-checkpointed`` skipped the wait-versus-run comparison when
+  ``MaxRuntimeInSeconds`` was unset, but SageMaker then runs the job for its default of one day
+  ("The default value is 1 day", StoppingCondition in the SageMaker API reference), so a spot wait of a
+  day or less, which leaves no time for capacity, passed. An unset run limit is now that day.
+
+Equivalent (no input the provider or AWS accepts changes the verdict or what the message names):
+
+- ``_window_share`` taking its exact branch only below the window (a period of exactly the window gives
+  the same sums on the slots), its floor ignoring the window one slot on (the next iteration's, or at the
+  end one that swaps a real slot for the empty one past the period), and the walk past idle slots run
+  when not aligned (the starting slot of an unaligned bound is muted);
+- the first day simulated without the spare day before ``begin - duration`` (an activation on an earlier
+  local date ends before ``begin``; the spare day is a margin);
+- no early return for a zero duration, ``_merge`` keeping empty windows, ``mute_windows`` recording an
+  empty ``at()`` window, and ``at()`` naming a start for a zero duration (nothing is muted either way,
+  and AWS rejects durations under PT1M);
+- an edge day chosen without ``+ duration`` (inner runs end within their day);
+- in ``_exact_window``: counting pieces that end at ``x`` (they add 0), trying only muted starts or only
+  muted ends besides 0 (each set alone reaches the maximum, checked on 200,000 random slot pairs; the
+  window named can only move among equally bad ones), and pruning with ``>=`` (cost only);
+- ``union_profile`` merging clusters exactly a window apart or never splitting them, or padding a
+  cluster by a slot: a window cannot reach across the gap, the extra slot is empty (cost and the
+  slot grid's origin only; the verdict at the limit is exact either way);
+- an instance group without a type counted as EBS-backed (AWS requires ``InstanceType`` in a group,
+  pipeline steps too); an unset monitoring ``instanceCount`` read as 2 (AWS requires it); a pipeline
+  checkpoint accepted only when set (every pipeline expression is a non-empty map, which is set);
+  a ``MaxWaitTimeInSeconds`` of 0 read as unset (a violation either way; AWS's minimum is 1).
+
+Left alone: a tuning definition that sets both ``resourceConfig`` and
+``hyperParameterTuningResourceConfig`` is judged on ``resourceConfig`` (mutations reading the tuning
+config instead survive). The API reference says to use the latter "instead" of the former and documents
+no precedence; whether SageMaker rejects both was not settled here.
 """
 
 from __future__ import annotations
