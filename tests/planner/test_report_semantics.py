@@ -527,7 +527,9 @@ def test_every_name_path_and_reason_is_shown_as_text_never_as_markup() -> None:
         unpriced=(Unpriced(odd, ENDPOINT, odd, f"no price [/] {odd}"),),
         assumptions=(),
         price_table_date="2025-01-01",
-        training_runs=(TrainingRunCost(odd, odd, "Training", "ml.m5.xlarge", 1, 1, 1, 60, False, None, 60, odd),),
+        training_runs=(
+            TrainingRunCost(odd, odd, "Training", "ml.m5.xlarge", 1, 1, 1, 60, False, None, 60, odd),
+        ),
     )
     path = CriticalPath(
         estimated_seconds=60,
