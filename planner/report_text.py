@@ -1,16 +1,15 @@
 """The plan as text for people: a rich resource tree, the cost table, warnings and violations.
 
-Every value shown (names, paths, messages, types) is escaped, and every line is built by
-:func:`_rich`: rich reads ``[...]`` as markup (an unescaped ``tags[owner]`` lost its brackets and a
-``[/]`` ended the plan with a traceback) and ``:x:`` as an emoji. Markup here is only the report's
-own styling."""
+Every line is assembled from plain parts (:func:`_line`), never parsed as rich markup: names, paths,
+messages and types are shown as they are (read as markup, ``tags[owner]`` lost its brackets, a
+``[/]`` ended the plan with a traceback, a trailing backslash escaped the next tag and ``:x:`` printed
+an emoji; ``rich.markup.escape`` does not cover the last two)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -28,9 +27,13 @@ def render_text(plan: Plan, console: Console) -> None:
     graph = plan.graph
     cloud = graph.cloud_resources
     root = Tree(
-        _rich(
-            f"[bold]{escape(graph.stack)}[/] ({escape(graph.source)}): [bold]{len(cloud)}[/] resources in "
-            f"[bold]{len(graph.components)}[/] components, {sum(r.protect for r in cloud)} protected"
+        _line(
+            (graph.stack, "bold"),
+            f" ({graph.source}): ",
+            (str(len(cloud)), "bold"),
+            " resources in ",
+            (str(len(graph.components)), "bold"),
+            f" components, {sum(r.protect for r in cloud)} protected",
         )
     )
     stack_urn = next((resource.urn for resource in graph if resource.type == STACK_TYPE), None)
@@ -40,7 +43,7 @@ def render_text(plan: Plan, console: Console) -> None:
     console.print(root)
     _say(
         console,
-        "[dim]🔒 protected and retained on delete · offline plan of intent: no cloud state was read[/]",
+        ("🔒 protected and retained on delete · offline plan of intent: no cloud state was read", "dim"),
     )
     _render_warnings(graph, console)
     _render_violations(plan, console)
@@ -57,22 +60,25 @@ def _render_warnings(graph: ResourceGraph, console: Console) -> None:
     if deferred:
         _say(
             console,
-            f"[bold yellow]Deferred endpoints ({len(deferred)})[/]: nothing approved to serve yet, so they are "
-            "not in the tree above: " + escape(", ".join(sorted(deferred))),
+            (f"Deferred endpoints ({len(deferred)})", "bold yellow"),
+            ": nothing approved to serve yet, so they are not in the tree above: "
+            + ", ".join(sorted(deferred)),
         )
     for warning in graph.warnings:
-        _say(console, f"[yellow]warning:[/] {escape(warning)}")
+        _say(console, ("warning:", "yellow"), f" {warning}")
 
 
-def _rich(markup: str) -> Text:
-    """The report's own markup, without rich's emoji codes: a type token such as ``mlops:ok:Group``
-    or ``aws:x:Y`` would print an emoji where its ``:ok:`` or ``:x:`` is (escaping does not stop
-    that, and the console may have emoji on)."""
-    return Text.from_markup(markup, emoji=False)
+Part = str | tuple[str, str]
+"""Text as it is, or text and the rich style to show it in."""
 
 
-def _say(console: Console, markup: str) -> None:
-    console.print(_rich(markup))
+def _line(*parts: Part) -> Text:
+    """One line of the report from its parts, none of them read as markup or emoji codes."""
+    return Text.assemble(*parts)
+
+
+def _say(console: Console, *parts: Part) -> None:
+    console.print(_line(*parts))
 
 
 def _money(amount: float) -> str:
@@ -81,9 +87,8 @@ def _money(amount: float) -> str:
 
 def _render_cost(cost: CostEstimate, console: Console) -> None:
     table = Table(
-        title=_rich(
-            f"Monthly cost at {escape(cost.region)} list prices (compiled {escape(cost.price_table_date)}, "
-            f"{escape(cost.currency)}): "
+        title=_line(
+            f"Monthly cost at {cost.region} list prices (compiled {cost.price_table_date}, {cost.currency}): "
             f"min {_money(cost.monthly_min)} · max {_money(cost.monthly_max)}"
         ),
         title_justify="left",
@@ -93,35 +98,28 @@ def _render_cost(cost: CostEstimate, console: Console) -> None:
     table.add_column("min", justify="right")
     table.add_column("max", justify="right")
     for name, component in cost.by_component.items():
-        cells = (
-            escape(name),
-            escape(component.summary()),
-            _money(component.monthly_min),
-            _money(component.monthly_max),
-        )
-        table.add_row(*map(_rich, cells))
-    totals = (
-        "[bold]total[/]",
-        "",
-        f"[bold]{_money(cost.monthly_min)}[/]",
-        f"[bold]{_money(cost.monthly_max)}[/]",
-    )
-    table.add_row(*map(_rich, totals))
+        cells = (name, component.summary(), _money(component.monthly_min), _money(component.monthly_max))
+        table.add_row(*map(_line, cells))
+    totals = ("total", "", _money(cost.monthly_min), _money(cost.monthly_max))
+    table.add_row(*(_line((cell, "bold")) for cell in totals))
     console.print(table)
     for unpriced in cost.unpriced:
         _say(
             console,
-            f"[yellow]UNPRICED[/] {escape(unpriced.resource)} ({escape(short_type(unpriced.type))}): "
-            f"{escape(unpriced.reason)}",
+            ("UNPRICED", "yellow"),
+            f" {unpriced.resource} ({short_type(unpriced.type)}): {unpriced.reason}",
         )
     if cost.unpriced:
-        _say(console, "[yellow]The totals leave the unpriced resources out: they are a lower bound.[/]")
+        _say(console, ("The totals leave the unpriced resources out: they are a lower bound.", "yellow"))
     _render_training_runs(cost, console)
     _say(
         console,
-        "[dim]min = minimum capacity with scheduled scale-down; max = maximum capacity all month. "
-        "Usage-based charges (S3, training, feature store traffic, logs, requests) are excluded; "
-        "FORMAT=json lists every assumption.[/]",
+        (
+            "min = minimum capacity with scheduled scale-down; max = maximum capacity all month. "
+            "Usage-based charges (S3, training, feature store traffic, logs, requests) are excluded; "
+            "FORMAT=json lists every assumption.",
+            "dim",
+        ),
     )
 
 
@@ -136,15 +134,15 @@ def _render_training_runs(cost: CostEstimate, console: Console) -> None:
             price = f"at most {_money(run.max_per_run)}" if run.max_per_run is not None else "UNPRICED"
             _say(
                 console,
-                f"Training run of {escape(run.pipeline)}: {escape(run.what())}: {price} per run, up to "
-                f"{run.max_wall_seconds / 3600:g} h" + (f" ({escape(run.unpriced)})" if run.unpriced else ""),
+                f"Training run of {run.pipeline}: {run.what()}: {price} per run, up to "
+                f"{run.max_wall_seconds / 3600:g} h" + (f" ({run.unpriced})" if run.unpriced else ""),
             )
         for processing in (p for p in cost.processing_runs if p.pipeline == pipeline):
             lower_bound = f" (a lower bound: {'; '.join(processing.unpriced)})" if processing.unpriced else ""
             _say(
                 console,
-                f"Processing in a run of {escape(processing.pipeline)}: {escape(processing.what())}: at most "
-                f"{_money(processing.max_per_run)} per run{escape(lower_bound)}",
+                f"Processing in a run of {processing.pipeline}: {processing.what()}: at most "
+                f"{_money(processing.max_per_run)} per run{lower_bound}",
             )
 
 
@@ -160,33 +158,34 @@ def _render_budget(check: BudgetCheck | None, console: Console) -> None:
             + (" (a lower bound: unpriced resources)" if check.unpriced else ""),
         )
     if check.warning:
-        _say(console, f"[yellow]warning:[/] {escape(check.warning)}")
+        _say(console, ("warning:", "yellow"), f" {check.warning}")
 
 
 def _render_critical_path(path: CriticalPath, console: Console) -> None:
-    chain = escape(" → ".join(f"{step.name} ({step.seconds:g}s)" for step in path.steps))
+    chain = " → ".join(f"{step.name} ({step.seconds:g}s)" for step in path.steps)
     _say(
         console,
         f"Deployment critical path: ~{path.estimated_seconds / 60:.0f} min for a first `pulumi up` "
         f"(serial sum {path.serial_seconds / 60:.0f} min): {chain}",
     )
+    defaulted = f"; default time for {', '.join(path.defaulted_types)}" if path.defaulted_types else ""
     _say(
         console,
-        f"[dim]typical create times from planner/data/create_times.json (compiled {path.create_times_compiled})"
-        + (f"; default time for {escape(', '.join(path.defaulted_types))}" if path.defaulted_types else "")
-        + "[/]",
+        (
+            f"typical create times from planner/data/create_times.json (compiled {path.create_times_compiled})"
+            + defaulted,
+            "dim",
+        ),
     )
 
 
 def _add_branch(tree: Tree, graph: ResourceGraph, resource: RecordedResource) -> None:
     if resource.custom:
-        tree.add(_rich(_label(resource)))
+        tree.add(_label(resource))
         return
     descendants = [r for r in graph.descendants(resource) if r.is_cloud_resource]
     branch = tree.add(
-        _rich(
-            f"[bold cyan]{escape(resource.name)}[/] [dim]{escape(resource.type)}[/] ({len(descendants)} resources)"
-        )
+        _line((resource.name, "bold cyan"), " ", (resource.type, "dim"), f" ({len(descendants)} resources)")
     )
     for child in graph.children(resource):
         _add_branch(branch, graph, child)
@@ -202,9 +201,9 @@ def short_type(type_token: str) -> str:
     return f"{package}.{class_name}" if module == "index" else f"{package}.{module}.{class_name}"
 
 
-def _label(resource: RecordedResource) -> str:
+def _label(resource: RecordedResource) -> Text:
     lock = " 🔒" if resource.protect else ""
-    return f"{escape(resource.name)} [dim]{escape(short_type(resource.type))}[/]{lock}"
+    return _line(f"{resource.name} ", (short_type(resource.type), "dim"), lock)
 
 
 def _render_undecided(plan: Plan, console: Console) -> None:
@@ -213,23 +212,23 @@ def _render_undecided(plan: Plan, console: Console) -> None:
         return
     pending = {name: count for name, count in plan.undecided.items() if count}
     if not pending:
-        _say(console, "[dim]Undecided policy checks: 0 (every value the rules read is known).[/]")
+        _say(console, ("Undecided policy checks: 0 (every value the rules read is known).", "dim"))
         return
-    listed = escape(", ".join(f"{name} ({count})" for name, count in sorted(pending.items())))
+    listed = ", ".join(f"{name} ({count})" for name, count in sorted(pending.items()))
     _say(
         console,
-        f"[yellow]Undecided policy checks: {sum(pending.values())}[/], decided by `pulumi up` on outputs: "
-        f"{listed}",
+        (f"Undecided policy checks: {sum(pending.values())}", "yellow"),
+        f", decided by `pulumi up` on outputs: {listed}",
     )
 
 
 def _render_violations(plan: Plan, console: Console) -> None:
     _render_undecided(plan, console)
     if not plan.violations:
-        _say(console, f"[green]Policies: {plan.policies_evaluated} evaluated, no violations.[/]")
+        _say(console, (f"Policies: {plan.policies_evaluated} evaluated, no violations.", "green"))
         return
     table = Table(
-        title=_rich(f"Policy violations ({len(plan.mandatory_violations)} mandatory)"), show_lines=False
+        title=_line(f"Policy violations ({len(plan.mandatory_violations)} mandatory)"), show_lines=False
     )
     for column in ("rule", "resource", "level", "message"):
         table.add_column(column, overflow="fold")
@@ -238,11 +237,10 @@ def _render_violations(plan: Plan, console: Console) -> None:
     ):
         style = "red" if violation.enforcement_level == "mandatory" else "yellow"
         # Rules quote paths and names (`Steps[preprocess]`, `tags[owner]`): text, not rich markup.
-        cells = (
-            escape(violation.policy_name),
-            escape(violation.resource_name or "(stack)"),
-            f"[{style}]{escape(violation.enforcement_level)}[/]",
-            escape(violation.message),
+        table.add_row(
+            _line(violation.policy_name),
+            _line(violation.resource_name or "(stack)"),
+            _line((violation.enforcement_level, style)),
+            _line(violation.message),
         )
-        table.add_row(*map(_rich, cells))
     console.print(table)

@@ -508,13 +508,15 @@ def test_the_critical_path_shows_the_estimate_the_serial_sum_and_the_chain_in_or
 
 
 def test_every_name_path_and_reason_is_shown_as_text_never_as_markup() -> None:
-    """rich reads ``[...]`` as markup: a bracketed name lost its brackets and a ``[/]`` ended the plan
-    with a traceback (exit 3) instead of its verdict. Each value the report shows is text."""
-    odd = "a[/]b[bold]c"
+    """rich reads ``[...]`` as markup: a bracketed name lost its brackets, a ``[/]`` ended the plan
+    with a traceback (exit 3) instead of its verdict, trailing backslashes escaped the report's own
+    next tag (``rich.markup.escape`` leaves three alone) and ``:ok:`` was an emoji. Each value the
+    report shows is text."""
+    odd = "a[/]b[bold]c:ok:\\\\\\"
     stack = _resource(STACK_TYPE, "t-t", custom=False)
     group = _resource("mlops:x:Group", odd, custom=False, parent=stack.urn)
     graph = ResourceGraph(
-        stack="t[/]",
+        stack="t[/]\\",
         source="stacks/[team]/Pulumi.t.yaml",
         resources=(stack, group, _resource(TOPIC, odd, parent=group.urn)),
         exports={"deferred_endpoints": {odd: odd}},
@@ -542,7 +544,8 @@ def test_every_name_path_and_reason_is_shown_as_text_never_as_markup() -> None:
 
     text = _text(plan)
 
-    assert "t[/] (stacks/[team]/Pulumi.t.yaml): 1 resources in 1 components" in text
+    assert odd.endswith("\\" * 3)
+    assert "t[/]\\ (stacks/[team]/Pulumi.t.yaml): 1 resources in 1 components" in text
     assert f"{odd} mlops:x:Group (1 resources)" in text
     assert f"{odd} aws.sns.Topic" in text
     assert f"not in the tree above: {odd}" in text
