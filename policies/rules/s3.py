@@ -175,8 +175,9 @@ s3_bucket_policy_not_public = resource_rule(
 # --- stack rules -----------------------------------------------------------------------
 
 
-def _sse_findings(rules: Any, path: str, access_log: bool, by_default: str) -> Check:
-    """``access_log``: every bucket the rules may configure is an access-log bucket (AES256 allowed)."""
+def _sse_findings(rules: Any, path: str, access_log: bool | None, by_default: str) -> Check:
+    """``access_log``: every bucket the rules may configure is an access-log bucket (AES256 allowed);
+    None when the bucket is not known yet (an AES256 rule is then undecided, a KMS one still judged)."""
     rules = [r for r in items(rules) if is_map(r)]
     if not rules:
         yield f"{path} is empty: add a rule with sse_algorithm='aws:kms' and kms_master_key_id."
@@ -197,11 +198,21 @@ def _sse_findings(rules: Any, path: str, access_log: bool, by_default: str) -> C
                 )
         elif algorithm == "AES256" and access_log:
             continue  # access-log delivery only supports SSE-S3
+        elif algorithm == "AES256" and access_log is None:
+            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
         else:
             yield (
                 f"{default}.sseAlgorithm is {shown(algorithm)}: use 'aws:kms' with a customer-managed key "
                 f"(AES256 is allowed only on buckets tagged {ACCESS_LOG_TAG_KEY}={ACCESS_LOG_TAG_VALUE})."
             )
+
+
+def _bucket_unknown(config: PolicyResource) -> bool:
+    try:
+        get(config.props, "bucket")
+    except UnknownValueError:
+        return True
+    return False
 
 
 def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
@@ -214,7 +225,9 @@ def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> Stack
         # A configuration whose bucket is not known yet may configure any bucket it depends on: AES256
         # only when every one of them is an access-log bucket.
         targets = companions.buckets_of(config)
-        access_log = bool(targets) and all(is_access_log_bucket(b) for b in targets)
+        access_log: bool | None = bool(targets) and all(is_access_log_bucket(b) for b in targets)
+        if not targets and _bucket_unknown(config):
+            access_log = None  # computed from no bucket of the stack (a random suffix): known after create
         rules = get(config.props, "rules")
         for message in _sse_findings(rules, "rules", access_log, "applyServerSideEncryptionByDefault"):
             yield message, config.urn

@@ -448,6 +448,21 @@ def test_aes256_needs_every_bucket_a_configuration_may_configure_to_be_the_acces
     assert run_policy(SSE_RULE, [logs, inputs_bucket("other-logs", tags=LOG_TAGS), both_logs]) == []
 
 
+def test_aes256_on_a_configuration_whose_bucket_is_computed_from_no_bucket_is_undecided() -> None:
+    """A ``bucket`` unknown at preview and computed from no bucket of the stack (the log bucket's name
+    built from a random suffix, as the bucket's own) may name the access-log bucket: its AES256 is
+    decided after create, when the name finds the bucket; a KMS rule is judged at preview all the same."""
+    logs = inputs_bucket("logs", tags=LOG_TAGS)
+    config = {"type": SSE, "name": "sse", "inputs": {"bucket": UNKNOWN, "rules": [sse_rule("AES256", None)]}}
+    report = evaluate_report(build([logs, config]), None, [get_policy(SSE_RULE)])
+    assert report.violations == [] and report.undecided != []
+    unset_key = {**config, "inputs": {"bucket": UNKNOWN, "rules": [sse_rule("aws:kms", None)]}}
+    [message] = messages(SSE_RULE, [logs, unset_key])
+    assert message.startswith("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId is unset")
+    named = {**config, "inputs": {"bucket": "logs", "rules": [sse_rule("AES256", None)]}}
+    assert run_policy(SSE_RULE, [inputs_bucket("logs", tags=LOG_TAGS, bucket="logs"), named]) == []
+
+
 def test_aes256_on_a_configuration_of_a_bucket_outside_the_stack_is_refused() -> None:
     """Nothing shows that a bucket the stack does not hold is an access-log bucket."""
     config = {
