@@ -136,8 +136,8 @@ kms_key_policy_no_public_principal = resource_rule(
         "KMS key policies must not allow Principal '*' (or NotPrincipal) unless a condition pins the "
         "caller (kms:CallerAccount, aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, "
         "aws:SourceAccount/Arn), and never let it administer the key (kms:*, kms:PutKeyPolicy, "
-        "kms:ScheduleKeyDeletion, kms:DisableKey, kms:DeleteImportedKeyMaterial). Fix: list the account "
-        "root or specific roles as principals."
+        "kms:ScheduleKeyDeletion, kms:DisableKey, kms:DeleteImportedKeyMaterial, kms:ReplicateKey, "
+        "kms:UpdatePrimaryRegion). Fix: list the account root or specific roles as principals."
     ),
     resource_types=KEY_POLICY_PROPS,
     check=_key_policy_no_public_principal,

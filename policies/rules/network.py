@@ -224,11 +224,12 @@ def _flow_log_vpc_prop(flow_log: PolicyResource) -> str | None:
 def _flow_log_on_vpc(flow_log: PolicyResource) -> tuple[str, bool | None] | None:
     """``(property naming the VPC, records rejected traffic)`` of a flow log that may be on a VPC.
     An aws-native one whose ``resourceType`` is unknown at preview may be a VPC's: it counts as
-    undecided (None), like an unknown ``trafficType``, on whatever its ``resourceId`` names."""
+    undecided (None), like an unknown ``trafficType``, on whatever its ``resourceId`` names, unless
+    it records accepted traffic only, which counts on no VPC."""
     try:
         prop = _flow_log_vpc_prop(flow_log)
     except UnknownValueError:
-        return "resourceId", None
+        return None if _records_rejected(flow_log) is False else ("resourceId", None)
     return None if prop is None else (prop, _records_rejected(flow_log))
 
 

@@ -369,14 +369,16 @@ def test_a_flow_log_unknown_in_both_traffic_and_vpc_leaves_the_vpc_undecided() -
 
 
 @pytest.mark.parametrize(
-    ("target", "outcome"),
+    ("target", "traffic", "outcome"),
     [
-        pytest.param("vpc", "undecided", id="on-the-vpc-undecided"),
-        pytest.param("subnet", "violated", id="on-another-resource-the-vpc-still-fails"),
+        pytest.param("vpc", "ALL", "undecided", id="on-the-vpc-undecided"),
+        pytest.param("subnet", "ALL", "violated", id="on-another-resource-the-vpc-still-fails"),
+        # Accepted traffic only counts on no VPC, whatever the type turns out to be: decided at preview.
+        pytest.param("vpc", "ACCEPT", "violated", id="accept-only-decided-at-preview"),
     ],
 )
 def test_an_aws_native_flow_log_whose_resource_type_is_unknown_may_be_the_vpc_s(
-    target: str, outcome: str
+    target: str, traffic: str, outcome: str
 ) -> None:
     """A ``resourceType`` unknown at preview may be ``VPC``: the flow log may cover what its
     ``resourceId`` names, so that VPC is undecided (re-checked on outputs), not refused at preview; a
@@ -384,8 +386,8 @@ def test_an_aws_native_flow_log_whose_resource_type_is_unknown_may_be_the_vpc_s(
     specs = [
         {"type": VPC, "name": "vpc", "inputs": {"cidrBlock": "10.0.0.0/16"}},
         {"type": "aws:ec2/subnet:Subnet", "name": "subnet", "inputs": {"cidrBlock": "10.0.1.0/24"}},
-        {"type": "aws-native:ec2:FlowLog", "name": "flow", "inputs": {"resourceType": UNKNOWN, "trafficType": "ALL"},
-         "deps": {"resourceId": [target]}},
+        {"type": "aws-native:ec2:FlowLog", "name": "flow",
+         "inputs": {"resourceType": UNKNOWN, "trafficType": traffic}, "deps": {"resourceId": [target]}},
     ]  # fmt: skip
     result = report(FLOW_LOGS, specs, {"all": "mandatory"})
     if outcome == "undecided":
