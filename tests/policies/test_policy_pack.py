@@ -49,6 +49,7 @@ from policies.registry import (
     matches_schema,
     validate_pack_config,
 )
+from policies.rules._common import UndecidedResources
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
@@ -334,9 +335,21 @@ def test_direct_stack_validate_follows_property_dependencies():
     policy = get_policy("s3-sse-kms-encrypted")
     policy.validate(StackValidationArgs([bucket, sse]), lambda m, urn=None: found.append((m, urn)))
     assert found == []
-    sse.property_dependencies = {}  # unlinked and the literal name is unknown: no exemption applies
+    # Unlinked and the literal name unknown: it may name any bucket, the log bucket too (a name built
+    # from a random suffix), so AES256 is decided after create, when the name finds its bucket.
+    sse.property_dependencies = {}
+    with pytest.raises(UndecidedResources) as undecided:
+        policy.validate(StackValidationArgs([bucket, sse]), lambda m, urn=None: found.append((m, urn)))
+    assert found == [] and list(undecided.value.reasons) == ["urn:sse"]
+    # A KMS rule without its key is refused whatever the bucket.
+    sse.props = unknown_checking_proxy(
+        {
+            "bucket": UNKNOWN_STRING_VALUE,
+            "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}],
+        }
+    )
     policy.validate(StackValidationArgs([bucket, sse]), lambda m, urn=None: found.append((m, urn)))
-    assert [urn for _, urn in found] == ["urn:sse"] and "sseAlgorithm is 'AES256'" in found[0][0]
+    assert [urn for _, urn in found] == ["urn:sse"] and "kmsMasterKeyId is unset" in found[0][0]
 
 
 # --- the evaluator mirrors the engine --------------------------------------------------
