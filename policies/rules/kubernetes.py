@@ -147,6 +147,18 @@ def _namespace(obj: Any) -> Any:
         return UNKNOWN_NAMESPACE
 
 
+def _provider_namespace(args: ResourceValidationArgs) -> str:
+    """Where pulumi-kubernetes puts an object that names no namespace: its provider's ``namespace``
+    setting, else ``default``; :data:`UNKNOWN_NAMESPACE` when that setting is unknown at preview."""
+    if args.provider is None:
+        return "default"
+    try:
+        namespace = get(args.provider.props, "namespace")
+    except UnknownValueError:
+        return UNKNOWN_NAMESPACE
+    return namespace if isinstance(namespace, str) and namespace else "default"
+
+
 def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
     """Every pod spec a Kubernetes resource carries (none for other types)."""
     kind_variant = POD_KINDS.get(resource_type)
@@ -202,7 +214,7 @@ def _workload_rule(
         exempt = str_list(cfg["exemptNamespaces"])
         for pod in pod_specs(args.resource_type, args.props):
             # An unknown namespace (an Output of a new Namespace) is never an exempt system namespace.
-            if (pod.namespace or "default") not in exempt:
+            if (pod.namespace or _provider_namespace(args)) not in exempt:
                 yield from check(pod, cfg)
 
     return resource_rule(

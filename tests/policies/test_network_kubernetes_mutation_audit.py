@@ -461,6 +461,36 @@ def test_a_workload_without_a_namespace_is_in_default() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("provider_namespace", "exempt", "checked"),
+    [
+        pytest.param("serving", ["default"], True, id="provider-namespace-is-not-default"),
+        pytest.param("kube-system", ["kube-system"], False, id="provider-namespace-exempt"),
+        pytest.param(UNKNOWN, ["default", "kube-system"], True, id="provider-namespace-unknown-never-exempt"),
+        pytest.param("", ["default"], False, id="blank-provider-namespace-is-default"),
+    ],
+)
+def test_a_workload_without_a_namespace_is_in_its_provider_s_namespace(
+    provider_namespace: str, exempt: list[str], checked: bool
+) -> None:
+    """pulumi-kubernetes puts an object that names no namespace in its provider's ``namespace``
+    setting (``default`` without one): with ``default`` exempt, a privileged workload sent through a
+    provider set to ``serving`` was skipped although it runs in ``serving``."""
+    privileged = deployment(pod_with(hardened(privileged=True)), namespace=None)
+    specs = [
+        {
+            "type": "pulumi:providers:kubernetes",
+            "name": "cluster",
+            "inputs": {"namespace": provider_namespace},
+        },
+        {"type": DEPLOYMENT, "name": "w", "inputs": privileged, "provider": "cluster"},
+    ]
+    result = report(SECURITY, specs, {SECURITY: {"exemptNamespaces": exempt}})
+    assert result.undecided == []
+    expected = ["spec.template.spec.containers[0].securityContext.privileged is true: remove it."]
+    assert messages(result) == (expected if checked else [])
+
+
 def test_a_namespace_unknown_at_preview_is_never_exempt() -> None:
     """An Output of a new Namespace is no system namespace, even with ``default`` exempt (an unset
     namespace is ``default``; an unknown one is not unset)."""
