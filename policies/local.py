@@ -227,19 +227,33 @@ def _options(resource: PlannedResource, parent: str | None) -> PolicyResourceOpt
     )
 
 
-# ASCII digits only: float() reads any Unicode digit, Go's time.ParseDuration does not.
-_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|h|m|s)")
-_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+# Go's time.ParseDuration grammar: an optional sign, then numbers (ASCII digits only: float() reads
+# any Unicode digit, Go does not; "1.", ".5" and "1.5" alike) each with a unit; "0" alone needs none.
+_NUMBER_UNIT = r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)"
+_DURATION = re.compile(rf"[-+]?(?:{_NUMBER_UNIT})+|[-+]?0")
+_DURATION_PART = re.compile(_NUMBER_UNIT)
+_MICRO = 1e-6
+_UNIT_SECONDS = {
+    "h": 3600.0,
+    "m": 60.0,
+    "s": 1.0,
+    "ms": 1e-3,
+    "us": _MICRO,
+    "\u00b5s": _MICRO,
+    "\u03bcs": _MICRO,
+    "ns": 1e-9,
+}
 
 
 def duration_seconds(duration: str) -> float:
-    """A Pulumi custom timeout (a Go duration such as ``"1h30m"`` or ``"1260s"``) in seconds; 0 unset."""
+    """A Pulumi custom timeout (a Go duration such as ``"1h30m"``, ``"1260s"`` or ``"0"``) in
+    seconds; 0 unset. What Go's parser would refuse is a :class:`PolicyEvaluationError`."""
     if not duration:  # most resources set none: three per resource, per evaluation
         return 0.0
-    parts = _DURATION_PART.findall(duration)
-    if "".join(number + unit for number, unit in parts) != duration:
+    if not _DURATION.fullmatch(duration):
         raise PolicyEvaluationError(f"custom timeout {duration!r} is not a duration such as '20m' or '1h30m'")
-    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+    seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(duration))
+    return -seconds if duration.startswith("-") and seconds else seconds
 
 
 class _Providers:

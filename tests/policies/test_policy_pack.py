@@ -531,12 +531,33 @@ def test_rules_see_ignore_changes_and_custom_timeouts_as_the_engine_passes_them(
     assert (timeouts.create_seconds, timeouts.update_seconds, timeouts.delete_seconds) == (5400, 0, 90)
 
 
-@pytest.mark.parametrize(("duration", "seconds"), [("", 0), ("20m", 1200), ("1h30m", 5400), ("1.5s", 1.5)])
+@pytest.mark.parametrize(
+    ("duration", "seconds"),
+    [
+        ("", 0),
+        ("20m", 1200),
+        ("1h30m", 5400),
+        ("1.5s", 1.5),
+        # The rest of Go's time.ParseDuration grammar (these made the plan exit 3 before).
+        ("0", 0),
+        ("+0", 0),
+        (".5s", 0.5),
+        ("1.s", 1),
+        ("-1m30s", -90),
+        ("+2h", 7200),
+        ("1500us", 0.0015),
+        ("1500\u00b5s", 0.0015),
+        ("1500\u03bcs", 0.0015),
+        ("2000000000ns", 2),
+    ],
+)
 def test_custom_timeouts_are_read_as_go_durations(duration, seconds):
-    assert duration_seconds(duration) == seconds
+    assert duration_seconds(duration) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("duration", ["20 minutes", "\u0662\u0660m", "20m\n"])
+@pytest.mark.parametrize(
+    "duration", ["20 minutes", "\u0662\u0660m", "20m\n", "1", "00", ".", ".s", "1.5", "--1m", "1mm", "1d"]
+)
 def test_a_timeout_that_is_not_a_duration_is_an_error(duration):
     # Go's time.ParseDuration takes ASCII digits only; float() would read any Unicode digit.
     with pytest.raises(PolicyEvaluationError, match=re.escape(f"{duration!r} is not a duration")):
