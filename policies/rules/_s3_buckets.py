@@ -126,16 +126,21 @@ class Companions:
         return configuring.get(bucket.urn, [])
 
 
-def unresolved(companions: list[PolicyResource]) -> bool:
-    """Some companion has no ``bucket`` dependency and a ``bucket`` unknown at preview."""
-    for companion in companions:
-        if deps(companion, "bucket"):
-            continue
-        try:
-            get(companion.props, "bucket")
-        except UnknownValueError:
-            return True
+def unlinked_unknown(companion: PolicyResource) -> bool:
+    """A companion whose ``bucket`` is unknown at preview and computed from no bucket of the stack
+    (a name built from a random suffix, say): it may configure any bucket."""
+    if any(d.resource_type in BUCKET_TYPES for d in deps(companion, "bucket")):
+        return False
+    try:
+        get(companion.props, "bucket")
+    except UnknownValueError:
+        return True
     return False
+
+
+def unresolved(companions: list[PolicyResource]) -> bool:
+    """Some companion may configure any bucket (:func:`unlinked_unknown`)."""
+    return any(unlinked_unknown(companion) for companion in companions)
 
 
 def policy_document(resource_type: str, props: Any) -> Any:

@@ -71,6 +71,7 @@ from ._s3_buckets import (
     is_access_log_bucket,
     is_aws_managed_key,
     policy_document,
+    unlinked_unknown,
     unresolved,
 )
 from ._undecided import Undecided
@@ -181,17 +182,20 @@ def _sse_findings(rules: Any, path: str, access_log: bool | None, by_default: st
     rules = [r for r in items(rules) if is_map(r)]
     if not rules:
         yield f"{path} is empty: add a rule with sse_algorithm='aws:kms' and kms_master_key_id."
+    found, undecided = False, False
     for index, rule in enumerate(rules):
         default = f"{path}[{index}].{by_default}"
         algorithm = get(rule, f"{by_default}.sseAlgorithm")
         key = get(rule, f"{by_default}.kmsMasterKeyId")
         if algorithm in KMS_ALGORITHMS:
             if not is_set(key):
+                found = True
                 yield (
                     f"{default}.kmsMasterKeyId is unset (the AWS-managed aws/s3 key): set "
                     "kms_master_key_id to a customer-managed KMS key."
                 )
             elif is_aws_managed_key(key):
+                found = True
                 yield (
                     f"{default}.kmsMasterKeyId is {shown(key)}, the AWS-managed key: set "
                     "kms_master_key_id to a customer-managed KMS key."
@@ -199,20 +203,15 @@ def _sse_findings(rules: Any, path: str, access_log: bool | None, by_default: st
         elif algorithm == "AES256" and access_log:
             continue  # access-log delivery only supports SSE-S3
         elif algorithm == "AES256" and access_log is None:
-            raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
+            undecided = True  # after the other rules: what they show is decided already
         else:
+            found = True
             yield (
                 f"{default}.sseAlgorithm is {shown(algorithm)}: use 'aws:kms' with a customer-managed key "
                 f"(AES256 is allowed only on buckets tagged {ACCESS_LOG_TAG_KEY}={ACCESS_LOG_TAG_VALUE})."
             )
-
-
-def _bucket_unknown(config: PolicyResource) -> bool:
-    try:
-        get(config.props, "bucket")
-    except UnknownValueError:
-        return True
-    return False
+    if undecided and not found:
+        raise UnknownValueError(UNKNOWN_STRING_VALUE, ["bucket"])
 
 
 def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFindings:
@@ -226,7 +225,7 @@ def _sse_kms_encrypted(args: StackValidationArgs, _: Mapping[str, Any]) -> Stack
         # only when every one of them is an access-log bucket.
         targets = companions.buckets_of(config)
         access_log: bool | None = bool(targets) and all(is_access_log_bucket(b) for b in targets)
-        if not targets and _bucket_unknown(config):
+        if unlinked_unknown(config):
             access_log = None  # computed from no bucket of the stack (a random suffix): known after create
         rules = get(config.props, "rules")
         for message in _sse_findings(rules, "rules", access_log, "applyServerSideEncryptionByDefault"):

@@ -463,6 +463,36 @@ def test_aes256_on_a_configuration_whose_bucket_is_computed_from_no_bucket_is_un
     assert run_policy(SSE_RULE, [inputs_bucket("logs", tags=LOG_TAGS, bucket="logs"), named]) == []
 
 
+def test_a_configuration_whose_name_comes_from_a_random_suffix_may_configure_any_bucket() -> None:
+    """A ``bucket`` computed from a ``RandomId`` depends on no bucket: the configuration may be any
+    bucket's, so a bucket with no linked configuration is undecided at preview (not refused as
+    unconfigured), as the configuration's own AES256 is."""
+    rand = {"type": "random:index/randomId:RandomId", "name": "rand", "inputs": {"byteLength": 4}}
+    data = {**inputs_bucket("data"), "deps": {"bucket": ["rand"]}}
+    data["inputs"] = {**data["inputs"], "bucket": UNKNOWN}
+    config = {
+        "type": SSE,
+        "name": "sse",
+        "inputs": {"bucket": UNKNOWN, "rules": [sse_rule()]},
+        "deps": {"bucket": ["rand"]},
+    }
+    report = evaluate_report(build([rand, data, config]), None, [get_policy(SSE_RULE)])
+    assert report.violations == [] and report.undecided != []
+
+
+def test_an_undecided_aes256_rule_does_not_hide_another_rule_s_finding() -> None:
+    """Beside an AES256 rule that waits for the bucket's name, a KMS rule without its key is refused
+    at preview, in either order."""
+    logs = inputs_bucket("logs", tags=LOG_TAGS)
+    for rules in (
+        [sse_rule("aws:kms", None), sse_rule("AES256", None)],
+        [sse_rule("AES256", None), sse_rule("aws:kms", None)],
+    ):
+        config = {"type": SSE, "name": "sse", "inputs": {"bucket": UNKNOWN, "rules": rules}}
+        found = messages(SSE_RULE, [logs, config])
+        assert len(found) == 1 and "kmsMasterKeyId is unset" in found[0]
+
+
 def test_aes256_on_a_configuration_of_a_bucket_outside_the_stack_is_refused() -> None:
     """Nothing shows that a bucket the stack does not hold is an access-log bucket."""
     config = {
