@@ -229,31 +229,49 @@ def _options(resource: PlannedResource, parent: str | None) -> PolicyResourceOpt
 
 # Go's time.ParseDuration grammar: an optional sign, then numbers (ASCII digits only: float() reads
 # any Unicode digit, Go does not; "1.", ".5" and "1.5" alike) each with a unit; "0" alone needs none.
-_NUMBER_UNIT = r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)"
-_DURATION = re.compile(rf"[-+]?(?:{_NUMBER_UNIT})+|[-+]?0")
+_NUMBER_UNIT = r"([0-9]*)(?:\.([0-9]*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)"
+_DURATION = re.compile(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|[-+]?0")
 _DURATION_PART = re.compile(_NUMBER_UNIT)
-_MICRO = 1e-6
-_UNIT_SECONDS = {
-    "h": 3600.0,
-    "m": 60.0,
-    "s": 1.0,
-    "ms": 1e-3,
-    "us": _MICRO,
-    "\u00b5s": _MICRO,
-    "\u03bcs": _MICRO,
-    "ns": 1e-9,
+_MICROSECOND = 1_000
+_UNIT_NANOSECONDS = {
+    "h": 3_600_000_000_000,
+    "m": 60_000_000_000,
+    "s": 1_000_000_000,
+    "ms": 1_000_000,
+    "us": _MICROSECOND,
+    "\u00b5s": _MICROSECOND,
+    "\u03bcs": _MICROSECOND,
+    "ns": 1,
 }
+_GO_DURATION_LIMIT = 1 << 63  # nanoseconds: Go's int64 Duration
 
 
 def duration_seconds(duration: str) -> float:
     """A Pulumi custom timeout (a Go duration such as ``"1h30m"``, ``"1260s"`` or ``"0"``) in
-    seconds; 0 unset. What Go's parser would refuse is a :class:`PolicyEvaluationError`."""
+    seconds; 0 unset. What Go's parser refuses (its grammar, or more than an int64 of nanoseconds,
+    which it checks part by part as here) is a :class:`PolicyEvaluationError`."""
     if not duration:  # most resources set none: three per resource, per evaluation
         return 0.0
     if not _DURATION.fullmatch(duration):
         raise PolicyEvaluationError(f"custom timeout {duration!r} is not a duration such as '20m' or '1h30m'")
-    seconds = sum(float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(duration))
-    return -seconds if duration.startswith("-") and seconds else seconds
+    negative = duration.startswith("-")
+    total = 0
+    for whole, fraction, unit in _DURATION_PART.findall(duration):
+        scale = _UNIT_NANOSECONDS[unit]
+        part = int(whole or "0")
+        if part > _GO_DURATION_LIMIT // scale:
+            raise PolicyEvaluationError(f"custom timeout {duration!r} is out of Go's duration range")
+        part *= scale
+        if fraction:  # digits past the 18th add less than a nanosecond (Go stops reading them too)
+            digits = fraction[:18]
+            part += int(int(digits) * (scale / 10 ** len(digits)))
+        total += part
+        if part > _GO_DURATION_LIMIT or total > _GO_DURATION_LIMIT:
+            raise PolicyEvaluationError(f"custom timeout {duration!r} is out of Go's duration range")
+    if not negative and total > _GO_DURATION_LIMIT - 1:
+        raise PolicyEvaluationError(f"custom timeout {duration!r} is out of Go's duration range")
+    seconds = total / 1_000_000_000
+    return -seconds if negative and seconds else seconds
 
 
 class _Providers:

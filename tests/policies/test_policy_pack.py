@@ -549,10 +549,22 @@ def test_rules_see_ignore_changes_and_custom_timeouts_as_the_engine_passes_them(
         ("1500\u00b5s", 0.0015),
         ("1500\u03bcs", 0.0015),
         ("2000000000ns", 2),
+        ("2562047h", 2562047 * 3600),
+        ("-9223372036854775808ns", -9223372036.854775808),
+        ("1." + "9" * 400 + "s", 2),
     ],
 )
 def test_custom_timeouts_are_read_as_go_durations(duration, seconds):
     assert duration_seconds(duration) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize(
+    "duration", ["2562048h", "9223372036854775808ns", "99999999999999999999ns", "1e400s"]
+)
+def test_a_timeout_beyond_go_s_int64_nanoseconds_is_an_error(duration):
+    # Go's Duration is an int64 of nanoseconds; ParseDuration refuses more ("1e400s" is no duration).
+    with pytest.raises(PolicyEvaluationError, match=re.escape(repr(duration))):
+        duration_seconds(duration)
 
 
 @pytest.mark.parametrize(
