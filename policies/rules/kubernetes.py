@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from pulumi_policy import ResourceValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
@@ -149,14 +150,38 @@ def _namespace(obj: Any) -> Any:
 
 def _provider_namespace(args: ResourceValidationArgs) -> str:
     """Where pulumi-kubernetes puts an object that names no namespace: its provider's ``namespace``
-    setting, else ``default``; :data:`UNKNOWN_NAMESPACE` when that setting is unknown at preview."""
+    setting, else the namespace of the kubeconfig context it uses (``default`` if that names none).
+    :data:`UNKNOWN_NAMESPACE` when a policy cannot tell: a value unknown at preview, a kubeconfig
+    given as a path or taken from the environment. No provider (a bare offline record): ``default``."""
     if args.provider is None:
         return "default"
+    props = args.provider.props
     try:
-        namespace = get(args.provider.props, "namespace")
+        namespace = get(props, "namespace")
+        if isinstance(namespace, str) and namespace:
+            return namespace
+        return _kubeconfig_namespace(get(props, "kubeconfig"), get(props, "context"))
     except UnknownValueError:
         return UNKNOWN_NAMESPACE
-    return namespace if isinstance(namespace, str) and namespace else "default"
+
+
+def _kubeconfig_namespace(kubeconfig: Any, context_name: Any) -> str:
+    """The namespace of a kubeconfig's context (the provider's ``context``, else ``current-context``)
+    when the provider holds the kubeconfig's contents (JSON or YAML); the provider also takes a path."""
+    try:
+        document = yaml.safe_load(kubeconfig) if isinstance(kubeconfig, str) else None
+    except yaml.YAMLError:
+        document = None
+    if not is_map(document):
+        return UNKNOWN_NAMESPACE  # a path, the environment's kubeconfig, or nothing readable
+    chosen = (
+        context_name if isinstance(context_name, str) and context_name else document.get("current-context")
+    )
+    for entry in items(document.get("contexts")):
+        if is_map(entry) and entry.get("name") == chosen:
+            namespace = get(entry, "context.namespace")
+            return namespace if isinstance(namespace, str) and namespace else "default"
+    return UNKNOWN_NAMESPACE
 
 
 def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:

@@ -461,28 +461,57 @@ def test_a_workload_without_a_namespace_is_in_default() -> None:
     ]
 
 
+KUBECONFIG = """\
+apiVersion: v1
+kind: Config
+current-context: serving
+contexts:
+- name: serving
+  context: {cluster: eks, user: ci, namespace: serving}
+- name: plain
+  context: {cluster: eks, user: ci}
+"""
+
+
 @pytest.mark.parametrize(
-    ("provider_namespace", "exempt", "checked"),
+    ("provider", "exempt", "checked"),
     [
-        pytest.param("serving", ["default"], True, id="provider-namespace-is-not-default"),
-        pytest.param("kube-system", ["kube-system"], False, id="provider-namespace-exempt"),
-        pytest.param(UNKNOWN, ["default", "kube-system"], True, id="provider-namespace-unknown-never-exempt"),
-        pytest.param("", ["default"], False, id="blank-provider-namespace-is-default"),
+        pytest.param({"namespace": "serving"}, ["default"], True, id="provider-namespace-is-not-default"),
+        pytest.param({"namespace": "kube-system"}, ["kube-system"], False, id="provider-namespace-exempt"),
+        pytest.param(
+            {"namespace": UNKNOWN}, ["default", "kube-system"], True, id="provider-namespace-unknown"
+        ),
+        # Without a namespace setting, the namespace of the kubeconfig context the provider uses.
+        pytest.param(
+            {"kubeconfig": KUBECONFIG}, ["default"], True, id="kubeconfig-current-context-namespace"
+        ),
+        pytest.param(
+            {"kubeconfig": KUBECONFIG}, ["serving"], False, id="kubeconfig-context-namespace-exempt"
+        ),
+        pytest.param(
+            {"namespace": "", "kubeconfig": KUBECONFIG, "context": "plain"},
+            ["default"],
+            False,
+            id="kubeconfig-chosen-context-without-namespace-is-default",
+        ),
+        # What a policy cannot read is never exempt: a path, the environment's kubeconfig, an unknown.
+        pytest.param({"kubeconfig": "/home/ci/.kube/config"}, ["default"], True, id="kubeconfig-path"),
+        pytest.param({}, ["default"], True, id="environment-kubeconfig"),
+        pytest.param({"kubeconfig": UNKNOWN}, ["default"], True, id="kubeconfig-unknown"),
+        pytest.param(
+            {"kubeconfig": KUBECONFIG, "context": "gone"}, ["default"], True, id="context-not-found"
+        ),
     ],
 )
 def test_a_workload_without_a_namespace_is_in_its_provider_s_namespace(
-    provider_namespace: str, exempt: list[str], checked: bool
+    provider: dict[str, Any], exempt: list[str], checked: bool
 ) -> None:
     """pulumi-kubernetes puts an object that names no namespace in its provider's ``namespace``
-    setting (``default`` without one): with ``default`` exempt, a privileged workload sent through a
-    provider set to ``serving`` was skipped although it runs in ``serving``."""
+    setting, else its kubeconfig context's namespace, else ``default``: with ``default`` exempt, a
+    privileged workload sent through a provider set to ``serving`` was skipped although it runs there."""
     privileged = deployment(pod_with(hardened(privileged=True)), namespace=None)
     specs = [
-        {
-            "type": "pulumi:providers:kubernetes",
-            "name": "cluster",
-            "inputs": {"namespace": provider_namespace},
-        },
+        {"type": "pulumi:providers:kubernetes", "name": "cluster", "inputs": provider},
         {"type": DEPLOYMENT, "name": "w", "inputs": privileged, "provider": "cluster"},
     ]
     result = report(SECURITY, specs, {SECURITY: {"exemptNamespaces": exempt}})
