@@ -20,10 +20,11 @@ from typing import Any
 
 import pytest
 
-from planner.recorder import RecordedResource, ResourceGraph, record_stack_file
+from planner.recorder import RecordedResource, ResourceGraph
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
 from tests.pipelines.churn_fixtures import steps_by_name
+from tests.recorded import recorded_stack
 from tests.stack_edits import at, both
 from tests.yaml_text import dump_document
 
@@ -104,14 +105,20 @@ EDIT = both(
 )
 
 
-@pytest.fixture(scope="module")
-def graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+def recorded_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """The prod fixture with :data:`EDIT`, recorded once per run (test_composition_mutation_audit.py
+    reads the same document)."""
     document = load_stack_document("prod")
     EDIT(document["config"][CONFIG_KEY])
     # The stack is "variant", its environment prod: the two must not be confused.
     path: Path = tmp_path_factory.mktemp("config-reach") / "Pulumi.variant.yaml"
     path.write_text(dump_document(document))
-    return record_stack_file(str(path))
+    return recorded_stack(path)
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    return recorded_graph(tmp_path_factory)
 
 
 def _rules(graph: ResourceGraph, name: str) -> dict[str, dict[str, Any]]:
