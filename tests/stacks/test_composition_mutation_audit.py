@@ -36,6 +36,8 @@ NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
 PRODUCER = "222222222222"
 SHARED_GROUP = f"arn:aws:sagemaker:eu-west-1:{PRODUCER}:model-package-group/churn-shared"
 LABELLED = "Churn-Labelled"
+SECOND_FAMILY = "churn-second"
+ORGANIZATION_TRAIL = "arn:aws:cloudtrail:eu-west-1:999999999999:trail/organization"
 SUBSCRIPTIONS = [
     {"protocol": "email", "endpoint": "ml-oncall@example.com"},
     {"protocol": "https", "endpoint": "https://hooks.example.com/ml-alerts"},
@@ -46,14 +48,20 @@ def _dev_variant(platform: dict[str, Any]) -> None:
     """The dev fixture where a slip between neighbouring values shows: a name prefix that is not the
     environment's name, new data as the only retraining trigger, a family trained from a feature
     group named with capitals, a shared endpoint serving a version of another account's registry, and
-    two alert subscriptions."""
+    two alert subscriptions, more tags than an S3 object takes (the required ones last), and a
+    second model family."""
     platform["name_prefix"] = "churn-dev"
+    # More tags than an S3 object takes (10): the scripts keep the required ones.
+    platform["tags"] = {**{f"team-{n}": f"value-{n}" for n in range(8)}, **platform["tags"]}
     platform["alerts"] = {"subscriptions": SUBSCRIPTIONS}
     platform["training"] = {"new_data": {"enabled": True}}
     labelled = copy.deepcopy(load_stack_document("prod")["config"][CONFIG_KEY]["feature_groups"][1])
     labelled["name"] = LABELLED
     platform["feature_groups"].append(labelled)
     platform["models"][0]["training"]["data"] = {"feature_group": LABELLED}
+    second = copy.deepcopy(platform["models"][0])
+    second.update(name=SECOND_FAMILY, consumer_accounts=[])
+    platform["models"].append(second)
     platform["shared_endpoints"] = [
         {
             "name": "small-models",
@@ -80,10 +88,11 @@ def dev_variant(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
 
 def _staging_serving_only(platform: dict[str, Any]) -> None:
     """The staging fixture serving without training (its endpoint follows the registry's approved
-    versions), experiment tracking on (staging's default) and the drift alarm switched off
-    (``monitoring.drift_features: []``)."""
+    versions), experiment tracking on (staging's default), the drift alarm switched off
+    (``monitoring.drift_features: []``) and the audit trail off, naming the organization's."""
     platform["training"] = {"enabled": False}
     platform.setdefault("monitoring", {})["drift_features"] = []
+    platform["audit_trail"] = {"enabled": False, "existing_organization_trail": ORGANIZATION_TRAIL}
 
 
 @pytest.fixture(scope="module")
@@ -342,15 +351,29 @@ def test_new_data_alone_starts_the_familys_pipeline(dev_variant: ResourceGraph) 
 # --- registry ----------------------------------------------------------------------------------------
 
 
-def test_an_approval_names_the_stacks_environment_not_its_name_prefix(dev_variant: ResourceGraph) -> None:
-    [target] = [
-        t
+def test_every_familys_approvals_are_dispatched_naming_the_stacks_environment(
+    dev_variant: ResourceGraph,
+) -> None:
+    """Each family's approval rule has its dispatch target; the payload names the environment, not
+    the name prefix (``churn-dev``)."""
+    targets = {
+        t.name: t
         for t in dev_variant.of_type("aws:cloudwatch/eventTarget:EventTarget")
-        if t.name == "approval-dispatch-customer-churn"
-    ]
-    template = target.inputs["inputTransformer"]["inputTemplate"]
-    payload = json.loads(template.replace('"<', '"').replace('>"', '"'))["client_payload"]
-    assert (payload["source_stack"], payload["source_environment"]) == ("variant", "dev")
+        if t.name.startswith("approval-dispatch-")
+    }
+    assert set(targets) == {"approval-dispatch-customer-churn", f"approval-dispatch-{SECOND_FAMILY}"}
+    rules = {r.name: r for r in dev_variant.of_type("aws:cloudwatch/eventRule:EventRule")}
+    for family, target in [("customer-churn", targets["approval-dispatch-customer-churn"]),
+                           (SECOND_FAMILY, targets[f"approval-dispatch-{SECOND_FAMILY}"])]:  # fmt: skip
+        template = target.inputs["inputTransformer"]["inputTemplate"]
+        payload = json.loads(template.replace('"<', '"').replace('>"', '"'))["client_payload"]
+        assert (payload["family"], payload["source_stack"], payload["source_environment"]) == (
+            family,
+            "variant",
+            "dev",
+        )
+        [rule] = [r for name, r in rules.items() if r.outputs.get("name") == target.inputs["rule"]]
+        assert f"churn-dev-{family}" in rule.inputs["eventPattern"]
 
 
 # --- foundation --------------------------------------------------------------------------------------
@@ -430,6 +453,34 @@ def test_a_stack_that_does_not_train_has_no_training_step_roles(staging_serving:
     assert "inference-role-role" in roles
     assert not any(name.startswith(("tracking-job", "feature-extraction")) for name in roles), roles
     assert not staging_serving.of_type("aws:sagemaker/pipeline:Pipeline")
+
+
+def test_audit_trail_off_exports_no_trail(staging_serving: ResourceGraph) -> None:
+    """``audit_trail.enabled: false`` creates no trail and exports none, even where the stack names
+    the organization's (it is exported only while the stack records with it)."""
+    assert "audit_trail_arn" not in staging_serving.exports
+    assert not staging_serving.of_type("aws:cloudtrail/trail:Trail")
+
+
+def test_the_aws_native_provider_is_locked_to_the_stacks_account(reach_graph: ResourceGraph) -> None:
+    [native] = reach_graph.of_type("pulumi:providers:aws-native")
+    platform = reach_graph.config[CONFIG_KEY]
+    # Provider inputs travel as strings: the list as JSON.
+    assert json.loads(native.inputs["allowedAccountIds"]) == [platform["account_id"]]
+    assert native.inputs["region"] == platform["region"]
+
+
+def test_a_pipelines_scripts_carry_the_required_tags_before_the_others(dev_variant: ResourceGraph) -> None:
+    objects = [
+        o
+        for o in dev_variant.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+        if o.name.startswith("training-customer-churn")
+    ]
+    assert objects
+    for script in objects:
+        tags = script.inputs["tags"]
+        assert len(tags) == 10, script.name
+        assert {"owner", "cost-center", "environment", "stack", "managed-by"} <= set(tags), script.name
 
 
 @pytest.mark.parametrize(("stack", "days"), [("dev", 7), ("staging", 30), ("prod", 30)])
