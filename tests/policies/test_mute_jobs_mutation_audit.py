@@ -93,6 +93,7 @@ from policies.rules._mute_schedule import (
     union_profile,
 )
 from tests.policies.conftest import run_policy
+from tests.policies.test_rule_semantics_storage_network_jobs import PROCESSING, TRAINING
 
 HOUR, DAY = 3600, 86_400
 PERIOD = int(HORIZON.total_seconds())
@@ -263,27 +264,6 @@ def test_of_equally_bad_windows_measured_exactly_the_first_is_named(
 
 
 # --- sagemaker_jobs ------------------------------------------------------------------------------
-
-
-TRAINING = {
-    "roleArn": "arn:aws:iam::111122223333:role/train",
-    "enableNetworkIsolation": True,
-    "enableInterContainerTrafficEncryption": True,
-    "vpcConfig": VPC,
-    "outputDataConfig": {"s3OutputPath": "s3://artifacts/", "kmsKeyId": KEY},
-    "resourceConfig": {"instanceType": "ml.m5.xlarge", "instanceCount": 1, "volumeKmsKeyId": KEY},
-}
-PROCESSING = {
-    "networkConfig": {
-        "enableNetworkIsolation": True,
-        "enableInterContainerTrafficEncryption": True,
-        "vpcConfig": VPC,
-    },
-    "processingOutputConfig": {"kmsKeyId": KEY, "outputs": []},
-    "processingResources": {
-        "clusterConfig": {"instanceType": "ml.m5.xlarge", "instanceCount": 1, "volumeKmsKeyId": KEY}
-    },
-}
 
 
 @pytest.mark.parametrize("field", ["subnets", "securityGroupIds"])
