@@ -43,6 +43,51 @@ def request_errors(service: str, operation: str, params: Mapping[str, Any]) -> l
     return errors
 
 
+#: Pipeline expressions: the value they stand for is known only when the step runs.
+PIPELINE_EXPRESSIONS = frozenset({"Get", "Std:Join", "Std:JsonGet"})
+_PLACEHOLDERS = {"string": "s3://placeholder/value", "integer": 1, "long": 1, "float": 0.5, "double": 0.5}
+
+
+def pipeline_step_errors(operation: str, arguments: Mapping[str, Any]) -> list[str]:
+    """What the SageMaker API would refuse in a pipeline step's job request (``operation``'s input,
+    with what the pipeline supplies, such as the job name, already in ``arguments``): botocore's own
+    checks with each expression replaced by a value of its field's type, and the model's max,
+    pattern and enum on every literal value."""
+    shape = service_model("sagemaker").operation_model(operation).input_shape
+    report = botocore.validate.ParamValidator().validate(_typed(dict(arguments), shape), shape)
+    errors = [line.strip() for line in report.generate_report().splitlines() if line.strip()]
+    _check(_literal(dict(arguments)), shape, operation, errors)
+    return errors
+
+
+def _is_expression(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and set(value) <= PIPELINE_EXPRESSIONS
+
+
+def _typed(value: Any, shape: botocore.model.Shape) -> Any:
+    """Each expression replaced with a value of its field's API type."""
+    if _is_expression(value):
+        return _PLACEHOLDERS[shape.type_name]
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return {k: _typed(v, shape.members[k]) if k in shape.members else v for k, v in value.items()}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [_typed(item, shape.member) for item in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {k: _typed(v, shape.value) for k, v in value.items()}
+    return value
+
+
+def _literal(value: Any) -> Any:
+    """Each expression replaced with None, which :func:`_check` passes over."""
+    if _is_expression(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal(item) for item in value]
+    return value
+
+
 def _check(value: Any, shape: botocore.model.Shape, path: str, errors: list[str]) -> None:
     """The constraints ParamValidator leaves out: max, pattern, enum (and a map's entry count)."""
     if value is None:
@@ -119,7 +164,13 @@ def java_pattern(pattern: str) -> re.Pattern[str]:
         raise ValueError(f"untranslated Java class in {pattern!r}")
     translated = _bracket_bare_classes(translated)
     translated = _scope_inline_flags(translated)
+    # Java lets a boundary take a quantifier (SageMaker's metadata keys end in "${1,128}"); it still
+    # matches nothing but the boundary, which Python's `re` writes without one.
+    translated = _QUANTIFIED_BOUNDARY.sub(r"\1", translated)
     return re.compile(translated)  # Java semantics: "." stops at a line end
+
+
+_QUANTIFIED_BOUNDARY = re.compile(r"(?<!\\)([$^])\{[0-9]+(?:,[0-9]*)?\}")
 
 
 def _scope_inline_flags(pattern: str) -> str:

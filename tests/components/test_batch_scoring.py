@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import botocore.session
 import pytest
-from botocore.validate import ParamValidator
 
 from planner.recorder import ResourceGraph
 from stacks.config import ConfigError
+from tests.api_models import pipeline_step_errors
 from tests.graph_helpers import policy_of, statements, within
 from tests.recorded import recorded_stack
 
@@ -118,12 +117,6 @@ def test_the_transform_step_scores_the_input_prefix_into_encrypted_per_execution
 
 def test_the_transform_request_validates_against_the_sagemaker_api_model(stack_graphs) -> None:
     arguments = _transform_step(stack_graphs["prod"])
-    shape = (
-        botocore.session.get_session()
-        .get_service_model("sagemaker")
-        .operation_model("CreateTransformJob")
-        .input_shape
-    )
     output = arguments["TransformOutput"]
     # What the pipeline supplies (the job name) and resolves at execution time (the output path).
     request = {
@@ -131,8 +124,7 @@ def test_the_transform_request_validates_against_the_sagemaker_api_model(stack_g
         "TransformJobName": "pipelines-placeholder",
         "TransformOutput": {**output, "S3OutputPath": "s3://placeholder/batch-output/execution/"},
     }
-    report = ParamValidator().validate(request, shape)
-    assert not report.has_errors(), report.generate_report()
+    assert pipeline_step_errors("CreateTransformJob", request) == []
 
 
 def test_the_schedule_starts_the_pipeline_through_a_role_allowed_only_that(stack_graphs) -> None:

@@ -23,11 +23,11 @@ import boto3
 import botocore.endpoint
 import botocore.session
 import pytest
-from botocore.validate import ParamValidator
 from moto import mock_aws
 
 from components.training import _offline_sdk
 from components.training.definition import build_definition
+from tests.api_models import pipeline_step_errors
 from tests.aws_sessions import mocked_aws
 from tests.pipelines.churn_fixtures import BUCKET, REGION, steps_by_name
 
@@ -150,36 +150,18 @@ _OPERATIONS = {
     "Training": ("CreateTrainingJob", {"TrainingJobName": "pipelines-placeholder"}),
     "RegisterModel": ("CreateModelPackage", {}),
 }
-_PLACEHOLDERS = {"string": "s3://placeholder/value", "integer": 1, "long": 1, "float": 0.5, "double": 0.5}
-_EXPRESSIONS = {"Get", "Std:Join", "Std:JsonGet"}
-
-
-def _resolved(value: Any, shape: Any) -> Any:
-    """Replace pipeline expressions (resolved at execution time) with a value of the API type."""
-    if isinstance(value, dict) and len(value) == 1 and set(value) <= _EXPRESSIONS:
-        return _PLACEHOLDERS[shape.type_name]
-    if shape.type_name == "structure" and isinstance(value, dict):
-        return {k: _resolved(v, shape.members[k]) if k in shape.members else v for k, v in value.items()}
-    if shape.type_name == "list" and isinstance(value, list):
-        return [_resolved(item, shape.member) for item in value]
-    if shape.type_name == "map" and isinstance(value, dict):
-        return {k: _resolved(v, shape.value) for k, v in value.items()}
-    return value
 
 
 def test_every_job_request_validates_against_the_sagemaker_api_model(built) -> None:
     _, definition = built
-    model = botocore.session.get_session().get_service_model("sagemaker")
     checked = []
 
     for name, step in steps_by_name(definition).items():
         if step["Type"] not in _OPERATIONS:
             continue
         operation, pipeline_supplied = _OPERATIONS[step["Type"]]
-        shape = model.operation_model(operation).input_shape
-        request = _resolved({**step["Arguments"], **pipeline_supplied}, shape)
-        report = ParamValidator().validate(request, shape)
-        assert not report.has_errors(), f"{name} ({operation}):\n{report.generate_report()}"
+        errors = pipeline_step_errors(operation, {**step["Arguments"], **pipeline_supplied})
+        assert errors == [], f"{name} ({operation}):\n" + "\n".join(errors)
         checked.append(name)
 
     assert checked == [

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from planner.recorder import RecordedResource, ResourceGraph, record_program
-from tests.api_models import java_pattern, request_errors
+from tests.api_models import java_pattern, pipeline_step_errors, request_errors
 from tests.aws_requests import REQUESTS, UnmappedInput, requests
 
 CHECKED_STACKS = ("dev", "staging", "prod")
@@ -261,6 +261,39 @@ def test_tags_in_any_script_pass_and_others_do_not() -> None:
     pattern = java_pattern(r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$")
     assert pattern.fullmatch("Équipe données 42")
     assert not pattern.fullmatch("a;b")
+
+
+def _processing_request(instance_type: object, volume: object = 30) -> dict[str, object]:
+    return {
+        "ProcessingJobName": "pipelines-placeholder",
+        "ProcessingResources": {
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": instance_type, "VolumeSizeInGB": volume}
+        },
+        "AppSpecification": {"ImageUri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/job:1"},
+        "RoleArn": "arn:aws:iam::123456789012:role/pipeline",
+    }
+
+
+def test_a_pipeline_step_is_checked_on_its_literals_and_typed_through_its_expressions() -> None:
+    """botocore's client checks types and minimums only: a step's literal instance type outside the
+    API's enum, or a volume over its maximum, is what CreateProcessingJob refuses when the step runs;
+    a value an expression gives is known only then, and must only have the field's type."""
+    assert pipeline_step_errors("CreateProcessingJob", _processing_request("ml.m5.xlarge")) == []
+    [enum] = pipeline_step_errors("CreateProcessingJob", _processing_request("ml.m5.huge"))
+    assert enum.startswith("CreateProcessingJob.ProcessingResources.ClusterConfig.InstanceType: 'ml.m5.huge'")
+    [maximum] = pipeline_step_errors("CreateProcessingJob", _processing_request("ml.m5.xlarge", 16385))
+    assert "VolumeSizeInGB: 16385, more than the maximum 16384" in maximum
+    parameter = {"Get": "Parameters.ProcessingInstanceType"}
+    assert pipeline_step_errors("CreateProcessingJob", _processing_request(parameter)) == []
+    [typed] = pipeline_step_errors("CreateProcessingJob", _processing_request("ml.m5.xlarge", "30"))
+    assert "VolumeSizeInGB" in typed and "type" in typed
+
+
+def test_a_quantified_boundary_is_the_boundary() -> None:
+    # SageMaker's CustomerMetadataProperties keys: Java accepts a quantifier on "$", Python does not.
+    key = java_pattern(r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,128}")
+    assert key.fullmatch("platform_commit") and not key.fullmatch("a;b")
+    assert java_pattern(r"a\${2}").fullmatch("a$$")  # an escaped "$" keeps its quantifier
 
 
 def test_java_surrogate_pairs_and_posix_classes_are_translated() -> None:
