@@ -33,6 +33,9 @@ PROCESSING_PRICES = "sagemaker_processing_per_hour"
 TRAINING_STEP_TYPES = ("Training", "Tuning")
 PROCESSING_STEP_TYPES = ("Processing", "QualityCheck", "ClarifyCheck")
 """Step types that run a SageMaker processing job (a check step runs the baselining job)."""
+DEFAULT_TRAINING_MAX_RUNTIME_SECONDS = 86_400
+"""A training job's ``StoppingCondition.MaxRuntimeInSeconds`` when unset: "The default value is 1
+day" (SageMaker API), so a job without one may bill a day."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,16 @@ def resolved(value: Any, parameters: Mapping[str, Any]) -> Any:
         name = value["Get"].removeprefix("Parameters.")
         return parameters.get(name)
     return value
+
+
+def whole(value: Any, parameters: Mapping[str, Any], default: int) -> int:
+    """A count or a number of seconds, a parameter reference read as its default (:func:`resolved`);
+    unset, or what is not a number, as ``default``."""
+    value = resolved(value, parameters)
+    try:
+        return int(value or default)
+    except (TypeError, ValueError):
+        return default
 
 
 def _definitions(graph: ResourceGraph) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
@@ -283,8 +296,8 @@ def processing_step_cost(
     arguments = as_object(step.get("Arguments"))
     cluster = as_object(as_object(arguments.get("ProcessingResources")).get("ClusterConfig"))
     instance_type = str(resolved(cluster.get("InstanceType"), parameters))
-    count = int(resolved(cluster.get("InstanceCount"), parameters) or 1)
-    runtime = as_object(arguments.get("StoppingCondition")).get("MaxRuntimeInSeconds")
+    count = whole(cluster.get("InstanceCount"), parameters, 1)
+    runtime = resolved(as_object(arguments.get("StoppingCondition")).get("MaxRuntimeInSeconds"), parameters)
     runtime = int(runtime) if isinstance(runtime, (int, float)) else None
     per_run, unpriced = None, None
     if runtime is None:
@@ -321,17 +334,17 @@ def _step_cost(
             categorical = as_list(as_object(config.get("ParameterRanges")).get("CategoricalParameterRanges"))
             jobs = math.prod(len(as_list(as_object(r).get("Values"))) for r in categorical) or 1
         else:
-            jobs = int(limits.get("MaxNumberOfTrainingJobs") or 1)
-        parallel = min(int(limits.get("MaxParallelTrainingJobs") or 1), jobs)
-        whole_limit = int(limits.get("MaxRuntimeInSeconds") or 0)
+            jobs = whole(limits.get("MaxNumberOfTrainingJobs"), parameters, 1)
+        parallel = min(whole(limits.get("MaxParallelTrainingJobs"), parameters, 1), jobs)
+        whole_limit = whole(limits.get("MaxRuntimeInSeconds"), parameters, 0)
         arguments = as_object(arguments.get("TrainingJobDefinition"))
     resources = as_object(arguments.get("ResourceConfig"))
     stopping = as_object(arguments.get("StoppingCondition"))
     instance_type = str(resolved(resources.get("InstanceType"), parameters))
-    count = int(resources.get("InstanceCount") or 1)
-    runtime = int(stopping.get("MaxRuntimeInSeconds") or 0)
+    count = whole(resources.get("InstanceCount"), parameters, 1)
+    runtime = whole(stopping.get("MaxRuntimeInSeconds"), parameters, DEFAULT_TRAINING_MAX_RUNTIME_SECONDS)
     spot = bool(arguments.get("EnableManagedSpotTraining"))
-    wall_per_job = int(stopping.get("MaxWaitTimeInSeconds") or runtime) if spot else runtime
+    wall_per_job = whole(stopping.get("MaxWaitTimeInSeconds"), parameters, runtime) if spot else runtime
     waves = math.ceil(jobs / parallel) * wall_per_job
     unpriced, per_run = None, None
     try:

@@ -1,0 +1,161 @@
+"""What the cost estimate, the per-run ceilings, the budget check and the critical path decide, where a
+mutation audit found no test holding it.
+
+DOCSTRING-PLACEHOLDER
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from planner.pricing import load_prices
+from planner.training_cost import TrainingRunCost, training_run_costs
+from tests.planner.test_report_semantics import PIPELINE, _graph, _resource
+
+PRICES = load_prices("eu-west-1")
+TRAINING = PRICES.prices["sagemaker_training_per_hour"]
+HOUR = 3600
+
+
+def _training_runs(
+    *steps: dict[str, Any], parameters: list[dict[str, Any]] | None = None
+) -> list[TrainingRunCost]:
+    definition = {"Parameters": parameters or [], "Steps": list(steps)}
+    graph = _graph(_resource(PIPELINE, "train-pipeline", {"pipelineDefinition": json.dumps(definition)}))
+    return list(training_run_costs(graph, PRICES))
+
+
+def _job(
+    instance: Any = "ml.m5.xlarge", *, count: Any = 1, runtime: Any = HOUR, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "ResourceConfig": {"InstanceType": instance, "InstanceCount": count, "VolumeSizeInGB": 30},
+        "StoppingCondition": {"MaxRuntimeInSeconds": runtime, **extra.pop("stopping", {})},
+        **extra,
+    }
+
+
+def _tuning(jobs: int, parallel: int, **job: Any) -> dict[str, Any]:
+    return {
+        "Name": "Tune",
+        "Type": "Tuning",
+        "Arguments": {
+            "HyperParameterTuningJobConfig": {
+                "Strategy": "Bayesian",
+                "ResourceLimits": {"MaxNumberOfTrainingJobs": jobs, "MaxParallelTrainingJobs": parallel},
+            },
+            "TrainingJobDefinition": _job(**job),
+        },
+    }
+
+
+# training_cost.py
+
+
+def test_a_tuning_step_runs_no_more_jobs_at_a_time_than_it_runs_at_all() -> None:
+    """MaxParallelTrainingJobs 10 of 4 jobs: 4 at a time, as the report says; one wave of the limit."""
+    [run] = _training_runs(_tuning(4, 10))
+    assert (run.jobs, run.parallel_jobs, run.max_wall_seconds) == (4, 4, HOUR)
+    assert "4 training jobs (4 at a time)" in run.what()
+    assert run.to_json()["parallel_jobs"] == 4
+
+
+def test_a_tuning_steps_wall_time_is_its_waves_of_parallel_jobs_not_every_job_in_turn() -> None:
+    """5 jobs, 2 at a time: 3 waves of the 1 h limit (not 5 h); the bill is still 5 jobs."""
+    [run] = _training_runs(_tuning(5, 2))
+    assert run.max_wall_seconds == 3 * HOUR
+    assert run.max_per_run == round(5 * TRAINING["ml.m5.xlarge"], 2)
+
+
+def test_an_on_demand_job_is_held_up_by_its_run_limit_not_a_wait_limit_it_does_not_use() -> None:
+    """MaxWaitTimeInSeconds applies to managed spot only: an on-demand job's wall time is its run limit."""
+    step = {
+        "Name": "Train",
+        "Type": "Training",
+        "Arguments": _job(stopping={"MaxWaitTimeInSeconds": 4 * HOUR}),
+    }
+    [run] = _training_runs(step)
+    assert (run.spot, run.max_wall_seconds) == (False, HOUR)
+
+
+def test_a_training_steps_counts_and_limits_given_as_parameters_are_their_defaults() -> None:
+    """SageMaker takes a pipeline parameter for a job's instance count and run limit and for a tuning
+    step's job limits: the ceiling reads each default, as it does a parameterised instance type (it
+    stopped the plan with a TypeError)."""
+    parameters = [
+        {"Name": name, "Type": "Integer", "DefaultValue": value}
+        for name, value in (("Count", 4), ("Runtime", 2 * HOUR), ("Jobs", 6), ("Parallel", 3))
+    ]
+    train = {
+        "Name": "Train",
+        "Type": "Training",
+        "Arguments": _job(count={"Get": "Parameters.Count"}, runtime={"Get": "Parameters.Runtime"}),
+    }
+    tune = _tuning(1, 1, count={"Get": "Parameters.Count"})
+    limits = tune["Arguments"]["HyperParameterTuningJobConfig"]["ResourceLimits"]
+    limits.update(
+        MaxNumberOfTrainingJobs={"Get": "Parameters.Jobs"},
+        MaxParallelTrainingJobs={"Get": "Parameters.Parallel"},
+    )
+    trained, tuned = _training_runs(train, tune, parameters=parameters)
+    hourly = TRAINING["ml.m5.xlarge"]
+    assert (trained.instance_count, trained.max_runtime_seconds) == (4, 2 * HOUR)
+    assert trained.max_per_run == round(4 * hourly * 2, 2)
+    assert (tuned.jobs, tuned.parallel_jobs, tuned.instance_count) == (6, 3, 4)
+    assert tuned.max_per_run == round(6 * 4 * hourly, 2)
+    assert tuned.max_wall_seconds == 2 * HOUR
+
+
+def test_a_processing_steps_run_limit_given_as_a_parameter_is_its_default() -> None:
+    """A parameterised MaxRuntimeInSeconds is priced at its default, not listed as missing."""
+    from planner.training_cost import processing_run_costs
+
+    step = {
+        "Name": "Evaluate",
+        "Type": "Processing",
+        "Arguments": {
+            "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 2}},
+            "StoppingCondition": {"MaxRuntimeInSeconds": {"Get": "Parameters.Limit"}},
+        },
+    }
+    definition = {
+        "Parameters": [{"Name": "Limit", "Type": "Integer", "DefaultValue": 1800}],
+        "Steps": [step, {"Name": "Train", "Type": "Training", "Arguments": _job()}],
+    }
+    graph = _graph(_resource(PIPELINE, "train-pipeline", {"pipelineDefinition": json.dumps(definition)}))
+    [run] = processing_run_costs(graph, PRICES)
+    processing = PRICES.prices["sagemaker_processing_per_hour"]["ml.m5.large"]
+    assert run.unpriced == ()
+    assert run.max_per_run == round(2 * processing / 2, 2)
+
+
+def test_a_training_job_without_a_run_limit_is_priced_at_sagemakers_default_day() -> None:
+    """No ``MaxRuntimeInSeconds``: SageMaker stops the job after a day, so that is its ceiling (it was $0)."""
+    step = {
+        "Name": "Train",
+        "Type": "Training",
+        "Arguments": {"ResourceConfig": {"InstanceType": "ml.m5.xlarge"}},
+    }
+    [run] = _training_runs(step)
+    assert (run.max_runtime_seconds, run.max_wall_seconds) == (86_400, 86_400)
+    assert run.max_per_run == round(24 * TRAINING["ml.m5.xlarge"], 2)
+
+
+def test_a_clarify_check_step_runs_a_processing_job_and_is_priced_as_one() -> None:
+    """A ClarifyCheck step runs its baselining job on the processing rate like a QualityCheck step."""
+    from planner.training_cost import processing_run_costs
+
+    step = {
+        "Name": "CheckBias",
+        "Type": "ClarifyCheck",
+        "Arguments": {
+            "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1}},
+            "StoppingCondition": {"MaxRuntimeInSeconds": HOUR},
+        },
+    }
+    definition = {"Steps": [step, {"Name": "Train", "Type": "Training", "Arguments": _job()}]}
+    graph = _graph(_resource(PIPELINE, "train-pipeline", {"pipelineDefinition": json.dumps(definition)}))
+    [run] = processing_run_costs(graph, PRICES)
+    assert [(s.step, s.step_type) for s in run.steps] == [("CheckBias", "ClarifyCheck")]
+    assert run.max_per_run == round(PRICES.prices["sagemaker_processing_per_hour"]["ml.m5.large"], 2)
