@@ -159,3 +159,104 @@ def test_a_clarify_check_step_runs_a_processing_job_and_is_priced_as_one() -> No
     [run] = processing_run_costs(graph, PRICES)
     assert [(s.step, s.step_type) for s in run.steps] == [("CheckBias", "ClarifyCheck")]
     assert run.max_per_run == round(PRICES.prices["sagemaker_processing_per_hour"]["ml.m5.large"], 2)
+
+
+# budget.py
+
+
+def test_a_registered_budget_is_checked_even_where_the_stack_file_does_not_enable_one() -> None:
+    """The check follows the program: a Budget it registered is checked against the estimate, whatever
+    (or whether) the stack file says under ``budget``; its limit is the resource's ``limitAmount``."""
+    from planner.budget import budget_check
+    from tests.planner.test_budget_semantics import BUDGET, _cost
+    from tests.planner.test_critical_path import graph, resource
+
+    registered = resource("budget", BUDGET, inputs={"limitAmount": "500", "limitUnit": "USD"})
+    for config in ({}, {"mlops-platform:platform": {"budget": {"enabled": False}}}):
+        check = budget_check(graph(registered, config=config), _cost(100.0, 600.0))
+        assert check is not None
+        assert (check.monthly_limit, check.estimate_max, check.exceeded) == (500.0, 600.0, True)
+
+
+# cost.py and pricing.py
+
+NAT = "aws:ec2/natGateway:NatGateway"
+COMPONENT = "mlops:network:Network"
+
+
+def _component(name: str, parent: str | None = None) -> Any:
+    return _resource(COMPONENT, name, custom=False, parent=parent)
+
+
+def test_a_resource_under_a_custom_resource_at_the_stack_root_is_stack_level() -> None:
+    """Only components group the estimate: a gateway parented to a custom resource directly under the
+    stack is a stack-level line; one under a custom resource inside a component is that component's."""
+    from planner.cost import STACK_LEVEL, estimate_cost
+
+    stack = _resource("pulumi:pulumi:Stack", "t-stack", custom=False)
+    network = _component("network", parent=stack.urn)
+    holder = _resource("aws:ec2/vpc:Vpc", "root-vpc", parent=stack.urn)
+    inner = _resource("aws:ec2/vpc:Vpc", "inner-vpc", parent=network.urn)
+    gateways = [_resource(NAT, "nat-root", parent=holder.urn), _resource(NAT, "nat-inner", parent=inner.urn)]
+    estimate = estimate_cost(_graph(stack, network, holder, inner, *gateways), PRICES)
+    monthly = round(PRICES.prices["nat_gateway_per_hour"] * PRICES.hours_per_month, 2)
+    assert {name: [i.resource for i in c.items] for name, c in estimate.by_component.items()} == {
+        "network": ["nat-inner"],
+        STACK_LEVEL: ["nat-root"],
+    }
+    assert estimate.by_component[STACK_LEVEL].type == "pulumi:pulumi:Stack"
+    assert estimate.monthly_max == round(2 * monthly, 2)
+
+
+def test_components_are_listed_costliest_first_by_their_maximum() -> None:
+    """The estimate lists the component with the highest maximum first (ties by name)."""
+    from planner.cost import estimate_cost
+
+    cheap, dear = _component("a-cheap"), _component("b-dear")
+    key = _resource("aws:kms/key:Key", "key", parent=cheap.urn)
+    gateways = [_resource(NAT, f"nat-{i}", parent=dear.urn) for i in range(2)]
+    estimate = estimate_cost(_graph(cheap, dear, key, *gateways), PRICES)
+    assert list(estimate.by_component) == ["b-dear", "a-cheap"]
+    assert [c.monthly_max for c in estimate.by_component.values()] == [
+        round(2 * round(PRICES.prices["nat_gateway_per_hour"] * PRICES.hours_per_month, 2), 2),
+        PRICES.prices["kms_key_per_month"],
+    ]
+
+
+def test_the_estimate_names_the_region_of_the_prices_it_used_and_their_hours_per_month() -> None:
+    """Priced with another region's table, the estimate says that region; a month is the table's
+    ``hours_per_month`` hours, not a constant."""
+    from dataclasses import replace
+
+    from planner.cost import estimate_cost
+
+    us = replace(load_prices("us-east-1"), hours_per_month=100.0)
+    graph = _graph(_resource(NAT, "nat"), config={"mlops-platform:platform": {"region": "eu-west-1"}})
+    estimate = estimate_cost(graph, us)
+    assert estimate.region == "us-east-1"
+    assert estimate.monthly_min == estimate.monthly_max == round(100 * us.prices["nat_gateway_per_hour"], 2)
+    assert "A month is 100 hours." in estimate.assumptions
+
+
+def test_a_price_tables_hours_per_month_and_region_come_from_its_file(tmp_path: Any) -> None:
+    """``load_prices`` reads the month's hours from the file it loads, and a region the file lacks has
+    no prices (every lookup says so) rather than another region's."""
+    import pytest
+
+    from planner.pricing import PriceMissing
+
+    path = tmp_path / "prices.json"
+    path.write_text(
+        json.dumps(
+            {
+                "compiled": "2026-01-01",
+                "currency": "USD",
+                "hours_per_month": 672,
+                "regions": {"eu-west-1": {"nat_gateway_per_hour": 0.5}},
+            }
+        )
+    )
+    table = load_prices("eu-west-1", path)
+    assert (table.hours_per_month, table.get("nat_gateway_per_hour")) == (672.0, 0.5)
+    with pytest.raises(PriceMissing, match="no prices for region eu-central-1"):
+        load_prices("eu-central-1", path).get("nat_gateway_per_hour")
