@@ -260,3 +260,18 @@ def test_a_price_tables_hours_per_month_and_region_come_from_its_file(tmp_path: 
     assert (table.hours_per_month, table.get("nat_gateway_per_hour")) == (672.0, 0.5)
     with pytest.raises(PriceMissing, match="no prices for region eu-central-1"):
         load_prices("eu-central-1", path).get("nat_gateway_per_hour")
+
+
+def test_a_vpc_endpoint_without_a_type_is_a_free_gateway_endpoint() -> None:
+    """``vpcEndpointType`` defaults to ``Gateway`` (the provider's default): no hourly charge; only an
+    interface endpoint bills, per subnet (AZ)."""
+    from planner.cost import estimate_cost
+
+    endpoint = "aws:ec2/vpcEndpoint:VpcEndpoint"
+    untyped = _resource(endpoint, "s3", {"serviceName": "com.amazonaws.eu-west-1.s3"})
+    interface = _resource(endpoint, "sts", {"vpcEndpointType": "Interface", "subnetIds": ["a", "b", "c"]})
+    estimate = estimate_cost(_graph(untyped, interface), PRICES)
+    [items] = [c.items for c in estimate.by_component.values()]
+    assert [i.resource for i in items] == ["sts"]
+    hourly = PRICES.prices["vpc_interface_endpoint_per_az_hour"]
+    assert estimate.monthly_max == round(3 * hourly * PRICES.hours_per_month, 2)
