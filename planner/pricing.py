@@ -495,10 +495,22 @@ def _schedule_parameters(schedule: RecordedResource) -> dict[str, Any]:
 
 
 def _trail_categories(trail: RecordedResource) -> set[str]:
-    """The event categories a trail's advanced selectors record (management only without any)."""
+    """The event categories a trail's advanced selectors record; without any, its basic
+    ``eventSelectors`` (management events unless each turns them off, data events where one names
+    data resources); without either, management only."""
     selectors = trail.inputs.get("advancedEventSelectors") or []
     if not selectors:
-        return {"Management"}
+        basic = [
+            selector for selector in trail.inputs.get("eventSelectors") or [] if isinstance(selector, dict)
+        ]
+        if not basic:
+            return {"Management"}
+        categories = set()
+        if any(selector.get("includeManagementEvents", True) is not False for selector in basic):
+            categories.add("Management")
+        if any(selector.get("dataResources") for selector in basic):
+            categories.add("Data")
+        return categories
     return {
         value
         for selector in selectors

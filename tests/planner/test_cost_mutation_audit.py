@@ -275,3 +275,77 @@ def test_a_vpc_endpoint_without_a_type_is_a_free_gateway_endpoint() -> None:
     assert [i.resource for i in items] == ["sts"]
     hourly = PRICES.prices["vpc_interface_endpoint_per_az_hour"]
     assert estimate.monthly_max == round(3 * hourly * PRICES.hours_per_month, 2)
+
+
+def test_a_scheduled_runs_condition_takes_the_branch_costlier_at_most_for_both_bounds() -> None:
+    """Of a Condition, the branch whose steps bill more *at most* is the one priced, floor and ceiling:
+    a Transform (15 min typical, 60 min at most) beats 5 processing instances capped at 10 minutes
+    (costlier typically, cheaper at most)."""
+    from planner.pricing import PRICERS, PricingContext
+    from planner.schedules import runs_per_month
+    from tests.planner.test_batch_processing_cost import WEEKLY, _processing, _scheduled
+    from tests.planner.test_pricing_semantics import _transform
+
+    condition = {
+        "Name": "Drifted",
+        "Type": "Condition",
+        "Arguments": {
+            "IfSteps": [_transform("Score", "ml.m5.xlarge", 1)],
+            "ElseSteps": [_processing("Report", "ml.m5.xlarge", count=5, runtime=600)],
+        },
+    }
+    schedule, pipeline = _scheduled(condition)
+    items = PRICERS[schedule.type](PricingContext(_graph(schedule, pipeline), PRICES), schedule)
+    runs = runs_per_month(WEEKLY)
+    hourly = PRICES.prices["sagemaker_hosting_per_hour"]["ml.m5.xlarge"]
+    assert [i.what.split(",")[0] for i in items] == ["batch transform on ml.m5.xlarge x 1"]
+    assert items[0].monthly_min == runs * hourly * 15 / 60
+    assert items[0].monthly_max == runs * hourly * 60 / 60
+    assert 5 * PRICES.prices["sagemaker_processing_per_hour"]["ml.m5.xlarge"] / 6 > hourly * 15 / 60
+
+
+TRAIL = "aws:cloudtrail/trail:Trail"
+
+
+def _trail_items(**inputs: Any) -> list[tuple[str, float, float]]:
+    from planner.pricing import PRICERS, PricingContext
+
+    trail = _resource(TRAIL, "trail", inputs)
+    return [
+        (i.what, i.monthly_min, i.monthly_max)
+        for i in PRICERS[TRAIL](PricingContext(_graph(trail), PRICES), trail)
+    ]
+
+
+def test_a_trail_without_selectors_records_management_events_shown_at_zero() -> None:
+    """No selectors at all: management events only, the account's free first copy, shown as a $0 line."""
+    assert _trail_items() == [("management events (first copy: free)", 0.0, 0.0)]
+
+
+def test_a_trails_basic_event_selectors_naming_data_resources_bill_data_events() -> None:
+    """Basic ``eventSelectors`` record data events where one names data resources (they were read as
+    management only, a ceiling of $0), and management events unless every selector turns them off."""
+    data_ceiling = 10_000_000 / 100_000 * PRICES.prices["cloudtrail_data_events_per_100k"]
+    s3 = {"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}
+    both = _trail_items(eventSelectors=[{"readWriteType": "All", "dataResources": [s3]}])
+    assert both == [
+        ("management events (first copy: free)", 0.0, 0.0),
+        ("data events, 0-10M a month (assumed ceiling)", 0.0, data_ceiling),
+    ]
+    data_only = _trail_items(eventSelectors=[{"includeManagementEvents": False, "dataResources": [s3]}])
+    assert data_only == [("data events, 0-10M a month (assumed ceiling)", 0.0, data_ceiling)]
+    management = _trail_items(eventSelectors=[{"readWriteType": "WriteOnly"}])
+    assert management == [("management events (first copy: free)", 0.0, 0.0)]
+
+
+def test_a_flat_price_asked_for_one_item_is_missing_not_the_flat_price() -> None:
+    """``get(key, item)`` on a key holding a single price has no price for the item: PriceMissing names
+    the key and item, rather than the flat figure standing in for an instance type's rate."""
+    import pytest
+
+    from planner.pricing import PriceMissing, PriceTable
+
+    table = PriceTable("eu-west-1", {"sagemaker_hosting_per_hour": 1.5}, 730.0, "2026-01-01", "USD")
+    with pytest.raises(PriceMissing, match=r"sagemaker_hosting_per_hour\['ml.m5.large'\]"):
+        table.get("sagemaker_hosting_per_hour", "ml.m5.large")
+    assert table.get("sagemaker_hosting_per_hour") == 1.5
