@@ -85,7 +85,13 @@ def test_a_training_steps_counts_and_limits_given_as_parameters_are_their_defaul
     stopped the plan with a TypeError)."""
     parameters = [
         {"Name": name, "Type": "Integer", "DefaultValue": value}
-        for name, value in (("Count", 4), ("Runtime", 2 * HOUR), ("Jobs", 6), ("Parallel", 3))
+        for name, value in (
+            ("Count", 4),
+            ("Runtime", 2 * HOUR),
+            ("Jobs", 6),
+            ("Parallel", 3),
+            ("Whole", 5400),
+        )
     ]
     train = {
         "Name": "Train",
@@ -97,6 +103,7 @@ def test_a_training_steps_counts_and_limits_given_as_parameters_are_their_defaul
     limits.update(
         MaxNumberOfTrainingJobs={"Get": "Parameters.Jobs"},
         MaxParallelTrainingJobs={"Get": "Parameters.Parallel"},
+        MaxRuntimeInSeconds={"Get": "Parameters.Whole"},
     )
     trained, tuned = _training_runs(train, tune, parameters=parameters)
     hourly = TRAINING["ml.m5.xlarge"]
@@ -104,7 +111,17 @@ def test_a_training_steps_counts_and_limits_given_as_parameters_are_their_defaul
     assert trained.max_per_run == round(4 * hourly * 2, 2)
     assert (tuned.jobs, tuned.parallel_jobs, tuned.instance_count) == (6, 3, 4)
     assert tuned.max_per_run == round(6 * 4 * hourly, 2)
-    assert tuned.max_wall_seconds == 2 * HOUR
+    assert tuned.max_wall_seconds == 5400  # 2 waves of 1 h, cut by the whole step's 1.5 h
+
+
+def test_a_training_jobs_unreadable_count_and_limit_read_as_unset() -> None:
+    """What is not a number where a count or a limit belongs reads as unset: 1 instance, SageMaker's
+    default day (not 0, which would price the job at $0)."""
+    [run] = _training_runs(
+        {"Name": "Train", "Type": "Training", "Arguments": _job(count="two", runtime="long")}
+    )
+    assert (run.instance_count, run.max_runtime_seconds) == (1, 86_400)
+    assert run.max_per_run == round(24 * TRAINING["ml.m5.xlarge"], 2)
 
 
 def test_a_processing_steps_run_limit_given_as_a_parameter_is_its_default() -> None:
@@ -334,6 +351,8 @@ def test_a_trails_basic_event_selectors_naming_data_resources_bill_data_events()
     ]
     data_only = _trail_items(eventSelectors=[{"includeManagementEvents": False, "dataResources": [s3]}])
     assert data_only == [("data events, 0-10M a month (assumed ceiling)", 0.0, data_ceiling)]
+    mixed = _trail_items(eventSelectors=[{"includeManagementEvents": False, "dataResources": [s3]}, {}])
+    assert mixed == both
     management = _trail_items(eventSelectors=[{"readWriteType": "WriteOnly"}])
     assert management == [("management events (first copy: free)", 0.0, 0.0)]
 
