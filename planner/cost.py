@@ -238,7 +238,8 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         f"{TYPICAL_BATCH_PROCESSING_RUN_MINUTES}-minute run (at most the step's limit), max its "
         "MaxRuntimeInSeconds; a step without a runtime limit or a price is listed as unpriced.",
         "Training runs (training_runs, per run, outside the monthly totals: how often a pipeline runs "
-        "follows its triggers and people): at most every job's MaxRuntimeInSeconds on every instance at "
+        "follows its triggers and people): at most every job's MaxRuntimeInSeconds (unset: SageMaker's "
+        "default of a day) on every instance at "
         "the on-demand training rate (managed spot bills less); a Tune step runs up to "
         "MaxNumberOfTrainingJobs jobs, so it costs that many times one job, and MaxParallelTrainingJobs "
         "sets the waves of jobs (the step's longest wall time), not the bill.",

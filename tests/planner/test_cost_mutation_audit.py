@@ -368,3 +368,26 @@ def test_a_flat_price_asked_for_one_item_is_missing_not_the_flat_price() -> None
     with pytest.raises(PriceMissing, match=r"sagemaker_hosting_per_hour\['ml.m5.large'\]"):
         table.get("sagemaker_hosting_per_hour", "ml.m5.large")
     assert table.get("sagemaker_hosting_per_hour") == 1.5
+
+
+def test_only_a_stack_naming_no_region_is_told_which_regions_prices_it_got() -> None:
+    from planner.cost import estimate_cost
+
+    note = "The stack names no region; priced at eu-west-1 list prices."
+    unnamed = estimate_cost(_graph(_resource(NAT, "nat")))
+    named = estimate_cost(
+        _graph(_resource(NAT, "nat"), config={"mlops-platform:platform": {"region": "us-east-1"}})
+    )
+    assert (unnamed.region, note in unnamed.assumptions) == ("eu-west-1", True)
+    assert named.region == "us-east-1"
+    assert not any("names no region" in a for a in named.assumptions)
+
+
+def test_the_budget_warning_counts_two_unpriced_resources_in_the_plural() -> None:
+    from planner.budget import BudgetCheck
+
+    for unpriced, phrase in ((1, "the 1 unpriced resource the"), (2, "the 2 unpriced resources the")):
+        warning = BudgetCheck(
+            monthly_limit=None, estimate_max=100.0, margin_percent=20.0, unpriced=unpriced
+        ).warning
+        assert warning is not None and f"$120 (the maximum plus the 20% margin), more for {phrase}" in warning
