@@ -242,7 +242,9 @@ def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -
         "default of a day) on every instance at "
         "the on-demand training rate (managed spot bills less); a Tune step runs up to "
         "MaxNumberOfTrainingJobs jobs, so it costs that many times one job, and MaxParallelTrainingJobs "
-        "sets the waves of jobs (the step's longest wall time), not the bill.",
+        "sets the waves of jobs (the step's longest wall time), not the bill. A count or limit given as a "
+        "pipeline parameter is read as its default (a run that overrides it may exceed the ceiling); one "
+        "the plan cannot read, and a search without MaxNumberOfTrainingJobs, leave the step unpriced.",
         "Processing in a training run (processing_runs, per run, outside the monthly totals): at most each "
         "processing job's MaxRuntimeInSeconds on its instances at the processing rate; of a Condition's "
         "branches the costlier (a run takes one); a step without a runtime limit or a price is listed as "

@@ -160,14 +160,21 @@ def resolved(value: Any, parameters: Mapping[str, Any]) -> Any:
     return value
 
 
-def whole(value: Any, parameters: Mapping[str, Any], default: int) -> int:
-    """A count or a number of seconds, a parameter reference read as its default (:func:`resolved`);
-    unset, or what is not a number, as ``default``."""
-    value = resolved(value, parameters)
-    try:
-        return int(value or default)
-    except (TypeError, ValueError):
+def whole(value: Any, parameters: Mapping[str, Any], default: int) -> int | None:
+    """A count or a number of seconds: ``default`` when the definition leaves it unset; a parameter
+    reference read as its default (:func:`resolved`); None when it is set but the plan cannot read
+    it (a step's output, a parameter without a default, anything but a finite number of at least 1),
+    so no ceiling is priced from a guess."""
+    if value is None:
         return default
+    value = resolved(value, parameters)
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if math.isfinite(number) and number >= 1 else None
 
 
 def _definitions(graph: ResourceGraph) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
@@ -297,11 +304,13 @@ def processing_step_cost(
     cluster = as_object(as_object(arguments.get("ProcessingResources")).get("ClusterConfig"))
     instance_type = str(resolved(cluster.get("InstanceType"), parameters))
     count = whole(cluster.get("InstanceCount"), parameters, 1)
-    runtime = resolved(as_object(arguments.get("StoppingCondition")).get("MaxRuntimeInSeconds"), parameters)
-    runtime = int(runtime) if isinstance(runtime, (int, float)) else None
+    limit = as_object(arguments.get("StoppingCondition")).get("MaxRuntimeInSeconds")
+    runtime = whole(limit, parameters, 0) or None
     per_run, unpriced = None, None
-    if runtime is None:
+    if limit is None:
         unpriced = "no StoppingCondition.MaxRuntimeInSeconds: the job has no ceiling to price"
+    elif runtime is None or count is None:
+        unpriced = _UNREADABLE
     else:
         try:
             per_run = round(
@@ -313,18 +322,23 @@ def processing_step_cost(
         step=str(step.get("Name")),
         step_type=str(step.get("Type")),
         instance_type=instance_type,
-        instance_count=count,
+        instance_count=count or 1,
         max_runtime_seconds=runtime,
         max_per_run=per_run,
         unpriced=unpriced,
     )
 
 
+_UNREADABLE = "an instance count, job count or time limit set by what the plan cannot read (a step's output, a parameter without a default): no ceiling to price"
+
+
 def _step_cost(
     pipeline: str, step: Mapping[str, Any], parameters: Mapping[str, Any], prices: PriceTable
 ) -> TrainingRunCost:
     arguments = as_object(step.get("Arguments"))
-    jobs = parallel = 1
+    jobs_read: int | None = 1
+    parallel_read: int | None = 1
+    unset_jobs = False
     whole_limit = 0
     if step["Type"] == "Tuning":
         config = as_object(arguments.get("HyperParameterTuningJobConfig"))
@@ -332,26 +346,39 @@ def _step_cost(
         if config.get("Strategy") == "Grid":
             # Grid takes no MaxNumberOfTrainingJobs: it runs every combination of the values.
             categorical = as_list(as_object(config.get("ParameterRanges")).get("CategoricalParameterRanges"))
-            jobs = math.prod(len(as_list(as_object(r).get("Values"))) for r in categorical) or 1
+            jobs_read = math.prod(len(as_list(as_object(r).get("Values"))) for r in categorical) or 1
+        elif limits.get("MaxNumberOfTrainingJobs") is None:
+            # No documented default: such a search runs jobs until its completion criteria or quota.
+            unset_jobs = True
         else:
-            jobs = whole(limits.get("MaxNumberOfTrainingJobs"), parameters, 1)
-        parallel = min(whole(limits.get("MaxParallelTrainingJobs"), parameters, 1), jobs)
-        whole_limit = whole(limits.get("MaxRuntimeInSeconds"), parameters, 0)
+            jobs_read = whole(limits.get("MaxNumberOfTrainingJobs"), parameters, 1)
+        parallel_read = whole(limits.get("MaxParallelTrainingJobs"), parameters, 1)
+        whole_limit = whole(limits.get("MaxRuntimeInSeconds"), parameters, 0) or 0  # caps the wall time only
         arguments = as_object(arguments.get("TrainingJobDefinition"))
     resources = as_object(arguments.get("ResourceConfig"))
     stopping = as_object(arguments.get("StoppingCondition"))
     instance_type = str(resolved(resources.get("InstanceType"), parameters))
-    count = whole(resources.get("InstanceCount"), parameters, 1)
-    runtime = whole(stopping.get("MaxRuntimeInSeconds"), parameters, DEFAULT_TRAINING_MAX_RUNTIME_SECONDS)
+    count_read = whole(resources.get("InstanceCount"), parameters, 1)
+    runtime_read = whole(
+        stopping.get("MaxRuntimeInSeconds"), parameters, DEFAULT_TRAINING_MAX_RUNTIME_SECONDS
+    )
     spot = bool(arguments.get("EnableManagedSpotTraining"))
-    wall_per_job = whole(stopping.get("MaxWaitTimeInSeconds"), parameters, runtime) if spot else runtime
-    waves = math.ceil(jobs / parallel) * wall_per_job
+    count, runtime = count_read or 1, runtime_read or DEFAULT_TRAINING_MAX_RUNTIME_SECONDS
+    jobs = jobs_read or 1
+    parallel = min(parallel_read or 1, jobs)
+    wall_read = whole(stopping.get("MaxWaitTimeInSeconds"), parameters, runtime) if spot else runtime
+    waves = math.ceil(jobs / parallel) * (wall_read or runtime)
     unpriced, per_run = None, None
-    try:
-        hourly = prices.get(TRAINING_PRICES, instance_type)
-        per_run = round(jobs * count * hourly * runtime / SECONDS_PER_HOUR, 2)
-    except PriceMissing as error:
-        unpriced = str(error)
+    if unset_jobs:
+        unpriced = "MaxNumberOfTrainingJobs is unset: the search runs jobs until its completion criteria or quota stop it"
+    elif None in (jobs_read, parallel_read, count_read, runtime_read, wall_read):
+        unpriced = _UNREADABLE
+    else:
+        try:
+            hourly = prices.get(TRAINING_PRICES, instance_type)
+            per_run = round(jobs * count * hourly * runtime / SECONDS_PER_HOUR, 2)
+        except PriceMissing as error:
+            unpriced = str(error)
     return TrainingRunCost(
         pipeline=pipeline,
         step=str(step.get("Name")),

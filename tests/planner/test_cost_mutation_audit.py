@@ -177,14 +177,38 @@ def test_a_training_steps_counts_and_limits_given_as_parameters_are_their_defaul
     assert tuned.max_wall_seconds == 5400  # 2 waves of 1 h, cut by the whole step's 1.5 h
 
 
-def test_a_training_jobs_unreadable_count_and_limit_read_as_unset() -> None:
-    """What is not a number where a count or a limit belongs reads as unset: 1 instance, SageMaker's
-    default day (not 0, which would price the job at $0)."""
-    [run] = _training_runs(
-        {"Name": "Train", "Type": "Training", "Arguments": _job(count="two", runtime="long")}
-    )
-    assert (run.instance_count, run.max_runtime_seconds) == (1, 86_400)
-    assert run.max_per_run == round(24 * TRAINING["ml.m5.xlarge"], 2)
+def test_a_training_jobs_unset_limit_is_a_day_and_an_unreadable_one_prices_nothing() -> None:
+    """Unset, MaxRuntimeInSeconds is SageMaker's default day. Set to what the plan cannot read (not a
+    number, a step's output, a parameter without a default, 0, infinity), a count or a limit prices
+    no ceiling: 1 instance or a day would be a guess that may understate the run."""
+    unset = _job()
+    del unset["StoppingCondition"]["MaxRuntimeInSeconds"]
+    [run] = _training_runs({"Name": "Train", "Type": "Training", "Arguments": unset})
+    assert (run.max_runtime_seconds, run.max_per_run) == (86_400, round(24 * TRAINING["ml.m5.xlarge"], 2))
+    for count, runtime in [
+        ("two", HOUR),
+        (1, "long"),
+        ({"Get": "Steps.Sizing.Count"}, HOUR),
+        ({"Get": "Parameters.NoDefault"}, HOUR),
+        (0, HOUR),
+        (1, float("inf")),
+    ]:
+        [run] = _training_runs(
+            {"Name": "Train", "Type": "Training", "Arguments": _job(count=count, runtime=runtime)}
+        )
+        assert run.max_per_run is None and run.unpriced and "cannot read" in run.unpriced, (count, runtime)
+
+
+def test_a_search_without_a_job_limit_or_with_zero_parallel_jobs_prices_nothing() -> None:
+    """A Bayesian or Random search without MaxNumberOfTrainingJobs (no documented default) runs
+    jobs until its criteria or quota stop it: no ceiling, not one job's; a parallel limit of "0"
+    (a parameter's text) divided the waves by zero."""
+    search = _tuning(4, 2)
+    del search["Arguments"]["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"]
+    [run] = _training_runs(search)
+    assert run.max_per_run is None and "MaxNumberOfTrainingJobs is unset" in str(run.unpriced)
+    [zero] = _training_runs(_tuning(4, "0"))  # type: ignore[arg-type]
+    assert zero.max_per_run is None and "cannot read" in str(zero.unpriced)
 
 
 def test_a_processing_steps_run_limit_given_as_a_parameter_is_its_default() -> None:
@@ -208,6 +232,12 @@ def test_a_processing_steps_run_limit_given_as_a_parameter_is_its_default() -> N
     processing = PRICES.prices["sagemaker_processing_per_hour"]["ml.m5.large"]
     assert run.unpriced == ()
     assert run.max_per_run == round(2 * processing / 2, 2)
+    # A parameter without a default: the limit is set, but only a run knows it.
+    definition["Parameters"] = [{"Name": "Limit", "Type": "Integer"}]
+    graph = _graph(_resource(PIPELINE, "train-pipeline", {"pipelineDefinition": json.dumps(definition)}))
+    [run] = processing_run_costs(graph, PRICES)
+    [reason] = run.unpriced
+    assert "cannot read" in reason and "no StoppingCondition" not in reason
 
 
 def test_a_training_job_without_a_run_limit_is_priced_at_sagemakers_default_day() -> None:
