@@ -45,7 +45,6 @@ def request_errors(service: str, operation: str, params: Mapping[str, Any]) -> l
 
 #: Pipeline expressions: the value they stand for is known only when the step runs.
 PIPELINE_EXPRESSIONS = frozenset({"Get", "Std:Join", "Std:JsonGet"})
-_PLACEHOLDERS = {"string": "s3://placeholder/value", "integer": 1, "long": 1, "float": 0.5, "double": 0.5}
 
 
 def pipeline_step_errors(operation: str, arguments: Mapping[str, Any]) -> list[str]:
@@ -64,10 +63,25 @@ def _is_expression(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1 and set(value) <= PIPELINE_EXPRESSIONS
 
 
+def _placeholder(shape: botocore.model.Shape) -> Any:
+    """A value of the field's type, at least its minimum (length or value), for an expression."""
+    low = shape.metadata.get("min", 0)
+    if shape.type_name == "string":
+        text = "s3://placeholder/value"
+        return text + "x" * max(0, low - len(text))
+    if shape.type_name in ("integer", "long"):
+        return max(1, low)
+    if shape.type_name in ("float", "double"):
+        return max(0.5, low)
+    if shape.type_name == "boolean":
+        return True
+    raise ValueError(f"no placeholder for an expression where {shape.type_name} {shape.name} goes")
+
+
 def _typed(value: Any, shape: botocore.model.Shape) -> Any:
     """Each expression replaced with a value of its field's API type."""
     if _is_expression(value):
-        return _PLACEHOLDERS[shape.type_name]
+        return _placeholder(shape)
     if shape.type_name == "structure" and isinstance(value, dict):
         return {k: _typed(v, shape.members[k]) if k in shape.members else v for k, v in value.items()}
     if shape.type_name == "list" and isinstance(value, list):
@@ -166,11 +180,17 @@ def java_pattern(pattern: str) -> re.Pattern[str]:
     translated = _scope_inline_flags(translated)
     # Java lets a boundary take a quantifier (SageMaker's metadata keys end in "${1,128}"); it still
     # matches nothing but the boundary, which Python's `re` writes without one.
-    translated = _QUANTIFIED_BOUNDARY.sub(r"\1", translated)
+    translated = _QUANTIFIED_BOUNDARY.sub(_boundary, translated)
     return re.compile(translated)  # Java semantics: "." stops at a line end
 
 
-_QUANTIFIED_BOUNDARY = re.compile(r"(?<!\\)([$^])\{[0-9]+(?:,[0-9]*)?\}")
+# An anchor after an even run of backslashes (escaped backslashes, not an escaped "$") and its
+# quantifier; one that may repeat zero times ("{0,1}") matches anything, so it goes with it.
+_QUANTIFIED_BOUNDARY = re.compile(r"(?<!\\)((?:\\\\)*)([$^])\{([0-9]+)(?:,[0-9]*)?\}")
+
+
+def _boundary(match: re.Match[str]) -> str:
+    return match[1] + (match[2] if int(match[3]) else "")
 
 
 def _scope_inline_flags(pattern: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from planner.recorder import RecordedResource, ResourceGraph, record_program
-from tests.api_models import java_pattern, pipeline_step_errors, request_errors
+from tests.api_models import _placeholder, java_pattern, pipeline_step_errors, request_errors, service_model
 from tests.aws_requests import REQUESTS, UnmappedInput, requests
 
 CHECKED_STACKS = ("dev", "staging", "prod")
@@ -285,6 +285,16 @@ def test_a_pipeline_step_is_checked_on_its_literals_and_typed_through_its_expres
     assert "VolumeSizeInGB: 16385, more than the maximum 16384" in maximum
     parameter = {"Get": "Parameters.ProcessingInstanceType"}
     assert pipeline_step_errors("CreateProcessingJob", _processing_request(parameter)) == []
+    # An expression where a boolean goes, or a number with a minimum (a tuning step's whole limit: 120 s).
+    request = {**_processing_request("ml.m5.xlarge"), "NetworkConfig": {"EnableNetworkIsolation": parameter}}
+    assert pipeline_step_errors("CreateProcessingJob", request) == []
+    stopping = {"StoppingCondition": {"MaxRuntimeInSeconds": {"Get": "Parameters.Limit"}}}
+    assert (
+        pipeline_step_errors("CreateProcessingJob", {**_processing_request("ml.m5.xlarge"), **stopping}) == []
+    )
+    tuning = service_model("sagemaker").operation_model("CreateHyperParameterTuningJob").input_shape
+    limits = tuning.members["HyperParameterTuningJobConfig"].members["ResourceLimits"]
+    assert _placeholder(limits.members["MaxRuntimeInSeconds"]) == 120
     [typed] = pipeline_step_errors("CreateProcessingJob", _processing_request("ml.m5.xlarge", "30"))
     assert "VolumeSizeInGB" in typed and "type" in typed
 
@@ -294,6 +304,8 @@ def test_a_quantified_boundary_is_the_boundary() -> None:
     key = java_pattern(r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,128}")
     assert key.fullmatch("platform_commit") and not key.fullmatch("a;b")
     assert java_pattern(r"a\${2}").fullmatch("a$$")  # an escaped "$" keeps its quantifier
+    assert java_pattern(r"a\\${1,3}").fullmatch("a\\")  # an escaped backslash, then the boundary
+    assert java_pattern(r"a${0,1}b").fullmatch("ab")  # a boundary that may be absent
 
 
 def test_java_surrogate_pairs_and_posix_classes_are_translated() -> None:
