@@ -229,9 +229,9 @@ def _options(resource: PlannedResource, parent: str | None) -> PolicyResourceOpt
 
 # Go's time.ParseDuration grammar: an optional sign, then numbers (ASCII digits only: float() reads
 # any Unicode digit, Go does not; "1.", ".5" and "1.5" alike) each with a unit; "0" alone needs none.
-_NUMBER_UNIT = r"([0-9]*)(?:\.([0-9]*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)"
-_DURATION = re.compile(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+|[-+]?0")
-_DURATION_PART = re.compile(_NUMBER_UNIT)
+_UNITS = "ns|us|\u00b5s|\u03bcs|ms|s|m|h"
+_DURATION = re.compile(rf"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:{_UNITS}))+|[-+]?0")
+_DURATION_PART = re.compile(rf"([0-9]*)(?:\.([0-9]*))?({_UNITS})")
 _MICROSECOND = 1_000
 _UNIT_NANOSECONDS = {
     "h": 3_600_000_000_000,
