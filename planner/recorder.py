@@ -39,7 +39,7 @@ from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import Stack, run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from planner import lazy_provider_imports, sdk_type_memo
+from planner import lazy_provider_imports, sdk_type_memo, sdk_unknowns
 from planner.mocks import PlatformMocks
 from planner.process import fewer_gc_pauses
 from planner.registries import REGISTRIES
@@ -49,10 +49,12 @@ from stacks.project import PROJECT, engine_config_values, platform_map
 if TYPE_CHECKING:
     from stacks.stack_file import StackFile
 
-# The SDK's type-hint helpers remembered per type (planner/sdk_type_memo.py), unless switched off
-# with the other hooks: only a process that records installs them.
+# The SDK's type-hint helpers remembered per type (planner/sdk_type_memo.py) and its unknowns check
+# without cyclic garbage (planner/sdk_unknowns.py), unless switched off with the other hooks: only
+# a process that records installs them.
 if lazy_provider_imports.enabled():
     sdk_type_memo.install()
+    sdk_unknowns.install()
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 DEFAULT_REGION = "us-east-1"

@@ -84,12 +84,13 @@ def _report(stack_file: str, *, described: bool) -> dict[str, Any]:
     with contextlib.redirect_stdout(io.StringIO()):
         status = main(["--config", stack_file, "--format", "json"], one_shot=True)
 
+    from planner import sdk_type_memo, sdk_unknowns
     from planner.deferred_sdk_modules import DEFERRED_MODULES, is_deferred
-    from planner.sdk_type_memo import is_installed
 
     plan = {
         "status": status,
-        "sdk_type_memo": is_installed(),  # the SDK's type-hint helpers remembered
+        "sdk_type_memo": sdk_type_memo.is_installed(),  # the SDK's type-hint helpers remembered
+        "sdk_unknowns": sdk_unknowns.is_installed(),  # its unknowns check without cyclic garbage
         "modules": {
             name: name in sys.modules and is_deferred(sys.modules[name]) for name in DEFERRED_MODULES
         },

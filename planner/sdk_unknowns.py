@@ -1,0 +1,57 @@
+"""The Pulumi SDK's ``contains_unknowns`` without a reference cycle per call, for the offline
+planner and the tests.
+
+The SDK asks ``pulumi.runtime.rpc.contains_unknowns`` whether a value holds an unknown for every
+output it resolves and every input it serialises: about 9,800 times in a warm prod recording. Each
+call defines a recursive inner function, and so builds a cycle (the function, the cell that lets
+it call itself, the closure tuple, and the ``set[int]`` alias of its annotation) that reference
+counting cannot free: 59,000 of the 74,000 objects a prod recording left to the cyclic collector
+(``gc.DEBUG_SAVEALL``), and the collector's time to find them.
+
+:func:`install` replaces it with :func:`contains_unknowns`, the same walk written as a module-level
+function: the same answer for every value (unknowns found at any depth of dicts and lists, each
+container visited once, so a container that holds itself ends the walk), ``known_types.is_unknown``
+read at call time as the SDK's does. ``pulumi.output`` and the SDK's other callers reach it through
+``rpc.contains_unknowns`` at call time, so one assignment serves them all.
+
+The recorder (:mod:`planner.recorder`) installs it when imported, with the type memo
+(:mod:`planner.sdk_type_memo`) and under the same switch (``MLOPS_LAZY_PROVIDER_IMPORTS=0`` turns
+both off); the program ``pulumi up`` runs (``__main__.py``) does not import the planner, so a real
+deployment runs the SDK as released.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.runtime import known_types, rpc
+
+SDKS_OWN = rpc.contains_unknowns
+"""The SDK's function as released, kept for the comparison in the tests."""
+
+
+def _holds_unknown(value: Any, seen: set[int]) -> bool:
+    if known_types.is_unknown(value):
+        return True
+    if id(value) in seen:
+        return False
+    seen.add(id(value))
+    if isinstance(value, dict):
+        return any(_holds_unknown(value[key], seen) for key in value)
+    if isinstance(value, list):
+        return any(_holds_unknown(item, seen) for item in value)
+    return False
+
+
+def contains_unknowns(val: Any) -> bool:
+    """Whether ``val`` is, or holds in its dicts and lists, an unknown (the SDK's answer; its
+    parameter's name too, for a caller that passes it by keyword)."""
+    return _holds_unknown(val, set())
+
+
+def is_installed() -> bool:
+    return rpc.contains_unknowns is contains_unknowns
+
+
+def install() -> None:
+    rpc.contains_unknowns = contains_unknowns
