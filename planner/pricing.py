@@ -497,12 +497,16 @@ def _schedule_parameters(schedule: RecordedResource) -> dict[str, Any]:
 def _trail_categories(trail: RecordedResource) -> set[str]:
     """The event categories a trail's advanced selectors record; without any, its basic
     ``eventSelectors`` (management events unless each turns them off, data events where one names
-    data resources); without either, management only."""
+    data resources); without either, management only. A selector the plan cannot read (unknown
+    until deployment, or not a map) may record either: both are priced, never fewer than it may."""
+    every = {"Management", "Data"}
     selectors = trail.inputs.get("advancedEventSelectors") or []
+    if not isinstance(selectors, list):
+        return every
     if not selectors:
-        basic = [
-            selector for selector in trail.inputs.get("eventSelectors") or [] if isinstance(selector, dict)
-        ]
+        basic = trail.inputs.get("eventSelectors") or []
+        if not isinstance(basic, list) or not all(isinstance(selector, dict) for selector in basic):
+            return every
         if not basic:
             return {"Management"}
         categories = set()
@@ -511,13 +515,21 @@ def _trail_categories(trail: RecordedResource) -> set[str]:
         if any(selector.get("dataResources") for selector in basic):
             categories.add("Data")
         return categories
-    return {
-        value
-        for selector in selectors
-        for field_selector in selector.get("fieldSelectors") or []
-        if field_selector.get("field") == "eventCategory"
-        for value in field_selector.get("equals") or []
-    }
+    categories = set()
+    for selector in selectors:
+        field_selectors = selector.get("fieldSelectors") if isinstance(selector, dict) else None
+        if not isinstance(field_selectors, list):
+            return every
+        for field_selector in field_selectors:
+            if not isinstance(field_selector, dict) or not isinstance(field_selector.get("field"), str):
+                return every
+            if field_selector["field"] != "eventCategory":
+                continue
+            values = field_selector.get("equals")
+            if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+                return every
+            categories.update(values)
+    return categories
 
 
 def _trail(ctx: PricingContext, trail: RecordedResource) -> list[CostItem]:

@@ -20,10 +20,10 @@ DATA = {
 }
 
 
-def _trail_items(selectors: list[dict] | None):
+def _trail_items(selectors: object, *, key: str = "advancedEventSelectors"):
     inputs = {"name": "t", "s3BucketName": "b"}
     if selectors is not None:
-        inputs["advancedEventSelectors"] = selectors
+        inputs[key] = selectors
     estimate = estimate_cost(graph(resource("trail", TRAIL, inputs=inputs), config=CONFIG))
     return [item for component in estimate.by_component.values() for item in component.items], estimate
 
@@ -52,3 +52,60 @@ def test_the_fixture_stacks_price_their_trail(stack_graphs) -> None:
         audit = estimate.by_component["audit"]
         assert {item.type for item in audit.items} == {TRAIL, "aws:kms/key:Key"}, stack
         assert estimate.unpriced == (), stack
+
+
+def _category(equals: object) -> dict:
+    return {"name": "c", "fieldSelectors": [{"field": "eventCategory", "equals": equals}]}
+
+
+# Unknown until deployment (the recording holds None) or not what the API takes: the plan cannot
+# tell which events the trail records, so it prices both (management free, data up to the ceiling).
+UNREADABLE = {
+    "unknown-selector": [None],
+    "selector-not-a-map": ["x"],
+    "selectors-not-a-list": "x",
+    "unknown-field-selectors": [{"name": "u", "fieldSelectors": None}],
+    "unknown-field-selector": [{"name": "u", "fieldSelectors": [None]}],
+    "unknown-field-name": [{"name": "u", "fieldSelectors": [{"field": None, "equals": ["Data"]}]}],
+    "unknown-categories": [_category(None)],
+    "an-unknown-category": [_category([None])],
+    "a-readable-management-selector-beside-an-unknown-one": [MANAGEMENT, None],
+}
+
+
+@pytest.mark.parametrize("selectors", UNREADABLE.values(), ids=UNREADABLE.keys())
+def test_an_advanced_selector_the_plan_cannot_read_is_priced_as_recording_data_events(selectors) -> None:
+    items, _ = _trail_items(selectors)
+    assert sorted(item.what.split(" (")[0].split(",")[0] for item in items) == [
+        "data events",
+        "management events",
+    ]
+    assert sum(item.monthly_max for item in items) == pytest.approx(10.0)
+
+
+BASIC_UNREADABLE = {
+    "unknown-selector": [None],
+    "selectors-not-a-list": "x",
+    "a-readable-selector-without-data-beside-an-unknown-one": [{"includeManagementEvents": False}, None],
+}
+
+
+@pytest.mark.parametrize("selectors", BASIC_UNREADABLE.values(), ids=BASIC_UNREADABLE.keys())
+def test_a_basic_selector_the_plan_cannot_read_is_priced_as_recording_data_events(selectors) -> None:
+    items, _ = _trail_items(selectors, key="eventSelectors")
+    assert sum(item.monthly_max for item in items) == pytest.approx(10.0)
+    assert len(items) == 2
+
+
+@pytest.mark.parametrize(
+    ("selectors", "priced", "lines"),
+    [
+        ([{"includeManagementEvents": False}], 0.0, 0),
+        ([{"includeManagementEvents": True}], 0.0, 1),
+        ([{"dataResources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}], 10.0, 2),
+    ],
+)
+def test_readable_basic_selectors_are_priced_as_they_read(selectors, priced: float, lines: int) -> None:
+    items, _ = _trail_items(selectors, key="eventSelectors")
+    assert sum(item.monthly_max for item in items) == pytest.approx(priced)
+    assert len(items) == lines
