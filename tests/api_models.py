@@ -180,17 +180,38 @@ def java_pattern(pattern: str) -> re.Pattern[str]:
     translated = _scope_inline_flags(translated)
     # Java lets a boundary take a quantifier (SageMaker's metadata keys end in "${1,128}"); it still
     # matches nothing but the boundary, which Python's `re` writes without one.
-    translated = _QUANTIFIED_BOUNDARY.sub(_boundary, translated)
+    translated = _without_boundary_quantifiers(translated)
     return re.compile(translated)  # Java semantics: "." stops at a line end
 
 
-# An anchor after an even run of backslashes (escaped backslashes, not an escaped "$") and its
-# quantifier; one that may repeat zero times ("{0,1}") matches anything, so it goes with it.
-_QUANTIFIED_BOUNDARY = re.compile(r"(?<!\\)((?:\\\\)*)([$^])\{([0-9]+)(?:,[0-9]*)?\}")
+# A boundary's quantifier, where a "$" or "^" outside a character class begins the rest of a pattern.
+_BOUNDARY_QUANTIFIER = re.compile(r"([$^])\{([0-9]+)(?:,[0-9]*)?\}")
 
 
-def _boundary(match: re.Match[str]) -> str:
-    return match[1] + (match[2] if int(match[3]) else "")
+def _without_boundary_quantifiers(pattern: str) -> str:
+    """``pattern`` with each quantified boundary (``${1,128}``) written as the boundary alone; one
+    that may repeat zero times (``${0,1}``) matches anything, so it goes with its quantifier.
+    Escaped characters (``\\$``) and characters inside a class (``[^{12}]``, Java's classes nest)
+    are no boundaries."""
+    out: list[str] = []
+    index, depth = 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]" and depth:
+            depth -= 1
+        elif depth == 0 and (match := _BOUNDARY_QUANTIFIER.match(pattern, index)):
+            out.append(match[1] if int(match[2]) else "")
+            index = match.end()
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def _scope_inline_flags(pattern: str) -> str:

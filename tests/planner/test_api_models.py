@@ -308,6 +308,15 @@ def test_a_quantified_boundary_is_the_boundary() -> None:
     assert java_pattern(r"a${0,1}b").fullmatch("ab")  # a boundary that may be absent
 
 
+def test_a_brace_after_a_caret_or_dollar_inside_a_class_is_no_quantified_boundary() -> None:
+    negated = java_pattern(r"[^{12}]+")  # any character but "{", "1", "2" and "}"
+    assert negated.fullmatch("abc") and not negated.fullmatch("a{") and not negated.fullmatch("1")
+    dollar = java_pattern(r"[a${2}]+")  # "a", "$", "{", "2" or "}"
+    assert dollar.fullmatch("a${2}") and not dollar.fullmatch("b")
+    after = java_pattern(r"[^{1}]x${1}")  # a class, then a quantified boundary outside it
+    assert after.fullmatch("bx") and not after.fullmatch("1x") and not after.fullmatch("bx$")
+
+
 def test_java_surrogate_pairs_and_posix_classes_are_translated() -> None:
     text = java_pattern(r"[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*")
     assert text.fullmatch("ok \U0001f600") and not text.fullmatch("\x01")
