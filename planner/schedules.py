@@ -77,8 +77,10 @@ def _values(field: str, low: int, high: int, names: dict[str, int] | None = None
             end = high if step_text else start
         if not (low <= start <= high and low <= end <= high) or step < 1:
             raise UnsupportedSchedule(f"'{field}' is outside {low}-{high}")
+        # A range may wrap past the field's end (``22-2``, ``FRI-MON``); its step counts across the wrap.
+        span = high - low + 1
         found.update(
-            range(start, end + 1, step) if start <= end else [*range(start, high + 1), *range(low, end + 1)]
+            low + (value - low) % span for value in range(start, end + 1 + (span if start > end else 0), step)
         )
     return frozenset(found)
 
