@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 
 from planner.arns import Arns
 from planner.diagram import component_edges, render_mermaid, top_level_components
+from planner.loop_diagram import derive_loop, label
 from planner.report import Plan, to_json
 from planner.schedules import UnsupportedSchedule, parse_cron, runs_per_month
 from tests.planner.test_critical_path import component, graph, resource
+from tests.planner.test_report_semantics import (
+    ALARM,
+    ENDPOINT,
+    FUNCTION,
+    PIPELINE,
+    RULE,
+    TARGET,
+    TOPIC,
+    _arn,
+    _deployment,
+    _graph,
+    _pipeline,
+    _resource,
+    _rule,
+    _urn,
+)
 
 ARNS = Arns("eu-west-1", "123456789012")
 
@@ -104,3 +122,232 @@ def test_each_resource_in_the_json_carries_its_own_protect_and_retain_on_delete(
 
     assert (by_name["kept"]["protect"], by_name["kept"]["retain_on_delete"]) == (True, False)
     assert (by_name["retained"]["protect"], by_name["retained"]["retain_on_delete"]) == (False, True)
+
+
+# -- loop_diagram.py ------------------------------------------------------------------------------
+GROUP = "aws:sagemaker/modelPackageGroup:ModelPackageGroup"
+MODEL = "aws:sagemaker/model:Model"
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+GROUP_ARN = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/churn"
+
+
+def _served(*, production: str | None = None, shadow: str | None = None) -> list:
+    """A package group ``churn`` and an endpoint whose production and shadow variants run the models
+    named (``m`` names the group's version 3, ``other`` a model of no registry)."""
+    models = [
+        _resource(
+            MODEL, "m", {"primaryContainer": {"modelPackageName": f"{GROUP_ARN.replace('-group', '')}/3"}}
+        ),
+        _resource(MODEL, "other", {"primaryContainer": {"image": "x"}}),
+    ]
+    config = {
+        "productionVariants": [{"variantName": "v", "modelName": production}] if production else [],
+        "shadowProductionVariants": [{"variantName": "s", "modelName": shadow}] if shadow else [],
+    }
+    return [
+        _resource(GROUP, "churn", {"modelPackageGroupName": "churn"}),
+        *models,
+        _resource(ENDPOINT_CONFIG, "ep-config", config),
+        _resource(ENDPOINT, "ep", {"endpointConfigName": "ep-config"}),
+    ]
+
+
+def test_a_pipeline_that_tunes_and_transforms_is_training_not_batch_scoring() -> None:
+    loop = derive_loop(_graph(_pipeline("tune", "Tuning", "Transform")))
+
+    assert loop.members["pipeline"] == {_urn(PIPELINE, "tune")}
+    assert "batch_scoring" not in loop.members
+
+
+def test_an_alarm_is_a_pipelines_only_when_the_pipeline_puts_its_metric_name_too() -> None:
+    """The namespace alone is shared by every metric in it: an alarm on another metric there is not
+    the pipeline's."""
+    arguments = ["--namespace", "Team/Drift", "--metric", "Share"]
+    steps = [{"Name": "p", "Type": "Processing", "Arguments": {"ContainerArguments": arguments}}]
+    pipeline = _resource(PIPELINE, "train", {"pipelineDefinition": json.dumps({"Steps": steps})})
+    share = _resource(ALARM, "share", {"name": "share", "namespace": "Team/Drift", "metricName": "Share"})
+    other = _resource(ALARM, "other", {"name": "other", "namespace": "Team/Drift", "metricName": "Latency"})
+
+    loop = derive_loop(_graph(pipeline, share, other))
+
+    assert loop.members["pipeline_alarms"] == {share.urn}
+
+
+def test_a_name_that_is_not_a_string_names_nothing() -> None:
+    """A Deployment whose component label is not a string (a value the plan could not resolve) is no
+    model server, and reading it does not end the diagram."""
+    odd = _resource(
+        "kubernetes:apps/v1:Deployment",
+        "odd",
+        {"metadata": {"name": "odd", "labels": {"app.kubernetes.io/component": ["model-server"]}}},
+    )
+
+    assert "k8s_serving" not in derive_loop(_graph(odd)).members
+
+
+def test_only_a_model_server_deployment_is_a_kubernetes_serving() -> None:
+    loop = derive_loop(_graph(_deployment("churn", "model-server"), _deployment("feature-api", "api")))
+
+    assert loop.members["k8s_serving"] == {_urn("kubernetes:apps/v1:Deployment", "churn")}
+
+
+def test_an_endpoint_serves_the_registry_version_a_model_names_by_its_group_arn() -> None:
+    resources = _served(production="m")
+    resources[1] = _resource(MODEL, "m", {"primaryContainer": {"modelPackageName": GROUP_ARN}})
+
+    loop = derive_loop(_graph(*resources))
+
+    assert loop.edges[("registry", "endpoint")].text == "approved version"
+
+
+def test_a_shadow_variant_running_a_registry_version_links_the_endpoint_to_the_registry() -> None:
+    shadowing = derive_loop(_graph(*_served(production="other", shadow="m")))
+    unregistered = derive_loop(_graph(*_served(production="other")))
+
+    assert ("registry", "endpoint") in shadowing.pairs
+    assert ("registry", "endpoint") not in unregistered.pairs
+
+
+def test_a_component_exporting_its_topics_arn_does_not_hide_the_topic_from_the_alarm() -> None:
+    """Components register before their children; an ARN is looked up among cloud resources only."""
+    holder = replace(
+        _resource("mlops:alerts:Alerts", "alerts", custom=False), outputs={"arn": _arn("alerts")}
+    )
+    topic = _resource(TOPIC, "alerts")
+    alarm = _resource(
+        ALARM,
+        "latency",
+        {"name": "latency", "dimensions": {"EndpointName": "ep"}, "alarmActions": [_arn("alerts")]},
+    )
+    endpoint = [
+        _resource(ENDPOINT_CONFIG, "ep-config", {"productionVariants": []}),
+        _resource(ENDPOINT, "ep", {"endpointConfigName": "ep-config"}),
+    ]
+
+    loop = derive_loop(_graph(holder, topic, alarm, *endpoint))
+
+    assert ("endpoint_alarms", "alert_topic") in loop.pairs
+
+
+def test_a_topic_only_a_failure_rule_targets_is_the_alert_topic() -> None:
+    """No alarm acts on it: the rule's target (by URN) makes it paged."""
+    topic = _resource(TOPIC, "alerts")
+    failed = json.dumps({"detail-type": ["SageMaker Model Building Pipeline Execution Status Change"]})
+
+    loop = derive_loop(_graph(topic, *_rule("failed", topic, eventPattern=failed)))
+
+    assert loop.members["alert_topic"] == {topic.urn}
+    assert ("failure_rules", "alert_topic") in loop.pairs
+
+
+def test_an_api_destination_naming_the_pipeline_does_not_start_it() -> None:
+    """An API destination posts outside the account: a schedule rule that targets one starts no
+    pipeline, whatever its URL names."""
+    pipeline = _pipeline("train", "Training")
+    hook = _resource(
+        "aws:cloudwatch/eventApiDestination:EventApiDestination",
+        "hook",
+        {"invocationEndpoint": "https://hooks.example.com/train"},
+    )
+
+    loop = derive_loop(_graph(pipeline, hook, *_rule("nightly", hook, scheduleExpression="rate(1 day)")))
+
+    assert "schedule" not in loop.members
+    assert not [role for role in loop.members if role.startswith("target:")]
+
+
+def test_a_rule_that_starts_no_pipeline_and_pages_no_one_is_not_drawn() -> None:
+    """An S3 event rule feeding a Lambda that names no pipeline is no new-data rule, and a rule that
+    targets only that Lambda is no failure rule."""
+    cleanup = _resource(FUNCTION, "cleanup", {"handler": "x"})
+    uploads = _rule("uploads", cleanup, eventPattern=json.dumps({"source": ["aws.s3"]}))
+    other = _rule("other", cleanup, eventPattern=json.dumps({"source": ["aws.ec2"]}))
+
+    loop = derive_loop(_graph(_pipeline("train", "Training"), cleanup, *uploads, *other))
+
+    assert not {"new_data_rule", "failure_rules"} & set(loop.members)
+
+
+DESTINATION = "aws:cloudwatch/eventApiDestination:EventApiDestination"
+GITHUB = "https://api.github.com/repos/acme/platform/dispatches"
+
+
+def _dispatching(
+    source: str | None, *, environment: str | None = "prod", url: str = GITHUB
+) -> tuple[list, dict]:
+    """Groups ``churn`` and ``other``; an endpoint serving ``other`` and a Kubernetes serving of
+    ``churn``; an approval rule on ``churn`` dispatching to ``url`` with ``source`` as the payload's
+    ``source_environment``, and a rule on ``churn``'s pending versions posting to another destination."""
+    version = f"{GROUP_ARN.replace('-group', '')}/3"
+    serving = _deployment("churn", "model-server")
+    serving = replace(serving, inputs={**serving.inputs, "spec": {"containers": [{"args": [version]}]}})
+    payload = {"client_payload": {"source_environment": source} if source else {}}
+
+    def on(status: str) -> str:
+        detail = {"ModelPackageGroupName": ["churn"], "ModelApprovalStatus": [status]}
+        return json.dumps({"detail-type": ["SageMaker Model Package State Change"], "detail": detail})
+
+    resources = [
+        _resource(GROUP, "churn", {"modelPackageGroupName": "churn"}),
+        _resource(GROUP, "other", {"modelPackageGroupName": "other"}),
+        _resource(MODEL, "m", {"primaryContainer": {"modelPackageName": version.replace("churn", "other")}}),
+        _resource(
+            ENDPOINT_CONFIG, "ep-config", {"productionVariants": [{"variantName": "v", "modelName": "m"}]}
+        ),
+        _resource(ENDPOINT, "ep", {"endpointConfigName": "ep-config"}),
+        serving,
+        _resource(DESTINATION, "dispatch", {"invocationEndpoint": url}),
+        _resource(DESTINATION, "audit", {"invocationEndpoint": "https://audit.example.com/log"}),
+        _resource(RULE, "approved", {"eventPattern": on("Approved")}),
+        _resource(
+            TARGET,
+            "approved-target",
+            {
+                "rule": "approved",
+                "arn": _arn("dispatch"),
+                "inputTransformer": {"inputTemplate": json.dumps(payload)},
+            },
+        ),
+        _resource(RULE, "pending", {"eventPattern": on("PendingManualApproval")}),
+        _resource(TARGET, "pending-target", {"rule": "pending", "arn": _arn("audit")}),
+    ]
+    config = {"mlops-platform:platform": {"environment": environment}} if environment else {}
+    return resources, config
+
+
+def test_the_last_environments_approval_deploys_only_the_servings_of_the_approved_group() -> None:
+    resources, config = _dispatching("prod")
+    loop = derive_loop(_graph(*resources, config=config))
+
+    assert loop.members["dispatch"] == {_urn(DESTINATION, "dispatch")}, "a pending version dispatches nothing"
+    assert loop.details["deploy"] == {"repo:acme/platform"}
+    assert loop.edges[("deploy", "k8s_serving")].text == "pulumi up"
+    assert ("deploy", "endpoint") not in loop.pairs, "the endpoint serves another group"
+    assert "next_stacks" not in loop.members
+
+
+def test_the_payloads_source_environment_names_the_environment_deployed_next() -> None:
+    resources, config = _dispatching("staging", environment=None)
+
+    assert derive_loop(_graph(*resources, config=config)).members["next_stacks"] == {"prod"}
+
+
+@pytest.mark.parametrize(
+    ("source", "environment"), [("sandbox", "prod"), (None, None)], ids=["unknown-source", "no-environment"]
+)
+def test_a_dispatch_from_outside_the_promotion_order_deploys_this_stacks_servings(
+    source: str | None, environment: str | None
+) -> None:
+    resources, config = _dispatching(source, environment=environment)
+    loop = derive_loop(_graph(*resources, config=config))
+
+    assert "next_stacks" not in loop.members
+    assert ("deploy", "k8s_serving") in loop.pairs
+
+
+def test_a_dispatch_to_a_host_other_than_github_is_not_a_github_repository() -> None:
+    resources, config = _dispatching("prod", url="https://ci.example.com/repos/acme/platform/dispatches")
+    loop = derive_loop(_graph(*resources, config=config))
+
+    assert loop.details["deploy"] == {"host:ci.example.com"}
+    assert "GitHub" not in label("deploy", loop)
