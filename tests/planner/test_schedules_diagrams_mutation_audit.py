@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import pulumi_aws as aws
 import pytest
 
 from planner.arns import Arns
 from planner.diagram import component_edges, render_mermaid, top_level_components
-from planner.loop_diagram import derive_loop, label
+from planner.loop_diagram import LIVE_DRIFT, derive_loop, label
+from planner.recorder import record_program
 from planner.report import Plan, to_json
 from planner.schedules import UnsupportedSchedule, parse_cron, runs_per_month
 from tests.planner.test_critical_path import component, graph, resource
+from tests.planner.test_loop_pipeline_monitors import _watching_program
 from tests.planner.test_report_semantics import (
     ALARM,
     ENDPOINT,
@@ -351,3 +354,134 @@ def test_a_dispatch_to_a_host_other_than_github_is_not_a_github_repository() -> 
 
     assert loop.details["deploy"] == {"host:ci.example.com"}
     assert "GitHub" not in label("deploy", loop)
+
+
+SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
+
+
+def _monitored(*endpoint_names: str) -> list:
+    """Endpoint ``ep`` (capturing) and a data-quality schedule per name in ``endpoint_names``."""
+    config = {"productionVariants": [], "dataCaptureConfig": {"enableCapture": True}}
+    schedules = [
+        _resource(
+            SCHEDULE,
+            f"{name}-dq",
+            {
+                "name": f"{name}-dq",
+                "monitoringScheduleConfig": {
+                    "monitoringType": "DataQuality",
+                    "monitoringJobDefinition": {"endpointInput": {"endpointName": name}},
+                },
+            },
+        )
+        for name in endpoint_names
+    ]
+    return [
+        _resource(ENDPOINT_CONFIG, "ep-config", config),
+        _resource(ENDPOINT, "ep", {"endpointConfigName": "ep-config"}),
+        *schedules,
+    ]
+
+
+def test_a_monitoring_schedule_on_an_endpoint_outside_the_stack_is_not_drawn() -> None:
+    loop = derive_loop(_graph(*_monitored("ep", "elsewhere")))
+
+    assert loop.members["monitor:DataQuality"] == {_urn(SCHEDULE, "ep-dq")}
+
+
+def test_an_alarm_on_a_schedules_metric_is_the_monitors_even_when_it_names_the_endpoint_too() -> None:
+    """Model Monitor metrics carry both ``MonitoringSchedule`` and ``EndpointName``: the schedule
+    decides whose alarm it is."""
+    dimensions = {"MonitoringSchedule": "ep-dq", "EndpointName": "ep"}
+    alarm = _resource(ALARM, "drift", {"name": "drift", "dimensions": dimensions})
+
+    loop = derive_loop(_graph(*_monitored("ep"), alarm))
+
+    assert loop.members["alarms:DataQuality"] == {alarm.urn}
+    assert "endpoint_alarms" not in loop.members
+    assert ("monitor:DataQuality", "alarms:DataQuality") in loop.pairs
+
+
+def test_a_subscription_to_the_approvals_topic_is_an_approvals_subscription() -> None:
+    """Approvers are subscribed in the deliver lane; only the alert topic's subscribers are paged."""
+    approvals, alerts = _resource(TOPIC, "approvals"), _resource(TOPIC, "alerts")
+    pattern = {
+        "detail-type": ["SageMaker Model Package State Change"],
+        "detail": {"ModelApprovalStatus": ["Approved"]},
+    }
+    alarm = _resource(ALARM, "latency", {"name": "latency", "alarmActions": [_arn("alerts")]})
+    subscriptions = [
+        _resource(SUBSCRIPTION, f"{topic}-email", {"topic": _arn(topic), "protocol": "email"})
+        for topic in ("approvals", "alerts")
+    ]
+
+    loop = derive_loop(
+        _graph(
+            approvals,
+            alerts,
+            alarm,
+            *_rule("approved", approvals, eventPattern=json.dumps(pattern)),
+            *subscriptions,
+        )
+    )
+
+    assert loop.members["approvals_subscriptions"] == {subscriptions[0].urn}
+    assert loop.members["alert_subscriptions"] == {subscriptions[1].urn}
+
+
+def _prometheus_rule(spec: dict) -> object:
+    return _resource(PROMETHEUS_RULE, "alerts", {"spec": spec})
+
+
+def test_a_prometheus_rule_watches_a_serving_its_expression_names() -> None:
+    """No ``serving`` label: the alert's expression selects ``service="churn"``."""
+    alert = {"alert": "ChurnErrors", "expr": 'rate(errors{service="churn"}[5m]) > 1', "labels": {}}
+    rule = _prometheus_rule({"groups": [{"rules": [alert]}]})
+
+    loop = derive_loop(_graph(_deployment("churn", "model-server"), rule))
+
+    assert ("k8s_serving", "prometheus_rule") in loop.pairs
+
+
+def test_a_prometheus_rule_that_watches_no_serving_is_not_drawn() -> None:
+    alert = {"alert": "NodeDown", "expr": "up == 0", "labels": {"service": "node-exporter"}}
+    rule = _prometheus_rule({"groups": [{"rules": [alert]}]})
+
+    assert "prometheus_rule" not in derive_loop(_graph(_deployment("churn", "model-server"), rule)).members
+
+
+def test_a_kubernetes_serving_of_canaries_only_counts_no_primary() -> None:
+    loop = derive_loop(_graph(_deployment("churn-canary", "model-server-canary")))
+
+    assert label("k8s_serving", loop) == "0 Kubernetes servings<br/>canary"
+
+
+def test_an_alarm_on_a_metric_a_live_drift_pipeline_puts_is_its_monitors_whoever_else_puts_it() -> None:
+    """A training pipeline that reports the same drift share does not turn the live-drift alarm
+    into a pipeline metric alarm."""
+    publish = ["--namespace", "Team/Drift", "--dimension", "Pipeline=endpoint-churn", "--metric", "Share"]
+    steps = [
+        {"Name": "Train", "Type": "Training"},
+        {"Name": "Publish", "Type": "Processing", "Arguments": {"ContainerArguments": publish}},
+    ]
+
+    def program() -> None:
+        _watching_program("s3://capture/churn/churn/")
+        aws.sagemaker.Pipeline(
+            "trainer",
+            pipeline_name="churn-train",
+            pipeline_display_name="churn-train",
+            role_arn="arn:aws:iam::123456789012:role/p",
+            pipeline_definition=json.dumps({"Version": "2020-12-01", "Steps": steps}),
+        )
+
+    loop = derive_loop(record_program(program))
+
+    assert set(loop.members) >= {"pipeline", f"monitor:{LIVE_DRIFT}", f"alarms:{LIVE_DRIFT}"}
+    assert "pipeline_alarms" not in loop.members
+    assert {
+        ("pipeline", f"alarms:{LIVE_DRIFT}"),
+        (f"monitor:{LIVE_DRIFT}", f"alarms:{LIVE_DRIFT}"),
+    } <= loop.pairs
