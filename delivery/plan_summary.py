@@ -101,7 +101,7 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
 def _read_plan(path: Path) -> dict[str, Any] | None:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # absent, not JSON, not UTF-8, nested too deep
         return None
     return document if isinstance(document, dict) and "summary" in document else None
 

@@ -240,6 +240,26 @@ def test_missing_plan_files_are_no_verdict_not_a_crash(tmp_path, capsys) -> None
     assert "(no output)" in markdown
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b'{"summary": "\xff"}', b"[" * 100_000],
+    ids=["not-utf-8", "nested-too-deep"],
+)
+def test_a_plan_json_python_cannot_decode_is_no_verdict_not_a_crash(tmp_path, capsys, content: bytes) -> None:
+    # Found reviewing the survivors: only a missing file and bad JSON syntax were "no verdict"; bytes
+    # that are not UTF-8 (UnicodeDecodeError) or JSON nested beyond Python's recursion limit
+    # (RecursionError) left a traceback and no summary of the stack.
+    document = tmp_path / "plan-prod.json"
+    document.write_bytes(content)
+
+    code = plan_summary_main(["--stack", "prod", "--json", str(document), "--status", "0"])
+
+    assert code == 0
+    assert capsys.readouterr().out.startswith(
+        "### Offline plan `prod`: ❌ no verdict: no readable plan JSON (exit 0)"
+    )
+
+
 # --- Which stacks a workflow runs (delivery/stacks.py, delivery/approved_model.py) -----------------
 
 
