@@ -93,5 +93,5 @@ def approved_model(event: Any, listing: StackListing) -> ApprovedModel:
 def read_event(path: str | Path) -> Any:
     try:
         return json.loads(Path(path).read_text())
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:  # RecursionError: nested too deep
         raise DispatchError(f"{path}: not a readable JSON event ({error})") from None

@@ -332,6 +332,22 @@ def test_a_payload_that_is_not_an_object_is_refused_not_a_crash(tmp_path, capsys
     assert captured.err == "refused repository_dispatch event: client_payload: missing or not an object\n"
 
 
+def test_an_event_nested_beyond_pythons_recursion_limit_is_refused_not_a_crash(tmp_path, capsys) -> None:
+    # Found reviewing the survivors: anyone who may dispatch to the repository writes the payload;
+    # one nested 100,000 deep raised RecursionError, a traceback and exit 1 instead of a refusal.
+    event = tmp_path / "event.json"
+    event.write_text('{"action": "model-approved", "client_payload": ' + "[" * 100_000 + "}")
+
+    code = list_stacks_main(
+        ["--stacks-dir", str(FIXTURE_STACKS), "--github-output", "--approved-model", str(event)]
+    )
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.startswith(f"refused repository_dispatch event: {event}: not a readable JSON event (")
+
+
 # --- AWS errors (delivery/aws_errors.py) ------------------------------------------------------------
 
 # Every code AWS answers for credentials it does not take, and for a denied permission, spelled out:
