@@ -15,8 +15,17 @@ delivery/aws_errors.py            27        11          10           1          
 total                            165        41          28          12            1
 =============================  =====  ========  ==========  ==========  ===========
 
-No product bug was found: every survivor was a missing test, an equivalent mutation or a constant
-left alone. Each test here fails under a mutation every other test let through:
+No survivor was a product bug: each was a missing test, an equivalent mutation or a constant left
+alone. Two bugs were found reviewing them (the exceptions a reader catches, after survivor
+``(OSError, json.JSONDecodeError)`` → ``json.JSONDecodeError`` in plan_summary.py), fixed, with a
+test each here:
+
+- delivery/plan_summary.py ``_read_plan``: a plan JSON that is not UTF-8, or nested beyond
+  Python's recursion limit, was a traceback and no summary; it is "no verdict" now;
+- delivery/approved_model.py ``read_event``: an event whose (untrusted) payload is nested beyond the
+  recursion limit was a traceback, exit 1; it is refused, exit 2, like any unreadable event.
+
+Each other test here fails under a mutation every other test let through:
 
 - the promotion CLI exits 2 for an invalid stack file (a mutant said 1, which CI reads as
   Rejected); ``--model`` is a family by its whole name (a mutant picked the family whose name it
