@@ -135,6 +135,8 @@ def runs_per_month(expression: str) -> float:
     rate = _RATE.match(expression.strip())
     if rate:
         interval = int(rate.group("value")) * _RATE_MINUTES[rate.group("unit").rstrip("s")]
+        if interval == 0:
+            raise UnsupportedSchedule(f"'{expression}': a rate of 0 never fires (AWS refuses it)")
         return HOURS_PER_YEAR * 60 / interval / MONTHS_PER_YEAR
     if is_one_time(expression):
         return 0.0

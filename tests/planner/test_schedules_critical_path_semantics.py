@@ -77,6 +77,8 @@ def test_lower_case_names_that_validation_accepts_are_priced_like_upper_case() -
     [
         pytest.param("cron(0/0 * ? * * *)", id="a-zero-step"),
         pytest.param("rate(5 minutes) please", id="text-after-a-rate"),
+        pytest.param("rate(0 minutes)", id="a-zero-rate"),
+        pytest.param("rate(00 hours)", id="a-zero-rate-written-with-two-digits"),
     ],
 )
 def test_expressions_outside_the_grammar_are_unsupported_not_crashes(expression: str) -> None:
