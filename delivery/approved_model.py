@@ -92,6 +92,6 @@ def approved_model(event: Any, listing: StackListing) -> ApprovedModel:
 
 def read_event(path: str | Path) -> Any:
     try:
-        return json.loads(Path(path).read_text())
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as error:  # RecursionError: nested too deep
         raise DispatchError(f"{path}: not a readable JSON event ({error})") from None

@@ -98,12 +98,39 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
     return "\n".join(lines)
 
 
+# What the summary reads of the planner's JSON document (planner/report.py): without it, no verdict.
+SUMMARY_KEYS = (
+    "resources",
+    "components",
+    "protected",
+    "policies_evaluated",
+    "mandatory_violations",
+    "by_type",
+)
+
+
 def _read_plan(path: Path) -> dict[str, Any] | None:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):  # absent, not JSON, not UTF-8, nested too deep
         return None
-    return document if isinstance(document, dict) and "summary" in document else None
+    if not isinstance(document, dict) or "source" not in document:
+        return None
+    summary = document.get("summary")
+    if not isinstance(summary, dict) or not all(key in summary for key in SUMMARY_KEYS):
+        return None
+    return document if isinstance(summary["by_type"], dict) else None
+
+
+def _read_text(path: Path | None) -> str:
+    """The text plan (``bin/plan``'s stdout and stderr, so a tool's output in any encoding): bytes
+    that are not UTF-8 shown as U+FFFD, an absent or unreadable file as no text."""
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text", type=Path, help="stdout and stderr of `bin/plan` (text), shown folded")
     parser.add_argument("--status", type=int, required=True, help="exit status of the JSON plan (bin/plan)")
     args = parser.parse_args(argv)
-    text = args.text.read_text(encoding="utf-8") if args.text and args.text.exists() else ""
-    print(summarize(args.stack, _read_plan(args.json), text, args.status))
+    print(summarize(args.stack, _read_plan(args.json), _read_text(args.text), args.status))
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from delivery.plan_summary import TEXT_LIMIT, main, summarize
 from planner.__main__ import main as plan_main
 from planner.report import Plan, PlanViolation, to_json
@@ -191,3 +193,52 @@ def test_status_3_is_no_verdict() -> None:
 
     assert "❌ no verdict: the plan did not run (exit 3)" in markdown
     assert "Traceback" in markdown
+
+
+def test_a_text_plan_that_is_not_utf8_is_shown_not_a_crash(tmp_path, capsys) -> None:
+    # The text plan is bin/plan's stdout and stderr: a tool's message in another encoding.
+    text = tmp_path / "plan-dev.txt"
+    text.write_bytes(b"\xff\xfe stacks/Pulumi.dev.yaml: invalid configuration \xe9t\xe9")
+    empty = tmp_path / "plan-dev.json"
+    empty.write_text("")
+
+    assert main(["--stack", "dev", "--json", str(empty), "--text", str(text), "--status", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "❌ invalid stack file" in out
+    assert "\ufffd\ufffd stacks/Pulumi.dev.yaml: invalid configuration \ufffdt\ufffd" in out
+
+
+def test_a_text_plan_that_cannot_be_read_is_no_output(tmp_path, capsys) -> None:
+    empty = tmp_path / "plan-dev.json"
+    empty.write_text("")
+    folder = tmp_path / "plan-dev.txt"
+    folder.mkdir()
+
+    assert main(["--stack", "dev", "--json", str(empty), "--text", str(folder), "--status", "2"]) == 0
+    assert "(no output)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"summary": 1},
+        {"summary": {}, "source": "stacks/Pulumi.dev.yaml"},
+        {"summary": {"resources": 3}, "source": "stacks/Pulumi.dev.yaml"},
+        "not-a-map",
+    ],
+    ids=["summary-not-a-map", "summary-empty", "summary-partial", "not-a-map"],
+)
+def test_json_without_the_planners_shape_is_no_verdict(tmp_path, capsys, document) -> None:
+    plan = tmp_path / "plan-dev.json"
+    plan.write_text(json.dumps(document))
+
+    assert main(["--stack", "dev", "--json", str(plan), "--status", "0"]) == 0
+    assert "❌ no verdict: no readable plan JSON (exit 0)" in capsys.readouterr().out
+
+
+def test_the_planners_own_json_has_every_key_the_summary_reads(stack_graphs, tmp_path, capsys) -> None:
+    plan = tmp_path / "plan-prod.json"
+    plan.write_text(json.dumps(_plan_json(stack_graphs["prod"])))
+
+    assert main(["--stack", "prod", "--json", str(plan), "--status", "0"]) == 0
+    assert "✅ clean" in capsys.readouterr().out
