@@ -66,7 +66,7 @@ def _values(field: str, low: int, high: int, names: dict[str, int] | None = None
     found: set[int] = set()
     for part in field.split(","):
         base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
+        step = _number(step_text, None) if step_text else 1
         if base in ("*", "?"):
             start, end = low, high
         elif "-" in base:
@@ -88,7 +88,7 @@ def _values(field: str, low: int, high: int, names: dict[str, int] | None = None
 def _number(text: str, names: dict[str, int] | None) -> int:
     if names and text.upper() in names:
         return names[text.upper()]
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to isdigit, not to int
         raise UnsupportedSchedule(f"'{text}' is not supported here")
     return int(text)
 

@@ -78,6 +78,10 @@ def test_lower_case_names_that_validation_accepts_are_priced_like_upper_case() -
         pytest.param("cron(0/0 * ? * * *)", id="a-zero-step"),
         pytest.param("rate(5 minutes) please", id="text-after-a-rate"),
         pytest.param("rate(0 minutes)", id="a-zero-rate"),
+        pytest.param("cron(0/x * ? * * *)", id="a-step-that-is-no-number"),
+        pytest.param("cron(0 0/1.5 ? * * *)", id="a-fractional-step"),
+        pytest.param("cron(0/\u00b2 * ? * * *)", id="a-superscript-step"),
+        pytest.param("cron(\u00b2 * ? * * *)", id="a-superscript-minute"),
         pytest.param("rate(00 hours)", id="a-zero-rate-written-with-two-digits"),
     ],
 )

@@ -149,6 +149,15 @@ def test_a_stepped_day_of_week_range_steps_across_the_wrap() -> None:
     assert parse_cron("cron(0 3 ? * FRI-MON *)").days_of_week == {4, 5, 6, 0}
 
 
+def test_a_stepped_range_steps_across_the_wrap_in_every_field() -> None:
+    """The same wrap in 0-based fields (minutes, hours) and 1-based ones (days of the month, months)."""
+    wrapped = parse_cron("cron(50-10/15 22-2/3 30-2/2 NOV-FEB/2 ? *)")
+    assert wrapped.minutes == {50, 5}
+    assert wrapped.hours == {22, 1}
+    assert wrapped.days_of_month == {30, 1}
+    assert wrapped.months == {11, 1}
+
+
 # -- arns.py --------------------------------------------------------------------------------------
 def test_only_a_rule_carries_its_custom_bus_in_its_arn() -> None:
     """``rule/<bus>/<name>``; an archive or a connection on that bus is ``<kind>/<name>``."""
