@@ -203,6 +203,14 @@ def _without_boundary_quantifiers(pattern: str) -> str:
             continue
         if char == "[":
             depth += 1
+            # A "]" first in a class ("[]a]", "[^]a]") is one of its characters, in Java as in Python.
+            opening = (
+                "[^]" if pattern.startswith("[^]", index) else "[]" if pattern.startswith("[]", index) else ""
+            )
+            if opening:
+                out.append(opening)
+                index += len(opening)
+                continue
         elif char == "]" and depth:
             depth -= 1
         elif depth == 0 and (match := _BOUNDARY_QUANTIFIER.match(pattern, index)):
@@ -263,6 +271,14 @@ def _bracket_bare_classes(pattern: str) -> str:
             continue
         if char == "[":
             depth += 1
+            # A "]" first in a class ("[]a]", "[^]a]") is one of its characters, in Java as in Python.
+            opening = (
+                "[^]" if pattern.startswith("[^]", index) else "[]" if pattern.startswith("[]", index) else ""
+            )
+            if opening:
+                out.append(opening)
+                index += len(opening)
+                continue
         elif char == "]" and depth:
             depth -= 1
         if char == "\0":

@@ -313,6 +313,10 @@ def test_a_brace_after_a_caret_or_dollar_inside_a_class_is_no_quantified_boundar
     assert negated.fullmatch("abc") and not negated.fullmatch("a{") and not negated.fullmatch("1")
     dollar = java_pattern(r"[a${2}]+")  # "a", "$", "{", "2" or "}"
     assert dollar.fullmatch("a${2}") and not dollar.fullmatch("b")
+    bracket = java_pattern(r"[]${2}]+")  # a "]" first in the class is one of its characters
+    assert bracket.fullmatch("]$2}{") and not bracket.fullmatch("a")
+    negated_bracket = java_pattern(r"[^]${2}]+")
+    assert negated_bracket.fullmatch("ab") and not negated_bracket.fullmatch("a]")
     after = java_pattern(r"[^{1}]x${1}")  # a class, then a quantified boundary outside it
     assert after.fullmatch("bx") and not after.fullmatch("1x") and not after.fullmatch("bx$")
 
