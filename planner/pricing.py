@@ -497,8 +497,9 @@ def _schedule_parameters(schedule: RecordedResource) -> dict[str, Any]:
 def _trail_categories(trail: RecordedResource) -> set[str]:
     """The event categories a trail's advanced selectors record; without any, its basic
     ``eventSelectors`` (management events unless each turns them off, data events where one names
-    data resources); without either, management only. A selector the plan cannot read (unknown
-    until deployment, or not a map) may record either: both are priced, never fewer than it may."""
+    data resources); without either (an empty or absent list), management only. A selector in the
+    list the plan cannot read (unknown until deployment, or not a map) may record either: both are
+    priced. A whole list unknown until deployment is absent from the recording: management only."""
     every = {"Management", "Data"}
     selectors = trail.inputs.get("advancedEventSelectors") or []
     if not isinstance(selectors, list):

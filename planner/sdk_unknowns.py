@@ -4,8 +4,8 @@ planner and the tests.
 The SDK asks ``pulumi.runtime.rpc.contains_unknowns`` whether a value holds an unknown for every
 output it resolves and every input it serialises: about 9,800 times in a warm prod recording. Each
 call defines a recursive inner function, and so builds a cycle (the function, the cell that lets
-it call itself, the closure tuple, and the ``set[int]`` alias of its annotation) that reference
-counting cannot free: 59,000 of the 74,000 objects a prod recording left to the cyclic collector
+it call itself, the closure tuple; the ``set[int]`` alias of its annotation hangs from it) that
+reference counting cannot free: 59,000 of the 74,000 objects a prod recording left to the cyclic collector
 (``gc.DEBUG_SAVEALL``), and the collector's time to find them.
 
 :func:`install` replaces it with :func:`contains_unknowns`, the same walk written as a module-level

@@ -51,7 +51,7 @@ VALUES: dict[str, Callable[[], Any]] = {
     "deep-unknown-in-list": lambda: [[[[Unknown()]]]],
     "unknown-as-a-dict-value-after-known-ones": lambda: {"x": 1, "y": "z", "u": Unknown()},
     "unknown-in-a-tuple-is-not-walked": lambda: (Unknown(),),
-    "unknown-in-a-set-is-not-walked": lambda: {"k": frozenset({1})},
+    "unknown-in-a-set-is-not-walked": lambda: {"k": frozenset({Unknown()})},
     "unknown-as-a-dict-key-is-not-walked": lambda: {Unknown(): 1},
     "a-list-holding-itself-then-an-unknown": _holding_itself_then_unknown,
     "a-dict-holding-itself": _dict_holding_itself,
