@@ -271,13 +271,15 @@ def test_an_alarm_is_a_pipelines_only_when_the_pipeline_puts_its_metric_name_too
 def test_a_name_that_is_not_a_string_names_nothing() -> None:
     """A Deployment whose component label is not a string (a value the plan could not resolve) is no
     model server, and reading it does not end the diagram."""
-    odd = _resource(
-        "kubernetes:apps/v1:Deployment",
-        "odd",
-        {"metadata": {"name": "odd", "labels": {"app.kubernetes.io/component": ["model-server"]}}},
-    )
 
-    assert "k8s_serving" not in derive_loop(_graph(odd)).members
+    def deployment(component: object) -> object:
+        labels = {"app.kubernetes.io/component": component}
+        return _resource(
+            "kubernetes:apps/v1:Deployment", "odd", {"metadata": {"name": "odd", "labels": labels}}
+        )
+
+    assert "k8s_serving" not in derive_loop(_graph(deployment(["model-server"]))).members
+    assert "k8s_serving" in derive_loop(_graph(deployment("model-server"))).members  # the control
 
 
 def test_only_a_model_server_deployment_is_a_kubernetes_serving() -> None:
@@ -346,9 +348,11 @@ def test_an_api_destination_naming_the_pipeline_does_not_start_it() -> None:
     )
 
     loop = derive_loop(_graph(pipeline, hook, *_rule("nightly", hook, scheduleExpression="rate(1 day)")))
+    started = derive_loop(_graph(pipeline, *_rule("nightly", pipeline, scheduleExpression="rate(1 day)")))
 
     assert "schedule" not in loop.members
     assert not [role for role in loop.members if role.startswith("target:")]
+    assert "schedule" in started.members  # the control: the same rule targeting the pipeline
 
 
 def test_a_rule_that_starts_no_pipeline_and_pages_no_one_is_not_drawn() -> None:
@@ -538,10 +542,13 @@ def test_a_prometheus_rule_watches_a_serving_its_expression_names() -> None:
 
 
 def test_a_prometheus_rule_that_watches_no_serving_is_not_drawn() -> None:
-    alert = {"alert": "NodeDown", "expr": "up == 0", "labels": {"service": "node-exporter"}}
-    rule = _prometheus_rule({"groups": [{"rules": [alert]}]})
+    def rule(service: str) -> object:
+        alert = {"alert": "NodeDown", "expr": "up == 0", "labels": {"service": service}}
+        return _prometheus_rule({"groups": [{"rules": [alert]}]})
 
-    assert "prometheus_rule" not in derive_loop(_graph(_deployment("churn", "model-server"), rule)).members
+    serving = _deployment("churn", "model-server")
+    assert "prometheus_rule" not in derive_loop(_graph(serving, rule("node-exporter"))).members
+    assert "prometheus_rule" in derive_loop(_graph(serving, rule("churn"))).members  # the control
 
 
 def test_a_kubernetes_serving_of_canaries_only_counts_no_primary() -> None:
