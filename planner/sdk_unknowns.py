@@ -14,6 +14,11 @@ container visited once, so a container that holds itself ends the walk), ``known
 read at call time as the SDK's does. ``pulumi.output`` and the SDK's other callers reach it through
 ``rpc.contains_unknowns`` at call time, so one assignment serves them all.
 
+It is the walk of the SDK's release this was written against (pulumi 3.272.0): :func:`install`
+replaces only a function whose source is that one (:data:`SDKS_SOURCE_SHA256`), so a release that
+changes the check (walks tuples, or frees its own cycle) keeps its own until this module is
+compared with it again.
+
 The recorder (:mod:`planner.recorder`) installs it when imported, with the type memo
 (:mod:`planner.sdk_type_memo`) and under the same switch (``MLOPS_LAZY_PROVIDER_IMPORTS=0`` turns
 both off); the program ``pulumi up`` runs (``__main__.py``) does not import the planner, so a real
@@ -22,12 +27,18 @@ deployment runs the SDK as released.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 from typing import Any
 
 from pulumi.runtime import known_types, rpc
 
 SDKS_OWN = rpc.contains_unknowns
 """The SDK's function as released, kept for the comparison in the tests."""
+
+SDKS_SOURCE_SHA256 = "1f1f335b6f48b96055607dbb5be2e53b1163e35ec88704c89a41271070017cc8"
+"""SHA-256 of the source of ``pulumi.runtime.rpc.contains_unknowns`` in the releases this walk
+matches (pulumi 3.272.0): the recursive inner ``impl`` over dicts and lists with a set of ids seen."""
 
 
 def _holds_unknown(value: Any, seen: set[int]) -> bool:
@@ -53,5 +64,17 @@ def is_installed() -> bool:
     return rpc.contains_unknowns is contains_unknowns
 
 
+def is_the_known_release(function: Any) -> bool:
+    """Whether ``function`` is the SDK's check this module's walk was compared with."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):  # no source to compare (a build without .py files): not known
+        return False
+    return hashlib.sha256(source.encode()).hexdigest() == SDKS_SOURCE_SHA256
+
+
 def install() -> None:
+    """Replace the SDK's check, if it is the release this walk matches."""
+    if rpc.contains_unknowns is contains_unknowns or not is_the_known_release(rpc.contains_unknowns):
+        return
     rpc.contains_unknowns = contains_unknowns

@@ -109,6 +109,19 @@ def test_a_caller_may_pass_the_value_by_the_sdks_keyword() -> None:
     assert sdk_unknowns.contains_unknowns(val=[Unknown()]) is sdk_unknowns.SDKS_OWN(val=[Unknown()]) is True
 
 
+def test_it_replaces_only_the_sdk_release_it_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert sdk_unknowns.is_the_known_release(sdk_unknowns.SDKS_OWN)  # the locked pulumi's
+
+    def changed_release(val: Any) -> bool:  # a later SDK's check, say one that walks tuples too
+        return False
+
+    monkeypatch.setattr(rpc, "contains_unknowns", changed_release)
+    sdk_unknowns.install()
+    assert rpc.contains_unknowns is changed_release
+    assert not sdk_unknowns.is_installed()
+    assert not sdk_unknowns.is_the_known_release(len)  # a builtin has no source: not known
+
+
 def test_installing_twice_keeps_the_sdks_own_for_comparison() -> None:
     sdk_unknowns.install()
     assert rpc.contains_unknowns is sdk_unknowns.contains_unknowns
