@@ -1,0 +1,237 @@
+"""Hand-mutation audit of components/kubernetes/: tests for the mutations the suite let survive."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pulumi
+import pytest
+
+from components.kubernetes.kubernetes_alerts import alertmanager_config, serving_alert_rules
+from components.kubernetes.kubernetes_dashboards import gpu_serving_dashboard
+from components.kubernetes.kubernetes_monitoring import (
+    KubernetesMonitoring,
+    KubernetesMonitoringArgs,
+    KubernetesMonitoringSpec,
+)
+from components.kubernetes.kubernetes_monitoring_spec import AlertRouting, ServingMetricNames
+from components.kubernetes.kubernetes_serving import (
+    KubernetesServing,
+    KubernetesServingArgs,
+    KubernetesServingSpec,
+    kubernetes_provider,
+)
+from components.kubernetes.model_artifact_access import ModelArtifactAccessArgs
+from planner.recorder import RecordedResource, ResourceGraph, record_program
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "0123456789abcdef" * 4
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
+NAMESPACE = "kubernetes:core/v1:Namespace"
+CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _serving(**changes: Any) -> KubernetesServingSpec:
+    return KubernetesServingSpec.model_validate({"name": "churn", "image": IMAGE, **changes})
+
+
+def _monitoring(**changes: Any) -> KubernetesMonitoringSpec:
+    return KubernetesMonitoringSpec.model_validate(
+        {"grafana_admin_secret": {"name": "grafana-admin"}, "scrape": [{"name": "churn"}], **changes}
+    )
+
+
+def _opts() -> pulumi.ResourceOptions:
+    provider = kubernetes_provider("eks", "kubeconfig", cluster_identifier="arn:aws:eks:cluster")
+    return pulumi.ResourceOptions(providers=[provider])
+
+
+def _record_serving(spec: KubernetesServingSpec) -> ResourceGraph:
+    def program() -> None:
+        KubernetesServing("churn", KubernetesServingArgs(spec=spec), _opts())
+
+    return record_program(program)
+
+
+def _record_monitoring(spec: KubernetesMonitoringSpec) -> ResourceGraph:
+    def program() -> None:
+        KubernetesMonitoring("monitoring", KubernetesMonitoringArgs(spec=spec), _opts())
+
+    return record_program(program)
+
+
+def _only(graph: ResourceGraph, type_token: str) -> RecordedResource:
+    [resource] = graph.of_type(type_token)
+    return resource
+
+
+_MATCHER = re.compile(r'([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)"')
+
+
+def _matchers(body: str) -> list[tuple[str, str, str]]:
+    """``{a="x", b=~"y"}``'s matchers; everything between the braces must be a matcher."""
+    found = _MATCHER.findall(body)
+    assert _MATCHER.sub("", body).replace(",", "").strip() == "", body
+    return found
+
+
+def _selects(matchers: list[tuple[str, str, str]], labels: dict[str, str]) -> bool:
+    """PromQL's label matching: a missing label is the empty string; regexes are fully anchored."""
+    for name, op, value in matchers:
+        have = labels.get(name, "")
+        ok = {
+            "=": have == value,
+            "!=": have != value,
+            "=~": re.fullmatch(value, have) is not None,
+            "!~": re.fullmatch(value, have) is None,
+        }[op]
+        if not ok:
+            return False
+    return True
+
+
+# The series a ServiceMonitor scrape of the serving churn in ml-serving produces (its target labels
+# are the Service's namespace and name), with per-second rates, beside another serving's.
+_SCRAPED = [
+    ("http_requests_total", {"namespace": "ml-serving", "service": "churn", "status": "200"}, 87.0),
+    ("http_requests_total", {"namespace": "ml-serving", "service": "churn", "status": "404"}, 10.0),
+    ("http_requests_total", {"namespace": "ml-serving", "service": "churn", "status": "503"}, 3.0),
+    ("http_requests_total", {"namespace": "ml-serving", "service": "fraud", "status": "500"}, 50.0),
+    ("http_requests_total", {"namespace": "other", "service": "churn", "status": "500"}, 50.0),
+]
+
+
+def _evaluate_rates(expr: str, series: list[tuple[str, dict[str, str], float]]) -> str:
+    """``expr`` with each ``sum(rate(metric{...}[window]))`` replaced by the summed rate it selects."""
+
+    def total(match: re.Match[str]) -> str:
+        metric, body = match.group(1), match.group(2)
+        found = _matchers(body)
+        return repr(sum(rate for name, labels, rate in series if name == metric and _selects(found, labels)))
+
+    return re.sub(r"sum\(rate\(([A-Za-z_:][A-Za-z0-9_:]*)\{([^}]*)\}\[[^\]]+\]\)\)", total, expr)
+
+
+def _fires(expr: str, series: list[tuple[str, dict[str, str], float]]) -> bool:
+    """Whether a ``<arithmetic of sums of rates> > <threshold>`` rule returns a sample (0/0 is NaN)."""
+    arithmetic = _evaluate_rates(expr, series)
+    assert re.fullmatch(r"[0-9.e+\- */()<>]+", arithmetic), arithmetic
+    left, op, right = re.fullmatch(r"(.+?) (>|<) ([0-9.]+)", arithmetic).groups()  # type: ignore[union-attr]
+    try:
+        value = eval(left)
+    except ZeroDivisionError:
+        return False  # NaN compares false
+    return value > float(right) if op == ">" else value < float(right)
+
+
+def _rule(spec: KubernetesServingSpec, alert: str) -> dict[str, Any]:
+    [rule] = [r for r in serving_alert_rules(spec, ServingMetricNames()) if r["alert"] == alert]
+    return rule
+
+
+# --- the serving's autoscaling bounds ------------------------------------------------------------
+
+
+def test_the_hpa_scales_between_the_specs_bounds_not_around_the_initial_count() -> None:
+    """replicas is only the count at creation: the HPA's floor is min_replicas and its ceiling
+    max_replicas, even when replicas lies strictly between them."""
+    graph = _record_serving(_serving(replicas=3, min_replicas=1, max_replicas=6))
+    assert _only(graph, DEPLOYMENT).inputs["spec"]["replicas"] == 3
+    hpa = _only(graph, HPA).inputs["spec"]
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (1, 6)
+
+
+def test_kserves_predictor_scales_between_the_specs_bounds() -> None:
+    graph = _record_serving(_serving(replicas=3, min_replicas=1, max_replicas=6, kserve={}))
+    predictor = _only(graph, ISVC).inputs["spec"]["predictor"]
+    assert (predictor["minReplicas"], predictor["maxReplicas"]) == (1, 6)
+    assert graph.of_type(HPA) == []  # KServe creates its own
+
+
+# --- the alert rules, evaluated on series ---------------------------------------------------------
+
+
+def test_the_error_rate_alert_fires_on_the_servings_5xx_share_above_the_threshold() -> None:
+    """3 of the serving's 100 requests/s fail with 5xx (3 %); another serving's and another namespace's
+    errors do not count, nor do its 4xx."""
+    expr = _rule(_serving(alerts={"error_rate_percent": 2.5}), "ModelServerHighErrorRate")["expr"]
+    assert _fires(expr, _SCRAPED)
+    # 3 % is below a 4 % threshold, and 2 of 100 below 2.5 %.
+    assert not _fires(
+        _rule(_serving(alerts={"error_rate_percent": 4}), "ModelServerHighErrorRate")["expr"], _SCRAPED
+    )
+    fewer = [(n, labels, 2.0 if labels.get("status") == "503" else r) for n, labels, r in _SCRAPED]
+    fewer = [
+        (n, labels, 88.0 if labels.get("status") == "200" and labels["service"] == "churn" else r)
+        for n, labels, r in fewer
+    ]
+    assert not _fires(expr, fewer)
+    # An idle server is not an erroring one.
+    assert not _fires(expr, [s for s in _SCRAPED if s[1]["service"] != "churn"])
+
+
+def test_the_serving_series_are_selected_by_the_service_monitors_target_labels_exactly() -> None:
+    """A ServiceMonitor target carries the Service's namespace and name as ``namespace`` and ``service``
+    (a server's own ``namespace`` label would become ``exported_namespace``): the rules must match those
+    label names, not merely contain the text."""
+    for alert in ("ModelServerHighErrorRate", "ModelServerHighLatencyP99"):
+        expr = _rule(_serving(), alert)["expr"]
+        for body in re.findall(r"\{([^}]*)\}", expr):
+            found = {(name, op, value) for name, op, value in _matchers(body)}
+            assert {("namespace", "=", "ml-serving"), ("service", "=", "churn")} <= found, expr
+            assert {name for name, _, _ in found} <= {"namespace", "service", "status"}, expr
+
+
+def test_sns_routing_without_the_topic_is_refused_by_the_config_itself() -> None:
+    with pytest.raises(ValueError, match="needs the alert topic's ARN and region"):
+        alertmanager_config(AlertRouting(destination="sns"), None, "eu-west-1")
+    with pytest.raises(ValueError, match="needs the alert topic's ARN and region"):
+        alertmanager_config(AlertRouting(destination="sns"), "arn:aws:sns:eu-west-1:111111111111:a", None)
+
+
+# --- the monitoring namespaces and dashboard ------------------------------------------------------
+
+
+def test_the_privileged_agents_namespace_does_not_warn_on_every_apply() -> None:
+    graph = _record_monitoring(_monitoring())
+    [agents] = [r for r in graph.of_type(NAMESPACE) if r.inputs["metadata"]["name"] == "monitoring-agents"]
+    labels = agents.inputs["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "privileged"
+    assert "pod-security.kubernetes.io/warn" not in labels
+
+
+def _panel(dashboard: dict[str, Any], title: str) -> dict[str, Any]:
+    [panel] = [p for p in dashboard["panels"] if p["title"] == title]
+    return panel
+
+
+def test_the_dashboards_5xx_series_counts_only_server_errors() -> None:
+    dashboard = gpu_serving_dashboard(_monitoring())
+    [errors] = [t for t in _panel(dashboard, "Requests")["targets"] if t["legendFormat"] == "5xx"]
+    expr = errors["expr"].replace("$namespace", "ml-serving").replace("$serving", "churn")
+    assert _evaluate_rates(expr, _SCRAPED) == "3.0"
+
+
+# --- the artifact role ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["s3://bucket/models/", "s3://bucket", "https://bucket/model.tar.gz"])
+def test_the_artifact_roles_args_refuse_anything_but_one_object(url: str) -> None:
+    """Refused when the arguments are made (a config error), not later while the role's policy renders."""
+    with pytest.raises(ValueError, match="is not an s3://bucket/key URI of one object"):
+        ModelArtifactAccessArgs(
+            account_id="111111111111",
+            region="eu-west-1",
+            cluster_name="ml",
+            namespace="ml-serving",
+            service_account="churn",
+            model_data_url=url,
+            kms_key_arn="arn:aws:kms:eu-west-1:111111111111:key/1234",
+            role_path="/dev/",
+            tags={"owner": "ml", "cost-center": "cc-1", "project": "churn", "environment": "prod"},
+        )
