@@ -10,7 +10,10 @@ DASHBOARD_UID = "mlops-gpu-serving"
 
 _DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 _SERVING = 'namespace="$namespace", service="$serving"'
-_SERVING_GPUS = 'namespace="$namespace", pod=~"$serving-.+"'
+# A Deployment's pods are <deployment>-<pod-template-hash>-<suffix>; the serving's Deployments are <name>,
+# <name>-canary and KServe's <name>-predictor. `$serving-.+` would also take another serving's pods whose
+# name starts with this one's (`churn-eu` under `churn`).
+_SERVING_GPUS = 'namespace="$namespace", pod=~"$serving(-canary|-predictor)?-[a-z0-9]+-[a-z0-9]+"'
 _HPA = 'namespace="$namespace", horizontalpodautoscaler="$serving"'
 
 

@@ -217,6 +217,25 @@ def test_the_dashboards_5xx_series_counts_only_server_errors() -> None:
     assert _evaluate_rates(expr, _SCRAPED) == "3.0"
 
 
+@pytest.mark.parametrize(
+    ("pod", "shown"),
+    [
+        ("churn-7d9c8b6f5-x2x7k", True),
+        ("churn-canary-6f5d9c8b7-k2x7x", True),
+        ("churn-predictor-5d9c8b7f6-7xk2x", True),
+        # Another serving of the namespace whose name starts with this one's.
+        ("churn-eu-7d9c8b6f5-x2x7k", False),
+        ("churnv2-7d9c8b6f5-x2x7k", False),
+    ],
+)
+def test_the_dashboards_gpu_panel_shows_only_the_selected_servings_pods(pod: str, shown: bool) -> None:
+    dashboard = gpu_serving_dashboard(_monitoring())
+    for target in _panel(dashboard, "GPUs of $serving")["targets"]:
+        for body in re.findall(r"\{([^}]*)\}", target["expr"]):
+            found = _matchers(body.replace("$namespace", "ml-serving").replace("$serving", "churn"))
+            assert _selects(found, {"namespace": "ml-serving", "pod": pod}) is shown, (target["expr"], pod)
+
+
 # --- the artifact role ---------------------------------------------------------------------------
 
 
