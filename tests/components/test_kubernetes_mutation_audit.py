@@ -30,7 +30,8 @@ DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
 NAMESPACE = "kubernetes:core/v1:Namespace"
-CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
+RELEASE = "kubernetes:helm.sh/v3:Release"
+SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -153,6 +154,15 @@ def test_kserves_predictor_scales_between_the_specs_bounds() -> None:
     assert graph.of_type(HPA) == []  # KServe creates its own
 
 
+def test_the_created_namespace_is_not_labelled_as_one_servings_pods() -> None:
+    """Several servings may share the namespace: it carries the common labels, not the first serving's
+    pod selector (a selector on those labels would then take the namespace for a pod of it)."""
+    graph = _record_serving(_serving())
+    labels = _only(graph, NAMESPACE).inputs["metadata"]["labels"]
+    assert "app.kubernetes.io/name" not in labels and "app.kubernetes.io/component" not in labels
+    assert labels["app.kubernetes.io/part-of"] == "mlops-platform"
+
+
 # --- the alert rules, evaluated on series ---------------------------------------------------------
 
 
@@ -203,6 +213,25 @@ def test_the_privileged_agents_namespace_does_not_warn_on_every_apply() -> None:
     labels = agents.inputs["metadata"]["labels"]
     assert labels["pod-security.kubernetes.io/enforce"] == "privileged"
     assert "pod-security.kubernetes.io/warn" not in labels
+
+
+def test_the_adapter_and_the_service_monitors_follow_a_non_default_namespace_and_interval() -> None:
+    """prometheus-adapter must query the Prometheus of the namespace the stack really runs in (else no HPA
+    gets the GPU metric), and each target is scraped at its own interval."""
+    graph = _record_monitoring(
+        _monitoring(
+            namespace="observability",
+            agents_namespace="observability-agents",
+            scrape=[{"name": "churn", "interval": "15s"}],
+        )
+    )
+    [adapter] = [r for r in graph.of_type(RELEASE) if r.inputs["chart"] == "prometheus-adapter"]
+    assert adapter.inputs["values"]["prometheus"]["url"] == (
+        "http://kube-prometheus-stack-prometheus.observability.svc"
+    )
+    [monitor] = graph.of_type(SERVICE_MONITOR)
+    [endpoint] = monitor.inputs["spec"]["endpoints"]
+    assert (endpoint["port"], endpoint["interval"]) == ("metrics", "15s")
 
 
 def _panel(dashboard: dict[str, Any], title: str) -> dict[str, Any]:
