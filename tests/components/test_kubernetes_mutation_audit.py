@@ -1,4 +1,54 @@
-"""Hand-mutation audit of components/kubernetes/: tests for the mutations the suite let survive."""
+"""Hand-mutation audit of components/kubernetes/: tests for the mutations the suite let survive.
+
+Modules audited: kubernetes_serving.py, kubernetes_serving_spec.py, kubernetes_alerts.py,
+kubernetes_dashboards.py, kubernetes_monitoring.py, kubernetes_monitoring_spec.py,
+alertmanager_sns_access.py, _pod_identity.py, model_artifact_access.py. One one-step mutation at a
+time, against tests/components/test_kubernetes_*.py and test_serving_spec_bounds.py, then
+tests/stacks/test_kubernetes_*.py, test_cross_field_validation*.py and the Kubernetes/IAM policy audits.
+
+Mutations tried per module (of them, survived against the suite before this file):
+  kubernetes_serving.py 65 (3), kubernetes_serving_spec.py 22 (0), kubernetes_alerts.py 26 (4),
+  kubernetes_dashboards.py 5 (2), kubernetes_monitoring.py 32 (3), kubernetes_monitoring_spec.py 8 (0),
+  alertmanager_sns_access.py 6 (0), _pod_identity.py 12 (0), model_artifact_access.py 6 (1): 182 in
+  all, 13 survived, all 13 caught now; plus 2 on the fixed dashboard pattern, caught by its test.
+  Already caught: the pod's runAsNonRoot, runAsUser, runAsGroup and seccomp, the container's
+  privileged, allowPrivilegeEscalation, readOnlyRootFilesystem and dropped capabilities, the service
+  account token, the trust policy's principal, source account and three session-tag conditions, the
+  association's cluster, namespace, service account and session tags, the SNS/S3/KMS actions,
+  resources and kms:ViaService, the selectors and NetworkPolicy rules, the alert comparisons.
+
+Survivors, all caught now:
+  - HPA minReplicas / maxReplicas from ``replicas`` (no test's HPA had replicas != min_replicas); the same
+    for KServe's predictor minReplicas.
+  - The error-rate rule without its ``100 *`` and with errors and total swapped: only the threshold's
+    text was asserted. Now the rule is evaluated on series (a 5xx share above and below the threshold,
+    another serving's and namespace's errors, 4xx, no traffic).
+  - ``namespace`` -> ``exported_namespace`` in the rules' selector: asserted as a substring, which the
+    wrong label name contains. Now the matchers are parsed and compared exactly.
+  - alertmanager_config's own refusal of sns without a topic or region (KubernetesMonitoringArgs
+    refuses it first; the function's own contract was untested).
+  - A ``warn`` label on the privileged agents namespace (noise on every apply of the node agents).
+  - prometheus-adapter's URL with the namespace hard-coded as ``monitoring``, and the ServiceMonitor's
+    interval fixed at 30s: every fixture used the defaults. With another namespace no HPA would get the
+    GPU metric.
+  - The created namespace labelled with the first serving's pod selector labels.
+  - The dashboard's 5xx series matching 4xx.
+  - ModelArtifactAccessArgs no longer refusing a URL that is not one object (the component still failed,
+    later, while rendering the policy).
+  - The dashboard's GPU pod pattern widened to any pod: surviving it showed the bug below.
+
+Bug found and fixed: the dashboard's "GPUs of $serving" panel selected ``$serving-.+``, so another
+serving whose name starts with this one's (``churn-eu`` under ``churn``) was plotted with it. It now
+selects the pods of ``<name>``, ``<name>-canary`` and ``<name>-predictor`` only (CHANGELOG.md).
+
+Equivalent mutations: none among the survivors.
+
+Left alone: the dashboard's serving variable lists HPA names filtered by the scrape targets' names, so
+a KServe serving (whose HPA KServe names ``<name>-predictor``) is probably not offered; not verifiable
+offline against KServe, so reported rather than changed. Not tried, as lower-value or redundant:
+fsGroup and the container's runAsNonRoot (the pod's is caught), the liveness failure and success
+thresholds, grace period, volume sizes, chart release timeouts, quantity unit factors.
+"""
 
 from __future__ import annotations
 
