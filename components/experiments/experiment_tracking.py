@@ -112,13 +112,16 @@ class ExperimentTracking(pulumi.ComponentResource):
                             "sagemaker:UpdateModelPackage",
                             "sagemaker:AddTags",
                         ],
-                        # SageMaker writes model package (group) names in lower case in their ARNs.
+                        # Each group as named and lower-cased: IAM compares ARNs as written, and
+                        # SageMaker's names are case-insensitive (model package ARNs have been seen
+                        # both ways), so the deny must hold whichever form the ARN carries.
                         "Resource": [
                             arn
                             for group in args.protected_model_package_groups
+                            for name in dict.fromkeys((group, group.lower()))
                             for arn in (
-                                f"{sagemaker_arn}:model-package-group/{group.lower()}",
-                                f"{sagemaker_arn}:model-package/{group.lower()}/*",
+                                f"{sagemaker_arn}:model-package-group/{name}",
+                                f"{sagemaker_arn}:model-package/{name}/*",
                             )
                         ],
                     }

@@ -340,10 +340,12 @@ def test_automatic_registration_never_writes_or_approves_in_the_platforms_groups
         "sagemaker:CreateModelPackage",
         "sagemaker:UpdateModelPackage",
     } <= set(deny["Action"])
-    # SageMaker's ARNs hold the names in lower case (IAM compares ARNs as written).
+    # IAM compares ARNs as written: each group as named and lower-cased.
     assert deny["Resource"] == [
         f"{registry}:model-package-group/prod-churn",
         f"{registry}:model-package/prod-churn/*",
+        f"{registry}:model-package-group/prod-Fraud",
+        f"{registry}:model-package/prod-Fraud/*",
         f"{registry}:model-package-group/prod-fraud",
         f"{registry}:model-package/prod-fraud/*",
     ]

@@ -147,7 +147,7 @@ def test_mlflow_registers_models_anywhere_but_in_the_platforms_own_groups(graph:
     registry = deny["Resource"][0].split(":model-package-group/")[0]
     assert set(deny["Resource"]) == {
         arn
-        for group in (name.lower() for name in groups)
+        for group in {form for name in groups for form in (name, name.lower())}
         for arn in (f"{registry}:model-package-group/{group}", f"{registry}:model-package/{group}/*")
     }
 
