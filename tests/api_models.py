@@ -203,10 +203,7 @@ def _without_boundary_quantifiers(pattern: str) -> str:
             continue
         if char == "[":
             depth += 1
-            # A "]" first in a class ("[]a]", "[^]a]") is one of its characters, in Java as in Python.
-            opening = (
-                "[^]" if pattern.startswith("[^]", index) else "[]" if pattern.startswith("[]", index) else ""
-            )
+            opening = _class_opening(pattern, index)
             if opening:
                 out.append(opening)
                 index += len(opening)
@@ -260,6 +257,15 @@ def _property_class(name: str) -> str:
     raise ValueError(f"the Java class \\p{{{name}}} has no translation here")
 
 
+def _class_opening(pattern: str, index: int) -> str:
+    """The opening of the class at ``index`` with a "]" first in it ("[]a]", "[^]a]"), which is one
+    of its characters in Java as in Python, not its end; "" for any other class."""
+    for opening in ("[^]", "[]"):
+        if pattern.startswith(opening, index):
+            return opening
+    return ""
+
+
 def _bracket_bare_classes(pattern: str) -> str:
     """``\\p{X}`` outside ``[...]`` is a class of its own: wrap its ranges in brackets."""
     out, depth, index = [], 0, 0
@@ -271,10 +277,7 @@ def _bracket_bare_classes(pattern: str) -> str:
             continue
         if char == "[":
             depth += 1
-            # A "]" first in a class ("[]a]", "[^]a]") is one of its characters, in Java as in Python.
-            opening = (
-                "[^]" if pattern.startswith("[^]", index) else "[]" if pattern.startswith("[]", index) else ""
-            )
+            opening = _class_opening(pattern, index)
             if opening:
                 out.append(opening)
                 index += len(opening)
