@@ -278,6 +278,9 @@ def test_fit_keeps_a_name_that_fits_and_hashes_one_that_does_not() -> None:
         ("cron(0 8 15W * ? *)", None),
         ("cron(0 8 ? * 3#2 *)", None),
         ("cron(0 8 ? * FRI-MON *)", None),
+        ("cron(0 8 ? * sun *)", None),
+        ("cron(0 8 ? * \u017fun *)", "day-of-week '\u017fun': use ASCII"),  # long s: upper() is "SUN"
+        ("cron(0 8 ? \u0131an * *)", "month '\u0131an': use ASCII"),  # dotless i
         ("cron(0 8 ? JAN,JUL * 2026/2)", None),
         ("rate(1 minute)", None),
         ("rate(5 minutes)", None),

@@ -82,6 +82,7 @@ def test_lower_case_names_that_validation_accepts_are_priced_like_upper_case() -
         pytest.param("cron(0 0/1.5 ? * * *)", id="a-fractional-step"),
         pytest.param("cron(0/\u00b2 * ? * * *)", id="a-superscript-step"),
         pytest.param("cron(\u00b2 * ? * * *)", id="a-superscript-minute"),
+        pytest.param("cron(0 0 ? * \u017fun *)", id="a-day-name-upper-casing-to-ascii"),
         pytest.param("rate(00 hours)", id="a-zero-rate-written-with-two-digits"),
     ],
 )
