@@ -117,7 +117,7 @@ def cron_fields_problem(fields: str) -> str | None:
             f"day-of-week year), got {len([p for p in parts if p])}"
         )
     for text, field in zip(parts, _FIELDS, strict=True):
-        if not text.isascii():  # a long s ("\\u017fun") upper-cases to "SUN", which AWS refuses
+        if not text.isascii():  # a long s ("\u017fun") upper-cases to "SUN", which AWS refuses
             return f"{field.name} '{text}': use ASCII letters, digits and * ? , - / L W # only"
         problem = _field_problem(text.upper() if field.names else text, field)
         if problem:

@@ -86,7 +86,7 @@ def _values(field: str, low: int, high: int, names: dict[str, int] | None = None
 
 
 def _number(text: str, names: dict[str, int] | None) -> int:
-    if names and text.isascii() and text.upper() in names:  # a long s ("\\u017fun") upper-cases to "SUN"
+    if names and text.isascii() and text.upper() in names:  # a long s ("\u017fun") upper-cases to "SUN"
         return names[text.upper()]
     if not (text.isascii() and text.isdigit()):  # "²" is a digit to isdigit, not to int
         raise UnsupportedSchedule(f"'{text}' is not supported here")
