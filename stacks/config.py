@@ -317,6 +317,10 @@ EKS_CLUSTER_ARN: Final = r"^arn:aws:eks:[a-z0-9-]+:[0-9]{12}:cluster/[0-9A-Za-z]
 and ``_``, at most 100 characters."""
 
 
+DERIVED_DEPLOYMENT_SUFFIXES = ("-canary", "-predictor")
+"""Deployments a serving brings besides its own: its canary's, and the KServe predictor's."""
+
+
 class KubernetesServingConfig(_Section):
     """Model servers on an existing EKS cluster (its kubeconfig is the secret `mlops-platform:kubeconfig`)."""
 
@@ -388,6 +392,21 @@ class KubernetesServingConfig(_Section):
         duplicates = sorted({f"{ns}/{name}" for ns, name in names if names.count((ns, name)) > 1})
         if duplicates:
             raise ValueError(f"duplicate serving(s) {', '.join(duplicates)}")
+        # A serving's canary is the Deployment <name>-canary and a KServe serving's pods come from
+        # <name>-predictor: a serving of either name beside it would share that Deployment (and the
+        # GPU panel's and alerts' pod selection, which reads those suffixes).
+        derived = sorted(
+            f"{namespace}/{name}"
+            for namespace, name in names
+            for suffix in DERIVED_DEPLOYMENT_SUFFIXES
+            if name.endswith(suffix) and (namespace, name.removesuffix(suffix)) in names
+        )
+        if derived:
+            raise ValueError(
+                f"serving(s) {', '.join(derived)} take the name of another serving's canary or KServe "
+                f"predictor Deployment ({' or '.join('<name>' + s for s in DERIVED_DEPLOYMENT_SUFFIXES)}) "
+                "in the same namespace: rename them"
+            )
         return value
 
 

@@ -80,6 +80,13 @@ LABEL_RULES = (
 )
 
 
+MAX_DEPLOYMENT_NAME = 46
+"""A pod is named ``<replicaset>-<5 characters>`` and its ReplicaSet ``<deployment>-<hash of up to 10>``;
+Kubernetes cuts a generated name's base to 58 characters, so a longer Deployment name loses the dash
+between hash and suffix, and the GPU panel's and alerts' ``<deployment>-<hash>-<suffix>`` selection
+misses its pods."""
+
+
 def dns_label(value: str, what: str) -> str:
     if not _DNS_LABEL.match(value):
         raise ValueError(
@@ -287,7 +294,10 @@ class KServeSpec(_Spec):
 class KubernetesServingSpec(GpuPlacement):
     """What to serve and how: one model server Deployment with its Service, HPA and PDB."""
 
-    name: str = Field(description="Names the Deployment, Service, HPA and PDB; a DNS-1123 label.")
+    name: str = Field(
+        description="Names the Deployment, Service, HPA and PDB; a DNS-1123 label of at most 46 characters "
+        "(39 with a canary, 36 with kserve), so Kubernetes does not cut its pods' names."
+    )
     namespace: str = Field(default="ml-serving", description="Namespace to deploy into.")
     create_namespace: bool = Field(
         default=True,
@@ -537,14 +547,18 @@ class KubernetesServingSpec(GpuPlacement):
                 GPU_UTILIZATION_METRIC,
                 f"custom_metric repeats {GPU_UTILIZATION_METRIC}, which target_gpu_utilization already sets",
             )
-        if self.canary is not None:
-            if len(self.name) > 56:
+        for deployment in self.deployment_names:
+            if len(deployment) > MAX_DEPLOYMENT_NAME:
                 fail_at(
                     model,
                     ("name",),
                     self.name,
-                    f"name '{self.name}' is too long for a canary: at most 56 characters (+ '-canary')",
+                    f"name '{self.name}' is too long: its Deployment '{deployment}' ({len(deployment)} "
+                    f"characters) would get pod names Kubernetes cuts short, which the GPU panel and "
+                    f"alerts cannot select; a Deployment name of at most {MAX_DEPLOYMENT_NAME} characters "
+                    "leaves room for the ReplicaSet's hash and the pod's suffix",
                 )
+        if self.canary is not None:
             if self.canary.image == self.image:
                 fail_at(
                     model,
@@ -614,6 +628,11 @@ class KubernetesServingSpec(GpuPlacement):
         """How long a new pod may take to become ready: a new node and the image pull
         (:data:`ROLLOUT_SLACK_SECONDS`), then the model's load (``startup_timeout_seconds``)."""
         return self.startup_timeout_seconds + ROLLOUT_SLACK_SECONDS
+
+    @property
+    def deployment_names(self) -> tuple[str, ...]:
+        """Every Deployment the serving runs: its own (or KServe's predictor), and its canary's."""
+        return (self.deployment_name, *((f"{self.name}-canary",) if self.canary is not None else ()))
 
     @property
     def deployment_name(self) -> str:

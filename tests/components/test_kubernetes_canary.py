@@ -157,7 +157,7 @@ def test_policy_pack_reports_nothing_for_the_canary(graph: ResourceGraph, enviro
         pytest.param(
             {"canary": {"image": CANARY_IMAGE, "replicas": 0}}, "greater than or equal to 1", id="none"
         ),
-        pytest.param({"name": "c" * 57}, "too long for a canary", id="long-name"),
+        pytest.param({"name": "c" * 40}, "Deployment 'c{40}-canary' \\(47 characters\\)", id="long-name"),
         pytest.param(
             {
                 "latest_approved_of": "churn",

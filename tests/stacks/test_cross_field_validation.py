@@ -111,6 +111,28 @@ def test_kubernetes_serving_names_are_unique_per_namespace(write_stack) -> None:
     }
 
 
+@pytest.mark.parametrize("suffix", ["-canary", "-predictor"])
+def test_a_serving_may_not_take_another_servings_canary_or_predictor_name(write_stack, suffix: str) -> None:
+    """``churn`` brings the Deployments ``churn-canary`` (a canary) and ``churn-predictor`` (KServe):
+    a serving of that name beside it, in its namespace, would share it."""
+    together = at(
+        "kubernetes_serving",
+        {"servings": [_serving(namespace="a"), _serving(f"churn{suffix}", namespace="a")]},
+    )
+    assert _problems(write_stack, "prod", together) == {
+        f"{P}.kubernetes_serving.servings": f"serving(s) a/churn{suffix} take the name of another serving's "
+        "canary or KServe predictor Deployment (<name>-canary or <name>-predictor) in the same namespace: "
+        "rename them"
+    }
+    apart = at(
+        "kubernetes_serving",
+        {"servings": [_serving(namespace="a"), _serving(f"churn{suffix}", namespace="b")]},
+    )
+    assert _problems(write_stack, "prod", apart) == {}
+    alone = at("kubernetes_serving", {"servings": [_serving(f"churn{suffix}", namespace="a")]})
+    assert _problems(write_stack, "prod", alone) == {}
+
+
 def test_a_servings_cross_field_error_names_the_key_to_change(write_stack) -> None:
     """The stack file's error points at the serving's own key (cpu_request, canary.image...), not
     only at the serving, as every cross-field rule of the stack file does."""

@@ -34,6 +34,7 @@ rules (``model_package_arn``, ``model_data_url``, ``image``), FeatureGroupSpec's
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -430,15 +431,42 @@ def test_replicas_outside_the_bounds_are_named_at_replicas(replicas) -> None:
     }
 
 
-def test_a_canary_servings_name_leaves_room_for_its_suffix() -> None:
-    """The canary Deployment is ``<name>-canary``: a DNS label of at most 63 characters."""
-    canary = {"image": IMAGE.replace("a" * 64, "b" * 64)}
-    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 56, canary=canary)) == {}
-    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 57)) == {}  # no canary, no suffix
+def _too_long(name: str, deployment: str) -> str:
+    return (
+        f"name '{name}' is too long: its Deployment '{deployment}' ({len(deployment)} characters) would get "
+        "pod names Kubernetes cuts short, which the GPU panel and alerts cannot select; a Deployment name "
+        "of at most 46 characters leaves room for the ReplicaSet's hash and the pod's suffix"
+    )
 
-    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 57, canary=canary)) == {
-        "name": f"name '{'c' * 57}' is too long for a canary: at most 56 characters (+ '-canary')"
+
+def test_every_deployment_of_a_serving_leaves_room_for_its_pods_names() -> None:
+    """A pod is ``<deployment>-<hash of up to 10>-<5 characters>``, its base cut at 58 characters:
+    the serving's own Deployment, its canary's (``<name>-canary``) and KServe's predictor
+    (``<name>-predictor``) each at most 46 characters."""
+    canary = {"image": IMAGE.replace("a" * 64, "b" * 64)}
+    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 46)) == {}
+    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 47)) == {
+        "name": _too_long("c" * 47, "c" * 47)
     }
+    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 39, canary=canary)) == {}
+    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 40, canary=canary)) == {
+        "name": _too_long("c" * 40, "c" * 40 + "-canary")
+    }
+    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 36, kserve={})) == {}
+    assert _spec_problems(KubernetesServingSpec, _k8s(name="c" * 37, kserve={})) == {
+        "name": _too_long("c" * 37, "c" * 37 + "-predictor")
+    }
+
+
+def test_a_pod_name_of_a_deployment_at_the_limit_keeps_hash_and_suffix_apart() -> None:
+    """Kubernetes' name generator: the base ``<replicaset>-`` cut at 63 - 5 characters, then 5 more."""
+
+    def pod_name(deployment: str, template_hash: str = "7d9c8b6f5b", suffix: str = "x2x7k") -> str:
+        return f"{deployment}-{template_hash}-"[:58] + suffix
+
+    selection = re.compile(r"c+-[a-z0-9]+-[a-z0-9]+")  # the panel's and alerts' shape
+    assert selection.fullmatch(pod_name("c" * 46))
+    assert not selection.fullmatch(pod_name("c" * 47))
 
 
 @pytest.mark.parametrize("path", ["/tmp", "/"])
