@@ -142,7 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text", type=Path, help="stdout and stderr of `bin/plan` (text), shown folded")
     parser.add_argument("--status", type=int, required=True, help="exit status of the JSON plan (bin/plan)")
     args = parser.parse_args(argv)
-    print(summarize(args.stack, _read_plan(args.json), _read_text(args.text), args.status))
+    text = _read_text(args.text)
+    try:
+        markdown = summarize(args.stack, _read_plan(args.json), text, args.status)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # The planner's keys present but a value of another shape (the file cut or overwritten): the
+        # same as no readable plan JSON, with the text plan shown, not a traceback and no summary.
+        markdown = summarize(args.stack, None, text, args.status)
+    print(markdown)
     return 0
 
 

@@ -236,6 +236,19 @@ def test_json_without_the_planners_shape_is_no_verdict(tmp_path, capsys, documen
     assert "❌ no verdict: no readable plan JSON (exit 0)" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [{"violations": [{}]}, {"violations": "abc"}, {"undecided": [1]}, {"cost": {"monthly_min": 1}}],
+    ids=["violation-without-keys", "violations-not-a-list", "undecided-not-a-map", "cost-without-keys"],
+)
+def test_json_with_a_value_of_another_shape_is_no_verdict(stack_graphs, tmp_path, capsys, changes) -> None:
+    plan = tmp_path / "plan-prod.json"
+    plan.write_text(json.dumps({**_plan_json(stack_graphs["prod"]), **changes}))
+
+    assert main(["--stack", "prod", "--json", str(plan), "--status", "1"]) == 0
+    assert "❌ no verdict: no readable plan JSON (exit 1)" in capsys.readouterr().out
+
+
 def test_the_planners_own_json_has_every_key_the_summary_reads(stack_graphs, tmp_path, capsys) -> None:
     plan = tmp_path / "plan-prod.json"
     plan.write_text(json.dumps(_plan_json(stack_graphs["prod"])))
