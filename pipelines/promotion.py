@@ -64,7 +64,9 @@ DECIDED = ("Approved", "Rejected")
 class PromotionResult:
     model_package_arn: str
     metric: str
-    value: float
+    value: float | None
+    """The metric in the version's evaluation report; None only for a version decided before whose
+    report cannot be read (its decision stands without it)."""
     threshold: float
     direction: str
     status: str
@@ -82,8 +84,11 @@ class PromotionResult:
     def describe(self) -> str:
         comparison = ">=" if self.direction == "maximize" else "<="
         if self.decided_before is not None:
+            measured = (
+                f"{self.metric} = {self.value:g}" if self.value is not None else f"{self.metric} unread"
+            )
             return (
-                f"{self.metric} = {self.value:g}: {self.status} already ({self.decided_before or 'no description'}), "
+                f"{measured}: {self.status} already ({self.decided_before or 'no description'}), "
                 "not judged again"
             )
         verdict = "passes" if self.approved else "fails"
@@ -112,10 +117,8 @@ def promote_model_package(
     Approved (a card that cannot be created leaves the version as it was).
     """
     package = _package_of_group(sagemaker, group_name, model_package_arn)
-    uri, report = _report(s3, package, model_package_arn)
-    value = _metric_in(report, criterion.metric, uri)
 
-    def result(status: str, **extra: Any) -> PromotionResult:
+    def result(status: str, value: float | None, **extra: Any) -> PromotionResult:
         return PromotionResult(
             model_package_arn=model_package_arn,
             metric=criterion.metric,
@@ -129,8 +132,16 @@ def promote_model_package(
     decided = package.get("ModelApprovalStatus")
     if decided in DECIDED:
         # A decision stands: re-running the gate (a retried CI job) must not approve a version a
-        # person rejected to roll it back, nor send a second approval event for one approved.
-        return result(decided, decided_before=str(package.get("ApprovalDescription", "")))
+        # person rejected to roll it back, nor send a second approval event for one approved; nor
+        # fail because the report it was judged on (or decided by hand without) cannot be read.
+        try:
+            uri, report = _report(s3, package, model_package_arn)
+            value: float | None = _metric_in(report, criterion.metric, uri)
+        except PromotionError:
+            value = None
+        return result(decided, value, decided_before=str(package.get("ApprovalDescription", "")))
+    uri, report = _report(s3, package, model_package_arn)
+    value = _metric_in(report, criterion.metric, uri)
     status = "Approved" if criterion.passes(value) else "Rejected"
     card_arn = None
     if card is not None and status == "Approved":
@@ -141,7 +152,7 @@ def promote_model_package(
         ModelApprovalStatus=status,
         ApprovalDescription=f"{approver}: {criterion.metric}={value:g}, required {comparison} {criterion.threshold:g}",
     )
-    return result(status, model_card=card_arn)
+    return result(status, value, model_card=card_arn)
 
 
 def create_card_of_approved(

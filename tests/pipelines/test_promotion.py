@@ -134,6 +134,34 @@ def test_a_decided_version_is_not_judged_again(aws, capsys) -> None:
     ]
 
 
+@pytest.mark.parametrize(("status", "exit_status"), [("Approved", 0), ("Rejected", 1)])
+def test_a_decided_version_stands_when_its_report_cannot_be_read(aws, capsys, status, exit_status) -> None:
+    # Decided by hand (a version registered without the metric, or whose report was since removed):
+    # a retried gate reports the decision instead of failing on the report.
+    arn = _register(aws, {"metrics": {}}, version=1)
+    with pytest.raises(PromotionError, match="auc"):  # undecided, it cannot be judged
+        promote_model_package(
+            aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC
+        )
+    aws["sagemaker"].update_model_package(
+        ModelPackageArn=arn, ModelApprovalStatus=status, ApprovalDescription="decided by hand"
+    )
+
+    result = promote_model_package(
+        aws["sagemaker"], aws["s3"], group_name=GROUP, model_package_arn=arn, criterion=AUC
+    )
+    assert (result.status, result.value, result.decided_before) == (status, None, "decided by hand")
+    assert _status(aws, arn) == status
+
+    capsys.readouterr()
+    assert (
+        main(["--stack-file", str(stack_path("dev")), "--model", FAMILY, "--package-arn", arn]) == exit_status
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        f"metrics.auc.value unread: {status} already (decided by hand), not judged again"
+    ]
+
+
 def test_minimised_metrics_pass_below_the_threshold(aws) -> None:
     arn = _register(aws, {"metrics": {"rmse": {"value": 3.2}}})
     criterion = PromotionCriterion(metric="metrics.rmse.value", threshold=4, direction="minimize")
