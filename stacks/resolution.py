@@ -182,7 +182,13 @@ def _require_model_card(
         return
     match = MODEL_PACKAGE_VERSION_ARN.match(package.arn)
     group, version = (match["group"], match["version"]) if match else (package.arn, "?")
-    family = variant.model.latest_approved_of or group.removeprefix(f"{config.name_prefix}-")
+    # pipelines.promotion takes the family's name (models[].name), never a group ARN it is followed by.
+    followed = variant.model.latest_approved_of
+    family = (
+        followed
+        if followed and not followed.startswith("arn:")
+        else group.removeprefix(f"{config.name_prefix}-")
+    )
     raise ModelResolutionError(
         f"endpoint {spec.name}, variant {variant.name}: version {version} of model family {family} "
         f"({package.arn}) has no model card {model_card_name(group, version)}, and this stack deploys only "

@@ -436,3 +436,26 @@ def test_an_arn_reads_back_as_the_text_it_was_parsed_from() -> None:
     text = f"arn:aws-us-gov:sagemaker:us-gov-west-1:{ACCOUNT}:model-package/{GROUP}/12"
 
     assert str(parse_model_package_version_arn(text).arn) == text
+
+
+def test_a_card_error_of_a_family_followed_by_its_group_arn_names_the_family_promotion_takes(
+    write_stack,
+) -> None:
+    """A variant may follow its own account's group by ARN; the version to deploy has no card. The
+    command the error gives must name the family (``--model customer-churn``): pipelines.promotion
+    refuses a group ARN as ``--model`` ("no model family")."""
+    group_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{GROUP}"
+    config = _parsed(write_stack, at("endpoints.0.variants.0.model", {"latest_approved_of": group_arn}))
+    assert config.model_registry.require_model_card, "non-vacuous: prod requires cards"
+    version = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/7"
+
+    def without_card(source: str) -> ResolvedModelPackage:
+        assert source == group_arn
+        return ResolvedModelPackage(arn=version, baselines=None, model_card=None, model_card_checked=True)
+
+    with pytest.raises(ModelResolutionError) as refused:
+        resolve_serving(config, without_card)
+
+    message = str(refused.value)
+    assert "version 7 of model family customer-churn " in message
+    assert f"--model customer-churn --package-arn {version} --model-card-only" in message
