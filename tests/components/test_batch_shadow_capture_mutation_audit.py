@@ -6,20 +6,20 @@ test_shadow_test.py, test_serving_semantics.py, test_serving_mutation_audit.py,
 test_inference_endpoint.py, test_alarm_semantics.py, test_endpoint_alarms.py,
 tests/stacks/test_champion_challenger.py, tests/stacks/test_cross_field_validation_more.py):
 
-===================================  =========  ========  ==========  ===========
-module (components/)                 mutations  survived  caught now  equivalent
-===================================  =========  ========  ==========  ===========
-serving/batch_scoring.py                    59        10           9            1
-serving/batch_scoring_spec.py               23         3           3            0
-serving/batch_definition.py                 25         6           5            1
-serving/shadow_test.py                      35         3           1            2
-serving/data_capture.py                     12         0           0            0
-serving/rollback_alarms.py                  10         4           4            0
-invocation_alarms.py (the rollback          11         0           0            0
+===================================  =========  ========  ==========  ===========  ==========
+module (components/)                 mutations  survived  caught now  equivalent   left alone
+===================================  =========  ========  ==========  ===========  ==========
+serving/batch_scoring.py                    61        11          10            1           0
+serving/batch_scoring_spec.py               23         3           3            0           0
+serving/batch_definition.py                 25         6           5            1           0
+serving/shadow_test.py                      36         3           1            2           0
+serving/data_capture.py                     13         0           0            0           0
+serving/rollback_alarms.py                  11         5           4            0           1
+invocation_alarms.py (the rollback          12         0           0            0           0
 alarms' metrics, statistics, periods,
 evaluation periods, direction)
-total                                      175        26          22            4
-===================================  =========  ========  ==========  ===========
+total                                      181        28          23            4           1
+===================================  =========  ========  ==========  ===========  ==========
 
 Caught now (each test below names the mutations it kills; each fails under its mutation and
 passes on the code as it is):
@@ -28,7 +28,8 @@ passes on the code as it is):
   run fails after scoring); the model-artifact read widened to the whole artifact bucket (b25); the
   pipeline role's JsonGet read widened to the whole report (b40) or its KMS use dropped (b41); the
   report's AbortMultipartUpload dropped (b54); the step scripts' KMS key emptied (b55) or their
-  declared object-tag keys dropped (b56); the model role trusted by another service (b52).
+  declared object-tag keys dropped (b56); the model role trusted by another service (b52); the
+  image pulls limited to the platform's own registry account (b60).
 - batch_scoring_spec.py: the instance type checked against the endpoints' list (p14); a pinned
   model package without a version accepted (p15); any ``text/*`` taken for CSV (p21).
 - batch_definition.py: a volume key on instance-store types (d03: CreateTransformJob refuses it);
@@ -53,10 +54,13 @@ Equivalent mutations:
 - s26 the ``not shadow_variants`` half of ShadowTestArgs' guard dropped: EndpointSpec already
   refuses a shadow test without a shadow variant, and ShadowTestArgs takes validated specs only.
 
-Left alone: the data-capture and invocation-alarm mutations were all caught by the existing tests
-(sampling percentage, capture modes, KMS key, destination, content types; statistic, extended
-statistic, period, datapoints, evaluation periods, comparison, missing data, thresholds, metric
-names); descriptions other than the alarms' were not mutated.
+Left alone: r11, INSUFFICIENT_DATA actions added to the rollback alarms. With missing data
+treated as not breaching an alarm is in INSUFFICIENT_DATA only from its creation to its first
+evaluation, a state change that fires no action; a test of it would pin the absence of an
+argument, not a behaviour. The data-capture and invocation-alarm mutations were all caught by the
+existing tests (sampling percentage, capture modes, KMS key, destination, content types;
+namespace, statistic, extended statistic, period, datapoints, evaluation periods, comparison,
+missing data, thresholds, metric names); descriptions other than the alarms' were not mutated.
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/audit"
 DATASETS, ARTIFACTS = "audit-datasets", "audit-artifacts"
 DATASETS_ARN, ARTIFACTS_ARN = f"arn:aws:s3:::{DATASETS}", f"arn:aws:s3:::{ARTIFACTS}"
 
+REGISTRY = "999999999999"
 MANY_TAGS = {**{f"team-tag-{n:02d}": "x" for n in range(12)}, "cost-center": "cc-42"}
 WRITES = {"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
 
@@ -140,7 +145,16 @@ def _batch_program() -> None:
     )
     # A GPU type with local NVMe storage, which SageMaker encrypts itself (and refuses a volume key for).
     nvme = BatchScoringSpec.model_validate({"schedule": "rate(1 day)", "instance_type": "ml.g4dn.xlarge"})
-    BatchScoring("nvme", _batch_args(spec=nvme, family="fraud", pipeline_name="audit-fraud-batch"))
+    # The model's image in a shared registry account besides this one.
+    BatchScoring(
+        "nvme",
+        _batch_args(
+            spec=nvme,
+            family="fraud",
+            pipeline_name="audit-fraud-batch",
+            image_registry_accounts=[ACCOUNT, REGISTRY],
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -378,6 +392,23 @@ def test_only_csv_input_gets_an_evidently_report(content_type: str, csv: bool) -
     else:
         with pytest.raises(ValueError, match="reads the batch input as CSV"):
             _batch_args(spec=spec, evidently=EVIDENTLY)
+
+
+def test_the_transform_job_pulls_its_image_from_every_registry_account_given(
+    batch_graph: ResourceGraph,
+) -> None:
+    """A model package whose image lives in a shared registry account: the job's role must pull
+    from it (b60 survived: only the platform's own registry was granted), and from no other."""
+    found = statements(policy_of(batch_graph.named("nvme-model-permissions")))
+    pulls = {r for s in found if "ecr:BatchGetImage" in as_list(s["Action"]) for r in as_list(s["Resource"])}
+    assert pulls == {f"arn:aws:ecr:{REGION}:{account}:repository/*" for account in (ACCOUNT, REGISTRY)}
+    layers = {
+        r
+        for s in found
+        if "ecr:GetDownloadUrlForLayer" in as_list(s["Action"])
+        for r in as_list(s["Resource"])
+    }
+    assert layers == pulls
 
 
 # --- shadow_test.py ------------------------------------------------------------------------------------
