@@ -1018,32 +1018,40 @@ def project_dir(source: str) -> Path:
 
 
 def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
-    """The model ARNs of endpoint variants, parsed field by field (the resolver and the IAM grants
-    take their account, group and version from them): ``latest_approved_of`` naming another
-    account's registry is a model package group ARN, a pinned ``model_package_arn`` a version's."""
-    for index, endpoint in enumerate(config.endpoints):
-        for kind in ("variants", "shadow_variants"):
-            for position, variant in enumerate(getattr(endpoint, kind)):
-                key = f"endpoints[{index}].{kind}[{position}].model"
-                family, pinned = variant.model.latest_approved_of, variant.model.model_package_arn
-                try:
-                    if family and family.startswith("arn:"):
-                        parse_model_package_group_arn(family)
-                    if pinned:
-                        parse_model_package_version_arn(pinned)
-                except ArnError as error:
-                    yield f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}", str(error)
-    for index, shared in enumerate(config.shared_endpoints):
-        for position, component in enumerate(shared.components):
-            key = f"shared_endpoints[{index}].components[{position}].model"
-            family, pinned = component.model.latest_approved_of, component.model.model_package_arn
-            try:
-                if family and family.startswith("arn:"):
-                    parse_model_package_group_arn(family)
-                if pinned:
-                    parse_model_package_version_arn(pinned)
-            except ArnError as error:
-                yield f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}", str(error)
+    """The model ARNs of endpoint variants and shared endpoints' components, parsed field by field
+    (the resolver and the IAM grants take their account, group and version from them):
+    ``latest_approved_of`` naming another account's registry is a model package group ARN, a pinned
+    ``model_package_arn`` a version's; either in the stack's region, where SageMaker creates the
+    model (the resolver looks a group up there: another region's would read as never approved)."""
+    models = [
+        (f"endpoints[{index}].{kind}[{position}].model", variant.model)
+        for index, endpoint in enumerate(config.endpoints)
+        for kind in ("variants", "shadow_variants")
+        for position, variant in enumerate(getattr(endpoint, kind))
+    ] + [
+        (f"shared_endpoints[{index}].components[{position}].model", component.model)
+        for index, shared in enumerate(config.shared_endpoints)
+        for position, component in enumerate(shared.components)
+    ]
+    for key, model in models:
+        family, pinned = model.latest_approved_of, model.model_package_arn
+        field = f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}"
+        try:
+            if pinned:
+                region = parse_model_package_version_arn(pinned).arn.region
+            elif family and family.startswith("arn:"):
+                region = parse_model_package_group_arn(family).arn.region
+            else:
+                continue
+        except ArnError as error:
+            yield field, str(error)
+            continue
+        if region != config.region:
+            yield (
+                field,
+                f"a model package in region {region}; SageMaker creates a model only from a version in "
+                f"the stack's region ({config.region}): copy it there, or follow that region's group",
+            )
 
 
 def _batch_scoring_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:

@@ -229,6 +229,27 @@ def test_a_served_family_is_this_stacks_or_another_accounts_group_arn(
     assert _problems(write_stack, "prod", setting(GROUP_ARN)) == {}
 
     assert _problems(write_stack, "prod", setting("fraud")) == {f"{P}.{key}": NOT_A_FAMILY}
+    # SageMaker creates a model only from a version of its own region; the resolver would look the
+    # group up in the stack's region and read it as never approved (a first deploy's deferral).
+    elsewhere = GROUP_ARN.replace("eu-west-1", "us-east-1")
+    assert _problems(write_stack, "prod", setting(elsewhere)) == {
+        f"{P}.{key}": "a model package in region us-east-1; SageMaker creates a model only from a version in "
+        "the stack's region (eu-west-1): copy it there, or follow that region's group"
+    }
+
+
+PINNED = "arn:aws:sagemaker:us-east-1:111111111111:model-package/dev-customer-churn/3"
+
+
+def test_a_pinned_version_of_another_region_is_refused_where_it_is_served(write_stack) -> None:
+    variant = at("endpoints.0.variants.0.model", {"model_package_arn": PINNED})
+    assert _problems(write_stack, "prod", variant) == {
+        f"{P}.endpoints[0].variants[0].model.model_package_arn": "a model package in region us-east-1; "
+        "SageMaker creates a model only from a version in the stack's region (eu-west-1): copy it there, "
+        "or follow that region's group"
+    }
+    here = at("endpoints.0.variants.0.model", {"model_package_arn": PINNED.replace("us-east-1", "eu-west-1")})
+    assert _problems(write_stack, "prod", here) == {}
 
 
 def test_a_shared_endpoint_may_not_take_an_endpoints_name_in_another_case(write_stack) -> None:
