@@ -182,13 +182,18 @@ def _require_model_card(
         return
     match = MODEL_PACKAGE_VERSION_ARN.match(package.arn)
     group, version = (match["group"], match["version"]) if match else (package.arn, "?")
-    # pipelines.promotion takes the family's name (models[].name), never a group ARN it is followed by.
-    followed = variant.model.latest_approved_of
-    family = (
-        followed
-        if followed and not followed.startswith("arn:")
-        else group.removeprefix(f"{config.name_prefix}-")
-    )
+    # pipelines.promotion takes a family of the stack file it is given (models[].name), never a group
+    # ARN, and judges only versions of that family's group: the family whose group this is, if any.
+    family = next((model.name for model in config.models if config.physical_name(model.name) == group), None)
+    if family is None:
+        raise ModelResolutionError(
+            f"endpoint {spec.name}, variant {variant.name}: version {version} of model package group "
+            f"{group} ({package.arn}) has no model card {model_card_name(group, version)}, and this stack "
+            "deploys only versions with one (model_registry.require_model_card). The group is no family "
+            "of this stack: create the card with the stack file whose family it is, "
+            f"{create_card_command('<its family>', package.arn).replace('<this stack file>', '<that stack file>')}; "
+            "then run `pulumi up` again"
+        )
     raise ModelResolutionError(
         f"endpoint {spec.name}, variant {variant.name}: version {version} of model family {family} "
         f"({package.arn}) has no model card {model_card_name(group, version)}, and this stack deploys only "

@@ -485,3 +485,29 @@ def test_a_card_error_of_a_family_followed_by_its_group_arn_names_the_family_pro
     message = str(refused.value)
     assert "version 7 of model family customer-churn " in message
     assert f"--model customer-churn --package-arn {version} --model-card-only" in message
+
+
+def test_a_card_error_of_another_stacks_group_in_this_account_names_no_family_of_this_stack(
+    write_stack,
+) -> None:
+    """A prod variant following staging's group (same account) by ARN: no family of this stack owns
+    it, so the command is the owning stack file's, not ``--model staging-customer-churn`` here."""
+    other = GROUP.replace("prod-", "staging-", 1) if GROUP.startswith("prod-") else f"staging-{GROUP}"
+    group_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{other}"
+    config = _parsed(write_stack, at("endpoints.0.variants.0.model", {"latest_approved_of": group_arn}))
+    version = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{other}/7"
+
+    def without_card(source: str) -> ResolvedModelPackage:
+        return ResolvedModelPackage(arn=version, baselines=None, model_card=None, model_card_checked=True)
+
+    with pytest.raises(ModelResolutionError) as refused:
+        resolve_serving(config, without_card)
+
+    message = str(refused.value)
+    assert f"version 7 of model package group {other} ({version})" in message
+    assert (
+        "The group is no family of this stack: create the card with the stack file whose family it is"
+        in message
+    )
+    assert f"--stack-file <that stack file> --model <its family> --package-arn {version}" in message
+    assert "model family" not in message

@@ -293,9 +293,15 @@ def test_a_shared_components_version_without_a_card_stops_a_stack_that_requires_
     with pytest.raises(ModelResolutionError) as refused:
         resolve_serving(config, resolve)
 
+    # prod-ranker is no family of this stack (its models are customer-churn's): the card is made with
+    # the stack file whose family it is (pipelines.promotion refuses --model ranker here).
     assert str(refused.value).startswith(
-        f"endpoint gpu-models, variant ranker: version 2 of model family ranker ({ranker}) has no model card "
-        "prod-ranker-v2"
+        f"endpoint gpu-models, variant ranker: version 2 of model package group prod-ranker ({ranker}) has "
+        "no model card prod-ranker-v2"
+    )
+    assert (
+        "The group is no family of this stack: create the card with the stack file whose family it is"
+        in str(refused.value)
     )
 
 
