@@ -138,9 +138,13 @@ class ModelSource(_Spec):
     """Exactly one of: a pinned model package, the latest approved package of a model family, an image,
     or a Triton model repository."""
 
-    model_package_arn: str | None = Field(default=None, description="A registered model version (pinned).")
+    model_package_arn: str | None = Field(
+        default=None, description="A registered model version (pinned), in the stack's region."
+    )
     latest_approved_of: str | None = Field(
-        default=None, description="Model family whose latest Approved version is resolved at deploy time."
+        default=None,
+        description="Model family whose latest Approved version is resolved at deploy time (a group ARN "
+        "for another account's registry, in the stack's region).",
     )
     image: str | None = Field(default=None, description="Bring-your-own container image (ECR URI).")
     model_data_url: str | None = Field(default=None, description="With `image`: s3:// URI of model.tar.gz.")

@@ -257,6 +257,27 @@ def test_a_denied_call_is_reported_as_access_denied(card_aws, monkeypatch, capsy
     assert summary["ModelApprovalStatus"] == "PendingManualApproval"
 
 
+@set_initial_no_auth_action_count(3)
+def test_a_decided_versions_report_denied_is_still_access_denied(card_aws, monkeypatch, capsys) -> None:
+    """A decided version stands without its report when the report cannot be read (it is gone, or
+    never had the metric), but a denied read is the gate's own role at fault: reported, exit 2."""
+    key = denied_one_action(boto3.client("iam", region_name=CARD_REGION), "promotion-gate", "s3:GetObject")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.delenv("AWS_SESSION_TOKEN")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", fresh_session(CARD_REGION))
+    gate = {name: boto3.client(name, region_name=CARD_REGION) for name in ("sagemaker", "s3")}
+    arn = _register(gate)
+    gate["sagemaker"].update_model_package(
+        ModelPackageArn=arn, ModelApprovalStatus="Approved", ApprovalDescription="by hand"
+    )
+
+    assert _cli(arn) == 2
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("promotion failed: access denied calling GetObject ")
+
+
 # The ARN, checked before any AWS call.
 
 
