@@ -1050,7 +1050,7 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
             yield (
                 field,
                 f"a model package in region {region}; SageMaker creates a model only from a version in "
-                f"the stack's region ({config.region}): copy it there, or follow that region's group",
+                f"the stack's region ({config.region}): copy it there, or follow a group of the stack's region",
             )
 
 

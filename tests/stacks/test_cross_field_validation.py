@@ -234,7 +234,7 @@ def test_a_served_family_is_this_stacks_or_another_accounts_group_arn(
     elsewhere = GROUP_ARN.replace("eu-west-1", "us-east-1")
     assert _problems(write_stack, "prod", setting(elsewhere)) == {
         f"{P}.{key}": "a model package in region us-east-1; SageMaker creates a model only from a version in "
-        "the stack's region (eu-west-1): copy it there, or follow that region's group"
+        "the stack's region (eu-west-1): copy it there, or follow a group of the stack's region"
     }
 
 
@@ -246,7 +246,7 @@ def test_a_pinned_version_of_another_region_is_refused_where_it_is_served(write_
     assert _problems(write_stack, "prod", variant) == {
         f"{P}.endpoints[0].variants[0].model.model_package_arn": "a model package in region us-east-1; "
         "SageMaker creates a model only from a version in the stack's region (eu-west-1): copy it there, "
-        "or follow that region's group"
+        "or follow a group of the stack's region"
     }
     here = at("endpoints.0.variants.0.model", {"model_package_arn": PINNED.replace("us-east-1", "eu-west-1")})
     assert _problems(write_stack, "prod", here) == {}
