@@ -78,9 +78,9 @@ def model_card_name(group: str, version: int | str) -> str:
     return f"{head}-{digest}{suffix}"
 
 
-def create_card_command(family: str, package_arn: str) -> str:
+def create_card_command(family: str, package_arn: str, stack_file: str = "<this stack file>") -> str:
     """The command that creates the card of an Approved version (docs/promotion.md, Model cards)."""
     return (
-        "python -m pipelines.promotion --stack-file <this stack file> "
+        f"python -m pipelines.promotion --stack-file {stack_file} "
         f"--model {family} --package-arn {package_arn} --model-card-only"
     )

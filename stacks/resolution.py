@@ -183,22 +183,24 @@ def _require_model_card(
     match = MODEL_PACKAGE_VERSION_ARN.match(package.arn)
     group, version = (match["group"], match["version"]) if match else (package.arn, "?")
     # pipelines.promotion takes a family of the stack file it is given (models[].name), never a group
-    # ARN, and judges only versions of that family's group: the family whose group this is, if any.
-    family = next((model.name for model in config.models if config.physical_name(model.name) == group), None)
+    # ARN, and judges only versions of that family's group (names compared as SageMaker does, whatever
+    # their case): the family whose group this is, if any.
+    family = next(
+        (m.name for m in config.models if config.model_package_group(m.name).lower() == group.lower()), None
+    )
     if family is None:
-        raise ModelResolutionError(
-            f"endpoint {spec.name}, variant {variant.name}: version {version} of model package group "
-            f"{group} ({package.arn}) has no model card {model_card_name(group, version)}, and this stack "
-            "deploys only versions with one (model_registry.require_model_card). The group is no family "
-            "of this stack: create the card with the stack file whose family it is, "
-            f"{create_card_command('<its family>', package.arn).replace('<this stack file>', '<that stack file>')}; "
-            "then run `pulumi up` again"
+        subject = f"model package group {group}"
+        create = (
+            "The group is no family of this stack: create the card with the stack file whose family it is, "
+            f"{create_card_command('<its family>', package.arn, stack_file='<that stack file>')}"
         )
+    else:
+        subject = f"model family {family}"
+        create = f"Create it: {create_card_command(family, package.arn)}"
     raise ModelResolutionError(
-        f"endpoint {spec.name}, variant {variant.name}: version {version} of model family {family} "
-        f"({package.arn}) has no model card {model_card_name(group, version)}, and this stack deploys only "
-        "versions with one (model_registry.require_model_card). Create it: "
-        f"{create_card_command(family, package.arn)}; then run `pulumi up` again"
+        f"endpoint {spec.name}, variant {variant.name}: version {version} of {subject} ({package.arn}) has "
+        f"no model card {model_card_name(group, version)}, and this stack deploys only versions with one "
+        f"(model_registry.require_model_card). {create}; then run `pulumi up` again"
     )
 
 

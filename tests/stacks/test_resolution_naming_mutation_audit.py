@@ -511,3 +511,22 @@ def test_a_card_error_of_another_stacks_group_in_this_account_names_no_family_of
     )
     assert f"--stack-file <that stack file> --model <its family> --package-arn {version}" in message
     assert "model family" not in message
+
+
+def test_a_card_error_finds_the_family_whatever_the_case_of_the_group_in_the_version_arn(
+    write_stack,
+) -> None:
+    """SageMaker names are case-insensitive (its ARNs may carry another case than the stack file's
+    name): the version is still the family's, and the command names the family."""
+    config = _parsed(
+        write_stack, at("endpoints.0.variants.0.model", {"latest_approved_of": "customer-churn"})
+    )
+    version = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP.upper()}/7"
+
+    def without_card(source: str) -> ResolvedModelPackage:
+        return ResolvedModelPackage(arn=version, baselines=None, model_card=None, model_card_checked=True)
+
+    with pytest.raises(ModelResolutionError) as refused:
+        resolve_serving(config, without_card)
+
+    assert f"--model customer-churn --package-arn {version} --model-card-only" in str(refused.value)
