@@ -117,8 +117,17 @@ def promote_model_package(
     Approved (a card that cannot be created leaves the version as it was).
     """
     package = _package_of_group(sagemaker, group_name, model_package_arn)
+    decided = package.get("ModelApprovalStatus")
+    value: float | None
+    try:
+        uri, report = _report(s3, package, model_package_arn)
+        value = _metric_in(report, criterion.metric, uri)
+    except PromotionError:
+        if decided not in DECIDED:
+            raise
+        value = None  # a decision stands without the report it was judged on (or decided by hand without)
 
-    def result(status: str, value: float | None, **extra: Any) -> PromotionResult:
+    def result(status: str, **extra: Any) -> PromotionResult:
         return PromotionResult(
             model_package_arn=model_package_arn,
             metric=criterion.metric,
@@ -129,19 +138,11 @@ def promote_model_package(
             **extra,
         )
 
-    decided = package.get("ModelApprovalStatus")
     if decided in DECIDED:
         # A decision stands: re-running the gate (a retried CI job) must not approve a version a
-        # person rejected to roll it back, nor send a second approval event for one approved; nor
-        # fail because the report it was judged on (or decided by hand without) cannot be read.
-        try:
-            uri, report = _report(s3, package, model_package_arn)
-            value: float | None = _metric_in(report, criterion.metric, uri)
-        except PromotionError:
-            value = None
-        return result(decided, value, decided_before=str(package.get("ApprovalDescription", "")))
-    uri, report = _report(s3, package, model_package_arn)
-    value = _metric_in(report, criterion.metric, uri)
+        # person rejected to roll it back, nor send a second approval event for one approved.
+        return result(decided, decided_before=str(package.get("ApprovalDescription", "")))
+    assert value is not None  # read above, or raised: an undecided version is judged on its report
     status = "Approved" if criterion.passes(value) else "Rejected"
     card_arn = None
     if card is not None and status == "Approved":
@@ -152,7 +153,7 @@ def promote_model_package(
         ModelApprovalStatus=status,
         ApprovalDescription=f"{approver}: {criterion.metric}={value:g}, required {comparison} {criterion.threshold:g}",
     )
-    return result(status, value, model_card=card_arn)
+    return result(status, model_card=card_arn)
 
 
 def create_card_of_approved(
