@@ -632,7 +632,8 @@ class KubernetesServingSpec(GpuPlacement):
     @property
     def deployment_names(self) -> tuple[str, ...]:
         """Every Deployment the serving runs: its own (or KServe's predictor), and its canary's."""
-        return (self.deployment_name, *((f"{self.name}-canary",) if self.canary is not None else ()))
+        canary = self.canary_deployment_name
+        return (self.deployment_name, canary) if canary is not None else (self.deployment_name,)
 
     @property
     def deployment_name(self) -> str:
