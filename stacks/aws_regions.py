@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Final
 
+PARTITION: Final = "aws"
+"""The partition of every region below: the only one a stack file's ARNs may name."""
+
 SAGEMAKER_REGIONS: Final[frozenset[str]] = frozenset(
     {
         "af-south-1",

@@ -69,7 +69,8 @@ from components.training.evidently import EvidentlySpec
 from components.training.frameworks import framework_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
-from stacks.arns import ArnError, parse_model_package_group_arn, parse_model_package_version_arn
+from stacks.arns import Arn, ArnError, parse_model_package_group_arn, parse_model_package_version_arn
+from stacks.aws_regions import PARTITION as STACK_PARTITION
 from stacks.aws_regions import SAGEMAKER_REGIONS, usable_zone_count, zones_of
 from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEYS, Environment, merge_defaults
 from stacks.delivery_config import DeliveryConfig, delivery_problems
@@ -1038,20 +1039,33 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
         field = f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}"
         try:
             if pinned:
-                region = parse_model_package_version_arn(pinned).arn.region
+                arn = parse_model_package_version_arn(pinned).arn
             elif family and family.startswith("arn:"):
-                region = parse_model_package_group_arn(family).arn.region
+                arn = parse_model_package_group_arn(family).arn
             else:
                 continue
         except ArnError as error:
             yield field, str(error)
             continue
-        if region != config.region:
+        if problem := _other_partition(arn):
+            yield field, problem
+        elif arn.region != config.region:
             yield (
                 field,
-                f"a model package in region {region}; SageMaker creates a model only from a version in "
+                f"a model package in region {arn.region}; SageMaker creates a model only from a version in "
                 f"the stack's region ({config.region}): copy it there, or follow a group of the stack's region",
             )
+
+
+def _other_partition(arn: Arn) -> str | None:
+    """Why an ARN of another partition cannot be the stack's: its regions are the commercial
+    partition's (stacks/aws_regions.py), and no AWS call crosses partitions."""
+    if arn.partition == STACK_PARTITION:
+        return None
+    return (
+        f"an ARN of the {arn.partition} partition; the stack's regions are in the {STACK_PARTITION} "
+        f"partition (arn:{STACK_PARTITION}:...), and AWS does not reach across partitions"
+    )
 
 
 def _batch_scoring_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
@@ -1067,7 +1081,9 @@ def _batch_scoring_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
         except ArnError as error:
             yield key, str(error)
             continue
-        if version.arn.region != config.region:
+        if problem := _other_partition(version.arn):
+            yield key, problem
+        elif version.arn.region != config.region:
             yield (
                 key,
                 f"a version in region {version.arn.region}; SageMaker creates the scoring model only from "

@@ -258,6 +258,14 @@ def test_a_family_with_nothing_approved_waits_and_a_pinned_version_does_not(writ
             "the stack's region (eu-west-1)",
             id="pin-in-another-region",
         ),
+        pytest.param(
+            {
+                "model_package_arn": "arn:aws-cn:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/3"
+            },
+            "model_package_arn",
+            "an ARN of the aws-cn partition; the stack's regions are in the aws partition",
+            id="pin-in-another-partition",
+        ),
     ],
 )
 def test_invalid_batch_scoring_names_the_file_and_key(write_stack, settings, key, message) -> None:

@@ -252,6 +252,28 @@ def test_a_pinned_version_of_another_region_is_refused_where_it_is_served(write_
     assert _problems(write_stack, "prod", here) == {}
 
 
+@pytest.mark.parametrize(
+    ("setting", "arn"),
+    [
+        pytest.param("model_package_arn", PINNED.replace("us-east-1", "eu-west-1"), id="pinned-version"),
+        pytest.param("latest_approved_of", GROUP_ARN, id="group"),
+    ],
+)
+@pytest.mark.parametrize("partition", ["aws-cn", "aws-us-gov"])
+def test_a_model_package_of_another_partition_is_refused_where_it_is_served(
+    write_stack, setting, arn, partition
+) -> None:
+    """The stack's regions are the commercial partition's: an ARN of another one, even with the
+    stack's region in it, names nothing SageMaker can create the model from."""
+    assert _problems(write_stack, "prod", at("endpoints.0.variants.0.model", {setting: arn})) == {}
+
+    elsewhere = arn.replace("arn:aws:", f"arn:{partition}:")
+    assert _problems(write_stack, "prod", at("endpoints.0.variants.0.model", {setting: elsewhere})) == {
+        f"{P}.endpoints[0].variants[0].model.{setting}": f"an ARN of the {partition} partition; the stack's "
+        "regions are in the aws partition (arn:aws:...), and AWS does not reach across partitions"
+    }
+
+
 def test_a_shared_endpoint_may_not_take_an_endpoints_name_in_another_case(write_stack) -> None:
     """SageMaker endpoint names are case-insensitive: Customer-Churn is prod's endpoint customer-churn."""
 
