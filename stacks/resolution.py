@@ -138,11 +138,19 @@ def _resolve_shared(
             else:
                 _require_model_card(config, spec, component, resolved[component.name])
         if waiting and deployed(config.endpoint_name(spec.name)) is not None:
-            name, _, nothing = waiting[0]
+            # Every waiting component, in stack-file order: the run fails until each is dealt with.
+            reasons = "; ".join(
+                f"component {name} follows model package group {nothing.group}, which has no Approved version"
+                for name, _, nothing in waiting
+            )
+            remedy = (
+                "approve one, or remove the component"
+                if len(waiting) == 1
+                else "approve a version of each group, or remove those components"
+            )
             raise ModelResolutionError(
-                f"shared endpoint {spec.name} is deployed, and its component {name} follows model package "
-                f"group {nothing.group}, which has no Approved version: approve one, or remove the component "
-                "from the stack file (deferring would delete the endpoint and every model on it)"
+                f"shared endpoint {spec.name} is deployed, and its {reasons}: {remedy} from the stack file "
+                "(deferring would delete the endpoint and every model on it)"
             )
         if waiting:
             reasons = "; ".join(

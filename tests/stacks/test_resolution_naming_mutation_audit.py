@@ -14,9 +14,10 @@ run alone against the tests that cover its module, then restored. 168 mutations:
   live-drift pipeline), rs23 (a deferred shared endpoint's warning lost its next steps). rs28
   (the card error's family always derived from the group) showed a bug, fixed: a variant that
   follows its own account's group by ARN got that ARN as ``--model`` in the command the error
-  gives, which pipelines.promotion refuses; the test below fails on the old code. Left alone:
-  rs25 (a deployed shared endpoint with several waiting components names the last, not the first:
-  the run stops either way, naming a component that does wait).
+  gives, which pipelines.promotion refuses; the test below fails on the old code. Left alone
+  here: rs25 (a deployed shared endpoint with several waiting components named the last, not the
+  first); since then the error names every waiting component, held by
+  tests/stacks/test_resolution_naming_semantics.py.
 - ``stacks/naming.py``: 32, 3 survived the covering tests first run; nm18 (the live-drift pipeline
   name) is caught by tests/stacks/test_live_drift.py and nm24 (the audit trail name) by
   tests/components/test_audit_trail.py. Equivalent: nm08 (dropping ``.lower()`` of the Evidently

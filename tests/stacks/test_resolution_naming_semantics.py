@@ -277,6 +277,31 @@ def test_a_deployed_shared_endpoint_waiting_for_a_version_stops_the_run(write_st
         )
 
 
+RANKER_GROUP = "arn:aws:sagemaker:eu-west-1:333333333333:model-package-group/prod-ranker"
+
+
+def test_a_deployed_shared_endpoint_names_every_waiting_component(write_stack, warnings) -> None:
+    """Both components follow groups with nothing approved: the error names each, in stack-file order."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        _shared(platform)
+        platform["shared_endpoints"][0]["components"][1]["model"] = {"latest_approved_of": RANKER_GROUP}
+
+    config = _config(write_stack, edit=edit)
+    with pytest.raises(ModelResolutionError) as raised:
+        resolve_serving(
+            config,
+            _registry({}, existing=("prod-customer-churn",)),
+            _deployed(**{"prod-gpu-models": {}}),
+        )
+    assert str(raised.value) == (
+        "shared endpoint gpu-models is deployed, and its component churn follows model package group "
+        "prod-customer-churn, which has no Approved version; component ranker follows model package group "
+        f"{RANKER_GROUP}, which has no Approved version: approve a version of each group, or remove "
+        "those components from the stack file (deferring would delete the endpoint and every model on it)"
+    )
+
+
 def test_a_shared_components_version_without_a_card_stops_a_stack_that_requires_cards(
     write_stack, warnings
 ) -> None:
