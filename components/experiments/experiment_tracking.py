@@ -49,9 +49,11 @@ class ExperimentTrackingArgs:
     """Starts the tracking server's name (``<prefix>-<spec name>``): stacks sharing an account differ."""
     protected_model_package_groups: Sequence[str] = ()
     """Model package groups automatic registration must not write to: the platform's own, whose
-    approvals deploy. The role may register in any group of the account (MLflow names a group after
-    its registered model), and ``UpdateModelPackage`` sets a version's approval status, so without
-    this an MLflow user could register or approve a version there past the promotion gate."""
+    approvals deploy. The role may register in any group of the account (SageMaker names the group
+    ``<registered model>-<suffix>``, the suffix six characters of the SHA-256 of the server's name),
+    and ``UpdateModelPackage`` sets a version's approval status, so without this a registered model
+    whose name and suffix spell a platform group could register or approve a version there past the
+    promotion gate."""
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
@@ -114,7 +116,9 @@ class ExperimentTracking(pulumi.ComponentResource):
                         ],
                         # Each group as named and lower-cased: IAM compares ARNs as written, and
                         # SageMaker's names are case-insensitive (model package ARNs have been seen
-                        # both ways), so the deny must hold whichever form the ARN carries.
+                        # both ways), so the deny must hold whichever form the ARN carries. The
+                        # allow is not narrowed to the documented `*-<suffix>` naming: nothing offline
+                        # confirms the suffix's exact form, and a wrong guess denies every registration.
                         "Resource": [
                             arn
                             for group in args.protected_model_package_groups
