@@ -1,8 +1,9 @@
 """Resource-based policies outside S3 and KMS: no Allow to anyone without a pinning condition.
 
-An SQS queue policy, SNS topic policy, ECR repository policy, Secrets Manager secret policy, S3
-access point policy, EventBridge bus policy, CloudWatch Logs resource policy, Glue catalog policy
-or SageMaker model package group policy that allows ``Principal: "*"`` (or uses ``NotPrincipal``)
+An SQS queue policy, SNS topic policy, ECR repository policy (or repository creation template),
+Secrets Manager secret policy, Lambda function resource policy, S3 access point policy,
+EventBridge bus policy, CloudWatch Logs resource policy, Glue catalog policy or SageMaker model
+package group policy that allows ``Principal: "*"`` (or uses ``NotPrincipal``)
 makes the resource public unless a condition pins the caller. "Public" is the S3 rule's reading
 (``_bucket_policy.anyone_allowed`` / ``restricting_condition``) with the ``aws:`` condition keys
 only (``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:SourceVpce``...);
@@ -65,6 +66,10 @@ class PublicResourcePolicy:
         "aws:ecr/registryPolicy:RegistryPolicy": "policy",
         "aws-native:ecr:Repository": "repositoryPolicyText",
         "aws-native:ecr:RegistryPolicy": "policyText",
+        # A creation template's policy becomes the repository policy of every repository ECR
+        # creates from it (pull-through cache, replication, create-on-push).
+        "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": "repositoryPolicy",
+        "aws-native:ecr:RepositoryCreationTemplate": "repositoryPolicy",
         "aws:secretsmanager/secret:Secret": "policy",
         "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
         "aws-native:secretsmanager:ResourcePolicy": "resourcePolicy",
@@ -78,6 +83,9 @@ class PublicResourcePolicy:
         "aws:glue/resourcePolicy:ResourcePolicy": "policy",
         "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": "resourcePolicy",
         "aws-native:sagemaker:ModelPackageGroup": "modelPackageGroupPolicy",
+        # A Lambda function's whole resource policy as one document (the alternative to Permissions).
+        "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
+        "aws-native:lambda:ResourcePolicy": "policyDocument",
     }
     #: Lambda permissions: ``principal`` plus the inputs Lambda turns into conditions.
     LAMBDA_PERMISSIONS = ("aws:lambda/permission:Permission", "aws-native:lambda:Permission")
@@ -201,9 +209,9 @@ def _first_unknown(value: Any) -> Unknown:
 resource_policy_not_public = resource_rule(
     name="resource-policy-not-public",
     description=(
-        "Resource-based policies of SQS queues, SNS topics, ECR repositories and registries, Secrets "
-        "Manager secrets, S3 access points, EventBridge buses, CloudWatch Logs, the Glue catalog and "
-        "SageMaker model package groups, and Lambda/EventBridge permissions, must not Allow "
+        "Resource-based policies of SQS queues, SNS topics, ECR repositories, registries and repository "
+        "creation templates, Lambda functions, Secrets Manager secrets, S3 access points, EventBridge "
+        "buses, CloudWatch Logs, the Glue catalog and SageMaker model package groups, and Lambda/EventBridge permissions, must not Allow "
         "Principal '*' (or use NotPrincipal) unless a condition pins fixed values of aws:SourceArn, "
         "aws:SourceAccount, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce or aws:SourceVpc. "
         "Fix: name the principals or add such a condition (S3 buckets and KMS keys have their own rules)."

@@ -37,6 +37,9 @@ TWINS: dict[str, set[str]] = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"aws-native:ec2:SecurityGroupIngress"},
     "aws:ecr/registryPolicy:RegistryPolicy": {"aws-native:ecr:RegistryPolicy"},
     "aws:ecr/repositoryPolicy:RepositoryPolicy": {"aws-native:ecr:Repository"},
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": {
+        "aws-native:ecr:RepositoryCreationTemplate"
+    },
     "aws:eks/cluster:Cluster": {"aws-native:eks:Cluster"},
     # The Data Catalog's policy: no CloudFormation resource.
     "aws:glue/resourcePolicy:ResourcePolicy": set(),
@@ -58,6 +61,7 @@ TWINS: dict[str, set[str]] = {
     "aws:kms/replicaExternalKey:ReplicaExternalKey": {"aws-native:kms:ReplicaKey"},
     "aws:kms/replicaKey:ReplicaKey": {"aws-native:kms:ReplicaKey"},
     "aws:lambda/permission:Permission": {"aws-native:lambda:Permission"},
+    "aws:lambda/resourcePolicy:ResourcePolicy": {"aws-native:lambda:ResourcePolicy"},
     "aws:s3/accessPoint:AccessPoint": {"aws-native:s3:AccessPoint"},
     "aws:s3control/accessPointPolicy:AccessPointPolicy": {"aws-native:s3:AccessPoint"},
     # The account-wide block: no CloudFormation resource.

@@ -37,6 +37,8 @@ DOCUMENTS = {
     "aws:ecr/registryPolicy:RegistryPolicy": "policy",
     "aws-native:ecr:Repository": "repositoryPolicyText",
     "aws-native:ecr:RegistryPolicy": "policyText",
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": "repositoryPolicy",
+    "aws-native:ecr:RepositoryCreationTemplate": "repositoryPolicy",
     "aws:secretsmanager/secret:Secret": "policy",
     "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
     "aws-native:secretsmanager:ResourcePolicy": "resourcePolicy",
@@ -50,6 +52,8 @@ DOCUMENTS = {
     "aws:glue/resourcePolicy:ResourcePolicy": "policy",
     "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": "resourcePolicy",
     "aws-native:sagemaker:ModelPackageGroup": "modelPackageGroupPolicy",
+    "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
+    "aws-native:lambda:ResourcePolicy": "policyDocument",
 }
 LAMBDA = ("aws:lambda/permission:Permission", "aws-native:lambda:Permission")
 EVENTS = ("aws:cloudwatch/eventPermission:EventPermission", "aws-native:events:EventBusPolicy")
