@@ -18,7 +18,9 @@ Pipeline expressions: a value may be ``{"Get": "Parameters.X"}``, ``{"Std:Join":
 to that parameter's ``DefaultValue`` (what an execution uses unless overridden). Any other
 expression is *not evaluated*: it counts as "set" for presence checks (a KMS key id taken
 from a parameter is still a KMS key) and as undecidable, hence compliant, for value checks
-(an instance type computed at run time cannot be checked at preview).
+(an instance type computed at run time cannot be checked at preview), except the switches that
+turn protection off: network isolation and inter-container encryption must read true
+(``sagemaker_jobs._enabled``), as a registered model's approval status must read pending.
 """
 
 from __future__ import annotations

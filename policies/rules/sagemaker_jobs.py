@@ -370,8 +370,20 @@ def _definition(args: ResourceValidationArgs) -> tuple[PipelineDefinition | None
 
 
 def _enabled(value: Any) -> bool:
-    """True, or an expression we do not evaluate (undecidable at preview counts as compliant)."""
-    return is_true(value) or is_expression(value)
+    """True (a ``Parameters.X`` reference is read as its default). Any other pipeline expression
+    (a parameter without a default, ``Std:Join``, ``Std:JsonGet``, a step's property) is evaluated
+    only when the pipeline runs, never by Pulumi: it could turn isolation or encryption off, so it
+    does not count as on (as ``model-package-group-manual-approval`` reads the approval status)."""
+    return is_true(value)
+
+
+def _shown_setting(value: Any) -> str:
+    if is_expression(value):
+        return (
+            f"the pipeline expression {shown(value)}, evaluated only when the pipeline runs (write true, or a "
+            "Parameters reference whose default is true)"
+        )
+    return shown(value)
 
 
 def _step_network(job: PipelineJob) -> Check:
@@ -384,12 +396,12 @@ def _step_network(job: PipelineJob) -> Check:
         problems = network_exception_problems(job)
         if problems:
             yield (
-                f"{job.path('isolation')} is {shown(isolation)}: set it to true. A processing step may "
+                f"{job.path('isolation')} is {_shown_setting(isolation)}: set it to true. A processing step may "
                 "run without isolation only in the VPC, with inter-container encryption, no input but "
                 f"its .py script and a role no other step uses; this one fails that: {'; '.join(problems)}."
             )
     if job.has("transit") and not _enabled(job.value("transit")):
-        yield f"{job.path('transit')} is {shown(job.value('transit'))}: set it to true."
+        yield f"{job.path('transit')} is {_shown_setting(job.value('transit'))}: set it to true."
     vpc = job.value("vpc")
     if not (is_expression(vpc) or (is_set(get(vpc, "Subnets")) and is_set(get(vpc, "SecurityGroupIds")))):
         yield (
@@ -452,8 +464,10 @@ pipeline_steps_network_isolated = resource_rule(
         "reach a service such as an MLflow tracking server but is given no data and no data role). "
         "Fix: in the step's job set EnableNetworkIsolation, "
         "EnableInterContainerTrafficEncryption and VpcConfig (NetworkConfig for processing; "
-        "AutoMLJobConfig.SecurityConfig for AutoML, which has no isolation setting). Pipeline "
-        "expressions count as set; {'Get': 'Parameters.X'} uses X's default."
+        "AutoMLJobConfig.SecurityConfig for AutoML, which has no isolation setting). {'Get': "
+        "'Parameters.X'} uses X's default; isolation and encryption must then read true (any other "
+        "pipeline expression is evaluated only when the pipeline runs and fails), a VpcConfig "
+        "expression counts as set."
     ),
     resource_types=PIPELINES,
     check=_pipeline_network,

@@ -79,3 +79,92 @@ def test_public_resource_policy_through_a_sibling_type_is_refused(
     assert "makes the resource public" in found[0]
     pinned = {**statement, "Condition": SAME_ACCOUNT}
     assert _report("resource-policy-not-public", resource_type, {prop: _document(pinned)}) == ([], 0)
+
+
+# --- pipeline-steps-network-isolated: a switch computed when the pipeline runs --------------------
+
+KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/abcd"
+
+
+def _training_step(isolation: Any, transit: Any = True) -> dict[str, Any]:
+    return {
+        "Name": "Train",
+        "Type": "Training",
+        "Arguments": {
+            "AlgorithmSpecification": {"TrainingImage": "x", "TrainingInputMode": "File"},
+            "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/train",
+            "OutputDataConfig": {"S3OutputPath": "s3://b/out/", "KmsKeyId": KEY},
+            "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeKmsKeyId": KEY},
+            "EnableNetworkIsolation": isolation,
+            "EnableInterContainerTrafficEncryption": transit,
+            "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+        },
+    }
+
+
+def _pipeline(step: dict[str, Any], *parameters: dict[str, Any]) -> dict[str, Any]:
+    definition = {"Version": "2020-12-01", "Parameters": list(parameters), "Steps": [step]}
+    return {
+        "pipelineName": "p",
+        "roleArn": f"arn:aws:iam::{ACCOUNT}:role/pipeline",
+        "pipelineDefinition": json.dumps(definition),
+    }
+
+
+JOIN_FALSE = {"Std:Join": {"On": "", "Values": ["fal", "se"]}}
+JSON_GET = {
+    "Std:JsonGet": {"PropertyFile": {"Get": "Steps.Config.PropertyFiles.Settings"}, "Path": "isolate"}
+}
+NO_DEFAULT = {"Name": "Isolate", "Type": "Boolean"}
+TRUE_DEFAULT = {"Name": "Isolate", "Type": "Boolean", "DefaultValue": True}
+
+
+@pytest.mark.parametrize(
+    ("step", "parameters", "fragment"),
+    [
+        pytest.param(
+            _training_step({"Get": "Parameters.Isolate"}),
+            [NO_DEFAULT],
+            "Arguments.EnableNetworkIsolation is the pipeline expression",
+            id="isolation-from-a-parameter-without-default",
+        ),
+        pytest.param(
+            _training_step(JOIN_FALSE),
+            [],
+            "Arguments.EnableNetworkIsolation is the pipeline expression",
+            id="isolation-joined-at-run-time",
+        ),
+        pytest.param(
+            _training_step(JSON_GET),
+            [],
+            "Arguments.EnableNetworkIsolation is the pipeline expression",
+            id="isolation-read-from-a-step-property-file",
+        ),
+        pytest.param(
+            _training_step(True, {"Get": "Parameters.Isolate"}),
+            [NO_DEFAULT],
+            "Arguments.EnableInterContainerTrafficEncryption is the pipeline expression",
+            id="encryption-from-a-parameter-without-default",
+        ),
+        pytest.param(
+            _training_step({"Get": "Parameters.Isolate"}), [TRUE_DEFAULT], None, id="true-default-passes"
+        ),
+        pytest.param(_training_step(True), [], None, id="literal-true-passes"),
+    ],
+)
+def test_pipeline_isolation_computed_at_run_time_is_not_isolation(
+    step: dict[str, Any], parameters: list[dict[str, Any]], fragment: str | None
+) -> None:
+    """``EnableNetworkIsolation`` given as a parameter without a default, ``Std:Join`` or a value read
+    from an earlier step passed as "undecidable, hence compliant": Pulumi never evaluates it, and the
+    run can set it to false (the data steps then reach the internet with the job's credentials)."""
+    found, undecided = _report(
+        "pipeline-steps-network-isolated", "aws:sagemaker/pipeline:Pipeline", _pipeline(step, *parameters)
+    )
+    assert undecided == 0
+    if fragment is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and fragment in found[0]
+        assert "evaluated only when the pipeline runs" in found[0]

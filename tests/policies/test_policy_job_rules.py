@@ -345,8 +345,8 @@ CASES = [
         "pipeline-steps-network-isolated",
         PIPELINE,
         pipeline(isolation={"Get": "Steps.Preprocess.ProcessingOutputConfig.Outputs"}),
-        None,
-        id="unevaluated-expression-counts-as-set",
+        "evaluated only when the pipeline runs",
+        id="isolation-from-a-step-output-fails",
     ),
     pytest.param(
         "pipeline-steps-network-isolated",
