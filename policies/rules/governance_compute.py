@@ -153,8 +153,17 @@ def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float]:
 def _instance_allowlist(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     allowed = str_list(cfg["allowedInstanceTypes"])
     for path, instance_type, _ in instances_of(args.resource_type, args.props):
-        if instance_type is None or is_expression(instance_type):
-            continue  # unset (service default) or decided at run time
+        if instance_type is None:
+            continue  # unset: the service's default
+        if is_expression(instance_type):
+            # A pipeline expression (a parameter without a default, Std:Join, a step's output) is
+            # evaluated only when the pipeline runs: it could pick any type, so it is not allowed.
+            yield (
+                f"{path} is the pipeline expression {instance_type!r}, evaluated only when the pipeline "
+                f"runs, so it cannot be checked against {allowed}: write the type, or a Parameters "
+                "reference whose default is an allowed type."
+            )
+            continue
         if not any(fnmatch(str(instance_type), pattern) for pattern in allowed):
             yield f"{path} {instance_type!r} is not allowed in this environment: use one of {allowed}."
 

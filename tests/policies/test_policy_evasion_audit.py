@@ -168,3 +168,67 @@ def test_pipeline_isolation_computed_at_run_time_is_not_isolation(
     else:
         assert len(found) == 1 and fragment in found[0]
         assert "evaluated only when the pipeline runs" in found[0]
+
+
+# --- instance-type-allowlist: a step's instance type chosen when the pipeline runs ----------------
+
+ALLOW_M5 = {"instance-type-allowlist": {"allowedInstanceTypes": ["ml.m5.*"]}}
+
+
+def _sized_step(instance_type: Any) -> dict[str, Any]:
+    step = _training_step(True)
+    step["Arguments"]["ResourceConfig"]["InstanceType"] = instance_type
+    return step
+
+
+@pytest.mark.parametrize(
+    ("instance_type", "parameters", "fragment"),
+    [
+        pytest.param(
+            {"Get": "Parameters.Type"},
+            [{"Name": "Type", "Type": "String"}],
+            "is the pipeline expression",
+            id="parameter-without-default",
+        ),
+        pytest.param(
+            {"Std:Join": {"On": ".", "Values": ["ml", "p5", "48xlarge"]}},
+            [],
+            "is the pipeline expression",
+            id="joined",
+        ),
+        pytest.param(
+            {"Get": "Parameters.Type"},
+            [{"Name": "Type", "Type": "String", "DefaultValue": "ml.p5.48xlarge"}],
+            "'ml.p5.48xlarge' is not allowed",
+            id="parameter-default-is-judged",
+        ),
+        pytest.param(
+            {"Get": "Parameters.Type"},
+            [{"Name": "Type", "Type": "String", "DefaultValue": "ml.m5.xlarge"}],
+            None,
+            id="allowed-parameter-default-passes",
+        ),
+    ],
+)
+def test_pipeline_instance_type_chosen_at_run_time_is_refused(
+    instance_type: Any, parameters: list[dict[str, Any]], fragment: str | None
+) -> None:
+    """A Training step whose ``InstanceType`` was a parameter without a default or a ``Std:Join``
+    passed the allowlist ("decided at run time"): any type, a GPU giant in dev, could then run."""
+    records = build(
+        [
+            {
+                "type": "aws:sagemaker/pipeline:Pipeline",
+                "name": "subject",
+                "inputs": _pipeline(_sized_step(instance_type), *parameters),
+            }
+        ]
+    )
+    report = evaluate_report(records, ALLOW_M5, [get_policy("instance-type-allowlist")])
+    found = [v.message for v in report.violations]
+    assert report.undecided == []
+    if fragment is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and fragment in found[0]
+        assert found[0].startswith("Steps[Train].Arguments.ResourceConfig.InstanceType")

@@ -456,7 +456,8 @@ def test_gpu_quota_counts_a_monitoring_job_definitions_instances(count: int, fai
     )
 
 
-def test_allowlist_leaves_run_time_instance_type_expressions_alone() -> None:
+def test_allowlist_refuses_run_time_instance_type_expressions() -> None:
+    """An instance type computed when the pipeline runs could be any type: refused, not left alone."""
     rule = "instance-type-allowlist"
 
     def pipeline(instance_type: Any) -> dict[str, Any]:
@@ -473,7 +474,9 @@ def test_allowlist_leaves_run_time_instance_type_expressions_alone() -> None:
         }
 
     joined = {"Std:Join": {"On": "", "Values": ["ml.", {"Get": "Execution.PipelineExecutionId"}]}}
-    assert one(rule, "aws:sagemaker/pipeline:Pipeline", pipeline(joined)) == []
+    found = one(rule, "aws:sagemaker/pipeline:Pipeline", pipeline(joined))
+    assert levels(found, rule) == [MANDATORY]
+    assert "evaluated only when the pipeline runs" in found[0].message
     found = one(rule, "aws:sagemaker/pipeline:Pipeline", pipeline("ml.p4d.24xlarge"))
     assert levels(found, rule) == [MANDATORY]
 
