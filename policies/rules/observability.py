@@ -38,6 +38,13 @@ if TYPE_CHECKING:
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 NATIVE_ALARM = "aws-native:cloudwatch:Alarm"  # same property names: alarmActions, actionsEnabled
+#: Alarms of other kinds with the same two properties: a composite alarm (the rule over other alarms
+#: that usually pages) and CloudWatch Logs' query alarm.
+OTHER_ALARMS = (
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+    "aws-native:cloudwatch:CompositeAlarm",
+    "aws-native:cloudwatch:LogAlarm",
+)
 TOPIC = "aws:sns/topic:Topic"
 NATIVE_LOG_GROUP = "aws-native:logs:LogGroup"  # same property names: retentionInDays, kmsKeyId
 NATIVE_TOPIC = "aws-native:sns:Topic"  # same property name: kmsMasterKeyId
@@ -349,10 +356,10 @@ log_group_kms_encrypted = resource_rule(
 alarm_has_actions = resource_rule(
     name="alarm-has-actions",
     description=(
-        "CloudWatch alarms must notify someone. Fix: set alarmActions (e.g. the alert SNS topic) and "
-        "leave actionsEnabled true."
+        "CloudWatch alarms (metric, composite and log alarms) must notify someone. Fix: set "
+        "alarmActions (e.g. the alert SNS topic) and leave actionsEnabled true."
     ),
-    resource_types=[METRIC_ALARM, NATIVE_ALARM],
+    resource_types=[METRIC_ALARM, NATIVE_ALARM, *OTHER_ALARMS],
     check=_alarm_has_actions,
     enforcement_level=MANDATORY,
     severity=LOW,

@@ -29,6 +29,7 @@ TWINS: dict[str, set[str]] = {
     "aws:cloudwatch/logGroup:LogGroup": {"aws-native:logs:LogGroup"},
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {"aws-native:logs:ResourcePolicy"},
     "aws:cloudwatch/metricAlarm:MetricAlarm": {"aws-native:cloudwatch:Alarm"},
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": {"aws-native:cloudwatch:CompositeAlarm"},
     "aws:cloudwatch/alarmMuteRule:AlarmMuteRule": {"aws-native:cloudwatch:AlarmMuteRule"},
     # The account's default security group: adopted by pulumi-aws only.
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": set(),

@@ -232,3 +232,45 @@ def test_pipeline_instance_type_chosen_at_run_time_is_refused(
     else:
         assert len(found) == 1 and fragment in found[0]
         assert found[0].startswith("Steps[Train].Arguments.ResourceConfig.InstanceType")
+
+
+# --- alarm-has-actions: an alarm of another kind ---------------------------------------------------
+
+TOPIC = f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
+COMPOSITE_RULE = 'ALARM("churn-5xx") OR ALARM("churn-latency")'
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs"),
+    [
+        pytest.param(
+            "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+            {"alarmName": "churn-down", "alarmRule": COMPOSITE_RULE},
+            id="composite-alarm",
+        ),
+        pytest.param(
+            "aws-native:cloudwatch:CompositeAlarm", {"alarmRule": COMPOSITE_RULE}, id="native-composite-alarm"
+        ),
+        pytest.param(
+            "aws-native:cloudwatch:LogAlarm",
+            {
+                "comparisonOperator": "GreaterThanThreshold",
+                "threshold": 0,
+                "queryResultsToAlarm": 1,
+                "queryResultsToEvaluate": 1,
+                "scheduledQueryConfiguration": {"queryString": "fields @message | filter level = 'ERROR'"},
+            },
+            id="native-log-alarm",
+        ),
+    ],
+)
+def test_alarm_of_another_kind_must_notify(resource_type: str, inputs: dict[str, Any]) -> None:
+    """A composite alarm (an alarm over other alarms, often the one meant to page) or a Logs query alarm with no
+    ``alarmActions``, or with ``actionsEnabled`` false, passed: the rule read metric alarms only."""
+    found, _ = _report("alarm-has-actions", resource_type, inputs)
+    assert found == ["alarmActions is empty: set alarm_actions to the platform's SNS alert topic ARN."]
+    found, _ = _report(
+        "alarm-has-actions", resource_type, {**inputs, "alarmActions": [TOPIC], "actionsEnabled": False}
+    )
+    assert found == ["actionsEnabled is false: remove actions_enabled=False so the alarm notifies."]
+    assert _report("alarm-has-actions", resource_type, {**inputs, "alarmActions": [TOPIC]}) == ([], 0)
