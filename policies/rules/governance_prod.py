@@ -113,6 +113,14 @@ def _data_capture(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
             )
         elif is_false(enabled):
             yield f"dataCaptureConfig.enableCapture is false {where}: set enable_capture=True.", config.urn
+        sampling = get(capture, "initialSamplingPercentage")
+        if number(sampling) == 0:
+            # SageMaker accepts 0 (the range is 0-100) and then records no request at all.
+            yield (
+                f"dataCaptureConfig.initialSamplingPercentage is {shown(sampling)} {where}, which records "
+                "nothing: set initial_sampling_percentage above 0 (100 for low-traffic endpoints).",
+                config.urn,
+            )
         if not is_set(get(capture, "kmsKeyId")):
             yield (
                 f"dataCaptureConfig.kmsKeyId is unset {where}: set it to a customer-managed KMS key.",
@@ -126,7 +134,8 @@ endpoint_data_capture_encrypted = stack_rule(
     name="endpoint-data-capture-encrypted",
     description=(
         "Every endpoint's configuration must capture requests and responses, encrypted with KMS, "
-        "for monitoring. Fix: set dataCaptureConfig (enableCapture not false, kmsKeyId) on the "
+        "for monitoring. Fix: set dataCaptureConfig (enableCapture not false, initialSamplingPercentage "
+        "above 0, kmsKeyId) on the "
         "EndpointConfiguration named by endpointConfigName."
     ),
     check=_data_capture,

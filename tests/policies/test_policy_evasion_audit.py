@@ -274,3 +274,67 @@ def test_alarm_of_another_kind_must_notify(resource_type: str, inputs: dict[str,
     )
     assert found == ["actionsEnabled is false: remove actions_enabled=False so the alarm notifies."]
     assert _report("alarm-has-actions", resource_type, {**inputs, "alarmActions": [TOPIC]}) == ([], 0)
+
+
+# --- endpoint-data-capture-encrypted: capture "enabled" that records nothing -----------------------
+
+
+def _capture_stack(sampling: Any, resource_type: str) -> list[dict[str, Any]]:
+    capture = {
+        "enableCapture": True,
+        "initialSamplingPercentage": sampling,
+        "destinationS3Uri": "s3://capture/ep",
+        "kmsKeyId": KEY,
+        "captureOptions": [{"captureMode": "Input"}, {"captureMode": "Output"}],
+    }
+    variant = {
+        "variantName": "primary",
+        "modelName": "m",
+        "instanceType": "ml.m5.xlarge",
+        "initialInstanceCount": 2,
+    }
+    native = resource_type.startswith("aws-native:")
+    endpoint = "aws-native:sagemaker:Endpoint" if native else "aws:sagemaker/endpoint:Endpoint"
+    return [
+        {
+            "type": resource_type,
+            "name": "config",
+            "inputs": {
+                ("endpointConfigName" if native else "name"): "config",
+                "productionVariants": [variant],
+                ("kmsKeyId" if native else "kmsKeyArn"): KEY,
+                "dataCaptureConfig": capture,
+            },
+        },
+        {
+            "type": endpoint,
+            "name": "endpoint",
+            "inputs": {"endpointConfigName": "config"},
+            "deps": {"endpointConfigName": ["config"]},
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    "resource_type",
+    ["aws:sagemaker/endpointConfiguration:EndpointConfiguration", "aws-native:sagemaker:EndpointConfig"],
+)
+@pytest.mark.parametrize("shape", ["preview-inputs", "outputs-after-create"])
+def test_data_capture_sampling_nothing_is_not_capture(resource_type: str, shape: str) -> None:
+    """``initialSamplingPercentage: 0`` (SageMaker's range is 0-100) with ``enableCapture: true``
+    and a key passed: the endpoint records no request, so there is nothing to monitor."""
+    from tests.policies.engine_shapes import as_outputs
+
+    def violations(sampling: Any) -> list[str]:
+        records: list[Any] = build(_capture_stack(sampling, resource_type))
+        if shape == "outputs-after-create":
+            records = as_outputs(records)
+        report = evaluate_report(records, None, [get_policy("endpoint-data-capture-encrypted")])
+        assert report.undecided == []
+        return [v.message for v in report.violations]
+
+    found = violations(0)
+    assert len(found) == 1
+    assert found[0].startswith("dataCaptureConfig.initialSamplingPercentage is 0 on 'config'")
+    assert "records nothing" in found[0]
+    assert violations(10) == []
