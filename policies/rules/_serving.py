@@ -123,22 +123,52 @@ def variant_targets(endpoint: PolicyResource, stack: StackIndex) -> list[tuple[P
     return result
 
 
-def scaling_policies_of(target: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
+def scaling_policies_of(
+    target: PolicyResource, stack: StackIndex, types: tuple[str, ...] = SCALING_POLICIES
+) -> list[PolicyResource]:
     """The scaling policies of a target: those with its ``resourceId``, and those depending on it
     whose own ``resourceId`` is not known (a policy scales the resource it names, whatever its
-    value was computed from)."""
+    value was computed from). ``types``: other resources linked the same way (scheduled actions)."""
     resource_id = get_or_none(target.props, "resourceId")
     linked = [
         entry
-        for entry in stack.consumers(target, SCALING_POLICIES)
+        for entry in stack.consumers(target, types)
         if resource_id is None or get_or_none(entry[1].props, "resourceId") in (None, resource_id)
     ]
     same_id = (
-        stack.having(SCALING_POLICIES, _resource_id, resource_id, besides=linked)
-        if resource_id is not None
-        else []
+        stack.having(types, _resource_id, resource_id, besides=linked) if resource_id is not None else []
     )
     return stack.in_stack_order(linked, same_id)
+
+
+#: pulumi-aws scheduled actions (aws-native keeps them in the target's ``scheduledActions``).
+SCHEDULED_ACTIONS = ("aws:appautoscaling/scheduledAction:ScheduledAction",)
+
+
+def scheduled_actions_of(target: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
+    """The scheduled actions that resize a target, linked as its policies are (its ``resourceId``, or
+    a dependency on it while the action's own is unknown); one of another dimension is left out."""
+    dimension = get_or_none(target.props, "scalableDimension")
+    return [
+        action
+        for action in scaling_policies_of(target, stack, SCHEDULED_ACTIONS)
+        if dimension is None or get_or_none(action.props, "scalableDimension") in (None, dimension)
+    ]
+
+
+def scaled_target_actions(target: PolicyResource, stack: StackIndex) -> list[tuple[str, str, object]]:
+    """``(where, urn, action)`` for every scheduled action of a target: the aws-native target's own
+    ``scheduledActions[i]``, then each pulumi-aws ``ScheduledAction`` linked to it."""
+    found: list[tuple[str, str, object]] = [
+        (f"scheduledActions[{index}]", target.urn, action)
+        for index, action in enumerate(items(get(target.props, "scheduledActions")))
+        if is_map(action)
+    ]
+    found.extend(
+        (f"scheduled action {action.name!r}", action.urn, action.props)
+        for action in scheduled_actions_of(target, stack)
+    )
+    return found
 
 
 # --- inference components ------------------------------------------------------------------------

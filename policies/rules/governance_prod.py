@@ -31,6 +31,7 @@ from ._common import (
     is_map,
     is_serverless,
     is_set,
+    is_true,
     items,
     number,
     reaches_within,
@@ -46,6 +47,7 @@ from ._serving import (
     endpoint_config_of,
     hosts_inference_components,
     name_of,
+    scaled_target_actions,
     scaling_policies_of,
     variant_targets,
 )
@@ -261,6 +263,35 @@ endpoint_monitoring_schedule = stack_rule(
 # --- autoscaling ---------------------------------------------------------------------------
 
 
+def _capacity_kept(target: PolicyResource, stack: StackIndex, minimum: float, unit: str) -> Findings:
+    """What undoes a target's minimum once it is created: a scheduled action that lowers its
+    ``minCapacity`` or ``maxCapacity`` below the minimum (pulumi-aws ``ScheduledAction``, or the
+    aws-native target's own ``scheduledActions``), and a ``suspendedState`` that stops scaling out
+    (the target tracking policy then never adds capacity). A bound of 0 reads as unset."""
+    if is_true(get(target.props, "suspendedState.dynamicScalingOutSuspended")):
+        yield (
+            (
+                f"scaling target {target.name!r} has suspendedState.dynamicScalingOutSuspended true: its "
+                "scaling policies cannot add capacity; remove the suspension."
+            ),
+            target.urn,
+        )
+    for where, urn, action in scaled_target_actions(target, stack):
+        for bound in ("minCapacity", "maxCapacity"):
+            value = get(action, f"scalableTargetAction.{bound}")
+            # 0 is how pulumi-aws reports an unset bound after create (an action may set one bound
+            # only), so it reads as unset: a scale to zero is left to the service's own limits.
+            if 0.0 < (number(value) or 0.0) < minimum:
+                yield (
+                    (
+                        f"{where} sets scalableTargetAction.{bound} to {shown(value)} on scaling target "
+                        f"{target.name!r}: keep at least {int(minimum)} {unit} (scheduled actions resize "
+                        "the target when they run)."
+                    ),
+                    urn,
+                )
+
+
 def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
     minimum = number(cfg["minCapacity"]) or 2.0
     stack = StackIndex(args.resources)
@@ -300,6 +331,7 @@ def _autoscaling(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
                         ),
                         target.urn,
                     )
+                yield from _capacity_kept(target, stack, minimum, "instances")
                 policies = scaling_policies_of(target, stack)
                 if not any(get(p.props, "policyType") == "TargetTrackingScaling" for p in policies):
                     yield (
@@ -372,6 +404,7 @@ def _component_scaling(
                     ),
                     target.urn,
                 )
+            yield from _capacity_kept(target, stack, minimum, "copies")
             if not any(
                 get(p.props, "policyType") == "TargetTrackingScaling"
                 for p in scaling_policies_of(target, stack)
@@ -391,7 +424,8 @@ endpoint_autoscaling_configured = stack_rule(
         "Every instance-backed production variant must have an Application Auto Scaling target "
         "(serviceNamespace sagemaker, scalableDimension sagemaker:variant:DesiredInstanceCount, "
         "resourceId endpoint/<endpoint>/variant/<variant>) with minCapacity >= minCapacity (default 2) "
-        "and a TargetTrackingScaling policy. Serverless variants are exempt. An endpoint of inference "
+        "and a TargetTrackingScaling policy, and no scheduled action or suspended scale-out that undoes "
+        "them. Serverless variants are exempt. An endpoint of inference "
         "components instead needs managedInstanceScaling ENABLED with minInstanceCount >= minCapacity, "
         "and each component a target on sagemaker:inference-component:DesiredCopyCount "
         "(inference-component/<name>) with the same minimum and a TargetTrackingScaling policy. Fix: add "

@@ -338,3 +338,141 @@ def test_data_capture_sampling_nothing_is_not_capture(resource_type: str, shape:
     assert found[0].startswith("dataCaptureConfig.initialSamplingPercentage is 0 on 'config'")
     assert "records nothing" in found[0]
     assert violations(10) == []
+
+
+# --- endpoint-autoscaling-configured: what resizes the target after it is created -----------------
+
+VARIANT_ID = "endpoint/endpoint/variant/primary"
+VARIANT_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+
+
+def _scaling_stack(
+    target_type: str, target_extra: dict[str, Any], action: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    variant = {
+        "variantName": "primary",
+        "modelName": "m",
+        "instanceType": "ml.m5.xlarge",
+        "initialInstanceCount": 2,
+    }
+    scaled = {
+        "resourceId": VARIANT_ID,
+        "scalableDimension": VARIANT_DIMENSION,
+        "serviceNamespace": "sagemaker",
+    }
+    specs: list[dict[str, Any]] = [
+        {
+            "type": "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+            "name": "config",
+            "inputs": {"name": "config", "productionVariants": [variant]},
+        },
+        {
+            "type": "aws:sagemaker/endpoint:Endpoint",
+            "name": "endpoint",
+            "inputs": {"name": "endpoint", "endpointConfigName": "config"},
+            "deps": {"endpointConfigName": ["config"]},
+        },
+        {
+            "type": target_type,
+            "name": "target",
+            "inputs": {**scaled, "minCapacity": 2, "maxCapacity": 4, **target_extra},
+            "deps": {"resourceId": ["endpoint"]},
+        },
+        {
+            "type": "aws:appautoscaling/policy:Policy",
+            "name": "tracking",
+            "inputs": {
+                **scaled,
+                "policyType": "TargetTrackingScaling",
+                "targetTrackingScalingPolicyConfiguration": {"targetValue": 100},
+            },
+            "deps": {"resourceId": ["target"]},
+        },
+    ]
+    if action is not None:
+        specs.append(
+            {
+                "type": "aws:appautoscaling/scheduledAction:ScheduledAction",
+                "name": "nightly",
+                "inputs": {**scaled, "schedule": "cron(0 20 * * ? *)", "scalableTargetAction": action},
+                "deps": {"resourceId": ["target"]},
+            }
+        )
+    return specs
+
+
+TARGET = "aws:appautoscaling/target:Target"
+NATIVE_TARGET = "aws-native:applicationautoscaling:ScalableTarget"
+NIGHTLY_ONE = {
+    "scheduledActionName": "nightly",
+    "schedule": "cron(0 20 * * ? *)",
+    "scalableTargetAction": {"minCapacity": 1},
+}
+
+
+@pytest.mark.parametrize("shape", ["preview-inputs", "outputs-after-create"])
+@pytest.mark.parametrize(
+    ("target_type", "target_extra", "action", "fragment"),
+    [
+        pytest.param(
+            TARGET,
+            {},
+            {"minCapacity": 1, "maxCapacity": 4},
+            "scheduled action 'nightly' sets scalableTargetAction.minCapacity to 1",
+            id="scheduled-action-lowers-the-minimum",
+        ),
+        pytest.param(
+            TARGET,
+            {},
+            {"maxCapacity": 1},
+            "scheduled action 'nightly' sets scalableTargetAction.maxCapacity to 1",
+            id="scheduled-action-caps-below-the-minimum",
+        ),
+        pytest.param(
+            NATIVE_TARGET,
+            {"scheduledActions": [NIGHTLY_ONE]},
+            None,
+            "scheduledActions[0] sets scalableTargetAction.minCapacity to 1",
+            id="native-target-own-scheduled-action",
+        ),
+        pytest.param(
+            TARGET,
+            {"suspendedState": {"dynamicScalingOutSuspended": True}},
+            None,
+            "suspendedState.dynamicScalingOutSuspended true",
+            id="scale-out-suspended",
+        ),
+        pytest.param(
+            TARGET, {}, {"minCapacity": 2, "maxCapacity": 8}, None, id="scheduled-resize-within-bounds-passes"
+        ),
+        pytest.param(
+            TARGET,
+            {"suspendedState": {"dynamicScalingInSuspended": True}},
+            None,
+            None,
+            id="scale-in-suspended-passes",
+        ),
+    ],
+)
+def test_autoscaling_minimum_is_not_undone_after_create(
+    shape: str,
+    target_type: str,
+    target_extra: dict[str, Any],
+    action: dict[str, Any] | None,
+    fragment: str | None,
+) -> None:
+    """A variant target with ``minCapacity: 2`` and a tracking policy passed even when a scheduled
+    action took it to one instance every night, or its scale-out was suspended: the rule read the
+    target's own bounds only."""
+    from tests.policies.engine_shapes import as_outputs
+
+    records: list[Any] = build(_scaling_stack(target_type, target_extra, action))
+    if shape == "outputs-after-create":
+        records = as_outputs(records)
+    report = evaluate_report(records, None, [get_policy("endpoint-autoscaling-configured")])
+    found = [v.message for v in report.violations]
+    assert report.undecided == []
+    if fragment is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and fragment in found[0]
