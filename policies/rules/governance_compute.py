@@ -33,7 +33,7 @@ from ._common import (
     str_list,
 )
 from ._pipeline import PIPELINES, PipelineDefinition, definition_body, is_expression
-from ._serving import ENDPOINTS, endpoint_config_of, variant_targets
+from ._serving import ENDPOINTS, endpoint_config_of, scaled_target_actions, variant_targets
 from .sagemaker import ENDPOINT_CONFIGS, NATIVE_INFERENCE_EXPERIMENT, experiment_instances
 from .sagemaker_jobs import (
     NATIVE_MODEL_MONITOR_JOBS,
@@ -208,7 +208,8 @@ Variant = tuple[str, str]  # (endpoint configuration URN, variant name)
 def _scaled_capacity(
     stack: StackIndex,
 ) -> tuple[dict[Variant, float], dict[Variant, tuple[PolicyResource, UnknownValueError]]]:
-    """The ``maxCapacity`` of each variant's autoscaling target, and the targets whose is unknown."""
+    """The ``maxCapacity`` of each variant's autoscaling target (or the highest its scheduled actions
+    set), and the targets whose is unknown."""
     capacity: dict[Variant, float] = {}
     unknown: dict[Variant, tuple[PolicyResource, UnknownValueError]] = {}
     for endpoint in stack.of_type(ENDPOINTS):
@@ -227,7 +228,15 @@ def _scaled_capacity(
                 continue
             key = (config.urn, variant)
             try:
-                maximum = number(get(target.props, "maxCapacity"))
+                # A scheduled action may raise the ceiling when it runs (pulumi-aws ScheduledAction,
+                # or the aws-native target's scheduledActions): the highest one counts.
+                maximum = max(
+                    [number(get(target.props, "maxCapacity")) or 0.0]
+                    + [
+                        number(get(action, "scalableTargetAction.maxCapacity")) or 0.0
+                        for _, _, action in scaled_target_actions(target, stack)
+                    ]
+                )
             except UnknownValueError as error:
                 unknown[key] = (target, error)
                 continue

@@ -476,3 +476,49 @@ def test_autoscaling_minimum_is_not_undone_after_create(
         assert found == []
     else:
         assert len(found) == 1 and fragment in found[0]
+
+
+# --- gpu-instance-quota: a scheduled action raises the ceiling --------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["preview-inputs", "outputs-after-create"])
+@pytest.mark.parametrize(
+    ("target_type", "target_extra", "action"),
+    [
+        pytest.param(TARGET, {}, {"minCapacity": 2, "maxCapacity": 10}, id="scheduled-action"),
+        pytest.param(
+            NATIVE_TARGET,
+            {
+                "scheduledActions": [
+                    {
+                        "scheduledActionName": "peak",
+                        "schedule": "rate(1 day)",
+                        "scalableTargetAction": {"maxCapacity": 10},
+                    }
+                ]
+            },
+            None,
+            id="native-target-own-scheduled-action",
+        ),
+    ],
+)
+def test_gpu_quota_counts_a_scheduled_ceiling(
+    shape: str, target_type: str, target_extra: dict[str, Any], action: dict[str, Any] | None
+) -> None:
+    """A GPU variant whose target allows 4 instances passed a quota of 4 although a scheduled action
+    raises its ``maxCapacity`` to 10 when it runs."""
+    from tests.policies.engine_shapes import as_outputs
+
+    specs = _scaling_stack(target_type, target_extra, action)
+    specs[0]["inputs"]["productionVariants"][0]["instanceType"] = "ml.g5.xlarge"
+    records: list[Any] = build(specs)
+    if shape == "outputs-after-create":
+        records = as_outputs(records)
+    report = evaluate_report(
+        records, {"gpu-instance-quota": {"maxGpuInstances": 4}}, [get_policy("gpu-instance-quota")]
+    )
+    found = [v.message for v in report.violations]
+    assert report.undecided == []
+    assert len(found) == 1 and found[0].startswith(
+        "the stack asks for 10 GPU instances, over maxGpuInstances=4"
+    )
