@@ -4,7 +4,9 @@ Every pod-bearing kind is checked through one extractor, :func:`pod_specs`: ``co
 (``spec``), PodTemplate (``template.spec``) and ReplicationController, ``apps`` Deployment /
 StatefulSet / DaemonSet / ReplicaSet and ``batch`` Job (``spec.template.spec``), CronJob
 (``spec.jobTemplate.spec.template.spec``), in every API version pulumi-kubernetes has a token
-for, plus their ``*List`` (each of ``items[]``) and ``*Patch`` variants, and KServe's
+for, plus their ``*List`` (each of ``items[]``) and ``*Patch`` variants, Argo Rollouts'
+``argoproj.io/v1alpha1`` Rollout (``spec.template.spec``; one with a ``workloadRef`` instead runs the
+referenced Deployment's pods, checked there), and KServe's
 ``serving.kserve.io/v1beta1`` InferenceService (a custom resource: ``spec.predictor``, and
 ``spec.transformer`` and ``spec.explainer`` where present, each a pod spec whose one-container fields
 such as ``model`` or ``triton`` count as containers). A Patch changes only
@@ -67,7 +69,11 @@ POD_SPEC_PATHS: dict[str, str] = {
     "Job": "spec.template.spec",
     "CronJob": "spec.jobTemplate.spec.template.spec",
     "InferenceService": "spec.predictor",
+    "Rollout": "spec.template.spec",
 }
+#: Kind -> where the object may instead name another workload whose pods it runs (checked there):
+#: an Argo Rollout's ``workloadRef`` to a Deployment.
+POD_SPEC_ELSEWHERE: dict[str, str] = {"Rollout": "spec.workloadRef"}
 #: Kind -> further optional pod specs in the object (KServe's other components).
 OPTIONAL_POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "InferenceService": ("spec.transformer", "spec.explainer"),
@@ -91,6 +97,8 @@ _GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "batch/v1beta1": ("CronJob",),
     "batch/v2alpha1": ("CronJob",),
     "serving.kserve.io/v1beta1": ("InferenceService",),
+    # Argo Rollouts: a Deployment's pod template under progressive delivery (canary, blue/green).
+    "argoproj.io/v1alpha1": ("Rollout",),
 }
 #: Type token -> (kind, variant): variant "" (the object), "List" (``items[]``) or "Patch".
 POD_KINDS: dict[str, tuple[str, str]] = {
@@ -200,10 +208,13 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
     result = []
     for prefix, obj in objects:
         namespace = _namespace(obj)
+        elsewhere = POD_SPEC_ELSEWHERE.get(kind)
         for path in (spec_path, *OPTIONAL_POD_SPEC_PATHS.get(kind, ())):
             spec = get(obj, path)
             if spec is None and (variant == "Patch" or path != spec_path):
                 continue  # the patch leaves the pod alone, or the optional component is absent
+            if spec is None and elsewhere is not None and is_set(get(obj, elsewhere)):
+                continue  # the pods are the referenced workload's, checked as that workload
             result.append(PodSpec(prefix + path, spec, namespace, variant == "Patch", singles))
     return result
 

@@ -522,3 +522,89 @@ def test_gpu_quota_counts_a_scheduled_ceiling(
     assert len(found) == 1 and found[0].startswith(
         "the stack asks for 10 GPU instances, over maxGpuInstances=4"
     )
+
+
+# --- Kubernetes pod hygiene: the same pod template under an Argo Rollout ---------------------------
+
+ROLLOUT = "kubernetes:argoproj.io/v1alpha1:Rollout"
+HARDENED_CONTAINER = {
+    "name": "server",
+    "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/model@sha256:" + "a" * 64,
+    "readinessProbe": {"httpGet": {"path": "/ping", "port": 8080}},
+    "livenessProbe": {"httpGet": {"path": "/ping", "port": 8080}},
+    "resources": {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"cpu": "1", "memory": "2Gi"}},
+    "securityContext": {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "runAsUser": 10001,
+        "capabilities": {"drop": ["ALL"]},
+    },
+}
+
+
+def _rollout(container: dict[str, Any] | None, **spec: Any) -> dict[str, Any]:
+    template = (
+        {"template": {"spec": {"automountServiceAccountToken": False, "containers": [container]}}}
+        if container
+        else {}
+    )
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Rollout",
+        "metadata": {"name": "model", "namespace": "serving"},
+        "spec": {"replicas": 2, "strategy": {"canary": {"steps": [{"setWeight": 20}]}}, **template, **spec},
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule", "container", "fragment"),
+    [
+        pytest.param(
+            "k8s-container-security-context",
+            {
+                **HARDENED_CONTAINER,
+                "securityContext": {**HARDENED_CONTAINER["securityContext"], "privileged": True},
+            },
+            "spec.template.spec.containers[0].securityContext.privileged is true",
+            id="privileged",
+        ),
+        pytest.param(
+            "k8s-probes-configured",
+            {k: v for k, v in HARDENED_CONTAINER.items() if k != "livenessProbe"},
+            "spec.template.spec.containers[0]",
+            id="no-liveness-probe",
+        ),
+        pytest.param(
+            "k8s-resources-bounded",
+            {k: v for k, v in HARDENED_CONTAINER.items() if k != "resources"},
+            "spec.template.spec.containers[0]",
+            id="unbounded",
+        ),
+        pytest.param("k8s-container-security-context", HARDENED_CONTAINER, None, id="hardened-passes"),
+    ],
+)
+def test_argo_rollout_pods_are_checked_like_a_deployment(
+    rule: str, container: dict[str, Any], fragment: str | None
+) -> None:
+    """An Argo Rollout carries a Deployment's pod template (for canary or blue/green delivery); the
+    rules read only built-in kinds and KServe, so a privileged, probe-less or unbounded inference
+    pod passed as a Rollout."""
+    found, undecided = _report(rule, ROLLOUT, _rollout(container))
+    assert undecided == 0
+    if fragment is None:
+        assert found == []
+    else:
+        assert found and all(fragment in message for message in found)
+
+
+def test_argo_rollout_of_a_referenced_deployment_is_left_to_that_deployment() -> None:
+    """``workloadRef`` names a Deployment whose template the Rollout runs: that Deployment is checked."""
+    inputs = _rollout(None, workloadRef={"apiVersion": "apps/v1", "kind": "Deployment", "name": "model"})
+    for rule in (
+        "k8s-probes-configured",
+        "k8s-container-security-context",
+        "k8s-resources-bounded",
+        "k8s-service-account-token-not-automounted",
+    ):
+        assert _report(rule, ROLLOUT, inputs) == ([], 0)
