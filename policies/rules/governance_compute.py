@@ -25,8 +25,10 @@ from ._common import (
     get,
     get_or_none,
     instance_family,
+    is_map,
     is_serverless,
     is_set,
+    items,
     number,
     resource_rule,
     stack_rule,
@@ -53,6 +55,12 @@ JOB_DEFINITIONS = (
     "aws-native:sagemaker:DataQualityJobDefinition",
     *NATIVE_MODEL_MONITOR_JOBS,
 )
+#: SageMaker HyperPod clusters: instance groups of any type and count, outside every job.
+NATIVE_CLUSTER = "aws-native:sagemaker:Cluster"
+#: Studio apps (JupyterLab, Code Editor, kernel gateways) run on the instance their resourceSpec names;
+#: ``system`` is the Jupyter server's AWS-managed instance, not one of the account's.
+STUDIO_APPS = ("aws:sagemaker/app:App", "aws-native:sagemaker:App")
+STUDIO_SYSTEM_INSTANCE = "system"
 #: Every type ``instances_of`` reads, pulumi-aws and aws-native twins alike.
 COMPUTE_TYPES = (
     *NOTEBOOKS,
@@ -63,6 +71,8 @@ COMPUTE_TYPES = (
     *JOB_DEFINITIONS,
     NATIVE_PROCESSING_JOB,
     NATIVE_INFERENCE_EXPERIMENT,
+    NATIVE_CLUSTER,
+    *STUDIO_APPS,
 )
 
 Check = Iterator[str]
@@ -121,6 +131,22 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
         return _cluster(
             props, "monitoringScheduleConfig.monitoringJobDefinition.monitoringResources.clusterConfig"
         )
+    if resource_type == NATIVE_CLUSTER:
+        return [
+            (
+                f"{key}[{index}].instanceType",
+                get(group, "instanceType"),
+                number(get(group, "instanceCount")) or 1.0,
+            )
+            for key in ("instanceGroups", "restrictedInstanceGroups")
+            for index, group in enumerate(items(get(props, key)))
+            if is_map(group)
+        ]
+    if resource_type in STUDIO_APPS:
+        instance_type = get(props, "resourceSpec.instanceType")
+        if instance_type == STUDIO_SYSTEM_INSTANCE:
+            return []
+        return [("resourceSpec.instanceType", instance_type, 1.0)]
     if resource_type in PIPELINES:
         definition = PipelineDefinition.parse(definition_body(props))
         if definition is None:
@@ -173,8 +199,9 @@ instance_type_allowlist = resource_rule(
     description=(
         "SageMaker compute must use instance types allowed for the environment (allowedInstanceTypes, "
         "fnmatch patterns). Covers endpoint variants (incl. shadow), training and tuning jobs, notebooks, "
-        "monitoring and processing jobs, inference experiments and pipeline job steps (tuning steps "
-        "too), aws-native twins included. Fix: pick an allowed type or widen the env config."
+        "monitoring and processing jobs, inference experiments, pipeline job steps (tuning steps "
+        "too), HyperPod clusters and Studio apps, aws-native twins included. Fix: pick an allowed "
+        "type or widen the env config."
     ),
     resource_types=COMPUTE_TYPES,
     check=_instance_allowlist,
@@ -295,7 +322,7 @@ gpu_instance_quota = stack_rule(
     description=(
         "The GPU instances a stack can run (endpoint variants at max(initialInstanceCount, autoscaling "
         "maxCapacity, managedInstanceScaling.maxInstanceCount), training jobs, tuning jobs and steps x MaxParallelTrainingJobs, notebooks, "
-        "monitoring jobs, pipeline steps) must stay within "
+        "monitoring jobs, pipeline steps, HyperPod instance groups, Studio apps) must stay within "
         "maxGpuInstances. GPU families: policies/aws_instance_types.py (inf/trn/dl1 are not GPUs). "
         "Fix: reduce counts or raise the environment's quota."
     ),

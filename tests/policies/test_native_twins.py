@@ -75,6 +75,7 @@ TWINS: dict[str, set[str]] = {
         "aws-native:sagemaker:DataQualityJobDefinition"
     },
     "aws:sagemaker/domain:Domain": {"aws-native:sagemaker:Domain"},
+    "aws:sagemaker/app:App": {"aws-native:sagemaker:App"},
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {"aws-native:sagemaker:EndpointConfig"},
     "aws:sagemaker/featureGroup:FeatureGroup": {"aws-native:sagemaker:FeatureGroup"},
     # Jobs and human-review flows: CloudFormation has no such resources.

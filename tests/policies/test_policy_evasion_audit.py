@@ -608,3 +608,67 @@ def test_argo_rollout_of_a_referenced_deployment_is_left_to_that_deployment() ->
         "k8s-service-account-token-not-automounted",
     ):
         assert _report(rule, ROLLOUT, inputs) == ([], 0)
+
+
+# --- instance-type-allowlist / gpu-instance-quota: compute outside jobs and endpoints --------------
+
+HYPERPOD = {
+    "clusterName": "research",
+    "instanceGroups": [
+        {
+            "instanceGroupName": "workers",
+            "instanceType": "ml.p5.48xlarge",
+            "instanceCount": 8,
+            "executionRole": f"arn:aws:iam::{ACCOUNT}:role/hyperpod",
+            "lifeCycleConfig": {"sourceS3Uri": "s3://b/lifecycle/", "onCreate": "on_create.sh"},
+        }
+    ],
+}
+STUDIO_APP = {"domainId": "d-1", "userProfileName": "alice", "appName": "default", "appType": "JupyterLab"}
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "path", "count"),
+    [
+        pytest.param(
+            "aws-native:sagemaker:Cluster", HYPERPOD, "instanceGroups[0].instanceType", 8, id="hyperpod"
+        ),
+        pytest.param(
+            "aws:sagemaker/app:App",
+            {**STUDIO_APP, "resourceSpec": {"instanceType": "ml.p4d.24xlarge"}},
+            "resourceSpec.instanceType",
+            1,
+            id="studio-app",
+        ),
+        pytest.param(
+            "aws-native:sagemaker:App",
+            {**STUDIO_APP, "resourceSpec": {"instanceType": "ml.p4d.24xlarge"}},
+            "resourceSpec.instanceType",
+            1,
+            id="native-studio-app",
+        ),
+    ],
+)
+def test_gpu_compute_outside_jobs_and_endpoints_is_allowlisted_and_counted(
+    resource_type: str, inputs: dict[str, Any], path: str, count: int
+) -> None:
+    """A HyperPod cluster of eight ml.p5.48xlarge, or a Studio JupyterLab app on ml.p4d.24xlarge,
+    passed a dev allowlist of ml.m5.* and a GPU quota of 0: neither type was read."""
+    records = build([{"type": resource_type, "name": "subject", "inputs": inputs}])
+    config = {**ALLOW_M5, "gpu-instance-quota": {"maxGpuInstances": 0}}
+    report = evaluate_report(
+        records, config, [get_policy("instance-type-allowlist"), get_policy("gpu-instance-quota")]
+    )
+    assert report.undecided == []
+    by_rule = {v.policy_name: v.message for v in report.violations}
+    assert by_rule["instance-type-allowlist"].startswith(f"{path} ")
+    assert "is not allowed in this environment" in by_rule["instance-type-allowlist"]
+    assert by_rule["gpu-instance-quota"].startswith(
+        f"the stack asks for {count} GPU instances, over maxGpuInstances=0"
+    )
+
+
+def test_studio_system_instance_is_not_the_accounts_compute() -> None:
+    """The Jupyter server app's ``system`` instance is AWS's, in no allowlist: not judged."""
+    inputs = {**STUDIO_APP, "appType": "JupyterServer", "resourceSpec": {"instanceType": "system"}}
+    assert _report("instance-type-allowlist", "aws:sagemaker/app:App", inputs) == ([], 0)
