@@ -134,8 +134,22 @@ def _approval_statuses(definition: PipelineDefinition) -> Iterator[tuple[str, An
         yield f"Steps[{step.get('Name')}].Arguments.ModelApprovalStatus", status, parameter_name(status)
 
 
+#: A model package version registered by the program itself (CloudFormation ``AWS::SageMaker::ModelPackage``).
+NATIVE_MODEL_PACKAGE = "aws-native:sagemaker:ModelPackage"
+
+
 def _manual_approval(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     if not cfg["requireManualApproval"]:
+        return
+    if args.resource_type == NATIVE_MODEL_PACKAGE:
+        # A version registered as Approved by the program is served (latest approved of its group)
+        # without a reviewer, exactly as a pipeline registering it Approved would be.
+        if get(args.props, "modelApprovalStatus") == "Approved":
+            yield (
+                "modelApprovalStatus is 'Approved': register the version as 'PendingManualApproval' and "
+                "approve it in the registry after review (ignore_changes=['modelApprovalStatus'] keeps "
+                "Pulumi from undoing that approval)."
+            )
         return
     definition = PipelineDefinition.parse(definition_body(args.props))
     if definition is None:
@@ -164,10 +178,11 @@ model_package_group_manual_approval = resource_rule(
     description=(
         "Where manual approval is required (requireManualApproval), pipelines must register models "
         "as PendingManualApproval, never Approved nor a status computed when the pipeline runs (a "
-        "step's output). Fix: set the RegisterModel step's ModelApprovalStatus (or its parameter's "
-        "default) to 'PendingManualApproval'."
+        "step's output), and an aws-native ModelPackage must not be created Approved. Fix: set the "
+        "RegisterModel step's ModelApprovalStatus (or its parameter's default), or the package's "
+        "modelApprovalStatus, to 'PendingManualApproval'."
     ),
-    resource_types=PIPELINES,
+    resource_types=[*PIPELINES, NATIVE_MODEL_PACKAGE],
     check=_manual_approval,
     enforcement_level=MANDATORY,
     severity=HIGH,

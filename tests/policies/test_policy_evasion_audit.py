@@ -672,3 +672,46 @@ def test_studio_system_instance_is_not_the_accounts_compute() -> None:
     """The Jupyter server app's ``system`` instance is AWS's, in no allowlist: not judged."""
     inputs = {**STUDIO_APP, "appType": "JupyterServer", "resourceSpec": {"instanceType": "system"}}
     assert _report("instance-type-allowlist", "aws:sagemaker/app:App", inputs) == ([], 0)
+
+
+# --- model-package-group-manual-approval: a version the program registers itself ------------------
+
+MODEL_PACKAGE = "aws-native:sagemaker:ModelPackage"
+PACKAGE = {
+    "modelPackageGroupName": "churn",
+    "inferenceSpecification": {
+        "containers": [{"image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn@sha256:" + "b" * 64}],
+        "supportedContentTypes": ["text/csv"],
+        "supportedResponseMimeTypes": ["text/csv"],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "violated"),
+    [
+        pytest.param("Approved", True, id="approved-at-registration"),
+        pytest.param("PendingManualApproval", False, id="pending-passes"),
+        pytest.param(None, False, id="unset-is-pending"),
+        pytest.param("Rejected", False, id="rejected-passes"),
+    ],
+)
+def test_model_package_registered_approved_by_the_program_is_refused(
+    status: str | None, violated: bool
+) -> None:
+    """An aws-native ModelPackage created with ``modelApprovalStatus: Approved`` in a group the
+    endpoints follow (latest approved) put a model in production with no reviewer: the rule read
+    pipelines' RegisterModel steps only."""
+    inputs = {**PACKAGE, **({"modelApprovalStatus": status} if status else {})}
+    found, undecided = _report("model-package-group-manual-approval", MODEL_PACKAGE, inputs)
+    assert undecided == 0
+    if violated:
+        assert len(found) == 1 and found[0].startswith("modelApprovalStatus is 'Approved'")
+    else:
+        assert found == []
+    relaxed = evaluate_report(
+        build([{"type": MODEL_PACKAGE, "name": "subject", "inputs": inputs}]),
+        {"model-package-group-manual-approval": {"requireManualApproval": False}},
+        [get_policy("model-package-group-manual-approval")],
+    )
+    assert relaxed.violations == []
