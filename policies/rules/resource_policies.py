@@ -1,10 +1,10 @@
 """Resource-based policies outside S3 and KMS: no Allow to anyone without a pinning condition.
 
 An SQS queue policy, SNS topic policy, ECR repository policy (or repository creation template),
-Secrets Manager secret policy, Lambda function resource policy, S3 access point policy,
-EventBridge bus policy, CloudWatch Logs resource policy, Glue catalog policy or SageMaker model
-package group policy that allows ``Principal: "*"`` (or uses ``NotPrincipal``)
-makes the resource public unless a condition pins the caller. "Public" is the S3 rule's reading
+Secrets Manager secret policy, Lambda function resource policy, S3 access point policy (Multi-Region
+and Object Lambda access points too), EventBridge bus policy, CloudWatch Logs resource policy, Glue
+catalog policy or SageMaker model package group policy that allows ``Principal: "*"`` (or uses
+``NotPrincipal``) makes the resource public unless a condition pins the caller. "Public" is the S3 rule's reading
 (``_bucket_policy.anyone_allowed`` / ``restricting_condition``) with the ``aws:`` condition keys
 only (``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:SourceVpce``...);
 a service principal is not anyone. Lambda permissions and EventBridge permissions are not
@@ -76,6 +76,11 @@ class PublicResourcePolicy:
         "aws:s3/accessPoint:AccessPoint": "policy",
         "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
         "aws-native:s3:AccessPoint": "policy",
+        # Multi-Region and Object Lambda access points: other doors to the same buckets' objects.
+        "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": "details.policy",
+        "aws-native:s3:MultiRegionAccessPointPolicy": "policy",
+        "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": "policy",
+        "aws-native:s3objectlambda:AccessPointPolicy": "policyDocument",
         "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
         "aws-native:events:EventBus": "policy",
         "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
@@ -109,7 +114,7 @@ class PublicResourcePolicy:
     def __call__(self, args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
         kind = args.resource_type
         if kind in self.DOCUMENTS:
-            yield from self._document(self.DOCUMENTS[kind], read(args.props, self.DOCUMENTS[kind]))
+            yield from self._document(self.DOCUMENTS[kind], _read_path(args.props, self.DOCUMENTS[kind]))
         elif kind in self.LAMBDA_PERMISSIONS:
             yield from self._lambda_permission(args.props)
         elif kind in self.EVENT_PERMISSIONS:
@@ -199,6 +204,18 @@ class PublicResourcePolicy:
         yield from self._statements("principal", {"Statement": [statement]})
 
 
+def _read_path(props: Any, path: str) -> Any:
+    """:func:`read` of a dotted path (``details.policy``): ``None`` when a step is absent, the
+    :class:`Unknown` of the first step not known at preview."""
+    first, *rest = path.split(".")
+    value = read(props, first)
+    for key in rest:
+        if not isinstance(value, dict):
+            return value if isinstance(value, Unknown) else None
+        value = value.get(key)
+    return value
+
+
 def _first_unknown(value: Any) -> Unknown:
     if isinstance(value, Unknown):
         return value
@@ -210,7 +227,8 @@ resource_policy_not_public = resource_rule(
     name="resource-policy-not-public",
     description=(
         "Resource-based policies of SQS queues, SNS topics, ECR repositories, registries and repository "
-        "creation templates, Lambda functions, Secrets Manager secrets, S3 access points, EventBridge "
+        "creation templates, Lambda functions, Secrets Manager secrets, S3 access points (Multi-Region and "
+        "Object Lambda ones too), EventBridge "
         "buses, CloudWatch Logs, the Glue catalog and SageMaker model package groups, and Lambda/EventBridge permissions, must not Allow "
         "Principal '*' (or use NotPrincipal) unless a condition pins fixed values of aws:SourceArn, "
         "aws:SourceAccount, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce or aws:SourceVpc. "

@@ -65,6 +65,12 @@ TWINS: dict[str, set[str]] = {
     "aws:lambda/resourcePolicy:ResourcePolicy": {"aws-native:lambda:ResourcePolicy"},
     "aws:s3/accessPoint:AccessPoint": {"aws-native:s3:AccessPoint"},
     "aws:s3control/accessPointPolicy:AccessPointPolicy": {"aws-native:s3:AccessPoint"},
+    "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": {
+        "aws-native:s3:MultiRegionAccessPointPolicy"
+    },
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": {
+        "aws-native:s3objectlambda:AccessPointPolicy"
+    },
     # The account-wide block: no CloudFormation resource.
     "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": set(),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {"aws-native:s3:Bucket"},

@@ -28,7 +28,7 @@ def _document(*statements: dict[str, Any]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
-# --- resource-policy-not-public: the other ways to write a Lambda or ECR resource policy ----------
+# --- resource-policy-not-public: the other ways to write a Lambda, ECR or access point policy -------
 
 PUBLIC_INVOKE = {"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": "*"}
 PUBLIC_PULL = {
@@ -37,6 +37,15 @@ PUBLIC_PULL = {
     "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
 }
 SAME_ACCOUNT = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+PUBLIC_GET = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "*"}
+
+
+def _at(path: str, value: Any) -> dict[str, Any]:
+    """Inputs holding ``value`` at a dotted ``path`` (``details.policy``)."""
+    result: Any = value
+    for key in reversed(path.split(".")):
+        result = {key: result}
+    return result
 
 
 @pytest.mark.parametrize(
@@ -63,22 +72,47 @@ SAME_ACCOUNT = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
             PUBLIC_PULL,
             id="native-ecr-repository-creation-template",
         ),
+        pytest.param(
+            "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy",
+            "details.policy",
+            PUBLIC_GET,
+            id="multi-region-access-point",
+        ),
+        pytest.param(
+            "aws-native:s3:MultiRegionAccessPointPolicy",
+            "policy",
+            PUBLIC_GET,
+            id="native-multi-region-access-point",
+        ),
+        pytest.param(
+            "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy",
+            "policy",
+            PUBLIC_GET,
+            id="object-lambda-access-point",
+        ),
+        pytest.param(
+            "aws-native:s3objectlambda:AccessPointPolicy",
+            "policyDocument",
+            PUBLIC_GET,
+            id="native-object-lambda-access-point",
+        ),
     ],
 )
 def test_public_resource_policy_through_a_sibling_type_is_refused(
     resource_type: str, prop: str, statement: dict[str, Any]
 ) -> None:
     """A Lambda function made public through its whole resource policy (``aws.lambda_.ResourcePolicy``,
-    the alternative to a ``Permission``), or every repository an ECR creation template makes public
-    through its ``repositoryPolicy``, passed: the rule read only Permissions and repository policies."""
+    the alternative to a ``Permission``), every repository an ECR creation template makes public
+    through its ``repositoryPolicy``, or a Multi-Region or Object Lambda access point open to anyone,
+    passed: the rule read only Permissions, repository policies and plain access points."""
     found, undecided = _report(
-        "resource-policy-not-public", resource_type, {prop: json.dumps(_document(statement))}
+        "resource-policy-not-public", resource_type, _at(prop, json.dumps(_document(statement)))
     )
     assert undecided == 0
     assert len(found) == 1 and found[0].startswith(f"{prop} Statement[0] allows Principal ")
     assert "makes the resource public" in found[0]
     pinned = {**statement, "Condition": SAME_ACCOUNT}
-    assert _report("resource-policy-not-public", resource_type, {prop: _document(pinned)}) == ([], 0)
+    assert _report("resource-policy-not-public", resource_type, _at(prop, _document(pinned))) == ([], 0)
 
 
 # --- pipeline-steps-network-isolated: a switch computed when the pipeline runs --------------------

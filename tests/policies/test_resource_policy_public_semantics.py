@@ -45,6 +45,10 @@ DOCUMENTS = {
     "aws:s3/accessPoint:AccessPoint": "policy",
     "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
     "aws-native:s3:AccessPoint": "policy",
+    "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": "details.policy",
+    "aws-native:s3:MultiRegionAccessPointPolicy": "policy",
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": "policy",
+    "aws-native:s3objectlambda:AccessPointPolicy": "policyDocument",
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
     "aws-native:events:EventBus": "policy",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
@@ -113,6 +117,7 @@ def _wire_names(type_token: str) -> dict[str, str]:
     ],
 )
 def test_type_tokens_and_properties_exist_in_the_installed_sdks(type_token: str, wire: str) -> None:
+    wire = wire.split(".")[0]  # a nested document (``details.policy``): its block is the input
     wire_names = _wire_names(type_token)
     assert wire in wire_names, f"{type_token} has no input {wire!r}: {sorted(wire_names)}"
     assert accepts(type_token, wire_names[wire])
@@ -129,13 +134,21 @@ SERVICE = statement(Principal={"Service": "events.amazonaws.com"})
 def test_every_listed_type_refuses_a_public_statement_and_accepts_pinned_or_service(
     type_token: str, prop: str
 ) -> None:
-    found, undecided = check(type_token, {prop: json.dumps(document(SERVICE, PUBLIC))})
+    found, undecided = check(type_token, at(prop, json.dumps(document(SERVICE, PUBLIC))))
     assert undecided == 0 and len(found) == 1
     assert found[0].startswith(f"{prop} Statement[1] allows Principal '*'")
     assert "aws:SourceArn" in found[0] and "aws:PrincipalOrgID" in found[0]
-    assert check(type_token, {prop: json.dumps(document(PINNED, SERVICE))}) == ([], 0)
-    assert check(type_token, {prop: document(PINNED)}) == ([], 0)  # an object, as aws-native takes it
+    assert check(type_token, at(prop, json.dumps(document(PINNED, SERVICE)))) == ([], 0)
+    assert check(type_token, at(prop, document(PINNED))) == ([], 0)  # an object, as aws-native takes it
     assert check(type_token, {}) == ([], 0)  # no policy: nothing to judge
+
+
+def at(path: str, value: Any) -> dict[str, Any]:
+    """Inputs holding ``value`` at a dotted ``path`` (``details.policy``)."""
+    result: Any = value
+    for key in reversed(path.split(".")):
+        result = {key: result}
+    return result
 
 
 # --- who is anyone -------------------------------------------------------------------------------
