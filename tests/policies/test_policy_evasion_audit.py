@@ -1,5 +1,90 @@
-"""Adversarial evasion audit of the policy pack: resources built to break a control's intent
-while passing its rule (the table of probes and their outcomes is completed at the end of the audit).
+"""An adversarial evasion audit of the policy pack: resources built, in the wire shape the pack sees,
+to break a control of /work/shared/POLICY-CONTROLS.md while passing its rule.
+
+Probes were run through ``policies.local.evaluate_report`` (the conftest ``build`` records; stack
+rules over the preview inputs and, through ``engine_shapes.as_outputs``, the outputs after create),
+one shape at a time. An evasion that passed is a product bug, fixed in its own commit with a test
+below that fails on the old rule; a shape the pack already refused was not turned into a test
+(the existing files hold those classes: test_iam_wildcards.py, test_policy_iam_hardening_rules.py,
+test_resource_policy_public_semantics.py, test_policy_evasions.py, test_adversarial_rules_2.py...).
+
+===========================================  ======  ======  =======  =========  ======
+control area (rules)                         probes  evaded  caught   compliant  left
+                                                     (fixed  already  twins      alone
+                                                     now)
+===========================================  ======  ======  =======  =========  ======
+IAM identity policies (the 5 iam-* rules)        15       0       15          0       0
+KMS key policies (JSON string and object)        34       0       26          6       2
+trust policies (JSON string and object)          26       0       22          4       0
+resource-based policies on sibling types          8       8        0          0       0
+pipeline steps: isolation, encryption, KMS       10       2        3          3       2
+pipeline steps: allowlist and GPU quota           5       2        2          1       0
+prod data capture                                 3       1        0          1       1
+variant autoscaling (both engine shapes)          8       4        0          3       1
+GPU quota: scheduled ceilings                     3       2        0          1       0
+alarms of other kinds                             3       3        0          0       0
+Kubernetes pod-bearing kinds                      4       1        0          1       2
+compute outside jobs (HyperPod, Studio)           4       3        0          1       0
+model approval: packages the program makes        4       1        0          3       0
+other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
+notebooks, domains, jobs, monitors, models)
+total                                           164      27       96         32       9
+===========================================  ======  ======  =======  =========  ======
+
+Fixed now (each test names what it closes; each fails on the rule before its commit):
+
+- test_public_resource_policy_through_a_sibling_type_is_refused: Lambda resource policies
+  (``aws:lambda/resourcePolicy``, ``aws-native:lambda:ResourcePolicy``), ECR repository creation
+  templates (both), Multi-Region Access Point policies (pulumi-aws ``details.policy``, aws-native)
+  and Object Lambda access point policies (both), each allowing ``Principal: "*"``.
+- test_pipeline_isolation_computed_at_run_time_is_not_isolation: ``EnableNetworkIsolation`` or
+  ``EnableInterContainerTrafficEncryption`` from a parameter without a default, a ``Std:Join`` or a
+  ``Std:JsonGet`` of an earlier step (counted as on; Pulumi never evaluates them).
+- test_pipeline_instance_type_chosen_at_run_time_is_refused: the same for ``InstanceType``.
+- test_alarm_of_another_kind_must_notify: composite alarms (both) and aws-native ``LogAlarm``.
+- test_data_capture_sampling_nothing_is_not_capture: ``initialSamplingPercentage: 0``.
+- test_autoscaling_minimum_is_not_undone_after_create: scheduled actions lowering ``minCapacity``
+  or ``maxCapacity`` (pulumi-aws ``ScheduledAction``, aws-native ``scheduledActions``), and
+  ``suspendedState.dynamicScalingOutSuspended``.
+- test_gpu_quota_counts_a_scheduled_ceiling: a scheduled action raising ``maxCapacity``.
+- test_argo_rollout_pods_are_checked_like_a_deployment (and its workloadRef twin): Argo Rollouts.
+- test_gpu_compute_outside_jobs_and_endpoints_is_allowlisted_and_counted: HyperPod clusters and
+  Studio apps (both), for the allowlist and the GPU quota.
+- test_model_package_registered_approved_by_the_program_is_refused: an aws-native ModelPackage
+  created ``Approved``.
+
+Two existing tests pinned an evasion as intended and now assert the refusal:
+test_policy_job_rules.py ``isolation-from-a-step-output-fails`` (was
+``unevaluated-expression-counts-as-set``) and test_rule_semantics.py
+``test_allowlist_refuses_run_time_instance_type_expressions``.
+
+Refused already (no new test, the class is held elsewhere): IAM ``S3:*``/``*:*``/``i?m:PassRole``/
+``*PassRole``, single statements, ``NotAction``/``NotResource``, lower-case ``Effect``; key and trust
+policies with ``{"AWS": ["*"]}``, ``NotPrincipal``, ``...IfExists``/wildcard/``kms:ViaService``-only
+conditions; security-group CIDRs split in halves, ``0::0/0``, protocol ``-1``/``all``; EKS, log group,
+SNS, notebook, domain, feature group, flow definition, monitoring and model shapes.
+
+Left alone (the nine of the table), and why:
+
+- KMS (2, string and object): a pinned ``Principal: "*"`` (``kms:CallerAccount``) with
+  non-administrative key actions (``kms:CreateGrant``, ``kms:EnableKey``, ``kms:CancelKeyDeletion``,
+  tagging): the pattern of AWS's own default policies, and the rule's stated reading.
+- Pipelines (2): a parameter's default is trusted for isolation and instance types, as the approval
+  rule trusts it, though a start may override it (``pipeline-starts-keep-manual-approval`` follows
+  starters for the approval status only); a KMS key from an expression still counts as set (a key
+  id from a parameter is a key; an empty default fails). ``gpu-instance-quota`` does not count an
+  instance type chosen at run time: the allowlist, mandatory in every environment, now refuses it.
+- Data capture of ``Output`` only (1): still capture (model-quality monitoring reads the outputs).
+- A scheduled action's bound of 0 (1) reads as unset, as pulumi-aws reports an unset bound after
+  create, so an explicit scale to zero is left to the service's own limits.
+- Kubernetes (2): KServe ``ServingRuntime``/``ClusterServingRuntime`` containers (merged into the
+  predictor's pod, a partial template) and Knative Services (their kind, ``Service``, would collide
+  with ``core/v1`` Service in the kind tables).
+- An upper-case EKS log type (``AUDIT``, 1) is refused: a false refusal of a value AWS rejects anyway.
+
+Not probed: Studio spaces', user profiles' and domains' default resource specs (the apps they start
+later are not Pulumi resources); AWS-managed near-admin policies beyond the default
+``forbiddenManagedPolicies`` (a config value whose candidates' contents could not be checked offline).
 """
 
 from __future__ import annotations
