@@ -60,8 +60,13 @@ Check = Iterator[str]
 # --- cost-allocation tags --------------------------------------------------------------
 
 
+#: Types the AWS provider does not give its ``default_tags``: an Auto Scaling group's tags are a
+#: list with ``propagateAtLaunch`` (the provider's documented exception; it reports no ``tagsAll``).
+NO_DEFAULT_TAGS = frozenset({"aws:autoscaling/group:Group"})
+
+
 def _provider_default_tags(args: ResourceValidationArgs) -> dict[str, Any]:
-    if args.provider is None:
+    if args.provider is None or args.resource_type in NO_DEFAULT_TAGS:
         return {}
     default_tags = args.provider.props.get("defaultTags")
     default_tags = parse_json(default_tags) if isinstance(default_tags, str) else default_tags

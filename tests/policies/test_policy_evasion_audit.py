@@ -26,9 +26,10 @@ alarms of other kinds                             3       3        0          0 
 Kubernetes pod-bearing kinds                      4       1        0          1       2
 compute outside jobs (HyperPod, Studio)           4       3        0          1       0
 model approval: packages the program makes        4       1        0          3       0
+required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           164      27       96         32       9
+total                                           167      28       96         34       9
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -52,6 +53,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
   Studio apps (both), for the allowlist and the GPU quota.
 - test_model_package_registered_approved_by_the_program_is_refused: an aws-native ModelPackage
   created ``Approved``.
+- test_default_tags_count_only_where_the_provider_applies_them: an Auto Scaling group tagged only
+  by the provider's ``defaultTags``, which the AWS provider does not apply to it.
 
 Two existing tests pinned an evasion as intended and now assert the refusal:
 test_policy_job_rules.py ``isolation-from-a-step-output-fails`` (was
@@ -834,3 +837,55 @@ def test_model_package_registered_approved_by_the_program_is_refused(
         [get_policy("model-package-group-manual-approval")],
     )
     assert relaxed.violations == []
+
+
+# --- required-cost-allocation-tags: provider default tags the provider does not apply -------------
+
+COST_TAGS = {"owner": "ml-platform", "cost-center": "cc-42", "environment": "prod"}
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "violated"),
+    [
+        pytest.param(
+            "aws:autoscaling/group:Group",
+            {"maxSize": 2, "minSize": 1, "launchTemplate": {"id": "lt-1"}},
+            True,
+            id="auto-scaling-group-gets-no-default-tags",
+        ),
+        pytest.param(
+            "aws:autoscaling/group:Group",
+            {
+                "maxSize": 2,
+                "minSize": 1,
+                "tags": [{"key": k, "value": v, "propagateAtLaunch": True} for k, v in COST_TAGS.items()],
+            },
+            False,
+            id="auto-scaling-group-with-its-own-tags-passes",
+        ),
+        pytest.param(
+            "aws:sns/topic:Topic", {"name": "alerts"}, False, id="other-types-take-the-default-tags"
+        ),
+    ],
+)
+def test_default_tags_count_only_where_the_provider_applies_them(
+    resource_type: str, inputs: dict[str, Any], violated: bool
+) -> None:
+    """An Auto Scaling group with no tags of its own passed on the provider's ``defaultTags``, which
+    the AWS provider does not apply to Auto Scaling groups: its instances went untagged."""
+    specs = [
+        {
+            "type": "pulumi:providers:aws",
+            "name": "aws",
+            "inputs": {"region": "eu-west-1", "defaultTags": json.dumps({"tags": COST_TAGS})},
+        },
+        {"type": resource_type, "name": "subject", "inputs": inputs, "provider": "aws"},
+    ]
+    report = evaluate_report(build(specs), None, [get_policy("required-cost-allocation-tags")])
+    found = [v.message for v in report.violations]
+    if violated:
+        assert found == [
+            "tags lacks owner, cost-center, environment: set them on the resource or in the aws provider's default_tags."
+        ]
+    else:
+        assert found == []
