@@ -20,6 +20,7 @@ resource-based policies on sibling types          8       8        0          0 
 pipeline steps: isolation, encryption, KMS       10       2        3          3       2
 pipeline steps: allowlist and GPU quota           5       2        2          1       0
 prod data capture                                 3       1        0          1       1
+prod monitoring: a schedule created stopped       3       1        0          2       0
 variant autoscaling (both engine shapes)          8       4        0          3       1
 GPU quota: scheduled ceilings                     3       2        0          1       0
 alarms of other kinds                             3       3        0          0       0
@@ -29,7 +30,7 @@ model approval: packages the program makes        4       1        0          3 
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           167      28       96         34       9
+total                                           170      29       96         36       9
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -44,6 +45,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
 - test_pipeline_instance_type_chosen_at_run_time_is_refused: the same for ``InstanceType``.
 - test_alarm_of_another_kind_must_notify: composite alarms (both) and aws-native ``LogAlarm``.
 - test_data_capture_sampling_nothing_is_not_capture: ``initialSamplingPercentage: 0``.
+- test_a_stopped_monitoring_schedule_does_not_watch_the_endpoint: an aws-native schedule created
+  with ``monitoringScheduleStatus: Stopped``.
 - test_autoscaling_minimum_is_not_undone_after_create: scheduled actions lowering ``minCapacity``
   or ``maxCapacity`` (pulumi-aws ``ScheduledAction``, aws-native ``scheduledActions``), and
   ``suspendedState.dynamicScalingOutSuspended``.
@@ -887,5 +890,78 @@ def test_default_tags_count_only_where_the_provider_applies_them(
         assert found == [
             "tags lacks owner, cost-center, environment: set them on the resource or in the aws provider's default_tags."
         ]
+    else:
+        assert found == []
+
+
+# --- endpoint-monitoring-schedule: a schedule created stopped -------------------------------------
+
+
+def _monitored_stack(status: str | None) -> list[dict[str, Any]]:
+    capture = {
+        "enableCapture": True,
+        "initialSamplingPercentage": 100,
+        "destinationS3Uri": "s3://capture/endpoint",
+        "kmsKeyId": KEY,
+        "captureOptions": [{"captureMode": "Input"}, {"captureMode": "Output"}],
+    }
+    variant = {
+        "variantName": "primary",
+        "modelName": "m",
+        "instanceType": "ml.m5.xlarge",
+        "initialInstanceCount": 2,
+    }
+    schedule: dict[str, Any] = {
+        "monitoringScheduleName": "endpoint-data-quality",
+        "endpointName": "endpoint",
+        "monitoringScheduleConfig": {
+            "monitoringJobDefinitionName": "endpoint-dq",
+            "monitoringType": "DataQuality",
+            "scheduleConfig": {"scheduleExpression": "cron(0 * ? * * *)"},
+        },
+    }
+    if status is not None:
+        schedule["monitoringScheduleStatus"] = status
+    return [
+        {
+            "type": "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+            "name": "config",
+            "inputs": {"name": "config", "productionVariants": [variant], "dataCaptureConfig": capture},
+        },
+        {
+            "type": "aws:sagemaker/endpoint:Endpoint",
+            "name": "endpoint",
+            "inputs": {"name": "endpoint", "endpointConfigName": "config"},
+            "deps": {"endpointConfigName": ["config"]},
+        },
+        {
+            "type": "aws-native:sagemaker:MonitoringSchedule",
+            "name": "schedule",
+            "inputs": schedule,
+            "deps": {"endpointName": ["endpoint"]},
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "violated"),
+    [
+        pytest.param("Stopped", True, id="stopped-schedule-watches-nothing"),
+        pytest.param("Scheduled", False, id="scheduled-passes"),
+        pytest.param(None, False, id="unset-status-runs"),
+    ],
+)
+def test_a_stopped_monitoring_schedule_does_not_watch_the_endpoint(
+    status: str | None, violated: bool
+) -> None:
+    """An aws-native MonitoringSchedule created with ``monitoringScheduleStatus: Stopped`` (CloudFormation
+    stops it) passed as the endpoint's monitor: no job ever runs."""
+    report = evaluate_report(
+        build(_monitored_stack(status)), None, [get_policy("endpoint-monitoring-schedule")]
+    )
+    found = [v.message for v in report.violations]
+    assert report.undecided == []
+    if violated:
+        assert len(found) == 1 and found[0].startswith("endpoint 'endpoint' has no MonitoringSchedule")
     else:
         assert found == []
