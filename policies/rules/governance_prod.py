@@ -169,15 +169,19 @@ def _named_endpoints(schedule: PolicyResource, stack: StackIndex) -> set[str]:
     return names
 
 
-def _stopped(schedule: PolicyResource) -> bool:
-    """An aws-native schedule created (or set) ``Stopped``: CloudFormation stops it, and it runs no
-    job. A status unknown at preview is not taken for stopped."""
-    return get_or_none(schedule.props, "monitoringScheduleStatus") == "Stopped"
+def _does_not_watch(schedule: PolicyResource) -> bool:
+    """A schedule that runs no monitoring job from now on: an aws-native one created (or set)
+    ``Stopped`` (CloudFormation stops it), or one whose ``scheduleExpression`` is ``NOW`` (SageMaker's
+    one-time run, immediately, then never again). Values unknown at preview are not taken for either."""
+    if get_or_none(schedule.props, "monitoringScheduleStatus") == "Stopped":
+        return True
+    expression = get_or_none(schedule.props, "monitoringScheduleConfig.scheduleConfig.scheduleExpression")
+    return isinstance(expression, str) and expression.strip().upper() == "NOW"
 
 
 def _monitoring(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     stack = StackIndex(args.resources)
-    schedules = [schedule for schedule in stack.of_type(SCHEDULES) if not _stopped(schedule)]
+    schedules = [schedule for schedule in stack.of_type(SCHEDULES) if not _does_not_watch(schedule)]
     pipelines = CaptureWatchers(stack)
     # The first schedule (in the stack's order) that reaches each URN, and (read on first need) the
     # first that names each endpoint literally and the first whose names cannot be read at preview:

@@ -20,7 +20,7 @@ resource-based policies on sibling types          8       8        0          0 
 pipeline steps: isolation, encryption, KMS       10       2        3          3       2
 pipeline steps: allowlist and GPU quota           5       2        2          1       0
 prod data capture                                 3       1        0          1       1
-prod monitoring: a schedule created stopped       3       1        0          2       0
+prod monitoring: stopped or one-time schedules    5       3        0          2       0
 variant autoscaling (both engine shapes)          8       4        0          3       1
 GPU quota: scheduled ceilings                     3       2        0          1       0
 alarms of other kinds                             3       3        0          0       0
@@ -30,7 +30,7 @@ model approval: packages the program makes        4       1        0          3 
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           170      29       96         36       9
+total                                           172      31       96         36       9
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -46,7 +46,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
 - test_alarm_of_another_kind_must_notify: composite alarms (both) and aws-native ``LogAlarm``.
 - test_data_capture_sampling_nothing_is_not_capture: ``initialSamplingPercentage: 0``.
 - test_a_stopped_monitoring_schedule_does_not_watch_the_endpoint: an aws-native schedule created
-  with ``monitoringScheduleStatus: Stopped``.
+  with ``monitoringScheduleStatus: Stopped``; test_a_one_time_monitoring_schedule_does_not_watch_the_endpoint:
+  ``scheduleExpression: NOW`` (both types), a single run.
 - test_autoscaling_minimum_is_not_undone_after_create: scheduled actions lowering ``minCapacity``
   or ``maxCapacity`` (pulumi-aws ``ScheduledAction``, aws-native ``scheduledActions``), and
   ``suspendedState.dynamicScalingOutSuspended``.
@@ -897,7 +898,7 @@ def test_default_tags_count_only_where_the_provider_applies_them(
 # --- endpoint-monitoring-schedule: a schedule created stopped -------------------------------------
 
 
-def _monitored_stack(status: str | None) -> list[dict[str, Any]]:
+def _monitored_stack(status: str | None, expression: str = "cron(0 * ? * * *)") -> list[dict[str, Any]]:
     capture = {
         "enableCapture": True,
         "initialSamplingPercentage": 100,
@@ -917,7 +918,7 @@ def _monitored_stack(status: str | None) -> list[dict[str, Any]]:
         "monitoringScheduleConfig": {
             "monitoringJobDefinitionName": "endpoint-dq",
             "monitoringType": "DataQuality",
-            "scheduleConfig": {"scheduleExpression": "cron(0 * ? * * *)"},
+            "scheduleConfig": {"scheduleExpression": expression},
         },
     }
     if status is not None:
@@ -965,3 +966,21 @@ def test_a_stopped_monitoring_schedule_does_not_watch_the_endpoint(
         assert len(found) == 1 and found[0].startswith("endpoint 'endpoint' has no MonitoringSchedule")
     else:
         assert found == []
+
+
+@pytest.mark.parametrize(
+    "schedule_type",
+    ["aws-native:sagemaker:MonitoringSchedule", "aws:sagemaker/monitoringSchedule:MonitoringSchedule"],
+)
+def test_a_one_time_monitoring_schedule_does_not_watch_the_endpoint(schedule_type: str) -> None:
+    """``scheduleExpression: NOW`` is SageMaker's one-time run: the job runs once, at creation, and the
+    endpoint goes unwatched from then on; it passed as the endpoint's monitor."""
+    specs = _monitored_stack(None, "NOW")
+    specs[2]["type"] = schedule_type
+    specs[2]["inputs"]["monitoringScheduleConfig"]["scheduleConfig"].update(
+        {"dataAnalysisStartTime": "-PT2H", "dataAnalysisEndTime": "-PT1H"}
+    )
+    report = evaluate_report(build(specs), None, [get_policy("endpoint-monitoring-schedule")])
+    found = [v.message for v in report.violations]
+    assert report.undecided == []
+    assert len(found) == 1 and found[0].startswith("endpoint 'endpoint' has no MonitoringSchedule")
