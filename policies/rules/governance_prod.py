@@ -464,6 +464,22 @@ def _alarm_name(alarm: PolicyResource) -> Any:
     return get_or_none(alarm.props, "name") or get_or_none(alarm.props, "alarmName")
 
 
+#: The shortest baking period the rollback alarms can judge: SageMaker publishes endpoint metrics
+#: once a minute, so a shorter wait shifts the traffic (or ends the update) before any alarm sees a
+#: datapoint of the new fleet, a canary or linear rollout then being all at once without a rollback.
+MIN_WAIT_SECONDS = 60
+
+
+def _too_short_wait(where: str, wait: Any, owner: str) -> str | None:
+    seconds = number(wait)
+    if seconds is None or seconds >= MIN_WAIT_SECONDS:
+        return None
+    return (
+        f"{where}.waitIntervalInSeconds is {shown(wait)} on {owner}: bake at least {MIN_WAIT_SECONDS} seconds "
+        "(endpoint metrics are per minute, so the rollback alarms cannot judge a shorter step)."
+    )
+
+
 def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings:
     stack = StackIndex(args.resources)
     alarm_names = {n for n in (_alarm_name(a) for a in stack.of_type(ALARMS)) if n is not None}
@@ -496,6 +512,13 @@ def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings
                     ),
                     endpoint.urn,
                 )
+            short = _too_short_wait(
+                "deploymentConfig.blueGreenUpdatePolicy.trafficRoutingConfiguration",
+                get(blue_green, "trafficRoutingConfiguration.waitIntervalInSeconds"),
+                f"endpoint {endpoint.name!r}",
+            )
+            if short:
+                yield short, endpoint.urn
         names: list[Any] = []
         unknown: UnknownValueError | None = None  # names not known at preview (alarm name Outputs)
         pending = 0
@@ -541,6 +564,13 @@ def _safe_rollout(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Findings
 def _component_rollout(component: PolicyResource, alarm_names: set[Any]) -> Findings:
     """An inference component's update: a rolling update rolled back by alarms of this stack."""
     config = get(component.props, "deploymentConfig")
+    short = _too_short_wait(
+        "deploymentConfig.rollingUpdatePolicy",
+        get(config, "rollingUpdatePolicy.waitIntervalInSeconds"),
+        f"inference component {component.name!r}",
+    )
+    if short:
+        yield short, component.urn
     if not is_set(get(config, "rollingUpdatePolicy")):
         yield (
             (
@@ -584,7 +614,8 @@ def _component_rollout(component: PolicyResource, alarm_names: set[Any]) -> Find
 endpoint_safe_rollout = stack_rule(
     name="endpoint-safe-rollout",
     description=(
-        "Every endpoint must deploy blue/green (traffic routing in allowedTrafficRoutingTypes) with "
+        "Every endpoint must deploy blue/green (traffic routing in allowedTrafficRoutingTypes, baking "
+        "each step at least 60 seconds) with "
         "auto-rollback on CloudWatch alarms that exist in the stack (MetricAlarm or aws-native Alarm; "
         "aws-native endpoints too). Fix: set deploymentConfig.blueGreenUpdatePolicy and "
         "deploymentConfig.autoRollbackConfiguration.alarms[].alarmName from the alarms' name Outputs. "

@@ -21,6 +21,7 @@ pipeline steps: isolation, encryption, KMS       10       2        3          3 
 pipeline steps: allowlist and GPU quota           5       2        2          1       0
 prod data capture                                 3       1        0          1       1
 prod monitoring: stopped or one-time schedules    5       3        0          2       0
+safe rollout: steps without a bake                6       3        0          3       0
 variant autoscaling (both engine shapes)          8       4        0          3       1
 GPU quota: scheduled ceilings                     3       2        0          1       0
 alarms of other kinds                             3       3        0          0       0
@@ -30,7 +31,7 @@ model approval: packages the program makes        4       1        0          3 
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           172      31       96         36       9
+total                                           178      34       96         39       9
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -52,6 +53,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
   or ``maxCapacity`` (pulumi-aws ``ScheduledAction``, aws-native ``scheduledActions``), and
   ``suspendedState.dynamicScalingOutSuspended``.
 - test_gpu_quota_counts_a_scheduled_ceiling: a scheduled action raising ``maxCapacity``.
+- test_canary_without_a_bake_is_not_a_safe_rollout, test_component_rolling_update_without_a_bake_is_not_a_safe_rollout:
+  ``waitIntervalInSeconds`` of 0 or 30 on a canary, or of 0 on a component's rolling update.
 - test_argo_rollout_pods_are_checked_like_a_deployment (and its workloadRef twin): Argo Rollouts.
 - test_gpu_compute_outside_jobs_and_endpoints_is_allowlisted_and_counted: HyperPod clusters and
   Studio apps (both), for the allowlist and the GPU quota.
@@ -984,3 +987,55 @@ def test_a_one_time_monitoring_schedule_does_not_watch_the_endpoint(schedule_typ
     found = [v.message for v in report.violations]
     assert report.undecided == []
     assert len(found) == 1 and found[0].startswith("endpoint 'endpoint' has no MonitoringSchedule")
+
+
+# --- endpoint-safe-rollout: a canary that does not wait for its alarms ----------------------------
+
+
+@pytest.mark.parametrize(("wait", "violated"), [(0, True), (30, True), (60, False), (600, False)])
+@pytest.mark.parametrize("shape", ["preview-inputs", "outputs-after-create"])
+def test_canary_without_a_bake_is_not_a_safe_rollout(wait: int, violated: bool, shape: str) -> None:
+    """A CANARY (or LINEAR) blue/green update with ``waitIntervalInSeconds: 0`` passed a prod config that
+    refuses ALL_AT_ONCE: the canary takes the rest of the traffic at once, before any rollback alarm
+    sees a minute of the new fleet's metrics (SageMaker accepts 0-3600)."""
+    from tests.policies.engine_shapes import as_outputs
+    from tests.policies.test_policy_prod_stack_rules import PROD, prod_graph, rollout
+
+    routing = {
+        "type": "CANARY",
+        "waitIntervalInSeconds": wait,
+        "canarySize": {"type": "CAPACITY_PERCENT", "value": 10},
+    }
+    records: list[Any] = build(
+        prod_graph(endpoint=rollout(blueGreenUpdatePolicy={"trafficRoutingConfiguration": routing}))
+    )
+    if shape == "outputs-after-create":
+        records = as_outputs(records)
+    report = evaluate_report(records, PROD, [get_policy("endpoint-safe-rollout")])
+    found = [v.message for v in report.violations]
+    assert report.undecided == []
+    if violated:
+        assert found == [
+            "deploymentConfig.blueGreenUpdatePolicy.trafficRoutingConfiguration.waitIntervalInSeconds is "
+            f"{wait} on endpoint 'endpoint': bake at least 60 seconds (endpoint metrics are per minute, so the "
+            "rollback alarms cannot judge a shorter step)."
+        ]
+    else:
+        assert found == []
+
+
+def test_component_rolling_update_without_a_bake_is_not_a_safe_rollout() -> None:
+    """The same for an inference component's rolling update: each copy is replaced before an alarm can fire."""
+    from tests.policies.test_policy_inference_component_rules import COMPONENT_OK, ic_graph
+
+    policy = {**COMPONENT_OK["deploymentConfig"]["rollingUpdatePolicy"], "waitIntervalInSeconds": 0}
+    specs = ic_graph(
+        component={"deploymentConfig": {**COMPONENT_OK["deploymentConfig"], "rollingUpdatePolicy": policy}}
+    )
+    report = evaluate_report(build(specs), None, [get_policy("endpoint-safe-rollout")])
+    found = [v.message for v in report.violations]
+    assert len(found) == 1
+    assert found[0].startswith(
+        "deploymentConfig.rollingUpdatePolicy.waitIntervalInSeconds is 0 on inference component"
+    )
+    assert evaluate_report(build(ic_graph()), None, [get_policy("endpoint-safe-rollout")]).violations == []

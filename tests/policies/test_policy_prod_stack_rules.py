@@ -360,7 +360,7 @@ def test_stack_rule(check_stack, outcome, policy_name, specs, fragment):
 
 
 def test_prod_routing_types_reject_all_at_once(check_stack, outcome):
-    routing = {"trafficRoutingConfiguration": {"type": "ALL_AT_ONCE", "waitIntervalInSeconds": 0}}
+    routing = {"trafficRoutingConfiguration": {"type": "ALL_AT_ONCE", "waitIntervalInSeconds": 300}}
     specs = prod_graph(endpoint=rollout(blueGreenUpdatePolicy=routing))
     outcome(
         check_stack("endpoint-safe-rollout", specs, PROD),
