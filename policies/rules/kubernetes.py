@@ -6,7 +6,9 @@ StatefulSet / DaemonSet / ReplicaSet and ``batch`` Job (``spec.template.spec``),
 (``spec.jobTemplate.spec.template.spec``), in every API version pulumi-kubernetes has a token
 for, plus their ``*List`` (each of ``items[]``) and ``*Patch`` variants, Argo Rollouts'
 ``argoproj.io/v1alpha1`` Rollout (``spec.template.spec``; one with a ``workloadRef`` instead runs the
-referenced Deployment's pods, checked there), and KServe's
+referenced Deployment's pods, checked there), KServe's ``serving.kserve.io/v1alpha1`` ServingRuntime
+and ClusterServingRuntime (``spec``: containers merged into the predictor pods that use the runtime,
+read like a Patch, on what they set), and KServe's
 ``serving.kserve.io/v1beta1`` InferenceService (a custom resource: ``spec.predictor``, and
 ``spec.transformer`` and ``spec.explainer`` where present, each a pod spec whose one-container fields
 such as ``model`` or ``triton`` count as containers). A Patch changes only
@@ -70,7 +72,13 @@ POD_SPEC_PATHS: dict[str, str] = {
     "CronJob": "spec.jobTemplate.spec.template.spec",
     "InferenceService": "spec.predictor",
     "Rollout": "spec.template.spec",
+    "ServingRuntime": "spec",
+    "ClusterServingRuntime": "spec",
 }
+#: Kinds whose pod spec is a template merged into other pods, read like a Patch (only what it sets):
+#: a KServe serving runtime's containers and pod fields are merged into the predictor pod of every
+#: InferenceService that uses it, under the fields the InferenceService sets itself.
+PARTIAL_KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime"})
 #: Kind -> where the object may instead name another workload whose pods it runs (checked there):
 #: an Argo Rollout's ``workloadRef`` to a Deployment.
 POD_SPEC_ELSEWHERE: dict[str, str] = {"Rollout": "spec.workloadRef"}
@@ -97,6 +105,7 @@ _GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "batch/v1beta1": ("CronJob",),
     "batch/v2alpha1": ("CronJob",),
     "serving.kserve.io/v1beta1": ("InferenceService",),
+    "serving.kserve.io/v1alpha1": ("ServingRuntime", "ClusterServingRuntime"),
     # Argo Rollouts: a Deployment's pod template under progressive delivery (canary, blue/green).
     "argoproj.io/v1alpha1": ("Rollout",),
 }
@@ -211,11 +220,12 @@ def pod_specs(resource_type: str, props: Any) -> list[PodSpec]:
         elsewhere = POD_SPEC_ELSEWHERE.get(kind)
         for path in (spec_path, *OPTIONAL_POD_SPEC_PATHS.get(kind, ())):
             spec = get(obj, path)
-            if spec is None and (variant == "Patch" or path != spec_path):
+            if spec is None and (variant == "Patch" or kind in PARTIAL_KINDS or path != spec_path):
                 continue  # the patch leaves the pod alone, or the optional component is absent
             if spec is None and elsewhere is not None and is_set(get(obj, elsewhere)):
                 continue  # the pods are the referenced workload's, checked as that workload
-            result.append(PodSpec(prefix + path, spec, namespace, variant == "Patch", singles))
+            partial = variant == "Patch" or kind in PARTIAL_KINDS
+            result.append(PodSpec(prefix + path, spec, namespace, partial, singles))
     return result
 
 

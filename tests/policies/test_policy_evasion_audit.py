@@ -25,13 +25,13 @@ safe rollout: steps without a bake                6       3        0          3 
 variant autoscaling (both engine shapes)          8       4        0          3       1
 GPU quota: scheduled ceilings                     3       2        0          1       0
 alarms of other kinds                             3       3        0          0       0
-Kubernetes pod-bearing kinds                      4       1        0          1       2
+Kubernetes pod-bearing kinds                      6       3        0          2       1
 compute outside jobs (HyperPod, Studio)           4       3        0          1       0
 model approval: packages the program makes        4       1        0          3       0
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           178      34       96         39       9
+total                                           180      36       96         40       8
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -56,6 +56,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
 - test_canary_without_a_bake_is_not_a_safe_rollout, test_component_rolling_update_without_a_bake_is_not_a_safe_rollout:
   ``waitIntervalInSeconds`` of 0 or 30 on a canary, or of 0 on a component's rolling update.
 - test_argo_rollout_pods_are_checked_like_a_deployment (and its workloadRef twin): Argo Rollouts.
+- test_serving_runtime_containers_are_checked_on_what_they_set: a privileged KServe
+  ``ServingRuntime``/``ClusterServingRuntime`` container (merged into its predictor pods).
 - test_gpu_compute_outside_jobs_and_endpoints_is_allowlisted_and_counted: HyperPod clusters and
   Studio apps (both), for the allowlist and the GPU quota.
 - test_model_package_registered_approved_by_the_program_is_refused: an aws-native ModelPackage
@@ -74,7 +76,7 @@ policies with ``{"AWS": ["*"]}``, ``NotPrincipal``, ``...IfExists``/wildcard/``k
 conditions; security-group CIDRs split in halves, ``0::0/0``, protocol ``-1``/``all``; EKS, log group,
 SNS, notebook, domain, feature group, flow definition, monitoring and model shapes.
 
-Left alone (the nine of the table), and why:
+Left alone (the eight of the table), and why:
 
 - KMS (2, string and object): a pinned ``Principal: "*"`` (``kms:CallerAccount``) with
   non-administrative key actions (``kms:CreateGrant``, ``kms:EnableKey``, ``kms:CancelKeyDeletion``,
@@ -87,9 +89,8 @@ Left alone (the nine of the table), and why:
 - Data capture of ``Output`` only (1): still capture (model-quality monitoring reads the outputs).
 - A scheduled action's bound of 0 (1) reads as unset, as pulumi-aws reports an unset bound after
   create, so an explicit scale to zero is left to the service's own limits.
-- Kubernetes (2): KServe ``ServingRuntime``/``ClusterServingRuntime`` containers (merged into the
-  predictor's pod, a partial template) and Knative Services (their kind, ``Service``, would collide
-  with ``core/v1`` Service in the kind tables).
+- Kubernetes (1): Knative Services (their kind, ``Service``, would collide with ``core/v1`` Service in
+  the kind tables); workloads in ``exemptNamespaces`` (``kube-system``) stay exempt by configuration.
 - An upper-case EKS log type (``AUDIT``, 1) is refused: a false refusal of a value AWS rejects anyway.
 
 Not probed: Studio spaces', user profiles' and domains' default resource specs (the apps they start
@@ -1039,3 +1040,49 @@ def test_component_rolling_update_without_a_bake_is_not_a_safe_rollout() -> None
         "deploymentConfig.rollingUpdatePolicy.waitIntervalInSeconds is 0 on inference component"
     )
     assert evaluate_report(build(ic_graph()), None, [get_policy("endpoint-safe-rollout")]).violations == []
+
+
+# --- Kubernetes pod hygiene: a KServe serving runtime's containers --------------------------------
+
+
+def _runtime(container: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": "serving.kserve.io/v1alpha1",
+        "kind": "ClusterServingRuntime",
+        "metadata": {"name": "triton"},
+        "spec": {"supportedModelFormats": [{"name": "onnx", "version": "1"}], "containers": [container]},
+    }
+
+
+@pytest.mark.parametrize(
+    "resource_type",
+    [
+        "kubernetes:serving.kserve.io/v1alpha1:ClusterServingRuntime",
+        "kubernetes:serving.kserve.io/v1alpha1:ServingRuntime",
+    ],
+)
+def test_serving_runtime_containers_are_checked_on_what_they_set(resource_type: str) -> None:
+    """A serving runtime's container is merged into the predictor pod of every InferenceService that
+    uses it (``model: {runtime: ...}``), under the fields the InferenceService sets: a runtime with
+    ``privileged: true`` made every such pod privileged while the InferenceService, hardened but silent
+    on ``privileged``, passed. Like a Patch, a runtime is judged only on what it sets."""
+    plain = {
+        "name": "kserve-container",
+        "image": "nvcr.io/nvidia/tritonserver@sha256:" + "c" * 64,
+        "args": ["tritonserver"],
+    }
+    rules = (
+        "k8s-container-security-context",
+        "k8s-probes-configured",
+        "k8s-resources-bounded",
+        "k8s-no-host-namespaces",
+    )
+    for rule in rules:
+        assert _report(rule, resource_type, _runtime(plain)) == ([], 0)
+    privileged = {**plain, "securityContext": {"privileged": True, "allowPrivilegeEscalation": True}}
+    found, undecided = _report("k8s-container-security-context", resource_type, _runtime(privileged))
+    assert undecided == 0
+    assert found == [
+        "spec.containers[0].securityContext.privileged is true: remove it.",
+        "spec.containers[0].securityContext.allowPrivilegeEscalation is True: set it to false.",
+    ]
