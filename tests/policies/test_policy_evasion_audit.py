@@ -16,6 +16,7 @@ control area (rules)                         probes  evaded  caught   compliant 
 IAM identity policies (the 5 iam-* rules)        15       0       15          0       0
 KMS key policies (JSON string and object)        34       0       26          6       2
 trust policies (JSON string and object)          26       0       22          4       0
+S3 bucket and queue policy conditions            34       0       17         11       6
 resource-based policies on sibling types          8       8        0          0       0
 pipeline steps: isolation, encryption, KMS       10       2        3          3       2
 pipeline steps: allowlist and GPU quota           5       2        2          1       0
@@ -31,7 +32,7 @@ model approval: packages the program makes        4       1        0          3 
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           180      36       96         40       8
+total                                           214      36      113         51      14
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -76,7 +77,12 @@ policies with ``{"AWS": ["*"]}``, ``NotPrincipal``, ``...IfExists``/wildcard/``k
 conditions; security-group CIDRs split in halves, ``0::0/0``, protocol ``-1``/``all``; EKS, log group,
 SNS, notebook, domain, feature group, flow definition, monitoring and model shapes.
 
-Left alone (the eight of the table), and why:
+Left alone (the fourteen of the table), and why:
+
+- ``aws:SourceIp`` ranges broader than any network but short of the whole address space (6:
+  ``0.0.0.0/1``, ``2.0.0.0/7``, ``8.0.0.0/8``, ``2000::/3``...) pin an ``Allow`` to ``*``: that is S3's
+  own meaning of public (a policy limited to a set of CIDRs is not public), which the rules follow;
+  the whole space, in one block or in pieces, is refused.
 
 - KMS (2, string and object): a pinned ``Principal: "*"`` (``kms:CallerAccount``) with
   non-administrative key actions (``kms:CreateGrant``, ``kms:EnableKey``, ``kms:CancelKeyDeletion``,
@@ -93,7 +99,8 @@ Left alone (the eight of the table), and why:
   the kind tables); workloads in ``exemptNamespaces`` (``kube-system``) stay exempt by configuration.
 - An upper-case EKS log type (``AUDIT``, 1) is refused: a false refusal of a value AWS rejects anyway.
 
-Not probed: Studio spaces', user profiles' and domains' default resource specs (the apps they start
+Not probed: S3 directory buckets (S3 Express One Zone: SSE-S3 by default; they take none of the
+baseline's companions, so the S3 rules do not read them); Studio spaces', user profiles' and domains' default resource specs (the apps they start
 later are not Pulumi resources); AWS-managed near-admin policies beyond the default
 ``forbiddenManagedPolicies`` (a config value whose candidates' contents could not be checked offline).
 """
