@@ -409,6 +409,13 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
         requested = requests.get(gpu) if is_map(requests) else None
         limited = limits.get(gpu) if is_map(limits) else None
         if requested is None and limited is None:
+            visible = _visible_devices(container)
+            if visible is not None:
+                yield (
+                    f"{path}.env NVIDIA_VISIBLE_DEVICES={visible!r} exposes the node's GPUs without allocating "
+                    f"any (the NVIDIA runtime honours it): request them with limits['{gpu}'] instead, which "
+                    "sets it to the allocated devices."
+                )
             continue
         uses_gpu = True
         if limited is None:
@@ -432,6 +439,20 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
             f"{pod.path}.nodeSelector has no GPU key and {pod.path}.tolerations has no '{gpu}' toleration: "
             f"select GPU nodes (one of {sorted(keys)}) or tolerate the '{gpu}' taint."
         )
+
+
+#: What ``NVIDIA_VISIBLE_DEVICES`` says when it exposes no GPU (the NVIDIA container runtime's own values).
+_NO_DEVICES = frozenset({"", "void", "none"})
+
+
+def _visible_devices(container: Any) -> str | None:
+    """The GPUs a container's own ``NVIDIA_VISIBLE_DEVICES`` exposes (``all``, ``0,1``, UUIDs), or None."""
+    for entry in items(get(container, "env")):
+        if is_map(entry) and get(entry, "name") == "NVIDIA_VISIBLE_DEVICES":
+            value = get(entry, "value")
+            if isinstance(value, str) and value.strip().lower() not in _NO_DEVICES:
+                return value
+    return None
 
 
 def _tolerates(toleration: Any, taint: str) -> bool:

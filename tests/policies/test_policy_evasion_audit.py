@@ -27,12 +27,14 @@ variant autoscaling (both engine shapes)          8       4        0          3 
 GPU quota: scheduled ceilings                     3       2        0          1       0
 alarms of other kinds                             3       3        0          0       0
 Kubernetes pod-bearing kinds                      6       3        0          2       1
+Kubernetes GPU pods                               7       1        3          3       0
+prod models from model packages                   6       0        2          2       2
 compute outside jobs (HyperPod, Studio)           4       3        0          1       0
 model approval: packages the program makes        4       1        0          3       0
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           214      36      113         51      14
+total                                           227      37      118         56      16
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -63,6 +65,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
   Studio apps (both), for the allowlist and the GPU quota.
 - test_model_package_registered_approved_by_the_program_is_refused: an aws-native ModelPackage
   created ``Approved``.
+- test_gpus_exposed_by_environment_must_be_requested: ``NVIDIA_VISIBLE_DEVICES=all`` (or indices) on
+  a container that requests no GPU.
 - test_default_tags_count_only_where_the_provider_applies_them: an Auto Scaling group tagged only
   by the provider's ``defaultTags``, which the AWS provider does not apply to it.
 
@@ -77,7 +81,7 @@ policies with ``{"AWS": ["*"]}``, ``NotPrincipal``, ``...IfExists``/wildcard/``k
 conditions; security-group CIDRs split in halves, ``0::0/0``, protocol ``-1``/``all``; EKS, log group,
 SNS, notebook, domain, feature group, flow definition, monitoring and model shapes.
 
-Left alone (the fourteen of the table), and why:
+Left alone (the sixteen of the table), and why:
 
 - ``aws:SourceIp`` ranges broader than any network but short of the whole address space (6:
   ``0.0.0.0/1``, ``2.0.0.0/7``, ``8.0.0.0/8``, ``2000::/3``...) pin an ``Allow`` to ``*``: that is S3's
@@ -98,6 +102,9 @@ Left alone (the fourteen of the table), and why:
 - Kubernetes (1): Knative Services (their kind, ``Service``, would collide with ``core/v1`` Service in
   the kind tables); workloads in ``exemptNamespaces`` (``kube-system``) stay exempt by configuration.
 - An upper-case EKS log type (``AUDIT``, 1) is refused: a false refusal of a value AWS rejects anyway.
+- A prod model whose container names both ``modelPackageName`` and an ``image``, or a model package
+  *group* ARN as ``modelPackageName`` (2): CreateModel's acceptance of either could not be checked
+  offline, so the rule's reading (a package is named) stands.
 
 Not probed: S3 directory buckets (S3 Express One Zone: SSE-S3 by default; they take none of the
 baseline's companions, so the S3 rules do not read them); Studio spaces', user profiles' and domains' default resource specs (the apps they start
@@ -1093,3 +1100,29 @@ def test_serving_runtime_containers_are_checked_on_what_they_set(resource_type: 
         "spec.containers[0].securityContext.privileged is true: remove it.",
         "spec.containers[0].securityContext.allowPrivilegeEscalation is True: set it to false.",
     ]
+
+
+# --- k8s-gpu-pods-well-formed: GPUs taken through the runtime's environment ------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "violated"),
+    [("all", True), ("0,1", True), ("void", False), ("none", False), ("", False)],
+)
+def test_gpus_exposed_by_environment_must_be_requested(value: str, violated: bool) -> None:
+    """A container with no ``nvidia.com/gpu`` request or limit but ``NVIDIA_VISIBLE_DEVICES=all`` passed
+    as a CPU container: the NVIDIA runtime exposes the node's GPUs to it, outside the device plugin's
+    allocation (and beside the pods they are allocated to)."""
+    container = {k: v for k, v in HARDENED_CONTAINER.items()}
+    container["env"] = [{"name": "NVIDIA_VISIBLE_DEVICES", "value": value}]
+    deployment = {
+        "metadata": {"name": "model", "namespace": "serving"},
+        "spec": {"template": {"spec": {"automountServiceAccountToken": False, "containers": [container]}}},
+    }
+    found, undecided = _report("k8s-gpu-pods-well-formed", "kubernetes:apps/v1:Deployment", deployment)
+    assert undecided == 0
+    if violated:
+        assert len(found) == 1
+        assert found[0].startswith(f"spec.template.spec.containers[0].env NVIDIA_VISIBLE_DEVICES={value!r}")
+    else:
+        assert found == []
