@@ -73,7 +73,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
 Two existing tests pinned an evasion as intended and now assert the refusal:
 test_policy_job_rules.py ``isolation-from-a-step-output-fails`` (was
 ``unevaluated-expression-counts-as-set``) and test_rule_semantics.py
-``test_allowlist_refuses_run_time_instance_type_expressions``.
+``test_allowlist_refuses_run_time_instance_type_expressions``; test_policy_prod_stack_rules.py's
+ALL_AT_ONCE routing case now bakes 300 seconds (its point is the routing type, not the 0 s wait).
 
 Refused already (no new test, the class is held elsewhere): IAM ``S3:*``/``*:*``/``i?m:PassRole``/
 ``*PassRole``, single statements, ``NotAction``/``NotResource``, lower-case ``Effect``; key and trust
