@@ -171,7 +171,8 @@ def _vpc(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple
 def _vpc_endpoint(mocks: PlatformMocks, name: str, physical: str, inputs: State) -> tuple[str, State]:
     resource_id = f"vpce-{digest('vpce', name)}"
     state: State = {"arn": mocks.arn("ec2", f"vpc-endpoint/{resource_id}"), "tagsAll": inputs.get("tags", {})}
-    if inputs.get("vpcEndpointType") == "Gateway":
+    # The API's (and the provider's) default type is Gateway: an endpoint without one is a gateway.
+    if inputs.get("vpcEndpointType", "Gateway") == "Gateway":
         state["prefixListId"] = f"pl-{digest('pl', name, length=8)}"
     else:
         # vpce-<id>-<suffix>.<service>.<region>.vpce.amazonaws.com

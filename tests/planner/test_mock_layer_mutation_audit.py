@@ -1,0 +1,114 @@
+"""DOCSTRING-PLACEHOLDER"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from pulumi.runtime import MockCallArgs, MockResourceArgs
+
+from planner.mocks import PlatformMocks
+
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+MOCKS = PlatformMocks(REGION, ACCOUNT)
+
+
+def _create(typ: str, name: str, inputs: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    return MOCKS.new_resource(MockResourceArgs(typ, name, dict(inputs or {}), custom=True))
+
+
+# -- planner/mocks.py ------------------------------------------------------------------------------
+def test_a_buckets_global_domain_has_no_region_and_its_state_names_the_region_and_tags() -> None:
+    """The provider's ``bucket_domain_name`` is the legacy global host (no region), its ``region``
+    the bucket's, its ``tags_all`` the tags (m19, m21, m22)."""
+    bucket, state = _create("aws:s3/bucket:Bucket", "data", {"bucket": "mlops-data", "tags": {"team": "ml"}})
+    assert bucket == "mlops-data"
+    assert state["bucketDomainName"] == "mlops-data.s3.amazonaws.com"
+    assert state["bucketRegionalDomainName"] == "mlops-data.s3.eu-west-1.amazonaws.com"
+    assert state["region"] == REGION
+    assert state["tagsAll"] == {"team": "ml"}
+
+
+def test_a_kms_aliass_arn_keeps_the_alias_prefix_and_an_auto_name_gets_it() -> None:
+    """``arn:aws:kms:<region>:<account>:alias/<name>`` is the alias's ARN (KMS's resource types);
+    the provider auto-names an alias under ``alias/`` (KMS refuses any other name) (m26, m28)."""
+    alias, state = _create("aws:kms/alias:Alias", "data", {"name": "alias/mlops-data", "targetKeyId": "k"})
+    assert state["arn"] == "arn:aws:kms:eu-west-1:123456789012:alias/mlops-data"
+    auto, state = _create("aws:kms/alias:Alias", "data", {"targetKeyId": "k"})
+    assert re.fullmatch(r"alias/data-[0-9a-f]{7}", auto), auto
+    assert state["arn"] == f"arn:aws:kms:eu-west-1:123456789012:{auto}"
+
+
+def test_a_managed_policys_id_is_anpa_and_seventeen_upper_hex() -> None:
+    """IAM's unique ids carry the entity's prefix: ANPA for a managed policy (m37)."""
+    _, state = _create("aws:iam/policy:Policy", "read", {"name": "read"})
+    assert re.fullmatch(r"ANPA[0-9A-F]{17}", state["policyId"]), state["policyId"]
+
+
+def test_a_vpcs_ids_and_arn_are_ec2s() -> None:
+    """``vpc-`` plus 17 hex digits, its default security group ``sg-...`` and main route table
+    ``rtb-...`` (the provider's computed outputs the foundation reads), a regional ARN (m40-m43)."""
+    vpc_id, state = _create("aws:ec2/vpc:Vpc", "main", {"cidrBlock": "10.0.0.0/16"})
+    assert re.fullmatch(r"vpc-[0-9a-f]{17}", vpc_id), vpc_id
+    assert re.fullmatch(r"sg-[0-9a-f]{17}", state["defaultSecurityGroupId"])
+    assert re.fullmatch(r"rtb-[0-9a-f]{17}", state["mainRouteTableId"])
+    assert state["arn"] == f"arn:aws:ec2:eu-west-1:123456789012:vpc/{vpc_id}"
+
+
+def test_a_region_without_a_zone_table_gets_three_zones_with_its_own_zone_ids() -> None:
+    """A region stacks.aws_regions does not list still gets the three zones every region has
+    (``<region>a``..``c``), with zone ids in AWS's short form (m53)."""
+    state, _ = PlatformMocks("xx-central-9", ACCOUNT).call(
+        MockCallArgs("aws:index/getAvailabilityZones:getAvailabilityZones", {}, "")
+    )
+    assert state["names"] == ["xx-central-9a", "xx-central-9b", "xx-central-9c"]
+    assert state["zoneIds"] == ["xxc9-az1", "xxc9-az2", "xxc9-az3"]
+
+
+def test_the_caller_is_the_stacks_account_and_the_region_the_stacks_region() -> None:
+    """getCallerIdentity and getRegion answer with the account and region the stack file names,
+    not the defaults (m55, m57)."""
+    mocks = PlatformMocks("ap-southeast-2", "210987654321")
+    identity, _ = mocks.call(MockCallArgs("aws:index/getCallerIdentity:getCallerIdentity", {}, ""))
+    assert identity["accountId"] == identity["id"] == "210987654321"
+    assert identity["arn"] == "arn:aws:iam::210987654321:user/offline-plan"
+    assert identity["userId"].startswith("AIDA"), "an IAM user's unique id starts AIDA"
+    region, _ = mocks.call(MockCallArgs("aws:index/getRegion:getRegion", {}, ""))
+    assert region["name"] == region["region"] == region["id"] == "ap-southeast-2"
+
+
+@pytest.mark.parametrize(
+    ("typ", "prefix"),
+    [
+        ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sgr-"),
+        ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "sgr-"),
+        ("aws:ec2/routeTableAssociation:RouteTableAssociation", "rtbassoc-"),
+        ("aws:ec2/routeTable:RouteTable", "rtb-"),
+        ("aws:ec2/securityGroup:SecurityGroup", "sg-"),
+        ("aws:ec2/flowLog:FlowLog", "fl-"),
+    ],
+)
+def test_each_ec2_id_has_its_own_prefix_and_seventeen_hex(typ: str, prefix: str) -> None:
+    """EC2's ids are ``<prefix><17 hex>`` per resource type: a rule is ``sgr-``, an association
+    ``rtbassoc-`` (not its table's ``rtb-``) (m61, m62)."""
+    resource_id, state = _create(typ, "private-a")
+    assert re.fullmatch(rf"{prefix}[0-9a-f]{{17}}", resource_id), resource_id
+    assert state["id"] == resource_id
+
+
+def test_an_endpoint_without_a_type_is_a_gateway_with_a_prefix_list() -> None:
+    """CreateVpcEndpoint's (and the provider's) default ``VpcEndpointType`` is ``Gateway``: an
+    endpoint that names no type gets a prefix list, not an interface's DNS entries (m44, the bug
+    fixed with this audit)."""
+    _, state = _create("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", {"serviceName": "com.amazonaws.eu-west-1.s3"})
+    assert re.fullmatch(r"pl-[0-9a-f]{8}", state["prefixListId"]) and "dnsEntries" not in state
+
+
+def test_a_provider_resource_echoes_its_inputs_and_gets_no_cloud_outputs() -> None:
+    """Any provider (aws, kubernetes...) is the engine's, not a cloud resource: no ARN, no name
+    computed for it (m66)."""
+    for typ in ("pulumi:providers:aws", "pulumi:providers:kubernetes"):
+        _, state = _create(typ, "cluster", {"context": "ctx"})
+        assert state == {"context": "ctx"}, typ
