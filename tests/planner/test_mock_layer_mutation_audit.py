@@ -8,7 +8,11 @@ from typing import Any
 import pytest
 from pulumi.runtime import MockCallArgs, MockResourceArgs
 
+import pulumi
+import pulumi_aws as aws
+
 from planner.mocks import PlatformMocks
+from planner.recorder import ResourceGraph, record_program
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -112,3 +116,111 @@ def test_a_provider_resource_echoes_its_inputs_and_gets_no_cloud_outputs() -> No
     for typ in ("pulumi:providers:aws", "pulumi:providers:kubernetes"):
         _, state = _create(typ, "cluster", {"context": "ctx"})
         assert state == {"context": "ctx"}, typ
+
+
+# -- planner/mock_services.py ----------------------------------------------------------------------
+def test_a_schedule_in_its_own_group_has_that_group_in_its_arn() -> None:
+    """``arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>``: a target's or a policy's
+    reference to a schedule of another group than ``default`` must name that group (s29)."""
+    schedule_id, state = _create("aws:scheduler/schedule:Schedule", "s", {"name": "s", "groupName": "mlops"})
+    assert schedule_id == "mlops/s" and state["groupName"] == "mlops"
+    assert state["arn"] == "arn:aws:scheduler:eu-west-1:123456789012:schedule/mlops/s"
+
+
+def test_a_monitoring_schedules_arn_is_sagemakers_monitoring_schedule() -> None:
+    """``arn:aws:sagemaker:<region>:<account>:monitoring-schedule/<name>`` for the aws provider's
+    schedule as for aws-native's, the name lowercased as SageMaker does (s58)."""
+    name, state = _create("aws:sagemaker/monitoringSchedule:MonitoringSchedule", "m", {"name": "Churn-Quality"})
+    assert name == "Churn-Quality"
+    assert state["arn"] == "arn:aws:sagemaker:eu-west-1:123456789012:monitoring-schedule/churn-quality"
+
+
+def test_a_notebook_instances_arn_lowercases_its_name() -> None:
+    """SageMaker lowercases a notebook instance's name in its ARN, as every SageMaker ARN (s67: the
+    generic mock keeps the case)."""
+    name, state = _create("aws:sagemaker/notebookInstance:NotebookInstance", "nb", {"name": "Data-Lab"})
+    assert name == "Data-Lab"
+    assert state["arn"] == "arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance/data-lab"
+
+
+def test_an_event_target_without_an_id_gets_the_providers_generated_one() -> None:
+    """The provider generates a target id where the program sets none and returns it as
+    ``target_id``; the resource id ends with it (s70)."""
+    resource_id, state = _create("aws:cloudwatch/eventTarget:EventTarget", "to-queue", {"rule": "r", "arn": "a"})
+    assert re.fullmatch(r"to-queue-[0-9a-f]{7}", state["targetId"]), state
+    assert resource_id == f"r-{state['targetId']}"
+
+
+# -- planner/recorder.py ---------------------------------------------------------------------------
+class _Tree(pulumi.ComponentResource):
+    """A component holding a component, an explicit provider, a secret inside a list and a
+    dependency on another component's child: what the recorder has to keep apart."""
+
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("mlops:test:Tree", name, None, opts)
+        self.inner = _Leaf(f"{name}-inner", pulumi.ResourceOptions(parent=self))
+        self.provider = aws.Provider(f"{name}-eu", region="eu-central-1", opts=pulumi.ResourceOptions(parent=self))
+        self.topic = aws.sns.Topic(
+            f"{name}-topic",
+            kms_master_key_id=self.inner.key.arn,
+            opts=pulumi.ResourceOptions(parent=self, provider=self.provider),
+        )
+        self.register_outputs({})
+
+
+class _Leaf(pulumi.ComponentResource):
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("mlops:test:Leaf", name, None, opts)
+        self.key = aws.kms.Key(f"{name}-key", opts=pulumi.ResourceOptions(parent=self))
+        self.register_outputs({})
+
+
+def _trees() -> None:
+    _Tree("tree")
+    _Tree("tree-b")  # its URN starts with the first tree's
+    aws.sqs.Queue("tree-topic-dlq")
+    aws.sns.Topic("twin")
+    aws.sqs.Queue("twin")
+
+
+def _tree() -> ResourceGraph:
+    return record_program(_trees)
+
+
+def test_a_resource_on_an_explicit_provider_records_that_providers_reference() -> None:
+    """``opts.provider``: the engine (and a policy) reads ``<provider urn>::<provider id>``; a
+    resource on the default provider has none (r08)."""
+    graph = _tree()
+    provider, topic, key = graph.named("tree-eu"), graph.named("tree-topic"), graph.named("tree-inner-key")
+    assert provider.is_provider and not provider.is_cloud_resource
+    assert topic.provider == f"{provider.urn}::{provider.id}"
+    assert key.provider is None
+
+
+def test_the_graph_answers_parents_children_and_components_exactly() -> None:
+    """children are the direct ones of that very URN (not of a component whose URN extends it),
+    descendants reach the grandchildren, the enclosing component is the nearest one and never the
+    stack, components leave the stack out, ``referenced`` follows the property's own edges and
+    ``named`` refuses an ambiguous name (r22-r28)."""
+    graph = _tree()
+    tree, inner = graph.named("tree"), graph.named("tree-inner")
+    topic, key = graph.named("tree-topic"), graph.named("tree-inner-key")
+    assert [child.name for child in graph.children(tree)] == ["tree-inner", "tree-eu", "tree-topic"]
+    assert [found.name for found in graph.descendants(tree)] == [
+        "tree-inner",
+        "tree-inner-key",
+        "tree-eu",
+        "tree-topic",
+    ]
+    assert graph.component_of(key) == inner and graph.component_of(topic) == tree
+    assert graph.component_of(tree) is None and graph.component_of(graph.named("tree-topic-dlq")) is None
+    assert sorted(component.name for component in graph.components) == [
+        "tree",
+        "tree-b",
+        "tree-b-inner",
+        "tree-inner",
+    ]
+    assert graph.referenced(topic, "kmsMasterKeyId") == [key]
+    assert graph.referenced(topic, "name") == []
+    with pytest.raises(KeyError, match="2 resources named 'twin'"):
+        graph.named("twin")
