@@ -2,7 +2,8 @@
 
 One recorder serves the tests, the offline plan and policy evaluation. For every resource the
 program registers it keeps the type token, logical name, URN, parent, dependencies (all, and per
-property), options that matter for governance (protect, retain-on-delete, provider) and the inputs
+property), options that matter for governance (protect, retain-on-delete, provider, aliases,
+delete-before-replace, replace-on-changes) and the inputs
 in wire form: camelCase names, exactly the shape a CrossGuard policy sees at preview, except that
 a number the provider's schema types as an integer is recorded as an int, not the wire's float
 (:mod:`planner.schema_numbers`).
@@ -88,6 +89,13 @@ class RecordedResource:
     """``create``/``update``/``delete`` timeouts that were set (e.g. ``{"create": "25m"}``)."""
     secret_inputs: frozenset[str] = frozenset()
     """Top-level inputs that are, or hold, a secret (``inputs`` has the plain values)."""
+    aliases: tuple[str, ...] = ()
+    """Former identities the engine carries over to this resource (``aliases``): an alias URN as
+    such, an alias spec as the parts it changes (``type=mlops:serving:KubernetesServing``). A
+    dropped alias replaces what a stack deployed under the old URN."""
+    delete_before_replace: bool = False
+    replace_on_changes: tuple[str, ...] = ()
+    """Input paths whose change replaces the resource (``replace_on_changes``)."""
 
     @property
     def is_provider(self) -> bool:
@@ -273,6 +281,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     if getattr(request.customTimeouts, operation)
                 },
                 secret_inputs=frozenset(key for key, value in inputs.items() if _holds_secret(value)),
+                aliases=tuple(_alias_text(alias) for alias in request.aliases),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                replace_on_changes=tuple(request.replaceOnChanges),
             )
         )
         return response
@@ -325,6 +336,18 @@ def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
     asyncio.set_event_loop(loop)
     with contextlib.suppress(Exception):  # a task that fails while cancelled is not the run's error
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+
+def _alias_text(alias: Any) -> str:
+    """An alias as the engine receives it: its URN, or its spec's set parts, ``,``-joined."""
+    if alias.urn:
+        return str(alias.urn)
+    spec = alias.spec
+    parts = [f"{part}={getattr(spec, part)}" for part in _ALIAS_PARTS if getattr(spec, part)]
+    return ",".join([*parts, "noParent"] if spec.noParent else parts)
+
+
+_ALIAS_PARTS = ("name", "type", "stack", "project", "parentUrn")
 
 
 def _is_secret(value: Any) -> bool:

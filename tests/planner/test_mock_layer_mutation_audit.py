@@ -5,14 +5,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pulumi
+import pulumi_aws as aws
 import pytest
 from pulumi.runtime import MockCallArgs, MockResourceArgs
 
-import pulumi
-import pulumi_aws as aws
-
+from components.kubernetes.kubernetes_monitoring import (
+    KubernetesMonitoring,
+    KubernetesMonitoringArgs,
+    KubernetesMonitoringSpec,
+)
+from components.kubernetes.kubernetes_serving import (
+    KubernetesServing,
+    KubernetesServingArgs,
+    KubernetesServingSpec,
+)
+from planner import sdk_type_memo
 from planner.mocks import PlatformMocks
-from planner.recorder import ResourceGraph, record_program
+from planner.recorder import ResourceGraph, record_program, record_stack_file
+from tests.conftest import stack_path
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -39,6 +50,7 @@ def test_a_kms_aliass_arn_keeps_the_alias_prefix_and_an_auto_name_gets_it() -> N
     """``arn:aws:kms:<region>:<account>:alias/<name>`` is the alias's ARN (KMS's resource types);
     the provider auto-names an alias under ``alias/`` (KMS refuses any other name) (m26, m28)."""
     alias, state = _create("aws:kms/alias:Alias", "data", {"name": "alias/mlops-data", "targetKeyId": "k"})
+    assert alias == "alias/mlops-data", "an alias's id is its name"
     assert state["arn"] == "arn:aws:kms:eu-west-1:123456789012:alias/mlops-data"
     auto, state = _create("aws:kms/alias:Alias", "data", {"targetKeyId": "k"})
     assert re.fullmatch(r"alias/data-[0-9a-f]{7}", auto), auto
@@ -130,7 +142,9 @@ def test_a_schedule_in_its_own_group_has_that_group_in_its_arn() -> None:
 def test_a_monitoring_schedules_arn_is_sagemakers_monitoring_schedule() -> None:
     """``arn:aws:sagemaker:<region>:<account>:monitoring-schedule/<name>`` for the aws provider's
     schedule as for aws-native's, the name lowercased as SageMaker does (s58)."""
-    name, state = _create("aws:sagemaker/monitoringSchedule:MonitoringSchedule", "m", {"name": "Churn-Quality"})
+    name, state = _create(
+        "aws:sagemaker/monitoringSchedule:MonitoringSchedule", "m", {"name": "Churn-Quality"}
+    )
     assert name == "Churn-Quality"
     assert state["arn"] == "arn:aws:sagemaker:eu-west-1:123456789012:monitoring-schedule/churn-quality"
 
@@ -146,7 +160,9 @@ def test_a_notebook_instances_arn_lowercases_its_name() -> None:
 def test_an_event_target_without_an_id_gets_the_providers_generated_one() -> None:
     """The provider generates a target id where the program sets none and returns it as
     ``target_id``; the resource id ends with it (s70)."""
-    resource_id, state = _create("aws:cloudwatch/eventTarget:EventTarget", "to-queue", {"rule": "r", "arn": "a"})
+    resource_id, state = _create(
+        "aws:cloudwatch/eventTarget:EventTarget", "to-queue", {"rule": "r", "arn": "a"}
+    )
     assert re.fullmatch(r"to-queue-[0-9a-f]{7}", state["targetId"]), state
     assert resource_id == f"r-{state['targetId']}"
 
@@ -159,7 +175,9 @@ class _Tree(pulumi.ComponentResource):
     def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:test:Tree", name, None, opts)
         self.inner = _Leaf(f"{name}-inner", pulumi.ResourceOptions(parent=self))
-        self.provider = aws.Provider(f"{name}-eu", region="eu-central-1", opts=pulumi.ResourceOptions(parent=self))
+        self.provider = aws.Provider(
+            f"{name}-eu", region="eu-central-1", opts=pulumi.ResourceOptions(parent=self)
+        )
         self.topic = aws.sns.Topic(
             f"{name}-topic",
             kms_master_key_id=self.inner.key.arn,
@@ -189,10 +207,12 @@ def _tree() -> ResourceGraph:
 
 def test_a_resource_on_an_explicit_provider_records_that_providers_reference() -> None:
     """``opts.provider``: the engine (and a policy) reads ``<provider urn>::<provider id>``; a
-    resource on the default provider has none (r08)."""
+    resource on the default provider has none; neither a provider nor a component is a cloud
+    resource (r08, r20, r45)."""
     graph = _tree()
     provider, topic, key = graph.named("tree-eu"), graph.named("tree-topic"), graph.named("tree-inner-key")
     assert provider.is_provider and not provider.is_cloud_resource
+    assert key.is_cloud_resource and not graph.named("tree").is_cloud_resource
     assert topic.provider == f"{provider.urn}::{provider.id}"
     assert key.provider is None
 
@@ -224,3 +244,106 @@ def test_the_graph_answers_parents_children_and_components_exactly() -> None:
     assert graph.referenced(topic, "name") == []
     with pytest.raises(KeyError, match="2 resources named 'twin'"):
         graph.named("twin")
+
+
+def test_the_programs_warnings_are_kept_in_order() -> None:
+    """What the program logs with ``pulumi.log.warn`` is what ``pulumi up`` shows; the plan
+    reports it (r33)."""
+
+    def program() -> None:
+        pulumi.log.warn("first")
+        aws.sns.Topic("t")
+        pulumi.log.warn("second")
+
+    assert record_program(program).warnings == ("first", "second")
+
+
+def test_an_unknown_registry_is_refused_before_anything_is_recorded() -> None:
+    """``registry`` must be one of REGISTRIES, refused by name, not a KeyError after the
+    program ran (r34)."""
+    with pytest.raises(ValueError, match=r"registry 'nexus': use one of stand-in, empty"):
+        record_stack_file(str(stack_path("dev")), registry="nexus")
+
+
+def test_the_graph_knows_the_environment_its_stack_file_names() -> None:
+    """The plan's policy levels and cost figures follow ``graph.environment`` (r35)."""
+    platform = {"region": "eu-central-1", "account_id": "210987654321", "environment": "prod"}
+    graph = record_program(lambda: aws.sns.Topic("t"), config={"mlops-platform:platform": platform})
+    assert graph.environment == "prod"
+    assert graph.named("t").outputs["arn"].startswith("arn:aws:sns:eu-central-1:210987654321:")
+    assert record_program(lambda: None).environment is None
+
+
+class _Renamed(pulumi.ComponentResource):
+    def __init__(self, name: str) -> None:
+        opts = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_="mlops:old:Renamed")])
+        super().__init__("mlops:test:Renamed", name, None, opts)
+        aws.sns.Topic(
+            f"{name}-topic",
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                delete_before_replace=True,
+                replace_on_changes=["name"],
+                aliases=["urn:pulumi:test::mlops-platform::aws:sns/topic:Topic::old-topic"],
+            ),
+        )
+        self.register_outputs({})
+
+
+def test_aliases_and_replacement_options_are_recorded() -> None:
+    """``aliases`` (a spec by the parts it changes, a URN as such), ``delete_before_replace`` and
+    ``replace_on_changes`` decide whether `pulumi up` keeps or replaces what a stack deployed: a
+    test can only hold them if the recorder keeps them (the options the recorder did not record)."""
+    graph = record_program(lambda: _Renamed("moved"))
+    component, topic = graph.named("moved"), graph.named("moved-topic")
+    assert component.aliases == ("type=mlops:old:Renamed",)
+    assert (component.delete_before_replace, component.replace_on_changes) == (False, ())
+    assert topic.aliases == ("urn:pulumi:test::mlops-platform::aws:sns/topic:Topic::old-topic",)
+    assert topic.delete_before_replace is True and topic.replace_on_changes == ("name",)
+
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "0123456789abcdef" * 4
+
+
+def test_the_kubernetes_components_keep_their_urns_from_before_the_package_move() -> None:
+    """KubernetesServing and KubernetesMonitoring changed type token when the components moved
+    into per-area packages; their alias to the old token is what keeps a deployed stack's
+    Deployments, Services and Helm releases from being replaced on the next `pulumi up`."""
+
+    def program() -> None:
+        spec = KubernetesServingSpec.model_validate({"name": "churn", "image": IMAGE})
+        KubernetesServing("churn-serving", KubernetesServingArgs(spec=spec, labels={}))
+        monitoring = KubernetesMonitoringSpec.model_validate(
+            {"grafana_admin_secret": {"name": "grafana-admin"}}
+        )
+        KubernetesMonitoring("monitoring", KubernetesMonitoringArgs(spec=monitoring, labels={}))
+
+    graph = record_program(program)
+    assert graph.named("churn-serving").aliases == ("type=mlops:serving:KubernetesServing",)
+    assert graph.named("monitoring").aliases == ("type=mlops:observability:KubernetesMonitoring",)
+
+
+def test_a_propertys_dependencies_are_recorded_sorted() -> None:
+    """The SDK gathers a property's dependencies in a set; sorted, the plan reads the same every run
+    (with five, an unsorted set reads sorted once in 120 hash seeds) (r40)."""
+
+    def program() -> None:
+        topics = [aws.sns.Topic(f"t{index}") for index in range(5)]
+        aws.sqs.Queue("q", policy=pulumi.Output.all(*(topic.arn for topic in reversed(topics))).apply(str))
+
+    graph = record_program(program)
+    urns = graph.named("q").property_dependencies["policy"]
+    assert urns == tuple(sorted(graph.named(f"t{index}").urn for index in range(5)))
+
+
+# -- planner/sdk_type_memo.py ----------------------------------------------------------------------
+def test_the_memo_counts_as_installed_only_when_all_three_helpers_are_wrapped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A release that renamed or rebound one helper leaves it unwrapped: the memo is then not
+    installed, whatever the other two are (t04)."""
+    from pulumi import _types
+
+    assert sdk_type_memo.is_installed()
+    monkeypatch.setattr(_types, "unwrap_type", _types.unwrap_type.__wrapped__)
+    assert not sdk_type_memo.is_installed()
