@@ -8,7 +8,7 @@ the fixture stacks and checking every recorded request against botocore's models
 ==========================================  =========  ========  ==========  ==========  ==========
 module (planner/)                           mutations  survived  caught now  equivalent  left alone
 ==========================================  =========  ========  ==========  ==========  ==========
-mocks.py                                           68        22          18           4           0
+mocks.py                                           76        29          23           4           2
 mock_services.py                                   70         6           4           1           1
 recorder.py                                        47        23          13           9           1
 recorder.py aliases (a01-a04, the fields            6         2           2           0           0
@@ -16,7 +16,7 @@ added by this audit) and the Kubernetes
 components' own aliases (a05, a06)
 sdk_type_memo.py                                    6         3           1           2           0
 sdk_unknowns.py                                     8         0           0           0           0
-total                                             205        56          38          16           2
+total                                             213        63          43          16           4
 ==========================================  =========  ========  ==========  ==========  ==========
 
 The ARN formats the mocks build were compared with the formats AWS documents (the "Actions,
@@ -35,7 +35,9 @@ Caught now (each test below fails under its mutation and passes on the code as i
   region's name (m57) fixed, the user id made the account id (m68); a security group rule's ``sgr-``
   (m61) and a route table association's ``rtbassoc-`` (m62) ids; a non-AWS provider given an ARN
   and a name like a cloud resource (m66); a VPC endpoint without a type mocked as an interface
-  endpoint (m44: a bug, fixed: the API's default type is Gateway).
+  endpoint (m44: a bug, fixed: the API's default type is Gateway); ``tagsAll`` dropped from a KMS
+  key (m69), a role (m70), a log group (m71) or a VPC endpoint (m74); a role without a path put
+  at ``""`` instead of ``/`` (m72).
 - mock_services.py: a schedule of another group given ``default``'s ARN (s29); a SageMaker
   monitoring schedule's ARN kind (s58); a notebook instance's ARN keeping the name's case (s67); an
   event target without ``targetId`` in its state (s70).
@@ -63,7 +65,8 @@ r37 (without the kept inputs the request is deserialised again, to the same valu
 the signature key); t01 (the memo holds every argument, so an id is never reused); t06
 (``unwrap_optional_type`` unremembered: the same answers, slower).
 
-Left alone: s34, a scaling policy's ``alarmArns`` dropped: nothing reads it and the mock cannot
+Left alone: m75, m76, the ``id`` of getAvailabilityZones' and getPartition's results dropped:
+no program reads an invoke's id, so a test would pin an unused value. s34, a scaling policy's ``alarmArns`` dropped: nothing reads it and the mock cannot
 know the alarms Application Auto Scaling names for a target-tracking policy, so a test would pin
 the placeholder ``[]``, not AWS's behaviour. r42, the SDK's rpc manager and outputs not cleared
 before a run: no run left anything there for the next one in this SDK release (the isolation
@@ -420,3 +423,25 @@ def test_the_memo_counts_as_installed_only_when_all_three_helpers_are_wrapped(
     assert sdk_type_memo.is_installed()
     monkeypatch.setattr(_types, "unwrap_type", _types.unwrap_type.__wrapped__)
     assert not sdk_type_memo.is_installed()
+
+
+@pytest.mark.parametrize(
+    ("typ", "inputs"),
+    [
+        ("aws:kms/key:Key", {}),
+        ("aws:iam/role:Role", {"name": "r"}),
+        ("aws:cloudwatch/logGroup:LogGroup", {"name": "/mlops/x"}),
+        ("aws:ec2/vpcEndpoint:VpcEndpoint", {"vpcEndpointType": "Gateway"}),
+    ],
+)
+def test_tags_all_is_the_resources_tags(typ: str, inputs: dict[str, Any]) -> None:
+    """The provider's ``tags_all`` (the resource's tags merged with the provider's default tags,
+    none here) is what a tag policy and the cost report read back (m69-m71, m74)."""
+    _, state = _create(typ, "tagged", {**inputs, "tags": {"cost-center": "cc-42"}})
+    assert state["tagsAll"] == {"cost-center": "cc-42"}
+
+
+def test_a_role_without_a_path_is_at_the_root_path() -> None:
+    """IAM's default path is ``/``: ``arn:aws:iam::<account>:role/<name>`` (m72)."""
+    _, state = _create("aws:iam/role:Role", "r", {"name": "training"})
+    assert state["arn"] == "arn:aws:iam::123456789012:role/training"
