@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.s3 as s3
 
-from ..limits import account_id_problem, satisfies, tags_problem
+from ..limits import account_id_problem, in_range, satisfies, tags_problem
 from ..output_text import concat
 from .bucket_hardening import harden_bucket
 
@@ -20,13 +20,14 @@ class AccessLogBucketArgs:
     tags: Mapping[str, str]
     """Tags of the bucket; ``mlops:data-class=access-logs`` is added to them."""
     retention_days: int = 365
-    """Days a log object is kept before it expires; S3 deletes the expired version a day later."""
+    """Days a log object is kept before it expires, 1-36500; S3 deletes the expired version a day later."""
     retain: bool = True
     """Protect the bucket from `pulumi destroy` and keep it when removed from the program."""
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "tags", tags_problem)
+        in_range(self, "retention_days", 1, 36500)
 
 
 class AccessLogBucket(pulumi.ComponentResource):

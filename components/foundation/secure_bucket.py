@@ -70,7 +70,7 @@ class SecureBucketArgs:
     tags: Mapping[str, str]
     """Tags of the bucket; ``mlops:data-class`` is set from ``purpose``."""
     noncurrent_version_expiration_days: int = 90
-    """Days a replaced or deleted object version is kept before S3 deletes it for good."""
+    """Days a replaced or deleted object version is kept before S3 deletes it for good, 1-36500."""
     abort_incomplete_multipart_upload_days: int = 7
     """Days after which S3 aborts an unfinished multipart upload and deletes its parts."""
     retain: bool = True
@@ -100,6 +100,7 @@ class SecureBucketArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "tags", tags_problem)
+        in_range(self, "noncurrent_version_expiration_days", 1, 36500)
         if self.expiration_days is not None:
             in_range(self, "expiration_days", 1, 36500)
         for prefix, days in self.scratch_prefixes.items():

@@ -1,0 +1,411 @@
+"""A mutation audit of the component package, the platform's top level and its observability wiring (in progress)."""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Callable
+from typing import Any, NotRequired, get_args, get_origin
+
+import pulumi
+import pytest
+
+from components.component_package import COMPONENTS, PACKAGE
+from planner.recorder import ResourceGraph, record_program
+from tests import test_component_package as package_tests
+from tests.graph_helpers import only
+
+ACCOUNT, REGION, TAGS, KEY_ARN = (
+    package_tests.ACCOUNT,
+    package_tests.REGION,
+    package_tests.TAGS,
+    package_tests.KEY_ARN,
+)
+
+
+# -- the component package (components/component_package.py) ---------------------------------------
+
+PROGRAMS: dict[str, Callable[[], None]] = {
+    "serving": package_tests._serving_program,
+    "registry": package_tests._registry_and_training_program,
+    "network": package_tests._network_and_role_program,
+}
+
+
+def _hosted_outputs(
+    monkeypatch: pytest.MonkeyPatch, program: Callable[[], None]
+) -> tuple[ResourceGraph, dict[str, dict[str, Any]]]:
+    """Record ``program`` and, per hosted component (by class name), its outputs as the engine gets
+    them (``ComponentProvider.get_state``, schema names) and as it registers them (Python names)."""
+    instances: list[pulumi.ComponentResource] = []
+    registered: dict[int, dict[str, Any]] = {}
+    original = pulumi.ComponentResource.register_outputs
+
+    def register(self: pulumi.ComponentResource, outputs: Any) -> None:
+        if type(self) in COMPONENTS:
+            instances.append(self)
+            registered[id(self)] = dict(outputs)
+        original(self, outputs)
+
+    monkeypatch.setattr(pulumi.ComponentResource, "register_outputs", register)
+    resolved: dict[str, dict[str, Any]] = {}
+
+    def run() -> None:
+        program()
+        provider = package_tests._provider()
+        for instance in instances:
+            component = type(instance).__name__
+            state = provider.get_state(instance, provider._component_defs[component])
+            pulumi.Output.from_input({"engine": state, "registered": registered[id(instance)]}).apply(
+                lambda values, component=component: resolved.__setitem__(component, values)
+            )
+
+    return record_program(run), resolved
+
+
+def _inside(graph: ResourceGraph, component: str, type_token: str, name_part: str = "") -> list[Any]:
+    [wrapper] = graph.of_type(f"{PACKAGE}:index:{component}")
+    return [r for r in graph.descendants(wrapper) if r.type == type_token and name_part in r.name]
+
+
+def _one_inside(graph: ResourceGraph, component: str, type_token: str, name_part: str = "") -> Any:
+    [found] = _inside(graph, component, type_token, name_part)
+    return found
+
+
+def _expected_outputs(graph: ResourceGraph, component: str) -> dict[str, Any]:
+    """What each output of a hosted component must be: the matching value of the child it built."""
+
+    def one(type_token: str, name_part: str = "") -> Any:
+        return _one_inside(graph, component, type_token, name_part)
+
+    if component == "EncryptionKey":
+        key = one("aws:kms/key:Key")
+        return {
+            "keyArn": key.outputs["arn"],
+            "keyId": key.outputs["id"],
+            "aliasName": one("aws:kms/alias:Alias").outputs["name"],
+        }
+    if component in ("AccessLogBucket", "SecureBucket"):
+        bucket = one("aws:s3/bucket:Bucket")
+        return {"bucketName": bucket.outputs["bucket"], "bucketArn": bucket.outputs["arn"]}
+    if component == "ExecutionRole":
+        role = one("aws:iam/role:Role")
+        return {"roleArn": role.outputs["arn"], "roleName": role.outputs["name"]}
+    if component == "PrivateNetwork":
+        return {
+            "vpcId": one("aws:ec2/vpc:Vpc").outputs["id"],
+            "privateSubnetIds": [s.outputs["id"] for s in _inside(graph, component, "aws:ec2/subnet:Subnet")],
+            "workloadSecurityGroupId": one("aws:ec2/securityGroup:SecurityGroup", "workloads").outputs["id"],
+        }
+    if component == "FeatureStore":
+        groups = _inside(graph, component, "aws:sagemaker/featureGroup:FeatureGroup")
+        return {
+            "featureGroupNames": [g.outputs["featureGroupName"] for g in groups],
+            "featureGroupArns": [g.outputs["arn"] for g in groups],
+        }
+    if component == "ModelRegistry":
+        groups = _inside(graph, component, "aws:sagemaker/modelPackageGroup:ModelPackageGroup")
+        return {
+            "modelPackageGroupNames": [g.outputs["modelPackageGroupName"] for g in groups],
+            "modelPackageGroupArns": [g.outputs["arn"] for g in groups],
+            "approvalTopicArn": one("aws:sns/topic:Topic").outputs["arn"],
+        }
+    if component == "TrainingPipeline":
+        pipeline = one("aws:sagemaker/pipeline:Pipeline")
+        return {"pipelineArn": pipeline.outputs["arn"], "pipelineName": pipeline.outputs["pipelineName"]}
+    if component == "InferenceEndpoint":
+        endpoint = one("aws:sagemaker/endpoint:Endpoint")
+        role_arn = one("aws:sagemaker/model:Model").inputs["executionRoleArn"]
+        assert role_arn in [r.outputs["arn"] for r in _inside(graph, component, "aws:iam/role:Role")]
+        return {
+            "endpointName": endpoint.outputs["name"],
+            "endpointArn": endpoint.outputs["arn"],
+            "roleArn": role_arn,
+        }
+    if component == "ModelMonitoring":
+        return {
+            "scheduleName": one("aws:sagemaker/monitoringSchedule:MonitoringSchedule").outputs["name"],
+            "jobDefinitionName": one(
+                "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
+            ).outputs["name"],
+        }
+    raise AssertionError(f"no expectation for {component}: add one")
+
+
+@pytest.mark.parametrize("program", sorted(PROGRAMS))
+def test_each_output_is_its_childs_value_under_its_schema_name_and_registered(
+    monkeypatch: pytest.MonkeyPatch, program: str
+) -> None:
+    """What a TypeScript or Go program reads from a hosted component (the engine's state, by schema
+    name) is the value of the child resource the output is named after, and the component registers
+    the same outputs under their Python names (what `pulumi stack` shows). Kills an output taken
+    from its neighbour (a key's id as its alias, a bucket's ARN as its name, a role's name as its
+    ARN, a model package group's ARN as the approval topic...) and an output not registered."""
+    graph, outputs = _hosted_outputs(monkeypatch, PROGRAMS[program])
+    provider = package_tests._provider()
+    assert outputs, "no hosted component was constructed"
+    for component, got in outputs.items():
+        expected = _expected_outputs(graph, component)
+        definition = provider._component_defs[component]
+        assert set(expected) == set(definition.outputs), component
+        assert got["engine"] == expected, component
+        python_names = {definition.outputs_mapping[name]: value for name, value in expected.items()}
+        assert got["registered"] == python_names, component
+
+
+def test_every_hosted_component_is_in_one_of_the_output_programs() -> None:
+    constructed = {
+        r.type.rsplit(":", 1)[1]
+        for program in PROGRAMS.values()
+        for r in record_program(program)
+        if r.type.startswith(f"{PACKAGE}:")
+    }
+    assert constructed == {component.__name__ for component in COMPONENTS}
+
+
+def _declared(inputs: type) -> dict[str, Any]:
+    """An inputs TypedDict's keys and their declared types, ``NotRequired`` unwrapped."""
+    found = {}
+    for key, declared in inputs.__annotations__.items():
+        if get_origin(declared) is NotRequired:
+            declared = get_args(declared)[0]
+        found[key] = declared
+    return found
+
+
+def _inputs_class(component: type) -> type:
+    return typing.get_type_hints(component.__init__)["args"]
+
+
+PLAIN = {
+    "accountId": ACCOUNT,
+    "region": REGION,
+    "tags": TAGS,
+    "rolePath": "/team-x/",
+}
+NUMBER_CASES: dict[tuple[str, str], tuple[dict[str, Any], int, str, Callable[[ResourceGraph], Any]]] = {
+    # (component, input): (the other inputs, a whole value, the Args field named when refused, where it lands)
+    ("EncryptionKey", "deletion_window_days"): (
+        {"purpose": "data", "accountId": ACCOUNT, "userRolePath": "/team-x/", "tags": TAGS},
+        14,
+        "deletion_window_days",
+        lambda g: only(g, "aws:kms/key:Key").inputs["deletionWindowInDays"],
+    ),
+    ("EncryptionKey", "rotation_period_days"): (
+        {"purpose": "data", "accountId": ACCOUNT, "userRolePath": "/team-x/", "tags": TAGS},
+        180,
+        "rotation_period_days",
+        lambda g: only(g, "aws:kms/key:Key").inputs["rotationPeriodInDays"],
+    ),
+    ("AccessLogBucket", "retention_days"): (
+        {"accountId": ACCOUNT, "tags": TAGS},
+        90,
+        "retention_days",
+        lambda g: only(g, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"][
+            0
+        ]["expiration"]["days"],
+    ),
+    ("SecureBucket", "noncurrent_version_expiration_days"): (
+        {"purpose": "artifacts", "kmsKeyArn": KEY_ARN, "accessLogBucket": "logs", "tags": TAGS},
+        30,
+        "noncurrent_version_expiration_days",
+        lambda g: only(g, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"][
+            0
+        ]["noncurrentVersionExpiration"]["noncurrentDays"],
+    ),
+    ("PrivateNetwork", "flow_log_retention_days"): (
+        {
+            **PLAIN,
+            "cidr": "10.30.0.0/16",
+            "availabilityZones": ["eu-west-1a"],
+            "interfaceEndpointServices": ["sts"],
+            "flowLogKmsKeyArn": KEY_ARN,
+            "flowLogGroupName": "/team-x/vpc-flow-logs",
+        },
+        90,
+        "flow_log_retention_days",
+        lambda g: only(g, "aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"],
+    ),
+    ("ModelMonitoring", "volume_size_gb"): (
+        {
+            **PLAIN,
+            "endpointName": "team-x-churn",
+            "baselinesFolder": "baselines/churn/7/",
+            "artifactBucketName": "artifacts",
+            "artifactBucketArn": "arn:aws:s3:::artifacts",
+            "kmsKeyArn": KEY_ARN,
+            "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+            "securityGroupIds": ["sg-0123456789abcdef0"],
+        },
+        40,
+        "volume_size_gb",
+        lambda g: only(g, "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition").inputs[
+            "jobResources"
+        ]["clusterConfig"]["volumeSizeInGb"],
+    ),
+    ("ModelMonitoring", "max_runtime_seconds"): (
+        {
+            **PLAIN,
+            "endpointName": "team-x-churn",
+            "baselinesFolder": "baselines/churn/7/",
+            "artifactBucketName": "artifacts",
+            "artifactBucketArn": "arn:aws:s3:::artifacts",
+            "kmsKeyArn": KEY_ARN,
+            "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+            "securityGroupIds": ["sg-0123456789abcdef0"],
+        },
+        1200,
+        "max_runtime_seconds",
+        lambda g: only(g, "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition").inputs[
+            "stoppingCondition"
+        ]["maxRuntimeInSeconds"],
+    ),
+}
+"""Every integer input of the package but TrainingPipeline's ``max_parallel_steps`` (whose pipeline
+definition takes seconds to build; tests/test_component_package.py holds it the same way)."""
+
+
+def test_every_integer_input_is_held_here() -> None:
+    declared = {
+        (component.__name__, key)
+        for component in COMPONENTS
+        for key, kind in _declared(_inputs_class(component)).items()
+        if kind is int
+    }
+    assert declared == {*NUMBER_CASES, ("TrainingPipeline", "max_parallel_steps")}
+
+
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@pytest.mark.parametrize(
+    ("component", "key"), [pytest.param(c, k, id=f"{c}.{k}") for c, k in sorted(NUMBER_CASES)]
+)
+def test_a_whole_number_from_the_wire_is_the_integer_and_a_fraction_is_refused_naming_it(
+    component: str, key: str
+) -> None:
+    """Numbers reach Construct as floats: ``14.0`` must reach the resource as the integer 14 (an
+    int, not a float: CloudWatch, KMS and S3 take integers), and ``14.5`` must be refused before
+    anything registers, naming the input (it was accepted by AccessLogBucket and SecureBucket, whose
+    args checked no range, and would have reached S3's lifecycle API)."""
+    others, whole, field_name, landed = NUMBER_CASES[(component, key)]
+    graph = record_program(
+        lambda: package_tests._construct(component, "wired", {**others, _camel(key): float(whole)})
+    )
+    value = landed(graph)
+    assert value == whole and type(value) is int, f"{component}.{key} reached the resource as {value!r}"
+
+    with pytest.raises(ValueError, match=field_name):
+        record_program(
+            lambda: package_tests._construct(component, "wired", {**others, _camel(key): whole + 0.5})
+        )
+
+
+JSON_CASES: dict[tuple[str, str], dict[str, Any]] = {
+    ("FeatureStore", "groups_json"): {
+        **PLAIN,
+        "dataBucketName": "datasets",
+        "dataBucketArn": "arn:aws:s3:::datasets",
+        "kmsKeyArn": KEY_ARN,
+    },
+    ("ModelRegistry", "families_json"): {
+        "accountId": ACCOUNT,
+        "region": REGION,
+        "tags": TAGS,
+        "approvalMode": "manual",
+        "notificationKeyArn": KEY_ARN,
+    },
+    ("TrainingPipeline", "training_json"): package_tests._training_inputs(),
+    ("TrainingPipeline", "promotion_json"): package_tests._training_inputs(),
+    ("InferenceEndpoint", "spec_json"): {
+        **PLAIN,
+        "endpointName": "team-x-churn",
+        "artifactBucketName": "artifacts",
+        "artifactBucketArn": "arn:aws:s3:::artifacts",
+        "kmsKeyArn": KEY_ARN,
+        "notificationKeyArn": KEY_ARN,
+        "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+        "securityGroupIds": ["sg-0123456789abcdef0"],
+        "imageRegistryAccounts": [ACCOUNT],
+        "alarmTopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
+    },
+    ("ExecutionRole", "statements_json"): {
+        "description": "Reads",
+        "trustedService": "sagemaker.amazonaws.com",
+        "accountId": ACCOUNT,
+        "path": "/team-x/",
+        "tags": TAGS,
+    },
+}
+
+
+def test_every_json_input_is_held_here() -> None:
+    declared = {
+        (component.__name__, key)
+        for component in COMPONENTS
+        for key in _declared(_inputs_class(component))
+        if key.endswith("_json")
+    }
+    assert declared == set(JSON_CASES)
+
+
+@pytest.mark.parametrize(
+    ("component", "key", "as_output"),
+    [
+        *(pytest.param(c, k, False, id=f"{c}.{k}") for c, k in sorted(JSON_CASES)),
+        pytest.param("ExecutionRole", "statements_json", True, id="ExecutionRole.statements_json-output"),
+    ],
+)
+def test_a_json_input_that_is_not_its_spec_is_refused_naming_the_input(
+    component: str, key: str, as_output: bool
+) -> None:
+    """A JSON spec that does not parse is reported with the input's name first (the program's author
+    sees which of a component's JSON inputs is wrong), for statements built from another resource's
+    outputs too (the ``Output`` branch)."""
+    text = '{"not": "a spec"' if key != "statements_json" else '[{"Effect": "Allow"}, 3]'
+
+    def program() -> None:
+        value: Any = pulumi.Output.from_input(text) if as_output else text
+        package_tests._construct(component, "bad", {**JSON_CASES[(component, key)], _camel(key): value})
+
+    with pytest.raises(ValueError, match=rf"(?m)(^|\W){key}: "):
+        record_program(program)
+
+
+def test_a_latest_approved_variant_serves_the_version_the_program_resolved() -> None:
+    """``resolvedModelPackages`` is what a program in another language resolved for a variant whose
+    source is ``latest_approved_of``: the model serves that version (the default empty map must
+    not replace it)."""
+    version = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/12"
+    spec = json.loads(json.dumps(package_tests.ENDPOINT_SPEC))
+    spec["variants"][0]["model"] = {"latest_approved_of": "churn"}
+    graph = record_program(
+        lambda: package_tests._construct(
+            "InferenceEndpoint",
+            "churn",
+            {**JSON_CASES[("InferenceEndpoint", "spec_json")], "specJson": json.dumps(spec),
+             "resolvedModelPackages": {"primary": version}},
+        )
+    )  # fmt: skip
+    assert only(graph, "aws:sagemaker/model:Model").inputs["primaryContainer"]["modelPackageName"] == version
+
+
+def test_the_network_inputs_reach_the_flow_logs_endpoints_and_roles() -> None:
+    """PrivateNetwork builds its VPC from the inputs one by one: the flow-log group a program names,
+    an interface endpoint for every service it lists, and its roles on its role path (the KMS keys
+    trust that path only)."""
+    graph = record_program(package_tests._network_and_role_program)
+    assert only(graph, "aws:cloudwatch/logGroup:LogGroup").inputs["name"] == "/team-x/vpc-flow-logs"
+    services = {
+        r.inputs["serviceName"]
+        for r in _inside(graph, "PrivateNetwork", "aws:ec2/vpcEndpoint:VpcEndpoint")
+        if r.inputs.get("vpcEndpointType") == "Interface"
+    }
+    assert services == {
+        f"com.amazonaws.{REGION}.{s}" for s in ("sagemaker.api", "sagemaker.runtime", "sts", "logs")
+    }
+    roles = _inside(graph, "PrivateNetwork", "aws:iam/role:Role")
+    assert roles and {role.inputs["path"] for role in roles} == {"/team-x/"}
