@@ -55,9 +55,15 @@ if TYPE_CHECKING:
 def build_alerts(
     config: PlatformConfig, foundation: Foundation, opts: pulumi.ResourceOptions
 ) -> AlertTopic | None:
-    """The alert topic of every stack that trains or serves; a plan warning where it pages no one."""
+    """The alert topic of every stack that trains or serves (endpoints, shared endpoints, Kubernetes
+    servings alerting to SNS) or sets a budget; a plan warning where it pages no one. The endpoints
+    and shared endpoints are built only with it (their rollback alarms notify it)."""
     if not (
-        config.endpoints or config.trains_models or config.kubernetes_alerts_to_sns or config.budget.enabled
+        config.endpoints
+        or config.shared_endpoints
+        or config.trains_models
+        or config.kubernetes_alerts_to_sns
+        or config.budget.enabled
     ):
         return None
     if not config.alerts.subscriptions:

@@ -1,4 +1,4 @@
-"""A mutation audit of the component package, the platform's top level and its observability wiring (in progress)."""
+"""DOCSTRING PLACEHOLDER"""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ import pytest
 from components.component_package import COMPONENTS, PACKAGE
 from planner.recorder import ResourceGraph, record_program
 from tests import test_component_package as package_tests
+from tests.conftest import load_stack_document
 from tests.graph_helpers import only
+from tests.recorded import recorded_stack
+from tests.stacks import test_kubernetes_wiring as kubernetes_wiring
+from tests.stacks.conftest import serving_cut
+from tests.yaml_text import dump_document
 
 ACCOUNT, REGION, TAGS, KEY_ARN = (
     package_tests.ACCOUNT,
@@ -409,3 +414,165 @@ def test_the_network_inputs_reach_the_flow_logs_endpoints_and_roles() -> None:
     }
     roles = _inside(graph, "PrivateNetwork", "aws:iam/role:Role")
     assert roles and {role.inputs["path"] for role in roles} == {"/team-x/"}
+
+
+# -- the platform's top level (stacks/platform.py) ----------------------------------------------------
+
+
+def _named(graph: ResourceGraph, type_token: str, name: str) -> Any:
+    [found] = [r for r in graph.of_type(type_token) if r.name == name]
+    return found
+
+
+def test_every_resource_goes_through_the_provider_locked_to_the_stacks_account_and_region(
+    stack_graphs: dict[str, ResourceGraph],
+) -> None:
+    """The program's AWS provider refuses any account but the stack's (credentials of another
+    account active in a shell cannot touch it) and works in the stack's region, and every AWS
+    resource is registered through it, not through the default provider (which would take whatever
+    region and account the environment has)."""
+    for stack, graph in stack_graphs.items():
+        config = graph.config["mlops-platform:platform"]
+        provider = _named(graph, "pulumi:providers:aws", "aws")
+        assert json.loads(provider.inputs["allowedAccountIds"]) == [config["account_id"]], stack
+        assert provider.inputs["region"] == config["region"], stack
+        aws = [r for r in graph if r.is_cloud_resource and r.type.startswith("aws:")]
+        assert aws and {r.provider.rsplit("::", 1)[0] if r.provider else None for r in aws} == {
+            provider.urn
+        }, stack
+
+
+def test_the_stack_outputs_adopters_read_are_the_resources_they_name(
+    stack_graphs: dict[str, ResourceGraph],
+) -> None:
+    """docs/ecosystem.md tells a team which stack output to use (`pulumi stack output <name>`): each is
+    the value of the resource it names, not its neighbour's (the datasets bucket for the artifacts,
+    the pipeline role for the training role, a pipeline's name for its ARN, an endpoint's key in the
+    stack file for its name in SageMaker...)."""
+    graph = stack_graphs["prod"]
+    exports = graph.exports
+
+    def out(type_token: str, name: str, key: str = "arn") -> Any:
+        return _named(graph, type_token, name).outputs[key]
+
+    assert exports["vpc_id"] == out("aws:ec2/vpc:Vpc", "network-vpc", "id")
+    assert exports["datasets_bucket"] == out("aws:s3/bucket:Bucket", "datasets-bucket", "bucket")
+    assert exports["artifacts_bucket"] == out("aws:s3/bucket:Bucket", "artifacts-bucket", "bucket")
+    assert exports["data_key_arn"] == out("aws:kms/key:Key", "kms-data-key")
+    for role in ("training", "pipeline", "inference"):
+        assert exports[f"{role}_role_arn"] == out("aws:iam/role:Role", f"{role}-role-role"), role
+    assert exports["audit_log_bucket"] == out("aws:s3/bucket:Bucket", "audit-logs-bucket", "bucket")
+    assert exports["evidently_repository_url"] == out(
+        "aws:ecr/repository:Repository", "evidently-image-repository", "repositoryUrl"
+    )
+    assert exports["dvc_remote_role_arn"] == out("aws:iam/role:Role", "dvc-remote-role")
+    assert exports["dvc_remote_sse_kms_key_id"] == exports["data_key_arn"]
+    groups = graph.of_type("aws:sagemaker/modelPackageGroup:ModelPackageGroup")
+    assert exports["model_package_group_names"] == [g.outputs["modelPackageGroupName"] for g in groups]
+    assert exports["model_approval_topic_arn"] == out("aws:sns/topic:Topic", "model-registry-approvals")
+    assert exports["approval_dispatch_dead_letter_queue_url"] == out(
+        "aws:sqs/queue:Queue", "approval-dispatch-undelivered", "url"
+    )
+    assert exports["training_pipeline_arns"] == {
+        "customer-churn": out("aws:sagemaker/pipeline:Pipeline", "training-customer-churn-pipeline")
+    }
+    assert exports["batch_scoring_pipeline_arns"] == {
+        "customer-churn": out("aws:sagemaker/pipeline:Pipeline", "batch-customer-churn-pipeline")
+    }
+    assert exports["alert_topic_arn"] == out("aws:sns/topic:Topic", "alerts-topic")
+    assert exports["endpoint_names"] == {
+        "customer-churn": out("aws:sagemaker/endpoint:Endpoint", "endpoint-customer-churn-endpoint", "name")
+    }
+    assert exports["mlflow_tracking_server_arn"] == out(
+        "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer", "experiment-tracking-server"
+    )
+
+
+# -- observability (stacks/composition/observability.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kubernetes_alerts_only(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """The prod fixture serving on Kubernetes only (no SageMaker endpoint, no training, no budget),
+    its Alertmanager publishing to SNS: the stack's only reason to have an alert topic."""
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    kubernetes_wiring._cut(kubernetes_wiring._alerting({"destination": "sns"}))(platform)
+    platform["training"] = {"enabled": False}
+    for family in platform["models"]:
+        for key in ("training", "evidently", "quality_alarms"):
+            family.pop(key, None)
+    path = tmp_path_factory.mktemp("kubernetes-alerts-only") / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(kubernetes_wiring._with_kubeconfig(path))
+
+
+def test_a_stack_whose_only_pager_is_alertmanager_gets_the_alert_topic(
+    kubernetes_alerts_only: ResourceGraph,
+) -> None:
+    """Alertmanager's SNS receiver publishes to the stack's alert topic: a stack that neither trains
+    nor serves on SageMaker and sets no budget still gets the topic (without it the Kubernetes
+    monitoring cannot be built), and Alertmanager is given that topic."""
+    graph = kubernetes_alerts_only
+    assert not graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    assert not graph.of_type("aws:sagemaker/pipeline:Pipeline")
+    topic = _named(graph, "aws:sns/topic:Topic", "alerts-topic")
+    [release] = [
+        r
+        for r in graph.of_type("kubernetes:helm.sh/v3:Release")
+        if r.inputs["chart"] == "kube-prometheus-stack"
+    ]
+    receivers = release.inputs["values"]["alertmanager"]["config"]["receivers"]
+    assert [c["topic_arn"] for r in receivers for c in r.get("sns_configs", [])] == [topic.outputs["arn"]]
+
+
+@pytest.fixture(scope="module")
+def shared_endpoint_only(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """The prod fixture serving one shared endpoint (inference components) and nothing else: no
+    endpoint, no training, no budget, no Kubernetes (a serving account's stack)."""
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    serving_cut(platform)
+    platform.pop("endpoints", None)
+    platform["training"] = {"enabled": False}
+    for family in platform["models"]:
+        for key in ("training", "evidently", "quality_alarms"):
+            family.pop(key, None)
+    platform["shared_endpoints"] = [
+        {
+            "name": "shared-models",
+            "instance_type": "ml.m5.4xlarge",
+            "initial_instance_count": 2,
+            "components": [
+                {
+                    "name": "ranker",
+                    "model": {
+                        "model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-ranker/2"
+                    },
+                    "compute": {"cpu_cores": 2, "memory_mb": 4096},
+                    "copies": 1,
+                }
+            ],
+        }
+    ]
+    path = tmp_path_factory.mktemp("shared-endpoint-only") / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path)
+
+
+def test_a_stack_that_serves_only_a_shared_endpoint_builds_it_with_the_alert_topic(
+    shared_endpoint_only: ResourceGraph,
+) -> None:
+    """A shared endpoint's components roll back on their own alarms, which notify the alert topic:
+    a stack whose only serving is a shared endpoint gets the topic, and with it the endpoint. (The
+    topic was built only for stacks with ``endpoints``, training, SNS-alerting Kubernetes servings or
+    a budget, and without it the shared endpoint was left out without a word: `pulumi up` created
+    no endpoint at all.)"""
+    graph = shared_endpoint_only
+    topic = _named(graph, "aws:sns/topic:Topic", "alerts-topic")
+    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    assert endpoint.inputs["name"] == "prod-shared-models"
+    [component] = graph.of_type("aws-native:sagemaker:InferenceComponent")
+    alarms = graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarms and all(alarm.inputs["alarmActions"] == [topic.outputs["arn"]] for alarm in alarms)
+    assert component.inputs["endpointName"] == endpoint.outputs["name"]
