@@ -108,9 +108,9 @@ class Platform:
     batch_scoring: dict[str, BatchScoring] = field(default_factory=dict)
     """Per model family with ``batch_scoring`` and a version to score with."""
     drift_report_alarms: dict[str, DriftReportAlarm] = field(default_factory=dict)
+    """Per ``<training|batch-scoring>/<family>`` with ``evidently``: the alarm on its report's drift."""
     live_drift: dict[str, LiveDrift] = field(default_factory=dict)
     """Per endpoint with ``monitoring.evidently``: its Evidently live-drift pipeline and alarm."""
-    """Per ``<training|batch-scoring>/<family>`` with ``evidently``: the alarm on its report's drift."""
     deferred_batch_scoring: dict[str, str] = field(default_factory=dict)
     """Model family → why its batch scoring waits for a first approved version."""
 
