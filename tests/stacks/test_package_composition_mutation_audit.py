@@ -1,22 +1,131 @@
-"""DOCSTRING PLACEHOLDER"""
+"""A hand-mutation audit of the component package, the program's top level and its observability.
+
+Modules audited, one-step mutations applied one at a time (each reverted before the next) against
+the tests that cover them:
+
+- components/component_package.py (the components as a Pulumi component package for other
+  languages): tests/test_component_package.py;
+- stacks/platform.py (the program's top level: the provider, the order of the areas, the exports):
+  tests/stacks/test_first_deploy.py, test_composition_semantics.py, test_composition_mutation_audit.py,
+  tests/components/test_failure_alerts.py, test_dvc_remote.py, test_audit_trail.py,
+  test_model_registry.py, test_cost_guardrails.py, tests/policies/test_policy_on_recorded_stacks.py;
+- stacks/composition/observability.py (alert topic, budget, failure alerts, monitors, alarms,
+  dashboard, live drift): tests/components/test_failure_alerts.py, test_cost_guardrails.py,
+  test_model_monitoring.py, test_endpoint_alarms.py, tests/stacks/test_composition_mutation_audit.py,
+  test_composition_semantics.py, test_alarms_without_capture.py, test_live_drift.py. (49 other
+  mutations of it are in test_composition_mutation_audit.py; these 22 are the ones it did not run:
+  the alert topic's reasons, the budget's warning and ordering, the failure alerts' names, the
+  served baselines' warnings, the quality alarms' and live drift's wiring.)
+
+The survivors were run again against the tests here, and ob19 (the served-baselines warning's
+condition inverted) against tests/stacks/test_model_monitor_baselines.py, which holds it: it is
+among observability's 6 survivors but in none of the columns after them.
+
+===================================  =========  ========  ==========  ==========  ==========
+module                               mutations  survived  caught now  equivalent  left alone
+===================================  =========  ========  ==========  ==========  ==========
+components/component_package.py             62        38          34           3           1
+stacks/platform.py                          19        12          11           1           0
+stacks/composition/observability.py         22         6           4           1           0
+total                                      103        56          49           5           1
+===================================  =========  ========  ==========  ==========  ==========
+
+Caught now (each test fails under the mutations it names and passes on the code as it is):
+
+- test_each_output_is_its_childs_value_under_its_schema_name_and_registered: an output taken from
+  its neighbour (a key's id and alias swapped, a bucket's name and ARN, a role's name and ARN, a
+  pipeline's, an endpoint's ARN and role, a schedule's and job definition's, feature group and
+  model package group names and ARNs, the approval topic taken from a group ARN) or not registered
+  (each component's ``register_outputs`` short of one output or under another name): what a
+  TypeScript or Go program reads through ``ComponentProvider.get_state``, and what `pulumi stack`
+  shows;
+- test_a_whole_number_from_the_wire_is_the_integer_and_a_fraction_is_refused_naming_it (every
+  integer input the package declares, held complete by test_every_integer_input_is_held_here): the
+  ``_wire`` conversion dropped for a component; and the bug below;
+- test_a_json_input_that_is_not_its_spec_is_refused_naming_the_input (every ``*_json`` input, and
+  ``statements_json`` as an output): an error message naming another input (``groups``,
+  ``families``, ``training``, ``promotion``, ``spec``, ``statements``), in either branch;
+- test_a_latest_approved_variant_serves_the_version_the_program_resolved: the default empty
+  ``resolved_model_packages`` spread after the inputs (the program's resolution lost);
+- test_the_network_inputs_reach_the_flow_logs_endpoints_and_roles: a fixed flow-log group name,
+  interface endpoints cut to two services, the roles off the program's role path;
+- test_the_monitor_compares_with_the_baselines_in_the_folder_the_program_names: another folder;
+- test_the_endpoint_pulls_images_from_every_registry_account_the_program_trusts: only the stack's
+  own registry;
+- test_write_puts_the_schema_in_the_checkouts_provider_folder_and_refuses_without_one: the
+  ``--write`` guard inverted;
+- test_every_resource_goes_through_the_provider_locked_to_the_stacks_account_and_region:
+  ``allowed_account_ids`` dropped, the region dropped (the environment's would be used), the
+  resources registered without the provider;
+- test_the_stack_outputs_adopters_read_are_the_resources_they_name: the datasets and artifacts
+  buckets swapped, the notifications key as ``data_key_arn``, the pipeline role as the training
+  role, the inference role not exported, the DVC remote's key by id, the model package groups not
+  exported, pipeline names for ARNs, the stack file's endpoint keys for their SageMaker names;
+- test_a_stack_whose_only_pager_is_alertmanager_gets_the_alert_topic: ``kubernetes_alerts_to_sns``
+  dropped from the alert topic's reasons, and the composition handing the Kubernetes servings no
+  topic (the program fails: SNS alerting needs it);
+- test_the_dashboard_graphs_the_stacks_region: the dashboard's widgets in another region (empty
+  graphs);
+- test_live_drift_runs_the_familys_evidently_image_and_pages_the_alert_topic: the live-drift jobs
+  on ``:latest`` instead of the family's pinned tag, the drift alarm notifying another ARN.
+
+Bugs found (fixed in their own commits, each with its test here and a CHANGELOG entry):
+
+- AccessLogBucketArgs.retention_days and SecureBucketArgs.noncurrent_version_expiration_days had
+  no range check, so the package's ``_wire`` (which leaves a fraction for the args to refuse) let
+  ``retentionDays: 0.5`` (or 0, or -1) from another language through to S3's lifecycle API; both
+  are 1-36500 now, refused naming the field.
+- A stack whose only serving is ``shared_endpoints`` got no alert topic (its reasons were
+  ``endpoints``, training, SNS-alerting Kubernetes servings, a budget), and the endpoints and shared
+  endpoints are built only with it: the shared endpoints were left out without a word. Shared
+  endpoints count as serving now
+  (test_a_stack_that_serves_only_a_shared_endpoint_builds_it_with_the_alert_topic).
+
+Equivalent:
+
+- the flow-log retention taken from the unconverted inputs, or PrivateNetwork's inputs not
+  converted at all (2): its only integer input goes to a check of a set of values (90.0 is in it)
+  and reaches CloudWatch as the same number;
+- ModelMonitoring's spec built with ``enabled=False``: the component never reads ``enabled``;
+- the failure alerts' retraining gates named for every family with a trigger instead of those that
+  retrain, here and in stacks/platform.py (2): a gate that does not exist matches no event; the
+  fixture stacks retrain every family that has a trigger.
+
+Left alone:
+
+- ModelRegistry's ``approval_mode`` replaced by ``auto``: the component reads it only for
+  ``default_approval_status``, which the package does not expose (TrainingPipeline takes its own
+  ``approvalStatus``); for another language the input is a checked value with no effect, a design
+  question, not a test gap.
+
+Not run: 15 written platform mutations (further exports: audit trail, DVC role, queue, batch
+pipelines, shared endpoints, deferred endpoints, MLflow; each is the same one-line pattern the
+exports test holds) and 30 written observability ones (monitors' placement, quality monitors,
+dashboard rows), for the time a recording of the stacks takes per mutation.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import typing
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NotRequired, get_args, get_origin
 
 import pulumi
 import pytest
 
+from components import component_package
 from components.component_package import COMPONENTS, PACKAGE
 from planner.recorder import ResourceGraph, record_program
+from stacks.config import CONFIG_KEY
 from tests import test_component_package as package_tests
 from tests.conftest import load_stack_document
 from tests.graph_helpers import only
 from tests.recorded import recorded_stack
 from tests.stacks import test_kubernetes_wiring as kubernetes_wiring
+from tests.stacks import test_live_drift as live_drift
 from tests.stacks.conftest import serving_cut
 from tests.yaml_text import dump_document
 
@@ -416,6 +525,62 @@ def test_the_network_inputs_reach_the_flow_logs_endpoints_and_roles() -> None:
     assert roles and {role.inputs["path"] for role in roles} == {"/team-x/"}
 
 
+def test_write_puts_the_schema_in_the_checkouts_provider_folder_and_refuses_without_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``--write`` regenerates ``provider/schema.json`` of the checkout the module is in (the golden
+    copy the provider serves), and refuses where there is no ``provider/`` folder (an installed
+    package) instead of writing elsewhere."""
+    checkout = tmp_path / "checkout"
+    (checkout / "components").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text((package_tests.REPO / "pyproject.toml").read_text())
+    monkeypatch.setattr(component_package, "__file__", str(checkout / "components" / "component_package.py"))
+    with pytest.raises(SystemExit) as refused:
+        component_package._main(["--write"])
+    assert refused.value.code == 2 and not list(checkout.rglob("schema.json"))
+
+    (checkout / "provider").mkdir()
+    assert component_package._main(["--write"]) == 0
+    written = json.loads((checkout / "provider" / "schema.json").read_text())
+    assert written == json.loads(package_tests.GOLDEN.read_text())
+
+
+def test_the_monitor_compares_with_the_baselines_in_the_folder_the_program_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``baselinesFolder`` is where the served version's baselines are: the data-quality job reads
+    its statistics and constraints there, in the artifact bucket."""
+    graph, outputs = _hosted_outputs(monkeypatch, PROGRAMS["serving"])
+    bucket = outputs["SecureBucket"]["engine"]["bucketName"]
+    [job] = graph.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
+    config = job.inputs["dataQualityBaselineConfig"]
+    assert config["statisticsResource"]["s3Uri"] == f"s3://{bucket}/baselines/churn/7/statistics.json"
+    assert config["constraintsResource"]["s3Uri"] == f"s3://{bucket}/baselines/churn/7/constraints.json"
+
+
+def test_the_endpoint_pulls_images_from_every_registry_account_the_program_trusts() -> None:
+    """``imageRegistryAccounts`` are the accounts whose ECR repositories the endpoint's role may pull
+    from: each of them, not only the stack's own (a shared-services registry is the usual other)."""
+    registry = "444455556666"
+    inputs = {
+        **JSON_CASES[("InferenceEndpoint", "spec_json")],
+        "specJson": json.dumps(package_tests.ENDPOINT_SPEC),
+        "imageRegistryAccounts": [ACCOUNT, registry],
+    }
+    graph = record_program(lambda: package_tests._construct("InferenceEndpoint", "churn", inputs))
+    pulls = [
+        statement
+        for policy in graph.of_type("aws:iam/rolePolicy:RolePolicy")
+        for statement in json.loads(policy.inputs["policy"])["Statement"]
+        if "ecr:BatchGetImage" in statement["Action"]
+    ]
+    assert pulls and all(
+        set(statement["Resource"])
+        == {f"arn:aws:ecr:{REGION}:{account}:repository/*" for account in (ACCOUNT, registry)}
+        for statement in pulls
+    )
+
+
 # -- the platform's top level (stacks/platform.py) ----------------------------------------------------
 
 
@@ -576,3 +741,46 @@ def test_a_stack_that_serves_only_a_shared_endpoint_builds_it_with_the_alert_top
     alarms = graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
     assert alarms and all(alarm.inputs["alarmActions"] == [topic.outputs["arn"]] for alarm in alarms)
     assert component.inputs["endpointName"] == endpoint.outputs["name"]
+
+
+def test_the_dashboard_graphs_the_stacks_region(stack_graphs: dict[str, ResourceGraph]) -> None:
+    """A CloudWatch dashboard widget reads its metrics from the region it names: every graph of the
+    stack's dashboard names the stack's region (another region's graphs are empty)."""
+    assert stack_graphs["prod"].of_type("aws:cloudwatch/dashboard:Dashboard")
+    for stack, graph in stack_graphs.items():
+        region = graph.config["mlops-platform:platform"]["region"]
+        for dashboard in graph.of_type("aws:cloudwatch/dashboard:Dashboard"):
+            widgets = json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+            regions = {w["properties"]["region"] for w in widgets if "region" in w.get("properties", {})}
+            assert regions == {region}, stack
+
+
+@pytest.fixture(scope="module")
+def live_drift_prod(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """The prod fixture with Evidently live drift instead of Model Monitor (test_live_drift.py's
+    document: one recording for both modules)."""
+    document = load_stack_document("prod")
+    live_drift.live_drift_instead_of_model_monitor(document["config"][CONFIG_KEY])
+    path = tmp_path_factory.mktemp("live-drift") / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path)
+
+
+def test_live_drift_runs_the_familys_evidently_image_and_pages_the_alert_topic(
+    live_drift_prod: ResourceGraph,
+) -> None:
+    """The live-drift jobs run the image tag the family pins (``models[].evidently.image_tag``, the
+    Evidently version its reference was computed with) from the stack's repository, and the drift
+    alarm notifies the alert topic (not another ARN)."""
+    graph = live_drift_prod
+    family = next(f for f in graph.config[CONFIG_KEY]["models"] if f["name"] == live_drift.FAMILY)
+    repository = _named(graph, "aws:ecr/repository:Repository", "evidently-image-repository")
+    pipeline = _named(graph, "aws:sagemaker/pipeline:Pipeline", f"live-drift-{live_drift.ENDPOINT}-pipeline")
+    images = set(re.findall(r'"ImageUri": "([^"]+)"', pipeline.inputs["pipelineDefinition"]))
+    assert images == {f"{repository.outputs['repositoryUrl']}:{family['evidently']['image_tag']}"}
+
+    topic = _named(graph, "aws:sns/topic:Topic", "alerts-topic")
+    alarm = _named(
+        graph, "aws:cloudwatch/metricAlarm:MetricAlarm", f"live-drift-{live_drift.ENDPOINT}-drift-alarm"
+    )
+    assert alarm.inputs["alarmActions"] == [topic.outputs["arn"]]
