@@ -17,10 +17,11 @@ Pipeline expressions: a value may be ``{"Get": "Parameters.X"}``, ``{"Std:Join":
 ``{"Get": "Steps.S.Properties..."}``. Only ``{"Get": "Parameters.<name>"}`` is resolved,
 to that parameter's ``DefaultValue`` (what an execution uses unless overridden). Any other
 expression is *not evaluated*: it counts as "set" for presence checks (a KMS key id taken
-from a parameter is still a KMS key) and as undecidable, hence compliant, for value checks
-(an instance type computed at run time cannot be checked at preview), except the switches that
-turn protection off: network isolation and inter-container encryption must read true
-(``sagemaker_jobs._enabled``), as a registered model's approval status must read pending.
+from a parameter is still a KMS key) and as undecidable, hence compliant, for value checks,
+except where a value chosen at run time could undo the control: network isolation and
+inter-container encryption must read true (``sagemaker_jobs._enabled``), an instance type must be
+one the allowlist can check (``governance_compute``), and a registered model's approval status
+must read pending.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from ._common import (
     get,
     get_or_none,
     is_map,
+    items,
     of_type,
     parse_json,
     resource_rule,
@@ -74,6 +75,9 @@ def _provider_default_tags(args: ResourceValidationArgs) -> dict[str, Any]:
 
 
 def _required_tags(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    if args.resource_type in NO_DEFAULT_TAGS:
+        yield from _group_tags(args, cfg)
+        return
     tags = (
         _provider_default_tags(args) | tag_map(get(args.props, "tagsAll")) | tag_map(get(args.props, "tags"))
     )
@@ -82,6 +86,25 @@ def _required_tags(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Chec
         yield (
             f"tags lacks {', '.join(missing)}: set them on the resource or in the aws provider's "
             "default_tags."
+        )
+
+
+def _group_tags(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
+    """An Auto Scaling group's own ``tags`` entries, each propagated to the instances it launches
+    (their cost is the instances'); the provider's default tags never reach the group."""
+    propagated = tag_map(
+        [
+            entry
+            for entry in items(get(args.props, "tags"))
+            if not is_map(entry) or entry.get("propagateAtLaunch")
+        ]
+    )
+    missing = [key for key in str_list(cfg["requiredTags"]) if not str(propagated.get(key) or "").strip()]
+    if missing:
+        yield (
+            f"tags lacks {', '.join(missing)} propagated at launch: add `tags` entries with "
+            "propagate_at_launch=True (the aws provider's default_tags never reach an Auto Scaling group, "
+            "and its instances carry only propagated tags)."
         )
 
 

@@ -409,7 +409,8 @@ def _gpu_pods(pod: PodSpec, cfg: Mapping[str, Any]) -> Check:
         requested = requests.get(gpu) if is_map(requests) else None
         limited = limits.get(gpu) if is_map(limits) else None
         if requested is None and limited is None:
-            visible = _visible_devices(container)
+            # A patch's container without GPU resources may still get them from what it patches.
+            visible = None if pod.partial else _visible_devices(container)
             if visible is not None:
                 yield (
                     f"{path}.env NVIDIA_VISIBLE_DEVICES={visible!r} exposes the node's GPUs without allocating "
@@ -446,9 +447,13 @@ _NO_DEVICES = frozenset({"", "void", "none"})
 
 
 def _visible_devices(container: Any) -> str | None:
-    """The GPUs a container's own ``NVIDIA_VISIBLE_DEVICES`` exposes (``all``, ``0,1``, UUIDs), or None."""
+    """The GPUs a container's own ``NVIDIA_VISIBLE_DEVICES`` exposes (``all``, ``0,1``, UUIDs), or None.
+    A value taken from elsewhere (``valueFrom``: a ConfigMap, Secret or field) is read as exposing
+    them: the policy cannot see it, and a CPU container has no reason to set it."""
     for entry in items(get(container, "env")):
         if is_map(entry) and get(entry, "name") == "NVIDIA_VISIBLE_DEVICES":
+            if get(entry, "valueFrom") is not None:
+                return "<valueFrom>"
             value = get(entry, "value")
             if isinstance(value, str) and value.strip().lower() not in _NO_DEVICES:
                 return value

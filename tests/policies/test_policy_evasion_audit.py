@@ -887,6 +887,18 @@ COST_TAGS = {"owner": "ml-platform", "cost-center": "cc-42", "environment": "pro
             id="auto-scaling-group-with-its-own-tags-passes",
         ),
         pytest.param(
+            "aws:autoscaling/group:Group",
+            {
+                "maxSize": 2,
+                "minSize": 1,
+                "tags": [
+                    {"key": k, "value": v, "propagateAtLaunch": k != "owner"} for k, v in COST_TAGS.items()
+                ],
+            },
+            True,
+            id="auto-scaling-group-tag-not-propagated-to-its-instances",
+        ),
+        pytest.param(
             "aws:sns/topic:Topic", {"name": "alerts"}, False, id="other-types-take-the-default-tags"
         ),
     ],
@@ -907,8 +919,11 @@ def test_default_tags_count_only_where_the_provider_applies_them(
     report = evaluate_report(build(specs), None, [get_policy("required-cost-allocation-tags")])
     found = [v.message for v in report.violations]
     if violated:
+        missing = ", ".join(k for k in COST_TAGS if k == "owner" or "tags" not in inputs)
         assert found == [
-            "tags lacks owner, cost-center, environment: set them on the resource or in the aws provider's default_tags."
+            f"tags lacks {missing} propagated at launch: add `tags` entries with propagate_at_launch=True (the "
+            "aws provider's default_tags never reach an Auto Scaling group, and its instances carry only "
+            "propagated tags)."
         ]
     else:
         assert found == []
@@ -1127,3 +1142,25 @@ def test_gpus_exposed_by_environment_must_be_requested(value: str, violated: boo
         assert found[0].startswith(f"spec.template.spec.containers[0].env NVIDIA_VISIBLE_DEVICES={value!r}")
     else:
         assert found == []
+    # A patch's container may take its GPU limit from the Deployment it patches: not refused there.
+    found, undecided = _report("k8s-gpu-pods-well-formed", "kubernetes:apps/v1:DeploymentPatch", deployment)
+    assert (found, undecided) == ([], 0)
+
+
+def test_gpus_exposed_by_an_environment_reference_must_be_requested() -> None:
+    """``valueFrom`` (a ConfigMap key, a Secret) hides the value from the policy: read as exposing."""
+    container = {k: v for k, v in HARDENED_CONTAINER.items()}
+    container["env"] = [
+        {
+            "name": "NVIDIA_VISIBLE_DEVICES",
+            "valueFrom": {"configMapKeyRef": {"name": "gpus", "key": "devices"}},
+        }
+    ]
+    deployment = {
+        "metadata": {"name": "model", "namespace": "serving"},
+        "spec": {"template": {"spec": {"automountServiceAccountToken": False, "containers": [container]}}},
+    }
+    found, undecided = _report("k8s-gpu-pods-well-formed", "kubernetes:apps/v1:Deployment", deployment)
+    assert undecided == 0
+    assert len(found) == 1
+    assert found[0].startswith("spec.template.spec.containers[0].env NVIDIA_VISIBLE_DEVICES='<valueFrom>'")
