@@ -14,7 +14,8 @@ The model is scored the way the endpoint will serve it: through the inference fu
 ``code/train.py`` inside the model archive (``model_fn``, ``predict_fn``), not a re-implementation.
 
 Writes ``<output-dir>/evaluation.json`` (``{"metrics": {"rmse": {"value": ...}, ...}}``, exactly the
-metrics ``--metrics`` asks for; a name this family cannot compute stops the job),
+metrics ``--metrics`` asks for; a name this family cannot compute, or a metric the test split leaves
+undefined, stops the job),
 ``<predictions-dir>/predictions.csv`` (``prediction,label``: the regression contract the
 model-quality baseline reads) and ``<baseline-dir>/baseline.csv`` (the forecast, then the request's
 features: what Model Monitor captures, the data-quality baseline's dataset).
@@ -28,6 +29,7 @@ import argparse
 import contextlib
 import importlib.util
 import json
+import math
 import os
 import sys
 import tarfile
@@ -52,17 +54,21 @@ class EvaluationError(ValueError):
     """The model or the test split cannot be evaluated; the message says which and why."""
 
 
+def _ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``; NaN (undefined, which ``report`` refuses) where the denominator is 0."""
+    return float(numerator) / float(denominator) if denominator else math.nan
+
+
 METRICS = {
     "rmse": lambda p: float(np.sqrt(np.mean((p["prediction"] - p["label"]) ** 2))),
     "mae": lambda p: float(np.mean(np.abs(p["prediction"] - p["label"]))),
-    "r2": lambda p: float(
-        1 - np.sum((p["label"] - p["prediction"]) ** 2) / np.sum((p["label"] - p["label"].mean()) ** 2)
+    "r2": lambda p: (
+        1 - _ratio(np.sum((p["label"] - p["prediction"]) ** 2), np.sum((p["label"] - p["label"].mean()) ** 2))
     ),
-    "wape": lambda p: float(
-        np.sum(np.abs(p["prediction"] - p["label"])) / max(float(np.sum(p["label"])), 1e-12)
-    ),
+    "wape": lambda p: _ratio(np.sum(np.abs(p["prediction"] - p["label"])), np.sum(p["label"])),
 }
-"""What this family can report: rmse, mae and wape are lower-is-better, r2 higher-is-better."""
+"""What this family can report: rmse, mae and wape are lower-is-better, r2 higher-is-better. r2 is
+undefined when every actual is the same, wape when the actuals sum to 0."""
 
 
 def _extract(archive: Path, into: Path) -> Path:
@@ -134,7 +140,15 @@ def report(predictions: pd.DataFrame, metrics: tuple[str, ...]) -> dict:
         )
     if len(predictions) < 2:
         raise EvaluationError("the test split has fewer than 2 rows")
-    return {"metrics": {name: {"value": METRICS[name](predictions)} for name in metrics}}
+    values = {name: METRICS[name](predictions) for name in metrics}
+    undefined = [name for name, value in values.items() if not math.isfinite(value)]
+    if undefined:
+        # NaN or Infinity is no JSON number: CheckMetric, the registry and the promotion gate read it.
+        raise EvaluationError(
+            f"metric(s) {', '.join(undefined)} cannot be computed on this test split (r2 needs actuals "
+            "that vary, wape actuals that sum to more than 0)"
+        )
+    return {"metrics": {name: {"value": value} for name, value in values.items()}}
 
 
 def data_quality_baseline(model: ServedModel, features: pd.DataFrame) -> pd.DataFrame:
