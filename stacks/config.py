@@ -295,6 +295,13 @@ class EndpointDefaults(_Section):
         description="Least instances an instance-based variant may run (initial count and scaling minimum); "
         "async variants may still scale to zero where this is 0.",
     )
+    minimum_bake_seconds: Annotated[int, Field(ge=0, le=3600)] = Field(
+        default=0,
+        description="Least baking time of a traffic shift: every endpoint's `deployment.wait_interval_seconds` "
+        "and every shared endpoint's `update_wait_seconds`. 60 in prod, where the policy pack's "
+        "`endpoint-safe-rollout` requires it (endpoint metrics are per minute: a shorter bake ends "
+        "before a rollback alarm sees the new fleet).",
+    )
 
 
 class AlertsConfig(_Section):
@@ -644,6 +651,30 @@ class PlatformConfig(_Section):
                 f"{message}. Share with fewer accounts, or deploy from fewer (a staging and a prod account "
                 "per family)",
             )
+        return self
+
+    @model_validator(mode="after")
+    def _rollouts_bake_long_enough(self) -> PlatformConfig:
+        bake = self.endpoint_defaults.minimum_bake_seconds
+        waits = [
+            (
+                ("endpoints", index, "deployment", "wait_interval_seconds"),
+                endpoint.deployment.wait_interval_seconds,
+            )
+            for index, endpoint in enumerate(self.endpoints)
+        ] + [
+            (("shared_endpoints", index, "update_wait_seconds"), shared.update_wait_seconds)
+            for index, shared in enumerate(self.shared_endpoints)
+        ]
+        for location, seconds in waits:
+            if seconds < bake:
+                fail_at(
+                    "PlatformConfig",
+                    location,
+                    seconds,
+                    f"bakes {seconds} s, under endpoint_defaults.minimum_bake_seconds ({bake}): a rollback alarm "
+                    "sees a per-minute metric, so a shorter bake shifts traffic before it can judge the new fleet",
+                )
         return self
 
     @model_validator(mode="after")

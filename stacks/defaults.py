@@ -87,6 +87,8 @@ ENVIRONMENT_DEFAULTS: Final[dict[Environment, dict[str, Any]]] = {
         # Two instances at least, so an endpoint survives the loss of an instance or an AZ.
         "endpoint_defaults": {
             "minimum_instances": 2,
+            # The policy pack's endpoint-safe-rollout (mandatory here) bakes each shift a minute at least.
+            "minimum_bake_seconds": 60,
             # Half the fleet per step: one instance of the two every prod endpoint runs at least.
             "deployment": {"strategy": "linear", "linear_step_percent": 50, "wait_interval_seconds": 600},
             "data_capture": {"enabled": True, "sampling_percent": 20},

@@ -501,3 +501,48 @@ def test_a_canary_may_set_the_model_variables_unless_the_registry_does() -> None
     assert _spec_problems(KubernetesServingSpec, {**serving, "latest_approved_of": "customer-churn"}) == {
         "canary.env": "canary.env cannot set ['MODEL_PACKAGE_ARN', 'MODEL_DATA_URL']: they come from the registry"
     }
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "source"),
+    [
+        pytest.param(
+            at("endpoints.0.deployment.wait_interval_seconds", 30),
+            "endpoints[0].deployment.wait_interval_seconds",
+            "",
+            id="endpoint",
+        ),
+        pytest.param(
+            at("endpoint_defaults.deployment", {"wait_interval_seconds": 30}),
+            "endpoints[0].deployment.wait_interval_seconds",
+            " (inherited from endpoint_defaults.deployment.wait_interval_seconds)",
+            id="endpoint-defaults",
+        ),
+        pytest.param(
+            lambda platform: (
+                _shared("customer-churn")(platform),
+                platform["shared_endpoints"][0].update(update_wait_seconds=30),
+            ),
+            "shared_endpoints[0].update_wait_seconds",
+            "",
+            id="shared-endpoint",
+        ),
+    ],
+)
+def test_prod_rollouts_bake_at_least_the_environments_minimum(write_stack, edit, key, source) -> None:
+    """Prod's policy pack refuses a bake under 60 s (endpoint-safe-rollout): the stack file says so first,
+    naming the key; at 60 s it passes, and dev (minimum 0) takes 30 s."""
+    assert _problems(write_stack, "prod", edit) == {
+        f"{P}.{key}": "bakes 30 s, under endpoint_defaults.minimum_bake_seconds (60): a rollback alarm sees a "
+        "per-minute metric, so a shorter bake shifts traffic before it can judge the new fleet" + source
+    }
+
+    def at_a_minute(platform: dict[str, Any]) -> None:
+        edit(platform)
+        for endpoint in platform.get("shared_endpoints", []):
+            endpoint["update_wait_seconds"] = 60
+        for endpoint in platform["endpoints"]:
+            endpoint.setdefault("deployment", {})["wait_interval_seconds"] = 60
+
+    assert _problems(write_stack, "prod", at_a_minute) == {}
+    assert _problems(write_stack, "dev", edit) == {}
