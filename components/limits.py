@@ -132,6 +132,10 @@ def object_tags(tags: Mapping[str, str], own: Mapping[str, str], first: Sequence
     return chosen
 
 
+PROCESSING_MAX_RUNTIME_SECONDS: Final = 9 * 24 * 3600
+"""CreateProcessingJob: StoppingCondition.MaxRuntimeInSeconds is 1 to 777,600 (9 days); a training
+job's goes to 28 days."""
+
 MAX_TAGS_PER_RESOURCE: Final = 50
 """AWS's limit on tags per resource (user tags, the platform's and the component's together)."""
 _TAG_CHARACTERS: Final = "letters, digits, spaces and _.:/=+-@"

@@ -119,6 +119,7 @@ from .definition import (
     STEP_TUNE,
     TRACKING_INSTANCE_TYPE,
     TrainingPipelineSettings,
+    processing_runtime,
 )
 from .tuning import ParameterRange, tuning_runtime
 
@@ -381,7 +382,7 @@ def _processor(
         volume_size_in_gb=VOLUME_SIZE_GB,
         volume_kms_key=settings.kms_key_arn if volume_kms else None,
         output_kms_key=settings.kms_key_arn,
-        max_runtime_in_seconds=settings.max_run_seconds,
+        max_runtime_in_seconds=processing_runtime(settings.max_run_seconds),
         base_job_name=_job_name(settings, job),
         sagemaker_session=session,
         network_config=_network(settings),
@@ -722,7 +723,7 @@ def _baseline_step(
         volume_size_in_gb=VOLUME_SIZE_GB,
         volume_kms_key=settings.kms_key_arn if volume_kms else None,
         output_kms_key=settings.kms_key_arn,
-        max_runtime_in_seconds=settings.max_run_seconds,
+        max_runtime_in_seconds=processing_runtime(settings.max_run_seconds),
         base_job_name=_job_name(settings, job),
         sagemaker_session=session,
         env={
@@ -973,7 +974,7 @@ def _extract_step(
         volume_size_in_gb=VOLUME_SIZE_GB,
         volume_kms_key=settings.kms_key_arn if volume_kms else None,
         output_kms_key=settings.kms_key_arn,
-        max_runtime_in_seconds=settings.max_run_seconds,
+        max_runtime_in_seconds=processing_runtime(settings.max_run_seconds),
         base_job_name=_job_name(settings, "extract-features"),
         sagemaker_session=session,
         network_config=NetworkConfig(

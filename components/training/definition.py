@@ -40,6 +40,7 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from ..instance_types import has_instance_store
+from ..limits import PROCESSING_MAX_RUNTIME_SECONDS
 from ..naming import pipeline_name_problem
 from .evidently import (
     PUBLISH_INSTANCE_TYPE,
@@ -84,8 +85,16 @@ SNAPSHOT_PARAMETER = "FeatureSnapshotTime"
 """Pipeline parameter: the point in time of the offline-store snapshot (ISO 8601, UTC)."""
 SNAPSHOT_AT_START = "execution-start"
 """Default of ``FeatureSnapshotTime``: the execution's start time."""
-MAX_FEATURE_COLUMNS = 100
-"""Columns ExtractFeatures can be given by name (two ContainerArguments entries each, of 256)."""
+MAX_CONTAINER_ARGUMENTS = 100
+"""CreateProcessingJob: AppSpecification.ContainerArguments holds at most 100 entries (of 256
+characters each)."""
+EXTRACT_FIXED_ARGUMENTS = 14
+"""ExtractFeatures' entries besides its columns: seven options and their values."""
+TRACK_FIXED_ARGUMENTS = 18
+"""TrackExperiment's entries besides its parameters and metrics: the experiment, the run name and
+seven tags, each an option and its value."""
+MAX_FEATURE_COLUMNS = (MAX_CONTAINER_ARGUMENTS - EXTRACT_FIXED_ARGUMENTS) // 2
+"""Columns ExtractFeatures can be given by name (43): two ContainerArguments entries each."""
 EXTRACT_INSTANCE_TYPE = "ml.t3.medium"
 """ExtractFeatures only pages Athena's results into a CSV file: the smallest processing instance."""
 LINEAGE_KEYS = (
@@ -131,7 +140,14 @@ METRIC_DIRECTIONS = ("maximize", "minimize")
 RESERVED_HYPERPARAMETERS = ("label", "sagemaker_program", "sagemaker_submit_directory")
 """Hyperparameters the platform sets for every family: the label, and the script-mode pair."""
 MAX_RUNTIME_SECONDS = 28 * 24 * 3600
-"""SageMaker's ceiling for MaxRuntimeInSeconds and MaxWaitTimeInSeconds."""
+"""SageMaker's ceiling for a training job's MaxRuntimeInSeconds and MaxWaitTimeInSeconds."""
+
+
+def processing_runtime(max_run_seconds: int) -> int:
+    """A processing job's limit for the family's ``max_run_seconds``: the same, at most
+    :data:`PROCESSING_MAX_RUNTIME_SECONDS` (a training job may run 28 days, a processing job 9)."""
+    return min(max_run_seconds, PROCESSING_MAX_RUNTIME_SECONDS)
+
 
 _PACKAGE_GROUP = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+\Z")
@@ -283,6 +299,8 @@ class TrainingPipelineSettings:
     training_instance_count: int = 1
     use_spot_instances: bool = False
     max_run_seconds: int = 3600
+    """The training job's limit, and the processing jobs' (Preprocess, Evaluate, the baselining
+    jobs...) up to their own ceiling of 9 days (:func:`processing_runtime`)."""
     max_wait_seconds: int | None = None
     """Required, and greater than max_run_seconds, with spot instances; rejected without them."""
     enable_network_isolation: bool = True
@@ -587,8 +605,22 @@ def _tracking_problems(s: TrainingPipelineSettings) -> list[str]:
             _is_script_uri(tracking.script_uri),
             f"experiment_tracking.script_uri {tracking.script_uri!r} must be the s3:// URI of a .py object",
         ),
+        (
+            tracking_arguments(s) <= MAX_CONTAINER_ARGUMENTS,
+            f"experiment_tracking: TrackExperiment passes each hyperparameter (the label's too) and each "
+            f"evaluation metric as two container arguments, {tracking_arguments(s)} in all with its "
+            f"{TRACK_FIXED_ARGUMENTS} others, and a processing job takes {MAX_CONTAINER_ARGUMENTS}: at most "
+            f"{(MAX_CONTAINER_ARGUMENTS - TRACK_FIXED_ARGUMENTS) // 2} hyperparameters, label and metrics together",
+        ),
     ]
     return [message for ok, message in checks if not ok]
+
+
+def tracking_arguments(s: TrainingPipelineSettings) -> int:
+    """How many ContainerArguments entries TrackExperiment gets: its fixed ones, then a ``--param``
+    pair per hyperparameter and the label, a ``--metric`` pair per evaluation metric."""
+    params = len(set(s.hyperparameters) | {"label"})
+    return TRACK_FIXED_ARGUMENTS + 2 * params + 2 * len(s.evaluation_metrics)
 
 
 _WORKGROUP = re.compile(r"^[a-zA-Z0-9._-]{1,128}\Z")
@@ -633,7 +665,7 @@ def _feature_input_problems(s: TrainingPipelineSettings) -> list[str]:
             f"feature_input.columns {columns!r} must be distinct feature names",
         ),
         (
-            # One ContainerArguments pair per column; CreateProcessingJob takes at most 256 entries.
+            # One ContainerArguments pair per column; CreateProcessingJob takes at most 100 entries.
             isinstance(columns, tuple) and len(columns) <= MAX_FEATURE_COLUMNS,
             f"feature_input.columns has {len(columns) if isinstance(columns, tuple) else columns!r} entries; "
             f"at most {MAX_FEATURE_COLUMNS} (leave it empty for every feature of the group)",

@@ -26,7 +26,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..limits import SPEC_CONFIG
+from ..limits import PROCESSING_MAX_RUNTIME_SECONDS, SPEC_CONFIG
 
 STEP_EVIDENTLY: Final = "EvidentlyReport"
 STEP_PUBLISH_DRIFT: Final = "PublishDriftMetrics"
@@ -103,8 +103,10 @@ class EvidentlySpec(BaseModel):
         pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$",
         description="Processing instance of the report job (pandas in memory: size it for both datasets).",
     )
-    max_runtime_seconds: Annotated[int, Field(ge=60, le=28 * 24 * 3600)] = Field(
-        default=3600, description="Longest a report job may run before SageMaker stops it."
+    max_runtime_seconds: Annotated[int, Field(ge=60, le=PROCESSING_MAX_RUNTIME_SECONDS)] = Field(
+        default=3600,
+        description="Longest a report job may run before SageMaker stops it (at most 9 days, SageMaker's "
+        "limit for a processing job).",
     )
 
     @field_validator("reports")
@@ -252,8 +254,9 @@ def evidently_problems(
         ),
         (
             isinstance(settings.max_runtime_seconds, int)
-            and 0 < settings.max_runtime_seconds <= 28 * 24 * 3600,
-            f"evidently.max_runtime_seconds {settings.max_runtime_seconds!r} must be 1 to {28 * 24 * 3600}",
+            and 0 < settings.max_runtime_seconds <= PROCESSING_MAX_RUNTIME_SECONDS,
+            f"evidently.max_runtime_seconds {settings.max_runtime_seconds!r} must be 1 to "
+            f"{PROCESSING_MAX_RUNTIME_SECONDS} (SageMaker's limit for a processing job)",
         ),
     ]
     return [message for ok, message in checks if not ok]

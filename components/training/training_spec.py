@@ -86,7 +86,9 @@ class TrainingCompute(_Spec):
     )
     spot: bool = Field(default=False, description="Managed spot training with checkpoints in S3.")
     max_run_seconds: Annotated[int, Field(ge=60, le=MAX_RUNTIME_SECONDS)] = Field(
-        default=3600, description="Training time limit."
+        default=3600,
+        description="Training time limit; also the data and baselining jobs' (at most 9 days for those, "
+        "SageMaker's limit for a processing job).",
     )
     max_wait_seconds: Annotated[int, Field(ge=60, le=MAX_RUNTIME_SECONDS)] | None = Field(
         default=None, description="With spot: total time including waiting for capacity (> max_run_seconds)."

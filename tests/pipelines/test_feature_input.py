@@ -230,7 +230,7 @@ def test_a_definition_that_lost_the_feature_lineage_is_refused(built) -> None:
         ({"role_arn": ROLE}, "feature_input.role_arn must be neither"),
         ({"role_arn": tracking_settings().role_arn}, "feature_input.role_arn must be neither"),
         ({"columns": ("customer_id", "tenure_months")}, "must include the label column 'churned'"),
-        ({"columns": (*(f"f{i}" for i in range(101)), "churned")}, "at most 100"),
+        ({"columns": (*(f"f{i}" for i in range(43)), "churned")}, "at most 43"),
         ({"columns": ("churned", "churned")}, "distinct feature names"),
         ({"workgroup": "no spaces allowed"}, "Athena workgroup name"),
         ({"feature_group_name": "g" * 65}, "feature group name"),

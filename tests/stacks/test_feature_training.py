@@ -251,9 +251,9 @@ BAD: dict[str, tuple[Any, str, str]] = {
         "duplicate column(s) churned",
     ),
     "too-many-columns": (
-        _train_from("customer-churn-labelled", columns=[f"c{i}" for i in range(101)]),
+        _train_from("customer-churn-labelled", columns=[f"c{i}" for i in range(44)]),
         f"{M}.data.columns",
-        "at most 100",
+        "at most 43",
     ),
     "scan-limit-zero": (
         lambda platform: platform.update(feature_queries={"scan_limit_gb": 0}),
