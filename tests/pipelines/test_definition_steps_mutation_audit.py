@@ -91,3 +91,49 @@ def test_an_evidently_report_job_longer_than_a_processing_job_may_run_is_refused
     make_settings(evidently=evidently_settings(max_runtime_seconds=PROCESSING_MAX_RUNTIME_SECONDS))
     with pytest.raises(ValueError, match="max_runtime_seconds 777601 must be 1 to 777600"):
         make_settings(evidently=evidently_settings(max_runtime_seconds=PROCESSING_MAX_RUNTIME_SECONDS + 1))
+
+
+def test_the_vpc_holds_as_many_subnets_and_security_groups_as_sagemaker_takes_and_no_more() -> None:
+    """VpcConfig: 1-16 subnets, 1-5 security groups; one more is refused by every Create*Job
+    (mutations: either bound raised by one)."""
+    subnets = tuple(f"subnet-{n:08x}" for n in range(17))
+    groups = tuple(f"sg-{n:08x}" for n in range(6))
+
+    assert len(make_settings(subnet_ids=subnets[:16], security_group_ids=groups[:5]).subnet_ids) == 16
+    with pytest.raises(ValueError, match="subnet_ids has 17 entries; SageMaker accepts at most 16"):
+        make_settings(subnet_ids=subnets)
+    with pytest.raises(ValueError, match="security_group_ids has 6 entries; SageMaker accepts at most 5"):
+        make_settings(security_group_ids=groups)
+
+
+def test_the_registered_version_declares_both_media_types_the_families_serving_code_reads(built) -> None:
+    """The families' ``input_fn`` read ``text/csv`` and ``application/json`` (models/*/train.py) and
+    answer in either: the version says so to whatever reads the registry (batch scoring's and the
+    shadow test's requests, Inference Recommender), not CSV alone (mutation: JSON dropped)."""
+    _, definition = built
+    register = steps_by_name(definition)["RegisterModel"]["Arguments"]["InferenceSpecification"]
+
+    assert register["SupportedContentTypes"] == ["text/csv", "application/json"]
+    assert register["SupportedResponseMIMETypes"] == ["text/csv", "application/json"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        # V06: an identifier column is dropped from the features; the label would be dropped with it.
+        (
+            {"identifier_columns": ("customer_id", "churned")},
+            "label_column 'churned' must be a column name that is not",
+        ),
+        # V07: the family's "label" would be overwritten by the platform's without a word.
+        ({"hyperparameters": {"label": "other"}}, r"hyperparameters \['label'\] are set by the platform"),
+        # V09: MaxRuntimeInSeconds is at least 1 (botocore's minimum): a 0 is refused at run time.
+        ({"max_run_seconds": 0}, "max_run_seconds 0 must be between 1 and"),
+    ],
+    ids=["label-is-an-identifier", "reserved-hyperparameter", "zero-runtime"],
+)
+def test_settings_sagemaker_or_the_scripts_cannot_run_are_refused(
+    overrides: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        make_settings(**overrides)
