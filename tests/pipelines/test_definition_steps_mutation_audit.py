@@ -16,11 +16,19 @@ from components.training.definition import (
     MAX_FEATURE_COLUMNS,
     MAX_RUNTIME_SECONDS,
     build_definition,
+    normalise,
     tracking_arguments,
 )
 from components.training.evidently import EvidentlySpec
 from tests.api_models import pipeline_step_errors
-from tests.pipelines.churn_fixtures import make_settings, steps_by_name, tracking_settings
+from tests.pipelines.churn_fixtures import (
+    ACCOUNT,
+    ROLE,
+    TRACKING_SERVER,
+    make_settings,
+    steps_by_name,
+    tracking_settings,
+)
 from tests.pipelines.evidently_fixtures import evidently_settings
 from tests.pipelines.test_feature_input import feature_settings
 
@@ -137,3 +145,55 @@ def test_settings_sagemaker_or_the_scripts_cannot_run_are_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         make_settings(**overrides)
+
+
+def test_the_tracking_job_holds_its_own_role_and_reaches_a_server_of_the_pipelines_account() -> None:
+    """TrackExperiment is the job that reaches the network: with the data steps' role it could
+    carry the training data out (V11: the role check dropped); a tracking server of another
+    account would receive the runs' metrics and parameters (V12: only the region compared)."""
+    with pytest.raises(ValueError, match=r"experiment_tracking\.role_arn must not be role_arn"):
+        make_settings(experiment_tracking=tracking_settings(role_arn=ROLE))
+    elsewhere = TRACKING_SERVER.replace(f":{ACCOUNT}:", ":210987654321:")
+    with pytest.raises(ValueError, match="tracking_server_arn is not in the pipeline's region and account"):
+        make_settings(experiment_tracking=tracking_settings(tracking_server_arn=elsewhere))
+
+
+def test_normalise_drops_the_job_tags_and_empty_metric_blocks_the_sdk_adds() -> None:
+    """The SDK tags jobs with the SageMaker Studio project it finds above the working directory:
+    kept, the JSON (and the pipeline's update) would depend on where it was built (V17); the SDK's
+    empty Bias and Explainability blocks are dropped too, and a filled one is kept."""
+    definition = {
+        "Version": "2020-12-01",
+        "PipelineExperimentConfig": None,
+        "Steps": [
+            {"Name": "Train", "Type": "Training", "Arguments": {"Tags": [{"Key": "k", "Value": "v"}]}},
+            {
+                "Name": "Check",
+                "Type": "Condition",
+                "Arguments": {
+                    "IfSteps": [
+                        {
+                            "Name": "Register",
+                            "Type": "RegisterModel",
+                            "Arguments": {
+                                "ModelMetrics": {
+                                    "Bias": {},
+                                    "Explainability": {"Report": {"S3Uri": "s3://b/r"}},
+                                }
+                            },
+                        }
+                    ],
+                    "ElseSteps": [{"Name": "Eval", "Type": "Processing", "Arguments": {"Tags": []}}],
+                },
+            },
+        ],
+    }
+
+    clean = normalise(definition)
+
+    assert "PipelineExperimentConfig" not in clean
+    steps = steps_by_name(clean)
+    assert "Tags" not in steps["Train"]["Arguments"] and "Tags" not in steps["Eval"]["Arguments"]
+    assert steps["Register"]["Arguments"]["ModelMetrics"] == {
+        "Explainability": {"Report": {"S3Uri": "s3://b/r"}}
+    }
