@@ -16,6 +16,9 @@ from components.training.definition import (
     MAX_FEATURE_COLUMNS,
     MAX_RUNTIME_SECONDS,
     build_definition,
+    expected_lineage_keys,
+    job_security_problems,
+    lineage_metadata_problems,
     normalise,
     tracking_arguments,
 )
@@ -23,6 +26,7 @@ from components.training.evidently import EvidentlySpec
 from tests.api_models import pipeline_step_errors
 from tests.pipelines.churn_fixtures import (
     ACCOUNT,
+    KMS_KEY,
     ROLE,
     TRACKING_SERVER,
     make_settings,
@@ -197,3 +201,58 @@ def test_normalise_drops_the_job_tags_and_empty_metric_blocks_the_sdk_adds() -> 
     assert steps["Register"]["Arguments"]["ModelMetrics"] == {
         "Explainability": {"Report": {"S3Uri": "s3://b/r"}}
     }
+
+
+def test_registration_metadata_is_refused_one_past_each_of_sagemakers_limits() -> None:
+    """CreateModelPackage's CustomerMetadataProperties: at most 50 entries (V28: 51 let through), each
+    value 1-256 characters (V29: 257 let through)."""
+    settings = make_settings()
+
+    def problems(properties: dict[str, str]) -> list[str]:
+        step = {
+            "Name": "RegisterModel",
+            "Type": "RegisterModel",
+            "Arguments": {"CustomerMetadataProperties": properties},
+        }
+        return lineage_metadata_problems(step, settings)
+
+    lineage = dict.fromkeys(expected_lineage_keys(settings), "v")
+    room = 50 - len(lineage)
+    assert problems({**lineage, **{f"k{n}": "v" for n in range(room)}}) == []
+    assert problems({**lineage, **{f"k{n}": "v" for n in range(room + 1)}}) == [
+        "CustomerMetadataProperties has 51 entries; SageMaker accepts 50"
+    ]
+    assert problems({**lineage, "k": "v" * 256}) == []
+    assert len(problems({**lineage, "k": "v" * 257})) == 1
+
+
+def test_publish_drift_metrics_is_exempt_from_the_output_key_only_while_it_writes_nothing() -> None:
+    """PublishDriftMetrics only calls CloudWatch: no output, hence no output key. Given an output,
+    it needs the platform key like every job (V27: the exemption kept for any output)."""
+    settings = make_settings(evidently=evidently_settings())
+    definition = json.loads(build_definition(settings))
+    publish = steps_by_name(definition)["PublishDriftMetrics"]
+    assert "ProcessingOutputConfig" not in publish["Arguments"]
+    assert job_security_problems(publish, settings, volume_kms=True) == []
+
+    publish["Arguments"]["ProcessingOutputConfig"] = {"Outputs": []}
+    assert job_security_problems(publish, settings, volume_kms=True) == [
+        f"output KMS key is None, expected {settings.kms_key_arn!r}"
+    ]
+
+
+def test_the_baselining_jobs_volume_key_follows_their_own_instance_type_not_the_data_steps() -> None:
+    """Preprocess on an NVMe type (no volume key: SageMaker refuses one), the baselining jobs on an
+    EBS type (the platform key): the guard checks each against its own type (V30: the baselining
+    jobs checked with the data steps' flag refuse the correct definition)."""
+    steps = steps_by_name(
+        json.loads(
+            build_definition(
+                make_settings(processing_instance_type="ml.m5d.xlarge", baseline_instance_type="ml.m5.xlarge")
+            )
+        )
+    )
+
+    assert "VolumeKmsKeyId" not in steps["Preprocess"]["Arguments"]["ProcessingResources"]["ClusterConfig"]
+    for name in ("DataQualityBaseline", "ModelQualityBaseline"):
+        assert steps[name]["Arguments"]["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == KMS_KEY
