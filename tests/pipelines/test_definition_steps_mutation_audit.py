@@ -256,3 +256,11 @@ def test_the_baselining_jobs_volume_key_follows_their_own_instance_type_not_the_
     assert "VolumeKmsKeyId" not in steps["Preprocess"]["Arguments"]["ProcessingResources"]["ClusterConfig"]
     for name in ("DataQualityBaseline", "ModelQualityBaseline"):
         assert steps[name]["Arguments"]["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == KMS_KEY
+
+
+def test_a_model_package_group_name_is_refused_one_past_sagemakers_63_characters() -> None:
+    """CreateModelPackage's ModelPackageGroupName (EntityName): at most 63 characters (V34: 71 let
+    through, and registration failed on every execution that passed the gate)."""
+    assert len(make_settings(model_package_group_name="g" * 63).model_package_group_name) == 63
+    with pytest.raises(ValueError, match=r"model_package_group_name 'g{64}': use letters"):
+        make_settings(model_package_group_name="g" * 64)
