@@ -23,6 +23,12 @@ from components.training.definition import (
     tracking_arguments,
 )
 from components.training.evidently import EvidentlySpec
+from components.training.tuning import (
+    MIN_TUNING_RUNTIME_SECONDS,
+    ParameterRange,
+    TuningSettings,
+    tuning_runtime,
+)
 from tests.api_models import pipeline_step_errors
 from tests.pipelines.churn_fixtures import (
     ACCOUNT,
@@ -264,3 +270,17 @@ def test_a_model_package_group_name_is_refused_one_past_sagemakers_63_characters
     assert len(make_settings(model_package_group_name="g" * 63).model_package_group_name) == 63
     with pytest.raises(ValueError, match=r"model_package_group_name 'g{64}': use letters"):
         make_settings(model_package_group_name="g" * 64)
+
+
+def test_a_short_tuning_job_still_gets_sagemakers_minimum_runtime() -> None:
+    """ResourceLimits.MaxRuntimeInSeconds is 120 s at least: one 60 s job (the stack file's shortest
+    ``max_run_seconds``) must not give 60 (T09: the lower clamp dropped)."""
+    tuning = TuningSettings(
+        objective_metric="validation:auc",
+        objective_type="Maximize",
+        parameters={"eta": ParameterRange("continuous", 0.1, 0.3)},
+        max_jobs=1,
+    )
+
+    assert tuning_runtime(tuning, 60) == MIN_TUNING_RUNTIME_SECONDS == 120
+    assert tuning_runtime(tuning, 600) == 600
