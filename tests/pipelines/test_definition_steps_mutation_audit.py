@@ -284,3 +284,19 @@ def test_a_short_tuning_job_still_gets_sagemakers_minimum_runtime() -> None:
 
     assert tuning_runtime(tuning, 60) == MIN_TUNING_RUNTIME_SECONDS == 120
     assert tuning_runtime(tuning, 600) == 600
+
+
+def test_every_job_output_is_uploaded_once_the_job_ends(built, at_the_limits) -> None:
+    """The next steps read what a job wrote (splits, reports, property files) once it succeeded; in
+    Continuous mode SageMaker uploads each file as it changes, so a failed or stopped job would leave
+    partial splits and reports under the execution's prefix, and the Evidently report's summary
+    could be read mid-write (E12: ``EndOfJob`` changed to ``Continuous`` in the shared helper)."""
+    for _, definition in (built, at_the_limits):
+        outputs = [
+            output
+            for step in steps_by_name(definition).values()
+            if step["Type"] == "Processing"
+            for output in step["Arguments"].get("ProcessingOutputConfig", {}).get("Outputs", [])
+        ]
+        assert outputs
+        assert {output["S3Output"]["S3UploadMode"] for output in outputs} == {"EndOfJob"}
