@@ -300,3 +300,20 @@ def test_every_job_output_is_uploaded_once_the_job_ends(built, at_the_limits) ->
         ]
         assert outputs
         assert {output["S3Output"]["S3UploadMode"] for output in outputs} == {"EndOfJob"}
+
+
+def test_track_experiment_reaches_the_server_briefly_and_logs_the_label_with_the_parameters() -> None:
+    """The script finds the server by ``MLFLOW_TRACKING_URI`` alone (D66: dropped, every run fails to
+    log); a few API calls are stopped at 15 minutes whatever the family's training limit (D67: the
+    family's limit, up to 9 days of a stuck job); the run's parameters are what the training job
+    got, the platform's label among them (D68: the label left out)."""
+    settings = make_settings(experiment_tracking=tracking_settings(), max_run_seconds=7200)
+    track = steps_by_name(json.loads(build_definition(settings)))["TrackExperiment"]["Arguments"]
+    arguments = track["AppSpecification"]["ContainerArguments"]
+    params = [arguments[i + 1] for i, item in enumerate(arguments) if item == "--param"]
+
+    assert track["Environment"]["MLFLOW_TRACKING_URI"] == TRACKING_SERVER
+    assert track["StoppingCondition"]["MaxRuntimeInSeconds"] == 900
+    assert params == sorted(
+        [f"{key}={value}" for key, value in settings.hyperparameters.items()] + ["label=churned"]
+    )
