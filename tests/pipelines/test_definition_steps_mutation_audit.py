@@ -23,6 +23,7 @@ from components.training.definition import (
     tracking_arguments,
 )
 from components.training.evidently import EvidentlySpec
+from components.training.steps import track_experiment
 from components.training.tuning import (
     MIN_TUNING_RUNTIME_SECONDS,
     ParameterRange,
@@ -317,3 +318,33 @@ def test_track_experiment_reaches_the_server_briefly_and_logs_the_label_with_the
     assert params == sorted(
         [f"{key}={value}" for key, value in settings.hyperparameters.items()] + ["label=churned"]
     )
+
+
+def test_the_run_is_named_by_the_execution_id_and_its_metrics_and_id_read_where_they_are_written(
+    tracked_settings, tracked_json
+) -> None:
+    """TrackExperiment names the run after the execution id (D71: the ARN, which the script's
+    ``--run-name`` does not take), logs each evaluation metric read at ``metrics.<name>.value`` of
+    the report (D69: ``metrics.<name>``, an object, logged as no number), and RegisterModel reads
+    the run id at ``run_id`` of the ``run.json`` the script writes (D86: another key, and the
+    registration fails to resolve it)."""
+    settings = tracked_settings
+    steps = steps_by_name(json.loads(tracked_json))
+    track = steps["TrackExperiment"]
+    arguments = track["Arguments"]["AppSpecification"]["ContainerArguments"]
+    metrics = [
+        arguments[i + 1]["Std:Join"]["Values"] for i, item in enumerate(arguments) if item == "--metric"
+    ]
+    [run_file] = track["PropertyFiles"]
+    run_id = steps["RegisterModel"]["Arguments"]["CustomerMetadataProperties"]["mlflow_run_id"]["Std:JsonGet"]
+
+    assert arguments[arguments.index("--run-name") + 1] == {"Get": "Execution.PipelineExecutionId"}
+    assert [(name, value["Std:JsonGet"]["Path"]) for name, value in metrics] == [
+        (metric, f"metrics.{metric}.value") for metric in settings.evaluation_metrics
+    ]
+    assert run_file["FilePath"] == track_experiment.RUN_FILE
+    assert run_id == {
+        "PropertyFile": {"Get": "Steps.TrackExperiment.PropertyFiles.ExperimentRun"},
+        "Path": "run_id",
+    }
+    assert run_file["PropertyFileName"] == "ExperimentRun"
