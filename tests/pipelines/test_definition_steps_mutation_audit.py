@@ -348,3 +348,31 @@ def test_the_run_is_named_by_the_execution_id_and_its_metrics_and_id_read_where_
         "Path": "run_id",
     }
     assert run_file["PropertyFileName"] == "ExperimentRun"
+
+
+def test_the_registry_links_the_server_extract_keeps_the_familys_limit_and_grid_tries_every_value() -> None:
+    """The version's ``mlflow_tracking_server_arn`` is the server's (D93: the tracking role's ARN);
+    ExtractFeatures' Athena query runs under the family's limit, not TrackExperiment's 15 minutes
+    (D98); a categorical range sends every value to try (D102: the first one only, a search of one)."""
+    settings = make_settings(
+        experiment_tracking=tracking_settings(),
+        feature_input=feature_settings(columns=("customer_id", "event_time", "churned")),
+        max_run_seconds=5400,
+        tuning=TuningSettings(
+            objective_metric="validation:auc",
+            objective_type="Maximize",
+            strategy="Grid",
+            parameters={"depth": ParameterRange("categorical", values=("15", "31", "63"))},
+        ),
+    )
+    steps = steps_by_name(json.loads(build_definition(settings)))
+    [grid] = steps["Tune"]["Arguments"]["HyperParameterTuningJobConfig"]["ParameterRanges"][
+        "CategoricalParameterRanges"
+    ]
+
+    assert (
+        steps["RegisterModel"]["Arguments"]["CustomerMetadataProperties"]["mlflow_tracking_server_arn"]
+        == TRACKING_SERVER
+    )
+    assert steps["ExtractFeatures"]["Arguments"]["StoppingCondition"]["MaxRuntimeInSeconds"] == 5400
+    assert grid == {"Name": "depth", "Values": ["15", "31", "63"]}
