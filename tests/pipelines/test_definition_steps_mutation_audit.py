@@ -1,6 +1,83 @@
-"""A hand-mutation audit of the training pipeline's definition steps (SUMMARY BELOW).
+"""A hand-mutation audit of the training pipeline's definition steps.
 
-SUMMARY
+Modules audited (components/training/): ``_definition_steps.py`` (the SDK composition: every
+CreateProcessingJob/CreateTrainingJob/CreateHyperParameterTuningJob/CreateModelPackage request,
+property references, JsonGet paths, the condition), ``definition.py`` (the settings' validation,
+``normalise``, ``verify``), ``tuning.py`` (the tuning rules) and ``_evidently_steps.py`` (the two
+Evidently jobs). One-step mutations were applied one at a time (a scratch worktree) against their
+covering tests (tests/pipelines/test_training_pipeline*.py, test_tuning_step.py,
+test_evidently_step.py, test_definition_references.py, test_baselines.py, test_lineage.py,
+test_feature_input.py, test_track_experiment_step.py, test_training_mutation_audit.py,
+tests/components/test_training_semantics.py, test_training_observability_bounds.py,
+tests/stacks/test_training_tuning_config.py); tests/pipelines/test_training_mutation_audit.py's
+ground (instance counts, the split seed, the processing type, the gate's metric) was not repeated.
+
+=================================  =========  ========  ==========  ==========  ==========
+module (components/training/)      mutations  survived  caught now  equivalent  left alone
+=================================  =========  ========  ==========  ==========  ==========
+_definition_steps.py                     107        15          12           3           0
+definition.py                             38        17          16           1           0
+tuning.py                                 23         2           1           1           0
+_evidently_steps.py                       17         3           1           2           0
+total                                    185        37          30           7           0
+=================================  =========  ========  ==========  ==========  ==========
+
+Mutation ids: D ``_definition_steps.py``, V ``definition.py``, T ``tuning.py``, E
+``_evidently_steps.py``; they were applied to the code before this audit's fixes. "survived"
+counts what no covering test killed; 4 more first survived a run that left some
+covering files out and were then killed by them (below).
+
+Killed by covering tests the first runs left out (re-run against them, so not survivors): D01
+(``container_argument`` cutting at 255: test_training_observability_bounds), D21 (the processing
+image chosen by the training instance type) and D31 (the training job's instance count fixed at 1,
+both test_training_semantics), E10 (the drift metrics' Pipeline dimension fixed at ``training``:
+test_evidently_wiring, batch scoring's ``Pipeline=batch-scoring``).
+
+Bugs found (fixed in the product, CHANGELOG "training pipelines SageMaker refused at run time"),
+each checked against botocore's sagemaker model (tests/api_models.py):
+
+- ``max_run_seconds`` (up to 28 days, a training job's ceiling) was every processing job's
+  MaxRuntimeInSeconds, and ``evidently.max_runtime_seconds`` went to 28 days, but
+  ProcessingStoppingCondition takes 777,600 s: such a family's executions failed at Preprocess.
+  Processing jobs now stop at ``processing_runtime`` (at most 9 days); the Evidently limit is
+  refused over 9 days.
+- ContainerArguments holds 100 entries: ExtractFeatures took 100 named columns (214 entries) and
+  TrackExperiment any number of hyperparameters and metrics (two entries each). Both are refused
+  when the settings are built (43 columns; 41 hyperparameters, label and metrics).
+
+Caught now (each test fails under its mutation and passes on the code as it is):
+
+- test_every_processing_job_at_the_settings_limits_is_one_sagemaker_accepts,
+  test_one_more_column_or_hyperparameter_than_a_processing_job_takes_is_refused,
+  test_an_evidently_report_job_longer_than_a_processing_job_may_run_is_refused: the bugs above.
+- VPC bounds (V02, V03); the registered media types (D04); a label among the identifiers, a
+  reserved hyperparameter, a zero runtime (V06, V07, V09); the tracking job's own role and
+  account (V11, V12); ``normalise``'s clean-ups and the else branch of ``iter_steps`` (V17, V18,
+  V19, V20); CustomerMetadataProperties' 50 entries and 256 characters (V28, V29);
+  PublishDriftMetrics' output-key exemption (V27); the baselining jobs' own volume flag (V30); the
+  group name's 63 characters (V34); a tuning job's 120 s floor (T09); EndOfJob uploads (E12);
+  TrackExperiment's MLFLOW_TRACKING_URI, 900 s limit and label parameter (D66, D67, D68, D75);
+  the run's name, metric paths, property file and run id key (D69, D71, D72, D86); the registry's
+  server link, ExtractFeatures' runtime, every grid value (D93, D98, D102); the check steps held to
+  the job posture (V36).
+
+Equivalent:
+
+- D20, D23, D47, E17 (job name prefixes cut at another length or renamed): the SDK's
+  base_job_name never reaches a pipeline definition (SageMaker Pipelines names the jobs); the
+  definitions of six shapes (dev, spot+tracking+lineage, forecast, feature input+Evidently, a
+  Bayesian and a Hyperband tuning) were byte-identical under D20, D23, D47 and E17.
+- V33 (``tracking_volume_kms`` not passed to ``verify``): its default is True and TrackExperiment's
+  instance (ml.t3.medium) is EBS-backed.
+- T11 (a grid of 751 combinations let through): 751 is a prime above 30 values a range holds, so
+  no grid has exactly 751 combinations.
+- E03 (``--exclude`` dropped): no caller passes ``exclude`` (training, batch scoring and live drift
+  all leave it empty; the six shapes byte-identical); the parameter is dead, left in place.
+
+Noted, not changed: ``max_wait_seconds`` equal to ``max_run_seconds`` is refused (V01, caught)
+while CreateTrainingJob accepts it: the platform wants room to wait for spot capacity (stricter,
+not wrong). Not a mutation but noted: the training pipeline sets no retry policy or cache config
+(a transient capacity error fails the execution; every run recomputes), a design choice.
 """
 
 from __future__ import annotations
@@ -35,6 +112,8 @@ from tests.pipelines.churn_fixtures import (
     ACCOUNT,
     KMS_KEY,
     ROLE,
+    SECURITY_GROUPS,
+    SUBNETS,
     TRACKING_SERVER,
     make_settings,
     steps_by_name,
@@ -376,3 +455,19 @@ def test_the_registry_links_the_server_extract_keeps_the_familys_limit_and_grid_
     )
     assert steps["ExtractFeatures"]["Arguments"]["StoppingCondition"]["MaxRuntimeInSeconds"] == 5400
     assert grid == {"Name": "depth", "Values": ["15", "31", "63"]}
+
+
+@pytest.mark.parametrize("step_type", ["QualityCheck", "ClarifyCheck"])
+def test_a_check_step_is_held_to_the_job_posture_like_a_processing_step(step_type: str) -> None:
+    """A QualityCheck or ClarifyCheck step is a CreateProcessingJob: the guard (and the readers of
+    other pipelines' definitions that use it) checks its keys and network too (V36: only
+    ``Processing`` checked, a check step passing with none of them)."""
+    step = {"Name": "Check", "Type": step_type, "Arguments": {}}
+
+    assert job_security_problems(step, make_settings(), volume_kms=True) == [
+        f"volume KMS key is None, expected {KMS_KEY!r}",
+        f"output KMS key is None, expected {KMS_KEY!r}",
+        f"VpcConfig is None, expected {{'Subnets': {list(SUBNETS)!r}, 'SecurityGroupIds': {list(SECURITY_GROUPS)!r}}}",
+        "inter-container traffic encryption is off",
+        "EnableNetworkIsolation is None, expected True",
+    ]
