@@ -65,6 +65,11 @@ from components.serving.inference_endpoint_spec import (
 )
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from components.serving.triton import triton_region_problem
+from components.training.definition import (
+    MAX_CONTAINER_ARGUMENTS,
+    TRACK_FIXED_ARGUMENTS,
+    tracking_argument_count,
+)
 from components.training.evidently import EvidentlySpec
 from components.training.frameworks import framework_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
@@ -651,6 +656,30 @@ class PlatformConfig(_Section):
                 f"{message}. Share with fewer accounts, or deploy from fewer (a staging and a prod account "
                 "per family)",
             )
+        return self
+
+    @model_validator(mode="after")
+    def _tracked_runs_fit_one_job(self) -> PlatformConfig:
+        """With experiment tracking, each family's TrackExperiment step passes its hyperparameters,
+        label and metrics as container arguments: a processing job takes 100."""
+        if not (self.experiment_tracking.enabled and self.trains_models):
+            return self
+        for index, family in enumerate(self.models):
+            training = family.training
+            if training is None:
+                continue
+            count = tracking_argument_count(training.hyperparameters, training.metrics)
+            if count > MAX_CONTAINER_ARGUMENTS:
+                most = (MAX_CONTAINER_ARGUMENTS - TRACK_FIXED_ARGUMENTS) // 2
+                fail_at(
+                    "PlatformConfig",
+                    ("models", index, "training", "hyperparameters"),
+                    training.hyperparameters,
+                    f"with experiment_tracking enabled, TrackExperiment passes each hyperparameter, the label and "
+                    f"each of the {len(training.metrics)} metrics as two container arguments: {count} with its "
+                    f"{TRACK_FIXED_ARGUMENTS} others, and a processing job takes {MAX_CONTAINER_ARGUMENTS} (at "
+                    f"most {most} hyperparameters, label and metrics together)",
+                )
         return self
 
     @model_validator(mode="after")

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, get_args
@@ -619,8 +619,14 @@ def _tracking_problems(s: TrainingPipelineSettings) -> list[str]:
 def tracking_arguments(s: TrainingPipelineSettings) -> int:
     """How many ContainerArguments entries TrackExperiment gets: its fixed ones, then a ``--param``
     pair per hyperparameter and the label, a ``--metric`` pair per evaluation metric."""
-    params = len(set(s.hyperparameters) | {"label"})
-    return TRACK_FIXED_ARGUMENTS + 2 * params + 2 * len(s.evaluation_metrics)
+    return tracking_argument_count(s.hyperparameters, s.evaluation_metrics)
+
+
+def tracking_argument_count(hyperparameters: Iterable[str], metrics: Sequence[str]) -> int:
+    """:func:`tracking_arguments` from a family's hyperparameter names and evaluation metrics (what
+    stack validation has before any settings are built)."""
+    params = len(set(hyperparameters) | {"label"})
+    return TRACK_FIXED_ARGUMENTS + 2 * params + 2 * len(metrics)
 
 
 _WORKGROUP = re.compile(r"^[a-zA-Z0-9._-]{1,128}\Z")

@@ -546,3 +546,27 @@ def test_prod_rollouts_bake_at_least_the_environments_minimum(write_stack, edit,
 
     assert _problems(write_stack, "prod", at_a_minute) == {}
     assert _problems(write_stack, "dev", edit) == {}
+
+
+def _hyperparameters_beside_the_metrics(spare: int) -> Edit:
+    """As many hyperparameters as TrackExperiment's 100 container arguments hold with the label and
+    the family's metrics, plus ``spare`` (18 fixed entries, then two per name: 41 names in all)."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        training = platform["models"][0]["training"]
+        count = 41 - 1 - len(training["metrics"]) + spare
+        training["hyperparameters"] = {f"h{number}": number for number in range(count)}
+
+    return edit
+
+
+def test_a_tracked_familys_hyperparameters_and_metrics_fit_one_processing_job(write_stack) -> None:
+    """The family's TrackExperiment step (experiment tracking is on in prod) would be refused by
+    CreateProcessingJob on every run: the stack file names the key instead."""
+    assert _problems(write_stack, "prod", _hyperparameters_beside_the_metrics(0)) == {}
+    [(key, message)] = _problems(write_stack, "prod", _hyperparameters_beside_the_metrics(1)).items()
+    assert key == f"{P}.models[0].training.hyperparameters"
+    assert message.startswith("with experiment_tracking enabled, TrackExperiment passes each hyperparameter")
+    assert ": 102 with its 18 others, and a processing job takes 100 (at most 41 " in message
+    # Dev tracks nothing: the same family trains there.
+    assert _problems(write_stack, "dev", _hyperparameters_beside_the_metrics(1)) == {}
