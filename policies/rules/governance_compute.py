@@ -92,6 +92,32 @@ def _cluster(props: Any, base: str) -> list[Instance]:
     ]
 
 
+def _hyperpod_groups(props: Any) -> list[Instance]:
+    """A HyperPod cluster's instance groups. A flexible group lists the types it may run in
+    ``instanceRequirements.instanceTypes`` instead of ``instanceType`` (CreateCluster takes one or
+    the other): it is one entry whose type is that list, each type judged by the allowlist, the
+    group counted once toward the GPU quota when any of them is a GPU."""
+    found: list[Instance] = []
+    for key in ("instanceGroups", "restrictedInstanceGroups"):
+        for index, group in enumerate(items(get(props, key))):
+            if not is_map(group):
+                continue
+            count = number(get(group, "instanceCount")) or 1.0
+            flexible = get(group, "instanceRequirements.instanceTypes")
+            if is_set(flexible):
+                found.append((f"{key}[{index}].instanceRequirements.instanceTypes", items(flexible), count))
+            if not is_set(flexible) or is_set(get(group, "instanceType")):
+                found.append((f"{key}[{index}].instanceType", get(group, "instanceType"), count))
+    return found
+
+
+def _alternatives(path: str, instance_type: Any) -> list[tuple[str, Any]]:
+    """``(path, type)`` of each type an entry may run: one, or each of a flexible group's list."""
+    if isinstance(instance_type, list):
+        return [(f"{path}[{index}]", t) for index, t in enumerate(instance_type)]
+    return [(path, instance_type)]
+
+
 def _variant_count(variant: Any) -> float:
     """Instances a variant can run: its initial count, or the ceiling of its managed instance
     scaling (``managedInstanceScaling.maxInstanceCount``, unless ``status`` is ``DISABLED``)."""
@@ -132,16 +158,7 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
             props, "monitoringScheduleConfig.monitoringJobDefinition.monitoringResources.clusterConfig"
         )
     if resource_type == NATIVE_CLUSTER:
-        return [
-            (
-                f"{key}[{index}].instanceType",
-                get(group, "instanceType"),
-                number(get(group, "instanceCount")) or 1.0,
-            )
-            for key in ("instanceGroups", "restrictedInstanceGroups")
-            for index, group in enumerate(items(get(props, key)))
-            if is_map(group)
-        ]
+        return _hyperpod_groups(props)
     if resource_type in STUDIO_APPS:
         instance_type = get(props, "resourceSpec.instanceType")
         if instance_type == STUDIO_SYSTEM_INSTANCE:
@@ -178,20 +195,25 @@ def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float]:
 
 def _instance_allowlist(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
     allowed = str_list(cfg["allowedInstanceTypes"])
-    for path, instance_type, _ in instances_of(args.resource_type, args.props):
-        if instance_type is None:
-            continue  # unset: the service's default
-        if is_expression(instance_type):
-            # A pipeline expression (a parameter without a default, Std:Join, a step's output) is
-            # evaluated only when the pipeline runs: it could pick any type, so it is not allowed.
-            yield (
-                f"{path} is the pipeline expression {instance_type!r}, evaluated only when the pipeline "
-                f"runs, so it cannot be checked against {allowed}: write the type, or a Parameters "
-                "reference whose default is an allowed type."
-            )
-            continue
-        if not any(fnmatch(str(instance_type), pattern) for pattern in allowed):
-            yield f"{path} {instance_type!r} is not allowed in this environment: use one of {allowed}."
+    for entry_path, entry_type, _ in instances_of(args.resource_type, args.props):
+        for path, instance_type in _alternatives(entry_path, entry_type):
+            yield from _allowed(path, instance_type, allowed)
+
+
+def _allowed(path: str, instance_type: Any, allowed: list[str]) -> Check:
+    if instance_type is None:
+        return  # unset: the service's default
+    if is_expression(instance_type):
+        # A pipeline expression (a parameter without a default, Std:Join, a step's output) is
+        # evaluated only when the pipeline runs: it could pick any type, so it is not allowed.
+        yield (
+            f"{path} is the pipeline expression {instance_type!r}, evaluated only when the pipeline "
+            f"runs, so it cannot be checked against {allowed}: write the type, or a Parameters "
+            "reference whose default is an allowed type."
+        )
+        return
+    if not any(fnmatch(str(instance_type), pattern) for pattern in allowed):
+        yield f"{path} {instance_type!r} is not allowed in this environment: use one of {allowed}."
 
 
 instance_type_allowlist = resource_rule(
@@ -291,7 +313,8 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
             undecided.add(resource, error)
             continue
         for path, instance_type, count in found:
-            if instance_family(instance_type) not in families:
+            # A flexible HyperPod group counts once when any of the types it may run is a GPU.
+            if not any(instance_family(t) in families for _, t in _alternatives(path, instance_type)):
                 continue
             key = (resource.urn, str(variants.get(path.removesuffix(".instanceType"))))
             if key in unknown_capacity:  # a GPU variant whose autoscaling ceiling is not known yet

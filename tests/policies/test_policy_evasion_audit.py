@@ -30,11 +30,12 @@ Kubernetes pod-bearing kinds                      6       3        0          2 
 Kubernetes GPU pods                               7       1        3          3       0
 prod models from model packages                   6       0        2          2       2
 compute outside jobs (HyperPod, Studio)           4       3        0          1       0
+HyperPod groups, pipeline counts (review)         3       2        0          1       0
 model approval: packages the program makes        4       1        0          3       0
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           227      37      118         56      16
+total                                           230      39      118         57      16
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -63,6 +64,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
   ``ServingRuntime``/``ClusterServingRuntime`` container (merged into its predictor pods).
 - test_gpu_compute_outside_jobs_and_endpoints_is_allowlisted_and_counted: HyperPod clusters and
   Studio apps (both), for the allowlist and the GPU quota.
+- test_hyperpod_flexible_instance_group_is_allowlisted_and_counted: a HyperPod group listing its
+  types in ``instanceRequirements.instanceTypes`` (a reviewer's finding; an all-CPU list is the twin).
 - test_model_package_registered_approved_by_the_program_is_refused: an aws-native ModelPackage
   created ``Approved``.
 - test_gpus_exposed_by_environment_must_be_requested: ``NVIDIA_VISIBLE_DEVICES=all`` (or indices) on
@@ -817,6 +820,69 @@ def test_studio_system_instance_is_not_the_accounts_compute() -> None:
     """The Jupyter server app's ``system`` instance is AWS's, in no allowlist: not judged."""
     inputs = {**STUDIO_APP, "appType": "JupyterServer", "resourceSpec": {"instanceType": "system"}}
     assert _report("instance-type-allowlist", "aws:sagemaker/app:App", inputs) == ([], 0)
+
+
+def _flexible_hyperpod(instance_types: list[str], **count: Any) -> dict[str, Any]:
+    """A HyperPod cluster of one flexible group (``instanceRequirements.instanceTypes``)."""
+    group = {
+        k: v for k, v in HYPERPOD["instanceGroups"][0].items() if k not in ("instanceType", "instanceCount")
+    }
+    return {
+        **HYPERPOD,
+        "instanceGroups": [{**group, **count, "instanceRequirements": {"instanceTypes": instance_types}}],
+    }
+
+
+def _compute_verdicts(resource_type: str, inputs: dict[str, Any], quota: int) -> dict[str, list[str]]:
+    """Violation messages per rule of the allowlist (ml.m5.*) and the GPU quota (``quota``)."""
+    records = build([{"type": resource_type, "name": "subject", "inputs": inputs}])
+    config = {**ALLOW_M5, "gpu-instance-quota": {"maxGpuInstances": quota}}
+    report = evaluate_report(
+        records, config, [get_policy("instance-type-allowlist"), get_policy("gpu-instance-quota")]
+    )
+    assert report.undecided == []
+    by_rule: dict[str, list[str]] = {}
+    for violation in report.violations:
+        by_rule.setdefault(violation.policy_name, []).append(violation.message)
+    return by_rule
+
+
+@pytest.mark.parametrize(
+    ("instance_types", "refused", "gpus"),
+    [
+        pytest.param(["ml.m5.xlarge", "ml.p5.48xlarge"], ["[1] 'ml.p5.48xlarge'"], 8, id="gpu-fallback"),
+        pytest.param(
+            ["ml.p5.48xlarge", "ml.g5.xlarge"],
+            ["[0] 'ml.p5.48xlarge'", "[1] 'ml.g5.xlarge'"],
+            8,
+            id="two-gpu-types-count-once",
+        ),
+        pytest.param(["ml.m5.xlarge", "ml.m5.2xlarge"], [], 0, id="allowed-cpu-types-pass"),
+    ],
+)
+def test_hyperpod_flexible_instance_group_is_allowlisted_and_counted(
+    instance_types: list[str], refused: list[str], gpus: int
+) -> None:
+    """A flexible HyperPod group (``instanceRequirements.instanceTypes``, CreateCluster's alternative to
+    ``instanceType``) of eight, falling back to ml.p5.48xlarge, passed a dev allowlist of ml.m5.* and a
+    GPU quota of 0: only ``instanceType`` was read. Every listed type is judged, and the group counts
+    once (its eight instances run one type at a time)."""
+    by_rule = _compute_verdicts(
+        "aws-native:sagemaker:Cluster", _flexible_hyperpod(instance_types, instanceCount=8), 0
+    )
+    path = "instanceGroups[0].instanceRequirements.instanceTypes"
+    assert by_rule.get("instance-type-allowlist", []) == [
+        f"{path}{index_and_type} is not allowed in this environment: use one of ['ml.m5.*']."
+        for index_and_type in refused
+    ]
+    if gpus:
+        assert by_rule["gpu-instance-quota"] == [
+            f"the stack asks for {gpus} GPU instances, over maxGpuInstances=0 "
+            f"(subject.{path}={instance_types!r} x{gpus}): lower counts/maxCapacity or raise the quota "
+            "in the env config."
+        ]
+    else:
+        assert "gpu-instance-quota" not in by_rule
 
 
 # --- model-package-group-manual-approval: a version the program registers itself ------------------
