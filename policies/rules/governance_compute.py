@@ -102,7 +102,10 @@ def _hyperpod_groups(props: Any) -> list[Instance]:
         for index, group in enumerate(items(get(props, key))):
             if not is_map(group):
                 continue
-            count = number(get(group, "instanceCount")) or 1.0
+            # 0 is a valid count (an empty group, scaled up later by an update): 1 only when absent.
+            count = number(get(group, "instanceCount"))
+            if count is None:
+                count = 1.0
             flexible = get(group, "instanceRequirements.instanceTypes")
             if is_set(flexible):
                 found.append((f"{key}[{index}].instanceRequirements.instanceTypes", items(flexible), count))

@@ -30,12 +30,12 @@ Kubernetes pod-bearing kinds                      6       3        0          2 
 Kubernetes GPU pods                               7       1        3          3       0
 prod models from model packages                   6       0        2          2       2
 compute outside jobs (HyperPod, Studio)           4       3        0          1       0
-HyperPod groups, pipeline counts (review)         3       2        0          1       0
+HyperPod groups, pipeline counts (review)         6       3        0          3       0
 model approval: packages the program makes        4       1        0          3       0
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           230      39      118         57      16
+total                                           233      40      118         59      16
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -66,6 +66,8 @@ Fixed now (each test names what it closes; each fails on the rule before its com
   Studio apps (both), for the allowlist and the GPU quota.
 - test_hyperpod_flexible_instance_group_is_allowlisted_and_counted: a HyperPod group listing its
   types in ``instanceRequirements.instanceTypes`` (a reviewer's finding; an all-CPU list is the twin).
+- test_hyperpod_group_of_zero_instances_is_not_counted_as_one: ``instanceCount: 0`` read as 1
+  (a reviewer's finding; a count of 2 and an absent count are the twins).
 - test_model_package_registered_approved_by_the_program_is_refused: an aws-native ModelPackage
   created ``Approved``.
 - test_gpus_exposed_by_environment_must_be_requested: ``NVIDIA_VISIBLE_DEVICES=all`` (or indices) on
@@ -881,6 +883,30 @@ def test_hyperpod_flexible_instance_group_is_allowlisted_and_counted(
             f"(subject.{path}={instance_types!r} x{gpus}): lower counts/maxCapacity or raise the quota "
             "in the env config."
         ]
+    else:
+        assert "gpu-instance-quota" not in by_rule
+
+
+@pytest.mark.parametrize(
+    ("count", "gpus"),
+    [
+        pytest.param({"instanceCount": 0}, 0, id="empty-group-asks-for-nothing"),
+        pytest.param({"instanceCount": 2}, 2, id="two"),
+        pytest.param({}, 1, id="absent-count-is-one"),
+    ],
+)
+def test_hyperpod_group_of_zero_instances_is_not_counted_as_one(count: dict[str, Any], gpus: int) -> None:
+    """A HyperPod group with ``instanceCount: 0`` (CreateCluster's minimum, an empty group) counted as
+    one instance (``number(...) or 1.0``): a cluster keeping an empty ml.p5.48xlarge group failed a
+    quota it met. Only an absent count reads as one."""
+    by_rule = _compute_verdicts(
+        "aws-native:sagemaker:Cluster", _flexible_hyperpod(["ml.p5.48xlarge"], **count), 0
+    )
+    assert by_rule["instance-type-allowlist"]  # the type is still judged, whatever the count
+    if gpus:
+        assert by_rule["gpu-instance-quota"][0].startswith(
+            f"the stack asks for {gpus} GPU instances, over maxGpuInstances=0"
+        )
     else:
         assert "gpu-instance-quota" not in by_rule
 
