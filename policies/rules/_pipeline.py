@@ -19,9 +19,9 @@ to that parameter's ``DefaultValue`` (what an execution uses unless overridden).
 expression is *not evaluated*: it counts as "set" for presence checks (a KMS key id taken
 from a parameter is still a KMS key) and as undecidable, hence compliant, for value checks,
 except where a value chosen at run time could undo the control: network isolation and
-inter-container encryption must read true (``sagemaker_jobs._enabled``), an instance type must be
-one the allowlist can check (``governance_compute``), and a registered model's approval status
-must read pending.
+inter-container encryption must read true (``sagemaker_jobs._enabled``), an instance type
+(``instance-type-allowlist``) and a GPU step's count (``gpu-instance-quota``) must be known, and a
+registered model's approval status must read pending.
 """
 
 from __future__ import annotations

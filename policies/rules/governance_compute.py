@@ -2,13 +2,15 @@
 
 Both read instance types the same way (``instances_of``): endpoint variants (shadow ones
 too, serverless ones skipped unless they name an instance type; counted at their managed-instance-scaling ceiling), training jobs, notebooks, monitoring jobs and schedules, and the
-job steps of pipeline definitions (``{"Get": "Parameters.X"}`` resolved to X's default,
-other expressions skipped).
+job steps of pipeline definitions (``{"Get": "Parameters.X"}`` resolved to X's default;
+another expression as a step's instance type fails the allowlist, as a GPU step's instance
+count or a tuning step's MaxParallelTrainingJobs fails the quota).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any
 
@@ -76,7 +78,18 @@ COMPUTE_TYPES = (
 )
 
 Check = Iterator[str]
-Instance = tuple[str, Any, float]  # (path, instance type, count)
+
+
+@dataclass(frozen=True)
+class Unevaluated:
+    """A pipeline step's instance count (or a tuning step's MaxParallelTrainingJobs) given as an
+    expression other than a defaulted parameter: evaluated only when the pipeline runs."""
+
+    path: str
+    expression: Any
+
+
+Instance = tuple[str, Any, "float | Unevaluated"]  # (path, instance type, count)
 
 
 # --- instance types ----------------------------------------------------------------------
@@ -173,26 +186,36 @@ def instances_of(resource_type: str, props: Any) -> list[Instance]:
             return []
         parallel_of_step = _tuning_parallelism(definition)
         return [
-            (path, instance_type, (number(count) or 1.0) * parallel_of_step.get(job.step, 1.0))
+            (path, instance_type, _step_count(path, count, parallel_of_step.get(job.step, 1.0)))
             for job in definition.jobs()
             for path, instance_type, count in job.instances()
         ]
     return []
 
 
-def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float]:
+def _step_count(path: str, count: Any, parallel: float | Unevaluated) -> float | Unevaluated:
+    """A pipeline job's instances: its (resolved) count x its tuning step's parallelism, or the
+    expression that leaves it unknown until the pipeline runs (``path`` is the job's InstanceType)."""
+    if is_expression(count):
+        return Unevaluated(path.removesuffix("InstanceType") + "InstanceCount", count)
+    if isinstance(parallel, Unevaluated):
+        return parallel
+    return (number(count) or 1.0) * parallel
+
+
+def _tuning_parallelism(definition: PipelineDefinition) -> dict[str, float | Unevaluated]:
     """Tuning step name -> training jobs it runs at once (MaxParallelTrainingJobs): each holds the
     definition's instances, so a tuning step asks for that many times them."""
-    parallel = {}
+    parallel: dict[str, float | Unevaluated] = {}
     for step in definition.steps():
         if step.get("Type") == "Tuning":
-            limit = definition.resolve(
-                get(
-                    step.get("Arguments"),
-                    "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs",
-                )
-            )
-            parallel[str(step.get("Name"))] = number(limit) or 1.0
+            name = str(step.get("Name"))
+            where = "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs"
+            limit = definition.resolve(get(step.get("Arguments"), where))
+            if is_expression(limit):
+                parallel[name] = Unevaluated(f"Steps[{name}].Arguments.{where}", limit)
+            else:
+                parallel[name] = number(limit) or 1.0
     return parallel
 
 
@@ -319,6 +342,16 @@ def _gpu_quota(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Iterator[tu
             # A flexible HyperPod group counts once when any of the types it may run is a GPU.
             if not any(instance_family(t) in families for _, t in _alternatives(path, instance_type)):
                 continue
+            if isinstance(count, Unevaluated):
+                # Read as 1, a count chosen at run time (8, 64) would pass any quota unseen.
+                yield (
+                    f"{resource.name}.{count.path} is the pipeline expression {count.expression!r}, "
+                    f"evaluated only when the pipeline runs, so the {instance_type} instances of "
+                    f"{path} cannot be counted against maxGpuInstances={int(quota)}: write the "
+                    "number, or a Parameters reference with a default.",
+                    resource.urn,
+                )
+                continue
             key = (resource.urn, str(variants.get(path.removesuffix(".instanceType"))))
             if key in unknown_capacity:  # a GPU variant whose autoscaling ceiling is not known yet
                 undecided.add(*unknown_capacity[key])
@@ -349,7 +382,8 @@ gpu_instance_quota = stack_rule(
         "The GPU instances a stack can run (endpoint variants at max(initialInstanceCount, autoscaling "
         "maxCapacity, managedInstanceScaling.maxInstanceCount), training jobs, tuning jobs and steps x MaxParallelTrainingJobs, notebooks, "
         "monitoring jobs, pipeline steps, HyperPod instance groups, Studio apps) must stay within "
-        "maxGpuInstances. GPU families: policies/aws_instance_types.py (inf/trn/dl1 are not GPUs). "
+        "maxGpuInstances; a GPU pipeline step's count set by an expression other than a defaulted "
+        "parameter fails. GPU families: policies/aws_instance_types.py (inf/trn/dl1 are not GPUs). "
         "Fix: reduce counts or raise the environment's quota."
     ),
     check=_gpu_quota,

@@ -30,12 +30,12 @@ Kubernetes pod-bearing kinds                      6       3        0          2 
 Kubernetes GPU pods                               7       1        3          3       0
 prod models from model packages                   6       0        2          2       2
 compute outside jobs (HyperPod, Studio)           4       3        0          1       0
-HyperPod groups, pipeline counts (review)         6       3        0          3       0
+HyperPod groups, pipeline counts (review)        15       8        0          7       0
 model approval: packages the program makes        4       1        0          3       0
 required tags: provider default tags              3       1        0          2       0
 other resource rules (EKS, logs, SNS, SGs,       37       0       28          8       1
 notebooks, domains, jobs, monitors, models)
-total                                           233      40      118         59      16
+total                                           242      45      118         63      16
 ===========================================  ======  ======  =======  =========  ======
 
 Fixed now (each test names what it closes; each fails on the rule before its commit):
@@ -68,6 +68,9 @@ Fixed now (each test names what it closes; each fails on the rule before its com
   types in ``instanceRequirements.instanceTypes`` (a reviewer's finding; an all-CPU list is the twin).
 - test_hyperpod_group_of_zero_instances_is_not_counted_as_one: ``instanceCount: 0`` read as 1
   (a reviewer's finding; a count of 2 and an absent count are the twins).
+- test_gpu_step_count_chosen_at_run_time_is_refused: a GPU step's ``InstanceCount`` or a tuning
+  step's ``MaxParallelTrainingJobs`` from a parameter without a default, a ``Std:JsonGet`` or a step
+  property, read as 1 (a reviewer's finding; defaulted parameters, a literal and a CPU step are the twins).
 - test_model_package_registered_approved_by_the_program_is_refused: an aws-native ModelPackage
   created ``Approved``.
 - test_gpus_exposed_by_environment_must_be_requested: ``NVIDIA_VISIBLE_DEVICES=all`` (or indices) on
@@ -75,10 +78,12 @@ Fixed now (each test names what it closes; each fails on the rule before its com
 - test_default_tags_count_only_where_the_provider_applies_them: an Auto Scaling group tagged only
   by the provider's ``defaultTags``, which the AWS provider does not apply to it.
 
-Two existing tests pinned an evasion as intended and now assert the refusal:
+Three existing tests pinned an evasion as intended and now assert the refusal:
 test_policy_job_rules.py ``isolation-from-a-step-output-fails`` (was
-``unevaluated-expression-counts-as-set``) and test_rule_semantics.py
-``test_allowlist_refuses_run_time_instance_type_expressions``; test_policy_prod_stack_rules.py's
+``unevaluated-expression-counts-as-set``), test_rule_semantics.py
+``test_allowlist_refuses_run_time_instance_type_expressions`` and
+test_sagemaker_governance_mutation_audit.py's tuning step whose ``MaxParallelTrainingJobs`` is a
+step property (was counted as 1); test_policy_prod_stack_rules.py's
 ALL_AT_ONCE routing case now bakes 300 seconds (its point is the routing type, not the 0 s wait).
 
 Refused already (no new test, the class is held elsewhere): IAM ``S3:*``/``*:*``/``i?m:PassRole``/
@@ -101,7 +106,8 @@ Left alone (the sixteen of the table), and why:
   rule trusts it, though a start may override it (``pipeline-starts-keep-manual-approval`` follows
   starters for the approval status only); a KMS key from an expression still counts as set (a key
   id from a parameter is a key; an empty default fails). ``gpu-instance-quota`` does not count an
-  instance type chosen at run time: the allowlist, mandatory in every environment, now refuses it.
+  instance type chosen at run time: the allowlist, mandatory in every environment, now refuses it
+  (a GPU step's count chosen at run time the quota itself refuses).
 - Data capture of ``Output`` only (1): still capture (model-quality monitoring reads the outputs).
 - A scheduled action's bound of 0 (1) reads as unset, as pulumi-aws reports an unset bound after
   create, so an explicit scale to zero is left to the service's own limits.
@@ -382,6 +388,108 @@ def test_pipeline_instance_type_chosen_at_run_time_is_refused(
     else:
         assert len(found) == 1 and fragment in found[0]
         assert found[0].startswith("Steps[Train].Arguments.ResourceConfig.InstanceType")
+
+
+# --- gpu-instance-quota: a GPU step's count chosen when the pipeline runs -------------------------
+
+STEP_PROPERTY = {"Get": "Steps.Prep.ProcessingOutputConfig.Outputs['n'].S3Output.S3Uri"}
+COUNT_PATH = "ResourceConfig.InstanceCount"
+PARALLEL_PATH = "HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs"
+
+
+def _gpu_step(count: Any, parallel: Any = None, instance_type: str = "ml.g5.xlarge") -> dict[str, Any]:
+    """A Training step of ``count`` ``instance_type``, or a Tuning step of it when ``parallel`` is given."""
+    step = _sized_step(instance_type)
+    step["Arguments"]["ResourceConfig"]["InstanceCount"] = count
+    if parallel is None:
+        return step
+    limits = {"MaxNumberOfTrainingJobs": 10, "MaxParallelTrainingJobs": parallel}
+    arguments = {
+        "HyperParameterTuningJobConfig": {"Strategy": "Bayesian", "ResourceLimits": limits},
+        "TrainingJobDefinition": step["Arguments"],
+    }
+    return {"Name": "Train", "Type": "Tuning", "Arguments": arguments}
+
+
+@pytest.mark.parametrize(
+    ("step", "parameters", "expected"),
+    [
+        pytest.param(
+            _gpu_step({"Get": "Parameters.N"}),
+            [{"Name": "N", "Type": "Integer"}],
+            f"Arguments.{COUNT_PATH} is the pipeline expression",
+            id="count-from-a-parameter-without-default",
+        ),
+        pytest.param(
+            _gpu_step(JSON_GET), [], f"Arguments.{COUNT_PATH} is the pipeline expression", id="count-json-get"
+        ),
+        pytest.param(
+            _gpu_step(STEP_PROPERTY),
+            [],
+            f"Arguments.{COUNT_PATH} is the pipeline expression",
+            id="count-from-a-step-property",
+        ),
+        pytest.param(
+            _gpu_step(1, {"Get": "Parameters.N"}),
+            [{"Name": "N", "Type": "Integer"}],
+            f"Arguments.{PARALLEL_PATH} is the pipeline expression",
+            id="tuning-parallelism-from-a-parameter-without-default",
+        ),
+        pytest.param(
+            _gpu_step(JSON_GET, 2),
+            [],
+            f"Arguments.TrainingJobDefinition.{COUNT_PATH} is the pipeline expression",
+            id="tuning-count-json-get",
+        ),
+        pytest.param(
+            _gpu_step({"Get": "Parameters.N"}),
+            [{"Name": "N", "Type": "Integer", "DefaultValue": 8}],
+            "the stack asks for 8 GPU instances, over maxGpuInstances=4",
+            id="count-default-is-counted",
+        ),
+        pytest.param(
+            _gpu_step(2, {"Get": "Parameters.N"}),
+            [{"Name": "N", "Type": "Integer", "DefaultValue": 3}],
+            "the stack asks for 6 GPU instances, over maxGpuInstances=4",
+            id="parallelism-default-is-counted",
+        ),
+        pytest.param(_gpu_step(4), [], None, id="literal-count-within-quota-passes"),
+        pytest.param(
+            _gpu_step(JSON_GET, JSON_GET, instance_type="ml.m5.xlarge"),
+            [],
+            None,
+            id="cpu-step-is-not-counted",
+        ),
+    ],
+)
+def test_gpu_step_count_chosen_at_run_time_is_refused(
+    step: dict[str, Any], parameters: list[dict[str, Any]], expected: str | None
+) -> None:
+    """A GPU step's ``InstanceCount``, or its tuning step's ``MaxParallelTrainingJobs``, given as a
+    parameter without a default, a ``Std:JsonGet`` or a step property was read as 1: a run could
+    then start 64 GPU instances against a quota of 4 and the quota passed silently."""
+    records = build(
+        [
+            {
+                "type": "aws:sagemaker/pipeline:Pipeline",
+                "name": "subject",
+                "inputs": _pipeline(step, *parameters),
+            }
+        ]
+    )
+    report = evaluate_report(
+        records, {"gpu-instance-quota": {"maxGpuInstances": 4}}, [get_policy("gpu-instance-quota")]
+    )
+    found = [v.message for v in report.violations]
+    assert report.undecided == []
+    if expected is None:
+        assert found == []
+    elif expected.startswith("the stack asks"):
+        assert len(found) == 1 and found[0].startswith(expected)
+    else:
+        assert len(found) == 1 and found[0].startswith(f"subject.Steps[Train].{expected}")
+        assert "evaluated only when the pipeline runs" in found[0]
+        assert "cannot be counted against maxGpuInstances=4" in found[0]
 
 
 # --- alarm-has-actions: an alarm of another kind ---------------------------------------------------

@@ -543,7 +543,8 @@ def test_five_askers_are_all_named_with_no_remainder() -> None:
     assert stack_messages(QUOTA, specs) == [over(5, 4, named)]
 
 
-def test_a_tuning_step_whose_parallelism_is_decided_at_run_time_counts_its_instances_once() -> None:
+def test_a_tuning_step_whose_parallelism_is_decided_at_run_time_is_refused() -> None:
+    """Read as 1 before (5 instances, within no quota's sight): a run could start any number of them."""
     definition = {
         "Version": "2020-12-01",
         "Steps": [
@@ -565,11 +566,11 @@ def test_a_tuning_step_whose_parallelism_is_decided_at_run_time_counts_its_insta
     }
     specs = [{"type": PIPELINE, "name": "pipeline", "inputs": {"pipelineDefinition": json.dumps(definition)}}]
     assert stack_messages(QUOTA, specs) == [
-        over(
-            5,
-            4,
-            "pipeline.Steps[Tune].Arguments.TrainingJobDefinition.ResourceConfig.InstanceType=ml.g5.xlarge x5",
-        )
+        "pipeline.Steps[Tune].Arguments.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs "
+        "is the pipeline expression {'Get': 'Steps.Plan.Properties.Parallel'}, evaluated only when the "
+        "pipeline runs, so the ml.g5.xlarge instances of "
+        "Steps[Tune].Arguments.TrainingJobDefinition.ResourceConfig.InstanceType cannot be counted against "
+        "maxGpuInstances=4: write the number, or a Parameters reference with a default."
     ]
 
 
