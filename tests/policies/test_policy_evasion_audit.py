@@ -1321,6 +1321,15 @@ def test_serving_runtime_containers_are_checked_on_what_they_set(resource_type: 
 # --- k8s-gpu-pods-well-formed: GPUs taken through the runtime's environment ------------------------
 
 
+def _cpu_deployment_with(variable: dict[str, Any]) -> dict[str, Any]:
+    """A Deployment of one hardened container without GPU resources, given ``variable`` in its env."""
+    container = {**HARDENED_CONTAINER, "env": [variable]}
+    return {
+        "metadata": {"name": "model", "namespace": "serving"},
+        "spec": {"template": {"spec": {"automountServiceAccountToken": False, "containers": [container]}}},
+    }
+
+
 @pytest.mark.parametrize(
     ("value", "violated"),
     [("all", True), ("0,1", True), ("void", False), ("none", False), ("", False)],
@@ -1329,12 +1338,7 @@ def test_gpus_exposed_by_environment_must_be_requested(value: str, violated: boo
     """A container with no ``nvidia.com/gpu`` request or limit but ``NVIDIA_VISIBLE_DEVICES=all`` passed
     as a CPU container: the NVIDIA runtime exposes the node's GPUs to it, outside the device plugin's
     allocation (and beside the pods they are allocated to)."""
-    container = {k: v for k, v in HARDENED_CONTAINER.items()}
-    container["env"] = [{"name": "NVIDIA_VISIBLE_DEVICES", "value": value}]
-    deployment = {
-        "metadata": {"name": "model", "namespace": "serving"},
-        "spec": {"template": {"spec": {"automountServiceAccountToken": False, "containers": [container]}}},
-    }
+    deployment = _cpu_deployment_with({"name": "NVIDIA_VISIBLE_DEVICES", "value": value})
     found, undecided = _report("k8s-gpu-pods-well-formed", "kubernetes:apps/v1:Deployment", deployment)
     assert undecided == 0
     if violated:
@@ -1349,17 +1353,8 @@ def test_gpus_exposed_by_environment_must_be_requested(value: str, violated: boo
 
 def test_gpus_exposed_by_an_environment_reference_must_be_requested() -> None:
     """``valueFrom`` (a ConfigMap key, a Secret) hides the value from the policy: read as exposing."""
-    container = {k: v for k, v in HARDENED_CONTAINER.items()}
-    container["env"] = [
-        {
-            "name": "NVIDIA_VISIBLE_DEVICES",
-            "valueFrom": {"configMapKeyRef": {"name": "gpus", "key": "devices"}},
-        }
-    ]
-    deployment = {
-        "metadata": {"name": "model", "namespace": "serving"},
-        "spec": {"template": {"spec": {"automountServiceAccountToken": False, "containers": [container]}}},
-    }
+    reference = {"configMapKeyRef": {"name": "gpus", "key": "devices"}}
+    deployment = _cpu_deployment_with({"name": "NVIDIA_VISIBLE_DEVICES", "valueFrom": reference})
     found, undecided = _report("k8s-gpu-pods-well-formed", "kubernetes:apps/v1:Deployment", deployment)
     assert undecided == 0
     assert len(found) == 1
