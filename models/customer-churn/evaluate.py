@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import sys
 import tarfile
@@ -160,7 +161,15 @@ def report(predictions: pd.DataFrame, metrics: tuple[str, ...] = ("auc", "accura
             f"the stack file asks for metric(s) {', '.join(unknown)}; this family's evaluation computes "
             f"{', '.join(METRICS)} (models[].training.metrics)"
         )
-    return {"metrics": {name: {"value": float(METRICS[name](predictions))} for name in metrics}}
+    values = {name: float(METRICS[name](predictions)) for name in metrics}
+    undefined = [name for name, value in values.items() if not math.isfinite(value)]
+    if undefined:
+        # NaN is no JSON number: CheckMetric, the registry and the promotion gate read the report.
+        raise EvaluationError(
+            f"metric(s) {', '.join(undefined)} cannot be computed on this test split (auc needs both "
+            "classes in it)"
+        )
+    return {"metrics": {name: {"value": value} for name, value in values.items()}}
 
 
 def evaluate(

@@ -59,12 +59,19 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else math.nan
 
 
+def _r2(label: Any, prediction: Any) -> float:
+    """1 - residual / total sum of squares; NaN when every actual is the same. Tested on the values,
+    not the sum: rounding leaves a tiny total for equal fractions (0.1 three times), and r2 would be
+    a made-up -2e34 instead of undefined."""
+    if np.ptp(label) == 0:
+        return math.nan
+    return 1 - _ratio(np.sum((label - prediction) ** 2), np.sum((label - label.mean()) ** 2))
+
+
 METRICS = {
     "rmse": lambda p: float(np.sqrt(np.mean((p["prediction"] - p["label"]) ** 2))),
     "mae": lambda p: float(np.mean(np.abs(p["prediction"] - p["label"]))),
-    "r2": lambda p: (
-        1 - _ratio(np.sum((p["label"] - p["prediction"]) ** 2), np.sum((p["label"] - p["label"].mean()) ** 2))
-    ),
+    "r2": lambda p: _r2(p["label"], p["prediction"]),
     "wape": lambda p: _ratio(np.sum(np.abs(p["prediction"] - p["label"])), np.sum(p["label"])),
 }
 """What this family can report: rmse, mae and wape are lower-is-better, r2 higher-is-better. r2 is

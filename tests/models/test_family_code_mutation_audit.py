@@ -585,8 +585,8 @@ def _forecast_evaluate(root: Path, test: Path, out: Path, metrics: str) -> int:
 
 @pytest.mark.parametrize(
     ("units", "metric"),
-    [(7.0, "r2"), (0.0, "wape")],
-    ids=["r2-of-constant-units", "wape-of-no-units"],
+    [(7.0, "r2"), (0.1, "r2"), (0.0, "wape")],
+    ids=["r2-of-constant-units", "r2-of-constant-fractional-units", "wape-of-no-units"],
 )
 def test_forecast_evaluate_fails_on_a_metric_the_test_split_leaves_undefined(
     units: float, metric: str, forecast: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -855,3 +855,21 @@ def test_forecast_evaluate_scores_through_the_archives_own_predict_fn(tmp_path: 
     model = evaluate.load_model(tmp_path / "model", tmp_path / "scratch")
     test = pd.DataFrame({"price": [1.0, 2.0], "units_sold": [7.0, 9.0]})
     assert evaluate.predict(model, test, "units_sold")["prediction"].tolist() == [7.0, 7.0]
+
+
+def test_churn_report_refuses_a_metric_the_test_split_leaves_undefined() -> None:
+    """AUC of a test split holding one class is NaN (scikit-learn warns and returns it): the report
+    held ``NaN``, no JSON number, for the family's promotion metric. It fails naming the metric."""
+    import pandas as pd
+
+    evaluate = load_step(CHURN, "evaluate")
+    one_class = pd.DataFrame({"label": [1, 1, 1], "probability": [0.2, 0.6, 0.9], "prediction": [0, 1, 1]})
+    with (
+        pytest.warns(UserWarning),
+        pytest.raises(evaluate.EvaluationError, match=r"^metric\(s\) auc cannot be computed"),
+    ):
+        evaluate.report(one_class, ("auc", "accuracy"))
+    both = one_class.assign(label=[0, 1, 1])
+    assert evaluate.report(both, ("auc", "accuracy")) == {
+        "metrics": {"auc": {"value": 1.0}, "accuracy": {"value": 1.0}}
+    }
