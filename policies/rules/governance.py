@@ -31,7 +31,6 @@ from ._common import (
     get,
     get_or_none,
     is_map,
-    items,
     of_type,
     parse_json,
     resource_rule,
@@ -90,21 +89,16 @@ def _required_tags(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Chec
 
 
 def _group_tags(args: ResourceValidationArgs, cfg: Mapping[str, Any]) -> Check:
-    """An Auto Scaling group's own ``tags`` entries, each propagated to the instances it launches
-    (their cost is the instances'); the provider's default tags never reach the group."""
-    propagated = tag_map(
-        [
-            entry
-            for entry in items(get(args.props, "tags"))
-            if not is_map(entry) or entry.get("propagateAtLaunch")
-        ]
-    )
-    missing = [key for key in str_list(cfg["requiredTags"]) if not str(propagated.get(key) or "").strip()]
+    """An Auto Scaling group's own ``tags``: the provider's default tags never reach the group. Its
+    instances are tagged by the entries propagated at launch or by the launch template's tag
+    specifications, so propagation is not required here."""
+    tags = tag_map(get(args.props, "tags"))
+    missing = [key for key in str_list(cfg["requiredTags"]) if not str(tags.get(key) or "").strip()]
     if missing:
         yield (
-            f"tags lacks {', '.join(missing)} propagated at launch: add `tags` entries with "
-            "propagate_at_launch=True (the aws provider's default_tags never reach an Auto Scaling group, "
-            "and its instances carry only propagated tags)."
+            f"tags lacks {', '.join(missing)}: set them in the group's own `tags` (the aws provider's "
+            "default_tags never reach an Auto Scaling group); propagate_at_launch=True, or the launch "
+            "template's tag_specifications, tags its instances too."
         )
 
 

@@ -1095,8 +1095,8 @@ COST_TAGS = {"owner": "ml-platform", "cost-center": "cc-42", "environment": "pro
                     {"key": k, "value": v, "propagateAtLaunch": k != "owner"} for k, v in COST_TAGS.items()
                 ],
             },
-            True,
-            id="auto-scaling-group-tag-not-propagated-to-its-instances",
+            False,
+            id="auto-scaling-group-tag-not-propagated-passes-its-template-may-tag-the-instances",
         ),
         pytest.param(
             "aws:sns/topic:Topic", {"name": "alerts"}, False, id="other-types-take-the-default-tags"
@@ -1119,11 +1119,10 @@ def test_default_tags_count_only_where_the_provider_applies_them(
     report = evaluate_report(build(specs), None, [get_policy("required-cost-allocation-tags")])
     found = [v.message for v in report.violations]
     if violated:
-        missing = ", ".join(k for k in COST_TAGS if k == "owner" or "tags" not in inputs)
         assert found == [
-            f"tags lacks {missing} propagated at launch: add `tags` entries with propagate_at_launch=True (the "
-            "aws provider's default_tags never reach an Auto Scaling group, and its instances carry only "
-            "propagated tags)."
+            "tags lacks owner, cost-center, environment: set them in the group's own `tags` (the aws "
+            "provider's default_tags never reach an Auto Scaling group); propagate_at_launch=True, or the "
+            "launch template's tag_specifications, tags its instances too."
         ]
     else:
         assert found == []
