@@ -159,7 +159,10 @@ def build_failure_alerts(
                 *(batch_pipeline_name(config, family) for family in batch_scoring),
                 *(naming.live_drift_pipeline_name(config.endpoint_name(name)) for name in live_drift),
             ],
-            endpoint_names=[config.endpoint_name(spec.name) for spec in config.endpoints],
+            # A shared endpoint is an endpoint too: an update of its instances can fail or roll back.
+            endpoint_names=[
+                config.endpoint_name(spec.name) for spec in (*config.endpoints, *config.shared_endpoints)
+            ],
             model_package_group_names=[config.physical_name(model.name) for model in config.models],
             retraining_gate_names=[
                 gate_name(naming.training_pipeline_name(config.model_package_group(family)))

@@ -741,6 +741,13 @@ def test_a_stack_that_serves_only_a_shared_endpoint_builds_it_with_the_alert_top
     alarms = graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
     assert alarms and all(alarm.inputs["alarmActions"] == [topic.outputs["arn"]] for alarm in alarms)
     assert component.inputs["endpointName"] == endpoint.outputs["name"]
+    # A failed or rolled-back update of the endpoint itself pages like a single-model endpoint's.
+    [updates] = [
+        rule
+        for rule in graph.of_type("aws:cloudwatch/eventRule:EventRule")
+        if "SageMaker Endpoint State Change" in rule.inputs["eventPattern"]
+    ]
+    assert json.loads(updates.inputs["eventPattern"])["detail"]["EndpointName"] == ["prod-shared-models"]
 
 
 def test_the_dashboard_graphs_the_stacks_region(stack_graphs: dict[str, ResourceGraph]) -> None:
