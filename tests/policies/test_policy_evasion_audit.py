@@ -537,20 +537,27 @@ def test_alarm_of_another_kind_must_notify(resource_type: str, inputs: dict[str,
 # --- endpoint-data-capture-encrypted: capture "enabled" that records nothing -----------------------
 
 
-def _capture_stack(sampling: Any, resource_type: str) -> list[dict[str, Any]]:
-    capture = {
+#: The endpoint configurations' one variant (two instances: the prod minimum).
+VARIANT = {
+    "variantName": "primary",
+    "modelName": "m",
+    "instanceType": "ml.m5.xlarge",
+    "initialInstanceCount": 2,
+}
+
+
+def _capture(sampling: Any) -> dict[str, Any]:
+    """A KMS-encrypted data capture of requests and responses at ``sampling`` percent."""
+    return {
         "enableCapture": True,
         "initialSamplingPercentage": sampling,
-        "destinationS3Uri": "s3://capture/ep",
+        "destinationS3Uri": "s3://capture/endpoint",
         "kmsKeyId": KEY,
         "captureOptions": [{"captureMode": "Input"}, {"captureMode": "Output"}],
     }
-    variant = {
-        "variantName": "primary",
-        "modelName": "m",
-        "instanceType": "ml.m5.xlarge",
-        "initialInstanceCount": 2,
-    }
+
+
+def _capture_stack(sampling: Any, resource_type: str) -> list[dict[str, Any]]:
     native = resource_type.startswith("aws-native:")
     endpoint = "aws-native:sagemaker:Endpoint" if native else "aws:sagemaker/endpoint:Endpoint"
     return [
@@ -559,9 +566,9 @@ def _capture_stack(sampling: Any, resource_type: str) -> list[dict[str, Any]]:
             "name": "config",
             "inputs": {
                 ("endpointConfigName" if native else "name"): "config",
-                "productionVariants": [variant],
+                "productionVariants": [dict(VARIANT)],
                 ("kmsKeyId" if native else "kmsKeyArn"): KEY,
-                "dataCaptureConfig": capture,
+                "dataCaptureConfig": _capture(sampling),
             },
         },
         {
@@ -1132,19 +1139,6 @@ def test_default_tags_count_only_where_the_provider_applies_them(
 
 
 def _monitored_stack(status: str | None, expression: str = "cron(0 * ? * * *)") -> list[dict[str, Any]]:
-    capture = {
-        "enableCapture": True,
-        "initialSamplingPercentage": 100,
-        "destinationS3Uri": "s3://capture/endpoint",
-        "kmsKeyId": KEY,
-        "captureOptions": [{"captureMode": "Input"}, {"captureMode": "Output"}],
-    }
-    variant = {
-        "variantName": "primary",
-        "modelName": "m",
-        "instanceType": "ml.m5.xlarge",
-        "initialInstanceCount": 2,
-    }
     schedule: dict[str, Any] = {
         "monitoringScheduleName": "endpoint-data-quality",
         "endpointName": "endpoint",
@@ -1160,7 +1154,11 @@ def _monitored_stack(status: str | None, expression: str = "cron(0 * ? * * *)") 
         {
             "type": "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
             "name": "config",
-            "inputs": {"name": "config", "productionVariants": [variant], "dataCaptureConfig": capture},
+            "inputs": {
+                "name": "config",
+                "productionVariants": [dict(VARIANT)],
+                "dataCaptureConfig": _capture(100),
+            },
         },
         {
             "type": "aws:sagemaker/endpoint:Endpoint",
