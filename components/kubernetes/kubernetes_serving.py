@@ -4,7 +4,7 @@ NetworkPolicy), or the same pod as a KServe InferenceService predictor."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +65,11 @@ class KubernetesServingArgs:
     """Extra labels on every object and pod (e.g. the cost-allocation tags, for EKS split cost allocation)."""
     model: RegistryModel | None = None
     """The approved version to serve: given exactly when ``spec.latest_approved_of`` is set."""
+    aws_credentials: Sequence[pulumi.Resource] = ()
+    """What gives the pods their AWS credentials (the EKS Pod Identity association of the serving's
+    service account and its role's policy, e.g. a ``ModelArtifactAccess``): the Deployments or the
+    InferenceService are created after it. EKS sets a pod's credentials when the pod is created, so a
+    pod started before the association has none (its artifact download fails) until it restarts."""
 
     def __post_init__(self) -> None:
         if (self.model is None) != (self.spec.latest_approved_of is None):
@@ -164,16 +169,22 @@ class KubernetesServing(pulumi.ComponentResource):
             opts=child,
         )
         self._model = args.model
+        # The pods' credentials exist before the pods (depends_on: a parent's would not order its children).
+        workloads = pulumi.ResourceOptions.merge(
+            child, pulumi.ResourceOptions(depends_on=list(args.aws_credentials))
+        )
         if spec.kserve is not None:
             # KServe creates the Deployment (<name>-predictor) and its HPA from the predictor.
-            service_of = self._create_inference_service(name, spec, namespace, account.metadata.name, child)
+            service_of = self._create_inference_service(
+                name, spec, namespace, account.metadata.name, workloads
+            )
             # Known once the InferenceService is (a custom resource's outputs are untyped).
             self.namespace_name = pulumi.Output.all(service_of.id, namespace).apply(lambda known: known[1])
             self.deployment_name = service_of.id.apply(lambda _: spec.deployment_name)
         else:
-            deployment = self._create_deployment(name, spec, namespace, account.metadata.name, child)
+            deployment = self._create_deployment(name, spec, namespace, account.metadata.name, workloads)
             if spec.canary is not None:
-                self._create_canary(name, spec, namespace, account.metadata.name, child)
+                self._create_canary(name, spec, namespace, account.metadata.name, workloads)
             self._create_autoscaler(name, spec, namespace, deployment.metadata.name, child)
             self.namespace_name = deployment.metadata.namespace
             self.deployment_name = deployment.metadata.name

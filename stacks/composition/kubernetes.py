@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
     from components.kubernetes.kubernetes_serving import KubernetesServing, RegistryModel
     from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
+    from components.kubernetes.model_artifact_access import ModelArtifactAccess
     from components.observability.alert_topic import AlertTopic
     from stacks.composition.foundation import Foundation
 
@@ -91,15 +92,22 @@ def build_kubernetes_servings(
     built = {}
     for spec in servings:
         model = models.get((spec.namespace, spec.name))
+        # Before the serving: its pods get the artifact role's credentials only if the association exists.
+        credentials = (
+            [_reads_its_artifact(config, spec, model.model_data_url, foundation, aws_opts)]
+            if model is not None and model.model_data_url is not None
+            else []
+        )
         built[f"{spec.namespace}/{spec.name}"] = KubernetesServing(
             f"k8s-{spec.namespace}-{spec.name}",
             KubernetesServingArgs(
-                spec=scraped_by(spec, monitoring), labels=config.resource_tags, model=model
+                spec=scraped_by(spec, monitoring),
+                labels=config.resource_tags,
+                model=model,
+                aws_credentials=credentials,
             ),
             on_cluster,
         )
-        if model is not None and model.model_data_url is not None:
-            _reads_its_artifact(config, spec, model.model_data_url, foundation, aws_opts)
     return built
 
 
@@ -147,12 +155,12 @@ def _reads_its_artifact(
     url: str,
     foundation: Foundation | None,
     aws_opts: pulumi.ResourceOptions | None,
-) -> None:
+) -> ModelArtifactAccess:
     from components.kubernetes.model_artifact_access import ModelArtifactAccess, ModelArtifactAccessArgs
 
     if foundation is None or aws_opts is None or config.kubernetes_serving.cluster_arn is None:
         raise ValueError("reading a model artifact needs the foundation, the AWS provider and cluster_arn")
-    ModelArtifactAccess(
+    return ModelArtifactAccess(
         f"k8s-{spec.namespace}-{spec.name}-artifact",
         ModelArtifactAccessArgs(
             account_id=config.account_id,
