@@ -101,6 +101,11 @@ class KubernetesMonitoringArgs:
     """The SNS topic Alertmanager publishes to when ``spec.alerting.destination`` is ``sns``."""
     region: str | None = None
     """The topic's region (Alertmanager signs its SNS requests for it)."""
+    alertmanager_credentials: Sequence[pulumi.Resource] = ()
+    """What gives Alertmanager its AWS credentials for SNS (the EKS Pod Identity association of its
+    service account and its role's policy, e.g. an ``AlertmanagerSnsAccess``): kube-prometheus-stack,
+    which starts Alertmanager's pods, is installed after it. EKS sets a pod's credentials when the pod
+    is created, so an Alertmanager started before the association cannot publish until it restarts."""
 
     def __post_init__(self) -> None:
         alerting = self.spec.alerting
@@ -170,7 +175,16 @@ class KubernetesMonitoring(pulumi.ComponentResource):
                 f"{name}-agents-namespace", spec.agents_namespace, "privileged", "baseline", child
             )
 
-        prometheus = self._prometheus_release(name, args, monitoring, agents, child)
+        # Alertmanager's credentials exist before its pods (a parent's depends_on would not order this child).
+        prometheus = self._prometheus_release(
+            name,
+            args,
+            monitoring,
+            agents,
+            pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=list(args.alertmanager_credentials))
+            ),
+        )
         dcgm = self._dcgm_release(name, spec, agents, prometheus, child)
         adapter = self._adapter_release(name, spec, monitoring, prometheus, child)
         for target in spec.scrape:

@@ -10,7 +10,7 @@ from stacks.config import PlatformConfig
 from stacks.model_packages import ModelPackageResolver, ModelResolutionError, NoApprovedVersion
 
 if TYPE_CHECKING:
-    from components.kubernetes.kubernetes_monitoring import KubernetesMonitoring
+    from components.kubernetes.alertmanager_sns_access import AlertmanagerSnsAccess
     from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
     from components.kubernetes.kubernetes_serving import KubernetesServing, RegistryModel
     from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
@@ -70,12 +70,18 @@ def build_kubernetes_servings(
         # Deferred servings are not alerted on (their Deployment does not exist).
         scraped = {(target.namespace, target.name) for target in monitoring.scrape}
         topic_arn = None
+        credentials: list[pulumi.Resource] = []
         if config.kubernetes_alerts_to_sns:
             if foundation is None or alerts is None or aws_opts is None:
                 raise ValueError("alerting to SNS needs the foundation, the alert topic and the AWS provider")
             topic_arn = alerts.topic_arn
+            # Before the monitoring: Alertmanager's pods get the role's credentials only if the association
+            # exists when they start.
+            credentials = [
+                _alertmanager_publishes(config, foundation, alerts, monitoring.namespace, aws_opts)
+            ]
         # No depends_on the servings: ServiceMonitors select Services by label, whenever they appear.
-        monitored = KubernetesMonitoring(
+        KubernetesMonitoring(
             "k8s-monitoring",
             KubernetesMonitoringArgs(
                 spec=monitoring,
@@ -84,16 +90,15 @@ def build_kubernetes_servings(
                 servings=[spec for spec in servings if (spec.namespace, spec.name) in scraped],
                 alert_topic_arn=topic_arn,
                 region=config.region,
+                alertmanager_credentials=credentials,
             ),
             on_cluster,
         )
-        if topic_arn is not None:
-            _alertmanager_publishes(config, foundation, alerts, monitored, aws_opts)
     built = {}
     for spec in servings:
         model = models.get((spec.namespace, spec.name))
         # Before the serving: its pods get the artifact role's credentials only if the association exists.
-        credentials = (
+        reads: list[pulumi.Resource] = (
             [_reads_its_artifact(config, spec, model.model_data_url, foundation, aws_opts)]
             if model is not None and model.model_data_url is not None
             else []
@@ -104,7 +109,7 @@ def build_kubernetes_servings(
                 spec=scraped_by(spec, monitoring),
                 labels=config.resource_tags,
                 model=model,
-                aws_credentials=credentials,
+                aws_credentials=reads,
             ),
             on_cluster,
         )
@@ -183,20 +188,23 @@ def _alertmanager_publishes(
     config: PlatformConfig,
     foundation: Foundation | None,
     alerts: AlertTopic | None,
-    monitored: KubernetesMonitoring,
+    namespace: str,
     aws_opts: pulumi.ResourceOptions | None,
-) -> None:
+) -> AlertmanagerSnsAccess:
+    """Alertmanager's SNS role and its Pod Identity association in the monitoring ``namespace``
+    (named, not taken from the Namespace object: EKS keeps associations outside the cluster and does
+    not look for the namespace or the service account)."""
     from components.kubernetes.alertmanager_sns_access import AlertmanagerSnsAccess, AlertmanagerSnsAccessArgs
     from components.kubernetes.kubernetes_alerts import ALERTMANAGER_SERVICE_ACCOUNT
 
     assert foundation is not None and alerts is not None and config.kubernetes_serving.cluster_arn
-    AlertmanagerSnsAccess(
+    return AlertmanagerSnsAccess(
         "k8s-alertmanager-sns",
         AlertmanagerSnsAccessArgs(
             account_id=config.account_id,
             region=config.region,
             cluster_name=config.kubernetes_serving.cluster_arn.rsplit("/", 1)[1],
-            namespace=monitored.monitoring_namespace,
+            namespace=namespace,
             service_account=ALERTMANAGER_SERVICE_ACCOUNT,
             topic_arn=alerts.topic_arn,
             kms_key_arn=foundation.notifications_key.key_arn,
