@@ -166,6 +166,11 @@ RESOURCE_SCOPE_KEYS: tuple[ConditionKey, ...] = (
     ConditionKey("ec2:Vpc", "arn"),
     ConditionKey("secretsmanager:SecretId", "arn"),
 )
+#: ``iam:CreateServiceLinkedRole`` for named services: the role it creates is the service's, with
+#: permissions AWS defines (AWS's managed policies grant it on "*" pinned this way). Honoured for
+#: that action only.
+SERVICE_LINKED_ROLE = "iam:createservicelinkedrole"
+SERVICE_LINKED_ROLE_KEYS = (*RESOURCE_SCOPE_KEYS, ConditionKey("iam:AWSServiceName", "id"))
 PASSED_TO_SERVICE = (ConditionKey("iam:PassedToService", "id"),)
 
 Check = Iterator[str]
@@ -410,7 +415,8 @@ def _no_unscoped_sensitive_actions(args: ResourceValidationArgs, _: Mapping[str,
             category = sensitive_category(pattern)
             if category is None:
                 continue
-            scoped = condition_restricts(statement, RESOURCE_SCOPE_KEYS, service=_scoping_service(pattern))
+            keys = SERVICE_LINKED_ROLE_KEYS if pattern.lower() == SERVICE_LINKED_ROLE else RESOURCE_SCOPE_KEYS
+            scoped = condition_restricts(statement, keys, service=_scoping_service(pattern))
             verdict = all3([scope, not3(scoped)])
             if verdict is True:
                 flagged.append(f"{pattern} ({category})")
@@ -543,7 +549,7 @@ iam_no_unscoped_sensitive_actions = resource_rule(
         "kms:Decrypt ...) on every resource. Actions AWS only authorises on '*' "
         "(ecr:GetAuthorizationToken, cloudwatch:PutMetricData, Describe/List) are exempt. Fix: scope "
         "Resource to ARNs, or add a resource condition (aws:ResourceTag/..., aws:ResourceAccount, "
-        "kms:ViaService)."
+        "kms:ViaService; iam:AWSServiceName for iam:CreateServiceLinkedRole)."
     ),
     resource_types=TYPES,
     check=_no_unscoped_sensitive_actions,
