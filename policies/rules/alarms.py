@@ -346,17 +346,42 @@ alarm_fires_on_the_bad_side = resource_rule(
 # --- statistic -----------------------------------------------------------------------------------
 
 
+#: Error metrics SageMaker publishes as 1 per failed request and 0 per other one ("Valid statistics:
+#: Average, Sum"): their Average is the share of requests that failed.
+RATE_METRICS = frozenset({"Invocation4XXErrors", "Invocation5XXErrors"})
+
+
+def _never_reached(props: Any, threshold: float | None) -> bool:
+    """A rate (0 to 1) compared above a threshold it cannot pass: over 1, or 1 itself with a strict
+    ``GreaterThanThreshold`` (an anomaly band has no fixed threshold)."""
+    if threshold is None or is_set(get_or_none(props, "thresholdMetricId")):
+        return False
+    operator = _text(get_or_none(props, "comparisonOperator"))
+    return threshold > 1 or (threshold == 1 and operator == "GreaterThanThreshold")
+
+
 def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     watched = watched_metric(args.props)
     meaning = watched.meaning if watched else None
     if watched is None or meaning is None:
         return
+    threshold = number(get_or_none(args.props, "threshold"))
     for part in watched.plain:  # each metric an aggregate takes, by its own statistic
         statistic = part.statistic
-        if meaning.kind == "errors" and statistic != "Sum":
+        if meaning.kind == "errors" and statistic == "Average" and part.name in RATE_METRICS:
+            # SageMaker sends 1 per failed request and 0 per other one: the Average is the share of
+            # requests that failed (an error rate, AWS's other documented statistic), never above 1.
+            if _never_reached(args.props, threshold):
+                yield (
+                    f"{part.where} of {part.label} is 'Average', the share of requests that failed (0 to 1), "
+                    f"but the threshold is {shown(get(args.props, 'threshold'))}, which it never exceeds: "
+                    "use a threshold below 1 (0.01 for 1%), or 'Sum' to count errors."
+                )
+        elif meaning.kind == "errors" and statistic != "Sum":
             yield (
                 f"{part.where} of {part.label} is {shown(statistic or None)}: an error count is judged by "
-                "its Sum per period (an Average, Minimum or Maximum of counts hides bursts): use 'Sum'."
+                "its Sum per period (4XX/5XX also by their Average, the error rate; a Minimum, Maximum or "
+                "percentile of counts says nothing of how many failed): use 'Sum'."
             )
         elif meaning.kind == "latency" and statistic != "Average" and not PERCENTILE.fullmatch(statistic):
             yield (
@@ -369,7 +394,8 @@ alarm_statistic_fits_the_metric = resource_rule(
     name="alarm-statistic-fits-the-metric",
     description=(
         "A CloudWatch alarm on a SageMaker error count (Invocation4XXErrors, Invocation5XXErrors, "
-        "InvocationModelErrors) must use the Sum statistic; one on ModelLatency/OverheadLatency the "
+        "InvocationModelErrors) must use the Sum statistic (4XX/5XX also the Average, their error rate: "
+        "SageMaker sends 1 per failed request, 0 per other, with a threshold below 1); one on ModelLatency/OverheadLatency the "
         "Average or a pNN extendedStatistic (an aggregate's metrics each by its own stat). Fix: set "
         "statistic (or extendedStatistic, or the returned metric query's stat)."
     ),

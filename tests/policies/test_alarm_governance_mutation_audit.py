@@ -264,7 +264,8 @@ def test_an_extended_statistic_is_the_statistic_judged_even_beside_a_statistic()
     inputs = alarm("Invocation5XXErrors", extendedStatistic="p99")  # statistic "Sum" too
     assert messages(STATISTIC, ALARM, inputs) == [
         "extendedStatistic of AWS/SageMaker Invocation5XXErrors is 'p99': an error count is judged by its Sum "
-        "per period (an Average, Minimum or Maximum of counts hides bursts): use 'Sum'."
+        "per period (4XX/5XX also by their Average, the error rate; a Minimum, Maximum or percentile of "
+        "counts says nothing of how many failed): use 'Sum'."
     ]
 
 
@@ -273,13 +274,14 @@ def test_an_aws_native_query_is_judged_by_its_metric_stat() -> None:
 
 
 def test_each_metric_an_aggregate_takes_is_judged_by_its_own_statistic() -> None:
-    """MAX over counts summed and averaged names the averaged one; MAX over a latency's Average and
+    """MAX over counts summed and maximised names the maximised one; MAX over a latency's Average and
     its p99 (each fit for latency) passes. (Before: one statistic for the aggregate, "unset" when
     its metrics' differed, so the first was reported as unset and the second refused.)"""
-    counts = metric_math({"expression": "MAX([m0,m1])"}, errors_query(), errors_query(stat="Average"))
+    counts = metric_math({"expression": "MAX([m0,m1])"}, errors_query(), errors_query(stat="Maximum"))
     assert messages(STATISTIC, ALARM, counts) == [
-        "metricQueries[1].metric.stat of AWS/SageMaker Invocation5XXErrors is 'Average': an error count is "
-        "judged by its Sum per period (an Average, Minimum or Maximum of counts hides bursts): use 'Sum'."
+        "metricQueries[1].metric.stat of AWS/SageMaker Invocation5XXErrors is 'Maximum': an error count is "
+        "judged by its Sum per period (4XX/5XX also by their Average, the error rate; a Minimum, Maximum or "
+        "percentile of counts says nothing of how many failed): use 'Sum'."
     ]
     latencies = metric_math({"expression": "MAX([m0,m1])"}, latency_query("Average"), latency_query("p99"))
     assert messages(STATISTIC, ALARM, latencies) == []

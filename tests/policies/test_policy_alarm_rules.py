@@ -863,8 +863,8 @@ def native_anomaly(operator: str) -> dict[str, Any]:
         (
             "alarm-statistic-fits-the-metric",
             ALARM,
-            anomaly("GreaterThanUpperThreshold", stat="Average"),
-            "metricQueries[1].metric.stat of AWS/SageMaker Invocation5XXErrors is 'Average'",
+            anomaly("GreaterThanUpperThreshold", stat="Maximum"),
+            "metricQueries[1].metric.stat of AWS/SageMaker Invocation5XXErrors is 'Maximum'",
         ),
         ("alarm-fires-on-the-bad-side", NATIVE_ALARM, native_anomaly("GreaterThanUpperThreshold"), None),
         (
@@ -878,7 +878,7 @@ def native_anomaly(operator: str) -> dict[str, Any]:
         "upper-side-passes",
         "both-sides-pass",
         "lower-side-fails",
-        "average-of-a-count-fails",
+        "maximum-of-a-count-fails",
         "native-upper-side-passes",
         "native-lower-side-fails",
     ],

@@ -311,3 +311,105 @@ def test_service_linked_role_line_stays_strict(statement: dict[str, Any], rule: 
     conditions; the key is honoured for ``iam:CreateServiceLinkedRole`` only)."""
     found = [f for f in _iam_findings(_document(statement)) if f.startswith(rule)]
     assert found, _iam_findings(_document(statement))
+
+
+# --- alarm statistics ------------------------------------------------------------------------------
+#
+# Grounding: the SageMaker Developer Guide's invocation metrics ("Invocation5XXErrors ... For each
+# 5xx response, 1 is sent; otherwise, 0 is sent. Units: None. Valid statistics: Average, Sum"; the
+# same for 4XX): the Average of the 0s and 1s is the share of requests that failed.
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+NATIVE_ALARM = "aws-native:cloudwatch:Alarm"
+
+
+def _alarm(metric: str, statistic: str, threshold: float, **changes: Any) -> dict[str, Any]:
+    inputs = {
+        "name": "churn-errors",
+        "namespace": "AWS/SageMaker",
+        "metricName": metric,
+        "dimensions": {"EndpointName": "churn", "VariantName": "primary"},
+        "statistic": statistic,
+        "period": 60,
+        "evaluationPeriods": 3,
+        "threshold": threshold,
+        "comparisonOperator": "GreaterThanThreshold",
+        "alarmActions": [TOPIC],
+    }
+    inputs.update(changes)
+    return inputs
+
+
+@pytest.mark.parametrize(
+    ("inputs", "fragment"),
+    [
+        pytest.param(_alarm("Invocation5XXErrors", "Average", 0.01), None, id="5xx-rate-above-1-percent"),
+        pytest.param(_alarm("Invocation4XXErrors", "Average", 0.05), None, id="4xx-rate-above-5-percent"),
+        pytest.param(_alarm("Invocation5XXErrors", "Average", 0), None, id="5xx-rate-any-failure"),
+        pytest.param(
+            _alarm("Invocation5XXErrors", "Average", 1, comparisonOperator="GreaterThanOrEqualToThreshold"),
+            None,
+            id="5xx-rate-every-request-failing",
+        ),
+        pytest.param(_alarm("Invocation5XXErrors", "Sum", 5), None, id="5xx-count-still-passes"),
+        pytest.param(
+            _alarm("Invocation5XXErrors", "Average", 5),
+            "is 'Average', the share of requests that failed (0 to 1), but the threshold is 5",
+            id="rate-over-a-count-threshold-never-fires",
+        ),
+        pytest.param(
+            _alarm("Invocation5XXErrors", "Average", 1),
+            "but the threshold is 1, which it never exceeds",
+            id="rate-strictly-above-1-never-fires",
+        ),
+        pytest.param(
+            _alarm("Invocation5XXErrors", "Maximum", 0),
+            "is 'Maximum': an error count is judged",
+            id="maximum",
+        ),
+        pytest.param(
+            _alarm("InvocationModelErrors", "Average", 0.01),
+            "InvocationModelErrors is 'Average': an error count is judged",
+            id="model-errors-average-not-documented-as-a-rate",
+        ),
+    ],
+)
+def test_an_error_rate_alarm_is_accepted(inputs: dict[str, Any], fragment: str | None) -> None:
+    """Before the fix every ``Average`` on an error metric was refused ("an Average of counts hides
+    bursts"), though for 4XX/5XX it is the error rate AWS documents. A rate over a threshold it can
+    never pass, another statistic, and a metric not documented as 0/1 per request stay refused."""
+    _assert(_one("alarm-statistic-fits-the-metric", ALARM, inputs), fragment)
+
+
+def test_an_error_rate_in_metric_math_is_judged_per_metric() -> None:
+    """``MAX`` over two variants' 5xx rates (aws-native ``metrics[]``) passes under 0.02."""
+    queries = [
+        {
+            "id": f"m{index}",
+            "returnData": False,
+            "metricStat": {
+                "metric": {
+                    "namespace": "AWS/SageMaker",
+                    "metricName": "Invocation5XXErrors",
+                    "dimensions": [
+                        {"name": "EndpointName", "value": "churn"},
+                        {"name": "VariantName", "value": v},
+                    ],
+                },
+                "stat": "Average",
+                "period": 60,
+            },
+        }
+        for index, v in enumerate(("blue", "green"))
+    ]
+    inputs = {
+        "alarmName": "churn-error-rate",
+        "metrics": [*queries, {"id": "rate", "expression": "MAX([m0, m1])", "returnData": True}],
+        "comparisonOperator": "GreaterThanThreshold",
+        "threshold": 0.02,
+        "evaluationPeriods": 3,
+        "alarmActions": [TOPIC],
+    }
+    assert _one("alarm-statistic-fits-the-metric", NATIVE_ALARM, inputs) == []
+    assert _one("alarm-fires-on-the-bad-side", NATIVE_ALARM, inputs) == []
+    assert _one("alarm-statistic-fits-the-metric", NATIVE_ALARM, {**inputs, "threshold": 2}) != []
