@@ -3,8 +3,10 @@ fits it; rollback alarms can fire; SageMaker scaling policies scale the right wa
 
 Only metrics whose meaning is known are judged (``METRICS``, ``MODEL_QUALITY``); an alarm on any
 other metric passes. An alarm on metric math is judged when the query it returns is a plain
-metric (its ``stat`` is the statistic), an expression that only names one (``m1``), or
-``MAX``/``MIN``/``AVG``/``SUM`` over plain metrics of one meaning (the drift alarm's largest feature drift); any other expression is skipped, because
+metric (its ``stat`` is the statistic), an expression that only names one (``m1``),
+``MAX``/``MIN``/``AVG``/``SUM`` over plain metrics of one meaning (the drift alarm's largest feature drift),
+or an error count over another metric, scaled by a positive constant (``100*m1/m2``, the error rate:
+read as the error metric); any other expression is skipped, because
 it can invert or rescale the metric (``IF``, ``FILL``, arithmetic). An anomaly-detection alarm
 watches the query it compares with its band (the band's id is its ``thresholdMetricId``). Unset
 values read as the provider reports them after apply (``""``, ``[]``, ``0``) count as unset.
@@ -156,6 +158,9 @@ class Watched:
     # The plain metrics an aggregate (``MAX([m1, m2])``) takes, each with its statistic and endpoint
     # (the aggregate's own ``statistic`` is theirs when they agree, else ``""``).
     parts: tuple[Watched, ...] = ()
+    # An error count divided by another metric (an error rate computed in metric math): its
+    # threshold is the ratio's, not the count's.
+    ratio: bool = False
 
     @property
     def plain(self) -> tuple[Watched, ...]:
@@ -200,6 +205,8 @@ def watched_metric(props: Any) -> Watched | None:
     expression = _text(get(query, "expression")).replace(" ", "")
     found = AGGREGATE.match(expression) or IDENTITY.match(expression)
     by_id = {get(q, "id"): q for q in queries}
+    if not found:
+        return _error_ratio(queries, query, by_id, expression)
     parts = [
         _query_metric(queries, by_id[i]) if i in by_id and by_id[i] is not query else None
         for i in (found[1].split(",") if found else [])
@@ -220,6 +227,39 @@ def watched_metric(props: Any) -> Watched | None:
 
 
 AGGREGATE = re.compile(r"^(?:MAX|MIN|AVG|SUM)\(\[?([A-Za-z0-9_,]+)\]?\)$")
+#: An error ratio, optionally scaled to a percentage: ``m1/m2``, ``100*m1/m2``, ``(m1/m2)*100``, and the
+#: form that cannot divide by zero, ``100*m1/MAX([m1,m2])``.
+RATIO = re.compile(
+    r"^(?:(?P<before>[0-9]+(?:\.[0-9]+)?)\*)?\(?(?P<part>[a-z][A-Za-z0-9_]*)/"
+    r"(?:(?P<whole>[a-z][A-Za-z0-9_]*)|MAX\(\[(?P<wholes>[a-z][A-Za-z0-9_]*(?:,[a-z][A-Za-z0-9_]*)+)\]\))\)?"
+    r"(?:\*(?P<after>[0-9]+(?:\.[0-9]+)?))?$"
+)
+
+
+def _error_ratio(queries: list[Any], query: Any, by_id: dict[Any, Any], expression: str) -> Watched | None:
+    """An error count over plain metrics (``100*m1/m2``: the 5xx share of invocations; or over
+    ``MAX([m1,m2])``) rises with the errors, scaled by a positive constant: read as the error metric
+    (the one part judged, a ratio). Any other expression (``IF``, ``FILL``, a difference, the
+    errors in the denominator alone, a constant that may be 0) is not."""
+    found = RATIO.match(expression)
+    if not found:
+        return None
+    if any(found[k] is not None and float(found[k]) <= 0 for k in ("before", "after")):
+        return None
+    wholes = found["wholes"].split(",") if found["wholes"] else [found["whole"]]
+    if found["part"] in wholes and len(wholes) == 1:
+        return None
+    part, others = by_id.get(found["part"]), [by_id.get(w) for w in wholes if w != found["part"]]
+    if part is None or part is query or not others or any(o is None or o is query for o in others):
+        return None
+    errors = _query_metric(queries, part)
+    if errors is None or errors.meaning is None or errors.meaning.kind != "errors":
+        return None
+    if any(_query_metric(queries, other) is None for other in others):
+        return None
+    return Watched(errors.namespace, errors.name, errors.statistic, errors.where, parts=(errors,), ratio=True)
+
+
 #: An expression that only names another query (``m1``, ``(m1)``): the same metric, unchanged.
 IDENTITY = re.compile(r"^\(*([a-z][A-Za-z0-9_]*)\)*$")
 
@@ -331,7 +371,8 @@ alarm_fires_on_the_bad_side = resource_rule(
         "A CloudWatch alarm on a known SageMaker metric must fire on the metric's bad side: errors, "
         "latency, utilisation, async backlog, feature drift and error-type model-quality metrics "
         "(mae, mse, rmse, false rates) when high; score-type model-quality metrics (accuracy, auc, au_prc, "
-        "f1, precision, recall, weighted_*, r2, true rates) when low. Metric math is judged when it returns a plain metric. Utilisation and "
+        "f1, precision, recall, weighted_*, r2, true rates) when low. Metric math is judged when it returns a plain metric "
+        "(or an error ratio such as 100*m1/m2, as its error metric). Utilisation and "
         "backlog alarms whose only actions are Application Auto Scaling policies (scale-in triggers) may "
         "fire low. Fix: flip comparisonOperator."
     ),
@@ -371,7 +412,7 @@ def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
         if meaning.kind == "errors" and statistic == "Average" and part.name in RATE_METRICS:
             # SageMaker sends 1 per failed request and 0 per other one: the Average is the share of
             # requests that failed (an error rate, AWS's other documented statistic), never above 1.
-            if _never_reached(args.props, threshold):
+            if not watched.ratio and _never_reached(args.props, threshold):
                 yield (
                     f"{part.where} of {part.label} is 'Average', the share of requests that failed (0 to 1), "
                     f"but the threshold is {shown(get(args.props, 'threshold'))}, which it never exceeds: "
@@ -439,8 +480,8 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
             where = f"rollback alarm {alarm.name!r} of endpoint {endpoint.name!r}"
             if watched is None:
                 yield (
-                    f"{where} evaluates a metric-math expression: roll back on a plain failure metric "
-                    "(5xx errors, latency) whose direction is known.",
+                    f"{where} evaluates a metric-math expression whose direction is not known: roll back on a "
+                    "plain failure metric (5xx errors, latency) or an error ratio such as 100*m1/m2.",
                     alarm.urn,
                 )
                 continue

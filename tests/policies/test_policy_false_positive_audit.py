@@ -413,3 +413,132 @@ def test_an_error_rate_in_metric_math_is_judged_per_metric() -> None:
     assert _one("alarm-statistic-fits-the-metric", NATIVE_ALARM, inputs) == []
     assert _one("alarm-fires-on-the-bad-side", NATIVE_ALARM, inputs) == []
     assert _one("alarm-statistic-fits-the-metric", NATIVE_ALARM, {**inputs, "threshold": 2}) != []
+
+
+# --- rollback alarms on an error rate computed in metric math ---------------------------------------
+#
+# Grounding: CloudWatch metric math (the User Guide's "Using metric math": ``100*(m1/m2)`` as an
+# error-rate example); SageMaker's deployment guardrails roll back on "any alarm" the endpoint lists.
+
+
+def _query(query_id: str, metric: str, endpoint: str = "churn") -> dict[str, Any]:
+    return {
+        "id": query_id,
+        "returnData": False,
+        "metric": {
+            "namespace": "AWS/SageMaker",
+            "metricName": metric,
+            "stat": "Sum",
+            "period": 60,
+            "dimensions": {"EndpointName": endpoint, "VariantName": "primary"},
+        },
+    }
+
+
+def _ratio_alarm(
+    expression: str,
+    operator: str = "GreaterThanThreshold",
+    errors: str = "Invocation5XXErrors",
+    endpoint: str = "churn",
+) -> dict[str, Any]:
+    return {
+        "name": "churn-5xx-rate",
+        "alarmActions": [TOPIC],
+        "comparisonOperator": operator,
+        "threshold": 1,
+        "evaluationPeriods": 3,
+        "metricQueries": [
+            _query("m1", errors, endpoint),
+            _query("m2", "Invocations", endpoint),
+            {"id": "e1", "expression": expression, "returnData": True, "label": "5xx %"},
+        ],
+    }
+
+
+def _rollback_stack(alarm: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+            "name": "config",
+            "inputs": {
+                "name": "churn-config",
+                "productionVariants": [
+                    {
+                        "variantName": "primary",
+                        "modelName": "m",
+                        "instanceType": "ml.m5.xlarge",
+                        "initialInstanceCount": 2,
+                    }
+                ],
+            },
+        },
+        {"type": ALARM, "name": "errors", "inputs": alarm},
+        {
+            "type": "aws:sagemaker/endpoint:Endpoint",
+            "name": "endpoint",
+            "deps": {"endpointConfigName": ["config"], "deploymentConfig": ["errors"]},
+            "inputs": {
+                "name": "churn",
+                "endpointConfigName": "churn-config",
+                "deploymentConfig": {
+                    "blueGreenUpdatePolicy": {
+                        "trafficRoutingConfiguration": {
+                            "type": "CANARY",
+                            "waitIntervalInSeconds": 600,
+                            "canarySize": {"type": "CAPACITY_PERCENT", "value": 10},
+                        }
+                    },
+                    "autoRollbackConfiguration": {"alarms": [{"alarmName": "churn-5xx-rate"}]},
+                },
+            },
+        },
+    ]
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(
+    ("alarm", "fragment"),
+    [
+        pytest.param(_ratio_alarm("100*m1/m2"), None, id="percent-of-invocations"),
+        pytest.param(_ratio_alarm("(m1 / m2) * 100"), None, id="percent-written-after"),
+        pytest.param(_ratio_alarm("m1/m2", "GreaterThanOrEqualToThreshold"), None, id="fraction"),
+        pytest.param(_ratio_alarm("100 * m1 / MAX([m1, m2])"), None, id="percent-that-cannot-divide-by-zero"),
+        pytest.param(_ratio_alarm("m2/m1"), "evaluates a metric-math expression", id="inverted-ratio"),
+        pytest.param(
+            _ratio_alarm("100*m2/MAX([m1,m2])"),
+            "evaluates a metric-math expression",
+            id="traffic-over-the-errors",
+        ),
+        pytest.param(_ratio_alarm("100-100*m1/m2"), "evaluates a metric-math expression", id="success-rate"),
+        pytest.param(_ratio_alarm("0*m1/m2"), "evaluates a metric-math expression", id="scaled-by-zero"),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", errors="ModelLatency"),
+            "evaluates a metric-math expression",
+            id="not-errors",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", "LessThanThreshold"),
+            "so it never fires when",
+            id="fires-when-the-rate-falls",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", endpoint="other"), "watches endpoint 'other'", id="other-endpoint"
+        ),
+    ],
+)
+def test_a_rollback_alarm_on_the_error_rate_can_fire(
+    alarm: dict[str, Any], fragment: str | None, outputs: bool
+) -> None:
+    """Before the fix any metric math in a rollback alarm was refused (mandatory everywhere), the 5xx
+    share of invocations too: it rises with the errors, as the count does, and a careful team prefers
+    it (a rate holds at any traffic). An inverted or negated ratio, a zero scale, a ratio of another
+    metric, a falling operator and another endpoint's ratio stay refused."""
+    _assert(_messages("rollback-alarms-can-fire", _rollback_stack(alarm), outputs=outputs), fragment)
+
+
+def test_an_error_ratio_is_judged_for_direction_and_statistic_as_its_error_count() -> None:
+    """Once read, the ratio is judged by the alarm rules as its error metric (it was skipped)."""
+    assert _one("alarm-fires-on-the-bad-side", ALARM, _ratio_alarm("100*m1/m2")) == []
+    falling = _one("alarm-fires-on-the-bad-side", ALARM, _ratio_alarm("100*m1/m2", "LessThanThreshold"))
+    assert len(falling) == 1 and "errors metrics are bad when high" in falling[0]
+    assert _one("alarm-statistic-fits-the-metric", ALARM, _ratio_alarm("100*m1/m2")) == []
