@@ -14,6 +14,7 @@ rule family (rules)                             probes  wrongly  fixed  left
                                                         refused         alone
 ==============================================  ======  =======  =====  =====
 IAM identity policies (the 5 iam-* rules)           21        2      2      1
+managed-policy attachments (2 rules)                12        0      0      0
 alarm statistics (alarm-statistic-fits-...)         10        5      5      1
 rollback alarms on metric math                      12        4      4      1
 S3 bucket policies (TLS-only, not public)           14        0      0      0
@@ -23,17 +24,18 @@ trust policies (public, federated, pod id.)         13        0      0      1
 resource-based policies (resource-policy-...)        9        0      0      0
 Kubernetes workloads (the 8 k8s-* rules)            16        0      0      2
 compute allowlist and GPU quota                      7        0      0      0
-production serving (capture, monitoring,            15        0      0      0
+production serving (capture, monitoring,            17        0      0      0
 autoscaling, rollout, rollback, tracking)
 network stack rules (flow logs, groups)              5        0      0      0
 pipeline definitions (isolation, KMS, spot,          8        0      0      0
 approval, allowlist)
 values unknown at preview (24 resource rules)       24        0      0      0
+cost-allocation tags (provider default tags)         6        0      0      0
 other resource rules (notebooks, domains,           43        0      0      4
 endpoint configs, feature groups, trails,
 Athena, logs, SNS, EKS, alarms, groups,
 model packages)
-total                                              218       11     11     12
+total                                              238       11     11     12
 ==============================================  ======  =======  =====  =====
 
 A probe is one configuration (stack probes run over both engine shapes, document probes in both the
@@ -2490,3 +2492,135 @@ def test_sdk_written_pipelines_are_accepted(inputs: dict[str, Any]) -> None:
         )
         == []
     )
+
+
+# --- managed-policy attachments and cost-allocation tags ---------------------------------------------------
+#
+# Grounding: the EKS node and cluster role guides (AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy,
+# AmazonEC2ContainerRegistryReadOnly, AmazonEKSClusterPolicy), Systems Manager's
+# AmazonSSMManagedInstanceCore, the job-function policies ReadOnlyAccess and SecurityAudit; the AWS
+# provider's default_tags (applied to every taggable resource but an Auto Scaling group) and the
+# aws-native provider's defaultTags.
+
+MANAGED_POLICIES = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonSSMManagedInstanceCore",
+    "CloudWatchAgentServerPolicy",
+    "AmazonEKSClusterPolicy",
+    "service-role/AmazonSageMakerGeospatialExecutionRole",
+    "AmazonSageMakerCanvasFullAccess",
+    "AmazonSageMakerReadOnly",
+    "ReadOnlyAccess",
+    "SecurityAudit",
+    "AWSSupportAccess",
+]
+
+
+@pytest.mark.parametrize("name", MANAGED_POLICIES)
+def test_least_privilege_managed_policies_may_be_attached(name: str) -> None:
+    arn = f"arn:aws:iam::aws:policy/{name}"
+    attachment = [
+        {
+            "type": "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "name": "a",
+            "inputs": {"role": "r", "policyArn": arn},
+        }
+    ]
+    role = [
+        {
+            "type": "aws:iam/role:Role",
+            "name": "r",
+            "inputs": {
+                "assumeRolePolicy": json.dumps(
+                    _document(
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "ec2.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    )
+                ),
+                "managedPolicyArns": [arn],
+            },
+        }
+    ]
+    for rule in ("iam-no-admin-managed-policy", "iam-admin-policy-not-attached"):
+        assert _messages(rule, attachment) == []
+        assert _messages(rule, role) == []
+
+
+TAGS = {"owner": "ml", "cost-center": "42", "environment": "prod"}
+AWS_PROVIDER = {
+    "type": "pulumi:providers:aws",
+    "name": "aws-provider",
+    "inputs": {"region": "eu-west-1", "defaultTags": {"tags": TAGS}},
+}
+TAG_PROBES = [
+    pytest.param([AWS_PROVIDER, {"type": "aws:sagemaker/model:Model", "name": "m", "provider": "aws-provider", "inputs": {"executionRoleArn": "r"}}], id="aws-provider-default-tags"),
+    pytest.param([{**AWS_PROVIDER, "inputs": {"defaultTags": json.dumps({"tags": TAGS})}}, {"type": "aws:sagemaker/model:Model", "name": "m", "provider": "aws-provider", "inputs": {}}], id="aws-provider-default-tags-as-json"),
+    pytest.param([{"type": "pulumi:providers:aws-native", "name": "native-provider", "inputs": {"defaultTags": {"tags": TAGS}}}, {"type": "aws-native:sagemaker:Model", "name": "m", "provider": "native-provider", "inputs": {}}], id="aws-native-provider-default-tags"),
+    pytest.param([AWS_PROVIDER, {"type": "aws:autoscaling/group:Group", "name": "g", "provider": "aws-provider", "inputs": {"maxSize": 2, "minSize": 1, "tags": [{"key": k, "value": v, "propagateAtLaunch": True} for k, v in TAGS.items()]}}], id="auto-scaling-group-own-tags"),
+    pytest.param([{"type": "aws-native:autoscaling:AutoScalingGroup", "name": "g", "inputs": {"maxSize": "2", "minSize": "1", "tags": [{"key": k, "value": v, "propagateAtLaunch": True} for k, v in TAGS.items()]}}], id="aws-native-auto-scaling-group"),
+    pytest.param([{**AWS_PROVIDER, "inputs": {"defaultTags": {"tags": {"owner": "ml", "environment": "prod"}}}}, {"type": "aws:sagemaker/model:Model", "name": "m", "provider": "aws-provider", "inputs": {"tags": {"cost-center": "42"}}}], id="split-between-provider-and-resource"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("specs", TAG_PROBES)
+def test_tags_the_provider_really_applies_count(specs: list[dict[str, Any]]) -> None:
+    assert _messages("required-cost-allocation-tags", specs, _prod("required-cost-allocation-tags")) == []
+
+
+def test_a_scaling_target_named_by_an_output_is_judged_after_create() -> None:
+    """A target and policy whose ``resourceId`` is ``Output.concat(...)`` (unknown at preview) pass once
+    known; an aws-native policy naming its target by ``scalingTargetId`` passes both rules after create
+    (at preview ``sagemaker-target-tracking-sound`` is undecided, never refused)."""
+    specs = _serving(
+        target={"resourceId": UNKNOWN_STRING_VALUE}, scaling={"resourceId": UNKNOWN_STRING_VALUE}
+    )
+    preview = evaluate_report(
+        build(specs),
+        _prod("endpoint-autoscaling-configured"),
+        [get_policy("endpoint-autoscaling-configured")],
+    )
+    assert preview.violations == []
+    applied = {"target": {"resourceId": VARIANT_ID}, "scaling": {"resourceId": VARIANT_ID}}
+    after = evaluate_report(
+        as_outputs(build(specs), applied),
+        _prod("endpoint-autoscaling-configured"),
+        [get_policy("endpoint-autoscaling-configured")],
+    )
+    assert (after.violations, after.undecided) == ([], [])
+    native = [s for s in _serving() if s["name"] != "scaling"] + [
+        {
+            "type": "aws-native:applicationautoscaling:ScalingPolicy",
+            "name": "native-scaling",
+            "deps": {"scalingTargetId": ["target"]},
+            "inputs": {
+                "policyName": "tt",
+                "policyType": "TargetTrackingScaling",
+                "scalingTargetId": UNKNOWN_STRING_VALUE,
+                "targetTrackingScalingPolicyConfiguration": {
+                    "targetValue": 70,
+                    "predefinedMetricSpecification": {
+                        "predefinedMetricType": "SageMakerVariantInvocationsPerInstance"
+                    },
+                },
+            },
+        }
+    ]
+    resolved = {"native-scaling": {"scalingTargetId": f"{VARIANT_ID}|{DIMENSION}|sagemaker"}}
+    for rule in ("endpoint-autoscaling-configured", "sagemaker-target-tracking-sound"):
+        assert (
+            evaluate_report(
+                build(native), _prod(rule) if rule in load_pack_config("prod") else None, [get_policy(rule)]
+            ).violations
+            == []
+        )
+        after = evaluate_report(
+            as_outputs(build(native), resolved),
+            _prod(rule) if rule in load_pack_config("prod") else None,
+            [get_policy(rule)],
+        )
+        assert (after.violations, after.undecided) == ([], [])
