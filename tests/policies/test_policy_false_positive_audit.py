@@ -13,7 +13,7 @@ fix's tests fail on the rule before it.
 rule family (rules)                             probes  wrongly  fixed  left
                                                         refused         alone
 ==============================================  ======  =======  =====  =====
-IAM identity policies (the 5 iam-* rules)           21        2      2      1
+IAM identity policies (the 5 iam-* rules)           22        2      2      2
 managed-policy attachments (2 rules)                12        0      0      0
 alarm statistics (alarm-statistic-fits-...)         10        5      5      1
 rollback alarms on metric math                      12        4      4      1
@@ -31,11 +31,11 @@ pipeline definitions (isolation, KMS, spot,          8        0      0      0
 approval, allowlist)
 values unknown at preview (24 resource rules)       24        0      0      0
 cost-allocation tags (provider default tags)         6        0      0      0
-other resource rules (notebooks, domains,           43        0      0      4
+other resource rules (notebooks, domains,           45        0      0      5
 endpoint configs, feature groups, trails,
 Athena, logs, SNS, EKS, alarms, groups,
 model packages)
-total                                              238       11     11     12
+total                                              241       11     11     14
 ==============================================  ======  =======  =====  =====
 
 A probe is one configuration (stack probes run over both engine shapes, document probes in both the
@@ -70,9 +70,12 @@ Fixed now (each fails on the rule before its commit):
 
 Left alone (refused, but on purpose), and why:
 
-- IAM (1): ``ec2:DeleteNetworkInterface`` on ``"*"`` behind an ``ec2:Subnet`` condition. Scoping the
+- IAM (2): ``ec2:DeleteNetworkInterface`` on ``"*"`` behind an ``ec2:Subnet`` condition. Scoping the
   ENI writes to ``arn:aws:ec2:<region>:<account>:network-interface/*`` passes (probed); the pack's
   table of resource-scoping keys is kept short and ``ec2:Subnet`` does not pin the interface deleted.
+  And a permissions boundary written as ``Allow * on *`` minus Deny statements: the same document
+  attached as an identity policy is administrator access, and ``iam-no-admin-access`` judges the
+  document, not where it is attached (a boundary listing the delegated services passes).
 - Alarm statistics (1): ``InvocationModelErrors`` by ``Average``: only the 4XX/5XX metrics are
   documented (in the probed sources) as 0/1 per request, so its Average is not known to be a rate.
 - Rollback alarms (1): ``IF(m2 > 0, 100*m1/m2, 0)``. ``IF`` can invert a metric; the plain ratio and
@@ -86,7 +89,10 @@ Left alone (refused, but on purpose), and why:
   resource is judged alone and KServe's built-in runtimes use tags; set the digest and probes on the
   model container, which KServe merges over the runtime's); a GPU pod selecting nodes by
   ``node.kubernetes.io/instance-type`` (add the label to ``gpuNodeSelectorKeys``: configuration).
-- Other rules (4): a child alarm of a composite alarm, or a rollback-only alarm, without actions
+- Other rules (5): a low-GPU-utilisation alarm notifying people (an idle or right-sizing alarm): the
+  rule reads a utilisation alarm that notifies as an overload alarm and accepts the low side only for
+  scale-in triggers; AWS's idle-endpoint guidance watches ``Invocations``, which passes (probed).
+  A child alarm of a composite alarm, or a rollback-only alarm, without actions
   (FSBP CloudWatch.15, which the rule follows, flags the same alarms); a log group with
   ``retentionInDays`` unset, which CloudWatch keeps forever (the rule asks for the choice to be
   written, and ``0`` passes); HTTPS from ``0.0.0.0/0`` (FSBP EC2.18 authorises 80/443, but the
@@ -2099,6 +2105,7 @@ OTHER_PROBES = [
     pytest.param("log-group-kms-encrypted", "aws:cloudwatch/logGroup:LogGroup", {"kmsKeyId": KEY, "retentionInDays": 365, "logGroupClass": "INFREQUENT_ACCESS"}, id="infrequent-access-log-group"),
     pytest.param("log-group-kms-encrypted", "aws-native:logs:LogGroup", {"kmsKeyId": KEY, "retentionInDays": 365}, id="native-log-group"),
     pytest.param("log-group-retention", "aws:cloudwatch/logGroup:LogGroup", {"retentionInDays": 0}, id="logs-kept-forever"),
+    pytest.param("alarm-fires-on-the-bad-side", ALARM, {**_errors_alarm(), "metricName": "Invocations", "comparisonOperator": "LessThanOrEqualToThreshold", "threshold": 0, "period": 3600, "evaluationPeriods": 24}, id="idle-endpoint-by-invocations"),
     pytest.param("sns-topic-kms-encrypted", "aws-native:sns:Topic", {"kmsMasterKeyId": "alias/alerts"}, id="native-topic-alias"),
     pytest.param("sns-topic-kms-encrypted", "aws:sns/topic:Topic", {"fifoTopic": True, "name": "t.fifo", "kmsMasterKeyId": KEY}, id="fifo-topic"),
     pytest.param("eks-audit-logging", "aws-native:eks:Cluster", {"logging": {"clusterLogging": {"enabledTypes": [{"type": "api"}, {"type": "audit"}]}}}, id="native-eks-audit"),
@@ -2166,6 +2173,20 @@ LEFT_ALONE = [
         {"metadata": {"name": "p", "namespace": "serving"}, "spec": {"containers": [{"name": "c", "image": DIGEST_IMAGE, "resources": {"limits": {"nvidia.com/gpu": 1}}}], "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "node.kubernetes.io/instance-type", "operator": "In", "values": ["g5.xlarge"]}]}]}}}}},
         "has no GPU key",
         id="gpu-pod-selected-by-instance-type-label",
+    ),
+    pytest.param(
+        "alarm-fires-on-the-bad-side",
+        ALARM,
+        {**_errors_alarm(), "namespace": "/aws/sagemaker/Endpoints", "metricName": "GPUUtilization", "statistic": "Average", "comparisonOperator": "LessThanThreshold", "threshold": 10},
+        "utilisation metrics are bad when high",
+        id="idle-gpu-alarm-notifying-people",
+    ),
+    pytest.param(
+        "iam-no-admin-access",
+        POLICY,
+        {"policy": json.dumps(_document({"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": ["iam:*", "organizations:*"], "Resource": "*"}))},
+        "allows Action '*'",
+        id="permissions-boundary-allowing-everything-but-iam",
     ),
     pytest.param(
         "rollback-alarms-can-fire",
