@@ -24,7 +24,7 @@ trust policies (public, federated, pod id.)         13        0      0      1
 resource-based policies (resource-policy-...)        9        0      0      0
 Kubernetes workloads (the 8 k8s-* rules)            16        0      0      2
 compute allowlist and GPU quota                      7        0      0      0
-production serving (capture, monitoring,            17        0      0      0
+production serving (capture, monitoring,            18        0      0      1
 autoscaling, rollout, rollback, tracking)
 network stack rules (flow logs, groups)              5        0      0      0
 pipeline definitions (isolation, KMS, spot,          8        0      0      0
@@ -35,7 +35,7 @@ other resource rules (notebooks, domains,           45        0      0      5
 endpoint configs, feature groups, trails,
 Athena, logs, SNS, EKS, alarms, groups,
 model packages)
-total                                              241       11     11     14
+total                                              242       11     11     15
 ==============================================  ======  =======  =====  =====
 
 A probe is one configuration (stack probes run over both engine shapes, document probes in both the
@@ -89,6 +89,9 @@ Left alone (refused, but on purpose), and why:
   resource is judged alone and KServe's built-in runtimes use tags; set the digest and probes on the
   model container, which KServe merges over the runtime's); a GPU pod selecting nodes by
   ``node.kubernetes.io/instance-type`` (add the label to ``gpuNodeSelectorKeys``: configuration).
+- Production serving (1): a rollback alarm another stack owns, named by a StackReference output
+  (the rules check that the rollback alarms in the stack can fire, which they cannot for another
+  stack's).
 - Other rules (5): a low-GPU-utilisation alarm notifying people (an idle or right-sizing alarm): the
   rule reads a utilisation alarm that notifies as an overload alarm and accepts the low side only for
   scale-in triggers; AWS's idle-endpoint guidance watches ``Invocations``, which passes (probed).
@@ -2196,6 +2199,20 @@ LEFT_ALONE = [
         id="error-rate-behind-an-if",
     ),
 ]  # fmt: skip
+
+
+def test_a_rollback_alarm_kept_in_another_stack_is_left_alone() -> None:
+    """An endpoint rolling back on an alarm another stack owns (its name from a StackReference) is
+    refused: the rule's premise is that the rollback alarms exist in the stack, where it can check
+    that they can fire (left alone: a cross-stack alarm cannot be verified from this one)."""
+    specs = [s for s in _serving() if s["name"] != "errors"]
+    endpoint = next(s for s in specs if s["name"] == "endpoint")
+    endpoint["deps"] = {"endpointConfigName": ["config"]}
+    endpoint["inputs"]["deploymentConfig"]["autoRollbackConfiguration"] = {
+        "alarms": [{"alarmName": "shared-churn-5xx"}]
+    }
+    found = _messages("endpoint-safe-rollout", specs, _prod("endpoint-safe-rollout"))
+    assert len(found) == 1 and "match no CloudWatch alarm in this stack" in found[0]
 
 
 @pytest.mark.parametrize(("policy", "resource_type", "inputs", "fragment"), LEFT_ALONE)
