@@ -512,8 +512,9 @@ def test_an_error_rate_in_metric_math_is_judged_per_metric() -> None:
 
 # --- rollback alarms on an error rate computed in metric math ---------------------------------------
 #
-# Grounding: CloudWatch metric math (the User Guide's "Using metric math": ``100*(m1/m2)`` as an
-# error-rate example); SageMaker's deployment guardrails roll back on "any alarm" the endpoint lists.
+# Grounding: CloudWatch metric math (AWS's GetMetricData example computes "ErrorRate" as ``m1 / m2``
+# of Errors over Invocations; ``100*m1/MAX([m1,m2])`` is the form that cannot divide by zero);
+# SageMaker's deployment guardrails roll back when any alarm the endpoint lists trips.
 
 
 def _query(query_id: str, metric: str, endpoint: str = "churn") -> dict[str, Any]:
