@@ -12,7 +12,8 @@ commit, family code, pipeline execution, training data: docs/lineage.md). ``depl
 
 Exit status: 0 done, 2 cannot run: an invalid stack file (its ARNs are checked before any AWS
 call), AWS itself (no credentials, expired credentials, access denied, no region or network: one
-line on stderr, no traceback), or a failed `gh` call.
+line on stderr, no traceback), or a failed `gh` call; anything else that stops it (a bug) is 2 too,
+with its traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,5 +215,15 @@ def main(argv: list[str] | None = None, *, sagemaker: Any | None = None, runner:
     return _deploy(args, runner)
 
 
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main`, with any other failure as 2 (cannot run), its traceback on stderr, never
+    Python's 1."""
+    try:
+        return main(argv)
+    except Exception:
+        traceback.print_exc()
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -11,8 +11,9 @@ platform is serving: endpoints InService with the planned variants and instance 
 targets with the planned bounds, monitoring schedules Scheduled, pipelines and model package
 groups present.
 
-Exit status: 0 every check passed, 1 at least one FAIL, 2 the check could not run (invalid stack
-file, or AWS unreachable / no credentials).
+Exit status: 0 every check passed, 1 at least one FAIL, 2 the check could not run (bad arguments,
+an invalid stack file, AWS unreachable / no credentials, a ``--summary-file`` it cannot append to,
+or a bug: its traceback on stderr). Only a FAIL is 1.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -132,6 +134,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.attempts < 1:
         parser.error("--attempts must be at least 1")
+    if not 0 <= args.interval < float("inf"):  # also NaN: time.sleep refuses both after the checks
+        parser.error("--interval must be a number of seconds, 0 or more")
     return args
 
 
@@ -156,10 +160,24 @@ def main(
         return EXIT_CANNOT_RUN
     print(render_text(args.stack_file, results))
     if args.summary_file:
-        with Path(args.summary_file).open("a", encoding="utf-8") as summary:
-            summary.write(render_markdown(args.stack_file, results))
+        try:
+            with Path(args.summary_file).open("a", encoding="utf-8") as summary:
+                summary.write(render_markdown(args.stack_file, results))
+        except OSError as error:
+            print(f"--summary-file: cannot append the report: {error}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
     return EXIT_OK if all(r.ok for r in results) else EXIT_MISMATCH
 
 
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main`, with any other failure as EXIT_CANNOT_RUN, its traceback on stderr: Python
+    exits 1 on an uncaught exception, which reads as a failed check."""
+    try:
+        return main(argv)
+    except Exception:
+        traceback.print_exc()
+        return EXIT_CANNOT_RUN
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -19,7 +19,9 @@ roll it back nor sends a second approval.
 Exit status: 0 Approved (now or before), 1 Rejected (below the threshold now, or before), 2 cannot
 judge: an invalid stack file or package ARN (checked before any AWS call), an unknown group or
 version, no usable evaluation report, or AWS itself (no credentials, expired credentials, access
-denied, no network). Each prints one line on stderr.
+denied, no network). Each prints one line on stderr. Anything else that stops the gate (a bug, an
+answer of an unexpected shape) is 2 too, with its traceback: never Python's 1, which reads as
+Rejected.
 With ``--model-card-only``: 0 the card exists (created now or before), 2 it cannot be created (the
 version is not Approved, the family has no ``model_card``, or the reasons above).
 """
@@ -30,6 +32,7 @@ import argparse
 import json
 import math
 import sys
+import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -364,5 +367,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result.approved else 1
 
 
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main`, with any other failure as 2 (cannot judge), its traceback on stderr: Python
+    exits 1 on an uncaught exception, which a pipeline step or CI would read as Rejected."""
+    try:
+        return main(argv)
+    except Exception:
+        traceback.print_exc()
+        print("promotion failed: the gate stopped before a verdict (traceback above)", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
