@@ -24,7 +24,8 @@ repository_dispatch event, validated by ``delivery.approved_model``) lists only 
 after the approving stack's: every other environment is ``[]``, so the deploy workflow runs that one.
 
 Exit status 0; 2 when the approval event is invalid (nothing listed), a stack file is invalid (each error, naming the file and the key, on stderr;
-the valid ones are still printed) or there is no stack file at all.
+the valid ones are still printed) or there is no stack file at all; 3 bad arguments or a crash
+(nothing listed): never 2, which the pull-request workflow lets through as an invalid stack file.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ import argparse
 import json
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 
 from stacks.config import ConfigError
 from stacks.stack_file import offline_platform_config, read_stack_file, stack_name_of
@@ -46,6 +48,15 @@ STACK_FILE_PATTERN = "Pulumi.*.yaml"
 # The order changes reach environments in (deploy.yml has one job per environment, in this order).
 PROMOTION_ORDER: Final = ("dev", "staging", "prod")
 PREVIEW_ROLE_PREFIX, DEPLOY_ROLE_PREFIX = "AWS_PREVIEW_ROLE_ARN_", "AWS_ROLE_ARN_"
+EXIT_INVALID, EXIT_FAILED = 2, 3
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """Usage errors exit EXIT_FAILED, not argparse's 2, which means an invalid stack file."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILED, f"{self.prog}: error: {message}\n")
 
 
 def role_variable(prefix: str, name: str) -> str:
@@ -169,7 +180,7 @@ def list_stacks(stacks_dir: str | Path = STACKS_DIR) -> StackListing:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m delivery.stacks", description=__doc__.split("\n")[0])
+    parser = _ArgumentParser(prog="python -m delivery.stacks", description=__doc__.split("\n")[0])
     parser.add_argument("--stacks-dir", type=Path, default=STACKS_DIR, help="default: stacks")
     parser.add_argument(
         "--github-output", action="store_true", help="print name=<compact JSON> lines for $GITHUB_OUTPUT"
@@ -189,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             approval = approved_model(read_event(args.approved_model), listing)
         except DispatchError as refused:
             print(f"refused repository_dispatch event: {refused}", file=sys.stderr)
-            return 2
+            return EXIT_INVALID
         only = approval.target_environment
         print(
             f"model {approval.family} version {approval.model_package_arn} approved in stack "
@@ -205,8 +216,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
     if not listing.files:
         print(f"{args.stacks_dir}: no stack files ({STACK_FILE_PATTERN})", file=sys.stderr)
-    return 2 if listing.errors or not listing.files else 0
+    return EXIT_INVALID if listing.errors or not listing.files else 0
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """:func:`main`, with a crash as EXIT_FAILED (traceback on stderr), never Python's 1."""
+    try:
+        return main(argv)
+    except Exception:
+        traceback.print_exc()
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
