@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from delivery.stacks import PROMOTION_ORDER, StackListing, StackTarget
+from stacks.naming import STACK_NAME
 
 FAMILY: Final = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 # Pulumi's own stack name rule (stackNameAndProjectRegexp): ``_scratch`` or ``.tmp`` is a valid stack,
 # and its approvals carry that name (pulumi.get_stack()). The name is only looked up, never run.
-STACK: Final = re.compile(r"[a-zA-Z0-9_.-]{1,100}")
+STACK: Final = STACK_NAME
 MODEL_PACKAGE_ARN: Final = re.compile(
     r"arn:aws:sagemaker:(?P<region>[a-z]{2}(-[a-z]+)+-[0-9]):(?P<account>[0-9]{12}):"
     r"model-package/(?P<group>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})/(?P<version>[1-9][0-9]{0,9})"

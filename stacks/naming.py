@@ -31,6 +31,11 @@ PRODUCT: Final = "mlops-platform"
 """Leads the names that list well beside other products' (KMS aliases, IAM paths, log groups)."""
 
 
+STACK_NAME: Final = re.compile(r"[a-zA-Z0-9_.-]{1,100}")
+"""The stack names Pulumi accepts (its stackNameAndProjectRegexp): ``pulumi stack init`` refuses
+any other, so a stack file named for one could be planned and listed but never deployed."""
+
+
 def stack_name_of(path: str | Path) -> str:
     """``Pulumi.prod.yaml`` → ``prod``; any other file name → its stem."""
     name = Path(path).name

@@ -38,7 +38,7 @@ from stacks.input_limits import (
     size_problem,
     values_problem,
 )
-from stacks.naming import stack_name_of
+from stacks.naming import STACK_NAME, stack_name_of
 from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, engine_config_values
 
 if TYPE_CHECKING:
@@ -427,7 +427,19 @@ def read_stack_file(path: str | Path) -> StackFile:
     problems = list(_json_problems(config))
     if problems:
         raise ConfigError(source, problems)
-    return StackFile(path=source, stack=stack_name_of(path), config=config)
+    stack = stack_name_of(path)
+    if not STACK_NAME.fullmatch(stack):
+        raise ConfigError(
+            source,
+            [
+                (
+                    "",
+                    f"the stack name {stack!r} (from the file name, Pulumi.<stack>.yaml) is not one Pulumi "
+                    "accepts: 1 to 100 letters, digits, `_`, `.` or `-`; rename the file",
+                )
+            ],
+        )
+    return StackFile(path=source, stack=stack, config=config)
 
 
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})

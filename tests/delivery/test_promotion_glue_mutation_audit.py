@@ -287,11 +287,13 @@ def test_other_yaml_files_beside_the_stack_files_are_not_stack_files(tmp_path, w
 
 
 def test_an_approval_from_a_stack_name_pulumi_refuses_is_refused(tmp_path, write_stack) -> None:
-    # Pulumi's stack names are at most 100 characters: a stack file named longer never deployed.
+    # Pulumi's stack names are at most 100 characters: a stack file named longer never deployed,
+    # and reading it says so (an invalid stack file); the approval is refused on its own terms too.
     long_name = "s" * 101
     write_stack("dev", name=f"Pulumi.{long_name}.yaml")
     listing = list_stacks(tmp_path)
-    assert [target.stack for target in listing.targets] == [long_name]
+    assert listing.targets == []
+    assert [str(error).count("is not one Pulumi accepts") for error in listing.errors] == [1]
     arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-customer-churn/7"
     event = {
         "client_payload": {"family": "customer-churn", "model_package_arn": arn, "source_stack": long_name}
