@@ -2,11 +2,14 @@
 
 The reference pages (docs/configuration.md, docs/components.md) keep their prose by hand and their
 tables generated; each generator prints its block, ``--write`` replaces it in place, and a test
-compares the document's block with a fresh one.
+compares the document's block with a fresh one. Any other argument is a usage error (exit 2): a
+``--check`` or a misspelt ``--wirte`` printed the block and exited 0.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,14 +31,24 @@ class GeneratedBlock:
         return text[start:end].strip()
 
     def write(self, generated: str) -> None:
+        """Replace the block: the new document is written beside the old one and renamed over it,
+        so an interrupted write leaves the old document whole."""
         text = self.document.read_text()
         start, end = self._bounds(text)
-        self.document.write_text(f"{text[:start]}\n{generated}\n{text[end:]}")
+        partial = self.document.with_name(f".{self.document.name}.partial")
+        try:
+            partial.write_text(f"{text[:start]}\n{generated}\n{text[end:]}")
+            os.replace(partial, self.document)
+        finally:
+            partial.unlink(missing_ok=True)
 
-    def main(self, argv: Sequence[str], generate: Callable[[], str]) -> int:
+    def main(self, argv: Sequence[str], generate: Callable[[], str], prog: str | None = None) -> int:
         """``--write`` replaces the block; otherwise the generated block is printed."""
+        parser = argparse.ArgumentParser(prog=prog, description=f"the generated block of {self.document.name}")
+        parser.add_argument("--write", action="store_true", help=f"replace the block in {self.document}")
+        args = parser.parse_args(list(argv))
         generated = generate()
-        if "--write" in argv:
+        if args.write:
             self.write(generated)
         else:
             print(generated)

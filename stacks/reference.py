@@ -139,7 +139,7 @@ def documented_block() -> str:
 
 
 def main(argv: list[str]) -> int:
-    return BLOCK.main(argv, reference)
+    return BLOCK.main(argv, reference, prog="python -m stacks.reference")
 
 
 if __name__ == "__main__":
