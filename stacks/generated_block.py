@@ -44,7 +44,9 @@ class GeneratedBlock:
 
     def main(self, argv: Sequence[str], generate: Callable[[], str], prog: str | None = None) -> int:
         """``--write`` replaces the block; otherwise the generated block is printed."""
-        parser = argparse.ArgumentParser(prog=prog, description=f"the generated block of {self.document.name}")
+        parser = argparse.ArgumentParser(
+            prog=prog, description=f"the generated block of {self.document.name}"
+        )
         parser.add_argument("--write", action="store_true", help=f"replace the block in {self.document}")
         args = parser.parse_args(list(argv))
         generated = generate()
