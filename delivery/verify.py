@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from delivery.aws_errors import AWS_ERRORS, describe
-from delivery.checks import Clients, Result, check
-from delivery.expectations import expectations
 from stacks.config import ConfigError
-from stacks.model_packages import ModelResolutionError, deployed_endpoint, resolve
 from stacks.stack_file import offline_platform_config, read_stack_file
 
+# The checks, the expectations and the model registry's resolver import the recorder, Pulumi and
+# the components (whose first import writes the provider import index under .cache/): they are
+# imported once the stack file is valid, so a bad one creates nothing and fails in a moment.
 if TYPE_CHECKING:
+    from delivery.checks import Clients, Result
     from stacks.program import ResolverFactory
 
 EXIT_OK, EXIT_MISMATCH, EXIT_CANNOT_RUN = 0, 1, 2
@@ -94,11 +95,15 @@ def verify(
     resolved in, as for :func:`stacks.program.run`.
     Raises :class:`ConfigError` for a bad stack file and botocore errors when AWS is unreachable.
     """
-    from planner.recorder import record_stack_file  # imports pulumi: not paid by `--help`
-    from stacks.program import run
-
     stack = read_stack_file(stack_file)
     config = offline_platform_config(stack)
+
+    from delivery.checks import Clients, check
+    from delivery.expectations import expectations
+    from planner.recorder import record_stack_file
+    from stacks.model_packages import deployed_endpoint, resolve
+    from stacks.program import run
+
     if clients is None:
         clients = Clients.for_region(config.region)
     registry = clients.sagemaker
@@ -145,6 +150,8 @@ def main(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     args = _parse_args(argv)
+    from stacks.model_packages import ModelResolutionError
+
     try:
         results = verify(
             args.stack_file, clients, attempts=args.attempts, interval=args.interval, sleep=sleep
