@@ -19,7 +19,8 @@ FORMAT ?= text
 CONFIG ?=
 # REGISTRY=empty plans a first deploy: no model family has an approved version yet.
 REGISTRY ?=
-PLAN_TARGET := $(if $(CONFIG),--config $(CONFIG),--stack $(STACK))$(if $(REGISTRY), --registry $(REGISTRY))
+# Quoted: a CONFIG path may hold spaces (a stack name may not: Pulumi refuses it).
+PLAN_TARGET := $(if $(CONFIG),--config "$(CONFIG)",--stack "$(STACK)")$(if $(REGISTRY), --registry "$(REGISTRY)")
 
 .DEFAULT_GOAL := help
 .PHONY: help bootstrap plan test lint typecheck format bench
@@ -33,7 +34,7 @@ bootstrap: ## install uv when it is missing (into .tools/uv-venv), then the lock
 # Exits non-zero on a mandatory policy violation or an invalid stack file (make reports any failure
 # as 2); bin/plan, which this runs, exits with the planner's own 0 / 1 / 2 / 3.
 plan: ## offline plan of a stack: STACK=<name> or CONFIG=path, FORMAT=text|json|mermaid|loop, REGISTRY=empty
-	@bin/plan $(PLAN_TARGET) --format $(FORMAT)
+	@bin/plan $(PLAN_TARGET) --format "$(FORMAT)"
 
 # The suite runs on every core (pytest-xdist); each stack document is recorded once per run, by
 # whichever worker needs it first (tests/recorded.py). `worksteal` rebalances the tail: a few
@@ -77,7 +78,7 @@ package-sizes: bootstrap ## installed size of the package's base install and of 
 VERIFY_ARGS ?=
 .PHONY: verify
 verify: bootstrap ## check a deployed stack against its plan: STACK=<name> or CONFIG=path
-	@$(RUN) python -m delivery.verify --stack-file $(if $(CONFIG),$(CONFIG),stacks/Pulumi.$(STACK).yaml) $(VERIFY_ARGS)
+	@$(RUN) python -m delivery.verify --stack-file "$(if $(CONFIG),$(CONFIG),stacks/Pulumi.$(STACK).yaml)" $(VERIFY_ARGS)
 
 # docs/cost.md: the prod cost floor, deploy time and Mermaid component diagram; README.md: the
 # prod MLOps loop (planner/readme.py).
