@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -829,7 +830,15 @@ def test_make_verify_runs_the_check_for_the_stack_file() -> None:
         text=True,
         check=True,
     )
-    assert "python -m delivery.verify --stack-file stacks/Pulumi.sandbox.yaml --attempts 3" in result.stdout
+    argv = shlex.split(result.stdout.strip().splitlines()[-1])
+    assert argv[-6:] == [
+        "-m",
+        "delivery.verify",
+        "--stack-file",
+        "stacks/Pulumi.sandbox.yaml",
+        "--attempts",
+        "3",
+    ]
 
 
 # -- an approved model version (repository_dispatch from delivery.approval_dispatch) --------------
