@@ -178,8 +178,9 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
     if args.format == "json":
         from planner.report import json_value, to_json
 
-        json.dump(to_json(plan), sys.stdout, indent=2, sort_keys=False, default=json_value)
-        sys.stdout.write("\n")
+        # Encoded whole before a byte is written: a plan that fails to encode leaves stdout (the
+        # plan.json CI keeps) empty, never a half-written document.
+        sys.stdout.write(json.dumps(to_json(plan), indent=2, sort_keys=False, default=json_value) + "\n")
     elif args.format == "mermaid":
         from planner.diagram import render_mermaid
 
