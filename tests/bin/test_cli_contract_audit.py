@@ -1,0 +1,573 @@
+"""DOCSTRING PLACEHOLDER"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, stack_path
+
+PYTHON = sys.executable
+VERSION = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-customer-churn/3"
+
+
+def _python_m(
+    module: str, *args: str, prelude: str = "", cwd: Path = REPO
+) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` in a real process (the exit status CI reads), after ``prelude``: a
+    few lines that break something the command calls, to see how a crash ends. The module runs as
+    ``__main__`` through runpy, exactly as ``-m`` runs it."""
+    code = "\n".join(
+        [
+            "import runpy, sys",
+            textwrap.dedent(prelude),
+            f"sys.argv = [{module!r}, *{list(args)!r}]",
+            f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)",
+        ]
+    )
+    env = {**os.environ, "AWS_EC2_METADATA_DISABLED": "true"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return subprocess.run(
+        [PYTHON, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+_BOTO3_CRASHES = """
+import boto3
+def _crash(*args, **kwargs):
+    raise RuntimeError("a bug past the argument checks")
+boto3.client = _crash
+"""
+
+
+# --- pipelines.promotion: 0 Approved, 1 Rejected, 2 cannot judge ------------------------------------
+
+
+def test_promotion_that_crashes_is_cannot_judge_not_rejected() -> None:
+    """A failure the gate does not expect (here: making the client) exits 2, with its traceback;
+    Python's own 1 would read as Rejected to the pipeline step or job that runs it."""
+    result = _python_m(
+        "pipelines.promotion",
+        *("--stack-file", str(stack_path("dev")), "--model", "customer-churn", "--package-arn", VERSION),
+        prelude=_BOTO3_CRASHES,
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert "RuntimeError: a bug past the argument checks" in result.stderr
+    assert "promotion failed" in result.stderr.splitlines()[-1]
+
+
+def test_promote_status_that_crashes_exits_2_not_1() -> None:
+    result = _python_m(
+        "delivery.promote", "status", "--stack-file", str(stack_path("dev")), prelude=_BOTO3_CRASHES
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert "RuntimeError: a bug past the argument checks" in result.stderr
+
+
+# --- delivery.verify (make verify): 0 passed, 1 a FAIL, 2 could not run ------------------------------
+
+_READ_CRASHES = """
+import stacks.stack_file
+def _crash(*args, **kwargs):
+    raise RuntimeError("a bug past the argument checks")
+stacks.stack_file.read_stack_file = _crash
+"""
+
+
+def test_verify_that_crashes_could_not_run_rather_than_failed_a_check() -> None:
+    result = _python_m("delivery.verify", "--stack-file", str(stack_path("dev")), prelude=_READ_CRASHES)
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert "RuntimeError: a bug past the argument checks" in result.stderr
+
+
+def test_verify_summary_file_it_cannot_append_to_is_could_not_run(monkeypatch, tmp_path, capsys) -> None:
+    """CI passes $GITHUB_STEP_SUMMARY; a path it cannot append to (here a directory) is one line on
+    stderr and 2, not an IsADirectoryError traceback and Python's 1 (a FAIL)."""
+    from delivery import verify
+    from delivery.checks import Result
+
+    passed = Result("endpoint", "dev-churn", "InService", "InService", "ok")
+    monkeypatch.setattr(verify, "verify", lambda *args, **kwargs: [passed])
+
+    code = verify.main(["--stack-file", str(stack_path("dev")), "--summary-file", str(tmp_path)])
+
+    captured = capsys.readouterr()
+    assert code == verify.EXIT_CANNOT_RUN
+    assert "1 checks: 1 ok, 0 failed" in captured.out
+    assert (
+        captured.err.startswith("--summary-file: cannot append the report:") and str(tmp_path) in captured.err
+    )
+
+
+@pytest.mark.parametrize("interval", ["-1", "nan", "inf"])
+def test_verify_refuses_an_interval_time_sleep_would_refuse_after_the_checks(interval, capsys) -> None:
+    from delivery import verify
+
+    with pytest.raises(SystemExit) as exit_info:
+        verify.main(["--stack-file", str(stack_path("dev")), "--attempts", "2", "--interval", interval])
+
+    assert exit_info.value.code == 2
+    assert "--interval must be a number of seconds" in capsys.readouterr().err
+
+
+# --- delivery.stacks (the workflows' first job): 0, 2 invalid stack file, 3 bad arguments or a crash --
+
+
+def _workflow_step(workflow: str, job: str, step_id: str) -> str:
+    import yaml
+
+    document = yaml.safe_load((REPO / ".github" / "workflows" / workflow).read_text())
+    return next(step["run"] for step in document["jobs"][job]["steps"] if step.get("id") == step_id)
+
+
+def test_stacks_usage_error_is_3_with_nothing_on_stdout() -> None:
+    result = _python_m("delivery.stacks", "--github-outptu")
+
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == ""
+    assert "unrecognized arguments: --github-outptu" in result.stderr
+
+
+def test_stacks_crash_is_3_with_its_traceback() -> None:
+    result = _python_m("delivery.stacks", "--github-output", prelude=_READ_CRASHES)
+
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == ""
+    assert "RuntimeError: a bug past the argument checks" in result.stderr
+
+
+def test_the_pull_request_stacks_step_fails_on_a_usage_error_it_would_have_let_through(tmp_path) -> None:
+    """pull-request.yml's `stacks` step carries on past status 2 (an invalid stack file: its plan job
+    reports it). A usage error (here: a flag the installed code does not know, as after a workflow
+    edit) exited 2 as well, so the job passed with no outputs and every later job failed on
+    `fromJSON('')`; it exits 3 now and the step fails where the cause is."""
+    script = _workflow_step("pull-request.yml", "stacks", "list")
+    output = tmp_path / "github_output"
+    shim = f'uv() {{ shift 3; {PYTHON!s} "$@" --renamed-flag; }}\n'
+    result = subprocess.run(
+        ["bash", "-e", "-c", shim + script],
+        cwd=REPO,
+        env={**os.environ, "GITHUB_OUTPUT": str(output)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 3, result.stderr
+    assert output.read_text() == ""
+
+
+def test_the_pull_request_stacks_step_lets_an_invalid_stack_file_through_to_its_plan_job(tmp_path) -> None:
+    """The other side of the same step: status 2 (here every stack file a copy that fails
+    validation) passes the step, and the invalid file is still listed in stack_files for its plan."""
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    (stacks / "Pulumi.broken.yaml").write_text("config: 3\n")
+    script = _workflow_step("pull-request.yml", "stacks", "list")
+    output = tmp_path / "github_output"
+    shim = f'uv() {{ shift 3; {PYTHON!s} "$@"; }}\nexport PYTHONPATH={REPO!s}\n'
+    result = subprocess.run(
+        ["bash", "-e", "-c", shim + script],
+        cwd=tmp_path,
+        env={**os.environ, "GITHUB_OUTPUT": str(output)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "stacks/Pulumi.broken.yaml" in result.stderr and "config" in result.stderr
+    lines = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    assert json.loads(lines["stack_files"]) == [
+        {"stack": "broken", "stack_file": "stacks/Pulumi.broken.yaml"}
+    ]
+    assert json.loads(lines["stacks"]) == []
+
+
+# --- stack names: a stack file Pulumi could never deploy, path characters, a sample's name ----------
+
+
+@pytest.mark.parametrize("stack", ["my stack", "team:a", "s" * 101, "dev$x"])
+def test_a_stack_file_named_for_a_stack_pulumi_refuses_is_an_invalid_stack_file(
+    stack, write_stack, cached_recordings, capsys
+) -> None:
+    """`pulumi stack init` refuses these names; the plan took them, delivery.stacks listed them for
+    preview and deploy, and `make verify CONFIG=<file>` split one with a space in two. Reading the
+    file refuses it now (2, naming the file), so CI stops at the stack's plan job."""
+    from planner.__main__ import EXIT_INVALID_CONFIG, main
+
+    path = write_stack("dev", name=f"Pulumi.{stack}.yaml")
+
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_INVALID_CONFIG
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{path}: <file>: the stack name {stack!r}" in captured.err
+
+
+def test_delivery_stacks_lists_a_refused_stack_name_for_its_plan_only(tmp_path, write_stack, capsys) -> None:
+    from delivery.stacks import main
+
+    write_stack("dev", name="Pulumi.dev.yaml")
+    write_stack("dev", name="Pulumi.my stack.yaml")
+
+    assert main(["--stacks-dir", str(tmp_path), "--github-output"]) == 2
+
+    captured = capsys.readouterr()
+    outputs = dict(line.split("=", 1) for line in captured.out.splitlines())
+    assert [entry["stack"] for entry in json.loads(outputs["stack_files"])] == ["dev", "my stack"]
+    assert [entry["stack"] for entry in json.loads(outputs["dev"])] == ["dev"]
+    assert "Pulumi.my stack.yaml: <file>: the stack name 'my stack'" in captured.err
+
+
+@pytest.mark.parametrize("stack", ["../x", "../stacks/Pulumi.dev", "/etc/passwd"])
+def test_a_stack_name_with_path_characters_names_the_file_it_looked_for(stack, capsys) -> None:
+    from planner.__main__ import EXIT_INVALID_CONFIG, main
+
+    assert main(["--stack", stack, "--format", "json"]) == EXIT_INVALID_CONFIG
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"stacks/Pulumi.{stack}.yaml: invalid configuration (1 problem)\n")
+    assert captured.err.rstrip().endswith("<file>: file not found")
+
+
+# --- the generators of the reference pages: python -m stacks.reference / stacks.component_reference --
+
+_DOCUMENT = "# Title\n\nprose\n\n<!-- b -->\nold block\n<!-- e -->\n\nmore prose\n"
+
+
+@pytest.mark.parametrize("module", ["stacks.reference", "stacks.component_reference"])
+@pytest.mark.parametrize("argument", ["--check", "--wirte"])
+def test_a_reference_generator_refuses_an_argument_it_does_not_know(module, argument, capsys) -> None:
+    """Both took any argument but ``--write`` as "print the block" and exited 0: ``--check`` in a CI
+    step passed whatever the page held."""
+    import importlib
+
+    generator = importlib.import_module(module)
+    before = generator.BLOCK.document.read_bytes()
+
+    with pytest.raises(SystemExit) as exit_info:
+        generator.main([argument])
+
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"python -m {module}: error: unrecognized arguments: {argument}" in captured.err
+    assert generator.BLOCK.document.read_bytes() == before
+
+
+def test_an_interrupted_write_leaves_the_page_whole_and_no_partial_file(tmp_path, monkeypatch) -> None:
+    from stacks.generated_block import GeneratedBlock
+
+    page = tmp_path / "page.md"
+    page.write_text(_DOCUMENT)
+    block = GeneratedBlock(page, "<!-- b -->", "<!-- e -->")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("os.replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        block.main(["--write"], lambda: "new block")
+
+    assert page.read_text() == _DOCUMENT
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["page.md"]
+
+    monkeypatch.undo()
+    assert block.main(["--write"], lambda: "new block") == 0
+    assert page.read_text() == _DOCUMENT.replace("old block", "new block")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["page.md"]
+
+
+# --- a bad stack file, for every command that takes one ---------------------------------------------
+
+
+def _bad_stack_file(kind: str, tmp_path: Path) -> Path:
+    path = tmp_path / "Pulumi.bad.yaml"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "latin-1":
+        path.write_bytes(
+            "config:\n  mlops-platform:platform:\n    tags: {owner: Jos\xe9}\n".encode("latin-1")
+        )
+    elif kind == "not a map":
+        path.write_text("- config\n")
+    return path  # "missing": nothing there
+
+
+_BAD_KINDS = {
+    "missing": "file not found",
+    "directory": "is not a regular file",
+    "empty": "the file is empty",
+    "latin-1": "UTF-8",
+    "not a map": "a YAML map",
+}
+
+
+def _planner(path: str) -> int:
+    from planner.__main__ import main
+
+    return main(["--config", path, "--format", "json"])
+
+
+def _verify(path: str) -> int:
+    from delivery.verify import main
+
+    return main(["--stack-file", path])
+
+
+def _promote_status(path: str) -> int:
+    from delivery.promote import main
+
+    return main(["status", "--stack-file", path])
+
+
+def _promotion(path: str) -> int:
+    from pipelines.promotion import main
+
+    return main(["--stack-file", path, "--model", "customer-churn", "--package-arn", VERSION])
+
+
+_TAKE_A_STACK_FILE = {
+    "planner": _planner,
+    "delivery.verify": _verify,
+    "delivery.promote status": _promote_status,
+    "pipelines.promotion": _promotion,
+}
+
+
+@pytest.mark.parametrize("kind", _BAD_KINDS)
+@pytest.mark.parametrize("command", _TAKE_A_STACK_FILE)
+def test_a_bad_stack_file_is_2_naming_the_file_with_nothing_on_stdout_or_on_disk(
+    command, kind, tmp_path, capsys
+) -> None:
+    path = _bad_stack_file(kind, tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+
+    assert _TAKE_A_STACK_FILE[command](str(path)) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"{path}: invalid configuration (1 problem)\n")
+    assert _BAD_KINDS[kind] in captured.err
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("kind", [kind for kind in _BAD_KINDS if kind != "missing"])
+def test_delivery_stacks_lists_a_bad_stack_file_for_its_plan_and_exits_2(kind, tmp_path, capsys) -> None:
+    from delivery.stacks import main
+
+    path = _bad_stack_file(kind, tmp_path)
+
+    assert main(["--stacks-dir", str(tmp_path)]) == 2
+
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["stack_files"] == [{"stack": "bad", "stack_file": str(path)}]
+    assert document["stacks"] == []
+    assert captured.err.startswith(f"{path}: invalid configuration (1 problem)\n")
+    assert _BAD_KINDS[kind] in captured.err
+
+
+# `import planner` installs the lazy provider imports, whose first import of a provider module
+# writes its index under the checkout's .cache/ (planner/lazy_provider_imports.py).
+_HEAVY = ("planner", "planner.recorder", "delivery.checks", "stacks.program")
+_REPORT_IMPORTS = f"""
+import atexit
+atexit.register(lambda: print("heavy imports:", [m for m in {_HEAVY!r} if m in sys.modules], file=sys.stderr))
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "args"),
+    [("delivery.verify", ("--stack-file",)), ("delivery.promote", ("status", "--stack-file"))],
+)
+def test_a_missing_stack_file_fails_before_the_recorder_and_the_program_are_imported(
+    module, args, tmp_path
+) -> None:
+    """Importing the planner, the recorder and the program writes the provider import index under
+    the checkout's .cache/ and takes a second or two: `make verify` with a mistyped CONFIG did both
+    before saying the file was not there. (The planner checks the file first too; it ends
+    with os._exit, past atexit, so the subprocess cannot report its imports this way.)"""
+    missing = tmp_path / "Pulumi.typo.yaml"
+
+    result = _python_m(module, *args, str(missing), prelude=_REPORT_IMPORTS)
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert f"{missing}: <file>: file not found" in result.stderr
+    assert "heavy imports: []" in result.stderr
+
+
+# --- make plan / make verify: the arguments make hands over -----------------------------------------
+
+
+def _make_dry_run(*arguments: str) -> list[str]:
+    """The recipe's last command line as the shell would split it (`make -n` prints the @-silenced
+    recipes without running them)."""
+    import shlex
+
+    result = subprocess.run(
+        ["make", "-n", "--no-print-directory", *arguments],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return shlex.split(result.stdout.strip().splitlines()[-1])
+
+
+def test_make_plan_hands_a_config_path_with_a_space_over_as_one_argument() -> None:
+    """CONFIG went unquoted into the recipe: `make plan CONFIG="My Stacks/Pulumi.x.yaml"` ran
+    `bin/plan --config My Stacks/Pulumi.x.yaml`, a usage error (3, make's 2)."""
+    path = "/home/me/My Stacks/Pulumi.x.yaml"
+
+    argv = _make_dry_run("plan", f"CONFIG={path}", "FORMAT=json", "REGISTRY=empty")
+
+    assert argv == ["bin/plan", "--config", path, "--registry", "empty", "--format", "json"]
+
+
+def test_make_verify_hands_a_config_path_with_a_space_over_as_one_argument() -> None:
+    path = "/home/me/My Stacks/Pulumi.x.yaml"
+
+    argv = _make_dry_run("verify", f"CONFIG={path}", "VERIFY_ARGS=--attempts 2")
+
+    assert argv[-6:] == ["-m", "delivery.verify", "--stack-file", path, "--attempts", "2"]
+
+
+# --- python -m planner --format json: the whole document or nothing ---------------------------------
+
+
+def test_a_plan_that_fails_to_encode_leaves_stdout_empty_not_half_a_document(monkeypatch, capsys) -> None:
+    """json.dump streamed the document as it encoded it: a value that failed half-way (here one
+    whose text cannot be made) left `{ "stack": ...` in plan.json with exit 3."""
+    import planner.__main__ as cli
+    import planner.report
+
+    class Unprintable:
+        def __str__(self) -> str:
+            raise RuntimeError("no text for this value")
+
+    monkeypatch.setattr(cli, "validated_stack_file", lambda path: path)
+    monkeypatch.setattr(cli, "build_plan", lambda path, registry: object())
+    monkeypatch.setattr(planner.report, "to_json", lambda plan: {"stack": "x", "resources": [1, Unprintable()]})
+
+    assert cli.run(["--stack", "dev", "--format", "json"]) == cli.EXIT_FAILED
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "RuntimeError: no text for this value" in captured.err
+
+
+# --- bin/plan outside the repository root ------------------------------------------------------------
+
+
+def test_bin_plan_outside_the_repository_root_is_no_verdict_not_a_violation(tmp_path) -> None:
+    """From another directory `uv run` found no project and ran the system Python, whose "No module
+    named planner" exited 1: a mandatory policy violation to CI. bin/plan says where to run it
+    and exits 3 (no verdict), before any set-up, creating nothing there."""
+    result = subprocess.run(
+        [str(REPO / "bin" / "plan"), "--stack", "dev", "--format", "json"],
+        cwd=tmp_path,
+        env={**os.environ, "UV_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == ""
+    assert f"run it from the repository root: cd {REPO.resolve()}" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- usage errors: every command, its documented status, nothing on stdout ---------------------------
+
+
+def _cli_main(module: str):  # type: ignore[no-untyped-def]
+    import importlib
+
+    imported = importlib.import_module(module)
+    return getattr(imported, "main", None) or imported._main
+
+
+_USAGE_ERRORS = [
+    # (module, arguments, the status its documentation gives a usage error)
+    ("planner.__main__", ["--bogus"], 3),
+    ("planner.__main__", ["--format", "xml"], 3),
+    ("planner.__main__", ["--registry", "full"], 3),
+    ("planner.__main__", ["--stack", "dev", "--config", "x.yaml"], 3),
+    ("delivery.stacks", ["--bogus"], 3),
+    ("delivery.verify", ["--stack-file", "x.yaml", "--attempts", "0"], 2),
+    ("delivery.verify", [], 2),
+    ("delivery.promote", ["bogus"], 2),
+    ("delivery.promote", ["status"], 2),
+    ("pipelines.promotion", ["--stack-file", "x.yaml", "--model", "m"], 2),
+    ("delivery.plan_summary", ["--stack", "dev", "--json", "p.json", "--status", "zero"], 2),
+    ("tests.recorded", ["--bogus"], 2),
+    ("planner.readme", ["--write"], 2),
+    ("policies.taggable_types", ["--write", "--check"], 2),
+    ("components.component_package", ["--check"], 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "argv", "status"), _USAGE_ERRORS, ids=[f"{m} {' '.join(a)}" for m, a, _ in _USAGE_ERRORS]
+)
+def test_a_usage_error_exits_with_the_documented_status_and_prints_only_usage_on_stderr(
+    module, argv, status, tmp_path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a command that got past its arguments would write here
+
+    with pytest.raises(SystemExit) as exit_info:
+        _cli_main(module)(argv)
+
+    assert exit_info.value.code == status
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "usage:" in captured.err and "error:" in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- a stack file named like a sample, elsewhere ---------------------------------------------------
+
+
+def _small(platform: dict) -> None:
+    """The fixture dev stack without its families, endpoints, feature groups, DVC remote and
+    delivery: about 100 resources, enough for what the plan reads from the file."""
+    for key in ("feature_groups", "models", "endpoints"):
+        platform[key] = []
+    for key in ("dvc_remote", "delivery"):
+        platform.pop(key, None)
+    platform["tags"] = {**platform["tags"], "owner": "team-elsewhere"}
+
+
+def test_a_stack_file_named_like_a_sample_plans_that_file_not_the_sample(
+    write_stack, cached_recordings, capsys
+) -> None:
+    """`--config other/Pulumi.dev.yaml` is the dev stack by name, and it is that file which is
+    planned: its source, and its own tags on every resource (the sample's owner is another)."""
+    from planner.__main__ import EXIT_OK, main
+
+    path = write_stack("dev", _small, name="Pulumi.dev.yaml")
+
+    assert main(["--config", str(path), "--format", "json"]) == EXIT_OK
+
+    plan = json.loads(capsys.readouterr().out)
+    assert (plan["stack"], plan["source"]) == ("dev", str(path))
+    owners = {r["inputs"]["tags"]["owner"] for r in plan["resources"] if "owner" in r["inputs"].get("tags", {})}
+    assert owners == {"team-elsewhere"}
