@@ -1,4 +1,59 @@
-"""DOCSTRING PLACEHOLDER"""
+"""Command-line contract audit: every documented command, as an adopting team's CI and engineers run it.
+
+Each command was run (in subprocesses and in-process ``main``) against what README.md, docs/*.md,
+its own docstring and ``--help``, the Makefile and the workflows say: exit codes (0 / a verdict /
+bad input / no verdict), machine-readable output on stdout alone, bad input naming the file and
+the key with nothing created, and a missing file, a directory, an empty, a non-UTF-8 and a
+non-map file, an unknown flag, a bad ``--format``, a stack name with path characters, a stack
+file named like a sample, an interrupted write. 76 cases in 27 tests; 29 cases fail on the code
+before this audit (13ebb87) and pass now, 47 hold what already held.
+
+Commands checked (18)
+
+| command | found | now |
+|---|---|---|
+| bin/plan, python -m planner | outside the repo root: system Python, `No module named planner`, exit 1 (= violation); JSON streamed, so a failure half-way left half a document | exit 3 with where to run it; JSON encoded whole first |
+| make plan | CONFIG/STACK/FORMAT/REGISTRY unquoted: a path with a space split in two | quoted |
+| make verify, python -m delivery.verify | a crash, or a `--summary-file` it cannot append to, exited 1 (= a FAIL); `--interval -1`/`nan` failed in time.sleep after the checks; a bad stack file imported the recorder and program first (writing `.cache/provider-import-index`); CONFIG unquoted | 2 with the traceback or one line; usage error; file validated first; quoted |
+| python -m delivery.stacks (both workflows' first job) | a usage error exited 2 (= invalid stack file), which pull-request.yml lets through, then every job failed on `fromJSON('')`; a crash exited 1 | 3 (nothing listed) |
+| python -m pipelines.promotion | a crash exited 1 (= Rejected) | 2 with the traceback |
+| python -m delivery.promote status/deploy | a crash exited 1 (documented: 0 or 2) | 2 |
+| stack files (every command) | `Pulumi.my stack.yaml`, `team:a`, 101 characters, `$`, backticks: names `pulumi stack init` refuses were planned and listed for preview/deploy | an invalid stack file (2) naming the file |
+| python -m stacks.reference / stacks.component_reference | any argument but `--write` (`--check`, `--wirte`, even `--help`) printed the block and exited 0; `--write` rewrote the page in place | usage error 2; written beside and renamed |
+| python -m delivery.plan_summary | as documented (cut JSON + status 3: no verdict; non-UTF-8 text shown) | held |
+| python -m tests.recorded --cache-dir | one relative line on stdout, as pull-request.yml reads it | held |
+| python -m components.component_package, policies.taggable_types, planner.readme (make diagram) | usage errors 2, nothing on stdout | held |
+| make help and the pages | every `.PHONY` target has help; every `make X` the pages name exists | held |
+| flags the pages and workflows pass (bin/plan, 12 `python -m` commands, VERIFY_ARGS) | every one is real | held |
+| bench/run.py | `--strict` (exit 1, make's 2) was on no page | documented (docs/performance.md) |
+| delivery.stacks `--stacks-dir` | real, on no page | documented (docs/ci-cd.md) |
+| .ci/run, bin/bootstrap, bin/bootstrap-uv | read: `make test`'s status passes through; set-up output on stderr (tests/bin/test_bootstrap_uv.py, test_plan.py hold it) | no change |
+| .github/workflows/pull-request.yml, deploy.yml | call the commands as docs/ci-cd.md says and parse stdout only (`> plan.json`, `>> $GITHUB_OUTPUT`, `$(...)`); the plan text job keeps stdout+stderr on purpose | held (the `stacks` step is run here with a shim) |
+
+Counts: 9 product bugs fixed (commits "Fix: ...", each with a CHANGELOG `### Fixed:` entry), 3
+docs-only corrections (delivery.stacks exit 3 and bin/plan's 3 in docs/ci-cd.md; the stack name
+rule in docs/configuration.md; `--strict`, `--stacks-dir`), 2 existing tests updated to the fixed
+contract (test_workflows.py compares make verify's argv as the shell splits it;
+test_promotion_glue_mutation_audit.py: a 101-character stack name is now refused when read).
+
+Left alone, and why:
+
+- `--stack ../x` is looked up as `stacks/Pulumi.../x.yaml` and reported missing by that path (2).
+  Not narrowed further: `--config` takes any path, so `--stack` reaches nothing more.
+- `planner.readme`, `component_package --write`, `taggable_types --write` and `bench/run.py --json`
+  still write in place: generated, tracked files (a cut one shows in `git diff` and fails its
+  freshness test) or a side file of a bench run.
+- `delivery.verify --summary-file` appends in one write; an interrupted append can leave part of
+  the table in GitHub's step summary of a job that is failing anyway.
+- `bench/package_sizes.py` takes no arguments and ignores any: a measurement script with no
+  machine-readable contract.
+- `delivery.promote deploy` prints `$ gh ...` on stdout: human output, no machine contract.
+- `delivery.stacks` reads `Pulumi.*.yaml` only; a `.yml` stack file is not listed (Pulumi reads
+  `Pulumi.<stack>.yaml`).
+- The planner ends with `os._exit`, past atexit, so its "no heavy import on a bad file" is held by
+  its own tests (tests/planner/test_config_first.py), not by the import report here.
+- README.md is unchanged (19,908 bytes).
+"""
 
 from __future__ import annotations
 
@@ -199,13 +254,14 @@ def test_the_pull_request_stacks_step_lets_an_invalid_stack_file_through_to_its_
 # --- stack names: a stack file Pulumi could never deploy, path characters, a sample's name ----------
 
 
-@pytest.mark.parametrize("stack", ["my stack", "team:a", "s" * 101, "dev$x"])
+@pytest.mark.parametrize("stack", ["my stack", "team:a", "s" * 101, "dev$x", "`id`", "$(id)"])
 def test_a_stack_file_named_for_a_stack_pulumi_refuses_is_an_invalid_stack_file(
     stack, write_stack, cached_recordings, capsys
 ) -> None:
     """`pulumi stack init` refuses these names; the plan took them, delivery.stacks listed them for
-    preview and deploy, and `make verify CONFIG=<file>` split one with a space in two. Reading the
-    file refuses it now (2, naming the file), so CI stops at the stack's plan job."""
+    preview and deploy (where `pulumi up` failed), and `make verify CONFIG=<file>` split one with a
+    space in two (one with backticks would run in its recipe's shell). Reading the file refuses it
+    now (2, naming the file), so CI stops at the stack's plan job and no deploy matrix lists it."""
     from planner.__main__ import EXIT_INVALID_CONFIG, main
 
     path = write_stack("dev", name=f"Pulumi.{stack}.yaml")
@@ -464,7 +520,9 @@ def test_a_plan_that_fails_to_encode_leaves_stdout_empty_not_half_a_document(mon
 
     monkeypatch.setattr(cli, "validated_stack_file", lambda path: path)
     monkeypatch.setattr(cli, "build_plan", lambda path, registry: object())
-    monkeypatch.setattr(planner.report, "to_json", lambda plan: {"stack": "x", "resources": [1, Unprintable()]})
+    monkeypatch.setattr(
+        planner.report, "to_json", lambda plan: {"stack": "x", "resources": [1, Unprintable()]}
+    )
 
     assert cli.run(["--stack", "dev", "--format", "json"]) == cli.EXIT_FAILED
 
@@ -569,5 +627,120 @@ def test_a_stack_file_named_like_a_sample_plans_that_file_not_the_sample(
 
     plan = json.loads(capsys.readouterr().out)
     assert (plan["stack"], plan["source"]) == ("dev", str(path))
-    owners = {r["inputs"]["tags"]["owner"] for r in plan["resources"] if "owner" in r["inputs"].get("tags", {})}
+    owners = {
+        r["inputs"]["tags"]["owner"] for r in plan["resources"] if "owner" in r["inputs"].get("tags", {})
+    }
     assert owners == {"team-elsewhere"}
+
+
+# --- make help and the pages agree on the targets ----------------------------------------------------
+
+
+def test_every_make_target_the_pages_name_is_real_and_every_real_one_is_in_make_help() -> None:
+    import re
+
+    helped = subprocess.run(["make", "help"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    listed = set(re.findall(r"^  make (\S+)", helped, re.MULTILINE))
+    makefile = (REPO / "Makefile").read_text()
+    phony = {
+        target for line in re.findall(r"^\.PHONY: (.*)$", makefile, re.MULTILINE) for target in line.split()
+    }
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    named = {target for page in pages for target in re.findall(r"`make ([a-z][a-z-]*)", page.read_text())}
+
+    assert phony == listed
+    assert named and named <= listed, sorted(named - listed)
+
+
+# --- every flag the pages and workflows give a command is one it takes -------------------------------
+
+_HELP_OF = {
+    "bin/plan": [["planner.__main__", "--help"]],
+    "python -m planner": [["planner.__main__", "--help"]],
+    "python -m delivery.stacks": [["delivery.stacks", "--help"]],
+    "python -m delivery.verify": [["delivery.verify", "--help"]],
+    "python -m delivery.promote": [["delivery.promote", c, "--help"] for c in ("status", "deploy")],
+    "python -m delivery.plan_summary": [["delivery.plan_summary", "--help"]],
+    "python -m pipelines.promotion": [["pipelines.promotion", "--help"]],
+    "python -m stacks.reference": [["stacks.reference", "--help"]],
+    "python -m stacks.component_reference": [["stacks.component_reference", "--help"]],
+    "python -m components.component_package": [["components.component_package", "--help"]],
+    "python -m policies.taggable_types": [["policies.taggable_types", "--help"]],
+    "python -m tests.recorded": [["tests.recorded", "--help"]],
+    "python -m planner.readme": [["planner.readme", "--help"]],
+}
+
+
+def _help_text(calls: list[list[str]], capsys: pytest.CaptureFixture[str]) -> str:
+    text = ""
+    for module, *argv in calls:
+        with pytest.raises(SystemExit) as exit_info:
+            _cli_main(module)(argv)
+        assert exit_info.value.code == 0
+        text += capsys.readouterr().out
+    return text
+
+
+def _documented_flags() -> dict[str, set[str]]:
+    """Command → the flags written after it on one line of a page, the Makefile or a workflow (up
+    to the end of a code span, a pipe or a redirection)."""
+    import re
+
+    sources = [REPO / "README.md", REPO / "Makefile", *sorted((REPO / "docs").glob("*.md"))]
+    sources += sorted((REPO / ".github" / "workflows").glob("*.yml"))
+    command = re.compile(r"(bin/plan|python -m [a-z_.]+)((?:[^`|>\n])*)")
+    flags: dict[str, set[str]] = {}
+    for source in sources:
+        for name, rest in command.findall(source.read_text().replace("\\\n", " ")):
+            if name in _HELP_OF:
+                flags.setdefault(name, set()).update(re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest))
+    # make verify's VERIFY_ARGS go to python -m delivery.verify (deploy.yml).
+    for source in sources:
+        for arguments in re.findall(r'VERIFY_ARGS="([^"]*)"', source.read_text()):
+            flags.setdefault("python -m delivery.verify", set()).update(re.findall(r"--[a-z-]+", arguments))
+    return flags
+
+
+def test_every_flag_the_pages_and_workflows_pass_a_command_is_one_it_takes(capsys) -> None:
+    import re
+
+    documented = _documented_flags()
+    assert {"bin/plan", "python -m delivery.stacks", "python -m pipelines.promotion"} <= documented.keys()
+    assert "--summary-file" in documented["python -m delivery.verify"]
+
+    unknown = set()
+    for name, flags in documented.items():
+        helped = _help_text(_HELP_OF[name], capsys)
+        unknown |= {(name, flag) for flag in flags if not re.search(rf"(?<![\w-]){flag}(?![\w-])", helped)}
+
+    assert unknown == set()
+
+
+# --- what the pull-request workflow reads from stdout ------------------------------------------------
+
+
+def test_recorded_cache_dir_prints_one_relative_folder_and_nothing_else() -> None:
+    """pull-request.yml: `folder=$(python -m tests.recorded --cache-dir)` becomes a cache path and
+    key: one line, relative to the checkout, under .cache/recorded-stacks/."""
+    result = _python_m("tests.recorded", "--cache-dir")
+
+    assert result.returncode == 0, result.stderr
+    [folder] = result.stdout.splitlines()
+    assert folder.startswith(".cache/recorded-stacks/") and not Path(folder).is_absolute()
+    assert result.stdout == folder + "\n"
+
+
+def test_plan_summary_of_a_cut_json_plan_with_status_3_is_no_verdict_on_stdout_only(tmp_path, capsys) -> None:
+    from delivery.plan_summary import main
+
+    plan = tmp_path / "plan-dev.json"
+    plan.write_text('{\n  "stack": "dev",\n  "source": "stacks/Pulumi.dev.yaml",\n  "summ')
+    text = tmp_path / "plan-dev.txt"
+    text.write_bytes(b"Traceback (most recent call last):\n  RuntimeError: \xff boom\n")
+
+    assert main(["--stack", "dev", "--json", str(plan), "--text", str(text), "--status", "3"]) == 0
+
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.startswith("### Offline plan `dev`: ❌ no verdict: the plan did not run (exit 3)\n")
+    assert "RuntimeError: \ufffd boom" in captured.out
