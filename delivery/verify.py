@@ -30,9 +30,9 @@ from delivery.aws_errors import AWS_ERRORS, describe
 from stacks.config import ConfigError
 from stacks.stack_file import offline_platform_config, read_stack_file
 
-# The checks, the expectations and the model registry's resolver import the recorder, Pulumi and
-# the components (whose first import writes the provider import index under .cache/): they are
-# imported once the stack file is valid, so a bad one creates nothing and fails in a moment.
+# The checks and the expectations import the planner (whose import hooks write the provider import
+# index under .cache/), the recorder, Pulumi and the components: they are imported once the stack
+# file is valid, so a bad one creates nothing and fails in a moment.
 if TYPE_CHECKING:
     from delivery.checks import Clients, Result
     from stacks.program import ResolverFactory
@@ -139,7 +139,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.attempts < 1:
         parser.error("--attempts must be at least 1")
-    if not 0 <= args.interval < float("inf"):  # also NaN: time.sleep refuses both after the checks
+    # Negative, NaN or infinite: time.sleep refuses each, but only after a first round of checks.
+    if not 0 <= args.interval < float("inf"):
         parser.error("--interval must be a number of seconds, 0 or more")
     return args
 
