@@ -30,11 +30,12 @@ Commands checked (18)
 | .ci/run, bin/bootstrap, bin/bootstrap-uv | read: `make test`'s status passes through; set-up output on stderr (tests/bin/test_bootstrap_uv.py, test_plan.py hold it) | no change |
 | .github/workflows/pull-request.yml, deploy.yml | call the commands as docs/ci-cd.md says and parse stdout only (`> plan.json`, `>> $GITHUB_OUTPUT`, `$(...)`); the plan text job keeps stdout+stderr on purpose | held (the `stacks` step is run here with a shim) |
 
-Counts: 9 product bugs fixed (commits "Fix: ...", each with a CHANGELOG `### Fixed:` entry), 3
-docs-only corrections (delivery.stacks exit 3 and bin/plan's 3 in docs/ci-cd.md; the stack name
-rule in docs/configuration.md; `--strict`, `--stacks-dir`), 2 existing tests updated to the fixed
-contract (test_workflows.py compares make verify's argv as the shell splits it;
-test_promotion_glue_mutation_audit.py: a 101-character stack name is now refused when read).
+Counts: 8 fixes (8 "Fix: ..." commits, each with a CHANGELOG `### Fixed:` entry; the first covers
+three commands' crash status and verify's `--summary-file` and `--interval`), the docs they
+changed with them (docs/ci-cd.md: delivery.stacks' 3 and bin/plan's 3; docs/configuration.md: the
+stack name rule), 2 docs-only commits (`--strict` with make's 2, `--stacks-dir`), and 2 existing
+tests updated to the fixed contract (test_workflows.py compares make verify's argv as the shell
+splits it; test_promotion_glue_mutation_audit.py: a 101-character stack name is refused when read).
 
 Left alone, and why:
 
