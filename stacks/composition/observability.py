@@ -161,7 +161,11 @@ def build_failure_alerts(
             ],
             # A shared endpoint is an endpoint too: an update of its instances can fail or roll back.
             endpoint_names=[
-                config.endpoint_name(spec.name) for spec in (*config.endpoints, *config.shared_endpoints)
+                config.endpoint_name(name)
+                for name in (
+                    *(spec.name for spec in config.endpoints),
+                    *(spec.name for spec in config.shared_endpoints),
+                )
             ],
             model_package_group_names=[config.physical_name(model.name) for model in config.models],
             retraining_gate_names=[
