@@ -4,8 +4,9 @@ docs/cost.md holds the prod stack's cost floor, deploy time and component diagra
 its MLOps loop (:mod:`planner.loop_diagram`). Each block sits between two markers. ``make diagram``
 (``python -m planner.readme``) re-records the reference prod stack and rewrites both; ``--check``
 exits 1 when either is stale, and tests do the same, so what a reader sees is what the plan
-computes today. The reference is the test suite's prod stack (the sample ``stacks/Pulumi.prod.yaml``
-as shipped), not the sample itself: users edit the sample, and that must not make the documentation
+computes today. The reference is the test suite's prod stack (``tests/fixtures/stacks/Pulumi.prod.yaml``,
+which turns on more than the sample ``stacks/Pulumi.prod.yaml`` and lacks its tuning and second
+family), not the sample itself: users edit the sample, and that must not make the documentation
 check fail.
 """
 
