@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
+from ..extras import require
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import account_id_problem, satisfies, tags_problem
 from ..naming import pipeline_name_problem
@@ -141,6 +142,9 @@ class LiveDrift(pulumi.ComponentResource):
     """The drift alarm (``<pipeline>-evidently-drift``): what starts the family's retraining."""
 
     def __init__(self, name: str, args: LiveDriftArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        # Before any resource: the definition is built inside an apply, where a missing SDK would
+        # surface as a bare import error once the model, roles and scripts exist (docs/reuse.md).
+        require("sagemaker", "LiveDrift (its pipeline definition)")
         super().__init__("mlops:observability:LiveDrift", name, None, opts)
         self._name, self._args = name, args
         child = pulumi.ResourceOptions(parent=self)

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
+from ..extras import require
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..limits import account_id_problem, satisfies, tags_problem
@@ -135,6 +136,9 @@ class BatchScoring(pulumi.ComponentResource):
     """ARN of the EventBridge Scheduler schedule that starts the pipeline."""
 
     def __init__(self, name: str, args: BatchScoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        # Before any resource: the definition is built inside an apply, where a missing SDK would
+        # surface as a bare import error once the model, roles and scripts exist (docs/reuse.md).
+        require("sagemaker", "BatchScoring (its pipeline definition)")
         super().__init__("mlops:serving:BatchScoring", name, None, opts)
         self._name, self._args = name, args
         child = pulumi.ResourceOptions(parent=self)
