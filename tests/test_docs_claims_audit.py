@@ -295,8 +295,12 @@ def test_every_flag_the_docs_pass_to_a_platform_command_is_one_it_accepts() -> N
         for line in _commands(text):
             for match in _PROGRAM.finditer(line):
                 flags = re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", match["rest"].split("#")[0])
+                words = match["rest"].split()
                 for path in _program_files(match, doc):
                     checked += [(doc, path.name, flag, _accepts(path, flag)) for flag in flags]
+                    source = path.read_text(encoding="utf-8")
+                    if "add_parser(" in source and words and re.fullmatch(r"[a-z]+", words[0]):
+                        checked.append((doc, path.name, words[0], f'add_parser("{words[0]}"' in source))
     assert len(checked) > 30
     assert [c[:3] for c in checked if not c[3]] == []
 
@@ -885,6 +889,55 @@ def test_each_resource_type_a_rule_row_names_is_one_the_rule_checks() -> None:
                 wrong.append((policy.name, token))
     assert checked > 100
     assert wrong == []
+
+
+def _instance_types(cell: str) -> set[str]:
+    """``t3.medium/large, m5/c5.2xlarge, r5`` -> ``ml.t3.medium``, ``ml.t3.large``, ``ml.m5.2xlarge``,
+    ``ml.c5.2xlarge``, ``ml.r5.*`` (a family without a size is every size)."""
+    types = set()
+    for item in cell.split(", "):
+        families, _, sizes = item.partition(".")
+        types |= {
+            f"ml.{f}.{size or '*'}"
+            for f in families.split("/")
+            for size in (sizes.split("/") if sizes else [""])
+        }
+    return types
+
+
+def test_the_environment_table_states_each_environments_pack_config() -> None:
+    """policies/README.md's environment table, read cell by cell: the instance allowlists, the GPU
+    quota, the retention floor, the required tags and the budget rule's level per environment."""
+    from policies.local import resolve_config
+    from policies.registry import ENVIRONMENTS, load_pack_config
+
+    configs = {env: resolve_config(load_pack_config(env)) for env in ENVIRONMENTS}
+    rows = {
+        cells[0]: cells[1:] for cells in _table_rows(_doc("policies/README.md"), "| | dev | staging | prod |")
+    }
+
+    def setting(env: str, rule: str, key: str) -> object:
+        return configs[env][rule][1][key]
+
+    dev, staging, prod = rows["allowed instance types"]
+    staging_types = _instance_types(dev) | _instance_types(staging.removeprefix("dev's + "))
+    assert staging.startswith("dev's + ")
+    for env, documented in (
+        ("dev", _instance_types(dev)),
+        ("staging", staging_types),
+        ("prod", _instance_types(prod)),
+    ):
+        assert set(setting(env, "instance-type-allowlist", "allowedInstanceTypes")) == documented, env
+    quota = [int(v) for v in rows["GPU instances (`maxGpuInstances`)"]]
+    assert quota == [setting(env, "gpu-instance-quota", "maxGpuInstances") for env in ENVIRONMENTS]
+    retention = [int(v) for v in rows["log retention (days)"]]
+    assert retention == [setting(env, "log-group-retention", "minRetentionDays") for env in ENVIRONMENTS]
+    tags = rows["required tags"]
+    assert tags[1:] == ["same", "same"]
+    for env in ENVIRONMENTS:
+        assert setting(env, "required-cost-allocation-tags", "requiredTags") == tags[0].split(", ")
+    budget = rows["a COST budget paging an SNS topic (`stack-cost-budget`)"]
+    assert budget == [configs[env]["stack-cost-budget"][0].value for env in ENVIRONMENTS]
 
 
 # --- components and stack outputs -----------------------------------------------------------------
