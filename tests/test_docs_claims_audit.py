@@ -1109,6 +1109,52 @@ def test_model_quality_metrics_and_their_bad_side_are_the_documented_ones() -> N
             assert side == documented, (problem, metric)
 
 
+def test_the_evidently_alarms_are_the_ones_evidently_md_describes(prod: ResourceGraph) -> None:
+    """ "An alarm per pipeline (`<pipeline>-evidently-drift`, `DriftedColumnsShare` Maximum >=
+    `drift_share` over 5 minutes, missing data ignored ...)" in namespace and dimensions as listed;
+    "The training pipeline's alarm only pages" (the batch-scoring one retrains)."""
+    from tests.conftest import load_stack_document
+
+    text = re.sub(r"\s+", " ", _doc("docs/evidently.md"))
+    [(namespace, dimensions, kinds)] = re.findall(
+        r"namespace `([^`]+)`, dimensions ((?:`\w+`(?: and )?)+) \(((?:`[a-z-]+`(?: or )?)+)\)", text
+    )
+    [(metric, statistic, minutes)] = re.findall(
+        r"\(`<pipeline>-evidently-drift`, `(\w+)` (\w+) >= `drift_share` over (\d+) minutes, missing data ignored",
+        text,
+    )
+    [family] = [
+        m
+        for m in load_stack_document("prod")["config"]["mlops-platform:platform"]["models"]
+        if m.get("evidently")
+    ]
+    pipelines = {r.inputs["pipelineName"] for r in prod.of_type("aws:sagemaker/pipeline:Pipeline")}
+    alarms = {n: a for n, a in _alarms(prod).items() if n.endswith("-evidently-drift")}
+    assert {n.removesuffix("-evidently-drift") for n in alarms} <= pipelines
+    assert sorted(a["dimensions"]["Pipeline"] for a in alarms.values()) == sorted(
+        re.findall(r"`([a-z-]+)`", kinds)
+    )
+    for alarm in alarms.values():
+        assert alarm["namespace"] == namespace
+        assert sorted(alarm["dimensions"]) == sorted(re.findall(r"`(\w+)`", dimensions))
+        assert (alarm["metricName"], alarm["statistic"]) == (metric, statistic)
+        assert alarm["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        assert alarm["threshold"] == family["evidently"]["drift_share"]
+        assert alarm["period"] * alarm["evaluationPeriods"] == int(minutes) * 60
+        assert alarm["treatMissingData"] == "ignore"
+    assert "The training pipeline's alarm only pages" in text
+    rules = prod.of_type("aws:cloudwatch/eventRule:EventRule")
+    retraining = [json.loads(r.inputs["eventPattern"]) for r in rules if "eventPattern" in r.inputs]
+    started_by = {
+        n
+        for p in retraining
+        if p.get("detail-type") == ["CloudWatch Alarm State Change"]
+        for n in p["detail"]["alarmName"]
+    }
+    by_kind = {a["dimensions"]["Pipeline"]: n for n, a in alarms.items()}
+    assert by_kind["training"] not in started_by and by_kind["batch-scoring"] in started_by
+
+
 def test_every_alarm_pages_the_alert_topic_on_alarm_and_ok_but_the_scaling_ones() -> None:
     """docs/monitoring.md: "Every alarm notifies the `alerts` topic ... on ALARM and on OK"; the
     async scale-from-zero alarms (``<ep>-backlog-without-capacity``) "drive scaling and page nobody"."""
