@@ -460,6 +460,57 @@ def test_a_default_the_prose_states_is_the_models(
         assert float(defaults[_ENVIRONMENT_COLUMN[environment]].strip("`")) == float(value)
 
 
+def test_the_endpoint_defaults_architecture_md_states_per_environment_are_the_models() -> None:
+    """ "`all_at_once` (dev and staging) or `linear` (prod, half the fleet per step)"; "the minimum
+    instance count (0 in dev, 1 in staging, 2 in prod)"."""
+    rows = _reference_rows()
+    text = re.sub(r"\s+", " ", _doc("docs/architecture.md"))
+    assert "`all_at_once` (dev and staging) or `linear` (prod, half the fleet per step)" in text
+    assert rows["endpoint_defaults.deployment.strategy"] == ("`all_at_once`", "`all_at_once`", "`linear`")
+    assert rows["endpoint_defaults.deployment.linear_step_percent"][2] == "`50`"
+    [counts] = re.findall(
+        r"the minimum instance count \((\d+) in dev, (\d+) in staging, (\d+) in prod\)", text
+    )
+    assert tuple(f"`{n}`" for n in counts) == rows["endpoint_defaults.minimum_instances"]
+
+
+def test_the_audit_trail_table_is_the_environment_defaults_and_the_recorded_trails() -> None:
+    """docs/architecture.md, Audit trail: the trail's name, and per environment its data events, its
+    retention and whether it is protected."""
+    text = _doc("docs/architecture.md")
+    rows = {cells[0]: cells[1:] for cells in _table_rows(text, "| | dev | staging | prod |")}
+    defaults = _reference_rows()
+    assert [re.match(r"`(\w+)`", c)[1] for c in rows["`data_events`"]] == [  # type: ignore[index]
+        d.strip("`") for d in defaults["audit_trail.data_events"]
+    ]
+    assert [int(c.split()[0]) for c in rows["`log_retention_days`"]] == [
+        int(d.strip("`")) for d in defaults["audit_trail.log_retention_days"]
+    ]
+    [template] = re.findall(r"Each stack creates a CloudTrail trail, `([^`]+)`", text)
+    protected = rows["trail, key, bucket protected; log deletion denied"]
+    for stack, documented in zip(STACKS, protected, strict=True):
+        graph = recorded_stack(stack_path(stack))
+        prefix = graph.exports["endpoint_names"]["customer-churn"].removesuffix("-customer-churn")
+        [trail] = graph.of_type("aws:cloudtrail/trail:Trail")
+        assert trail.inputs["name"] == template.replace("<name_prefix>", prefix)
+        assert trail.inputs["isMultiRegionTrail"] and trail.inputs["enableLogFileValidation"]
+        assert trail.inputs["includeGlobalServiceEvents"]
+        # object events selected by bucket ARN prefix, the datasets and artifact buckets' only
+        arns = [
+            prefix
+            for selector in trail.inputs["advancedEventSelectors"]
+            for field in selector["fieldSelectors"]
+            if field["field"] == "resources.ARN"
+            for prefix in field["startsWiths"]
+        ]
+        buckets = {r.name: r.outputs["bucket"] for r in graph.of_type("aws:s3/bucket:Bucket")}
+        assert all(a.startswith("arn:aws:s3:::") and a.endswith("/") for a in arns)
+        assert sorted(a.removeprefix("arn:aws:s3:::").rstrip("/") for a in arns) == sorted(
+            [buckets["datasets-bucket"], buckets["artifacts-bucket"]]
+        )
+        assert trail.protect == (documented == "yes"), stack
+
+
 def test_the_environments_that_turn_a_switch_on_are_the_ones_the_prose_names() -> None:
     """``model_registry.require_model_card`` "on by default in staging and prod"; the monitoring
     schedule daily in staging, hourly in prod (docs/promotion.md, docs/monitoring.md)."""
