@@ -10,26 +10,26 @@ document                          claims   wrong in  wrong in  fixed  left alone
                                   checked  code      docs
 ================================  =======  ========  ========  =====  ==========
 README.md                              64         0         1      1           0
-docs/architecture.md                  106         0         1      1           0
+docs/architecture.md                  129         0         1      1           0
 docs/monitoring.md                    130         0         0      0           0
 docs/ci-cd.md                          51         0         0      0           0
 docs/cost.md                           24         0         1      1           0
-docs/promotion.md                      36         0         0      0           0
+docs/promotion.md                      39         0         0      0           0
 docs/training.md                       22         0         1      1           0
-docs/evidently.md                      15         0         0      0           0
+docs/evidently.md                      24         0         0      0           0
 docs/feature-store.md                   8         0         0      0           0
-docs/lineage.md                        15         0         0      0           0
+docs/lineage.md                        16         0         0      0           0
 docs/batch-scoring.md                   9         0         0      0           0
 docs/shared-endpoints.md                6         0         0      0           0
 docs/ecosystem.md                      23         0         0      0           0
 docs/reuse.md, docs/components.md      12         1         1      2           0
 docs/configuration.md (generated)       2         0         0      0           0
-policies/README.md                    373         0         1      1           0
+policies/README.md                    416         0         1      1           0
 models/README.md                       30         0         0      0           0
 models/customer-churn/README.md        31         0         0      0           0
 models/demand-forecast/README.md       32         0         0      0           0
 stacks/Pulumi.*.yaml comments           6         0         0      0           1
-total                                 995         1         6      7           1
+total                                1074         1         6      7           1
 ================================  =======  ========  ========  =====  ==========
 
 Wrong in code (fixed, CHANGELOG "Fixed: `BatchScoring` and `LiveDrift` without `[training]`..."):
@@ -70,8 +70,8 @@ docs/performance.md's figures (measured; only its prose about switches counts he
 
 Each test reads the claim from the document itself (never a copy of it), so it fails when either
 side moves: a document that names a key, flag, variable, output, component, rule level, alarm or
-event the code does not have, or code that grows one the documents leave out. 62 one-step
-mutations of the documents and the code were run against these tests, one at a time: 58 failed one.
+event the code does not have, or code that grows one the documents leave out. 69 one-step
+mutations of the documents and the code were run against these tests, one at a time: 65 failed one.
 Of the 4 that passed, two showed gaps in the checks, closed since (indented command blocks were not
 read; a key path missing its last segment passed as a mapping), one was equivalent (a stack rule
 has no type list to compare), and one is left alone: when a conditional output is exported
@@ -522,6 +522,22 @@ def test_the_environments_that_turn_a_switch_on_are_the_ones_the_prose_names() -
     assert rows["model_registry.require_model_card"] == ("`false`", "`true`", "`true`")
     assert "In staging (daily) and prod (hourly) every endpoint" in _doc("docs/monitoring.md")
     assert rows["monitoring.schedule"][1:] == ("`cron(0 0 ? * * *)`", "`cron(0 * ? * * *)`")
+    architecture = re.sub(r"\s+", " ", _doc("docs/architecture.md"))
+    assert "**on by default in staging and prod and off in dev**" in architecture
+    assert rows["experiment_tracking.enabled"] == ("`false`", "`true`", "`true`")
+    assert "### DVC remote Off by default." in architecture
+    assert set(rows["dvc_remote.enabled"]) == {"`false`"}
+    assert (
+        "online: true, offline: true, glue_catalog: managed, table_format: Iceberg (defaults)" in architecture
+    )
+    assert [
+        rows[f"feature_groups.{k}"][0] for k in ("online", "offline", "glue_catalog", "table_format")
+    ] == [
+        "`true`",
+        "`true`",
+        "`managed`",
+        "`Iceberg`",
+    ]
 
 
 # --- the model families' READMEs ------------------------------------------------------------------
