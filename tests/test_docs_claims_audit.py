@@ -1259,6 +1259,108 @@ def test_each_failure_rule_of_the_monitoring_table_matches_the_documented_events
             assert f'"{status}"' in flat, (name, status)
 
 
+# --- shared endpoints (docs/shared-endpoints.md), its example recorded in the prod stack ------------
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    import textwrap
+
+    import yaml
+
+    from tests.conftest import load_stack_document
+    from tests.yaml_text import dump_document
+
+    [(_, block)] = re.findall(
+        r"^( *)```yaml\n(.*?)^\1```", _doc("docs/shared-endpoints.md"), flags=re.S | re.M
+    )
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    document["config"]["mlops-platform:platform"] = _merge(platform, yaml.safe_load(textwrap.dedent(block)))
+    path = tmp_path_factory.mktemp("shared-example") / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path)
+
+
+def test_the_shared_endpoint_example_creates_what_the_page_lists(shared: ResourceGraph) -> None:
+    text = re.sub(r"\s+", " ", _doc("docs/shared-endpoints.md"))
+    [(alarm_minutes, latency_minutes)] = re.findall(
+        r"`Invocation5XXErrors` sum above `max_5xx_per_minute` for (\d+) minutes, `ModelLatency` p99 above the SLO for (\d+)\)",
+        text,
+    )
+    [(dimension, resource, metric)] = re.findall(
+        r"target on `([A-Za-z:-]+)` \(`([a-z-]+)/<name>`\) with target tracking on `(\w+)`", text
+    )
+    [variant] = re.findall(r"one variant `(\w+)` that names \*\*no model\*\*", text)
+    [endpoint] = [
+        r
+        for r in shared.of_type("aws:sagemaker/endpoint:Endpoint")
+        if r.inputs["name"] == "prod-small-models"
+    ]
+    configs = [
+        r
+        for r in shared.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+        if r.inputs["productionVariants"][0]["instanceType"] == "ml.g5.12xlarge"
+    ]
+    [config] = configs
+    [only] = config.inputs["productionVariants"]
+    assert only["variantName"] == variant and "modelName" not in only
+    assert config.inputs["executionRoleArn"] and only["managedInstanceScaling"]["status"] == "ENABLED"
+    assert only["routingConfigs"] == [{"routingStrategy": "LEAST_OUTSTANDING_REQUESTS"}]
+    assert "kmsKeyArn" not in config.inputs, "no storage key on a local-NVMe type"
+    assert endpoint
+    components = {
+        r.inputs["inferenceComponentName"]: r
+        for r in shared.of_type("aws-native:sagemaker:InferenceComponent")
+    }
+    assert set(components) == {"prod-small-models-churn", "prod-small-models-ranker"}
+    alarms = _alarms(shared)
+    for name, component in components.items():
+        errors, latency = alarms[f"{name}-5xx-errors"], alarms[f"{name}-model-latency-p99"]
+        for alarm in (errors, latency):
+            assert alarm["namespace"] == "AWS/SageMaker" and alarm["dimensions"] == {
+                "InferenceComponentName": name
+            }
+            assert alarm["treatMissingData"] == "notBreaching", "quiet when idle"
+            assert alarm["alarmActions"] == alarm["okActions"] != []
+        assert (errors["metricName"], errors["statistic"], errors["threshold"]) == (
+            "Invocation5XXErrors",
+            "Sum",
+            5,
+        )
+        assert errors["period"] * errors["evaluationPeriods"] == int(alarm_minutes) * 60
+        assert (latency["metricName"], latency["extendedStatistic"], latency["threshold"]) == (
+            "ModelLatency",
+            "p99",
+            300_000,
+        )
+        assert latency["period"] * latency["evaluationPeriods"] == int(latency_minutes) * 60
+        update = component.inputs["deploymentConfig"]
+        assert update["rollingUpdatePolicy"]["maximumBatchSize"] == {"type": "COPY_COUNT", "value": 1}
+        assert {a["alarmName"] for a in update["autoRollbackConfiguration"]["alarms"]} == {
+            f"{name}-5xx-errors",
+            f"{name}-model-latency-p99",
+        }
+    [target] = [
+        t
+        for t in shared.of_type("aws:appautoscaling/target:Target")
+        if t.inputs["resourceId"].startswith(resource)
+    ]
+    assert (target.inputs["scalableDimension"], target.inputs["resourceId"]) == (
+        dimension,
+        f"{resource}/prod-small-models-churn",
+    )
+    assert (target.inputs["minCapacity"], target.inputs["maxCapacity"]) == (2, 6)
+    [policy] = [
+        p
+        for p in shared.of_type("aws:appautoscaling/policy:Policy")
+        if p.inputs["resourceId"] == target.inputs["resourceId"]
+    ]
+    tracking = policy.inputs["targetTrackingScalingPolicyConfiguration"]
+    assert tracking["predefinedMetricSpecification"]["predefinedMetricType"] == metric
+    assert tracking["targetValue"] == 50
+
+
 # --- what a first deploy needs (README.md, "First deploy") -----------------------------------------
 
 
