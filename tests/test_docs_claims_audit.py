@@ -1259,6 +1259,55 @@ def test_each_failure_rule_of_the_monitoring_table_matches_the_documented_events
             assert f'"{status}"' in flat, (name, status)
 
 
+def test_batch_scoring_creates_what_batch_scoring_md_lists(prod: ResourceGraph) -> None:
+    """The pipeline's name, where it reads, writes and captures, and the scheduler's single grant."""
+    text = re.sub(r"\s+", " ", _doc("docs/batch-scoring.md"))
+    [name] = re.findall(r"a SageMaker pipeline `([^`]+)` with one Transform step", text)
+    [(source, results)] = re.findall(
+        r"every object under `s3://<datasets bucket>/([^`]+)` and writes the results, encrypted with the data key, under `([^`]+)`",
+        text,
+    )
+    [capture] = re.findall(r"captures its inputs and outputs under `s3://<artifact bucket>/([^`]+)`", text)
+    family = "customer-churn"
+    pipeline_name = name.replace("<prefix>", "prod").replace("<family>", family)
+    [pipeline] = [
+        r
+        for r in prod.of_type("aws:sagemaker/pipeline:Pipeline")
+        if r.inputs["pipelineName"] == pipeline_name
+    ]
+    [transform] = [
+        s for s in json.loads(pipeline.inputs["pipelineDefinition"])["Steps"] if s["Type"] == "Transform"
+    ]
+    arguments = transform["Arguments"]
+    buckets = {r.name: r.outputs["bucket"] for r in prod.of_type("aws:s3/bucket:Bucket")}
+    key = prod.exports["data_key_arn"]
+    assert arguments["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"] == (
+        f"s3://{buckets['datasets-bucket']}/{source.replace('<family>', family)}"
+    )
+    output = arguments["TransformOutput"]
+    prefix = results.replace("<family>", family).split("<pipeline execution id>")[0]
+    assert output["S3OutputPath"]["Std:Join"]["Values"] == [
+        f"s3://{buckets['datasets-bucket']}/{prefix}",
+        {"Get": "Execution.PipelineExecutionId"},
+        "/",
+    ]
+    assert output["KmsKeyId"] == key
+    assert arguments["DataCaptureConfig"]["DestinationS3Uri"] == (
+        f"s3://{buckets['artifacts-bucket']}/{capture.replace('<family>', family)}"
+    )
+    assert "sagemaker:StartPipelineExecution` on that pipeline only" in text
+    [schedule] = prod.of_type("aws:scheduler/schedule:Schedule")
+    role = schedule.inputs["target"]["roleArn"]
+    [grants] = [
+        json.loads(r.inputs["policy"])["Statement"]
+        for r in prod.of_type("aws:iam/rolePolicy:RolePolicy")
+        if role.endswith("/" + r.inputs["role"])
+    ]
+    assert grants == [
+        {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": pipeline.outputs["arn"]}
+    ]
+
+
 # --- shared endpoints (docs/shared-endpoints.md), its example recorded in the prod stack ------------
 
 
