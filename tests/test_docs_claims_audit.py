@@ -10,7 +10,7 @@ document                          claims   wrong in  wrong in  fixed  left alone
                                   checked  code      docs
 ================================  =======  ========  ========  =====  ==========
 README.md                              64         0         1      1           0
-docs/architecture.md                  129         0         1      1           0
+docs/architecture.md                  138         0         1      1           0
 docs/monitoring.md                    130         0         0      0           0
 docs/ci-cd.md                          51         0         0      0           0
 docs/cost.md                           24         0         1      1           0
@@ -19,8 +19,8 @@ docs/training.md                       22         0         1      1           0
 docs/evidently.md                      24         0         0      0           0
 docs/feature-store.md                   8         0         0      0           0
 docs/lineage.md                        16         0         0      0           0
-docs/batch-scoring.md                   9         0         0      0           0
-docs/shared-endpoints.md                6         0         0      0           0
+docs/batch-scoring.md                  16         0         0      0           0
+docs/shared-endpoints.md               26         0         0      0           0
 docs/ecosystem.md                      23         0         0      0           0
 docs/reuse.md, docs/components.md      12         1         1      2           0
 docs/configuration.md (generated)       2         0         0      0           0
@@ -29,7 +29,7 @@ models/README.md                       30         0         0      0           0
 models/customer-churn/README.md        31         0         0      0           0
 models/demand-forecast/README.md       32         0         0      0           0
 stacks/Pulumi.*.yaml comments           6         0         0      0           1
-total                                1074         1         6      7           1
+total                                1110         1         6      7           1
 ================================  =======  ========  ========  =====  ==========
 
 Wrong in code (fixed, CHANGELOG "Fixed: `BatchScoring` and `LiveDrift` without `[training]`..."):
@@ -70,8 +70,8 @@ docs/performance.md's figures (measured; only its prose about switches counts he
 
 Each test reads the claim from the document itself (never a copy of it), so it fails when either
 side moves: a document that names a key, flag, variable, output, component, rule level, alarm or
-event the code does not have, or code that grows one the documents leave out. 69 one-step
-mutations of the documents and the code were run against these tests, one at a time: 65 failed one.
+event the code does not have, or code that grows one the documents leave out. 74 one-step
+mutations of the documents and the code were run against these tests, one at a time: 70 failed one.
 Of the 4 that passed, two showed gaps in the checks, closed since (indented command blocks were not
 read; a key path missing its last segment passed as a mapping), one was equivalent (a stack rule
 has no type list to compare), and one is left alone: when a conditional output is exported
@@ -1479,6 +1479,27 @@ def test_the_lineage_table_lists_what_registration_records(prod: ResourceGraph) 
         if r.inputs["pipelineName"].endswith("-training")
     ]
     assert _metadata_keys(json.loads(pipeline.inputs["pipelineDefinition"])) == documented
+
+
+def test_the_required_interface_endpoints_are_the_ones_the_docs_list() -> None:
+    """docs/architecture.md (PrivateNetwork: "interface endpoints (sagemaker.api, ... + optional), S3
+    gateway endpoint") and the reference's ``network.additional_interface_endpoints`` ("beyond the
+    required ..."): the dev stack, which adds none and reads no feature group, has exactly those."""
+    [row] = [
+        r
+        for r in _table_rows(_doc("docs/architecture.md"), "| component | type token |")
+        if r[0] == "`PrivateNetwork`"
+    ]
+    [listed] = re.findall(r"interface endpoints \(([a-z., ]+) \+ optional\), S3 gateway endpoint", row[2])
+    required = set(listed.split(", "))
+    [described] = re.findall(r"beyond the required ([a-z., ]+)\.", reference())
+    assert set(described.split(", ")) == required
+    graph = recorded_stack(stack_path("dev"))
+    endpoints = {
+        (r.inputs["serviceName"].removeprefix("com.amazonaws.eu-west-1."), r.inputs["vpcEndpointType"])
+        for r in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    }
+    assert endpoints == {(name, "Interface") for name in required} | {("s3", "Gateway")}
 
 
 # --- cost guardrails ---------------------------------------------------------------------------------
