@@ -11,7 +11,7 @@ document                          claims   wrong in  wrong in  fixed  left alone
 ================================  =======  ========  ========  =====  ==========
 README.md                              64         0         1      1           0
 docs/architecture.md                  138         0         1      1           0
-docs/monitoring.md                    130         0         0      0           0
+docs/monitoring.md                    138         0         0      0           1
 docs/ci-cd.md                          51         0         0      0           0
 docs/cost.md                           24         0         1      1           0
 docs/promotion.md                      39         0         0      0           0
@@ -29,7 +29,7 @@ models/README.md                       30         0         0      0           0
 models/customer-churn/README.md        31         0         0      0           0
 models/demand-forecast/README.md       32         0         0      0           0
 stacks/Pulumi.*.yaml comments           6         0         0      0           1
-total                                1110         1         6      7           1
+total                                1118         1         6      7           2
 ================================  =======  ========  ========  =====  ==========
 
 Wrong in code (fixed, CHANGELOG "Fixed: `BatchScoring` and `LiveDrift` without `[training]`..."):
@@ -65,7 +65,11 @@ Left alone: the sample stacks' comments (the budget on the ``stack`` tag with an
 the audit trail on everywhere, ``name_prefix`` defaulting to the stack's name, the ``dvc_remote_*``
 and ``alert_topic_arn`` outputs) are right, but no test reads them: the suite never reads the
 samples, which users edit (tests/conftest.py); the budget claim is held through docs/architecture.md
-on the fixture stacks instead. Not audited: CHANGELOG.md (history, not current behaviour) and
+on the fixture stacks instead. docs/monitoring.md says a Teams incoming webhook is refused as
+an https subscription: the retired ``webhook.office.com`` connector URLs are, but Teams' current
+Workflows webhooks are Power Automate HTTP triggers (``*.logic.azure.com``), which a flow can make
+confirm the subscription like any relay, so refusing that host would refuse working relays. Not
+audited: CHANGELOG.md (history, not current behaviour) and
 docs/performance.md's figures (measured; only its prose about switches counts here).
 
 Each test reads the claim from the document itself (never a copy of it), so it fails when either
