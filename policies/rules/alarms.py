@@ -5,8 +5,8 @@ Only metrics whose meaning is known are judged (``METRICS``, ``MODEL_QUALITY``);
 other metric passes. An alarm on metric math is judged when the query it returns is a plain
 metric (its ``stat`` is the statistic), an expression that only names one (``m1``),
 ``MAX``/``MIN``/``AVG``/``SUM`` over plain metrics of one meaning (the drift alarm's largest feature drift),
-or an error count over another metric, scaled by a positive constant (``100*m1/m2``, the error rate:
-read as the error metric); any other expression is skipped, because
+or an endpoint's error count over its own invocations (both ``Sum``, same dimensions and period),
+scaled by a positive constant (``100*m1/m2``, the error rate: read as the error metric); any other expression is skipped, because
 it can invert or rescale the metric (``IF``, ``FILL``, arithmetic). An anomaly-detection alarm
 watches the query it compares with its band (the band's id is its ``thresholdMetricId``). Unset
 values read as the provider reports them after apply (``""``, ``[]``, ``0``) count as unset.
@@ -14,6 +14,7 @@ values read as the provider reports them after apply (``""``, ``[]``, ``0``) cou
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -158,9 +159,10 @@ class Watched:
     # The plain metrics an aggregate (``MAX([m1, m2])``) takes, each with its statistic and endpoint
     # (the aggregate's own ``statistic`` is theirs when they agree, else ``""``).
     parts: tuple[Watched, ...] = ()
-    # An error count divided by another metric (an error rate computed in metric math): its
-    # threshold is the ratio's, not the count's.
+    # An error count divided by the same endpoint's invocations (an error rate computed in metric
+    # math): its threshold is the ratio's, which reaches at most ``ratio_ceiling`` (1, or the scale).
     ratio: bool = False
+    ratio_ceiling: float = 1.0
 
     @property
     def plain(self) -> tuple[Watched, ...]:
@@ -237,14 +239,18 @@ RATIO = re.compile(
 
 
 def _error_ratio(queries: list[Any], query: Any, by_id: dict[Any, Any], expression: str) -> Watched | None:
-    """An error count over plain metrics (``100*m1/m2``: the 5xx share of invocations; or over
-    ``MAX([m1,m2])``) rises with the errors, scaled by a positive constant: read as the error metric
-    (the one part judged, a ratio). Any other expression (``IF``, ``FILL``, a difference, the
-    errors in the denominator alone, a constant that may be 0) is not."""
+    """The error share of one endpoint's traffic (``100*m1/m2``: its 5xx count over its invocations;
+    or over ``MAX([m1,m2])``), scaled by a positive constant: read as the error metric (the one part
+    judged, a ratio of at most the scale). Both sides are SageMaker's own ``Sum`` per period with the
+    same dimensions and period: a denominator of another endpoint, of no endpoint or of a metric
+    nothing publishes has no data, and CloudWatch's division then has none either (the alarm never
+    leaves INSUFFICIENT_DATA); another statistic is not a count. Any other expression (``IF``,
+    ``FILL``, a difference, the errors in the denominator alone, a constant that may be 0) is not."""
     found = RATIO.match(expression)
     if not found:
         return None
-    if any(found[k] is not None and float(found[k]) <= 0 for k in ("before", "after")):
+    scales = [float(found[k]) for k in ("before", "after") if found[k] is not None]
+    if any(scale <= 0 for scale in scales):
         return None
     wholes = found["wholes"].split(",") if found["wholes"] else [found["whole"]]
     if found["part"] in wholes and len(wholes) == 1:
@@ -253,11 +259,56 @@ def _error_ratio(queries: list[Any], query: Any, by_id: dict[Any, Any], expressi
     if part is None or part is query or not others or any(o is None or o is query for o in others):
         return None
     errors = _query_metric(queries, part)
-    if errors is None or errors.meaning is None or errors.meaning.kind != "errors":
+    if (
+        errors is None
+        or errors.namespace != INVOCATION_METRICS
+        or errors.meaning is None
+        or errors.meaning.kind != "errors"
+        or errors.statistic != "Sum"
+    ):
         return None
-    if any(_query_metric(queries, other) is None for other in others):
-        return None
-    return Watched(errors.namespace, errors.name, errors.statistic, errors.where, parts=(errors,), ratio=True)
+    for other in others:
+        traffic = _query_metric(queries, other)
+        if (
+            traffic is None
+            or (traffic.namespace, traffic.name, traffic.statistic)
+            != (INVOCATION_METRICS, "Invocations", "Sum")
+            or not _same_series(part, other)
+        ):
+            return None
+    ceiling = math.prod(scales) if scales else 1.0
+    return Watched(
+        errors.namespace,
+        errors.name,
+        errors.statistic,
+        errors.where,
+        errors.endpoint,
+        parts=(errors,),
+        ratio=True,
+        ratio_ceiling=ceiling,
+    )
+
+
+def _same_series(first: Any, second: Any) -> bool:
+    """Two metric queries read the same dimensions over the same period (pulumi-aws
+    ``metric.{dimensions,period}``, aws-native ``metricStat.{metric.dimensions,period}``). A value
+    unknown at preview is not known to differ."""
+    prefixes = (
+        ("metricStat.metric.", "metricStat.") if is_set(get(first, "metricStat")) else ("metric.", "metric.")
+    )
+    try:
+        dimensions = [_dimension_pairs(get(q, f"{prefixes[0]}dimensions")) for q in (first, second)]
+        periods = [get(q, f"{prefixes[1]}period") for q in (first, second)]
+    except UnknownValueError:
+        return True
+    return dimensions[0] == dimensions[1] and periods[0] == periods[1]
+
+
+def _dimension_pairs(dimensions: Any) -> dict[Any, Any]:
+    """Dimensions as a map: pulumi-aws's own, or aws-native's ``[{name, value}]``."""
+    if is_map(dimensions):
+        return {str(k): get_or_none(dimensions, str(k)) for k in dimensions}
+    return {get_or_none(d, "name"): get_or_none(d, "value") for d in items(dimensions) if is_map(d)}
 
 
 #: An expression that only names another query (``m1``, ``(m1)``): the same metric, unchanged.
@@ -392,13 +443,13 @@ alarm_fires_on_the_bad_side = resource_rule(
 RATE_METRICS = frozenset({"Invocation4XXErrors", "Invocation5XXErrors"})
 
 
-def _never_reached(props: Any, threshold: float | None) -> bool:
-    """A rate (0 to 1) compared above a threshold it cannot pass: over 1, or 1 itself with a strict
-    ``GreaterThanThreshold`` (an anomaly band has no fixed threshold)."""
+def _never_reached(props: Any, threshold: float | None, ceiling: float = 1.0) -> bool:
+    """A rate (0 to ``ceiling``) compared above a threshold it cannot pass: over the ceiling, or the
+    ceiling itself with a strict ``GreaterThanThreshold`` (an anomaly band has no fixed threshold)."""
     if threshold is None or is_set(get_or_none(props, "thresholdMetricId")):
         return False
     operator = _text(get_or_none(props, "comparisonOperator"))
-    return threshold > 1 or (threshold == 1 and operator == "GreaterThanThreshold")
+    return threshold > ceiling or (threshold == ceiling and operator == "GreaterThanThreshold")
 
 
 def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
@@ -407,12 +458,18 @@ def _statistic(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     if watched is None or meaning is None:
         return
     threshold = number(get_or_none(args.props, "threshold"))
+    if watched.ratio and _never_reached(args.props, threshold, watched.ratio_ceiling):
+        yield (
+            f"the alarm's error ratio of {watched.label} is at most {watched.ratio_ceiling:g} (every "
+            f"request failed), but the threshold is {shown(get(args.props, 'threshold'))}, which it "
+            "never exceeds: use a threshold below its scale (5 for 5% of 100*m1/m2, 0.05 of m1/m2)."
+        )
     for part in watched.plain:  # each metric an aggregate takes, by its own statistic
         statistic = part.statistic
         if meaning.kind == "errors" and statistic == "Average" and part.name in RATE_METRICS:
             # SageMaker sends 1 per failed request and 0 per other one: the Average is the share of
             # requests that failed (an error rate, AWS's other documented statistic), never above 1.
-            if not watched.ratio and _never_reached(args.props, threshold):
+            if _never_reached(args.props, threshold):
                 yield (
                     f"{part.where} of {part.label} is 'Average', the share of requests that failed (0 to 1), "
                     f"but the threshold is {shown(get(args.props, 'threshold'))}, which it never exceeds: "
@@ -481,7 +538,8 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
             if watched is None:
                 yield (
                     f"{where} evaluates a metric-math expression whose direction is not known: roll back on a "
-                    "plain failure metric (5xx errors, latency) or an error ratio such as 100*m1/m2.",
+                    "plain failure metric (5xx errors, latency) or an error ratio such as 100*m1/m2 (this "
+                    "endpoint's error Sum over its Invocations Sum, same dimensions and period).",
                     alarm.urn,
                 )
                 continue

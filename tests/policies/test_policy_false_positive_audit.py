@@ -536,19 +536,35 @@ def _ratio_alarm(
     operator: str = "GreaterThanThreshold",
     errors: str = "Invocation5XXErrors",
     endpoint: str = "churn",
+    *,
+    traffic: dict[str, Any] | None = None,
+    error_stat: str = "Sum",
+    threshold: float = 1,
 ) -> dict[str, Any]:
     return {
         "name": "churn-5xx-rate",
         "alarmActions": [TOPIC],
         "comparisonOperator": operator,
-        "threshold": 1,
+        "threshold": threshold,
         "evaluationPeriods": 3,
         "metricQueries": [
-            _query("m1", errors, endpoint),
-            _query("m2", "Invocations", endpoint),
+            _with(_query("m1", errors, endpoint), stat=error_stat),
+            traffic or _query("m2", "Invocations", endpoint),
             {"id": "e1", "expression": expression, "returnData": True, "label": "5xx %"},
         ],
     }
+
+
+def _with(query: dict[str, Any], **metric: Any) -> dict[str, Any]:
+    return {**query, "metric": {**query["metric"], **metric}}
+
+
+def _without_dimensions(query: dict[str, Any]) -> dict[str, Any]:
+    return {**query, "metric": {k: v for k, v in query["metric"].items() if k != "dimensions"}}
+
+
+def _renamed(query: dict[str, Any], namespace: str) -> dict[str, Any]:
+    return _with(query, namespace=namespace)
 
 
 def _rollback_stack(alarm: dict[str, Any]) -> list[dict[str, Any]]:
@@ -620,6 +636,48 @@ def _rollback_stack(alarm: dict[str, Any]) -> list[dict[str, Any]]:
         pytest.param(
             _ratio_alarm("100*m1/m2", endpoint="other"), "watches endpoint 'other'", id="other-endpoint"
         ),
+        # Review: only the numerator was read. CloudWatch divides by no data as no data, so a
+        # denominator that is not this endpoint's own invocations never lets the alarm fire.
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic=_query("m2", "Invocations", "other")),
+            "evaluates a metric-math expression",
+            id="over-another-endpoints-invocations",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic=_without_dimensions(_query("m2", "Invocations"))),
+            "evaluates a metric-math expression",
+            id="over-invocations-of-no-endpoint",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic=_query("m2", "Invocation5XXErrors")),
+            "evaluates a metric-math expression",
+            id="over-the-errors-again",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic=_renamed(_query("m2", "Invocations"), "Custom/Nothing")),
+            "evaluates a metric-math expression",
+            id="over-an-unpublished-metric",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic=_with(_query("m2", "Invocations"), period=3600)),
+            "evaluates a metric-math expression",
+            id="over-another-period",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic=_with(_query("m2", "Invocations"), stat="Average")),
+            "evaluates a metric-math expression",
+            id="over-an-average",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", error_stat="Average"),
+            "evaluates a metric-math expression",
+            id="a-rate-over-a-count",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", error_stat="SampleCount"),
+            "evaluates a metric-math expression",
+            id="requests-not-errors-over-invocations",
+        ),
     ],
 )
 def test_a_rollback_alarm_on_the_error_rate_can_fire(
@@ -638,6 +696,34 @@ def test_an_error_ratio_is_judged_for_direction_and_statistic_as_its_error_count
     falling = _one("alarm-fires-on-the-bad-side", ALARM, _ratio_alarm("100*m1/m2", "LessThanThreshold"))
     assert len(falling) == 1 and "errors metrics are bad when high" in falling[0]
     assert _one("alarm-statistic-fits-the-metric", ALARM, _ratio_alarm("100*m1/m2")) == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "operator", "threshold", "refused"),
+    [
+        ("100*m1/m2", "GreaterThanThreshold", 5, False),
+        ("100*m1/m2", "GreaterThanOrEqualToThreshold", 100, False),
+        ("100*m1/m2", "GreaterThanThreshold", 100, True),
+        ("100*m1/m2", "GreaterThanThreshold", 101, True),
+        ("(m1/m2)*100", "GreaterThanThreshold", 150, True),
+        ("m1/m2", "GreaterThanThreshold", 0.05, False),
+        ("m1/m2", "GreaterThanThreshold", 5, True),
+        ("m1/m2", "GreaterThanThreshold", 1, True),
+        ("m1/m2", "GreaterThanOrEqualToThreshold", 1, False),
+        ("10*m1/m2*10", "GreaterThanThreshold", 50, False),
+    ],
+)
+def test_an_error_ratio_whose_threshold_is_above_its_scale_is_refused(
+    expression: str, operator: str, threshold: float, refused: bool
+) -> None:
+    """Review: a ratio skipped the threshold check the Average rate gets; 5 on ``m1/m2`` (at most 1)
+    never fires. The ceiling is the ratio's scale (100 for a percentage)."""
+    found = _one(
+        "alarm-statistic-fits-the-metric", ALARM, _ratio_alarm(expression, operator, threshold=threshold)
+    )
+    assert bool(found) is refused, found
+    if refused:
+        assert "never exceeds" in found[0]
 
 
 # --- S3 bucket policies ----------------------------------------------------------------------------
