@@ -19,6 +19,14 @@ def s3_object_arn(url: str) -> str:
     return f"arn:aws:s3:::{url[5:]}"
 
 
+def _bucket_arn(url: str) -> str:
+    return "arn:aws:s3:::" + url[5:].split("/", 1)[0]
+
+
+def _key(url: str) -> str:
+    return url[5:].split("/", 1)[1]
+
+
 @dataclass(frozen=True)
 class ModelArtifactAccessArgs:
     account_id: str
@@ -48,7 +56,8 @@ class ModelArtifactAccessArgs:
 
 class ModelArtifactAccess(pulumi.ComponentResource):
     """An IAM role bound by EKS Pod Identity to a model server's service account, allowed
-    ``s3:GetObject`` on exactly one model artifact and ``kms:Decrypt`` of its key only through S3.
+    ``s3:GetObject`` on exactly one model artifact, ``s3:ListBucket`` of exactly its key (KServe's
+    storage initializer lists before it downloads) and ``kms:Decrypt`` of its key only through S3.
 
     Security posture: only EKS Pod Identity of this account may assume the role, and only for the
     association's cluster, namespace and service account (the trust matches the session tags EKS
@@ -77,6 +86,16 @@ class ModelArtifactAccess(pulumi.ComponentResource):
                     "Effect": "Allow",
                     "Action": "s3:GetObject",
                     "Resource": s3_object_arn(args.model_data_url),
+                },
+                {
+                    # KServe's storage initializer lists the URI before downloading it (its S3
+                    # download iterates ListObjects under the URI's key, even for one object): that
+                    # one key only, so the listing names nothing but the artifact.
+                    "Sid": "ListTheApprovedArtifact",
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": _bucket_arn(args.model_data_url),
+                    "Condition": {"StringEquals": {"s3:prefix": _key(args.model_data_url)}},
                 },
                 {
                     "Sid": "DecryptThroughS3",

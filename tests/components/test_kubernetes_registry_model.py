@@ -139,12 +139,20 @@ def test_the_artifact_role_reads_exactly_that_object_through_pod_identity() -> N
     # The trust matches the session tags, so they must stay on.
     assert association.inputs["disableSessionTags"] is False
     [policy] = graph.of_type("aws:iam/rolePolicy:RolePolicy")
-    read, decrypt = json.loads(policy.inputs["policy"])["Statement"]
+    read, listing, decrypt = json.loads(policy.inputs["policy"])["Statement"]
     assert read == {
         "Sid": "ReadTheApprovedArtifact",
         "Effect": "Allow",
         "Action": "s3:GetObject",
         "Resource": "arn:aws:s3:::dev-artifacts-abc/models/dev-customer-churn-training/7/output/model.tar.gz",
+    }
+    # KServe's storage initializer lists the URI's key before it downloads: that key only.
+    assert listing == {
+        "Sid": "ListTheApprovedArtifact",
+        "Effect": "Allow",
+        "Action": "s3:ListBucket",
+        "Resource": "arn:aws:s3:::dev-artifacts-abc",
+        "Condition": {"StringEquals": {"s3:prefix": "models/dev-customer-churn-training/7/output/model.tar.gz"}},
     }
     assert decrypt["Action"] == "kms:Decrypt"
     assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}

@@ -937,6 +937,16 @@ def identity_role_needs(stack: Stack) -> Iterator[Need]:
             yield Need(arn, "s3:GetObject", f"arn:aws:s3:::{bucket}/{key}", why)
             [artifacts] = [b for b in stack.bucket_keys if b.startswith("artifacts")]
             yield from stack.kms_via_s3(arn, bucket, key, ("kms:Decrypt",), why, stack.bucket_keys[artifacts])
+            # KServe's storage initializer (STORAGE_URI) lists the URI's key before downloading it:
+            # Storage._download_s3 iterates bucket.objects.filter(Prefix=<key>), a ListObjects call.
+            if _kserve_account(stack, role) is not None:
+                yield Need(
+                    arn,
+                    "s3:ListBucket",
+                    f"arn:aws:s3:::{bucket}",
+                    why + " (KServe lists its key)",
+                    {"s3:prefix": key},
+                )
 
 
 def shadow_test_needs(stack: Stack) -> Iterator[Need]:

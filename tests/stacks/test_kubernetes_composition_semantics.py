@@ -258,7 +258,7 @@ def test_the_artifact_role_is_the_platforms_kind_of_role(following) -> None:
     assert association.inputs["tags"] == tags
     for resource in (role, association, policy):
         assert resource.provider is not None and resource.provider.startswith(_aws_provider(graph))
-    _, decrypt = json.loads(policy.inputs["policy"])["Statement"]
+    _, _, decrypt = json.loads(policy.inputs["policy"])["Statement"]
     assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
 
 

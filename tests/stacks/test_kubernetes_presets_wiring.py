@@ -78,7 +78,7 @@ def test_kserve_triton_serves_the_approved_artifact_read_through_its_role(write_
     [policy] = [
         p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-artifact-read")
     ]
-    read, _ = json.loads(policy.inputs["policy"])["Statement"]
+    read, _, _ = json.loads(policy.inputs["policy"])["Statement"]
     assert read["Resource"] == "arn:aws:s3:::" + ARTIFACT.removeprefix("s3://")
     report = evaluate_report(graph.resources, load_pack_config("prod"))
     assert [v for v in report.violations if v.resource_type == ISVC] == []

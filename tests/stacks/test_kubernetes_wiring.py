@@ -352,7 +352,7 @@ def test_a_serving_follows_its_familys_latest_approved_version(write_stack) -> N
     [policy] = [
         p for p in graph.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-artifact-read")
     ]
-    read, decrypt = json.loads(policy.inputs["policy"])["Statement"]
+    read, _, decrypt = json.loads(policy.inputs["policy"])["Statement"]
     assert read["Resource"] == "arn:aws:s3:::" + ARTIFACT.removeprefix("s3://")
     [data_key] = [k for k in graph.of_type("aws:kms/key:Key") if k.name.startswith("kms-data")]
     assert decrypt["Resource"] == data_key.outputs["arn"]
