@@ -152,7 +152,9 @@ def test_the_artifact_role_reads_exactly_that_object_through_pod_identity() -> N
         "Effect": "Allow",
         "Action": "s3:ListBucket",
         "Resource": "arn:aws:s3:::dev-artifacts-abc",
-        "Condition": {"StringEquals": {"s3:prefix": "models/dev-customer-churn-training/7/output/model.tar.gz"}},
+        "Condition": {
+            "StringEquals": {"s3:prefix": "models/dev-customer-churn-training/7/output/model.tar.gz"}
+        },
     }
     assert decrypt["Action"] == "kms:Decrypt"
     assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
