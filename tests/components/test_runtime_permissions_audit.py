@@ -1,4 +1,107 @@
-"""DOCSTRING PLACEHOLDER"""
+"""A run-time permission audit: would AWS refuse a platform role something it needs at run time?
+
+Offline tests pass whatever a role lacks; AWS then fails the job, the pipeline step, the delivery or
+the pod with AccessDenied. This module records the fixture stacks and the variants that add roles
+(:data:`VARIANTS`), derives from each graph what every principal does at run time (:class:`Need`:
+principal, action, resource, request context), and evaluates each need with a small IAM evaluator
+(:func:`decide`: Allow/Deny, Action/NotAction, Resource/NotResource with wildcards, the condition
+operators the platform uses, a missing key failing a positive operator and passing a negated one)
+against the role's identity policies (inline, managed and attached) AND the resource side: the KMS
+key policy of every key a need uses (a key policy must allow the account or the role; both must
+allow), the bucket policies (their explicit Denies: TLS, outdated TLS, deletion), SNS topic and SQS
+queue policies for the services that deliver without a role (EventBridge, CloudWatch, Budgets, Cost
+Anomaly Detection, CloudTrail).
+
+Where the needs come from (derived from the recorded inputs, so a new step, output or key is
+audited without editing this table):
+
+- pipelines (``pipelineDefinition``): the pipeline role creates each step's job, passes its role
+  (``iam:PassedToService``), registers the model, reads every property file; each step's role reads
+  its S3 inputs (GetObject, ListBucket of the prefix, kms:Decrypt through S3 with the bucket key's
+  context), writes its outputs (PutObject, kms:GenerateDataKey with the output ``KmsKeyId``), takes a
+  grant on its volume key, pulls its image when the stack's registry holds it, logs and creates its
+  network interfaces; Tuning, Training, Processing and Transform (the model's role) steps alike;
+- the step scripts' own AWS calls (``components/*/steps/*.py``; the families' scripts in
+  ``models/`` call none): ExtractFeatures (Athena on its workgroup, DescribeFeatureGroup, what Athena
+  does with the caller's credentials: Glue reads, the offline store, the encrypted results),
+  TrackExperiment (the five ``sagemaker-mlflow`` calls of the MLflow client), PublishDriftMetrics
+  (PutMetricData in its ``--namespace``), ListCapture (each ``list_objects_v2`` prefix);
+- monitoring job definitions (the endpoint's capture, ground truth, baselines, the report, the
+  metrics namespace), endpoints (each model's artifact, the capture of each variant, the
+  configuration's role with inference components), shadow tests, feature stores (offline store,
+  Iceberg table), the MLflow server's artifact store, the exported ``inference_role_arn``;
+- triggers: rule targets (a role's StartPipelineExecution / StartExecution / InvokeApiDestination,
+  or the topic and queue policies and their keys for role-less deliveries, dead-letter queues
+  included), schedules, the new-data pipe (its queue and key), the retraining state machine's
+  ``aws-sdk`` tasks; alarms, budgets and cost anomalies to the alert topic; VPC flow logs and the
+  audit trail;
+- the roles people and pods assume: the DVC remote (pull, push, status), the Kubernetes servings'
+  artifact roles (and KServe's storage initializer's listing), Alertmanager's SNS role.
+
+=================  =====  =========================  ==========  ======  =====
+variant            roles  needs (role / service)     KMS needs   denied  fixed
+=================  =====  =========================  ==========  ======  =====
+prod                  22  315 (237 / 78)                     88       0      0
+staging (tuning)      14  183 (123 / 60)                     58       0      0
+dev                    8  118 (79 / 39)                      36       0      0
+live-drift            24  324 (252 / 72)                     86       0      0
+shared-endpoint       23  329 (245 / 84)                     94       0      0
+shadow-test           23  366 (246 / 120)                   117       0      0
+kubernetes            13  172 (151 / 21)                     37       1      1
+total                127  1807                              516       1      1
+=================  =====  =========================  ==========  ======  =====
+
+(31 distinct roles; every role of every variant is the principal of at least one need:
+``test_every_role_of_the_stack_has_runtime_needs_in_the_table``; the table is not vacuous: without a
+role's policies, the key policies or the topic and queue policies, every need they carry is
+refused: ``test_the_table_reads_the_roles_policies``.)
+
+Denied before, fixed (CHANGELOG ``### Fixed:``): the KServe serving's artifact role
+(``ModelArtifactAccess``) had only ``s3:GetObject`` on the artifact, but KServe's storage
+initializer lists the URI's key before downloading it (kserve/kserve
+``python/storage/kserve_storage/kserve_storage.py``, ``Storage._download_s3``:
+``bucket.objects.filter(Prefix=bucket_path)``, a ListObjects call, even for one object): the
+InferenceService never became ready. The role may now list exactly that key (``s3:prefix`` equal to
+it). The need fails on the old policy.
+
+Left alone, with the reason and the documentation each rests on:
+
+- AWS-published images (the scikit-learn, SageMaker Distribution and Model Monitor images of AWS's
+  registry accounts): the roles may pull only from the stack's own and trusted registries, and no
+  need is derived for the others. SageMaker's docs (sagemaker-roles.html; CreateTrainingJob
+  ``RoleArn``: the role "download[s] a Docker image that contains training code") do not say that an
+  image SageMaker publishes is pulled with the execution role; the platform treats them as
+  SageMaker's to pull (``policy_documents.ecr_pull``). Not verifiable offline; not changed.
+- VPC flow logs: AWS's "IAM role for publishing flow logs to CloudWatch Logs" lists
+  ``logs:CreateLogGroup`` and ``logs:DescribeLogGroups`` among the permissions the role "must
+  include at least"; the platform's role has CreateLogStream, PutLogEvents and DescribeLogStreams
+  on its one group. The stack creates the group (CreateLogGroup is not needed) and the docs the
+  library holds do not show the service calling DescribeLogGroups for an existing group, nor a
+  resource it could be scoped to: flagged for a check on a real account, not widened here.
+- Shadow tests: CreateInferenceExperiment's ``RoleArn`` is the role SageMaker "can assume to access
+  model artifacts and container images, and manage ... endpoints"; the role may describe and update
+  the endpoint, create its configurations and describe both models (derived as needs), but reads no
+  artifact or image: each model keeps its own execution role, which does. The API reference lists no
+  actions; left as is.
+- EventBridge API destinations: the connection's secret (deliveries key) is read through Secrets
+  Manager by EventBridge, not by the rule's role; the key policy follows "Encrypting EventBridge
+  connection authorization" (``kms:ViaService`` Secrets Manager, the ``events!connection/*``
+  context, the ``EventBridgeApiDestinations`` tag on the key). No role need.
+- The evidently image's repository is encrypted with the data key: ECR decrypts through the grants
+  it creates with the repository ("Encryption at rest", Amazon ECR); pullers need no KMS permission.
+- Volume keys: a grant by the job's execution role (RecommendationJobInputConfig
+  ``VolumeKmsKeyId``: "The SageMaker execution role must have kms:CreateGrant permission"), with
+  ``kms:GrantIsForAWSResource``; the pipeline roles hold the same grant, so either caller passes.
+- A plain (non-KServe) Kubernetes Deployment reads ``MODEL_DATA_URL`` with its own image's code: its
+  calls are the adopter's; the one-key listing covers the common downloaders too.
+
+Over-broad grants noticed (not widened, not narrowed here: the policy pack audits them): the shared
+training role reads the whole datasets bucket and reads and writes the whole artifact bucket, and
+lists both without a prefix; the pipeline role reads and writes the whole artifact bucket; the
+Model Monitor roles read every endpoint's capture (``data-capture/*``), not their endpoint's; the
+exported inference role writes any endpoint's capture; every role under the stack's path may use
+every platform key through the key policies (each role's own policy names its keys).
+"""
 
 from __future__ import annotations
 
@@ -895,6 +998,24 @@ def alarm_needs(stack: Stack) -> Iterator[Need]:
             yield from _deliver(stack, CLOUDWATCH, action, f"alarm {alarm.name}", source)
 
 
+def cost_alert_needs(stack: Stack) -> Iterator[Need]:
+    """AWS Budgets and Cost Anomaly Detection publishing to the alert topic (no role)."""
+    for budget in stack.graph.of_type("aws:budgets/budget:Budget"):
+        topics = {
+            t for n in budget.inputs.get("notifications", []) for t in n.get("subscriberSnsTopicArns", [])
+        }
+        for topic in sorted(topics):
+            source = {"aws:SourceArn": budget.outputs["arn"]}
+            yield from _deliver(stack, "budgets.amazonaws.com", topic, f"budget {budget.name}", source)
+    for subscription in stack.graph.of_type("aws:costexplorer/anomalySubscription:AnomalySubscription"):
+        for subscriber in subscription.inputs.get("subscribers", []):
+            if subscriber["type"] == "SNS":
+                source = {"aws:SourceArn": subscription.outputs["arn"]}
+                yield from _deliver(
+                    stack, "costalerts.amazonaws.com", subscriber["address"], "cost anomalies", source
+                )
+
+
 def identity_role_needs(stack: Stack) -> Iterator[Need]:
     """The roles people and pods assume: the DVC remote, the Kubernetes servings and Alertmanager."""
     for arn, role in stack.roles.items():
@@ -1054,6 +1175,7 @@ def all_needs(stack: Stack) -> list[Need]:
         store_needs,
         trigger_needs,
         alarm_needs,
+        cost_alert_needs,
         identity_role_needs,
         shadow_test_needs,
         exported_role_needs,
@@ -1182,3 +1304,152 @@ class TestRuntimePermissions:
         finally:
             stack.topic_policies, stack.queue_policies = saved_topics, saved_queues
         assert allowed == []
+
+
+# -- the evaluator itself -------------------------------------------------------------------------------
+
+_ROLE = "arn:aws:iam::111111111111:role/mlops-platform/dev/jobs"
+
+
+@pytest.mark.parametrize(
+    ("statements", "action", "resource", "context", "verdict"),
+    [
+        pytest.param(
+            [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/models/*"}],
+            "s3:GetObject",
+            "arn:aws:s3:::b/models/x",
+            {},
+            "allow",
+            id="action-and-resource-wildcards",
+        ),
+        pytest.param(
+            [{"Effect": "Allow", "Action": "S3:getobject", "Resource": "arn:aws:s3:::b/*"}],
+            "s3:GetObject",
+            "arn:aws:s3:::b/x",
+            {},
+            "allow",
+            id="actions-ignore-case",
+        ),
+        pytest.param(
+            [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/Models/*"}],
+            "s3:GetObject",
+            "arn:aws:s3:::b/models/x",
+            {},
+            "implicit",
+            id="resources-keep-case",
+        ),
+        pytest.param(
+            [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"},
+            ],
+            "s3:PutObject",
+            "arn:aws:s3:::b/x",
+            {},
+            "deny",
+            id="a-deny-by-not-action-wins",
+        ),
+        pytest.param(
+            [{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::b/secret/*"}],
+            "s3:GetObject",
+            "arn:aws:s3:::b/secret/x",
+            {},
+            "implicit",
+            id="not-resource",
+        ),
+        pytest.param(
+            [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:ListBucket",
+                    "Resource": "*",
+                    "Condition": {"StringLike": {"s3:prefix": ["dvc/*"]}},
+                }
+            ],
+            "s3:ListBucket",
+            "arn:aws:s3:::b",
+            {},
+            "implicit",
+            id="a-missing-key-fails-a-positive-operator",
+        ),
+        pytest.param(
+            [
+                {
+                    "Effect": "Deny",
+                    "Action": "s3:*",
+                    "Resource": "*",
+                    "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+                }
+            ],
+            "s3:PutObject",
+            "arn:aws:s3:::b/x",
+            {},
+            "deny",
+            id="a-missing-key-passes-a-negated-operator",
+        ),
+        pytest.param(
+            [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {
+                    "Effect": "Deny",
+                    "Action": "s3:*",
+                    "Resource": "*",
+                    "Condition": {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+                },
+            ],
+            "s3:PutObject",
+            "arn:aws:s3:::b/x",
+            {"s3:x-amz-server-side-encryption": "aws:kms"},
+            "allow",
+            id="if-exists",
+        ),
+        pytest.param(
+            [
+                {
+                    "Effect": "Deny",
+                    "Action": "s3:*",
+                    "Resource": "*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
+            "s3:GetObject",
+            "arn:aws:s3:::b/x",
+            {"aws:SecureTransport": "true"},
+            "implicit",
+            id="tls-deny-spares-tls",
+        ),
+    ],
+)
+def test_the_evaluator_follows_iam(statements, action, resource, context, verdict) -> None:
+    assert decide([{"Statement": statements}], action, resource, context) == verdict
+
+
+def test_a_resource_policy_applies_only_to_the_principals_it_names() -> None:
+    topic = "arn:aws:sns:eu-west-1:111111111111:alerts"
+    policy = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": topic,
+            }
+        ]
+    }
+    assert decide([policy], "sns:Publish", topic, {}, principal="events.amazonaws.com") == "allow"
+    assert decide([policy], "sns:Publish", topic, {}, principal="cloudwatch.amazonaws.com") == "implicit"
+    key_policy = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            }
+        ]
+    }
+    assert decide([key_policy], "kms:Decrypt", "k", {}, principal=_ROLE) == "allow"
+    assert (
+        decide([key_policy], "kms:Decrypt", "k", {}, principal=_ROLE.replace("111111111111", "222222222222"))
+        == "implicit"
+    )
