@@ -8,9 +8,10 @@ principal, action, resource, request context), and evaluates each need with a sm
 operators the platform uses, a missing key failing a positive operator and passing a negated one)
 against the role's identity policies (inline, managed and attached) AND the resource side: the KMS
 key policy of every key a need uses (a key policy must allow the account or the role; both must
-allow), the bucket policies (their explicit Denies: TLS, outdated TLS, deletion), SNS topic and SQS
-queue policies for the services that deliver without a role (EventBridge, CloudWatch, Budgets, Cost
-Anomaly Detection, CloudTrail).
+allow), the bucket policies (their explicit Denies: TLS, outdated TLS, deletion), the VPC endpoint
+policies a role's call from the platform's subnets goes through (each allows the account's
+principals, ``aws:PrincipalAccount``), SNS topic and SQS queue policies for the services that
+deliver without a role (EventBridge, CloudWatch, Budgets, Cost Anomaly Detection, CloudTrail).
 
 Where the needs come from (derived from the recorded inputs, so a new step, output or key is
 audited without editing this table):
@@ -54,7 +55,8 @@ total                127  1807                              516       1      1
 (31 distinct roles; every role of every variant is the principal of at least one need:
 ``test_every_role_of_the_stack_has_runtime_needs_in_the_table``; the table is not vacuous: without a
 role's policies, the key policies or the topic and queue policies, every need they carry is
-refused: ``test_the_table_reads_the_roles_policies``.)
+refused, and so is every role's call once the VPC endpoint policies allow nothing:
+``test_the_table_reads_the_roles_policies``.)
 
 Denied before, fixed (CHANGELOG ``### Fixed:``): the KServe serving's artifact role
 (``ModelArtifactAccess``) had only ``s3:GetObject`` on the artifact, but KServe's storage
@@ -272,6 +274,28 @@ def _s3(uri: str) -> tuple[str, str]:
     return bucket, key
 
 
+_ENDPOINT_SERVICES = {
+    "s3": "s3",
+    "sagemaker.api": "sagemaker",
+    "logs": "logs",
+    "monitoring": "cloudwatch",
+    "ecr.api": "ecr",
+    "kms": "kms",
+    "sns": "sns",
+    "events": "events",
+    "athena": "athena",
+    "experiments": "sagemaker-mlflow",
+    "sts": "sts",
+}
+"""A VPC endpoint's service (after ``com.amazonaws.<region>.``) -> the IAM prefix of what goes through it."""
+
+
+def _endpoint_service(name: str) -> str:
+    """``com.amazonaws.eu-west-1.sagemaker.api`` -> ``sagemaker.api``; ``aws.sagemaker.<region>.experiments``
+    -> ``experiments``."""
+    return name.rsplit(".", 1)[-1] if name.startswith("aws.sagemaker.") else name.split(".", 3)[3]
+
+
 class Stack:
     """What one recorded graph's roles may do, and what the resource side says."""
 
@@ -308,6 +332,12 @@ class Stack:
         queues = graph.of_type("aws:sqs/queue:Queue")
         self.queue_keys = {q.outputs["arn"]: q.inputs.get("kmsMasterKeyId") for q in queues}
         urls = {q.outputs.get("url") or q.outputs.get("id"): q.outputs["arn"] for q in queues}
+        self.endpoint_policies = {
+            _ENDPOINT_SERVICES[service]: _parse(e.inputs["policy"])
+            for e in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+            if e.inputs.get("policy")
+            and (service := _endpoint_service(e.inputs["serviceName"])) in _ENDPOINT_SERVICES
+        }
         self.queue_policies = {
             urls.get(p.inputs["queueUrl"], p.inputs["queueUrl"]): _parse(p.inputs["policy"])
             for p in graph.of_type("aws:sqs/queuePolicy:QueuePolicy")
@@ -332,6 +362,15 @@ class Stack:
             verdict = decide(documents, need.action, need.resource, context)
             if verdict != "allow":
                 return f"the role's policies: {verdict}"
+        service = need.action.split(":")[0]
+        if need.principal.startswith("arn:") and service in self.endpoint_policies:
+            # A request a job makes from the platform's VPC goes through its interface (or S3
+            # gateway) endpoint, whose policy must allow it too.
+            endpoint_context = {**context, "aws:PrincipalAccount": need.principal.split(":")[4]}
+            endpoint = [self.endpoint_policies[service]]
+            verdict = decide(endpoint, need.action, need.resource, endpoint_context, principal=need.principal)
+            if verdict != "allow":
+                return f"the VPC endpoint policy: {verdict}"
         for name, documents in self._resource_side(need):
             verdict = decide(documents, need.action, need.resource, context, principal=need.principal)
             service_principal = not need.principal.startswith("arn:")
@@ -1273,7 +1312,8 @@ class TestRuntimePermissions:
     def test_the_table_reads_the_roles_policies(self, stacks, variant) -> None:
         """Not vacuous: without its policies, every need of a role is refused; without the key
         policies, every KMS need is refused; without the topic and queue policies, every delivery
-        by EventBridge or CloudWatch is refused."""
+        by EventBridge or CloudWatch is refused; without the VPC endpoint policies, every role's
+        call to a service with an endpoint is refused."""
         stack = stacks(variant)
         needs = _needs(stack)
         saved = stack.identity
@@ -1303,6 +1343,19 @@ class TestRuntimePermissions:
             ]
         finally:
             stack.topic_policies, stack.queue_policies = saved_topics, saved_queues
+        assert allowed == []
+        saved_endpoints = stack.endpoint_policies
+        stack.endpoint_policies = {service: {"Statement": []} for service in saved_endpoints}
+        try:
+            allowed = [
+                str(n)
+                for n in needs
+                if n.principal.startswith("arn:")
+                and n.action.split(":")[0] in saved_endpoints
+                and stack.denial(n) is None
+            ]
+        finally:
+            stack.endpoint_policies = saved_endpoints
         assert allowed == []
 
 
