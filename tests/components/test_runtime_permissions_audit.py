@@ -37,20 +37,30 @@ audited without editing this table):
   ``aws-sdk`` tasks; alarms, budgets and cost anomalies to the alert topic; VPC flow logs and the
   audit trail;
 - the roles people and pods assume: the DVC remote (pull, push, status), the Kubernetes servings'
-  artifact roles (and KServe's storage initializer's listing), Alertmanager's SNS role.
+  artifact roles (and KServe's storage initializer's listing), Alertmanager's SNS role;
+- who assumes each role: every place the graph hands a role to a service (SageMaker jobs, models,
+  monitors, stores and pipelines; EventBridge targets, Scheduler, Pipes, Step Functions, VPC flow
+  logs; EKS Pod Identity associations with their session tags), the DVC remote's data scientists
+  and GitHub workflow, SageMaker for the exported inference role.
 
-=================  =====  =========================  ==========  ======  =====
-variant            roles  needs (role / service)     KMS needs   denied  fixed
-=================  =====  =========================  ==========  ======  =====
-prod                  22  315 (237 / 78)                     88       0      0
-staging (tuning)      14  183 (123 / 60)                     58       0      0
-dev                    8  118 (79 / 39)                      36       0      0
-live-drift            24  324 (252 / 72)                     86       0      0
-shared-endpoint       23  329 (245 / 84)                     94       0      0
-shadow-test           23  366 (246 / 120)                   117       0      0
-kubernetes            13  172 (151 / 21)                     37       1      1
-total                127  1807                              516       1      1
-=================  =====  =========================  ==========  ======  =====
+================  =====  =====  ==========  =====  ===============  ====  ======  =====
+variant           roles  needs  role calls  trust  service deliv.   KMS   denied  fixed
+================  =====  =====  ==========  =====  ===============  ====  ======  =====
+prod                 22    338         237     23               78    88       0      0
+staging (tuning)     14    197         123     14               60    58       0      0
+dev                   8    127          79      9               39    36       0      0
+live-drift           24    349         252     25               72    86       0      0
+shared-endpoint      23    353         245     24               84    94       0      0
+shadow-test          23    390         246     24              120   117       0      0
+kubernetes           13    188         151     16               21    37       1      1
+total               127   1942        1333    135              474   516       1      1
+================  =====  =====  ==========  =====  ===============  ====  ======  =====
+
+("role calls": a role's own requests; "trust": a service, a person or a workflow assuming a role
+(``sts:AssumeRole``, ``sts:TagSession`` with EKS Pod Identity's session tags,
+``sts:AssumeRoleWithWebIdentity`` with GitHub's claims) against the role's trust policy; "service
+deliveries": role-less deliveries against topic, queue and bucket policies; "KMS": needs whose key
+policy is checked too, counted in the other columns.)
 
 (31 distinct roles; every role of every variant is the principal of at least one need:
 ``test_every_role_of_the_stack_has_runtime_needs_in_the_table``; the table is not vacuous: without a
@@ -212,6 +222,8 @@ def _principal_matches(statement: Mapping[str, Any], principal: str) -> bool:
         return True
     if not isinstance(named, Mapping):
         return False
+    if ":oidc-provider/" in principal:
+        return principal in as_list(named.get("Federated", []))
     if principal.startswith("arn:"):
         account = principal.split(":")[4]
         return any(
@@ -306,6 +318,7 @@ class Stack:
         self.account = platform["account_id"]
         self.roles = {r.outputs["arn"]: r for r in graph.of_type(ROLE)}
         self.role_names = {r.outputs["name"]: arn for arn, r in self.roles.items()}
+        self.trust = {arn: _parse(r.inputs["assumeRolePolicy"]) for arn, r in self.roles.items()}
         self.identity: dict[str, list[dict[str, Any]]] = {arn: [] for arn in self.roles}
         for policy in graph.of_type(ROLE_POLICY):
             self.identity[self.role_names[policy.inputs["role"]]].append(_parse(policy.inputs["policy"]))
@@ -354,6 +367,15 @@ class Stack:
             "kms:CallerAccount": self.account,
             **need.context,
         }
+        if need.action.startswith("sts:"):
+            # Who may assume the role: its trust policy alone decides (the caller's own policy, a
+            # person's or a service's, is not the stack's).
+            if ":oidc-provider/" not in need.principal and need.principal.startswith("arn:"):
+                context.setdefault("aws:PrincipalArn", need.principal)
+            verdict = decide(
+                [self.trust[need.resource]], need.action, need.resource, context, principal=need.principal
+            )
+            return None if verdict == "allow" else f"the role's trust policy: {verdict}"
         if need.principal.startswith("arn:"):
             context.setdefault("aws:PrincipalArn", need.principal)
             documents = self.identity.get(need.principal)
@@ -1055,6 +1077,76 @@ def cost_alert_needs(stack: Stack) -> Iterator[Need]:
                 )
 
 
+_SAGEMAKER_ROLE_INPUTS = {
+    PIPELINE: ("roleArn",),
+    "aws:sagemaker/model:Model": ("executionRoleArn",),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": ("executionRoleArn",),
+    "aws:sagemaker/featureGroup:FeatureGroup": ("roleArn",),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": ("roleArn",),
+    "aws-native:sagemaker:InferenceExperiment": ("roleArn",),
+    **{type_token: ("roleArn",) for type_token in _MONITORS},
+}
+
+
+def _assumers(stack: Stack) -> Iterator[tuple[str, str, str, dict[str, str]]]:
+    """(who assumes, action, role ARN, context) for every place the graph hands a role to a service."""
+    sagemaker = "sagemaker.amazonaws.com"
+    for type_token, keys in _SAGEMAKER_ROLE_INPUTS.items():
+        for resource in stack.graph.of_type(type_token):
+            for key in keys:
+                if resource.inputs.get(key):
+                    yield sagemaker, "sts:AssumeRole", resource.inputs[key], {}
+    for pipeline in stack.graph.of_type(PIPELINE):
+        for step in Definition(json.loads(pipeline.inputs["pipelineDefinition"])).steps.values():
+            arguments = step.get("Arguments", {})
+            role = arguments.get("RoleArn") or arguments.get("TrainingJobDefinition", {}).get("RoleArn")
+            if role:
+                yield sagemaker, "sts:AssumeRole", role, {}
+    for target in stack.graph.of_type("aws:cloudwatch/eventTarget:EventTarget"):
+        if target.inputs.get("roleArn"):
+            yield EVENTS, "sts:AssumeRole", target.inputs["roleArn"], {}
+    for schedule in stack.graph.of_type("aws:scheduler/schedule:Schedule"):
+        yield "scheduler.amazonaws.com", "sts:AssumeRole", schedule.inputs["target"]["roleArn"], {}
+    for pipe in stack.graph.of_type("aws:pipes/pipe:Pipe"):
+        yield "pipes.amazonaws.com", "sts:AssumeRole", pipe.inputs["roleArn"], {}
+    for machine in stack.graph.of_type("aws:sfn/stateMachine:StateMachine"):
+        yield "states.amazonaws.com", "sts:AssumeRole", machine.inputs["roleArn"], {}
+    for flow_log in stack.graph.of_type("aws:ec2/flowLog:FlowLog"):
+        if flow_log.inputs.get("iamRoleArn"):
+            yield "vpc-flow-logs.amazonaws.com", "sts:AssumeRole", flow_log.inputs["iamRoleArn"], {}
+    for association in stack.graph.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation"):
+        # The session tags EKS Pod Identity sets (EKS user guide, "pod-id-abac").
+        tags = {
+            "aws:RequestTag/eks-cluster-name": association.inputs["clusterName"],
+            "aws:RequestTag/kubernetes-namespace": association.inputs["namespace"],
+            "aws:RequestTag/kubernetes-service-account": association.inputs["serviceAccount"],
+        }
+        for action in ("sts:AssumeRole", "sts:TagSession"):
+            yield "pods.eks.amazonaws.com", action, association.inputs["roleArn"], tags
+
+
+def trust_needs(stack: Stack) -> Iterator[Need]:
+    """Each role is assumable by what uses it (its trust policy), and by nothing the graph does not show."""
+    for principal, action, role, context in _assumers(stack):
+        yield Need(principal, action, role, f"{principal} assumes {role.rsplit('/', 1)[-1]}", context)
+    dvc = [arn for arn, role in stack.roles.items() if role.name.startswith("dvc-remote")]
+    platform = stack.graph.config[CONFIG_KEY]
+    remote = platform.get("dvc_remote") or {}
+    for arn in dvc:
+        for pattern in remote.get("trusted_principals", []):
+            person = pattern.replace("*", "eu-west-1", 1).replace("*", "a1b2c3d4")
+            yield Need(person, "sts:AssumeRole", arn, "a data scientist assumes the DVC role")
+        provider = f"arn:aws:iam::{stack.account}:oidc-provider/token.actions.githubusercontent.com"
+        for subject in remote.get("github_subjects", []):
+            claims = {
+                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                "token.actions.githubusercontent.com:sub": subject,
+            }
+            yield Need(
+                provider, "sts:AssumeRoleWithWebIdentity", arn, "the data repository's workflow", claims
+            )
+
+
 def identity_role_needs(stack: Stack) -> Iterator[Need]:
     """The roles people and pods assume: the DVC remote, the Kubernetes servings and Alertmanager."""
     for arn, role in stack.roles.items():
@@ -1150,6 +1242,7 @@ def exported_role_needs(stack: Stack) -> Iterator[Need]:
         return
     [artifacts] = [bucket for bucket in stack.bucket_keys if bucket.startswith("artifacts")]
     why = "a model served with the exported inference role"
+    yield Need("sagemaker.amazonaws.com", "sts:AssumeRole", role, why + " (SageMaker assumes it)")
     yield from stack.s3_read(
         role, f"s3://{artifacts}/models/family-training/{EXECUTION}/output/model.tar.gz", why, listing=False
     )
@@ -1215,6 +1308,7 @@ def all_needs(stack: Stack) -> list[Need]:
         trigger_needs,
         alarm_needs,
         cost_alert_needs,
+        trust_needs,
         identity_role_needs,
         shadow_test_needs,
         exported_role_needs,
@@ -1310,7 +1404,8 @@ class TestRuntimePermissions:
         assert sorted(arn for arn in stack.roles if arn not in principals) == []
 
     def test_the_table_reads_the_roles_policies(self, stacks, variant) -> None:
-        """Not vacuous: without its policies, every need of a role is refused; without the key
+        """Not vacuous: without its policies, every need of a role is refused (without the trust
+        policies, every assumption of one); without the key
         policies, every KMS need is refused; without the topic and queue policies, every delivery
         by EventBridge or CloudWatch is refused; without the VPC endpoint policies, every role's
         call to a service with an endpoint is refused."""
@@ -1319,9 +1414,22 @@ class TestRuntimePermissions:
         saved = stack.identity
         stack.identity = {arn: [] for arn in saved}
         try:
-            allowed = [str(n) for n in needs if n.principal.startswith("arn:") and stack.denial(n) is None]
+            allowed = [
+                str(n)
+                for n in needs
+                if n.principal.startswith("arn:")
+                and not n.action.startswith("sts:")
+                and stack.denial(n) is None
+            ]
         finally:
             stack.identity = saved
+        assert allowed == []
+        saved_trust = stack.trust
+        stack.trust = {arn: {"Statement": []} for arn in saved_trust}
+        try:
+            allowed = [str(n) for n in needs if n.action.startswith("sts:") and stack.denial(n) is None]
+        finally:
+            stack.trust = saved_trust
         assert allowed == []
         saved_keys = stack.key_policies
         stack.key_policies = {arn: {"Statement": []} for arn in saved_keys}
@@ -1352,6 +1460,7 @@ class TestRuntimePermissions:
                 for n in needs
                 if n.principal.startswith("arn:")
                 and n.action.split(":")[0] in saved_endpoints
+                and not n.action.startswith("sts:")
                 and stack.denial(n) is None
             ]
         finally:
