@@ -849,9 +849,9 @@ def monitor_needs(stack: Stack) -> Iterator[Need]:
                     {"s3:prefix": _s3(capture[0])[1]},
                 )
             ground_truth = job_input.get("groundTruthS3Input", {}).get("s3Uri")
-            if ground_truth:
+            if ground_truth:  # labels under <uri>yyyy/mm/dd/hh/ (model-monitor-model-quality-merge)
                 yield from stack.s3_read(
-                    role, ground_truth + f"{endpoint}/2026/12/06/04/labels.jsonl", why + " ground truth"
+                    role, ground_truth + "2026/12/06/04/labels.jsonl", why + " ground truth"
                 )
             baseline = job.inputs.get(f"{kind}BaselineConfig") or {}
             for resource in ("constraintsResource", "statisticsResource"):
