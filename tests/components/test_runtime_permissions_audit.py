@@ -29,7 +29,8 @@ audited without editing this table):
   (PutMetricData in its ``--namespace``), ListCapture (each ``list_objects_v2`` prefix);
 - monitoring job definitions (the endpoint's capture, ground truth, baselines, the report, the
   metrics namespace), endpoints (each model's artifact, the capture of each variant, the
-  configuration's role with inference components), shadow tests, feature stores (offline store,
+  configuration's role with inference components; an async endpoint's inputs, results, failures
+  and its encrypted success and error topics), shadow tests, feature stores (offline store,
   Iceberg table), the MLflow server's artifact store, the exported ``inference_role_arn``;
 - triggers: rule targets (a role's StartPipelineExecution / StartExecution / InvokeApiDestination,
   or the topic and queue policies and their keys for role-less deliveries, dead-letter queues
@@ -48,12 +49,13 @@ variant           roles  needs  role calls  trust  service deliv.   KMS   denied
 ================  =====  =====  ==========  =====  ===============  ====  ======  =====
 prod                 22    338         237     23               78    88       0      0
 staging (tuning)     14    197         123     14               60    58       0      0
-dev                   8    127          79      9               39    36       0      0
+dev (async)           8    137          89      9               39    41       0      0
 live-drift           24    349         252     25               72    86       0      0
 shared-endpoint      23    353         245     24               84    94       0      0
 shadow-test          23    390         246     24              120   117       0      0
+async-endpoint       22    347         246     23               78    92       0      0
 kubernetes           13    188         151     16               21    37       1      1
-total               127   1942        1333    135              474   516       1      1
+total               149   2299        1589    158              552   613       1      1
 ================  =====  =====  ==========  =====  ===============  ====  ======  =====
 
 ("role calls": a role's own requests; "trust": a service, a person or a workflow assuming a role
@@ -104,6 +106,10 @@ Left alone, with the reason and the documentation each rests on:
 - Volume keys: a grant by the job's execution role (RecommendationJobInputConfig
   ``VolumeKmsKeyId``: "The SageMaker execution role must have kms:CreateGrant permission"), with
   ``kms:GrantIsForAWSResource``; the pipeline roles hold the same grant, so either caller passes.
+- Async inference: the models' role reads requests only under ``async-inference/<endpoint>/`` of the
+  artifact bucket (derived as a need there); an input elsewhere (``InvokeEndpointAsync``'s
+  ``InputLocation`` is the caller's choice) is refused, and the docs do not say where inputs go: a
+  documentation gap, left for the docs' owners (no grant widened).
 - A plain (non-KServe) Kubernetes Deployment reads ``MODEL_DATA_URL`` with its own image's code: its
   calls are the adopter's; the one-key listing covers the common downloaders too.
 
@@ -930,6 +936,41 @@ def endpoint_needs(stack: Stack) -> Iterator[Need]:
                 )
 
 
+def async_needs(stack: Stack) -> Iterator[Need]:
+    """Asynchronous endpoints: the variants' models read each request's input, write its result or
+    failure (with the output key) and publish the outcome to the success or error topic."""
+    models = {m.outputs["name"]: m for m in stack.graph.of_type("aws:sagemaker/model:Model")}
+    for config in stack.graph.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration"):
+        output = (config.inputs.get("asyncInferenceConfig") or {}).get("outputConfig")
+        if not output:
+            continue
+        why = f"async endpoint {config.name}"
+        for variant in config.inputs["productionVariants"]:
+            role = (
+                config.inputs.get("executionRoleArn")
+                or models[variant["modelName"]].inputs["executionRoleArn"]
+            )
+            # A request's input under the endpoint's async-inference/<name>/ folder (the one it may read).
+            inputs = output["s3OutputPath"].rsplit("/", 2)[0] + "/input/request-1.json"
+            yield from stack.s3_read(role, inputs, why + " request", listing=False)
+            for path in ("s3OutputPath", "s3FailurePath"):
+                yield from stack.s3_write(
+                    role, output[path] + "inference-1.out", why + " " + path, output.get("kmsKeyId")
+                )
+            for topic in (output.get("notificationConfig") or {}).values():
+                yield Need(role, "sns:Publish", topic, why + " notification")
+                key = stack.topic_keys.get(topic)
+                if key:
+                    context = {
+                        "kms:ViaService": f"sns.{stack.region}.amazonaws.com",
+                        "kms:EncryptionContext:aws:sns:topicArn": topic,
+                    }
+                    for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+                        yield Need(
+                            role, action, key, why + " notification (encrypted topic)", context, key=key
+                        )
+
+
 def store_needs(stack: Stack) -> Iterator[Need]:
     for group in stack.graph.of_type("aws:sagemaker/featureGroup:FeatureGroup"):
         role = group.inputs["roleArn"]
@@ -1304,6 +1345,7 @@ def all_needs(stack: Stack) -> list[Need]:
         pipeline_needs,
         monitor_needs,
         endpoint_needs,
+        async_needs,
         store_needs,
         trigger_needs,
         alarm_needs,
@@ -1341,6 +1383,10 @@ def _shadow_test(platform: dict[str, Any]) -> None:
     platform["endpoints"][0]["shadow_test"] = SHADOW_TEST
 
 
+def _asynchronous(platform: dict[str, Any]) -> None:
+    platform["endpoints"][0]["async_inference"] = {"max_concurrent_invocations_per_instance": 4}
+
+
 def _shared(platform: dict[str, Any]) -> None:
     from tests.stacks.test_first_up_ordering_audit import _shared_endpoint
 
@@ -1362,12 +1408,14 @@ VARIANTS: dict[str, Callable[[Path], ResourceGraph]] = {
     "live-drift": lambda folder: _variant(folder, live_drift_instead_of_model_monitor),
     "shared-endpoint": lambda folder: _variant(folder, _shared),
     "shadow-test": lambda folder: _variant(folder, _shadow_test),
+    "async-endpoint": lambda folder: _variant(folder, _asynchronous),
     "kubernetes": _kubernetes,
 }
 """The fixture stacks and the variants that add roles: batch scoring, Model Monitor (data and model
 quality), the retraining triggers, the DVC remote and the approval dispatch are in prod; tuning in
-staging; Evidently live drift, a shared endpoint (inference components), a shadow test and the
-Kubernetes servings (Pod Identity roles, Alertmanager) are each one edit of prod."""
+staging; an async endpoint in dev; Evidently live drift, a shared endpoint (inference components), a
+shadow test, an async endpoint and the Kubernetes servings (Pod Identity roles, Alertmanager) are
+each one edit of prod."""
 
 
 @pytest.fixture(scope="module")
