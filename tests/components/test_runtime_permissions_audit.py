@@ -47,21 +47,22 @@ audited without editing this table):
 ================  =====  =====  ==========  =====  ===============  ====  ======  =====
 variant           roles  needs  role calls  trust  service deliv.   KMS   denied  fixed
 ================  =====  =====  ==========  =====  ===============  ====  ======  =====
-prod                 22    338         237     23               78    88       0      0
-staging (tuning)     14    197         123     14               60    58       0      0
-dev (async)           8    137          89      9               39    41       0      0
-live-drift           24    349         252     25               72    86       0      0
-shared-endpoint      23    353         245     24               84    94       0      0
-shadow-test          23    390         246     24              120   117       0      0
-async-endpoint       22    347         246     23               78    92       0      0
-kubernetes           13    188         151     16               21    37       1      1
-total               149   2299        1589    158              552   613       1      1
+prod                 22    341         237     23               81    88       0      0
+staging (tuning)     14    200         123     14               63    58       0      0
+dev (async)           8    140          89      9               42    41       0      0
+live-drift           24    352         252     25               75    86       0      0
+shared-endpoint      23    356         245     24               87    94       0      0
+shadow-test          23    393         246     24              123   117       0      0
+async-endpoint       22    350         246     23               81    92       0      0
+kubernetes           13    190         151     16               23    37       1      1
+total               149   2322        1589    158              575   613       1      1
 ================  =====  =====  ==========  =====  ===============  ====  ======  =====
 
 ("role calls": a role's own requests; "trust": a service, a person or a workflow assuming a role
 (``sts:AssumeRole``, ``sts:TagSession`` with EKS Pod Identity's session tags,
 ``sts:AssumeRoleWithWebIdentity`` with GitHub's claims) against the role's trust policy; "service
-deliveries": role-less deliveries against topic, queue and bucket policies; "KMS": needs whose key
+deliveries": role-less deliveries against topic, queue and bucket policies (alarms, rules,
+budgets, cost anomalies, the audit trail, S3 server access logs); "KMS": needs whose key
 policy is checked too, counted in the other columns.)
 
 (31 distinct roles; every role of every variant is the principal of at least one need:
@@ -1295,7 +1296,8 @@ def exported_role_needs(stack: Stack) -> Iterator[Need]:
 
 
 def delivery_needs(stack: Stack) -> Iterator[Need]:
-    """The foundation's deliveries: VPC flow logs (through a role) and the audit trail (no role)."""
+    """The foundation's deliveries: VPC flow logs (through a role), S3 server access logs and the
+    audit trail (no role)."""
     for flow_log in stack.graph.of_type("aws:ec2/flowLog:FlowLog"):
         if flow_log.inputs.get("logDestinationType") == "cloud-watch-logs":
             group = flow_log.inputs["logDestination"]
@@ -1303,6 +1305,13 @@ def delivery_needs(stack: Stack) -> Iterator[Need]:
                 yield Need(
                     flow_log.inputs["iamRoleArn"], action, f"{group}:log-stream:eni-0123-all", "VPC flow logs"
                 )
+    for logging in stack.graph.of_type("aws:s3/bucketLogging:BucketLogging"):
+        # S3 server access logs: the logging service writes with the target bucket's policy.
+        source = {"aws:SourceArn": f"arn:aws:s3:::{logging.inputs['bucket']}"}
+        key = f"{logging.inputs['targetBucket']}/{logging.inputs['targetPrefix']}2026-12-06-05-00-00-0123456789ABCDEF"
+        yield Need(
+            "logging.s3.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{key}", "S3 server access logs", source
+        )
     for trail in stack.graph.of_type("aws:cloudtrail/trail:Trail"):
         source = {"aws:SourceArn": trail.outputs["arn"]}
         bucket = trail.inputs["s3BucketName"]
