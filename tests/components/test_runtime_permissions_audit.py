@@ -111,6 +111,10 @@ Left alone, with the reason and the documentation each rests on:
   artifact bucket (derived as a need there); an input elsewhere (``InvokeEndpointAsync``'s
   ``InputLocation`` is the caller's choice) is refused, and the docs do not say where inputs go: a
   documentation gap, left for the docs' owners (no grant widened).
+- The MLflow tracking server's role: CreateMlflowTrackingServer's ``RoleArn`` says the role "should
+  have AmazonS3FullAccess"; the platform's may read, write and list only the artifact store's
+  ``mlflow/`` prefix (with the data key), which covers the artifact reads and writes derived here.
+  What else the managed server calls is not documented; left as is.
 - A plain (non-KServe) Kubernetes Deployment reads ``MODEL_DATA_URL`` with its own image's code: its
   calls are the adopter's; the one-key listing covers the common downloaders too.
 
