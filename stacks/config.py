@@ -1408,18 +1408,6 @@ def _model_quality_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
             problem = quality_metric_problem(problem_type, metric)
             if problem:
                 yield f"models[{index}].quality_alarms.{metric}", f"{problem} (the family's {source})"
-    if not monitors.model_quality:
-        return
-    trained = {family.name: family.training for family in config.models if family.training}
-    for endpoint in config.monitored_endpoints:
-        family = endpoint.variants[0].model.latest_approved_of
-        training = trained.get(family or "")
-        if training is not None and training.problem_type != monitors.problem_type:
-            yield (
-                "monitoring.model_monitors.problem_type",
-                f"{monitors.problem_type} differs from what endpoint {endpoint.name} serves: model family "
-                f"{family} is {training.problem_type} (its training.problem_type)",
-            )
 
 
 def _merge_training_defaults(raw: dict[str, Any]) -> dict[str, Any]:

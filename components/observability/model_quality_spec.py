@@ -108,7 +108,9 @@ class ModelQualitySpec(BaseModel):
     problem_type: ProblemType = Field(
         default="BinaryClassification",
         description="`BinaryClassification`, `MulticlassClassification` or `Regression`: the metrics "
-        "the model-quality job computes, and which attributes hold the prediction.",
+        "the model-quality job computes, and which attributes hold the prediction, for an endpoint whose "
+        "model family does not train in this stack (another account's group, a pinned version, an "
+        "image); one serving a family trained here is monitored as its `training.problem_type`.",
     )
     inference_attribute: str | None = Field(
         default=None,

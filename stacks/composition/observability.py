@@ -48,7 +48,9 @@ from stacks.resolution import ResolvedPackages, Serving
 
 if TYPE_CHECKING:
     from components.observability.model_quality_monitoring import ModelQualityMonitoring
+    from components.observability.model_quality_spec import ModelQualitySpec
     from components.serving.batch_scoring import BatchScoring
+    from components.training.definition import ProblemType
     from stacks.config import ModelFamilyConfig
 
 
@@ -350,7 +352,7 @@ def build_model_quality_monitors(
         endpoint.name: ModelQualityMonitoring(
             f"model-monitors-{endpoint.name}",
             ModelQualityMonitoringArgs(
-                spec=spec,
+                spec=served_monitor_spec(config, endpoint),
                 endpoint_name=endpoints[endpoint.name].endpoint_name,
                 endpoint_label=endpoint.name,
                 job_definition_prefix=config.endpoint_name(endpoint.name),
@@ -365,6 +367,32 @@ def build_model_quality_monitors(
         )
         for endpoint in monitored
     }
+
+
+def served_problem_type(config: PlatformConfig, spec: EndpointSpec) -> ProblemType:
+    """The problem type an endpoint's model-quality monitor, alarms and dashboard read: the served
+    family's ``training.problem_type`` where it trains in this stack (its pipeline computed the
+    baseline as that), else ``monitoring.model_monitors.problem_type`` (a family trained elsewhere,
+    a pinned version, an image)."""
+    family = model_family_of(spec)
+    model = next((model for model in config.models if model.name == family), None)
+    if model is not None and model.training is not None:
+        return model.training.problem_type
+    return config.monitoring.model_monitors.problem_type
+
+
+def served_monitor_spec(config: PlatformConfig, spec: EndpointSpec) -> ModelQualitySpec:
+    """``monitoring.model_monitors`` for one endpoint: with the served family's problem type, so a
+    stack serving a classifier and a regressor monitors each as what it is (the probability
+    attribute only where the served model is a binary classifier)."""
+    monitors = config.monitoring.model_monitors
+    problem_type = served_problem_type(config, spec)
+    if problem_type == monitors.problem_type:
+        return monitors
+    update: dict[str, object] = {"problem_type": problem_type}
+    if problem_type != "BinaryClassification":
+        update["probability_attribute"] = None
+    return monitors.model_copy(update=update)
 
 
 def quality_alarm_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
@@ -398,7 +426,7 @@ def build_model_quality_alarms(
                 endpoint_name=config.endpoint_name(spec.name),
                 monitoring_schedule_name=schedule,
                 schedule=config.monitoring.schedule,
-                problem_type=config.monitoring.model_monitors.problem_type,
+                problem_type=served_problem_type(config, spec),
                 thresholds=family.quality_alarms,
                 alarm_topic_arn=alerts.topic_arn,
                 tags=config.resource_tags,
@@ -462,7 +490,7 @@ def dashboard_quality_metrics(config: PlatformConfig, spec: EndpointSpec) -> lis
     family = quality_alarm_family(config, spec)
     if family is not None:
         return list(family.quality_alarms)
-    return [DEFAULT_QUALITY_METRIC[config.monitoring.model_monitors.problem_type]]
+    return [DEFAULT_QUALITY_METRIC[served_problem_type(config, spec)]]
 
 
 def build_dashboard(
