@@ -93,7 +93,9 @@ class MonitoringSpec(BaseModel):
         | None
     ) = Field(
         default=None,
-        description="Features the drift alarm watches; default: the model family's feature group inputs.",
+        description="Features the drift alarm watches (of every monitored endpoint); default: the model "
+        "inputs of the served family's feature group, the one it trains from (`training.data`) or else "
+        "the one of its name. Without either, an endpoint has no drift alarm (the plan warns).",
     )
 
     @field_validator("schedule")

@@ -218,15 +218,38 @@ def served_baselines(
 
 
 def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
-    """The configured drift features, else the model inputs of the family's feature group."""
+    """The configured drift features, else the model inputs of the family's feature group: the one it
+    trains from (``training.data.feature_group``, its ``columns`` where set), else the group named
+    after the family; never the record identifier, event time, label or identifiers."""
     if config.monitoring.drift_features is not None:
         return list(config.monitoring.drift_features)
     family = model_family_of(spec)
-    group = next((group for group in config.feature_groups if group.name == family), None)
+    model = next((model for model in config.models if model.name == family), None)
+    training = model.training if model is not None else None
+    data = training.data if training is not None else None
+    source = data.feature_group if data is not None else family
+    group = next((group for group in config.feature_groups if group.name == source), None)
     if group is None:
         return []
     keys = {group.record_identifier, group.event_time}
-    return [feature.name for feature in group.features if feature.name not in keys]
+    if training is not None:
+        keys |= {training.label, *training.identifiers}
+    names = list(data.columns) if data is not None and data.columns else [f.name for f in group.features]
+    return [name for name in names if name not in keys]
+
+
+def warn_without_drift_alarm(config: PlatformConfig, spec: EndpointSpec) -> None:
+    """Say so where a data-quality monitor runs on an endpoint but no drift alarm watches it (no
+    features to alarm on): nothing pages on drift, and nothing retrains on it."""
+    if drift_features(config, spec):
+        return
+    retrains = config.training.enabled and config.training.drift_retraining
+    pulumi.log.warn(
+        f"endpoint {spec.name}: no drift alarm: its data-quality monitor runs, but nothing pages"
+        f"{' or retrains' if retrains else ''} on drift, as the alarm watches named features and "
+        f"{model_family_of(spec)} has no feature group of its name or in training.data.feature_group: "
+        "train it from one, or set monitoring.drift_features (every monitored endpoint's; docs/monitoring.md)"
+    )
 
 
 def build_monitors(
@@ -265,6 +288,9 @@ def build_endpoint_alarms(
     of traffic."""
     if alerts is None or not config.monitoring.enabled:
         return {}
+    for spec in serving.endpoints:
+        if spec.name in monitors:
+            warn_without_drift_alarm(config, spec)
     return {
         spec.name: _endpoint_alarms(config, alerts, spec, monitors.get(spec.name), opts)
         for spec in serving.endpoints

@@ -112,3 +112,71 @@ def test_a_regressor_s_quality_alarm_and_dashboard_read_its_own_metric(classifie
     [dashboard] = classifier_and_regressor.of_type("aws:cloudwatch/dashboard:Dashboard")
     body = json.dumps(dashboard.inputs["dashboardBody"])
     assert '\\"rmse\\"' in body or '"rmse"' in body
+
+
+def test_a_regressor_without_a_feature_group_says_it_has_no_drift_alarm(classifier_and_regressor) -> None:
+    """Its data-quality monitor runs, but the drift alarm watches named features and the sample's
+    demand-forecast has no feature group: before the fix nothing said that nothing pages or retrains
+    on its drift (prod retrains on drift by default)."""
+    [warning] = [
+        w for w in classifier_and_regressor.warnings if w.startswith("endpoint demand-forecast: no drift")
+    ]
+    assert "nothing pages or retrains on drift" in warning
+    names = {
+        alarm.inputs.get("name")
+        for alarm in classifier_and_regressor.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    }
+    assert "prod-customer-churn-data-drift" in names
+    assert "prod-demand-forecast-data-drift" not in names
+
+
+# --- product bug 2: a family trained from a feature group of another name had no drift alarm ------
+
+
+def _churn_v2_from_the_labelled_group(platform: dict[str, Any]) -> None:
+    """A family copied from customer-churn and renamed, training from the fixture's labelled group
+    (a name other than the family's), served by its own endpoint."""
+    [churn] = [model for model in platform["models"] if model["name"] == "customer-churn"]
+    family = copy.deepcopy(churn)
+    family["name"] = "churn-v2"
+    family.pop("batch_scoring", None)
+    family.pop("evidently", None)
+    family["training"]["data"] = {"feature_group": "customer-churn-labelled"}
+    platform["models"].append(family)
+    endpoint = copy.deepcopy(platform["endpoints"][0])
+    endpoint["name"] = "churn-v2"
+    endpoint["variants"][0]["model"] = {"latest_approved_of": "churn-v2"}
+    platform["endpoints"].append(endpoint)
+
+
+@pytest.fixture(scope="module")
+def renamed_family(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    return _record(tmp_path_factory, "prod", _churn_v2_from_the_labelled_group)
+
+
+def test_a_family_trained_from_a_feature_group_of_another_name_gets_a_drift_alarm(renamed_family) -> None:
+    """The drift features came only from a group named after the family: churn-v2's endpoint got a
+    data-quality monitor and no drift alarm, silently, so drift neither paged nor retrained it.
+    Its features now come from the group it trains from, without the label it holds."""
+    alarms = {
+        a.inputs.get("name"): a for a in renamed_family.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    }
+    drift = alarms["prod-churn-v2-data-drift"]
+    watched = {query["metric"]["metricName"] for query in drift.inputs["metricQueries"] if "metric" in query}
+    assert watched == {
+        f"feature_baseline_drift_{name}"
+        for name in (
+            "tenure_months",
+            "monthly_charges",
+            "total_charges",
+            "contract_type",
+            "support_calls_90d",
+        )
+    }
+    [rule] = [
+        r
+        for r in renamed_family.of_type("aws:cloudwatch/eventRule:EventRule")
+        if r.name == "triggers-churn-v2-drift"
+    ]
+    assert "prod-churn-v2-data-drift" in json.loads(rule.inputs["eventPattern"])["detail"]["alarmName"]
+    assert not [w for w in renamed_family.warnings if "no drift alarm" in w]

@@ -260,10 +260,11 @@ def test_each_endpoints_quality_alarms_are_its_familys_thresholds(two_families) 
 
 
 def test_data_drift_is_alarmed_where_the_served_family_has_a_feature_group(two_families) -> None:
-    """customer-churn's feature group names its drift features; churn-v2 has none (and sets no
-    ``monitoring.drift_features``), so its endpoint gets no drift alarm."""
+    """customer-churn's feature group names its drift features; churn-v2 has no group of its name
+    but trains from customer-churn-labelled (a copy of customer-churn's training), whose model
+    inputs its endpoint's drift alarm watches (tests/stacks/test_adopter_edits_audit.py)."""
     drift = sorted(name for name in _alarms(two_families) if name.endswith("-data-drift"))
-    assert drift == ["prod-customer-churn-data-drift"]
+    assert drift == ["prod-customer-churn-data-drift", "prod-scoring-data-drift"]
 
 
 def test_each_familys_evidently_report_alarms_at_its_own_drift_share(two_families) -> None:
@@ -295,6 +296,7 @@ def test_each_family_retrains_on_the_alarms_of_what_serves_and_scores_it(two_fam
     ]
     assert sorted(alarm_names("churn-v2")) == [
         "prod-churn-v2-batch-scoring-evidently-drift",
+        "prod-scoring-data-drift",
         "prod-scoring-model-quality-auc",
     ]
     for family in ("customer-churn", "churn-v2"):
