@@ -223,7 +223,7 @@ def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
     after the family; never the record identifier, event time, label or identifiers."""
     if config.monitoring.drift_features is not None:
         return list(config.monitoring.drift_features)
-    family = model_family_of(spec)
+    family = _local_family_name(config, model_family_of(spec))
     model = next((model for model in config.models if model.name == family), None)
     training = model.training if model is not None else None
     data = training.data if training is not None else None
@@ -236,6 +236,18 @@ def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
         keys |= {training.label, *training.identifiers}
     names = list(data.columns) if data is not None and data.columns else [f.name for f in group.features]
     return [name for name in names if name not in keys]
+
+
+def _local_family_name(config: PlatformConfig, family: str) -> str:
+    """``family``, or for another account's group ARN (``.../model-package-group/dev-customer-churn``,
+    promotion's one-registry-in-dev set-up) the family or feature group of this stack the group is
+    named after (``<that stack's prefix>-<family>``): the longest such name, else the ARN."""
+    if not family.startswith("arn:"):
+        return family
+    group = family.rsplit("/", 1)[-1]
+    names = {model.name for model in config.models} | {group.name for group in config.feature_groups}
+    matches = [name for name in names if group == name or group.endswith(f"-{name}")]
+    return max(matches, key=len) if matches else family
 
 
 def warn_without_drift_alarm(config: PlatformConfig, spec: EndpointSpec) -> None:

@@ -180,3 +180,41 @@ def test_a_family_trained_from_a_feature_group_of_another_name_gets_a_drift_alar
     ]
     assert "prod-churn-v2-data-drift" in json.loads(rule.inputs["eventPattern"])["detail"]["alarmName"]
     assert not [w for w in renamed_family.warnings if "no drift alarm" in w]
+
+
+# --- product bug 3: promotion's one-registry-in-dev set-up lost prod's drift alarm ----------------
+
+DEV_GROUP = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/dev-customer-churn"
+
+
+def _serve_dev_s_registry(platform: dict[str, Any]) -> None:
+    """docs/promotion.md, 'One registry in dev': prod's endpoint follows dev's group by ARN."""
+    platform["endpoints"][0]["variants"][0]["model"] = {"latest_approved_of": DEV_GROUP}
+
+
+@pytest.fixture(scope="module")
+def one_registry_in_dev(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    return _record(tmp_path_factory, "prod", _serve_dev_s_registry)
+
+
+def test_an_endpoint_following_another_account_s_group_keeps_its_drift_alarm(one_registry_in_dev) -> None:
+    """The family of a group ARN was the ARN itself, which names no feature group: the endpoint kept
+    its data-quality monitor and lost its drift alarm, silently, in exactly the set-up
+    docs/promotion.md recommends for staging and prod. ``dev-customer-churn`` is this stack's
+    customer-churn under dev's prefix: its features are the ones this stack's family trains on."""
+    alarms = {
+        a.inputs.get("name"): a for a in one_registry_in_dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    }
+    drift = alarms["prod-customer-churn-data-drift"]
+    watched = [query["metric"]["metricName"] for query in drift.inputs["metricQueries"] if "metric" in query]
+    assert watched == [
+        f"feature_baseline_drift_{name}"
+        for name in (
+            "tenure_months",
+            "monthly_charges",
+            "total_charges",
+            "contract_type",
+            "support_calls_90d",
+        )
+    ]
+    assert not [w for w in one_registry_in_dev.warnings if "no drift alarm" in w]
