@@ -224,7 +224,7 @@ def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
     if config.monitoring.drift_features is not None:
         return list(config.monitoring.drift_features)
     family = _local_family_name(config, model_family_of(spec))
-    model = next((model for model in config.models if model.name == family), None)
+    model = served_family(config, spec)
     training = model.training if model is not None else None
     data = training.data if training is not None else None
     source = data.feature_group if data is not None else family
@@ -248,6 +248,14 @@ def _local_family_name(config: PlatformConfig, family: str) -> str:
     names = {model.name for model in config.models} | {group.name for group in config.feature_groups}
     matches = [name for name in names if group == name or group.endswith(f"-{name}")]
     return max(matches, key=len) if matches else family
+
+
+def served_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
+    """The family of this stack an endpoint serves (its first production variant's): by name, or for
+    another account's group ARN the family that group is named after (:func:`_local_family_name`);
+    None for a pinned version, an image, or a group of a family this stack does not declare."""
+    family = _local_family_name(config, model_family_of(spec))
+    return next((model for model in config.models if model.name == family), None)
 
 
 def warn_without_drift_alarm(config: PlatformConfig, spec: EndpointSpec) -> None:
@@ -412,8 +420,7 @@ def served_problem_type(config: PlatformConfig, spec: EndpointSpec) -> ProblemTy
     family's ``training.problem_type`` where it trains in this stack (its pipeline computed the
     baseline as that), else ``monitoring.model_monitors.problem_type`` (a family trained elsewhere,
     a pinned version, an image)."""
-    family = model_family_of(spec)
-    model = next((model for model in config.models if model.name == family), None)
+    model = served_family(config, spec)
     if model is not None and model.training is not None:
         return model.training.problem_type
     return config.monitoring.model_monitors.problem_type
@@ -436,8 +443,7 @@ def served_monitor_spec(config: PlatformConfig, spec: EndpointSpec) -> ModelQual
 def quality_alarm_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
     """The family whose ``quality_alarms`` watch an endpoint: the one it serves, when it sets any and a
     model-quality monitor runs (stacks.config refuses thresholds without one)."""
-    family = model_family_of(spec)
-    model = next((model for model in config.models if model.name == family), None)
+    model = served_family(config, spec)
     if model is None or not model.quality_alarms or not config.monitoring.model_monitors.model_quality:
         return None
     return model

@@ -218,3 +218,19 @@ def test_an_endpoint_following_another_account_s_group_keeps_its_drift_alarm(one
         )
     ]
     assert not [w for w in one_registry_in_dev.warnings if "no drift alarm" in w]
+
+
+def test_an_endpoint_following_another_account_s_group_keeps_its_family_s_quality_alarms(
+    one_registry_in_dev,
+) -> None:
+    """Same root: the family's ``quality_alarms`` (auc 0.75, f1 0.6 in the prod fixture) were looked up
+    by the ARN, found nothing, and the endpoint's model-quality monitor ran with no alarm on it."""
+    alarms = {
+        a.inputs.get("name"): a.inputs
+        for a in one_registry_in_dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if "model-quality" in (a.inputs.get("name") or "")
+    }
+    assert {name: (alarm["threshold"], alarm["comparisonOperator"]) for name, alarm in alarms.items()} == {
+        "prod-customer-churn-model-quality-auc": (0.75, "LessThanThreshold"),
+        "prod-customer-churn-model-quality-f1": (0.6, "LessThanThreshold"),
+    }
