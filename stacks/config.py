@@ -895,6 +895,18 @@ class PlatformConfig(_Section):
         its prefixed group name, another account's group (an ARN) as it is."""
         return family if family.startswith("arn:") else self.physical_name(family)
 
+    def local_family(self, family: str) -> str:
+        """``family`` (a ``latest_approved_of`` value), or for another account's group ARN
+        (``.../model-package-group/dev-customer-churn``, promotion's one-registry-in-dev set-up) the
+        family or feature group of this stack that group is named after (``<that stack's
+        prefix>-<family>``): the longest such name, else the ARN as it is."""
+        if not family.startswith("arn:"):
+            return family
+        group = family.rsplit("/", 1)[-1]
+        names = {model.name for model in self.models} | {group.name for group in self.feature_groups}
+        matches = [name for name in names if group == name or group.endswith(f"-{name}")]
+        return max(matches, key=len) if matches else family
+
     def endpoint_name(self, endpoint: str) -> str:
         """The SageMaker endpoint's name (what clients invoke) for ``endpoints[].name``."""
         return self.physical_name(endpoint)
@@ -1158,7 +1170,8 @@ def _live_drift_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     positions = {spec.name: index for index, spec in enumerate(config.endpoints)}
     for spec in config.live_drift_endpoints:
         index = positions[spec.name]
-        family = spec.variants[0].model.latest_approved_of
+        followed = spec.variants[0].model.latest_approved_of
+        family = config.local_family(followed) if followed is not None else None
         if family is None:
             yield (
                 f"endpoints[{index}].variants[0].model",

@@ -223,7 +223,7 @@ def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
     after the family; never the record identifier, event time, label or identifiers."""
     if config.monitoring.drift_features is not None:
         return list(config.monitoring.drift_features)
-    family = _local_family_name(config, model_family_of(spec))
+    family = config.local_family(model_family_of(spec))
     model = served_family(config, spec)
     training = model.training if model is not None else None
     data = training.data if training is not None else None
@@ -238,23 +238,11 @@ def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
     return [name for name in names if name not in keys]
 
 
-def _local_family_name(config: PlatformConfig, family: str) -> str:
-    """``family``, or for another account's group ARN (``.../model-package-group/dev-customer-churn``,
-    promotion's one-registry-in-dev set-up) the family or feature group of this stack the group is
-    named after (``<that stack's prefix>-<family>``): the longest such name, else the ARN."""
-    if not family.startswith("arn:"):
-        return family
-    group = family.rsplit("/", 1)[-1]
-    names = {model.name for model in config.models} | {group.name for group in config.feature_groups}
-    matches = [name for name in names if group == name or group.endswith(f"-{name}")]
-    return max(matches, key=len) if matches else family
-
-
 def served_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
     """The family of this stack an endpoint serves (its first production variant's): by name, or for
-    another account's group ARN the family that group is named after (:func:`_local_family_name`);
+    another account's group ARN the family that group is named after (:meth:`PlatformConfig.local_family`);
     None for a pinned version, an image, or a group of a family this stack does not declare."""
-    family = _local_family_name(config, model_family_of(spec))
+    family = config.local_family(model_family_of(spec))
     return next((model for model in config.models if model.name == family), None)
 
 
@@ -572,7 +560,9 @@ def build_dashboard(
                     ),
                     model_quality_metrics=dashboard_quality_metrics(config, spec),
                     live_drift=(
-                        (model_family_of(spec), live[spec.name].pipeline_kind) if spec.name in live else None
+                        (config.local_family(model_family_of(spec)), live[spec.name].pipeline_kind)
+                        if spec.name in live
+                        else None
                     ),
                     variants=[
                         DashboardVariant(
@@ -655,7 +645,7 @@ def build_live_drift(
     families = {family.name: family for family in config.models}
     found = {}
     for spec in serving.live_drift:
-        family = families[model_family_of(spec)]
+        family = families[config.local_family(model_family_of(spec))]
         evidently = family.evidently
         if evidently is None:  # refused by the stack file's checks
             raise ValueError(f"endpoint {spec.name}: model family {family.name} has no evidently")

@@ -234,3 +234,36 @@ def test_an_endpoint_following_another_account_s_group_keeps_its_family_s_qualit
         "prod-customer-churn-model-quality-auc": (0.75, "LessThanThreshold"),
         "prod-customer-churn-model-quality-f1": (0.6, "LessThanThreshold"),
     }
+
+
+# --- product bug 5: Model Monitor's replacement refused in the one-registry-in-dev set-up ---------
+
+
+def _evidently_on_dev_s_registry(platform: dict[str, Any]) -> None:
+    """AWS closed Model Monitor to new customers; docs/monitoring.md's replacement is
+    ``monitoring.evidently`` (the prod fixture's customer-churn has ``evidently``), on an endpoint that
+    follows dev's group."""
+    _serve_dev_s_registry(platform)
+    platform["monitoring"] = {"model_monitor": False, "evidently": True}
+    for family in platform["models"]:
+        family.pop("quality_alarms", None)
+
+
+@pytest.fixture(scope="module")
+def live_drift_on_dev_s_registry(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    return _record(tmp_path_factory, "prod", _evidently_on_dev_s_registry)
+
+
+def test_live_drift_of_an_endpoint_following_another_account_s_group(live_drift_on_dev_s_registry) -> None:
+    """Refused before the fix: ``monitoring.evidently needs model family arn:...dev-customer-churn's
+    evidently`` although customer-churn has one; the endpoint's traffic is now compared with this
+    stack's customer-churn reference."""
+    [live] = live_drift_on_dev_s_registry.of_type("mlops:observability:LiveDrift")
+    assert live.name == "live-drift-customer-churn"
+    [pipeline] = [
+        p
+        for p in live_drift_on_dev_s_registry.of_type("aws:sagemaker/pipeline:Pipeline")
+        if live_drift_on_dev_s_registry.component_of(p) == live
+    ]
+    assert "evidently-reference/customer-churn/" in pipeline.inputs["pipelineDefinition"]
+    assert not live_drift_on_dev_s_registry.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
