@@ -251,7 +251,14 @@ def warn_without_drift_alarm(config: PlatformConfig, spec: EndpointSpec) -> None
     features to alarm on): nothing pages on drift, and nothing retrains on it."""
     if drift_features(config, spec):
         return
-    retrains = config.training.enabled and config.training.drift_retraining
+    family = served_family(config, spec)
+    retrains = (
+        config.training.enabled
+        and config.training.drift_retraining
+        and family is not None
+        and family.training is not None
+        and not model_family_of(spec).startswith("arn:")
+    )
     pulumi.log.warn(
         f"endpoint {spec.name}: no drift alarm: its data-quality monitor runs, but nothing pages"
         f"{' or retrains' if retrains else ''} on drift, as the alarm watches named features and "
