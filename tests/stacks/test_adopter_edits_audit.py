@@ -1,6 +1,79 @@
 """Edits an adopting team makes to the shipped samples, judged as that team would.
 
-DOCSTRING-COUNTS
+125 edits of stacks/Pulumi.{dev,staging,prod}.yaml (and of models/, copying a family folder and
+renaming it), each written as a stack file of its own under stacks/ of a worktree and planned with
+``python -m planner --stack NAME --format json`` (123 of them; 2 more were first-run mistakes of the
+audit's own that are journeys too: a stack named over 24 characters without ``name_prefix``, and
+``kubernetes_serving.monitoring`` without its ``grafana_admin_secret``). Journeys and combinations,
+not single fields (test_config_field_mutation_audit.py) nor malformed YAML
+(test_malformed_stack_files.py): new families copied and renamed (PyTorch multiclass, XGBoost 1.7
+binary, scikit-learn 1.0 regression, custom entry points, a feature-group-trained family), regions
+(us-east-1, us-west-1, ap-east-1, af-south-1, ap-southeast-3, me-central-1, eu-central-1 with three
+zones; eu-central-2, eu-south-2, il-central-1, ap-south-2, ap-southeast-7, ca-west-1, mx-central-1,
+GovCloud, China), name prefixes (two stacks in one account, 24 characters, the longest family
+names), features off one at a time and in pairs (monitoring, capture, drift retraining, Model
+Monitor, tracking, feature store, VPC endpoints, budget, audit trail, protection, triggers,
+training), GPU types the allowlist or the price list may not know (g6, g6e, g7, p5, inf2), two
+endpoints of one family, an endpoint whose family trains nothing, staging and prod following dev's
+registry by ARN, consumer accounts, shared endpoints, Kubernetes serving, batch scoring, Evidently,
+approval dispatch, an existing VPC, and every optional section at once. With two of them in place
+(a new family with its endpoint, a prefixed stack), tests/stacks/test_shipped_stacks.py,
+tests/delivery, tests/models, tests/test_readme.py and the packaging tests stay green.
+
+| outcome | edits |
+|---|---|
+| clean plan, spot-checked resources right | 66 |
+| clear error naming the stack file and key, exit 2, nothing recorded | 35 |
+| mandatory violation right for that environment (allowlists, GPU quota, prod's capture, monitors, budget, protection, model packages, serverless, copy-count scaling) | 17 |
+| exposed a product bug (all fixed here) | 7 edits, 5 bugs |
+
+Spot-checks of the clean plans: no resource names another region than the stack's (except an
+organization trail's own ARN); every explicit physical name starts with the ``name_prefix`` (the
+trail ``mlops-platform-<prefix>-audit`` by design) and fits AWS's limit of its type (rules,
+schedules, state machines, queues, roles, pipes, SageMaker names, alarms...); the budget filters
+on ``stack$<prefix>``; two endpoints of one family feed one retraining rule; custom entry points are
+uploaded and run; consumer accounts reach the key, group and bucket policies; a cross-account
+endpoint reads dev's ``models/`` and ``baselines/`` only; GPU alarms and targets scale by the GPU
+count (g6e.12xlarge: 360 and 280); an unpriced type (p5 in eu-west-1) is listed UNPRICED with the
+totals a lower bound.
+
+Product bugs found and fixed (each its own commit, CHANGELOG ``### Fixed:``; the tests below fail on
+the old code):
+
+1. one model-quality problem type per stack: prod serving its Regression family next to the
+   classifier, model-quality monitor on, was refused with no value that passes. Each endpoint is
+   now monitored, alarmed and graphed as its family's ``training.problem_type``.
+2. drift features came only from a feature group named after the family: a family trained from a
+   group of another name got a monitor and no drift alarm, silently (drift paged nobody, retrained
+   nothing). Now from ``training.data.feature_group`` (without label and identifiers), and an
+   endpoint left without features gets a plan warning (the sample's demand-forecast has none).
+3. an endpoint following another account's group (docs/promotion.md's one-registry-in-dev set-up)
+   lost its drift alarm, silently: the ARN matched no feature group.
+4. the same endpoint lost its family's ``quality_alarms`` (prod's auc 0.75), silently.
+5. the same endpoint could not use ``monitoring.evidently`` (Model Monitor's replacement): refused
+   although the family has ``evidently``. 3-5: a group ARN now stands for the family or group of
+   the stack its name ends with (``PlatformConfig.local_family``).
+
+Left alone, with reasons:
+
+- ``monitoring.evidently`` without the family's ``evidently`` is reported at the endpoint's
+  ``latest_approved_of``, not at ``models[N].evidently``: the message names the family and the
+  section to add, and tests/stacks/test_live_drift.py holds that key deliberately.
+- ``monitoring.drift_features`` is one list for every monitored endpoint: in a stack serving two
+  families of different features, the other family's drift alarm watches metrics its monitor never
+  publishes. Per-family drift features would be a new stack-file field, not a fix.
+- an account listed among its own family's ``consumer_accounts`` is accepted: the grant to its own
+  account root adds no access.
+- prod with ``audit_trail.enabled: false`` plans clean: documented as the adopter's call where
+  another trail records the account.
+- with ``--registry empty`` a deferred endpoint's instance-type violation does not show (nothing is
+  created for it); the default plan (stand-in registry) shows it.
+- serverless variants get the advisory model-in-vpc / network-isolation findings in dev and the
+  mandatory ones in prod: documented (serverless takes neither).
+- the price list covers eu-west-1 and us-east-1 only; other regions' plans say what is unpriced.
+
+The tests record four variants of the fixture stacks (module fixtures, tests/recorded.py's cache)
+and parse six more; the sample stack files are never read.
 """
 
 from __future__ import annotations
@@ -13,7 +86,7 @@ from typing import Any
 import pytest
 
 from planner.recorder import ResourceGraph
-from stacks.config import CONFIG_KEY
+from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import REPO, load_stack_document
 from tests.recorded import recorded_stack
 from tests.yaml_text import dump_document
@@ -267,3 +340,107 @@ def test_live_drift_of_an_endpoint_following_another_account_s_group(live_drift_
     ]
     assert "evidently-reference/customer-churn/" in pipeline.inputs["pipelineDefinition"]
     assert not live_drift_on_dev_s_registry.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+
+
+# --- journeys that end in a clear error: the stack file and the key named, nothing recorded -------
+
+
+def _rename_the_family_only(platform: dict[str, Any]) -> None:
+    """Copied and renamed the family, forgot the endpoint that follows it."""
+    platform["models"][0]["name"] = "churn-v2"
+
+
+def _copy_with_a_stale_tuning_objective(platform: dict[str, Any]) -> None:
+    """A Regression family copied from staging's customer-churn, metrics renamed, tuning left as is."""
+    family = copy.deepcopy(platform["models"][0])
+    family["name"] = "basket-size"
+    family["training"].update(problem_type="Regression", metrics=["rmse", "mae"], label="items")
+    family["training"]["metric_definitions"] = [
+        {"name": "validation:rmse", "regex": "validation_rmse=([0-9.]+);"}
+    ]
+    family["training"].pop("data", None)
+    family["promotion"] = {"metric": "metrics.rmse.value", "threshold": 3, "direction": "minimize"}
+    family.pop("quality_alarms", None)
+    family.pop("batch_scoring", None)
+    family.pop("evidently", None)
+    tuning = {
+        "objective": {"metric": "validation:auc", "type": "Maximize"},
+        "max_jobs": 4,
+        "parameters": {"max_iter": {"type": "integer", "min": 50, "max": 400}},
+    }
+    family["training"]["tuning"] = tuning
+    family["training"]["hyperparameters"] = {}
+    platform["models"].append(family)
+
+
+def _async_scale_to_zero_copied_to_prod(platform: dict[str, Any]) -> None:
+    """dev's idle-free async endpoint copied into prod, whose deployments are linear by default."""
+    platform["endpoints"].append(
+        {
+            "name": "demand-forecast",
+            "async_inference": {"max_concurrent_invocations_per_instance": 4},
+            "variants": [
+                {
+                    "name": "primary",
+                    "model": {"latest_approved_of": "customer-churn"},
+                    "instance_type": "ml.m5.xlarge",
+                    "scaling": {
+                        "min_capacity": 0,
+                        "max_capacity": 2,
+                        "invocations_per_instance": None,
+                        "backlog_per_instance": 5,
+                    },
+                }
+            ],
+        }
+    )
+
+
+def _follow_dev_in_another_region(platform: dict[str, Any]) -> None:
+    platform["endpoints"][0]["variants"][0]["model"] = {
+        "latest_approved_of": DEV_GROUP.replace("eu-west-1", "us-east-1")
+    }
+
+
+def _region(region: str) -> Edit:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["region"] = region
+        platform["network"].pop("availability_zones", None)
+
+    return edit
+
+
+CLEAR_ERRORS = {
+    "renamed-family-endpoint-stale": (
+        "dev",
+        _rename_the_family_only,
+        "endpoints[0].variants[0].model.latest_approved_of",
+    ),
+    "copied-family-tuning-stale": (
+        "staging",
+        _copy_with_a_stale_tuning_objective,
+        "models[1].training.tuning.objective.metric",
+    ),
+    "async-scale-to-zero-in-prod": (
+        "prod",
+        _async_scale_to_zero_copied_to_prod,
+        "endpoints[1].deployment.linear_step_percent",
+    ),
+    "dev-group-of-another-region": (
+        "staging",
+        _follow_dev_in_another_region,
+        "endpoints[0].variants[0].model.latest_approved_of",
+    ),
+    "govcloud": ("dev", _region("us-gov-west-1"), "region"),
+    "region-without-the-monitor-analyzer": ("staging", _region("mx-central-1"), "region"),
+}
+
+
+@pytest.mark.parametrize(("base", "edit", "key"), CLEAR_ERRORS.values(), ids=CLEAR_ERRORS.keys())
+def test_a_journey_that_cannot_work_names_the_file_and_the_key(base, edit, key) -> None:
+    platform = load_stack_document(base)["config"][CONFIG_KEY]
+    edit(platform)
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, f"stacks/Pulumi.{base}.yaml")
+    assert str(raised.value).startswith(f"stacks/Pulumi.{base}.yaml: invalid configuration")
+    assert f"{CONFIG_KEY}.{key}" in dict(raised.value.problems), raised.value.problems
