@@ -204,7 +204,7 @@ def watched_metric(props: Any) -> Watched | None:
     # MAX/MIN/AVG/SUM over plain metrics of one meaning keep its direction (each rises with every
     # input), and so does an expression that only names one (``m1``); any other expression can
     # invert or rescale the metric and is not judged.
-    expression = _text(get(query, "expression")).replace(" ", "")
+    expression = re.sub(r"\s+", "", _text(get(query, "expression")))
     found = AGGREGATE.match(expression) or IDENTITY.match(expression)
     by_id = {get(q, "id"): q for q in queries}
     if not found:
@@ -290,25 +290,32 @@ def _error_ratio(queries: list[Any], query: Any, by_id: dict[Any, Any], expressi
 
 
 def _same_series(first: Any, second: Any) -> bool:
-    """Two metric queries read the same dimensions over the same period (pulumi-aws
-    ``metric.{dimensions,period}``, aws-native ``metricStat.{metric.dimensions,period}``). A value
-    unknown at preview is not known to differ."""
-    prefixes = (
-        ("metricStat.metric.", "metricStat.") if is_set(get(first, "metricStat")) else ("metric.", "metric.")
-    )
+    """Two metric queries read the same dimensions over the same period, of the same account, with no
+    unit but SageMaker's own ``None`` (pulumi-aws ``metric.{dimensions,period,unit}`` and
+    ``accountId``, aws-native ``metricStat.{metric.dimensions,period,unit}`` and ``accountId``): a
+    unit the data points do not carry, or another account's series, returns no data. A value unknown
+    at preview is not known to differ."""
+    native = is_set(get(first, "metricStat"))
+    dimensions_at, stat_at = ("metricStat.metric.", "metricStat.") if native else ("metric.", "metric.")
     try:
-        dimensions = [_dimension_pairs(get(q, f"{prefixes[0]}dimensions")) for q in (first, second)]
-        periods = [get(q, f"{prefixes[1]}period") for q in (first, second)]
+        dimensions = [_dimension_pairs(get(q, f"{dimensions_at}dimensions")) for q in (first, second)]
+        periods = [get(q, f"{stat_at}period") for q in (first, second)]
+        units = [get(q, f"{stat_at}unit") for q in (first, second)]
+        accounts = [get(q, "accountId") for q in (first, second)]
     except UnknownValueError:
         return True
-    return dimensions[0] == dimensions[1] and periods[0] == periods[1]
+    if any(is_set(unit) and unit != "None" for unit in units):
+        return False
+    owners = [account if is_set(account) else "" for account in accounts]  # unset: the alarm's own
+    return dimensions[0] == dimensions[1] and periods[0] == periods[1] and owners[0] == owners[1]
 
 
 def _dimension_pairs(dimensions: Any) -> dict[Any, Any]:
-    """Dimensions as a map: pulumi-aws's own, or aws-native's ``[{name, value}]``."""
+    """Dimensions as a map: pulumi-aws's own, or aws-native's ``[{name, value}]`` (raises
+    ``UnknownValueError`` where a name or value is unknown at preview)."""
     if is_map(dimensions):
-        return {str(k): get_or_none(dimensions, str(k)) for k in dimensions}
-    return {get_or_none(d, "name"): get_or_none(d, "value") for d in items(dimensions) if is_map(d)}
+        return {str(k): get(dimensions, str(k)) for k in dimensions}
+    return {get(d, "name"): get(d, "value") for d in items(dimensions) if is_map(d)}
 
 
 #: An expression that only names another query (``m1``, ``(m1)``): the same metric, unchanged.

@@ -678,6 +678,28 @@ def _rollback_stack(alarm: dict[str, Any]) -> list[dict[str, Any]]:
             "evaluates a metric-math expression",
             id="requests-not-errors-over-invocations",
         ),
+        # Second review: a unit the data points do not carry (SageMaker's are "None") or another
+        # account's series returns no data, as a denominator of another endpoint does.
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic=_with(_query("m2", "Invocations"), unit="Seconds")),
+            "evaluates a metric-math expression",
+            id="over-invocations-in-seconds",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic=_with(_query("m2", "Invocations"), unit="None")),
+            None,
+            id="over-invocations-in-sagemakers-own-unit",
+        ),
+        pytest.param(
+            _ratio_alarm("100*m1/m2", traffic={**_query("m2", "Invocations"), "accountId": "999999999999"}),
+            "evaluates a metric-math expression",
+            id="over-another-accounts-invocations",
+        ),
+        pytest.param(
+            _ratio_alarm("100 *\tm1/\nm2"),
+            None,
+            id="written-over-lines",
+        ),
     ],
 )
 def test_a_rollback_alarm_on_the_error_rate_can_fire(
@@ -696,6 +718,17 @@ def test_an_error_ratio_is_judged_for_direction_and_statistic_as_its_error_count
     falling = _one("alarm-fires-on-the-bad-side", ALARM, _ratio_alarm("100*m1/m2", "LessThanThreshold"))
     assert len(falling) == 1 and "errors metrics are bad when high" in falling[0]
     assert _one("alarm-statistic-fits-the-metric", ALARM, _ratio_alarm("100*m1/m2")) == []
+
+
+def test_an_error_ratio_whose_dimensions_are_unknown_at_preview_is_read_as_one() -> None:
+    """Second review: an unknown dimension value (the endpoint's name, an Output at preview) was read
+    as None and so as another endpoint's series: the mandatory rollback rule refused the ratio at
+    preview and the threshold check skipped it. Not known to differ, it is read; after create the
+    values are known and judged."""
+    alarm = _ratio_alarm("100*m1/m2", threshold=101)
+    alarm["metricQueries"][1]["metric"]["dimensions"]["EndpointName"] = UNKNOWN_STRING_VALUE
+    found = _one("alarm-statistic-fits-the-metric", ALARM, alarm)
+    assert len(found) == 1 and "never exceeds" in found[0]
 
 
 @pytest.mark.parametrize(
