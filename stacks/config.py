@@ -41,6 +41,7 @@ from components.limits import (
     fail_at,
 )
 from components.naming import prefixed
+from components.observability.alarm_thresholds import MAX_DRIFT_FEATURES
 from components.observability.alert_subscription import AlertSubscription, duplicate_subscription
 from components.observability.budget_spec import BudgetSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
@@ -895,18 +896,6 @@ class PlatformConfig(_Section):
         its prefixed group name, another account's group (an ARN) as it is."""
         return family if family.startswith("arn:") else self.physical_name(family)
 
-    def local_family(self, family: str) -> str:
-        """``family`` (a ``latest_approved_of`` value), or for another account's group ARN
-        (``.../model-package-group/dev-customer-churn``, promotion's one-registry-in-dev set-up) the
-        family or feature group of this stack that group is named after (``<that stack's
-        prefix>-<family>``): the longest such name, else the ARN as it is."""
-        if not family.startswith("arn:"):
-            return family
-        group = family.rsplit("/", 1)[-1]
-        names = {model.name for model in self.models} | {group.name for group in self.feature_groups}
-        matches = [name for name in names if group == name or group.endswith(f"-{name}")]
-        return max(matches, key=len) if matches else family
-
     def endpoint_name(self, endpoint: str) -> str:
         """The SageMaker endpoint's name (what clients invoke) for ``endpoints[].name``."""
         return self.physical_name(endpoint)
@@ -962,6 +951,25 @@ class PlatformConfig(_Section):
         if not (self.monitoring.enabled and self.monitoring.model_monitor):
             return []
         return [spec for spec in self.endpoints if spec.data_capture.enabled]
+
+    def derived_drift_features(self, family: str) -> list[str]:
+        """The features an endpoint serving ``family`` (a ``latest_approved_of`` value) gets a drift
+        alarm on without ``monitoring.drift_features``: the model inputs of its feature group, the
+        one it trains from (``training.data.feature_group``, its ``columns`` where set), else the one
+        of its name; never the record identifier, event time, label or identifiers. ``[]`` for
+        another account's group (an ARN names no family of this stack) and a family with neither."""
+        model = next((model for model in self.models if model.name == family), None)
+        training = model.training if model is not None else None
+        data = training.data if training is not None else None
+        source = data.feature_group if data is not None else family
+        group = next((group for group in self.feature_groups if group.name == source), None)
+        if group is None:
+            return []
+        keys = {group.record_identifier, group.event_time}
+        if training is not None:
+            keys |= {training.label, *training.identifiers}
+        names = list(data.columns) if data is not None and data.columns else [f.name for f in group.features]
+        return [name for name in names if name not in keys]
 
 
 def _below_the_minimum(variant: VariantSpec, minimum: int) -> tuple[str | int, ...]:
@@ -1170,8 +1178,7 @@ def _live_drift_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     positions = {spec.name: index for index, spec in enumerate(config.endpoints)}
     for spec in config.live_drift_endpoints:
         index = positions[spec.name]
-        followed = spec.variants[0].model.latest_approved_of
-        family = config.local_family(followed) if followed is not None else None
+        family = spec.variants[0].model.latest_approved_of
         if family is None:
             yield (
                 f"endpoints[{index}].variants[0].model",
@@ -1392,6 +1399,8 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                     "use and risk rating come from here: set {intended_use: ..., risk_rating: High|Medium|Low|Unknown}",
                 )
     yield from _model_quality_problems(config)
+    yield from _prediction_attribute_problems(config)
+    yield from _drift_feature_problems(config)
     yield from delivery_problems(config)
 
 
@@ -1421,6 +1430,48 @@ def _model_quality_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
             problem = quality_metric_problem(problem_type, metric)
             if problem:
                 yield f"models[{index}].quality_alarms.{metric}", f"{problem} (the family's {source})"
+
+
+def _drift_feature_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """A drift alarm reads at most MAX_DRIFT_FEATURES metrics: the features derived from a wide
+    feature group are refused here, naming the key that chooses them, not in the middle of a plan."""
+    if config.monitoring.drift_features is not None:
+        return  # the field itself is bounded
+    for spec in config.monitored_endpoints:
+        family = spec.variants[0].model.latest_approved_of or spec.name
+        features = config.derived_drift_features(family)
+        if len(features) > MAX_DRIFT_FEATURES:
+            yield (
+                "monitoring.drift_features",
+                f"unset, so endpoint {spec.name}'s drift alarm would watch the {len(features)} model inputs of "
+                f"model family {family}'s feature group ({', '.join(features)}), but an alarm reads at "
+                f"most {MAX_DRIFT_FEATURES}: list the {MAX_DRIFT_FEATURES} or fewer that matter most",
+            )
+
+
+def _prediction_attribute_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """``monitoring.model_monitors.inference_attribute`` / ``probability_attribute`` say where one
+    problem type's prediction is in a response: an endpoint serving a family trained here as another
+    type is monitored as that type, from the defaults (column 0), never from the other's attribute."""
+    monitors = config.monitoring.model_monitors
+    if not monitors.kinds:
+        return
+    trained = {model.name: model.training for model in config.models if model.training}
+    for key in ("inference_attribute", "probability_attribute"):
+        if getattr(monitors, key) is None:
+            continue
+        for spec in config.monitored_endpoints:
+            family = spec.variants[0].model.latest_approved_of or ""
+            training = trained.get(family)
+            if training is not None and training.problem_type != monitors.problem_type:
+                yield (
+                    f"monitoring.model_monitors.{key}",
+                    f"{getattr(monitors, key)!r} says where a {monitors.problem_type} model's prediction is, but "
+                    f"endpoint {spec.name} serves model family {family}, a {training.problem_type} (its "
+                    "training.problem_type) that is monitored as one: leave it unset (column 0 of each "
+                    f"response), or serve only {monitors.problem_type} families from this stack",
+                )
+                break
 
 
 def _merge_training_defaults(raw: dict[str, Any]) -> dict[str, Any]:

@@ -218,31 +218,18 @@ def served_baselines(
 
 
 def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
-    """The configured drift features, else the model inputs of the family's feature group: the one it
-    trains from (``training.data.feature_group``, its ``columns`` where set), else the group named
-    after the family; never the record identifier, event time, label or identifiers."""
+    """The configured drift features, else those derived from the served family's feature group
+    (:meth:`PlatformConfig.derived_drift_features`)."""
     if config.monitoring.drift_features is not None:
         return list(config.monitoring.drift_features)
-    family = config.local_family(model_family_of(spec))
-    model = served_family(config, spec)
-    training = model.training if model is not None else None
-    data = training.data if training is not None else None
-    source = data.feature_group if data is not None else family
-    group = next((group for group in config.feature_groups if group.name == source), None)
-    if group is None:
-        return []
-    keys = {group.record_identifier, group.event_time}
-    if training is not None:
-        keys |= {training.label, *training.identifiers}
-    names = list(data.columns) if data is not None and data.columns else [f.name for f in group.features]
-    return [name for name in names if name not in keys]
+    return config.derived_drift_features(model_family_of(spec))
 
 
 def served_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
-    """The family of this stack an endpoint serves (its first production variant's): by name, or for
-    another account's group ARN the family that group is named after (:meth:`PlatformConfig.local_family`);
-    None for a pinned version, an image, or a group of a family this stack does not declare."""
-    family = config.local_family(model_family_of(spec))
+    """The family of this stack an endpoint serves (its first production variant's), by name; None for
+    another account's group (an ARN: nothing in the stack file says which family its versions are),
+    a pinned version or an image."""
+    family = model_family_of(spec)
     return next((model for model in config.models if model.name == family), None)
 
 
@@ -259,11 +246,20 @@ def warn_without_drift_alarm(config: PlatformConfig, spec: EndpointSpec) -> None
         and family.training is not None
         and not model_family_of(spec).startswith("arn:")
     )
+    followed = model_family_of(spec)
+    if config.monitoring.drift_features is not None:
+        why = "monitoring.drift_features is empty"
+    elif followed.startswith("arn:"):
+        why = f"it follows another account's group ({followed}), which names no model family of this stack"
+    else:
+        why = (
+            f"model family {followed} has no feature group to take them from (models[].training.data."
+            "feature_group, or a feature_groups entry of its name)"
+        )
     pulumi.log.warn(
         f"endpoint {spec.name}: no drift alarm: its data-quality monitor runs, but nothing pages"
-        f"{' or retrains' if retrains else ''} on drift, as the alarm watches named features and "
-        f"{model_family_of(spec)} has no feature group of its name or in training.data.feature_group: "
-        "train it from one, or set monitoring.drift_features (every monitored endpoint's; docs/monitoring.md)"
+        f"{' or retrains' if retrains else ''} on drift, as the alarm watches named features and {why}: "
+        "set monitoring.drift_features (every monitored endpoint's; docs/monitoring.md)"
     )
 
 
@@ -429,10 +425,11 @@ def served_monitor_spec(config: PlatformConfig, spec: EndpointSpec) -> ModelQual
     problem_type = served_problem_type(config, spec)
     if problem_type == monitors.problem_type:
         return monitors
-    update: dict[str, object] = {"problem_type": problem_type}
-    if problem_type != "BinaryClassification":
-        update["probability_attribute"] = None
-    return monitors.model_copy(update=update)
+    # The attributes say where one type's prediction is (stacks.config refuses them set for a stack
+    # serving several types): another type reads its defaults, never the other's attribute.
+    return monitors.model_copy(
+        update={"problem_type": problem_type, "inference_attribute": None, "probability_attribute": None}
+    )
 
 
 def quality_alarm_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
@@ -567,9 +564,7 @@ def build_dashboard(
                     ),
                     model_quality_metrics=dashboard_quality_metrics(config, spec),
                     live_drift=(
-                        (config.local_family(model_family_of(spec)), live[spec.name].pipeline_kind)
-                        if spec.name in live
-                        else None
+                        (model_family_of(spec), live[spec.name].pipeline_kind) if spec.name in live else None
                     ),
                     variants=[
                         DashboardVariant(
@@ -652,7 +647,7 @@ def build_live_drift(
     families = {family.name: family for family in config.models}
     found = {}
     for spec in serving.live_drift:
-        family = families[config.local_family(model_family_of(spec))]
+        family = families[model_family_of(spec)]
         evidently = family.evidently
         if evidently is None:  # refused by the stack file's checks
             raise ValueError(f"endpoint {spec.name}: model family {family.name} has no evidently")

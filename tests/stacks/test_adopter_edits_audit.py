@@ -25,7 +25,7 @@ tests/delivery, tests/models, tests/test_readme.py and the packaging tests stay 
 | clean plan, spot-checked resources right | 66 |
 | clear error naming the stack file and key, exit 2, nothing recorded | 35 |
 | mandatory violation right for that environment (allowlists, GPU quota, prod's capture, monitors, budget, protection, model packages, serverless, copy-count scaling) | 17 |
-| exposed a product bug (all fixed here) | 7 edits, 5 bugs |
+| exposed a product bug | 7 edits, 5 bugs (2 fixed; 3 reverted after review, see below) |
 
 Spot-checks of the clean plans: no resource names another region than the stack's (except an
 organization trail's own ARN); every explicit physical name starts with the ``name_prefix`` (the
@@ -51,8 +51,19 @@ the old code):
    lost its drift alarm, silently: the ARN matched no feature group.
 4. the same endpoint lost its family's ``quality_alarms`` (prod's auc 0.75), silently.
 5. the same endpoint could not use ``monitoring.evidently`` (Model Monitor's replacement): refused
-   although the family has ``evidently``. 3-5: a group ARN now stands for the family or group of
-   the stack its name ends with (``PlatformConfig.local_family``).
+   although the family has ``evidently``.
+
+3-5 were first fixed by reading a group ARN as the local family or group its name ends with
+(``-<name>``); a second review found that mapping another team's ``.../mobile-churn`` onto this
+stack's ``churn`` (its drift features, quality thresholds, problem type and Evidently reference,
+silently), so it was reverted: nothing in the stack file says which family another account's
+versions are. What stays: 3 is now a plan warning naming the cause and ``monitoring.drift_features``;
+4 is by design (another account's versions get the stack's monitors, no family's thresholds); 5 is
+refused as before, naming the endpoint. A field naming the family next to the ARN is the open
+design. The same review found two ways 1 and 2 went wrong, now refused where the file is read:
+``monitoring.model_monitors.inference_attribute``/``probability_attribute`` (one type's column)
+applied to another type's endpoint, and derived drift features wider than an alarm reads (11 model
+inputs crashed the plan with a traceback): ``monitoring.drift_features``.
 
 Left alone, with reasons:
 
@@ -270,43 +281,35 @@ def one_registry_in_dev(tmp_path_factory: pytest.TempPathFactory) -> ResourceGra
     return _record(tmp_path_factory, "prod", _serve_dev_s_registry)
 
 
-def test_an_endpoint_following_another_account_s_group_keeps_its_drift_alarm(one_registry_in_dev) -> None:
-    """The family of a group ARN was the ARN itself, which names no feature group: the endpoint kept
-    its data-quality monitor and lost its drift alarm, silently, in exactly the set-up
-    docs/promotion.md recommends for staging and prod. ``dev-customer-churn`` is this stack's
-    customer-churn under dev's prefix: its features are the ones this stack's family trains on."""
-    alarms = {
-        a.inputs.get("name"): a for a in one_registry_in_dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
-    }
-    drift = alarms["prod-customer-churn-data-drift"]
-    watched = [query["metric"]["metricName"] for query in drift.inputs["metricQueries"] if "metric" in query]
-    assert watched == [
-        f"feature_baseline_drift_{name}"
-        for name in (
-            "tenure_months",
-            "monthly_charges",
-            "total_charges",
-            "contract_type",
-            "support_calls_90d",
-        )
-    ]
-    assert not [w for w in one_registry_in_dev.warnings if "no drift alarm" in w]
-
-
-def test_an_endpoint_following_another_account_s_group_keeps_its_family_s_quality_alarms(
+def test_an_endpoint_following_another_account_s_group_has_no_drift_alarm_and_the_plan_says_so(
     one_registry_in_dev,
 ) -> None:
-    """Same root: the family's ``quality_alarms`` (auc 0.75, f1 0.6 in the prod fixture) were looked up
-    by the ARN, found nothing, and the endpoint's model-quality monitor ran with no alarm on it."""
-    alarms = {
-        a.inputs.get("name"): a.inputs
+    """Found by this audit: the endpoint kept its data-quality monitor and lost its drift alarm,
+    silently. A fix mapped the ARN to a local family by the suffix of its group name; a review found
+    that mapping taking another team's ``.../mobile-churn`` for this stack's ``churn`` (its drift
+    features, thresholds and Evidently reference), so it was reverted: nothing in the stack file says
+    which family another account's versions are. The plan now says there is no drift alarm, why, and
+    the key that gives one."""
+    names = {
+        a.inputs.get("name") for a in one_registry_in_dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    }
+    assert "prod-customer-churn-data-drift" not in names
+    [warning] = [w for w in one_registry_in_dev.warnings if "no drift alarm" in w]
+    assert "another account's group" in warning and "monitoring.drift_features" in warning
+
+
+def test_an_endpoint_following_another_account_s_group_gets_no_family_s_quality_alarms(
+    one_registry_in_dev,
+) -> None:
+    """The family's ``quality_alarms`` are not applied to another account's versions (the reverted
+    suffix mapping would have applied a same-named family's): the model-quality monitor runs, with
+    the stack's ``monitoring.model_monitors.problem_type``, and no threshold alarm."""
+    names = [
+        a.inputs.get("name")
         for a in one_registry_in_dev.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
         if "model-quality" in (a.inputs.get("name") or "")
-    }
-    assert {name: (alarm["threshold"], alarm["comparisonOperator"]) for name, alarm in alarms.items()} == {
-        "prod-customer-churn-model-quality-auc": (0.75, "LessThanThreshold"),
-        "prod-customer-churn-model-quality-f1": (0.6, "LessThanThreshold"),
-    }
+    ]
+    assert names == []
 
 
 # --- product bug 5: Model Monitor's replacement refused in the one-registry-in-dev set-up ---------
@@ -322,24 +325,53 @@ def _evidently_on_dev_s_registry(platform: dict[str, Any]) -> None:
         family.pop("quality_alarms", None)
 
 
-@pytest.fixture(scope="module")
-def live_drift_on_dev_s_registry(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    return _record(tmp_path_factory, "prod", _evidently_on_dev_s_registry)
+def test_live_drift_of_an_endpoint_following_another_account_s_group_is_refused() -> None:
+    """``monitoring.evidently`` on an endpoint following another account's group needs a family of
+    this stack to take the Evidently reference from: the reverted suffix mapping compared another
+    team's traffic with a same-named family's reference. Refused, naming the endpoint's key."""
+    platform = load_stack_document("prod")["config"][CONFIG_KEY]
+    _evidently_on_dev_s_registry(platform)
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, "stacks/Pulumi.prod.yaml")
+    assert any(key.startswith(f"{CONFIG_KEY}.endpoints[0]") for key, _ in raised.value.problems), (
+        raised.value.problems
+    )
 
 
-def test_live_drift_of_an_endpoint_following_another_account_s_group(live_drift_on_dev_s_registry) -> None:
-    """Refused before the fix: ``monitoring.evidently needs model family arn:...dev-customer-churn's
-    evidently`` although customer-churn has one; the endpoint's traffic is now compared with this
-    stack's customer-churn reference."""
-    [live] = live_drift_on_dev_s_registry.of_type("mlops:observability:LiveDrift")
-    assert live.name == "live-drift-customer-churn"
-    [pipeline] = [
-        p
-        for p in live_drift_on_dev_s_registry.of_type("aws:sagemaker/pipeline:Pipeline")
-        if live_drift_on_dev_s_registry.component_of(p) == live
-    ]
-    assert "evidently-reference/customer-churn/" in pipeline.inputs["pipelineDefinition"]
-    assert not live_drift_on_dev_s_registry.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+# --- second review: settings that a stack serving several problem types cannot share --------------
+
+
+def test_a_prediction_attribute_of_one_problem_type_is_refused_where_another_is_served() -> None:
+    """The per-family problem type copied ``monitoring.model_monitors.inference_attribute`` ("1", a
+    classifier's label column) onto the regressor's monitor, which then read a column its responses
+    lack and published no rmse. The attributes say where one type's prediction is: refused where the
+    stack serves another type, naming the key."""
+    platform = load_stack_document("prod")["config"][CONFIG_KEY]
+    _serve_the_forecast_too(platform)
+    platform["monitoring"].setdefault("model_monitors", {})["inference_attribute"] = "1"
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, "stacks/Pulumi.prod.yaml")
+    problems = dict(raised.value.problems)
+    assert f"{CONFIG_KEY}.monitoring.model_monitors.inference_attribute" in problems, problems
+    assert "demand-forecast" in problems[f"{CONFIG_KEY}.monitoring.model_monitors.inference_attribute"]
+
+
+def test_a_feature_group_wider_than_a_drift_alarm_is_refused_where_the_file_is_read() -> None:
+    """Drift features derived from a training group of 11 model inputs crashed the plan (exit 3, a
+    traceback naming no key: an alarm reads at most 10 metrics). Refused at
+    ``monitoring.drift_features``, which chooses them."""
+    platform = load_stack_document("prod")["config"][CONFIG_KEY]
+    [family] = [f for f in platform["models"] if f["name"] == "customer-churn"]
+    source = family["training"]["data"]["feature_group"]
+    [group] = [g for g in platform["feature_groups"] if g["name"] == source]
+    for index in range(11):
+        group["features"].append({"name": f"extra_{index}", "type": "Fractional"})
+    family["training"]["data"].pop("columns", None)
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, "stacks/Pulumi.prod.yaml")
+    problems = dict(raised.value.problems)
+    assert f"{CONFIG_KEY}.monitoring.drift_features" in problems, problems
+    assert "at most 10" in problems[f"{CONFIG_KEY}.monitoring.drift_features"]
 
 
 # --- journeys that end in a clear error: the stack file and the key named, nothing recorded -------
