@@ -94,6 +94,25 @@ METRICS: Mapping[tuple[str, str], Metric] = {
         )
     },
 }
+#: The unit SageMaker publishes each metric in (AWS's "Units:" of the endpoint metrics): an alarm or
+#: query that names another unit reads no data points, so it never leaves INSUFFICIENT_DATA.
+METRIC_UNITS: Mapping[tuple[str, str], str] = {
+    **{
+        (INVOCATION_METRICS, name): "None"
+        for name in ("Invocation5XXErrors", "Invocation4XXErrors", "InvocationModelErrors", "Invocations")
+    },
+    **{(INVOCATION_METRICS, name): "Microseconds" for name in ("ModelLatency", "OverheadLatency")},
+    **{
+        (ENDPOINT_METRICS, name): "Percent"
+        for name in (
+            "GPUUtilization",
+            "GPUMemoryUtilization",
+            "DiskUtilization",
+            "MemoryUtilization",
+            "CPUUtilization",
+        )
+    },
+}
 #: Model Monitor model-quality metrics (``aws/sagemaker/Endpoints/model-metrics``) by direction.
 MODEL_QUALITY: Mapping[str, Metric] = {
     **{
@@ -159,6 +178,8 @@ class Watched:
     # The plain metrics an aggregate (``MAX([m1, m2])``) takes, each with its statistic and endpoint
     # (the aggregate's own ``statistic`` is theirs when they agree, else ``""``).
     parts: tuple[Watched, ...] = ()
+    # The unit the alarm or query names ("" when unset, None when unknown at preview).
+    unit: str | None = ""
     # An error count divided by the same endpoint's invocations (an error rate computed in metric
     # math): its threshold is the ratio's, which reaches at most ``ratio_ceiling`` (1, or the scale).
     ratio: bool = False
@@ -342,12 +363,19 @@ def _metric_at(owner: Any, prefix: str, statistic: str, where: str) -> Watched:
     """The metric whose ``namespace``, ``metricName`` and ``dimensions`` are at ``prefix`` in
     ``owner`` (an alarm, or one of its metric queries), taken by ``statistic`` (set at ``where``)."""
     namespace = _text(get(owner, f"{prefix}namespace"))
+    # aws-native keeps a query's unit beside its metric (metricStat.unit), pulumi-aws inside it.
+    unit_at = "metricStat.unit" if prefix == "metricStat.metric." else f"{prefix}unit"
+    try:
+        unit = get(owner, unit_at)
+    except UnknownValueError:
+        unit = None
     return Watched(
         namespace,
         _text(get(owner, f"{prefix}metricName")),
         statistic,
         where,
         _endpoint_dimension(owner, f"{prefix}dimensions", namespace),
+        unit=(unit if isinstance(unit, str) else "") if unit is not None else None,
     )
 
 
@@ -584,8 +612,25 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     f"it; set {dimension} to this endpoint's name.",
                     alarm.urn,
                 )
+            elif wrong := _wrong_unit(watched):
+                part, expected = wrong
+                yield (
+                    f"{where} reads {part.label} in unit {part.unit!r}, but SageMaker publishes it in "
+                    f"{expected!r}: a unit the data points lack returns no data, so it never fires; "
+                    "remove the unit.",
+                    alarm.urn,
+                )
 
     yield from each_resource(args.resources, ENDPOINTS, check)
+
+
+def _wrong_unit(watched: Watched) -> tuple[Watched, str] | None:
+    """The first metric the alarm reads in a unit SageMaker does not publish it in, with that unit."""
+    for part in watched.plain:
+        expected = METRIC_UNITS.get((part.namespace, part.name))
+        if expected is not None and part.unit and part.unit != expected:
+            return part, expected
+    return None
 
 
 def _elsewhere(watched: Watched, name: str) -> bool:
@@ -606,7 +651,7 @@ rollback_alarms_can_fire = stack_rule(
         "autoRollbackConfiguration names must watch a failure that rises (SageMaker errors, latency, "
         "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator (an anomaly "
         "band's upper or both sides), on that endpoint (its EndpointName dimension; an aggregate over "
-        "several endpoints' metrics must include it): a rollback alarm "
+        "several endpoints' metrics must include it), in no unit but SageMaker's own for the metric: a rollback alarm "
         "that cannot fire never rolls a bad deployment back. Fix: point the rollback list at the "
         "endpoint's 5xx/latency alarms firing above their threshold."
     ),

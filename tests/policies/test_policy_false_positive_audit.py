@@ -731,6 +731,53 @@ def test_an_error_ratio_whose_dimensions_are_unknown_at_preview_is_read_as_one()
     assert len(found) == 1 and "never exceeds" in found[0]
 
 
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(
+    ("alarm", "fragment"),
+    [
+        pytest.param(_alarm("Invocation5XXErrors", "Sum", 5, name="churn-5xx-rate"), None, id="no-unit"),
+        pytest.param(
+            _alarm("Invocation5XXErrors", "Sum", 5, name="churn-5xx-rate", unit="None"),
+            None,
+            id="sagemakers-unit",
+        ),
+        pytest.param(
+            _alarm("Invocation5XXErrors", "Sum", 5, name="churn-5xx-rate", unit="Count"),
+            "publishes it in 'None'",
+            id="errors-as-a-count",
+        ),
+        pytest.param(
+            _alarm("ModelLatency", "Average", 500000, name="churn-5xx-rate", unit="Microseconds"),
+            None,
+            id="latency-in-microseconds",
+        ),
+        pytest.param(
+            _alarm("ModelLatency", "Average", 500, name="churn-5xx-rate", unit="Milliseconds"),
+            "publishes it in 'Microseconds'",
+            id="latency-in-milliseconds",
+        ),
+        pytest.param(
+            _ratio_alarm("m1", traffic=_with(_query("m2", "Invocations"), unit="None"))
+            | {
+                "metricQueries": [
+                    _with(_query("m1", "Invocation5XXErrors"), unit="Seconds"),
+                    {"id": "e1", "expression": "m1", "returnData": True},
+                ]
+            },
+            "publishes it in 'None'",
+            id="a-query-in-seconds",
+        ),
+    ],
+)
+def test_a_rollback_alarm_in_a_unit_sagemaker_does_not_publish_is_refused(
+    alarm: dict[str, Any], fragment: str | None, outputs: bool
+) -> None:
+    """Second review: a unit the data points lack returns no data (CloudWatch's MetricStat), so a
+    rollback alarm naming one never fires: checked for the ratio's sides, not for a plain alarm.
+    SageMaker publishes its errors in None, its latencies in Microseconds, utilisation in Percent."""
+    _assert(_messages("rollback-alarms-can-fire", _rollback_stack(alarm), outputs=outputs), fragment)
+
+
 @pytest.mark.parametrize(
     ("expression", "operator", "threshold", "refused"),
     [
