@@ -365,8 +365,10 @@ def _metric_at(owner: Any, prefix: str, statistic: str, where: str) -> Watched:
     namespace = _text(get(owner, f"{prefix}namespace"))
     # aws-native keeps a query's unit beside its metric (metricStat.unit), pulumi-aws inside it.
     unit_at = "metricStat.unit" if prefix == "metricStat.metric." else f"{prefix}unit"
+    unit: str | None
     try:
-        unit = get(owner, unit_at)
+        value = get(owner, unit_at)
+        unit = value if isinstance(value, str) else ""
     except UnknownValueError:
         unit = None
     return Watched(
@@ -375,7 +377,7 @@ def _metric_at(owner: Any, prefix: str, statistic: str, where: str) -> Watched:
         statistic,
         where,
         _endpoint_dimension(owner, f"{prefix}dimensions", namespace),
-        unit=(unit if isinstance(unit, str) else "") if unit is not None else None,
+        unit=unit,
     )
 
 
