@@ -972,6 +972,11 @@ class PlatformConfig(_Section):
         return [name for name in names if name not in keys]
 
 
+def model_family_of(spec: EndpointSpec) -> str:
+    """The family an endpoint serves (its first production variant's), which is also the one it retrains."""
+    return spec.variants[0].model.latest_approved_of or spec.name
+
+
 def _below_the_minimum(variant: VariantSpec, minimum: int) -> tuple[str | int, ...]:
     """The key of a variant's instance count that is below ``minimum``: its initial count, the
     autoscaler's minimum, or the first scheduled minimum."""
@@ -1438,7 +1443,7 @@ def _drift_feature_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
     if config.monitoring.drift_features is not None:
         return  # the field itself is bounded
     for spec in config.monitored_endpoints:
-        family = spec.variants[0].model.latest_approved_of or spec.name
+        family = model_family_of(spec)
         features = config.derived_drift_features(family)
         if len(features) > MAX_DRIFT_FEATURES:
             yield (

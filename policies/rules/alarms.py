@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -331,12 +331,12 @@ def _same_series(first: Any, second: Any) -> bool:
     return dimensions[0] == dimensions[1] and periods[0] == periods[1] and owners[0] == owners[1]
 
 
-def _dimension_pairs(dimensions: Any) -> dict[Any, Any]:
-    """Dimensions as a map: pulumi-aws's own, or aws-native's ``[{name, value}]`` (raises
-    ``UnknownValueError`` where a name or value is unknown at preview)."""
+def _dimension_pairs(dimensions: Any, read: Callable[[Any, str], Any] = get) -> dict[Any, Any]:
+    """Dimensions as a map: pulumi-aws's own, or aws-native's ``[{name, value}]``, each name and
+    value taken with ``read`` (``get`` raises ``UnknownValueError`` where one is unknown at preview)."""
     if is_map(dimensions):
-        return {str(k): get(dimensions, str(k)) for k in dimensions}
-    return {get(d, "name"): get(d, "value") for d in items(dimensions) if is_map(d)}
+        return {str(k): read(dimensions, str(k)) for k in dimensions}
+    return {read(d, "name"): read(d, "value") for d in items(dimensions) if is_map(d)}
 
 
 #: An expression that only names another query (``m1``, ``(m1)``): the same metric, unchanged.
@@ -399,11 +399,7 @@ def _endpoint_dimension(owner: Any, path: str, namespace: str) -> str | None:
         dimensions = get(owner, path)
     except UnknownValueError:
         return None
-    pairs = (
-        {str(k): get_or_none(dimensions, str(k)) for k in dimensions}
-        if is_map(dimensions)
-        else {get_or_none(d, "name"): get_or_none(d, "value") for d in items(dimensions) if is_map(d)}
-    )
+    pairs = _dimension_pairs(dimensions, get_or_none)  # an unknown name or value reads as None
     if None in pairs or "InferenceComponentName" in pairs:
         return None
     keys = (

@@ -16,7 +16,7 @@ from components.serving.inference_endpoint import (
 )
 from components.serving.inference_endpoint_spec import EndpointSpec
 from stacks.composition.foundation import Foundation, native_provider
-from stacks.config import PlatformConfig
+from stacks.config import PlatformConfig, model_family_of
 from stacks.model_packages import ResolvedModelPackage, family_name
 from stacks.resolution import ResolvedPackages, Serving
 
@@ -179,11 +179,6 @@ def _shared_objects(packages: Iterable[ResolvedModelPackage], account_id: str) -
     return [
         SharedObjects(account, tuple(sorted(set(objects)))) for account, objects in sorted(shared.items())
     ]
-
-
-def model_family_of(spec: EndpointSpec) -> str:
-    """The family an endpoint serves (its first production variant's), which is also the one it retrains."""
-    return spec.variants[0].model.latest_approved_of or spec.name
 
 
 def model_group_of(config: PlatformConfig, spec: EndpointSpec) -> str:
