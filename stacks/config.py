@@ -1466,7 +1466,7 @@ def _prediction_attribute_problems(config: PlatformConfig) -> Iterator[tuple[str
         if getattr(monitors, key) is None:
             continue
         for spec in config.monitored_endpoints:
-            family = spec.variants[0].model.latest_approved_of or ""
+            family = model_family_of(spec)  # the family the endpoint is monitored as
             training = trained.get(family)
             if training is not None and training.problem_type != monitors.problem_type:
                 yield (

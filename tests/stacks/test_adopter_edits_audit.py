@@ -356,6 +356,22 @@ def test_a_prediction_attribute_of_one_problem_type_is_refused_where_another_is_
     assert "demand-forecast" in problems[f"{CONFIG_KEY}.monitoring.model_monitors.inference_attribute"]
 
 
+def test_a_prediction_attribute_is_refused_for_a_pinned_version_monitored_as_a_family_of_its_name() -> None:
+    """An endpoint without ``latest_approved_of`` (a pinned version) is monitored as the family of its
+    name (model_family_of); the check looked for ``latest_approved_of`` only, so the attribute reached
+    the regressor's monitor unrefused."""
+    platform = load_stack_document("prod")["config"][CONFIG_KEY]
+    _serve_the_forecast_too(platform)
+    [endpoint] = [e for e in platform["endpoints"] if e["name"] == "demand-forecast"]
+    pinned = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-demand-forecast/3"
+    endpoint["variants"][0]["model"] = {"model_package_arn": pinned}
+    platform["monitoring"].setdefault("model_monitors", {})["inference_attribute"] = "1"
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, "stacks/Pulumi.prod.yaml")
+    problems = dict(raised.value.problems)
+    assert "demand-forecast" in problems[f"{CONFIG_KEY}.monitoring.model_monitors.inference_attribute"]
+
+
 def test_a_feature_group_wider_than_a_drift_alarm_is_refused_where_the_file_is_read() -> None:
     """Drift features derived from a training group of 11 model inputs crashed the plan (exit 3, a
     traceback naming no key: an alarm reads at most 10 metrics). Refused at
