@@ -45,7 +45,7 @@ from components.observability.alarm_thresholds import MAX_DRIFT_FEATURES
 from components.observability.alert_subscription import AlertSubscription, duplicate_subscription
 from components.observability.budget_spec import BudgetSpec
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
-from components.observability.monitoring_spec import MonitoringSpec
+from components.observability.monitoring_spec import DriftFeatures, MonitoringSpec
 from components.prebuilt_images import (
     ANALYZER,
     CLARIFY,
@@ -444,6 +444,13 @@ class ModelFamilyConfig(ModelFamilySpec):
         "paging the alert topic (and retraining the family where `training.drift_retraining`) when the "
         "metric is worse: `auc`, `f1`, `accuracy`... below it, `mae`, `rmse`, `mse` above it (`r2` below). "
         "Metrics of the family's problem type (docs/monitoring.md); needs `monitoring.model_monitors.model_quality` (with `monitoring.enabled` false there are no alarms).",
+    )
+    drift_features: DriftFeatures | None = Field(
+        default=None,
+        description="Features the drift alarm of each endpoint monitored as the family watches, in place of "
+        "`monitoring.drift_features` (one list for the whole stack) and of the inputs derived from its "
+        "feature group: for a stack serving families of different features, or one whose family has no "
+        "feature group of this stack. `[]`: no drift alarm on its endpoints (the plan warns).",
     )
     batch_scoring: BatchScoringSpec | None = Field(
         default=None,
@@ -952,6 +959,17 @@ class PlatformConfig(_Section):
             return []
         return [spec for spec in self.endpoints if spec.data_capture.enabled]
 
+    def drift_features_of(self, family: str) -> list[str]:
+        """The features the drift alarm of an endpoint monitored as ``family`` (:func:`monitored_family_of`)
+        watches: the family's ``drift_features``, else ``monitoring.drift_features``, else
+        :meth:`derived_drift_features`."""
+        model = next((model for model in self.models if model.name == family), None)
+        if model is not None and model.drift_features is not None:
+            return list(model.drift_features)
+        if self.monitoring.drift_features is not None:
+            return list(self.monitoring.drift_features)
+        return self.derived_drift_features(family)
+
     def derived_drift_features(self, family: str) -> list[str]:
         """The features an endpoint serving ``family`` (a ``latest_approved_of`` value) gets a drift
         alarm on without ``monitoring.drift_features``: the model inputs of its feature group, the
@@ -973,8 +991,19 @@ class PlatformConfig(_Section):
 
 
 def model_family_of(spec: EndpointSpec) -> str:
-    """The family an endpoint serves (its first production variant's), which is also the one it retrains."""
+    """The family an endpoint follows (its first production variant's ``latest_approved_of``: a
+    family of this stack or another account's group ARN; a pinned version or an image by the
+    endpoint's name): the one it retrains, and whose baselines folder its monitors fall back to."""
     return spec.variants[0].model.latest_approved_of or spec.name
+
+
+def monitored_family_of(spec: EndpointSpec) -> str:
+    """The family an endpoint is monitored and alarmed as (problem type, drift features, quality
+    thresholds, live drift): the family of this stack its first production variant's ``family``
+    names for another account's group, else :func:`model_family_of`. Never the one it retrains: a
+    local family's training registers versions in this stack's group, which an endpoint following
+    another account's group never serves."""
+    return spec.variants[0].model.family or model_family_of(spec)
 
 
 def _below_the_minimum(variant: VariantSpec, minimum: int) -> tuple[str | int, ...]:
@@ -1183,19 +1212,64 @@ def _live_drift_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     positions = {spec.name: index for index, spec in enumerate(config.endpoints)}
     for spec in config.live_drift_endpoints:
         index = positions[spec.name]
-        family = spec.variants[0].model.latest_approved_of
+        model = spec.variants[0].model
+        family = model.family or model.latest_approved_of
         if family is None:
             yield (
                 f"endpoints[{index}].variants[0].model",
                 "monitoring.evidently compares an endpoint's traffic with the reference of the family "
                 "it serves: its first variant must follow one (latest_approved_of), or capture nothing",
             )
+        elif model.family is not None and model.family not in families:
+            continue  # reported at its key by _monitored_family_problems
         elif family not in families or families[family].evidently is None:
             yield (
-                f"endpoints[{index}].variants[0].model.latest_approved_of",
+                f"endpoints[{index}].variants[0].model.{'family' if model.family else 'latest_approved_of'}",
                 f"monitoring.evidently needs model family {family}'s `evidently` (image, reference) in "
-                "this stack's models",
+                "this stack's models"
+                + (
+                    "; for another account's group, name the family of this stack its versions are "
+                    "(model.family)"
+                    if family.startswith("arn:")
+                    else ""
+                ),
             )
+
+
+def _monitored_family_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """``model.family`` (another account's versions monitored as a family of this stack): a family of
+    this stack, on an endpoint's first production variant only, which is what the endpoint is
+    monitored as (ModelSource refuses it without a group ARN)."""
+    families = sorted(model.name for model in config.models)
+    for index, endpoint in enumerate(config.endpoints):
+        for kind in ("variants", "shadow_variants"):
+            for position, variant in enumerate(getattr(endpoint, kind)):
+                family = variant.model.family
+                if family is None:
+                    continue
+                key = f"endpoints[{index}].{kind}[{position}].model.family"
+                if (kind, position) != ("variants", 0):
+                    yield (
+                        key,
+                        f"only an endpoint's first production variant says which family it is monitored "
+                        f"as (endpoints[{index}].variants[0].model.family); a challenger or shadow is "
+                        "judged by its own variant metrics: remove family",
+                    )
+                elif family not in families:
+                    yield (
+                        key,
+                        f"'{family}' is not a model family of this stack ({', '.join(families) or 'none'}): "
+                        "name the one whose problem type, drift features and quality_alarms the endpoint's "
+                        "monitors use, or remove family",
+                    )
+    for index, shared in enumerate(config.shared_endpoints):
+        for position, component in enumerate(shared.components):
+            if component.model.family is not None:
+                yield (
+                    f"shared_endpoints[{index}].components[{position}].model.family",
+                    "a shared endpoint's components are not monitored as a family (no Model Monitor, drift "
+                    "or quality alarms): remove family",
+                )
 
 
 def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
@@ -1353,6 +1427,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     yield from _triton_region_problems(config)
     yield from _batch_scoring_problems(config)
     yield from _evidently_problems(config)
+    yield from _monitored_family_problems(config)
     yield from _live_drift_problems(config)
     yield from _tracking_server_arn_problems(config)
     yield from _training_data_problems(config)
@@ -1442,15 +1517,19 @@ def _drift_feature_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
     feature group are refused here, naming the key that chooses them, not in the middle of a plan."""
     if config.monitoring.drift_features is not None:
         return  # the field itself is bounded
+    chosen = {model.name for model in config.models if model.drift_features is not None}
     for spec in config.monitored_endpoints:
-        family = model_family_of(spec)
+        family = monitored_family_of(spec)
+        if family in chosen:
+            continue  # the family's own drift_features, bounded as the field
         features = config.derived_drift_features(family)
         if len(features) > MAX_DRIFT_FEATURES:
             yield (
                 "monitoring.drift_features",
                 f"unset, so endpoint {spec.name}'s drift alarm would watch the {len(features)} model inputs of "
                 f"model family {family}'s feature group ({', '.join(features)}), but an alarm reads at "
-                f"most {MAX_DRIFT_FEATURES}: list the {MAX_DRIFT_FEATURES} or fewer that matter most",
+                f"most {MAX_DRIFT_FEATURES}: list the {MAX_DRIFT_FEATURES} or fewer that matter most (here, or "
+                "in the family's models[].drift_features)",
             )
 
 
@@ -1466,7 +1545,7 @@ def _prediction_attribute_problems(config: PlatformConfig) -> Iterator[tuple[str
         if getattr(monitors, key) is None:
             continue
         for spec in config.monitored_endpoints:
-            family = model_family_of(spec)  # the family the endpoint is monitored as
+            family = monitored_family_of(spec)  # the family the endpoint is monitored as
             training = trained.get(family)
             if training is not None and training.problem_type != monitors.problem_type:
                 yield (

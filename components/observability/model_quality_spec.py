@@ -109,8 +109,9 @@ class ModelQualitySpec(BaseModel):
         default="BinaryClassification",
         description="`BinaryClassification`, `MulticlassClassification` or `Regression`: the metrics "
         "the model-quality job computes, and which attributes hold the prediction, for an endpoint whose "
-        "model family does not train in this stack (another account's group, a pinned version, an "
-        "image); one serving a family trained here is monitored as its `training.problem_type`.",
+        "model family does not train in this stack (another account's group without `model.family`, a "
+        "pinned version, an image); one serving a family trained here, or another account's versions "
+        "named one with `model.family`, is monitored as its `training.problem_type`.",
     )
     inference_attribute: str | None = Field(
         default=None,

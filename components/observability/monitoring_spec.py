@@ -18,6 +18,13 @@ from ..schedules import (
 from .alarm_thresholds import MAX_DRIFT_FEATURES, AlarmThresholds
 from .model_quality_spec import ModelQualitySpec
 
+DriftFeatures = Annotated[
+    list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]],
+    Field(max_length=MAX_DRIFT_FEATURES),
+]
+"""The features one drift alarm watches: at most MAX_DRIFT_FEATURES metric-name-safe names (a
+family's ``drift_features``; ``MonitoringSpec.drift_features`` spells it out for its reference)."""
+
 MODEL_MONITOR_KEYS = {
     "model_quality": "ModelQuality",
     "bias": "ModelBias",
@@ -93,9 +100,10 @@ class MonitoringSpec(BaseModel):
         | None
     ) = Field(
         default=None,
-        description="Features the drift alarm watches (of every monitored endpoint); default: the model "
-        "inputs of the served family's feature group, the one it trains from (`training.data`) or else "
-        "the one of its name. Without either, an endpoint has no drift alarm (the plan warns).",
+        description="Features the drift alarm watches, of every monitored endpoint whose family sets no "
+        "`models[].drift_features`; default: the model inputs of the served family's feature group, the "
+        "one it trains from (`training.data`) or else the one of its name. Without either, an endpoint has "
+        "no drift alarm (the plan warns).",
     )
 
     @field_validator("schedule")

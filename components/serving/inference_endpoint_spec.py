@@ -146,6 +146,15 @@ class ModelSource(_Spec):
         description="Model family whose latest Approved version is resolved at deploy time (a group ARN "
         "for another account's registry, in the stack's region).",
     )
+    family: str | None = Field(
+        default=None,
+        description="With `latest_approved_of` naming another account's group (an ARN): the model family of "
+        "this stack its versions are, so the endpoint is monitored and alarmed as that family (problem type, "
+        "drift features, `quality_alarms`, live drift) but never retrains it (the served versions come "
+        "from the other account's group, not from this stack's training). Only on an endpoint's first "
+        "production variant, which the endpoint is monitored as; without it, another account's versions "
+        "get the stack's monitors and no family's (docs/promotion.md, One registry in dev).",
+    )
     image: str | None = Field(default=None, description="Bring-your-own container image (ECR URI).")
     model_data_url: str | None = Field(default=None, description="With `image`: s3:// URI of model.tar.gz.")
     triton: TritonSource | None = Field(
@@ -171,6 +180,20 @@ class ModelSource(_Spec):
                 ("model_package_arn",),
                 self.model_package_arn,
                 f"'{self.model_package_arn}' is not a model package version ARN (…:model-package/<group>/<n>)",
+            )
+        if self.family is not None and not (self.latest_approved_of or "").startswith("arn:"):
+            fail_at(
+                "ModelSource",
+                ("family",),
+                self.family,
+                "family says which model family of this stack another account's versions are: it goes with "
+                "latest_approved_of naming that account's group by ARN"
+                + (
+                    f" ('{self.latest_approved_of}' is this stack's family, which the endpoint is already "
+                    "monitored as: remove family)"
+                    if self.latest_approved_of
+                    else " (a pinned version, an image or Triton model names no group to read it of)"
+                ),
             )
         if self.model_data_url is not None and self.image is None:
             fail_at(

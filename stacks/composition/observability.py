@@ -41,7 +41,7 @@ from stacks import naming
 from stacks.composition.batch_scoring import batch_pipeline_name
 from stacks.composition.foundation import Foundation, native_provider
 from stacks.composition.serving import model_family_of, model_group_of
-from stacks.config import PLATFORM_TAG_KEYS, PlatformConfig
+from stacks.config import PLATFORM_TAG_KEYS, PlatformConfig, monitored_family_of
 from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.model_packages import ModelResolutionError
 from stacks.resolution import ResolvedPackages, Serving
@@ -218,18 +218,17 @@ def served_baselines(
 
 
 def drift_features(config: PlatformConfig, spec: EndpointSpec) -> list[str]:
-    """The configured drift features, else those derived from the served family's feature group
-    (:meth:`PlatformConfig.derived_drift_features`)."""
-    if config.monitoring.drift_features is not None:
-        return list(config.monitoring.drift_features)
-    return config.derived_drift_features(model_family_of(spec))
+    """The features the drift alarm of an endpoint watches: those of the family it is monitored as
+    (:meth:`PlatformConfig.drift_features_of`)."""
+    return config.drift_features_of(monitored_family_of(spec))
 
 
 def served_family(config: PlatformConfig, spec: EndpointSpec) -> ModelFamilyConfig | None:
-    """The family of this stack an endpoint serves (its first production variant's), by name; None for
-    another account's group (an ARN: nothing in the stack file says which family its versions are),
-    a pinned version or an image."""
-    family = model_family_of(spec)
+    """The family of this stack an endpoint is monitored as (its first production variant's), by
+    name: the one it follows, or for another account's group the one its ``model.family`` names;
+    None for such a group without ``family`` (nothing in the stack file says which family its
+    versions are), a pinned version or an image."""
+    family = monitored_family_of(spec)
     return next((model for model in config.models if model.name == family), None)
 
 
@@ -246,11 +245,16 @@ def warn_without_drift_alarm(config: PlatformConfig, spec: EndpointSpec) -> None
         and family.training is not None
         and not model_family_of(spec).startswith("arn:")
     )
-    followed = model_family_of(spec)
-    if config.monitoring.drift_features is not None:
+    followed = monitored_family_of(spec)
+    if family is not None and family.drift_features is not None:
+        why = f"model family {followed}'s drift_features is empty"
+    elif config.monitoring.drift_features is not None:
         why = "monitoring.drift_features is empty"
     elif followed.startswith("arn:"):
-        why = f"it follows another account's group ({followed}), which names no model family of this stack"
+        why = (
+            f"it follows another account's group ({followed}), which names no model family of this stack "
+            "(name it with the variant's model.family)"
+        )
     else:
         why = (
             f"model family {followed} has no feature group to take them from (models[].training.data."
@@ -259,7 +263,8 @@ def warn_without_drift_alarm(config: PlatformConfig, spec: EndpointSpec) -> None
     pulumi.log.warn(
         f"endpoint {spec.name}: no drift alarm: its data-quality monitor runs, but nothing pages"
         f"{' or retrains' if retrains else ''} on drift, as the alarm watches named features and {why}: "
-        "set monitoring.drift_features (every monitored endpoint's; docs/monitoring.md)"
+        "set the family's models[].drift_features or monitoring.drift_features (every monitored "
+        "endpoint's; docs/monitoring.md)"
     )
 
 
@@ -564,7 +569,9 @@ def build_dashboard(
                     ),
                     model_quality_metrics=dashboard_quality_metrics(config, spec),
                     live_drift=(
-                        (model_family_of(spec), live[spec.name].pipeline_kind) if spec.name in live else None
+                        (monitored_family_of(spec), live[spec.name].pipeline_kind)
+                        if spec.name in live
+                        else None
                     ),
                     variants=[
                         DashboardVariant(
@@ -647,7 +654,7 @@ def build_live_drift(
     families = {family.name: family for family in config.models}
     found = {}
     for spec in serving.live_drift:
-        family = families[model_family_of(spec)]
+        family = families[monitored_family_of(spec)]
         evidently = family.evidently
         if evidently is None:  # refused by the stack file's checks
             raise ValueError(f"endpoint {spec.name}: model family {family.name} has no evidently")

@@ -166,6 +166,9 @@ def drift_alarms_by_family(
         return {}
     families = {model.name for model in config.models}
     alarms: dict[str, list[str]] = {}
+    # By the family an endpoint follows, not the one it is monitored as: an endpoint following another
+    # account's group (its ``model.family`` naming a family of this stack) serves that group's
+    # versions, which this stack's training never registers, so its alarms page and retrain nothing.
     for spec in monitored:
         family = model_family_of(spec)
         if family not in families:
