@@ -59,8 +59,8 @@ stack's ``churn`` (its drift features, quality thresholds, problem type and Evid
 silently), so it was reverted: nothing in the stack file says which family another account's
 versions are. What stays: 3 is now a plan warning naming the cause and ``monitoring.drift_features``;
 4 is by design (another account's versions get the stack's monitors, no family's thresholds); 5 is
-refused as before, naming the endpoint. A field naming the family next to the ARN is the open
-design. The same review found two ways 1 and 2 went wrong, now refused where the file is read:
+refused as before, naming the endpoint. A field naming the family next to the ARN was the open
+design; it is now ``model.family`` (tests/stacks/test_endpoint_family_field.py). The same review found two ways 1 and 2 went wrong, now refused where the file is read:
 ``monitoring.model_monitors.inference_attribute``/``probability_attribute`` (one type's column)
 applied to another type's endpoint, and derived drift features wider than an alarm reads (11 model
 inputs crashed the plan with a traceback): ``monitoring.drift_features``.
@@ -72,7 +72,8 @@ Left alone, with reasons:
   section to add, and tests/stacks/test_live_drift.py holds that key deliberately.
 - ``monitoring.drift_features`` is one list for every monitored endpoint: in a stack serving two
   families of different features, the other family's drift alarm watches metrics its monitor never
-  publishes. Per-family drift features would be a new stack-file field, not a fix.
+  publishes. Per-family drift features would be a new stack-file field, not a fix (since added:
+  ``models[].drift_features``, tests/stacks/test_endpoint_family_field.py).
 - an account listed among its own family's ``consumer_accounts`` is accepted: the grant to its own
   account root adds no access.
 - prod with ``audit_trail.enabled: false`` plans clean: documented as the adopter's call where
