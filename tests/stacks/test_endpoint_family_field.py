@@ -19,6 +19,20 @@ tests/stacks/test_adopter_edits_audit.py). The field says it explicitly instead:
   cost a training run and change nothing the endpoint serves. Retraining is the owning account's;
   here the alarms page.
 
+Mutations run against the new code (one at a time, this module's tests):
+
+| module | mutations | survived | caught now | equivalent | left alone |
+|---|---|---|---|---|---|
+| stacks/config.py | 9 | 1 | 0 | 0 | 1 |
+| stacks/composition/observability.py | 2 | 1 | 1 | 0 | 0 |
+| stacks/composition/training.py | 1 | 0 | 0 | 0 | 0 |
+| components/serving/inference_endpoint_spec.py | 1 | 0 | 0 | 0 | 0 |
+
+Caught now: the dashboard's live-drift graph labelled by the followed group ARN instead of the
+monitored family (an empty graph: the pipeline publishes ``Family=<family>``), by the live-drift
+test's dashboard assertion. Left alone: in ``_live_drift_problems``, not skipping an unknown
+``family`` adds a second message at the same key (refused either way).
+
 The graphs are recordings of variants of the suite's prod fixture stack that this module writes
 (tests/fixtures/stacks/, never the sample stacks/Pulumi.*.yaml, which adopters edit); the control
 is the fixture itself, whose endpoint follows its local family.
@@ -248,6 +262,31 @@ def test_a_family_s_empty_drift_features_means_no_drift_alarm_and_the_plan_says_
     assert "model family customer-churn's drift_features is empty" in warning
 
 
+WIDE = [f"activity_{i}" for i in range(MAX_DRIFT_FEATURES)]
+
+
+def _wide_group(platform: dict[str, Any]) -> None:
+    """The family's training group grows past what one alarm reads (15 model inputs)."""
+    group = next(g for g in platform["feature_groups"] if g["name"] == "customer-churn-labelled")
+    group["features"] += [{"name": name, "type": "Integral"} for name in WIDE]
+
+
+def test_a_family_s_drift_features_choose_among_a_group_wider_than_an_alarm_reads(write_stack) -> None:
+    """Refused at ``monitoring.drift_features`` without a choice; the family's own list is one."""
+    wide = write_stack("prod", _wide_group)
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(read_stack_file(wide).platform, str(wide))
+    assert f"{CONFIG_KEY}.monitoring.drift_features" in dict(raised.value.problems)
+
+    def chosen(platform: dict[str, Any]) -> None:
+        _wide_group(platform)
+        platform["models"][0]["drift_features"] = WIDE[:3]
+
+    path = write_stack("prod", chosen)
+    config = parse_platform_config(read_stack_file(path).platform, str(path))
+    assert config.drift_features_of("customer-churn") == WIDE[:3]
+
+
 # --- live drift ------------------------------------------------------------------------------------
 
 
@@ -260,6 +299,15 @@ def test_live_drift_of_a_named_endpoint_compares_with_its_family_and_retrains_no
     alarm = _named_resource(graph, ALARM, "live-drift-customer-churn-drift-alarm").inputs
     assert alarm["dimensions"]["Family"] == "customer-churn"
     assert alarm["name"] not in _retraining_alarms(graph)
+    # The dashboard graphs the series the pipeline publishes and its alarm reads (not the group ARN).
+    [dashboard] = graph.of_type("aws:cloudwatch/dashboard:Dashboard")
+    [widget] = [
+        w
+        for w in json.loads(dashboard.inputs["dashboardBody"])["widgets"]
+        if w["properties"].get("title", "").startswith("Drifted columns share of the live traffic")
+    ]
+    [metric] = widget["properties"]["metrics"]
+    assert dict(zip(metric[2::2], metric[3::2], strict=True)) == alarm["dimensions"]
 
 
 # --- refusals -------------------------------------------------------------------------------------
@@ -278,6 +326,35 @@ def _challenger_named(platform: dict[str, Any]) -> None:
     challenger["name"] = "challenger"
     challenger["model"] = {"latest_approved_of": DEV_GROUP, "family": "customer-churn"}
     variants.append(challenger)
+
+
+def _shadow_named(platform: dict[str, Any]) -> None:
+    endpoint = platform["endpoints"][0]
+    shadow = {
+        key: value
+        for key, value in copy.deepcopy(endpoint["variants"][0]).items()
+        if key in ("instance_type", "initial_instance_count")
+    }
+    shadow |= {"name": "shadow", "model": {"latest_approved_of": DEV_GROUP, "family": "customer-churn"}}
+    endpoint["shadow_variants"] = [shadow]
+
+
+def _shared_component_named(platform: dict[str, Any]) -> None:
+    platform["shared_endpoints"] = [
+        {
+            "name": "gpu-models",
+            "instance_type": "ml.g5.12xlarge",
+            "initial_instance_count": 2,
+            "components": [
+                {
+                    "name": "churn",
+                    "model": {"latest_approved_of": DEV_GROUP, "family": "customer-churn"},
+                    "compute": {"cpu_cores": 4, "memory_mb": 16384, "accelerators": 1},
+                    "copies": 2,
+                }
+            ],
+        }
+    ]
 
 
 def _family_drift_features(features: list[str]) -> Edit:
@@ -313,6 +390,23 @@ REFUSED: dict[str, tuple[Edit, str, str]] = {
         ),
         "endpoints[0].variants[0].model.family",
         "a pinned version",
+    ),
+    "image": (
+        _set_model(
+            {"image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/churn:1", "family": "customer-churn"}
+        ),
+        "endpoints[0].variants[0].model.family",
+        "an image",
+    ),
+    "on-a-shadow": (
+        _shadow_named,
+        "endpoints[0].shadow_variants[0].model.family",
+        "first production variant",
+    ),
+    "on-a-shared-endpoint-component": (
+        _shared_component_named,
+        "shared_endpoints[0].components[0].model.family",
+        "not monitored as a family",
     ),
     "on-a-challenger": (
         _challenger_named,
