@@ -37,6 +37,7 @@ import os
 import pickle
 import re
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -292,6 +293,26 @@ def _remove_stale_versions(entry: Path) -> None:
             continue
         if other.with_suffix(".pickle") != entry and stale:
             other.unlink(missing_ok=True)
+
+
+def cache_dir_command() -> tuple[int, str, str]:
+    """``python -m tests.recorded --cache-dir`` as pull-request.yml runs it: a real process in the
+    repository root, its exit status, stdout and stderr. What it prints is a pure function of the
+    code and this module (the cache folder's fingerprint), so the tests that read it (its format,
+    and that it is the folder the tests use) share one run through :func:`computed_once`."""
+    repo = Path(__file__).resolve().parent.parent
+
+    def run() -> tuple[int, str, str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.recorded", "--cache-dir"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return result.returncode, result.stdout, result.stderr
+
+    return computed_once("cache-dir-command", run)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -94,6 +94,30 @@ def _python_m(
     )
 
 
+def _main_in_process(
+    module: str, *args: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[object, str, str]:
+    """``python -m module args`` in this process: the module runs as ``__main__`` through runpy, as
+    ``-m`` runs it, and its ``SystemExit`` is caught. For crash statuses, which do not depend on a
+    fresh interpreter (monkeypatch breaks what the ``prelude`` of :func:`_python_m` breaks); each
+    entry point keeps one real process for its ``__main__`` wiring and the status a process ends
+    with (this file's import reports for delivery.verify and delivery.promote, the workflow step
+    runs for delivery.stacks, the promotion gate's crash). Returns the exit code, stdout, stderr."""
+    import runpy
+
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setattr(sys, "argv", [module, *args])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+def _crash(*args, **kwargs):
+    raise RuntimeError("a bug past the argument checks")
+
+
 _BOTO3_CRASHES = """
 import boto3
 def _crash(*args, **kwargs):
@@ -120,32 +144,40 @@ def test_promotion_that_crashes_is_cannot_judge_not_rejected() -> None:
     assert "promotion failed" in result.stderr.splitlines()[-1]
 
 
-def test_promote_status_that_crashes_exits_2_not_1() -> None:
-    result = _python_m(
-        "delivery.promote", "status", "--stack-file", str(stack_path("dev")), prelude=_BOTO3_CRASHES
+def test_promote_status_that_crashes_exits_2_not_1(monkeypatch, capsys) -> None:
+    import boto3
+
+    monkeypatch.setattr(boto3, "client", _crash)
+
+    code, out, err = _main_in_process(
+        "delivery.promote",
+        "status",
+        "--stack-file",
+        str(stack_path("dev")),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
     )
 
-    assert result.returncode == 2, result.stderr
-    assert result.stdout == ""
-    assert "RuntimeError: a bug past the argument checks" in result.stderr
+    assert code == 2, err
+    assert out == ""
+    assert "RuntimeError: a bug past the argument checks" in err
 
 
 # --- delivery.verify (make verify): 0 passed, 1 a FAIL, 2 could not run ------------------------------
 
-_READ_CRASHES = """
-import stacks.stack_file
-def _crash(*args, **kwargs):
-    raise RuntimeError("a bug past the argument checks")
-stacks.stack_file.read_stack_file = _crash
-"""
 
+def test_verify_that_crashes_could_not_run_rather_than_failed_a_check(monkeypatch, capsys) -> None:
+    import stacks.stack_file
 
-def test_verify_that_crashes_could_not_run_rather_than_failed_a_check() -> None:
-    result = _python_m("delivery.verify", "--stack-file", str(stack_path("dev")), prelude=_READ_CRASHES)
+    monkeypatch.setattr(stacks.stack_file, "read_stack_file", _crash)
 
-    assert result.returncode == 2, result.stderr
-    assert result.stdout == ""
-    assert "RuntimeError: a bug past the argument checks" in result.stderr
+    code, out, err = _main_in_process(
+        "delivery.verify", "--stack-file", str(stack_path("dev")), monkeypatch=monkeypatch, capsys=capsys
+    )
+
+    assert code == 2, err
+    assert out == ""
+    assert "RuntimeError: a bug past the argument checks" in err
 
 
 def test_verify_summary_file_it_cannot_append_to_is_could_not_run(monkeypatch, tmp_path, capsys) -> None:
@@ -188,20 +220,28 @@ def _workflow_step(workflow: str, job: str, step_id: str) -> str:
     return next(step["run"] for step in document["jobs"][job]["steps"] if step.get("id") == step_id)
 
 
-def test_stacks_usage_error_is_3_with_nothing_on_stdout() -> None:
-    result = _python_m("delivery.stacks", "--github-outptu")
+def test_stacks_usage_error_is_3_with_nothing_on_stdout(monkeypatch, capsys) -> None:
+    code, out, err = _main_in_process(
+        "delivery.stacks", "--github-outptu", monkeypatch=monkeypatch, capsys=capsys
+    )
 
-    assert result.returncode == 3, result.stderr
-    assert result.stdout == ""
-    assert "unrecognized arguments: --github-outptu" in result.stderr
+    assert code == 3, err
+    assert out == ""
+    assert "unrecognized arguments: --github-outptu" in err
 
 
-def test_stacks_crash_is_3_with_its_traceback() -> None:
-    result = _python_m("delivery.stacks", "--github-output", prelude=_READ_CRASHES)
+def test_stacks_crash_is_3_with_its_traceback(monkeypatch, capsys) -> None:
+    import stacks.stack_file
 
-    assert result.returncode == 3, result.stderr
-    assert result.stdout == ""
-    assert "RuntimeError: a bug past the argument checks" in result.stderr
+    monkeypatch.setattr(stacks.stack_file, "read_stack_file", _crash)
+
+    code, out, err = _main_in_process(
+        "delivery.stacks", "--github-output", monkeypatch=monkeypatch, capsys=capsys
+    )
+
+    assert code == 3, err
+    assert out == ""
+    assert "RuntimeError: a bug past the argument checks" in err
 
 
 def test_the_pull_request_stacks_step_fails_on_a_usage_error_it_would_have_let_through(tmp_path) -> None:
@@ -722,13 +762,16 @@ def test_every_flag_the_pages_and_workflows_pass_a_command_is_one_it_takes(capsy
 
 def test_recorded_cache_dir_prints_one_relative_folder_and_nothing_else() -> None:
     """pull-request.yml: `folder=$(python -m tests.recorded --cache-dir)` becomes a cache path and
-    key: one line, relative to the checkout, under .cache/recorded-stacks/."""
-    result = _python_m("tests.recorded", "--cache-dir")
+    key: one line, relative to the checkout, under .cache/recorded-stacks/. (One real run, shared
+    with tests/delivery/test_workflows.py: tests.recorded.cache_dir_command.)"""
+    from tests.recorded import cache_dir_command
 
-    assert result.returncode == 0, result.stderr
-    [folder] = result.stdout.splitlines()
+    returncode, stdout, stderr = cache_dir_command()
+
+    assert returncode == 0, stderr
+    [folder] = stdout.splitlines()
     assert folder.startswith(".cache/recorded-stacks/") and not Path(folder).is_absolute()
-    assert result.stdout == folder + "\n"
+    assert stdout == folder + "\n"
 
 
 def test_plan_summary_of_a_cut_json_plan_with_status_3_is_no_verdict_on_stdout_only(tmp_path, capsys) -> None:

@@ -1000,12 +1000,8 @@ def test_the_test_job_keeps_the_recorded_stacks_of_the_code_it_tested() -> None:
 
 
 def test_the_recorded_stacks_folder_ci_keeps_is_the_one_the_tests_use() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.recorded", "--cache-dir"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert REPO / result.stdout.strip() == recorded._cache_dir
+    """`python -m tests.recorded --cache-dir`, run in a real process (once, shared with
+    tests/bin/test_cli_contract_audit.py's check of its format: recorded.cache_dir_command)."""
+    returncode, stdout, stderr = recorded.cache_dir_command()
+    assert returncode == 0, stderr
+    assert REPO / stdout.strip() == recorded._cache_dir
