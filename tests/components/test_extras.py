@@ -1,7 +1,9 @@
 """A component whose extra is not installed says which extra to install, before creating anything.
 
 Each case runs in a fresh interpreter with the extra's module blocked (``sys.modules[name] = None``,
-what Python does for a module that cannot be imported), so nothing leaks into the other tests.
+what Python does for a module that cannot be imported), so nothing leaks into the other tests (and
+an import made by another test cannot hide a missing extra); once per version of the code and of
+this module (:func:`_run`).
 """
 
 from __future__ import annotations
@@ -14,13 +16,24 @@ import pytest
 
 from components.extras import EXTRAS
 from tests.conftest import REPO
+from tests.recorded import computed_once
 
 
-def _run(blocked: str, code: str) -> subprocess.CompletedProcess[str]:
+def _run(blocked: str, code: str) -> tuple[int, str, str]:
+    """The exit status, stdout and stderr of ``code`` in a fresh interpreter with ``blocked``
+    blocked. What it prints is a pure function of the code and of this module, so each case runs
+    once per version of them (tests.recorded.computed_once, keyed by the case); a run that timed out
+    or was killed by a signal raises and is run again next time, never served from the cache."""
     script = f"import sys\nsys.modules[{blocked!r}] = None\n" + textwrap.dedent(code)
-    return subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
+
+    def run() -> tuple[int, str, str]:
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
+        return result.returncode, result.stdout, result.stderr
+
+    return computed_once("blocked-extra", run, key=[script])
 
 
 @pytest.mark.parametrize(
@@ -60,17 +73,17 @@ def _run(blocked: str, code: str) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_a_missing_extra_is_named(blocked: str, extra: str, code: str) -> None:
-    result = _run(blocked, code)
-    assert result.returncode != 0
-    last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("components.extras.MissingExtraError:"), result.stderr
+    returncode, _, stderr = _run(blocked, code)
+    assert returncode != 0
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("components.extras.MissingExtraError:"), stderr
     assert f"'mlops-platform[{extra}]'" in last and blocked in last
 
 
 def test_the_monitors_images_resolve_without_the_sdk() -> None:
     """The endpoints' monitors (no training) need no SageMaker SDK: their image maps are kept in the
     repository. SageMaker Distribution, which only training runs, is unknown without it."""
-    result = _run(
+    returncode, stdout, stderr = _run(
         "sagemaker",
         """
         from components.prebuilt_images import (
@@ -82,15 +95,15 @@ def test_the_monitors_images_resolve_without_the_sdk() -> None:
         print(prebuilt_region_problem(ANALYZER, "ca-west-1", "monitors", ["eu-west-1"]) is not None)
         """,
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
+    assert returncode == 0, stderr
+    assert stdout.split() == [
         "468650794304.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest",
         "True",
     ]
 
 
 def test_the_rest_of_an_area_works_without_its_extra() -> None:
-    result = _run(
+    returncode, stdout, stderr = _run(
         "pulumi_kubernetes",
         """
         from components.kubernetes import KubernetesServingSpec, Toleration
@@ -99,8 +112,8 @@ def test_the_rest_of_an_area_works_without_its_extra() -> None:
         print("ok")
         """,
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    assert returncode == 0, stderr
+    assert stdout.strip() == "ok"
 
 
 def test_every_extra_of_the_distribution_is_known() -> None:
