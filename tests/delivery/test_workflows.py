@@ -27,6 +27,7 @@ from delivery.stacks import main as list_stacks_main
 from tests import recorded
 from tests.bin.sandbox import real_uv
 from tests.conftest import REPO
+from tests.recorded import computed_once
 
 WORKFLOWS = REPO / ".github" / "workflows"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
@@ -243,27 +244,36 @@ def _targets(repo: Path) -> list[dict[str, str]]:
 # -- schema and static analysis ------------------------------------------------------------------
 
 
+def _schema_check(path: Path) -> tuple[int, str, str]:
+    """check-jsonschema's exit status, stdout and stderr for the workflow at ``path``, against the
+    GitHub workflow schema it vendors. A pure function of the file's bytes (the key) and of the
+    installed check-jsonschema (in the code's fingerprint), so each document is checked once per
+    version of them (tests.recorded.computed_once); a run killed by a signal is not kept."""
+
+    def check() -> tuple[int, str, str]:
+        result = subprocess.run(
+            [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
+        return result.returncode, result.stdout, result.stderr
+
+    return computed_once("schema-check", check, key=[path.name, path.read_bytes()])
+
+
 @pytest.mark.parametrize("name", sorted(path.name for path in WORKFLOWS.glob("*.yml")))
 def test_workflow_is_valid_against_the_github_workflow_schema(name: str) -> None:
-    result = subprocess.run(
-        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(WORKFLOWS / name)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    returncode, stdout, stderr = _schema_check(WORKFLOWS / name)
+    assert returncode == 0, stdout + stderr
 
 
 def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: [{run: make test}]\n")
-    result = subprocess.run(
-        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(broken)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1 and "stepz" in result.stdout
+    returncode, stdout, _ = _schema_check(broken)
+    assert returncode == 1 and "stepz" in stdout
 
 
 def _zizmor_findings(*paths: Path) -> list[tuple[str, str, str]]:
