@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from stacks.program import load_config
 from stacks.project import platform_map
 from stacks.stack_file import offline_platform_config, read_stack_file
 from tests.conftest import REPO, load_stack_document, stack_path
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 from tests.yaml_text import dump_document
 
 HEAVY = (
@@ -61,6 +62,40 @@ def _python(*args: str, env_overrides: dict[str, str] | None = None) -> subproce
     )
 
 
+TMP = "@TMP@"
+"""In :func:`_python_once`'s arguments, environment and output: the run's own temporary folder."""
+
+
+def _python_once(
+    name: str,
+    *args: str,
+    files: dict[str, str] | None = None,
+    env_overrides: dict[str, str] | None = None,
+    key: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess[str]:
+    """:func:`_python` in a fresh process, run once per version of the code, this module, its
+    arguments, ``files`` and ``key`` (tests.recorded.computed_once): what these processes print is a
+    pure function of them. ``TMP`` in the arguments and the environment is a temporary folder made
+    for the run, holding ``files`` (name: text); in its stdout and stderr
+    the folder reads ``TMP`` again, so a later session is served the same text. A run killed by a
+    signal (or timed out) raises and is not kept."""
+
+    def run() -> subprocess.CompletedProcess[str]:
+        with tempfile.TemporaryDirectory(prefix="config-first-") as folder:
+            for file, text in (files or {}).items():
+                (Path(folder) / file).write_text(text)
+            real = [arg.replace(TMP, folder) for arg in args]
+            environment = {k: v.replace(TMP, folder) for k, v in (env_overrides or {}).items()}
+            result = _python(*real, env_overrides=environment if env_overrides is not None else None)
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
+        return subprocess.CompletedProcess(
+            args, result.returncode, result.stdout.replace(folder, TMP), result.stderr.replace(folder, TMP)
+        )
+
+    parts = [*args, repr(sorted((files or {}).items())), repr(sorted((env_overrides or {}).items()))]
+    return computed_once(name, run, key=[*parts, *key])
+
+
 def _imported(importtime_stderr: str) -> set[str]:
     """Top-level packages ``-X importtime`` reports as imported."""
     return {
@@ -78,20 +113,21 @@ def _imported(importtime_stderr: str) -> set[str]:
     ],
     ids=["semantic", "yaml"],
 )
-def test_the_command_line_fails_on_an_invalid_stack_file_before_importing_pulumi(
-    tmp_path: Path, edit, key: str
-) -> None:
-    path = tmp_path / "Pulumi.dev.yaml"
+def test_the_command_line_fails_on_an_invalid_stack_file_before_importing_pulumi(edit, key: str) -> None:
     text = stack_path("dev").read_text()
-    path.write_text(edit(text))
-    assert path.read_text() != text
+    assert edit(text) != text
+    path = f"{TMP}/Pulumi.dev.yaml"
 
-    result = _python("-X", "importtime", "-m", "planner", "--config", str(path), "--format", "json")
+    result = _python_once(
+        "invalid-before-pulumi",
+        *("-X", "importtime", "-m", "planner", "--config", path, "--format", "json"),
+        files={"Pulumi.dev.yaml": edit(text)},
+    )
 
     assert result.returncode == EXIT_INVALID_CONFIG, result.stderr[-2000:]
     assert result.stdout == ""
     errors = [line for line in result.stderr.splitlines() if not line.startswith("import time:")]
-    assert any(str(path) in line and key in line for line in errors), errors
+    assert any(path in line and key in line for line in errors), errors
     assert _imported(result.stderr) & set(HEAVY) == set()
 
 
@@ -112,13 +148,14 @@ def test_the_configuration_model_and_every_areas_specs_import_no_pulumi() -> Non
         print(sorted({{name.split(".")[0] for name in sys.modules}} & set({HEAVY!r})))
         """
     )
-    result = _python("-c", script)
+    result = _python_once("specs-import-no-pulumi", "-c", script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
 def test_the_planner_patches_the_sdks_type_hints_when_a_provider_type_module_first_loads() -> None:
-    result = _python(
+    result = _python_once(
+        "type-hints-patched",
         "-c",
         textwrap.dedent(
             """
@@ -173,7 +210,7 @@ def test_a_one_shot_plan_forks_its_composer_before_it_validates_or_imports_then_
         print(json.dumps(events))
         """
     )
-    result = _python("-c", script)
+    result = _python_once("one-shot-order", "-c", script)
     assert result.returncode == 0, result.stderr
     everything = ["stacks.config", "pulumi", "planner.recorder", "planner.report", "stacks.program"]
     assert json.loads(result.stdout) == [
@@ -197,7 +234,7 @@ def _definitions(tmp_path: Path, cache: str) -> Path:
 
 @pytest.mark.parametrize(("cache", "collects"), [("empty", True), ("warm", False)])
 def test_a_one_shot_plan_without_a_composer_collects_cyclic_garbage_only_if_it_composes(
-    tmp_path: Path, cache: str, collects: bool
+    cache: str, collects: bool
 ) -> None:
     """Composing with the SageMaker SDK leaves much cyclic garbage; recording leaves little. So a
     plan with no composer child (here ``MLOPS_PARALLEL_COMPOSER=0``) keeps the collector on only
@@ -213,11 +250,12 @@ def test_a_one_shot_plan_without_a_composer_collects_cyclic_garbage_only_if_it_c
         print(json.dumps(seen))
         """
     )
-    definitions = _definitions(tmp_path, cache)
-    result = _python(
+    result = _python_once(
+        "gc-without-a-composer",
         "-c",
         script,
-        env_overrides={"MLOPS_DEFINITION_CACHE": str(definitions), "MLOPS_PARALLEL_COMPOSER": "0"},
+        files={"0123.json": "{}"} if cache == "warm" else {},
+        env_overrides={"MLOPS_DEFINITION_CACHE": TMP, "MLOPS_PARALLEL_COMPOSER": "0"},
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [collects]
@@ -252,7 +290,7 @@ def test_a_one_shot_plan_whose_composer_composes_collects_nothing_automatically(
     assert decided == [False]
 
 
-def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2(tmp_path) -> None:
+def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2() -> None:
     """The child is forked before the stack file is read: a stack file that fails validation
     still exits 2 naming the file and key, and the child is killed and reaped on the way out
     (``python -m planner`` in a directory whose definition cache is empty, so the child is forked)."""
@@ -260,8 +298,7 @@ def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2(tmp_pat
         pytest.skip("one core: the plan forks no composer")
     document = load_stack_document("dev")
     _platform(document)["environment"] = "production"
-    stack = tmp_path / "Pulumi.bad.yaml"
-    stack.write_text(dump_document(document))
+    stack = f"{TMP}/Pulumi.bad.yaml"
     script = textwrap.dedent(
         f"""
         import os, sys
@@ -283,8 +320,15 @@ def test_an_invalid_stack_file_ends_the_one_shot_plans_child_and_exits_2(tmp_pat
             print("reaped", status)
         """
     )
-    cold = {"MLOPS_DEFINITION_CACHE": str(tmp_path / "definitions"), "MLOPS_PARALLEL_COMPOSER": ""}
-    result = _python("-c", script, env_overrides=cold)
+    cold = {"MLOPS_DEFINITION_CACHE": f"{TMP}/definitions", "MLOPS_PARALLEL_COMPOSER": ""}
+    result = _python_once(
+        "invalid-ends-the-child",
+        "-c",
+        script,
+        files={"Pulumi.bad.yaml": dump_document(document)},
+        env_overrides=cold,
+        key=(f"cores={composer_cores()}",),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["reaped", str(EXIT_INVALID_CONFIG)]
     assert f"{stack}: invalid configuration" in result.stderr
