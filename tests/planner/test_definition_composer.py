@@ -41,6 +41,20 @@ def _python(script: str, environment: dict[str, str], *flags: str) -> subprocess
     )
 
 
+def _python_once(name: str, script: str, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """:func:`_python` for a script whose output is a pure function of the code, this module and its
+    environment (no pids, clocks or files of the test's own): run once per version of them
+    (tests.recorded.computed_once, keyed by the script and the environment); a run killed by a
+    signal or timed out raises and is not kept."""
+
+    def run() -> subprocess.CompletedProcess[str]:
+        result = _python(script, environment)
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
+        return result
+
+    return computed_once(name, run, key=[script, repr(sorted(environment.items()))])
+
+
 @pytest.fixture
 def no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail loudly instead of forking this (threaded) test process."""
@@ -114,7 +128,8 @@ def test_a_cgroup_cpu_quota_caps_the_cores(monkeypatch, tmp_path) -> None:
 
 
 def test_the_cli_is_single_threaded_where_it_forks_and_a_thread_stops_the_fork() -> None:
-    result = _python(
+    result = _python_once(
+        "single-threaded",
         """
         import threading, time
         import planner.__main__
@@ -568,7 +583,8 @@ def test_the_child_is_forked_before_pydantic_and_the_training_specs_are_imported
     """``parallel_composition`` forks first: what installing the child imports (the definition
     cache, and with it pydantic and the training specs) is imported after, in a fresh interpreter
     as ``python -m planner`` has it."""
-    result = _python(
+    result = _python_once(
+        "forked-before-pydantic",
         """
         import json, sys
         import planner.definition_composer as composer
