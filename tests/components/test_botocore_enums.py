@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import botocore.session
@@ -15,6 +16,7 @@ import pytest
 from components import botocore_enums
 from components.botocore_enums import botocore_enum
 from tests.conftest import REPO
+from tests.recorded import computed_once
 
 SERVICE, SHAPE = "sagemaker", "TransformInstanceType"
 
@@ -43,24 +45,35 @@ def test_the_list_is_botocores_and_is_kept_for_the_next_plan(cache: Path) -> Non
     assert botocore_enum(SERVICE, SHAPE) == ["from-the-cache"]
 
 
-def test_a_plan_with_the_list_kept_does_not_load_botocores_session(cache: Path) -> None:
+def _two_fresh_plans() -> list[list[str]]:
+    """Two fresh processes reading the list, the first with an empty cache (the ``cache`` fixture's
+    environment, in a temporary folder of the run's own)."""
     script = (
         "import sys\n"
         "from components.botocore_enums import botocore_enum\n"
         f"members = botocore_enum({SERVICE!r}, {SHAPE!r})\n"
         "print(len(members), 'botocore.session' in sys.modules)\n"
     )
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=REPO,
-            env=dict(os.environ),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
-        for _ in range(2)
-    ]
+    with tempfile.TemporaryDirectory(prefix="botocore-enums-") as folder:
+        environment = {**os.environ, "MLOPS_DEFINITION_CACHE": f"{folder}/cache", "HOME": f"{folder}/home"}
+        environment.pop("AWS_DATA_PATH", None)
+        return [
+            subprocess.run(
+                [sys.executable, "-c", script],
+                cwd=REPO,
+                env=environment,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            for _ in range(2)
+        ]
+
+
+def test_a_plan_with_the_list_kept_does_not_load_botocores_session() -> None:
+    # Once per version of the code, botocore among it (the installed distributions are in its
+    # fingerprint), and this module (tests.recorded.computed_once); a failed run raises, not kept.
+    runs = computed_once("two-fresh-plans", _two_fresh_plans)
     count = str(len(_botocore_members()))
     assert runs == [[count, "True"], [count, "False"]], "the first run reads the model, the second the cache"
 

@@ -125,8 +125,15 @@ def test_the_json_plan_is_byte_for_byte_the_same_in_every_process(
     assert script["inputs"]["source"] == {"kind": "file asset", "path": "models/customer-churn/preprocess.py"}
 
 
-def test_the_process_exit_status_is_the_plans() -> None:
+def _missing_stack_in_a_process() -> subprocess.CompletedProcess[str]:
     result = _plan_in_a_process("--stack", "qa")
+    assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
+    return result
+
+
+def test_the_process_exit_status_is_the_plans() -> None:
+    # A real process: once per version of the code and this module (tests.recorded.computed_once).
+    result = computed_once("missing-stack-process", _missing_stack_in_a_process)
     assert result.returncode == 2
     assert "stacks/Pulumi.qa.yaml: <file>: file not found" in result.stderr
     assert result.stdout == ""

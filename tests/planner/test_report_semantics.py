@@ -54,6 +54,7 @@ from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
 from planner.report import Plan, PlanViolation
 from planner.report_text import render_text, short_type
 from tests.conftest import REPO, stack_path
+from tests.recorded import computed_once
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -667,9 +668,17 @@ def test_a_one_shot_plan_that_crashes_exits_3_with_the_traceback_on_stderr() -> 
         "sys.argv = ['planner', '--stack', 'dev']\n"
         "runpy.run_module('planner', run_name='__main__', alter_sys=True)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
-    )
+
+    def run() -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
+        )
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
+        return result
+
+    # A real process (the planner ends with os._exit): once per version of the code and this
+    # module (tests.recorded.computed_once); a run killed by a signal is not kept.
+    result = computed_once("one-shot-crash", run)
 
     assert result.returncode == 3, result.stderr  # documented: no verdict
     assert result.stdout == ""

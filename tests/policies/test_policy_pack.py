@@ -50,6 +50,7 @@ from policies.registry import (
     validate_pack_config,
 )
 from policies.rules._common import UndecidedResources
+from tests.recorded import computed_once
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
@@ -149,14 +150,22 @@ def test_entry_point_builds_the_pack_when_run_like_the_cli():
         "pulumi_policy.PolicyPack = lambda **kw: print(kw['name'], len(kw['policies']), kw['initial_config'])\n"
         "runpy.run_path('.', run_name='__main__')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PACK_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin"},
-    )
+
+    def run() -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=PACK_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PATH": "/usr/bin:/bin"},
+        )
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
+        return result
+
+    # A fresh process, as the CLI runs the pack: once per version of the code (policies/ is in
+    # its fingerprint) and of this module (tests.recorded.computed_once); a killed run is not kept.
+    result = computed_once("pack-entry-point", run)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["mlops-platform", str(len(ALL_POLICIES)), "{}"]
 
