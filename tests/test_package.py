@@ -7,10 +7,15 @@ installed into a fresh virtual environment with uv, offline and without its depe
 come from this repository's environment through a ``.pth`` entry placed *after* the venv's own
 site-packages, so the package itself can only be the installed wheel. What the base install pulls
 is checked on the lock file's dependency closure instead (tests cannot download).
+
+The wheel is built every session; each run of the installed package is kept per version of the
+wheel's contents and of the files it reads (:meth:`Consumer.run`), and the venv is made only
+when a run is not kept yet.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -18,7 +23,9 @@ import subprocess
 import sys
 import sysconfig
 import tarfile
+import tempfile
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,6 +34,7 @@ import pytest
 from bench.package_sizes import closure
 from stacks.component_reference import AREAS
 from tests.conftest import REPO
+from tests.recorded import computed_once
 from tests.session_shared import once_per_session
 
 HEAVY = {"mlflow", "pyarrow", "scipy", "sagemaker", "pulumi-aws-native", "pulumi-kubernetes"}
@@ -63,9 +71,10 @@ def wheel(dist: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Consumer:
     """A fresh virtual environment holding the wheel (and, after its own site-packages, the deps),
-    made once per session from the session's wheel: the tests only run its interpreter."""
+    made once per session from the session's wheel, when a test first needs to run its
+    interpreter (:meth:`Consumer.run`: a run already kept for this wheel needs none)."""
 
     def make(root: Path) -> Path:
         uv = _uv()
@@ -91,16 +100,65 @@ def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
         (site / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
         return root
 
-    return once_per_session(tmp_path_factory, "consumer-venv", make)
+    return Consumer(wheel, lambda: once_per_session(tmp_path_factory, "consumer-venv", make))
 
 
-def _run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")
-    }
-    return subprocess.run(
-        [str(venv / "bin" / "python"), "-I", *args], cwd=cwd, env=environment, capture_output=True, text=True
-    )
+VENV, CWD = "@VENV@", "@CWD@"
+"""In what :meth:`Consumer.run` returns: the virtual environment's folder and the run's working
+directory, whatever they were in the session that ran it."""
+
+
+def _wheel_digest(wheel: Path) -> str:
+    """The wheel's contents (each member's name and bytes, not the archive's timestamps)."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(wheel) as archive:
+        for name in sorted(archive.namelist()):
+            data = archive.read(name)
+            digest.update(f"{name}:{len(data)}:".encode() + data)
+    return digest.hexdigest()
+
+
+class Consumer:
+    """The consumer venv of the session's wheel, made only when a run needs it."""
+
+    def __init__(self, wheel: Path, make: Callable[[], Path]) -> None:
+        self._wheel, self._make = wheel, make
+
+    def run(self, name: str, *args: str, reads: tuple[Path, ...] = ()) -> subprocess.CompletedProcess[str]:
+        """``python -I args`` in the venv, from an empty working directory: its exit status and
+        output, with the venv's folder written ``VENV`` and the working directory ``CWD``.
+
+        Run once per version of what decides it (tests.recorded.computed_once): the wheel's
+        contents, the arguments, the files the run ``reads`` from the repository (the program, the
+        provider) and, through the key computed_once always holds, the code's fingerprint (the
+        installed distributions the venv borrows), this module, the interpreter and the
+        environment. A run killed by a signal raises and is not kept."""
+
+        def compute() -> subprocess.CompletedProcess[str]:
+            venv = self._make()
+            environment = {
+                key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")
+            }
+            with tempfile.TemporaryDirectory(prefix="consumer-run-") as cwd:
+                result = subprocess.run(
+                    [str(venv / "bin" / "python"), "-I", *args],
+                    cwd=cwd,
+                    env=environment,
+                    capture_output=True,
+                    text=True,
+                )
+
+            def neutral(text: str) -> str:
+                return text.replace(str(venv), VENV).replace(cwd, CWD)
+
+            assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr}"
+            return subprocess.CompletedProcess(
+                args, result.returncode, neutral(result.stdout), neutral(result.stderr)
+            )
+
+        key = [_wheel_digest(self._wheel), *args, *(str(path) + "\0" for path in reads)]
+        key += [path.read_bytes() for path in reads]
+        return computed_once(name, compute, key=key)
 
 
 def test_the_wheel_is_one_namespaced_package_with_only_what_runs(wheel: Path) -> None:
@@ -135,9 +193,9 @@ def test_the_sdist_builds_the_same_package(dist: Path) -> None:
     assert not [name for name in names if "/tests/" in name or "/stacks/" in name]
 
 
-def test_the_installed_package_imports_without_the_repository(venv: Path, tmp_path: Path) -> None:
-    result = _run(
-        venv,
+def test_the_installed_package_imports_without_the_repository(venv: Consumer) -> None:
+    result = venv.run(
+        "imports",
         "-c",
         "import json, sys, mlops_platform, mlops_platform.components.serving as s;"
         "import importlib.util as u;"
@@ -146,25 +204,26 @@ def test_the_installed_package_imports_without_the_repository(venv: Path, tmp_pa
         "load_pack_config('prod');"
         "print(json.dumps([mlops_platform.__file__, mlops_platform.__version__, bool(u.find_spec('components')),"
         " sdk, len(ALL_POLICIES)]))",
-        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     location, version, repository_visible, sdk_loaded, rules = json.loads(result.stdout)
-    assert Path(location).is_relative_to(venv)
+    assert Path(location).is_relative_to(VENV)
     assert version == re.search(r'^version = "(.+)"', (REPO / "pyproject.toml").read_text(), re.M)[1]
     assert not repository_visible, "the repository's top-level packages are not on the path"
     assert not sdk_loaded, "importing the serving components does not load the SageMaker SDK"
     assert rules > 20, "the policy pack's rules import from the installed package, with its configs"
 
 
-def test_the_consumer_example_runs_from_the_installed_package(venv: Path, tmp_path: Path) -> None:
+def test_the_consumer_example_runs_from_the_installed_package(venv: Consumer) -> None:
     program = REPO / "examples" / "consumer" / "__main__.py"
     extras = ["sagemaker", "pulumi_aws_native", "pulumi_kubernetes", "pulumi_policy"]
-    result = _run(venv, str(REPO / "tests" / "package_harness.py"), str(program), *extras, cwd=tmp_path)
+    harness = REPO / "tests" / "package_harness.py"
+    example = tuple(sorted(path for path in program.parent.glob("*.py")))
+    result = venv.run("consumer", str(harness), str(program), *extras, reads=example)
 
     assert result.returncode == 0, result.stderr
     recorded = json.loads(result.stdout)
-    assert Path(recorded["package"]).is_relative_to(venv)
+    assert Path(recorded["package"]).is_relative_to(VENV)
     by_type: dict[str, list[dict]] = {}
     for resource in recorded["resources"]:
         by_type.setdefault(resource["type"], []).append(resource)
@@ -260,7 +319,7 @@ def test_projects_that_depend_on_the_package_install_it_and_are_locked(project: 
     assert "directory" in package["source"], package["source"]
 
 
-def test_the_provider_serves_the_golden_schema_from_the_installed_package(venv: Path, tmp_path: Path) -> None:
+def test_the_provider_serves_the_golden_schema_from_the_installed_package(venv: Consumer) -> None:
     """What `pulumi package add .../provider` runs: provider/__main__.py, importing only the installed
     package. Its ComponentProvider (the object the host serves) must infer the checked-in schema."""
     script = (
@@ -271,20 +330,20 @@ def test_the_provider_serves_the_golden_schema_from_the_installed_package(venv: 
         "import mlops_platform\n"
         "print(json.dumps({'schema': json.loads(provider.schema), 'package': mlops_platform.__file__}))\n"
     )
-    result = _run(venv, "-c", script, cwd=tmp_path)
+    result = venv.run("provider", "-c", script, reads=(REPO / "provider" / "__main__.py",))
 
     assert result.returncode == 0, result.stderr
     served = json.loads(result.stdout)
-    assert Path(served["package"]).is_relative_to(venv)
+    assert Path(served["package"]).is_relative_to(VENV)
     assert served["schema"] == json.loads((REPO / "provider" / "schema.json").read_text())
 
 
-def test_the_installed_schema_command_prints_the_golden_schema(venv: Path, tmp_path: Path) -> None:
-    result = _run(venv, "-m", "mlops_platform.components.component_package", cwd=tmp_path)
+def test_the_installed_schema_command_prints_the_golden_schema(venv: Consumer) -> None:
+    result = venv.run("schema-command", "-m", "mlops_platform.components.component_package")
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads((REPO / "provider" / "schema.json").read_text())
-    refused = _run(venv, "-m", "mlops_platform.components.component_package", "--write", cwd=tmp_path)
+    refused = venv.run("schema-command-write", "-m", "mlops_platform.components.component_package", "--write")
     assert refused.returncode == 2 and "needs a checkout" in refused.stderr
 
 
