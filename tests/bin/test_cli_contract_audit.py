@@ -62,12 +62,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, stack_path
+from tests.recorded import computed_once
 
 PYTHON = sys.executable
 VERSION = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-customer-churn/3"
@@ -92,6 +94,44 @@ def _python_m(
     return subprocess.run(
         [PYTHON, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=120
     )
+
+
+TMP = "@TMP@"
+"""In :func:`_python_m_once`'s arguments and output: an empty temporary folder of the run's own."""
+
+
+def _outside_the_fingerprint() -> list[str | bytes]:
+    """The commands' own code that the cache folder's fingerprint does not hold (it holds
+    components, stacks, planner, policies, models, packaging): every file of delivery/ and
+    pipelines/, by name and bytes."""
+    files = sorted(
+        path
+        for folder in ("delivery", "pipelines")
+        for path in (REPO / folder).rglob("*.py")
+        if "__pycache__" not in path.parts
+    )
+    return [part for path in files for part in (str(path.relative_to(REPO)), path.read_bytes())]
+
+
+def _python_m_once(name: str, module: str, *args: str, prelude: str = "") -> subprocess.CompletedProcess[str]:
+    """:func:`_python_m` for a run whose output is a pure function of the code, this module and its
+    arguments: run once per version of them (tests.recorded.computed_once, whose key holds the
+    code's fingerprint; delivery/ and pipelines/, which it does not, are in this one). ``TMP`` in
+    the arguments is an empty temporary folder made for the run, and reads ``TMP`` again in its
+    output. A run killed by a signal (or timed out) raises and is not kept."""
+
+    def run() -> subprocess.CompletedProcess[str]:
+        with tempfile.TemporaryDirectory(prefix="cli-contract-") as folder:
+            result = _python_m(module, *(arg.replace(TMP, folder) for arg in args), prelude=prelude)
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
+        return subprocess.CompletedProcess(
+            result.args,
+            result.returncode,
+            result.stdout.replace(folder, TMP),
+            result.stderr.replace(folder, TMP),
+        )
+
+    return computed_once(name, run, key=[module, *args, prelude, *_outside_the_fingerprint()])
 
 
 def _main_in_process(
@@ -131,8 +171,10 @@ boto3.client = _crash
 
 def test_promotion_that_crashes_is_cannot_judge_not_rejected() -> None:
     """A failure the gate does not expect (here: making the client) exits 2, with its traceback;
-    Python's own 1 would read as Rejected to the pipeline step or job that runs it."""
-    result = _python_m(
+    Python's own 1 would read as Rejected to the pipeline step or job that runs it. (A real
+    process, the gate's only one: once per version of the code, _python_m_once.)"""
+    result = _python_m_once(
+        "promotion-crash",
         "pipelines.promotion",
         *("--stack-file", str(stack_path("dev")), "--model", "customer-churn", "--package-arn", VERSION),
         prelude=_BOTO3_CRASHES,
@@ -493,16 +535,15 @@ atexit.register(lambda: print("heavy imports:", [m for m in {_HEAVY!r} if m in s
     ("module", "args"),
     [("delivery.verify", ("--stack-file",)), ("delivery.promote", ("status", "--stack-file"))],
 )
-def test_a_missing_stack_file_fails_before_the_recorder_and_the_program_are_imported(
-    module, args, tmp_path
-) -> None:
+def test_a_missing_stack_file_fails_before_the_recorder_and_the_program_are_imported(module, args) -> None:
     """Importing the planner, the recorder and the program writes the provider import index under
     the checkout's .cache/ and takes a second or two: `make verify` with a mistyped CONFIG did both
     before saying the file was not there. (The planner checks the file first too; it ends
-    with os._exit, past atexit, so the subprocess cannot report its imports this way.)"""
-    missing = tmp_path / "Pulumi.typo.yaml"
+    with os._exit, past atexit, so the subprocess cannot report its imports this way.) A fresh
+    process, run once per version of the code (_python_m_once)."""
+    missing = f"{TMP}/Pulumi.typo.yaml"
 
-    result = _python_m(module, *args, str(missing), prelude=_REPORT_IMPORTS)
+    result = _python_m_once("missing-stack-file", module, *args, missing, prelude=_REPORT_IMPORTS)
 
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
