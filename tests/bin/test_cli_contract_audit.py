@@ -147,6 +147,9 @@ def _main_in_process(
 
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setattr(sys, "argv", [module, *args])
+    # As in a fresh `python -m`, the module is not imported yet when it runs as __main__ (runpy warns
+    # otherwise); the worker's own copy comes back after the test.
+    monkeypatch.delitem(sys.modules, module, raising=False)
     capsys.readouterr()
     with pytest.raises(SystemExit) as exit_info:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
