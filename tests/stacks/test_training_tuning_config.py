@@ -5,8 +5,6 @@ planner exits 2 without planning anything."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -302,19 +300,23 @@ def test_a_tuning_section_at_sagemakers_limits_passes(edit) -> None:
     assert config.models[0].training is not None and config.models[0].training.tuning is not None
 
 
-def test_the_planner_exits_2_naming_the_file_and_key_and_plans_nothing(write_stack) -> None:
+def test_the_planner_exits_2_naming_the_file_and_key_and_plans_nothing(
+    write_stack, capsys, monkeypatch
+) -> None:
+    """The planner's ``main`` in this process: its status, its streams and that it plans nothing do
+    not depend on a fresh one (``python -m planner``'s own wiring runs as processes in
+    tests/bin/test_plan.py and test_malformed_stack_files.py's process sample)."""
+    import planner.__main__ as cli
+
     path = write_stack("staging", _tuning(max_parallel_jobs=13))
+    planned: list[object] = []
+    monkeypatch.setattr(cli, "build_plan", lambda *args: planned.append(args))
+    monkeypatch.chdir(REPO)
 
-    run = subprocess.run(
-        [sys.executable, "-m", "planner", "--config", str(path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    status = cli.main(["--config", str(path)])
 
-    assert run.returncode == 2, run.stderr[-2000:]
-    assert run.stdout == "", "nothing planned, nothing recorded"
-    assert f"{path}" in run.stderr and f"{TUNING}.max_parallel_jobs" in run.stderr
-    assert "Traceback" not in run.stderr
+    captured = capsys.readouterr()
+    assert status == 2, captured.err[-2000:]
+    assert captured.out == "" and planned == [], "nothing planned, nothing recorded"
+    assert f"{path}" in captured.err and f"{TUNING}.max_parallel_jobs" in captured.err
+    assert "Traceback" not in captured.err
