@@ -278,7 +278,22 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
 
 def _zizmor_findings(*paths: Path) -> list[tuple[str, str, str]]:
     """zizmor's medium and high findings as (audit, severity, file:line): no configuration, so
-    nothing is suppressed, and the auditor persona, so every audit runs."""
+    nothing is suppressed, and the auditor persona, so every audit runs. Offline, they are a pure
+    function of the files' names and bytes (the key) and of the installed zizmor (in the code's
+    fingerprint), so each set of files is audited once per version of them
+    (tests.recorded.computed_once); a failed run raises and is not kept. The key names each file
+    by its path under the folder given (a file given alone: its name), so a file written in a test's
+    tmp_path is the same key in every session, whose kept file:line names the first session's."""
+    key: list[str | bytes] = []
+    for path in paths:
+        files = [path] if path.is_file() else sorted(file for file in path.rglob("*") if file.is_file())
+        for file in files:
+            key += [str(file.relative_to(path.parent if path.is_file() else path)), file.read_bytes()]
+        key.append("\0")
+    return computed_once("zizmor", lambda: _zizmor_run(*paths), key=key)
+
+
+def _zizmor_run(*paths: Path) -> list[tuple[str, str, str]]:
     result = subprocess.run(
         [str(ZIZMOR), "--offline", "--no-progress", "--no-config", "--persona=auditor", "--format=json"]
         + [str(path) for path in paths],
