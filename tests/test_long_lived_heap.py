@@ -7,6 +7,7 @@ import gc
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import weakref
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.long_lived_heap import SESSION_GC_THRESHOLDS, LongLivedHeap
+from tests.recorded import computed_once
 
 
 class _Node:
@@ -162,33 +164,43 @@ sys.exit(pytest.main(sys.argv[1:]))
 """
 
 
-def test_the_plugin_freezes_after_collection_and_after_each_file_and_leaves_the_heap_frozen(
-    tmp_path: Path,
-) -> None:
-    (tmp_path / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
-    (tmp_path / "test_other.py").write_text(textwrap.dedent(INNER_OTHER_FILE))
-    frozen_at_the_end = tmp_path / "frozen"
-    # Options and plugins given to this session (PYTEST_ADDOPTS="-n 2"...) are not the inner one's.
-    inherited = {
-        key: value for key, value in os.environ.items() if key not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
-    }
-    environment = {**inherited, "PYTHONPATH": str(REPO), "FROZEN_AT_THE_END": str(frozen_at_the_end)}
+def _inner_session() -> tuple[subprocess.CompletedProcess[str], str]:
+    """The inner pytest session with the plugin, in a fresh process and a temporary folder of its
+    own: how it ended, and the freeze count its last exit handler wrote ("" if none)."""
+    with tempfile.TemporaryDirectory(prefix="long-lived-heap-") as folder:
+        root = Path(folder)
+        (root / "test_inner.py").write_text(textwrap.dedent(INNER_TESTS))
+        (root / "test_other.py").write_text(textwrap.dedent(INNER_OTHER_FILE))
+        frozen_at_the_end = root / "frozen"
+        # Options and plugins given to this session (PYTEST_ADDOPTS="-n 2"...) are not the inner one's.
+        inherited = {
+            key: value for key, value in os.environ.items() if key not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
+        }
+        environment = {**inherited, "PYTHONPATH": str(REPO), "FROZEN_AT_THE_END": str(frozen_at_the_end)}
+        result = subprocess.run(
+            [sys.executable, "-c", LAST_WORD, "-p", "tests.long_lived_heap", "-p", "no:cacheprovider", "-q"],
+            cwd=root,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-3000:]}"
+        return result, frozen_at_the_end.read_text() if frozen_at_the_end.exists() else ""
 
-    result = subprocess.run(
-        [sys.executable, "-c", LAST_WORD, "-p", "tests.long_lived_heap", "-p", "no:cacheprovider", "-q"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+def test_the_plugin_freezes_after_collection_and_after_each_file_and_leaves_the_heap_frozen() -> None:
+    # A fresh process (a whole pytest session and its exit), run once per version of the plugin (a
+    # support file), pytest (installed, in the code's fingerprint) and this module
+    # (tests.recorded.computed_once); a run killed by a signal or timed out is not kept.
+    result, frozen = computed_once("inner-session", _inner_session)
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "5 passed" in result.stdout
     # Nothing handed back at the end, up to the process's last exit handler: pytest's last
     # collection and the exit's trace only what the last file left unfrozen, not the session's
     # heap (pytest and everything it imported).
-    assert int(frozen_at_the_end.read_text()) > 10_000  # pytest and its plugins alone: ~38,000
+    assert int(frozen) > 10_000  # pytest and its plugins alone: ~38,000
 
 
 def test_this_suite_loads_the_plugin(pytestconfig: pytest.Config) -> None:
