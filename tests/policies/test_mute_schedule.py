@@ -20,6 +20,7 @@ from policies.rules._mute_schedule import (
     parse_duration,
     parse_expression,
 )
+from tests.recorded import computed_once
 
 HOUR, DAY = 3600, 86_400
 PERIOD = int(HORIZON.total_seconds())
@@ -267,7 +268,31 @@ def _brute_force(
 
 
 def _merged(expression: str, duration: str, zone_name: str | None, start: str | None, expire: str | None):
-    """Every activation's window, clipped to the period and merged; and the period (``b``, ``e``)."""
+    """Every activation's window, clipped to the period and merged; and the period (``b``, ``e``).
+
+    Simulated once per version of the code and of this module (tests/recorded.py, computed_once):
+    every other minute for a year is 280,000 datetimes, and several tests ask for the same schedule.
+    The time zone's data is part of the key: the oracle and the rule must read the same rules."""
+    arguments = (expression, duration, zone_name, start, expire)
+    return computed_once(
+        "merged", lambda: _simulate(*arguments), key=[repr(arguments), _zone_data(zone_name)]
+    )
+
+
+def _zone_data(zone_name: str | None) -> bytes:
+    """The system's file of ``zone_name`` (zoneinfo reads it before the tzdata package, which the
+    cache's fingerprint already covers)."""
+    import zoneinfo
+    from pathlib import Path
+
+    for folder in zoneinfo.TZPATH:
+        path = Path(folder) / (zone_name or "UTC")
+        if path.is_file():
+            return path.read_bytes()
+    return b""
+
+
+def _simulate(expression: str, duration: str, zone_name: str | None, start: str | None, expire: str | None):
     from policies.rules._mute_schedule import parse_date, parse_timezone
 
     schedule, zone = cron(expression), parse_timezone(zone_name)
@@ -377,10 +402,13 @@ def _exact_worst_window(merged: list[list[int]], b: int, e: int, window: int) ->
 
     assert (e - b) % 60 == 0
     minutes = (e - b) // 60
-    muted = np.zeros(minutes, dtype=np.int64)
-    for s, t in merged:
-        assert (s - b) % 60 == 0 and (t - b) % 60 == 0
-        muted[(s - b) // 60 : (t - b) // 60] = 60
+    edges = np.array(merged, dtype=np.int64).reshape(-1, 2) - b
+    assert not (edges % 60).any()
+    # The windows are merged (disjoint): +60 from each start's minute, -60 from its end's.
+    steps = np.zeros(minutes + 1, dtype=np.int64)
+    np.add.at(steps, edges[:, 0] // 60, 60)
+    np.add.at(steps, edges[:, 1] // 60, -60)
+    muted = np.cumsum(steps[:minutes])
     if e - b <= window:
         return int(muted.sum())
     prefix = np.concatenate(([0], np.cumsum(muted)))
