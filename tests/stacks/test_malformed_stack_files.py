@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from stacks.config import ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.conftest import REPO
 from tests.log_records import log_records
+from tests.recorded import computed_once
 from tests.stacks.malformed import BASES, Case, all_cases, dump_document
 
 CASES = all_cases()
@@ -54,8 +56,17 @@ def _param(case: Case) -> object:
 
 def _write(case: Case, directory: Path) -> Path:
     path = directory / f"Pulumi.{case.base}.yaml"
-    path.write_bytes(case.content())
+    path.write_bytes(_contents()[case.id])
     return path
+
+
+@cache
+def _contents() -> dict[str, bytes]:
+    """Every case's file bytes (``Case.content``), made once per version of the code and of the
+    tests' support files (tests/recorded.py, computed_once: tests/stacks/malformed.py and the
+    fixtures are support files) and read by every worker: writing the ~870 documents (PyYAML's
+    representer) cost a millisecond or more per case, as much as reading one back."""
+    return computed_once("case-contents", lambda: {case.id: case.content() for case in CASES})
 
 
 def _parent(key: str) -> str:
