@@ -160,46 +160,58 @@ def _table_rows(text: str, header_start: str) -> list[list[str]]:
 # --- environment variables -----------------------------------------------------------------------
 
 
+def _product_sources() -> list[Path]:
+    return [path for package in PRODUCT_PACKAGES for path in sorted((REPO / package).rglob("*.py"))]
+
+
 def _environment_reads() -> dict[str, set[str]]:
     """Every environment variable the product code reads (``os.environ.get/[]/in``, ``os.getenv``),
-    a name given as a literal or as a module-level constant of the same module."""
+    a name given as a literal or as a module-level constant of the same module.
+
+    Parsing the ~220 files costs about a second and two tests ask: the scan is computed once per
+    version of this module, the tests' support files and the files it reads, whose bytes are its key
+    (tests/recorded.py, computed_once)."""
+    key = [part for path in _product_sources() for part in (str(path.relative_to(REPO)), path.read_bytes())]
+    return computed_once("environment-reads", _scan_environment_reads, key=key)
+
+
+def _scan_environment_reads() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for package in PRODUCT_PACKAGES:
-        for path in sorted((REPO / package).rglob("*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            constants = {
-                target.id: node.value.value
-                for node in tree.body
-                if isinstance(node, ast.Assign | ast.AnnAssign)
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
-                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-                if isinstance(target, ast.Name)
-            }
+    for path in _product_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {
+            target.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)
+        }
 
-            def value(node: ast.expr, constants: dict[str, str] = constants) -> str | None:
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    return node.value
-                return constants.get(node.id) if isinstance(node, ast.Name) else None
+        def value(node: ast.expr, constants: dict[str, str] = constants) -> str | None:
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                return node.value
+            return constants.get(node.id) if isinstance(node, ast.Name) else None
 
-            def is_environ(node: ast.expr) -> bool:
-                return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
-                    isinstance(node, ast.Name) and node.id == "environ"
-                )
+        def is_environ(node: ast.expr) -> bool:
+            return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+                isinstance(node, ast.Name) and node.id == "environ"
+            )
 
-            for node in ast.walk(tree):
-                name = None
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
-                    if (
-                        node.func.attr in ("get", "pop") and is_environ(node.func.value)
-                    ) or node.func.attr == "getenv":
-                        name = value(node.args[0])
-                elif isinstance(node, ast.Subscript) and is_environ(node.value):
-                    name = value(node.slice)
-                elif isinstance(node, ast.Compare) and any(is_environ(c) for c in node.comparators):
-                    name = value(node.left)
-                if name:
-                    found.setdefault(name, set()).add(str(path.relative_to(REPO)))
+        for node in ast.walk(tree):
+            name = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+                if (
+                    node.func.attr in ("get", "pop") and is_environ(node.func.value)
+                ) or node.func.attr == "getenv":
+                    name = value(node.args[0])
+            elif isinstance(node, ast.Subscript) and is_environ(node.value):
+                name = value(node.slice)
+            elif isinstance(node, ast.Compare) and any(is_environ(c) for c in node.comparators):
+                name = value(node.left)
+            if name:
+                found.setdefault(name, set()).add(str(path.relative_to(REPO)))
     return found
 
 
