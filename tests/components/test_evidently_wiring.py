@@ -16,6 +16,7 @@ from planner.__main__ import main
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.config import ConfigError
 from tests.graph_helpers import as_list, only, policy_of, statements, training_pipelines
+from tests.recorded import recorded_stack
 
 REPOSITORY = "aws:ecr/repository:Repository"
 LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
@@ -216,7 +217,7 @@ def test_evidently_over_a_csv_batch_input_is_planned(write_stack, content_type) 
     def edit(platform: dict[str, Any]) -> None:
         platform["models"][0]["batch_scoring"]["content_type"] = content_type
 
-    graph = record_stack_file(str(write_stack("prod", edit)))
+    graph = recorded_stack(write_stack("prod", edit))  # the offline recording, cached by its bytes
     arguments = {
         s["Name"]: s for s in json.loads(_batch_pipeline(graph).inputs["pipelineDefinition"])["Steps"]
     }
