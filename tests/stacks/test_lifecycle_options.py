@@ -12,6 +12,7 @@ checks that they compose in one stack.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from policies.registry import load_pack_config
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document
 from tests.graph_helpers import training_pipelines
+from tests.recorded import computed_once
 from tests.yaml_text import dump_document
 
 TRITON_IMAGE = "nvcr.io/nvidia/tritonserver@sha256:" + "a" * 64
@@ -98,8 +100,12 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     _every_option(document["config"][CONFIG_KEY])
     document["config"]["mlops-platform:kubeconfig"] = "apiVersion: v1"
     path: Path = tmp_path_factory.mktemp("lifecycle") / "Pulumi.prod.yaml"
-    path.write_text(dump_document(document))
-    return record_stack_file(str(path), _program())
+    text = dump_document(document)
+    path.write_text(text)
+    # Recorded once per version of the code, of this module (its program) and of the document
+    # (tests/recorded.py, computed_once); the graph does not depend on the file's folder.
+    graph = computed_once("lifecycle-graph", lambda: record_stack_file(str(path), _program()), key=[text])
+    return dataclasses.replace(graph, source=str(path))
 
 
 def _one(graph: ResourceGraph, type_: str) -> RecordedResource:
