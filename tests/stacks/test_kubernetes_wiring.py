@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from planner.recorder import record_stack_file
+from planner.recorder import ResourceGraph, record_stack_file
 from policies.local import evaluate_report
 from policies.registry import load_pack_config
 from stacks.config import ConfigError
 from tests.conftest import load_stack_document
-from tests.recorded import recorded_stack
+from tests.recorded import computed_once, recorded_stack
 from tests.stacks.conftest import kubernetes_cut
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn-server@sha256:" + "a" * 64
@@ -320,15 +321,21 @@ def _program_with(resolve):
 def test_a_serving_follows_its_familys_latest_approved_version(write_stack) -> None:
     from stacks.model_packages import ResolvedModelPackage
 
-    asked = []
+    def record(path: str) -> tuple[ResourceGraph, list[str]]:
+        asked = []
 
-    def resolve(source: str) -> ResolvedModelPackage:
-        asked.append(source)
-        arn = f"arn:aws:sagemaker:eu-west-1:333333333333:model-package/{source}/7"
-        return ResolvedModelPackage(arn=arn, baselines=None, model_data_urls=(ARTIFACT,))
+        def resolve(source: str) -> ResolvedModelPackage:
+            asked.append(source)
+            arn = f"arn:aws:sagemaker:eu-west-1:333333333333:model-package/{source}/7"
+            return ResolvedModelPackage(arn=arn, baselines=None, model_data_urls=(ARTIFACT,))
+
+        return record_stack_file(path, _program_with(resolve)), asked
 
     path = _with_kubeconfig(write_stack("prod", _cut(_follows_family)))
-    graph = record_stack_file(path, _program_with(resolve))
+    # Recorded once per version of the code, of this module (its resolver) and of the document, with
+    # what the registry was asked (tests/recorded.py, computed_once); the graph holds nothing of the
+    # file's folder.
+    graph, asked = computed_once("follows-family", lambda: record(path), key=[Path(path).read_text()])
 
     [deployment] = graph.of_type("kubernetes:apps/v1:Deployment")
     [container] = deployment.inputs["spec"]["template"]["spec"]["containers"]
