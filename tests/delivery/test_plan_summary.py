@@ -142,7 +142,11 @@ def _plan_files(path, tmp_path, capsys) -> tuple[int, str, str]:
     return status, str(plan_json), captured.err
 
 
-def test_status_1_is_reported_with_the_mandatory_violations_table(write_stack, tmp_path, capsys) -> None:
+def test_status_1_is_reported_with_the_mandatory_violations_table(
+    cached_recordings, write_stack, tmp_path, capsys
+) -> None:
+    # The planner's own recording of the variant is the suite's (tests/conftest.py, cached_recordings):
+    # its policy verdicts, JSON and exit status run as in the CLI.
     path = write_stack(
         "prod", lambda platform: platform.update(protect_stateful_resources=False), name="Pulumi.open.yaml"
     )

@@ -198,9 +198,12 @@ def test_gpus_bound_the_copies_an_instance_holds() -> None:
         _spec(a=(1, 1024, 1, 5))
 
 
-def test_a_first_deploy_defers_the_shared_endpoint_and_says_what_to_do(write_stack, capsys) -> None:
+def test_a_first_deploy_defers_the_shared_endpoint_and_says_what_to_do(
+    cached_recordings, write_stack, capsys
+) -> None:
     """With nothing approved (the offline plan's empty registry), the shared endpoint waits like an
-    endpoint: nothing of it is created, one warning names the group and the next steps."""
+    endpoint: nothing of it is created, one warning names the group and the next steps. The
+    planner's recording is the suite's of the same file and registry (cached_recordings)."""
     import json
 
     path = write_stack("prod", _shared())
