@@ -7,7 +7,8 @@ actions AWS only authorises on ``"Resource": "*"`` say so where they are built.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,5 +268,47 @@ def ecr_pull(region: str, registry_account_ids: Sequence[str]) -> list[Statement
             "Effect": "Allow",
             "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
             "Resource": [f"arn:aws:ecr:{region}:{account}:repository/*" for account in registry_account_ids],
+        },
+    ]
+
+
+_ECR_IMAGE = re.compile(
+    r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?P<cn>\.cn)?"
+    r"/(?P<repository>[a-z0-9._/-]+?)(?:[:@].*)?$"
+)
+
+
+def ecr_repository_arn(image_uri: str) -> str:
+    """The ECR repository an image URI (``<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag]``,
+    with or without a tag or digest) names; ValueError for anything else."""
+    found = _ECR_IMAGE.match(image_uri)
+    if found is None:
+        raise ValueError(f"{image_uri!r} is not an Amazon ECR image URI")
+    partition = "aws-cn" if found["cn"] else "aws"
+    return f"arn:{partition}:ecr:{found['region']}:{found['account']}:repository/{found['repository']}"
+
+
+def ecr_pull_images(image_uris: Iterable[str]) -> list[Statement]:
+    """Pull exactly these images' repositories: the SageMaker-provided images (framework, Model
+    Monitor, Clarify, SageMaker Distribution) a role's jobs or models run from AWS's registry
+    accounts. SageMaker pulls a job's or model's image with its execution role ("Scope Amazon ECR
+    permissions to the registry path (AlgorithmSpecification.TrainingImage / AppSpecification.ImageUri
+    / PrimaryContainer.Image)", sagemaker-roles.html), AWS's own images included (AWS's
+    AmazonSageMakerModelCustomizationCoreAccess grants ECR pulls "to support cross-account pulls
+    from AWS Deep Learning Container accounts"). Empty when there are none."""
+    repositories = sorted({ecr_repository_arn(uri) for uri in image_uris})
+    if not repositories:
+        return []
+    return [
+        {
+            # ecr:GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+            "Effect": "Allow",
+            "Action": "ecr:GetAuthorizationToken",
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            "Resource": repositories,
         },
     ]

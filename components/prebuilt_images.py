@@ -82,6 +82,17 @@ def prebuilt_image_uri(repository: str, region: str) -> str:
     return f"{account}.dkr.ecr.{region}.{suffix}/{repository}:{MONITOR_IMAGE_TAGS[repository]}"
 
 
+def prebuilt_repository_uri(repository: str, region: str) -> str | None:
+    """``repository``'s ECR repository in ``region`` (``<account>.dkr.ecr.<region>.<suffix>/<name>``,
+    no tag): what the roles running it pull; None where it is not known to be published there (the
+    stack file's check refuses a region that lacks it; SageMaker Distribution without the SDK)."""
+    account = prebuilt_registries(repository).get(region)
+    if account is None:
+        return None
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"{account}.dkr.ecr.{region}.{suffix}/{repository}"
+
+
 def sdk_registries(repository: str) -> dict[str, str]:
     """``repository``'s map as the installed SageMaker SDK's table has it; empty when the SDK is
     not installed or ``repository`` is not one of the platform's prebuilt images."""

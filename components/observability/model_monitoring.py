@@ -15,6 +15,7 @@ from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
     Statement,
+    ecr_pull_images,
     kms_use,
     s3_read,
     s3_read_write,
@@ -138,10 +139,12 @@ def monitoring_job_role(
     *,
     reads: Sequence[str],
     parent: pulumi.Resource,
+    images: Sequence[str],
     shared_reads: Sequence[Statement] = (),
 ) -> ExecutionRole:
     """The role of an endpoint's monitoring jobs: read ``reads`` of the artifact bucket, write only
-    ``monitoring/``, use the key, run in the private subnets, write logs and metrics."""
+    ``monitoring/``, use the key, run in the private subnets, write logs and metrics, pull the
+    ``images`` its jobs run (AWS's analyzer and Clarify: SageMaker pulls them with this role)."""
     return ExecutionRole(
         name,
         ExecutionRoleArgs(
@@ -157,6 +160,7 @@ def monitoring_job_role(
                     args.region, args.account_id, args.subnet_ids, args.security_group_ids
                 ),
                 *sagemaker_logs_and_metrics(args.region, args.account_id),
+                *ecr_pull_images(images),
                 *shared_reads,
             ],
             tags=args.tags,
@@ -213,6 +217,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             reads=[DATA_CAPTURE_PREFIX, *args.baselines.own_folders(args.placement)],
             shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
+            images=[prebuilt_image_uri(ANALYZER, args.placement.region)],
         )
         baselines, placement = args.baselines, args.placement
         definition = sagemaker.DataQualityJobDefinition(

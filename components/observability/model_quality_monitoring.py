@@ -121,6 +121,9 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             reads=reads,
             shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
+            images=sorted(
+                {prebuilt_image_uri(PREBUILT_IMAGE[kind], args.placement.region) for kind in args.spec.kinds}
+            ),
         )
         schedules = {kind: self._monitor(kind, role.role_arn, family_folder) for kind in args.spec.kinds}
         self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules.values()])

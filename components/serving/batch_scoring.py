@@ -29,6 +29,7 @@ from ..policy_documents import (
     SharedObjects,
     Statement,
     ecr_pull,
+    ecr_pull_images,
     kms_use,
     processing_jobs_as,
     s3_read,
@@ -109,6 +110,11 @@ class BatchScoringArgs:
     PublishDriftMetrics beside the Transform step; the report goes under
     ``pipelines/<pipeline>/<execution id>/EvidentlyReport/report/`` of the artifact bucket; needs
     CSV input (``spec.content_type``)."""
+
+    aws_images: Sequence[str] = ()
+    """ECR repositories of the SageMaker-provided images the model runs from AWS's registry accounts
+    (the served families' framework inference images, ``<account>.dkr.ecr.<region>...``): SageMaker
+    pulls them with the model's role, which may pull exactly these besides ``image_registry_accounts``."""
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
@@ -292,6 +298,7 @@ class BatchScoring(pulumi.ComponentResource):
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),
+            *ecr_pull_images(args.aws_images),
             *(
                 statement
                 for shared in args.shared_model_objects

@@ -19,6 +19,7 @@ from ..output_text import concat
 from ..policy_documents import (
     SharedObjects,
     ecr_pull,
+    ecr_pull_images,
     kms_use,
     s3_read,
     s3_read_write,
@@ -78,6 +79,11 @@ class InferenceEndpointArgs:
     shared_model_objects: Sequence[SharedObjects] = ()
     """Model artifacts of versions from other accounts' registries (cross-account promotion): the
     models' role may read them and decrypt them through S3."""
+
+    aws_images: Sequence[str] = ()
+    """ECR repositories of the SageMaker-provided images the models run from AWS's registry accounts
+    (the served families' framework inference images, ``<account>.dkr.ecr.<region>...``): SageMaker
+    pulls them with the models' role, which may pull exactly these besides ``image_registry_accounts``."""
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
@@ -183,6 +189,7 @@ class InferenceEndpoint(pulumi.ComponentResource):
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),
+            *ecr_pull_images(args.aws_images),
             *self._triton_pull(),
             *(
                 statement

@@ -24,6 +24,7 @@ from ..output_text import concat
 from ..policy_documents import (
     SharedObjects,
     ecr_pull,
+    ecr_pull_images,
     kms_use,
     s3_read,
     s3_read_write,
@@ -80,6 +81,11 @@ class SharedEndpointArgs:
     """Tags on every taggable resource (models also get ``mlops:endpoint``)."""
     shared_model_objects: Sequence[SharedObjects] = ()
     """Model artifacts of versions from other accounts' registries the role may read."""
+
+    aws_images: Sequence[str] = ()
+    """ECR repositories of the SageMaker-provided images the components' models run from AWS's registry accounts
+    (the served families' framework inference images, ``<account>.dkr.ecr.<region>...``): SageMaker
+    pulls them with the role, which may pull exactly these besides ``image_registry_accounts``."""
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
@@ -179,6 +185,7 @@ class SharedEndpoint(pulumi.ComponentResource):
             *vpc_network_interfaces(args.region, args.account_id, args.subnet_ids, args.security_group_ids),
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),
+            *ecr_pull_images(args.aws_images),
             *(
                 statement
                 for shared in args.shared_model_objects

@@ -74,6 +74,22 @@ def _processors(framework: str, version: str, scope: str) -> set[str]:
     return set(entry.get("processors") or table.get("processors") or [])
 
 
+def repository_uris(framework: str, version: str, region: str, scopes: tuple[str, ...] = SCOPES) -> list[str]:
+    """The ECR repositories (``<account>.dkr.ecr.<region>.<suffix>/<repository>``, no tag) of the
+    framework's images of ``scopes`` in ``region``, from the SDK's table (no SDK import): what the
+    family's execution roles pull. Empty where the table lists none (the config check reports that)."""
+    table = _table(framework)
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    found = []
+    for scope_name in scopes:
+        scope = table.get(scope_name, {})
+        entry = scope.get("versions", {}).get(scope.get("version_aliases", {}).get(version, version))
+        account = (entry or {}).get("registries", {}).get(region)
+        if entry is not None and account is not None:
+            found.append(f"{account}.dkr.ecr.{region}.{suffix}/{entry['repository']}")
+    return sorted(set(found))
+
+
 def image_uri(
     framework: str,
     version: str,

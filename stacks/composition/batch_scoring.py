@@ -15,7 +15,7 @@ import pulumi
 from components.output_text import concat
 from components.policy_documents import SharedObjects
 from components.serving.batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs
-from stacks.composition.foundation import Foundation
+from stacks.composition.foundation import Foundation, framework_images
 from stacks.config import PLATFORM_TAG_KEYS, ModelFamilyConfig, PlatformConfig
 from stacks.defaults import REQUIRED_TAG_KEYS
 from stacks.model_packages import ModelPackageResolver, NoApprovedVersion, ResolvedModelPackage
@@ -83,6 +83,7 @@ def build_batch_scoring(
                 subnet_ids=network.private_subnet_ids,
                 security_group_ids=[network.workload_security_group_id],
                 image_registry_accounts=[config.account_id, *config.trusted_image_registry_accounts],
+                aws_images=framework_images(config, ("inference",), [family.name]),
                 role_path=config.role_path,
                 tags=config.resource_tags,
                 data_capture=config.monitoring.enabled,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -38,14 +38,18 @@ from components.output_text import concat
 from components.policy_documents import (
     Statement,
     ecr_pull,
+    ecr_pull_images,
     kms_use,
     s3_read,
     s3_read_write,
     sagemaker_logs_and_metrics,
     vpc_network_interfaces,
 )
+from components.prebuilt_images import ANALYZER, DISTRIBUTION, prebuilt_repository_uri
+from components.serving.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN, ModelSource
 from components.training.definition import STEP_EXTRACT, STEP_TRACK
 from components.training.evidently import NAMESPACE as EVIDENTLY_NAMESPACE
+from components.training.frameworks import SCOPES, repository_uris
 from stacks import naming
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
 
@@ -228,7 +232,12 @@ def build_foundation(
     training_role = role(
         "training",
         "Runs the platform's SageMaker training and processing jobs",
-        [*s3_read(datasets.bucket_arn), *s3_read_write(artifacts.bucket_arn), *workload_access],
+        [
+            *s3_read(datasets.bucket_arn),
+            *s3_read_write(artifacts.bucket_arn),
+            *workload_access,
+            *ecr_pull_images(training_images(config)),
+        ],
     )
     inference_role = role(
         "inference",
@@ -237,13 +246,15 @@ def build_foundation(
             *s3_read(artifacts.bucket_arn, [MODEL_PREFIX]),
             *s3_read_write(artifacts.bucket_arn, [DATA_CAPTURE_PREFIX]),
             *workload_access,
+            *ecr_pull_images(framework_images(config, ("inference",))),
         ],
     )
+    distribution = ecr_pull_images(_distribution_image(config))
     tracking_job_role = (
         role(
             "tracking-job",
             "Logs the platform's training pipeline executions to the MLflow tracking server",
-            _tracking_job_statements(config, artifacts, workload_access),
+            [*_tracking_job_statements(config, artifacts, workload_access), *distribution],
         )
         if config.trains_models and config.experiment_tracking.enabled
         else None
@@ -252,7 +263,7 @@ def build_foundation(
         role(
             "feature-extraction",
             "Reads feature groups' offline stores with Athena for the platform's training pipelines",
-            _feature_extraction_statements(config, datasets, artifacts, workload_access),
+            [*_feature_extraction_statements(config, datasets, artifacts, workload_access), *distribution],
         )
         if config.feature_training
         else None
@@ -314,6 +325,61 @@ def build_foundation(
         audit_trail=audit_trail,
         audit_trail_arn=_management_trail_arn(config, audit_trail),
     )
+
+
+def framework_images(
+    config: PlatformConfig, scopes: tuple[str, ...] = SCOPES, families: Collection[str] | None = None
+) -> list[str]:
+    """The ECR repositories of the SageMaker framework images (``scopes``) the stack's families
+    (those named in ``families``, or all) train and serve with (``models[].training.framework``),
+    in AWS's registry accounts of the region: SageMaker pulls them with the job's or model's
+    execution role (see :func:`components.policy_documents.ecr_pull_images`)."""
+    if not config.trains_models:
+        return []
+    return sorted(
+        {
+            uri
+            for family in config.models
+            if family.training is not None and (families is None or family.name in families)
+            for uri in repository_uris(
+                family.training.framework.name, family.training.framework.version, config.region, scopes
+            )
+        }
+    )
+
+
+def served_families(config: PlatformConfig, sources: Iterable[ModelSource]) -> set[str]:
+    """The families of this stack (trained here) whose versions ``sources`` serve: the latest
+    approved version of one, or a version of its group in this account's registry. A version of
+    another account's registry, or an image, names no family of this stack."""
+    groups = {config.model_package_group(f.name): f.name for f in config.models if f.training is not None}
+    found: set[str] = set()
+    for source in sources:
+        if source.latest_approved_of is not None and source.latest_approved_of in groups.values():
+            found.add(source.latest_approved_of)
+        arn = source.model_package_arn or ""
+        pinned = MODEL_PACKAGE_VERSION_ARN.match(arn)
+        if pinned and arn.split(":")[4] == config.account_id and pinned["group"] in groups:
+            found.add(groups[pinned["group"]])
+    return found
+
+
+def training_images(config: PlatformConfig) -> list[str]:
+    """What the training role's jobs run from AWS's registries: the families' framework images
+    (training, processing and tuning jobs the training image, the pipeline's model the inference
+    one) and Model Monitor's analyzer for the baselining jobs."""
+    analyzer = (
+        prebuilt_repository_uri(ANALYZER, config.region)
+        if config.trains_models and config.computes_model_monitor_baselines
+        else None
+    )
+    return [*framework_images(config), *([analyzer] if analyzer else [])]
+
+
+def _distribution_image(config: PlatformConfig) -> list[str]:
+    """SageMaker Distribution, the image of TrackExperiment and ExtractFeatures."""
+    image = prebuilt_repository_uri(DISTRIBUTION, config.region) if config.trains_models else None
+    return [image] if image else []
 
 
 def cost_alert_grants(config: PlatformConfig) -> list[ServiceKeyGrant]:

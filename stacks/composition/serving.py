@@ -15,7 +15,12 @@ from components.serving.inference_endpoint import (
     InferenceEndpointArgs,
 )
 from components.serving.inference_endpoint_spec import EndpointSpec
-from stacks.composition.foundation import Foundation, native_provider
+from stacks.composition.foundation import (
+    Foundation,
+    framework_images,
+    native_provider,
+    served_families,
+)
 from stacks.config import PlatformConfig, model_family_of
 from stacks.model_packages import ResolvedModelPackage, family_name
 from stacks.resolution import ResolvedPackages, Serving
@@ -57,6 +62,11 @@ def build_endpoints(
                 subnet_ids=network.private_subnet_ids,
                 security_group_ids=[network.workload_security_group_id],
                 image_registry_accounts=[config.account_id, *config.trusted_image_registry_accounts],
+                aws_images=framework_images(
+                    config,
+                    ("inference",),
+                    served_families(config, [v.model for v in (*spec.variants, *spec.shadow_variants)]),
+                ),
                 alarm_topic_arn=alerts.topic_arn,
                 role_path=config.role_path,
                 tags=config.resource_tags,
@@ -115,6 +125,9 @@ def build_shared_endpoints(
                 subnet_ids=network.private_subnet_ids,
                 security_group_ids=[network.workload_security_group_id],
                 image_registry_accounts=[config.account_id, *config.trusted_image_registry_accounts],
+                aws_images=framework_images(
+                    config, ("inference",), served_families(config, [c.model for c in spec.components])
+                ),
                 alarm_topic_arn=alerts.topic_arn,
                 role_path=config.role_path,
                 tags=config.resource_tags,

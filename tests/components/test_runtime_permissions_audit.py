@@ -20,7 +20,7 @@ audited without editing this table):
   (``iam:PassedToService``), registers the model, reads every property file; each step's role reads
   its S3 inputs (GetObject, ListBucket of the prefix, kms:Decrypt through S3 with the bucket key's
   context), writes its outputs (PutObject, kms:GenerateDataKey with the output ``KmsKeyId``), takes a
-  grant on its volume key, pulls its image when the stack's registry holds it, logs and creates its
+  grant on its volume key, pulls its image (any registry, AWS's included), logs and creates its
   network interfaces; Tuning, Training, Processing and Transform (the model's role) steps alike;
 - the step scripts' own AWS calls (``components/*/steps/*.py``; the families' scripts in
   ``models/`` call none): ExtractFeatures (Athena on its workgroup, DescribeFeatureGroup, what Athena
@@ -81,12 +81,9 @@ it). The need fails on the old policy.
 
 Left alone, with the reason and the documentation each rests on:
 
-- AWS-published images (the scikit-learn, SageMaker Distribution and Model Monitor images of AWS's
-  registry accounts): the roles may pull only from the stack's own and trusted registries, and no
-  need is derived for the others. SageMaker's docs (sagemaker-roles.html; CreateTrainingJob
-  ``RoleArn``: the role "download[s] a Docker image that contains training code") do not say that an
-  image SageMaker publishes is pulled with the execution role; the platform treats them as
-  SageMaker's to pull (``policy_documents.ecr_pull``). Not verifiable offline; not changed.
+- (Resolved since, see ``test_runtime_permissions_followup_audit``: AWS-published images are pulled
+  with the execution role, and every image of a step, a monitor or a model is now a need, AWS's
+  registries included.)
 - VPC flow logs: AWS's "IAM role for publishing flow logs to CloudWatch Logs" lists
   ``logs:CreateLogGroup`` and ``logs:DescribeLogGroups`` among the permissions the role "must
   include at least"; the platform's role has CreateLogStream, PutLogEvents and DescribeLogStreams
@@ -482,19 +479,18 @@ class Stack:
         return [Need(role, "kms:CreateGrant", key_arn, why + " (volume key)", context, key=key_arn)]
 
     def image(self, role: str, uri: str, why: str) -> list[Need]:
+        """SageMaker pulls a job's or model's image with its execution role, wherever the image
+        lives: the stack's registry, a trusted one, or AWS's (framework, Model Monitor, Clarify,
+        SageMaker Distribution images): see the module docstring."""
         account, _, rest = uri.partition(".dkr.ecr.")
-        if account != self.account:
-            return []  # AWS-published images and trusted registries: see the module docstring
-        repository = rest.split("/", 1)[1].split(":")[0].split("@")[0]
+        region, _, path = rest.partition("/")
+        region = region.split(".")[0]
+        repository = path.split(":")[0].split("@")[0]
+        arn = f"arn:aws:ecr:{region}:{account}:repository/{repository}"
         return [
             Need(role, "ecr:GetAuthorizationToken", "*", why + " (image)"),
-            Need(role, "ecr:BatchGetImage", self.arn("ecr", f"repository/{repository}"), why + " (image)"),
-            Need(
-                role,
-                "ecr:GetDownloadUrlForLayer",
-                self.arn("ecr", f"repository/{repository}"),
-                why + " (image)",
-            ),
+            Need(role, "ecr:BatchGetImage", arn, why + " (image)"),
+            Need(role, "ecr:GetDownloadUrlForLayer", arn, why + " (image)"),
         ]
 
     def job_basics(self, role: str, kind: str, why: str, vpc: Mapping[str, Any] | None) -> list[Need]:
@@ -891,6 +887,7 @@ def monitor_needs(stack: Stack) -> Iterator[Need]:
                 role, "ProcessingJobs", why, job.inputs.get("networkConfig", {}).get("vpcConfig")
             )
             spec = job.inputs[f"{kind}AppSpecification"]
+            yield from stack.image(role, spec["imageUri"], why)
             if metrics and (spec.get("environment") or {}).get("publish_cloudwatch_metrics") == "Enabled":
                 yield Need(
                     role,
@@ -913,6 +910,18 @@ def _model_data(stack: Stack, package: str) -> str | None:
     return None
 
 
+def _package_images(stack: Stack, package: str) -> list[str]:
+    """The images a model package of a platform family serves (what its training pipeline registers)."""
+    group = package.split(":model-package/")[-1].split("/")[0]
+    for pipeline in stack.graph.of_type(PIPELINE):
+        definition = Definition(json.loads(pipeline.inputs["pipelineDefinition"]))
+        for step in definition.steps.values():
+            if step["Type"] == "RegisterModel" and step["Arguments"]["ModelPackageGroupName"] == group:
+                containers = step["Arguments"]["InferenceSpecification"]["Containers"]
+                return [image for c in containers if (image := definition.render(c["Image"]))]
+    return []
+
+
 def endpoint_needs(stack: Stack) -> Iterator[Need]:
     models = {m.outputs["name"]: m for m in stack.graph.of_type("aws:sagemaker/model:Model")}
     for model in models.values():
@@ -926,6 +935,9 @@ def endpoint_needs(stack: Stack) -> Iterator[Need]:
             yield from stack.s3_read(role, data, why + " artifact", listing=False)
         if container.get("image"):
             yield from stack.image(role, container["image"], why)
+        elif container.get("modelPackageName"):
+            for image in _package_images(stack, container["modelPackageName"]):
+                yield from stack.image(role, image, why + " package")
         yield from stack.job_basics(role, "Endpoints", why, model.inputs.get("vpcConfig"))
     for endpoint in stack.graph.of_type("aws:sagemaker/endpoint:Endpoint"):
         capture = _capture_of(stack, endpoint.inputs["name"])

@@ -1,0 +1,146 @@
+"""Follow-up of the run-time permission audit (``test_runtime_permissions_audit``): its leftovers.
+
+1. AWS-published images are pulled with the execution role (see the module's tests below).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from components.policy_documents import ecr_pull_images, ecr_repository_arn
+from stacks.config import CONFIG_KEY
+from tests.components.test_runtime_permissions_audit import (
+    PIPELINE,
+    VARIANTS,
+    Definition,
+    Stack,
+    all_needs,
+)
+
+
+@pytest.fixture(scope="module")
+def stacks(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Stack]:
+    """``stacks(name)``: the audit's variant, recorded through the shared cache, read once here."""
+    found: dict[str, Stack] = {}
+
+    def get(name: str) -> Stack:
+        if name not in found:
+            found[name] = Stack(VARIANTS[name](tmp_path_factory.mktemp(name)))
+        return found[name]
+
+    return get
+
+
+_ECR_PULL = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+
+
+def _statements(stack: Stack, role: str) -> list[dict[str, Any]]:
+    return [
+        statement
+        for document in stack.identity[role]
+        for statement in (
+            document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
+        )
+    ]
+
+
+def _resources(statement: dict[str, Any]) -> list[str]:
+    resources = statement.get("Resource", [])
+    return [resources] if isinstance(resources, str) else list(resources)
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    actions = statement.get("Action", [])
+    return [actions] if isinstance(actions, str) else list(actions)
+
+
+def _pullable(stack: Stack, role: str) -> set[str]:
+    """The ECR repositories outside the stack's own and trusted registries ``role`` may pull."""
+    own = {
+        stack.account,
+        *stack.graph.config[CONFIG_KEY].get("trusted_image_registry_accounts", []),
+    }
+    return {
+        resource
+        for statement in _statements(stack, role)
+        if statement.get("Effect") == "Allow" and "ecr:BatchGetImage" in _actions(statement)
+        for resource in _resources(statement)
+        if resource.split(":")[4] not in own
+    }
+
+
+def _exported_inference_role(stack: Stack) -> str | None:
+    """The foundation's inference role (exported as ``inference_role_arn``)."""
+    found = [arn for arn, role in stack.roles.items() if role.name == "inference-role-role"]
+    return found[0] if found else None
+
+
+# -- 1. SageMaker pulls AWS's own images with the execution role ----------------------------------------
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_aws_image_a_job_or_model_runs_is_pullable_by_its_role(
+    stacks: Callable[[str], Stack], variant: str
+) -> None:
+    """Every image of a pipeline step, a monitoring job or a model (AWS's framework, analyzer,
+    Clarify and SageMaker Distribution images included) is pullable by the role that runs it."""
+    stack = stacks(variant)
+    pulls = [
+        n for n in all_needs(stack) if n.action in _ECR_PULL and n.resource.split(":")[4] != stack.account
+    ]
+    assert pulls, "the fixture runs AWS-published images"
+    assert [f"{n} -> {why}" for n in pulls if (why := stack.denial(n))] == []
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_a_role_may_pull_only_the_aws_repositories_its_jobs_and_models_run(
+    stacks: Callable[[str], Stack], variant: str
+) -> None:
+    """Exact, not ecr:* on *: a role's grants on AWS's registries name repositories (no wildcard),
+    each one an image a job or model of the role runs (the exported inference role: the families'
+    inference images, which the endpoints' models run)."""
+    stack = stacks(variant)
+    needs = [n for n in all_needs(stack) if n.action == "ecr:BatchGetImage"]
+    registered = {
+        ecr_repository_arn(image)
+        for pipeline in stack.graph.of_type(PIPELINE)
+        for step in Definition(json.loads(pipeline.inputs["pipelineDefinition"])).steps.values()
+        if step["Type"] == "RegisterModel"
+        for container in step["Arguments"]["InferenceSpecification"]["Containers"]
+        for image in [container["Image"]]
+        if isinstance(image, str)
+    }
+    for role, resource in stack.roles.items():
+        granted = _pullable(stack, role)
+        assert not any("*" in arn for arn in granted), resource.name
+        wanted = {
+            n.resource for n in needs if n.principal == role and n.resource.split(":")[4] != stack.account
+        }
+        if role == _exported_inference_role(stack):
+            wanted = registered  # what adopters serve with it: the families' registered versions
+        assert granted == wanted, resource.name
+
+
+def test_ecr_pull_images_names_each_repository_once_without_tags() -> None:
+    statements = ecr_pull_images(
+        [
+            "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest",
+            "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer",
+            "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference@sha256:0123",
+            "453000072557.dkr.ecr.cn-north-1.amazonaws.com.cn/sagemaker-scikit-learn:1.2-1-cpu-py3",
+        ]
+    )
+    assert statements[0] == {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+    assert statements[1]["Resource"] == [
+        "arn:aws-cn:ecr:cn-north-1:453000072557:repository/sagemaker-scikit-learn",
+        "arn:aws:ecr:eu-west-1:763104351884:repository/pytorch-inference",
+        "arn:aws:ecr:us-east-1:156813124566:repository/sagemaker-model-monitor-analyzer",
+    ]
+    assert "ecr:BatchGetImage" in statements[1]["Action"]
+    assert ecr_pull_images([]) == []
+    with pytest.raises(ValueError, match="not an Amazon ECR image URI"):
+        ecr_repository_arn("docker.io/library/python:3.11")
