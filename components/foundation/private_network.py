@@ -216,12 +216,23 @@ class PrivateNetwork(pulumi.ComponentResource):
                 trusted_service="vpc-flow-logs.amazonaws.com",
                 account_id=args.account_id,
                 path=args.role_path,
+                # What AWS's "IAM role for publishing flow logs to CloudWatch Logs" says the role
+                # must include at least, scoped as tightly as CloudWatch Logs allows: every action
+                # on this one group (CreateLogGroup too: the stack creates it, the service may
+                # still ask), except DescribeLogGroups, which has no resource-level permissions
+                # (the Service Authorization Reference lists no resource type: "*" only).
                 statements=[
                     {
                         "Effect": "Allow",
-                        "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        "Action": [
+                            "logs:CreateLogGroup",
+                            "logs:CreateLogStream",
+                            "logs:PutLogEvents",
+                            "logs:DescribeLogStreams",
+                        ],
                         "Resource": [log_group.arn, concat(log_group.arn, ":log-stream:*")],
-                    }
+                    },
+                    {"Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"},
                 ],
                 tags=args.tags,
             ),

@@ -19,6 +19,7 @@ WILDCARD_RESOURCE_ACTIONS = {
     "ec2:DescribeSecurityGroups",
     "cloudwatch:PutMetricData",
     "ecr:GetAuthorizationToken",
+    "logs:DescribeLogGroups",  # the VPC flow-logs role (AWS's flow-logs IAM page lists it)
 }
 
 

@@ -84,12 +84,8 @@ Left alone, with the reason and the documentation each rests on:
 - (Resolved since, see ``test_runtime_permissions_followup_audit``: AWS-published images are pulled
   with the execution role, and every image of a step, a monitor or a model is now a need, AWS's
   registries included.)
-- VPC flow logs: AWS's "IAM role for publishing flow logs to CloudWatch Logs" lists
-  ``logs:CreateLogGroup`` and ``logs:DescribeLogGroups`` among the permissions the role "must
-  include at least"; the platform's role has CreateLogStream, PutLogEvents and DescribeLogStreams
-  on its one group. The stack creates the group (CreateLogGroup is not needed) and the docs the
-  library holds do not show the service calling DescribeLogGroups for an existing group, nor a
-  resource it could be scoped to: flagged for a check on a real account, not widened here.
+- (Resolved since, see ``test_runtime_permissions_followup_audit``: the VPC flow-logs role has all
+  five actions AWS's flow-logs IAM page lists, each need derived here.)
 - Shadow tests: CreateInferenceExperiment's ``RoleArn`` is the role SageMaker "can assume to access
   model artifacts and container images, and manage ... endpoints"; the role may describe and update
   the endpoint, create its configurations and describe both models (derived as needs), but reads no
@@ -1323,11 +1319,14 @@ def delivery_needs(stack: Stack) -> Iterator[Need]:
     audit trail (no role)."""
     for flow_log in stack.graph.of_type("aws:ec2/flowLog:FlowLog"):
         if flow_log.inputs.get("logDestinationType") == "cloud-watch-logs":
-            group = flow_log.inputs["logDestination"]
+            group, role = flow_log.inputs["logDestination"], flow_log.inputs["iamRoleArn"]
             for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
-                yield Need(
-                    flow_log.inputs["iamRoleArn"], action, f"{group}:log-stream:eni-0123-all", "VPC flow logs"
-                )
+                yield Need(role, action, f"{group}:log-stream:eni-0123-all", "VPC flow logs")
+            # The rest of what "IAM role for publishing flow logs to CloudWatch Logs" lists:
+            # DescribeLogGroups has no resource type (authorised on "*" only).
+            yield Need(role, "logs:DescribeLogGroups", "*", "VPC flow logs (describe groups)")
+            for action in ("logs:DescribeLogStreams", "logs:CreateLogGroup"):
+                yield Need(role, action, group, "VPC flow logs (its group)")
     for logging in stack.graph.of_type("aws:s3/bucketLogging:BucketLogging"):
         # S3 server access logs: the logging service writes with the target bucket's policy.
         source = {"aws:SourceArn": f"arn:aws:s3:::{logging.inputs['bucket']}"}

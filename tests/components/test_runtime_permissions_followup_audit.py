@@ -17,6 +17,7 @@ from tests.components.test_runtime_permissions_audit import (
     PIPELINE,
     VARIANTS,
     Definition,
+    Need,
     Stack,
     all_needs,
 )
@@ -144,3 +145,36 @@ def test_ecr_pull_images_names_each_repository_once_without_tags() -> None:
     assert ecr_pull_images([]) == []
     with pytest.raises(ValueError, match="not an Amazon ECR image URI"):
         ecr_repository_arn("docker.io/library/python:3.11")
+
+
+# -- 2. The VPC flow-logs role ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", ["prod", "dev"])
+def test_the_flow_logs_role_has_what_aws_lists_and_only_describe_groups_on_every_resource(
+    stacks: Callable[[str], Stack], variant: str
+) -> None:
+    """ "IAM role for publishing flow logs to CloudWatch Logs": CreateLogGroup, CreateLogStream,
+    PutLogEvents, DescribeLogGroups, DescribeLogStreams. DescribeLogGroups has no resource type (the
+    Service Authorization Reference; cfn-lint's copy of it: ``describeloggroups: {}``), so it alone
+    is on "*"; the others are on the flow logs' own group (another group is refused)."""
+    stack = stacks(variant)
+    [flow_log] = stack.graph.of_type("aws:ec2/flowLog:FlowLog")
+    role, group = flow_log.inputs["iamRoleArn"], flow_log.inputs["logDestination"]
+    listed = [
+        ("logs:DescribeLogGroups", "*"),
+        ("logs:CreateLogGroup", group),
+        ("logs:DescribeLogStreams", group),
+        ("logs:CreateLogStream", f"{group}:log-stream:eni-0123-all"),
+        ("logs:PutLogEvents", f"{group}:log-stream:eni-0123-all"),
+    ]
+    assert [a for a, r in listed if stack.denial(Need(role, a, r, "flow logs"))] == []
+    other = group.rsplit(":", 1)[0] + ":other-group"
+    assert [a for a, r in listed[1:] if not stack.denial(Need(role, a, r.replace(group, other), "x"))] == []
+    on_everything = {
+        action
+        for statement in _statements(stack, role)
+        if "*" in _resources(statement)
+        for action in _actions(statement)
+    }
+    assert on_everything == {"logs:DescribeLogGroups"}
