@@ -169,6 +169,11 @@ def monitoring_job_role(
     )
 
 
+def _capture_of(endpoint_label: str | None) -> str:
+    """The capture prefix an endpoint's monitors read: its own folder, where known."""
+    return f"{DATA_CAPTURE_PREFIX}{endpoint_label}/" if endpoint_label else DATA_CAPTURE_PREFIX
+
+
 @dataclass(frozen=True)
 class ModelMonitoringArgs:
     spec: MonitoringSpec
@@ -180,6 +185,10 @@ class ModelMonitoringArgs:
     """The baselines of the model version the endpoint serves."""
     placement: JobPlacement
     """Where the job runs and what it may touch."""
+    endpoint_label: str | None = None
+    """The endpoint's name in the stack file: it captures under ``data-capture/<endpoint_label>/``,
+    the only capture the jobs may then read. None (a caller that does not know where the endpoint
+    captures, e.g. the component package's ModelMonitoring): all of ``data-capture/``."""
 
     def __post_init__(self) -> None:
         if not self.spec.model_monitor:
@@ -214,7 +223,7 @@ class ModelMonitoring(pulumi.ComponentResource):
             f"{name}-jobs",
             "Runs SageMaker Model Monitor data-quality jobs of one endpoint",
             args.placement,
-            reads=[DATA_CAPTURE_PREFIX, *args.baselines.own_folders(args.placement)],
+            reads=[_capture_of(args.endpoint_label), *args.baselines.own_folders(args.placement)],
             shared_reads=args.baselines.read_statements(args.placement),
             parent=self,
             images=[prebuilt_image_uri(ANALYZER, args.placement.region)],

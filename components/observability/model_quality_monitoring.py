@@ -111,7 +111,12 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         super().__init__("mlops:observability:ModelQualityMonitoring", name, None, opts)
         self._name, self._args = name, args
         family_folder = baseline_prefix(args.model_family)
-        reads = [DATA_CAPTURE_PREFIX, GROUND_TRUTH_PREFIX, *args.baselines.own_folders(args.placement)]
+        # Only this endpoint's capture and labels (data-capture/<endpoint>/, ground-truth/<endpoint>/).
+        reads = [
+            f"{DATA_CAPTURE_PREFIX}{args.endpoint_label}/",
+            f"{GROUND_TRUTH_PREFIX}{args.endpoint_label}/",
+            *args.baselines.own_folders(args.placement),
+        ]
         if set(args.spec.kinds) - {"ModelQuality"}:
             reads.append(family_folder)
         role = monitoring_job_role(

@@ -283,6 +283,7 @@ def build_monitors(
             ModelMonitoringArgs(
                 spec=config.monitoring,
                 endpoint_name=endpoints[spec.name].endpoint_name,
+                endpoint_label=spec.name,
                 baselines=baselines[spec.name],
                 placement=_monitoring_job_placement(config, foundation),
             ),

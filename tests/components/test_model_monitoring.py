@@ -78,8 +78,9 @@ def test_monitoring_role_reads_capture_and_the_served_baselines_and_writes_only_
     reads = {r for s in s3 if "s3:GetObject" in as_list(s["Action"]) for r in as_list(s["Resource"])}
     assert writes == {f"{artifacts}/monitoring/*"}
     # The served version's baselines only: not those of other versions of the family.
+    # The endpoint's own capture only (data-capture/<endpoint>/), not every endpoint's.
     assert reads - writes == {
-        f"{artifacts}/data-capture/*",
+        f"{artifacts}/data-capture/customer-churn/*",
         f"{artifacts}/baselines/prod-customer-churn/latest-approved/*",
     }
 

@@ -178,3 +178,38 @@ def test_the_flow_logs_role_has_what_aws_lists_and_only_describe_groups_on_every
         for action in _actions(statement)
     }
     assert on_everything == {"logs:DescribeLogGroups"}
+
+
+# -- 3. Over-broad grants, tightened where the stack file says the exact scope ---------------------------
+
+_MONITOR_TYPES = (
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+    "aws-native:sagemaker:ModelQualityJobDefinition",
+    "aws-native:sagemaker:ModelBiasJobDefinition",
+    "aws-native:sagemaker:ModelExplainabilityJobDefinition",
+)
+
+
+def _artifacts(stack: Stack) -> str:
+    [bucket] = [b for b in stack.bucket_keys if b.startswith("artifacts")]
+    return bucket
+
+
+@pytest.mark.parametrize("variant", ["prod", "shadow-test"])
+def test_a_monitor_role_reads_only_its_own_endpoints_capture_and_labels(
+    stacks: Callable[[str], Stack], variant: str
+) -> None:
+    """The Model Monitor roles read ``data-capture/<endpoint>/`` and ``ground-truth/<endpoint>/``
+    of their endpoint (the audit derives those reads), not another endpoint's."""
+    stack = stacks(variant)
+    bucket = _artifacts(stack)
+    roles = {job.inputs["roleArn"] for token in _MONITOR_TYPES for job in stack.graph.of_type(token)}
+    assert roles
+    for role in roles:
+        for prefix in ("data-capture", "ground-truth"):
+            other = Need(
+                role, "s3:GetObject", f"arn:aws:s3:::{bucket}/{prefix}/another-endpoint/x.jsonl", "x"
+            )
+            assert stack.denial(other) is not None, (role, prefix)
+            listing = Need(role, "s3:ListBucket", f"arn:aws:s3:::{bucket}", "x", {"s3:prefix": f"{prefix}/"})
+            assert stack.denial(listing) is not None, (role, prefix)

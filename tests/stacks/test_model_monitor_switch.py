@@ -163,6 +163,7 @@ def test_the_model_monitoring_component_refuses_a_spec_that_turns_model_monitor_
         ModelMonitoringArgs(
             spec=MonitoringSpec(enabled=True, model_monitor=False),
             endpoint_name="churn",
+            endpoint_label="churn",
             baselines=None,  # type: ignore[arg-type]  # refused before it is read
             placement=None,  # type: ignore[arg-type]
         )
