@@ -50,6 +50,7 @@ from components.serving.inference_endpoint_spec import MODEL_PACKAGE_VERSION_ARN
 from components.training.definition import STEP_EXTRACT, STEP_TRACK
 from components.training.evidently import NAMESPACE as EVIDENTLY_NAMESPACE
 from components.training.frameworks import SCOPES, repository_uris
+from components.training.training_spec import training_data_prefix
 from stacks import naming
 from stacks.config import REQUIRED_INTERFACE_ENDPOINTS, PlatformConfig
 
@@ -233,7 +234,7 @@ def build_foundation(
         "training",
         "Runs the platform's SageMaker training and processing jobs",
         [
-            *s3_read(datasets.bucket_arn),
+            *training_dataset_reads(config, datasets.bucket_arn),
             *s3_read_write(artifacts.bucket_arn),
             *workload_access,
             *ecr_pull_images(training_images(config)),
@@ -325,6 +326,24 @@ def build_foundation(
         audit_trail=audit_trail,
         audit_trail_arn=_management_trail_arn(config, audit_trail),
     )
+
+
+def training_dataset_reads(config: PlatformConfig, datasets_arn: pulumi.Input[str]) -> list[Statement]:
+    """What the training role reads of the datasets bucket: each trained family's training-data
+    prefix (its pipelines' input) and its Evidently reference, not the whole bucket (the DVC
+    remote's files, other families' data). Nothing where no family trains here."""
+    prefixes = sorted(
+        {
+            prefix
+            for family in (config.models if config.trains_models else [])
+            if family.training is not None
+            for prefix in (
+                training_data_prefix(family.name),
+                *([family.evidently.reference(family.name)] if family.evidently is not None else []),
+            )
+        }
+    )
+    return s3_read(datasets_arn, prefixes) if prefixes else []
 
 
 def framework_images(

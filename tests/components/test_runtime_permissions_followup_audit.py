@@ -213,3 +213,30 @@ def test_a_monitor_role_reads_only_its_own_endpoints_capture_and_labels(
             assert stack.denial(other) is not None, (role, prefix)
             listing = Need(role, "s3:ListBucket", f"arn:aws:s3:::{bucket}", "x", {"s3:prefix": f"{prefix}/"})
             assert stack.denial(listing) is not None, (role, prefix)
+
+
+def _training_role(stack: Stack) -> str:
+    [arn] = [arn for arn, role in stack.roles.items() if role.name == "training-role-role"]
+    return arn
+
+
+@pytest.mark.parametrize("variant", ["prod", "staging"])
+def test_the_training_role_reads_only_the_families_training_data_of_the_datasets_bucket(
+    stacks: Callable[[str], Stack], variant: str
+) -> None:
+    """Each trained family's ``training-data/<family>/`` and Evidently reference (the audit derives
+    those reads from the pipelines), not the DVC remote's files or another prefix of the bucket."""
+    stack = stacks(variant)
+    role = _training_role(stack)
+    [datasets] = [b for b in stack.bucket_keys if b.startswith("datasets")]
+    families = [f["name"] for f in stack.graph.config[CONFIG_KEY]["models"] if f.get("training")]
+    assert families
+    for family in families:
+        own = Need(role, "s3:GetObject", f"arn:aws:s3:::{datasets}/training-data/{family}/part.csv", "x")
+        assert stack.denial(own) is None
+    for key in ("dvc/files/md5/ab/cdef", "training-data-not-a-family/x.csv", "raw/export.csv"):
+        assert stack.denial(Need(role, "s3:GetObject", f"arn:aws:s3:::{datasets}/{key}", "x")) is not None, (
+            key
+        )
+    listing = Need(role, "s3:ListBucket", f"arn:aws:s3:::{datasets}", "x", {"s3:prefix": ""})
+    assert stack.denial(listing) is not None

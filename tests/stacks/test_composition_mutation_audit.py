@@ -457,7 +457,15 @@ def test_the_training_role_reads_the_datasets_and_writes_only_the_artifacts(
         datasets = graph.named("datasets-bucket").outputs["arn"]
         artifacts = graph.named("artifacts-bucket").outputs["arn"]
         granted = _grants(graph, "training-role-permissions")
-        assert granted["s3:GetObject"] == {f"{datasets}/*", f"{artifacts}/*"}, stack
+        # Of the datasets bucket, only each trained family's training data and Evidently reference.
+        families = [f for f in graph.config[CONFIG_KEY]["models"] if f.get("training")]
+        reads = {f"{datasets}/training-data/{f['name']}/*" for f in families}
+        reads |= {
+            f"{datasets}/{f['evidently'].get('reference_prefix') or 'evidently-reference/' + f['name'] + '/'}*"
+            for f in families
+            if f.get("evidently")
+        }
+        assert granted["s3:GetObject"] == {*reads, f"{artifacts}/*"}, stack
         assert granted["s3:PutObject"] == {f"{artifacts}/*"}, stack
         assert not any(datasets in r for a, rs in granted.items() if "Delete" in a for r in rs), stack
 
