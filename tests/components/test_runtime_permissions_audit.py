@@ -47,15 +47,15 @@ audited without editing this table):
 ================  =====  =====  ==========  =====  ===============  ====  ======  =====
 variant           roles  needs  role calls  trust  service deliv.   KMS   denied  fixed
 ================  =====  =====  ==========  =====  ===============  ====  ======  =====
-prod                 22    341         237     23               81    88       0      0
-staging (tuning)     14    200         123     14               63    58       0      0
-dev (async)           8    140          89      9               42    41       0      0
-live-drift           24    352         252     25               75    86       0      0
-shared-endpoint      23    356         245     24               87    94       0      0
-shadow-test          23    393         246     24              123   117       0      0
-async-endpoint       22    350         246     23               81    92       0      0
-kubernetes           13    190         151     16               23    37       1      1
-total               149   2322        1589    158              575   613       1      1
+prod                 22    365         261     23               81    88      20     20
+staging (tuning)     14    217         140     14               63    58      13     13
+dev (async)           8    151         100      9               42    41       8      8
+live-drift           24    368         268     25               75    86      12     12
+shared-endpoint      23    380         269     24               87    94      20     20
+shadow-test          23    417         270     24              123   117      20     20
+async-endpoint       22    374         270     23               81    92      20     20
+kubernetes           13    203         164     16               23    37      11     11
+total               149   2475        1742    158              575   613     124    124
 ================  =====  =====  ==========  =====  ===============  ====  ======  =====
 
 ("role calls": a role's own requests; "trust": a service, a person or a workflow assuming a role
@@ -71,8 +71,11 @@ role's policies, the key policies or the topic and queue policies, every need th
 refused, and so is every role's call once the VPC endpoint policies allow nothing:
 ``test_the_table_reads_the_roles_policies``.)
 
-Denied before, fixed (CHANGELOG ``### Fixed:``): the KServe serving's artifact role
-(``ModelArtifactAccess``) had only ``s3:GetObject`` on the artifact, but KServe's storage
+Denied before, fixed (CHANGELOG ``### Fixed:``): 123 needs of the follow-up
+(``test_runtime_permissions_followup_audit``): every pull of an AWS-published image (framework,
+Model Monitor analyzer, SageMaker Distribution) by the role that runs it, and the VPC flow-logs
+role's ``logs:DescribeLogGroups`` and ``logs:CreateLogGroup`` (each variant's count includes
+them). And the KServe serving's artifact role (``ModelArtifactAccess``) had only ``s3:GetObject`` on the artifact, but KServe's storage
 initializer lists the URI's key before downloading it (kserve/kserve
 ``python/storage/kserve_storage/kserve_storage.py``, ``Storage._download_s3``:
 ``bucket.objects.filter(Prefix=bucket_path)``, a ListObjects call, even for one object): the
@@ -111,12 +114,10 @@ Left alone, with the reason and the documentation each rests on:
 - A plain (non-KServe) Kubernetes Deployment reads ``MODEL_DATA_URL`` with its own image's code: its
   calls are the adopter's; the one-key listing covers the common downloaders too.
 
-Over-broad grants noticed (not widened, not narrowed here: the policy pack audits them): the shared
-training role reads the whole datasets bucket and reads and writes the whole artifact bucket, and
-lists both without a prefix; the pipeline role reads and writes the whole artifact bucket; the
-Model Monitor roles read every endpoint's capture (``data-capture/*``), not their endpoint's; the
-exported inference role writes any endpoint's capture; every role under the stack's path may use
-every platform key through the key policies (each role's own policy names its keys).
+Over-broad grants noticed: the training role's datasets reads and the Model Monitor roles' capture
+and ground-truth reads are narrowed since (``test_runtime_permissions_followup_audit``, which says
+why the rest is left: the training and pipeline roles' whole artifact bucket, the exported
+inference role's capture writes, the key policies' role path).
 """
 
 from __future__ import annotations
