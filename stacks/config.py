@@ -531,7 +531,10 @@ class PlatformConfig(_Section):
     )
     trusted_image_registry_accounts: list[Annotated[str, Field(pattern=r"^[0-9]{12}$")]] = Field(
         default_factory=list,
-        description="Accounts (besides this one) whose ECR images the execution roles may pull.",
+        description="Accounts (besides this one) whose ECR images the execution roles may pull. AWS's "
+        "SageMaker images the stack runs (framework, Model Monitor, Clarify, SageMaker Distribution) "
+        "need no entry: each role may pull exactly those repositories. A model version of another "
+        "account's registry needs its image's registry here.",
     )
     feature_groups: list[FeatureGroupSpec] = Field(
         default_factory=list,
