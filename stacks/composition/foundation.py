@@ -328,11 +328,11 @@ def build_foundation(
     )
 
 
-def training_dataset_reads(config: PlatformConfig, datasets_arn: pulumi.Input[str]) -> list[Statement]:
+def training_dataset_prefixes(config: PlatformConfig) -> list[str]:
     """What the training role reads of the datasets bucket: each trained family's training-data
     prefix (its pipelines' input) and its Evidently reference, not the whole bucket (the DVC
-    remote's files, other families' data). Nothing where no family trains here."""
-    prefixes = sorted(
+    remote's files, other families' data). None where no family trains here."""
+    return sorted(
         {
             prefix
             for family in (config.models if config.trains_models else [])
@@ -343,6 +343,11 @@ def training_dataset_reads(config: PlatformConfig, datasets_arn: pulumi.Input[st
             )
         }
     )
+
+
+def training_dataset_reads(config: PlatformConfig, datasets_arn: pulumi.Input[str]) -> list[Statement]:
+    """Read and list :func:`training_dataset_prefixes` (nothing when there are none)."""
+    prefixes = training_dataset_prefixes(config)
     return s3_read(datasets_arn, prefixes) if prefixes else []
 
 

@@ -442,15 +442,23 @@ def test_a_framework_image_is_found_by_its_version_alias_and_scope() -> None:
 
 
 def test_a_stack_that_trains_nothing_grants_no_datasets_read() -> None:
-    from stacks.composition.foundation import training_dataset_reads
+    import asyncio
+
+    from stacks.composition.foundation import training_dataset_prefixes, training_dataset_reads
     from stacks.config import parse_platform_config
     from tests.conftest import load_stack_document
 
     platform = load_stack_document("prod")["config"][CONFIG_KEY]
     trained = parse_platform_config(platform, "Pulumi.prod.yaml")
-    assert training_dataset_reads(trained, "arn:aws:s3:::datasets") != []
+    family = next(f.name for f in trained.models if f.training is not None)
+    assert f"training-data/{family}/" in training_dataset_prefixes(trained)
     platform["training"] = {**platform.get("training", {}), "enabled": False}
-    assert (
-        training_dataset_reads(parse_platform_config(platform, "Pulumi.prod.yaml"), "arn:aws:s3:::datasets")
-        == []
-    )
+    untrained = parse_platform_config(platform, "Pulumi.prod.yaml")
+    assert training_dataset_prefixes(untrained) == []
+    loop = asyncio.new_event_loop()  # a statement would hold Outputs: give them a loop to be made in
+    asyncio.set_event_loop(loop)
+    try:
+        assert training_dataset_reads(untrained, "arn:aws:s3:::datasets") == []
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
