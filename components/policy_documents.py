@@ -274,7 +274,7 @@ def ecr_pull(region: str, registry_account_ids: Sequence[str]) -> list[Statement
 
 _ECR_IMAGE = re.compile(
     r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?P<cn>\.cn)?"
-    r"/(?P<repository>[a-z0-9._/-]+?)(?:[:@].*)?$"
+    r"/(?P<repository>[a-z0-9._/-]+?)(?:[:@].*)?\Z"
 )
 
 

@@ -265,6 +265,8 @@ def test_ecr_pull_images_names_each_repository_once_without_tags() -> None:
     assert ecr_pull_images([]) == []
     with pytest.raises(ValueError, match="not an Amazon ECR image URI"):
         ecr_repository_arn("docker.io/library/python:3.11")
+    with pytest.raises(ValueError, match="not an Amazon ECR image URI"):
+        ecr_repository_arn("156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer\n")
 
 
 # -- 2. The VPC flow-logs role ----------------------------------------------------------------------------
