@@ -189,8 +189,9 @@ class ModelSource(_Spec):
                 "family says which model family of this stack another account's versions are: it goes with "
                 "latest_approved_of naming that account's group by ARN"
                 + (
-                    f" ('{self.latest_approved_of}' is this stack's family, which the endpoint is already "
-                    "monitored as: remove family)"
+                    f" ('{self.latest_approved_of}' is not an ARN: a family of this stack is already what the "
+                    "endpoint is monitored as, so remove family; another account's group is written "
+                    "arn:aws:sagemaker:<region>:<account>:model-package-group/<name>)"
                     if self.latest_approved_of
                     else " (a pinned version, an image or Triton model names no group to read it of)"
                 ),

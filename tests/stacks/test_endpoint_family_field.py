@@ -379,7 +379,7 @@ REFUSED: dict[str, tuple[Edit, str, str]] = {
     "local-latest-approved-of": (
         _set_model({"latest_approved_of": "customer-churn", "family": "customer-churn"}),
         "endpoints[0].variants[0].model.family",
-        "'customer-churn' is this stack's family",
+        "'customer-churn' is not an ARN: a family of this stack is already what the endpoint is monitored as",
     ),
     "pinned-version": (
         _set_model(
@@ -443,6 +443,26 @@ def test_a_bad_family_field_is_refused_naming_the_file_and_the_key(write_stack, 
         problems
     )
     assert str(raised.value).startswith(f"{path}: invalid configuration")
+
+
+def test_another_account_s_group_by_name_is_told_its_arn_form_not_called_this_stack_s_family(
+    write_stack,
+) -> None:
+    """An adopter copying dev's group by its name (``dev-customer-churn``) instead of its ARN: the
+    refusal (ModelSource cannot know the stack's families) says the value is not an ARN and how an
+    ARN is written, and never calls the other account's group a family of this stack (which sent
+    the adopter to remove ``family``, the one key that was right)."""
+    path = write_stack(
+        "prod", _set_model({"latest_approved_of": "dev-customer-churn", "family": "customer-churn"})
+    )
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(read_stack_file(path).platform, str(path))
+
+    [message] = [m for where, m in raised.value.problems if where.endswith("variants[0].model.family")]
+    assert "'dev-customer-churn' is not an ARN" in message
+    assert "arn:aws:sagemaker:<region>:<account>:model-package-group/<name>" in message
+    assert "is this stack's family" not in message
 
 
 def test_the_plan_of_another_team_s_family_exits_non_zero_and_creates_nothing(write_stack, capsys) -> None:
