@@ -11,8 +11,8 @@ naming its own file.
 
 The cache is ``.cache/recorded-stacks/<fingerprint>/``: the fingerprint hashes every file of the
 code a recording runs (components, stacks, planner, policies, models, packaging: tracked or not),
-``uv.lock``, ``pyproject.toml``, this module and the Python version, so any change to them starts
-an empty cache and a graph is never stale; a later run of unchanged code records nothing. Other
+``uv.lock``, ``pyproject.toml``, ``Pulumi.yaml``, this module and the Python version, so any change
+to them starts an empty cache and a graph is never stale; a later run of unchanged code records nothing. Other
 versions' folders are removed after an hour unchanged (a session of other code may still be
 running in this checkout; if its folder goes, it records again). A stack file that fails to
 record (ConfigError...) is not cached: the error is raised again for every caller.
@@ -53,7 +53,9 @@ _ENVIRONMENT_PREFIXES = ("MLOPS_", "AWS_", "PULUMI_", "MOTO_")
 
 # Everything the offline program runs or reads besides the stack file and the environment.
 SOURCE_FOLDERS = ("components", "stacks", "planner", "policies", "models", "packaging")
-SOURCE_FILES = ("uv.lock", "pyproject.toml", "tests/recorded.py")
+# Pulumi.yaml: where it is decides the project folder, where a stack file's paths start
+# (stacks.config.project_dir).
+SOURCE_FILES = ("uv.lock", "pyproject.toml", "Pulumi.yaml", "tests/recorded.py")
 
 _cache_dir: Path | None = None
 

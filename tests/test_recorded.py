@@ -196,6 +196,7 @@ def _a_tool_cache(root: Path) -> None:
         pytest.param(lambda root: (root / "components" / "bucket.py").write_text("B = 1\n"), True, id="code"),
         pytest.param(lambda root: (root / "models" / "new.py").write_text("x = 1\n"), True, id="new-file"),
         pytest.param(lambda root: (root / "uv.lock").write_text("version = 2\n"), True, id="lock"),
+        pytest.param(lambda root: (root / "Pulumi.yaml").write_text("name: x\n"), True, id="project-file"),
         pytest.param(lambda root: (root / "stacks" / "Pulumi.dev.yaml").write_text("{}\n"), True, id="stack"),
         pytest.param(
             lambda root: (root / "components" / "__pycache__").mkdir() or None, False, id="bytecode-folder"
