@@ -1151,6 +1151,7 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
         for index, shared in enumerate(config.shared_endpoints)
         for position, component in enumerate(shared.components)
     ]
+    own_groups = {config.physical_name(family.name): family.name for family in config.models}
     for key, model in models:
         family, pinned = model.latest_approved_of, model.model_package_arn
         field = f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}"
@@ -1158,7 +1159,17 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
             if pinned:
                 arn = parse_model_package_version_arn(pinned).arn
             elif family and family.startswith("arn:"):
-                arn = parse_model_package_group_arn(family).arn
+                group = parse_model_package_group_arn(family)
+                arn = group.arn
+                own = own_groups.get(group.group)
+                if own is not None and (arn.account, arn.region) == (config.account_id, config.region):
+                    yield (
+                        field,
+                        f"this stack's own group of model family {own}: write latest_approved_of: {own}, "
+                        "so the endpoint retrains the family and is monitored as it (an ARN is another "
+                        "account's group, which this stack's training never registers into)",
+                    )
+                    continue
             else:
                 continue
         except ArnError as error:

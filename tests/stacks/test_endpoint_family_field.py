@@ -61,6 +61,9 @@ Edit = Callable[[dict[str, Any]], None]
 
 DEV_GROUP = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/dev-customer-churn"
 """docs/promotion.md's one-registry-in-dev set-up: prod's endpoints follow dev's group."""
+OWN_GROUP = "arn:aws:sagemaker:eu-west-1:333333333333:model-package-group/prod-customer-churn"
+"""The prod fixture's own group (account 333333333333, name_prefix prod) written as an ARN: an ARN
+reads as another account's group, which never retrains; the stack's own is named by its family."""
 OTHER_TEAM = "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/mobile-churn"
 CHURN_INPUTS = ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"]
 """The model inputs of the fixture family's feature group (customer-churn-labelled): every feature
@@ -380,6 +383,16 @@ REFUSED: dict[str, tuple[Edit, str, str]] = {
         _set_model({"latest_approved_of": "customer-churn", "family": "customer-churn"}),
         "endpoints[0].variants[0].model.family",
         "'customer-churn' is not an ARN: a family of this stack is already what the endpoint is monitored as",
+    ),
+    "own-group-by-arn": (
+        _set_model({"latest_approved_of": OWN_GROUP, "family": "customer-churn"}),
+        "endpoints[0].variants[0].model.latest_approved_of",
+        "this stack's own group of model family customer-churn: write latest_approved_of: customer-churn",
+    ),
+    "own-group-by-arn-without-family": (
+        _set_model({"latest_approved_of": OWN_GROUP}),
+        "endpoints[0].variants[0].model.latest_approved_of",
+        "this stack's own group of model family customer-churn",
     ),
     "pinned-version": (
         _set_model(

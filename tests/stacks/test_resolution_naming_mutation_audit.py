@@ -14,7 +14,9 @@ run alone against the tests that cover its module, then restored. 168 mutations:
   live-drift pipeline), rs23 (a deferred shared endpoint's warning lost its next steps). rs28
   (the card error's family always derived from the group) showed a bug, fixed: a variant that
   follows its own account's group by ARN got that ARN as ``--model`` in the command the error
-  gives, which pipelines.promotion refuses; the test below fails on the old code. Left alone
+  gives, which pipelines.promotion refuses; the test below fails on the old code (since then the
+  stack's own group written as an ARN is refused at ``latest_approved_of``, naming the family to
+  write: it read as another account's group, which retrains nothing). Left alone
   here: rs25 (a deployed shared endpoint with several waiting components named the last, not the
   first); since then the error names every waiting component, held by
   tests/stacks/test_resolution_naming_semantics.py.
@@ -52,7 +54,7 @@ import pulumi
 import pytest
 
 from stacks.arns import ArnError, parse_arn, parse_model_package_group_arn, parse_model_package_version_arn
-from stacks.config import PlatformConfig, parse_platform_config
+from stacks.config import ConfigError, PlatformConfig, parse_platform_config
 from stacks.input_limits import (
     ECHO_LIMIT,
     echo,
@@ -465,19 +467,30 @@ def test_an_arn_reads_back_as_the_text_it_was_parsed_from() -> None:
     assert str(parse_model_package_version_arn(text).arn) == text
 
 
-def test_a_card_error_of_a_family_followed_by_its_group_arn_names_the_family_promotion_takes(
+def test_a_card_error_of_a_family_names_the_family_promotion_takes_and_its_own_group_arn_is_refused(
     write_stack,
 ) -> None:
-    """A variant may follow its own account's group by ARN; the version to deploy has no card. The
-    command the error gives must name the family (``--model customer-churn``): pipelines.promotion
-    refuses a group ARN as ``--model`` ("no model family")."""
+    """The version to deploy has no card: the command the error gives must name the family
+    (``--model customer-churn``), which pipelines.promotion takes (it refuses a group ARN as
+    ``--model``: "no model family"). The stack's own group written as an ARN is refused before any
+    resolution, naming the family to write instead (an ARN reads as another account's group)."""
     group_arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{GROUP}"
-    config = _parsed(write_stack, at("endpoints.0.variants.0.model", {"latest_approved_of": group_arn}))
+    with pytest.raises(ConfigError) as refused_arn:
+        _parsed(write_stack, at("endpoints.0.variants.0.model", {"latest_approved_of": group_arn}))
+    assert any(
+        key.endswith("endpoints[0].variants[0].model.latest_approved_of")
+        and "write latest_approved_of: customer-churn" in message
+        for key, message in refused_arn.value.problems
+    ), refused_arn.value.problems
+
+    config = _parsed(
+        write_stack, at("endpoints.0.variants.0.model", {"latest_approved_of": "customer-churn"})
+    )
     assert config.model_registry.require_model_card, "non-vacuous: prod requires cards"
     version = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/7"
 
     def without_card(source: str) -> ResolvedModelPackage:
-        assert source == group_arn
+        assert source == GROUP
         return ResolvedModelPackage(arn=version, baselines=None, model_card=None, model_card_checked=True)
 
     with pytest.raises(ModelResolutionError) as refused:
