@@ -22,6 +22,7 @@ from stacks.config import CONFIG_KEY, MAX_STACK_TAGS, ConfigError, parse_platfor
 from tests.conftest import load_stack_document
 from tests.graph_helpers import as_list, policy_of, statements
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 from tests.stacks.test_model_monitor_switch import without_model_monitor
 from tests.yaml_text import dump_document
 
@@ -46,6 +47,16 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResourceGraph, dict[
     path = tmp_path_factory.mktemp("live-drift") / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(path), document["config"][CONFIG_KEY]
+
+
+def _live_drift_cut(platform: dict[str, Any]) -> None:
+    """The prod fixture cut to what its endpoints read (:func:`tests.stacks.conftest.serving_cut`:
+    no batch scoring, budget, delivery, DVC remote, audit trail or retraining triggers), with live
+    drift instead of Model Monitor: for the tests below that record a variant to read one endpoint's
+    live-drift pipeline, schedule and endpoint configuration, which the cut keeps as they are (the
+    module's ``prod`` graph, which the pack and request tests read whole, stays the whole fixture)."""
+    serving_cut(platform)
+    live_drift_instead_of_model_monitor(platform)
 
 
 def _named(graph: ResourceGraph, type_token: str, name: str) -> RecordedResource:
@@ -268,7 +279,7 @@ def test_every_live_drift_resource_is_a_request_the_apis_accept(prod) -> None:
 def test_a_run_reads_the_hours_since_the_run_before_on_an_uneven_schedule(tmp_path: Path) -> None:
     document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
-    live_drift_instead_of_model_monitor(platform)
+    _live_drift_cut(platform)
     platform["monitoring"]["schedule"] = "cron(0 0/7 ? * * *)"
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
@@ -371,7 +382,7 @@ def test_an_ab_endpoint_with_a_shadow_reads_every_production_variant_and_not_the
 
     document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
-    live_drift_instead_of_model_monitor(platform)
+    _live_drift_cut(platform)
     champion_challenger(platform)
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
@@ -391,7 +402,7 @@ def test_a_stack_with_every_tag_it_may_set_plans_live_drift_within_aws_tag_limit
     platform's 3 and those 2 made 51, which CreatePipeline refuses (botocore TagList: at most 50)."""
     document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
-    live_drift_instead_of_model_monitor(platform)
+    _live_drift_cut(platform)
     platform["tags"] |= {f"tag-{i}": "x" for i in range(MAX_STACK_TAGS - len(platform["tags"]))}
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
