@@ -18,12 +18,16 @@ import pytest
 
 from planner.recorder import RecordedResource, ResourceGraph
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 
 
 def _three_endpoints(platform: dict[str, Any]) -> None:
+    """The prod fixture cut to what its endpoints read (:func:`tests.stacks.conftest.serving_cut`:
+    the endpoints, their monitors, alarms and the alert topic stay as they are), serving three."""
+    serving_cut(platform)
     captured = platform["endpoints"][0]
     uncaptured = copy.deepcopy(captured)
     uncaptured.update(name="uncaptured", data_capture={"enabled": False})
