@@ -25,6 +25,7 @@ from stacks.stack_file import read_stack_file
 from tests.components.pipeline_triggers_fixture import alarm_state_change
 from tests.graph_helpers import training_pipelines
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 from tests.stacks.test_model_families import FORECAST
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -120,7 +121,11 @@ def test_a_quality_alarm_entering_alarm_starts_the_familys_retraining(stack_grap
 
 def test_quality_alarms_retrain_only_where_drift_retraining_is_on(write_stack) -> None:
     def off(platform: dict[str, Any]) -> None:
-        platform.setdefault("training", {})["drift_retraining"] = False
+        # The prod fixture cut to what its endpoints read (the monitors, quality alarms and the
+        # family's training pipeline stay), which turns every retraining trigger off; the schedule
+        # and new data back to the fixture's (unset: the defaults): only drift retraining is off.
+        serving_cut(platform)
+        del platform["training"]["schedule"], platform["training"]["new_data"]
 
     graph = recorded_stack(str(write_stack("prod", off, name="Pulumi.prod.yaml")))
     assert len(_quality_alarms(graph)) == 2, "they still page"

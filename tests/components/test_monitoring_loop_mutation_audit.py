@@ -35,6 +35,7 @@ from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, record_trig
 from tests.conftest import load_stack_document
 from tests.graph_helpers import policy_of, statements
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 from tests.yaml_text import dump_document
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -218,8 +219,11 @@ def test_the_drift_alarm_watches_every_served_feature_and_no_identifier(stack_gr
 
 @pytest.fixture(scope="module")
 def six_hourly(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    """The prod stack monitored every six hours (its own default is hourly): one more recording."""
+    """The prod stack monitored every six hours (its own default is hourly): one more recording, of
+    the prod fixture cut to what its endpoints read (:func:`tests.stacks.conftest.serving_cut`: the
+    endpoints' monitors and alarms stay as they are)."""
     document = load_stack_document("prod")
+    serving_cut(document["config"]["mlops-platform:platform"])
     document["config"]["mlops-platform:platform"]["monitoring"]["schedule"] = SIX_HOURLY
     path = tmp_path_factory.mktemp("six-hourly") / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
