@@ -18,7 +18,7 @@ from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import policy_of, statements, within
 from tests.recorded import recorded_stack
-from tests.stacks.conftest import serving_cut
+from tests.stacks.conftest import budgeted_serving_cut
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -422,19 +422,14 @@ def _plan(capsys: pytest.CaptureFixture[str], path: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("base", ["dev", "prod"])
 def test_the_plan_warns_when_alerts_reach_no_one(capsys, write_stack, cached_recordings, base: str) -> None:
-    def cut(platform: dict[str, Any]) -> None:
-        """The prod fixture cut to what its endpoints read (:func:`serving_cut`: the alert topic,
-        the failure alerts and what they watch stay), with the budget the prod pack asks for."""
-        budget = platform["budget"]
-        serving_cut(platform)
-        platform["budget"] = budget
-
+    # The fixture cut to what its endpoints read (budgeted_serving_cut: the alert topic, the failure
+    # alerts and what they watch stay), with the budget the prod pack asks for.
     def without(platform: dict[str, Any]) -> None:
-        cut(platform)
+        budgeted_serving_cut(platform)
         platform.pop("alerts", None)
 
     def with_one(platform: dict[str, Any]) -> None:
-        cut(platform)
+        budgeted_serving_cut(platform)
         platform["alerts"] = {"subscriptions": [{"protocol": "email", "endpoint": "oncall@example.com"}]}
 
     if base == "dev":

@@ -40,6 +40,16 @@ def serving_cut(platform: dict[str, Any]) -> None:
         family.pop("batch_scoring", None)
 
 
+def budgeted_serving_cut(platform: dict[str, Any]) -> None:
+    """:func:`serving_cut` keeping the fixture's budget: for a test that also asks the policy pack
+    for no mandatory violation (the prod pack's ``stack-cost-budget`` asks a stack for a budget,
+    which serving_cut removes)."""
+    budget = platform.get("budget")
+    serving_cut(platform)
+    if budget is not None:
+        platform["budget"] = budget
+
+
 def kubernetes_cut(platform: dict[str, Any]) -> None:
     """:func:`serving_cut`, and no SageMaker endpoints either: a fixture stack's
     ``mlops-platform:platform`` value cut, in place, to what its Kubernetes servings read, for the

@@ -16,6 +16,7 @@ from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import REPO, load_stack_document
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import budgeted_serving_cut
 
 FORECAST: dict[str, Any] = {
     "name": "demand-forecast",
@@ -313,6 +314,9 @@ def test_code_folders_are_relative_to_the_project_not_the_working_directory(tmp_
 def test_a_regression_family_served_in_prod_is_monitored_as_a_regression(tmp_path) -> None:
     document = load_stack_document("prod")
     platform = document["config"][CONFIG_KEY]
+    # Cut to what the endpoints read, with the budget the pack asks for: the endpoint, its monitors
+    # and the forecast family's training and registry group stay as they are.
+    budgeted_serving_cut(platform)
     _forecast_on_a_model_quality_monitored_endpoint(platform)
     platform["monitoring"]["model_monitors"]["problem_type"] = "Regression"
     path = tmp_path / "Pulumi.prod.yaml"
