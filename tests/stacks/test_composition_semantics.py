@@ -21,6 +21,7 @@ import pytest
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import NoApprovedVersion, ResolvedModelPackage, offline_resolver
 from tests.recorded import computed_once, recorded_stack
+from tests.stacks.conftest import serving_cut
 from tests.stacks.test_kubernetes_wiring import _program_with
 
 PINNED = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-churn-v2/3"
@@ -447,7 +448,10 @@ def test_versions_without_baselines_are_monitored_from_their_familys_folder(writ
 
 
 def _with_bias(platform: dict[str, Any]) -> None:
-    """:func:`_two_families` with a bias monitor beside model quality."""
+    """:func:`_two_families` with a bias monitor beside model quality, cut to what the endpoints
+    read (:func:`tests.stacks.conftest.serving_cut`: both families' registry groups, the endpoints
+    and their monitors stay as they are)."""
+    serving_cut(platform)
     _two_families(platform)
     platform["monitoring"]["model_monitors"]["bias"] = True
 
