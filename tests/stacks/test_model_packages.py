@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from tests.conftest import load_stack_document, stack_path
 from tests.graph_helpers import as_list, policy_of, statements, training_pipelines
 from tests.pipelines.churn_fixtures import rendered, steps_by_name
 from tests.recorded import recorded_stack
-from tests.stacks.conftest import serving_cut
+from tests.stacks.conftest import budgeted_serving_cut, serving_cut
 from tests.yaml_text import dump_document
 
 REGION, FAMILY, PROD_ACCOUNT = "eu-west-1", "customer-churn", "333333333333"
@@ -89,16 +89,22 @@ def _record_prod_against(sagemaker: Any, path: str | None = None) -> ResourceGra
     )
 
 
-def _prod_serving(tmp_path: Path, model: dict[str, str] | None = None, *, cut: bool = False) -> str:
+def _prod_serving(
+    tmp_path: Path,
+    model: dict[str, str] | None = None,
+    *,
+    cut: bool | Callable[[dict[str, Any]], None] = False,
+) -> str:
     """The prod stack file with its endpoint's model source replaced by ``model`` (if given) and,
-    with ``cut``, cut to what the registry reaches (:func:`tests.stacks.conftest.serving_cut`)."""
+    with ``cut``, cut to what the registry reaches (:func:`tests.stacks.conftest.serving_cut`, or the
+    cut given: :func:`tests.stacks.conftest.budgeted_serving_cut` for a test that asks the pack)."""
     document = load_stack_document("prod")
     platform = document["config"]["mlops-platform:platform"]
     if model is not None:
         [variant] = platform["endpoints"][0]["variants"]
         variant["model"] = model
     if cut:
-        serving_cut(platform)
+        (serving_cut if cut is True else cut)(platform)
     path = tmp_path / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     return str(path)
@@ -419,7 +425,9 @@ def test_an_empty_registry_defers_every_family_but_not_a_pinned_version() -> Non
 def test_the_offline_plan_shows_the_cross_account_reads_of_a_dev_registry(tmp_path) -> None:
     dev_group = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{GROUP}"
 
-    graph = recorded_stack(_prod_serving(tmp_path, {"latest_approved_of": dev_group}))
+    graph = recorded_stack(
+        _prod_serving(tmp_path, {"latest_approved_of": dev_group}, cut=budgeted_serving_cut)
+    )
 
     shown = f"mlops-artifacts-of-{DEV_ACCOUNT}"
     assert _monitored_uris(graph) == _layout(f"s3://{shown}/baselines/{GROUP}/latest-approved")
@@ -456,7 +464,7 @@ def test_a_pinned_version_is_monitored_against_the_baselines_it_registered(
 def test_the_offline_plan_names_a_pinned_versions_baselines_after_it(tmp_path) -> None:
     pinned = f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{GROUP}/12"
 
-    graph = recorded_stack(_prod_serving(tmp_path, {"model_package_arn": pinned}))
+    graph = recorded_stack(_prod_serving(tmp_path, {"model_package_arn": pinned}, cut=True))
 
     bucket = graph.named("artifacts-bucket").outputs["bucket"]
     assert _monitored_uris(graph) == _layout(f"s3://{bucket}/baselines/{GROUP}/registered-with-version-12")
