@@ -12,7 +12,9 @@ from planner.recorder import ResourceGraph
 from stacks.config import ConfigError
 from tests.api_models import pipeline_step_errors
 from tests.graph_helpers import policy_of, statements, within
+from tests.conftest import stack_path
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import batch_scoring_cut
 
 COMPONENT = "batch-customer-churn"
 MODEL = "aws:sagemaker/model:Model"
@@ -203,7 +205,8 @@ def test_monitoring_off_means_no_capture(write_stack) -> None:
 
 
 def test_a_family_with_nothing_approved_waits_and_a_pinned_version_does_not(write_stack) -> None:
-    graph = recorded_stack(str(write_stack("prod")), registry="empty")
+    # The prod fixture itself (the recording tests/delivery's first-deploy tests read too).
+    graph = recorded_stack(str(stack_path("prod")), registry="empty")
     assert not [r for r in graph if r.name.startswith(COMPONENT)]
     [warning] = [w for w in graph.warnings if "batch scoring of model family customer-churn" in w]
     assert "is deferred" in warning and "prod-customer-churn-batch-scoring" in warning
@@ -211,6 +214,7 @@ def test_a_family_with_nothing_approved_waits_and_a_pinned_version_does_not(writ
     pinned = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/7"
 
     def pin(platform: dict[str, Any]) -> None:
+        batch_scoring_cut(platform)  # what batch scoring reads (no endpoint, trigger, trail...)
         platform["models"][0]["batch_scoring"]["model_package_arn"] = pinned
 
     graph = recorded_stack(str(write_stack("prod", pin, name="Pulumi.pinned.yaml")), registry="empty")
@@ -313,6 +317,7 @@ def test_a_pinned_version_of_another_account_is_read_across_accounts(write_stack
     pinned = "arn:aws:sagemaker:eu-west-1:444444444444:model-package/shared-churn/2"
 
     def pin(platform: dict[str, Any]) -> None:
+        batch_scoring_cut(platform)  # what batch scoring reads (no endpoint, trigger, trail...)
         platform["models"][0]["batch_scoring"]["model_package_arn"] = pinned
 
     graph = recorded_stack(str(write_stack("prod", pin)))

@@ -89,3 +89,20 @@ def endpointless_cut(platform: dict[str, Any]) -> None:
     whole graph records more."""
     serving_cut(platform)
     platform.pop("endpoints", None)
+
+
+def batch_scoring_cut(platform: dict[str, Any]) -> None:
+    """:func:`endpointless_cut` keeping the families' ``batch_scoring``: a fixture stack's
+    ``mlops-platform:platform`` value cut, in place, to its foundation, families (registry groups,
+    training and batch-scoring pipelines) and alerts, for a test of batch scoring that records a
+    variant. Batch scoring resolves its family itself (``stacks.resolution.resolve_batch_scoring``)
+    and reads no endpoint; nothing else the cut removes feeds it."""
+    kept = {
+        family["name"]: family["batch_scoring"]
+        for family in platform.get("models", [])
+        if "batch_scoring" in family
+    }
+    endpointless_cut(platform)
+    for family in platform.get("models", []):
+        if family["name"] in kept:
+            family["batch_scoring"] = kept[family["name"]]
