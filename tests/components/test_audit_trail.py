@@ -13,7 +13,7 @@ from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.graph_helpers import attached_to, only, policy_of, statements, within
 from tests.recorded import recorded_stack
-from tests.stacks.conftest import endpointless_cut
+from tests.stacks.conftest import foundation_cut
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -177,12 +177,12 @@ def test_trail_key_and_bucket_are_protected_outside_dev(
 
 
 def _org_trail(data_events: str):
-    """An organisation trail on the prod fixture cut to its foundation, families and alerts
-    (:func:`tests.stacks.conftest.endpointless_cut`): the trail's selectors name the platform's
+    """An organisation trail on the prod fixture cut to its foundation and alerts
+    (:func:`tests.stacks.conftest.foundation_cut`): the trail's selectors name the platform's
     buckets, which the cut keeps, and nothing it removes has a trail of its own."""
 
     def edit(platform: dict[str, Any]) -> None:
-        endpointless_cut(platform)
+        foundation_cut(platform)
         platform["audit_trail"] = {"existing_organization_trail": ORG_TRAIL, "data_events": data_events}
 
     return edit
@@ -293,10 +293,10 @@ def test_cloudwatch_logs_delivery_writes_to_an_encrypted_group_through_a_scoped_
     from tests.aws_requests import requests
 
     def edit(platform: dict[str, Any]) -> None:
-        # Cut to the foundation, families and alerts (the trail, its key, bucket and group stay),
+        # Cut to the foundation and alerts (the trail, its key, bucket and group stay),
         # with the budget the pack asks a prod stack for.
         budget = platform["budget"]
-        endpointless_cut(platform)
+        foundation_cut(platform)
         platform["budget"] = budget
         platform["audit_trail"] = {"cloudwatch_logs_retention_days": 365}
 

@@ -25,6 +25,7 @@ from stacks.config import ConfigError
 from tests.aws_sessions import mocked_aws
 from tests.graph_helpers import policy_of, within
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import foundation_cut
 
 POLICY = "aws:iam/policy:Policy"
 ROLE = "aws:iam/role:Role"
@@ -154,6 +155,11 @@ def test_off_by_default_nothing_is_created_or_exported(stack_graphs) -> None:
 
 def test_a_nested_prefix_and_only_a_workflow(write_stack) -> None:
     def edit(platform: dict[str, Any]) -> None:
+        # Cut to the foundation (the datasets bucket and the data key stay as they are), with the
+        # budget the prod pack asks for (no stack-wide violation).
+        budget = platform["budget"]
+        foundation_cut(platform)
+        platform["budget"] = budget
         platform["dvc_remote"] = {
             "enabled": True,
             "prefix": "teams/churn/dvc",
@@ -176,8 +182,13 @@ def test_principals_of_another_account_are_trusted_through_its_root(write_stack)
     other = "arn:aws:iam::444444444444:role/data-science"
 
     def edit(platform: dict[str, Any]) -> None:
-        platform["dvc_remote"]["trusted_principals"] = [other, SSO_DATA_SCIENTISTS]
-        platform["dvc_remote"]["github_subjects"] = []
+        remote = platform["dvc_remote"]
+        foundation_cut(platform)  # the datasets bucket and the data key stay as they are
+        platform["dvc_remote"] = {
+            **remote,
+            "trusted_principals": [other, SSO_DATA_SCIENTISTS],
+            "github_subjects": [],
+        }
 
     _, trust = _remote(recorded_stack(str(write_stack("dev", edit))))
     [statement] = trust["Statement"]

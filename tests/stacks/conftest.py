@@ -106,3 +106,15 @@ def batch_scoring_cut(platform: dict[str, Any]) -> None:
     for family in platform.get("models", []):
         if family["name"] in kept:
             family["batch_scoring"] = kept[family["name"]]
+
+
+def foundation_cut(platform: dict[str, Any]) -> None:
+    """:func:`endpointless_cut`, and no model family or training either: a fixture stack's
+    ``mlops-platform:platform`` value cut, in place, to its foundation (network, buckets, keys,
+    roles), feature groups and alerts, for a test of a foundation component (the audit trail, the
+    DVC remote) that records a variant (the prod fixture: 271 resources to 91, about a third of the
+    CPU of recording it). What those components read (the stack's config, the buckets and keys)
+    stays as it is."""
+    endpointless_cut(platform)
+    platform["models"] = []
+    platform["training"]["enabled"] = False
