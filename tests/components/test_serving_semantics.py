@@ -27,6 +27,7 @@ from planner.recorder import RecordedResource, ResourceGraph, record_program
 from tests.components.serving_args import KEY, SERVING_CONTEXT, endpoint_args, record_shadow_test
 from tests.graph_helpers import as_list, policy_of, statements, within
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import batch_scoring_cut
 
 POLICY = "aws:appautoscaling/policy:Policy"
 MODEL = "aws:sagemaker/model:Model"
@@ -158,6 +159,7 @@ def test_a_local_nvme_fleet_scores_one_record_at_a_time_without_a_volume_key(wri
     (the fixture's is the default, MultiRecord)."""
 
     def edit(platform: dict[str, Any]) -> None:
+        batch_scoring_cut(platform)  # the family's batch scoring and the data key stay as they are
         platform["models"][0]["batch_scoring"].update(
             instance_type="ml.g4dn.xlarge", batch_strategy="SingleRecord"
         )

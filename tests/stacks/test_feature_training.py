@@ -16,7 +16,7 @@ from stacks.program import run
 from stacks.stack_file import read_stack_file
 from tests.graph_helpers import as_list, only, policy_of, statements, training_pipelines
 from tests.recorded import recorded_stack
-from tests.stacks.conftest import serving_cut
+from tests.stacks.conftest import endpointless_cut
 
 WORKGROUP = "aws:athena/workgroup:Workgroup"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -70,7 +70,7 @@ def test_athena_results_expire_after_a_week_and_nothing_else_in_the_artifact_buc
 
 def test_the_stack_file_sets_how_long_athena_results_are_kept(write_stack) -> None:
     def keep_a_month(platform: dict[str, Any]) -> None:
-        serving_cut(platform)
+        endpointless_cut(platform)  # the artifacts bucket's lifecycle rules stay as they are
         platform["feature_queries"] = {"results_retention_days": 30}
 
     rules = _artifact_lifecycle_rules(recorded_stack(write_stack("prod", keep_a_month)))
