@@ -31,6 +31,7 @@ from tests.conftest import load_stack_document
 from tests.graph_helpers import within
 from tests.pipelines.churn_fixtures import KMS_KEY, make_settings, steps_by_name
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import endpointless_cut
 from tests.yaml_text import dump_document
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
@@ -140,8 +141,10 @@ def test_a_runtime_limit_beyond_sagemakers_is_refused(settings) -> None:
 @pytest.fixture(scope="module")
 def variant_definition(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """dev's churn family gated on AUC at most 0.65 (a direction and threshold no fixture stack
-    uses) and trained on two instances."""
+    uses) and trained on two instances, cut to its foundation, families and alerts
+    (:func:`tests.stacks.conftest.endpointless_cut`: the family's training pipeline stays as it is)."""
     document = load_stack_document("dev")
+    endpointless_cut(document["config"][CONFIG_KEY])
     (family,) = [m for m in document["config"][CONFIG_KEY]["models"] if m["name"] == "customer-churn"]
     family["promotion"] = {"metric": "metrics.auc.value", "threshold": 0.65, "direction": "minimize"}
     family["training"]["training_instance_count"] = 2
