@@ -17,6 +17,7 @@ from tests.conftest import load_stack_document
 from tests.graph_helpers import within
 from tests.pipelines.churn_fixtures import job_steps, steps_by_name
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import endpointless_cut
 from tests.yaml_text import dump_document
 
 
@@ -58,8 +59,10 @@ PROCESSING_TYPE = "ml.c5.2xlarge"
 @pytest.fixture(scope="module")
 def processing_variant(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """dev's churn family with its own processing instance type, gated on F1 (not the first of
-    its metrics), recorded once per code version."""
+    its metrics), recorded once per code version, cut to its foundation, families and alerts
+    (:func:`tests.stacks.conftest.endpointless_cut`: the family's training pipeline stays as it is)."""
     document = load_stack_document("dev")
+    endpointless_cut(document["config"][CONFIG_KEY])
     (family,) = [m for m in document["config"][CONFIG_KEY]["models"] if m["name"] == "customer-churn"]
     family["training"]["processing_instance_type"] = PROCESSING_TYPE
     family["promotion"] = {"metric": "metrics.f1.value", "threshold": 0.6, "direction": "maximize"}
