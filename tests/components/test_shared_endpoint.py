@@ -286,8 +286,12 @@ def prod_shared(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     worker that writes the same document (tests.recorded.recorded_stack: keyed by its bytes)."""
     from stacks.config import CONFIG_KEY
     from tests.conftest import load_stack_document
+    from tests.stacks.conftest import budgeted_serving_cut
 
     document = load_stack_document("prod")
+    # Cut to what the endpoints read, with the budget the pack asks for (budgeted_serving_cut): the
+    # endpoints, their monitors and the families stay as they are.
+    budgeted_serving_cut(document["config"][CONFIG_KEY])
     document["config"][CONFIG_KEY]["shared_endpoints"] = [SHARED_PROD]
     path = tmp_path_factory.mktemp("shared") / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
