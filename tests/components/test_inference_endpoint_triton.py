@@ -267,8 +267,11 @@ def test_a_region_without_the_release_names_the_version_key(write_stack) -> None
 def staging_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     from stacks.config import CONFIG_KEY
     from tests.conftest import load_stack_document
+    from tests.stacks.conftest import serving_cut
 
     document = load_stack_document("staging")
+    # Cut to what the endpoints read (serving_cut): the endpoints, their models and monitors stay.
+    serving_cut(document["config"][CONFIG_KEY])
     _triton_endpoint()(document["config"][CONFIG_KEY])
     path = tmp_path_factory.mktemp("triton") / "Pulumi.staging.yaml"
     path.write_text(dump_document(document))
