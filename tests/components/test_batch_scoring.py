@@ -11,8 +11,8 @@ import pytest
 from planner.recorder import ResourceGraph
 from stacks.config import ConfigError
 from tests.api_models import pipeline_step_errors
-from tests.graph_helpers import policy_of, statements, within
 from tests.conftest import stack_path
+from tests.graph_helpers import policy_of, statements, within
 from tests.recorded import recorded_stack
 from tests.stacks.conftest import batch_scoring_cut
 
