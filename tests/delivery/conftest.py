@@ -13,7 +13,7 @@ from moto import mock_aws
 from delivery.checks import Clients
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
-from tests.conftest import load_stack_document
+from tests.conftest import load_stack_document, stack_path
 from tests.delivery.monitoring_schedules import MonitoringSchedules
 from tests.recorded import recorded_stack
 from tests.yaml_text import dump_document
@@ -42,6 +42,15 @@ def aws_session() -> tuple[boto3.Session, Clients, MonitoringSchedules]:
         session.client("sagemaker"), session.client("application-autoscaling"), session.client("s3")
     )
     return session, clients, schedules
+
+
+@pytest.fixture
+def prod_first_deploy() -> ResourceGraph:
+    """The prod fixture recorded against an empty registry (a first deploy), for a test that asks
+    for it before ``cloud``: recorded outside moto's mock, whose ``AWS_*`` environment is part of
+    the recording's key, it is the recording test_first_deploy's offline plans and
+    test_batch_scoring read, not one of its own."""
+    return recorded_stack(str(stack_path("prod")), registry="empty")
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ from delivery.verify import main as verify_main
 from pipelines.model_card import MAX_CONTENT, data_key_alias, report_metrics
 from pipelines.promotion import PromotionError, promote_model_package
 from pipelines.promotion import main as promotion_main
+from planner.recorder import ResourceGraph
 from stacks.config import parse_platform_config
 from stacks.model_packages import ModelResolutionError
 from tests.aws_sessions import mocked_aws
@@ -62,7 +63,6 @@ from tests.delivery.test_promote import _staging
 from tests.pipelines.test_model_card import _settings
 from tests.pipelines.test_promotion import BUCKET
 from tests.pipelines.test_promotion import _register as register_version
-from tests.recorded import recorded_stack
 
 DEV_GROUP = "dev-customer-churn"
 """The dev fixture's model package group (what the promotion CLI judges against)."""
@@ -348,9 +348,11 @@ def test_a_pipeline_or_group_in_another_state_fails(cloud: Cloud, stack_graphs) 
     ]
 
 
-def test_the_cli_exits_0_when_what_it_skips_is_all_that_is_not_ok(cloud: Cloud, capsys) -> None:
+def test_the_cli_exits_0_when_what_it_skips_is_all_that_is_not_ok(
+    prod_first_deploy: ResourceGraph, cloud: Cloud, capsys
+) -> None:
     """A first deploy: the deferred endpoint is ``skip``, not a failure of the deploy."""
-    provision(recorded_stack(str(stack_path("prod")), registry="empty"), cloud.clients, cloud.schedules)
+    provision(prod_first_deploy, cloud.clients, cloud.schedules)
 
     code = verify_main(["--stack-file", str(stack_path("prod"))], clients=cloud.clients)
 

@@ -20,7 +20,6 @@ from tests.aws_sessions import denied_one_action
 from tests.conftest import stack_path
 from tests.delivery.cloud import JOB_DEFINITIONS, baseline_uris, baseline_uris_of, create_endpoint, provision
 from tests.delivery.conftest import REGION, Cloud
-from tests.recorded import recorded_stack
 
 ENDPOINT = "prod-customer-churn"
 """The prod fixture's endpoint and model package group: the config name after the stack's prefix."""
@@ -468,11 +467,13 @@ def test_clarify_analysis_configs_are_baseline_files_too(cloud: Cloud, all_monit
     ]
 
 
-def test_a_first_deploy_passes_with_its_endpoint_reported_as_deferred(cloud: Cloud) -> None:
+def test_a_first_deploy_passes_with_its_endpoint_reported_as_deferred(
+    prod_first_deploy: ResourceGraph, cloud: Cloud
+) -> None:
     """`pulumi up` on an empty registry deferred the endpoint; the check resolves versions in the
     same (moto) registry, so it expects no endpoint and says why instead of failing."""
 
-    provision(recorded_stack(str(stack_path("prod")), registry="empty"), cloud.clients, cloud.schedules)
+    provision(prod_first_deploy, cloud.clients, cloud.schedules)
 
     results = verify(str(stack_path("prod")), cloud.clients, log=lambda _: None)
 
