@@ -15,7 +15,7 @@ from planner.recorder import ResourceGraph, record_program
 from tests.components.pipeline_triggers_fixture import PIPELINE_ARN, alarm_state_change, record_triggers
 from tests.graph_helpers import as_list, policy_of, statements, within
 from tests.recorded import recorded_stack
-from tests.stacks.conftest import serving_cut
+from tests.stacks.conftest import retraining_serving_cut
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -271,11 +271,10 @@ def test_the_stack_files_retraining_cooldown_is_the_gates_wait(stack_graphs, wri
     Wait state, in seconds."""
 
     def six_hours(platform: dict[str, Any]) -> None:
-        # Cut to what the endpoints read (serving_cut), with the fixture's retraining triggers (the
-        # cut turns them off): the gate, started by the endpoint's drift alarm, stays as it is.
-        training = platform.get("training", {})
-        serving_cut(platform)
-        platform["training"] = {**training, "retraining_cooldown_hours": 6}
+        # Cut to what the endpoints read, with the fixture's retraining triggers: the gate, started
+        # by the endpoint's drift alarm, stays as it is.
+        retraining_serving_cut(platform)
+        platform.setdefault("training", {})["retraining_cooldown_hours"] = 6
 
     for graph, seconds in (
         (stack_graphs["staging"], 24 * 3600),

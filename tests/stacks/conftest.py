@@ -50,6 +50,18 @@ def budgeted_serving_cut(platform: dict[str, Any]) -> None:
         platform["budget"] = budget
 
 
+def retraining_serving_cut(platform: dict[str, Any]) -> None:
+    """:func:`serving_cut` keeping the fixture's retraining triggers (``training``: schedule, new
+    data, drift retraining): for a test of what drift or model quality starts (the retraining gate,
+    the drift rule) or of a warning that says whether it retrains."""
+    training = platform.get("training")
+    serving_cut(platform)
+    if training is None:
+        del platform["training"]
+    else:
+        platform["training"] = training
+
+
 def kubernetes_cut(platform: dict[str, Any]) -> None:
     """:func:`serving_cut`, and no SageMaker endpoints either: a fixture stack's
     ``mlops-platform:platform`` value cut, in place, to what its Kubernetes servings read, for the

@@ -101,6 +101,7 @@ from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import REPO, load_stack_document
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import retraining_serving_cut
 from tests.yaml_text import dump_document
 
 Edit = Callable[[dict[str, Any]], None]
@@ -137,8 +138,12 @@ def _forecast_endpoint(instance_type: str = "ml.m5.xlarge") -> dict[str, Any]:
 
 
 def _record(factory: pytest.TempPathFactory, base: str, edit: Edit) -> ResourceGraph:
-    """The fixture stack ``base`` with ``edit`` applied, recorded once per version of the code."""
+    """The fixture stack ``base`` with ``edit`` applied, recorded once per version of the code, cut
+    to what its endpoints read with its retraining triggers
+    (:func:`tests.stacks.conftest.retraining_serving_cut`): the endpoints, their monitors, alarms
+    and dashboard, the families' training and the drift rules stay as they are."""
     document = load_stack_document(base)
+    retraining_serving_cut(document["config"][CONFIG_KEY])
     edit(document["config"][CONFIG_KEY])
     path = factory.mktemp("adopter") / f"Pulumi.{base}.yaml"
     path.write_text(dump_document(document))
