@@ -402,7 +402,10 @@ def test_the_stacks_alarm_thresholds_reach_every_endpoints_alarms(two_families) 
 
 
 def _configured_drift_features(platform: dict[str, Any]) -> None:
-    """:func:`_two_families` with ``monitoring.drift_features`` stated."""
+    """:func:`_two_families` with ``monitoring.drift_features`` stated, cut to what the endpoints
+    read (:func:`tests.stacks.conftest.serving_cut`: the endpoints' monitors, alarms and dashboard
+    stay as they are)."""
+    serving_cut(platform)
     _two_families(platform)
     platform["monitoring"]["drift_features"] = ["tenure_months", "support_calls_90d"]
 
