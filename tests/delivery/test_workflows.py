@@ -22,8 +22,10 @@ from typing import Any
 import pytest
 import yaml
 
+from components.definition_cache_dir import DEFAULT_DIR as DEFINITIONS_DIR
 from delivery.stacks import PROMOTION_ORDER, list_stacks
 from delivery.stacks import main as list_stacks_main
+from planner.lazy_provider_imports import DEFAULT_CACHE_DIR as PROVIDER_INDEX_DIR
 from tests import recorded
 from tests.bin.sandbox import real_uv
 from tests.conftest import REPO
@@ -978,7 +980,14 @@ def test_the_environment_is_built_once_per_run_and_every_other_job_restores_it(n
         }, f"{job_name} restores the run's environment, or fails rather than build its own"
         assert job["steps"].index(restored) < _first_use(job), job_name
         others = [step for step in _steps(job, "actions/cache/") if step is not restored]
-        own_caches = {"test": _recorded_stacks_cache, "typecheck": _mypy_cache}
+        own_caches = {
+            "test": lambda job: [
+                step
+                for step in _steps(job, "actions/cache/")
+                if step in _recorded_stacks_cache(job) + _computed_cache(job)
+            ],
+            "typecheck": _mypy_cache,
+        }
         assert others == (own_caches[job_name](job) if job_name in own_caches else []), job_name
         assert not _steps(job, "actions/cache@"), job_name
         assert _only(job, "astral-sh/setup-uv@")["with"]["enable-cache"] is False, job_name
@@ -996,6 +1005,44 @@ def _recorded_stacks_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
         for step in _steps(job, "actions/cache/")
         if step["with"]["path"] == "${{ steps.recorded.outputs.folder }}"
     ]
+
+
+COMPUTED_FOLDERS = (
+    str(DEFINITIONS_DIR),
+    str(PROVIDER_INDEX_DIR.relative_to(REPO)),
+)
+"""The content-keyed caches the program writes in the checkout: composed pipeline definitions and
+the provider packages' import index."""
+
+
+def _computed_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """The test job's restore and save of the content-keyed caches (checked below)."""
+    return [
+        step
+        for step in _steps(job, "actions/cache/")
+        if tuple(step["with"]["path"].split()) == COMPUTED_FOLDERS
+    ]
+
+
+def test_the_test_job_starts_from_the_newest_composed_definitions_and_import_index() -> None:
+    """Every entry of both folders is keyed by what it is computed from, so any older copy is a safe
+    start (restore-keys: the newest of any run) and none is stale; restored before the tests,
+    saved after they passed under this run's code unless that exact key was restored."""
+    job = _load(WORKFLOWS / "pull-request.yml")["jobs"]["test"]
+    steps = job["steps"]
+    restore, save = _computed_cache(job)
+    assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith(
+        "actions/cache/save@"
+    )
+    key = (
+        "computed-${{ runner.os }}-${{ hashFiles('uv.lock', 'components/**', 'planner/**', 'policies/**') }}"
+    )
+    assert restore["with"]["key"] == save["with"]["key"] == key
+    assert restore["with"]["restore-keys"] == "computed-${{ runner.os }}-"
+    assert "restore-keys" not in save["with"]
+    assert save["if"] == f"steps.{restore['id']}.outputs.cache-hit != 'true'"
+    [test] = [step for step in steps if step.get("run") == "make test"]
+    assert steps.index(restore) < steps.index(test) < steps.index(save)
 
 
 def test_the_test_job_keeps_the_recorded_stacks_of_the_code_it_tested() -> None:
