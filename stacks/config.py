@@ -72,7 +72,7 @@ from components.training.definition import (
     tracking_argument_count,
 )
 from components.training.evidently import EvidentlySpec
-from components.training.frameworks import framework_problems
+from components.training.frameworks import framework_problems, instance_problems
 from components.training.training_spec import COMPUTE_KEYS, FamilyTrainingSpec, TrainingSpec
 from stacks import naming
 from stacks.arns import Arn, ArnError, parse_model_package_group_arn, parse_model_package_version_arn
@@ -1466,6 +1466,11 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
             training.framework.name, training.framework.version, training.framework.py_version, config.region
         ):
             yield f"models[{index}].training.framework", problem
+        for key in ("training_instance_type", "processing_instance_type"):
+            for problem in instance_problems(
+                training.framework.name, training.framework.version, getattr(training, key)
+            ):
+                yield f"models[{index}].training.{key}", problem
         if family.promotion.metric_name not in training.metrics:
             yield (
                 f"models[{index}].promotion.metric",

@@ -74,6 +74,28 @@ def _processors(framework: str, version: str, scope: str) -> set[str]:
     return set(entry.get("processors") or table.get("processors") or [])
 
 
+NEURON_INSTANCE_PREFIXES: Final = ("ml.trn", "ml.inf")
+"""AWS Trainium and Inferentia: the SDK resolves a Neuron build (another repository) for them."""
+
+
+def instance_problems(framework: str, version: str, instance_type: str) -> list[str]:
+    """Why the family's jobs cannot run ``instance_type`` (empty when they can). The framework's
+    images are SageMaker's CPU and GPU builds; for a framework whose table has GPU builds
+    (:func:`image_uri` passes it the instance type) the SDK answers a Trainium or Inferentia type
+    with a Neuron image of another repository, and of another version (PyTorch 1.9-1.12 on py38 all
+    get ``pytorch-training-neuron:1.11.0``, the registered model too) or none at all: not the
+    family's framework, and not an image its roles may pull (:func:`repository_uris`)."""
+    if not instance_type.startswith(NEURON_INSTANCE_PREFIXES):
+        return []
+    if not any("gpu" in _processors(framework, version, scope) for scope in SCOPES):
+        return []
+    return [
+        f"'{instance_type}' is an AWS Trainium or Inferentia instance: {framework} {version}'s SageMaker "
+        "images are CPU and GPU builds (for this type the SDK picks a Neuron image of another version); "
+        "use a CPU or GPU instance type such as ml.m5.xlarge or ml.g5.xlarge"
+    ]
+
+
 def repository_uris(framework: str, version: str, region: str, scopes: tuple[str, ...] = SCOPES) -> list[str]:
     """The ECR repositories (``<account>.dkr.ecr.<region>.<suffix>/<repository>``, no tag) of the
     framework's images of ``scopes`` in ``region``, from the SDK's table (no SDK import): what the

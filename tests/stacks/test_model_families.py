@@ -248,6 +248,16 @@ BAD_FAMILIES = {
         "models[0].training.max_wait_seconds",
         "spot training needs max_wait_seconds",
     ),
+    "pytorch-on-trainium": (
+        # The SDK answers with pytorch-training-neuron:1.11.0 (another repository and version) for
+        # the jobs and the registered model alike: not the family's image nor one its roles may pull.
+        _training(
+            framework={"name": "pytorch", "version": "1.12", "py_version": "py38"},
+            training_instance_type="ml.trn1.2xlarge",
+        ),
+        "models[0].training.training_instance_type",
+        "'ml.trn1.2xlarge' is an AWS Trainium or Inferentia instance",
+    ),
     "bad-instance-type": (
         _training(training_instance_type="g5.xlarge"),
         "models[0].training.training_instance_type",
