@@ -43,6 +43,9 @@ def test_the_period_is_a_fixed_year_and_a_bit_from_the_reference() -> None:
 def test_touching_windows_merge_and_a_one_minute_gap_splits_them() -> None:
     touching = mute_profile("cron(0 0,12 * * *)", "PT12H")
     assert touching.longest == PERIOD
+    # Within a day too: each hour's window touches the next one's (one run of 24, not 24 runs).
+    hourly = mute_profile("cron(0 * * * *)", "PT1H")
+    assert (hourly.longest, hourly.longest_start) == (PERIOD, REFERENCE)
     gapped = mute_profile("cron(0 0,12 * * *)", "PT11H59M")
     assert gapped.longest == 11 * HOUR + 59 * 60
     assert gapped.muted == 2 * 382 * (11 * HOUR + 59 * 60)
