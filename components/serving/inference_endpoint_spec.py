@@ -53,6 +53,23 @@ def _sagemaker_name(value: str, what: str) -> str:
     return value
 
 
+RESERVED_CAPTURE_FOLDER = "batch"
+"""``data-capture/batch/`` holds the batch-scoring jobs' captures (``data-capture/batch/<family>/``,
+components/serving/batch_scoring.py): an endpoint of that name would capture there, and its role
+and monitors, which write and read their endpoint's ``data-capture/<name>/``, would reach them."""
+
+
+def _endpoint_name(value: str) -> str:
+    """A SageMaker name that is not :data:`RESERVED_CAPTURE_FOLDER` (the endpoint's S3 folders)."""
+    _sagemaker_name(value, "endpoint name")
+    if value == RESERVED_CAPTURE_FOLDER:
+        raise ValueError(
+            f"'{value}' is reserved: data-capture/{value}/ holds the batch-scoring jobs' captures, which "
+            "the endpoint's role and monitors would then write and read; choose another name"
+        )
+    return value
+
+
 MAX_ROLLBACK_ALARMS = 10
 """SageMaker's ``AutoRollbackConfiguration.Alarms``: at most 10 alarms per endpoint."""
 ROLLBACK_ALARMS_PER_VARIANT = 2
@@ -748,7 +765,7 @@ class EndpointSpec(_Spec):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
-        return _sagemaker_name(value, "endpoint name")
+        return _endpoint_name(value)
 
     @model_validator(mode="after")
     def _rollback_alarms_fit(self) -> EndpointSpec:

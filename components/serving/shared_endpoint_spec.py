@@ -14,6 +14,7 @@ from .inference_endpoint_spec import (
     MAX_ENVIRONMENT,
     DataCaptureSpec,
     ModelSource,
+    _endpoint_name,
     _sagemaker_name,
     _Spec,
     container_environment_problem,
@@ -232,7 +233,7 @@ class SharedEndpointSpec(_Spec):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
-        return _sagemaker_name(value, "endpoint name")
+        return _endpoint_name(value)
 
     @field_validator("instance_type")
     @classmethod

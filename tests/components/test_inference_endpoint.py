@@ -514,6 +514,8 @@ MALFORMED_ENDPOINTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("unknown-strategy", {**GOOD, "deployment": {"strategy": "rolling"}}, "endpoints[0].deployment.strategy", "'all_at_once', 'canary' or 'linear'"),
     ("unknown-model-family", {**GOOD, "variants": [{**GOOD["variants"][0], "model": {"latest_approved_of": "fraud"}}]}, "endpoints[0].variants[0].model.latest_approved_of", "'fraud' is not a model family of this stack"),
     ("bad-endpoint-name", {**GOOD, "name": "churn_v2"}, "endpoints[0].name", "not a valid endpoint name"),
+    # data-capture/batch/ holds the batch-scoring captures (data-capture/batch/<family>/).
+    ("endpoint-named-batch", {**GOOD, "name": "batch"}, "endpoints[0].name", "'batch' is reserved: data-capture/batch/ holds the batch-scoring jobs' captures"),
     ("scaled-shadow", {**GOOD, "shadow_variants": [{**GOOD["variants"][0], "name": "shadow"}]}, "endpoints[0].shadow_variants[0].scaling", "shadow variant 'shadow' cannot autoscale"),
 ]  # fmt: skip
 

@@ -97,6 +97,7 @@ MALFORMED = [
     ("bad-pinned-version", _component(1, model={"model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-ranker"}), f"{S}.components[1].model.model_package_arn", "model package version ARN"),
     ("routing-unknown", _top(routing="round_robin"), f"{S}.routing", "least_outstanding_requests"),
     ("name-of-an-endpoint", _top(name="customer-churn"), f"{S}.name", "also endpoints[0]'s name"),
+    ("named-batch", _top(name="batch"), f"{S}.name", "'batch' is reserved: data-capture/batch/ holds the batch-scoring jobs' captures"),
     ("component-name-too-long", _component(1, name="r" * 60), f"{S}.components[1].name", "AWS allows at most 63"),
     ("update-timeout-too-short", _top(update_timeout_seconds=300), f"{S}.update_timeout_seconds", "greater than or equal to 600"),
     # CreateInferenceComponent's Environment keys match [a-zA-Z_][a-zA-Z0-9_]* (botocore's EnvironmentKey).
