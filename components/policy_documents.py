@@ -255,8 +255,8 @@ def sagemaker_logs_and_metrics(region: str, account_id: str) -> list[Statement]:
     ]
 
 
-def ecr_pull(region: str, registry_account_ids: Sequence[str]) -> list[Statement]:
-    """Pull images from the given registries (the platform's own account and trusted ones)."""
+def _ecr_pull_from(repositories: list[str]) -> list[Statement]:
+    """Pull images from these repository ARNs (patterns allowed)."""
     return [
         {
             # ecr:GetAuthorizationToken has no resource-level permissions: AWS requires "*".
@@ -267,9 +267,16 @@ def ecr_pull(region: str, registry_account_ids: Sequence[str]) -> list[Statement
         {
             "Effect": "Allow",
             "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-            "Resource": [f"arn:aws:ecr:{region}:{account}:repository/*" for account in registry_account_ids],
+            "Resource": repositories,
         },
     ]
+
+
+def ecr_pull(region: str, registry_account_ids: Sequence[str]) -> list[Statement]:
+    """Pull images from the given registries (the platform's own account and trusted ones)."""
+    return _ecr_pull_from(
+        [f"arn:aws:ecr:{region}:{account}:repository/*" for account in registry_account_ids]
+    )
 
 
 _ECR_IMAGE = re.compile(
@@ -297,18 +304,4 @@ def ecr_pull_images(image_uris: Iterable[str]) -> list[Statement]:
     AmazonSageMakerModelCustomizationCoreAccess grants ECR pulls "to support cross-account pulls
     from AWS Deep Learning Container accounts"). Empty when there are none."""
     repositories = sorted({ecr_repository_arn(uri) for uri in image_uris})
-    if not repositories:
-        return []
-    return [
-        {
-            # ecr:GetAuthorizationToken has no resource-level permissions: AWS requires "*".
-            "Effect": "Allow",
-            "Action": "ecr:GetAuthorizationToken",
-            "Resource": "*",
-        },
-        {
-            "Effect": "Allow",
-            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-            "Resource": repositories,
-        },
-    ]
+    return _ecr_pull_from(repositories) if repositories else []

@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Edit = Callable[[dict[str, Any]], None]
+
+_REPO = Path(__file__).resolve().parent.parent
+
+_FORECAST: dict[str, Any] = {
+    "name": "demand-forecast",
+    "promotion": {"metric": "metrics.rmse.value", "threshold": 12.0, "direction": "minimize"},
+    "model_card": {"intended_use": "Weekly demand forecasts for replenishment.", "risk_rating": "Low"},
+    "training": {
+        "code": str(_REPO / "models" / "demand-forecast"),
+        "framework": {"name": "xgboost", "version": "3.0-5"},
+        "label": "units_sold",
+        "identifiers": ["store_id", "sku", "week_start"],
+        "problem_type": "Regression",
+        "metrics": ["rmse", "mae", "r2", "wape"],
+    },
+}
+
+
+def forecast_family() -> dict[str, Any]:
+    """The sample's second family (demand-forecast: Regression, no feature group of the fixture
+    stacks), as an adopter copies it into a stack that trains only customer-churn: a fresh copy."""
+    return copy.deepcopy(_FORECAST)
 
 
 def both(*edits: Edit) -> Edit:

@@ -99,27 +99,13 @@ import pytest
 
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
-from tests.conftest import REPO, load_stack_document
+from tests.conftest import load_stack_document
 from tests.recorded import recorded_stack
+from tests.stack_edits import forecast_family
 from tests.stacks.conftest import retraining_serving_cut
 from tests.yaml_text import dump_document
 
 Edit = Callable[[dict[str, Any]], None]
-
-FORECAST: dict[str, Any] = {
-    "name": "demand-forecast",
-    "promotion": {"metric": "metrics.rmse.value", "threshold": 12.0, "direction": "minimize"},
-    "model_card": {"intended_use": "Weekly demand forecasts for replenishment.", "risk_rating": "Low"},
-    "training": {
-        "code": str(REPO / "models" / "demand-forecast"),
-        "framework": {"name": "xgboost", "version": "3.0-5"},
-        "label": "units_sold",
-        "identifiers": ["store_id", "sku", "week_start"],
-        "problem_type": "Regression",
-        "metrics": ["rmse", "mae", "r2", "wape"],
-    },
-}
-"""The sample's second family, as an adopter copies it into a stack that trains only customer-churn."""
 
 
 def _forecast_endpoint(instance_type: str = "ml.m5.xlarge") -> dict[str, Any]:
@@ -153,7 +139,7 @@ def _record(factory: pytest.TempPathFactory, base: str, edit: Edit) -> ResourceG
 def _serve_the_forecast_too(platform: dict[str, Any]) -> None:
     """Prod, which monitors model quality as BinaryClassification, also serves the Regression family
     it trains, with an RMSE alarm (the journey of models/README.md: add a family, then serve it)."""
-    family = copy.deepcopy(FORECAST)
+    family = forecast_family()
     family["quality_alarms"] = {"rmse": 15}
     platform["models"].append(family)
     platform["endpoints"].append(_forecast_endpoint())

@@ -53,8 +53,9 @@ from planner.recorder import RecordedResource, ResourceGraph, record_program
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.program import run
 from stacks.stack_file import read_stack_file
-from tests.conftest import REPO, load_stack_document, stack_path
+from tests.conftest import load_stack_document, stack_path
 from tests.recorded import recorded_stack
+from tests.stack_edits import forecast_family
 from tests.yaml_text import dump_document
 
 Edit = Callable[[dict[str, Any]], None]
@@ -71,21 +72,6 @@ but the record identifier, event time and label."""
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 QUALITY_JOB = "aws-native:sagemaker:ModelQualityJobDefinition"
 RULE = "aws:cloudwatch/eventRule:EventRule"
-
-FORECAST: dict[str, Any] = {
-    "name": "demand-forecast",
-    "promotion": {"metric": "metrics.rmse.value", "threshold": 12.0, "direction": "minimize"},
-    "model_card": {"intended_use": "Weekly demand forecasts for replenishment.", "risk_rating": "Low"},
-    "training": {
-        "code": str(REPO / "models" / "demand-forecast"),
-        "framework": {"name": "xgboost", "version": "3.0-5"},
-        "label": "units_sold",
-        "identifiers": ["store_id", "sku", "week_start"],
-        "problem_type": "Regression",
-        "metrics": ["rmse", "mae", "r2", "wape"],
-    },
-}
-"""A second family (Regression, no feature group of this stack), as an adopter copies it in."""
 
 
 def _endpoint(platform: dict[str, Any], name: str, model: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +97,7 @@ def _per_family_features(platform: dict[str, Any]) -> None:
     """Dev's churn versions (named customer-churn, which lists its own drift features) next to this
     stack's forecaster (no feature group: the stack-wide list applies)."""
     platform["models"][0]["drift_features"] = ["tenure_months", "support_calls_90d"]
-    platform["models"].append(copy.deepcopy(FORECAST))
+    platform["models"].append(forecast_family())
     platform["monitoring"]["drift_features"] = ["units_lag_1", "price"]
     platform["endpoints"] = [
         _endpoint(platform, "churn-named", {"latest_approved_of": DEV_GROUP, "family": "customer-churn"}),
@@ -369,7 +355,7 @@ def _family_drift_features(features: list[str]) -> Edit:
 
 def _live_drift_of_a_family_without_evidently(platform: dict[str, Any]) -> None:
     _live_drift_named(platform)
-    platform["models"].append(copy.deepcopy(FORECAST))
+    platform["models"].append(forecast_family())
     platform["endpoints"][0]["variants"][0]["model"]["family"] = "demand-forecast"
 
 

@@ -3,7 +3,6 @@ from the stack file, and a family the platform cannot train is a config error na
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -16,22 +15,8 @@ from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from tests.conftest import REPO, load_stack_document
 from tests.recorded import recorded_stack
+from tests.stack_edits import forecast_family
 from tests.stacks.conftest import budgeted_serving_cut
-
-FORECAST: dict[str, Any] = {
-    "name": "demand-forecast",
-    "promotion": {"metric": "metrics.rmse.value", "threshold": 12.0, "direction": "minimize"},
-    "model_card": {"intended_use": "Weekly demand forecasts for replenishment.", "risk_rating": "Low"},
-    "training": {
-        "code": str(REPO / "models" / "demand-forecast"),
-        "framework": {"name": "xgboost", "version": "3.0-5"},
-        "label": "units_sold",
-        "identifiers": ["store_id", "sku", "week_start"],
-        "problem_type": "Regression",
-        "metrics": ["rmse", "mae", "r2", "wape"],
-        "hyperparameters": {"num_round": 300, "eta": 0.1},
-    },
-}
 
 
 def _platform(stack: str = "dev", edit: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
@@ -42,7 +27,9 @@ def _platform(stack: str = "dev", edit: Callable[[dict[str, Any]], None] | None 
 
 
 def _with_forecast(platform: dict[str, Any]) -> None:
-    platform["models"].append(copy.deepcopy(FORECAST))
+    forecast = forecast_family()
+    forecast["training"]["hyperparameters"] = {"num_round": 300, "eta": 0.1}
+    platform["models"].append(forecast)
 
 
 def _pipelines(graph: ResourceGraph) -> dict[str, dict[str, Any]]:
