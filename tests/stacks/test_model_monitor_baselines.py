@@ -19,7 +19,7 @@ from stacks.config import CONFIG_KEY, parse_platform_config
 from tests.conftest import load_stack_document
 from tests.graph_helpers import training_pipelines
 from tests.recorded import recorded_stack
-from tests.stacks.conftest import kubernetes_cut, serving_cut
+from tests.stacks.conftest import serving_cut
 from tests.stacks.test_prebuilt_image_regions import _in_region, _region_problems
 from tests.yaml_text import dump_document
 
@@ -46,13 +46,17 @@ def _model_monitor(on: bool, baselines: bool | None = None, *, shared: bool = Fa
 
 
 def _recorded(tmp_path: Path, edit: Edit, stack: str = "dev") -> ResourceGraph:
-    """The ``stack`` fixture with ``edit``, cut to what these tests read: the dev variants (whose
-    training pipelines the tests read) without endpoints either (:func:`kubernetes_cut`: whether the
-    baselines are computed is the stack's config, never an endpoint's), the prod ones (whose
-    warnings name the endpoints the baselines are missing for) to the serving cut
-    (:func:`serving_cut`): the training pipelines, endpoints and monitors stay as they are."""
+    """The ``stack`` fixture with ``edit``, cut to the serving cut (:func:`serving_cut`): the training
+    pipelines, endpoints and monitors stay as they are. The endpoints stay in the dev variants too
+    (whose training pipelines the tests read): whether the baselines are computed is the stack's
+    config, never an endpoint's, and only a stack that serves a Model Monitor-watched endpoint shows
+    that (a composition computing them wherever an endpoint is monitored, ignoring
+    ``training.model_monitor_baselines: false``, passes on a stack without endpoints). The prod
+    variants' warnings name the endpoints the baselines are missing for."""
     document = load_stack_document(stack)
-    (kubernetes_cut if stack == "dev" else serving_cut)(document["config"][CONFIG_KEY])
+    platform = document["config"][CONFIG_KEY]
+    serving_cut(platform)
+    assert platform["endpoints"], "the cut keeps the endpoints whose monitors the baselines are for"
     edit(document["config"][CONFIG_KEY])
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / f"Pulumi.{stack}.yaml"
