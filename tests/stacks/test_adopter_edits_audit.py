@@ -302,6 +302,9 @@ def test_an_endpoint_following_another_account_s_group_gets_no_family_s_quality_
         if "model-quality" in (a.inputs.get("name") or "")
     ]
     assert names == []
+    # Not for want of a monitor: the endpoint's model-quality monitor runs, as the stack's problem type.
+    [job] = one_registry_in_dev.of_type("aws-native:sagemaker:ModelQualityJobDefinition")
+    assert job.inputs["modelQualityAppSpecification"]["problemType"] == "BinaryClassification"
 
 
 # --- product bug 5: Model Monitor's replacement refused in the one-registry-in-dev set-up ---------

@@ -442,7 +442,9 @@ def test_versions_without_baselines_are_monitored_from_their_familys_folder(writ
         "prod-customer-churn-data-drift",
         "prod-scoring-data-drift",
     ]
-    for endpoint, widgets in _dashboard_sections(graph).items():
+    sections = _dashboard_sections(graph)
+    assert sorted(sections) == ["prod-customer-churn", "prod-scoring"]
+    for endpoint, widgets in sections.items():
         drift = _titled(widgets, "Feature drift")["metrics"]
         assert sorted(m[1] for m in drift) == [
             "feature_baseline_drift_support_calls_90d",
