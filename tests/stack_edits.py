@@ -26,10 +26,13 @@ _FORECAST: dict[str, Any] = {
 }
 
 
-def forecast_family() -> dict[str, Any]:
+def forecast_family(**training: Any) -> dict[str, Any]:
     """The sample's second family (demand-forecast: Regression, no feature group of the fixture
-    stacks), as an adopter copies it into a stack that trains only customer-churn: a fresh copy."""
-    return copy.deepcopy(_FORECAST)
+    stacks), as an adopter copies it into a stack that trains only customer-churn: a fresh copy,
+    with ``training`` added to its training section."""
+    family = copy.deepcopy(_FORECAST)
+    family["training"].update(training)
+    return family
 
 
 def both(*edits: Edit) -> Edit:

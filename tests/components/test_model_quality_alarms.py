@@ -3,7 +3,6 @@ whose endpoint degraded (through the drift trigger's rule), and the stack errors
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -25,8 +24,9 @@ from stacks.stack_file import read_stack_file
 from tests.components.pipeline_triggers_fixture import alarm_state_change
 from tests.graph_helpers import training_pipelines
 from tests.recorded import recorded_stack
+from tests.stack_edits import forecast_family
 from tests.stacks.conftest import serving_cut
-from tests.stacks.test_model_families import FORECAST
+from tests.stacks.test_model_families import FORECAST_HYPERPARAMETERS
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -137,7 +137,7 @@ def test_quality_alarms_retrain_only_where_drift_retraining_is_on(write_stack) -
 
 
 def _forecast_served(platform: dict[str, Any]) -> None:
-    forecast = copy.deepcopy(FORECAST)
+    forecast = forecast_family(hyperparameters=FORECAST_HYPERPARAMETERS)
     forecast["quality_alarms"] = {"rmse": 12.5, "r2": 0.4}
     platform["models"].append(forecast)
     [endpoint] = platform["endpoints"]

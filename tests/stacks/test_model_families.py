@@ -18,6 +18,8 @@ from tests.recorded import recorded_stack
 from tests.stack_edits import forecast_family
 from tests.stacks.conftest import budgeted_serving_cut
 
+FORECAST_HYPERPARAMETERS = {"num_round": 300, "eta": 0.1}
+
 
 def _platform(stack: str = "dev", edit: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     platform = load_stack_document(stack)["config"][CONFIG_KEY]
@@ -27,9 +29,7 @@ def _platform(stack: str = "dev", edit: Callable[[dict[str, Any]], None] | None 
 
 
 def _with_forecast(platform: dict[str, Any]) -> None:
-    forecast = forecast_family()
-    forecast["training"]["hyperparameters"] = {"num_round": 300, "eta": 0.1}
-    platform["models"].append(forecast)
+    platform["models"].append(forecast_family(hyperparameters=FORECAST_HYPERPARAMETERS))
 
 
 def _pipelines(graph: ResourceGraph) -> dict[str, dict[str, Any]]:
