@@ -168,6 +168,47 @@ def processing_jobs_as(region: str, account_id: str, roles: Sequence[pulumi.Inpu
     ]
 
 
+CLARIFY_SHADOW_ENDPOINT_PREFIX = "sm-clarify"
+"""How SageMaker Clarify names the ephemeral endpoint it creates when an analysis config's
+``predictor`` names a ``model_name`` (its ``endpoint_name_prefix`` default; the prefix exists so that
+access can be restricted by endpoint name)."""
+
+
+def clarify_shadow_endpoints(
+    region: str, account_id: str, prefix: str = CLARIFY_SHADOW_ENDPOINT_PREFIX
+) -> list[Statement]:
+    """What a Clarify explainability job's role needs to compute SHAP values: create its shadow
+    endpoint (endpoint config, then endpoint) from the model the analysis config names, watch it,
+    invoke it and delete both, all only under the ``prefix`` Clarify names them with. No
+    ``iam:PassRole``: CreateEndpointConfig and CreateEndpoint pass no role (the model's execution
+    role was passed when the model was created), and no other endpoint (a production endpoint
+    would serve the synthetic SHAP traffic and capture it with the real requests)."""
+    arn = f"arn:aws:sagemaker:{region}:{account_id}"
+    configs, endpoints = f"{arn}:endpoint-config/{prefix}*", f"{arn}:endpoint/{prefix}*"
+    return [
+        {
+            "Effect": "Allow",
+            "Action": [
+                "sagemaker:CreateEndpointConfig",
+                "sagemaker:DescribeEndpointConfig",
+                "sagemaker:DeleteEndpointConfig",
+            ],
+            "Resource": configs,
+        },
+        {
+            # CreateEndpoint is authorised on the endpoint and on the endpoint config it uses.
+            "Effect": "Allow",
+            "Action": "sagemaker:CreateEndpoint",
+            "Resource": [endpoints, configs],
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["sagemaker:DescribeEndpoint", "sagemaker:InvokeEndpoint", "sagemaker:DeleteEndpoint"],
+            "Resource": endpoints,
+        },
+    ]
+
+
 def kms_use(key_arns: Sequence[pulumi.Input[str]]) -> list[Statement]:
     """Use the keys for encryption, and let AWS services create the grants they need on them."""
     return [

@@ -13,6 +13,10 @@ Deliberate differences from the AWS checks (a control still counts as covered):
   ``Vpc`` is for bring-your-own registries, and SageMaker pulls ECR images itself.
 - SageMaker.14/.22 (monitoring schedules): a schedule that references a job definition by name is
   checked at that definition (same four settings), not at the schedule.
+- SageMaker.20 (explainability jobs network-isolated): met only by running in a VPC (private
+  subnets and security groups) instead. Clarify computes SHAP values by creating, invoking and
+  deleting a shadow endpoint from inside the job's container, which isolation (no network, no
+  credentials) forbids; an isolated explainability job fails every run.
 - Every control is checked on the pulumi-aws type and on its aws-native twin; where pulumi-aws has
   no type (model bias/quality/explainability job definitions, inference experiments, processing
   jobs) the aws-native type is the only one.

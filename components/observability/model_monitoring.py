@@ -141,10 +141,12 @@ def monitoring_job_role(
     parent: pulumi.Resource,
     images: Sequence[str],
     shared_reads: Sequence[Statement] = (),
+    calls: Sequence[Statement] = (),
 ) -> ExecutionRole:
     """The role of an endpoint's monitoring jobs: read ``reads`` of the artifact bucket, write only
     ``monitoring/``, use the key, run in the private subnets, write logs and metrics, pull the
-    ``images`` its jobs run (AWS's analyzer and Clarify: SageMaker pulls them with this role)."""
+    ``images`` its jobs run (AWS's analyzer and Clarify: SageMaker pulls them with this role), and
+    make the SageMaker ``calls`` its jobs make themselves (Clarify's shadow endpoints)."""
     return ExecutionRole(
         name,
         ExecutionRoleArgs(
@@ -162,6 +164,7 @@ def monitoring_job_role(
                 *sagemaker_logs_and_metrics(args.region, args.account_id),
                 *ecr_pull_images(images),
                 *shared_reads,
+                *calls,
             ],
             tags=args.tags,
         ),

@@ -17,6 +17,7 @@ from ..instance_types import has_instance_store
 from ..limits import satisfies
 from ..naming import child_name
 from ..output_text import concat
+from ..policy_documents import clarify_shadow_endpoints
 from ..prebuilt_images import ANALYZER, CLARIFY, prebuilt_image_uri
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
 from .model_monitoring import (
@@ -42,6 +43,14 @@ PREBUILT_IMAGE: dict[Kind, str] = {
     "ModelBias": CLARIFY,
     "ModelExplainability": CLARIFY,
 }
+CALLS_THE_MODEL: frozenset[Kind] = frozenset({"ModelExplainability"})
+"""Kinds whose job calls the model itself. Clarify computes SHAP values by sending perturbed copies
+of the captured records to the model: from inside its container, with the job's role, it creates a
+shadow endpoint of the analysis config's ``predictor.model_name``, invokes it and deletes it. So
+these jobs run without network isolation (it removes the container's network and credentials; they
+still run only in the private subnets, whose interface endpoints reach SageMaker's API and runtime)
+and their role may run those endpoints. Bias jobs read the captured predictions (their analysis
+config has no ``predictor``) and stay isolated."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,9 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             images=sorted(
                 {prebuilt_image_uri(PREBUILT_IMAGE[kind], args.placement.region) for kind in args.spec.kinds}
             ),
+            calls=clarify_shadow_endpoints(args.placement.region, args.placement.account_id)
+            if CALLS_THE_MODEL & set(args.spec.kinds)
+            else (),
         )
         schedules = {kind: self._monitor(kind, role.role_arn, family_folder) for kind in args.spec.kinds}
         self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules.values()])
@@ -232,7 +244,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                 )
             ),
             network_config=arg_type("NetworkConfig")(
-                enable_network_isolation=True,
+                enable_network_isolation=kind not in CALLS_THE_MODEL,
                 enable_inter_container_traffic_encryption=True,
                 vpc_config=arg_type("VpcConfig")(
                     subnets=args.placement.subnet_ids,

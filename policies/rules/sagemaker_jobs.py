@@ -59,6 +59,10 @@ NATIVE_MONITORING_SCHEDULE = "aws-native:sagemaker:MonitoringSchedule"
 TRANSIT_WHEN_DISTRIBUTED = frozenset(
     {"aws-native:sagemaker:ModelBiasJobDefinition", "aws-native:sagemaker:ModelExplainabilityJobDefinition"}
 )
+#: Monitoring jobs that call the model themselves: Clarify computes SHAP values by invoking a shadow
+#: endpoint it creates, which network isolation (no network, no credentials in the container) makes
+#: impossible. They may run without isolation, but then only in a VPC (subnets and security groups).
+CALLS_THE_MODEL = frozenset({"aws-native:sagemaker:ModelExplainabilityJobDefinition"})
 #: aws-native job definitions pulumi-aws lacks, with the property holding their output config.
 NATIVE_MODEL_MONITOR_JOBS: dict[str, str] = {
     "aws-native:sagemaker:ModelQualityJobDefinition": "modelQualityJobOutputConfig",
@@ -197,12 +201,19 @@ training_job_kms_encrypted = resource_rule(
 
 
 def _monitoring_job(
-    props: Any, base: str, output_config: str, resources: str, transit_when_distributed: bool = False
+    props: Any,
+    base: str,
+    output_config: str,
+    resources: str,
+    transit_when_distributed: bool = False,
+    calls_the_model: bool = False,
 ) -> Check:
     """The four settings every monitoring job needs, under the given property names.
 
     ``transit_when_distributed``: inter-container encryption is demanded only with 2+ instances
     (a single instance has no inter-container traffic; Security Hub SageMaker.15 says so).
+    ``calls_the_model``: an explainability job, which cannot run isolated (see CALLS_THE_MODEL), must
+    instead run in a VPC.
     """
     cluster = f"{base}{resources}.clusterConfig"
     distributed = (number(get(props, f"{cluster}.instanceCount")) or 1.0) >= 2
@@ -210,8 +221,19 @@ def _monitoring_job(
         path = f"{base}networkConfig.{flag}"
         if flag.startswith("enableInter") and transit_when_distributed and not distributed:
             continue
-        if not is_true(get(props, path)):
-            yield f"{path} is {shown(get(props, path))}: set it to true."
+        if is_true(get(props, path)):
+            continue
+        if flag == "enableNetworkIsolation" and calls_the_model:
+            vpc = f"{base}networkConfig.vpcConfig"
+            if is_set(get(props, f"{vpc}.subnets")) and is_set(get(props, f"{vpc}.securityGroupIds")):
+                continue
+            yield (
+                f"{path} is {shown(get(props, path))} and {vpc} has no subnets and security groups: an "
+                "explainability job calls the model (Clarify's shadow endpoint), so it cannot be isolated; "
+                "run it in the platform VPC's private subnets and security group."
+            )
+            continue
+        yield f"{path} is {shown(get(props, path))}: set it to true."
     output_key = f"{base}{output_config}.kmsKeyId"
     if not is_set(get(props, output_key)):
         yield f"{output_key} is unset: set it to a customer-managed KMS key for monitoring reports."
@@ -229,6 +251,7 @@ def _model_monitor_job(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Ch
         NATIVE_MODEL_MONITOR_JOBS[args.resource_type],
         "jobResources",
         transit_when_distributed=args.resource_type in TRANSIT_WHEN_DISTRIBUTED,
+        calls_the_model=args.resource_type in CALLS_THE_MODEL,
     )
 
 
@@ -283,7 +306,8 @@ model_monitor_job_encrypted_isolated = resource_rule(
     description=(
         "Model-quality, bias and explainability job definitions (aws-native) must encrypt traffic, "
         "output and volumes and run isolated (bias and explainability jobs: inter-container encryption "
-        "only with 2+ instances). " + _MONITORING_FIX
+        "only with 2+ instances; explainability jobs, which call the model through Clarify's shadow "
+        "endpoint, may instead run in a VPC). " + _MONITORING_FIX
     ),
     resource_types=list(NATIVE_MODEL_MONITOR_JOBS),
     check=_model_monitor_job,

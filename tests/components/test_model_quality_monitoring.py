@@ -65,10 +65,10 @@ def test_every_monitor_kind_is_isolated_encrypted_and_scheduled(all_monitors) ->
     subnets = sorted(s.id for s in all_monitors.of_type("aws:ec2/subnet:Subnet"))
     for kind, inputs in definitions.items():
         network = inputs["networkConfig"]
-        assert (
-            network["enableNetworkIsolation"] is True
-            and network["enableInterContainerTrafficEncryption"] is True
-        ), kind
+        # The explainability job calls the model (Clarify's shadow endpoint), which isolation forbids:
+        # test_clarify_monitor_runtime_audit.py.
+        assert network["enableNetworkIsolation"] is (kind != "ModelExplainability"), kind
+        assert network["enableInterContainerTrafficEncryption"] is True, kind
         assert sorted(network["vpcConfig"]["subnets"]) == subnets, kind
         prefix = kind[0].lower() + kind[1:]
         assert inputs[f"{prefix}JobOutputConfig"]["kmsKeyId"] == key_arn, kind

@@ -310,6 +310,37 @@ CASES = [
         id="explainability-output-unencrypted-fails",
     ),
     pytest.param(
+        "model-monitor-job-encrypted-isolated",
+        EXPLAINABILITY,
+        monitor_job("modelExplainabilityJobOutputConfig", isolation=False),
+        None,
+        id="explainability-job-in-a-vpc-without-isolation-passes",
+    ),
+    pytest.param(
+        "model-monitor-job-encrypted-isolated",
+        EXPLAINABILITY,
+        {
+            **monitor_job("modelExplainabilityJobOutputConfig", isolation=False),
+            "networkConfig": {"enableInterContainerTrafficEncryption": True, "enableNetworkIsolation": False},
+        },
+        "networkConfig.vpcConfig has no subnets and security groups",
+        id="explainability-job-without-isolation-outside-a-vpc-fails",
+    ),
+    pytest.param(
+        "model-monitor-job-encrypted-isolated",
+        EXPLAINABILITY,
+        {
+            **monitor_job("modelExplainabilityJobOutputConfig", isolation=False),
+            "networkConfig": {
+                "enableInterContainerTrafficEncryption": True,
+                "enableNetworkIsolation": False,
+                "vpcConfig": {"subnets": ["subnet-1"]},
+            },
+        },
+        "networkConfig.vpcConfig has no subnets and security groups",
+        id="explainability-job-without-isolation-or-security-group-fails",
+    ),
+    pytest.param(
         "monitoring-schedule-encrypted-isolated",
         SCHEDULE,
         embedded_schedule(),

@@ -481,9 +481,16 @@ CASES = [
     pytest.param(
         "model-monitor-job-encrypted-isolated",
         N_EXPLAINABILITY,
-        monitor_job("modelExplainabilityJobOutputConfig", enableNetworkIsolation=False),
+        monitor_job("modelExplainabilityJobOutputConfig", enableNetworkIsolation=False, vpcConfig={}),
         "enableNetworkIsolation",
-        id="sh20-explainability-not-isolated-fails",
+        id="sh20-explainability-neither-isolated-nor-in-a-vpc-fails",
+    ),
+    pytest.param(
+        "model-monitor-job-encrypted-isolated",
+        N_EXPLAINABILITY,
+        monitor_job("modelExplainabilityJobOutputConfig", enableNetworkIsolation=False),
+        None,
+        id="sh20-explainability-in-a-vpc-calling-its-shadow-endpoint-passes",
     ),
     pytest.param(
         "model-monitor-job-encrypted-isolated",
