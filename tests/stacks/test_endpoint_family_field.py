@@ -49,10 +49,10 @@ import pytest
 
 from components.observability.alarm_thresholds import MAX_DRIFT_FEATURES
 from planner.__main__ import EXIT_INVALID_CONFIG, main
-from planner.recorder import RecordedResource, ResourceGraph, record_program
+from planner.recorder import RecordedResource, ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
-from stacks.program import run
 from stacks.stack_file import read_stack_file
+from tests.config_problems import program_refusal
 from tests.conftest import load_stack_document, stack_path
 from tests.recorded import recorded_stack
 from tests.stack_edits import forecast_family
@@ -471,14 +471,4 @@ def test_the_plan_of_another_team_s_family_exits_non_zero_and_creates_nothing(wr
     err = capsys.readouterr().err
     assert str(path) in err and "endpoints[0].variants[0].model.family" in err
 
-    stack_file = read_stack_file(path)
-    errors: list[ConfigError] = []
-
-    def program() -> None:
-        try:
-            run(str(path))
-        except ConfigError as error:
-            errors.append(error)
-
-    graph = record_program(program, stack="variant", config=stack_file.config)
-    assert errors and [resource.type for resource in graph] == ["pulumi:pulumi:Stack"]
+    program_refusal(path)

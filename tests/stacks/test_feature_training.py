@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from planner.__main__ import EXIT_INVALID_CONFIG, main
-from planner.recorder import ResourceGraph, record_program
+from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
-from stacks.program import run
 from stacks.stack_file import read_stack_file
+from tests.config_problems import program_refusal
 from tests.graph_helpers import as_list, only, policy_of, statements, training_pipelines
 from tests.recorded import recorded_stack
 from tests.stacks.conftest import endpointless_cut
@@ -294,14 +294,4 @@ def test_the_plan_of_such_a_stack_exits_non_zero_and_creates_nothing(write_stack
     err = capsys.readouterr().err
     assert str(path) in err and "models[0].training.data.feature_group" in err
 
-    stack_file = read_stack_file(path)
-    errors: list[ConfigError] = []
-
-    def program() -> None:
-        try:
-            run(str(path))
-        except ConfigError as error:
-            errors.append(error)
-
-    graph = record_program(program, stack="variant", config=stack_file.config)
-    assert errors and [resource.type for resource in graph] == ["pulumi:pulumi:Stack"]
+    program_refusal(path)
