@@ -1151,7 +1151,9 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
         for index, shared in enumerate(config.shared_endpoints)
         for position, component in enumerate(shared.components)
     ]
-    own_groups = {config.physical_name(family.name): family.name for family in config.models}
+    # SageMaker names are case-insensitive and its ARNs lower-case (the console shows
+    # model-package-group/prod-churn for family Churn): compare whatever the case.
+    own_groups = {config.physical_name(family.name).lower(): family.name for family in config.models}
     for key, model in models:
         family, pinned = model.latest_approved_of, model.model_package_arn
         field = f"{key}.{'model_package_arn' if pinned else 'latest_approved_of'}"
@@ -1161,7 +1163,7 @@ def _group_arn_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
             elif family and family.startswith("arn:"):
                 group = parse_model_package_group_arn(family)
                 arn = group.arn
-                own = own_groups.get(group.group)
+                own = own_groups.get(group.group.lower())
                 if own is not None and (arn.account, arn.region) == (config.account_id, config.region):
                     yield (
                         field,

@@ -380,6 +380,12 @@ REFUSED: dict[str, tuple[Edit, str, str]] = {
         "endpoints[0].variants[0].model.latest_approved_of",
         "this stack's own group of model family customer-churn",
     ),
+    # SageMaker names are case-insensitive and its ARNs lower-case: another spelling is the same group.
+    "own-group-by-arn-in-another-case": (
+        _set_model({"latest_approved_of": OWN_GROUP.replace("prod-customer-churn", "Prod-Customer-Churn")}),
+        "endpoints[0].variants[0].model.latest_approved_of",
+        "this stack's own group of model family customer-churn",
+    ),
     "pinned-version": (
         _set_model(
             {
