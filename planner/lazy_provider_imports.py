@@ -12,8 +12,8 @@ and gives the module a PEP 562 ``__getattr__`` that imports only the submodule d
 The name -> submodule index is exact, not guessed: it replays the ``__init__.py``'s own import list
 (parsed with :mod:`ast`) against each submodule's literal ``__all__``, in order, so a later star
 import wins a name exactly as it does in the real package. It is cached per service in
-``.cache/provider-import-index/`` keyed by the distribution's version, the package's path and the
-``__init__.py``'s size and mtime. A package whose ``__init__.py`` does anything else (nested
+``.cache/provider-import-index/`` keyed by the distribution's version, the package's path, the
+``__init__.py``'s size and mtime and this module's own source. A package whose ``__init__.py`` does anything else (nested
 subpackages, ``pulumi_aws.config``'s module class swap) or a submodule without a literal ``__all__``
 is not made lazy, and a name the index does not know executes the real ``__init__.py`` in the
 module's namespace (correctness first).
@@ -46,6 +46,10 @@ ENV_SWITCH = "MLOPS_LAZY_PROVIDER_IMPORTS"
 PROVIDER_PACKAGES = ("pulumi_aws", "pulumi_aws_native")
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "provider-import-index"
 INDEX_FORMAT = 1
+INDEXER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+"""This module's own source: an index is what this code computed, so an entry written by another
+version of it (a CI cache restored from an older commit, a checkout switched to another branch) is
+rebuilt, whether or not INDEX_FORMAT was bumped."""
 
 # Generated resource modules start with ``__all__ = ['A', 'B']`` near the top: a regex finds it
 # without parsing multi-megabyte ``_inputs.py`` files.
@@ -128,7 +132,7 @@ class IndexCache:
     def load(self, package_dir: Path) -> ServiceIndex | None:
         """The index, or None when the package cannot be made lazy."""
         init = (package_dir / "__init__.py").stat()
-        stamp = [INDEX_FORMAT, str(package_dir), init.st_size, init.st_mtime_ns]
+        stamp = [INDEX_FORMAT, INDEXER_DIGEST, str(package_dir), init.st_size, init.st_mtime_ns]
         cached = self.path_for(package_dir)
         try:
             data = json.loads(cached.read_text())

@@ -159,3 +159,22 @@ def test_the_index_is_rebuilt_when_the_package_version_changes(
     rebuilt = cache.load(service)
     assert rebuilt is not None and rebuilt.bindings["Thing"] == ("thing", False)
     assert cache.path_for(service) != cached and cache.path_for(service).is_file()
+
+
+def test_the_index_is_rebuilt_when_the_indexer_s_own_code_changes(fake: tuple[Path, lazy.IndexCache]) -> None:
+    """CI restores the index folder from an older commit's run: an entry another version of this
+    module computed (same provider, same files) must not be served, INDEX_FORMAT bumped or not."""
+    service, cache = fake
+    cache.load(service)
+    cached = cache.path_for(service)
+    data = json.loads(cached.read_text())
+    assert lazy.INDEXER_DIGEST in data["stamp"]
+    del data["index"]["bindings"]["Thing"]  # a marker: this index came from the cache
+    cached.write_text(json.dumps(data))
+    stale = cache.load(service)
+    assert stale is not None and "Thing" not in stale.bindings, "same code: the cache is read"
+
+    data["stamp"] = ["0" * 64 if part == lazy.INDEXER_DIGEST else part for part in data["stamp"]]
+    cached.write_text(json.dumps(data))  # the same entry, written by another version of the indexer
+    rebuilt = cache.load(service)
+    assert rebuilt is not None and rebuilt.bindings["Thing"] == ("thing", False)
