@@ -73,6 +73,14 @@ class Metric:
 ERRORS, LATENCY = Metric("high", "errors"), Metric("high", "latency")
 UTILISATION, BACKLOG = Metric("high", "utilisation"), Metric("high", "backlog")
 
+#: The endpoint instance metrics (``/aws/sagemaker/Endpoints``), each a percentage of capacity.
+UTILISATION_METRICS = (
+    "GPUUtilization",
+    "GPUMemoryUtilization",
+    "DiskUtilization",
+    "MemoryUtilization",
+    "CPUUtilization",
+)
 #: (namespace, metric name) -> meaning.
 METRICS: Mapping[tuple[str, str], Metric] = {
     (INVOCATION_METRICS, "Invocation5XXErrors"): ERRORS,
@@ -83,16 +91,7 @@ METRICS: Mapping[tuple[str, str], Metric] = {
     (INVOCATION_METRICS, "HasBacklogWithoutCapacity"): BACKLOG,
     (INVOCATION_METRICS, "ApproximateBacklogSize"): BACKLOG,
     (INVOCATION_METRICS, "ApproximateBacklogSizePerInstance"): BACKLOG,
-    **{
-        (ENDPOINT_METRICS, name): UTILISATION
-        for name in (
-            "GPUUtilization",
-            "GPUMemoryUtilization",
-            "DiskUtilization",
-            "MemoryUtilization",
-            "CPUUtilization",
-        )
-    },
+    **{(ENDPOINT_METRICS, name): UTILISATION for name in UTILISATION_METRICS},
 }
 #: The unit SageMaker publishes each metric in (AWS's "Units:" of the endpoint metrics): an alarm or
 #: query that names another unit reads no data points, so it never leaves INSUFFICIENT_DATA.
@@ -102,16 +101,7 @@ METRIC_UNITS: Mapping[tuple[str, str], str] = {
         for name in ("Invocation5XXErrors", "Invocation4XXErrors", "InvocationModelErrors", "Invocations")
     },
     **{(INVOCATION_METRICS, name): "Microseconds" for name in ("ModelLatency", "OverheadLatency")},
-    **{
-        (ENDPOINT_METRICS, name): "Percent"
-        for name in (
-            "GPUUtilization",
-            "GPUMemoryUtilization",
-            "DiskUtilization",
-            "MemoryUtilization",
-            "CPUUtilization",
-        )
-    },
+    **{(ENDPOINT_METRICS, name): "Percent" for name in UTILISATION_METRICS},
 }
 #: Model Monitor model-quality metrics (``aws/sagemaker/Endpoints/model-metrics``) by direction.
 MODEL_QUALITY: Mapping[str, Metric] = {
