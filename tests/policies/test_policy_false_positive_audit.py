@@ -121,6 +121,7 @@ from policies.local import evaluate_report
 from policies.registry import get_policy, load_pack_config
 from tests.policies.conftest import build
 from tests.policies.engine_shapes import as_outputs
+from tests.policies.test_policy_prod_stack_rules import capture, prod_graph, rollout
 
 ACCOUNT = "111122223333"
 KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -1870,106 +1871,36 @@ def _errors_alarm() -> dict[str, Any]:
 
 
 def _serving(**inputs: dict[str, Any]) -> list[dict[str, Any]]:
-    """A compliant prod serving stack; ``inputs`` merges into a spec's inputs by name."""
-    specs: list[dict[str, Any]] = [
-        {
-            "type": "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
-            "name": "config",
-            "inputs": {
-                "name": "churn-config",
-                "kmsKeyArn": KEY,
-                "productionVariants": [
-                    {
-                        "variantName": "primary",
-                        "modelName": "churn-model",
-                        "instanceType": "ml.m5.xlarge",
-                        "initialInstanceCount": 2,
-                    }
-                ],
-                "dataCaptureConfig": {
-                    "enableCapture": True,
-                    "initialSamplingPercentage": 100,
-                    "destinationS3Uri": "s3://capture/churn",
-                    "kmsKeyId": KEY,
-                    "captureOptions": [{"captureMode": "Input"}, {"captureMode": "Output"}],
-                },
-            },
+    """A compliant prod serving stack: tests/policies/test_policy_prod_stack_rules.py's without its
+    model, the configuration KMS-encrypted (this module's key) on a CPU instance and its one
+    rollback alarm a real 5XX alarm (the alarm rules read the metric); ``inputs`` merges into a
+    spec's inputs by name."""
+    specs = prod_graph(
+        drop=("model", "latency"),
+        config={
+            **capture(kmsKeyId=KEY),
+            "kmsKeyArn": KEY,
+            "productionVariants": [
+                {
+                    "variantName": "primary",
+                    "modelName": "churn-model",
+                    "instanceType": "ml.m5.xlarge",
+                    "initialInstanceCount": 2,
+                }
+            ],
         },
-        {"type": ALARM, "name": "errors", "inputs": _errors_alarm()},
-        {
-            "type": "aws:sagemaker/endpoint:Endpoint",
-            "name": "endpoint",
-            "deps": {"endpointConfigName": ["config"], "deploymentConfig": ["errors"]},
-            "inputs": {
-                "name": "churn",
-                "endpointConfigName": "churn-config",
-                "deploymentConfig": {
-                    "blueGreenUpdatePolicy": {
-                        "trafficRoutingConfiguration": {
-                            "type": "CANARY",
-                            "waitIntervalInSeconds": 300,
-                            "canarySize": {"type": "CAPACITY_PERCENT", "value": 10},
-                        }
-                    },
-                    "autoRollbackConfiguration": {"alarms": [{"alarmName": "churn-5xx"}]},
-                },
-            },
-        },
-        {
-            "type": "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
-            "name": "dq",
-            "deps": {"dataQualityJobInput": ["endpoint"]},
-            "inputs": {
-                "name": "churn-dq",
-                "dataQualityJobInput": {"endpointInput": {"endpointName": "churn"}},
-            },
-        },
-        {
-            "type": "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
-            "name": "schedule",
-            "deps": {"monitoringScheduleConfig": ["dq"]},
-            "inputs": {
-                "monitoringScheduleConfig": {
-                    "monitoringJobDefinitionName": "churn-dq",
-                    "monitoringType": "DataQuality",
-                    "scheduleConfig": {"scheduleExpression": "cron(0 * ? * * *)"},
+        errors=_errors_alarm(),
+        endpoint=rollout(
+            blueGreenUpdatePolicy={
+                "trafficRoutingConfiguration": {
+                    "type": "CANARY",
+                    "waitIntervalInSeconds": 300,
+                    "canarySize": {"type": "CAPACITY_PERCENT", "value": 10},
                 }
             },
-        },
-        {
-            "type": "aws:appautoscaling/target:Target",
-            "name": "target",
-            "deps": {"resourceId": ["endpoint"]},
-            "inputs": {
-                "serviceNamespace": "sagemaker",
-                "scalableDimension": DIMENSION,
-                "resourceId": VARIANT_ID,
-                "minCapacity": 2,
-                "maxCapacity": 4,
-            },
-        },
-        {
-            "type": "aws:appautoscaling/policy:Policy",
-            "name": "scaling",
-            "deps": {
-                "resourceId": ["target"],
-                "scalableDimension": ["target"],
-                "serviceNamespace": ["target"],
-            },
-            "inputs": {
-                "policyType": "TargetTrackingScaling",
-                "resourceId": VARIANT_ID,
-                "serviceNamespace": "sagemaker",
-                "scalableDimension": DIMENSION,
-                "targetTrackingScalingPolicyConfiguration": {
-                    "targetValue": 70,
-                    "predefinedMetricSpecification": {
-                        "predefinedMetricType": "SageMakerVariantInvocationsPerInstance"
-                    },
-                },
-            },
-        },
-    ]
+            autoRollbackConfiguration={"alarms": [{"alarmName": "churn-5xx"}]},
+        ),
+    )
     by_name = {spec["name"]: spec for spec in specs}
     for name, changes in inputs.items():
         by_name[name]["inputs"] = {**by_name[name]["inputs"], **changes}
