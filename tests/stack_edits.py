@@ -26,6 +26,26 @@ _FORECAST: dict[str, Any] = {
 }
 
 
+def ranker_shared_endpoint() -> dict[str, Any]:
+    """A CPU shared endpoint serving one component, a pinned version of another team's ranker (the
+    prod fixture's account): a fresh copy."""
+    return {
+        "name": "shared-models",
+        "instance_type": "ml.m5.4xlarge",
+        "initial_instance_count": 2,
+        "components": [
+            {
+                "name": "ranker",
+                "model": {
+                    "model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-ranker/2"
+                },
+                "compute": {"cpu_cores": 2, "memory_mb": 4096},
+                "copies": 1,
+            }
+        ],
+    }
+
+
 def forecast_family(**training: Any) -> dict[str, Any]:
     """The sample's second family (demand-forecast: Regression, no feature group of the fixture
     stacks), as an adopter copies it into a stack that trains only customer-churn: a fresh copy,

@@ -130,6 +130,7 @@ from planner.recorder import (
 from stacks.config import CONFIG_KEY
 from tests.conftest import load_stack_document, stack_path
 from tests.recorded import computed_once, recorded_stack
+from tests.stack_edits import ranker_shared_endpoint
 from tests.stacks.conftest import kubernetes_cut
 from tests.yaml_text import dump_document
 
@@ -383,23 +384,7 @@ def _champion_challenger(platform: dict[str, Any]) -> None:
 
 
 def _shared_endpoint(platform: dict[str, Any]) -> None:
-    platform["shared_endpoints"] = [
-        {
-            "name": "shared-models",
-            "instance_type": "ml.m5.4xlarge",
-            "initial_instance_count": 2,
-            "components": [
-                {
-                    "name": "ranker",
-                    "model": {
-                        "model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-ranker/2"
-                    },
-                    "compute": {"cpu_cores": 2, "memory_mb": 4096},
-                    "copies": 1,
-                }
-            ],
-        }
-    ]
+    platform["shared_endpoints"] = [ranker_shared_endpoint()]
 
 
 def _kubernetes_document() -> str:

@@ -124,6 +124,7 @@ from tests import test_component_package as package_tests
 from tests.conftest import load_stack_document
 from tests.graph_helpers import only
 from tests.recorded import recorded_stack
+from tests.stack_edits import ranker_shared_endpoint
 from tests.stacks import test_kubernetes_wiring as kubernetes_wiring
 from tests.stacks import test_live_drift as live_drift
 from tests.stacks.conftest import serving_cut
@@ -703,23 +704,7 @@ def shared_endpoint_only(tmp_path_factory: pytest.TempPathFactory) -> ResourceGr
     for family in platform["models"]:
         for key in ("training", "evidently", "quality_alarms"):
             family.pop(key, None)
-    platform["shared_endpoints"] = [
-        {
-            "name": "shared-models",
-            "instance_type": "ml.m5.4xlarge",
-            "initial_instance_count": 2,
-            "components": [
-                {
-                    "name": "ranker",
-                    "model": {
-                        "model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-ranker/2"
-                    },
-                    "compute": {"cpu_cores": 2, "memory_mb": 4096},
-                    "copies": 1,
-                }
-            ],
-        }
-    ]
+    platform["shared_endpoints"] = [ranker_shared_endpoint()]
     path = tmp_path_factory.mktemp("shared-endpoint-only") / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(path)
