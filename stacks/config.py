@@ -19,7 +19,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeGuard
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from components.data.dvc_remote_spec import DvcRemoteSpec
 from components.data.feature_store_spec import FeatureGroupSpec
@@ -44,6 +52,7 @@ from components.naming import prefixed
 from components.observability.alarm_thresholds import MAX_DRIFT_FEATURES
 from components.observability.alert_subscription import AlertSubscription, duplicate_subscription
 from components.observability.budget_spec import BudgetSpec
+from components.observability.explainability_config import read_template
 from components.observability.model_quality_spec import quality_alarms_problems, quality_metric_problem
 from components.observability.monitoring_spec import DriftFeatures, MonitoringSpec
 from components.prebuilt_images import (
@@ -467,6 +476,29 @@ class ModelFamilyConfig(ModelFamilySpec):
         "`DatasetDrift` to CloudWatch, an alarm to the alert topic (docs/evidently.md). Needs `training` "
         "(with `training.enabled`) or `batch_scoring`.",
     )
+
+    explainability_config: str | None = Field(
+        default=None,
+        description="Path (relative to the project directory, where Pulumi.yaml is) of the family's Clarify "
+        "analysis config template for the explainability monitor (`monitoring.model_monitors.explainability`): "
+        "JSON with `headers`, `methods.shap` and a `predictor` giving the shadow endpoint's `instance_type` and "
+        "`initial_instance_count` (and `content_type`, `accept_type`... where needed), without `model_name` or "
+        "`endpoint_name`. The platform writes each endpoint serving the family its own copy naming the model the "
+        "endpoint serves, rewritten at each deploy (docs/monitoring.md). Required for each family an endpoint "
+        "with that monitor is monitored as.",
+    )
+
+    @field_validator("explainability_config")
+    @classmethod
+    def _readable_template(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Read and checked here, so a bad template stops the plan before anything is created; relative
+        to the project directory, as ``training.code``."""
+        if value is None:
+            return None
+        root = Path((info.context or {}).get("project_dir") or Path.cwd())
+        path = Path(value) if Path(value).is_absolute() else root / value
+        read_template(path)
+        return value if root.resolve() == Path.cwd().resolve() else str(path)
 
     @field_validator("quality_alarms")
     @classmethod
@@ -1288,6 +1320,34 @@ def _monitored_family_problems(config: PlatformConfig) -> Iterator[tuple[str, st
                 )
 
 
+def _explainability_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Each endpoint an explainability monitor runs on is monitored as a family of this stack with an
+    analysis config template (``models[].explainability_config``): the platform writes the endpoint's
+    config from it, naming the model the endpoint serves."""
+    if not config.monitoring.model_monitors.explainability:
+        return
+    families = {model.name: index for index, model in enumerate(config.models)}
+    for spec in config.monitored_endpoints:
+        family = monitored_family_of(spec)
+        index = families.get(family)
+        if index is None:
+            yield (
+                "monitoring.model_monitors.explainability",
+                f"endpoint {spec.name} is monitored as '{family}', not a model family of this stack, so no "
+                "models[].explainability_config says how Clarify explains its model: serve a family of this "
+                "stack (another account's versions: name one with variants[0].model.family), or switch the "
+                "explainability monitor off",
+            )
+        elif config.models[index].explainability_config is None:
+            yield (
+                f"models[{index}].explainability_config",
+                f"missing: endpoint {spec.name}'s explainability monitor (monitoring.model_monitors."
+                "explainability) explains this family's model with it: the path of a JSON analysis config "
+                "template (headers, methods.shap, predictor.instance_type and initial_instance_count; the "
+                "platform adds the model), see docs/monitoring.md",
+            )
+
+
 def _evidently_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     """An Evidently report needs a pipeline to run in: the family's training or batch scoring; in
     batch scoring it reads the batch input, which it can only read as CSV."""
@@ -1444,6 +1504,7 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
     yield from _batch_scoring_problems(config)
     yield from _evidently_problems(config)
     yield from _monitored_family_problems(config)
+    yield from _explainability_problems(config)
     yield from _live_drift_problems(config)
     yield from _tracking_server_arn_problems(config)
     yield from _training_data_problems(config)

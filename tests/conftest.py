@@ -50,9 +50,9 @@ def stack_path(stack: str) -> Path:
 
 
 def load_stack_document(stack: str) -> dict[str, Any]:
-    """A fixture stack file's document, its family code folders made absolute: tests write variants
-    of it outside the repository, where ``models/...`` would not resolve. Each caller gets its own
-    copy to edit."""
+    """A fixture stack file's document, its family code folders and explainability templates made
+    absolute: tests write variants of it outside the repository, where ``models/...`` would not
+    resolve. Each caller gets its own copy to edit."""
     return copy.deepcopy(_parsed_stack_document(stack_path(stack).read_text()))
 
 
@@ -67,6 +67,8 @@ def _parsed_stack_document(text: str) -> dict[str, Any]:
         training = model.get("training")
         if isinstance(training, dict) and isinstance(training.get("code"), str):
             training["code"] = str(REPO / training["code"])
+        if isinstance(model.get("explainability_config"), str):
+            model["explainability_config"] = str(REPO / model["explainability_config"])
     return document
 
 

@@ -6,20 +6,23 @@ CloudFormation resource model); their schedules are ordinary ``aws.sagemaker.Mon
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws_native.sagemaker as native
 
 from ..instance_types import has_instance_store
-from ..limits import satisfies
+from ..limits import object_tags, satisfies
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import clarify_shadow_endpoints
 from ..prebuilt_images import ANALYZER, CLARIFY, prebuilt_image_uri
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
+from .explainability_config import analysis_config_key, dotted, render, template_problems
 from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
     JobPlacement,
@@ -46,7 +49,8 @@ PREBUILT_IMAGE: dict[Kind, str] = {
 CALLS_THE_MODEL: frozenset[Kind] = frozenset({"ModelExplainability"})
 """Kinds whose job calls the model itself. Clarify computes SHAP values by sending perturbed copies
 of the captured records to the model: from inside its container, with the job's role, it creates a
-shadow endpoint of the analysis config's ``predictor.model_name``, invokes it and deletes it. So
+shadow endpoint of the analysis config's ``predictor.model_name`` (the model the endpoint serves,
+which the platform writes there: ``explainability_config``), invokes it and deletes it. So
 these jobs run without network isolation (it removes the container's network and credentials; they
 still run only in the private subnets, whose interface endpoints reach SageMaker's API and runtime)
 and their role may run those endpoints. Bias jobs read the captured predictions (their analysis
@@ -65,8 +69,8 @@ class ModelQualityMonitoringArgs:
     """Starts each job definition's name (``<prefix>-model-quality``...): account-wide, so give it the
     endpoint's physical name."""
     model_family: str
-    """Whose ``baselines/<family>/<kind>/`` hold the bias and explainability analysis configs and
-    constraints (provided by the team)."""
+    """Whose ``baselines/<family>/<kind>/`` hold the bias analysis config and the bias and
+    explainability constraints (provided by the team)."""
     baselines: MonitoringBaselines
     """The baselines of the model version the endpoint serves (the model-quality constraints)."""
     schedule: str
@@ -77,6 +81,18 @@ class ModelQualityMonitoringArgs:
     """Seconds after which a job is stopped; keep it below the schedule's interval."""
     placement: JobPlacement
     """Where the jobs run and what they may touch."""
+    model_name: pulumi.Input[str] | None = None
+    """With the explainability monitor: the SageMaker model the endpoint serves (its first production
+    variant's), the one Clarify's shadow endpoint runs. Pass the model's ``name`` output: each deploy
+    of a new version (a new model, under a new generated name) rewrites the analysis config."""
+    explainability_template: Mapping[str, Any] | None = None
+    """With the explainability monitor: the team's Clarify analysis config without the model
+    (``headers``, ``methods.shap``, and a ``predictor`` with the shadow endpoint's ``instance_type``
+    and ``initial_instance_count``, no ``model_name`` or ``endpoint_name``). The component writes it,
+    with ``predictor.model_name``, to ``monitoring-config/<endpoint_label>/model_explainability/
+    analysis_config.json`` (KMS-encrypted), which the explainability job reads."""
+    object_tag_keys: Sequence[str] = ()
+    """Tag keys of ``placement.tags`` the analysis config object keeps first (an S3 object takes 10 tags)."""
 
     def __post_init__(self) -> None:
         satisfies(self, "schedule", model_monitor_schedule_problem)
@@ -95,6 +111,8 @@ class ModelQualityMonitoringArgs:
                 f"ModelQualityMonitoring of {self.endpoint_label}: job definition names {too_long} exceed "
                 f"{JOB_DEFINITION_NAME_LIMIT} characters; shorten job_definition_prefix"
             )
+        if "ModelExplainability" in self.spec.kinds:
+            self._check_explainability()
         if "ModelQuality" in self.spec.kinds and self.baselines.model_constraints is None:
             raise ValueError(
                 f"ModelQualityMonitoring of {self.endpoint_label}: the served model version registered no "
@@ -103,6 +121,17 @@ class ModelQualityMonitoringArgs:
 
     def job_definition_name(self, kind: Kind) -> str:
         return job_definition_name(self.job_definition_prefix, kind)
+
+    def _check_explainability(self) -> None:
+        where = f"ModelQualityMonitoring of {self.endpoint_label}"
+        if self.model_name is None or self.explainability_template is None:
+            raise ValueError(
+                f"{where}: the explainability monitor needs model_name (the model the endpoint serves) and "
+                "explainability_template (the team's analysis config without the model)"
+            )
+        for location, problem in template_problems(self.explainability_template):
+            key = ".".join(["explainability_template", dotted(location)]).rstrip(".")
+            raise ValueError(f"{where}: {key}: {problem}")
 
 
 class ModelQualityMonitoring(pulumi.ComponentResource):
@@ -129,6 +158,10 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         ]
         if set(args.spec.kinds) - {"ModelQuality"}:
             reads.append(family_folder)
+        analysis_config = self._explainability_config() if "ModelExplainability" in args.spec.kinds else None
+        if analysis_config is not None:
+            # The one object the platform wrote for this endpoint, nothing else under the prefix.
+            reads.append(analysis_config_key(args.endpoint_label))
         role = monitoring_job_role(
             f"{name}-jobs",
             "Runs model-quality, bias and explainability monitoring jobs of one endpoint",
@@ -143,7 +176,10 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             if CALLS_THE_MODEL & set(args.spec.kinds)
             else (),
         )
-        schedules = {kind: self._monitor(kind, role.role_arn, family_folder) for kind in args.spec.kinds}
+        schedules = {
+            kind: self._monitor(kind, role.role_arn, family_folder, analysis_config)
+            for kind in args.spec.kinds
+        }
         self.schedule_names = pulumi.Output.all(*[schedule.name for schedule in schedules.values()])
         quality = schedules.get("ModelQuality")
         self.model_quality_schedule_name = quality.name if quality is not None else None
@@ -152,6 +188,30 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                 "schedule_names": self.schedule_names,
                 "model_quality_schedule_name": self.model_quality_schedule_name,
             }
+        )
+
+    def _explainability_config(self) -> s3.BucketObjectv2:
+        """The explainability job's analysis config: the team's template naming the model the endpoint
+        serves. Under one key per endpoint, so the job definition (replaced on any change, as every
+        aws-native job definition) keeps its ConfigUri, and a deploy of a new version only rewrites
+        the object. Written once the endpoint is updated (its name is an input): a deploy that fails
+        or rolls back leaves it naming the model the endpoint still serves."""
+        args, placement = self._args, self._args.placement
+        template = args.explainability_template
+        assert template is not None and args.model_name is not None  # checked by the args
+        content = pulumi.Output.all(args.model_name, args.endpoint_name).apply(
+            lambda served: render(template, served[0])
+        )
+        return s3.BucketObjectv2(
+            f"{self._name}-explainability-config",
+            bucket=placement.artifact_bucket_name,
+            key=analysis_config_key(args.endpoint_label),
+            content=content,
+            content_type="application/json",
+            server_side_encryption="aws:kms",
+            kms_key_id=placement.kms_key_arn,
+            tags=object_tags(placement.tags, {"mlops:endpoint": args.endpoint_label}, args.object_tag_keys),
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     def _constraints_uri(self, kind: Kind, family_folder: str) -> pulumi.Output[str]:
@@ -169,7 +229,11 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         )
 
     def _monitor(
-        self, kind: Kind, role_arn: pulumi.Input[str], family_folder: str
+        self,
+        kind: Kind,
+        role_arn: pulumi.Input[str],
+        family_folder: str,
+        analysis_config: s3.BucketObjectv2 | None,
     ) -> sagemaker.MonitoringSchedule:
         args, spec = self._args, self._args.spec
 
@@ -207,6 +271,9 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
                 "problem_type": spec.problem_type,
                 "environment": {"publish_cloudwatch_metrics": "Enabled"},
             }
+        elif kind == "ModelExplainability":
+            # The platform's per-endpoint config (the served model in its predictor), not the family's.
+            app["config_uri"] = concat(bucket, analysis_config_key(args.endpoint_label))
         else:
             app["config_uri"] = concat(bucket, family_folder, f"{snake}/analysis_config.json")
         definition = getattr(native, f"{kind}JobDefinition")(
@@ -254,7 +321,11 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             ),
             stopping_condition=arg_type("StoppingCondition")(max_runtime_in_seconds=args.max_runtime_seconds),
             tags=[{"key": key, "value": value} for key, value in args.placement.tags.items()],
-            opts=pulumi.ResourceOptions(parent=self),
+            # The config exists before a job can run (first deploy) and outlives the job definition.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[analysis_config] if kind == "ModelExplainability" and analysis_config else None,
+            ),
         )
         return sagemaker.MonitoringSchedule(
             child_name(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
@@ -16,6 +17,7 @@ from components.observability.endpoint_alarms import (
     EndpointAlarmsArgs,
     VariantAlarms,
 )
+from components.observability.explainability_config import read_template
 from components.observability.failure_alerts import FailureAlerts, FailureAlertsArgs
 from components.observability.live_drift import LiveDrift, LiveDriftArgs
 from components.observability.model_monitoring import (
@@ -405,11 +407,28 @@ def build_model_quality_monitors(
                 instance_type=config.monitoring.instance_type,
                 max_runtime_seconds=config.monitoring.max_runtime_seconds,
                 placement=_monitoring_job_placement(config, foundation),
+                # Clarify's shadow endpoint runs the model the endpoint serves (its first production
+                # variant's, whose family it is monitored as): rewritten at each deploy.
+                model_name=endpoints[endpoint.name].model_names[endpoint.variants[0].name],
+                explainability_template=explainability_template(config, endpoint),
+                object_tag_keys=(*PLATFORM_TAG_KEYS, *REQUIRED_TAG_KEYS),
             ),
             native_opts,
         )
         for endpoint in monitored
     }
+
+
+def explainability_template(config: PlatformConfig, spec: EndpointSpec) -> dict[str, Any] | None:
+    """The analysis config template of the family an endpoint with an explainability monitor is
+    monitored as (``models[].explainability_config``, checked when the stack file was read); None
+    without that monitor."""
+    if not config.monitoring.model_monitors.explainability:
+        return None
+    family = served_family(config, spec)
+    # stacks.config refuses an explainability monitor on an endpoint without one.
+    assert family is not None and family.explainability_config is not None
+    return read_template(Path(family.explainability_config))
 
 
 def served_problem_type(config: PlatformConfig, spec: EndpointSpec) -> ProblemType:

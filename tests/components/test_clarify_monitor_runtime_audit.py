@@ -46,13 +46,14 @@ Findings (product bug, fixed in its own commit, CHANGELOG "### Fixed:"):
 2. Bias needs nothing: no predictor, no endpoint, so the bias job stays isolated and a role without
    an explainability job gets no endpoint permission (pinned below).
 
-The analysis config is not written by the platform: ConfigUri points at the team's
-``baselines/<family>/model_explainability/analysis_config.json`` (``model_bias/`` for bias), which
-the delivery checks only for existence. For it to work with these jobs it must be what the SDK
-writes: ``methods.shap`` (``baseline`` inline, or an S3 URI under the family's folder, which the
-role reads), ``headers`` of the features only (no label), and ``predictor`` naming a
-``model_name`` (not ``endpoint_name``: the role may not call the production endpoint) with
-``endpoint_name_prefix`` unset or starting with ``sm-clarify``. Left to the team (docs/monitoring.md).
+The explainability analysis config is written by the platform (since this audit: see
+test_explainability_predictor.py): the family's template from the repository, with
+``predictor.model_name`` set to the model the endpoint serves, at
+``monitoring-config/<endpoint>/model_explainability/analysis_config.json``; the stack refuses a
+template naming a ``model_name`` or an ``endpoint_name`` (the role may not call the production
+endpoint) or an ``endpoint_name_prefix`` not starting with ``sm-clarify``. The bias config stays the
+team's ``baselines/<family>/model_bias/analysis_config.json``, which the delivery checks only for
+existence.
 
 Mutations run against the fix: 13, all killed (each by the test named; the subnets-only one
 survived until its policy case was added):

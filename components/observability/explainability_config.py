@@ -1,0 +1,122 @@
+"""The Clarify analysis config of an endpoint's explainability monitor (kept free of Pulumi).
+
+Clarify computes SHAP values by calling a *shadow endpoint* it creates from the analysis config's
+``predictor.model_name`` (a SageMaker model, CreateModel's name). The team writes the rest of the
+config once per family (``headers``, ``methods.shap``, the shadow endpoint's ``instance_type`` and
+``initial_instance_count``, the model's ``content_type``...): the template. The platform writes
+one config per endpoint, the template with ``predictor.model_name`` set to the model the endpoint
+serves, at each deploy, so a new version (a new model, under a new generated name) is the one
+Clarify calls from the next run on.
+
+Sources: AWS, "Parameters to Monitor Attribution Drift" (the ``predictor`` section: ``model_name``,
+``instance_type``, ``initial_instance_count``, optional ``content_type``/``accept_type``/
+``content_template``/``label_headers``); the SageMaker Python SDK's ``ModelConfig``, which writes
+``model_name``, ``instance_type`` and ``initial_instance_count`` together, or ``endpoint_name``
+alone, and ``ExplainabilityAnalysisConfig``, which uploads ``{"methods", "predictor", "headers"}``
+once, when the schedule is created (nothing refreshes the model's name there either).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from ..policy_documents import CLARIFY_SHADOW_ENDPOINT_PREFIX
+
+ANALYSIS_CONFIG_PREFIX: Final = "monitoring-config/"
+"""Where the platform writes each endpoint's analysis config in the artifact bucket: its own key
+prefix, which no job may write (the monitoring jobs write only ``monitoring/``)."""
+
+PLATFORM_PREDICTOR_KEYS: Final[dict[str, str]] = {
+    "model_name": "the platform sets it to the model the endpoint serves, at each deploy",
+    "endpoint_name": "Clarify would call that endpoint instead of a shadow endpoint of the served model "
+    "(a production endpoint would serve and capture the synthetic SHAP requests, and the monitoring "
+    f"role may run only {CLARIFY_SHADOW_ENDPOINT_PREFIX}* endpoints)",
+}
+"""Predictor keys a template may not set, and why."""
+
+Location = tuple[str | int, ...]
+
+
+def analysis_config_key(endpoint_label: str) -> str:
+    """``monitoring-config/<endpoint>/model_explainability/analysis_config.json``: one per endpoint."""
+    return f"{ANALYSIS_CONFIG_PREFIX}{endpoint_label}/model_explainability/analysis_config.json"
+
+
+def template_problems(template: object) -> Iterator[tuple[Location, str]]:
+    """What Clarify's explainability monitor or the platform cannot use in a team's template: each
+    problem with the key path (inside the template) to change."""
+    if not isinstance(template, dict):
+        yield (), f"must be a JSON object (the analysis config), not {type(template).__name__}"
+        return
+    methods = template.get("methods")
+    if not isinstance(methods, dict) or not isinstance(methods.get("shap"), dict):
+        yield (
+            ("methods", "shap"),
+            "a 'methods' object with a 'shap' object is required: the explainability monitor computes SHAP "
+            'values (e.g. {"shap": {"baseline": [[...]], "num_samples": 100, "agg_method": "mean_abs"}})',
+        )
+    headers = template.get("headers")
+    if headers is not None and not (isinstance(headers, list) and all(isinstance(h, str) for h in headers)):
+        yield ("headers",), "must be a list of the feature names (no label)"
+    predictor = template.get("predictor")
+    if not isinstance(predictor, dict):
+        yield (
+            ("predictor",),
+            "a 'predictor' object is required: the shadow endpoint's 'instance_type' and "
+            "'initial_instance_count' (the platform adds 'model_name')",
+        )
+        return
+    for key, why in PLATFORM_PREDICTOR_KEYS.items():
+        if key in predictor:
+            yield ("predictor", key), f"remove it: {why}"
+    instance_type = predictor.get("instance_type")
+    if not (isinstance(instance_type, str) and instance_type.startswith("ml.")):
+        yield (
+            ("predictor", "instance_type"),
+            "the shadow endpoint's instance type is required, an 'ml.' type (e.g. 'ml.m5.xlarge')",
+        )
+    count = predictor.get("initial_instance_count")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        yield (
+            ("predictor", "initial_instance_count"),
+            "the shadow endpoint's instance count is required, 1 or more",
+        )
+    prefix = predictor.get("endpoint_name_prefix")
+    if prefix is not None and not (
+        isinstance(prefix, str) and prefix.startswith(CLARIFY_SHADOW_ENDPOINT_PREFIX)
+    ):
+        yield (
+            ("predictor", "endpoint_name_prefix"),
+            f"must start with '{CLARIFY_SHADOW_ENDPOINT_PREFIX}' (or be left out): the monitoring role may "
+            f"run only the shadow endpoints named so",
+        )
+
+
+def dotted(location: Location) -> str:
+    """``predictor.model_name``; ``headers[0]``."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
+
+
+def read_template(path: Path) -> dict[str, Any]:
+    """The template at ``path``, parsed and checked: ``ValueError`` naming the file and the key."""
+    try:
+        template = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ValueError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path}: not JSON ({error})") from None
+    for location, problem in template_problems(template):
+        raise ValueError(f"{path}: {dotted(location) or 'the document'}: {problem}")
+    return template
+
+
+def render(template: Mapping[str, Any], model_name: str) -> str:
+    """The analysis config Clarify reads: the template, its predictor naming ``model_name``."""
+    predictor = {**template["predictor"], "model_name": model_name}
+    return json.dumps({**template, "predictor": predictor}, indent=2, sort_keys=True) + "\n"

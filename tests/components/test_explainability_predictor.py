@@ -1,0 +1,455 @@
+"""The explainability monitor's Clarify analysis config names the model the endpoint serves, written
+by the platform at each deploy.
+
+The gap (docs/monitoring.md, before this fix): the explainability job definition's ``ConfigUri`` was
+the team's ``baselines/<group>/model_explainability/analysis_config.json``, whose
+``predictor.model_name`` is the SageMaker model Clarify deploys as its shadow endpoint. Every deploy
+of a new version replaces the endpoint's model under a new generated name, and one config served
+every endpoint of the family, so the job failed from the next deploy on until a person edited it.
+
+Research (what the predictor accepts, and whether anything fills it in):
+
+- AWS, "Parameters to Monitor Attribution Drift" (clarify-config-json-monitor-model-explainability-
+  parameters; awsdocs/amazon-sagemaker-developer-guide): ``predictor`` holds ``model_name`` ("Model
+  name created by CreateModel API, with container mode as SingleModel"), ``instance_type`` and
+  ``initial_instance_count`` of the shadow endpoint, optional ``content_type``/``accept_type``/
+  ``content_template``/``label_headers``; it is required when ``shap`` is present. The current
+  (translated) pages call it optional for a real-time endpoint without saying what runs then: not
+  relied on.
+- The SageMaker Python SDK installed here (sagemaker.core): ``ModelConfig`` writes ``model_name``,
+  ``instance_type`` and ``initial_instance_count`` together, or ``endpoint_name`` alone (an
+  existing endpoint); ``ExplainabilityAnalysisConfig`` puts it in ``predictor``, and
+  ``ModelExplainabilityMonitor.create_monitoring_schedule`` uploads that dict once, to
+  ``<output>/<job definition>/<uuid>/analysis_config.json``, and sets ``ConfigUri``: nothing there
+  (nor in CreateModelExplainabilityJobDefinition, whose app specification is an image, a
+  ``ConfigUri`` and an environment) refreshes or overrides the model later.
+- ``endpoint_name`` (the live endpoint) is not an option: it would serve and capture Kernel SHAP's
+  synthetic records with the real traffic, and the role may run only ``sm-clarify*`` endpoints.
+- SageMaker has no Update*JobDefinition API (botocore: Create/Delete/Describe/List only), so any
+  change of ``ConfigUri`` replaces the job definition; a key per endpoint keeps it stable.
+
+The fix: ``models[].explainability_config`` names the family's template (a JSON file in the
+repository, read and checked with the stack file); the ModelQualityMonitoring component writes
+``monitoring-config/<endpoint>/model_explainability/analysis_config.json`` (KMS-encrypted), the
+template with ``predictor.model_name`` set to the endpoint's first production variant's model
+(its name output), and the job definition reads it. Each test below fails on the old code (it
+wrote no such object and read the family's config).
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.observability.explainability_config import analysis_config_key, read_template
+from components.observability.model_monitoring import JobPlacement, MonitoringBaselines
+from components.observability.model_quality_monitoring import (
+    ModelQualityMonitoring,
+    ModelQualityMonitoringArgs,
+)
+from components.observability.model_quality_spec import ModelQualitySpec
+from planner.__main__ import EXIT_INVALID_CONFIG, main
+from planner.recorder import RecordedResource, ResourceGraph, record_program
+from tests.config_problems import program_refusal
+from tests.conftest import REPO
+from tests.graph_helpers import as_list, policy_of, statements
+from tests.recorded import recorded_stack
+
+TEMPLATE_PATH = REPO / "models" / "customer-churn" / "explainability.json"
+OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+DEFINITION = "aws-native:sagemaker:ModelExplainabilityJobDefinition"
+KEY_ARN = "arn:aws:kms:eu-west-1:333333333333:key/k"
+TEMPLATE: dict[str, Any] = {
+    "headers": ["tenure_months", "monthly_charges"],
+    "methods": {"shap": {"baseline": [[12, 70.0]], "num_samples": 50, "agg_method": "mean_abs"}},
+    "predictor": {"instance_type": "ml.m5.large", "initial_instance_count": 1, "content_type": "text/csv"},
+}
+
+
+def _explainability_on(platform: dict[str, Any]) -> None:
+    # Prod's quality alarms need the model-quality monitor.
+    platform["monitoring"]["model_monitors"] = {"model_quality": True, "explainability": True}
+
+
+def _config_objects(graph: ResourceGraph) -> list[RecordedResource]:
+    return [r for r in graph.of_type(OBJECT) if r.inputs["key"].startswith("monitoring-config/")]
+
+
+def _written(resource: RecordedResource) -> dict[str, Any]:
+    return json.loads(resource.inputs["content"])
+
+
+def _reads(policy_document: dict[str, Any], arn: str) -> bool:
+    """Whether the document lets its role GetObject ``arn``."""
+    return any(
+        statement["Effect"] == "Allow"
+        and "s3:GetObject" in as_list(statement["Action"])
+        and any(fnmatch.fnmatchcase(arn, pattern) for pattern in as_list(statement["Resource"]))
+        for statement in statements(policy_document)
+    )
+
+
+def _writes_anything_under(policy_document: dict[str, Any], arn_prefix: str) -> bool:
+    return any(
+        statement["Effect"] == "Allow"
+        and {"s3:PutObject", "s3:DeleteObject"} & set(as_list(statement["Action"]))
+        and any(fnmatch.fnmatchcase(f"{arn_prefix}x", pattern) for pattern in as_list(statement["Resource"]))
+        for statement in statements(policy_document)
+    )
+
+
+# -- the stack: the config names the served model -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_endpoints(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """Prod with the explainability monitor and a second endpoint serving the same family."""
+    from tests.conftest import load_stack_document
+    from tests.yaml_text import dump_document
+
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    _explainability_on(platform)
+    second = copy.deepcopy(platform["endpoints"][0])
+    second["name"] = "customer-churn-eu"
+    platform["endpoints"].append(second)
+    path = tmp_path_factory.mktemp("two-endpoints") / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path)
+
+
+def _served_model(graph: ResourceGraph, endpoint_label: str) -> str:
+    """The model an endpoint's endpoint configuration serves in its first production variant."""
+    [endpoint] = [
+        r
+        for r in graph.of_type("aws:sagemaker/endpoint:Endpoint")
+        if r.name == f"endpoint-{endpoint_label}-endpoint"
+    ]
+    [config] = [
+        r
+        for r in graph.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+        if r.outputs["name"] == endpoint.inputs["endpointConfigName"]
+    ]
+    return config.inputs["productionVariants"][0]["modelName"]
+
+
+def test_the_config_names_exactly_the_model_the_endpoint_serves(all_monitors_graph) -> None:
+    """The predictor's model is the one the endpoint's first production variant runs (the mock's
+    resolved name, as the provider's generated one), with the team's template otherwise intact."""
+    [written] = _config_objects(all_monitors_graph)
+    config = _written(written)
+    served = _served_model(all_monitors_graph, "customer-churn")
+    [model] = [
+        r for r in all_monitors_graph.of_type("aws:sagemaker/model:Model") if r.outputs["name"] == served
+    ]
+    assert model.name == "endpoint-customer-churn-primary-model"
+    assert config["predictor"]["model_name"] == served
+    template = read_template(TEMPLATE_PATH)
+    assert {**config, "predictor": {**config["predictor"]}} == {
+        **template,
+        "predictor": {**template["predictor"], "model_name": served},
+    }
+    assert "endpoint_name" not in config["predictor"]
+
+
+def test_two_endpoints_of_one_family_get_their_own_config_naming_their_own_model(two_endpoints) -> None:
+    objects = {r.inputs["key"]: _written(r) for r in _config_objects(two_endpoints)}
+    assert set(objects) == {analysis_config_key("customer-churn"), analysis_config_key("customer-churn-eu")}
+    models = {
+        label: objects[analysis_config_key(label)]["predictor"]["model_name"]
+        for label in ("customer-churn", "customer-churn-eu")
+    }
+    assert models == {label: _served_model(two_endpoints, label) for label in models}
+    assert models["customer-churn"] != models["customer-churn-eu"]
+    # Each endpoint's job reads its own config, and its role only that one.
+    bucket = two_endpoints.named("artifacts-bucket")
+    for label in models:
+        [definition] = [
+            r
+            for r in two_endpoints.of_type(DEFINITION)
+            if r.inputs["jobDefinitionName"] == f"prod-{label}-model-explainability"
+        ]
+        assert definition.inputs["modelExplainabilityAppSpecification"]["configUri"] == (
+            f"s3://{bucket.outputs['bucket']}/{analysis_config_key(label)}"
+        )
+        role = policy_of(two_endpoints.named(f"model-monitors-{label}-jobs-permissions"))
+        for other in models:
+            assert _reads(role, f"{bucket.outputs['arn']}/{analysis_config_key(other)}") is (other == label)
+
+
+def test_the_job_definition_reads_the_platform_written_config_created_before_it(all_monitors_graph) -> None:
+    graph = all_monitors_graph
+    [written] = _config_objects(graph)
+    [definition] = graph.of_type(DEFINITION)
+    bucket = graph.named("artifacts-bucket").outputs["bucket"]
+    assert written.inputs["bucket"] == bucket
+    assert definition.inputs["modelExplainabilityAppSpecification"]["configUri"] == (
+        f"s3://{bucket}/{written.inputs['key']}"
+    )
+    # Not the family's hand-made config any more (bias still reads its own there).
+    assert "/baselines/" not in definition.inputs["modelExplainabilityAppSpecification"]["configUri"]
+    # Created first on the first `pulumi up` (and deleted after the job definition).
+    assert written.urn in definition.dependencies
+    # Written once the endpoint is updated: a failed or rolled-back deploy leaves the model it serves.
+    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    assert endpoint.urn in written.dependencies
+
+
+def test_the_monitor_role_reads_its_config_and_nothing_broader(all_monitors_graph, stack_graphs) -> None:
+    graph = all_monitors_graph
+    artifacts = graph.named("artifacts-bucket").outputs["arn"]
+    role = policy_of(graph.named("model-monitors-customer-churn-jobs-permissions"))
+    key = analysis_config_key("customer-churn")
+    assert _reads(role, f"{artifacts}/{key}")
+    for other in (
+        analysis_config_key("customer-churn-eu"),
+        analysis_config_key("other"),
+        "monitoring-config/customer-churn/model_bias/analysis_config.json",
+        "monitoring-config/customer-churn/secret.json",
+    ):
+        assert not _reads(role, f"{artifacts}/{other}"), other
+    # The jobs cannot rewrite the model Clarify deploys.
+    assert not _writes_anything_under(role, f"{artifacts}/monitoring-config/")
+    # Without the explainability monitor, no role reads any such config.
+    prod = stack_graphs["prod"]
+    prod_role = policy_of(prod.named("model-monitors-customer-churn-jobs-permissions"))
+    assert not _reads(prod_role, f"{prod.named('artifacts-bucket').outputs['arn']}/{key}")
+    assert _config_objects(prod) == []
+
+
+def test_the_config_object_is_encrypted_with_the_data_key(all_monitors_graph) -> None:
+    [written] = _config_objects(all_monitors_graph)
+    key_arn = all_monitors_graph.named("kms-data-key").outputs["arn"]
+    assert (written.inputs["serverSideEncryption"], written.inputs["kmsKeyId"]) == ("aws:kms", key_arn)
+    assert written.inputs["contentType"] == "application/json"
+    # The role that reads it may decrypt it.
+    role = policy_of(all_monitors_graph.named("model-monitors-customer-churn-jobs-permissions"))
+    assert any(
+        "kms:Decrypt" in as_list(s["Action"]) and key_arn in as_list(s["Resource"]) for s in statements(role)
+    )
+
+
+# -- the component: a new version rewrites the object, not the job definition ---------------------------
+
+
+def _monitors(
+    model_name: str | None, template: dict[str, Any] | None = TEMPLATE
+) -> ModelQualityMonitoringArgs:
+    return ModelQualityMonitoringArgs(
+        spec=ModelQualitySpec(explainability=True),
+        endpoint_name="prod-customer-churn",
+        endpoint_label="customer-churn",
+        job_definition_prefix="prod-customer-churn",
+        model_family="prod-customer-churn",
+        baselines=MonitoringBaselines.in_folder("baselines/prod-customer-churn/exec-1/"),
+        schedule="cron(0 * ? * * *)",
+        instance_type="ml.m5.xlarge",
+        max_runtime_seconds=1800,
+        placement=JobPlacement(
+            account_id="333333333333",
+            region="eu-west-1",
+            artifact_bucket_name="artifacts",
+            artifact_bucket_arn="arn:aws:s3:::artifacts",
+            kms_key_arn=KEY_ARN,
+            subnet_ids=["subnet-1"],
+            security_group_ids=["sg-1"],
+            role_path="/mlops-platform/prod/",
+            tags={"environment": "prod"},
+        ),
+        model_name=model_name,
+        explainability_template=template,
+    )
+
+
+def test_a_new_version_rewrites_the_config_and_keeps_the_job_definition() -> None:
+    """A deploy of a new version: another model name. The object's key stays and its content names
+    the new model; the job definition's inputs are identical (it has no update API: a changed
+    ConfigUri would replace it at every deploy)."""
+    graphs = {
+        version: record_program(lambda name=name: ModelQualityMonitoring("monitors", _monitors(name)))
+        for version, name in (("v1", "churn-model-1a2b3c4"), ("v2", "churn-model-9f8e7d6"))
+    }
+    objects = {version: _config_objects(graph) for version, graph in graphs.items()}
+    [v1], [v2] = objects["v1"], objects["v2"]
+    assert v1.inputs["key"] == v2.inputs["key"] == analysis_config_key("customer-churn")
+    assert _written(v1)["predictor"]["model_name"] == "churn-model-1a2b3c4"
+    assert _written(v2)["predictor"]["model_name"] == "churn-model-9f8e7d6"
+    assert {**_written(v1), "predictor": None} == {**_written(v2), "predictor": None}
+    [d1], [d2] = (graph.of_type(DEFINITION) for graph in graphs.values())
+    assert d1.inputs == d2.inputs
+    assert (v1.inputs["kmsKeyId"], v1.inputs["serverSideEncryption"]) == (KEY_ARN, "aws:kms")
+
+
+@pytest.mark.parametrize(
+    ("template", "model_name", "message"),
+    [
+        pytest.param(TEMPLATE, None, "needs model_name", id="no-model"),
+        pytest.param(None, "churn-model", "needs model_name", id="no-template"),
+        pytest.param(
+            {**TEMPLATE, "predictor": {**TEMPLATE["predictor"], "model_name": "hand-made"}},
+            "churn-model",
+            "explainability_template.predictor.model_name: remove it",
+            id="template-names-a-model",
+        ),
+    ],
+)
+def test_the_component_refuses_an_explainability_monitor_without_the_served_model(
+    template: dict[str, Any] | None, model_name: str | None, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        _monitors(model_name, template)
+
+
+# -- bad templates: the stack file and the template named, nothing created ------------------------------
+
+GOOD = json.loads(TEMPLATE_PATH.read_text())
+
+
+def _without(section: str) -> Callable[[dict[str, Any]], None]:
+    return lambda template: template.pop(section)
+
+
+def _predictor(**changes: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda template: template["predictor"].update(changes)
+
+
+BAD_TEMPLATES: dict[str, tuple[str | Callable[[dict[str, Any]], None], str, str]] = {
+    # case: (edit of the template, or its raw text; the template key named; the message's words)
+    "not-json": ("{'headers': [oops", "", "not JSON"),
+    "not-an-object": ("[1, 2]", "the document", "must be a JSON object"),
+    "no-methods": (_without("methods"), "methods.shap", "'shap' object is required"),
+    "no-predictor": (_without("predictor"), "predictor", "a 'predictor' object is required"),
+    "predictor-names-a-model": (
+        _predictor(model_name="prod-customer-churn-model"),
+        "predictor.model_name",
+        "the platform sets it",
+    ),
+    "predictor-names-an-endpoint": (
+        _predictor(endpoint_name="prod-customer-churn"),
+        "predictor.endpoint_name",
+        "instead of a shadow endpoint",
+    ),
+    "no-instance-type": (
+        lambda template: template["predictor"].pop("instance_type"),
+        "predictor.instance_type",
+        "instance type is required",
+    ),
+    "zero-instances": (_predictor(initial_instance_count=0), "predictor.initial_instance_count", "1 or more"),
+    "foreign-shadow-prefix": (
+        _predictor(endpoint_name_prefix="churn-shadow"),
+        "predictor.endpoint_name_prefix",
+        "must start with 'sm-clarify'",
+    ),
+}
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A folder whose paths stay whole in an error message (a value over 80 characters that a
+    message repeats is cut short there, as pytest's own temporary paths would be)."""
+    folder = Path(tempfile.mkdtemp(prefix="xai-"))
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TEMPLATES))
+def test_a_bad_template_is_refused_naming_the_stack_file_the_template_and_its_key(
+    case: str, write_stack, short_dir: Path, capsys
+) -> None:
+    edit, template_key, words = BAD_TEMPLATES[case]
+    template_path = short_dir / "churn-explainability.json"
+    if isinstance(edit, str):
+        template_path.write_text(edit)
+    else:
+        template = copy.deepcopy(GOOD)
+        edit(template)
+        template_path.write_text(json.dumps(template))
+
+    def point_at_it(platform: dict[str, Any]) -> None:
+        _explainability_on(platform)
+        platform["models"][0]["explainability_config"] = str(template_path)
+
+    path = write_stack("prod", point_at_it)
+    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
+    err = capsys.readouterr().err
+    [line] = [line for line in err.splitlines() if "models[0].explainability_config" in line]
+    assert str(path) in line and str(template_path) in line and words in line, line
+    assert f"{template_key}:" in line, line
+    error = program_refusal(path)
+    assert [key for key, _ in error.problems] == ["mlops-platform:platform.models[0].explainability_config"]
+
+
+def test_an_explainability_monitor_without_a_template_is_refused(write_stack, capsys) -> None:
+    def no_template(platform: dict[str, Any]) -> None:
+        _explainability_on(platform)
+        del platform["models"][0]["explainability_config"]
+
+    path = write_stack("prod", no_template)
+    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
+    err = capsys.readouterr().err
+    assert (
+        f"{path}: mlops-platform:platform.models[0].explainability_config: missing: endpoint customer-churn's"
+        in err
+    )
+    program_refusal(path)
+
+
+def test_an_explainability_monitor_on_an_endpoint_of_no_family_is_refused(write_stack, capsys) -> None:
+    """An image (or a pinned version, another account's group without ``family``): no family's
+    template says how to explain it."""
+
+    def image(platform: dict[str, Any]) -> None:
+        _explainability_on(platform)
+        # Named apart from the family (an image endpoint is monitored as its own name).
+        platform["endpoints"][0]["name"] = "churn-image"
+        platform["endpoints"][0]["variants"][0]["model"] = {
+            "image": "333333333333.dkr.ecr.eu-west-1.amazonaws.com/churn:1",
+            "model_data_url": "s3://prod-models/churn/model.tar.gz",
+        }
+
+    path = write_stack("prod", image)
+    status = main(["--config", str(path)])
+    err = capsys.readouterr().err
+    assert status == EXIT_INVALID_CONFIG, err
+    assert (
+        f"{path}: mlops-platform:platform.monitoring.model_monitors.explainability: endpoint churn-image is "
+        "monitored as 'churn-image', not a model family of this stack" in err
+    )
+    program_refusal(path)
+
+
+def test_the_shipped_template_is_one_the_sdk_would_write_but_for_the_model() -> None:
+    """The sample template, given the model, is what the SDK's own ExplainabilityAnalysisConfig
+    writes for the same settings (so Clarify reads it as it reads the SDK's)."""
+    clarify = pytest.importorskip("sagemaker.core.clarify")
+    monitoring = pytest.importorskip("sagemaker.core.model_monitor.clarify_model_monitoring")
+    template = read_template(TEMPLATE_PATH)
+    shap = template["methods"]["shap"]
+    predictor = template["predictor"]
+    sdk = monitoring.ExplainabilityAnalysisConfig(
+        clarify.SHAPConfig(
+            baseline=shap["baseline"], num_samples=shap["num_samples"], agg_method=shap["agg_method"]
+        ),
+        clarify.ModelConfig(
+            model_name="churn-model-1a2b3c4",
+            instance_count=predictor["initial_instance_count"],
+            instance_type=predictor["instance_type"],
+            content_type=predictor["content_type"],
+            accept_type=predictor["accept_type"],
+        ),
+        headers=template["headers"],
+    )._to_dict()
+    from components.observability.explainability_config import render
+
+    ours = json.loads(render(template, "churn-model-1a2b3c4"))
+    assert ours["predictor"] == sdk["predictor"]
+    assert ours["headers"] == sdk["headers"]
+    assert {k: v for k, v in sdk["methods"]["shap"].items() if k in shap} == shap
