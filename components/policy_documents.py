@@ -179,10 +179,14 @@ def clarify_shadow_endpoints(
 ) -> list[Statement]:
     """What a Clarify explainability job's role needs to compute SHAP values: create its shadow
     endpoint (endpoint config, then endpoint) from the model the analysis config names, watch it,
-    invoke it and delete both, all only under the ``prefix`` Clarify names them with. No
-    ``iam:PassRole``: CreateEndpointConfig and CreateEndpoint pass no role (the model's execution
-    role was passed when the model was created), and no other endpoint (a production endpoint
-    would serve the synthetic SHAP traffic and capture it with the real requests)."""
+    invoke it and delete both, all only under the ``prefix`` Clarify names them with. Clarify tags
+    what it creates (CreateEndpointConfig with tags is also authorised as ``sagemaker:AddTags`` on
+    the new config: a Clarify job without it failed with "not authorized to perform:
+    sagemaker:AddTags on resource: ...:endpoint-config/sm-clarify-config-<time>-<id>"), so the
+    role may tag those two kinds of resource under the prefix. No ``iam:PassRole``:
+    CreateEndpointConfig and CreateEndpoint pass no role (the model's execution role was passed
+    when the model was created), and no other endpoint (a production endpoint would serve the
+    synthetic SHAP traffic and capture it with the real requests)."""
     arn = f"arn:aws:sagemaker:{region}:{account_id}"
     configs, endpoints = f"{arn}:endpoint-config/{prefix}*", f"{arn}:endpoint/{prefix}*"
     return [
@@ -192,6 +196,7 @@ def clarify_shadow_endpoints(
                 "sagemaker:CreateEndpointConfig",
                 "sagemaker:DescribeEndpointConfig",
                 "sagemaker:DeleteEndpointConfig",
+                "sagemaker:AddTags",
             ],
             "Resource": configs,
         },
@@ -203,7 +208,12 @@ def clarify_shadow_endpoints(
         },
         {
             "Effect": "Allow",
-            "Action": ["sagemaker:DescribeEndpoint", "sagemaker:InvokeEndpoint", "sagemaker:DeleteEndpoint"],
+            "Action": [
+                "sagemaker:DescribeEndpoint",
+                "sagemaker:InvokeEndpoint",
+                "sagemaker:DeleteEndpoint",
+                "sagemaker:AddTags",
+            ],
             "Resource": endpoints,
         },
     ]

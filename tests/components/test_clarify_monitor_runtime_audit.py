@@ -95,6 +95,9 @@ SHADOW_ACTIONS = (
     "sagemaker:DescribeEndpoint",
     "sagemaker:InvokeEndpoint",
     "sagemaker:DeleteEndpoint",
+    # Clarify tags the endpoint config (and endpoint) it creates: tag-on-create is authorised as
+    # AddTags on the new resource (test_explainability_predictor.py's docstring has the evidence).
+    "sagemaker:AddTags",
 )
 
 
@@ -157,6 +160,8 @@ def test_the_explainability_role_may_run_clarify_shadow_endpoints_and_no_other(a
         assert _allowed(graph, action, target), action
     # CreateEndpoint is authorised on the endpoint config it deploys as well.
     assert _allowed(graph, "sagemaker:CreateEndpoint", config)
+    # The name Clarify gave the config it could not tag (the error quoted in policy_documents).
+    assert _allowed(graph, "sagemaker:AddTags", f"{arn}:endpoint-config/sm-clarify-config-1746251067-14e5")
     [production] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
     others = (production.outputs["arn"], f"{arn}:endpoint/customer-churn", f"{arn}:endpoint/x-sm-clarify")
     for action in SHADOW_ACTIONS:

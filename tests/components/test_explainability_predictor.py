@@ -28,6 +28,22 @@ Research (what the predictor accepts, and whether anything fills it in):
 - SageMaker has no Update*JobDefinition API (botocore: Create/Delete/Describe/List only), so any
   change of ``ConfigUri`` replaces the job definition; a key per endpoint keeps it stable.
 
+The shadow endpoint (asked alongside, confirmed from public material; no AWS account here):
+
+- Its name prefix: an AWS Solutions CDK policy for Clarify's bias and explainability baselines
+  (mlops-workload-orchestrator, ``sagemaker_model_bias_explainability_baseline_job_policy``)
+  scopes the shadow resources to ``endpoint-config/sm-clarify-config*`` and ``endpoint/sm-clarify-*``,
+  and a Clarify job's failure quoted in a public project's README names
+  ``endpoint-config/sm-clarify-config-1746251067-14e5``: both inside the role's ``sm-clarify*``
+  (CLARIFY_SHADOW_ENDPOINT_PREFIX), and a template's ``endpoint_name_prefix`` must keep it.
+- Tags: that failure was "not authorized to perform: sagemaker:AddTags on resource:
+  ...:endpoint-config/sm-clarify-config-..." on CreateEndpointConfig: Clarify tags what it creates,
+  which is authorised as AddTags on the new resource. The monitoring role lacked it, so the job
+  would have failed at its first shadow endpoint even with the right model: it may now AddTags on
+  ``sm-clarify*`` endpoint configs and endpoints only (test_clarify_monitor_runtime_audit.py).
+- Not confirmed: whether Clarify also calls DescribeModel on the named model (the AWS Solutions
+  policy grants it, for its own model-name lookup too); not granted, left open.
+
 The fix: ``models[].explainability_config`` names the family's template (a JSON file in the
 repository, read and checked with the stack file); the ModelQualityMonitoring component writes
 ``monitoring-config/<endpoint>/model_explainability/analysis_config.json`` (KMS-encrypted), the
