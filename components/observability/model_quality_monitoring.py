@@ -137,7 +137,8 @@ class ModelQualityMonitoringArgs:
 class ModelQualityMonitoring(pulumi.ComponentResource):
     """Scheduled model-quality (against ground truth under ``ground-truth/<endpoint>/``), bias and
     explainability jobs in the private subnets with KMS on volumes and reports, each network-isolated
-    but the explainability job, which calls the model (Clarify's shadow endpoint: CALLS_THE_MODEL)."""
+    but the explainability job, which calls the model (Clarify's shadow endpoint: CALLS_THE_MODEL)
+    named in the analysis config the component writes (KMS-encrypted, read by the jobs' role only)."""
 
     schedule_names: pulumi.Output[list[str]]
     """Names of the monitoring schedules created."""
