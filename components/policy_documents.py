@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 
+from .observability.explainability_config import CLARIFY_SHADOW_ENDPOINT_PREFIX
 from .output_text import concat, json_text
 
 Statement = dict[str, Any]
@@ -166,12 +167,6 @@ def processing_jobs_as(region: str, account_id: str, roles: Sequence[pulumi.Inpu
             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
         },
     ]
-
-
-CLARIFY_SHADOW_ENDPOINT_PREFIX = "sm-clarify"
-"""How SageMaker Clarify names the ephemeral endpoint it creates when an analysis config's
-``predictor`` names a ``model_name`` (its ``endpoint_name_prefix`` default; the prefix exists so that
-access can be restricted by endpoint name)."""
 
 
 def clarify_shadow_endpoints(

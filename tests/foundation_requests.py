@@ -292,6 +292,8 @@ FOUNDATION_REQUESTS: dict[str, tuple[Call, ...]] = {
                 "tags": _object_tagging,
                 # The file's bytes are the body: nothing the model constrains.
                 "source": _no_member,
+                # A string body (an endpoint's explainability analysis config), likewise.
+                "content": _no_member,
             },
         ),
     ),

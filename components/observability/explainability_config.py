@@ -23,7 +23,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from ..policy_documents import CLARIFY_SHADOW_ENDPOINT_PREFIX
+CLARIFY_SHADOW_ENDPOINT_PREFIX: Final = "sm-clarify"
+"""How SageMaker Clarify names the ephemeral endpoint (``sm-clarify-<...>``) and endpoint config
+(``sm-clarify-config-<time>-<id>``) it creates when an analysis config's ``predictor`` names a
+``model_name`` (its ``endpoint_name_prefix`` default; the prefix exists so that access can be
+restricted by endpoint name): what the explainability job's role is scoped to
+(:func:`components.policy_documents.clarify_shadow_endpoints`). Here, where the configuration model
+reads it without loading Pulumi."""
 
 ANALYSIS_CONFIG_PREFIX: Final = "monitoring-config/"
 """Where the platform writes each endpoint's analysis config in the artifact bucket: its own key
