@@ -49,7 +49,28 @@ repository, read and checked with the stack file); the ModelQualityMonitoring co
 ``monitoring-config/<endpoint>/model_explainability/analysis_config.json`` (KMS-encrypted), the
 template with ``predictor.model_name`` set to the endpoint's first production variant's model
 (its name output), and the job definition reads it. Each test below fails on the old code (it
-wrote no such object and read the family's config).
+wrote no such object and read the family's config; checked with the fixture stacks' new key
+removed, so the stack tests failed on their assertions, not on the key).
+
+Mutations run against the fix: 15, all killed (the first test named fails):
+
+| mutation | killed by |
+| --- | --- |
+| the predictor keeps the template's, no model_name added | test_the_config_names_exactly_the_model_the_endpoint_serves |
+| job definition without depends_on on the object | test_the_job_definition_reads_the_platform_written_config_created_before_it |
+| content not waiting for the endpoint | test_the_job_definition_reads_the_platform_written_config_created_before_it |
+| ConfigUri back to the family's config | test_the_job_definition_reads_the_platform_written_config_created_before_it |
+| role reads all of ``monitoring-config/`` | test_two_endpoints_of_one_family_get_their_own_config_naming_their_own_model |
+| one key per family, not per endpoint | test_two_endpoints_of_one_family_get_their_own_config_naming_their_own_model |
+| every endpoint given the first endpoint's model | test_two_endpoints_of_one_family_get_their_own_config_naming_their_own_model |
+| SSE-S3 instead of the data key | test_the_config_object_is_encrypted_with_the_data_key |
+| template's model_name accepted | test_a_bad_template_is_refused_...[predictor-names-a-model] |
+| any endpoint_name_prefix accepted | test_a_bad_template_is_refused_...[foreign-shadow-prefix] |
+| zero instances accepted | test_a_bad_template_is_refused_...[zero-instances] |
+| stack template not read when the file is validated | test_a_bad_template_is_refused_...[foreign-shadow-prefix] |
+| missing template accepted by the stack | test_an_explainability_monitor_without_a_template_is_refused |
+| component args not checked | test_the_component_refuses_an_explainability_monitor_without_the_served_model[no-model] |
+| role without AddTags on the shadow config (test_clarify_monitor_runtime_audit.py) | test_the_explainability_role_may_run_clarify_shadow_endpoints_and_no_other |
 """
 
 from __future__ import annotations
