@@ -10,6 +10,10 @@ version, i.e. what the next `pulumi up` deploys, and the lineage each of them re
 commit, family code, pipeline execution, training data: docs/lineage.md). ``deploy`` starts the deploy workflow
 (dev → staging → prod, prod behind the environment's required reviewers) with the GitHub CLI.
 
+Output: ``status`` prints its report on stdout and any error on stderr. ``deploy`` prints the
+``$ gh ...`` command it runs (``--dry-run``: would run) and its follow-up hints on stderr, so
+stdout carries nothing but what `gh` itself prints.
+
 Exit status: 0 done, 2 cannot run: an invalid stack file (its ARNs are checked before any AWS
 call), AWS itself (no credentials, expired credentials, access denied, no region or network: one
 line on stderr, no traceback), or a failed `gh` call; anything else that stops it (a bug) is 2 too,
@@ -186,8 +190,10 @@ def _status(args: argparse.Namespace, sagemaker: Any | None) -> int:
 
 
 def _deploy(args: argparse.Namespace, runner: Runner) -> int:
+    """Everything this prints is for the person at the terminal, on stderr: stdout carries the
+    `gh` call's own output alone."""
     command = deploy_command(args.ref)
-    print("$ " + " ".join(command))
+    print("$ " + " ".join(command), file=sys.stderr)
     if args.dry_run:
         return 0
     code = runner(command)
@@ -195,9 +201,10 @@ def _deploy(args: argparse.Namespace, runner: Runner) -> int:
         print(f"`{' '.join(command)}` failed (exit {code})", file=sys.stderr)
         return 2
     print(
-        f"started; follow it with: gh run watch $(gh run list --workflow {DEPLOY_WORKFLOW} -L1 --json databaseId -q '.[0].databaseId')"
+        f"started; follow it with: gh run watch $(gh run list --workflow {DEPLOY_WORKFLOW} -L1 --json databaseId -q '.[0].databaseId')",
+        file=sys.stderr,
     )
-    print("prod waits for a required reviewer of the `prod` environment before `pulumi up`.")
+    print("prod waits for a required reviewer of the `prod` environment before `pulumi up`.", file=sys.stderr)
     return 0
 
 
@@ -208,7 +215,7 @@ def main(argv: list[str] | None = None, *, sagemaker: Any | None = None, runner:
     status.add_argument("--stack-file", required=True)
     deploy = commands.add_parser("deploy", help="start the deploy workflow (gh workflow run)")
     deploy.add_argument("--ref", default="main", help="branch or tag to deploy (default: main)")
-    deploy.add_argument("--dry-run", action="store_true", help="print the command, run nothing")
+    deploy.add_argument("--dry-run", action="store_true", help="print the command (on stderr), run nothing")
     args = parser.parse_args(argv)
     if args.command == "status":
         return _status(args, sagemaker)

@@ -49,6 +49,7 @@ Left alone, and why:
 - `bench/package_sizes.py` takes no arguments and ignores any: a measurement script with no
   machine-readable contract.
 - `delivery.promote deploy` prints `$ gh ...` on stdout: human output, no machine contract.
+  (Since fixed: on stderr, tests/delivery/test_promote.py.)
 - `delivery.stacks` reads `Pulumi.*.yaml` only; a `.yml` stack file is not listed (Pulumi reads
   `Pulumi.<stack>.yaml`).
 - The planner ends with `os._exit`, past atexit, so its "no heavy import on a bad file" is held by

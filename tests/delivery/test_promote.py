@@ -157,7 +157,10 @@ def test_deploy_starts_the_deploy_workflow_with_gh(capsys) -> None:
 
     assert main(["deploy", "--ref", "release-7"], runner=runner) == 0
     assert calls == [["gh", "workflow", "run", "deploy.yml", "--ref", "release-7"]]
-    assert "prod waits for a required reviewer" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert captured.out == "", "stdout is the gh call's own output alone (a script may read it)"
+    assert captured.err.splitlines()[0] == "$ gh workflow run deploy.yml --ref release-7"
+    assert "prod waits for a required reviewer" in captured.err
 
 
 @pytest.mark.parametrize(("args", "runner_code", "exit_code", "ran"), [
@@ -173,7 +176,9 @@ def test_deploy_dry_run_and_failure(args, runner_code, exit_code, ran, capsys) -
 
     assert main(args, runner=runner) == exit_code
     assert bool(calls) is ran
-    assert "$ gh workflow run deploy.yml --ref main" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert captured.out == "", "the echoed command is a diagnostic: stderr, never stdout"
+    assert captured.err.splitlines()[0] == "$ gh workflow run deploy.yml --ref main"
 
 
 def test_the_command_names_a_workflow_that_can_be_dispatched() -> None:
