@@ -23,6 +23,10 @@ environment without stack files is ``[]``. ``--approved-model EVENT_FILE`` (a ``
 repository_dispatch event, validated by ``delivery.approved_model``) lists only the environment
 after the approving stack's: every other environment is ``[]``, so the deploy workflow runs that one.
 
+A ``Pulumi.<stack>.yml`` is an invalid stack file, listed and reported by name (rename it to
+``.yaml``): Pulumi names a stack file with the project file's extension, ``Pulumi.yaml``'s, so it
+would never deploy it.
+
 Exit status 0; 2 when the approval event is invalid (nothing listed), a stack file is invalid (each error, naming the file and the key, on stderr;
 the valid ones are still printed) or there is no stack file at all; 3 bad arguments or a crash
 (nothing listed): never 2, which the pull-request workflow lets through as an invalid stack file.
@@ -41,10 +45,13 @@ from pathlib import Path
 from typing import Final, NoReturn
 
 from stacks.config import ConfigError
-from stacks.stack_file import offline_platform_config, read_stack_file, stack_name_of
+from stacks.stack_file import STACK_FILE_SUFFIX, offline_platform_config, read_stack_file, stack_name_of
 
 STACKS_DIR = Path("stacks")
-STACK_FILE_PATTERN = "Pulumi.*.yaml"
+STACK_FILE_PATTERN = f"Pulumi.*{STACK_FILE_SUFFIX}"
+# Pulumi never reads a ``Pulumi.<stack>.yml`` here (a stack file takes the project file's
+# extension): one is listed to be refused by name (read_stack_file), never silently skipped.
+REFUSED_STACK_FILE_PATTERN = "Pulumi.*.yml"
 # The order changes reach environments in (deploy.yml has one job per environment, in this order).
 PROMOTION_ORDER: Final = ("dev", "staging", "prod")
 PREVIEW_ROLE_PREFIX, DEPLOY_ROLE_PREFIX = "AWS_PREVIEW_ROLE_ARN_", "AWS_ROLE_ARN_"
@@ -168,8 +175,10 @@ def _promotion_key(target: StackTarget) -> tuple[int, str]:
 
 
 def list_stacks(stacks_dir: str | Path = STACKS_DIR) -> StackListing:
-    """Read every ``Pulumi.<stack>.yaml`` under ``stacks_dir``; invalid ones become ``errors``."""
-    files = sorted(Path(stacks_dir).glob(STACK_FILE_PATTERN))
+    """Read every ``Pulumi.<stack>.yaml`` under ``stacks_dir``; invalid ones become ``errors``, and
+    so does every ``Pulumi.<stack>.yml`` (a file Pulumi never reads)."""
+    folder = Path(stacks_dir)
+    files = sorted([*folder.glob(STACK_FILE_PATTERN), *folder.glob(REFUSED_STACK_FILE_PATTERN)])
     targets, errors = [], []
     for path in files:
         try:

@@ -328,7 +328,7 @@ def _read_text(path: str | Path, source: str) -> str:
                 raise ConfigError(source, [("", problem)])
             data = stream.read(MAX_STACK_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ConfigError(source, [("", "file not found")]) from None
+        raise ConfigError(source, [("", "file not found" + _yml_twin_hint(Path(path)))]) from None
     except OSError as error:
         raise ConfigError(source, [("", f"cannot be read: {error.strerror}")]) from None
     if len(data) > MAX_STACK_FILE_BYTES:  # a pipe or special file, whose size fstat does not know
@@ -395,9 +395,43 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
     return parse_platform_config(platform_from_json(text, stack_file.path), stack_file.path)
 
 
+STACK_FILE_SUFFIX = ".yaml"
+"""A stack file's extension: the project file's (``Pulumi.yaml``), as Pulumi names it (its
+workspace's DetectProjectStackPath); the program reads ``stacks/Pulumi.<stack>.yaml`` alone."""
+_IGNORED_SUFFIX = ".yml"
+
+
+def _yml_problem(path: Path) -> str | None:
+    """Why a ``.yml`` stack file is refused: Pulumi never reads it, so planning, listing or
+    skipping it would each mislead. None for any other name."""
+    if path.suffix.lower() != _IGNORED_SUFFIX:
+        return None
+    twin = path.with_name(path.name[: -len(_IGNORED_SUFFIX)] + STACK_FILE_SUFFIX)
+    never = (
+        "is a .yml file, which Pulumi never reads as a stack's settings: it looks for "
+        f"Pulumi.<stack>{STACK_FILE_SUFFIX}, the project file's (Pulumi.yaml) extension"
+    )
+    if twin.exists():
+        return f"{never}; {twin.name} is the one Pulumi reads: move what this file holds into it and delete this one"
+    return f"{never}: rename it to {twin.name}"
+
+
+def _yml_twin_hint(path: Path) -> str:
+    """For a missing ``Pulumi.<stack>.yaml``: the ``.yml`` file beside it that was meant, if any."""
+    if path.suffix != STACK_FILE_SUFFIX:
+        return ""
+    twin = path.with_name(path.name[: -len(STACK_FILE_SUFFIX)] + _IGNORED_SUFFIX)
+    if not twin.is_file():
+        return ""
+    return f" ({twin.name} is there, but Pulumi reads only {path.name}: rename it)"
+
+
 def read_stack_file(path: str | Path) -> StackFile:
     """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file."""
     source = str(path)
+    problem = _yml_problem(Path(path))
+    if problem:
+        raise ConfigError(source, [("", problem)])
     document = load_yaml(_read_text(path, source), source)
     if document is None:
         raise ConfigError(source, [("", f"the file is empty; expected `config:` with `{CONFIG_KEY}`")])
@@ -479,6 +513,7 @@ def _what(value: Any) -> str:
 
 __all__ = [
     "MAX_STACK_FILE_BYTES",
+    "STACK_FILE_SUFFIX",
     "StackFile",
     "load_yaml",
     "offline_platform_config",

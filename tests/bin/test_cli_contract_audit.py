@@ -51,7 +51,8 @@ Left alone, and why:
 - `delivery.promote deploy` prints `$ gh ...` on stdout: human output, no machine contract.
   (Since fixed: on stderr, tests/delivery/test_promote.py.)
 - `delivery.stacks` reads `Pulumi.*.yaml` only; a `.yml` stack file is not listed (Pulumi reads
-  `Pulumi.<stack>.yaml`).
+  `Pulumi.<stack>.yaml`). (Since fixed: every command refuses one by name,
+  tests/stacks/test_yml_stack_files.py.)
 - The planner ends with `os._exit`, past atexit, so its "no heavy import on a bad file" is held by
   its own tests (tests/planner/test_config_first.py), not by the import report here.
 - README.md is unchanged (19,908 bytes).

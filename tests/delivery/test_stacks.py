@@ -176,3 +176,34 @@ def test_invalid_stack_files_are_listed_and_reported_by_name(tmp_path: Path, wri
     assert [entry["stack"] for entry in outputs["stack_files"]] == ["ok", *sorted(names)]
     paths = [f"{tmp_path / f'Pulumi.{name}.yaml'}: " for name in names]
     assert sorted(paths, key=err.index) == sorted(paths), "the errors come in file-name order"
+
+
+def test_a_yml_stack_file_is_listed_as_invalid_and_reported_by_name_not_skipped(
+    tmp_path: Path, write_stack, capsys
+) -> None:
+    """Pulumi reads ``Pulumi.<stack>.yaml`` here (the project file's extension), never a ``.yml``:
+    skipping one without a word left a stack that never deployed and no one told."""
+    write_stack("dev", name="Pulumi.dev.yaml")
+    yml = write_stack("dev", name="Pulumi.sandbox.yml")
+
+    status, outputs, err = _github_outputs(capsys, "--stacks-dir", str(tmp_path))
+
+    assert status == 2
+    assert f"{yml}: <file>: " in err and "rename it to Pulumi.sandbox.yaml" in err
+    assert [e["stack"] for e in outputs["stacks"]] == ["dev"], "never deployed or previewed"
+    assert outputs["stack_files"] == [
+        {"stack": "dev", "stack_file": str(tmp_path / "Pulumi.dev.yaml")},
+        {"stack": "sandbox", "stack_file": str(yml)},
+    ], "the offline plan job gets it, and reports the refusal"
+
+
+def test_a_folder_of_yml_stack_files_alone_reports_each_not_no_stack_files(
+    tmp_path: Path, write_stack, capsys
+) -> None:
+    yml = write_stack("dev", name="Pulumi.dev.yml")
+
+    assert main(["--stacks-dir", str(tmp_path)]) == 2
+
+    err = capsys.readouterr().err
+    assert f"{yml}: <file>: " in err
+    assert "no stack files" not in err
