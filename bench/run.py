@@ -139,6 +139,19 @@ def _load_average() -> str:
         return "n/a"
 
 
+def _write_whole(path: Path, text: str) -> None:
+    """Replace ``path`` through a file beside it renamed over it: a failed or interrupted write
+    leaves the old file whole, never part of a figures document. (A script of its own folder: it
+    imports nothing from the platform, so not components.whole_file.)"""
+    data = text.encode("utf-8")  # before any file is touched
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (at least 3 for a spread)")
@@ -179,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         print(render_markdown(figures), end="")
     if args.json:
         document = {"date": f"{started:%Y-%m-%dT%H:%MZ}", "machine": machine(), "figures": figures}
-        args.json.write_text(json.dumps(document, indent=2) + "\n")
+        _write_whole(args.json, json.dumps(document, indent=2) + "\n")
     missed = [figure["figure"] for figure in figures if verdict(figure) == "no"]
     return 1 if args.strict and missed else 0
 

@@ -25,6 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import data, foundation, observability, registry, serving, training
 from .extras import require
+from .whole_file import write_whole
 
 PACKAGE = "mlops-platform"
 """The package name other languages import (``pulumi package add`` generates its SDK)."""
@@ -648,7 +649,7 @@ def _main(argv: list[str] | None = None) -> int:
         return 0
     if not (root / "provider").is_dir():
         parser.error("--write needs a checkout of the repository (its provider/ folder)")
-    (root / "provider" / "schema.json").write_text(text)
+    write_whole(root / "provider" / "schema.json", text)  # never a half-written schema
     return 0
 
 

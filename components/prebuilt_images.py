@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import Final
 
 from .sdk_image_tables import required_sdk_image_table, sdk_image_table
+from .whole_file import write_whole
 
 ANALYZER: Final = "sagemaker-model-monitor-analyzer"
 CLARIFY: Final = "sagemaker-clarify-processing"
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--write", action="store_true", help=f"write {_KEPT.name}")
     if parser.parse_args(argv).write:
-        _KEPT.write_text(kept_registries_text(), encoding="utf-8")
+        write_whole(_KEPT, kept_registries_text())  # never a half-written table
     else:
         print(kept_registries_text(), end="")
 

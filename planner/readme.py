@@ -4,7 +4,9 @@ docs/cost.md holds the prod stack's cost floor, deploy time and component diagra
 its MLOps loop (:mod:`planner.loop_diagram`). Each block sits between two markers. ``make diagram``
 (``python -m planner.readme``) re-records the reference prod stack and rewrites both; ``--check``
 exits 1 when either is stale, and tests do the same, so what a reader sees is what the plan
-computes today. The reference is the test suite's prod stack (``tests/fixtures/stacks/Pulumi.prod.yaml``,
+computes today. Both pages are checked and their new text made before either is written, and each
+is replaced whole (:func:`components.whole_file.write_whole`); a page without its markers is exit
+2 with nothing written. The reference is the test suite's prod stack (``tests/fixtures/stacks/Pulumi.prod.yaml``,
 which turns on more than the sample ``stacks/Pulumi.prod.yaml`` and lacks its tuning and second
 family), not the sample itself: users edit the sample, and that must not make the documentation
 check fail.
@@ -16,6 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from components.whole_file import write_whole
 from planner.cost import estimate_cost
 from planner.critical_path import critical_path
 from planner.diagram import render_mermaid
@@ -107,20 +110,28 @@ def main(argv: list[str] | None = None) -> int:
         (DOCUMENT, BEGIN, END, render_block(graph), "prod cost and diagram block"),
         (LOOP_DOCUMENT, LOOP_BEGIN, LOOP_END, render_loop_block(graph), "prod MLOps loop block"),
     )
-    stale = False
+    # Every page read, its markers checked and its new text encoded before any page is written:
+    # a page that cannot be rewritten leaves both as they were.
+    stale, rewritten = [], []
     for document, begin, end, block, what in blocks:
         text = document.read_text()
         where = document.relative_to(REPO)
-        if args.check:
+        try:
             if current_block(text, begin, end) != block:
-                stale = True
-                print(f"{where}: the {what} is stale: run `make diagram`")
-        else:
-            document.write_text(replace_block(text, block, begin, end))
-            print(f"{where}: {what} regenerated")
-    if args.check and not stale:
-        print("up to date")
-    return 1 if stale else 0
+                stale.append(f"{where}: the {what} is stale: run `make diagram`")
+        except ValueError as missing:
+            print(f"{where}: {missing}: nothing was written", file=sys.stderr)
+            return 2
+        rewritten.append(
+            (document, replace_block(text, block, begin, end).encode(), f"{where}: {what} regenerated")
+        )
+    if args.check:
+        print("\n".join(stale) or "up to date")
+        return 1 if stale else 0
+    for document, data, done in rewritten:
+        write_whole(document, data)
+        print(done)
+    return 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
+import os
 import re
 import sys
 from functools import cache
@@ -74,6 +75,19 @@ def render(content: dict[str, object]) -> str:
     return json.dumps(content, indent=1) + "\n"
 
 
+def _write_whole(path: Path, text: str) -> None:
+    """Replace ``path`` through a file beside it renamed over it: a failed or interrupted run
+    leaves the old list whole. (components.whole_file does the same; the pack imports nothing
+    from components.)"""
+    data = text.encode("utf-8")  # before any file is touched
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m policies.taggable_types", description=__doc__.split("\n")[0]
@@ -84,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     expected = render(derive())
     if args.write:
-        DATA_FILE.write_text(expected, encoding="utf-8")
+        _write_whole(DATA_FILE, expected)
         return 0
     if DATA_FILE.read_text(encoding="utf-8") != expected:
         print(f"{DATA_FILE} is stale: python -m policies.taggable_types --write", file=sys.stderr)

@@ -9,10 +9,11 @@ compares the document's block with a fresh one. Any other argument is a usage er
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from components.whole_file import write_whole
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,12 @@ class GeneratedBlock:
         return text[start:end].strip()
 
     def write(self, generated: str) -> None:
-        """Replace the block: the new document is written beside the old one and renamed over it,
-        so an interrupted write leaves the old document whole."""
+        """Replace the block: the new document is written beside the old one and renamed over it
+        (:func:`components.whole_file.write_whole`), so an interrupted write leaves the old
+        document whole."""
         text = self.document.read_text()
         start, end = self._bounds(text)
-        partial = self.document.with_name(f".{self.document.name}.partial")
-        try:
-            partial.write_text(f"{text[:start]}\n{generated}\n{text[end:]}")
-            os.replace(partial, self.document)
-        finally:
-            partial.unlink(missing_ok=True)
+        write_whole(self.document, f"{text[:start]}\n{generated}\n{text[end:]}")
 
     def main(self, argv: Sequence[str], generate: Callable[[], str], prog: str | None = None) -> int:
         """``--write`` replaces the block; otherwise the generated block is printed."""

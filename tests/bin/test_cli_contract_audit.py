@@ -44,6 +44,8 @@ Left alone, and why:
 - `planner.readme`, `component_package --write`, `taggable_types --write` and `bench/run.py --json`
   still write in place: generated, tracked files (a cut one shows in `git diff` and fails its
   freshness test) or a side file of a bench run.
+  (Since fixed: each is replaced whole, planner.readme only once both pages can be,
+  tests/bin/test_generator_writes.py.)
 - `delivery.verify --summary-file` appends in one write; an interrupted append can leave part of
   the table in GitHub's step summary of a job that is failing anyway.
 - `bench/package_sizes.py` takes no arguments and ignores any: a measurement script with no
