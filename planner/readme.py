@@ -3,13 +3,13 @@
 docs/cost.md holds the prod stack's cost floor, deploy time and component diagram; README.md holds
 its MLOps loop (:mod:`planner.loop_diagram`). Each block sits between two markers. ``make diagram``
 (``python -m planner.readme``) re-records the reference prod stack and rewrites both; ``--check``
-exits 1 when either is stale, and tests do the same, so what a reader sees is what the plan
-computes today. Both pages are checked and their new text made before either is written, and each
-is replaced whole (:func:`components.whole_file.write_whole`); a page without its markers is exit
-2 with nothing written. The reference is the test suite's prod stack (``tests/fixtures/stacks/Pulumi.prod.yaml``,
-which turns on more than the sample ``stacks/Pulumi.prod.yaml`` and lacks its tuning and second
-family), not the sample itself: users edit the sample, and that must not make the documentation
-check fail.
+exits 1 when either is stale (naming each on stderr), and tests do the same, so what a reader sees
+is what the plan computes today. Both pages are checked and their new text made before either is
+written, and each is replaced whole (:func:`components.whole_file.write_whole`); a page without
+its markers is exit 2 with nothing written. The reference is the test suite's prod stack
+(``tests/fixtures/stacks/Pulumi.prod.yaml``, which turns on more than the sample
+``stacks/Pulumi.prod.yaml`` and lacks its tuning and second family), not the sample itself: users
+edit the sample, and that must not make the documentation check fail.
 """
 
 from __future__ import annotations
@@ -126,8 +126,11 @@ def main(argv: list[str] | None = None) -> int:
             (document, replace_block(text, block, begin, end).encode(), f"{where}: {what} regenerated")
         )
     if args.check:
-        print("\n".join(stale) or "up to date")
-        return 1 if stale else 0
+        if stale:
+            print("\n".join(stale), file=sys.stderr)
+            return 1
+        print("up to date")
+        return 0
     for document, data, done in rewritten:
         write_whole(document, data)
         print(done)

@@ -235,3 +235,29 @@ def test_bench_json_writes_the_figures(tmp_path: Path, monkeypatch, capsys) -> N
     assert bench_run.main(["--quick", "--json", str(target)]) == 0
 
     assert '"figures": []' in target.read_text()
+
+
+def test_make_diagram_check_names_each_stale_page_on_stderr_and_exits_1(
+    readme_pages: tuple[Path, Path], capsys
+) -> None:
+    cost, loop = readme_pages
+    before = cost.read_text(), loop.read_text()
+
+    assert readme.main(["--check"]) == 1
+
+    captured = capsys.readouterr()
+    assert captured.out == "", "the verdict's diagnostics go to stderr, as policies.taggable_types --check's"
+    assert captured.err.splitlines() == [
+        "docs/cost.md: the prod cost and diagram block is stale: run `make diagram`",
+        "README.md: the prod MLOps loop block is stale: run `make diagram`",
+    ]
+    assert (cost.read_text(), loop.read_text()) == before, "--check writes nothing"
+
+
+def test_make_diagram_check_of_current_pages_says_up_to_date(readme_pages: tuple[Path, Path], capsys) -> None:
+    assert readme.main([]) == 0
+    capsys.readouterr()
+
+    assert readme.main(["--check"]) == 0
+
+    assert capsys.readouterr() == ("up to date\n", "")
