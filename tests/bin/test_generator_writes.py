@@ -261,3 +261,25 @@ def test_make_diagram_check_of_current_pages_says_up_to_date(readme_pages: tuple
     assert readme.main(["--check"]) == 0
 
     assert capsys.readouterr() == ("up to date\n", "")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "prose\n<!-- b -->\nold\nno end marker\n",
+        "prose\n<!-- e -->\nold\n<!-- b -->\nmore prose\n",
+    ],
+    ids=["no-end-marker", "end-marker-before-begin"],
+)
+def test_a_generated_block_write_to_a_page_without_its_block_writes_nothing_and_exits_2(
+    tmp_path: Path, page: str, capsys
+) -> None:
+    target = tmp_path / "configuration.md"
+    target.write_text(page)
+
+    assert GeneratedBlock(target, "<!-- b -->", "<!-- e -->").main(["--write"], lambda: "new") == 2
+
+    assert target.read_text() == page, "a page whose block cannot be found is never rewritten"
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"{target}: no '<!-- b -->' ... '<!-- e -->' block: nothing was written\n"
