@@ -76,6 +76,18 @@ def test_write_whole_leaves_the_old_file_when_the_write_fails(tmp_path: Path) ->
     _only_the_old_file(target)
 
 
+def test_write_whole_removes_its_partial_file_when_the_rename_fails(tmp_path: Path) -> None:
+    target = tmp_path / "schema.json"
+    target.mkdir()  # a folder in the way: the rename over it fails after the partial file is written
+    (target / "inside").write_text("kept")
+
+    with pytest.raises(OSError):
+        write_whole(target, "new\n")
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["schema.json"], "no partial file left"
+    assert (target / "inside").read_text() == "kept"
+
+
 def test_component_package_write_leaves_the_old_schema_when_it_fails(tmp_path: Path, monkeypatch) -> None:
     target = _old(tmp_path / "provider" / "schema.json")
     monkeypatch.setattr(component_package, "__file__", str(tmp_path / "components" / "component_package.py"))
