@@ -23,8 +23,8 @@ environment without stack files is ``[]``. ``--approved-model EVENT_FILE`` (a ``
 repository_dispatch event, validated by ``delivery.approved_model``) lists only the environment
 after the approving stack's: every other environment is ``[]``, so the deploy workflow runs that one.
 
-A ``Pulumi.<stack>.yml`` is an invalid stack file, listed and reported by name (rename it to
-``.yaml``): Pulumi names a stack file with the project file's extension, ``Pulumi.yaml``'s, so it
+A ``Pulumi.<stack>.yml`` (or ``.YAML``) is an invalid stack file, listed and reported by name
+(rename it to ``.yaml``): Pulumi names a stack file with the project file's extension, ``Pulumi.yaml``'s, so it
 would never deploy it.
 
 Exit status 0; 2 when the approval event is invalid (nothing listed), a stack file is invalid (each error, naming the file and the key, on stderr;
@@ -45,13 +45,16 @@ from pathlib import Path
 from typing import Final, NoReturn
 
 from stacks.config import ConfigError
-from stacks.stack_file import STACK_FILE_SUFFIX, offline_platform_config, read_stack_file, stack_name_of
+from stacks.stack_file import (
+    STACK_FILE_SUFFIX,
+    is_unread_extension,
+    offline_platform_config,
+    read_stack_file,
+    stack_name_of,
+)
 
 STACKS_DIR = Path("stacks")
 STACK_FILE_PATTERN = f"Pulumi.*{STACK_FILE_SUFFIX}"
-# Pulumi never reads a ``Pulumi.<stack>.yml`` here (a stack file takes the project file's
-# extension): one is listed to be refused by name (read_stack_file), never silently skipped.
-REFUSED_STACK_FILE_PATTERN = "Pulumi.*.yml"
 # The order changes reach environments in (deploy.yml has one job per environment, in this order).
 PROMOTION_ORDER: Final = ("dev", "staging", "prod")
 PREVIEW_ROLE_PREFIX, DEPLOY_ROLE_PREFIX = "AWS_PREVIEW_ROLE_ARN_", "AWS_ROLE_ARN_"
@@ -176,9 +179,12 @@ def _promotion_key(target: StackTarget) -> tuple[int, str]:
 
 def list_stacks(stacks_dir: str | Path = STACKS_DIR) -> StackListing:
     """Read every ``Pulumi.<stack>.yaml`` under ``stacks_dir``; invalid ones become ``errors``, and
-    so does every ``Pulumi.<stack>.yml`` (a file Pulumi never reads)."""
+    so does every ``Pulumi.<stack>.yml`` or ``.YAML`` (a file Pulumi never reads)."""
     folder = Path(stacks_dir)
-    files = sorted([*folder.glob(STACK_FILE_PATTERN), *folder.glob(REFUSED_STACK_FILE_PATTERN)])
+    # Pulumi never reads a ``Pulumi.<stack>.yml`` (or ``.YAML``) here: a stack file takes the
+    # project file's extension. One is listed to be refused by name (read_stack_file), never skipped.
+    unread = [path for path in folder.glob("Pulumi.*.*") if is_unread_extension(path.name)]
+    files = sorted([*folder.glob(STACK_FILE_PATTERN), *unread])
     targets, errors = [], []
     for path in files:
         try:

@@ -328,7 +328,7 @@ def _read_text(path: str | Path, source: str) -> str:
                 raise ConfigError(source, [("", problem)])
             data = stream.read(MAX_STACK_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ConfigError(source, [("", "file not found" + _yml_twin_hint(Path(path)))]) from None
+        raise ConfigError(source, [("", "file not found" + _unread_twin_hint(Path(path)))]) from None
     except OSError as error:
         raise ConfigError(source, [("", f"cannot be read: {error.strerror}")]) from None
     if len(data) > MAX_STACK_FILE_BYTES:  # a pipe or special file, whose size fstat does not know
@@ -398,17 +398,25 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
 STACK_FILE_SUFFIX = ".yaml"
 """A stack file's extension: the project file's (``Pulumi.yaml``), as Pulumi names it (its
 workspace's DetectProjectStackPath); the program reads ``stacks/Pulumi.<stack>.yaml`` alone."""
-_IGNORED_SUFFIX = ".yml"
+UNREAD_SUFFIXES = frozenset({".yml", ".yaml"})
+"""Compared in lower case: a YAML file Pulumi never reads as a stack's settings unless its
+extension is exactly :data:`STACK_FILE_SUFFIX` (``.yml``, ``.YAML``...)."""
 
 
-def _yml_problem(path: Path) -> str | None:
-    """Why a ``.yml`` stack file is refused: Pulumi never reads it, so planning, listing or
-    skipping it would each mislead. None for any other name."""
-    if path.suffix.lower() != _IGNORED_SUFFIX:
+def is_unread_extension(name: str) -> bool:
+    """``Pulumi.x.yml`` or ``Pulumi.x.YAML``: a stack file under a name Pulumi never reads."""
+    suffix = Path(name).suffix
+    return suffix.lower() in UNREAD_SUFFIXES and suffix != STACK_FILE_SUFFIX
+
+
+def _extension_problem(path: Path) -> str | None:
+    """Why a stack file named with another extension than ``.yaml`` is refused: Pulumi never
+    reads it, so planning, listing or skipping it would each mislead. None for any other name."""
+    if not is_unread_extension(path.name):
         return None
-    twin = path.with_name(path.name[: -len(_IGNORED_SUFFIX)] + STACK_FILE_SUFFIX)
+    twin = path.with_name(path.name[: -len(path.suffix)] + STACK_FILE_SUFFIX)
     never = (
-        "is a .yml file, which Pulumi never reads as a stack's settings: it looks for "
+        f"is a {path.suffix} file, which Pulumi never reads as a stack's settings: it looks for "
         f"Pulumi.<stack>{STACK_FILE_SUFFIX}, the project file's (Pulumi.yaml) extension"
     )
     if twin.exists():
@@ -416,20 +424,29 @@ def _yml_problem(path: Path) -> str | None:
     return f"{never}: rename it to {twin.name}"
 
 
-def _yml_twin_hint(path: Path) -> str:
-    """For a missing ``Pulumi.<stack>.yaml``: the ``.yml`` file beside it that was meant, if any."""
+def _unread_twin_hint(path: Path) -> str:
+    """For a missing ``Pulumi.<stack>.yaml``: the file beside it under another extension
+    (``.yml``, ``.YAML``) that was meant, if any."""
     if path.suffix != STACK_FILE_SUFFIX:
         return ""
-    twin = path.with_name(path.name[: -len(STACK_FILE_SUFFIX)] + _IGNORED_SUFFIX)
-    if not twin.is_file():
+    stem = path.name[: -len(STACK_FILE_SUFFIX)]
+    try:
+        twins = sorted(
+            other.name
+            for other in path.parent.iterdir()
+            if other.name.startswith(f"{stem}.") and other.name[len(stem) :].lower() in UNREAD_SUFFIXES
+        )
+    except OSError:  # no such folder: nothing beside it
         return ""
-    return f" ({twin.name} is there, but Pulumi reads only {path.name}: rename it)"
+    if not twins:
+        return ""
+    return f" ({twins[0]} is there, but Pulumi reads only {path.name}: rename it)"
 
 
 def read_stack_file(path: str | Path) -> StackFile:
     """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file."""
     source = str(path)
-    problem = _yml_problem(Path(path))
+    problem = _extension_problem(Path(path))
     if problem:
         raise ConfigError(source, [("", problem)])
     document = load_yaml(_read_text(path, source), source)
@@ -515,6 +532,7 @@ __all__ = [
     "MAX_STACK_FILE_BYTES",
     "STACK_FILE_SUFFIX",
     "StackFile",
+    "is_unread_extension",
     "load_yaml",
     "offline_platform_config",
     "platform_from_json",

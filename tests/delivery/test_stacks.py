@@ -207,3 +207,19 @@ def test_a_folder_of_yml_stack_files_alone_reports_each_not_no_stack_files(
     err = capsys.readouterr().err
     assert f"{yml}: <file>: " in err
     assert "no stack files" not in err
+
+
+def test_a_stack_file_with_an_upper_case_extension_is_listed_as_invalid_too(
+    tmp_path: Path, write_stack, capsys
+) -> None:
+    write_stack("dev", name="Pulumi.dev.yaml")
+    upper = write_stack("dev", name="Pulumi.eu.YAML")
+    write_stack("dev", name="Pulumi.us.Yml")
+    (tmp_path / "notes.yml").write_text("not a stack file: no Pulumi. prefix")
+    (tmp_path / "Pulumi.yml").write_text("a project file's name, not a stack file's")
+
+    status, outputs, err = _github_outputs(capsys, "--stacks-dir", str(tmp_path))
+
+    assert status == 2
+    assert f"{upper}: <file>: is a .YAML file" in err
+    assert [entry["stack"] for entry in outputs["stack_files"]] == ["dev", "eu", "us"]

@@ -34,6 +34,20 @@ def test_reading_a_yml_stack_file_refuses_it_and_says_what_to_rename_it_to(write
     assert str(raised.value).splitlines()[1].startswith(f"  {path}: <file>: ")
 
 
+@pytest.mark.parametrize("suffix", [".YML", ".Yml", ".YAML", ".Yaml"])
+def test_every_other_spelling_of_the_extension_is_refused_too(write_stack, suffix: str) -> None:
+    """Pulumi looks the file up by its exact name (on Linux, where CI runs it): Pulumi.x.YAML is
+    as unread as Pulumi.x.yml."""
+    path = write_stack("dev", name=f"Pulumi.sandbox{suffix}")
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+
+    [(_, message)] = raised.value.problems
+    assert message.startswith(f"is a {suffix} file, which Pulumi never reads")
+    assert message.endswith("rename it to Pulumi.sandbox.yaml")
+
+
 def test_a_yml_file_beside_its_yaml_twin_is_refused_without_suggesting_to_overwrite_the_twin(
     write_stack,
 ) -> None:
