@@ -1025,24 +1025,25 @@ def _computed_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_the_test_job_starts_from_the_newest_composed_definitions_and_import_index() -> None:
-    """Every entry of both folders is keyed by what it is computed from, so any older copy is a safe
-    start (restore-keys: the newest of any run) and none is stale; restored before the tests,
-    saved after they passed under this run's code unless that exact key was restored."""
+    """Every entry of both folders is keyed by what it is computed from, so an older copy computed
+    in the same environment is a safe start (restore-keys: the newest of the run's environment) and
+    none is stale; restored before the tests, saved after they passed under this run's environment,
+    code and tests (the recordings' key) unless that exact key was restored. Main's saves of the
+    same keys: tests/delivery/test_ci_cache_on_main.py."""
     job = _load(WORKFLOWS / "pull-request.yml")["jobs"]["test"]
     steps = job["steps"]
     restore, save = _computed_cache(job)
     assert restore["uses"].startswith("actions/cache/restore@") and save["uses"].startswith(
         "actions/cache/save@"
     )
-    key = (
-        "computed-${{ runner.os }}-${{ hashFiles('uv.lock', 'components/**', 'planner/**', 'policies/**') }}"
-    )
+    key = "computed-${{ needs.stacks.outputs.environment }}-${{ steps.recorded.outputs.key }}"
     assert restore["with"]["key"] == save["with"]["key"] == key
-    assert restore["with"]["restore-keys"] == "computed-${{ runner.os }}-"
+    assert restore["with"]["restore-keys"] == "computed-${{ needs.stacks.outputs.environment }}-"
     assert "restore-keys" not in save["with"]
     assert save["if"] == f"steps.{restore['id']}.outputs.cache-hit != 'true'"
+    [recorded_key] = [step for step in steps if step.get("id") == "recorded"]
     [test] = [step for step in steps if step.get("run") == "make test"]
-    assert steps.index(restore) < steps.index(test) < steps.index(save)
+    assert steps.index(recorded_key) < steps.index(restore) < steps.index(test) < steps.index(save)
 
 
 def test_the_test_job_keeps_the_recorded_stacks_of_the_code_it_tested() -> None:

@@ -1,0 +1,394 @@
+"""The caches every pull request restores are saved on main, where every pull request can read them.
+
+GitHub scopes a cache saved by a ``pull_request`` run to that pull request; a pull request's run
+reads its own scope, then its base branch's. pull-request.yml's test and typecheck jobs restore
+three caches (the recorded stack graphs, the composed pipeline definitions with the provider import
+index, mypy's cache): unless a run on the base branch saves them, every new pull request starts
+cold. main-caches.yml saves them on every push to main, under the keys the pull request computes
+for the same content.
+
+These tests model what GitHub does with the workflow files rather than their text: the event each
+save runs on and the scope that gives it, the value each key resolves to (a step output followed
+to the script and inputs of the step that writes it, a job output to its job; ``hashFiles`` and
+``runner.os`` are the same expression evaluated over the same checkout), which steps run for each
+outcome of the cache look-ups, and which jobs restore what. docs/ci-cd.md ("Caches saved on main")
+has the argument why a restored folder is only ever a speed-up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+import pytest
+
+from tests.delivery.test_workflows import WORKFLOWS, _all_jobs, _load, _needs, _steps, _touches_aws
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.DOTALL)
+RUNNER_VALUES = re.compile(r"hashFiles\((\s*'[^']*'\s*,?)+\)|runner\.os")
+"""Expressions the runner evaluates from the checkout alone: the same text gives the same value
+on a push of main and on a pull request that changes none of the files named."""
+ENVIRONMENT = ".venv"
+"""The run's environment: restored by every job that runs the code (tests/delivery/test_workflows.py)."""
+
+
+# -- a model of the parts of GitHub Actions these caches depend on --------------------------------
+
+
+def _resolve(text: str, job: dict[str, Any], workflow: dict[str, Any]) -> str:
+    """``text`` with each expression replaced by what decides its value: a step output by the
+    script and (resolved) inputs of the step that writes it, a job output by its own resolution
+    in that job, ``hashFiles``/``runner.os`` by themselves. Two keys resolve to the same text
+    exactly when a run of each over the same files computes the same key."""
+
+    def one(match: re.Match[str]) -> str:
+        expression = match[1]
+        if found := re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expression):
+            [step] = [step for step in job["steps"] if step.get("id") == found[1]]
+            assert "run" in step, f"{found[1]}: a step output this model reads from a script"
+            inputs = {
+                name: _resolve(str(value), job, workflow) for name, value in step.get("env", {}).items()
+            }
+            return f"<{found[2]} written by {step['run']!r} given {sorted(inputs.items())}>"
+        if found := re.fullmatch(r"needs\.([\w-]+)\.outputs\.([\w-]+)", expression):
+            assert found[1] in _needs(job), f"{found[1]} is not a job this one needs"
+            needed = workflow["jobs"][found[1]]
+            return _resolve(needed["outputs"][found[2]], needed, workflow)
+        if RUNNER_VALUES.fullmatch(expression):
+            return "${{ " + re.sub(r"\s+", " ", expression) + " }}"
+        raise AssertionError(f"the model does not know {expression!r}: teach it")
+
+    return EXPRESSION.sub(one, text)
+
+
+def _paths(step: dict[str, Any], job: dict[str, Any], workflow: dict[str, Any]) -> tuple[str, ...]:
+    """The cache's paths, resolved: with the compression method they are the cache's version,
+    so a restore finds only what was saved with the same paths."""
+    return tuple(_lines(step["with"]["path"], job, workflow))
+
+
+def _lines(text: str, job: dict[str, Any], workflow: dict[str, Any]) -> list[str]:
+    """A multi-line input (paths, restore-keys): one value a line, each resolved."""
+    return [_resolve(line.strip(), job, workflow) for line in text.splitlines() if line.strip()]
+
+
+def _restore_keys(step: dict[str, Any], job: dict[str, Any], workflow: dict[str, Any]) -> list[str]:
+    return _lines(step["with"].get("restore-keys", ""), job, workflow)
+
+
+def _workflows() -> dict[str, dict[str, Any]]:
+    return {path.name: _load(path) for path in sorted(WORKFLOWS.glob("*.yml"))}
+
+
+def _default_branch() -> str:
+    """The branch pull requests target: the base whose cache scope each of them reads."""
+    [branch] = _load(WORKFLOWS / "pull-request.yml")["on"]["pull_request"]["branches"]
+    return branch
+
+
+def _pull_request_caches() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(job name, restore step, job) of every cache pull-request.yml restores besides the
+    environment, which the run itself builds or restores (its stacks job)."""
+    workflow = _load(WORKFLOWS / "pull-request.yml")
+    return [
+        (name, step, job)
+        for name, job in workflow["jobs"].items()
+        for step in _steps(job, "actions/cache/restore@")
+        if step["with"]["path"] != ENVIRONMENT
+    ]
+
+
+def _pull_request_cache_paths() -> set[str]:
+    workflow = _load(WORKFLOWS / "pull-request.yml")
+    return {path for _, step, job in _pull_request_caches() for path in _paths(step, job, workflow)}
+
+
+def _condition_terms(job: dict[str, Any]) -> list[str]:
+    expression = str(job.get("if", "")).strip()
+    if wrapped := EXPRESSION.fullmatch(expression):
+        expression = wrapped[1]
+    return [term.strip() for term in expression.split("&&") if term.strip()]
+
+
+def _job_runs_for(job: dict[str, Any], event: str, ref: str) -> bool:
+    """The job's ``if`` for an event and ref (the terms on other things taken as true)."""
+    for term in _condition_terms(job):
+        if found := re.fullmatch(r"github\.event_name == '([\w-]+)'", term):
+            if found[1] != event:
+                return False
+        elif found := re.fullmatch(r"github\.ref == '([\w/.-]+)'", term):
+            if found[1] != ref:
+                return False
+        elif "github." in term:
+            raise AssertionError(f"the model does not know the condition {term!r}: teach it")
+    return True
+
+
+def _scope_of(workflow: dict[str, Any], job: dict[str, Any]) -> str:
+    """Whose runs can restore what this job saves: ``"every pull request"`` for a save that runs
+    only on a push to the default branch, ``"its pull request"`` for one that runs only on pull
+    requests, ``"other"`` for anything else (a tag, a dispatch on any branch, a schedule...)."""
+    triggers = workflow["on"]
+    default = _default_branch()
+    if set(triggers) == {"pull_request"}:
+        return "its pull request"
+    if triggers == {"push": {"branches": [default]}} and _job_runs_for(job, "push", f"refs/heads/{default}"):
+        return "every pull request"
+    return "other"
+
+
+def _saves(path_of: set[str]) -> list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """(workflow file, job name, save step, job, workflow) of every save of those paths."""
+    found = []
+    for file, workflow in _workflows().items():
+        for name, job in workflow["jobs"].items():
+            for step in _steps(job, "actions/cache/save@"):
+                if set(_paths(step, job, workflow)) & path_of:
+                    found.append((file, name, step, job, workflow))
+    return found
+
+
+def _step_condition(condition: str | None, hits: dict[str, bool]) -> bool:
+    """A step's ``if`` of the forms the saving jobs use: cache-hit tests joined by ``||`` or ``&&``
+    (GitHub's implicit success() holds: the model runs no failing step)."""
+    if condition is None:
+        return True
+    operator = "||" if "||" in condition else "&&"
+    assert not ("||" in condition and "&&" in condition), f"teach the model mixed operators: {condition}"
+    values = []
+    for term in condition.split(operator):
+        found = re.fullmatch(r"\s*steps\.([\w-]+)\.outputs\.cache-hit (==|!=) 'true'\s*", term)
+        assert found, f"the model does not know the condition {term!r}: teach it"
+        # A restore that is not a look-up (the environment) taken as a miss: it only adds steps.
+        values.append(hits.get(found[1], False) == (found[2] == "=="))
+    return any(values) if operator == "||" else all(values)
+
+
+# -- the tests ------------------------------------------------------------------------------------
+
+
+def test_the_pull_request_restores_the_three_caches_this_file_is_about() -> None:
+    """The premise: what the pull request's jobs restore (so the tests below cover each)."""
+    restored = {(name, step["with"]["path"].splitlines()[0]) for name, step, _ in _pull_request_caches()}
+    assert restored == {
+        ("test", "${{ steps.recorded.outputs.folder }}"),
+        ("test", ".cache/pipeline-definitions"),
+        ("typecheck", ".mypy_cache"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("job_name", "path"),
+    [
+        pytest.param("test", "${{ steps.recorded.outputs.folder }}", id="recorded-stacks"),
+        pytest.param("test", ".cache/pipeline-definitions", id="definitions-and-import-index"),
+        pytest.param("typecheck", ".mypy_cache", id="mypy"),
+    ],
+)
+def test_a_push_to_main_saves_each_cache_under_the_key_the_pull_request_restores(job_name, path) -> None:
+    """For each cache a pull request restores, a save that every pull request can read (it runs
+    only on a push to the default branch), of the same paths, whose key resolves to the restore's
+    exact key for the same files: a pull request that changes none of them restores it whole. A
+    restore-keys fallback is a prefix of it, so one that changes them still starts from it."""
+    pull_request = _load(WORKFLOWS / "pull-request.yml")
+    [(_, restore, job)] = [
+        (name, step, job)
+        for name, step, job in _pull_request_caches()
+        if name == job_name and step["with"]["path"].splitlines()[0] == path
+    ]
+    paths = _paths(restore, job, pull_request)
+    key = _resolve(restore["with"]["key"], job, pull_request)
+    visible = [
+        (file, name, step, saving_job, workflow)
+        for file, name, step, saving_job, workflow in _saves(set(paths))
+        if _scope_of(workflow, saving_job) == "every pull request"
+    ]
+    assert visible, f"nothing saves {paths} where a new pull request can restore it"
+    for file, name, step, saving_job, workflow in visible:
+        assert _paths(step, saving_job, workflow) == paths, f"{file}:{name} saves other paths"
+        assert _resolve(step["with"]["key"], saving_job, workflow) == key, f"{file}:{name}: key drifted"
+        for prefix in _restore_keys(restore, job, pull_request):
+            assert key.startswith(prefix)
+
+
+def test_these_caches_are_saved_only_on_a_push_to_main_or_in_a_pull_requests_own_scope() -> None:
+    """A save of any of these caches runs either on pull requests (GitHub keeps it for that pull
+    request) or only on a push to the default branch; never on a dispatch from any branch, a tag,
+    a schedule or a release, and the push-to-main workflow has no other trigger."""
+    saves = _saves(_pull_request_cache_paths())
+    scopes = {(file, name): _scope_of(workflow, job) for file, name, _, job, workflow in saves}
+    assert "other" not in scopes.values(), scopes
+    assert set(scopes.values()) == {"every pull request", "its pull request"}
+    for file, _, _, job, workflow in saves:
+        if _scope_of(workflow, job) == "every pull request":
+            default = f"refs/heads/{_default_branch()}"
+            assert not _job_runs_for(job, "push", "refs/heads/feature"), file
+            assert not _job_runs_for(job, "workflow_dispatch", default), file
+            assert not _job_runs_for(job, "pull_request", default), file
+
+
+def test_the_scope_model() -> None:
+    """The classification the tests above rely on, on workflows GitHub would scope differently."""
+    guarded = {"if": "github.event_name == 'push' && github.ref == 'refs/heads/main'"}
+    assert _scope_of({"on": {"push": {"branches": ["main"]}}}, guarded) == "every pull request"
+    assert _scope_of({"on": {"push": {"branches": ["main"]}}}, {}) == "every pull request"
+    assert _scope_of({"on": {"pull_request": {"branches": ["main"]}}}, {}) == "its pull request"
+    assert _scope_of({"on": {"push": {"branches": ["main"]}, "workflow_dispatch": None}}, guarded) == "other"
+    assert _scope_of({"on": {"push": {"branches": ["main", "dev"]}}}, guarded) == "other"
+    assert _scope_of({"on": {"push": {"tags": ["v*"]}}}, {}) == "other"
+    assert (
+        _scope_of({"on": {"push": {"branches": ["main"]}}}, {"if": "github.ref == 'refs/heads/x'"}) == "other"
+    )
+
+
+def _main_saving_jobs() -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    found = {
+        (file, name): (job, workflow)
+        for file, name, _, job, workflow in _saves(_pull_request_cache_paths())
+        if _scope_of(workflow, job) == "every pull request"
+    }
+    assert found
+    return [(file, name, job, workflow) for (file, name), (job, workflow) in found.items()]
+
+
+def test_the_jobs_saving_on_main_are_read_only_and_touch_no_secret_or_environment() -> None:
+    """What a job on main saves, every pull request loads (the graphs are pickles): the job gets a
+    read-only token, no GitHub environment (no deployment secrets, no OIDC role), no secret, and a
+    checkout that keeps no credential for a later step."""
+    for file, name, job, workflow in _main_saving_jobs():
+        assert workflow["permissions"] == {}, file
+        assert isinstance(job["permissions"], dict) and job["permissions"], f"{file}:{name}"
+        assert set(job["permissions"].values()) == {"read"}, f"{file}:{name}: {job['permissions']}"
+        assert "id-token" not in job["permissions"], f"{file}:{name}"
+        assert "environment" not in job and not _touches_aws(job), f"{file}:{name}"
+        assert "secrets." not in str(job), f"{file}:{name}"
+        for checkout in _steps(job, "actions/checkout@"):
+            assert checkout["with"]["persist-credentials"] is False, f"{file}:{name}"
+
+
+def test_the_jobs_saving_on_main_restore_nothing_but_the_environment() -> None:
+    """A folder saved on main holds what that commit's tests computed from that commit's code:
+    the job looks its keys up (lookup-only downloads nothing) but restores no earlier folder, so no
+    entry outlives the commit that wrote it in main's copy."""
+    for file, name, job, _ in _main_saving_jobs():
+        for step in _steps(job, "actions/cache/restore@") + _steps(job, "actions/cache@"):
+            restored = step["with"]["path"] == ENVIRONMENT or step["with"].get("lookup-only") is True
+            assert restored, f"{file}:{name} restores {step['with']['path']}"
+        assert not any(step["with"].get("restore-keys") for step in _steps(job, "actions/cache/"))
+
+
+def _filling_commands() -> dict[tuple[str, ...], set[str]]:
+    """The paths of each cache the pull request restores, and the commands of its job that fill
+    them (make test, make typecheck: its `make` steps other than the environment's bootstrap)."""
+    pull_request = _load(WORKFLOWS / "pull-request.yml")
+    return {
+        _paths(step, job, pull_request): {
+            s["run"]
+            for s in job["steps"]
+            if s.get("run", "").startswith("make ") and s["run"] != "make bootstrap"
+        }
+        for _, step, job in _pull_request_caches()
+    }
+
+
+def _lookup_of(
+    save: dict[str, Any], lookups: dict[str, dict[str, Any]], job: dict[str, Any], workflow: dict[str, Any]
+) -> dict[str, Any]:
+    """The one look-up of the save's own paths and key."""
+    [lookup] = [
+        found
+        for found in lookups.values()
+        if _paths(found, job, workflow) == _paths(save, job, workflow)
+        and _resolve(found["with"]["key"], job, workflow) == _resolve(save["with"]["key"], job, workflow)
+    ]
+    return lookup
+
+
+def test_each_save_on_main_runs_exactly_when_main_lacks_its_key_and_after_what_fills_it() -> None:
+    """Every outcome of the job's look-ups, stepped through as GitHub would: a save runs exactly
+    when the look-up of its own key and paths missed, and then after the command that fills it in
+    the pull request's job (make test: the graphs, definitions and index; make typecheck: mypy's
+    cache) ran."""
+    filling = _filling_commands()
+    assert set(map(frozenset, filling.values())) == {frozenset({"make test"}), frozenset({"make typecheck"})}
+    for file, name, job, workflow in _main_saving_jobs():
+        lookups = {
+            step["id"]: step
+            for step in _steps(job, "actions/cache/restore@")
+            if step["with"].get("lookup-only") is True
+        }
+        saves = [step for step in _steps(job, "actions/cache/save@") if step["with"]["path"] != ENVIRONMENT]
+        assert saves and lookups, f"{file}:{name}"
+
+        for outcome in itertools.product([False, True], repeat=len(lookups)):
+            hits = dict(zip(lookups, outcome, strict=True))
+            ran: list[str] = []
+            saved = []
+            for step in job["steps"]:
+                if not _step_condition(step.get("if"), hits):
+                    continue
+                if "run" in step:
+                    ran.append(step["run"])
+                elif step in saves:
+                    paths = _paths(step, job, workflow)
+                    assert filling[paths] <= set(ran), f"{file}:{name} saves {paths} after only {ran}"
+                    saved.append(step)
+            assert saved == [
+                save for save in saves if not hits[_lookup_of(save, lookups, job, workflow)["id"]]
+            ], f"{file}:{name} with look-ups {hits}"
+
+
+def _deploys_or_publishes(file: str, job: dict[str, Any]) -> bool:
+    """A job that changes something outside its run: AWS (deploy or preview role), a GitHub
+    environment (deployment secrets), any write permission (comments, contents, packages...),
+    an upload or release, or any job of the deploy workflow."""
+    writes = any(level == "write" for level in (job.get("permissions") or {}).values())
+    uploads = any(
+        step.get("uses", "").startswith(("actions/upload-artifact@", "softprops/action-gh-release@"))
+        for step in job.get("steps", [])
+    )
+    return file == "deploy.yml" or writes or uploads or "environment" in job or _touches_aws(job)
+
+
+def test_no_job_that_deploys_or_publishes_restores_these_caches() -> None:
+    """Cache poisoning: a pull request can write its own scope's entries, and a deploy must not
+    run anything a pull request's run computed. No such job restores (or looks up) any of the three
+    caches, nor names their folders."""
+    cache_paths = _pull_request_cache_paths()
+    deploying = [
+        (file, name, job, workflow)
+        for file, name, job, workflow in _all_jobs()
+        if _deploys_or_publishes(file, job)
+    ]
+    assert {file for file, *_ in deploying} >= {"deploy.yml", "pull-request.yml"}
+    for file, name, job, workflow in deploying:
+        for step in _steps(job, "actions/cache"):
+            assert not set(_paths(step, job, workflow)) & cache_paths, f"{file}:{name}"
+        text = str(job)
+        assert ".cache/" not in text and ".mypy_cache" not in text, f"{file}:{name}"
+    saving = {(file, name) for file, name, *_ in _main_saving_jobs()}
+    assert not saving & {(file, name) for file, name, *_ in deploying}
+
+
+def test_the_key_model_tells_apart_keys_a_run_would_compute_differently() -> None:
+    """The resolution the key test relies on: a different script, input or hashed file list is a
+    different key; the same step in two jobs is the same key."""
+    step = {"id": "k", "run": "echo key=x", "env": {"H": "${{ hashFiles('a', 'b') }}"}}
+    job = {"steps": [step]}
+    same = {"steps": [dict(step)]}
+    other_files = {"steps": [{**step, "env": {"H": "${{ hashFiles('a') }}"}}]}
+    other_script = {"steps": [{**step, "run": "echo key=y"}]}
+    workflow: dict[str, Any] = {"jobs": {}}
+    key = "c-${{ steps.k.outputs.key }}"
+    assert _resolve(key, job, workflow) == _resolve(key, same, workflow)
+    assert _resolve(key, job, workflow) != _resolve(key, other_files, workflow)
+    assert _resolve(key, job, workflow) != _resolve(key, other_script, workflow)
+    assert _resolve("${{ runner.os }}", job, workflow) != _resolve("${{ hashFiles('a') }}", job, workflow)
+    upstream = {"outputs": {"e": "${{ steps.k.outputs.key }}"}, "steps": [step]}
+    downstream = {"needs": "up", "steps": []}
+    assert _resolve("${{ needs.up.outputs.e }}", downstream, {"jobs": {"up": upstream}}) == _resolve(
+        "${{ steps.k.outputs.key }}", job, workflow
+    )
+    with pytest.raises(AssertionError):
+        _resolve("${{ github.sha }}", job, workflow)
