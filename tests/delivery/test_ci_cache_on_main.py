@@ -14,7 +14,7 @@ to the script and inputs of the step that writes it, a job output to its job; ``
 outcome of the cache look-ups, and which jobs restore what. docs/ci-cd.md ("Caches saved on main")
 has the argument why a restored folder is only ever a speed-up.
 
-Checked by mutation (2026-12-06): 37 edits of the workflows, one at a time, each failed a test
+Checked by mutation (2026-12-06): 38 edits of the workflows, one at a time, each failed a test
 here. Removing each of main's three saves; a save's key drifting from the restore's (the computed
 key's prefix, the tests hash, the environment key's script or lock hash, mypy's hash files, on
 either side, or lookup and save together); a save's path (the recordings' folder, one of the two
@@ -24,7 +24,8 @@ environment, a persisted checkout token; a look-up turned into a restore or give
 save conditioned on the other look-up, inverted, or its look-up's key differing; `make test` run
 only when both keys are missing, or dropped; `make typecheck` skipped when mypy's key is missing;
 a deploy job or the deploy workflow's stacks job restoring a computed or recorded folder; the
-preview restoring mypy's cache; and pull-request.yml also triggered by a push to main.
+preview restoring mypy's cache; pull-request.yml also triggered by a push to main; and main's test
+job computing the recordings' folder (test code) before it saves the environment.
 """
 
 from __future__ import annotations
@@ -404,3 +405,18 @@ def test_the_key_model_tells_apart_keys_a_run_would_compute_differently() -> Non
     )
     with pytest.raises(AssertionError):
         _resolve("${{ github.sha }}", job, workflow)
+
+
+def test_an_environment_saved_on_main_is_saved_before_any_test_code_runs() -> None:
+    """The deploy jobs restore the run's environment from main's scope, which a job saving these
+    caches may write too (the same key, on a lock change): it saves it right after building it,
+    before any step runs the repository's tests (or anything but the bootstrap)."""
+    for file, name, job, _ in _main_saving_jobs():
+        steps = job["steps"]
+        for save in [
+            step for step in _steps(job, "actions/cache/save@") if step["with"]["path"] == ENVIRONMENT
+        ]:
+            before = [step["run"] for step in steps[: steps.index(save)] if "run" in step]
+            assert all(run == "make bootstrap" or "platform.python_version()" in run for run in before), (
+                f"{file}:{name} runs {before} before saving the environment"
+            )
