@@ -1,9 +1,9 @@
 """A disk cache of built pipeline definitions.
 
 Building a definition imports the SageMaker SDK, which alone takes several seconds, while the
-result is a pure function of the settings, the builder's own source and the SDK version. So the
-definition is memoized under a key made of exactly those: a changed setting, builder or SDK
-version is a different key, never a stale hit.
+result is a pure function of the settings, the builder's own source, the SDK and what it runs
+with. So the definition is memoized under a key made of exactly those: a changed setting, builder,
+SDK version, installed dependency or Python version is a different key, never a stale hit.
 
 The cache lives in ``.cache/pipeline-definitions/`` of the current directory (the Pulumi project,
 where `pulumi up` runs the program; git-ignored here); ``MLOPS_DEFINITION_CACHE`` names another
@@ -21,6 +21,8 @@ import dataclasses
 import hashlib
 import json
 import os
+import sys
+import sysconfig
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -144,14 +146,37 @@ def sources_digest(roots: tuple[Path, ...], root: Path) -> str:
     return result
 
 
+def installed_distributions() -> list[str]:
+    """Every distribution installed in the environment (its ``site-packages``), as its
+    ``<name>-<version>.dist-info`` (or ``.egg-info``) entry, sorted: what the SDK runs with besides
+    itself. A definition's JSON also follows the SDK's dependencies (botocore's partitions and
+    regions in image URIs, pydantic's serialisation of sagemaker-core's shapes...), which the SDK's
+    own versions do not name. A directory listing (under a millisecond), where reading each
+    dependency's metadata to follow the requirements would cost a plan tens; the environment's
+    folders, not ``sys.path``, so that every process of one environment (a plan, its composer, a
+    test) computes the same key."""
+    paths = sysconfig.get_paths()
+    names: list[str] = []
+    for folder in sorted({paths["purelib"], paths["platlib"]}):
+        try:
+            listing = os.listdir(folder)
+        except OSError:
+            continue
+        names += (name for name in listing if name.endswith((".dist-info", ".egg-info")))
+    return sorted(names)
+
+
 @cache
 def builder_fingerprint(extra_sources: tuple[Path, ...] = ()) -> str:
     """The training builder's sources and theirs, ``extra_sources`` (another builder's own
-    modules) and theirs, and the SDK's versions."""
+    modules) and theirs, the SDK's versions, every installed distribution and the Python version:
+    any upgrade (``uv sync`` of a new lock) is a new key, never a definition of the old SDK stack."""
     roots = (*(BUILDER_DIR / name for name in BUILDER_ROOTS), *extra_sources)
     digest = hashlib.sha256(sources_digest(roots, PACKAGE_DIR.parent).encode())
     for package in SDK_DISTRIBUTIONS:
         digest.update(f"{package}=={metadata.version(package)}".encode())
+    digest.update(f"python {sys.version_info[0]}.{sys.version_info[1]}\n".encode())
+    digest.update("\n".join(installed_distributions()).encode())
     return digest.hexdigest()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import types
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,37 @@ def test_the_closure_digest_is_kept_while_its_files_are_unchanged_and_follows_an
 
     memo.write_text("{not json")  # damaged: followed again, same answer
     assert definition_cache.sources_digest(roots, tmp_path / "src") == with_import
+
+
+def test_any_installed_distribution_or_python_version_is_a_new_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A definition's JSON also follows what the SDK runs with (botocore's partitions in image URIs,
+    pydantic's serialisation): an upgrade of any installed package, or another Python, is a new key
+    (the SDK's own five versions alone left a ``uv sync`` of a new botocore on old entries)."""
+
+    def fingerprint() -> str:
+        definition_cache.builder_fingerprint.cache_clear()
+        return definition_cache.builder_fingerprint()
+
+    try:
+        before = fingerprint()
+        site = tmp_path / "site-packages"
+        (site / "botocore-9.9.9.dist-info").mkdir(parents=True)
+        real_paths = definition_cache.sysconfig.get_paths
+        monkeypatch.setattr(
+            definition_cache.sysconfig, "get_paths", lambda: {**real_paths(), "purelib": str(site)}
+        )
+        upgraded = fingerprint()
+        assert upgraded != before
+        assert "botocore-9.9.9.dist-info" in definition_cache.installed_distributions()
+        (site / "botocore-9.9.9.dist-info").rename(site / "botocore-9.9.10.dist-info")
+        assert fingerprint() not in {before, upgraded}
+        monkeypatch.undo()
+        assert fingerprint() == before
+        other_python = types.SimpleNamespace(version_info=(3, 99, 0))
+        monkeypatch.setattr(definition_cache, "sys", other_python)
+        assert fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        definition_cache.builder_fingerprint.cache_clear()
