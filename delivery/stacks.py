@@ -24,8 +24,10 @@ repository_dispatch event, validated by ``delivery.approved_model``) lists only 
 after the approving stack's: every other environment is ``[]``, so the deploy workflow runs that one.
 
 A ``Pulumi.<stack>.yml`` (or ``.YAML``) is an invalid stack file, listed and reported by name
-(rename it to ``.yaml``): Pulumi names a stack file with the project file's extension, ``Pulumi.yaml``'s, so it
-would never deploy it.
+(rename it to ``.yaml``): Pulumi names a stack file with the project file's extension,
+``Pulumi.yaml``'s, so it would never deploy it. Its ``stack_files`` entry's ``stack`` is its file
+name (``Pulumi.dev.yml``): each entry names one plan job's artifact, and its stack's name may be
+its ``Pulumi.dev.yaml`` twin's.
 
 Exit status 0; 2 when the approval event is invalid (nothing listed), a stack file is invalid (each error, naming the file and the key, on stderr;
 the valid ones are still printed) or there is no stack file at all; 3 bad arguments or a crash
@@ -137,11 +139,18 @@ class StackListing:
     errors: list[ConfigError] = field(default_factory=list)
 
     def stack_files(self) -> list[dict[str, str]]:
-        """Every stack file, valid first (promotion order), then the invalid ones by name."""
+        """Every stack file, valid first (promotion order), then the invalid ones by name.
+
+        Each ``stack`` keys one offline plan job and its artifact (``plan-<stack>``), unique in a
+        run: a file refused for its extension (``Pulumi.dev.yml``) is keyed by its file name, not
+        by its stack's, which its ``Pulumi.dev.yaml`` twin may hold."""
         valid = [{"stack": t.stack, "stack_file": t.stack_file} for t in self.targets]
         listed = {entry["stack_file"] for entry in valid}
         invalid = [
-            {"stack": stack_name_of(path), "stack_file": str(path)}
+            {
+                "stack": path.name if is_unread_extension(path.name) else stack_name_of(path),
+                "stack_file": str(path),
+            }
             for path in self.files
             if str(path) not in listed
         ]

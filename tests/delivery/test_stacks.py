@@ -193,8 +193,8 @@ def test_a_yml_stack_file_is_listed_as_invalid_and_reported_by_name_not_skipped(
     assert [e["stack"] for e in outputs["stacks"]] == ["dev"], "never deployed or previewed"
     assert outputs["stack_files"] == [
         {"stack": "dev", "stack_file": str(tmp_path / "Pulumi.dev.yaml")},
-        {"stack": "sandbox", "stack_file": str(yml)},
-    ], "the offline plan job gets it, and reports the refusal"
+        {"stack": "Pulumi.sandbox.yml", "stack_file": str(yml)},
+    ], "the offline plan job gets it (keyed by its file name), and reports the refusal"
 
 
 def test_a_folder_of_yml_stack_files_alone_reports_each_not_no_stack_files(
@@ -222,4 +222,27 @@ def test_a_stack_file_with_an_upper_case_extension_is_listed_as_invalid_too(
 
     assert status == 2
     assert f"{upper}: <file>: is a .YAML file" in err
-    assert [entry["stack"] for entry in outputs["stack_files"]] == ["dev", "eu", "us"]
+    assert [entry["stack"] for entry in outputs["stack_files"]] == ["dev", "Pulumi.eu.YAML", "Pulumi.us.Yml"]
+
+
+def test_a_refused_twin_gets_a_matrix_key_of_its_own_not_its_stacks_name(
+    tmp_path: Path, write_stack, capsys
+) -> None:
+    """Each ``stack_files`` entry is one offline plan job, and its ``stack`` names the job's files
+    and its artifact (``plan-<stack>``, pull-request.yml), which must be unique in a run: a second
+    upload under one name fails the job (upload-artifact v4) and the PR comment shows one of the
+    two. A ``Pulumi.dev.yml`` (or ``.YAML``) beside ``Pulumi.dev.yaml`` was keyed ``dev`` twice; a
+    refused file is keyed by its file name, which no other entry can take."""
+    write_stack("dev", name="Pulumi.dev.yaml")
+    yml = write_stack("dev", name="Pulumi.dev.yml")
+    upper = write_stack("dev", name="Pulumi.dev.YAML")
+
+    status, outputs, _ = _github_outputs(capsys, "--stacks-dir", str(tmp_path))
+
+    assert status == 2
+    assert outputs["stack_files"] == [
+        {"stack": "dev", "stack_file": str(tmp_path / "Pulumi.dev.yaml")},
+        {"stack": "Pulumi.dev.YAML", "stack_file": str(upper)},
+        {"stack": "Pulumi.dev.yml", "stack_file": str(yml)},
+    ]
+    assert [entry["stack"] for entry in outputs["stacks"]] == ["dev"]
