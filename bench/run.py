@@ -23,6 +23,8 @@ import inspect
 import json
 import os
 import platform
+import secrets
+import stat
 import statistics
 import sys
 from pathlib import Path
@@ -139,17 +141,30 @@ def _load_average() -> str:
         return "n/a"
 
 
-def _write_whole(path: Path, text: str) -> None:
-    """Replace ``path`` through a file beside it renamed over it: a failed or interrupted write
-    leaves the old file whole, never part of a figures document. (A script of its own folder: it
-    imports nothing from the platform, so not components.whole_file.)"""
-    data = text.encode("utf-8")  # before any file is touched
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+def _write_whole(path: str | Path, content: str | bytes, encoding: str = "utf-8") -> None:
+    """:func:`components.whole_file.write_whole`, copied line for line (a script of its own folder:
+    it imports nothing from the platform; tests/bin/test_whole_file_copies.py holds the copy
+    equal): a failed or interrupted write leaves the old figures document whole."""
+    data = content.encode(encoding) if isinstance(content, str) else content
+    target = Path(os.path.realpath(path))
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the default permissions (umask)
+    # O_EXCL: a new file, never one already there (nothing to clean up if this fails).
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    try:
+        with open(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:  # the umask may have narrowed it
+            os.chmod(partial, mode)
+        os.replace(partial, target)
+    except BaseException:
         partial.unlink(missing_ok=True)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:

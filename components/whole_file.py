@@ -10,7 +10,6 @@ either.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import stat
@@ -19,20 +18,26 @@ from pathlib import Path
 
 def write_whole(path: str | Path, content: str | bytes, encoding: str = "utf-8") -> None:
     """Replace ``path`` with ``content`` (text is encoded before any file is touched): a temporary
-    file in the same folder (so the rename stays on one file system), flushed to disk, given the
-    target's permissions, then renamed over it. On any failure the temporary file is removed and
-    ``path`` is untouched."""
+    file in the same folder (so the rename stays on one file system), created no more readable than
+    the target, flushed to disk, given the target's permissions, then renamed over it. A symbolic
+    link is written through, as a plain write would: the file it names is replaced, the link kept.
+    On any failure the temporary file is removed and ``path`` is untouched."""
     data = content.encode(encoding) if isinstance(content, str) else content
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
-        # "x": a new file with the default permissions (umask), never one already there.
-        with open(partial, "xb") as handle:
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the default permissions (umask)
+    # O_EXCL: a new file, never one already there (nothing to clean up if this fails).
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    try:
+        with open(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):  # a new target keeps the default permissions
-            os.chmod(partial, stat.S_IMODE(os.stat(target).st_mode))
+        if mode is not None:  # the umask may have narrowed it
+            os.chmod(partial, mode)
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
