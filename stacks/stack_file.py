@@ -404,9 +404,15 @@ extension is exactly :data:`STACK_FILE_SUFFIX` (``.yml``, ``.YAML``...)."""
 
 
 def is_unread_extension(name: str) -> bool:
-    """``Pulumi.x.yml`` or ``Pulumi.x.YAML``: a stack file under a name Pulumi never reads."""
-    suffix = Path(name).suffix
-    return suffix.lower() in UNREAD_SUFFIXES and suffix != STACK_FILE_SUFFIX
+    """``Pulumi.x.yml`` or ``Pulumi.x.YAML``: a stack file under a name Pulumi never reads. A file
+    not named ``Pulumi.<stack>.*`` is no stack file Pulumi would look for under any extension
+    (``--config candidate.yml`` plans as ``candidate.yaml`` does): False."""
+    path = Path(name)
+    return (
+        path.stem.startswith("Pulumi.")
+        and path.suffix.lower() in UNREAD_SUFFIXES
+        and path.suffix != STACK_FILE_SUFFIX
+    )
 
 
 def _extension_problem(path: Path) -> str | None:
@@ -427,7 +433,7 @@ def _extension_problem(path: Path) -> str | None:
 def _unread_twin_hint(path: Path) -> str:
     """For a missing ``Pulumi.<stack>.yaml``: the file beside it under another extension
     (``.yml``, ``.YAML``) that was meant, if any."""
-    if path.suffix != STACK_FILE_SUFFIX:
+    if path.suffix != STACK_FILE_SUFFIX or not path.stem.startswith("Pulumi."):
         return ""
     stem = path.name[: -len(STACK_FILE_SUFFIX)]
     try:

@@ -98,3 +98,23 @@ def test_a_missing_stack_file_without_a_yml_twin_is_just_not_found(tmp_path: Pat
         read_stack_file(tmp_path / "Pulumi.nothing.yaml")
 
     assert raised.value.problems == [("", "file not found")]
+
+
+@pytest.mark.parametrize("name", ["candidate.yml", "candidate.YAML"])
+def test_a_yml_file_not_named_as_a_stack_file_is_read_as_before(write_stack, name: str) -> None:
+    """The refusal is of ``Pulumi.<stack>.yml``, the name of a stack file Pulumi would skip. Any
+    other file given to ``--config`` is read whatever its extension, as ``candidate.yaml`` is: the
+    refusal said "candidate.yaml is the one Pulumi reads", which Pulumi never does either."""
+    path = write_stack("dev", name=name)
+
+    assert read_stack_file(path).stack == path.stem
+    assert read_stack_file(write_stack("dev", name="candidate.yaml")).stack == "candidate"
+
+
+def test_a_missing_file_not_named_as_a_stack_file_gets_no_twin_hint(tmp_path: Path, write_stack) -> None:
+    write_stack("dev", name="candidate.yml")
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(tmp_path / "candidate.yaml")
+
+    assert raised.value.problems == [("", "file not found")]
