@@ -167,3 +167,23 @@ def _code(function: Callable[..., None]) -> str:
 @pytest.mark.parametrize("name", ["policies.taggable_types", "bench/run.py"])
 def test_the_copies_are_the_helper_line_for_line(name: str) -> None:
     assert _code(WRITERS[name]) == _code(whole_file.write_whole)
+
+
+@writer
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only folder")
+def test_a_read_only_folder_fails_before_anything_is_written(tmp_path: Path, write) -> None:
+    """Replacing a file whole needs a file beside it: in a folder one may not write to, the write
+    fails (PermissionError) with the old file as it was, where ``write_text`` would have rewritten
+    it in place."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    target = folder / "cost.md"
+    target.write_text("old")
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(PermissionError):
+            write(target, "new")
+        assert target.read_text() == "old"
+        assert _names(folder) == ["cost.md"]
+    finally:
+        folder.chmod(0o755)
