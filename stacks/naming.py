@@ -37,11 +37,10 @@ any other, so a stack file named for one could be planned and listed but never d
 
 
 def stack_name_of(path: str | Path) -> str:
-    """``Pulumi.prod.yaml`` → ``prod`` (``.yml`` and upper-case spellings too, so a refused one is
-    named by its stack); any other file name → its stem."""
+    """``Pulumi.prod.yaml`` → ``prod``; any other file name → its stem."""
     name = Path(path).name
     for suffix in (".yaml", ".yml"):
-        if name.startswith("Pulumi.") and name.lower().endswith(suffix):
+        if name.startswith("Pulumi.") and name.endswith(suffix):
             return name[len("Pulumi.") : -len(suffix)]
     return Path(path).stem
 
