@@ -42,6 +42,13 @@ POSIX, where the platform runs).
 Left alone: ``os.fsync`` of the partial file dropped. Its only effect is on a power loss between
 the rename and the page cache's flush, which no test can stage; kept because a rename that
 survives a crash with an empty file behind it is the failure the helper exists to prevent.
+
+Since this audit (a review of the round): ``write_whole`` and its two copies write through a
+symbolic link, create the partial file with ``os.open(O_EXCL)`` no wider than the target and keep
+its permissions, all three held equal by tests/bin/test_whole_file_copies.py (which also sees the
+``fsync``); a refused ``Pulumi.<stack>.yml`` is keyed by its file name in ``stack_files``, so
+``stack_name_of``'s upper-case spelling was reverted (nothing read it any more); only a
+``Pulumi.<stack>.*`` file is refused for its extension.
 """
 
 from __future__ import annotations
