@@ -94,7 +94,7 @@ from components.observability.model_quality_monitoring import (
 )
 from components.observability.model_quality_spec import ModelQualitySpec
 from planner.__main__ import EXIT_INVALID_CONFIG, main
-from planner.recorder import RecordedResource, ResourceGraph, record_program
+from planner.recorder import RecordedResource, ResourceGraph, record_program, record_stack_file
 from tests.config_problems import program_refusal
 from tests.conftest import REPO
 from tests.graph_helpers import as_list, policy_of, statements
@@ -363,6 +363,16 @@ BAD_TEMPLATES: dict[str, tuple[str | Callable[[dict[str, Any]], None], str, str]
     "not-json": ("{'headers': [oops", "", "not JSON"),
     "not-an-object": ("[1, 2]", "the document", "must be a JSON object"),
     "no-methods": (_without("methods"), "methods.shap", "'shap' object is required"),
+    "methods-without-shap": (
+        lambda template: template["methods"].pop("shap"),
+        "methods.shap",
+        "'shap' object is required",
+    ),
+    "headers-not-names": (
+        lambda template: template.update(headers=[1, 2, 3, 4, 5]),
+        "headers",
+        "list of the feature names",
+    ),
     "no-predictor": (_without("predictor"), "predictor", "a 'predictor' object is required"),
     "predictor-names-a-model": (
         _predictor(model_name="prod-customer-churn-model"),
@@ -380,6 +390,13 @@ BAD_TEMPLATES: dict[str, tuple[str | Callable[[dict[str, Any]], None], str, str]
         "instance type is required",
     ),
     "zero-instances": (_predictor(initial_instance_count=0), "predictor.initial_instance_count", "1 or more"),
+    # JSON's true is not a count (Python's bool is an int).
+    "true-instances": (
+        _predictor(initial_instance_count=True),
+        "predictor.initial_instance_count",
+        "1 or more",
+    ),
+    "not-an-ml-type": (_predictor(instance_type="m5.large"), "predictor.instance_type", "an 'ml.' type"),
     "foreign-shadow-prefix": (
         _predictor(endpoint_name_prefix="churn-shadow"),
         "predictor.endpoint_name_prefix",
@@ -422,6 +439,69 @@ def test_a_bad_template_is_refused_naming_the_stack_file_the_template_and_its_ke
     assert f"{template_key}:" in line, line
     error = program_refusal(path)
     assert [key for key, _ in error.problems] == ["mlops-platform:platform.models[0].explainability_config"]
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        pytest.param(lambda folder: folder / "no-such.json", "cannot be read (No such file", id="missing"),
+        pytest.param(lambda folder: folder, "cannot be read (Is a directory", id="a-directory"),
+    ],
+)
+def test_a_template_path_that_is_no_file_is_refused_naming_the_stack_file_and_the_key(
+    make: Callable[[Path], Path], words: str, write_stack, short_dir: Path, capsys
+) -> None:
+    """Exit 2 with the key and the path, empty stdout: not an OSError's traceback (exit 3)."""
+    template_path = make(short_dir)
+
+    def point_at_it(platform: dict[str, Any]) -> None:
+        _explainability_on(platform)
+        platform["models"][0]["explainability_config"] = str(template_path)
+
+    path = write_stack("prod", point_at_it)
+    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
+    out, err = capsys.readouterr()
+    assert out == ""
+    [line] = [line for line in err.splitlines() if "models[0].explainability_config" in line]
+    assert str(path) in line and f"{template_path}: {words}" in line, line
+
+
+def test_a_relative_template_path_starts_at_the_stack_files_project(tmp_path: Path) -> None:
+    """A stack file in another project (``CONFIG=path/to/Pulumi.prod.yaml``, run from here): the
+    template is the one under that project's directory (where its Pulumi.yaml is), both when the
+    file is checked and when the program writes the endpoint's config."""
+    from tests.conftest import load_stack_document
+    from tests.yaml_text import dump_document
+
+    project = tmp_path / "adopter"
+    (project / "stacks").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text("name: adopter\nruntime: python\n")
+    (project / "xai").mkdir()
+    theirs = {**GOOD, "methods": {"shap": {**GOOD["methods"]["shap"], "num_samples": 7}}}
+    (project / "xai" / "churn.json").write_text(json.dumps(theirs))
+    # A file of the same relative path here, which must not be the one read.
+    assert not (Path.cwd() / "xai" / "churn.json").exists()
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    _explainability_on(platform)
+    platform["models"][0]["explainability_config"] = "xai/churn.json"
+    path = project / "stacks" / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+
+    graph = record_stack_file(str(path))
+
+    [written] = _config_objects(graph)
+    assert _written(written)["methods"]["shap"]["num_samples"] == 7
+
+
+def test_a_family_needs_no_template_without_the_explainability_monitor(write_stack) -> None:
+    from tests.config_problems import stack_file_problems
+
+    def no_template(platform: dict[str, Any]) -> None:
+        platform["monitoring"]["model_monitors"] = {"model_quality": True, "bias": True}
+        del platform["models"][0]["explainability_config"]
+
+    assert stack_file_problems(write_stack("prod", no_template)) == {}
 
 
 def test_an_explainability_monitor_without_a_template_is_refused(write_stack, capsys) -> None:
