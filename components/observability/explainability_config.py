@@ -43,6 +43,21 @@ PLATFORM_PREDICTOR_KEYS: Final[dict[str, str]] = {
 }
 """Predictor keys a template may not set, and why."""
 
+CONTENT_TYPES: Final = (
+    "text/csv",
+    "application/jsonlines",
+    "application/json",
+    "image/jpeg",
+    "image/jpg",
+    "image/png",
+    "application/x-npy",
+)
+"""The ``predictor.content_type`` values Clarify sends the model (the SageMaker SDK's
+``ModelConfig`` refuses any other)."""
+
+ACCEPT_TYPES: Final = ("text/csv", "application/jsonlines", "application/json")
+"""The ``predictor.accept_type`` values Clarify reads the model's response as (likewise)."""
+
 Location = tuple[str | int, ...]
 
 
@@ -65,8 +80,11 @@ def template_problems(template: object) -> Iterator[tuple[Location, str]]:
             'values (e.g. {"shap": {"baseline": [[...]], "num_samples": 100, "agg_method": "mean_abs"}})',
         )
     headers = template.get("headers")
-    if headers is not None and not (isinstance(headers, list) and all(isinstance(h, str) for h in headers)):
+    named = isinstance(headers, list) and all(isinstance(h, str) for h in headers)
+    if headers is not None and not named:
         yield ("headers",), "must be a list of the feature names (no label)"
+    if isinstance(methods, dict) and isinstance(methods.get("shap"), dict):
+        yield from _baseline_problems(methods["shap"].get("baseline"), headers if named else None)
     predictor = template.get("predictor")
     if not isinstance(predictor, dict):
         yield (
@@ -90,6 +108,7 @@ def template_problems(template: object) -> Iterator[tuple[Location, str]]:
             ("predictor", "initial_instance_count"),
             "the shadow endpoint's instance count is required, 1 or more",
         )
+    yield from _format_problems(predictor)
     prefix = predictor.get("endpoint_name_prefix")
     if prefix is not None and not (
         isinstance(prefix, str) and prefix.startswith(CLARIFY_SHADOW_ENDPOINT_PREFIX)
@@ -99,6 +118,59 @@ def template_problems(template: object) -> Iterator[tuple[Location, str]]:
             f"must start with '{CLARIFY_SHADOW_ENDPOINT_PREFIX}' (or be left out): the monitoring role may "
             f"run only the shadow endpoints named so",
         )
+
+
+def _baseline_problems(baseline: object, headers: list[str] | None) -> Iterator[tuple[Location, str]]:
+    """Kernel SHAP's background rows, each sent to the model as a request: inline, one value per
+    feature (``headers``); or the S3 URI of a file of them."""
+    where: Location = ("methods", "shap", "baseline")
+    if baseline is None or (isinstance(baseline, str) and baseline.startswith("s3://")):
+        return
+    if not (isinstance(baseline, list) and baseline and all(isinstance(row, list) for row in baseline)):
+        yield (
+            where,
+            "must be a list of rows or an s3:// URI (each row the features of a request, in headers' order)",
+        )
+        return
+    if headers is None:
+        return
+    for index, row in enumerate(baseline):
+        if len(row) != len(headers):
+            yield (
+                (*where, index),
+                f"{len(row)} values for {len(headers)} headers: a row holds one value per feature, in "
+                "headers' order, as the model takes them",
+            )
+
+
+def _format_problems(predictor: dict[str, Any]) -> Iterator[tuple[Location, str]]:
+    """The request and response formats, as the SDK's ``ModelConfig`` checks them: another value
+    fails Clarify's job at every run instead."""
+    content_type, accept_type = predictor.get("content_type"), predictor.get("accept_type")
+    if content_type is not None and content_type not in CONTENT_TYPES:
+        yield ("predictor", "content_type"), f"must be one of {', '.join(CONTENT_TYPES)} (or be left out)"
+    if accept_type is not None and accept_type not in ACCEPT_TYPES:
+        yield ("predictor", "accept_type"), f"must be one of {', '.join(ACCEPT_TYPES)} (or be left out)"
+    content_template = predictor.get("content_template")
+    if content_type == "application/jsonlines" and not (
+        isinstance(content_template, str) and "$features" in content_template
+    ):
+        yield (
+            ("predictor", "content_template"),
+            "required with content_type application/jsonlines, holding '$features' (where each record's "
+            "features go, e.g. '{\"features\": $features}')",
+        )
+    if content_type == "application/json":
+        if not (isinstance(content_template, str) and "$record" in content_template):
+            yield (
+                ("predictor", "content_template"),
+                "required with content_type application/json, holding '$records' or '$record'",
+            )
+        if not isinstance(predictor.get("record_template"), str):
+            yield (
+                ("predictor", "record_template"),
+                "required with content_type application/json: how one record is written (e.g. '$features_kvp')",
+            )
 
 
 def dotted(location: Location) -> str:

@@ -397,6 +397,38 @@ BAD_TEMPLATES: dict[str, tuple[str | Callable[[dict[str, Any]], None], str, str]
         "1 or more",
     ),
     "not-an-ml-type": (_predictor(instance_type="m5.large"), "predictor.instance_type", "an 'ml.' type"),
+    # What the SDK's ModelConfig refuses, Clarify's container would fail on at every run.
+    "unknown-content-type": (
+        _predictor(content_type="text/plain"),
+        "predictor.content_type",
+        "one of text/csv, application/jsonlines",
+    ),
+    "unknown-accept-type": (
+        _predictor(accept_type="application/x-npy"),
+        "predictor.accept_type",
+        "one of text/csv, application/jsonlines, application/json",
+    ),
+    "json-lines-without-a-template": (
+        _predictor(content_type="application/jsonlines"),
+        "predictor.content_template",
+        "'$features'",
+    ),
+    "json-without-a-record-template": (
+        _predictor(content_type="application/json", content_template="$records"),
+        "predictor.record_template",
+        "required with content_type application/json",
+    ),
+    # A row of the baseline per feature in headers: Clarify sends it to the model as a request.
+    "baseline-row-too-short": (
+        lambda template: template["methods"]["shap"].update(baseline=[[24, 65.0, 1560.0, "month-to-month"]]),
+        "methods.shap.baseline[0]",
+        "4 values for 5 headers",
+    ),
+    "baseline-not-rows": (
+        lambda template: template["methods"]["shap"].update(baseline={"tenure_months": 24}),
+        "methods.shap.baseline",
+        "a list of rows or an s3:// URI",
+    ),
     "foreign-shadow-prefix": (
         _predictor(endpoint_name_prefix="churn-shadow"),
         "predictor.endpoint_name_prefix",
@@ -541,6 +573,42 @@ def test_an_explainability_monitor_on_an_endpoint_of_no_family_is_refused(write_
         "monitored as 'churn-image', not a model family of this stack" in err
     )
     program_refusal(path)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/csv",
+        "application/jsonlines",
+        "application/json",
+        "image/png",
+        "application/x-npy",
+        "text/plain",
+        "CSV",
+    ],
+)
+def test_the_template_takes_the_content_types_the_sdk_takes(content_type: str) -> None:
+    """A content (and accept) type the SDK's ModelConfig accepts is accepted here, and one it
+    refuses is refused here (with the templates each needs)."""
+    clarify = pytest.importorskip("sagemaker.core.clarify")
+    templates = {"content_template": "$features $record", "record_template": "$features_kvp"}
+
+    def sdk_takes(**settings: str) -> bool:
+        try:
+            clarify.ModelConfig(
+                model_name="m", instance_count=1, instance_type="ml.m5.large", **templates, **settings
+            )
+        except ValueError:
+            return False
+        return True
+
+    from components.observability.explainability_config import template_problems
+
+    for key in ("content_type", "accept_type"):
+        template = copy.deepcopy(TEMPLATE)
+        template["predictor"] |= {**templates, key: content_type}
+        refused = {location for location, _ in template_problems(template)}
+        assert (("predictor", key) not in refused) is sdk_takes(**{key: content_type}), key
 
 
 def test_the_shipped_template_is_one_the_sdk_would_write_but_for_the_model() -> None:
