@@ -138,7 +138,7 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
     """Scheduled model-quality (against ground truth under ``ground-truth/<endpoint>/``), bias and
     explainability jobs in the private subnets with KMS on volumes and reports, each network-isolated
     but the explainability job, which calls the model (Clarify's shadow endpoint: CALLS_THE_MODEL)
-    named in the analysis config the component writes (KMS-encrypted, read by the jobs' role only)."""
+    named in the analysis config the component writes (KMS-encrypted; the jobs' role may read it, not write it)."""
 
     schedule_names: pulumi.Output[list[str]]
     """Names of the monitoring schedules created."""
