@@ -332,6 +332,39 @@ def test_the_model_serves_csv_and_json_requests(model_dir: Path, train: ModuleTy
         train.input_fn("x", "text/plain")
 
 
+def test_the_explainability_sample_is_what_the_served_model_takes(model_dir: Path, train: ModuleType) -> None:
+    """models/customer-churn/explainability.json against the serving functions. Clarify's shadow
+    endpoint gets header-less CSV rows (``content_type``) in ``headers``' order, Kernel SHAP's
+    synthetic records, each feature from the baseline or a captured request, and reads one score per
+    row from the response (``accept_type``; no ``probability``/``label``: the single value the model
+    answers, the churn probability, is the score explained)."""
+    import csv
+    import io
+
+    from tests.conftest import REPO
+
+    template = json.loads((REPO / "models" / "customer-churn" / "explainability.json").read_text())
+    assert template["headers"] == list(train.FEATURES)
+    predictor = template["predictor"]
+    assert predictor["content_type"] == predictor["accept_type"] == "text/csv"
+    assert not {"label", "probability", "label_headers"} & set(predictor)
+    [baseline] = template["methods"]["shap"]["baseline"]
+    captured = [3, 99.5, 298.5, "two-year", 4]
+    coalitions = [
+        [captured[i] if mask >> i & 1 else baseline[i] for i in range(len(baseline))]
+        for mask in range(2 ** len(baseline))
+    ]
+    body = io.StringIO()
+    csv.writer(body, lineterminator="\n").writerows(coalitions)
+
+    scores = train.predict_fn(
+        train.input_fn(body.getvalue(), predictor["content_type"]), train.model_fn(str(model_dir))
+    )
+
+    assert scores.shape == (len(coalitions),)
+    assert ((scores >= 0) & (scores <= 1)).all()
+
+
 # --- evaluate --------------------------------------------------------------------------------
 
 
