@@ -59,6 +59,9 @@ CONTENT_TYPES: Final = (
 ACCEPT_TYPES: Final = ("text/csv", "application/jsonlines", "application/json")
 """The ``predictor.accept_type`` values Clarify reads the model's response as (likewise)."""
 
+AGGREGATIONS: Final = ("mean_abs", "median", "mean_sq")
+"""``methods.shap.agg_method``: how Clarify aggregates the records' SHAP values (``SHAPConfig``)."""
+
 Location = tuple[str | int, ...]
 
 
@@ -85,6 +88,7 @@ def template_problems(template: object) -> Iterator[tuple[Location, str]]:
     if headers is not None and not named:
         yield ("headers",), "must be a list of the feature names (no label)"
     if isinstance(methods, dict) and isinstance(methods.get("shap"), dict):
+        yield from _shap_problems(methods["shap"])
         yield from _baseline_problems(methods["shap"].get("baseline"), headers if named else None)
     predictor = template.get("predictor")
     if not isinstance(predictor, dict):
@@ -118,6 +122,19 @@ def template_problems(template: object) -> Iterator[tuple[Location, str]]:
             ("predictor", "endpoint_name_prefix"),
             f"must start with '{CLARIFY_SHADOW_ENDPOINT_PREFIX}' (or be left out): the monitoring role may "
             f"run only the shadow endpoints named so",
+        )
+
+
+def _shap_problems(shap: dict[str, Any]) -> Iterator[tuple[Location, str]]:
+    """The SHAP settings the SDK's ``SHAPConfig`` checks (Clarify's job fails on others)."""
+    aggregation = shap.get("agg_method")
+    if aggregation is not None and aggregation not in AGGREGATIONS:
+        yield ("methods", "shap", "agg_method"), f"must be one of {', '.join(AGGREGATIONS)} (or be left out)"
+    samples = shap.get("num_samples")
+    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int) or samples < 1):
+        yield (
+            ("methods", "shap", "num_samples"),
+            "must be a whole number, 1 or more: the synthetic records Kernel SHAP sends the model per record",
         )
 
 

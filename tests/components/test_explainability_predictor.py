@@ -424,6 +424,16 @@ BAD_TEMPLATES: dict[str, tuple[str | Callable[[dict[str, Any]], None], str, str]
         "methods.shap.baseline[0]",
         "4 values for 5 headers",
     ),
+    "unknown-aggregation": (
+        lambda template: template["methods"]["shap"].update(agg_method="mean-abs"),
+        "methods.shap.agg_method",
+        "one of mean_abs, median, mean_sq",
+    ),
+    "no-samples": (
+        lambda template: template["methods"]["shap"].update(num_samples=0),
+        "methods.shap.num_samples",
+        "a whole number, 1 or more",
+    ),
     "baseline-not-rows": (
         lambda template: template["methods"]["shap"].update(baseline={"tenure_months": 24}),
         "methods.shap.baseline",
