@@ -84,7 +84,9 @@ class ModelQualityMonitoringArgs:
     model_name: pulumi.Input[str] | None = None
     """With the explainability monitor: the SageMaker model the endpoint serves (its first production
     variant's), the one Clarify's shadow endpoint runs. Pass the model's ``name`` output: each deploy
-    of a new version (a new model, under a new generated name) rewrites the analysis config."""
+    of a new version (a new model, under a new generated name) rewrites the analysis config. Pass
+    ``endpoint_name`` as the endpoint's ``name`` output too: the config is written once the endpoint
+    is updated (a plain string writes it before, so a failed deploy would name a model not served)."""
     explainability_template: Mapping[str, Any] | None = None
     """With the explainability monitor: the team's Clarify analysis config without the model
     (``headers``, ``methods.shap``, and a ``predictor`` with the shadow endpoint's ``instance_type``
