@@ -71,6 +71,20 @@ Mutations run against the fix: 15, all killed (the first test named fails):
 | missing template accepted by the stack | test_an_explainability_monitor_without_a_template_is_refused |
 | component args not checked | test_the_component_refuses_an_explainability_monitor_without_the_served_model[no-model] |
 | role without AddTags on the shadow config (test_clarify_monitor_runtime_audit.py) | test_the_explainability_role_may_run_clarify_shadow_endpoints_and_no_other |
+
+A second review's mutations: 19 run. Of 8 against the merged code, 7 survived (the headers check,
+a JSON ``true`` count, ``methods`` without ``shap``, a non-``ml.`` type, a missing path or a folder
+raising an OSError, exit 3, instead of naming the key, a relative path from another project kept
+relative, and the template demanded without the monitor): each is killed now by the refusal cases
+``headers-not-names``, ``true-instances``, ``methods-without-shap``, ``not-an-ml-type`` and
+test_a_template_path_that_is_no_file_is_refused_..., test_a_relative_template_path_starts_at_the_
+stack_files_project and test_a_family_needs_no_template_without_the_explainability_monitor. The
+review found the template passing what Clarify's job refuses at every run (content and accept types,
+JSON templates, ``agg_method``, ``num_samples``, baseline rows per header: a product fix, CHANGELOG);
+11 mutations of those checks, one survived (any string taken as a baseline URI), killed now by
+``baseline-a-local-path``. Not mutated: what Clarify's own container accepts beyond the SDK (no AWS
+account here); customer-churn's sample against its serving functions is pinned in
+tests/models/test_customer_churn_steps.py.
 """
 
 from __future__ import annotations
@@ -433,6 +447,11 @@ BAD_TEMPLATES: dict[str, tuple[str | Callable[[dict[str, Any]], None], str, str]
         lambda template: template["methods"]["shap"].update(num_samples=0),
         "methods.shap.num_samples",
         "a whole number, 1 or more",
+    ),
+    "baseline-a-local-path": (
+        lambda template: template["methods"]["shap"].update(baseline="baselines/churn.csv"),
+        "methods.shap.baseline",
+        "a list of rows or an s3:// URI",
     ),
     "baseline-not-rows": (
         lambda template: template["methods"]["shap"].update(baseline={"tenure_months": 24}),
