@@ -207,6 +207,8 @@ def read_template(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: cannot be read ({error.strerror or error})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"{path}: not JSON ({error})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not JSON this parser reads (nested deeper than it recurses)") from None
     for location, problem in template_problems(template):
         raise ValueError(f"{path}: {dotted(location) or 'the document'}: {problem}")
     return template

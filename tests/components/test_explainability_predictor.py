@@ -375,6 +375,8 @@ def _predictor(**changes: Any) -> Callable[[dict[str, Any]], None]:
 BAD_TEMPLATES: dict[str, tuple[str | Callable[[dict[str, Any]], None], str, str]] = {
     # case: (edit of the template, or its raw text; the template key named; the message's words)
     "not-json": ("{'headers': [oops", "", "not JSON"),
+    # Deeper than the parser's recursion: reported as the template's fault, not the validation's bug.
+    "nested-too-deep": ("[" * 100_000 + "]" * 100_000, "", "not JSON"),
     "not-an-object": ("[1, 2]", "the document", "must be a JSON object"),
     "no-methods": (_without("methods"), "methods.shap", "'shap' object is required"),
     "methods-without-shap": (
