@@ -557,6 +557,30 @@ def test_a_relative_template_path_starts_at_the_stack_files_project(tmp_path: Pa
     assert _written(written)["methods"]["shap"]["num_samples"] == 7
 
 
+@pytest.mark.parametrize("column", ["churned", "customer_id"])
+def test_a_template_whose_headers_name_the_label_or_an_identifier_is_refused(
+    column: str, write_stack, short_dir: Path, capsys
+) -> None:
+    """Headers copied from the training extract: the captured requests carry the model inputs only,
+    so Clarify would read one column fewer than the headers name at every run."""
+    template = copy.deepcopy(GOOD)
+    template["headers"] = [*template["headers"], column]
+    for row in template["methods"]["shap"]["baseline"]:
+        row.append(0)
+    template_path = short_dir / "churn-explainability.json"
+    template_path.write_text(json.dumps(template))
+
+    def point_at_it(platform: dict[str, Any]) -> None:
+        _explainability_on(platform)
+        platform["models"][0]["explainability_config"] = str(template_path)
+
+    path = write_stack("prod", point_at_it)
+    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
+    err = capsys.readouterr().err
+    [line] = [line for line in err.splitlines() if "models[0].explainability_config" in line]
+    assert str(path) in line and f"{template_path}: headers: " in line and f"'{column}'" in line, line
+
+
 def test_a_family_needs_no_template_without_the_explainability_monitor(write_stack) -> None:
     from tests.config_problems import stack_file_problems
 
