@@ -80,9 +80,10 @@ relative, and the template demanded without the monitor): each is killed now by 
 test_a_template_path_that_is_no_file_is_refused_..., test_a_relative_template_path_starts_at_the_
 stack_files_project and test_a_family_needs_no_template_without_the_explainability_monitor. The
 review found the template passing what Clarify's job refuses at every run (content and accept types,
-JSON templates, ``agg_method``, ``num_samples``, baseline rows per header: a product fix, CHANGELOG);
-11 mutations of those checks, one survived (any string taken as a baseline URI), killed now by
-``baseline-a-local-path``. Not mutated: what Clarify's own container accepts beyond the SDK (no AWS
+JSON templates, ``agg_method``, ``num_samples``, baseline rows per header, headers naming the
+training label or an identifier; and a template nested too deep reported as a bug of the validation:
+product fixes, CHANGELOG, each test failing first); 11 mutations of the format, SHAP and baseline
+checks, one survived (any string taken as a baseline URI), killed now by ``baseline-a-local-path``. Not mutated: what Clarify's own container accepts beyond the SDK (no AWS
 account here); customer-churn's sample against its serving functions is pinned in
 tests/models/test_customer_churn_steps.py.
 """
