@@ -23,8 +23,6 @@ import inspect
 import json
 import os
 import platform
-import secrets
-import stat
 import statistics
 import sys
 from pathlib import Path
@@ -141,30 +139,15 @@ def _load_average() -> str:
         return "n/a"
 
 
-def _write_whole(path: str | Path, content: str | bytes, encoding: str = "utf-8") -> None:
-    """:func:`components.whole_file.write_whole`, copied line for line (a script of its own folder:
-    it imports nothing from the platform; tests/bin/test_whole_file_copies.py holds the copy
-    equal): a failed or interrupted write leaves the old figures document whole."""
-    data = content.encode(encoding) if isinstance(content, str) else content
-    target = Path(os.path.realpath(path))
-    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = None  # a new file: the default permissions (umask)
-    # O_EXCL: a new file, never one already there (nothing to clean up if this fails).
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
-    try:
-        with open(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:  # the umask may have narrowed it
-            os.chmod(partial, mode)
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+def _write_whole(path: str | Path, content: str | bytes) -> None:
+    """:func:`components.whole_file.write_whole`: a failed or interrupted write leaves the old
+    figures document whole. Imported here, when the figures are written (a script of its own
+    folder: the checkout's root is on the path only once it is put there)."""
+    if str(BENCH.parent) not in sys.path:
+        sys.path.insert(0, str(BENCH.parent))
+    from components.whole_file import write_whole
+
+    write_whole(path, content)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,15 +1,15 @@
-"""The three whole-file writers behave as one: components.whole_file.write_whole and its two copies.
+"""The whole-file writers behave as one: components.whole_file.write_whole, its copy and bench's.
 
-``policies/taggable_types.py`` (the pack imports nothing from ``components/``) and ``bench/run.py``
-(a script of its own folder) each keep a copy of :func:`components.whole_file.write_whole`. The
-copies wrote a plain ``.partial`` file and renamed it over the target, so they replaced a symbolic
+``policies/taggable_types.py`` (the pack imports nothing from ``components/``) keeps a copy of
+:func:`components.whole_file.write_whole`; ``bench/run.py`` (a script of its own folder) imports the
+helper when it writes its figures. The copies wrote a plain ``.partial`` file and renamed it over the target, so they replaced a symbolic
 link with a file (the file it named kept its old text) and gave the new file the default
 permissions (a ``0600`` figures file became ``0644``); the shared helper replaced the link too.
 Each now writes through a link to the file it names, as the ``write_text`` they replaced did, and
 keeps the target's permissions, its new text never readable more widely than the old file was.
 
-Every behaviour below is run against all three, and :func:`test_the_copies_are_the_helper_line_for_line`
-holds their code equal, so a fix to one that misses the others fails here.
+Every behaviour below is run against each writer, and :func:`test_the_copy_is_the_helper_line_for_line`
+holds the copy's code equal to the helper's, so a fix to one that misses the other fails here.
 """
 
 from __future__ import annotations
@@ -164,9 +164,8 @@ def _code(function: Callable[..., None]) -> str:
     return "\n".join(ast.dump(node) for node in [definition.args, *body])
 
 
-@pytest.mark.parametrize("name", ["policies.taggable_types", "bench/run.py"])
-def test_the_copies_are_the_helper_line_for_line(name: str) -> None:
-    assert _code(WRITERS[name]) == _code(whole_file.write_whole)
+def test_the_copy_is_the_helper_line_for_line() -> None:
+    assert _code(taggable_types._write_whole) == _code(whole_file.write_whole)
 
 
 @writer
