@@ -131,6 +131,21 @@ def _explainability_on(platform: dict[str, Any]) -> None:
     platform["monitoring"]["model_monitors"] = {"model_quality": True, "explainability": True}
 
 
+def _refused_with(template_path: Path, write_stack, capsys) -> tuple[Path, str, str]:
+    """Plan a prod stack whose explainability monitor reads ``template_path``: it must exit 2. The
+    stack file, its stdout and the one stderr line naming ``models[0].explainability_config``."""
+
+    def point_at_it(platform: dict[str, Any]) -> None:
+        _explainability_on(platform)
+        platform["models"][0]["explainability_config"] = str(template_path)
+
+    path = write_stack("prod", point_at_it)
+    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
+    out, err = capsys.readouterr()
+    [line] = [line for line in err.splitlines() if "models[0].explainability_config" in line]
+    return path, out, line
+
+
 def _config_objects(graph: ResourceGraph) -> list[RecordedResource]:
     return [r for r in graph.of_type(OBJECT) if r.inputs["key"].startswith("monitoring-config/")]
 
@@ -490,15 +505,7 @@ def test_a_bad_template_is_refused_naming_the_stack_file_the_template_and_its_ke
         template = copy.deepcopy(GOOD)
         edit(template)
         template_path.write_text(json.dumps(template))
-
-    def point_at_it(platform: dict[str, Any]) -> None:
-        _explainability_on(platform)
-        platform["models"][0]["explainability_config"] = str(template_path)
-
-    path = write_stack("prod", point_at_it)
-    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
-    err = capsys.readouterr().err
-    [line] = [line for line in err.splitlines() if "models[0].explainability_config" in line]
+    path, _, line = _refused_with(template_path, write_stack, capsys)
     assert str(path) in line and str(template_path) in line and words in line, line
     assert f"{template_key}:" in line, line
     error = program_refusal(path)
@@ -517,16 +524,8 @@ def test_a_template_path_that_is_no_file_is_refused_naming_the_stack_file_and_th
 ) -> None:
     """Exit 2 with the key and the path, empty stdout: not an OSError's traceback (exit 3)."""
     template_path = make(short_dir)
-
-    def point_at_it(platform: dict[str, Any]) -> None:
-        _explainability_on(platform)
-        platform["models"][0]["explainability_config"] = str(template_path)
-
-    path = write_stack("prod", point_at_it)
-    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
-    out, err = capsys.readouterr()
+    path, out, line = _refused_with(template_path, write_stack, capsys)
     assert out == ""
-    [line] = [line for line in err.splitlines() if "models[0].explainability_config" in line]
     assert str(path) in line and f"{template_path}: {words}" in line, line
 
 
@@ -570,15 +569,7 @@ def test_a_template_whose_headers_name_the_label_or_an_identifier_is_refused(
         row.append(0)
     template_path = short_dir / "churn-explainability.json"
     template_path.write_text(json.dumps(template))
-
-    def point_at_it(platform: dict[str, Any]) -> None:
-        _explainability_on(platform)
-        platform["models"][0]["explainability_config"] = str(template_path)
-
-    path = write_stack("prod", point_at_it)
-    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
-    err = capsys.readouterr().err
-    [line] = [line for line in err.splitlines() if "models[0].explainability_config" in line]
+    path, _, line = _refused_with(template_path, write_stack, capsys)
     assert str(path) in line and f"{template_path}: headers: " in line and f"'{column}'" in line, line
 
 
