@@ -164,7 +164,14 @@ def _table_rows(text: str, header_start: str) -> list[list[str]]:
 
 
 def _product_sources() -> list[Path]:
-    return [path for package in PRODUCT_PACKAGES for path in sorted((REPO / package).rglob("*.py"))]
+    """The packages' Python files, not what a hidden folder holds: `uv sync` in examples/consumer/, as
+    its README says, puts a whole virtual environment in examples/consumer/.venv."""
+    return [
+        path
+        for package in PRODUCT_PACKAGES
+        for path in sorted((REPO / package).rglob("*.py"))
+        if not any(part.startswith(".") for part in path.relative_to(REPO).parts)
+    ]
 
 
 def _environment_reads() -> dict[str, set[str]]:
