@@ -50,7 +50,20 @@ always false, so a NaN would slip past every range check)."""
 def fail_at(model: str, location: tuple[str | int, ...], value: object, message: str) -> NoReturn:
     """Raise a validation error at ``location`` below the model being validated, so that a rule
     checked across fields (in a model validator) still names the key to change."""
-    raise ValidationError.from_exception_data(
+    raise _validation_error(model, [(location, value, message)])
+
+
+def fail_at_each(model: str, problems: Sequence[tuple[tuple[str | int, ...], object, str]]) -> None:
+    """:func:`fail_at` for every ``(location, value, message)`` at once, so that one run names each
+    key to change rather than the first; nothing when there are none."""
+    if problems:
+        raise _validation_error(model, problems)
+
+
+def _validation_error(
+    model: str, problems: Sequence[tuple[tuple[str | int, ...], object, str]]
+) -> ValidationError:
+    return ValidationError.from_exception_data(
         model,
         [
             InitErrorDetails(
@@ -58,6 +71,7 @@ def fail_at(model: str, location: tuple[str | int, ...], value: object, message:
                 loc=location,
                 input=value,
             )
+            for location, value, message in problems
         ],
     )
 

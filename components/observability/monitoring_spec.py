@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..instance_types import validate_instance_type
-from ..limits import SPEC_CONFIG, fail_at
+from ..limits import SPEC_CONFIG, fail_at, fail_at_each
 from ..schedules import (
     HOURLY_MAX_RUNTIME,
     MONITORING_MAX_RUNTIME_SECONDS,
@@ -122,15 +122,19 @@ class MonitoringSpec(BaseModel):
     @model_validator(mode="after")
     def _advanced_monitors_are_model_monitor_jobs(self) -> MonitoringSpec:
         if not self.model_monitor:
-            for key, kind in MODEL_MONITOR_KEYS.items():
-                if kind in self.model_monitors.kinds:
-                    fail_at(
-                        "MonitoringSpec",
+            fail_at_each(
+                "MonitoringSpec",
+                [
+                    (
                         ("model_monitors", key),
                         True,
                         f"the {kind} monitor is a Model Monitor schedule, and model_monitor is false: "
                         "set it false, or model_monitor: true",
                     )
+                    for key, kind in MODEL_MONITOR_KEYS.items()
+                    if kind in self.model_monitors.kinds
+                ],
+            )
         return self
 
     @model_validator(mode="after")

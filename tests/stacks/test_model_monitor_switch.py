@@ -134,6 +134,26 @@ def test_a_model_monitor_kindwithout_model_monitor_is_a_config_error(kind: str) 
     assert str(raised.value).startswith("stacks/Pulumi.staging.yaml: invalid configuration")
 
 
+def test_every_model_monitor_kind_left_on_without_model_monitor_is_named_in_one_run() -> None:
+    """A stack with all three monitors on that turns `model_monitor` off (docs/monitoring.md,
+    "Accounts that cannot use Model Monitor"): one run names the three keys, not one key a run."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        without_model_monitor(platform)
+        platform["monitoring"]["model_monitors"] = dict.fromkeys(
+            ("model_quality", "bias", "explainability"), True
+        )
+
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(_staging(edit), "stacks/Pulumi.staging.yaml")
+
+    assert [path for path, _ in raised.value.problems] == [
+        f"{CONFIG_KEY}.monitoring.model_monitors.{kind}"
+        for kind in ("model_quality", "bias", "explainability")
+    ]
+    assert str(raised.value).startswith("stacks/Pulumi.staging.yaml: invalid configuration (3 problems)")
+
+
 def test_quality_alarmswithout_model_monitor_are_a_config_error() -> None:
     def edit(platform: dict[str, Any]) -> None:
         without_model_monitor(platform)
