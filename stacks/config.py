@@ -1271,10 +1271,16 @@ def _live_drift_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
         elif model.family is not None and model.family not in families:
             continue  # reported at its key by _monitored_family_problems
         elif family not in families or families[family].evidently is None:
+            where = (
+                f": set models[{list(families).index(family)}].evidently (image_tag: the Evidently image you "
+                "pushed, docs/evidently.md)"
+                if family in families
+                else ""
+            )
             yield (
                 f"endpoints[{index}].variants[0].model.{'family' if model.family else 'latest_approved_of'}",
                 f"monitoring.evidently needs model family {family}'s `evidently` (image, reference) in "
-                "this stack's models"
+                f"this stack's models{where}"
                 + (
                     "; for another account's group, name the family of this stack its versions are "
                     "(model.family)"

@@ -230,7 +230,11 @@ def _serves_an_image(platform: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("edit", "key", "fragment"),
     [
-        (_no_evidently, "endpoints[0].variants[0].model.latest_approved_of", "`evidently`"),
+        (
+            _no_evidently,
+            "endpoints[0].variants[0].model.latest_approved_of",
+            "set models[0].evidently (image_tag",
+        ),
         (_serves_an_image, "endpoints[0].variants[0].model", "must follow one"),
     ],
     ids=["family-without-evidently", "variant-follows-no-family"],
