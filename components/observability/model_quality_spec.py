@@ -102,15 +102,21 @@ class ModelQualitySpec(BaseModel):
         default=False, description="Compare predictions with ground truth (needs labels)."
     )
     bias: bool = Field(
-        default=False, description="Clarify bias drift (needs an analysis config from training)."
+        default=False,
+        description="Clarify bias drift: its analysis config and constraints are yours to upload, to "
+        "`baselines/<group>/model_bias/` of the artifact bucket (docs/monitoring.md).",
     )
-    explainability: bool = Field(default=False, description="Clarify feature-attribution drift.")
+    explainability: bool = Field(
+        default=False,
+        description="Clarify feature-attribution drift: the served family's `models[].explainability_config` "
+        "and the constraints you upload to `baselines/<group>/model_explainability/` (docs/monitoring.md).",
+    )
     problem_type: ProblemType = Field(
         default="BinaryClassification",
         description="`BinaryClassification`, `MulticlassClassification` or `Regression`: the metrics "
         "the model-quality job computes, and which attributes hold the prediction, for an endpoint whose "
         "model family does not train in this stack (another account's group without `model.family`, a "
-        "pinned version, an image); one serving a family trained here, or another account's versions "
+        "pinned version or an image on an endpoint not named after a family of this stack); one serving a family trained here, or another account's versions "
         "named one with `model.family`, is monitored as its `training.problem_type`.",
     )
     inference_attribute: str | None = Field(
