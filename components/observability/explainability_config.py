@@ -200,7 +200,7 @@ def dotted(location: Location) -> str:
 
 
 def read_template(path: Path) -> dict[str, Any]:
-    """The template at ``path``, parsed and checked: ``ValueError`` naming the file and the key."""
+    """The template at ``path``, parsed and checked: ``ValueError`` naming the file and each key."""
     try:
         template = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -209,8 +209,12 @@ def read_template(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: not JSON ({error})") from None
     except RecursionError:
         raise ValueError(f"{path}: not JSON this parser reads (nested deeper than it recurses)") from None
-    for location, problem in template_problems(template):
-        raise ValueError(f"{path}: {dotted(location) or 'the document'}: {problem}")
+    problems = [
+        f"{dotted(location) or 'the document'}: {problem}"
+        for location, problem in template_problems(template)
+    ]
+    if problems:  # every key to change at once, not one a plan
+        raise ValueError(f"{path}: {'; '.join(problems)}")
     return template
 
 

@@ -512,6 +512,30 @@ def test_a_bad_template_is_refused_naming_the_stack_file_the_template_and_its_ke
     assert [key for key, _ in error.problems] == ["mlops-platform:platform.models[0].explainability_config"]
 
 
+def test_a_template_with_several_faults_is_refused_naming_each_key_in_one_run(
+    write_stack, short_dir: Path, capsys
+) -> None:
+    """As the README says of an invalid stack file: every key to change, not the first one a plan."""
+    template = copy.deepcopy(GOOD)
+    template["predictor"]["model_name"] = "churn"
+    template["predictor"].pop("initial_instance_count")
+    template["methods"]["shap"]["agg_method"] = "mean-abs"
+    template_path = short_dir / "churn-explainability.json"
+    template_path.write_text(json.dumps(template))
+
+    def point_at_it(platform: dict[str, Any]) -> None:
+        _explainability_on(platform)
+        platform["models"][0]["explainability_config"] = str(template_path)
+
+    path = write_stack("prod", point_at_it)
+    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
+    [line] = [
+        line for line in capsys.readouterr().err.splitlines() if "models[0].explainability_config" in line
+    ]
+    for key in ("methods.shap.agg_method:", "predictor.model_name:", "predictor.initial_instance_count:"):
+        assert key in line, line
+
+
 @pytest.mark.parametrize(
     ("make", "words"),
     [
