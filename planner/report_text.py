@@ -15,6 +15,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from planner.budget import BudgetCheck, budget_check
+from planner.pricing import load_prices
 from planner.recorder import STACK_TYPE, RecordedResource, ResourceGraph
 from planner.report import Plan
 
@@ -111,6 +112,15 @@ def _render_cost(cost: CostEstimate, console: Console) -> None:
         )
     if cost.unpriced:
         _say(console, ("The totals leave the unpriced resources out: they are a lower bound.", "yellow"))
+        if not load_prices(cost.region).prices:
+            _say(
+                console,
+                (
+                    f"planner/data/prices.json has no prices for {cost.region}: add the region's list "
+                    "prices for an estimate (its `refresh` says how; docs/cost.md, Prices).",
+                    "yellow",
+                ),
+            )
     _render_training_runs(cost, console)
     _say(
         console,

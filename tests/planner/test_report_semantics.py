@@ -35,6 +35,7 @@ validating the stack file inside rather than before ``build_plan``.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -456,6 +457,19 @@ def _row(text: str, first_cell: str) -> list[str]:
         if (cells := [cell.strip() for cell in line.split("│")[1:-1]]) and cells[0] == first_cell
     ]
     return row
+
+
+def test_a_region_the_price_table_lacks_is_named_with_what_to_do() -> None:
+    """An adopter's stack in eu-central-1 (README, "Add a stack"): every line UNPRICED, $0.00, and
+    one line saying the table has no such region and how to add it; nothing of it for a priced region
+    with one unpriced type."""
+    elsewhere = dataclasses.replace(_cost(unpriced=True), region="eu-central-1")
+    note = (
+        "planner/data/prices.json has no prices for eu-central-1: add the region's list prices for an "
+        "estimate (its `refresh` says how; docs/cost.md, Prices)."
+    )
+    assert note in _text(Plan(graph=_graph(), cost=elsewhere)).splitlines()
+    assert "has no prices for eu-west-1" not in _text(Plan(graph=_graph(), cost=_cost(unpriced=True)))
 
 
 def test_the_cost_table_puts_min_before_max_and_flags_a_lower_bound() -> None:
