@@ -26,6 +26,11 @@ only when both keys are missing, or dropped; `make typecheck` skipped when mypy'
 a deploy job or the deploy workflow's stacks job restoring a computed or recorded folder; the
 preview restoring mypy's cache; pull-request.yml also triggered by a push to main; and main's test
 job computing the recordings' folder (test code) before it saves the environment.
+
+Review (2026-12-06): main's test job no longer saves the environment, nor (setup-uv's post step,
+after `make test`) uv's package cache: both are what a deploy restores, and their one writer is
+deploy.yml's stacks job (test_the_jobs_saving_on_main_write_no_cache_a_deploying_job_restores,
+which replaces the test of the environment's save order; it fails with either save put back).
 """
 
 from __future__ import annotations
@@ -407,16 +412,66 @@ def test_the_key_model_tells_apart_keys_a_run_would_compute_differently() -> Non
         _resolve("${{ github.sha }}", job, workflow)
 
 
-def test_an_environment_saved_on_main_is_saved_before_any_test_code_runs() -> None:
-    """The deploy jobs restore the run's environment from main's scope, which a job saving these
-    caches may write too (the same key, on a lock change): it saves it right after building it,
-    before any step runs the repository's tests (or anything but the bootstrap)."""
-    for file, name, job, _ in _main_saving_jobs():
-        steps = job["steps"]
-        for save in [
-            step for step in _steps(job, "actions/cache/save@") if step["with"]["path"] == ENVIRONMENT
-        ]:
-            before = [step["run"] for step in steps[: steps.index(save)] if "run" in step]
-            assert all(run == "make bootstrap" or "platform.python_version()" in run for run in before), (
-                f"{file}:{name} runs {before} before saving the environment"
-            )
+UV_CACHE = "<uv's package cache: astral-sh/setup-uv>"
+"""setup-uv's own cache (restored in its step, saved in its post step when the job passed), keyed
+by the lock files and the Python version: not by the runner image, unlike the environment."""
+
+
+def _setup_uv_cache(step: dict[str, Any], switch: str) -> bool:
+    """Whether a setup-uv step restores (``restore-cache``) or saves (``save-cache``) uv's cache:
+    ``enable-cache`` is on unless literally false (its default, ``auto``, is on for GitHub's runners;
+    an expression may be either), and each switch defaults on."""
+    settings = step.get("with", {})
+    off = (False, "false")
+    return settings.get("enable-cache", "auto") not in off and settings.get(switch, True) not in off
+
+
+def _cache_reads(job: dict[str, Any], workflow: dict[str, Any]) -> set[str]:
+    restores = _steps(job, "actions/cache/restore@") + _steps(job, "actions/cache@")
+    reads = {path for step in restores for path in _paths(step, job, workflow)}
+    if any(_setup_uv_cache(step, "restore-cache") for step in _steps(job, "astral-sh/setup-uv@")):
+        reads.add(UV_CACHE)
+    return reads
+
+
+def _cache_writes(job: dict[str, Any], workflow: dict[str, Any]) -> set[str]:
+    saves = _steps(job, "actions/cache/save@") + _steps(job, "actions/cache@")
+    writes = {path for step in saves for path in _paths(step, job, workflow)}
+    if any(_setup_uv_cache(step, "save-cache") for step in _steps(job, "astral-sh/setup-uv@")):
+        writes.add(UV_CACHE)
+    return writes
+
+
+def test_the_cache_model_sees_setup_uvs_own_cache() -> None:
+    """The reads and writes the test below compares, on the forms the workflows use."""
+    workflow: dict[str, Any] = {"jobs": {}}
+    uv = "astral-sh/setup-uv@v6"
+    built = {
+        "steps": [{"uses": uv, "with": {"enable-cache": "${{ steps.restore.outputs.cache-hit != 'true' }}"}}]
+    }
+    assert _cache_reads(built, workflow) == _cache_writes(built, workflow) == {UV_CACHE}
+    assert _cache_reads({"steps": [{"uses": uv}]}, workflow) == {UV_CACHE}, "enable-cache: auto"
+    for off in ({"enable-cache": False}, {"enable-cache": "false"}):
+        assert not _cache_reads({"steps": [{"uses": uv, "with": off}]}, workflow)
+    read_only = {"steps": [{"uses": uv, "with": {"save-cache": False}}]}
+    assert _cache_reads(read_only, workflow) == {UV_CACHE} and not _cache_writes(read_only, workflow)
+    venv = {"steps": [{"uses": "actions/cache@v4", "with": {"path": ".venv"}}]}
+    assert _cache_reads(venv, workflow) == _cache_writes(venv, workflow) == {".venv"}
+
+
+def test_the_jobs_saving_on_main_write_no_cache_a_deploying_job_restores() -> None:
+    """What a deploy restores from main's scope has one writer, deploy.yml's own stacks job, whose
+    runs queue and are never cancelled: the environment, and uv's package cache it is built from.
+    A second writer in a workflow that runs the tests could save them after test code ran (setup-uv
+    saves uv's cache in its post step, after `make test`), and would race the deploy for the
+    environment's key on every change of the lock: the loser's save is refused as "another job may
+    be creating this cache", and a save cancelled between reserving the key and finishing its upload
+    leaves the key reserved with no cache, so every deploy job's restore (fail-on-cache-miss) fails."""
+    read_by_deploys: set[str] = set()
+    for file, _, job, workflow in _all_jobs():
+        if _deploys_or_publishes(file, job):
+            read_by_deploys |= _cache_reads(job, workflow)
+    assert {ENVIRONMENT, UV_CACHE} <= read_by_deploys, "the premise: a deploy restores both"
+    for file, name, job, workflow in _main_saving_jobs():
+        written = _cache_writes(job, workflow)
+        assert not written & read_by_deploys, f"{file}:{name} saves {written & read_by_deploys}"
