@@ -475,3 +475,16 @@ def test_the_jobs_saving_on_main_write_no_cache_a_deploying_job_restores() -> No
     for file, name, job, workflow in _main_saving_jobs():
         written = _cache_writes(job, workflow)
         assert not written & read_by_deploys, f"{file}:{name} saves {written & read_by_deploys}"
+
+
+def test_a_run_saving_on_main_is_never_cancelled_halfway() -> None:
+    """GitHub reserves a cache's key before the upload and commits it after: a save cancelled in
+    between (a newer push cancelling the run in progress) leaves the key reserved with no cache, and
+    every later save of it is refused, for hours. A docs-only push computes the same keys, and
+    mypy's key changes only with the lock: so runs that save on main queue instead (a burst of
+    pushes still runs the newest only: GitHub keeps one pending run per group)."""
+    for file, name, _, workflow in _main_saving_jobs():
+        concurrency = workflow.get("concurrency")
+        assert concurrency, f"{file}: runs of successive pushes would save the same keys at once"
+        assert "github.ref" in concurrency["group"], file
+        assert concurrency["cancel-in-progress"] is False, f"{file}:{name} can be cancelled mid-save"
