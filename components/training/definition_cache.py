@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import site
 import sys
 import sysconfig
 import tempfile
@@ -146,18 +147,32 @@ def sources_digest(roots: tuple[Path, ...], root: Path) -> str:
     return result
 
 
+def site_folders() -> list[str]:
+    """The folders the interpreter imports installed distributions from: the environment's
+    ``purelib`` and ``platlib``, the site folders the ``site`` module puts on ``sys.path`` (a
+    virtual environment made with ``--system-site-packages`` adds the base interpreter's; Debian's
+    Python adds ``/usr/lib/python3/dist-packages``) and the user's site when it is enabled (never
+    in a virtual environment). Never ``sys.path`` itself, which differs between processes of one
+    environment (a script's folder, the working directory, pytest's test folders). A folder only
+    ``PYTHONPATH`` names is not listed."""
+    paths = sysconfig.get_paths()
+    folders = {paths["purelib"], paths["platlib"], *site.getsitepackages()}
+    if site.ENABLE_USER_SITE:
+        folders.add(site.getusersitepackages())
+    return sorted(folders)
+
+
 def installed_distributions() -> list[str]:
-    """Every distribution installed in the environment (its ``site-packages``), as its
-    ``<name>-<version>.dist-info`` (or ``.egg-info``) entry, sorted: what the SDK runs with besides
-    itself. A definition's JSON also follows the SDK's dependencies (botocore's partitions and
-    regions in image URIs, pydantic's serialisation of sagemaker-core's shapes...), which the SDK's
-    own versions do not name. A directory listing (under a millisecond), where reading each
-    dependency's metadata to follow the requirements would cost a plan tens; the environment's
+    """Every distribution installed where the interpreter imports from (:func:`site_folders`), as
+    its ``<name>-<version>.dist-info`` (or ``.egg-info``) entry, sorted: what the SDK runs with
+    besides itself. A definition's JSON also follows the SDK's dependencies (botocore's partitions
+    and regions in image URIs, pydantic's serialisation of sagemaker-core's shapes...), which the
+    SDK's own versions do not name. A directory listing (under a millisecond), where reading each
+    dependency's metadata to follow the requirements would cost a plan tens; the interpreter's
     folders, not ``sys.path``, so that every process of one environment (a plan, its composer, a
     test) computes the same key."""
-    paths = sysconfig.get_paths()
     names: list[str] = []
-    for folder in sorted({paths["purelib"], paths["platlib"]}):
+    for folder in site_folders():
         try:
             listing = os.listdir(folder)
         except OSError:

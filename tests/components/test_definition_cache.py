@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import site
+import subprocess
+import sys
 import types
 from pathlib import Path
 
@@ -267,3 +271,66 @@ def test_any_installed_distribution_or_python_version_is_a_new_key(
     finally:
         monkeypatch.undo()
         definition_cache.builder_fingerprint.cache_clear()
+
+
+def _fresh_fingerprint() -> str:
+    definition_cache.builder_fingerprint.cache_clear()
+    return definition_cache.builder_fingerprint()
+
+
+def test_a_distribution_in_any_site_folder_the_interpreter_imports_from_is_a_new_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only the environment's own ``site-packages``: a virtual environment made with
+    ``--system-site-packages`` imports the base interpreter's too (botocore preinstalled in a
+    notebook image), Debian's Python imports ``/usr/lib/python3/dist-packages`` beside ``purelib``,
+    and a Python outside any environment imports the user's site (``pip install --user``). An
+    upgrade there is what the SDK runs with as much as one in the environment."""
+    system = tmp_path / "system-site"
+    (system / "botocore-9.9.9.dist-info").mkdir(parents=True)
+    user = tmp_path / "user-site"
+    (user / "pydantic-9.9.9.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(site, "getusersitepackages", lambda: str(user))
+    try:
+        monkeypatch.setattr(site, "ENABLE_USER_SITE", False)
+        before = _fresh_fingerprint()
+        real = site.getsitepackages()
+        monkeypatch.setattr(site, "getsitepackages", lambda: [*real, str(system)])
+        with_system = _fresh_fingerprint()
+        assert with_system != before
+        assert "botocore-9.9.9.dist-info" in definition_cache.installed_distributions()
+        (system / "botocore-9.9.9.dist-info").rename(system / "botocore-9.9.10.dist-info")
+        upgraded = _fresh_fingerprint()
+        assert upgraded not in {before, with_system}
+        # The user's site counts only where the interpreter imports from it (never in a venv).
+        assert "pydantic-9.9.9.dist-info" not in definition_cache.installed_distributions()
+        monkeypatch.setattr(site, "ENABLE_USER_SITE", True)
+        assert "pydantic-9.9.9.dist-info" in definition_cache.installed_distributions()
+        assert _fresh_fingerprint() not in {before, with_system, upgraded}
+    finally:
+        monkeypatch.undo()
+        definition_cache.builder_fingerprint.cache_clear()
+
+
+def test_every_process_of_the_environment_computes_the_same_key(tmp_path: Path) -> None:
+    """A plan (``python -m planner``, whose ``sys.path`` starts with its working directory), its
+    composer and a pytest worker (whose ``sys.path`` has the test folders) must compute one key, or
+    no process would ever read what another cached: the distributions listed are the interpreter's
+    site folders, never what happens to be on ``sys.path``. Here a process started in another
+    folder, holding a stray ``.dist-info`` it has on its path, computes this process's key."""
+    repo = Path(definition_cache.__file__).resolve().parents[2]
+    (tmp_path / "stray-1.0.dist-info").mkdir()
+    script = tmp_path / "plan.py"  # its folder starts the child's sys.path, as a plan's does
+    script.write_text(
+        "from components.training import definition_cache as d\nprint(d.builder_fingerprint())\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(repo), "MLOPS_DEFINITION_CACHE": str(tmp_path / "cache")}
+    child = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert child.stdout.strip() == _fresh_fingerprint()
