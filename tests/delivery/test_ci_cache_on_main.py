@@ -31,6 +31,9 @@ Review (2026-12-06): main's test job no longer saves the environment, nor (setup
 after `make test`) uv's package cache: both are what a deploy restores, and their one writer is
 deploy.yml's stacks job (test_the_jobs_saving_on_main_write_no_cache_a_deploying_job_restores,
 which replaces the test of the environment's save order; it fails with either save put back).
+Its runs queue instead of cancelling one another, so no save is cancelled between reserving its
+key and finishing its upload (test_a_run_saving_on_main_is_never_cancelled_halfway; fails with
+`cancel-in-progress: true` or without a concurrency group).
 """
 
 from __future__ import annotations
