@@ -218,9 +218,16 @@ def _athena_note(workgroup: RecordedResource, prices: PriceTable) -> str:
 
 
 def _assumptions(graph: ResourceGraph, prices: PriceTable, region: str | None) -> list[str]:
-    notes = [
+    source = (
         f"List prices for {prices.region} from planner/data/prices.json (compiled {prices.compiled}): on-demand, "
-        "no Savings Plans, no free tier, before tax. Refresh them before budgeting.",
+        "no Savings Plans, no free tier, before tax. Refresh them before budgeting."
+        if prices.prices
+        else f"planner/data/prices.json has no prices for {prices.region}: every resource it prices is "
+        "unpriced and the totals are $0; add the region's list prices for an estimate (the file's "
+        "`refresh` says how, with AWS credentials; docs/cost.md, Prices)."
+    )
+    notes = [
+        source,
         f"A month is {prices.hours_per_month:g} hours.",
         "min: every endpoint variant at its minimum capacity, scheduled scaling applied as a time-weighted "
         "average over a year (cron actions to the hour; time zones and daylight saving ignored); async "

@@ -87,10 +87,15 @@ def _money(amount: float) -> str:
 
 
 def _render_cost(cost: CostEstimate, console: Console) -> None:
+    priced = bool(load_prices(cost.region).prices)
+    source = (
+        f"{cost.region} list prices (compiled {cost.price_table_date}, {cost.currency})"
+        if priced
+        else f"{cost.region}, which the price table lacks ({cost.currency})"
+    )
     table = Table(
         title=_line(
-            f"Monthly cost at {cost.region} list prices (compiled {cost.price_table_date}, {cost.currency}): "
-            f"min {_money(cost.monthly_min)} · max {_money(cost.monthly_max)}"
+            f"Monthly cost at {source}: min {_money(cost.monthly_min)} · max {_money(cost.monthly_max)}"
         ),
         title_justify="left",
     )
@@ -112,7 +117,7 @@ def _render_cost(cost: CostEstimate, console: Console) -> None:
         )
     if cost.unpriced:
         _say(console, ("The totals leave the unpriced resources out: they are a lower bound.", "yellow"))
-        if not load_prices(cost.region).prices:
+        if not priced:
             _say(
                 console,
                 (

@@ -525,3 +525,17 @@ def test_a_schedule_bills_only_the_pipeline_it_starts() -> None:
     items, _ = _priced(elsewhere, pipeline)
 
     assert items == []
+
+
+def test_the_assumptions_of_a_region_outside_the_table_say_it_has_no_prices() -> None:
+    """The JSON plan's `assumptions` (docs/cost.md) of an adopter's eu-central-1 stack: not "List
+    prices for eu-central-1", which the table has none of, but that it has none and what to do."""
+    from planner.cost import estimate_cost
+
+    elsewhere = estimate_cost(graph(config={"mlops-platform:platform": {"region": "eu-central-1"}}))
+    priced = estimate_cost(graph(config={"mlops-platform:platform": {"region": "eu-west-1"}}))
+
+    assert elsewhere.assumptions[0].startswith("planner/data/prices.json has no prices for eu-central-1: ")
+    assert "refresh" in elsewhere.assumptions[0]
+    assert not any(note.startswith("List prices for eu-central-1") for note in elsewhere.assumptions)
+    assert priced.assumptions[0].startswith("List prices for eu-west-1 from planner/data/prices.json")

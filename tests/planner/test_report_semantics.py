@@ -469,6 +469,9 @@ def test_a_region_the_price_table_lacks_is_named_with_what_to_do() -> None:
         "estimate (its `refresh` says how; docs/cost.md, Prices)."
     )
     assert note in _text(Plan(graph=_graph(), cost=elsewhere)).splitlines()
+    # Nor does its heading claim list prices of a region the table has none of.
+    assert "at eu-central-1 list prices" not in _text(Plan(graph=_graph(), cost=elsewhere))
+    assert "at eu-central-1, which the price table lacks" in _text(Plan(graph=_graph(), cost=elsewhere))
     assert "has no prices for eu-west-1" not in _text(Plan(graph=_graph(), cost=_cost(unpriced=True)))
 
 
