@@ -131,9 +131,12 @@ class ModelQualityMonitoringArgs:
                 f"{where}: the explainability monitor needs model_name (the model the endpoint serves) and "
                 "explainability_template (the team's analysis config without the model)"
             )
-        for location, problem in template_problems(self.explainability_template):
-            key = ".".join(["explainability_template", dotted(location)]).rstrip(".")
-            raise ValueError(f"{where}: {key}: {problem}")
+        problems = [
+            f"{'.'.join(['explainability_template', dotted(location)]).rstrip('.')}: {problem}"
+            for location, problem in template_problems(self.explainability_template)
+        ]
+        if problems:  # every key to change at once, as the plan names a stack file's template
+            raise ValueError(f"{where}: {'; '.join(problems)}")
 
 
 class ModelQualityMonitoring(pulumi.ComponentResource):

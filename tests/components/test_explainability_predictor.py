@@ -375,6 +375,25 @@ def test_the_component_refuses_an_explainability_monitor_without_the_served_mode
         _monitors(model_name, template)
 
 
+def test_the_component_names_every_fault_of_a_template_in_one_error() -> None:
+    """The package's args (a project using the components without a stack file) name each key of
+    the template to change at once, as the plan does for a stack file's template."""
+    predictor = {
+        key: value for key, value in TEMPLATE["predictor"].items() if key != "initial_instance_count"
+    }
+    shap = {**TEMPLATE["methods"]["shap"], "agg_method": "mean-abs"}
+    template = {
+        **TEMPLATE,
+        "methods": {**TEMPLATE["methods"], "shap": shap},
+        "predictor": {**predictor, "model_name": "hand-made"},
+    }
+    with pytest.raises(ValueError) as raised:
+        _monitors("churn-model", template)
+    message = str(raised.value)
+    for key in ("agg_method", "predictor.model_name", "predictor.initial_instance_count"):
+        assert f"explainability_template.{'methods.shap.' if key == 'agg_method' else ''}{key}:" in message
+
+
 # -- bad templates: the stack file and the template named, nothing created ------------------------------
 
 GOOD = json.loads(TEMPLATE_PATH.read_text())
