@@ -429,20 +429,22 @@ def _setup_uv_cache(step: dict[str, Any], switch: str) -> bool:
     return settings.get("enable-cache", "auto") not in off and settings.get(switch, True) not in off
 
 
+def _cache_paths(job: dict[str, Any], workflow: dict[str, Any], operation: str) -> set[str]:
+    """The paths a job's cache steps ``restore`` or ``save``: actions/cache's ``<operation>`` action,
+    actions/cache itself (both), and setup-uv's own cache (its ``<operation>-cache`` switch)."""
+    steps = _steps(job, f"actions/cache/{operation}@") + _steps(job, "actions/cache@")
+    paths = {path for step in steps for path in _paths(step, job, workflow)}
+    if any(_setup_uv_cache(step, f"{operation}-cache") for step in _steps(job, "astral-sh/setup-uv@")):
+        paths.add(UV_CACHE)
+    return paths
+
+
 def _cache_reads(job: dict[str, Any], workflow: dict[str, Any]) -> set[str]:
-    restores = _steps(job, "actions/cache/restore@") + _steps(job, "actions/cache@")
-    reads = {path for step in restores for path in _paths(step, job, workflow)}
-    if any(_setup_uv_cache(step, "restore-cache") for step in _steps(job, "astral-sh/setup-uv@")):
-        reads.add(UV_CACHE)
-    return reads
+    return _cache_paths(job, workflow, "restore")
 
 
 def _cache_writes(job: dict[str, Any], workflow: dict[str, Any]) -> set[str]:
-    saves = _steps(job, "actions/cache/save@") + _steps(job, "actions/cache@")
-    writes = {path for step in saves for path in _paths(step, job, workflow)}
-    if any(_setup_uv_cache(step, "save-cache") for step in _steps(job, "astral-sh/setup-uv@")):
-        writes.add(UV_CACHE)
-    return writes
+    return _cache_paths(job, workflow, "save")
 
 
 def test_the_cache_model_sees_setup_uvs_own_cache() -> None:
