@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import contextlib
+import difflib
 import json
 import os
 import stat
@@ -445,8 +446,34 @@ def _unread_twin_hint(path: Path) -> str:
     except OSError:  # no such folder: nothing beside it
         return ""
     if not twins:
-        return ""
+        return _other_stacks_hint(path)
     return f" ({twins[0]} is there, but Pulumi reads only {path.name}: rename it)"
+
+
+_LISTED_STACKS = 12  # a hint, not an inventory: a folder of many stacks is named by its first ones
+
+
+def _other_stacks_hint(path: Path) -> str:
+    """For a missing ``Pulumi.<stack>.yaml`` (a mistyped ``STACK=``): the stacks the folder has,
+    the closest first when one is close."""
+    prefix = "Pulumi."
+    try:
+        stacks = sorted(
+            other.name[len(prefix) : -len(STACK_FILE_SUFFIX)]
+            for other in path.parent.iterdir()
+            if other.name.startswith(prefix)
+            and other.name.endswith(STACK_FILE_SUFFIX)
+            and len(other.name) > len(prefix) + len(STACK_FILE_SUFFIX)
+        )
+    except OSError:
+        return ""
+    if not stacks:
+        return ""
+    wanted = path.name[len(prefix) : -len(STACK_FILE_SUFFIX)]
+    close = difflib.get_close_matches(wanted, stacks, n=1, cutoff=0.6)
+    listed = ", ".join(stacks[:_LISTED_STACKS]) + (", ..." if len(stacks) > _LISTED_STACKS else "")
+    guess = f"did you mean {close[0]}? " if close else ""
+    return f" ({guess}{path.parent}/ has the stacks {listed})"
 
 
 def read_stack_file(path: str | Path) -> StackFile:

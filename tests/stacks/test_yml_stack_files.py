@@ -118,3 +118,48 @@ def test_a_missing_file_not_named_as_a_stack_file_gets_no_twin_hint(tmp_path: Pa
         read_stack_file(tmp_path / "candidate.yaml")
 
     assert raised.value.problems == [("", "file not found")]
+
+
+def test_a_mistyped_stack_names_the_closest_stack_and_every_stack_beside_it(
+    tmp_path: Path, write_stack, monkeypatch, capsys
+) -> None:
+    """``make plan STACK=prd`` said only "file not found": the stacks the folder has, the closest
+    first, are what the user needs to retype it (``.yml`` files are no stacks: Pulumi skips them)."""
+    (tmp_path / "stacks").mkdir()
+    for stack in ("dev", "prod", "staging"):
+        write_stack("dev", name=f"stacks/Pulumi.{stack}.yaml")
+    write_stack("dev", name="stacks/Pulumi.old.yml")
+    monkeypatch.chdir(tmp_path)
+
+    assert plan(["--stack", "prd"]) == EXIT_INVALID_CONFIG
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [_, problem] = captured.err.splitlines()
+    assert problem == (
+        "  stacks/Pulumi.prd.yaml: <file>: file not found "
+        "(did you mean prod? stacks/ has the stacks dev, prod, staging)"
+    )
+
+
+def test_a_stack_name_close_to_none_lists_the_stacks_without_a_guess(tmp_path: Path, write_stack) -> None:
+    for stack in ("dev", "prod"):
+        write_stack("dev", name=f"Pulumi.{stack}.yaml")
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(tmp_path / "Pulumi.qa-eu-central.yaml")
+
+    assert raised.value.problems == [("", f"file not found ({tmp_path}/ has the stacks dev, prod)")]
+
+
+def test_a_folder_of_many_stacks_is_named_by_its_first_twelve(tmp_path: Path, write_stack) -> None:
+    for number in range(14):
+        write_stack("dev", name=f"Pulumi.team{number:02d}.yaml")
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(tmp_path / "Pulumi.team99.yaml")
+
+    [(_, message)] = raised.value.problems
+    listed = ", ".join(f"team{number:02d}" for number in range(12))
+    assert message.endswith(f"{tmp_path}/ has the stacks {listed}, ...)")
+    assert "team12" not in message
