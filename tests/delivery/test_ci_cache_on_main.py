@@ -471,7 +471,7 @@ def test_the_jobs_saving_on_main_write_no_cache_a_deploying_job_restores() -> No
     saves uv's cache in its post step, after `make test`), and would race the deploy for the
     environment's key on every change of the lock: the loser's save is refused as "another job may
     be creating this cache", and a save cancelled between reserving the key and finishing its upload
-    leaves the key reserved with no cache, so every deploy job's restore (fail-on-cache-miss) fails."""
+    leaves the key reserved with no cache, so every deploy job builds its own environment."""
     read_by_deploys: set[str] = set()
     for file, _, job, workflow in _all_jobs():
         if _deploys_or_publishes(file, job):

@@ -82,7 +82,6 @@ def test_the_pull_request_runs_make_typecheck_in_the_runs_environment(typecheck_
     assert venv["with"] == {
         "path": ".venv",
         "key": "${{ needs.stacks.outputs.environment }}",
-        "fail-on-cache-miss": True,
     }
     run = steps.index(next(s for s in steps if s.get("run") == "make typecheck"))
     assert steps.index(venv) < run
