@@ -37,6 +37,30 @@ def validate_instance_type(instance_type: str) -> str:
     return instance_type
 
 
+# What each kind of SageMaker resource takes: botocore's enumeration of its InstanceType member.
+OFFERED_BY: Final = {
+    "ProcessingInstanceType": "processing jobs",
+    "ProductionVariantInstanceType": "endpoint variants",
+}
+
+
+def offered_instance_type(instance_type: str, shape: str) -> str:
+    """``instance_type`` if it is a SageMaker instance type that botocore's enumeration ``shape``
+    lists (``ProcessingInstanceType``, ``ProductionVariantInstanceType``); else ``ValueError``: a
+    name of the right form that the API does not list (``ml.c5.large`` for a processing job,
+    ``ml.t3.medium`` for an endpoint) is refused only when AWS is called."""
+    validate_instance_type(instance_type)
+    # Imported here: components.botocore_enums imports this package (its cache directory).
+    from .botocore_enums import sagemaker_instance_types
+
+    if instance_type not in sagemaker_instance_types(shape):
+        raise ValueError(
+            f"'{instance_type}' is not an instance type SageMaker offers for {OFFERED_BY[shape]} "
+            f"(botocore's {shape}), e.g. ml.m5.xlarge, ml.c5.2xlarge, ml.g5.2xlarge"
+        )
+    return instance_type
+
+
 def is_gpu(instance_type: str) -> bool:
     return instance_family(instance_type) in GPU_FAMILIES
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..instance_types import validate_instance_type
+from ..instance_types import offered_instance_type
 from ..limits import SPEC_CONFIG, fail_at, fail_at_each
 from ..schedules import (
     HOURLY_MAX_RUNTIME,
@@ -72,7 +72,11 @@ class MonitoringSpec(BaseModel):
         description="How often the monitoring jobs run (UTC), in Model Monitor's forms: `cron(0 * ? * * *)` "
         "hourly, `cron(0 H ? * * *)` daily at hour H, `cron(0 H/N ? * * *)` every N hours from H.",
     )
-    instance_type: str = Field(default="ml.m5.xlarge", description="Instance of the monitoring jobs.")
+    instance_type: str = Field(
+        default="ml.m5.xlarge",
+        description="Instance of the monitoring jobs: one SageMaker processing jobs offer (botocore's "
+        "`ProcessingInstanceType`: ml.c5.xlarge, not ml.c5.large).",
+    )
     max_runtime_seconds: Annotated[int, Field(ge=60, le=MONITORING_MAX_RUNTIME_SECONDS)] = Field(
         default=1800,
         description="Stop a job that runs longer: at most the time between the schedule's two closest "
@@ -117,7 +121,8 @@ class MonitoringSpec(BaseModel):
     @field_validator("instance_type")
     @classmethod
     def _instance_type(cls, value: str) -> str:
-        return validate_instance_type(value)
+        # Every job definition's ClusterConfig.InstanceType is a ProcessingInstanceType.
+        return offered_instance_type(value, "ProcessingInstanceType")
 
     @model_validator(mode="after")
     def _advanced_monitors_are_model_monitor_jobs(self) -> MonitoringSpec:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..instance_types import gpu_count, has_instance_store, is_gpu, validate_instance_type
+from ..instance_types import gpu_count, has_instance_store, is_gpu, offered_instance_type
 from ..invocation_alarms import latency_slo_problem
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
@@ -410,7 +410,11 @@ class VariantSpec(_Spec):
         "production and shadow variants; the `VariantName` of its metrics and alarms."
     )
     model: ModelSource = Field(description="What the variant serves.")
-    instance_type: str | None = Field(default=None, description="ml.* instance type; omit for serverless.")
+    instance_type: str | None = Field(
+        default=None,
+        description="ml.* instance type SageMaker hosting offers (botocore's `ProductionVariantInstanceType`: "
+        "ml.t2.medium, not ml.t3.medium); omit for serverless.",
+    )
     initial_instance_count: Annotated[int, Field(ge=1, le=100)] = Field(
         default=1,
         description="Instances the variant starts with in each new endpoint configuration (ignored for "
@@ -463,7 +467,8 @@ class VariantSpec(_Spec):
     @classmethod
     def _instance_type(cls, value: str | None) -> str | None:
         if value is not None:
-            gpu_count(validate_instance_type(value))  # a GPU type's count is known
+            # One CreateEndpointConfig lists, and a GPU type's count is known.
+            gpu_count(offered_instance_type(value, "ProductionVariantInstanceType"))
         return value
 
     @field_validator("environment")

@@ -100,14 +100,22 @@ class EvidentlySpec(BaseModel):
     )
     instance_type: str = Field(
         default="ml.m5.large",
-        pattern=r"^ml\.[a-z0-9-]+\.[a-z0-9]+$",
-        description="Processing instance of the report job (pandas in memory: size it for both datasets).",
+        description="Processing instance of the report job (pandas in memory: size it for both datasets): "
+        "one SageMaker processing jobs offer.",
     )
     max_runtime_seconds: Annotated[int, Field(ge=60, le=PROCESSING_MAX_RUNTIME_SECONDS)] = Field(
         default=3600,
         description="Longest a report job may run before SageMaker stops it (at most 9 days, SageMaker's "
         "limit for a processing job).",
     )
+
+    @field_validator("instance_type")
+    @classmethod
+    def _processing_instance(cls, value: str) -> str:
+        # Imported here: components.instance_types reads policies/ and botocore lazily.
+        from ..instance_types import offered_instance_type
+
+        return offered_instance_type(value, "ProcessingInstanceType")
 
     @field_validator("reports")
     @classmethod

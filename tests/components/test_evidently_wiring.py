@@ -160,7 +160,12 @@ def test_without_evidently_there_is_none_of_it(stack_graphs) -> None:
         pytest.param(
             {"reference_prefix": "ref"}, "reference_prefix", "pattern", id="reference-without-slash"
         ),
-        pytest.param({"instance_type": "m5.large"}, "instance_type", "pattern", id="instance-type"),
+        pytest.param(
+            {"instance_type": "m5.large"},
+            "instance_type",
+            "not a SageMaker instance type",
+            id="instance-type",
+        ),
         pytest.param(
             {"max_runtime_seconds": 10}, "max_runtime_seconds", "greater than or equal to 60", id="runtime"
         ),

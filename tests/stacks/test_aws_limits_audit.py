@@ -1,0 +1,218 @@
+"""An adversarial audit of stack-file validation against AWS's own limits (botocore's service models),
+as an adopter editing a stack file meets them: each value at the limit must plan, and one just
+beyond it must be refused naming the file and the key, exit 2 with nothing on stdout, and create
+nothing.
+
+How the audit ran: edited copies of the sample stack files (about 400 edits: every key that becomes
+an AWS argument at and beyond its limit, derived names with a 24-character prefix and the longest
+names, schedules AWS refuses, tags, unicode, numbers as strings, booleans as "yes") were planned,
+and each one the config accepted was recorded and every resource's requests, pipeline steps
+included, checked against botocore's models (tests/aws_requests.py, tests/api_models.py). What the
+existing suites already hold (test_name_limits, test_config_field_mutation_audit,
+test_malformed_stack_files, test_adopter_edits_audit) was not redone.
+
+| area                                          | probes | accepted but AWS refuses (fixed) |
+|-----------------------------------------------|-------:|---------------------------------:|
+| endpoints: variants, deployment, shadow test  |     62 | 3 (variant instance type; rollback alarm names: too long, empty, blank) |
+| monitoring, Evidently                         |     38 | 2 (monitoring.instance_type, models[].evidently.instance_type; the latter also crashed the plan on a malformed name) |
+| tags, names, stack names, unicode, types      |     66 | 1 (an empty tag value: CloudTrail's trail refuses it) |
+| schedules and time zones                      |     85 | 0 |
+| training, tuning, feature groups, batch, DVC, MLflow, budget, network, storage, keys, trail | 160 | 0 |
+
+Each product bug has a test here that fails on the code before its fix:
+
+- ``test_an_instance_type_a_job_or_endpoint_is_not_offered_on_is_refused``: ``monitoring.instance_type``
+  and ``models[].evidently.instance_type`` were checked for their form only (``ml.c5.large``,
+  ``ml.p4d.24xlarge`` passed; every Model Monitor job definition and the Evidently processing step
+  take a ``ProcessingInstanceType``), and ``endpoints[].variants[].instance_type`` likewise
+  (``ml.t3.medium`` and ``ml.m5.3xlarge`` passed; CreateEndpointConfig takes a
+  ``ProductionVariantInstanceType``).
+- ``test_a_malformed_evidently_instance_type_is_an_invalid_stack_file``: ``ml.m5.huge`` passed the
+  Evidently pattern and crashed the program while building the pipeline (exit 3, a traceback).
+- ``test_rollback_alarm_names_aws_refuses_are_refused`` / ``..._at_the_limit_plan``: names of 256
+  characters, empty or blank reached CreateEndpoint's ``AutoRollbackConfiguration``.
+- ``test_an_empty_tag_value_is_refused_where_the_stack_creates_its_trail``: CloudTrail's
+  ``TagValue`` is 1-256 characters; every other service takes an empty value, so it plans where the
+  stack creates no trail (``test_an_empty_tag_value_plans_without_a_trail``), and the component
+  refuses it too (``test_the_audit_trail_component_refuses_an_empty_tag_value``).
+
+Left alone: a feature group's features differing only in case, duplicate metric-definition names,
+``monitoring.drift_features`` naming no feature, a past shadow-test window, a pinned batch-scoring
+version of another group: botocore's models state no limit on them (AWS's behaviour is not
+documented), so refusing them could refuse what AWS accepts.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.__main__ import EXIT_INVALID_CONFIG, main
+from planner.recorder import ResourceGraph
+from stacks.config import CONFIG_KEY
+from tests.api_models import pipeline_step_errors, request_errors
+from tests.aws_requests import requests
+from tests.config_problems import program_refusal, stack_file_problems
+from tests.conftest import load_stack_document
+from tests.recorded import recorded_stack
+from tests.yaml_text import dump_document
+
+Platform = dict[str, Any]
+Edit = Callable[[Platform], None]
+
+
+def _write(tmp_path: Path, stack: str, edit: Edit, name: str | None = None) -> Path:
+    document = load_stack_document(stack)
+    edit(document["config"][CONFIG_KEY])
+    path = tmp_path / (name or f"Pulumi.{stack}.yaml")
+    path.write_text(dump_document(document))
+    return path
+
+
+def _variant(platform: Platform) -> Platform:
+    variant: Platform = platform["endpoints"][0]["variants"][0]
+    return variant
+
+
+def _set(*path: str | int) -> Callable[[Any], Edit]:
+    def value(new: Any) -> Edit:
+        def edit(platform: Platform) -> None:
+            node: Any = platform
+            for part in path[:-1]:
+                node = node.setdefault(part, {}) if isinstance(part, str) else node[part]
+            node[path[-1]] = copy.deepcopy(new)
+
+        return edit
+
+    return value
+
+
+def _assert_refused_at(tmp_path: Path, capsys: pytest.CaptureFixture[str], path: Path, key: str) -> str:
+    """The plan refuses ``path`` as an invalid stack file naming it and ``key`` (exit 2, nothing on
+    stdout), and the program registers nothing. Returns the message."""
+    problems = stack_file_problems(path)
+    assert list(problems) == [f"{CONFIG_KEY}.{key}"], problems
+    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"{path}: {CONFIG_KEY}.{key}: " in err
+    assert "Traceback" not in err
+    program_refusal(path)
+    return problems[f"{CONFIG_KEY}.{key}"]
+
+
+def _refused_requests(graph: ResourceGraph, type_prefix: str) -> list[str]:
+    """What botocore's models say the API would refuse in the recorded requests of the resources of
+    types starting with ``type_prefix`` (none must hold any)."""
+    resources = [r for r in graph.cloud_resources if r.type.startswith(type_prefix)]
+    assert resources, type_prefix
+    return [
+        f"{resource.name}: {error}"
+        for resource in resources
+        for service, operation, params in requests(resource)
+        for error in request_errors(service, operation, params)
+        # The offline registry's stand-in for the version `pulumi up` resolves.
+        if "/latest-approved'" not in error
+    ]
+
+
+# --- instance types: each kind of job or endpoint takes its own botocore enumeration --------------
+
+MONITORING_INSTANCE = _set("monitoring", "instance_type")
+EVIDENTLY_INSTANCE = _set("models", 0, "evidently", "instance_type")
+
+
+def _variant_instance(instance_type: str) -> Edit:
+    def edit(platform: Platform) -> None:
+        variant = _variant(platform)
+        variant["instance_type"] = instance_type
+        # A CPU type: the fixture's GPU target tracking needs a GPU.
+        variant.get("scaling", {}).pop("gpu_utilization_percent", None)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "shape"),
+    [
+        # Model Monitor's job definitions: ClusterConfig.InstanceType is a ProcessingInstanceType,
+        # which has no ml.c5.large and no p4d.
+        (MONITORING_INSTANCE("ml.c5.large"), "monitoring.instance_type", "ProcessingInstanceType"),
+        (MONITORING_INSTANCE("ml.p4d.24xlarge"), "monitoring.instance_type", "ProcessingInstanceType"),
+        # The Evidently report is a processing step of the training and batch-scoring pipelines.
+        (EVIDENTLY_INSTANCE("ml.c5.large"), "models[0].evidently.instance_type", "ProcessingInstanceType"),
+        # CreateEndpointConfig: hosting offers ml.t2.medium, not ml.t3.medium; no ml.m5.3xlarge exists.
+        (
+            _variant_instance("ml.t3.medium"),
+            "endpoints[0].variants[0].instance_type",
+            "ProductionVariantInstanceType",
+        ),
+        (
+            _variant_instance("ml.m5.3xlarge"),
+            "endpoints[0].variants[0].instance_type",
+            "ProductionVariantInstanceType",
+        ),
+    ],
+    ids=[
+        "monitoring-c5-large",
+        "monitoring-p4d",
+        "evidently-c5-large",
+        "variant-t3-medium",
+        "variant-m5-3xlarge",
+    ],
+)
+def test_an_instance_type_a_job_or_endpoint_is_not_offered_on_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Edit, key: str, shape: str
+) -> None:
+    message = _assert_refused_at(tmp_path, capsys, _write(tmp_path, "prod", edit), key)
+    assert shape in message
+
+
+def test_the_instance_types_offered_plan_and_reach_requests_aws_accepts(tmp_path: Path) -> None:
+    """The nearest types each enumeration does list: ml.c5.xlarge (processing), ml.t2.medium and
+    ml.m5.4xlarge (endpoints)."""
+
+    def edit(platform: Platform) -> None:
+        MONITORING_INSTANCE("ml.c5.xlarge")(platform)
+        EVIDENTLY_INSTANCE("ml.c5.xlarge")(platform)
+        _variant_instance("ml.m5.4xlarge")(platform)
+
+    graph = recorded_stack(_write(tmp_path, "prod", edit))
+    assert _refused_requests(graph, "aws:sagemaker/dataQualityJobDefinition") == []
+    assert _refused_requests(graph, "aws-native:sagemaker:ModelQualityJobDefinition") == []
+    assert _refused_requests(graph, "aws:sagemaker/endpointConfiguration") == []
+    reports = [
+        step
+        for pipeline in graph.of_type("aws:sagemaker/pipeline:Pipeline")
+        for step in _steps(pipeline.inputs["pipelineDefinition"])
+        if step["Name"] == "EvidentlyReport"
+    ]
+    assert reports  # the training and batch-scoring pipelines
+    for step in reports:
+        assert step["Arguments"]["ProcessingResources"]["ClusterConfig"]["InstanceType"] == "ml.c5.xlarge"
+        assert (
+            pipeline_step_errors("CreateProcessingJob", {**step["Arguments"], "ProcessingJobName": "p"}) == []
+        )
+
+    dev = recorded_stack(_write(tmp_path, "dev", _variant_instance("ml.t2.medium"), "Pulumi.dev.yaml"))
+    assert _refused_requests(dev, "aws:sagemaker/endpointConfiguration") == []
+
+
+def _steps(definition: Any) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = json.loads(definition)["Steps"]
+    return steps
+
+
+def test_a_malformed_evidently_instance_type_is_an_invalid_stack_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ml.m5.huge matched the Evidently pattern, then the pipeline builder refused it: exit 3 and a
+    traceback, not the stack file's key."""
+    path = _write(tmp_path, "prod", EVIDENTLY_INSTANCE("ml.m5.huge"))
+    message = _assert_refused_at(tmp_path, capsys, path, "models[0].evidently.instance_type")
+    assert "is not a SageMaker instance type" in message
