@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..instance_types import gpu_count, has_instance_store, is_gpu, offered_instance_type
 from ..invocation_alarms import latency_slo_problem
-from ..limits import SPEC_CONFIG, fail_at
+from ..limits import SPEC_CONFIG, fail_at, fail_at_each
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
 from ..versions import TRITON_SAGEMAKER_VERSION
 from .triton import DEFAULT_MODEL_ENV, triton_instance_problem, triton_version_problem
@@ -75,6 +75,8 @@ MAX_ROLLBACK_ALARMS = 10
 ROLLBACK_ALARMS_PER_VARIANT = 2
 """The alarms each production variant adds to them (components/serving/rollback_alarms.py: its
 5xx errors and its p99 model latency)."""
+MAX_ALARM_NAME = 255
+"""The longest alarm name CloudWatch, and CreateEndpoint's ``AutoRollbackConfiguration``, take."""
 MAX_SCHEDULED_ACTIONS = 200
 """Application Auto Scaling's scheduled actions per scalable target (a quota AWS does not raise)."""
 MAX_ENVIRONMENT = 100
@@ -602,6 +604,17 @@ class DataCaptureSpec(_Spec):
     )
 
 
+def rollback_alarm_name_problem(name: str) -> str | None:
+    """Why SageMaker would refuse ``name`` as a rollback alarm's name, or None."""
+    if not 1 <= len(name) <= MAX_ALARM_NAME:
+        return f"an alarm name has 1-{MAX_ALARM_NAME} characters (got {len(name)})"
+    if not name.strip():
+        return "an alarm name is not only spaces"
+    if any(character in name for character in "\n\r\u0085\u2028\u2029"):
+        return "an alarm name is one line (no line break)"
+    return None
+
+
 class DeploymentSpec(_Spec):
     """How an update reaches traffic, and when it rolls back."""
 
@@ -649,8 +662,24 @@ class DeploymentSpec(_Spec):
         default_factory=list,
         description="Names of further CloudWatch alarms that roll a deployment back. SageMaker takes at "
         f"most {MAX_ROLLBACK_ALARMS} rollback alarms per endpoint, {ROLLBACK_ALARMS_PER_VARIANT} of them each "
-        "production variant's own.",
+        "production variant's own. Each a CloudWatch alarm name: 1-255 characters on one line, not only "
+        "spaces.",
     )
+
+    @field_validator("extra_rollback_alarms")
+    @classmethod
+    def _alarm_names(cls, value: list[str]) -> list[str]:
+        # CreateEndpoint's AutoRollbackConfiguration.Alarms[].AlarmName: 1-255 characters matching
+        # (?!\s*$).+ (Java: no line terminator), what CloudWatch names an alarm with.
+        fail_at_each(
+            "DeploymentSpec",
+            [
+                ((index,), name, problem)
+                for index, name in enumerate(value)
+                if (problem := rollback_alarm_name_problem(name))
+            ],
+        )
+        return value
 
     @property
     def baking_periods(self) -> int:

@@ -216,3 +216,41 @@ def test_a_malformed_evidently_instance_type_is_an_invalid_stack_file(
     path = _write(tmp_path, "prod", EVIDENTLY_INSTANCE("ml.m5.huge"))
     message = _assert_refused_at(tmp_path, capsys, path, "models[0].evidently.instance_type")
     assert "is not a SageMaker instance type" in message
+
+
+# --- rollback alarm names: CreateEndpoint's AutoRollbackConfiguration.Alarms[].AlarmName ---------
+
+ROLLBACK_ALARMS = _set("endpoints", 0, "deployment", "extra_rollback_alarms")
+
+
+@pytest.mark.parametrize(
+    ("names", "index", "expected"),
+    [
+        (["external-slo", "a" * 256], 1, "1-255 characters (got 256)"),
+        ([""], 0, "1-255 characters (got 0)"),
+        (["   "], 0, "not only spaces"),
+        (["first line\nsecond"], 0, "one line"),
+    ],
+    ids=["256-characters", "empty", "blank", "line-break"],
+)
+def test_rollback_alarm_names_aws_refuses_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], names: list[str], index: int, expected: str
+) -> None:
+    path = _write(tmp_path, "prod", ROLLBACK_ALARMS(names))
+    message = _assert_refused_at(
+        tmp_path, capsys, path, f"endpoints[0].deployment.extra_rollback_alarms[{index}]"
+    )
+    assert expected in message
+
+
+def test_rollback_alarm_names_at_the_limit_plan(tmp_path: Path) -> None:
+    longest, other = "a" * 255, "Équipe données: p99 > SLO"
+    graph = recorded_stack(_write(tmp_path, "prod", ROLLBACK_ALARMS([longest, other])))
+    assert _refused_requests(graph, "aws:sagemaker/endpoint:Endpoint") == []
+    [endpoint] = [
+        r
+        for r in graph.of_type("aws:sagemaker/endpoint:Endpoint")
+        if r.name.startswith("endpoint-customer-churn")
+    ]
+    alarms = endpoint.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
+    assert [alarm["alarmName"] for alarm in alarms][-2:] == [longest, other]
