@@ -201,6 +201,17 @@ def tags_problem(tags: object, own: int = 0) -> str | None:
     return case_collision_problem(*collision) if collision else None
 
 
+def trail_tags_problem(tags: object) -> str | None:
+    """:func:`tags_problem` for the tags of a CloudTrail trail, which also refuses an empty value
+    (CloudTrail's ``TagValue`` is 1-256 characters; most services take 0-256), or None."""
+    problem = tags_problem(tags)
+    if problem is None and isinstance(tags, Mapping):
+        empty = next((key for key, value in tags.items() if value == ""), None)
+        if empty is not None:
+            return f"tag '{empty}' has an empty value, which CloudTrail refuses on a trail"
+    return problem
+
+
 def case_collision(tags: Mapping[str, str]) -> tuple[str, str] | None:
     """The first two keys of ``tags`` that differ only in case (IAM refuses them on a role), or None."""
     folded: dict[str, str] = {}

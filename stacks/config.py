@@ -47,6 +47,7 @@ from components.limits import (
     case_collision,
     case_collision_problem,
     fail_at,
+    fail_at_each,
 )
 from components.naming import prefixed
 from components.observability.alarm_thresholds import MAX_DRIFT_FEATURES
@@ -549,7 +550,8 @@ class PlatformConfig(_Section):
         description=f"Cost-allocation tags on every resource; must include {', '.join(REQUIRED_TAG_KEYS)}. "
         f"At most {MAX_STACK_TAGS} (AWS allows {MAX_TAGS_PER_RESOURCE} per resource, the platform adds "
         f"{', '.join(PLATFORM_TAG_KEYS)} and one `{COMPONENT_TAG_PREFIX}*` tag); keys 1-128 and values "
-        "0-256 letters, digits, spaces or `_.:/=+-@`; keys starting with `aws:` or "
+        "0-256 letters, digits, spaces or `_.:/=+-@` (at least 1 where the stack creates its audit trail: "
+        "CloudTrail refuses an empty value); keys starting with `aws:` or "
         f"`{COMPONENT_TAG_PREFIX}` are reserved, and keys may not differ only in case (IAM)."
     )
     network: NetworkConfig
@@ -684,6 +686,26 @@ class PlatformConfig(_Section):
                 if name.lower() in seen:
                     fail_at("PlatformConfig", location, name, joined_name_collision(name, seen[name.lower()]))
                 seen[name.lower()] = dotted_key(location)
+        return self
+
+    @model_validator(mode="after")
+    def _trail_tags_have_values(self) -> PlatformConfig:
+        """The audit trail carries the stack's tags, and CloudTrail refuses a tag with an empty
+        value (its TagValue is 1-256 characters) where every other service takes one."""
+        if self.audit_trail.creates_trail:
+            fail_at_each(
+                "PlatformConfig",
+                [
+                    (
+                        ("tags", key),
+                        value,
+                        f"tag '{key}' has an empty value, which CloudTrail refuses on the audit trail "
+                        "(every resource carries the stack's tags): give it a value, or remove the tag",
+                    )
+                    for key, value in self.tags.items()
+                    if value == ""
+                ],
+            )
         return self
 
     @model_validator(mode="after")

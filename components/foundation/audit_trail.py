@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws.cloudtrail as cloudtrail
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..limits import LOG_RETENTION_DAYS, account_id_problem, in_range, one_of, satisfies, tags_problem
+from ..limits import LOG_RETENTION_DAYS, account_id_problem, in_range, one_of, satisfies, trail_tags_problem
 from ..output_text import concat
 from .audit_trail_spec import (
     _TRAIL_NAME,
@@ -81,7 +81,7 @@ class AuditTrailArgs:
     access_log_bucket: pulumi.Input[str]
     """Name of the bucket that receives the log bucket's S3 server access logs."""
     tags: Mapping[str, str]
-    """Tags of the trail, its key and its bucket."""
+    """Tags of the trail, its key and its bucket (the trail's: no empty value, which CloudTrail refuses)."""
     data_event_buckets: Sequence[pulumi.Input[str]] = ()
     """Names of the buckets whose object-level events the trail records (never the log bucket itself)."""
     data_events: DataEvents = "all"
@@ -114,7 +114,7 @@ class AuditTrailArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
-        satisfies(self, "tags", tags_problem)
+        satisfies(self, "tags", trail_tags_problem)
         if not _TRAIL_NAME.fullmatch(self.trail_name) or _is_ip_address(self.trail_name):
             raise ValueError(
                 f"AuditTrailArgs.trail_name: {self.trail_name!r} is not a trail name (3-128 letters, digits, "

@@ -52,6 +52,7 @@ from typing import Any
 
 import pytest
 
+from components.foundation.audit_trail import AuditTrailArgs
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
@@ -254,3 +255,62 @@ def test_rollback_alarm_names_at_the_limit_plan(tmp_path: Path) -> None:
     ]
     alarms = endpoint.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
     assert [alarm["alarmName"] for alarm in alarms][-2:] == [longest, other]
+
+
+# --- tags: CloudTrail's TagValue is 1-256 characters ----------------------------------------------
+
+
+def _empty_tag(platform: Platform) -> None:
+    platform["tags"]["team"] = ""
+
+
+def test_an_empty_tag_value_is_refused_where_the_stack_creates_its_trail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = _assert_refused_at(tmp_path, capsys, _write(tmp_path, "prod", _empty_tag), "tags.team")
+    assert "CloudTrail" in message
+
+
+@pytest.mark.parametrize(
+    "trail",
+    [
+        {"enabled": False},
+        # The organisation trail records management events and no data events are wanted.
+        {
+            "existing_organization_trail": "arn:aws:cloudtrail:eu-west-1:999999999999:trail/org",
+            "data_events": "off",
+        },
+    ],
+    ids=["trail-off", "organization-trail"],
+)
+def test_an_empty_tag_value_plans_without_a_trail(tmp_path: Path, trail: dict[str, Any]) -> None:
+    def edit(platform: Platform) -> None:
+        _empty_tag(platform)
+        platform["audit_trail"] = trail
+
+    graph = recorded_stack(_write(tmp_path, "prod", edit))
+    assert graph.of_type("aws:cloudtrail/trail:Trail") == []
+    tagged = [
+        r
+        for r in graph.cloud_resources
+        if isinstance(tags := r.inputs.get("tags"), dict) and tags.get("team") == ""
+    ]
+    assert len(tagged) > 50  # every resource carries it, and AWS takes it on each of their types
+    assert _refused_requests(graph, "aws:sagemaker/") == []
+    assert _refused_requests(graph, "aws:s3/bucket:Bucket") == []
+
+
+def test_the_audit_trail_component_refuses_an_empty_tag_value() -> None:
+    arguments: dict[str, Any] = {
+        "trail_name": "acme-audit",
+        "region": "eu-west-1",
+        "account_id": "111111111111",
+        "user_role_path": "/mlops-platform/acme/",
+        "access_log_bucket": "acme-access-logs",
+        "tags": {"owner": "ml", "team": ""},
+    }
+    with pytest.raises(
+        ValueError, match=r"AuditTrailArgs\.tags: tag 'team' has an empty value, which CloudTrail"
+    ):
+        AuditTrailArgs(**arguments)
+    AuditTrailArgs(**{**arguments, "tags": {"owner": "ml", "team": "t"}})
