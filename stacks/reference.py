@@ -77,13 +77,27 @@ def _show(value: Any) -> str:
 
 
 def _constraints(field: Any) -> str:
-    bounds = {type(item).__name__: item for item in field.metadata}
+    metadata = _metadata(field)
+    bounds = {type(item).__name__: item for item in metadata}
     if "Ge" in bounds and "Le" in bounds:
         return f" Range {bounds['Ge'].ge} to {bounds['Le'].le}."
-    for item in field.metadata:
+    for item in metadata:
         if getattr(item, "pattern", None):
             return f" Pattern `{item.pattern}`."
     return ""
+
+
+def _metadata(field: Any) -> list[Any]:
+    """The field's constraints: its own, or those of the constrained member of an optional type
+    (``Annotated[int, Field(ge=60, le=3600)] | None``), which pydantic keeps on that member."""
+    if field.metadata or typing.get_origin(field.annotation) not in (typing.Union, types.UnionType):
+        return list(field.metadata)
+    found: list[Any] = []
+    for member in typing.get_args(field.annotation):
+        if typing.get_origin(member) is typing.Annotated:
+            for item in member.__metadata__:
+                found.extend(getattr(item, "metadata", None) or [item])
+    return found
 
 
 def _rows(model: type[BaseModel], prefix: list[str]) -> list[str]:

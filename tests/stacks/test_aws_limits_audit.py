@@ -56,6 +56,7 @@ from components.foundation.audit_trail import AuditTrailArgs
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
+from stacks.reference import reference
 from tests.api_models import pipeline_step_errors, request_errors
 from tests.aws_requests import requests
 from tests.config_problems import program_refusal, stack_file_problems
@@ -314,3 +315,24 @@ def test_the_audit_trail_component_refuses_an_empty_tag_value() -> None:
     ):
         AuditTrailArgs(**arguments)
     AuditTrailArgs(**{**arguments, "tags": {"owner": "ml", "team": "t"}})
+
+
+# --- the configuration reference states every range the validation holds --------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "bounds"),
+    [
+        ("endpoints[].variants[].model_download_timeout_seconds", "Range 60 to 3600."),
+        ("endpoints[].variants[].container_startup_health_check_timeout_seconds", "Range 60 to 3600."),
+        ("endpoints[].variants[].volume_size_gb", "Range 1 to 512."),
+        ("endpoints[].variants[].serverless.provisioned_concurrency", "Range 1 to 200."),
+        ("endpoints[].deployment.maximum_execution_timeout_seconds", "Range 600 to 28800."),
+        ("training.max_wait_seconds", "Range 60 to 2419200."),
+    ],
+)
+def test_the_reference_states_the_range_of_an_optional_number(key: str, bounds: str) -> None:
+    """An optional number's bounds (``Annotated[int, Field(ge=.., le=..)] | None``) were left out of
+    docs/configuration.md, so an adopter learnt them only from a refused plan."""
+    [row] = [line for line in reference().splitlines() if line.startswith(f"| `{key}` |")]
+    assert row.rstrip(" |").endswith(bounds), row
