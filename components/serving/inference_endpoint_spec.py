@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -133,6 +133,9 @@ class TritonSource(_Spec):
     def _artifact(cls, value: str) -> str:
         if not value.startswith("s3://") or not value.endswith(".tar.gz"):
             raise ValueError(f"model_data_url must be the s3:// URI of a .tar.gz (got {value!r})")
+        problem = model_data_url_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("default_model_name")
@@ -174,8 +177,12 @@ class ModelSource(_Spec):
         "production variant, which the endpoint is monitored as; without it, another account's versions "
         "get the stack's monitors and no family's (docs/promotion.md, One registry in dev).",
     )
-    image: str | None = Field(default=None, description="Bring-your-own container image (ECR URI).")
-    model_data_url: str | None = Field(default=None, description="With `image`: s3:// URI of model.tar.gz.")
+    image: str | None = Field(
+        default=None, description="Bring-your-own container image (ECR URI, at most 255 characters)."
+    )
+    model_data_url: str | None = Field(
+        default=None, description="With `image`: s3:// URI of model.tar.gz (at most 1024 characters)."
+    )
     triton: TritonSource | None = Field(
         default=None,
         description="Serve a Triton model repository with SageMaker's NVIDIA Triton image (the SDK's "
@@ -229,6 +236,8 @@ class ModelSource(_Spec):
                 self.model_data_url,
                 f"model_data_url must be an s3:// URI (got {self.model_data_url!r})",
             )
+        if self.model_data_url is not None and (problem := model_data_url_problem(self.model_data_url)):
+            fail_at("ModelSource", ("model_data_url",), self.model_data_url, problem)
         if self.image is not None and ".dkr.ecr." not in self.image:
             fail_at(
                 "ModelSource",
@@ -236,7 +245,43 @@ class ModelSource(_Spec):
                 self.image,
                 f"image must be an ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/...), got {self.image!r}",
             )
+        if self.image is not None and (problem := container_image_problem(self.image)):
+            fail_at("ModelSource", ("image",), self.image, problem)
         return self
+
+
+MAX_CONTAINER_IMAGE = 255
+"""CreateModel's ``ContainerDefinition.Image``: at most 255 characters, no white space (an ECR
+repository name alone may have 256)."""
+MAX_MODEL_DATA_URL = 1024
+"""CreateModel's ``ContainerDefinition.ModelDataUrl``: at most 1024 characters."""
+_S3_URI: Final = re.compile(r"s3://[^/\s]+/?[^\n\r\u0085\u2028\u2029]*")
+"""What CreateModel takes as an s3:// ModelDataUrl (its pattern ``(https|s3)://([^/]+)/?(.*)``):
+a bucket, then a key on one line."""
+
+
+def container_image_problem(image: str) -> str | None:
+    """Why CreateModel would refuse ``image`` as a container image, or None."""
+    if len(image) > MAX_CONTAINER_IMAGE:
+        return (
+            f"SageMaker takes an image URI of at most {MAX_CONTAINER_IMAGE} characters (CreateModel's "
+            f"Image), got {len(image)}: use a shorter repository name or tag"
+        )
+    if any(character.isspace() for character in image):
+        return f"an image URI has no white space, got {image!r}"
+    return None
+
+
+def model_data_url_problem(url: str) -> str | None:
+    """Why CreateModel would refuse the s3:// ``url`` as a ModelDataUrl, or None."""
+    if len(url) > MAX_MODEL_DATA_URL:
+        return (
+            f"SageMaker takes a model_data_url of at most {MAX_MODEL_DATA_URL} characters (CreateModel's "
+            f"ModelDataUrl), got {len(url)}"
+        )
+    if not _S3_URI.fullmatch(url):
+        return f"model_data_url must be s3://<bucket>/<key> on one line (got {url!r})"
+    return None
 
 
 class ServerlessSpec(_Spec):

@@ -317,6 +317,59 @@ def test_the_audit_trail_component_refuses_an_empty_tag_value() -> None:
     AuditTrailArgs(**{**arguments, "tags": {"owner": "ml", "team": "t"}})
 
 
+# --- a model's container: CreateModel's Image (255) and ModelDataUrl (1024) ---------------------
+
+ECR = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/"
+LONGEST_IMAGE = ECR + "r" * (255 - len(ECR) - 2) + ":t"  # 255 characters
+LONGEST_URL = "s3://b/" + "k" * (1024 - len("s3://b/"))
+
+
+def _model(**source: Any) -> Edit:
+    def edit(platform: Platform) -> None:
+        _variant(platform)["model"] = source
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "expected"),
+    [
+        (_model(image=LONGEST_IMAGE + "x"), "image", "at most 255 characters"),
+        (_model(image=ECR + "churn :1"), "image", "no white space"),
+        (_model(image=ECR + "churn:1", model_data_url=LONGEST_URL + "k"), "model_data_url", "at most 1024"),
+        (
+            _model(image=ECR + "churn:1", model_data_url="s3:///model.tar.gz"),
+            "model_data_url",
+            "s3://<bucket>/<key>",
+        ),
+        (
+            _model(triton={"model_data_url": LONGEST_URL[:-7] + "k.tar.gz", "default_model_name": "churn"}),
+            "triton.model_data_url",
+            "at most 1024",
+        ),
+    ],
+    ids=["image-256", "image-space", "url-1025", "url-no-bucket", "triton-url-1025"],
+)
+def test_a_container_create_model_refuses_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Edit, key: str, expected: str
+) -> None:
+    path = _write(tmp_path, "dev", edit, "Pulumi.dev.yaml")
+    message = _assert_refused_at(tmp_path, capsys, path, f"endpoints[0].variants[0].model.{key}")
+    assert expected in message
+
+
+def test_a_container_at_the_limits_plans_and_create_model_accepts_it(tmp_path: Path) -> None:
+    graph = recorded_stack(
+        _write(tmp_path, "dev", _model(image=LONGEST_IMAGE, model_data_url=LONGEST_URL), "Pulumi.dev.yaml")
+    )
+    [model] = [
+        r for r in graph.of_type("aws:sagemaker/model:Model") if r.name.startswith("endpoint-customer-churn")
+    ]
+    container = model.inputs["primaryContainer"]
+    assert (container["image"], container["modelDataUrl"]) == (LONGEST_IMAGE, LONGEST_URL)
+    assert _refused_requests(graph, "aws:sagemaker/model:Model") == []
+
+
 # --- the configuration reference states every range the validation holds --------------------------
 
 
