@@ -3,21 +3,25 @@ as an adopter editing a stack file meets them: each value at the limit must plan
 beyond it must be refused naming the file and the key, exit 2 with nothing on stdout, and create
 nothing.
 
-How the audit ran: edited copies of the sample stack files (about 400 edits: every key that becomes
-an AWS argument at and beyond its limit, derived names with a 24-character prefix and the longest
-names, schedules AWS refuses, tags, unicode, numbers as strings, booleans as "yes") were planned,
-and each one the config accepted was recorded and every resource's requests, pipeline steps
-included, checked against botocore's models (tests/aws_requests.py, tests/api_models.py). What the
-existing suites already hold (test_name_limits, test_config_field_mutation_audit,
-test_malformed_stack_files, test_adopter_edits_audit) was not redone.
+How the audit ran: 417 edited copies of the sample stack files (every key that becomes an AWS
+argument at and beyond its limit, derived names with a 24-character prefix and the longest names,
+schedules AWS refuses, tags, unicode, numbers as strings, booleans as "yes") were validated, and
+each one the config accepted was recorded and every resource's requests, pipeline steps included,
+checked against botocore's models (tests/aws_requests.py, tests/api_models.py); 8 more wrote YAML
+scalars unquoted (``yes``, ``0123``, ``1e3``...) and ran the plan. What the existing suites hold
+(test_name_limits, test_config_field_mutation_audit, test_malformed_stack_files,
+test_adopter_edits_audit) was not redone.
 
-| area                                          | probes | accepted but AWS refuses (fixed) |
-|-----------------------------------------------|-------:|---------------------------------:|
-| endpoints: variants, deployment, shadow test  |     62 | 3 (variant instance type; rollback alarm names: too long, empty, blank) |
-| monitoring, Evidently                         |     38 | 2 (monitoring.instance_type, models[].evidently.instance_type; the latter also crashed the plan on a malformed name) |
-| tags, names, stack names, unicode, types      |     66 | 1 (an empty tag value: CloudTrail's trail refuses it) |
-| schedules and time zones                      |     85 | 0 |
-| training, tuning, feature groups, batch, DVC, MLflow, budget, network, storage, keys, trail | 160 | 0 |
+| area                                                       | probes | accepted, AWS refuses (fixed) |
+|------------------------------------------------------------|-------:|-------------------------------|
+| endpoints: variants, models, scaling, deployment, serverless |    100 | 4: variant instance type; rollback alarm names (256 characters, empty, blank); image over 255 characters; model_data_url over 1024 |
+| monitoring, Evidently, batch scoring, tuning, cards, DVC, MLflow, shadow tests | 101 | 2: monitoring.instance_type; models[].evidently.instance_type (a malformed one crashed the plan, exit 3) |
+| tags, derived names, stack names, unicode, types           |     68 | 1: an empty tag value (CloudTrail's trail) |
+| schedules and time zones                                   |     85 | 0 |
+| training, feature groups, network, storage, keys, trail    |     63 | 0 |
+| unquoted YAML scalars through the plan                      |      8 | 0 (see left alone) |
+
+Reading the generated reference beside the limits found one more: optional numbers showed no range.
 
 Each product bug has a test here that fails on the code before its fix:
 
@@ -29,17 +33,27 @@ Each product bug has a test here that fails on the code before its fix:
   ``ProductionVariantInstanceType``).
 - ``test_a_malformed_evidently_instance_type_is_an_invalid_stack_file``: ``ml.m5.huge`` passed the
   Evidently pattern and crashed the program while building the pipeline (exit 3, a traceback).
-- ``test_rollback_alarm_names_aws_refuses_are_refused`` / ``..._at_the_limit_plan``: names of 256
-  characters, empty or blank reached CreateEndpoint's ``AutoRollbackConfiguration``.
+- ``test_rollback_alarm_names_aws_refuses_are_refused``: names of 256 characters, empty, blank or
+  with a line break reached CreateEndpoint's ``AutoRollbackConfiguration``.
 - ``test_an_empty_tag_value_is_refused_where_the_stack_creates_its_trail``: CloudTrail's
   ``TagValue`` is 1-256 characters; every other service takes an empty value, so it plans where the
   stack creates no trail (``test_an_empty_tag_value_plans_without_a_trail``), and the component
   refuses it too (``test_the_audit_trail_component_refuses_an_empty_tag_value``).
+- ``test_a_container_create_model_refuses_is_refused``: CreateModel's ``Image`` (at most 255, no
+  white space) and ``ModelDataUrl`` (at most 1024, ``s3://<bucket>/<key>``), for the variant's
+  image, its model_data_url and a Triton repository's.
+- ``test_the_reference_states_the_range_of_an_optional_number``: docs/configuration.md.
+
+The ``..._plan`` and ``..._accepts_it`` tests hold the other side: the value at the limit plans and
+its recorded request is one botocore's model accepts.
 
 Left alone: a feature group's features differing only in case, duplicate metric-definition names,
 ``monitoring.drift_features`` naming no feature, a past shadow-test window, a pinned batch-scoring
 version of another group: botocore's models state no limit on them (AWS's behaviour is not
-documented), so refusing them could refuse what AWS accepts.
+documented), so refusing them could refuse what AWS accepts. Unquoted YAML scalars the plan's
+parser (PyYAML, YAML 1.1) reads otherwise than Go's YAML libraries may (``1e3`` a string here and
+a float there, ``1:20`` an integer here): which library and version the Pulumi CLI reads stack
+files with decides it, and it is not pinned here.
 """
 
 from __future__ import annotations
