@@ -177,6 +177,16 @@ def aws_tag_problem(key: str, value: str) -> str | None:
     return None
 
 
+DATA_CLASS_TAG = "mlops:data-class"
+"""The tag a platform bucket (SecureBucket, AccessLogBucket) adds: what its objects are."""
+
+
+def own_tags(tags: object, *keys: str) -> int:
+    """How many of the ``keys`` a component adds are new to ``tags`` (one the caller set is replaced,
+    not added): the ``own`` of :func:`tags_problem`."""
+    return sum(1 for key in keys if not (isinstance(tags, Mapping) and key in tags))
+
+
 def tags_problem(tags: object, own: int = 0) -> str | None:
     """Why AWS would refuse ``tags`` on a component's resources, or None: at most
     :data:`MAX_TAGS_PER_RESOURCE` with the ``own`` tags the component adds (``mlops:*``), each
@@ -201,10 +211,10 @@ def tags_problem(tags: object, own: int = 0) -> str | None:
     return case_collision_problem(*collision) if collision else None
 
 
-def trail_tags_problem(tags: object) -> str | None:
+def trail_tags_problem(tags: object, own: int = 0) -> str | None:
     """:func:`tags_problem` for the tags of a CloudTrail trail, which also refuses an empty value
     (CloudTrail's ``TagValue`` is 1-256 characters; most services take 0-256), or None."""
-    problem = tags_problem(tags)
+    problem = tags_problem(tags, own=own)
     if problem is None and isinstance(tags, Mapping):
         empty = next((key for key, value in tags.items() if value == ""), None)
         if empty is not None:

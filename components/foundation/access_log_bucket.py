@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.s3 as s3
 
-from ..limits import account_id_problem, in_range, satisfies, tags_problem
+from ..limits import DATA_CLASS_TAG, account_id_problem, in_range, own_tags, satisfies, tags_problem
 from ..output_text import concat
 from .bucket_hardening import harden_bucket
 
@@ -26,7 +26,8 @@ class AccessLogBucketArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
-        satisfies(self, "tags", tags_problem)
+        # The bucket also gets mlops:data-class (replacing one the caller set).
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=own_tags(tags, DATA_CLASS_TAG)))
         in_range(self, "retention_days", 1, 36500)
 
 
@@ -51,7 +52,7 @@ class AccessLogBucket(pulumi.ComponentResource):
         bucket = s3.Bucket(
             f"{name}-bucket",
             force_destroy=False,
-            tags={**args.tags, "mlops:data-class": "access-logs"},
+            tags={**args.tags, DATA_CLASS_TAG: "access-logs"},
             opts=pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain),
         )
         s3.BucketServerSideEncryptionConfiguration(

@@ -11,7 +11,16 @@ import pulumi
 import pulumi_aws.cloudtrail as cloudtrail
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..limits import LOG_RETENTION_DAYS, account_id_problem, in_range, one_of, satisfies, trail_tags_problem
+from ..limits import (
+    DATA_CLASS_TAG,
+    LOG_RETENTION_DAYS,
+    account_id_problem,
+    in_range,
+    one_of,
+    own_tags,
+    satisfies,
+    trail_tags_problem,
+)
 from ..output_text import concat
 from .audit_trail_spec import (
     _TRAIL_NAME,
@@ -114,7 +123,8 @@ class AuditTrailArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
-        satisfies(self, "tags", trail_tags_problem)
+        # Its log bucket (a SecureBucket) also gets mlops:data-class.
+        satisfies(self, "tags", lambda tags: trail_tags_problem(tags, own=own_tags(tags, DATA_CLASS_TAG)))
         if not _TRAIL_NAME.fullmatch(self.trail_name) or _is_ip_address(self.trail_name):
             raise ValueError(
                 f"AuditTrailArgs.trail_name: {self.trail_name!r} is not a trail name (3-128 letters, digits, "

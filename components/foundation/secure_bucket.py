@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws.s3 as s3
 
-from ..limits import in_range, integer_in_range, satisfies, tags_problem
+from ..limits import DATA_CLASS_TAG, in_range, integer_in_range, own_tags, satisfies, tags_problem
 from ..output_text import concat
 from ..policy_documents import Statement
 from .bucket_hardening import expire_noncurrent_versions, harden_bucket
@@ -99,7 +99,8 @@ class SecureBucketArgs:
     whatever ``noncurrent_version_expiration_days`` keeps elsewhere. Days 1-36500."""
 
     def __post_init__(self) -> None:
-        satisfies(self, "tags", tags_problem)
+        # The bucket also gets mlops:data-class (replacing one the caller set).
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=own_tags(tags, DATA_CLASS_TAG)))
         in_range(self, "noncurrent_version_expiration_days", 1, 36500)
         if self.expiration_days is not None:
             in_range(self, "expiration_days", 1, 36500)
@@ -139,7 +140,7 @@ class SecureBucket(pulumi.ComponentResource):
         bucket = s3.Bucket(
             f"{name}-bucket",
             force_destroy=False,
-            tags={**args.tags, "mlops:data-class": args.purpose},
+            tags={**args.tags, DATA_CLASS_TAG: args.purpose},
             opts=pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain),
         )
         s3.BucketServerSideEncryptionConfiguration(

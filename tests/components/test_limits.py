@@ -553,7 +553,9 @@ def test_args_refuse_tags_aws_refuses(
     most 256 characters of its set, no ``aws:`` key, and IAM no two keys differing only in case."""
     with pytest.raises(ValueError, match=rf"^{args.__name__}\.tags: .*{message}"):
         args(**{**base, "tags": tags})
-    assert args(**{**base, "tags": {f"team-{i}": "x" * 256 for i in range(50)}})
+    # A bucket's own mlops:data-class is the 50th tag (AuditTrail's log bucket is a SecureBucket).
+    fit = 49 if args in (SecureBucketArgs, AuditTrailArgs) else 50
+    assert args(**{**base, "tags": {f"team-{i}": "x" * 256 for i in range(fit)}})
 
 
 def _args_classes_with(field: str) -> list[type]:
