@@ -7,6 +7,7 @@ value out of AWS's range must fail with the args' field named, not at deploy tim
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NoReturn
@@ -234,6 +235,21 @@ def case_collision(tags: Mapping[str, str]) -> tuple[str, str] | None:
 
 def case_collision_problem(first: str, second: str) -> str:
     return f"tag keys '{first}' and '{second}' differ only in case, which IAM refuses"
+
+
+IAM_PATH_MAX: Final = 512
+_IAM_PATH = re.compile(r"/|/[\x21-\x7e]+/")
+
+
+def iam_path_problem(path: object) -> str | None:
+    """Why IAM would refuse ``path`` as a role's path, or None. The key policies trust the roles
+    under it (``arn:aws:iam::<account>:role<path>*``): a path without its slashes matches no role."""
+    if isinstance(path, str) and len(path) <= IAM_PATH_MAX and _IAM_PATH.fullmatch(path):
+        return None
+    return (
+        f"{path!r} is not an IAM path: '/' or '/<path>/' (printable ASCII, no spaces), at most "
+        f"{IAM_PATH_MAX} characters, e.g. '/team-x/'"
+    )
 
 
 def account_id_problem(account_id: object) -> str | None:

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import account_id_problem, satisfies, tags_problem
+from ..limits import account_id_problem, iam_path_problem, satisfies, tags_problem
 from ..naming import name_prefix_problem, prefixed, prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import kms_use
@@ -49,6 +49,10 @@ class FeatureStoreArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "role_path", iam_path_problem)
+        names = [group.name for group in self.groups]
+        if len(set(names)) != len(names):
+            raise ValueError(f"FeatureStoreArgs.groups: feature group names must be unique: {names}")
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "name_prefix", lambda prefix: name_prefix_problem(prefix, underscores=True))
         for index, group in enumerate(self.groups):
@@ -72,10 +76,6 @@ class FeatureStore(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FeatureStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:data:FeatureStore", name, None, opts)
-        names = [group.name for group in args.groups]
-        if len(set(names)) != len(names):
-            raise ValueError(f"FeatureStore {name}: feature group names must be unique: {names}")
-
         groups = [self._create_group(f"{name}-{spec.name}", spec, args) for spec in args.groups]
 
         self.feature_group_names = pulumi.Output.all(*[group.feature_group_name for group in groups])

@@ -15,6 +15,7 @@ from ..limits import (
     DATA_CLASS_TAG,
     LOG_RETENTION_DAYS,
     account_id_problem,
+    iam_path_problem,
     in_range,
     one_of,
     own_tags,
@@ -123,6 +124,7 @@ class AuditTrailArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "user_role_path", iam_path_problem)
         # Its log bucket (a SecureBucket) also gets mlops:data-class.
         satisfies(self, "tags", lambda tags: trail_tags_problem(tags, own=own_tags(tags, DATA_CLASS_TAG)))
         if not _TRAIL_NAME.fullmatch(self.trail_name) or _is_ip_address(self.trail_name):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws.kms as kms
 
-from ..limits import account_id_problem, in_range, satisfies, tags_problem
+from ..limits import account_id_problem, iam_path_problem, in_range, satisfies, tags_problem
 from ..policy_documents import KMS_USE_ACTIONS, Statement, document, render
 
 # What the account may do to administer the key. Deliberately no kms:Encrypt/Decrypt: using the
@@ -149,6 +150,11 @@ def eventbridge_grants(region: str, account_id: str) -> list[ServiceKeyGrant]:
     ]
 
 
+_ALIAS = re.compile(r"alias/[a-zA-Z0-9:/_-]+")
+ALIAS_MAX = 256
+"""KMS's AliasName: ``^[a-zA-Z0-9:/_-]+$``, 1-256 characters (``alias/aws/`` is AWS's own)."""
+
+
 @dataclass(frozen=True)
 class EncryptionKeyArgs:
     purpose: str
@@ -182,9 +188,18 @@ class EncryptionKeyArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "user_role_path", iam_path_problem)
         satisfies(self, "tags", tags_problem)
         in_range(self, "deletion_window_days", 7, 30)
         in_range(self, "rotation_period_days", 90, 2560)
+        if self.via_services and not self.region:
+            raise ValueError("EncryptionKeyArgs.region: via_services needs the region of those services")
+        alias = f"alias/{self.alias_prefix}-{self.purpose}"
+        if not (_ALIAS.fullmatch(alias) and len(alias) <= ALIAS_MAX) or alias.startswith("alias/aws/"):
+            raise ValueError(
+                f"EncryptionKeyArgs.alias_prefix, purpose: the alias {alias!r} is not one KMS takes: letters, "
+                f"digits, '/', '_', '-' and ':', at most {ALIAS_MAX} characters, not under alias/aws/"
+            )
 
 
 class EncryptionKey(pulumi.ComponentResource):
@@ -206,8 +221,6 @@ class EncryptionKey(pulumi.ComponentResource):
         self, name: str, args: EncryptionKeyArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:foundation:EncryptionKey", name, None, opts)
-        if args.via_services and not args.region:
-            raise ValueError(f"EncryptionKey {name}: via_services needs the region of those services")
         stateful = pulumi.ResourceOptions(parent=self, protect=args.retain, retain_on_delete=args.retain)
 
         self._key = kms.Key(

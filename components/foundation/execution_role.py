@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws.iam as iam
 
-from ..limits import account_id_problem, in_range, satisfies, tags_problem
+from ..limits import account_id_problem, iam_path_problem, in_range, satisfies, tags_problem
 from ..naming import child_name
 from ..policy_documents import Statement, document, render, service_trust
 
@@ -34,8 +35,12 @@ class ExecutionRoleArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "path", iam_path_problem)
         satisfies(self, "tags", tags_problem)
         in_range(self, "max_session_duration_seconds", 3600, 43200)
+        satisfies(self, "description", _description_problem)
+        if not isinstance(self.statements, pulumi.Output) and not self.statements:
+            raise ValueError("ExecutionRoleArgs.statements: a role needs at least one permission statement")
 
 
 class ExecutionRole(pulumi.ComponentResource):
@@ -60,8 +65,6 @@ class ExecutionRole(pulumi.ComponentResource):
             policy = args.statements.apply(rendered)
         else:
             policy = render(document(*_checked(name, args.statements)))
-        if not (args.path.startswith("/") and args.path.endswith("/")):
-            raise ValueError(f"ExecutionRole {name}: path must start and end with '/' (got {args.path!r})")
 
         role = iam.Role(
             child_name(f"{name}-role", "aws:iam/role:Role"),
@@ -84,6 +87,21 @@ class ExecutionRole(pulumi.ComponentResource):
         self.role_arn = pulumi.Output.all(role.arn, permissions.id).apply(lambda values: values[0])
         self.role_name = role.name
         self.register_outputs({"role_arn": self.role_arn, "role_name": self.role_name})
+
+
+_ROLE_DESCRIPTION = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xff]*")
+ROLE_DESCRIPTION_MAX = 1000
+
+
+def _description_problem(description: object) -> str | None:
+    """Why IAM would refuse ``description`` as a role's (CreateRole's ``Description``), or None."""
+    if not isinstance(description, str):
+        return f"{description!r} is not a string"
+    if len(description) > ROLE_DESCRIPTION_MAX:
+        return f"{len(description)} characters; IAM takes at most {ROLE_DESCRIPTION_MAX}"
+    if not _ROLE_DESCRIPTION.fullmatch(description):
+        return f"{description!r} has characters IAM refuses (Latin-1 printable characters, tab and newlines only)"
+    return None
 
 
 def _checked(name: str, statements: Sequence[Statement]) -> Sequence[Statement]:

@@ -56,6 +56,9 @@ class ModelRegistryArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        names = [family.name for family in self.families]
+        if len(set(names)) != len(names):
+            raise ValueError(f"ModelRegistryArgs.families: model family names must be unique: {names}")
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         one_of(self, "approval_mode", tuple(APPROVAL_STATUS))
         satisfies(self, "name_prefix", name_prefix_problem)
@@ -101,9 +104,6 @@ class ModelRegistry(pulumi.ComponentResource):
         self, name: str, args: ModelRegistryArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:registry:ModelRegistry", name, None, opts)
-        names = [family.name for family in args.families]
-        if len(set(names)) != len(names):
-            raise ValueError(f"ModelRegistry {name}: model family names must be unique: {names}")
         child = pulumi.ResourceOptions(parent=self)
 
         topic = sns.Topic(

@@ -8,6 +8,15 @@ code before its fix:
 
 - ``SecureBucket``, ``AccessLogBucket`` and ``AuditTrail`` took 50 tags and added
   ``mlops:data-class``: a 51-tag bucket, which S3 refuses at `pulumi up`.
+- No component checked an IAM path (``role_path``, ``user_role_path``, ``path``) before it
+  registered anything: ``'team'`` (no slashes) failed in ExecutionRole after the parent component
+  and the role's component were registered, and in EncryptionKey it was taken, making a key policy
+  that trusts ``arn:aws:iam::<account>:roleteam*``, no role at all; ``'/my team/'`` and a path
+  over 512 characters were taken everywhere, and IAM refuses them at `pulumi up`.
+- Other checks ran in a component's constructor, after it was registered (and, for an endpoint
+  with an unresolved ``latest_approved_of`` variant, after its role and policy): a key's
+  ``via_services`` without a region, a role without statements, two feature groups or model
+  families of one name. KMS aliases and IAM role descriptions AWS refuses were taken.
 """
 
 from __future__ import annotations
@@ -16,15 +25,22 @@ from collections.abc import Callable
 
 import pytest
 
+from components.data import FeatureGroupSpec, FeatureStoreArgs
 from components.foundation import (
     AccessLogBucket,
     AccessLogBucketArgs,
     AuditTrail,
     AuditTrailArgs,
+    EncryptionKeyArgs,
+    ExecutionRoleArgs,
     SecureBucket,
     SecureBucketArgs,
 )
+from components.limits import iam_path_problem
+from components.observability import JobPlacement
+from components.serving import EndpointSpec
 from planner.recorder import record_program
+from tests.components.serving_args import endpoint_args
 from tests.graph_helpers import only
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
@@ -72,3 +88,164 @@ def test_an_audit_trail_of_forty_nine_tags_builds() -> None:
     assert isinstance(args, AuditTrailArgs)
     graph = record_program(lambda: AuditTrail("trail", args))
     assert max(len(r.inputs.get("tags") or {}) for r in graph.cloud_resources) == 50
+
+
+# -- IAM paths, and the checks that ran after the component was registered ------------------------
+
+STATEMENT = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+GROUP = FeatureGroupSpec.model_validate(
+    {
+        "name": "clicks",
+        "record_identifier": "id",
+        "event_time": "ts",
+        "features": [{"name": "id", "type": "String"}, {"name": "ts", "type": "String"}],
+    }
+)
+
+
+def _key(**changes: object) -> EncryptionKeyArgs:
+    fields: dict[str, object] = {
+        "purpose": "data",
+        "account_id": ACCOUNT,
+        "user_role_path": "/team/",
+        "tags": TAGS,
+    }
+    return EncryptionKeyArgs(**(fields | changes))  # type: ignore[arg-type]
+
+
+def _role(**changes: object) -> ExecutionRoleArgs:
+    fields: dict[str, object] = {
+        "description": "the team's jobs",
+        "trusted_service": "sagemaker.amazonaws.com",
+        "account_id": ACCOUNT,
+        "path": "/team/",
+        "statements": [STATEMENT],
+        "tags": TAGS,
+    }
+    return ExecutionRoleArgs(**(fields | changes))  # type: ignore[arg-type]
+
+
+PATHED: dict[str, tuple[str, Callable[[str], object]]] = {
+    "EncryptionKeyArgs": ("user_role_path", lambda path: _key(user_role_path=path)),
+    "ExecutionRoleArgs": ("path", lambda path: _role(path=path)),
+    "FeatureStoreArgs": (
+        "role_path",
+        lambda path: FeatureStoreArgs(
+            groups=[GROUP],
+            account_id=ACCOUNT,
+            region=REGION,
+            data_bucket_name="b",
+            data_bucket_arn="arn:aws:s3:::b",
+            kms_key_arn=KEY,
+            role_path=path,
+            tags=TAGS,
+        ),
+    ),
+    "InferenceEndpointArgs": (
+        "role_path",
+        lambda path: endpoint_args(
+            EndpointSpec.model_validate(
+                {
+                    "name": "e",
+                    "variants": [
+                        {
+                            "name": "v",
+                            "model": {
+                                "model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/m/1"
+                            },
+                            "instance_type": "ml.m5.large",
+                        }
+                    ],
+                }
+            ),
+            role_path=path,
+        ),
+    ),
+    "JobPlacement": (
+        "role_path",
+        lambda path: JobPlacement(
+            account_id=ACCOUNT,
+            region=REGION,
+            artifact_bucket_name="b",
+            artifact_bucket_arn="arn:aws:s3:::b",
+            kms_key_arn=KEY,
+            subnet_ids=["subnet-1"],
+            security_group_ids=["sg-1"],
+            role_path=path,
+            tags=TAGS,
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("path", ["team", "/team", "team/", "/my team/", "", "/" + "a" * 511 + "/"])
+@pytest.mark.parametrize("kind", sorted(PATHED))
+def test_args_refuse_a_path_iam_refuses(kind: str, path: str) -> None:
+    field, build = PATHED[kind]
+    with pytest.raises(ValueError, match=rf"^{kind}\.{field}: .* is not an IAM path"):
+        build(path)
+
+
+@pytest.mark.parametrize("path", ["/", "/team/", "/team/dev/", "/" + "a" * 510 + "/"])
+@pytest.mark.parametrize("kind", sorted(PATHED))
+def test_args_take_every_path_iam_takes(kind: str, path: str) -> None:
+    assert iam_path_problem(path) is None
+    PATHED[kind][1](path)
+
+
+def test_a_key_refuses_an_alias_kms_refuses() -> None:
+    with pytest.raises(ValueError, match=r"alias 'alias/team-my data' is not one KMS takes"):
+        _key(purpose="my data", alias_prefix="team")
+    with pytest.raises(ValueError, match="not under alias/aws/"):
+        _key(alias_prefix="aws/team")
+    longest = "p" * (256 - len("alias/-data"))
+    assert _key(alias_prefix=longest)
+    with pytest.raises(ValueError, match="at most 256 characters"):
+        _key(alias_prefix=longest + "p")
+
+
+def test_a_key_wants_the_region_of_its_via_services_in_its_args() -> None:
+    with pytest.raises(ValueError, match=r"^EncryptionKeyArgs\.region: via_services needs the region"):
+        _key(via_services=["s3"])
+    assert _key(via_services=["s3"], region=REGION)
+
+
+def test_a_role_refuses_no_statements_and_a_description_iam_refuses_in_its_args() -> None:
+    with pytest.raises(ValueError, match=r"^ExecutionRoleArgs\.statements: a role needs at least one"):
+        _role(statements=[])
+    assert _role(description="d" * 1000)
+    with pytest.raises(ValueError, match=r"^ExecutionRoleArgs\.description: 1001 characters"):
+        _role(description="d" * 1001)
+    with pytest.raises(ValueError, match=r"^ExecutionRoleArgs\.description: .* characters IAM refuses"):
+        _role(description="the team\u2019s jobs")
+
+
+def test_an_endpoint_refuses_an_unresolved_latest_approved_variant_in_its_args() -> None:
+    spec = EndpointSpec.model_validate(
+        {
+            "name": "e",
+            "variants": [
+                {"name": "v", "model": {"latest_approved_of": "churn"}, "instance_type": "ml.m5.large"}
+            ],
+        }
+    )
+    with pytest.raises(
+        ValueError, match=r"^InferenceEndpointArgs\.resolved_model_packages: .* variant\(s\) v"
+    ):
+        endpoint_args(spec)
+    package = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/3"
+    assert endpoint_args(spec, resolved_model_packages={"v": package})
+
+
+def test_a_feature_store_refuses_two_groups_of_one_name_in_its_args() -> None:
+    with pytest.raises(ValueError, match=r"^FeatureStoreArgs\.groups: feature group names must be unique"):
+        FeatureStoreArgs(
+            groups=[GROUP, GROUP],
+            account_id=ACCOUNT,
+            region=REGION,
+            data_bucket_name="b",
+            data_bucket_arn="arn:aws:s3:::b",
+            kms_key_arn=KEY,
+            role_path="/team/",
+            tags=TAGS,
+        )

@@ -147,7 +147,7 @@ def test_role_arn_output_waits_for_the_permissions() -> None:
 
 @pytest.mark.parametrize(("path", "statements_given", "message"), [
     ("/mlops-platform/test/", [], "needs at least one permission statement"),
-    ("mlops-platform", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}], "path must start and end with '/'"),
+    ("mlops-platform", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}], "is not an IAM path: '/' or '/<path>/'"),
 ])  # fmt: skip
 def test_execution_role_rejects_bad_args(path, statements_given, message) -> None:
     def program() -> None:

@@ -110,7 +110,7 @@ def _role_and_policy(graph: ResourceGraph, group: RecordedResource) -> tuple[Rec
 def test_the_store_rejects_two_groups_of_one_name() -> None:
     """The stack's config model checks this too; the component is also built from other programs
     (components.component_package), and two groups of one name would share a role and a prefix."""
-    with pytest.raises(ValueError, match=r"FeatureStore fs: feature group names must be unique"):
+    with pytest.raises(ValueError, match=r"FeatureStoreArgs.groups: feature group names must be unique"):
         record_program(lambda: FeatureStore("fs", _args([CLICKS, CLICKS])))
 
 

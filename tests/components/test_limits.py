@@ -23,7 +23,7 @@ ROLE = {
     "trusted_service": "sagemaker.amazonaws.com",
     "account_id": "123456789012",
     "path": "/x/",
-    "statements": [],
+    "statements": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}],
     "tags": {},
 }
 VPC = {
@@ -594,7 +594,12 @@ def _args_classes_with(field: str) -> list[type]:
 
 
 @pytest.mark.parametrize(
-    ("field", "check", "at_least"), [("tags", "tags_problem", 25), ("account_id", "account_id_problem", 20)]
+    ("field", "check", "at_least"),
+    [
+        ("tags", "tags_problem", 25),
+        ("account_id", "account_id_problem", 20),
+        ("role_path", "iam_path_problem", 15),
+    ],
 )
 def test_every_args_with_the_field_checks_it(field: str, check: str, at_least: int) -> None:
     """Each component's args class with ``tags`` checks them with ``tags_problem``, each with an

@@ -201,7 +201,7 @@ def test_failure_alerts_take_an_iam_path_that_starts_and_ends_with_a_slash(
     if valid:
         assert build().role_path == role_path
     else:
-        with pytest.raises(ValueError, match=r"^FailureAlertsArgs\.role_path: .* must start and end with /"):
+        with pytest.raises(ValueError, match=r"^FailureAlertsArgs\.role_path: .* is not an IAM path"):
             build()
 
 
