@@ -115,6 +115,16 @@ class SharedObjects:
     object_arns: tuple[str, ...]
 
 
+def model_artifacts_read(urls: Iterable[str | None]) -> list[Statement]:
+    """Read the model artifacts a spec names by URI (``model_data_url``), exactly those objects,
+    wherever they are: a team's own bucket or prefix, not only the artifact bucket's ``models/``
+    (a model whose role cannot read its artifact fails only when SageMaker deploys it)."""
+    objects = sorted({f"arn:aws:s3:::{url.removeprefix('s3://')}" for url in urls if url})
+    if not objects:
+        return []
+    return [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": objects}]
+
+
 def shared_s3_read(region: str, owner_account: str, object_arns: Sequence[str]) -> list[Statement]:
     """Read objects another account shares with this one (cross-account model promotion).
 

@@ -21,6 +21,7 @@ from ..policy_documents import (
     ecr_pull,
     ecr_pull_images,
     kms_use,
+    model_artifacts_read,
     s3_read,
     s3_read_write,
     sagemaker_logs_and_metrics,
@@ -56,7 +57,8 @@ class InferenceEndpointArgs:
     results and failures to ``async-inference/<spec.name>/``."""
     artifact_bucket_arn: pulumi.Input[str]
     """ARN of the same bucket: the models' role reads ``models/`` and writes the endpoint's
-    data-capture and async-inference prefixes."""
+    data-capture and async-inference prefixes (it also reads each ``model_data_url`` the spec names,
+    wherever it is)."""
     kms_key_arn: pulumi.Input[str]
     """Key that encrypts captured data, async results and the storage volumes (serverless
     configurations too; no volume key when any variant uses local NVMe storage); the role may use it."""
@@ -203,6 +205,10 @@ class InferenceEndpoint(pulumi.ComponentResource):
             *ecr_pull(args.region, args.image_registry_accounts),
             *ecr_pull_images(args.aws_images),
             *self._triton_pull(),
+            *model_artifacts_read(
+                source.triton.model_data_url if source.triton else source.model_data_url
+                for source in (variant.model for variant in [*spec.variants, *spec.shadow_variants])
+            ),
             *(
                 statement
                 for shared in args.shared_model_objects

@@ -115,7 +115,8 @@ class TritonSource(_Spec):
     (GPU build on GPU instance types, CPU build otherwise) serving a Triton model repository."""
 
     model_data_url: str = Field(
-        description="s3:// URI of a model.tar.gz (under the artifact bucket's `models/` prefix) holding a "
+        description="s3:// URI of a model.tar.gz (in any bucket of the account: the models' role may read "
+        "this object, encrypted with the endpoint's key or SSE-S3) holding a "
         "Triton model repository at its root: `<model>/config.pbtxt` and `<model>/<version>/<model file>` "
         "(e.g. `churn/1/model.onnx`); SageMaker unpacks it into /opt/ml/model."
     )
@@ -181,7 +182,9 @@ class ModelSource(_Spec):
         default=None, description="Bring-your-own container image (ECR URI, at most 255 characters)."
     )
     model_data_url: str | None = Field(
-        default=None, description="With `image`: s3:// URI of model.tar.gz (at most 1024 characters)."
+        default=None,
+        description="With `image`: s3:// URI of model.tar.gz (at most 1024 characters), in any bucket of "
+        "the account: the models' role may read this object (encrypted with the endpoint's key or SSE-S3).",
     )
     triton: TritonSource | None = Field(
         default=None,

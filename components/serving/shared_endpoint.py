@@ -26,6 +26,7 @@ from ..policy_documents import (
     ecr_pull,
     ecr_pull_images,
     kms_use,
+    model_artifacts_read,
     s3_read,
     s3_read_write,
     sagemaker_logs_and_metrics,
@@ -64,7 +65,8 @@ class SharedEndpointArgs:
     artifact_bucket_name: pulumi.Input[str]
     """Captured data goes to ``data-capture/<spec.name>/`` of this bucket."""
     artifact_bucket_arn: pulumi.Input[str]
-    """ARN of the same bucket: the role reads ``models/`` and writes the capture prefix."""
+    """ARN of the same bucket: the role reads ``models/`` and writes the capture prefix (it also
+    reads each ``model_data_url`` the components name, wherever it is)."""
     kms_key_arn: pulumi.Input[str]
     """Key of the storage volumes (none on local-NVMe instance types) and of captured data."""
     subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
@@ -187,6 +189,7 @@ class SharedEndpoint(pulumi.ComponentResource):
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),
             *ecr_pull_images(args.aws_images),
+            *model_artifacts_read(component.model.model_data_url for component in spec.components),
             *(
                 statement
                 for shared in args.shared_model_objects

@@ -17,6 +17,10 @@ code before its fix:
   with an unresolved ``latest_approved_of`` variant, after its role and policy): a key's
   ``via_services`` without a region, a role without statements, two feature groups or model
   families of one name. KMS aliases and IAM role descriptions AWS refuses were taken.
+- An endpoint's (and a shared endpoint's) models' role read only ``models/`` of the artifact
+  bucket, while ``model_data_url`` (an image's artifact, a Triton repository) may be any s3://
+  URI: a team serving ``s3://<their bucket>/detector/v3/model.tar.gz`` got an endpoint SageMaker
+  could not download the model of, failing only at deploy.
 """
 
 from __future__ import annotations
@@ -38,10 +42,12 @@ from components.foundation import (
 )
 from components.limits import iam_path_problem
 from components.observability import JobPlacement
-from components.serving import EndpointSpec
+from components.serving import EndpointSpec, InferenceEndpoint
+from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
+from components.serving.shared_endpoint_spec import SharedEndpointSpec
 from planner.recorder import record_program
-from tests.components.serving_args import endpoint_args
-from tests.graph_helpers import only
+from tests.components.serving_args import SERVING_CONTEXT, endpoint_args
+from tests.graph_helpers import only, policy_of, statements
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -249,3 +255,91 @@ def test_a_feature_store_refuses_two_groups_of_one_name_in_its_args() -> None:
             role_path="/team/",
             tags=TAGS,
         )
+
+
+# -- the models' role reads the artifacts the spec names, wherever they are ---------------------
+
+IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/detector@sha256:" + "a" * 64
+READ = ["s3:GetObject", "s3:GetObjectVersion"]
+
+
+def _readable_objects(graph: object) -> set[str]:
+    [policy] = graph.of_type("aws:iam/rolePolicy:RolePolicy")  # type: ignore[attr-defined]
+    return {
+        resource
+        for statement in statements(policy_of(policy))
+        if statement["Action"] == READ
+        for resource in (
+            [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
+        )
+    }
+
+
+def test_an_endpoint_role_reads_the_model_artifacts_its_variants_name() -> None:
+    spec = EndpointSpec.model_validate(
+        {
+            "name": "detector",
+            "variants": [
+                {
+                    "name": "own",
+                    "model": {"image": IMAGE, "model_data_url": "s3://vision-team/detector/v3/model.tar.gz"},
+                    "instance_type": "ml.m5.large",
+                },
+                {
+                    "name": "triton",
+                    "model": {
+                        "triton": {
+                            "model_data_url": "s3://vision-team/triton/repo.tar.gz",
+                            "default_model_name": "detector",
+                        }
+                    },
+                    "instance_type": "ml.m5.large",
+                },
+            ],
+        }
+    )
+    graph = record_program(lambda: InferenceEndpoint("ep", endpoint_args(spec)))
+    readable = _readable_objects(graph)
+    assert "arn:aws:s3:::vision-team/detector/v3/model.tar.gz" in readable
+    assert "arn:aws:s3:::vision-team/triton/repo.tar.gz" in readable
+    # Those objects exactly, and the artifact bucket's models/ as before: nothing else of the bucket.
+    assert not any(r.startswith("arn:aws:s3:::vision-team") and r.endswith("*") for r in readable)
+    assert "arn:aws:s3:::artifacts/models/*" in readable
+
+
+def test_an_endpoint_serving_model_packages_reads_no_other_object() -> None:
+    spec = EndpointSpec.model_validate(
+        {
+            "name": "e",
+            "variants": [
+                {
+                    "name": "v",
+                    "model": {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/m/1"},
+                    "instance_type": "ml.m5.large",
+                }
+            ],
+        }
+    )
+    graph = record_program(lambda: InferenceEndpoint("ep", endpoint_args(spec)))
+    assert {r for r in _readable_objects(graph) if "/models/" in r} == {"arn:aws:s3:::artifacts/models/*"}
+    assert all(r.startswith("arn:aws:s3:::artifacts/") for r in _readable_objects(graph))
+
+
+def test_a_shared_endpoint_role_reads_the_model_artifacts_its_components_name() -> None:
+    spec = SharedEndpointSpec.model_validate(
+        {
+            "name": "shared",
+            "instance_type": "ml.m5.xlarge",
+            "components": [
+                {
+                    "name": "own",
+                    "model": {"image": IMAGE, "model_data_url": "s3://vision-team/ranker/model.tar.gz"},
+                    "compute": {"cpu_cores": 1, "memory_mb": 1024},
+                }
+            ],
+        }
+    )
+    context = {k: v for k, v in SERVING_CONTEXT.items()}
+    args = SharedEndpointArgs(spec=spec, endpoint_name="team-shared", **context)
+    graph = record_program(lambda: SharedEndpoint("shared", args))
+    assert "arn:aws:s3:::vision-team/ranker/model.tar.gz" in _readable_objects(graph)
