@@ -51,6 +51,26 @@ class MonitoringBaselines:
     registered_account: str | None = None
     """The account whose registry holds the version (None: the stack's own)."""
 
+    def __post_init__(self) -> None:
+        # The jobs' role may read only the folder: a key outside it (or a folder without its
+        # slash, which in_folder would glue to the file names) fails only when a job runs.
+        if not (
+            isinstance(self.folder, str) and self.folder.endswith("/") and not self.folder.startswith("/")
+        ):
+            raise ValueError(
+                f"MonitoringBaselines.folder: {self.folder!r} is not a key prefix ending in '/' "
+                "(e.g. 'baselines/<group>/<execution>/')"
+            )
+        for field in ("data_statistics", "data_constraints", "model_constraints"):
+            key = getattr(self, field)
+            if key is not None and not (
+                isinstance(key, str) and key.startswith(self.folder) and key != self.folder
+            ):
+                raise ValueError(
+                    f"MonitoringBaselines.{field}: {key!r} is not an object key under the folder "
+                    f"{self.folder!r}, the only baselines the monitoring jobs may read"
+                )
+
     def shared_by(self, account_id: str) -> str | None:
         """The account that shares these baselines with ``account_id``, or None for its own."""
         if self.registered_account in (None, account_id):

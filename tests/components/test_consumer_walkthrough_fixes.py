@@ -21,6 +21,10 @@ code before its fix:
   bucket, while ``model_data_url`` (an image's artifact, a Triton repository) may be any s3://
   URI: a team serving ``s3://<their bucket>/detector/v3/model.tar.gz`` got an endpoint SageMaker
   could not download the model of, failing only at deploy.
+- ``MonitoringBaselines.in_folder("baselines/churn/7")`` (no trailing slash, which the docs ask
+  for) made the keys ``baselines/churn/7statistics.json``; keys outside ``folder`` were taken too,
+  and the jobs' role may read only the folder: a monitor failing at its first run.
+
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from components.foundation import (
     SecureBucketArgs,
 )
 from components.limits import iam_path_problem
-from components.observability import JobPlacement
+from components.observability import JobPlacement, MonitoringBaselines
 from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
@@ -343,3 +347,20 @@ def test_a_shared_endpoint_role_reads_the_model_artifacts_its_components_name() 
     args = SharedEndpointArgs(spec=spec, endpoint_name="team-shared", **context)
     graph = record_program(lambda: SharedEndpoint("shared", args))
     assert "arn:aws:s3:::vision-team/ranker/model.tar.gz" in _readable_objects(graph)
+
+
+def test_monitoring_baselines_lie_in_their_folder() -> None:
+    with pytest.raises(
+        ValueError, match=r"^MonitoringBaselines\.folder: 'baselines/churn/7' is not a key prefix"
+    ):
+        MonitoringBaselines.in_folder("baselines/churn/7")
+    with pytest.raises(
+        ValueError, match=r"^MonitoringBaselines\.data_constraints: 'elsewhere/constraints.json'"
+    ):
+        MonitoringBaselines(
+            folder="baselines/churn/7/",
+            data_statistics="baselines/churn/7/statistics.json",
+            data_constraints="elsewhere/constraints.json",
+        )
+    baselines = MonitoringBaselines.in_folder("baselines/churn/7/")
+    assert baselines.data_statistics == "baselines/churn/7/statistics.json"
