@@ -28,7 +28,7 @@ from mlops_platform.components.serving import EndpointSpec, InferenceEndpoint, I
 
 ACCOUNT, REGION = "123456789012", "eu-west-1"
 ROLE_PATH = "/churn-serving/"
-TAGS = {"owner": "churn-team", "cost-center": "cc-42"}
+TAGS = {"owner": "churn-team", "cost-center": "cc-42", "environment": "dev"}
 SUBNETS = ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]
 SECURITY_GROUPS = ["sg-0123456789abcdef0"]
 MODEL_VERSION = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/7"

@@ -25,11 +25,17 @@ code before its fix:
   for) made the keys ``baselines/churn/7statistics.json``; keys outside ``folder`` were taken too,
   and the jobs' role may read only the folder: a monitor failing at its first run.
 
+Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``, while every
+configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
+TypeScript and examples/consumer/ failed ``required-cost-allocation-tags`` on every resource;
+the last test holds the README's and the example's programs to the pack's tags.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -49,6 +55,7 @@ from components.observability import JobPlacement, MonitoringBaselines
 from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
+from planner.policy_check import check_policies
 from planner.recorder import record_program
 from tests.components.serving_args import SERVING_CONTEXT, endpoint_args
 from tests.graph_helpers import only, policy_of, statements
@@ -347,6 +354,36 @@ def test_a_shared_endpoint_role_reads_the_model_artifacts_its_components_name() 
     args = SharedEndpointArgs(spec=spec, endpoint_name="team-shared", **context)
     graph = record_program(lambda: SharedEndpoint("shared", args))
     assert "arn:aws:s3:::vision-team/ranker/model.tar.gz" in _readable_objects(graph)
+
+
+# -- the documented programs carry the tags the policy pack requires ------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _readme_reuse_snippet() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
+    [snippet] = [block for block in blocks if "SecureBucket(" in block]
+    return snippet
+
+
+@pytest.mark.parametrize(
+    "source",
+    [_readme_reuse_snippet(), (REPO / "examples" / "consumer" / "__main__.py").read_text(encoding="utf-8")],
+    ids=["README", "examples-consumer"],
+)
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_the_documented_programs_carry_the_tags_the_pack_requires(source: str, environment: str) -> None:
+    program = source.replace("mlops_platform.components", "components")
+    config = {"mlops-platform:platform": {"environment": environment}}
+    graph = record_program(lambda: exec(compile(program, "<documented>", "exec"), {}), config=config)
+    assert graph.cloud_resources
+    untagged = [
+        v.resource_name
+        for v in check_policies(graph).violations
+        if v.policy_name == "required-cost-allocation-tags"
+    ]
+    assert untagged == []
 
 
 def test_monitoring_baselines_lie_in_their_folder() -> None:
