@@ -493,6 +493,11 @@ class InferenceEndpointInputs(TypedDict):
     """Security groups of the jobs or endpoint."""
     image_registry_accounts: list[str]
     """Accounts whose ECR repositories the endpoint may pull images from."""
+    aws_images: NotRequired[list[str]]
+    """ECR repositories (``<account>.dkr.ecr.<region>.amazonaws.com/<repository>``, no tag) of the
+    SageMaker-provided images the models run from AWS's registry accounts: a version TrainingPipeline
+    registered runs its framework's inference image (e.g. ``sagemaker-scikit-learn``), which the
+    models' role pulls. Default: none."""
     alarm_topic_arn: pulumi.Input[str]
     """SNS topic that receives the endpoint's alarms."""
     role_path: str
@@ -545,7 +550,8 @@ class ModelMonitoringInputs(TypedDict):
     volume_size_gb: NotRequired[int]
     """Processing volume of each job, 1-512 GB (default 20)."""
     max_runtime_seconds: NotRequired[int]
-    """Limit of each job, 60-3600 seconds (default 1800)."""
+    """Limit of each job, from 60 seconds to the time between the schedule's two closest runs (86400
+    daily, 3600 hourly; default 1800)."""
     account_id: str
     """The 12-digit AWS account the resources live in."""
     region: str

@@ -24,6 +24,9 @@ code before its fix:
 - ``MonitoringBaselines.in_folder("baselines/churn/7")`` (no trailing slash, which the docs ask
   for) made the keys ``baselines/churn/7statistics.json``; keys outside ``folder`` were taken too,
   and the jobs' role may read only the folder: a monitor failing at its first run.
+- The component package's ``InferenceEndpoint`` (TypeScript, Go...) had no ``awsImages`` input, so
+  a team serving a version its ``TrainingPipeline`` registered (run by the framework's inference
+  image in AWS's registry account) got a models' role that may not pull that image.
 
 Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``, while every
 configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
@@ -33,6 +36,7 @@ the last test holds the README's and the example's programs to the pack's tags.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -401,3 +405,53 @@ def test_monitoring_baselines_lie_in_their_folder() -> None:
         )
     baselines = MonitoringBaselines.in_folder("baselines/churn/7/")
     assert baselines.data_statistics == "baselines/churn/7/statistics.json"
+
+
+def test_the_component_package_endpoint_takes_the_aws_images_its_models_pull() -> None:
+    from pulumi.provider.experimental.component import ComponentProvider
+
+    from components.component_package import COMPONENTS, PACKAGE
+
+    provider = ComponentProvider(COMPONENTS, PACKAGE, None, "0.0.0")
+    definition = provider._component_defs["InferenceEndpoint"]
+    sklearn = f"141502667606.dkr.ecr.{REGION}.amazonaws.com/sagemaker-scikit-learn"
+    spec = {
+        "name": "churn",
+        "variants": [
+            {
+                "name": "primary",
+                "model": {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/7"},
+                "instance_type": "ml.m5.large",
+            }
+        ],
+    }
+    wire = {
+        "specJson": json.dumps(spec),
+        "endpointName": "team-x-churn",
+        "accountId": ACCOUNT,
+        "region": REGION,
+        "artifactBucketName": "artifacts",
+        "artifactBucketArn": "arn:aws:s3:::artifacts",
+        "kmsKeyArn": KEY,
+        "notificationKeyArn": KEY,
+        "subnetIds": ["subnet-0a1b2c3d4e5f60718"],
+        "securityGroupIds": ["sg-0123456789abcdef0"],
+        "imageRegistryAccounts": [ACCOUNT],
+        "awsImages": [sklearn],
+        "alarmTopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
+        "rolePath": "/team-x/",
+        "tags": TAGS,
+    }
+    endpoint = next(c for c in COMPONENTS if c.__name__ == "InferenceEndpoint")
+    graph = record_program(lambda: endpoint("churn", provider.map_inputs(wire, definition), None))  # type: ignore[call-arg]
+    [policy] = graph.of_type("aws:iam/rolePolicy:RolePolicy")
+    pulled = {
+        resource
+        for statement in statements(policy_of(policy))
+        if statement["Action"]
+        == ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+        for resource in (
+            [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
+        )
+    }
+    assert f"arn:aws:ecr:{REGION}:141502667606:repository/sagemaker-scikit-learn" in pulled
