@@ -252,6 +252,18 @@ def iam_path_problem(path: object) -> str | None:
     )
 
 
+_REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
+
+
+def region_problem(region: object) -> str | None:
+    """Why ``region`` is no AWS region code, or None. A component writes its region into ARNs,
+    service names and conditions (``kms:ViaService``, ECR repositories, log groups): a typo such
+    as ``eu-west1`` matches nothing and fails only when a job or endpoint is denied."""
+    if isinstance(region, str) and _REGION.fullmatch(region):
+        return None
+    return f"{region!r} is not an AWS region code (e.g. 'eu-west-1', 'us-gov-west-1')"
+
+
 def account_id_problem(account_id: object) -> str | None:
     """Why ``account_id`` is no AWS account id (12 digits, as a stack file's ``account_id``), or None:
     the components write it into policies' principals (``arn:aws:iam::<account>:root``), which KMS

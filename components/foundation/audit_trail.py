@@ -19,6 +19,7 @@ from ..limits import (
     in_range,
     one_of,
     own_tags,
+    region_problem,
     satisfies,
     trail_tags_problem,
 )
@@ -124,6 +125,7 @@ class AuditTrailArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "region", region_problem)
         satisfies(self, "user_role_path", iam_path_problem)
         # Its log bucket (a SecureBucket) also gets mlops:data-class.
         satisfies(self, "tags", lambda tags: trail_tags_problem(tags, own=own_tags(tags, DATA_CLASS_TAG)))

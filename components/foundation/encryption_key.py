@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws.kms as kms
 
-from ..limits import account_id_problem, iam_path_problem, in_range, satisfies, tags_problem
+from ..limits import account_id_problem, iam_path_problem, in_range, region_problem, satisfies, tags_problem
 from ..policy_documents import KMS_USE_ACTIONS, Statement, document, render
 
 # What the account may do to administer the key. Deliberately no kms:Encrypt/Decrypt: using the
@@ -194,6 +194,8 @@ class EncryptionKeyArgs:
         in_range(self, "rotation_period_days", 90, 2560)
         if self.via_services and not self.region:
             raise ValueError("EncryptionKeyArgs.region: via_services needs the region of those services")
+        if self.region:
+            satisfies(self, "region", region_problem)
         alias = f"alias/{self.alias_prefix}-{self.purpose}"
         if not (_ALIAS.fullmatch(alias) and len(alias) <= ALIAS_MAX) or alias.startswith("alias/aws/"):
             raise ValueError(

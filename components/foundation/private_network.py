@@ -11,7 +11,15 @@ import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.ec2 as ec2
 import pulumi_aws.vpc as vpc
 
-from ..limits import LOG_RETENTION_DAYS, account_id_problem, iam_path_problem, one_of, satisfies, tags_problem
+from ..limits import (
+    LOG_RETENTION_DAYS,
+    account_id_problem,
+    iam_path_problem,
+    one_of,
+    region_problem,
+    satisfies,
+    tags_problem,
+)
 from ..output_text import concat
 from ..policy_documents import document, render
 from .execution_role import ExecutionRole, ExecutionRoleArgs
@@ -81,6 +89,7 @@ class PrivateNetworkArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)
         # Each resource also gets a Name tag (replacing one the caller set).
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=0 if "Name" in tags else 1))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from ..limits import account_id_problem, iam_path_problem, satisfies, tags_problem
+from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
 from ._pod_identity import pod_identity_role
 
 
@@ -50,6 +50,7 @@ class ModelArtifactAccessArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)
         satisfies(self, "tags", tags_problem)
         s3_object_arn(self.model_data_url)

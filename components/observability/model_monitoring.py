@@ -10,7 +10,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
-from ..limits import account_id_problem, iam_path_problem, satisfies, tags_problem
+from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
@@ -149,6 +149,7 @@ class JobPlacement:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)
         satisfies(self, "tags", tags_problem)
 

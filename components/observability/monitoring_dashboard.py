@@ -10,7 +10,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..limits import PHYSICAL_NAME_LIMITS, satisfies
+from ..limits import PHYSICAL_NAME_LIMITS, region_problem, satisfies
 from ..output_text import json_text
 from ..training.evidently import DRIFT_SHARE_METRIC, FAMILY_DIMENSION, NAMESPACE, PIPELINE_DIMENSION
 from .endpoint_alarms import DRIFT_METRICS, ENDPOINT_METRICS, INVOCATION_METRICS
@@ -84,6 +84,7 @@ class MonitoringDashboardArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "dashboard_name", dashboard_name_problem)
+        satisfies(self, "region", region_problem)
 
 
 class MonitoringDashboard(pulumi.ComponentResource):

@@ -13,7 +13,7 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
-from ..limits import account_id_problem, in_range, one_of, satisfies, tags_problem
+from ..limits import account_id_problem, in_range, one_of, region_problem, satisfies, tags_problem
 from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
@@ -157,6 +157,7 @@ class TrainingPipelineArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "region", region_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "pipeline_name", pipeline_name_problem)
         in_range(self, "max_parallel_steps", 1, MAX_PARALLEL_STEPS)

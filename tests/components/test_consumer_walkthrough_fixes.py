@@ -27,6 +27,9 @@ code before its fix:
 - The component package's ``InferenceEndpoint`` (TypeScript, Go...) had no ``awsImages`` input, so
   a team serving a version its ``TrainingPipeline`` registered (run by the framework's inference
   image in AWS's registry account) got a models' role that may not pull that image.
+- No component checked its ``region``: ``eu-west1`` or ``europe`` went into ARNs, ECR repositories,
+  log groups and ``kms:ViaService`` conditions that match nothing, denied only when a job or an
+  endpoint ran.
 
 Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``, while every
 configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
@@ -455,3 +458,44 @@ def test_the_component_package_endpoint_takes_the_aws_images_its_models_pull() -
         )
     }
     assert f"arn:aws:ecr:{REGION}:141502667606:repository/sagemaker-scikit-learn" in pulled
+
+
+REGIONED: dict[str, Callable[[str], object]] = {
+    "EncryptionKeyArgs": lambda region: _key(via_services=["s3"], region=region),
+    "FeatureStoreArgs": lambda region: FeatureStoreArgs(
+        groups=[GROUP],
+        account_id=ACCOUNT,
+        region=region,
+        data_bucket_name="b",
+        data_bucket_arn="arn:aws:s3:::b",
+        kms_key_arn=KEY,
+        role_path="/team/",
+        tags=TAGS,
+    ),
+    "JobPlacement": lambda region: JobPlacement(
+        account_id=ACCOUNT,
+        region=region,
+        artifact_bucket_name="b",
+        artifact_bucket_arn="arn:aws:s3:::b",
+        kms_key_arn=KEY,
+        subnet_ids=["subnet-1"],
+        security_group_ids=["sg-1"],
+        role_path="/team/",
+        tags=TAGS,
+    ),
+}
+
+
+@pytest.mark.parametrize("region", ["eu-west1", "europe", "moon-1", "EU-WEST-1", " eu-west-1"])
+@pytest.mark.parametrize("kind", sorted(REGIONED))
+def test_args_refuse_a_region_that_is_no_region(kind: str, region: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{kind}\.region: .* is not an AWS region code"):
+        REGIONED[kind](region)
+
+
+@pytest.mark.parametrize(
+    "region", ["eu-west-1", "ap-southeast-5", "us-gov-west-1", "cn-north-1", "us-isob-east-1"]
+)
+@pytest.mark.parametrize("kind", sorted(REGIONED))
+def test_args_take_every_region_code(kind: str, region: str) -> None:
+    REGIONED[kind](region)

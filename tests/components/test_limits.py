@@ -599,6 +599,7 @@ def _args_classes_with(field: str) -> list[type]:
         ("tags", "tags_problem", 25),
         ("account_id", "account_id_problem", 20),
         ("role_path", "iam_path_problem", 15),
+        ("region", "region_problem", 15),
     ],
 )
 def test_every_args_with_the_field_checks_it(field: str, check: str, at_least: int) -> None:
