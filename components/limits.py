@@ -255,6 +255,14 @@ def iam_path_problem(path: object) -> str | None:
 _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 
 
+def account_ids_problem(accounts: object) -> str | None:
+    """Why ``accounts`` is not a list of 12-digit account ids (the first bad one), or None: an ECR
+    registry URL or a typo in an ARN's account field matches no repository or role."""
+    if isinstance(accounts, str) or not isinstance(accounts, Sequence):
+        return f"{accounts!r} is not a list of 12-digit AWS account ids"
+    return next(filter(None, map(account_id_problem, accounts)), None)
+
+
 def region_problem(region: object) -> str | None:
     """Why ``region`` is no AWS region code, or None. A component writes its region into ARNs,
     service names and conditions (``kms:ViaService``, ECR repositories, log groups): a typo such

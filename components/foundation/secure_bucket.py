@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws.s3 as s3
 
-from ..limits import DATA_CLASS_TAG, in_range, integer_in_range, own_tags, satisfies, tags_problem
+from ..limits import (
+    DATA_CLASS_TAG,
+    aws_tag_problem,
+    in_range,
+    integer_in_range,
+    own_tags,
+    satisfies,
+    tags_problem,
+)
 from ..output_text import concat
 from ..policy_documents import Statement
 from .bucket_hardening import expire_noncurrent_versions, harden_bucket
@@ -101,6 +109,8 @@ class SecureBucketArgs:
     def __post_init__(self) -> None:
         # The bucket also gets mlops:data-class (replacing one the caller set).
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=own_tags(tags, DATA_CLASS_TAG)))
+        # The purpose is that tag's value.
+        satisfies(self, "purpose", lambda purpose: aws_tag_problem(DATA_CLASS_TAG, purpose))
         in_range(self, "noncurrent_version_expiration_days", 1, 36500)
         if self.expiration_days is not None:
             in_range(self, "expiration_days", 1, 36500)

@@ -20,7 +20,14 @@ import pulumi_aws.sagemaker as sagemaker
 from ..extras import require
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
-from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..limits import (
+    account_id_problem,
+    account_ids_problem,
+    iam_path_problem,
+    region_problem,
+    satisfies,
+    tags_problem,
+)
 from ..naming import child_name, pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_schedule import scheduled_pipeline_start
@@ -118,6 +125,7 @@ class BatchScoringArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "image_registry_accounts", account_ids_problem)
         satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))

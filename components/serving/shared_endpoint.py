@@ -21,6 +21,7 @@ from ..instance_types import has_instance_store
 from ..limits import (
     PHYSICAL_NAME_LIMITS,
     account_id_problem,
+    account_ids_problem,
     iam_path_problem,
     region_problem,
     satisfies,
@@ -98,6 +99,7 @@ class SharedEndpointArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
+        satisfies(self, "image_registry_accounts", account_ids_problem)
         satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))

@@ -30,6 +30,9 @@ code before its fix:
 - No component checked its ``region``: ``eu-west1`` or ``europe`` went into ARNs, ECR repositories,
   log groups and ``kms:ViaService`` conditions that match nothing, denied only when a job or an
   endpoint ran.
+- An endpoint's ``image_registry_accounts`` took anything (an ECR registry URL, a typo) into the ECR
+  ARNs of its models' role, which then pulled from no repository; a SecureBucket's ``purpose``, the
+  value of its ``mlops:data-class`` tag, took characters S3 refuses in a tag (``"raw, curated"``).
 
 Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``, while every
 configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
@@ -499,3 +502,30 @@ def test_args_refuse_a_region_that_is_no_region(kind: str, region: str) -> None:
 @pytest.mark.parametrize("kind", sorted(REGIONED))
 def test_args_take_every_region_code(kind: str, region: str) -> None:
     REGIONED[kind](region)
+
+
+@pytest.mark.parametrize(
+    "accounts", [["abc"], [f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"], [ACCOUNT, "12345678901"], ACCOUNT]
+)
+def test_an_endpoint_refuses_image_registry_accounts_that_are_no_accounts(accounts: object) -> None:
+    spec = EndpointSpec.model_validate(
+        {
+            "name": "e",
+            "variants": [
+                {
+                    "name": "v",
+                    "model": {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/m/1"},
+                    "instance_type": "ml.m5.large",
+                }
+            ],
+        }
+    )
+    with pytest.raises(ValueError, match=r"^InferenceEndpointArgs\.image_registry_accounts: .*12-digit"):
+        endpoint_args(spec, image_registry_accounts=accounts)
+    assert endpoint_args(spec, image_registry_accounts=[ACCOUNT, "763104351884"])
+
+
+def test_a_secure_bucket_refuses_a_purpose_s3_refuses_as_a_tag_value() -> None:
+    with pytest.raises(ValueError, match=r"^SecureBucketArgs\.purpose: tag 'mlops:data-class' value"):
+        SecureBucketArgs(purpose="raw, curated", kms_key_arn=KEY, access_log_bucket="logs", tags=TAGS)
+    assert SecureBucketArgs(purpose="raw curated", kms_key_arn=KEY, access_log_bucket="logs", tags=TAGS)
