@@ -255,6 +255,28 @@ def iam_path_problem(path: object) -> str | None:
 _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 
 
+def instance_problem(value: object, kind: type) -> str | None:
+    """Why ``value`` is not a ``kind`` (a spec model, or the dataclass the field names), or None: a
+    dict or a stack file's JSON passed where an args field takes the built model would otherwise
+    surface as an ``AttributeError`` deep in the component."""
+    if isinstance(value, kind):
+        return None
+    build = (
+        f"{kind.__name__}.model_validate(...)" if hasattr(kind, "model_validate") else f"{kind.__name__}(...)"
+    )
+    return f"a {type(value).__name__} is not an instance of {kind.__name__}: build it with {build}"
+
+
+def instances_problem(values: object, kind: type) -> str | None:
+    """:func:`instance_problem` for each of a sequence (a string is no sequence here)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        return f"a {type(values).__name__} is not a list of {kind.__name__}"
+    return next(
+        (f"[{i}]: {problem}" for i, value in enumerate(values) if (problem := instance_problem(value, kind))),
+        None,
+    )
+
+
 def account_ids_problem(accounts: object) -> str | None:
     """Why ``accounts`` is not a list of 12-digit account ids (the first bad one), or None: an ECR
     registry URL or a typo in an ARN's account field matches no repository or role."""

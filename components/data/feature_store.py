@@ -9,7 +9,14 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..limits import (
+    account_id_problem,
+    iam_path_problem,
+    instances_problem,
+    region_problem,
+    satisfies,
+    tags_problem,
+)
 from ..naming import name_prefix_problem, prefixed, prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import kms_use
@@ -48,6 +55,7 @@ class FeatureStoreArgs:
     stacks sharing an account differ."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "groups", lambda value: instances_problem(value, FeatureGroupSpec))
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)

@@ -10,7 +10,14 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
-from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..limits import (
+    account_id_problem,
+    iam_path_problem,
+    instance_problem,
+    region_problem,
+    satisfies,
+    tags_problem,
+)
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import (
@@ -216,11 +223,14 @@ class ModelMonitoringArgs:
     captures, e.g. the component package's ModelMonitoring): all of ``data-capture/``."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "spec", lambda value: instance_problem(value, MonitoringSpec))
         if not self.spec.model_monitor:
             raise ValueError(
                 "ModelMonitoringArgs: spec.model_monitor is false, and this component creates the Model "
                 "Monitor schedule it turns off: create no ModelMonitoring for such a spec"
             )
+        satisfies(self, "baselines", lambda value: instance_problem(value, MonitoringBaselines))
+        satisfies(self, "placement", lambda value: instance_problem(value, JobPlacement))
 
 
 class ModelMonitoring(pulumi.ComponentResource):

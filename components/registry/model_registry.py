@@ -12,7 +12,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws.sns as sns
 
-from ..limits import account_id_problem, one_of, region_problem, satisfies, tags_problem
+from ..limits import account_id_problem, instances_problem, one_of, region_problem, satisfies, tags_problem
 from ..naming import child_name, name_prefix_problem, prefixed, prefixed_within_limit
 from ..policy_documents import deny_insecure_transport, document, render
 from .model_family_spec import (
@@ -55,6 +55,7 @@ class ModelRegistryArgs:
     stacks sharing an account differ."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "families", lambda value: instances_problem(value, ModelFamilySpec))
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
         names = [family.name for family in self.families]

@@ -17,6 +17,7 @@ from ..limits import (
     account_id_problem,
     account_ids_problem,
     iam_path_problem,
+    instance_problem,
     region_problem,
     satisfies,
     tags_problem,
@@ -95,6 +96,7 @@ class InferenceEndpointArgs:
     pulls them with the models' role, which may pull exactly these besides ``image_registry_accounts``."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "spec", lambda value: instance_problem(value, EndpointSpec))
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "image_registry_accounts", account_ids_problem)
         satisfies(self, "region", region_problem)

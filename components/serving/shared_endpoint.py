@@ -23,6 +23,7 @@ from ..limits import (
     account_id_problem,
     account_ids_problem,
     iam_path_problem,
+    instance_problem,
     region_problem,
     satisfies,
     tags_problem,
@@ -98,6 +99,7 @@ class SharedEndpointArgs:
     pulls them with the role, which may pull exactly these besides ``image_registry_accounts``."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "spec", lambda value: instance_problem(value, SharedEndpointSpec))
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "image_registry_accounts", account_ids_problem)
         satisfies(self, "region", region_problem)

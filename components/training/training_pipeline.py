@@ -13,7 +13,15 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
-from ..limits import account_id_problem, in_range, one_of, region_problem, satisfies, tags_problem
+from ..limits import (
+    account_id_problem,
+    in_range,
+    instance_problem,
+    one_of,
+    region_problem,
+    satisfies,
+    tags_problem,
+)
 from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_scripts import upload_pipeline_script
@@ -156,6 +164,8 @@ class TrainingPipelineArgs:
     a stack that serves such a version with Model Monitor reads its family's baselines folder."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "spec", lambda value: instance_problem(value, FamilyTrainingSpec))
+        satisfies(self, "promotion", lambda value: instance_problem(value, PromotionCriterion))
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))

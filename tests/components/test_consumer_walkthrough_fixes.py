@@ -33,6 +33,10 @@ code before its fix:
 - An endpoint's ``image_registry_accounts`` took anything (an ECR registry URL, a typo) into the ECR
   ARNs of its models' role, which then pulled from no repository; a SecureBucket's ``purpose``, the
   value of its ``mlops:data-class`` tag, took characters S3 refuses in a tag (``"raw, curated"``).
+- A stack file's entry passed as a dict where an args field takes the built spec (``spec``,
+  ``groups``, ``families``, ``promotion``, a monitor's ``spec``, ``baselines``, ``placement``)
+  failed with an ``AttributeError`` ("'dict' object has no attribute 'variants'"), for an endpoint
+  after the component was registered; the args now name the field and how to build it.
 
 Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``, while every
 configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
@@ -42,6 +46,7 @@ the last test holds the README's and the example's programs to the pack's tags.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -61,7 +66,7 @@ from components.foundation import (
     SecureBucketArgs,
 )
 from components.limits import iam_path_problem
-from components.observability import JobPlacement, MonitoringBaselines
+from components.observability import JobPlacement, ModelMonitoringArgs, MonitoringBaselines, MonitoringSpec
 from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
@@ -529,3 +534,36 @@ def test_a_secure_bucket_refuses_a_purpose_s3_refuses_as_a_tag_value() -> None:
     with pytest.raises(ValueError, match=r"^SecureBucketArgs\.purpose: tag 'mlops:data-class' value"):
         SecureBucketArgs(purpose="raw, curated", kms_key_arn=KEY, access_log_bucket="logs", tags=TAGS)
     assert SecureBucketArgs(purpose="raw curated", kms_key_arn=KEY, access_log_bucket="logs", tags=TAGS)
+
+
+def test_args_name_a_spec_passed_as_a_dict() -> None:
+    entry = {"name": "e", "variants": []}
+    with pytest.raises(
+        ValueError,
+        match=r"^InferenceEndpointArgs\.spec: a dict is not an instance of EndpointSpec: "
+        r"build it with EndpointSpec\.model_validate",
+    ):
+        dataclasses.replace(PATHED["InferenceEndpointArgs"][1]("/team/"), spec=entry)  # type: ignore[type-var]
+    with pytest.raises(
+        ValueError, match=r"^FeatureStoreArgs\.groups: \[1\]: a dict is not an instance of FeatureGroupSpec"
+    ):
+        FeatureStoreArgs(
+            groups=[GROUP, {"name": "clicks"}],  # type: ignore[list-item]
+            account_id=ACCOUNT,
+            region=REGION,
+            data_bucket_name="b",
+            data_bucket_arn="arn:aws:s3:::b",
+            kms_key_arn=KEY,
+            role_path="/team/",
+            tags=TAGS,
+        )
+    placement = REGIONED["JobPlacement"](REGION)
+    with pytest.raises(
+        ValueError, match=r"^ModelMonitoringArgs\.baselines: a str is not an instance of MonitoringBaselines"
+    ):
+        ModelMonitoringArgs(
+            spec=MonitoringSpec(enabled=True),
+            endpoint_name="e",
+            baselines="baselines/churn/7/",  # type: ignore[arg-type]
+            placement=placement,  # type: ignore[arg-type]
+        )
