@@ -9,18 +9,29 @@ from ..extras import on_first_use
 from .model_family_spec import ApprovalMode, ModelFamilySpec, PromotionCriterion
 
 if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
-    from .approval_dispatch import ApprovalDispatch, ApprovalDispatchArgs
+    from .approval_dispatch import (
+        CONNECTION_KEY_TAGS,
+        ApprovalDispatch,
+        ApprovalDispatchArgs,
+        connection_key_statement,
+    )
     from .model_registry import ModelRegistry, ModelRegistryArgs, approval_event_pattern
 
 __getattr__ = on_first_use(
     __name__,
     {
-        ".approval_dispatch": ("ApprovalDispatch", "ApprovalDispatchArgs"),
+        ".approval_dispatch": (
+            "ApprovalDispatch",
+            "ApprovalDispatchArgs",
+            "CONNECTION_KEY_TAGS",
+            "connection_key_statement",
+        ),
         ".model_registry": ("ModelRegistry", "ModelRegistryArgs", "approval_event_pattern"),
     },
 )
 
 __all__ = [
+    "CONNECTION_KEY_TAGS",
     "ApprovalDispatch",
     "ApprovalDispatchArgs",
     "ApprovalMode",
@@ -29,4 +40,5 @@ __all__ = [
     "ModelRegistryArgs",
     "PromotionCriterion",
     "approval_event_pattern",
+    "connection_key_statement",
 ]

@@ -47,6 +47,36 @@ def dispatch_body_template(event_type: str, family: str, source_stack: str, envi
     )
 
 
+CONNECTION_KEY_TAGS: Mapping[str, str] = {"EventBridgeApiDestinations": "true"}
+"""The tag AWS requires on a customer-managed key of an EventBridge connection's secret."""
+
+
+def connection_key_statement(region: str, account_id: str) -> dict[str, Any]:
+    """The key policy statement that lets EventBridge use a key for its connections' secrets:
+    through Secrets Manager, on behalf of this account's principals (whoever creates the
+    connection), for EventBridge connection secrets of this account only. Pass it to the key's
+    ``extra_statements`` and tag the key with :data:`CONNECTION_KEY_TAGS`
+    (``kms:DescribeKey``, which carries no encryption context, is the account's already)."""
+    return {
+        "Sid": "EventBridgeConnectionSecretsOfThisAccount",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+        "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {
+                "kms:CallerAccount": account_id,
+                "kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
+            },
+            "StringLike": {
+                "kms:EncryptionContext:SecretARN": (
+                    f"arn:aws:secretsmanager:{region}:{account_id}:secret:events!connection/*"
+                )
+            },
+        },
+    }
+
+
 @dataclass(frozen=True)
 class ApprovalDispatchArgs:
     repository: str
@@ -58,7 +88,8 @@ class ApprovalDispatchArgs:
     in the connection's managed secret, encrypted with ``connection_kms_key_arn``)."""
     connection_kms_key_arn: pulumi.Input[str]
     """Customer-managed key of the connection's secret; AWS requires it to carry the tag
-    ``EventBridgeApiDestinations: true`` and to let EventBridge use it through Secrets Manager."""
+    ``EventBridgeApiDestinations: true`` (``CONNECTION_KEY_TAGS``) and to let EventBridge use it
+    through Secrets Manager (``connection_key_statement``, one of the key's ``extra_statements``)."""
     queue_kms_key_arn: pulumi.Input[str]
     """Key of the dead-letter queue; EventBridge must be allowed to use it (the notifications key)."""
     account_id: str

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pulumi
 
 from components.foundation.encryption_key import EncryptionKey, EncryptionKeyArgs
-from components.registry.approval_dispatch import ApprovalDispatch, ApprovalDispatchArgs
+from components.registry.approval_dispatch import (
+    CONNECTION_KEY_TAGS,
+    ApprovalDispatch,
+    ApprovalDispatchArgs,
+    connection_key_statement,
+)
 from components.registry.model_registry import ModelRegistry, ModelRegistryArgs
 from stacks import naming
 from stacks.composition.foundation import Foundation
@@ -91,31 +96,12 @@ def _connection_key(config: PlatformConfig, opts: pulumi.ResourceOptions) -> Enc
             purpose="deliveries",
             account_id=account,
             user_role_path=config.role_path,
-            tags={**config.resource_tags, "EventBridgeApiDestinations": "true"},
+            tags={**config.resource_tags, **CONNECTION_KEY_TAGS},
             deletion_window_days=config.encryption.key_deletion_window_days,
             rotation_period_days=config.encryption.rotation_period_days,
             retain=config.protect_stateful_resources,
             alias_prefix=naming.kms_alias_prefix(config.name_prefix),
-            extra_statements=[
-                {
-                    "Sid": "EventBridgeConnectionSecretsOfThisAccount",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                    "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                    "Resource": "*",
-                    "Condition": {
-                        "StringEquals": {
-                            "kms:CallerAccount": account,
-                            "kms:ViaService": f"secretsmanager.{region}.amazonaws.com",
-                        },
-                        "StringLike": {
-                            "kms:EncryptionContext:SecretARN": (
-                                f"arn:aws:secretsmanager:{region}:{account}:secret:events!connection/*"
-                            )
-                        },
-                    },
-                }
-            ],
+            extra_statements=[connection_key_statement(region, account)],
         ),
         opts,
     )

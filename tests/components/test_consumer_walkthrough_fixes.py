@@ -37,6 +37,10 @@ code before its fix:
   ``groups``, ``families``, ``promotion``, a monitor's ``spec``, ``baselines``, ``placement``)
   failed with an ``AttributeError`` ("'dict' object has no attribute 'variants'"), for an endpoint
   after the component was registered; the args now name the field and how to build it.
+- ``ApprovalDispatch`` needs a connection key tagged ``EventBridgeApiDestinations: true`` whose
+  policy lets EventBridge use it through Secrets Manager; the statement lived in ``stacks/`` (not in
+  the wheel), so another team had to write it from the field's prose. The package now has it
+  (``connection_key_statement``, ``CONNECTION_KEY_TAGS``), and the stacks use the same.
 
 Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``, while every
 configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
@@ -567,3 +571,28 @@ def test_args_name_a_spec_passed_as_a_dict() -> None:
             baselines="baselines/churn/7/",  # type: ignore[arg-type]
             placement=placement,  # type: ignore[arg-type]
         )
+
+
+def test_a_team_builds_the_dispatch_connection_key_from_the_package() -> None:
+    from components.foundation import EncryptionKey
+    from components.registry import CONNECTION_KEY_TAGS, connection_key_statement
+    from stacks.composition import registry as stack_registry
+
+    assert stack_registry.connection_key_statement is connection_key_statement
+    args = _key(
+        purpose="deliveries",
+        tags={**TAGS, **CONNECTION_KEY_TAGS},
+        extra_statements=[connection_key_statement(REGION, ACCOUNT)],
+    )
+    graph = record_program(lambda: EncryptionKey("deliveries", args))
+    key = only(graph, "aws:kms/key:Key")
+    assert key.inputs["tags"]["EventBridgeApiDestinations"] == "true"
+    [statement] = [
+        s for s in statements(policy_of(key)) if s.get("Sid") == "EventBridgeConnectionSecretsOfThisAccount"
+    ]
+    assert (
+        statement["Condition"]["StringEquals"]["kms:ViaService"] == f"secretsmanager.{REGION}.amazonaws.com"
+    )
+    assert statement["Condition"]["StringLike"]["kms:EncryptionContext:SecretARN"] == (
+        f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:events!connection/*"
+    )
