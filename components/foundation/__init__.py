@@ -10,7 +10,14 @@ from .audit_trail_spec import AuditTrailSpec
 if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .access_log_bucket import AccessLogBucket, AccessLogBucketArgs
     from .audit_trail import AuditTrail, AuditTrailArgs
-    from .encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
+    from .encryption_key import (
+        EncryptionKey,
+        EncryptionKeyArgs,
+        ServiceKeyGrant,
+        cloudwatch_alarms_grant,
+        cloudwatch_logs_grant,
+        eventbridge_grants,
+    )
     from .execution_role import ExecutionRole, ExecutionRoleArgs
     from .image_repository import ImageRepository, ImageRepositoryArgs
     from .private_network import ExistingVpc, NewVpc, PrivateNetwork, PrivateNetworkArgs
@@ -21,7 +28,14 @@ __getattr__ = on_first_use(
     {
         ".access_log_bucket": ("AccessLogBucket", "AccessLogBucketArgs"),
         ".audit_trail": ("AuditTrail", "AuditTrailArgs"),
-        ".encryption_key": ("EncryptionKey", "EncryptionKeyArgs", "ServiceKeyGrant"),
+        ".encryption_key": (
+            "EncryptionKey",
+            "EncryptionKeyArgs",
+            "ServiceKeyGrant",
+            "cloudwatch_alarms_grant",
+            "cloudwatch_logs_grant",
+            "eventbridge_grants",
+        ),
         ".execution_role": ("ExecutionRole", "ExecutionRoleArgs"),
         ".image_repository": ("ImageRepository", "ImageRepositoryArgs"),
         ".private_network": ("ExistingVpc", "NewVpc", "PrivateNetwork", "PrivateNetworkArgs"),
@@ -49,4 +63,7 @@ __all__ = [
     "SecureBucket",
     "SecureBucketArgs",
     "ServiceKeyGrant",
+    "cloudwatch_alarms_grant",
+    "cloudwatch_logs_grant",
+    "eventbridge_grants",
 ]

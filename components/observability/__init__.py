@@ -14,7 +14,7 @@ from .monitoring_spec import MonitoringSpec
 
 if TYPE_CHECKING:  # what type checkers see; at run time each loads on first use
     from .alert_topic import AlertTopic, AlertTopicArgs
-    from .cost_guardrails import CostGuardrails, CostGuardrailsArgs
+    from .cost_guardrails import CostGuardrails, CostGuardrailsArgs, budgets_key_grant, cost_anomaly_key_grant
     from .drift_report_alarm import DriftReportAlarm, DriftReportAlarmArgs
     from .endpoint_alarms import EndpointAlarms, EndpointAlarmsArgs, VariantAlarms
     from .failure_alerts import FailureAlerts, FailureAlertsArgs
@@ -34,7 +34,12 @@ __getattr__ = on_first_use(
     __name__,
     {
         ".alert_topic": ("AlertTopic", "AlertTopicArgs"),
-        ".cost_guardrails": ("CostGuardrails", "CostGuardrailsArgs"),
+        ".cost_guardrails": (
+            "CostGuardrails",
+            "CostGuardrailsArgs",
+            "budgets_key_grant",
+            "cost_anomaly_key_grant",
+        ),
         ".drift_report_alarm": ("DriftReportAlarm", "DriftReportAlarmArgs"),
         ".endpoint_alarms": ("EndpointAlarms", "EndpointAlarmsArgs", "VariantAlarms"),
         ".failure_alerts": ("FailureAlerts", "FailureAlertsArgs"),
@@ -88,4 +93,6 @@ __all__ = [
     "MonitoringDashboardArgs",
     "MonitoringSpec",
     "VariantAlarms",
+    "budgets_key_grant",
+    "cost_anomaly_key_grant",
 ]

@@ -19,7 +19,9 @@ class AlertTopicArgs:
     """The 12-digit account whose CloudWatch alarms and EventBridge rules may publish to the topic
     (``aws:SourceAccount``)."""
     kms_key_arn: pulumi.Input[str]
-    """Key whose policy lets CloudWatch and EventBridge publish (the platform's notifications key)."""
+    """Key whose policy lets CloudWatch and EventBridge publish (the platform's notifications key;
+    an ``EncryptionKey`` with ``service_grants=[cloudwatch_alarms_grant(...), *eventbridge_grants(...)]``):
+    without them KMS refuses every alarm's notification, and nobody is paged."""
     subscriptions: Sequence[AlertSubscription]
     """Who is notified: e-mail addresses (each confirms its subscription) or https endpoints."""
     tags: Mapping[str, str]

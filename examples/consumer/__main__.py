@@ -14,6 +14,8 @@ from mlops_platform.components.foundation import (
     EncryptionKeyArgs,
     SecureBucket,
     SecureBucketArgs,
+    cloudwatch_alarms_grant,
+    eventbridge_grants,
 )
 from mlops_platform.components.observability import (
     AlertTopic,
@@ -45,6 +47,7 @@ key = EncryptionKey(
         alias_prefix="churn-serving",
     ),
 )
+# The alert topic's key: CloudWatch alarms (and EventBridge rules) of this account publish with it.
 alerts_key = EncryptionKey(
     "alerts",
     EncryptionKeyArgs(
@@ -53,6 +56,7 @@ alerts_key = EncryptionKey(
         user_role_path=ROLE_PATH,
         tags=TAGS,
         alias_prefix="churn-serving",
+        service_grants=[cloudwatch_alarms_grant(REGION, ACCOUNT), *eventbridge_grants(REGION, ACCOUNT)],
     ),
 )
 logs = AccessLogBucket("access-logs", AccessLogBucketArgs(account_id=ACCOUNT, tags=TAGS))

@@ -46,6 +46,11 @@ Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``,
 configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
 TypeScript and examples/consumer/ failed ``required-cost-allocation-tags`` on every resource;
 the last test holds the README's and the example's programs to the pack's tags.
+examples/consumer/ encrypted its alert topic with a key that granted no service, so KMS refused
+every notification of the endpoint's rollback alarms: nobody was paged. The example's key now
+grants CloudWatch alarms and EventBridge, with the builders the area packages now export
+(``cloudwatch_alarms_grant``, ``eventbridge_grants``, ``budgets_key_grant``...: the docs named them,
+but only their modules had them).
 """
 
 from __future__ import annotations
@@ -596,3 +601,34 @@ def test_a_team_builds_the_dispatch_connection_key_from_the_package() -> None:
     assert statement["Condition"]["StringLike"]["kms:EncryptionContext:SecretARN"] == (
         f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:events!connection/*"
     )
+
+
+def test_the_example_alert_topic_key_lets_cloudwatch_alarms_publish() -> None:
+    program = (REPO / "examples" / "consumer" / "__main__.py").read_text(encoding="utf-8")
+    program = program.replace("mlops_platform.components", "components")
+    graph = record_program(lambda: exec(compile(program, "<example>", "exec"), {}))
+    topic = only(graph, "aws:sns/topic:Topic")
+    [key] = [
+        k for k in graph.of_type("aws:kms/key:Key") if k.outputs["arn"] == topic.inputs["kmsMasterKeyId"]
+    ]
+    services = {
+        s["Principal"]["Service"] for s in statements(policy_of(key)) if "Service" in s.get("Principal", {})
+    }
+    assert {"cloudwatch.amazonaws.com", "events.amazonaws.com"} <= services
+    # Every alarm notifies that topic.
+    alarms = graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarms and all(a.inputs["alarmActions"] == [topic.outputs["arn"]] for a in alarms)
+
+
+def test_the_documented_grant_builders_import_from_their_areas() -> None:
+    from components.foundation import cloudwatch_alarms_grant, cloudwatch_logs_grant, eventbridge_grants
+    from components.observability import budgets_key_grant, cost_anomaly_key_grant
+
+    grants = [
+        cloudwatch_alarms_grant(REGION, ACCOUNT),
+        cloudwatch_logs_grant(REGION, ACCOUNT),
+        *eventbridge_grants(REGION, ACCOUNT),
+        budgets_key_grant(REGION, ACCOUNT),
+        cost_anomaly_key_grant(REGION, ACCOUNT),
+    ]
+    assert len({grant.sid for grant in grants}) == len(grants)
