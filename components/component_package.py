@@ -87,13 +87,39 @@ class EncryptionKeyInputs(TypedDict):
     via_services: NotRequired[list[str]]
     """Services (``sagemaker``, ``s3``) through which the account's principals may use the key."""
     region: NotRequired[str]
-    """Region of ``via_services`` (required with them)."""
+    """Region of ``via_services`` and ``service_grants`` (required with them)."""
+    service_grants: NotRequired[list[str]]
+    """AWS services that may use the key for this account's resources: ``cloudwatch-alarms``
+    (alarms notifying an SNS topic encrypted with it: the key of an endpoint's ``alarmTopicArn``),
+    ``eventbridge`` (rules delivering to encrypted topics and queues), ``cloudwatch-logs``
+    (encrypted log groups). Default: none."""
     deletion_window_days: NotRequired[int]
     """7-30 (default 30)."""
     rotation_period_days: NotRequired[int]
     """90-2560 (default 365); rotation is always on."""
     retain: NotRequired[bool]
     """Protect the key and keep it on delete (default true)."""
+
+
+_SERVICE_GRANTS = ("cloudwatch-alarms", "cloudwatch-logs", "eventbridge")
+
+
+def _service_grants(names: list[str], values: dict[str, Any]) -> list[Any]:
+    """The key policy grants ``service_grants`` names, built as the platform's own keys' are."""
+    from .foundation import encryption_key
+
+    unknown = sorted(set(names) - set(_SERVICE_GRANTS))
+    if unknown:
+        raise ValueError(f"service_grants: {', '.join(unknown)}: use {', '.join(_SERVICE_GRANTS)}")
+    if names and not values.get("region"):
+        raise ValueError("service_grants: needs the key's region")
+    region, account = values.get("region", ""), values.get("account_id", "")
+    builders = {
+        "cloudwatch-alarms": lambda: [encryption_key.cloudwatch_alarms_grant(region, account)],
+        "cloudwatch-logs": lambda: [encryption_key.cloudwatch_logs_grant(region, account)],
+        "eventbridge": lambda: encryption_key.eventbridge_grants(region, account),
+    }
+    return [grant for name in dict.fromkeys(names) for grant in builders[name]()]
 
 
 class EncryptionKey(pulumi.ComponentResource):
@@ -109,7 +135,9 @@ class EncryptionKey(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: EncryptionKeyInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        key_args = foundation.EncryptionKeyArgs(**_wire(args, EncryptionKeyInputs))
+        values = _wire(args, EncryptionKeyInputs)
+        values["service_grants"] = _service_grants(values.pop("service_grants", []), values)
+        key_args = foundation.EncryptionKeyArgs(**values)
         super().__init__(_token("EncryptionKey"), name, {}, opts)
         key = foundation.EncryptionKey(name, key_args, _child(self))
         self.key_arn, self.key_id, self.alias_name = key.key_arn, key.key_id, key.alias_name

@@ -41,6 +41,9 @@ code before its fix:
   policy lets EventBridge use it through Secrets Manager; the statement lived in ``stacks/`` (not in
   the wheel), so another team had to write it from the field's prose. The package now has it
   (``connection_key_statement``, ``CONNECTION_KEY_TAGS``), and the stacks use the same.
+- Nor could its ``EncryptionKey`` grant a service: a TypeScript team had no key from the package
+  that the alarm topic its endpoint requires (``alarmTopicArn``) could use; ``serviceGrants``
+  (``cloudwatch-alarms``, ``eventbridge``, ``cloudwatch-logs``) now builds the platform's grants.
 
 Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``, while every
 configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
@@ -632,3 +635,27 @@ def test_the_documented_grant_builders_import_from_their_areas() -> None:
         cost_anomaly_key_grant(REGION, ACCOUNT),
     ]
     assert len({grant.sid for grant in grants}) == len(grants)
+
+
+def test_the_component_package_key_grants_the_services_it_names() -> None:
+    from pulumi.provider.experimental.component import ComponentProvider
+
+    from components.component_package import COMPONENTS, PACKAGE
+
+    provider = ComponentProvider(COMPONENTS, PACKAGE, None, "0.0.0")
+    definition = provider._component_defs["EncryptionKey"]
+    key_component = next(c for c in COMPONENTS if c.__name__ == "EncryptionKey")
+    wire = {
+        "purpose": "alerts",
+        "accountId": ACCOUNT,
+        "userRolePath": "/team-x/",
+        "region": REGION,
+        "serviceGrants": ["cloudwatch-alarms", "eventbridge"],
+        "tags": TAGS,
+    }
+    graph = record_program(lambda: key_component("alerts", provider.map_inputs(wire, definition), None))  # type: ignore[call-arg]
+    key = only(graph, "aws:kms/key:Key")
+    sids = {s.get("Sid") for s in statements(policy_of(key))}
+    assert {"CloudwatchPublishesToEncryptedTopics", "EventsDeliversToEncryptedTopics"} <= sids
+    with pytest.raises(ValueError, match=r"service_grants: sns: use cloudwatch-alarms"):
+        key_component("bad", provider.map_inputs({**wire, "serviceGrants": ["sns"]}, definition), None)  # type: ignore[call-arg]
