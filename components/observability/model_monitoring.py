@@ -212,7 +212,9 @@ class ModelMonitoringArgs:
     """Schedule, instance type, runtime limit and volume of the data-quality job."""
     endpoint_name: pulumi.Input[str]
     """The SageMaker endpoint whose captured data is checked; reports go to
-    ``monitoring/<endpoint_name>/data-quality/``."""
+    ``monitoring/<endpoint_name>/data-quality/``. An endpoint of your own (not ``InferenceEndpoint``)
+    must capture under ``data-capture/`` of the placement's artifact bucket, the only capture the
+    jobs may read."""
     baselines: MonitoringBaselines
     """The baselines of the model version the endpoint serves."""
     placement: JobPlacement
