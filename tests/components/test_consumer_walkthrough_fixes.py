@@ -26,7 +26,10 @@ code before its fix:
   and the jobs' role may read only the folder: a monitor failing at its first run.
 - The component package's ``InferenceEndpoint`` (TypeScript, Go...) had no ``awsImages`` input, so
   a team serving a version its ``TrainingPipeline`` registered (run by the framework's inference
-  image in AWS's registry account) got a models' role that may not pull that image.
+  image in AWS's registry account) got a models' role that may not pull that image. Nor could
+  its ``EncryptionKey`` grant a service: no key of the package could encrypt the alarm topic the
+  endpoint requires (``alarmTopicArn``); ``serviceGrants`` (``cloudwatch-alarms``, ``eventbridge``,
+  ``cloudwatch-logs``) now builds the platform's grants.
 - No component checked its ``region``: ``eu-west1`` or ``europe`` went into ARNs, ECR repositories,
   log groups and ``kms:ViaService`` conditions that match nothing, denied only when a job or an
   endpoint ran.
@@ -41,19 +44,22 @@ code before its fix:
   policy lets EventBridge use it through Secrets Manager; the statement lived in ``stacks/`` (not in
   the wheel), so another team had to write it from the field's prose. The package now has it
   (``connection_key_statement``, ``CONNECTION_KEY_TAGS``), and the stacks use the same.
-- Nor could its ``EncryptionKey`` grant a service: a TypeScript team had no key from the package
-  that the alarm topic its endpoint requires (``alarmTopicArn``) could use; ``serviceGrants``
-  (``cloudwatch-alarms``, ``eventbridge``, ``cloudwatch-logs``) now builds the platform's grants.
 
 Docs: docs/reuse.md said the policy pack requires ``owner`` and ``cost-center``, while every
 configuration of it requires ``environment`` too, so the README's reuse snippet, docs/reuse.md's
 TypeScript and examples/consumer/ failed ``required-cost-allocation-tags`` on every resource;
-the last test holds the README's and the example's programs to the pack's tags.
-examples/consumer/ encrypted its alert topic with a key that granted no service, so KMS refused
+``test_the_documented_programs_carry_the_tags_the_pack_requires`` holds the README's and the
+example's programs to them. examples/consumer/ encrypted its alert topic with a key that granted no service, so KMS refused
 every notification of the endpoint's rollback alarms: nobody was paged. The example's key now
 grants CloudWatch alarms and EventBridge, with the builders the area packages now export
 (``cloudwatch_alarms_grant``, ``eventbridge_grants``, ``budgets_key_grant``...: the docs named them,
 but only their modules had them).
+
+Left alone: no policy rule checks that an alarm topic's key lets CloudWatch use it (the pack
+cannot see a key given by ARN; a rule with its CASES and levels is a change of its own);
+EndpointAlarms takes any ``endpoint_name`` (it names an endpoint the caller made, at most 63
+characters, so its alarm names fit); TrainingPipeline still takes its two roles rather than
+making them (docs/reuse.md lists what they need).
 """
 
 from __future__ import annotations
