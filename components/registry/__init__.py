@@ -21,9 +21,9 @@ __getattr__ = on_first_use(
     __name__,
     {
         ".approval_dispatch": (
+            "CONNECTION_KEY_TAGS",
             "ApprovalDispatch",
             "ApprovalDispatchArgs",
-            "CONNECTION_KEY_TAGS",
             "connection_key_statement",
         ),
         ".model_registry": ("ModelRegistry", "ModelRegistryArgs", "approval_event_pattern"),
