@@ -111,6 +111,11 @@ class SecureBucketArgs:
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=own_tags(tags, DATA_CLASS_TAG)))
         # The purpose is that tag's value.
         satisfies(self, "purpose", lambda purpose: aws_tag_problem(DATA_CLASS_TAG, purpose))
+        if self.reader_accounts and (not self.reader_prefixes or "" in self.reader_prefixes):
+            raise ValueError(
+                "SecureBucketArgs.reader_prefixes: reader_accounts need reader_prefixes, none empty; "
+                "whole-bucket reads are not offered"
+            )
         in_range(self, "noncurrent_version_expiration_days", 1, 36500)
         if self.expiration_days is not None:
             in_range(self, "expiration_days", 1, 36500)
@@ -140,11 +145,6 @@ class SecureBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("mlops:foundation:SecureBucket", name, None, opts)
-        if args.reader_accounts and (not args.reader_prefixes or "" in args.reader_prefixes):
-            raise ValueError(
-                f"SecureBucket {name}: reader_accounts need reader_prefixes, none empty; whole-bucket reads "
-                "are not offered"
-            )
         child = pulumi.ResourceOptions(parent=self)
 
         bucket = s3.Bucket(

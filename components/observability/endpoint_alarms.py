@@ -66,6 +66,11 @@ class EndpointAlarmsArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "tags", tags_problem)
+        if len(self.drift_features) > MAX_DRIFT_FEATURES:
+            raise ValueError(
+                f"EndpointAlarmsArgs.drift_features: at most {MAX_DRIFT_FEATURES} drift features "
+                f"(got {len(self.drift_features)})"
+            )
         if self.monitoring_schedule_name is None or not self.drift_features:
             return
         if self.monitoring_schedule is None:
@@ -99,10 +104,6 @@ class EndpointAlarms(pulumi.ComponentResource):
         self, name: str, args: EndpointAlarmsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("mlops:observability:EndpointAlarms", name, None, opts)
-        if len(args.drift_features) > MAX_DRIFT_FEATURES:
-            raise ValueError(
-                f"EndpointAlarms {name}: at most {MAX_DRIFT_FEATURES} drift features (got {len(args.drift_features)})"
-            )
         self._name, self._args = name, args
         limits = args.thresholds
         alarms: list[cloudwatch.MetricAlarm] = []

@@ -16,7 +16,9 @@ code before its fix:
 - Other checks ran in a component's constructor, after it was registered (and, for an endpoint
   with an unresolved ``latest_approved_of`` variant, after its role and policy): a key's
   ``via_services`` without a region, a role without statements, two feature groups or model
-  families of one name. KMS aliases and IAM role descriptions AWS refuses were taken.
+  families of one name, a SecureBucket's ``reader_accounts`` without ``reader_prefixes``, more
+  than 10 drift features of EndpointAlarms. KMS aliases and IAM role descriptions AWS refuses
+  were taken.
 - An endpoint's (and a shared endpoint's) models' role read only ``models/`` of the artifact
   bucket, while ``model_data_url`` (an image's artifact, a Triton repository) may be any s3://
   URI: a team serving ``s3://<their bucket>/detector/v3/model.tar.gz`` got an endpoint SageMaker
@@ -665,3 +667,27 @@ def test_the_component_package_key_grants_the_services_it_names() -> None:
     assert {"CloudwatchPublishesToEncryptedTopics", "EventsDeliversToEncryptedTopics"} <= sids
     with pytest.raises(ValueError, match=r"service_grants: sns: use cloudwatch-alarms"):
         key_component("bad", provider.map_inputs({**wire, "serviceGrants": ["sns"]}, definition), None)  # type: ignore[call-arg]
+
+
+def test_bucket_readers_and_drift_features_are_checked_in_the_args() -> None:
+    from components.observability import AlarmThresholds, EndpointAlarmsArgs, VariantAlarms
+
+    with pytest.raises(ValueError, match=r"^SecureBucketArgs\.reader_prefixes: reader_accounts need"):
+        SecureBucketArgs(
+            purpose="models",
+            kms_key_arn=KEY,
+            access_log_bucket="logs",
+            tags=TAGS,
+            reader_accounts=("222222222222",),
+        )
+    with pytest.raises(ValueError, match=r"^EndpointAlarmsArgs\.drift_features: at most 10 drift features"):
+        EndpointAlarmsArgs(
+            endpoint_name="e",
+            variants=[VariantAlarms(name="v", gpus=0, instance_based=True)],
+            thresholds=AlarmThresholds(),
+            alarm_topic_arn=f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts",
+            tags=TAGS,
+            monitoring_schedule_name="e-data-quality",
+            drift_features=[f"f{i}" for i in range(11)],
+            monitoring_schedule="cron(0 0 ? * * *)",
+        )
