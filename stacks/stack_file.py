@@ -436,12 +436,17 @@ def _unread_twin_hint(path: Path) -> str:
     (``.yml``, ``.YAML``) that was meant, if any."""
     if path.suffix != STACK_FILE_SUFFIX or not path.stem.startswith("Pulumi."):
         return ""
+    if path.is_symlink():  # there, but what it points to is not
+        with contextlib.suppress(OSError):
+            return f" ({path.name} is a symbolic link to {os.readlink(path)}, which does not exist)"
     stem = path.name[: -len(STACK_FILE_SUFFIX)]
     try:
         twins = sorted(
             other.name
             for other in path.parent.iterdir()
-            if other.name.startswith(f"{stem}.") and other.name[len(stem) :].lower() in UNREAD_SUFFIXES
+            if other.name != path.name
+            and other.name.startswith(f"{stem}.")
+            and other.name[len(stem) :].lower() in UNREAD_SUFFIXES
         )
     except OSError:  # no such folder: nothing beside it
         return ""
@@ -458,21 +463,26 @@ def _other_stacks_hint(path: Path) -> str:
     the closest first when one is close."""
     prefix = "Pulumi."
     try:
+        # Only names Pulumi takes as a stack's (an editor's backup or a file named with a space is
+        # none), and never the missing file's own name (a symbolic link to nothing).
         stacks = sorted(
-            other.name[len(prefix) : -len(STACK_FILE_SUFFIX)]
+            stack
             for other in path.parent.iterdir()
             if other.name.startswith(prefix)
             and other.name.endswith(STACK_FILE_SUFFIX)
-            and len(other.name) > len(prefix) + len(STACK_FILE_SUFFIX)
+            and other.name != path.name
+            and STACK_NAME.fullmatch(stack := other.name[len(prefix) : -len(STACK_FILE_SUFFIX)])
         )
     except OSError:
         return ""
     if not stacks:
         return ""
     wanted = path.name[len(prefix) : -len(STACK_FILE_SUFFIX)]
-    close = difflib.get_close_matches(wanted, stacks, n=1, cutoff=0.6)
+    # Compared without case: STACK=PROD means prod.
+    by_folded = {stack.lower(): stack for stack in reversed(stacks)}
+    close = difflib.get_close_matches(wanted.lower(), list(by_folded), n=1, cutoff=0.6)
     listed = ", ".join(stacks[:_LISTED_STACKS]) + (", ..." if len(stacks) > _LISTED_STACKS else "")
-    guess = f"did you mean {close[0]}? " if close else ""
+    guess = f"did you mean {by_folded[close[0]]}? " if close else ""
     return f" ({guess}{path.parent}/ has the stacks {listed})"
 
 
