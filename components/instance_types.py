@@ -49,16 +49,30 @@ def offered_instance_type(instance_type: str, shape: str) -> str:
     lists (``ProcessingInstanceType``, ``ProductionVariantInstanceType``); else ``ValueError``: a
     name of the right form that the API does not list (``ml.c5.large`` for a processing job,
     ``ml.t3.medium`` for an endpoint) is refused only when AWS is called."""
-    validate_instance_type(instance_type)
+    problem = offered_instance_type_problem(instance_type, shape)
+    if problem:
+        raise ValueError(problem)
+    return instance_type
+
+
+def offered_instance_type_problem(instance_type: object, shape: str) -> str | None:
+    """Why ``instance_type`` is not one botocore's enumeration ``shape`` lists, or None (for a
+    component's arguments: :func:`components.limits.satisfies`)."""
+    if not isinstance(instance_type, str):
+        return f"{instance_type!r} is not a SageMaker instance type such as ml.m5.xlarge"
+    try:
+        validate_instance_type(instance_type)
+    except ValueError as error:
+        return str(error)
     # Imported here: components.botocore_enums imports this package (its cache directory).
     from .botocore_enums import sagemaker_instance_types
 
     if instance_type not in sagemaker_instance_types(shape):
-        raise ValueError(
+        return (
             f"'{instance_type}' is not an instance type SageMaker offers for {OFFERED_BY[shape]} "
             f"(botocore's {shape}), e.g. ml.m5.xlarge, ml.c5.2xlarge, ml.g5.2xlarge"
         )
-    return instance_type
+    return None
 
 
 def is_gpu(instance_type: str) -> bool:

@@ -15,7 +15,7 @@ import pulumi_aws.s3 as s3
 import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws_native.sagemaker as native
 
-from ..instance_types import has_instance_store
+from ..instance_types import has_instance_store, offered_instance_type_problem
 from ..limits import object_tags, satisfies
 from ..naming import child_name
 from ..output_text import concat
@@ -76,7 +76,8 @@ class ModelQualityMonitoringArgs:
     schedule: str
     """Model Monitor cron expression shared by the monitors, e.g. ``cron(0 * ? * * *)`` (hourly)."""
     instance_type: str
-    """Instance type of the jobs (one instance each, with a 20 GB volume)."""
+    """Instance type of the jobs (one instance each, with a 20 GB volume): one SageMaker processing
+    jobs offer (botocore's ``ProcessingInstanceType``: ml.c5.xlarge, not ml.c5.large)."""
     max_runtime_seconds: int
     """Seconds after which a job is stopped; keep it below the schedule's interval."""
     placement: JobPlacement
@@ -98,6 +99,12 @@ class ModelQualityMonitoringArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "schedule", model_monitor_schedule_problem)
+        # Every job definition's ClusterConfig.InstanceType, as MonitoringSpec.instance_type checks it.
+        satisfies(
+            self,
+            "instance_type",
+            lambda value: offered_instance_type_problem(value, "ProcessingInstanceType"),
+        )
         if not self.spec.kinds:
             raise ValueError(
                 f"ModelQualityMonitoring of {self.endpoint_label}: enable at least one of model_quality, "
