@@ -77,7 +77,7 @@ def _show(value: Any) -> str:
 
 
 def _constraints(field: Any) -> str:
-    metadata = _metadata(field)
+    metadata = field_constraints(field)
     bounds = {type(item).__name__: item for item in metadata}
     if "Ge" in bounds and "Le" in bounds:
         return f" Range {bounds['Ge'].ge} to {bounds['Le'].le}."
@@ -87,9 +87,10 @@ def _constraints(field: Any) -> str:
     return ""
 
 
-def _metadata(field: Any) -> list[Any]:
+def field_constraints(field: Any) -> list[Any]:
     """The field's constraints: its own, or those of the constrained member of an optional type
-    (``Annotated[int, Field(ge=60, le=3600)] | None``), which pydantic keeps on that member."""
+    (``Annotated[int, Field(ge=60, le=3600)] | None``), which pydantic keeps on that member (both
+    references state them: docs/configuration.md and docs/components.md)."""
     if field.metadata or typing.get_origin(field.annotation) not in (typing.Union, types.UnionType):
         return list(field.metadata)
     found: list[Any] = []
