@@ -656,7 +656,9 @@ def rollback_alarm_name_problem(name: str) -> str | None:
     """Why SageMaker would refuse ``name`` as a rollback alarm's name, or None."""
     if not 1 <= len(name) <= MAX_ALARM_NAME:
         return f"an alarm name has 1-{MAX_ALARM_NAME} characters (got {len(name)})"
-    if not name.strip():
+    # Java's \s, which AWS's pattern (?!\s*$).+ means: ASCII white space only (a name of only
+    # no-break spaces is one CloudWatch and SageMaker take).
+    if not name.strip(" \t\n\x0b\f\r"):
         return "an alarm name is not only spaces"
     if any(character in name for character in "\n\r\u0085\u2028\u2029"):
         return "an alarm name is one line (no line break)"
