@@ -49,6 +49,17 @@ def botocore_enum(service: str, shape: str) -> list[str]:
     return members
 
 
+def botocore_installed() -> bool:
+    """Whether botocore is there to read an enumeration from: in the repository's environment and
+    with the package's ``training`` extra (the SageMaker SDK's boto3), not in its base install
+    (endpoints, data-quality monitoring) nor with ``model-quality``, whose checks of a value
+    against an enumeration then keep to its form (AWS refuses the rest at ``pulumi up``)."""
+    try:
+        return importlib.util.find_spec("botocore") is not None
+    except (ImportError, ValueError):  # a broken install, or a module without a spec
+        return False
+
+
 @functools.cache
 def sagemaker_instance_types(shape: str) -> frozenset[str]:
     """The instance types of SageMaker's enumeration ``shape`` (``TrainingInstanceType``,

@@ -48,7 +48,8 @@ def offered_instance_type(instance_type: str, shape: str) -> str:
     """``instance_type`` if it is a SageMaker instance type that botocore's enumeration ``shape``
     lists (``ProcessingInstanceType``, ``ProductionVariantInstanceType``); else ``ValueError``: a
     name of the right form that the API does not list (``ml.c5.large`` for a processing job,
-    ``ml.t3.medium`` for an endpoint) is refused only when AWS is called."""
+    ``ml.t3.medium`` for an endpoint) is refused only when AWS is called. Without botocore (the
+    package's base install), the form only."""
     problem = offered_instance_type_problem(instance_type, shape)
     if problem:
         raise ValueError(problem)
@@ -65,9 +66,10 @@ def offered_instance_type_problem(instance_type: object, shape: str) -> str | No
     except ValueError as error:
         return str(error)
     # Imported here: components.botocore_enums imports this package (its cache directory).
-    from .botocore_enums import sagemaker_instance_types
+    from .botocore_enums import botocore_installed, sagemaker_instance_types
 
-    if instance_type not in sagemaker_instance_types(shape):
+    # The package's base install has no botocore: the form only, not a ModuleNotFoundError.
+    if botocore_installed() and instance_type not in sagemaker_instance_types(shape):
         return (
             f"'{instance_type}' is not an instance type SageMaker offers for {OFFERED_BY[shape]} "
             f"(botocore's {shape}), e.g. ml.m5.xlarge, ml.c5.2xlarge, ml.g5.2xlarge"

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ..botocore_enums import sagemaker_instance_types
+from ..botocore_enums import botocore_installed, sagemaker_instance_types
+from ..instance_types import validate_instance_type
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
 
@@ -92,6 +93,8 @@ class BatchScoringSpec(BaseModel):
     @field_validator("instance_type")
     @classmethod
     def _transform_instance(cls, value: str) -> str:
+        if not botocore_installed():  # the package's base install: the form only
+            return validate_instance_type(value)
         if value not in sagemaker_instance_types("TransformInstanceType"):
             raise ValueError(
                 f"'{value}' is not an instance type SageMaker batch transform offers "

@@ -113,9 +113,10 @@ class TrainingCompute(_Spec):
             )
         )
         # Imported here: components.botocore_enums imports this package (its cache directory).
-        from ..botocore_enums import sagemaker_instance_types
+        from ..botocore_enums import botocore_installed, sagemaker_instance_types
 
-        if value not in sagemaker_instance_types(shape):
+        # The package's base install has no botocore: the form only, not a ModuleNotFoundError.
+        if botocore_installed() and value not in sagemaker_instance_types(shape):
             raise ValueError(
                 f"'{value}' is not an instance type SageMaker {job} jobs offer (botocore's {shape}), e.g. "
                 "ml.m5.xlarge, ml.c5.2xlarge, ml.g5.2xlarge"
