@@ -34,6 +34,8 @@ overridden) and only where the stack creates a trail.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,8 @@ from components.serving.inference_endpoint_spec import DeploymentSpec, ModelSour
 from stacks.component_reference import fields_of
 from stacks.config import ConfigError
 from stacks.stack_file import read_stack_file
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 # --- the missing stack file's hint -----------------------------------------------------------------
 
@@ -197,3 +201,52 @@ def test_image_references_and_model_data_urls_aws_takes_are_accepted(
 ) -> None:
     source = ModelSource(image=image, model_data_url=model_data_url)
     assert (source.image, source.model_data_url) == (image, model_data_url)
+
+
+# --- the package's base install has no botocore ------------------------------------------------------
+
+_WITHOUT_BOTOCORE = """
+import sys
+sys.modules["botocore"] = None  # what `pip install mlops-platform` (no extra) has: no botocore
+from components.observability.monitoring_spec import MonitoringSpec
+from components.serving.batch_scoring_spec import BatchScoringSpec
+from components.serving.inference_endpoint_spec import VariantSpec
+from tests.stacks.test_read_limits_review import _model_quality_args
+
+IMAGE = {"image": "111111111111.dkr.ecr.eu-west-1.amazonaws.com/churn:1"}
+builds = {
+    "variant": lambda t: VariantSpec(name="primary", model=IMAGE, instance_type=t),
+    "monitoring": lambda t: MonitoringSpec(instance_type=t),
+    "batch": lambda t: BatchScoringSpec(schedule="cron(0 3 * * ? *)", instance_type=t),
+    "model-quality": _model_quality_args,
+}
+for name, build in builds.items():
+    for instance_type in ("ml.m5.xlarge", "ml.c5.large", "m5.xlarge"):
+        try:
+            build(instance_type)
+            print(name, instance_type, "accepted")
+        except ValueError:
+            print(name, instance_type, "refused")
+"""
+
+
+def test_the_specs_check_the_form_of_an_instance_type_without_botocore() -> None:
+    """docs/reuse.md: the base install (endpoints, data-quality monitoring) and ``model-quality``
+    bring no botocore, and the specs work without the extras. Checking against botocore's
+    enumerations made ``VariantSpec(instance_type=...)`` raise ``ModuleNotFoundError: botocore``
+    there; without botocore a type is checked for its form only."""
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_BOTOCORE],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for name in ("variant", "monitoring", "batch", "model-quality"):
+        # Form only: the enumeration's refusal of ml.c5.large needs botocore.
+        assert f"{name} ml.m5.xlarge accepted" in lines
+        assert f"{name} ml.c5.large accepted" in lines
+        assert f"{name} m5.xlarge refused" in lines
