@@ -5,6 +5,11 @@ fails on the code before its fix) or one value AWS accepts that must keep planni
 
 Found wrong, and fixed:
 
+- The enumeration checks import botocore, which the package's base install (endpoints,
+  data-quality monitoring) and its ``model-quality`` extra do not bring: ``VariantSpec`` with an
+  instance type, ``MonitoringSpec`` and ``BatchScoringSpec`` raised ``ModuleNotFoundError`` there
+  (the repository's tests borrow its environment, which has botocore). Without botocore they now
+  check the form only: ``test_the_specs_check_the_form_of_an_instance_type_without_botocore``.
 - A stack file that is a symbolic link to nothing: ``read_stack_file`` said "Pulumi.prd.yaml is
   there, but Pulumi reads only Pulumi.prd.yaml: rename it" (the twin hint took the missing file
   for its own twin, since ``.yaml`` is among the lower-cased unread suffixes); it now names the
