@@ -87,10 +87,13 @@ def template_problems(template: object) -> Iterator[tuple[Location, str]]:
     named = isinstance(headers, list) and all(isinstance(h, str) for h in headers)
     if headers is not None and not named:
         yield ("headers",), "must be a list of the feature names (no label)"
+    predictor = template.get("predictor")
     if isinstance(methods, dict) and isinstance(methods.get("shap"), dict):
         yield from _shap_problems(methods["shap"])
-        yield from _baseline_problems(methods["shap"].get("baseline"), headers if named else None)
-    predictor = template.get("predictor")
+        content_type = predictor.get("content_type") if isinstance(predictor, dict) else None
+        yield from _baseline_problems(
+            methods["shap"].get("baseline"), headers if named else None, content_type
+        )
     if not isinstance(predictor, dict):
         yield (
             ("predictor",),
@@ -138,22 +141,32 @@ def _shap_problems(shap: dict[str, Any]) -> Iterator[tuple[Location, str]]:
         )
 
 
-def _baseline_problems(baseline: object, headers: list[str] | None) -> Iterator[tuple[Location, str]]:
-    """Kernel SHAP's background rows, each sent to the model as a request: inline, one value per
-    feature (``headers``); or the S3 URI of a file of them."""
+def _baseline_problems(
+    baseline: object, headers: list[str] | None, content_type: object
+) -> Iterator[tuple[Location, str]]:
+    """Kernel SHAP's background rows, each sent to the model as a request, in the captured data's
+    format: inline, a list of values (one per feature, ``headers``) or, for JSON Lines, a JSON
+    object (the record, as AWS's JSON Lines example: ``{"features": [...]}``); or the S3 URI of a
+    file of them."""
     where: Location = ("methods", "shap", "baseline")
     if baseline is None or (isinstance(baseline, str) and baseline.startswith("s3://")):
         return
-    if not (isinstance(baseline, list) and baseline and all(isinstance(row, list) for row in baseline)):
+    rows = (list, dict) if content_type != "text/csv" else (list,)
+    if not (isinstance(baseline, list) and baseline and all(isinstance(row, rows) for row in baseline)):
         yield (
             where,
-            "must be a list of rows or an s3:// URI (each row the features of a request, in headers' order)",
+            "must be a list of rows or an s3:// URI (each row the features of a request, in headers' order"
+            + (
+                "; a CSV row is a list of values)"
+                if content_type == "text/csv"
+                else ", or a JSON Lines record)"
+            ),
         )
         return
     if headers is None:
         return
     for index, row in enumerate(baseline):
-        if len(row) != len(headers):
+        if isinstance(row, list) and len(row) != len(headers):
             yield (
                 (*where, index),
                 f"{len(row)} values for {len(headers)} headers: a row holds one value per feature, in "

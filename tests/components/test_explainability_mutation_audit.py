@@ -1,0 +1,456 @@
+"""DOCSTRING PLACEHOLDER"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.observability.explainability_config import (
+    ACCEPT_TYPES,
+    AGGREGATIONS,
+    CONTENT_TYPES,
+    analysis_config_key,
+    dotted,
+    read_template,
+    render,
+    template_problems,
+)
+from planner.recorder import RecordedResource, ResourceGraph
+from tests.conftest import REPO
+from tests.graph_helpers import as_list, policy_of, statements
+
+SAMPLE = REPO / "models" / "customer-churn" / "explainability.json"
+OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+DEFINITION = "aws-native:sagemaker:ModelExplainabilityJobDefinition"
+KEY_ARN = "arn:aws:kms:eu-west-1:333333333333:key/k"
+# AWS's own CSV example (Parameters to Monitor Attribution Drift), without the model the platform adds.
+AWS_CSV_EXAMPLE: dict[str, Any] = {
+    "headers": ["feature_1", "feature_2", "feature_3"],
+    "methods": {
+        "shap": {
+            "baseline": [[0.4441164946610942, 0.5190374448171748, 0.20722795300473712]],
+            "num_samples": 100,
+            "agg_method": "mean_abs",
+        }
+    },
+    "predictor": {"instance_type": "ml.m5.xlarge", "initial_instance_count": 1},
+}
+
+
+def _refused(template: object) -> set[str]:
+    """The template's keys the plan names (``predictor.instance_type``, ``methods.shap.baseline[1]``)."""
+    return {dotted(location) or "the document" for location, _ in template_problems(template)}
+
+
+def _with(**changes: Any) -> dict[str, Any]:
+    """AWS's CSV example with ``changes`` applied: ``predictor__content_type="text/csv"`` sets
+    ``predictor.content_type``; a value of ``...`` removes the key."""
+    template = copy.deepcopy(AWS_CSV_EXAMPLE)
+    for path, value in changes.items():
+        *parents, key = path.split("__")
+        node = template
+        for parent in parents:
+            node = node[parent]
+        if value is ...:
+            node.pop(key, None)
+        else:
+            node[key] = value
+    return template
+
+
+# -- what Clarify accepts: optional keys stay optional ----------------------------------------------------
+
+
+def test_aws_s_own_example_and_its_optional_keys_left_out_are_accepted() -> None:
+    """The documented example, and each key the page calls optional (or the SDK writes only when
+    given) left out: headers, the SHAP baseline, num_samples and agg_method, and the predictor's
+    content and accept types. Clarify chooses num_samples by the feature count and the formats from
+    the captured data; refusing them would refuse AWS's own example."""
+    assert _refused(AWS_CSV_EXAMPLE) == set()
+    for key in (
+        "headers",
+        "methods__shap__baseline",
+        "methods__shap__num_samples",
+        "methods__shap__agg_method",
+    ):
+        assert _refused(_with(**{key: ...})) == set(), key
+    minimal = {
+        "methods": {"shap": {}},
+        "predictor": {"instance_type": "ml.m5.large", "initial_instance_count": 1},
+    }
+    assert _refused(minimal) == set()
+    # Without headers the rows' lengths cannot be checked, and are not refused for it.
+    assert _refused(_with(headers=..., methods__shap__baseline=[[1, 2], [3, 4, 5]])) == set()
+
+
+def _sdk_model_config_takes(**settings: str) -> bool:
+    clarify = pytest.importorskip("sagemaker.core.clarify")
+    templates = {"content_template": "$features $record", "record_template": "$features_kvp"}
+    try:
+        clarify.ModelConfig(
+            model_name="m", instance_count=1, instance_type="ml.m5.large", **templates, **settings
+        )
+    except ValueError:
+        return False
+    return True
+
+
+# Every type either list names, the SDK's schema of the analysis config, or the AWS page lists.
+FORMATS = sorted(
+    {
+        *CONTENT_TYPES,
+        *ACCEPT_TYPES,
+        "image/jpg",
+        "application/x-parquet",
+        "application/x-image",
+        "application/sagemakercapturejson",
+        "text/plain",
+    }
+)
+
+
+@pytest.mark.parametrize("media_type", FORMATS)
+def test_each_format_is_accepted_exactly_when_the_sdk_s_model_config_takes_it(media_type: str) -> None:
+    """For content_type and accept_type alike (with the templates JSON needs), over every type the
+    SDK, its schema or the docs name: the list here is the SDK's, not a subset or a superset."""
+    for key in ("content_type", "accept_type"):
+        template = _with(
+            **{
+                f"predictor__{key}": media_type,
+                "predictor__content_template": "$features $record",
+                "predictor__record_template": "$features_kvp",
+            }
+        )
+        accepted = f"predictor.{key}" not in _refused(template)
+        assert accepted is _sdk_model_config_takes(**{key: media_type}), (key, media_type)
+
+
+@pytest.mark.parametrize("method", [*AGGREGATIONS, "mean", "MEAN_ABS", "mean-abs", "sum"])
+def test_each_aggregation_is_accepted_exactly_when_the_sdk_s_shap_config_takes_it(method: str) -> None:
+    clarify = pytest.importorskip("sagemaker.core.clarify")
+    try:
+        clarify.SHAPConfig(baseline=[[1, 2, 3]], agg_method=method)
+        sdk_takes = True
+    except ValueError:
+        sdk_takes = False
+    assert ("methods.shap.agg_method" not in _refused(_with(methods__shap__agg_method=method))) is sdk_takes
+    assert set(AGGREGATIONS) == {"mean_abs", "median", "mean_sq"}
+
+
+# -- what Clarify refuses: types its schema checks ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        # Clarify's schema reads headers as [str].
+        pytest.param({"headers": ["feature_1", 2, "feature_3"]}, "headers", id="headers-mixed"),
+        pytest.param({"headers": "feature_1,feature_2,feature_3"}, "headers", id="headers-a-string"),
+        # initial_instance_count and num_samples are ints (JSON 1.0 is a float; true is no count).
+        pytest.param(
+            {"predictor__initial_instance_count": 1.0}, "predictor.initial_instance_count", id="count-float"
+        ),
+        pytest.param({"methods__shap__num_samples": True}, "methods.shap.num_samples", id="samples-true"),
+        pytest.param({"methods__shap__num_samples": 100.0}, "methods.shap.num_samples", id="samples-float"),
+        pytest.param({"methods__shap__num_samples": -5}, "methods.shap.num_samples", id="samples-negative"),
+        pytest.param({"predictor__instance_type": 5}, "predictor.instance_type", id="instance-type-a-number"),
+        pytest.param({"predictor__instance_type": "ml"}, "predictor.instance_type", id="instance-type-ml"),
+        # The shadow endpoint's name prefix: SageMaker names must start with a letter or digit, and
+        # the role may run sm-clarify* only.
+        pytest.param(
+            {"predictor__endpoint_name_prefix": ""}, "predictor.endpoint_name_prefix", id="prefix-empty"
+        ),
+        pytest.param(
+            {"predictor__endpoint_name_prefix": 5}, "predictor.endpoint_name_prefix", id="prefix-a-number"
+        ),
+        pytest.param(
+            {"predictor__endpoint_name_prefix": "churn-sm-clarify"},
+            "predictor.endpoint_name_prefix",
+            id="prefix-inside",
+        ),
+        # The baseline: at least one row (AWS), each a row, every row one value per header.
+        pytest.param({"methods__shap__baseline": []}, "methods.shap.baseline", id="baseline-empty"),
+        pytest.param(
+            {"methods__shap__baseline": [[1, 2, 3], 4]}, "methods.shap.baseline", id="baseline-a-value"
+        ),
+        pytest.param(
+            {"methods__shap__baseline": [[1, 2, 3, 4]]}, "methods.shap.baseline[0]", id="baseline-row-long"
+        ),
+        pytest.param(
+            {"methods__shap__baseline": [[1, 2, 3], [1, 2]]},
+            "methods.shap.baseline[1]",
+            id="baseline-second-row",
+        ),
+        pytest.param(
+            {"methods__shap__baseline": "s3:/bucket/rows.csv"},
+            "methods.shap.baseline",
+            id="baseline-s3-one-slash",
+        ),
+        pytest.param(
+            {"methods__shap__baseline": "S3://bucket/rows.csv"},
+            "methods.shap.baseline",
+            id="baseline-upper-s3",
+        ),
+        # JSON Lines and JSON requests are built from templates Clarify fills.
+        pytest.param(
+            {"predictor__content_type": "application/jsonlines", "predictor__content_template": '{"x": 1}'},
+            "predictor.content_template",
+            id="jsonlines-template-without-features",
+        ),
+        pytest.param(
+            {
+                "predictor__content_type": "application/json",
+                "predictor__content_template": '{"instances": []}',
+                "predictor__record_template": "$features_kvp",
+            },
+            "predictor.content_template",
+            id="json-template-without-records",
+        ),
+    ],
+)
+def test_a_value_clarify_would_refuse_is_refused_naming_its_key(changes: dict[str, Any], key: str) -> None:
+    assert key in _refused(_with(**changes))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"methods__shap__num_samples": 1}, id="one-sample"),
+        pytest.param({"predictor__initial_instance_count": 3}, id="three-instances"),
+        pytest.param({"predictor__endpoint_name_prefix": "sm-clarify"}, id="the-default-prefix"),
+        pytest.param({"predictor__endpoint_name_prefix": "sm-clarify-churn"}, id="a-longer-prefix"),
+        pytest.param(
+            {"methods__shap__baseline": "s3://bucket/baselines/churn/rows.csv"}, id="baseline-in-s3"
+        ),
+        pytest.param({"methods__shap__baseline": [[1, 2, 3], [4, 5.5, "a"]]}, id="two-rows"),
+        pytest.param(
+            {
+                "predictor__content_type": "application/jsonlines",
+                "predictor__content_template": '{"features":$features}',
+            },
+            id="jsonlines",
+        ),
+        pytest.param(
+            {
+                "predictor__content_type": "application/json",
+                "predictor__content_template": '{"instances":$records}',
+                "predictor__record_template": "$features",
+            },
+            id="json-records",
+        ),
+        pytest.param(
+            {
+                "predictor__content_type": "application/json",
+                "predictor__content_template": "$record",
+                "predictor__record_template": "$features_kvp",
+            },
+            id="json-one-record",
+        ),
+    ],
+)
+def test_a_value_clarify_takes_is_accepted(changes: dict[str, Any]) -> None:
+    assert _refused(_with(**changes)) == set()
+
+
+# -- reading the template -------------------------------------------------------------------------------
+
+
+def test_a_template_that_is_not_utf8_is_refused_as_not_json_naming_its_path(tmp_path: Path) -> None:
+    """A template saved in another encoding: the plan's refusal (ValueError, exit 2), not a
+    UnicodeDecodeError traceback (exit 3)."""
+    path = tmp_path / "latin-1.json"
+    path.write_bytes(json.dumps(AWS_CSV_EXAMPLE).replace("feature_1", "caf\u00e9").encode("latin-1"))
+    with pytest.raises(ValueError, match=f"^{path}: not JSON"):
+        read_template(path)
+
+
+def test_a_template_is_read_as_utf8_and_written_with_the_same_names(tmp_path: Path) -> None:
+    """Headers in UTF-8 (a non-ASCII feature name) reach Clarify's config as the same names."""
+    path = tmp_path / "names.json"
+    template = _with(headers=["d\u00e9bit_mensuel", "feature_2", "feature_3"])
+    path.write_text(json.dumps(template, ensure_ascii=False), encoding="utf-8")
+    read = read_template(path)
+    assert read["headers"][0] == "d\u00e9bit_mensuel"
+    assert json.loads(render(read, "churn-model"))["headers"] == template["headers"]
+
+
+def test_the_config_is_the_template_with_the_served_model_and_nothing_else_changed() -> None:
+    """render: every key of the template kept as written, the model added (never an endpoint)."""
+    template = _with(
+        predictor__content_type="text/csv",
+        predictor__accept_type="text/csv",
+        predictor__endpoint_name_prefix="sm-clarify-churn",
+        version="1.0",
+    )
+    config = json.loads(render(template, "churn-model-1a2b3c4"))
+    assert config == {**template, "predictor": {**template["predictor"], "model_name": "churn-model-1a2b3c4"}}
+    assert "endpoint_name" not in config["predictor"]
+    assert template["predictor"].get("model_name") is None  # the template itself is not changed
+
+
+# -- the object the stack writes ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def many_tags(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """Prod with the explainability monitor and more stack tags than an S3 object takes (10)."""
+    from tests.conftest import load_stack_document
+    from tests.recorded import recorded_stack
+    from tests.yaml_text import dump_document
+
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    platform["monitoring"]["model_monitors"] = {"model_quality": True, "explainability": True}
+    # Extra tags first, the required ones last: an object keeping the first ten would lose them.
+    required = {key: platform["tags"].pop(key) for key in ("owner", "cost-center")}
+    platform["tags"] = {f"team-{index:02}": "x" for index in range(12)} | platform["tags"] | required
+    path = tmp_path_factory.mktemp("many-tags") / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path)
+
+
+def _config_object(graph: ResourceGraph) -> RecordedResource:
+    [written] = [r for r in graph.of_type(OBJECT) if r.inputs["key"] == analysis_config_key("customer-churn")]
+    return written
+
+
+def test_the_config_object_keeps_the_endpoint_platform_and_required_tags_first(
+    many_tags: ResourceGraph,
+) -> None:
+    """An S3 object takes 10 tags: the object names its endpoint and keeps the platform's and the
+    required cost-allocation tags (owner, cost-center) before the stack's others."""
+    tags = _config_object(many_tags).inputs["tags"]
+    assert len(tags) == 10
+    assert tags["mlops:endpoint"] == "customer-churn"
+    for key in ("environment", "managed-by", "stack", "owner", "cost-center"):
+        assert key in tags, key
+
+
+def test_the_config_object_belongs_to_the_monitors_component(all_monitors_graph: ResourceGraph) -> None:
+    """Its URN under the component: moved to the stack's root it would get a new URN, and Pulumi
+    would create the new object and then delete the old one, of the same key: the config gone."""
+    written = _config_object(all_monitors_graph)
+    [component] = [
+        r
+        for r in all_monitors_graph.of_type("mlops:observability:ModelQualityMonitoring")
+        if r.name == "model-monitors-customer-churn"
+    ]
+    assert written.parent == component.urn
+    assert written.name == "model-monitors-customer-churn-explainability-config"
+
+
+def test_the_job_definition_s_output_and_the_config_use_the_one_data_key(
+    all_monitors_graph: ResourceGraph,
+) -> None:
+    """The job reads the config with the key its own reports and volume are encrypted with, which
+    its role may decrypt: one key, not the bucket's default or an AWS-managed key."""
+    graph = all_monitors_graph
+    written = _config_object(graph)
+    [definition] = graph.of_type(DEFINITION)
+    key_arn = graph.named("kms-data-key").outputs["arn"]
+    assert written.inputs["kmsKeyId"] == key_arn
+    assert definition.inputs["modelExplainabilityJobOutputConfig"]["kmsKeyId"] == key_arn
+    role = policy_of(graph.named("model-monitors-customer-churn-jobs-permissions"))
+    decrypts = [s for s in statements(role) if "kms:Decrypt" in as_list(s["Action"])]
+    assert decrypts and all(key_arn in as_list(s["Resource"]) for s in decrypts)
+
+
+def test_every_sagemaker_grant_of_the_monitor_role_is_on_clarify_s_shadow_resources_only(
+    all_monitors_graph: ResourceGraph,
+) -> None:
+    """AddTags (and every other SageMaker action the role holds) on ``sm-clarify*`` endpoint
+    configs and endpoints of this account and region, and on nothing else: not the model Clarify
+    deploys, not the production endpoint's config, not a wildcard."""
+    graph = all_monitors_graph
+    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    arn = endpoint.outputs["arn"].split(":endpoint/")[0]
+    shadow = {f"{arn}:endpoint/sm-clarify*", f"{arn}:endpoint-config/sm-clarify*"}
+    role = policy_of(graph.named("model-monitors-customer-churn-jobs-permissions"))
+    granted: dict[str, set[str]] = {}
+    for statement in statements(role):
+        for action in as_list(statement["Action"]):
+            if action.startswith("sagemaker:"):
+                assert statement["Effect"] == "Allow" and "Condition" not in statement
+                granted.setdefault(action, set()).update(as_list(statement["Resource"]))
+    assert granted == {
+        "sagemaker:CreateEndpointConfig": {f"{arn}:endpoint-config/sm-clarify*"},
+        "sagemaker:DescribeEndpointConfig": {f"{arn}:endpoint-config/sm-clarify*"},
+        "sagemaker:DeleteEndpointConfig": {f"{arn}:endpoint-config/sm-clarify*"},
+        "sagemaker:CreateEndpoint": shadow,
+        "sagemaker:DescribeEndpoint": {f"{arn}:endpoint/sm-clarify*"},
+        "sagemaker:InvokeEndpoint": {f"{arn}:endpoint/sm-clarify*"},
+        "sagemaker:DeleteEndpoint": {f"{arn}:endpoint/sm-clarify*"},
+        "sagemaker:AddTags": shadow,
+    }
+    assert not any(
+        fnmatch.fnmatchcase(action, "iam:*") for s in statements(role) for action in as_list(s["Action"])
+    )
+
+
+def test_the_monitor_role_cannot_write_the_config_it_reads(all_monitors_graph: ResourceGraph) -> None:
+    """The job's own outputs (``monitoring/``) and the config (the platform's prefix) apart: a job
+    that could rewrite its config could point Clarify's shadow endpoint at another model."""
+    graph = all_monitors_graph
+    artifacts = graph.named("artifacts-bucket").outputs["arn"]
+    config_arn = f"{artifacts}/{analysis_config_key('customer-churn')}"
+    role = policy_of(graph.named("model-monitors-customer-churn-jobs-permissions"))
+    writes = [
+        pattern
+        for statement in statements(role)
+        if statement["Effect"] == "Allow"
+        and {"s3:PutObject", "s3:DeleteObject", "s3:*"} & set(as_list(statement["Action"]))
+        for pattern in as_list(statement["Resource"])
+    ]
+    assert writes, "the jobs write their reports"
+    assert not any(fnmatch.fnmatchcase(config_arn, pattern) for pattern in writes)
+    assert not analysis_config_key("customer-churn").startswith("monitoring/")
+
+
+# -- fixed: a JSON Lines baseline in AWS's own form -------------------------------------------------------
+
+# AWS's JSON Lines example (Parameters to Monitor Attribution Drift), without the model.
+AWS_JSON_LINES_EXAMPLE: dict[str, Any] = {
+    "headers": ["feature_1", "feature_2", "feature_3"],
+    "methods": {
+        "shap": {
+            "baseline": [{"features": [0.4441164946610942, 0.5190374448171748, 0.20722795300473712]}],
+            "num_samples": 100,
+            "agg_method": "mean_abs",
+        }
+    },
+    "predictor": {
+        "instance_type": "ml.m5.xlarge",
+        "initial_instance_count": 1,
+        "content_template": '{"features":$features}',
+    },
+}
+
+
+def test_aws_s_json_lines_example_with_its_record_rows_is_accepted(tmp_path: Path) -> None:
+    """Its baseline rows are JSON Lines records (``{"features": [...]}``, the captured data's
+    format, which Clarify's schema takes): the plan refused them as "not a list of rows", so a JSON
+    Lines family could give an inline baseline only as CSV-style lists, not its data's format."""
+    path = tmp_path / "jsonlines.json"
+    path.write_text(json.dumps(AWS_JSON_LINES_EXAMPLE))
+    assert read_template(path) == AWS_JSON_LINES_EXAMPLE
+    explicit = copy.deepcopy(AWS_JSON_LINES_EXAMPLE)
+    explicit["predictor"]["content_type"] = "application/jsonlines"
+    assert _refused(explicit) == set()
+    config = json.loads(render(explicit, "churn-model"))
+    assert config["methods"]["shap"]["baseline"] == AWS_JSON_LINES_EXAMPLE["methods"]["shap"]["baseline"]
+
+
+def test_a_record_row_is_refused_for_a_csv_model_and_rows_must_still_be_rows() -> None:
+    """A CSV model takes a row as values; a bare value or string is no row in any format."""
+    csv_model = _with(predictor__content_type="text/csv", methods__shap__baseline=[{"features": [1, 2, 3]}])
+    assert _refused(csv_model) == {"methods.shap.baseline"}
+    for baseline in ([[1, 2, 3], "4,5,6"], [5], [{"features": [1, 2, 3]}, None]):
+        assert _refused(_with(methods__shap__baseline=baseline)) == {"methods.shap.baseline"}, baseline
+    # A list row is still held to one value per header, next to a record row.
+    mixed = _with(methods__shap__baseline=[{"features": [1, 2, 3]}, [1, 2]])
+    assert _refused(mixed) == {"methods.shap.baseline[1]"}
