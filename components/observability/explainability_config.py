@@ -19,6 +19,7 @@ once, when the schedule is created (nothing refreshes the model's name there eit
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -119,12 +120,13 @@ def template_problems(template: object) -> Iterator[tuple[Location, str]]:
     yield from _format_problems(predictor)
     prefix = predictor.get("endpoint_name_prefix")
     if prefix is not None and not (
-        isinstance(prefix, str) and prefix.startswith(CLARIFY_SHADOW_ENDPOINT_PREFIX)
+        isinstance(prefix, str) and re.fullmatch(f"{CLARIFY_SHADOW_ENDPOINT_PREFIX}[a-zA-Z0-9-]*", prefix)
     ):
         yield (
             ("predictor", "endpoint_name_prefix"),
             f"must start with '{CLARIFY_SHADOW_ENDPOINT_PREFIX}' (or be left out): the monitoring role may "
-            f"run only the shadow endpoints named so",
+            f"run only the shadow endpoints named so; letters, digits and hyphens only, as SageMaker "
+            f"names the endpoint and its config",
         )
 
 

@@ -454,3 +454,33 @@ def test_a_record_row_is_refused_for_a_csv_model_and_rows_must_still_be_rows() -
     # A list row is still held to one value per header, next to a record row.
     mixed = _with(methods__shap__baseline=[{"features": [1, 2, 3]}, [1, 2]])
     assert _refused(mixed) == {"methods.shap.baseline[1]"}
+
+
+# -- fixed: a shadow endpoint prefix SageMaker cannot name an endpoint with --------------------------------
+
+
+@pytest.mark.parametrize(
+    "prefix", ["sm-clarify_churn", "sm-clarify.churn", "sm-clarify churn", "sm-clarify/x"]
+)
+def test_a_shadow_endpoint_prefix_with_a_character_sagemaker_names_refuse_is_refused(prefix: str) -> None:
+    """Clarify names the shadow endpoint and its config from the prefix; SageMaker takes letters,
+    digits and hyphens only (botocore: EndpointName and EndpointConfigName ``[a-zA-Z0-9](-*[a-zA-Z0-9])*``).
+    ``sm-clarify_churn`` passed the plan (it starts with ``sm-clarify``) and every run's
+    CreateEndpointConfig failed; the SDK's own check reads only the first two characters."""
+    clarify = pytest.importorskip("sagemaker.core.clarify")
+    clarify.ModelConfig(
+        model_name="m", instance_count=1, instance_type="ml.m5.large", endpoint_name_prefix=prefix
+    )
+    assert _refused(_with(predictor__endpoint_name_prefix=prefix)) == {"predictor.endpoint_name_prefix"}
+
+
+def test_the_prefixes_sagemaker_can_name_with_match_its_name_pattern() -> None:
+    import re
+
+    from tests.botocore_models import service_model
+
+    pattern = service_model("sagemaker")["shapes"]["EndpointConfigName"]["pattern"]
+    for prefix in ("sm-clarify", "sm-clarify-churn", "sm-clarify-churn-2", "sm-clarify--x"):
+        assert _refused(_with(predictor__endpoint_name_prefix=prefix)) == set(), prefix
+        # Clarify appends its own suffix to the prefix (sm-clarify-config-<time>-<id>).
+        assert re.fullmatch(pattern, f"{prefix}-config-1746251067-14e5"), prefix
