@@ -148,6 +148,9 @@ def test_each_aggregation_is_accepted_exactly_when_the_sdk_s_shap_config_takes_i
 @pytest.mark.parametrize(
     ("changes", "key"),
     [
+        # Sections of the wrong JSON type (a string where Clarify reads an object).
+        pytest.param({"predictor": "ml.m5.xlarge"}, "predictor", id="predictor-a-string"),
+        pytest.param({"predictor": [{"instance_type": "ml.m5.xlarge"}]}, "predictor", id="predictor-a-list"),
         # Clarify's schema reads headers as [str].
         pytest.param({"headers": ["feature_1", 2, "feature_3"]}, "headers", id="headers-mixed"),
         pytest.param({"headers": "feature_1,feature_2,feature_3"}, "headers", id="headers-a-string"),
@@ -484,3 +487,113 @@ def test_the_prefixes_sagemaker_can_name_with_match_its_name_pattern() -> None:
         assert _refused(_with(predictor__endpoint_name_prefix=prefix)) == set(), prefix
         # Clarify appends its own suffix to the prefix (sm-clarify-config-<time>-<id>).
         assert re.fullmatch(pattern, f"{prefix}-config-1746251067-14e5"), prefix
+
+
+# -- the stack file: each family's template, keyed by its own entry ---------------------------------------
+
+
+def _two_families(platform: dict[str, Any]) -> None:
+    """Prod with the explainability monitor and a second family, ``retention``, served by an
+    endpoint of its own: ``models[1]``."""
+    platform["monitoring"]["model_monitors"] = {"model_quality": True, "explainability": True}
+    second = copy.deepcopy(platform["models"][0])
+    second["name"] = "retention"
+    for key in ("batch_scoring", "evidently"):
+        second.pop(key, None)
+    platform["models"].append(second)
+    endpoint = copy.deepcopy(platform["endpoints"][0])
+    endpoint["name"] = "retention"
+    endpoint["variants"][0]["model"] = {"latest_approved_of": "retention"}
+    platform["endpoints"].append(endpoint)
+
+
+def _labelled_template(folder: Path) -> str:
+    """The sample template with the family's label among its headers."""
+    template = json.loads(SAMPLE.read_text())
+    template["headers"].append("churned")
+    for row in template["methods"]["shap"]["baseline"]:
+        row.append(0)
+    path = folder / "labelled.json"
+    path.write_text(json.dumps(template))
+    return str(path)
+
+
+def test_a_second_family_s_missing_or_labelled_template_is_keyed_by_its_own_entry(
+    write_stack, tmp_path
+) -> None:
+    from tests.config_problems import stack_file_problems
+
+    key = "mlops-platform:platform.models[1].explainability_config"
+
+    def missing(platform: dict[str, Any]) -> None:
+        _two_families(platform)
+        del platform["models"][1]["explainability_config"]
+
+    problems = stack_file_problems(write_stack("prod", missing))
+    assert list(problems) == [key] and "missing: endpoint retention's" in problems[key]
+
+    def labelled(platform: dict[str, Any]) -> None:
+        _two_families(platform)
+        platform["models"][1]["explainability_config"] = _labelled_template(tmp_path)
+
+    problems = stack_file_problems(write_stack("prod", labelled))
+    assert list(problems) == [key] and "headers: 'churned'" in problems[key]
+    assert stack_file_problems(write_stack("prod", _two_families)) == {}
+
+
+def test_a_family_that_does_not_train_here_is_not_checked_against_a_label(write_stack) -> None:
+    """A stack that trains nothing (its families' versions come from elsewhere): no training label
+    to compare the headers with, and the plan reads the template without one."""
+    from tests.config_problems import stack_file_problems
+
+    def serving_only(platform: dict[str, Any]) -> None:
+        _two_families(platform)
+        platform.setdefault("training", {})["enabled"] = False
+        for model in platform["models"]:
+            model.pop("training", None)
+
+    assert stack_file_problems(write_stack("prod", serving_only)) == {}
+
+
+@pytest.fixture(scope="module")
+def two_variants(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
+    """Prod's endpoint with a second production variant serving another family (``retention``)."""
+    from tests.conftest import load_stack_document
+    from tests.recorded import recorded_stack
+    from tests.yaml_text import dump_document
+
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    _two_families(platform)
+    platform["endpoints"].pop()  # retention is served by customer-churn's second variant only
+    retention = json.loads(SAMPLE.read_text())
+    retention["methods"]["shap"]["num_samples"] = 7
+    folder = tmp_path_factory.mktemp("two-variants")
+    (folder / "retention.json").write_text(json.dumps(retention))
+    platform["models"][1]["explainability_config"] = str(folder / "retention.json")
+    variant = copy.deepcopy(platform["endpoints"][0]["variants"][0])
+    variant.pop("scaling", None)
+    variant |= {"name": "challenger", "model": {"latest_approved_of": "retention"}}
+    platform["endpoints"][0]["variants"].append(variant)
+    path = folder / "Pulumi.prod.yaml"
+    path.write_text(dump_document(document))
+    return recorded_stack(path)
+
+
+def test_the_config_names_the_first_variant_s_model_and_its_family_s_template(
+    two_variants: ResourceGraph,
+) -> None:
+    """The endpoint is monitored as its first production variant's family: Clarify's shadow
+    endpoint runs that variant's model (not the challenger's), explained with that family's template."""
+    graph = two_variants
+    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    [config] = [
+        r
+        for r in graph.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+        if r.outputs["name"] == endpoint.inputs["endpointConfigName"]
+    ]
+    served = {variant["variantName"]: variant["modelName"] for variant in config.inputs["productionVariants"]}
+    assert set(served) == {"primary", "challenger"} and served["primary"] != served["challenger"]
+    written = json.loads(_config_object(graph).inputs["content"])
+    assert written["predictor"]["model_name"] == served["primary"]
+    assert written["methods"]["shap"]["num_samples"] == 100  # customer-churn's, not retention's 7
