@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -71,9 +71,10 @@ def analysis_config_key(endpoint_label: str) -> str:
     return f"{ANALYSIS_CONFIG_PREFIX}{endpoint_label}/model_explainability/analysis_config.json"
 
 
-def template_problems(template: object) -> Iterator[tuple[Location, str]]:
+def template_problems(template: object, not_features: Sequence[str] = ()) -> Iterator[tuple[Location, str]]:
     """What Clarify's explainability monitor or the platform cannot use in a team's template: each
-    problem with the key path (inside the template) to change."""
+    problem with the key path (inside the template) to change. ``not_features``: columns no request
+    carries (the family's training label and identifiers), which ``headers`` may not name."""
     if not isinstance(template, dict):
         yield (), f"must be a JSON object (the analysis config), not {type(template).__name__}"
         return
@@ -88,6 +89,14 @@ def template_problems(template: object) -> Iterator[tuple[Location, str]]:
     named = isinstance(headers, list) and all(isinstance(h, str) for h in headers)
     if headers is not None and not named:
         yield ("headers",), "must be a list of the feature names (no label)"
+    elif named and (columns := [column for column in not_features if column in (headers or [])]):
+        # Copied from the training extract: Clarify would read a column more than each request has.
+        yield (
+            ("headers",),
+            f"{', '.join(repr(column) for column in columns)}: the family's training label and identifiers "
+            "are no model inputs (a captured request carries the features only); list the features a request "
+            "carries, in its order",
+        )
     predictor = template.get("predictor")
     if isinstance(methods, dict) and isinstance(methods.get("shap"), dict):
         yield from _shap_problems(methods["shap"])
@@ -214,8 +223,9 @@ def dotted(location: Location) -> str:
     return text
 
 
-def read_template(path: Path) -> dict[str, Any]:
-    """The template at ``path``, parsed and checked: ``ValueError`` naming the file and each key."""
+def read_template(path: Path, not_features: Sequence[str] = ()) -> dict[str, Any]:
+    """The template at ``path``, parsed and checked (``not_features``: :func:`template_problems`):
+    ``ValueError`` naming the file and each key."""
     try:
         template = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -226,7 +236,7 @@ def read_template(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: not JSON this parser reads (nested deeper than it recurses)") from None
     problems = [
         f"{dotted(location) or 'the document'}: {problem}"
-        for location, problem in template_problems(template)
+        for location, problem in template_problems(template, not_features)
     ]
     if problems:  # every key to change at once, not one a plan
         raise ValueError(f"{path}: {'; '.join(problems)}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 import fnmatch
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -597,3 +600,43 @@ def test_the_config_names_the_first_variant_s_model_and_its_family_s_template(
     written = json.loads(_config_object(graph).inputs["content"])
     assert written["predictor"]["model_name"] == served["primary"]
     assert written["methods"]["shap"]["num_samples"] == 100  # customer-churn's, not retention's 7
+
+
+# -- fixed: a template's headers fault named with its other faults ------------------------------------------
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A folder whose paths stay whole in an error message (the plan cuts a value over 80
+    characters short where a message repeats it, as xdist's temporary paths would be)."""
+    folder = Path(tempfile.mkdtemp(prefix="xai-"))
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_a_template_naming_the_label_and_a_model_is_refused_naming_both_keys_in_one_plan(
+    write_stack, short_dir: Path, capsys
+) -> None:
+    """The headers check (the family's training label and identifiers) ran as a cross-check, after
+    the template's own faults, so a template with both was refused for ``predictor.model_name``
+    first and for ``headers`` only on the next plan. One plan now names both."""
+    from planner.__main__ import EXIT_INVALID_CONFIG, main
+
+    template = json.loads(SAMPLE.read_text())
+    template["predictor"]["model_name"] = "churn"
+    template["headers"].append("customer_id")
+    template["methods"]["shap"]["baseline"][0].append(0)
+    template_path = short_dir / "both.json"
+    template_path.write_text(json.dumps(template))
+
+    def both(platform: dict[str, Any]) -> None:
+        platform["monitoring"]["model_monitors"] = {"model_quality": True, "explainability": True}
+        platform["models"][0]["explainability_config"] = str(template_path)
+
+    path = write_stack("prod", both)
+    assert main(["--config", str(path)]) == EXIT_INVALID_CONFIG
+    [line] = [
+        line for line in capsys.readouterr().err.splitlines() if "models[0].explainability_config" in line
+    ]
+    assert f"{template_path}: headers: 'customer_id': the family's training label" in line, line
+    assert "; predictor.model_name: remove it" in line, line
