@@ -6,6 +6,7 @@ import copy
 import fnmatch
 import json
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,12 @@ from components.observability.explainability_config import (
     render,
     template_problems,
 )
-from planner.recorder import RecordedResource, ResourceGraph
+from components.observability.model_quality_monitoring import (
+    ModelQualityMonitoring,
+    ModelQualityMonitoringArgs,
+)
+from components.observability.model_quality_spec import ModelQualitySpec
+from planner.recorder import RecordedResource, ResourceGraph, record_program
 from tests.conftest import REPO
 from tests.graph_helpers import as_list, policy_of, statements
 
@@ -560,7 +566,8 @@ def test_a_family_that_does_not_train_here_is_not_checked_against_a_label(write_
 
 @pytest.fixture(scope="module")
 def two_variants(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    """Prod's endpoint with a second production variant serving another family (``retention``)."""
+    """Prod's endpoint with a second production variant serving another family (``retention``,
+    whose template differs: ``num_samples`` 7), and retention's own endpoint."""
     from tests.conftest import load_stack_document
     from tests.recorded import recorded_stack
     from tests.yaml_text import dump_document
@@ -568,7 +575,6 @@ def two_variants(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     document = load_stack_document("prod")
     platform = document["config"]["mlops-platform:platform"]
     _two_families(platform)
-    platform["endpoints"].pop()  # retention is served by customer-churn's second variant only
     retention = json.loads(SAMPLE.read_text())
     retention["methods"]["shap"]["num_samples"] = 7
     folder = tmp_path_factory.mktemp("two-variants")
@@ -589,7 +595,11 @@ def test_the_config_names_the_first_variant_s_model_and_its_family_s_template(
     """The endpoint is monitored as its first production variant's family: Clarify's shadow
     endpoint runs that variant's model (not the challenger's), explained with that family's template."""
     graph = two_variants
-    [endpoint] = graph.of_type("aws:sagemaker/endpoint:Endpoint")
+    [endpoint] = [
+        r
+        for r in graph.of_type("aws:sagemaker/endpoint:Endpoint")
+        if r.name == "endpoint-customer-churn-endpoint"
+    ]
     [config] = [
         r
         for r in graph.of_type("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
@@ -640,3 +650,105 @@ def test_a_template_naming_the_label_and_a_model_is_refused_naming_both_keys_in_
     ]
     assert f"{template_path}: headers: 'customer_id': the family's training label" in line, line
     assert "; predictor.model_name: remove it" in line, line
+
+
+# -- the component (a project using the package without a stack file) -------------------------------------
+
+
+def _args(spec: ModelQualitySpec, **changes: Any) -> ModelQualityMonitoringArgs:
+    from components.observability.model_monitoring import JobPlacement, MonitoringBaselines
+
+    return ModelQualityMonitoringArgs(
+        spec=spec,
+        endpoint_name="prod-customer-churn",
+        endpoint_label="customer-churn",
+        job_definition_prefix="prod-customer-churn",
+        model_family="prod-customer-churn",
+        baselines=MonitoringBaselines.in_folder("baselines/prod-customer-churn/exec-1/"),
+        schedule="cron(0 * ? * * *)",
+        instance_type="ml.m5.xlarge",
+        max_runtime_seconds=1800,
+        placement=JobPlacement(
+            account_id="333333333333",
+            region="eu-west-1",
+            artifact_bucket_name="artifacts",
+            artifact_bucket_arn="arn:aws:s3:::artifacts",
+            kms_key_arn=KEY_ARN,
+            subnet_ids=["subnet-1"],
+            security_group_ids=["sg-1"],
+            role_path="/mlops-platform/prod/",
+            tags={"environment": "prod"},
+        ),
+        **changes,
+    )
+
+
+def test_a_template_given_without_the_explainability_monitor_writes_nothing() -> None:
+    """Bias alone (no predictor, no shadow endpoint): no config object, no read of one, even when
+    the caller passes the family's template and model anyway."""
+    graph = record_program(
+        lambda: ModelQualityMonitoring(
+            "monitors",
+            _args(
+                ModelQualitySpec(bias=True),
+                model_name="churn-model",
+                explainability_template=AWS_CSV_EXAMPLE,
+            ),
+        )
+    )
+    assert [r for r in graph.of_type(OBJECT)] == []
+    role = policy_of(next(r for r in graph.of_type("aws:iam/rolePolicy:RolePolicy")))
+    resources = [pattern for s in statements(role) for pattern in as_list(s["Resource"])]
+    assert not any("monitoring-config/" in str(pattern) for pattern in resources)
+
+
+def test_only_the_explainability_job_definition_waits_for_the_config() -> None:
+    """The model-quality and bias job definitions read nothing the component writes: a config that
+    fails to write (a KMS or bucket fault) holds up the explainability job alone."""
+    graph = record_program(
+        lambda: ModelQualityMonitoring(
+            "monitors",
+            _args(
+                ModelQualitySpec(bias=True, explainability=True),
+                model_name="churn-model",
+                explainability_template=AWS_CSV_EXAMPLE,
+            ),
+        )
+    )
+    [written] = graph.of_type(OBJECT)
+    waits = {
+        r.type.rsplit(":", 1)[-1]: written.urn in r.dependencies
+        for r in graph.resources
+        if "JobDefinition" in r.type
+    }
+    assert waits == {"ModelBiasJobDefinition": False, "ModelExplainabilityJobDefinition": True}
+
+
+def test_each_endpoint_s_config_comes_from_its_own_family_s_template(two_variants: ResourceGraph) -> None:
+    """retention's endpoint is explained with retention's template, customer-churn's with its own."""
+    samples = {
+        r.inputs["key"]: json.loads(r.inputs["content"])["methods"]["shap"]["num_samples"]
+        for r in two_variants.of_type(OBJECT)
+        if r.inputs["key"].startswith("monitoring-config/")
+    }
+    assert samples == {analysis_config_key("customer-churn"): 100, analysis_config_key("retention"): 7}
+
+
+def test_the_sample_s_baseline_contract_type_is_one_the_model_was_trained_on(monkeypatch) -> None:
+    """Kernel SHAP fills each feature it leaves out from the baseline: a contract type the model
+    never saw (one-hot encoded, unknown values ignored) is no customer's, and skews every run's
+    attributions without an error."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "churn_preprocess", REPO / "models" / "customer-churn" / "preprocess.py"
+    )
+    assert spec is not None and spec.loader is not None
+    preprocess = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, preprocess)  # its dataclasses look their module up
+    spec.loader.exec_module(preprocess)
+    template = json.loads(SAMPLE.read_text())
+    for row in template["methods"]["shap"]["baseline"]:
+        values = dict(zip(template["headers"], row, strict=True))
+        for column, allowed in preprocess.CATEGORICAL_FEATURES.items():
+            assert values[column] in allowed, (column, values[column])
