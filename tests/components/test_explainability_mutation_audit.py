@@ -1,4 +1,84 @@
-"""DOCSTRING PLACEHOLDER"""
+"""A hand-mutation audit of the explainability monitor's per-endpoint Clarify analysis config.
+
+Modules audited, one-step mutations applied one at a time (pass 1 against the code as merged; pass
+2, after the fixes below, re-ran every survivor with these tests and mutated the fixes), each run
+against tests/components/test_explainability_predictor.py, test_clarify_monitor_runtime_audit.py
+and test_model_quality_monitoring.py (plus tests/models/test_customer_churn_steps.py for the
+sample, tests/stacks/test_model_monitor_switch.py for the stack file) and, in pass 2, this file:
+
+======================================  =========  ========  ==========  ==========  ==========
+module                                  mutations  survived  caught now  equivalent  left alone
+======================================  =========  ========  ==========  ==========  ==========
+observability/explainability_config.py         99        34          30           4           0
+observability/model_quality_monitoring.py      29         5           5           0           0
+policy_documents.py (clarify_shadow_...)       12         2           2           0           0
+stacks/config.py (explainability_config)       16         4           3           1           0
+stacks/composition/observability.py             6         4           3           1           0
+models/customer-churn/explainability.json      10         3           1           0           2
+total                                         172        52          44           6           2
+======================================  =========  ========  ==========  ==========  ==========
+
+(explainability_config.py's 99 include 13 mutations of the fixes, stacks/config.py's 16 two; none
+of those survived.)
+
+Bugs found (each fixed in its own commit with a CHANGELOG "### Fixed:" entry; the test named
+fails on the old code):
+
+1. A JSON Lines baseline in AWS's own form (``[{"features": [...]}]``, the documented example,
+   which Clarify's schema takes) was refused as "must be a list of rows": accepted now, except for
+   a ``text/csv`` model (test_aws_s_json_lines_example_with_its_record_rows_is_accepted).
+2. ``endpoint_name_prefix: sm-clarify_churn`` passed the plan (and the SDK, which reads its first
+   two characters) though SageMaker names take letters, digits and hyphens only, so every run's
+   CreateEndpointConfig would fail (test_a_shadow_endpoint_prefix_with_a_character_...).
+3. Headers naming the training label or an identifier were a cross-check, run only after the
+   template's own checks passed: a template with both faults took two plans. The headers are now
+   checked with the rest, in the field's one message (test_a_template_naming_the_label_and_a_
+   model_is_refused_naming_both_keys_in_one_plan).
+
+Caught now (the test that kills each; pass 2 verified every one):
+
+- Formats and aggregations exactly the SDK's (ModelConfig, SHAPConfig): E10 image/jpg dropped,
+  E13 application/x-parquet added, E18 "mean" added, E46 agg_method case-folded
+  (test_each_format_..., test_each_aggregation_...).
+- Optional keys stay optional (AWS's CSV example and each optional key left out): E24 headers,
+  E44 agg_method, E50 num_samples, E61 baseline, E62 content_type required; E60 rows checked
+  against missing headers (test_aws_s_own_example_and_its_optional_keys_left_out_are_accepted).
+- What Clarify's schema refuses, refused by key (test_a_value_clarify_would_refuse_...): E25 a
+  mixed header list, E26 headers a string, E31 a predictor that is no object, E37 a 1.0 count,
+  E47/E48 num_samples true or 100.0, E40 an empty prefix, E41 a prefix holding sm-clarify
+  inside, E42 a non-string prefix (a TypeError on the fixed code), E53 ``s3:/``, E54 an empty
+  baseline, E55 a bare value among rows, E56 a long row, E58 only the first row checked, E66 a
+  JSON Lines template without $features, E68 a JSON template without $record; and accepted
+  (test_a_value_clarify_takes_is_accepted): E51 one sample refused, E71 $record demanded of
+  JSON Lines.
+- Reading: E75 a non-UTF-8 file a traceback, E79 read as Latin-1 (the two UTF-8 tests).
+- The object: M13 without its mlops:endpoint tag, M14 and O03 the platform's and required tag
+  keys not kept first (test_the_config_object_keeps_...); M15 no parent, a new URN that would
+  create the new object and delete the old one of the same key (test_the_config_object_belongs_
+  ...); M23 written for a template passed without the monitor (test_a_template_given_without_...);
+  M27 every job definition waiting for it (test_only_the_explainability_job_definition_waits_...).
+- IAM: P05 endpoint-config/* and P08 AddTags on models (test_every_sagemaker_grant_...).
+- The stack: C08 and C12 a second family's fault keyed models[0] (C12's code, the cross-check,
+  was replaced by fix 3; the key is now the field's own: test_a_second_family_s_...); C13 a family
+  that does not train here read for a label (test_a_family_that_does_not_train_...); O01 the last
+  variant's model (test_the_config_names_the_first_variant_s_model_...); O06 the first family's
+  template for every endpoint (test_each_endpoint_s_config_comes_from_its_own_family_s_template);
+  S08 a contract type the model never saw in the sample's baseline (test_the_sample_s_baseline_...).
+
+Equivalent: E06 the key without ``.json`` (the object, ConfigUri and role read all use the one
+function); E81 the template's predictor keys winning over model_name (no template may hold one:
+the plan and the args refuse it); E85 unsorted keys and E86 non-ASCII kept (the same JSON); C14
+monitored_family_of reading the last variant's ``family`` (the stack refuses ``family`` on any
+but the first variant, so both read None); O04 the template passed without the monitor (the
+component writes nothing without the kind, pinned by M23's test).
+
+Left alone: S05 the sample's agg_method median, S06 its two shadow instances: valid choices of
+the team's, not a behaviour to pin. Not fixed, for the lead: an ``s3://`` baseline in a template
+can be readable by one stack at most (the artifact bucket's name is generated, and each stack's
+``baselines/<group>/`` differs), yet the plan accepts any ``s3://`` URI; and a template fault is a
+field error, so cross-checks elsewhere in the stack file come on the next plan (the stack file's
+staged validation, not this feature's).
+"""
 
 from __future__ import annotations
 
