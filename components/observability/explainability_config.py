@@ -65,6 +65,9 @@ AGGREGATIONS: Final = ("mean_abs", "median", "mean_sq")
 
 Location = tuple[str | int, ...]
 
+_FEATURES_MARK: Final = "\u0000features\u0000"
+"""What stands for ``$features`` while a ``content_template`` is parsed (no request holds it)."""
+
 
 def analysis_config_key(endpoint_label: str) -> str:
     """``monitoring-config/<endpoint>/model_explainability/analysis_config.json``: one per endpoint."""
@@ -102,7 +105,10 @@ def template_problems(template: object, not_features: Sequence[str] = ()) -> Ite
         yield from _shap_problems(methods["shap"])
         content_type = predictor.get("content_type") if isinstance(predictor, dict) else None
         yield from _baseline_problems(
-            methods["shap"].get("baseline"), headers if named else None, content_type
+            methods["shap"].get("baseline"),
+            headers if named else None,
+            content_type,
+            _features_steps(template),
         )
     if not isinstance(predictor, dict):
         yield (
@@ -153,12 +159,13 @@ def _shap_problems(shap: dict[str, Any]) -> Iterator[tuple[Location, str]]:
 
 
 def _baseline_problems(
-    baseline: object, headers: list[str] | None, content_type: object
+    baseline: object, headers: list[str] | None, content_type: object, steps: Location | None
 ) -> Iterator[tuple[Location, str]]:
     """Kernel SHAP's background rows, each sent to the model as a request, in the captured data's
-    format: inline, a list of values (one per feature, ``headers``) or, for JSON Lines, a JSON
-    object (the record, as AWS's JSON Lines example: ``{"features": [...]}``); or the S3 URI of a
-    file of them."""
+    format: inline, a list of values (one per feature, ``headers``) or, for a JSON Lines model, a
+    record holding that list where the requests hold it (``steps``: the key path of ``$features`` in
+    ``content_template``, which Clarify reads them at: :func:`features_attribute`), as AWS's JSON
+    Lines example ``{"features": [...]}``; or the S3 URI of a file of them."""
     where: Location = ("methods", "shap", "baseline")
     if baseline is None or (isinstance(baseline, str) and baseline.startswith("s3://")):
         return
@@ -174,15 +181,91 @@ def _baseline_problems(
             ),
         )
         return
-    if headers is None:
-        return
     for index, row in enumerate(baseline):
-        if isinstance(row, list) and len(row) != len(headers):
+        values: object = row
+        if isinstance(row, dict):
+            if steps is None:
+                yield (
+                    (*where, index),
+                    "a record row is for a JSON Lines model: predictor.content_type 'application/jsonlines' "
+                    "and a content_template placing $features under a key (where Clarify reads the "
+                    "features of the captured requests and of these rows), or a list of values",
+                )
+                continue
+            values = _at(row, steps)
+            if not isinstance(values, list):
+                yield (
+                    (*where, index),
+                    f"holds no list of values at {_jmespath(steps)}, where content_template places "
+                    "$features (and Clarify reads each record's features)",
+                )
+                continue
+        if headers is not None and isinstance(values, list) and len(values) != len(headers):
             yield (
                 (*where, index),
-                f"{len(row)} values for {len(headers)} headers: a row holds one value per feature, in "
+                f"{len(values)} values for {len(headers)} headers: a row holds one value per feature, in "
                 "headers' order, as the model takes them",
             )
+
+
+def _features_steps(template: Mapping[str, Any]) -> Location | None:
+    """The key path at which a JSON Lines model's ``content_template`` places ``$features`` (in
+    ``'{"data": {"features": $features}}'``: data, features); None for another model, or where
+    ``$features`` is not one value inside a JSON document (or is the whole record)."""
+    predictor = template.get("predictor")
+    if not isinstance(predictor, Mapping) or predictor.get("content_type") != "application/jsonlines":
+        return None
+    content_template = predictor.get("content_template")
+    if not isinstance(content_template, str) or content_template.count("$features") != 1:
+        return None
+    try:
+        parsed = json.loads(content_template.replace("$features", json.dumps(_FEATURES_MARK)))
+    except (ValueError, RecursionError):
+        return None
+    return _steps_to(parsed) or None
+
+
+def _steps_to(node: object) -> Location | None:
+    if node == _FEATURES_MARK:
+        return ()
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for step, child in children:
+        if (found := _steps_to(child)) is not None:
+            return (step, *found)
+    return None
+
+
+def _at(record: object, steps: Location) -> object:
+    for step in steps:
+        if isinstance(step, str) and isinstance(record, dict):
+            record = record.get(step)
+        elif isinstance(step, int) and isinstance(record, list) and step < len(record):
+            record = record[step]
+        else:
+            return None
+    return record
+
+
+def _jmespath(steps: Location) -> str:
+    """``data.features``; ``instances[0].features``; a key that is no identifier quoted."""
+    text = ""
+    for step in steps:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            name = step if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", step) else json.dumps(step)
+            text += f".{name}" if text else name
+    return text
+
+
+def features_attribute(template: Mapping[str, Any]) -> str | None:
+    """The explainability job's ``FeaturesAttribute`` (EndpointInput), which Clarify requires to read
+    JSON Lines captured requests: the JMESPath at which the model's ``content_template`` places
+    ``$features`` (the captured requests are the model's, in that form): ``features`` for
+    ``'{"features": $features}'``. None for a model that takes no JSON Lines (the plan refuses a
+    JSON Lines template without such a path)."""
+    steps = _features_steps(template)
+    return _jmespath(steps) if steps is not None else None
 
 
 def _format_problems(predictor: dict[str, Any]) -> Iterator[tuple[Location, str]]:
@@ -194,13 +277,12 @@ def _format_problems(predictor: dict[str, Any]) -> Iterator[tuple[Location, str]
     if accept_type is not None and accept_type not in ACCEPT_TYPES:
         yield ("predictor", "accept_type"), f"must be one of {', '.join(ACCEPT_TYPES)} (or be left out)"
     content_template = predictor.get("content_template")
-    if content_type == "application/jsonlines" and not (
-        isinstance(content_template, str) and "$features" in content_template
-    ):
+    if content_type == "application/jsonlines" and _features_steps({"predictor": predictor}) is None:
         yield (
             ("predictor", "content_template"),
-            "required with content_type application/jsonlines, holding '$features' (where each record's "
-            "features go, e.g. '{\"features\": $features}')",
+            "required with content_type application/jsonlines: a JSON record placing '$features' once, "
+            "under a key (where each record's features go, e.g. '{\"features\": $features}'); the "
+            "explainability job reads the captured requests' features there (its FeaturesAttribute)",
         )
     if content_type == "application/json":
         if not (isinstance(content_template, str) and "$record" in content_template):

@@ -22,7 +22,7 @@ from ..output_text import concat
 from ..policy_documents import clarify_shadow_endpoints
 from ..prebuilt_images import ANALYZER, CLARIFY, prebuilt_image_uri
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
-from .explainability_config import analysis_config_key, dotted, render, template_problems
+from .explainability_config import analysis_config_key, dotted, features_attribute, render, template_problems
 from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
     JobPlacement,
@@ -270,6 +270,10 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
             reading |= {"start_time_offset": f"-PT{delay + window}H", "end_time_offset": f"-PT{delay}H"}
             if spec.binary:
                 reading["probability_threshold_attribute"] = spec.probability_threshold
+        template = args.explainability_template if kind == "ModelExplainability" else None
+        # Where Clarify reads a JSON Lines request's features (it requires it for JSON Lines data).
+        if template is not None and (features := features_attribute(template)) is not None:
+            reading["features_attribute"] = features
         endpoint_input = arg_type("EndpointInput")(**reading)
         job_input: dict[str, Any] = {"endpoint_input": endpoint_input}
         if kind != "ModelExplainability":

@@ -526,13 +526,14 @@ AWS_JSON_LINES_EXAMPLE: dict[str, Any] = {
 def test_aws_s_json_lines_example_with_its_record_rows_is_accepted(tmp_path: Path) -> None:
     """Its baseline rows are JSON Lines records (``{"features": [...]}``, the captured data's
     format, which Clarify's schema takes): the plan refused them as "not a list of rows", so a JSON
-    Lines family could give an inline baseline only as CSV-style lists, not its data's format."""
-    path = tmp_path / "jsonlines.json"
-    path.write_text(json.dumps(AWS_JSON_LINES_EXAMPLE))
-    assert read_template(path) == AWS_JSON_LINES_EXAMPLE
+    Lines family could give an inline baseline only as CSV-style lists, not its data's format. AWS's
+    example leaves ``content_type`` to the captured data and sets ``FeaturesAttribute`` itself; here
+    the template says it is a JSON Lines model, and the platform takes the path from it."""
     explicit = copy.deepcopy(AWS_JSON_LINES_EXAMPLE)
     explicit["predictor"]["content_type"] = "application/jsonlines"
-    assert _refused(explicit) == set()
+    path = tmp_path / "jsonlines.json"
+    path.write_text(json.dumps(explicit))
+    assert read_template(path) == explicit
     config = json.loads(render(explicit, "churn-model"))
     assert config["methods"]["shap"]["baseline"] == AWS_JSON_LINES_EXAMPLE["methods"]["shap"]["baseline"]
 
@@ -544,7 +545,11 @@ def test_a_record_row_is_refused_for_a_csv_model_and_rows_must_still_be_rows() -
     for baseline in ([[1, 2, 3], "4,5,6"], [5], [{"features": [1, 2, 3]}, None]):
         assert _refused(_with(methods__shap__baseline=baseline)) == {"methods.shap.baseline"}, baseline
     # A list row is still held to one value per header, next to a record row.
-    mixed = _with(methods__shap__baseline=[{"features": [1, 2, 3]}, [1, 2]])
+    mixed = _with(
+        predictor__content_type="application/jsonlines",
+        predictor__content_template='{"features": $features}',
+        methods__shap__baseline=[{"features": [1, 2, 3]}, [1, 2]],
+    )
     assert _refused(mixed) == {"methods.shap.baseline[1]"}
 
 
