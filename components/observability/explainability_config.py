@@ -63,6 +63,11 @@ ACCEPT_TYPES: Final = ("text/csv", "application/jsonlines", "application/json")
 AGGREGATIONS: Final = ("mean_abs", "median", "mean_sq")
 """``methods.shap.agg_method``: how Clarify aggregates the records' SHAP values (``SHAPConfig``)."""
 
+SHADOW_ENDPOINT_PREFIX_MAX: Final = 63 - len("-config-1746251067-14e5")
+"""The longest ``endpoint_name_prefix``: Clarify names the shadow endpoint config
+``<prefix>-config-<time>-<id>`` (23 characters after the prefix) and SageMaker endpoint and endpoint
+config names are 63 characters at most (botocore: ``EndpointConfigName``)."""
+
 Location = tuple[str | int, ...]
 
 _FEATURES_MARK: Final = "\u0000features\u0000"
@@ -135,13 +140,16 @@ def template_problems(template: object, not_features: Sequence[str] = ()) -> Ite
     yield from _format_problems(predictor)
     prefix = predictor.get("endpoint_name_prefix")
     if prefix is not None and not (
-        isinstance(prefix, str) and re.fullmatch(f"{CLARIFY_SHADOW_ENDPOINT_PREFIX}[a-zA-Z0-9-]*", prefix)
+        isinstance(prefix, str)
+        and re.fullmatch(f"{CLARIFY_SHADOW_ENDPOINT_PREFIX}[a-zA-Z0-9-]*", prefix)
+        and len(prefix) <= SHADOW_ENDPOINT_PREFIX_MAX
     ):
         yield (
             ("predictor", "endpoint_name_prefix"),
             f"must start with '{CLARIFY_SHADOW_ENDPOINT_PREFIX}' (or be left out): the monitoring role may "
-            f"run only the shadow endpoints named so; letters, digits and hyphens only, as SageMaker "
-            f"names the endpoint and its config",
+            f"run only the shadow endpoints named so; letters, digits and hyphens only, "
+            f"{SHADOW_ENDPOINT_PREFIX_MAX} characters at most, as SageMaker names the endpoint config "
+            f"'<prefix>-config-<time>-<id>' in 63",
         )
 
 

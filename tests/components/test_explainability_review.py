@@ -37,11 +37,13 @@ identifier, not the label).
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
 
 from components.observability.explainability_config import (
+    SHADOW_ENDPOINT_PREFIX_MAX,
     features_attribute,
 )
 from components.observability.model_quality_monitoring import ModelQualityMonitoring
@@ -143,3 +145,19 @@ def test_a_record_row_is_refused_for_a_model_that_takes_no_json_lines(content_ty
             "predictor__record_template": "$features_kvp",
         }
     assert _refused(_with(**changes)) == {"methods.shap.baseline[0]"}
+
+
+# -- 3. the shadow endpoint prefix's length ---------------------------------------------------------------
+
+
+def test_a_prefix_too_long_for_clarify_s_endpoint_config_name_is_refused() -> None:
+    from tests.botocore_models import service_model
+
+    shape = service_model("sagemaker")["shapes"]["EndpointConfigName"]
+    longest = "sm-clarify-" + "a" * (SHADOW_ENDPOINT_PREFIX_MAX - len("sm-clarify-"))
+    name = f"{longest}-config-1746251067-14e5"
+    assert len(name) == shape["max"] == 63 and re.fullmatch(shape["pattern"], name)
+    assert _refused(_with(predictor__endpoint_name_prefix=longest)) == set()
+    assert _refused(_with(predictor__endpoint_name_prefix=longest + "a")) == {
+        "predictor.endpoint_name_prefix"
+    }
