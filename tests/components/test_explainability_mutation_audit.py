@@ -25,8 +25,9 @@ Bugs found (each fixed in its own commit with a CHANGELOG "### Fixed:" entry; th
 fails on the old code):
 
 1. A JSON Lines baseline in AWS's own form (``[{"features": [...]}]``, the documented example,
-   which Clarify's schema takes) was refused as "must be a list of rows": accepted now, except for
-   a ``text/csv`` model (test_aws_s_json_lines_example_with_its_record_rows_is_accepted).
+   which Clarify's schema takes) was refused as "must be a list of rows": accepted now for a JSON
+   Lines model, the record holding the features where its content_template places them (narrowed
+   by the review, test_explainability_review.py; test_aws_s_json_lines_example_with_its_record_rows_is_accepted).
 2. ``endpoint_name_prefix: sm-clarify_churn`` passed the plan (and the SDK, which reads its first
    two characters) though SageMaker names take letters, digits and hyphens only, so every run's
    CreateEndpointConfig would fail (test_a_shadow_endpoint_prefix_with_a_character_...).
