@@ -115,14 +115,36 @@ class SharedObjects:
     object_arns: tuple[str, ...]
 
 
-def model_artifacts_read(urls: Iterable[str | None]) -> list[Statement]:
-    """Read the model artifacts a spec names by URI (``model_data_url``), exactly those objects,
-    wherever they are: a team's own bucket or prefix, not only the artifact bucket's ``models/``
-    (a model whose role cannot read its artifact fails only when SageMaker deploys it)."""
-    objects = sorted({f"arn:aws:s3:::{url.removeprefix('s3://')}" for url in urls if url})
+def model_artifacts_read(account_id: str, urls: Iterable[str | None]) -> list[Statement]:
+    """Read the model artifacts a spec names by URI (``model_data_url``), exactly those objects, in
+    any bucket of ``account_id``: a team's own bucket or prefix, not only the artifact bucket's
+    ``models/`` (a model whose role cannot read its artifact fails only when SageMaker deploys it).
+
+    A key may hold ``*``, ``?`` or ``$``, which an IAM resource reads as wildcards or a policy
+    variable: they are written as IAM's escapes (``${*}``...), so a URL names its one object and no
+    other. ``s3:ResourceAccount`` keeps the read in the account (a bucket name is global: one that
+    is mistyped or deleted could be another account's); another account's artifacts are read
+    through ``shared_model_objects``."""
+    objects = sorted({f"arn:aws:s3:::{literal_arn_text(url.removeprefix('s3://'))}" for url in urls if url})
     if not objects:
         return []
-    return [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": objects}]
+    return [
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource": objects,
+            "Condition": {"StringEquals": {"s3:ResourceAccount": account_id}},
+        }
+    ]
+
+
+_IAM_SPECIAL = re.compile(r"[*?$]")
+
+
+def literal_arn_text(text: str) -> str:
+    """``text`` as an IAM resource matches it literally: ``*``, ``?`` and ``$`` as ``${*}``,
+    ``${?}`` and ``${$}`` (IAM's escapes, in a policy of version 2012-10-17)."""
+    return _IAM_SPECIAL.sub(lambda found: "${" + found[0] + "}", text)
 
 
 def shared_s3_read(region: str, owner_account: str, object_arns: Sequence[str]) -> list[Statement]:

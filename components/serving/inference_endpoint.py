@@ -217,8 +217,11 @@ class InferenceEndpoint(pulumi.ComponentResource):
             *ecr_pull_images(args.aws_images),
             *self._triton_pull(),
             *model_artifacts_read(
-                source.triton.model_data_url if source.triton else source.model_data_url
-                for source in (variant.model for variant in [*spec.variants, *spec.shadow_variants])
+                args.account_id,
+                (
+                    source.triton.model_data_url if source.triton else source.model_data_url
+                    for source in (variant.model for variant in [*spec.variants, *spec.shadow_variants])
+                ),
             ),
             *(
                 statement

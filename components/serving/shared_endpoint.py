@@ -201,7 +201,9 @@ class SharedEndpoint(pulumi.ComponentResource):
             *sagemaker_logs_and_metrics(args.region, args.account_id),
             *ecr_pull(args.region, args.image_registry_accounts),
             *ecr_pull_images(args.aws_images),
-            *model_artifacts_read(component.model.model_data_url for component in spec.components),
+            *model_artifacts_read(
+                args.account_id, (component.model.model_data_url for component in spec.components)
+            ),
             *(
                 statement
                 for shared in args.shared_model_objects

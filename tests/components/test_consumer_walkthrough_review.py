@@ -1,0 +1,164 @@
+"""A second reading of the consumer walkthrough's fixes (ae0eb4f..ea0dbba): what slipped through.
+
+The tests of each fix fail on the code before it (``test_the_artifact_read_of_a_plain_url_is_that_arn``
+guards the fix: a plain URL is written as before, with no escape):
+
+- The models' role of an ``InferenceEndpoint`` or ``SharedEndpoint`` reads each ``model_data_url``
+  the spec names, written into the policy as ``arn:aws:s3:::<url without s3://>``. A key (or a
+  bucket) holding ``*`` or ``?``, which the spec takes and S3 allows in a key, became an IAM
+  wildcard: ``s3://team/models/v*/model.tar.gz`` let the role read every version's artifact and
+  ``s3://*/model.tar.gz`` every bucket's. The ARN now carries IAM's escapes (``${*}``, ``${?}``,
+  ``${$}``), so it names that one object; and the read is held to buckets of the endpoint's
+  account (``s3:ResourceAccount``), as the field's description says: a mistyped or deleted bucket
+  name may be another account's, and another account's artifacts come through
+  ``shared_model_objects``.
+- ``AuditTrailArgs`` took an ``alias_prefix`` KMS refuses: the trail's key refused it only after
+  the AuditTrail had registered (its args build the key's args in the component's body).
+
+Checked and found right (no test added here, the walkthrough's own tests hold them): the IAM path
+check is IAM's ``pathType`` (``/`` or ``/<printable ASCII>/``, 1-512), the alias check KMS's
+``AliasNameType`` with ``alias/aws/`` reserved, the role description IAM's ``roleDescriptionType``;
+every region of every partition in botocore's endpoints (cn-, us-gov-, us-iso*, eu-isoe-,
+eusc-de-) passes ``region_problem``; the shipped stacks' plans are unchanged but for the
+pipelines' ``platform_commit``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from components.foundation import AuditTrailArgs
+from components.serving import EndpointSpec, InferenceEndpoint
+from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
+from components.serving.shared_endpoint_spec import SharedEndpointSpec
+from planner.recorder import ResourceGraph, record_program
+from tests.components.serving_args import SERVING_CONTEXT, endpoint_args
+from tests.graph_helpers import as_list, policy_of, statements
+
+ACCOUNT = SERVING_CONTEXT["account_id"]
+IMAGE = f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/detector@sha256:" + "a" * 64
+READ = ["s3:GetObject", "s3:GetObjectVersion"]
+
+
+def _iam_resource(pattern: str) -> re.Pattern[str]:
+    """How IAM matches a Resource of a 2012-10-17 policy: ``*`` any text, ``?`` one character,
+    ``${*}``/``${?}``/``${$}`` the characters themselves, and any other ``${...}`` a policy
+    variable, the request's value (a user name: never the text ``${...}`` itself)."""
+    parts = re.split(r"(\$\{[^}]*\}|\*|\?)", pattern)
+    regex = "".join(
+        ".*"
+        if part == "*"
+        else "."
+        if part == "?"
+        else re.escape(part[2])
+        if part in ("${*}", "${?}", "${$}")
+        else "[^$]*"
+        if part.startswith("${")
+        else re.escape(part)
+        for part in parts
+    )
+    return re.compile(regex, re.DOTALL)
+
+
+def _object_reads(graph: ResourceGraph) -> list[dict[str, Any]]:
+    [policy] = graph.of_type("aws:iam/rolePolicy:RolePolicy")
+    return [s for s in statements(policy_of(policy)) if s["Action"] == READ]
+
+
+def _may_read(graph: ResourceGraph, arn: str) -> list[dict[str, Any]]:
+    """The read statements whose Resource reaches ``arn`` (their conditions aside)."""
+    return [
+        s
+        for s in _object_reads(graph)
+        if any(_iam_resource(r).fullmatch(arn) for r in as_list(s["Resource"]))
+    ]
+
+
+def _endpoint(url: str) -> ResourceGraph:
+    spec = EndpointSpec.model_validate(
+        {
+            "name": "detector",
+            "variants": [
+                {
+                    "name": "own",
+                    "model": {"image": IMAGE, "model_data_url": url},
+                    "instance_type": "ml.m5.large",
+                }
+            ],
+        }
+    )
+    return record_program(lambda: InferenceEndpoint("ep", endpoint_args(spec)))
+
+
+def _shared_endpoint(url: str) -> ResourceGraph:
+    spec = SharedEndpointSpec.model_validate(
+        {
+            "name": "shared",
+            "instance_type": "ml.m5.xlarge",
+            "components": [
+                {
+                    "name": "own",
+                    "model": {"image": IMAGE, "model_data_url": url},
+                    "compute": {"cpu_cores": 1, "memory_mb": 1024},
+                }
+            ],
+        }
+    )
+    args = SharedEndpointArgs(spec=spec, endpoint_name="team-shared", **SERVING_CONTEXT)
+    return record_program(lambda: SharedEndpoint("shared", args))
+
+
+BUILDERS = {"InferenceEndpoint": _endpoint, "SharedEndpoint": _shared_endpoint}
+
+# (model_data_url, the object it names, an object it must not reach)
+LITERALS = [
+    ("s3://team/models/v*/model.tar.gz", "team/models/v*/model.tar.gz", "team/models/v2/model.tar.gz"),
+    ("s3://team/models/v?/model.tar.gz", "team/models/v?/model.tar.gz", "team/models/v2/model.tar.gz"),
+    ("s3://*/model.tar.gz", "*/model.tar.gz", "payroll/model.tar.gz"),
+    ("s3://team/${aws:username}/m.tar.gz", "team/${aws:username}/m.tar.gz", "team/alice/m.tar.gz"),
+]
+
+
+@pytest.mark.parametrize(("url", "named", "other"), LITERALS)
+@pytest.mark.parametrize("kind", sorted(BUILDERS))
+def test_a_model_data_url_grants_its_one_object_however_its_key_is_spelt(
+    kind: str, url: str, named: str, other: str
+) -> None:
+    graph = BUILDERS[kind](url)
+    assert _may_read(graph, f"arn:aws:s3:::{named}"), "the models' role cannot read its artifact"
+    assert not _may_read(graph, f"arn:aws:s3:::{other}"), f"{url} grants {other} too"
+
+
+@pytest.mark.parametrize("kind", sorted(BUILDERS))
+def test_the_artifact_read_stays_in_the_endpoints_account(kind: str) -> None:
+    graph = BUILDERS[kind]("s3://vision-team/detector/v3/model.tar.gz")
+    [read] = _may_read(graph, "arn:aws:s3:::vision-team/detector/v3/model.tar.gz")
+    assert read["Condition"] == {"StringEquals": {"s3:ResourceAccount": ACCOUNT}}
+    assert as_list(read["Resource"]) == ["arn:aws:s3:::vision-team/detector/v3/model.tar.gz"]
+
+
+def test_the_artifact_read_of_a_plain_url_is_that_arn() -> None:
+    graph = _endpoint("s3://vision-team/detector/v3/model.tar.gz")
+    resources = [r for s in _object_reads(graph) for r in as_list(s["Resource"])]
+    assert "arn:aws:s3:::vision-team/detector/v3/model.tar.gz" in resources
+    assert json.dumps(resources).count("${") == 0
+
+
+def test_an_audit_trail_refuses_an_alias_kms_refuses_in_its_args() -> None:
+    fields: dict[str, Any] = {
+        "trail_name": "team-trail",
+        "region": "eu-west-1",
+        "account_id": ACCOUNT,
+        "user_role_path": "/team/",
+        "access_log_bucket": "logs",
+        "tags": {"owner": "team"},
+    }
+    with pytest.raises(ValueError, match=r"^AuditTrailArgs\.alias_prefix: the alias 'alias/aws/team-audit'"):
+        AuditTrailArgs(**fields, alias_prefix="aws/team")
+    with pytest.raises(ValueError, match=r"^AuditTrailArgs\.alias_prefix: the alias 'alias/my team-audit'"):
+        AuditTrailArgs(**fields, alias_prefix="my team")
+    assert AuditTrailArgs(**fields, alias_prefix="team")
