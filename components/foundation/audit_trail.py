@@ -30,7 +30,7 @@ from .audit_trail_spec import (
     DataEvents,
     trail_arn,
 )
-from .encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant
+from .encryption_key import EncryptionKey, EncryptionKeyArgs, ServiceKeyGrant, alias_problem
 from .execution_role import ExecutionRole, ExecutionRoleArgs
 from .secure_bucket import LogDelivery, SecureBucket, SecureBucketArgs
 
@@ -76,6 +76,10 @@ def log_readers_statement(account_id: str) -> dict:
             },
         },
     }
+
+
+_KEY_PURPOSE = "audit"
+"""The purpose of the trail's key: its alias is ``alias/<alias_prefix>-audit``."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ class AuditTrailArgs:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
         satisfies(self, "user_role_path", iam_path_problem)
+        # The trail's key is built in the component's body.
+        satisfies(self, "alias_prefix", lambda prefix: alias_problem(prefix, _KEY_PURPOSE))
         # Its log bucket (a SecureBucket) also gets mlops:data-class.
         satisfies(self, "tags", lambda tags: trail_tags_problem(tags, own=own_tags(tags, DATA_CLASS_TAG)))
         if not _TRAIL_NAME.fullmatch(self.trail_name) or _is_ip_address(self.trail_name):
@@ -226,7 +232,7 @@ class AuditTrail(pulumi.ComponentResource):
         key = EncryptionKey(
             f"{name}-key",
             EncryptionKeyArgs(
-                purpose="audit",
+                purpose=_KEY_PURPOSE,
                 account_id=args.account_id,
                 user_role_path=args.user_role_path,
                 tags=args.tags,

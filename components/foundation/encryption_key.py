@@ -155,6 +155,18 @@ ALIAS_MAX = 256
 """KMS's AliasName: ``^[a-zA-Z0-9:/_-]+$``, 1-256 characters (``alias/aws/`` is AWS's own)."""
 
 
+def alias_problem(alias_prefix: object, purpose: object) -> str | None:
+    """Why KMS would refuse ``alias/<alias_prefix>-<purpose>`` (the alias an EncryptionKey
+    creates), or None."""
+    alias = f"alias/{alias_prefix}-{purpose}"
+    if _ALIAS.fullmatch(alias) and len(alias) <= ALIAS_MAX and not alias.startswith("alias/aws/"):
+        return None
+    return (
+        f"the alias {alias!r} is not one KMS takes: letters, digits, '/', '_', '-' and ':', at most "
+        f"{ALIAS_MAX} characters, not under alias/aws/"
+    )
+
+
 @dataclass(frozen=True)
 class EncryptionKeyArgs:
     purpose: str
@@ -196,12 +208,9 @@ class EncryptionKeyArgs:
             raise ValueError("EncryptionKeyArgs.region: via_services needs the region of those services")
         if self.region:
             satisfies(self, "region", region_problem)
-        alias = f"alias/{self.alias_prefix}-{self.purpose}"
-        if not (_ALIAS.fullmatch(alias) and len(alias) <= ALIAS_MAX) or alias.startswith("alias/aws/"):
-            raise ValueError(
-                f"EncryptionKeyArgs.alias_prefix, purpose: the alias {alias!r} is not one KMS takes: letters, "
-                f"digits, '/', '_', '-' and ':', at most {ALIAS_MAX} characters, not under alias/aws/"
-            )
+        problem = alias_problem(self.alias_prefix, self.purpose)
+        if problem:
+            raise ValueError(f"EncryptionKeyArgs.alias_prefix, purpose: {problem}")
 
 
 class EncryptionKey(pulumi.ComponentResource):
