@@ -252,6 +252,20 @@ def iam_path_problem(path: object) -> str | None:
     )
 
 
+_IAM_POLICY_PATH = re.compile(r"(/[A-Za-z0-9.,+@=_-]+)*/")
+
+
+def iam_policy_path_problem(path: object) -> str | None:
+    """Why IAM would refuse ``path`` as a managed policy's path (CreatePolicy's ``policyPathType``,
+    narrower than a role's: each segment of letters, digits and ``.,+@=_-``), or None."""
+    if isinstance(path, str) and len(path) <= IAM_PATH_MAX and _IAM_POLICY_PATH.fullmatch(path):
+        return None
+    return (
+        f"{path!r} is not an IAM path a managed policy takes: '/' or '/<segment>/.../' of letters, "
+        f"digits and .,+@=_-, at most {IAM_PATH_MAX} characters (a role takes any printable ASCII)"
+    )
+
+
 _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 
 

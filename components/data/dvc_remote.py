@@ -10,7 +10,14 @@ from typing import Any, Final
 import pulumi
 import pulumi_aws.iam as iam
 
-from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..limits import (
+    account_id_problem,
+    iam_path_problem,
+    iam_policy_path_problem,
+    region_problem,
+    satisfies,
+    tags_problem,
+)
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import Statement, document, render, s3_read_write
@@ -50,6 +57,8 @@ class DvcRemoteArgs:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)
+        # The access policy (a managed policy) goes under the same path.
+        satisfies(self, "role_path", iam_policy_path_problem)
         satisfies(self, "tags", tags_problem)
         if not (self.trusted_principals or self.github_subjects):
             raise ValueError(

@@ -31,7 +31,9 @@ from typing import Any
 
 import pytest
 
+from components.data.dvc_remote import DvcRemoteArgs
 from components.foundation import AuditTrailArgs
+from components.limits import iam_path_problem, iam_policy_path_problem
 from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
@@ -162,3 +164,37 @@ def test_an_audit_trail_refuses_an_alias_kms_refuses_in_its_args() -> None:
     with pytest.raises(ValueError, match=r"^AuditTrailArgs\.alias_prefix: the alias 'alias/my team-audit'"):
         AuditTrailArgs(**fields, alias_prefix="my team")
     assert AuditTrailArgs(**fields, alias_prefix="team")
+
+
+DVC_ARGS: dict[str, Any] = {
+    "account_id": ACCOUNT,
+    "region": "eu-west-1",
+    "bucket_name": "b",
+    "bucket_arn": "arn:aws:s3:::b",
+    "kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/k",
+    "prefix": "dvc",
+    "trusted_principals": [],
+    "github_subjects": ["repo:team/data:ref:refs/heads/main"],
+    "tags": {"owner": "team"},
+}
+
+
+@pytest.mark.parametrize("path", ["/team~x/", "/team!/", "/a/(b)/", "/team/*/"])
+def test_a_dvc_remote_refuses_a_path_its_managed_policy_cannot_take(path: str) -> None:
+    # A role takes these (pathType: printable ASCII); CreatePolicy's policyPathType does not.
+    assert iam_path_problem(path) is None
+    with pytest.raises(
+        ValueError, match=r"^DvcRemoteArgs\.role_path: .* is not an IAM path a managed policy"
+    ):
+        DvcRemoteArgs(role_path=path, **DVC_ARGS)
+
+
+@pytest.mark.parametrize("path", ["/", "/team/", "/team.x/dev/", "/a,b+c@d=e_f-g/", "/" + "a" * 510 + "/"])
+def test_a_dvc_remote_takes_every_path_iam_takes_for_a_policy(path: str) -> None:
+    assert iam_policy_path_problem(path) is None
+    assert DvcRemoteArgs(role_path=path, **DVC_ARGS)
+
+
+def test_a_policy_path_is_at_most_512_characters() -> None:
+    assert iam_policy_path_problem("/" + "a" * 510 + "/") is None
+    assert iam_policy_path_problem("/" + "a" * 511 + "/") is not None
