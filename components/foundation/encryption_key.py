@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws.kms as kms
 
 from ..limits import account_id_problem, iam_path_problem, in_range, region_problem, satisfies, tags_problem
-from ..policy_documents import KMS_USE_ACTIONS, Statement, document, render
+from ..policy_documents import KMS_USE_ACTIONS, Statement, document, literal_arn_text, render
 
 # What the account may do to administer the key. Deliberately no kms:Encrypt/Decrypt: using the
 # key takes membership of the platform's role path (or a service grant below). Nor kms:CreateGrant
@@ -261,7 +261,9 @@ class EncryptionKey(pulumi.ComponentResource):
     @staticmethod
     def _policy(args: EncryptionKeyArgs) -> dict:
         account_root = f"arn:aws:iam::{args.account_id}:root"
-        platform_roles = f"arn:aws:iam::{args.account_id}:role{args.user_role_path}*"
+        # A path may hold '*', '?' or '$' (IAM takes any printable ASCII): escaped, it names
+        # only the roles under it, not under every path it would match as a wildcard.
+        platform_roles = f"arn:aws:iam::{args.account_id}:role{literal_arn_text(args.user_role_path)}*"
         # In a key policy "Resource": "*" means "this key": key policies cannot name other resources.
         statements: list[Statement] = [
             {

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 
 from components.data.dvc_remote import DvcRemoteArgs
-from components.foundation import AuditTrailArgs
+from components.foundation import AuditTrailArgs, EncryptionKey, EncryptionKeyArgs
 from components.limits import iam_path_problem, iam_policy_path_problem
 from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
@@ -198,3 +198,36 @@ def test_a_dvc_remote_takes_every_path_iam_takes_for_a_policy(path: str) -> None
 def test_a_policy_path_is_at_most_512_characters() -> None:
     assert iam_policy_path_problem("/" + "a" * 510 + "/") is None
     assert iam_policy_path_problem("/" + "a" * 511 + "/") is not None
+
+
+def _key_trusts(user_role_path: str, role_arn: str) -> bool:
+    """Whether the key's use statement (``ArnLike aws:PrincipalArn``) admits ``role_arn``."""
+    args = EncryptionKeyArgs(
+        purpose="data", account_id=ACCOUNT, user_role_path=user_role_path, tags={"o": "t"}
+    )
+    graph = record_program(lambda: EncryptionKey("data", args))
+    [key] = graph.of_type("aws:kms/key:Key")
+    [use] = [s for s in statements(policy_of(key)) if s.get("Sid") == "PlatformRolesUseKey"]
+    return any(
+        _iam_resource(p).fullmatch(role_arn) for p in as_list(use["Condition"]["ArnLike"]["aws:PrincipalArn"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "under", "elsewhere"),
+    [
+        ("/team*/", "/team*/jobs", "/team-payroll/jobs"),
+        ("/t?am/", "/t?am/jobs", "/tram/jobs"),
+        ("/team/", "/team/dev/jobs", "/teams/jobs"),
+        ("/", "/jobs", None),
+    ],
+)
+def test_a_key_trusts_the_roles_under_its_path_and_no_other(
+    path: str, under: str, elsewhere: str | None
+) -> None:
+    # IAM takes '*' and '?' in a role's path (pathType: printable ASCII); the key policy must
+    # not read them as wildcards.
+    assert iam_path_problem(path) is None
+    assert _key_trusts(path, f"arn:aws:iam::{ACCOUNT}:role{under}")
+    if elsewhere is not None:
+        assert not _key_trusts(path, f"arn:aws:iam::{ACCOUNT}:role{elsewhere}")
