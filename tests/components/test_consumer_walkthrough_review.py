@@ -14,9 +14,20 @@ guards the fix: a plain URL is written as before, with no escape):
   ``shared_model_objects``.
 - ``AuditTrailArgs`` took an ``alias_prefix`` KMS refuses: the trail's key refused it only after
   the AuditTrail had registered (its args build the key's args in the component's body).
+- ``DvcRemoteArgs`` took any role path IAM takes for a role, but the remote's access policy is a
+  managed policy under the same path, and CreatePolicy's ``policyPathType`` takes only letters,
+  digits and ``.,+@=_-`` per segment: ``/team~x/`` failed at ``pulumi up``, after the role.
+- ``EncryptionKey`` wrote ``user_role_path`` into ``ArnLike aws:PrincipalArn role<path>*``: a path
+  with ``*`` or ``?`` (IAM takes both) let the roles of other paths use the key (``/team*/``
+  admitted ``/team-payroll/``). It is escaped as the model artifacts are.
 
-Checked and found right (no test added here, the walkthrough's own tests hold them): the IAM path
-check is IAM's ``pathType`` (``/`` or ``/<printable ASCII>/``, 1-512), the alias check KMS's
+Guards (they pass on the code before too): every region botocore lists passes ``region_problem``;
+the component package's ``serviceGrants`` builds each grant exactly as the Python builder of the
+same name (a swapped mapping would fail); every service grant of examples/consumer's keys is pinned
+to the example's account.
+
+Checked and found right (the walkthrough's own tests hold them): the IAM path check is IAM's
+``pathType`` (``/`` or ``/<printable ASCII>/``, 1-512), the alias check KMS's
 ``AliasNameType`` with ``alias/aws/`` reserved, the role description IAM's ``roleDescriptionType``;
 every region of every partition in botocore's endpoints (cn-, us-gov-, us-iso*, eu-isoe-,
 eusc-de-) passes ``region_problem``; the shipped stacks' plans are unchanged but for the
@@ -27,6 +38,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -231,3 +243,82 @@ def test_a_key_trusts_the_roles_under_its_path_and_no_other(
     assert _key_trusts(path, f"arn:aws:iam::{ACCOUNT}:role{under}")
     if elsewhere is not None:
         assert not _key_trusts(path, f"arn:aws:iam::{ACCOUNT}:role{elsewhere}")
+
+
+# -- guards: what the walkthrough's fixes do right, held so that a later change cannot undo it -----
+
+
+def test_every_region_botocore_knows_is_a_region_code() -> None:
+    import botocore.loaders
+
+    from components.limits import region_problem
+
+    endpoints = botocore.loaders.Loader().load_data("endpoints")
+    regions = {region for partition in endpoints["partitions"] for region in partition["regions"]}
+    assert {"cn-north-1", "us-gov-west-1", "us-isob-east-1", "eu-isoe-west-1"} <= regions
+    assert [region for region in sorted(regions) if region_problem(region)] == []
+
+
+def _service_statements(key: Any) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in statements(policy_of(key)) if "Service" in s.get("Principal", {})}
+
+
+@pytest.mark.parametrize(
+    ("name", "builder"),
+    [
+        ("cloudwatch-alarms", "cloudwatch_alarms_grant"),
+        ("cloudwatch-logs", "cloudwatch_logs_grant"),
+        ("eventbridge", "eventbridge_grants"),
+    ],
+)
+def test_the_component_package_builds_each_service_grant_as_the_python_builder_does(
+    name: str, builder: str
+) -> None:
+    from pulumi.provider.experimental.component import ComponentProvider
+
+    from components import foundation
+    from components.component_package import COMPONENTS, PACKAGE
+
+    provider = ComponentProvider(COMPONENTS, PACKAGE, None, "0.0.0")
+    definition = provider._component_defs["EncryptionKey"]
+    component = next(c for c in COMPONENTS if c.__name__ == "EncryptionKey")
+    wire = {
+        "purpose": "alerts",
+        "accountId": ACCOUNT,
+        "userRolePath": "/team-x/",
+        "region": "eu-north-1",
+        "serviceGrants": [name],
+        "tags": {"owner": "team"},
+    }
+    graph = record_program(lambda: component("alerts", provider.map_inputs(wire, definition), None))  # type: ignore[call-arg]
+    [wired] = graph.of_type("aws:kms/key:Key")
+    built = getattr(foundation, builder)("eu-north-1", ACCOUNT)
+    args = EncryptionKeyArgs(
+        purpose="alerts",
+        account_id=ACCOUNT,
+        user_role_path="/team-x/",
+        tags={"owner": "team"},
+        service_grants=built if isinstance(built, list) else [built],
+    )
+    python = record_program(lambda: EncryptionKey("alerts", args))
+    [expected] = python.of_type("aws:kms/key:Key")
+    assert _service_statements(wired) == _service_statements(expected) != {}
+
+
+def test_the_example_alert_key_grants_each_service_for_this_accounts_resources_only() -> None:
+    program = (Path(__file__).resolve().parents[2] / "examples" / "consumer" / "__main__.py").read_text(
+        encoding="utf-8"
+    )
+    account = re.search(r'ACCOUNT, REGION = "(\d{12})"', program)
+    assert account is not None
+    graph = record_program(
+        lambda: exec(
+            compile(program.replace("mlops_platform.components", "components"), "<example>", "exec"), {}
+        )
+    )
+    grants = [s for key in graph.of_type("aws:kms/key:Key") for s in _service_statements(key).values()]
+    assert grants
+    for grant in grants:
+        values = [v for operator in grant["Condition"].values() for v in operator.values()]
+        # Every scoping value names the example's account (no wildcard account, no other one).
+        assert values and all(f":{account[1]}:" in v or v == account[1] for v in values), grant
