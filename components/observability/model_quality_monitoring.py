@@ -16,7 +16,7 @@ import pulumi_aws.sagemaker as sagemaker
 import pulumi_aws_native.sagemaker as native
 
 from ..instance_types import has_instance_store, offered_instance_type_problem
-from ..limits import object_tags, satisfies
+from ..limits import instance_problem, object_tags, satisfies
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import clarify_shadow_endpoints
@@ -98,6 +98,9 @@ class ModelQualityMonitoringArgs:
     """Tag keys of ``placement.tags`` the analysis config object keeps first (an S3 object takes 10 tags)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "spec", lambda value: instance_problem(value, ModelQualitySpec))
+        satisfies(self, "baselines", lambda value: instance_problem(value, MonitoringBaselines))
+        satisfies(self, "placement", lambda value: instance_problem(value, JobPlacement))
         satisfies(self, "schedule", model_monitor_schedule_problem)
         # Every job definition's ClusterConfig.InstanceType, as MonitoringSpec.instance_type checks it.
         satisfies(

@@ -14,7 +14,14 @@ import pulumi_aws_native.sagemaker as native
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
-from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..limits import (
+    account_id_problem,
+    iam_path_problem,
+    instance_problem,
+    region_problem,
+    satisfies,
+    tags_problem,
+)
 from ..output_text import concat
 from ..policy_documents import Statement, kms_use, s3_read_write
 from .inference_endpoint_spec import EndpointSpec, ShadowTestSpec, VariantSpec
@@ -53,6 +60,7 @@ class ShadowTestArgs:
     """Tags of the experiment and its role."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "spec", lambda value: instance_problem(value, EndpointSpec))
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)

@@ -20,6 +20,10 @@ guards the fix: a plain URL is written as before, with no escape):
 - ``EncryptionKey`` wrote ``user_role_path`` into ``ArnLike aws:PrincipalArn role<path>*``: a path
   with ``*`` or ``?`` (IAM takes both) let the roles of other paths use the key (``/team*/``
   admitted ``/team-payroll/``). It is escaped as the model artifacts are.
+- The args that name a spec passed as a dict stopped at the components the walkthrough used:
+  ``ModelQualityMonitoringArgs`` (the sibling of ``ModelMonitoringArgs``, same ``baselines`` and
+  ``placement``) failed with an ``AttributeError``, or took a string as ``baselines`` until the
+  component ran; ``ShadowTestArgs`` likewise. Both now name the field and how to build it.
 
 Guards (they pass on the code before too): every region botocore lists passes ``region_problem``;
 the component package's ``serviceGrants`` builds each grant exactly as the Python builder of the
@@ -36,6 +40,7 @@ pipelines' ``platform_commit``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -46,6 +51,7 @@ import pytest
 from components.data.dvc_remote import DvcRemoteArgs
 from components.foundation import AuditTrailArgs, EncryptionKey, EncryptionKeyArgs
 from components.limits import iam_path_problem, iam_policy_path_problem
+from components.observability import MonitoringBaselines
 from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
 from components.serving.shared_endpoint_spec import SharedEndpointSpec
@@ -322,3 +328,35 @@ def test_the_example_alert_key_grants_each_service_for_this_accounts_resources_o
         values = [v for operator in grant["Condition"].values() for v in operator.values()]
         # Every scoping value names the example's account (no wildcard account, no other one).
         assert values and all(f":{account[1]}:" in v or v == account[1] for v in values), grant
+
+
+def test_a_model_quality_monitor_and_a_shadow_test_name_a_spec_passed_as_a_dict() -> None:
+    from components.observability import ModelQualitySpec
+    from components.serving.shadow_test import ShadowTestArgs
+    from tests.components.test_model_quality_monitoring import _args
+
+    args = _args(ModelQualitySpec(model_quality=True), MonitoringBaselines.in_folder("baselines/churn/7/"))
+    for field, value, kind in [
+        ("spec", {"model_quality": True}, "ModelQualitySpec"),
+        ("baselines", "baselines/churn/7/", "MonitoringBaselines"),
+        ("placement", {"account_id": ACCOUNT}, "JobPlacement"),
+    ]:
+        with pytest.raises(
+            ValueError, match=rf"^ModelQualityMonitoringArgs\.{field}: a \w+ is not an instance of {kind}"
+        ):
+            dataclasses.replace(args, **{field: value})
+    with pytest.raises(ValueError, match=r"^ShadowTestArgs\.spec: a dict is not an instance of EndpointSpec"):
+        ShadowTestArgs(
+            spec={"name": "e"},  # type: ignore[arg-type]
+            endpoint_name="e",
+            physical_endpoint_name="e",
+            model_names={},
+            account_id=ACCOUNT,
+            region="eu-west-1",
+            kms_key_arn="k",
+            artifact_bucket_name="b",
+            artifact_bucket_arn="arn:aws:s3:::b",
+            capture_prefix="data-capture/e/",
+            role_path="/team/",
+            tags={},
+        )
