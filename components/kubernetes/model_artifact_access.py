@@ -9,22 +9,25 @@ from dataclasses import dataclass
 import pulumi
 
 from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..policy_documents import literal_arn_text
 from ._pod_identity import pod_identity_role
 
 
 def s3_object_arn(url: str) -> str:
-    """The ARN of the object at ``s3://bucket/key``."""
+    """The ARN of the object at ``s3://bucket/key``, as IAM matches it literally (a ``*``, ``?`` or
+    ``$`` of the key is escaped: the version's registered URL names one object, not a pattern)."""
     if not url.startswith("s3://") or "/" not in url[5:] or url.endswith("/"):
         raise ValueError(f"'{url}' is not an s3://bucket/key URI of one object")
-    return f"arn:aws:s3:::{url[5:]}"
+    return f"arn:aws:s3:::{literal_arn_text(url[5:])}"
 
 
 def _bucket_arn(url: str) -> str:
-    return "arn:aws:s3:::" + url[5:].split("/", 1)[0]
+    return "arn:aws:s3:::" + literal_arn_text(url[5:].split("/", 1)[0])
 
 
 def _key(url: str) -> str:
-    return url[5:].split("/", 1)[1]
+    """The key as a condition value compares it (no policy variable)."""
+    return literal_arn_text(url[5:].split("/", 1)[1])
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ guards the fix: a plain URL is written as before, with no escape):
   ``ModelQualityMonitoringArgs`` (the sibling of ``ModelMonitoringArgs``, same ``baselines`` and
   ``placement``) failed with an ``AttributeError``, or took a string as ``baselines`` until the
   component ran; ``ShadowTestArgs`` likewise. Both now name the field and how to build it.
+- ``ModelArtifactAccess`` (a Kubernetes server's role; not in the walkthrough's diff, the same
+  flaw) wrote the registered URL into its GetObject resource, ListBucket resource and ``s3:prefix``
+  unescaped.
 
 Guards (they pass on the code before too): every region botocore lists passes ``region_problem``;
 the component package's ``serviceGrants`` builds each grant exactly as the Python builder of the
@@ -360,3 +363,38 @@ def test_a_model_quality_monitor_and_a_shadow_test_name_a_spec_passed_as_a_dict(
             role_path="/team/",
             tags={},
         )
+
+
+@pytest.mark.parametrize(("url", "named", "other"), LITERALS)
+def test_a_model_servers_artifact_role_reads_its_one_object_however_its_key_is_spelt(
+    url: str, named: str, other: str
+) -> None:
+    from components.kubernetes.model_artifact_access import ModelArtifactAccess, ModelArtifactAccessArgs
+
+    args = ModelArtifactAccessArgs(
+        account_id=ACCOUNT,
+        region="eu-west-1",
+        cluster_name="ml",
+        namespace="ml-serving",
+        service_account="churn",
+        model_data_url=url,
+        kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/1234",
+        role_path="/dev/",
+        tags={"owner": "ml"},
+    )
+    graph = record_program(lambda: ModelArtifactAccess("artifact", args))
+    [policy] = graph.of_type("aws:iam/rolePolicy:RolePolicy")
+    [read] = [s for s in statements(policy_of(policy)) if s["Action"] == "s3:GetObject"]
+    [listing] = [s for s in statements(policy_of(policy)) if s["Action"] == "s3:ListBucket"]
+    assert _iam_resource(read["Resource"]).fullmatch(f"arn:aws:s3:::{named}")
+    assert not _iam_resource(read["Resource"]).fullmatch(f"arn:aws:s3:::{other}")
+    bucket, key = named.split("/", 1)
+    other_bucket = other.split("/", 1)[0]
+    assert _iam_resource(listing["Resource"]).fullmatch(f"arn:aws:s3:::{bucket}")
+    assert (bucket == other_bucket) or not _iam_resource(listing["Resource"]).fullmatch(
+        f"arn:aws:s3:::{other_bucket}"
+    )
+    # StringEquals compares literally once IAM has substituted variables: the key, as given.
+    prefix = listing["Condition"]["StringEquals"]["s3:prefix"]
+    assert re.sub(r"\$\{([*?$])\}", r"\1", prefix) == key
+    assert re.search(r"\$\{(?![*?$]\})", prefix) is None, "a policy variable in the prefix"
