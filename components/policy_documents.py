@@ -125,7 +125,7 @@ def model_artifacts_read(account_id: str, urls: Iterable[str | None]) -> list[St
     other. ``s3:ResourceAccount`` keeps the read in the account (a bucket name is global: one that
     is mistyped or deleted could be another account's); another account's artifacts are read
     through ``shared_model_objects``."""
-    objects = sorted({f"arn:aws:s3:::{literal_arn_text(url.removeprefix('s3://'))}" for url in urls if url})
+    objects = sorted({s3_url_arn(url) for url in urls if url})
     if not objects:
         return []
     return [
@@ -136,6 +136,13 @@ def model_artifacts_read(account_id: str, urls: Iterable[str | None]) -> list[St
             "Condition": {"StringEquals": {"s3:ResourceAccount": account_id}},
         }
     ]
+
+
+def s3_url_arn(url: str) -> str:
+    """The ARN of what the ``s3://`` ``url`` names, as IAM matches it literally (a ``*``, ``?`` or
+    ``$`` of a key is escaped): a URL someone else wrote (a registered version's ``ModelDataUrl``)
+    names its one object, never a pattern."""
+    return f"arn:aws:s3:::{literal_arn_text(url.removeprefix('s3://'))}"
 
 
 _IAM_SPECIAL = re.compile(r"[*?$]")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 
 from components.output_text import concat
-from components.policy_documents import SharedObjects
+from components.policy_documents import SharedObjects, s3_url_arn
 from components.serving.batch_scoring import BatchEvidently, BatchScoring, BatchScoringArgs
 from stacks.composition.foundation import Foundation, framework_images
 from stacks.config import PLATFORM_TAG_KEYS, ModelFamilyConfig, PlatformConfig
@@ -112,7 +112,7 @@ def _shared(package: ResolvedModelPackage, account_id: str) -> list[SharedObject
     """The artifacts of a version another account's registry holds (read across accounts)."""
     if package.account == account_id or not package.model_data_urls:
         return []
-    objects = sorted({f"arn:aws:s3:::{url.removeprefix('s3://')}" for url in package.model_data_urls})
+    objects = sorted({s3_url_arn(url) for url in package.model_data_urls})
     return [SharedObjects(package.account, tuple(objects))]
 
 

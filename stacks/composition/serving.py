@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pulumi
 
 from components.observability.alert_topic import AlertTopic
-from components.policy_documents import SharedObjects
+from components.policy_documents import SharedObjects, s3_url_arn
 from components.serving.inference_endpoint import (
     DATA_CAPTURE_PREFIX,
     InferenceEndpoint,
@@ -186,9 +186,7 @@ def _shared_objects(packages: Iterable[ResolvedModelPackage], account_id: str) -
     shared: dict[str, list[str]] = {}
     for package in packages:
         if package.account != account_id:
-            shared.setdefault(package.account, []).extend(
-                f"arn:aws:s3:::{url.removeprefix('s3://')}" for url in package.model_data_urls
-            )
+            shared.setdefault(package.account, []).extend(s3_url_arn(url) for url in package.model_data_urls)
     return [
         SharedObjects(account, tuple(sorted(set(objects)))) for account, objects in sorted(shared.items())
     ]

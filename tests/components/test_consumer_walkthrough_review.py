@@ -26,7 +26,9 @@ guards the fix: a plain URL is written as before, with no escape):
   component ran; ``ShadowTestArgs`` likewise. Both now name the field and how to build it.
 - ``ModelArtifactAccess`` (a Kubernetes server's role; not in the walkthrough's diff, the same
   flaw) wrote the registered URL into its GetObject resource, ListBucket resource and ``s3:prefix``
-  unescaped.
+  unescaped; so did the stacks' ``shared_model_objects`` of a version of another account's
+  registry (``stacks/composition/serving.py``, ``batch_scoring.py``), whose ``ModelDataUrl`` that
+  account sets.
 
 Guards (they pass on the code before too): every region botocore lists passes ``region_problem``;
 the component package's ``serviceGrants`` builds each grant exactly as the Python builder of the
@@ -398,3 +400,35 @@ def test_a_model_servers_artifact_role_reads_its_one_object_however_its_key_is_s
     prefix = listing["Condition"]["StringEquals"]["s3:prefix"]
     assert re.sub(r"\$\{([*?$])\}", r"\1", prefix) == key
     assert re.search(r"\$\{(?![*?$]\})", prefix) is None, "a policy variable in the prefix"
+
+
+@pytest.mark.parametrize(("url", "named", "other"), LITERALS)
+def test_another_accounts_version_shares_its_one_artifact_however_its_key_is_spelt(
+    url: str, named: str, other: str
+) -> None:
+    # The other account's registry sets ModelDataUrl: the endpoint's and batch scoring's roles of
+    # this account read exactly that object, not every object a wildcard in it would match.
+    from stacks.composition.batch_scoring import _shared
+    from stacks.composition.serving import shared_model_objects
+    from stacks.model_packages import ResolvedModelPackage
+
+    package = ResolvedModelPackage(
+        arn="arn:aws:sagemaker:eu-west-1:999999999999:model-package/churn/3",
+        baselines=None,
+        model_data_urls=(url,),
+    )
+    spec = EndpointSpec.model_validate(
+        {
+            "name": "churn",
+            "variants": [
+                {"name": "v", "model": {"latest_approved_of": "churn"}, "instance_type": "ml.m5.large"}
+            ],
+        }
+    )
+    for [shared] in (
+        shared_model_objects(spec, {"churn": {"v": package}}, ACCOUNT),
+        _shared(package, ACCOUNT),
+    ):
+        assert shared.owner_account == "999999999999"
+        assert any(_iam_resource(arn).fullmatch(f"arn:aws:s3:::{named}") for arn in shared.object_arns)
+        assert not any(_iam_resource(arn).fullmatch(f"arn:aws:s3:::{other}") for arn in shared.object_arns)
