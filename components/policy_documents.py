@@ -180,8 +180,8 @@ def shared_s3_list(bucket: str, prefix: str) -> Statement:
     return {
         "Effect": "Allow",
         "Action": "s3:ListBucket",
-        "Resource": f"arn:aws:s3:::{bucket}",
-        "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}},
+        "Resource": f"arn:aws:s3:::{literal_arn_text(bucket)}",
+        "Condition": {"StringLike": {"s3:prefix": [f"{literal_arn_text(prefix)}*"]}},
     }
 
 

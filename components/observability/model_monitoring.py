@@ -26,6 +26,7 @@ from ..policy_documents import (
     kms_use,
     s3_read,
     s3_read_write,
+    s3_url_arn,
     sagemaker_logs_and_metrics,
     shared_s3_list,
     shared_s3_read,
@@ -93,7 +94,7 @@ class MonitoringBaselines:
         return [
             shared_s3_list(self.registered_bucket, self.folder),
             *shared_s3_read(
-                placement.region, owner, [f"arn:aws:s3:::{self.registered_bucket}/{self.folder}*"]
+                placement.region, owner, [f"{s3_url_arn(f's3://{self.registered_bucket}/{self.folder}')}*"]
             ),
         ]
 

@@ -28,7 +28,8 @@ guards the fix: a plain URL is written as before, with no escape):
   flaw) wrote the registered URL into its GetObject resource, ListBucket resource and ``s3:prefix``
   unescaped; so did the stacks' ``shared_model_objects`` of a version of another account's
   registry (``stacks/composition/serving.py``, ``batch_scoring.py``), whose ``ModelDataUrl`` that
-  account sets.
+  account sets; and ``MonitoringBaselines.read_statements`` (``shared_s3_list``) of another
+  account's baselines bucket and folder.
 
 Guards (they pass on the code before too): every region botocore lists passes ``region_problem``;
 the component package's ``serviceGrants`` builds each grant exactly as the Python builder of the
@@ -432,3 +433,41 @@ def test_another_accounts_version_shares_its_one_artifact_however_its_key_is_spe
         assert shared.owner_account == "999999999999"
         assert any(_iam_resource(arn).fullmatch(f"arn:aws:s3:::{named}") for arn in shared.object_arns)
         assert not any(_iam_resource(arn).fullmatch(f"arn:aws:s3:::{other}") for arn in shared.object_arns)
+
+
+def test_another_accounts_baselines_are_read_in_their_one_folder_of_their_one_bucket() -> None:
+    # The other account's registry sets DriftCheckBaselines: a '*' in its bucket or folder must
+    # not widen what this account's monitoring jobs may list and read.
+    from components.observability import JobPlacement
+
+    baselines = MonitoringBaselines(
+        folder="baselines/churn/run*/",
+        data_statistics="baselines/churn/run*/statistics.json",
+        data_constraints="baselines/churn/run*/constraints.json",
+        registered_bucket="shared-*",
+        registered_account="999999999999",
+    )
+    placement = JobPlacement(
+        account_id=ACCOUNT,
+        region="eu-west-1",
+        artifact_bucket_name="artifacts",
+        artifact_bucket_arn="arn:aws:s3:::artifacts",
+        kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/k",
+        subnet_ids=["subnet-1"],
+        security_group_ids=["sg-1"],
+        role_path="/team/",
+        tags={},
+    )
+    [listing, read, _decrypt] = baselines.read_statements(placement)
+    reads = as_list(read["Resource"])
+    assert any(
+        _iam_resource(r).fullmatch("arn:aws:s3:::shared-*/baselines/churn/run*/statistics.json")
+        for r in reads
+    )
+    for elsewhere in ("shared-payroll/baselines/churn/run*/x", "shared-*/baselines/churn/run7/x"):
+        assert not any(_iam_resource(r).fullmatch(f"arn:aws:s3:::{elsewhere}") for r in reads), elsewhere
+    assert _iam_resource(listing["Resource"]).fullmatch("arn:aws:s3:::shared-*")
+    assert not _iam_resource(listing["Resource"]).fullmatch("arn:aws:s3:::shared-payroll")
+    [prefix] = listing["Condition"]["StringLike"]["s3:prefix"]
+    assert _iam_resource(prefix).fullmatch("baselines/churn/run*/statistics.json")
+    assert not _iam_resource(prefix).fullmatch("baselines/churn/run7/statistics.json")
