@@ -267,6 +267,17 @@ def iam_policy_path_problem(path: object) -> str | None:
 
 
 _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
+# The regions of AWS's other partitions (botocore's partitions.json, ``regionRegex``): the components
+# write ``arn:aws:`` ARNs and principals, which match nothing there.
+_OTHER_PARTITIONS = (
+    ("aws-cn", re.compile(r"cn-\w+-\d+")),
+    ("aws-us-gov", re.compile(r"us-gov-\w+-\d+")),
+    ("aws-iso", re.compile(r"us-iso-\w+-\d+")),
+    ("aws-iso-b", re.compile(r"us-isob-\w+-\d+")),
+    ("aws-iso-e", re.compile(r"eu-isoe-\w+-\d+")),
+    ("aws-iso-f", re.compile(r"us-isof-\w+-\d+")),
+    ("aws-eusc", re.compile(r"eusc-de-\w+-\d+")),
+)
 
 
 def instance_problem(value: object, kind: type) -> str | None:
@@ -300,12 +311,18 @@ def account_ids_problem(accounts: object) -> str | None:
 
 
 def region_problem(region: object) -> str | None:
-    """Why ``region`` is no AWS region code, or None. A component writes its region into ARNs,
+    """Why ``region`` is no AWS region code of the commercial partition, or None. A component writes its region into ARNs,
     service names and conditions (``kms:ViaService``, ECR repositories, log groups): a typo such
     as ``eu-west1`` matches nothing and fails only when a job or endpoint is denied."""
-    if isinstance(region, str) and _REGION.fullmatch(region):
-        return None
-    return f"{region!r} is not an AWS region code (e.g. 'eu-west-1', 'us-gov-west-1')"
+    if not (isinstance(region, str) and _REGION.fullmatch(region)):
+        return f"{region!r} is not an AWS region code (e.g. 'eu-west-1', 'us-east-1')"
+    for partition, regions in _OTHER_PARTITIONS:
+        if regions.fullmatch(region):
+            return (
+                f"{region!r} is in the {partition} partition: the components write arn:aws: ARNs and "
+                "principals, so they build only in the commercial partition's regions"
+            )
+    return None
 
 
 def account_id_problem(account_id: object) -> str | None:

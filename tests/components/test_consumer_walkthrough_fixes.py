@@ -521,12 +521,21 @@ def test_args_refuse_a_region_that_is_no_region(kind: str, region: str) -> None:
         REGIONED[kind](region)
 
 
-@pytest.mark.parametrize(
-    "region", ["eu-west-1", "ap-southeast-5", "us-gov-west-1", "cn-north-1", "us-isob-east-1"]
-)
+@pytest.mark.parametrize("region", ["eu-west-1", "ap-southeast-5", "mx-central-1", "us-east-1"])
 @pytest.mark.parametrize("kind", sorted(REGIONED))
 def test_args_take_every_region_code(kind: str, region: str) -> None:
     REGIONED[kind](region)
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn"), ("us-isob-east-1", "aws-iso-b")],
+)
+@pytest.mark.parametrize("kind", sorted(REGIONED))
+def test_args_refuse_a_region_of_another_partition(kind: str, region: str, partition: str) -> None:
+    """The components write arn:aws: ARNs and principals, which match nothing in another partition."""
+    with pytest.raises(ValueError, match=rf"^{kind}\.region: '{region}' is in the {partition} partition"):
+        REGIONED[kind](region)
 
 
 @pytest.mark.parametrize(

@@ -260,15 +260,24 @@ def test_a_key_trusts_the_roles_under_its_path_and_no_other(
 # -- guards: what the walkthrough's fixes do right, held so that a later change cannot undo it -----
 
 
-def test_every_region_botocore_knows_is_a_region_code() -> None:
+def test_every_commercial_region_botocore_knows_is_taken_and_every_other_partitions_refused() -> None:
+    """The components write ``arn:aws:`` ARNs and principals (as the stacks, whose regions are the
+    commercial partition's): a China or GovCloud region passed the check and built policies that
+    match nothing there. Read from botocore's partitions, so a region AWS adds is checked too."""
     import botocore.loaders
 
     from components.limits import region_problem
 
     endpoints = botocore.loaders.Loader().load_data("endpoints")
-    regions = {region for partition in endpoints["partitions"] for region in partition["regions"]}
-    assert {"cn-north-1", "us-gov-west-1", "us-isob-east-1", "eu-isoe-west-1"} <= regions
-    assert [region for region in sorted(regions) if region_problem(region)] == []
+    by_partition = {
+        partition["partition"]: {region for region in partition["regions"] if not region.endswith("-global")}
+        for partition in endpoints["partitions"]
+    }
+    assert {"aws", "aws-cn", "aws-us-gov", "aws-iso-b", "aws-iso-e"} <= set(by_partition)
+    assert [region for region in sorted(by_partition.pop("aws")) if region_problem(region)] == []
+    for partition, regions in by_partition.items():
+        for region in regions:
+            assert f"is in the {partition} partition" in (region_problem(region) or ""), region
 
 
 def _service_statements(key: Any) -> dict[str, dict[str, Any]]:
