@@ -111,13 +111,13 @@ from components.observability.model_quality_monitoring import (
 )
 from components.observability.model_quality_spec import ModelQualitySpec
 from planner.recorder import RecordedResource, ResourceGraph, record_program
+from tests.components.model_quality_args import model_quality_args
 from tests.conftest import REPO
 from tests.graph_helpers import as_list, policy_of, statements
 
 SAMPLE = REPO / "models" / "customer-churn" / "explainability.json"
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
 DEFINITION = "aws-native:sagemaker:ModelExplainabilityJobDefinition"
-KEY_ARN = "arn:aws:kms:eu-west-1:333333333333:key/k"
 # AWS's own CSV example (Parameters to Monitor Attribution Drift), without the model the platform adds.
 AWS_CSV_EXAMPLE: dict[str, Any] = {
     "headers": ["feature_1", "feature_2", "feature_3"],
@@ -742,30 +742,8 @@ def test_a_template_naming_the_label_and_a_model_is_refused_naming_both_keys_in_
 
 
 def _args(spec: ModelQualitySpec, **changes: Any) -> ModelQualityMonitoringArgs:
-    from components.observability.model_monitoring import JobPlacement, MonitoringBaselines
-
-    return ModelQualityMonitoringArgs(
-        spec=spec,
-        endpoint_name="prod-customer-churn",
-        endpoint_label="customer-churn",
-        job_definition_prefix="prod-customer-churn",
-        model_family="prod-customer-churn",
-        baselines=MonitoringBaselines.in_folder("baselines/prod-customer-churn/exec-1/"),
-        schedule="cron(0 * ? * * *)",
-        instance_type="ml.m5.xlarge",
-        max_runtime_seconds=1800,
-        placement=JobPlacement(
-            account_id="333333333333",
-            region="eu-west-1",
-            artifact_bucket_name="artifacts",
-            artifact_bucket_arn="arn:aws:s3:::artifacts",
-            kms_key_arn=KEY_ARN,
-            subnet_ids=["subnet-1"],
-            security_group_ids=["sg-1"],
-            role_path="/mlops-platform/prod/",
-            tags={"environment": "prod"},
-        ),
-        **changes,
+    return model_quality_args(
+        spec, endpoint_name="prod-customer-churn", tags={"environment": "prod"}, **changes
     )
 
 

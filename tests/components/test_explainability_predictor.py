@@ -102,7 +102,6 @@ from typing import Any
 import pytest
 
 from components.observability.explainability_config import analysis_config_key, read_template
-from components.observability.model_monitoring import JobPlacement, MonitoringBaselines
 from components.observability.model_quality_monitoring import (
     ModelQualityMonitoring,
     ModelQualityMonitoringArgs,
@@ -110,6 +109,7 @@ from components.observability.model_quality_monitoring import (
 from components.observability.model_quality_spec import ModelQualitySpec
 from planner.__main__ import EXIT_INVALID_CONFIG, main
 from planner.recorder import RecordedResource, ResourceGraph, record_program, record_stack_file
+from tests.components.model_quality_args import KEY_ARN, model_quality_args
 from tests.config_problems import program_refusal
 from tests.conftest import REPO
 from tests.graph_helpers import as_list, policy_of, statements
@@ -118,7 +118,6 @@ from tests.recorded import recorded_stack
 TEMPLATE_PATH = REPO / "models" / "customer-churn" / "explainability.json"
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
 DEFINITION = "aws-native:sagemaker:ModelExplainabilityJobDefinition"
-KEY_ARN = "arn:aws:kms:eu-west-1:333333333333:key/k"
 TEMPLATE: dict[str, Any] = {
     "headers": ["tenure_months", "monthly_charges"],
     "methods": {"shap": {"baseline": [[12, 70.0]], "num_samples": 50, "agg_method": "mean_abs"}},
@@ -310,27 +309,10 @@ def test_the_config_object_is_encrypted_with_the_data_key(all_monitors_graph) ->
 def _monitors(
     model_name: str | None, template: dict[str, Any] | None = TEMPLATE
 ) -> ModelQualityMonitoringArgs:
-    return ModelQualityMonitoringArgs(
-        spec=ModelQualitySpec(explainability=True),
+    return model_quality_args(
+        ModelQualitySpec(explainability=True),
         endpoint_name="prod-customer-churn",
-        endpoint_label="customer-churn",
-        job_definition_prefix="prod-customer-churn",
-        model_family="prod-customer-churn",
-        baselines=MonitoringBaselines.in_folder("baselines/prod-customer-churn/exec-1/"),
-        schedule="cron(0 * ? * * *)",
-        instance_type="ml.m5.xlarge",
-        max_runtime_seconds=1800,
-        placement=JobPlacement(
-            account_id="333333333333",
-            region="eu-west-1",
-            artifact_bucket_name="artifacts",
-            artifact_bucket_arn="arn:aws:s3:::artifacts",
-            kms_key_arn=KEY_ARN,
-            subnet_ids=["subnet-1"],
-            security_group_ids=["sg-1"],
-            role_path="/mlops-platform/prod/",
-            tags={"environment": "prod"},
-        ),
+        tags={"environment": "prod"},
         model_name=model_name,
         explainability_template=template,
     )

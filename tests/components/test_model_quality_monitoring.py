@@ -8,7 +8,7 @@ import fnmatch
 import boto3
 import pytest
 
-from components.observability.model_monitoring import JobPlacement, MonitoringBaselines
+from components.observability.model_monitoring import MonitoringBaselines
 from components.observability.model_quality_monitoring import (
     ModelQualityMonitoring,
     ModelQualityMonitoringArgs,
@@ -17,6 +17,7 @@ from components.observability.model_quality_spec import ModelQualitySpec
 from planner.policy_check import evaluate_policies
 from planner.recorder import ResourceGraph, record_program
 from tests.aws_sessions import mocked_aws
+from tests.components.model_quality_args import model_quality_args
 from tests.graph_helpers import as_list, grants, policy_of, statements
 from tests.sagemaker_requests import to_request
 
@@ -124,28 +125,7 @@ def test_the_jobs_read_the_family_folder_only_for_bias_and_explainability(
 
 
 def _args(spec: ModelQualitySpec, baselines: MonitoringBaselines) -> ModelQualityMonitoringArgs:
-    return ModelQualityMonitoringArgs(
-        spec=spec,
-        endpoint_name="customer-churn",
-        endpoint_label="customer-churn",
-        job_definition_prefix="prod-customer-churn",
-        model_family="prod-customer-churn",
-        baselines=baselines,
-        schedule="cron(0 * ? * * *)",
-        instance_type="ml.m5.xlarge",
-        max_runtime_seconds=1800,
-        placement=JobPlacement(
-            account_id="333333333333",
-            region="eu-west-1",
-            artifact_bucket_name="artifacts",
-            artifact_bucket_arn="arn:aws:s3:::artifacts",
-            kms_key_arn="arn:aws:kms:eu-west-1:333333333333:key/k",
-            subnet_ids=["subnet-1"],
-            security_group_ids=["sg-1"],
-            role_path="/mlops-platform/prod/",
-            tags={},
-        ),
-    )
+    return model_quality_args(spec, baselines=baselines)
 
 
 SERVED = MonitoringBaselines.in_folder("baselines/customer-churn/exec-1/")

@@ -45,13 +45,13 @@ from pathlib import Path
 
 import pytest
 
-from components.observability.model_monitoring import JobPlacement, MonitoringBaselines
 from components.observability.model_quality_monitoring import ModelQualityMonitoringArgs
 from components.observability.model_quality_spec import ModelQualitySpec
 from components.serving.inference_endpoint_spec import DeploymentSpec, ModelSource
 from stacks.component_reference import fields_of
 from stacks.config import ConfigError
 from stacks.stack_file import read_stack_file
+from tests.components.model_quality_args import model_quality_args
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -100,28 +100,7 @@ def test_the_stacks_hint_lists_only_stack_names(tmp_path: Path, write_stack) -> 
 
 
 def _model_quality_args(instance_type: str) -> ModelQualityMonitoringArgs:
-    return ModelQualityMonitoringArgs(
-        spec=ModelQualitySpec(model_quality=True),
-        endpoint_name="customer-churn",
-        endpoint_label="customer-churn",
-        job_definition_prefix="prod-customer-churn",
-        model_family="prod-customer-churn",
-        baselines=MonitoringBaselines.in_folder("baselines/customer-churn/exec-1/"),
-        schedule="cron(0 * ? * * *)",
-        instance_type=instance_type,
-        max_runtime_seconds=1800,
-        placement=JobPlacement(
-            account_id="333333333333",
-            region="eu-west-1",
-            artifact_bucket_name="artifacts",
-            artifact_bucket_arn="arn:aws:s3:::artifacts",
-            kms_key_arn="arn:aws:kms:eu-west-1:333333333333:key/k",
-            subnet_ids=["subnet-1"],
-            security_group_ids=["sg-1"],
-            role_path="/mlops-platform/prod/",
-            tags={},
-        ),
-    )
+    return model_quality_args(ModelQualitySpec(model_quality=True), instance_type=instance_type)
 
 
 @pytest.mark.parametrize(
