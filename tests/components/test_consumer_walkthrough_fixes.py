@@ -117,6 +117,22 @@ BUCKETS: dict[str, Callable[[dict[str, str]], object]] = {
 }
 
 
+def _package_endpoint() -> EndpointSpec:
+    """Endpoint ``e``: one variant serving a registered version of this account."""
+    return EndpointSpec.model_validate(
+        {
+            "name": "e",
+            "variants": [
+                {
+                    "name": "v",
+                    "model": {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/m/1"},
+                    "instance_type": "ml.m5.large",
+                }
+            ],
+        }
+    )
+
+
 @pytest.mark.parametrize("kind", sorted(BUCKETS))
 def test_a_bucket_component_counts_the_data_class_tag_it_adds(kind: str) -> None:
     with pytest.raises(ValueError, match="adds 1 of its own, so at most 49"):
@@ -196,20 +212,7 @@ PATHED: dict[str, tuple[str, Callable[[str], object]]] = {
     "InferenceEndpointArgs": (
         "role_path",
         lambda path: endpoint_args(
-            EndpointSpec.model_validate(
-                {
-                    "name": "e",
-                    "variants": [
-                        {
-                            "name": "v",
-                            "model": {
-                                "model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/m/1"
-                            },
-                            "instance_type": "ml.m5.large",
-                        }
-                    ],
-                }
-            ),
+            _package_endpoint(),
             role_path=path,
         ),
     ),
@@ -354,18 +357,7 @@ def test_an_endpoint_role_reads_the_model_artifacts_its_variants_name() -> None:
 
 
 def test_an_endpoint_serving_model_packages_reads_no_other_object() -> None:
-    spec = EndpointSpec.model_validate(
-        {
-            "name": "e",
-            "variants": [
-                {
-                    "name": "v",
-                    "model": {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/m/1"},
-                    "instance_type": "ml.m5.large",
-                }
-            ],
-        }
-    )
+    spec = _package_endpoint()
     graph = record_program(lambda: InferenceEndpoint("ep", endpoint_args(spec)))
     assert {r for r in _readable_objects(graph) if "/models/" in r} == {"arn:aws:s3:::artifacts/models/*"}
     assert all(r.startswith("arn:aws:s3:::artifacts/") for r in _readable_objects(graph))
@@ -542,18 +534,7 @@ def test_args_refuse_a_region_of_another_partition(kind: str, region: str, parti
     "accounts", [["abc"], [f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"], [ACCOUNT, "12345678901"], ACCOUNT]
 )
 def test_an_endpoint_refuses_image_registry_accounts_that_are_no_accounts(accounts: object) -> None:
-    spec = EndpointSpec.model_validate(
-        {
-            "name": "e",
-            "variants": [
-                {
-                    "name": "v",
-                    "model": {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/m/1"},
-                    "instance_type": "ml.m5.large",
-                }
-            ],
-        }
-    )
+    spec = _package_endpoint()
     with pytest.raises(ValueError, match=r"^InferenceEndpointArgs\.image_registry_accounts: .*12-digit"):
         endpoint_args(spec, image_registry_accounts=accounts)
     assert endpoint_args(spec, image_registry_accounts=[ACCOUNT, "763104351884"])
