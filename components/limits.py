@@ -270,13 +270,13 @@ _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 # The regions of AWS's other partitions (botocore's partitions.json, ``regionRegex``): the components
 # write ``arn:aws:`` ARNs and principals, which match nothing there.
 _OTHER_PARTITIONS = (
-    ("aws-cn", re.compile(r"cn-\w+-\d+")),
-    ("aws-us-gov", re.compile(r"us-gov-\w+-\d+")),
-    ("aws-iso", re.compile(r"us-iso-\w+-\d+")),
-    ("aws-iso-b", re.compile(r"us-isob-\w+-\d+")),
-    ("aws-iso-e", re.compile(r"eu-isoe-\w+-\d+")),
-    ("aws-iso-f", re.compile(r"us-isof-\w+-\d+")),
-    ("aws-eusc", re.compile(r"eusc-de-\w+-\d+")),
+    ("aws-cn", re.compile(r"cn-[a-z]+-[0-9]+")),
+    ("aws-us-gov", re.compile(r"us-gov-[a-z]+-[0-9]+")),
+    ("aws-iso", re.compile(r"us-iso-[a-z]+-[0-9]+")),
+    ("aws-iso-b", re.compile(r"us-isob-[a-z]+-[0-9]+")),
+    ("aws-iso-e", re.compile(r"eu-isoe-[a-z]+-[0-9]+")),
+    ("aws-iso-f", re.compile(r"us-isof-[a-z]+-[0-9]+")),
+    ("aws-eusc", re.compile(r"eusc-de-[a-z]+-[0-9]+")),
 )
 
 
