@@ -630,3 +630,21 @@ def matches_every(pattern: str, probes: Iterable[str], *, ignore_case: bool = Fa
     without listing the spellings that do."""
     matcher = iam_wildcard(pattern, ignore_case=ignore_case)
     return all(matcher.fullmatch(probe) for probe in probes)
+
+
+#: A policy variable in a condition value: ``${aws:PrincipalAccount}``, ``${aws:ResourceOrgID}``,
+#: with or without a default (``${aws:username, 'none'}``). ``${*}``, ``${?}`` and ``${$}`` are
+#: escapes for the literal character, not variables.
+_POLICY_VARIABLE = re.compile(r"\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,[^}]*)?\}")
+
+
+def names_a_request_variable(value: str) -> bool:
+    """Whether ``value`` holds a policy variable the request supplies, so it pins nothing.
+
+    ``"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"`` holds for a caller of every organization and
+    ``"aws:SourceAccount": "${aws:PrincipalAccount}"`` for a caller calling its own resource: the
+    caller chooses the value the condition compares with. The resource's own keys
+    (``${aws:ResourceAccount}``, ``${aws:ResourceOrgID}``, ``${aws:ResourceOrgPaths}``, the data
+    perimeter pattern, and ``${aws:ResourceTag/...}``) are the resource owner's and do pin.
+    """
+    return any(not name.lower().startswith("aws:resource") for name in _POLICY_VARIABLE.findall(value))

@@ -33,7 +33,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from ._common import iam_wildcard, is_map, is_seq, matches_every
+from ._common import iam_wildcard, is_map, is_seq, matches_every, names_a_request_variable
 
 _SENTINELS = frozenset(
     {
@@ -462,6 +462,8 @@ def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:
         return True if not wildcards else value  # an exact match on any one value restricts
     if isinstance(value, str) and only_wildcards(value):
         return False  # '*' restricts nothing under a wildcard operator; never trust it under others
+    if isinstance(value, str) and names_a_request_variable(value):
+        return False  # ``${aws:PrincipalOrgID}``: the caller supplies what it is compared with
     if not isinstance(value, str) or not wildcards or not (_WILD & set(value)):
         return True
     if kind == "id":

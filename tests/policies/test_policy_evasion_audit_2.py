@@ -1,0 +1,133 @@
+"""Round 2 of the adversarial evasion audit of the policy pack (round 1:
+test_policy_evasion_audit.py, whose shapes were not repeated): resources built, in the wire shape
+the pack sees, to break a control of /work/shared/POLICY-CONTROLS.md while passing its rule.
+
+PLACEHOLDER
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies import engine_shapes
+from tests.policies.conftest import build
+
+ACCOUNT = "111122223333"
+
+
+def _findings(
+    policy: str, resource_type: str, inputs: dict[str, Any], *, outputs: bool = False
+) -> tuple[list[str], int]:
+    """(violation messages, undecided count) of ``policy`` on one resource, at preview or after create."""
+    records: Any = build([{"type": resource_type, "name": "subject", "inputs": inputs}])
+    if outputs:
+        records = engine_shapes.as_outputs(records)
+    report = evaluate_report(records, None, [get_policy(policy)])
+    return [v.message for v in report.violations if v.policy_name == policy], len(report.undecided)
+
+
+def _document(statement: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+# --- a condition compared with a value the caller supplies ----------------------------------------
+
+#: (resource type, property, rule, action) for each reader of "pinning" conditions.
+CONDITION_READERS = [
+    pytest.param(
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "policy",
+        "resource-policy-not-public",
+        "sqs:SendMessage",
+        id="queue",
+    ),
+    pytest.param(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "policy",
+        "s3-bucket-policy-not-public",
+        "s3:GetObject",
+        id="bucket",
+    ),
+    pytest.param(
+        "aws:kms/keyPolicy:KeyPolicy", "policy", "kms-key-policy-no-public-principal", "kms:Decrypt", id="key"
+    ),
+    pytest.param(
+        "aws:iam/role:Role", "assumeRolePolicy", "iam-role-trust-not-public", "sts:AssumeRole", id="trust"
+    ),
+]
+
+
+@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CONDITION_READERS)
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param(
+            {"StringEquals": {"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"}}, id="org-is-its-own-org"
+        ),
+        pytest.param(
+            {"StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalAccount}"}}, id="account-is-itself"
+        ),
+        pytest.param(
+            {"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}}, id="source-is-caller"
+        ),
+        pytest.param(
+            {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:*"}}, id="arn-of-caller"
+        ),
+        pytest.param(
+            {"ForAnyValue:StringEquals": {"aws:PrincipalOrgID": ["${ aws:PrincipalOrgID , 'none' }"]}},
+            id="with-a-default",
+        ),
+    ],
+)
+def test_a_condition_compared_with_the_callers_own_value_pins_nothing(
+    resource_type: str, prop: str, policy: str, action: str, condition: dict[str, Any]
+) -> None:
+    """``"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"`` holds for a caller of any organization and
+    ``"aws:PrincipalAccount": "${aws:PrincipalAccount}"`` for every caller: a policy variable the
+    request supplies is no fixed value, yet each of the four rules took it for a pin."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": action,
+        "Resource": "*",
+        "Condition": condition,
+    }
+    found, undecided = _findings(policy, resource_type, {prop: _document(statement)})
+    assert undecided == 0
+    assert len(found) == 1, found
+
+
+@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CONDITION_READERS)
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param(
+            {"StringEquals": {"aws:PrincipalOrgID": "${aws:ResourceOrgID}"}}, id="data-perimeter-org"
+        ),
+        pytest.param(
+            {"StringEquals": {"aws:PrincipalAccount": "${aws:ResourceAccount}"}}, id="resource-account"
+        ),
+        pytest.param(
+            {"StringEquals": {"aws:PrincipalAccount": f"{ACCOUNT}${{$}}"}}, id="an-escape-is-no-variable"
+        ),
+        pytest.param({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}, id="a-literal"),
+    ],
+)
+def test_a_condition_compared_with_the_resources_own_value_still_pins(
+    resource_type: str, prop: str, policy: str, action: str, condition: dict[str, Any]
+) -> None:
+    """The twins: the data perimeter pattern (``${aws:ResourceOrgID}``, ``${aws:ResourceAccount}``,
+    the resource owner's values), an escape (``${$}``) and a literal still pin the caller."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": action,
+        "Resource": "*",
+        "Condition": condition,
+    }
+    assert _findings(policy, resource_type, {prop: _document(statement)}) == ([], 0)
