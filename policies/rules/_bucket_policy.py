@@ -69,10 +69,15 @@ def _effect(statement: Mapping[str, Any]) -> str:
 
 
 def _principal_is_anyone(principal: Any) -> bool:
-    if principal == "*" or "*" in _strings(principal):
+    """``*``, or a wildcard in any principal (``{"AWS": "arn:aws:iam::*:root"}``, every account).
+
+    IAM documents no partial wildcard in a principal, but not every service that stores a
+    resource policy validates it; as for key and trust policies, the safe reading is anyone.
+    """
+    if principal == "*" or any("*" in value for value in _strings(principal)):
         return True
     if is_map(principal):
-        return any(value == "*" for key in principal for value in items(principal.get(key)))
+        return any(isinstance(v, str) and "*" in v for key in principal for v in items(principal.get(key)))
     return False
 
 

@@ -35,6 +35,62 @@ def _document(statement: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
+# --- a wildcard inside a principal ARN: every account ------------------------------------------
+
+#: (resource type, property, rule) of the resource and bucket policies that read principals with
+#: ``_bucket_policy.anyone_allowed``; key and trust policies already read any wildcard as anyone.
+SHARED_POLICIES = [
+    pytest.param(
+        "aws:sqs/queuePolicy:QueuePolicy", "policy", "resource-policy-not-public", id="sqs-queue-policy"
+    ),
+    pytest.param(
+        "aws:sns/topicPolicy:TopicPolicy", "policy", "resource-policy-not-public", id="sns-topic-policy"
+    ),
+    pytest.param(
+        "aws-native:sns:TopicPolicy", "policyDocument", "resource-policy-not-public", id="native-topic"
+    ),
+    pytest.param(
+        "aws:s3/bucketPolicy:BucketPolicy", "policy", "s3-bucket-policy-not-public", id="s3-bucket-policy"
+    ),
+    pytest.param(
+        "aws-native:s3:BucketPolicy", "policyDocument", "s3-bucket-policy-not-public", id="native-bucket"
+    ),
+]
+ACTIONS = {"resource-policy-not-public": "sqs:SendMessage", "s3-bucket-policy-not-public": "s3:GetObject"}
+
+
+@pytest.mark.parametrize(("resource_type", "prop", "policy"), SHARED_POLICIES)
+@pytest.mark.parametrize(
+    "principal",
+    [
+        pytest.param({"AWS": "arn:aws:iam::*:root"}, id="every-account-root"),
+        pytest.param(
+            {"AWS": [f"arn:aws:iam::{ACCOUNT}:root", "arn:aws:iam::*:role/reader"]}, id="listed-with-one"
+        ),
+        pytest.param({"AWS": "arn:*:iam::*:*"}, id="every-partition"),
+    ],
+)
+def test_a_wildcard_principal_arn_lets_every_account_in(
+    resource_type: str, prop: str, policy: str, principal: dict[str, Any]
+) -> None:
+    """``{"AWS": "arn:aws:iam::*:root"}`` (every account's root, so every principal that account
+    allows) passed the queue, topic and bucket rules, which took only a bare ``*`` for anyone, while
+    the key and trust rules already read any wildcard in a principal as anyone. IAM documents no
+    partial wildcard in a principal, but the rule must not rest on each service validating it."""
+    statement = {"Effect": "Allow", "Principal": principal, "Action": ACTIONS[policy], "Resource": "*"}
+    for outputs in (False, True):
+        found, undecided = _findings(policy, resource_type, {prop: _document(statement)}, outputs=outputs)
+        assert undecided == 0
+        assert len(found) == 1 and "Statement[0] allows Principal" in found[0], found
+    named = {
+        **statement,
+        "Principal": {"AWS": [f"arn:aws:iam::{ACCOUNT}:root", "arn:aws:iam::444455556666:root"]},
+    }
+    assert _findings(policy, resource_type, {prop: _document(named)}) == ([], 0)
+    service = {**statement, "Principal": {"Service": "events.amazonaws.com"}}
+    assert _findings(policy, resource_type, {prop: _document(service)}) == ([], 0)
+
+
 # --- a condition compared with a value the caller supplies ----------------------------------------
 
 #: (resource type, property, rule, action) for each reader of "pinning" conditions.
