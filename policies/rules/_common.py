@@ -191,11 +191,29 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def parse_json(value: Any) -> Any:
-    """A JSON document input: a string (the wire shape) or an object (what mocks record)."""
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` refusing a key repeated in one object (``ValueError``).
+
+    ``{"Statement": [...], "Statement": []}`` reads as its last value here (and in Python, Go's
+    ``encoding/json``), but a parser keeping the first, or refusing it, reads another policy: a
+    policy document whose meaning depends on the reader is not judged, it is refused.
+    """
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the key {key!r} is repeated in one object")
+        result[key] = value
+    return result
+
+
+def parse_json(value: Any, *, strict: bool = False) -> Any:
+    """A JSON document input: a string (the wire shape) or an object (what mocks record).
+
+    ``strict``: a string repeating a key in one object is None, as unparsable (policy documents).
+    """
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            return json.loads(value, object_pairs_hook=unique_keys if strict else None)
         except ValueError:
             return None
     if is_map(value) or is_seq(value):

@@ -33,7 +33,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from ._common import iam_wildcard, is_map, is_seq, matches_every, names_a_request_variable
+from ._common import iam_wildcard, is_map, is_seq, matches_every, names_a_request_variable, unique_keys
 
 _SENTINELS = frozenset(
     {
@@ -145,7 +145,7 @@ def _parsed_json_document(raw: str) -> Any:
     """A JSON document read once for every rule that asks (five IAM rules read each policy of a
     stack): the rules only read what they are given, so the same dict is handed to each."""
     try:
-        document = plain(json.loads(raw))
+        document = plain(json.loads(raw, object_pairs_hook=unique_keys))  # a repeated key: INVALID
     except ValueError:
         return INVALID
     return document if isinstance(document, dict) else INVALID

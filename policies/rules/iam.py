@@ -185,7 +185,10 @@ def _statements(
     """
     for path, document in identity_documents(args.resource_type, args.props):
         if document is INVALID:
-            findings.add(report_invalid, f"{path} is not valid JSON: pass a JSON policy document.")
+            findings.add(
+                report_invalid,
+                f"{path} is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON policy document.",
+            )
             continue
         for label, statement in statements(document):
             yield f"{path} {label}", statement

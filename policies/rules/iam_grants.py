@@ -103,7 +103,10 @@ def _trust_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Che
     prop = TRUST_DOCUMENTS[args.resource_type]
     document = parse_document(read(args.props, prop))
     if document is not None and not isinstance(document, dict | Unknown):
-        findings.add(True, f"{prop} is not valid JSON: pass a JSON trust policy.")
+        findings.add(
+            True,
+            f"{prop} is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON trust policy.",
+        )
     for label, statement in statements(document):
         anyone = all3([is_allow(statement), principal_is_anyone(statement)])
         restricted = condition_restricts(statement, TRUST_KEYS)

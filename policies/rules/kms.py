@@ -93,7 +93,7 @@ def _key_policy_no_public_principal(args: ResourceValidationArgs, _: Mapping[str
     if document is None:
         return  # the default key policy grants the account root only
     if document is INVALID:
-        yield f"{prop} is not valid JSON: pass a JSON key policy document."
+        yield f"{prop} is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON key policy document."
         return
     for label, statement in statements(document):
         anyone = all3([is_allow(statement), principal_is_anyone(statement)])

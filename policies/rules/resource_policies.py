@@ -165,7 +165,7 @@ class PublicResourcePolicy:
         if document is None:
             return
         if document is INVALID:
-            yield f"{prop} is not valid JSON: pass a JSON policy document."
+            yield f"{prop} is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON policy document."
             return
         if isinstance(document, Unknown):
             raise document.error
@@ -188,7 +188,7 @@ class PublicResourcePolicy:
             if isinstance(given, str):
                 given = parse_document(given)
             if given is INVALID:
-                yield "statement is not valid JSON: pass one JSON policy statement."
+                yield "statement is not valid JSON (or repeats a key in one object, which AWS may read either way): pass one JSON policy statement."
                 return
             yield from self._statements("statement", {"Statement": [given]})
             return

@@ -102,7 +102,7 @@ def _bucket_policy_tls_only(args: ResourceValidationArgs, _: Mapping[str, Any]) 
         return  # no inline policy: the baseline rule asks for a BucketPolicy
     name = get_or_none(args.props, "bucket")  # a literal name pins the ARNs; an Output is unknown here
     arns = [f"arn:{p}:s3:::{name}" for p in PARTITIONS] if isinstance(name, str) and name else None
-    problems = tls_only_problems(parse_json(document), arns)
+    problems = tls_only_problems(parse_json(document, strict=True), arns)
     if problems:
         yield (
             f"policy is not TLS-only: {'; '.join(problems)}. Fix: add a statement Deny, Principal '*', "
@@ -115,9 +115,9 @@ def _bucket_policy_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]
     document = policy_document(args.resource_type, args.props)
     if not is_set(document):
         return
-    parsed = parse_json(document)
+    parsed = parse_json(document, strict=True)
     if parsed is None:
-        yield "policy is not valid JSON: fix the document."
+        yield "policy is not valid JSON (or repeats a key in one object, which AWS may read either way): fix the document."
         return
     for finding in public_allows(parsed):
         yield (
@@ -307,7 +307,7 @@ def _bucket_baseline(args: StackValidationArgs, _: Mapping[str, Any]) -> StackFi
         if bucket.resource_type != NATIVE_BUCKET:
             documents.append(get(bucket.props, "policy"))
         arns = bucket_arns(bucket)
-        return any(is_set(d) and not tls_only_problems(parse_json(d), arns) for d in documents)
+        return any(is_set(d) and not tls_only_problems(parse_json(d, strict=True), arns) for d in documents)
 
     def versioned(bucket: PolicyResource) -> bool:
         configs = companions(bucket, VERSIONING_TYPES)

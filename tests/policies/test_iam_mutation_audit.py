@@ -122,7 +122,7 @@ PASSED_TO_SERVICE_ADVICE = (
     "without an iam:PassedToService condition: name the role ARN, or add StringEquals "
     "iam:PassedToService for the one service."
 )
-NOT_JSON = "policy is not valid JSON: pass a JSON policy document."
+NOT_JSON = "policy is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON policy document."
 ADMIN_ATTACHED = (
     "policyArn attaches subject-policy, a policy of this stack that allows every action (or iam:* on "
     "every resource): attach a least-privilege policy."
@@ -235,7 +235,7 @@ def test_an_iam_action_in_another_case_is_left_to_the_escalation_and_pass_role_r
         (
             NATIVE_MANAGED,
             {"policyDocument": [allow("*")]},
-            "policyDocument is not valid JSON: pass a JSON policy document.",
+            "policyDocument is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON policy document.",
         ),
     ],
     ids=["json-text-of-a-list", "json-text-of-a-string", "truncated-json", "native-object-that-is-a-list"],

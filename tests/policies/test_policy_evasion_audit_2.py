@@ -187,3 +187,71 @@ def test_a_condition_compared_with_the_resources_own_value_still_pins(
         "Condition": condition,
     }
     assert _findings(policy, resource_type, {prop: _document(statement)}) == ([], 0)
+
+
+# --- a JSON string repeating a key: which value counts depends on the reader ----------------------
+
+#: (resource type, property, rule, action, principal) for each document rule; the IAM identity
+#: rule has no principal.
+DOCUMENT_RULES = [
+    *CONDITION_READERS,
+    pytest.param("aws:iam/policy:Policy", "policy", "iam-no-admin-access", "*", id="identity"),
+]
+
+
+def _repeating(statement: dict[str, Any], shape: str) -> str:
+    """``statement`` in a document whose text repeats a key: the last value is the harmless one."""
+    body = json.dumps(statement)[1:-1]
+    if shape == "statement":
+        return '{"Version": "2012-10-17", "Statement": [{' + body + '}], "Statement": []}'
+    # the condition: a pin last, a wildcard first
+    return (
+        '{"Version": "2012-10-17", "Statement": [{' + body + ', "Condition": {"StringLike": '
+        '{"aws:SourceAccount": "*"}}, "Condition": {"StringEquals": {"aws:SourceAccount": "'
+        + ACCOUNT
+        + '"}}}]}'
+    )
+
+
+@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), DOCUMENT_RULES)
+@pytest.mark.parametrize("shape", ["statement", "condition"])
+def test_a_document_repeating_a_key_is_refused(
+    resource_type: str, prop: str, policy: str, action: str, shape: str
+) -> None:
+    """``{"Statement": [<public>], "Statement": []}`` read as its last value, no statement, and passed
+    every document rule (so did a statement repeating its ``Condition``, a wildcard first and a pin
+    last): a reader keeping the first value, as some JSON parsers do, grants what the rule never saw.
+    A document whose meaning depends on the parser is now refused as unparsable (the AWS provider's
+    own policy validation refuses repeated keys too)."""
+    statement: dict[str, Any] = {"Effect": "Allow", "Action": action, "Resource": "*"}
+    if policy != "iam-no-admin-access":
+        statement["Principal"] = "*"
+    found, undecided = _findings(policy, resource_type, {prop: _repeating(statement, shape)})
+    assert undecided == 0
+    assert len(found) == 1 and "repeats a key in one object" in found[0], found
+
+
+@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), DOCUMENT_RULES)
+def test_the_same_key_in_two_objects_is_no_repetition(
+    resource_type: str, prop: str, policy: str, action: str
+) -> None:
+    """The twin: ``Effect``, ``Action`` and ``Condition`` in each of two statements, written by hand with
+    odd white space, are one key per object and still judged on what they say."""
+    pinned = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
+    first: dict[str, Any] = {"Effect": "Deny", "Action": action, "Resource": "*", "Condition": pinned}
+    second: dict[str, Any] = {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::b/*",
+        "Condition": pinned,
+    }
+    if policy != "iam-no-admin-access":
+        first["Principal"] = second["Principal"] = "*"
+    text = (
+        '\n {\t"Version" :"2012-10-17",\n"Statement":[ '
+        + json.dumps(first)
+        + " ,\n"
+        + json.dumps(second)
+        + "]}  \n"
+    )
+    assert _findings(policy, resource_type, {prop: text}) == ([], 0)

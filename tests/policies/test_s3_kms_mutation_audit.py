@@ -374,7 +374,9 @@ def test_a_buckets_empty_inline_policy_is_not_public_nor_invalid() -> None:
 def test_a_bucket_policy_that_is_not_json_is_refused() -> None:
     """IAM would reject it; the rule cannot vouch for what it cannot read."""
     policy = {"type": BUCKET_POLICY, "name": "p", "inputs": {"bucket": NAME, "policy": '{"Statement": ['}}
-    assert messages(PUBLIC_RULE, [policy]) == ["policy is not valid JSON: fix the document."]
+    assert messages(PUBLIC_RULE, [policy]) == [
+        "policy is not valid JSON (or repeats a key in one object, which AWS may read either way): fix the document."
+    ]
 
 
 # --- s3-sse-kms-encrypted -------------------------------------------------------------------------
