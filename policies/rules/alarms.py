@@ -608,8 +608,66 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     "remove the unit.",
                     alarm.urn,
                 )
+            elif (
+                (needed := _time_to_alarm(alarm.props)) is not None
+                and (span := _deployment_span(endpoint))
+                and needed > span
+            ):
+                yield (
+                    f"{where} needs {int(needed)} seconds of breaching data to go into ALARM (period x "
+                    f"datapointsToAlarm, else evaluationPeriods), longer than a deployment watches it "
+                    f"({int(span)} seconds: maximumExecutionTimeoutInSeconds, {LONGEST_DEPLOYMENT} when unset, "
+                    "and terminationWaitInSeconds), so "
+                    "it never rolls a deployment back: use a period of 60 seconds and a few data points.",
+                    alarm.urn,
+                )
 
     yield from each_resource(args.resources, ENDPOINTS, check)
+
+
+#: The longest an endpoint deployment may last (``MaximumExecutionTimeoutInSeconds``, 600-28800)
+#: and wait before it terminates the old fleet (``TerminationWaitInSeconds``, 0-3600): botocore.
+LONGEST_DEPLOYMENT = 28_800
+_POLICIES = ("blueGreenUpdatePolicy", "rollingUpdatePolicy")
+
+
+def _deployment_span(endpoint: PolicyResource) -> float | None:
+    """The longest a deployment of ``endpoint`` can watch its rollback alarms: its execution timeout
+    (the longest SageMaker allows when unset) and, generously, its termination wait on top. None
+    without a deployment policy, or when one of the two is unknown.
+
+    Its baking waits would bound it closer, but a wait shorter than a rollback alarm's data (a bake
+    of 60 seconds against three 60-second periods) is the safe-rollout rule's business; only an
+    alarm that cannot fire within the whole deployment is refused here."""
+    spans: list[float] = []
+    for policy in _POLICIES:
+        prefix = f"deploymentConfig.{policy}"
+        if not is_map(get(endpoint.props, prefix)):
+            continue
+        timeout, wait = (
+            get(endpoint.props, f"{prefix}.{key}")
+            for key in ("maximumExecutionTimeoutInSeconds", "terminationWaitInSeconds")
+        )
+        if any(value is not None and number(value) is None for value in (timeout, wait)):
+            return None
+        spans.append((number(timeout) or float(LONGEST_DEPLOYMENT)) + (number(wait) or 0.0))
+    return max(spans) if spans else None
+
+
+def _time_to_alarm(props: Any) -> float | None:
+    """The least time an alarm needs to go into ALARM: ``datapointsToAlarm`` (else
+    ``evaluationPeriods``) breaching periods of its longest ``period`` (a metric-math query's own).
+    None when a value is unknown or unset."""
+    queries = [q for q in items(get(props, "metricQueries") or get(props, "metrics")) if is_map(q)]
+    periods = [get(props, "period")] + [
+        get(q, key) for q in queries for key in ("metric.period", "metricStat.period", "period")
+    ]
+    known = [number(p) for p in periods if p is not None]
+    datapoints = get(props, "datapointsToAlarm")
+    count = number(datapoints) if datapoints not in (None, 0, "") else number(get(props, "evaluationPeriods"))
+    if not known or None in known or not count:
+        return None
+    return max(p for p in known if p is not None) * count
 
 
 def _wrong_unit(watched: Watched) -> tuple[Watched, str] | None:
@@ -639,7 +697,8 @@ rollback_alarms_can_fire = stack_rule(
         "autoRollbackConfiguration names must watch a failure that rises (SageMaker errors, latency, "
         "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator (an anomaly "
         "band's upper or both sides), on that endpoint (its EndpointName dimension; an aggregate over "
-        "several endpoints' metrics must include it), in no unit but SageMaker's own for the metric: a rollback alarm "
+        "several endpoints' metrics must include it), in no unit but SageMaker's own for the metric, able "
+        "to go into ALARM (period x datapoints) within the deployment's execution timeout and termination wait: a rollback alarm "
         "that cannot fire never rolls a bad deployment back. Fix: point the rollback list at the "
         "endpoint's 5xx/latency alarms firing above their threshold."
     ),

@@ -255,3 +255,139 @@ def test_the_same_key_in_two_objects_is_no_repetition(
         + "]}  \n"
     )
     assert _findings(policy, resource_type, {prop: text}) == ([], 0)
+
+
+# --- rollback-alarms-can-fire: an alarm slower than any deployment -------------------------------
+
+TOPIC = f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
+
+
+def _rollback_stack(alarm_type: str, alarm: dict[str, Any], policy: dict[str, Any]) -> list[dict[str, Any]]:
+    """An endpoint whose blue/green ``policy`` rolls back on one 5xx alarm with ``alarm``'s timing."""
+    dimensions: Any = {"EndpointName": "churn", "VariantName": "primary"}
+    if alarm_type.startswith("aws-native:"):
+        dimensions = [{"name": k, "value": v} for k, v in dimensions.items()]
+    inputs = {
+        "alarmName" if alarm_type.startswith("aws-native:") else "name": "churn-5xx",
+        "alarmActions": [TOPIC],
+        "comparisonOperator": "GreaterThanThreshold",
+        "namespace": "AWS/SageMaker",
+        "metricName": "Invocation5XXErrors",
+        "statistic": "Sum",
+        "threshold": 5,
+        "dimensions": dimensions,
+        **alarm,
+    }
+    routing = {
+        "type": "CANARY",
+        "waitIntervalInSeconds": 600,
+        "canarySize": {"type": "CAPACITY_PERCENT", "value": 10},
+    }
+    deployment = {
+        "blueGreenUpdatePolicy": {"trafficRoutingConfiguration": routing, **policy},
+        "autoRollbackConfiguration": {"alarms": [{"alarmName": "churn-5xx"}]},
+    }
+    return [
+        {"type": alarm_type, "name": "errors", "inputs": inputs},
+        {
+            "type": "aws:sagemaker/endpoint:Endpoint",
+            "name": "endpoint",
+            "deps": {"deploymentConfig": ["errors"]},
+            "inputs": {"name": "churn", "endpointConfigName": "churn-config", "deploymentConfig": deployment},
+        },
+    ]
+
+
+def _rollback_findings(specs: list[dict[str, Any]], *, outputs: bool = False) -> tuple[list[str], int]:
+    records: Any = build(specs)
+    if outputs:
+        records = engine_shapes.as_outputs(records)
+    report = evaluate_report(records, None, [get_policy("rollback-alarms-can-fire")])
+    return [v.message for v in report.violations], len(report.undecided)
+
+
+ALARM_TYPES = ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws-native:cloudwatch:Alarm"]
+SHIPPED_TIMEOUT = {"maximumExecutionTimeoutInSeconds": 5280, "terminationWaitInSeconds": 600}
+
+
+@pytest.mark.parametrize("alarm_type", ALARM_TYPES)
+@pytest.mark.parametrize(
+    ("alarm", "policy", "needed", "span"),
+    [
+        pytest.param({"period": 86400, "evaluationPeriods": 1}, {}, 86400, 28800, id="daily-unset-timeout"),
+        pytest.param({"period": 3600, "evaluationPeriods": 3}, SHIPPED_TIMEOUT, 10800, 5880, id="hourly-x3"),
+        pytest.param(
+            {"period": 60, "evaluationPeriods": 120, "datapointsToAlarm": 100},
+            SHIPPED_TIMEOUT,
+            6000,
+            5880,
+            id="m-of-n",
+        ),
+    ],
+)
+def test_a_rollback_alarm_slower_than_the_deployment_never_rolls_back(
+    alarm_type: str, alarm: dict[str, Any], policy: dict[str, Any], needed: int, span: int
+) -> None:
+    """A 5xx alarm on the endpoint, firing above its threshold, but over a day's period (or three
+    hours', or 100 breaching minutes) passed: no deployment lasts that long (``MaximumExecutionTimeoutInSeconds``
+    is at most 28,800), so it could never go into ALARM before the deployment ended and never rolled
+    one back. The rule now compares the least time to ALARM with the longest the deployment can run."""
+    for outputs in (False, True):
+        found, undecided = _rollback_findings(_rollback_stack(alarm_type, alarm, policy), outputs=outputs)
+        assert undecided == 0
+        assert len(found) == 1, found
+        assert f"needs {needed} seconds of breaching data" in found[0] and f"({span} seconds" in found[0]
+
+
+@pytest.mark.parametrize("alarm_type", ALARM_TYPES)
+@pytest.mark.parametrize(
+    ("alarm", "policy"),
+    [
+        pytest.param(
+            {"period": 60, "evaluationPeriods": 3, "datapointsToAlarm": 3}, SHIPPED_TIMEOUT, id="shipped"
+        ),
+        pytest.param(
+            {"period": 60, "evaluationPeriods": 2}, {"maximumExecutionTimeoutInSeconds": 600}, id="shortest"
+        ),
+        pytest.param({"period": 3600, "evaluationPeriods": 3}, {}, id="hourly-unset-timeout"),
+        pytest.param(
+            {"period": 60, "evaluationPeriods": 1440, "datapointsToAlarm": 1}, SHIPPED_TIMEOUT, id="1-of-many"
+        ),
+    ],
+)
+def test_a_rollback_alarm_that_can_fire_within_the_deployment_passes(
+    alarm_type: str, alarm: dict[str, Any], policy: dict[str, Any]
+) -> None:
+    """The twins: the components' own rollback alarms (three or two 60-second periods) within the
+    shortest timeout SageMaker takes (600 s); an hourly alarm under an unset timeout (a deployment may
+    run 8 hours: left to the safe-rollout rule's bake); one breaching minute out of a day's window."""
+    assert _rollback_findings(_rollback_stack(alarm_type, alarm, policy)) == ([], 0)
+
+
+def test_a_metric_math_rollback_alarm_counts_its_queries_period() -> None:
+    """The error rate (``100*m1/m2``) the rule reads as the error metric: its period is its queries'."""
+
+    def query(name: str) -> dict[str, Any]:
+        metric = {"namespace": "AWS/SageMaker", "metricName": name, "period": 86400, "stat": "Sum"}
+        return {
+            "id": "m1" if name == "Invocation5XXErrors" else "m2",
+            "metric": {**metric, "dimensions": {"EndpointName": "churn", "VariantName": "primary"}},
+        }
+
+    alarm = {
+        "evaluationPeriods": 1,
+        "metricName": None,
+        "namespace": None,
+        "statistic": None,
+        "dimensions": None,
+        "metricQueries": [
+            {"id": "rate", "expression": "100*m1/m2", "returnData": True},
+            query("Invocation5XXErrors"),
+            query("Invocations"),
+        ],
+    }
+    specs = _rollback_stack(ALARM_TYPES[0], alarm, {})
+    specs[0]["inputs"] = {k: v for k, v in specs[0]["inputs"].items() if v is not None}
+    found, undecided = _rollback_findings(specs)
+    assert undecided == 0
+    assert len(found) == 1 and "needs 86400 seconds" in found[0], found
