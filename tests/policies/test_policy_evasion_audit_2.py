@@ -2,7 +2,119 @@
 test_policy_evasion_audit.py, whose shapes were not repeated): resources built, in the wire shape
 the pack sees, to break a control of /work/shared/POLICY-CONTROLS.md while passing its rule.
 
-PLACEHOLDER
+Probes were run through ``policies.local.evaluate_report`` (the conftest ``build``; stack rules over
+the preview inputs and, through ``engine_shapes.as_outputs``, the outputs after create), first on the
+rules as they were (commit 190fc5e), then again after each fix. A row counts one evaluated resource
+(or graph): the principal and condition areas are matrices of shapes x resource types x encodings
+(JSON string, object), so one missed class counts many times. An evasion that passed is a product
+bug, fixed in its own commit with a test below that fails on the old rule; a shape refused already
+was not turned into a test.
+
+=============================================  ======  ======  =======  =========  ======
+control area (rules)                           probes  evaded  caught   compliant  left
+                                                       (fixed  already  twins      alone
+                                                       now)
+=============================================  ======  ======  =======  =========  ======
+IAM identity documents (the 5 iam-* rules):       156       2      148          0       6
+action spelling, NotAction/NotResource,
+conditions, single statements, odd JSON
+principals in queue, topic, bucket, key,          468     150      256         62       0
+trust and sibling resource policies
+(18 types x 13 principals x 2 encodings)
+resource policies of services outside the         286       0        0          0     286
+control list (11 types)
+conditions that pin the caller (4 rules)          172      14      109         41       8
+JSON strings repeating a key (5 rules)             15      13        2          0       0
+grants attached after create (Lambda              19       2        5          1      11
+permissions, KMS grants, managed policies)
+alarms: actions, thresholds, missing data          46       0       18          4      24
+rollback alarms slower than a deployment            9       4        0          2       3
+values unknown at preview, resolved after           8       0        8          0       0
+tags: provider ignoreTags, key case, values         6       0        1          1       4
+S3 encryption: companions, keys, exemptions        20       0       12          0       8
+endpoint variants: second, shadow, managed         13       0        6          4       3
+total                                            1218     185      565        115     353
+=============================================  ======  ======  =======  =========  ======
+
+Fixed now (each test names what it closes; each fails on the rule before its commit):
+
+- test_a_condition_compared_with_the_callers_own_value_pins_nothing (14 probes; 18 of its 20 cases
+  fail on the old rules, the two ``ArnLike ...${aws:PrincipalAccount}:*`` bucket and queue cases were
+  refused already): ``"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"``, ``"aws:PrincipalAccount":
+  "${aws:PrincipalAccount}"``, ``"aws:SourceAccount": "${aws:PrincipalAccount}"`` on ``Principal: "*"``
+  passed the queue, bucket, key and trust rules; a policy variable the request supplies is no fixed
+  value (a Lambda permission's ``sourceAccount`` of ``${aws:PrincipalAccount}`` is refused now too,
+  though AddPermission takes only 12 digits there). Twins
+  (test_a_condition_compared_with_the_resources_own_value_still_pins): the data perimeter
+  ``${aws:ResourceOrgID}``, ``${aws:ResourceAccount}``, an escape ``${$}`` and a literal.
+- test_a_wildcard_principal_arn_lets_every_account_in (150 probes, and the Lambda permission to
+  ``arn:aws:iam::*:root``): ``{"AWS": "arn:aws:iam::*:root"}``, ``arn:aws:iam::*:role/x``,
+  ``arn:*:iam::*:*``, ``" *"`` passed ``resource-policy-not-public`` and ``s3-bucket-policy-not-public``,
+  which took only a bare ``*`` for anyone; the key and trust rules already read any wildcard as anyone.
+- test_a_document_repeating_a_key_is_refused (13 probes): ``{"Statement": [<public>], "Statement": []}``,
+  a statement whose ``Principal`` or ``Condition`` is repeated (the wildcard first), read as the last
+  value and passed the five document rules; the twin
+  (test_the_same_key_in_two_objects_is_no_repetition) writes the same keys once per object, with odd
+  white space.
+- test_a_rollback_alarm_slower_than_the_deployment_never_rolls_back (4 probes, both alarm types and
+  the outputs): a rollback alarm over a daily period, or 3 hours or 100 breaching minutes under the
+  shipped 5,280 s timeout, or a metric-math error rate over daily queries; twins
+  (test_a_rollback_alarm_that_can_fire_within_the_deployment_passes): the components' 60-second
+  alarms under the shortest timeout, one breaching minute out of a day's window.
+
+Four existing tests asserted the exact "is not valid JSON" message and now read it with its new
+mention of a repeated key (test_iam_mutation_audit.py, test_resource_policy_notebook_mutation_audit.py,
+test_resource_policy_public_semantics.py, test_s3_kms_mutation_audit.py).
+
+Refused already (no new test): ``S3:getobject``/``s3:putobject``/``IAM:PASSROLE``/``iam:*Role*``/
+``iam:Pass?ole``/``sagemaker:Create*``/``iam:attach*`` on ``*``, ``NotAction``/``NotResource``,
+``...IfExists``/``ForAnyValue:``/``Null``/``Bool`` conditions on admin, single-dict statements, JSON with
+a BOM, ``\\u`` escapes or seven-space indents, inline policies on every role/user/group type (both
+providers, SSO permission sets); ``NotPrincipal``, ``CanonicalUser``/``Federated``/``Service`` ``*``,
+``Null``/``ForAllValues:``/``IfExists`` conditions, ``aws:SourceAccount`` ``*``/``????????????``,
+``ArnLike arn:*``; Lambda permissions to ``*`` (with ``functionUrlAuthType: NONE`` too); an
+``AdministratorAccess`` or lower-cased ``iamfullaccess`` attachment; ``actionsEnabled: "false"``;
+two SSE configurations or rules of which one is ``AES256``; ``alias/aws/s3`` by name or ARN; second
+production variants without autoscaling, of one instance or a managed minimum of 0; GPU and
+disallowed shadow variants; every unknown-at-preview value (undecided, then refused after create).
+
+Left alone (the 353 of the table), and why:
+
+- Resource policies of services the control list does not name (286: API Gateway, Backup, CodeArtifact,
+  DynamoDB, EFS, Glacier, Kinesis, OpenSearch, S3 on Outposts, SSM, VPC endpoint policies): the rule
+  covers FSBP SQS.3, SNS.4, Lambda.1 and the sibling types round 1 added; a VPC endpoint's default
+  policy is ``Principal: "*"`` and an API Gateway policy to ``*`` is how a public API is written, so
+  extending the rule to them is a scope decision, not a fix. (52 further rows on two type names that
+  do not exist, ``aws-native:sqs:QueuePolicy`` among them, and 5 rows of types given no inputs were
+  discarded.)
+- IAM (6): lower-case ``statement``/``action``/``resource`` element names and a nested ``Action`` list:
+  not the grammar's elements; read as no statement (could not be checked offline).
+- Conditions (8): a ``Principal`` as a JSON list or a nested list (IAM refuses both), a lower-case
+  ``stringequals`` (read as the operator).
+- Grants (11): a Lambda permission to a service principal without ``sourceArn`` (a service principal
+  is not public, by the rule's reading), a function URL with ``authType: NONE`` (public only through a
+  permission to ``*``, which is refused), a KMS grant to another account (not public) or to ``*``
+  (KMS refuses it), AWS-managed near-admin policies beyond ``forbiddenManagedPolicies`` (6: a config
+  value, as round 1 left it).
+- Alarms (24): empty, blank, null or nested ``alarmActions`` and ``actionsEnabled: 0`` (the provider
+  and CloudWatch refuse them), ``NaN``/``inf`` thresholds (not JSON numbers), an anomaly operator
+  without a band (refused by CloudWatch), ``datapointsToAlarm`` above ``evaluationPeriods`` (could not
+  be checked offline whether CloudWatch refuses it; the rollback check reads the datapoints), a
+  5xx threshold of 1e12, a 7-day period on an alarm that is no rollback alarm, a unit on a count.
+- Rollback timing (3): an hourly alarm under an unset timeout (a deployment may run 8 hours) or a
+  14,400 s one, 100 breaching minutes under an unset timeout: the rule's bound is the whole
+  deployment, not its baking waits, so that the components' own shapes (any wait from 0 s) stay
+  compliant; a bake shorter than the alarm is ``endpoint-safe-rollout``'s concern.
+- Tags (4): the provider's ``ignoreTags`` (3; the provider still sets an ignored tag on create,
+  hashicorp/terraform-provider-aws#39733), a zero-width-space value (AWS's tag pattern refuses it).
+- S3 (8): a legacy ``Bucket`` declaring ``AES256`` inline next to a KMS configuration resource (the
+  two overwrite each other on ``up --refresh``; after create the bucket's outputs report S3's
+  computed block, which the rule cannot tell from a declared one, and the shipped stacks' legacy
+  buckets have companions), a blank key id and another owner's ``expectedBucketOwner`` (S3 refuses
+  both), the documented ``mlops:data-class=access-logs`` exemption.
+- Endpoint variants (3): a model variant's ``managedInstanceScaling.minInstanceCount: 0`` (whether
+  SageMaker scales a model variant to zero could not be checked offline), Output-only capture (round
+  1), a capture content-type filter.
 """
 
 from __future__ import annotations
