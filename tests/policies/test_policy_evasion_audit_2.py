@@ -333,8 +333,8 @@ def test_a_document_repeating_a_key_is_refused(
     """``{"Statement": [<public>], "Statement": []}`` read as its last value, no statement, and passed
     every document rule (so did a statement repeating its ``Condition``, a wildcard first and a pin
     last): a reader keeping the first value, as some JSON parsers do, grants what the rule never saw.
-    A document whose meaning depends on the parser is now refused as unparsable (the AWS provider's
-    own policy validation refuses repeated keys too)."""
+    A document whose meaning depends on the parser is now refused as unparsable (the Terraform AWS
+    provider's IAM policy validation, bridged by pulumi-aws, refuses repeated keys too)."""
     statement: dict[str, Any] = {"Effect": "Allow", "Action": action, "Resource": "*"}
     if policy != "iam-no-admin-access":
         statement["Principal"] = "*"
