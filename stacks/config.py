@@ -12,6 +12,7 @@ loader, the error rendering and the defaults merge need no change.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import ipaddress
 import operator
@@ -1885,10 +1886,28 @@ def _describe(error: Any, document: object = None) -> tuple[str, str]:
         and not isinstance(error["input"], dict)
     ):
         message += f" (got {echo(error['input'])})"
+    if kind == "string_type":
+        message += _unquoted_scalar_hint(error.get("input"))
     refused = error.get("input")
     if isinstance(refused, str) and len(refused) > ECHO_LIMIT and refused in message:
         message = message.replace(refused, shorten(refused))  # a validator repeating what it refuses
     return path, message
+
+
+def _unquoted_scalar_hint(value: object) -> str:
+    """For text that YAML read as another type (an unquoted ``yes``, ``1.10``): how to keep it
+    text. The echo alone (``got True``, ``got 1.1``) hides what was written."""
+    if isinstance(value, bool):
+        read = "yes, no, on, off, true and false as booleans"
+    elif isinstance(value, int | float):
+        read = "numbers as numbers (dropping leading and trailing zeros)"
+    elif isinstance(value, datetime.date):
+        read = "dates as dates"
+    elif value is None:
+        read = "an empty value, ~ and null as null"
+    else:
+        return ""
+    return f"; unquoted, YAML reads {read}: quote the value to keep it as text"
 
 
 def _allowed_keys(location: tuple[Any, ...]) -> list[str]:

@@ -1,0 +1,71 @@
+"""Text that YAML reads as another type is refused saying how to keep it text.
+
+An unquoted ``backup: yes`` is a boolean to YAML 1.1, ``version: 1.10`` the number 1.1 and
+``account_id: 012345678901`` a number without its leading zero; the refusal echoed only what YAML
+made of it (``got True``, ``got 1.1``), which hides what was written and what to change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from planner.__main__ import EXIT_INVALID_CONFIG
+from planner.__main__ import main as plan
+
+QUOTE = "quote the value to keep it as text"
+
+
+def _set_tag(value: Any):
+    def edit(platform: dict[str, Any]) -> None:
+        platform["tags"]["backup"] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        (True, "unquoted, YAML reads yes, no, on, off, true and false as booleans"),
+        (1.1, "unquoted, YAML reads numbers as numbers (dropping leading and trailing zeros)"),
+        (7, "unquoted, YAML reads numbers as numbers (dropping leading and trailing zeros)"),
+    ],
+)
+def test_a_tag_yaml_read_as_another_type_says_to_quote_it(write_stack, capsys, value: Any, read: str) -> None:
+    path = write_stack("dev", _set_tag(value))
+
+    assert plan(["--config", str(path)]) == EXIT_INVALID_CONFIG
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [_, problem] = captured.err.splitlines()
+    assert problem.startswith(
+        f"  {path}: mlops-platform:platform.tags.backup: Input should be a valid string"
+    )
+    assert problem.endswith(f"; {read}: {QUOTE}")
+
+
+def test_an_unquoted_account_id_says_to_quote_it(write_stack, capsys) -> None:
+    def edit(platform: dict[str, Any]) -> None:
+        platform["account_id"] = int(platform["account_id"])
+
+    path = write_stack("dev", edit)
+
+    assert plan(["--config", str(path)]) == EXIT_INVALID_CONFIG
+
+    [_, problem] = capsys.readouterr().err.splitlines()
+    assert f"{path}: mlops-platform:platform.account_id: " in problem
+    assert problem.endswith(QUOTE)
+
+
+def test_a_wrong_string_that_is_text_gets_no_quoting_advice(write_stack, capsys) -> None:
+    """The advice is for scalars YAML turned into something else: a list where text belongs is not
+    fixed by quotes."""
+    path = write_stack("dev", _set_tag(["a", "b"]))
+
+    assert plan(["--config", str(path)]) == EXIT_INVALID_CONFIG
+
+    err = capsys.readouterr().err
+    assert "tags.backup" in err
+    assert QUOTE not in err
