@@ -252,6 +252,25 @@ def iam_path_problem(path: object) -> str | None:
     )
 
 
+# What every service given a role's ARN takes of its path (botocore's RoleArn patterns of SageMaker,
+# Lambda, Pipes, Firehose: role/?[a-zA-Z_0-9+=,.@\-_/]+; EventBridge's and Scheduler's \w is no wider).
+_SERVICE_ROLE_PATH = re.compile(r"/|/[A-Za-z0-9+=,.@_/-]+/")
+
+
+def service_role_path_problem(path: object) -> str | None:
+    """Why ``path`` cannot be the path of a role a service is given, or None. IAM creates a role
+    under any printable ASCII path, but SageMaker, Lambda, Step Functions and EventBridge refuse a
+    role ARN with any other character than letters, digits and ``+=,.@_-/``: a component's role
+    under ``/team~x/`` was created, then refused by every job, endpoint or function given it."""
+    problem = iam_path_problem(path)
+    if problem is None and not _SERVICE_ROLE_PATH.fullmatch(str(path)):
+        return (
+            f"{path!r} is an IAM path, but not one of a role a service is given: SageMaker, Lambda and "
+            "EventBridge take role ARNs of letters, digits and +=,.@_-/ only"
+        )
+    return problem
+
+
 _IAM_POLICY_PATH = re.compile(r"(/[A-Za-z0-9.,+@=_-]+)*/")
 
 

@@ -11,10 +11,10 @@ import pulumi_aws.sagemaker as sagemaker
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..limits import (
     account_id_problem,
-    iam_path_problem,
     instances_problem,
     region_problem,
     satisfies,
+    service_role_path_problem,
     tags_problem,
 )
 from ..naming import name_prefix_problem, prefixed, prefixed_within_limit
@@ -58,7 +58,7 @@ class FeatureStoreArgs:
         satisfies(self, "groups", lambda value: instances_problem(value, FeatureGroupSpec))
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         names = [group.name for group in self.groups]
         if len(set(names)) != len(names):
             raise ValueError(f"FeatureStoreArgs.groups: feature group names must be unique: {names}")

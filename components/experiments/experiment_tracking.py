@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws.sagemaker as sagemaker
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..limits import account_id_problem, region_problem, satisfies, service_role_path_problem, tags_problem
 from ..naming import name_prefix_problem, prefixed_within_limit
 from ..output_text import concat
 from ..policy_documents import Statement, kms_use, s3_read_write
@@ -58,7 +58,7 @@ class ExperimentTrackingArgs:
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", tags_problem)
         satisfies(self, "name_prefix", name_prefix_problem)
         prefixed_within_limit(

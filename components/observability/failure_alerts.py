@@ -29,7 +29,7 @@ from typing import Any
 import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
-from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..limits import account_id_problem, region_problem, satisfies, service_role_path_problem, tags_problem
 from ..naming import child_name
 from ..output_text import json_text
 
@@ -200,7 +200,7 @@ class FailureAlertsArgs:
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", tags_problem)
 
     def rules(self) -> list[FailureRule]:

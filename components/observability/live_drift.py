@@ -19,7 +19,7 @@ import pulumi_aws.sagemaker as sagemaker
 
 from ..extras import require
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import account_id_problem, iam_path_problem, region_problem, satisfies, tags_problem
+from ..limits import account_id_problem, region_problem, satisfies, service_role_path_problem, tags_problem
 from ..naming import pipeline_name_problem
 from ..output_text import concat
 from ..pipeline_schedule import scheduled_pipeline_start
@@ -116,7 +116,7 @@ class LiveDriftArgs:
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "pipeline_name", pipeline_name_problem)
         problem = model_monitor_schedule_problem(self.schedule)

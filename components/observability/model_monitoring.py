@@ -12,10 +12,10 @@ from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..limits import (
     account_id_problem,
-    iam_path_problem,
     instance_problem,
     region_problem,
     satisfies,
+    service_role_path_problem,
     tags_problem,
 )
 from ..naming import child_name
@@ -158,7 +158,7 @@ class JobPlacement:
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", tags_problem)
 
 

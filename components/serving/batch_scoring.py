@@ -23,9 +23,9 @@ from ..instance_types import has_instance_store
 from ..limits import (
     account_id_problem,
     account_ids_problem,
-    iam_path_problem,
     region_problem,
     satisfies,
+    service_role_path_problem,
     tags_problem,
 )
 from ..naming import child_name, pipeline_name_problem
@@ -127,7 +127,7 @@ class BatchScoringArgs:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "image_registry_accounts", account_ids_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "pipeline_name", pipeline_name_problem)
         if self.evidently is not None and not is_csv(self.spec.content_type):

@@ -16,10 +16,10 @@ from ..instance_types import has_instance_store
 from ..limits import (
     account_id_problem,
     account_ids_problem,
-    iam_path_problem,
     instance_problem,
     region_problem,
     satisfies,
+    service_role_path_problem,
     tags_problem,
 )
 from ..naming import child_name
@@ -100,7 +100,7 @@ class InferenceEndpointArgs:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "image_registry_accounts", account_ids_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
         missing = [

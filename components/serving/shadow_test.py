@@ -16,10 +16,10 @@ from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
 from ..instance_types import has_instance_store
 from ..limits import (
     account_id_problem,
-    iam_path_problem,
     instance_problem,
     region_problem,
     satisfies,
+    service_role_path_problem,
     tags_problem,
 )
 from ..output_text import concat
@@ -63,7 +63,7 @@ class ShadowTestArgs:
         satisfies(self, "spec", lambda value: instance_problem(value, EndpointSpec))
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", tags_problem)
         test = self.spec.shadow_test
         if test is None or not self.spec.shadow_variants:

@@ -13,7 +13,14 @@ import pulumi_aws.pipes as pipes
 import pulumi_aws.sqs as sqs
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import account_id_problem, iam_path_problem, in_range, region_problem, satisfies, tags_problem
+from ..limits import (
+    account_id_problem,
+    in_range,
+    region_problem,
+    satisfies,
+    service_role_path_problem,
+    tags_problem,
+)
 from ..naming import child_name
 from ..policy_documents import deny_insecure_transport, document, render
 from ..schedules import eventbridge_schedule_problem
@@ -63,7 +70,7 @@ class PipelineTriggersArgs:
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", iam_path_problem)
+        satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", tags_problem)
         if self.schedule is not None:
             satisfies(self, "schedule", eventbridge_schedule_problem)

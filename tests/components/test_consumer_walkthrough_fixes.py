@@ -85,7 +85,7 @@ from components.foundation import (
     SecureBucket,
     SecureBucketArgs,
 )
-from components.limits import iam_path_problem
+from components.limits import iam_path_problem, service_role_path_problem
 from components.observability import JobPlacement, ModelMonitoringArgs, MonitoringBaselines, MonitoringSpec
 from components.serving import EndpointSpec, InferenceEndpoint
 from components.serving.shared_endpoint import SharedEndpoint, SharedEndpointArgs
@@ -246,6 +246,37 @@ def test_args_refuse_a_path_iam_refuses(kind: str, path: str) -> None:
 def test_args_take_every_path_iam_takes(kind: str, path: str) -> None:
     assert iam_path_problem(path) is None
     PATHED[kind][1](path)
+
+
+# The args whose role_path is the path of roles a service is given (SageMaker's RoleArn and the
+# others': letters, digits and +=,.@_-/), and those whose path is only IAM's (a key trusting it).
+SERVICE_ROLES = ("FeatureStoreArgs", "InferenceEndpointArgs", "JobPlacement")
+IAM_ONLY = ("EncryptionKeyArgs", "ExecutionRoleArgs")
+
+
+@pytest.mark.parametrize("path", ["/team~x/", "/team!/", "/a/(b)/", "/team/*/", "/team#1/"])
+@pytest.mark.parametrize("kind", SERVICE_ROLES)
+def test_a_role_a_service_is_given_refuses_a_path_the_service_refuses_in_its_arn(
+    kind: str, path: str
+) -> None:
+    """IAM creates the role under such a path; SageMaker (RoleArn: role/?[a-zA-Z_0-9+=,.@\\-_/]+)
+    then refuses it in every CreateModel, CreateProcessingJob or CreateFeatureGroup."""
+    field, build = PATHED[kind]
+    assert iam_path_problem(path) is None
+    with pytest.raises(ValueError, match=rf"^{kind}\.{field}: .* not one of a role a service is given"):
+        build(path)
+
+
+@pytest.mark.parametrize("path", ["/", "/a//b/", "/a,b+c@d=e_f-g/", "/team.x/dev/", "/" + "a" * 510 + "/"])
+def test_a_service_role_path_takes_every_character_the_services_take(path: str) -> None:
+    assert service_role_path_problem(path) is None
+    for kind in SERVICE_ROLES:
+        PATHED[kind][1](path)
+
+
+@pytest.mark.parametrize("kind", IAM_ONLY)
+def test_a_path_iam_alone_reads_still_takes_any_printable_character(kind: str) -> None:
+    PATHED[kind][1]("/team~x/")
 
 
 def test_a_key_refuses_an_alias_kms_refuses() -> None:
