@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._common import iam_wildcard, is_false, is_map, items, names_a_request_variable, policy_statements
+from ._common import iam_wildcard, is_false, is_map, items, policy_statements, variables_as_wildcards
 
 #: Condition keys whose fixed values restrict who can use an ``Allow`` to ``*`` in any
 #: resource-based policy (lower case): who or where the request comes from.
@@ -185,8 +185,9 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
         value = str(value)  # an account id written as a JSON number
     if isinstance(value, float) and value.is_integer():
         value = str(int(value))
-    if not isinstance(value, str) or not value.strip() or names_a_request_variable(value):
+    if not isinstance(value, str) or not value.strip():
         return False
+    value = variables_as_wildcards(value)  # the caller supplies ``${aws:PrincipalAccount}``: a wildcard
     if key == "aws:sourceip":
         try:
             network = ipaddress.ip_network(value, strict=False)

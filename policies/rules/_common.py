@@ -656,13 +656,25 @@ def matches_every(pattern: str, probes: Iterable[str], *, ignore_case: bool = Fa
 _POLICY_VARIABLE = re.compile(r"\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,[^}]*)?\}")
 
 
-def names_a_request_variable(value: str) -> bool:
-    """Whether ``value`` holds a policy variable the request supplies, so it pins nothing.
+def variables_as_wildcards(value: str, *, pins: str = "caller") -> str:
+    """``value`` with each policy variable that pins nothing written as ``*``, so that the reader of
+    wildcards judges what is left (an ARN's account, an organization path's organization).
 
-    ``"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"`` holds for a caller of every organization and
-    ``"aws:SourceAccount": "${aws:PrincipalAccount}"`` for a caller calling its own resource: the
-    caller chooses the value the condition compares with. The resource's own keys
-    (``${aws:ResourceAccount}``, ``${aws:ResourceOrgID}``, ``${aws:ResourceOrgPaths}``, the data
-    perimeter pattern, and ``${aws:ResourceTag/...}``) are the resource owner's and do pin.
+    ``pins="caller"`` (a condition pinning who calls, on a statement open to anyone): a variable the
+    request supplies pins nothing; ``"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"`` holds for a caller
+    of every organization, ``"aws:SourceArn": "arn:aws:sns:*:${aws:PrincipalAccount}:*"`` for a caller's
+    own topic. The resource's own keys (``${aws:ResourceAccount}``, ``${aws:ResourceOrgID}``, the data
+    perimeter pattern) are its owner's and still pin; a variable elsewhere than the pinned part
+    (``arn:aws:sns:${aws:RequestedRegion}:111122223333:alerts``) leaves the account pinned.
+
+    ``pins="resource"`` (an identity policy's condition scoping which resources its holder reaches):
+    the principal's own values are the holder's (``"aws:ResourceTag/team": "${aws:PrincipalTag/team}"``,
+    attribute-based access control, and ``"aws:ResourceAccount": "${aws:PrincipalAccount}"`` pin); the
+    resource's own (``"aws:ResourceAccount": "${aws:ResourceAccount}"``) compare it with itself.
     """
-    return any(not name.lower().startswith("aws:resource") for name in _POLICY_VARIABLE.findall(value))
+
+    def pins_nothing(name: str) -> bool:
+        resource_side = name.lower().startswith("aws:resource")
+        return not resource_side if pins == "caller" else resource_side
+
+    return _POLICY_VARIABLE.sub(lambda m: "*" if pins_nothing(m.group(1)) else m.group(0), value)

@@ -33,7 +33,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from ._common import iam_wildcard, is_map, is_seq, matches_every, names_a_request_variable, unique_keys
+from ._common import iam_wildcard, is_map, is_seq, matches_every, unique_keys, variables_as_wildcards
 
 _SENTINELS = frozenset(
     {
@@ -448,22 +448,29 @@ class ConditionKey:
     ``"orgpath"`` (must at least name the organization), ``"userid"`` (a wildcard only after a
     fixed unique id and ``:``, as in ``AROAEXAMPLEID:*``, every session of one role) or ``"text"``
     (anything but ``*``).
+
+    ``pins``: ``"caller"`` (the key pins who calls: a policy variable the request supplies pins
+    nothing) or ``"resource"`` (an identity policy's key scoping which resources its holder reaches:
+    the holder's own ``${aws:PrincipalTag/...}`` pins, the resource's ``${aws:Resource...}`` does
+    not); see :func:`variables_as_wildcards`.
     """
 
     pattern: str  # key name, case-insensitive; ``*`` matches any text (``aws:ResourceTag/*``)
     kind: str = "text"
+    pins: str = "caller"
 
     def matches(self, key: str) -> bool:
         return bool(iam_wildcard(self.pattern, ignore_case=True).fullmatch(key))
 
 
-def _restricting_value(kind: str, value: Any, wildcards: bool) -> Tri:
+def _restricting_value(spec: ConditionKey, value: Any, wildcards: bool) -> Tri:
+    kind = spec.kind
     if isinstance(value, Unknown):
         return True if not wildcards else value  # an exact match on any one value restricts
+    if isinstance(value, str) and (chosen := variables_as_wildcards(value, pins=spec.pins)) != value:
+        value, wildcards = chosen, True  # ``${aws:PrincipalOrgID}``: the caller supplies it, as a wildcard
     if isinstance(value, str) and only_wildcards(value):
         return False  # '*' restricts nothing under a wildcard operator; never trust it under others
-    if isinstance(value, str) and names_a_request_variable(value):
-        return False  # ``${aws:PrincipalOrgID}``: the caller supplies what it is compared with
     if not isinstance(value, str) or not wildcards or not (_WILD & set(value)):
         return True
     if kind == "id":
@@ -531,9 +538,7 @@ def condition_restricts(statement: Any, keys: Iterable[ConditionKey], *, service
                 continue
             listed = [values] if isinstance(values, Unknown) else as_list(values)
             wildcards = name in _WILDCARD_OPERATORS
-            found.append(
-                all3(_restricting_value(spec.kind, v, wildcards) for v in listed) if listed else False
-            )
+            found.append(all3(_restricting_value(spec, v, wildcards) for v in listed) if listed else False)
     return any3(found)
 
 

@@ -152,19 +152,20 @@ ACCOUNT_WIDE_KINDS: tuple[AccountWideKind, ...] = (
 
 #: Conditions that narrow a ``"*"`` resource to specific resources, honoured by
 #: ``iam-no-unscoped-sensitive-actions`` only (admin, escalation and PassRole rules ignore
-#: conditions, as Checkov does). A service's key only counts for that service's actions.
+#: conditions, as Checkov does). A service's key only counts for that service's actions. They pin
+#: resources for the policy's holder: its own ``${aws:PrincipalTag/team}`` (ABAC) is a fixed value.
 RESOURCE_SCOPE_KEYS: tuple[ConditionKey, ...] = (
-    ConditionKey("aws:ResourceTag/*"),
-    ConditionKey("*:ResourceTag/*"),
-    ConditionKey("aws:ResourceAccount", "id"),
-    ConditionKey("aws:ResourceOrgID", "id"),
-    ConditionKey("aws:ResourceOrgPaths", "orgpath"),
-    ConditionKey("s3:ResourceAccount", "id"),
-    ConditionKey("kms:ViaService"),
-    ConditionKey("cloudwatch:namespace"),
-    ConditionKey("iam:PermissionsBoundary", "arn"),
-    ConditionKey("ec2:Vpc", "arn"),
-    ConditionKey("secretsmanager:SecretId", "arn"),
+    ConditionKey("aws:ResourceTag/*", "text", "resource"),
+    ConditionKey("*:ResourceTag/*", "text", "resource"),
+    ConditionKey("aws:ResourceAccount", "id", "resource"),
+    ConditionKey("aws:ResourceOrgID", "id", "resource"),
+    ConditionKey("aws:ResourceOrgPaths", "orgpath", "resource"),
+    ConditionKey("s3:ResourceAccount", "id", "resource"),
+    ConditionKey("kms:ViaService", "text", "resource"),
+    ConditionKey("cloudwatch:namespace", "text", "resource"),
+    ConditionKey("iam:PermissionsBoundary", "arn", "resource"),
+    ConditionKey("ec2:Vpc", "arn", "resource"),
+    ConditionKey("secretsmanager:SecretId", "arn", "resource"),
 )
 #: ``iam:CreateServiceLinkedRole`` for named services: the role it creates is the service's, with
 #: permissions AWS defines (AWS's managed policies grant it on "*" pinned this way). Honoured for
