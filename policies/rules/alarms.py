@@ -611,11 +611,12 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
             elif (
                 (needed := _time_to_alarm(alarm.props)) is not None
                 and (span := _deployment_span(endpoint))
-                and needed > span
+                and needed >= span
             ):
                 yield (
-                    f"{where} needs {int(needed)} seconds of breaching data to go into ALARM (period x "
-                    f"datapointsToAlarm, else evaluationPeriods), longer than a deployment watches it "
+                    f"{where} needs more than {int(needed)} seconds of breaching data to go into ALARM "
+                    "(period x datapointsToAlarm, else evaluationPeriods, less the newest data point, "
+                    "which breaches as soon as the data does), as long as a deployment watches it or longer "
                     f"({int(span)} seconds: maximumExecutionTimeoutInSeconds, {LONGEST_DEPLOYMENT} when unset, "
                     "and terminationWaitInSeconds), so "
                     "it never rolls a deployment back: use a period of 60 seconds and a few data points.",
@@ -655,8 +656,12 @@ def _deployment_span(endpoint: PolicyResource) -> float | None:
 
 
 def _time_to_alarm(props: Any) -> float | None:
-    """The least time an alarm needs to go into ALARM: ``datapointsToAlarm`` (else
-    ``evaluationPeriods``) breaching periods of its longest ``period`` (a metric-math query's own).
+    """The time an alarm needs to go into ALARM is more than this: ``datapointsToAlarm`` (else
+    ``evaluationPeriods``) breaching periods of its longest ``period`` (a metric-math query's own),
+    less one. The newest data point breaches as soon as the data does (CloudWatch evaluates every
+    minute over a sliding window ending now, its default; a wall clock window's first period may have
+    begun before the deployment), so a one-data-point alarm over a day's ``Sum`` can fire within
+    minutes; each further breaching data point is one more whole period of the deployment's data.
     None when a value is unknown or unset."""
     queries = [q for q in items(get(props, "metricQueries") or get(props, "metrics")) if is_map(q)]
     periods = [get(props, "period")] + [
@@ -667,7 +672,7 @@ def _time_to_alarm(props: Any) -> float | None:
     count = number(datapoints) if datapoints not in (None, 0, "") else number(get(props, "evaluationPeriods"))
     if not known or None in known or not count:
         return None
-    return max(p for p in known if p is not None) * count
+    return max(p for p in known if p is not None) * (count - 1)
 
 
 def _wrong_unit(watched: Watched) -> tuple[Watched, str] | None:
@@ -698,7 +703,7 @@ rollback_alarms_can_fire = stack_rule(
         "utilisation, backlog, or extraBadWhenHighMetrics) with a GreaterThan operator (an anomaly "
         "band's upper or both sides), on that endpoint (its EndpointName dimension; an aggregate over "
         "several endpoints' metrics must include it), in no unit but SageMaker's own for the metric, able "
-        "to go into ALARM (period x datapoints) within the deployment's execution timeout and termination wait: a rollback alarm "
+        "to go into ALARM (period x (datapoints - 1)) within the deployment's execution timeout and termination wait: a rollback alarm "
         "that cannot fire never rolls a bad deployment back. Fix: point the rollback list at the "
         "endpoint's 5xx/latency alarms firing above their threshold."
     ),

@@ -58,7 +58,9 @@ Fixed now (each test names what it closes; each fails on the rule before its com
   white space.
 - test_a_rollback_alarm_slower_than_the_deployment_never_rolls_back (4 probes, both alarm types and
   the outputs): a rollback alarm over a daily period, or 3 hours or 100 breaching minutes under the
-  shipped 5,280 s timeout, or a metric-math error rate over daily queries; twins
+  shipped 5,280 s timeout, or a metric-math error rate over daily queries (re-pinned by
+  test_policy_evasion_review.py: the newest data point breaches with its data, so the bound is
+  period x (datapoints - 1) and the daily cases now take two data points); twins
   (test_a_rollback_alarm_that_can_fire_within_the_deployment_passes): the components' 60-second
   alarms under the shortest timeout, one breaching minute out of a day's window.
 
@@ -426,12 +428,14 @@ SHIPPED_TIMEOUT = {"maximumExecutionTimeoutInSeconds": 5280, "terminationWaitInS
 @pytest.mark.parametrize(
     ("alarm", "policy", "needed", "span"),
     [
-        pytest.param({"period": 86400, "evaluationPeriods": 1}, {}, 86400, 28800, id="daily-unset-timeout"),
-        pytest.param({"period": 3600, "evaluationPeriods": 3}, SHIPPED_TIMEOUT, 10800, 5880, id="hourly-x3"),
+        pytest.param(
+            {"period": 86400, "evaluationPeriods": 2}, {}, 86400, 28800, id="two-days-unset-timeout"
+        ),
+        pytest.param({"period": 3600, "evaluationPeriods": 3}, SHIPPED_TIMEOUT, 7200, 5880, id="hourly-x3"),
         pytest.param(
             {"period": 60, "evaluationPeriods": 120, "datapointsToAlarm": 100},
             SHIPPED_TIMEOUT,
-            6000,
+            5940,
             5880,
             id="m-of-n",
         ),
@@ -440,7 +444,7 @@ SHIPPED_TIMEOUT = {"maximumExecutionTimeoutInSeconds": 5280, "terminationWaitInS
 def test_a_rollback_alarm_slower_than_the_deployment_never_rolls_back(
     alarm_type: str, alarm: dict[str, Any], policy: dict[str, Any], needed: int, span: int
 ) -> None:
-    """A 5xx alarm on the endpoint, firing above its threshold, but over a day's period (or three
+    """A 5xx alarm on the endpoint, firing above its threshold, but over two days' periods (or three
     hours', or 100 breaching minutes) passed: no deployment lasts that long (``MaximumExecutionTimeoutInSeconds``
     is at most 28,800), so it could never go into ALARM before the deployment ended and never rolled
     one back. The rule now compares the least time to ALARM with the longest the deployment can run."""
@@ -448,7 +452,10 @@ def test_a_rollback_alarm_slower_than_the_deployment_never_rolls_back(
         found, undecided = _rollback_findings(_rollback_stack(alarm_type, alarm, policy), outputs=outputs)
         assert undecided == 0
         assert len(found) == 1, found
-        assert f"needs {needed} seconds of breaching data" in found[0] and f"({span} seconds" in found[0]
+        assert (
+            f"needs more than {needed} seconds of breaching data" in found[0]
+            and f"({span} seconds" in found[0]
+        )
 
 
 @pytest.mark.parametrize("alarm_type", ALARM_TYPES)
@@ -487,7 +494,7 @@ def test_a_metric_math_rollback_alarm_counts_its_queries_period() -> None:
         }
 
     alarm = {
-        "evaluationPeriods": 1,
+        "evaluationPeriods": 2,
         "metricName": None,
         "namespace": None,
         "statistic": None,
@@ -502,4 +509,4 @@ def test_a_metric_math_rollback_alarm_counts_its_queries_period() -> None:
     specs[0]["inputs"] = {k: v for k, v in specs[0]["inputs"].items() if v is not None}
     found, undecided = _rollback_findings(specs)
     assert undecided == 0
-    assert len(found) == 1 and "needs 86400 seconds" in found[0], found
+    assert len(found) == 1 and "needs more than 86400 seconds" in found[0], found

@@ -206,3 +206,105 @@ def test_a_request_variable_in_the_pinned_part_still_pins_nothing(
     found, undecided = _findings(policy, resource_type, {prop: _open(action, condition)})
     assert undecided == 0
     assert len(found) == 1, found
+
+
+# --- rollback alarms: the newest data point breaches with the data --------------------------------
+
+TOPIC = f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
+ALARM_TYPES = ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws-native:cloudwatch:Alarm"]
+SHIPPED_TIMEOUT = {"maximumExecutionTimeoutInSeconds": 5280, "terminationWaitInSeconds": 600}
+
+
+def _rollback(alarm_type: str, alarm: dict[str, Any], policy: dict[str, Any]) -> tuple[list[str], int]:
+    """``rollback-alarms-can-fire`` on an endpoint rolling back (blue/green, ``policy``) on one 5xx
+    alarm with ``alarm``'s timing."""
+    native = alarm_type.startswith("aws-native:")
+    dimensions: Any = {"EndpointName": "churn", "VariantName": "primary"}
+    if native:
+        dimensions = [{"name": k, "value": v} for k, v in dimensions.items()]
+    inputs = {
+        "alarmName" if native else "name": "churn-5xx",
+        "alarmActions": [TOPIC],
+        "comparisonOperator": "GreaterThanThreshold",
+        "namespace": "AWS/SageMaker",
+        "metricName": "Invocation5XXErrors",
+        "statistic": "Sum",
+        "threshold": 5,
+        "dimensions": dimensions,
+        **alarm,
+    }
+    routing = {"type": "ALL_AT_ONCE", "waitIntervalInSeconds": 300}
+    deployment = {
+        "blueGreenUpdatePolicy": {"trafficRoutingConfiguration": routing, **policy},
+        "autoRollbackConfiguration": {"alarms": [{"alarmName": "churn-5xx"}]},
+    }
+    specs = [
+        {"type": alarm_type, "name": "errors", "inputs": inputs},
+        {
+            "type": "aws:sagemaker/endpoint:Endpoint",
+            "name": "endpoint",
+            "deps": {"deploymentConfig": ["errors"]},
+            "inputs": {"name": "churn", "endpointConfigName": "churn-config", "deploymentConfig": deployment},
+        },
+    ]
+    report = evaluate_report(build(specs), None, [get_policy("rollback-alarms-can-fire")])
+    return [v.message for v in report.violations], len(report.undecided)
+
+
+@pytest.mark.parametrize("alarm_type", ALARM_TYPES)
+@pytest.mark.parametrize(
+    ("alarm", "policy"),
+    [
+        pytest.param({"period": 86400, "evaluationPeriods": 1}, {}, id="a-day-one-data-point"),
+        pytest.param(
+            {"period": 3600, "evaluationPeriods": 2},
+            {"maximumExecutionTimeoutInSeconds": 3900},
+            id="two-hours",
+        ),
+        pytest.param(
+            {"period": 300, "evaluationPeriods": 3},
+            {"maximumExecutionTimeoutInSeconds": 600, "terminationWaitInSeconds": 60},
+            id="five-minutes-x3-in-the-shortest-timeout",
+        ),
+    ],
+)
+def test_a_one_data_point_alarm_fires_as_soon_as_its_data_breaches(
+    alarm_type: str, alarm: dict[str, Any], policy: dict[str, Any]
+) -> None:
+    """A 5xx ``Sum`` over a day, one data point, goes into ALARM within minutes of its sixth error
+    (CloudWatch's sliding window ends at each minute's evaluation), and two hourly data points within
+    an hour and a bit: round 2 refused them as never firing (86,400 s and 7,200 s needed). Each further
+    data point needs one whole period more: period x (datapoints - 1) must be shorter than the span."""
+    assert _rollback(alarm_type, alarm, policy) == ([], 0)
+
+
+@pytest.mark.parametrize("alarm_type", ALARM_TYPES)
+@pytest.mark.parametrize(
+    ("alarm", "policy", "needed", "span"),
+    [
+        pytest.param(
+            {"period": 3600, "evaluationPeriods": 2},
+            {"maximumExecutionTimeoutInSeconds": 3600},
+            3600,
+            3600,
+            id="equal",
+        ),
+        pytest.param({"period": 86400, "evaluationPeriods": 2}, {}, 86400, 28800, id="two-days"),
+        pytest.param(
+            {"period": 60, "evaluationPeriods": 120, "datapointsToAlarm": 100},
+            SHIPPED_TIMEOUT,
+            5940,
+            5880,
+            id="m-of-n",
+        ),
+    ],
+)
+def test_an_alarm_needing_more_whole_periods_than_the_deployment_is_refused(
+    alarm_type: str, alarm: dict[str, Any], policy: dict[str, Any], needed: int, span: int
+) -> None:
+    """The twin: two hourly data points need more than an hour, so a 3,600 s deployment never sees
+    them; two daily ones never fit in 28,800 s; 100 breaching minutes need more than 5,940 s."""
+    found, undecided = _rollback(alarm_type, alarm, policy)
+    assert undecided == 0
+    assert len(found) == 1, found
+    assert f"needs more than {needed} seconds" in found[0] and f"({span} seconds" in found[0], found
