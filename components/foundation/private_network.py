@@ -16,6 +16,7 @@ from ..limits import (
     account_id_problem,
     iam_path_problem,
     one_of,
+    own_tags,
     region_problem,
     satisfies,
     tags_problem,
@@ -92,7 +93,7 @@ class PrivateNetworkArgs:
         satisfies(self, "region", region_problem)
         satisfies(self, "role_path", iam_path_problem)
         # Each resource also gets a Name tag (replacing one the caller set).
-        satisfies(self, "tags", lambda tags: tags_problem(tags, own=0 if "Name" in tags else 1))
+        satisfies(self, "tags", lambda tags: tags_problem(tags, own=own_tags(tags, "Name")))
 
 
 class PrivateNetwork(pulumi.ComponentResource):
