@@ -19,6 +19,7 @@ from components.foundation import AuditTrailArgs, EncryptionKeyArgs, SecureBucke
 from components.kubernetes.alertmanager_sns_access import AlertmanagerSnsAccessArgs
 from components.kubernetes.model_artifact_access import ModelArtifactAccessArgs
 from components.limits import account_id_problem, region_problem
+from components.observability import MonitoringBaselines
 from components.serving import EndpointSpec
 from components.serving.shadow_test import ShadowTestArgs
 from components.serving.shared_endpoint import SharedEndpointArgs
@@ -39,7 +40,7 @@ COMPONENTS = Path(__file__).resolve().parents[2] / "components"
 
 def _checked_classes() -> dict[type, tuple[str, ...]]:
     """Each args class of the components whose ``__post_init__`` calls ``satisfies``, with the
-    fields it checks that way, read from its source (so a deleted call drops out of the count)."""
+    fields it checks that way, read from its source (held to CHECKS by test_the_table_lists_every_check)."""
     found: dict[type, tuple[str, ...]] = {}
     for source in sorted(COMPONENTS.rglob("*.py")):
         if "satisfies(self" not in source.read_text():
@@ -84,7 +85,45 @@ BAD: dict[str, tuple[object, str]] = {
     "groups": ([{}], r"\[0\]: a dict is not an instance of"),
     "purpose": ("raw, curated", "tag"),
 }
-AUDITED = sorted((cls.__name__, field) for cls, fields in CHECKED.items() for field in fields if field in BAD)
+CHECKS: dict[str, tuple[str, ...]] = {
+    # Each args class and the fields of this audit it checks with ``satisfies``, in its order: a
+    # deleted call fails its row below, and a new one fails test_the_table_lists_every_check.
+    "AccessLogBucketArgs": ("account_id", "tags"),
+    "AlertTopicArgs": ("account_id", "tags"),
+    "AlertmanagerSnsAccessArgs": ("account_id", "region", "role_path", "tags"),
+    "ApprovalDispatchArgs": ("account_id", "role_path", "tags"),
+    "AuditTrailArgs": ("account_id", "region", "user_role_path", "alias_prefix", "tags"),
+    "BatchScoringArgs": ("account_id", "image_registry_accounts", "region", "role_path", "tags"),
+    "CostGuardrailsArgs": ("account_id", "tags"),
+    "DriftReportAlarmArgs": ("tags",),
+    "DvcRemoteArgs": ("account_id", "region", "role_path", "tags"),
+    "EncryptionKeyArgs": ("account_id", "user_role_path", "tags", "region"),
+    "EndpointAlarmsArgs": ("tags",),
+    "ExecutionRoleArgs": ("account_id", "path", "tags", "description"),
+    "ExperimentTrackingArgs": ("account_id", "region", "role_path", "tags"),
+    "FailureAlertsArgs": ("account_id", "region", "role_path", "tags"),
+    "FeatureQueryWorkgroupArgs": ("account_id", "tags"),
+    "FeatureStoreArgs": ("groups", "account_id", "region", "role_path", "tags"),
+    "ImageRepositoryArgs": ("tags",),
+    "InferenceEndpointArgs": ("spec", "account_id", "image_registry_accounts", "region", "role_path", "tags"),
+    "JobPlacement": ("account_id", "region", "role_path", "tags"),
+    "KubernetesMonitoringArgs": ("region",),
+    "LiveDriftArgs": ("account_id", "region", "role_path", "tags"),
+    "ModelArtifactAccessArgs": ("account_id", "region", "role_path", "tags"),
+    "ModelMonitoringArgs": ("spec", "baselines", "placement"),
+    "ModelQualityAlarmsArgs": ("tags",),
+    "ModelQualityMonitoringArgs": ("spec", "baselines", "placement"),
+    "ModelRegistryArgs": ("families", "account_id", "region", "tags"),
+    "MonitoringDashboardArgs": ("region",),
+    "PipelineTriggersArgs": ("account_id", "region", "role_path", "tags"),
+    "PrivateNetworkArgs": ("account_id", "region", "role_path", "tags"),
+    "RetrainingGateArgs": ("account_id", "region", "role_path", "tags"),
+    "SecureBucketArgs": ("tags", "purpose"),
+    "ShadowTestArgs": ("spec", "account_id", "region", "role_path", "tags"),
+    "SharedEndpointArgs": ("spec", "account_id", "image_registry_accounts", "region", "role_path", "tags"),
+    "TrainingPipelineArgs": ("spec", "promotion", "account_id", "region", "tags"),
+}
+AUDITED = sorted((name, field) for name, fields in CHECKS.items() for field in fields)
 ADDS_A_TAG = {
     # Each of their resources also gets one tag of the component's (mlops:data-class, Name, or
     # mlops:family / mlops:endpoint...): 49 of a caller's tags at most.
@@ -216,8 +255,15 @@ def _instance(built: dict[str, object], name: str) -> Any:
 
 
 def test_every_checked_args_class_is_built_here(built: dict[str, object]) -> None:
-    assert {cls.__name__ for cls in CHECKED} - UNBUILT <= set(built)
-    assert len(AUDITED) > 100  # each satisfies call of the audited fields, not a sample
+    assert set(CHECKS) - UNBUILT <= set(built)
+
+
+def test_the_table_lists_every_check() -> None:
+    """The audited ``satisfies`` calls of the args classes' source are the table's, neither more nor less."""
+    found = {
+        cls.__name__: tuple(field for field in fields if field in BAD) for cls, fields in CHECKED.items()
+    }
+    assert {name: fields for name, fields in found.items() if fields} == CHECKS
 
 
 @pytest.mark.parametrize(("name", "field"), AUDITED)
@@ -234,7 +280,7 @@ def test_each_args_class_refuses_a_bad_value_naming_its_field(
         dataclasses.replace(args, **{field: bad})  # type: ignore[type-var]
 
 
-@pytest.mark.parametrize("name", sorted(cls.__name__ for cls, fields in CHECKED.items() if "tags" in fields))
+@pytest.mark.parametrize("name", sorted(name for name, fields in CHECKS.items() if "tags" in fields))
 def test_each_args_class_counts_the_tag_its_component_adds(built: dict[str, object], name: str) -> None:
     if name in UNBUILT:
         pytest.skip(f"{name} is built by no program here")
@@ -348,3 +394,57 @@ def test_a_private_network_without_tags_names_its_tags_field(built: dict[str, ob
     network = _instance(built, "PrivateNetworkArgs")
     with pytest.raises(ValueError, match=r"^PrivateNetworkArgs\.tags: None is not a mapping of tag keys"):
         dataclasses.replace(network, tags=None)  # type: ignore[type-var]
+
+
+# --- execution_role.py ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "description", ["Équipe données: modèles", "runs\tthe jobs\r\nof team x", "d" * 1000]
+)
+def test_a_role_takes_every_description_iam_takes(built: dict[str, object], description: str) -> None:
+    """CreateRole's Description: tab, newlines, printable ASCII and Latin-1 U+00A1-U+00FF (X03, X05)."""
+    role = _instance(built, "ExecutionRoleArgs")
+    assert dataclasses.replace(role, description=description).description == description
+
+
+@pytest.mark.parametrize("description", ["team\x85jobs", "team\xa0jobs", "team\u2013jobs", "team\x00"])
+def test_a_role_refuses_a_description_character_iam_refuses(
+    built: dict[str, object], description: str
+) -> None:
+    """C1 controls, the no-break space U+00A0 and characters past Latin-1 are outside IAM's pattern (X04)."""
+    role = _instance(built, "ExecutionRoleArgs")
+    with pytest.raises(ValueError, match=r"^ExecutionRoleArgs\.description: .* has characters IAM refuses"):
+        dataclasses.replace(role, description=description)
+
+
+@pytest.mark.parametrize("description", [None, 5, b"jobs"])
+def test_a_role_description_that_is_no_string_is_named(built: dict[str, object], description: object) -> None:
+    """Not a TypeError from ``len`` or the pattern (X06)."""
+    role = _instance(built, "ExecutionRoleArgs")
+    with pytest.raises(ValueError, match=r"^ExecutionRoleArgs\.description: .* is not a string$"):
+        dataclasses.replace(role, description=description)
+
+
+# --- model_monitoring.py: MonitoringBaselines ---------------------------------------------------------
+
+
+def test_a_baselines_folder_is_a_relative_key_prefix() -> None:
+    """``/baselines/...`` names the keys under ``s3://bucket//baselines/``, which no training wrote (MB2)."""
+    with pytest.raises(
+        ValueError, match=r"^MonitoringBaselines\.folder: '/baselines/churn/7/' is not a key prefix"
+    ):
+        MonitoringBaselines.in_folder("/baselines/churn/7/")
+
+
+@pytest.mark.parametrize("field", ["data_statistics", "data_constraints", "model_constraints"])
+def test_a_baseline_is_an_object_in_the_folder_not_the_folder(field: str) -> None:
+    """The folder's own key is no file a job reads (MB4)."""
+    keys = {
+        "data_statistics": "b/statistics.json",
+        "data_constraints": "b/constraints.json",
+        "model_constraints": "b/model_quality/constraints.json",
+    }
+    with pytest.raises(ValueError, match=rf"^MonitoringBaselines\.{field}: 'b/' is not an object key under"):
+        MonitoringBaselines(folder="b/", **(keys | {field: "b/"}))  # type: ignore[arg-type]
+    assert MonitoringBaselines(folder="b/", **keys).model_constraints == keys["model_constraints"]  # type: ignore[arg-type]
