@@ -130,23 +130,9 @@ from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
+from tests.policies.one_resource import findings, json_document
 
 ACCOUNT = "111122223333"
-
-
-def _findings(
-    policy: str, resource_type: str, inputs: dict[str, Any], *, outputs: bool = False
-) -> tuple[list[str], int]:
-    """(violation messages, undecided count) of ``policy`` on one resource, at preview or after create."""
-    records: Any = build([{"type": resource_type, "name": "subject", "inputs": inputs}])
-    if outputs:
-        records = engine_shapes.as_outputs(records)
-    report = evaluate_report(records, None, [get_policy(policy)])
-    return [v.message for v in report.violations if v.policy_name == policy], len(report.undecided)
-
-
-def _document(statement: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
 # --- a wildcard inside a principal ARN: every account ------------------------------------------
@@ -193,16 +179,16 @@ def test_a_wildcard_principal_arn_lets_every_account_in(
     partial wildcard in a principal, but the rule must not rest on each service validating it."""
     statement = {"Effect": "Allow", "Principal": principal, "Action": ACTIONS[policy], "Resource": "*"}
     for outputs in (False, True):
-        found, undecided = _findings(policy, resource_type, {prop: _document(statement)}, outputs=outputs)
+        found, undecided = findings(policy, resource_type, {prop: json_document(statement)}, outputs=outputs)
         assert undecided == 0
         assert len(found) == 1 and "Statement[0] allows Principal" in found[0], found
     named = {
         **statement,
         "Principal": {"AWS": [f"arn:aws:iam::{ACCOUNT}:root", "arn:aws:iam::444455556666:root"]},
     }
-    assert _findings(policy, resource_type, {prop: _document(named)}) == ([], 0)
+    assert findings(policy, resource_type, {prop: json_document(named)}) == ([], 0)
     service = {**statement, "Principal": {"Service": "events.amazonaws.com"}}
-    assert _findings(policy, resource_type, {prop: _document(service)}) == ([], 0)
+    assert findings(policy, resource_type, {prop: json_document(service)}) == ([], 0)
 
 
 # --- a condition compared with a value the caller supplies ----------------------------------------
@@ -267,7 +253,7 @@ def test_a_condition_compared_with_the_callers_own_value_pins_nothing(
         "Resource": "*",
         "Condition": condition,
     }
-    found, undecided = _findings(policy, resource_type, {prop: _document(statement)})
+    found, undecided = findings(policy, resource_type, {prop: json_document(statement)})
     assert undecided == 0
     assert len(found) == 1, found
 
@@ -300,7 +286,7 @@ def test_a_condition_compared_with_the_resources_own_value_still_pins(
         "Resource": "*",
         "Condition": condition,
     }
-    assert _findings(policy, resource_type, {prop: _document(statement)}) == ([], 0)
+    assert findings(policy, resource_type, {prop: json_document(statement)}) == ([], 0)
 
 
 # --- a JSON string repeating a key: which value counts depends on the reader ----------------------
@@ -340,7 +326,7 @@ def test_a_document_repeating_a_key_is_refused(
     statement: dict[str, Any] = {"Effect": "Allow", "Action": action, "Resource": "*"}
     if policy != "iam-no-admin-access":
         statement["Principal"] = "*"
-    found, undecided = _findings(policy, resource_type, {prop: _repeating(statement, shape)})
+    found, undecided = findings(policy, resource_type, {prop: _repeating(statement, shape)})
     assert undecided == 0
     assert len(found) == 1 and "repeats a key in one object" in found[0], found
 
@@ -368,7 +354,7 @@ def test_the_same_key_in_two_objects_is_no_repetition(
         + json.dumps(second)
         + "]}  \n"
     )
-    assert _findings(policy, resource_type, {prop: text}) == ([], 0)
+    assert findings(policy, resource_type, {prop: text}) == ([], 0)
 
 
 # --- rollback-alarms-can-fire: an alarm slower than any deployment -------------------------------

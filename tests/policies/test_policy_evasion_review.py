@@ -43,31 +43,16 @@ rule (it splits the ARN on the variable's own colon), as before round 2; an endp
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from policies.local import evaluate_report
 from policies.registry import get_policy
-from tests.policies import engine_shapes
 from tests.policies.conftest import build
+from tests.policies.one_resource import findings, json_document
 
 ACCOUNT = "111122223333"
-
-
-def _findings(
-    policy: str, resource_type: str, inputs: dict[str, Any], *, outputs: bool = False
-) -> tuple[list[str], int]:
-    records: Any = build([{"type": resource_type, "name": "subject", "inputs": inputs}])
-    if outputs:
-        records = engine_shapes.as_outputs(records)
-    report = evaluate_report(records, None, [get_policy(policy)])
-    return [v.message for v in report.violations if v.policy_name == policy], len(report.undecided)
-
-
-def _document(statement: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
 # --- identity policies: the holder's own values scope resources (ABAC) ---------------------------
@@ -104,10 +89,10 @@ def test_abac_on_the_holders_own_tags_still_scopes_resources(
     the holder reaches the resources tagged with its own team. Round 2 read every variable but the
     resource's as the caller's choice, so the rule refused it (and the own-account and own-organization
     scopes) as unscoped; for an identity policy the caller is the holder, and its values are fixed."""
-    document = _document(_identity(condition))
+    document = json_document(_identity(condition))
     for outputs in (False, True):
-        assert _findings(UNSCOPED, resource_type, {prop: document}, outputs=outputs) == ([], 0)
-    found, _ = _findings(UNSCOPED, resource_type, {prop: _document(_identity(None))})
+        assert findings(UNSCOPED, resource_type, {prop: document}, outputs=outputs) == ([], 0)
+    found, _ = findings(UNSCOPED, resource_type, {prop: json_document(_identity(None))})
     assert len(found) == 1 and "on every resource" in found[0], found  # the twin: unscoped is refused
 
 
@@ -125,7 +110,7 @@ def test_a_resource_compared_with_itself_scopes_nothing(
 ) -> None:
     """``"aws:ResourceAccount": "${aws:ResourceAccount}"`` holds for every resource of every account,
     yet passed as a scope before round 2 and after it."""
-    found, undecided = _findings(UNSCOPED, resource_type, {prop: _document(_identity(condition))})
+    found, undecided = findings(UNSCOPED, resource_type, {prop: json_document(_identity(condition))})
     assert undecided == 0
     assert len(found) == 1 and "on every resource" in found[0], found
 
@@ -150,7 +135,7 @@ CALLER_PINS = [
 
 
 def _open(action: str, condition: dict[str, Any]) -> str:
-    return _document(
+    return json_document(
         {"Effect": "Allow", "Principal": "*", "Action": action, "Resource": "*", "Condition": condition}
     )
 
@@ -184,7 +169,7 @@ def test_a_request_variable_outside_the_pinned_account_still_pins(
     path's organization, is as much a wildcard there as ``*``, which these rules accept after a fixed
     account or organization: the account (organization) is still pinned. Round 2 refused the whole
     value as soon as it named a request variable."""
-    assert _findings(policy, resource_type, {prop: _open(action, condition)}) == ([], 0)
+    assert findings(policy, resource_type, {prop: _open(action, condition)}) == ([], 0)
 
 
 @pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
@@ -203,7 +188,7 @@ def test_a_request_variable_in_the_pinned_part_still_pins_nothing(
 ) -> None:
     """The twin: in the account itself (even under ``ArnEquals``, which reads no wildcard), or as the
     whole value, the caller's own variable pins nothing, as round 2 meant."""
-    found, undecided = _findings(policy, resource_type, {prop: _open(action, condition)})
+    found, undecided = findings(policy, resource_type, {prop: _open(action, condition)})
     assert undecided == 0
     assert len(found) == 1, found
 
