@@ -252,21 +252,35 @@ def iam_path_problem(path: object) -> str | None:
     )
 
 
-# What every service given a role's ARN takes of its path (botocore's RoleArn patterns of SageMaker,
-# Lambda, Pipes, Firehose: role/?[a-zA-Z_0-9+=,.@\-_/]+; EventBridge's and Scheduler's \w is no wider).
+# What the services given a role's ARN with a pattern take of its path (botocore's RoleArn patterns
+# of SageMaker, Lambda, Pipes, Firehose: role/?[a-zA-Z_0-9+=,.@\-_/]+; EventBridge Scheduler's \w
+# is no wider in ASCII, and IAM takes nothing else). Step Functions' roleArn, EventBridge rule
+# targets' RoleArn, EC2's flow-log DeliverLogsPermissionArn, CloudTrail's CloudWatchLogsRoleArn and
+# EKS Pod Identity's roleArn have no pattern: a role only they are given keeps IAM's rule.
 _SERVICE_ROLE_PATH = re.compile(r"/|/[A-Za-z0-9+=,.@_/-]+/")
+PATTERNED_ROLE_SERVICES: Final = frozenset(
+    {
+        "sagemaker.amazonaws.com",
+        "scheduler.amazonaws.com",
+        "pipes.amazonaws.com",
+        "lambda.amazonaws.com",
+        "firehose.amazonaws.com",
+    }
+)
+"""Service principals whose API takes a role's ARN only of letters, digits and ``+=,.@_-/``."""
 
 
 def service_role_path_problem(path: object) -> str | None:
-    """Why ``path`` cannot be the path of a role a service is given, or None. IAM creates a role
-    under any printable ASCII path, but SageMaker, Lambda, Step Functions and EventBridge refuse a
-    role ARN with any other character than letters, digits and ``+=,.@_-/``: a component's role
-    under ``/team~x/`` was created, then refused by every job, endpoint or function given it."""
+    """Why ``path`` cannot be the path of a role SageMaker, EventBridge Scheduler or Pipes is given,
+    or None. IAM creates a role under any printable ASCII path, but those services (and Lambda,
+    Firehose) refuse a role ARN with any other character than letters, digits and ``+=,.@_-/``: a
+    component's role under ``/team~x/`` was created, then refused by every model, job, schedule or
+    pipe given it."""
     problem = iam_path_problem(path)
     if problem is None and not _SERVICE_ROLE_PATH.fullmatch(str(path)):
         return (
-            f"{path!r} is an IAM path, but not one of a role a service is given: SageMaker, Lambda and "
-            "EventBridge take role ARNs of letters, digits and +=,.@_-/ only"
+            f"{path!r} is an IAM path, but not one of a role a service is given: SageMaker, EventBridge "
+            "Scheduler and Pipes take role ARNs of letters, digits and +=,.@_-/ only"
         )
     return problem
 

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws.iam as iam
 
-from ..limits import account_id_problem, iam_path_problem, in_range, satisfies, tags_problem
+from ..limits import (
+    PATTERNED_ROLE_SERVICES,
+    account_id_problem,
+    iam_path_problem,
+    in_range,
+    satisfies,
+    service_role_path_problem,
+    tags_problem,
+)
 from ..naming import child_name
 from ..policy_documents import Statement, document, render, service_trust
 
@@ -35,7 +43,10 @@ class ExecutionRoleArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
-        satisfies(self, "path", iam_path_problem)
+        # SageMaker, Scheduler, Pipes, Lambda and Firehose refuse a role ARN IAM's path allows
+        # (``/team~x/``); the others given a role's ARN state no pattern.
+        given = self.trusted_service in PATTERNED_ROLE_SERVICES
+        satisfies(self, "path", service_role_path_problem if given else iam_path_problem)
         satisfies(self, "tags", tags_problem)
         in_range(self, "max_session_duration_seconds", 3600, 43200)
         satisfies(self, "description", _description_problem)

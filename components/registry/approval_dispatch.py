@@ -12,7 +12,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 import pulumi_aws.sqs as sqs
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import account_id_problem, in_range, satisfies, service_role_path_problem, tags_problem
+from ..limits import account_id_problem, iam_path_problem, in_range, satisfies, tags_problem
 from ..naming import child_name
 from ..output_text import concat
 from ..policy_documents import deny_insecure_transport, document, render
@@ -113,7 +113,8 @@ class ApprovalDispatchArgs:
 
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
-        satisfies(self, "role_path", service_role_path_problem)
+        # its role is given to EventBridge rule targets only, whose RoleArn has no pattern: IAM's rule
+        satisfies(self, "role_path", iam_path_problem)
         satisfies(self, "tags", tags_problem)
         satisfies(self, "repository", repository_problem)
         satisfies(self, "event_type", event_type_problem)

@@ -34,14 +34,7 @@ import pulumi
 import pulumi_aws.sfn as sfn
 
 from ..foundation.execution_role import ExecutionRole, ExecutionRoleArgs
-from ..limits import (
-    account_id_problem,
-    in_range,
-    region_problem,
-    satisfies,
-    service_role_path_problem,
-    tags_problem,
-)
+from ..limits import account_id_problem, iam_path_problem, in_range, region_problem, satisfies, tags_problem
 from ..naming import fit
 
 STATE_MACHINE_NAME_LIMIT: Final = 80
@@ -236,7 +229,9 @@ class RetrainingGateArgs:
     def __post_init__(self) -> None:
         satisfies(self, "account_id", account_id_problem)
         satisfies(self, "region", region_problem)
-        satisfies(self, "role_path", service_role_path_problem)
+        # its roles are given to Step Functions (roleArn) and EventBridge rule targets (RoleArn),
+        # whose models state no pattern: IAM's rule, as for the roles the services are not given
+        satisfies(self, "role_path", iam_path_problem)
         satisfies(self, "tags", tags_problem)
         in_range(self, "cooldown_seconds", 3600, MAX_COOLDOWN_SECONDS)
 

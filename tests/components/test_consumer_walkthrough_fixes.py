@@ -251,7 +251,7 @@ def test_args_take_every_path_iam_takes(kind: str, path: str) -> None:
 # The args whose role_path is the path of roles a service is given (SageMaker's RoleArn and the
 # others': letters, digits and +=,.@_-/), and those whose path is only IAM's (a key trusting it).
 SERVICE_ROLES = ("FeatureStoreArgs", "InferenceEndpointArgs", "JobPlacement")
-IAM_ONLY = ("EncryptionKeyArgs", "ExecutionRoleArgs")
+IAM_ONLY = ("EncryptionKeyArgs",)  # ExecutionRoleArgs: by its service, test_service_role_path_review.py
 
 
 @pytest.mark.parametrize("path", ["/team~x/", "/team!/", "/a/(b)/", "/team/*/", "/team#1/"])
