@@ -1900,7 +1900,7 @@ def _unquoted_scalar_hint(value: object) -> str:
     if isinstance(value, bool):
         read = "yes, no, on, off, true and false as booleans"
     elif isinstance(value, int | float):
-        read = "numbers as numbers (dropping leading and trailing zeros)"
+        read = "numbers as numbers (1.10 as 1.1; 0123, 0x1f and 1:30 in base 8, 16 and 60)"
     elif isinstance(value, datetime.date):
         read = "dates as dates"
     elif value is None:

@@ -1,7 +1,7 @@
 """Text that YAML reads as another type is refused saying how to keep it text.
 
 An unquoted ``backup: yes`` is a boolean to YAML 1.1, ``version: 1.10`` the number 1.1 and
-``account_id: 012345678901`` a number without its leading zero; the refusal echoed only what YAML
+``account_id: 012345670123`` the octal number 1402433619; the refusal echoed only what YAML
 made of it (``got True``, ``got 1.1``), which hides what was written and what to change.
 """
 
@@ -15,6 +15,7 @@ from planner.__main__ import EXIT_INVALID_CONFIG
 from planner.__main__ import main as plan
 
 QUOTE = "quote the value to keep it as text"
+NUMBERS = "unquoted, YAML reads numbers as numbers (1.10 as 1.1; 0123, 0x1f and 1:30 in base 8, 16 and 60)"
 
 
 def _set_tag(value: Any):
@@ -28,8 +29,8 @@ def _set_tag(value: Any):
     ("value", "read"),
     [
         (True, "unquoted, YAML reads yes, no, on, off, true and false as booleans"),
-        (1.1, "unquoted, YAML reads numbers as numbers (dropping leading and trailing zeros)"),
-        (7, "unquoted, YAML reads numbers as numbers (dropping leading and trailing zeros)"),
+        (1.1, NUMBERS),
+        (7, NUMBERS),
     ],
 )
 def test_a_tag_yaml_read_as_another_type_says_to_quote_it(write_stack, capsys, value: Any, read: str) -> None:
@@ -69,3 +70,23 @@ def test_a_wrong_string_that_is_text_gets_no_quoting_advice(write_stack, capsys)
     err = capsys.readouterr().err
     assert "tags.backup" in err
     assert QUOTE not in err
+
+
+@pytest.mark.parametrize(("written", "read"), [("0123", 83), ("1:30", 90), ("0x1f", 31)])
+def test_a_number_yaml_read_in_another_base_is_not_said_to_have_lost_zeros(
+    write_stack, capsys, written: str, read: int
+) -> None:
+    """PyYAML reads ``0123`` as octal 83 (not 123), ``1:30`` as 90 and ``0x1f`` as 31: the advice
+    names those bases, as "dropping leading zeros" would send the reader looking for a 123."""
+    path = write_stack(
+        text=write_stack("dev").read_text().replace("owner: ml-platform-team", f"owner: {written}")
+    )
+
+    assert plan(["--config", str(path)]) == EXIT_INVALID_CONFIG
+
+    [_, problem] = capsys.readouterr().err.splitlines()
+    assert (
+        f"{path}: mlops-platform:platform.tags.owner: Input should be a valid string (got {read}); "
+        in problem
+    )
+    assert problem.endswith(f"; {NUMBERS}: {QUOTE}")
