@@ -39,8 +39,9 @@ to the example's account.
 Checked and found right (the walkthrough's own tests hold them): the IAM path check is IAM's
 ``pathType`` (``/`` or ``/<printable ASCII>/``, 1-512), the alias check KMS's
 ``AliasNameType`` with ``alias/aws/`` reserved, the role description IAM's ``roleDescriptionType``;
-every region of every partition in botocore's endpoints (cn-, us-gov-, us-iso*, eu-isoe-,
-eusc-de-) passes ``region_problem``; the shipped stacks' plans are unchanged but for the
+every region of the commercial partition in botocore's endpoints passes ``region_problem`` and
+every other partition's (cn-, us-gov-, us-iso*, eu-isoe-, eusc-de-) is refused naming it (the
+components write ``arn:aws:`` ARNs); the shipped stacks' plans are unchanged but for the
 pipelines' ``platform_commit``.
 """
 
