@@ -71,6 +71,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,6 +116,22 @@ BUCKETS: dict[str, Callable[[dict[str, str]], object]] = {
         tags=tags,
     ),
 }
+
+
+def _placement(**changes: Any) -> JobPlacement:
+    """Where a monitoring job of this account runs; ``changes`` replace any field."""
+    fields: dict[str, Any] = {
+        "account_id": ACCOUNT,
+        "region": REGION,
+        "artifact_bucket_name": "b",
+        "artifact_bucket_arn": "arn:aws:s3:::b",
+        "kms_key_arn": KEY,
+        "subnet_ids": ["subnet-1"],
+        "security_group_ids": ["sg-1"],
+        "role_path": "/team/",
+        "tags": TAGS,
+    }
+    return JobPlacement(**(fields | changes))
 
 
 def _package_endpoint() -> EndpointSpec:
@@ -218,17 +235,7 @@ PATHED: dict[str, tuple[str, Callable[[str], object]]] = {
     ),
     "JobPlacement": (
         "role_path",
-        lambda path: JobPlacement(
-            account_id=ACCOUNT,
-            region=REGION,
-            artifact_bucket_name="b",
-            artifact_bucket_arn="arn:aws:s3:::b",
-            kms_key_arn=KEY,
-            subnet_ids=["subnet-1"],
-            security_group_ids=["sg-1"],
-            role_path=path,
-            tags=TAGS,
-        ),
+        lambda path: _placement(role_path=path),
     ),
 }
 
@@ -523,17 +530,7 @@ REGIONED: dict[str, Callable[[str], object]] = {
         role_path="/team/",
         tags=TAGS,
     ),
-    "JobPlacement": lambda region: JobPlacement(
-        account_id=ACCOUNT,
-        region=region,
-        artifact_bucket_name="b",
-        artifact_bucket_arn="arn:aws:s3:::b",
-        kms_key_arn=KEY,
-        subnet_ids=["subnet-1"],
-        security_group_ids=["sg-1"],
-        role_path="/team/",
-        tags=TAGS,
-    ),
+    "JobPlacement": lambda region: _placement(region=region),
 }
 
 
