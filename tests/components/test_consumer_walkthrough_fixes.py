@@ -118,6 +118,21 @@ BUCKETS: dict[str, Callable[[dict[str, str]], object]] = {
 }
 
 
+def _feature_store(**changes: Any) -> FeatureStoreArgs:
+    """A feature store of one group (``GROUP``) in this account; ``changes`` replace any field."""
+    fields: dict[str, Any] = {
+        "groups": [GROUP],
+        "account_id": ACCOUNT,
+        "region": REGION,
+        "data_bucket_name": "b",
+        "data_bucket_arn": "arn:aws:s3:::b",
+        "kms_key_arn": KEY,
+        "role_path": "/team/",
+        "tags": TAGS,
+    }
+    return FeatureStoreArgs(**(fields | changes))
+
+
 def _placement(**changes: Any) -> JobPlacement:
     """Where a monitoring job of this account runs; ``changes`` replace any field."""
     fields: dict[str, Any] = {
@@ -215,16 +230,7 @@ PATHED: dict[str, tuple[str, Callable[[str], object]]] = {
     "ExecutionRoleArgs": ("path", lambda path: _role(path=path)),
     "FeatureStoreArgs": (
         "role_path",
-        lambda path: FeatureStoreArgs(
-            groups=[GROUP],
-            account_id=ACCOUNT,
-            region=REGION,
-            data_bucket_name="b",
-            data_bucket_arn="arn:aws:s3:::b",
-            kms_key_arn=KEY,
-            role_path=path,
-            tags=TAGS,
-        ),
+        lambda path: _feature_store(role_path=path),
     ),
     "InferenceEndpointArgs": (
         "role_path",
@@ -332,16 +338,7 @@ def test_an_endpoint_refuses_an_unresolved_latest_approved_variant_in_its_args()
 
 def test_a_feature_store_refuses_two_groups_of_one_name_in_its_args() -> None:
     with pytest.raises(ValueError, match=r"^FeatureStoreArgs\.groups: feature group names must be unique"):
-        FeatureStoreArgs(
-            groups=[GROUP, GROUP],
-            account_id=ACCOUNT,
-            region=REGION,
-            data_bucket_name="b",
-            data_bucket_arn="arn:aws:s3:::b",
-            kms_key_arn=KEY,
-            role_path="/team/",
-            tags=TAGS,
-        )
+        _feature_store(groups=[GROUP, GROUP])
 
 
 # -- the models' role reads the artifacts the spec names, wherever they are ---------------------
@@ -520,16 +517,7 @@ def test_the_component_package_endpoint_takes_the_aws_images_its_models_pull() -
 
 REGIONED: dict[str, Callable[[str], object]] = {
     "EncryptionKeyArgs": lambda region: _key(via_services=["s3"], region=region),
-    "FeatureStoreArgs": lambda region: FeatureStoreArgs(
-        groups=[GROUP],
-        account_id=ACCOUNT,
-        region=region,
-        data_bucket_name="b",
-        data_bucket_arn="arn:aws:s3:::b",
-        kms_key_arn=KEY,
-        role_path="/team/",
-        tags=TAGS,
-    ),
+    "FeatureStoreArgs": lambda region: _feature_store(region=region),
     "JobPlacement": lambda region: _placement(region=region),
 }
 
@@ -585,16 +573,7 @@ def test_args_name_a_spec_passed_as_a_dict() -> None:
     with pytest.raises(
         ValueError, match=r"^FeatureStoreArgs\.groups: \[1\]: a dict is not an instance of FeatureGroupSpec"
     ):
-        FeatureStoreArgs(
-            groups=[GROUP, {"name": "clicks"}],  # type: ignore[list-item]
-            account_id=ACCOUNT,
-            region=REGION,
-            data_bucket_name="b",
-            data_bucket_arn="arn:aws:s3:::b",
-            kms_key_arn=KEY,
-            role_path="/team/",
-            tags=TAGS,
-        )
+        _feature_store(groups=[GROUP, {"name": "clicks"}])
     placement = REGIONED["JobPlacement"](REGION)
     with pytest.raises(
         ValueError, match=r"^ModelMonitoringArgs\.baselines: a str is not an instance of MonitoringBaselines"
