@@ -12,7 +12,6 @@ loader, the error rendering and the defaults merge need no change.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import ipaddress
 import operator
@@ -1895,14 +1894,13 @@ def _describe(error: Any, document: object = None) -> tuple[str, str]:
 
 
 def _unquoted_scalar_hint(value: object) -> str:
-    """For text that YAML read as another type (an unquoted ``yes``, ``1.10``): how to keep it
-    text. The echo alone (``got True``, ``got 1.1``) hides what was written."""
+    """For text that YAML read as another type (an unquoted ``true``, ``1.10``): how to keep it
+    text. The echo alone (``got True``, ``got 1.1``) hides what was written. The readings named are
+    Pulumi's (:mod:`stacks.engine_yaml`), which the plan shares."""
     if isinstance(value, bool):
-        read = "yes, no, on, off, true and false as booleans"
+        read = "true and false as booleans"
     elif isinstance(value, int | float):
-        read = "numbers as numbers (1.10 as 1.1; 0123, 0x1f and 1:30 in base 8, 16 and 60)"
-    elif isinstance(value, datetime.date):
-        read = "dates as dates"
+        read = "numbers as numbers (1.10 as 1.1, 1e3 as 1000; 0123, 0o17 and 0x1f in base 8, 8 and 16)"
     elif value is None:
         read = "an empty value, ~ and null as null"
     else:

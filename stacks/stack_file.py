@@ -19,7 +19,7 @@ import difflib
 import json
 import os
 import stat
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,14 @@ import yaml
 
 from stacks.config import ConfigError, parse_platform_config
 from stacks.delivery_config import TOKEN_KEY
+from stacks.engine_yaml import (
+    TAGS_READ,
+    EngineValueError,
+    engine_key,
+    plain_scalar,
+    program_value,
+    tagged_scalar,
+)
 from stacks.input_limits import (
     MAX_NESTING_DEPTH,
     MAX_STACK_FILE_BYTES,
@@ -73,34 +81,123 @@ class StackFile:
         return self.config.get(CONFIG_KEY)
 
 
-class _UniqueKeyLoader(_BaseLoader):
-    """A safe loader that rejects duplicated keys instead of silently keeping the last one."""
-
-
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_ENGINE_SCALAR_TAG = "tag:mlops-platform,2026:engine-scalar"
+"""The tag of every plain (unquoted, untagged) scalar: resolved by :mod:`stacks.engine_yaml`, as
+Pulumi's engine resolves it, instead of by YAML 1.1's implicit resolvers."""
 
 
-def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    """The map of ``node``, refusing a key written twice; merge keys (``<<: *anchor``, which Pulumi's
-    YAML reader takes too) merge the anchored maps in, and the keys written beside them win."""
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        if key_node.tag == _MERGE_TAG:
-            continue  # construct_mapping flattens it
-        key = loader.construct_object(key_node, deep=deep)
+class _EngineResolution:
+    """Plain scalars left to :func:`~stacks.engine_yaml.plain_scalar` (``<<`` stays a merge key)."""
+
+    def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _MERGE_TAG if value == "<<" else _ENGINE_SCALAR_TAG
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+class _ValueProblem(yaml.constructor.ConstructorError):
+    """A value or key the engine would read otherwise or refuse: reported at its key, like the
+    validator's problems, with its line and column."""
+
+
+def _problem(node: yaml.Node, message: str) -> _ValueProblem:
+    return _ValueProblem(None, None, message, node.start_mark)
+
+
+def _program_value(node: yaml.Node, value: Any) -> Any:
+    try:
+        return program_value(value)
+    except EngineValueError as error:
+        raise _problem(node, f"{echo(node.value)} {error}") from None
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!", 1)
+
+
+def _construct_plain(loader: Any, node: yaml.ScalarNode) -> Any:
+    return plain_scalar(node.value)
+
+
+def _construct_tagged(loader: Any, node: yaml.ScalarNode) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _problem(node, f"the tag {_short_tag(node.tag)} on a map or list: remove the tag")
+    try:
+        return tagged_scalar(node.tag, node.value)
+    except EngineValueError as error:
+        raise _problem(node, str(error)) from None
+
+
+def _construct_merge_text(loader: Any, node: yaml.ScalarNode) -> str:
+    return node.value  # `<<` anywhere but as a map's key is the text `<<` to Pulumi's reader too
+
+
+def _refuse_tag(loader: Any, node: yaml.Node) -> Any:
+    raise _problem(
+        node,
+        f"the tag {_short_tag(node.tag)} is not read by this plan: stack files take "
+        "untagged values (and !!str, !!int, !!float, !!bool, !!null); remove the tag, quoting the value "
+        "to keep it as text",
+    )
+
+
+def _construct_list(loader: Any, node: yaml.SequenceNode) -> list[Any]:
+    return [_program_value(item, loader.construct_object(item, deep=True)) for item in node.value]
+
+
+def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+    """The map of ``node`` as the engine passes it on: keys as text (``true: x`` is the key
+    ``"true"``), a key written twice refused (after that: ``yes`` and ``"yes"`` are one key), and
+    merge keys (``<<: *anchor``, which Pulumi's YAML reader takes too) merging the anchored maps
+    in, the keys written beside them winning."""
+
+    def key_of(key_node: yaml.Node) -> str:
+        key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, Hashable):  # a list or map as a key: PyYAML's own error, not a crash
             raise yaml.constructor.ConstructorError(
                 "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
             )
+        try:
+            return engine_key(key)
+        except EngineValueError as error:
+            raise _problem(key_node, str(error)) from None
+
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue  # flatten_mapping merges it
+        key = key_of(key_node)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {echo(key)}", key_node.start_mark
-            )
+            raise _problem(key_node, f"duplicate key {echo(key)}")
         seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
+    loader.flatten_mapping(node)
+    return {
+        key_of(key_node): _program_value(value_node, loader.construct_object(value_node, deep=True))
+        for key_node, value_node in node.value
+    }
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+def reading_loader(base: Any) -> Any:
+    """A loader class over ``base`` (a PyYAML loader) reading a stack file as this module does:
+    scalars resolved as Pulumi's engine resolves them, maps as it passes them on."""
+
+    class Loader(_EngineResolution, base):
+        pass
+
+    Loader.add_constructor(_ENGINE_SCALAR_TAG, _construct_plain)
+    Loader.add_constructor(_MERGE_TAG, _construct_merge_text)
+    for tag in TAGS_READ:
+        Loader.add_constructor(tag, _construct_tagged)
+    for tag in ("timestamp", "binary", "set", "omap", "pairs", "value"):
+        Loader.add_constructor(f"tag:yaml.org,2002:{tag}", _refuse_tag)
+    Loader.add_constructor(None, _refuse_tag)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+    return Loader
+
+
+_StackFileLoader = reading_loader(_BaseLoader)
 
 
 def _key_of(path: str) -> str:
@@ -349,7 +446,12 @@ def load_yaml(text: str, source: str) -> Any:
     except yaml.YAMLError as error:
         raise ConfigError(source, [("", _yaml_problem(error, scan.path))]) from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        return yaml.load(text, Loader=_StackFileLoader)
+    except _ValueProblem as error:
+        mark = error.problem_mark
+        raise ConfigError(
+            source, [(_key_of(scan.key_at(mark)), f"{error.problem} ({_where(mark)})")]
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise ConfigError(source, [("", _yaml_problem(error, scan.key_at(mark)))]) from None
@@ -518,9 +620,6 @@ def read_stack_file(path: str | Path) -> StackFile:
         raise ConfigError(source, problems)
     if CONFIG_KEY not in config:
         raise ConfigError(source, [(CONFIG_KEY, "missing required key")])
-    problems = list(_json_problems(config))
-    if problems:
-        raise ConfigError(source, problems)
     stack = stack_name_of(path)
     if not STACK_NAME.fullmatch(stack):
         raise ConfigError(
@@ -536,41 +635,6 @@ def read_stack_file(path: str | Path) -> StackFile:
     return StackFile(path=source, stack=stack, config=config)
 
 
-_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
-_YAML_ONLY = {
-    "date": "a YAML date",
-    "datetime": "a YAML timestamp",
-    "bytes": "YAML binary data",
-    "set": "a YAML set",
-}
-
-
-def _json_problems(config: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """Values Pulumi cannot hand the program (it passes configuration as JSON): a YAML date,
-    timestamp, binary or set, or a map key that is not a string, number or boolean. Quoting the
-    value makes it the string that was probably meant."""
-    stack: list[tuple[str, Any]] = [("", config)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            for key, child in value.items():
-                child_path = f"{path}.{key}" if path else str(key)
-                if not (key is None or isinstance(key, str | int | float | bool)):
-                    yield path or "config", f"key {shorten(str(key))} is {_what(key)}, not a string: quote it"
-                else:
-                    stack.append((child_path, child))
-        elif isinstance(value, list):
-            if {type(child) for child in value} <= _JSON_SCALARS:
-                continue
-            stack.extend((f"{path}[{index}]", child) for index, child in enumerate(value))
-        elif not (value is None or isinstance(value, str | int | float | bool)):
-            yield path, f"is {_what(value)} ({shorten(str(value))}), which Pulumi cannot pass on: quote it"
-
-
-def _what(value: Any) -> str:
-    return _YAML_ONLY.get(type(value).__name__, f"a {type(value).__name__}")
-
-
 __all__ = [
     "MAX_STACK_FILE_BYTES",
     "STACK_FILE_SUFFIX",
@@ -580,5 +644,6 @@ __all__ = [
     "offline_platform_config",
     "platform_from_json",
     "read_stack_file",
+    "reading_loader",
     "stack_name_of",
 ]

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from planner.recorder import ResourceGraph
 from stacks.config import CONFIG_KEY
+from stacks.stack_file import load_yaml
 from tests import recorded
 from tests.recorded import recorded_stack
 from tests.yaml_text import dump_document
@@ -58,11 +58,10 @@ def load_stack_document(stack: str) -> dict[str, Any]:
 
 @cache
 def _parsed_stack_document(text: str) -> dict[str, Any]:
-    """Parsed once per text: PyYAML's pure-Python loader took 7-23 ms per fixture stack, and
-    hundreds of tests start from one."""
-    document = yaml.load(
-        text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    )  # libyaml, as the stack reader
+    """Parsed once per text (hundreds of tests start from one), by the stack reader: values as
+    Pulumi's engine hands them to the program (a whole ``1.0`` is the integer 1), so a variant a
+    test writes back holds what the program would read."""
+    document = load_yaml(text, "a fixture stack")
     for model in document["config"][CONFIG_KEY].get("models", []):
         training = model.get("training")
         if isinstance(training, dict) and isinstance(training.get("code"), str):

@@ -4,6 +4,7 @@ whose endpoint degraded (through the drift trigger's rule), and the stack errors
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from policies.rules.alarms import metric_of
 from stacks.config import CONFIG_KEY, ConfigError, parse_platform_config
 from stacks.stack_file import read_stack_file
 from tests.components.pipeline_triggers_fixture import alarm_state_change
+from tests.conftest import load_stack_document
 from tests.graph_helpers import training_pipelines
 from tests.recorded import recorded_stack
 from tests.stack_edits import forecast_family
@@ -312,7 +314,7 @@ def _set_alarms(alarms: Any) -> Any:
         ),
         ("prod", {"auc": 1.2}, "models[0].quality_alarms.auc", "strictly between them"),
         ("prod", {"f1": 0}, "models[0].quality_alarms.f1", "strictly between them"),
-        ("prod", {"auc": ".nan"}, "models[0].quality_alarms.auc", "finite number"),
+        ("prod", {"auc": ".nan"}, "models[0].quality_alarms.auc", "which JSON cannot carry"),
         ("prod", {"auc": "high"}, "models[0].quality_alarms.auc", "valid number"),
         (
             "staging",
@@ -342,6 +344,20 @@ def test_quality_alarms_a_monitor_cannot_serve_are_refused_naming_file_and_key(
     line = next((line for line in str(raised.value).splitlines() if f": {CONFIG_KEY}.{key}: " in line), None)
     assert line is not None, f"no problem reported at {key}:\n{raised.value}"
     assert line.strip().startswith(f"{path}: ") and fragment in line, line
+
+
+def test_a_nan_threshold_is_refused_by_the_program_too() -> None:
+    """The stack file's reader refuses an unquoted .nan first (Pulumi cannot pass it on); the
+    program's own check holds for JSON that carries one (Python's json reads NaN)."""
+    platform = load_stack_document("prod")["config"][CONFIG_KEY]
+    platform["models"][0]["quality_alarms"] = {"auc": math.nan}
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, "Pulumi.prod.yaml")
+    assert [
+        message
+        for key, message in raised.value.problems
+        if key == f"{CONFIG_KEY}.models[0].quality_alarms.auc" and "finite number" in message
+    ]
 
 
 def test_a_regression_metric_is_checked_against_the_monitor_when_the_family_does_not_train(

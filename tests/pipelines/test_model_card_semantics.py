@@ -112,7 +112,8 @@ def test_the_card_says_what_the_version_the_stack_file_and_the_report_say(card_a
             "training_job_details": {
                 "user_provided_hyper_parameters": [  # by name, as the stack file's values read
                     {"name": "checkpoint_every", "value": "25"},
-                    {"name": "l2_regularization", "value": "1.0"},
+                    # `1.0` in the stack file: the engine passes it to the program as JSON 1
+                    {"name": "l2_regularization", "value": "1"},
                     {"name": "max_iter", "value": "200"},
                     {"name": "min_samples_leaf", "value": "20"},
                     {"name": "random_state", "value": "42"},

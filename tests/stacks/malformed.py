@@ -510,16 +510,20 @@ def file_cases() -> Iterator[Case]:
     )
     yield Case(
         "yaml-python-tag",
-        "",
+        f"{P}.network.cidr",
         text=_replace_line(cidr_dev, "      cidr: !!python/object:os.system ls\n"),
-        fragment="YAML error",
+        fragment="the tag !!python/object:os.system",
     )
     yield Case("yaml-two-documents", "", text=lambda text: text + "---\nconfig: {}\n", fragment="YAML")
-    yield Case("yaml-date-value", f"{P}.tags.owner", text=_replace_line(owner, "      owner: 2024-01-01\n"))
+    yield Case(
+        "yaml-nan-value", f"{P}.tags.owner", text=_replace_line(owner, "      owner: .nan\n"), fragment="JSON"
+    )
     yield Case(
         "yaml-binary-value", f"{P}.tags.owner", text=_replace_line(owner, "      owner: !!binary aGVsbG8=\n")
     )
-    yield Case("yaml-date-key", f"{P}.tags", text=_replace_line(owner, owner + "      2024-01-01: x\n"))
+    yield Case(
+        "yaml-null-key", f"{P}.tags", text=_replace_line(owner, owner + "      ~: x\n"), fragment="null"
+    )
     yield Case(
         "yaml-set-value", f"{P}.tags.owner", text=_replace_line(owner, "      owner: !!set {a: null}\n")
     )

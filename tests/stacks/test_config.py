@@ -53,7 +53,7 @@ MALFORMED: list[tuple[str, Any, str, str]] = [
     (
         "duplicate-key",
         VALID_DEV.replace("    environment: dev\n", "    environment: dev\n    environment: prod\n"),
-        "<file>",
+        f"{P}.environment",
         "duplicate key 'environment'",
     ),
     ("list-as-a-key", "config:\n  ? [a, b]\n  : 1\n", "<file>", "found unhashable key"),

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from stacks.config import CONFIG_KEY, ConfigError, PlatformConfig, parse_platform_config
 from stacks.stack_file import read_stack_file
+from tests.conftest import load_stack_document
 from tests.stack_edits import Edit, at, both
 
 P = CONFIG_KEY
@@ -143,7 +144,12 @@ CASES: list[tuple[str, str, Edit, str | None, str]] = [
     ("tag-managed-by-fails", "prod", at("tags.managed-by", "terraform"), f"{P}.tags.managed-by", "set by the platform"),
     ("tag-platform-key-in-capitals-fails", "prod", at("tags.Environment", "prod"), f"{P}.tags.Environment", "set by the platform"),
     ("tag-keys-differing-in-case-fail", "prod", at("tags.Owner", "someone"), f"{P}.tags.Owner", "differ only in case"),
-    # -- no NaN or infinity where a number goes ---------------------------------------------------
+]  # fmt: skip
+
+# NaN or infinity where a number goes: the validator refuses it in the program (JSON text is read
+# with Python's json, which takes NaN), and the stack file's reader before that (Pulumi's engine
+# cannot pass it on: JSON has no NaN), each at the key.
+NON_FINITE = [
     ("nan-retention-fails", "prod", at("storage.noncurrent_version_expiration_days", math.nan), f"{P}.storage.noncurrent_version_expiration_days", "valid integer"),
     ("nan-probability-threshold-fails", "prod", at("monitoring.model_monitors.probability_threshold", math.nan), f"{P}.monitoring.model_monitors.probability_threshold", "finite number"),
     ("inf-gpu-target-fails", "prod", at("endpoints.0.variants.0.scaling.gpu_utilization_percent", math.inf), f"{VARIANT}.scaling.gpu_utilization_percent", "finite number"),
@@ -168,6 +174,26 @@ def test_deploy_time_rule_at_its_edge(write_stack, case, base, edit, key, fragme
     ]
     assert matching, f"no problem at {key!r}:\n{raised.value}"
     assert any(fragment in line for line in matching), f"expected {fragment!r} in {matching}"
+
+
+@pytest.mark.parametrize(
+    ("case", "base", "edit", "key", "fragment"), NON_FINITE, ids=[case[0] for case in NON_FINITE]
+)
+def test_nan_or_infinity_is_refused_by_the_validator_and_by_the_reader(
+    write_stack, case, base, edit, key, fragment
+) -> None:
+    platform = load_stack_document(base)["config"][CONFIG_KEY]
+    edit(platform)
+    with pytest.raises(ConfigError) as raised:
+        parse_platform_config(platform, "Pulumi.variant.yaml")
+    assert [message for reported, message in raised.value.problems if reported == key and fragment in message]
+
+    path = write_stack(base, edit)
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    [(reported, message)] = raised.value.problems
+    assert reported == key
+    assert "which JSON cannot carry" in message
 
 
 def _models(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[type[BaseModel]]:

@@ -42,7 +42,7 @@ PLANNER_SAMPLE = (
     "dev-nan-models.0.promotion.threshold",
     "duplicate-key-cidr",
     "prod-name-prefix-huge",
-    "yaml-date-value",
+    "yaml-nan-value",
 )
 """Through the planner's command line: one of each kind of protection."""
 PROCESS_SAMPLE = ("utf16-le-bom", "nesting-flow-lists")

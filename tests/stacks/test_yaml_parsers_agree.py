@@ -17,14 +17,9 @@ from tests.conftest import FIXTURE_STACKS, SHIPPED_STACK_FILES
 STACK_FILES = (*sorted(FIXTURE_STACKS.glob("Pulumi.*.yaml")), *SHIPPED_STACK_FILES)
 
 
-class _PurePythonLoader(yaml.SafeLoader):
-    """The reader's loader (duplicate keys refused, merge keys merged) on the pure-Python parser."""
-
-
-_PurePythonLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    stack_file._construct_unique_mapping,  # type: ignore[arg-type]
-)
+_PurePythonLoader = stack_file.reading_loader(yaml.SafeLoader)
+"""The reader's loader (scalars as Pulumi reads them, duplicate keys refused, merge keys merged)
+on the pure-Python parser."""
 
 
 def _pure_python(text: str) -> Any:
