@@ -188,15 +188,35 @@ def own_tags(tags: object, *keys: str) -> int:
     return sum(1 for key in keys if not (isinstance(tags, Mapping) and key in tags))
 
 
+def string_map_problem(value: object, what: str) -> str | None:
+    """Why ``value`` is not a mapping of ``what`` keys to values that are all strings, naming the
+    first key or value that is not one, or None. A YAML ``yes: x``, ``1: x`` or ``x: 1.10`` reaches
+    Python as ``True``, ``1`` or ``1.1``, which would otherwise be written as ``true``, ``1`` or
+    ``1.1``: a key or value other than the one the adopter meant, set without a word."""
+    if not isinstance(value, Mapping):
+        return f"{value!r} is not a mapping of {what} keys to values (strings)"
+    for key, item in value.items():
+        if not isinstance(key, str):
+            return (
+                f"{what} key {key!r} is a {type(key).__name__}, not a string: {what} keys and values are "
+                "strings (quote a yes, no, on, off or number written as a YAML key)"
+            )
+        if not isinstance(item, str):
+            return (
+                f"{what} '{key}' has the value {item!r}, a {type(item).__name__}, not a string: {what} "
+                "values are strings (quote a yes, no, on, off or number written as a YAML value)"
+            )
+    return None
+
+
 def tags_problem(tags: object, own: int = 0) -> str | None:
-    """Why AWS would refuse ``tags`` on a component's resources, or None: at most
-    :data:`MAX_TAGS_PER_RESOURCE` with the ``own`` tags the component adds (``mlops:*``), each
-    tag within :func:`aws_tag_problem`, and no two keys differing only in case (IAM refuses them
-    on a role)."""
-    if not isinstance(tags, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
-    ):
-        return f"{tags!r} is not a mapping of tag keys to values (strings)"
+    """Why AWS would refuse ``tags`` on a component's resources, or None: strings only
+    (:func:`string_map_problem`), at most :data:`MAX_TAGS_PER_RESOURCE` with the ``own`` tags the
+    component adds (``mlops:*``), each tag within :func:`aws_tag_problem`, and no two keys
+    differing only in case (IAM refuses them on a role)."""
+    problem = string_map_problem(tags, "tag")
+    if problem or not isinstance(tags, Mapping):
+        return problem
     if len(tags) + own > MAX_TAGS_PER_RESOURCE:
         added = (
             f" and the component adds {own} of its own, so at most {MAX_TAGS_PER_RESOURCE - own}"

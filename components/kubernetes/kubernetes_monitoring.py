@@ -14,7 +14,7 @@ from pulumi_kubernetes.core import v1 as core
 from pulumi_kubernetes.meta import v1 as meta
 
 from .. import versions
-from ..limits import region_problem, satisfies
+from ..limits import region_problem, satisfies, string_map_problem
 from ..output_text import concat
 from .kubernetes_alerts import ALERTMANAGER_SERVICE_ACCOUNT, alertmanager_config, serving_alert_rules
 from .kubernetes_dashboards import gpu_serving_dashboard
@@ -118,6 +118,7 @@ class KubernetesMonitoringArgs:
             raise ValueError("spec.alerting.destination sns needs alert_topic_arn and region")
         if self.region is not None:
             satisfies(self, "region", region_problem)
+        satisfies(self, "labels", lambda labels: string_map_problem(labels, "label"))
         bad = invalid_labels(dict(self.labels))
         if bad:
             raise ValueError(f"labels {bad} are not valid Kubernetes labels: {LABEL_RULES}")

@@ -19,6 +19,7 @@ from pulumi_kubernetes.meta import v1 as meta
 from pulumi_kubernetes.networking import v1 as networking
 from pulumi_kubernetes.policy import v1 as policy
 
+from ..limits import satisfies, string_map_problem
 from .kubernetes_serving_spec import (
     GPU_RESOURCE,
     GPU_UTILIZATION_METRIC,
@@ -74,6 +75,7 @@ class KubernetesServingArgs:
     def __post_init__(self) -> None:
         if (self.model is None) != (self.spec.latest_approved_of is None):
             raise ValueError("give model (the resolved version) exactly when spec.latest_approved_of is set")
+        satisfies(self, "labels", lambda labels: string_map_problem(labels, "label"))
         bad = invalid_labels(dict(self.labels))
         if bad:
             raise ValueError(f"labels {bad} are not valid Kubernetes labels: {LABEL_RULES}")
