@@ -12,6 +12,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 from ..invocation_alarms import AlarmSettings, error_and_latency_alarms
 from ..limits import satisfies, tags_problem
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
+from ..serving.inference_endpoint_spec import sagemaker_name_problem
 from .alarm_thresholds import (
     DRIFT_METRICS,
     ENDPOINT_METRICS,
@@ -43,7 +44,8 @@ class VariantAlarms:
 class EndpointAlarmsArgs:
     endpoint_name: str
     """The SageMaker endpoint's name: the ``EndpointName`` of the alarms' metrics, and the start
-    of their names."""
+    of their names. A plain string (1-63 letters or digits, separated by ``-``), known when the
+    alarms are named: a misspelt one names metrics that never exist, whose alarms never fire."""
     variants: Sequence[VariantAlarms]
     """The variants to watch, each with its own alarms on its ``VariantName`` (the stack passes every
     production variant and the shadow variant)."""
@@ -65,6 +67,7 @@ class EndpointAlarmsArgs:
     page, one retraining)."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
         satisfies(self, "tags", tags_problem)
         if len(self.drift_features) > MAX_DRIFT_FEATURES:
             raise ValueError(

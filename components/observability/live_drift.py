@@ -35,6 +35,7 @@ from ..policy_documents import (
 )
 from ..schedules import model_monitor_schedule_problem, monitor_run_hours
 from ..serving.data_capture import DATA_CAPTURE_PREFIX
+from ..serving.inference_endpoint_spec import endpoint_name_problem
 from ..training.evidently import (
     ENDPOINT_KIND_PREFIX,
     REPORT_OUTPUT,
@@ -119,6 +120,7 @@ class LiveDriftArgs:
         satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "pipeline_name", pipeline_name_problem)
+        satisfies(self, "endpoint_name", endpoint_name_problem)
         problem = model_monitor_schedule_problem(self.schedule)
         if problem:
             raise ValueError(f"LiveDriftArgs.schedule: {problem}")

@@ -33,6 +33,7 @@ from ..policy_documents import (
     vpc_network_interfaces,
 )
 from ..prebuilt_images import ANALYZER, prebuilt_image_uri
+from ..serving.inference_endpoint_spec import endpoint_name_problem
 from .monitoring_spec import (
     DATA_CAPTURE_PREFIX,
     MONITORING_PREFIX,
@@ -234,6 +235,7 @@ class ModelMonitoringArgs:
             )
         satisfies(self, "baselines", lambda value: instance_problem(value, MonitoringBaselines))
         satisfies(self, "placement", lambda value: instance_problem(value, JobPlacement))
+        satisfies(self, "endpoint_name", endpoint_name_problem)
 
 
 class ModelMonitoring(pulumi.ComponentResource):

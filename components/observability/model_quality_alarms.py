@@ -10,6 +10,7 @@ import pulumi_aws.cloudwatch as cloudwatch
 
 from ..limits import satisfies, tags_problem
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
+from ..serving.inference_endpoint_spec import sagemaker_name_problem
 from ..training.definition import PROBLEM_TYPES, ProblemType
 from .model_quality_spec import QUALITY_METRICS, quality_metric_problem, quality_threshold_problem
 
@@ -41,6 +42,7 @@ class ModelQualityAlarmsArgs:
     """Tags on every alarm."""
 
     def __post_init__(self) -> None:
+        satisfies(self, "endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
         satisfies(self, "tags", tags_problem)
         satisfies(self, "schedule", model_monitor_schedule_problem)
         if self.problem_type not in PROBLEM_TYPES:

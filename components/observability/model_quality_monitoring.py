@@ -22,6 +22,7 @@ from ..output_text import concat
 from ..policy_documents import clarify_shadow_endpoints
 from ..prebuilt_images import ANALYZER, CLARIFY, prebuilt_image_uri
 from ..schedules import model_monitor_schedule_problem, schedule_interval_seconds
+from ..serving.inference_endpoint_spec import endpoint_name_problem
 from .explainability_config import analysis_config_key, dotted, features_attribute, render, template_problems
 from .model_monitoring import (
     DATA_CAPTURE_PREFIX,
@@ -102,6 +103,7 @@ class ModelQualityMonitoringArgs:
         satisfies(self, "baselines", lambda value: instance_problem(value, MonitoringBaselines))
         satisfies(self, "placement", lambda value: instance_problem(value, JobPlacement))
         satisfies(self, "schedule", model_monitor_schedule_problem)
+        satisfies(self, "endpoint_name", endpoint_name_problem)
         # Every job definition's ClusterConfig.InstanceType, as MonitoringSpec.instance_type checks it.
         satisfies(
             self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,24 @@ def sagemaker_name_problem(value: object, what: str) -> str | None:
     if not isinstance(value, str) or not _NAME.match(value):
         return f"{value!r} is not a valid {what}: 1-63 letters or digits, separated by -"
     return None
+
+
+def endpoint_name_problem(value: object) -> str | None:
+    """Why SageMaker would refuse ``value`` as an endpoint's name (botocore's ``EndpointName``:
+    1-63 characters of ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``), or None: the name of an endpoint a
+    component's alarms or monitors watch, whose metrics (and so alarms) would never exist for a
+    misspelt one. A ``pulumi.Input`` given as an Output or an awaitable is left alone (its value is
+    known only as the program runs, from the endpoint that checked its own name); anything else that
+    is not such a name is refused."""
+    if inspect.isawaitable(value) or _is_output(value):
+        return None
+    return sagemaker_name_problem(value, "endpoint name")
+
+
+def _is_output(value: object) -> bool:
+    from pulumi import Output  # the specs themselves do without the Pulumi SDK
+
+    return isinstance(value, Output)
 
 
 def _sagemaker_name(value: str, what: str) -> str:

@@ -24,7 +24,13 @@ from ..limits import (
 )
 from ..output_text import concat
 from ..policy_documents import Statement, kms_use, s3_read_write
-from .inference_endpoint_spec import EndpointSpec, ShadowTestSpec, VariantSpec
+from .inference_endpoint_spec import (
+    EndpointSpec,
+    ShadowTestSpec,
+    VariantSpec,
+    endpoint_name_problem,
+    sagemaker_name_problem,
+)
 
 SHADOW_TEST_PREFIX = "shadow-test/"
 """Under the endpoint's ``data-capture/<name>/`` folder: where a test's requests and responses go."""
@@ -65,6 +71,8 @@ class ShadowTestArgs:
         satisfies(self, "region", region_problem)
         satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", tags_problem)
+        satisfies(self, "endpoint_name", endpoint_name_problem)
+        satisfies(self, "physical_endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
         test = self.spec.shadow_test
         if test is None or not self.spec.shadow_variants:
             raise ValueError(

@@ -6,12 +6,23 @@
    ``AttributeError`` (``'bool' object has no attribute 'rpartition'``) naming no field. One shared
    check (``limits.string_map_problem``) now names the field, the key or value, its type and what is
    accepted, for every args class with ``tags`` and both ``labels``.
+2. The endpoint an alarm or monitor watches: ``EndpointAlarmsArgs.endpoint_name`` and
+   ``ModelQualityAlarmsArgs.endpoint_name`` (plain strings: they start the alarms' names) were not
+   checked, so a misspelt ``churn_v2`` made alarms on metrics SageMaker never publishes, which never
+   fire. They, ``ShadowTestArgs.physical_endpoint_name`` and the monitors' ``endpoint_name``
+   (``pulumi.Input``: checked when a plain string, an Output or awaitable left alone, its value being
+   known only as the program runs, from an endpoint that checked its own name) now take botocore's
+   ``EndpointName`` only (tests/components/test_component_args_mutation_audit.py's rows refuse one
+   per args class; the edges are here).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import botocore.loaders
+import pulumi
 import pytest
 
 from components.kubernetes.kubernetes_monitoring import KubernetesMonitoringArgs
@@ -19,7 +30,11 @@ from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitorin
 from components.kubernetes.kubernetes_serving import KubernetesServingArgs
 from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
 from components.limits import string_map_problem, tags_problem
+from components.observability.alarm_thresholds import AlarmThresholds
+from components.observability.endpoint_alarms import EndpointAlarmsArgs, VariantAlarms
+from components.serving.inference_endpoint_spec import endpoint_name_problem
 from tests.components.test_limits import TAGGED
+from tests.components.test_model_quality_alarms import _args as quality_alarms
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "0123456789abcdef" * 4
 SECRET = {"name": "grafana-admin"}
@@ -77,4 +92,90 @@ def test_the_shared_check_keeps_string_maps_and_refuses_what_is_no_map() -> None
     assert tags_problem({True: "x"}, own=1) == (
         "tag key True is a bool, not a string: tag keys and values are strings (quote a yes, no, on, off "
         "or number written as a YAML key)"
+    )
+
+
+# --- 2. the endpoint an alarm or monitor watches ---------------------------------------------------------
+
+
+def _shape(service: str, name: str) -> dict[str, Any]:
+    """A shape of botocore's service model (the installed botocore: what AWS's API accepts)."""
+    shape: dict[str, Any] = botocore.loaders.Loader().load_service_model(service, "service-2")["shapes"][name]
+    return shape
+
+
+def _endpoint_name_shape() -> dict[str, Any]:
+    return _shape("sagemaker", "EndpointName")
+
+
+def _sagemaker_takes(name: str) -> bool:
+    shape = _endpoint_name_shape()
+    return bool(shape["min"] <= len(name) <= shape["max"] and re.fullmatch(shape["pattern"], name) and name)
+
+
+NAMES = [
+    "a",
+    "churn",
+    "Churn-2",
+    "a--b",
+    "a" * 63,
+    "a" * 64,
+    "",
+    "-a",
+    "a-",
+    "churn_v2",
+    "churn.v2",
+    "churn v2",
+    "churn\n",
+    "ch\u00fcrn",
+    "arn:aws:sagemaker:eu-west-1:123456789012:endpoint/churn",
+]
+
+
+def test_the_shape_is_botocores_endpoint_name() -> None:
+    assert _endpoint_name_shape() == {
+        "type": "string",
+        "max": 63,
+        "min": 0,
+        "pattern": "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
+    }
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_alarmed_endpoint_name_is_what_sagemaker_takes(name: str) -> None:
+    """The alarms' endpoint: taken exactly where botocore's EndpointName takes it (1-63 characters;
+    an empty name, which the shape's min of 0 lets through, names no endpoint)."""
+    takes = _sagemaker_takes(name)
+    assert (endpoint_name_problem(name) is None) == takes
+    variant = VariantAlarms(name="blue", gpus=0, instance_based=True)
+    build = lambda: EndpointAlarmsArgs(  # noqa: E731
+        endpoint_name=name,
+        variants=[variant],
+        thresholds=AlarmThresholds(),
+        alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
+        tags={"owner": "t"},
+    )
+    if takes:
+        assert build().endpoint_name == name
+        assert quality_alarms(endpoint_name=name).endpoint_name == name
+        return
+    refusal = rf"endpoint_name: {re.escape(repr(name))} is not a valid endpoint name: 1-63 letters or digits, separated by -$"
+    with pytest.raises(ValueError, match=rf"^EndpointAlarmsArgs\.{refusal}"):
+        build()
+    with pytest.raises(ValueError, match=rf"^ModelQualityAlarmsArgs\.{refusal}"):
+        quality_alarms(endpoint_name=name)
+
+
+def test_an_alarms_endpoint_name_is_a_plain_string_and_a_monitors_may_be_an_output() -> None:
+    """The alarms' names start with the endpoint's name, so it must be known as they are named (an
+    Output would name them ``Calling __str__ on an Output...``); a monitor's goes into its resources
+    as an Input, so an Output (checked by the endpoint it comes from) is left alone."""
+    output = pulumi.Output.from_input("churn")
+    with pytest.raises(ValueError, match=r"^ModelQualityAlarmsArgs\.endpoint_name: <pulumi.output.Output"):
+        quality_alarms(endpoint_name=output)
+    with pytest.raises(ValueError, match=r"^ModelQualityAlarmsArgs\.endpoint_name: None is not a valid"):
+        quality_alarms(endpoint_name=None)
+    assert endpoint_name_problem(output) is None
+    assert (
+        endpoint_name_problem(1) == "1 is not a valid endpoint name: 1-63 letters or digits, separated by -"
     )
