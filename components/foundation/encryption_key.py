@@ -150,9 +150,12 @@ def eventbridge_grants(region: str, account_id: str) -> list[ServiceKeyGrant]:
     ]
 
 
-_ALIAS = re.compile(r"alias/[a-zA-Z0-9:/_-]+")
+_ALIAS = re.compile(r"alias/[a-zA-Z0-9/_-]+")
 ALIAS_MAX = 256
-"""KMS's AliasName: ``^[a-zA-Z0-9:/_-]+$``, 1-256 characters (``alias/aws/`` is AWS's own)."""
+"""KMS's alias names (CreateAlias): ``alias/`` then letters, digits, ``/``, ``_`` and ``-``, 1-256
+characters in all, not under ``alias/aws/`` (AWS's own): the rule botocore's kms model states for
+``CreateAliasRequest.AliasName``. The pattern of its ``AliasNameType`` shape, ``^[a-zA-Z0-9:/_-]+$``,
+also lets ``:`` through, which CreateAlias refuses ("contains invalid characters for an alias")."""
 
 
 def alias_problem(alias_prefix: object, purpose: object) -> str | None:
@@ -162,7 +165,7 @@ def alias_problem(alias_prefix: object, purpose: object) -> str | None:
     if _ALIAS.fullmatch(alias) and len(alias) <= ALIAS_MAX and not alias.startswith("alias/aws/"):
         return None
     return (
-        f"the alias {alias!r} is not one KMS takes: letters, digits, '/', '_', '-' and ':', at most "
+        f"the alias {alias!r} is not one KMS takes: letters, digits, '/', '_' and '-', at most "
         f"{ALIAS_MAX} characters, not under alias/aws/"
     )
 

@@ -479,7 +479,7 @@ def test_only_aliases_under_alias_aws_slash_are_awss() -> None:
 
 @pytest.mark.parametrize("prefix", ["team.x", "team x", "team*"])
 def test_a_key_refuses_an_alias_character_kms_refuses(prefix: str) -> None:
-    """KMS's AliasName is ``^[a-zA-Z0-9:/_-]+$``: no dot, space or wildcard (E06)."""
+    """KMS's alias names are letters, digits, ``/``, ``_`` and ``-``: no dot, space or wildcard (E06)."""
     with pytest.raises(
         ValueError, match=r"^EncryptionKeyArgs\.alias_prefix, purpose: the alias .* is not one KMS takes"
     ):

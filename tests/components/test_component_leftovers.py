@@ -14,10 +14,17 @@
    known only as the program runs, from an endpoint that checked its own name) now take botocore's
    ``EndpointName`` only (tests/components/test_component_args_mutation_audit.py's rows refuse one
    per args class; the edges are here).
+3. KMS aliases: the check took botocore's ``AliasNameType`` pattern, which lets ``:`` through; the
+   kms model's own words for ``CreateAliasRequest.AliasName`` (and the KMS developer guide's "Create
+   aliases") are letters, digits, ``/``, ``_`` and ``-``, and CreateAlias refuses ``:`` ("contains
+   invalid characters for an alias", as moto answers): a key with ``alias_prefix="team:x"`` was
+   created, then its alias failed. The check now takes what CreateAlias takes, 256 characters with
+   ``alias/``, and not ``alias/aws/`` (``alias/awsome-data`` and ``alias/aws-data`` are a team's).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -25,6 +32,7 @@ import botocore.loaders
 import pulumi
 import pytest
 
+from components.foundation.encryption_key import ALIAS_MAX, alias_problem
 from components.kubernetes.kubernetes_monitoring import KubernetesMonitoringArgs
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving import KubernetesServingArgs
@@ -33,6 +41,8 @@ from components.limits import string_map_problem, tags_problem
 from components.observability.alarm_thresholds import AlarmThresholds
 from components.observability.endpoint_alarms import EndpointAlarmsArgs, VariantAlarms
 from components.serving.inference_endpoint_spec import endpoint_name_problem
+from tests.aws_sessions import mocked_aws
+from tests.components.test_component_args_mutation_audit import _key, _trail
 from tests.components.test_limits import TAGGED
 from tests.components.test_model_quality_alarms import _args as quality_alarms
 
@@ -179,3 +189,81 @@ def test_an_alarms_endpoint_name_is_a_plain_string_and_a_monitors_may_be_an_outp
     assert (
         endpoint_name_problem(1) == "1 is not a valid endpoint name: 1-63 letters or digits, separated by -"
     )
+
+
+# --- 3. KMS aliases ---------------------------------------------------------------------------------------
+
+
+def test_create_alias_states_the_characters_the_check_takes() -> None:
+    """The source of the rule: the kms model's documentation of CreateAlias's AliasName (its shape's
+    pattern is looser: it lets ``:`` through)."""
+    request = _shape("kms", "CreateAliasRequest")["members"]["AliasName"]["documentation"]
+    assert (
+        "It can contain only alphanumeric characters, forward slashes (/), underscores (_), and dashes (-). "
+        "The alias name cannot begin with <code>alias/aws/</code>."
+    ) in request
+    assert "1-256 characters" in request
+    assert _shape("kms", "AliasNameType") == {
+        "type": "string",
+        "max": 256,
+        "min": 1,
+        "pattern": "^[a-zA-Z0-9:/_-]+$",
+    }
+
+
+@pytest.mark.parametrize(
+    ("prefix", "takes"),
+    [
+        ("team:x", False),
+        ("team", True),
+        ("team/x_y-z", True),
+        ("Team-X9", True),
+        ("aws/team", False),  # alias/aws/team-data: AWS's own
+        ("awsome", True),  # alias/awsome-data
+        ("aws", True),  # alias/aws-data
+        ("team.x", False),
+        ("team x", False),
+    ],
+)
+def test_an_alias_is_what_create_alias_takes(prefix: str, takes: bool) -> None:
+    """EncryptionKeyArgs and AuditTrailArgs (whose key's alias starts with its ``alias_prefix``)."""
+    assert (alias_problem(prefix, "data") is None) is takes
+    if takes:
+        assert _key(alias_prefix=prefix).alias_prefix == prefix
+        assert dataclasses.replace(_trail({"owner": "t"}), alias_prefix=prefix)
+        return
+    refusal = "is not one KMS takes: letters, digits, '/', '_' and '-', at most 256 characters, not under alias/aws/"
+    with pytest.raises(
+        ValueError, match=rf"^EncryptionKeyArgs\.alias_prefix, purpose: the alias .*{refusal}$"
+    ):
+        _key(alias_prefix=prefix)
+    with pytest.raises(ValueError, match=rf"^AuditTrailArgs\.alias_prefix: the alias .*{refusal}$"):
+        dataclasses.replace(_trail({"owner": "t"}), alias_prefix=prefix)
+
+
+def test_an_alias_of_256_characters_with_alias_slash_is_the_longest() -> None:
+    """``alias/`` counts: ``alias/<prefix>-data`` of 256 characters is taken, of 257 refused."""
+    assert ALIAS_MAX == 256
+    longest = "p" * (256 - len("alias/") - len("-data"))
+    assert len(f"alias/{longest}-data") == 256
+    assert _key(alias_prefix=longest).alias_prefix == longest
+    with pytest.raises(
+        ValueError, match=r"^EncryptionKeyArgs\.alias_prefix, purpose: .*at most 256 characters"
+    ):
+        _key(alias_prefix=longest + "p")
+
+
+@pytest.mark.parametrize("name", ["alias/team:x-data", "alias/team-data", "alias/team/x_y-data"])
+def test_the_check_agrees_with_create_alias_on_a_colon(name: str) -> None:
+    """CreateAlias (moto's, which answers as KMS) on the names the check takes and refuses."""
+    with mocked_aws("eu-west-1") as session:
+        kms = session.client("kms")
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        try:
+            kms.create_alias(AliasName=name, TargetKeyId=key)
+            created = True
+        except kms.exceptions.ClientError as error:
+            assert "contains invalid characters for an alias" in str(error)
+            created = False
+    prefix = name.removeprefix("alias/").removesuffix("-data")
+    assert (alias_problem(prefix, "data") is None) is created
