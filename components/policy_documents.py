@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 
+from .limits import region_problem
 from .observability.explainability_config import CLARIFY_SHADOW_ENDPOINT_PREFIX
 from .output_text import concat, json_text
 
@@ -365,19 +366,26 @@ def ecr_pull(region: str, registry_account_ids: Sequence[str]) -> list[Statement
 
 
 _ECR_IMAGE = re.compile(
-    r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?P<cn>\.cn)?"
+    r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com"
     r"/(?P<repository>[a-z0-9._/-]+?)(?:[:@].*)?\Z"
 )
 
 
 def ecr_repository_arn(image_uri: str) -> str:
     """The ECR repository an image URI (``<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag]``,
-    with or without a tag or digest) names; ValueError for anything else."""
+    with or without a tag or digest) names; ValueError for anything else, and for a region of
+    another partition (China's ``amazonaws.com.cn`` hosts, GovCloud's): the components build in the
+    commercial partition only (:func:`~components.limits.region_problem`), whose ARNs are ``arn:aws:``."""
     found = _ECR_IMAGE.match(image_uri)
     if found is None:
-        raise ValueError(f"{image_uri!r} is not an Amazon ECR image URI")
-    partition = "aws-cn" if found["cn"] else "aws"
-    return f"arn:{partition}:ecr:{found['region']}:{found['account']}:repository/{found['repository']}"
+        raise ValueError(
+            f"{image_uri!r} is not an Amazon ECR image URI of the commercial partition "
+            "(<account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag])"
+        )
+    problem = region_problem(found["region"])
+    if problem:
+        raise ValueError(f"{image_uri!r}: {problem}")
+    return f"arn:aws:ecr:{found['region']}:{found['account']}:repository/{found['repository']}"
 
 
 def ecr_pull_images(image_uris: Iterable[str]) -> list[Statement]:

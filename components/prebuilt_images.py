@@ -24,6 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from .limits import region_problem
 from .sdk_image_tables import required_sdk_image_table, sdk_image_table
 from .whole_file import write_whole
 
@@ -72,26 +73,33 @@ def _registries(repository: str) -> dict[str, str]:
 
 def prebuilt_image_uri(repository: str, region: str) -> str:
     """A monitor image's URI in ``region`` (no API call); ValueError where it is not published
-    (the stack file's check refuses that first) or in an isolated partition (whose ECR host names
-    the platform does not build)."""
-    account = prebuilt_registries(repository).get(region)
+    (the stack file's check refuses that first) or ``region`` is another partition's: the components
+    build in the commercial partition only (:func:`~components.limits.region_problem`), whose ECR
+    hosts are ``<account>.dkr.ecr.<region>.amazonaws.com``."""
+    account = _account(repository, region)
     if account is None:
         raise ValueError(f"AWS publishes no {repository} image in {region}")
-    if region.startswith("us-iso"):
-        raise ValueError(f"{region} is in an isolated partition: its ECR host names are not supported")
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"{account}.dkr.ecr.{region}.{suffix}/{repository}:{MONITOR_IMAGE_TAGS[repository]}"
+    return f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}:{MONITOR_IMAGE_TAGS[repository]}"
 
 
 def prebuilt_repository_uri(repository: str, region: str) -> str | None:
-    """``repository``'s ECR repository in ``region`` (``<account>.dkr.ecr.<region>.<suffix>/<name>``,
+    """``repository``'s ECR repository in ``region`` (``<account>.dkr.ecr.<region>.amazonaws.com/<name>``,
     no tag): what the roles running it pull; None where it is not known to be published there (the
-    stack file's check refuses a region that lacks it; SageMaker Distribution without the SDK)."""
-    account = prebuilt_registries(repository).get(region)
-    if account is None:
-        return None
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"{account}.dkr.ecr.{region}.{suffix}/{repository}"
+    stack file's check refuses a region that lacks it; SageMaker Distribution without the SDK);
+    ValueError, as :func:`prebuilt_image_uri`, in another partition's region."""
+    account = _account(repository, region)
+    return None if account is None else f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}"
+
+
+def _account(repository: str, region: str) -> str | None:
+    """The account publishing ``repository`` in ``region``, or None; ValueError naming ``region``
+    where it is no commercial region code. The SDK's tables also list China's and the isolated
+    partitions' regions, whose ECR hosts (``amazonaws.com.cn``, ``c2s.ic.gov``...) and
+    ``arn:aws-cn:``-style ARNs no component writes."""
+    problem = region_problem(region)
+    if problem:
+        raise ValueError(problem)
+    return prebuilt_registries(repository).get(region)
 
 
 def sdk_registries(repository: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal
 
 from ..extras import require
+from ..limits import region_problem
 from ..sdk_image_tables import image_version_key, required_sdk_image_table
 
 FrameworkName = Literal["sklearn", "xgboost", "pytorch"]
@@ -97,18 +98,22 @@ def instance_problems(framework: str, version: str, instance_type: str) -> list[
 
 
 def repository_uris(framework: str, version: str, region: str, scopes: tuple[str, ...] = SCOPES) -> list[str]:
-    """The ECR repositories (``<account>.dkr.ecr.<region>.<suffix>/<repository>``, no tag) of the
+    """The ECR repositories (``<account>.dkr.ecr.<region>.amazonaws.com/<repository>``, no tag) of the
     framework's images of ``scopes`` in ``region``, from the SDK's table (no SDK import): what the
-    family's execution roles pull. Empty where the table lists none (the config check reports that)."""
+    family's execution roles pull. Empty where the table lists none (the config check reports that);
+    ValueError naming ``region`` where it is another partition's (China's, GovCloud's, the isolated
+    ones), which the components do not build in (:func:`~components.limits.region_problem`)."""
+    problem = region_problem(region)
+    if problem:
+        raise ValueError(problem)
     table = _table(framework)
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     found = []
     for scope_name in scopes:
         scope = table.get(scope_name, {})
         entry = scope.get("versions", {}).get(scope.get("version_aliases", {}).get(version, version))
         account = (entry or {}).get("registries", {}).get(region)
         if entry is not None and account is not None:
-            found.append(f"{account}.dkr.ecr.{region}.{suffix}/{entry['repository']}")
+            found.append(f"{account}.dkr.ecr.{region}.amazonaws.com/{entry['repository']}")
     return sorted(set(found))
 
 

@@ -20,6 +20,13 @@
    invalid characters for an alias", as moto answers): a key with ``alias_prefix="team:x"`` was
    created, then its alias failed. The check now takes what CreateAlias takes, 256 characters with
    ``alias/``, and not ``alias/aws/`` (``alias/awsome-data`` and ``alias/aws-data`` are a team's).
+4. Prebuilt image URIs: ``prebuilt_image_uri``, ``prebuilt_repository_uri`` and the frameworks'
+   ``repository_uris`` built China's ``amazonaws.com.cn`` hosts (and ``ecr_repository_arn`` their
+   ``arn:aws-cn:`` repositories, GovCloud's as ``arn:aws:``) though every args class refuses those
+   regions. One rule now: each refuses another partition's region with ``region_problem``'s words
+   (tests/stacks/test_prebuilt_image_regions.py, test_prebuilt_images_semantics.py and
+   test_runtime_permissions_followup_audit.py keep the commercial hosts; the regions the tables
+   list are walked here).
 """
 
 from __future__ import annotations
@@ -37,10 +44,19 @@ from components.kubernetes.kubernetes_monitoring import KubernetesMonitoringArgs
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving import KubernetesServingArgs
 from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
-from components.limits import string_map_problem, tags_problem
+from components.limits import region_problem, string_map_problem, tags_problem
 from components.observability.alarm_thresholds import AlarmThresholds
 from components.observability.endpoint_alarms import EndpointAlarmsArgs, VariantAlarms
+from components.policy_documents import ecr_repository_arn
+from components.prebuilt_images import (
+    ANALYZER,
+    CLARIFY,
+    prebuilt_image_uri,
+    prebuilt_registries,
+    prebuilt_repository_uri,
+)
 from components.serving.inference_endpoint_spec import endpoint_name_problem
+from components.training.frameworks import repository_uris
 from tests.aws_sessions import mocked_aws
 from tests.components.test_component_args_mutation_audit import _key, _trail
 from tests.components.test_limits import TAGGED
@@ -267,3 +283,28 @@ def test_the_check_agrees_with_create_alias_on_a_colon(name: str) -> None:
             created = False
     prefix = name.removeprefix("alias/").removesuffix("-data")
     assert (alias_problem(prefix, "data") is None) is created
+
+
+# --- 4. prebuilt image URIs ---------------------------------------------------------------------------------
+
+
+def test_every_other_partitions_region_the_image_tables_list_is_refused_by_every_builder() -> None:
+    """China's, GovCloud's and the isolated regions the SDK's tables list: no host or ARN is built
+    for them, as no component builds in them; the commercial ones get ``amazonaws.com`` hosts."""
+    listed = set(prebuilt_registries(ANALYZER)) | set(prebuilt_registries(CLARIFY))
+    others = sorted(region for region in listed if region_problem(region))
+    assert {"cn-north-1", "cn-northwest-1", "us-gov-west-1"} <= set(others)
+    for region in others:
+        partition = rf"^'{region}' is in the aws-[a-z-]+ partition"
+        with pytest.raises(ValueError, match=partition):
+            prebuilt_image_uri(ANALYZER, region)
+        with pytest.raises(ValueError, match=partition):
+            prebuilt_repository_uri(CLARIFY, region)
+        with pytest.raises(ValueError, match=partition):
+            repository_uris("pytorch", "2.6", region)
+        with pytest.raises(ValueError, match=r"partition"):
+            ecr_repository_arn(
+                f"123456789012.dkr.ecr.{region}.amazonaws.com/sagemaker-model-monitor-analyzer"
+            )
+    for region in sorted(listed - set(others)):
+        assert prebuilt_image_uri(ANALYZER, region).split("/")[0].endswith(f".dkr.ecr.{region}.amazonaws.com")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from components import prebuilt_images
+from components.limits import region_problem
 from components.prebuilt_images import (
     ANALYZER,
     CLARIFY,
@@ -60,14 +61,20 @@ def _sdk_uris() -> dict[str, dict[str, str | None]]:
 
 @pytest.mark.parametrize("repository", [ANALYZER, CLARIFY])
 def test_a_monitor_image_uri_is_the_one_the_sdk_resolves_in_every_region(repository: str) -> None:
-    """Every region the stack file accepts, plus the other partitions' regions the table lists
-    (China's ``amazonaws.com.cn`` hosts; the isolated partitions the platform refuses)."""
+    """Every region the stack file accepts; the other partitions' regions the table lists (China's,
+    GovCloud's, the isolated ones) are refused naming their partition, as every component refuses
+    them (the components write only ``arn:aws:`` ARNs and ``amazonaws.com`` hosts)."""
     sdk = computed_once("sdk-uris", _sdk_uris)[repository]
     assert any(region.startswith("cn-") for region in sdk)
+    assert any(region.startswith("us-iso") for region in sdk)
     mismatched = {}
     for region, expected in sdk.items():
-        if expected is None or region.startswith("us-iso"):
-            with pytest.raises(ValueError):
+        if region_problem(region):
+            with pytest.raises(ValueError, match=rf"^'{region}' is in the aws-[a-z-]+ partition"):
+                prebuilt_image_uri(repository, region)
+            continue
+        if expected is None:
+            with pytest.raises(ValueError, match="publishes no"):
                 prebuilt_image_uri(repository, region)
             continue
         if prebuilt_image_uri(repository, region) != expected:

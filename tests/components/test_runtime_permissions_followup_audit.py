@@ -252,12 +252,10 @@ def test_ecr_pull_images_names_each_repository_once_without_tags() -> None:
             "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer:latest",
             "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer",
             "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-inference@sha256:0123",
-            "453000072557.dkr.ecr.cn-north-1.amazonaws.com.cn/sagemaker-scikit-learn:1.2-1-cpu-py3",
         ]
     )
     assert statements[0] == {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
     assert statements[1]["Resource"] == [
-        "arn:aws-cn:ecr:cn-north-1:453000072557:repository/sagemaker-scikit-learn",
         "arn:aws:ecr:eu-west-1:763104351884:repository/pytorch-inference",
         "arn:aws:ecr:us-east-1:156813124566:repository/sagemaker-model-monitor-analyzer",
     ]
@@ -267,6 +265,16 @@ def test_ecr_pull_images_names_each_repository_once_without_tags() -> None:
         ecr_repository_arn("docker.io/library/python:3.11")
     with pytest.raises(ValueError, match="not an Amazon ECR image URI"):
         ecr_repository_arn("156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer\n")
+    # Another partition's image: the components build in the commercial partition only (one rule with
+    # every args class's region check), so no arn:aws-cn: or GovCloud repository is granted.
+    with pytest.raises(ValueError, match="not an Amazon ECR image URI of the commercial partition"):
+        ecr_repository_arn(
+            "453000072557.dkr.ecr.cn-north-1.amazonaws.com.cn/sagemaker-scikit-learn:1.2-1-cpu-py3"
+        )
+    with pytest.raises(ValueError, match=r"'us-gov-west-1' is in the aws-us-gov partition"):
+        ecr_repository_arn(
+            "246785580436.dkr.ecr.us-gov-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+        )
 
 
 # -- 2. The VPC flow-logs role ----------------------------------------------------------------------------
@@ -440,7 +448,9 @@ def test_a_framework_image_is_found_by_its_version_alias_and_scope() -> None:
     [inference] = repository_uris("pytorch", "2.6", "eu-west-1", ("inference",))
     assert inference.endswith("/pytorch-inference")
     assert len(repository_uris("sklearn", "1.2-1", "eu-west-1")) == 1
-    assert repository_uris("pytorch", "2.6", "cn-north-1")[0].split("/")[0].endswith(".amazonaws.com.cn")
+    assert all(uri.split("/")[0].endswith(".eu-west-1.amazonaws.com") for uri in both)
+    with pytest.raises(ValueError, match=r"^'cn-north-1' is in the aws-cn partition"):
+        repository_uris("pytorch", "2.6", "cn-north-1")
 
 
 def test_a_stack_that_trains_nothing_grants_no_datasets_read() -> None:

@@ -242,17 +242,25 @@ def test_the_monitors_run_the_image_of_the_stack_region_with_no_provider_lookup(
 
 
 def test_a_monitor_image_uri_has_its_partitions_host_and_its_pinned_tag() -> None:
-    from components.prebuilt_images import CLARIFY_VERSION, prebuilt_image_uri
+    from components.prebuilt_images import CLARIFY_VERSION, prebuilt_image_uri, prebuilt_repository_uri
 
     analyzer, clarify = prebuilt_registries(ANALYZER), prebuilt_registries(CLARIFY)
     assert prebuilt_image_uri(CLARIFY, "eu-west-1") == (
         f"{clarify['eu-west-1']}.dkr.ecr.eu-west-1.amazonaws.com/{CLARIFY}:{CLARIFY_VERSION}"
     )
-    assert prebuilt_image_uri(ANALYZER, "cn-north-1") == (
-        f"{analyzer['cn-north-1']}.dkr.ecr.cn-north-1.amazonaws.com.cn/{ANALYZER}:latest"
-    )
-    with pytest.raises(ValueError, match="isolated partition"):
+    # The table lists other partitions' regions; every component refuses them, and so do the URIs
+    # (one rule: the components build arn:aws: ARNs and amazonaws.com hosts only).
+    assert "cn-north-1" in analyzer
+    with pytest.raises(ValueError, match=r"^'cn-north-1' is in the aws-cn partition"):
+        prebuilt_image_uri(ANALYZER, "cn-north-1")
+    with pytest.raises(ValueError, match=r"^'cn-north-1' is in the aws-cn partition"):
+        prebuilt_repository_uri(ANALYZER, "cn-north-1")
+    with pytest.raises(ValueError, match=r"^'us-iso[a-z]*-[a-z]+-\d' is in the aws-iso"):
         prebuilt_image_uri(ANALYZER, next(r for r in analyzer if r.startswith("us-iso")))
+    assert prebuilt_repository_uri(ANALYZER, "eu-west-1") == (
+        f"{analyzer['eu-west-1']}.dkr.ecr.eu-west-1.amazonaws.com/{ANALYZER}"
+    )
+    assert prebuilt_repository_uri(ANALYZER, "ca-west-1") is None
     with pytest.raises(ValueError, match="publishes no"):
         prebuilt_image_uri(ANALYZER, "ca-west-1")
     with pytest.raises(TypeError):
