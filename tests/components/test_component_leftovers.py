@@ -27,26 +27,42 @@
    (tests/stacks/test_prebuilt_image_regions.py, test_prebuilt_images_semantics.py and
    test_runtime_permissions_followup_audit.py keep the commercial hosts; the regions the tables
    list are walked here).
+5. ``number(...) or 1.0``: no such site is in components/ or stacks/ (they are in policies/rules,
+   another area). The ``or <default>`` after a number there: ``TuningSettings.training_jobs``
+   (``max_jobs or 1``), ``provisioning_allowance_seconds`` (a variant's download and startup
+   timeouts ``or`` 300 s), the Kubernetes ``not_ready_minutes`` alert (``or`` the start allowance),
+   a spot job's ``max_wait_seconds or max_run_seconds``, and a shared endpoint's ``cpu_cores or 0``
+   and ``accelerators or 0``. In the first four, 0 is no legal value and the args refuse it before
+   the ``or`` runs (tested here); in the last, 0 and "unset" mean the same (no CPUs, no devices).
+6. The explainability template was read from disk twice per plan (the stack file's check, then the
+   observability composition); ``read_template`` now reads a file once while it is unchanged, and
+   parses and checks each call as before.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import botocore.loaders
 import pulumi
 import pytest
+from pydantic import ValidationError
 
 from components.foundation.encryption_key import ALIAS_MAX, alias_problem
 from components.kubernetes.kubernetes_monitoring import KubernetesMonitoringArgs
 from components.kubernetes.kubernetes_monitoring_spec import KubernetesMonitoringSpec
 from components.kubernetes.kubernetes_serving import KubernetesServingArgs
-from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec
+from components.kubernetes.kubernetes_serving_spec import KubernetesServingSpec, ServingAlerts
 from components.limits import region_problem, string_map_problem, tags_problem
+from components.observability import explainability_config
 from components.observability.alarm_thresholds import AlarmThresholds
 from components.observability.endpoint_alarms import EndpointAlarmsArgs, VariantAlarms
+from components.observability.explainability_config import read_template
 from components.policy_documents import ecr_repository_arn
 from components.prebuilt_images import (
     ANALYZER,
@@ -55,8 +71,10 @@ from components.prebuilt_images import (
     prebuilt_registries,
     prebuilt_repository_uri,
 )
-from components.serving.inference_endpoint_spec import endpoint_name_problem
+from components.serving.inference_endpoint_spec import VariantSpec, endpoint_name_problem
 from components.training.frameworks import repository_uris
+from components.training.tuning import MAX_TRAINING_JOBS, ParameterRange, TuningSettings, tuning_problems
+from planner.recorder import record_stack_file
 from tests.aws_sessions import mocked_aws
 from tests.components.test_component_args_mutation_audit import _key, _trail
 from tests.components.test_limits import TAGGED
@@ -308,3 +326,113 @@ def test_every_other_partitions_region_the_image_tables_list_is_refused_by_every
             )
     for region in sorted(listed - set(others)):
         assert prebuilt_image_uri(ANALYZER, region).split("/")[0].endswith(f".dkr.ecr.{region}.amazonaws.com")
+
+
+# --- 5. a configured 0 where a number has an `or <default>` ------------------------------------------------
+
+
+def test_max_jobs_0_is_refused_before_training_jobs_reads_it_as_1() -> None:
+    """``training_jobs`` is ``max_jobs or 1``: a Bayesian tuning job of 0 jobs is refused where the
+    tuning is checked (CreateHyperParameterTuningJob's MaxNumberOfTrainingJobs starts at 1)."""
+    parameters = {"eta": ParameterRange(kind="continuous", min_value=0.01, max_value=0.3)}
+    tuning = TuningSettings(
+        objective_metric="validation:auc", objective_type="Maximize", parameters=parameters, max_jobs=0
+    )
+    problems = tuning_problems(tuning, hyperparameters={}, metric_names=["validation:auc"], reserved=())
+    assert (("max_jobs",), f"0 is not 1-{MAX_TRAINING_JOBS}") in problems
+
+
+@pytest.mark.parametrize(
+    "field", ["model_download_timeout_seconds", "container_startup_health_check_timeout_seconds"]
+)
+def test_a_variants_timeout_of_0_is_refused_before_the_allowance_reads_it_as_300(field: str) -> None:
+    """``provisioning_allowance_seconds`` takes each ``or`` 300 s: SageMaker's range is 60-3600."""
+    variant = {
+        "name": "blue",
+        "instance_type": "ml.m5.large",
+        "initial_instance_count": 1,
+        "model": {"latest_approved_of": "churn"},
+    }
+    with pytest.raises(ValidationError, match=rf"{field}\n  Input should be greater than or equal to 60"):
+        VariantSpec.model_validate({**variant, field: 0})
+    # The least SageMaker takes counts as itself, the other timeout unset as 300 s, a CPU launch 300 s.
+    assert VariantSpec.model_validate({**variant, field: 60}).provisioning_allowance_seconds == 300 + 60 + 300
+
+
+def test_not_ready_minutes_0_is_refused_before_the_alert_reads_it_as_the_start_allowance() -> None:
+    with pytest.raises(
+        ValidationError, match=r"not_ready_minutes\n  Input should be greater than or equal to 1"
+    ):
+        ServingAlerts.model_validate({"not_ready_minutes": 0})
+    assert ServingAlerts.model_validate({"not_ready_minutes": 1}).not_ready_minutes == 1
+
+
+# --- 6. the explainability template ------------------------------------------------------------------------
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Path]:
+    """The paths called ``name`` read with ``Path.read_text`` from now on."""
+    reads: list[Path] = []
+    original = Path.read_text
+
+    def counting(self: Path, *args: Any, **kwargs: Any) -> str:
+        if self.name == name:
+            reads.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counting)
+    explainability_config._text.cache_clear()
+    return reads
+
+
+def _explainability_on(platform: dict[str, Any]) -> None:
+    platform.setdefault("monitoring", {}).setdefault("model_monitors", {})["explainability"] = True
+
+
+def test_a_plan_reads_the_explainability_template_from_disk_once(
+    monkeypatch: pytest.MonkeyPatch, write_stack: Callable[..., Path]
+) -> None:
+    """The prod stack with the explainability monitor on (its family has a template): the stack
+    file's check and the composition took the file from disk twice; now once, and the job still
+    reads the config written from it."""
+    path = write_stack("prod", _explainability_on)
+    reads = _reads(monkeypatch, "explainability.json")
+    graph = record_stack_file(str(path))
+    assert len(reads) == 1, reads
+    assert graph.of_type("aws-native:sagemaker:ModelExplainabilityJobDefinition")
+    [config] = [
+        o
+        for o in graph.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+        if "analysis_config" in o.inputs["key"]
+    ]
+    assert json.loads(config.inputs["content"])["headers"] == json.loads(reads[0].read_text())["headers"]
+
+
+def test_a_template_changed_on_disk_is_read_again_and_each_read_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text is kept while the file is unchanged; each call parses its own document (a caller
+    editing it changes no other's) and checks it with its own ``not_features``."""
+    template = json.loads(
+        (Path(__file__).parents[2] / "models/customer-churn/explainability.json").read_text()
+    )
+    path = tmp_path / "explainability.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    reads = _reads(monkeypatch, "explainability.json")
+    first = read_template(path)
+    first["predictor"]["instance_type"] = "edited"
+    assert read_template(path) == template
+    assert len(reads) == 1
+    header = template["headers"][0]
+    with pytest.raises(ValueError, match=rf"headers.*{header}"):
+        read_template(path, (header,))  # the same text, checked with this caller's not_features
+    changed = {**template, "predictor": {**template["predictor"], "instance_type": "ml.m5.2xlarge"}}
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    assert read_template(path) == changed
+    assert len(reads) == 2
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"not JSON"):
+        read_template(path)
+    path.unlink()
+    with pytest.raises(ValueError, match=r"cannot be read \(No such file or directory\)"):
+        read_template(path)
