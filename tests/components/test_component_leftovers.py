@@ -41,6 +41,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import re
@@ -79,6 +80,7 @@ from tests.aws_sessions import mocked_aws
 from tests.components.test_component_args_mutation_audit import _key, _trail
 from tests.components.test_limits import TAGGED
 from tests.components.test_model_quality_alarms import _args as quality_alarms
+from tests.components.test_registry_experiments_mutation_audit import _live_drift_args as live_drift
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:" + "0123456789abcdef" * 4
 SECRET = {"name": "grafana-admin"}
@@ -214,12 +216,25 @@ def test_an_alarms_endpoint_name_is_a_plain_string_and_a_monitors_may_be_an_outp
     """The alarms' names start with the endpoint's name, so it must be known as they are named (an
     Output would name them ``Calling __str__ on an Output...``); a monitor's goes into its resources
     as an Input, so an Output (checked by the endpoint it comes from) is left alone."""
-    output = pulumi.Output.from_input("churn")
-    with pytest.raises(ValueError, match=r"^ModelQualityAlarmsArgs\.endpoint_name: <pulumi.output.Output"):
-        quality_alarms(endpoint_name=output)
+    loop = asyncio.new_event_loop()  # an Output is made in a loop
+    asyncio.set_event_loop(loop)
+    try:
+        output = pulumi.Output.from_input("churn")
+        with pytest.raises(
+            ValueError, match=r"^ModelQualityAlarmsArgs\.endpoint_name: <pulumi.output.Output"
+        ):
+            quality_alarms(endpoint_name=output)
+        assert endpoint_name_problem(output) is None
+        assert live_drift(endpoint_name=output).endpoint_name is output
+        with pytest.raises(
+            ValueError, match=r"^LiveDriftArgs\.endpoint_name: 'churn_v2' is not a valid endpoint"
+        ):
+            live_drift(endpoint_name="churn_v2")
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
     with pytest.raises(ValueError, match=r"^ModelQualityAlarmsArgs\.endpoint_name: None is not a valid"):
         quality_alarms(endpoint_name=None)
-    assert endpoint_name_problem(output) is None
     assert (
         endpoint_name_problem(1) == "1 is not a valid endpoint name: 1-63 letters or digits, separated by -"
     )
