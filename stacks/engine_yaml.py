@@ -198,9 +198,22 @@ def engine_key(key: Any) -> str:
     raise EngineValueError(f"a key that YAML reads as {what}: quote the key to keep it as text")
 
 
+def config_key(written: str) -> str | None:
+    """A ``config:`` key as Pulumi parses it (``config.ParseKey``): ``<namespace>:<name>``, or the
+    older ``<namespace>:config:<name>`` for the same key; None for any other (one without a colon,
+    ``aws:foo:bar``), which Pulumi refuses to load."""
+    parts = written.split(":")
+    if len(parts) == 2:
+        return written
+    if len(parts) == 3 and parts[1] == "config":
+        return f"{parts[0]}:{parts[2]}"
+    return None
+
+
 __all__ = [
     "TAGS_READ",
     "EngineValueError",
+    "config_key",
     "engine_key",
     "plain_scalar",
     "program_value",

@@ -31,6 +31,7 @@ from stacks.delivery_config import TOKEN_KEY
 from stacks.engine_yaml import (
     TAGS_READ,
     EngineValueError,
+    config_key,
     engine_key,
     plain_scalar,
     program_value,
@@ -588,6 +589,31 @@ def _other_stacks_hint(path: Path) -> str:
     return f" ({guess}{path.parent}/ has the stacks {listed})"
 
 
+def _engine_config_keys(config: dict[str, Any], source: str) -> dict[str, Any]:
+    """``config`` under the keys Pulumi parses its keys to (:func:`~stacks.engine_yaml.config_key`);
+    a key Pulumi cannot parse, or one written in both its forms (Pulumi would keep either), is
+    refused: Pulumi refuses to load such a file."""
+    written_as: dict[str, str] = {}
+    problems = []
+    for written in config:
+        key = config_key(written)
+        if key is None:
+            problems.append(
+                (
+                    written,
+                    "is not a configuration key Pulumi can read: keys are `<namespace>:<name>` (e.g. "
+                    f"`{CONFIG_KEY}`, `aws:region`), and Pulumi refuses to load a file with another",
+                )
+            )
+        elif key in written_as:
+            problems.append((written, f"is {key}, written twice (also as {written_as[key]})"))
+        else:
+            written_as[key] = written
+    if problems:
+        raise ConfigError(source, problems)
+    return {key: config[written] for key, written in written_as.items()}
+
+
 def read_stack_file(path: str | Path) -> StackFile:
     """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file."""
     source = str(path)
@@ -611,6 +637,7 @@ def read_stack_file(path: str | Path) -> StackFile:
     config = document.get("config")
     if not isinstance(config, dict):
         raise ConfigError(source, [("config", f"missing or not a map; it must hold `{CONFIG_KEY}`")])
+    config = _engine_config_keys(config, source)
     problems = [
         (str(key), f"unknown key in the {PROJECT} namespace; did you mean {CONFIG_KEY}?")
         for key in config

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from stacks.config import CONFIG_KEY, ConfigError
-from stacks.engine_yaml import EngineValueError, engine_key, plain_scalar, program_value
+from stacks.engine_yaml import EngineValueError, config_key, engine_key, plain_scalar, program_value
 from stacks.project import engine_config_values
 from stacks.stack_file import load_yaml, offline_platform_config, read_stack_file, reading_loader
 
@@ -270,3 +270,43 @@ def test_every_fixture_stack_reads_as_yaml_1_1_read_it() -> None:
     for path in paths:
         text = path.read_text()
         assert load_yaml(text, str(path)) == yaml.load(text, Loader=yaml.SafeLoader), path.name
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("mlops-platform:platform", P),
+        ("mlops-platform:config:platform", P),
+        ("aws:config:region", "aws:region"),
+    ],
+)
+def test_a_config_key_is_read_as_pulumi_parses_it(written: str, key: str) -> None:
+    assert config_key(written) == key
+
+
+@pytest.mark.parametrize("written", ["platform", "aws:foo:region", "a:b:c:d"])
+def test_a_config_key_pulumi_cannot_parse_is_refused_naming_it(write_stack, written: str) -> None:
+    text = write_stack("dev").read_text().replace("config:\n", f"config:\n  {written}: x\n", 1)
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(write_stack(text=text))
+    [(key, message)] = raised.value.problems
+    assert key == written
+    assert "is not a configuration key Pulumi can read: keys are `<namespace>:<name>`" in message
+
+
+def test_the_older_config_key_form_plans_as_the_key_it_names(write_stack) -> None:
+    text = write_stack("dev").read_text()
+    assert f"  {P}:\n" in text
+    stack_file = read_stack_file(
+        write_stack(text=text.replace(f"  {P}:\n", "  mlops-platform:config:platform:\n"))
+    )
+    assert offline_platform_config(stack_file).environment == "dev"
+
+
+def test_one_config_key_in_both_forms_is_refused(write_stack) -> None:
+    text = write_stack("dev").read_text().replace("config:\n", "config:\n  aws:config:region: eu-west-1\n", 1)
+    text = text.replace("config:\n", "config:\n  aws:region: eu-west-1\n", 1)
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(write_stack(text=text))
+    [(key, message)] = raised.value.problems
+    assert (key, message) == ("aws:config:region", "is aws:region, written twice (also as aws:region)")
