@@ -192,20 +192,28 @@ def _longest(document: dict[str, Any], prefix: int = 24) -> tuple[dict[str, Any]
     return document, lengths
 
 
+def _searched(model_monitors: dict[str, Any], prefix: int) -> tuple[dict[str, Any], dict[str, int]]:
+    """:func:`_longest` of the base with ``model_monitors``: the document and each slot's length. The
+    search (a few hundred config parses, 1-2 s of CPU) runs once per version of the code for every
+    xdist worker and run (tests.recorded.computed_once), whichever of its readers asks first (the
+    graphs' fixture, test_the_longest_names_reach_their_limits): its result is a pure function of the
+    code (stacks/config), this module (the base, the slots), the prod fixture (a support file) and
+    the arguments (keyed); a search whose assertions fail is not cached, so it fails for every caller."""
+    return computed_once(
+        f"longest-prefix{prefix}",  # one entry per parameter: neither ages the other out
+        lambda: _longest(_base(model_monitors), prefix),
+        key=[json.dumps(model_monitors, sort_keys=True), str(prefix)],
+    )
+
+
+EVERY_MONITOR = {"model_quality": True, "bias": True, "explainability": True}
+
+
 def _record(
     tmp_path_factory: pytest.TempPathFactory, model_monitors: dict[str, Any], prefix: int
 ) -> ResourceGraph:
-    """The recording of :func:`_longest`'s document. The search (a few hundred config parses, 0.5-2 s
-    of CPU) runs once per version of the code for every xdist worker and run
-    (tests.recorded.computed_once): its document is a pure function of the code (stacks/config),
-    this module (the base, the slots), the prod fixture (a support file) and the arguments (keyed);
-    a search whose assertions fail is not cached, so it fails for every caller.
-    test_the_longest_names_reach_their_limits runs the search itself on every run."""
-    document = computed_once(
-        f"longest_document-prefix{prefix}",  # one entry per parameter: neither ages the other out
-        lambda: _longest(_base(model_monitors), prefix)[0],
-        key=[json.dumps(model_monitors, sort_keys=True), str(prefix)],
-    )
+    """The recording of :func:`_searched`'s document."""
+    document, _ = _searched(model_monitors, prefix)
     path = tmp_path_factory.mktemp("longest") / "Pulumi.longest.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(str(path))
@@ -217,7 +225,7 @@ def longest_graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     characters). Data quality only with a one-letter prefix: endpoint, family and feature group
     names reach 61-62 characters, and the auto-names built from them get longest."""
     if request.param == "every-monitor":
-        return _record(tmp_path_factory, {"model_quality": True, "bias": True, "explainability": True}, 24)
+        return _record(tmp_path_factory, EVERY_MONITOR, 24)
     return _record(tmp_path_factory, {}, 1)
 
 
@@ -229,7 +237,8 @@ def physical_name(resource: RecordedResource) -> str:
 
 
 def test_the_longest_names_reach_their_limits() -> None:
-    _, lengths = _longest(_base({"model_quality": True, "bias": True, "explainability": True}))
+    # The search the every-monitor graph is recorded from (one search for both readers).
+    _, lengths = _searched(EVERY_MONITOR, 24)
     assert lengths["name_prefix"] == 24
     # <prefix>-<endpoint>-model-explainability is a 63-character job definition name.
     assert lengths["endpoints[0].name"] == 63 - 25 - len("-model-explainability")
