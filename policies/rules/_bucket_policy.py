@@ -21,7 +21,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._common import iam_wildcard, is_false, is_map, items, policy_statements, variables_as_wildcards
+from ._common import (
+    arn_fields,
+    iam_wildcard,
+    is_false,
+    is_map,
+    items,
+    policy_statements,
+    variables_as_wildcards,
+)
 
 #: Condition keys whose fixed values restrict who can use an ``Allow`` to ``*`` in any
 #: resource-based policy (lower case): who or where the request comes from.
@@ -197,8 +205,10 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
     if "*" not in value and "?" not in value:
         return True
     if key in _ARN_KEYS:
-        parts = value.split(":")
-        return len(parts) >= 6 and bool(re.fullmatch(r"[0-9]{12}", parts[4]))
+        # A variable is one token (``${aws:ResourceAccount}`` holds a colon); one left in the account
+        # after variables_as_wildcards is the resource owner's, which pins as a literal account does.
+        fields = arn_fields(value)
+        return fields is not None and bool(re.fullmatch(r"[0-9]{12}|\$\{[^}*?$]+\}", fields[4]))
     if key in _ORG_PATH_KEYS:
         return bool(re.fullmatch(r"o-[a-z0-9]+", value.split("/", 1)[0]))
     if key == "aws:userid":  # "AROLEID:*" (every session of one role) is fixed; "*:*" is anyone

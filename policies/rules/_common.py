@@ -656,25 +656,70 @@ def matches_every(pattern: str, probes: Iterable[str], *, ignore_case: bool = Fa
 _POLICY_VARIABLE = re.compile(r"\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,[^}]*)?\}")
 
 
+#: Policy variables whose value is the caller's own identity, fixed for the holder of an identity
+#: policy: the principal's keys (``${aws:PrincipalTag/team}``, ``${aws:PrincipalAccount}``...),
+#: ``${aws:username}``, ``${aws:userid}``, ``${aws:FederatedProvider}`` and a federated caller's claims
+#: (``${saml:sub}``, ``${cognito-identity.amazonaws.com:sub}``: a provider's key names its domain).
+_HOLDERS_OWN = re.compile(
+    r"aws:principal.*|aws:username|aws:userid|aws:federatedprovider|saml:.*|[^:]*\.[^:]*:.*"
+)
+
+
+def variable_side(name: str) -> str:
+    """Whose value a policy variable ``name`` (``aws:RequestTag/team``) reads: ``"resource"`` (the
+    resource's own, ``aws:Resource...``), ``"holder"`` (the caller's identity, :data:`_HOLDERS_OWN`)
+    or ``"request"`` (what the request carries, chosen by the caller: ``aws:RequestTag/...``,
+    ``aws:SourceIp``, ``aws:UserAgent``, ``aws:RequestedRegion``, a service's request keys such as
+    ``${s3:prefix}``)."""
+    lowered = name.lower()
+    if lowered.startswith("aws:resource"):
+        return "resource"
+    return "holder" if _HOLDERS_OWN.fullmatch(lowered) else "request"
+
+
 def variables_as_wildcards(value: str, *, pins: str = "caller") -> str:
     """``value`` with each policy variable that pins nothing written as ``*``, so that the reader of
     wildcards judges what is left (an ARN's account, an organization path's organization).
 
     ``pins="caller"`` (a condition pinning who calls, on a statement open to anyone): a variable the
-    request supplies pins nothing; ``"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"`` holds for a caller
-    of every organization, ``"aws:SourceArn": "arn:aws:sns:*:${aws:PrincipalAccount}:*"`` for a caller's
-    own topic. The resource's own keys (``${aws:ResourceAccount}``, ``${aws:ResourceOrgID}``, the data
-    perimeter pattern) are its owner's and still pin; a variable elsewhere than the pinned part
+    caller supplies (its own identity or its request's) pins nothing; ``"aws:PrincipalOrgID":
+    "${aws:PrincipalOrgID}"`` holds for a caller of every organization, ``"aws:SourceArn":
+    "arn:aws:sns:*:${aws:PrincipalAccount}:*"`` for a caller's own topic. The resource's own keys
+    (``${aws:ResourceAccount}``, ``${aws:ResourceOrgID}``, the data perimeter pattern) are its
+    owner's and still pin; a variable elsewhere than the pinned part
     (``arn:aws:sns:${aws:RequestedRegion}:111122223333:alerts``) leaves the account pinned.
 
     ``pins="resource"`` (an identity policy's condition scoping which resources its holder reaches):
-    the principal's own values are the holder's (``"aws:ResourceTag/team": "${aws:PrincipalTag/team}"``,
-    attribute-based access control, and ``"aws:ResourceAccount": "${aws:PrincipalAccount}"`` pin); the
-    resource's own (``"aws:ResourceAccount": "${aws:ResourceAccount}"``) compare it with itself.
+    the holder's own identity pins (``"aws:ResourceTag/team": "${aws:PrincipalTag/team}"``,
+    attribute-based access control, and ``"aws:ResourceAccount": "${aws:PrincipalAccount}"``); the
+    resource's own (``"aws:ResourceAccount": "${aws:ResourceAccount}"``) compares it with itself, and
+    the request's (``"aws:ResourceTag/team": "${aws:RequestTag/team}"``) is whatever the caller sends:
+    neither pins.
     """
 
     def pins_nothing(name: str) -> bool:
-        resource_side = name.lower().startswith("aws:resource")
-        return not resource_side if pins == "caller" else resource_side
+        side = variable_side(name)
+        return side != "resource" if pins == "caller" else side != "holder"
 
     return _POLICY_VARIABLE.sub(lambda m: "*" if pins_nothing(m.group(1)) else m.group(0), value)
+
+
+#: Any policy variable or escape, as one token of an ARN (``${aws:ResourceAccount}`` holds a colon).
+_VARIABLE_TOKEN = re.compile(r"\$\{[^}]*\}")
+
+
+def arn_fields(value: str) -> list[str] | None:
+    """The six fields of an ARN (partition, service, region, account, resource in the last), each
+    policy variable read as a whole token: ``arn:aws:sns:*:${aws:ResourceAccount}:*`` has the account
+    ``${aws:ResourceAccount}``, not ``${aws``; ``arn:aws:${aws:ResourceTag/s}:111122223333:*:*`` has
+    the region ``111122223333`` and the account ``*``. None when ``value`` is no ARN."""
+    tokens: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        tokens.append(match.group(0))
+        return f"\x00{len(tokens) - 1}\x00"
+
+    fields = _VARIABLE_TOKEN.sub(mark, value).split(":", 5)
+    if len(fields) != 6 or not iam_wildcard(fields[0]).fullmatch("arn"):
+        return None
+    return [re.sub(r"\x00(\d+)\x00", lambda m: tokens[int(m.group(1))], field) for field in fields]

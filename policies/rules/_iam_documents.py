@@ -33,7 +33,15 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from ._common import iam_wildcard, is_map, is_seq, matches_every, unique_keys, variables_as_wildcards
+from ._common import (
+    arn_fields,
+    iam_wildcard,
+    is_map,
+    is_seq,
+    matches_every,
+    unique_keys,
+    variables_as_wildcards,
+)
 
 _SENTINELS = frozenset(
     {
@@ -481,12 +489,12 @@ def _restricting_value(spec: ConditionKey, value: Any, wildcards: bool) -> Tri:
         unique_id, colon, _ = value.partition(":")
         return bool(colon) and bool(unique_id) and not (_WILD & set(unique_id))
     if kind == "arn":
-        arn = _ARN.fullmatch(value)
-        if arn is None:
+        fields = arn_fields(value)  # a variable is one token: ``${aws:ResourceAccount}`` holds a colon
+        if fields is None:
             return False
-        if _WILD & set(arn["account"]):
+        if _WILD & set(fields[4]):
             return False
-        return not (arn["account"] == "" and only_wildcards(arn["resource"], "/:"))
+        return not (fields[4] == "" and only_wildcards(fields[5], "/:"))
     return True
 
 
