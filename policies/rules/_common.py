@@ -32,7 +32,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from ..aws_instance_types import GPU_FAMILIES as _GPU_FAMILIES
 from ..aws_instance_types import INSTANCE_STORE_FAMILIES as _STORE_FAMILIES
@@ -581,14 +581,38 @@ class UndecidedResources(UnknownValueError):
     undecided check per URN.
     """
 
-    def __init__(self, reasons: Mapping[str, str], sentinel: str) -> None:
+    def __init__(
+        self, reasons: Mapping[str, str], sentinel: str, settled_by_nothing: Iterable[str] = ()
+    ) -> None:
         super().__init__(sentinel, [])
         self.reasons = dict(reasons)
-        names = ", ".join(urn.rsplit("::", 1)[-1] for urn in self.reasons)
-        self.message = (
-            f"{len(self.reasons)} resource(s) need values known only after apply ({names}); "
-            "they are checked when stack policies re-run on outputs"
+        beyond = set(settled_by_nothing)
+        later = [urn.rsplit("::", 1)[-1] for urn in self.reasons if urn not in beyond]
+        parts = (
+            [
+                f"{len(later)} resource(s) need values known only after apply ({', '.join(later)}); "
+                "they are checked when stack policies re-run on outputs"
+            ]
+            if later
+            else []
         )
+        parts += [
+            f"{urn.rsplit('::', 1)[-1]}: {reason}" for urn, reason in self.reasons.items() if urn in beyond
+        ]
+        self.message = "; ".join(parts)
+
+
+class Undeterminable(UnknownValueError):
+    """A verdict no value settles, at preview or after create: what AWS does is not documented.
+
+    Raised (or added to an :class:`UndecidedCollector`) with ``message`` saying why; the engine shows
+    it as its advisory note and ``policies.local`` counts one undecided check, as for a value
+    unknown at preview, rather than passing the resource silently.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(UNKNOWN_STRING_VALUE, [])  # the engine reads only the message
+        self.message = message
 
 
 class UndecidedCollector:
@@ -597,14 +621,17 @@ class UndecidedCollector:
     def __init__(self) -> None:
         self.reasons: dict[str, str] = {}
         self.sentinel = ""
+        self.settled_by_nothing: set[str] = set()
 
     def add(self, resource: PolicyResource, error: UnknownValueError) -> None:
+        if resource.urn not in self.reasons and isinstance(error, Undeterminable):
+            self.settled_by_nothing.add(resource.urn)
         self.reasons.setdefault(resource.urn, error.message)
         self.sentinel = self.sentinel or error.unknown_type_sentinel
 
     def raise_if_any(self) -> None:
         if self.reasons:
-            raise UndecidedResources(self.reasons, self.sentinel)
+            raise UndecidedResources(self.reasons, self.sentinel, self.settled_by_nothing)
 
 
 def each_resource(

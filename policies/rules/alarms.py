@@ -28,6 +28,8 @@ from ._common import (
     MANDATORY,
     MEDIUM,
     StackIndex,
+    UndecidedCollector,
+    Undeterminable,
     deps,
     each_resource,
     get,
@@ -36,6 +38,7 @@ from ._common import (
     is_set,
     items,
     number,
+    of_type,
     resource_rule,
     shown,
     stack_rule,
@@ -552,7 +555,7 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
     stack = StackIndex(args.resources)
     extra = set(str_list(cfg["extraBadWhenHighMetrics"]))
 
-    def check(endpoint: PolicyResource) -> Findings:
+    def check(endpoint: PolicyResource, untimed: list[str]) -> Findings:
         name = get_or_none(endpoint.props, "name") or get_or_none(endpoint.props, "endpointName")
         for alarm in _rollback_alarms(endpoint, stack):
             watched = watched_metric(alarm.props)
@@ -608,11 +611,9 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     "remove the unit.",
                     alarm.urn,
                 )
-            elif (
-                (needed := _time_to_alarm(alarm.props)) is not None
-                and (span := _deployment_span(endpoint))
-                and needed >= span
-            ):
+            elif (needed := _time_to_alarm(alarm.props)) is not None and not _has_update_policy(endpoint):
+                untimed.append(alarm.name)
+            elif (span := _deployment_span(endpoint)) and needed is not None and needed >= span:
                 yield (
                     f"{where} needs more than {int(needed)} seconds of breaching data to go into ALARM "
                     "(period x datapointsToAlarm, else evaluationPeriods, less the newest data point, "
@@ -623,7 +624,35 @@ def _rollback_can_fire(args: StackValidationArgs, cfg: Mapping[str, Any]) -> Fin
                     alarm.urn,
                 )
 
-    yield from each_resource(args.resources, ENDPOINTS, check)
+    undecided = UndecidedCollector()
+    for endpoint in of_type(args.resources, ENDPOINTS):
+        untimed: list[str] = []
+        try:
+            found = list(check(endpoint, untimed))
+        except UnknownValueError as error:
+            undecided.add(endpoint, error)
+            continue
+        yield from found
+        if untimed:
+            undecided.add(endpoint, Undeterminable(_untimed_message(endpoint, untimed)))
+    undecided.raise_if_any()
+
+
+def _has_update_policy(endpoint: PolicyResource) -> bool:
+    return any(is_map(get(endpoint.props, f"deploymentConfig.{policy}")) for policy in _POLICIES)
+
+
+def _untimed_message(endpoint: PolicyResource, alarms: list[str]) -> str:
+    return (
+        f"endpoint {endpoint.name!r} rolls back on {', '.join(map(repr, alarms))} "
+        "(deploymentConfig.autoRollbackConfiguration) but sets neither blueGreenUpdatePolicy nor "
+        "rollingUpdatePolicy: SageMaker then deploys blue/green, all at once (botocore's DeploymentConfig), "
+        "with a baking period and execution timeout AWS does not document (none of its own, nor a "
+        "MaximumExecutionTimeoutInSeconds default), so whether those alarms can go into ALARM before the "
+        "old fleet is terminated cannot be judged. Set blueGreenUpdatePolicy (its trafficRoutingConfiguration's "
+        "waitIntervalInSeconds, maximumExecutionTimeoutInSeconds) so the deployment watches them for a "
+        "known time."
+    )
 
 
 #: The longest an endpoint deployment may last (``MaximumExecutionTimeoutInSeconds``, 600-28800)
@@ -704,7 +733,8 @@ rollback_alarms_can_fire = stack_rule(
         "band's upper or both sides), on that endpoint (its EndpointName dimension; an aggregate over "
         "several endpoints' metrics must include it), in no unit but SageMaker's own for the metric, able "
         "to go into ALARM (period x (datapoints - 1)) within the deployment's execution timeout and termination wait: a rollback alarm "
-        "that cannot fire never rolls a bad deployment back. Fix: point the rollback list at the "
+        "that cannot fire never rolls a bad deployment back (without an update policy SageMaker's default "
+        "blue/green has no documented baking period or timeout: undecided). Fix: point the rollback list at the "
         "endpoint's 5xx/latency alarms firing above their threshold."
     ),
     check=_rollback_can_fire,

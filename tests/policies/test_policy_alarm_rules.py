@@ -553,7 +553,8 @@ def test_unset_cooldowns_are_what_the_provider_sends(
 
 
 def rollback_stack(errors: dict[str, Any] | None = None, *, linked: bool = True) -> list[dict[str, Any]]:
-    """An endpoint rolling back on a 5xx and a latency alarm (linked through their name Outputs)."""
+    """An endpoint rolling back on a 5xx and a latency alarm (linked through their name Outputs), blue/
+    green all at once with no timeout set (28,800 s): without an update policy the rule cannot time them."""
     return [
         {
             "type": ALARM,
@@ -569,9 +570,12 @@ def rollback_stack(errors: dict[str, Any] | None = None, *, linked: bool = True)
                 "name": "churn",
                 "endpointConfigName": "churn-config",
                 "deploymentConfig": {
+                    "blueGreenUpdatePolicy": {
+                        "trafficRoutingConfiguration": {"type": "ALL_AT_ONCE", "waitIntervalInSeconds": 300}
+                    },
                     "autoRollbackConfiguration": {
                         "alarms": [{"alarmName": "churn-5xx"}, {"alarmName": "churn-latency"}]
-                    }
+                    },
                 },
             },
         },

@@ -8,6 +8,7 @@ import pytest
 
 from policies.local import evaluate_report
 from policies.registry import get_policy
+from tests.policies import engine_shapes
 from tests.policies.conftest import build
 from tests.policies.one_resource import findings, json_document
 
@@ -181,3 +182,123 @@ def test_a_literal_account_moved_by_a_variables_colon_pins_nothing(
     found, undecided = findings(policy, resource_type, {prop: _open(action, condition)})
     assert undecided == 0
     assert len(found) == 1, found
+
+
+# --- 1. rollback alarms of an endpoint without an update policy ---------------------------------
+
+ROLLBACK = "rollback-alarms-can-fire"
+ALARM_TYPES = ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws-native:cloudwatch:Alarm"]
+ROUTING = {"trafficRoutingConfiguration": {"type": "ALL_AT_ONCE", "waitIntervalInSeconds": 300}}
+ROLLING = {"maximumBatchSize": {"type": "CAPACITY_PERCENT", "value": 50}, "waitIntervalInSeconds": 300}
+
+
+def _rollback(
+    alarm_type: str, timing: dict[str, Any], deployment: dict[str, Any], *, outputs: bool = False
+) -> tuple[list[str], list[str]]:
+    """(violations, undecided reasons) of ``rollback-alarms-can-fire`` on an endpoint rolling back on one
+    5xx alarm with ``timing``, its ``deploymentConfig`` the rollback list and ``deployment``."""
+    native = alarm_type.startswith("aws-native:")
+    dimensions: Any = {"EndpointName": "churn", "VariantName": "primary"}
+    if native:
+        dimensions = [{"name": k, "value": v} for k, v in dimensions.items()]
+    alarm = {
+        "alarmName" if native else "name": "churn-5xx",
+        "alarmActions": [f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"],
+        "comparisonOperator": "GreaterThanThreshold",
+        "namespace": "AWS/SageMaker",
+        "metricName": "Invocation5XXErrors",
+        "statistic": "Sum",
+        "threshold": 5,
+        "dimensions": dimensions,
+        **timing,
+    }
+    config = {"autoRollbackConfiguration": {"alarms": [{"alarmName": "churn-5xx"}]}, **deployment}
+    specs = [
+        {"type": alarm_type, "name": "errors", "inputs": alarm},
+        {
+            "type": "aws:sagemaker/endpoint:Endpoint",
+            "name": "endpoint",
+            "deps": {"deploymentConfig": ["errors"]},
+            "inputs": {"name": "churn", "endpointConfigName": "churn-config", "deploymentConfig": config},
+        },
+    ]
+    records: Any = build(specs)
+    if outputs:
+        records = engine_shapes.as_outputs(records)
+    report = evaluate_report(records, None, [get_policy(ROLLBACK)])
+    return [v.message for v in report.violations], [u.reason for u in report.undecided]
+
+
+@pytest.mark.parametrize("alarm_type", ALARM_TYPES)
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    ("timing", "deployment"),
+    [
+        pytest.param({"period": 86400, "evaluationPeriods": 3}, {}, id="three-days-no-policy"),
+        pytest.param({"period": 60, "evaluationPeriods": 3}, {}, id="three-minutes-no-policy"),
+        pytest.param(
+            {"period": 60, "evaluationPeriods": 1}, {"blueGreenUpdatePolicy": None}, id="null-policy"
+        ),
+        pytest.param(
+            {"period": 3600, "evaluationPeriods": 10, "datapointsToAlarm": 9}, {}, id="m-of-n-no-policy"
+        ),
+    ],
+)
+def test_rollback_alarms_without_an_update_policy_are_undecided_saying_why(
+    alarm_type: str, outputs: bool, timing: dict[str, Any], deployment: dict[str, Any]
+) -> None:
+    """Without an update policy SageMaker deploys blue/green all at once (botocore's DeploymentConfig)
+    with a baking period and timeout AWS does not document: whether any rollback alarm fires in time
+    cannot be judged, however short. The rule timed alarms only against an update policy, so these
+    passed silently (three daily data points too); they are undecided now, the note saying why, after
+    create as at preview (no value settles it)."""
+    found, undecided = _rollback(alarm_type, timing, deployment, outputs=outputs)
+    assert found == []
+    assert len(undecided) == 1, undecided
+    assert (
+        "'errors'" in undecided[0] and "neither blueGreenUpdatePolicy nor rollingUpdatePolicy" in undecided[0]
+    )
+    assert "AWS does not document" in undecided[0] and "Set blueGreenUpdatePolicy" in undecided[0]
+
+
+@pytest.mark.parametrize("alarm_type", ALARM_TYPES)
+@pytest.mark.parametrize(
+    ("timing", "deployment", "verdict"),
+    [
+        pytest.param(
+            {"period": 60, "evaluationPeriods": 3}, {"blueGreenUpdatePolicy": ROUTING}, 0, id="blue-green"
+        ),
+        pytest.param(
+            {"period": 60, "evaluationPeriods": 3}, {"rollingUpdatePolicy": ROLLING}, 0, id="rolling"
+        ),
+        pytest.param(
+            {"period": 86400, "evaluationPeriods": 3},
+            {"blueGreenUpdatePolicy": ROUTING},
+            1,
+            id="three-days-timed",
+        ),
+        pytest.param(
+            {"period": 86400, "evaluationPeriods": 3}, {"rollingUpdatePolicy": ROLLING}, 1, id="rolling-timed"
+        ),
+    ],
+)
+def test_rollback_alarms_under_an_update_policy_are_still_timed(
+    alarm_type: str, timing: dict[str, Any], deployment: dict[str, Any], verdict: int
+) -> None:
+    """The twins: under either update policy the alarms are timed as before (60-second ones pass,
+    three daily data points never fit the 28,800 s the timeout may reach), and nothing is undecided."""
+    found, undecided = _rollback(alarm_type, timing, deployment)
+    assert undecided == []
+    assert len(found) == verdict, found
+    if verdict:
+        assert "needs more than 172800 seconds" in found[0], found
+
+
+def test_an_untimed_endpoint_still_reports_its_other_alarms_faults() -> None:
+    """A rollback alarm that watches no failure is refused whether or not the deployment can be timed:
+    the undecided note does not swallow the violations found first."""
+    found, undecided = _rollback(
+        ALARM_TYPES[0], {"period": 60, "evaluationPeriods": 3, "comparisonOperator": "LessThanThreshold"}, {}
+    )
+    assert len(found) == 1 and "never fires when" in found[0], found
+    assert undecided == []
