@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
+from . import _topic_keys as keys
 from ._common import (
     CHECKOV,
     FSBP,
@@ -18,7 +19,10 @@ from ._common import (
     LOW,
     MANDATORY,
     MEDIUM,
+    StackIndex,
     UndecidedCollector,
+    Undeterminable,
+    deps,
     framework,
     get,
     is_false,
@@ -448,6 +452,238 @@ sns_topic_kms_encrypted = resource_rule(
     tags=["sns", "encryption"],
 )
 
+# --- the keys of the topics alarms and rules publish to ------------------------------------------
+
+EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"  # ``arn``: the target
+NATIVE_EVENT_RULE = "aws-native:events:Rule"  # ``targets[].arn``
+KEYS = ("aws:kms/key:Key", "aws-native:kms:Key", "aws:kms/replicaKey:ReplicaKey", "aws-native:kms:ReplicaKey")
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+ALIASES = ("aws:kms/alias:Alias", "aws-native:kms:Alias")
+TOPICS = (TOPIC, NATIVE_TOPIC)
+_ACTION_PROPS = ("alarmActions", "okActions", "insufficientDataActions")
+_CLOUDWATCH, _EVENTS = "cloudwatch.amazonaws.com", "events.amazonaws.com"
+
+
+def _literal_arns(value: Any) -> tuple[list[str], Any]:
+    """The SNS ARNs a list (or single) input names, and its :class:`Unknown` part if any."""
+    if isinstance(value, keys.Unknown):
+        return [], value
+    found = [v for v in keys.as_list(value) if isinstance(v, str) and v.startswith("arn:") and ":sns:" in v]
+    pending = next((v for v in keys.as_list(value) if isinstance(v, keys.Unknown)), None)
+    return found, pending
+
+
+def _topic_names(topic: PolicyResource) -> list[Any]:
+    """What a topic is known by in an ARN: its ``arn`` (after create) and its name."""
+    arn = keys.read(topic.props, "arn")
+    name = keys.read(topic.props, "name") or keys.read(topic.props, "topicName")
+    return [v for v in (arn, name) if isinstance(v, str) and v]
+
+
+def _published_topics(
+    publisher: PolicyResource, stack: StackIndex, props: tuple[str, ...]
+) -> list[tuple[PolicyResource, Any]]:
+    """``(topic, its ARN as the publisher names it)`` for each topic of the stack ``publisher``
+    notifies through ``props`` (a property dependency, or a literal ARN naming the topic); the ARN
+    is :class:`Unknown` when not known yet. A literal ARN of a topic outside the stack is not judged
+    (its key cannot be read here)."""
+    found: dict[str, tuple[PolicyResource, Any]] = {}
+    for prop in props:
+        literal, pending = _literal_arns(keys.read(publisher.props, prop))
+        linked = [d for d in deps(publisher, prop) if d.resource_type in TOPICS]
+        unmatched = list(literal)
+        for arn in literal:
+            name = arn.rsplit(":", 1)[-1]
+            for topic in stack.of_type(TOPICS):
+                if arn in _topic_names(topic) or name in _topic_names(topic):
+                    found.setdefault(topic.urn, (topic, arn))
+                    unmatched.remove(arn)
+                    break
+        for topic in linked:
+            if topic.urn in found:
+                continue
+            named: Any = unmatched[0] if len(linked) == 1 and len(unmatched) == 1 else None
+            own = keys.read(topic.props, "arn")
+            if named is None:
+                named = (
+                    own
+                    if isinstance(own, str) and own
+                    else pending or keys.unknown(f"{prop} (the topic's ARN)")
+                )
+            found[topic.urn] = (topic, named)
+    return list(found.values())
+
+
+def _source_arn(publisher: PolicyResource, topic_arn: Any) -> Any:
+    """The ``aws:SourceArn`` of ``publisher``'s request: built from its name in the topic's
+    partition, region and account (alarms and rules notify topics of their own region; an alarm's
+    ARN is ``...:alarm:<name>``, a rule's ``...:rule/[<bus>/]<name>``), else its own ``arn``."""
+    own = keys.read(publisher.props, "arn") if publisher.resource_type != EVENT_TARGET else None
+    fields = keys.arn_fields(topic_arn) if isinstance(topic_arn, str) else None
+    rule = publisher.resource_type in (EVENT_TARGET, NATIVE_EVENT_RULE)
+    if rule:
+        name = keys.read(publisher.props, "rule" if publisher.resource_type == EVENT_TARGET else "name")
+    else:
+        name = keys.read(publisher.props, "name") or keys.read(publisher.props, "alarmName")
+    if fields is None or not isinstance(name, str) or not name:
+        if isinstance(own, str) and own:
+            return own
+        pending = topic_arn if isinstance(topic_arn, keys.Unknown) else name
+        return pending if isinstance(pending, keys.Unknown) else keys.unknown("the publisher's ARN")
+    partition, region, account = fields[1], fields[3], fields[4]
+    if rule:
+        bus = keys.read(publisher.props, "eventBusName")
+        if isinstance(bus, str) and bus.startswith("arn:"):
+            bus = bus.rsplit("event-bus/", 1)[-1]  # a bus named by its ARN
+        path = f"rule/{bus}/{name}" if isinstance(bus, str) and bus not in ("", "default") else f"rule/{name}"
+        return f"arn:{partition}:events:{region}:{account}:{path}"
+    return f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"
+
+
+def _key_values(resource: PolicyResource) -> list[Any]:
+    return [keys.read(resource.props, p) for p in ("arn", "keyId", "id")]
+
+
+def _alias_names(alias: PolicyResource) -> list[Any]:
+    return [keys.read(alias.props, "name"), keys.read(alias.props, "aliasName")]
+
+
+def _keys_of(topic: PolicyResource, stack: StackIndex) -> tuple[list[PolicyResource], Any]:
+    """The stack's KMS keys a topic's ``kmsMasterKeyId`` names (directly or through an alias), and
+    the value itself (``None``: not encrypted)."""
+    value = keys.read(topic.props, "kmsMasterKeyId")
+    if value == "":
+        value = None
+    linked = deps(topic, "kmsMasterKeyId")
+    found = [d for d in linked if d.resource_type in KEYS]
+    aliases = [d for d in linked if d.resource_type in ALIASES]
+    if isinstance(value, str):
+        alias_name = value.split(":", 5)[-1] if value.startswith("arn:") and ":alias/" in value else value
+        found += [k for k in stack.of_type(KEYS) if value in _key_values(k)]
+        aliases += [a for a in stack.of_type(ALIASES) if alias_name in _alias_names(a)]
+    for alias in aliases:
+        target = keys.read(alias.props, "targetKeyId")
+        found += [d for d in deps(alias, "targetKeyId") if d.resource_type in KEYS]
+        found += [k for k in stack.of_type(KEYS) if isinstance(target, str) and target in _key_values(k)]
+    return list({k.urn: k for k in found}.values()), value
+
+
+def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
+    """The key's policy: the last KeyPolicy of the stack naming it (applied after the key), else its
+    own ``policy``/``keyPolicy`` (``None``: KMS's default key policy)."""
+    ids = [v for v in _key_values(key) if isinstance(v, str) and v]
+    policies = [r for _, r in stack.consumers(key, [KEY_POLICY], "keyId")] + [
+        r for r in stack.of_type([KEY_POLICY]) if keys.read(r.props, "keyId") in ids
+    ]
+    if policies:
+        return keys.parse_policy(keys.read(policies[-1].props, "policy"))
+    raw = keys.read(key.props, "keyPolicy" if key.resource_type.startswith("aws-native:") else "policy")
+    return keys.parse_policy(raw)
+
+
+def _publishers_use_topic_keys(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
+    stack = StackIndex(args.resources)
+    undecided = UndecidedCollector()
+    alarms = (METRIC_ALARM, NATIVE_ALARM, *OTHER_ALARMS)
+    for publisher in of_type(args.resources, (*alarms, EVENT_TARGET, NATIVE_EVENT_RULE)):
+        props: tuple[str, ...]
+        if publisher.resource_type in alarms:
+            kind, service, props = "alarm", _CLOUDWATCH, _ACTION_PROPS
+        else:
+            kind, service = (
+                "EventBridge target" if publisher.resource_type == EVENT_TARGET else "EventBridge rule",
+                _EVENTS,
+            )
+            props = ("arn",) if publisher.resource_type == EVENT_TARGET else ()
+        pending: list[UnknownValueError] = []
+        found = list(_check_publisher(publisher, kind, service, props, stack, pending))
+        yield from found
+        if pending:
+            undecided.add(publisher, pending[0])
+    undecided.raise_if_any()
+
+
+def _native_rule_topics(publisher: PolicyResource, stack: StackIndex) -> list[tuple[PolicyResource, Any]]:
+    targets = keys.read(publisher.props, "targets")
+    if isinstance(targets, keys.Unknown):
+        linked = [d for d in deps(publisher, "targets") if d.resource_type in TOPICS]
+        return [(topic, targets) for topic in linked]
+    arns = [t.get("arn") for t in keys.as_list(targets) if isinstance(t, dict)]
+    found: dict[str, tuple[PolicyResource, Any]] = {}
+    for arn in arns:
+        for topic in stack.of_type(TOPICS):
+            if isinstance(arn, str) and (
+                arn in _topic_names(topic) or arn.rsplit(":", 1)[-1] in _topic_names(topic)
+            ):
+                found.setdefault(topic.urn, (topic, arn))
+    for topic in deps(publisher, "targets"):
+        if topic.resource_type in TOPICS and topic.urn not in found:
+            own = keys.read(topic.props, "arn")
+            found[topic.urn] = (topic, own if isinstance(own, str) and own else keys.unknown("targets[].arn"))
+    return list(found.values())
+
+
+def _check_publisher(
+    publisher: PolicyResource,
+    kind: str,
+    service: str,
+    props: tuple[str, ...],
+    stack: StackIndex,
+    pending: list[UnknownValueError],
+) -> Findings:
+    topics = (
+        _native_rule_topics(publisher, stack)
+        if publisher.resource_type == NATIVE_EVENT_RULE
+        else _published_topics(publisher, stack, props)
+    )
+    for topic, topic_arn in topics:
+        found, value = _keys_of(topic, stack)
+        if value is None or (isinstance(value, str) and "alias/aws/" in value):
+            continue  # not encrypted, or AWS's own key (sns-topic-kms-encrypted refuses it)
+        if not found:
+            if isinstance(value, keys.Unknown):
+                pending.append(value.error)
+            else:
+                pending.append(
+                    Undeterminable(
+                        f"{kind} {publisher.name!r} notifies SNS topic {topic.name!r}, encrypted with KMS key "
+                        f"{value!r}, which is not in this stack: its key policy cannot be read here. Make sure it "
+                        f"lets {service} use the key (kms:GenerateDataKey* and kms:Decrypt), or nobody is told."
+                    )
+                )
+            continue
+        call = keys.request(service, topic_arn, _source_arn(publisher, topic_arn))
+        for key in found:
+            verdict = keys.key_lets(_key_document(key, stack), call, keys.read(key.props, "arn"))
+            if isinstance(verdict, keys.Unknown):
+                pending.append(verdict.error)
+            elif verdict is False:
+                yield (
+                    f"{kind} {publisher.name!r} notifies SNS topic {topic.name!r}, encrypted with KMS key "
+                    f"{key.name!r}, whose key policy does not let {service} use it: no Allow of "
+                    "kms:GenerateDataKey* and kms:Decrypt to that service whose conditions hold for its request "
+                    "(aws:SourceAccount, aws:SourceArn, kms:EncryptionContext:aws:sns:topicArn; no other key), "
+                    "or a Deny applies. KMS refuses every notification, so it fires and nobody is told: add "
+                    f"a key policy statement allowing {{'Service': '{service}'}} those actions.",
+                    publisher.urn,
+                )
+
+
+topic_keys_let_publishers_in = stack_rule(
+    name="alarm-topic-key-usable",
+    description=(
+        "An SNS topic a CloudWatch alarm (alarmActions, okActions, insufficientDataActions) or an EventBridge "
+        "rule target notifies, encrypted with a customer-managed KMS key of this stack, must have a key "
+        "policy that lets the publisher's service principal (cloudwatch.amazonaws.com, events.amazonaws.com) "
+        "kms:GenerateDataKey* and kms:Decrypt: otherwise KMS refuses each notification and nobody is told. "
+        "A key outside the stack is undecided. Fix: add a key policy statement for that service."
+    ),
+    check=_publishers_use_topic_keys,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    tags=["monitoring", "encryption", "sns"],
+)
+
 POLICIES = [
     log_group_retention,
     log_group_kms_encrypted,
@@ -455,4 +691,5 @@ POLICIES = [
     alarm_mutes_are_bounded,
     alarm_mutes_are_bounded_together,
     sns_topic_kms_encrypted,
+    topic_keys_let_publishers_in,
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -649,7 +650,73 @@ def step_stack(adjustment: float, operator: str = "GreaterThanOrEqualToThreshold
     ]
 
 
+#: The shipped notifications key's grant to CloudWatch (this account's alarms, this region's topics).
+CLOUDWATCH_KEY_GRANT: dict[str, Any] = {
+    "Sid": "CloudwatchPublishesToEncryptedTopics",
+    "Effect": "Allow",
+    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+    "Resource": "*",
+    "Condition": {
+        "StringEquals": {"aws:SourceAccount": "111122223333"},
+        "ArnLike": {
+            "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:*",
+            "kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:eu-west-1:111122223333:*",
+        },
+    },
+}
+KEY_ADMIN: dict[str, Any] = {
+    "Sid": "AccountAdministersKey",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+    "Action": "kms:*",
+    "Resource": "*",
+}
+
+
+def topic_key_stack(*grants: dict[str, Any], policy: bool = True) -> list[dict[str, Any]]:
+    """A 5xx alarm notifying an SNS topic encrypted with a key of the stack whose policy is the
+    account's administration and ``grants`` (``policy=False``: no policy set, KMS's default)."""
+    key_inputs: dict[str, Any] = {"description": "notifications"}
+    if policy:
+        key_inputs["policy"] = json.dumps({"Version": "2012-10-17", "Statement": [KEY_ADMIN, *grants]})
+    return [
+        {"type": "aws:kms/key:Key", "name": "notifications-key", "inputs": key_inputs},
+        {
+            "type": "aws:sns/topic:Topic",
+            "name": "alerts",
+            "deps": {"kmsMasterKeyId": ["notifications-key"]},
+            "inputs": {
+                "name": "alerts",
+                "kmsMasterKeyId": "arn:aws:kms:eu-west-1:111122223333:key/0b6e4c1a-1111-2222-3333-444455556666",
+            },
+        },
+        {
+            "type": ALARM,
+            "name": "errors",
+            "deps": {"alarmActions": ["alerts"]},
+            "inputs": {
+                "name": "churn-5xx",
+                **alarm("Invocation5XXErrors"),
+                "alarmActions": ["arn:aws:sns:eu-west-1:111122223333:alerts"],
+            },
+        },
+    ]
+
+
 STACK_CASES = [
+    pytest.param(
+        "alarm-topic-key-usable",
+        topic_key_stack(CLOUDWATCH_KEY_GRANT),
+        None,
+        id="key-lets-cloudwatch-in-passes",
+    ),
+    pytest.param(
+        "alarm-topic-key-usable",
+        topic_key_stack(),
+        "whose key policy does not let cloudwatch.amazonaws.com use it",
+        id="key-without-a-cloudwatch-grant-fails",
+    ),
     pytest.param("rollback-alarms-can-fire", rollback_stack(), None, id="5xx-and-latency-above-pass"),
     pytest.param(
         "rollback-alarms-can-fire",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from typing import Any
 
 import pytest
@@ -10,7 +12,9 @@ from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
+from tests.policies.engine_shapes import UNKNOWN_STRING_VALUE
 from tests.policies.one_resource import findings, json_document
+from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
 
 ACCOUNT = "111122223333"
 
@@ -302,3 +306,294 @@ def test_an_untimed_endpoint_still_reports_its_other_alarms_faults() -> None:
     )
     assert len(found) == 1 and "never fires when" in found[0], found
     assert undecided == []
+
+
+# --- 4. the key of a topic alarms and rules publish to lets them use it ---------------------------
+
+TOPIC_KEY = "alarm-topic-key-usable"
+EVENTS_KEY_GRANT: dict[str, Any] = {
+    "Sid": "EventsDeliversToEncryptedTopics",
+    "Effect": "Allow",
+    "Principal": {"Service": "events.amazonaws.com"},
+    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+    "Resource": "*",
+    "Condition": {
+        "ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:eu-west-1:{ACCOUNT}:*"}
+    },
+}
+
+
+def _grant(**changes: Any) -> dict[str, Any]:
+    """The shipped CloudWatch grant with ``changes`` (a key set to None is removed)."""
+    grant = {**copy.deepcopy(CLOUDWATCH_KEY_GRANT), **changes}
+    return {k: v for k, v in grant.items() if v is not None}
+
+
+def _topic_key(specs: list[dict[str, Any]], *, outputs: bool = False) -> tuple[list[str], list[str]]:
+    records: Any = build(specs)
+    if outputs:
+        records = engine_shapes.as_outputs(records)
+    report = evaluate_report(records, None, [get_policy(TOPIC_KEY)])
+    return [v.message for v in report.violations], [u.reason for u in report.undecided]
+
+
+def _by_name(specs: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    return next(spec for spec in specs if spec["name"] == name)
+
+
+def _event_target(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``specs`` with an EventBridge rule target notifying the same topic (the alarm kept)."""
+    target = {
+        "type": "aws:cloudwatch/eventTarget:EventTarget",
+        "name": "failures",
+        "deps": {"arn": ["alerts"]},
+        "inputs": {"rule": "training-failures", "arn": f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"},
+    }
+    return [*specs, target]
+
+
+DENY_CLOUDWATCH = {
+    "Sid": "NoServices",
+    "Effect": "Deny",
+    "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+    "Action": "kms:*",
+    "Resource": "*",
+}
+OUTSIDE_THE_ORGANIZATION = {
+    "Sid": "OrganizationOnly",
+    "Effect": "Deny",
+    "Principal": "*",
+    "Action": "kms:*",
+    "Resource": "*",
+    "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+}
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param([], id="no-service-statement"),
+        pytest.param([EVENTS_KEY_GRANT], id="another-services-grant"),
+        pytest.param([_grant(Action="kms:Decrypt")], id="decrypt-only"),
+        pytest.param([_grant(Action=["kms:Encrypt", "kms:GenerateDataKey*"])], id="no-decrypt"),
+        pytest.param([_grant(Principal={"Service": "logs.eu-west-1.amazonaws.com"})], id="logs-principal"),
+        pytest.param(
+            [_grant(Condition={"StringEquals": {"aws:SourceAccount": "999999999999"}})], id="other-account"
+        ),
+        pytest.param(
+            [_grant(Condition={"ArnLike": {"aws:SourceArn": f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/*"}})],
+            id="source-arn-of-rules",
+        ),
+        pytest.param(
+            [
+                _grant(
+                    Condition={
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm:other-*"}
+                    }
+                )
+            ],
+            id="source-arn-of-other-alarms",
+        ),
+        pytest.param(
+            [
+                _grant(
+                    Condition={
+                        "StringEquals": {
+                            "kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:eu-west-1:1:x"
+                        }
+                    }
+                )
+            ],
+            id="another-topics-context",
+        ),
+        pytest.param(
+            [_grant(Condition={"StringEquals": {"kms:CallerAccount": ACCOUNT}})], id="caller-account"
+        ),
+        pytest.param(
+            [_grant(Condition={"StringEquals": {"kms:ViaService": "sns.eu-west-1.amazonaws.com"}})],
+            id="via-service",
+        ),
+        pytest.param([_grant(Effect="Deny")], id="a-deny-instead"),
+        pytest.param([CLOUDWATCH_KEY_GRANT, DENY_CLOUDWATCH], id="allowed-then-denied"),
+        pytest.param(
+            [CLOUDWATCH_KEY_GRANT, OUTSIDE_THE_ORGANIZATION], id="organization-perimeter-shuts-services-out"
+        ),
+        pytest.param([_grant(NotAction=["kms:Decrypt"], Action=None)], id="not-action-excludes-decrypt"),
+    ],
+)
+def test_an_alarm_whose_topic_key_shuts_cloudwatch_out_is_refused(
+    outputs: bool, grants: list[dict[str, Any]]
+) -> None:
+    """CloudWatch encrypts an alarm's notification to an encrypted topic as cloudwatch.amazonaws.com:
+    only the key policy can let it (kms:GenerateDataKey* and kms:Decrypt), and without that the alarm
+    fires and KMS refuses the message. No rule read the key behind an alarm's topic (sns-topic-kms-
+    encrypted only asks for one), so each of these keys passed."""
+    found, undecided = _topic_key(topic_key_stack(*grants), outputs=outputs)
+    assert undecided == []
+    assert len(found) == 1, found
+    assert "'errors' notifies SNS topic 'alerts'" in found[0] and "'notifications-key'" in found[0]
+    assert "cloudwatch.amazonaws.com" in found[0]
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param([CLOUDWATCH_KEY_GRANT], id="the-shipped-grant"),
+        pytest.param([_grant(Condition=None)], id="unconditioned"),
+        pytest.param([_grant(Action="kms:*")], id="every-kms-action"),
+        pytest.param([_grant(Action=["kms:Decrypt", "kms:GenerateDataKey"])], id="exact-actions"),
+        pytest.param(
+            [_grant(Principal={"Service": ["sns.amazonaws.com", "CloudWatch.amazonaws.com"]})], id="list"
+        ),
+        pytest.param(
+            [
+                _grant(
+                    Condition={
+                        "StringEquals": {
+                            "aws:SourceArn": f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm:churn-5xx"
+                        }
+                    }
+                )
+            ],
+            id="this-alarm-exactly",
+        ),
+        pytest.param(
+            [_grant(Condition={"StringEqualsIfExists": {"kms:CallerAccount": ACCOUNT}})],
+            id="if-exists-absent-key",
+        ),
+        pytest.param(
+            [
+                _grant(
+                    Condition={
+                        "Null": {"aws:SourceArn": "false"},
+                        "StringNotEquals": {"aws:SourceAccount": "9"},
+                    }
+                )
+            ],
+            id="null-and-negated",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                {**DENY_CLOUDWATCH, "Condition": {"StringNotEquals": {"aws:SourceAccount": ACCOUNT}}},
+            ],
+            id="deny-to-other-accounts-only",
+        ),
+    ],
+)
+def test_a_key_that_lets_cloudwatch_in_passes(outputs: bool, grants: list[dict[str, Any]]) -> None:
+    """The twins: the shipped grant (this account's alarms, this region's topics), no condition, wider
+    actions, a list of services (case-insensitive), this alarm's exact ARN, an IfExists or negated
+    condition on a key CloudWatch does not send, and a Deny only to other accounts' publishers."""
+    assert _topic_key(topic_key_stack(*grants), outputs=outputs) == ([], [])
+
+
+def test_kms_default_key_policy_and_a_later_key_policy_are_read() -> None:
+    """A key with no policy has KMS's default one (the account's IAM principals only): refused. A
+    KeyPolicy resource replaces the key's own policy (applied after it): the grant it adds counts, and
+    the grant it drops does not."""
+    found, _ = _topic_key(topic_key_stack(policy=False))
+    assert len(found) == 1, found
+    adds = {
+        "type": "aws:kms/keyPolicy:KeyPolicy",
+        "name": "notifications-policy",
+        "deps": {"keyId": ["notifications-key"]},
+        "inputs": {"keyId": "notifications-key", "policy": json_document(CLOUDWATCH_KEY_GRANT)},
+    }
+    assert _topic_key([*topic_key_stack(policy=False), adds]) == ([], [])
+    drops = {**adds, "inputs": {**adds["inputs"], "policy": json_document(EVENTS_KEY_GRANT)}}
+    found, _ = _topic_key([*topic_key_stack(CLOUDWATCH_KEY_GRANT), drops])
+    assert len(found) == 1, found
+
+
+def test_a_key_named_through_its_alias_is_read() -> None:
+    specs = topic_key_stack()
+    alias = {
+        "type": "aws:kms/alias:Alias",
+        "name": "notifications-alias",
+        "deps": {"targetKeyId": ["notifications-key"]},
+        "inputs": {"name": "alias/notifications", "targetKeyId": "k"},
+    }
+    topic = _by_name(specs, "alerts")
+    topic["deps"] = {}
+    topic["inputs"]["kmsMasterKeyId"] = f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/notifications"
+    found, undecided = _topic_key([alias, *specs])
+    assert undecided == [] and len(found) == 1, (found, undecided)
+    _by_name(specs, "notifications-key")["inputs"]["policy"] = json_document(CLOUDWATCH_KEY_GRANT)
+    assert _topic_key([alias, *specs]) == ([], [])
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_an_eventbridge_target_needs_the_events_grant(outputs: bool) -> None:
+    """An EventBridge rule publishes as events.amazonaws.com: the CloudWatch grant alone lets the
+    alarm in and the rule's target not; with the events grant both pass."""
+    found, undecided = _topic_key(_event_target(topic_key_stack(CLOUDWATCH_KEY_GRANT)), outputs=outputs)
+    assert undecided == []
+    assert (
+        len(found) == 1 and "EventBridge target 'failures'" in found[0] and "events.amazonaws.com" in found[0]
+    )
+    both = _event_target(topic_key_stack(CLOUDWATCH_KEY_GRANT, EVENTS_KEY_GRANT))
+    assert _topic_key(both, outputs=outputs) == ([], [])
+
+
+def test_aws_native_alarm_topic_and_key_are_read() -> None:
+    specs = topic_key_stack()
+    _by_name(specs, "notifications-key").update(type="aws-native:kms:Key")
+    key = _by_name(specs, "notifications-key")["inputs"]
+    key["keyPolicy"] = json.loads(key.pop("policy"))
+    _by_name(specs, "alerts").update(type="aws-native:sns:Topic")
+    errors = _by_name(specs, "errors")
+    errors["type"] = "aws-native:cloudwatch:Alarm"
+    errors["inputs"]["alarmName"] = errors["inputs"].pop("name")
+    found, undecided = _topic_key(specs)
+    assert undecided == [] and len(found) == 1, (found, undecided)
+    key["keyPolicy"]["Statement"].append(CLOUDWATCH_KEY_GRANT)
+    assert _topic_key(specs) == ([], [])
+
+
+def test_a_key_outside_the_stack_is_undecided_saying_so() -> None:
+    """A topic encrypted with a key the stack does not hold (an ARN): its policy cannot be read
+    here, so the alarm is undecided, the note naming the key, after create as at preview."""
+    specs = [spec for spec in topic_key_stack() if spec["name"] != "notifications-key"]
+    _by_name(specs, "alerts")["deps"] = {}
+    for outputs in (False, True):
+        found, undecided = _topic_key(specs, outputs=outputs)
+        assert found == []
+        assert len(undecided) == 1 and "which is not in this stack" in undecided[0], undecided
+
+
+def test_a_statement_on_another_keys_arn_is_undecided_then_refused() -> None:
+    """A key policy's ``Resource`` naming an ARN rather than ``*``: the key's own ARN is known only
+    after create, so the grant is undecided at preview, and refused on the outputs when it names
+    another key."""
+    specs = topic_key_stack(_grant(Resource="arn:aws:kms:eu-west-1:999999999999:key/other"))
+    found, undecided = _topic_key(specs)
+    assert found == [] and len(undecided) == 1, (found, undecided)
+    found, undecided = _topic_key(specs, outputs=True)
+    assert undecided == [] and len(found) == 1, (found, undecided)
+
+
+def test_values_unknown_at_preview_are_undecided_not_passed() -> None:
+    """A key policy unknown at preview (computed from another resource's ARN), or a topic ARN the
+    key's conditions need and the alarm does not give yet: undecided, then judged on the outputs."""
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    _by_name(specs, "notifications-key")["inputs"]["policy"] = UNKNOWN_STRING_VALUE
+    assert _topic_key(specs)[1] != []
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    _by_name(specs, "errors")["inputs"]["alarmActions"] = [UNKNOWN_STRING_VALUE]
+    found, undecided = _topic_key(specs)
+    assert found == [] and len(undecided) == 1, (found, undecided)
+    specs = topic_key_stack(_grant(Condition=None))
+    _by_name(specs, "errors")["inputs"]["alarmActions"] = [UNKNOWN_STRING_VALUE]
+    assert _topic_key(specs) == ([], [])  # no condition reads the ARN: decided at preview
+
+
+def test_unencrypted_and_aws_managed_topics_are_left_to_sns_topic_kms_encrypted() -> None:
+    specs = topic_key_stack()
+    topic = _by_name(specs, "alerts")
+    topic["deps"] = {}
+    for value in (None, "alias/aws/sns", f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/aws/sns"):
+        topic["inputs"]["kmsMasterKeyId"] = value
+        assert _topic_key(specs) == ([], [])

@@ -99,6 +99,7 @@ DEFAULT_LEVELS = {
     "alarm-mutes-are-bounded": MANDATORY,
     "alarm-mutes-are-bounded-together": MANDATORY,
     "sns-topic-kms-encrypted": MANDATORY,
+    "alarm-topic-key-usable": MANDATORY,
     "iam-role-trust-not-public": MANDATORY,
     "iam-role-federated-trust-scoped": MANDATORY,
     "iam-pod-identity-trust-scoped": ADVISORY,

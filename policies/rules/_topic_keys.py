@@ -1,0 +1,251 @@
+"""Whether the services that publish to an encrypted SNS topic may use its KMS key.
+
+SNS encrypts a message with the topic's key on behalf of the publisher, so the publisher needs
+``kms:GenerateDataKey*`` and ``kms:Decrypt`` on it. A CloudWatch alarm publishes as the service
+principal ``cloudwatch.amazonaws.com``, an EventBridge rule as ``events.amazonaws.com``: only the
+key's policy can let them (no IAM policy applies to a service principal), and without it the
+alarm goes into ALARM and KMS refuses its notification, so nobody is told (AWS re:Post
+"cloudwatch-configure-alarm-sns": the AWS-managed ``alias/aws/sns`` never lets them, which
+``sns-topic-kms-encrypted`` refuses already).
+
+The request such a service makes carries ``aws:SourceAccount`` (the publisher's account, read
+from the topic's ARN), ``aws:SourceArn`` (the alarm's or rule's ARN) and the encryption context
+``aws:sns:topicArn`` (the topic's ARN), the keys the platform's own grant to CloudWatch conditions
+on (``cloudwatch_alarms_grant``); any other key is read as absent (a service principal has no principal
+account, organization or tags, and ``kms:CallerAccount``/``kms:ViaService`` conditions shut it
+out: re:Post "how-does-the-kms-calleraccount-condition-work").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
+
+from ._common import arn_fields, iam_wildcard
+from ._iam_documents import (
+    INVALID,
+    Tri,
+    Unknown,
+    all3,
+    any3,
+    as_list,
+    covers,
+    not3,
+    parse_document,
+    read,
+    statements,
+)
+
+__all__ = [
+    "INVALID",
+    "Unknown",
+    "arn_fields",
+    "as_list",
+    "key_lets",
+    "parse_policy",
+    "read",
+    "request",
+    "unknown",
+]
+
+#: The two actions SNS asks KMS for on the publisher's behalf (``GenerateDataKey*`` in AWS's
+#: policies covers the first).
+ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a service principal's request to KMS carries (values :class:`Unknown` at preview)."""
+
+    service: str
+    context: Mapping[str, Any]  # lower-cased condition key -> value
+
+    def value(self, key: str) -> Any:
+        return self.context.get(key.lower())
+
+
+def request(service: str, topic_arn: Any, source_arn: Any) -> Request:
+    """The request ``service`` makes publishing to ``topic_arn`` from ``source_arn``."""
+    account: Any = topic_arn
+    if isinstance(topic_arn, str):
+        fields = arn_fields(topic_arn)
+        account = fields[4] if fields else None
+    return Request(
+        service,
+        {
+            "aws:sourceaccount": account,
+            "aws:sourcearn": source_arn,
+            "kms:encryptioncontext:aws:sns:topicarn": topic_arn,
+        },
+    )
+
+
+def unknown(what: str) -> Unknown:
+    """A value of the request not known yet (at preview): the verdict waits for it."""
+    return Unknown(UnknownValueError(UNKNOWN_STRING_VALUE, [what]))
+
+
+def key_lets(document: Any, call: Request, key_arn: Any) -> Tri:
+    """Whether the key policy ``document`` lets ``call``'s service use the key for both of
+    :data:`ACTIONS` (an Allow applies and no Deny does). ``None`` (no policy set) is KMS's default
+    key policy, which lets only the account's IAM principals in."""
+    if document is None or document is INVALID:
+        return False
+    if isinstance(document, Unknown):
+        return document
+    found = statements(document)
+    return all3(
+        all3(
+            [
+                any3(_applies(statement, "allow", action, call, key_arn) for _, statement in found),
+                not3(any3(_applies(statement, "deny", action, call, key_arn) for _, statement in found)),
+            ]
+        )
+        for action in ACTIONS
+    )
+
+
+def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: Any) -> Tri:
+    if isinstance(statement, Unknown):
+        return statement
+    stated = statement.get("Effect")
+    if isinstance(stated, Unknown):
+        return stated
+    if not isinstance(stated, str) or stated.lower() != effect:
+        return False
+    return all3(
+        [
+            _names_the_service(statement, call.service),
+            covers(statement, action),
+            _on_the_key(statement, key_arn),
+            _condition_holds(statement.get("Condition"), call, effect),
+        ]
+    )
+
+
+def _names_the_service(statement: Mapping[str, Any], service: str) -> Tri:
+    if "NotPrincipal" in statement:
+        excluded = statement["NotPrincipal"]
+        return not3(_lists(excluded, service)) if not isinstance(excluded, Unknown) else excluded
+    return _lists(statement.get("Principal"), service)
+
+
+def _lists(principal: Any, service: str) -> Tri:
+    """Whether ``principal`` takes in ``service``: ``*``, ``{"AWS": "*"}`` or its ``Service`` entry."""
+    if isinstance(principal, Unknown) or principal == "*":
+        return principal if isinstance(principal, Unknown) else True
+    if not isinstance(principal, dict):
+        return False
+    verdicts: list[Tri] = []
+    for kind in ("AWS", "Service"):
+        entries = principal.get(kind)
+        if isinstance(entries, Unknown):
+            verdicts.append(entries)
+            continue
+        wanted = "*" if kind == "AWS" else service
+        verdicts += [
+            e if isinstance(e, Unknown) else isinstance(e, str) and e.strip().lower() in (wanted, "*")
+            for e in as_list(entries)
+        ]
+    return any3(verdicts)
+
+
+def _on_the_key(statement: Mapping[str, Any], key_arn: Any) -> Tri:
+    """A key policy's ``Resource`` is ``*`` (this key); an ARN counts when it matches the key's."""
+    if "NotResource" in statement:
+        excluded = statement["NotResource"]
+        if isinstance(excluded, Unknown):
+            return excluded
+        return not3(any3(_matches(pattern, key_arn) for pattern in as_list(excluded)))
+    resources = statement.get("Resource")
+    if isinstance(resources, Unknown):
+        return resources
+    return any3(_matches(pattern, key_arn) for pattern in as_list(resources))
+
+
+def _matches(pattern: Any, key_arn: Any) -> Tri:
+    if isinstance(pattern, Unknown):
+        return pattern
+    if not isinstance(pattern, str):
+        return False
+    if set(pattern.strip()) <= {"*"} and pattern.strip():
+        return True
+    if isinstance(key_arn, Unknown):
+        return key_arn
+    if not isinstance(key_arn, str):
+        return unknown("the key's ARN")  # known once the key exists: judged on the outputs
+    return bool(iam_wildcard(pattern.strip()).fullmatch(key_arn))
+
+
+_STRING = {"stringequals": False, "stringlike": True, "arnequals": True, "arnlike": True}
+_IGNORING_CASE = {"stringequalsignorecase"}
+_NEGATED = {
+    "stringnotequals": "stringequals",
+    "stringnotlike": "stringlike",
+    "arnnotequals": "arnequals",
+    "arnnotlike": "arnlike",
+    "stringnotequalsignorecase": "stringequalsignorecase",
+}
+
+
+def _condition_holds(condition: Any, call: Request, effect: str) -> Tri:
+    """Whether every block of ``condition`` holds for ``call``'s request. An operator this reader
+    does not evaluate on a key the request carries counts as failing an Allow and holding for a
+    Deny: the grant cannot be shown."""
+    if condition is None:
+        return True
+    if isinstance(condition, Unknown):
+        return condition
+    if not isinstance(condition, dict):
+        return effect == "deny"
+    verdicts: list[Tri] = []
+    for operator, block in condition.items():
+        if isinstance(block, Unknown):
+            verdicts.append(block)
+            continue
+        if not isinstance(block, dict):
+            verdicts.append(effect == "deny")
+            continue
+        for key, values in block.items():
+            verdicts.append(_holds(str(operator), call.value(str(key)), values, effect))
+    return all3(verdicts)
+
+
+def _holds(operator: str, actual: Any, values: Any, effect: str) -> Tri:
+    name = operator.lower()
+    if_exists = name.endswith("ifexists")
+    name = name.removesuffix("ifexists")
+    every = name.startswith("forallvalues:")
+    name = name.removeprefix("forallvalues:").removeprefix("foranyvalue:")
+    listed = [values] if isinstance(values, Unknown) else as_list(values)
+    if name == "null":
+        wanted = [str(v).lower() == "true" for v in listed if not isinstance(v, Unknown)]
+        if isinstance(actual, Unknown):
+            return actual
+        return (actual is None) in wanted
+    if actual is None:  # the request carries no such key
+        return if_exists or every or name in _NEGATED
+    if isinstance(actual, Unknown):
+        return actual
+    if any(isinstance(v, Unknown) for v in listed):
+        return next(v for v in listed if isinstance(v, Unknown))
+    negated = name in _NEGATED
+    base = _NEGATED.get(name, name)
+    if base in _STRING:
+        matched = any(
+            isinstance(v, str) and (bool(iam_wildcard(v).fullmatch(actual)) if _STRING[base] else v == actual)
+            for v in listed
+        )
+    elif base in _IGNORING_CASE:
+        matched = any(isinstance(v, str) and v.lower() == str(actual).lower() for v in listed)
+    else:
+        return effect == "deny"
+    return not matched if negated else matched
+
+
+def parse_policy(raw: Any) -> Any:
+    """A key policy input (JSON string or object; :class:`Unknown` at preview) as a document."""
+    return parse_document(raw)
