@@ -36,6 +36,7 @@ from ._common import (
     HIGH,
     MANDATORY,
     MEDIUM,
+    arn_fields,
     framework,
     iam_wildcard,
     matches_every,
@@ -281,7 +282,8 @@ def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind
     found = []
     for resource in _narrow_resources(statement):
         judged = granted(resource)
-        parts = judged.split(":", 5) if isinstance(judged, str) else []
+        # A policy variable is one field (``${aws:PrincipalAccount}`` holds a colon).
+        parts = (arn_fields(judged) or []) if isinstance(judged, str) else []
         if len(parts) != 6 or parts[4] == "aws":  # AWS-managed policies: no customer changes them
             continue
         service = iam_wildcard(parts[2])
@@ -444,7 +446,7 @@ def _role_wildcard(resource: str) -> str | None:
     The wildcard may sit in the resource type too: ``role*``, ``r*`` and ``ro?e/*`` match every
     role as ``role/*`` does.
     """
-    parts = resource.split(":", 5)
+    parts = arn_fields(resource) or []  # a policy variable is one field, colon and all
     if len(parts) != 6 or parts[2].lower() != "iam":
         return None
     name = parts[5]

@@ -188,6 +188,40 @@ def test_a_literal_account_moved_by_a_variables_colon_pins_nothing(
     assert len(found) == 1, found
 
 
+@pytest.mark.parametrize(("resource_type", "prop"), IDENTITY)
+@pytest.mark.parametrize("account", ["111122223333", "${aws:PrincipalAccount}", "${aws:ResourceAccount}"])
+@pytest.mark.parametrize(
+    ("policy", "action", "resource"),
+    [
+        pytest.param("iam-pass-role-scoped", "iam:PassRole", "arn:aws:iam::{}:role/*", id="pass-every-role"),
+        pytest.param(
+            "iam-no-privilege-escalation",
+            "iam:AttachRolePolicy",
+            "arn:aws:iam::{}:role/*",
+            id="attach-every-role",
+        ),
+        pytest.param(
+            "iam-no-privilege-escalation",
+            "lambda:UpdateFunctionCode",
+            "arn:aws:lambda:eu-west-1:{}:function:*",
+            id="every-function",
+        ),
+    ],
+)
+def test_every_role_of_an_account_named_by_a_variable_is_every_role(
+    resource_type: str, prop: str, account: str, policy: str, action: str, resource: str
+) -> None:
+    """``arn:aws:iam::${aws:PrincipalAccount}:role/*`` is every role of the holder's account, as
+    ``arn:aws:iam::111122223333:role/*`` is. The identity rules split a Resource ARN on every colon,
+    the variable's own too, so its resource part read ``PrincipalAccount}:role/*``, no kind at all:
+    iam:PassRole, iam:AttachRolePolicy and lambda:UpdateFunctionCode on every role or function of the
+    account passed (the literal account, the twin, was refused before and now)."""
+    document = json_document({"Effect": "Allow", "Action": action, "Resource": resource.format(account)})
+    found, undecided = findings(policy, resource_type, {prop: document})
+    assert undecided == 0
+    assert len(found) == 1, found
+
+
 # --- 1. rollback alarms of an endpoint without an update policy ---------------------------------
 
 ROLLBACK = "rollback-alarms-can-fire"
