@@ -473,11 +473,14 @@ def _literal_arns(value: Any) -> tuple[list[str], Any]:
     return found, pending
 
 
-def _topic_names(topic: PolicyResource) -> list[Any]:
-    """What a topic is known by in an ARN: its ``arn`` (after create) and its name."""
-    arn = keys.read(topic.props, "arn")
+def _names_topic(arn: str, topic: PolicyResource) -> bool:
+    """Whether a literal SNS ARN is ``topic``'s: its ``arn`` when known (after create), else its
+    name as the ARN's last field."""
+    own = keys.read(topic.props, "arn")
+    if isinstance(own, str) and own:
+        return arn == own
     name = keys.read(topic.props, "name") or keys.read(topic.props, "topicName")
-    return [v for v in (arn, name) if isinstance(v, str) and v]
+    return isinstance(name, str) and bool(name) and arn.rsplit(":", 1)[-1] == name
 
 
 def _published_topics(
@@ -493,9 +496,8 @@ def _published_topics(
         linked = [d for d in deps(publisher, prop) if d.resource_type in TOPICS]
         unmatched = list(literal)
         for arn in literal:
-            name = arn.rsplit(":", 1)[-1]
             for topic in stack.of_type(TOPICS):
-                if arn in _topic_names(topic) or name in _topic_names(topic):
+                if _names_topic(arn, topic):
                     found.setdefault(topic.urn, (topic, arn))
                     unmatched.remove(arn)
                     break
@@ -612,9 +614,7 @@ def _native_rule_topics(publisher: PolicyResource, stack: StackIndex) -> list[tu
     found: dict[str, tuple[PolicyResource, Any]] = {}
     for arn in arns:
         for topic in stack.of_type(TOPICS):
-            if isinstance(arn, str) and (
-                arn in _topic_names(topic) or arn.rsplit(":", 1)[-1] in _topic_names(topic)
-            ):
+            if isinstance(arn, str) and _names_topic(arn, topic):
                 found.setdefault(topic.urn, (topic, arn))
     for topic in deps(publisher, "targets"):
         if topic.resource_type in TOPICS and topic.urn not in found:
