@@ -39,10 +39,17 @@ class _Spec(BaseModel):
     model_config = SPEC_CONFIG
 
 
+SAGEMAKER_NAME_MAX = 63
+"""The ``max`` of botocore's ``EndpointName``, ``VariantName`` and ``InferenceComponentName``: their
+pattern bounds the letters and digits (``{0,62}`` after the first), not the ``-`` between them, so
+``a--...--b`` of 64 or more characters matches it and is still refused."""
+
+
 def sagemaker_name_problem(value: object, what: str) -> str | None:
     """Why SageMaker would refuse ``value`` as a ``what`` (an endpoint's, a variant's or an inference
-    component's name: botocore ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``), or None."""
-    if not isinstance(value, str) or not _NAME.match(value):
+    component's name: botocore ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``, at most
+    :data:`SAGEMAKER_NAME_MAX` characters), or None."""
+    if not isinstance(value, str) or not _NAME.match(value) or len(value) > SAGEMAKER_NAME_MAX:
         return f"{value!r} is not a valid {what}: 1-63 letters or digits, separated by -"
     return None
 

@@ -1,0 +1,125 @@
+"""A second look at session 61's component leftovers (tests/components/test_component_leftovers.py).
+
+What was checked and found right (no change):
+
+- KMS aliases refuse ``:``. The KMS developer guide ("Create aliases"), the CreateAlias reference and
+  the kms model's documentation of ``CreateAliasRequest.AliasName`` all say letters, digits, ``/``,
+  ``_`` and ``-``; AWS answers ``alias/Service:Test`` with "contains invalid characters for an
+  alias" (hashicorp/terraform-provider-aws#12891, whose validation was narrowed to the same rule),
+  which is what moto reproduces. AWS's own aliases are ``alias/aws/<service>``, without ``:``. The
+  components only create aliases (``alias/<alias_prefix>-<purpose>``); no field takes an existing
+  alias or an alias ARN, so no adopter's alias can be refused by the stricter check.
+- The monitors' ``endpoint_name`` (a ``pulumi.Input``) still takes the Output of an
+  ``InferenceEndpoint`` (examples/consumer passes ``endpoint.endpoint_name``); the alarms' is a plain
+  string because it starts the alarms' names (an Output there was already unusable). The stacks
+  plan as before (dev 141, staging 175, prod 196 resources; no violation, nothing undecided).
+- ``string_map_problem`` refuses nothing that was accepted: ``tags_problem`` already required
+  strings, and the Kubernetes labels crashed on anything else.
+- The image helpers' region refusal: their callers pass a region ``region_problem`` has already
+  checked (the stack's, a ``JobPlacement``'s); none walks every region.
+
+What was wrong, and is fixed here:
+
+1. ``sagemaker_name_problem`` (every endpoint, variant and inference component name, and since
+   session 61 the alarms' and monitors' ``endpoint_name``) matched botocore's pattern only. The
+   pattern ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`` bounds the letters and digits but not the ``-``
+   runs between them, so ``a--...--b`` of 64 or more characters matched it; botocore's shapes also
+   have ``max`` 63, and SageMaker refuses such a name. The check now bounds the length too.
+2. ``read_template``'s cache (session 61, task 6) kept a file's text keyed by its path, inode, size
+   and modification and change times. Where those times are coarse (a filesystem of one- or
+   two-second timestamps, a kernel before 6.13 whose timestamps move once a tick), a template
+   rewritten in place with the same size inside one tick was served as it was before; and the cache
+   saved nothing worth having: a hit costs a ``stat`` and a ``resolve`` (about 15 us here) where a
+   read of the 420-byte template costs about 7 us, against a plan of about 1.2 s of CPU. It is
+   gone: the template is read, parsed and checked at each call, as before session 61.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import botocore.loaders
+import pytest
+from pydantic import ValidationError
+
+from components.observability.alarm_thresholds import AlarmThresholds
+from components.observability.endpoint_alarms import EndpointAlarmsArgs, VariantAlarms
+from components.serving.inference_endpoint_spec import (
+    SAGEMAKER_NAME_MAX,
+    VariantSpec,
+    endpoint_name_problem,
+    sagemaker_name_problem,
+)
+from components.serving.shared_endpoint_spec import InferenceComponentSpec
+from tests.components.test_model_quality_alarms import _args as quality_alarms
+
+REPO = Path(__file__).parents[2]
+
+# --- 1. SageMaker names: the length the pattern does not bound ---------------------------------------------
+
+LONG_WITH_HYPHENS = "a" + "-" * 62 + "b"  # 64 characters: botocore's pattern matches, its max does not
+LONGEST_WITH_HYPHENS = "a" + "-" * 61 + "b"  # 63
+
+
+def _sagemaker_model() -> dict[str, Any]:
+    model: dict[str, Any] = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
+    return model
+
+
+@pytest.mark.parametrize("shape", ["EndpointName", "VariantName", "InferenceComponentName"])
+def test_the_names_shapes_bound_the_length_apart_from_the_pattern(shape: str) -> None:
+    """The shapes' ``max`` is what bounds a name with ``-`` runs: their patterns match 64 characters."""
+
+    found = _sagemaker_model()["shapes"][shape]
+    assert found["max"] == SAGEMAKER_NAME_MAX
+    assert re.fullmatch(found["pattern"], LONG_WITH_HYPHENS)  # botocore checks no max client-side
+
+
+@pytest.mark.parametrize("name", [LONG_WITH_HYPHENS, "a-" * 32 + "b", "a" + "-" * 200 + "b"])
+def test_a_name_longer_than_63_characters_is_refused_though_its_hyphens_match(name: str) -> None:
+    """Every SageMaker name the components check: the shared check, the alarms' and monitors'
+    ``endpoint_name``, a variant's and an inference component's ``name``."""
+    assert len(name) > SAGEMAKER_NAME_MAX
+    refused = f"{name!r} is not a valid endpoint name: 1-63 letters or digits, separated by -"
+    assert sagemaker_name_problem(name, "endpoint name") == refused
+    assert endpoint_name_problem(name) == refused
+    with pytest.raises(ValueError, match=r"^EndpointAlarmsArgs\.endpoint_name: "):
+        _endpoint_alarms(name)
+    with pytest.raises(ValueError, match=r"^ModelQualityAlarmsArgs\.endpoint_name: "):
+        quality_alarms(endpoint_name=name)
+    with pytest.raises(ValidationError, match=r"is not a valid variant name"):
+        VariantSpec.model_validate({**_VARIANT, "name": name})
+    with pytest.raises(ValidationError, match=r"is not a valid inference component name"):
+        InferenceComponentSpec.model_validate({**_COMPONENT, "name": name})
+
+
+def test_63_characters_with_hyphen_runs_are_still_taken() -> None:
+    assert sagemaker_name_problem(LONGEST_WITH_HYPHENS, "endpoint name") is None
+    assert _endpoint_alarms(LONGEST_WITH_HYPHENS).endpoint_name == LONGEST_WITH_HYPHENS
+    assert VariantSpec.model_validate({**_VARIANT, "name": LONGEST_WITH_HYPHENS}).name == LONGEST_WITH_HYPHENS
+    assert InferenceComponentSpec.model_validate({**_COMPONENT, "name": "c" * 63}).name == "c" * 63
+
+
+_VARIANT = {
+    "name": "blue",
+    "instance_type": "ml.m5.large",
+    "initial_instance_count": 1,
+    "model": {"latest_approved_of": "churn"},
+}
+_COMPONENT = {
+    "name": "churn",
+    "model": {"latest_approved_of": "churn"},
+    "compute": {"memory_mb": 1024, "cpu_cores": 1},
+}
+
+
+def _endpoint_alarms(name: str) -> EndpointAlarmsArgs:
+    return EndpointAlarmsArgs(
+        endpoint_name=name,
+        variants=[VariantAlarms(name="blue", gpus=0, instance_based=True)],
+        thresholds=AlarmThresholds(),
+        alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
+        tags={"owner": "t"},
+    )
