@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -316,14 +315,11 @@ def dotted(location: Location) -> str:
 
 def read_template(path: Path, not_features: Sequence[str] = ()) -> dict[str, Any]:
     """The template at ``path``, parsed and checked (``not_features``: :func:`template_problems`):
-    ``ValueError`` naming the file and each key. The file is read from disk once while it is
-    unchanged (its path, inode, size, and modification and change times): the stack file's check
-    and the monitors of each endpoint monitored as the family parse the same text, each its own
-    document, checked each time with its own ``not_features``."""
+    ``ValueError`` naming the file and each key. Read from disk at each call (the stack file's
+    check, then the composition: a file of a few hundred bytes, read in microseconds): no cache keyed
+    on file times, which a same-size rewrite within one timestamp tick leaves unchanged."""
     try:
-        stat = path.stat()
-        text = _text(path.resolve(), (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))
-        template = json.loads(text)
+        template = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ValueError(f"{path}: cannot be read ({error.strerror or error})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -337,14 +333,6 @@ def read_template(path: Path, not_features: Sequence[str] = ()) -> dict[str, Any
     if problems:  # every key to change at once, not one a plan
         raise ValueError(f"{path}: {'; '.join(problems)}")
     return template
-
-
-@lru_cache(maxsize=32)
-def _text(path: Path, stamp: tuple[int, int, int, int]) -> str:
-    """The text of the file at ``path`` as it was at ``stamp`` (a file that cannot be read or
-    decoded is tried again on the next call: errors are not cached)."""
-    del stamp  # part of the cache key only
-    return path.read_text(encoding="utf-8")
 
 
 def render(template: Mapping[str, Any], model_name: str) -> str:

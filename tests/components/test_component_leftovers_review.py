@@ -36,8 +36,10 @@ What was wrong, and is fixed here:
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import botocore.loaders
@@ -46,6 +48,7 @@ from pydantic import ValidationError
 
 from components.observability.alarm_thresholds import AlarmThresholds
 from components.observability.endpoint_alarms import EndpointAlarmsArgs, VariantAlarms
+from components.observability.explainability_config import read_template
 from components.serving.inference_endpoint_spec import (
     SAGEMAKER_NAME_MAX,
     VariantSpec,
@@ -123,3 +126,61 @@ def _endpoint_alarms(name: str) -> EndpointAlarmsArgs:
         alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
         tags={"owner": "t"},
     )
+
+
+# --- 2. the explainability template: read at each call -----------------------------------------------------
+
+TEMPLATE = REPO / "models/customer-churn/explainability.json"
+
+
+def test_a_template_rewritten_within_one_timestamp_tick_with_the_same_size_is_read_as_it_is_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where timestamps are coarse (one- or two-second filesystems; before Linux 6.13, a tick), a
+    file rewritten in place inside one tick keeps its inode, size and both times: the stat-keyed
+    cache then served the text it had read first. Here the filesystem's times do not move between
+    the two writes (what such a filesystem reports), and the second read is the second text."""
+    template = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    path = tmp_path / "explainability.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    real_stat = Path.stat
+
+    def coarse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        found = real_stat(self, *args, **kwargs)
+        if self != path:
+            return found
+        # Everything the cache keyed on but the times, which stand still within the tick.
+        return SimpleNamespace(
+            st_ino=found.st_ino,
+            st_size=found.st_size,
+            st_mtime_ns=10**18,
+            st_ctime_ns=10**18,
+            st_mode=found.st_mode,
+        )
+
+    monkeypatch.setattr(Path, "stat", coarse)
+    assert read_template(path)["predictor"]["instance_type"] == "ml.m5.large"
+    same_size = {**template, "predictor": {**template["predictor"], "instance_type": "ml.c5.large"}}
+    path.write_text(json.dumps(same_size), encoding="utf-8")
+    assert path.stat().st_size == len(json.dumps(template))
+    assert read_template(path)["predictor"]["instance_type"] == "ml.c5.large"
+
+
+def test_each_call_reads_parses_and_checks_the_file_as_it_is(tmp_path: Path) -> None:
+    """Each caller its own document (an edit of one changes no other), each checked with its own
+    ``not_features``; a file made unreadable or removed is refused naming it."""
+    template = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    path = tmp_path / "explainability.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    first = read_template(path)
+    first["predictor"]["instance_type"] = "edited"
+    assert read_template(path) == template
+    header = template["headers"][0]
+    with pytest.raises(ValueError, match=rf"headers.*{header}"):
+        read_template(path, (header,))
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}: not JSON"):
+        read_template(path)
+    path.unlink()
+    with pytest.raises(ValueError, match=r"cannot be read \(No such file or directory\)"):
+        read_template(path)
