@@ -22,7 +22,7 @@ What pages, and how each rule is scoped to this stack only:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +30,9 @@ import pulumi
 import pulumi_aws.cloudwatch as cloudwatch
 
 from ..limits import account_id_problem, region_problem, satisfies, service_role_path_problem, tags_problem
-from ..naming import child_name
+from ..naming import child_name, pipeline_name_problem
 from ..output_text import json_text
+from ..serving.inference_endpoint_spec import sagemaker_name_problem
 
 SOURCE = ["aws.sagemaker"]
 PIPELINE_EXECUTION = "SageMaker Model Building Pipeline Execution Status Change"
@@ -172,6 +173,14 @@ def _job_rule(key: str, what: str, prefix: str, pattern: dict[str, Any], region:
     )
 
 
+def _names_problem(names: object, problem_of: Callable[[object], str | None]) -> str | None:
+    """The first of ``names`` that ``problem_of`` refuses, or why ``names`` is no list of names (a
+    plain string would be read as its characters, each a name no resource has)."""
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        return f"{names!r} is not a list of names"
+    return next(filter(None, map(problem_of, names)), None)
+
+
 @dataclass(frozen=True)
 class FailureAlertsArgs:
     topic_arn: pulumi.Input[str]
@@ -184,9 +193,11 @@ class FailureAlertsArgs:
     role_path: str
     """IAM path (``/mlops-platform/dev/``) of every role the stack's jobs run as."""
     pipeline_names: Sequence[str] = ()
-    """The stack's SageMaker pipelines; none: no pipeline rule."""
+    """The stack's SageMaker pipelines (plain names, as CreatePipeline takes them: a misspelt one
+    makes a rule no execution matches); none: no pipeline rule."""
     endpoint_names: Sequence[str] = ()
-    """The stack's SageMaker endpoints; none: no endpoint rule."""
+    """The stack's SageMaker endpoints (plain names, 1-63 letters or digits separated by ``-``: a
+    misspelt one makes a rule no endpoint event matches); none: no endpoint rule."""
     model_package_group_names: Sequence[str] = ()
     """The stack's model package groups, whose rejected versions page; none: no rejection rule."""
     retraining_gate_names: Sequence[str] = ()
@@ -202,6 +213,12 @@ class FailureAlertsArgs:
         satisfies(self, "region", region_problem)
         satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", tags_problem)
+        satisfies(self, "pipeline_names", lambda names: _names_problem(names, pipeline_name_problem))
+        satisfies(
+            self,
+            "endpoint_names",
+            lambda names: _names_problem(names, lambda name: sagemaker_name_problem(name, "endpoint name")),
+        )
 
     def rules(self) -> list[FailureRule]:
         """Every rule of the stack, in a stable order."""

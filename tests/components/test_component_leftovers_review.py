@@ -32,6 +32,9 @@ What was wrong, and is fixed here:
    saved nothing worth having: a hit costs a ``stat`` and a ``resolve`` (about 15 us here) where a
    read of the 420-byte template costs about 7 us, against a plan of about 1.2 s of CPU. It is
    gone: the template is read, parsed and checked at each call, as before session 61.
+3. ``FailureAlertsArgs.endpoint_names`` and ``pipeline_names`` (the other place that takes endpoint
+   names) were not checked: a misspelt name made an EventBridge rule that never matches, and a plain
+   string was read as its characters. Each name is now checked as SageMaker takes it.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from pydantic import ValidationError
 from components.observability.alarm_thresholds import AlarmThresholds
 from components.observability.endpoint_alarms import EndpointAlarmsArgs, VariantAlarms
 from components.observability.explainability_config import read_template
+from components.observability.failure_alerts import FailureAlertsArgs
 from components.serving.inference_endpoint_spec import (
     SAGEMAKER_NAME_MAX,
     VariantSpec,
@@ -184,3 +188,55 @@ def test_each_call_reads_parses_and_checks_the_file_as_it_is(tmp_path: Path) -> 
     path.unlink()
     with pytest.raises(ValueError, match=r"cannot be read \(No such file or directory\)"):
         read_template(path)
+
+
+# --- 3. the endpoint names the failure alerts match --------------------------------------------------------
+
+
+def _failure_alerts(**changes: Any) -> FailureAlertsArgs:
+    values: dict[str, Any] = {
+        "topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts",
+        "region": "eu-west-1",
+        "account_id": "123456789012",
+        "role_path": "/mlops-platform/dev/",
+    } | changes
+    return FailureAlertsArgs(**values)
+
+
+@pytest.mark.parametrize(
+    ("field", "names", "refusal"),
+    [
+        ("endpoint_names", ["churn", "churn_v2"], "'churn_v2' is not a valid endpoint name"),
+        (
+            "endpoint_names",
+            ["churn", LONG_WITH_HYPHENS],
+            f"{LONG_WITH_HYPHENS!r} is not a valid endpoint name",
+        ),
+        ("endpoint_names", "churn", "'churn' is not a list of names"),
+        ("endpoint_names", [None], "None is not a valid endpoint name"),
+        (
+            "pipeline_names",
+            ["churn-training", "churn.training"],
+            "'churn.training' is not a SageMaker pipeline name",
+        ),
+        ("pipeline_names", "churn-training", "'churn-training' is not a list of names"),
+    ],
+)
+def test_failure_alerts_refuse_a_name_no_endpoint_or_pipeline_has(
+    field: str, names: Any, refusal: str
+) -> None:
+    """The endpoint rule matches ``EndpointName`` exactly and the pipeline rule the pipelines' ARNs:
+    a misspelt name made a rule that never fires (a failed or rolled-back update, a failed
+    execution, paged nobody), and a plain string was read as its characters."""
+    with pytest.raises(ValueError, match=rf"^FailureAlertsArgs\.{field}: {re.escape(refusal)}"):
+        _failure_alerts(**{field: names})
+
+
+def test_failure_alerts_match_the_endpoints_and_pipelines_they_are_given() -> None:
+    args = _failure_alerts(endpoint_names=["churn", LONGEST_WITH_HYPHENS], pipeline_names=["churn-training"])
+    rules = {rule.key: rule for rule in args.rules()}
+    assert rules["endpoint-updates"].pattern["detail"]["EndpointName"] == ["churn", LONGEST_WITH_HYPHENS]
+    assert rules["pipeline-executions"].pattern["detail"]["pipelineArn"] == [
+        {"equals-ignore-case": "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-training"}
+    ]
+    assert not {"endpoint-updates", "pipeline-executions"} & {rule.key for rule in _failure_alerts().rules()}
