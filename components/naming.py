@@ -55,11 +55,13 @@ def name_prefix_problem(prefix: str | None, *, underscores: bool = False) -> str
 
 
 _PIPELINE_NAME: Final = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}\Z")
+PIPELINE_NAME_MAX: Final = 256
+"""botocore ``PipelineName``'s ``max``: its pattern bounds the letters and digits, not the ``-`` runs."""
 
 
 def pipeline_name_problem(name: object) -> str | None:
     """Why SageMaker's CreatePipeline would refuse ``name`` (botocore ``PipelineName``), or None."""
-    if not isinstance(name, str) or not _PIPELINE_NAME.match(name):
+    if not isinstance(name, str) or not _PIPELINE_NAME.match(name) or len(name) > PIPELINE_NAME_MAX:
         return f"{str(name)[:80]!r} is not a SageMaker pipeline name: 1-256 letters or digits, separated by -"
     return None
 

@@ -24,7 +24,8 @@ What was wrong, and is fixed here:
    session 61 the alarms' and monitors' ``endpoint_name``) matched botocore's pattern only. The
    pattern ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`` bounds the letters and digits but not the ``-``
    runs between them, so ``a--...--b`` of 64 or more characters matched it; botocore's shapes also
-   have ``max`` 63, and SageMaker refuses such a name. The check now bounds the length too.
+   have ``max`` 63, and SageMaker refuses such a name. The check now bounds the length too, and
+   ``pipeline_name_problem`` (the same gap with ``PipelineName``'s 256) likewise.
 2. ``read_template``'s cache (session 61, task 6) kept a file's text keyed by its path, inode, size
    and modification and change times. Where those times are coarse (a filesystem of one- or
    two-second timestamps, a kernel before 6.13 whose timestamps move once a tick), a template
@@ -49,6 +50,7 @@ import botocore.loaders
 import pytest
 from pydantic import ValidationError
 
+from components.naming import PIPELINE_NAME_MAX, pipeline_name_problem
 from components.observability.alarm_thresholds import AlarmThresholds
 from components.observability.endpoint_alarms import EndpointAlarmsArgs, VariantAlarms
 from components.observability.explainability_config import read_template
@@ -240,3 +242,19 @@ def test_failure_alerts_match_the_endpoints_and_pipelines_they_are_given() -> No
         {"equals-ignore-case": "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/churn-training"}
     ]
     assert not {"endpoint-updates", "pipeline-executions"} & {rule.key for rule in _failure_alerts().rules()}
+
+
+def test_a_pipeline_name_longer_than_256_characters_is_refused_though_its_hyphens_match() -> None:
+    """botocore's ``PipelineName``: the same pattern with ``{0,255}``, and ``max`` 256."""
+    shape = _sagemaker_model()["shapes"]["PipelineName"]
+    assert shape["max"] == PIPELINE_NAME_MAX == 256
+    too_long, longest = "a" + "-" * 255 + "b", "a" + "-" * 254 + "b"
+    assert re.fullmatch(shape["pattern"], too_long)
+    assert pipeline_name_problem(too_long) == (
+        f"{too_long[:80]!r} is not a SageMaker pipeline name: 1-256 letters or digits, separated by -"
+    )
+    assert pipeline_name_problem(longest) is None
+    with pytest.raises(
+        ValueError, match=r"^FailureAlertsArgs\.pipeline_names: .* is not a SageMaker pipeline name"
+    ):
+        _failure_alerts(pipeline_names=[too_long])
