@@ -49,6 +49,11 @@ def sagemaker_name_problem(value: object, what: str) -> str | None:
     """Why SageMaker would refuse ``value`` as a ``what`` (an endpoint's, a variant's or an inference
     component's name: botocore ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``, at most
     :data:`SAGEMAKER_NAME_MAX` characters), or None."""
+    if inspect.isawaitable(value) or _is_output(value):
+        return (
+            f"is a Pulumi Output, but this {what} must be a plain string: it names resources, and an "
+            "Output's value is known only as the program runs; pass the name itself"
+        )
     if not isinstance(value, str) or not _NAME.match(value) or len(value) > SAGEMAKER_NAME_MAX:
         return f"{value!r} is not a valid {what}: 1-63 letters or digits, separated by -"
     return None

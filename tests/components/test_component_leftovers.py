@@ -221,10 +221,20 @@ def test_an_alarms_endpoint_name_is_a_plain_string_and_a_monitors_may_be_an_outp
     asyncio.set_event_loop(loop)
     try:
         output = pulumi.Output.from_input("churn")
-        with pytest.raises(
-            ValueError, match=r"^ModelQualityAlarmsArgs\.endpoint_name: <pulumi.output.Output"
-        ):
+        output_refusal = (
+            r"endpoint_name: is a Pulumi Output, but this endpoint name must be a plain string: it names "
+            r"resources, and an Output's value is known only as the program runs; pass the name itself$"
+        )
+        with pytest.raises(ValueError, match=rf"^ModelQualityAlarmsArgs\.{output_refusal}"):
             quality_alarms(endpoint_name=output)
+        with pytest.raises(ValueError, match=rf"^EndpointAlarmsArgs\.{output_refusal}"):
+            EndpointAlarmsArgs(
+                endpoint_name=output,  # type: ignore[arg-type]
+                variants=[VariantAlarms(name="blue", gpus=0, instance_based=True)],
+                thresholds=AlarmThresholds(),
+                alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts",
+                tags={"owner": "t"},
+            )
         assert endpoint_name_problem(output) is None
         assert live_drift(endpoint_name=output).endpoint_name is output
         with pytest.raises(
