@@ -81,11 +81,16 @@ def parse_arn(text: object, service: str) -> Arn:
     return Arn(partition, found_service, region, account, resource)
 
 
+def _is_group_name(group: str) -> bool:
+    """botocore's EntityName: its pattern bounds the letters and digits, not the '-' runs; max 63."""
+    return _GROUP_NAME.fullmatch(group) is not None and len(group) <= 63
+
+
 def parse_model_package_group_arn(text: object) -> ModelPackageGroupArn:
     """``arn:<partition>:sagemaker:<region>:<account>:model-package-group/<group>``."""
     arn = parse_arn(text, "sagemaker")
     kind, _, group = arn.resource.partition("/")
-    if kind != "model-package-group" or not _GROUP_NAME.fullmatch(group):
+    if kind != "model-package-group" or not _is_group_name(group):
         raise ArnError(
             f"'{shorten(str(text))}': resource '{shorten(arn.resource)}' is not model-package-group/<group> "
             "(a group name: 1-63 letters or digits, separated by -)"
@@ -98,7 +103,7 @@ def parse_model_package_version_arn(text: object) -> ModelPackageVersionArn:
     arn = parse_arn(text, "sagemaker")
     kind, _, rest = arn.resource.partition("/")
     group, _, version = rest.partition("/")
-    if kind != "model-package" or not _GROUP_NAME.fullmatch(group) or not _VERSION.fullmatch(version):
+    if kind != "model-package" or not _is_group_name(group) or not _VERSION.fullmatch(version):
         raise ArnError(
             f"'{shorten(str(text))}': resource '{shorten(arn.resource)}' is not model-package/<group>/<version> "
             "(a model package version, e.g. model-package/prod-customer-churn/3)"

@@ -12,6 +12,13 @@ from ..limits import SPEC_CONFIG, fail_at
 
 # SageMaker's FeatureGroupName / FeatureName pattern: letters and digits, single '-' or '_' between.
 _SAGEMAKER_NAME = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
+_SAGEMAKER_NAME_MAX = 64  # the shapes' max: the pattern bounds the letters and digits, not the separators
+
+
+def _is_sagemaker_name(value: str) -> bool:
+    return _SAGEMAKER_NAME.match(value) is not None and len(value) <= _SAGEMAKER_NAME_MAX
+
+
 # Names the offline store adds to every record; a feature may not use them.
 RESERVED_FEATURE_NAMES = frozenset({"is_deleted", "write_time", "api_invocation_time"})
 OFFLINE_STORE_PREFIX = "feature-store/"
@@ -29,7 +36,7 @@ class FeatureSpec(_Spec):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
-        if not _SAGEMAKER_NAME.match(value):
+        if not _is_sagemaker_name(value):
             raise ValueError(
                 f"'{value}' is not a valid feature name: 1-64 letters or digits, separated by - or _"
             )
@@ -77,7 +84,7 @@ class FeatureGroupSpec(_Spec):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
-        if not _SAGEMAKER_NAME.match(value):
+        if not _is_sagemaker_name(value):
             raise ValueError(
                 f"'{value}' is not a valid feature group name: 1-64 letters or digits, separated by - or _"
             )

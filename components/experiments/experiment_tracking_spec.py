@@ -22,6 +22,7 @@ class ExperimentTrackingSpec(BaseModel):
     name: str = Field(
         default="mlflow",
         pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$",
+        max_length=256,  # TrackingServerName's max: the pattern bounds only the letters and digits
         description="Tracking server name: letters/digits separated by -; the name prefix, where set, "
         "goes in front (`<prefix>-<name>`).",
     )

@@ -136,7 +136,8 @@ class ModelFamilySpec(_Spec):
     def _valid_name(cls, value: str) -> str:
         import re
 
-        if not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", value):
+        # botocore's pattern bounds the letters and digits, not the '-' runs: the shape's max is 63.
+        if not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", value) or len(value) > 63:
             raise ValueError(
                 f"'{value}' is not a valid model package group name: 1-63 letters or digits, separated by -"
             )

@@ -404,7 +404,7 @@ def _problems(s: TrainingPipelineSettings) -> list[str]:
         ),
         (not bad_groups, f"security_group_ids {bad_groups!r} are not security group ids (sg-...)"),
         (
-            _matches(_PACKAGE_GROUP, s.model_package_group_name),
+            _matches(_PACKAGE_GROUP, s.model_package_group_name) and len(s.model_package_group_name) <= 63,
             f"model_package_group_name {s.model_package_group_name!r}: use letters, digits and hyphens (at most 63)",
         ),
         (
