@@ -23,13 +23,14 @@ from typing import Any, Final
 from delivery.stacks import PROMOTION_ORDER, StackListing, StackTarget
 from stacks.naming import STACK_NAME
 
-FAMILY: Final = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+# botocore patterns bound the letters and digits, not the `-` runs: each lookahead is the shape's max.
+FAMILY: Final = re.compile(r"(?=.{1,63}\Z)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 # Pulumi's own stack name rule (stackNameAndProjectRegexp): ``_scratch`` or ``.tmp`` is a valid stack,
 # and its approvals carry that name (pulumi.get_stack()). The name is only looked up, never run.
 STACK: Final = STACK_NAME
 MODEL_PACKAGE_ARN: Final = re.compile(
     r"arn:aws:sagemaker:(?P<region>[a-z]{2}(-[a-z]+)+-[0-9]):(?P<account>[0-9]{12}):"
-    r"model-package/(?P<group>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})/(?P<version>[1-9][0-9]{0,9})"
+    r"model-package/(?P<group>(?=[a-zA-Z0-9-]{1,63}/)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})/(?P<version>[1-9][0-9]{0,9})"
 )
 FIELDS: Final = ("family", "model_package_arn", "source_stack")
 

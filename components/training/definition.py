@@ -153,7 +153,7 @@ _PACKAGE_GROUP = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+\Z")
 _ACCOUNT = re.compile(r"^[0-9]{12}\Z")
 _TRACKING_SERVER_ARN = re.compile(
-    r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):mlflow-tracking-server/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}\Z"
+    r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):mlflow-tracking-server/(?=.{1,256}\Z)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}\Z"
 )
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9_+=,.@/-]+\Z")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:(?P<region>[a-z0-9-]+):[0-9]{12}:key/[A-Za-z0-9_-]+\Z")
@@ -630,7 +630,8 @@ def tracking_argument_count(hyperparameters: Iterable[str], metrics: Sequence[st
 
 
 _WORKGROUP = re.compile(r"^[a-zA-Z0-9._-]{1,128}\Z")
-_FEATURE_GROUP = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
+# FeatureGroupName / FeatureName: 1-64 characters (the pattern alone bounds only the letters and digits).
+_FEATURE_GROUP = re.compile(r"^(?=.{1,64}\Z)[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
 
 
 def _feature_input_problems(s: TrainingPipelineSettings) -> list[str]:

@@ -56,7 +56,8 @@ RANK_COLUMN = "_snapshot_rank"
 """Helper column of the query; no feature can be named so (a feature name starts with a letter or digit)."""
 OFFLINE_STORE_COLUMNS = ("write_time", "api_invocation_time", "is_deleted")
 """What the offline store adds to every record."""
-_FEATURE = re.compile(r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
+# FeatureName: 1-64 characters (its pattern alone bounds only the letters and digits).
+_FEATURE = re.compile(r"^(?=.{1,64}\Z)[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z")
 _GLUE_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,255}\Z")
 _TIME = re.compile(
     r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ](?P<time>[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?)"
