@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import math
 import re
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Final, Literal
 
@@ -72,9 +73,10 @@ def endpoint_name_problem(value: object) -> str | None:
 
 
 def _is_output(value: object) -> bool:
-    from pulumi import Output  # the specs themselves do without the Pulumi SDK
-
-    return isinstance(value, Output)
+    # The specs do without the Pulumi SDK (the config is validated before it is imported): a value
+    # can be an Output only once the program has imported it.
+    pulumi = sys.modules.get("pulumi")
+    return pulumi is not None and isinstance(value, pulumi.Output)
 
 
 def _sagemaker_name(value: str, what: str) -> str:
