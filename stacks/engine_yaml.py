@@ -12,7 +12,8 @@ written                       PyYAML (YAML 1.1)      the program, through the en
 ============================  =====================  ==========================================
 ``yes`` ``no`` ``on`` ``off``  a boolean              the text (yaml.v3: only true and false)
 ``1:30``                      90 (base 60)           the text
-``2026-12-01``                a date                 the text (yaml.v3 keeps timestamps as text)
+``2026-12-01``                a date                 Go's ``time.Time.String()``:
+                                                     ``2026-12-01 00:00:00 +0000 UTC``, refused
 ``1e3`` ``0o17`` ``08``       the text               1000, 15 and 8 (Go's number parsers)
 ``3.0``                       the float 3.0          the integer 3 (Go writes 3.0 as JSON ``3``)
 ``.nan`` ``.inf``             a float                nothing: JSON has neither, and Pulumi
@@ -58,6 +59,16 @@ _BASE_PREFIXES: Final = {"b": 2, "o": 8, "x": 16}
 _DIGITS: Final = "0123456789abcdefghijklmnopqrstuvwxyz"
 _INT64: Final = (-(2**63), 2**63 - 1)
 _UINT64_MAX: Final = 2**64 - 1
+# yaml.v3's timestamp forms (resolve.go's allowedTimestampFormats, read by Go's time.Parse): a date
+# with 1- or 2-digit month and day, then a time (T, t or a space) with 1- or 2-digit fields, a
+# fraction after '.' or ',' and, after T or t only, Z or a +hh:mm offset.
+_TIMESTAMP: Final = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})"
+    r"(?:(?:[Tt](?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{1,2}):(?P<second>[0-9]{1,2})(?:[.,][0-9]+)?"
+    r"(?:Z|[-+](?P<zone_hour>[0-9]{2}):(?P<zone_minute>[0-9]{2})))"
+    r"|(?: (?P<hour2>[0-9]{1,2}):(?P<minute2>[0-9]{1,2}):(?P<second2>[0-9]{1,2})(?:[.,][0-9]+)?))?"
+)
+_DAYS_IN_MONTH: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _LARGEST_INTEGER_TEXT: Final = 1e21
 """encoding/json writes a float64 below this magnitude without an exponent (``strconv`` 'f'), so a
 whole one reaches the program as an integer; from it on, with one (``1e+21``): a float."""
@@ -105,6 +116,34 @@ def _go_parse_float(text: str) -> float | None:
     return None if math.isinf(value) else value
 
 
+def _go_timestamp(text: str) -> str | None:
+    """If yaml.v3 reads the plain scalar ``text`` as a timestamp (one of its formats, in range as
+    Go's ``time.Parse`` checks: month 1-12, the month's days, hour below 24, minute and second below
+    60, an offset of at most 24 hours and 60 minutes), what Pulumi hands the program instead: Go's
+    ``time.Time.String()`` where it does not depend on the engine machine's time zone names, else a
+    description. None for any other text."""
+    match = _TIMESTAMP.fullmatch(text)
+    if match is None:
+        return None
+    fields = {name: int(value) for name, value in match.groupdict().items() if value is not None}
+    year, month, day = fields["year"], fields["month"], fields["day"]
+    if not 1 <= month <= 12:
+        return None
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= day <= _DAYS_IN_MONTH[month - 1] + (month == 2 and leap):
+        return None
+    hour = fields.get("hour", fields.get("hour2", 0))
+    minute = fields.get("minute", fields.get("minute2", 0))
+    second = fields.get("second", fields.get("second2", 0))
+    if not (hour < 24 and minute < 60 and second < 60):
+        return None
+    if fields.get("zone_hour", 0) > 24 or fields.get("zone_minute", 0) > 60:
+        return None
+    if "zone_hour" in fields or "." in text or "," in text:
+        return "Go's rendering of the time (time.Time's String(), such as `2026-12-01 10:00:00 +0200 +0200`)"
+    return f"`{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d} +0000 UTC`"
+
+
 def _resolve(text: str) -> tuple[str, Any]:
     """yaml.v3's ``resolve`` of an untagged or explicitly tagged scalar: its tag and value."""
     if text in _WORDS:
@@ -143,7 +182,16 @@ def _resolve(text: str) -> tuple[str, Any]:
 
 
 def plain_scalar(text: str) -> Any:
-    """An unquoted, untagged scalar as yaml.v3 decodes it into ``any``."""
+    """An unquoted, untagged scalar as yaml.v3 decodes it into ``any``. A timestamp (``2026-12-01``)
+    is refused: yaml.v3 decodes it into a Go ``time.Time``, which Pulumi's config object turns into
+    its ``String()`` (``2026-12-01 00:00:00 +0000 UTC``, the zone named as the engine's machine
+    names it), never the text written."""
+    program_text = _go_timestamp(text) if text[:1].isdigit() else None
+    if program_text is not None:
+        raise EngineValueError(
+            f"is a timestamp to YAML, which Pulumi hands the program as {program_text}, not as "
+            "written; quote it to keep it as text"
+        )
     return _resolve(text)[1]
 
 

@@ -118,7 +118,10 @@ def _short_tag(tag: str) -> str:
 
 
 def _construct_plain(loader: Any, node: yaml.ScalarNode) -> Any:
-    return plain_scalar(node.value)
+    try:
+        return plain_scalar(node.value)
+    except EngineValueError as error:
+        raise _problem(node, f"{echo(node.value)} {error}") from None
 
 
 def _construct_tagged(loader: Any, node: yaml.ScalarNode) -> Any:

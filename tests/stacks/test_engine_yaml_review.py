@@ -1,0 +1,103 @@
+"""A second reading of the engine-YAML reader (stacks/engine_yaml.py, stack_file.reading_loader)
+against the source it ports, each test failing on the reader as first written.
+
+Ground truth: gopkg.in/yaml.v3 v3.0.1 (the version Pulumi's sdk/go.mod requires): resolve.go,
+decode.go (``d.scalar`` into ``interface{}`` sets the resolved value itself, so a timestamp is a Go
+``time.Time``; ``d.mapping`` refuses two keys of one kind and value, ``<<`` included;
+``parser.node`` resolves a scalar tagged ``!`` only when it is plain); Go's strconv (``ParseFloat``
+takes ``_`` between digits); Pulumi's config/object.go (``unmarshalObject``: a ``time.Time``
+becomes ``v.String()``) and workspace/loaders.go (a stack file is decoded, re-encoded with
+yaml.v3 and decoded again, which keeps each reading below).
+
+Bugs found, each with its tests here:
+
+- A plain date or timestamp (``reviewed: 2026-12-01``) was read as its text; the program receives
+  ``2026-12-01 00:00:00 +0000 UTC``. Now refused at its key with line and column, saying to quote it
+  (``test_a_timestamp_*``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stacks.config import CONFIG_KEY, ConfigError
+from stacks.engine_yaml import EngineValueError, plain_scalar
+from stacks.stack_file import load_yaml, read_stack_file
+
+P = CONFIG_KEY
+
+
+@pytest.mark.parametrize(
+    ("written", "program_text"),
+    [
+        ("2026-12-01", "2026-12-01 00:00:00 +0000 UTC"),
+        ("2026-1-5", "2026-01-05 00:00:00 +0000 UTC"),
+        ("2024-02-29", "2024-02-29 00:00:00 +0000 UTC"),
+        ("2026-12-01T10:00:00Z", "2026-12-01 10:00:00 +0000 UTC"),
+        ("2026-12-01t1:2:3Z", "2026-12-01 01:02:03 +0000 UTC"),
+        ("2026-12-01 10:00:00", "2026-12-01 10:00:00 +0000 UTC"),
+        ("2026-12-01T10:00:00+02:00", "time.Time's String()"),
+        ("2026-12-01T10:00:00.5Z", "time.Time's String()"),
+    ],
+)
+def test_a_timestamp_is_refused_naming_what_the_program_would_get(written: str, program_text: str) -> None:
+    with pytest.raises(EngineValueError) as raised:
+        plain_scalar(written)
+    assert program_text in str(raised.value)
+    assert "quote it to keep it as text" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("2026-02-29", "2026-02-29"),  # not a leap year: time.Parse refuses the day
+        ("2026-13-01", "2026-13-01"),
+        ("2026-12-01T10:00:00", "2026-12-01T10:00:00"),  # a T needs a zone
+        ("2026-12-01 10:00:00Z", "2026-12-01 10:00:00Z"),  # a space takes none
+        ("2026-12-01T24:00:00Z", "2026-12-01T24:00:00Z"),
+        ("2026-12-01T10:00:00+25:00", "2026-12-01T10:00:00+25:00"),
+        ("2026-123-01", "2026-123-01"),
+        ("12026-12-01", "12026-12-01"),
+    ],
+)
+def test_a_near_timestamp_go_does_not_parse_stays_text(written: str, value: Any) -> None:
+    assert plain_scalar(written) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "where"),
+    [
+        ("tags:\n  reviewed: 2026-12-01\n", "tags.reviewed", "line 2, column 13"),
+        ("tags:\n  days: [a, 2026-12-01]\n", "tags.days", "line 2, column 13"),
+        ("tags: {days: {2026-12-01: x}}\n", "tags.days.2026-12-01", "line 1, column 15"),
+        ("tags:\n  reviewed: ! 2026-12-01\n", "tags.reviewed", "line 2, column 13"),
+    ],
+)
+def test_a_timestamp_value_or_key_is_refused_at_its_key(text: str, key: str, where: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_yaml(text, "Pulumi.x.yaml")
+    [(reported, message)] = raised.value.problems
+    assert reported == key
+    assert message.startswith("'2026-12-01' is a timestamp to YAML")
+    assert message.endswith(f"({where})")
+
+
+def test_a_quoted_or_str_tagged_date_is_text() -> None:
+    assert load_yaml("a: '2026-12-01'\nb: !!str 2026-12-01\n", "Pulumi.x.yaml") == {
+        "a": "2026-12-01",
+        "b": "2026-12-01",
+    }
+
+
+def test_a_timestamp_in_a_stack_file_is_refused_naming_the_file_and_key(write_stack) -> None:
+    text = write_stack("dev").read_text()
+    assert "      owner: ml-platform-team\n" in text
+    path = write_stack(text=text.replace("      owner: ml-platform-team\n", "      owner: 2026-12-01\n"))
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(path)
+    [(key, message)] = raised.value.problems
+    assert key == f"{P}.tags.owner"
+    assert "2026-12-01 00:00:00 +0000 UTC" in message
