@@ -259,6 +259,7 @@ def config_key(written: str) -> str | None:
 
 
 __all__ = [
+    "STR_TAG",
     "TAGS_READ",
     "EngineValueError",
     "config_key",

@@ -29,6 +29,7 @@ import yaml
 from stacks.config import ConfigError, parse_platform_config
 from stacks.delivery_config import TOKEN_KEY
 from stacks.engine_yaml import (
+    STR_TAG,
     TAGS_READ,
     EngineValueError,
     config_key,
@@ -118,6 +119,9 @@ def _short_tag(tag: str) -> str:
 
 
 def _construct_plain(loader: Any, node: yaml.ScalarNode) -> Any:
+    # `! "5"`: a quoted or block scalar under the non-specific tag is text to yaml.v3 (plain: None or '')
+    if node.style:
+        return node.value
     try:
         return plain_scalar(node.value)
     except EngineValueError as error:
@@ -169,6 +173,9 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
 
     seen: set[str] = set()
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG and key_node.style:
+            # `! '<<'` is the text `<<` to yaml.v3, not a merge key (only a plain `<<` merges)
+            key_node.tag = STR_TAG
         if key_node.tag == _MERGE_TAG:
             continue  # flatten_mapping merges it
         key = key_of(key_node)

@@ -14,6 +14,9 @@ Bugs found, each with its tests here:
 - A plain date or timestamp (``reviewed: 2026-12-01``) was read as its text; the program receives
   ``2026-12-01 00:00:00 +0000 UTC``. Now refused at its key with line and column, saying to quote it
   (``test_a_timestamp_*``).
+- A quoted or block scalar under the non-specific tag (``! "5"``, ``! '<<'``) was resolved as if
+  plain: the number 5, a merge key. yaml.v3 resolves ``!`` on plain scalars only: the text ``5``,
+  the key ``<<`` (``test_the_non_specific_tag_resolves_only_a_plain_scalar``).
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from stacks.config import CONFIG_KEY, ConfigError
 from stacks.engine_yaml import EngineValueError, plain_scalar
-from stacks.stack_file import load_yaml, read_stack_file
+from stacks.stack_file import load_yaml, read_stack_file, reading_loader
 
 P = CONFIG_KEY
 
@@ -101,3 +105,22 @@ def test_a_timestamp_in_a_stack_file_is_refused_naming_the_file_and_key(write_st
     [(key, message)] = raised.value.problems
     assert key == f"{P}.tags.owner"
     assert "2026-12-01 00:00:00 +0000 UTC" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('a: ! "5"\n', {"a": "5"}),
+        ("a: ! '0x10'\n", {"a": "0x10"}),
+        ("a: ! |\n  true\n", {"a": "true\n"}),
+        ("a: ! >\n  1e3\n", {"a": "1e3\n"}),
+        ("a: {! '<<': 1}\n", {"a": {"<<": 1}}),
+        ("a: ! 5\n", {"a": 5}),  # plain: resolved, as before
+        ("b: &x {c: 1}\na: {! <<: *x, d: 2}\n", {"b": {"c": 1}, "a": {"c": 1, "d": 2}}),
+    ],
+)
+def test_the_non_specific_tag_resolves_only_a_plain_scalar(text: str, value: Any) -> None:
+    # yaml.v3's parser.node: a quoted or block scalar keeps the str tag under `!` (indicatedString),
+    # and isMerge needs a plain `<<`. PyYAML resolves `!` scalars of any style as plain.
+    assert load_yaml(text, "Pulumi.x.yaml") == value
+    assert yaml.load(text, Loader=reading_loader(yaml.SafeLoader)) == value
