@@ -177,7 +177,12 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
             # `! '<<'` is the text `<<` to yaml.v3, not a merge key (only a plain `<<` merges)
             key_node.tag = STR_TAG
         if key_node.tag == _MERGE_TAG:
-            continue  # flatten_mapping merges it
+            if "<<" in seen:  # yaml.v3 refuses a second `<<` as it does any key written twice
+                raise _problem(
+                    key_node, "duplicate merge key `<<`: merge several maps with one `<<: [*a, *b]`"
+                )
+            seen.add("<<")  # flatten_mapping merges it; `<<` is no key of the map
+            continue
         key = key_of(key_node)
         if key in seen:
             raise _problem(key_node, f"duplicate key {echo(key)}")

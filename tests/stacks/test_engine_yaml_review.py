@@ -17,6 +17,9 @@ Bugs found, each with its tests here:
 - A quoted or block scalar under the non-specific tag (``! "5"``, ``! '<<'``) was resolved as if
   plain: the number 5, a merge key. yaml.v3 resolves ``!`` on plain scalars only: the text ``5``,
   the key ``<<`` (``test_the_non_specific_tag_resolves_only_a_plain_scalar``).
+- Two ``<<`` keys in one map were both merged; yaml.v3 refuses the second as a key already defined,
+  so Pulumi would not load the file. Refused at the second, saying to write ``<<: [*a, *b]``
+  (``test_a_second_merge_key_in_one_map_is_refused_as_pulumi_refuses_it``).
 """
 
 from __future__ import annotations
@@ -124,3 +127,27 @@ def test_the_non_specific_tag_resolves_only_a_plain_scalar(text: str, value: Any
     # and isMerge needs a plain `<<`. PyYAML resolves `!` scalars of any style as plain.
     assert load_yaml(text, "Pulumi.x.yaml") == value
     assert yaml.load(text, Loader=reading_loader(yaml.SafeLoader)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: &a {x: 1}\nb: &b {y: 1}\nc:\n  <<: *a\n  <<: *b\n", "line 5, column 3"),
+        ("a: &a {x: 1}\nc: {<<: *a, z: 1, <<: {y: 2}}\n", "line 2, column 19"),
+        ("a: &a {x: 1}\nc:\n  '<<': text\n  <<: *a\n", "line 4, column 3"),
+    ],
+)
+def test_a_second_merge_key_in_one_map_is_refused_as_pulumi_refuses_it(text: str, where: str) -> None:
+    # yaml.v3's d.mapping: two keys of one kind and value are "already defined", `<<` included.
+    with pytest.raises(ConfigError) as raised:
+        load_yaml(text, "Pulumi.x.yaml")
+    [(key, message)] = raised.value.problems
+    assert key.startswith("c")
+    assert "duplicate merge key `<<`" in message
+    assert "`<<: [*a, *b]`" in message
+    assert message.endswith(f"({where})")
+
+
+def test_one_merge_key_of_several_maps_merges_the_first_winning() -> None:
+    text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  z: 3\n"
+    assert load_yaml(text, "Pulumi.x.yaml")["c"] == {"x": 1, "y": 1, "z": 3}
