@@ -53,8 +53,9 @@ _WORDS: Final[dict[str, Any]] = {
 _SIGN_OR_DIGIT: Final = frozenset("+-0123456789")
 _WORD_START: Final = frozenset("yYnNtTfFoO~")
 _YAML_STYLE_FLOAT: Final = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-# What strconv.ParseFloat reads of a scalar starting with '.' (its other forms cannot start so).
-_DOT_FLOAT: Final = re.compile(r"\.[0-9]+([eE][-+]?[0-9]+)?")
+# What strconv.ParseFloat reads of a scalar starting with '.' (its other forms cannot start so):
+# yaml.v3 hands it the text as written, and Go takes '_' between two digits (its underscoreOK).
+_DOT_FLOAT: Final = re.compile(r"\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?")
 _BASE_PREFIXES: Final = {"b": 2, "o": 8, "x": 16}
 _DIGITS: Final = "0123456789abcdefghijklmnopqrstuvwxyz"
 _INT64: Final = (-(2**63), 2**63 - 1)
@@ -152,7 +153,7 @@ def _resolve(text: str) -> tuple[str, Any]:
         return tag, value
     start = text[:1]
     if start == ".":
-        real = _go_parse_float(text) if _DOT_FLOAT.fullmatch(text) else None
+        real = _go_parse_float(text.replace("_", "")) if _DOT_FLOAT.fullmatch(text) else None
         return (STR_TAG, text) if real is None else (FLOAT_TAG, real)
     if start not in _SIGN_OR_DIGIT:
         return STR_TAG, text  # a word not in the table (yes, on, Off...) or any other text

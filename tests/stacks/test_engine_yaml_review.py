@@ -20,6 +20,9 @@ Bugs found, each with its tests here:
 - Two ``<<`` keys in one map were both merged; yaml.v3 refuses the second as a key already defined,
   so Pulumi would not load the file. Refused at the second, saying to write ``<<: [*a, *b]``
   (``test_a_second_merge_key_in_one_map_is_refused_as_pulumi_refuses_it``).
+- A scalar starting with ``.`` and holding ``_`` between digits (``.5_0``) was text; yaml.v3 hands
+  it to ``strconv.ParseFloat`` as written, which reads 0.5
+  (``test_a_scalar_starting_with_a_dot_is_read_as_go_parse_float_reads_it``).
 """
 
 from __future__ import annotations
@@ -151,3 +154,22 @@ def test_a_second_merge_key_in_one_map_is_refused_as_pulumi_refuses_it(text: str
 def test_one_merge_key_of_several_maps_merges_the_first_winning() -> None:
     text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  z: 3\n"
     assert load_yaml(text, "Pulumi.x.yaml")["c"] == {"x": 1, "y": 1, "z": 3}
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        (".5_0", 0.5),
+        (".1_5e1_0", 1.5e9),
+        (".2_5E-1", 0.025),
+        ("._5", "._5"),  # '_' must follow a digit
+        (".5_", ".5_"),  # and be followed by one
+        (".5__0", ".5__0"),
+        (".5e_1", ".5e_1"),
+    ],
+)
+def test_a_scalar_starting_with_a_dot_is_read_as_go_parse_float_reads_it(written: str, value: Any) -> None:
+    # resolve.go's '.' hint hands the text as written to strconv.ParseFloat, which takes '_' between
+    # digits (atof.go's readFloat and underscoreOK).
+    assert plain_scalar(written) == value
+    assert type(plain_scalar(written)) is type(value)
