@@ -277,9 +277,11 @@ def synthetic_stack_text(base: Path, endpoints: int, families: int = 1) -> str:
     ``families`` > 1, the model family that endpoint serves copied ``families`` times (each copy
     with its own training and batch-scoring pipelines), the endpoints spread round-robin over them.
     Every copy has a distinct name."""
-    import yaml
+    from stacks.stack_file import dump_stack_document, load_yaml
 
-    document = yaml.safe_load(base.read_text())
+    # Read and written as Pulumi's engine reads them: YAML 1.1's safe_load/safe_dump read `yes` as
+    # true and write text such as an account ID 012345678901 unquoted (the number 12345678901).
+    document = load_yaml(base.read_text(), str(base))
     platform = document["config"]["mlops-platform:platform"]
     [template, *_] = platform["endpoints"]
     served = template["variants"][0]["model"]["latest_approved_of"]
@@ -296,7 +298,7 @@ def synthetic_stack_text(base: Path, endpoints: int, families: int = 1) -> str:
                 variant["model"] = {"latest_approved_of": names[index % len(names)]}
         copies.append(endpoint)
     platform["endpoints"] = copies
-    return yaml.safe_dump(document, sort_keys=False)
+    return dump_stack_document(document)
 
 
 def least_squares(xs: list[float], ys: list[float]) -> tuple[float, float]:

@@ -216,6 +216,41 @@ def reading_loader(base: Any) -> Any:
 _StackFileLoader = reading_loader(_BaseLoader)
 
 
+def _represent_text(dumper: Any, value: str) -> yaml.ScalarNode:
+    """``value`` as PyYAML writes text, quoted where Pulumi's engine would read the plain form as
+    another value: PyYAML quotes what YAML 1.1 reads otherwise (``yes``, ``0x1f``), not ``1e3``,
+    ``0o17`` or an account ID ``012345678901`` (a number to yaml.v3)."""
+    node = dumper.represent_str(value)
+    try:
+        kept = plain_scalar(value) == value and isinstance(plain_scalar(value), str)
+    except EngineValueError:  # a timestamp
+        kept = False
+    if not kept:
+        node.style = "'"
+    return node
+
+
+def writing_dumper(base: Any) -> Any:
+    """A dumper class over ``base`` (a PyYAML safe dumper) whose text reads back as the same text
+    through :func:`reading_loader` (and Pulumi's engine)."""
+
+    class Dumper(base):
+        pass
+
+    Dumper.add_representer(str, _represent_text)
+    return Dumper
+
+
+_StackFileDumper = writing_dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper))
+
+
+def dump_stack_document(document: Any) -> str:
+    """``document`` as stack-file text, keys in their order, that Pulumi's engine (and
+    :func:`load_yaml`) reads back as ``document``: ``yaml.safe_dump`` leaves text such as ``1e3``
+    or ``012345678901`` unquoted, which the engine reads as a number."""
+    return yaml.dump(document, Dumper=_StackFileDumper, sort_keys=False, allow_unicode=True)
+
+
 def _key_of(path: str) -> str:
     """A document path as errors name it: relative to ``config:`` (``mlops-platform:platform.tags``)."""
     return path.removeprefix("config.")
@@ -681,6 +716,7 @@ __all__ = [
     "MAX_STACK_FILE_BYTES",
     "STACK_FILE_SUFFIX",
     "StackFile",
+    "dump_stack_document",
     "is_unread_extension",
     "load_yaml",
     "offline_platform_config",
@@ -688,4 +724,5 @@ __all__ = [
     "read_stack_file",
     "reading_loader",
     "stack_name_of",
+    "writing_dumper",
 ]

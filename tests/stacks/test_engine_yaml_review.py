@@ -23,6 +23,12 @@ Bugs found, each with its tests here:
 - A scalar starting with ``.`` and holding ``_`` between digits (``.5_0``) was text; yaml.v3 hands
   it to ``strconv.ParseFloat`` as written, which reads 0.5
   (``test_a_scalar_starting_with_a_dot_is_read_as_go_parse_float_reads_it``).
+- The bench's synthetic stacks (bench/plan_bench.py, ``make bench``) were read with YAML 1.1 and
+  written with ``yaml.safe_dump``, which leaves ``012345678901`` (an account ID), ``1e3`` or
+  ``0o17`` unquoted: numbers to the engine and to the new reader, so a stack whose account ID
+  starts with 0 no longer planned. Now read with the stack reader and written by
+  ``dump_stack_document``, which quotes such text (``test_the_stack_file_writer_*``,
+  ``test_the_bench_stack_keeps_an_account_id_with_a_leading_zero``).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import yaml
 
 from stacks.config import CONFIG_KEY, ConfigError
 from stacks.engine_yaml import EngineValueError, plain_scalar
-from stacks.stack_file import load_yaml, read_stack_file, reading_loader
+from stacks.stack_file import dump_stack_document, load_yaml, read_stack_file, reading_loader
 
 P = CONFIG_KEY
 
@@ -173,3 +179,32 @@ def test_a_scalar_starting_with_a_dot_is_read_as_go_parse_float_reads_it(written
     # digits (atof.go's readFloat and underscoreOK).
     assert plain_scalar(written) == value
     assert type(plain_scalar(written)) is type(value)
+
+
+# Text a YAML 1.1 dumper (yaml.safe_dump) writes unquoted and the engine reads as another value.
+_TEXT_READ_OTHERWISE = ["012345678901", "1e3", "0o17", "08", "3e-5", "-0o7", "1.5e3", "2026-1-5"]
+
+
+@pytest.mark.parametrize("text", _TEXT_READ_OTHERWISE)
+def test_the_stack_file_writer_quotes_text_the_engine_would_read_otherwise(text: str) -> None:
+    assert yaml.safe_dump({"v": text}) == f"v: {text}\n"  # what the bench wrote
+    document = {"config": {text: text, "list": [text, "plain text", 7, 1.5, True, None]}}
+    written = dump_stack_document(document)
+    assert load_yaml(written, "Pulumi.x.yaml") == document
+    assert yaml.load(written, Loader=reading_loader(yaml.SafeLoader)) == document
+    assert "plain text\n" in written  # other text stays plain
+
+
+def test_the_bench_stack_keeps_an_account_id_with_a_leading_zero(tmp_path) -> None:
+    from bench.plan_bench import synthetic_stack_text
+    from tests.conftest import stack_path
+
+    text = stack_path("prod").read_text()
+    assert 'account_id: "333333333333"' in text
+    base = tmp_path / "Pulumi.prod.yaml"
+    base.write_text(text.replace('account_id: "333333333333"', 'account_id: "012345678901"'))
+    written = tmp_path / "Pulumi.prod-2ep.yaml"
+    written.write_text(synthetic_stack_text(base, 2))
+    platform = read_stack_file(written).platform
+    assert platform["account_id"] == "012345678901"
+    assert len(platform["endpoints"]) == 2
