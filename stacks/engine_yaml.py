@@ -4,8 +4,9 @@ the same file the same way.
 The engine decodes each ``config:`` value with gopkg.in/yaml.v3 into Go's ``any``
 (``sdk/go/common/encoding``), keeps it as a config object of booleans, int64/uint64, float64,
 strings, lists and maps whose keys it formats with ``%v`` (``resource/config/object.go``), and passes
-it to the program as JSON (``encoding/json``). PyYAML reads YAML 1.1, and the two disagree on plain
-(unquoted) scalars:
+it to the program as JSON (``encoding/json``). (``workspace/loaders.go`` decodes the file into
+``any``, writes it again with yaml.v3's encoder and decodes that: each reading below survives the
+round trip.) PyYAML reads YAML 1.1, and the two disagree on plain (unquoted) scalars:
 
 ============================  =====================  ==========================================
 written                       PyYAML (YAML 1.1)      the program, through the engine
@@ -23,7 +24,7 @@ written                       PyYAML (YAML 1.1)      the program, through the en
 :func:`plain_scalar` and :func:`tagged_scalar` resolve a scalar as yaml.v3 does (its
 ``resolve.go``: a first-character hint, a table of words, then Go's ``strconv`` parsers);
 :func:`program_value` and :func:`engine_key` are the config object and JSON steps. Quoted and block
-scalars are text in both readers.
+scalars are text in both readers, under the non-specific tag ``!`` too.
 """
 
 from __future__ import annotations
