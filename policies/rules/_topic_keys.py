@@ -11,7 +11,10 @@ alarm goes into ALARM and KMS refuses its notification, so nobody is told (AWS r
 The request such a service makes carries ``aws:SourceAccount`` (the publisher's account, read
 from the topic's ARN), ``aws:SourceArn`` (the alarm's or rule's ARN) and the encryption context
 ``aws:sns:topicArn`` (the topic's ARN), the keys the platform's own grant to CloudWatch conditions
-on (``cloudwatch_alarms_grant``); any other key is read as absent (a service principal has no principal
+on (``cloudwatch_alarms_grant``), and ``aws:PrincipalIsAWSService`` ``true`` with
+``aws:PrincipalServiceName`` (every signed request carries the first; the data perimeter's Deny
+exempts service principals by it); ``aws:SourceOrgID``/``aws:SourceOrgPaths`` depend on an
+organization the stack does not name (undecided); any other key is read as absent (a service principal has no principal
 account, organization or tags, and ``kms:CallerAccount``/``kms:ViaService`` conditions shut it
 out: re:Post "how-does-the-kms-calleraccount-condition-work").
 """
@@ -24,7 +27,7 @@ from typing import Any
 
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
-from ._common import arn_fields, iam_wildcard
+from ._common import Undeterminable, arn_fields, iam_wildcard
 from ._iam_documents import (
     INVALID,
     Tri,
@@ -79,8 +82,27 @@ def request(service: str, topic_arn: Any, source_arn: Any) -> Request:
             "aws:sourceaccount": account,
             "aws:sourcearn": source_arn,
             "kms:encryptioncontext:aws:sns:topicarn": topic_arn,
+            # Every signed request carries these; a service principal's says it is one (the data
+            # perimeter's ``"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}`` exempts it).
+            "aws:principalisawsservice": "true",
+            "aws:principalservicename": service,
+            # Present only when the publisher's account belongs to an organization: not known here.
+            "aws:sourceorgid": _ORGANIZATION_UNKNOWN,
+            "aws:sourceorgpaths": _ORGANIZATION_UNKNOWN,
         },
     )
+
+
+#: ``aws:SourceOrgID``/``aws:SourceOrgPaths`` of a service principal's request: whether the account
+#: belongs to an AWS Organization (and which) is nowhere in the stack, at preview or after create.
+_ORGANIZATION_UNKNOWN = Unknown(
+    Undeterminable(
+        "the key policy conditions the publisher's service principal on aws:SourceOrgID or "
+        "aws:SourceOrgPaths, which its request carries only when the publishing account belongs to an "
+        "AWS Organization (and then that organization's): this stack does not say which. Make sure the "
+        "condition holds for the account's organization, or condition on aws:SourceAccount instead."
+    )
+)
 
 
 def unknown(what: str) -> Unknown:
@@ -239,8 +261,8 @@ def _holds(operator: str, actual: Any, values: Any, effect: str) -> Tri:
             isinstance(v, str) and (bool(iam_wildcard(v).fullmatch(actual)) if _STRING[base] else v == actual)
             for v in listed
         )
-    elif base in _IGNORING_CASE:
-        matched = any(isinstance(v, str) and v.lower() == str(actual).lower() for v in listed)
+    elif base in _IGNORING_CASE or base == "bool":  # Bool compares "true"/"false" whatever the case
+        matched = any(isinstance(v, str | bool) and str(v).lower() == str(actual).lower() for v in listed)
     else:
         return effect == "deny"
     return not matched if negated else matched

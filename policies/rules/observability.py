@@ -662,7 +662,8 @@ def _check_publisher(
                     f"{kind} {publisher.name!r} notifies SNS topic {topic.name!r}, encrypted with KMS key "
                     f"{key.name!r}, whose key policy does not let {service} use it: no Allow of "
                     "kms:GenerateDataKey* and kms:Decrypt to that service whose conditions hold for its request "
-                    "(aws:SourceAccount, aws:SourceArn, kms:EncryptionContext:aws:sns:topicArn; no other key), "
+                    "(aws:SourceAccount, aws:SourceArn, kms:EncryptionContext:aws:sns:topicArn, aws:PrincipalIsAWSService "
+                    "true, aws:PrincipalServiceName; no other key), "
                     "or a Deny applies. KMS refuses every notification, so it fires and nobody is told: add "
                     f"a key policy statement allowing {{'Service': '{service}'}} those actions.",
                     publisher.urn,
