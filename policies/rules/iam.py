@@ -41,6 +41,7 @@ from ._common import (
     iam_wildcard,
     matches_every,
     resource_rule,
+    variables_as_wildcards,
 )
 from ._iam_actions import sensitive_category
 from ._iam_documents import (
@@ -286,7 +287,8 @@ def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind
         parts = (arn_fields(judged) or []) if isinstance(judged, str) else []
         if len(parts) != 6 or parts[4] == "aws":  # AWS-managed policies: no customer changes them
             continue
-        service = iam_wildcard(parts[2])
+        # A service the request names (``arn:aws:${aws:RequestTag/s}::...``) is any the caller sends.
+        service = iam_wildcard(variables_as_wildcards(parts[2], pins="resource"))
         kinds = [
             kind
             for kind in ACCOUNT_WIDE_KINDS
@@ -446,8 +448,10 @@ def _role_wildcard(resource: str) -> str | None:
     The wildcard may sit in the resource type too: ``role*``, ``r*`` and ``ro?e/*`` match every
     role as ``role/*`` does.
     """
-    parts = arn_fields(resource) or []  # a policy variable is one field, colon and all
-    if len(parts) != 6 or parts[2].lower() != "iam":
+    # A policy variable is one field, colon and all; one the request or the resource supplies is any
+    # value (``role/${aws:RequestTag/r}`` is whichever role the caller names), the holder's own pins.
+    parts = arn_fields(variables_as_wildcards(resource, pins="resource")) or []
+    if len(parts) != 6 or not iam_wildcard(parts[2].lower()).fullmatch("iam"):  # ``*``, ``i?m`` too
         return None
     name = parts[5]
     if not set(name) & {"*", "?"}:

@@ -7,6 +7,8 @@ finding (rule)                                          cases  fail on     kind
 =====================================================  =====  ==========  ==========================
 1. service principals' own keys read as absent           16          14   false positive
    (alarm-topic-key-usable)
+2. a Resource ARN's service field matching iam           20          14   hole (every role passed)
+   (iam-pass-role-scoped, iam-no-privilege-escalation)
 =====================================================  =====  ==========  ==========================
 
 1. ``_topic_keys.request`` modelled a service principal's request to KMS as ``aws:SourceAccount``,
@@ -20,6 +22,14 @@ finding (rule)                                          cases  fail on     kind
    undecided, the note saying why, rather than refused. Twins: a Deny that names service principals
    by ``Bool aws:PrincipalIsAWSService: true`` still refuses, an Allow to another service name
    still does not count.
+2. ``iam-pass-role-scoped`` compared a Resource ARN's service with ``iam`` literally: ``iam:PassRole``
+   on ``arn:aws:*::111122223333:role/*`` or ``arn:aws:i?m::...`` (every role: only IAM has roles)
+   passed, and both identity rules read ``${aws:RequestTag/s}`` in the service field as a literal,
+   as pass-role did ``role/${aws:RequestTag/r}`` (whichever role the caller's request names). Not
+   from the merge (the old ``split(":")`` did the same) but in the code it touched. The service is
+   now matched as a pattern and a variable of the request or resource read as ``*``
+   (``variables_as_wildcards(pins="resource")``: the holder's own tag still pins). Twins: one named
+   role under ``*``, a service pattern that cannot be IAM (``s*``), ``role/${aws:PrincipalTag/team}``.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from typing import Any
 
 import pytest
 
+from tests.policies.one_resource import findings, json_document
 from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
 from tests.policies.test_policy_leftovers import ACCOUNT, _grant, _topic_key
 
@@ -121,3 +132,76 @@ def test_a_grant_on_the_source_organization_is_undecided_saying_why(outputs: boo
     assert found == []
     assert len(undecided) == 1 and "belongs to an AWS Organization" in undecided[0], undecided
     assert f"{ACCOUNT}" not in undecided[0]
+
+
+# --- 2. a Resource ARN's service field: a wildcard or a request variable is any service -----------
+
+IDENTITY = [
+    pytest.param("aws:iam/policy:Policy", "policy", id="policy"),
+    pytest.param("aws-native:iam:ManagedPolicy", "policyDocument", id="native-policy"),
+]
+
+
+@pytest.mark.parametrize(("resource_type", "prop"), IDENTITY)
+@pytest.mark.parametrize(
+    ("policy", "action", "resource"),
+    [
+        pytest.param("iam-pass-role-scoped", "iam:PassRole", f"arn:aws:*::{ACCOUNT}:role/*", id="pass-star"),
+        pytest.param("iam-pass-role-scoped", "iam:PassRole", f"arn:aws:i?m::{ACCOUNT}:role/*", id="pass-i?m"),
+        pytest.param(
+            "iam-pass-role-scoped",
+            "iam:PassRole",
+            f"arn:aws:${{aws:RequestTag/s}}::{ACCOUNT}:role/*",
+            id="pass-request-service",
+        ),
+        pytest.param(
+            "iam-pass-role-scoped",
+            "iam:PassRole",
+            f"arn:aws:iam::{ACCOUNT}:role/${{aws:RequestTag/role}}",
+            id="pass-role-the-request-names",
+        ),
+        pytest.param(
+            "iam-pass-role-scoped",
+            "iam:PassRole",
+            f"arn:aws:ia*::{ACCOUNT}:role/mlops/*",
+            id="pass-path-under-a-service-wildcard",
+        ),
+        pytest.param(
+            "iam-no-privilege-escalation",
+            "iam:AttachRolePolicy",
+            f"arn:aws:${{aws:RequestTag/s}}::{ACCOUNT}:role/*",
+            id="attach-request-service",
+        ),
+        pytest.param(
+            "iam-no-privilege-escalation",
+            "lambda:UpdateFunctionCode",
+            f"arn:aws:${{aws:RequestTag/s}}:eu-west-1:{ACCOUNT}:function:*",
+            id="every-function-request-service",
+        ),
+    ],
+)
+def test_a_role_arn_whose_service_is_any_is_judged_as_iam(
+    resource_type: str, prop: str, policy: str, action: str, resource: str
+) -> None:
+    """Passed on the merge: ``_role_wildcard`` compared the service field with ``iam`` literally, so
+    ``iam:PassRole`` on ``arn:aws:*::111122223333:role/*`` (every role: only IAM has roles) was not a
+    role ARN at all; a service (or role name) a request variable supplies is whichever the caller
+    sends, and ``_every_one_of_a_kind`` read ``${aws:RequestTag/s}`` as a literal service."""
+    document = json_document({"Effect": "Allow", "Action": action, "Resource": resource})
+    found, undecided = findings(policy, resource_type, {prop: document})
+    assert undecided == 0
+    assert len(found) == 1, found
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        pytest.param(f"arn:aws:*::{ACCOUNT}:role/mlops-exec", id="one-named-role"),
+        pytest.param(f"arn:aws:s*::{ACCOUNT}:role/*", id="a-service-that-is-not-iam"),
+        pytest.param(f"arn:aws:iam::{ACCOUNT}:role/${{aws:PrincipalTag/team}}", id="the-holders-own-tag"),
+    ],
+)
+def test_a_role_arn_that_still_names_one_role_passes(resource: str) -> None:
+    """The twins (passed on the merge too): one role, a service pattern IAM is not, the holder's own tag."""
+    document = json_document({"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource})
+    assert findings("iam-pass-role-scoped", "aws:iam/policy:Policy", {"policy": document}) == ([], 0)
