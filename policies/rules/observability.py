@@ -504,7 +504,11 @@ def _published_topics(
         for topic in linked:
             if topic.urn in found:
                 continue
-            named: Any = unmatched[0] if len(linked) == 1 and len(unmatched) == 1 else None
+            # The one literal no topic claims is this topic's ARN only when nothing else is pending: an
+            # ARN unknown at preview beside another topic's literal one (a central pager's) is this one.
+            named: Any = (
+                unmatched[0] if pending is None and len(linked) == 1 and len(unmatched) == 1 else None
+            )
             own = keys.read(topic.props, "arn")
             if named is None:
                 named = (

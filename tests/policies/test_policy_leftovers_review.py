@@ -9,6 +9,8 @@ finding (rule)                                          cases  fail on     kind
    (alarm-topic-key-usable)
 2. a Resource ARN's service field matching iam           20          14   hole (every role passed)
    (iam-pass-role-scoped, iam-no-privilege-escalation)
+3. another topic's ARN taken for the stack topic's        3           1   false positive at preview
+   at preview (alarm-topic-key-usable)
 =====================================================  =====  ==========  ==========================
 
 1. ``_topic_keys.request`` modelled a service principal's request to KMS as ``aws:SourceAccount``,
@@ -30,6 +32,14 @@ finding (rule)                                          cases  fail on     kind
    now matched as a pattern and a variable of the request or resource read as ``*``
    (``variables_as_wildcards(pins="resource")``: the holder's own tag still pins). Twins: one named
    role under ``*``, a service pattern that cannot be IAM (``s*``), ``role/${aws:PrincipalTag/team}``.
+3. ``_published_topics`` gave a topic of the stack the one literal SNS ARN of the alarm's actions no
+   topic claimed whenever one topic was linked: an alarm notifying its own new topic (ARN unknown at
+   preview) and a central pager topic of another account had the pager's ARN as its topic's, so the
+   request's ``aws:SourceAccount`` and ``aws:sns:topicArn`` were the other account's and a key that
+   grants this account's alarms was refused, mandatory in staging and prod: ``pulumi preview`` and
+   ``up`` blocked. The literal is now taken only when nothing in the property is pending; otherwise
+   the ARN is the pending one (undecided at preview when a condition reads it). Twins: both ARNs
+   known (preview and after create) pass as before.
 """
 
 from __future__ import annotations
@@ -38,9 +48,10 @@ from typing import Any
 
 import pytest
 
+from tests.policies.engine_shapes import UNKNOWN_STRING_VALUE
 from tests.policies.one_resource import findings, json_document
 from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
-from tests.policies.test_policy_leftovers import ACCOUNT, _grant, _topic_key
+from tests.policies.test_policy_leftovers import ACCOUNT, _by_name, _grant, _topic_key
 
 # --- 1. what a service principal's request to KMS carries -----------------------------------------
 
@@ -205,3 +216,29 @@ def test_a_role_arn_that_still_names_one_role_passes(resource: str) -> None:
     """The twins (passed on the merge too): one role, a service pattern IAM is not, the holder's own tag."""
     document = json_document({"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource})
     assert findings("iam-pass-role-scoped", "aws:iam/policy:Policy", {"policy": document}) == ([], 0)
+
+
+# --- 3. a topic of the stack beside another account's topic in one alarm's actions -----------------
+
+PAGER = "arn:aws:sns:eu-west-1:999999999999:central-pager"
+
+
+def test_another_accounts_topic_is_not_taken_for_the_stacks_topic_at_preview() -> None:
+    """Refused on the merge: the pager's ARN became the stack topic's, so the request came from
+    account 999999999999 and the shipped grant (this account's alarms) did not hold. Now the topic's
+    ARN is the one pending: undecided at preview (the grant reads it), decided on the outputs."""
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    _by_name(specs, "errors")["inputs"]["alarmActions"] = [UNKNOWN_STRING_VALUE, PAGER]
+    found, undecided = _topic_key(specs)
+    assert found == []
+    assert len(undecided) == 1 and "alarmActions" in undecided[0], undecided
+    unconditioned = topic_key_stack(_grant(Condition=None))
+    _by_name(unconditioned, "errors")["inputs"]["alarmActions"] = [UNKNOWN_STRING_VALUE, PAGER]
+    assert _topic_key(unconditioned) == ([], [])  # no condition reads the ARN: decided at preview
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_both_topics_known_pass_as_before(outputs: bool) -> None:
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    _by_name(specs, "errors")["inputs"]["alarmActions"] = [f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts", PAGER]
+    assert _topic_key(specs, outputs=outputs) == ([], [])
