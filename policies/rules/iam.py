@@ -331,7 +331,9 @@ def _escalation_on_the_callers_own(path: str, statement: Any, findings: Findings
         judged = granted(resource)
         # Each variable stands for one name the request gives (it may hold a ':' or a '/' itself).
         parts = _POLICY_VARIABLE.sub(_VARIABLE_MARK, judged).split(":", 5) if isinstance(judged, str) else []
-        if len(parts) != 6 or parts[4] == "aws" or not iam_wildcard(parts[2]).fullmatch("iam"):
+        # A variable as the service (``arn:aws:${aws:RequestTag/s}::...``) may be ``iam``.
+        service = parts[2].replace(_VARIABLE_MARK, "*") if len(parts) == 6 else ""
+        if len(parts) != 6 or parts[4] == "aws" or not iam_wildcard(service).fullmatch("iam"):
             continue  # not IAM's, or an AWS-managed policy no customer changes
         if _VARIABLE_MARK not in parts[5]:
             continue

@@ -7,7 +7,7 @@ finding (rule)                                          cases  fail on     kind
 =====================================================  =====  ==========  ==========================
 1. service principals' own keys read as absent           16          14   false positive
    (alarm-topic-key-usable)
-2. a Resource ARN's service field matching iam           20          14   hole (every role passed)
+2. a Resource ARN's service field matching iam           22          16   hole (every role passed)
    (iam-pass-role-scoped, iam-no-privilege-escalation)
 3. another topic's ARN taken for the stack topic's        3           1   false positive at preview
    at preview (alarm-topic-key-usable)
@@ -26,7 +26,8 @@ finding (rule)                                          cases  fail on     kind
    still does not count.
 2. ``iam-pass-role-scoped`` compared a Resource ARN's service with ``iam`` literally: ``iam:PassRole``
    on ``arn:aws:*::111122223333:role/*`` or ``arn:aws:i?m::...`` (every role: only IAM has roles)
-   passed, and both identity rules read ``${aws:RequestTag/s}`` in the service field as a literal,
+   passed, and both identity rules read ``${aws:RequestTag/s}`` in the service field as a literal
+   (so did the caller's-own check: ``iam:AttachUserPolicy`` on ``...:user/${aws:username}``),
    as pass-role did ``role/${aws:RequestTag/r}`` (whichever role the caller's request names). Not
    from the merge (the old ``split(":")`` did the same) but in the code it touched. The service is
    now matched as a pattern and a variable of the request or resource read as ``*``
@@ -188,6 +189,12 @@ IDENTITY = [
             "lambda:UpdateFunctionCode",
             f"arn:aws:${{aws:RequestTag/s}}:eu-west-1:{ACCOUNT}:function:*",
             id="every-function-request-service",
+        ),
+        pytest.param(
+            "iam-no-privilege-escalation",
+            "iam:AttachUserPolicy",
+            f"arn:aws:${{aws:RequestTag/s}}::{ACCOUNT}:user/${{aws:username}}",
+            id="attach-own-user-request-service",
         ),
     ],
 )
