@@ -473,32 +473,41 @@ def _literal_arns(value: Any) -> tuple[list[str], Any]:
     return found, pending
 
 
-def _names_topic(arn: str, topic: PolicyResource) -> bool:
-    """Whether a literal SNS ARN is ``topic``'s: its ``arn`` when known (after create), else its
-    name as the ARN's last field."""
-    own = keys.read(topic.props, "arn")
+def _topic_arn(topic: PolicyResource) -> Any:
+    """A topic's own ARN (``arn``; aws-native's ``topicArn``): known after create."""
+    return keys.read(topic.props, "topicArn" if topic.resource_type == NATIVE_TOPIC else "arn")
+
+
+def _names_topic(arn: str, topic: PolicyResource) -> str | None:
+    """Whether a literal SNS ARN is ``topic``'s: ``"arn"`` when it is its ARN (known after create),
+    ``"name"`` when, that ARN not known, its last field is the topic's name (a topic of the same name
+    in another account or region may be the one meant), else None."""
+    own = _topic_arn(topic)
     if isinstance(own, str) and own:
-        return arn == own
+        return "arn" if arn == own else None
     name = keys.read(topic.props, "name") or keys.read(topic.props, "topicName")
-    return isinstance(name, str) and bool(name) and arn.rsplit(":", 1)[-1] == name
+    return "name" if isinstance(name, str) and bool(name) and arn.rsplit(":", 1)[-1] == name else None
 
 
 def _published_topics(
     publisher: PolicyResource, stack: StackIndex, props: tuple[str, ...]
-) -> list[tuple[PolicyResource, Any]]:
-    """``(topic, its ARN as the publisher names it)`` for each topic of the stack ``publisher``
-    notifies through ``props`` (a property dependency, or a literal ARN naming the topic); the ARN
-    is :class:`Unknown` when not known yet. A literal ARN of a topic outside the stack is not judged
-    (its key cannot be read here)."""
-    found: dict[str, tuple[PolicyResource, Any]] = {}
+) -> list[tuple[PolicyResource, Any, bool]]:
+    """``(topic, its ARN as the publisher names it, whether surely that topic)`` for each topic of
+    the stack ``publisher`` notifies through ``props`` (a property dependency, or a literal ARN naming
+    the topic: surely it when by its ARN, maybe when by its name only); the ARN is :class:`Unknown`
+    when not known yet. A literal ARN of a topic outside the stack is not judged (its key cannot be
+    read here)."""
+    found: dict[str, tuple[PolicyResource, Any, bool]] = {}
     for prop in props:
         literal, pending = _literal_arns(keys.read(publisher.props, prop))
         linked = [d for d in deps(publisher, prop) if d.resource_type in TOPICS]
         unmatched = list(literal)
         for arn in literal:
             for topic in stack.of_type(TOPICS):
-                if _names_topic(arn, topic):
-                    found.setdefault(topic.urn, (topic, arn))
+                if how := _names_topic(arn, topic):
+                    found.setdefault(
+                        topic.urn, (topic, arn, how == "arn" or topic.urn in {d.urn for d in linked})
+                    )
                     unmatched.remove(arn)
                     break
         for topic in linked:
@@ -509,14 +518,14 @@ def _published_topics(
             named: Any = (
                 unmatched[0] if pending is None and len(linked) == 1 and len(unmatched) == 1 else None
             )
-            own = keys.read(topic.props, "arn")
+            own = _topic_arn(topic)
             if named is None:
                 named = (
                     own
                     if isinstance(own, str) and own
                     else pending or keys.unknown(f"{prop} (the topic's ARN)")
                 )
-            found[topic.urn] = (topic, named)
+            found[topic.urn] = (topic, named, True)
     return list(found.values())
 
 
@@ -609,21 +618,26 @@ def _publishers_use_topic_keys(args: StackValidationArgs, _: Mapping[str, Any]) 
     undecided.raise_if_any()
 
 
-def _native_rule_topics(publisher: PolicyResource, stack: StackIndex) -> list[tuple[PolicyResource, Any]]:
+def _native_rule_topics(
+    publisher: PolicyResource, stack: StackIndex
+) -> list[tuple[PolicyResource, Any, bool]]:
     targets = keys.read(publisher.props, "targets")
+    linked = [d for d in deps(publisher, "targets") if d.resource_type in TOPICS]
     if isinstance(targets, keys.Unknown):
-        linked = [d for d in deps(publisher, "targets") if d.resource_type in TOPICS]
-        return [(topic, targets) for topic in linked]
+        return [(topic, targets, True) for topic in linked]
     arns = [t.get("arn") for t in keys.as_list(targets) if isinstance(t, dict)]
-    found: dict[str, tuple[PolicyResource, Any]] = {}
+    found: dict[str, tuple[PolicyResource, Any, bool]] = {}
     for arn in arns:
         for topic in stack.of_type(TOPICS):
-            if isinstance(arn, str) and _names_topic(arn, topic):
-                found.setdefault(topic.urn, (topic, arn))
-    for topic in deps(publisher, "targets"):
-        if topic.resource_type in TOPICS and topic.urn not in found:
-            own = keys.read(topic.props, "arn")
-            found[topic.urn] = (topic, own if isinstance(own, str) and own else keys.unknown("targets[].arn"))
+            if isinstance(arn, str) and (how := _names_topic(arn, topic)):
+                found.setdefault(
+                    topic.urn, (topic, arn, how == "arn" or topic.urn in {d.urn for d in linked})
+                )
+    for topic in linked:
+        if topic.urn not in found:
+            own = _topic_arn(topic)
+            arn = own if isinstance(own, str) and own else keys.unknown("targets[].arn")
+            found[topic.urn] = (topic, arn, True)
     return list(found.values())
 
 
@@ -640,7 +654,7 @@ def _check_publisher(
         if publisher.resource_type == NATIVE_EVENT_RULE
         else _published_topics(publisher, stack, props)
     )
-    for topic, topic_arn in topics:
+    for topic, topic_arn, surely in topics:
         found, value = _keys_of(topic, stack)
         if value is None or (isinstance(value, str) and "alias/aws/" in value):
             continue  # not encrypted, or AWS's own key (sns-topic-kms-encrypted refuses it)
@@ -661,6 +675,14 @@ def _check_publisher(
             verdict = keys.key_lets(_key_document(key, stack), call, keys.read(key.props, "arn"))
             if isinstance(verdict, keys.Unknown):
                 pending.append(verdict.error)
+            elif verdict is False and not surely:
+                # Named by the topic's name only, its ARN not known yet: refused only if it is this
+                # topic, which the outputs say (a topic of that name elsewhere may be the one meant).
+                pending.append(
+                    keys.unknown(
+                        f"the ARN of SNS topic {topic.name!r} ({publisher.name!r} names {topic_arn!r})"
+                    ).error
+                )
             elif verdict is False:
                 yield (
                     f"{kind} {publisher.name!r} notifies SNS topic {topic.name!r}, encrypted with KMS key "

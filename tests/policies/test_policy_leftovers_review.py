@@ -11,6 +11,8 @@ finding (rule)                                          cases  fail on     kind
    (iam-pass-role-scoped, iam-no-privilege-escalation)
 3. another topic's ARN taken for the stack topic's        3           1   false positive at preview
    at preview (alarm-topic-key-usable)
+4. a same-named topic elsewhere taken for the stack's      3           3   false positive at preview
+   (alarm-topic-key-usable)
 =====================================================  =====  ==========  ==========================
 
 1. ``_topic_keys.request`` modelled a service principal's request to KMS as ``aws:SourceAccount``,
@@ -41,6 +43,15 @@ finding (rule)                                          cases  fail on     kind
    ``up`` blocked. The literal is now taken only when nothing in the property is pending; otherwise
    the ARN is the pending one (undecided at preview when a condition reads it). Twins: both ARNs
    known (preview and after create) pass as before.
+4. A literal ARN named a topic of the stack by its last field whenever the topic's ARN was not known
+   (preview of its first deployment; aws-native topics always, their ARN being ``topicArn``): an
+   alarm paging ``arn:aws:sns:eu-west-1:999999999999:alerts`` (another account's topic called
+   ``alerts``) was judged against the stack's own ``alerts`` topic's key, as from account
+   999999999999, and refused. A match by name only now decides a pass but not a refusal: that waits
+   for the topic's ARN (undecided at preview, judged exactly after create); ``topicArn`` is read.
+   Twin: the stack's own topic named by a literal ARN is refused after create (on the merge it was
+   refused at preview already: that refusal now waits for the outputs, the price of not refusing
+   another account's topic of the same name; a property dependency still decides at preview).
 """
 
 from __future__ import annotations
@@ -49,6 +60,10 @@ from typing import Any
 
 import pytest
 
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies import engine_shapes
+from tests.policies.conftest import build
 from tests.policies.engine_shapes import UNKNOWN_STRING_VALUE
 from tests.policies.one_resource import findings, json_document
 from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
@@ -249,3 +264,57 @@ def test_both_topics_known_pass_as_before(outputs: bool) -> None:
     specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
     _by_name(specs, "errors")["inputs"]["alarmActions"] = [f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts", PAGER]
     assert _topic_key(specs, outputs=outputs) == ([], [])
+
+
+# --- 4. a topic named by its name only, its ARN not known yet --------------------------------------
+
+CENTRAL_ALERTS = "arn:aws:sns:eu-west-1:999999999999:alerts"
+OWN_ALERTS = f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
+
+
+def _literal_only(grants: list[dict[str, Any]], action: str) -> list[dict[str, Any]]:
+    """The alarm names ``action`` by a literal ARN, with no property dependency on the stack's topic."""
+    specs = topic_key_stack(*grants)
+    errors = _by_name(specs, "errors")
+    errors["deps"] = {}
+    errors["inputs"]["alarmActions"] = [action]
+    return specs
+
+
+def _after_create(specs: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The rule on the outputs, the stack's topic having its real SNS ARN."""
+    records = engine_shapes.as_outputs(build(specs), {"alerts": {"arn": OWN_ALERTS}})
+    report = evaluate_report(records, None, [get_policy("alarm-topic-key-usable")])
+    return [v.message for v in report.violations], [u.reason for u in report.undecided]
+
+
+def test_another_accounts_topic_of_the_same_name_is_not_refused_at_preview() -> None:
+    """Refused on the merge: ``...:999999999999:alerts`` was the stack's ``alerts`` topic by name, so
+    the shipped grant (this account's alarms) did not hold. Now undecided at preview, passed after
+    create (it is not this stack's topic)."""
+    specs = _literal_only([CLOUDWATCH_KEY_GRANT], CENTRAL_ALERTS)
+    found, undecided = _topic_key(specs)
+    assert found == [] and len(undecided) == 1 and CENTRAL_ALERTS in undecided[0], (found, undecided)
+    assert _after_create(specs) == ([], [])
+
+
+def test_an_aws_native_topic_is_named_by_its_topic_arn() -> None:
+    """Refused on the merge before and after create (``topicArn`` was not read, so the match stayed
+    by name): another account's same-named topic passes once the native topic's ARN is known."""
+    specs = _literal_only([CLOUDWATCH_KEY_GRANT], CENTRAL_ALERTS)
+    topic = _by_name(specs, "alerts")
+    topic["type"] = "aws-native:sns:Topic"
+    topic["inputs"]["topicName"] = topic["inputs"].pop("name")
+    topic["inputs"]["topicArn"] = OWN_ALERTS  # as the engine gives it after create
+    assert _topic_key(specs) == ([], [])
+
+
+def test_the_stacks_own_topic_named_by_a_literal_arn_is_still_refused() -> None:
+    """The twins: the stack's own topic through a literal ARN, its key shutting CloudWatch out, is
+    undecided at preview and refused after create; with the grant it passes at preview already."""
+    specs = _literal_only([], OWN_ALERTS)
+    found, undecided = _topic_key(specs)
+    assert found == [] and len(undecided) == 1, (found, undecided)
+    found, undecided = _after_create(specs)
+    assert undecided == [] and len(found) == 1 and "'errors' notifies SNS topic 'alerts'" in found[0]
+    assert _topic_key(_literal_only([CLOUDWATCH_KEY_GRANT], OWN_ALERTS)) == ([], [])
