@@ -69,7 +69,8 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
     if undecided:
         pending = ", ".join(f"`{_cell(name)}` ({count})" for name, count in sorted(undecided.items()))
         lines += [
-            f"Undecided until `pulumi up` (values unknown at preview): **{sum(undecided.values())}** "
+            f"Undecided at preview (most settle on `pulumi up`; policies/README.md names those that never "
+            f"do): **{sum(undecided.values())}** "
             f"resource checks: {pending}.",
             "",
         ]

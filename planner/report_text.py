@@ -222,7 +222,8 @@ def _label(resource: RecordedResource) -> Text:
 
 
 def _render_undecided(plan: Plan, console: Console) -> None:
-    """Checks a rule could not decide (a value known only after apply): `pulumi up` decides them."""
+    """Checks a rule could not decide: most read a value known only after apply, which `pulumi up`
+    decides; a few no value settles (policies/README.md, ``Undeterminable``) stay undecided."""
     if not plan.undecided:
         return
     pending = {name: count for name, count in plan.undecided.items() if count}
@@ -233,7 +234,7 @@ def _render_undecided(plan: Plan, console: Console) -> None:
     _say(
         console,
         (f"Undecided policy checks: {sum(pending.values())}", "yellow"),
-        f", decided by `pulumi up` on outputs: {listed}",
+        f", most decided by `pulumi up` on outputs (policies/README.md names those none settles): {listed}",
     )
 
 

@@ -51,7 +51,10 @@ def test_undecided_checks_are_counted_per_policy_and_zero_counts_are_not_listed(
 
     markdown = summarize("prod", plan, "", 0)
 
-    assert "**3** resource checks: `endpoint-safe-rollout` (2), `gpu-instance-quota` (1)." in markdown
+    assert (
+        "Undecided at preview (most settle on `pulumi up`; policies/README.md names those that never do): "
+        "**3** resource checks: `endpoint-safe-rollout` (2), `gpu-instance-quota` (1)."
+    ) in markdown
     assert "s3-sse-kms-encrypted" not in markdown
     assert "Undecided" not in summarize("prod", _plan_json(stack_graphs["prod"]), "", 0)
 
