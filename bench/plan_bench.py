@@ -277,6 +277,8 @@ def synthetic_stack_text(base: Path, endpoints: int, families: int = 1) -> str:
     ``families`` > 1, the model family that endpoint serves copied ``families`` times (each copy
     with its own training and batch-scoring pipelines), the endpoints spread round-robin over them.
     Every copy has a distinct name."""
+    if str(REPO) not in sys.path:  # run as bench/run.py, a script of its own folder: not on the path
+        sys.path.insert(0, str(REPO))
     from stacks.stack_file import dump_stack_document, load_yaml
 
     # Read and written as Pulumi's engine reads them: YAML 1.1's safe_load/safe_dump read `yes` as

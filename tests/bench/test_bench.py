@@ -152,6 +152,23 @@ def test_the_process_floor_imports_neither_the_configuration_model_nor_a_compone
     assert "'stacks.config'" not in loaded and "'components'" not in loaded and "'pulumi'" in loaded
 
 
+def test_the_scale_series_stack_is_written_where_make_bench_runs_it() -> None:
+    """`make bench` runs bench/run.py as a script: its folder is on the path, the checkout's root is
+    not (the scale series' stack writer imported stacks.stack_file and failed there)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, 'bench'); import plan_bench; "
+        "print(plan_bench.synthetic_stack_text(plan_bench.REFERENCE_PROD, 2).count('  - name: '))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script], cwd=plan_bench.REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) >= 2
+
+
 def test_the_measured_plan_runs_in_the_order_python_m_planner_runs_it(monkeypatch, capsys) -> None:
     """The plan as ``python -m planner`` runs it (``plan_once``, which forks the composer, then
     validates the stack file and imports); the "imports" figure ends where ``plan_once`` says its
