@@ -248,10 +248,14 @@ def engine_key(key: Any) -> str:
     raise EngineValueError(f"a key that YAML reads as {what}: quote the key to keep it as text")
 
 
-def config_key(written: str) -> str | None:
-    """A ``config:`` key as Pulumi parses it (``config.ParseKey``): ``<namespace>:<name>``, or the
-    older ``<namespace>:config:<name>`` for the same key; None for any other (one without a colon,
-    ``aws:foo:bar``), which Pulumi refuses to load."""
+def config_key(written: str, project: str) -> str | None:
+    """A ``config:`` key as Pulumi reads it: a key with no colon is in the project's namespace
+    (``workspace/loaders.go``, ``stackConfigNamespacedWithProject``: ``platform`` is
+    ``<project>:platform``), then ``config.ParseKey``: ``<namespace>:<name>``, or the older
+    ``<namespace>:config:<name>`` for the same key; None for any other (``aws:foo:bar``,
+    ``a:b:c:d``), which Pulumi refuses to load."""
+    if ":" not in written:
+        return f"{project}:{written}"
     parts = written.split(":")
     if len(parts) == 2:
         return written

@@ -640,23 +640,27 @@ def _other_stacks_hint(path: Path) -> str:
 
 
 def _engine_config_keys(config: dict[str, Any], source: str) -> dict[str, Any]:
-    """``config`` under the keys Pulumi parses its keys to (:func:`~stacks.engine_yaml.config_key`);
-    a key Pulumi cannot parse, or one written in both its forms (Pulumi would keep either), is
-    refused: Pulumi refuses to load such a file."""
+    """``config`` under the keys Pulumi reads its keys as (:func:`~stacks.engine_yaml.config_key`);
+    a key Pulumi cannot parse (Pulumi refuses to load such a file), one written in two forms
+    (Pulumi would keep either) or one of the project's this program does not read (a typo) is
+    refused, naming the key as written."""
     written_as: dict[str, str] = {}
     problems = []
     for written in config:
-        key = config_key(written)
+        key = config_key(written, PROJECT)
         if key is None:
             problems.append(
                 (
                     written,
                     "is not a configuration key Pulumi can read: keys are `<namespace>:<name>` (e.g. "
-                    f"`{CONFIG_KEY}`, `aws:region`), and Pulumi refuses to load a file with another",
+                    f"`{CONFIG_KEY}`, `aws:region`) or a name of the {PROJECT} namespace alone "
+                    "(`platform`), and Pulumi refuses to load a file with another",
                 )
             )
         elif key in written_as:
             problems.append((written, f"is {key}, written twice (also as {written_as[key]})"))
+        elif key.startswith(f"{PROJECT}:") and key not in _PROJECT_KEYS:
+            problems.append((written, f"unknown key in the {PROJECT} namespace; did you mean {CONFIG_KEY}?"))
         else:
             written_as[key] = written
     if problems:
@@ -688,13 +692,6 @@ def read_stack_file(path: str | Path) -> StackFile:
     if not isinstance(config, dict):
         raise ConfigError(source, [("config", f"missing or not a map; it must hold `{CONFIG_KEY}`")])
     config = _engine_config_keys(config, source)
-    problems = [
-        (str(key), f"unknown key in the {PROJECT} namespace; did you mean {CONFIG_KEY}?")
-        for key in config
-        if str(key).startswith(f"{PROJECT}:") and key not in _PROJECT_KEYS
-    ]
-    if problems:
-        raise ConfigError(source, problems)
     if CONFIG_KEY not in config:
         raise ConfigError(source, [(CONFIG_KEY, "missing required key")])
     stack = stack_name_of(path)
