@@ -9,9 +9,24 @@ Each test here failed on the code before the fix it names.
   ``mlops-platform:platform``, and the file deploys. The plan now reads it so; a typo without a
   namespace (``platfrom``) is refused as an unknown key of the project's namespace, named as
   written, as ``mlops-platform:config:platfrom`` now is too (it was named ``mlops-platform:platfrom``).
+- e9acf28/62dd6a6's guard of the separated-name patterns saw one spelling per line; the scan below
+  reads the product's string constants and holds each bound to the shape's max (see its comment).
+  It finds no unbounded pattern in the code today: it is a stronger guard, not a fix.
+
+Read and found right: ``config_key`` against a transcription of Go's ``ParseKey`` and
+``ParseModuleMember`` over every string of up to four parts from ``"", ":", "a", "config", "x"``
+(``a::b``, ``:x``, ``x:``, ``a:config:``, ``:config:x`` agree); every bound against botocore's
+shape ``max``; each lookahead in its regex's context (``fullmatch``, or ``^`` and the end anchor, the ARN's named
+groups unchanged); the Output refusal's callers (str-typed fields only; ``pulumi.Input`` fields go
+through ``endpoint_name_problem``, which lets an Output pass); bench/run.py and every bench script
+run with ``python -I`` from /tmp, and the scale series' stack writer from an isolated interpreter.
 """
 
 from __future__ import annotations
+
+import ast
+import importlib
+import re
 
 import pytest
 
@@ -19,6 +34,7 @@ from stacks.config import CONFIG_KEY, ConfigError
 from stacks.engine_yaml import config_key
 from stacks.project import PROJECT
 from stacks.stack_file import offline_platform_config, read_stack_file
+from tests.conftest import REPO
 
 P = CONFIG_KEY
 
@@ -56,3 +72,135 @@ def test_platform_with_and_without_its_namespace_is_written_twice(write_stack) -
     with pytest.raises(ConfigError) as raised:
         read_stack_file(write_stack(text=doubled))
     assert raised.value.problems == [("platform", f"is {P}, written twice (also as {P})")]
+
+
+# -- e9acf28/62dd6a6's guard (test_hyphenated_name_lengths.py) scanned lines for the one spelling
+# `(-*[a-zA-Z0-9]){0,N}` / `([_-]*[a-zA-Z0-9]){0,N}`: a pattern spelt `(?:-*...)`, `([-]*...)`,
+# `(\-*...)`, `([-_]*...)` or with `[A-Za-z0-9]`, or split over lines by implicit concatenation, was
+# not seen, and a listed file was let through on any line holding a word (`pattern=`). This scan
+# reads every string constant of the product (the parser joins split literals; docstrings are
+# left out), and each site must bound its length to the shape's max, N + 1 (botocore's separated
+# names: EntityName {0,62} max 63, FeatureGroupName {0,63} max 64, TrackingServerName and
+# PipelineName {0,255} max 256), by a lookahead or by the len() named for it below.
+
+SEPARATED = re.compile(
+    r"\((?:\?:)?(?:\\?-|\[(?:\\?-|_|\\?-_|_\\?-)\])\*"
+    r"\[(?:a-zA-Z0-9|A-Za-z0-9|a-z0-9|A-Z0-9|0-9a-zA-Z|0-9A-Za-z|a-zA-Z\\d)\]\)(\{0,(\d+)\}|\*|\+)"
+)
+FOLDERS = ("bench", "bin", "components", "delivery", "models", "pipelines", "planner", "policies", "stacks")
+LENGTH_BESIDE = {
+    # (file, the pattern): a text of the file that bounds the length, and the bound it sets.
+    ("components/naming.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}\Z"): (
+        "len(name) > PIPELINE_NAME_MAX",
+        256,
+    ),
+    ("components/serving/inference_endpoint_spec.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z"): (
+        "len(value) > SAGEMAKER_NAME_MAX",
+        63,
+    ),
+    ("components/registry/model_family_spec.py", r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"): (
+        "len(value) > 63",
+        63,
+    ),
+    ("components/data/feature_store_spec.py", r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z"): (
+        "len(value) <= _SAGEMAKER_NAME_MAX",
+        64,
+    ),
+    ("components/training/definition.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z"): (
+        "len(s.model_package_group_name) <= 63",
+        63,
+    ),
+    ("components/experiments/experiment_tracking_spec.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$"): (
+        "max_length=256",
+        256,
+    ),
+    ("stacks/arns.py", r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"): ("len(group) <= 63", 63),
+    ("stacks/model_cards.py", r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"): ("len(name) <= MAX_MODEL_CARD_NAME", 63),
+}
+UNBOUNDED_PREFIXES = {
+    # A name prefix (`(...)*`): the whole name it starts is bounded by prefixed_within_limit.
+    ("components/naming.py", r"^[a-zA-Z0-9](-*[a-zA-Z0-9])*\Z"),
+    ("components/naming.py", r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9])*\Z"),
+}
+BOUND_VALUES = {
+    "PIPELINE_NAME_MAX": ("components.naming", 256),
+    "SAGEMAKER_NAME_MAX": ("components.serving.inference_endpoint_spec", 63),
+    "_SAGEMAKER_NAME_MAX": ("components.data.feature_store_spec", 64),
+    "MAX_MODEL_CARD_NAME": ("stacks.model_cards", 63),
+}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+
+
+def _separated_sites() -> list[tuple[str, int, str]]:
+    sites = []
+    for folder in FOLDERS:
+        for path in sorted((REPO / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(), str(path))
+            skipped = _docstrings(tree)
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and id(node) not in skipped
+                    and SEPARATED.search(node.value)
+                ):
+                    sites.append((str(path.relative_to(REPO)), node.lineno, node.value))
+    return sites
+
+
+@pytest.mark.parametrize(
+    "spelt",
+    [
+        r"(?:-*[a-zA-Z0-9]){0,62}",
+        r"([-]*[a-zA-Z0-9]){0,62}",
+        r"(\-*[a-zA-Z0-9]){0,62}",
+        r"([-_]*[a-zA-Z0-9]){0,63}",
+        r"(-*[A-Za-z0-9]){0,62}",
+        r"(-*[a-zA-Z0-9])*",
+    ],
+)
+def test_the_scan_sees_each_spelling_of_a_separated_name(spelt: str) -> None:
+    assert SEPARATED.search(spelt)
+
+
+def test_every_separated_name_pattern_is_bounded_by_its_shapes_max() -> None:
+    sites = _separated_sites()
+    assert len(sites) >= 13, sites  # the scan finds the patterns at all
+    problems = []
+    for file, line, text in sites:
+        where = f"{file}:{line}: {text}"
+        if (file, text) in UNBOUNDED_PREFIXES:
+            continue
+        bounds = {int(n) + 1 for _, n in SEPARATED.findall(text) if n}
+        if len(bounds) != 1:
+            problems.append(f"{where}: not one {{0,N}} bound")
+            continue
+        [shape_max] = bounds
+        lookahead = re.search(r"\(\?=[^)]*\{1,([0-9]+)\}", text)
+        if lookahead:
+            if int(lookahead[1]) != shape_max:
+                problems.append(
+                    f"{where}: the lookahead bounds {lookahead[1]}, the shape's max is {shape_max}"
+                )
+            continue
+        beside = LENGTH_BESIDE.get((file, text))
+        if beside is None:
+            problems.append(f"{where}: no length bound")
+            continue
+        snippet, bound = beside
+        if snippet not in (REPO / file).read_text() or bound != shape_max:
+            problems.append(f"{where}: {snippet!r} ({bound}) is not in the file or not {shape_max}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("name", sorted(BOUND_VALUES))
+def test_the_constants_the_length_checks_name_are_the_shapes_max(name: str) -> None:
+    module, value = BOUND_VALUES[name]
+    assert getattr(importlib.import_module(module), name) == value
