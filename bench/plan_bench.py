@@ -279,12 +279,16 @@ def synthetic_stack_text(base: Path, endpoints: int, families: int = 1) -> str:
     Every copy has a distinct name."""
     if str(REPO) not in sys.path:  # run as bench/run.py, a script of its own folder: not on the path
         sys.path.insert(0, str(REPO))
+    from stacks.engine_yaml import config_key
+    from stacks.project import CONFIG_KEY, PROJECT
     from stacks.stack_file import dump_stack_document, load_yaml
 
     # Read and written as Pulumi's engine reads them: YAML 1.1's safe_load/safe_dump read `yes` as
     # true and write text such as an account ID 012345678901 unquoted (the number 12345678901).
     document = load_yaml(base.read_text(), str(base))
-    platform = document["config"]["mlops-platform:platform"]
+    # The key as written: `platform`, `mlops-platform:config:platform` are the same key to Pulumi.
+    [written] = [key for key in document["config"] if config_key(key, PROJECT) == CONFIG_KEY]
+    platform = document["config"][written]
     [template, *_] = platform["endpoints"]
     served = template["variants"][0]["model"]["latest_approved_of"]
     names = [served]

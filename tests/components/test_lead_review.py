@@ -9,6 +9,9 @@ Each test here failed on the code before the fix it names.
   ``mlops-platform:platform``, and the file deploys. The plan now reads it so; a typo without a
   namespace (``platfrom``) is refused as an unknown key of the project's namespace, named as
   written, as ``mlops-platform:config:platfrom`` now is too (it was named ``mlops-platform:platfrom``).
+- The bench's scale series (bench/plan_bench.py ``synthetic_stack_text``) looked the platform
+  key up as ``mlops-platform:platform`` only: a ``--base`` stack file writing it ``platform`` or
+  ``mlops-platform:config:platform`` (both valid to Pulumi and to the plan) failed with KeyError.
 - e9acf28/62dd6a6's guard of the separated-name patterns saw one spelling per line; the scan below
   reads the product's string constants and holds each bound to the shape's max (see its comment).
   It finds no unbounded pattern in the code today: it is a stronger guard, not a fix.
@@ -204,3 +207,18 @@ def test_every_separated_name_pattern_is_bounded_by_its_shapes_max() -> None:
 def test_the_constants_the_length_checks_name_are_the_shapes_max(name: str) -> None:
     module, value = BOUND_VALUES[name]
     assert getattr(importlib.import_module(module), name) == value
+
+
+@pytest.mark.parametrize("written", ["platform", f"{PROJECT}:config:platform"])
+def test_the_bench_scales_a_base_stack_whatever_form_its_key_is_written_in(tmp_path, written: str) -> None:
+    from bench import plan_bench
+
+    text = plan_bench.REFERENCE_PROD.read_text()
+    assert f"  {P}:\n" in text
+    base = tmp_path / "Pulumi.prod.yaml"
+    base.write_text(text.replace(f"  {P}:\n", f"  {written}:\n", 1))
+    scaled = tmp_path / "scaled" / "Pulumi.prod.yaml"
+    scaled.parent.mkdir()
+    scaled.write_text(plan_bench.synthetic_stack_text(base, 3))
+    config = offline_platform_config(read_stack_file(scaled))
+    assert len(config.endpoints) == 3
