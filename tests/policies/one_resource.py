@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies import engine_shapes
@@ -25,3 +27,36 @@ def findings(
 def json_document(statement: dict[str, Any]) -> str:
     """An IAM policy document of one statement, as the JSON string a resource's input holds."""
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+#: (resource type, property, rule, action) of each rule reading a caller-pinning condition (an
+#: ``aws:SourceArn`` or ``aws:SourceAccount`` that, when pinned, keeps an open principal closed).
+CALLER_PINS = [
+    pytest.param(
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "policy",
+        "resource-policy-not-public",
+        "sqs:SendMessage",
+        id="queue",
+    ),
+    pytest.param(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "policy",
+        "s3-bucket-policy-not-public",
+        "s3:GetObject",
+        id="bucket",
+    ),
+    pytest.param(
+        "aws:kms/keyPolicy:KeyPolicy", "policy", "kms-key-policy-no-public-principal", "kms:Decrypt", id="key"
+    ),
+    pytest.param(
+        "aws:iam/role:Role", "assumeRolePolicy", "iam-role-trust-not-public", "sts:AssumeRole", id="trust"
+    ),
+]
+
+
+def open_to_anyone(action: str, condition: dict[str, Any]) -> str:
+    """A policy letting anyone (``Principal: *``) do ``action`` under ``condition`` alone."""
+    return json_document(
+        {"Effect": "Allow", "Principal": "*", "Action": action, "Resource": "*", "Condition": condition}
+    )

@@ -130,7 +130,7 @@ from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
-from tests.policies.one_resource import findings, json_document
+from tests.policies.one_resource import CALLER_PINS, findings, json_document
 
 ACCOUNT = "111122223333"
 
@@ -193,32 +193,8 @@ def test_a_wildcard_principal_arn_lets_every_account_in(
 
 # --- a condition compared with a value the caller supplies ----------------------------------------
 
-#: (resource type, property, rule, action) for each reader of "pinning" conditions.
-CONDITION_READERS = [
-    pytest.param(
-        "aws:sqs/queuePolicy:QueuePolicy",
-        "policy",
-        "resource-policy-not-public",
-        "sqs:SendMessage",
-        id="queue",
-    ),
-    pytest.param(
-        "aws:s3/bucketPolicy:BucketPolicy",
-        "policy",
-        "s3-bucket-policy-not-public",
-        "s3:GetObject",
-        id="bucket",
-    ),
-    pytest.param(
-        "aws:kms/keyPolicy:KeyPolicy", "policy", "kms-key-policy-no-public-principal", "kms:Decrypt", id="key"
-    ),
-    pytest.param(
-        "aws:iam/role:Role", "assumeRolePolicy", "iam-role-trust-not-public", "sts:AssumeRole", id="trust"
-    ),
-]
 
-
-@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CONDITION_READERS)
+@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
 @pytest.mark.parametrize(
     "condition",
     [
@@ -258,7 +234,7 @@ def test_a_condition_compared_with_the_callers_own_value_pins_nothing(
     assert len(found) == 1, found
 
 
-@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CONDITION_READERS)
+@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
 @pytest.mark.parametrize(
     "condition",
     [
@@ -294,7 +270,7 @@ def test_a_condition_compared_with_the_resources_own_value_still_pins(
 #: (resource type, property, rule, action, principal) for each document rule; the IAM identity
 #: rule has no principal.
 DOCUMENT_RULES = [
-    *CONDITION_READERS,
+    *CALLER_PINS,
     pytest.param("aws:iam/policy:Policy", "policy", "iam-no-admin-access", "*", id="identity"),
 ]
 

@@ -50,7 +50,7 @@ import pytest
 from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies.conftest import build
-from tests.policies.one_resource import findings, json_document
+from tests.policies.one_resource import CALLER_PINS, findings, json_document, open_to_anyone
 
 ACCOUNT = "111122223333"
 
@@ -117,28 +117,6 @@ def test_a_resource_compared_with_itself_scopes_nothing(
 
 # --- open statements: a request variable outside the pinned part ----------------------------------
 
-#: (resource type, property, rule, action) of each rule reading a caller-pinning condition.
-CALLER_PINS = [
-    pytest.param(
-        "aws:sqs/queuePolicy:QueuePolicy", "policy", "resource-policy-not-public", "sqs:SendMessage", id="q"
-    ),
-    pytest.param(
-        "aws:s3/bucketPolicy:BucketPolicy", "policy", "s3-bucket-policy-not-public", "s3:GetObject", id="s3"
-    ),
-    pytest.param(
-        "aws:kms/keyPolicy:KeyPolicy", "policy", "kms-key-policy-no-public-principal", "kms:Decrypt", id="kms"
-    ),
-    pytest.param(
-        "aws:iam/role:Role", "assumeRolePolicy", "iam-role-trust-not-public", "sts:AssumeRole", id="trust"
-    ),
-]
-
-
-def _open(action: str, condition: dict[str, Any]) -> str:
-    return json_document(
-        {"Effect": "Allow", "Principal": "*", "Action": action, "Resource": "*", "Condition": condition}
-    )
-
 
 @pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
 @pytest.mark.parametrize(
@@ -169,7 +147,7 @@ def test_a_request_variable_outside_the_pinned_account_still_pins(
     path's organization, is as much a wildcard there as ``*``, which these rules accept after a fixed
     account or organization: the account (organization) is still pinned. Round 2 refused the whole
     value as soon as it named a request variable."""
-    assert findings(policy, resource_type, {prop: _open(action, condition)}) == ([], 0)
+    assert findings(policy, resource_type, {prop: open_to_anyone(action, condition)}) == ([], 0)
 
 
 @pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
@@ -188,7 +166,7 @@ def test_a_request_variable_in_the_pinned_part_still_pins_nothing(
 ) -> None:
     """The twin: in the account itself (even under ``ArnEquals``, which reads no wildcard), or as the
     whole value, the caller's own variable pins nothing, as round 2 meant."""
-    found, undecided = findings(policy, resource_type, {prop: _open(action, condition)})
+    found, undecided = findings(policy, resource_type, {prop: open_to_anyone(action, condition)})
     assert undecided == 0
     assert len(found) == 1, found
 

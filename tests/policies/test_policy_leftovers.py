@@ -80,7 +80,7 @@ from policies.registry import get_policy
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
 from tests.policies.engine_shapes import UNKNOWN_STRING_VALUE
-from tests.policies.one_resource import findings, json_document
+from tests.policies.one_resource import CALLER_PINS, findings, json_document, open_to_anyone
 from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
 
 ACCOUNT = "111122223333"
@@ -162,36 +162,6 @@ def test_the_holders_own_identity_still_scopes_resources(
 
 # --- 3. an ARN's policy variable is one token, colon and all ---------------------------------
 
-#: (resource type, property, rule, action) of each rule reading a caller-pinning ARN condition.
-CALLER_PINS = [
-    pytest.param(
-        "aws:sqs/queuePolicy:QueuePolicy",
-        "policy",
-        "resource-policy-not-public",
-        "sqs:SendMessage",
-        id="queue",
-    ),
-    pytest.param(
-        "aws:s3/bucketPolicy:BucketPolicy",
-        "policy",
-        "s3-bucket-policy-not-public",
-        "s3:GetObject",
-        id="bucket",
-    ),
-    pytest.param(
-        "aws:kms/keyPolicy:KeyPolicy", "policy", "kms-key-policy-no-public-principal", "kms:Decrypt", id="key"
-    ),
-    pytest.param(
-        "aws:iam/role:Role", "assumeRolePolicy", "iam-role-trust-not-public", "sts:AssumeRole", id="trust"
-    ),
-]
-
-
-def _open(action: str, condition: dict[str, Any]) -> str:
-    return json_document(
-        {"Effect": "Allow", "Principal": "*", "Action": action, "Resource": "*", "Condition": condition}
-    )
-
 
 @pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
 @pytest.mark.parametrize(
@@ -222,7 +192,9 @@ def test_an_arn_pinned_to_the_resources_account_through_a_variable_pins(
     rules split the ARN on every colon, the variable's own too, read ``${aws`` as the account and
     refused it; a variable holding a colon in the region shifted the literal account out of place."""
     for outputs in (False, True):
-        assert findings(policy, resource_type, {prop: _open(action, condition)}, outputs=outputs) == ([], 0)
+        assert findings(
+            policy, resource_type, {prop: open_to_anyone(action, condition)}, outputs=outputs
+        ) == ([], 0)
 
 
 @pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
@@ -250,7 +222,7 @@ def test_a_literal_account_moved_by_a_variables_colon_pins_nothing(
     account ``*``. Read on every colon, the literal landed in the account field and pinned the caller
     on all four rules; a variable read whole leaves the wildcard account, which pins nothing (as does
     the caller's own tag as the account, before and now)."""
-    found, undecided = findings(policy, resource_type, {prop: _open(action, condition)})
+    found, undecided = findings(policy, resource_type, {prop: open_to_anyone(action, condition)})
     assert undecided == 0
     assert len(found) == 1, found
 
