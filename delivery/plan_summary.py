@@ -65,6 +65,14 @@ def summarize(stack: str, plan: dict[str, Any] | None, text: str, status: int) -
         f"{summary['mandatory_violations']} mandatory violations.",
         "",
     ]
+    environments = summary.get("esc_environments_not_read") or []
+    if environments:
+        names = ", ".join(f"`{_cell(str(name))}`" for name in environments)
+        lines += [
+            f"⚠️ The stack imports the Pulumi ESC environment(s) {names}: `pulumi up` merges their "
+            "values into its config, but this offline plan cannot read ESC and ran without them.",
+            "",
+        ]
     undecided = {name: count for name, count in (plan.get("undecided") or {}).items() if count}
     if undecided:
         pending = ", ".join(f"`{_cell(name)}` ({count})" for name, count in sorted(undecided.items()))

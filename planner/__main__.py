@@ -197,6 +197,11 @@ def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
         # Off a terminal (CI logs, pipes) rich would wrap at 80 columns; plans read better wider.
         console = Console() if sys.stdout.isatty() else Console(width=140)
         render_text(plan, console)
+    from planner.recorder import esc_note
+
+    note = esc_note(plan.graph)
+    if note:  # on stderr: stdout carries the plan alone (plan.json)
+        print(f"note: {note}", file=sys.stderr)
     return EXIT_VIOLATION if plan.mandatory_violations else EXIT_OK
 
 

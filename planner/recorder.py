@@ -25,6 +25,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import contextvars
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -127,6 +128,9 @@ class ResourceGraph:
     """Exports whose values are secrets (``exports`` has the plain values)."""
     warnings: tuple[str, ...] = ()
     """What the program logged with ``pulumi.log.warn`` (the engine shows these on `pulumi up`)."""
+    esc_environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments the stack file imports (``environment:``), whose values
+    `pulumi up` merges into ``config`` and this recording ran without (:func:`esc_note`)."""
 
     @property
     def environment(self) -> str | None:
@@ -520,9 +524,25 @@ def record_stack_file(
     if program is None:
         program = functools.partial(_offline_program, registry=registry)
 
-    return record_program(
+    graph = record_program(
         lambda: program(stack_file.path),
         stack=stack_file.stack,
         config=stack_file.config,
         source=stack_file.path,
+    )
+    if not stack_file.environments:
+        return graph
+    return dataclasses.replace(graph, esc_environments=stack_file.environments)
+
+
+def esc_note(graph: ResourceGraph) -> str | None:
+    """What a plan says of the ESC environments its stack file imports; None when it imports none."""
+    if not graph.esc_environments:
+        return None
+    names = ", ".join(graph.esc_environments)
+    return (
+        f"{graph.source} imports the Pulumi ESC environment(s) {names} (`environment:`): `pulumi up` "
+        "merges their pulumiConfig values into the stack's config (the stack file's own values win), "
+        "but their values are not in the offline plan, which cannot read ESC (it needs Pulumi Cloud): "
+        "this plan is of the stack file's values alone"
     )

@@ -62,6 +62,7 @@ def to_json(plan: Plan) -> dict[str, Any]:
             "mandatory_violations": len(plan.mandatory_violations),
             "undecided_checks": sum(plan.undecided.values()),
             "deferred_endpoints": sorted(graph.exports.get("deferred_endpoints") or {}),
+            "esc_environments_not_read": list(graph.esc_environments),
         },
         "warnings": list(graph.warnings),
         "resources": [_resource_json(graph, resource) for resource in graph if resource.type != STACK_TYPE],

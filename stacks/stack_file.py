@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from stacks.config import ConfigError, parse_platform_config
+from stacks.config import ConfigError, parse_platform_config, project_dir
 from stacks.delivery_config import TOKEN_KEY
 from stacks.engine_yaml import (
     STR_TAG,
@@ -51,6 +51,13 @@ from stacks.input_limits import (
 )
 from stacks.naming import STACK_NAME, stack_name_of
 from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, engine_config_values
+from stacks.project_config import (
+    PROJECT_FILE,
+    ProjectConfig,
+    esc_environments,
+    merge_project_config,
+    project_config,
+)
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
@@ -72,11 +79,15 @@ _FOREIGN_BOMS = (
 
 @dataclass(frozen=True)
 class StackFile:
-    """A parsed stack file: its path, stack name and the raw ``config:`` map."""
+    """A parsed stack file: its path, stack name and its ``config:`` map as the program receives
+    it (the project's ``Pulumi.yaml`` config merged in, :mod:`stacks.project_config`)."""
 
     path: str
     stack: str
     config: dict[str, Any]
+    environments: tuple[str, ...] = ()
+    """The Pulumi ESC environments its ``environment:`` imports: `pulumi up` merges their
+    ``pulumiConfig`` values into ``config``, which the offline plan cannot read (Pulumi Cloud)."""
 
     @property
     def platform(self) -> Any:
@@ -639,11 +650,13 @@ def _other_stacks_hint(path: Path) -> str:
     return f" ({guess}{path.parent}/ has the stacks {listed})"
 
 
-def _engine_config_keys(config: dict[str, Any], source: str) -> dict[str, Any]:
+def _engine_config_keys(
+    config: dict[str, Any], source: str, project: ProjectConfig | None = None
+) -> dict[str, Any]:
     """``config`` under the keys Pulumi reads its keys as (:func:`~stacks.engine_yaml.config_key`);
     a key Pulumi cannot parse (Pulumi refuses to load such a file), one written in two forms
     (Pulumi would keep either) or one of the project's this program does not read (a typo) is
-    refused, naming the key as written."""
+    refused, naming the key as written; a key ``project`` (Pulumi.yaml) declares is no typo."""
     written_as: dict[str, str] = {}
     problems = []
     for written in config:
@@ -659,7 +672,11 @@ def _engine_config_keys(config: dict[str, Any], source: str) -> dict[str, Any]:
             )
         elif key in written_as:
             problems.append((written, f"is {key}, written twice (also as {written_as[key]})"))
-        elif key.startswith(f"{PROJECT}:") and key not in _PROJECT_KEYS:
+        elif (
+            key.startswith(f"{PROJECT}:")
+            and key not in _PROJECT_KEYS
+            and not (project is not None and project.declares(key))
+        ):
             problems.append((written, f"unknown key in the {PROJECT} namespace; did you mean {CONFIG_KEY}?"))
         else:
             written_as[key] = written
@@ -691,10 +708,12 @@ def read_stack_file(path: str | Path) -> StackFile:
     config = document.get("config")
     if not isinstance(config, dict):
         raise ConfigError(source, [("config", f"missing or not a map; it must hold `{CONFIG_KEY}`")])
-    config = _engine_config_keys(config, source)
+    project = read_project_config(source)
+    config = _engine_config_keys(config, source, project)
+    stack = stack_name_of(path)
+    config = merge_project_config(config, project, stack, source)
     if CONFIG_KEY not in config:
         raise ConfigError(source, [(CONFIG_KEY, "missing required key")])
-    stack = stack_name_of(path)
     if not STACK_NAME.fullmatch(stack):
         raise ConfigError(
             source,
@@ -706,7 +725,17 @@ def read_stack_file(path: str | Path) -> StackFile:
                 )
             ],
         )
-    return StackFile(path=source, stack=stack, config=config)
+    return StackFile(path=source, stack=stack, config=config, environments=esc_environments(document))
+
+
+def read_project_config(source: str) -> ProjectConfig | None:
+    """The ``config:`` declarations of the project of stack file ``source`` (the ``Pulumi.yaml``
+    of :func:`~stacks.config.project_dir`, the folder Pulumi runs the program in), read as stack
+    files are; None when there is no project file or it declares no config."""
+    path = project_dir(source) / PROJECT_FILE
+    if not path.is_file():
+        return None
+    return project_config(load_yaml(_read_text(path, str(path)), str(path)), str(path))
 
 
 __all__ = [
@@ -718,6 +747,7 @@ __all__ = [
     "load_yaml",
     "offline_platform_config",
     "platform_from_json",
+    "read_project_config",
     "read_stack_file",
     "reading_loader",
     "stack_name_of",

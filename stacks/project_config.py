@@ -1,0 +1,380 @@
+"""What Pulumi merges into a stack's configuration before the program runs, besides the stack file.
+
+Two sources, both read from files the offline plan has:
+
+* the project's ``config:`` block in ``Pulumi.yaml`` (Pulumi's ``workspace.mergeConfig``, second
+  loop): a key the stack does not set takes the project's ``default`` (else its ``value``); a key of
+  the project's namespace with neither, and not set by the stack, makes Pulumi refuse to run
+  (``Stack 'dev' is missing configuration value 'x'``); a key declared with a ``type`` is
+  type-checked against the stack's value, and one declared ``secret: true`` must be set encrypted;
+* the stack file's ``environment:`` (Pulumi ESC environments), whose ``pulumiConfig`` values Pulumi
+  merges in too (mergeConfig's first loop, the stack's values winning). Evaluating an environment
+  needs Pulumi Cloud, so this module only names them: the plan says it planned without them.
+
+The project file is read as Pulumi loads it (``workspace.LoadProjectBytes``): shorthand values
+rewritten (``RewriteShorthandConfigValues``: a bare value under a key of the project's namespace is
+its ``default``, under another namespace its ``value``), the declarations checked as the project's
+JSON schema and ``Project.Validate`` check them. Problems name ``Pulumi.yaml`` (or the stack file,
+for a stack value the project refuses) and the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from stacks.config import ConfigError
+from stacks.engine_yaml import config_key
+from stacks.project import SECRET_STAND_IN, engine_config_values
+
+PROJECT_FILE = "Pulumi.yaml"
+
+_TYPES = ("string", "integer", "boolean", "array", "object")
+_DECLARATION_KEYS = frozenset({"type", "items", "description", "secret", "default", "value"})
+# strconv.Atoi: an optional sign, then decimal digits, within a 64-bit int.
+_GO_INT = re.compile(r"[+-]?[0-9]+")
+_INT64 = 2**63
+
+
+@dataclass(frozen=True)
+class ItemsType:
+    """A declaration's ``items:`` (``ProjectConfigItemsType``): the type of an array's items."""
+
+    type: str
+    items: ItemsType | None = None
+
+    @property
+    def full_name(self) -> str:
+        return _full_type_name(self.type, self.items)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One key of the project's ``config:`` block, its shorthand rewritten."""
+
+    written: str
+    """The key as Pulumi.yaml writes it (``platform``, ``aws:region``)."""
+    key: str
+    """The key as the engine names it (``mlops-platform:platform``)."""
+    in_project_namespace: bool
+    type: str | None = None
+    items: ItemsType | None = None
+    default: Any = None
+    value: Any = None
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """A project file's name and its ``config:`` declarations, in Pulumi's (sorted) order."""
+
+    path: str
+    name: str
+    declarations: tuple[Declaration, ...]
+
+    def declares(self, key: str) -> bool:
+        return any(declaration.key == key for declaration in self.declarations)
+
+
+def _full_type_name(type_name: str, items: ItemsType | None) -> str:
+    """``InferFullTypeName``: ``array<string>``, ``array<array<integer>>``."""
+    return f"array<{items.full_name}>" if items is not None else type_name
+
+
+def _is_go_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def valid_config_value(type_name: str, items: ItemsType | None, value: Any) -> bool:
+    """Pulumi's ``ValidateConfigValue`` on a value as Go decodes it (text, int, float, bool, map, list)."""
+    if type_name == "string":
+        return isinstance(value, str)
+    if type_name == "integer":
+        if _is_go_int(value):
+            return True
+        if isinstance(value, float):  # YAML and JSON numbers: a whole one counts
+            return value.is_integer()
+        return isinstance(value, str) and bool(_GO_INT.fullmatch(value)) and -_INT64 <= int(value) < _INT64
+    if type_name == "boolean":
+        return value in ("true", "false") if isinstance(value, str) else isinstance(value, bool)
+    if type_name == "object":
+        return isinstance(value, dict)
+    if not isinstance(value, list) or items is None:
+        return False
+    return all(valid_config_value(items.type, items.items, item) for item in value)
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, float) and value not in (float("inf"), float("-inf")) and value == value
+
+
+def _go_json_value(value: Any) -> Any:
+    """``value`` as it reads back from the JSON Go's ``json.Marshal`` writes: a whole float within
+    1e21 is written without a fraction (``5``), which the program's JSON reader takes as an int."""
+    if isinstance(value, float) and _finite(value) and value == int(value) and abs(value) < 1e21:
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _go_json_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_go_json_value(item) for item in value]
+    return value
+
+
+def _go_float_text(value: float) -> str:
+    """A float as Go's ``json.Marshal`` writes it: fixed notation for 1e-6 <= |x| < 1e21."""
+    if _finite(value) and (value == 0 or 1e-6 <= abs(value) < 1e21):
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return repr(value)
+
+
+def config_value(raw: Any) -> Any:
+    """The stack value a project ``default`` or ``value`` becomes (``createConfigValue``): text for
+    a string, int or bool (Go's ``%v``: ``true``, ``5``), JSON for anything else (a float, a list,
+    a map), here the value itself, which the engine passes as JSON."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, (str, int)):
+        return str(raw)
+    if isinstance(raw, float):
+        return _go_float_text(raw)
+    return _go_json_value(raw)
+
+
+def _items_type(raw: Any, where: str, problems: list[tuple[str, str]]) -> ItemsType | None:
+    """A declaration's ``items:`` (the schema's ``configItemsType``): a map with a ``type``, and
+    ``items`` when that type is ``array``."""
+    if not isinstance(raw, dict) or "type" not in raw:
+        problems.append((where, "must be a map with a `type` (string, integer, boolean, array or object)"))
+        return None
+    kind, nested = raw["type"], raw.get("items")
+    if isinstance(kind, dict):  # the schema lets `type` itself be an items type
+        return _items_type(kind, f"{where}.type", problems)
+    if kind not in _TYPES:
+        problems.append((f"{where}.type", f"must be one of {', '.join(_TYPES)}"))
+        return None
+    if kind == "array" and nested is None:
+        problems.append((where, "declares `type: array` without `items:` (the type of its items)"))
+        return None
+    return ItemsType(kind, _items_type(nested, f"{where}.items", problems) if nested is not None else None)
+
+
+def _declaration(name: str, written: str, raw: Any, problems: list[tuple[str, str]]) -> Declaration | None:
+    where = f"config.{written}"
+    if ":" in written:
+        key = config_key(written)
+        if key is None:
+            problems.append((where, "is not a configuration key Pulumi can read: keys are `<name>` "
+                                    "(the project's) or `<namespace>:<name>`"))  # fmt: skip
+            return None
+    else:
+        key = f"{name}:{written}"
+    ours = ":" not in written or written.startswith(f"{name}:")
+    if isinstance(raw, (list, str, int)):
+        # RewriteShorthandConfigValues: the project's key gets a default, another namespace's a value
+        return Declaration(written, key, ours, default=raw if ours else None, value=None if ours else raw)
+    if not isinstance(raw, dict):
+        problems.append((where, "must be a string, integer, boolean, list, or a map declaring the key "
+                                "(type, items, description, secret, default, value)"))  # fmt: skip
+        return None
+    unknown = sorted(set(raw) - _DECLARATION_KEYS)
+    if unknown:
+        problems.append((where, f"{', '.join(map(repr, unknown))} not allowed: a declaration takes "
+                                f"{', '.join(sorted(_DECLARATION_KEYS))}"))  # fmt: skip
+        return None
+    kind = raw.get("type")
+    if kind is not None and kind not in _TYPES:
+        problems.append((f"{where}.type", f"must be one of {', '.join(_TYPES)}"))
+        return None
+    secret = raw.get("secret", False)
+    if not isinstance(secret, bool):
+        problems.append((f"{where}.secret", "must be true or false"))
+        return None
+    if not isinstance(raw.get("description", ""), str):
+        problems.append((f"{where}.description", "must be text"))
+        return None
+    items = _items_type(raw["items"], f"{where}.items", problems) if raw.get("items") is not None else None
+    default, value = raw.get("default"), raw.get("value")
+    if default is not None and value is not None:  # Project.Validate
+        problems.append((where, "cannot have both a `default` and a `value`"))
+        return None
+    if ours:
+        if kind == "array" and items is None:
+            problems.append((where, "declares `type: array` but not the type of its items (`items:`)"))
+            return None
+        if kind is not None and default is not None and not valid_config_value(kind, items, default):
+            problems.append(
+                (f"{where}.default", f"is not of the declared type {_full_type_name(kind, items)!r}")
+            )
+            return None
+    else:
+        if kind is not None:
+            problems.append((where, "is not in the project's namespace and must not declare a `type`"))
+            return None
+        if default is not None:
+            problems.append((where, "is not in the project's namespace and must not declare a `default`: "
+                                    "did you mean `value`?"))  # fmt: skip
+            return None
+        if value is None:
+            problems.append((where, "is not in the project's namespace and must give a `value`"))
+            return None
+    return Declaration(written, key, ours, kind, items, default, value, secret)
+
+
+def project_config(document: Any, path: str) -> ProjectConfig | None:
+    """The ``config:`` declarations of the project file ``document`` (read from ``path``); None
+    when it declares none (no ``config:`` block, an empty one, or the older ``config: <folder>``
+    that names the stack files' folder). Raises :class:`ConfigError` naming ``path`` where Pulumi
+    refuses to load the project."""
+    if not isinstance(document, dict):
+        raise ConfigError(path, [("", "the project file must be a YAML map (name, runtime, config...)")])
+    block = document.get("config")
+    if block is None or isinstance(block, str) or block == {}:
+        return None
+    if not isinstance(block, dict):
+        raise ConfigError(
+            path, [("config", "must be a map of configuration keys to their values or declarations")]
+        )
+    name = document.get("name")
+    if not isinstance(name, str) or not name:
+        raise ConfigError(path, [("name", "missing: Pulumi refuses a project without a non-empty `name`")])
+    problems: list[tuple[str, str]] = []
+    declarations = [_declaration(name, str(written), raw, problems) for written, raw in block.items()]
+    seen: dict[str, str] = {}
+    for declaration in declarations:
+        if declaration is None:
+            continue
+        if declaration.key in seen:
+            problems.append((f"config.{declaration.written}",
+                             f"is {declaration.key}, declared twice (also as {seen[declaration.key]})"))  # fmt: skip
+        seen[declaration.key] = declaration.written
+    if problems:
+        raise ConfigError(path, problems)
+    kept = sorted((d for d in declarations if d is not None), key=lambda d: d.written)
+    return ProjectConfig(path=path, name=name, declarations=tuple(kept))
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)
+
+
+def _decrypted(value: Any) -> Any:
+    """An object value as the engine decrypts it: each ``secure:`` leaf as text."""
+    if _is_secure(value):
+        return SECRET_STAND_IN
+    if isinstance(value, dict):
+        return {key: _decrypted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decrypted(item) for item in value]
+    return value
+
+
+def merge_project_config(
+    config: Mapping[str, Any], project: ProjectConfig | None, stack: str, source: str
+) -> dict[str, Any]:
+    """``config`` (the stack file's, keys as the engine names them) with the project's config merged
+    in as ``pulumi up`` merges it; raises :class:`ConfigError` where Pulumi refuses to run the
+    stack: a key of the project's namespace neither set nor defaulted (naming ``Pulumi.yaml``), or a
+    stack value its declaration refuses (naming the stack file ``source``)."""
+    merged = dict(config)
+    if project is None:
+        return merged
+    missing: list[tuple[str, str]] = []
+    for declaration in project.declarations:
+        if declaration.key in merged:
+            continue
+        if declaration.default is not None:
+            merged[declaration.key] = config_value(declaration.default)
+        elif declaration.value is not None:
+            merged[declaration.key] = config_value(declaration.value)
+        elif declaration.in_project_namespace:
+            missing.append(
+                (
+                    f"config.{declaration.written}",
+                    f"is declared with no default or value and stack {stack!r} does not set it "
+                    f"({declaration.key}): Pulumi refuses to run it (\"Stack '{stack}' is missing "
+                    f"configuration value '{declaration.written}'\"); set it in {source} or give it "
+                    f"a `default` here",
+                )
+            )
+    if missing:
+        raise ConfigError(project.path, missing)
+    problems: list[tuple[str, str]] = []
+    for declaration in project.declarations:
+        if declaration.key not in merged:  # another namespace's key with no value: Validate refuses it
+            continue
+        value = merged[declaration.key]
+        if declaration.type is None:
+            continue  # validateStackConfigValues checks only explicitly typed keys (`secret:` too)
+        if declaration.secret and not _is_secure(value):
+            problems.append(
+                (
+                    declaration.key,
+                    f"is declared `secret: true` in {project.path} ({declaration.written}), so Pulumi "
+                    f"refuses it unencrypted (\"Stack '{stack}' with configuration key "
+                    f"'{declaration.written}' must be encrypted as it's secret\"): set it with "
+                    f"`pulumi config set --secret`",
+                )
+            )
+            continue
+        if _is_secure(value):
+            continue  # a secret's text is not known offline: `pulumi up` checks its type
+        content = (
+            json.loads(json.dumps(_decrypted(value)))
+            if isinstance(value, (dict, list))
+            else engine_config_values({declaration.key: value})[declaration.key]
+        )
+        if not valid_config_value(declaration.type, declaration.items, content):
+            type_name = _full_type_name(declaration.type, declaration.items)
+            problems.append(
+                (
+                    declaration.key,
+                    f"is declared of type {type_name!r} in {project.path} ({declaration.written}), and "
+                    f"Pulumi refuses this value (\"Stack '{stack}' with configuration key "
+                    f"'{declaration.written}' must be of type '{type_name}'\")",
+                )
+            )
+    if problems:
+        raise ConfigError(source, problems)
+    return merged
+
+
+def esc_environments(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """The Pulumi ESC environments a stack file's ``environment:`` imports, as Pulumi reads it
+    (``ProjectStack.Environment``): a list of names, or an inline environment definition whose
+    ``imports:`` are names or ``{name: {merge: false}}`` maps and whose ``values:`` make an
+    anonymous environment (named ``yaml``, as Pulumi names it). Empty when there is none."""
+    raw = document.get("environment")
+    if raw is None or raw == []:
+        return ()
+    if isinstance(raw, list) and all(isinstance(name, str) for name in raw):
+        return tuple(raw)
+    if not isinstance(raw, dict):
+        return ("an environment definition this plan cannot read",)
+    names: list[str] = []
+    imports = raw.get("imports")
+    for entry in imports if isinstance(imports, list) else ():
+        if isinstance(entry, str):
+            names.append(entry)
+        elif isinstance(entry, dict) and len(entry) == 1:
+            names.append(str(next(iter(entry))))
+    if raw.get("values"):
+        names.append("yaml")
+    return tuple(names) or ("an environment definition this plan cannot read",)
+
+
+__all__ = [
+    "PROJECT_FILE",
+    "Declaration",
+    "ItemsType",
+    "ProjectConfig",
+    "config_value",
+    "esc_environments",
+    "merge_project_config",
+    "project_config",
+    "valid_config_value",
+]
