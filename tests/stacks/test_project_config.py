@@ -385,3 +385,39 @@ def test_delivery_reads_stacks_with_the_project_config(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         read_target(_project(tmp_path, "  needed:\n    type: string\n"))
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+
+
+# --- keys without a namespace in the stack file ---
+
+
+def test_a_stack_key_without_a_namespace_is_the_projects(tmp_path: Path) -> None:
+    """Pulumi's loader namespaces it (stackConfigNamespacedWithProject): `platform:` is the
+    platform value, not a key Pulumi refuses."""
+
+    def edit(document: dict[str, Any]) -> None:
+        document["config"] = {"platform": document["config"].pop(CONFIG_KEY), **document["config"]}
+
+    platform = load_stack_document("dev")["config"][CONFIG_KEY]
+    assert read_stack_file(_project(tmp_path, None, edit=edit)).config[CONFIG_KEY] == platform
+
+
+def test_a_key_written_with_and_without_its_namespace_is_refused(tmp_path: Path) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        document["config"]["platform"] = document["config"][CONFIG_KEY]
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, None, edit=edit))
+    [(key, message)] = _problems(raised)
+    assert key == "platform"
+    assert f"is {CONFIG_KEY}, written twice" in message
+
+
+def test_a_misspelt_key_without_a_namespace_is_named_as_the_projects_typo(tmp_path: Path) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        document["config"]["platfrom"] = "x"
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, None, edit=edit))
+    [(key, message)] = _problems(raised)
+    assert key == "mlops-platform:platfrom"
+    assert f"did you mean {CONFIG_KEY}?" in message
