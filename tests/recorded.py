@@ -4,7 +4,8 @@ Recording a stack runs the whole platform program (6-12 s of CPU for a fixture s
 read the same document (a fixture stack, or the same variant of one). :func:`recorded_stack` is
 :func:`planner.recorder.record_stack_file` for the offline program, keyed by what the recording
 depends on: the stack file's bytes and name, the registry stand-in, the environment the program
-reads (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``) and the working directory. The first
+reads (``MLOPS_*``, ``AWS_*``, ``PULUMI_*``, ``MOTO_*``), the working directory and the stack
+file's project file (its ``Pulumi.yaml``, whose ``config:`` is merged into the stack's). The first
 caller records; every other caller, in any pytest-xdist worker, unpickles the same graph (a fresh
 copy: a test that mutates an input cannot change what another test reads), with ``source``
 naming its own file.
@@ -47,6 +48,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from planner.recorder import ResourceGraph, record_stack_file
+from stacks.config import project_dir
+from stacks.project_config import PROJECT_FILE
 from stacks.stack_file import StackFile
 
 _ENVIRONMENT_PREFIXES = ("MLOPS_", "AWS_", "PULUMI_", "MOTO_")
@@ -137,6 +140,10 @@ def _key(path: Path, registry: str, *, located: bool) -> str:
         digest.update(part.encode())
         digest.update(b"\0")
     digest.update(path.read_bytes())
+    # The project's Pulumi.yaml: its `config:` is merged into the stack's (stacks.project_config),
+    # so a stack file recorded in two projects is two recordings.
+    project_file = project_dir(str(path)) / PROJECT_FILE
+    digest.update(b"\0" + (project_file.read_bytes() if project_file.is_file() else b""))
     return digest.hexdigest()
 
 

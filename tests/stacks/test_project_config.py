@@ -421,3 +421,14 @@ def test_a_misspelt_key_without_a_namespace_is_named_as_the_projects_typo(tmp_pa
     [(key, message)] = _problems(raised)
     assert key == "mlops-platform:platfrom"
     assert f"did you mean {CONFIG_KEY}?" in message
+
+
+def test_a_recording_is_cached_per_project_file(tmp_path: Path) -> None:
+    """The suite's shared recordings (tests/recorded.py) key the project's Pulumi.yaml too: the
+    same stack file in a project with other config is another recording."""
+    from tests import recorded
+
+    path = _project(tmp_path, None)
+    before = recorded._key(path, "stand-in", located=False)
+    (tmp_path / "Pulumi.yaml").write_text(PROJECT_HEAD + "config:\n  team: ml\n")
+    assert recorded._key(path, "stand-in", located=False) != before
