@@ -274,12 +274,18 @@ def _decrypted(value: Any) -> Any:
 
 
 def merge_project_config(
-    config: Mapping[str, Any], project: ProjectConfig | None, stack: str, source: str
+    config: Mapping[str, Any],
+    project: ProjectConfig | None,
+    stack: str,
+    source: str,
+    environments: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """``config`` (the stack file's, keys as the engine names them) with the project's config merged
     in as ``pulumi up`` merges it; raises :class:`ConfigError` where Pulumi refuses to run the
     stack: a key of the project's namespace neither set nor defaulted (naming ``Pulumi.yaml``), or a
-    stack value its declaration refuses (naming the stack file ``source``)."""
+    stack value its declaration refuses (naming the stack file ``source``). A stack importing ESC
+    ``environments`` may get a key from them, which this cannot see: a key it does not set is then
+    not refused (the plan says it ran without the environments' values)."""
     merged = dict(config)
     if project is None:
         return merged
@@ -301,7 +307,7 @@ def merge_project_config(
                     f"a `default` here",
                 )
             )
-    if missing:
+    if missing and not environments:
         raise ConfigError(project.path, missing)
     problems: list[tuple[str, str]] = []
     for declaration in project.declarations:

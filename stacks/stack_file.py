@@ -711,7 +711,8 @@ def read_stack_file(path: str | Path) -> StackFile:
     project = read_project_config(source)
     config = _engine_config_keys(config, source, project)
     stack = stack_name_of(path)
-    config = merge_project_config(config, project, stack, source)
+    environments = esc_environments(document)
+    config = merge_project_config(config, project, stack, source, environments)
     if CONFIG_KEY not in config:
         raise ConfigError(source, [(CONFIG_KEY, "missing required key")])
     if not STACK_NAME.fullmatch(stack):
@@ -725,7 +726,7 @@ def read_stack_file(path: str | Path) -> StackFile:
                 )
             ],
         )
-    return StackFile(path=source, stack=stack, config=config, environments=esc_environments(document))
+    return StackFile(path=source, stack=stack, config=config, environments=environments)
 
 
 def read_project_config(source: str) -> ProjectConfig | None:

@@ -432,3 +432,15 @@ def test_a_recording_is_cached_per_project_file(tmp_path: Path) -> None:
     before = recorded._key(path, "stand-in", located=False)
     (tmp_path / "Pulumi.yaml").write_text(PROJECT_HEAD + "config:\n  team: ml\n")
     assert recorded._key(path, "stand-in", located=False) != before
+
+
+def test_a_required_key_is_not_refused_when_an_esc_environment_may_set_it(tmp_path: Path) -> None:
+    """mergeConfig merges the environments' pulumiConfig first: a key the stack file does not set
+    may come from them, which the offline plan cannot read; it plans (and says so)."""
+
+    def edit(document: dict[str, Any]) -> None:
+        document["environment"] = ["team/shared"]
+
+    stack_file = read_stack_file(_project(tmp_path, "  needed:\n    type: string\n", edit=edit))
+    assert "mlops-platform:needed" not in stack_file.config
+    assert stack_file.environments == ("team/shared",)
