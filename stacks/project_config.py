@@ -152,9 +152,7 @@ def _items_type(raw: Any, where: str, problems: list[tuple[str, str]]) -> ItemsT
         problems.append((where, "must be a map with a `type` (string, integer, boolean, array or object)"))
         return None
     kind, nested = raw["type"], raw.get("items")
-    if isinstance(kind, dict):  # the schema lets `type` itself be an items type
-        return _items_type(kind, f"{where}.type", problems)
-    if kind not in _TYPES:
+    if kind not in _TYPES:  # a map here (the schema allows one) is no type Pulumi's loader reads
         problems.append((f"{where}.type", f"must be one of {', '.join(_TYPES)}"))
         return None
     if kind == "array" and nested is None:
@@ -203,7 +201,7 @@ def _declaration(name: str, written: str, raw: Any, problems: list[tuple[str, st
         problems.append((where, "cannot have both a `default` and a `value`"))
         return None
     if ours:
-        if kind == "array" and items is None:
+        if kind == "array" and raw.get("items") is None:
             problems.append((where, "declares `type: array` but not the type of its items (`items:`)"))
             return None
         if kind is not None and default is not None and not valid_config_value(kind, items, default):
@@ -244,16 +242,10 @@ def project_config(document: Any, path: str) -> ProjectConfig | None:
         raise ConfigError(path, [("name", "missing: Pulumi refuses a project without a non-empty `name`")])
     problems: list[tuple[str, str]] = []
     declarations = [_declaration(name, str(written), raw, problems) for written, raw in block.items()]
-    seen: dict[str, str] = {}
-    for declaration in declarations:
-        if declaration is None:
-            continue
-        if declaration.key in seen:
-            problems.append((f"config.{declaration.written}",
-                             f"is {declaration.key}, declared twice (also as {seen[declaration.key]})"))  # fmt: skip
-        seen[declaration.key] = declaration.written
     if problems:
         raise ConfigError(path, problems)
+    # In Pulumi's order (sorted as written): of a key declared twice (`x` and `<project>:x`), the
+    # first one's default or value lands on the stack, and the second finds it set.
     kept = sorted((d for d in declarations if d is not None), key=lambda d: d.written)
     return ProjectConfig(path=path, name=name, declarations=tuple(kept))
 

@@ -444,3 +444,16 @@ def test_a_required_key_is_not_refused_when_an_esc_environment_may_set_it(tmp_pa
     stack_file = read_stack_file(_project(tmp_path, "  needed:\n    type: string\n", edit=edit))
     assert "mlops-platform:needed" not in stack_file.config
     assert stack_file.environments == ("team/shared",)
+
+
+def test_a_key_declared_in_both_forms_takes_the_first_in_pulumis_sorted_order(tmp_path: Path) -> None:
+    config = read_stack_file(_project(tmp_path, "  x: short\n  mlops-platform:x: long\n")).config
+    assert config["mlops-platform:x"] == "long"  # `mlops-platform:x` sorts before `x`
+
+
+def test_an_array_declared_without_items_is_refused_once(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, "  a:\n    type: array\n    items:\n      type: number\n"))
+    assert _problems(raised) == [
+        ("config.a.items.type", "must be one of string, integer, boolean, array, object")
+    ]
