@@ -164,7 +164,7 @@ def _items_type(raw: Any, where: str, problems: list[tuple[str, str]]) -> ItemsT
 def _declaration(name: str, written: str, raw: Any, problems: list[tuple[str, str]]) -> Declaration | None:
     where = f"config.{written}"
     if ":" in written:
-        key = config_key(written)
+        key = config_key(written, name)
         if key is None:
             problems.append((where, "is not a configuration key Pulumi can read: keys are `<name>` "
                                     "(the project's) or `<namespace>:<name>`"))  # fmt: skip
