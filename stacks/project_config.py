@@ -345,7 +345,8 @@ def esc_environments(document: Mapping[str, Any]) -> tuple[str, ...]:
     """The Pulumi ESC environments a stack file's ``environment:`` imports, as Pulumi reads it
     (``ProjectStack.Environment``): a list of names, or an inline environment definition whose
     ``imports:`` are names or ``{name: {merge: false}}`` maps and whose ``values:`` make an
-    anonymous environment (named ``yaml``, as Pulumi names it). Empty when there is none."""
+    anonymous environment (named ``yaml``, as Pulumi names it). Empty when there is none, and for
+    an inline definition importing nothing and with no values (``{}``, ``{imports: []}``)."""
     raw = document.get("environment")
     if raw is None or raw == []:
         return ()
@@ -353,14 +354,16 @@ def esc_environments(document: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(raw)
     if not isinstance(raw, dict):
         return ("an environment definition this plan cannot read",)
+    imports, values = raw.get("imports"), raw.get("values")
+    if set(raw) <= {"imports", "values"} and imports in (None, []) and values in (None, {}):
+        return ()  # `{}`, `{imports: []}`: Environment.Imports() is empty, nothing is merged
     names: list[str] = []
-    imports = raw.get("imports")
     for entry in imports if isinstance(imports, list) else ():
         if isinstance(entry, str):
             names.append(entry)
         elif isinstance(entry, dict) and len(entry) == 1:
             names.append(str(next(iter(entry))))
-    if raw.get("values"):
+    if values:
         names.append("yaml")
     return tuple(names) or ("an environment definition this plan cannot read",)
 

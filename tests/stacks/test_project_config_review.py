@@ -1,0 +1,69 @@
+"""Second read of the project-config merge and the ESC note (b6010e9..70d75ea), against Pulumi's source.
+
+Each test fails on the code as it was merged and passes with its fix (CHANGELOG: the entry
+"the offline plan merges Pulumi.yaml's project config..."):
+
+* an empty inline ESC definition (``environment: {}``, ``{imports: []}``, ``{values: {}}``)
+  imports nothing (``Environment.Imports()`` is empty): no note, and a required key the stack does
+  not set is refused as before (it was named "an environment definition this plan cannot read",
+  which also lifted the refusal);
+
+Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks.config import ConfigError
+from stacks.project_config import esc_environments
+from stacks.stack_file import read_stack_file
+from tests.conftest import load_stack_document
+from tests.yaml_text import dump_document
+
+PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
+
+
+def _project(tmp_path: Path, config_block: str | None, *, edit: Any = None) -> Path:
+    """A project folder: Pulumi.yaml (``config_block`` under ``config:``) and stacks/Pulumi.dev.yaml,
+    the dev fixture edited by ``edit``; returns the stack file."""
+    text = PROJECT_HEAD + (f"config:\n{config_block}" if config_block is not None else "")
+    (tmp_path / "Pulumi.yaml").write_text(text)
+    (tmp_path / "stacks").mkdir(exist_ok=True)
+    document = load_stack_document("dev")
+    if edit is not None:
+        edit(document)
+    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
+    path.write_text(dump_document(document))
+    return path
+
+
+# --- ESC: an empty inline definition imports nothing ---
+
+
+@pytest.mark.parametrize("environment", [{}, {"imports": []}, {"values": {}}, {"imports": [], "values": {}}])
+def test_an_empty_inline_environment_imports_nothing(environment: dict[str, Any]) -> None:
+    """Environment.Imports(): the imports' names, and ``yaml`` when ``values`` has entries."""
+    assert esc_environments({"environment": environment}) == ()
+
+
+def test_an_empty_inline_environment_does_not_lift_the_required_key_refusal(tmp_path: Path) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        document["environment"] = {}
+
+    path = _project(tmp_path, "  owner:\n    type: string\n", edit=edit)
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    assert "is missing configuration value 'owner'" in raised.value.problems[0][1]
+
+
+def test_an_inline_environment_pulumi_cannot_read_is_still_named() -> None:
+    """An import list of another shape: the plan cannot tell what it imports, and says so."""
+    assert esc_environments({"environment": {"imports": "team/shared"}}) == (
+        "an environment definition this plan cannot read",
+    )
+    assert esc_environments({"environment": "team/shared"}) == ("an environment definition this plan cannot read",)
