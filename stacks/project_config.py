@@ -29,7 +29,7 @@ from typing import Any
 
 from stacks.config import ConfigError
 from stacks.engine_yaml import config_key
-from stacks.project import SECRET_STAND_IN, engine_config_values
+from stacks.project import engine_config_values
 
 PROJECT_FILE = "Pulumi.yaml"
 
@@ -89,8 +89,18 @@ def _is_go_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+class _Encrypted:
+    """An encrypted leaf of an object or array value: its decrypted text, whose type Pulumi checks,
+    is not known offline, so it passes for any type."""
+
+
+_ENCRYPTED = _Encrypted()
+
+
 def valid_config_value(type_name: str, items: ItemsType | None, value: Any) -> bool:
     """Pulumi's ``ValidateConfigValue`` on a value as Go decodes it (text, int, float, bool, map, list)."""
+    if value is _ENCRYPTED:
+        return True
     if type_name == "string":
         return isinstance(value, str)
     if type_name == "integer":
@@ -254,15 +264,28 @@ def _is_secure(value: Any) -> bool:
     return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)
 
 
-def _decrypted(value: Any) -> Any:
-    """An object value as the engine decrypts it: each ``secure:`` leaf as text."""
+def _has_secure(value: Any) -> bool:
+    """``config.Value.Secure()``: the value is encrypted, or an object or array with an encrypted
+    leaf (``pulumi config set --secret --path 'db.password' ...``)."""
     if _is_secure(value):
-        return SECRET_STAND_IN
+        return True
+    if isinstance(value, dict):
+        return any(_has_secure(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_secure(item) for item in value)
+    return False
+
+
+def _decrypted(value: Any) -> Any:
+    """An object value as the engine decrypts it (JSON's types), each ``secure:`` leaf as
+    :data:`_ENCRYPTED` (its text is not known offline)."""
+    if _is_secure(value):
+        return _ENCRYPTED
     if isinstance(value, dict):
         return {key: _decrypted(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_decrypted(item) for item in value]
-    return value
+    return json.loads(json.dumps(value))
 
 
 def merge_project_config(
@@ -308,7 +331,7 @@ def merge_project_config(
         value = merged[declaration.key]
         if declaration.type is None:
             continue  # validateStackConfigValues checks only explicitly typed keys (`secret:` too)
-        if declaration.secret and not _is_secure(value):
+        if declaration.secret and not _has_secure(value):
             problems.append(
                 (
                     declaration.key,
@@ -322,7 +345,7 @@ def merge_project_config(
         if _is_secure(value):
             continue  # a secret's text is not known offline: `pulumi up` checks its type
         content = (
-            json.loads(json.dumps(_decrypted(value)))
+            _decrypted(value)
             if isinstance(value, (dict, list))
             else engine_config_values({declaration.key: value})[declaration.key]
         )

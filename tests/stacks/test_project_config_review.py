@@ -7,6 +7,10 @@ Each test fails on the code as it was merged and passes with its fix (CHANGELOG:
   imports nothing (``Environment.Imports()`` is empty): no note, and a required key the stack does
   not set is refused as before (it was named "an environment definition this plan cannot read",
   which also lifted the refusal);
+* a typed ``secret: true`` key set as an object or array with an encrypted leaf (``pulumi config
+  set --secret --path 'db.password' ...``) is encrypted for Pulumi (``Value.Secure()`` is true when
+  any leaf is): it was refused as set in clear; and an encrypted leaf's type is Pulumi's to check
+  (its text is not known offline): an ``array<integer>`` with one was refused as not integers;
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
@@ -66,4 +70,49 @@ def test_an_inline_environment_pulumi_cannot_read_is_still_named() -> None:
     assert esc_environments({"environment": {"imports": "team/shared"}}) == (
         "an environment definition this plan cannot read",
     )
-    assert esc_environments({"environment": "team/shared"}) == ("an environment definition this plan cannot read",)
+    assert esc_environments({"environment": "team/shared"}) == (
+        "an environment definition this plan cannot read",
+    )
+
+
+# --- secrets: an encrypted leaf makes an object or array value secure ---
+
+
+def _secret_stack(tmp_path: Path, block: str, value: Any) -> Path:
+    def edit(document: dict[str, Any]) -> None:
+        document["config"]["mlops-platform:db"] = value
+
+    return _project(tmp_path, block, edit=edit)
+
+
+def test_a_secret_object_with_an_encrypted_leaf_is_encrypted_for_pulumi(tmp_path: Path) -> None:
+    value = {"user": "app", "password": {"secure": "v1:abc"}}
+    path = _secret_stack(tmp_path, "  db:\n    type: object\n    secret: true\n", value)
+    assert read_stack_file(path).config["mlops-platform:db"] == value
+
+
+def test_a_secret_array_with_an_encrypted_item_is_encrypted_for_pulumi(tmp_path: Path) -> None:
+    value = [1, {"secure": "v1:abc"}]
+    block = "  db:\n    type: array\n    items:\n      type: integer\n    secret: true\n"
+    assert read_stack_file(_secret_stack(tmp_path, block, value)).config["mlops-platform:db"] == value
+
+
+def test_an_encrypted_leafs_type_is_left_to_pulumi(tmp_path: Path) -> None:
+    value = [1, {"secure": "v1:abc"}]
+    block = "  db:\n    type: array\n    items:\n      type: integer\n"
+    assert read_stack_file(_secret_stack(tmp_path, block, value)).config["mlops-platform:db"] == value
+
+
+def test_a_secret_object_without_an_encrypted_leaf_is_still_refused(tmp_path: Path) -> None:
+    path = _secret_stack(tmp_path, "  db:\n    type: object\n    secret: true\n", {"user": "app"})
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert "must be encrypted as it's secret" in raised.value.problems[0][1]
+
+
+def test_the_clear_leaves_beside_an_encrypted_one_are_still_type_checked(tmp_path: Path) -> None:
+    value = ["one", {"secure": "v1:abc"}]
+    block = "  db:\n    type: array\n    items:\n      type: integer\n"
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_secret_stack(tmp_path, block, value))
+    assert "must be of type 'array<integer>'" in raised.value.problems[0][1]
