@@ -139,7 +139,9 @@ def _go_float_text(value: float) -> str:
     if _finite(value) and (value == 0 or 1e-6 <= abs(value) < 1e21):
         text = format(Decimal(repr(value)), "f")
         return text.rstrip("0").rstrip(".") if "." in text else text
-    return repr(value)
+    # Exponent notation: Go writes a one-digit negative exponent without its zero (`1e-7`, where
+    # Python's repr writes `1e-07`); a positive one alike (`1e+21`).
+    return re.sub(r"e-0(\d)$", r"e-\1", repr(value))
 
 
 def config_value(raw: Any) -> Any:

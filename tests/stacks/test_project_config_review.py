@@ -11,6 +11,8 @@ Each test fails on the code as it was merged and passes with its fix (CHANGELOG:
   set --secret --path 'db.password' ...``) is encrypted for Pulumi (``Value.Secure()`` is true when
   any leaf is): it was refused as set in clear; and an encrypted leaf's type is Pulumi's to check
   (its text is not known offline): an ``array<integer>`` with one was refused as not integers;
+* a float default below 1e-6 reaches the program as Go's ``json.Marshal`` writes it (``1e-7``), not
+  as Python's repr (``1e-07``);
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
@@ -23,7 +25,7 @@ from typing import Any
 import pytest
 
 from stacks.config import ConfigError
-from stacks.project_config import esc_environments
+from stacks.project_config import config_value, esc_environments
 from stacks.stack_file import read_stack_file
 from tests.conftest import load_stack_document
 from tests.yaml_text import dump_document
@@ -116,3 +118,15 @@ def test_the_clear_leaves_beside_an_encrypted_one_are_still_type_checked(tmp_pat
     with pytest.raises(ConfigError) as raised:
         read_stack_file(_secret_stack(tmp_path, block, value))
     assert "must be of type 'array<integer>'" in raised.value.problems[0][1]
+
+
+# --- a float's text, as Go's json.Marshal writes it ---
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [(1e-07, "1e-7"), (-2.5e-09, "-2.5e-9"), (1.5e-10, "1.5e-10"), (1e21, "1e+21"), (2.5e-06, "0.0000025")],
+)
+def test_a_float_in_exponent_notation_is_written_as_go_writes_it(raw: float, text: str) -> None:
+    """encoding/json's floatEncoder: 'e' format below 1e-6 and from 1e21, then ``e-09`` -> ``e-9``."""
+    assert config_value(raw) == text
