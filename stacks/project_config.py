@@ -307,13 +307,17 @@ def merge_project_config(
     if project is None:
         return merged
     missing: list[tuple[str, str]] = []
+    # A project float lands as a JSON (object) value, which Pulumi type-checks as the number it
+    # decodes to (a `type: string` key's `value: 0.5` is refused), not as its text.
+    floats: dict[str, float] = {}
     for declaration in project.declarations:
         if declaration.key in merged:
             continue
-        if declaration.default is not None:
-            merged[declaration.key] = config_value(declaration.default)
-        elif declaration.value is not None:
-            merged[declaration.key] = config_value(declaration.value)
+        raw = declaration.default if declaration.default is not None else declaration.value
+        if raw is not None:
+            merged[declaration.key] = config_value(raw)
+            if isinstance(raw, float):
+                floats[declaration.key] = raw
         elif declaration.in_project_namespace:
             missing.append(
                 (
@@ -347,7 +351,9 @@ def merge_project_config(
         if _is_secure(value):
             continue  # a secret's text is not known offline: `pulumi up` checks its type
         content = (
-            _decrypted(value)
+            floats[declaration.key]
+            if declaration.key in floats
+            else _decrypted(value)
             if isinstance(value, (dict, list))
             else engine_config_values({declaration.key: value})[declaration.key]
         )

@@ -11,6 +11,9 @@ Each test fails on the code as it was merged and passes with its fix (CHANGELOG:
   set --secret --path 'db.password' ...``) is encrypted for Pulumi (``Value.Secure()`` is true when
   any leaf is): it was refused as set in clear; and an encrypted leaf's type is Pulumi's to check
   (its text is not known offline): an ``array<integer>`` with one was refused as not integers;
+* a typed key's project ``value:`` that is a float lands as a JSON value, which Pulumi checks as
+  the number it decodes to: ``type: string`` with ``value: 0.5`` is refused by ``pulumi up``; it
+  was checked as the text ``0.5`` and planned;
 * a float default below 1e-6 reaches the program as Go's ``json.Marshal`` writes it (``1e-7``), not
   as Python's repr (``1e-07``);
 
@@ -130,3 +133,31 @@ def test_the_clear_leaves_beside_an_encrypted_one_are_still_type_checked(tmp_pat
 def test_a_float_in_exponent_notation_is_written_as_go_writes_it(raw: float, text: str) -> None:
     """encoding/json's floatEncoder: 'e' format below 1e-6 and from 1e21, then ``e-09`` -> ``e-9``."""
     assert config_value(raw) == text
+
+
+# --- a typed key's float value is checked as the number Pulumi decodes ---
+
+
+@pytest.mark.parametrize(
+    ("declaration", "accepted"),
+    [
+        ("type: string\n    value: 0.5", False),
+        ("type: integer\n    value: 0.5", False),
+        ("type: boolean\n    value: 0.5", False),
+        ("type: string\n    value: '0.5'", True),
+        ("type: string\n    value: 5", True),  # an int lands as text (%v)
+    ],
+)
+def test_a_typed_keys_float_value_is_checked_as_a_number(
+    tmp_path: Path, declaration: str, accepted: bool
+) -> None:
+    path = _project(tmp_path, f"  ratio:\n    {declaration}\n")
+    if accepted:
+        assert isinstance(read_stack_file(path).config["mlops-platform:ratio"], str)
+        return
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(path)
+    [(key, message)] = raised.value.problems
+    assert key == "mlops-platform:ratio"
+    assert "with configuration key 'ratio' must be of type" in message
