@@ -243,6 +243,12 @@ def project_config(document: Any, path: str) -> ProjectConfig | None:
     if not isinstance(document, dict):
         raise ConfigError(path, [("", "the project file must be a YAML map (name, runtime, config...)")])
     block = document.get("config")
+    if isinstance(block, str) and "stackConfigDir" in document:  # RewriteConfigPathIntoStackConfigDir
+        raise ConfigError(
+            path,
+            [("config", "names the stack files' folder, and so does `stackConfigDir`: Pulumi refuses "
+                        "both (\"Should not use both config and stackConfigDir\"); keep `stackConfigDir`")],
+        )  # fmt: skip
     if block is None or isinstance(block, str) or block == {}:
         return None
     if not isinstance(block, dict):

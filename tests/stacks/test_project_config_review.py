@@ -14,6 +14,8 @@ Each test fails on the code as it was merged and passes with its fix (CHANGELOG:
 * a typed key's project ``value:`` that is a float lands as a JSON value, which Pulumi checks as
   the number it decodes to: ``type: string`` with ``value: 0.5`` is refused by ``pulumi up``; it
   was checked as the text ``0.5`` and planned;
+* a ``Pulumi.yaml`` naming the stack files' folder twice (the older ``config: <folder>`` beside
+  ``stackConfigDir``), which Pulumi refuses to load, is refused naming it (it was read as no config);
 * a float default below 1e-6 reaches the program as Go's ``json.Marshal`` writes it (``1e-7``), not
   as Python's repr (``1e-07``);
 
@@ -161,3 +163,25 @@ def test_a_typed_keys_float_value_is_checked_as_a_number(
     [(key, message)] = raised.value.problems
     assert key == "mlops-platform:ratio"
     assert "with configuration key 'ratio' must be of type" in message
+
+
+# --- Pulumi.yaml: the older `config: <folder>` beside stackConfigDir ---
+
+
+def test_a_project_naming_its_stack_folder_twice_is_refused(tmp_path: Path) -> None:
+    """RewriteConfigPathIntoStackConfigDir: "Should not use both config and stackConfigDir"."""
+    path = _project(tmp_path, None)
+    (tmp_path / "Pulumi.yaml").write_text(PROJECT_HEAD + "config: stacks\n")
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    [(key, message)] = raised.value.problems
+    assert key == "config"
+    assert "Should not use both config and stackConfigDir" in message
+
+
+def test_the_older_config_folder_alone_is_no_config(tmp_path: Path) -> None:
+    (tmp_path / "other").mkdir()
+    path = _project(tmp_path, None)
+    (tmp_path / "Pulumi.yaml").write_text("name: mlops-platform\nruntime: python\nconfig: stacks\n")
+    assert read_stack_file(path).config == read_stack_file(_project(tmp_path / "other", None)).config
