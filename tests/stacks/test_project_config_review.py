@@ -1,7 +1,9 @@
 """Second read of the project-config merge and the ESC note (b6010e9..70d75ea), against Pulumi's source.
 
-Each test fails on the code as it was merged and passes with its fix (CHANGELOG: the entry
-"the offline plan merges Pulumi.yaml's project config..."):
+Each fix below has a test that fails on the code as it was merged and passes with it (CHANGELOG:
+the entry "the offline plan merges Pulumi.yaml's project config..."); the tests named "still" or
+"alone", and the accepted cases beside refused ones, guard the neighbouring behaviour (they passed
+before too):
 
 * an empty inline ESC definition (``environment: {}``, ``{imports: []}``, ``{values: {}}``)
   imports nothing (``Environment.Imports()`` is empty): no note, and a required key the stack does
@@ -18,6 +20,16 @@ Each test fails on the code as it was merged and passes with its fix (CHANGELOG:
   ``stackConfigDir``), which Pulumi refuses to load, is refused naming it (it was read as no config);
 * a float default below 1e-6 reaches the program as Go's ``json.Marshal`` writes it (``1e-7``), not
   as Python's repr (``1e-07``);
+
+Checked against Pulumi and found alike (no change): default vs value (the loader refuses both;
+mergeConfig would take the default), createConfigValue's ``%v`` text for strings, ints and bools
+and JSON for the rest, the missing-key refusal only in the project's namespace, type checks only
+on explicitly typed keys, the shorthand (the project's bare value a default, another namespace's a
+value), ``pulumi:tags`` passed to the program like any key (only the Cloud backend reads it as
+stack tags), the recording cache's key (the stack file's project file, nothing volatile).
+Left alone: a whole float ``value: 5.0`` under ``type: string`` (the loader reads ``5.0`` as ``5``,
+so the float is not seen), dotted project keys (``db.host``: Pulumi sets a path inside ``db``),
+a ciphertext written as a project default (Pulumi does not count it as encrypted).
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
