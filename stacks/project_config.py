@@ -378,6 +378,28 @@ def merge_project_config(
     return merged
 
 
+TAGS_KEY = "pulumi:tags"
+
+
+def pulumi_tags_problems(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What Pulumi Cloud (the default backend) refuses in ``pulumi:tags`` at `pulumi up`
+    (``backend.GetEnvironmentTagsForCurrentStack``: the stack's tags): anything but a map of text
+    (``cost-center: 1001`` is a number, refused; a text, JSON or not, is no map). Empty when the
+    key is absent or has an encrypted part (left to `pulumi up`)."""
+    if TAGS_KEY not in config or _has_secure(config[TAGS_KEY]):
+        return []
+    tags = config[TAGS_KEY]
+    if not isinstance(tags, dict):
+        return [(TAGS_KEY, "must be an object of strings (Pulumi Cloud refuses it at `pulumi up`: "
+                           "\"pulumi:tags must be an object of strings\")")]  # fmt: skip
+    return [
+        (f"{TAGS_KEY}.{name}", f"must be a string: Pulumi Cloud refuses it at `pulumi up` "
+                               f"(\"pulumi:tags[{name}] must be a string\"); quote it")
+        for name, value in tags.items()
+        if not isinstance(value, str)
+    ]  # fmt: skip
+
+
 def esc_environments(document: Mapping[str, Any]) -> tuple[str, ...]:
     """The Pulumi ESC environments a stack file's ``environment:`` imports, as Pulumi reads it
     (``ProjectStack.Environment``): a list of names, or an inline environment definition whose
@@ -414,5 +436,6 @@ __all__ = [
     "esc_environments",
     "merge_project_config",
     "project_config",
+    "pulumi_tags_problems",
     "valid_config_value",
 ]

@@ -53,10 +53,12 @@ from stacks.naming import STACK_NAME, stack_name_of
 from stacks.project import CONFIG_KEY, KUBECONFIG_KEY, PROJECT, engine_config_values
 from stacks.project_config import (
     PROJECT_FILE,
+    TAGS_KEY,
     ProjectConfig,
     esc_environments,
     merge_project_config,
     project_config,
+    pulumi_tags_problems,
 )
 
 if TYPE_CHECKING:
@@ -712,7 +714,11 @@ def read_stack_file(path: str | Path) -> StackFile:
     config = _engine_config_keys(config, source, project)
     stack = stack_name_of(path)
     environments = esc_environments(document)
+    tags_source = project.path if project is not None and TAGS_KEY not in config else source
     config = merge_project_config(config, project, stack, source, environments)
+    tags_problems = pulumi_tags_problems(config)
+    if tags_problems:
+        raise ConfigError(tags_source, tags_problems)
     if CONFIG_KEY not in config:
         raise ConfigError(source, [(CONFIG_KEY, "missing required key")])
     if not STACK_NAME.fullmatch(stack):

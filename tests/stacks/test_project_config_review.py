@@ -18,6 +18,10 @@ before too):
   was checked as the text ``0.5`` and planned;
 * a ``Pulumi.yaml`` naming the stack files' folder twice (the older ``config: <folder>`` beside
   ``stackConfigDir``), which Pulumi refuses to load, is refused naming it (it was read as no config);
+* ``pulumi:tags`` (the shipped ``Pulumi.yaml`` sets it) is read by Pulumi Cloud, the default
+  backend, as the stack's tags at ``pulumi up``, which refuses anything but a map of text
+  (``cost-center: 1001`` unquoted): the plan was clean; it now refuses it naming the file that
+  sets it (the stack file's value replaces the project's whole);
 * a float default below 1e-6 reaches the program as Go's ``json.Marshal`` writes it (``1e-7``), not
   as Python's repr (``1e-07``);
 
@@ -25,8 +29,7 @@ Checked against Pulumi and found alike (no change): default vs value (the loader
 mergeConfig would take the default), createConfigValue's ``%v`` text for strings, ints and bools
 and JSON for the rest, the missing-key refusal only in the project's namespace, type checks only
 on explicitly typed keys, the shorthand (the project's bare value a default, another namespace's a
-value), ``pulumi:tags`` passed to the program like any key (only the Cloud backend reads it as
-stack tags), the recording cache's key (the stack file's project file, nothing volatile).
+value), ``pulumi:tags`` passed to the program like any key, the recording cache's key (the stack file's project file, nothing volatile).
 Left alone: a whole float ``value: 5.0`` under ``type: string`` (the loader reads ``5.0`` as ``5``,
 so the float is not seen), dotted project keys (``db.host``: Pulumi sets a path inside ``db``),
 a ciphertext written as a project default (Pulumi does not count it as encrypted).
@@ -197,3 +200,46 @@ def test_the_older_config_folder_alone_is_no_config(tmp_path: Path) -> None:
     path = _project(tmp_path, None)
     (tmp_path / "Pulumi.yaml").write_text("name: mlops-platform\nruntime: python\nconfig: stacks\n")
     assert read_stack_file(path).config == read_stack_file(_project(tmp_path / "other", None)).config
+
+
+# --- pulumi:tags: Pulumi Cloud's stack tags, a map of text ---
+
+TAGS_BLOCK = "  pulumi:tags:\n    value:\n      project: mlops-platform\n"
+
+
+def test_a_project_tag_that_is_not_text_is_refused_naming_pulumi_yaml(tmp_path: Path) -> None:
+    path = _project(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n")
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    [(key, message)] = raised.value.problems
+    assert key == "pulumi:tags.cost-center"
+    assert "pulumi:tags[cost-center] must be a string" in message
+
+
+def test_a_stack_files_tags_not_a_map_are_refused_naming_the_stack_file(tmp_path: Path) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        document["config"]["pulumi:tags"] = "project=mlops-platform"
+
+    path = _project(tmp_path, TAGS_BLOCK, edit=edit)
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(path)
+    assert raised.value.problems[0][0] == "pulumi:tags"
+    assert "must be an object of strings" in raised.value.problems[0][1]
+
+
+def test_a_stack_files_text_tags_replace_the_projects_bad_ones(tmp_path: Path) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        document["config"]["pulumi:tags"] = {"cost-center": "1001"}
+
+    path = _project(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n", edit=edit)
+    assert read_stack_file(path).config["pulumi:tags"] == {"cost-center": "1001"}
+
+
+def test_the_shipped_project_tags_still_plan() -> None:
+    from tests.conftest import REPO
+
+    assert read_stack_file(REPO / "stacks" / "Pulumi.prod.yaml").config["pulumi:tags"] == {
+        "project": "mlops-platform"
+    }
