@@ -715,8 +715,10 @@ def read_stack_file(path: str | Path) -> StackFile:
     stack = stack_name_of(path)
     environments = esc_environments(document)
     tags_source = project.path if project is not None and TAGS_KEY not in config else source
+    # An ESC environment setting pulumi:tags would land before the project's (mergeConfig).
+    project_tags_only = tags_source != source and bool(environments)
     config = merge_project_config(config, project, stack, source, environments)
-    tags_problems = pulumi_tags_problems(config)
+    tags_problems = [] if project_tags_only else pulumi_tags_problems(config)
     if tags_problems:
         raise ConfigError(tags_source, tags_problems)
     if CONFIG_KEY not in config:

@@ -21,7 +21,8 @@ before too):
 * ``pulumi:tags`` (the shipped ``Pulumi.yaml`` sets it) is read by Pulumi Cloud, the default
   backend, as the stack's tags at ``pulumi up``, which refuses anything but a map of text
   (``cost-center: 1001`` unquoted): the plan was clean; it now refuses it naming the file that
-  sets it (the stack file's value replaces the project's whole);
+  sets it (the stack file's value replaces the project's whole; a stack importing ESC environments,
+  which may set the tags first, is not refused for the project's);
 * a float default below 1e-6 reaches the program as Go's ``json.Marshal`` writes it (``1e-7``), not
   as Python's repr (``1e-07``);
 
@@ -243,3 +244,13 @@ def test_the_shipped_project_tags_still_plan() -> None:
     assert read_stack_file(REPO / "stacks" / "Pulumi.prod.yaml").config["pulumi:tags"] == {
         "project": "mlops-platform"
     }
+
+
+def test_a_projects_bad_tags_are_not_refused_when_an_esc_environment_may_set_the_tags(tmp_path: Path) -> None:
+    """mergeConfig merges the environments first: their pulumi:tags would keep the project's off."""
+
+    def edit(document: dict[str, Any]) -> None:
+        document["environment"] = ["team/tags"]
+
+    path = _project(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n", edit=edit)
+    assert read_stack_file(path).environments == ("team/tags",)
