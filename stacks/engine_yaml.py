@@ -158,8 +158,8 @@ def _resolve(text: str) -> tuple[str, Any]:
         return (STR_TAG, text) if real is None else (FLOAT_TAG, real)
     if start not in _SIGN_OR_DIGIT:
         return STR_TAG, text  # a word not in the table (yes, on, Off...) or any other text
-    # A timestamp (2026-12-01) is tried first by yaml.v3 and kept as its text; no timestamp is
-    # also a number below, so it needs no test of its own.
+    # yaml.v3 tries an untagged scalar as a timestamp first: plain_scalar refuses one before this
+    # (no timestamp is also a number below, so a tagged one stays text and its tag refuses it).
     plain = text.replace("_", "")
     for parse in (lambda: _go_parse_int(plain, 0), lambda: _go_parse_uint(plain, 0)):
         number = parse()
