@@ -130,7 +130,7 @@ from policies.local import evaluate_report
 from policies.registry import get_policy
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
-from tests.policies.one_resource import CALLER_PINS, findings, json_document
+from tests.policies.one_resource import CALLER_PINS, findings, json_document, open_to_anyone
 
 ACCOUNT = "111122223333"
 
@@ -222,14 +222,7 @@ def test_a_condition_compared_with_the_callers_own_value_pins_nothing(
     """``"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"`` holds for a caller of any organization and
     ``"aws:PrincipalAccount": "${aws:PrincipalAccount}"`` for every caller: a policy variable the
     request supplies is no fixed value, yet each of the four rules took it for a pin."""
-    statement = {
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": action,
-        "Resource": "*",
-        "Condition": condition,
-    }
-    found, undecided = findings(policy, resource_type, {prop: json_document(statement)})
+    found, undecided = findings(policy, resource_type, {prop: open_to_anyone(action, condition)})
     assert undecided == 0
     assert len(found) == 1, found
 
@@ -255,14 +248,7 @@ def test_a_condition_compared_with_the_resources_own_value_still_pins(
 ) -> None:
     """The twins: the data perimeter pattern (``${aws:ResourceOrgID}``, ``${aws:ResourceAccount}``,
     the resource owner's values), an escape (``${$}``) and a literal still pin the caller."""
-    statement = {
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": action,
-        "Resource": "*",
-        "Condition": condition,
-    }
-    assert findings(policy, resource_type, {prop: json_document(statement)}) == ([], 0)
+    assert findings(policy, resource_type, {prop: open_to_anyone(action, condition)}) == ([], 0)
 
 
 # --- a JSON string repeating a key: which value counts depends on the reader ----------------------
