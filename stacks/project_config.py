@@ -21,6 +21,7 @@ for a stack value the project refuses) and the key.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from stacks.config import ConfigError
-from stacks.engine_yaml import config_key
+from stacks.engine_yaml import config_key, program_value
 from stacks.project import engine_config_values
 
 PROJECT_FILE = "Pulumi.yaml"
@@ -118,15 +119,12 @@ def valid_config_value(type_name: str, items: ItemsType | None, value: Any) -> b
     return all(valid_config_value(items.type, items.items, item) for item in value)
 
 
-def _finite(value: Any) -> bool:
-    return isinstance(value, float) and value not in (float("inf"), float("-inf")) and value == value
-
-
 def _go_json_value(value: Any) -> Any:
     """``value`` as it reads back from the JSON Go's ``json.Marshal`` writes: a whole float within
-    1e21 is written without a fraction (``5``), which the program's JSON reader takes as an int."""
-    if isinstance(value, float) and _finite(value) and value == int(value) and abs(value) < 1e21:
-        return int(value)
+    1e21 is written without a fraction (``5``), which the program's JSON reader takes as an int
+    (:func:`~stacks.engine_yaml.program_value`, the stack file's own values' reading)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return program_value(value)
     if isinstance(value, dict):
         return {key: _go_json_value(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -136,7 +134,7 @@ def _go_json_value(value: Any) -> Any:
 
 def _go_float_text(value: float) -> str:
     """A float as Go's ``json.Marshal`` writes it: fixed notation for 1e-6 <= |x| < 1e21."""
-    if _finite(value) and (value == 0 or 1e-6 <= abs(value) < 1e21):
+    if math.isfinite(value) and (value == 0 or 1e-6 <= abs(value) < 1e21):
         text = format(Decimal(repr(value)), "f")
         return text.rstrip("0").rstrip(".") if "." in text else text
     # Exponent notation: Go writes a one-digit negative exponent without its zero (`1e-7`, where
