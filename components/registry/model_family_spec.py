@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from ..limits import SPEC_CONFIG
+from ..serving.inference_endpoint_spec import sagemaker_name_problem
 
 ApprovalMode = Literal["auto", "manual"]
 # What a new model version is registered with, per approval mode (consumed by the training pipeline).
@@ -134,13 +135,10 @@ class ModelFamilySpec(_Spec):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, value: str) -> str:
-        import re
-
-        # botocore's pattern bounds the letters and digits, not the '-' runs: the shape's max is 63.
-        if not re.fullmatch(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", value) or len(value) > 63:
-            raise ValueError(
-                f"'{value}' is not a valid model package group name: 1-63 letters or digits, separated by -"
-            )
+        # EntityName: the SageMaker name rule of endpoints (its pattern and its 63-character max).
+        problem = sagemaker_name_problem(value, "model package group name")
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("description")

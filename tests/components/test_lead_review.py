@@ -101,10 +101,6 @@ LENGTH_BESIDE = {
         "len(value) > SAGEMAKER_NAME_MAX",
         63,
     ),
-    ("components/registry/model_family_spec.py", r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"): (
-        "len(value) > 63",
-        63,
-    ),
     ("components/data/feature_store_spec.py", r"^[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}\Z"): (
         "len(value) <= _SAGEMAKER_NAME_MAX",
         64,
