@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import re
 from collections.abc import Callable
 
 import pytest
@@ -18,7 +17,6 @@ from components.data.feature_store_spec import FeatureGroupSpec, FeatureSpec
 from components.experiments.experiment_tracking_spec import ExperimentTrackingSpec
 from components.registry.model_family_spec import ModelFamilySpec
 from stacks.arns import ArnError, parse_model_package_group_arn, parse_model_package_version_arn
-from tests.conftest import REPO
 from tests.pipelines.churn_fixtures import make_settings
 
 
@@ -83,43 +81,8 @@ def test_a_hyphen_padded_name_is_bounded_by_the_shapes_max(
         build("x" * (limit + 1))
 
 
-def _regex_sites() -> list[tuple[str, int, str]]:
-    """Every regex of the product shaped like botocore's separated names (``(-*[a-zA-Z0-9]){0,N}``,
-    ``([_-]*[a-zA-Z0-9]){0,N}``): file, line and the line itself."""
-    shape = re.compile(r"\((?:-|\[_-\]|\[-_\])\*\[a-zA-Z0-9\]\)\{0,[0-9]+\}")
-    sites = []
-    for folder in ("bin", "components", "delivery", "models", "pipelines", "planner", "policies", "stacks"):
-        for path in sorted((REPO / folder).rglob("*.py")):
-            for number, line in enumerate(path.read_text().splitlines(), start=1):
-                if shape.search(line) and not line.lstrip().startswith(("#", '"""')) and "``" not in line:
-                    sites.append((str(path.relative_to(REPO)), number, line))
-    return sites
-
-
-BOUNDED_BESIDE = {
-    # (file, a word of the pattern's line): the length is checked beside the pattern, by a len().
-    ("components/naming.py", "_PIPELINE_NAME"): "pipeline_name_problem: len(name) > PIPELINE_NAME_MAX",
-    ("components/serving/inference_endpoint_spec.py", "_NAME"): "sagemaker_name_problem: len(value) > 63",
-    ("components/registry/model_family_spec.py", "re.fullmatch"): "_valid_name: len(value) > 63",
-    ("components/data/feature_store_spec.py", "_SAGEMAKER_NAME"): "_is_sagemaker_name: len(value) <= 64",
-    ("components/training/definition.py", "_PACKAGE_GROUP"): "len(s.model_package_group_name) <= 63",
-    ("components/experiments/experiment_tracking_spec.py", "pattern="): "Field(max_length=256)",
-    ("stacks/arns.py", "_GROUP_NAME"): "_is_group_name: len(group) <= 63",
-    ("stacks/model_cards.py", "MODEL_CARD_NAME"): "model_card_name: len(name) <= MAX_MODEL_CARD_NAME",
-}
-
-
-def test_every_separated_name_pattern_is_bounded_by_length() -> None:
-    """A new check written from a botocore pattern must bound the length too: by a lookahead in
-    the pattern (``(?=.{1,63}\\Z)``) or by a len() beside it (listed above with where)."""
-    sites = _regex_sites()
-    assert len(sites) >= 10, sites  # the scan finds the patterns at all
-    unbounded = [
-        f"{path}:{number}: {line.strip()}"
-        for path, number, line in sites
-        if "(?=" not in line and not any(path == file and word in line for file, word in BOUNDED_BESIDE)
-    ]
-    assert unbounded == []
+# Every such pattern of the product is held to its shape's max by a scan of the code's string
+# constants: tests/components/test_lead_review.py (test_every_separated_name_pattern_is_bounded_by_its_shapes_max).
 
 
 REGEXES = [
