@@ -50,10 +50,16 @@ def sagemaker_name_problem(value: object, what: str) -> str | None:
     """Why SageMaker would refuse ``value`` as a ``what`` (an endpoint's, a variant's or an inference
     component's name: botocore ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``, at most
     :data:`SAGEMAKER_NAME_MAX` characters), or None."""
-    if inspect.isawaitable(value) or _is_output(value):
+    if _is_output(value):
         return (
             f"is a Pulumi Output, but this {what} must be a plain string: it names resources, and an "
             "Output's value is known only as the program runs; pass the name itself"
+        )
+    if inspect.isawaitable(value):  # a coroutine not awaited, a future, a task: not an Output
+        return (
+            f"is {_awaitable_kind(value)} (an awaitable, not yet awaited), but this {what} must be a plain "
+            "string: it names resources, and an awaitable's value is known only once awaited; pass the "
+            "name itself"
         )
     if not isinstance(value, str) or not _NAME.match(value) or len(value) > SAGEMAKER_NAME_MAX:
         return f"{value!r} is not a valid {what}: 1-63 letters or digits, separated by -"
@@ -77,6 +83,14 @@ def _is_output(value: object) -> bool:
     # can be an Output only once the program has imported it.
     pulumi = sys.modules.get("pulumi")
     return pulumi is not None and isinstance(value, pulumi.Output)
+
+
+def _awaitable_kind(value: object) -> str:
+    """``a coroutine``, ``a Future``, ``a Task``...: what an awaitable is, as its refusal says it."""
+    if inspect.iscoroutine(value):
+        return "a coroutine"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _sagemaker_name(value: str, what: str) -> str:
