@@ -23,7 +23,7 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}")
 _ACCOUNT = re.compile(r"[0-9]{12}")
 # SageMaker's name pattern for model package groups (and so for the group part of a version ARN).
 _GROUP_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
-_VERSION = re.compile(r"[1-9][0-9]{0,9}")
+_VERSION = re.compile(r"[1-9][0-9]{0,8}")  # ModelPackageVersion (>= 1), VersionedArnOrName's 1-9 digits
 
 
 class ArnError(ValueError):

@@ -11,6 +11,7 @@ from ..botocore_enums import botocore_installed, sagemaker_instance_types
 from ..instance_types import validate_instance_type
 from ..limits import SPEC_CONFIG, fail_at
 from ..schedules import eventbridge_schedule_problem, time_zone_problem
+from .inference_endpoint_spec import model_package_version_arn_problem
 
 MAX_PAYLOAD_MB = 100
 """CreateTransformJob: MaxPayloadInMB at most 100, and MaxConcurrentTransforms x MaxPayloadInMB too."""
@@ -41,8 +42,8 @@ class BatchScoringSpec(BaseModel):
     )
     model_package_arn: str | None = Field(
         default=None,
-        pattern=r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/[a-zA-Z0-9-]+/[0-9]+$",
-        description="A pinned version (`...:model-package/<group>/<n>`); unset: the family's latest "
+        description="A pinned version (`arn:aws:sagemaker:<region>:<account>:model-package/<group>/<n>`: "
+        "a group name of 1-63 letters or digits separated by `-`, a version of 1-9 digits); unset: the family's latest "
         "Approved version at `pulumi up` (batch scoring waits, with a warning, until one is approved).",
     )
     instance_type: str = Field(default="ml.m5.xlarge", description="Transform instance type.")
@@ -80,6 +81,13 @@ class BatchScoringSpec(BaseModel):
         problem = eventbridge_schedule_problem(value)
         if problem:
             raise ValueError(f"not an EventBridge Scheduler expression: {problem}")
+        return value
+
+    @field_validator("model_package_arn")
+    @classmethod
+    def _version_arn(cls, value: str | None) -> str | None:
+        if value is not None and (problem := model_package_version_arn_problem(value)):
+            raise ValueError(problem)
         return value
 
     @field_validator("schedule_timezone")

@@ -20,9 +20,16 @@ from .triton import DEFAULT_MODEL_ENV, triton_instance_problem, triton_version_p
 
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\Z")
 MODEL_PACKAGE_VERSION_ARN = re.compile(
-    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/(?P<group>[a-zA-Z0-9-]+)/(?P<version>[0-9]+)\Z"
+    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/"
+    r"(?P<group>(?=[a-zA-Z0-9-]{1,63}/)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})/(?P<version>[1-9][0-9]{0,8})\Z"
 )
-"""A registered model version: ``…:model-package/<group>/<n>``."""
+"""A registered model version: ``…:model-package/<group>/<n>``. The group is a model package group
+name (botocore's ``EntityName``: ``[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}``, at most 63 characters, the
+lookahead bounding the ``-`` runs too), the version a ``ModelPackageVersion`` (at least 1) as
+CreateModel's ``VersionedArnOrName`` takes it (``/[0-9]{1,9}``)."""
+_VERSION_ARN_SHAPE = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:[0-9]{12}:model-package/(?P<group>[^/]*)/(?P<version>[^/]*)\Z"
+)
 SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)
 MAX_EXECUTION_TIMEOUT = 28800
 """SageMaker's ``MaximumExecutionTimeoutInSeconds`` range is 600-28800 (BlueGreenUpdatePolicy)."""
@@ -83,6 +90,21 @@ def _is_output(value: object) -> bool:
     # can be an Output only once the program has imported it.
     pulumi = sys.modules.get("pulumi")
     return pulumi is not None and isinstance(value, pulumi.Output)
+
+
+def model_package_version_arn_problem(value: str) -> str | None:
+    """Why SageMaker has no model package version ``value`` (:data:`MODEL_PACKAGE_VERSION_ARN`),
+    naming the part that is wrong, or None."""
+    if MODEL_PACKAGE_VERSION_ARN.match(value):
+        return None
+    problem = f"'{value}' is not a model package version ARN (…:model-package/<group>/<n>)"
+    shape = _VERSION_ARN_SHAPE.match(value)
+    if shape is None:
+        return problem
+    group, version = shape["group"], shape["version"]
+    if sagemaker_name_problem(group, "group"):
+        return f"{problem}: its group {group!r} is not a model package group name: 1-63 letters or digits, separated by -"
+    return f"{problem}: its version {version!r} is not a version number SageMaker gives, 1-999999999"
 
 
 def _awaitable_kind(value: object) -> str:
@@ -250,13 +272,8 @@ class ModelSource(_Spec):
                 + (f" (got {', '.join(given)})" if given else "")
             )
         # The rules of one field name it (fail_at); "exactly one source" is the model's own.
-        if self.model_package_arn and not MODEL_PACKAGE_VERSION_ARN.match(self.model_package_arn):
-            fail_at(
-                "ModelSource",
-                ("model_package_arn",),
-                self.model_package_arn,
-                f"'{self.model_package_arn}' is not a model package version ARN (…:model-package/<group>/<n>)",
-            )
+        if self.model_package_arn and (problem := model_package_version_arn_problem(self.model_package_arn)):
+            fail_at("ModelSource", ("model_package_arn",), self.model_package_arn, problem)
         if self.family is not None and not (self.latest_approved_of or "").startswith("arn:"):
             fail_at(
                 "ModelSource",

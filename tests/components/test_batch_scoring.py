@@ -250,7 +250,7 @@ def test_a_family_with_nothing_approved_waits_and_a_pinned_version_does_not(writ
         pytest.param(
             {"model_package_arn": "arn:aws:sagemaker:eu-west-1:333333333333:model-package-group/x"},
             "model_package_arn",
-            "pattern",
+            "is not a model package version ARN",
             id="pin-is-not-a-version",
         ),
         pytest.param(

@@ -404,7 +404,7 @@ SPEC_CASES: list[tuple[str, dict[str, Any], str | None]] = [
     ("no-concurrency", {"max_concurrent_transforms": 0}, "greater than or equal to 1"),
     ("empty-content-type", {"content_type": ""}, "at least 1 character"),
     ("empty-accept", {"accept": ""}, "at least 1 character"),
-    ("pin-without-a-version-number", {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/latest"}, "pattern"),
+    ("pin-without-a-version-number", {"model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/latest"}, "its version 'latest' is not a version number"),
 ]  # fmt: skip
 
 
