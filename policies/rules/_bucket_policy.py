@@ -23,6 +23,8 @@ from typing import Any
 
 from ._common import (
     arn_fields,
+    has_escape,
+    has_wildcard,
     iam_wildcard,
     is_false,
     is_map,
@@ -202,18 +204,22 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
         except ValueError:
             return False
         return operator == "IpAddress" and network.prefixlen > 0
-    if "*" not in value and "?" not in value:
+    if not has_wildcard(value):  # ``${*}`` and ``${?}`` are the characters themselves
         return True
     if key in _ARN_KEYS:
         # A variable is one token (``${aws:ResourceAccount}`` holds a colon); one left in the account
-        # after variables_as_wildcards is the resource owner's, which pins as a literal account does.
+        # after variables_as_wildcards is the resource owner's, which pins as a literal account does,
+        # and so does an account spelt with an escape and no wildcard (``${*}``: no ARN's account).
         fields = arn_fields(value)
-        return fields is not None and bool(re.fullmatch(r"[0-9]{12}|\$\{[^}*?$]+\}", fields[4]))
+        return fields is not None and (
+            bool(re.fullmatch(r"[0-9]{12}|\$\{[^}*?$]+\}", fields[4]))
+            or (has_escape(fields[4]) and not has_wildcard(fields[4]))
+        )
     if key in _ORG_PATH_KEYS:
         return bool(re.fullmatch(r"o-[a-z0-9]+", value.split("/", 1)[0]))
     if key == "aws:userid":  # "AROLEID:*" (every session of one role) is fixed; "*:*" is anyone
         unique_id, colon, _ = value.partition(":")
-        return bool(colon) and bool(unique_id) and "*" not in unique_id and "?" not in unique_id
+        return bool(colon) and bool(unique_id) and not has_wildcard(unique_id)
     return False
 
 

@@ -661,12 +661,37 @@ def each_resource(
 def iam_wildcard(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
     """An IAM wildcard pattern as a regex to ``fullmatch`` a whole value.
 
-    ``*`` is any text (a line break too), ``?`` any one character, everything else literal. Action
+    ``*`` is any text (a line break too), ``?`` any one character, everything else literal, the
+    escapes ``${*}``, ``${?}`` and ``${$}`` too (the characters themselves, as IAM reads them). Action
     names and condition keys compare case-insensitively (``ignore_case``); ARNs and names do not.
     Cached: a pure function of the pattern, asked again for every statement of a large stack.
     """
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    regex = "".join(
+        re.escape(part[2]) if _ESCAPE.fullmatch(part) else _wildcard_regex(part)
+        for part in _ESCAPE.split(pattern)
+    )
     return re.compile(regex, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def _wildcard_regex(text: str) -> str:
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+
+
+#: IAM's escapes for the characters ``*``, ``?`` and ``$`` themselves (IAM User Guide, "IAM policy
+#: elements: Variables and tags", special characters): ``${*}`` is a literal ``*``, never a wildcard.
+_ESCAPE = re.compile(r"(\$\{[*?$]\})")
+
+
+def has_wildcard(text: str) -> bool:
+    """Whether ``text`` holds a ``*`` or ``?`` that is a wildcard, not one of the escapes ``${*}``
+    and ``${?}`` (the characters themselves: ``arn:aws:sns:*:${*}:*`` names the account ``*``, which
+    no ARN has)."""
+    return bool(set(_ESCAPE.sub("", text)) & {"*", "?"})
+
+
+def has_escape(text: str) -> bool:
+    """Whether ``text`` holds one of IAM's escapes ``${*}``, ``${?}``, ``${$}``."""
+    return _ESCAPE.search(text) is not None
 
 
 def matches_every(pattern: str, probes: Iterable[str], *, ignore_case: bool = False) -> bool:
@@ -685,11 +710,12 @@ _POLICY_VARIABLE = re.compile(r"\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,[^}]*)?\}")
 
 #: Policy variables whose value is the caller's own identity, fixed for the holder of an identity
 #: policy: the principal's keys (``${aws:PrincipalTag/team}``, ``${aws:PrincipalAccount}``...),
-#: ``${aws:username}``, ``${aws:userid}``, ``${aws:FederatedProvider}`` and a federated caller's claims
-#: (``${saml:sub}``, ``${cognito-identity.amazonaws.com:sub}``: a provider's key names its domain).
-_HOLDERS_OWN = re.compile(
-    r"aws:principal.*|aws:username|aws:userid|aws:federatedprovider|saml:.*|[^:]*\.[^:]*:.*"
-)
+#: ``${aws:username}``, ``${aws:FederatedProvider}`` and a federated caller's claims (``${saml:sub}``,
+#: ``${cognito-identity.amazonaws.com:sub}``: a provider's key names its domain). Not
+#: ``${aws:userid}``: its part after ``:`` is the name whoever asks STS for the session chooses (a
+#: role session's ``<role id>:<session name>``, a federated user's ``<account>:<name>``, which any
+#: IAM user of the account able to federate can take), so it pins no more than a request's value.
+_HOLDERS_OWN = re.compile(r"aws:principal.*|aws:username|aws:federatedprovider|saml:.*|[^:]*\.[^:]*:.*")
 
 
 def variable_side(name: str) -> str:

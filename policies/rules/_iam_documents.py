@@ -35,6 +35,7 @@ from pulumi_policy.proxy import (
 
 from ._common import (
     arn_fields,
+    has_wildcard,
     iam_wildcard,
     is_map,
     is_seq,
@@ -479,7 +480,7 @@ def _restricting_value(spec: ConditionKey, value: Any, wildcards: bool) -> Tri:
         value, wildcards = chosen, True  # ``${aws:PrincipalOrgID}``: the caller supplies it, as a wildcard
     if isinstance(value, str) and only_wildcards(value):
         return False  # '*' restricts nothing under a wildcard operator; never trust it under others
-    if not isinstance(value, str) or not wildcards or not (_WILD & set(value)):
+    if not isinstance(value, str) or not wildcards or not has_wildcard(value):  # ``${*}`` is a literal *
         return True
     if kind == "id":
         return False
@@ -487,12 +488,12 @@ def _restricting_value(spec: ConditionKey, value: Any, wildcards: bool) -> Tri:
         return bool(re.match(r"^o-[a-z0-9]{10,32}/", value.split("*")[0].split("?")[0]))
     if kind == "userid":
         unique_id, colon, _ = value.partition(":")
-        return bool(colon) and bool(unique_id) and not (_WILD & set(unique_id))
+        return bool(colon) and bool(unique_id) and not has_wildcard(unique_id)
     if kind == "arn":
         fields = arn_fields(value)  # a variable is one token: ``${aws:ResourceAccount}`` holds a colon
         if fields is None:
             return False
-        if _WILD & set(fields[4]):
+        if has_wildcard(fields[4]):  # ``${*}``, the character, is an account no ARN has: it pins
             return False
         return not (fields[4] == "" and only_wildcards(fields[5], "/:"))
     return True

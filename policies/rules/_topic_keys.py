@@ -202,7 +202,23 @@ def _matches(pattern: Any, key_arn: Any) -> Tri:
     return bool(iam_wildcard(pattern.strip()).fullmatch(key_arn))
 
 
-_STRING = {"stringequals": False, "stringlike": True, "arnequals": True, "arnlike": True}
+_STRING = {"stringequals": False, "stringlike": True}
+_ARN = {"arnequals", "arnlike"}
+
+
+def arn_like(pattern: str, arn: str) -> bool:
+    """Whether ``ArnLike``/``ArnEquals`` ``pattern`` matches ``arn`` as IAM compares them: each of
+    the six colon-delimited fields separately, a wildcard never spanning fields (IAM User Guide,
+    condition operators: "Each of the six colon-delimited components of the ARN is checked
+    separately"); a pattern or ARN of fewer fields matches nothing. The resource field is the rest,
+    its own colons and all (``alarm:churn-5xx``)."""
+    fields = arn_fields(pattern)  # a policy variable is one token: ``${aws:ResourceAccount}`` holds a colon
+    actual = arn.split(":", 5)
+    if fields is None or len(actual) != 6:
+        return False
+    return all(iam_wildcard(field).fullmatch(value) for field, value in zip(fields, actual, strict=True))
+
+
 _IGNORING_CASE = {"stringequalsignorecase"}
 _NEGATED = {
     "stringnotequals": "stringequals",
@@ -256,7 +272,9 @@ def _holds(operator: str, actual: Any, values: Any, effect: str) -> Tri:
         return next(v for v in listed if isinstance(v, Unknown))
     negated = name in _NEGATED
     base = _NEGATED.get(name, name)
-    if base in _STRING:
+    if base in _ARN:
+        matched = any(isinstance(v, str) and isinstance(actual, str) and arn_like(v, actual) for v in listed)
+    elif base in _STRING:
         matched = any(
             isinstance(v, str) and (bool(iam_wildcard(v).fullmatch(actual)) if _STRING[base] else v == actual)
             for v in listed

@@ -38,6 +38,7 @@ from ._common import (
     MEDIUM,
     arn_fields,
     framework,
+    has_wildcard,
     iam_wildcard,
     matches_every,
     resource_rule,
@@ -456,8 +457,8 @@ def _role_wildcard(resource: str) -> str | None:
     if len(parts) != 6 or not iam_wildcard(parts[2].lower()).fullmatch("iam"):  # ``*``, ``i?m`` too
         return None
     name = parts[5]
-    if not set(name) & {"*", "?"}:
-        return "any" if name.startswith("role/") and set(parts[4]) & {"*", "?"} else None
+    if not has_wildcard(name):  # ``role/${*}`` is the role named ``*``, none can be
+        return "any" if name.startswith("role/") and has_wildcard(parts[4]) else None
     if matches_every(name, _ANY_ROLE_PROBES) or (
         name.startswith("role/") and only_wildcards(name[len("role/") :], "/")
     ):
@@ -465,7 +466,7 @@ def _role_wildcard(resource: str) -> str | None:
     fixed = re.split(r"[*?]", name, maxsplit=1)[0]
     if not (fixed.startswith("role/") or "role/".startswith(fixed)):
         return None  # matches no role (user/*, policy/*)
-    return "any" if set(parts[4]) & {"*", "?"} else "path"
+    return "any" if has_wildcard(parts[4]) else "path"
 
 
 def _pass_role_scoped(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:

@@ -717,6 +717,17 @@ STACK_CASES = [
         "whose key policy does not let cloudwatch.amazonaws.com use it",
         id="key-without-a-cloudwatch-grant-fails",
     ),
+    pytest.param(
+        "alarm-topic-key-usable",
+        topic_key_stack(
+            {
+                **CLOUDWATCH_KEY_GRANT,
+                "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:*:alarm:*"}},
+            }
+        ),
+        "whose key policy does not let cloudwatch.amazonaws.com use it",
+        id="source-arn-pattern-matching-only-across-fields-fails",
+    ),
     pytest.param("rollback-alarms-can-fire", rollback_stack(), None, id="5xx-and-latency-above-pass"),
     pytest.param(
         "rollback-alarms-can-fire",

@@ -70,10 +70,9 @@ the wrong caller (``aws:PrincipalServiceName`` in an identity policy never match
 
 Left alone: ``kms:ViaService`` on a grant to ``cloudwatch.amazonaws.com`` stays refused (AWS does
 not document whether SNS's request on a service principal's behalf carries it; a refusal is the
-side that does not lose pages silently). ``${aws:userid}`` as a holder value: for a role session
-its suffix is the session name the assumer chooses (AWS's documented ABAC caveat, not a parse
-error). ``${*}`` in an ARN's account or role name is read as a wildcard (a literal ``*`` matches no
-real ARN: a refusal of a grant that grants nothing). The offline plan's text and the PR summary
+side that does not lose pages silently). ``${aws:userid}`` as a holder value and ``${*}`` in an
+ARN's account or role name as a wildcard were left here; session 62 reads both as AWS does
+(tests/policies/test_policy_leftovers_62.py). The offline plan's text and the PR summary
 still say ``pulumi up`` decides every undecided check; ``policies/README.md`` now says which never
 are (planner wording is outside this review's area).
 """

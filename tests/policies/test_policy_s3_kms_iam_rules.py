@@ -356,6 +356,40 @@ CASES = [
         None,
         id="service-queue-policy-passes",
     ),
+    pytest.param(
+        "resource-policy-not-public",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        {
+            "policy": doc(
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "sqs:SendMessage",
+                    "Resource": "*",
+                    # ${*} is the character *: an account no ARN has (tests/policies/test_policy_leftovers_62.py)
+                    "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:${*}:*"}},
+                }
+            )
+        },
+        None,
+        id="escaped-star-account-pins-passes",
+    ),
+    pytest.param(
+        "iam-no-unscoped-sensitive-actions",
+        IAM_POLICY,
+        {
+            "policy": doc(
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:DeleteBucket",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceTag/owner": "${aws:userid}"}},
+                }
+            )
+        },
+        "on every resource",
+        id="scoped-by-the-callers-userid-fails",
+    ),
     # IAM
     pytest.param("iam-no-admin-access", IAM_POLICY, {"policy": doc(SCOPED)}, None, id="scoped-policy-passes"),
     pytest.param(
