@@ -491,13 +491,15 @@ def _names_topic(arn: str, topic: PolicyResource) -> str | None:
 
 def _published_topics(
     publisher: PolicyResource, stack: StackIndex, props: tuple[str, ...]
-) -> list[tuple[PolicyResource, Any, bool]]:
+) -> tuple[list[tuple[PolicyResource, Any, bool]], list[str]]:
     """``(topic, its ARN as the publisher names it, whether surely that topic)`` for each topic of
     the stack ``publisher`` notifies through ``props`` (a property dependency, or a literal ARN naming
     the topic: surely it when by its ARN, maybe when by its name only); the ARN is :class:`Unknown`
-    when not known yet. A literal ARN of a topic outside the stack is not judged (its key cannot be
-    read here)."""
+    when not known yet. Then the literal SNS ARNs that name no topic of the stack (a central pager's:
+    its encryption and key cannot be read here), when no topic it depends on may be one of them (one
+    whose ARN and name are not known yet)."""
     found: dict[str, tuple[PolicyResource, Any, bool]] = {}
+    outside: list[str] = []
     for prop in props:
         literal, pending = _literal_arns(keys.read(publisher.props, prop))
         linked = [d for d in deps(publisher, prop) if d.resource_type in TOPICS]
@@ -510,6 +512,7 @@ def _published_topics(
                     )
                     unmatched.remove(arn)
                     break
+        unclaimed = list(unmatched)
         for topic in linked:
             if topic.urn in found:
                 continue
@@ -519,14 +522,19 @@ def _published_topics(
                 unmatched[0] if pending is None and len(linked) == 1 and len(unmatched) == 1 else None
             )
             own = _topic_arn(topic)
-            if named is None:
-                named = (
-                    own
-                    if isinstance(own, str) and own
-                    else pending or keys.unknown(f"{prop} (the topic's ARN)")
-                )
+            if named is not None:
+                unclaimed.remove(named)
+            elif isinstance(own, str) and own:
+                named = own
+            else:
+                named = pending or keys.unknown(f"{prop} (the topic's ARN)")
+                if pending is None:
+                    unclaimed = []  # a topic whose ARN is not known yet may be any of them
             found[topic.urn] = (topic, named, True)
-    return list(found.values())
+        outside += [arn for arn in unclaimed if arn not in outside]
+    # A literal an earlier input's dependency showed to be a topic's ARN (okActions beside alarmActions).
+    claimed = {named for _, named, _ in found.values() if isinstance(named, str)}
+    return list(found.values()), [arn for arn in outside if arn not in claimed]
 
 
 def _source_arn(publisher: PolicyResource, topic_arn: Any) -> Any:
@@ -596,9 +604,54 @@ def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
     return keys.parse_policy(raw)
 
 
+SCHEDULES = ("aws:scheduler/schedule:Schedule", "aws-native:scheduler:Schedule")  # ``target.arn``
+PIPES = ("aws:pipes/pipe:Pipe", "aws-native:pipes:Pipe")  # ``target``
+
+
+def _role_publisher_undecided(publisher: PolicyResource, stack: StackIndex) -> UnknownValueError | None:
+    """Why an EventBridge Scheduler schedule or a pipe publishing to an SNS topic cannot be judged,
+    or None. They publish as their execution role (``roleArn``), not as a service principal: the
+    role's IAM policies and the key's policy together decide whether KMS lets it encrypt, which this
+    rule does not read. A topic of the stack that is unencrypted or uses AWS's key (whose policy
+    lets the account's principals use it through SNS) needs nothing."""
+    kind = "schedule" if publisher.resource_type in SCHEDULES else "pipe"
+    target = keys.read(publisher.props, "target")
+    if kind == "schedule":
+        target = target.get("arn") if isinstance(target, dict) else target
+    prop = "target"
+    linked = [d for d in deps(publisher, prop) if d.resource_type in TOPICS]
+    literal, _ = _literal_arns(target)
+    named = [topic for topic in stack.of_type(TOPICS) for arn in literal if _names_topic(arn, topic)]
+    topics = list({topic.urn: topic for topic in [*linked, *named]}.values())
+    outside = [arn for arn in literal if not any(_names_topic(arn, topic) for topic in stack.of_type(TOPICS))]
+    if outside and not (linked and not named):  # a linked topic whose ARN is not known yet may be it
+        return Undeterminable(
+            f"{kind} {publisher.name!r} publishes to SNS topic {outside[0]!r}, which is not in this stack, as "
+            "its execution role: whether the topic is encrypted, and whether the role's IAM policies and "
+            "the key's policy let the role kms:GenerateDataKey* and kms:Decrypt, cannot be read here. "
+            "Make sure they do, or SNS refuses its messages."
+        )
+    for topic in topics:
+        _, value = _keys_of(topic, stack)
+        if isinstance(value, keys.Unknown):
+            return value.error
+        if value is None or (isinstance(value, str) and "alias/aws/" in value):
+            continue
+        return Undeterminable(
+            f"{kind} {publisher.name!r} publishes to SNS topic {topic.name!r}, encrypted with KMS key "
+            f"{value!r}, as its execution role (roleArn), not as a service principal: whether the role's "
+            "IAM policies and the key's policy let it kms:GenerateDataKey* and kms:Decrypt is not judged "
+            "by this rule. Make sure they do, or SNS refuses its messages."
+        )
+    return None
+
+
 def _publishers_use_topic_keys(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     stack = StackIndex(args.resources)
     undecided = UndecidedCollector()
+    for publisher in of_type(args.resources, (*SCHEDULES, *PIPES)):
+        if (reason := _role_publisher_undecided(publisher, stack)) is not None:
+            undecided.add(publisher, reason)
     alarms = (METRIC_ALARM, NATIVE_ALARM, *OTHER_ALARMS)
     for publisher in of_type(args.resources, (*alarms, EVENT_TARGET, NATIVE_EVENT_RULE)):
         props: tuple[str, ...]
@@ -620,25 +673,32 @@ def _publishers_use_topic_keys(args: StackValidationArgs, _: Mapping[str, Any]) 
 
 def _native_rule_topics(
     publisher: PolicyResource, stack: StackIndex
-) -> list[tuple[PolicyResource, Any, bool]]:
+) -> tuple[list[tuple[PolicyResource, Any, bool]], list[str]]:
+    """As :func:`_published_topics`, for an aws-native rule's ``targets[].arn``."""
     targets = keys.read(publisher.props, "targets")
     linked = [d for d in deps(publisher, "targets") if d.resource_type in TOPICS]
     if isinstance(targets, keys.Unknown):
-        return [(topic, targets, True) for topic in linked]
+        return [(topic, targets, True) for topic in linked], []
     arns = [t.get("arn") for t in keys.as_list(targets) if isinstance(t, dict)]
     found: dict[str, tuple[PolicyResource, Any, bool]] = {}
+    unmatched, _ = _literal_arns(arns)
     for arn in arns:
         for topic in stack.of_type(TOPICS):
             if isinstance(arn, str) and (how := _names_topic(arn, topic)):
                 found.setdefault(
                     topic.urn, (topic, arn, how == "arn" or topic.urn in {d.urn for d in linked})
                 )
+                if arn in unmatched:
+                    unmatched.remove(arn)
+                break
     for topic in linked:
         if topic.urn not in found:
             own = _topic_arn(topic)
+            if not (isinstance(own, str) and own):
+                unmatched = []  # a topic whose ARN is not known yet may be any of them
             arn = own if isinstance(own, str) and own else keys.unknown("targets[].arn")
             found[topic.urn] = (topic, arn, True)
-    return list(found.values())
+    return list(found.values()), unmatched
 
 
 def _check_publisher(
@@ -649,11 +709,21 @@ def _check_publisher(
     stack: StackIndex,
     pending: list[UnknownValueError],
 ) -> Findings:
-    topics = (
+    topics, outside = (
         _native_rule_topics(publisher, stack)
         if publisher.resource_type == NATIVE_EVENT_RULE
         else _published_topics(publisher, stack, props)
     )
+    for arn in outside:
+        pending.append(
+            Undeterminable(
+                f"{kind} {publisher.name!r} notifies SNS topic {arn!r}, which is not in this stack: whether "
+                f"it is encrypted, and whether its KMS key's policy lets {service} use the key "
+                "(kms:GenerateDataKey* and kms:Decrypt), cannot be read here. Make sure the topic is "
+                f"unencrypted or its customer-managed key's policy lets {service} use it (AWS's "
+                "alias/aws/sns never does), or nobody is told."
+            )
+        )
     for topic, topic_arn, surely in topics:
         found, value = _keys_of(topic, stack)
         if value is None or (isinstance(value, str) and "alias/aws/" in value):
@@ -703,7 +773,8 @@ topic_keys_let_publishers_in = stack_rule(
         "rule target notifies, encrypted with a customer-managed KMS key of this stack, must have a key "
         "policy that lets the publisher's service principal (cloudwatch.amazonaws.com, events.amazonaws.com) "
         "kms:GenerateDataKey* and kms:Decrypt: otherwise KMS refuses each notification and nobody is told. "
-        "A key outside the stack is undecided. Fix: add a key policy statement for that service."
+        "A key or topic outside the stack is undecided, as is an EventBridge Scheduler schedule or pipe "
+        "publishing to an encrypted topic (as its execution role). Fix: add a key policy statement for that service."
     ),
     check=_publishers_use_topic_keys,
     enforcement_level=MANDATORY,

@@ -31,9 +31,21 @@ from typing import Any
 
 import pytest
 
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies import engine_shapes
+from tests.policies.conftest import build
 from tests.policies.one_resource import CALLER_PINS, findings, json_document, open_to_anyone
 from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
-from tests.policies.test_policy_leftovers import ACCOUNT, IDENTITY, SENSITIVE, UNSCOPED, _grant, _topic_key
+from tests.policies.test_policy_leftovers import (
+    ACCOUNT,
+    IDENTITY,
+    SENSITIVE,
+    TOPIC_KEY,
+    UNSCOPED,
+    _grant,
+    _topic_key,
+)
 
 ALARM_ARN = f"arn:aws:cloudwatch:eu-west-1:{ACCOUNT}:alarm:churn-5xx"
 """The ``aws:SourceArn`` of the stack's alarm (``topic_key_stack``)."""
@@ -205,3 +217,152 @@ def test_the_holders_name_and_tags_still_scope(
 ) -> None:
     """The twins: the holder's user name and principal tags are its own, as before."""
     assert findings(UNSCOPED, resource_type, {prop: _identity(condition)}) == ([], 0)
+
+
+# --- 4. alarm-topic-key-usable: topics outside the stack, Scheduler and Pipes -------------------------
+
+PAGER = "arn:aws:sns:eu-west-1:999999999999:central-pager"
+"""A topic of another account (a central pager): not in the stack, its encryption unseen."""
+
+
+OWN = f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
+"""The stack's alerts topic's ARN, as AWS gives it after create."""
+
+
+def _judge(specs: list[dict[str, Any]], *, outputs: bool = False) -> tuple[list[str], list[str]]:
+    """``alarm-topic-key-usable`` at preview, or after create with the topic's real ARN."""
+    records: Any = build(specs)
+    if outputs:
+        records = engine_shapes.as_outputs(records, {"alerts": {"arn": OWN}})
+    report = evaluate_report(records, None, [get_policy(TOPIC_KEY)])
+    return [v.message for v in report.violations], [u.reason for u in report.undecided]
+
+
+def _alarm_notifying(*actions: str, linked: bool = False) -> list[dict[str, Any]]:
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    alarm = next(spec for spec in specs if spec["name"] == "errors")
+    alarm["inputs"]["alarmActions"] = list(actions)
+    if not linked:
+        alarm["deps"] = {}
+    return specs
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_an_alarm_notifying_a_topic_outside_the_stack_is_undecided_saying_so(outputs: bool) -> None:
+    """Its topic's encryption and key are not in the stack: passed silently before, undecided now
+    (after create too: no value settles it), the note naming the topic and what to check."""
+    for actions in ([PAGER], [f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts", PAGER]):
+        found, undecided = _judge(_alarm_notifying(*actions, linked=len(actions) == 2), outputs=outputs)
+        assert found == []
+        assert len(undecided) == 1, undecided
+        assert PAGER in undecided[0] and "not in this stack" in undecided[0], undecided
+        assert "cloudwatch.amazonaws.com" in undecided[0], undecided
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_an_alarm_notifying_only_the_stacks_topics_or_no_topic_is_decided(outputs: bool) -> None:
+    """The twins: the stack's own topic (by ARN and dependency, or by ARN alone), an Auto Scaling
+    policy or an EC2 action (not SNS) decide as before."""
+    own = f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
+    scaling = (
+        "arn:aws:autoscaling:eu-west-1:111122223333:scalingPolicy:0b6e4c1a-1111-2222-3333-444455556666:"
+        "autoScalingGroupName/workers:policyName/out"
+    )
+    for specs in (
+        _alarm_notifying(own, linked=True),
+        _alarm_notifying(own),
+        _alarm_notifying(scaling),
+        _alarm_notifying("arn:aws:automate:eu-west-1:ec2:recover"),
+    ):
+        assert _judge(specs, outputs=outputs) == ([], [])
+
+
+def test_an_eventbridge_target_on_a_topic_outside_the_stack_is_undecided() -> None:
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    specs.append(
+        {
+            "type": "aws:cloudwatch/eventTarget:EventTarget",
+            "name": "failures",
+            "inputs": {"rule": "training-failures", "arn": PAGER},
+        }
+    )
+    found, undecided = _judge(specs)
+    assert found == [] and len(undecided) == 1 and "events.amazonaws.com" in undecided[0], undecided
+
+
+def _scheduled(
+    target_type: str, target: str, *, linked: bool, encrypted: bool = True
+) -> list[dict[str, Any]]:
+    """The stack's alerts topic (its key letting CloudWatch in) and a schedule or pipe publishing to
+    ``target`` as its execution role."""
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    if not encrypted:
+        topic = next(spec for spec in specs if spec["name"] == "alerts")
+        topic["inputs"].pop("kmsMasterKeyId")
+        topic["deps"] = {}
+    role = f"arn:aws:iam::{ACCOUNT}:role/publisher"
+    if target_type == "aws:scheduler/schedule:Schedule":
+        inputs: dict[str, Any] = {
+            "name": "nightly-notice",
+            "scheduleExpression": "rate(1 day)",
+            "flexibleTimeWindow": {"mode": "OFF"},
+            "target": {"arn": target, "roleArn": role},
+        }
+    else:
+        inputs = {
+            "name": "notices",
+            "source": f"arn:aws:sqs:eu-west-1:{ACCOUNT}:in",
+            "target": target,
+            "roleArn": role,
+        }
+    spec: dict[str, Any] = {"type": target_type, "name": "publisher", "inputs": inputs}
+    if linked:
+        spec["deps"] = {"target": ["alerts"]}
+    return [*specs, spec]
+
+
+SCHEDULER_AND_PIPES = ["aws:scheduler/schedule:Schedule", "aws:pipes/pipe:Pipe"]
+
+
+@pytest.mark.parametrize("target_type", SCHEDULER_AND_PIPES)
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_schedule_or_pipe_publishing_to_an_encrypted_topic_is_undecided(
+    target_type: str, outputs: bool
+) -> None:
+    """EventBridge Scheduler and Pipes publish as their execution role, not a service principal:
+    whether the role's policies and the key's let it use the key is not read here. Passed silently
+    before; undecided now, saying so, for the stack's encrypted topic and for one outside it."""
+    for target, linked in ((f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts", True), (PAGER, False)):
+        found, undecided = _judge(_scheduled(target_type, target, linked=linked), outputs=outputs)
+        assert found == []
+        assert len(undecided) == 1 and "execution role" in undecided[0], undecided
+
+
+@pytest.mark.parametrize("target_type", SCHEDULER_AND_PIPES)
+def test_a_schedule_or_pipe_publishing_to_an_unencrypted_topic_or_no_topic_is_decided(
+    target_type: str,
+) -> None:
+    """The twins: the stack's unencrypted topic, and a SageMaker pipeline target (as the shipped
+    stacks' schedules and pipes have)."""
+    own = f"arn:aws:sns:eu-west-1:{ACCOUNT}:alerts"
+    pipeline = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:pipeline/prod-customer-churn-training"
+    for outputs in (False, True):
+        assert _judge(_scheduled(target_type, own, linked=True, encrypted=False), outputs=outputs) == (
+            [],
+            [],
+        )
+        assert _judge(_scheduled(target_type, pipeline, linked=False), outputs=outputs) == ([], [])
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_the_stacks_auto_named_topic_in_several_action_lists_is_not_outside(outputs: bool) -> None:
+    """The shipped alarms' shape: an auto-named topic (its name and ARN unknown at preview) named
+    by the same literal in alarmActions and okActions, each with its dependency: the second list's
+    literal is the topic the first showed, not a topic outside the stack."""
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    topic = next(spec for spec in specs if spec["name"] == "alerts")
+    topic["inputs"].pop("name")
+    alarm = next(spec for spec in specs if spec["name"] == "errors")
+    alarm["inputs"]["okActions"] = list(alarm["inputs"]["alarmActions"])
+    alarm["deps"] = {"alarmActions": ["alerts"], "okActions": ["alerts"]}
+    assert _judge(specs, outputs=outputs) == ([], [])
