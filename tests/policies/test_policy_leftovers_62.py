@@ -23,6 +23,14 @@ federated name being chosen by whoever asks STS for it), and how the pack now re
    user's name, whose id part is only the account: any IAM user of the account able to federate
    can take any name), so it does not pin the holder: it now pins nothing, as a request's value.
    Conservative: a scope on the holder's own name is ``${aws:username}`` or a principal tag.
+4. ``alarm-topic-key-usable`` passed, without a word, an alarm action or EventBridge target naming an
+   SNS topic outside the stack (a central pager: its encryption and key are not in the stack) and
+   every EventBridge Scheduler schedule and pipe (they publish as their execution role, whose IAM
+   policies the rule does not read). Both are undecided now (``Undeterminable``: after create too,
+   the note saying what to check), as a topic's key outside the stack already was; an unencrypted
+   topic, AWS's ``alias/aws/sns`` and targets that are no SNS topic are decided as before, and the
+   shipped stacks' plans keep 0 undecided checks (their alarms name their own auto-named topic in
+   several action lists: the twin below).
 """
 
 from __future__ import annotations
@@ -103,6 +111,39 @@ def test_an_arn_condition_the_alarm_arn_matches_field_by_field_lets_cloudwatch_i
     assert _topic_key(topic_key_stack(_grant(Condition=condition)), outputs=outputs) == ([], [])
 
 
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_an_escaped_star_in_an_arn_condition_is_the_character(outputs: bool) -> None:
+    """``alarm:${*}`` is the alarm named ``*`` (none can be): the grant does not apply to
+    ``churn-5xx``; ``alarm:*`` does."""
+    for name, refused in (("${*}", True), ("*", False), ("churn-${?}xx", True)):
+        condition = {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:*:*:alarm:{name}"}}
+        found, undecided = _topic_key(topic_key_stack(_grant(Condition=condition)), outputs=outputs)
+        assert (len(found), undecided) == (int(refused), []), (name, found, undecided)
+
+
+def test_an_escaped_dollar_matches_the_character_in_an_alarms_name() -> None:
+    """``${$}`` is ``$``: a grant on ``alarm:pay${$}alerts`` lets the alarm named ``pay$alerts``
+    in (CloudWatch alarm names may hold ``$``), one on ``alarm:pay$alerts`` too."""
+    for pattern in ("pay${$}alerts", "pay$alerts", "pay${$}al${*}rts"):
+        condition = {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:*:*:alarm:{pattern}"}}
+        specs = topic_key_stack(_grant(Condition=condition))
+        next(spec for spec in specs if spec["name"] == "errors")["inputs"]["name"] = "pay$alerts"
+        found, undecided = _topic_key(specs)
+        assert (len(found), undecided) == (int("${*}" in pattern), []), (pattern, found)
+
+
+def test_a_topic_arn_of_fewer_fields_matches_no_arn_pattern() -> None:
+    """An alarm action ``arn:aws:sns:alerts`` (three fields; named by the stack topic's name) against
+    a key grant conditioned on ``ArnLike`` of the topic's ARN: no match, a refusal, not a crash."""
+    grant = _grant(Condition={"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:*:*:*"}})
+    specs = topic_key_stack(grant)
+    next(spec for spec in specs if spec["name"] == "errors")["inputs"]["alarmActions"] = [
+        "arn:aws:sns:alerts"
+    ]
+    found, undecided = _topic_key(specs)
+    assert len(found) == 1 and undecided == [], (found, undecided)
+
+
 def test_a_deny_on_an_arn_pattern_no_arn_matches_leaves_the_grant() -> None:
     """A Deny of ``arn:aws:cloudwatch:*:alarm:*`` (account field ``alarm``) applies to no alarm, as
     AWS reads it; ``arn:aws:cloudwatch:*:*:alarm:*`` does."""
@@ -163,10 +204,13 @@ def test_a_wildcard_beside_an_escape_is_still_a_wildcard(
 
 
 def test_an_escaped_star_in_a_role_arn_is_no_wildcard() -> None:
-    """``role/${*}`` is the role named ``*`` (none can be), not every role; ``role/*`` is."""
+    """``role/${*}`` is the role named ``*`` (none can be), not every role; ``role/*`` is. An
+    account ``${*}`` is no account, where ``*`` is every account's ``deploy`` role."""
     for resource, expected in (
         ("arn:aws:iam::111122223333:role/${*}", 0),
         ("arn:aws:iam::111122223333:role/*", 1),
+        ("arn:aws:iam::${*}:role/deploy", 0),
+        ("arn:aws:iam::*:role/deploy", 1),
     ):
         document = json_document({"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource})
         found, undecided = findings("iam-pass-role-scoped", "aws:iam/policy:Policy", {"policy": document})
@@ -301,7 +345,7 @@ def _scheduled(
         topic["inputs"].pop("kmsMasterKeyId")
         topic["deps"] = {}
     role = f"arn:aws:iam::{ACCOUNT}:role/publisher"
-    if target_type == "aws:scheduler/schedule:Schedule":
+    if target_type.endswith(("scheduler/schedule:Schedule", "scheduler:Schedule")):
         inputs: dict[str, Any] = {
             "name": "nightly-notice",
             "scheduleExpression": "rate(1 day)",
@@ -321,7 +365,12 @@ def _scheduled(
     return [*specs, spec]
 
 
-SCHEDULER_AND_PIPES = ["aws:scheduler/schedule:Schedule", "aws:pipes/pipe:Pipe"]
+SCHEDULER_AND_PIPES = [
+    "aws:scheduler/schedule:Schedule",
+    "aws:pipes/pipe:Pipe",
+    "aws-native:scheduler:Schedule",
+    "aws-native:pipes:Pipe",
+]
 
 
 @pytest.mark.parametrize("target_type", SCHEDULER_AND_PIPES)
@@ -366,3 +415,45 @@ def test_the_stacks_auto_named_topic_in_several_action_lists_is_not_outside(outp
     alarm["inputs"]["okActions"] = list(alarm["inputs"]["alarmActions"])
     alarm["deps"] = {"alarmActions": ["alerts"], "okActions": ["alerts"]}
     assert _judge(specs, outputs=outputs) == ([], [])
+
+
+def test_an_aws_native_rule_targeting_a_topic_outside_the_stack_is_undecided() -> None:
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    specs.append(
+        {
+            "type": "aws-native:events:Rule",
+            "name": "failures",
+            "inputs": {"name": "training-failures", "targets": [{"id": "pager", "arn": PAGER}]},
+        }
+    )
+    found, undecided = _judge(specs)
+    assert found == [] and len(undecided) == 1 and PAGER in undecided[0], undecided
+
+
+def test_an_auto_named_topic_beside_a_pager_is_not_taken_for_outside_at_preview() -> None:
+    """An alarm naming the stack's auto-named topic (its ARN unknown at preview) and a pager: which
+    literal is the topic's is not known yet, so neither is called outside the stack at preview (the
+    topic's unknown ARN keeps it undecided); after create the pager is."""
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    next(spec for spec in specs if spec["name"] == "alerts")["inputs"].pop("name")
+    next(spec for spec in specs if spec["name"] == "errors")["inputs"]["alarmActions"] = [OWN, PAGER]
+    found, undecided = _judge(specs)
+    assert found == [] and len(undecided) == 1 and "not in this stack" not in undecided[0], undecided
+    found, undecided = _judge(specs, outputs=True)
+    assert found == [] and len(undecided) == 1 and PAGER in undecided[0], undecided
+
+
+@pytest.mark.parametrize("target_type", SCHEDULER_AND_PIPES)
+def test_a_schedule_or_pipe_on_the_stacks_topic_with_awss_key_or_auto_named_is_decided(
+    target_type: str,
+) -> None:
+    """AWS's ``alias/aws/sns`` lets the account's principals use it through SNS (its key policy), so
+    a role publishing there needs nothing more; an auto-named unencrypted topic the target depends
+    on, named by a literal its preview cannot match by name, is that topic, not one outside."""
+    specs = _scheduled(target_type, OWN, linked=True)
+    next(spec for spec in specs if spec["name"] == "alerts")["inputs"]["kmsMasterKeyId"] = "alias/aws/sns"
+    next(spec for spec in specs if spec["name"] == "alerts")["deps"] = {}
+    assert _judge(specs) == ([], [])
+    specs = _scheduled(target_type, OWN, linked=True, encrypted=False)
+    next(spec for spec in specs if spec["name"] == "alerts")["inputs"].pop("name")
+    assert _judge(specs) == ([], [])
