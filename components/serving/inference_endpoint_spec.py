@@ -108,9 +108,8 @@ def model_package_version_arn_problem(value: str) -> str | None:
 
 
 def _awaitable_kind(value: object) -> str:
-    """``a coroutine``, ``a Future``, ``a Task``...: what an awaitable is, as its refusal says it."""
-    if inspect.iscoroutine(value):
-        return "a coroutine"
+    """``a coroutine``, ``a Future``, ``a Task``, ``an AsyncResult``...: what an awaitable is (its
+    type's name), as its refusal says it."""
     name = type(value).__name__
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 

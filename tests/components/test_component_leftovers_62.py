@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,14 @@ async def _name() -> str:
     return "churn"
 
 
+class AsyncName:
+    """An awaitable of an adopter's own (as a client library's pending result may be)."""
+
+    def __await__(self) -> Generator[None, None, str]:
+        yield
+        return "churn"
+
+
 def _endpoint_alarms(name: object) -> EndpointAlarmsArgs:
     return EndpointAlarmsArgs(
         endpoint_name=name,  # type: ignore[arg-type]
@@ -86,6 +94,7 @@ def test_an_awaitable_that_is_no_output_is_refused_as_what_it_is(loop: asyncio.A
         for value, what, tail in (
             (coroutine, "a coroutine (an awaitable, not yet awaited)", AWAITED),
             (future, "a Future (an awaitable, not yet awaited)", AWAITED),
+            (AsyncName(), "an AsyncName (an awaitable, not yet awaited)", AWAITED),
             (output, "a Pulumi Output", {"whose": "an Output's", "when": "as the program runs"}),
         ):
             expected = f"is {what}, but this endpoint name {PLAIN.format(**tail)}"
