@@ -690,7 +690,6 @@ def _native_rule_topics(
                 )
                 if arn in unmatched:
                     unmatched.remove(arn)
-                break
     for topic in linked:
         if topic.urn not in found:
             own = _topic_arn(topic)
