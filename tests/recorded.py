@@ -13,7 +13,12 @@ naming its own file.
 The cache is ``.cache/recorded-stacks/<fingerprint>/``: the fingerprint hashes every file of the
 code a recording runs (components, stacks, planner, policies, models, packaging: tracked or not),
 ``uv.lock``, ``pyproject.toml``, ``Pulumi.yaml``, this module and the Python version, so any change
-to them starts an empty cache and a graph is never stale; a later run of unchanged code records nothing. Other
+to them starts an empty cache and a graph is never stale; a later run of unchanged code records nothing.
+One change is finer: a recording runs only part of ``planner/`` and ``policies/`` (what the
+recorder imports: not the plan's report, cost or CLI, nor the policy pack but its instance-type
+data), so a new folder whose code differs from another's only in the rest of them (the same
+:func:`recording_fingerprint`, kept in each folder) starts with that folder's graphs (linked in: an
+edited rule or report records nothing again); its ``computed_once`` results are its own. Other
 versions' folders are removed after an hour unchanged (a session of other code may still be
 running in this checkout; if its folder goes, it records again). A stack file that fails to
 record (ConfigError...) is not cached: the error is raised again for every caller.
@@ -63,12 +68,55 @@ SOURCE_FILES = ("uv.lock", "pyproject.toml", "Pulumi.yaml", "tests/recorded.py")
 _cache_dir: Path | None = None
 
 
+# Of the code's folders, those a recording may run or read any file of. Of the other two, planner/
+# and policies/, a recording runs only what the recorder imports (RECORDER, followed through its
+# imports: :func:`recorder_imports`) and the packages' own __init__.py: not the plan's report, cost,
+# diagrams or CLI, nor the policy pack but its instance-type data (components/instance_types.py
+# reads policies/aws_instance_types.py). tests/test_recorded.py checks that a fresh process
+# recording the prod fixture imports nothing else of either.
+RECORDED_FOLDERS = ("components", "stacks", "models", "packaging")
+RECORDER = "planner/recorder.py"
+RECORDER_PACKAGES = ("planner/__init__.py", "policies/__init__.py")
+
+
 def source_fingerprint(repo: Path) -> str:
-    """A hash of the code a recording runs (see the module's docstring)."""
-    digest = hashlib.sha256(sys.version.encode())
-    # What is installed, not only what uv.lock asks for: an environment changed by hand
-    # (`uv pip install pulumi==...`) must not be served results of the locked one.
-    digest.update("\n".join(installed_distributions()).encode() + b"\0")
+    """A hash of the code a recording runs and the tests' results depend on (see the module's
+    docstring): the name of this code's cache folder."""
+    return _digest(repo, _source_files(repo))
+
+
+def recording_fingerprint(repo: Path, imports: set[str] | None = None) -> str:
+    """:func:`source_fingerprint` of the files a recording can run or read: the folders of
+    :data:`RECORDED_FOLDERS` whole, and of ``planner/`` and ``policies/`` only the recorder's
+    imports (``imports``, else :func:`recorder_imports`) and the packages' ``__init__.py``. Two
+    versions of the code with the same one record every stack document the same, so a graph
+    recorded by either serves both (:func:`cache_dir_for`)."""
+    reached = (recorder_imports(repo) if imports is None else imports) | set(RECORDER_PACKAGES)
+    return _digest(
+        repo,
+        [
+            path
+            for path in _source_files(repo)
+            if (relative := path.relative_to(repo)).parts[0] not in SOURCE_FOLDERS
+            or relative.parts[0] in RECORDED_FOLDERS
+            or relative.as_posix() in reached
+        ],
+    )
+
+
+def recorder_imports(repo: Path) -> set[str]:
+    """Every file below ``repo`` (relative, with slashes) that :data:`RECORDER` imports, at module
+    level or in a function, followed through what it reaches (the definition cache's
+    ``source_closure``: 0.5 s, so computed only for a new cache folder). Nothing where it is absent."""
+    from components.training.definition_cache import source_closure
+
+    if not (repo / RECORDER).is_file():
+        return set()
+    root = repo.resolve()
+    return {path.relative_to(root).as_posix() for path in source_closure((root / RECORDER,), root)}
+
+
+def _source_files(repo: Path) -> list[Path]:
     files = [repo / name for name in SOURCE_FILES]
     for folder in SOURCE_FOLDERS:
         files += sorted(
@@ -80,6 +128,14 @@ def source_fingerprint(repo: Path) -> str:
             # Tools' caches (ruff keeps models/.ruff_cache): they change with every lint run.
             and not any(part.startswith(".") for part in path.relative_to(repo).parts)
         )
+    return files
+
+
+def _digest(repo: Path, files: list[Path]) -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    # What is installed, not only what uv.lock asks for: an environment changed by hand
+    # (`uv pip install pulumi==...`) must not be served results of the locked one.
+    digest.update("\n".join(installed_distributions()).encode() + b"\0")
     for path in files:
         digest.update(str(path.relative_to(repo)).encode() + b"\0")
         digest.update(path.read_bytes() if path.exists() else b"")
@@ -106,12 +162,29 @@ def cache_folder(repo: Path) -> Path:
     return repo / ".cache" / "recorded-stacks" / source_fingerprint(repo)
 
 
+# In each cache folder: the recording fingerprint of its code (a new folder starts with the graphs
+# of another that has the same: :func:`cache_dir_for`).
+RECORDING_MARK = "recording-fingerprint"
+RECORDER_IMPORTS = "recorder-imports"
+
+
 def cache_dir_for(repo: Path) -> Path:
     """This code's cache folder, made; other versions' are removed once stale (a session of other
-    code may still be running in this checkout)."""
+    code may still be running in this checkout). A new folder starts with the graphs of the newest
+    folder whose code records the same (:func:`recording_fingerprint`), before any is removed."""
     directory = cache_folder(repo)
     base = directory.parent
     directory.mkdir(parents=True, exist_ok=True)
+    mark = directory / RECORDING_MARK
+    if not mark.is_file():
+        with locked(directory / f"{RECORDING_MARK}.lock"):  # one worker follows the imports
+            if not mark.is_file():
+                imports = recorder_imports(repo)
+                recording = recording_fingerprint(repo, imports).encode()
+                _take_graphs(directory, [other for other in base.iterdir() if _mark(other) == recording])
+                # What the fingerprint held of planner/ and policies/ (tests/test_recorded.py reads it).
+                write_whole(directory / RECORDER_IMPORTS, "\n".join(sorted(imports)).encode())
+                write_whole(mark, recording)
     for other in base.iterdir():
         try:
             stale = time.time() - other.stat().st_mtime > STALE_SECONDS
@@ -120,6 +193,34 @@ def cache_dir_for(repo: Path) -> Path:
         if other != directory and stale:
             shutil.rmtree(other, ignore_errors=True)
     return directory
+
+
+def _mark(directory: Path) -> bytes | None:
+    try:
+        return (directory / RECORDING_MARK).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _take_graphs(directory: Path, sources: list[Path]) -> None:
+    """Link into a new ``directory`` the graphs of the newest of ``sources``, folders of code that
+    records every document the same (a policy pack edited: :func:`recording_fingerprint`). Only
+    graphs (``<key>.pickle``): a ``computed_once`` result (``<module>.<name>-<key>.pickle``) may
+    depend on the whole code. A hard link, as an entry is never written again in place
+    (:func:`write_whole` replaces it); another worker's link of the same entry is the same file."""
+    try:
+        newest = max(sources, key=lambda folder: folder.stat().st_mtime)
+    except (ValueError, FileNotFoundError):  # none, or one removed meanwhile: record what is needed
+        return
+    for entry in newest.glob("*.pickle"):
+        if "." in entry.stem:
+            continue
+        try:
+            os.link(entry, directory / entry.name)
+        except FileExistsError:
+            pass
+        except OSError:  # another filesystem, or the entry went meanwhile: it is recorded again
+            continue
 
 
 def use_cache_dir(directory: Path | None) -> None:

@@ -239,12 +239,175 @@ def test_a_new_version_of_the_code_starts_an_empty_cache_and_removes_stale_ones(
     (root / "components" / "bucket.py").write_text("BUCKET = 'logs'\n")
     new = recorded.cache_dir_for(root)
 
-    assert new != old and not list(new.iterdir())
+    assert new != old and not list(new.glob("*.pickle"))
     assert old.exists(), "a session of the old code may still be running"
     hours_ago = time.time() - recorded.STALE_SECONDS - 60
     os.utime(old, (hours_ago, hours_ago))
     assert recorded.cache_dir_for(root) == new
     assert not old.exists()
+
+
+# What a recording does not run edited alone (the plan's report, the policy pack): the graphs are
+# kept (recording_fingerprint), computed_once's results are not.
+
+
+def _planner_and_pack(root: Path) -> Path:
+    """``_code`` with a recorder that reaches the program, which reads the pack's instance-type
+    data, and what the recorder does not import: the plan's report and its prices, a rule, a level."""
+    _code(root)
+    files = {
+        "planner/__init__.py": '"""The planner."""\n',
+        "planner/recorder.py": "def record():\n    from stacks import program\n",
+        "planner/report.py": "from planner import recorder\nFORMAT = 'text'\n",
+        "planner/data/prices.json": "{}\n",
+        "stacks/program.py": "from components import instance_types\n",
+        "components/instance_types.py": "from policies.aws_instance_types import GPU_FAMILIES\n",
+        "policies/__init__.py": '"""The pack."""\n',
+        "policies/aws_instance_types.py": "GPU_FAMILIES = ('g5',)\n",
+        "policies/rules/tags.py": "LEVEL = 'mandatory'\n",
+        "policies/prod.json": "{}\n",
+        "policies/README.md": "# The pack\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("edited", "records_again"),
+    [
+        pytest.param("policies/rules/tags.py", False, id="a-rule"),
+        pytest.param("policies/prod.json", False, id="a-level"),
+        pytest.param("policies/README.md", False, id="the-packs-readme"),
+        pytest.param("policies/rules/new_rule.py", False, id="a-new-rule"),
+        pytest.param("planner/report.py", False, id="the-plans-report"),
+        pytest.param("planner/data/prices.json", False, id="the-plans-prices"),
+        pytest.param("policies/aws_instance_types.py", True, id="the-instance-type-data"),
+        pytest.param("policies/__init__.py", True, id="the-packs-package"),
+        pytest.param("planner/__init__.py", True, id="the-planners-package"),
+        pytest.param("planner/recorder.py", True, id="the-recorder"),
+        pytest.param("stacks/program.py", True, id="the-program"),
+        pytest.param("components/bucket.py", True, id="a-component-the-recorder-does-not-import"),
+        pytest.param("models/new.py", True, id="a-model-folder"),
+    ],
+)
+def test_only_what_a_recording_can_run_is_in_its_fingerprint(
+    tmp_path: Path, edited: str, records_again: bool
+) -> None:
+    root = _planner_and_pack(tmp_path)
+    code, recording = recorded.source_fingerprint(root), recorded.recording_fingerprint(root)
+
+    (root / edited).write_text("EDITED = True\n")
+
+    assert recorded.source_fingerprint(root) != code, "every edit is another version of the code"
+    assert (recorded.recording_fingerprint(root) != recording) is records_again
+
+
+def test_a_file_the_recorder_starts_importing_joins_its_fingerprint(tmp_path: Path) -> None:
+    root = _planner_and_pack(tmp_path)
+    assert "planner/report.py" not in recorded.recorder_imports(root)
+
+    (root / "stacks" / "program.py").write_text(
+        "from components import instance_types\n\ndef run():\n    from planner.report import FORMAT\n"
+    )
+    before = recorded.recording_fingerprint(root)
+    (root / "planner" / "report.py").write_text("FORMAT = 'json'\n")
+
+    assert "planner/report.py" in recorded.recorder_imports(root)
+    assert recorded.recording_fingerprint(root) != before
+
+
+def test_a_new_folder_of_code_that_records_the_same_starts_with_its_graphs_alone(
+    tmp_path, recordings
+) -> None:
+    root = _planner_and_pack(tmp_path / "repo")
+    old = recorded.cache_dir_for(root)
+    recorded.use_cache_dir(old)
+    path = _write(tmp_path / "a", "config: {}\n")
+    recorded.recorded_stack(path)
+    (old / "test_x.result-0123.pickle").write_bytes(pickle.dumps("a computed_once result"))
+
+    (root / "policies" / "rules" / "tags.py").write_text("LEVEL = 'advisory'\n")
+    new = recorded.cache_dir_for(root)
+    recorded.use_cache_dir(new)
+
+    assert new != old
+    graph = recorded.recorded_stack(path)
+    assert recordings == [(str(path), "stand-in")], "served from the graph the old code recorded"
+    assert graph.source == str(path) and graph.resources[0].name == "data-bucket"
+    assert not list(new.glob("test_x.*")), "a computed_once result may depend on the pack: not taken"
+    assert (new / recorded.RECORDING_MARK).read_bytes() == (old / recorded.RECORDING_MARK).read_bytes()
+
+    (root / "policies" / "aws_instance_types.py").write_text("GPU_FAMILIES = ('g6',)\n")
+    newer = recorded.cache_dir_for(root)
+    recorded.use_cache_dir(newer)
+    assert not list(newer.glob("*.pickle"))
+    recorded.recorded_stack(path)
+    assert len(recordings) == 2, "data a recording imports changed: recorded again"
+
+
+def _recorder_imports() -> set[str]:
+    """The repository's recorder_imports, as this code's cache folder was made with (its file
+    lists them: 0.5 s of parsing saved); followed here where the folder has none."""
+    folder = recorded._cache_dir
+    listed = folder / recorded.RECORDER_IMPORTS if folder is not None else None
+    if listed is not None and listed.is_file() and (folder / recorded.RECORDING_MARK).is_file():
+        return set(listed.read_text().split("\n"))
+    return recorded.computed_once("recorder-imports", lambda: recorded.recorder_imports(REPO))
+
+
+def test_the_recorder_imports_the_program_and_not_the_plans_report_or_the_policy_pack() -> None:
+    reached = _recorder_imports()
+    assert {"stacks/program.py", "components/instance_types.py", "policies/aws_instance_types.py"} <= reached
+    assert not reached & {"planner/__main__.py", "planner/report.py", "planner/policy_check.py"}
+    assert {name for name in reached if name.startswith("policies/")} == {"policies/aws_instance_types.py"}
+
+
+_PLANNER_AND_PACK_MODULES_OF_A_RECORDING = """
+import json, sys
+from pathlib import Path
+from planner.recorder import record_stack_file
+graph = record_stack_file(sys.argv[1])
+folders = [Path.cwd() / "planner", Path.cwd() / "policies"]
+files = {
+    Path(module.__file__).resolve().relative_to(Path.cwd()).as_posix()
+    for module in list(sys.modules.values())
+    if getattr(module, "__file__", None)
+    and any(Path(module.__file__).resolve().is_relative_to(folder) for folder in folders)
+}
+print(json.dumps([len(graph.resources), sorted(files)]))
+"""
+
+
+def test_a_fresh_process_recording_the_prod_fixture_imports_only_the_recorders_imports() -> None:
+    """What a recording really imports of planner/ and policies/ (dynamic imports too), in a fresh
+    process recording the prod fixture, which plans every area: only what recording_fingerprint
+    holds of them. Computed once per version of the code."""
+    import json
+    import sys
+
+    from tests.conftest import stack_path
+
+    prod = stack_path("prod")
+
+    def run() -> tuple[int, list[str]]:
+        result = subprocess.run(
+            [sys.executable, "-c", _PLANNER_AND_PACK_MODULES_OF_A_RECORDING, str(prod)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        count, files = json.loads(result.stdout.splitlines()[-1])
+        return count, files
+
+    count, files = recorded.computed_once("modules-of-a-recording", run, key=[prod.read_bytes()])
+
+    assert count > 200, "the whole prod fixture was recorded"
+    assert {"planner/recorder.py", "policies/aws_instance_types.py"} <= set(files)
+    assert set(files) <= _recorder_imports() | set(recorded.RECORDER_PACKAGES), files
 
 
 # computed_once: any deterministic, picklable result, computed once per version of what decides it.
