@@ -196,6 +196,9 @@ def test_the_model_role_reads_only_the_family_input_and_writes_its_output_and_ca
 
 
 def test_monitoring_off_means_no_capture(write_stack) -> None:
+    # The whole prod fixture with monitoring off: byte-identical to the monitoring-off variant
+    # tests/policies/test_policy_on_recorded_stacks.py records, so one recording serves both (a cut
+    # here would be a second one).
     def edit(platform: dict[str, Any]) -> None:
         platform["monitoring"] = {"enabled": False}
 

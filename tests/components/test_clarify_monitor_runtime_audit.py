@@ -181,9 +181,11 @@ def test_a_role_without_an_explainability_job_may_run_no_endpoint(stack_graphs, 
         graph = stack_graphs["prod"]
     else:
         from tests.recorded import recorded_stack
+        from tests.stacks.conftest import serving_cut
 
         def bias_only(platform: dict[str, Any]) -> None:
             platform["monitoring"]["model_monitors"] |= {"model_quality": True, "bias": True}
+            serving_cut(platform)  # what the endpoints read: their monitors and the monitors' role stay
 
         graph = recorded_stack(write_stack("prod", bias_only))
         assert _definition(graph, "ModelBias")["networkConfig"]["enableNetworkIsolation"] is True

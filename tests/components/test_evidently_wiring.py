@@ -17,6 +17,7 @@ from planner.recorder import ResourceGraph, record_stack_file
 from stacks.config import ConfigError
 from tests.graph_helpers import as_list, only, policy_of, statements, training_pipelines
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import batch_scoring_cut
 
 REPOSITORY = "aws:ecr/repository:Repository"
 LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
@@ -221,6 +222,7 @@ def test_evidently_over_a_batch_input_that_is_not_csv_is_refused(write_stack, ca
 def test_evidently_over_a_csv_batch_input_is_planned(write_stack, content_type) -> None:
     def edit(platform: dict[str, Any]) -> None:
         platform["models"][0]["batch_scoring"]["content_type"] = content_type
+        batch_scoring_cut(platform)  # what batch scoring reads (tests/stacks/conftest.py)
 
     graph = recorded_stack(write_stack("prod", edit))  # the offline recording, cached by its bytes
     arguments = {

@@ -394,6 +394,7 @@ def many_tags(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     """Prod with the explainability monitor and more stack tags than an S3 object takes (10)."""
     from tests.conftest import load_stack_document
     from tests.recorded import recorded_stack
+    from tests.stacks.conftest import serving_cut
     from tests.yaml_text import dump_document
 
     document = load_stack_document("prod")
@@ -402,6 +403,7 @@ def many_tags(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     # Extra tags first, the required ones last: an object keeping the first ten would lose them.
     required = {key: platform["tags"].pop(key) for key in ("owner", "cost-center")}
     platform["tags"] = {f"team-{index:02}": "x" for index in range(12)} | platform["tags"] | required
+    serving_cut(platform)  # what the endpoints read (tests/stacks/conftest.py): their monitors stay
     path = tmp_path_factory.mktemp("many-tags") / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(path)
@@ -656,6 +658,7 @@ def two_variants(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     whose template differs: ``num_samples`` 7), and retention's own endpoint."""
     from tests.conftest import load_stack_document
     from tests.recorded import recorded_stack
+    from tests.stacks.conftest import serving_cut
     from tests.yaml_text import dump_document
 
     document = load_stack_document("prod")
@@ -670,6 +673,7 @@ def two_variants(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     variant.pop("scaling", None)
     variant |= {"name": "challenger", "model": {"latest_approved_of": "retention"}}
     platform["endpoints"][0]["variants"].append(variant)
+    serving_cut(platform)  # what the endpoints read (tests/stacks/conftest.py): their monitors stay
     path = folder / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(path)

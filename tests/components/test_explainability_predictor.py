@@ -177,8 +177,11 @@ def _writes_anything_under(policy_document: dict[str, Any], arn_prefix: str) -> 
 
 @pytest.fixture(scope="module")
 def two_endpoints(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    """Prod with the explainability monitor and a second endpoint serving the same family."""
+    """Prod with the explainability monitor and a second endpoint serving the same family, cut to
+    what its endpoints read (tests/stacks/conftest.py, serving_cut: the endpoints, their models,
+    monitors and roles, the buckets and keys stay)."""
     from tests.conftest import load_stack_document
+    from tests.stacks.conftest import serving_cut
     from tests.yaml_text import dump_document
 
     document = load_stack_document("prod")
@@ -187,6 +190,7 @@ def two_endpoints(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
     second = copy.deepcopy(platform["endpoints"][0])
     second["name"] = "customer-churn-eu"
     platform["endpoints"].append(second)
+    serving_cut(platform)
     path = tmp_path_factory.mktemp("two-endpoints") / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(path)

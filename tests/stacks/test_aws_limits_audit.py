@@ -76,6 +76,7 @@ from tests.aws_requests import requests
 from tests.config_problems import program_refusal, stack_file_problems
 from tests.conftest import load_stack_document
 from tests.recorded import recorded_stack
+from tests.stacks.conftest import serving_cut
 from tests.yaml_text import dump_document
 
 Platform = dict[str, Any]
@@ -261,7 +262,12 @@ def test_rollback_alarm_names_aws_refuses_are_refused(
 
 def test_rollback_alarm_names_at_the_limit_plan(tmp_path: Path) -> None:
     longest, other = "a" * 255, "Équipe données: p99 > SLO"
-    graph = recorded_stack(_write(tmp_path, "prod", ROLLBACK_ALARMS([longest, other])))
+
+    def edit(platform: Platform) -> None:
+        ROLLBACK_ALARMS([longest, other])(platform)
+        serving_cut(platform)  # what the endpoints read (tests/stacks/conftest.py)
+
+    graph = recorded_stack(_write(tmp_path, "prod", edit))
     assert _refused_requests(graph, "aws:sagemaker/endpoint:Endpoint") == []
     [endpoint] = [
         r

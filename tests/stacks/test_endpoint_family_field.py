@@ -56,6 +56,7 @@ from tests.config_problems import program_refusal
 from tests.conftest import load_stack_document, stack_path
 from tests.recorded import recorded_stack
 from tests.stack_edits import forecast_family
+from tests.stacks.conftest import retraining_serving_cut, serving_cut
 from tests.yaml_text import dump_document
 
 Edit = Callable[[dict[str, Any]], None]
@@ -122,9 +123,13 @@ def _live_drift_named(platform: dict[str, Any]) -> None:
     }
 
 
-def _record(factory: pytest.TempPathFactory, edit: Edit) -> ResourceGraph:
+def _record(factory: pytest.TempPathFactory, edit: Edit, cut: Edit) -> ResourceGraph:
+    """A variant of the prod fixture, ``cut`` to what the test reads (tests/stacks/conftest.py:
+    the endpoints, their monitors, alarms and dashboard stay; ``retraining_serving_cut`` keeps the
+    retraining rules too, for a test that says what they start)."""
     document = load_stack_document("prod")
     edit(document["config"][CONFIG_KEY])
+    cut(document["config"][CONFIG_KEY])
     path = factory.mktemp("family-field") / "Pulumi.prod.yaml"
     path.write_text(dump_document(document))
     return recorded_stack(path)
@@ -132,12 +137,12 @@ def _record(factory: pytest.TempPathFactory, edit: Edit) -> ResourceGraph:
 
 @pytest.fixture(scope="module")
 def named(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    return _record(tmp_path_factory, _named_and_unnamed)
+    return _record(tmp_path_factory, _named_and_unnamed, retraining_serving_cut)
 
 
 @pytest.fixture(scope="module")
 def per_family(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
-    return _record(tmp_path_factory, _per_family_features)
+    return _record(tmp_path_factory, _per_family_features, serving_cut)
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +250,7 @@ def test_a_family_s_empty_drift_features_means_no_drift_alarm_and_the_plan_says_
     def edit(platform: dict[str, Any]) -> None:
         platform["models"][0]["drift_features"] = []
 
-    graph = _record(tmp_path_factory, edit)
+    graph = _record(tmp_path_factory, edit, serving_cut)
     assert _drift_features(graph, "customer-churn") is None
     [warning] = [w for w in graph.warnings if "no drift alarm" in w]
     assert "model family customer-churn's drift_features is empty" in warning
@@ -284,7 +289,7 @@ def test_live_drift_of_a_named_endpoint_compares_with_its_family_and_retrains_no
 ) -> None:
     """Refused without ``family`` (tests/stacks/test_adopter_edits_audit.py); with it, the pipeline's
     alarm reads the family's metric dimension and no retraining rule starts on it."""
-    graph = _record(tmp_path_factory, _live_drift_named)
+    graph = _record(tmp_path_factory, _live_drift_named, retraining_serving_cut)
     alarm = _named_resource(graph, ALARM, "live-drift-customer-churn-drift-alarm").inputs
     assert alarm["dimensions"]["Family"] == "customer-churn"
     assert alarm["name"] not in _retraining_alarms(graph)
