@@ -5,10 +5,11 @@ imports the planner first) and so cannot observe in itself.
 
 One fresh process per switch (``MLOPS_LAZY_PROVIDER_IMPORTS``) serves every test module that reads
 it: the process makes the plan as `python -m planner` makes it (``main(..., one_shot=True)``) and
-reports what that left in ``sys.modules``. With the hooks off it then records the prod fixture
-again and describes what the tests compare with a hooked worker's modules: the ground truth is
-that second recording of the process, identical today to a first one in a fresh process (the
-tests of the recorder check that a stack records the same every time). Each report is computed
+reports what that left in ``sys.modules``. With the hooks off it then describes the plan's own
+recording of the prod fixture (kept by a wrapper of ``planner.__main__.build_plan``) and what the
+tests compare with a hooked worker's modules: the ground truth is a fresh process's first
+recording, as `python -m planner` makes it (until 2026-12-06 the process recorded the stack a
+second time for it: 0.5 CPU-s more, the same report). Each report is computed
 once per version of the code and shared by the xdist workers and later runs
 (tests.recorded.computed_once): six processes (one of them in every run) became two.
 
@@ -79,10 +80,20 @@ def _report(stack_file: str, *, described: bool) -> dict[str, Any]:
     import io
     import sys
 
-    from planner.__main__ import main
+    import planner.__main__ as cli
 
+    # The plan's recording, kept for the descriptions: the process records the stack once, as
+    # `python -m planner` does (a wrapper of the module's build_plan, which the plan calls by name).
+    plans: list[Any] = []
+    build_plan = cli.build_plan
+
+    def kept(*args: Any, **kwargs: Any) -> Any:
+        plans.append(build_plan(*args, **kwargs))
+        return plans[-1]
+
+    cli.build_plan = kept
     with contextlib.redirect_stdout(io.StringIO()):
-        status = main(["--config", stack_file, "--format", "json"], one_shot=True)
+        status = cli.main(["--config", stack_file, "--format", "json"], one_shot=True)
 
     from planner import sdk_type_memo, sdk_unknowns
     from planner.deferred_sdk_modules import DEFERRED_MODULES, is_deferred
@@ -105,9 +116,8 @@ def _report(stack_file: str, *, described: bool) -> dict[str, Any]:
     if not described:
         return {"plan": plan}
 
-    from planner.recorder import record_stack_file
-
-    graph = record_stack_file(stack_file)
+    [made] = plans
+    graph = made.graph
     modules = list(sys.modules)
     services = sorted(
         {
