@@ -21,7 +21,7 @@ import pytest
 from planner.recorder import ResourceGraph, record_stack_file
 from stacks.model_packages import NoApprovedVersion, ResolvedModelPackage, offline_resolver
 from tests.recorded import computed_once, recorded_stack
-from tests.stacks.conftest import serving_cut
+from tests.stacks.conftest import batch_scoring_cut, serving_cut
 from tests.stacks.test_kubernetes_wiring import _program_with
 
 PINNED = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-churn-v2/3"
@@ -197,8 +197,14 @@ def _unpinned(platform: dict[str, Any]) -> None:
 
 def test_a_group_with_no_approved_version_yet_is_told_apart_from_a_missing_one(write_stack) -> None:
     """churn-v2's group exists but holds nothing approved: its batch scoring (the second family's)
-    waits, saying so and what to do for churn-v2; customer-churn's is built."""
-    path = write_stack("prod", _unpinned, name="Pulumi.prod.yaml")
+    waits, saying so and what to do for churn-v2; customer-churn's is built. The stack is cut to
+    what batch scoring reads (:func:`tests.stacks.conftest.batch_scoring_cut`)."""
+
+    def unpinned_batch_scoring(platform: dict[str, Any]) -> None:
+        _unpinned(platform)
+        batch_scoring_cut(platform)
+
+    path = write_stack("prod", unpinned_batch_scoring, name="Pulumi.prod.yaml")
     stand_in = offline_resolver("eu-west-1", "333333333333")
 
     def resolve(source: str) -> ResolvedModelPackage:
