@@ -687,6 +687,18 @@ def _engine_config_keys(
     return {key: config[written] for key, written in written_as.items()}
 
 
+def _missing_platform(environments: tuple[str, ...]) -> str:
+    """Why a stack file without the platform value is refused; a stack importing ESC environments
+    may get it from them at `pulumi up`, which the offline plan cannot see, so it says so."""
+    if not environments:
+        return "missing required key"
+    return (
+        f"missing required key: the stack imports the Pulumi ESC environment(s) {', '.join(environments)} "
+        "(`environment:`), which may set it at `pulumi up`, but the offline plan cannot read ESC (it needs "
+        f"Pulumi Cloud): to plan this stack offline, set {CONFIG_KEY} in this stack file"
+    )
+
+
 def read_stack_file(path: str | Path) -> StackFile:
     """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file."""
     source = str(path)
@@ -722,7 +734,7 @@ def read_stack_file(path: str | Path) -> StackFile:
     if tags_problems:
         raise ConfigError(tags_source, tags_problems)
     if CONFIG_KEY not in config:
-        raise ConfigError(source, [(CONFIG_KEY, "missing required key")])
+        raise ConfigError(source, [(CONFIG_KEY, _missing_platform(environments))])
     if not STACK_NAME.fullmatch(stack):
         raise ConfigError(
             source,

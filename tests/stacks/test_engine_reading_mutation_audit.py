@@ -1,0 +1,95 @@
+"""Mutation audit of the stack-file reading: stacks/engine_yaml.py, stacks/project_config.py and
+the parts of stacks/stack_file.py that use them (DOCSTRING TABLE TO FILL).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks.config import CONFIG_KEY, ConfigError
+from stacks.stack_file import read_stack_file
+from tests.conftest import load_stack_document
+from tests.yaml_text import dump_document
+
+PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
+
+
+def _project(tmp_path: Path, config_block: str | None = None, *, edit: Any = None, text: str | None = None) -> Path:
+    """A project folder: Pulumi.yaml (``config_block`` under ``config:``) and stacks/Pulumi.dev.yaml,
+    the dev fixture edited by ``edit`` (or ``text`` as written); returns the stack file."""
+    (tmp_path / "Pulumi.yaml").write_text(
+        PROJECT_HEAD + (f"config:\n{config_block}" if config_block is not None else "")
+    )
+    (tmp_path / "stacks").mkdir(exist_ok=True)
+    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
+    if text is not None:
+        path.write_text(text)
+        return path
+    document = load_stack_document("dev")
+    if edit is not None:
+        edit(document)
+    path.write_text(dump_document(document))
+    return path
+
+
+def _problems(raised: pytest.ExceptionInfo[ConfigError]) -> list[tuple[str, str]]:
+    return list(raised.value.problems)
+
+
+# --- (a) the platform value expected from an ESC environment ---
+
+
+def _platform_from_esc(document: dict[str, Any]) -> None:
+    del document["config"][CONFIG_KEY]
+    document["environment"] = ["team/shared", "team/ml"]
+
+
+def test_a_platform_value_left_to_esc_is_refused_naming_the_environments(tmp_path: Path) -> None:
+    path = _project(tmp_path, edit=_platform_from_esc)
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(path)
+    [(key, message)] = _problems(raised)
+    assert key == CONFIG_KEY
+    assert message.startswith("missing required key")
+    assert "team/shared, team/ml" in message
+    assert "ESC" in message
+    assert "cannot read" in message
+
+
+def test_a_missing_platform_value_without_esc_says_nothing_of_esc(tmp_path: Path) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        del document["config"][CONFIG_KEY]
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, edit=edit))
+    assert _problems(raised) == [(CONFIG_KEY, "missing required key")]
+
+
+def test_bin_plan_stack_refuses_it_with_exit_2_empty_stdout_and_the_environments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import planner.__main__ as cli
+
+    _project(tmp_path, edit=_platform_from_esc)
+    monkeypatch.chdir(tmp_path)
+    assert cli.run(["--stack", "dev", "--format", "json"], one_shot=True) == cli.EXIT_INVALID_CONFIG
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Pulumi.dev.yaml" in captured.err
+    assert CONFIG_KEY in captured.err
+    assert "team/shared, team/ml" in captured.err
+
+
+def test_the_pr_summary_of_that_refusal_names_the_environments(tmp_path: Path) -> None:
+    from delivery.plan_summary import summarize
+
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, edit=_platform_from_esc))
+    summary = summarize("dev", None, str(raised.value), 2)
+    assert "invalid stack file" in summary
+    assert "team/shared, team/ml" in summary
