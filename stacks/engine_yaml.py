@@ -228,6 +228,18 @@ def program_value(value: Any) -> Any:
     return value
 
 
+def go_float_text(value: float) -> str:
+    """A finite float as Go's ``encoding/json`` writes it (the engine keeps a config float as that
+    text, ``object.MarshalString``, and hands it to the program so): fixed notation for
+    1e-6 <= |x| < 1e21 (``0.00001``, where Python's repr writes ``1e-05``), else the shortest
+    exponent form with a one-digit negative exponent written without its zero (``1e-7``, not
+    ``1e-07``; ``1e+21``)."""
+    if value == 0 or 1e-6 <= abs(value) < _LARGEST_INTEGER_TEXT:
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return re.sub(r"e-0(\d)$", r"e-\1", repr(value))
+
+
 def engine_key(key: Any) -> str:
     """A map key as the engine's config object names it (Go's ``%v``): text, ``true``/``false``, or
     an integer's digits. A fractional number or null as a key is refused: Go formats it its own way
@@ -270,6 +282,7 @@ __all__ = [
     "EngineValueError",
     "config_key",
     "engine_key",
+    "go_float_text",
     "plain_scalar",
     "program_value",
     "tagged_scalar",

@@ -9,9 +9,11 @@ every offline run and the benchmark's SDK floor import) does not import the conf
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, Final
 
+from stacks.engine_yaml import go_float_text
 from stacks.input_limits import json_text_problem
 
 PROJECT: Final = "mlops-platform"
@@ -25,12 +27,20 @@ text any API accepts where the real secret goes (a ciphertext, with its ``:``, w
 
 
 def engine_config_values(config: Mapping[str, Any]) -> dict[str, str]:
-    """Stack-file config as the engine passes it to a program: strings, objects as JSON, and
-    encrypted (``secure:``) values as :data:`SECRET_STAND_IN` in place of their decrypted text."""
-    return {
-        key: value if isinstance(value, str) else SECRET_STAND_IN if _is_secure(value) else json.dumps(value)
-        for key, value in config.items()
-    }
+    """Stack-file config as the engine passes it to a program: strings, objects as JSON, a float as
+    the text Go's ``encoding/json`` writes (``0.00001``, not Python's ``1e-05``), and encrypted
+    (``secure:``) values as :data:`SECRET_STAND_IN` in place of their decrypted text."""
+    return {key: _engine_text(value) for key, value in config.items()}
+
+
+def _engine_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if _is_secure(value):
+        return SECRET_STAND_IN
+    if type(value) is float and math.isfinite(value):
+        return go_float_text(value)
+    return json.dumps(value)
 
 
 def _is_secure(value: Any) -> bool:

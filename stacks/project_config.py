@@ -25,11 +25,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from stacks.config import ConfigError
-from stacks.engine_yaml import config_key, program_value
+from stacks.engine_yaml import config_key, go_float_text, program_value
 from stacks.project import engine_config_values
 
 PROJECT_FILE = "Pulumi.yaml"
@@ -132,16 +131,6 @@ def _go_json_value(value: Any) -> Any:
     return value
 
 
-def _go_float_text(value: float) -> str:
-    """A float as Go's ``json.Marshal`` writes it: fixed notation for 1e-6 <= |x| < 1e21."""
-    if math.isfinite(value) and (value == 0 or 1e-6 <= abs(value) < 1e21):
-        text = format(Decimal(repr(value)), "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    # Exponent notation: Go writes a one-digit negative exponent without its zero (`1e-7`, where
-    # Python's repr writes `1e-07`); a positive one alike (`1e+21`).
-    return re.sub(r"e-0(\d)$", r"e-\1", repr(value))
-
-
 def config_value(raw: Any) -> Any:
     """The stack value a project ``default`` or ``value`` becomes (``createConfigValue``): text for
     a string, int or bool (Go's ``%v``: ``true``, ``5``), JSON for anything else (a float, a list,
@@ -151,7 +140,7 @@ def config_value(raw: Any) -> Any:
     if isinstance(raw, (str, int)):
         return str(raw)
     if isinstance(raw, float):
-        return _go_float_text(raw)
+        return go_float_text(raw)
     return _go_json_value(raw)
 
 

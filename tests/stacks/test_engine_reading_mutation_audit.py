@@ -4,7 +4,6 @@ the parts of stacks/stack_file.py that use them (DOCSTRING TABLE TO FILL).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,9 @@ from tests.yaml_text import dump_document
 PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
 
 
-def _project(tmp_path: Path, config_block: str | None = None, *, edit: Any = None, text: str | None = None) -> Path:
+def _project(
+    tmp_path: Path, config_block: str | None = None, *, edit: Any = None, text: str | None = None
+) -> Path:
     """A project folder: Pulumi.yaml (``config_block`` under ``config:``) and stacks/Pulumi.dev.yaml,
     the dev fixture edited by ``edit`` (or ``text`` as written); returns the stack file."""
     (tmp_path / "Pulumi.yaml").write_text(
@@ -93,3 +94,35 @@ def test_the_pr_summary_of_that_refusal_names_the_environments(tmp_path: Path) -
     summary = summarize("dev", None, str(raised.value), 2)
     assert "invalid stack file" in summary
     assert "team/shared, team/ml" in summary
+
+
+# --- (b) a top-level float reaches the program as Go's encoding/json writes it ---
+
+
+@pytest.mark.parametrize(
+    ("written", "text"),
+    [
+        ("0.00001", "0.00001"),  # Python: 1e-05
+        ("1e-5", "0.00001"),
+        ("0.000001", "0.000001"),  # 1e-6: still fixed notation
+        ("1e-7", "1e-7"),  # Python: 1e-07
+        ("-2.5e-7", "-2.5e-7"),
+        ("0.5", "0.5"),
+        ("123456.75", "123456.75"),
+        ("1.5e300", "1.5e+300"),
+        ("1e21", "1e+21"),
+        ("3.0", "3"),  # whole: the engine's JSON writes it without a fraction
+    ],
+)
+def test_a_top_level_float_reaches_the_program_as_go_writes_it(
+    tmp_path: Path, written: str, text: str
+) -> None:
+    """The engine keeps a stack file's float as the text ``json.Marshal`` writes of it
+    (``object.MarshalString``), and hands the program that text (PULUMI_CONFIG)."""
+    from stacks.project import engine_config_values
+
+    document_text = dump_document(load_stack_document("dev"))
+    assert document_text.startswith("config:\n")
+    document_text = document_text.replace("config:\n", f"config:\n  aws:retryJitter: {written}\n", 1)
+    config = read_stack_file(_project(tmp_path, text=document_text)).config
+    assert engine_config_values(config)["aws:retryJitter"] == text
