@@ -42,10 +42,12 @@ STR_TAG: Final = "tag:yaml.org,2002:str"
 TAGS_READ: Final = (INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG)
 """Explicit scalar tags resolved here, as yaml.v3 does (``!!str`` and ``!`` are text to PyYAML too)."""
 
+NULL_WORDS: Final = frozenset(("", "~", "null", "Null", "NULL"))
+"""The plain scalars yaml.v3 resolves to null."""
 _WORDS: Final[dict[str, Any]] = {
     **dict.fromkeys(("true", "True", "TRUE"), True),
     **dict.fromkeys(("false", "False", "FALSE"), False),
-    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys(NULL_WORDS, None),
     **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
     **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
     **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
@@ -277,6 +279,8 @@ def config_key(written: str, project: str) -> str | None:
 
 
 __all__ = [
+    "NULL_TAG",
+    "NULL_WORDS",
     "STR_TAG",
     "TAGS_READ",
     "EngineValueError",

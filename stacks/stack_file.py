@@ -29,6 +29,8 @@ import yaml
 from stacks.config import ConfigError, parse_platform_config, project_dir
 from stacks.delivery_config import TOKEN_KEY
 from stacks.engine_yaml import (
+    NULL_TAG,
+    NULL_WORDS,
     STR_TAG,
     TAGS_READ,
     EngineValueError,
@@ -200,11 +202,38 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
         if key in seen:
             raise _problem(key_node, f"duplicate key {echo(key)}")
         seen.add(key)
+    # yaml.v3 decodes a map whose own keys are all text (or `<<`) into a map[string]any, and the
+    # maps `<<` merges into that same map: a merged key is then the text written (`0x10`, not 16),
+    # and a null one is no text and is dropped. Another map's merged keys are resolved (`%v`).
+    own = {id(key_node) for key_node, _ in node.value}
+    text_keyed = all(_is_text_key(key_node) for key_node, _ in node.value)
     loader.flatten_mapping(node)
-    return {
-        key_of(key_node): _program_value(value_node, loader.construct_object(value_node, deep=True))
-        for key_node, value_node in node.value
-    }
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if text_keyed and id(key_node) not in own and isinstance(key_node, yaml.ScalarNode):
+            if _is_null_key(key_node):
+                continue
+            key = key_node.value
+        else:
+            key = key_of(key_node)
+        mapping[key] = _program_value(value_node, loader.construct_object(value_node, deep=True))
+    return mapping
+
+
+def _is_text_key(node: yaml.Node) -> bool:
+    """Whether yaml.v3 tags the key ``node`` ``!!str`` or ``!!merge`` (its ``isStringMap``)."""
+    if node.tag in (STR_TAG, _MERGE_TAG):
+        return True
+    if node.tag != _ENGINE_SCALAR_TAG:
+        return False
+    try:
+        return isinstance(plain_scalar(node.value), str)
+    except EngineValueError:  # a timestamp: !!timestamp
+        return False
+
+
+def _is_null_key(node: yaml.ScalarNode) -> bool:
+    return node.tag == NULL_TAG or (node.tag == _ENGINE_SCALAR_TAG and node.value in NULL_WORDS)
 
 
 def reading_loader(base: Any) -> Any:

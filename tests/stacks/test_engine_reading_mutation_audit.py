@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from stacks.config import CONFIG_KEY, ConfigError
-from stacks.stack_file import read_stack_file
+from stacks.stack_file import load_yaml, read_stack_file
 from tests.conftest import load_stack_document
 from tests.yaml_text import dump_document
 
@@ -126,3 +126,29 @@ def test_a_top_level_float_reaches_the_program_as_go_writes_it(
     document_text = document_text.replace("config:\n", f"config:\n  aws:retryJitter: {written}\n", 1)
     config = read_stack_file(_project(tmp_path, text=document_text)).config
     assert engine_config_values(config)["aws:retryJitter"] == text
+
+
+# --- (c) keys merged by `<<` into a text-keyed map keep their written text ---
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # yaml.v3's d.mapping: a map whose own keys are all text (or `<<`) is a map[string]any, and
+        # the merged maps are decoded into it: d.scalar sets a string key to the text as written.
+        ("m: {<<: {0x10: a, 1_000: b, +12: c, TRUE: d}, name: x}\n",
+         {"m": {"0x10": "a", "1_000": "b", "+12": "c", "TRUE": "d", "name": "x"}}),
+        ("m: {<<: {1.5: e}, name: x}\n", {"m": {"1.5": "e", "name": "x"}}),  # not refused: text
+        ("m: {<<: {~: e, k: v}, name: x}\n", {"m": {"k": "v", "name": "x"}}),  # null: no string key
+        ("m: {<<: {0x10: a}, '16': x}\n", {"m": {"0x10": "a", "16": "x"}}),  # two keys, not one
+        ("m: {<<: {0x10: a}, '0x10': x}\n", {"m": {"0x10": "x"}}),  # the written key wins
+        ("a: &a {0x1: one}\nb: &b {<<: *a, k: v}\nc: {<<: *b, n: m}\n",
+         {"a": {"1": "one"}, "b": {"0x1": "one", "k": "v"}, "c": {"0x1": "one", "k": "v", "n": "m"}}),
+        # A map with a key of its own that is no text is a map[any]any: merged keys are resolved
+        # and named as Go's %v names them, as before.
+        ("m: {<<: {0x10: a}, 5: x}\n", {"m": {"16": "a", "5": "x"}}),
+        ("m: {<<: {0x10: a}}\n", {"m": {"0x10": "a"}}),  # only `<<`: text-keyed
+    ],
+)  # fmt: skip
+def test_a_key_merged_into_a_text_keyed_map_keeps_its_written_text(text: str, value: Any) -> None:
+    assert load_yaml(text, "Pulumi.x.yaml") == value
