@@ -66,6 +66,14 @@ class Declaration:
     default: Any = None
     value: Any = None
     secret: bool = False
+    path: tuple[str, ...] = ()
+    """The key's name as the property path mergeConfig reads it (``platform.region``: two
+    segments); empty for a name of one segment, the usual case."""
+
+    @property
+    def root(self) -> str:
+        """The config key the value is in (``mlops-platform:platform`` for ``platform.region``)."""
+        return f"{self.key.split(':', 1)[0]}:{self.path[0]}" if self.path else self.key
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,8 @@ class ProjectConfig:
     declarations: tuple[Declaration, ...]
 
     def declares(self, key: str) -> bool:
-        return any(declaration.key == key for declaration in self.declarations)
+        """Whether a declaration names ``key``, or a path inside it (``platform.region``)."""
+        return any(key in (declaration.key, declaration.root) for declaration in self.declarations)
 
 
 def _full_type_name(type_name: str, items: ItemsType | None) -> str:
@@ -171,9 +180,18 @@ def _declaration(name: str, written: str, raw: Any, problems: list[tuple[str, st
     else:
         key = f"{name}:{written}"
     ours = ":" not in written or written.startswith(f"{name}:")
+    path = _key_path(key.split(":", 1)[1])
+    if path is None:
+        problems.append((where, "is a property path this plan does not read (an index `[0]`, a quoted "
+                                "`[\"name\"]` or an empty segment): Pulumi merges a dotted key's value "
+                                "inside the key its first segment names; write the path as dotted names "
+                                "(`platform.region`) or set the value in the stack files"))  # fmt: skip
+        return None
     if isinstance(raw, (list, str, int)):
         # RewriteShorthandConfigValues: the project's key gets a default, another namespace's a value
-        return Declaration(written, key, ours, default=raw if ours else None, value=None if ours else raw)
+        return Declaration(
+            written, key, ours, default=raw if ours else None, value=None if ours else raw, path=path
+        )
     if not isinstance(raw, dict):
         problems.append((where, "must be a string, integer, boolean, list, or a map declaring the key "
                                 "(type, items, description, secret, default, value)"))  # fmt: skip
@@ -219,7 +237,19 @@ def _declaration(name: str, written: str, raw: Any, problems: list[tuple[str, st
         if value is None:
             problems.append((where, "is not in the project's namespace and must give a `value`"))
             return None
-    return Declaration(written, key, ours, kind, items, default, value, secret)
+    return Declaration(written, key, ours, kind, items, default, value, secret, path)
+
+
+def _key_path(name: str) -> tuple[str, ...] | None:
+    """A config key's name as mergeConfig's ``parseKeyPath`` reads it (``ParsePropertyPathStrict``):
+    ``()`` for one segment, the dotted names for a path (``platform.region``), None for a path
+    with an index or a quoted name (``[...]``) or an empty segment, which this plan does not read."""
+    if "." not in name and "[" not in name:
+        return ()
+    segments = tuple(name.split("."))
+    if "[" in name or not all(segments):
+        return None
+    return segments
 
 
 def project_config(document: Any, path: str) -> ProjectConfig | None:
@@ -283,6 +313,75 @@ def _decrypted(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
+_ABSENT: Any = object()
+
+
+def _get(config: Mapping[str, Any], declaration: Declaration) -> Any:
+    """``config.Map.Get(key, path=true)``: the value at the declaration's key, or at its path
+    inside its root key's map; :data:`_ABSENT` when there is none (an encrypted value, a list or
+    text on the way holds no path)."""
+    value = config.get(declaration.root, _ABSENT)
+    for segment in declaration.path[1:]:
+        if not isinstance(value, dict) or _is_secure(value) or segment not in value:
+            return _ABSENT
+        value = value[segment]
+    return value
+
+
+def _path_value(raw: Any) -> Any:
+    """A project default or value as Pulumi sets it at a path: ``createConfigValue``, then
+    ``Value.coerceObject`` (text that is ``true``/``false`` or base-10 digits not starting with
+    0 becomes a boolean or a number; a float, list or map is its JSON, numbers read back)."""
+    if isinstance(raw, (bool, int)):
+        return raw
+    if isinstance(raw, str):
+        if raw in ("true", "false"):
+            return raw == "true"
+        if (
+            not (len(raw) > 1 and raw[0] == "0")
+            and _GO_INT.fullmatch(raw)
+            and -_INT64 <= int(raw) < 2 * _INT64
+        ):
+            return int(raw)
+        return raw
+    return _go_json_value(raw)
+
+
+def _set_path(merged: dict[str, Any], declaration: Declaration, new: Any) -> str | None:
+    """``config.Map.Set(key, value, path=true)`` into ``merged``; what Pulumi refuses, if anything.
+    A root that is no map or list (text, an encrypted value) is replaced by a map, as Pulumi's
+    ``object.Set`` does; a list or a value that is no map deeper in is refused, as it refuses them."""
+    root = merged.get(declaration.root)
+    if isinstance(root, list):
+        return f'names a path inside {declaration.root}, which is a list: Pulumi refuses it ("key for an array must be an int")'
+    node = json.loads(json.dumps(root)) if isinstance(root, dict) and not _is_secure(root) else {}
+    top = node
+    for depth, segment in enumerate(declaration.path[1:-1], start=1):
+        child = node.get(segment)
+        if child is None:
+            child = node[segment] = {}
+        elif not isinstance(child, dict) or _is_secure(child):
+            where = ".".join(declaration.path[: depth + 1])
+            return f'names a path through {where}, which is {"a list" if isinstance(child, list) else "not a map"}: Pulumi refuses it ("expected a map")'
+        node = child
+    last = declaration.path[-1]
+    if not node and last == "secure" and isinstance(new, str):
+        return "would set a map's only key `secure` to text, which reads as an encrypted value: Pulumi refuses it"
+    node[last] = new
+    merged[declaration.root] = top
+    return None
+
+
+def _path_text(value: Any) -> Any:
+    """A value got at a path as ``validateStackConfigValue`` checks it: text as it is, a boolean or
+    number as its JSON text (``Get`` marshals it so: ``5`` is the text ``"5"``), null as null."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return go_float_text(value)
+    return json.dumps(value)
+
+
 def merge_project_config(
     config: Mapping[str, Any],
     project: ProjectConfig | None,
@@ -304,10 +403,14 @@ def merge_project_config(
     # decodes to (a `type: string` key's `value: 0.5` is refused), not as its text.
     floats: dict[str, float] = {}
     for declaration in project.declarations:
-        if declaration.key in merged:
+        if _get(merged, declaration) is not _ABSENT:
             continue
         raw = declaration.default if declaration.default is not None else declaration.value
-        if raw is not None:
+        if raw is not None and declaration.path:
+            problem = _set_path(merged, declaration, _path_value(raw))
+            if problem:
+                raise ConfigError(project.path, [(f"config.{declaration.written}", problem)])
+        elif raw is not None:
             merged[declaration.key] = config_value(raw)
             if isinstance(raw, float):
                 floats[declaration.key] = raw
@@ -325,9 +428,9 @@ def merge_project_config(
         raise ConfigError(project.path, missing)
     problems: list[tuple[str, str]] = []
     for declaration in project.declarations:
-        if declaration.key not in merged:  # another namespace's key with no value: Validate refuses it
+        value = _get(merged, declaration)
+        if value is _ABSENT:  # set by none (an ESC environment may set it)
             continue
-        value = merged[declaration.key]
         if declaration.type is None:
             continue  # validateStackConfigValues checks only explicitly typed keys (`secret:` too)
         if declaration.secret and not _has_secure(value):
@@ -348,6 +451,8 @@ def merge_project_config(
             if declaration.key in floats
             else _decrypted(value)
             if isinstance(value, (dict, list))
+            else _path_text(value)
+            if declaration.path
             else engine_config_values({declaration.key: value})[declaration.key]
         )
         if not valid_config_value(declaration.type, declaration.items, content):

@@ -152,3 +152,141 @@ def test_a_top_level_float_reaches_the_program_as_go_writes_it(
 )  # fmt: skip
 def test_a_key_merged_into_a_text_keyed_map_keeps_its_written_text(text: str, value: Any) -> None:
     assert load_yaml(text, "Pulumi.x.yaml") == value
+
+
+# --- (d) dotted (path) keys in Pulumi.yaml's config: mergeConfig gets and sets them as paths ---
+
+
+def _with(config: dict[str, Any]) -> Any:
+    def edit(document: dict[str, Any]) -> None:
+        document["config"].update(config)
+
+    return edit
+
+
+EXTRA = "mlops-platform:extra"
+
+
+def test_a_dotted_project_default_is_set_inside_the_map_it_names(tmp_path: Path) -> None:
+    """mergeConfig: ``stackConfig.Get(key, true)`` / ``Set(key, value, true)``: the key's name is a
+    property path, the first segment the config key, the rest a path inside its object."""
+    config = read_stack_file(_project(tmp_path, "  extra.region: eu-west-1\n")).config
+    assert config[EXTRA] == {"region": "eu-west-1"}
+    assert "mlops-platform:extra.region" not in config
+
+
+def test_a_dotted_default_merges_into_the_stacks_map_whose_own_value_wins(tmp_path: Path) -> None:
+    block = "  extra.region: eu-west-1\n  extra.zone: a\n"
+    config = read_stack_file(_project(tmp_path, block, edit=_with({EXTRA: {"zone": "b", "n": 1}}))).config
+    assert config[EXTRA] == {"zone": "b", "n": 1, "region": "eu-west-1"}
+
+
+def test_a_dotted_key_of_another_namespace_sets_its_value_inside_that_key(tmp_path: Path) -> None:
+    block = "  aws:assumeRole.roleArn:\n    value: arn:aws:iam::123456789012:role/plan\n"
+    config = read_stack_file(_project(tmp_path, block)).config
+    assert config["aws:assumeRole"] == {"roleArn": "arn:aws:iam::123456789012:role/plan"}
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ('"5"', 5),  # Value.coerceObject: base-10 digits are a number...
+        ('"-5"', -5),
+        ('"007"', "007"),  # ...unless they start with 0
+        ('"true"', True),
+        ('"1_000"', "1_000"),  # ParseInt(v, 10, 64) takes no `_`
+        ('"1e3"', "1e3"),
+        ("5", 5),
+        ("false", False),
+        ("{default: 0.5}", 0.5),
+        ("[1, a]", [1, "a"]),
+    ],
+)
+def test_a_dotted_default_is_coerced_as_pulumi_sets_a_path_value(
+    tmp_path: Path, written: str, value: Any
+) -> None:
+    config = read_stack_file(_project(tmp_path, f"  extra.v: {written}\n")).config
+    assert config[EXTRA] == {"v": value}
+
+
+def test_a_required_dotted_key_the_stack_does_not_set_is_refused(tmp_path: Path) -> None:
+    block = "  extra.region:\n    type: string\n"
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, block, edit=_with({EXTRA: {"zone": "a"}})))
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    [(key, message)] = _problems(raised)
+    assert key == "config.extra.region"
+    assert "is missing configuration value 'extra.region'" in message
+    config = read_stack_file(_project(tmp_path, block, edit=_with({EXTRA: {"region": "x"}}))).config
+    assert config[EXTRA] == {"region": "x"}
+
+
+@pytest.mark.parametrize(
+    ("declared", "stack_value", "accepted"),
+    [
+        ("integer", 5, True),
+        ("integer", "abc", False),
+        ("string", 5, True),  # checked as the text "5" Get hands validateStackConfigValue
+        ("boolean", True, True),
+        ("boolean", "yes", False),
+        ("object", {"a": 1}, True),
+        ("object", 5, False),
+    ],
+)
+def test_a_typed_dotted_key_is_checked_against_the_value_at_its_path(
+    tmp_path: Path, declared: str, stack_value: Any, accepted: bool
+) -> None:
+    path = _project(tmp_path, f"  extra.v:\n    type: {declared}\n", edit=_with({EXTRA: {"v": stack_value}}))
+    if accepted:
+        assert read_stack_file(path).config[EXTRA] == {"v": stack_value}
+        return
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(path)
+    assert f"must be of type '{declared}'" in _problems(raised)[0][1]
+
+
+def test_a_secret_dotted_key_set_in_clear_is_refused(tmp_path: Path) -> None:
+    block = "  extra.password:\n    type: string\n    secret: true\n"
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, block, edit=_with({EXTRA: {"password": "hunter2"}})))
+    assert "must be encrypted" in _problems(raised)[0][1]
+    encrypted = {EXTRA: {"password": {"secure": "v1:abc"}}}
+    assert read_stack_file(_project(tmp_path, block, edit=_with(encrypted))).config[EXTRA] == encrypted[EXTRA]
+
+
+def test_a_dotted_default_replaces_a_text_root_as_pulumi_does(tmp_path: Path) -> None:
+    """object.Set's COMPAT: a first-level value that is no map or list becomes one."""
+    config = read_stack_file(_project(tmp_path, "  extra.a: x\n", edit=_with({EXTRA: "hello"}))).config
+    assert config[EXTRA] == {"a": "x"}
+
+
+@pytest.mark.parametrize(
+    ("block", "stack", "said"),
+    [
+        ("  extra.a: x\n", {EXTRA: [1, 2]}, "a list"),  # "key for an array must be an int"
+        ("  extra.a.b: x\n", {EXTRA: {"a": 5}}, "not a map"),  # "expected a map"
+        ("  extra.secure: x\n", {}, "secure"),  # errSecureReprReserved
+    ],
+)
+def test_a_dotted_default_pulumi_cannot_set_is_refused_naming_pulumi_yaml(
+    tmp_path: Path, block: str, stack: dict[str, Any], said: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, block, edit=_with(stack)))
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    [(key, message)] = _problems(raised)
+    assert key == f"config.{block.strip().split(':')[0]}"
+    assert said in message
+
+
+@pytest.mark.parametrize("written", ["extra[0]", "extra.", "extra..a", '"extra[\\"a.b\\"]"'])
+def test_a_path_key_this_plan_does_not_read_is_refused_naming_pulumi_yaml(
+    tmp_path: Path, written: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, f"  {written}: x\n"))
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    [(key, message)] = _problems(raised)
+    assert key.startswith("config.extra")
+    assert "path" in message
