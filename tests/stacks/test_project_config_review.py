@@ -32,7 +32,8 @@ and JSON for the rest, the missing-key refusal only in the project's namespace, 
 on explicitly typed keys, the shorthand (the project's bare value a default, another namespace's a
 value), ``pulumi:tags`` passed to the program like any key, the recording cache's key (the stack file's project file, nothing volatile).
 Left alone: a whole float ``value: 5.0`` under ``type: string`` (the loader reads ``5.0`` as ``5``,
-so the float is not seen), dotted project keys (``db.host``: Pulumi sets a path inside ``db``),
+so the float is not seen), dotted project keys (now merged as paths:
+test_engine_reading_mutation_audit.py),
 a ciphertext written as a project default (Pulumi does not count it as encrypted).
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
