@@ -4,13 +4,24 @@ the parts of stacks/stack_file.py that use them (DOCSTRING TABLE TO FILL).
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stacks.config import CONFIG_KEY, ConfigError
-from stacks.stack_file import load_yaml, read_stack_file
+from stacks.engine_yaml import (
+    FLOAT_TAG,
+    INT_TAG,
+    EngineValueError,
+    plain_scalar,
+    program_value,
+    tagged_scalar,
+)
+from stacks.project_config import TAGS_KEY, esc_environments, pulumi_tags_problems, valid_config_value
+from stacks.stack_file import dump_stack_document, load_yaml, read_stack_file
 from tests.conftest import load_stack_document
 from tests.yaml_text import dump_document
 
@@ -290,3 +301,250 @@ def test_a_path_key_this_plan_does_not_read_is_refused_naming_pulumi_yaml(
     [(key, message)] = _problems(raised)
     assert key.startswith("config.extra")
     assert "path" in message
+
+
+# --- engine_yaml: the resolution rows no test held ---
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("TRUE", True),  # resolve.go's table: true, True, TRUE (E1)
+        ("-.inf", -math.inf),  # (E7)
+        ("+.inf", math.inf),  # (E6)
+        ("-9223372036854775808", -(2**63)),  # int64's least: ParseInt takes it (E14)
+        ("18446744073709551615", 2**64 - 1),  # uint64's most: ParseUint takes it
+        ("0o+17", 15),  # yaml.v3's own 0o branch: ParseInt("+17", 8) (E54)
+        ("+0x10", 16),  # ParseInt(base 0) takes a sign before the prefix (E33)
+        ("019", 19.0),  # no octal (9): ParseFloat reads 19 (E29)
+        ("0b2", "0b2"),  # no binary digit: text (E29)
+        ("0o8", "0o8"),  # (E29)
+        ("0b", "0b"),  # a prefix without digits: text (E24)
+        ("+", "+"),  # a sign alone: text (E24)
+        ("_5", "_5"),  # `_` is no first character resolve.go reads a number from: text (E50)
+        ("1_a", "1_a"),  # text as written, its `_` kept (E58)
+        ("1900-02-29", "1900-02-29"),  # 1900 is no leap year: no date, text (E37)
+        ("2024-04-31", "2024-04-31"),  # April has 30 days, leap year or not (E38)
+        ("2026-12-01 10:00:60", "2026-12-01 10:00:60"),  # time.Parse: second out of range (E40)
+    ],
+)
+def test_a_plain_scalar_resolves_as_yaml_v3_and_go_strconv_resolve_it(written: str, value: Any) -> None:
+    got = plain_scalar(written)
+    assert got == value
+    assert type(got) is type(value)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "18446744073709551616",  # past uint64: ParseFloat's float64 (E16)
+        "-9223372036854775809",  # past int64: a float64 too (E34)
+    ],
+)
+def test_an_integer_past_go_s_ranges_is_a_float(written: str) -> None:
+    assert type(plain_scalar(written)) is float
+
+
+def test_a_very_large_negative_whole_float_stays_a_float() -> None:
+    """encoding/json writes -1e22 as ``-1e+22``, a float to the program (E64)."""
+    assert type(program_value(plain_scalar("-1e22"))) is float
+    assert program_value(plain_scalar("-1e20")) == -(10**20)
+
+
+def test_nan_written_in_capitals_is_nan() -> None:
+    assert math.isnan(plain_scalar(".NAN"))  # (E5)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2026-12-01T10:00:00,5Z",  # time.Parse takes `,` before the fraction (E19)
+        "2026-12-01T10:00:00+24:00",  # an offset of 24 hours is in range (E41)
+        "2026-12-01T10:00:00+01:60",  # and of 60 minutes (E42)
+        "1999-12-31",  # any year (E75)
+        "2000-02-29",  # 2000 is a leap year
+    ],
+)
+def test_a_timestamp_go_parses_is_refused(written: str) -> None:
+    with pytest.raises(EngineValueError, match="is a timestamp to YAML"):
+        plain_scalar(written)
+
+
+def test_a_plus_signed_integer_is_an_int_to_the_int_tag() -> None:
+    assert tagged_scalar(INT_TAG, "+12") == 12  # ParseInt takes `+` (E33)
+
+
+def test_the_int_tag_refuses_infinity() -> None:
+    """`.inf` resolves to !!float: `!!int .inf` is refused, as yaml.v3 refuses it (E46)."""
+    with pytest.raises(EngineValueError, match=re.escape("cannot read !!float `.inf` as !!int")):
+        tagged_scalar(INT_TAG, ".inf")
+
+
+def test_the_float_tag_makes_a_float_of_an_integer() -> None:
+    """``!!float 5`` is the float64 5 (E61): as a key it is refused, as a fractional key is."""
+    value = tagged_scalar(FLOAT_TAG, "5")
+    assert value == 5.0
+    assert type(value) is float
+    with pytest.raises(ConfigError, match=re.escape("a key that YAML reads as the number 5.0")):
+        load_yaml("a: {!!float 5: x}\n", "Pulumi.x.yaml")
+
+
+# --- project_config: the declarations and checks no test held ---
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("-9223372036854775808", True),  # strconv.Atoi takes int64's least (P2)
+        ("9223372036854775807", True),
+        ("9223372036854775808", False),
+        ("-9223372036854775809", False),
+        ("+5", True),
+    ],
+)
+def test_an_integer_key_s_text_is_checked_as_strconv_atoi_reads_it(text: str, accepted: bool) -> None:
+    assert valid_config_value("integer", None, text) is accepted
+
+
+def test_an_array_type_without_its_items_type_accepts_nothing() -> None:
+    assert valid_config_value("array", None, [1]) is False  # (P10)
+
+
+def test_an_items_map_without_a_type_is_refused_naming_it(tmp_path: Path) -> None:
+    block = "  a:\n    type: array\n    items:\n      description: no type\n"
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, block))  # (P23: a KeyError, not a refusal)
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    assert _problems(raised)[0][0] == "config.a.items"
+
+
+def test_an_array_of_arrays_without_the_inner_items_type_is_refused(tmp_path: Path) -> None:
+    block = "  a:\n    type: array\n    items:\n      type: array\n"
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, block))  # (P25)
+    [(key, message)] = _problems(raised)
+    assert key == "config.a.items"
+    assert "without `items:`" in message
+
+
+@pytest.mark.parametrize(("value", "accepted"), [([[1, 2], [3]], True), ([["x"]], False), ([1], False)])
+def test_an_array_of_arrays_is_checked_to_its_inner_items(tmp_path: Path, value: Any, accepted: bool) -> None:
+    block = "  a:\n    type: array\n    items:\n      type: array\n      items:\n        type: integer\n"
+    path = _project(tmp_path, block, edit=_with({"mlops-platform:a": value}))  # (P26)
+    if accepted:
+        assert read_stack_file(path).config["mlops-platform:a"] == value
+        return
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert "must be of type 'array<array<integer>>'" in _problems(raised)[0][1]
+
+
+def test_a_key_written_with_the_project_namespace_is_the_projects(tmp_path: Path) -> None:
+    """``mlops-platform:needed`` is in the project's namespace as ``needed`` is: required (P28)."""
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, "  mlops-platform:needed:\n    type: string\n"))
+    assert "is missing configuration value 'mlops-platform:needed'" in _problems(raised)[0][1]
+    config = read_stack_file(_project(tmp_path, "  mlops-platform:owner: ml\n")).config
+    assert config["mlops-platform:owner"] == "ml"  # the shorthand: a default
+
+
+@pytest.mark.parametrize(
+    ("block", "where"),
+    [
+        ("  a:\n    type: string\n    secret: 'yes'\n", "config.a.secret"),  # the schema: a boolean (P33)
+        ("  a:\n    type: string\n    description: 5\n", "config.a.description"),  # text (P34)
+    ],
+)
+def test_a_declaration_field_of_the_wrong_type_is_refused_naming_it(
+    tmp_path: Path, block: str, where: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, block))
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    assert _problems(raised)[0][0] == where
+
+
+@pytest.mark.parametrize(
+    ("project_text", "where"),
+    [
+        ("name: mlops-platform\nruntime: python\nstackConfigDir: stacks\nconfig: [a]\n", "config"),  # (P44)
+        ("name: ''\nruntime: python\nstackConfigDir: stacks\nconfig:\n  a: b\n", "name"),  # (P45)
+    ],
+)
+def test_a_project_file_pulumi_refuses_is_refused_naming_it(
+    tmp_path: Path, project_text: str, where: str
+) -> None:
+    path = _project(tmp_path)
+    (tmp_path / "Pulumi.yaml").write_text(project_text)
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    assert _problems(raised)[0][0] == where
+
+
+def test_a_map_with_secure_beside_other_keys_is_no_encrypted_value(tmp_path: Path) -> None:
+    """isSecureValue: a map of exactly one key, ``secure``, holding text (P48)."""
+    block = "  db:\n    type: object\n    secret: true\n"
+    clear = {"mlops-platform:db": {"secure": "v1:abc", "note": "x"}}
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, block, edit=_with(clear)))
+    assert "must be encrypted" in _problems(raised)[0][1]
+
+
+# --- pulumi:tags and the ESC names: the rows no test held ---
+
+
+def test_tags_with_an_encrypted_leaf_are_left_to_pulumi_up() -> None:
+    assert pulumi_tags_problems({TAGS_KEY: {"team": {"secure": "v1:abc"}}}) == []  # (P66)
+
+
+@pytest.mark.parametrize("value", [True, [1], {"a": "b"}, None])
+def test_a_tag_of_any_type_but_text_is_refused(value: Any) -> None:
+    [(key, message)] = pulumi_tags_problems({TAGS_KEY: {"team": value}})  # (P68)
+    assert key == f"{TAGS_KEY}.team"
+    assert "must be a string" in message
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        ["team/shared", 5],  # a list with an entry that is no name (P70)
+        {"imports": [], "other": {}},  # a definition with a key beside imports and values (P71)
+        {"imports": [{"a": {}, "b": {}}]},  # an import map naming two (P73)
+    ],
+)
+def test_an_environment_definition_of_another_shape_is_named_as_unread(environment: Any) -> None:
+    assert esc_environments({"environment": environment}) == (
+        "an environment definition this plan cannot read",
+    )
+
+
+# --- stack_file: the reading and writing rows no test held ---
+
+
+def test_a_list_as_a_key_is_refused_as_unhashable() -> None:
+    with pytest.raises(ConfigError, match="found unhashable key"):  # (S16)
+        load_yaml("? [a]\n: x\n", "Pulumi.x.yaml")
+
+
+def test_the_stack_file_writer_keeps_the_keys_order_and_writes_unicode() -> None:
+    written = dump_stack_document({"config": {"b": 1, "a": "café"}})
+    assert written.index("b:") < written.index("a:")  # "keys in their order" (S21)
+    assert "café" in written  # readable, not escaped (S22)
+    assert load_yaml(written, "Pulumi.x.yaml") == {"config": {"b": 1, "a": "café"}}
+
+
+def test_the_project_file_is_read_as_the_engine_reads_yaml(tmp_path: Path) -> None:
+    """Pulumi.yaml goes through the same yaml.v3 reading as a stack file: `yes` is text, `0o17`
+    is 15 (S45: YAML 1.1 read them as true and as text)."""
+    config = read_stack_file(_project(tmp_path, "  flag: yes\n  mode: 0o17\n")).config
+    assert config["mlops-platform:flag"] == "yes"
+    assert config["mlops-platform:mode"] == "15"
+
+
+def test_an_encrypted_value_reaches_the_program_as_the_stand_in() -> None:
+    from stacks.project import SECRET_STAND_IN, engine_config_values
+
+    assert engine_config_values({"aws:secretKey": {"secure": "v1:abc"}}) == {
+        "aws:secretKey": SECRET_STAND_IN
+    }  # (R2)
