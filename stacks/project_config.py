@@ -360,9 +360,12 @@ def _set_path(merged: dict[str, Any], declaration: Declaration, new: Any) -> str
         child = node.get(segment)
         if child is None:
             child = node[segment] = {}
+        elif isinstance(child, list):
+            where = ".".join(declaration.path[: depth + 1])
+            return f'names a path through {where}, which is a list: Pulumi refuses it ("key for an array must be an int")'
         elif not isinstance(child, dict) or _is_secure(child):
             where = ".".join(declaration.path[: depth + 1])
-            return f'names a path through {where}, which is {"a list" if isinstance(child, list) else "not a map"}: Pulumi refuses it ("expected a map")'
+            return f'names a path through {where}, which is not a map: Pulumi refuses it ("expected a map")'
         node = child
     last = declaration.path[-1]
     if not node and last == "secure" and isinstance(new, str):

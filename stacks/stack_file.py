@@ -203,14 +203,14 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
             raise _problem(key_node, f"duplicate key {echo(key)}")
         seen.add(key)
     # yaml.v3 decodes a map whose own keys are all text (or `<<`) into a map[string]any, and the
-    # maps `<<` merges into that same map: a merged key is then the text written (`0x10`, not 16),
-    # and a null one is no text and is dropped. Another map's merged keys are resolved (`%v`).
-    own = {id(key_node) for key_node, _ in node.value}
+    # maps `<<` merges into that same map: every key is then the text written (a merged `0x10`,
+    # not 16), and a merged null one is no text and is dropped. Another map's keys are resolved
+    # and named as Go's `%v` names them.
     text_keyed = all(_is_text_key(key_node) for key_node, _ in node.value)
     loader.flatten_mapping(node)
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        if text_keyed and id(key_node) not in own and isinstance(key_node, yaml.ScalarNode):
+        if text_keyed and isinstance(key_node, yaml.ScalarNode):
             if _is_null_key(key_node):
                 continue
             key = key_node.value

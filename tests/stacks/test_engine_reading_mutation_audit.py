@@ -151,6 +151,7 @@ def test_a_top_level_float_reaches_the_program_as_go_writes_it(
          {"m": {"0x10": "a", "1_000": "b", "+12": "c", "TRUE": "d", "name": "x"}}),
         ("m: {<<: {1.5: e}, name: x}\n", {"m": {"1.5": "e", "name": "x"}}),  # not refused: text
         ("m: {<<: {~: e, k: v}, name: x}\n", {"m": {"k": "v", "name": "x"}}),  # null: no string key
+        ("m: {<<: {!!null '': e, k: v}, name: x}\n", {"m": {"k": "v", "name": "x"}}),  # tagged null too
         ("m: {<<: {0x10: a}, '16': x}\n", {"m": {"0x10": "a", "16": "x"}}),  # two keys, not one
         ("m: {<<: {0x10: a}, '0x10': x}\n", {"m": {"0x10": "x"}}),  # the written key wins
         ("a: &a {0x1: one}\nb: &b {<<: *a, k: v}\nc: {<<: *b, n: m}\n",
@@ -158,6 +159,7 @@ def test_a_top_level_float_reaches_the_program_as_go_writes_it(
         # A map with a key of its own that is no text is a map[any]any: merged keys are resolved
         # and named as Go's %v names them, as before.
         ("m: {<<: {0x10: a}, 5: x}\n", {"m": {"16": "a", "5": "x"}}),
+        ("m: {<<: {0x10: a}, !!int 5: x}\n", {"m": {"16": "a", "5": "x"}}),  # a tagged key: !!int
         ("m: {<<: {0x10: a}}\n", {"m": {"0x10": "a"}}),  # only `<<`: text-keyed
     ],
 )  # fmt: skip
@@ -205,6 +207,7 @@ def test_a_dotted_key_of_another_namespace_sets_its_value_inside_that_key(tmp_pa
         ('"-5"', -5),
         ('"007"', "007"),  # ...unless they start with 0
         ('"true"', True),
+        ('"false"', False),
         ('"1_000"', "1_000"),  # ParseInt(v, 10, 64) takes no `_`
         ('"1e3"', "1e3"),
         ("5", 5),
@@ -548,3 +551,38 @@ def test_an_encrypted_value_reaches_the_program_as_the_stand_in() -> None:
     assert engine_config_values({"aws:secretKey": {"secure": "v1:abc"}}) == {
         "aws:secretKey": SECRET_STAND_IN
     }  # (R2)
+
+
+@pytest.mark.parametrize(
+    ("stack", "block", "value"),
+    [
+        ({EXTRA: {"secure": "v1:abc"}}, "  extra.a: x\n", {"a": "x"}),  # an encrypted root: replaced
+        ({}, "  extra.a.b: x\n", {"a": {"b": "x"}}),  # the maps on the way made
+        ({EXTRA: {"a": None}}, "  extra.a.b: x\n", {"a": {"b": "x"}}),  # null on the way: a map made
+    ],
+)
+def test_a_dotted_default_makes_its_way_as_pulumi_s_object_set_does(
+    tmp_path: Path, stack: dict[str, Any], block: str, value: Any
+) -> None:
+    assert read_stack_file(_project(tmp_path, block, edit=_with(stack))).config[EXTRA] == value
+
+
+@pytest.mark.parametrize(
+    ("stack", "block", "said"),
+    [
+        (
+            {EXTRA: {"a": {"secure": "v1:abc"}}},
+            "  extra.a.b: x\n",
+            "not a map",
+        ),  # an encrypted value on the way
+        ({EXTRA: {"a": [1]}}, "  extra.a.b: x\n", "key for an array must be an int"),
+        ({EXTRA: {"secure": "v1:abc"}}, "  extra.secure: x\n", "secure"),  # no path inside a secret
+    ],
+)
+def test_a_dotted_default_through_what_pulumi_cannot_set_is_refused(
+    tmp_path: Path, stack: dict[str, Any], block: str, said: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, block, edit=_with(stack)))
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    assert said in _problems(raised)[0][1]
