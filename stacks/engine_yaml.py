@@ -54,7 +54,6 @@ _WORDS: Final[dict[str, Any]] = {
 }
 # yaml.v3's resolveTable: the first character says what a plain scalar may be; any other is text.
 _SIGN_OR_DIGIT: Final = frozenset("+-0123456789")
-_WORD_START: Final = frozenset("yYnNtTfFoO~")
 _YAML_STYLE_FLOAT: Final = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 # What strconv.ParseFloat reads of a scalar starting with '.' (its other forms cannot start so):
 # yaml.v3 hands it the text as written, and Go takes '_' between two digits (its underscoreOK).

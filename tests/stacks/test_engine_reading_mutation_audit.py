@@ -1,5 +1,102 @@
-"""Mutation audit of the stack-file reading: stacks/engine_yaml.py, stacks/project_config.py and
-the parts of stacks/stack_file.py that use them (DOCSTRING TABLE TO FILL).
+"""A hand-mutation audit of the stack-file reading: stacks/engine_yaml.py (yaml.v3's plain-scalar
+resolution, Go's ParseInt/ParseUint/ParseFloat, Pulumi's config keys, encoding/json numbers),
+stacks/project_config.py (Pulumi.yaml's ``config:`` merged as ``workspace.mergeConfig`` merges it,
+the ESC environments named) and what stacks/stack_file.py does with them (``reading_loader``, the
+problems named at a key with line and column, ``dump_stack_document``), plus
+``stacks.project.engine_config_values``, the text the program is handed.
+
+Ground truth: Pulumi's pkg/workspace/config.go (mergeConfig, createConfigValue,
+validateStackConfigValue), sdk/go/common/resource/config/{map,value,object}.go (Get/Set with a
+path, coerceObject, MarshalString), resource/properties_path.go; gopkg.in/yaml.v3's resolve.go and
+decode.go (d.mapping, isStringMap, d.merge, d.scalar into a string).
+
+One-step mutations applied one at a time against the covering tests (tests/stacks/
+test_engine_yaml.py, test_engine_yaml_review.py, test_project_config.py,
+test_project_config_review.py, test_yaml_merge_keys.py, test_unquoted_yaml_scalars.py,
+test_yaml_parsers_agree.py, test_malformed_stack_files.py; this file for the second pass). First
+pass: the code as it was; second pass: the code added for the four fixes below.
+
+=======================================  =========  ========  ==========  ==========  ==========
+module (stacks/)                         mutations  survived  caught now  equivalent  left alone
+=======================================  =========  ========  ==========  ==========  ==========
+engine_yaml.py                                  74        30          23           7           0
+project_config.py                               76        25          16           9           0
+stack_file.py (reading, writing, errors)        43         6           4           2           0
+project.py (engine_config_values)                2         1           1           0           0
+second pass: the fixes' code                    34        10           7           3           0
+total                                          229        72          51          21           0
+=======================================  =========  ========  ==========  ==========  ==========
+
+Fixed (product, each with a CHANGELOG entry and its tests here, failing on the code before):
+
+- (a) a stack file without ``mlops-platform:platform`` that imports ESC environments was refused
+  as "missing required key" with no word of ESC: the refusal (exit 2, empty stdout, the file and
+  key; ``bin/plan --stack``, the JSON path, the pull request's summary) now names the environments
+  and says the offline plan cannot read them (``test_a_platform_value_left_to_esc_*``,
+  ``test_bin_plan_stack_*``, ``test_the_pr_summary_of_that_refusal_*``).
+- (b) a top-level float reached the program as Python writes it (``1e-05``); the engine keeps it
+  as ``json.Marshal`` writes it (``object.MarshalString``) and hands the program that text:
+  ``0.00001``, ``1e-7`` (``test_a_top_level_float_reaches_the_program_as_go_writes_it``).
+- (c) a key merged by ``<<`` into a map whose own keys are all text was resolved (``0x10`` -> 16,
+  ``1.5`` refused); yaml.v3 decodes the merged map into that map[string]any, keeping the text
+  written, and drops a null key (``test_a_key_merged_into_a_text_keyed_map_*``).
+- (d) a dotted key in Pulumi.yaml's ``config:`` was set as a key of its own; mergeConfig gets and
+  sets it as a property path inside its first segment's key (coerced as ``coerceObject`` coerces
+  text, type- and secret-checked at its path, required when it has neither default nor value),
+  and refuses what ``object.Set`` refuses; an index or quoted path is refused naming Pulumi.yaml
+  (``test_a_dotted_*``, ``test_a_required_dotted_*``, ``test_a_typed_dotted_*``,
+  ``test_a_secret_dotted_*``, ``test_a_path_key_this_plan_does_not_read_*``).
+
+Caught now (the mutation ids are the comments beside the rows and tests that kill them; each test
+was run under its mutation and fails there, and passes on the code as it is):
+
+- engine_yaml.py: ``TRUE`` (E1), ``.NAN`` (E5), ``+.inf`` (E6), ``-.inf`` (E7) dropped from the
+  word table; int64's least refused (E14); uint64 past its most (E16) and int64 past its least
+  (E34) kept as integers instead of floats; ``,`` before a timestamp's fraction (E19), an offset
+  of 24 hours (E41) or of 60 minutes (E42) not read as a timestamp, a second of 60 read as one
+  (E40), 1900-02-29 (E37) and 2024-04-31 (E38) read as dates, a year not starting with 2 not
+  checked (E75); an empty digit string read as 0 (E24); a digit equal to the base taken (E29); a
+  ``+`` before digits not stripped (E33); ``!!int .inf`` accepted (E46); ``_5`` read as 5 (E50);
+  the 0o branch dropped (E54); text returned without its ``_`` (E58); ``!!float 5`` left an int
+  (E61); a negative whole float past -1e21 made an int (E64).
+- project_config.py: Atoi's int64 least refused (P2); an array type without items accepting lists
+  (P10); an items map without a type crashing (P23); an inner array without items (P25) or its
+  inner items (P26) dropped; ``mlops-platform:x`` taken for another namespace (P28); a non-boolean
+  ``secret`` (P33) or a non-text ``description`` (P34) accepted; a non-map ``config:`` crashing
+  (P44); an empty project name accepted (P45); ``{secure, other}`` taken for an encrypted value
+  (P48); tags with an encrypted leaf refused (P66); a boolean, list or null tag accepted (P68);
+  an ESC list with a non-name (P70), a definition with another key (P71), an import map naming two
+  (P73) not named as unread.
+- stack_file.py: an unhashable key given another message (S16); the writer sorting keys (S21) or
+  escaping non-ASCII text (S22); Pulumi.yaml read as YAML 1.1 (S45).
+- project.py: an encrypted value handed to the program as its JSON instead of the stand-in (R2).
+- second pass: a null key tagged ``!!null`` merged in kept (N8); a map with a tagged ``!!int`` key
+  taken as text-keyed (N9); a path walked into an encrypted value (N13); the text ``false`` not
+  coerced (N15); an encrypted root walked into instead of replaced (N20); a missing map on a
+  dotted key's way refused instead of made (N21); an encrypted value on the way walked into (N22).
+
+Equivalent (no observable difference):
+
+- E15 (int64's most + 1 read by ParseInt instead of ParseUint: one Python int either way), E49
+  (Python's float() takes ``_`` between digits as Go's ParseFloat does), E55, E56, E57 (yaml.v3's
+  uint fallback in its 0b/0o branch and its -0b/-0o branches succeed only where ParseInt or
+  ParseUint with base 0 already did), E65 (int() of a whole float is exact), E74
+  (``tagged_scalar`` is never called with ``!!str``).
+- P15, P17 (a project value's nested or large whole floats are already integers when read), P30
+  (another namespace's shorthand as a default instead of a value: the merge takes either), P43
+  (an empty ``config: {}`` declares nothing either way; it differs only for a project without a
+  name, which Pulumi refuses to load), P52 (the JSON round trip of JSON values), P54 (default and
+  value together are refused first), P57 (another namespace's key without a value is refused
+  first), P62 (an encrypted value passes the type check as an encrypted leaf does), P69 (an empty
+  list names no environment either way).
+- S18 (a plain scalar equal to its text is text), S20 (double instead of single quotes).
+- second pass: N4 (merged keys only as text: a text-keyed map's own keys are their text; the
+  code now names every key of such a map as written), N7 (a timestamp key taken as text: a map's
+  own keys are resolved, and a timestamp refused, by the duplicate check first), N18 (as P15).
+
+Left alone: a stack file's nested floats and key order in the JSON text of an object value
+(Python's ``1e-05`` and insertion order where Go writes ``0.00001`` and sorts keys): the program
+parses that JSON, and the values and keys are the same; ``-0.0`` (Go writes ``-0``).
 """
 
 from __future__ import annotations
