@@ -283,8 +283,13 @@ def is_every_action(pattern: Any) -> Tri:
     service part and a name part that each take any text (a ``*``, nothing but wildcards)."""
     if isinstance(pattern, Unknown):
         return pattern
-    if not isinstance(pattern, str):
-        return False
+    return isinstance(pattern, str) and _every_action_text(pattern)
+
+
+@functools.lru_cache(maxsize=4096)
+def _every_action_text(pattern: str) -> bool:
+    """:func:`is_every_action` of a string, a pure function of it (each IAM rule asks it of every
+    action of every statement: a large stack's policies list a few dozen distinct actions)."""
     service, _, name = pattern.partition(":")
     return all("*" in part and only_wildcards(part, ":") for part in (service, name or service))
 
@@ -381,8 +386,13 @@ def broad_resource(resource: Any) -> Tri:
     """
     if isinstance(resource, Unknown):
         return resource
-    if not isinstance(resource, str):
-        return False
+    return isinstance(resource, str) and _broad_text(resource)
+
+
+@functools.lru_cache(maxsize=4096)
+def _broad_text(resource: str) -> bool:
+    """:func:`broad_resource` of a string: a pure function of it, asked again by four IAM rules for
+    every statement naming it (a large stack's roles name the same few hundred ARNs)."""
     if only_wildcards(resource) or re.fullmatch(r"arn:[*?:]*", resource) or _reaches_any_account(resource):
         return True
     arn = _ARN.fullmatch(resource)

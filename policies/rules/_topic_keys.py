@@ -138,9 +138,12 @@ def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: A
         return stated
     if not isinstance(stated, str) or stated.lower() != effect:
         return False
+    names = _names_the_service(statement, call.service)
+    if names is False:
+        return False  # another principal's statement (most of a key policy's): nothing else matters
     return all3(
         [
-            _names_the_service(statement, call.service),
+            names,
             covers(statement, action),
             _on_the_key(statement, key_arn),
             _condition_holds(statement.get("Condition"), call, effect),

@@ -22,6 +22,7 @@ Unknown values (preview): what the known values prove is reported, the rest is u
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -225,8 +226,9 @@ def _no_privilege_escalation(args: ResourceValidationArgs, _: Mapping[str, Any])
     findings = Findings()
     for path, statement in _statements(args, findings):
         _escalation_on_every_resource(path, statement, findings)
-        _escalation_on_every_principal(path, statement, findings)
-        _escalation_on_the_callers_own(path, statement, findings)
+        narrow = _narrow_resources(statement)
+        _escalation_on_every_principal(path, statement, narrow, findings)
+        _escalation_on_the_callers_own(path, statement, narrow, findings)
     yield from findings.report()
 
 
@@ -253,8 +255,8 @@ def _report_escalations(findings: Findings, verdicts: Mapping[str, Any], before:
         findings.undecided(any3(verdicts.values()))
 
 
-def _escalation_on_every_principal(path: str, statement: Any, findings: Findings) -> None:
-    for resource, kinds in _every_one_of_a_kind(statement):
+def _escalation_on_every_principal(path: str, statement: Any, narrow: list[Any], findings: Findings) -> None:
+    for resource, kinds in _every_one_of_a_kind(narrow):
         verdicts = {action: covers(statement, action) for kind in kinds for action in kind.actions}
         named = "/".join(sorted(kind.name for kind in kinds))
         reach = "; ".join(sorted({kind.reach for kind in kinds}))
@@ -276,28 +278,34 @@ def _narrow_resources(statement: Any) -> list[Any]:
     return as_list(statement.get("Resource"))
 
 
-def _every_one_of_a_kind(statement: Any) -> list[tuple[str, list[AccountWideKind]]]:
-    """``(resource, kinds)`` for each ``Resource`` entry of an Allow statement that names every one
+def _every_one_of_a_kind(narrow: list[Any]) -> list[tuple[str, list[AccountWideKind]]]:
+    """``(resource, kinds)`` for each of a statement's :func:`_narrow_resources` that names every one
     of a kind in :data:`ACCOUNT_WIDE_KINDS` in one account (``arn:aws:iam::123456789012:role/*``,
-    ``user*``, ``arn:aws:lambda:eu-west-1:123456789012:function:*``). Empty for a statement already
-    judged on every resource, or granting everything."""
+    ``user*``, ``arn:aws:lambda:eu-west-1:123456789012:function:*``)."""
     found = []
-    for resource in _narrow_resources(statement):
+    for resource in narrow:
         judged = granted(resource)
-        # A policy variable is one field (``${aws:PrincipalAccount}`` holds a colon).
-        parts = (arn_fields(judged) or []) if isinstance(judged, str) else []
-        if len(parts) != 6 or parts[4] == "aws":  # AWS-managed policies: no customer changes them
-            continue
-        # A service the request names (``arn:aws:${aws:RequestTag/s}::...``) is any the caller sends.
-        service = iam_wildcard(variables_as_wildcards(parts[2], pins="resource"))
-        kinds = [
-            kind
-            for kind in ACCOUNT_WIDE_KINDS
-            if service.fullmatch(kind.service) and matches_every(parts[5], kind.probes)
-        ]
+        kinds = list(_account_wide_kinds(judged)) if isinstance(judged, str) else []
         if kinds:
             found.append((resource, kinds))
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _account_wide_kinds(resource: str) -> tuple[AccountWideKind, ...]:
+    """The kinds of :data:`ACCOUNT_WIDE_KINDS` whose every one (in one account) the ``Resource``
+    entry names: a pure function of the text, asked for every statement naming it."""
+    # A policy variable is one field (``${aws:PrincipalAccount}`` holds a colon).
+    parts = arn_fields(resource) or []
+    if len(parts) != 6 or parts[4] == "aws":  # AWS-managed policies: no customer changes them
+        return ()
+    # A service the request names (``arn:aws:${aws:RequestTag/s}::...``) is any the caller sends.
+    service = iam_wildcard(variables_as_wildcards(parts[2], pins="resource"))
+    return tuple(
+        kind
+        for kind in ACCOUNT_WIDE_KINDS
+        if service.fullmatch(kind.service) and matches_every(parts[5], kind.probes)
+    )
 
 
 #: IAM escalation actions that do not change what a principal may do: its own credentials (managing
@@ -325,10 +333,11 @@ SELF_ESCALATION: Mapping[str, tuple[str, ...]] = {
 _POLICY_VARIABLE = re.compile(r"\$\{(?![*?$]\})[^}]*\}")
 
 
-def _escalation_on_the_callers_own(path: str, statement: Any, findings: Findings) -> None:
+def _escalation_on_the_callers_own(path: str, statement: Any, narrow: list[Any], findings: Findings) -> None:
     """A permission-changing IAM action on a role, user, group or policy named through a policy
-    variable: the caller's own (``iam:AttachUserPolicy`` on ``user/${aws:username}``)."""
-    for resource in _narrow_resources(statement):
+    variable (one of the statement's :func:`_narrow_resources`): the caller's own
+    (``iam:AttachUserPolicy`` on ``user/${aws:username}``)."""
+    for resource in narrow:
         judged = granted(resource)
         # Each variable stands for one name the request gives (it may hold a ':' or a '/' itself).
         parts = _POLICY_VARIABLE.sub(_VARIABLE_MARK, judged).split(":", 5) if isinstance(judged, str) else []

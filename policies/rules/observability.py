@@ -3,8 +3,9 @@ alert topics are encrypted."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -648,6 +649,10 @@ def _role_publisher_undecided(publisher: PolicyResource, stack: StackIndex) -> U
 
 def _publishers_use_topic_keys(args: StackValidationArgs, _: Mapping[str, Any]) -> Findings:
     stack = StackIndex(args.resources)
+    # A topic's keys and a key's policy are the stack's, whichever publisher asks: each read once
+    # per evaluation (every alarm of a large stack notifies the same few topics).
+    keys_of = functools.cache(lambda topic: _keys_of(topic, stack))
+    key_document = functools.cache(lambda key: _key_document(key, stack))
     undecided = UndecidedCollector()
     for publisher in of_type(args.resources, (*SCHEDULES, *PIPES)):
         if (reason := _role_publisher_undecided(publisher, stack)) is not None:
@@ -664,7 +669,7 @@ def _publishers_use_topic_keys(args: StackValidationArgs, _: Mapping[str, Any]) 
             )
             props = ("arn",) if publisher.resource_type == EVENT_TARGET else ()
         pending: list[UnknownValueError] = []
-        found = list(_check_publisher(publisher, kind, service, props, stack, pending))
+        found = list(_check_publisher(publisher, kind, service, props, stack, keys_of, key_document, pending))
         yield from found
         if pending:
             undecided.add(publisher, pending[0])
@@ -706,6 +711,8 @@ def _check_publisher(
     service: str,
     props: tuple[str, ...],
     stack: StackIndex,
+    keys_of: Callable[[PolicyResource], tuple[list[PolicyResource], Any]],
+    key_document: Callable[[PolicyResource], Any],
     pending: list[UnknownValueError],
 ) -> Findings:
     topics, outside = (
@@ -724,7 +731,7 @@ def _check_publisher(
             )
         )
     for topic, topic_arn, surely in topics:
-        found, value = _keys_of(topic, stack)
+        found, value = keys_of(topic)
         if value is None or (isinstance(value, str) and "alias/aws/" in value):
             continue  # not encrypted, or AWS's own key (sns-topic-kms-encrypted refuses it)
         if not found:
@@ -741,7 +748,7 @@ def _check_publisher(
             continue
         call = keys.request(service, topic_arn, _source_arn(publisher, topic_arn))
         for key in found:
-            verdict = keys.key_lets(_key_document(key, stack), call, keys.read(key.props, "arn"))
+            verdict = keys.key_lets(key_document(key), call, keys.read(key.props, "arn"))
             if isinstance(verdict, keys.Unknown):
                 pending.append(verdict.error)
             elif verdict is False and not surely:
