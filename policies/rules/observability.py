@@ -4,6 +4,7 @@ alert topics are encrypted."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -465,11 +466,17 @@ _ACTION_PROPS = ("alarmActions", "okActions", "insufficientDataActions")
 _CLOUDWATCH, _EVENTS = "cloudwatch.amazonaws.com", "events.amazonaws.com"
 
 
+def _is_sns_arn(value: Any) -> bool:
+    """Whether ``value`` is an SNS ARN (its service field ``sns``): not a Lambda alias named ``sns``
+    (``...:function:sns:live``) nor Scheduler's universal target ``arn:aws:scheduler:::aws-sdk:sns:...``."""
+    return isinstance(value, str) and value.startswith("arn:") and value.split(":", 3)[2:3] == ["sns"]
+
+
 def _literal_arns(value: Any) -> tuple[list[str], Any]:
     """The SNS ARNs a list (or single) input names, and its :class:`Unknown` part if any."""
     if isinstance(value, keys.Unknown):
         return [], value
-    found = [v for v in keys.as_list(value) if isinstance(v, str) and v.startswith("arn:") and ":sns:" in v]
+    found = [v for v in keys.as_list(value) if _is_sns_arn(v)]
     pending = next((v for v in keys.as_list(value) if isinstance(v, keys.Unknown)), None)
     return found, pending
 
@@ -609,6 +616,24 @@ SCHEDULES = ("aws:scheduler/schedule:Schedule", "aws-native:scheduler:Schedule")
 PIPES = ("aws:pipes/pipe:Pipe", "aws-native:pipes:Pipe")  # ``target``
 
 
+#: Scheduler's universal target for an SNS API (Scheduler User Guide, "Using universal targets"):
+#: ``arn:<partition>:scheduler:::aws-sdk:sns:<apiAction>``, its parameters in ``target.input``.
+_UNIVERSAL_SNS = re.compile(r"arn:[^:]+:scheduler:::aws-sdk:sns:(?P<action>[A-Za-z]+)")
+
+
+def _input_topic(raw: Any) -> Any:
+    """The ``TopicArn`` a universal ``sns:publish``/``publishBatch`` target's ``input`` JSON names:
+    the ARN, :class:`keys.Unknown` when not known yet (a dependency of ``target`` may be the topic),
+    or None when it names none this rule can read."""
+    if isinstance(raw, keys.Unknown):
+        return raw
+    try:
+        topic = json.loads(raw).get("TopicArn") if isinstance(raw, str) else None
+    except (ValueError, AttributeError):
+        return None
+    return topic if isinstance(topic, str) and topic else None
+
+
 def _role_publisher_undecided(publisher: PolicyResource, stack: StackIndex) -> UnknownValueError | None:
     """Why an EventBridge Scheduler schedule or a pipe publishing to an SNS topic cannot be judged,
     or None. They publish as their execution role (``roleArn``), not as a service principal: the
@@ -618,7 +643,21 @@ def _role_publisher_undecided(publisher: PolicyResource, stack: StackIndex) -> U
     kind = "schedule" if publisher.resource_type in SCHEDULES else "pipe"
     target = keys.read(publisher.props, "target")
     if kind == "schedule":
+        settings = target if isinstance(target, dict) else {}
         target = target.get("arn") if isinstance(target, dict) else target
+        universal = _UNIVERSAL_SNS.fullmatch(target) if isinstance(target, str) else None
+        if universal is not None:
+            if universal["action"].lower() not in ("publish", "publishbatch"):
+                return None  # createTopic, setTopicAttributes...: no message, no key to use
+            target = _input_topic(settings.get("input"))
+            if target is None:
+                return Undeterminable(
+                    f"schedule {publisher.name!r} publishes to SNS through Scheduler's universal target "
+                    f"{universal.group(0)!r}, as its execution role, and its input names no TopicArn this "
+                    "rule can read: whether that topic is encrypted, and whether the role's IAM policies and "
+                    "the key's policy let it kms:GenerateDataKey* and kms:Decrypt, cannot be read here. Make "
+                    "sure they do, or SNS refuses its messages."
+                )
     prop = "target"
     linked = [d for d in deps(publisher, prop) if d.resource_type in TOPICS]
     literal, _ = _literal_arns(target)
