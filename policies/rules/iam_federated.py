@@ -26,7 +26,7 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import CHECKOV, CRITICAL, MANDATORY, framework, resource_rule
+from ._common import CHECKOV, CRITICAL, MANDATORY, framework, has_wildcard, resource_rule
 from ._iam_documents import (
     Findings,
     Tri,
@@ -85,11 +85,11 @@ class Claim:
         if not isinstance(value, str) or only_wildcards(value):
             return False
         if self.kind == "exact":
-            return value == self.expected and not (wildcards and _WILD & set(value))
+            return value == self.expected and not (wildcards and has_wildcard(value))
         if self.kind == "repository":
             return _names_one_repository(value)
         if self.kind == "fixed":
-            return not (wildcards and _WILD & set(value))
+            return not (wildcards and has_wildcard(value))  # ``${*}`` is the character
         return True  # "subject"
 
     def pinned(self, statement: Any) -> Tri:
@@ -121,7 +121,8 @@ def _names_one_repository(subject: str) -> bool:
     if subject[:5].lower() != "repo:":
         return False
     owner, slash, name = subject[5:].split(":", 1)[0].partition("/")
-    return bool(slash and owner and name) and not _WILD & set(owner + name)
+    # ``${*}`` and ``${?}`` are the characters (checked apart: no escape spans the ``/``).
+    return bool(slash and owner and name) and not (has_wildcard(owner) or has_wildcard(name))
 
 
 @dataclass(frozen=True)

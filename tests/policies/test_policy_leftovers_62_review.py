@@ -15,6 +15,11 @@ unencrypted one too); an alarm or rule invoking a Lambda alias named ``sns`` was
 way. Now an SNS ARN is one whose service field is ``sns``, and a universal ``sns:publish`` or
 ``sns:publishBatch`` target is judged on the ``TopicArn`` its input names.
 
+The merged change also said every rule reads IAM's escapes ``${*}``/``${?}`` as the characters; the
+federated trust rule (``iam_federated``) still read them as wildcards, refusing
+``repo:${*}/app:*`` (the owner named ``*``) as "any repository". It reads them as characters now
+(owner and name checked apart, so no escape spans the ``/``).
+
 Then mutations of the merged change (and of this fix), one at a time, against this file, the merged
 leftover files and the rules' own test files:
 
@@ -211,3 +216,74 @@ def test_a_role_path_wildcard_in_every_account_is_every_role_even_with_passed_to
         )
         found, undecided = findings("iam-pass-role-scoped", "aws:iam/policy:Policy", {"policy": document})
         assert (len(found), undecided) == (expected, 0), (account, found)
+
+
+GITHUB = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+
+
+def _github_trust(sub: str, aud: str = "sts.amazonaws.com") -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": GITHUB},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringEquals": {"token.actions.githubusercontent.com:aud": aud},
+                        "StringLike": {"token.actions.githubusercontent.com:sub": sub},
+                    },
+                }
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("sub", "refused"),
+    [
+        pytest.param("repo:${*}/app:*", False, id="owner-is-the-character"),
+        pytest.param("repo:org/${?}app:*", False, id="name-holds-the-character"),
+        pytest.param("repo:*/app:*", True, id="any-owner"),
+        pytest.param("repo:org/${*}*:*", True, id="a-wildcard-beside-an-escape"),
+        pytest.param("repo:org${/*}:*", True, id="no-escape-across-the-slash"),
+    ],
+)
+def test_an_escape_in_a_github_subject_is_the_character(sub: str, refused: bool) -> None:
+    """The merged change read ``${*}``, ``${?}`` as the characters in every rule but the federated
+    trust's: ``repo:${*}/app:*`` (the owner named ``*``, which no GitHub owner is) was refused as
+    "any workflow of any repository". A real wildcard beside an escape is still one."""
+    found, undecided = findings(
+        "iam-role-federated-trust-scoped", "aws:iam/role:Role", {"assumeRolePolicy": _github_trust(sub)}
+    )
+    assert (len(found), undecided) == (int(refused), 0), found
+
+
+@pytest.mark.parametrize(("aud", "refused"), [("sts.amazonaws.com${*}", False), ("sts.*", True)])
+def test_an_escape_in_a_fixed_audience_is_the_character(aud: str, refused: bool) -> None:
+    """An EKS (IRSA) provider's ``aud`` must be fixed (no wildcard under ``StringLike``): one
+    ending in ``${*}`` is the fixed value ``sts.amazonaws.com*``."""
+    issuer = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    document = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": f"arn:aws:iam::111122223333:oidc-provider/{issuer}"},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringLike": {
+                            f"{issuer}:aud": aud,
+                            f"{issuer}:sub": "system:serviceaccount:ml:trainer",
+                        }
+                    },
+                }
+            ],
+        }
+    )
+    found, undecided = findings(
+        "iam-role-federated-trust-scoped", "aws:iam/role:Role", {"assumeRolePolicy": document}
+    )
+    assert (len(found), undecided) == (int(refused), 0), found
