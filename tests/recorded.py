@@ -269,10 +269,16 @@ _MISSING = object()
 
 def _read(entry: Path) -> Any:
     """The value pickled in ``entry``, or ``_MISSING`` when there is none or it cannot be read (a
-    damaged file is computed again and replaced, never an error in every later run)."""
+    damaged file is computed again and replaced, never an error in every later run). Damage shows
+    as any error of ``pickle.loads``: a truncated file raises ``UnpicklingError`` or ``EOFError``,
+    random bytes mostly ``UnicodeDecodeError``, else ``TypeError``, ``AttributeError``..."""
     try:
-        return pickle.loads(entry.read_bytes())
-    except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+        data = entry.read_bytes()
+    except FileNotFoundError:
+        return _MISSING
+    try:
+        return pickle.loads(data)
+    except Exception:  # damaged (a graph's classes are the fingerprint's code: never renamed)
         return _MISSING
 
 
