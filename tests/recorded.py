@@ -15,8 +15,8 @@ code a recording runs (components, stacks, planner, policies, models, packaging:
 ``uv.lock``, ``pyproject.toml``, ``Pulumi.yaml``, this module and the Python version, so any change
 to them starts an empty cache and a graph is never stale; a later run of unchanged code records nothing.
 One change is finer: a recording runs only part of ``planner/`` and ``policies/`` (what the
-recorder imports: not the plan's report, cost or CLI, nor the policy pack but its instance-type
-data), so a new folder whose code differs from another's only in the rest of them (the same
+recorder and the folders above import: not the plan's report, cost or CLI, nor the policy pack but
+its instance-type data), so a new folder whose code differs from another's only in the rest of them (the same
 :func:`recording_fingerprint`, kept in each folder) starts with that folder's graphs (linked in: an
 edited rule or report records nothing again); its ``computed_once`` results are its own. Other
 versions' folders are removed after an hour unchanged (a session of other code may still be
@@ -69,11 +69,12 @@ _cache_dir: Path | None = None
 
 
 # Of the code's folders, those a recording may run or read any file of. Of the other two, planner/
-# and policies/, a recording runs only what the recorder imports (RECORDER, followed through its
-# imports: :func:`recorder_imports`) and the packages' own __init__.py: not the plan's report, cost,
-# diagrams or CLI, nor the policy pack but its instance-type data (components/instance_types.py
-# reads policies/aws_instance_types.py). tests/test_recorded.py checks that a fresh process
-# recording the prod fixture imports nothing else of either.
+# and policies/, a recording runs only what the recorder and these folders import (followed
+# through their imports and their packages' __init__.py: :func:`recorder_imports`) and the two
+# packages' own __init__.py: not the plan's report, cost, diagrams or CLI, nor the policy pack but
+# its instance-type data (components/instance_types.py reads policies/aws_instance_types.py).
+# tests/test_recorded.py checks that a fresh process recording the prod fixture imports or opens
+# nothing else of either (an import by a computed name, a data file read).
 RECORDED_FOLDERS = ("components", "stacks", "models", "packaging")
 RECORDER = "planner/recorder.py"
 RECORDER_PACKAGES = ("planner/__init__.py", "policies/__init__.py")
@@ -87,10 +88,10 @@ def source_fingerprint(repo: Path) -> str:
 
 def recording_fingerprint(repo: Path, imports: set[str] | None = None) -> str:
     """:func:`source_fingerprint` of the files a recording can run or read: the folders of
-    :data:`RECORDED_FOLDERS` whole, and of ``planner/`` and ``policies/`` only the recorder's
-    imports (``imports``, else :func:`recorder_imports`) and the packages' ``__init__.py``. Two
-    versions of the code with the same one record every stack document the same, so a graph
-    recorded by either serves both (:func:`cache_dir_for`)."""
+    :data:`RECORDED_FOLDERS` whole, and of ``planner/`` and ``policies/`` only what the recorder and
+    those folders import (``imports``, else :func:`recorder_imports`) and the packages'
+    ``__init__.py``. Two versions of the code with the same one record every stack document the
+    same, so a graph recorded by either serves both (:func:`cache_dir_for`)."""
     reached = (recorder_imports(repo) if imports is None else imports) | set(RECORDER_PACKAGES)
     return _digest(
         repo,
@@ -105,15 +106,33 @@ def recording_fingerprint(repo: Path, imports: set[str] | None = None) -> str:
 
 
 def recorder_imports(repo: Path) -> set[str]:
-    """Every file below ``repo`` (relative, with slashes) that :data:`RECORDER` imports, at module
-    level or in a function, followed through what it reaches (the definition cache's
-    ``source_closure``: 0.5 s, so computed only for a new cache folder). Nothing where it is absent."""
+    """Every file below ``repo`` (relative, with slashes) a recording can import: :data:`RECORDER`
+    and every Python file of :data:`RECORDED_FOLDERS` (a component module may be loaded by name,
+    ``components.extras.on_first_use``, which no import statement shows), followed through what they
+    import, at module level or in a function (the definition cache's ``source_closure``), and the
+    ``__init__.py`` of each package of what they reach (Python runs it first). Computed only for a
+    new cache folder (0.5 s). Nothing where the recorder is absent."""
     from components.training.definition_cache import source_closure
 
     if not (repo / RECORDER).is_file():
         return set()
     root = repo.resolve()
-    return {path.relative_to(root).as_posix() for path in source_closure((root / RECORDER,), root)}
+    roots = {root / RECORDER} | {
+        path
+        for path in _source_files(root)
+        if path.suffix == ".py" and path.relative_to(root).parts[0] in RECORDED_FOLDERS
+    }
+    while True:
+        reached = set(source_closure(tuple(sorted(roots)), root))
+        packages = {
+            folder / "__init__.py"
+            for path in reached
+            for folder in path.parents
+            if folder != root and folder.is_relative_to(root) and (folder / "__init__.py").is_file()
+        }
+        if packages <= reached:
+            return {path.relative_to(root).as_posix() for path in reached}
+        roots |= packages
 
 
 def _source_files(repo: Path) -> list[Path]:

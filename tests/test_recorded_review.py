@@ -32,13 +32,46 @@ one without a checksum: not added (no damaged file was ever seen; writes are who
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
 from tests import recorded, test_recorded
-from tests.test_recorded import _write
+from tests.test_recorded import _planner_and_pack, _write
 
 recordings = test_recorded.recordings  # the fixture: a cache in tmp_path and a stand-in recorder
+
+
+def test_a_component_loaded_by_name_that_imports_the_plans_report_puts_it_in_the_fingerprint(
+    tmp_path: Path,
+) -> None:
+    """``components/lazy.py`` is named by no static import (a package's ``on_first_use`` loads it by
+    name): what it imports of planner/ is still code a recording runs."""
+    root = _planner_and_pack(tmp_path)
+    (root / "components" / "lazy.py").write_text("from planner.report import FORMAT\n")
+    before = recorded.recording_fingerprint(root)
+
+    (root / "planner" / "report.py").write_text("FORMAT = 'json'\n")
+
+    assert "planner/report.py" in recorded.recorder_imports(root)
+    assert recorded.recording_fingerprint(root) != before
+
+
+def test_a_subpackages_init_the_recording_runs_is_in_the_fingerprint(tmp_path: Path) -> None:
+    """Importing ``policies.rules.tags`` runs ``policies/rules/__init__.py`` first, and what it imports."""
+    root = _planner_and_pack(tmp_path)
+    (root / "policies" / "rules" / "__init__.py").write_text("from policies.rules import _common\n")
+    (root / "policies" / "rules" / "_common.py").write_text("PREFIX = 'mlops'\n")
+    (root / "stacks" / "program.py").write_text(
+        "from components import instance_types\n\ndef run():\n    from policies.rules import tags\n"
+    )
+    reached = recorded.recorder_imports(root)
+    assert {"policies/rules/__init__.py", "policies/rules/_common.py", "policies/rules/tags.py"} <= reached
+
+    for edited in ("policies/rules/__init__.py", "policies/rules/_common.py"):
+        before = recorded.recording_fingerprint(root)
+        (root / edited).write_text((root / edited).read_text() + "EDITED = True\n")
+        assert recorded.recording_fingerprint(root) != before, edited
 
 
 def test_a_damaged_graph_is_recorded_again_not_an_error_in_every_run(tmp_path, recordings) -> None:
