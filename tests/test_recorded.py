@@ -367,26 +367,34 @@ def test_the_recorder_imports_the_program_and_not_the_plans_report_or_the_policy
     }
 
 
+# The modules of planner/ and policies/ a recording imports and the files of theirs it opens (data:
+# a JSON table of the pack read by a component; an audit hook sees every open), relative.
 _PLANNER_AND_PACK_MODULES_OF_A_RECORDING = """
-import json, sys
+import json, os, sys
 from pathlib import Path
+opened = set()
+def audit(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        opened.add(os.fsdecode(args[0]))
+sys.addaudithook(audit)
 from planner.recorder import record_stack_file
 graph = record_stack_file(sys.argv[1])
 folders = [Path.cwd() / "planner", Path.cwd() / "policies"]
+paths = {Path(module.__file__) for module in list(sys.modules.values()) if getattr(module, "__file__", None)}
 files = {
-    Path(module.__file__).resolve().relative_to(Path.cwd()).as_posix()
-    for module in list(sys.modules.values())
-    if getattr(module, "__file__", None)
-    and any(Path(module.__file__).resolve().is_relative_to(folder) for folder in folders)
+    path.resolve().relative_to(Path.cwd()).as_posix()
+    for path in paths | {Path(name) for name in opened}
+    if any(path.resolve().is_relative_to(folder) for folder in folders)
+    and "__pycache__" not in path.parts
 }
 print(json.dumps([len(graph.resources), sorted(files)]))
 """
 
 
 def test_a_fresh_process_recording_the_prod_fixture_imports_only_the_recorders_imports() -> None:
-    """What a recording really imports of planner/ and policies/ (dynamic imports too), in a fresh
-    process recording the prod fixture, which plans every area: only what recording_fingerprint
-    holds of them. Computed once per version of the code."""
+    """What a recording really imports of planner/ and policies/ (dynamic imports too) and what it
+    reads of them (data files), in a fresh process recording the prod fixture, which plans every
+    area: only what recording_fingerprint holds of them. Computed once per version of the code."""
     import json
     import sys
 

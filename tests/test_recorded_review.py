@@ -31,13 +31,16 @@ one without a checksum: not added (no damaged file was ever seen; writes are who
 
 from __future__ import annotations
 
+import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests import recorded, test_recorded
-from tests.test_recorded import _planner_and_pack, _write
+from tests.test_recorded import _PLANNER_AND_PACK_MODULES_OF_A_RECORDING, _planner_and_pack, _write
 
 recordings = test_recorded.recordings  # the fixture: a cache in tmp_path and a stand-in recorder
 
@@ -72,6 +75,43 @@ def test_a_subpackages_init_the_recording_runs_is_in_the_fingerprint(tmp_path: P
         before = recorded.recording_fingerprint(root)
         (root / edited).write_text((root / edited).read_text() + "EDITED = True\n")
         assert recorded.recording_fingerprint(root) != before, edited
+
+
+def test_the_guard_sees_a_data_file_of_the_pack_the_recording_reads(tmp_path: Path) -> None:
+    """The guard's script (tests/test_recorded.py) run in a checkout whose recorder reads
+    ``policies/prod.json``: the file is among those it reports, so the guard fails for it."""
+    for name, text in {
+        "planner/__init__.py": "",
+        "policies/__init__.py": "",
+        "policies/prod.json": '{"levels": {}}\n',
+        "planner/data/prices.json": "{}\n",
+        "planner/recorder.py": (
+            "from pathlib import Path\n"
+            "import types\n"
+            "def record_stack_file(path):\n"
+            "    Path('policies', 'prod.json').read_text()\n"
+            "    return types.SimpleNamespace(resources=[1])\n"
+        ),
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    stack = _write(tmp_path / "stack", "config: {}\n")
+
+    result = subprocess.run(
+        [sys.executable, "-c", _PLANNER_AND_PACK_MODULES_OF_A_RECORDING, str(stack)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    count, files = json.loads(result.stdout.splitlines()[-1])
+    assert count == 1
+    assert "policies/prod.json" in files
+    assert "planner/data/prices.json" not in files, "only what the recording read"
+    assert "planner/recorder.py" in files
 
 
 def test_a_damaged_graph_is_recorded_again_not_an_error_in_every_run(tmp_path, recordings) -> None:
