@@ -77,6 +77,9 @@ _cache_dir: Path | None = None
 # nothing else of either (an import by a computed name, a data file read).
 RECORDED_FOLDERS = ("components", "stacks", "models", "packaging")
 RECORDER = "planner/recorder.py"
+# The program's packages: their modules are what a recording imports (models/ holds the training
+# scripts the containers run, uploaded as files; packaging/ the wheel's layout).
+PROGRAM_FOLDERS = ("components", "stacks")
 RECORDER_PACKAGES = ("planner/__init__.py", "policies/__init__.py")
 
 
@@ -107,32 +110,37 @@ def recording_fingerprint(repo: Path, imports: set[str] | None = None) -> str:
 
 def recorder_imports(repo: Path) -> set[str]:
     """Every file below ``repo`` (relative, with slashes) a recording can import: :data:`RECORDER`
-    and every Python file of :data:`RECORDED_FOLDERS` (a component module may be loaded by name,
-    ``components.extras.on_first_use``, which no import statement shows), followed through what they
-    import, at module level or in a function (the definition cache's ``source_closure``), and the
-    ``__init__.py`` of each package of what they reach (Python runs it first). Computed only for a
-    new cache folder (0.5 s). Nothing where the recorder is absent."""
+    and every Python file of the program's packages (:data:`PROGRAM_FOLDERS`: a component module
+    may be loaded by name, ``components.extras.on_first_use``, which no import statement shows),
+    followed through what they import, at module level or in a function (the definition cache's
+    ``source_closure``), and the ``__init__.py`` of each package of what they reach (Python runs it
+    first). Computed only for a new cache folder (0.5 CPU-s). Nothing where the recorder is absent;
+    every file of ``planner/`` and ``policies/`` where a file cannot be parsed (code mid-edit: its
+    imports are unknown, so no other code's graph is served; the recordings report the error)."""
     from components.training.definition_cache import source_closure
 
     if not (repo / RECORDER).is_file():
         return set()
     root = repo.resolve()
+    files = _source_files(root)
     roots = {root / RECORDER} | {
-        path
-        for path in _source_files(root)
-        if path.suffix == ".py" and path.relative_to(root).parts[0] in RECORDED_FOLDERS
+        path for path in files if path.suffix == ".py" and path.relative_to(root).parts[0] in PROGRAM_FOLDERS
     }
-    while True:
+    try:
         reached = set(source_closure(tuple(sorted(roots)), root))
-        packages = {
-            folder / "__init__.py"
-            for path in reached
-            for folder in path.parents
-            if folder != root and folder.is_relative_to(root) and (folder / "__init__.py").is_file()
-        }
-        if packages <= reached:
-            return {path.relative_to(root).as_posix() for path in reached}
-        roots |= packages
+        while (
+            packages := {
+                folder / "__init__.py"
+                for path in reached
+                for folder in path.parents
+                if folder != root and folder.is_relative_to(root) and (folder / "__init__.py").is_file()
+            }
+            - reached
+        ):
+            reached |= set(source_closure(tuple(sorted(packages)), root))
+    except (SyntaxError, ValueError, OSError):  # ValueError: UnicodeDecodeError, a NUL byte
+        reached = {path for path in files if path.relative_to(root).parts[0] in ("planner", "policies")}
+    return {path.relative_to(root).as_posix() for path in reached}
 
 
 def _source_files(repo: Path) -> list[Path]:

@@ -131,3 +131,33 @@ def test_a_damaged_graph_is_recorded_again_not_an_error_in_every_run(tmp_path, r
     assert len(recordings) == 2, "recorded again"
     assert recorded.recorded_stack(path).resources[0].name == "data-bucket"
     assert len(recordings) == 2, "the damaged entry was replaced"
+
+
+def test_an_adopters_model_script_python_cannot_parse_here_is_no_error_and_keeps_the_sharing(
+    tmp_path: Path,
+) -> None:
+    """models/ holds training scripts the containers run (another Python, perhaps): not the program's
+    imports, and one this interpreter cannot parse must not fail the suite's start."""
+    root = _planner_and_pack(tmp_path)
+    (root / "models" / "churn").mkdir()
+    (root / "models" / "churn" / "train.py").write_text("match x:\n  case := 1\n")
+    (root / "models" / "churn" / "notes.py").write_bytes(b"# \xff\xfe not UTF-8\n")
+    before = recorded.recording_fingerprint(root)
+
+    (root / "planner" / "report.py").write_text("FORMAT = 'json'\n")
+
+    assert recorded.recording_fingerprint(root) == before
+
+
+def test_a_program_file_that_does_not_parse_shares_nothing(tmp_path: Path) -> None:
+    """A component mid-edit (a syntax error): the imports cannot be followed, so every file of
+    planner/ and policies/ is in the fingerprint (no graph of other code served), and the suite starts
+    (the recordings report the error)."""
+    root = _planner_and_pack(tmp_path)
+    (root / "components" / "half_written.py").write_text("def f(:\n")
+    before = recorded.recording_fingerprint(root)
+
+    (root / "planner" / "report.py").write_text("FORMAT = 'json'\n")
+
+    assert recorded.recording_fingerprint(root) != before
+    assert "planner/report.py" in recorded.recorder_imports(root)
