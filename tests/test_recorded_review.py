@@ -19,6 +19,11 @@ Found and closed (each test below failed on the merged code):
   failed in every later run, and the finer fingerprint's hard links carried the damaged file into
   every later folder of code that records the same. It is now recorded again and replaced.
 
+Also held now (they passed, no test held them): a damaged graph linked from an older folder is
+recorded again in the new one, and the old folder's file is left as it was (an entry is replaced,
+never written through a link: writing in place fails the test); without hard links (another
+filesystem) a new folder is marked all the same and records again (a link error raised fails it).
+
 Checked and left alone: the mark is written after the links, under a lock every worker takes before
 it reads the folder (a worker never serves from a half-linked folder, and one that did would only
 record again); a source folder removed while linking (another session's stale-folder removal) or a
@@ -161,3 +166,51 @@ def test_a_program_file_that_does_not_parse_shares_nothing(tmp_path: Path) -> No
 
     assert recorded.recording_fingerprint(root) != before
     assert "planner/report.py" in recorded.recorder_imports(root)
+
+
+def _a_graph_then_a_rule_edited(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A graph recorded by one version of the code, then a new folder for the code with a rule
+    edited (the same recording fingerprint): (old folder, new folder, stack file)."""
+    root = _planner_and_pack(tmp_path / "repo")
+    old = recorded.cache_dir_for(root)
+    recorded.use_cache_dir(old)
+    path = _write(tmp_path / "a", "config: {}\n")
+    recorded.recorded_stack(path)
+    (root / "policies" / "rules" / "tags.py").write_text("LEVEL = 'advisory'\n")
+    return old, root, path
+
+
+def test_a_damaged_graph_linked_from_an_older_folder_is_recorded_again_there_and_left_alone_here(
+    tmp_path, recordings
+) -> None:
+    old, root, path = _a_graph_then_a_rule_edited(tmp_path)
+    [entry] = old.glob("*.pickle")
+    damaged = b"\x80\x05\x95" + entry.read_bytes()[3:40]  # cut short: UnpicklingError
+    entry.write_bytes(damaged)
+
+    new = recorded.cache_dir_for(root)
+    recorded.use_cache_dir(new)
+    assert (new / entry.name).stat().st_ino == entry.stat().st_ino, "linked"
+    graph = recorded.recorded_stack(path)
+
+    assert graph.resources[0].name == "data-bucket" and len(recordings) == 2, "recorded again"
+    assert entry.read_bytes() == damaged, "the new entry replaced the link, never wrote through it"
+    assert (new / entry.name).stat().st_ino != entry.stat().st_ino
+
+
+def test_without_hard_links_a_new_folder_records_again(tmp_path, recordings, monkeypatch) -> None:
+    """A filesystem without hard links (or a source folder removed meanwhile): nothing is linked,
+    the folder is marked all the same and every graph is recorded again."""
+    old, root, path = _a_graph_then_a_rule_edited(tmp_path)
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(recorded.os, "link", no_links)
+    new = recorded.cache_dir_for(root)
+    recorded.use_cache_dir(new)
+
+    assert not list(new.glob("*.pickle"))
+    assert (new / recorded.RECORDING_MARK).read_bytes() == (old / recorded.RECORDING_MARK).read_bytes()
+    recorded.recorded_stack(path)
+    assert len(recordings) == 2
