@@ -458,17 +458,48 @@ def cache_dir_command() -> tuple[int, str, str]:
     return computed_once("cache-dir-command", run)
 
 
+def recording_fingerprint_command() -> tuple[int, str, str]:
+    """``python -m tests.recorded --recording-fingerprint`` as both workflows run it (the key of
+    main's whole ``.cache/recorded-stacks``): a real process in the repository root, its exit
+    status, stdout and stderr, run once per version of the code (:func:`computed_once`), shared by
+    the tests of its format and of its value."""
+    repo = Path(__file__).resolve().parent.parent
+
+    def run() -> tuple[int, str, str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.recorded", "--recording-fingerprint"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return result.returncode, result.stdout, result.stderr
+
+    return computed_once("recording-fingerprint-command", run)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m tests.recorded --cache-dir``: this code's cache folder, relative to the
     repository. CI's test job restores and saves it, keyed also by the tests, between runs of one
-    pull request (docs/ci-cd.md): a re-run, or a push of docs or workflows, records nothing."""
+    pull request (docs/ci-cd.md): a re-run, or a push of docs or workflows, records nothing.
+    ``--recording-fingerprint``: this code's recording fingerprint, as its folder's mark holds it:
+    main-caches.yml saves the whole ``.cache/recorded-stacks`` under it, and a pull request whose
+    own folder is not cached restores that, so a new folder of code that records the same starts
+    with main's graphs (an edit to the policy pack records nothing again)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m tests.recorded", description=main.__doc__)
-    parser.add_argument("--cache-dir", action="store_true", required=True, help="print the folder")
-    parser.parse_args(argv)
+    printed = parser.add_mutually_exclusive_group(required=True)
+    printed.add_argument("--cache-dir", action="store_true", help="print the folder")
+    printed.add_argument(
+        "--recording-fingerprint", action="store_true", help="print the recording fingerprint"
+    )
+    arguments = parser.parse_args(argv)
     repo = Path(__file__).resolve().parent.parent
-    print(cache_folder(repo).relative_to(repo))
+    if arguments.recording_fingerprint:
+        print(recording_fingerprint(repo))
+    else:
+        print(cache_folder(repo).relative_to(repo))
     return 0
 
 

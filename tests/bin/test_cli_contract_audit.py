@@ -22,6 +22,7 @@ Commands checked (18)
 | python -m stacks.reference / stacks.component_reference | any argument but `--write` (`--check`, `--wirte`, even `--help`) printed the block and exited 0; `--write` rewrote the page in place | usage error 2; written beside and renamed |
 | python -m delivery.plan_summary | as documented (cut JSON + status 3: no verdict; non-UTF-8 text shown) | held |
 | python -m tests.recorded --cache-dir | one relative line on stdout, as pull-request.yml reads it | held |
+| python -m tests.recorded --recording-fingerprint (2026-12-06) | one hex line on stdout, as both workflows key main's graphs by it; no flag, or both, a usage error (2) | new |
 | python -m components.component_package, policies.taggable_types, planner.readme (make diagram) | usage errors 2, nothing on stdout | held |
 | make help and the pages | every `.PHONY` target has help; every `make X` the pages name exists | held |
 | flags the pages and workflows pass (bin/plan, 12 `python -m` commands, VERIFY_ARGS) | every one is real | held |
@@ -666,6 +667,8 @@ _USAGE_ERRORS = [
     ("pipelines.promotion", ["--stack-file", "x.yaml", "--model", "m"], 2),
     ("delivery.plan_summary", ["--stack", "dev", "--json", "p.json", "--status", "zero"], 2),
     ("tests.recorded", ["--bogus"], 2),
+    ("tests.recorded", [], 2),
+    ("tests.recorded", ["--cache-dir", "--recording-fingerprint"], 2),
     ("planner.readme", ["--write"], 2),
     ("policies.taggable_types", ["--write", "--check"], 2),
     ("components.component_package", ["--check"], 2),
@@ -820,6 +823,21 @@ def test_recorded_cache_dir_prints_one_relative_folder_and_nothing_else() -> Non
     [folder] = stdout.splitlines()
     assert folder.startswith(".cache/recorded-stacks/") and not Path(folder).is_absolute()
     assert stdout == folder + "\n"
+
+
+def test_recorded_recording_fingerprint_prints_one_hex_line_and_nothing_else() -> None:
+    """Both workflows: `recording=$(python -m tests.recorded --recording-fingerprint)` becomes the
+    key `recorded-graphs-$recording`: one line of hexadecimal digits, nothing else on stdout. (One
+    real run, shared with tests/delivery/test_workflows.py's check of its value:
+    tests.recorded.recording_fingerprint_command.)"""
+    import re
+
+    from tests.recorded import recording_fingerprint_command
+
+    returncode, stdout, stderr = recording_fingerprint_command()
+
+    assert returncode == 0, stderr
+    assert re.fullmatch(r"[0-9a-f]{32}\n", stdout), stdout
 
 
 def test_plan_summary_of_a_cut_json_plan_with_status_3_is_no_verdict_on_stdout_only(tmp_path, capsys) -> None:

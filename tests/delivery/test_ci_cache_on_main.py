@@ -52,6 +52,9 @@ RUNNER_VALUES = re.compile(r"hashFiles\((\s*'[^']*'\s*,?)+\)|runner\.os")
 on a push of main and on a pull request that changes none of the files named."""
 ENVIRONMENT = ".venv"
 """The run's environment: restored by every job that runs the code (tests/delivery/test_workflows.py)."""
+RECORDED_STACKS = ".cache/recorded-stacks"
+"""Every version of the code's folder of graphs: main saves it whole under its recording
+fingerprint, and a pull request whose own folder missed restores it (tests/recorded.py)."""
 
 
 # -- a model of the parts of GitHub Actions these caches depend on --------------------------------
@@ -189,11 +192,12 @@ def _step_condition(condition: str | None, hits: dict[str, bool]) -> bool:
 # -- the tests ------------------------------------------------------------------------------------
 
 
-def test_the_pull_request_restores_the_three_caches_this_file_is_about() -> None:
+def test_the_pull_request_restores_the_four_caches_this_file_is_about() -> None:
     """The premise: what the pull request's jobs restore (so the tests below cover each)."""
     restored = {(name, step["with"]["path"].splitlines()[0]) for name, step, _ in _pull_request_caches()}
     assert restored == {
         ("test", "${{ steps.recorded.outputs.folder }}"),
+        ("test", RECORDED_STACKS),
         ("test", ".cache/pipeline-definitions"),
         ("typecheck", ".mypy_cache"),
     }
@@ -203,6 +207,7 @@ def test_the_pull_request_restores_the_three_caches_this_file_is_about() -> None
     ("job_name", "path"),
     [
         pytest.param("test", "${{ steps.recorded.outputs.folder }}", id="recorded-stacks"),
+        pytest.param("test", RECORDED_STACKS, id="mains-graphs"),
         pytest.param("test", ".cache/pipeline-definitions", id="definitions-and-import-index"),
         pytest.param("typecheck", ".mypy_cache", id="mypy"),
     ],
@@ -358,6 +363,78 @@ def test_each_save_on_main_runs_exactly_when_main_lacks_its_key_and_after_what_f
             assert saved == [
                 save for save in saves if not hits[_lookup_of(save, lookups, job, workflow)["id"]]
             ], f"{file}:{name} with look-ups {hits}"
+            if all(outcome):  # a push of docs only, a re-run: nothing to save, nothing filled
+                assert not set(ran) & set().union(*filling.values()), f"{file}:{name} runs {ran}"
+
+
+def _steps_run(job: dict[str, Any], outcomes: dict[str, bool]) -> list[dict[str, Any]]:
+    """The steps of ``job`` that run, in order, when each restore that runs finds its key or not
+    (``outcomes``, by step id). A restore skipped, or not yet run, has an empty ``cache-hit``: a
+    miss to the conditions that read it, as GitHub evaluates them."""
+    ran: list[dict[str, Any]] = []
+    hits: dict[str, bool] = {}
+    for step in job["steps"]:
+        if _step_condition(step.get("if"), hits):
+            ran.append(step)
+            if step.get("id") in outcomes:
+                hits[step["id"]] = outcomes[step["id"]]
+    return ran
+
+
+def test_the_model_of_which_steps_run() -> None:
+    """A step reading a restore skipped, or one that comes later, reads a miss."""
+    first = {"id": "a", "uses": "actions/cache/restore@v4"}
+    second = {"id": "b", "if": "steps.a.outputs.cache-hit != 'true'", "uses": "actions/cache/restore@v4"}
+    reads_b = {"run": "x", "if": "steps.b.outputs.cache-hit != 'true'"}
+    early = {"run": "y", "if": "steps.a.outputs.cache-hit == 'true'"}
+    job = {"steps": [early, first, second, reads_b]}
+    assert _steps_run(job, {"a": True, "b": True}) == [first, reads_b]
+    assert _steps_run(job, {"a": False, "b": True}) == [first, second]
+    assert _steps_run(job, {"a": False, "b": False}) == [first, second, reads_b]
+
+
+def test_a_pull_request_starts_with_mains_graphs_only_when_its_own_folder_missed() -> None:
+    """The pull request's test job, stepped through every outcome of its restores: main's whole
+    `.cache/recorded-stacks` (exact key, restored, never a fallback: a graph of other recording code
+    is never offered) is restored exactly when the job's own folder was not, after that restore
+    (which it never overwrites) and before `make test`, which makes the code's own folder and links
+    main's graphs in when their recording fingerprints are equal (tests/recorded.py, cache_dir_for);
+    its key's step runs exactly when it does (no process for a key not used). The save of the
+    job's own folder is unaffected: it runs exactly when that folder was not restored, whatever
+    main's graphs did, and nothing in the pull request saves the whole folder, which would hold
+    main's again."""
+    workflow = _load(WORKFLOWS / "pull-request.yml")
+    job = workflow["jobs"]["test"]
+    restores = {step["id"]: step for step in _steps(job, "actions/cache/restore@")}
+    [own] = [
+        step for step in restores.values() if step["with"]["path"] == "${{ steps.recorded.outputs.folder }}"
+    ]
+    [graphs] = [step for step in restores.values() if _paths(step, job, workflow) == (RECORDED_STACKS,)]
+    assert graphs["with"].get("lookup-only") is not True and not _restore_keys(graphs, job, workflow)
+    key_steps = [
+        step
+        for step in job["steps"]
+        if step.get("id") in re.findall(r"steps\.([\w-]+)\.outputs", graphs["with"]["key"])
+    ]
+    assert key_steps
+    [make_test] = [step for step in job["steps"] if step.get("run") == "make test"]
+    saves = _steps(job, "actions/cache/save@")
+    [own_save] = [step for step in saves if _paths(step, job, workflow) == _paths(own, job, workflow)]
+    assert not any(RECORDED_STACKS in _paths(step, job, workflow) for step in saves)
+
+    for outcome in itertools.product([False, True], repeat=len(restores)):
+        outcomes = dict(zip(restores, outcome, strict=True))
+        ran = _steps_run(job, outcomes)
+        starts_with_mains = graphs in ran
+        assert starts_with_mains is not outcomes[own["id"]], outcomes
+        for step in key_steps:
+            assert (step in ran) is starts_with_mains, f"{step['id']} with {outcomes}"
+        if starts_with_mains:
+            order = [ran.index(step) for step in [own, *key_steps, graphs, make_test]]
+            assert order == sorted(order), f"{order} with {outcomes}"
+        assert (own_save in ran) is not outcomes[own["id"]], outcomes
+        if own_save in ran:
+            assert ran.index(make_test) < ran.index(own_save)
 
 
 def _deploys_or_publishes(file: str, job: dict[str, Any]) -> bool:

@@ -984,7 +984,7 @@ def test_the_environment_is_built_once_per_run_and_every_other_job_restores_it(n
             "test": lambda job: [
                 step
                 for step in _steps(job, "actions/cache/")
-                if step in _recorded_stacks_cache(job) + _computed_cache(job)
+                if step in _recorded_stacks_cache(job) + _recorded_graphs_cache(job) + _computed_cache(job)
             ],
             "typecheck": _mypy_cache,
         }
@@ -1022,6 +1022,16 @@ def _recorded_stacks_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
         for step in _steps(job, "actions/cache/")
         if step["with"]["path"] == "${{ steps.recorded.outputs.folder }}"
     ]
+
+
+RECORDED_STACKS = ".cache/recorded-stacks"
+"""Where every version of the code keeps its folder of graphs (tests/recorded.py, cache_folder)."""
+
+
+def _recorded_graphs_cache(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """The test job's restore of main's whole folder of graphs (checked below and, with main's
+    save, in tests/delivery/test_ci_cache_on_main.py)."""
+    return [step for step in _steps(job, "actions/cache/") if step["with"]["path"] == RECORDED_STACKS]
 
 
 COMPUTED_FOLDERS = (
@@ -1095,3 +1105,38 @@ def test_the_recorded_stacks_folder_ci_keeps_is_the_one_the_tests_use() -> None:
     returncode, stdout, stderr = recorded.cache_dir_command()
     assert returncode == 0, stderr
     assert REPO / stdout.strip() == recorded._cache_dir
+    assert recorded.cache_folder(REPO).parent == REPO / RECORDED_STACKS, "main's graphs are restored there"
+
+
+@pytest.mark.parametrize("workflow", ["pull-request.yml", "main-caches.yml"])
+def test_mains_graphs_are_keyed_by_the_recording_fingerprint_alone(workflow) -> None:
+    """The key of the whole `.cache/recorded-stacks` (main saves it, a pull request whose own folder
+    missed restores it): what `python -m tests.recorded --recording-fingerprint` prints, after a
+    prefix no other cache's key or fallback starts with. Its own line, so a failing command fails
+    the step rather than give the key `recorded-graphs-`; read from stdout alone. The two sides'
+    keys are compared in tests/delivery/test_ci_cache_on_main.py."""
+    job = _load(WORKFLOWS / workflow)["jobs"]["test"]
+    [step] = [step for step in job["steps"] if step.get("id") == "recording"]
+    assert step["run"].splitlines() == [
+        "recording=$(uv run --no-sync python -m tests.recorded --recording-fingerprint)",
+        'echo "key=recorded-graphs-$recording" >> "$GITHUB_OUTPUT"',
+    ]
+    # No hash of the tests: a pull request of a rule and its tests still finds main's graphs, and
+    # each graph is read under its own document's key (tests/recorded.py, _key).
+    assert "env" not in step
+    [restore] = [
+        step for step in _recorded_graphs_cache(job) if step["uses"].startswith("actions/cache/restore@")
+    ]
+    assert restore["with"]["key"] == "${{ steps.recording.outputs.key }}"
+    assert "restore-keys" not in restore["with"], "never the graphs of other recording code"
+
+
+def test_the_recording_fingerprint_ci_keys_mains_graphs_by_is_the_mark_the_tests_folder_holds() -> None:
+    """`python -m tests.recorded --recording-fingerprint`, run in a real process (once, shared with
+    tests/bin/test_cli_contract_audit.py's check of its format: recorded.recording_fingerprint_command),
+    prints the mark of the folder the tests use: a new folder takes the graphs of a restored folder
+    exactly when its mark is the key's fingerprint (recorded.cache_dir_for)."""
+    returncode, stdout, stderr = recorded.recording_fingerprint_command()
+    assert returncode == 0, stderr
+    assert recorded._cache_dir is not None
+    assert stdout.strip() == (recorded._cache_dir / recorded.RECORDING_MARK).read_text()
