@@ -393,6 +393,31 @@ def test_the_model_of_which_steps_run() -> None:
     assert _steps_run(job, {"a": False, "b": False}) == [first, second, reads_b]
 
 
+def test_each_cache_step_reads_a_key_and_paths_computed_before_it() -> None:
+    """In both workflows' jobs that keep these caches, for every outcome of the job's restores: a
+    cache step that runs reads its key and paths from steps that ran before it (a key step skipped,
+    or after it, gives an empty key, which actions/cache refuses, or a path of nothing)."""
+    checked = 0
+    for file in ("pull-request.yml", "main-caches.yml"):
+        workflow = _load(WORKFLOWS / file)
+        for name, job in workflow["jobs"].items():
+            if all(step["with"]["path"] == ENVIRONMENT for step in _steps(job, "actions/cache/")):
+                continue
+            checked += 1
+            restores = [step["id"] for step in _steps(job, "actions/cache/restore@") if "id" in step]
+            for outcome in itertools.product([False, True], repeat=len(restores)):
+                ran = _steps_run(job, dict(zip(restores, outcome, strict=True)))
+                for step in _steps(job, "actions/cache/"):
+                    if step not in ran:
+                        continue
+                    for read in re.findall(r"steps\.([\w-]+)\.outputs\.", str(step["with"])):
+                        [writer] = [other for other in job["steps"] if other.get("id") == read]
+                        assert writer in ran and ran.index(writer) < ran.index(step), (
+                            f"{file}:{name}: {step.get('id', step['uses'])} reads {read} with {outcome}"
+                        )
+    assert checked == 4, "the test and typecheck jobs of both workflows"
+
+
 def test_a_pull_request_starts_with_mains_graphs_only_when_its_own_folder_missed() -> None:
     """The pull request's test job, stepped through every outcome of its restores: main's whole
     `.cache/recorded-stacks` (exact key, restored, never a fallback: a graph of other recording code
