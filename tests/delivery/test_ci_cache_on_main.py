@@ -2,9 +2,9 @@
 
 GitHub scopes a cache saved by a ``pull_request`` run to that pull request; a pull request's run
 reads its own scope, then its base branch's. pull-request.yml's test and typecheck jobs restore
-three caches (the recorded stack graphs, the composed pipeline definitions with the provider import
-index, mypy's cache): unless a run on the base branch saves them, every new pull request starts
-cold. main-caches.yml saves them on every push to main, under the keys the pull request computes
+four caches (the recorded stack graphs of their code's folder, main's whole folder of graphs keyed
+by its recording fingerprint, the composed pipeline definitions with the provider import index,
+mypy's cache): unless a run on the base branch saves them, every new pull request starts cold. main-caches.yml saves them on every push to main, under the keys the pull request computes
 for the same content.
 
 These tests model what GitHub does with the workflow files rather than their text: the event each
@@ -26,6 +26,27 @@ only when both keys are missing, or dropped; `make typecheck` skipped when mypy'
 a deploy job or the deploy workflow's stacks job restoring a computed or recorded folder; the
 preview restoring mypy's cache; pull-request.yml also triggered by a push to main; and main's test
 job computing the recordings' folder (test code) before it saves the environment.
+
+Main's graphs (2026-12-06): the whole ``.cache/recorded-stacks``, saved by main under
+``recorded-graphs-<recording fingerprint>`` and restored by the pull request's test job when its
+own folder missed, is held to the same properties as the other three, and the pull request's side
+is stepped through every outcome of its restores
+(test_a_pull_request_starts_with_mains_graphs_only_when_its_own_folder_missed; new here too:
+test_each_cache_step_reads_a_key_and_paths_computed_before_it, and that a push finding every key
+runs neither `make test` nor `make typecheck`). Checked by 46 mutations, one at a time, each failing
+a test (here, in tests/delivery/test_workflows.py or tests/bin/test_cli_contract_audit.py): on
+main, the save dropped, its key's prefix or command drifting, its path the code's folder or with a
+trailing slash, its condition inverted or on another look-up, its look-up's key differing, the
+look-up dropped, restoring, or given restore-keys, the save before `make test`, `make test`
+ignoring the new look-up, run only when every look-up misses, or always, the key step after the
+look-up or hashing the tests; in the pull request, the restore and its key dropped, given
+restore-keys, lookup-only, run always, on a hit, on a later restore, before the own folder's
+restore or after `make test`, keyed by the folder's key, of `.cache`, its key step on another
+restore, always, or after the restore, the key's prefix drifting, the own folder's save
+conditioned on main's graphs (alone or as well), a save of the whole folder added, the preview
+restoring it; on both sides together, the key from `--cache-dir`, with the tests hash, or constant;
+and in tests/recorded.py's flag, printing the folder, a label, on stderr, 16 digits, the code's
+fingerprint, the flags' branches swapped, no flag or both accepted.
 
 Review (2026-12-06): main's test job no longer saves the environment, nor (setup-uv's post step,
 after `make test`) uv's package cache: both are what a deploy restores, and their one writer is
