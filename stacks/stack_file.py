@@ -748,9 +748,11 @@ def read_stack_file(path: str | Path) -> StackFile:
                 for key in unknown
             ],
         )
-    config = document.get("config")
+    # A stack file without `config:` (or with it empty) sets no key, as Pulumi reads it: one that
+    # imports ESC environments alone is the usual stack file of a platform value kept in ESC.
+    config = {} if document.get("config") is None else document["config"]
     if not isinstance(config, dict):
-        raise ConfigError(source, [("config", f"missing or not a map; it must hold `{CONFIG_KEY}`")])
+        raise ConfigError(source, [("config", f"not a map; it must hold `{CONFIG_KEY}`")])
     project = read_project_config(source)
     config = _engine_config_keys(config, source, project)
     stack = stack_name_of(path)

@@ -1,0 +1,88 @@
+"""A second read of the engine-reading change (e64f009..2848f82): the ESC refusal, the float text,
+``<<`` into a text-keyed map, dotted project keys. Ground truth: Pulumi's pkg/workspace/config.go
+(mergeConfig), sdk/go/common/resource/config/{map,object,value}.go, resource/properties_path.go,
+and gopkg.in/yaml.v3's decode.go (d.mapping, d.merge, isStringMap) and resolve.go.
+
+Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks.config import CONFIG_KEY, ConfigError
+from stacks.stack_file import read_stack_file
+from tests.conftest import load_stack_document
+from tests.yaml_text import dump_document
+
+PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
+ENVIRONMENTS = "environment:\n  - team/shared\n  - team/ml\n"
+
+
+def _project(tmp_path: Path, stack_text: str, config_block: str | None = None) -> Path:
+    """A project folder: Pulumi.yaml and stacks/Pulumi.dev.yaml written as ``stack_text``."""
+    (tmp_path / "Pulumi.yaml").write_text(
+        PROJECT_HEAD + (f"config:\n{config_block}" if config_block is not None else "")
+    )
+    (tmp_path / "stacks").mkdir(exist_ok=True)
+    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
+    path.write_text(stack_text)
+    return path
+
+
+# --- the ESC refusal: a stack file of `environment:` alone is the usual ESC stack file ---
+
+# Pulumi reads a stack file without `config:` (or with `config:` empty) as one setting no key
+# (ProjectStack.Config is a nil map): mergeConfig merges the environments' values into it.
+ESC_ONLY = [ENVIRONMENTS, ENVIRONMENTS + "config:\n", ENVIRONMENTS + "config: {}\n"]
+
+
+@pytest.mark.parametrize("text", ESC_ONLY, ids=["no-config", "config-null", "config-empty"])
+def test_a_stack_file_of_environments_alone_is_refused_naming_them(tmp_path: Path, text: str) -> None:
+    path = _project(tmp_path, text)
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert raised.value.source == str(path)
+    [(key, message)] = raised.value.problems
+    assert key == CONFIG_KEY
+    assert message.startswith("missing required key: the stack imports the Pulumi ESC environment(s) ")
+    assert "team/shared, team/ml" in message
+
+
+@pytest.mark.parametrize("text", ["config:\n", "config: {}\n", "secretsprovider: passphrase\n"])
+def test_a_stack_file_without_config_or_esc_is_refused_at_the_platform_key(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, text))
+    assert raised.value.problems == [(CONFIG_KEY, "missing required key")]
+
+
+def test_a_config_that_is_no_map_is_still_refused_as_such(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, ENVIRONMENTS + "config: [1, 2]\n"))
+    [(key, message)] = raised.value.problems
+    assert key == "config"
+    assert "not a map" in message
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+@pytest.mark.parametrize("text", ESC_ONLY[:2], ids=["no-config", "config-null"])
+def test_bin_plan_stack_refuses_an_esc_only_stack_with_exit_2_and_empty_stdout(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    output: str,
+    text: str,
+) -> None:
+    import planner.__main__ as cli
+
+    _project(tmp_path, text)
+    monkeypatch.chdir(tmp_path)
+    assert cli.run(["--stack", "dev", "--format", output], one_shot=True) == cli.EXIT_INVALID_CONFIG
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Pulumi.dev.yaml" in captured.err
+    assert f"{CONFIG_KEY}: missing required key: the stack imports" in captured.err
+    assert "team/shared, team/ml" in captured.err
