@@ -588,7 +588,25 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
     invalid stack file fails in a fraction of a plan's start-up; the program validates again (a
     few milliseconds) and raises what this cannot see (a missing secret)."""
     text = engine_config_values({CONFIG_KEY: stack_file.config[CONFIG_KEY]})[CONFIG_KEY]
-    return parse_platform_config(platform_from_json(text, stack_file.path), stack_file.path)
+    try:
+        return parse_platform_config(platform_from_json(text, stack_file.path), stack_file.path)
+    except ConfigError as error:
+        if not stack_file.environments:
+            raise
+        # mergeConfig merges an environment's value under the stack's own (Value.Merge, a JSON
+        # merge patch): ESC may set at `pulumi up` the fields this stack file leaves out.
+        raise ConfigError(
+            error.source,
+            [
+                (
+                    key,
+                    f"{message}: {_esc_note(stack_file.environments, 'it')}"
+                    if message.startswith("missing")
+                    else message,
+                )
+                for key, message in error.problems
+            ],
+        ) from None
 
 
 STACK_FILE_SUFFIX = ".yaml"
@@ -721,10 +739,14 @@ def _missing_platform(environments: tuple[str, ...]) -> str:
     may get it from them at `pulumi up`, which the offline plan cannot see, so it says so."""
     if not environments:
         return "missing required key"
+    return f"missing required key: {_esc_note(environments, CONFIG_KEY)}"
+
+
+def _esc_note(environments: tuple[str, ...], what: str) -> str:
     return (
-        f"missing required key: the stack imports the Pulumi ESC environment(s) {', '.join(environments)} "
-        "(`environment:`), which may set it at `pulumi up`, but the offline plan cannot read ESC (it needs "
-        f"Pulumi Cloud): to plan this stack offline, set {CONFIG_KEY} in this stack file"
+        f"the stack imports the Pulumi ESC environment(s) {', '.join(environments)} (`environment:`), "
+        "which may set it at `pulumi up`, but the offline plan cannot read ESC (it needs Pulumi Cloud): "
+        f"to plan this stack offline, set {what} in this stack file"
     )
 
 

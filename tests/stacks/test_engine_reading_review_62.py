@@ -86,3 +86,71 @@ def test_bin_plan_stack_refuses_an_esc_only_stack_with_exit_2_and_empty_stdout(
     assert "Pulumi.dev.yaml" in captured.err
     assert f"{CONFIG_KEY}: missing required key: the stack imports" in captured.err
     assert "team/shared, team/ml" in captured.err
+
+
+# --- a platform value partly in the stack file, the rest left to ESC ---
+# mergeConfig merges an environment's value under the stack's own (Value.Merge: JSON merge patch,
+# map by map), so `pulumi up` may get the fields a stack file leaves out from ESC.
+
+
+def _partial_platform(environments: str) -> str:
+    document = load_stack_document("dev")
+    platform = document["config"][CONFIG_KEY]
+    for field in ("region", "account_id"):
+        del platform[field]
+    return environments + dump_document(document)
+
+
+def test_platform_fields_left_to_esc_are_refused_naming_the_environments(tmp_path: Path) -> None:
+    from stacks.stack_file import offline_platform_config
+
+    path = _project(tmp_path, _partial_platform(ENVIRONMENTS))
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(path))
+    assert raised.value.source == str(path)
+    problems = dict(raised.value.problems)
+    assert set(problems) == {f"{CONFIG_KEY}.region", f"{CONFIG_KEY}.account_id"}
+    for message in problems.values():
+        assert message.startswith("missing required key")
+        assert "team/shared, team/ml" in message
+        assert "cannot read ESC" in message
+
+
+def test_platform_fields_missing_without_esc_say_nothing_of_esc(tmp_path: Path) -> None:
+    from stacks.stack_file import offline_platform_config
+
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(_project(tmp_path, _partial_platform(""))))
+    assert dict(raised.value.problems) == {
+        f"{CONFIG_KEY}.region": "missing required key",
+        f"{CONFIG_KEY}.account_id": "missing required key",
+    }
+
+
+def test_a_wrong_platform_field_with_esc_is_refused_without_the_esc_note(tmp_path: Path) -> None:
+    """ESC sets no field the stack file sets (the stack's value wins the merge): no ESC word."""
+    from stacks.stack_file import offline_platform_config
+
+    document = load_stack_document("dev")
+    document["config"][CONFIG_KEY]["region"] = "mars-1"
+    path = _project(tmp_path, ENVIRONMENTS + dump_document(document))
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(path))
+    [(key, message)] = raised.value.problems
+    assert key == f"{CONFIG_KEY}.region"
+    assert "ESC" not in message
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_bin_plan_refuses_platform_fields_left_to_esc_with_exit_2_and_empty_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, output: str
+) -> None:
+    import planner.__main__ as cli
+
+    _project(tmp_path, _partial_platform(ENVIRONMENTS))
+    monkeypatch.chdir(tmp_path)
+    assert cli.run(["--stack", "dev", "--format", output], one_shot=True) == cli.EXIT_INVALID_CONFIG
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{CONFIG_KEY}.region: missing required key" in captured.err
+    assert "team/shared, team/ml" in captured.err
