@@ -207,6 +207,12 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
     # not 16), and a merged null one is no text and is dropped. Another map's keys are resolved
     # and named as Go's `%v` names them.
     text_keyed = all(_is_text_key(key_node) for key_node, _ in node.value)
+    # flatten_mapping flattens the maps merged in in place; yaml.v3 reads an alias of one of them
+    # afresh, as written (its own keys, its own merges), so it flattens copies of them.
+    node.value = [
+        (key_node, _merge_source(value_node) if key_node.tag == _MERGE_TAG else value_node)
+        for key_node, value_node in node.value
+    ]
     loader.flatten_mapping(node)
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
@@ -218,6 +224,21 @@ def _construct_unique_mapping(loader: Any, node: yaml.MappingNode, deep: bool = 
             key = key_of(key_node)
         mapping[key] = _program_value(value_node, loader.construct_object(value_node, deep=True))
     return mapping
+
+
+def _merge_source(node: yaml.Node) -> yaml.Node:
+    """A copy of what ``<<`` merges (a map, or a list of maps), and of the maps those merge, for
+    flatten_mapping to flatten: the nodes themselves are left as written."""
+    if isinstance(node, yaml.MappingNode):
+        pairs = [
+            (key_node, _merge_source(value_node) if key_node.tag == _MERGE_TAG else value_node)
+            for key_node, value_node in node.value
+        ]
+        return yaml.MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
+    if isinstance(node, yaml.SequenceNode):
+        items = [_merge_source(item) for item in node.value]
+        return yaml.SequenceNode(node.tag, items, node.start_mark, node.end_mark, node.flow_style)
+    return node
 
 
 def _is_text_key(node: yaml.Node) -> bool:

@@ -154,3 +154,27 @@ def test_bin_plan_refuses_platform_fields_left_to_esc_with_exit_2_and_empty_stdo
     assert captured.out == ""
     assert f"{CONFIG_KEY}.region: missing required key" in captured.err
     assert "team/shared, team/ml" in captured.err
+
+
+# --- `<<`: a map merged in is read where it is aliased as it is written ---
+# yaml.v3 decodes an alias afresh from the anchored node (d.alias -> d.unmarshal): its own keys
+# decide whether it is text-keyed (isStringMap), and its merges are merged again. PyYAML's
+# flatten_mapping flattened a merged map in place, so an anchor defined inside a `<<` and aliased
+# later was read with the merged keys as its own: text-keyed no more, or a key "written twice".
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a: &a {0x1: one}\nx: {<<: &b {<<: *a, k: v}}\ny: *b\n",
+         {"a": {"1": "one"}, "x": {"0x1": "one", "k": "v"}, "y": {"0x1": "one", "k": "v"}}),
+        ("a: &a {k: w, n: 1}\nx: {<<: &b {<<: *a, k: v}}\ny: *b\n",
+         {"a": {"k": "w", "n": 1}, "x": {"k": "v", "n": 1}, "y": {"k": "v", "n": 1}}),
+        ("a: &a {k: w}\nx: {<<: [&b {<<: *a, k: v}, {z: 1}]}\ny: *b\n",
+         {"a": {"k": "w"}, "x": {"k": "v", "z": 1}, "y": {"k": "v"}}),
+    ],
+)  # fmt: skip
+def test_a_map_merged_in_is_read_as_written_where_it_is_aliased(text: str, value: Any) -> None:
+    from stacks.stack_file import load_yaml
+
+    assert load_yaml(text, "Pulumi.x.yaml") == value
