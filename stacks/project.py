@@ -29,7 +29,8 @@ text any API accepts where the real secret goes (a ciphertext, with its ``:``, w
 def engine_config_values(config: Mapping[str, Any]) -> dict[str, str]:
     """Stack-file config as the engine passes it to a program: strings, objects as JSON, a float as
     the text Go's ``encoding/json`` writes (``0.00001``, not Python's ``1e-05``), and encrypted
-    (``secure:``) values as :data:`SECRET_STAND_IN` in place of their decrypted text."""
+    (``secure:``) values, and leaves of objects (``pulumi config set --secret --path``), as
+    :data:`SECRET_STAND_IN` in place of their decrypted text."""
     return {key: _engine_text(value) for key, value in config.items()}
 
 
@@ -40,7 +41,19 @@ def _engine_text(value: Any) -> str:
         return SECRET_STAND_IN
     if type(value) is float and math.isfinite(value):
         return go_float_text(value)
-    return json.dumps(value)
+    return json.dumps(_decrypted(value))
+
+
+def _decrypted(value: Any) -> Any:
+    """``value`` with each encrypted leaf as :data:`SECRET_STAND_IN`: the engine decrypts them
+    (``Value.Value``) and hands the program the JSON of the plaintext."""
+    if _is_secure(value):
+        return SECRET_STAND_IN
+    if isinstance(value, dict):
+        return {key: _decrypted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decrypted(item) for item in value]
+    return value
 
 
 def _is_secure(value: Any) -> bool:

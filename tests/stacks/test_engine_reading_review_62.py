@@ -178,3 +178,35 @@ def test_a_map_merged_in_is_read_as_written_where_it_is_aliased(text: str, value
     from stacks.stack_file import load_yaml
 
     assert load_yaml(text, "Pulumi.x.yaml") == value
+
+
+# --- an encrypted leaf inside a map or list reaches the program decrypted ---
+# The engine hands the program Config.Decrypt's text: Value.Value(decrypter) decrypts every
+# encrypted leaf (`pulumi config set --secret --path 'platform.tags.owner' ...`) and writes the
+# JSON of the plaintext (Plaintext.GoValue: a secret leaf is its text). Offline, the leaf's text is
+# not known: it reads as the stand-in, as an encrypted value of its own does, not as the map
+# `{"secure": ...}` no program is ever handed.
+
+
+def test_an_encrypted_leaf_reaches_the_program_as_the_stand_in() -> None:
+    import json
+
+    from stacks.project import SECRET_STAND_IN, engine_config_values
+
+    config = {"aws:assumeRole": {"roleArn": {"secure": "v1:abc"}, "ids": [{"secure": "v1:x"}, 5]}}
+    assert json.loads(engine_config_values(config)["aws:assumeRole"]) == {
+        "roleArn": SECRET_STAND_IN,
+        "ids": [SECRET_STAND_IN, 5],
+    }
+    clear = {"k": {"secure": "v1:abc", "note": "x"}}  # isSecureValue: `secure` alone, no leaf
+    assert json.loads(engine_config_values(clear)["k"]) == clear["k"]
+
+
+def test_a_platform_value_with_an_encrypted_leaf_plans_with_the_stand_in(tmp_path: Path) -> None:
+    from stacks.project import SECRET_STAND_IN
+    from stacks.stack_file import offline_platform_config
+
+    document = load_stack_document("dev")
+    document["config"][CONFIG_KEY]["tags"]["owner"] = {"secure": "v1:abc"}
+    platform = offline_platform_config(read_stack_file(_project(tmp_path, dump_document(document))))
+    assert platform.tags["owner"] == SECRET_STAND_IN
