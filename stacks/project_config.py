@@ -183,7 +183,7 @@ def _declaration(name: str, written: str, raw: Any, problems: list[tuple[str, st
     path = _key_path(key.split(":", 1)[1])
     if path is None:
         problems.append((where, "is a property path this plan does not read (an index `[0]`, a quoted "
-                                "`[\"name\"]` or an empty segment): Pulumi merges a dotted key's value "
+                                "`[\"name\"]`, or a `.` first or last): Pulumi merges a dotted key's value "
                                 "inside the key its first segment names; write the path as dotted names "
                                 "(`platform.region`) or set the value in the stack files"))  # fmt: skip
         return None
@@ -243,13 +243,14 @@ def _declaration(name: str, written: str, raw: Any, problems: list[tuple[str, st
 def _key_path(name: str) -> tuple[str, ...] | None:
     """A config key's name as mergeConfig's ``parseKeyPath`` reads it (``ParsePropertyPathStrict``):
     ``()`` for one segment, the dotted names for a path (``platform.region``), None for a path
-    with an index or a quoted name (``[...]``) or an empty segment, which this plan does not read."""
+    with an index or a quoted name (``[...]``), which this plan does not read, or starting or
+    ending with a ``.``, which Pulumi refuses. A ``.`` after a ``.`` is skipped, as Pulumi skips it
+    (``a..b`` is ``a.b``)."""
     if "." not in name and "[" not in name:
         return ()
-    segments = tuple(name.split("."))
-    if "[" in name or not all(segments):
+    if "[" in name or name.startswith(".") or name.endswith("."):
         return None
-    return segments
+    return tuple(segment for segment in name.split(".") if segment)
 
 
 def project_config(document: Any, path: str) -> ProjectConfig | None:

@@ -210,3 +210,26 @@ def test_a_platform_value_with_an_encrypted_leaf_plans_with_the_stand_in(tmp_pat
     document["config"][CONFIG_KEY]["tags"]["owner"] = {"secure": "v1:abc"}
     platform = offline_platform_config(read_stack_file(_project(tmp_path, dump_document(document))))
     assert platform.tags["owner"] == SECRET_STAND_IN
+
+
+# --- a dotted key's segments as ParsePropertyPathStrict reads them ---
+# parsePropertyPath skips a `.` that follows a `.` (`extra..a` is the path extra.a) and refuses a
+# path that starts or ends with one ("expected property path to start with a name or index",
+# "... to end with a name or index").
+
+
+def test_dots_in_a_row_in_a_dotted_key_are_one_as_pulumi_reads_them(tmp_path: Path) -> None:
+    document = load_stack_document("dev")
+    config = read_stack_file(_project(tmp_path, dump_document(document), "  extra..a...b: x\n")).config
+    assert config["mlops-platform:extra"] == {"a": {"b": "x"}}
+
+
+@pytest.mark.parametrize("written", [".extra", "extra.", "extra.a..", "extra[0]"])
+def test_a_dotted_key_pulumi_refuses_or_this_plan_does_not_read_is_refused(tmp_path: Path, written: str) -> None:
+    document = load_stack_document("dev")
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(_project(tmp_path, dump_document(document), f"  {written}: x\n"))
+    assert raised.value.source == str(tmp_path / "Pulumi.yaml")
+    [(key, message)] = raised.value.problems
+    assert key == f"config.{written}"
+    assert "property path" in message
