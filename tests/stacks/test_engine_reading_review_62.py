@@ -225,7 +225,9 @@ def test_dots_in_a_row_in_a_dotted_key_are_one_as_pulumi_reads_them(tmp_path: Pa
 
 
 @pytest.mark.parametrize("written", [".extra", "extra.", "extra.a..", "extra[0]"])
-def test_a_dotted_key_pulumi_refuses_or_this_plan_does_not_read_is_refused(tmp_path: Path, written: str) -> None:
+def test_a_dotted_key_pulumi_refuses_or_this_plan_does_not_read_is_refused(
+    tmp_path: Path, written: str
+) -> None:
     document = load_stack_document("dev")
     with pytest.raises(ConfigError) as raised:
         read_stack_file(_project(tmp_path, dump_document(document), f"  {written}: x\n"))
