@@ -28,7 +28,8 @@ text any API accepts where the real secret goes (a ciphertext, with its ``:``, w
 
 def engine_config_values(config: Mapping[str, Any]) -> dict[str, str]:
     """Stack-file config as the engine passes it to a program: strings, objects as JSON, a float as
-    the text Go's ``encoding/json`` writes (``0.00001``, not Python's ``1e-05``), and encrypted
+    the text Go's ``encoding/json`` writes (``0.00001``, not Python's ``1e-05``), a null as the
+    empty text (yaml.v3 leaves a null ``config.Value`` its zero value), and encrypted
     (``secure:``) values, and leaves of objects (``pulumi config set --secret --path``), as
     :data:`SECRET_STAND_IN` in place of their decrypted text."""
     return {key: _engine_text(value) for key, value in config.items()}
@@ -37,6 +38,8 @@ def engine_config_values(config: Mapping[str, Any]) -> dict[str, str]:
 def _engine_text(value: Any) -> str:
     if isinstance(value, str):
         return value
+    if value is None:  # yaml.v3 leaves a null config.Value's zero value: the text ""
+        return ""
     if _is_secure(value):
         return SECRET_STAND_IN
     if type(value) is float and math.isfinite(value):

@@ -235,3 +235,45 @@ def test_a_dotted_key_pulumi_refuses_or_this_plan_does_not_read_is_refused(
     [(key, message)] = raised.value.problems
     assert key == f"config.{written}"
     assert "property path" in message
+
+
+# --- a top-level null reaches the program as the empty text ---
+# yaml.v3 calls no unmarshaler for a null (decoder.prepare), so a stack file's `key:` (or `key: ~`)
+# is config.Value's zero value, whose text is "" (Value.Value; Pulumi warns "No value for
+# configuration key"): the program is handed "", not the JSON `null`. A null inside a map is JSON's.
+
+
+def test_a_top_level_null_reaches_the_program_as_the_empty_text(tmp_path: Path) -> None:
+    from stacks.project import engine_config_values
+
+    text = dump_document(load_stack_document("dev")).replace(
+        "config:\n", "config:\n  aws:profile:\n  mlops-platform:kubeconfig: ~\n", 1
+    )
+    config = read_stack_file(_project(tmp_path, text)).config
+    values = engine_config_values(config)
+    assert values["aws:profile"] == ""
+    assert values["mlops-platform:kubeconfig"] == ""
+    assert engine_config_values({"aws:assumeRole": {"roleArn": None}}) == {"aws:assumeRole": '{"roleArn": null}'}
+
+
+def test_a_null_platform_value_is_refused_as_the_text_the_program_gets(tmp_path: Path) -> None:
+    """The program reads "" (no JSON): not a map of settings, as `pulumi up` refuses it."""
+    from stacks.stack_file import offline_platform_config
+
+    path = _project(tmp_path, f"config:\n  {CONFIG_KEY}:\n")
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(path))
+    [(key, message)] = raised.value.problems
+    assert key == CONFIG_KEY
+    assert message.startswith("must be a map of settings")
+
+
+@pytest.mark.parametrize("declared", ["string", "integer"])
+def test_a_null_at_a_dotted_key_s_path_is_checked_as_json_null(tmp_path: Path, declared: str) -> None:
+    """Get at a path marshals a null member as the JSON `null` (an object value): no type takes it."""
+    document = load_stack_document("dev")
+    document["config"]["mlops-platform:extra"] = {"v": None}
+    path = _project(tmp_path, dump_document(document), f"  extra.v:\n    type: {declared}\n")
+    with pytest.raises(ConfigError) as raised:
+        read_stack_file(path)
+    assert f"must be of type '{declared}'" in raised.value.problems[0][1]
