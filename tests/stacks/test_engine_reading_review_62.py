@@ -253,7 +253,9 @@ def test_a_top_level_null_reaches_the_program_as_the_empty_text(tmp_path: Path) 
     values = engine_config_values(config)
     assert values["aws:profile"] == ""
     assert values["mlops-platform:kubeconfig"] == ""
-    assert engine_config_values({"aws:assumeRole": {"roleArn": None}}) == {"aws:assumeRole": '{"roleArn": null}'}
+    assert engine_config_values({"aws:assumeRole": {"roleArn": None}}) == {
+        "aws:assumeRole": '{"roleArn": null}'
+    }
 
 
 def test_a_null_platform_value_is_refused_as_the_text_the_program_gets(tmp_path: Path) -> None:
