@@ -279,3 +279,28 @@ def test_a_null_at_a_dotted_key_s_path_is_checked_as_json_null(tmp_path: Path, d
     with pytest.raises(ConfigError) as raised:
         read_stack_file(path)
     assert f"must be of type '{declared}'" in raised.value.problems[0][1]
+
+
+# --- dotted defaults: the rows of object.Set and coerce no test held ---
+
+
+@pytest.mark.parametrize(
+    ("stack", "block", "value"),
+    [
+        # errSecureReprReserved only for a map that would hold `secure` alone, and text there
+        ({"a": 1}, "  extra.secure: x\n", {"a": 1, "secure": "x"}),
+        (None, '  extra.secure: "5"\n', {"secure": 5}),  # coerced to 5: no text, no refusal
+        # coerce: "0" alone is no leading zero; ParseUint takes what ParseInt cannot
+        (None, '  extra.v: "0"\n', {"v": 0}),
+        (None, '  extra.v: "9223372036854775808"\n', {"v": 2**63}),
+        (None, '  extra.v: "18446744073709551616"\n', {"v": "18446744073709551616"}),
+    ],
+)
+def test_a_dotted_default_is_set_as_object_set_and_coerce_set_it(
+    tmp_path: Path, stack: dict[str, Any] | None, block: str, value: Any
+) -> None:
+    document = load_stack_document("dev")
+    if stack is not None:
+        document["config"]["mlops-platform:extra"] = stack
+    config = read_stack_file(_project(tmp_path, dump_document(document), block)).config
+    assert config["mlops-platform:extra"] == value
