@@ -1,7 +1,63 @@
 """A second read of the engine-reading change (e64f009..2848f82): the ESC refusal, the float text,
 ``<<`` into a text-keyed map, dotted project keys. Ground truth: Pulumi's pkg/workspace/config.go
-(mergeConfig), sdk/go/common/resource/config/{map,object,value}.go, resource/properties_path.go,
-and gopkg.in/yaml.v3's decode.go (d.mapping, d.merge, isStringMap) and resolve.go.
+(mergeConfig), sdk/go/common/workspace/loaders.go (LoadProjectStackBytes: yaml.v3 into ``any``,
+SimplifyMarshalledProject, written and read again), sdk/go/common/resource/config/{map,object,
+value,plaintext}.go, resource/properties_path.go; gopkg.in/yaml.v3's decode.go (d.prepare,
+d.mapping, d.merge, isStringMap), parser node tags and resolve.go.
+
+Confirmed as the change reads them: the float text (object.MarshalString and Plaintext.marshalText
+both write json.Marshal's, 'e' below 1e-6 and from 1e21 with e-0N cleaned; the loader's
+YAML round trip keeps the float); the dotted keys (Get/Set with a path, coerceObject, object.Set's
+COMPAT at the first level, "expected a map", errSecureReprReserved, sorted as written, default over
+value); ``<<`` into a text-keyed map (merged keys are the text as written, null ones dropped; in a
+map[any]any parent they are resolved and named with %v by object.unmarshalObject after the round
+trip); the ESC refusal's exit 2, empty stdout, file and key with ``--format text`` and ``json``.
+
+Fixed (product, each with a CHANGELOG entry and its tests here, failing on the code before):
+
+- a stack file of ``environment:`` alone (no ``config:``, or a null one), the usual ESC stack
+  file, was refused as "config: missing or not a map", never with the ESC refusal
+  (``test_a_stack_file_of_environments_alone_*``, ``test_bin_plan_stack_refuses_an_esc_only_*``);
+- platform fields a stack importing ESC leaves out (Value.Merge: a JSON merge patch under the
+  stack's value) were refused with no word of ESC (``test_platform_fields_left_to_esc_*``,
+  ``test_bin_plan_refuses_platform_fields_left_to_esc_*``);
+- PyYAML's flatten_mapping flattened a merged map in place, so an anchor defined inside a ``<<``
+  and aliased later read with the merged keys as its own (resolved keys, or "duplicate key")
+  where yaml.v3 decodes the alias afresh (``test_a_map_merged_in_is_read_as_written_*``);
+- an encrypted leaf of an object (``--secret --path``) reached the program as ``{"secure": ...}``
+  where the engine decrypts it (``test_an_encrypted_leaf_*``, ``test_a_platform_value_with_an_*``);
+- ``extra..a`` in Pulumi.yaml was refused where parsePropertyPath skips the second dot
+  (``test_dots_in_a_row_*``);
+- a top-level null reached the program as ``null`` where yaml.v3 leaves config.Value its zero
+  value, the text "" (``test_a_top_level_null_*``, ``test_a_null_platform_value_*``).
+
+A short mutation pass over the change's new code (one step each, against this file and the
+change's covering tests):
+
+==========================================  =========  ========  ==========  ==========  ==========
+module (stacks/)                            mutations  survived  caught now  equivalent  left alone
+==========================================  =========  ========  ==========  ==========  ==========
+project_config.py (_set_path, _path_value,         10         6           5           1           0
+_path_text, declares, sorting, the merge)
+stack_file.py (text-keyed merge, ESC)               3         0           0           0           0
+engine_yaml.py (go_float_text)                      2         0           0           0           0
+project.py (engine_config_values)                   1         0           0           0           0
+total                                              16         6           5           1           0
+==========================================  =========  ========  ==========  ==========  ==========
+
+Caught now by ``test_a_dotted_default_is_set_as_object_set_and_coerce_set_it``: the ``secure``
+refusal without "the map is empty" or without "the value is text", ``"0"`` taken for a leading
+zero, ParseUint's range cut to int64's; by ``test_a_null_at_a_dotted_key_s_path_*``: a path value
+checked as the engine's top-level text (a null is then "" and passes ``type: string``).
+Equivalent: ``_path_text``'s float branch (json.dumps's ``1e-05`` and Go's ``0.00001`` are text
+to every type check alike).
+
+Left alone: coerce's ``+`` before digits past int64 (ParseUint takes no sign: Pulumi keeps the
+text, this sets a number); a dotted key's index path (``a[0]``), refused as unread; a platform
+field set to the secret stand-in that its own pattern refuses (an encrypted ``account_id``) is
+refused naming the stand-in, where ``pulumi up`` checks the decrypted text; ``_is_secure`` is
+written twice (stacks/project.py and stacks/project_config.py), left to the audit of those modules
+running beside this review.
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
