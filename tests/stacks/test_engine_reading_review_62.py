@@ -360,3 +360,17 @@ def test_a_dotted_default_is_set_as_object_set_and_coerce_set_it(
         document["config"]["mlops-platform:extra"] = stack
     config = read_stack_file(_project(tmp_path, dump_document(document), block)).config
     assert config["mlops-platform:extra"] == value
+
+
+def test_a_null_platform_value_with_esc_is_refused_without_the_esc_note(tmp_path: Path) -> None:
+    """The stack's zero value is no map: Value.Merge keeps it over the environments' map, so ESC
+    cannot set the platform value of this stack, and the refusal does not say it might."""
+    from stacks.stack_file import offline_platform_config
+
+    path = _project(tmp_path, f"{ENVIRONMENTS}config:\n  {CONFIG_KEY}:\n")
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(path))
+    [(key, message)] = raised.value.problems
+    assert key == CONFIG_KEY
+    assert message.startswith("must be a map of settings")
+    assert "ESC" not in message
