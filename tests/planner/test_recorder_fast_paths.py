@@ -69,7 +69,10 @@ def test_a_nested_secret_is_found_wherever_it_is(value: Any) -> None:
 
 
 def test_values_that_only_look_like_a_secret_are_not_one() -> None:
-    assert _holds_secret({"a": rpc._special_secret_sig, "b": [rpc._special_sig_key, 1, 2.0, True, None]}) is False
+    assert (
+        _holds_secret({"a": rpc._special_secret_sig, "b": [rpc._special_sig_key, 1, 2.0, True, None]})
+        is False
+    )
     assert _holds_secret(rpc._special_secret_sig) is False
     assert _holds_secret({rpc._special_sig_key: "another-signature", "value": "x"}) is False
 
