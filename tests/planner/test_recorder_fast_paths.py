@@ -2,7 +2,9 @@
 again after it began telling text, numbers and dicts by their exact type (515319b): every other
 value must take the path it took before, through the ABC checks.
 
-Review (2026-12-06, review-perf-plan): no product bug found. What each test holds, and the change
+Review (2026-12-06, review-perf-plan): no product bug found. The dev and prod recordings (every resource's fields,
+the exports) are the same with the recorder before 515319b and after, but for the addresses in
+the ``repr`` of the ``FileAsset`` objects an input holds (passed through as before). What each test holds, and the change
 that breaks it:
 
 - a secret inside a map inside a list of an input (an inline policy's ``policy``) makes that input

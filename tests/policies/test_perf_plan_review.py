@@ -9,7 +9,9 @@ resource object and closing over that evaluation's ``StackIndex``; ``_keys_of``/
 read only the topic or key and the stack, and raise nothing a cache could swallow; the early
 return in ``_topic_keys._applies`` answers False where ``all3`` answered False (the skipped
 conjuncts have no side effect and only an ``Unknown`` they return could have mattered, which a
-False conjunct outweighs). What each test holds, and the change that breaks it:
+False conjunct outweighs). The whole pack (every rule mandatory) on the recorded dev, staging and prod
+stacks, twice each in one process, reports the same violations and undecided notes with these
+files as before a845cef (the two caches unwrapped) and after. What each test holds, and the change that breaks it:
 
 - two evaluations in one process of stacks with the same names and URNs but different key
   policies each get their own verdict (a topic or key cache kept across evaluations, keyed by URN
