@@ -443,19 +443,7 @@ def cache_dir_command() -> tuple[int, str, str]:
     repository root, its exit status, stdout and stderr. What it prints is a pure function of the
     code and this module (the cache folder's fingerprint), so the tests that read it (its format,
     and that it is the folder the tests use) share one run through :func:`computed_once`."""
-    repo = Path(__file__).resolve().parent.parent
-
-    def run() -> tuple[int, str, str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.recorded", "--cache-dir"],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return result.returncode, result.stdout, result.stderr
-
-    return computed_once("cache-dir-command", run)
+    return _command_once("--cache-dir", "cache-dir-command")
 
 
 def recording_fingerprint_command() -> tuple[int, str, str]:
@@ -463,11 +451,16 @@ def recording_fingerprint_command() -> tuple[int, str, str]:
     main's whole ``.cache/recorded-stacks``): a real process in the repository root, its exit
     status, stdout and stderr, run once per version of the code (:func:`computed_once`), shared by
     the tests of its format and of its value."""
+    return _command_once("--recording-fingerprint", "recording-fingerprint-command")
+
+
+def _command_once(flag: str, name: str) -> tuple[int, str, str]:
+    """``python -m tests.recorded <flag>`` in the repository root, once per version of the code."""
     repo = Path(__file__).resolve().parent.parent
 
     def run() -> tuple[int, str, str]:
         result = subprocess.run(
-            [sys.executable, "-m", "tests.recorded", "--recording-fingerprint"],
+            [sys.executable, "-m", "tests.recorded", flag],
             cwd=repo,
             capture_output=True,
             text=True,
@@ -475,7 +468,7 @@ def recording_fingerprint_command() -> tuple[int, str, str]:
         )
         return result.returncode, result.stdout, result.stderr
 
-    return computed_once("recording-fingerprint-command", run)
+    return computed_once(name, run)
 
 
 def main(argv: list[str] | None = None) -> int:
