@@ -28,7 +28,7 @@ import contextvars
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +46,7 @@ from planner.mocks import PlatformMocks
 from planner.process import fewer_gc_pauses
 from planner.registries import REGISTRIES
 from planner.schema_numbers import with_schema_integers
-from stacks.project import PROJECT, engine_config_values, platform_map
+from stacks.project import PROJECT, config_secret_keys, engine_config_values, platform_map
 
 if TYPE_CHECKING:
     from stacks.stack_file import StackFile
@@ -406,12 +406,17 @@ def record_program(
     stack: str = "test",
     config: Mapping[str, Any] | None = None,
     source: str = "<program>",
+    secret_keys: Iterable[str] | None = None,
 ) -> ResourceGraph:
     """Run ``program`` under mocks with ``config`` (a stack file's ``config:`` map) and record it.
+
+    ``secret_keys``: the keys the engine passes as secret (``PULUMI_CONFIG_SECRET_KEYS``); by
+    default those of ``config`` that are or hold an encrypted value.
 
     Exceptions raised by the program (e.g. :class:`~stacks.config.ConfigError`) propagate.
     """
     config = dict(config or {})
+    secrets = list(config_secret_keys(config) if secret_keys is None else secret_keys)
     region, account = _mock_target(config)
     mocks = PlatformMocks(region=region, account_id=account)
     monitor = _RecordingMonitor(mocks)
@@ -425,7 +430,7 @@ def record_program(
         loop.set_default_executor(_InlineEngineExecutor(loop, engine_loop))
         asyncio.set_event_loop(loop)
         try:
-            pulumi.runtime.set_all_config(engine_config_values(config), [])
+            pulumi.runtime.set_all_config(engine_config_values(config), secrets)
             pulumi_mocks.set_mocks(
                 mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor, logger=warnings.logger
             )
@@ -525,7 +530,7 @@ def record_stack_file(
     """
     # Here, not at the top: the reader imports the configuration model, which a recording of a
     # plain program (the benchmark's SDK floor) does not need.
-    from stacks.stack_file import StackFile, read_stack_file
+    from stacks.stack_file import StackFile, offline_config, read_stack_file
 
     if registry not in REGISTRIES:
         raise ValueError(f"registry {registry!r}: use one of {', '.join(REGISTRIES)}")
@@ -536,8 +541,11 @@ def record_stack_file(
     graph = record_program(
         lambda: program(stack_file.path),
         stack=stack_file.stack,
-        config=stack_file.config,
+        # Each encrypted leaf of the platform map as the stand-in its check accepts, as the plan
+        # validated it; the keys the engine would pass as secret are the stack file's own.
+        config=offline_config(stack_file),
         source=stack_file.path,
+        secret_keys=config_secret_keys(stack_file.config),
     )
     if not stack_file.environments:
         return graph

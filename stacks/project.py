@@ -23,7 +23,9 @@ KUBECONFIG_KEY: Final = f"{PROJECT}:kubeconfig"
 
 SECRET_STAND_IN = "offline-plan-secret-stand-in"
 """What a ``secure:`` stack value reads as offline, where the engine would pass it decrypted: plain
-text any API accepts where the real secret goes (a ciphertext, with its ``:``, would not)."""
+text any API accepts where the real secret goes (a ciphertext, with its ``:``, would not). An
+encrypted leaf of the platform map whose field checks a format reads instead as a stand-in that
+check accepts (:mod:`stacks.secret_stand_ins`)."""
 
 
 def engine_config_values(config: Mapping[str, Any]) -> dict[str, str]:
@@ -40,7 +42,7 @@ def _engine_text(value: Any) -> str:
         return value
     if value is None:  # yaml.v3 leaves a null config.Value's zero value: the text ""
         return ""
-    if _is_secure(value):
+    if is_secure(value):
         return SECRET_STAND_IN
     if type(value) is float and math.isfinite(value):
         return go_float_text(value)
@@ -50,7 +52,7 @@ def _engine_text(value: Any) -> str:
 def _decrypted(value: Any) -> Any:
     """``value`` with each encrypted leaf as :data:`SECRET_STAND_IN`: the engine decrypts them
     (``Value.Value``) and hands the program the JSON of the plaintext."""
-    if _is_secure(value):
+    if is_secure(value):
         return SECRET_STAND_IN
     if isinstance(value, dict):
         return {key: _decrypted(item) for key, item in value.items()}
@@ -59,8 +61,28 @@ def _decrypted(value: Any) -> Any:
     return value
 
 
-def _is_secure(value: Any) -> bool:
+def is_secure(value: Any) -> bool:
+    """A ``secure:`` (encrypted) stack value: a map whose only key ``secure`` holds text."""
     return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)
+
+
+
+def holds_secure(value: Any) -> bool:
+    """``config.Value.Secure()``: encrypted, or an object or array with an encrypted leaf."""
+    if is_secure(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(holds_secure(item) for item in value.values())
+    if isinstance(value, list):
+        return any(holds_secure(item) for item in value)
+    return False
+
+
+def config_secret_keys(config: Mapping[str, Any]) -> list[str]:
+    """The keys the engine passes a program as secret (``PULUMI_CONFIG_SECRET_KEYS``): those whose
+    value is or holds an encrypted value. The Python SDK's ``Config.get`` still returns their text
+    unmarked; only ``get_secret`` makes an output secret."""
+    return [key for key, value in config.items() if holds_secure(value)]
 
 
 def platform_map(config: Mapping[str, Any]) -> Mapping[str, Any]:

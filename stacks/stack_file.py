@@ -62,6 +62,7 @@ from stacks.project_config import (
     project_config,
     pulumi_tags_problems,
 )
+from stacks.secret_stand_ins import encrypted_leaves, platform_stand_ins, refused_encrypted, with_stand_ins
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
@@ -607,12 +608,22 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
 
     The offline plan calls it before it imports Pulumi, the providers and the components, so an
     invalid stack file fails in a fraction of a plan's start-up; the program validates again (a
-    few milliseconds) and raises what this cannot see (a missing secret)."""
-    text = engine_config_values({CONFIG_KEY: stack_file.config[CONFIG_KEY]})[CONFIG_KEY]
+    few milliseconds) and raises what this cannot see (a missing secret).
+
+    An encrypted leaf of the map (``pulumi config set --secret --path``), whose text the plan
+    cannot read, is read as the stand-in its field's check accepts (:mod:`stacks.secret_stand_ins`),
+    as :func:`offline_config` hands it to the program; one no stand-in passes is refused as
+    encrypted."""
+    config = offline_config(stack_file)
+    text = engine_config_values({CONFIG_KEY: config[CONFIG_KEY]})[CONFIG_KEY]
     try:
         return parse_platform_config(platform_from_json(text, stack_file.path), stack_file.path)
-    except ConfigError as error:
+    except ConfigError as raised:
+        error = refused_encrypted(raised, encrypted_leaves(stack_file.platform))
         if not stack_file.environments:
+            if error is raised:
+                raise
+            raise error from None
             raise
         # mergeConfig merges an environment's value under the stack's own (Value.Merge, a JSON
         # merge patch): ESC may set at `pulumi up` the fields this stack file leaves out.
@@ -628,6 +639,18 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
                 for key, message in error.problems
             ],
         ) from None
+
+
+def offline_config(stack_file: StackFile) -> dict[str, Any]:
+    """The stack's config as the offline plan hands it to the program: each encrypted leaf of the
+    platform map as its stand-in (:func:`~stacks.secret_stand_ins.platform_stand_ins`), the rest as
+    the stack file has it (a wholly encrypted value stays encrypted: the engine text of an
+    encrypted value is :data:`~stacks.project.SECRET_STAND_IN`)."""
+    platform = stack_file.config.get(CONFIG_KEY)
+    stand_ins = platform_stand_ins(stack_file.config, stack_file.path)
+    if not stand_ins:
+        return stack_file.config
+    return {**stack_file.config, CONFIG_KEY: with_stand_ins(platform, stand_ins)}
 
 
 STACK_FILE_SUFFIX = ".yaml"
@@ -840,6 +863,7 @@ __all__ = [
     "dump_stack_document",
     "is_unread_extension",
     "load_yaml",
+    "offline_config",
     "offline_platform_config",
     "platform_from_json",
     "read_project_config",

@@ -434,10 +434,12 @@ PRODUCTION = ("components", "stacks", "planner", "policies", "delivery", "pipeli
 
 
 def test_every_command_validates_a_stack_file_through_the_programs_own_check() -> None:
-    """Only the program (``stacks.program.load_config``) and the check every command shares
-    (``offline_platform_config``) call ``parse_platform_config``: a command that parsed the raw
-    YAML value would judge a value the engine passes differently (a number as a map key, a
-    platform written as JSON text, a secret) otherwise than the program it plans for."""
+    """Only the program (``stacks.program.load_config``), the check every command shares
+    (``offline_platform_config``) and its choice of stand-ins for encrypted leaves
+    (``stacks.secret_stand_ins``, which tries them on the value the check then validates) call
+    ``parse_platform_config``: a command that parsed the raw YAML value would judge a value the
+    engine passes differently (a number as a map key, a platform written as JSON text, a secret)
+    otherwise than the program it plans for."""
     # Only a file that names the function can call it by name (identifiers are NFKC-normalised, so
     # the test reads the text the same way): parsing and unparsing every call of every file cost
     # half a second.
@@ -453,9 +455,11 @@ def test_every_command_validates_a_stack_file_through_the_programs_own_check() -
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("parse_platform_config")
     )
-    assert [caller.split(":")[0] for caller in callers] == ["stacks/program.py", "stacks/stack_file.py"], (
-        callers
-    )
+    assert [caller.split(":")[0] for caller in callers] == [
+        "stacks/program.py",
+        "stacks/secret_stand_ins.py",
+        "stacks/stack_file.py",
+    ], callers
 
 
 def test_what_only_the_program_sees_still_exits_2_naming_the_key(write_stack, capsys) -> None:

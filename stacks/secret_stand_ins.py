@@ -1,0 +1,139 @@
+"""Stand-ins for the encrypted leaves of ``mlops-platform:platform`` in the offline plan.
+
+``pulumi config set --secret --path 'platform.alerts.subscriptions[0].endpoint' <url>`` leaves a
+``secure:`` ciphertext inside the platform map. ``pulumi up`` hands the program the decrypted text,
+which the program validates; the offline plan cannot decrypt it, so its text is unknown and its
+field's check cannot be run. Each encrypted leaf is instead read as the first of
+:func:`candidates` that its field's check accepts (plain text, a URL on a reserved ``.invalid``
+host, an address at ``example.invalid``...), and the plan's recording of the program gets that same
+text, so what the plan validates is what it records. A leaf no candidate passes is refused, saying
+it is encrypted and what its check says: the plan cannot tell whether the real value would pass.
+
+``pulumi up`` is untouched: the real program gets the decrypted value and checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from stacks.config import ConfigError, parse_platform_config
+from stacks.input_limits import shorten
+from stacks.project import CONFIG_KEY, SECRET_STAND_IN, is_secure
+
+LeafPath = tuple[str | int, ...]
+"""Where an encrypted leaf is in the platform map: keys and list indexes."""
+
+_PASSES = 3
+"""Rounds of choosing: a cross-field check (a duplicate, a cross-check run only once every field
+passes its own) may show only after an earlier leaf's choice."""
+
+
+def candidates(ordinal: int) -> tuple[str, ...]:
+    """What the ``ordinal``-th encrypted leaf may read as, in order of preference. None can be
+    mistaken for a real value or reach a real target: the names say what they are, the hosts are
+    under ``.invalid`` (RFC 2606: never resolves), the account and role exist in no partition. Each
+    after the first is numbered, so two encrypted leaves are never read as one value (two
+    subscriptions to one endpoint are refused as duplicates)."""
+    name = f"{SECRET_STAND_IN}-{ordinal}"
+    return (
+        SECRET_STAND_IN,
+        name,
+        f"https://{name}.invalid/",
+        f"{name}@example.invalid",
+        "000000000000",
+        f"arn:aws:iam::000000000000:role/{name}",
+    )
+
+
+def encrypted_leaves(value: Any, path: LeafPath = ()) -> list[LeafPath]:
+    """The paths of the ``secure:`` leaves inside ``value``, in document order."""
+    if is_secure(value):
+        return [path]
+    if isinstance(value, Mapping):
+        return [leaf for key, item in value.items() for leaf in encrypted_leaves(item, (*path, key))]
+    if isinstance(value, list):
+        return [leaf for index, item in enumerate(value) for leaf in encrypted_leaves(item, (*path, index))]
+    return []
+
+
+def with_stand_ins(value: Any, stand_ins: Mapping[LeafPath, str], path: LeafPath = ()) -> Any:
+    """``value`` with each encrypted leaf that ``stand_ins`` names replaced by its text."""
+    if path in stand_ins and is_secure(value):
+        return stand_ins[path]
+    if isinstance(value, Mapping) and not is_secure(value):
+        return {key: with_stand_ins(item, stand_ins, (*path, key)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_stand_ins(item, stand_ins, (*path, index)) for index, item in enumerate(value)]
+    return value
+
+
+def leaf_key(path: LeafPath) -> str:
+    """The leaf as the configuration's problems name it: ``mlops-platform:platform.a[0].b``."""
+    return CONFIG_KEY + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{shorten(part)}" for part in path
+    )
+
+
+def _at(problem_key: str, key: str) -> bool:
+    return problem_key == key or problem_key.startswith((f"{key}.", f"{key}["))
+
+
+def _problems(
+    platform: Mapping[str, Any], stand_ins: Mapping[LeafPath, str], source: str
+) -> list[tuple[str, str]]:
+    try:
+        parse_platform_config(with_stand_ins(platform, stand_ins), source)
+    except ConfigError as error:
+        return list(error.problems)
+    return []
+
+
+def platform_stand_ins(config: Mapping[str, Any], source: str) -> dict[LeafPath, str]:
+    """For each encrypted leaf of ``config``'s platform map, the first candidate its field's check
+    accepts (the plain :data:`~stacks.project.SECRET_STAND_IN` where none does: the validation then
+    refuses it, :func:`refused_encrypted`). Empty when the map has no encrypted leaf."""
+    platform = config.get(CONFIG_KEY)
+    if not isinstance(platform, Mapping) or is_secure(platform):
+        return {}
+    leaves = encrypted_leaves(platform)
+    chosen: dict[LeafPath, str] = dict.fromkeys(leaves, SECRET_STAND_IN)
+    if not leaves or not any(
+        _at(key, leaf_key(leaf)) for leaf in leaves for key, _ in _problems(platform, chosen, source)
+    ):
+        return chosen
+    for _ in range(_PASSES):
+        changed = False
+        for ordinal, leaf in enumerate(leaves):
+            key = leaf_key(leaf)
+            for candidate in candidates(ordinal):
+                trial = {**chosen, leaf: candidate}
+                if not any(_at(problem, key) for problem, _ in _problems(platform, trial, source)):
+                    changed |= chosen[leaf] != candidate
+                    chosen[leaf] = candidate
+                    break
+        if not changed:
+            break
+    return chosen
+
+
+def refused_encrypted(error: ConfigError, leaves: list[LeafPath]) -> ConfigError:
+    """``error`` with each problem at an encrypted leaf saying so: the offline plan cannot read the
+    value, so what the check refused is a stand-in, not the adopter's value. A platform value
+    encrypted whole (no leaf inside a map) is left as the program reports it."""
+    keys = [leaf_key(leaf) for leaf in leaves if leaf]
+    if not any(_at(problem, key) for problem, _ in error.problems for key in keys):
+        return error
+    return ConfigError(
+        error.source,
+        [
+            (
+                problem,
+                "is encrypted (`secure:`), so the offline plan cannot read it, and no offline stand-in "
+                f"passes its check ({message}); `pulumi up` checks the decrypted value"
+                if any(_at(problem, key) for key in keys)
+                else message,
+            )
+            for problem, message in error.problems
+        ],
+    )
