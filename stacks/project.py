@@ -66,7 +66,6 @@ def is_secure(value: Any) -> bool:
     return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)
 
 
-
 def holds_secure(value: Any) -> bool:
     """``config.Value.Secure()``: encrypted, or an object or array with an encrypted leaf."""
     if is_secure(value):

@@ -624,7 +624,6 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
             if error is raised:
                 raise
             raise error from None
-            raise
         # mergeConfig merges an environment's value under the stack's own (Value.Merge, a JSON
         # merge patch): ESC may set at `pulumi up` the fields this stack file leaves out.
         raise ConfigError(
