@@ -58,7 +58,9 @@ def _plan_json(
     import planner.__main__ as cli
 
     path = _project(tmp_path, document)
-    code = cli.run(["--config", str(path), "--format", "json"], one_shot=True)
+    # Not one_shot: a one-shot plan sets the collector for a process that exits after it
+    # (planner.process.prepare_one_shot_process), which would stay set in this test worker.
+    code = cli.run(["--config", str(path), "--format", "json"])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
