@@ -88,6 +88,32 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     HEAP.start()
 
 
+_COLLECTOR_BEFORE = pytest.StashKey[tuple[tuple[int, ...], bool]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_COLLECTOR_BEFORE] = (gc.get_threshold(), gc.isenabled())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """A test that leaves the collector set otherwise (a one-shot plan run in process sets it for
+    a process that exits: planner.process.prepare_one_shot_process) changes what every later test
+    of its worker runs with: an error of that test's teardown, the settings put back."""
+    before = item.stash.get(_COLLECTOR_BEFORE, None)
+    after = (gc.get_threshold(), gc.isenabled())
+    if before is None or after == before:
+        return
+    gc.set_threshold(*before[0])
+    (gc.enable if before[1] else gc.disable)()
+    raise AssertionError(
+        f"{item.nodeid} left the cyclic garbage collector at thresholds {after[0]}, "
+        f"{'enabled' if after[1] else 'disabled'}, instead of {before[0]}, "
+        f"{'enabled' if before[1] else 'disabled'}: restore what the test changes"
+    )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
     # Around the whole protocol, not the teardown: pytest drops the test's fixture values (of every

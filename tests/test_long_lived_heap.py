@@ -205,3 +205,33 @@ def test_the_plugin_freezes_after_collection_and_after_each_file_and_leaves_the_
 
 def test_this_suite_loads_the_plugin(pytestconfig: pytest.Config) -> None:
     assert pytestconfig.pluginmanager.has_plugin("tests.long_lived_heap")
+
+
+def test_a_test_that_leaves_the_collector_changed_fails_its_teardown_and_the_settings_come_back() -> None:
+    """A one-shot plan run in process (planner.process.prepare_one_shot_process) left the plan's
+    thresholds in its worker, and a later file's tests ran with them (two of this file's failed)."""
+    from tests import long_lived_heap
+
+    class Item:
+        nodeid = "tests/some_file.py::test_a_one_shot_plan"
+
+        def __init__(self) -> None:
+            self.stash = pytest.Stash()
+
+    item = Item()
+    before = gc.get_threshold()
+    long_lived_heap.pytest_runtest_setup(item)  # type: ignore[arg-type]
+    gc.set_threshold(100_000, 50, 1000)
+    gc.disable()
+    try:
+        with pytest.raises(
+            AssertionError, match=r"some_file\.py::test_a_one_shot_plan left the cyclic garbage"
+        ):
+            long_lived_heap.pytest_runtest_teardown(item)  # type: ignore[arg-type]
+        assert gc.get_threshold() == before
+        assert gc.isenabled()
+    finally:
+        gc.set_threshold(*before)
+        gc.enable()
+    long_lived_heap.pytest_runtest_setup(item)  # type: ignore[arg-type]
+    long_lived_heap.pytest_runtest_teardown(item)  # type: ignore[arg-type]  # unchanged: nothing raised
