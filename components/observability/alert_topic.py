@@ -126,7 +126,12 @@ class AlertTopic(pulumi.ComponentResource):
                 f"{name}-{subscription.protocol}-{index}",
                 topic=topic.arn,
                 protocol=subscription.protocol,
-                endpoint=subscription.endpoint,
+                # An https endpoint carries the pager's integration key (PagerDuty's
+                # /integration/<key>/enqueue, Opsgenie's ?apiKey=): a secret in the state and in
+                # every preview, however the stack file holds it. An e-mail address is not.
+                endpoint=pulumi.Output.secret(subscription.endpoint)
+                if subscription.protocol == "https"
+                else subscription.endpoint,
                 opts=child,
             )
         self.topic_arn = topic.arn

@@ -232,6 +232,12 @@ def test_each_subscription_keeps_its_protocol_and_endpoint() -> None:
         ("email", "oncall@example.com", topic.outputs["arn"]),
         ("https", "https://events.pagerduty.com/integration/abc/enqueue", topic.outputs["arn"]),
     ]
+    # The https endpoint holds the pager's integration key: a secret in the state and the plan
+    # (which masks it); the e-mail address is not.
+    assert {
+        s.inputs["protocol"]: "endpoint" in s.secret_inputs
+        for s in graph.of_type("aws:sns/topicSubscription:TopicSubscription")
+    } == {"email": False, "https": True}
 
 
 # --- data-quality monitoring ----------------------------------------------------------------------
