@@ -79,6 +79,21 @@ def _at(problem_key: str, key: str) -> bool:
     return problem_key == key or problem_key.startswith((f"{key}.", f"{key}["))
 
 
+def _above(problem_key: str, key: str) -> bool:
+    """``problem_key`` holds ``key``: a check of the list or section the leaf is in (two names
+    alike: ``endpoints: duplicate name(s)``) reports there, not at the leaf."""
+    return key.startswith((f"{problem_key}.", f"{problem_key}["))
+
+
+def _touching(problems: list[tuple[str, str]], key: str) -> tuple[int, int]:
+    """How many of ``problems`` are at (or inside) the leaf ``key``, then how many at what holds it:
+    a stand-in is better the fewer it leaves, those at the leaf first."""
+    return (
+        sum(_at(problem, key) for problem, _ in problems),
+        sum(_above(problem, key) for problem, _ in problems),
+    )
+
+
 def _problems(
     platform: Mapping[str, Any], stand_ins: Mapping[LeafPath, str], source: str
 ) -> list[tuple[str, str]]:
@@ -91,27 +106,34 @@ def _problems(
 
 def platform_stand_ins(config: Mapping[str, Any], source: str) -> dict[LeafPath, str]:
     """For each encrypted leaf of ``config``'s platform map, the first candidate its field's check
-    accepts (the plain :data:`~stacks.project.SECRET_STAND_IN` where none does: the validation then
-    refuses it, :func:`refused_encrypted`). Empty when the map has no encrypted leaf."""
+    accepts, counting the checks of the lists and sections that hold it (two names alike); where
+    none does, the one that leaves the fewest problems there (the first, the plain
+    :data:`~stacks.project.SECRET_STAND_IN`, when all leave as many: the validation then refuses
+    it, :func:`refused_encrypted`). Empty when the map has no encrypted leaf."""
     platform = config.get(CONFIG_KEY)
     if not isinstance(platform, Mapping) or is_secure(platform):
         return {}
     leaves = encrypted_leaves(platform)
     chosen: dict[LeafPath, str] = dict.fromkeys(leaves, SECRET_STAND_IN)
-    if not leaves or not any(
-        _at(key, leaf_key(leaf)) for leaf in leaves for key, _ in _problems(platform, chosen, source)
-    ):
+    if not leaves:
+        return chosen
+    problems = _problems(platform, chosen, source)
+    if not any(_touching(problems, leaf_key(leaf)) != (0, 0) for leaf in leaves):
         return chosen
     for _ in range(_PASSES):
         changed = False
         for ordinal, leaf in enumerate(leaves):
             key = leaf_key(leaf)
+            best: tuple[tuple[int, int], str] | None = None
             for candidate in candidates(ordinal):
-                trial = {**chosen, leaf: candidate}
-                if not any(_at(problem, key) for problem, _ in _problems(platform, trial, source)):
-                    changed |= chosen[leaf] != candidate
-                    chosen[leaf] = candidate
+                score = _touching(_problems(platform, {**chosen, leaf: candidate}, source), key)
+                if best is None or score < best[0]:
+                    best = (score, candidate)
+                if score == (0, 0):
                     break
+            assert best is not None  # candidates() is never empty
+            changed |= chosen[leaf] != best[1]
+            chosen[leaf] = best[1]
         if not changed:
             break
     return chosen

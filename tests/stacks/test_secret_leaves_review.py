@@ -1,0 +1,87 @@
+"""Second read of the encrypted leaves of the platform map in the offline plan
+(:mod:`stacks.secret_stand_ins`, ``offline_config``, ``offline_platform_config``, the recording's
+secret keys).
+
+What was checked and held (no test needed beyond those of ``test_secret_leaves.py`` unless listed):
+
+- A stack file without an encrypted leaf plans as before: ``bin/plan --stack {dev,staging,prod}``
+  (text and JSON) and the JSON plans of the three fixture stacks are byte-identical to those of the
+  code before the change (c37ed68), but for the ``platform_commit`` the plan records.
+- Pulumi decrypts an encrypted leaf to text, never to a number or a boolean
+  (``config/object.go``: a ``CiphertextSecret`` decrypts to a string Plaintext; ``config set``
+  makes ``--secret`` and ``--type`` mutually exclusive): ``pulumi config set --secret --path
+  budget.monthly_limit_usd 14000`` hands the program ``"14000"``, which the strict model refuses at
+  ``pulumi up`` too.
+- The Python SDK marks nothing secret because its key is a secret key: ``Config.get`` and
+  ``get_object`` return plain values (the warning is commented out), only ``get_secret*`` wrap in
+  ``Output.secret``; passing ``PULUMI_CONFIG_SECRET_KEYS`` changes no recorded input.
+
+Bugs found (fixed in the product, each test here fails on the code before the fix):
+
+- A check that reports at the list, not the leaf (``endpoints: duplicate name(s)``, the same for
+  feature groups and models), never made the choice move on to a numbered stand-in: two encrypted
+  endpoint names both read as ``offline-plan-secret-stand-in`` and the stack was refused as a
+  duplicate that ``pulumi up`` (two different decrypted names) would deploy.
+
+Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks.config import CONFIG_KEY, ConfigError
+from stacks.project import SECRET_STAND_IN
+from tests.conftest import load_stack_document
+from tests.yaml_text import dump_document
+
+PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
+
+
+def _project(tmp_path: Path, document: dict[str, Any]) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text(PROJECT_HEAD)
+    (tmp_path / "stacks").mkdir(exist_ok=True)
+    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
+    path.write_text(dump_document(document))
+    return path
+
+
+def _encrypted(text: str = "v1:abcdefABCDEF0123456789==") -> dict[str, str]:
+    return {"secure": text}
+
+
+def test_two_encrypted_endpoint_names_read_as_two_names(tmp_path: Path) -> None:
+    """The duplicate-name check reports at ``endpoints`` (the list), not at either name: the choice
+    must still move the second name on to a stand-in of its own."""
+    from stacks.stack_file import offline_config, offline_platform_config, read_stack_file
+
+    document = load_stack_document("dev")
+    endpoints = document["config"][CONFIG_KEY]["endpoints"]
+    endpoints.append(copy.deepcopy(endpoints[0]))
+    endpoints[0]["name"] = _encrypted("v1:a")
+    endpoints[1]["name"] = _encrypted("v1:b")
+    stack_file = read_stack_file(_project(tmp_path, document))
+    names = [endpoint.name for endpoint in offline_platform_config(stack_file).endpoints]
+    assert len(set(names)) == 2, names
+    assert all(name.startswith(SECRET_STAND_IN) for name in names)
+    # The recording gets the same names as the check accepted.
+    assert [e["name"] for e in offline_config(stack_file)[CONFIG_KEY]["endpoints"]] == names
+
+
+def test_an_unencrypted_duplicate_beside_an_encrypted_name_is_reported_as_it_is(tmp_path: Path) -> None:
+    """The list-level problem of two plain names is the adopter's, not the stand-in's."""
+    from stacks.stack_file import offline_platform_config, read_stack_file
+
+    document = load_stack_document("dev")
+    endpoints = document["config"][CONFIG_KEY]["endpoints"]
+    endpoints.extend([copy.deepcopy(endpoints[0]), copy.deepcopy(endpoints[0])])
+    endpoints[0]["name"] = _encrypted()
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(_project(tmp_path, document)))
+    assert [key for key, _ in raised.value.problems] == [f"{CONFIG_KEY}.endpoints"]
+    assert "duplicate name(s) customer-churn" in str(raised.value)
+    assert "is encrypted" not in str(raised.value)
