@@ -149,13 +149,31 @@ def refused_encrypted(error: ConfigError, leaves: list[LeafPath]) -> ConfigError
     return ConfigError(
         error.source,
         [
-            (
-                problem,
-                "is encrypted (`secure:`), so the offline plan cannot read it, and no offline stand-in "
-                f"passes its check ({message}); `pulumi up` checks the decrypted value"
-                if any(_at(problem, key) for key in keys)
-                else message,
-            )
+            (problem, _encrypted_message(message) if any(_at(problem, key) for key in keys) else message)
             for problem, message in error.problems
         ],
+    )
+
+
+_NOT_TEXT = (
+    "Input should be a valid integer",
+    "Input should be a valid number",
+    "Input should be a valid boolean",
+    "Input should be a valid list",
+    "Input should be a valid dictionary",
+)
+"""How the strict model refuses text where a number, a boolean, a list or a section goes."""
+
+
+def _encrypted_message(message: str) -> str:
+    if all(branch.startswith(_NOT_TEXT) for branch in message.split("; or: ")):
+        # config/object.go: a ciphertext decrypts to a string (`config set` refuses --secret with
+        # --type), so no decrypted value is a number or a boolean.
+        return (
+            "is encrypted (`secure:`), and Pulumi decrypts an encrypted value to text, which this key "
+            f"does not take ({message}): `pulumi up` refuses it too; set it without --secret"
+        )
+    return (
+        "is encrypted (`secure:`), so the offline plan cannot read it, and no offline stand-in "
+        f"passes its check ({message}); `pulumi up` checks the decrypted value"
     )

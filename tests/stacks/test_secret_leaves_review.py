@@ -22,6 +22,9 @@ Bugs found (fixed in the product, each test here fails on the code before the fi
   feature groups and models), never made the choice move on to a numbered stand-in: two encrypted
   endpoint names both read as ``offline-plan-secret-stand-in`` and the stack was refused as a
   duplicate that ``pulumi up`` (two different decrypted names) would deploy.
+- A leaf of a number or boolean field was refused saying ``pulumi up`` checks the decrypted value,
+  as if it might pass: Pulumi decrypts every encrypted leaf to text, so ``pulumi up`` refuses it
+  too; the message now says so and how to set it (without ``--secret``).
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
@@ -85,3 +88,25 @@ def test_an_unencrypted_duplicate_beside_an_encrypted_name_is_reported_as_it_is(
     assert [key for key, _ in raised.value.problems] == [f"{CONFIG_KEY}.endpoints"]
     assert "duplicate name(s) customer-churn" in str(raised.value)
     assert "is encrypted" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value"),
+    [("budget", "monthly_limit_usd", 14000), ("budget", "enabled", True)],
+)
+def test_an_encrypted_number_or_boolean_says_pulumi_up_refuses_it_too(
+    tmp_path: Path, section: str, key: str, value: object
+) -> None:
+    from stacks.stack_file import offline_platform_config, read_stack_file
+
+    document = load_stack_document("prod")
+    assert document["config"][CONFIG_KEY][section][key] == value  # the fixture sets it typed
+    document["config"][CONFIG_KEY][section][key] = _encrypted()
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(_project(tmp_path, document)))
+    [(problem, message)] = raised.value.problems
+    assert problem == f"{CONFIG_KEY}.{section}.{key}"
+    assert "decrypts an encrypted value to text" in message
+    assert "`pulumi up` refuses it too" in message
+    assert "without --secret" in message
+    assert "checks the decrypted value" not in message
