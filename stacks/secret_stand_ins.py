@@ -32,17 +32,19 @@ passes its own) may show only after an earlier leaf's choice."""
 def candidates(ordinal: int) -> tuple[str, ...]:
     """What the ``ordinal``-th encrypted leaf may read as, in order of preference. None can be
     mistaken for a real value or reach a real target: the names say what they are, the hosts are
-    under ``.invalid`` (RFC 2606: never resolves), the account and role exist in no partition. Each
-    after the first is numbered, so two encrypted leaves are never read as one value (two
-    subscriptions to one endpoint are refused as duplicates)."""
+    under ``.invalid`` (RFC 2606: never resolves), the plan calls no account. Each after the first
+    is numbered, the account id too (``000000000000``, ``000000000001``...), so two encrypted
+    leaves are never read as one value (two subscriptions to one endpoint, or one account twice in
+    ``consumer_accounts``, are refused as duplicates)."""
     name = f"{SECRET_STAND_IN}-{ordinal}"
+    account = f"{ordinal:012d}"
     return (
         SECRET_STAND_IN,
         name,
         f"https://{name}.invalid/",
         f"{name}@example.invalid",
-        "000000000000",
-        f"arn:aws:iam::000000000000:role/{name}",
+        account,
+        f"arn:aws:iam::{account}:role/{name}",
     )
 
 

@@ -25,6 +25,8 @@ Bugs found (fixed in the product, each test here fails on the code before the fi
 - A leaf of a number or boolean field was refused saying ``pulumi up`` checks the decrypted value,
   as if it might pass: Pulumi decrypts every encrypted leaf to text, so ``pulumi up`` refuses it
   too; the message now says so and how to set it (without ``--secret``).
+- The account id stand-in was the one not numbered: two encrypted ids in ``consumer_accounts`` both
+  read as ``000000000000`` and were refused as duplicates.
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
@@ -110,3 +112,21 @@ def test_an_encrypted_number_or_boolean_says_pulumi_up_refuses_it_too(
     assert "`pulumi up` refuses it too" in message
     assert "without --secret" in message
     assert "checks the decrypted value" not in message
+
+
+def test_two_encrypted_account_ids_in_one_list_read_as_two_accounts(tmp_path: Path) -> None:
+    """``consumer_accounts`` refuses a repeated id; every encrypted account id read as
+    ``000000000000`` (the one stand-in not numbered), so two were refused as duplicates."""
+    from stacks.stack_file import offline_config, offline_platform_config, read_stack_file
+
+    document = load_stack_document("dev")
+    model = document["config"][CONFIG_KEY]["models"][0]
+    assert len(model["consumer_accounts"]) == 2  # the fixture's two plain ids
+    model["consumer_accounts"] = [_encrypted("v1:a"), _encrypted("v1:b")]
+    stack_file = read_stack_file(_project(tmp_path, document))
+    [family] = offline_platform_config(stack_file).models
+    accounts = list(family.consumer_accounts)
+    assert len(set(accounts)) == 2, accounts
+    assert all(len(account) == 12 and account.isdigit() for account in accounts)
+    assert accounts[0] == "000000000000"  # the first as before
+    assert offline_config(stack_file)[CONFIG_KEY]["models"][0]["consumer_accounts"] == accounts
