@@ -130,3 +130,20 @@ def test_two_encrypted_account_ids_in_one_list_read_as_two_accounts(tmp_path: Pa
     assert all(len(account) == 12 and account.isdigit() for account in accounts)
     assert accounts[0] == "000000000000"  # the first as before
     assert offline_config(stack_file)[CONFIG_KEY]["models"][0]["consumer_accounts"] == accounts
+
+
+def test_the_plan_refuses_an_encrypted_number_with_exit_2_naming_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import planner.__main__ as cli
+
+    document = load_stack_document("prod")
+    document["config"][CONFIG_KEY]["budget"]["monthly_limit_usd"] = _encrypted()
+    path = _project(tmp_path, document)
+    code = cli.run(["--config", str(path), "--format", "json"], one_shot=True)
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_INVALID_CONFIG
+    assert captured.out == ""
+    [line] = [line for line in captured.err.splitlines() if f"{CONFIG_KEY}.budget.monthly_limit_usd:" in line]
+    assert "Pulumi.dev.yaml" in line
+    assert "`pulumi up` refuses it too" in line
