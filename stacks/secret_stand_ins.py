@@ -144,7 +144,21 @@ def platform_stand_ins(config: Mapping[str, Any], source: str) -> dict[LeafPath,
 def refused_encrypted(error: ConfigError, leaves: list[LeafPath]) -> ConfigError:
     """``error`` with each problem at an encrypted leaf saying so: the offline plan cannot read the
     value, so what the check refused is a stand-in, not the adopter's value. A platform value
-    encrypted whole (no leaf inside a map) is left as the program reports it."""
+    encrypted whole (``pulumi config set --secret platform "$(cat platform.json)"``, which
+    ``pulumi up`` decrypts to the JSON text the program parses) is one problem saying so and how to
+    encrypt only the values that are secret."""
+    if leaves == [()]:
+        return ConfigError(
+            error.source,
+            [
+                (
+                    CONFIG_KEY,
+                    "is encrypted whole (`secure:`), so the offline plan cannot read any of it (`pulumi up` "
+                    "decrypts and checks it); encrypt only the values that are secret, each with "
+                    "`pulumi config set --secret --path 'platform.<key>' <value>`, and set the rest in clear",
+                )
+            ],
+        )
     keys = [leaf_key(leaf) for leaf in leaves if leaf]
     if not any(_at(problem, key) for problem, _ in error.problems for key in keys):
         return error

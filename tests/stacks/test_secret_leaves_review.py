@@ -27,6 +27,9 @@ Bugs found (fixed in the product, each test here fails on the code before the fi
   too; the message now says so and how to set it (without ``--secret``).
 - The account id stand-in was the one not numbered: two encrypted ids in ``consumer_accounts`` both
   read as ``000000000000`` and were refused as duplicates.
+- A platform map encrypted whole (``pulumi config set --secret platform "$(cat platform.json)"``,
+  which ``pulumi up`` decrypts and parses) was refused as "must be a map of settings, got a
+  string"; it now says it is encrypted whole and how to encrypt single values.
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
@@ -147,3 +150,20 @@ def test_the_plan_refuses_an_encrypted_number_with_exit_2_naming_file_and_key(
     [line] = [line for line in captured.err.splitlines() if f"{CONFIG_KEY}.budget.monthly_limit_usd:" in line]
     assert "Pulumi.dev.yaml" in line
     assert "`pulumi up` refuses it too" in line
+
+
+def test_a_platform_map_encrypted_whole_is_refused_saying_so(tmp_path: Path) -> None:
+    """``pulumi config set --secret platform "$(cat platform.json)"``: ``pulumi up`` decrypts the JSON
+    text and the program parses it; the plan cannot read any of it. It said "must be a map of
+    settings, got a string", which the adopter did not write."""
+    from stacks.stack_file import offline_platform_config, read_stack_file
+
+    document = load_stack_document("dev")
+    document["config"][CONFIG_KEY] = _encrypted()
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(_project(tmp_path, document)))
+    [(problem, message)] = raised.value.problems
+    assert problem == CONFIG_KEY
+    assert "is encrypted whole" in message
+    assert "--secret --path" in message  # how to encrypt only the leaves that are secret
+    assert "got a string" not in message
