@@ -362,6 +362,8 @@ VALID_VARIANTS = {
     "the fixture as it is": lambda document: None,
 }
 VARIANTS = {**INVALID_VARIANTS, **VALID_VARIANTS}
+ENCRYPTED_VARIANTS = frozenset({"a secret platform"})
+"""Refused by both; the offline check says why (the program only ever sees the stand-in)."""
 
 
 def _outcome(check) -> tuple[str, object]:
@@ -387,7 +389,14 @@ def test_the_check_before_the_imports_is_the_programs_own_and_ci_lists_stacks_wi
         return seen[0]
 
     before = _outcome(lambda: offline_platform_config(read_stack_file(path)))
-    assert before == _outcome(in_the_program)
+    program = _outcome(in_the_program)
+    if variant in ENCRYPTED_VARIANTS:
+        # The program under mocks reads the stand-in text (`pulumi up` decrypts the JSON); the check
+        # before it, which is what the plan reports, says the value is encrypted whole.
+        assert program[0] == before[0] == "invalid"
+        assert "is encrypted whole" in str(before[1]) and "is encrypted" not in str(program[1])
+    else:
+        assert before == program
     # CI's list of stacks (python -m delivery.stacks) validates the same way.
     listed = _outcome(lambda: read_target(path))
     assert listed[0] == before[0] and (listed[0] == "valid" or listed == before)
