@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Final, NoReturn
 
 from stacks.config import ConfigError
+from stacks.secret_stand_ins import require_in_clear
 from stacks.stack_file import (
     STACK_FILE_SUFFIX,
     is_unread_extension,
@@ -120,6 +121,11 @@ def read_target(path: str | Path) -> StackTarget:
     """The validated target of the stack file at ``path``; raises :class:`ConfigError`."""
     stack_file = read_stack_file(path)
     config = offline_platform_config(stack_file)  # as the program validates it
+    require_in_clear(
+        stack_file.platform,
+        stack_file.path,
+        {("account_id",): "the deploy matrix (each job's `allowed-account-ids`)"},
+    )
     return StackTarget(
         stack=stack_file.stack,
         stack_file=stack_file.path,

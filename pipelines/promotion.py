@@ -301,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     import boto3
 
     from stacks.config import ConfigError
+    from stacks.secret_stand_ins import require_in_clear
     from stacks.stack_file import offline_platform_config, read_stack_file
 
     parser = argparse.ArgumentParser(prog="python -m pipelines.promotion", description=__doc__.split("\n")[0])
@@ -314,7 +315,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        config = offline_platform_config(read_stack_file(args.stack_file))
+        stack_file = read_stack_file(args.stack_file)
+        config = offline_platform_config(stack_file)
+        require_in_clear(
+            stack_file.platform,
+            stack_file.path,
+            {("account_id",): "the promotion gate (the account a package ARN must be in)"},
+        )
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2

@@ -193,3 +193,23 @@ def _encrypted_message(message: str) -> str:
         "is encrypted (`secure:`), so the offline plan cannot read it, and no offline stand-in "
         f"passes its check ({message}); `pulumi up` checks the decrypted value"
     )
+
+
+def require_in_clear(platform: Any, source: str, needs: Mapping[LeafPath, str]) -> None:
+    """Raise :class:`ConfigError` naming each key of ``needs`` that ``platform`` holds encrypted.
+
+    A command that acts on a value in AWS or CI (an account id a deploy job is allowed into, a
+    package ARN's account), not only validates it, must not get the stand-in the offline reading
+    has for it: ``needs`` says, for each such key, what uses it."""
+    encrypted = set(encrypted_leaves(platform)) if isinstance(platform, Mapping) else set()
+    problems = [
+        (
+            leaf_key(path),
+            f"is encrypted (`secure:`), but {why} needs it in clear, and the offline reading has only a "
+            "stand-in for it; set it without --secret",
+        )
+        for path, why in needs.items()
+        if path in encrypted
+    ]
+    if problems:
+        raise ConfigError(source, problems)

@@ -30,6 +30,14 @@ Bugs found (fixed in the product, each test here fails on the code before the fi
 - A platform map encrypted whole (``pulumi config set --secret platform "$(cat platform.json)"``,
   which ``pulumi up`` decrypts and parses) was refused as "must be a map of settings, got a
   string"; it now says it is encrypted whole and how to encrypt single values.
+- CI's stack listing (``delivery.stacks.read_target``) and the promotion gate used the stand-in
+  ``000000000000`` of an encrypted ``account_id`` as the account (the deploy matrix's
+  ``allowed-account-ids``, the account a package ARN must be in); both now refuse it naming the key.
+
+Left alone: ``delivery.verify`` and ``delivery.promote`` read names (endpoints, families) through the
+same check; an encrypted endpoint or family name is refused by cross-references in practice, and an
+encrypted alert endpoint is not among what they check. ``pulumi up`` stores a decrypted leaf in the
+state unmasked (``Config.get``): the program would have to mark the alert endpoints secret itself.
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
@@ -167,3 +175,49 @@ def test_a_platform_map_encrypted_whole_is_refused_saying_so(tmp_path: Path) -> 
     assert "is encrypted whole" in message
     assert "--secret --path" in message  # how to encrypt only the leaves that are secret
     assert "got a string" not in message
+
+
+def test_the_deploy_matrix_refuses_an_encrypted_account_id_instead_of_the_stand_in(tmp_path: Path) -> None:
+    """CI's stack listing (``delivery.stacks.read_target``) puts ``account_id`` in the deploy matrix,
+    each job's ``allowed-account-ids``: the offline reading's ``000000000000`` there would fail every
+    deploy job at its credentials step, far from the stack file. It is refused naming the key."""
+    from delivery.stacks import read_target
+
+    document = load_stack_document("prod")
+    document["config"][CONFIG_KEY]["account_id"] = _encrypted()
+    with pytest.raises(ConfigError) as raised:
+        read_target(_project(tmp_path, document))
+    [(problem, message)] = raised.value.problems
+    assert problem == f"{CONFIG_KEY}.account_id"
+    assert "is encrypted" in message and "allowed-account-ids" in message
+    assert "Pulumi.dev.yaml" in str(raised.value)
+
+
+def test_the_deploy_matrix_reads_a_stack_with_other_encrypted_leaves(tmp_path: Path) -> None:
+    """Only what the matrix uses must be in clear: an encrypted alert endpoint lists as before."""
+    from delivery.stacks import read_target
+
+    document = load_stack_document("prod")
+    document["config"][CONFIG_KEY]["alerts"]["subscriptions"] = [
+        {"protocol": "https", "endpoint": _encrypted()}
+    ]
+    target = read_target(_project(tmp_path, document))
+    assert target.account_id == document["config"][CONFIG_KEY]["account_id"]
+
+
+def test_the_promotion_gate_refuses_an_encrypted_account_id_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The gate checks a package ARN's account against ``account_id``: against the stand-in it
+    would refuse every real version as "in another account"."""
+    from pipelines.promotion import main
+
+    document = load_stack_document("prod")
+    document["config"][CONFIG_KEY]["account_id"] = _encrypted()
+    path = _project(tmp_path, document)
+    arn = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/1"
+    code = main(["--stack-file", str(path), "--model", "customer-churn", "--package-arn", arn])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{CONFIG_KEY}.account_id" in err and "is encrypted" in err
+    assert "000000000000" not in err
