@@ -34,10 +34,12 @@ Bugs found (fixed in the product, each test here fails on the code before the fi
   ``000000000000`` of an encrypted ``account_id`` as the account (the deploy matrix's
   ``allowed-account-ids``, the account a package ARN must be in); both now refuse it naming the key.
 
-Left alone: ``delivery.verify`` and ``delivery.promote`` read names (endpoints, families) through the
-same check; an encrypted endpoint or family name is refused by cross-references in practice, and an
-encrypted alert endpoint is not among what they check. ``pulumi up`` stores a decrypted leaf in the
-state unmasked (``Config.get``): the program would have to mark the alert endpoints secret itself.
+Left alone: ``delivery.verify`` records the program with the same stand-ins, so an encrypted
+endpoint name (which nothing cross-references, so it plans) would be looked for in AWS under its
+stand-in after a deploy and reported missing: it fails closed, with a confusing name; an encrypted
+family name is refused by the endpoints that reference it, and an encrypted alert endpoint is not
+among what verify checks. ``pulumi up`` stores a decrypted leaf in the state unmasked
+(``Config.get``): the program would have to mark the alert endpoints secret itself.
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
