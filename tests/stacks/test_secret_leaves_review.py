@@ -12,14 +12,19 @@ What was checked and held (no test needed beyond those of ``test_secret_leaves.p
   makes ``--secret`` and ``--type`` mutually exclusive): ``pulumi config set --secret --path
   budget.monthly_limit_usd 14000`` hands the program ``"14000"``, which the strict model refuses at
   ``pulumi up`` too.
+- A sweep of every leaf of the three fixture stacks, each encrypted alone: what plans reads as a
+  stand-in; what is refused is an enum, a number, a pattern no stand-in meets (a region, a CIDR, a
+  schedule), or a value another key names in clear (a family, a feature): ``pulumi up`` would deploy
+  the last kind, which the plan cannot know; its message quotes the self-naming stand-in.
 - The Python SDK marks nothing secret because its key is a secret key: ``Config.get`` and
   ``get_object`` return plain values (the warning is commented out), only ``get_secret*`` wrap in
   ``Output.secret``; passing ``PULUMI_CONFIG_SECRET_KEYS`` changes no recorded input.
 
-Bugs found (fixed in the product, each test here fails on the code before the fix):
+Bugs found (fixed in the product; the test named for each fails on the code before its fix, the
+others guard what the fixes must leave as it was: a plain duplicate beside an encrypted name, a stack
+whose only encrypted leaf is an alert endpoint in CI's listing):
 
-- A check that reports at the list, not the leaf (``endpoints: duplicate name(s)``, the same for
-  feature groups and models), never made the choice move on to a numbered stand-in: two encrypted
+- A check that reports at the list, not the leaf (``endpoints: duplicate name(s)``), never made the choice move on to a numbered stand-in: two encrypted
   endpoint names both read as ``offline-plan-secret-stand-in`` and the stack was refused as a
   duplicate that ``pulumi up`` (two different decrypted names) would deploy.
 - A leaf of a number or boolean field was refused saying ``pulumi up`` checks the decrypted value,
