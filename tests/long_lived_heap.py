@@ -88,30 +88,84 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     HEAP.start()
 
 
-_COLLECTOR_BEFORE = pytest.StashKey[tuple[tuple[int, ...], bool]]()
+Collector = tuple[tuple[int, ...], bool]
+"""The collector's settings a test could leave changed: its thresholds and whether it is enabled."""
+
+
+def _collector() -> Collector:
+    return gc.get_threshold(), gc.isenabled()
+
+
+def _described(settings: Collector) -> str:
+    return f"thresholds {settings[0]}, {'enabled' if settings[1] else 'disabled'}"
+
+
+class CollectorGuard:
+    """A file whose tests leave the collector set otherwise (a one-shot plan run in process sets it
+    for a process that exits: planner.process.prepare_one_shot_process) changes what every later
+    test of its worker runs with. So the settings at the start of a file's run of tests on a worker
+    are compared with those once its last test's teardown is done (pytest has then torn down the
+    file's module- and class-scoped fixtures): if they differ they are put back and that teardown
+    fails, naming each test whose own setup-to-teardown changed what differs (the thresholds, the
+    enabled state).
+
+    Not each test against its own start: a module- or class-scoped fixture that keeps the collector
+    set otherwise for the tests that use it (and restores it at its teardown) changes it within the
+    first such test and back within the last, and is no leak. A session- or package-scoped fixture
+    doing so would be reported at the end of the first file that uses it (the suite has none).
+    """
+
+    def __init__(self) -> None:
+        self.path: object = None
+        self.start: Collector | None = None
+        self.changed_by: list[tuple[str, tuple[bool, bool]]] = []
+
+    def setup(self, item: pytest.Item) -> Collector:
+        """Before the test's setup: the settings it starts with (and the file's, if it is the
+        first of its run)."""
+        now = _collector()
+        if self.start is None or self.path != item.path:
+            self.path, self.start, self.changed_by = item.path, now, []
+        return now
+
+    def teardown(self, item: pytest.Item, nextitem: pytest.Item | None, before: Collector | None) -> None:
+        """After the test's teardown (its fixtures', and at a file's end its file's, torn down)."""
+        now = _collector()
+        if before is not None and now != before:
+            self.changed_by.append((item.nodeid, (now[0] != before[0], now[1] != before[1])))
+        if nextitem is not None and nextitem.path == item.path:
+            return
+        start, changed_by, after = self.start, self.changed_by, now
+        self.path, self.start, self.changed_by = None, None, []
+        if start is None or after == start:
+            return
+        gc.set_threshold(*start[0])
+        (gc.enable if start[1] else gc.disable)()
+        differs = (after[0] != start[0], after[1] != start[1])
+        culprits = [
+            nodeid
+            for nodeid, changed in changed_by
+            if any(c and d for c, d in zip(changed, differs, strict=True))
+        ]
+        raise AssertionError(
+            f"the tests of {item.nodeid.split('::')[0]} left the cyclic garbage collector at {_described(after)}, "
+            f"not at {_described(start)} (put back): changed by {', '.join(culprits) or 'a test'}; "
+            "restore what a test changes"
+        )
+
+
+GUARD = CollectorGuard()
+_COLLECTOR_BEFORE = pytest.StashKey[Collector]()
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    item.stash[_COLLECTOR_BEFORE] = (gc.get_threshold(), gc.isenabled())
+    item.stash[_COLLECTOR_BEFORE] = GUARD.setup(item)
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item: pytest.Item) -> None:
-    """A test that leaves the collector set otherwise (a one-shot plan run in process sets it for
-    a process that exits: planner.process.prepare_one_shot_process) changes what every later test
-    of its worker runs with: an error of that test's teardown, the settings put back."""
-    before = item.stash.get(_COLLECTOR_BEFORE, None)
-    after = (gc.get_threshold(), gc.isenabled())
-    if before is None or after == before:
-        return
-    gc.set_threshold(*before[0])
-    (gc.enable if before[1] else gc.disable)()
-    raise AssertionError(
-        f"{item.nodeid} left the cyclic garbage collector at thresholds {after[0]}, "
-        f"{'enabled' if after[1] else 'disabled'}, instead of {before[0]}, "
-        f"{'enabled' if before[1] else 'disabled'}: restore what the test changes"
-    )
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    GUARD.teardown(item, nextitem, item.stash.get(_COLLECTOR_BEFORE, None))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.long_lived_heap import SESSION_GC_THRESHOLDS, LongLivedHeap
+from tests.long_lived_heap import SESSION_GC_THRESHOLDS, CollectorGuard, LongLivedHeap
 from tests.recorded import computed_once
 
 
@@ -207,31 +207,123 @@ def test_this_suite_loads_the_plugin(pytestconfig: pytest.Config) -> None:
     assert pytestconfig.pluginmanager.has_plugin("tests.long_lived_heap")
 
 
-def test_a_test_that_leaves_the_collector_changed_fails_its_teardown_and_the_settings_come_back() -> None:
+class _Test:
+    """What the guard reads of a pytest item: its file and node id."""
+
+    def __init__(self, nodeid: str) -> None:
+        self.nodeid = nodeid
+        self.path = Path(nodeid.split("::")[0])
+
+
+def _run(guard: CollectorGuard, tests: list[tuple[_Test, tuple[int, int, int] | None]]) -> None:
+    """Each test's setup and teardown hooks, the test setting the thresholds it names."""
+    for position, (test, thresholds) in enumerate(tests):
+        following = tests[position + 1][0] if position + 1 < len(tests) else None
+        before = guard.setup(test)  # type: ignore[arg-type]
+        if thresholds is not None:
+            gc.set_threshold(*thresholds)
+        guard.teardown(test, following, before)  # type: ignore[arg-type]
+
+
+def test_a_file_whose_test_leaves_the_collector_changed_fails_at_its_end_naming_it(thresholds: None) -> None:
     """A one-shot plan run in process (planner.process.prepare_one_shot_process) left the plan's
     thresholds in its worker, and a later file's tests ran with them (two of this file's failed)."""
-    from tests import long_lived_heap
+    guard = CollectorGuard()
+    start = gc.get_threshold()
+    leaky, after = _Test("tests/test_a.py::test_a_one_shot_plan"), _Test("tests/test_a.py::test_after")
+    with pytest.raises(
+        AssertionError, match=r"test_a\.py left .* changed by tests/test_a\.py::test_a_one_shot_plan;"
+    ):
+        _run(guard, [(leaky, (100_000, 50, 1000)), (after, None)])
+    assert gc.get_threshold() == start  # put back for the next file (the enabled state: below)
 
-    class Item:
-        nodeid = "tests/some_file.py::test_a_one_shot_plan"
+    _run(guard, [(_Test("tests/test_b.py::test_clean"), None)])  # a new file: nothing carried over
 
-        def __init__(self) -> None:
-            self.stash = pytest.Stash()
 
-    item = Item()
-    before = gc.get_threshold()
-    long_lived_heap.pytest_runtest_setup(item)  # type: ignore[arg-type]
-    gc.set_threshold(100_000, 50, 1000)
-    gc.disable()
-    try:
-        with pytest.raises(
-            AssertionError, match=r"some_file\.py::test_a_one_shot_plan left the cyclic garbage"
-        ):
-            long_lived_heap.pytest_runtest_teardown(item)  # type: ignore[arg-type]
-        assert gc.get_threshold() == before
-        assert gc.isenabled()
-    finally:
+def test_a_change_undone_within_the_file_is_no_leak(thresholds: None) -> None:
+    """A module- or class-scoped fixture that keeps the collector set otherwise for its tests: set
+    within the first test's setup, restored within the last one's teardown."""
+    start = gc.get_threshold()
+    guard = CollectorGuard()
+    _run(
+        guard,
+        [
+            (_Test("tests/test_a.py::test_first_with_the_fixture"), (5, 5, 5)),
+            (_Test("tests/test_a.py::test_last_with_the_fixture"), start),
+            (_Test("tests/test_b.py::test_other"), None),
+        ],
+    )
+    assert gc.get_threshold() == start
+
+
+INNER_LEAKS = """
+    import gc
+    import pytest
+    from tests.long_lived_heap import SESSION_GC_THRESHOLDS
+
+    @pytest.fixture(scope="module")
+    def module_collector():
+        before = gc.get_threshold()
+        gc.set_threshold(7, 7, 7)
+        yield
         gc.set_threshold(*before)
-        gc.enable()
-    long_lived_heap.pytest_runtest_setup(item)  # type: ignore[arg-type]
-    long_lived_heap.pytest_runtest_teardown(item)  # type: ignore[arg-type]  # unchanged: nothing raised
+
+    def test_a_module_fixture_holds_it(module_collector):
+        assert gc.get_threshold() == (7, 7, 7)
+
+    def test_leaks():
+        gc.disable()
+
+    def test_the_module_fixture_still_holds_it(module_collector):
+        assert gc.get_threshold() == (7, 7, 7)
+"""
+INNER_AFTER_LEAK = """
+    import gc
+    from tests.long_lived_heap import SESSION_GC_THRESHOLDS
+
+    def test_the_next_file_runs_with_the_session_settings():
+        assert (gc.get_threshold(), gc.isenabled()) == (SESSION_GC_THRESHOLDS, True)
+"""
+
+
+def _leaking_session() -> subprocess.CompletedProcess[str]:
+    with tempfile.TemporaryDirectory(prefix="collector-guard-") as folder:
+        root = Path(folder)
+        (root / "test_leaks.py").write_text(textwrap.dedent(INNER_LEAKS))
+        (root / "test_next.py").write_text(textwrap.dedent(INNER_AFTER_LEAK))
+        inherited = {
+            key: value for key, value in os.environ.items() if key not in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
+        }
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "tests.long_lived_heap",
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                "-rE",
+            ],
+            cwd=root,
+            env={**inherited, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+def test_a_leak_is_an_error_of_its_files_last_teardown_and_the_session_goes_on() -> None:
+    # A fresh process (a pytest session of its own), once per version of the plugin and this module.
+    result = computed_once("leaking-session", _leaking_session)
+
+    summary = result.stdout.splitlines()[-1]
+    assert summary.startswith("4 passed, 1 error"), result.stdout[-3000:] + result.stderr[-3000:]
+    error = next(line for line in result.stdout.splitlines() if line.startswith("ERROR "))
+    assert error.startswith("ERROR test_leaks.py::test_the_module_fixture_still_holds_it - AssertionError")
+    assert "changed by test_leaks.py::test_leaks;" in result.stdout  # only the leak, not the fixture
+    assert (
+        "at thresholds (1000000, 2, 1000), disabled, not at thresholds (1000000, 2, 1000), enabled"
+        in result.stdout
+    )
