@@ -29,7 +29,7 @@ from typing import Any
 
 from stacks.config import ConfigError
 from stacks.engine_yaml import config_key, go_float_text, program_value
-from stacks.project import engine_config_values
+from stacks.project import engine_config_values, holds_secure, is_secure
 
 PROJECT_FILE = "Pulumi.yaml"
 
@@ -286,26 +286,10 @@ def project_config(document: Any, path: str) -> ProjectConfig | None:
     return ProjectConfig(path=path, name=name, declarations=tuple(kept))
 
 
-def _is_secure(value: Any) -> bool:
-    return isinstance(value, Mapping) and list(value) == ["secure"] and isinstance(value["secure"], str)
-
-
-def _has_secure(value: Any) -> bool:
-    """``config.Value.Secure()``: the value is encrypted, or an object or array with an encrypted
-    leaf (``pulumi config set --secret --path 'db.password' ...``)."""
-    if _is_secure(value):
-        return True
-    if isinstance(value, dict):
-        return any(_has_secure(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_secure(item) for item in value)
-    return False
-
-
 def _decrypted(value: Any) -> Any:
     """An object value as the engine decrypts it (JSON's types), each ``secure:`` leaf as
     :data:`_ENCRYPTED` (its text is not known offline)."""
-    if _is_secure(value):
+    if is_secure(value):
         return _ENCRYPTED
     if isinstance(value, dict):
         return {key: _decrypted(item) for key, item in value.items()}
@@ -323,7 +307,7 @@ def _get(config: Mapping[str, Any], declaration: Declaration) -> Any:
     text on the way holds no path)."""
     value = config.get(declaration.root, _ABSENT)
     for segment in declaration.path[1:]:
-        if not isinstance(value, dict) or _is_secure(value) or segment not in value:
+        if not isinstance(value, dict) or is_secure(value) or segment not in value:
             return _ABSENT
         value = value[segment]
     return value
@@ -355,7 +339,7 @@ def _set_path(merged: dict[str, Any], declaration: Declaration, new: Any) -> str
     root = merged.get(declaration.root)
     if isinstance(root, list):
         return f'names a path inside {declaration.root}, which is a list: Pulumi refuses it ("key for an array must be an int")'
-    node = json.loads(json.dumps(root)) if isinstance(root, dict) and not _is_secure(root) else {}
+    node = json.loads(json.dumps(root)) if isinstance(root, dict) and not is_secure(root) else {}
     top = node
     for depth, segment in enumerate(declaration.path[1:-1], start=1):
         child = node.get(segment)
@@ -364,7 +348,7 @@ def _set_path(merged: dict[str, Any], declaration: Declaration, new: Any) -> str
         elif isinstance(child, list):
             where = ".".join(declaration.path[: depth + 1])
             return f'names a path through {where}, which is a list: Pulumi refuses it ("key for an array must be an int")'
-        elif not isinstance(child, dict) or _is_secure(child):
+        elif not isinstance(child, dict) or is_secure(child):
             where = ".".join(declaration.path[: depth + 1])
             return f'names a path through {where}, which is not a map: Pulumi refuses it ("expected a map")'
         node = child
@@ -437,7 +421,7 @@ def merge_project_config(
             continue
         if declaration.type is None:
             continue  # validateStackConfigValues checks only explicitly typed keys (`secret:` too)
-        if declaration.secret and not _has_secure(value):
+        if declaration.secret and not holds_secure(value):
             problems.append(
                 (
                     declaration.key,
@@ -448,7 +432,7 @@ def merge_project_config(
                 )
             )
             continue
-        if _is_secure(value):
+        if is_secure(value):
             continue  # a secret's text is not known offline: `pulumi up` checks its type
         content = (
             floats[declaration.key]
@@ -482,7 +466,7 @@ def pulumi_tags_problems(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     (``backend.GetEnvironmentTagsForCurrentStack``: the stack's tags): anything but a map of text
     (``cost-center: 1001`` is a number, refused; a text, JSON or not, is no map). Empty when the
     key is absent or has an encrypted part (left to `pulumi up`)."""
-    if TAGS_KEY not in config or _has_secure(config[TAGS_KEY]):
+    if TAGS_KEY not in config or holds_secure(config[TAGS_KEY]):
         return []
     tags = config[TAGS_KEY]
     if not isinstance(tags, dict):

@@ -53,28 +53,13 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from stacks.config import CONFIG_KEY, ConfigError
 from stacks.project import SECRET_STAND_IN
 from tests.conftest import load_stack_document
-from tests.yaml_text import dump_document
-
-PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
-
-
-def _project(tmp_path: Path, document: dict[str, Any]) -> Path:
-    (tmp_path / "Pulumi.yaml").write_text(PROJECT_HEAD)
-    (tmp_path / "stacks").mkdir(exist_ok=True)
-    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
-    path.write_text(dump_document(document))
-    return path
-
-
-def _encrypted(text: str = "v1:abcdefABCDEF0123456789==") -> dict[str, str]:
-    return {"secure": text}
+from tests.stacks.test_secret_leaves import _encrypted, _project
 
 
 def test_two_encrypted_endpoint_names_read_as_two_names(tmp_path: Path) -> None:
