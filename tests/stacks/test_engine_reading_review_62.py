@@ -54,10 +54,9 @@ to every type check alike).
 
 Left alone: coerce's ``+`` before digits past int64 (ParseUint takes no sign: Pulumi keeps the
 text, this sets a number); a dotted key's index path (``a[0]``), refused as unread; a platform
-field set to the secret stand-in that its own pattern refuses (an encrypted ``account_id``) is
-refused naming the stand-in, where ``pulumi up`` checks the decrypted text; ``_is_secure`` is
-written twice (stacks/project.py and stacks/project_config.py), left to the audit of those modules
-running beside this review.
+field set to the secret stand-in that its own pattern refuses (an encrypted ``account_id``) was
+refused naming the stand-in (since read as a stand-in the check accepts: stacks/secret_stand_ins.py);
+``_is_secure`` written twice (now one, stacks/project.py's ``is_secure``).
 
 Every test builds its own project folder in tmp_path: none edits the shipped project or stacks.
 """
