@@ -347,6 +347,32 @@ def test_a_new_folder_of_code_that_records_the_same_starts_with_its_graphs_alone
     assert len(recordings) == 2, "data a recording imports changed: recorded again"
 
 
+def test_a_folder_restored_hours_old_gives_its_graphs_before_it_is_removed(tmp_path, recordings) -> None:
+    """CI's case (docs/ci-cd.md): a pull request's test job restores main's whole
+    `.cache/recorded-stacks`, and tar gives main's folder the modification time of main's run,
+    usually hours ago, so the same call that makes the pull request's folder also removes main's
+    as stale. Its graphs are linked in first: removing it keeps them (a hard link), and the pull
+    request records nothing main's tests recorded. Fails if the stale folders are removed before
+    the new folder takes the graphs."""
+    root = _planner_and_pack(tmp_path / "repo")
+    mains = recorded.cache_dir_for(root)
+    recorded.use_cache_dir(mains)
+    path = _write(tmp_path / "a", "config: {}\n")
+    recorded.recorded_stack(path)
+    hours_ago = time.time() - recorded.STALE_SECONDS - 60
+    for entry in [mains, *mains.iterdir()]:
+        os.utime(entry, (hours_ago, hours_ago))
+
+    (root / "policies" / "rules" / "tags.py").write_text("LEVEL = 'advisory'\n")
+    own = recorded.cache_dir_for(root)
+    recorded.use_cache_dir(own)
+
+    assert own != mains and not mains.exists(), "main's folder, stale, is removed"
+    assert len(list(own.glob("*.pickle"))) == 1
+    assert recorded.recorded_stack(path).resources[0].name == "data-bucket"
+    assert recordings == [(str(path), "stand-in")], "served from the graph main's folder held"
+
+
 def _recorder_imports() -> set[str]:
     """The repository's recorder_imports, as this code's cache folder was made with (its file
     lists them: 0.5 s of parsing saved); followed here where the folder has none."""
