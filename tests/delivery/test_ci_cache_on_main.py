@@ -55,6 +55,20 @@ which replaces the test of the environment's save order; it fails with either sa
 Its runs queue instead of cancelling one another, so no save is cancelled between reserving its
 key and finishing its upload (test_a_run_saving_on_main_is_never_cancelled_halfway; fails with
 `cancel-in-progress: true` or without a concurrency group).
+
+Second review of main's graphs (2026-12-06): both workflows pass check-jsonschema's
+github-workflows schema and zizmor (auditor persona) adds nothing; each step's ``if`` skips the
+key step and the restore together, so no restore runs with an empty key; keys are 48 characters of
+[0-9a-f-]; the command prints the fingerprint alone on stdout (a second line would fail the step:
+GITHUB_OUTPUT refuses a line without ``=``); saves stay behind `make test`'s success, as the
+others. Three edits survived every test and now fail
+test_a_miss_of_these_caches_only_slows_a_run_and_every_input_is_modelled: ``fail-on-cache-miss``
+on the pull request's restore of main's graphs (every pull request changing what a recording runs
+would fail) or on a look-up on main, and ``enableCrossOsArchive`` on one side (equivalent on Linux
+runners, where it does not enter the version, but outside the model). tests/test_recorded.py
+(test_a_folder_restored_hours_old_gives_its_graphs_before_it_is_removed) now holds that
+cache_dir_for links a restored folder's graphs before removing it as stale: tar gives main's
+folder its run's modification time, and removing first survived every test.
 """
 
 from __future__ import annotations
@@ -481,6 +495,31 @@ def test_a_pull_request_starts_with_mains_graphs_only_when_its_own_folder_missed
         assert (own_save in ran) is not outcomes[own["id"]], outcomes
         if own_save in ran:
             assert ran.index(make_test) < ran.index(own_save)
+
+
+MODELLED_INPUTS = {"path", "key", "restore-keys", "lookup-only"}
+"""The inputs of actions/cache the model above reads: the paths (with the compression method, the
+cache's version on Linux), the exact key, the fallbacks, and whether a restore only looks up."""
+
+
+def test_a_miss_of_these_caches_only_slows_a_run_and_every_input_is_modelled() -> None:
+    """Every step of both workflows that keeps one of these caches (the environment aside: see
+    tests/delivery/test_workflows.py) uses only the inputs the model reads, so what it proves of keys,
+    versions and outcomes is what GitHub does; in particular no restore or look-up fails the job on
+    a miss (``fail-on-cache-miss``): a miss is the normal case for new code (a pull request that
+    changes what a recording runs misses main's graphs; a push to main that changes code misses
+    every look-up), and it must record, compose or analyse, not fail the run."""
+    checked = 0
+    for file in ("pull-request.yml", "main-caches.yml"):
+        for name, job in _load(WORKFLOWS / file)["jobs"].items():
+            for step in _steps(job, "actions/cache/"):
+                if step["with"]["path"] == ENVIRONMENT:
+                    continue
+                checked += 1
+                assert set(step["with"]) <= MODELLED_INPUTS, (
+                    f"{file}:{name}: {sorted(set(step['with']) - MODELLED_INPUTS)}: teach the model"
+                )
+    assert checked == 15, "4 restores and 3 saves in pull requests, 4 look-ups and 4 saves on main"
 
 
 def _deploys_or_publishes(file: str, job: dict[str, Any]) -> bool:
