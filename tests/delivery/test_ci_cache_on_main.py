@@ -58,8 +58,8 @@ key and finishing its upload (test_a_run_saving_on_main_is_never_cancelled_halfw
 
 Second review of main's graphs (2026-12-06): both workflows pass check-jsonschema's
 github-workflows schema and zizmor (auditor persona) adds nothing; each step's ``if`` skips the
-key step and the restore together, so no restore runs with an empty key; keys are 48 characters of
-[0-9a-f-]; the command prints the fingerprint alone on stdout (a second line would fail the step:
+key step and the restore together, so no restore runs with an empty key; the key
+recorded-graphs-<32 hex digits> is 48 characters, no comma (GitHub refuses beyond 512); the command prints the fingerprint alone on stdout (a second line would fail the step:
 GITHUB_OUTPUT refuses a line without ``=``); saves stay behind `make test`'s success, as the
 others. Three edits survived every test and now fail
 test_a_miss_of_these_caches_only_slows_a_run_and_every_input_is_modelled: ``fail-on-cache-miss``
