@@ -120,29 +120,8 @@ from stacks.engine_yaml import (
 from stacks.project_config import TAGS_KEY, esc_environments, pulumi_tags_problems, valid_config_value
 from stacks.stack_file import dump_stack_document, load_yaml, read_stack_file
 from tests.conftest import load_stack_document
+from tests.stacks.project_folder import project_folder
 from tests.yaml_text import dump_document
-
-PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
-
-
-def _project(
-    tmp_path: Path, config_block: str | None = None, *, edit: Any = None, text: str | None = None
-) -> Path:
-    """A project folder: Pulumi.yaml (``config_block`` under ``config:``) and stacks/Pulumi.dev.yaml,
-    the dev fixture edited by ``edit`` (or ``text`` as written); returns the stack file."""
-    (tmp_path / "Pulumi.yaml").write_text(
-        PROJECT_HEAD + (f"config:\n{config_block}" if config_block is not None else "")
-    )
-    (tmp_path / "stacks").mkdir(exist_ok=True)
-    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
-    if text is not None:
-        path.write_text(text)
-        return path
-    document = load_stack_document("dev")
-    if edit is not None:
-        edit(document)
-    path.write_text(dump_document(document))
-    return path
 
 
 def _problems(raised: pytest.ExceptionInfo[ConfigError]) -> list[tuple[str, str]]:
@@ -158,7 +137,7 @@ def _platform_from_esc(document: dict[str, Any]) -> None:
 
 
 def test_a_platform_value_left_to_esc_is_refused_naming_the_environments(tmp_path: Path) -> None:
-    path = _project(tmp_path, edit=_platform_from_esc)
+    path = project_folder(tmp_path, edit=_platform_from_esc)
     with pytest.raises(ConfigError) as raised:
         read_stack_file(path)
     assert raised.value.source == str(path)
@@ -175,7 +154,7 @@ def test_a_missing_platform_value_without_esc_says_nothing_of_esc(tmp_path: Path
         del document["config"][CONFIG_KEY]
 
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, edit=edit))
+        read_stack_file(project_folder(tmp_path, edit=edit))
     assert _problems(raised) == [(CONFIG_KEY, "missing required key")]
 
 
@@ -184,7 +163,7 @@ def test_bin_plan_stack_refuses_it_with_exit_2_empty_stdout_and_the_environments
 ) -> None:
     import planner.__main__ as cli
 
-    _project(tmp_path, edit=_platform_from_esc)
+    project_folder(tmp_path, edit=_platform_from_esc)
     monkeypatch.chdir(tmp_path)
     assert cli.run(["--stack", "dev", "--format", "json"], one_shot=True) == cli.EXIT_INVALID_CONFIG
     captured = capsys.readouterr()
@@ -198,7 +177,7 @@ def test_the_pr_summary_of_that_refusal_names_the_environments(tmp_path: Path) -
     from delivery.plan_summary import summarize
 
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, edit=_platform_from_esc))
+        read_stack_file(project_folder(tmp_path, edit=_platform_from_esc))
     summary = summarize("dev", None, str(raised.value), 2)
     assert "invalid stack file" in summary
     assert "team/shared, team/ml" in summary
@@ -232,7 +211,7 @@ def test_a_top_level_float_reaches_the_program_as_go_writes_it(
     document_text = dump_document(load_stack_document("dev"))
     assert document_text.startswith("config:\n")
     document_text = document_text.replace("config:\n", f"config:\n  aws:retryJitter: {written}\n", 1)
-    config = read_stack_file(_project(tmp_path, text=document_text)).config
+    config = read_stack_file(project_folder(tmp_path, text=document_text)).config
     assert engine_config_values(config)["aws:retryJitter"] == text
 
 
@@ -280,20 +259,22 @@ EXTRA = "mlops-platform:extra"
 def test_a_dotted_project_default_is_set_inside_the_map_it_names(tmp_path: Path) -> None:
     """mergeConfig: ``stackConfig.Get(key, true)`` / ``Set(key, value, true)``: the key's name is a
     property path, the first segment the config key, the rest a path inside its object."""
-    config = read_stack_file(_project(tmp_path, "  extra.region: eu-west-1\n")).config
+    config = read_stack_file(project_folder(tmp_path, "  extra.region: eu-west-1\n")).config
     assert config[EXTRA] == {"region": "eu-west-1"}
     assert "mlops-platform:extra.region" not in config
 
 
 def test_a_dotted_default_merges_into_the_stacks_map_whose_own_value_wins(tmp_path: Path) -> None:
     block = "  extra.region: eu-west-1\n  extra.zone: a\n"
-    config = read_stack_file(_project(tmp_path, block, edit=_with({EXTRA: {"zone": "b", "n": 1}}))).config
+    config = read_stack_file(
+        project_folder(tmp_path, block, edit=_with({EXTRA: {"zone": "b", "n": 1}}))
+    ).config
     assert config[EXTRA] == {"zone": "b", "n": 1, "region": "eu-west-1"}
 
 
 def test_a_dotted_key_of_another_namespace_sets_its_value_inside_that_key(tmp_path: Path) -> None:
     block = "  aws:assumeRole.roleArn:\n    value: arn:aws:iam::123456789012:role/plan\n"
-    config = read_stack_file(_project(tmp_path, block)).config
+    config = read_stack_file(project_folder(tmp_path, block)).config
     assert config["aws:assumeRole"] == {"roleArn": "arn:aws:iam::123456789012:role/plan"}
 
 
@@ -316,19 +297,19 @@ def test_a_dotted_key_of_another_namespace_sets_its_value_inside_that_key(tmp_pa
 def test_a_dotted_default_is_coerced_as_pulumi_sets_a_path_value(
     tmp_path: Path, written: str, value: Any
 ) -> None:
-    config = read_stack_file(_project(tmp_path, f"  extra.v: {written}\n")).config
+    config = read_stack_file(project_folder(tmp_path, f"  extra.v: {written}\n")).config
     assert config[EXTRA] == {"v": value}
 
 
 def test_a_required_dotted_key_the_stack_does_not_set_is_refused(tmp_path: Path) -> None:
     block = "  extra.region:\n    type: string\n"
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block, edit=_with({EXTRA: {"zone": "a"}})))
+        read_stack_file(project_folder(tmp_path, block, edit=_with({EXTRA: {"zone": "a"}})))
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
     [(key, message)] = _problems(raised)
     assert key == "config.extra.region"
     assert "is missing configuration value 'extra.region'" in message
-    config = read_stack_file(_project(tmp_path, block, edit=_with({EXTRA: {"region": "x"}}))).config
+    config = read_stack_file(project_folder(tmp_path, block, edit=_with({EXTRA: {"region": "x"}}))).config
     assert config[EXTRA] == {"region": "x"}
 
 
@@ -347,7 +328,9 @@ def test_a_required_dotted_key_the_stack_does_not_set_is_refused(tmp_path: Path)
 def test_a_typed_dotted_key_is_checked_against_the_value_at_its_path(
     tmp_path: Path, declared: str, stack_value: Any, accepted: bool
 ) -> None:
-    path = _project(tmp_path, f"  extra.v:\n    type: {declared}\n", edit=_with({EXTRA: {"v": stack_value}}))
+    path = project_folder(
+        tmp_path, f"  extra.v:\n    type: {declared}\n", edit=_with({EXTRA: {"v": stack_value}})
+    )
     if accepted:
         assert read_stack_file(path).config[EXTRA] == {"v": stack_value}
         return
@@ -360,15 +343,18 @@ def test_a_typed_dotted_key_is_checked_against_the_value_at_its_path(
 def test_a_secret_dotted_key_set_in_clear_is_refused(tmp_path: Path) -> None:
     block = "  extra.password:\n    type: string\n    secret: true\n"
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block, edit=_with({EXTRA: {"password": "hunter2"}})))
+        read_stack_file(project_folder(tmp_path, block, edit=_with({EXTRA: {"password": "hunter2"}})))
     assert "must be encrypted" in _problems(raised)[0][1]
     encrypted = {EXTRA: {"password": {"secure": "v1:abc"}}}
-    assert read_stack_file(_project(tmp_path, block, edit=_with(encrypted))).config[EXTRA] == encrypted[EXTRA]
+    assert (
+        read_stack_file(project_folder(tmp_path, block, edit=_with(encrypted))).config[EXTRA]
+        == encrypted[EXTRA]
+    )
 
 
 def test_a_dotted_default_replaces_a_text_root_as_pulumi_does(tmp_path: Path) -> None:
     """object.Set's COMPAT: a first-level value that is no map or list becomes one."""
-    config = read_stack_file(_project(tmp_path, "  extra.a: x\n", edit=_with({EXTRA: "hello"}))).config
+    config = read_stack_file(project_folder(tmp_path, "  extra.a: x\n", edit=_with({EXTRA: "hello"}))).config
     assert config[EXTRA] == {"a": "x"}
 
 
@@ -384,7 +370,7 @@ def test_a_dotted_default_pulumi_cannot_set_is_refused_naming_pulumi_yaml(
     tmp_path: Path, block: str, stack: dict[str, Any], said: str
 ) -> None:
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block, edit=_with(stack)))
+        read_stack_file(project_folder(tmp_path, block, edit=_with(stack)))
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
     [(key, message)] = _problems(raised)
     assert key == f"config.{block.strip().split(':')[0]}"
@@ -396,7 +382,7 @@ def test_a_path_key_this_plan_does_not_read_is_refused_naming_pulumi_yaml(
     tmp_path: Path, written: str
 ) -> None:
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, f"  {written}: x\n"))
+        read_stack_file(project_folder(tmp_path, f"  {written}: x\n"))
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
     [(key, message)] = _problems(raised)
     assert key.startswith("config.extra")
@@ -513,7 +499,7 @@ def test_an_array_type_without_its_items_type_accepts_nothing() -> None:
 def test_an_items_map_without_a_type_is_refused_naming_it(tmp_path: Path) -> None:
     block = "  a:\n    type: array\n    items:\n      description: no type\n"
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block))  # (P23: a KeyError, not a refusal)
+        read_stack_file(project_folder(tmp_path, block))  # (P23: a KeyError, not a refusal)
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
     assert _problems(raised)[0][0] == "config.a.items"
 
@@ -521,7 +507,7 @@ def test_an_items_map_without_a_type_is_refused_naming_it(tmp_path: Path) -> Non
 def test_an_array_of_arrays_without_the_inner_items_type_is_refused(tmp_path: Path) -> None:
     block = "  a:\n    type: array\n    items:\n      type: array\n"
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block))  # (P25)
+        read_stack_file(project_folder(tmp_path, block))  # (P25)
     [(key, message)] = _problems(raised)
     assert key == "config.a.items"
     assert "without `items:`" in message
@@ -530,7 +516,7 @@ def test_an_array_of_arrays_without_the_inner_items_type_is_refused(tmp_path: Pa
 @pytest.mark.parametrize(("value", "accepted"), [([[1, 2], [3]], True), ([["x"]], False), ([1], False)])
 def test_an_array_of_arrays_is_checked_to_its_inner_items(tmp_path: Path, value: Any, accepted: bool) -> None:
     block = "  a:\n    type: array\n    items:\n      type: array\n      items:\n        type: integer\n"
-    path = _project(tmp_path, block, edit=_with({"mlops-platform:a": value}))  # (P26)
+    path = project_folder(tmp_path, block, edit=_with({"mlops-platform:a": value}))  # (P26)
     if accepted:
         assert read_stack_file(path).config["mlops-platform:a"] == value
         return
@@ -542,9 +528,9 @@ def test_an_array_of_arrays_is_checked_to_its_inner_items(tmp_path: Path, value:
 def test_a_key_written_with_the_project_namespace_is_the_projects(tmp_path: Path) -> None:
     """``mlops-platform:needed`` is in the project's namespace as ``needed`` is: required (P28)."""
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, "  mlops-platform:needed:\n    type: string\n"))
+        read_stack_file(project_folder(tmp_path, "  mlops-platform:needed:\n    type: string\n"))
     assert "is missing configuration value 'mlops-platform:needed'" in _problems(raised)[0][1]
-    config = read_stack_file(_project(tmp_path, "  mlops-platform:owner: ml\n")).config
+    config = read_stack_file(project_folder(tmp_path, "  mlops-platform:owner: ml\n")).config
     assert config["mlops-platform:owner"] == "ml"  # the shorthand: a default
 
 
@@ -559,7 +545,7 @@ def test_a_declaration_field_of_the_wrong_type_is_refused_naming_it(
     tmp_path: Path, block: str, where: str
 ) -> None:
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block))
+        read_stack_file(project_folder(tmp_path, block))
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
     assert _problems(raised)[0][0] == where
 
@@ -574,7 +560,7 @@ def test_a_declaration_field_of_the_wrong_type_is_refused_naming_it(
 def test_a_project_file_pulumi_refuses_is_refused_naming_it(
     tmp_path: Path, project_text: str, where: str
 ) -> None:
-    path = _project(tmp_path)
+    path = project_folder(tmp_path)
     (tmp_path / "Pulumi.yaml").write_text(project_text)
     with pytest.raises(ConfigError) as raised:
         read_stack_file(path)
@@ -587,7 +573,7 @@ def test_a_map_with_secure_beside_other_keys_is_no_encrypted_value(tmp_path: Pat
     block = "  db:\n    type: object\n    secret: true\n"
     clear = {"mlops-platform:db": {"secure": "v1:abc", "note": "x"}}
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block, edit=_with(clear)))
+        read_stack_file(project_folder(tmp_path, block, edit=_with(clear)))
     assert "must be encrypted" in _problems(raised)[0][1]
 
 
@@ -637,7 +623,7 @@ def test_the_stack_file_writer_keeps_the_keys_order_and_writes_unicode() -> None
 def test_the_project_file_is_read_as_the_engine_reads_yaml(tmp_path: Path) -> None:
     """Pulumi.yaml goes through the same yaml.v3 reading as a stack file: `yes` is text, `0o17`
     is 15 (S45: YAML 1.1 read them as true and as text)."""
-    config = read_stack_file(_project(tmp_path, "  flag: yes\n  mode: 0o17\n")).config
+    config = read_stack_file(project_folder(tmp_path, "  flag: yes\n  mode: 0o17\n")).config
     assert config["mlops-platform:flag"] == "yes"
     assert config["mlops-platform:mode"] == "15"
 
@@ -661,7 +647,7 @@ def test_an_encrypted_value_reaches_the_program_as_the_stand_in() -> None:
 def test_a_dotted_default_makes_its_way_as_pulumi_s_object_set_does(
     tmp_path: Path, stack: dict[str, Any], block: str, value: Any
 ) -> None:
-    assert read_stack_file(_project(tmp_path, block, edit=_with(stack))).config[EXTRA] == value
+    assert read_stack_file(project_folder(tmp_path, block, edit=_with(stack))).config[EXTRA] == value
 
 
 @pytest.mark.parametrize(
@@ -680,6 +666,6 @@ def test_a_dotted_default_through_what_pulumi_cannot_set_is_refused(
     tmp_path: Path, stack: dict[str, Any], block: str, said: str
 ) -> None:
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block, edit=_with(stack)))
+        read_stack_file(project_folder(tmp_path, block, edit=_with(stack)))
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
     assert said in _problems(raised)[0][1]

@@ -71,21 +71,15 @@ import pytest
 from stacks.config import CONFIG_KEY, ConfigError
 from stacks.stack_file import read_stack_file
 from tests.conftest import load_stack_document
+from tests.stacks.project_folder import project_folder
 from tests.yaml_text import dump_document
 
-PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
 ENVIRONMENTS = "environment:\n  - team/shared\n  - team/ml\n"
 
 
 def _project(tmp_path: Path, stack_text: str, config_block: str | None = None) -> Path:
     """A project folder: Pulumi.yaml and stacks/Pulumi.dev.yaml written as ``stack_text``."""
-    (tmp_path / "Pulumi.yaml").write_text(
-        PROJECT_HEAD + (f"config:\n{config_block}" if config_block is not None else "")
-    )
-    (tmp_path / "stacks").mkdir(exist_ok=True)
-    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
-    path.write_text(stack_text)
-    return path
+    return project_folder(tmp_path, config_block, text=stack_text)
 
 
 # --- the ESC refusal: a stack file of `environment:` alone is the usual ESC stack file ---

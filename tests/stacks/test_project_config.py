@@ -25,23 +25,7 @@ from stacks.project import CONFIG_KEY, engine_config_values
 from stacks.project_config import config_value, esc_environments, valid_config_value
 from stacks.stack_file import read_stack_file
 from tests.conftest import REPO, load_stack_document
-from tests.yaml_text import dump_document
-
-PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
-
-
-def _project(tmp_path: Path, config_block: str | None, *, stack: str = "dev", edit: Any = None) -> Path:
-    """A project folder: Pulumi.yaml (with ``config_block`` under ``config:``, if any) and
-    stacks/Pulumi.<stack>.yaml, the dev fixture's document edited by ``edit``; returns the stack file."""
-    text = PROJECT_HEAD + (f"config:\n{config_block}" if config_block is not None else "")
-    (tmp_path / "Pulumi.yaml").write_text(text)
-    (tmp_path / "stacks").mkdir(exist_ok=True)
-    document = load_stack_document("dev")
-    if edit is not None:
-        edit(document)
-    path = tmp_path / "stacks" / f"Pulumi.{stack}.yaml"
-    path.write_text(dump_document(document))
-    return path
+from tests.stacks.project_folder import PROJECT_HEAD, project_folder
 
 
 def _problems(raised: pytest.ExceptionInfo[ConfigError]) -> list[tuple[str, str]]:
@@ -52,7 +36,7 @@ def _problems(raised: pytest.ExceptionInfo[ConfigError]) -> list[tuple[str, str]
 
 
 def test_a_key_the_stack_does_not_set_takes_the_projects_default_or_value(tmp_path: Path) -> None:
-    path = _project(
+    path = project_folder(
         tmp_path,
         "  team: ml-platform\n"  # shorthand under the project's namespace: a default
         "  retries:\n    type: integer\n    default: 3\n"
@@ -71,7 +55,7 @@ def test_the_stacks_own_value_wins_over_the_projects(tmp_path: Path) -> None:
         document["config"]["aws:profile"] = "stack-profile"
         document["config"]["mlops-platform:team"] = "stack-team"
 
-    path = _project(tmp_path, "  team: project-team\n  aws:profile: project-profile\n", edit=edit)
+    path = project_folder(tmp_path, "  team: project-team\n  aws:profile: project-profile\n", edit=edit)
     config = read_stack_file(path).config
     assert config["aws:profile"] == "stack-profile"
     assert config["mlops-platform:team"] == "stack-team"
@@ -86,7 +70,7 @@ def test_the_project_can_supply_the_platform_value_itself(tmp_path: Path) -> Non
     def edit(document: dict[str, Any]) -> None:
         del document["config"][CONFIG_KEY]
 
-    stack_file = read_stack_file(_project(tmp_path, block, edit=edit))
+    stack_file = read_stack_file(project_folder(tmp_path, block, edit=edit))
     assert stack_file.config[CONFIG_KEY] == platform
     assert json.loads(engine_config_values(stack_file.config)[CONFIG_KEY]) == platform
 
@@ -96,7 +80,7 @@ def test_without_a_project_default_a_missing_platform_is_still_refused(tmp_path:
         del document["config"][CONFIG_KEY]
 
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, "  team: x\n", edit=edit))
+        read_stack_file(project_folder(tmp_path, "  team: x\n", edit=edit))
     assert _problems(raised) == [(CONFIG_KEY, "missing required key")]
 
 
@@ -120,7 +104,7 @@ def test_a_project_value_reaches_the_program_as_pulumi_creates_it(raw: Any, text
 
 
 def test_a_project_without_a_config_block_changes_nothing(tmp_path: Path) -> None:
-    path = _project(tmp_path, None)
+    path = project_folder(tmp_path, None)
     document = load_stack_document("dev")
     assert read_stack_file(path).config == document["config"]
     # an empty block, or the older `config: <folder>` naming the stacks' folder, neither
@@ -139,7 +123,7 @@ def test_the_shipped_project_tags_are_merged_and_the_platform_is_untouched() -> 
 
 
 def test_a_required_project_key_no_stack_sets_is_refused_naming_pulumi_yaml(tmp_path: Path) -> None:
-    path = _project(tmp_path, "  needed:\n    type: string\n    description: no default\n")
+    path = project_folder(tmp_path, "  needed:\n    type: string\n    description: no default\n")
     with pytest.raises(ConfigError) as raised:
         read_stack_file(path)
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
@@ -152,7 +136,7 @@ def test_a_required_project_key_no_stack_sets_is_refused_naming_pulumi_yaml(tmp_
 def test_a_required_key_of_another_namespace_is_refused_when_the_project_loads(tmp_path: Path) -> None:
     """Project.Validate: a key outside the project's namespace must give a value."""
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, "  aws:region:\n    description: none\n"))
+        read_stack_file(project_folder(tmp_path, "  aws:region:\n    description: none\n"))
     [(key, message)] = _problems(raised)
     assert key == "config.aws:region"
     assert "must give a `value`" in message
@@ -162,7 +146,7 @@ def test_a_required_key_the_stack_sets_plans(tmp_path: Path) -> None:
     def edit(document: dict[str, Any]) -> None:
         document["config"]["mlops-platform:needed"] = "here"
 
-    config = read_stack_file(_project(tmp_path, "  needed:\n    type: string\n", edit=edit)).config
+    config = read_stack_file(project_folder(tmp_path, "  needed:\n    type: string\n", edit=edit)).config
     assert config["mlops-platform:needed"] == "here"
 
 
@@ -188,7 +172,7 @@ def test_a_typed_key_is_checked_against_the_stacks_value(
     def edit(document: dict[str, Any]) -> None:
         document["config"]["mlops-platform:knob"] = stack_value
 
-    path = _project(tmp_path, f"  knob:\n    {declaration}\n", edit=edit)
+    path = project_folder(tmp_path, f"  knob:\n    {declaration}\n", edit=edit)
     if accepted:
         assert read_stack_file(path).config["mlops-platform:knob"] == stack_value
         return
@@ -208,7 +192,7 @@ def test_a_typed_secret_key_must_be_set_encrypted(tmp_path: Path) -> None:
         document["config"]["mlops-platform:token"] = "in-clear"
 
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block, edit=plain))
+        read_stack_file(project_folder(tmp_path, block, edit=plain))
     [(key, message)] = _problems(raised)
     assert key == "mlops-platform:token"
     assert "must be encrypted as it's secret" in message
@@ -216,9 +200,9 @@ def test_a_typed_secret_key_must_be_set_encrypted(tmp_path: Path) -> None:
     def encrypted(document: dict[str, Any]) -> None:
         document["config"]["mlops-platform:token"] = {"secure": "v1:abc"}
 
-    assert read_stack_file(_project(tmp_path, block, edit=encrypted)).config["mlops-platform:token"] == {
-        "secure": "v1:abc"
-    }
+    assert read_stack_file(project_folder(tmp_path, block, edit=encrypted)).config[
+        "mlops-platform:token"
+    ] == {"secure": "v1:abc"}
 
 
 def test_an_encrypted_value_is_not_type_checked_offline(tmp_path: Path) -> None:
@@ -229,13 +213,13 @@ def test_an_encrypted_value_is_not_type_checked_offline(tmp_path: Path) -> None:
     def encrypted(document: dict[str, Any]) -> None:
         document["config"]["mlops-platform:port"] = {"secure": "v1:abc"}
 
-    assert read_stack_file(_project(tmp_path, block, edit=encrypted)).config["mlops-platform:port"] == {
+    assert read_stack_file(project_folder(tmp_path, block, edit=encrypted)).config["mlops-platform:port"] == {
         "secure": "v1:abc"
     }
 
 
 def test_a_list_shorthand_is_a_default_too(tmp_path: Path) -> None:
-    config = read_stack_file(_project(tmp_path, "  zones: [a, b]\n  aws:ids: [1, 2]\n")).config
+    config = read_stack_file(project_folder(tmp_path, "  zones: [a, b]\n  aws:ids: [1, 2]\n")).config
     assert config["mlops-platform:zones"] == ["a", "b"]
     assert engine_config_values(config)["aws:ids"] == "[1, 2]"
 
@@ -246,14 +230,16 @@ def test_an_untyped_secret_key_is_not_checked_as_pulumi_does_not(tmp_path: Path)
     def plain(document: dict[str, Any]) -> None:
         document["config"]["mlops-platform:token"] = "in-clear"
 
-    config = read_stack_file(_project(tmp_path, "  token:\n    secret: true\n", edit=plain)).config
+    config = read_stack_file(project_folder(tmp_path, "  token:\n    secret: true\n", edit=plain)).config
     assert config["mlops-platform:token"] == "in-clear"
 
 
 def test_a_typed_default_secret_key_is_refused_as_pulumi_refuses_it(tmp_path: Path) -> None:
     """The default lands on the stack unencrypted, and Pulumi then refuses it."""
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, "  token:\n    type: string\n    secret: true\n    default: x\n"))
+        read_stack_file(
+            project_folder(tmp_path, "  token:\n    type: string\n    secret: true\n    default: x\n")
+        )
     assert "must be encrypted as it's secret" in _problems(raised)[0][1]
 
 
@@ -280,7 +266,7 @@ def test_a_project_file_pulumi_refuses_to_load_is_refused_naming_it(
     tmp_path: Path, block: str, key: str, fragment: str
 ) -> None:
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, block))
+        read_stack_file(project_folder(tmp_path, block))
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
     [(where, message)] = _problems(raised)
     assert where == key
@@ -293,7 +279,7 @@ def test_a_key_declared_by_the_project_is_no_typo_in_the_stack_file(tmp_path: Pa
         document["config"]["mlops-platform:tem"] = "typo"
 
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, "  team: default-team\n", edit=edit))
+        read_stack_file(project_folder(tmp_path, "  team: default-team\n", edit=edit))
     assert [key for key, _ in _problems(raised)] == ["mlops-platform:tem"]
 
 
@@ -338,7 +324,7 @@ def test_a_stack_importing_esc_environments_plans_with_a_note(tmp_path: Path, ca
     def edit(document: dict[str, Any]) -> None:
         document["environment"] = ["team/shared"]
 
-    path = _project(tmp_path, None, edit=edit)
+    path = project_folder(tmp_path, None, edit=edit)
     assert cli.main(["--config", str(path), "--format", "json"]) == cli.EXIT_OK
     captured = capsys.readouterr()
     plan = json.loads(captured.out)
@@ -369,7 +355,7 @@ def test_the_pr_summary_names_the_environments_not_read() -> None:
 def test_bin_plan_refuses_a_missing_project_key_with_exit_2_and_empty_stdout(tmp_path: Path, capsys) -> None:
     import planner.__main__ as cli
 
-    path = _project(tmp_path, "  needed:\n    type: string\n")
+    path = project_folder(tmp_path, "  needed:\n    type: string\n")
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     assert cli.run(["--config", str(path), "--format", "json"], one_shot=True) == cli.EXIT_INVALID_CONFIG
     captured = capsys.readouterr()
@@ -383,7 +369,7 @@ def test_delivery_reads_stacks_with_the_project_config(tmp_path: Path) -> None:
     from delivery.stacks import read_target
 
     with pytest.raises(ConfigError) as raised:
-        read_target(_project(tmp_path, "  needed:\n    type: string\n"))
+        read_target(project_folder(tmp_path, "  needed:\n    type: string\n"))
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
 
 
@@ -398,7 +384,7 @@ def test_a_stack_key_without_a_namespace_is_the_projects(tmp_path: Path) -> None
         document["config"] = {"platform": document["config"].pop(CONFIG_KEY), **document["config"]}
 
     platform = load_stack_document("dev")["config"][CONFIG_KEY]
-    assert read_stack_file(_project(tmp_path, None, edit=edit)).config[CONFIG_KEY] == platform
+    assert read_stack_file(project_folder(tmp_path, None, edit=edit)).config[CONFIG_KEY] == platform
 
 
 def test_a_key_written_with_and_without_its_namespace_is_refused(tmp_path: Path) -> None:
@@ -406,7 +392,7 @@ def test_a_key_written_with_and_without_its_namespace_is_refused(tmp_path: Path)
         document["config"]["platform"] = document["config"][CONFIG_KEY]
 
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, None, edit=edit))
+        read_stack_file(project_folder(tmp_path, None, edit=edit))
     [(key, message)] = _problems(raised)
     assert key == "platform"
     assert f"is {CONFIG_KEY}, written twice" in message
@@ -417,7 +403,7 @@ def test_a_misspelt_key_without_a_namespace_is_a_typo_named_as_written(tmp_path:
         document["config"]["platfrom"] = "x"
 
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, None, edit=edit))
+        read_stack_file(project_folder(tmp_path, None, edit=edit))
     [(key, message)] = _problems(raised)
     assert key == "platfrom"  # named as written
     assert f"did you mean {CONFIG_KEY}?" in message
@@ -428,7 +414,7 @@ def test_a_recording_is_cached_per_project_file(tmp_path: Path) -> None:
     same stack file in a project with other config is another recording."""
     from tests import recorded
 
-    path = _project(tmp_path, None)
+    path = project_folder(tmp_path, None)
     before = recorded._key(path, "stand-in", located=False)
     (tmp_path / "Pulumi.yaml").write_text(PROJECT_HEAD + "config:\n  team: ml\n")
     assert recorded._key(path, "stand-in", located=False) != before
@@ -441,19 +427,19 @@ def test_a_required_key_is_not_refused_when_an_esc_environment_may_set_it(tmp_pa
     def edit(document: dict[str, Any]) -> None:
         document["environment"] = ["team/shared"]
 
-    stack_file = read_stack_file(_project(tmp_path, "  needed:\n    type: string\n", edit=edit))
+    stack_file = read_stack_file(project_folder(tmp_path, "  needed:\n    type: string\n", edit=edit))
     assert "mlops-platform:needed" not in stack_file.config
     assert stack_file.environments == ("team/shared",)
 
 
 def test_a_key_declared_in_both_forms_takes_the_first_in_pulumis_sorted_order(tmp_path: Path) -> None:
-    config = read_stack_file(_project(tmp_path, "  x: short\n  mlops-platform:x: long\n")).config
+    config = read_stack_file(project_folder(tmp_path, "  x: short\n  mlops-platform:x: long\n")).config
     assert config["mlops-platform:x"] == "long"  # `mlops-platform:x` sorts before `x`
 
 
 def test_an_array_declared_without_items_is_refused_once(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
-        read_stack_file(_project(tmp_path, "  a:\n    type: array\n    items:\n      type: number\n"))
+        read_stack_file(project_folder(tmp_path, "  a:\n    type: array\n    items:\n      type: number\n"))
     assert _problems(raised) == [
         ("config.a.items.type", "must be one of string, integer, boolean, array, object")
     ]

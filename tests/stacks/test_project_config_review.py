@@ -49,25 +49,7 @@ import pytest
 from stacks.config import ConfigError
 from stacks.project_config import config_value, esc_environments
 from stacks.stack_file import read_stack_file
-from tests.conftest import load_stack_document
-from tests.yaml_text import dump_document
-
-PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
-
-
-def _project(tmp_path: Path, config_block: str | None, *, edit: Any = None) -> Path:
-    """A project folder: Pulumi.yaml (``config_block`` under ``config:``) and stacks/Pulumi.dev.yaml,
-    the dev fixture edited by ``edit``; returns the stack file."""
-    text = PROJECT_HEAD + (f"config:\n{config_block}" if config_block is not None else "")
-    (tmp_path / "Pulumi.yaml").write_text(text)
-    (tmp_path / "stacks").mkdir(exist_ok=True)
-    document = load_stack_document("dev")
-    if edit is not None:
-        edit(document)
-    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
-    path.write_text(dump_document(document))
-    return path
-
+from tests.stacks.project_folder import PROJECT_HEAD, project_folder
 
 # --- ESC: an empty inline definition imports nothing ---
 
@@ -82,7 +64,7 @@ def test_an_empty_inline_environment_does_not_lift_the_required_key_refusal(tmp_
     def edit(document: dict[str, Any]) -> None:
         document["environment"] = {}
 
-    path = _project(tmp_path, "  owner:\n    type: string\n", edit=edit)
+    path = project_folder(tmp_path, "  owner:\n    type: string\n", edit=edit)
     with pytest.raises(ConfigError) as raised:
         read_stack_file(path)
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
@@ -106,7 +88,7 @@ def _secret_stack(tmp_path: Path, block: str, value: Any) -> Path:
     def edit(document: dict[str, Any]) -> None:
         document["config"]["mlops-platform:db"] = value
 
-    return _project(tmp_path, block, edit=edit)
+    return project_folder(tmp_path, block, edit=edit)
 
 
 def test_a_secret_object_with_an_encrypted_leaf_is_encrypted_for_pulumi(tmp_path: Path) -> None:
@@ -170,7 +152,7 @@ def test_a_float_in_exponent_notation_is_written_as_go_writes_it(raw: float, tex
 def test_a_typed_keys_float_value_is_checked_as_a_number(
     tmp_path: Path, declaration: str, accepted: bool
 ) -> None:
-    path = _project(tmp_path, f"  ratio:\n    {declaration}\n")
+    path = project_folder(tmp_path, f"  ratio:\n    {declaration}\n")
     if accepted:
         assert isinstance(read_stack_file(path).config["mlops-platform:ratio"], str)
         return
@@ -187,7 +169,7 @@ def test_a_typed_keys_float_value_is_checked_as_a_number(
 
 def test_a_project_naming_its_stack_folder_twice_is_refused(tmp_path: Path) -> None:
     """RewriteConfigPathIntoStackConfigDir: "Should not use both config and stackConfigDir"."""
-    path = _project(tmp_path, None)
+    path = project_folder(tmp_path, None)
     (tmp_path / "Pulumi.yaml").write_text(PROJECT_HEAD + "config: stacks\n")
     with pytest.raises(ConfigError) as raised:
         read_stack_file(path)
@@ -199,9 +181,9 @@ def test_a_project_naming_its_stack_folder_twice_is_refused(tmp_path: Path) -> N
 
 def test_the_older_config_folder_alone_is_no_config(tmp_path: Path) -> None:
     (tmp_path / "other").mkdir()
-    path = _project(tmp_path, None)
+    path = project_folder(tmp_path, None)
     (tmp_path / "Pulumi.yaml").write_text("name: mlops-platform\nruntime: python\nconfig: stacks\n")
-    assert read_stack_file(path).config == read_stack_file(_project(tmp_path / "other", None)).config
+    assert read_stack_file(path).config == read_stack_file(project_folder(tmp_path / "other", None)).config
 
 
 # --- pulumi:tags: Pulumi Cloud's stack tags, a map of text ---
@@ -210,7 +192,7 @@ TAGS_BLOCK = "  pulumi:tags:\n    value:\n      project: mlops-platform\n"
 
 
 def test_a_project_tag_that_is_not_text_is_refused_naming_pulumi_yaml(tmp_path: Path) -> None:
-    path = _project(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n")
+    path = project_folder(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n")
     with pytest.raises(ConfigError) as raised:
         read_stack_file(path)
     assert raised.value.source == str(tmp_path / "Pulumi.yaml")
@@ -223,7 +205,7 @@ def test_a_stack_files_tags_not_a_map_are_refused_naming_the_stack_file(tmp_path
     def edit(document: dict[str, Any]) -> None:
         document["config"]["pulumi:tags"] = "project=mlops-platform"
 
-    path = _project(tmp_path, TAGS_BLOCK, edit=edit)
+    path = project_folder(tmp_path, TAGS_BLOCK, edit=edit)
     with pytest.raises(ConfigError) as raised:
         read_stack_file(path)
     assert raised.value.source == str(path)
@@ -235,7 +217,7 @@ def test_a_stack_files_text_tags_replace_the_projects_bad_ones(tmp_path: Path) -
     def edit(document: dict[str, Any]) -> None:
         document["config"]["pulumi:tags"] = {"cost-center": "1001"}
 
-    path = _project(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n", edit=edit)
+    path = project_folder(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n", edit=edit)
     assert read_stack_file(path).config["pulumi:tags"] == {"cost-center": "1001"}
 
 
@@ -253,5 +235,5 @@ def test_a_projects_bad_tags_are_not_refused_when_an_esc_environment_may_set_the
     def edit(document: dict[str, Any]) -> None:
         document["environment"] = ["team/tags"]
 
-    path = _project(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n", edit=edit)
+    path = project_folder(tmp_path, TAGS_BLOCK + "      cost-center: 1001\n", edit=edit)
     assert read_stack_file(path).environments == ("team/tags",)

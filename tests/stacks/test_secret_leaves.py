@@ -30,18 +30,13 @@ import pytest
 from stacks.config import CONFIG_KEY, ConfigError
 from stacks.project import KUBECONFIG_KEY, SECRET_STAND_IN
 from tests.conftest import load_stack_document
-from tests.yaml_text import dump_document
+from tests.stacks.project_folder import project_folder
 
-PROJECT_HEAD = "name: mlops-platform\nruntime: python\nstackConfigDir: stacks\n"
 SUBSCRIPTIONS = f"{CONFIG_KEY}.alerts.subscriptions"
 
 
 def _project(tmp_path: Path, document: dict[str, Any]) -> Path:
-    (tmp_path / "Pulumi.yaml").write_text(PROJECT_HEAD)
-    (tmp_path / "stacks").mkdir(exist_ok=True)
-    path = tmp_path / "stacks" / "Pulumi.dev.yaml"
-    path.write_text(dump_document(document))
-    return path
+    return project_folder(tmp_path, document=document)
 
 
 def _with_subscriptions(*subscriptions: dict[str, Any]) -> dict[str, Any]:
