@@ -243,14 +243,31 @@ def wildcard_match(pattern: Any, value: str) -> Tri:
 
 
 def granted(value: Any) -> Any:
-    """An ``Action`` or ``Resource`` entry judged as if IAM trimmed it: white space around a value
-    must not hide what it grants. ``NotAction`` and ``NotResource`` entries are read exactly, so
-    white space cannot widen what they exclude either."""
-    return value.strip() if isinstance(value, str) else value
+    """An ``Action`` or ``Resource`` entry judged by its widest reading: trimmed (see :func:`read_entry`)."""
+    return read_entry(value, excluded=False, widest=True)
+
+
+def read_entry(value: Any, *, excluded: bool, widest: bool) -> Any:
+    """An ``Action``/``Resource``/``Principal`` entry (``excluded``: a ``NotAction``/``NotResource``/
+    ``NotPrincipal`` one) as the reading a rule must assume: ``widest`` for what a statement may
+    reach (an Allow a rule refuses), else what it surely reaches (a grant or Deny a rule counts on).
+
+    What IAM does with white space around an entry is not documented: its validator refuses a
+    vendor holding a space (``"Vendor  s3 is not valid"``, as moto reproduces it), KMS and S3 run
+    their own validators, and an entry accepted untrimmed matches literally, which no action
+    name, principal or key ARN does. So a padded entry is read both ways, trimmed (what it names)
+    and literal (nothing), and the rule takes the reading against itself: the statement reaches
+    the most with its listed entries trimmed and its excluded ones literal, the least the other
+    way round. A refused document takes no effect and ``pulumi up`` fails on it, which no rule
+    needs to foresee."""
+    if not isinstance(value, str):
+        return value
+    return value.strip() if widest != excluded else value
 
 
 def action_patterns(statement: Any) -> Any:
-    """The ``Action`` list, or :class:`Unknown`; ``None`` when the statement uses ``NotAction``."""
+    """The ``Action`` list (its widest reading), or :class:`Unknown`; ``None`` when the statement
+    uses ``NotAction``."""
     if isinstance(statement, Unknown):
         return statement
     if "NotAction" in statement:
@@ -259,23 +276,31 @@ def action_patterns(statement: Any) -> Any:
     return actions if isinstance(actions, Unknown) else [granted(action) for action in as_list(actions)]
 
 
-def covers(statement: Any, action: str) -> Tri:
-    """Whether the statement's Action/NotAction reaches ``action`` (``service:Name``)."""
+def covers(statement: Any, action: str, *, widest: bool = True) -> Tri:
+    """Whether the statement's Action/NotAction reaches ``action`` (``service:Name``): may reach it
+    (``widest``, for an Allow a rule refuses), or surely does (for a grant or a Deny a rule counts
+    on); :func:`read_entry`."""
     if isinstance(statement, Unknown):
         return statement
     if "NotAction" in statement:
         excluded = statement["NotAction"]
         if isinstance(excluded, Unknown):
             return excluded
-        return not3(any3(wildcard_match(p, action) for p in as_list(excluded)))
+        return not3(
+            any3(
+                wildcard_match(read_entry(p, excluded=True, widest=widest), action) for p in as_list(excluded)
+            )
+        )
     actions = statement.get("Action")
     if isinstance(actions, Unknown):
         return actions
-    return any3(wildcard_match(granted(p), action) for p in as_list(actions))
+    return any3(
+        wildcard_match(read_entry(p, excluded=False, widest=widest), action) for p in as_list(actions)
+    )
 
 
-def covers_any(statement: Any, actions: Iterable[str]) -> Tri:
-    return any3(covers(statement, action) for action in actions)
+def covers_any(statement: Any, actions: Iterable[str], *, widest: bool = True) -> Tri:
+    return any3(covers(statement, action, widest=widest) for action in actions)
 
 
 def is_every_action(pattern: Any) -> Tri:
@@ -422,7 +447,9 @@ def on_broad_resources(statement: Any) -> Tri:
         excluded = statement["NotResource"]
         if isinstance(excluded, Unknown):
             return excluded
-        return not3(any3(excludes_everything(r) for r in as_list(excluded)))
+        return not3(
+            any3(excludes_everything(read_entry(r, excluded=True, widest=True)) for r in as_list(excluded))
+        )
     resources = statement.get("Resource")
     if isinstance(resources, Unknown):
         return resources

@@ -39,6 +39,7 @@ from ._iam_documents import (
     not3,
     parse_document,
     read,
+    read_entry,
     statements,
 )
 
@@ -131,6 +132,9 @@ def key_lets(document: Any, call: Request, key_arn: Any) -> Tri:
 
 
 def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: Any) -> Tri:
+    """Whether the statement applies to ``call``'s request for ``action``. An entry padded with white
+    space is read against the grant (:func:`read_entry`): an Allow by what it surely reaches, a Deny
+    by what it may reach, so that KMS's reading, whichever it is, lets in no less than this one."""
     if isinstance(statement, Unknown):
         return statement
     stated = statement.get("Effect")
@@ -138,30 +142,35 @@ def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: A
         return stated
     if not isinstance(stated, str) or stated.lower() != effect:
         return False
-    names = _names_the_service(statement, call.service)
+    widest = effect == "deny"
+    names = _names_the_service(statement, call.service, widest)
     if names is False:
         return False  # another principal's statement (most of a key policy's): nothing else matters
     return all3(
         [
             names,
-            covers(statement, action),
-            _on_the_key(statement, key_arn),
+            covers(statement, action, widest=widest),
+            _on_the_key(statement, key_arn, widest),
             _condition_holds(statement.get("Condition"), call, effect),
         ]
     )
 
 
-def _names_the_service(statement: Mapping[str, Any], service: str) -> Tri:
+def _names_the_service(statement: Mapping[str, Any], service: str, widest: bool) -> Tri:
     if "NotPrincipal" in statement:
         excluded = statement["NotPrincipal"]
-        return not3(_lists(excluded, service)) if not isinstance(excluded, Unknown) else excluded
-    return _lists(statement.get("Principal"), service)
+        if isinstance(excluded, Unknown):
+            return excluded
+        return not3(_lists(excluded, service, excluded=True, widest=widest))
+    return _lists(statement.get("Principal"), service, excluded=False, widest=widest)
 
 
-def _lists(principal: Any, service: str) -> Tri:
+def _lists(principal: Any, service: str, *, excluded: bool, widest: bool) -> Tri:
     """Whether ``principal`` takes in ``service``: ``*``, ``{"AWS": "*"}`` or its ``Service`` entry."""
-    if isinstance(principal, Unknown) or principal == "*":
-        return principal if isinstance(principal, Unknown) else True
+    if isinstance(principal, Unknown):
+        return principal
+    if isinstance(principal, str):
+        return read_entry(principal, excluded=excluded, widest=widest) == "*"
     if not isinstance(principal, dict):
         return False
     verdicts: list[Tri] = []
@@ -172,37 +181,42 @@ def _lists(principal: Any, service: str) -> Tri:
             continue
         wanted = "*" if kind == "AWS" else service
         verdicts += [
-            e if isinstance(e, Unknown) else isinstance(e, str) and e.strip().lower() in (wanted, "*")
+            e
+            if isinstance(e, Unknown)
+            else isinstance(e, str)
+            and read_entry(e, excluded=excluded, widest=widest).lower() in (wanted, "*")
             for e in as_list(entries)
         ]
     return any3(verdicts)
 
 
-def _on_the_key(statement: Mapping[str, Any], key_arn: Any) -> Tri:
+def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool) -> Tri:
     """A key policy's ``Resource`` is ``*`` (this key); an ARN counts when it matches the key's."""
     if "NotResource" in statement:
         excluded = statement["NotResource"]
         if isinstance(excluded, Unknown):
             return excluded
-        return not3(any3(_matches(pattern, key_arn) for pattern in as_list(excluded)))
+        return not3(
+            any3(_matches(read_entry(p, excluded=True, widest=widest), key_arn) for p in as_list(excluded))
+        )
     resources = statement.get("Resource")
     if isinstance(resources, Unknown):
         return resources
-    return any3(_matches(pattern, key_arn) for pattern in as_list(resources))
+    return any3(_matches(read_entry(p, excluded=False, widest=widest), key_arn) for p in as_list(resources))
 
 
 def _matches(pattern: Any, key_arn: Any) -> Tri:
     if isinstance(pattern, Unknown):
         return pattern
-    if not isinstance(pattern, str):
-        return False
-    if set(pattern.strip()) <= {"*"} and pattern.strip():
+    if not isinstance(pattern, str) or pattern != pattern.strip():
+        return False  # a padded entry read literally: no key's ARN is
+    if set(pattern) <= {"*"} and pattern:
         return True
     if isinstance(key_arn, Unknown):
         return key_arn
     if not isinstance(key_arn, str):
         return unknown("the key's ARN")  # known once the key exists: judged on the outputs
-    return bool(iam_wildcard(pattern.strip()).fullmatch(key_arn))
+    return bool(iam_wildcard(pattern).fullmatch(key_arn))
 
 
 _STRING = {"stringequals": False, "stringlike": True}

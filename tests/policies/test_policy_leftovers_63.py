@@ -1,0 +1,171 @@
+"""Policy-pack leftovers of session 62, closed in session 63 (each confirmed by a test failing first).
+
+1. White space around a policy entry. What IAM does with it is not documented: its validator refuses
+   a vendor holding a space (``Vendor  s3 is not valid``, which moto reproduces), KMS and S3 validate
+   their own policies, and an entry taken untrimmed matches literally, which no action name,
+   principal or key ARN does. Each reader now takes the reading against the rule
+   (``_iam_documents.read_entry``): a statement reaches the most with its listed entries trimmed and
+   its ``Not*`` entries literal, the least the other way round. The identity-policy rules ask what an
+   Allow may reach (as before); ``alarm-topic-key-usable`` asks whether a key policy surely lets
+   CloudWatch in, so its Allow is read by what it surely reaches and its Deny by what it may reach:
+   a padded ``Action``/``Resource``/``Principal`` of the grant, or a padded ``NotResource`` of a
+   Deny, passed before and KMS may refuse every notification.
+2. Policy variables in a key policy's conditions were compared as literal text: the confused-deputy
+   guard ``Deny ... StringNotEqualsIfExists aws:SourceAccount ${aws:ResourceAccount}`` was read as
+   denying CloudWatch (a false violation). IAM fills variables in from the request before comparing;
+   the request now carries ``aws:ResourceAccount`` (the key's account, from its ARN or the ARN the
+   topic names it by; not known at preview otherwise: undecided), a variable's default when its key
+   is absent, and a variable whose key the request lacks with no default is undecided saying so.
+   ``...IfExists`` on a key the request lacks holds (IAM User Guide, condition operators), as before:
+   for a Deny that is the Deny applying, and the request model calls absent only the keys a service
+   principal's request never carries.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from policies.rules._iam_documents import covers
+from tests.policies import engine_shapes
+from tests.policies.conftest import build
+from tests.policies.one_resource import findings, json_document
+from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
+
+TOPIC_KEY = "alarm-topic-key-usable"
+REFUSED = "does not let cloudwatch.amazonaws.com use it"
+
+
+def _grant(**changes: Any) -> dict[str, Any]:
+    grant = {**copy.deepcopy(CLOUDWATCH_KEY_GRANT), **changes}
+    return {k: v for k, v in grant.items() if v is not None}
+
+
+def _judge(specs: list[dict[str, Any]], *, outputs: bool = False) -> tuple[list[str], list[str]]:
+    records: Any = build(specs)
+    if outputs:
+        records = engine_shapes.as_outputs(records)
+    report = evaluate_report(records, None, [get_policy(TOPIC_KEY)])
+    return [v.message for v in report.violations], [u.reason for u in report.undecided]
+
+
+# --- 1. white space: the reading against the rule ------------------------------------------------
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"Action": [" kms:Decrypt", "kms:GenerateDataKey*"]}, id="action-leading"),
+        pytest.param({"Action": ["kms:Decrypt", "kms:GenerateDataKey* "]}, id="action-trailing"),
+        pytest.param({"Resource": " *"}, id="resource"),
+        pytest.param({"Principal": {"Service": "cloudwatch.amazonaws.com "}}, id="principal"),
+    ],
+)
+def test_a_padded_entry_of_the_grant_is_no_sure_grant(outputs: bool, changes: dict[str, Any]) -> None:
+    """Read literally (or refused) the padded entry names nothing: the grant may not let CloudWatch
+    in, so KMS may refuse every notification. Passed before (the entry was trimmed)."""
+    found, undecided = _judge(topic_key_stack(_grant(**changes)), outputs=outputs)
+    assert undecided == []
+    assert len(found) == 1 and REFUSED in found[0], found
+
+
+def _deny(**fields: Any) -> dict[str, Any]:
+    return {"Sid": "Guard", "Effect": "Deny", **fields}
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "deny",
+    [
+        pytest.param(_deny(Principal="*", Action="kms:*", NotResource="* "), id="not-resource"),
+        pytest.param(
+            _deny(Principal="*", NotAction=["kms:Decrypt ", "kms:GenerateDataKey*"], Resource="*"),
+            id="not-action",
+        ),
+        pytest.param(
+            _deny(NotPrincipal={"Service": " cloudwatch.amazonaws.com"}, Action="kms:*", Resource="*"),
+            id="not-principal",
+        ),
+        pytest.param(_deny(Principal=" *", Action="kms:*", Resource="*"), id="principal"),
+    ],
+)
+def test_a_deny_whose_padded_entry_may_reach_cloudwatch_refuses_it(
+    outputs: bool, deny: dict[str, Any]
+) -> None:
+    """A Deny is read by what it may reach: a padded ``Not*`` entry may exclude nothing, a padded
+    listed entry may name what it says. The ``NotResource`` Deny passed before (trimmed: it excluded
+    the key, so applied to nothing) though KMS may apply it to every request."""
+    found, undecided = _judge(topic_key_stack(CLOUDWATCH_KEY_GRANT, deny), outputs=outputs)
+    assert undecided == []
+    assert len(found) == 1 and REFUSED in found[0], found
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "deny",
+    [
+        pytest.param(_deny(Principal="*", Action="kms:*", NotResource="*"), id="not-resource"),
+        pytest.param(
+            _deny(Principal="*", NotAction=["kms:Decrypt", "kms:GenerateDataKey*"], Resource="*"),
+            id="not-action",
+        ),
+        pytest.param(
+            _deny(NotPrincipal={"Service": "cloudwatch.amazonaws.com"}, Action="kms:*", Resource="*"),
+            id="not-principal",
+        ),
+        pytest.param(
+            _deny(Principal={"Service": "events.amazonaws.com "}, Action="kms:*", Resource="*"), id="other"
+        ),
+    ],
+)
+def test_the_same_denies_unpadded_leave_the_grant(outputs: bool, deny: dict[str, Any]) -> None:
+    """The twins: unpadded, each Deny excludes CloudWatch's request (or names another service even
+    trimmed), and the grant stands; the unpadded grant passes."""
+    assert _judge(topic_key_stack(CLOUDWATCH_KEY_GRANT, deny), outputs=outputs) == ([], [])
+    assert _judge(topic_key_stack(CLOUDWATCH_KEY_GRANT), outputs=outputs) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("statement", "widest", "expected"),
+    [
+        pytest.param({"Effect": "Deny", "NotAction": " kms:Decrypt"}, True, True, id="not-action-may-reach"),
+        pytest.param({"Effect": "Deny", "NotAction": " kms:Decrypt"}, False, False, id="not-action-surely"),
+        pytest.param({"Effect": "Deny", "Action": "kms:Decrypt "}, True, True, id="action-may-reach"),
+        pytest.param({"Effect": "Deny", "Action": "kms:Decrypt "}, False, False, id="action-surely"),
+        pytest.param({"Effect": "Deny", "Action": "kms:Decrypt"}, False, True, id="unpadded-surely"),
+        pytest.param({"Effect": "Deny", "NotAction": "kms:Decrypt"}, True, False, id="unpadded-excluded"),
+    ],
+)
+def test_covers_reads_a_padded_entry_both_ways(
+    statement: dict[str, Any], widest: bool, expected: bool
+) -> None:
+    """The reader a rule relying on a Deny asks (``widest=False``): a padded ``NotAction`` may
+    exclude the action (trimmed), so the Deny does not surely cover it; the rules refusing an Allow
+    ask ``widest=True``, as before."""
+    assert covers(statement, "kms:Decrypt", widest=widest) is expected
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        pytest.param({"Effect": "Allow", "Action": " iam:PassRole", "Resource": "*"}, 1, id="action"),
+        pytest.param({"Effect": "Allow", "NotAction": "iam:PassRole ", "Resource": "*"}, 1, id="not-action"),
+        pytest.param(
+            {"Effect": "Allow", "NotAction": "iam:PassRole", "Resource": "*"}, 0, id="not-action-unpadded"
+        ),
+    ],
+)
+def test_identity_rules_still_read_an_allow_by_what_it_may_reach(
+    statement: dict[str, Any], expected: int
+) -> None:
+    """``iam-pass-role-scoped`` on a padded Allow: its ``Action`` trimmed, its ``NotAction`` literal
+    (excluding nothing, so passing every role)."""
+    found, undecided = findings(
+        "iam-pass-role-scoped", "aws:iam/policy:Policy", {"policy": json_document(statement)}
+    )
+    assert (len(found), undecided) == (expected, 0), found
