@@ -13,14 +13,17 @@ from the topic's ARN), ``aws:SourceArn`` (the alarm's or rule's ARN) and the enc
 ``aws:sns:topicArn`` (the topic's ARN), the keys the platform's own grant to CloudWatch conditions
 on (``cloudwatch_alarms_grant``), and ``aws:PrincipalIsAWSService`` ``true`` with
 ``aws:PrincipalServiceName`` (every signed request carries the first; the data perimeter's Deny
-exempts service principals by it); ``aws:SourceOrgID``/``aws:SourceOrgPaths`` depend on an
-organization the stack does not name (undecided); any other key is read as absent (a service principal has no principal
+exempts service principals by it), and ``aws:ResourceAccount``, the key's account (KMS's requests
+carry it); ``aws:SourceOrgID``/``aws:SourceOrgPaths`` and ``aws:ResourceOrgID``/``aws:ResourceOrgPaths``
+depend on an organization the stack does not name (undecided). Policy variables in condition values
+are filled in from those keys before comparing; any other key is read as absent (a service principal has no principal
 account, organization or tags, and ``kms:CallerAccount``/``kms:ViaService`` conditions shut it
 out: re:Post "how-does-the-kms-calleraccount-condition-work").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -111,14 +114,19 @@ def unknown(what: str) -> Unknown:
     return Unknown(UnknownValueError(UNKNOWN_STRING_VALUE, [what]))
 
 
-def key_lets(document: Any, call: Request, key_arn: Any) -> Tri:
+def key_lets(document: Any, call: Request, key_arn: Any, key_account: Any = None) -> Tri:
     """Whether the key policy ``document`` lets ``call``'s service use the key for both of
     :data:`ACTIONS` (an Allow applies and no Deny does). ``None`` (no policy set) is KMS's default
-    key policy, which lets only the account's IAM principals in."""
+    key policy, which lets only the account's IAM principals in.
+
+    ``aws:ResourceAccount`` of the request (and ``${aws:ResourceAccount}`` in a condition) is the
+    key's account: read from ``key_arn``, else ``key_account`` (the account of the ARN a topic names
+    the key by), else not known yet (:class:`Unknown`, judged on the outputs)."""
     if document is None or document is INVALID:
         return False
     if isinstance(document, Unknown):
         return document
+    call = _on_the_key_of(call, key_arn, key_account)
     found = statements(document)
     return all3(
         all3(
@@ -129,6 +137,38 @@ def key_lets(document: Any, call: Request, key_arn: Any) -> Tri:
         )
         for action in ACTIONS
     )
+
+
+def _on_the_key_of(call: Request, key_arn: Any, key_account: Any) -> Request:
+    """``call`` with the key's own keys: ``aws:ResourceAccount`` (KMS's requests carry it) and the
+    key owner's organization (present only when its account belongs to one: not known here)."""
+    account: Any = key_arn if isinstance(key_arn, Unknown) else None
+    fields = arn_fields(key_arn) if isinstance(key_arn, str) else None
+    if fields is not None and fields[4]:
+        account = fields[4]
+    elif isinstance(key_account, str) and key_account:
+        account = key_account
+    elif account is None:
+        account = unknown("the KMS key's ARN (its account is aws:ResourceAccount)")
+    return Request(
+        call.service,
+        {
+            **call.context,
+            "aws:resourceaccount": account,
+            "aws:resourceorgid": _RESOURCE_ORGANIZATION_UNKNOWN,
+            "aws:resourceorgpaths": _RESOURCE_ORGANIZATION_UNKNOWN,
+        },
+    )
+
+
+_RESOURCE_ORGANIZATION_UNKNOWN = Unknown(
+    Undeterminable(
+        "the key policy conditions on aws:ResourceOrgID or aws:ResourceOrgPaths, which a request carries "
+        "only when the key's account belongs to an AWS Organization (and then that organization's): this "
+        "stack does not say which. Make sure the condition holds for the account's organization, or "
+        "condition on aws:ResourceAccount instead."
+    )
+)
 
 
 def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: Any) -> Tri:
@@ -265,11 +305,11 @@ def _condition_holds(condition: Any, call: Request, effect: str) -> Tri:
             verdicts.append(effect == "deny")
             continue
         for key, values in block.items():
-            verdicts.append(_holds(str(operator), call.value(str(key)), values, effect))
+            verdicts.append(_holds(str(operator), call.value(str(key)), values, effect, call))
     return all3(verdicts)
 
 
-def _holds(operator: str, actual: Any, values: Any, effect: str) -> Tri:
+def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request) -> Tri:
     name = operator.lower()
     if_exists = name.endswith("ifexists")
     name = name.removesuffix("ifexists")
@@ -281,26 +321,80 @@ def _holds(operator: str, actual: Any, values: Any, effect: str) -> Tri:
         if isinstance(actual, Unknown):
             return actual
         return (actual is None) in wanted
-    if actual is None:  # the request carries no such key
+    if actual is None:  # the request carries no such key: ...IfExists holds (IAM User Guide)
         return if_exists or every or name in _NEGATED
     if isinstance(actual, Unknown):
         return actual
-    if any(isinstance(v, Unknown) for v in listed):
-        return next(v for v in listed if isinstance(v, Unknown))
     negated = name in _NEGATED
     base = _NEGATED.get(name, name)
+    wildcards = base in _ARN or _STRING.get(base, False)
+    listed = [_filled(v, call, wildcards) if isinstance(v, str) else v for v in listed]
+    if any(isinstance(v, Unknown) for v in listed):
+        return next(v for v in listed if isinstance(v, Unknown))
     if base in _ARN:
         matched = any(isinstance(v, str) and isinstance(actual, str) and arn_like(v, actual) for v in listed)
     elif base in _STRING:
         matched = any(
-            isinstance(v, str) and (bool(iam_wildcard(v).fullmatch(actual)) if _STRING[base] else v == actual)
+            isinstance(v, str)
+            and (bool(iam_wildcard(v).fullmatch(actual)) if _STRING[base] else _characters(v) == actual)
             for v in listed
         )
     elif base in _IGNORING_CASE or base == "bool":  # Bool compares "true"/"false" whatever the case
-        matched = any(isinstance(v, str | bool) and str(v).lower() == str(actual).lower() for v in listed)
+        matched = any(
+            isinstance(v, str | bool) and _characters(str(v)).lower() == str(actual).lower() for v in listed
+        )
     else:
         return effect == "deny"
     return not matched if negated else matched
+
+
+#: A policy variable in a condition value, with its default if any: ``${aws:ResourceAccount}``,
+#: ``${aws:PrincipalTag/team, 'none'}`` (a quote in a default is written twice). ``${*}``, ``${?}``
+#: and ``${$}`` are the characters themselves, no variables.
+_VARIABLE = re.compile(r"\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,\s*'((?:[^']|'')*)'\s*)?\}")
+_ESCAPES = re.compile(r"\$\{([*?$])\}")
+
+
+def _characters(value: str) -> str:
+    """A value compared whole (``StringEquals``): the escapes ``${*}``, ``${?}``, ``${$}`` are the
+    characters themselves."""
+    return _ESCAPES.sub(lambda m: m.group(1), value)
+
+
+def _filled(value: str, call: Request, wildcards: bool) -> Any:
+    """A condition value with each policy variable replaced by what the request carries, as IAM fills
+    it in before comparing (IAM User Guide, "IAM policy elements: Variables and tags"): the key
+    policy's ``${aws:ResourceAccount}`` is the key's account, ``${aws:SourceAccount}`` the
+    publisher's; a key the request lacks takes the variable's default. :class:`Unknown` when a
+    value is not known yet, or, for a key the request lacks and no default, always: what IAM
+    compares then is not documented, so the verdict is left to whoever reads the note. Under a
+    wildcard operator the filled-in text is escaped: a value's ``*`` is no wildcard."""
+    pending: list[Unknown] = []
+
+    def fill(match: re.Match[str]) -> str:
+        actual = call.value(match.group(1))
+        if actual is None and match.group(2) is not None:
+            text = match.group(2).replace("''", "'")
+        elif isinstance(actual, str | bool):
+            text = str(actual).lower() if isinstance(actual, bool) else actual
+        else:
+            pending.append(actual if isinstance(actual, Unknown) else _no_value(match.group(0), call))
+            return ""
+        return re.sub(r"([*?$])", r"${\1}", text) if wildcards else text.replace("$", "${$}")
+
+    filled = _VARIABLE.sub(fill, value)
+    return pending[0] if pending else filled
+
+
+def _no_value(variable: str, call: Request) -> Unknown:
+    return Unknown(
+        Undeterminable(
+            f"the key policy compares a condition with the policy variable {variable}, whose key the request "
+            f"{call.service} makes for SNS does not carry (a service principal has no principal account, "
+            "organization, tags or user name) and which gives no default: what IAM compares then is not "
+            "documented. Give the variable a default (${{key, 'value'}}) or compare with a fixed value."
+        )
+    )
 
 
 def parse_policy(raw: Any) -> Any:

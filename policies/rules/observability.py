@@ -786,8 +786,11 @@ def _check_publisher(
                 )
             continue
         call = keys.request(service, topic_arn, _source_arn(publisher, topic_arn))
+        named = keys.arn_fields(value) if isinstance(value, str) else None  # the key's or its alias's ARN
         for key in found:
-            verdict = keys.key_lets(key_document(key), call, keys.read(key.props, "arn"))
+            verdict = keys.key_lets(
+                key_document(key), call, keys.read(key.props, "arn"), named[4] if named else None
+            )
             if isinstance(verdict, keys.Unknown):
                 pending.append(verdict.error)
             elif verdict is False and not surely:

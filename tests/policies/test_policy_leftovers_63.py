@@ -169,3 +169,94 @@ def test_identity_rules_still_read_an_allow_by_what_it_may_reach(
         "iam-pass-role-scoped", "aws:iam/policy:Policy", {"policy": json_document(statement)}
     )
     assert (len(found), undecided) == (expected, 0), found
+
+
+# --- 2. policy variables in a key policy's conditions -----------------------------------------------
+
+CONFUSED_DEPUTY = _deny(
+    Principal="*",
+    Action="kms:*",
+    Resource="*",
+    Condition={
+        "StringNotEqualsIfExists": {"aws:SourceAccount": "${aws:ResourceAccount}"},
+        "Bool": {"aws:PrincipalIsAWSService": "true"},
+    },
+)
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param(CONFUSED_DEPUTY["Condition"], id="source-account-is-the-keys"),
+        pytest.param(
+            {"ArnNotLike": {"aws:SourceArn": "arn:aws:cloudwatch:*:${aws:ResourceAccount}:alarm:*"}},
+            id="source-arn-in-the-keys-account",
+        ),
+        pytest.param(
+            {"StringNotEquals": {"aws:SourceAccount": "${aws:PrincipalAccount, '111122223333'}"}},
+            id="absent-key-takes-the-default",
+        ),
+        pytest.param(
+            {"StringNotEquals": {"aws:ResourceAccount": "${aws:SourceAccount}"}}, id="resource-account-key"
+        ),
+    ],
+)
+def test_a_guard_filled_in_from_the_request_leaves_cloudwatch_in(
+    outputs: bool, condition: dict[str, Any]
+) -> None:
+    """The topic, the alarm and the key are of one account: the guard does not apply. Refused before
+    (the variable compared as its literal text)."""
+    deny = {**CONFUSED_DEPUTY, "Condition": condition}
+    assert _judge(topic_key_stack(CLOUDWATCH_KEY_GRANT, deny), outputs=outputs) == ([], [])
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_guard_on_a_key_of_another_account_still_refuses(outputs: bool) -> None:
+    """The twin: the key of another account than the topic's (and so the alarm's): the guard
+    applies. At preview the account is the one of the ARN the topic names the key by, after create
+    the key's own ARN's."""
+    other = "arn:aws:kms:eu-west-1:999999999999:key/0b6e4c1a-1111-2222-3333-444455556666"
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT, CONFUSED_DEPUTY)
+    next(spec for spec in specs if spec["name"] == "alerts")["inputs"]["kmsMasterKeyId"] = other
+    records: Any = build(specs)
+    if outputs:
+        records = engine_shapes.as_outputs(records, {"notifications-key": {"arn": other}})
+    report = evaluate_report(records, None, [get_policy(TOPIC_KEY)])
+    found = [v.message for v in report.violations]
+    assert report.undecided == [] and len(found) == 1 and REFUSED in found[0], found
+
+
+def test_the_keys_account_unknown_at_preview_is_undecided_then_decided() -> None:
+    """A topic naming its key only through a dependency (its ARN unknown at preview): the key's
+    account is not known yet, so the guard is undecided, not a violation; after create it holds."""
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT, CONFUSED_DEPUTY)
+    topic = next(spec for spec in specs if spec["name"] == "alerts")
+    topic["inputs"]["kmsMasterKeyId"] = "04da6b54-80a4-46f7-8a81-3ae0e0a0d2b1"  # a key id: no account
+    found, undecided = _judge(specs)
+    assert found == [] and len(undecided) == 1 and "aws:ResourceAccount" in undecided[0], undecided
+    assert _judge(specs, outputs=True) == ([], [])
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_variable_the_request_lacks_without_default_is_undecided(outputs: bool) -> None:
+    """``${aws:PrincipalAccount}``: a service principal's request has none, and what IAM compares
+    then is not documented; undecided (after create too), saying so, where it was refused."""
+    deny = {
+        **CONFUSED_DEPUTY,
+        "Condition": {"StringNotEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}},
+    }
+    found, undecided = _judge(topic_key_stack(CLOUDWATCH_KEY_GRANT, deny), outputs=outputs)
+    assert found == [] and len(undecided) == 1, (found, undecided)
+    assert "${aws:PrincipalAccount}" in undecided[0] and "default" in undecided[0], undecided
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_filled_in_value_is_no_wildcard(outputs: bool) -> None:
+    """A grant ``StringLike aws:SourceAccount ${aws:ResourceAccount}`` compares the key's account as
+    text; an escaped ``${*}`` stays the character (no account), so that grant lets nothing in."""
+    grant = _grant(Condition={"StringLike": {"aws:SourceAccount": "${aws:ResourceAccount}"}})
+    assert _judge(topic_key_stack(grant), outputs=outputs) == ([], [])
+    grant = _grant(Condition={"StringLike": {"aws:SourceAccount": "${*}"}})
+    found, undecided = _judge(topic_key_stack(grant), outputs=outputs)
+    assert undecided == [] and len(found) == 1 and REFUSED in found[0], found
