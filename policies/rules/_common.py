@@ -578,16 +578,25 @@ class UndecidedResources(UnknownValueError):
     ``reasons`` maps the URN of each resource whose verdict needs a value unknown at preview
     to what was unknown. The engine shows the message as an advisory "can't run policy during
     preview" note and keeps the violations reported before; ``policies.local`` counts one
-    undecided check per URN.
+    undecided check per URN. A resource in ``settled_by_nothing`` has a note no value settles
+    (shown whole); one also in ``waits`` needs values known after apply as well, and is named
+    among those too (``waits`` defaults to every resource not settled by nothing).
     """
 
     def __init__(
-        self, reasons: Mapping[str, str], sentinel: str, settled_by_nothing: Iterable[str] = ()
+        self,
+        reasons: Mapping[str, str],
+        sentinel: str,
+        settled_by_nothing: Iterable[str] = (),
+        notes: Mapping[str, str] | None = None,
+        waits: Iterable[str] | None = None,
     ) -> None:
         super().__init__(sentinel, [])
         self.reasons = dict(reasons)
         beyond = set(settled_by_nothing)
-        later = [urn.rsplit("::", 1)[-1] for urn in self.reasons if urn not in beyond]
+        pending = set(waits) if waits is not None else {urn for urn in self.reasons if urn not in beyond}
+        notes = notes if notes is not None else self.reasons
+        later = [urn.rsplit("::", 1)[-1] for urn in self.reasons if urn in pending]
         parts = (
             [
                 f"{len(later)} resource(s) need values known only after apply ({', '.join(later)}); "
@@ -596,9 +605,7 @@ class UndecidedResources(UnknownValueError):
             if later
             else []
         )
-        parts += [
-            f"{urn.rsplit('::', 1)[-1]}: {reason}" for urn, reason in self.reasons.items() if urn in beyond
-        ]
+        parts += [f"{urn.rsplit('::', 1)[-1]}: {notes[urn]}" for urn in self.reasons if urn in beyond]
         self.message = "; ".join(parts)
 
 
@@ -616,22 +623,41 @@ class Undeterminable(UnknownValueError):
 
 
 class UndecidedCollector:
-    """Collects undecided resources while a stack rule runs; :meth:`raise_if_any` at its end."""
+    """Collects undecided resources while a stack rule runs; :meth:`raise_if_any` at its end.
+
+    Per resource it keeps the first value known only after apply and every distinct note no value
+    settles (:class:`Undeterminable`): a resource waiting on both is shown with both, not with
+    whichever was added first."""
 
     def __init__(self) -> None:
         self.reasons: dict[str, str] = {}
         self.sentinel = ""
         self.settled_by_nothing: set[str] = set()
+        self._waits: dict[str, str] = {}  # urn -> the first message of a value known after apply
+        self._notes: dict[str, list[str]] = {}  # urn -> the notes no value settles
 
     def add(self, resource: PolicyResource, error: UnknownValueError) -> None:
-        if resource.urn not in self.reasons and isinstance(error, Undeterminable):
-            self.settled_by_nothing.add(resource.urn)
-        self.reasons.setdefault(resource.urn, error.message)
+        urn = resource.urn
+        if isinstance(error, Undeterminable):
+            self.settled_by_nothing.add(urn)
+            notes = self._notes.setdefault(urn, [])
+            if error.message not in notes:
+                notes.append(error.message)
+        else:
+            self._waits.setdefault(urn, error.message)
+        first = [self._waits[urn]] if urn in self._waits else []
+        self.reasons[urn] = "; ".join([*first, *self._notes.get(urn, [])])
         self.sentinel = self.sentinel or error.unknown_type_sentinel
 
     def raise_if_any(self) -> None:
         if self.reasons:
-            raise UndecidedResources(self.reasons, self.sentinel, self.settled_by_nothing)
+            raise UndecidedResources(
+                self.reasons,
+                self.sentinel,
+                self.settled_by_nothing,
+                {urn: "; ".join(notes) for urn, notes in self._notes.items()},
+                self._waits,
+            )
 
 
 def each_resource(

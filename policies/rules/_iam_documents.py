@@ -58,12 +58,28 @@ _SENTINELS = frozenset(
 
 
 class Unknown:
-    """A value not known at preview; keeps the proxy's error so a rule can raise it."""
+    """A value not known at preview; keeps the proxy's error so a rule can raise it.
 
-    __slots__ = ("error",)
+    A verdict that waits on several values keeps each distinct reason (``errors``): one known
+    after apply and one no value settles (``_common.Undeterminable``) are both shown."""
 
-    def __init__(self, error: UnknownValueError) -> None:
+    __slots__ = ("error", "others")
+
+    def __init__(self, error: UnknownValueError, others: tuple[UnknownValueError, ...] = ()) -> None:
         self.error = error
+        self.others = others
+
+    @property
+    def errors(self) -> tuple[UnknownValueError, ...]:
+        return (self.error, *self.others)
+
+    def joined(self, other: Unknown) -> Unknown:
+        """This verdict's reasons and ``other``'s (each message once)."""
+        if other is self:
+            return self
+        known = {error.message for error in self.errors}
+        new = tuple(error for error in other.errors if error.message not in known)
+        return Unknown(self.error, (*self.others, *new)) if new else self
 
     def __repr__(self) -> str:
         return "<unknown>"
@@ -78,8 +94,8 @@ def any3(values: Iterable[Tri]) -> Tri:
     for value in values:
         if value is True:
             return True
-        if isinstance(value, Unknown) and pending is None:
-            pending = value
+        if isinstance(value, Unknown):
+            pending = value if pending is None else pending.joined(value)
     return pending if pending is not None else False
 
 
@@ -88,8 +104,8 @@ def all3(values: Iterable[Tri]) -> Tri:
     for value in values:
         if value is False:
             return False
-        if isinstance(value, Unknown) and pending is None:
-            pending = value
+        if isinstance(value, Unknown):
+            pending = value if pending is None else pending.joined(value)
     return pending if pending is not None else True
 
 

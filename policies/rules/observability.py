@@ -710,8 +710,8 @@ def _publishers_use_topic_keys(args: StackValidationArgs, _: Mapping[str, Any]) 
         pending: list[UnknownValueError] = []
         found = list(_check_publisher(publisher, kind, service, props, stack, keys_of, key_document, pending))
         yield from found
-        if pending:
-            undecided.add(publisher, pending[0])
+        for reason in pending:  # each distinct reason shown (a topic unknown yet and one outside)
+            undecided.add(publisher, reason)
     undecided.raise_if_any()
 
 
@@ -792,7 +792,7 @@ def _check_publisher(
                 key_document(key), call, keys.read(key.props, "arn"), named[4] if named else None
             )
             if isinstance(verdict, keys.Unknown):
-                pending.append(verdict.error)
+                pending.extend(verdict.errors)
             elif verdict is False and not surely:
                 # Named by the topic's name only, its ARN not known yet: refused only if it is this
                 # topic, which the outputs say (a topic of that name elsewhere may be the one meant).

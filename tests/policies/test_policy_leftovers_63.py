@@ -19,17 +19,29 @@
    ``...IfExists`` on a key the request lacks holds (IAM User Guide, condition operators), as before:
    for a Deny that is the Deny applying, and the request model calls absent only the keys a service
    principal's request never carries.
+4. A stack rule's undecided note showed one reason per resource, the first added
+   (``UndecidedCollector``), and ``alarm-topic-key-usable`` passed it only its first; a verdict
+   (``all3``/``any3``) kept its first :class:`Unknown`. An alarm notifying a topic whose key policy
+   is unknown at preview and a topic outside the stack was noted only for the outside one, as if
+   nothing were left to judge after apply. Now every distinct reason is kept; a resource with a
+   value known after apply and a note no value settles is named in both parts of the engine's note.
+   The resource rules' ``Findings`` raise one error, as the engine takes one per resource; their
+   unknowns are all values known after apply, so the first says what the others would.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
+from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from policies.local import evaluate_report
 from policies.registry import get_policy
+from policies.rules._common import UndecidedCollector, UndecidedResources, Undeterminable
 from policies.rules._iam_documents import covers
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
@@ -260,3 +272,118 @@ def test_a_filled_in_value_is_no_wildcard(outputs: bool) -> None:
     grant = _grant(Condition={"StringLike": {"aws:SourceAccount": "${*}"}})
     found, undecided = _judge(topic_key_stack(grant), outputs=outputs)
     assert undecided == [] and len(found) == 1 and REFUSED in found[0], found
+
+
+# --- 4. every undecided reason of a resource is shown -------------------------------------------------
+
+PAGER = "arn:aws:sns:eu-west-1:999999999999:central-pager"
+OWN = "arn:aws:sns:eu-west-1:111122223333:alerts"
+
+
+def _pager_beside_a_key_policy_unknown_at_preview() -> list[dict[str, Any]]:
+    """The alarm notifies the stack's topic (by ARN and dependency), whose key's policy is built from
+    values unknown at preview, and a central pager outside the stack."""
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    next(spec for spec in specs if spec["name"] == "notifications-key")["inputs"]["policy"] = (
+        UNKNOWN_STRING_VALUE
+    )
+    next(spec for spec in specs if spec["name"] == "errors")["inputs"]["alarmActions"] = [OWN, PAGER]
+    return specs
+
+
+def _engine_notes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The messages of the ``UndecidedResources`` stack rules raise (the engine's advisory note)."""
+    notes: list[str] = []
+    original = UndecidedCollector.raise_if_any
+
+    def spy(self: UndecidedCollector) -> None:
+        try:
+            original(self)
+        except UndecidedResources as error:
+            notes.append(error.message)
+            raise
+
+    monkeypatch.setattr(UndecidedCollector, "raise_if_any", spy)
+    return notes
+
+
+def test_a_topic_unknown_at_preview_beside_one_outside_shows_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At preview the stack topic's key policy is not known yet and the pager is outside the stack:
+    the note named only the pager (the reason added first), so nobody learnt the alarm is judged again
+    after apply. Both now, in the engine's note and in the local report."""
+    notes = _engine_notes(monkeypatch)
+    found, undecided = _judge(_pager_beside_a_key_policy_unknown_at_preview())
+    assert found == [] and len(undecided) == 1, undecided
+    assert PAGER in undecided[0] and "can't be known during preview" in undecided[0], undecided
+    [note] = notes
+    assert "1 resource(s) need values known only after apply (errors)" in note, note
+    assert f"errors: alarm 'errors' notifies SNS topic {PAGER!r}" in note, note
+
+
+def test_after_create_only_the_outside_topic_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The twin: after create the key policy is known (it lets CloudWatch in); the pager alone
+    stays undecided, and the note no longer says the alarm waits for values."""
+    notes = _engine_notes(monkeypatch)
+    records = engine_shapes.as_outputs(
+        build(_pager_beside_a_key_policy_unknown_at_preview()),
+        {
+            "notifications-key": {
+                "policy": json.dumps({"Version": "2012-10-17", "Statement": [CLOUDWATCH_KEY_GRANT]})
+            },
+            "alerts": {"arn": OWN},  # SNS's ARN shape (no ``topic/``)
+        },
+    )
+    report = evaluate_report(records, None, [get_policy(TOPIC_KEY)])
+    assert report.violations == [] and len(report.undecided) == 1
+    assert PAGER in report.undecided[0].reason and "during preview" not in report.undecided[0].reason
+    assert OWN not in report.undecided[0].reason
+    [note] = notes
+    assert "known only after apply" not in note and PAGER in note, note
+
+
+def test_a_verdict_waiting_on_two_values_keeps_both_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The class inside a verdict: a grant conditioned on aws:SourceOrgID (no value settles it) whose
+    key policy also names the key's ARN, unknown at preview. ``all3`` kept whichever came first."""
+    notes = _engine_notes(monkeypatch)
+    grant = _grant(
+        Resource="arn:aws:kms:eu-west-1:111122223333:key/*",
+        Condition={"StringEquals": {"aws:SourceOrgID": "o-abcdef1234"}},
+    )
+    found, undecided = _judge(topic_key_stack(grant))
+    assert found == [] and len(undecided) == 1, undecided
+    assert "aws:SourceOrgID" in undecided[0] and "can't be known during preview" in undecided[0], undecided
+    [note] = notes
+    assert "need values known only after apply (errors)" in note and "aws:SourceOrgID" in note, note
+    found, undecided = _judge(topic_key_stack(grant), outputs=True)
+    assert found == [] and len(undecided) == 1 and "during preview" not in undecided[0], undecided
+
+
+def test_the_collector_shows_a_resource_in_both_parts_of_its_note() -> None:
+    """Added in either order, a value known after apply and a note no value settles: the resource
+    is named among those waiting for values and its note is shown; the same note twice, once."""
+    [resource] = [
+        PolicyResource(
+            "aws:sns/topic:Topic",
+            {},
+            "urn:pulumi:s::p::aws:sns/topic:Topic::t",
+            "t",
+            None,
+            None,
+            None,
+            [],
+            {},
+        )
+    ]
+    later = UnknownValueError(UNKNOWN_STRING_VALUE, ["arn"])
+    note = Undeterminable("outside the stack")
+    for order in ([later, note, note], [note, later, note]):
+        collector = UndecidedCollector()
+        for error in order:
+            collector.add(resource, error)
+        with pytest.raises(UndecidedResources) as raised:
+            collector.raise_if_any()
+        assert raised.value.message == (
+            "1 resource(s) need values known only after apply (t); they are checked when stack policies "
+            "re-run on outputs; t: outside the stack"
+        )
+        assert raised.value.reasons == {resource.urn: f"{later.message}; outside the stack"}
