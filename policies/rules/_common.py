@@ -738,25 +738,34 @@ _POLICY_VARIABLE = re.compile(r"\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,[^}]*)?\}")
 #: policy: the principal's keys (``${aws:PrincipalTag/team}``, ``${aws:PrincipalAccount}``...),
 #: ``${aws:username}``, ``${aws:FederatedProvider}`` and a federated caller's claims (``${saml:sub}``,
 #: ``${cognito-identity.amazonaws.com:sub}``: a provider's key names its domain). Not
-#: ``${aws:userid}``: its part after ``:`` is the name whoever asks STS for the session chooses (a
-#: role session's ``<role id>:<session name>``, a federated user's ``<account>:<name>``, which any
-#: IAM user of the account able to federate can take), so it pins no more than a request's value.
+#: ``${aws:userid}`` in general: its part after ``:`` is the name whoever asks STS for the session
+#: chooses (a role session's ``<role id>:<session name>``, a federated user's ``<account>:<name>``,
+#: which any IAM user of the account able to federate can take, and a user's policies apply to its
+#: federated sessions), so it pins no more than a request's value. On a policy only a role can hold
+#: (its inline policies, a RolePolicy, a permission set's) it does (``holder="role"``): every session
+#: of the role has the userid ``<this role's unique id>:<any name>``, so a tag compared with it
+#: reaches only resources tagged for this role, as a principal tag of the role would. Which session
+#: reaches which of them is the assumers' choice (the session name is theirs), so it scopes to the
+#: role, never to one person. A managed policy is read as any holder's: a resource rule sees none of
+#: its attachments, and a user or group may hold it.
 _HOLDERS_OWN = re.compile(r"aws:principal.*|aws:username|aws:federatedprovider|saml:.*|[^:]*\.[^:]*:.*")
 
 
-def variable_side(name: str) -> str:
+def variable_side(name: str, *, holder: str = "any") -> str:
     """Whose value a policy variable ``name`` (``aws:RequestTag/team``) reads: ``"resource"`` (the
-    resource's own, ``aws:Resource...``), ``"holder"`` (the caller's identity, :data:`_HOLDERS_OWN`)
-    or ``"request"`` (what the request carries, chosen by the caller: ``aws:RequestTag/...``,
-    ``aws:SourceIp``, ``aws:UserAgent``, ``aws:RequestedRegion``, a service's request keys such as
-    ``${s3:prefix}``)."""
+    resource's own, ``aws:Resource...``), ``"holder"`` (the caller's identity, :data:`_HOLDERS_OWN`;
+    ``${aws:userid}`` too when only a role can hold the policy: ``holder="role"``) or ``"request"``
+    (what the request carries, chosen by the caller: ``aws:RequestTag/...``, ``aws:SourceIp``,
+    ``aws:UserAgent``, ``aws:RequestedRegion``, a service's request keys such as ``${s3:prefix}``)."""
     lowered = name.lower()
     if lowered.startswith("aws:resource"):
         return "resource"
+    if holder == "role" and lowered == "aws:userid":
+        return "holder"
     return "holder" if _HOLDERS_OWN.fullmatch(lowered) else "request"
 
 
-def variables_as_wildcards(value: str, *, pins: str = "caller") -> str:
+def variables_as_wildcards(value: str, *, pins: str = "caller", holder: str = "any") -> str:
     """``value`` with each policy variable that pins nothing written as ``*``, so that the reader of
     wildcards judges what is left (an ARN's account, an organization path's organization).
 
@@ -773,11 +782,11 @@ def variables_as_wildcards(value: str, *, pins: str = "caller") -> str:
     attribute-based access control, and ``"aws:ResourceAccount": "${aws:PrincipalAccount}"``); the
     resource's own (``"aws:ResourceAccount": "${aws:ResourceAccount}"``) compares it with itself, and
     the request's (``"aws:ResourceTag/team": "${aws:RequestTag/team}"``) is whatever the caller sends:
-    neither pins.
+    neither pins. ``holder="role"``: the policy is one only a role can hold (see :data:`_HOLDERS_OWN`).
     """
 
     def pins_nothing(name: str) -> bool:
-        side = variable_side(name)
+        side = variable_side(name, holder=holder)
         return side != "resource" if pins == "caller" else side != "holder"
 
     return _POLICY_VARIABLE.sub(lambda m: "*" if pins_nothing(m.group(1)) else m.group(0), value)

@@ -197,6 +197,20 @@ IDENTITY_DOCUMENTS: Mapping[str, tuple[str, ...] | tuple[str, str, str]] = {
 }
 
 
+#: The types whose identity-policy documents only a role holds (an IAM Identity Center permission
+#: set becomes a role in each account): their holder's ``${aws:userid}`` is ``<role id>:<session>``.
+ROLE_HELD = frozenset(
+    {
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:iam/role:Role",
+        "aws-native:iam:RolePolicy",
+        "aws-native:iam:Role",
+        "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+        "aws-native:sso:PermissionSet",
+    }
+)
+
+
 def identity_documents(resource_type: str, props: Any) -> Iterator[tuple[str, Any]]:
     """``(path, document)`` for every identity-policy document ``props`` carries."""
     where = IDENTITY_DOCUMENTS.get(resource_type)
@@ -525,11 +539,12 @@ class ConditionKey:
         return bool(iam_wildcard(self.pattern, ignore_case=True).fullmatch(key))
 
 
-def _restricting_value(spec: ConditionKey, value: Any, wildcards: bool) -> Tri:
+def _restricting_value(spec: ConditionKey, value: Any, wildcards: bool, holder: str = "any") -> Tri:
     kind = spec.kind
     if isinstance(value, Unknown):
         return True if not wildcards else value  # an exact match on any one value restricts
-    if isinstance(value, str) and (chosen := variables_as_wildcards(value, pins=spec.pins)) != value:
+    chosen = variables_as_wildcards(value, pins=spec.pins, holder=holder) if isinstance(value, str) else value
+    if isinstance(value, str) and chosen != value:
         value, wildcards = chosen, True  # ``${aws:PrincipalOrgID}``: the caller supplies it, as a wildcard
     if isinstance(value, str) and only_wildcards(value):
         return False  # '*' restricts nothing under a wildcard operator; never trust it under others
@@ -567,11 +582,14 @@ def is_wildcard_operator(name: str) -> bool:
     return name in _WILDCARD_OPERATORS
 
 
-def condition_restricts(statement: Any, keys: Iterable[ConditionKey], *, service: str | None = None) -> Tri:
+def condition_restricts(
+    statement: Any, keys: Iterable[ConditionKey], *, service: str | None = None, holder: str = "any"
+) -> Tri:
     """Whether ``Condition`` restricts the statement through one of ``keys``.
 
     ``service``: a service-prefixed key (``kms:ViaService``) only counts for that service's
-    actions; ``aws:`` keys count for all.
+    actions; ``aws:`` keys count for all. ``holder="role"``: the document is one only a role can
+    hold, whose ``${aws:userid}`` is its own (``_common.variable_side``).
     """
     if isinstance(statement, Unknown):
         return statement
@@ -600,7 +618,9 @@ def condition_restricts(statement: Any, keys: Iterable[ConditionKey], *, service
                 continue
             listed = [values] if isinstance(values, Unknown) else as_list(values)
             wildcards = name in _WILDCARD_OPERATORS
-            found.append(all3(_restricting_value(spec, v, wildcards) for v in listed) if listed else False)
+            found.append(
+                all3(_restricting_value(spec, v, wildcards, holder) for v in listed) if listed else False
+            )
     return any3(found)
 
 

@@ -49,6 +49,7 @@ from ._iam_actions import sensitive_category
 from ._iam_documents import (
     IDENTITY_DOCUMENTS,
     INVALID,
+    ROLE_HELD,
     ConditionKey,
     Findings,
     Unknown,
@@ -417,6 +418,7 @@ def _scoping_service(pattern: str) -> str:
 
 def _no_unscoped_sensitive_actions(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
     findings = Findings()
+    holder = "role" if args.resource_type in ROLE_HELD else "any"  # a role's own ${aws:userid} scopes
     for path, statement in _statements(args, findings):
         scope = _on_every_resource(statement)
         patterns = action_patterns(statement)
@@ -436,7 +438,7 @@ def _no_unscoped_sensitive_actions(args: ResourceValidationArgs, _: Mapping[str,
             if category is None:
                 continue
             keys = SERVICE_LINKED_ROLE_KEYS if pattern.lower() == SERVICE_LINKED_ROLE else RESOURCE_SCOPE_KEYS
-            scoped = condition_restricts(statement, keys, service=_scoping_service(pattern))
+            scoped = condition_restricts(statement, keys, service=_scoping_service(pattern), holder=holder)
             verdict = all3([scope, not3(scoped)])
             if verdict is True:
                 flagged.append(f"{pattern} ({category})")

@@ -19,6 +19,12 @@
    ``...IfExists`` on a key the request lacks holds (IAM User Guide, condition operators), as before:
    for a Deny that is the Deny applying, and the request model calls absent only the keys a service
    principal's request never carries.
+3. ``${aws:userid}`` scoped nothing anywhere (session 62). On a policy only a role holds (its inline
+   policies, a RolePolicy, a permission set's) every session's userid is ``<role id>:<session
+   name>``: the name is the assumer's, the role id fixed, so ``aws:ResourceTag/owner =
+   ${aws:userid}`` reaches only resources tagged for this role (any of its sessions): the holder's
+   own, as a principal tag of the role is. Kept scoping nothing on managed, user and group policies
+   (``_common._HOLDERS_OWN`` says why).
 4. A stack rule's undecided note showed one reason per resource, the first added
    (``UndecidedCollector``), and ``alarm-topic-key-usable`` passed it only its first; a verdict
    (``all3``/``any3``) kept its first :class:`Unknown`. An alarm notifying a topic whose key policy
@@ -387,3 +393,115 @@ def test_the_collector_shows_a_resource_in_both_parts_of_its_note() -> None:
             "re-run on outputs; t: outside the stack"
         )
         assert raised.value.reasons == {resource.urn: f"{later.message}; outside the stack"}
+
+
+# --- 3. ${aws:userid} on a policy only a role holds ------------------------------------------------
+
+UNSCOPED = "iam-no-unscoped-sensitive-actions"
+OWNER_IS_THE_CALLER = {"StringEquals": {"aws:ResourceTag/owner": "${aws:userid}"}}
+
+
+def _sensitive(condition: dict[str, Any]) -> str:
+    return json_document(
+        {
+            "Effect": "Allow",
+            "Action": ["s3:DeleteBucket", "kms:Decrypt"],
+            "Resource": "*",
+            "Condition": condition,
+        }
+    )
+
+
+def _held(resource_type: str, document: str) -> dict[str, Any]:
+    """The inputs of ``resource_type`` carrying ``document`` as an identity policy."""
+    trust = json_document(
+        {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    )
+    return {
+        "aws:iam/rolePolicy:RolePolicy": {"role": "trainer", "policy": document},
+        "aws:iam/role:Role": {
+            "assumeRolePolicy": trust,
+            "inlinePolicies": [{"name": "work", "policy": document}],
+        },
+        "aws-native:iam:RolePolicy": {
+            "roleName": "trainer",
+            "policyName": "work",
+            "policyDocument": document,
+        },
+        "aws-native:iam:Role": {
+            "assumeRolePolicyDocument": trust,
+            "policies": [{"policyName": "work", "policyDocument": document}],
+        },
+        "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": {
+            "inlinePolicy": document,
+            "instanceArn": "arn:aws:sso:::instance/ssoins-1111111111111111",
+            "permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-1111111111111111",
+        },
+        "aws-native:sso:PermissionSet": {
+            "inlinePolicy": document,
+            "instanceArn": "arn:aws:sso:::instance/ssoins-1111111111111111",
+            "name": "data-scientists",
+        },
+        "aws:iam/policy:Policy": {"policy": document},
+        "aws-native:iam:ManagedPolicy": {"policyDocument": document},
+        "aws:iam/userPolicy:UserPolicy": {"user": "alice", "policy": document},
+        "aws:iam/groupPolicy:GroupPolicy": {"group": "analysts", "policy": document},
+        "aws-native:iam:User": {"policies": [{"policyName": "work", "policyDocument": document}]},
+    }[resource_type]
+
+
+ROLE_ONLY = [
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/role:Role",
+    "aws-native:iam:RolePolicy",
+    "aws-native:iam:Role",
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+    "aws-native:sso:PermissionSet",
+]
+ANY_HOLDER = [
+    "aws:iam/policy:Policy",
+    "aws-native:iam:ManagedPolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+    "aws-native:iam:User",
+]
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize("resource_type", ROLE_ONLY)
+def test_a_roles_own_userid_scopes_to_resources_tagged_for_the_role(
+    resource_type: str, outputs: bool
+) -> None:
+    """Every session of the role has the userid ``<role id>:<session name>``: a tag compared with it
+    reaches only resources tagged for this role (any of its sessions, the assumers choosing the
+    names), as a principal tag of the role would. Refused before as reaching every resource."""
+    inputs = _held(resource_type, _sensitive(OWNER_IS_THE_CALLER))
+    assert findings(UNSCOPED, resource_type, inputs, outputs=outputs) == ([], 0)
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize("resource_type", ANY_HOLDER)
+def test_a_userid_on_a_policy_a_user_may_hold_still_scopes_nothing(resource_type: str, outputs: bool) -> None:
+    """The twins: a user's policies apply to its federated sessions, whose userid is
+    ``<account>:<name>`` with any name; a managed policy may be attached to a user or group."""
+    inputs = _held(resource_type, _sensitive(OWNER_IS_THE_CALLER))
+    found, undecided = findings(UNSCOPED, resource_type, inputs, outputs=outputs)
+    assert undecided == 0 and len(found) == 1 and "on every resource" in found[0], found
+
+
+@pytest.mark.parametrize("resource_type", ROLE_ONLY)
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param(
+            {"StringEquals": {"aws:ResourceTag/owner": "${aws:RequestTag/owner}"}}, id="request-tag"
+        ),
+        pytest.param({"StringNotEquals": {"aws:ResourceTag/owner": "${aws:userid}"}}, id="negated"),
+    ],
+)
+def test_a_role_policy_scoped_by_no_own_value_is_still_unscoped(
+    resource_type: str, condition: dict[str, Any]
+) -> None:
+    """The twins on a role: a request's value, a negated comparison."""
+    found, undecided = findings(UNSCOPED, resource_type, _held(resource_type, _sensitive(condition)))
+    assert undecided == 0 and len(found) == 1 and "on every resource" in found[0], found
