@@ -273,7 +273,7 @@ def anyone_allowed(statement: Mapping[str, Any]) -> str | None:
     ``Principal`` ``"*"``, ``{"AWS": "*"}``, ``{"AWS": ["arn:...:root", "*"]}`` (a ``*`` under any
     key) or ``NotPrincipal`` (everyone but the listed principals); ``{"Service": "..."}`` is not anyone.
     """
-    if _effect(statement) != "allow":
+    if _effect(statement).strip() != "allow":  # a padded Effect may be an Allow (_iam_documents.read_entry)
         return None
     if "NotPrincipal" in statement:
         return "NotPrincipal (everyone but the listed principals)"

@@ -260,10 +260,12 @@ def _field(statement: Any, key: str) -> Any:
 
 
 def is_allow(statement: Any) -> Tri:
+    """Whether the statement is an Allow, by its widest reading (``" Allow"`` may be one:
+    :func:`read_entry`), as the rules refusing an Allow ask."""
     effect = _field(statement, "Effect")
     if isinstance(effect, Unknown):
         return effect
-    return isinstance(effect, str) and effect.lower() == "allow"
+    return isinstance(effect, str) and effect.strip().lower() == "allow"
 
 
 def wildcard_match(pattern: Any, value: str) -> Tri:

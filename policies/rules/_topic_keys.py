@@ -180,9 +180,9 @@ def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: A
     stated = statement.get("Effect")
     if isinstance(stated, Unknown):
         return stated
-    if not isinstance(stated, str) or stated.lower() != effect:
-        return False
     widest = effect == "deny"
+    if not isinstance(stated, str) or read_entry(stated, excluded=False, widest=widest).lower() != effect:
+        return False
     names = _names_the_service(statement, call.service, widest)
     if names is False:
         return False  # another principal's statement (most of a key policy's): nothing else matters

@@ -46,7 +46,7 @@ def _known_allow(statement: Mapping[str, Any]) -> Tri:
     effect = statement.get("Effect")
     if isinstance(effect, Unknown):
         return effect
-    return isinstance(effect, str) and effect.lower() == "allow"
+    return isinstance(effect, str) and effect.strip().lower() == "allow"  # padded: may be one (read_entry)
 
 
 class PublicResourcePolicy:

@@ -51,7 +51,7 @@ from policies.rules._common import UndecidedCollector, UndecidedResources, Undet
 from policies.rules._iam_documents import covers
 from tests.policies import engine_shapes
 from tests.policies.conftest import build
-from tests.policies.one_resource import findings, json_document
+from tests.policies.one_resource import CALLER_PINS, findings, json_document
 from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
 
 TOPIC_KEY = "alarm-topic-key-usable"
@@ -187,6 +187,32 @@ def test_identity_rules_still_read_an_allow_by_what_it_may_reach(
         "iam-pass-role-scoped", "aws:iam/policy:Policy", {"policy": json_document(statement)}
     )
     assert (len(found), undecided) == (expected, 0), found
+
+
+@pytest.mark.parametrize(("resource_type", "prop", "policy", "action"), CALLER_PINS)
+@pytest.mark.parametrize("effect", [" Allow", "allow "])
+def test_a_padded_allow_open_to_anyone_is_refused(
+    resource_type: str, prop: str, policy: str, action: str, effect: str
+) -> None:
+    """``Effect`` is an entry too: a padded ``Allow`` may be one, so the rules refusing an Allow to
+    anyone read it as one. Passed before (not ``"allow"`` exactly)."""
+    statement = {"Effect": effect, "Principal": "*", "Action": action, "Resource": "*"}
+    for outputs in (False, True):
+        found, undecided = findings(policy, resource_type, {prop: json_document(statement)}, outputs=outputs)
+        assert undecided == 0 and len(found) == 1, (effect, found)
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_padded_effect_of_the_key_policy_is_read_against_the_grant(outputs: bool) -> None:
+    """A padded ``Deny`` may deny (CloudWatch refused: passed before); a padded ``Allow`` is no sure
+    grant (refused, as before)."""
+    deny = _deny(Principal="*", Action="kms:*", Resource="*")
+    found, undecided = _judge(
+        topic_key_stack(CLOUDWATCH_KEY_GRANT, {**deny, "Effect": "Deny "}), outputs=outputs
+    )
+    assert undecided == [] and len(found) == 1 and REFUSED in found[0], found
+    found, undecided = _judge(topic_key_stack(_grant(Effect=" Allow")), outputs=outputs)
+    assert undecided == [] and len(found) == 1 and REFUSED in found[0], found
 
 
 # --- 2. policy variables in a key policy's conditions -----------------------------------------------
