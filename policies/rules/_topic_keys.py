@@ -190,7 +190,7 @@ def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: A
         [
             names,
             covers(statement, action, widest=widest),
-            _on_the_key(statement, key_arn, widest),
+            _on_the_key(statement, key_arn, widest, call),
             _condition_holds(statement.get("Condition"), call, effect),
         ]
     )
@@ -230,19 +230,27 @@ def _lists(principal: Any, service: str, *, excluded: bool, widest: bool) -> Tri
     return any3(verdicts)
 
 
-def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool) -> Tri:
-    """A key policy's ``Resource`` is ``*`` (this key); an ARN counts when it matches the key's."""
+def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool, call: Request) -> Tri:
+    """A key policy's ``Resource`` is ``*`` (this key); an ARN counts when it matches the key's, its
+    policy variables filled in from the request (``arn:aws:kms:*:${aws:ResourceAccount}:key/*``)."""
+
+    def entry(pattern: Any, excluded: bool) -> Any:
+        pattern = read_entry(pattern, excluded=excluded, widest=widest)
+        return (
+            _filled(pattern, call, True)
+            if isinstance(pattern, str) and pattern == pattern.strip()
+            else pattern
+        )
+
     if "NotResource" in statement:
         excluded = statement["NotResource"]
         if isinstance(excluded, Unknown):
             return excluded
-        return not3(
-            any3(_matches(read_entry(p, excluded=True, widest=widest), key_arn) for p in as_list(excluded))
-        )
+        return not3(any3(_matches(entry(p, True), key_arn) for p in as_list(excluded)))
     resources = statement.get("Resource")
     if isinstance(resources, Unknown):
         return resources
-    return any3(_matches(read_entry(p, excluded=False, widest=widest), key_arn) for p in as_list(resources))
+    return any3(_matches(entry(p, False), key_arn) for p in as_list(resources))
 
 
 def _matches(pattern: Any, key_arn: Any) -> Tri:
