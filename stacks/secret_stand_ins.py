@@ -14,6 +14,7 @@ it is encrypted and what its check says: the plan cannot tell whether the real v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -141,12 +142,20 @@ def platform_stand_ins(config: Mapping[str, Any], source: str) -> dict[LeafPath,
     return chosen
 
 
-def refused_encrypted(error: ConfigError, leaves: list[LeafPath]) -> ConfigError:
-    """``error`` with each problem at an encrypted leaf saying so: the offline plan cannot read the
-    value, so what the check refused is a stand-in, not the adopter's value. A platform value
-    encrypted whole (``pulumi config set --secret platform "$(cat platform.json)"``, which
-    ``pulumi up`` decrypts to the JSON text the program parses) is one problem saying so and how to
-    encrypt only the values that are secret."""
+def refused_encrypted(
+    error: ConfigError, platform: Any, stand_ins: Mapping[LeafPath, str], source: str
+) -> ConfigError:
+    """``error`` (the validation of ``platform`` read with ``stand_ins``) with each problem an
+    encrypted leaf causes saying so: the offline plan cannot read the value, so what the check
+    refused is a stand-in, not the adopter's value. That is a problem at the leaf; one at what holds
+    it (``framework``, whose check reads ``framework.version``) that the leaf's stand-in decides; and
+    one at another key that compares its own value with the leaf's (an endpoint naming an encrypted
+    family name), which is also what a leaf naming another key's clear value gets: a name other keys
+    refer to is no secret, and the plan cannot compare a value it cannot read, so it must be set in
+    clear. A platform value encrypted whole (``pulumi config set --secret platform "$(cat
+    platform.json)"``, which ``pulumi up`` decrypts to the JSON text the program parses) is one
+    problem saying so and how to encrypt only the values that are secret."""
+    leaves = encrypted_leaves(platform)
     if leaves == [()]:
         return ConfigError(
             error.source,
@@ -159,16 +168,153 @@ def refused_encrypted(error: ConfigError, leaves: list[LeafPath]) -> ConfigError
                 )
             ],
         )
-    keys = [leaf_key(leaf) for leaf in leaves if leaf]
-    if not any(_at(problem, key) for problem, _ in error.problems for key in keys):
+    leaves = [leaf for leaf in leaves if leaf and leaf in stand_ins]
+    if not leaves:
         return error
-    return ConfigError(
-        error.source,
-        [
-            (problem, _encrypted_message(message) if any(_at(problem, key) for key in keys) else message)
-            for problem, message in error.problems
-        ],
-    )
+    reading = _Reading(platform, dict(stand_ins), source)
+    problems = [(key, reading.message(key, message)) for key, message in error.problems]
+    if problems == list(error.problems):
+        return error
+    return ConfigError(error.source, problems)
+
+
+class _Reading:
+    """The validation of the platform map with its chosen stand-ins, and what each problem owes to
+    an encrypted leaf (found by validating again with that leaf read otherwise: a millisecond)."""
+
+    def __init__(
+        self,
+        platform: Mapping[str, Any],
+        stand_ins: dict[LeafPath, str],
+        source: str,
+    ) -> None:
+        self.platform, self.stand_ins, self.source = platform, stand_ins, source
+        self.leaves = encrypted_leaves(platform)
+        self.keys = {leaf: leaf_key(leaf) for leaf in self.leaves}
+
+    def message(self, key: str, message: str) -> str:
+        at_leaf = [leaf for leaf in self.leaves if _at(key, self.keys[leaf])]
+        if at_leaf:
+            named = self._named_in_clear(at_leaf[0], message)
+            if named:
+                return (
+                    "is encrypted (`secure:`), but it must name a value other keys hold in clear ("
+                    + ", ".join(f"{where}: '{shorten(value)}'" for where, value in named)
+                    + "), which the offline plan cannot compare it with: a name that refers to another key "
+                    "cannot be encrypted (it is no secret: that key holds it in clear); set it without --secret"
+                )
+            return _encrypted_message(self._unquoted(message, at_leaf))
+        causes = [leaf for leaf in self.leaves if self._decides(leaf, key, message)]
+        if not causes:
+            return message
+        shown = self._unquoted(message, causes)
+        held = [leaf for leaf in causes if _above(key, self.keys[leaf])]
+        if held:
+            return (
+                f"{_relative(self.keys[held[0]])} is encrypted (`secure:`), so the offline plan cannot read "
+                f"it, and no offline stand-in for it passes this check ({shown}); `pulumi up` checks the "
+                "decrypted value"
+            )
+        names = ", ".join(_relative(self.keys[leaf]) for leaf in causes)
+        return (
+            f"{shown}: {names} {'is' if len(causes) == 1 else 'are'} encrypted (`secure:`), and the offline "
+            "plan cannot compare a value it cannot read: a name (or any value) that other keys refer to "
+            f"cannot be encrypted; set {names} without --secret (it is no secret: this key names it in clear)"
+        )
+
+    def _problems_with(self, leaf: LeafPath, text: str) -> list[tuple[str, str]]:
+        return _problems(self.platform, {**self.stand_ins, leaf: text}, self.source)
+
+    def _decides(self, leaf: LeafPath, key: str, message: str) -> bool:
+        """Whether the problem ``key: message`` is the leaf's stand-in's: it quotes it, or goes (or
+        changes) when the leaf reads as another stand-in its own check accepts."""
+        text = self.stand_ins[leaf]
+        if _quotes(message, text):
+            return True
+        for other in candidates(self.leaves.index(leaf)):
+            if other == text:
+                continue
+            problems = self._problems_with(leaf, other)
+            if any(_at(where, self.keys[leaf]) for where, _ in problems):
+                continue  # the leaf's own check refuses this one: it says nothing of the problem
+            return (key, message) not in problems
+        return False
+
+    def _named_in_clear(self, leaf: LeafPath, message: str) -> list[tuple[str, str]]:
+        """The clear keys of the map whose values the leaf's check quotes and would accept in its
+        place (the family names an endpoint's ``latest_approved_of`` may name), with their values:
+        each a key the check compares the leaf with (it refuses the leaf again when that key's value
+        changes)."""
+        key = self.keys[leaf]
+        clear = [
+            (where, value)
+            for where, value in _clear_texts(self.platform)
+            if value != self.stand_ins[leaf] and _quotes(message, value)
+        ]
+        named: list[tuple[str, str]] = []
+        for value in dict.fromkeys(value for _, value in clear):
+            if any(_at(where, key) for where, _ in self._problems_with(leaf, value)):
+                continue
+            for where, text in clear:
+                if text == value and self._compared(leaf, value, where):
+                    named.append((_relative(leaf_key(where)), value))
+            if len(named) >= 4:
+                break
+        return named[:4]
+
+    def _compared(self, leaf: LeafPath, value: str, holder: LeafPath) -> bool:
+        """With the leaf reading ``value``, whether its check refuses it again once ``holder`` (which
+        holds ``value`` in clear) holds another name."""
+        other = value[:-1] + ("b" if value[-1:] != "b" else "c")
+        platform = _replaced(self.platform, holder, other)
+        problems = _problems(platform, {**self.stand_ins, leaf: value}, self.source)
+        return any(_at(where, self.keys[leaf]) for where, _ in problems)
+
+    def _unquoted(self, message: str, leaves: list[LeafPath]) -> str:
+        """``message`` with each stand-in of ``leaves`` it quotes shown as ``<encrypted>``: what the
+        check saw is not the adopter's value."""
+        for text in sorted({self.stand_ins[leaf] for leaf in leaves}, key=len, reverse=True):
+            message = _pattern(text).sub("<encrypted>", message)
+        return message
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    """``text`` as a whole word of a message or a name (``dev-<text>-primary``), not the start of a
+    numbered stand-in (``<text>-1``) or of a longer number (an account id's stand-in)."""
+    return re.compile(rf"(?<![0-9A-Za-z]){re.escape(text)}(?![0-9A-Za-z]|-[0-9])")
+
+
+def _quotes(message: str, text: str) -> bool:
+    return bool(text) and _pattern(text).search(message) is not None
+
+
+def _relative(key: str) -> str:
+    """``models[0].name`` of ``mlops-platform:platform.models[0].name``, as the platform's messages
+    name the other keys they speak of."""
+    return key.removeprefix(f"{CONFIG_KEY}.")
+
+
+def _replaced(value: Any, path: LeafPath, text: str) -> Any:
+    """``value`` with the leaf at ``path`` holding ``text``."""
+    if not path:
+        return text
+    head, rest = path[0], path[1:]
+    if isinstance(value, list) and isinstance(head, int):
+        return [_replaced(item, rest, text) if index == head else item for index, item in enumerate(value)]
+    if isinstance(value, Mapping):
+        return {key: _replaced(item, rest, text) if key == head else item for key, item in value.items()}
+    return value
+
+
+def _clear_texts(value: Any, path: LeafPath = ()) -> list[tuple[LeafPath, str]]:
+    """The clear text leaves of the platform map, in document order."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, Mapping) and not is_secure(value):
+        return [leaf for key, item in value.items() for leaf in _clear_texts(item, (*path, key))]
+    if isinstance(value, list):
+        return [leaf for index, item in enumerate(value) for leaf in _clear_texts(item, (*path, index))]
+    return []
 
 
 _NOT_TEXT = (

@@ -62,7 +62,7 @@ from stacks.project_config import (
     project_config,
     pulumi_tags_problems,
 )
-from stacks.secret_stand_ins import encrypted_leaves, platform_stand_ins, refused_encrypted, with_stand_ins
+from stacks.secret_stand_ins import platform_stand_ins, refused_encrypted, with_stand_ins
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
@@ -619,7 +619,8 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
     try:
         return parse_platform_config(platform_from_json(text, stack_file.path), stack_file.path)
     except ConfigError as raised:
-        error = refused_encrypted(raised, encrypted_leaves(stack_file.platform))
+        stand_ins = platform_stand_ins(stack_file.config, stack_file.path)
+        error = refused_encrypted(raised, stack_file.platform, stand_ins, stack_file.path)
         if not stack_file.environments:
             if error is raised:
                 raise
