@@ -16,6 +16,7 @@ import bisect
 import codecs
 import contextlib
 import difflib
+import functools
 import json
 import os
 import stat
@@ -62,7 +63,7 @@ from stacks.project_config import (
     project_config,
     pulumi_tags_problems,
 )
-from stacks.secret_stand_ins import platform_stand_ins, refused_encrypted, with_stand_ins
+from stacks.secret_stand_ins import LeafPath, platform_stand_ins, refused_encrypted, with_stand_ins
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
@@ -97,6 +98,14 @@ class StackFile:
     @property
     def platform(self) -> Any:
         return self.config.get(CONFIG_KEY)
+
+    @functools.cached_property
+    def stand_ins(self) -> dict[LeafPath, str]:
+        """What each encrypted leaf of the platform map reads as offline
+        (:func:`~stacks.secret_stand_ins.platform_stand_ins`), chosen once per stack file read: the
+        plan's validation (:func:`offline_platform_config`) and its recording (:func:`offline_config`)
+        get the same choice without making it twice."""
+        return platform_stand_ins(self.config, self.path)
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -619,8 +628,7 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
     try:
         return parse_platform_config(platform_from_json(text, stack_file.path), stack_file.path)
     except ConfigError as raised:
-        stand_ins = platform_stand_ins(stack_file.config, stack_file.path)
-        error = refused_encrypted(raised, stack_file.platform, stand_ins, stack_file.path)
+        error = refused_encrypted(raised, stack_file.platform, stack_file.stand_ins, stack_file.path)
         if not stack_file.environments:
             if error is raised:
                 raise
@@ -647,7 +655,7 @@ def offline_config(stack_file: StackFile) -> dict[str, Any]:
     the stack file has it (a wholly encrypted value stays encrypted: the engine text of an
     encrypted value is :data:`~stacks.project.SECRET_STAND_IN`)."""
     platform = stack_file.config.get(CONFIG_KEY)
-    stand_ins = platform_stand_ins(stack_file.config, stack_file.path)
+    stand_ins = stack_file.stand_ins
     if not stand_ins:
         return stack_file.config
     return {**stack_file.config, CONFIG_KEY: with_stand_ins(platform, stand_ins)}

@@ -5,7 +5,7 @@ training data names) or a value that refers to another key, encrypted: the plan 
 value it cannot read, and a name is no secret (the other key holds it in clear), so the plan refuses
 it saying which key is encrypted and that it must be set in clear, never quoting the stand-in it
 read it as. A leaf whose check runs at what holds it (``framework.version``, checked on
-``framework``) is refused there saying the leaf is encrypted.
+``framework``) is refused there saying the leaf is encrypted. The stand-ins are chosen once a plan.
 
 Every refusal goes through bin/plan's entry (:func:`planner.__main__.run`, not one-shot): exit 2,
 nothing on stdout (no plan, nothing recorded), a line naming the stack file and the key.
@@ -165,3 +165,38 @@ def test_a_clear_problem_at_a_parent_of_an_encrypted_leaf_is_reported_as_it_is(t
     assert set(problems) == {f"{CONFIG_KEY}.models[0].training.framework"}
     assert problems[f"{CONFIG_KEY}.models[0].training.framework"].startswith("sklearn 0.1-0 has no ")
     assert "encrypted" not in str(raised.value)
+
+
+def test_a_plan_chooses_its_stand_ins_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """bin/plan validates the stack file, then records it with the same stand-ins: one choice."""
+    import stacks.stack_file
+    from planner.__main__ import validated_stack_file
+    from planner.recorder import record_stack_file
+
+    calls: list[str] = []
+    choose = stacks.stack_file.platform_stand_ins
+
+    def counted(config: Any, source: str) -> Any:
+        calls.append(source)
+        return choose(config, source)
+
+    monkeypatch.setattr(stacks.stack_file, "platform_stand_ins", counted)
+    document = load_stack_document("dev")
+    document["config"][CONFIG_KEY].setdefault("alerts", {})["subscriptions"] = [
+        {"protocol": "https", "endpoint": _encrypted()}
+    ]
+    stack_file = validated_stack_file(str(project_folder(tmp_path, document=document)))
+    seen: dict[str, Any] = {}
+
+    def program(source: str) -> None:
+        import json
+
+        import pulumi
+
+        seen["platform"] = json.loads(pulumi.Config("mlops-platform").require("platform"))
+
+    record_stack_file(stack_file, program)
+    assert len(calls) == 1
+    assert (
+        seen["platform"]["alerts"]["subscriptions"][0]["endpoint"] == f"https://{SECRET_STAND_IN}-0.invalid/"
+    )
