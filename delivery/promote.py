@@ -44,6 +44,7 @@ from stacks.model_packages import (
     latest_approved_package,
     resolve_version,
 )
+from stacks.secret_stand_ins import require_no_stand_in
 from stacks.stack_file import offline_platform_config, read_stack_file
 
 DEPLOY_WORKFLOW = "deploy.yml"
@@ -75,6 +76,22 @@ class VariantStatus:
         if self.deployed == self.latest_approved:
             return "up to date"
         return f"pulumi up deploys {self.latest_approved}"
+
+
+def looked_up(config: PlatformConfig) -> list[str]:
+    """The names :func:`promotion_status` reads in AWS: each family-following variant's endpoint,
+    variant and model package group."""
+    return [
+        name
+        for spec in config.endpoints
+        for variant in [*spec.variants, *spec.shadow_variants]
+        if variant.model.latest_approved_of
+        for name in (
+            config.endpoint_name(spec.name),
+            variant.name,
+            config.model_package_group(variant.model.latest_approved_of),
+        )
+    ]
 
 
 def promotion_status(config: PlatformConfig, sagemaker: Any) -> list[VariantStatus]:
@@ -164,6 +181,12 @@ def _status(args: argparse.Namespace, sagemaker: Any | None) -> int:
     try:
         stack_file = read_stack_file(args.stack_file)
         config = offline_platform_config(stack_file)
+        require_no_stand_in(
+            stack_file.stand_ins,
+            stack_file.path,
+            looked_up(config),
+            "the promotion status (it reads the endpoints and model package groups named after it)",
+        )
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2

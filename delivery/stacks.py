@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Final, NoReturn
 
 from stacks.config import ConfigError
-from stacks.secret_stand_ins import require_in_clear
+from stacks.secret_stand_ins import require_in_clear, require_no_stand_in
 from stacks.stack_file import (
     STACK_FILE_SUFFIX,
     is_unread_extension,
@@ -126,13 +126,20 @@ def read_target(path: str | Path) -> StackTarget:
         stack_file.path,
         {("account_id",): "the deploy matrix (each job's `allowed-account-ids`)"},
     )
+    groups = tuple((m.name, config.model_package_group(m.name)) for m in config.models)
+    require_no_stand_in(
+        stack_file.stand_ins,
+        stack_file.path,
+        groups,
+        "the deploy listing (a model-approved dispatch names the family's model package group)",
+    )
     return StackTarget(
         stack=stack_file.stack,
         stack_file=stack_file.path,
         environment=config.environment,
         region=config.region,
         account_id=config.account_id,
-        model_package_groups=tuple((m.name, config.model_package_group(m.name)) for m in config.models),
+        model_package_groups=groups,
     )
 
 

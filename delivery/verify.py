@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from delivery.aws_errors import AWS_ERRORS, describe
 from stacks.config import ConfigError
+from stacks.secret_stand_ins import require_no_stand_in
 from stacks.stack_file import offline_platform_config, read_stack_file
 
 # The checks and the expectations import the planner (whose import hooks write the provider import
@@ -117,6 +118,14 @@ def verify(
         ),
     )
     promised = expectations(graph)
+    # An encrypted value the offline reading has only a stand-in for must not be looked for in AWS
+    # (an endpoint named after an encrypted name): refused, naming the key, before any check.
+    require_no_stand_in(
+        stack.stand_ins,
+        stack.path,
+        promised,
+        "the post-deploy check (it looks for the resources named after it in AWS)",
+    )
     for attempt in range(1, attempts + 1):
         results = check(promised, clients)
         if all(r.ok for r in results) or attempt == attempts:

@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     import boto3
 
     from stacks.config import ConfigError
-    from stacks.secret_stand_ins import require_in_clear
+    from stacks.secret_stand_ins import require_in_clear, require_no_stand_in
     from stacks.stack_file import offline_platform_config, read_stack_file
 
     parser = argparse.ArgumentParser(prog="python -m pipelines.promotion", description=__doc__.split("\n")[0])
@@ -326,6 +326,20 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     family = next((model for model in config.models if model.name == args.model), None)
+    try:
+        # What the gate reads and writes in AWS: the family's group (or, not found, every family's
+        # name it looked among) and its model card (its texts, tags and key alias).
+        require_no_stand_in(
+            stack_file.stand_ins,
+            stack_file.path,
+            [m.name for m in config.models]
+            if family is None
+            else (config.model_package_group(family.name), card_settings(config, family)),
+            "the promotion gate (the model package group it judges, the model card it creates)",
+        )
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
     if family is None:
         known = ", ".join(model.name for model in config.models) or "none"
         print(

@@ -14,9 +14,12 @@ it is encrypted and what its check says: the plan cannot tell whether the real v
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+from pydantic import BaseModel
 
 from stacks.config import ConfigError, parse_platform_config
 from stacks.input_limits import shorten
@@ -359,3 +362,41 @@ def require_in_clear(platform: Any, source: str, needs: Mapping[LeafPath, str]) 
     ]
     if problems:
         raise ConfigError(source, problems)
+
+
+def require_no_stand_in(stand_ins: Mapping[LeafPath, str], source: str, used: object, why: str) -> None:
+    """Raise :class:`ConfigError` naming each encrypted leaf of the platform map whose stand-in (of
+    ``stand_ins``, the offline reading's) is in ``used``: what a command looks up or writes in AWS
+    (an endpoint's name the post-deploy check describes, the tags of a model card the promotion gate
+    creates), which must not be a stand-in. ``used`` is text, or maps, sequences, dataclasses and
+    pydantic models holding text; ``why`` says what uses it. Leaves whose stand-ins ``used`` does not
+    hold (an alert subscription's URL) stay encrypted: the command never needs them."""
+    texts = list(_texts(used))
+    problems = [
+        (
+            leaf_key(leaf),
+            f"is encrypted (`secure:`), but {why} needs it in clear, and the offline reading has only a "
+            "stand-in for it; set it without --secret",
+        )
+        for leaf, text in stand_ins.items()
+        if any(_quotes(found, text) for found in texts)
+    ]
+    if problems:
+        raise ConfigError(source, problems)
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        yield from _texts(value.model_dump())
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _texts(getattr(value, item.name))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _texts(item)
