@@ -350,9 +350,18 @@ def empty_registry_resolver(region: str, account_id: str) -> ModelPackageResolve
     return resolve_in_empty_registry
 
 
+OFFLINE_VERSION = 999999999
+"""The version number of the offline plan's stand-in for a family's latest Approved version (which
+`pulumi up` resolves in the registry): the highest a version ARN holds (``/<n>``, 1-9 digits, as
+CreateModel and every component taking a version ARN check it), so the stand-in is a valid ARN where
+a version ARN goes, and a number no registry reaches, so the plan never shows it as a real version.
+Its baselines stay in ``baselines/<group>/latest-approved/``."""
+
+
 def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:
-    """A stand-in for the offline plan, which never reads a registry: an ARN saying the version is
-    resolved later (a pinned version keeps its ARN), and its baselines in that version's folder.
+    """A stand-in for the offline plan, which never reads a registry: a version ARN of
+    :data:`OFFLINE_VERSION` for the version resolved later (a pinned version keeps its ARN), and its
+    baselines in that version's folder.
 
     A version of another account's registry (a group or version ARN of that account) is shown in
     that account's artifact bucket, named ``mlops-artifacts-of-<account>`` here, so the plan and the
@@ -366,7 +375,7 @@ def offline_resolver(region: str, account_id: str) -> ModelPackageResolver:
             group, version, arn = pinned["group"], f"registered-with-version-{pinned['version']}", source
         else:
             group, version = family_name(source), "latest-approved"
-            arn = f"arn:aws:sagemaker:{region}:{owner}:model-package/{group}/{version}"
+            arn = f"arn:aws:sagemaker:{region}:{owner}:model-package/{group}/{OFFLINE_VERSION}"
         baselines = MonitoringBaselines.in_folder(f"{baseline_prefix(group)}{version}/")
         if owner == account_id:
             return ResolvedModelPackage(arn=arn, baselines=baselines)

@@ -20,6 +20,7 @@ from pulumi_kubernetes.networking import v1 as networking
 from pulumi_kubernetes.policy import v1 as policy
 
 from ..limits import satisfies, string_map_problem
+from ..serving.inference_endpoint_spec import model_package_version_arn_problem
 from .kubernetes_serving_spec import (
     GPU_RESOURCE,
     GPU_UTILIZATION_METRIC,
@@ -41,9 +42,17 @@ class RegistryModel:
     """The approved model version a registry-backed serving runs."""
 
     package_arn: str
-    """The model package version (``MODEL_PACKAGE_ARN``; also the pods' annotation)."""
+    """The model package version (``MODEL_PACKAGE_ARN``; also the pods' annotation):
+    ``arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<n>``."""
     model_data_url: str | None = None
     """Its model artifact, ``s3://bucket/key`` (``MODEL_DATA_URL``); None for a version that names none."""
+
+    def __post_init__(self) -> None:
+        satisfies(
+            self,
+            "package_arn",
+            lambda arn: model_package_version_arn_problem(arn) if isinstance(arn, str) else "must be text",
+        )
 
 
 MODEL_PACKAGE_ANNOTATION = "mlops-platform/model-package"

@@ -48,6 +48,7 @@ from ..policy_documents import (
 from ..training.evidently import REPORT_OUTPUT, STEP_EVIDENTLY, SUMMARY_FILE, EvidentlySpec
 from .batch_definition import BatchDefinitionSettings, build_batch_definition
 from .batch_scoring_spec import EVIDENTLY_NEEDS_CSV, BatchScoringSpec, is_csv
+from .inference_endpoint_spec import model_package_version_arn_problem
 
 BATCH_INPUT_PREFIX, BATCH_OUTPUT_PREFIX = "batch-input/", "batch-output/"
 """Datasets-bucket prefixes: ``batch-input/<family>/`` is scored, ``batch-output/<family>/`` holds results."""
@@ -81,7 +82,8 @@ class BatchScoringArgs:
     pipeline_name: str
     """Physical name of the batch-scoring pipeline."""
     model_package_arn: pulumi.Input[str]
-    """The version to score with: the resolved latest approved one, or the pinned one."""
+    """The version to score with: the resolved latest approved one, or the pinned one
+    (``arn:<partition>:sagemaker:<region>:<account>:model-package/<group>/<n>``, checked when text)."""
     account_id: str
     """The 12-digit account of the pipeline (scopes the roles and their trust)."""
     region: str
@@ -130,6 +132,8 @@ class BatchScoringArgs:
         satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "pipeline_name", pipeline_name_problem)
+        if isinstance(self.model_package_arn, str):  # an Output is SageMaker's to check
+            satisfies(self, "model_package_arn", model_package_version_arn_problem)
         if self.evidently is not None and not is_csv(self.spec.content_type):
             raise ValueError(
                 f"BatchScoringArgs.spec.content_type: {self.spec.content_type!r}: {EVIDENTLY_NEEDS_CSV}"

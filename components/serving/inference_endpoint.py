@@ -38,7 +38,12 @@ from ..policy_documents import (
 )
 from .data_capture import DATA_CAPTURE_PREFIX, data_capture_config
 from .endpoint_autoscaling import scale_variant
-from .inference_endpoint_spec import EndpointSpec, VariantSpec, sagemaker_name_problem
+from .inference_endpoint_spec import (
+    EndpointSpec,
+    VariantSpec,
+    resolved_packages_problem,
+    sagemaker_name_problem,
+)
 from .rollback_alarms import rollback_alarms
 from .triton import DEFAULT_MODEL_ENV, TRITON_IMAGE, triton_image_uri
 
@@ -55,7 +60,8 @@ class InferenceEndpointArgs:
     """The SageMaker endpoint's name, what clients invoke (account-wide: the stack's prefix keeps it
     apart); it also starts the names of the endpoint's alarms. ``spec.name`` names its S3 prefixes."""
     resolved_model_packages: Mapping[str, str]
-    """Variant name → model package ARN, for variants whose source is ``latest_approved_of``."""
+    """Variant name → model package version ARN (``…:model-package/<group>/<n>``), for variants whose
+    source is ``latest_approved_of``."""
     account_id: str
     """The 12-digit AWS account the endpoint lives in (scopes the models' role's permissions)."""
     region: str
@@ -103,6 +109,7 @@ class InferenceEndpointArgs:
         satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
+        satisfies(self, "resolved_model_packages", resolved_packages_problem)
         missing = [
             variant.name
             for variant in [*self.spec.variants, *self.spec.shadow_variants]

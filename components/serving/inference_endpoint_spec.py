@@ -6,6 +6,7 @@ import inspect
 import math
 import re
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Final, Literal
 
@@ -105,6 +106,16 @@ def model_package_version_arn_problem(value: str) -> str | None:
     if sagemaker_name_problem(group, "group"):
         return f"{problem}: its group {group!r} is not a model package group name: 1-63 letters or digits, separated by -"
     return f"{problem}: its version {version!r} is not a version number SageMaker gives, 1-999999999"
+
+
+def resolved_packages_problem(packages: Mapping[str, object]) -> str | None:
+    """Why a resolved variant or component → version ARN map is not one (its first value that is
+    text and no version ARN, :func:`model_package_version_arn_problem`), or None; a value that is not
+    text (an Output) is left to SageMaker."""
+    for name, arn in packages.items():
+        if isinstance(arn, str) and (problem := model_package_version_arn_problem(arn)):
+            return f"{name!r}: {problem}"
+    return None
 
 
 def _awaitable_kind(value: object) -> str:

@@ -43,7 +43,7 @@ from ..policy_documents import (
     vpc_network_interfaces,
 )
 from .data_capture import DATA_CAPTURE_PREFIX, data_capture_config
-from .inference_endpoint_spec import sagemaker_name_problem
+from .inference_endpoint_spec import resolved_packages_problem, sagemaker_name_problem
 from .rollback_alarms import rollback_alarms
 from .shared_endpoint_spec import (
     ROUTING_STRATEGIES,
@@ -66,7 +66,8 @@ class SharedEndpointArgs:
     endpoint_name: str
     """The SageMaker endpoint's physical name; components are named ``<endpoint_name>-<component>``."""
     resolved_model_packages: Mapping[str, str]
-    """Component name → model package ARN, for components whose source is ``latest_approved_of``."""
+    """Component name → model package version ARN (``…:model-package/<group>/<n>``), for components
+    whose source is ``latest_approved_of``."""
     account_id: str
     """The 12-digit account of the endpoint (scopes the role's permissions)."""
     region: str
@@ -106,6 +107,7 @@ class SharedEndpointArgs:
         satisfies(self, "role_path", service_role_path_problem)
         satisfies(self, "tags", lambda tags: tags_problem(tags, own=1))
         satisfies(self, "endpoint_name", lambda name: sagemaker_name_problem(name, "endpoint name"))
+        satisfies(self, "resolved_model_packages", resolved_packages_problem)
         _, limit = PHYSICAL_NAME_LIMITS["aws-native:sagemaker:InferenceComponent"]
         for component in self.spec.components:
             physical = inference_component_name(self.endpoint_name, component.name)

@@ -58,7 +58,7 @@ def test_the_model_is_the_resolved_version_network_isolated_in_the_private_subne
     assert (
         model.inputs["primaryContainer"]["modelPackageName"]
         == endpoint_model.inputs["primaryContainer"]["modelPackageName"]
-        == "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/latest-approved"
+        == "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/999999999"
     )
 
 

@@ -172,7 +172,7 @@ def test_models_run_isolated_in_the_private_subnets_from_the_registry(stack_grap
         assert sorted(model.inputs["vpcConfig"]["subnets"]) == subnets
         assert model.inputs["vpcConfig"]["securityGroupIds"] == [stack_graph.named("network-workloads").id]
         assert model.inputs["primaryContainer"]["modelPackageName"].endswith(
-            f"model-package/{stack_graph.stack}-customer-churn/latest-approved"
+            f"model-package/{stack_graph.stack}-customer-churn/999999999"
         )
 
 

@@ -326,7 +326,7 @@ def test_prod_serves_the_family_and_the_pinned_version(prod_shared: ResourceGrap
     [shared] = [c for c in prod_shared.components if c.type == "mlops:serving:SharedEndpoint"]
     models = [m for m in prod_shared.descendants(shared) if m.type == MODEL]
     assert sorted(m.inputs["primaryContainer"]["modelPackageName"] for m in models) == [
-        "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/latest-approved",
+        "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/999999999",
         "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-retention/3",
     ]
     [endpoint] = [r for r in prod_shared.descendants(shared) if r.type == ENDPOINT]

@@ -133,8 +133,6 @@ def _refused_requests(graph: ResourceGraph, type_prefix: str) -> list[str]:
         for resource in resources
         for service, operation, params in requests(resource)
         for error in request_errors(service, operation, params)
-        # The offline registry's stand-in for the version `pulumi up` resolves.
-        if "/latest-approved'" not in error
     ]
 
 

@@ -25,8 +25,8 @@ from tests.stacks.conftest import batch_scoring_cut, serving_cut
 from tests.stacks.test_kubernetes_wiring import _program_with
 
 PINNED = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-churn-v2/3"
-LATEST_CHURN = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/latest-approved"
-LATEST_V2 = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-churn-v2/latest-approved"
+LATEST_CHURN = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/999999999"
+LATEST_V2 = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-churn-v2/999999999"
 V2_IMAGE_TAG = "0.7.24-1"
 
 

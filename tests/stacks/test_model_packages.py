@@ -385,12 +385,12 @@ def test_the_offline_stand_in_names_the_group_and_the_registry_account() -> None
         resolve_offline(own_group)
         == resolve_offline(GROUP)
         == ResolvedModelPackage(
-            arn=f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{GROUP}/latest-approved",
+            arn=f"arn:aws:sagemaker:{REGION}:{PROD_ACCOUNT}:model-package/{GROUP}/999999999",
             baselines=MonitoringBaselines.in_folder(f"baselines/{GROUP}/latest-approved/"),
         )
     )
     devs = resolve_offline(f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package-group/{GROUP}")
-    assert devs.arn == f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{GROUP}/latest-approved"
+    assert devs.arn == f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{GROUP}/999999999"
     assert devs.baselines is not None and devs.baselines.shared_by(PROD_ACCOUNT) == DEV_ACCOUNT
     assert devs.model_data_urls == (
         f"s3://mlops-artifacts-of-{DEV_ACCOUNT}/models/{GROUP}-training/latest-approved/output/model.tar.gz",
