@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeGuard
 
@@ -92,6 +92,7 @@ from stacks.defaults import ENVIRONMENT_DEFAULTS, ENVIRONMENTS, REQUIRED_TAG_KEY
 from stacks.delivery_config import DeliveryConfig, delivery_problems
 from stacks.input_limits import ECHO_LIMIT, echo, shorten, structure_problems
 from stacks.model_cards import ModelCardSpec
+from stacks.partial_validation import isolated, model_check_errors, partial_instance, refused
 
 # The project's names live in stacks.project (the recorder needs them without this model); still
 # importable from here, as they always were.
@@ -683,12 +684,14 @@ class PlatformConfig(_Section):
         alarms): endpoint ``a-b`` with variant ``c`` and endpoint ``a`` with variant ``b-c`` would
         register the same resources twice (duplicate URNs) and share alarm names."""
         seen: dict[str, str] = {}
+        problems: list[tuple[tuple[str | int, ...], object, str]] = []
         for index, endpoint in enumerate(self.endpoints):
             for name, within in joined_names(endpoint):
                 location = ("endpoints", index, *within)
                 if name.lower() in seen:
-                    fail_at("PlatformConfig", location, name, joined_name_collision(name, seen[name.lower()]))
+                    problems.append((location, name, joined_name_collision(name, seen[name.lower()])))
                 seen[name.lower()] = dotted_key(location)
+        fail_at_each("PlatformConfig", problems)
         return self
 
     @model_validator(mode="after")
@@ -732,6 +735,7 @@ class PlatformConfig(_Section):
         label and metrics as container arguments: a processing job takes 100."""
         if not (self.experiment_tracking.enabled and self.trains_models):
             return self
+        problems: list[tuple[tuple[str | int, ...], object, str]] = []
         for index, family in enumerate(self.models):
             training = family.training
             if training is None:
@@ -739,15 +743,17 @@ class PlatformConfig(_Section):
             count = tracking_argument_count(training.hyperparameters, training.metrics)
             if count > MAX_CONTAINER_ARGUMENTS:
                 most = (MAX_CONTAINER_ARGUMENTS - TRACK_FIXED_ARGUMENTS) // 2
-                fail_at(
-                    "PlatformConfig",
-                    ("models", index, "training", "hyperparameters"),
-                    training.hyperparameters,
-                    f"with experiment_tracking enabled, TrackExperiment passes each hyperparameter, the label and "
-                    f"each of the {len(training.metrics)} metrics as two container arguments: {count} with its "
-                    f"{TRACK_FIXED_ARGUMENTS} others, and a processing job takes {MAX_CONTAINER_ARGUMENTS} (at "
-                    f"most {most} hyperparameters, label and metrics together)",
+                problems.append(
+                    (
+                        ("models", index, "training", "hyperparameters"),
+                        training.hyperparameters,
+                        f"with experiment_tracking enabled, TrackExperiment passes each hyperparameter, the label "
+                        f"and each of the {len(training.metrics)} metrics as two container arguments: {count} with "
+                        f"its {TRACK_FIXED_ARGUMENTS} others, and a processing job takes {MAX_CONTAINER_ARGUMENTS} "
+                        f"(at most {most} hyperparameters, label and metrics together)",
+                    )
                 )
+        fail_at_each("PlatformConfig", problems)
         return self
 
     @model_validator(mode="after")
@@ -763,66 +769,90 @@ class PlatformConfig(_Section):
             (("shared_endpoints", index, "update_wait_seconds"), shared.update_wait_seconds)
             for index, shared in enumerate(self.shared_endpoints)
         ]
-        for location, seconds in waits:
-            if seconds < bake:
-                fail_at(
-                    "PlatformConfig",
+        fail_at_each(
+            "PlatformConfig",
+            [
+                (
                     location,
                     seconds,
                     f"bakes {seconds} s, under endpoint_defaults.minimum_bake_seconds ({bake}): a rollback alarm "
                     "sees a per-minute metric, so a shorter bake shifts traffic before it can judge the new fleet",
                 )
+                for location, seconds in waits
+                if seconds < bake
+            ],
+        )
         return self
 
     @model_validator(mode="after")
     def _endpoints_meet_the_minimum(self) -> PlatformConfig:
         minimum = self.endpoint_defaults.minimum_instances
-        families = {model.name for model in self.models}
-        for index, endpoint in enumerate(self.endpoints):
-            for position, variant in enumerate(endpoint.variants):
-                if variant.serverless is not None or variant.minimum_instances >= minimum:
-                    continue
-                fail_at(
-                    "PlatformConfig",
+        fail_at_each(
+            "PlatformConfig",
+            [
+                (
                     ("endpoints", index, "variants", position, *_below_the_minimum(variant, minimum)),
                     variant.minimum_instances,
                     f"variant '{variant.name}' runs fewer than endpoint_defaults.minimum_instances ({minimum}) "
                     "instances; raise initial_instance_count, scaling.min_capacity and every scheduled "
                     "min_capacity, or lower the minimum",
                 )
-            for kind in ("variants", "shadow_variants"):
-                for position, variant in enumerate(getattr(endpoint, kind)):
-                    family = variant.model.latest_approved_of
-                    if family and family not in families and not family.startswith("arn:"):
-                        fail_at(
-                            "PlatformConfig",
-                            ("endpoints", index, kind, position, "model", "latest_approved_of"),
-                            family,
-                            f"'{family}' is not a model family of this stack "
-                            f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
-                            "account's registry",
-                        )
+                for index, endpoint in enumerate(self.endpoints)
+                for position, variant in enumerate(endpoint.variants)
+                if variant.serverless is None and variant.minimum_instances < minimum
+            ],
+        )
         return self
 
     @model_validator(mode="after")
-    def _shared_endpoints_fit_the_stack(self) -> PlatformConfig:
-        """Shared endpoints: names apart from the endpoints' (both are SageMaker endpoints), at least
-        ``endpoint_defaults.minimum_instances`` instances, and families of this stack."""
-        minimum = self.endpoint_defaults.minimum_instances
+    def _endpoints_follow_families_of_the_stack(self) -> PlatformConfig:
         families = {model.name for model in self.models}
+        fail_at_each(
+            "PlatformConfig",
+            [
+                (
+                    ("endpoints", index, kind, position, "model", "latest_approved_of"),
+                    family,
+                    f"'{family}' is not a model family of this stack "
+                    f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
+                    "account's registry",
+                )
+                for index, endpoint in enumerate(self.endpoints)
+                for kind in ("variants", "shadow_variants")
+                for position, variant in enumerate(getattr(endpoint, kind))
+                if (family := variant.model.latest_approved_of)
+                and family not in families
+                and not family.startswith("arn:")
+            ],
+        )
+        return self
+
+    @model_validator(mode="after")
+    def _shared_endpoint_names_are_apart(self) -> PlatformConfig:
+        """Shared endpoints' names apart from the endpoints' (both are SageMaker endpoints)."""
         endpoints = {endpoint.name.lower(): index for index, endpoint in enumerate(self.endpoints)}
-        for index, shared in enumerate(self.shared_endpoints):
-            if shared.name.lower() in endpoints:
-                fail_at(
-                    "PlatformConfig",
+        fail_at_each(
+            "PlatformConfig",
+            [
+                (
                     ("shared_endpoints", index, "name"),
                     shared.name,
                     f"'{shared.name}' is also endpoints[{endpoints[shared.name.lower()]}]'s name: both would be "
                     "the same SageMaker endpoint",
                 )
-            if shared.min_instances < minimum:
-                fail_at(
-                    "PlatformConfig",
+                for index, shared in enumerate(self.shared_endpoints)
+                if shared.name.lower() in endpoints
+            ],
+        )
+        return self
+
+    @model_validator(mode="after")
+    def _shared_endpoints_meet_the_minimum(self) -> PlatformConfig:
+        minimum = self.endpoint_defaults.minimum_instances
+        fail_at_each(
+            "PlatformConfig",
+            [
+                (
                     ("shared_endpoints", index)
                     + (
                         ("managed_scaling", "min_instances")
@@ -833,33 +863,69 @@ class PlatformConfig(_Section):
                     f"shared endpoint '{shared.name}' runs fewer than endpoint_defaults.minimum_instances "
                     f"({minimum}) instances",
                 )
-            for position, component in enumerate(shared.components):
-                family = component.model.latest_approved_of
-                if family and family not in families and not family.startswith("arn:"):
-                    fail_at(
-                        "PlatformConfig",
-                        ("shared_endpoints", index, "components", position, "model", "latest_approved_of"),
-                        family,
-                        f"'{family}' is not a model family of this stack "
-                        f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
-                        "account's registry",
-                    )
+                for index, shared in enumerate(self.shared_endpoints)
+                if shared.min_instances < minimum
+            ],
+        )
+        return self
+
+    @model_validator(mode="after")
+    def _shared_endpoints_follow_families_of_the_stack(self) -> PlatformConfig:
+        families = {model.name for model in self.models}
+        fail_at_each(
+            "PlatformConfig",
+            [
+                (
+                    ("shared_endpoints", index, "components", position, "model", "latest_approved_of"),
+                    family,
+                    f"'{family}' is not a model family of this stack "
+                    f"({', '.join(sorted(families)) or 'none'}); use a group ARN for another "
+                    "account's registry",
+                )
+                for index, shared in enumerate(self.shared_endpoints)
+                for position, component in enumerate(shared.components)
+                if (family := component.model.latest_approved_of)
+                and family not in families
+                and not family.startswith("arn:")
+            ],
+        )
         return self
 
     @model_validator(mode="after")
     def _tags_are_labels_where_kubernetes_serves(self) -> PlatformConfig:
         if not self.kubernetes_serving.servings:
             return self
+        problems: list[tuple[tuple[str | int, ...], object, str]] = []
         for key, value in self.tags.items():
             if invalid_labels({key: value}):
                 label = "value" if not invalid_labels({key: "x"}) else "key"
-                fail_at(
-                    "PlatformConfig",
-                    ("tags", key),
-                    value,
-                    f"{key if label == 'key' else value!r} is not a valid Kubernetes label {label}, which "
-                    f"kubernetes_serving needs every tag to be ({LABEL_RULES})",
+                problems.append(
+                    (
+                        ("tags", key),
+                        value,
+                        f"{key if label == 'key' else value!r} is not a valid Kubernetes label {label}, which "
+                        f"kubernetes_serving needs every tag to be ({LABEL_RULES})",
+                    )
                 )
+        fail_at_each("PlatformConfig", problems)
+        return self
+
+    @model_validator(mode="after")
+    def _servings_follow_families_of_the_stack(self) -> PlatformConfig:
+        families = {model.name for model in self.models}
+        fail_at_each(
+            "PlatformConfig",
+            [
+                (
+                    ("kubernetes_serving", "servings", index, "latest_approved_of"),
+                    spec.latest_approved_of,
+                    f"'{spec.latest_approved_of}' is not a model family of this stack "
+                    f"({', '.join(sorted(families)) or 'none'})",
+                )
+                for index, spec in enumerate(self.kubernetes_serving.servings)
+                if spec.latest_approved_of is not None and spec.latest_approved_of not in families
+            ],
+        )
         return self
 
     @model_validator(mode="after")
@@ -868,22 +934,12 @@ class PlatformConfig(_Section):
         # EKS Pod Identity binds on the cluster: the associations are created with this stack's AWS
         # provider, so the cluster must be in its account and region.
         serving = self.kubernetes_serving
-        families = {model.name for model in self.models}
-        needs = []
-        if self.kubernetes_alerts_to_sns:
-            needs.append("monitoring.alerting.destination sns")
-        for index, spec in enumerate(serving.servings):
-            if spec.latest_approved_of is None:
-                continue
-            if spec.latest_approved_of not in families:
-                fail_at(
-                    "PlatformConfig",
-                    ("kubernetes_serving", "servings", index, "latest_approved_of"),
-                    spec.latest_approved_of,
-                    f"'{spec.latest_approved_of}' is not a model family of this stack "
-                    f"({', '.join(sorted(families)) or 'none'})",
-                )
-            needs.append(f"servings[{index}].latest_approved_of")
+        needs = ["monitoring.alerting.destination sns"] if self.kubernetes_alerts_to_sns else []
+        needs += [
+            f"servings[{index}].latest_approved_of"
+            for index, spec in enumerate(serving.servings)
+            if spec.latest_approved_of is not None
+        ]
         if not needs:
             return self
         where = ("kubernetes_serving", "cluster_arn")
@@ -919,32 +975,36 @@ class PlatformConfig(_Section):
     @model_validator(mode="after")
     def _zones_in_region(self) -> PlatformConfig:
         zones = self.network.availability_zones or []
-        for index, zone in enumerate(zones):
-            if zone not in zones_of(self.region):
-                fail_at(
-                    "PlatformConfig",
-                    ("network", "availability_zones", index),
-                    zone,
-                    f"'{zone}' is not an availability zone of region {self.region}; it has "
-                    f"{', '.join(zones_of(self.region))}",
-                )
+        problems: list[tuple[tuple[str | int, ...], object, str]] = [
+            (
+                ("network", "availability_zones", index),
+                zone,
+                f"'{zone}' is not an availability zone of region {self.region}; it has "
+                f"{', '.join(zones_of(self.region))}",
+            )
+            for index, zone in enumerate(zones)
+            if zone not in zones_of(self.region)
+        ]
         duplicates = sorted({zone for zone in zones if zones.count(zone) > 1})
         if duplicates:
-            fail_at(
-                "PlatformConfig",
-                ("network", "availability_zones"),
-                zones,
-                f"zone(s) {', '.join(duplicates)} listed twice; each private subnet needs its own zone",
+            problems.append(
+                (
+                    ("network", "availability_zones"),
+                    zones,
+                    f"zone(s) {', '.join(duplicates)} listed twice; each private subnet needs its own zone",
+                )
             )
         usable = usable_zone_count(self.region)
         if self.network.existing_vpc is None and self.network.az_count > usable:
-            fail_at(
-                "PlatformConfig",
-                ("network", "az_count"),
-                self.network.az_count,
-                f"region {self.region} offers an account {usable} availability zones; az_count is "
-                f"{self.network.az_count}",
+            problems.append(
+                (
+                    ("network", "az_count"),
+                    self.network.az_count,
+                    f"region {self.region} offers an account {usable} availability zones; az_count is "
+                    f"{self.network.az_count}",
+                )
             )
+        fail_at_each("PlatformConfig", problems)
         return self
 
     @property
@@ -1119,9 +1179,7 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
-        errors = error.errors()
-        problems = _merge_branches([_describe(item, merged) for item in errors])
-        raise ConfigError(source, _with_value_sources(raw, environment, merged, errors, problems)) from None
+        raise ConfigError(source, _every_problem(error, raw, merged, context)) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1131,6 +1189,32 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     if problems:
         raise ConfigError(source, problems)
     return config
+
+
+def _every_problem(
+    error: ValidationError, raw: Mapping[str, Any], merged: dict[str, Any], context: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """The problems of a platform value that failed validation, in one round: the validation's own
+    (every field, and each model's checks across its fields where those are valid), then each check
+    across fields or sections that reads no value refused before it, run on what is left of the
+    value (:mod:`stacks.partial_validation`): the models' checks (those the validation did not
+    reach), then :data:`CROSS_CHECKS`. Each problem once."""
+    errors: list[Any] = list(error.errors())
+    document = refused(merged, [_key_location(merged, tuple(item["loc"])) for item in errors])
+    # An environment that failed chose no defaults: no value the file leaves out is known.
+    known_defaults = bool(_environment_defaults(raw.get("environment")))
+    partial = partial_instance(PlatformConfig, document, context) if known_defaults else None
+    if partial is not None:
+        later = list(model_check_errors(partial))
+        if later:
+            errors += later
+            document = refused(document, [_key_location(merged, tuple(item["loc"])) for item in later])
+            partial = partial_instance(PlatformConfig, document, context)
+    problems = _merge_branches([_describe(item, merged) for item in errors])
+    problems = _with_value_sources(raw, raw.get("environment"), merged, errors, problems)
+    if partial is not None:
+        problems += [(f"{CONFIG_KEY}.{key}", message) for key, message in isolated(CROSS_CHECKS, partial)]
+    return list(dict.fromkeys(problems))
 
 
 # What a validator or helper raises on input it did not expect (pydantic turns only ValueError and
@@ -1525,20 +1609,8 @@ def _training_data_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]
                 )
 
 
-def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
-    """Rules that span sections, each naming the key to change: physical names within AWS's
-    limits, every trained family's training complete and consistent with its promotion metric,
-    and a model-quality monitor computing what the served family predicts."""
-    yield from _group_arn_problems(config)
-    yield from _prebuilt_image_problems(config)
-    yield from _triton_region_problems(config)
-    yield from _batch_scoring_problems(config)
-    yield from _evidently_problems(config)
-    yield from _monitored_family_problems(config)
-    yield from _explainability_problems(config)
-    yield from _live_drift_problems(config)
-    yield from _tracking_server_arn_problems(config)
-    yield from _training_data_problems(config)
+def _derived_name_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Physical names (name_prefix + name) within AWS's limits."""
     for derived in naming.derived_names(config):
         if len(derived.name) > derived.limit:
             yield (
@@ -1546,6 +1618,11 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                 f"the {derived.what} name '{derived.name}' (name_prefix + name) is {len(derived.name)} "
                 f"characters; AWS allows at most {derived.limit}: shorten the name or name_prefix",
             )
+
+
+def _family_training_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Every family says how it trains in a stack that trains, with a framework and instances
+    offered in the region."""
     for index, family in enumerate(config.models):
         training = family.training
         if training is None:
@@ -1565,12 +1642,22 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                 training.framework.name, training.framework.version, getattr(training, key)
             ):
                 yield f"models[{index}].training.{key}", problem
-        if family.promotion.metric_name not in training.metrics:
+
+
+def _promotion_metric_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Every trained family's promotion metric is one its evaluation reports."""
+    for index, family in enumerate(config.models):
+        training = family.training
+        if training is not None and family.promotion.metric_name not in training.metrics:
             yield (
                 f"models[{index}].promotion.metric",
                 f"'{family.promotion.metric}' is not in the evaluation report: the family's evaluation "
                 f"reports {', '.join(training.metrics)} (models[{index}].training.metrics)",
             )
+
+
+def _model_card_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Where versions need a model card: one the pipeline can create, and each family's content."""
     if (
         config.model_registry.require_model_card
         and config.model_registry.approval == "auto"
@@ -1591,10 +1678,12 @@ def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
                     "(model_registry.require_model_card, on by default in staging and prod), whose intended "
                     "use and risk rating come from here: set {intended_use: ..., risk_rating: High|Medium|Low|Unknown}",
                 )
-    yield from _model_quality_problems(config)
-    yield from _prediction_attribute_problems(config)
-    yield from _drift_feature_problems(config)
-    yield from delivery_problems(config)
+
+
+def _cross_checks(config: PlatformConfig) -> Iterator[tuple[str, str]]:
+    """Rules that span sections (:data:`CROSS_CHECKS`), each naming the key to change."""
+    for check in CROSS_CHECKS:
+        yield from check(config)
 
 
 def _model_quality_problems(config: PlatformConfig) -> Iterator[tuple[str, str]]:
@@ -1669,6 +1758,33 @@ def _prediction_attribute_problems(config: PlatformConfig) -> Iterator[tuple[str
                     f"response), or serve only {monitors.problem_type} families from this stack",
                 )
                 break
+
+
+CROSS_CHECKS: Final[tuple[Callable[[PlatformConfig], Iterable[tuple[str, str]]], ...]] = (
+    _group_arn_problems,
+    _prebuilt_image_problems,
+    _triton_region_problems,
+    _batch_scoring_problems,
+    _evidently_problems,
+    _monitored_family_problems,
+    _explainability_problems,
+    _live_drift_problems,
+    _tracking_server_arn_problems,
+    _training_data_problems,
+    _derived_name_problems,
+    _family_training_problems,
+    _promotion_metric_problems,
+    _model_card_problems,
+    _model_quality_problems,
+    _prediction_attribute_problems,
+    _drift_feature_problems,
+    delivery_problems,
+)
+"""Rules that span sections, in the order they report: physical names within AWS's limits, every
+trained family's training complete and consistent with its promotion metric, a model-quality
+monitor computing what the served family predicts... Each yields (key below the platform value,
+message) and reads the configuration only: :func:`parse_platform_config` runs each alone on what is
+left of an invalid one (:mod:`stacks.partial_validation`)."""
 
 
 def _merge_training_defaults(raw: dict[str, Any]) -> dict[str, Any]:
