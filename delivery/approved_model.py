@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from delivery.stacks import PROMOTION_ORDER, StackListing, StackTarget
+from stacks.arns import MODEL_PACKAGE_VERSION_ARN
+from stacks.aws_regions import PARTITION
 from stacks.naming import STACK_NAME
 
 # botocore patterns bound the letters and digits, not the `-` runs: each lookahead is the shape's max.
@@ -28,10 +30,8 @@ FAMILY: Final = re.compile(r"(?=.{1,63}\Z)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 # Pulumi's own stack name rule (stackNameAndProjectRegexp): ``_scratch`` or ``.tmp`` is a valid stack,
 # and its approvals carry that name (pulumi.get_stack()). The name is only looked up, never run.
 STACK: Final = STACK_NAME
-MODEL_PACKAGE_ARN: Final = re.compile(
-    r"arn:aws:sagemaker:(?P<region>[a-z]{2}(-[a-z]+)+-[0-9]):(?P<account>[0-9]{12}):"
-    r"model-package/(?P<group>(?=[a-zA-Z0-9-]{1,63}/)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})/(?P<version>[1-9][0-9]{0,9})"
-)
+# A model package version ARN as the stack files' (stacks.arns): any partition, a version of 1-9 digits.
+MODEL_PACKAGE_ARN: Final = MODEL_PACKAGE_VERSION_ARN
 FIELDS: Final = ("family", "model_package_arn", "source_stack")
 
 
@@ -76,6 +76,10 @@ def approved_model(event: Any, listing: StackListing) -> ApprovedModel:
         )
     parts = MODEL_PACKAGE_ARN.fullmatch(arn)
     assert parts is not None
+    if parts["partition"] != PARTITION:  # every stack's region is one of the aws partition's
+        raise DispatchError(
+            f"client_payload.model_package_arn: partition {parts['partition']} is not stack {stack}'s ({PARTITION})"
+        )
     if (parts["account"], parts["region"]) != (source.account_id, source.region):
         raise DispatchError(
             f"client_payload.model_package_arn: not in stack {stack}'s account and region "

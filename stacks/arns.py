@@ -24,6 +24,14 @@ _ACCOUNT = re.compile(r"[0-9]{12}")
 # SageMaker's name pattern for model package groups (and so for the group part of a version ARN).
 _GROUP_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
 _VERSION = re.compile(r"[1-9][0-9]{0,8}")  # ModelPackageVersion (>= 1), VersionedArnOrName's 1-9 digits
+MODEL_PACKAGE_VERSION_ARN: Final = re.compile(
+    rf"arn:(?P<partition>{'|'.join(sorted(PARTITIONS))}):sagemaker:(?P<region>{_REGION.pattern}):"
+    rf"(?P<account>{_ACCOUNT.pattern}):model-package/"
+    rf"(?P<group>(?=[a-zA-Z0-9-]{{1,63}}/){_GROUP_NAME.pattern})/(?P<version>{_VERSION.pattern})"
+)
+"""What :func:`parse_model_package_version_arn` accepts, as one pattern (to be matched whole,
+``fullmatch``) for a check that quotes it: a known partition, a region, a 12-digit account, a group
+of 1-63 letters or digits separated by ``-`` and a version of 1-9 digits."""
 
 
 class ArnError(ValueError):

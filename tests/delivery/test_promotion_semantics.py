@@ -170,7 +170,7 @@ DEV_VERSION = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-custom
     ids=["version-0", "leading-zero", "eleven-digits", "family-of-64", "family-of-63-is-well-formed"],
 )
 def test_an_approval_outside_sagemakers_formats_is_refused(listing, payload, message) -> None:
-    # Versions count from 1 (10 digits at most); a group's (family's) name is 1-63 characters.
+    # Versions count from 1 (9 digits at most, as stacks.arns reads them); a group's (family's) name is 1-63 characters.
     fields = {"family": "customer-churn", "model_package_arn": DEV_VERSION + "7", "source_stack": "dev"}
     assert approved_model({"client_payload": fields}, listing).model_package_arn == DEV_VERSION + "7"
 
