@@ -147,6 +147,17 @@ def card_content(
     return _without_empty(content)
 
 
+def written_settings(settings: CardSettings) -> tuple[Any, ...]:
+    """What a card of ``settings`` writes in AWS from the stack file: its content but for the
+    version's and the report's own fields (:func:`card_content` of a version with none), the key
+    alias it is encrypted with and its tags. A setting the card does not write (a family's training
+    code or metric definitions) is not in it."""
+    content = card_content(
+        {"ModelPackageArn": "", "ModelPackageGroupName": ""}, {"metrics": {"m": {"value": 0}}}, "", settings
+    )
+    return content, settings.key_alias, dict(settings.tags)
+
+
 def report_metrics(report: Mapping[str, Any], report_uri: str) -> list[dict[str, Any]]:
     """The report's ``{"metrics": {name: {"value": number}}}`` as the card's number metrics."""
     metrics = report.get("metrics") if isinstance(report, Mapping) else None

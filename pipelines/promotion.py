@@ -47,6 +47,7 @@ from pipelines.model_card import (
     card_content,
     create_model_card,
     data_key_alias,
+    written_settings,
 )
 from stacks.arns import ArnError, parse_model_package_version_arn
 from stacks.input_limits import shorten
@@ -297,6 +298,17 @@ def card_settings(config: PlatformConfig, family: ModelFamilyConfig) -> CardSett
     )
 
 
+def _gate_uses(config: PlatformConfig, family: ModelFamilyConfig) -> tuple[Any, ...]:
+    """What the gate reads and writes in AWS from the stack file for ``family``: its group, the
+    criterion it judges by and what its model card (if the family has one) writes, no more."""
+    card = card_settings(config, family)
+    return (
+        config.model_package_group(family.name),
+        family.promotion,
+        written_settings(card) if card is not None else None,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     import boto3
 
@@ -332,9 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         require_no_stand_in(
             stack_file.stand_ins,
             stack_file.path,
-            [m.name for m in config.models]
-            if family is None
-            else (config.model_package_group(family.name), card_settings(config, family)),
+            [m.name for m in config.models] if family is None else _gate_uses(config, family),
             "the promotion gate (the model package group it judges, the model card it creates)",
         )
     except ConfigError as error:
