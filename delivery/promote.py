@@ -44,7 +44,7 @@ from stacks.model_packages import (
     latest_approved_package,
     resolve_version,
 )
-from stacks.secret_stand_ins import require_no_stand_in
+from stacks.secret_stand_ins import require_no_stand_in, reread_platform
 from stacks.stack_file import offline_platform_config, read_stack_file
 
 DEPLOY_WORKFLOW = "deploy.yml"
@@ -186,6 +186,7 @@ def _status(args: argparse.Namespace, sagemaker: Any | None) -> int:
             stack_file.path,
             looked_up(config),
             "the promotion status (it reads the endpoints and model package groups named after it)",
+            lambda stand_ins: looked_up(reread_platform(stack_file.platform, stack_file.path)(stand_ins)),
         )
     except ConfigError as error:
         print(error, file=sys.stderr)

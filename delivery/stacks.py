@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, NoReturn
 
-from stacks.config import ConfigError
-from stacks.secret_stand_ins import require_in_clear, require_no_stand_in
+from stacks.config import ConfigError, PlatformConfig
+from stacks.secret_stand_ins import require_in_clear, require_no_stand_in, reread_platform
 from stacks.stack_file import (
     STACK_FILE_SUFFIX,
     is_unread_extension,
@@ -117,6 +117,10 @@ class StackTarget:
         }
 
 
+def _groups(config: PlatformConfig) -> tuple[tuple[str, str], ...]:
+    return tuple((m.name, config.model_package_group(m.name)) for m in config.models)
+
+
 def read_target(path: str | Path) -> StackTarget:
     """The validated target of the stack file at ``path``; raises :class:`ConfigError`."""
     stack_file = read_stack_file(path)
@@ -126,12 +130,13 @@ def read_target(path: str | Path) -> StackTarget:
         stack_file.path,
         {("account_id",): "the deploy matrix (each job's `allowed-account-ids`)"},
     )
-    groups = tuple((m.name, config.model_package_group(m.name)) for m in config.models)
+    groups = _groups(config)
     require_no_stand_in(
         stack_file.stand_ins,
         stack_file.path,
         groups,
         "the deploy listing (a model-approved dispatch names the family's model package group)",
+        lambda stand_ins: _groups(reread_platform(stack_file.platform, stack_file.path)(stand_ins)),
     )
     return StackTarget(
         stack=stack_file.stack,

@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING
 from delivery.aws_errors import AWS_ERRORS, describe
 from stacks.config import ConfigError
 from stacks.secret_stand_ins import require_no_stand_in
-from stacks.stack_file import offline_platform_config, read_stack_file
+from stacks.stack_file import StackFile, offline_platform_config, read_as, read_stack_file
 
 # The checks and the expectations import the planner (whose import hooks write the provider import
 # index under .cache/), the recorder, Pulumi and the components: they are imported once the stack
 # file is valid, so a bad one creates nothing and fails in a moment.
 if TYPE_CHECKING:
     from delivery.checks import Clients, Result
+    from delivery.expectations import Expectation
     from stacks.program import ResolverFactory
 
 EXIT_OK, EXIT_MISMATCH, EXIT_CANNOT_RUN = 0, 1, 2
@@ -109,15 +110,19 @@ def verify(
         clients = Clients.for_region(config.region)
     registry = clients.sagemaker
     factory = resolver_factory or (lambda _: lambda source: resolve(registry, source))
-    graph = record_stack_file(
-        stack,  # the stack file as read and validated above, not read again
-        program=lambda source: run(
-            source,
-            resolver_factory=factory,
-            deployed_factory=lambda _: lambda endpoint: deployed_endpoint(registry, endpoint),
-        ),
-    )
-    promised = expectations(graph)
+
+    def promises(stack_file: StackFile) -> list[Expectation]:
+        graph = record_stack_file(
+            stack_file,  # the stack file as read and validated above, not read again
+            program=lambda source: run(
+                source,
+                resolver_factory=factory,
+                deployed_factory=lambda _: lambda endpoint: deployed_endpoint(registry, endpoint),
+            ),
+        )
+        return expectations(graph)
+
+    promised = promises(stack)
     # An encrypted value the offline reading has only a stand-in for must not be looked for in AWS
     # (an endpoint named after an encrypted name): refused, naming the key, before any check.
     require_no_stand_in(
@@ -125,6 +130,7 @@ def verify(
         stack.path,
         promised,
         "the post-deploy check (it looks for the resources named after it in AWS)",
+        lambda stand_ins: promises(read_as(stack, stand_ins)),
     )
     for attempt in range(1, attempts + 1):
         results = check(promised, clients)

@@ -298,9 +298,13 @@ def card_settings(config: PlatformConfig, family: ModelFamilyConfig) -> CardSett
     )
 
 
-def _gate_uses(config: PlatformConfig, family: ModelFamilyConfig) -> tuple[Any, ...]:
-    """What the gate reads and writes in AWS from the stack file for ``family``: its group, the
-    criterion it judges by and what its model card (if the family has one) writes, no more."""
+def _gate_uses(config: PlatformConfig, model: str) -> Any:
+    """What the gate reads and writes in AWS from the stack file for family ``model``: its group,
+    the criterion it judges by and what its model card (if the family has one) writes, no more; or,
+    no family of that name, every family's name it looked among."""
+    family = next((m for m in config.models if m.name == model), None)
+    if family is None:
+        return [m.name for m in config.models]
     card = card_settings(config, family)
     return (
         config.model_package_group(family.name),
@@ -313,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     import boto3
 
     from stacks.config import ConfigError
-    from stacks.secret_stand_ins import require_in_clear, require_no_stand_in
+    from stacks.secret_stand_ins import require_in_clear, require_no_stand_in, reread_platform
     from stacks.stack_file import offline_platform_config, read_stack_file
 
     parser = argparse.ArgumentParser(prog="python -m pipelines.promotion", description=__doc__.split("\n")[0])
@@ -344,8 +348,11 @@ def main(argv: list[str] | None = None) -> int:
         require_no_stand_in(
             stack_file.stand_ins,
             stack_file.path,
-            [m.name for m in config.models] if family is None else _gate_uses(config, family),
+            _gate_uses(config, args.model),
             "the promotion gate (the model package group it judges, the model card it creates)",
+            lambda stand_ins: _gate_uses(
+                reread_platform(stack_file.platform, stack_file.path)(stand_ins), args.model
+            ),
         )
     except ConfigError as error:
         print(error, file=sys.stderr)

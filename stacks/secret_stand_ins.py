@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
-from stacks.config import ConfigError, parse_platform_config
+from stacks.config import ConfigError, PlatformConfig, parse_platform_config
 from stacks.input_limits import shorten
 from stacks.project import CONFIG_KEY, SECRET_STAND_IN, is_secure
 
@@ -364,25 +364,65 @@ def require_in_clear(platform: Any, source: str, needs: Mapping[LeafPath, str]) 
         raise ConfigError(source, problems)
 
 
-def require_no_stand_in(stand_ins: Mapping[LeafPath, str], source: str, used: object, why: str) -> None:
+def require_no_stand_in(
+    stand_ins: Mapping[LeafPath, str],
+    source: str,
+    used: object,
+    why: str,
+    reread: Callable[[Mapping[LeafPath, str]], object] | None = None,
+) -> None:
     """Raise :class:`ConfigError` naming each encrypted leaf of the platform map whose stand-in (of
     ``stand_ins``, the offline reading's) is in ``used``: what a command looks up or writes in AWS
     (an endpoint's name the post-deploy check describes, the tags of a model card the promotion gate
     creates), which must not be a stand-in. ``used`` is text, or maps, sequences, dataclasses and
     pydantic models holding text; ``why`` says what uses it. Leaves whose stand-ins ``used`` does not
-    hold (an alert subscription's URL) stay encrypted: the command never needs them."""
+    hold (an alert subscription's URL) stay encrypted: the command never needs them.
+
+    Leaves whose check takes any text all read as :data:`~stacks.project.SECRET_STAND_IN`: when
+    ``used`` holds a stand-in several leaves read as, ``reread`` (what the command uses with the
+    leaves read as other stand-ins; it may raise :class:`ConfigError`) tells which of them it is:
+    each is read once as a stand-in of its own that its check accepts, and named only if ``used``
+    then holds that one. Without ``reread`` (or with none of its own stand-ins accepted), each is
+    named."""
     texts = list(_texts(used))
+    found = [leaf for leaf, text in stand_ins.items() if any(_quotes(seen, text) for seen in texts)]
     problems = [
         (
             leaf_key(leaf),
             f"is encrypted (`secure:`), but {why} needs it in clear, and the offline reading has only a "
             "stand-in for it; set it without --secret",
         )
-        for leaf, text in stand_ins.items()
-        if any(_quotes(found, text) for found in texts)
+        for leaf in found
+        if reread is None or _used_alone(leaf, stand_ins, reread)
     ]
     if problems:
         raise ConfigError(source, problems)
+
+
+def _used_alone(
+    leaf: LeafPath, stand_ins: Mapping[LeafPath, str], reread: Callable[[Mapping[LeafPath, str]], object]
+) -> bool:
+    """Whether what ``reread`` uses holds ``leaf``'s stand-in when it is the leaf's alone."""
+    text = stand_ins[leaf]
+    others = {other for path, other in stand_ins.items() if path != leaf}
+    if text not in others:
+        return True
+    for own in candidates(list(stand_ins).index(leaf)):
+        if own in others or any(_quotes(own, other) or _quotes(other, own) for other in others):
+            continue
+        try:
+            used = reread({**stand_ins, leaf: own})
+        except ConfigError:
+            continue  # the leaf's check (or another's) refuses this reading: try the next
+        return any(_quotes(seen, own) for seen in _texts(used))
+    return True
+
+
+def reread_platform(platform: Any, source: str) -> Callable[[Mapping[LeafPath, str]], PlatformConfig]:
+    """The platform map validated with its encrypted leaves read as the given stand-ins (raising
+    :class:`ConfigError` when that reading is invalid): a command's ``reread`` of
+    :func:`require_no_stand_in` maps it to what it uses."""
+    return lambda stand_ins: parse_platform_config(with_stand_ins(platform, stand_ins), source)
 
 
 def _texts(value: object) -> Iterator[str]:

@@ -20,8 +20,8 @@ import functools
 import json
 import os
 import stat
-from collections.abc import Hashable
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +106,15 @@ class StackFile:
         plan's validation (:func:`offline_platform_config`) and its recording (:func:`offline_config`)
         get the same choice without making it twice."""
         return platform_stand_ins(self.config, self.path)
+
+
+def read_as(stack_file: StackFile, stand_ins: Mapping[LeafPath, str]) -> StackFile:
+    """``stack_file`` with its encrypted leaves read as ``stand_ins`` instead of the offline
+    reading's own choice (:attr:`StackFile.stand_ins`): which leaf a command uses, when several
+    read alike (:func:`~stacks.secret_stand_ins.require_no_stand_in`)."""
+    copy = replace(stack_file)  # a new StackFile: its own choice is not cached yet
+    copy.__dict__["stand_ins"] = dict(stand_ins)  # what functools.cached_property would have cached
+    return copy
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"

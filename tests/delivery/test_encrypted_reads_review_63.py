@@ -4,6 +4,11 @@ The promotion gate refused any encrypted value of a family's training settings, 
 card writes only the problem type, the framework's name and the hyperparameters of them: an
 encrypted metric definition, which the gate never uses, refused the gate. It now refuses only
 what the card writes (its content, key and tags), the group and the criterion it judges by.
+
+Leaves whose check takes any text all read offline as the one plain stand-in, so a command that
+used one of them named every other too, asking to set in clear values it never uses (a feature
+group's description beside an encrypted tag): each command now tells them apart by reading each
+such leaf once as a stand-in of its own.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from stacks.config import CONFIG_KEY, ConfigError
+from tests.delivery.conftest import Cloud
 from tests.delivery.test_encrypted_reads_63 import _encrypted, _refused_line, _stack_file
 
 PROD_VERSION = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/1"
@@ -56,3 +63,112 @@ def test_the_gate_refuses_an_encrypted_hyperparameter_its_model_card_writes(
     assert _gate(_stack_file(tmp_path, "prod", edit), monkeypatch) == 2
     message = _refused_line(capsys.readouterr().err, "prod", "models[0].training.hyperparameters.max_iter")
     assert message.startswith("is encrypted (`secure:`), but the promotion gate")
+
+
+def _refused_keys(err: str) -> list[str]:
+    return [
+        line.split(f": {CONFIG_KEY}.", 1)[1].split(": ", 1)[0]
+        for line in err.splitlines()
+        if "needs it in clear" in line
+    ]
+
+
+def _encrypt(*paths: tuple[str | int, ...]) -> Any:
+    def edit(platform: dict[str, Any]) -> None:
+        for path in paths:
+            node = platform
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = _encrypted()
+
+    return edit
+
+
+DESCRIPTION = ("feature_groups", 0, "description")  # no command uses it; it reads as a tag does
+
+
+def test_the_gate_names_only_the_encrypted_tag_not_a_value_read_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _stack_file(tmp_path, "prod", _encrypt(("tags", "owner"), DESCRIPTION))
+    assert _gate(path, monkeypatch) == 2
+    assert _refused_keys(capsys.readouterr().err) == ["tags.owner"]
+
+
+def test_the_promotion_status_names_every_encrypted_name_it_reads_and_no_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from delivery.promote import main
+
+    class NoRegistry:
+        def __getattr__(self, name: str) -> Any:
+            raise AssertionError(f"read the registry ({name}) for a stack it must refuse")
+
+    edit = _encrypt(("endpoints", 0, "name"), DESCRIPTION, ("endpoints", 0, "variants", 0, "name"))
+    path = _stack_file(tmp_path, "dev", edit)
+    assert main(["status", "--stack-file", str(path)], sagemaker=NoRegistry()) == 2
+    assert _refused_keys(capsys.readouterr().err) == ["endpoints[0].name", "endpoints[0].variants[0].name"]
+
+
+def test_the_stack_listing_names_the_encrypted_family_name_only(tmp_path: Path) -> None:
+    from delivery.stacks import read_target
+
+    def edit(platform: dict[str, Any]) -> None:
+        _encrypt(DESCRIPTION)(platform)
+        platform["models"][0]["name"] = _encrypted()
+        platform["endpoints"] = [
+            endpoint
+            for endpoint in platform["endpoints"]
+            if all(v["model"].get("latest_approved_of") != "customer-churn" for v in endpoint["variants"])
+        ]
+        for key in ("shared_endpoints", "kubernetes_serving"):
+            platform.pop(key, None)
+
+    with pytest.raises(ConfigError) as raised:
+        read_target(_stack_file(tmp_path, "dev", edit))
+    assert [key for key, _ in raised.value.problems] == [f"{CONFIG_KEY}.models[0].name"]
+
+
+def test_verify_names_the_encrypted_endpoint_name_only(
+    cloud: Cloud, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from delivery.verify import main
+
+    path = _stack_file(tmp_path, "dev", _encrypt(DESCRIPTION, ("endpoints", 0, "name")))
+    assert main(["--stack-file", str(path)], clients=cloud.clients) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert _refused_keys(captured.err) == ["endpoints[0].name"]
+
+
+def test_without_a_rereading_every_leaf_read_alike_is_named() -> None:
+    from stacks.project import SECRET_STAND_IN
+    from stacks.secret_stand_ins import require_no_stand_in
+
+    stand_ins = {("tags", "owner"): SECRET_STAND_IN, DESCRIPTION: SECRET_STAND_IN}
+    with pytest.raises(ConfigError) as raised:
+        require_no_stand_in(stand_ins, "Pulumi.dev.yaml", {"owner": SECRET_STAND_IN}, "a command")
+    assert [key for key, _ in raised.value.problems] == [
+        f"{CONFIG_KEY}.tags.owner",
+        f"{CONFIG_KEY}.feature_groups[0].description",
+    ]
+
+
+def test_a_family_name_and_its_reference_both_encrypted_are_both_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """They read alike, and neither reads as another stand-in without the other refusing it: the
+    status reads the group named after the one the other names."""
+    from delivery.promote import main
+
+    class NoRegistry:
+        def __getattr__(self, name: str) -> Any:
+            raise AssertionError(f"read the registry ({name}) for a stack it must refuse")
+
+    edit = _encrypt(("models", 0, "name"), ("endpoints", 0, "variants", 0, "model", "latest_approved_of"))
+    path = _stack_file(tmp_path, "dev", edit)
+    assert main(["status", "--stack-file", str(path)], sagemaker=NoRegistry()) == 2
+    assert _refused_keys(capsys.readouterr().err) == [
+        "models[0].name",
+        "endpoints[0].variants[0].model.latest_approved_of",
+    ]
