@@ -172,3 +172,24 @@ def test_a_family_name_and_its_reference_both_encrypted_are_both_named(
         "models[0].name",
         "endpoints[0].variants[0].model.latest_approved_of",
     ]
+
+
+def test_the_promotion_status_reads_no_endpoint_serving_a_pinned_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its name may stay encrypted: the status reads only the endpoints that follow a family."""
+    from delivery.promote import main
+
+    class NoRegistry:
+        def __getattr__(self, name: str) -> Any:
+            raise AssertionError(f"read the registry ({name}) with nothing following a family")
+
+    def edit(platform: dict[str, Any]) -> None:
+        platform["endpoints"][0]["name"] = _encrypted()
+        platform["endpoints"][0]["variants"][0]["model"] = {
+            "model_package_arn": "arn:aws:sagemaker:eu-west-1:111111111111:model-package/dev-customer-churn/3"
+        }
+
+    path = _stack_file(tmp_path, "dev", edit)
+    assert main(["status", "--stack-file", str(path)], sagemaker=NoRegistry()) == 0
+    assert "is encrypted" not in capsys.readouterr().err
