@@ -7,9 +7,10 @@ registers the baselines its execution wrote), so an endpoint's monitors compare 
 baselines of the version it serves: a later version that passed evaluation but is not approved
 changes nothing. A family with nothing Approved yet (a first deploy creates its group) raises
 :class:`NoApprovedVersion`, and the platform defers the endpoints serving it (``stacks.resolution``).
-The offline plan never reads cloud state: it uses :func:`offline_resolver`, whose ARN and baseline
-folder say plainly that the version is decided at deploy time, or :func:`empty_registry_resolver`
-to show a first deploy.
+The offline plan never reads cloud state: it uses :func:`offline_resolver`, whose ARN (version
+:data:`OFFLINE_VERSION`, a number no registry reaches) and baseline folder (``latest-approved``)
+stand for the version decided at deploy time, or :func:`empty_registry_resolver` to show a first
+deploy.
 """
 
 from __future__ import annotations
