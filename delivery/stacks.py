@@ -131,13 +131,16 @@ def read_target(path: str | Path) -> StackTarget:
         {("account_id",): "the deploy matrix (each job's `allowed-account-ids`)"},
     )
     groups = _groups(config)
-    require_no_stand_in(
-        stack_file.stand_ins,
-        stack_file.path,
-        groups,
-        "the deploy listing (a model-approved dispatch names the family's model package group)",
-        lambda stand_ins: _groups(reread_platform(stack_file.platform, stack_file.path)(stand_ins)),
-    )
+    if config.delivery.approval_dispatch is not None:
+        # Only the approvals this stack dispatches name its groups (delivery.approved_model): a
+        # stack that dispatches none is listed (and deployed) whatever its families' names read as.
+        require_no_stand_in(
+            stack_file.stand_ins,
+            stack_file.path,
+            groups,
+            "the deploy listing (a model-approved dispatch names the family's model package group)",
+            lambda stand_ins: _groups(reread_platform(stack_file.platform, stack_file.path)(stand_ins)),
+        )
     return StackTarget(
         stack=stack_file.stack,
         stack_file=stack_file.path,

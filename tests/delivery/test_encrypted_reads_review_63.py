@@ -193,3 +193,23 @@ def test_the_promotion_status_reads_no_endpoint_serving_a_pinned_version(
     path = _stack_file(tmp_path, "dev", edit)
     assert main(["status", "--stack-file", str(path)], sagemaker=NoRegistry()) == 0
     assert "is encrypted" not in capsys.readouterr().err
+
+
+def test_the_stack_listing_takes_an_encrypted_family_name_of_a_stack_dispatching_no_approval(
+    tmp_path: Path,
+) -> None:
+    """The groups are read only to check the model-approved dispatches a stack sends: one that sends
+    none is listed (CI deploys every stack of a listing without errors, and none of one with)."""
+    from delivery.stacks import read_target
+
+    def edit(platform: dict[str, Any]) -> None:
+        platform.pop("delivery")
+        platform["models"][0]["name"] = _encrypted()
+        platform["endpoints"] = [
+            endpoint
+            for endpoint in platform["endpoints"]
+            if all(v["model"].get("latest_approved_of") != "customer-churn" for v in endpoint["variants"])
+        ]
+
+    target = read_target(_stack_file(tmp_path, "dev", edit))
+    assert (target.stack, target.account_id) == ("dev", "111111111111")
