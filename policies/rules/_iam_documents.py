@@ -495,8 +495,10 @@ def principal_is_anyone(statement: Any) -> Tri:
     if "NotPrincipal" in statement:
         return True  # Allow + NotPrincipal: everyone but the listed principals
     principal = statement.get("Principal")
-    if isinstance(principal, Unknown) or principal == "*":
-        return principal if isinstance(principal, Unknown) else True
+    if isinstance(principal, Unknown):
+        return principal
+    if isinstance(principal, str):  # " *" may be anyone: read trimmed, as a rule refusing an Allow does
+        return read_entry(principal, excluded=False, widest=True) == "*"
     if not isinstance(principal, dict):
         return False
     values = [

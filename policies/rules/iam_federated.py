@@ -44,6 +44,7 @@ from ._iam_documents import (
     parse_document,
     positive_operator,
     read,
+    read_entry,
     statements,
 )
 from .iam_grants import TRUST_DOCUMENTS, TRUST_KEYS
@@ -249,11 +250,15 @@ def _anyone(statement: Any, principal: Any) -> str | None:
     in an ``AWS`` list: IAM reads ``{"AWS": "*"}`` as ``"*"``), or None."""
     if "NotPrincipal" in statement:
         return "NotPrincipal"
-    if principal == "*":
-        return "Principal *"
+    if isinstance(principal, str) and read_entry(principal, excluded=False, widest=True) == "*":
+        return "Principal *"  # a padded " *" too: the widest reading (read_entry)
     if isinstance(principal, dict):
         for key, value in principal.items():
-            if str(key).lower() == "aws" and not isinstance(value, Unknown) and "*" in as_list(value):
+            if (
+                str(key).lower() == "aws"
+                and not isinstance(value, Unknown)
+                and "*" in [read_entry(v, excluded=False, widest=True) for v in as_list(value)]
+            ):
                 return "Principal {'AWS': '*'}"
     return None
 
