@@ -232,15 +232,15 @@ def _lists(principal: Any, service: str, *, excluded: bool, widest: bool) -> Tri
 
 def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool, call: Request) -> Tri:
     """A key policy's ``Resource`` is ``*`` (this key); an ARN counts when it matches the key's, its
-    policy variables filled in from the request (``arn:aws:kms:*:${aws:ResourceAccount}:key/*``)."""
+    policy variables filled in from the request (``arn:aws:kms:*:${aws:ResourceAccount}:key/*``); an
+    entry with a variable of no value matches no resource (IAM User Guide, "Policy variables with no
+    value")."""
 
     def entry(pattern: Any, excluded: bool) -> Any:
         pattern = read_entry(pattern, excluded=excluded, widest=widest)
-        return (
-            _filled(pattern, call, True)
-            if isinstance(pattern, str) and pattern == pattern.strip()
-            else pattern
-        )
+        if not isinstance(pattern, str) or pattern != pattern.strip():
+            return pattern
+        return _filled(pattern, call, True)
 
     if "NotResource" in statement:
         excluded = statement["NotResource"]
@@ -369,40 +369,42 @@ def _characters(value: str) -> str:
     return _ESCAPES.sub(lambda m: m.group(1), value)
 
 
+#: A value holding a policy variable whose key the request lacks, with no default: "effectively
+#: null" (IAM User Guide, "Policy variables with no value"). It equals and is like no value, so
+#: ``StringEquals``/``StringLike``/``ArnLike`` do not match it and their negations do, and a
+#: ``Resource``/``NotResource`` entry holding it matches no resource.
+NO_VALUE: Any = object()
+
+
 def _filled(value: str, call: Request, wildcards: bool) -> Any:
-    """A condition value with each policy variable replaced by what the request carries, as IAM fills
-    it in before comparing (IAM User Guide, "IAM policy elements: Variables and tags"): the key
-    policy's ``${aws:ResourceAccount}`` is the key's account, ``${aws:SourceAccount}`` the
-    publisher's; a key the request lacks takes the variable's default. :class:`Unknown` when a
-    value is not known yet, or, for a key the request lacks and no default, always: what IAM
-    compares then is not documented, so the verdict is left to whoever reads the note. Under a
-    wildcard operator the filled-in text is escaped: a value's ``*`` is no wildcard."""
+    """A value with each policy variable replaced by what the request carries, as IAM fills it in
+    before comparing (IAM User Guide, "IAM policy elements: Variables and tags"): the key policy's
+    ``${aws:ResourceAccount}`` is the key's account, ``${aws:SourceAccount}`` the publisher's; a key
+    the request lacks takes the variable's default, and without one the value is :data:`NO_VALUE`.
+    :class:`Unknown` when a value is not known yet (or no value settles it, ``aws:SourceOrgID``).
+    Under a wildcard operator the filled-in text is escaped: a value's ``*`` is no wildcard."""
     pending: list[Unknown] = []
+    null = False
 
     def fill(match: re.Match[str]) -> str:
+        nonlocal null
         actual = call.value(match.group(1))
         if actual is None and match.group(2) is not None:
             text = match.group(2).replace("''", "'")
         elif isinstance(actual, str | bool):
             text = str(actual).lower() if isinstance(actual, bool) else actual
+        elif actual is None:
+            null = True
+            return ""
         else:
-            pending.append(actual if isinstance(actual, Unknown) else _no_value(match.group(0), call))
+            pending.append(actual)
             return ""
         return re.sub(r"([*?$])", r"${\1}", text) if wildcards else text.replace("$", "${$}")
 
     filled = _VARIABLE.sub(fill, value)
+    if null:
+        return NO_VALUE
     return pending[0] if pending else filled
-
-
-def _no_value(variable: str, call: Request) -> Unknown:
-    return Unknown(
-        Undeterminable(
-            f"the key policy compares a condition with the policy variable {variable}, whose key the request "
-            f"{call.service} makes for SNS does not carry (a service principal has no principal account, "
-            "organization, tags or user name) and which gives no default: what IAM compares then is not "
-            "documented. Give the variable a default (${{key, 'value'}}) or compare with a fixed value."
-        )
-    )
 
 
 def parse_policy(raw: Any) -> Any:

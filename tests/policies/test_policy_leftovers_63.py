@@ -15,7 +15,8 @@
    denying CloudWatch (a false violation). IAM fills variables in from the request before comparing;
    the request now carries ``aws:ResourceAccount`` (the key's account, from its ARN or the ARN the
    topic names it by; not known at preview otherwise: undecided), a variable's default when its key
-   is absent, and a variable whose key the request lacks with no default is undecided saying so.
+   is absent; one whose key the request lacks with no default is null (matching nothing, its
+   negations matching: tests/policies/test_policy_review_63.py).
    ``...IfExists`` on a key the request lacks holds (IAM User Guide, condition operators), as before:
    for a Deny that is the Deny applying, and the request model calls absent only the keys a service
    principal's request never carries.
@@ -280,19 +281,6 @@ def test_the_keys_account_unknown_at_preview_is_undecided_then_decided() -> None
     found, undecided = _judge(specs)
     assert found == [] and len(undecided) == 1 and "aws:ResourceAccount" in undecided[0], undecided
     assert _judge(specs, outputs=True) == ([], [])
-
-
-@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
-def test_a_variable_the_request_lacks_without_default_is_undecided(outputs: bool) -> None:
-    """``${aws:PrincipalAccount}``: a service principal's request has none, and what IAM compares
-    then is not documented; undecided (after create too), saying so, where it was refused."""
-    deny = {
-        **CONFUSED_DEPUTY,
-        "Condition": {"StringNotEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}},
-    }
-    found, undecided = _judge(topic_key_stack(CLOUDWATCH_KEY_GRANT, deny), outputs=outputs)
-    assert found == [] and len(undecided) == 1, (found, undecided)
-    assert "${aws:PrincipalAccount}" in undecided[0] and "default" in undecided[0], undecided
 
 
 def test_a_variable_in_the_key_policys_resource_is_filled_in() -> None:

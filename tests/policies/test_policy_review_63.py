@@ -4,6 +4,13 @@
    padded ``Effect`` and a padded ``{"AWS": " *"}`` already were: ``kms-key-policy-no-public-principal``,
    ``iam-role-trust-not-public`` and ``iam-role-federated-trust-scoped`` compared it with ``"*"``
    exactly and passed it.
+2. A policy variable whose key the request lacks, with no default, was undecided ("what IAM compares
+   then is not documented"). It is documented (IAM User Guide, "Policy variables with no value"): the
+   value is effectively null, ``StringEquals``/``StringLike`` (and the ARN operators) do not match
+   it, their negations do, and a ``Resource``/``NotResource`` entry holding one matches no resource.
+   The confused-deputy Deny ``StringNotEquals aws:SourceAccount ${aws:PrincipalAccount}`` (a service
+   principal has no principal account) applies, as it was refused before session 63, and a grant
+   conditioned on such a variable lets nothing in.
 """
 
 from __future__ import annotations
@@ -12,7 +19,40 @@ from typing import Any
 
 import pytest
 
+from policies.local import evaluate_report
+from policies.registry import get_policy
+from tests.policies import engine_shapes
+from tests.policies.conftest import build
 from tests.policies.one_resource import findings, json_document
+from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, topic_key_stack
+
+TOPIC_KEY = "alarm-topic-key-usable"
+REFUSED = "does not let cloudwatch.amazonaws.com use it"
+KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/0b6e4c1a-1111-2222-3333-444455556666"
+
+
+def _judge(grants: list[dict[str, Any]], *, outputs: bool) -> tuple[list[str], list[str]]:
+    """``alarm-topic-key-usable`` on the 5xx alarm's stack whose key policy holds ``grants`` (after
+    create the key's ARN is :data:`KEY_ARN`)."""
+    records: Any = build(topic_key_stack(*grants))
+    if outputs:
+        records = engine_shapes.as_outputs(records, {"notifications-key": {"arn": KEY_ARN}})
+    report = evaluate_report(records, None, [get_policy(TOPIC_KEY)])
+    return [v.message for v in report.violations], [u.reason for u in report.undecided]
+
+
+def _grant(**changes: Any) -> dict[str, Any]:
+    return {**CLOUDWATCH_KEY_GRANT, **changes}
+
+
+def _deny(**fields: Any) -> dict[str, Any]:
+    return {"Sid": "Guard", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", **fields}
+
+
+def _refused(verdict: tuple[list[str], list[str]]) -> bool:
+    found, undecided = verdict
+    return undecided == [] and len(found) == 1 and REFUSED in found[0]
+
 
 # --- 1. a padded Principal string is anyone -----------------------------------------------------
 
@@ -64,3 +104,88 @@ def test_a_named_principal_padded_is_still_no_one_else(
     principal = {"AWS": " arn:aws:iam::111122223333:root"}
     statement = {"Effect": "Allow", "Principal": principal, "Action": action, "Resource": "*"}
     assert findings(policy, resource_type, {prop: json_document(statement)}) == ([], 0)
+
+
+# --- 2. a policy variable with no value is null -------------------------------------------------
+
+NOBODYS = "${aws:PrincipalAccount}"  # a service principal's request carries no principal account
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param(
+            [CLOUDWATCH_KEY_GRANT, _deny(Condition={"StringNotEquals": {"aws:SourceAccount": NOBODYS}})],
+            id="deny-not-equals",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(Condition={"ArnNotLike": {"aws:SourceArn": f"arn:aws:*:*:{NOBODYS}:*"}}),
+            ],
+            id="deny-arn-not-like",
+        ),
+        pytest.param([_grant(Condition={"StringEquals": {"aws:SourceAccount": NOBODYS}})], id="grant-equals"),
+        pytest.param(
+            [_grant(Condition={"StringLike": {"aws:SourceArn": "${aws:PrincipalTag/alarms}"}})],
+            id="grant-like-a-tag",
+        ),
+        pytest.param(
+            [_grant(Resource="arn:aws:kms:eu-west-1:111122223333:key/${aws:PrincipalTag/key}")],
+            id="grant-resource",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(
+                    Resource=None,
+                    NotResource="arn:aws:kms:eu-west-1:111122223333:key/${aws:PrincipalTag/key}",
+                ),
+            ],
+            id="deny-not-resource",
+        ),
+    ],
+)
+def test_a_variable_with_no_value_matches_nothing(outputs: bool, grants: list[dict[str, Any]]) -> None:
+    """Null equals and is like nothing: a negated Deny applies, a positive grant does not, a
+    ``NotResource`` holding it excludes nothing. Each was undecided before (after create too)."""
+    grants = [{k: v for k, v in g.items() if v is not None} for g in grants]
+    assert _refused(_judge(grants, outputs=outputs))
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param(
+            [CLOUDWATCH_KEY_GRANT, _deny(Condition={"StringEquals": {"aws:SourceAccount": NOBODYS}})],
+            id="deny-equals",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(Resource="arn:aws:kms:eu-west-1:111122223333:key/${aws:PrincipalTag/key}"),
+            ],
+            id="deny-resource",
+        ),
+        pytest.param(
+            [_grant(Condition={"StringNotEquals": {"aws:SourceAccount": NOBODYS}})], id="grant-not-equals"
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(
+                    Condition={
+                        "StringNotEquals": {"aws:SourceAccount": "${aws:PrincipalAccount, '111122223333'}"}
+                    }
+                ),
+            ],
+            id="deny-with-the-default",
+        ),
+    ],
+)
+def test_the_twins_with_no_value_leave_cloudwatch_in(outputs: bool, grants: list[dict[str, Any]]) -> None:
+    """A positive Deny on null applies to nothing, a Deny on a resource named by null to no key, a
+    grant on "not null" lets CloudWatch in; a default stands in for the absent key."""
+    assert _judge(grants, outputs=outputs) == ([], [])
