@@ -335,8 +335,9 @@ def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request) 
         return actual
     negated = name in _NEGATED
     base = _NEGATED.get(name, name)
-    wildcards = base in _ARN or _STRING.get(base, False)
-    listed = [_filled(v, call, wildcards) if isinstance(v, str) else v for v in listed]
+    if base in _ARN or base in _STRING or base in _IGNORING_CASE:  # no variables under Bool (IAM User Guide)
+        wildcards = base in _ARN or _STRING.get(base, False)
+        listed = [_filled(v, call, wildcards) if isinstance(v, str) else v for v in listed]
     if any(isinstance(v, Unknown) for v in listed):
         return next(v for v in listed if isinstance(v, Unknown))
     if base in _ARN:
@@ -347,10 +348,10 @@ def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request) 
             and (bool(iam_wildcard(v).fullmatch(actual)) if _STRING[base] else _characters(v) == actual)
             for v in listed
         )
-    elif base in _IGNORING_CASE or base == "bool":  # Bool compares "true"/"false" whatever the case
-        matched = any(
-            isinstance(v, str | bool) and _characters(str(v)).lower() == str(actual).lower() for v in listed
-        )
+    elif base in _IGNORING_CASE:
+        matched = any(isinstance(v, str) and _characters(v).lower() == str(actual).lower() for v in listed)
+    elif base == "bool":  # "true"/"false" whatever the case; a "${...}" is its text (no variables here)
+        matched = any(isinstance(v, str | bool) and str(v).lower() == str(actual).lower() for v in listed)
     else:
         return effect == "deny"
     return not matched if negated else matched

@@ -11,6 +11,10 @@
    The confused-deputy Deny ``StringNotEquals aws:SourceAccount ${aws:PrincipalAccount}`` (a service
    principal has no principal account) applies, as it was refused before session 63, and a grant
    conditioned on such a variable lets nothing in.
+3. IAM fills variables in only under the string and ARN operators ("You can't use a policy variable
+   with other operators, such as ... Boolean"): a grant conditioned on ``Bool
+   aws:PrincipalIsAWSService ${aws:PrincipalIsAWSService}`` compares ``true`` with that text, so it
+   lets nothing in. It was filled in and passed.
 """
 
 from __future__ import annotations
@@ -189,3 +193,29 @@ def test_the_twins_with_no_value_leave_cloudwatch_in(outputs: bool, grants: list
     """A positive Deny on null applies to nothing, a Deny on a resource named by null to no key, a
     grant on "not null" lets CloudWatch in; a default stands in for the absent key."""
     assert _judge(grants, outputs=outputs) == ([], [])
+
+
+# --- 3. no policy variables under Bool ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_bool_compares_a_variable_as_its_text(outputs: bool) -> None:
+    grant = _grant(Condition={"Bool": {"aws:PrincipalIsAWSService": "${aws:PrincipalIsAWSService}"}})
+    assert _refused(_judge([grant], outputs=outputs))
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "condition",
+    [
+        pytest.param({"Bool": {"aws:PrincipalIsAWSService": "TRUE"}}, id="bool-fixed"),
+        pytest.param(
+            {"StringEqualsIgnoreCase": {"aws:PrincipalServiceName": "${aws:PrincipalServiceName}"}},
+            id="string-ignoring-case-filled-in",
+        ),
+    ],
+)
+def test_the_twins_a_fixed_bool_and_a_string_operator_fill_in(
+    outputs: bool, condition: dict[str, Any]
+) -> None:
+    assert _judge([_grant(Condition=condition)], outputs=outputs) == ([], [])
