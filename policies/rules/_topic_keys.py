@@ -231,16 +231,30 @@ def _lists(principal: Any, service: str, *, excluded: bool, widest: bool) -> Tri
 
 
 def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool, call: Request) -> Tri:
-    """A key policy's ``Resource`` is ``*`` (this key); an ARN counts when it matches the key's, its
-    policy variables filled in from the request (``arn:aws:kms:*:${aws:ResourceAccount}:key/*``); an
-    entry with a variable of no value matches no resource (IAM User Guide, "Policy variables with no
-    value")."""
+    """A key policy's ``Resource`` is ``*`` (this key); an ARN counts when it matches the key's, the
+    policy variables of its resource part filled in from the request (``...:key/${aws:SourceAccount}``);
+    an entry with a variable of no value matches no resource (IAM User Guide, "Policy variables with
+    no value")."""
 
     def entry(pattern: Any, excluded: bool) -> Any:
         pattern = read_entry(pattern, excluded=excluded, widest=widest)
         if not isinstance(pattern, str) or pattern != pattern.strip():
             return pattern
-        return _filled(pattern, call, True)
+        # A variable goes only in an ARN's resource part, after its fifth colon (IAM User Guide,
+        # "Where you can use policy variables": not the service or account). Whether one before it
+        # (``arn:aws:kms:*:${aws:ResourceAccount}:key/*``) is refused, read literally or filled in
+        # anyway is not said: read against the grant, as a padded entry is (filled in where that
+        # makes the statement reach more for a Deny, less for an Allow).
+        fields = arn_fields(pattern)
+        head, tail = (":".join(fields[:5]), fields[5]) if fields else (pattern, None)
+        head_read = _filled(head, call, True) if widest != excluded else head
+        tail_read = _filled(tail, call, True) if tail is not None else ""
+        parts = (head_read, tail_read)
+        if any(part is NO_VALUE for part in parts):
+            return NO_VALUE  # matches no resource, whatever else is unknown
+        if unknown_part := next((part for part in parts if isinstance(part, Unknown)), None):
+            return unknown_part
+        return f"{head_read}:{tail_read}" if tail is not None else head_read
 
     if "NotResource" in statement:
         excluded = statement["NotResource"]

@@ -283,19 +283,6 @@ def test_the_keys_account_unknown_at_preview_is_undecided_then_decided() -> None
     assert _judge(specs, outputs=True) == ([], [])
 
 
-def test_a_variable_in_the_key_policys_resource_is_filled_in() -> None:
-    """``Resource: arn:aws:kms:eu-west-1:${aws:ResourceAccount}:key/*`` names the key (its account
-    filled in): a grant, judged once the key's ARN is known (undecided at preview, as any ARN
-    Resource is). Refused after create before. Another account's keys are not this one."""
-    grant = _grant(Resource="arn:aws:kms:eu-west-1:${aws:ResourceAccount}:key/*")
-    found, undecided = _judge(topic_key_stack(grant))
-    assert found == [] and len(undecided) == 1, undecided
-    assert _judge(topic_key_stack(grant), outputs=True) == ([], [])
-    grant = _grant(Resource="arn:aws:kms:eu-west-1:${aws:SourceAccount}0:key/*")
-    found, undecided = _judge(topic_key_stack(grant), outputs=True)
-    assert undecided == [] and len(found) == 1 and REFUSED in found[0], found
-
-
 @pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
 def test_a_filled_in_value_is_no_wildcard(outputs: bool) -> None:
     """A grant ``StringLike aws:SourceAccount ${aws:ResourceAccount}`` compares the key's account as

@@ -15,6 +15,12 @@
    with other operators, such as ... Boolean"): a grant conditioned on ``Bool
    aws:PrincipalIsAWSService ${aws:PrincipalIsAWSService}`` compares ``true`` with that text, so it
    lets nothing in. It was filled in and passed.
+4. IAM fills variables in only in an ARN's resource part, after its fifth colon ("You can't use a
+   variable to replace parts of the ARN before the fifth colon, such as the service or account"). A
+   grant on ``arn:aws:kms:eu-west-1:${aws:ResourceAccount}:key/*`` was filled in and passed after
+   create, and a Deny with that ``NotResource`` excluded the key; whether KMS refuses, reads
+   literally or fills in such an entry is not said, so it is read against the grant: a grant's
+   ``Resource`` literal (no key), a Deny's ``NotResource`` literal (excluding nothing).
 """
 
 from __future__ import annotations
@@ -219,3 +225,38 @@ def test_the_twins_a_fixed_bool_and_a_string_operator_fill_in(
     outputs: bool, condition: dict[str, Any]
 ) -> None:
     assert _judge([_grant(Condition=condition)], outputs=outputs) == ([], [])
+
+
+# --- 4. variables only in an ARN's resource part ------------------------------------------------
+
+ACCOUNT_VARIABLE = "arn:aws:kms:eu-west-1:${aws:ResourceAccount}:key/*"
+
+
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param([_grant(Resource=ACCOUNT_VARIABLE)], id="grant-resource"),
+        pytest.param(
+            [CLOUDWATCH_KEY_GRANT, {**_deny(NotResource=ACCOUNT_VARIABLE), "Resource": None}],
+            id="deny-not-resource",
+        ),
+        pytest.param([CLOUDWATCH_KEY_GRANT, _deny(Resource=ACCOUNT_VARIABLE)], id="deny-resource"),
+    ],
+)
+def test_a_variable_before_the_resource_part_is_read_against_the_grant(grants: list[dict[str, Any]]) -> None:
+    """After create (the key's ARN known): the grant names no key, the ``NotResource`` Deny applies
+    to it, the ``Resource`` Deny may (filled in). The first two passed before; at preview each waits
+    for the key's ARN."""
+    grants = [{k: v for k, v in g.items() if v is not None} for g in grants]
+    assert _refused(_judge(grants, outputs=True))
+    found, undecided = _judge(grants, outputs=False)
+    assert found == [] and len(undecided) == 1, (found, undecided)
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_the_twin_a_variable_in_the_resource_part_is_filled_in(outputs: bool) -> None:
+    """After the fifth colon IAM fills it in (here the default of a key the request lacks): the
+    grant names the key. Undecided at preview (the key's ARN), as any ARN ``Resource`` is."""
+    resource = "arn:aws:kms:eu-west-1:111122223333:key/${aws:PrincipalTag/key, '0b6e4c1a-1111-2222-3333-444455556666'}"
+    found, undecided = _judge([_grant(Resource=resource)], outputs=outputs)
+    assert found == [] and len(undecided) == (0 if outputs else 1), (found, undecided)
