@@ -164,8 +164,13 @@ def _name(record: Any, props: Mapping[str, Any], recorded: Mapping[str, Any]) ->
 
 
 def _arn(resource_type: str, name: str) -> str:
+    """The ARN the provider reports: ``<kind>/<name>`` in the resource part, but an SNS topic's is its
+    name alone (``arn:aws:sns:<region>:<account>:<name>``), which the stack rules match publishers'
+    literal topic ARNs against."""
     _, module, class_name = resource_type.split(":")
     service = module.split("/")[0]
+    if resource_type == "aws:sns/topic:Topic":
+        return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"
     kind = "".join("-" + c.lower() if c.isupper() else c for c in class_name).lstrip("-")
     return f"arn:aws:{service}:{REGION}:{ACCOUNT}:{kind}/{name}"
 

@@ -21,6 +21,9 @@
    create, and a Deny with that ``NotResource`` excluded the key; whether KMS refuses, reads
    literally or fills in such an entry is not said, so it is read against the grant: a grant's
    ``Resource`` literal (no key), a Deny's ``NotResource`` literal (excluding nothing).
+5. ``engine_shapes`` gave an SNS topic the ARN ``arn:aws:sns:<region>:<account>:topic/<name>``; SNS's
+   is ``...:<account>:<name>``, so after create an alarm naming the stack's topic by its literal ARN
+   alone saw it as a topic outside the stack (undecided), and tests had to pass the real ARN.
 """
 
 from __future__ import annotations
@@ -260,3 +263,34 @@ def test_the_twin_a_variable_in_the_resource_part_is_filled_in(outputs: bool) ->
     resource = "arn:aws:kms:eu-west-1:111122223333:key/${aws:PrincipalTag/key, '0b6e4c1a-1111-2222-3333-444455556666'}"
     found, undecided = _judge([_grant(Resource=resource)], outputs=outputs)
     assert found == [] and len(undecided) == (0 if outputs else 1), (found, undecided)
+
+
+# --- 5. the engine's SNS topic ARN ----------------------------------------------------------------
+
+
+def test_after_create_a_topic_has_snss_arn() -> None:
+    [topic] = [
+        r
+        for r in engine_shapes.as_outputs(build(topic_key_stack(CLOUDWATCH_KEY_GRANT)))
+        if r.type == "aws:sns/topic:Topic"
+    ]
+    assert topic.inputs["arn"] == "arn:aws:sns:eu-west-1:111122223333:alerts"
+
+
+def test_after_create_a_literal_topic_arn_names_the_stacks_topic() -> None:
+    """The alarm names the topic by its ARN alone (no property dependency), and the key lets
+    CloudWatch nothing: at preview it waits for the topic's ARN, after create it is refused.
+    Undecided after create too ("outside the stack") with the old shape."""
+    specs = topic_key_stack()  # the account's administration alone
+    next(spec for spec in specs if spec["name"] == "errors").pop("deps")
+    found, undecided = _judge_specs(specs, outputs=False)
+    assert found == [] and len(undecided) == 1 and "the ARN of SNS topic 'alerts'" in undecided[0], undecided
+    assert _refused(_judge_specs(specs, outputs=True))
+
+
+def _judge_specs(specs: list[dict[str, Any]], *, outputs: bool) -> tuple[list[str], list[str]]:
+    records: Any = build(specs)
+    if outputs:
+        records = engine_shapes.as_outputs(records)
+    report = evaluate_report(records, None, [get_policy(TOPIC_KEY)])
+    return [v.message for v in report.violations], [u.reason for u in report.undecided]
