@@ -24,6 +24,10 @@
 5. ``engine_shapes`` gave an SNS topic the ARN ``arn:aws:sns:<region>:<account>:topic/<name>``; SNS's
    is ``...:<account>:<name>``, so after create an alarm naming the stack's topic by its literal ARN
    alone saw it as a topic outside the stack (undecided), and tests had to pass the real ARN.
+6. Mutations of the change no test caught (each now fails a case below): an undecided note keeping
+   only the first of two notes no value settles, a grant's padded ``Principal`` string read trimmed,
+   ``StringEquals`` comparing the escapes ``${*}``/``${$}`` as text, a filled-in ``$`` left
+   unescaped, ``aws:ResourceOrgID`` read as absent, ``any3`` keeping the first of two reasons.
 """
 
 from __future__ import annotations
@@ -294,3 +298,59 @@ def _judge_specs(specs: list[dict[str, Any]], *, outputs: bool) -> tuple[list[st
         records = engine_shapes.as_outputs(records)
     report = evaluate_report(records, None, [get_policy(TOPIC_KEY)])
     return [v.message for v in report.violations], [u.reason for u in report.undecided]
+
+
+# --- 6. mutations of the change that no test caught ------------------------------------------------
+
+PAGERS = ["arn:aws:sns:eu-west-1:999999999999:central-pager", "arn:aws:sns:eu-west-1:999999999999:on-call"]
+
+
+def _named(specs: list[dict[str, Any]], alarm_name: str) -> list[dict[str, Any]]:
+    next(spec for spec in specs if spec["name"] == "errors")["inputs"]["name"] = alarm_name
+    return specs
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_two_topics_outside_the_stack_are_both_noted(outputs: bool) -> None:
+    specs = topic_key_stack(CLOUDWATCH_KEY_GRANT)
+    errors = next(spec for spec in specs if spec["name"] == "errors")
+    errors.pop("deps")
+    errors["inputs"]["alarmActions"] = PAGERS
+    found, undecided = _judge_specs(specs, outputs=outputs)
+    assert found == [] and len(undecided) == 1 and all(p in undecided[0] for p in PAGERS), undecided
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_grant_to_a_padded_principal_string_is_no_sure_grant(outputs: bool) -> None:
+    assert _refused(_judge([_grant(Principal=" *")], outputs=outputs))
+    assert _judge([_grant(Principal="*")], outputs=outputs) == ([], [])
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_string_equals_reads_an_escape_as_its_character(outputs: bool) -> None:
+    """``${*}`` is ``*`` under ``StringEquals`` too; a filled-in ``$`` stays a ``$`` (an alarm named
+    ``churn${?}5xx`` is not ``churn?5xx``)."""
+    arn = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:churn${*}5xx"
+    grant = _grant(Condition={"StringEquals": {"aws:SourceArn": arn}})
+    assert _judge_specs(_named(topic_key_stack(grant), "churn*5xx"), outputs=outputs) == ([], [])
+    grant = _grant(Condition={"StringEquals": {"aws:SourceArn": "${aws:SourceArn}"}})
+    assert _judge_specs(_named(topic_key_stack(grant), "churn${?}5xx"), outputs=outputs) == ([], [])
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_grant_on_the_keys_organization_is_undecided_saying_so(outputs: bool) -> None:
+    grant = _grant(Condition={"StringEquals": {"aws:ResourceOrgID": "o-abcdef1234"}})
+    found, undecided = _judge([grant], outputs=outputs)
+    assert found == [] and len(undecided) == 1 and "aws:ResourceOrgID" in undecided[0], undecided
+
+
+def test_two_grants_waiting_on_different_values_keep_both_reasons() -> None:
+    """At preview one grant waits on the organization (no value settles it), the other on the key's
+    ARN: the note gives both (``any3`` over the statements kept the first)."""
+    grants = [
+        _grant(Condition={"StringEquals": {"aws:SourceOrgID": "o-abcdef1234"}}),
+        _grant(Sid="ByArn", Resource="arn:aws:kms:eu-west-1:111122223333:key/*"),
+    ]
+    found, undecided = _judge(grants, outputs=False)
+    assert found == [] and len(undecided) == 1, undecided
+    assert "aws:SourceOrgID" in undecided[0] and "can't be known during preview" in undecided[0], undecided
