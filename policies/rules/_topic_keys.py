@@ -243,12 +243,14 @@ def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool, call: 
         # A variable goes only in an ARN's resource part, after its fifth colon (IAM User Guide,
         # "Where you can use policy variables": not the service or account). Whether one before it
         # (``arn:aws:kms:*:${aws:ResourceAccount}:key/*``) is refused, read literally or filled in
-        # anyway is not said: read against the grant, as a padded entry is (filled in where that
-        # makes the statement reach more for a Deny, less for an Allow).
+        # anyway is not said, nor whether a ``*`` a variable fills in is a wildcard: both are read
+        # against the grant, as a padded entry is (filled in, a wildcard, where that makes the
+        # statement reach more for a Deny, less for an Allow).
+        wide = widest != excluded
         fields = arn_fields(pattern)
         head, tail = (":".join(fields[:5]), fields[5]) if fields else (pattern, None)
-        head_read = _filled(head, call, True) if widest != excluded else head
-        tail_read = _filled(tail, call, True) if tail is not None else ""
+        head_read = _filled(head, call, False) if wide else head
+        tail_read = _filled(tail, call, not wide) if tail is not None else ""
         parts = (head_read, tail_read)
         if any(part is NO_VALUE for part in parts):
             return NO_VALUE  # matches no resource, whatever else is unknown
@@ -311,7 +313,13 @@ _NEGATED = {
 def _condition_holds(condition: Any, call: Request, effect: str) -> Tri:
     """Whether every block of ``condition`` holds for ``call``'s request. An operator this reader
     does not evaluate on a key the request carries counts as failing an Allow and holding for a
-    Deny: the grant cannot be shown."""
+    Deny: the grant cannot be shown.
+
+    Two things IAM does not document are read both ways, against the grant (an Allow's condition
+    holds only if it holds both ways, a Deny's if it holds either way), as a padded entry is
+    (:func:`read_entry`): a condition key padded with white space (``" aws:SourceAccount"``: the
+    key trimmed, or another key the request lacks), and a ``*`` or ``?`` that a policy variable fills
+    in under ``StringLike``/``ArnLike`` (the character itself, or a wildcard)."""
     if condition is None:
         return True
     if isinstance(condition, Unknown):
@@ -327,11 +335,18 @@ def _condition_holds(condition: Any, call: Request, effect: str) -> Tri:
             verdicts.append(effect == "deny")
             continue
         for key, values in block.items():
-            verdicts.append(_holds(str(operator), call.value(str(key)), values, effect, call))
+            readings = [
+                _holds(str(operator), call.value(name), values, effect, call, literal)
+                for name in dict.fromkeys((str(key), str(key).strip()))
+                for literal in (True, False)
+            ]
+            verdicts.append(all3(readings) if effect == "allow" else any3(readings))
     return all3(verdicts)
 
 
-def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request) -> Tri:
+def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request, literal: bool = True) -> Tri:
+    """Whether one key's comparison holds; ``literal``: a wildcard character a variable fills in is
+    the character itself (else a wildcard, under ``StringLike``/``ArnLike``)."""
     name = operator.lower()
     if_exists = name.endswith("ifexists")
     name = name.removesuffix("ifexists")
@@ -350,8 +365,8 @@ def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request) 
     negated = name in _NEGATED
     base = _NEGATED.get(name, name)
     if base in _ARN or base in _STRING or base in _IGNORING_CASE:  # no variables under Bool (IAM User Guide)
-        wildcards = base in _ARN or _STRING.get(base, False)
-        listed = [_filled(v, call, wildcards) if isinstance(v, str) else v for v in listed]
+        escaped = literal and (base in _ARN or _STRING.get(base, False))
+        listed = [_filled(v, call, escaped) if isinstance(v, str) else v for v in listed]
     if any(isinstance(v, Unknown) for v in listed):
         return next(v for v in listed if isinstance(v, Unknown))
     if base in _ARN:
@@ -397,7 +412,8 @@ def _filled(value: str, call: Request, wildcards: bool) -> Any:
     ``${aws:ResourceAccount}`` is the key's account, ``${aws:SourceAccount}`` the publisher's; a key
     the request lacks takes the variable's default, and without one the value is :data:`NO_VALUE`.
     :class:`Unknown` when a value is not known yet (or no value settles it, ``aws:SourceOrgID``).
-    Under a wildcard operator the filled-in text is escaped: a value's ``*`` is no wildcard."""
+    ``wildcards``: the filled-in text's ``*`` and ``?`` are escaped (the characters themselves, no
+    wildcards); its ``$`` always is."""
     pending: list[Unknown] = []
     null = False
 

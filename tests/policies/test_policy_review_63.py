@@ -28,6 +28,12 @@
    only the first of two notes no value settles, a grant's padded ``Principal`` string read trimmed,
    ``StringEquals`` comparing the escapes ``${*}``/``${$}`` as text, a filled-in ``$`` left
    unescaped, ``aws:ResourceOrgID`` read as absent, ``any3`` keeping the first of two reasons.
+7. Two more readings IAM does not document, now taken against the grant as padded entries are: a
+   condition key padded with white space (a Deny ``StringEquals {" aws:SourceAccount": <the
+   account>}`` was read as on a key the request lacks, so as applying to nothing, and passed), and a
+   ``*`` a variable fills in under ``StringLike``/``ArnLike`` or in a ``Resource`` (a Deny
+   ``StringLike aws:SourceArn ${aws:PrincipalTag/x, '*'}`` read the ``*`` only as the character,
+   and passed).
 """
 
 from __future__ import annotations
@@ -354,3 +360,132 @@ def test_two_grants_waiting_on_different_values_keep_both_reasons() -> None:
     found, undecided = _judge(grants, outputs=False)
     assert found == [] and len(undecided) == 1, undecided
     assert "aws:SourceOrgID" in undecided[0] and "can't be known during preview" in undecided[0], undecided
+
+
+# --- 7. a padded condition key, a wildcard a variable fills in: read against the grant --------------
+
+
+def _resolved(grants: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in g.items() if v is not None} for g in grants]
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param(
+            [CLOUDWATCH_KEY_GRANT, _deny(Condition={"StringEquals": {" aws:SourceAccount": "111122223333"}})],
+            id="deny-padded-key",
+        ),
+        pytest.param(
+            [_grant(Condition={"StringNotEquals": {"aws:SourceAccount ": "111122223333"}})],
+            id="grant-padded-key-negated",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(Condition={"StringLike": {"aws:SourceArn": "${aws:PrincipalTag/x, '*'}"}}),
+            ],
+            id="deny-like-a-filled-in-star",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(
+                    Condition={
+                        "ArnLike": {
+                            "aws:SourceArn": "arn:aws:cloudwatch:*:*:alarm:${aws:PrincipalTag/x, '*'}"
+                        }
+                    }
+                ),
+            ],
+            id="deny-arn-like-a-filled-in-star",
+        ),
+        pytest.param(
+            [
+                _grant(
+                    Condition={
+                        "StringLike": {
+                            "kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:eu-west-1:111122223333:${aws:PrincipalTag/t, '*'}"
+                        }
+                    }
+                )
+            ],
+            id="grant-like-a-filled-in-star",
+        ),
+    ],
+)
+def test_an_undocumented_reading_of_a_condition_is_taken_against_the_grant(
+    outputs: bool, grants: list[dict[str, Any]]
+) -> None:
+    """Each Deny may apply and each grant may not: KMS may refuse every notification. The two Denies
+    on a padded key or a filled-in ``*`` and the negated grant passed before."""
+    assert _refused(_judge(grants, outputs=outputs))
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param(
+            [CLOUDWATCH_KEY_GRANT, _deny(Condition={"StringEquals": {" aws:SourceAccount": "999999999999"}})],
+            id="deny-padded-key-other-account",
+        ),
+        pytest.param(
+            [_grant(Condition={"StringNotEquals": {"aws:SourceAccount ": "999999999999"}})],
+            id="grant-padded-key-negated-other-account",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(
+                    Condition={
+                        "StringLike": {
+                            "aws:SourceArn": "${aws:PrincipalTag/x, 'arn:aws:cloudwatch:*:999999999999:*'}"
+                        }
+                    }
+                ),
+            ],
+            id="deny-like-a-filled-in-pattern-of-another-account",
+        ),
+    ],
+)
+def test_the_twins_no_reading_lets_the_deny_apply_or_the_grant_fail(
+    outputs: bool, grants: list[dict[str, Any]]
+) -> None:
+    assert _judge(grants, outputs=outputs) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("grants", "refused"),
+    [
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(Resource="arn:aws:kms:eu-west-1:111122223333:key/${aws:PrincipalTag/k, '*'}"),
+            ],
+            True,
+            id="deny-resource-a-filled-in-star",
+        ),
+        pytest.param(
+            [_grant(Resource="arn:aws:kms:eu-west-1:111122223333:key/${aws:PrincipalTag/k, '*'}")],
+            True,
+            id="grant-resource-a-filled-in-star",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(Resource="arn:aws:kms:eu-west-1:999999999999:key/${aws:PrincipalTag/k, '*'}"),
+            ],
+            False,
+            id="deny-resource-of-another-account",
+        ),
+    ],
+)
+def test_a_filled_in_star_of_a_resource_is_read_against_the_grant(
+    grants: list[dict[str, Any]], refused: bool
+) -> None:
+    """After create (the key's ARN known): the Deny may name every key (passed before), the grant may
+    name only a key called ``*``; a Deny on another account's keys names none of them."""
+    verdict = _judge(_resolved(grants), outputs=True)
+    assert _refused(verdict) if refused else verdict == ([], []), verdict
