@@ -367,8 +367,9 @@ def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request, 
     if base in _ARN or base in _STRING or base in _IGNORING_CASE:  # no variables under Bool (IAM User Guide)
         escaped = literal and (base in _ARN or _STRING.get(base, False))
         listed = [_filled(v, call, escaped) if isinstance(v, str) else v for v in listed]
-    if any(isinstance(v, Unknown) for v in listed):
-        return next(v for v in listed if isinstance(v, Unknown))
+    # A value not known (yet) decides nothing when a known one matches: the values are OR'd (NOR'd
+    # under a negated operator), so a Deny matching a fixed value applies whatever the others are.
+    pending = next((v for v in listed if isinstance(v, Unknown)), None)
     if base in _ARN:
         matched = any(isinstance(v, str) and isinstance(actual, str) and arn_like(v, actual) for v in listed)
     elif base in _STRING:
@@ -383,6 +384,8 @@ def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request, 
         matched = any(isinstance(v, str | bool) and str(v).lower() == str(actual).lower() for v in listed)
     else:
         return effect == "deny"
+    if pending is not None and not matched:
+        return pending
     return not matched if negated else matched
 
 

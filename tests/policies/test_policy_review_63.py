@@ -34,6 +34,10 @@
    ``*`` a variable fills in under ``StringLike``/``ArnLike`` or in a ``Resource`` (a Deny
    ``StringLike aws:SourceArn ${aws:PrincipalTag/x, '*'}`` read the ``*`` only as the character,
    and passed).
+8. A listed condition value a variable leaves unknown (``${aws:SourceOrgID}``) made the whole
+   comparison undecided even when another listed value matched: a Deny ``StringEquals
+   aws:SourceAccount ["${aws:SourceOrgID}", <the account>]`` applies whatever the organization is,
+   and was refused before session 63 (the variable compared as text); it was undecided.
 """
 
 from __future__ import annotations
@@ -489,3 +493,25 @@ def test_a_filled_in_star_of_a_resource_is_read_against_the_grant(
     name only a key called ``*``; a Deny on another account's keys names none of them."""
     verdict = _judge(_resolved(grants), outputs=True)
     assert _refused(verdict) if refused else verdict == ([], []), verdict
+
+
+# --- 8. a known value that matches decides a comparison with an unknown one -------------------------
+
+ORG_OR_ACCOUNT = ["${aws:SourceOrgID}", "111122223333"]
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_a_deny_matching_a_fixed_value_applies_whatever_the_variable(outputs: bool) -> None:
+    deny = _deny(Condition={"StringEquals": {"aws:SourceAccount": ORG_OR_ACCOUNT}})
+    assert _refused(_judge([CLOUDWATCH_KEY_GRANT, deny], outputs=outputs))
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_the_twins_a_matching_grant_passes_and_no_match_stays_undecided(outputs: bool) -> None:
+    """A grant matching the fixed value lets CloudWatch in (undecided before); a Deny whose fixed
+    value is another account's still waits on the organization, saying so."""
+    grant = _grant(Condition={"StringEquals": {"aws:SourceAccount": ORG_OR_ACCOUNT}})
+    assert _judge([grant], outputs=outputs) == ([], [])
+    deny = _deny(Condition={"StringEquals": {"aws:SourceAccount": ["${aws:SourceOrgID}", "999999999999"]}})
+    found, undecided = _judge([CLOUDWATCH_KEY_GRANT, deny], outputs=outputs)
+    assert found == [] and len(undecided) == 1 and "aws:SourceOrgID" in undecided[0], undecided
