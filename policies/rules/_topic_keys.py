@@ -214,8 +214,10 @@ def _lists(principal: Any, service: str, *, excluded: bool, widest: bool) -> Tri
     if not isinstance(principal, dict):
         return False
     verdicts: list[Tri] = []
-    for kind in ("AWS", "Service"):
-        entries = principal.get(kind)
+    for key, entries in principal.items():
+        kind = read_entry(str(key), excluded=excluded, widest=widest)  # a padded " AWS" too
+        if kind not in ("AWS", "Service"):
+            continue
         if isinstance(entries, Unknown):
             verdicts.append(entries)
             continue

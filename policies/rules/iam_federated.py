@@ -255,7 +255,7 @@ def _anyone(statement: Any, principal: Any) -> str | None:
     if isinstance(principal, dict):
         for key, value in principal.items():
             if (
-                str(key).lower() == "aws"
+                str(key).strip().lower() == "aws"  # a padded " AWS" too: the widest reading
                 and not isinstance(value, Unknown)
                 and "*" in [read_entry(v, excluded=False, widest=True) for v in as_list(value)]
             ):
@@ -286,7 +286,7 @@ def _federated_entries(principal: Any) -> Any:
         return []
     found: list[Any] = []
     for key, value in principal.items():
-        if str(key).lower() == "federated":
+        if str(key).strip().lower() == "federated":  # a padded " Federated" too: the widest reading
             if isinstance(value, Unknown):
                 return value
             found.extend(as_list(value))

@@ -38,6 +38,11 @@
    comparison undecided even when another listed value matched: a Deny ``StringEquals
    aws:SourceAccount ["${aws:SourceOrgID}", <the account>]`` applies whatever the organization is,
    and was refused before session 63 (the variable compared as text); it was undecided.
+9. A principal's padded type key (``{" AWS": "*"}``, ``{"Service ": ...}``, ``{" Federated": ...}``)
+   is read against the rule as its entries are: a key policy's Deny to ``{" AWS": "*"}`` may deny
+   CloudWatch (it passed), a grant to ``{"Service ": "cloudwatch.amazonaws.com"}`` is no sure grant,
+   and ``iam-role-federated-trust-scoped`` judges a ``{" Federated": <provider>}`` trust (it found
+   no provider and passed it).
 """
 
 from __future__ import annotations
@@ -515,3 +520,58 @@ def test_the_twins_a_matching_grant_passes_and_no_match_stays_undecided(outputs:
     deny = _deny(Condition={"StringEquals": {"aws:SourceAccount": ["${aws:SourceOrgID}", "999999999999"]}})
     found, undecided = _judge([CLOUDWATCH_KEY_GRANT, deny], outputs=outputs)
     assert found == [] and len(undecided) == 1 and "aws:SourceOrgID" in undecided[0], undecided
+
+
+# --- 9. a principal's padded type key ------------------------------------------------------------
+
+GITHUB = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param([CLOUDWATCH_KEY_GRANT, _deny(Principal={" AWS": "*"})], id="deny-padded-aws"),
+        pytest.param(
+            [CLOUDWATCH_KEY_GRANT, _deny(Principal={"Service ": "cloudwatch.amazonaws.com"})],
+            id="deny-padded-service",
+        ),
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                {**_deny(NotPrincipal={" Service": "cloudwatch.amazonaws.com"}), "Principal": None},
+            ],
+            id="deny-not-principal-padded-service",
+        ),
+        pytest.param([_grant(Principal={"Service ": "cloudwatch.amazonaws.com"})], id="grant-padded-service"),
+    ],
+)
+def test_a_padded_principal_type_is_read_against_the_grant(
+    outputs: bool, grants: list[dict[str, Any]]
+) -> None:
+    """The Denies to a padded type passed before (it named no one); a padded type of a Deny's
+    ``NotPrincipal`` excludes no one, and one of a grant names no one (both refused before too)."""
+    assert _refused(_judge(_resolved(grants), outputs=outputs))
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_the_twin_a_padded_type_naming_another_service(outputs: bool) -> None:
+    deny = _deny(Principal={" Service": "events.amazonaws.com"})
+    assert _judge([CLOUDWATCH_KEY_GRANT, deny], outputs=outputs) == ([], [])
+
+
+@pytest.mark.parametrize("principal", [{" Federated": GITHUB}, {"Federated ": [GITHUB]}])
+def test_a_padded_federated_type_is_judged(principal: dict[str, Any]) -> None:
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"}
+    found, undecided = findings(
+        "iam-role-federated-trust-scoped", "aws:iam/role:Role", {"assumeRolePolicy": json_document(statement)}
+    )
+    assert undecided == 0 and len(found) == 2 and all(":sub" in f or ":aud" in f for f in found), found
+
+
+def test_a_padded_aws_type_wildcard_lets_any_identity_provider_in() -> None:
+    statement = {"Effect": "Allow", "Principal": {" AWS": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}
+    found, undecided = findings(
+        "iam-role-federated-trust-scoped", "aws:iam/role:Role", {"assumeRolePolicy": json_document(statement)}
+    )
+    assert undecided == 0 and len(found) == 1 and "any identity provider" in found[0], found
