@@ -415,8 +415,9 @@ def _filled(value: str, call: Request, wildcards: bool) -> Any:
     """A value with each policy variable replaced by what the request carries, as IAM fills it in
     before comparing (IAM User Guide, "IAM policy elements: Variables and tags"): the key policy's
     ``${aws:ResourceAccount}`` is the key's account, ``${aws:SourceAccount}`` the publisher's; a key
-    the request lacks takes the variable's default, and without one the value is :data:`NO_VALUE`.
-    :class:`Unknown` when a value is not known yet (or no value settles it, ``aws:SourceOrgID``).
+    the request surely lacks (:data:`_SURELY_ABSENT`) takes the variable's default, and without one
+    the value is :data:`NO_VALUE`. :class:`Unknown` when a value is not known yet, or no value
+    settles it (``aws:SourceOrgID``; a key the request model does not say is absent).
     ``wildcards``: the filled-in text's ``*`` and ``?`` are escaped (the characters themselves, no
     wildcards); its ``$`` always is."""
     pending: list[Unknown] = []
@@ -425,6 +426,9 @@ def _filled(value: str, call: Request, wildcards: bool) -> Any:
     def fill(match: re.Match[str]) -> str:
         nonlocal null
         actual = call.value(match.group(1))
+        if actual is None and not _SURELY_ABSENT.fullmatch(match.group(1).lower()):
+            pending.append(_presence_unknown(match.group(0), call))
+            return ""
         if actual is None and match.group(2) is not None:
             text = match.group(2).replace("''", "'")
         elif isinstance(actual, str | bool):
@@ -441,6 +445,29 @@ def _filled(value: str, call: Request, wildcards: bool) -> Any:
     if null:
         return NO_VALUE
     return pending[0] if pending else filled
+
+
+#: The keys a service principal's request to KMS surely lacks (the module docstring): the
+#: principal's identity, tags and session (a service principal has none), request tags (SNS tags
+#: nothing) and KMS's caller keys. A variable of another key the request model does not carry
+#: (``${aws:RequestedRegion}``, ``${aws:CurrentTime}``, ``${aws:ResourceTag/...}``) may well be
+#: filled in by IAM: not null, undecided.
+_SURELY_ABSENT = re.compile(
+    r"aws:(principal(account|arn|orgid|orgpaths)|principaltag/.+|userid|username|federatedprovider"
+    r"|sourceidentity|tokenissuetime|multifactorauth(present|age)|requesttag/.+|tagkeys)"
+    r"|kms:(calleraccount|viaservice|encryptioncontext:.+)"
+)
+
+
+def _presence_unknown(variable: str, call: Request) -> Unknown:
+    return Unknown(
+        Undeterminable(
+            f"the key policy compares a value holding the policy variable {variable}, and whether the request "
+            f"{call.service} makes for SNS carries that key is not known here (when it does not, the value is "
+            "null and its default, if any, stands in). Compare with a fixed value, or with a variable of "
+            "aws:SourceAccount, aws:SourceArn or aws:ResourceAccount."
+        )
+    )
 
 
 def parse_policy(raw: Any) -> Any:

@@ -43,6 +43,11 @@
    CloudWatch (it passed), a grant to ``{"Service ": "cloudwatch.amazonaws.com"}`` is no sure grant,
    and ``iam-role-federated-trust-scoped`` judges a ``{" Federated": <provider>}`` trust (it found
    no provider and passed it).
+10. Item 2 reads a variable as null only for keys a service principal's request surely lacks (its
+    principal's identity, tags and session, request tags, KMS's caller keys). A key the request model
+    merely does not carry, such as ``aws:RequestedRegion`` (in every request), may be filled in by
+    IAM: reading it as null let a Deny ``StringEquals aws:SourceArn
+    arn:aws:cloudwatch:${aws:RequestedRegion}:<account>:alarm:<the alarm>`` pass; it is undecided.
 """
 
 from __future__ import annotations
@@ -575,3 +580,29 @@ def test_a_padded_aws_type_wildcard_lets_any_identity_provider_in() -> None:
         "iam-role-federated-trust-scoped", "aws:iam/role:Role", {"assumeRolePolicy": json_document(statement)}
     )
     assert undecided == 0 and len(found) == 1 and "any identity provider" in found[0], found
+
+
+# --- 10. null only for a key the request surely lacks ---------------------------------------------
+
+REGIONAL = "arn:aws:cloudwatch:${aws:RequestedRegion}:111122223333:alarm:churn-5xx"
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "grants",
+    [
+        pytest.param(
+            [CLOUDWATCH_KEY_GRANT, _deny(Condition={"StringEquals": {"aws:SourceArn": REGIONAL}})], id="deny"
+        ),
+        pytest.param(
+            [_grant(Condition={"StringEquals": {"aws:SourceAccount": "${aws:CurrentTime, '111122223333'}"}})],
+            id="grant-with-a-default",
+        ),
+    ],
+)
+def test_a_variable_of_a_key_the_request_may_carry_is_undecided(
+    outputs: bool, grants: list[dict[str, Any]]
+) -> None:
+    found, undecided = _judge(grants, outputs=outputs)
+    assert found == [] and len(undecided) == 1, (found, undecided)
+    assert "${aws:" in undecided[0] and "not known here" in undecided[0], undecided
