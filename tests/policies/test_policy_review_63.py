@@ -482,6 +482,14 @@ def test_the_twins_no_reading_lets_the_deny_apply_or_the_grant_fail(
             id="deny-resource-a-filled-in-star",
         ),
         pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny(Resource="arn:aws:kms:${aws:PrincipalTag/r, '*'}:111122223333:key/*"),
+            ],
+            True,
+            id="deny-resource-a-filled-in-star-before-the-resource-part",
+        ),
+        pytest.param(
             [_grant(Resource="arn:aws:kms:eu-west-1:111122223333:key/${aws:PrincipalTag/k, '*'}")],
             True,
             id="grant-resource-a-filled-in-star",
