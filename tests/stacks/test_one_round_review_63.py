@@ -1,0 +1,191 @@
+"""Second read of "every problem of a stack file in one round" (stacks/partial_validation.py): a
+check on what is left of an invalid value never judges the FAILED marker (a type test, a dump of a
+model holding it, a validation given it), a check's refusal is failed for the checks after it, and a
+check's own crash on what is left raises in the tests instead of being skipped without a word."""
+
+from __future__ import annotations
+
+import math
+import operator
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ConfigDict, TypeAdapter, model_validator
+
+from stacks import partial_validation
+from stacks.config import CONFIG_KEY, ConfigError
+from stacks.partial_validation import (
+    FAILED,
+    Unavailable,
+    model_check_errors,
+    partial_instance,
+    read_a_failed_value,
+)
+from stacks.stack_file import offline_platform_config, read_stack_file
+from tests.conftest import load_stack_document
+from tests.stacks.project_folder import project_folder
+
+P = CONFIG_KEY
+
+
+def _problems(tmp_path: Path, base: str, *edits: Callable[[dict[str, Any]], object]) -> dict[str, str]:
+    document = load_stack_document(base)
+    for edit in edits:
+        edit(document["config"][CONFIG_KEY])
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = project_folder(tmp_path, stack="adopter", document=document)
+    with pytest.raises(ConfigError) as raised:
+        offline_platform_config(read_stack_file(str(path)))
+    return {key.removeprefix(f"{P}."): message for key, message in raised.value.problems}
+
+
+USES: dict[str, Callable[[Any], object]] = {
+    "isinstance": lambda value: isinstance(value, str),
+    "abc isinstance": lambda value: isinstance(value, dict | list),
+    "path join": lambda value: Path("models") / value,
+    "set union": lambda value: {"a"} | value,
+    "negation": operator.neg,
+    "abs": abs,
+    "round": round,
+    "floor": math.floor,
+    "modulo": lambda value: value % 60,
+    "power": lambda value: 2**value,
+    "reversed": reversed,
+    "repr in a message": lambda value: f"got {value!r}",
+    "repr of a list holding it": lambda value: repr(["a", value]),
+    "getattr with a default": lambda value: getattr(value, "name", None),
+}
+
+
+@pytest.mark.parametrize("use", USES.values(), ids=USES.keys())
+def test_every_use_of_a_failed_value_raises_unavailable(use: Callable[[Any], object]) -> None:
+    with pytest.raises(Unavailable):
+        use(FAILED)
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    port: int = 80
+
+
+class _Holder(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    entry: _Entry
+    other: str = "kept"
+
+    @model_validator(mode="after")
+    def _dumped(self) -> _Holder:
+        if any(value in ("", None) for value in self.entry.model_dump().values()):
+            raise ValueError("an entry value is empty")
+        return self
+
+    @model_validator(mode="after")
+    def _typed(self) -> _Holder:
+        if not isinstance(self.entry.name, str):
+            raise ValueError("entry.name is not text")
+        return self
+
+    @model_validator(mode="after")
+    def _validated_again(self) -> _Holder:
+        TypeAdapter(str).validate_python(self.entry.name)
+        return self
+
+
+def test_no_check_judges_a_failed_value_it_dumps_type_tests_or_validates_again() -> None:
+    """entry.name failed: the check dumping the entry, the one asking whether the name is text and
+    the one validating it again are each skipped (before, the dump handed the marker on with a
+    warning, isinstance said "not text", and the validation's error quoted the marker)."""
+    holder = partial_instance(_Holder, {"entry": {"name": 5}})
+    assert holder is not None and holder.entry.name is FAILED
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert list(model_check_errors(holder)) == []
+        with pytest.raises(Exception) as dumped:
+            holder.model_dump()
+    assert caught == []
+    assert read_a_failed_value(dumped.value)
+
+
+def test_the_checks_on_a_model_without_failed_values_still_report() -> None:
+    holder = partial_instance(_Holder, {"entry": {"name": ""}, "other": 5})
+    assert holder is not None and holder.other is FAILED
+    assert [(error["loc"], error["msg"]) for error in model_check_errors(holder)] == [
+        ((), "Value error, an entry value is empty")
+    ]
+
+
+def test_a_training_spec_with_a_failed_entry_point_is_read_without_a_serialization_warning(
+    tmp_path: Path,
+) -> None:
+    """The family's script check dumps entry_points (``model_dump``): with ``train`` failed (no
+    importable module name), the check is skipped, not run on the marker with pydantic's "unprintable
+    _Failed object" warning."""
+
+    def not_a_module(platform: dict[str, Any]) -> None:
+        platform["models"][0]["training"].setdefault("entry_points", {})["train"] = "train-v2.py"
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        problems = _problems(tmp_path, "prod", not_a_module)
+    assert [str(warning.message) for warning in caught] == []
+    assert list(problems) == ["models[0].training.entry_points.train"]
+    assert "importable module" in problems["models[0].training.entry_points.train"]
+
+
+def test_a_value_a_sections_check_refused_is_not_judged_by_the_check_holding_it(tmp_path: Path) -> None:
+    """scaling.min_capacity above max_capacity is refused by the scaling's own check; the variant's
+    check of initial_instance_count against min_capacity must not judge it again because a schedule
+    elsewhere in the scaling failed (alone, the scaling's refusal hides the variant's check)."""
+
+    def bad_schedule(platform: dict[str, Any]) -> None:
+        platform["endpoints"][0]["variants"][0]["scaling"]["scheduled"][1]["schedule"] = "BAD VALUE!"
+
+    def huge_minimum(platform: dict[str, Any]) -> None:
+        platform["endpoints"][0]["variants"][0]["scaling"]["min_capacity"] = 1_000_000_000
+
+    alone = _problems(tmp_path / "alone", "prod", huge_minimum)
+    assert alone == {
+        "endpoints[0].variants[0].scaling.min_capacity": "min_capacity 1000000000 > max_capacity 8"
+    }
+    both = _problems(tmp_path / "both", "prod", bad_schedule, huge_minimum)
+    assert set(both) == {
+        "endpoints[0].variants[0].scaling.scheduled[1].schedule",
+        "endpoints[0].variants[0].scaling.min_capacity",
+    }
+
+
+class _Crashing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    size: int
+
+    @model_validator(mode="after")
+    def _crashes(self) -> _Crashing:
+        return {"a": 1}["b"]  # type: ignore[return-value]  # a check's own bug
+
+
+def test_a_checks_own_crash_on_what_is_left_raises_in_the_tests_and_is_skipped_for_adopters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    crashing = partial_instance(_Crashing, {"name": 5, "size": 1})
+    assert crashing is not None
+    assert partial_validation.CRASHES_RAISE, "tests/conftest.py turns it on"
+    with pytest.raises(KeyError):
+        list(model_check_errors(crashing))
+    monkeypatch.setattr(partial_validation, "CRASHES_RAISE", False)
+    assert list(model_check_errors(crashing)) == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [Unavailable(), TypeError("sequence item 0: expected str instance, _Failed found")],
+    ids=["unavailable", "a type check in C"],
+)
+def test_what_comes_of_reading_a_failed_value_is_told_from_a_checks_own_bug(error: Exception) -> None:
+    assert read_a_failed_value(error)
+    assert not read_a_failed_value(TypeError("unsupported operand type(s) for +: 'int' and 'str'"))
+    assert not read_a_failed_value(KeyError("b"))
