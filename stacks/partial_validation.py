@@ -322,21 +322,40 @@ def _fail_in(held: Any, key: Any, rest: tuple[Any, ...]) -> bool:
 
 def refused(data: Any, locations: Iterable[tuple[Any, ...]]) -> Any:
     """A copy of ``data`` holding :data:`FAILED` at each of ``locations`` (keys and indices of the
-    document; where one goes below a value that is no map or list, at that value): what a check
-    refused is as unreadable to the checks after it as a value that failed its own validation."""
+    document; where one goes below a value that is no map or list, or past a list's end, at that
+    value): what a check refused is as unreadable to the checks after it as a value that failed its
+    own validation. Each map and list on the way is copied once, however many locations are in it
+    (a file's 47,500 failed list items are not 47,500 copies of their lists)."""
+    tree: dict[Any, Any] = {}
     for location in locations:
-        data = _refused_at(data, location)
-    return data
+        if not location:
+            return FAILED
+        node: dict[Any, Any] = tree
+        for part in location[:-1]:
+            below = node.setdefault(part, {})
+            if below is None:  # a location above it failed whole
+                break
+            node = below
+        else:
+            node[location[-1]] = None
+    return _refused_by(data, tree)
 
 
-def _refused_at(node: Any, location: tuple[Any, ...]) -> Any:
-    if not location or node is FAILED:
+def _refused_by(node: Any, tree: dict[Any, Any] | None) -> Any:
+    """``node`` with :data:`FAILED` where ``tree`` (key -> the tree below it, None where the value
+    fails whole) says."""
+    if tree is None or node is FAILED:
         return FAILED
-    head, rest = location[0], location[1:]
     if isinstance(node, Mapping):
-        return {**node, head: _refused_at(node[head], rest) if head in node else FAILED}
-    if isinstance(node, list) and isinstance(head, int) and 0 <= head < len(node):
-        return [*node[:head], _refused_at(node[head], rest), *node[head + 1 :]]
+        copy = dict(node)
+        for head, below in tree.items():
+            copy[head] = _refused_by(node[head], below) if head in node else FAILED
+        return copy
+    if isinstance(node, list) and all(type(head) is int and 0 <= head < len(node) for head in tree):
+        items = list(node)
+        for head, below in tree.items():
+            items[head] = _refused_by(node[head], below)
+        return items
     return FAILED
 
 

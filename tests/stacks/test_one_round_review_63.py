@@ -189,3 +189,63 @@ def test_what_comes_of_reading_a_failed_value_is_told_from_a_checks_own_bug(erro
     assert read_a_failed_value(error)
     assert not read_a_failed_value(TypeError("unsupported operand type(s) for +: 'int' and 'str'"))
     assert not read_a_failed_value(KeyError("b"))
+
+
+def _refused_one_at_a_time(node: Any, location: tuple[Any, ...]) -> Any:
+    """What :func:`refused` holds, one location at a time (as it was written first)."""
+    if not location or node is FAILED:
+        return FAILED
+    head, rest = location[0], location[1:]
+    if type(node) is dict:
+        return {**node, head: _refused_one_at_a_time(node[head], rest) if head in node else FAILED}
+    if type(node) is list and type(head) is int and 0 <= head < len(node):
+        return [*node[:head], _refused_one_at_a_time(node[head], rest), *node[head + 1 :]]
+    return FAILED
+
+
+def _same(left: Any, right: Any) -> bool:
+    if left is FAILED or right is FAILED:
+        return left is right
+    if type(left) is not type(right):
+        return False
+    if type(left) is dict:
+        return left.keys() == right.keys() and all(_same(left[key], right[key]) for key in left)
+    if type(left) is list:
+        return len(left) == len(right) and all(map(_same, left, right))
+    return bool(left == right)
+
+
+def test_refused_fails_each_location_once_whatever_their_order_and_depth() -> None:
+    """Every location of a document (and past its ends), in several orders and combinations: the
+    same document as failing them one at a time, and the document itself left as it was."""
+    import copy
+    import random
+
+    from stacks.partial_validation import refused
+
+    document = {"a": {"b": [1, {"c": "x", "d": [2, 3]}, "t"], "e": "text"}, "f": [[4], {"g": 5}]}
+    original = copy.deepcopy(document)
+    locations = [
+        (),
+        ("a",),
+        ("a", "b"),
+        ("a", "b", 1),
+        ("a", "b", 1, "c"),
+        ("a", "b", 1, "d", 0),
+        ("a", "b", 1, "d", 7),
+        ("a", "b", 2, "deeper"),
+        ("a", "e", "below text"),
+        ("a", "missing", "x"),
+        ("f", 0, 0),
+        ("f", 1, "g"),
+        ("f", "key of a list"),
+        ("h",),
+    ]
+    rng = random.Random(63)
+    for _ in range(400):
+        chosen = rng.sample(locations, rng.randint(1, 5))
+        expected: Any = document
+        for location in chosen:
+            expected = _refused_one_at_a_time(expected, location)
+        assert _same(refused(document, chosen), expected), chosen
+    assert document == original
