@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict, TypeAdapter, model_validator
 
+from components.limits import fail_at
 from stacks import partial_validation
 from stacks.config import CONFIG_KEY, ConfigError
 from stacks.partial_validation import (
@@ -249,3 +250,82 @@ def test_refused_fails_each_location_once_whatever_their_order_and_depth() -> No
             expected = _refused_one_at_a_time(expected, location)
         assert _same(refused(document, chosen), expected), chosen
     assert document == original
+
+
+class _Range(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    low: int
+    high: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Range:
+        if self.low > self.high:
+            fail_at("_Range", ("low",), self.low, "low above high")
+        return self
+
+    @model_validator(mode="after")
+    def _low_even(self) -> _Range:
+        if self.low % 2:
+            raise ValueError("low is odd")
+        return self
+
+
+class _Size(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    size: int
+
+    @model_validator(mode="after")
+    def _small(self) -> _Size:
+        if self.size > 5:
+            raise ValueError("size above 5")
+        return self
+
+
+class _Both(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    range: _Range
+    sizes: list[_Size]
+    other: int
+    limit: int
+
+    @model_validator(mode="after")
+    def _limit_at_most_a_hundred(self) -> _Both:
+        if self.limit > 100:
+            fail_at("_Both", ("limit",), self.limit, "limit above 100")
+        return self
+
+    @model_validator(mode="after")
+    def _limit_even(self) -> _Both:
+        if self.limit % 2:
+            raise ValueError("limit is odd")
+        return self
+
+    @model_validator(mode="after")
+    def _low_at_most_ten(self) -> _Both:
+        if self.range.low > 10:
+            raise ValueError("range.low above 10")
+        return self
+
+    @model_validator(mode="after")
+    def _sizes_at_most_ten(self) -> _Both:
+        if any(size.size > 10 for size in self.sizes):
+            raise ValueError("a size above 10")
+        return self
+
+
+def test_what_a_check_refused_is_failed_for_the_models_next_checks_and_those_holding_it() -> None:
+    """``other`` failed, so every check runs on what is left: range.low (13, above high) refused by
+    the range's first check is read neither by its next check (odd) nor by the one holding it
+    (above 10); sizes[1], refused whole by its own check (a ValueError), is not read by the check
+    holding the list either; limit (101), refused by the first check of the outermost model, is not
+    read by its next (odd). Alone, the validation would stop at each of those refusals."""
+    both = partial_instance(
+        _Both,
+        {"range": {"low": 13, "high": 12}, "sizes": [{"size": 1}, {"size": 11}], "other": "x", "limit": 101},
+    )
+    assert both is not None and both.other is FAILED
+    assert [(error["loc"], error["msg"]) for error in model_check_errors(both)] == [
+        (("range", "low"), "low above high"),
+        (("sizes", 1), "Value error, size above 5"),
+        (("limit",), "limit above 100"),
+    ]
