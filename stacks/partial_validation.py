@@ -28,6 +28,7 @@ member tried whole), so a value never takes another member's reading because par
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, NoReturn, TypeVar
@@ -161,7 +162,7 @@ def _derived(schema: Any, after: frozenset[Any]) -> Any:
         for name, field in schema["fields"].items():
             inner = field["schema"]
             if inner["type"] == "default":  # a field with a default stays optional
-                inner = {**inner, "schema": _tolerant(inner["schema"], after)}
+                inner = {**_own_default(inner), "schema": _tolerant(inner["schema"], after)}
             else:
                 inner = _tolerant(inner, after)
             fields[name] = {**field, "schema": inner}
@@ -180,6 +181,17 @@ def _derived(schema: Any, after: frozenset[Any]) -> Any:
     if kind in {"nullable", "default", "function-before", "function-wrap"}:
         return {**schema, "schema": _derived(schema["schema"], after)} if "schema" in schema else schema
     return schema  # a scalar, a dict, a union (each member tried whole), a reference
+
+
+def _own_default(schema: dict[str, Any]) -> dict[str, Any]:
+    """A field's ``default`` schema giving each value its own copy of a default model, list or map:
+    a check's refusal is failed in place (:func:`_fail_in`), and pydantic hands every instance the
+    one default object of a frozen model (it copies only defaults that cannot be hashed)."""
+    default = schema.get("default")
+    if not (isinstance(default, BaseModel) or type(default) in (list, dict, set)):
+        return schema
+    rest = {key: value for key, value in schema.items() if key != "default"}
+    return {**rest, "default_factory": functools.partial(copy.deepcopy, default)}
 
 
 def _skipped_on_failed(validator: Callable[..., Any]) -> Callable[..., Any]:

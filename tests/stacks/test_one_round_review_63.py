@@ -329,3 +329,37 @@ def test_what_a_check_refused_is_failed_for_the_models_next_checks_and_those_hol
         (("sizes", 1), "Value error, size above 5"),
         (("limit",), "limit above 100"),
     ]
+
+
+class _Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    low: int = 1
+    high: int = 2
+
+
+class _Defaulted(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    limits: _Limits = _Limits()
+    other: int
+    strict: bool = False
+
+    @model_validator(mode="after")
+    def _strict_needs_a_low_above_one(self) -> _Defaulted:
+        if self.strict and self.limits.low == 1:
+            fail_at("_Defaulted", ("limits", "low"), self.limits.low, "strict needs limits.low above 1")
+        return self
+
+
+def test_a_refusal_inside_a_defaulted_section_leaves_the_models_default_as_it_was() -> None:
+    """A frozen model's default section is one object shared by every instance: the refusal of
+    limits.low (failed in place for the checks after it) must fail it in the partial value's own
+    copy, not in the class's default, which every later validation in the process would read."""
+    default = _Defaulted.model_fields["limits"].default
+    for _ in range(2):  # the second run reads the default as the first left it
+        partial = partial_instance(_Defaulted, {"other": "x", "strict": True})
+        assert partial is not None and partial.limits is not default
+        assert [(error["loc"], error["msg"]) for error in model_check_errors(partial)] == [
+            (("limits", "low"), "strict needs limits.low above 1")
+        ]
+    assert default.low == 1
+    assert _Defaulted(other=1).limits.low == 1
