@@ -363,3 +363,40 @@ def test_a_refusal_inside_a_defaulted_section_leaves_the_models_default_as_it_wa
         ]
     assert default.low == 1
     assert _Defaulted(other=1).limits.low == 1
+
+
+def _scaling(platform: dict[str, Any]) -> dict[str, Any]:
+    scaling: dict[str, Any] = platform["endpoints"][0]["variants"][0]["scaling"]
+    return scaling
+
+
+NEIGHBOURS: dict[str, Callable[[dict[str, Any]], object]] = {
+    "schedule": lambda platform: _scaling(platform)["scheduled"][1].update(schedule="BAD VALUE!"),
+    "scheduled_name": lambda platform: _scaling(platform)["scheduled"][0].update(name=123),
+    "min_capacity": lambda platform: _scaling(platform).update(min_capacity=1_000_000_000),
+    "scheduled_max": lambda platform: _scaling(platform)["scheduled"][1].update(max_capacity=9),
+    "feature_name": lambda platform: platform["feature_groups"][1]["features"][0].update(name="nosuch-x"),
+    "feature_type": lambda platform: platform["feature_groups"][1]["features"][2].update(type="Bogus"),
+    "retention": lambda platform: platform["network"].update(flow_log_retention_days=91),
+    "model_monitor": lambda platform: platform["monitoring"].update(model_monitor=False),
+    "metric": lambda platform: platform["models"][0]["promotion"].update(metric="metrics.rmse.value"),
+    "region": lambda platform: platform.update(region="ca-west-1"),
+}
+"""Mistakes in neighbouring parts of the prod fixture: a field and the checks of the model holding
+it (a variant's scaling, a feature group), and checks across sections that read those models."""
+
+
+def test_two_mistakes_in_neighbouring_parts_report_nothing_neither_reports_alone(tmp_path: Path) -> None:
+    """Every pair of :data:`NEIGHBOURS`: the pair's problems are at the two mistakes' own keys (a check
+    judging what another check refused, or the marker of a failed value, would add one), and no
+    check crashes on what is left (tests/conftest.py makes such a crash raise). A check reading a
+    value the other mistake failed is skipped whole, so a pair may report less than both alone."""
+    import itertools
+
+    alone = {name: _problems(tmp_path / name, "prod", edit) for name, edit in NEIGHBOURS.items()}
+    assert all(alone.values()), "each mistake is a problem of its own"
+    for first, second in itertools.combinations(NEIGHBOURS, 2):
+        both = _problems(tmp_path / f"{first}+{second}", "prod", NEIGHBOURS[first], NEIGHBOURS[second])
+        # Keys, not messages: one message may speak of both values (the region's images without
+        # the Model Monitor schedules when model_monitor is false).
+        assert set(both) <= set(alone[first]) | set(alone[second]), (first, second)
