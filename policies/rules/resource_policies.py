@@ -161,6 +161,8 @@ class PublicResourcePolicy:
         yield from findings.report()
 
     def _document(self, prop: str, raw: Any) -> Check:
+        if isinstance(raw, str) and not raw.strip():
+            return  # no document: how the provider reports an unset policy after create
         document = parse_document(raw)
         if document is None:
             return

@@ -21,6 +21,7 @@ from policies.registry import get_policy
 from policies.rules.resource_policies import PublicResourcePolicy
 from tests.graph_helpers import accepts, resource_class
 from tests.policies.conftest import build
+from tests.policies.one_resource import findings
 
 RULE = "resource-policy-not-public"
 ACCOUNT = "111122223333"
@@ -223,6 +224,16 @@ def test_condition(condition: dict[str, Any], public: bool) -> None:
 def test_json_string_and_object_read_alike(as_json: bool) -> None:
     assert len(queue(PUBLIC, as_json=as_json)) == 1
     assert queue(PINNED, as_json=as_json) == []
+
+
+@pytest.mark.parametrize(("type_token", "prop"), DOCUMENTS.items(), ids=list(DOCUMENTS))
+def test_an_unset_policy_after_create_is_no_policy(type_token: str, prop: str) -> None:
+    """After create the provider reports an unset string policy as "" (``engine_shapes``): nothing
+    to judge, as at preview (it was refused as invalid JSON on every pulumi-aws type)."""
+    assert findings(RULE, type_token, {}, outputs=True) == ([], 0)
+    assert findings(RULE, type_token, at(prop, " "), outputs=False) == ([], 0)
+    found, _ = findings(RULE, type_token, at(prop, json.dumps(document(PUBLIC))), outputs=True)
+    assert len(found) == 1
 
 
 def test_a_document_that_is_not_json_is_reported() -> None:
