@@ -1,12 +1,15 @@
 """Resource-based policies outside S3 and KMS: no Allow to anyone without a pinning condition.
 
-An SQS queue policy, SNS topic policy, ECR repository policy (or repository creation template),
-Secrets Manager secret policy, Lambda function resource policy, S3 access point policy (Multi-Region
-and Object Lambda access points too), EventBridge bus policy, CloudWatch Logs resource policy, Glue
-catalog policy or SageMaker model package group policy that allows ``Principal: "*"`` (or uses
-``NotPrincipal``) makes the resource public unless a condition pins the caller. "Public" is the S3 rule's reading
-(``_bucket_policy.anyone_allowed`` / ``restricting_condition``) with the ``aws:`` condition keys
-only (``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:SourceVpce``...);
+Every resource-based policy the installed providers take as an input is read, as a class:
+``_resource_policy_types.DOCUMENTS`` (SQS, SNS, ECR, Secrets Manager, Lambda, S3 access points and
+the S3 storage the bucket rule does not read, EventBridge and its schema registries, CloudWatch Logs,
+X-Ray, DynamoDB, Kinesis, MSK, OpenSearch, API Gateway, EFS, Backup, Glacier, CodeArtifact,
+CodeBuild, SES, Redshift, Aurora DSQL, VPC Lattice, Network Firewall, Private CA, Glue, SageMaker,
+Bedrock...), and every other policy-named input is listed there with why it is not one (identity,
+endpoint, session and data-protection policies, settings). A policy that allows ``Principal: "*"``
+(or uses ``NotPrincipal``) makes the resource public unless a condition pins the caller. "Public"
+is the S3 rule's reading (``_bucket_policy.anyone_allowed`` / ``restricting_condition``) with the
+``aws:`` condition keys only (``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:SourceVpce``...);
 a service principal is not anyone. Lambda permissions and EventBridge permissions are not
 documents: their ``principal`` plus ``sourceArn``/``sourceAccount``/``principalOrgId`` (or the
 permission's ``condition``) are read as the one statement they add. S3 buckets and bucket
@@ -24,10 +27,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
+from pulumi_policy.proxy import UnknownValueError
 
 from ._bucket_policy import AWS_RESTRICTING_KEYS, anyone_allowed, restricting_condition
 from ._common import FSBP, HIGH, MANDATORY, framework, resource_rule
 from ._iam_documents import INVALID, Findings, Tri, Unknown, parse_document, read, statements
+from ._resource_policy_types import DOCUMENTS
 
 Check = Iterator[str]
 
@@ -53,45 +58,9 @@ class PublicResourcePolicy:
     """The check of ``resource-policy-not-public``: one table of where each type keeps its
     resource-based policy, one of the types whose grant is a principal plus conditions."""
 
-    #: pulumi type token -> the input (camelCase) holding the resource policy document.
-    DOCUMENTS: Mapping[str, str] = {
-        "aws:sqs/queue:Queue": "policy",
-        "aws:sqs/queuePolicy:QueuePolicy": "policy",
-        "aws-native:sqs:QueueInlinePolicy": "policyDocument",
-        "aws:sns/topic:Topic": "policy",
-        "aws:sns/topicPolicy:TopicPolicy": "policy",
-        "aws-native:sns:TopicPolicy": "policyDocument",
-        "aws-native:sns:TopicInlinePolicy": "policyDocument",
-        "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
-        "aws:ecr/registryPolicy:RegistryPolicy": "policy",
-        "aws-native:ecr:Repository": "repositoryPolicyText",
-        "aws-native:ecr:RegistryPolicy": "policyText",
-        # A creation template's policy becomes the repository policy of every repository ECR
-        # creates from it (pull-through cache, replication, create-on-push).
-        "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": "repositoryPolicy",
-        "aws-native:ecr:RepositoryCreationTemplate": "repositoryPolicy",
-        "aws:secretsmanager/secret:Secret": "policy",
-        "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
-        "aws-native:secretsmanager:ResourcePolicy": "resourcePolicy",
-        "aws:s3/accessPoint:AccessPoint": "policy",
-        "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
-        "aws-native:s3:AccessPoint": "policy",
-        # Multi-Region and Object Lambda access points: other doors to the same buckets' objects.
-        "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": "details.policy",
-        "aws-native:s3:MultiRegionAccessPointPolicy": "policy",
-        "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": "policy",
-        "aws-native:s3objectlambda:AccessPointPolicy": "policyDocument",
-        "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
-        "aws-native:events:EventBus": "policy",
-        "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
-        "aws-native:logs:ResourcePolicy": "policyDocument",
-        "aws:glue/resourcePolicy:ResourcePolicy": "policy",
-        "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": "resourcePolicy",
-        "aws-native:sagemaker:ModelPackageGroup": "modelPackageGroupPolicy",
-        # A Lambda function's whole resource policy as one document (the alternative to Permissions).
-        "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
-        "aws-native:lambda:ResourcePolicy": "policyDocument",
-    }
+    #: pulumi type token -> the input (or inputs) holding the resource policy document; the
+    #: policy inputs that are not resource policies are in ``_resource_policy_types`` with why.
+    DOCUMENTS: Mapping[str, str | tuple[str, ...]] = DOCUMENTS
     #: Lambda permissions: ``principal`` plus the inputs Lambda turns into conditions.
     LAMBDA_PERMISSIONS = ("aws:lambda/permission:Permission", "aws-native:lambda:Permission")
     LAMBDA_CONDITIONS = (
@@ -114,7 +83,7 @@ class PublicResourcePolicy:
     def __call__(self, args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
         kind = args.resource_type
         if kind in self.DOCUMENTS:
-            yield from self._document(self.DOCUMENTS[kind], _read_path(args.props, self.DOCUMENTS[kind]))
+            yield from self._documents(document_paths(kind), args.props)
         elif kind in self.LAMBDA_PERMISSIONS:
             yield from self._lambda_permission(args.props)
         elif kind in self.EVENT_PERMISSIONS:
@@ -160,18 +129,28 @@ class PublicResourcePolicy:
             findings.add(verdict, message)
         yield from findings.report()
 
-    def _document(self, prop: str, raw: Any) -> Check:
-        if isinstance(raw, str) and not raw.strip():
-            return  # no document: how the provider reports an unset policy after create
-        document = parse_document(raw)
-        if document is None:
-            return
-        if document is INVALID:
-            yield f"{prop} is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON policy document."
-            return
-        if isinstance(document, Unknown):
-            raise document.error
-        yield from self._statements(prop, document)
+    def _documents(self, paths: tuple[str, ...], props: Any) -> Check:
+        """Every document at ``paths``; one not known at preview is undecided once the known
+        ones are reported."""
+        pending: Unknown | None = None
+        for path in paths:
+            for label, raw in _at_path(props, path):
+                if isinstance(raw, str) and not raw.strip():
+                    continue  # no document: how the provider reports an unset policy after create
+                document = parse_document(raw)
+                if document is None:
+                    continue
+                if document is INVALID:
+                    yield f"{label} is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON policy document."
+                elif isinstance(document, Unknown):
+                    pending = pending or document
+                else:
+                    try:
+                        yield from self._statements(label, document)
+                    except UnknownValueError as error:
+                        pending = pending or Unknown(error)
+        if pending is not None:
+            raise pending.error
 
     # --- principal-style grants --------------------------------------------------------
 
@@ -206,16 +185,43 @@ class PublicResourcePolicy:
         yield from self._statements("principal", {"Statement": [statement]})
 
 
-def _read_path(props: Any, path: str) -> Any:
-    """:func:`read` of a dotted path (``details.policy``): ``None`` when a step is absent, the
-    :class:`Unknown` of the first step not known at preview."""
-    first, *rest = path.split(".")
-    value = read(props, first)
-    for key in rest:
-        if not isinstance(value, dict):
-            return value if isinstance(value, Unknown) else None
-        value = value.get(key)
-    return value
+def document_paths(resource_type: str) -> tuple[str, ...]:
+    """The input paths of ``resource_type``'s resource policy documents (none outside the table)."""
+    paths = DOCUMENTS.get(resource_type, ())
+    return (paths,) if isinstance(paths, str) else paths
+
+
+def _at_path(props: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """``(label, value)`` of each value at a path (``details.policy``, ``replicas[].resourcePolicy``):
+    nothing where a step is absent, the :class:`Unknown` of the first step not known at preview;
+    the label numbers list elements (``replicas[1].resourcePolicy``)."""
+    steps = path.split(".")
+    first = steps[0].removesuffix("[]")
+    yield from _walk({first: read(props, first)}, steps, "")
+
+
+def _walk(value: Any, steps: list[str], label: str) -> Iterator[tuple[str, Any]]:
+    if not steps:
+        yield label, value
+        return
+    if isinstance(value, Unknown):
+        yield ".".join([label, *steps]), value
+        return
+    if not isinstance(value, dict):
+        return
+    step, *more = steps
+    name = step.removesuffix("[]")
+    child = value.get(name)
+    here = f"{label}.{name}" if label else name
+    if child is None:
+        return
+    if not step.endswith("[]"):
+        yield from _walk(child, more, here)
+    elif isinstance(child, Unknown):
+        yield ".".join([f"{here}[]", *more]), child
+    elif isinstance(child, list):
+        for index, item in enumerate(child):
+            yield from _walk(item, more, f"{here}[{index}]")
 
 
 def _first_unknown(value: Any) -> Unknown:
@@ -228,10 +234,10 @@ def _first_unknown(value: Any) -> Unknown:
 resource_policy_not_public = resource_rule(
     name="resource-policy-not-public",
     description=(
-        "Resource-based policies of SQS queues, SNS topics, ECR repositories, registries and repository "
-        "creation templates, Lambda functions, Secrets Manager secrets, S3 access points (Multi-Region and "
-        "Object Lambda ones too), EventBridge "
-        "buses, CloudWatch Logs, the Glue catalog and SageMaker model package groups, and Lambda/EventBridge permissions, must not Allow "
+        "Resource-based policies of every AWS service (SQS, SNS, ECR, Lambda, Secrets Manager, S3 access "
+        "points, EventBridge, CloudWatch Logs, DynamoDB, Kinesis, OpenSearch, API Gateway, EFS, Backup, "
+        "CodeArtifact, SES, Redshift, VPC Lattice, Glue, SageMaker and more), and Lambda/EventBridge "
+        "permissions, must not Allow "
         "Principal '*' (or use NotPrincipal) unless a condition pins fixed values of aws:SourceArn, "
         "aws:SourceAccount, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce or aws:SourceVpc. "
         "Fix: name the principals or add such a condition (S3 buckets and KMS keys have their own rules)."

@@ -114,6 +114,64 @@ TWINS: dict[str, set[str]] = {
         "aws-native:sso:PermissionSet"
     },
     "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": {"aws-native:sso:PermissionSet"},
+    # Resource-based policies of resource-policy-not-public's class (session 63).
+    "aws:acmpca/policy:Policy": set(),  # no CloudFormation resource holds a CA's policy
+    "aws:amp/resourcePolicy:ResourcePolicy": {"aws-native:aps:ResourcePolicy"},
+    "aws:apigateway/domainName:DomainName": {"aws-native:apigateway:DomainNameV2"},
+    "aws:apigateway/restApi:RestApi": {"aws-native:apigateway:RestApi"},
+    "aws:apigateway/restApiPolicy:RestApiPolicy": {"aws-native:apigateway:RestApi"},
+    "aws:backup/vaultPolicy:VaultPolicy": {
+        "aws-native:backup:BackupVault",
+        "aws-native:backup:LogicallyAirGappedBackupVault",
+    },
+    "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy": {
+        "aws-native:bedrockagentcore:ResourcePolicy"
+    },
+    "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": set(),  # no aws-native CloudSearch
+    "aws:cloudwatch/logDeliveryDestinationPolicy:LogDeliveryDestinationPolicy": {
+        "aws-native:logs:DeliveryDestination"
+    },
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": {"aws-native:logs:Destination"},
+    "aws:codeartifact/domainPermissions:DomainPermissions": {"aws-native:codeartifact:Domain"},
+    "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy": {
+        "aws-native:codeartifact:Repository"
+    },
+    "aws:codebuild/resourcePolicy:ResourcePolicy": set(),  # no CloudFormation resource
+    "aws:dsql/clusterPolicy:ClusterPolicy": {"aws-native:dsql:Cluster"},
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": {
+        "aws-native:dynamodb:Table",
+        "aws-native:dynamodb:GlobalTable",
+    },
+    "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": set(),  # no aws-native public repository
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": {"aws-native:efs:FileSystem"},
+    "aws:elasticsearch/domain:Domain": {"aws-native:opensearchservice:Domain"},
+    "aws:elasticsearch/domainPolicy:DomainPolicy": {"aws-native:opensearchservice:Domain"},
+    "aws:fsx/s3AccessPointAttachment:S3AccessPointAttachment": {"aws-native:fsx:S3AccessPointAttachment"},
+    "aws:glacier/vault:Vault": set(),  # no aws-native Glacier
+    "aws:glacier/vaultLock:VaultLock": set(),
+    "aws:kinesis/resourcePolicy:ResourcePolicy": {"aws-native:kinesis:ResourcePolicy"},
+    "aws:mediastore/containerPolicy:ContainerPolicy": set(),  # no aws-native MediaStore
+    "aws:msk/clusterPolicy:ClusterPolicy": {"aws-native:msk:ClusterPolicy"},
+    "aws:networkfirewall/resourcePolicy:ResourcePolicy": set(),  # no CloudFormation resource
+    "aws:oam/sinkPolicy:SinkPolicy": {"aws-native:oam:Sink"},
+    "aws:opensearch/domain:Domain": {"aws-native:opensearchservice:Domain"},
+    "aws:opensearch/domainPolicy:DomainPolicy": {"aws-native:opensearchservice:Domain"},
+    "aws:opensearchingest/resourcePolicy:ResourcePolicy": {"aws-native:osis:Pipeline"},
+    "aws:pinpoint/smsvoicev2ResourcePolicy:Smsvoicev2ResourcePolicy": {"aws-native:smsvoice:ResourcePolicy"},
+    "aws:redshift/resourcePolicy:ResourcePolicy": {"aws-native:redshift:Cluster"},
+    "aws:redshiftserverless/resourcePolicy:ResourcePolicy": set(),  # snapshot policies: no CloudFormation resource
+    "aws:s3/filesFileSystemPolicy:FilesFileSystemPolicy": {"aws-native:s3files:FileSystemPolicy"},
+    "aws:s3/vectorsVectorBucketPolicy:VectorsVectorBucketPolicy": {"aws-native:s3vectors:VectorBucketPolicy"},
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": set(),
+    "aws:s3control/bucketPolicy:BucketPolicy": {"aws-native:s3outposts:BucketPolicy"},
+    "aws:s3tables/tableBucketPolicy:TableBucketPolicy": {"aws-native:s3tables:TableBucketPolicy"},
+    "aws:s3tables/tablePolicy:TablePolicy": {"aws-native:s3tables:TablePolicy"},
+    "aws:schemas/registryPolicy:RegistryPolicy": {"aws-native:eventschemas:RegistryPolicy"},
+    "aws:ses/identityPolicy:IdentityPolicy": set(),  # no CloudFormation resource
+    "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy": set(),
+    "aws:vpclattice/authPolicy:AuthPolicy": {"aws-native:vpclattice:AuthPolicy"},
+    "aws:vpclattice/resourcePolicy:ResourcePolicy": {"aws-native:vpclattice:ResourcePolicy"},
+    "aws:xray/resourcePolicy:ResourcePolicy": {"aws-native:xray:ResourcePolicy"},
 }
 
 

@@ -5,7 +5,8 @@ an Allow to ``*`` with no condition is refused, the same pinned to ``aws:SourceA
 service principal passes. Then the edges of "public" (NotPrincipal, a ``*`` among named principals,
 conditions that do not restrict, a Deny, JSON string or object, unknown values at preview), the
 Lambda and EventBridge permissions, and that S3/KMS types stay with their own rules. The table's type
-tokens and property names are checked against the installed SDKs.
+tokens and property names are checked against the installed SDKs (the whole class is scanned in
+``test_resource_policy_class_63.py``).
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.local import evaluate_report
 from policies.registry import get_policy
-from policies.rules.resource_policies import PublicResourcePolicy
+from policies.rules.resource_policies import PublicResourcePolicy, document_paths
 from tests.graph_helpers import accepts, resource_class
 from tests.policies.conftest import build
 from tests.policies.one_resource import findings
 
 RULE = "resource-policy-not-public"
 ACCOUNT = "111122223333"
-#: The table, written out so a dropped entry fails here (policies/README.md lists the same types).
+#: The table before it became a class (test_resource_policy_class_63.py), written out so a dropped
+#: entry fails here.
 DOCUMENTS = {
     "aws:sqs/queue:Queue": "policy",
     "aws:sqs/queuePolicy:QueuePolicy": "policy",
@@ -92,8 +94,20 @@ def queue(*statements: dict[str, Any], as_json: bool = True) -> list[str]:
 # --- the table ----------------------------------------------------------------------------------
 
 
-def test_the_table_is_the_rules_and_the_rule_checks_exactly_it() -> None:
-    assert dict(PublicResourcePolicy.DOCUMENTS) == DOCUMENTS
+#: Every (type, input) of the rule's table whose document is not in a list (GlobalTable replicas:
+#: test_resource_policy_class_63.py).
+ALL_DOCUMENTS = [
+    (token, path)
+    for token in PublicResourcePolicy.DOCUMENTS
+    for path in document_paths(token)
+    if "[]" not in path
+]
+
+
+def test_the_table_keeps_every_earlier_type_and_the_rule_checks_it() -> None:
+    assert {t: document_paths(t) for t in DOCUMENTS} == {t: (p,) for t, p in DOCUMENTS.items()}
+    assert set(DOCUMENTS) <= set(PublicResourcePolicy.DOCUMENTS)
+    assert set(PublicResourcePolicy.DOCUMENTS) <= set(PublicResourcePolicy.resource_types())
     assert set(PublicResourcePolicy.LAMBDA_PERMISSIONS) == set(LAMBDA)
     assert set(PublicResourcePolicy.EVENT_PERMISSIONS) == set(EVENTS)
 
@@ -111,7 +125,7 @@ def _wire_names(type_token: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("type_token", "wire"),
     [
-        *DOCUMENTS.items(),
+        *ALL_DOCUMENTS,
         *((t, p) for t in LAMBDA for p in ("principal", "sourceArn", "sourceAccount", "principalOrgId")),
         *((t, p) for t in EVENTS for p in ("principal", "condition")),
         ("aws-native:events:EventBusPolicy", "statement"),
@@ -131,7 +145,7 @@ PINNED = statement(Principal={"AWS": "*"}, Condition={"StringEquals": {"aws:Sour
 SERVICE = statement(Principal={"Service": "events.amazonaws.com"})
 
 
-@pytest.mark.parametrize(("type_token", "prop"), DOCUMENTS.items(), ids=list(DOCUMENTS))
+@pytest.mark.parametrize(("type_token", "prop"), ALL_DOCUMENTS, ids=[f"{t}:{p}" for t, p in ALL_DOCUMENTS])
 def test_every_listed_type_refuses_a_public_statement_and_accepts_pinned_or_service(
     type_token: str, prop: str
 ) -> None:
@@ -226,7 +240,7 @@ def test_json_string_and_object_read_alike(as_json: bool) -> None:
     assert queue(PINNED, as_json=as_json) == []
 
 
-@pytest.mark.parametrize(("type_token", "prop"), DOCUMENTS.items(), ids=list(DOCUMENTS))
+@pytest.mark.parametrize(("type_token", "prop"), ALL_DOCUMENTS, ids=[f"{t}:{p}" for t, p in ALL_DOCUMENTS])
 def test_an_unset_policy_after_create_is_no_policy(type_token: str, prop: str) -> None:
     """After create the provider reports an unset string policy as "" (``engine_shapes``): nothing
     to judge, as at preview (it was refused as invalid JSON on every pulumi-aws type)."""
