@@ -19,18 +19,17 @@ depend on an organization the stack does not name (undecided). Policy variables 
 are filled in from those keys before comparing; any other key is read as absent (a service principal has no principal
 account, organization or tags, and ``kms:CallerAccount``/``kms:ViaService`` conditions shut it
 out: re:Post "how-does-the-kms-calleraccount-condition-work").
+
+The walk over a key policy's statements is here; the request model is in :mod:`._kms_request`, the
+evaluation of a statement's ``Condition`` (operators, policy variables) in :mod:`._key_conditions`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
-
-from ._common import Undeterminable, arn_fields, iam_wildcard
+from ._common import arn_fields, iam_wildcard
 from ._iam_documents import (
     INVALID,
     Tri,
@@ -45,9 +44,12 @@ from ._iam_documents import (
     read_entry,
     statements,
 )
+from ._key_conditions import NO_VALUE, condition_holds, filled
+from ._kms_request import Request, on_the_key_of, request, unknown
 
 __all__ = [
     "INVALID",
+    "Request",
     "Unknown",
     "arn_fields",
     "as_list",
@@ -63,57 +65,6 @@ __all__ = [
 ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 
 
-@dataclass(frozen=True)
-class Request:
-    """What a service principal's request to KMS carries (values :class:`Unknown` at preview)."""
-
-    service: str
-    context: Mapping[str, Any]  # lower-cased condition key -> value
-
-    def value(self, key: str) -> Any:
-        return self.context.get(key.lower())
-
-
-def request(service: str, topic_arn: Any, source_arn: Any) -> Request:
-    """The request ``service`` makes publishing to ``topic_arn`` from ``source_arn``."""
-    account: Any = topic_arn
-    if isinstance(topic_arn, str):
-        fields = arn_fields(topic_arn)
-        account = fields[4] if fields else None
-    return Request(
-        service,
-        {
-            "aws:sourceaccount": account,
-            "aws:sourcearn": source_arn,
-            "kms:encryptioncontext:aws:sns:topicarn": topic_arn,
-            # Every signed request carries these; a service principal's says it is one (the data
-            # perimeter's ``"BoolIfExists": {"aws:PrincipalIsAWSService": "false"}`` exempts it).
-            "aws:principalisawsservice": "true",
-            "aws:principalservicename": service,
-            # Present only when the publisher's account belongs to an organization: not known here.
-            "aws:sourceorgid": _ORGANIZATION_UNKNOWN,
-            "aws:sourceorgpaths": _ORGANIZATION_UNKNOWN,
-        },
-    )
-
-
-#: ``aws:SourceOrgID``/``aws:SourceOrgPaths`` of a service principal's request: whether the account
-#: belongs to an AWS Organization (and which) is nowhere in the stack, at preview or after create.
-_ORGANIZATION_UNKNOWN = Unknown(
-    Undeterminable(
-        "the key policy conditions the publisher's service principal on aws:SourceOrgID or "
-        "aws:SourceOrgPaths, which its request carries only when the publishing account belongs to an "
-        "AWS Organization (and then that organization's): this stack does not say which. Make sure the "
-        "condition holds for the account's organization, or condition on aws:SourceAccount instead."
-    )
-)
-
-
-def unknown(what: str) -> Unknown:
-    """A value of the request not known yet (at preview): the verdict waits for it."""
-    return Unknown(UnknownValueError(UNKNOWN_STRING_VALUE, [what]))
-
-
 def key_lets(document: Any, call: Request, key_arn: Any, key_account: Any = None) -> Tri:
     """Whether the key policy ``document`` lets ``call``'s service use the key for both of
     :data:`ACTIONS` (an Allow applies and no Deny does). ``None`` (no policy set) is KMS's default
@@ -126,7 +77,7 @@ def key_lets(document: Any, call: Request, key_arn: Any, key_account: Any = None
         return False
     if isinstance(document, Unknown):
         return document
-    call = _on_the_key_of(call, key_arn, key_account)
+    call = on_the_key_of(call, key_arn, key_account)
     found = statements(document)
     return all3(
         all3(
@@ -137,38 +88,6 @@ def key_lets(document: Any, call: Request, key_arn: Any, key_account: Any = None
         )
         for action in ACTIONS
     )
-
-
-def _on_the_key_of(call: Request, key_arn: Any, key_account: Any) -> Request:
-    """``call`` with the key's own keys: ``aws:ResourceAccount`` (KMS's requests carry it) and the
-    key owner's organization (present only when its account belongs to one: not known here)."""
-    account: Any = key_arn if isinstance(key_arn, Unknown) else None
-    fields = arn_fields(key_arn) if isinstance(key_arn, str) else None
-    if fields is not None and fields[4]:
-        account = fields[4]
-    elif isinstance(key_account, str) and key_account:
-        account = key_account
-    elif account is None:
-        account = unknown("the KMS key's ARN (its account is aws:ResourceAccount)")
-    return Request(
-        call.service,
-        {
-            **call.context,
-            "aws:resourceaccount": account,
-            "aws:resourceorgid": _RESOURCE_ORGANIZATION_UNKNOWN,
-            "aws:resourceorgpaths": _RESOURCE_ORGANIZATION_UNKNOWN,
-        },
-    )
-
-
-_RESOURCE_ORGANIZATION_UNKNOWN = Unknown(
-    Undeterminable(
-        "the key policy conditions on aws:ResourceOrgID or aws:ResourceOrgPaths, which a request carries "
-        "only when the key's account belongs to an AWS Organization (and then that organization's): this "
-        "stack does not say which. Make sure the condition holds for the account's organization, or "
-        "condition on aws:ResourceAccount instead."
-    )
-)
 
 
 def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: Any) -> Tri:
@@ -191,7 +110,7 @@ def _applies(statement: Any, effect: str, action: str, call: Request, key_arn: A
             names,
             covers(statement, action, widest=widest),
             _on_the_key(statement, key_arn, widest, call),
-            _condition_holds(statement.get("Condition"), call, effect),
+            condition_holds(statement.get("Condition"), call, effect),
         ]
     )
 
@@ -251,8 +170,8 @@ def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool, call: 
         wide = widest != excluded
         fields = arn_fields(pattern)
         head, tail = (":".join(fields[:5]), fields[5]) if fields else (pattern, None)
-        head_read = _filled(head, call, False) if wide else head
-        tail_read = _filled(tail, call, not wide) if tail is not None else ""
+        head_read = filled(head, call, False) if wide else head
+        tail_read = filled(tail, call, not wide) if tail is not None else ""
         parts = (head_read, tail_read)
         if any(part is NO_VALUE for part in parts):
             return NO_VALUE  # matches no resource, whatever else is unknown
@@ -283,191 +202,6 @@ def _matches(pattern: Any, key_arn: Any) -> Tri:
     if not isinstance(key_arn, str):
         return unknown("the key's ARN")  # known once the key exists: judged on the outputs
     return bool(iam_wildcard(pattern).fullmatch(key_arn))
-
-
-_STRING = {"stringequals": False, "stringlike": True}
-_ARN = {"arnequals", "arnlike"}
-
-
-def arn_like(pattern: str, arn: str) -> bool:
-    """Whether ``ArnLike``/``ArnEquals`` ``pattern`` matches ``arn`` as IAM compares them: each of
-    the six colon-delimited fields separately, a wildcard never spanning fields (IAM User Guide,
-    condition operators: "Each of the six colon-delimited components of the ARN is checked
-    separately"); a pattern or ARN of fewer fields matches nothing. The resource field is the rest,
-    its own colons and all (``alarm:churn-5xx``)."""
-    fields = arn_fields(pattern)  # a policy variable is one token: ``${aws:ResourceAccount}`` holds a colon
-    actual = arn.split(":", 5)
-    if fields is None or len(actual) != 6:
-        return False
-    return all(iam_wildcard(field).fullmatch(value) for field, value in zip(fields, actual, strict=True))
-
-
-_IGNORING_CASE = {"stringequalsignorecase"}
-_NEGATED = {
-    "stringnotequals": "stringequals",
-    "stringnotlike": "stringlike",
-    "arnnotequals": "arnequals",
-    "arnnotlike": "arnlike",
-    "stringnotequalsignorecase": "stringequalsignorecase",
-}
-
-
-def _condition_holds(condition: Any, call: Request, effect: str) -> Tri:
-    """Whether every block of ``condition`` holds for ``call``'s request. An operator this reader
-    does not evaluate on a key the request carries counts as failing an Allow and holding for a
-    Deny: the grant cannot be shown.
-
-    Two things IAM does not document are read both ways, against the grant (an Allow's condition
-    holds only if it holds both ways, a Deny's if it holds either way), as a padded entry is
-    (:func:`read_entry`): a condition key padded with white space (``" aws:SourceAccount"``: the
-    key trimmed, or another key the request lacks), and a ``*`` or ``?`` that a policy variable fills
-    in under ``StringLike``/``ArnLike`` (the character itself, or a wildcard)."""
-    if condition is None:
-        return True
-    if isinstance(condition, Unknown):
-        return condition
-    if not isinstance(condition, dict):
-        return effect == "deny"
-    verdicts: list[Tri] = []
-    for operator, block in condition.items():
-        if isinstance(block, Unknown):
-            verdicts.append(block)
-            continue
-        if not isinstance(block, dict):
-            verdicts.append(effect == "deny")
-            continue
-        for key, values in block.items():
-            readings = [
-                _holds(str(operator), call.value(name), values, effect, call, literal)
-                for name in dict.fromkeys((str(key), str(key).strip()))
-                for literal in (True, False)
-            ]
-            verdicts.append(all3(readings) if effect == "allow" else any3(readings))
-    return all3(verdicts)
-
-
-def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request, literal: bool = True) -> Tri:
-    """Whether one key's comparison holds; ``literal``: a wildcard character a variable fills in is
-    the character itself (else a wildcard, under ``StringLike``/``ArnLike``)."""
-    name = operator.lower()
-    if_exists = name.endswith("ifexists")
-    name = name.removesuffix("ifexists")
-    every = name.startswith("forallvalues:")
-    name = name.removeprefix("forallvalues:").removeprefix("foranyvalue:")
-    listed = [values] if isinstance(values, Unknown) else as_list(values)
-    if name == "null":
-        wanted = [str(v).lower() == "true" for v in listed if not isinstance(v, Unknown)]
-        if isinstance(actual, Unknown):
-            return actual
-        return (actual is None) in wanted
-    if actual is None:  # the request carries no such key: ...IfExists holds (IAM User Guide)
-        return if_exists or every or name in _NEGATED
-    if isinstance(actual, Unknown):
-        return actual
-    negated = name in _NEGATED
-    base = _NEGATED.get(name, name)
-    if base in _ARN or base in _STRING or base in _IGNORING_CASE:  # no variables under Bool (IAM User Guide)
-        escaped = literal and (base in _ARN or _STRING.get(base, False))
-        listed = [_filled(v, call, escaped) if isinstance(v, str) else v for v in listed]
-    # A value not known (yet) decides nothing when a known one matches: the values are OR'd (NOR'd
-    # under a negated operator), so a Deny matching a fixed value applies whatever the others are.
-    pending = next((v for v in listed if isinstance(v, Unknown)), None)
-    if base in _ARN:
-        matched = any(isinstance(v, str) and isinstance(actual, str) and arn_like(v, actual) for v in listed)
-    elif base in _STRING:
-        matched = any(
-            isinstance(v, str)
-            and (bool(iam_wildcard(v).fullmatch(actual)) if _STRING[base] else _characters(v) == actual)
-            for v in listed
-        )
-    elif base in _IGNORING_CASE:
-        matched = any(isinstance(v, str) and _characters(v).lower() == str(actual).lower() for v in listed)
-    elif base == "bool":  # "true"/"false" whatever the case; a "${...}" is its text (no variables here)
-        matched = any(isinstance(v, str | bool) and str(v).lower() == str(actual).lower() for v in listed)
-    else:
-        return effect == "deny"
-    if pending is not None and not matched:
-        return pending
-    return not matched if negated else matched
-
-
-#: A policy variable in a condition value, with its default if any: ``${aws:ResourceAccount}``,
-#: ``${aws:PrincipalTag/team, 'none'}`` (a quote in a default is written twice). ``${*}``, ``${?}``
-#: and ``${$}`` are the characters themselves, no variables.
-_VARIABLE = re.compile(r"\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,\s*'((?:[^']|'')*)'\s*)?\}")
-_ESCAPES = re.compile(r"\$\{([*?$])\}")
-
-
-def _characters(value: str) -> str:
-    """A value compared whole (``StringEquals``): the escapes ``${*}``, ``${?}``, ``${$}`` are the
-    characters themselves."""
-    return _ESCAPES.sub(lambda m: m.group(1), value)
-
-
-#: A value holding a policy variable whose key the request lacks, with no default: "effectively
-#: null" (IAM User Guide, "Policy variables with no value"). It equals and is like no value, so
-#: ``StringEquals``/``StringLike``/``ArnLike`` do not match it and their negations do, and a
-#: ``Resource``/``NotResource`` entry holding it matches no resource.
-NO_VALUE: Any = object()
-
-
-def _filled(value: str, call: Request, wildcards: bool) -> Any:
-    """A value with each policy variable replaced by what the request carries, as IAM fills it in
-    before comparing (IAM User Guide, "IAM policy elements: Variables and tags"): the key policy's
-    ``${aws:ResourceAccount}`` is the key's account, ``${aws:SourceAccount}`` the publisher's; a key
-    the request surely lacks (:data:`_SURELY_ABSENT`) takes the variable's default, and without one
-    the value is :data:`NO_VALUE`. :class:`Unknown` when a value is not known yet, or no value
-    settles it (``aws:SourceOrgID``; a key the request model does not say is absent).
-    ``wildcards``: the filled-in text's ``*`` and ``?`` are escaped (the characters themselves, no
-    wildcards); its ``$`` always is."""
-    pending: list[Unknown] = []
-    null = False
-
-    def fill(match: re.Match[str]) -> str:
-        nonlocal null
-        actual = call.value(match.group(1))
-        if actual is None and not _SURELY_ABSENT.fullmatch(match.group(1).lower()):
-            pending.append(_presence_unknown(match.group(0), call))
-            return ""
-        if actual is None and match.group(2) is not None:
-            text = match.group(2).replace("''", "'")
-        elif isinstance(actual, str | bool):
-            text = str(actual).lower() if isinstance(actual, bool) else actual
-        elif actual is None:
-            null = True
-            return ""
-        else:
-            pending.append(actual)
-            return ""
-        return re.sub(r"([*?$])", r"${\1}", text) if wildcards else text.replace("$", "${$}")
-
-    filled = _VARIABLE.sub(fill, value)
-    if null:
-        return NO_VALUE
-    return pending[0] if pending else filled
-
-
-#: The keys a service principal's request to KMS surely lacks (the module docstring): the
-#: principal's identity, tags and session (a service principal has none), request tags (SNS tags
-#: nothing) and KMS's caller keys. A variable of another key the request model does not carry
-#: (``${aws:RequestedRegion}``, ``${aws:CurrentTime}``, ``${aws:ResourceTag/...}``) may well be
-#: filled in by IAM: not null, undecided.
-_SURELY_ABSENT = re.compile(
-    r"aws:(principal(account|arn|orgid|orgpaths)|principaltag/.+|userid|username|federatedprovider"
-    r"|sourceidentity|tokenissuetime|multifactorauth(present|age)|requesttag/.+|tagkeys)"
-    r"|kms:(calleraccount|viaservice|encryptioncontext:.+)"
-)
-
-
-def _presence_unknown(variable: str, call: Request) -> Unknown:
-    return Unknown(
-        Undeterminable(
-            f"the key policy compares a value holding the policy variable {variable}, and whether the request "
-            f"{call.service} makes for SNS carries that key is not known here (when it does not, the value is "
-            "null and its default, if any, stands in). Compare with a fixed value, or with a variable of "
-            "aws:SourceAccount, aws:SourceArn or aws:ResourceAccount."
-        )
-    )
 
 
 def parse_policy(raw: Any) -> Any:
