@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -132,7 +132,7 @@ def _outputs_of(record: Any, resolved: Mapping[str, Any]) -> dict[str, Any]:
         "id": recorded.get("id") or name,
         "name": name,
         "namePrefix": props.get("namePrefix") or "",
-        "arn": recorded.get("arn") or _arn(record.type, name),
+        "arn": recorded.get("arn") or _arn(record, name, props),
         "region": REGION,
         "tagsAll": {**(props.get("tags") or {})},
     }
@@ -163,16 +163,108 @@ def _name(record: Any, props: Mapping[str, Any], recorded: Mapping[str, Any]) ->
     return f"{record.name}-{hashlib.sha256(record.urn.encode()).hexdigest()[:7]}"
 
 
-def _arn(resource_type: str, name: str) -> str:
-    """The ARN the provider reports: ``<kind>/<name>`` in the resource part, but an SNS topic's is its
-    name alone (``arn:aws:sns:<region>:<account>:<name>``), which the stack rules match publishers'
-    literal topic ARNs against."""
-    _, module, class_name = resource_type.split(":")
-    service = module.split("/")[0]
-    if resource_type == "aws:sns/topic:Topic":
-        return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"
+def _arn(record: Any, name: str, props: Mapping[str, Any]) -> str:
+    """The ARN the provider reports for ``record`` named ``name`` (AWS General Reference, "Amazon
+    Resource Names", and each service's "Resource types defined by ..." table): the shapes of
+    :data:`ARN_SHAPES`, else ``<kind>/<name>`` in the resource part (the most common shape)."""
+    _, module, class_name = record.type.split(":")
+    shape = ARN_SHAPES.get(record.type)
+    if shape is not None:
+        return shape(name, props, _uuid(record.urn))
     kind = "".join("-" + c.lower() if c.isupper() else c for c in class_name).lstrip("-")
-    return f"arn:aws:{service}:{REGION}:{ACCOUNT}:{kind}/{name}"
+    return f"arn:aws:{module.split('/')[0]}:{REGION}:{ACCOUNT}:{kind}/{name}"
+
+
+def _uuid(seed: str) -> str:
+    """A stable UUID for a resource whose ARN carries one the service generates (a KMS key's id)."""
+    digest = hashlib.sha256(seed.encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+def _in(service: str, resource: str, *, region: str = REGION, account: str = ACCOUNT) -> str:
+    return f"arn:aws:{service}:{region}:{account}:{resource}"
+
+
+def _iam_path(props: Mapping[str, Any]) -> str:
+    path = props.get("path") or "/"
+    return path if path.endswith("/") else f"{path}/"
+
+
+def _subscription_arn(_: str, props: Mapping[str, Any], uuid: str) -> str:
+    """A subscription's ARN is its topic's with the subscription's UUID appended."""
+    topic = props.get("topic")
+    if not isinstance(topic, str) or not topic.startswith("arn:"):
+        topic = _in("sns", str(topic or "topic"))
+    return f"{topic}:{uuid}"
+
+
+def _scaling_policy_arn(name: str, props: Mapping[str, Any], uuid: str) -> str:
+    resource = props.get("resourceId") or ""
+    return _in(
+        "autoscaling",
+        f"scalingPolicy:{uuid}:resource/{props.get('serviceNamespace') or ''}/{resource}:policyName/{name}",
+    )
+
+
+def _rule_arn(name: str, props: Mapping[str, Any], _: str) -> str:
+    bus = props.get("eventBusName") or "default"
+    return _in("events", f"rule/{name}" if bus == "default" else f"rule/{bus}/{name}")
+
+
+def _sagemaker(kind: str) -> Callable[[str, Mapping[str, Any], str], str]:
+    """SageMaker reports its ARNs with the resource's name in lower case."""
+    return lambda name, _, __: _in("sagemaker", f"{kind}/{name.lower()}")
+
+
+#: The real ARN shapes (name, properties, a stable UUID) -> ARN, where ``<kind>/<name>`` is wrong.
+ARN_SHAPES: Mapping[str, Callable[[str, Mapping[str, Any], str], str]] = {
+    "aws:sns/topic:Topic": lambda name, _, __: _in("sns", name),
+    "aws:sns/topicSubscription:TopicSubscription": _subscription_arn,
+    "aws:sqs/queue:Queue": lambda name, _, __: _in("sqs", name),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": lambda name, _, __: _in("cloudwatch", f"alarm:{name}"),
+    "aws:cloudwatch/compositeAlarm:CompositeAlarm": lambda name, _, __: _in("cloudwatch", f"alarm:{name}"),
+    "aws:cloudwatch/dashboard:Dashboard": lambda name, _, __: _in(
+        "cloudwatch", f"dashboard/{name}", region=""
+    ),
+    "aws:cloudwatch/logGroup:LogGroup": lambda name, _, __: _in("logs", f"log-group:{name}"),
+    "aws:cloudwatch/eventRule:EventRule": _rule_arn,
+    "aws:cloudwatch/eventBus:EventBus": lambda name, _, __: _in("events", f"event-bus/{name}"),
+    "aws:lambda/function:Function": lambda name, _, __: _in("lambda", f"function:{name}"),
+    "aws:s3/bucket:Bucket": lambda name, _, __: f"arn:aws:s3:::{name}",
+    "aws:s3/bucketV2:BucketV2": lambda name, _, __: f"arn:aws:s3:::{name}",
+    "aws:iam/role:Role": lambda name, p, _: _in("iam", f"role{_iam_path(p)}{name}", region=""),
+    "aws:iam/policy:Policy": lambda name, p, _: _in("iam", f"policy{_iam_path(p)}{name}", region=""),
+    "aws:iam/user:User": lambda name, p, _: _in("iam", f"user{_iam_path(p)}{name}", region=""),
+    "aws:iam/group:Group": lambda name, p, _: _in("iam", f"group{_iam_path(p)}{name}", region=""),
+    "aws:iam/instanceProfile:InstanceProfile": lambda name, p, _: _in(
+        "iam", f"instance-profile{_iam_path(p)}{name}", region=""
+    ),
+    "aws:kms/key:Key": lambda _, __, uuid: _in("kms", f"key/{uuid}"),
+    "aws:kms/replicaKey:ReplicaKey": lambda _, __, uuid: _in("kms", f"key/mrk-{uuid.replace('-', '')}"),
+    "aws:kms/externalKey:ExternalKey": lambda _, __, uuid: _in("kms", f"key/{uuid}"),
+    "aws:kms/alias:Alias": lambda name, _, __: _in(
+        "kms", name if name.startswith("alias/") else f"alias/{name}"
+    ),
+    "aws:sfn/stateMachine:StateMachine": lambda name, _, __: _in("states", f"stateMachine:{name}"),
+    "aws:scheduler/schedule:Schedule": lambda name, p, _: _in(
+        "scheduler", f"schedule/{p.get('groupName') or 'default'}/{name}"
+    ),
+    "aws:secretsmanager/secret:Secret": lambda name, _, uuid: _in(
+        "secretsmanager", f"secret:{name}-{uuid[:6]}"
+    ),
+    "aws:appautoscaling/policy:Policy": _scaling_policy_arn,
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": _sagemaker("endpoint-config"),
+    "aws:sagemaker/endpoint:Endpoint": _sagemaker("endpoint"),
+    "aws:sagemaker/model:Model": _sagemaker("model"),
+    "aws:sagemaker/pipeline:Pipeline": _sagemaker("pipeline"),
+    "aws:sagemaker/notebookInstance:NotebookInstance": _sagemaker("notebook-instance"),
+    "aws:sagemaker/featureGroup:FeatureGroup": _sagemaker("feature-group"),
+    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": _sagemaker("model-package-group"),
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": _sagemaker("monitoring-schedule"),
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": _sagemaker(
+        "data-quality-job-definition"
+    ),
+}
 
 
 # --- the provider's state shape, from the pulumi_aws classes ---------------------------
