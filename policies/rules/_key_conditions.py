@@ -10,7 +10,7 @@ from typing import Any
 
 from ._common import arn_fields, iam_wildcard
 from ._iam_documents import Tri, Unknown, all3, any3, as_list
-from ._kms_request import SURELY_ABSENT, Request, presence_unknown
+from ._kms_request import Request, presence_unknown
 
 _STRING = {"stringequals": False, "stringlike": True}
 _ARN = {"arnequals", "arnlike"}
@@ -142,7 +142,7 @@ def filled(value: str, call: Request, wildcards: bool) -> Any:
     """A value with each policy variable replaced by what the request carries, as IAM fills it in
     before comparing (IAM User Guide, "IAM policy elements: Variables and tags"): the key policy's
     ``${aws:ResourceAccount}`` is the key's account, ``${aws:SourceAccount}`` the publisher's; a key
-    the request surely lacks (:data:`SURELY_ABSENT`) takes the variable's default, and without one
+    the request surely lacks (:data:`._kms_request.SURELY_ABSENT`) takes the variable's default, and without one
     the value is :data:`NO_VALUE`. :class:`Unknown` when a value is not known yet, or no value
     settles it (``aws:SourceOrgID``; a key the request model does not say is absent).
     ``wildcards``: the filled-in text's ``*`` and ``?`` are escaped (the characters themselves, no
@@ -152,10 +152,10 @@ def filled(value: str, call: Request, wildcards: bool) -> Any:
 
     def fill(match: re.Match[str]) -> str:
         nonlocal null
-        actual = call.value(match.group(1))
-        if actual is None and not SURELY_ABSENT.fullmatch(match.group(1).lower()):
+        if not call.settles(match.group(1)):
             pending.append(presence_unknown(match.group(0), call))
             return ""
+        actual = call.value(match.group(1))
         if actual is None and match.group(2) is not None:
             text = match.group(2).replace("''", "'")
         elif isinstance(actual, str | bool):

@@ -14,11 +14,14 @@ from the topic's ARN), ``aws:SourceArn`` (the alarm's or rule's ARN) and the enc
 on (``cloudwatch_alarms_grant``), and ``aws:PrincipalIsAWSService`` ``true`` with
 ``aws:PrincipalServiceName`` (every signed request carries the first; the data perimeter's Deny
 exempts service principals by it), and ``aws:ResourceAccount``, the key's account (KMS's requests
-carry it); ``aws:SourceOrgID``/``aws:SourceOrgPaths`` and ``aws:ResourceOrgID``/``aws:ResourceOrgPaths``
-depend on an organization the stack does not name (undecided). Policy variables in condition values
-are filled in from those keys before comparing; any other key is read as absent (a service principal has no principal
-account, organization or tags, and ``kms:CallerAccount``/``kms:ViaService`` conditions shut it
-out: re:Post "how-does-the-kms-calleraccount-condition-work").
+carry it), and ``aws:RequestedRegion``, the key's Region; ``aws:SourceOrgID``/``aws:SourceOrgPaths``
+and ``aws:ResourceOrgID``/``aws:ResourceOrgPaths`` depend on an organization the stack does not name
+(undecided). Policy variables in condition values are filled in from those keys before comparing.
+Keys such a request surely lacks are read as absent (a service principal has no principal account,
+organization or tags, calls from no VPC endpoint of yours, and ``kms:CallerAccount``/``kms:ViaService``
+conditions shut it out: re:Post "how-does-the-kms-calleraccount-condition-work"); any other key
+(``aws:SecureTransport``, ``aws:CurrentTime``, ``aws:SourceIp``...) is undecided
+(:mod:`._kms_request` lists the three classes, from the IAM User Guide).
 
 The walk over a key policy's statements is here; the request model is in :mod:`._kms_request`, the
 evaluation of a statement's ``Condition`` (operators, policy variables) in :mod:`._key_conditions`.

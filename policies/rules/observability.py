@@ -807,7 +807,7 @@ def _check_publisher(
                     f"{key.name!r}, whose key policy does not let {service} use it: no Allow of "
                     "kms:GenerateDataKey* and kms:Decrypt to that service whose conditions hold for its request "
                     "(aws:SourceAccount, aws:SourceArn, kms:EncryptionContext:aws:sns:topicArn, aws:PrincipalIsAWSService "
-                    "true, aws:PrincipalServiceName; no other key), "
+                    "true, aws:PrincipalServiceName, aws:ResourceAccount, aws:RequestedRegion), "
                     "or a Deny applies. KMS refuses every notification, so it fires and nobody is told: add "
                     f"a key policy statement allowing {{'Service': '{service}'}} those actions.",
                     publisher.urn,
