@@ -47,8 +47,9 @@ def condition_holds(condition: Any, call: Request, effect: str) -> Tri:
     Two things IAM does not document are read both ways, against the grant (an Allow's condition
     holds only if it holds both ways, a Deny's if it holds either way), as a padded entry is
     (:func:`read_entry`): a condition key padded with white space (``" aws:SourceAccount"``: the
-    key trimmed, or another key the request lacks), and a ``*`` or ``?`` that a policy variable fills
-    in under ``StringLike``/``ArnLike`` (the character itself, or a wildcard)."""
+    key trimmed, or another key the request lacks), a ``*`` or ``?`` that a policy variable fills
+    in under ``StringLike``/``ArnLike`` (the character itself, or a wildcard), and a doubled quote in
+    a variable's default (:func:`filled`)."""
     if condition is None:
         return True
     if isinstance(condition, Unknown):
@@ -65,17 +66,27 @@ def condition_holds(condition: Any, call: Request, effect: str) -> Tri:
             continue
         for key, values in block.items():
             readings = [
-                _holds(str(operator), call.value(name), values, effect, call, literal)
+                _holds(str(operator), call.value(name), values, effect, call, literal, quotes)
                 for name in dict.fromkeys((str(key), str(key).strip()))
                 for literal in (True, False)
+                for quotes in quote_readings(values)
             ]
             verdicts.append(all3(readings) if effect == "allow" else any3(readings))
     return all3(verdicts)
 
 
-def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request, literal: bool = True) -> Tri:
+def _holds(
+    operator: str,
+    actual: Any,
+    values: Any,
+    effect: str,
+    call: Request,
+    literal: bool = True,
+    quotes: bool = True,
+) -> Tri:
     """Whether one key's comparison holds; ``literal``: a wildcard character a variable fills in is
-    the character itself (else a wildcard, under ``StringLike``/``ArnLike``)."""
+    the character itself (else a wildcard, under ``StringLike``/``ArnLike``); ``quotes``: ``''`` in a
+    variable's default is one quote (else the variable is no variable: :func:`filled`)."""
     name = operator.lower()
     if_exists = name.endswith("ifexists")
     name = name.removesuffix("ifexists")
@@ -95,7 +106,7 @@ def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request, 
     base = _NEGATED.get(name, name)
     if base in _ARN or base in _STRING or base in _IGNORING_CASE:  # no variables under Bool (IAM User Guide)
         escaped = literal and (base in _ARN or _STRING.get(base, False))
-        listed = [filled(v, call, escaped) if isinstance(v, str) else v for v in listed]
+        listed = [filled(v, call, escaped, quotes) if isinstance(v, str) else v for v in listed]
     # A value not known (yet) decides nothing when a known one matches: the values are OR'd (NOR'd
     # under a negated operator), so a Deny matching a fixed value applies whatever the others are.
     pending = next((v for v in listed if isinstance(v, Unknown)), None)
@@ -119,7 +130,7 @@ def _holds(operator: str, actual: Any, values: Any, effect: str, call: Request, 
 
 
 #: A policy variable in a condition value, with its default if any: ``${aws:ResourceAccount}``,
-#: ``${aws:PrincipalTag/team, 'none'}`` (a quote in a default is written twice). ``${*}``, ``${?}``
+#: ``${aws:PrincipalTag/team, 'none'}`` (``''`` inside a default: :func:`filled`). ``${*}``, ``${?}``
 #: and ``${$}`` are the characters themselves, no variables.
 _VARIABLE = re.compile(r"\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,\s*'((?:[^']|'')*)'\s*)?\}")
 _ESCAPES = re.compile(r"\$\{([*?$])\}")
@@ -138,7 +149,12 @@ def _characters(value: str) -> str:
 NO_VALUE: Any = object()
 
 
-def filled(value: str, call: Request, wildcards: bool) -> Any:
+def quote_readings(values: Any) -> tuple[bool, ...]:
+    """The readings of ``''`` in a variable's default that ``values`` needs (:func:`filled`)."""
+    return (True, False) if "''" in str(values) else (True,)
+
+
+def filled(value: str, call: Request, wildcards: bool, quotes: bool = True) -> Any:
     """A value with each policy variable replaced by what the request carries, as IAM fills it in
     before comparing (IAM User Guide, "IAM policy elements: Variables and tags"): the key policy's
     ``${aws:ResourceAccount}`` is the key's account, ``${aws:SourceAccount}`` the publisher's; a key
@@ -146,12 +162,22 @@ def filled(value: str, call: Request, wildcards: bool) -> Any:
     the value is :data:`NO_VALUE`. :class:`Unknown` when a value is not known yet, or no value
     settles it (``aws:SourceOrgID``; a key the request model does not say is absent).
     ``wildcards``: the filled-in text's ``*`` and ``?`` are escaped (the characters themselves, no
-    wildcards); its ``$`` always is."""
+    wildcards); its ``$`` always is.
+
+    ``''`` inside a default (``${aws:PrincipalTag/x, 'it''s'}``) is not documented by AWS: the IAM
+    User Guide ("Specifying default values") says only that a default is surrounded with single
+    quotes, and writes none holding a quote (a doubled quote as one is another cloud's IAM
+    syntax). With ``quotes`` it is read as one quote; without, the default ends at the first quote,
+    so ``${...}`` is no variable and stays text, as any malformed variable does. Callers read both
+    ways against the grant (an Allow must hold both ways, a Deny applies if it does either way):
+    the reading conservative for the rule, whichever IAM takes (or IAM refuses the policy)."""
     pending: list[Unknown] = []
     null = False
 
     def fill(match: re.Match[str]) -> str:
         nonlocal null
+        if not quotes and match.group(2) is not None and "''" in match.group(2):
+            return match.group(0)  # no variable: its text, as written
         if not call.settles(match.group(1)):
             pending.append(presence_unknown(match.group(0), call))
             return ""

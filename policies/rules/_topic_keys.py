@@ -47,7 +47,7 @@ from ._iam_documents import (
     read_entry,
     statements,
 )
-from ._key_conditions import NO_VALUE, condition_holds, filled
+from ._key_conditions import NO_VALUE, condition_holds, filled, quote_readings
 from ._kms_request import Request, on_the_key_of, request, unknown
 
 __all__ = [
@@ -160,7 +160,7 @@ def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool, call: 
     an entry with a variable of no value matches no resource (IAM User Guide, "Policy variables with
     no value")."""
 
-    def entry(pattern: Any, excluded: bool) -> Any:
+    def entry(pattern: Any, excluded: bool, quotes: bool) -> Any:
         pattern = read_entry(pattern, excluded=excluded, widest=widest)
         if not isinstance(pattern, str) or pattern != pattern.strip():
             return pattern
@@ -173,8 +173,8 @@ def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool, call: 
         wide = widest != excluded
         fields = arn_fields(pattern)
         head, tail = (":".join(fields[:5]), fields[5]) if fields else (pattern, None)
-        head_read = filled(head, call, False) if wide else head
-        tail_read = filled(tail, call, not wide) if tail is not None else ""
+        head_read = filled(head, call, False, quotes) if wide else head
+        tail_read = filled(tail, call, not wide, quotes) if tail is not None else ""
         parts = (head_read, tail_read)
         if any(part is NO_VALUE for part in parts):
             return NO_VALUE  # matches no resource, whatever else is unknown
@@ -182,15 +182,23 @@ def _on_the_key(statement: Mapping[str, Any], key_arn: Any, widest: bool, call: 
             return unknown_part
         return f"{head_read}:{tail_read}" if tail is not None else head_read
 
+    # ``''`` in a variable's default is read both ways (:func:`filled`), against the grant.
+    either = any3 if widest else all3
     if "NotResource" in statement:
         excluded = statement["NotResource"]
         if isinstance(excluded, Unknown):
             return excluded
-        return not3(any3(_matches(entry(p, True), key_arn) for p in as_list(excluded)))
+        return either(
+            not3(any3(_matches(entry(p, True, quotes), key_arn) for p in as_list(excluded)))
+            for quotes in quote_readings(excluded)
+        )
     resources = statement.get("Resource")
     if isinstance(resources, Unknown):
         return resources
-    return any3(_matches(entry(p, False), key_arn) for p in as_list(resources))
+    return either(
+        any3(_matches(entry(p, False, quotes), key_arn) for p in as_list(resources))
+        for quotes in quote_readings(resources)
+    )
 
 
 def _matches(pattern: Any, key_arn: Any) -> Tri:

@@ -219,3 +219,44 @@ def test_the_network_perimeter_deny_without_a_service_exemption_is_refused(outpu
         "Condition": {**deny["Condition"], "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}},
     }
     assert _judge([CLOUDWATCH_KEY_GRANT, exempt], outputs=outputs) == ([], [])
+
+
+# --- 4. '' in a variable's default: undocumented, read both ways against the grant -------------
+
+QUOTED = "${aws:SourceAccount, 'it''s'}"  # the key is in the request: its value, if a variable at all
+
+
+@OUTPUTS
+def test_a_grant_holding_a_doubled_quote_in_a_default_is_no_sure_grant(outputs: bool) -> None:
+    """Read as one quote the variable is the account and the grant holds; read as the default's end,
+    ``${...}`` is text and the grant fails. It passed."""
+    assert _refused(_judge([_grant_also("StringEquals", "aws:SourceAccount", QUOTED)], outputs=outputs))
+
+
+@OUTPUTS
+def test_a_deny_holding_a_doubled_quote_in_a_default_may_apply(outputs: bool) -> None:
+    """``StringNotEquals`` the account: no match read as one quote, a match read as text. It passed."""
+    assert _refused(
+        _judge([CLOUDWATCH_KEY_GRANT, _deny("StringNotEquals", "aws:SourceAccount", QUOTED)], outputs=outputs)
+    )
+
+
+@OUTPUTS
+@pytest.mark.parametrize(
+    "statements",
+    [
+        pytest.param(
+            [
+                CLOUDWATCH_KEY_GRANT,
+                _deny("StringEquals", "aws:SourceAccount", "${aws:PrincipalAccount, 'it''s'}"),
+            ],
+            id="deny-matching-neither-way",
+        ),
+        pytest.param(
+            [_grant_also("StringEquals", "aws:SourceAccount", "${aws:SourceAccount, 'its'}")],
+            id="grant-without-a-quote",
+        ),
+    ],
+)
+def test_what_both_readings_agree_on_stays_decided(outputs: bool, statements: list[dict[str, Any]]) -> None:
+    assert _judge(statements, outputs=outputs) == ([], [])
