@@ -211,9 +211,13 @@ def _rule_arn(name: str, props: Mapping[str, Any], _: str) -> str:
     return _in("events", f"rule/{name}" if bus == "default" else f"rule/{bus}/{name}")
 
 
-def _sagemaker(kind: str) -> Callable[[str, Mapping[str, Any], str], str]:
-    """SageMaker reports its ARNs with the resource's name in lower case."""
-    return lambda name, _, __: _in("sagemaker", f"{kind}/{name.lower()}")
+def _sagemaker(kind: str, name_property: str = "name") -> Callable[[str, Mapping[str, Any], str], str]:
+    """SageMaker reports its ARNs with the resource's name (``name_property``) in lower case."""
+    return lambda name, p, __: _in("sagemaker", f"{kind}/{str(p.get(name_property) or name).lower()}")
+
+
+def _bucket_arn(name: str, props: Mapping[str, Any], _: str) -> str:
+    return f"arn:aws:s3:::{props.get('bucket') or name}"
 
 
 #: The real ARN shapes (name, properties, a stable UUID) -> ARN, where ``<kind>/<name>`` is wrong.
@@ -230,8 +234,8 @@ ARN_SHAPES: Mapping[str, Callable[[str, Mapping[str, Any], str], str]] = {
     "aws:cloudwatch/eventRule:EventRule": _rule_arn,
     "aws:cloudwatch/eventBus:EventBus": lambda name, _, __: _in("events", f"event-bus/{name}"),
     "aws:lambda/function:Function": lambda name, _, __: _in("lambda", f"function:{name}"),
-    "aws:s3/bucket:Bucket": lambda name, _, __: f"arn:aws:s3:::{name}",
-    "aws:s3/bucketV2:BucketV2": lambda name, _, __: f"arn:aws:s3:::{name}",
+    "aws:s3/bucket:Bucket": _bucket_arn,
+    "aws:s3/bucketV2:BucketV2": _bucket_arn,
     "aws:iam/role:Role": lambda name, p, _: _in("iam", f"role{_iam_path(p)}{name}", region=""),
     "aws:iam/policy:Policy": lambda name, p, _: _in("iam", f"policy{_iam_path(p)}{name}", region=""),
     "aws:iam/user:User": lambda name, p, _: _in("iam", f"user{_iam_path(p)}{name}", region=""),
@@ -256,10 +260,12 @@ ARN_SHAPES: Mapping[str, Callable[[str, Mapping[str, Any], str], str]] = {
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration": _sagemaker("endpoint-config"),
     "aws:sagemaker/endpoint:Endpoint": _sagemaker("endpoint"),
     "aws:sagemaker/model:Model": _sagemaker("model"),
-    "aws:sagemaker/pipeline:Pipeline": _sagemaker("pipeline"),
+    "aws:sagemaker/pipeline:Pipeline": _sagemaker("pipeline", "pipelineName"),
     "aws:sagemaker/notebookInstance:NotebookInstance": _sagemaker("notebook-instance"),
-    "aws:sagemaker/featureGroup:FeatureGroup": _sagemaker("feature-group"),
-    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": _sagemaker("model-package-group"),
+    "aws:sagemaker/featureGroup:FeatureGroup": _sagemaker("feature-group", "featureGroupName"),
+    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": _sagemaker(
+        "model-package-group", "modelPackageGroupName"
+    ),
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": _sagemaker("monitoring-schedule"),
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": _sagemaker(
         "data-quality-job-definition"
