@@ -201,6 +201,13 @@ def test_after_create_the_region_is_read_from_the_keys_arn(key_arn: str, refused
         pytest.param("IpAddress", "aws:VpcSourceIp", "10.0.0.0/8", id="vpc-source-ip"),
         pytest.param("ForAnyValue:StringEquals", "aws:CalledVia", "sns.amazonaws.com", id="called-via"),
         pytest.param("StringLike", "aws:Referer", "*", id="referer"),
+        pytest.param("StringEquals", "aws:CalledViaLast", "sns.amazonaws.com", id="called-via-last"),
+        pytest.param("StringEquals", "aws:VpceAccount", "111122223333", id="vpce-account"),
+        pytest.param("ArnLike", "aws:SourceVpcArn", "arn:aws:ec2:*:111122223333:vpc/*", id="source-vpc-arn"),
+        pytest.param(
+            "StringEquals", "aws:Ec2InstanceSourceVpc", "vpc-0123456789abcdef0", id="ec2-instance-vpc"
+        ),
+        pytest.param("StringEquals", "kms:CallerAccount", "111122223333", id="caller-account"),
     ],
 )
 def test_a_grant_on_a_key_a_service_principal_lacks_is_refused(
@@ -260,3 +267,13 @@ def test_a_deny_holding_a_doubled_quote_in_a_default_may_apply(outputs: bool) ->
 )
 def test_what_both_readings_agree_on_stays_decided(outputs: bool, statements: list[dict[str, Any]]) -> None:
     assert _judge(statements, outputs=outputs) == ([], [])
+
+
+def test_a_deny_resource_holding_a_doubled_quote_applies_if_either_reading_names_the_key() -> None:
+    """A guard, not a fix (a key's ARN holds no quote, so the readings differ only where a carried
+    key fills the variable): read as one quote the Region is the key's and the Deny names it; read
+    as text it names no key. A Deny reaching the key either way applies (after create: at preview
+    the key's ARN is not known)."""
+    deny = {**_deny("StringLike", "aws:SourceAccount", "*"), "Condition": {}}
+    deny["Resource"] = "arn:aws:kms:${aws:RequestedRegion, 'x''y'}:111122223333:key/*"
+    assert _refused(_judge([CLOUDWATCH_KEY_GRANT, deny], outputs=True))
