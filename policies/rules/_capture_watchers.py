@@ -26,7 +26,9 @@ watcher when all three hold:
   opaque: a location passed there counts as read.
 
 Which pipelines are the endpoint's, and which schedules point at a pipeline, are matched (a value
-unknown at preview matches nothing); what they are is checked: a linked pipeline whose starter,
+unknown at preview matches nothing; a literal pipeline ARN matches by the name it holds while the
+pipeline's ARN is unknown, case-insensitively as SageMaker compares them, and leaves a pipeline
+whose own name is unknown undecided); what they are is checked: a linked pipeline whose starter,
 definition or capture settings are unknown at preview leaves the endpoint undecided, decided when
 stack policies re-run on outputs. A definition given only as an S3 location cannot be read, so such
 a pipeline watches nothing here; nor are S3 access points resolved to their buckets.
@@ -269,14 +271,46 @@ def _target_arns(resource: PolicyResource) -> tuple[object, ...]:
     return (get_or_none(resource.props, _TARGET_ARN[resource.resource_type]),)
 
 
+def _named_pipelines(resource: PolicyResource) -> tuple[str, ...]:
+    """The pipelines a starter names by a literal SageMaker pipeline ARN, by their names in lower
+    case (SageMaker compares pipeline names and ARNs case-insensitively and reports them lower-cased)."""
+    return tuple(
+        match["name"].lower()
+        for arn in _target_arns(resource)
+        if isinstance(arn, str) and (match := _PIPELINE_ARN.match(arn))
+    )
+
+
 def starters_of(stack: StackIndex, pipeline: PolicyResource, kinds: tuple[str, ...]) -> list[PolicyResource]:
     """Starters of ``kinds`` (schedules, event targets and rules, pipes) that depend on ``pipeline``
-    where they name what they start, or name its ARN literally."""
+    where they name what they start, or name it by a literal SageMaker pipeline ARN: matched by the
+    name that ARN holds, case-insensitively, so a literal ARN counts at preview (the pipeline's own
+    ARN not known yet) and after create (SageMaker reports the ARN lower-cased). While the
+    pipeline's name is unknown at preview, every starter naming a pipeline no other pipeline of the
+    stack is known by may be starting it (:func:`started_with` then says undecided)."""
     found = [stack.consumers(pipeline, (kind,), _TARGET_PROPERTY[kind]) for kind in kinds]
-    arn = get_or_none(pipeline.props, "arn")
-    if isinstance(arn, str) and arn:
-        found.append(stack.having(kinds, _target_arns, arn))
+    name = _pipeline_name(pipeline)
+    if isinstance(name, str) and name:
+        found.append(stack.having(kinds, _named_pipelines, name.lower()))
+    elif name is _UNKNOWN:
+        known = {
+            n.lower() for other in stack.of_type(PIPELINES) if isinstance(n := _pipeline_name(other), str)
+        }
+        named = {n for starter in stack.of_type(kinds) for n in _named_pipelines(starter)}
+        found += [stack.having(kinds, _named_pipelines, other) for other in sorted(named - known)]
     return StackIndex.in_stack_order(*found)
+
+
+_UNKNOWN = object()
+"""A value unknown at preview."""
+
+
+def _pipeline_name(pipeline: PolicyResource) -> object:
+    """A pipeline's ``pipelineName`` (``_UNKNOWN`` while unknown at preview)."""
+    try:
+        return get(pipeline.props, "pipelineName")
+    except UnknownValueError:
+        return _UNKNOWN
 
 
 def started_with(
@@ -336,16 +370,20 @@ def _not_yet(start: object, now: datetime.datetime) -> bool:
 
 
 def _is_pipeline(arn: object, pipeline: PolicyResource) -> bool:
-    """Whether a target ARN is ``pipeline``'s: its ARN, or a SageMaker pipeline ARN of its name
-    (SageMaker writes the name in lower case)."""
+    """Whether a target ARN is ``pipeline``'s, compared as SageMaker does, case-insensitively: its
+    ARN once known (after create; one of another account or region is another pipeline), before
+    that a SageMaker pipeline ARN of its name. Raises ``UnknownValueError`` when a pipeline ARN
+    names a pipeline while this one's name is unknown at preview."""
     if not isinstance(arn, str):
         return False
     own = get_or_none(pipeline.props, "arn")
-    if isinstance(own, str) and own == arn:
-        return True
+    if isinstance(own, str) and own:
+        return own.lower() == arn.lower()
     match = _PIPELINE_ARN.match(arn)
-    name = get_or_none(pipeline.props, "pipelineName")
-    return bool(match and isinstance(name, str) and match["name"].lower() == name.lower())
+    if match is None:
+        return False
+    name = get(pipeline.props, "pipelineName")
+    return isinstance(name, str) and match["name"].lower() == name.lower()
 
 
 def _parameters(holder: Any, path: str) -> dict[str, str]:
