@@ -873,11 +873,46 @@ def _alarm_actions(alarm: PolicyResource) -> list[str]:
     return str_list(get_or_none(alarm.props, "alarmActions"))
 
 
+#: An Application Auto Scaling policy's ARN: a UUID the service generates, then what it scales and its
+#: name (``...:scalingPolicy:<uuid>:resource/<namespace>/<resource id>:policyName/<name>``).
+_SCALING_POLICY_ARN = re.compile(
+    r"^arn:[^:]+:autoscaling:[^:]*:[0-9]*:scalingPolicy:[^:]+:resource/(?P<namespace>[^/]+)/"
+    r"(?P<resource>.+):policyName/(?P<name>[^:]+)\Z"
+)
+
+
+def _actioned_policies(alarm: PolicyResource) -> list[tuple[str, str, str]]:
+    """``(namespace, resource id, policy name)`` of each scaling policy an alarm's ``alarmActions``
+    name by a literal ARN."""
+    found = (_SCALING_POLICY_ARN.match(arn) for arn in _alarm_actions(alarm))
+    return [(m["namespace"], m["resource"], m["name"]) for m in found if m]
+
+
+def _policy_key(policy: PolicyResource) -> tuple[str, str, str] | None:
+    """What a policy's ARN names it by (see :data:`_SCALING_POLICY_ARN`), from its inputs: its
+    ``serviceNamespace``, ``resourceId`` and ``name`` (aws-native: ``policyName``, the first two
+    also from ``scalingTargetId``, ``<resource id>|<dimension>|<namespace>``); None when not known."""
+    name = get_or_none(policy.props, "name") or get_or_none(policy.props, "policyName")
+    namespace = get_or_none(policy.props, "serviceNamespace")
+    resource = get_or_none(policy.props, "resourceId")
+    target_id = get_or_none(policy.props, "scalingTargetId")
+    if (namespace is None or resource is None) and isinstance(target_id, str) and target_id.count("|") == 2:
+        resource, _, namespace = target_id.split("|")
+    fields = (namespace, resource, name)
+    return fields if all(isinstance(f, str) and f for f in fields) else None
+
+
 def _triggers(policy: PolicyResource, stack: StackIndex) -> list[PolicyResource]:
-    """Alarms whose alarmActions run ``policy`` (through the ARN Output, or the literal ARN)."""
+    """Alarms whose alarmActions run ``policy``: through the ARN Output, or a literal ARN, compared
+    as Application Auto Scaling does, exactly: with the policy's ARN once known (after create), before
+    that by what the ARN names (the policy's namespace, resource id and name; its UUID is generated)."""
     arn = get_or_none(policy.props, "arn")
     linked = stack.consumers(policy, ALARMS, "alarmActions")
-    named = stack.having(ALARMS, _alarm_actions, arn, besides=linked) if arn else []
+    if isinstance(arn, str) and arn:
+        named = stack.having(ALARMS, _alarm_actions, arn, besides=linked)
+    else:
+        key = _policy_key(policy)
+        named = stack.having(ALARMS, _actioned_policies, key, besides=linked) if key else []
     return stack.in_stack_order(linked, named)
 
 

@@ -10,6 +10,10 @@ and compares as the service does:
    (Scheduler schedule, EventBridge target, aws-native rule, pipe) naming a SageMaker pipeline by a
    literal ARN, matched by the pipeline name it holds, case-insensitively (SageMaker reports the ARN
    lower-cased); a pipeline whose name is unknown at preview leaves such a starter undecided.
+2. ``scale-out-steps-add-capacity``: an alarm running a step scaling policy named by its literal
+   ARN (``...:scalingPolicy:<uuid>:resource/<namespace>/<resource id>:policyName/<name>``; the UUID
+   is generated), matched before create by namespace, resource id and name, exactly, as Application
+   Auto Scaling compares them.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from tests.policies import engine_shapes
 from tests.policies.conftest import build
 from tests.policies.test_capture_watchers import pipeline as drift_pipeline
 from tests.policies.test_capture_watchers import scheduler, without_model_monitor
+from tests.policies.test_policy_alarm_rules import (
+    step_stack,
+)
 from tests.policies.test_policy_job_rules import STACK_CASES, pipeline
 
 STARTS = "pipeline-starts-keep-manual-approval"
@@ -170,3 +177,50 @@ def test_a_schedule_naming_the_watcher_by_a_literal_arn_watches(
     report = _report("endpoint-monitoring-schedule", specs, outputs)
     assert report.undecided == []
     assert [v.resource_name for v in report.violations] == expected
+
+
+# --- 2. step scaling policies named by a literal ARN ---------------------------------------------
+
+STEPS = "scale-out-steps-add-capacity"
+
+
+def _literal_step_stack(adjustment: float, **policy_inputs: Any) -> list[dict[str, Any]]:
+    """:func:`step_stack` with the alarm naming the policy only by the ARN it has after create."""
+    stack = step_stack(adjustment)
+    stack[0]["inputs"] = {**stack[0]["inputs"], "name": "from-zero", **policy_inputs}
+    arn = engine_shapes.as_outputs(build(stack[:1]))[0].inputs["arn"]
+    del stack[1]["deps"]
+    stack[1]["inputs"]["alarmActions"] = [arn]
+    return stack
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+def test_an_alarm_running_a_policy_by_its_literal_arn_runs_it(outputs: bool) -> None:
+    """Passed at preview before: the policy's ARN (with its generated UUID) was unknown."""
+    report = _report(STEPS, _literal_step_stack(-1), outputs)
+    assert report.undecided == []
+    assert [v.message.split(":")[0] for v in report.violations] == [
+        "step scaling policy 'from-zero' runs when ['backlog'] fire on rising demand, but its "
+        "stepAdjustments add ['-1']"
+    ]
+    assert _report(STEPS, _literal_step_stack(1), outputs).violations == []
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"name": "From-Zero"}, id="another-name-case"),
+        pytest.param({"resourceId": "endpoint/churn/variant/secondary"}, id="another-variant"),
+    ],
+)
+def test_an_alarm_running_another_policy_does_not_run_this_one(
+    outputs: bool, changes: dict[str, Any]
+) -> None:
+    """Application Auto Scaling compares a policy's name and resource exactly."""
+    stack = _literal_step_stack(-1)
+    arn = stack[1]["inputs"]["alarmActions"][0]
+    stack[0]["inputs"] = {**stack[0]["inputs"], **changes}
+    stack[1]["inputs"]["alarmActions"] = [arn]
+    report = _report(STEPS, stack, outputs)
+    assert report.violations == [] and report.undecided == []
