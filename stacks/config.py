@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeGuard
 
@@ -148,19 +148,35 @@ class ConfigError(Exception):
     and message cut short (a 5 MB value never floods a terminal or a CI log).
     """
 
-    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, source: str, problems: list[tuple[str, str]], *, sources: Sequence[str] | None = None
+    ) -> None:
         self.source = source
         self.problems = problems
+        self.sources: tuple[str, ...] = tuple(sources) if sources is not None else (source,) * len(problems)
+        """The file of each of ``problems`` (``source`` unless :meth:`joined` gathered several files')."""
         lines = [
             f"{source}: invalid configuration ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
         ]
         lines += [
-            f"  {source}: {_one_line(shorten(path, 160)) or '<file>'}: {_one_line(shorten(message, 1000))}"
-            for path, message in problems[:MAX_PROBLEMS_SHOWN]
+            f"  {where}: {_one_line(shorten(path, 160)) or '<file>'}: {_one_line(shorten(message, 1000))}"
+            for where, (path, message) in zip(
+                self.sources[:MAX_PROBLEMS_SHOWN], problems[:MAX_PROBLEMS_SHOWN], strict=True
+            )
         ]
         if len(problems) > MAX_PROBLEMS_SHOWN:
             lines.append(f"  {source}: … and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
         super().__init__("\n".join(lines))
+
+    @classmethod
+    def joined(cls, source: str, errors: Sequence[ConfigError]) -> ConfigError:
+        """The problems of ``errors`` (found reading stack file ``source`` and the files beside it,
+        such as ``Pulumi.yaml``) as one error, each problem naming its own file; the one error
+        itself when there is one."""
+        if len(errors) == 1:
+            return errors[0]
+        problems = [problem for error in errors for problem in error.problems]
+        return cls(source, problems, sources=[where for error in errors for where in error.sources])
 
 
 MAX_PROBLEMS_SHOWN: Final = 50
@@ -1154,21 +1170,12 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     bounds = [(_dotted(path), message) for path, message in structure_problems(raw)]
     if bounds:
         raise ConfigError(source, bounds)
+    unset_prefix = None
     if "name_prefix" not in raw:
-        stack = naming.stack_name_of(source)
-        problem = naming.name_prefix_problem(stack)
-        if problem:
-            raise ConfigError(
-                source,
-                [
-                    (
-                        f"{CONFIG_KEY}.name_prefix",
-                        f"not set, so the stack's name '{stack}' would start every physical name, but it "
-                        f"cannot ({problem}); set name_prefix",
-                    )
-                ],
-            )
-        raw = {**raw, "name_prefix": stack}
+        # The stack's name, which fails name_prefix's own check where it cannot start names: that
+        # field is then failed, reported as unset below, and the rest of the value still checked.
+        unset_prefix = default_prefix_problem(source)
+        raw = {**raw, "name_prefix": naming.stack_name_of(source)}
     context = {"project_dir": project_dir(source)}
     merged: dict[str, Any] = dict(raw)
     environment = raw.get("environment")
@@ -1179,7 +1186,10 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
         merged = _merge_training_defaults(_merge_endpoint_defaults(merged))
         config = PlatformConfig.model_validate(merged, context=context)
     except ValidationError as error:
-        raise ConfigError(source, _every_problem(error, raw, merged, context)) from None
+        problems = _every_problem(error, raw, merged, context)
+        if unset_prefix is not None:
+            problems = [(key, unset_prefix[1] if key == unset_prefix[0] else text) for key, text in problems]
+        raise ConfigError(source, problems) from None
     except _UNEXPECTED as error:  # a validator's own bug: still a message naming the key, no traceback
         raise ConfigError(source, [(_failing_key(merged, context), _unexpected(error))]) from None
     try:
@@ -1189,6 +1199,21 @@ def parse_platform_config(raw: Any, source: str) -> PlatformConfig:
     if problems:
         raise ConfigError(source, problems)
     return config
+
+
+def default_prefix_problem(source: str) -> tuple[str, str] | None:
+    """The problem of a platform value of stack file ``source`` that leaves ``name_prefix`` unset,
+    when the stack's name (its default) cannot start physical names: its key and message; None
+    when the stack's name can."""
+    stack = naming.stack_name_of(source)
+    problem = naming.name_prefix_problem(stack)
+    if problem is None:
+        return None
+    return (
+        f"{CONFIG_KEY}.name_prefix",
+        f"not set, so the stack's name '{stack}' would start every physical name, but it "
+        f"cannot ({problem}); set name_prefix",
+    )
 
 
 def _every_problem(

@@ -29,6 +29,7 @@ from typing import Any
 
 from stacks.config import ConfigError
 from stacks.engine_yaml import config_key, go_float_text, program_value
+from stacks.project import CONFIG_KEY as PLATFORM_KEY
 from stacks.project import engine_config_values, holds_secure, is_secure
 
 PROJECT_FILE = "Pulumi.yaml"
@@ -379,13 +380,32 @@ def merge_project_config(
 ) -> dict[str, Any]:
     """``config`` (the stack file's, keys as the engine names them) with the project's config merged
     in as ``pulumi up`` merges it; raises :class:`ConfigError` where Pulumi refuses to run the
-    stack: a key of the project's namespace neither set nor defaulted (naming ``Pulumi.yaml``), or a
-    stack value its declaration refuses (naming the stack file ``source``). A stack importing ESC
+    stack (:func:`merged_project_config`'s problems, as one error)."""
+    merged, errors = merged_project_config(config, project, stack, source, environments)
+    if errors:
+        raise ConfigError.joined(source, errors)
+    return merged
+
+
+def merged_project_config(
+    config: Mapping[str, Any],
+    project: ProjectConfig | None,
+    stack: str,
+    source: str,
+    environments: tuple[str, ...] = (),
+) -> tuple[dict[str, Any], list[ConfigError]]:
+    """``config`` (the stack file's, keys as the engine names them) with the project's config merged
+    in as ``pulumi up`` merges it, and what makes Pulumi refuse to run the stack: a declaration's
+    path Pulumi cannot set, or a key of the project's namespace neither set nor defaulted (naming
+    ``Pulumi.yaml``), or a stack value its declaration refuses (naming the stack file ``source``).
+    A path Pulumi cannot set inside the platform value is raised at once (what Pulumi would read
+    there is not known); any other, the merge goes on without it. A stack importing ESC
     ``environments`` may get a key from them, which this cannot see: a key it does not set is then
     not refused (the plan says it ran without the environments' values)."""
     merged = dict(config)
+    errors: list[ConfigError] = []
     if project is None:
-        return merged
+        return merged, errors
     missing: list[tuple[str, str]] = []
     # A project float lands as a JSON (object) value, which Pulumi type-checks as the number it
     # decodes to (a `type: string` key's `value: 0.5` is refused), not as its text.
@@ -397,7 +417,10 @@ def merge_project_config(
         if raw is not None and declaration.path:
             problem = _set_path(merged, declaration, _path_value(raw))
             if problem:
-                raise ConfigError(project.path, [(f"config.{declaration.written}", problem)])
+                error = ConfigError(project.path, [(f"config.{declaration.written}", problem)])
+                if declaration.root == PLATFORM_KEY:
+                    raise ConfigError.joined(project.path, [*errors, error])
+                errors.append(error)
         elif raw is not None:
             merged[declaration.key] = config_value(raw)
             if isinstance(raw, float):
@@ -413,7 +436,7 @@ def merge_project_config(
                 )
             )
     if missing and not environments:
-        raise ConfigError(project.path, missing)
+        errors.append(ConfigError(project.path, missing))
     problems: list[tuple[str, str]] = []
     for declaration in project.declarations:
         value = _get(merged, declaration)
@@ -454,8 +477,8 @@ def merge_project_config(
                 )
             )
     if problems:
-        raise ConfigError(source, problems)
-    return merged
+        errors.append(ConfigError(source, problems))
+    return merged, errors
 
 
 TAGS_KEY = "pulumi:tags"
@@ -515,6 +538,7 @@ __all__ = [
     "config_value",
     "esc_environments",
     "merge_project_config",
+    "merged_project_config",
     "project_config",
     "pulumi_tags_problems",
     "valid_config_value",

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from stacks.config import ConfigError, parse_platform_config, project_dir
+from stacks.config import ConfigError, default_prefix_problem, parse_platform_config, project_dir
 from stacks.delivery_config import TOKEN_KEY
 from stacks.engine_yaml import (
     NULL_TAG,
@@ -59,7 +59,7 @@ from stacks.project_config import (
     TAGS_KEY,
     ProjectConfig,
     esc_environments,
-    merge_project_config,
+    merged_project_config,
     project_config,
     pulumi_tags_problems,
 )
@@ -761,13 +761,22 @@ def _other_stacks_hint(path: Path) -> str:
 
 
 def _engine_config_keys(
-    config: dict[str, Any], source: str, project: ProjectConfig | None = None
+    config: dict[str, Any],
+    source: str,
+    project: ProjectConfig | None,
+    deferred: list[ConfigError],
+    *,
+    declarations_known: bool = True,
 ) -> dict[str, Any]:
     """``config`` under the keys Pulumi reads its keys as (:func:`~stacks.engine_yaml.config_key`);
     a key Pulumi cannot parse (Pulumi refuses to load such a file), one written in two forms
     (Pulumi would keep either) or one of the project's this program does not read (a typo) is
-    refused, naming the key as written; a key ``project`` (Pulumi.yaml) declares is no typo."""
+    refused, naming the key as written; a key ``project`` (Pulumi.yaml) declares is no typo, and
+    none is judged a typo where the project's declarations are not known (``declarations_known``).
+    The refusals go to ``deferred``, the platform value being read as written; raised at once where
+    the platform value itself is written twice (which of the two Pulumi keeps is not known)."""
     written_as: dict[str, str] = {}
+    ambiguous = False
     problems = []
     for written in config:
         key = config_key(written, PROJECT)
@@ -782,16 +791,20 @@ def _engine_config_keys(
             )
         elif key in written_as:
             problems.append((written, f"is {key}, written twice (also as {written_as[key]})"))
+            ambiguous = ambiguous or key == CONFIG_KEY
         elif (
             key.startswith(f"{PROJECT}:")
             and key not in _PROJECT_KEYS
+            and declarations_known
             and not (project is not None and project.declares(key))
         ):
             problems.append((written, f"unknown key in the {PROJECT} namespace; did you mean {CONFIG_KEY}?"))
         else:
             written_as[key] = written
+    if ambiguous:
+        raise ConfigError.joined(source, [*deferred, ConfigError(source, problems)])
     if problems:
-        raise ConfigError(source, problems)
+        deferred.append(ConfigError(source, problems))
     return {key: config[written] for key, written in written_as.items()}
 
 
@@ -812,7 +825,14 @@ def _esc_note(environments: tuple[str, ...], what: str) -> str:
 
 
 def read_stack_file(path: str | Path) -> StackFile:
-    """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file."""
+    """Parse ``path`` and check its shape; raises :class:`ConfigError` naming the file.
+
+    A problem that leaves the platform value readable as Pulumi would read it (an unknown top-level
+    or ``mlops-platform:`` key, a problem of ``Pulumi.yaml`` that declares nothing inside the
+    platform value, ``pulumi:tags``, a stack name Pulumi refuses) is reported together with the
+    platform value's own problems, in one error (:func:`_with_platform_problems`); what makes the
+    platform value unknown (YAML syntax, the size bounds, a ``config:`` that is no map, the platform
+    key written twice) is reported alone."""
     source = str(path)
     problem = _extension_problem(Path(path))
     if problem:
@@ -822,45 +842,119 @@ def read_stack_file(path: str | Path) -> StackFile:
         raise ConfigError(source, [("", f"the file is empty; expected `config:` with `{CONFIG_KEY}`")])
     if not isinstance(document, dict):
         raise ConfigError(source, [("", "the file must be a YAML map with a top-level `config:` key")])
+    deferred: list[ConfigError] = []
     unknown = sorted(str(key) for key in document if key not in _STACK_FILE_KEYS)
     if unknown:
-        raise ConfigError(
-            source,
-            [
-                (key, f"unknown top-level key; allowed: {', '.join(sorted(_STACK_FILE_KEYS))}")
-                for key in unknown
-            ],
+        deferred.append(
+            ConfigError(
+                source,
+                [
+                    (key, f"unknown top-level key; allowed: {', '.join(sorted(_STACK_FILE_KEYS))}")
+                    for key in unknown
+                ],
+            )
         )
     # A stack file without `config:` (or with it empty) sets no key, as Pulumi reads it: one that
     # imports ESC environments alone is the usual stack file of a platform value kept in ESC.
     config = {} if document.get("config") is None else document["config"]
     if not isinstance(config, dict):
-        raise ConfigError(source, [("config", f"not a map; it must hold `{CONFIG_KEY}`")])
-    project = read_project_config(source)
-    config = _engine_config_keys(config, source, project)
+        raise ConfigError.joined(
+            source, [*deferred, ConfigError(source, [("config", f"not a map; it must hold `{CONFIG_KEY}`")])]
+        )
+    project, declarations_known = _project_of(source, deferred)
+    config = _engine_config_keys(config, source, project, deferred, declarations_known=declarations_known)
     stack = stack_name_of(path)
     environments = esc_environments(document)
     tags_source = project.path if project is not None and TAGS_KEY not in config else source
     # An ESC environment setting pulumi:tags would land before the project's (mergeConfig).
     project_tags_only = tags_source != source and bool(environments)
-    config = merge_project_config(config, project, stack, source, environments)
+    config, merge_errors = merged_project_config(config, project, stack, source, environments)
+    deferred += merge_errors
     tags_problems = [] if project_tags_only else pulumi_tags_problems(config)
     if tags_problems:
-        raise ConfigError(tags_source, tags_problems)
+        deferred.append(ConfigError(tags_source, tags_problems))
     if CONFIG_KEY not in config:
-        raise ConfigError(source, [(CONFIG_KEY, _missing_platform(environments))])
-    if not STACK_NAME.fullmatch(stack):
-        raise ConfigError(
-            source,
-            [
-                (
-                    "",
-                    f"the stack name {stack!r} (from the file name, Pulumi.<stack>.yaml) is not one Pulumi "
-                    "accepts: 1 to 100 letters, digits, `_`, `.` or `-`; rename the file",
-                )
-            ],
+        # Missing because of a problem above (`confg:`, `mlops-platform:platfrom`), maybe: not said.
+        raise ConfigError.joined(
+            source, deferred or [ConfigError(source, [(CONFIG_KEY, _missing_platform(environments))])]
         )
-    return StackFile(path=source, stack=stack, config=config, environments=environments)
+    if not STACK_NAME.fullmatch(stack):
+        deferred.append(
+            ConfigError(
+                source,
+                [
+                    (
+                        "",
+                        f"the stack name {stack!r} (from the file name, Pulumi.<stack>.yaml) is not one Pulumi "
+                        "accepts: 1 to 100 letters, digits, `_`, `.` or `-`; rename the file",
+                    )
+                ],
+            )
+        )
+    stack_file = StackFile(path=source, stack=stack, config=config, environments=environments)
+    if deferred:
+        raise _with_platform_problems(
+            stack_file, deferred, stack_name_refused=not STACK_NAME.fullmatch(stack)
+        )
+    return stack_file
+
+
+def _with_platform_problems(
+    stack_file: StackFile, deferred: list[ConfigError], *, stack_name_refused: bool
+) -> ConfigError:
+    """The problems of ``deferred`` (found reading ``stack_file`` and its project file, none making
+    its platform value unknown) and its platform value's own, as one error. With the stack's name
+    refused, an unset ``name_prefix`` (which defaults to it) is not said to be wrong too."""
+    try:
+        offline_platform_config(stack_file)
+    except ConfigError as error:
+        unset_prefix = default_prefix_problem(stack_file.path) if stack_name_refused else None
+        problems = [problem for problem in error.problems if problem != unset_prefix]
+        if problems:
+            deferred = [
+                *deferred,
+                ConfigError(error.source, problems) if problems != error.problems else error,
+            ]
+    return ConfigError.joined(stack_file.path, deferred)
+
+
+def _project_of(source: str, deferred: list[ConfigError]) -> tuple[ProjectConfig | None, bool]:
+    """The project's config declarations (:func:`read_project_config`), and whether they are known.
+    A project file Pulumi would refuse whose ``config:`` block declares nothing inside the platform
+    value leaves that value as the stack file writes it: its problems go to ``deferred`` (None,
+    False). A project file that is no valid YAML, or that may declare something inside the
+    platform value, is refused at once."""
+    path = project_dir(source) / PROJECT_FILE
+    if not path.is_file():
+        return None, True
+    try:
+        document = load_yaml(_read_text(path, str(path)), str(path))
+    except ConfigError as error:
+        raise ConfigError.joined(source, [*deferred, error]) from None
+    try:
+        return project_config(document, str(path)), True
+    except ConfigError as error:
+        if _may_set_platform(document):
+            raise ConfigError.joined(source, [*deferred, error]) from None
+        deferred.append(error)
+        return None, False
+
+
+def _may_set_platform(document: Any) -> bool:
+    """Whether a project file's ``document`` (one Pulumi refuses) may declare a default or value
+    inside the platform value: unless its ``config:`` block is absent, a folder's name, or a map
+    none of whose keys names ``platform`` (in any namespace, as a path's first segment too)."""
+    if not isinstance(document, dict):
+        return True
+    block = document.get("config")
+    if block is None or isinstance(block, str):
+        return False
+    if not isinstance(block, dict):
+        return True
+    name = CONFIG_KEY.split(":", 1)[1]
+    return any(
+        str(written).rsplit(":", 1)[-1].split(".")[0].split("[")[0].strip() == name for written in block
+    )
 
 
 def read_project_config(source: str) -> ProjectConfig | None:
