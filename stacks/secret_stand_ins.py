@@ -15,6 +15,7 @@ it is encrypted and what its check says: the plan cannot tell whether the real v
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -232,16 +233,44 @@ class _Reading:
         """Whether the problem ``key: message`` is the leaf's stand-in's: it quotes it, or goes (or
         changes) when the leaf reads as another stand-in its own check accepts."""
         text = self.stand_ins[leaf]
-        if _quotes(message, text):
+        quoted = _quotes(message, text)
+        if quoted and not self._read_alike(leaf):
             return True
-        for other in candidates(self.leaves.index(leaf)):
-            if other == text:
-                continue
+        # Quoting a text several leaves read as says nothing of which: the leaf reads as a text of
+        # its own (and as each clear value the message quotes, which a check comparing it with
+        # that value would take: `event_time 'event_time' is not a declared feature`).
+        others = [other for other in candidates(self.leaves.index(leaf)) if other != text]
+        compared = [value for value in self._clear_quoted(message) if value != text]
+        decided = None
+        for other in others:
             problems = self._problems_with(leaf, other)
             if any(_at(where, self.keys[leaf]) for where, _ in problems):
                 continue  # the leaf's own check refuses this one: it says nothing of the problem
-            return (key, message) not in problems
-        return False
+            decided = (key, message) not in problems
+            break
+        if decided:
+            return True
+        for value in compared:
+            problems = self._problems_with(leaf, value)
+            if (
+                not any(_at(where, self.keys[leaf]) for where, _ in problems)
+                and (key, message) not in problems
+            ):
+                return True
+        return quoted if decided is None else False
+
+    def _read_alike(self, leaf: LeafPath) -> bool:
+        """Whether another encrypted leaf reads as the same stand-in as ``leaf``."""
+        text = self.stand_ins[leaf]
+        return any(other != leaf and self.stand_ins.get(other) == text for other in self.leaves)
+
+    def _clear_quoted(self, message: str) -> list[str]:
+        """The clear texts of the map that ``message`` quotes (``'event_time'``), each once."""
+        return list(dict.fromkeys(value for _, value in self._clear if _quotes(message, f"'{value}'")))
+
+    @functools.cached_property
+    def _clear(self) -> list[tuple[LeafPath, str]]:
+        return _clear_texts(self.platform)
 
     def _named_in_clear(self, leaf: LeafPath, message: str) -> list[tuple[str, str]]:
         """The clear keys of the map whose values the leaf's check quotes and would accept in its
@@ -251,7 +280,7 @@ class _Reading:
         key = self.keys[leaf]
         clear = [
             (where, value)
-            for where, value in _clear_texts(self.platform)
+            for where, value in self._clear
             if value != self.stand_ins[leaf] and _quotes(message, value)
         ]
         named: list[tuple[str, str]] = []

@@ -9,8 +9,13 @@ platform key written twice, a Pulumi.yaml that is no YAML or may set a value ins
 stops, and a problem that only follows from another (the platform "missing" because its key is
 misspelt) is not reported.
 
+Encrypted values: only the value a failing check reads is named (not every one read as the same
+stand-in), and a message a stand-in causes at a key in clear names the encrypted key.
+
 Before, each stop was a round of its own (the unknown key alone, "invalid configuration (1
-problem)"; the region in a second round).
+problem)"; the region in a second round); an endpoint's message named every encrypted value read
+as the plain stand-in, and ``event_time 'event_time' is not a declared feature`` did not say the
+feature's name was encrypted.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import pytest
 
 import planner.__main__ as cli
 from stacks.config import CONFIG_KEY
+from stacks.project import SECRET_STAND_IN
 from tests.conftest import load_stack_document
 from tests.stacks.project_folder import project_folder
 
@@ -273,3 +279,54 @@ def test_a_file_with_one_stop_and_a_valid_platform_value_says_exactly_what_it_sa
     assert _lines(tmp_path, capsys, path) == [
         (str(path), "mlops-platform:tyop", f"unknown key in the mlops-platform namespace; did you mean {P}?")
     ]
+
+
+# -- 2. encrypted values -------------------------------------------------------------------------
+def _encrypted(text: str = "v1:abcdefABCDEF0123456789==") -> dict[str, str]:
+    return {"secure": text}
+
+
+def _platform_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stack: str, edit: Edit
+) -> dict[str, str]:
+    path = project_folder(tmp_path, document=_document(stack, edit), stack=stack)
+    lines = _lines(tmp_path, capsys, path)
+    assert {where for where, _, _ in lines} == {str(path)}
+    return {key.removeprefix(f"{P}."): message for _, key, message in lines}
+
+
+def test_only_the_encrypted_value_the_failing_check_reads_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tags.owner` reads as the same stand-in as the family's name; the endpoint's check reads the
+    family's name only."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["name"] = _encrypted("v1:a")
+        platform["tags"]["owner"] = _encrypted("v1:b")
+
+    lines = _platform_lines(tmp_path, capsys, "dev", edit)
+    message = lines["endpoints[0].variants[0].model.latest_approved_of"]
+    assert "models[0].name is encrypted (`secure:`)" in message
+    assert "tags.owner" not in message
+    assert SECRET_STAND_IN not in message
+    assert list(lines) == ["endpoints[0].variants[0].model.latest_approved_of"]
+
+
+def test_an_encrypted_feature_name_a_clear_event_time_names_is_said_to_be_encrypted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feature: dict[str, str] = {}
+
+    def edit(platform: dict[str, Any]) -> None:
+        group = platform["feature_groups"][0]
+        index = [f["name"] for f in group["features"]].index(group["event_time"])
+        group["features"][index]["name"] = _encrypted()
+        feature["key"] = f"feature_groups[0].features[{index}].name"
+        feature["event_time"] = group["event_time"]
+
+    lines = _platform_lines(tmp_path, capsys, "dev", edit)
+    message = lines["feature_groups[0].event_time"]
+    assert message.startswith(f"event_time '{feature['event_time']}' is not a declared feature: ")
+    assert f"{feature['key']} is encrypted (`secure:`)" in message
+    assert f"set {feature['key']} without --secret" in message
