@@ -8,6 +8,8 @@ field's check cannot be run. Each encrypted leaf is instead read as the first of
 host, an address at ``example.invalid``...), and the plan's recording of the program gets that same
 text, so what the plan validates is what it records. A leaf no candidate passes is refused, saying
 it is encrypted and what its check says: the plan cannot tell whether the real value would pass.
+Leaves read as one stand-in pass every check comparing them (a label and the feature it names):
+:func:`compared_encrypted` reads each as its own too and refuses what that shows, naming them.
 
 ``pulumi up`` is untouched: the real program gets the decrypted value and checks it.
 """
@@ -180,6 +182,63 @@ def refused_encrypted(
     if problems == list(error.problems):
         return error
     return ConfigError(error.source, problems)
+
+
+def compared_encrypted(
+    platform: Any, stand_ins: Mapping[LeafPath, str], source: str, known: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The problems of ``platform`` (read with ``stand_ins``, whose validation found ``known``) that
+    encrypted leaves reading as one stand-in hide: a check comparing two of them (a family's label
+    with its feature group's feature names, a name with a reference to it) passes on the stand-ins
+    whatever the decrypted values are. Each such leaf is read as a stand-in of its own; a problem
+    at a key ``known`` has none of is theirs, reported naming the leaves whose own reading makes it
+    and saying the plan cannot compare values it cannot read."""
+    if len(stand_ins) < 2 or not isinstance(platform, Mapping) or is_secure(platform):
+        return []  # a stack file without two encrypted leaves (every shipped one) reads none alike
+    leaves = encrypted_leaves(platform)
+    alike: dict[str, list[LeafPath]] = {}
+    for leaf in leaves:
+        if leaf in stand_ins:
+            alike.setdefault(stand_ins[leaf], []).append(leaf)
+    own = {
+        leaf: f"{text}-{leaves.index(leaf)}"
+        for text, group in alike.items()
+        if len(group) > 1
+        for leaf in group
+    }
+    if not own:
+        return []
+    # Read alike again, as another text: a problem then is its text's (a check of the leaves' own
+    # refusing it), not a comparison's.
+    again = {leaf: own[group[0]] for group in alike.values() if len(group) > 1 for leaf in group}
+    keys = {key for key, _ in known} | {key for key, _ in _problems(platform, {**stand_ins, **again}, source)}
+    found = [
+        problem for problem in _problems(platform, {**stand_ins, **own}, source) if problem[0] not in keys
+    ]
+    if not found:
+        return []
+    alone = {
+        leaf: {key for key, _ in _problems(platform, {**stand_ins, leaf: text}, source)}
+        for leaf, text in own.items()
+    }
+    reported = []
+    for key, message in found:
+        names = [_relative(leaf_key(leaf)) for leaf in own if key in alone[leaf]] or [
+            _relative(leaf_key(leaf)) for leaf in own
+        ]
+        for text in sorted(own.values(), key=len, reverse=True):
+            message = _pattern(text).sub("<encrypted>", message)
+        both = " and ".join(names)
+        reported.append(
+            (
+                key,
+                f"{message}: {both} {'are' if len(names) > 1 else 'is'} encrypted (`secure:`), so the offline plan "
+                "cannot compare them (it cannot read them, and reads each as a stand-in of its own): a name that "
+                f"another key refers to cannot be encrypted; set {both} without --secret (no secret: the other "
+                "key holds it too)",
+            )
+        )
+    return reported
 
 
 class _Reading:

@@ -63,7 +63,13 @@ from stacks.project_config import (
     project_config,
     pulumi_tags_problems,
 )
-from stacks.secret_stand_ins import LeafPath, platform_stand_ins, refused_encrypted, with_stand_ins
+from stacks.secret_stand_ins import (
+    LeafPath,
+    compared_encrypted,
+    platform_stand_ins,
+    refused_encrypted,
+    with_stand_ins,
+)
 
 if TYPE_CHECKING:
     from stacks.config import PlatformConfig
@@ -634,28 +640,39 @@ def offline_platform_config(stack_file: StackFile) -> PlatformConfig:
     encrypted."""
     config = offline_config(stack_file)
     text = engine_config_values({CONFIG_KEY: config[CONFIG_KEY]})[CONFIG_KEY]
+    platform, stand_ins, source = stack_file.platform, stack_file.stand_ins, stack_file.path
     try:
-        return parse_platform_config(platform_from_json(text, stack_file.path), stack_file.path)
+        valid = parse_platform_config(platform_from_json(text, source), source)
     except ConfigError as raised:
-        error = refused_encrypted(raised, stack_file.platform, stack_file.stand_ins, stack_file.path)
-        if not stack_file.environments:
-            if error is raised:
-                raise
-            raise error from None
-        # mergeConfig merges an environment's value under the stack's own (Value.Merge, a JSON
-        # merge patch): ESC may set at `pulumi up` the fields this stack file leaves out.
-        raise ConfigError(
-            error.source,
-            [
-                (
-                    key,
-                    f"{message}: {_esc_note(stack_file.environments, 'it')}"
-                    if message.startswith("missing")
-                    else message,
-                )
-                for key, message in error.problems
-            ],
-        ) from None
+        first: ConfigError = raised
+        error = refused_encrypted(raised, platform, stand_ins, source)
+        # Encrypted leaves read alike pass every check comparing them: each read as its own too.
+        hidden = compared_encrypted(platform, stand_ins, source, raised.problems)
+        if hidden:
+            error = ConfigError(error.source, [*error.problems, *hidden])
+    else:
+        hidden = compared_encrypted(platform, stand_ins, source, [])
+        if not hidden:
+            return valid
+        first = error = ConfigError(source, hidden)
+    if not stack_file.environments:
+        if error is first:
+            raise error
+        raise error from None
+    # mergeConfig merges an environment's value under the stack's own (Value.Merge, a JSON
+    # merge patch): ESC may set at `pulumi up` the fields this stack file leaves out.
+    raise ConfigError(
+        error.source,
+        [
+            (
+                key,
+                f"{message}: {_esc_note(stack_file.environments, 'it')}"
+                if message.startswith("missing")
+                else message,
+            )
+            for key, message in error.problems
+        ],
+    ) from None
 
 
 def offline_config(stack_file: StackFile) -> dict[str, Any]:

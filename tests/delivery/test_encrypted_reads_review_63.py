@@ -157,8 +157,9 @@ def test_without_a_rereading_every_leaf_read_alike_is_named() -> None:
 def test_a_family_name_and_its_reference_both_encrypted_are_both_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """They read alike, and neither reads as another stand-in without the other refusing it: the
-    status reads the group named after the one the other names."""
+    """They read alike, so the endpoint's check comparing them passed on the stand-ins: the stack
+    file is now refused as invalid before the status reads anything, at the reference, naming both
+    (stacks.secret_stand_ins.compared_encrypted)."""
     from delivery.promote import main
 
     class NoRegistry:
@@ -168,10 +169,11 @@ def test_a_family_name_and_its_reference_both_encrypted_are_both_named(
     edit = _encrypt(("models", 0, "name"), ("endpoints", 0, "variants", 0, "model", "latest_approved_of"))
     path = _stack_file(tmp_path, "dev", edit)
     assert main(["status", "--stack-file", str(path)], sagemaker=NoRegistry()) == 2
-    assert _refused_keys(capsys.readouterr().err) == [
-        "models[0].name",
-        "endpoints[0].variants[0].model.latest_approved_of",
-    ]
+    lines = [line for line in capsys.readouterr().err.splitlines() if f": {CONFIG_KEY}." in line]
+    assert len(lines) == 1
+    key, message = lines[0].split(f": {CONFIG_KEY}.", 1)[1].split(": ", 1)
+    assert key == "endpoints[0].variants[0].model.latest_approved_of"
+    assert "models[0].name and endpoints[0].variants[0].model.latest_approved_of are encrypted" in message
 
 
 def test_the_promotion_status_reads_no_endpoint_serving_a_pinned_version(

@@ -10,11 +10,13 @@ stops, and a problem that only follows from another (the platform "missing" beca
 misspelt) is not reported.
 
 Encrypted values: only the value a failing check reads is named (not every one read as the same
-stand-in), and a message a stand-in causes at a key in clear names the encrypted key.
+stand-in); two encrypted values a check compares (a label and a feature name) are refused naming
+both, each read as a stand-in of its own (read alike, they passed); a message a stand-in causes at
+a key in clear names the encrypted key.
 
 Before, each stop was a round of its own (the unknown key alone, "invalid configuration (1
 problem)"; the region in a second round); an endpoint's message named every encrypted value read
-as the plain stand-in, and ``event_time 'event_time' is not a declared feature`` did not say the
+as the plain stand-in, a label and a feature both encrypted passed, and ``event_time 'event_time' is not a declared feature`` did not say the
 feature's name was encrypted.
 """
 
@@ -330,3 +332,47 @@ def test_an_encrypted_feature_name_a_clear_event_time_names_is_said_to_be_encryp
     assert message.startswith(f"event_time '{feature['event_time']}' is not a declared feature: ")
     assert f"{feature['key']} is encrypted (`secure:`)" in message
     assert f"set {feature['key']} without --secret" in message
+
+
+def _labelled(platform: dict[str, Any]) -> tuple[dict[str, Any], int, int]:
+    """The family trained from a feature group, that group's index and its label's feature index."""
+    model = next(m for m in platform["models"] if (m.get("training") or {}).get("data"))
+    groups = platform["feature_groups"]
+    group = next(i for i, g in enumerate(groups) if g["name"] == model["training"]["data"]["feature_group"])
+    names = [feature["name"] for feature in groups[group]["features"]]
+    return model, group, names.index(model["training"]["label"])
+
+
+def test_a_label_and_the_feature_it_names_both_encrypted_are_refused_naming_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Read as one stand-in, the label was "a declared feature" whatever the two decrypt to: the plan
+    cannot compare them, and a name another key refers to is no secret."""
+    where: dict[str, str] = {}
+
+    def edit(platform: dict[str, Any]) -> None:
+        model, group, feature = _labelled(platform)
+        model["training"]["label"] = _encrypted("v1:label")
+        platform["feature_groups"][group]["features"][feature]["name"] = _encrypted("v1:feature")
+        where["label"] = f"models[{platform['models'].index(model)}].training.label"
+        where["feature"] = f"feature_groups[{group}].features[{feature}].name"
+
+    lines = _platform_lines(tmp_path, capsys, "prod", edit)
+    assert list(lines) == [where["label"]]
+    message = lines[where["label"]]
+    assert f"{where['feature']} and {where['label']} are encrypted (`secure:`)" in message
+    assert "cannot compare them" in message
+    assert f"set {where['feature']} and {where['label']} without --secret" in message
+    assert SECRET_STAND_IN not in message
+
+
+def test_two_encrypted_values_no_check_compares_still_plan(tmp_path: Path) -> None:
+    from stacks.stack_file import offline_platform_config, read_stack_file
+
+    def edit(platform: dict[str, Any]) -> None:
+        platform["tags"]["owner"] = _encrypted("v1:a")
+        platform["tags"]["cost-center"] = _encrypted("v1:b")
+
+    document = _document("dev", edit)
+    config = offline_platform_config(read_stack_file(project_folder(tmp_path, document=document)))
+    assert config.tags["owner"] == config.tags["cost-center"] == SECRET_STAND_IN

@@ -121,18 +121,25 @@ def test_an_encrypted_feature_group_reference_names_every_group_it_may_name(
     assert "models[0].name" not in message  # a family's name is not what a feature_group names
 
 
-def test_a_name_and_its_reference_both_encrypted_read_alike_and_are_left_to_pulumi_up(tmp_path: Path) -> None:
-    """Both read as the same stand-in: the plan cannot tell whether they differ; `pulumi up` does."""
-    from stacks.stack_file import offline_platform_config, read_stack_file
+def test_a_name_and_its_reference_both_encrypted_are_refused_naming_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Read as one stand-in they passed whatever they decrypt to (left to `pulumi up`); each is read
+    as its own too, and the reference is refused naming both: the plan cannot compare them."""
 
-    document = load_stack_document("dev")
-    platform = document["config"][CONFIG_KEY]
-    platform["models"][0]["name"] = _encrypted("v1:a")
-    platform["endpoints"][0]["variants"][0]["model"]["latest_approved_of"] = _encrypted("v1:b")
-    config = offline_platform_config(read_stack_file(project_folder(tmp_path, document=document)))
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["name"] = _encrypted("v1:a")
+        platform["endpoints"][0]["variants"][0]["model"]["latest_approved_of"] = _encrypted("v1:b")
+
+    lines = _refusal(tmp_path, capsys, "dev", edit)
+    assert list(lines) == ["endpoints[0].variants[0].model.latest_approved_of"]
+    message = lines["endpoints[0].variants[0].model.latest_approved_of"]
+    assert message.startswith("'<encrypted>' is not a model family of this stack (<encrypted>)")
     assert (
-        config.models[0].name == config.endpoints[0].variants[0].model.latest_approved_of == SECRET_STAND_IN
+        "models[0].name and endpoints[0].variants[0].model.latest_approved_of are encrypted (`secure:`)"
+        in message
     )
+    assert SECRET_STAND_IN not in message
 
 
 def test_an_encrypted_leaf_checked_at_its_parent_is_refused_there_saying_it_is_encrypted(
