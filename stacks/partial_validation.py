@@ -7,8 +7,9 @@ the next, so one field error in any section hides every rule across sections unt
 Only after the first validation failed, :func:`partial_instance` validates the document again with
 a validator derived from the model's own schema, in which
 
-- every field, and every item of a list, that fails is :data:`FAILED`, a value that refuses to be
-  read (raising :class:`Unavailable`); its map, list and siblings are kept. A map that fails as a
+- every field, every item of a list and every value of a map (``tags``, ``quality_alarms``,
+  ``tuning.parameters``) that fails is :data:`FAILED`, a value that refuses to be read (raising
+  :class:`Unavailable`); its map, list and siblings are kept. A map that fails as a
   whole (an unknown key, not a map) is failed in its parent; the top-level map so, nothing is left;
 - the models' rules across their fields are left out, and a field's own validator that reads a
   failed part of its value (a list's check of its items' names) is skipped, the value kept;
@@ -169,6 +170,11 @@ def _derived(schema: Any, after: frozenset[Any]) -> Any:
         return {**schema, "fields": fields}
     if kind == "list":
         return {**schema, "items_schema": _tolerant(schema["items_schema"], after)}
+    if kind == "dict" and "values_schema" in schema:
+        # A value that fails is FAILED under its key, the map kept (its keys are valid: a key that
+        # fails fails the map, as no marker can be a key): a check reading the keys, or the map's
+        # size, still runs, and one reading the failed value is skipped.
+        return {**schema, "values_schema": _tolerant(schema["values_schema"], after)}
     if kind == "model":
         # The model built from its validated fields, not by its class's own validator (which a
         # model's schema names through its class, and which pydantic-core would use instead).
@@ -180,7 +186,9 @@ def _derived(schema: Any, after: frozenset[Any]) -> Any:
         return {**schema, "function": function, "schema": _derived(schema["schema"], after)}
     if kind in {"nullable", "default", "function-before", "function-wrap"}:
         return {**schema, "schema": _derived(schema["schema"], after)} if "schema" in schema else schema
-    return schema  # a scalar, a dict, a union (each member tried whole), a reference
+    # A scalar, a reference, or a union, each member tried whole: which member a value that fails
+    # in part was meant for is not known, so none is read from it (here the unions are of scalars).
+    return schema
 
 
 def _own_default(schema: dict[str, Any]) -> dict[str, Any]:

@@ -14,10 +14,14 @@ stand-in); two encrypted values a check compares (a label and a feature name) ar
 both, each read as a stand-in of its own (read alike, they passed); a message a stand-in causes at
 a key in clear names the encrypted key.
 
+A map-valued field (``quality_alarms``) with one failed value is kept for the checks that read its
+keys: a problem inside it and one of a check reading the map are both reported.
+
 Before, each stop was a round of its own (the unknown key alone, "invalid configuration (1
 problem)"; the region in a second round); an endpoint's message named every encrypted value read
-as the plain stand-in, a label and a feature both encrypted passed, and ``event_time 'event_time' is not a declared feature`` did not say the
-feature's name was encrypted.
+as the plain stand-in, a label and a feature both encrypted passed, and ``event_time 'event_time'
+is not a declared feature`` did not say the feature's name was encrypted; the failed value failed
+the whole map, and the check reading it was skipped.
 """
 
 from __future__ import annotations
@@ -376,3 +380,40 @@ def test_two_encrypted_values_no_check_compares_still_plan(tmp_path: Path) -> No
     document = _document("dev", edit)
     config = offline_platform_config(read_stack_file(project_folder(tmp_path, document=document)))
     assert config.tags["owner"] == config.tags["cost-center"] == SECRET_STAND_IN
+
+
+# -- 3. a map-valued field with one failed value ---------------------------------------------------
+def test_a_failed_value_inside_a_map_and_a_check_reading_the_map_are_both_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`quality_alarms.auc` fails its own check; the rule that no monitor publishes the family's
+    quality metrics reads only the map's keys, and still reports."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["quality_alarms"] = {"auc": "high", "f1": 0.6}
+        platform["monitoring"]["model_monitor"] = False
+
+    lines = _platform_lines(tmp_path, capsys, "prod", edit)
+    assert lines["models[0].quality_alarms.auc"] == "Input should be a valid number (got 'high')"
+    assert lines["models[0].quality_alarms"].startswith("no model-quality monitor publishes these metrics")
+    assert set(lines) == {
+        "models[0].quality_alarms.auc",
+        "models[0].quality_alarms",
+        "monitoring.model_monitors.model_quality",
+    }
+
+
+def test_a_check_reading_the_failed_value_of_a_map_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The rule judging each alarm's metric against the family's problem type reads the map's keys:
+    an alarm on a metric the family has not (rmse, of a regression) beside a failed threshold is
+    reported, and the failed threshold once, at its own key."""
+
+    def edit(platform: dict[str, Any]) -> None:
+        platform["models"][0]["quality_alarms"] = {"auc": "high", "rmse": 0.6}
+
+    lines = _platform_lines(tmp_path, capsys, "prod", edit)
+    assert lines["models[0].quality_alarms.auc"] == "Input should be a valid number (got 'high')"
+    assert "models[0].quality_alarms.rmse" in lines
+    assert len(lines) == 2
