@@ -20,7 +20,12 @@ import pytest
 
 from stacks.config import CONFIG_KEY, ConfigError
 from tests.delivery.conftest import Cloud
-from tests.delivery.test_encrypted_reads_63 import _encrypted, _refused_line, _stack_file
+from tests.delivery.test_encrypted_reads_63 import (
+    _encrypted,
+    _refused_line,
+    _stack_file,
+    _unserved_encrypted_family,
+)
 
 PROD_VERSION = "arn:aws:sagemaker:eu-west-1:333333333333:model-package/prod-customer-churn/1"
 
@@ -115,14 +120,7 @@ def test_the_stack_listing_names_the_encrypted_family_name_only(tmp_path: Path) 
 
     def edit(platform: dict[str, Any]) -> None:
         _encrypt(DESCRIPTION)(platform)
-        platform["models"][0]["name"] = _encrypted()
-        platform["endpoints"] = [
-            endpoint
-            for endpoint in platform["endpoints"]
-            if all(v["model"].get("latest_approved_of") != "customer-churn" for v in endpoint["variants"])
-        ]
-        for key in ("shared_endpoints", "kubernetes_serving"):
-            platform.pop(key, None)
+        _unserved_encrypted_family(platform)
 
     with pytest.raises(ConfigError) as raised:
         read_target(_stack_file(tmp_path, "dev", edit))
