@@ -242,11 +242,18 @@ def restricting_condition(condition: Any, keys: frozenset[str] = RESTRICTING_KEY
         for key in block:
             name = str(key).lower()
             values = items(block[key])
-            if name in keys and values and all(_fixed(name, v, base) for v in values):
-                if name == "aws:sourceip" and _whole_space(values):
-                    continue
+            if name in keys and pins(name, values, base):
                 return True
     return False
+
+
+def pins(name: str, values: list[Any], operator: str) -> bool:
+    """Whether ``values`` under the matching ``operator`` (``StringEquals``, ``IpAddress``...) pin
+    the key ``name`` (lower case) to fixed values: none empty or wildcard, no CIDR list covering
+    every address."""
+    if not values or not all(_fixed(name, v, operator) for v in values):
+        return False
+    return not (name == "aws:sourceip" and _whole_space(values))
 
 
 def _whole_space(cidrs: list[Any]) -> bool:

@@ -10,7 +10,9 @@ endpoint, session and data-protection policies, settings). A policy that allows 
 (or uses ``NotPrincipal``) makes the resource public unless a condition pins the caller. "Public"
 is the S3 rule's reading (``_bucket_policy.anyone_allowed`` / ``restricting_condition``) with the
 ``aws:`` condition keys only (``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:SourceVpce``...);
-a service principal is not anyone. Lambda permissions and EventBridge permissions are not
+a service principal is not anyone. A Deny to everyone outside fixed values of one such key,
+covering the Allow's actions and resources, restricts it as a condition would (``_deny_credit``:
+AWS's private API pattern). Lambda permissions and EventBridge permissions are not
 documents: their ``principal`` plus ``sourceArn``/``sourceAccount``/``principalOrgId`` (or the
 permission's ``condition``) are read as the one statement they add. S3 buckets and bucket
 policies (``s3-bucket-policy-not-public``) and KMS keys (``kms-key-policy-no-public-principal``)
@@ -31,6 +33,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from ._bucket_policy import AWS_RESTRICTING_KEYS, anyone_allowed, restricting_condition
 from ._common import FSBP, HIGH, MANDATORY, framework, resource_rule
+from ._deny_credit import credited
 from ._iam_documents import INVALID, Findings, Tri, Unknown, parse_document, read, statements
 from ._resource_policy_types import DOCUMENTS
 
@@ -115,8 +118,12 @@ class PublicResourcePolicy:
 
     def _statements(self, prop: str, document: Any) -> Check:
         findings = Findings()
-        for label, statement in statements(document):
+        found = statements(document)
+        for label, statement in found:
             verdict, who = self.public(statement)
+            if verdict is not False and isinstance(statement, dict):
+                # A Deny to everyone but fixed values of one key leaves the Allow no wider.
+                verdict = _narrowed(verdict, credited(statement, [s for _, s in found]))
             sid = statement.get("Sid") if isinstance(statement, dict) else None
             named = f"{label} (Sid {sid!r})" if isinstance(sid, str) and sid else label
 
@@ -222,6 +229,16 @@ def _walk(value: Any, steps: list[str], label: str) -> Iterator[tuple[str, Any]]
     elif isinstance(child, list):
         for index, item in enumerate(child):
             yield from _walk(item, more, f"{here}[{index}]")
+
+
+def _narrowed(verdict: Tri, credit: Tri) -> Tri:
+    """A public verdict once a restricting Deny is weighed: none if one surely restricts it,
+    undecided if one may."""
+    if credit is True:
+        return False
+    if isinstance(credit, Unknown):
+        return verdict.joined(credit) if isinstance(verdict, Unknown) else credit
+    return verdict
 
 
 def _first_unknown(value: Any) -> Unknown:
