@@ -2,7 +2,8 @@
 
 ``resource-policy-not-public`` judges every input of :data:`DOCUMENTS`. The class is the installed
 providers' inputs that hold a policy document (a name ending in ``policy``/``policies``/
-``policyDocument``/``policyText``, typed as a JSON string, a free-form object or pulumi-aws's
+``policyDocument``/``policyText``/``policyBody``/``policyTemplate``, or ``content``/``document``/
+``statement`` of a type named for a policy or permission, typed as a JSON string, a free-form object or pulumi-aws's
 ``PolicyDocument``): each one is either a resource-based policy here (a principal other than the
 caller can be granted) or, with the reason, in :data:`NOT_RESOURCE_POLICIES` or
 :data:`SETTING_NAMES` (``tests/policies/test_resource_policy_class_63.py`` scans the SDKs and fails
@@ -166,6 +167,10 @@ DOCUMENTS: Mapping[str, str | tuple[str, ...]] = {
     "aws-native:mediapackagev2:ChannelPolicy": "policy",
     "aws-native:mediapackagev2:OriginEndpointPolicy": "policy",
     "aws-native:mediatailor:ChannelPolicy": "policy",
+    # Which accounts may read the organization or manage its policies (delegated administration):
+    # a document named ``content``.
+    "aws:organizations/resourcePolicy:ResourcePolicy": "content",
+    "aws-native:organizations:ResourcePolicy": "content",
 }
 
 _OWN_RULE = "has its own rule: "
@@ -187,6 +192,18 @@ _AOSS = (
 _DATA_PROTECTION = "a data-protection, field-index or subscription-filter policy: it masks or routes log data, it grants nothing"
 _IOT = (
     "an IoT Core policy: attached to certificates and Cognito identities (an identity policy, no Principal)"
+)
+
+_ORG_POLICY = (
+    "an Organizations policy (SCP, RCP, tag, backup, AI opt-out...): it limits or sets what member "
+    "accounts do, it grants nobody access"
+)
+_RAM = (
+    "a RAM managed permission: Effect, Action and Condition with no Principal; who receives the "
+    "share is the resource share's principals (and its allowExternalPrincipals), not this document"
+)
+_STACK_POLICY = (
+    "a CloudFormation stack policy: which stack updates CloudFormation may make, not who may call AWS"
 )
 
 #: (type token, input path) -> why that policy input is not a resource-based policy judged here.
@@ -274,6 +291,14 @@ NOT_RESOURCE_POLICIES: Mapping[tuple[str, str], str] = {
         "filter.ipFilter.policy",
     ): "Block or Allow for an IP range of incoming mail, not an IAM document",
     ("aws-native:ssm:Parameter", "policies"): "parameter policies (expiration, notifications), not access",
+    ("aws:organizations/policy:Policy", "content"): _ORG_POLICY,
+    ("aws-native:organizations:Policy", "content"): _ORG_POLICY,
+    ("aws:ram/permission:Permission", "policyTemplate"): _RAM,
+    ("aws-native:ram:Permission", "policyTemplate"): _RAM,
+    ("aws:cloudformation/stack:Stack", "policyBody"): _STACK_POLICY,
+    ("aws-native:cloudformation:Stack", "stackPolicyBody"): _STACK_POLICY,
+    ("aws:route53/trafficPolicy:TrafficPolicy", "document"): "DNS routing rules, not access",
+    ("aws-native:route53:TrafficPolicy", "document"): "DNS routing rules, not access",
 }
 
 #: Input names that are a setting wherever they appear (a chosen value or a non-access JSON

@@ -1,7 +1,9 @@
 """``resource-policy-not-public`` covers resource-based policies as a class, not a list.
 
 The installed pulumi-aws and pulumi-aws-native packages are scanned for every input that holds a
-policy document (a name ending in ``policy``/``policies``/``policyDocument``/``policyText``, typed
+policy document (a name ending in ``policy``/``policies``/``policyDocument``/``policyText``/
+``policyBody``/``policyTemplate``, or ``content``/``document``/``statement`` of a type named for a
+policy or permission, typed
 as a JSON string, a free-form object or pulumi-aws's ``PolicyDocument``, at the top level or in
 nested objects and lists): each must be in the rule's table or excluded with a reason, so a
 provider upgrade that adds a resource policy nobody classified fails here. Then the semantics on
@@ -45,7 +47,11 @@ _GETTER = re.compile(
     re.S,
 )
 #: An input named like a policy document.
-POLICY_NAME = re.compile(r"(?i)polic(?:y|ies)(?:document|text)?$")
+POLICY_NAME = re.compile(r"(?i)polic(?:y|ies)(?:document|text|body|template)?$")
+#: The document of a type named for a policy or permission may go by a plain name
+#: (``aws:organizations/resourcePolicy:ResourcePolicy``'s ``content``).
+POLICY_TYPE = re.compile(r"(?i)(?:polic(?:y|ies)|permissions?)$")
+PLAIN_NAME = re.compile(r"content|document|statement")
 #: A type that holds a document: a JSON string, a free-form object, pulumi-aws's PolicyDocument.
 _DOCUMENT_HINT = re.compile(r"_builtins\.str|Any|Union\[_builtins\.str, '\w*DocumentArgs'\]")
 _NESTED_HINT = re.compile(r"'(\w+Args)'|Sequence\[pulumi\.Input\['(\w+Args)'\]\]")
@@ -86,7 +92,10 @@ def scan(root: Path) -> dict[tuple[str, str], str]:
         for wire, hint, doc in _getters(text, span):
             path = prefix + wire
             if _DOCUMENT_HINT.fullmatch(hint):
-                if POLICY_NAME.search(wire):
+                plain = (
+                    not prefix and PLAIN_NAME.fullmatch(wire) and POLICY_TYPE.search(token.rsplit(":", 1)[-1])
+                )
+                if POLICY_NAME.search(wire) or plain:
                     found[token, path] = " ".join(doc.split())
                 continue
             match = _NESTED_HINT.fullmatch(hint)
@@ -126,8 +135,12 @@ def installed() -> dict[tuple[str, str], str]:
     return scan(Path(next(iter(spec.submodule_search_locations))).parent)
 
 
+#: Document inputs the rule reads as a permission's one statement, not through DOCUMENTS.
+STATEMENT_INPUTS = {("aws-native:events:EventBusPolicy", "statement")}
+
+
 def unclassified(candidates: dict[tuple[str, str], str]) -> list[str]:
-    judged = {(token, path) for token in DOCUMENTS for path in document_paths(token)}
+    judged = {(token, path) for token in DOCUMENTS for path in document_paths(token)} | STATEMENT_INPUTS
     return [
         f"{token} {path}: {doc[:160]}"
         for (token, path), doc in sorted(candidates.items())
