@@ -12,7 +12,7 @@ is the S3 rule's reading (``_bucket_policy.anyone_allowed`` / ``restricting_cond
 ``aws:`` condition keys only (``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:SourceVpce``...);
 a service principal is not anyone. A Deny to everyone outside fixed values of one such key,
 covering the Allow's actions and resources, restricts it as a condition would (``_deny_credit``:
-AWS's private API pattern). Lambda permissions and EventBridge permissions are not
+AWS's private API pattern). Lambda (function and layer) permissions and EventBridge permissions are not
 documents: their ``principal`` plus ``sourceArn``/``sourceAccount``/``principalOrgId`` (or the
 permission's ``condition``) are read as the one statement they add. S3 buckets and bucket
 policies (``s3-bucket-policy-not-public``) and KMS keys (``kms-key-policy-no-public-principal``)
@@ -71,6 +71,13 @@ class PublicResourcePolicy:
         ("sourceAccount", "StringEquals", "aws:SourceAccount"),
         ("principalOrgId", "StringEquals", "aws:PrincipalOrgID"),
     )
+    #: Lambda layer version permissions: ``principal`` (an account or ``*``, every account) plus
+    #: ``organizationId``, which Lambda turns into ``aws:PrincipalOrgID``.
+    LAYER_PERMISSIONS = (
+        "aws:lambda/layerVersionPermission:LayerVersionPermission",
+        "aws-native:lambda:LayerVersionPermission",
+    )
+    LAYER_CONDITIONS = (("organizationId", "StringEquals", "aws:PrincipalOrgID"),)
     #: EventBridge permissions: ``principal`` plus one ``condition`` {type, key, value}; the
     #: aws-native one may give a whole ``statement`` instead.
     EVENT_PERMISSIONS = ("aws:cloudwatch/eventPermission:EventPermission", "aws-native:events:EventBusPolicy")
@@ -81,14 +88,16 @@ class PublicResourcePolicy:
 
     @classmethod
     def resource_types(cls) -> list[str]:
-        return [*cls.DOCUMENTS, *cls.LAMBDA_PERMISSIONS, *cls.EVENT_PERMISSIONS]
+        return [*cls.DOCUMENTS, *cls.LAMBDA_PERMISSIONS, *cls.LAYER_PERMISSIONS, *cls.EVENT_PERMISSIONS]
 
     def __call__(self, args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
         kind = args.resource_type
         if kind in self.DOCUMENTS:
             yield from self._documents(document_paths(kind), args.props)
         elif kind in self.LAMBDA_PERMISSIONS:
-            yield from self._lambda_permission(args.props)
+            yield from self._lambda_permission(args.props, self.LAMBDA_CONDITIONS)
+        elif kind in self.LAYER_PERMISSIONS:
+            yield from self._lambda_permission(args.props, self.LAYER_CONDITIONS)
         elif kind in self.EVENT_PERMISSIONS:
             yield from self._event_permission(args.props)
 
@@ -161,9 +170,9 @@ class PublicResourcePolicy:
 
     # --- principal-style grants --------------------------------------------------------
 
-    def _lambda_permission(self, props: Any) -> Check:
+    def _lambda_permission(self, props: Any, conditions: tuple[tuple[str, str, str], ...]) -> Check:
         condition: dict[str, dict[str, Any]] = {}
-        for prop, operator, key in self.LAMBDA_CONDITIONS:
+        for prop, operator, key in conditions:
             value = read(props, prop)
             if value is not None:
                 condition.setdefault(operator, {})[key] = value
@@ -253,8 +262,8 @@ resource_policy_not_public = resource_rule(
     description=(
         "Resource-based policies of every AWS service (SQS, SNS, ECR, Lambda, Secrets Manager, S3 access "
         "points, EventBridge, CloudWatch Logs, DynamoDB, Kinesis, OpenSearch, API Gateway, EFS, Backup, "
-        "CodeArtifact, SES, Redshift, VPC Lattice, Glue, SageMaker and more), and Lambda/EventBridge "
-        "permissions, must not Allow "
+        "CodeArtifact, SES, Redshift, VPC Lattice, Glue, SageMaker and more), and Lambda function, Lambda "
+        "layer and EventBridge permissions, must not Allow "
         "Principal '*' (or use NotPrincipal) unless a condition pins fixed values of aws:SourceArn, "
         "aws:SourceAccount, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce or aws:SourceVpc. "
         "Fix: name the principals or add such a condition (S3 buckets and KMS keys have their own rules)."

@@ -151,6 +151,7 @@ TWINS: dict[str, set[str]] = {
     "aws:glacier/vaultLock:VaultLock": set(),
     "aws:kinesis/resourcePolicy:ResourcePolicy": {"aws-native:kinesis:ResourcePolicy"},
     "aws:mediastore/containerPolicy:ContainerPolicy": set(),  # no aws-native MediaStore
+    "aws:lambda/layerVersionPermission:LayerVersionPermission": {"aws-native:lambda:LayerVersionPermission"},
     "aws:organizations/resourcePolicy:ResourcePolicy": {"aws-native:organizations:ResourcePolicy"},
     "aws:msk/clusterPolicy:ClusterPolicy": {"aws-native:msk:ClusterPolicy"},
     "aws:networkfirewall/resourcePolicy:ResourcePolicy": set(),  # no CloudFormation resource
