@@ -603,9 +603,9 @@ def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
     """The key's policy: the last KeyPolicy of the stack naming it (applied after the key), else its
     own ``policy``/``keyPolicy`` (``None``: KMS's default key policy)."""
     ids = [v for v in _key_values(key) if isinstance(v, str) and v]
-    policies = [r for _, r in stack.consumers(key, [KEY_POLICY], "keyId")] + [
-        r for r in stack.of_type([KEY_POLICY]) if keys.read(r.props, "keyId") in ids
-    ]
+    linked = stack.consumers(key, [KEY_POLICY], "keyId")
+    named = [stack.having([KEY_POLICY], _key_policy_target, v, besides=linked) for v in dict.fromkeys(ids)]
+    policies = stack.in_stack_order(linked, *named)  # the last one the stack applies wins
     if policies:
         return keys.parse_policy(keys.read(policies[-1].props, "policy"))
     if not ids and (literal := _unclaimed_key_policy(stack)) is not None:
@@ -614,6 +614,10 @@ def _key_document(key: PolicyResource, stack: StackIndex) -> Any:
         return keys.unknown(f"the id of KMS key {key.name!r} (a KeyPolicy's keyId is {literal!r})")
     raw = keys.read(key.props, "keyPolicy" if key.resource_type.startswith("aws-native:") else "policy")
     return keys.parse_policy(raw)
+
+
+def _key_policy_target(policy: PolicyResource) -> list[Any]:
+    return [keys.read(policy.props, "keyId")]
 
 
 def _unclaimed_key_policy(stack: StackIndex) -> str | None:
