@@ -3,6 +3,10 @@
 1. ``alarm-topic-key-usable`` reads the last KeyPolicy of the stack naming a key, in the stack's
    order, whether it names the key through a dependency or by its literal id: the dependency-linked
    ones are no longer all taken before the literal ones.
+2. A KeyPolicy naming a key by a literal id or ARN leaves a key whose id is unknown at preview
+   undecided only when that key is a replica key and the literal is the multi-Region key id of its
+   primary: KMS generates a new key's id when it creates it, so no literal written before names a
+   key the update creates; a replica takes its primary's id, which may exist already.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import json
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from tests.policies.test_literal_arn_links_63 import KEY_ID, TOPIC_KEY, _outputs_with_key_id
+from tests.policies.test_literal_arn_links_63 import KEY_ID, TOPIC_KEY, _outputs_with_key_id, _report
 from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, KEY_ADMIN, topic_key_stack
 
 LEFT_OUT = "whose key policy does not let cloudwatch.amazonaws.com use it"
@@ -64,3 +69,95 @@ def test_the_last_key_policy_in_stack_order_is_read(
     else:
         assert [v.policy_name for v in report.violations] == [TOPIC_KEY]
         assert fragment in report.violations[0].message
+
+
+# --- 2. which keys a literal KeyPolicy may name at preview --------------------------------------
+
+MRK = "mrk-1234abcd12ab34cd56ef1234567890ab"
+PRIMARY = f"arn:aws:kms:us-east-1:111122223333:key/{MRK}"
+
+
+def _stack(key_type: str, literal: str, *, own_grants: bool, primary: Any = PRIMARY) -> list[dict[str, Any]]:
+    """The topic-key stack with its key of ``key_type`` (a replica's primary ``primary``), its own
+    policy letting CloudWatch in or not, and a KeyPolicy naming ``literal`` doing the opposite."""
+    specs = topic_key_stack(*((CLOUDWATCH_KEY_GRANT,) if own_grants else ()))
+    key = {**specs[0], "type": key_type}
+    if "replica" in key_type.lower():
+        key["inputs"] = {**key["inputs"], "primaryKeyArn": primary}
+    if key_type.startswith("aws-native:"):
+        key["inputs"] = {**key["inputs"], "keyPolicy": json.loads(key["inputs"].pop("policy"))}
+    other = () if own_grants else (CLOUDWATCH_KEY_GRANT,)
+    return [
+        key,
+        *specs[1:],
+        _key_policy("literal", *other, linked=False)
+        | {
+            "inputs": {
+                "keyId": literal,
+                "policy": json.dumps({"Version": "2012-10-17", "Statement": [KEY_ADMIN, *other]}),
+            }
+        },
+    ]
+
+
+KEY, NATIVE_KEY = "aws:kms/key:Key", "aws-native:kms:Key"
+REPLICA, NATIVE_REPLICA = "aws:kms/replicaKey:ReplicaKey", "aws-native:kms:ReplicaKey"
+
+
+@pytest.mark.parametrize("key_type", [KEY, NATIVE_KEY])
+@pytest.mark.parametrize("literal", [KEY_ID, MRK, f"arn:aws:kms:eu-west-1:111122223333:key/{KEY_ID}"])
+@pytest.mark.parametrize("own_grants", [True, False])
+def test_a_new_key_is_judged_by_its_own_policy_at_preview(
+    key_type: str, literal: str, own_grants: bool
+) -> None:
+    """Before: undecided, though the key does not exist yet and no literal can hold its id."""
+    report = _report(TOPIC_KEY, _stack(key_type, literal, own_grants=own_grants), outputs=False)
+    assert report.undecided == []
+    assert [v.policy_name for v in report.violations] == ([] if own_grants else [TOPIC_KEY])
+    if not own_grants:
+        assert LEFT_OUT in report.violations[0].message
+
+
+@pytest.mark.parametrize("key_type", [REPLICA, NATIVE_REPLICA])
+@pytest.mark.parametrize(
+    ("literal", "primary"),
+    [
+        pytest.param(MRK, PRIMARY, id="the-primarys-id"),
+        pytest.param(
+            f"arn:aws:kms:eu-west-1:111122223333:key/{MRK}", PRIMARY, id="an-arn-of-the-primarys-id"
+        ),
+        pytest.param(MRK, UNKNOWN_STRING_VALUE, id="a-multi-region-id-while-the-primary-is-unknown"),
+    ],
+)
+def test_a_replica_key_named_by_its_primarys_id_is_undecided_at_preview(
+    key_type: str, literal: str, primary: Any
+) -> None:
+    report = _report(TOPIC_KEY, _stack(key_type, literal, own_grants=True, primary=primary), outputs=False)
+    assert report.violations == []
+    assert [u.policy_name for u in report.undecided] == [TOPIC_KEY]
+    assert f"a KeyPolicy's keyId is {literal!r}" in report.undecided[0].reason
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        pytest.param("mrk-99990000111122223333444455556666", id="another-multi-region-id"),
+        pytest.param(KEY_ID, id="a-single-region-id"),
+        pytest.param(f"arn:aws:kms:eu-west-1:111122223333:key/{KEY_ID}", id="a-single-region-arn"),
+    ],
+)
+@pytest.mark.parametrize("own_grants", [True, False])
+def test_a_replica_key_not_named_by_its_primarys_id_is_judged_by_its_own_policy(
+    literal: str, own_grants: bool
+) -> None:
+    report = _report(TOPIC_KEY, _stack(REPLICA, literal, own_grants=own_grants), outputs=False)
+    assert report.undecided == []
+    assert [v.policy_name for v in report.violations] == ([] if own_grants else [TOPIC_KEY])
+
+
+@pytest.mark.parametrize("own_grants", [True, False])
+def test_after_create_the_replicas_key_policy_is_read(own_grants: bool) -> None:
+    report = _outputs_with_key_id(_stack(REPLICA, MRK, own_grants=own_grants), MRK)
+    assert report.undecided == []
+    # The KeyPolicy does the opposite of the replica's own policy, and it is what applies.
+    assert [v.policy_name for v in report.violations] == ([TOPIC_KEY] if own_grants else [])
