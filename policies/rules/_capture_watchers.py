@@ -44,7 +44,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pulumi_policy import PolicyResource
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from ._common import (
     StackIndex,
@@ -334,6 +334,20 @@ def started_with(
         return []
     arn = get(starter.props, _TARGET_ARN[kind])
     return [parameters] if _is_pipeline(arn, pipeline) else []
+
+
+def named_only(starter: PolicyResource, pipeline: PolicyResource) -> UnknownValueError | None:
+    """Why ``starter`` may not be ``pipeline``'s starter though :func:`started_with` found runs: it
+    names the pipeline only by the name a literal SageMaker pipeline ARN holds, the pipeline's own
+    ARN not known yet (preview) and no dependency linking them; a pipeline of that name in another
+    account or Region may be the one meant, which the pipeline's ARN says after create. ``None``
+    when surely this pipeline's."""
+    own = get_or_none(pipeline.props, "arn")
+    if isinstance(own, str) and own:
+        return None
+    if any(d.urn == pipeline.urn for d in deps(starter, _TARGET_PROPERTY[starter.resource_type])):
+        return None
+    return UnknownValueError(UNKNOWN_STRING_VALUE, [f"arn (of SageMaker pipeline {pipeline.name!r})"])
 
 
 def _rule_names(rule: PolicyResource) -> tuple[object]:

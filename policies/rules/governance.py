@@ -18,7 +18,15 @@ from pulumi_policy import ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 
 from ..taggable_types import taggable_types
-from ._capture_watchers import EVENT_TARGET, NATIVE_EVENT_RULE, PIPES, SCHEDULES, started_with, starters_of
+from ._capture_watchers import (
+    EVENT_TARGET,
+    NATIVE_EVENT_RULE,
+    PIPES,
+    SCHEDULES,
+    named_only,
+    started_with,
+    starters_of,
+)
 from ._common import (
     FSBP,
     HIGH,
@@ -252,6 +260,9 @@ def _starts_keep_manual_approval(args: StackValidationArgs, cfg: Mapping[str, An
                 runs = started_with(starter, pipeline, lambda parameters: bool(approving(parameters)))
             except UnknownValueError as error:
                 undecided.add(starter, error)
+                continue
+            if runs and (maybe := named_only(starter, pipeline)) is not None:
+                undecided.add(starter, maybe)  # refused only once it is surely this pipeline's
                 continue
             for parameters in runs:
                 for name, value in approving(parameters):

@@ -7,6 +7,10 @@
    undecided only when that key is a replica key and the literal is the multi-Region key id of its
    primary: KMS generates a new key's id when it creates it, so no literal written before names a
    key the update creates; a replica takes its primary's id, which may exist already.
+3. ``pipeline-starts-keep-manual-approval``: a starter naming a pipeline only by the name a literal
+   ARN holds, while the pipeline's ARN is unknown (preview), is undecided rather than refused: a
+   pipeline of that name in another account or Region may be the one it starts (as
+   ``alarm-topic-key-usable`` treats a topic matched by name only).
 """
 
 from __future__ import annotations
@@ -17,8 +21,18 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from tests.policies.test_literal_arn_links_63 import KEY_ID, TOPIC_KEY, _outputs_with_key_id, _report
+from tests.policies.test_literal_arn_links_63 import (
+    KEY_ID,
+    STARTERS,
+    STARTS,
+    TOPIC_KEY,
+    _approval_stack,
+    _naming,
+    _outputs_with_key_id,
+    _report,
+)
 from tests.policies.test_policy_alarm_rules import CLOUDWATCH_KEY_GRANT, KEY_ADMIN, topic_key_stack
+from tests.policies.test_policy_job_rules import STACK_CASES
 
 LEFT_OUT = "whose key policy does not let cloudwatch.amazonaws.com use it"
 
@@ -161,3 +175,41 @@ def test_after_create_the_replicas_key_policy_is_read(own_grants: bool) -> None:
     assert report.undecided == []
     # The KeyPolicy does the opposite of the replica's own policy, and it is what applies.
     assert [v.policy_name for v in report.violations] == ([TOPIC_KEY] if own_grants else [])
+
+
+# --- 3. a pipeline named only by the name a literal ARN holds, at preview ------------------------
+
+OTHER_ACCOUNT = "arn:aws:sagemaker:us-east-1:444455556666:pipeline/churn"
+
+
+@pytest.mark.parametrize("starter", STARTERS)
+def test_a_literal_arn_of_a_namesake_elsewhere_is_undecided_at_preview_and_not_refused(starter: str) -> None:
+    """Before: a mandatory violation at a first preview (the pipeline's ARN unknown, matched by name),
+    though the starter starts another account's pipeline and passes once the ARN is known."""
+    stack = _approval_stack("churn", "churn", starter)
+    _naming(stack[1], OTHER_ACCOUNT)
+    preview = _report(STARTS, stack, outputs=False)
+    assert preview.violations == []
+    assert [u.urn.rsplit("::", 1)[-1] for u in preview.undecided] == ["starter"]
+    assert "arn (of SageMaker pipeline 'churn-pipeline')" in preview.undecided[0].reason
+    after = _report(STARTS, stack, outputs=True)
+    assert after.violations == [] and after.undecided == []
+
+
+@pytest.mark.parametrize("starter", STARTERS)
+def test_a_starter_linked_by_a_dependency_is_refused_at_preview(starter: str) -> None:
+    """The dependency says which pipeline it starts: refused at preview, whatever its literal says."""
+    stack = _approval_stack("churn", "churn", starter)
+    key = next(iter(next(c for c in STACK_CASES if c.id == starter).values[1][1]["deps"]))
+    stack[1]["deps"] = {key: ["churn-pipeline"]}
+    _naming(stack[1], OTHER_ACCOUNT)
+    report = _report(STARTS, stack, outputs=False)
+    assert report.undecided == []
+    assert [v.message.split(",")[0] for v in report.violations] == [
+        "starter starts pipeline 'churn-pipeline' with ModelApprovalStatus='Approved'"
+    ]
+
+
+def test_a_starter_whose_literal_names_another_pipeline_is_not_undecided() -> None:
+    report = _report(STARTS, _approval_stack("churn", "churn-v2"), outputs=False)
+    assert report.violations == [] and report.undecided == []
