@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from ._common import (
     HIGH,
     MANDATORY,
     MEDIUM,
+    Found,
     StackIndex,
     UndecidedCollector,
     Undeterminable,
@@ -906,14 +907,27 @@ def _triggers(policy: PolicyResource, stack: StackIndex) -> list[PolicyResource]
     """Alarms whose alarmActions run ``policy``: through the ARN Output, or a literal ARN, compared
     as Application Auto Scaling does, exactly: with the policy's ARN once known (after create), before
     that by what the ARN names (the policy's namespace, resource id and name; its UUID is generated)."""
-    arn = get_or_none(policy.props, "arn")
     linked = stack.consumers(policy, ALARMS, "alarmActions")
+    return stack.in_stack_order(linked, _named(policy, stack, linked))
+
+
+def _named(policy: PolicyResource, stack: StackIndex, linked: list[tuple[int, PolicyResource]]) -> Found:
+    """Alarms besides ``linked`` naming ``policy`` by a literal ARN (see :func:`_triggers`)."""
+    arn = get_or_none(policy.props, "arn")
     if isinstance(arn, str) and arn:
-        named = stack.having(ALARMS, _alarm_actions, arn, besides=linked)
-    else:
-        key = _policy_key(policy)
-        named = stack.having(ALARMS, _actioned_policies, key, besides=linked) if key else []
-    return stack.in_stack_order(linked, named)
+        return stack.having(ALARMS, _alarm_actions, arn, besides=linked)
+    key = _policy_key(policy)
+    return stack.having(ALARMS, _actioned_policies, key, besides=linked) if key else []
+
+
+def _maybe_triggers(policy: PolicyResource, stack: StackIndex) -> set[str]:
+    """URNs of the alarms :func:`_triggers` finds only by what a literal ARN names while ``policy``'s
+    ARN is unknown (preview): maybe its, a policy of that name and resource in another account or
+    Region may be the one they run, which the ARN says after create."""
+    arn = get_or_none(policy.props, "arn")
+    if isinstance(arn, str) and arn:
+        return set()
+    return {alarm.urn for _, alarm in _named(policy, stack, stack.consumers(policy, ALARMS, "alarmActions"))}
 
 
 def _policy_type(policy: PolicyResource) -> Any:
@@ -929,12 +943,14 @@ def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Finding
     def check(policy: PolicyResource) -> Findings:
         if _policy_type(policy) != "StepScaling" or not _scales_sagemaker(policy):
             return
-        rising = []
+        rising, surely = [], False
+        maybe = _maybe_triggers(policy, stack)
         for alarm in _triggers(policy, stack):
             watched = watched_metric(alarm.props)
             meaning = watched.meaning if watched else None
             if meaning and meaning.bad == "high" and _side(alarm.props)[1] == "high":
                 rising.append(alarm.name)
+                surely = surely or alarm.urn not in maybe
         if not rising:
             return
         config = get(policy.props, "stepScalingPolicyConfiguration")
@@ -944,6 +960,11 @@ def _scale_out_steps(args: StackValidationArgs, _: Mapping[str, Any]) -> Finding
             for s in steps
             if (number(get(s, "scalingAdjustment")) or 0) <= 0
         ]
+        if (not steps or shrinking) and not surely:
+            # Run only by alarms naming it by namespace, resource id and name: refused once its ARN is known.
+            raise UnknownValueError(
+                UNKNOWN_STRING_VALUE, [f"arn (of scaling policy {policy.name!r}, run by {rising})"]
+            )
         if not steps or shrinking:
             yield (
                 f"step scaling policy {policy.name!r} runs when {rising} fire on rising demand, but its "

@@ -214,8 +214,16 @@ def _literal_step_stack(adjustment: float, **policy_inputs: Any) -> list[dict[st
 
 @pytest.mark.parametrize("outputs", [False, True], ids=["preview", "outputs"])
 def test_an_alarm_running_a_policy_by_its_literal_arn_runs_it(outputs: bool) -> None:
-    """Passed at preview before: the policy's ARN (with its generated UUID) was unknown."""
+    """Passed at preview before: the policy's ARN (with its generated UUID) was unknown. At preview it
+    is undecided: matched by namespace, resource id and name only, the ARN may be a namesake's in
+    another account or Region (test_literal_arn_links_63_review.py)."""
     report = _report(STEPS, _literal_step_stack(-1), outputs)
+    assert _report(STEPS, _literal_step_stack(1), outputs).violations == []
+    if not outputs:
+        assert report.violations == []
+        assert [u.urn.rsplit("::", 1)[-1] for u in report.undecided] == ["from-zero"]
+        assert "scaling policy 'from-zero', run by ['backlog']" in report.undecided[0].reason
+        return
     assert report.undecided == []
     assert [v.message.split(":")[0] for v in report.violations] == [
         "step scaling policy 'from-zero' runs when ['backlog'] fire on rising demand, but its "

@@ -11,6 +11,8 @@
    ARN holds, while the pipeline's ARN is unknown (preview), is undecided rather than refused: a
    pipeline of that name in another account or Region may be the one it starts (as
    ``alarm-topic-key-usable`` treats a topic matched by name only).
+4. ``scale-out-steps-add-capacity``: likewise an alarm running a step scaling policy named only by the
+   namespace, resource id and name its literal ARN holds, while the policy's ARN is unknown.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from tests.policies.test_literal_arn_links_63 import (
     KEY_ID,
     STARTERS,
     STARTS,
+    STEPS,
     TOPIC_KEY,
     _approval_stack,
+    _literal_step_stack,
     _naming,
     _outputs_with_key_id,
     _report,
@@ -213,3 +217,38 @@ def test_a_starter_linked_by_a_dependency_is_refused_at_preview(starter: str) ->
 def test_a_starter_whose_literal_names_another_pipeline_is_not_undecided() -> None:
     report = _report(STARTS, _approval_stack("churn", "churn-v2"), outputs=False)
     assert report.violations == [] and report.undecided == []
+
+
+# --- 4. a step scaling policy named only by what a literal ARN holds, at preview -----------------
+
+
+def _other_account(arn: str) -> str:
+    fields = arn.split(":")
+    fields[3], fields[4] = "us-east-1", "444455556666"
+    return ":".join(fields)
+
+
+@pytest.mark.parametrize("where", [lambda arn: arn, _other_account], ids=["the-stacks", "another-accounts"])
+def test_a_literal_scaling_policy_arn_is_undecided_at_preview_and_decided_after_create(where: Any) -> None:
+    """Before: refused at preview by namespace, resource id and name, though another account's policy
+    of that name passes once the ARN is known."""
+    stack = _literal_step_stack(-1)
+    stack[1]["inputs"]["alarmActions"] = [where(stack[1]["inputs"]["alarmActions"][0])]
+    preview = _report(STEPS, stack, outputs=False)
+    assert preview.violations == []
+    assert [u.urn.rsplit("::", 1)[-1] for u in preview.undecided] == ["from-zero"]
+    after = _report(STEPS, stack, outputs=True)
+    assert after.undecided == []
+    assert len(after.violations) == (1 if where is not _other_account else 0)
+
+
+def test_a_literal_scaling_policy_arn_adding_capacity_is_decided_at_preview() -> None:
+    report = _report(STEPS, _literal_step_stack(1), outputs=False)
+    assert report.violations == [] and report.undecided == []
+
+
+def test_an_alarm_linked_by_a_dependency_is_refused_at_preview() -> None:
+    stack = _literal_step_stack(-1)
+    stack[1]["deps"] = {"alarmActions": [stack[0]["name"]]}
+    report = _report(STEPS, stack, outputs=False)
+    assert report.undecided == [] and len(report.violations) == 1
