@@ -624,7 +624,7 @@ def _key_policy_target(policy: PolicyResource) -> list[Any]:
 def _unclaimed_key_policy(key: PolicyResource, stack: StackIndex) -> str | None:
     """The literal ``keyId`` of a KeyPolicy of the stack that may name ``key``, a key whose id and ARN
     are not known yet (created by this update), though it depends on no key and names none of the
-    stack's keys whose ids are known; if any.
+    stack's keys whose ids are known (unless it is the replica's primary's); if any.
 
     KMS generates a new key's id when it creates it, so no literal written before names a key the
     update creates (or replaces): only a replica key, which takes its primary's multi-Region key id
@@ -637,13 +637,15 @@ def _unclaimed_key_policy(key: PolicyResource, stack: StackIndex) -> str | None:
     for policy in stack.of_type([KEY_POLICY]):
         literal = keys.read(policy.props, "keyId")
         if (
-            isinstance(literal, str)
-            and literal
-            and literal not in known
-            and not any(d.resource_type in KEYS for d in deps(policy, "keyId"))
-            and _key_id_of(literal).startswith("mrk-")
-            and (primary_id is None or _key_id_of(literal) == primary_id)
+            not isinstance(literal, str)
+            or not _key_id_of(literal).startswith("mrk-")
+            or any(d.resource_type in KEYS for d in deps(policy, "keyId"))
         ):
+            continue
+        # The primary's id, the replica's too: named whether or not the primary is a key of the stack
+        # (the KeyPolicy's Region says which of them it is). Unknown: any multi-Region id but those
+        # keys of the stack already have, since a primary created now has a new one.
+        if (_key_id_of(literal) == primary_id) if primary_id is not None else (literal not in known):
             return literal
     return None
 

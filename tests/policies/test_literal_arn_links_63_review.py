@@ -252,3 +252,44 @@ def test_an_alarm_linked_by_a_dependency_is_refused_at_preview() -> None:
     stack[1]["deps"] = {"alarmActions": [stack[0]["name"]]}
     report = _report(STEPS, stack, outputs=False)
     assert report.undecided == [] and len(report.violations) == 1
+
+
+# --- 2b. a replica key beside keys of the stack whose ids are known ------------------------------
+
+
+def _known(spec: dict[str, Any], key_id: str) -> dict[str, Any]:
+    """``spec`` (a key) as an existing key of the stack: its id and ARN known at preview."""
+    arn = f"arn:aws:kms:us-east-1:111122223333:key/{key_id}"
+    return {**spec, "inputs": {**spec["inputs"], "keyId": key_id, "id": key_id, "arn": arn}}
+
+
+def test_a_literal_naming_the_known_primary_of_a_replica_leaves_the_replica_undecided() -> None:
+    """The primary, a key of the stack, is known by the id its new replica takes: the KeyPolicy's
+    Region says which of them it names."""
+    specs = _stack(REPLICA, MRK, own_grants=True)
+    primary = _known({"type": KEY, "name": "primary", "inputs": {"multiRegion": True}}, MRK)
+    report = _report(TOPIC_KEY, [primary, *specs], outputs=False)
+    assert report.violations == []
+    assert [u.policy_name for u in report.undecided] == [TOPIC_KEY]
+
+
+@pytest.mark.parametrize("own_grants", [True, False])
+def test_a_literal_naming_another_known_key_leaves_a_replica_of_a_new_primary_to_its_own_policy(
+    own_grants: bool,
+) -> None:
+    """A primary created now (its ARN unknown) has a new id: a key the stack already has is the one
+    a literal of its id names."""
+    other = "mrk-99990000111122223333444455556666"
+    existing = _known({"type": KEY, "name": "existing", "inputs": {"multiRegion": True}}, other)
+    specs = _stack(REPLICA, other, own_grants=own_grants, primary=UNKNOWN_STRING_VALUE)
+    report = _report(TOPIC_KEY, [existing, *specs], outputs=False)
+    assert report.undecided == []
+    assert [v.policy_name for v in report.violations] == ([] if own_grants else [TOPIC_KEY])
+
+
+@pytest.mark.parametrize("literal", [KEY_ID, f"arn:aws:kms:eu-west-1:111122223333:key/{KEY_ID}"])
+def test_a_single_region_id_never_names_a_replica(literal: str) -> None:
+    report = _report(
+        TOPIC_KEY, _stack(REPLICA, literal, own_grants=False, primary=UNKNOWN_STRING_VALUE), outputs=False
+    )
+    assert report.undecided == [] and len(report.violations) == 1
