@@ -13,6 +13,9 @@
    ``alarm-topic-key-usable`` treats a topic matched by name only).
 4. ``scale-out-steps-add-capacity``: likewise an alarm running a step scaling policy named only by the
    namespace, resource id and name its literal ARN holds, while the policy's ARN is unknown.
+5. Branches of the first change no test pinned (each perturbed in a scratch copy, no test failed): a
+   pipeline of unknown name not claiming a literal a differently cased pipeline holds; a policy name
+   compared in its case; aws-native's ``policyName`` and ``scalingTargetId``.
 """
 
 from __future__ import annotations
@@ -293,3 +296,55 @@ def test_a_single_region_id_never_names_a_replica(literal: str) -> None:
         TOPIC_KEY, _stack(REPLICA, literal, own_grants=False, primary=UNKNOWN_STRING_VALUE), outputs=False
     )
     assert report.undecided == [] and len(report.violations) == 1
+
+
+# --- 5. what the literal links compare, pinned ----------------------------------------------------
+
+
+@pytest.mark.parametrize("starter", STARTERS)
+def test_a_pipeline_of_unknown_name_does_not_claim_a_literal_a_differently_cased_pipeline_holds(
+    starter: str,
+) -> None:
+    """``Churn`` is known by ``churn`` (SageMaker's case): a pipeline whose name is unknown at preview
+    is not the one the literal names, so the starter, linked to ``Churn``, is refused, not undecided."""
+    stack = _approval_stack("Churn", "churn", starter)
+    key = next(iter(next(c for c in STACK_CASES if c.id == starter).values[1][1]["deps"]))
+    stack[1]["deps"] = {key: ["churn-pipeline"]}
+    unknown = {
+        **stack[0],
+        "name": "other-pipeline",
+        "inputs": {**stack[0]["inputs"], "pipelineName": UNKNOWN_STRING_VALUE},
+    }
+    report = _report(STARTS, [*stack, unknown], outputs=False)
+    assert report.undecided == []
+    assert [v.message.split(",")[0] for v in report.violations] == [
+        "starter starts pipeline 'churn-pipeline' with ModelApprovalStatus='Approved'"
+    ]
+
+
+def test_a_mixed_case_policy_name_written_alike_is_matched_at_preview() -> None:
+    stack = _literal_step_stack(-1, name="From-Zero")
+    report = _report(STEPS, stack, outputs=False)
+    assert report.violations == []
+    assert [u.urn.rsplit("::", 1)[-1] for u in report.undecided] == ["from-zero"]
+
+
+def test_an_aws_native_policy_is_matched_by_its_policy_name_and_scaling_target_id_at_preview() -> None:
+    """aws-native names the policy ``policyName`` and may give only ``scalingTargetId``
+    (``<resource id>|<dimension>|<namespace>``) for what it scales."""
+    stack = _literal_step_stack(-1)
+    inputs = dict(stack[0]["inputs"])
+    for dropped in ("name", "serviceNamespace", "resourceId", "scalableDimension"):
+        inputs.pop(dropped)
+    inputs |= {
+        "policyName": "from-zero",
+        "scalingTargetId": "endpoint/churn/variant/primary|sagemaker:variant:DesiredInstanceCount|sagemaker",
+    }
+    stack[0] = {**stack[0], "type": "aws-native:applicationautoscaling:ScalingPolicy", "inputs": inputs}
+    report = _report(STEPS, stack, outputs=False)
+    assert report.violations == []
+    assert [u.urn.rsplit("::", 1)[-1] for u in report.undecided] == ["from-zero"]
+    stack[1]["inputs"]["alarmActions"] = [
+        stack[1]["inputs"]["alarmActions"][0].replace("from-zero", "to-zero")
+    ]
+    assert _report(STEPS, stack, outputs=False).undecided == []
