@@ -11,7 +11,9 @@ Public allows (S3's "meaning of public", CKV_AWS_70): an ``Allow`` to any princi
 who or where the request comes from (``aws:SourceArn``, ``aws:SourceAccount``,
 ``aws:SourceVpce``, ``aws:SourceVpc``, ``aws:PrincipalOrgID``, ``aws:PrincipalAccount``,
 ``aws:SourceIp`` ...). Negated operators, ``...IfExists``, ``ForAllValues:``, ``Null`` and
-wildcard values do not restrict; a condition on an unrelated key does not either.
+wildcard values do not restrict; a condition on an unrelated key does not either, nor a CIDR
+broader than /8 (IPv4) or /32 (IPv6), nor an ARN under ``StringLike`` with a wildcard before its
+account (text matching lets it take colons; ``ArnLike`` matches field by field).
 """
 
 from __future__ import annotations
@@ -199,11 +201,7 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
         return False
     value = variables_as_wildcards(value)  # the caller supplies ``${aws:PrincipalAccount}``: a wildcard
     if key == "aws:sourceip":
-        try:
-            network = ipaddress.ip_network(value, strict=False)
-        except ValueError:
-            return False
-        return operator == "IpAddress" and network.prefixlen > 0
+        return operator == "IpAddress" and _narrow_cidr(value)
     if not has_wildcard(value):  # ``${*}`` and ``${?}`` are the characters themselves
         return True
     if key in _ARN_KEYS:
@@ -211,6 +209,11 @@ def _fixed(key: str, value: Any, operator: str) -> bool:
         # after variables_as_wildcards is the resource owner's, which pins as a literal account does,
         # and so does an account spelt with an escape and no wildcard (``${*}``: no ARN's account).
         fields = arn_fields(value)
+        if fields is not None and operator.startswith("String") and has_wildcard(":".join(fields[:4])):
+            # StringLike reads the ARN as text: a wildcard before the account may take colons too
+            # (``arn:aws:iam:*:111122223333:*`` matches another account's role under a path holding
+            # ``:111122223333:``); ArnLike matches each of the six fields on its own.
+            return False
         return fields is not None and (
             bool(re.fullmatch(r"[0-9]{12}|\$\{[^}*?$]+\}", fields[4]))
             or (has_escape(fields[4]) and not has_wildcard(fields[4]))
@@ -245,6 +248,24 @@ def restricting_condition(condition: Any, keys: frozenset[str] = RESTRICTING_KEY
             if name in keys and pins(name, values, base):
                 return True
     return False
+
+
+def _narrow_cidr(value: str) -> bool:
+    """A CIDR that S3's meaning of public calls fixed: ``/8`` or narrower for IPv4, ``/32`` or
+    narrower for IPv6 (an IPv4-mapped IPv6 range read as the IPv4 range it maps). "Bucket policies
+    that grant access conditioned on the aws:SourceIp condition key with very broad IP ranges (for
+    example, 0.0.0.0/1) are evaluated as public. This includes values broader than /8 for IPv4 and
+    /32 for IPv6" (Amazon S3 User Guide, Blocking public access: the meaning of "public")."""
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
+    if isinstance(network, ipaddress.IPv6Network):
+        mapped = network.network_address.ipv4_mapped
+        if mapped is not None and network.prefixlen >= 96:
+            return network.prefixlen - 96 >= 8
+        return network.prefixlen >= 32
+    return network.prefixlen >= 8
 
 
 def pins(name: str, values: list[Any], operator: str) -> bool:

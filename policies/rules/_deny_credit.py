@@ -122,6 +122,10 @@ def _reaches(deny: Mapping[str, Any], allow: Mapping[str, Any], field: str, *, i
         # No Resource in either: both statements are about the resource the policy is attached to.
         return field == "Resource" and allow.get(field) is None and f"Not{field}" not in allow
     wanted = allow.get(field)
+    if wanted is None:
+        # The Allow names no resource (the one the policy is attached to), or no action (IAM refuses
+        # it): a Deny naming some may not name that one.
+        return False
     if isinstance(wanted, Unknown):
         return wanted if every is False else every
     entries = [granted(entry) for entry in as_list(wanted)]

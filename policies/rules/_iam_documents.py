@@ -543,7 +543,9 @@ class ConditionKey:
         return bool(iam_wildcard(self.pattern, ignore_case=True).fullmatch(key))
 
 
-def _restricting_value(spec: ConditionKey, value: Any, wildcards: bool, holder: str = "any") -> Tri:
+def _restricting_value(
+    spec: ConditionKey, value: Any, wildcards: bool, holder: str = "any", *, as_text: bool = False
+) -> Tri:
     kind = spec.kind
     if isinstance(value, Unknown):
         return True if not wildcards else value  # an exact match on any one value restricts
@@ -564,6 +566,10 @@ def _restricting_value(spec: ConditionKey, value: Any, wildcards: bool, holder: 
     if kind == "arn":
         fields = arn_fields(value)  # a variable is one token: ``${aws:ResourceAccount}`` holds a colon
         if fields is None:
+            return False
+        if as_text and has_wildcard(":".join(fields[:4])):
+            # StringLike reads the ARN as text: a wildcard before the account may take colons too;
+            # ArnLike/ArnEquals match each of the six fields on its own.
             return False
         if has_wildcard(fields[4]):  # ``${*}``, the character, is an account no ARN has: it pins
             return False
@@ -623,7 +629,12 @@ def condition_restricts(
             listed = [values] if isinstance(values, Unknown) else as_list(values)
             wildcards = name in _WILDCARD_OPERATORS
             found.append(
-                all3(_restricting_value(spec, v, wildcards, holder) for v in listed) if listed else False
+                all3(
+                    _restricting_value(spec, v, wildcards, holder, as_text=name == "stringlike")
+                    for v in listed
+                )
+                if listed
+                else False
             )
     return any3(found)
 

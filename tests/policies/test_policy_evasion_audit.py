@@ -94,10 +94,10 @@ SNS, notebook, domain, feature group, flow definition, monitoring and model shap
 
 Left alone (the sixteen of the table), and why:
 
-- ``aws:SourceIp`` ranges broader than any network but short of the whole address space (6:
-  ``0.0.0.0/1``, ``2.0.0.0/7``, ``8.0.0.0/8``, ``2000::/3``...) pin an ``Allow`` to ``*``: that is S3's
-  own meaning of public (a policy limited to a set of CIDRs is not public), which the rules follow;
-  the whole space, in one block or in pieces, is refused.
+- ``aws:SourceIp`` ranges short of the whole address space (6: ``0.0.0.0/1``, ``2.0.0.0/7``,
+  ``8.0.0.0/8``, ``2000::/3``...) were left to pin an ``Allow`` to ``*``; S3's meaning of public calls
+  a range broader than /8 (IPv4) or /32 (IPv6) public, and since session 63 the rules do too
+  (``test_public_access_gaps_63.py``): ``8.0.0.0/8`` still pins, the others do not.
 
 - KMS (2, string and object): a pinned ``Principal: "*"`` (``kms:CallerAccount``) with
   non-administrative key actions (``kms:CreateGrant``, ``kms:EnableKey``, ``kms:CancelKeyDeletion``,
