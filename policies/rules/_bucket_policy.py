@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._common import (
@@ -310,11 +310,21 @@ def anyone_allowed(statement: Mapping[str, Any]) -> str | None:
     return None
 
 
-def public_allows(document: Any, keys: frozenset[str] = RESTRICTING_KEYS) -> list[str]:
-    """One message per ``Allow`` statement that lets anyone in without a condition on ``keys``."""
+def public_allows(
+    document: Any,
+    keys: frozenset[str] = RESTRICTING_KEYS,
+    credit: Callable[[Mapping[str, Any], list[Any]], Any] | None = None,
+) -> list[str]:
+    """One message per ``Allow`` statement that lets anyone in without a condition on ``keys``,
+    unless ``credit(statement, statements)`` is True (a Deny of the document restricts it:
+    ``_deny_credit.credited``)."""
     found = []
-    for index, statement in enumerate(policy_statements(document)):
+    listed = policy_statements(document)
+    for index, statement in enumerate(listed):
         who = anyone_allowed(statement)
-        if who is not None and not restricting_condition(statement.get("Condition"), keys):
-            found.append(f"Statement[{index}] allows {who} without a restricting condition")
+        if who is None or restricting_condition(statement.get("Condition"), keys):
+            continue
+        if credit is not None and credit(statement, list(listed)) is True:
+            continue
+        found.append(f"Statement[{index}] allows {who} without a restricting condition")
     return found

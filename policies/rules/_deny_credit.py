@@ -51,9 +51,9 @@ KEYS = AWS_RESTRICTING_KEYS - {"aws:sourceorgpaths", "aws:principalorgpaths"}
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
-def restricts(deny: Any, allow: Mapping[str, Any]) -> Tri:
+def restricts(deny: Any, allow: Mapping[str, Any], keys: frozenset[str] = KEYS) -> Tri:
     """Whether the statement ``deny`` denies every request ``allow`` grants except those with
-    fixed values of one key (an :class:`Unknown` when unknown parts decide it)."""
+    fixed values of one key of ``keys`` (lower case; an :class:`Unknown` when unknown parts decide it)."""
     if isinstance(deny, Unknown):
         return deny
     if not is_map(deny):
@@ -66,14 +66,14 @@ def restricts(deny: Any, allow: Mapping[str, Any]) -> Tri:
             _everyone(deny.get("Principal"), allow),
             _reaches(deny, allow, "Action", ignore_case=True),
             _reaches(deny, allow, "Resource", ignore_case=False),
-            _one_negated_condition(deny.get("Condition")),
+            _one_negated_condition(deny.get("Condition"), keys),
         ]
     )
 
 
-def credited(allow: Mapping[str, Any], document_statements: list[Any]) -> Tri:
-    """Whether some Deny of the same document restricts ``allow``."""
-    return any3(restricts(statement, allow) for statement in document_statements)
+def credited(allow: Mapping[str, Any], document_statements: list[Any], keys: frozenset[str] = KEYS) -> Tri:
+    """Whether some Deny of the same document restricts ``allow`` (to fixed values of one of ``keys``)."""
+    return any3(restricts(statement, allow, keys) for statement in document_statements)
 
 
 def _is_deny(effect: Any) -> Tri:
@@ -159,7 +159,7 @@ def _covers(pattern: str, entry: str, ignore_case: bool) -> bool:
     return not any(m.start() < len(prefix) < m.end() for m in _VARIABLE.finditer(entry))
 
 
-def _one_negated_condition(condition: Any) -> Tri:
+def _one_negated_condition(condition: Any, keys: frozenset[str]) -> Tri:
     if isinstance(condition, Unknown):
         return condition
     if not is_map(condition) or len(condition) != 1:
@@ -174,7 +174,7 @@ def _one_negated_condition(condition: Any) -> Tri:
         return False
     ((key, value),) = block.items()
     name = str(key).lower()
-    if name not in KEYS:
+    if name not in keys:
         return False
     if isinstance(value, Unknown):
         return value

@@ -26,12 +26,14 @@ from ._common import (
     resource_rule,
     shown,
 )
+from ._deny_credit import credited
 from ._iam_documents import (
     INVALID,
     PRINCIPAL_KEYS,
     ConditionKey,
     Findings,
     all3,
+    any3,
     condition_restricts,
     covers_any,
     is_allow,
@@ -59,6 +61,11 @@ KEY_POLICY_PROPS = {
 #: ``kms:CallerAccount``. ``kms:ViaService`` alone does not: any account's principals can call
 #: the service.
 KEY_POLICY_KEYS: tuple[ConditionKey, ...] = (*PRINCIPAL_KEYS, ConditionKey("kms:CallerAccount", "id"))
+#: The keys a Deny may restrict a key policy's Allow to (``_deny_credit``): the same callers' keys.
+DENY_CREDIT_KEYS = frozenset(key.pattern.lower() for key in KEY_POLICY_KEYS) - {
+    "aws:principalorgpaths",
+    "aws:sourceorgpaths",
+}
 #: Actions that change who controls the key or destroy it: never for a wildcard principal.
 #: Deleting imported key material halts every use of the key, as disabling it does (for good, if
 #: the material was not kept).
@@ -95,11 +102,16 @@ def _key_policy_no_public_principal(args: ResourceValidationArgs, _: Mapping[str
     if document is INVALID:
         yield f"{prop} is not valid JSON (or repeats a key in one object, which AWS may read either way): pass a JSON key policy document."
         return
-    for label, statement in statements(document):
+    found = statements(document)
+    for label, statement in found:
         anyone = all3([is_allow(statement), principal_is_anyone(statement)])
         if anyone is False:
             continue
         restricted = condition_restricts(statement, KEY_POLICY_KEYS)
+        if restricted is not True and isinstance(statement, dict):
+            # A Deny to everyone outside fixed values of one caller key (not a network key: the
+            # rule pins who calls), covering the Allow's actions and resources, restricts it too.
+            restricted = any3([restricted, credited(statement, [s for _, s in found], DENY_CREDIT_KEYS)])
         unconditional = all3([anyone, not3(restricted)])
         findings.add(
             unconditional,

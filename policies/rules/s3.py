@@ -48,6 +48,7 @@ from ._common import (
     shown,
     stack_rule,
 )
+from ._deny_credit import credited
 from ._s3_buckets import (
     ACCESS_LOG_TAG_KEY,
     ACCESS_LOG_TAG_VALUE,
@@ -119,7 +120,9 @@ def _bucket_policy_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]
     if parsed is None:
         yield "policy is not valid JSON (or repeats a key in one object, which AWS may read either way): fix the document."
         return
-    for finding in public_allows(parsed):
+    # A Deny to everyone outside fixed values of one aws: key, covering the Allow's actions and
+    # resources, restricts it as a condition would (``_deny_credit``: the VPC endpoint pattern).
+    for finding in public_allows(parsed, credit=credited):
         yield (
             f"{finding}: name the principals (account, role or service), or pin the statement with "
             f"a condition on fixed values of {RESTRICTING_HINT} (or aws:PrincipalAccount, aws:SourceIp)."
