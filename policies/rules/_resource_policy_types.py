@@ -173,6 +173,31 @@ DOCUMENTS: Mapping[str, str | tuple[str, ...]] = {
     "aws-native:organizations:ResourcePolicy": "content",
 }
 
+#: Grants that are not policy documents: pulumi type token -> ((input path, the value that shares with
+#: every AWS account or the public), ...). ``tests/policies/test_public_shares_63.py`` scans the SDKs'
+#: input descriptions ("Use `all` to make the snapshot public", an ``"all"`` group) for the class.
+SHARES: Mapping[str, tuple[tuple[str, str], ...]] = {
+    # Launch permission group "all": a public AMI (EC2 ModifyImageAttribute).
+    "aws:ec2/amiLaunchPermission:AmiLaunchPermission": (("group", "all"),),
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": (
+        ("distributions[].amiDistributionConfiguration.launchPermission.userGroups", "all"),
+    ),
+    "aws-native:imagebuilder:DistributionConfiguration": (
+        ("distributions[].amiDistributionConfiguration.launchPermissionConfiguration.userGroups", "all"),
+    ),
+    # restore attribute "all": a public DB or cluster snapshot (RDS ModifyDB(Cluster)SnapshotAttribute).
+    "aws:rds/snapshot:Snapshot": (("sharedAccounts", "all"),),
+    "aws:rds/snapshotCopy:SnapshotCopy": (("sharedAccounts", "all"),),
+    "aws:rds/clusterSnapshot:ClusterSnapshot": (("sharedAccounts", "all"),),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": (("sharedAccounts", "all"),),
+    # An endpoint service's allowed principal "*": every account may discover and connect to it.
+    "aws:ec2/vpcEndpointService:VpcEndpointService": (("allowedPrincipals", "*"),),
+    "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple": (("principalArn", "*"),),
+    "aws-native:ec2:VpcEndpointServicePermissions": (("allowedPrincipals", "*"),),
+    # An SSM document shared with account "All": a public document (SSM ModifyDocumentPermission).
+    "aws:ssm/document:Document": (("permissions.account_ids", "all"),),
+}
+
 _OWN_RULE = "has its own rule: "
 _IDENTITY = "an IAM identity policy: it grants its holder, never another principal (the iam-* rules read it)"
 _ENDPOINT = (

@@ -34,8 +34,8 @@ from pulumi_policy.proxy import UnknownValueError
 from ._bucket_policy import AWS_RESTRICTING_KEYS, anyone_allowed, restricting_condition
 from ._common import FSBP, HIGH, MANDATORY, framework, resource_rule
 from ._deny_credit import credited
-from ._iam_documents import INVALID, Findings, Tri, Unknown, parse_document, read, statements
-from ._resource_policy_types import DOCUMENTS
+from ._iam_documents import INVALID, Findings, Tri, Unknown, as_list, parse_document, read, statements
+from ._resource_policy_types import DOCUMENTS, SHARES
 
 Check = Iterator[str]
 
@@ -86,9 +86,21 @@ class PublicResourcePolicy:
         "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID (or aws:SourceVpce/aws:SourceVpc)."
     )
 
+    #: Grants that are not documents: an input whose value shares with every account or the public
+    #: (an AMI's launch group ``all``, a DB snapshot's ``restore`` accounts ``all``, an endpoint
+    #: service's allowed principal ``*``, an SSM document shared with ``All``).
+    SHARES: Mapping[str, tuple[tuple[str, str], ...]] = SHARES
+    SHARE_FIX = "name the AWS accounts (or the organization) to share it with instead."
+
     @classmethod
     def resource_types(cls) -> list[str]:
-        return [*cls.DOCUMENTS, *cls.LAMBDA_PERMISSIONS, *cls.LAYER_PERMISSIONS, *cls.EVENT_PERMISSIONS]
+        return [
+            *cls.DOCUMENTS,
+            *cls.LAMBDA_PERMISSIONS,
+            *cls.LAYER_PERMISSIONS,
+            *cls.EVENT_PERMISSIONS,
+            *cls.SHARES,
+        ]
 
     def __call__(self, args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
         kind = args.resource_type
@@ -100,6 +112,8 @@ class PublicResourcePolicy:
             yield from self._lambda_permission(args.props, self.LAYER_CONDITIONS)
         elif kind in self.EVENT_PERMISSIONS:
             yield from self._event_permission(args.props)
+        elif kind in self.SHARES:
+            yield from self._shares(self.SHARES[kind], args.props)
 
     # --- one statement -----------------------------------------------------------------
 
@@ -200,6 +214,30 @@ class PublicResourcePolicy:
         statement = {"Effect": "Allow", "Principal": read(props, "principal"), "Condition": condition}
         yield from self._statements("principal", {"Statement": [statement]})
 
+    def _shares(self, shares: tuple[tuple[str, str], ...], props: Any) -> Check:
+        """Each value at a share input that is everyone's (``all``/``All``, an entry of a comma-separated
+        list too; ``*`` in a principal); one not known at preview is undecided once the known ones
+        are reported."""
+        pending: Unknown | None = None
+        for path, everyone in shares:
+            for label, value in _at_path(props, path):
+                for entry in [value] if isinstance(value, Unknown) else as_list(value):
+                    if isinstance(entry, Unknown):
+                        pending = pending or entry
+                    elif isinstance(entry, str) and _everyone(entry, everyone):
+                        yield (
+                            f"{label} holds {entry!r}, which shares the resource with every AWS account "
+                            f"(public): {self.SHARE_FIX}"
+                        )
+        if pending is not None:
+            raise pending.error
+
+
+def _everyone(entry: str, everyone: str) -> bool:
+    if everyone == "*":
+        return "*" in entry  # a wildcard principal (``*``, ``arn:aws:iam::*:root``) is anyone
+    return everyone in (part.strip().lower() for part in entry.split(","))
+
 
 def document_paths(resource_type: str) -> tuple[str, ...]:
     """The input paths of ``resource_type``'s resource policy documents (none outside the table)."""
@@ -266,7 +304,10 @@ resource_policy_not_public = resource_rule(
         "layer and EventBridge permissions, must not Allow "
         "Principal '*' (or use NotPrincipal) unless a condition pins fixed values of aws:SourceArn, "
         "aws:SourceAccount, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce or aws:SourceVpc. "
-        "Fix: name the principals or add such a condition (S3 buckets and KMS keys have their own rules)."
+        "Fix: name the principals or add such a condition (S3 buckets and KMS keys have their own rules). "
+        "AMI launch permissions (group 'all'), RDS snapshots (sharedAccounts 'all'), endpoint services "
+        "(allowed principal '*') and SSM documents (shared with 'All') must not be shared with every "
+        "account: name the accounts."
     ),
     resource_types=PublicResourcePolicy.resource_types(),
     check=PublicResourcePolicy(),

@@ -114,6 +114,21 @@ TWINS: dict[str, set[str]] = {
         "aws-native:sso:PermissionSet"
     },
     "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": {"aws-native:sso:PermissionSet"},
+    # Shares with every account that are not documents (resource-policy-not-public, session 63).
+    "aws:ec2/amiLaunchPermission:AmiLaunchPermission": set(),  # no CloudFormation resource shares an AMI
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": {
+        "aws-native:imagebuilder:DistributionConfiguration"
+    },
+    # aws-native's DBSnapshot/DBClusterSnapshot take no shared accounts; no copy resource exists.
+    "aws:rds/snapshot:Snapshot": set(),
+    "aws:rds/snapshotCopy:SnapshotCopy": set(),
+    "aws:rds/clusterSnapshot:ClusterSnapshot": set(),
+    "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy": set(),
+    "aws:ec2/vpcEndpointService:VpcEndpointService": {"aws-native:ec2:VpcEndpointServicePermissions"},
+    "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple": {
+        "aws-native:ec2:VpcEndpointServicePermissions"
+    },
+    "aws:ssm/document:Document": set(),  # aws-native's SSM Document takes no permissions
     # Resource-based policies of resource-policy-not-public's class (session 63).
     "aws:acmpca/policy:Policy": set(),  # no CloudFormation resource holds a CA's policy
     "aws:amp/resourcePolicy:ResourcePolicy": {"aws-native:aps:ResourcePolicy"},
