@@ -314,7 +314,9 @@ resource_policy_not_public = resource_rule(
     enforcement_level=MANDATORY,
     severity=HIGH,
     framework=framework(
-        FSBP, "SQS.3", "SNS.4, Lambda.1; Cfg sns-topic-no-public-access; Checkov CKV_AWS_169, CKV_AWS_72"
+        FSBP,
+        "SQS.3",
+        "SNS.4, Lambda.1, RDS.1, SSM.4; Cfg sns-topic-no-public-access; Checkov CKV_AWS_169, CKV_AWS_72",
     ),
     tags=["access", "public-access"],
 )
