@@ -194,6 +194,10 @@ SHARES: Mapping[str, tuple[tuple[str, str], ...]] = {
     "aws:ec2/vpcEndpointService:VpcEndpointService": (("allowedPrincipals", "*"),),
     "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple": (("principalArn", "*"),),
     "aws-native:ec2:VpcEndpointServicePermissions": (("allowedPrincipals", "*"),),
+    # A signing profile's cross-account principal (a role or an account, AddProfilePermission): a
+    # wildcard would be every account's, so it is refused although Signer documents none.
+    "aws:signer/signingProfilePermission:SigningProfilePermission": (("principal", "*"),),
+    "aws-native:signer:ProfilePermission": (("principal", "*"),),
     # An SSM document shared with account "All": a public document (SSM ModifyDocumentPermission).
     "aws:ssm/document:Document": (("permissions.account_ids", "all"),),
 }

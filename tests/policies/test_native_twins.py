@@ -129,6 +129,7 @@ TWINS: dict[str, set[str]] = {
         "aws-native:ec2:VpcEndpointServicePermissions"
     },
     "aws:ssm/document:Document": set(),  # aws-native's SSM Document takes no permissions
+    "aws:signer/signingProfilePermission:SigningProfilePermission": {"aws-native:signer:ProfilePermission"},
     # Resource-based policies of resource-policy-not-public's class (session 63).
     "aws:acmpca/policy:Policy": set(),  # no CloudFormation resource holds a CA's policy
     "aws:amp/resourcePolicy:ResourcePolicy": {"aws-native:aps:ResourcePolicy"},

@@ -136,6 +136,20 @@ CASES = [
         id="native-endpoint-service",
     ),
     pytest.param(
+        "aws:signer/signingProfilePermission:SigningProfilePermission",
+        {"profileName": "p", "action": "signer:StartSigningJob", "principal": "*"},
+        {"profileName": "p", "action": "signer:StartSigningJob", "principal": ACCOUNT},
+        "principal",
+        id="signing-profile",
+    ),
+    pytest.param(
+        "aws-native:signer:ProfilePermission",
+        {"profileName": "p", "action": "signer:StartSigningJob", "principal": "*", "statementId": "s"},
+        {"profileName": "p", "action": "signer:StartSigningJob", "principal": ACCOUNT, "statementId": "s"},
+        "principal",
+        id="native-signing-profile",
+    ),
+    pytest.param(
         "aws:ssm/document:Document",
         {
             "name": "d",
