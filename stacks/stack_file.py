@@ -825,6 +825,21 @@ def _engine_config_keys(
     return {key: config[written] for key, written in written_as.items()}
 
 
+def _may_be_misspelt(written: str, config: Mapping[str, Any], project: ProjectConfig | None) -> bool:
+    """Whether the stack file's key ``written`` may be the platform key misspelt: refused (Pulumi
+    cannot parse it, or it is not a key of the project's namespace this program reads), or one of
+    that namespace a project file this program cannot read may declare (``config`` holds the
+    keys kept, as Pulumi reads them)."""
+    key = config_key(written, PROJECT)
+    if key is None or key not in config:
+        return True
+    return (
+        key.startswith(f"{PROJECT}:")
+        and key not in _PROJECT_KEYS
+        and not (project is not None and project.declares(key))
+    )
+
+
 def _missing_platform(environments: tuple[str, ...]) -> str:
     """Why a stack file without the platform value is refused; a stack importing ESC environments
     may get it from them at `pulumi up`, which the offline plan cannot see, so it says so."""
@@ -879,7 +894,17 @@ def read_stack_file(path: str | Path) -> StackFile:
             source, [*deferred, ConfigError(source, [("config", f"not a map; it must hold `{CONFIG_KEY}`")])]
         )
     project, declarations_known = _project_of(source, deferred)
+    written = config
     config = _engine_config_keys(config, source, project, deferred, declarations_known=declarations_known)
+    # A map under an unknown key (`confg:`, `mlops-platform:platfrom`) may be the platform value
+    # misspelt: without the platform key, what Pulumi would read there is then not known.
+    misspelt = CONFIG_KEY not in config and (
+        any(isinstance(document[key], dict) for key in unknown)
+        or any(
+            isinstance(value, dict) and _may_be_misspelt(key, config, project)
+            for key, value in written.items()
+        )
+    )
     stack = stack_name_of(path)
     environments = esc_environments(document)
     tags_source = project.path if project is not None and TAGS_KEY not in config else source
@@ -890,10 +915,12 @@ def read_stack_file(path: str | Path) -> StackFile:
     tags_problems = [] if project_tags_only else pulumi_tags_problems(config)
     if tags_problems:
         deferred.append(ConfigError(tags_source, tags_problems))
+    if misspelt:
+        # Missing (or set in part by Pulumi.yaml) because its key is misspelt, maybe: not said.
+        raise ConfigError.joined(source, deferred)
     if CONFIG_KEY not in config:
-        # Missing because of a problem above (`confg:`, `mlops-platform:platfrom`), maybe: not said.
         raise ConfigError.joined(
-            source, deferred or [ConfigError(source, [(CONFIG_KEY, _missing_platform(environments))])]
+            source, [*deferred, ConfigError(source, [(CONFIG_KEY, _missing_platform(environments))])]
         )
     if not STACK_NAME.fullmatch(stack):
         deferred.append(

@@ -1,0 +1,135 @@
+"""Second read of "stack-file problems in one round, batch 2" (session 63).
+
+A problem found before the platform value is reported with the platform value's own; the platform
+value missing is not said where it may only follow from a misspelt key (`confg:`, a map under an
+unknown ``mlops-platform:`` key), and is said where it cannot (a scalar unknown key, ``pulumi:tags``,
+a Pulumi.yaml problem): the two are independent, and one run must report both. A ``Pulumi.yaml``
+path default inside the platform value is no reason to validate a platform value whose stack key is
+misspelt: its missing fields would only follow from the misspelling.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import planner.__main__ as cli
+from stacks.config import CONFIG_KEY
+from tests.conftest import load_stack_document
+from tests.stacks.project_folder import project_folder
+
+P = CONFIG_KEY
+MISSING = (P, "missing required key")
+TAGS = (
+    "pulumi:tags",
+    'must be an object of strings (Pulumi Cloud refuses it at `pulumi up`: "pulumi:tags must be an object of strings")',
+)
+
+
+def _refused(capsys: pytest.CaptureFixture[str], path: Path) -> list[tuple[str, str, str]]:
+    """bin/plan's entry on ``path``: exit 2, stdout empty; the problem lines as (file, key, message)
+    after a header naming the stack file and the count."""
+    code = cli.run(["--config", str(path), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_INVALID_CONFIG, captured.err
+    assert captured.out == ""
+    head, *rest = captured.err.strip().splitlines()
+    assert head == f"{path}: invalid configuration ({len(rest)} problem{'s' if len(rest) != 1 else ''})"
+    return [tuple(line[2:].split(": ", 2)) for line in rest]  # type: ignore[misc]
+
+
+def _moved(key: str, value: Any = None) -> dict[str, Any]:
+    """The dev fixture with its platform value under ``key`` in ``config:`` (``value``, if given,
+    instead of the value)."""
+    document = load_stack_document("dev")
+    platform = document["config"].pop(P)
+    document["config"][key] = platform if value is None else value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("edit", "first"),
+    [
+        pytest.param(lambda d: d["config"].__setitem__("pulumi:tags", 5), TAGS, id="pulumi-tags-not-a-map"),
+        pytest.param(
+            lambda d: d.__setitem__("foo", 1),
+            (
+                "foo",
+                "unknown top-level key; allowed: config, encryptedkey, encryptionsalt, environment, secretsprovider",
+            ),
+            id="unknown-top-level-scalar",
+        ),
+        pytest.param(
+            lambda d: d["config"].__setitem__("mlops-platform:tyop", 1),
+            ("mlops-platform:tyop", f"unknown key in the mlops-platform namespace; did you mean {P}?"),
+            id="unknown-namespace-scalar",
+        ),
+    ],
+)
+def test_a_missing_platform_value_is_reported_beside_a_problem_it_cannot_follow_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: Any, first: tuple[str, str]
+) -> None:
+    # The platform value under another project's namespace: Pulumi reads no platform value.
+    document = _moved("other-project:platform")
+    edit(document)
+    path = project_folder(tmp_path, document=document)
+    assert _refused(capsys, path) == [(str(path), *first), (str(path), *MISSING)]
+
+
+def test_a_missing_platform_value_is_reported_beside_a_missing_pulumi_yaml_declaration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project_folder(
+        tmp_path, "  mlops-platform:needed:\n    type: string\n", document=_moved("other-project:platform")
+    )
+    lines = _refused(capsys, path)
+    assert [(where, key) for where, key, _ in lines] == [
+        (str(tmp_path / "Pulumi.yaml"), "config.mlops-platform:needed"),
+        (str(path), P),
+    ]
+    assert lines[1][2] == MISSING[1]
+
+
+@pytest.mark.parametrize(
+    "misspelt",
+    [
+        pytest.param("confg", id="config-misspelt"),
+        pytest.param("mlops-platform:platfrom", id="platform-key-misspelt"),
+    ],
+)
+def test_a_pulumi_yaml_default_inside_a_misspelt_platform_value_reports_only_the_misspelling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], misspelt: str
+) -> None:
+    if misspelt == "confg":
+        document = load_stack_document("dev")
+        document["confg"] = document.pop("config")
+        message = "unknown top-level key; allowed: config, encryptedkey, encryptionsalt, environment, secretsprovider"
+    else:
+        document = _moved(misspelt)
+        message = f"unknown key in the mlops-platform namespace; did you mean {P}?"
+    path = project_folder(
+        tmp_path, "  mlops-platform:platform.region:\n    default: eu-west-1\n", document=document
+    )
+    # Not the platform value's account_id, environment, network and tags "missing": the stack sets
+    # them, under the misspelt key.
+    assert _refused(capsys, path) == [(str(path), misspelt, message)]
+
+
+def test_a_misspelt_platform_key_beside_an_unreadable_pulumi_yaml_is_not_called_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Pulumi.yaml cannot be read, so whether it declares mlops-platform:platfrom is not known: the
+    # key is not called a typo, and the platform value is not called missing either.
+    path = project_folder(
+        tmp_path, "  other:thing:\n    type: widget\n", document=_moved("mlops-platform:platfrom")
+    )
+    code = cli.run(["--config", str(path), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_INVALID_CONFIG
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        f"{tmp_path / 'Pulumi.yaml'}: invalid configuration (1 problem)",
+        f"  {tmp_path / 'Pulumi.yaml'}: config.other:thing.type: must be one of string, integer, boolean, array, object",
+    ]
