@@ -267,7 +267,12 @@ class _Reading:
                     "cannot be encrypted (it is no secret: that key holds it in clear); set it without --secret"
                 )
             return _encrypted_message(self._unquoted(message, at_leaf))
-        causes = [leaf for leaf in self.leaves if self._decides(leaf, key, message)]
+        decides = {leaf: self._decides(leaf, key, message) for leaf in self.leaves}
+        # A leaf quoted for the text it shares with others is named only where none of them is
+        # found to decide the problem (no stand-in text is ever shown as the adopter's value).
+        causes = [leaf for leaf, decided in decides.items() if decided] or [
+            leaf for leaf, decided in decides.items() if decided is None
+        ]
         if not causes:
             return message
         shown = self._unquoted(message, causes)
@@ -288,9 +293,11 @@ class _Reading:
     def _problems_with(self, leaf: LeafPath, text: str) -> list[tuple[str, str]]:
         return _problems(self.platform, {**self.stand_ins, leaf: text}, self.source)
 
-    def _decides(self, leaf: LeafPath, key: str, message: str) -> bool:
+    def _decides(self, leaf: LeafPath, key: str, message: str) -> bool | None:
         """Whether the problem ``key: message`` is the leaf's stand-in's: it quotes it, or goes (or
-        changes) when the leaf reads as another stand-in its own check accepts."""
+        changes) when the leaf reads as another stand-in its own check accepts; None where it quotes
+        a text other leaves read as too and reading the leaf otherwise does not tell (its check
+        refuses each other stand-in, or the others read alike still make the problem)."""
         text = self.stand_ins[leaf]
         quoted = _quotes(message, text)
         if quoted and not self._read_alike(leaf):
@@ -316,7 +323,7 @@ class _Reading:
                 and (key, message) not in problems
             ):
                 return True
-        return quoted if decided is None else False
+        return None if quoted else False
 
     def _read_alike(self, leaf: LeafPath) -> bool:
         """Whether another encrypted leaf reads as the same stand-in as ``leaf``."""

@@ -17,6 +17,7 @@ import pytest
 
 import planner.__main__ as cli
 from stacks.config import CONFIG_KEY
+from stacks.project import SECRET_STAND_IN
 from tests.conftest import load_stack_document
 from tests.stacks.project_folder import project_folder
 
@@ -133,3 +134,52 @@ def test_a_misspelt_platform_key_beside_an_unreadable_pulumi_yaml_is_not_called_
         f"{tmp_path / 'Pulumi.yaml'}: invalid configuration (1 problem)",
         f"  {tmp_path / 'Pulumi.yaml'}: config.other:thing.type: must be one of string, integer, boolean, array, object",
     ]
+
+
+# -- encrypted values: blame --------------------------------------------------------------------------
+SECURE = {"secure": "v1:ZmFrZQ==:ZmFrZS1jaXBoZXI="}
+
+
+def test_an_encrypted_value_whose_own_check_refuses_every_stand_in_is_not_blamed_for_anothers_comparison(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The labelled group's label feature and a schedule both encrypted, both read as the plain
+    # stand-in (no stand-in is a schedule): the label check quoting that text is the feature's,
+    # found by reading the feature otherwise; the schedule, which no other reading can probe, was
+    # named with it.
+    document = load_stack_document("prod")
+    platform = document["config"][P]
+    group = next(group for group in platform["feature_groups"] if group["name"] == "customer-churn-labelled")
+    index = platform["feature_groups"].index(group)
+    label = platform["models"][0]["training"]["label"]
+    feature = next(i for i, f in enumerate(group["features"]) if f["name"] == label)
+    group["features"][feature]["name"] = dict(SECURE)
+    schedule = platform["endpoints"][0]["variants"][0]["scaling"]["scheduled"][1]
+    schedule["schedule"] = dict(SECURE)
+    path = project_folder(tmp_path, document=document, stack="prod")
+    lines = {key: message for _, key, message in _refused(capsys, path)}
+    assert set(lines) == {
+        f"{P}.endpoints[0].variants[0].scaling.scheduled[1].schedule",
+        f"{P}.models[0].training.label",
+    }
+    named = f"feature_groups[{index}].features[{feature}].name"
+    assert f": {named} is encrypted (`secure:`)" in lines[f"{P}.models[0].training.label"]
+    assert "scheduled[1].schedule" not in lines[f"{P}.models[0].training.label"]
+
+
+def test_feature_names_read_alike_that_no_one_reading_tells_apart_are_named_not_shown_as_a_stand_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Five encrypted feature names of one group, none compared with another key: the group's
+    # "duplicate feature names" check quotes the text they are read as, and reading any one of them
+    # otherwise leaves the other four alike. Reading none of them is decisive, so all are named;
+    # none was, and the stand-in's text was shown as if it were the adopter's feature name.
+    document = load_stack_document("prod")
+    features = document["config"][P]["feature_groups"][0]["features"]
+    for feature in features[2:7]:
+        feature["name"] = dict(SECURE)
+    path = project_folder(tmp_path, document=document, stack="prod")
+    lines = _refused(capsys, path)
+    assert all(SECRET_STAND_IN not in message for _, _, message in lines), lines
+    (message,) = [message for _, key, message in lines if key == f"{P}.feature_groups[0].features"]
+    assert message.startswith("feature_groups[0].features[2].name is encrypted (`secure:`)")
