@@ -910,7 +910,10 @@ def read_stack_file(path: str | Path) -> StackFile:
     tags_source = project.path if project is not None and TAGS_KEY not in config else source
     # An ESC environment setting pulumi:tags would land before the project's (mergeConfig).
     project_tags_only = tags_source != source and bool(environments)
-    config, merge_errors = merged_project_config(config, project, stack, source, environments)
+    try:
+        config, merge_errors = merged_project_config(config, project, stack, source, environments)
+    except ConfigError as error:  # a Pulumi.yaml path inside the platform value Pulumi cannot set
+        raise ConfigError.joined(source, [*deferred, error]) from None
     deferred += merge_errors
     tags_problems = [] if project_tags_only else pulumi_tags_problems(config)
     if tags_problems:

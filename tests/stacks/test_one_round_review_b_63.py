@@ -183,3 +183,26 @@ def test_feature_names_read_alike_that_no_one_reading_tells_apart_are_named_not_
     assert all(SECRET_STAND_IN not in message for _, _, message in lines), lines
     (message,) = [message for _, key, message in lines if key == f"{P}.feature_groups[0].features"]
     assert message.startswith("feature_groups[0].features[2].name is encrypted (`secure:`)")
+
+
+# -- stops: what was set aside before them is kept -------------------------------------------------
+def test_a_pulumi_yaml_path_pulumi_cannot_set_inside_the_platform_keeps_the_stack_files_own_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The Pulumi.yaml path makes the platform value unknown (its own problems are not read), but
+    # the namespace typo found before it is the stack file's, and independent: both are reported,
+    # the header naming the stack file. The typo was lost, the header naming Pulumi.yaml.
+    document = load_stack_document("dev")
+    document["config"]["mlops-platform:tyop"] = 1
+    document["config"][P]["region"] = "xx-nowhere-1"
+    path = project_folder(
+        tmp_path, "  mlops-platform:platform.region.code:\n    value: 1\n", document=document
+    )
+    assert _refused(capsys, path) == [
+        (str(path), "mlops-platform:tyop", f"unknown key in the mlops-platform namespace; did you mean {P}?"),
+        (
+            str(tmp_path / "Pulumi.yaml"),
+            "config.mlops-platform:platform.region.code",
+            'names a path through platform.region, which is not a map: Pulumi refuses it ("expected a map")',
+        ),
+    ]
