@@ -206,3 +206,57 @@ def test_a_pulumi_yaml_path_pulumi_cannot_set_inside_the_platform_keeps_the_stac
             'names a path through platform.region, which is not a map: Pulumi refuses it ("expected a map")',
         ),
     ]
+
+
+def test_a_config_that_is_no_map_keeps_the_unknown_top_level_key_found_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project_folder(tmp_path, text="foo: 1\nconfig: [1]\n")
+    assert _refused(capsys, path) == [
+        (
+            str(path),
+            "foo",
+            "unknown top-level key; allowed: config, encryptedkey, encryptionsalt, environment, secretsprovider",
+        ),
+        (str(path), "config", f"not a map; it must hold `{P}`"),
+    ]
+
+
+# -- encrypted values compared: with another problem, and named only where their reading makes it --
+def _compared_pair(document: dict[str, Any]) -> None:
+    """The labelled group's record identifier and the feature it names, both encrypted."""
+    group = document["config"][P]["feature_groups"][1]
+    group["record_identifier"] = dict(SECURE)
+    group["features"][0]["name"] = dict(SECURE)
+
+
+def test_two_compared_encrypted_values_are_refused_beside_another_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = load_stack_document("prod")
+    _compared_pair(document)
+    document["config"][P]["region"] = "xx-nowhere-1"
+    path = project_folder(tmp_path, document=document, stack="prod")
+    lines = {key: message for _, key, message in _refused(capsys, path)}
+    assert lines[f"{P}.region"].startswith("'xx-nowhere-1' is not an AWS commercial region with SageMaker")
+    assert lines[f"{P}.feature_groups[1].record_identifier"].startswith(
+        "record_identifier '<encrypted>' is not a declared feature: feature_groups[1].record_identifier and "
+        "feature_groups[1].features[0].name are encrypted (`secure:`), so the offline plan cannot compare them"
+    )
+
+
+def test_an_encrypted_value_read_alike_but_compared_with_nothing_is_not_named_for_a_comparison(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # tags.owner reads as the same stand-in as the compared pair; reading it as its own text makes
+    # no problem, so the comparison's refusal names the pair alone.
+    document = load_stack_document("prod")
+    _compared_pair(document)
+    document["config"][P]["tags"]["owner"] = dict(SECURE)
+    path = project_folder(tmp_path, document=document, stack="prod")
+    lines = {key: message for _, key, message in _refused(capsys, path)}
+    message = lines[f"{P}.feature_groups[1].record_identifier"]
+    assert (
+        "feature_groups[1].record_identifier and feature_groups[1].features[0].name are encrypted" in message
+    )
+    assert all("tags.owner" not in text for text in lines.values()), lines
