@@ -875,6 +875,21 @@ def read_stack_file(path: str | Path) -> StackFile:
     if not isinstance(document, dict):
         raise ConfigError(source, [("", "the file must be a YAML map with a top-level `config:` key")])
     deferred: list[ConfigError] = []
+    stack = stack_name_of(path)
+    # First, so that every stop below keeps it: the file's name is wrong whatever the file holds.
+    if not STACK_NAME.fullmatch(stack):
+        deferred.append(
+            ConfigError(
+                source,
+                [
+                    (
+                        "",
+                        f"the stack name {stack!r} (from the file name, Pulumi.<stack>.yaml) is not one Pulumi "
+                        "accepts: 1 to 100 letters, digits, `_`, `.` or `-`; rename the file",
+                    )
+                ],
+            )
+        )
     unknown = sorted(str(key) for key in document if key not in _STACK_FILE_KEYS)
     if unknown:
         deferred.append(
@@ -905,7 +920,6 @@ def read_stack_file(path: str | Path) -> StackFile:
             for key, value in written.items()
         )
     )
-    stack = stack_name_of(path)
     environments = esc_environments(document)
     tags_source = project.path if project is not None and TAGS_KEY not in config else source
     # An ESC environment setting pulumi:tags would land before the project's (mergeConfig).
@@ -924,19 +938,6 @@ def read_stack_file(path: str | Path) -> StackFile:
     if CONFIG_KEY not in config:
         raise ConfigError.joined(
             source, [*deferred, ConfigError(source, [(CONFIG_KEY, _missing_platform(environments))])]
-        )
-    if not STACK_NAME.fullmatch(stack):
-        deferred.append(
-            ConfigError(
-                source,
-                [
-                    (
-                        "",
-                        f"the stack name {stack!r} (from the file name, Pulumi.<stack>.yaml) is not one Pulumi "
-                        "accepts: 1 to 100 letters, digits, `_`, `.` or `-`; rename the file",
-                    )
-                ],
-            )
         )
     stack_file = StackFile(path=source, stack=stack, config=config, environments=environments)
     if deferred:

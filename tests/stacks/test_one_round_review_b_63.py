@@ -260,3 +260,30 @@ def test_an_encrypted_value_read_alike_but_compared_with_nothing_is_not_named_fo
         "feature_groups[1].record_identifier and feature_groups[1].features[0].name are encrypted" in message
     )
     assert all("tags.owner" not in text for text in lines.values()), lines
+
+
+NAME_REFUSED = (
+    "<file>",
+    "the stack name 'team a' (from the file name, Pulumi.<stack>.yaml) is not one Pulumi accepts: 1 to 100 "
+    "letters, digits, `_`, `.` or `-`; rename the file",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "stop"),
+    [
+        pytest.param("config: [1]\n", ("config", f"not a map; it must hold `{P}`"), id="config-not-a-map"),
+        pytest.param("config: {}\n", MISSING, id="platform-missing"),
+        pytest.param(
+            f"config:\n  {P}: {{}}\n  platform: {{}}\n",
+            ("platform", f"is {P}, written twice (also as {P})"),
+            id="platform-written-twice",
+        ),
+    ],
+)
+def test_a_stack_name_pulumi_refuses_is_kept_beside_a_stop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, stop: tuple[str, str]
+) -> None:
+    # The file's name is wrong whatever it holds: renaming it is needed as well as the stop's fix.
+    path = project_folder(tmp_path, text=text, stack="team a")
+    assert _refused(capsys, path) == [(str(path), *NAME_REFUSED), (str(path), *stop)]
