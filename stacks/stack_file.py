@@ -863,8 +863,9 @@ def read_stack_file(path: str | Path) -> StackFile:
     or ``mlops-platform:`` key, a problem of ``Pulumi.yaml`` that declares nothing inside the
     platform value, ``pulumi:tags``, a stack name Pulumi refuses) is reported together with the
     platform value's own problems, in one error (:func:`_with_platform_problems`); what makes the
-    platform value unknown (YAML syntax, the size bounds, a ``config:`` that is no map, the platform
-    key written twice) is reported alone."""
+    platform value unknown (a ``config:`` that is no map, the platform key written twice or missing,
+    a ``Pulumi.yaml`` path inside it Pulumi cannot set) stops with the problems found before it, the
+    stack name checked first; YAML syntax and the size bounds stop alone."""
     source = str(path)
     problem = _extension_problem(Path(path))
     if problem:
