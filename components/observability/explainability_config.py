@@ -63,10 +63,14 @@ ACCEPT_TYPES: Final = ("text/csv", "application/jsonlines", "application/json")
 AGGREGATIONS: Final = ("mean_abs", "median", "mean_sq")
 """``methods.shap.agg_method``: how Clarify aggregates the records' SHAP values (``SHAPConfig``)."""
 
-SHADOW_ENDPOINT_PREFIX_MAX: Final = 63 - len("-config-1746251067-14e5")
-"""The longest ``endpoint_name_prefix``: Clarify names the shadow endpoint config
-``<prefix>-config-<time>-<id>`` (23 characters after the prefix) and SageMaker endpoint and endpoint
-config names are 63 characters at most (botocore: ``EndpointConfigName``)."""
+SHADOW_ENDPOINT_PREFIX_MAX: Final = 23
+"""The longest ``endpoint_name_prefix``: AWS's "Analysis configuration files" (Clarify, the
+``predictor`` section) says the prefix "must match the EndpointName pattern, and its maximum
+length is 23" (default ``sm-clarify``). Clarify's container builds the shadow endpoint's and its
+config's names from it (the SageMaker SDK's ``ModelConfig`` checks only the pattern, its
+``ENDPOINT_NAME_PREFIX_PATTERN``, and builds no name), so the documented bound is the one to hold;
+an earlier bound of 40 (63 less the 23 characters after the prefix in one failure message's
+``sm-clarify-config-<time>-<id>``) let through prefixes the documentation refuses."""
 
 Location = tuple[str | int, ...]
 
@@ -139,18 +143,21 @@ def template_problems(template: object, not_features: Sequence[str] = ()) -> Ite
         )
     yield from _format_problems(predictor)
     prefix = predictor.get("endpoint_name_prefix")
-    if prefix is not None and not (
-        isinstance(prefix, str)
-        and re.fullmatch(f"{CLARIFY_SHADOW_ENDPOINT_PREFIX}[a-zA-Z0-9-]*", prefix)
-        and len(prefix) <= SHADOW_ENDPOINT_PREFIX_MAX
-    ):
+    bound = (
+        f"{SHADOW_ENDPOINT_PREFIX_MAX} characters at most (AWS's documented bound: Clarify names the "
+        "shadow endpoint and its config from it, in SageMaker's 63)"
+    )
+    shaped = isinstance(prefix, str) and bool(
+        re.fullmatch(f"{CLARIFY_SHADOW_ENDPOINT_PREFIX}[a-zA-Z0-9-]*", prefix)
+    )
+    if prefix is not None and not shaped:
         yield (
             ("predictor", "endpoint_name_prefix"),
             f"must start with '{CLARIFY_SHADOW_ENDPOINT_PREFIX}' (or be left out): the monitoring role may "
-            f"run only the shadow endpoints named so; letters, digits and hyphens only, "
-            f"{SHADOW_ENDPOINT_PREFIX_MAX} characters at most, as SageMaker names the endpoint config "
-            f"'<prefix>-config-<time>-<id>' in 63",
+            f"run only the shadow endpoints named so; letters, digits and hyphens only, {bound}",
         )
+    elif isinstance(prefix, str) and len(prefix) > SHADOW_ENDPOINT_PREFIX_MAX:
+        yield ("predictor", "endpoint_name_prefix"), f"{len(prefix)} characters: {bound}"
 
 
 def _shap_problems(shap: dict[str, Any]) -> Iterator[tuple[Location, str]]:
