@@ -500,8 +500,8 @@ class ModelFamilyConfig(ModelFamilySpec):
         description="Path (relative to the project directory, where Pulumi.yaml is) of the family's Clarify "
         "analysis config template for the explainability monitor (`monitoring.model_monitors.explainability`): "
         "JSON with `headers`, `methods.shap` and a `predictor` giving the shadow endpoint's `instance_type` and "
-        "`initial_instance_count` (and `content_type`, `accept_type`... where needed), without `model_name` or "
-        "`endpoint_name`. The platform writes each endpoint serving the family its own copy naming the model the "
+        "`initial_instance_count` and the `content_type` the model takes (`accept_type`... where needed), without "
+        "`model_name` or `endpoint_name`. The platform writes each endpoint serving the family its own copy naming the model the "
         "endpoint serves, rewritten at each deploy (docs/monitoring.md). Required for each family an endpoint "
         "with that monitor is monitored as.",
     )

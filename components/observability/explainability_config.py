@@ -287,8 +287,20 @@ def _format_problems(predictor: dict[str, Any]) -> Iterator[tuple[Location, str]
     """The request and response formats, as the SDK's ``ModelConfig`` checks them: another value
     fails Clarify's job at every run instead."""
     content_type, accept_type = predictor.get("content_type"), predictor.get("accept_type")
-    if content_type is not None and content_type not in CONTENT_TYPES:
-        yield ("predictor", "content_type"), f"must be one of {', '.join(CONTENT_TYPES)} (or be left out)"
+    if content_type is None:
+        # Left out, Clarify takes the captured requests' format (the dataset's), which no plan
+        # knows, and needs FeaturesAttribute on the job for JSON Lines ones (AWS, "Parameters to
+        # Monitor Attribution Drift"; the SDK's ClarifyBaseliningConfig: "Only required when
+        # predictor content type is JSONlines"); the platform derives it from this key alone.
+        yield (
+            ("predictor", "content_type"),
+            "required: the format of the requests the model takes and the endpoint captures, 'text/csv' "
+            "(baseline rows are lists of values) or 'application/jsonlines' (with a content_template; the "
+            "job's FeaturesAttribute, which Clarify needs to read JSON Lines captures, comes from it); left "
+            "out, Clarify takes the captured requests' format, which the plan cannot know",
+        )
+    elif content_type not in CONTENT_TYPES:
+        yield ("predictor", "content_type"), f"must be one of {', '.join(CONTENT_TYPES)}"
     if accept_type is not None and accept_type not in ACCEPT_TYPES:
         yield ("predictor", "accept_type"), f"must be one of {', '.join(ACCEPT_TYPES)} (or be left out)"
     content_template = predictor.get("content_template")

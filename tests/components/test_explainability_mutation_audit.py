@@ -118,7 +118,8 @@ from tests.graph_helpers import as_list, policy_of, statements
 SAMPLE = REPO / "models" / "customer-churn" / "explainability.json"
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
 DEFINITION = "aws-native:sagemaker:ModelExplainabilityJobDefinition"
-# AWS's own CSV example (Parameters to Monitor Attribution Drift), without the model the platform adds.
+# AWS's own CSV example (Parameters to Monitor Attribution Drift), without the model the platform adds
+# and with the content_type the platform requires (left out, Clarify takes the capture's format).
 AWS_CSV_EXAMPLE: dict[str, Any] = {
     "headers": ["feature_1", "feature_2", "feature_3"],
     "methods": {
@@ -128,7 +129,7 @@ AWS_CSV_EXAMPLE: dict[str, Any] = {
             "agg_method": "mean_abs",
         }
     },
-    "predictor": {"instance_type": "ml.m5.xlarge", "initial_instance_count": 1},
+    "predictor": {"instance_type": "ml.m5.xlarge", "initial_instance_count": 1, "content_type": "text/csv"},
 }
 
 
@@ -159,8 +160,9 @@ def _with(**changes: Any) -> dict[str, Any]:
 def test_aws_s_own_example_and_its_optional_keys_left_out_are_accepted() -> None:
     """The documented example, and each key the page calls optional (or the SDK writes only when
     given) left out: headers, the SHAP baseline, num_samples and agg_method, and the predictor's
-    content and accept types. Clarify chooses num_samples by the feature count and the formats from
-    the captured data; refusing them would refuse AWS's own example."""
+    accept type. Clarify chooses num_samples by the feature count. Not content_type (session 63):
+    left out, Clarify takes the captured data's format, which the plan cannot know, so the job's
+    FeaturesAttribute (required for JSON Lines captures) could not be derived from the template."""
     assert _refused(AWS_CSV_EXAMPLE) == set()
     for key in (
         "headers",
@@ -171,7 +173,11 @@ def test_aws_s_own_example_and_its_optional_keys_left_out_are_accepted() -> None
         assert _refused(_with(**{key: ...})) == set(), key
     minimal = {
         "methods": {"shap": {}},
-        "predictor": {"instance_type": "ml.m5.large", "initial_instance_count": 1},
+        "predictor": {
+            "instance_type": "ml.m5.large",
+            "initial_instance_count": 1,
+            "content_type": "text/csv",
+        },
     }
     assert _refused(minimal) == set()
     # Without headers the rows' lengths cannot be checked, and are not refused for it.

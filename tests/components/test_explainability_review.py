@@ -134,8 +134,9 @@ def test_a_record_row_holds_one_value_per_header_where_the_content_template_puts
 
 @pytest.mark.parametrize("content_type", [..., "application/json"])
 def test_a_record_row_is_refused_for_a_model_that_takes_no_json_lines(content_type: Any) -> None:
-    """Without content_type the job has no FeaturesAttribute to read a record with; a JSON model's
-    rows are no JSON Lines records (the schema's JSON rows are SageMaker's JSON Lines dense format)."""
+    """Without content_type the job has no FeaturesAttribute to read a record with (and the
+    template is refused for leaving it out); a JSON model's rows are no JSON Lines records (the
+    schema's JSON rows are SageMaker's JSON Lines dense format)."""
     changes: dict[str, Any] = {"methods__shap__baseline": [{"features": [1, 2, 3]}]}
     if content_type is not ...:
         changes |= {
@@ -143,7 +144,10 @@ def test_a_record_row_is_refused_for_a_model_that_takes_no_json_lines(content_ty
             "predictor__content_template": "$records",
             "predictor__record_template": "$features_kvp",
         }
-    assert _refused(_with(**changes)) == {"methods.shap.baseline[0]"}
+    else:
+        changes |= {"predictor__content_type": ...}
+    left_out = {"predictor.content_type"} if content_type is ... else set()
+    assert _refused(_with(**changes)) == {"methods.shap.baseline[0]"} | left_out
 
 
 # -- 3. the shadow endpoint prefix's length ---------------------------------------------------------------
