@@ -72,6 +72,14 @@ config's names from it (the SageMaker SDK's ``ModelConfig`` checks only the patt
 an earlier bound of 40 (63 less the 23 characters after the prefix in one failure message's
 ``sm-clarify-config-<time>-<id>``) let through prefixes the documentation refuses."""
 
+BASELINE_FOLDER: Final = "model_explainability/"
+"""Where, under the family's ``baselines/<group>/`` of each stack's artifact bucket (the folder the
+explainability job's role reads, beside its ``constraints.json``), a template's baseline file name
+is read: ``"baseline": "shap_baseline.csv"`` is
+``s3://<artifact bucket>/baselines/<group>/model_explainability/shap_baseline.csv`` in every stack."""
+
+_BASELINE_FILE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*")
+
 Location = tuple[str | int, ...]
 
 _FEATURES_MARK: Final = "\u0000features\u0000"
@@ -180,15 +188,37 @@ def _baseline_problems(
     format: inline, a list of values (one per feature, ``headers``) or, for a JSON Lines model, a
     record holding that list where the requests hold it (``steps``: the key path of ``$features`` in
     ``content_template``, which Clarify reads them at: :func:`features_attribute`), as AWS's JSON
-    Lines example ``{"features": [...]}``; or the S3 URI of a file of them."""
+    Lines example ``{"features": [...]}``; or the name of a file of them in the family's baselines
+    folder of each stack (:data:`BASELINE_FOLDER`). Not an ``s3://`` URI: the template is every
+    stack's, and a URI names one bucket, while each stack's artifact bucket differs and its
+    explainability job's role reads only that bucket's ``baselines/<group>/``."""
     where: Location = ("methods", "shap", "baseline")
-    if baseline is None or (isinstance(baseline, str) and baseline.startswith("s3://")):
+    if baseline is None:
+        return
+    if isinstance(baseline, str):
+        if baseline.startswith("s3://"):
+            yield (
+                where,
+                "an s3:// URI names one bucket, but the template is every stack's: each stack's artifact "
+                "bucket differs and its explainability job's role reads only that bucket's "
+                "baselines/<group>/; give the rows inline, or the name of a file of them (e.g. "
+                f"'shap_baseline.csv'), which each stack reads at s3://<artifact bucket>/baselines/<group>/"
+                f"{BASELINE_FOLDER}<name> (upload it there with the monitor's constraints.json)",
+            )
+        elif not (_BASELINE_FILE.fullmatch(baseline) and ".." not in baseline.split("/")):
+            yield (
+                where,
+                "a file name in the family's baselines folder (letters, digits, '.', '_', '-', subfolders "
+                f"with '/'; each stack reads it at s3://<artifact bucket>/baselines/<group>/{BASELINE_FOLDER}"
+                "<name>), or a list of rows",
+            )
         return
     rows = (list, dict) if content_type != "text/csv" else (list,)
     if not (isinstance(baseline, list) and baseline and all(isinstance(row, rows) for row in baseline)):
         yield (
             where,
-            "must be a list of rows or an s3:// URI (each row the features of a request, in headers' order"
+            "must be a list of rows or the name of a file of them in the family's baselines folder (each row "
+            "the features of a request, in headers' order"
             + (
                 "; a CSV row is a list of values)"
                 if content_type == "text/csv"
@@ -354,7 +384,26 @@ def read_template(path: Path, not_features: Sequence[str] = ()) -> dict[str, Any
     return template
 
 
-def render(template: Mapping[str, Any], model_name: str) -> str:
-    """The analysis config Clarify reads: the template, its predictor naming ``model_name``."""
-    predictor = {**template["predictor"], "model_name": model_name}
-    return json.dumps({**template, "predictor": predictor}, indent=2, sort_keys=True) + "\n"
+def baseline_file(template: Mapping[str, Any]) -> str | None:
+    """The template's baseline file name (``methods.shap.baseline`` given as a name, not rows)."""
+    methods = template.get("methods")
+    shap = methods.get("shap") if isinstance(methods, Mapping) else None
+    baseline = shap.get("baseline") if isinstance(shap, Mapping) else None
+    return baseline if isinstance(baseline, str) else None
+
+
+def render(template: Mapping[str, Any], model_name: str, baselines_uri: str | None = None) -> str:
+    """The analysis config Clarify reads: the template, its predictor naming ``model_name``, and a
+    baseline file name resolved to ``<baselines_uri><BASELINE_FOLDER><name>``: ``baselines_uri`` is
+    the family's baselines folder in this stack's artifact bucket,
+    ``s3://<bucket>/baselines/<group>/`` (required when the template names a file)."""
+    config = {**template, "predictor": {**template["predictor"], "model_name": model_name}}
+    if (name := baseline_file(template)) is not None:
+        if baselines_uri is None or not baselines_uri.endswith("/"):
+            raise ValueError(
+                f"render: the template's baseline is the file {name!r}: give baselines_uri, the family's "
+                "baselines folder in this stack's artifact bucket (s3://<bucket>/baselines/<group>/)"
+            )
+        shap = {**template["methods"]["shap"], "baseline": f"{baselines_uri}{BASELINE_FOLDER}{name}"}
+        config["methods"] = {**template["methods"], "shap": shap}
+    return json.dumps(config, indent=2, sort_keys=True) + "\n"

@@ -92,8 +92,9 @@ class ModelQualityMonitoringArgs:
     explainability_template: Mapping[str, Any] | None = None
     """With the explainability monitor: the team's Clarify analysis config without the model
     (``headers``, ``methods.shap``, and a ``predictor`` with the shadow endpoint's ``instance_type``
-    and ``initial_instance_count``, no ``model_name`` or ``endpoint_name``). The component writes it,
-    with ``predictor.model_name``, to ``monitoring-config/<endpoint_label>/model_explainability/
+    and ``initial_instance_count``, no ``model_name`` or ``endpoint_name``; a SHAP baseline given as a
+    file name is read at ``baselines/<model_family>/model_explainability/<name>`` of the artifact
+    bucket, never an ``s3://`` URI). The component writes it, with ``predictor.model_name``, to ``monitoring-config/<endpoint_label>/model_explainability/
     analysis_config.json`` (KMS-encrypted), which the explainability job reads."""
     object_tag_keys: Sequence[str] = ()
     """Tag keys of ``placement.tags`` the analysis config object keeps first (an S3 object takes 10 tags)."""
@@ -217,8 +218,12 @@ class ModelQualityMonitoring(pulumi.ComponentResource):
         args, placement = self._args, self._args.placement
         template = args.explainability_template
         assert template is not None and args.model_name is not None  # checked by the args
-        content = pulumi.Output.all(args.model_name, args.endpoint_name).apply(
-            lambda served: render(template, served[0])
+        # A baseline file name resolves in this stack's bucket, under the family's folder the role reads.
+        baselines_uri = concat(
+            "s3://", placement.artifact_bucket_name, "/", baseline_prefix(args.model_family)
+        )
+        content = pulumi.Output.all(args.model_name, args.endpoint_name, baselines_uri).apply(
+            lambda served: render(template, served[0], served[2])
         )
         return s3.BucketObjectv2(
             f"{self._name}-explainability-config",

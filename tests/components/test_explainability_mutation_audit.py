@@ -76,7 +76,8 @@ component writes nothing without the kind, pinned by M23's test).
 Left alone: S05 the sample's agg_method median, S06 its two shadow instances: valid choices of
 the team's, not a behaviour to pin. Not fixed, for the lead: an ``s3://`` baseline in a template
 can be readable by one stack at most (the artifact bucket's name is generated, and each stack's
-``baselines/<group>/`` differs), yet the plan accepts any ``s3://`` URI; and a template fault is a
+``baselines/<group>/`` differs), yet the plan accepts any ``s3://`` URI (fixed in session 63: refused,
+and a file name is resolved per stack, tests/components/test_explainability_leftovers_63.py); and a template fault is a
 field error, so cross-checks elsewhere in the stack file come on the next plan (the stack file's
 staged validation, not this feature's).
 """
@@ -324,7 +325,7 @@ def test_a_value_clarify_would_refuse_is_refused_naming_its_key(changes: dict[st
         pytest.param({"predictor__endpoint_name_prefix": "sm-clarify"}, id="the-default-prefix"),
         pytest.param({"predictor__endpoint_name_prefix": "sm-clarify-churn"}, id="a-longer-prefix"),
         pytest.param(
-            {"methods__shap__baseline": "s3://bucket/baselines/churn/rows.csv"}, id="baseline-in-s3"
+            {"methods__shap__baseline": "shap_baseline.csv"}, id="baseline-file-in-the-family-folder"
         ),
         pytest.param({"methods__shap__baseline": [[1, 2, 3], [4, 5.5, "a"]]}, id="two-rows"),
         pytest.param(

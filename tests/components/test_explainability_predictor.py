@@ -472,14 +472,14 @@ BAD_TEMPLATES: dict[str, tuple[str | Callable[[dict[str, Any]], None], str, str]
         "a whole number, 1 or more",
     ),
     "baseline-a-local-path": (
-        lambda template: template["methods"]["shap"].update(baseline="baselines/churn.csv"),
+        lambda template: template["methods"]["shap"].update(baseline="/data/churn.csv"),
         "methods.shap.baseline",
-        "a list of rows or an s3:// URI",
+        "a file name in the family's baselines folder",
     ),
     "baseline-not-rows": (
         lambda template: template["methods"]["shap"].update(baseline={"tenure_months": 24}),
         "methods.shap.baseline",
-        "a list of rows or an s3:// URI",
+        "a list of rows or the name of a file of them",
     ),
     "foreign-shadow-prefix": (
         _predictor(endpoint_name_prefix="churn-shadow"),

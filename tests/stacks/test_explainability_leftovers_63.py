@@ -1,0 +1,80 @@
+"""The explainability template's session-63 refusals through ``bin/plan`` on a stack file of the
+test's own project: an ``s3://`` SHAP baseline, ``predictor.content_type`` left out and an
+``endpoint_name_prefix`` over AWS's 23 characters are each named (stack file, template, key) in one
+run that exits 2 with nothing on stdout; a baseline given by file name plans, resolved in the
+stack's own artifact bucket (tests/components/test_explainability_leftovers_63.py has the why)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from planner.recorder import record_stack_file
+from tests.conftest import REPO, load_stack_document
+from tests.stacks.project_folder import project_folder
+
+TEMPLATE: dict[str, Any] = {
+    "headers": ["tenure_months", "monthly_charges", "total_charges", "contract_type", "support_calls_90d"],
+    "methods": {"shap": {"baseline": [[24, 65.0, 1560.0, "month-to-month", 1]], "num_samples": 50}},
+    "predictor": {"instance_type": "ml.m5.large", "initial_instance_count": 1, "content_type": "text/csv"},
+}
+
+
+def _project(tmp_path: Path, template: dict[str, Any]) -> tuple[Path, Path]:
+    """A prod stack with the explainability monitor reading ``xai/churn.json`` of its project."""
+    (tmp_path / "xai").mkdir()
+    template_path = tmp_path / "xai" / "churn.json"
+    template_path.write_text(json.dumps(template))
+    document = load_stack_document("prod")
+    platform = document["config"]["mlops-platform:platform"]
+    platform["monitoring"]["model_monitors"] = {"model_quality": True, "explainability": True}
+    platform["models"][0]["explainability_config"] = "xai/churn.json"
+    return project_folder(tmp_path, stack="prod", document=document), template_path
+
+
+def test_each_fault_is_named_with_the_stack_file_and_the_template_and_nothing_is_planned(
+    tmp_path: Path,
+) -> None:
+    bad = json.loads(json.dumps(TEMPLATE))
+    bad["methods"]["shap"]["baseline"] = "s3://prod-artifacts/baselines/prod-customer-churn/rows.csv"
+    del bad["predictor"]["content_type"]
+    bad["predictor"]["endpoint_name_prefix"] = "sm-clarify-customer-churn"  # 25 characters
+    stack, template_path = _project(tmp_path, bad)
+    run = subprocess.run(
+        ["bin/plan", "--config", str(stack), "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 2, run.stderr
+    assert run.stdout == ""
+    [line] = [line for line in run.stderr.splitlines() if "models[0].explainability_config" in line]
+    assert str(stack) in line and str(template_path) in line, line
+    for key, words in (
+        ("methods.shap.baseline", "an s3:// URI names one bucket"),
+        ("predictor.content_type", "required"),
+        ("predictor.endpoint_name_prefix", "25 characters: 23 characters at most"),
+    ):
+        assert f"{key}: {words}" in line, (key, line)
+
+
+def test_a_baseline_file_name_plans_and_names_the_stack_s_own_bucket(tmp_path: Path) -> None:
+    good = json.loads(json.dumps(TEMPLATE))
+    good["methods"]["shap"]["baseline"] = "shap_baseline.csv"
+    stack, _ = _project(tmp_path, good)
+    graph = record_stack_file(str(stack))
+    [written] = [
+        r
+        for r in graph.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
+        if r.inputs["key"].startswith("monitoring-config/")
+    ]
+    bucket = graph.named("artifacts-bucket").outputs["bucket"]
+    group = graph.of_type("aws:sagemaker/modelPackageGroup:ModelPackageGroup")[0].inputs[
+        "modelPackageGroupName"
+    ]
+    baseline = json.loads(written.inputs["content"])["methods"]["shap"]["baseline"]
+    assert baseline == f"s3://{bucket}/baselines/{group}/model_explainability/shap_baseline.csv"
