@@ -84,7 +84,38 @@ StackFindings = Iterator[tuple[str, str | None]]
 # --- resource rules --------------------------------------------------------------------
 
 
+#: Access points carry their own public access block, every flag true unless set false (S3's
+#: default for access points, as pulumi-aws documents): type -> the block's path.
+ACCESS_POINT_BLOCKS = {
+    "aws:s3/accessPoint:AccessPoint": "publicAccessBlockConfiguration",
+    "aws-native:s3:AccessPoint": "publicAccessBlockConfiguration",
+    "aws-native:s3express:AccessPoint": "publicAccessBlockConfiguration",
+    "aws-native:s3:MultiRegionAccessPoint": "publicAccessBlockConfiguration",
+    "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint": "details.publicAccessBlock",
+}
+
+
+def _access_point_blocked(args: ResourceValidationArgs) -> Check:
+    path = ACCESS_POINT_BLOCKS[args.resource_type]
+    block = get(args.props, path)
+    if block is None:
+        return  # unset: S3 blocks all four for the access point
+    off = [
+        f"{path}.{flag}"
+        for flag in PUBLIC_ACCESS_FLAGS
+        if get(block, flag) is not None and not is_true(get(block, flag))
+    ]
+    if off:
+        yield (
+            f"{', '.join(off)} not true: an access point's public access block may only be stricter than "
+            f"the bucket's; leave the flags unset or set all four of {', '.join(PUBLIC_ACCESS_FLAGS)} to True."
+        )
+
+
 def _public_access_blocked(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    if args.resource_type in ACCESS_POINT_BLOCKS:
+        yield from _access_point_blocked(args)
+        return
     prefix = ""
     props = args.props
     if args.resource_type == NATIVE_BUCKET:
@@ -134,9 +165,10 @@ s3_public_access_blocked = resource_rule(
     description=(
         "S3 public access blocks must set all four flags. Fix: set blockPublicAcls, "
         "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true (on an aws-native "
-        "bucket: under publicAccessBlockConfiguration; account-level blocks too)."
+        "bucket: under publicAccessBlockConfiguration; account-level blocks too); an access point's "
+        "or Multi-Region Access Point's block may leave a flag unset (true) but never set it false."
     ),
-    resource_types=[PUBLIC_ACCESS_BLOCK, ACCOUNT_PUBLIC_ACCESS_BLOCK, NATIVE_BUCKET],
+    resource_types=[PUBLIC_ACCESS_BLOCK, ACCOUNT_PUBLIC_ACCESS_BLOCK, NATIVE_BUCKET, *ACCESS_POINT_BLOCKS],
     check=_public_access_blocked,
     enforcement_level=MANDATORY,
     severity=HIGH,

@@ -153,6 +153,8 @@ TWINS: dict[str, set[str]] = {
         "aws-native:codeartifact:Repository"
     },
     "aws:codebuild/resourcePolicy:ResourcePolicy": set(),  # no CloudFormation resource
+    # s3-public-access-blocked on Multi-Region Access Points
+    "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint": {"aws-native:s3:MultiRegionAccessPoint"},
     "aws:dsql/clusterPolicy:ClusterPolicy": {"aws-native:dsql:Cluster"},
     "aws:dynamodb/resourcePolicy:ResourcePolicy": {
         "aws-native:dynamodb:Table",

@@ -640,6 +640,21 @@ CASES = [
         "kmsMasterKeyId",
         id="aws-native-topic-without-key-fails",
     ),
+    # s3-public-access-blocked on an access point: an unset flag is S3's true, false is refused
+    pytest.param(
+        "s3-public-access-blocked",
+        "aws:s3/accessPoint:AccessPoint",
+        {"bucket": NAME, "publicAccessBlockConfiguration": {"blockPublicAcls": True}},
+        None,
+        id="access-point-with-unset-flags-passes",
+    ),
+    pytest.param(
+        "s3-public-access-blocked",
+        "aws:s3/accessPoint:AccessPoint",
+        {"bucket": NAME, "publicAccessBlockConfiguration": {**FLAGS, "restrictPublicBuckets": False}},
+        "publicAccessBlockConfiguration.restrictPublicBuckets not true",
+        id="access-point-restrict-public-buckets-false-fails",
+    ),
 ]
 
 
