@@ -153,7 +153,16 @@ TWINS: dict[str, set[str]] = {
         "aws-native:codeartifact:Repository"
     },
     "aws:codebuild/resourcePolicy:ResourcePolicy": set(),  # no CloudFormation resource
-    # s3-public-access-blocked on Multi-Region Access Points
+    # public-access-switches-kept-on and the access-point blocks of s3-public-access-blocked
+    "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess": {
+        "aws-native:ec2:SnapshotBlockPublicAccess"
+    },
+    "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess": set(),  # no CloudFormation resource
+    "aws:ec2/vpcBlockPublicAccessOptions:VpcBlockPublicAccessOptions": {
+        "aws-native:ec2:VpcBlockPublicAccessOptions"
+    },
+    "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration": set(),  # no CloudFormation resource
+    "aws:ssm/serviceSetting:ServiceSetting": {"aws-native:ssm:ServiceSetting"},
     "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint": {"aws-native:s3:MultiRegionAccessPoint"},
     "aws:dsql/clusterPolicy:ClusterPolicy": {"aws-native:dsql:Cluster"},
     "aws:dynamodb/resourcePolicy:ResourcePolicy": {

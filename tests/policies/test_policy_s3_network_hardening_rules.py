@@ -640,6 +640,21 @@ CASES = [
         "kmsMasterKeyId",
         id="aws-native-topic-without-key-fails",
     ),
+    # public-access-switches-kept-on: an account switch turned to its open position
+    pytest.param(
+        "public-access-switches-kept-on",
+        "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess",
+        {"state": "block-all-sharing"},
+        None,
+        id="ebs-snapshot-block-public-access-on-passes",
+    ),
+    pytest.param(
+        "public-access-switches-kept-on",
+        "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess",
+        {"state": "unblocked"},
+        "state is 'unblocked'",
+        id="ebs-snapshot-block-public-access-unblocked-fails",
+    ),
     # s3-public-access-blocked on an access point: an unset flag is S3's true, false is refused
     pytest.param(
         "s3-public-access-blocked",

@@ -1,0 +1,160 @@
+"""Account- and resource-level "block public access" switches, as a class: a stack that turns one
+to its open position is a governance finding even before any public resource exists, because it
+lets a later snapshot, AMI, EMR cluster, SSM document or bucket object be shared with everyone.
+
+:data:`SWITCHES` is the class: each type whose purpose is such a switch, with the inputs read and
+their open positions. The S3 blocks (bucket, account, access points, Multi-Region Access Points)
+are ``s3-public-access-blocked``'s (``policies/rules/s3.py``). Every other type or input of the
+installed providers named like a public-access switch is listed in :data:`NOT_SWITCHES` with why
+it is not one (``tests/policies/test_public_switches_63.py`` scans the SDKs and fails on a new
+one nobody classified).
+
+Inputs at preview and outputs after create read the same here: each type echoes its inputs as
+outputs. An unknown value is undecided (the engine's ``UnknownValueError``), never a violation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import ResourceValidationArgs
+
+from ._common import FSBP, HIGH, MANDATORY, framework, get, is_map, is_true, resource_rule, shown
+
+EBS_SNAPSHOT_BPA = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
+NATIVE_SNAPSHOT_BPA = "aws-native:ec2:SnapshotBlockPublicAccess"
+IMAGE_BPA = "aws:ec2/imageBlockPublicAccess:ImageBlockPublicAccess"
+VPC_BPA = "aws:ec2/vpcBlockPublicAccessOptions:VpcBlockPublicAccessOptions"
+NATIVE_VPC_BPA = "aws-native:ec2:VpcBlockPublicAccessOptions"
+EMR_BPA = "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration"
+SSM_SETTING = "aws:ssm/serviceSetting:ServiceSetting"
+NATIVE_SSM_SETTING = "aws-native:ssm:ServiceSetting"
+NATIVE_LIGHTSAIL_BUCKET = "aws-native:lightsail:Bucket"
+
+#: The SSM service setting that lets SSM documents be shared publicly (AWS default ``Enable``).
+SSM_PUBLIC_SHARING = "/ssm/documents/console/public-sharing-permission"
+
+#: type -> (input, the values that keep it closed, what to set). Unset is judged per type below.
+STATES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    # EnableSnapshotBlockPublicAccess modes; the provider's third value ``unblocked`` disables it.
+    EBS_SNAPSHOT_BPA: ("state", ("block-all-sharing", "block-new-sharing"), "'block-all-sharing'"),
+    NATIVE_SNAPSHOT_BPA: ("state", ("block-all-sharing", "block-new-sharing"), "'block-all-sharing'"),
+    # Valid values `unblocked` and `block-new-sharing`.
+    IMAGE_BPA: ("state", ("block-new-sharing",), "'block-new-sharing'"),
+    # `off` lets every internet gateway of the Region's VPCs carry traffic BPA would block.
+    VPC_BPA: ("internetGatewayBlockMode", ("block-bidirectional", "block-ingress"), "'block-ingress'"),
+    NATIVE_VPC_BPA: ("internetGatewayBlockMode", ("block-bidirectional", "block-ingress"), "'block-ingress'"),
+}
+
+SWITCHES: dict[str, str] = {
+    **{token: path for token, (path, _, _) in STATES.items()},
+    EMR_BPA: "blockPublicSecurityGroupRules",
+    SSM_SETTING: "settingId/settingValue",
+    NATIVE_SSM_SETTING: "settingId/settingValue",
+    NATIVE_LIGHTSAIL_BUCKET: "accessRules.getObject/accessRules.allowPublicOverrides",
+}
+
+#: Types (or ``type input``) of the providers named like a public-access switch that are not one.
+NOT_SWITCHES: dict[str, str] = {
+    "aws:ec2/vpcBlockPublicAccessExclusion:VpcBlockPublicAccessExclusion": (
+        "a named exception for one VPC or subnet under VPC BPA: the named-exception pattern, not a switch"
+    ),
+    "aws-native:ec2:VpcBlockPublicAccessExclusion": "the aws-native twin of the VPC BPA exclusion",
+    "aws:ec2/serialConsoleAccess:SerialConsoleAccess": (
+        "EC2 serial console access is reached with IAM permissions and instance credentials, never by the public"
+    ),
+    "aws:secretsmanager/secretPolicy:SecretPolicy blockPublicPolicy": (
+        "a put-time check of the policy it sits on (false is the provider default); the document itself is "
+        "judged by resource-policy-not-public"
+    ),
+    "aws-native:secretsmanager:ResourcePolicy blockPublicPolicy": "as aws:secretsmanager/secretPolicy",
+    "aws:apprunner/service:Service networkConfiguration.ingressConfiguration.isPubliclyAccessible": (
+        "a public endpoint of one service (network exposure, like eks-endpoint-private), not an account "
+        "switch: not in this rule"
+    ),
+    "aws-native:apprunner:Service networkConfiguration.ingressConfiguration.isPubliclyAccessible": (
+        "as aws:apprunner/service:Service"
+    ),
+}
+
+Check = Iterator[str]
+
+
+def _state(args: ResourceValidationArgs) -> Check:
+    path, closed, fix = STATES[args.resource_type]
+    value = get(args.props, path)
+    if value not in closed:
+        unset = " (unset)" if value is None else ""
+        yield (
+            f"{path} is {shown(value)}{unset}, which leaves public sharing open: set {path}={fix} "
+            f"(one of {', '.join(repr(c) for c in closed)})."
+        )
+
+
+def _emr(args: ResourceValidationArgs) -> Check:
+    value = get(args.props, "blockPublicSecurityGroupRules")
+    if not is_true(value):
+        yield (
+            f"blockPublicSecurityGroupRules is {shown(value)}: EMR then launches clusters whose security "
+            "groups open ports to 0.0.0.0/0 or ::/0. Fix: set block_public_security_group_rules=True "
+            "(name the ports that must stay open in permittedPublicSecurityGroupRuleRanges)."
+        )
+
+
+def _ssm(args: ResourceValidationArgs) -> Check:
+    setting = get(args.props, "settingId")
+    if not isinstance(setting, str) or not setting.endswith(SSM_PUBLIC_SHARING):
+        return  # another service setting (or the setting's ARN ending in another path)
+    value = get(args.props, "settingValue")
+    if not isinstance(value, str) or value.strip().lower() != "disable":
+        yield (
+            f"settingValue is {shown(value)} for {SSM_PUBLIC_SHARING}: SSM documents of the account may "
+            "then be shared with everyone. Fix: set setting_value='Disable'."
+        )
+
+
+def _lightsail(args: ResourceValidationArgs) -> Check:
+    rules = get(args.props, "accessRules")
+    if not is_map(rules):
+        return  # Lightsail buckets are private by default
+    get_object = get(rules, "getObject")
+    if isinstance(get_object, str) and get_object.lower() == "public":
+        yield "accessRules.getObject is 'public': every object is readable anonymously. Fix: set it to 'private'."
+    if is_true(get(rules, "allowPublicOverrides")):
+        yield (
+            "accessRules.allowPublicOverrides is true: object ACLs may make single objects public. "
+            "Fix: set it to false."
+        )
+
+
+def _switches_kept_on(args: ResourceValidationArgs, _: Mapping[str, Any]) -> Check:
+    if args.resource_type in STATES:
+        yield from _state(args)
+    elif args.resource_type == EMR_BPA:
+        yield from _emr(args)
+    elif args.resource_type in (SSM_SETTING, NATIVE_SSM_SETTING):
+        yield from _ssm(args)
+    elif args.resource_type == NATIVE_LIGHTSAIL_BUCKET:
+        yield from _lightsail(args)
+
+
+public_access_switches_kept_on = resource_rule(
+    name="public-access-switches-kept-on",
+    description=(
+        "Account-level block-public-access switches a stack declares must stay on: EBS snapshot and AMI "
+        "block public access, VPC block public access, EMR block public access, the SSM documents "
+        "public-sharing setting, Lightsail bucket access rules. Fix: set state='block-all-sharing' "
+        "(snapshots) or 'block-new-sharing' (AMIs), internetGatewayBlockMode='block-ingress', "
+        "blockPublicSecurityGroupRules=true, the SSM setting to 'Disable', getObject='private' with "
+        "allowPublicOverrides=false."
+    ),
+    resource_types=list(SWITCHES),
+    check=_switches_kept_on,
+    enforcement_level=MANDATORY,
+    severity=HIGH,
+    framework=framework(FSBP, "EC2.182", "EMR.2, SSM.7; Cfg ebs-snapshot-block-public-access"),
+    tags=["public-access"],
+)
+
+POLICIES = [public_access_switches_kept_on]
