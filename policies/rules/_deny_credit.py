@@ -17,7 +17,9 @@ requests that do. :func:`restricts` credits such a Deny, as a class, when nothin
   ``aws:SourceVpc``, ``aws:SourceIp``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``,
   ``aws:PrincipalAccount``...), with fixed values (as an Allow's condition must pin them). A request
   without the key is denied too (a negated operator matches a missing key), so the Allow is left
-  with the listed values only.
+  with the listed values only. An ARN operator only on an ARN key (``aws:SourceArn``,
+  ``aws:PrincipalArn``), ``NotIpAddress`` only on ``aws:SourceIp``: on another key the request's
+  value is not of the operator's type, and IAM documents no outcome for that.
 
 A Deny narrower in any of these (``...IfExists``, which lets requests without the key through; a
 second condition, which may not hold; a wildcard value; a pattern that is not surely wider) is
@@ -42,6 +44,14 @@ NEGATED = {
     "ArnNotEquals": "ArnEquals",
     "ArnNotLike": "ArnLike",
     "NotIpAddress": "IpAddress",
+}
+#: Operators whose type fits only some keys: an ARN operator needs an ARN key, an IP one ``aws:SourceIp``.
+#: On another key the request's value is not of the operator's type, and IAM documents no outcome
+#: for that: the Deny may never apply, so it credits nothing.
+_TYPED_KEYS = {
+    "ArnNotEquals": frozenset({"aws:sourcearn", "aws:principalarn"}),
+    "ArnNotLike": frozenset({"aws:sourcearn", "aws:principalarn"}),
+    "NotIpAddress": frozenset({"aws:sourceip"}),
 }
 #: The keys a Deny may restrict on: single-valued keys naming the network, account or
 #: organization (the multi-valued org paths are left out: a negated operator on a set is
@@ -174,7 +184,7 @@ def _one_negated_condition(condition: Any, keys: frozenset[str]) -> Tri:
         return False
     ((key, value),) = block.items()
     name = str(key).lower()
-    if name not in keys:
+    if name not in keys or name not in _TYPED_KEYS.get(str(operator), frozenset({name})):
         return False
     if isinstance(value, Unknown):
         return value
