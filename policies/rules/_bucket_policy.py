@@ -252,7 +252,8 @@ def restricting_condition(condition: Any, keys: frozenset[str] = RESTRICTING_KEY
 
 def _narrow_cidr(value: str) -> bool:
     """A CIDR that S3's meaning of public calls fixed: ``/8`` or narrower for IPv4, ``/32`` or
-    narrower for IPv6 (an IPv4-mapped IPv6 range read as the IPv4 range it maps). "Bucket policies
+    narrower for IPv6 (an IPv6 range holding IPv4-mapped addresses read as the IPv4 range it maps:
+    ``::ffff:0.0.0.0/97`` is ``0.0.0.0/1``, ``::/64`` all of IPv4). "Bucket policies
     that grant access conditioned on the aws:SourceIp condition key with very broad IP ranges (for
     example, 0.0.0.0/1) are evaluated as public. This includes values broader than /8 for IPv4 and
     /32 for IPv6" (Amazon S3 User Guide, Blocking public access: the meaning of "public")."""
@@ -261,11 +262,24 @@ def _narrow_cidr(value: str) -> bool:
     except ValueError:
         return False
     if isinstance(network, ipaddress.IPv6Network):
-        mapped = network.network_address.ipv4_mapped
-        if mapped is not None and network.prefixlen >= 96:
-            return network.prefixlen - 96 >= 8
+        mapped = _mapped_v4(network)
+        if mapped is not None:
+            return mapped.prefixlen >= 8
         return network.prefixlen >= 32
     return network.prefixlen >= 8
+
+
+#: The IPv4-mapped IPv6 addresses (``::ffff:a.b.c.d``).
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+
+
+def _mapped_v4(network: ipaddress.IPv6Network) -> ipaddress.IPv4Network | None:
+    """The IPv4 range an IPv6 range reaches through IPv4-mapped addresses (None: none)."""
+    if network.supernet_of(_MAPPED):
+        return ipaddress.IPv4Network("0.0.0.0/0")
+    if _MAPPED.supernet_of(network):
+        return ipaddress.IPv4Network((int(network.network_address) & 0xFFFFFFFF, network.prefixlen - 96))
+    return None
 
 
 def pins(name: str, values: list[Any], operator: str) -> bool:
@@ -289,6 +303,9 @@ def _whole_space(cidrs: list[Any]) -> bool:
         if isinstance(network, ipaddress.IPv4Network):
             v4.append(network)
         else:
+            mapped = _mapped_v4(network)  # ``::ffff:10.0.0.0/104`` is ``10.0.0.0/8``
+            if mapped is not None:
+                v4.append(mapped)
             v6.append(network)
     if v4 and [str(n) for n in ipaddress.collapse_addresses(v4)] == ["0.0.0.0/0"]:
         return True

@@ -4,6 +4,10 @@
   ARN key, ``NotIpAddress`` on ``aws:SourceIp``. On ``aws:SourceVpce`` or ``kms:CallerAccount`` the
   request's value is not an ARN or an address, IAM documents no outcome, and the Deny may never
   apply: the Allow to ``*`` stays refused.
+- An IPv6 range is read as the IPv4 range it reaches through IPv4-mapped addresses whatever its
+  length: ``::/64`` and ``::ffff:0:0/95`` hold every ``::ffff:a.b.c.d``, all of IPv4, though both
+  are narrower than ``/32``; and a list of mapped ``/104`` ranges (each an IPv4 ``/8``), alone or
+  beside IPv4 ``/8`` ranges, that adds up to every IPv4 address restricts nothing.
 """
 
 from __future__ import annotations
@@ -105,3 +109,40 @@ def test_a_key_deny_with_an_arn_operator_on_the_caller_account_is_no_credit(outp
     mistyped = _deny("ArnNotEquals", "kms:CallerAccount", "111122223333")
     messages, undecided = _key(DECRYPT, mistyped, outputs=outputs)
     assert undecided == 0 and len(messages) == 1 and "Statement[0]" in messages[0]
+
+
+# --- IPv6 ranges reaching all of IPv4 through mapped addresses ---------------------------------------
+
+EVERY_V4_MAPPED = [f"::ffff:{i}.0.0.0/104" for i in range(256)]
+HALF_AND_HALF = [f"::ffff:{i}.0.0.0/104" for i in range(128)] + [f"{i}.0.0.0/8" for i in range(128, 256)]
+BROAD = [
+    pytest.param("::/64", id="ipv4-compatible-and-mapped-64"),
+    pytest.param("::ffff:0:0/95", id="mapped-block-supernet"),
+    pytest.param("::ffff:0.0.0.0/97", id="mapped-half-of-ipv4"),
+    pytest.param(EVERY_V4_MAPPED, id="every-ipv4-slash-8-mapped"),
+    pytest.param(HALF_AND_HALF, id="mapped-and-plain-slash-8s-adding-up"),
+]
+NARROW = [
+    pytest.param("::ffff:10.0.0.0/104", id="mapped-slash-8"),
+    pytest.param("2001:db8::/32", id="ipv6-slash-32"),
+    pytest.param(EVERY_V4_MAPPED[:255], id="all-but-one-slash-8-mapped"),
+]
+
+
+def _from(cidrs: Any, statement: dict[str, Any]) -> dict[str, Any]:
+    return {**statement, "Condition": {"IpAddress": {"aws:SourceIp": cidrs}}}
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize("cidrs", BROAD)
+def test_an_ipv6_range_reaching_every_ipv4_address_restricts_nothing(cidrs: Any, outputs: bool) -> None:
+    assert _refused_once(_bucket(_from(cidrs, READ), outputs=outputs))
+    assert _refused_once(_queue(_from(cidrs, SEND), outputs=outputs))
+    assert _refused_once(_queue(SEND, _deny("NotIpAddress", "aws:SourceIp", cidrs), outputs=outputs))
+
+
+@pytest.mark.parametrize("cidrs", NARROW)
+def test_a_narrow_ipv6_or_mapped_range_restricts(cidrs: Any) -> None:
+    assert _bucket(_from(cidrs, READ)) == ([], 0)
+    assert _queue(_from(cidrs, SEND)) == ([], 0)
+    assert _queue(SEND, _deny("NotIpAddress", "aws:SourceIp", cidrs)) == ([], 0)
