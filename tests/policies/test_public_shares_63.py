@@ -9,7 +9,10 @@ before and after create; naming accounts passes; a value unknown at preview is u
 
 The class is found by a scan of the installed SDKs' input descriptions ("Use `all` to make the
 snapshot public", a group whose valid value is ``"all"``, "grant permissions to all principals"):
-each hit is in the rule's ``SHARES`` table or in ``NOT_SHARES`` with why.
+each hit is in the rule's ``SHARES`` table or in ``NOT_SHARES`` with why. The scan must still find
+the hits it found when written (an upgrade rewording a description fails rather than shrinks it),
+and each ``SHARES`` path is an input of the installed SDK's ``...Args`` class (wire names, lists
+where marked ``[]``) holding a string or a list of strings.
 
 Not in the class (the report says why): ``aws:ebs/snapshotCreateVolumePermission`` (an account id
 only), ``aws:ram/resourceShare``'s ``allowExternalPrincipals`` (accounts outside the organization,
@@ -20,13 +23,17 @@ IAM principals), ``aws:lambda/layerVersionPermission`` (read by the rule already
 
 from __future__ import annotations
 
+import collections.abc
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pulumi_aws
 import pulumi_aws_native
 import pytest
+from pulumi import _types as pulumi_types
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from policies.rules._resource_policy_types import SHARES
@@ -250,3 +257,63 @@ def test_every_input_described_as_sharing_with_everyone_is_read() -> None:
     assert ("pulumi_aws", "rds", "shared_accounts") in hits  # the scan finds what it is for
     missing = {hit for hit in hits if not _covered(*hit) and hit[1:] not in NOT_SHARES}
     assert not missing, f"classify these share inputs in SHARES or NOT_SHARES: {sorted(missing)}"
+
+
+#: Today's hits of the scan: a pulumi-aws or aws-native upgrade rewording one of these descriptions
+#: must fail here (and widen ``EVERYONE``) rather than shrink the scan unnoticed.
+SCANNED = {
+    ("pulumi_aws", "ec2", "group"),
+    ("pulumi_aws", "imagebuilder", "user_groups"),
+    ("pulumi_aws", "rds", "shared_accounts"),
+    ("pulumi_aws_native", "ec2", "allowed_principals"),
+    ("pulumi_aws", "imagebuilder", "is_public"),
+    ("pulumi_aws", "apprunner", "is_publicly_accessible"),
+}
+
+
+def test_the_scan_still_finds_what_it_found_when_written() -> None:
+    assert sorted(SCANNED - _scan()) == []
+
+
+def _unwrapped(hint: Any) -> Any:
+    """``T`` of ``Input[T]`` (``Union[T, Awaitable[T], Output[T]]``) and of ``Optional[T]``."""
+    while typing.get_origin(hint) is typing.Union:
+        hint = next(
+            arg
+            for arg in typing.get_args(hint)
+            if arg is not type(None)
+            and typing.get_origin(arg) not in (collections.abc.Awaitable, pulumi.Output)
+            and arg is not pulumi.Output
+        )
+    return hint
+
+
+def _input_type(token: str, path: str) -> Any:
+    """The SDK's type of the input at ``path`` (wire names; ``[]`` a list element; a step after a
+    map is a key of it) of the resource ``token``, from its ``...Args`` class."""
+    provider, module, name = token.split(":")
+    package = pulumi_aws if provider == "aws" else pulumi_aws_native
+    hint: Any = getattr(getattr(package, module.split("/")[0]), f"{name}Args")
+    for step in path.split("."):
+        key = step.removesuffix("[]")
+        if typing.get_origin(hint) is collections.abc.Mapping:
+            hint = _unwrapped(typing.get_args(hint)[1])  # a map's key is data, not a wire name
+        else:
+            assert isinstance(hint, type), f"{token}: {path} steps into {hint!r}"
+            fields = pulumi_types.input_type_types(hint)
+            assert key in fields, f"{token}: no input {key!r} in {hint.__name__} ({sorted(fields)})"
+            hint = _unwrapped(fields[key])
+        if step.endswith("[]"):
+            assert typing.get_origin(hint) is collections.abc.Sequence, f"{token}: {step} is no list"
+            hint = _unwrapped(typing.get_args(hint)[0])
+    return hint
+
+
+@pytest.mark.parametrize(
+    ("token", "path"), [pytest.param(t, p, id=f"{t}:{p}") for t, shares in SHARES.items() for p, _ in shares]
+)
+def test_each_share_path_is_an_input_of_the_installed_sdk_holding_strings(token: str, path: str) -> None:
+    hint = _input_type(token, path)
+    if typing.get_origin(hint) is collections.abc.Sequence:
+        hint = _unwrapped(typing.get_args(hint)[0])
+    assert hint is str, f"{token}: {path} holds {hint!r}, not strings"
