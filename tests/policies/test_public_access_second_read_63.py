@@ -8,6 +8,10 @@
   length: ``::/64`` and ``::ffff:0:0/95`` hold every ``::ffff:a.b.c.d``, all of IPv4, though both
   are narrower than ``/32``; and a list of mapped ``/104`` ranges (each an IPv4 ``/8``), alone or
   beside IPv4 ``/8`` ranges, that adds up to every IPv4 address restricts nothing.
+- Branches of the change that no test pinned (a mutation of each survived the change's tests): an
+  Allow with ``NotAction`` waits for a Deny action unknown at preview; a Deny's resource is compared
+  case-sensitively; a Deny on an organization path is no credit; a mapped ``/103`` is broader than
+  ``/8``; an SSM document's ``account_ids`` is a comma-separated list whose ``All`` may be padded.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from tests.policies.one_resource import findings
 
@@ -146,3 +151,68 @@ def test_a_narrow_ipv6_or_mapped_range_restricts(cidrs: Any) -> None:
     assert _bucket(_from(cidrs, READ)) == ([], 0)
     assert _queue(_from(cidrs, SEND)) == ([], 0)
     assert _queue(SEND, _deny("NotIpAddress", "aws:SourceIp", cidrs)) == ([], 0)
+
+
+# --- branches of the change no test pinned (each found by a mutation that survived) ---------------
+
+NATIVE_QUEUE = "aws-native:sqs:QueueInlinePolicy"
+
+
+def _native_queue(*statements: dict[str, Any]) -> tuple[list[str], int]:
+    inputs = {
+        "queue": "https://sqs/q",
+        "policyDocument": {"Version": "2012-10-17", "Statement": list(statements)},
+    }
+    return findings("resource-policy-not-public", NATIVE_QUEUE, inputs)
+
+
+def test_an_allow_to_everything_but_some_actions_waits_for_a_deny_action_unknown_at_preview() -> None:
+    # NotAction: only a Deny of every action covers it, which an unknown action may be.
+    allow = {"Effect": "Allow", "Principal": "*", "NotAction": "sqs:DeleteQueue", "Resource": "*"}
+    unknown = {
+        **_deny("StringNotEquals", "aws:SourceVpce", "vpce-1"),
+        "Action": ["sqs:*", UNKNOWN_STRING_VALUE],
+    }
+    assert _native_queue(allow, unknown) == ([], 1)
+    narrower = {**_deny("StringNotEquals", "aws:SourceVpce", "vpce-1"), "Action": "sqs:*"}
+    messages, undecided = _native_queue(allow, narrower)
+    assert undecided == 0 and len(messages) == 1 and "Statement[0]" in messages[0]
+
+
+def test_a_deny_on_the_resource_spelt_in_another_case_is_no_credit() -> None:
+    # ARNs are case-sensitive: the Deny names another queue than the Allow.
+    arn = "arn:aws:sqs:eu-west-1:111122223333:Orders"
+    allow = {**SEND, "Resource": arn}
+    other = {**_deny("StringNotEquals", "aws:SourceVpce", "vpce-1"), "Resource": arn.lower()}
+    assert _refused_once(_queue(allow, other))
+    same = {**other, "Resource": arn}
+    assert _queue(allow, same) == ([], 0)
+
+
+@pytest.mark.parametrize("key", ["aws:PrincipalOrgPaths", "aws:SourceOrgPaths"])
+def test_a_deny_on_an_organization_path_is_no_credit(key: str) -> None:
+    # A multi-valued key under a negated operator without ForAllValues/ForAnyValue: no fixed reading.
+    deny = _deny("StringNotLike", key, "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*")
+    assert _refused_once(_queue(SEND, deny))
+    assert _queue(SEND, _deny("StringNotEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5")) == ([], 0)
+
+
+def test_a_mapped_slash_7_is_broader_than_ipv4_slash_8() -> None:
+    assert _refused_once(_bucket(_from("::ffff:0.0.0.0/103", READ)))
+    assert _refused_once(_queue(SEND, _deny("NotIpAddress", "aws:SourceIp", "::ffff:10.0.0.0/103")))
+
+
+@pytest.mark.parametrize(
+    "accounts", ["111122223333,All", "111122223333, all", " All "], ids=["listed", "spaced", "padded"]
+)
+def test_an_ssm_document_shared_with_all_among_accounts_is_refused(accounts: str) -> None:
+    inputs = {
+        "name": "d",
+        "content": "{}",
+        "documentType": "Command",
+        "permissions": {"type": "Share", "account_ids": accounts},
+    }
+    messages, undecided = findings("resource-policy-not-public", "aws:ssm/document:Document", inputs)
+    assert undecided == 0 and len(messages) == 1 and "permissions.account_ids" in messages[0]
+    named = {**inputs, "permissions": {"type": "Share", "account_ids": "111122223333,444455556666"}}
+    assert findings("resource-policy-not-public", "aws:ssm/document:Document", named) == ([], 0)
