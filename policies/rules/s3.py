@@ -153,6 +153,10 @@ def _bucket_policy_not_public(args: ResourceValidationArgs, _: Mapping[str, Any]
         return
     # A Deny to everyone outside fixed values of one aws: key, covering the Allow's actions and
     # resources, restricts it as a condition would (``_deny_credit``: the VPC endpoint pattern).
+    # Block Public Access judges the same way: S3 decides "public" with Zelkova, which reads a
+    # policy's whole semantics, Denies included (Backes et al., "Semantic Analysis of AWS Access
+    # Control", HCSS 2019: "the basis for the recently launched S3 Block Public Access feature"),
+    # so a credited policy is not one BlockPublicPolicy rejects at deploy.
     for finding in public_allows(parsed, credit=credited):
         yield (
             f"{finding}: name the principals (account, role or service), or pin the statement with "
