@@ -90,7 +90,9 @@ class PublicResourcePolicy:
     #: (an AMI's launch group ``all``, a DB snapshot's ``restore`` accounts ``all``, an endpoint
     #: service's allowed principal ``*``, an SSM document shared with ``All``).
     SHARES: Mapping[str, tuple[tuple[str, str], ...]] = SHARES
-    SHARE_FIX = "name the AWS accounts to share it with instead (or the organization, where the service takes one)."
+    SHARE_FIX = (
+        "name the AWS accounts to share it with instead (or the organization, where the service takes one)."
+    )
 
     @classmethod
     def resource_types(cls) -> list[str]:
