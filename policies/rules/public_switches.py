@@ -20,7 +20,7 @@ from typing import Any
 
 from pulumi_policy import ResourceValidationArgs
 
-from ._common import FSBP, HIGH, MANDATORY, framework, get, is_map, is_true, resource_rule, shown
+from ._common import FSBP, HIGH, MANDATORY, framework, get, is_map, is_seq, is_true, resource_rule, shown
 
 EBS_SNAPSHOT_BPA = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
 NATIVE_SNAPSHOT_BPA = "aws-native:ec2:SnapshotBlockPublicAccess"
@@ -100,6 +100,19 @@ def _emr(args: ResourceValidationArgs) -> Check:
             "groups open ports to 0.0.0.0/0 or ::/0. Fix: set block_public_security_group_rules=True "
             "(name the ports that must stay open in permittedPublicSecurityGroupRuleRanges)."
         )
+        return
+    # FSBP EMR.2 / Config emr-block-public-access: BPA on but a permitted range other than port 22
+    # (EMR's default exception, SSH) lets clusters open that port to 0.0.0.0/0 or ::/0.
+    ranges = get(args.props, "permittedPublicSecurityGroupRuleRanges") or []
+    for index, port_range in enumerate(ranges if is_seq(ranges) else []):
+        low = get(port_range, "minRange") if is_map(port_range) else None
+        high = get(port_range, "maxRange") if is_map(port_range) else None
+        if low != 22 or high not in (None, 22):
+            yield (
+                f"permittedPublicSecurityGroupRuleRanges[{index}] is {shown(low)}-{shown(high)}: EMR then "
+                "launches clusters whose security groups open those ports to 0.0.0.0/0 or ::/0 (FSBP EMR.2 "
+                "allows port 22 only). Fix: permit only minRange=22, maxRange=22 (or none)."
+            )
 
 
 def _ssm(args: ResourceValidationArgs) -> Check:
@@ -146,14 +159,18 @@ public_access_switches_kept_on = resource_rule(
         "block public access, VPC block public access, EMR block public access, the SSM documents "
         "public-sharing setting, Lightsail bucket access rules. Fix: set state='block-all-sharing' "
         "(snapshots) or 'block-new-sharing' (AMIs), internetGatewayBlockMode='block-ingress', "
-        "blockPublicSecurityGroupRules=true, the SSM setting to 'Disable', getObject='private' with "
+        "blockPublicSecurityGroupRules=true with no permitted public port but 22, the SSM setting to 'Disable', getObject='private' with "
         "allowPublicOverrides=false."
     ),
     resource_types=list(SWITCHES),
     check=_switches_kept_on,
     enforcement_level=MANDATORY,
     severity=HIGH,
-    framework=framework(FSBP, "EC2.182", "EMR.2, SSM.7; Cfg ebs-snapshot-block-public-access"),
+    framework=framework(
+        FSBP,
+        "EC2.182",
+        "EC2.172, EMR.2, SSM.7; Cfg ebs-snapshot-block-public-access, emr-block-public-access",
+    ),
     tags=["public-access"],
 )
 

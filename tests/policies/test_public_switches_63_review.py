@@ -1,0 +1,60 @@
+"""Second read of ``public-access-switches-kept-on`` and the access-point blocks of
+``s3-public-access-blocked``: the cases the first tests missed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE
+
+from tests.policies.one_resource import findings
+
+RULE = "public-access-switches-kept-on"
+EMR = "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration"
+
+
+def _emr(*ranges: dict[str, Any]) -> dict[str, Any]:
+    return {"blockPublicSecurityGroupRules": True, "permittedPublicSecurityGroupRuleRanges": list(ranges)}
+
+
+@pytest.mark.parametrize("outputs", [False, True], ids=["preview", "after-create"])
+@pytest.mark.parametrize(
+    ("inputs", "fragment"),
+    [
+        pytest.param(
+            _emr({"minRange": 22, "maxRange": 22}, {"minRange": 8888, "maxRange": 8888}),
+            "permittedPublicSecurityGroupRuleRanges[1] is 8888-8888",
+            id="another-port-refused",
+        ),
+        pytest.param(
+            _emr({"minRange": 0, "maxRange": 65535}),
+            "permittedPublicSecurityGroupRuleRanges[0] is 0-65535",
+            id="every-port-refused",
+        ),
+        pytest.param(_emr({"minRange": 22, "maxRange": 23}), "is 22-23", id="a-range-beyond-ssh-refused"),
+        pytest.param(_emr({"minRange": 21, "maxRange": 22}), "is 21-22", id="a-range-below-ssh-refused"),
+        pytest.param(_emr({"minRange": 22, "maxRange": 22}), None, id="ssh-only-passes"),
+        pytest.param(_emr(), None, id="no-exception-passes"),
+    ],
+)
+def test_emr_permitted_ranges_other_than_ssh_are_refused(
+    inputs: dict[str, Any], fragment: str | None, outputs: bool
+) -> None:
+    """FSBP EMR.2 fails on BPA off *or* a permitted public port other than 22."""
+    messages, undecided = findings(RULE, EMR, inputs, outputs=outputs)
+    assert undecided == 0
+    if fragment is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and fragment in messages[0] and "port 22" in messages[0], messages
+
+
+def test_emr_bpa_off_is_one_finding_not_one_per_range() -> None:
+    inputs = {**_emr({"minRange": 80, "maxRange": 80}), "blockPublicSecurityGroupRules": False}
+    messages, _ = findings(RULE, EMR, inputs)
+    assert len(messages) == 1 and "blockPublicSecurityGroupRules is False" in messages[0]
+
+
+def test_an_unknown_emr_port_is_undecided() -> None:
+    assert findings(RULE, EMR, _emr({"minRange": UNKNOWN_NUMBER_VALUE, "maxRange": 22})) == ([], 1)
