@@ -62,6 +62,16 @@ DEFAULTS: Mapping[str, Mapping[str, Any]] = {
         "productionVariants[].initialVariantWeight": 1.0,
         "shadowProductionVariants[].initialVariantWeight": 1.0,
     },
+    # Access points' public access blocks: each flag "Defaults to `true`" (the schema default), so a
+    # block that sets one flag reads the other three back true after create.
+    "aws:s3/accessPoint:AccessPoint": {
+        f"publicAccessBlockConfiguration.{flag}": True
+        for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    },
+    "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint": {
+        f"details.publicAccessBlock.{flag}": True
+        for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    },
     "aws:appautoscaling/target:Target": {
         "suspendedState": {
             "dynamicScalingInSuspended": False,

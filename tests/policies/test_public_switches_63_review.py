@@ -58,3 +58,64 @@ def test_emr_bpa_off_is_one_finding_not_one_per_range() -> None:
 
 def test_an_unknown_emr_port_is_undecided() -> None:
     assert findings(RULE, EMR, _emr({"minRange": UNKNOWN_NUMBER_VALUE, "maxRange": 22})) == ([], 1)
+
+
+# --- access points after create -------------------------------------------------------------------
+
+S3_RULE = "s3-public-access-blocked"
+ACCESS_POINT = "aws:s3/accessPoint:AccessPoint"
+MRAP = "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint"
+REGIONS = [{"bucket": "b"}]
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs", "fragment"),
+    [
+        pytest.param(
+            ACCESS_POINT,
+            {"bucket": "b", "publicAccessBlockConfiguration": {"blockPublicAcls": True}},
+            None,
+            id="access-point-one-flag-set-others-default-true",
+        ),
+        pytest.param(
+            ACCESS_POINT,
+            {"bucket": "b", "publicAccessBlockConfiguration": {"blockPublicPolicy": False}},
+            "publicAccessBlockConfiguration.blockPublicPolicy not true",
+            id="access-point-one-flag-false",
+        ),
+        pytest.param(
+            MRAP,
+            {"details": {"name": "m", "publicAccessBlock": {"ignorePublicAcls": True}, "regions": REGIONS}},
+            None,
+            id="mrap-one-flag-set-others-default-true",
+        ),
+        pytest.param(
+            MRAP,
+            {
+                "details": {
+                    "name": "m",
+                    "publicAccessBlock": {"restrictPublicBuckets": False},
+                    "regions": REGIONS,
+                }
+            },
+            "details.publicAccessBlock.restrictPublicBuckets not true",
+            id="mrap-one-flag-false",
+        ),
+    ],
+)
+def test_a_partly_set_access_point_block_reads_the_provider_defaults_after_create(
+    resource_type: str, inputs: dict[str, Any], fragment: str | None
+) -> None:
+    """pulumi-aws reports an unset flag of a set block as its schema default (true), not false: a
+    block setting one flag true is as closed after create as at preview."""
+    for outputs in (False, True):
+        messages, undecided = findings(S3_RULE, resource_type, inputs, outputs=outputs)
+        assert undecided == 0
+        if fragment is None:
+            assert messages == [], (outputs, messages)
+        else:
+            assert (
+                len(messages) == 1
+                and fragment in messages[0]
+                and "," not in messages[0].split(" not true")[0]
+            )
