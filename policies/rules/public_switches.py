@@ -86,8 +86,13 @@ def _state(args: ResourceValidationArgs) -> Check:
     value = get(args.props, path)
     if value not in closed:
         unset = " (unset)" if value is None else ""
+        opens = (
+            "lets the Region's internet gateways carry traffic to and from the internet"
+            if path == "internetGatewayBlockMode"
+            else "leaves public sharing open"
+        )
         yield (
-            f"{path} is {shown(value)}{unset}, which leaves public sharing open: set {path}={fix} "
+            f"{path} is {shown(value)}{unset}, which {opens}: set {path}={fix} "
             f"(one of {', '.join(repr(c) for c in closed)})."
         )
 

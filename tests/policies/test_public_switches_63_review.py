@@ -119,3 +119,32 @@ def test_a_partly_set_access_point_block_reads_the_provider_defaults_after_creat
                 and fragment in messages[0]
                 and "," not in messages[0].split(" not true")[0]
             )
+
+
+# --- each closed state of each switch passes; VPC BPA's message names what it opens ---------------
+
+EBS = "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess"
+NATIVE_EBS = "aws-native:ec2:SnapshotBlockPublicAccess"
+VPC = "aws:ec2/vpcBlockPublicAccessOptions:VpcBlockPublicAccessOptions"
+NATIVE_VPC = "aws-native:ec2:VpcBlockPublicAccessOptions"
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "inputs"),
+    [
+        pytest.param(NATIVE_EBS, {"state": "block-new-sharing"}, id="native-ebs-block-new-sharing"),
+        pytest.param(EBS, {"state": "block-new-sharing"}, id="ebs-block-new-sharing"),
+        pytest.param(VPC, {"internetGatewayBlockMode": "block-bidirectional"}, id="vpc-bidirectional"),
+        pytest.param(NATIVE_VPC, {"internetGatewayBlockMode": "block-ingress"}, id="native-vpc-ingress"),
+    ],
+)
+def test_every_closed_state_passes(resource_type: str, inputs: dict[str, Any]) -> None:
+    assert findings(RULE, resource_type, inputs) == ([], 0)
+    assert findings(RULE, resource_type, inputs, outputs=True) == ([], 0)
+
+
+def test_vpc_bpa_off_says_internet_gateway_traffic_not_sharing() -> None:
+    messages, _ = findings(RULE, VPC, {"internetGatewayBlockMode": "off"})
+    assert len(messages) == 1 and "internet gateways" in messages[0] and "sharing" not in messages[0]
+    messages, _ = findings(RULE, EBS, {"state": "unblocked"})
+    assert len(messages) == 1 and "public sharing open" in messages[0]
