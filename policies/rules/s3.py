@@ -176,7 +176,7 @@ s3_public_access_blocked = resource_rule(
     check=_public_access_blocked,
     enforcement_level=MANDATORY,
     severity=HIGH,
-    framework=framework(CHECKOV, "CKV_AWS_53", "CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; FSBP S3.8"),
+    framework=framework(CHECKOV, "CKV_AWS_53", "CKV_AWS_54, CKV_AWS_55, CKV_AWS_56; FSBP S3.8, S3.19, S3.24"),
     tags=["s3", "public-access"],
 )
 

@@ -148,3 +148,14 @@ def test_vpc_bpa_off_says_internet_gateway_traffic_not_sharing() -> None:
     assert len(messages) == 1 and "internet gateways" in messages[0] and "sharing" not in messages[0]
     messages, _ = findings(RULE, EBS, {"state": "unblocked"})
     assert len(messages) == 1 and "public sharing open" in messages[0]
+
+
+def test_a_vpc_origin_access_point_with_a_flag_false_is_refused() -> None:
+    """FSBP S3.19 fails an access point whose block is not fully on, whatever its network origin."""
+    inputs = {
+        "bucket": "b",
+        "vpcConfiguration": {"vpcId": "vpc-1"},
+        "publicAccessBlockConfiguration": {"blockPublicPolicy": False},
+    }
+    messages, undecided = findings(S3_RULE, ACCESS_POINT, inputs)
+    assert undecided == 0 and len(messages) == 1 and "blockPublicPolicy not true" in messages[0]
