@@ -24,6 +24,7 @@ IAM principals), ``aws:lambda/layerVersionPermission`` (read by the rule already
 from __future__ import annotations
 
 import collections.abc
+import functools
 import re
 import typing
 from pathlib import Path
@@ -226,7 +227,8 @@ def _camel(snake: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def _scan() -> set[tuple[str, str, str]]:
+@functools.cache  # the installed SDKs' sources: one read per worker for both tests
+def _scan() -> frozenset[tuple[str, str, str]]:
     found = set()
     for package in (pulumi_aws, pulumi_aws_native):
         root = Path(package.__file__).parent
@@ -236,7 +238,7 @@ def _scan() -> set[tuple[str, str, str]]:
             for name, text in _PARAM.findall(path.read_text()):
                 if EVERYONE.search(text):
                     found.add((package.__name__, path.parent.name, name))
-    return found
+    return frozenset(found)
 
 
 def _covered(provider: str, package: str, name: str) -> bool:
