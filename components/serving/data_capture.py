@@ -1,6 +1,6 @@
 """Real-time data capture of a SageMaker endpoint: one definition for every kind of endpoint.
 
-Requests and responses (CSV and JSON bodies) under ``data-capture/<endpoint spec name>/`` of the
+Requests and responses (CSV, JSON and JSON Lines bodies, as text) under ``data-capture/<endpoint spec name>/`` of the
 artifact bucket, KMS-encrypted: where Model Monitor's schedules read them."""
 
 from __future__ import annotations
@@ -12,6 +12,13 @@ from ..output_text import concat
 from .inference_endpoint_spec import DataCaptureSpec
 
 DATA_CAPTURE_PREFIX = "data-capture/"
+
+CAPTURE_CSV_CONTENT_TYPES = ["text/csv"]
+CAPTURE_JSON_CONTENT_TYPES = ["application/json", "application/jsonlines"]
+"""The request and response content types SageMaker captures as text (CaptureContentTypeHeader):
+any other body, a JSON Lines one included, is captured base64-encoded, which Model Monitor's and
+Clarify's jobs do not read as the model's records (an explainability template may name
+``application/jsonlines``: its requests must be captured as JSON)."""
 
 
 def data_capture_config(
@@ -33,6 +40,6 @@ def data_capture_config(
             sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Output"),
         ],
         capture_content_type_header=sagemaker.EndpointConfigurationDataCaptureConfigCaptureContentTypeHeaderArgs(
-            csv_content_types=["text/csv"], json_content_types=["application/json"]
+            csv_content_types=CAPTURE_CSV_CONTENT_TYPES, json_content_types=CAPTURE_JSON_CONTENT_TYPES
         ),
     )

@@ -24,6 +24,7 @@ from ..limits import (
 )
 from ..output_text import concat
 from ..policy_documents import Statement, kms_use, s3_read_write
+from .data_capture import CAPTURE_CSV_CONTENT_TYPES, CAPTURE_JSON_CONTENT_TYPES
 from .inference_endpoint_spec import (
     EndpointSpec,
     ShadowTestSpec,
@@ -151,7 +152,8 @@ class ShadowTest(pulumi.ComponentResource):
                     destination=concat("s3://", args.artifact_bucket_name, f"/{destination}"),
                     kms_key=args.kms_key_arn,
                     content_type=native.InferenceExperimentCaptureContentTypeHeaderArgs(
-                        csv_content_types=["text/csv"], json_content_types=["application/json"]
+                        csv_content_types=CAPTURE_CSV_CONTENT_TYPES,
+                        json_content_types=CAPTURE_JSON_CONTENT_TYPES,
                     ),
                 )
                 if test.capture

@@ -349,11 +349,12 @@ def test_capture_records_requests_and_responses_of_both_body_types() -> None:
         "destinationS3Uri": "s3://artifacts/data-capture/churn/",
         "kmsKeyId": KEY_ARN,
         # Model Monitor compares inputs with outputs: a capture of one side only leaves it nothing to
-        # join; the bodies are decoded as CSV or JSON by these content types (else base64 blobs).
+        # join; the bodies are decoded as CSV or JSON by these content types (else base64 blobs: a
+        # JSON Lines model's requests, which Clarify reads for an application/jsonlines template).
         "captureOptions": [{"captureMode": "Input"}, {"captureMode": "Output"}],
         "captureContentTypeHeader": {
             "csvContentTypes": ["text/csv"],
-            "jsonContentTypes": ["application/json"],
+            "jsonContentTypes": ["application/json", "application/jsonlines"],
         },
     }
 

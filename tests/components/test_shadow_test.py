@@ -73,7 +73,7 @@ def test_captured_bodies_are_decoded_by_their_content_type() -> None:
     [experiment] = _record(_spec()).of_type(EXPERIMENT)
     assert experiment.inputs["dataStorageConfig"]["contentType"] == {
         "csvContentTypes": ["text/csv"],
-        "jsonContentTypes": ["application/json"],
+        "jsonContentTypes": ["application/json", "application/jsonlines"],
     }
 
 
