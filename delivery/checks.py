@@ -1,6 +1,8 @@
 """Compare a stack's expectations with what AWS reports (boto3), one result per expectation.
 
-Read-only: every call is a Describe/List, so the deploy role, or a read-only role, can run it.
+Read-only: every call is a Describe, a List, or a HeadObject/GetObject of a monitoring baseline
+file or Clarify analysis config (reading a KMS-encrypted config also takes kms:Decrypt on the
+platform key, which the deploy role has), so the deploy role can run it.
 A missing resource, an unexpected state or an API error is a FAIL line, never an exception: the
 report must show everything that is wrong in one run (a call the identity may not make is an
 ``access denied`` FAIL line naming it). Only failures to reach AWS at all (no credentials, rejected
@@ -9,6 +11,7 @@ or expired credentials, no network) propagate, as botocore errors.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -231,8 +234,19 @@ def _check_monitoring_baselines(expected: MonitoringBaselinesExpectation, cloud:
         names = _schedule_names(expected.schedule, cloud)
         if not names:
             return False, "none for this endpoint"
-        uris = [uri for name in names for uri in _baseline_uris(cloud.sagemaker, name)]
+        found = [_baseline_uris(cloud.sagemaker, name) for name in names]
+        uris = [uri for files, config_uri in found for uri in (*files, config_uri) if uri]
         missing = [uri for uri in uris if not _object_exists(cloud.s3, uri)]
+        # A Clarify analysis config may name a file of its own (methods.shap.baseline, an S3 URI):
+        # Clarify reads it at every run, so it is a baseline file too.
+        named = [
+            uri
+            for _, config_uri in found
+            if config_uri and config_uri not in missing
+            for uri in _files_named_by(cloud.s3, config_uri)
+        ]
+        uris += named
+        missing += [uri for uri in named if not _object_exists(cloud.s3, uri)]
     except ClientError as error:
         return False, _explain(error)
     if missing:
@@ -240,8 +254,9 @@ def _check_monitoring_baselines(expected: MonitoringBaselinesExpectation, cloud:
     return True, f"{len(uris)} present" if uris else "none configured"
 
 
-def _baseline_uris(sagemaker: Any, schedule_name: str) -> list[str]:
-    """The S3 objects the schedule's job definition reads besides the captured data."""
+def _baseline_uris(sagemaker: Any, schedule_name: str) -> tuple[list[str], str | None]:
+    """The S3 objects the schedule's job definition reads besides the captured data: its baseline
+    files, and its Clarify analysis config (``ConfigUri``), if any."""
     config = sagemaker.describe_monitoring_schedule(MonitoringScheduleName=schedule_name)[
         "MonitoringScheduleConfig"
     ]
@@ -255,7 +270,24 @@ def _baseline_uris(sagemaker: Any, schedule_name: str) -> list[str]:
     else:  # a job definition inline in the schedule (the older form)
         baseline = (config.get("MonitoringJobDefinition") or {}).get("BaselineConfig")
     files = [(baseline or {}).get(name) or {} for name in ("ConstraintsResource", "StatisticsResource")]
-    return [uri for uri in (*(f.get("S3Uri") for f in files), config_uri) if uri]
+    return [uri for uri in (f.get("S3Uri") for f in files) if uri], config_uri
+
+
+def _files_named_by(s3: Any, config_uri: str) -> list[str]:
+    """The S3 objects a Clarify analysis config names besides itself: a SHAP ``baseline`` given as
+    an S3 URI (the platform resolves a template's baseline file name to one in the stack's artifact
+    bucket, ``baselines/<group>/model_explainability/<name>``, which nothing uploads at deploy). A
+    config that is missing is reported missing itself; one that is not JSON names nothing."""
+    bucket, _, key = config_uri.removeprefix("s3://").partition("/")
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    try:
+        config = json.loads(body)
+    except ValueError:
+        return []
+    methods = config.get("methods") if isinstance(config, dict) else None
+    shap = methods.get("shap") if isinstance(methods, dict) else None
+    baseline = shap.get("baseline") if isinstance(shap, dict) else None
+    return [baseline] if isinstance(baseline, str) and baseline.startswith("s3://") else []
 
 
 def _object_exists(s3: Any, uri: str) -> bool:

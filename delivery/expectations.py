@@ -132,7 +132,8 @@ class MonitoringScheduleExpectation:
 @dataclass(frozen=True)
 class MonitoringBaselinesExpectation:
     """Every file the schedule's job definition compares with (baseline statistics and constraints,
-    Clarify analysis configs) exists: without them each monitoring run fails."""
+    Clarify analysis configs and the SHAP baseline file an analysis config names) exists: without
+    them each monitoring run fails."""
 
     kind: ClassVar[str] = "monitoring baselines"
     schedule: MonitoringScheduleExpectation
